@@ -1,0 +1,151 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct block {
+    struct block *prev;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+struct arena {
+    struct block *head;
+    size_t block_size;
+    size_t total;
+};
+
+_Noreturn void die_oom(size_t wanted)
+{
+    fprintf(stderr, "gwc: out of memory (wanted %zu bytes)\n", wanted);
+    abort();
+}
+
+_Noreturn void bug_at(const char *file, int line, const char *msg)
+{
+    fprintf(stderr, "gwc: BUG at %s:%d: %s\n", file, line, msg);
+    abort();
+}
+
+static struct block *block_new(size_t cap)
+{
+    struct block *b;
+
+    if (cap > SIZE_MAX - sizeof(*b))
+        die_oom(cap);
+    b = malloc(sizeof(*b) + cap);
+    if (!b)
+        die_oom(sizeof(*b) + cap);
+    b->prev = NULL;
+    b->used = 0;
+    b->cap = cap;
+    return b;
+}
+
+struct arena *arena_create(size_t block_size)
+{
+    struct arena *a = malloc(sizeof(*a));
+
+    if (!a)
+        die_oom(sizeof(*a));
+    if (block_size < 1024)
+        block_size = 1024;
+    a->block_size = block_size;
+    a->head = block_new(block_size);
+    a->total = 0;
+    return a;
+}
+
+void arena_destroy(struct arena *a)
+{
+    struct block *b, *prev;
+
+    if (!a)
+        return;
+    for (b = a->head; b; b = prev) {
+        prev = b->prev;
+        free(b);
+    }
+    free(a);
+}
+
+void *arena_alloc(struct arena *a, size_t size, size_t align)
+{
+    struct block *b = a->head;
+    void *p;
+
+    if (size == 0)
+        size = 1;
+    a->total += size;
+    if (size > a->block_size / 4) {
+        /* A big request gets its own block behind the head, so the head
+         * keeps serving small requests (nginx keeps a "large" list). */
+        struct block *big = block_new(size);
+        big->prev = b->prev;
+        b->prev = big;
+        p = big->data;
+    } else {
+        size_t off = (b->used + align - 1) & ~(align - 1);
+        if (off > b->cap || size > b->cap - off) {
+            struct block *fresh = block_new(a->block_size);
+            fresh->prev = b;
+            a->head = b = fresh;
+            off = 0;
+        }
+        b->used = off + size;
+        p = (unsigned char *)b->data + off;
+    }
+    memset(p, 0, size);
+    return p;
+}
+
+void *arena_alloc_array(struct arena *a, size_t n, size_t size, size_t align)
+{
+    if (size && n > SIZE_MAX / size)
+        die_oom(SIZE_MAX);
+    return arena_alloc(a, n * size, align);
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t len)
+{
+    char *p;
+
+    if (len == SIZE_MAX)
+        die_oom(len);
+    p = arena_alloc(a, len + 1, 1);
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    int n;
+    char *p;
+
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        BUG("vsnprintf failed");
+    p = arena_alloc(a, (size_t)n + 1, 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+size_t arena_used(const struct arena *a)
+{
+    return a->total;
+}

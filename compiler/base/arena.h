@@ -1,0 +1,41 @@
+/*
+ * One arena per compilation: every object reachable from the YAML trees, the
+ * model, the plan and the diagnostics lives here and dies with arena_destroy().
+ * Nothing is freed one at a time.  Allocation never fails: running out of
+ * memory aborts with a message (the only sane answer for a CLI compiler).
+ */
+#ifndef GWC_ARENA_H
+#define GWC_ARENA_H
+
+#include <stdalign.h>
+#include <stddef.h>
+
+struct arena;
+
+struct arena *arena_create(size_t block_size);
+void arena_destroy(struct arena *a);
+
+/* Zeroed memory aligned to 'align' (a power of two). */
+void *arena_alloc(struct arena *a, size_t size, size_t align);
+/* n * size bytes, with the multiplication checked for overflow. */
+void *arena_alloc_array(struct arena *a, size_t n, size_t size, size_t align);
+/* NUL-terminated copy of s[0..len). */
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+/* printf into the arena. */
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Bytes handed out so far (for benchmarks and tests). */
+size_t arena_used(const struct arena *a);
+
+#define ARENA_NEW(a, T) ((T *)arena_alloc((a), sizeof(T), alignof(T)))
+#define ARENA_NEW_ARRAY(a, T, n) \
+    ((T *)arena_alloc_array((a), (n), sizeof(T), alignof(T)))
+
+/* Abort with a message; the single home of out-of-memory handling. */
+_Noreturn void die_oom(size_t wanted);
+/* Programmer error: report where and abort.  Never shown for bad input. */
+#define BUG(msg) bug_at(__FILE__, __LINE__, (msg))
+_Noreturn void bug_at(const char *file, int line, const char *msg);
+
+#endif

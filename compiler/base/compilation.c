@@ -1,0 +1,16 @@
+#include "compilation.h"
+
+#include "arena.h"
+
+void compilation_init(struct compilation *c)
+{
+    c->arena = arena_create(1 << 20);
+    source_table_init(&c->sources, c->arena);
+    diag_sink_init(&c->diags, c->arena);
+}
+
+void compilation_release(struct compilation *c)
+{
+    arena_destroy(c->arena);
+    c->arena = NULL;
+}

@@ -1,0 +1,23 @@
+/*
+ * What every stage of one run shares: the arena that owns all data, the
+ * table of input texts and the diagnostic sink.  There is no global state;
+ * two compilations never touch each other.
+ */
+#ifndef GWC_COMPILATION_H
+#define GWC_COMPILATION_H
+
+#include "diag.h"
+#include "source.h"
+
+struct arena;
+
+struct compilation {
+    struct arena *arena;
+    struct source_table sources;
+    struct diag_sink diags;
+};
+
+void compilation_init(struct compilation *c);
+void compilation_release(struct compilation *c);
+
+#endif

@@ -1,0 +1,501 @@
+#include "diag.h"
+
+#include "arena.h"
+#include "jsonw.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct diag_info catalogue[] = {
+#define DIAG(id, num, cls, sev, slug, summary) \
+    {num, DCLASS_##cls, DIAG_##sev, slug, summary},
+#include "diag_codes.def"
+#undef DIAG
+};
+
+const struct diag_info *diag_info(enum diag_code code)
+{
+    if ((size_t)code >= DIAG__COUNT)
+        BUG("diagnostic code out of range");
+    return &catalogue[code];
+}
+
+const char *diag_code_name(enum diag_code code, char buf[8])
+{
+    snprintf(buf, 8, "GW%04u", diag_info(code)->number % 10000);
+    return buf;
+}
+
+enum diag_code diag_lookup(const char *name)
+{
+    char buf[8];
+    size_t i;
+
+    for (i = 0; i < DIAG__COUNT; i++) {
+        if (strcmp(name, catalogue[i].slug) == 0 ||
+            strcmp(name, diag_code_name((enum diag_code)i, buf)) == 0)
+            return (enum diag_code)i;
+    }
+    return DIAG__COUNT;
+}
+
+void diag_sink_init(struct diag_sink *s, struct arena *a)
+{
+    memset(s, 0, sizeof(*s));
+    s->arena = a;
+}
+
+static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
+                            enum diag_code code, struct src_loc loc,
+                            const char *object, const char *path,
+                            const char *fmt, va_list ap)
+{
+    struct diag *d = ARENA_NEW(s->arena, struct diag);
+    struct strbuf sb = STRBUF_INIT;
+
+    strbuf_vaddf(&sb, fmt, ap);
+    d->severity = sev;
+    d->code = code;
+    d->loc = loc;
+    d->object = object ? arena_strdup(s->arena, object) : NULL;
+    d->path = path && *path ? arena_strdup(s->arena, path) : NULL;
+    d->message = arena_strndup(s->arena, sb.buf, sb.len);
+    d->note_loc.file = SOURCE_NONE;
+    d->seq = (uint32_t)s->n;
+    strbuf_release(&sb);
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 32;
+        struct diag **v = ARENA_NEW_ARRAY(s->arena, struct diag *, cap);
+        if (s->n)
+            memcpy(v, s->v, s->n * sizeof(*v));
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = d;
+    if (sev == DIAG_ERROR) {
+        s->errors++;
+        s->class_errors[diag_info(code)->cls]++;
+    } else if (sev == DIAG_WARNING) {
+        s->warnings++;
+    }
+    return d;
+}
+
+struct diag *diag_report(struct diag_sink *s, enum diag_code code,
+                         struct src_loc loc, const char *object,
+                         const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    struct diag *d;
+
+    va_start(ap, fmt);
+    d = vreport(s, diag_info(code)->severity, code, loc, object, path, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+struct diag *diag_report_sev(struct diag_sink *s, enum diag_severity sev,
+                             enum diag_code code, struct src_loc loc,
+                             const char *object, const char *path,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    struct diag *d;
+
+    va_start(ap, fmt);
+    d = vreport(s, sev, code, loc, object, path, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
+                   const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    d->note_loc = loc;
+    d->note = arena_strndup(s->arena, sb.buf, sb.len);
+    strbuf_release(&sb);
+}
+
+bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls)
+{
+    return s->class_errors[cls] > 0;
+}
+
+/* qsort has no context argument in C11; sort an array of (key, diag) pairs. */
+struct sort_item {
+    const char *file;
+    const struct diag *d;
+};
+
+static int cmp_items(const void *pa, const void *pb)
+{
+    const struct sort_item *a = pa, *b = pb;
+    int c;
+
+    if (!a->file != !b->file)
+        return a->file ? 1 : -1;
+    if (a->file && (c = strcmp(a->file, b->file)) != 0)
+        return c;
+    if (a->d->loc.line != b->d->loc.line)
+        return a->d->loc.line < b->d->loc.line ? -1 : 1;
+    if (a->d->loc.col != b->d->loc.col)
+        return a->d->loc.col < b->d->loc.col ? -1 : 1;
+    if (a->d->code != b->d->code)
+        return a->d->code < b->d->code ? -1 : 1;
+    if ((c = strcmp(a->d->message, b->d->message)) != 0)
+        return c;
+    return a->d->seq < b->d->seq ? -1 : a->d->seq > b->d->seq;
+}
+
+void diag_sort(struct diag_sink *s, const struct source_table *t)
+{
+    struct sort_item *items;
+    size_t i;
+
+    if (s->n < 2)
+        return;
+    items = malloc(s->n * sizeof(*items));
+    if (!items)
+        die_oom(s->n * sizeof(*items));
+    for (i = 0; i < s->n; i++) {
+        const struct source *src = source_get(t, s->v[i]->loc.file);
+        items[i].file = src ? src->name : NULL;
+        items[i].d = s->v[i];
+    }
+    qsort(items, s->n, sizeof(*items), cmp_items);
+    for (i = 0; i < s->n; i++)
+        s->v[i] = (struct diag *)items[i].d;
+    free(items);
+}
+
+static const char *severity_name(enum diag_severity sev)
+{
+    switch (sev) {
+    case DIAG_ERROR:
+        return "error";
+    case DIAG_WARNING:
+        return "warning";
+    case DIAG_NOTE:
+        return "note";
+    }
+    return "error";
+}
+
+static const char *severity_color(enum diag_severity sev)
+{
+    switch (sev) {
+    case DIAG_ERROR:
+        return "\033[1;31m";
+    case DIAG_WARNING:
+        return "\033[1;35m";
+    case DIAG_NOTE:
+        return "\033[1;36m";
+    }
+    return "";
+}
+
+static void text_location(struct strbuf *out, const struct source_table *t,
+                          struct src_loc loc, bool color)
+{
+    const struct source *src = source_get(t, loc.file);
+
+    if (color)
+        strbuf_addstr(out, "\033[1m");
+    if (!src)
+        strbuf_addstr(out, "gwc");
+    else if (loc.line == 0)
+        strbuf_addstr(out, src->name);
+    else
+        strbuf_addf(out, "%s:%u:%u", src->name, loc.line, loc.col);
+    if (color)
+        strbuf_addstr(out, "\033[0m");
+    strbuf_addstr(out, ": ");
+}
+
+/* Quotes the source line with a caret under the column, as GCC does. */
+static void text_source_line(struct strbuf *out, const struct source_table *t,
+                             struct src_loc loc, bool color)
+{
+    const struct source *src = source_get(t, loc.file);
+    const char *text;
+    size_t len, i, caret;
+    char num[16];
+    int w;
+
+    if (!src || loc.line == 0 || !source_line_text(src, loc.line, &text, &len))
+        return;
+    w = snprintf(num, sizeof(num), "%u", loc.line);
+    strbuf_addf(out, " %*s | ", w < 4 ? 4 : w, num);
+    for (i = 0; i < len; i++)
+        strbuf_addch(out, text[i] == '\t' ? ' ' : text[i]);
+    strbuf_addch(out, '\n');
+    strbuf_addf(out, " %*s | ", w < 4 ? 4 : w, "");
+    caret = loc.col ? loc.col - 1 : 0;
+    /* Pad by characters; the caret lands under the right code point. */
+    strbuf_addchars(out, ' ', caret);
+    if (color)
+        strbuf_addstr(out, "\033[1;32m");
+    strbuf_addch(out, '^');
+    if (color)
+        strbuf_addstr(out, "\033[0m");
+    strbuf_addch(out, '\n');
+}
+
+static void render_text(const struct diag_sink *s, const struct source_table *t,
+                        const struct diag_render_options *o, struct strbuf *out)
+{
+    char code[8];
+    size_t i;
+
+    for (i = 0; i < s->n; i++) {
+        const struct diag *d = s->v[i];
+
+        text_location(out, t, d->loc, o->color);
+        if (o->color)
+            strbuf_addstr(out, severity_color(d->severity));
+        strbuf_addstr(out, severity_name(d->severity));
+        if (o->color)
+            strbuf_addstr(out, "\033[0m");
+        strbuf_addstr(out, ": ");
+        if (d->path)
+            strbuf_addf(out, "%s: ", d->path);
+        strbuf_addf(out, "%s [%s]\n", d->message, diag_code_name(d->code, code));
+        if (o->source_lines)
+            text_source_line(out, t, d->loc, o->color);
+        if (d->note) {
+            text_location(out, t, d->note_loc, o->color);
+            if (o->color)
+                strbuf_addstr(out, severity_color(DIAG_NOTE));
+            strbuf_addstr(out, "note");
+            if (o->color)
+                strbuf_addstr(out, "\033[0m");
+            strbuf_addf(out, ": %s\n", d->note);
+            if (o->source_lines)
+                text_source_line(out, t, d->note_loc, o->color);
+        }
+    }
+}
+
+static void json_location(struct jsonw *w, const struct source_table *t,
+                          struct src_loc loc)
+{
+    const struct source *src = source_get(t, loc.file);
+
+    jsonw_kv_string(w, "file", src ? src->name : NULL);
+    if (src && loc.line) {
+        jsonw_kv_int(w, "line", loc.line);
+        jsonw_kv_int(w, "column", loc.col);
+    }
+}
+
+static void render_json(const struct diag_sink *s, const struct source_table *t,
+                        struct strbuf *out)
+{
+    struct jsonw w;
+    char code[8];
+    size_t i;
+
+    jsonw_init(&w, out, false);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "diagnostics");
+    jsonw_array_begin(&w);
+    for (i = 0; i < s->n; i++) {
+        const struct diag *d = s->v[i];
+
+        jsonw_object_begin(&w);
+        json_location(&w, t, d->loc);
+        jsonw_kv_string(&w, "severity", severity_name(d->severity));
+        jsonw_kv_string(&w, "code", diag_code_name(d->code, code));
+        jsonw_kv_string(&w, "slug", diag_info(d->code)->slug);
+        if (d->object)
+            jsonw_kv_string(&w, "object", d->object);
+        if (d->path)
+            jsonw_kv_string(&w, "path", d->path);
+        jsonw_kv_string(&w, "message", d->message);
+        if (d->note) {
+            jsonw_key(&w, "note");
+            jsonw_object_begin(&w);
+            json_location(&w, t, d->note_loc);
+            jsonw_kv_string(&w, "message", d->note);
+            jsonw_object_end(&w);
+        }
+        jsonw_object_end(&w);
+    }
+    jsonw_array_end(&w);
+    jsonw_kv_int(&w, "errors", s->errors);
+    jsonw_kv_int(&w, "warnings", s->warnings);
+    jsonw_object_end(&w);
+}
+
+static const char *sarif_level(enum diag_severity sev)
+{
+    return sev == DIAG_ERROR ? "error" : sev == DIAG_WARNING ? "warning" : "note";
+}
+
+static void render_sarif(const struct diag_sink *s, const struct source_table *t,
+                         const struct diag_render_options *o, struct strbuf *out)
+{
+    bool used[DIAG__COUNT] = {false};
+    struct jsonw w;
+    char code[8];
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        used[s->v[i]->code] = true;
+    jsonw_init(&w, out, false);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "version", "2.1.0");
+    jsonw_kv_string(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    jsonw_key(&w, "runs");
+    jsonw_array_begin(&w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "tool");
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "driver");
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "name", "gwc");
+    jsonw_kv_string(&w, "version", o->tool_version ? o->tool_version : "0");
+    jsonw_key(&w, "rules");
+    jsonw_array_begin(&w);
+    for (i = 0; i < DIAG__COUNT; i++) {
+        if (!used[i])
+            continue;
+        jsonw_object_begin(&w);
+        jsonw_kv_string(&w, "id", diag_code_name((enum diag_code)i, code));
+        jsonw_kv_string(&w, "name", catalogue[i].slug);
+        jsonw_key(&w, "shortDescription");
+        jsonw_object_begin(&w);
+        jsonw_kv_string(&w, "text", catalogue[i].summary);
+        jsonw_object_end(&w);
+        jsonw_key(&w, "defaultConfiguration");
+        jsonw_object_begin(&w);
+        jsonw_kv_string(&w, "level", sarif_level(catalogue[i].severity));
+        jsonw_object_end(&w);
+        jsonw_object_end(&w);
+    }
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    jsonw_object_end(&w);
+    jsonw_key(&w, "results");
+    jsonw_array_begin(&w);
+    for (i = 0; i < s->n; i++) {
+        const struct diag *d = s->v[i];
+        const struct source *src = source_get(t, d->loc.file);
+        struct strbuf msg = STRBUF_INIT;
+
+        if (d->path)
+            strbuf_addf(&msg, "%s: ", d->path);
+        strbuf_addstr(&msg, d->message);
+        jsonw_object_begin(&w);
+        jsonw_kv_string(&w, "ruleId", diag_code_name(d->code, code));
+        jsonw_kv_string(&w, "level", sarif_level(d->severity));
+        jsonw_key(&w, "message");
+        jsonw_object_begin(&w);
+        jsonw_kv_string(&w, "text", msg.buf);
+        jsonw_object_end(&w);
+        strbuf_release(&msg);
+        jsonw_key(&w, "locations");
+        jsonw_array_begin(&w);
+        if (src) {
+            jsonw_object_begin(&w);
+            jsonw_key(&w, "physicalLocation");
+            jsonw_object_begin(&w);
+            jsonw_key(&w, "artifactLocation");
+            jsonw_object_begin(&w);
+            jsonw_kv_string(&w, "uri", src->name);
+            jsonw_object_end(&w);
+            if (d->loc.line) {
+                jsonw_key(&w, "region");
+                jsonw_object_begin(&w);
+                jsonw_kv_int(&w, "startLine", d->loc.line);
+                jsonw_kv_int(&w, "startColumn", d->loc.col);
+                jsonw_object_end(&w);
+            }
+            jsonw_object_end(&w);
+            jsonw_object_end(&w);
+        }
+        jsonw_array_end(&w);
+        jsonw_object_end(&w);
+    }
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+}
+
+/* GitHub workflow commands: data escapes %, CR, LF; properties also : and ,. */
+static void github_escape(struct strbuf *out, const char *s, bool property)
+{
+    for (; *s; s++) {
+        if (*s == '%')
+            strbuf_addstr(out, "%25");
+        else if (*s == '\r')
+            strbuf_addstr(out, "%0D");
+        else if (*s == '\n')
+            strbuf_addstr(out, "%0A");
+        else if (property && *s == ':')
+            strbuf_addstr(out, "%3A");
+        else if (property && *s == ',')
+            strbuf_addstr(out, "%2C");
+        else
+            strbuf_addch(out, *s);
+    }
+}
+
+static void render_github(const struct diag_sink *s, const struct source_table *t,
+                          struct strbuf *out)
+{
+    char code[8];
+    size_t i;
+
+    for (i = 0; i < s->n; i++) {
+        const struct diag *d = s->v[i];
+        const struct source *src = source_get(t, d->loc.file);
+        struct strbuf msg = STRBUF_INIT;
+
+        strbuf_addf(out, "::%s ", d->severity == DIAG_NOTE ? "notice" : severity_name(d->severity));
+        if (src) {
+            strbuf_addstr(out, "file=");
+            github_escape(out, src->name, true);
+            if (d->loc.line)
+                strbuf_addf(out, ",line=%u,col=%u", d->loc.line, d->loc.col);
+            strbuf_addch(out, ',');
+        }
+        strbuf_addf(out, "title=%s::", diag_code_name(d->code, code));
+        if (d->path)
+            strbuf_addf(&msg, "%s: ", d->path);
+        strbuf_addstr(&msg, d->message);
+        github_escape(out, msg.buf, false);
+        strbuf_release(&msg);
+        strbuf_addch(out, '\n');
+    }
+}
+
+void diag_render(const struct diag_sink *s, const struct source_table *t,
+                 const struct diag_render_options *o, struct strbuf *out)
+{
+    switch (o->format) {
+    case DIAG_FORMAT_TEXT:
+        render_text(s, t, o, out);
+        return;
+    case DIAG_FORMAT_JSON:
+        render_json(s, t, out);
+        return;
+    case DIAG_FORMAT_SARIF:
+        render_sarif(s, t, o, out);
+        return;
+    case DIAG_FORMAT_GITHUB:
+        render_github(s, t, out);
+        return;
+    }
+}

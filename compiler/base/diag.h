@@ -1,0 +1,105 @@
+/*
+ * Diagnostics: collected in a sink, sorted, rendered at the end.  The library
+ * never prints and never exits; the CLI chooses format, colour and status.
+ */
+#ifndef GWC_DIAG_H
+#define GWC_DIAG_H
+
+#include "source.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct strbuf;
+
+enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+enum diag_class {
+    DCLASS_INPUT,
+    DCLASS_MANIFEST,
+    DCLASS_FINDING,
+    DCLASS_NGINX,
+    DCLASS_IMPORT,
+    DCLASS_SETTINGS,
+};
+
+enum diag_code {
+#define DIAG(id, num, cls, sev, slug, summary) DIAG_##id,
+#include "diag_codes.def"
+#undef DIAG
+    DIAG__COUNT
+};
+
+struct diag_info {
+    unsigned number;
+    enum diag_class cls;
+    enum diag_severity severity;
+    const char *slug;
+    const char *summary;
+};
+
+struct diag {
+    enum diag_severity severity;
+    enum diag_code code;
+    struct src_loc loc;
+    const char *object;  /* "HTTPRoute default/shop", or NULL */
+    const char *path;    /* "spec.rules[0].backendRefs[1].port", or NULL */
+    const char *message; /* lowercase, no final period */
+    struct src_loc note_loc;
+    const char *note; /* a second location ("declared here"), or NULL */
+    uint32_t seq;
+};
+
+struct diag_sink {
+    struct arena *arena;
+    struct diag **v;
+    size_t n, cap;
+    unsigned errors, warnings;
+    unsigned class_errors[DCLASS_SETTINGS + 1];
+};
+
+const struct diag_info *diag_info(enum diag_code code);
+/* "GW0102" */
+const char *diag_code_name(enum diag_code code, char buf[8]);
+
+void diag_sink_init(struct diag_sink *s, struct arena *a);
+/* Records a diagnostic with the catalogue's default severity. */
+struct diag *diag_report(struct diag_sink *s, enum diag_code code,
+                         struct src_loc loc, const char *object,
+                         const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Same, with an explicit severity. */
+struct diag *diag_report_sev(struct diag_sink *s, enum diag_severity sev,
+                             enum diag_code code, struct src_loc loc,
+                             const char *object, const char *path,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Orders by file name, line, column, then report order: deterministic. */
+void diag_sort(struct diag_sink *s, const struct source_table *t);
+bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls);
+
+enum diag_format {
+    DIAG_FORMAT_TEXT,
+    DIAG_FORMAT_JSON,
+    DIAG_FORMAT_SARIF,
+    DIAG_FORMAT_GITHUB,
+};
+
+struct diag_render_options {
+    enum diag_format format;
+    bool color;        /* ANSI colours (text) */
+    bool source_lines; /* quote the source line with a caret (text) */
+    const char *tool_version;
+};
+
+/* Renders every diagnostic in the sink's current order. */
+void diag_render(const struct diag_sink *s, const struct source_table *t,
+                 const struct diag_render_options *o, struct strbuf *out);
+/* Looks a code up by "GW0102" or slug; DIAG__COUNT when unknown. */
+enum diag_code diag_lookup(const char *name);
+
+#endif

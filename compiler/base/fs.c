@@ -1,0 +1,331 @@
+#define _GNU_SOURCE /* renameat2 */
+#include "fs.h"
+
+#include "arena.h"
+#include "strbuf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static enum fs_result read_fd(struct arena *a, int fd, size_t limit,
+                              char **data, size_t *len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char buf[65536];
+
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            strbuf_release(&sb);
+            return FS_FAILED;
+        }
+        if (n == 0)
+            break;
+        if (sb.len + (size_t)n > limit) {
+            strbuf_release(&sb);
+            return FS_TOO_LARGE;
+        }
+        strbuf_add(&sb, buf, (size_t)n);
+    }
+    *data = arena_strndup(a, sb.buf, sb.len);
+    *len = sb.len;
+    strbuf_release(&sb);
+    return FS_OK;
+}
+
+enum fs_result fs_read(struct arena *a, const char *path, size_t limit,
+                       char **data, size_t *len)
+{
+    enum fs_result r;
+    struct stat st;
+    int fd;
+
+    if (strcmp(path, "-") == 0)
+        return read_fd(a, 0, limit, data, len);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return FS_FAILED;
+    if (fstat(fd, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            close(fd);
+            errno = EISDIR;
+            return FS_FAILED;
+        }
+        if (S_ISREG(st.st_mode) && (size_t)st.st_size > limit) {
+            close(fd);
+            return FS_TOO_LARGE;
+        }
+    }
+    r = read_fd(a, fd, limit, data, len);
+    close(fd);
+    return r;
+}
+
+bool fs_is_dir(const char *path)
+{
+    struct stat st;
+
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void list_push(struct arena *a, struct fs_list *l, char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        char **v = ARENA_NEW_ARRAY(a, char *, cap);
+        if (l->n)
+            memcpy(v, l->v, l->n * sizeof(*v));
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = path;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Depth-bounded so that a symlink loop cannot recurse forever. */
+static bool walk(struct arena *a, const char *dir, unsigned depth,
+                 bool (*accept)(const char *), struct fs_list *out,
+                 const char **bad)
+{
+    struct fs_list names = {0};
+    struct dirent *e;
+    DIR *d;
+    size_t i;
+
+    if (depth > 32) {
+        errno = ELOOP;
+        *bad = arena_strdup(a, dir);
+        return false;
+    }
+    d = opendir(dir);
+    if (!d) {
+        *bad = arena_strdup(a, dir);
+        return false;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ".", "..", and hidden files such as editor swap */
+        list_push(a, &names, arena_strdup(a, e->d_name));
+    }
+    closedir(d);
+    qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+    for (i = 0; i < names.n; i++) {
+        size_t dl = strlen(dir);
+        char *path = arena_printf(a, "%s%s%s", dir,
+                                  dl && dir[dl - 1] == '/' ? "" : "/", names.v[i]);
+        struct stat st;
+
+        if (stat(path, &st) != 0) {
+            *bad = path;
+            return false;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (!walk(a, path, depth + 1, accept, out, bad))
+                return false;
+        } else if (S_ISREG(st.st_mode) && accept(names.v[i])) {
+            list_push(a, out, path);
+        }
+    }
+    return true;
+}
+
+bool fs_list_tree(struct arena *a, const char *dir,
+                  bool (*accept)(const char *name), struct fs_list *out,
+                  const char **bad)
+{
+    return walk(a, dir, 0, accept, out, bad);
+}
+
+static bool write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+bool fs_write_atomic(const char *path, const void *data, size_t len,
+                     mode_t mode)
+{
+    struct strbuf tmp = STRBUF_INIT;
+    bool ok = false;
+    int fd;
+
+    strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
+    fd = mkstemp(tmp.buf);
+    if (fd < 0)
+        goto out;
+    if (fchmod(fd, mode) != 0 || !write_all(fd, data, len) || fsync(fd) != 0) {
+        close(fd);
+        unlink(tmp.buf);
+        goto out;
+    }
+    if (close(fd) != 0 || rename(tmp.buf, path) != 0) {
+        unlink(tmp.buf);
+        goto out;
+    }
+    ok = true;
+out:
+    strbuf_release(&tmp);
+    return ok;
+}
+
+static int remove_entry(const char *path)
+{
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    int rc = 0;
+
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    d = opendir(path);
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        struct strbuf child = STRBUF_INIT;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        strbuf_addf(&child, "%s/%s", path, e->d_name);
+        if (remove_entry(child.buf) != 0)
+            rc = -1;
+        strbuf_release(&child);
+    }
+    closedir(d);
+    if (rmdir(path) != 0)
+        rc = -1;
+    return rc;
+}
+
+bool fs_remove_tree(const char *path)
+{
+    return remove_entry(path) == 0;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *p = strdup(s);
+
+    if (!p)
+        die_oom(strlen(s) + 1);
+    return p;
+}
+
+bool fs_staging_begin(struct fs_staging *st, const char *target)
+{
+    struct strbuf tmp = STRBUF_INIT;
+    size_t n = strlen(target);
+
+    while (n > 1 && target[n - 1] == '/')
+        n--;
+    st->target = malloc(n + 1);
+    if (!st->target)
+        die_oom(n + 1);
+    memcpy(st->target, target, n);
+    st->target[n] = '\0';
+    strbuf_addf(&tmp, "%s.gwc-tmp-XXXXXX", st->target);
+    if (!mkdtemp(tmp.buf)) {
+        strbuf_release(&tmp);
+        free(st->target);
+        st->target = st->tmp = NULL;
+        return false;
+    }
+    st->tmp = xstrdup(tmp.buf);
+    strbuf_release(&tmp);
+    return true;
+}
+
+static bool make_parents(const char *path)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *p;
+    bool ok = true;
+
+    for (p = strchr(path, '/'); p && ok; p = strchr(p + 1, '/')) {
+        strbuf_reset(&sb);
+        strbuf_add(&sb, path, (size_t)(p - path));
+        if (sb.len && mkdir(sb.buf, 0755) != 0 && errno != EEXIST)
+            ok = false;
+    }
+    strbuf_release(&sb);
+    return ok;
+}
+
+bool fs_staging_write(struct fs_staging *st, const char *rel, const void *data,
+                      size_t len, mode_t mode)
+{
+    struct strbuf path = STRBUF_INIT;
+    bool ok = false;
+    int fd;
+
+    strbuf_addf(&path, "%s/%s", st->tmp, rel);
+    if (!make_parents(path.buf))
+        goto out;
+    fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0)
+        goto out;
+    ok = fchmod(fd, mode) == 0 && write_all(fd, data, len);
+    if (close(fd) != 0)
+        ok = false;
+out:
+    strbuf_release(&path);
+    return ok;
+}
+
+bool fs_staging_commit(struct fs_staging *st)
+{
+    bool ok;
+
+    /* The staging directory was made 0700 by mkdtemp. */
+    if (chmod(st->tmp, 0755) != 0) {
+        fs_staging_abort(st);
+        return false;
+    }
+    if (renameat2(AT_FDCWD, st->tmp, AT_FDCWD, st->target, RENAME_EXCHANGE) == 0) {
+        /* The old tree now sits at the temporary name. */
+        ok = fs_remove_tree(st->tmp);
+    } else if (errno == ENOENT) {
+        ok = rename(st->tmp, st->target) == 0;
+        if (!ok)
+            fs_remove_tree(st->tmp);
+    } else {
+        ok = false;
+        fs_remove_tree(st->tmp);
+    }
+    free(st->tmp);
+    free(st->target);
+    st->tmp = st->target = NULL;
+    return ok;
+}
+
+void fs_staging_abort(struct fs_staging *st)
+{
+    if (st->tmp)
+        fs_remove_tree(st->tmp);
+    free(st->tmp);
+    free(st->target);
+    st->tmp = st->target = NULL;
+}

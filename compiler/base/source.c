@@ -1,0 +1,145 @@
+#include "source.h"
+
+#include "arena.h"
+#include "utf8.h"
+
+#include <string.h>
+
+void source_table_init(struct source_table *t, struct arena *a)
+{
+    t->v = NULL;
+    t->n = t->cap = 0;
+    t->arena = a;
+}
+
+/*
+ * Line starts under two definitions.  libyaml breaks lines on LF, CR, CRLF,
+ * NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9); editors on LF, CR and CRLF.
+ */
+static void index_lines(struct source *s, struct arena *a)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+    size_t n_mark = 1, n_ed = 1, i, m, e;
+
+    for (i = 0; i < s->len; i++) {
+        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 >= s->len || d[i + 1] != '\n'))) {
+            n_mark++;
+            n_ed++;
+        } else if (d[i] == 0xc2 && i + 1 < s->len && d[i + 1] == 0x85) {
+            n_mark++;
+        } else if (d[i] == 0xe2 && i + 2 < s->len && d[i + 1] == 0x80 &&
+                   (d[i + 2] == 0xa8 || d[i + 2] == 0xa9)) {
+            n_mark++;
+        }
+    }
+    s->mark_lines = ARENA_NEW_ARRAY(a, uint32_t, n_mark);
+    s->lines = ARENA_NEW_ARRAY(a, uint32_t, n_ed);
+    s->mark_lines[0] = (uint32_t)s->bom;
+    s->lines[0] = 0;
+    m = e = 1;
+    for (i = 0; i < s->len; i++) {
+        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 >= s->len || d[i + 1] != '\n'))) {
+            s->mark_lines[m++] = (uint32_t)(i + 1);
+            s->lines[e++] = (uint32_t)(i + 1);
+        } else if (d[i] == 0xc2 && i + 1 < s->len && d[i + 1] == 0x85) {
+            s->mark_lines[m++] = (uint32_t)(i + 2);
+        } else if (d[i] == 0xe2 && i + 2 < s->len && d[i + 1] == 0x80 &&
+                   (d[i + 2] == 0xa8 || d[i + 2] == 0xa9)) {
+            s->mark_lines[m++] = (uint32_t)(i + 3);
+        }
+    }
+    s->n_mark_lines = m;
+    s->n_lines = e;
+}
+
+uint32_t source_add(struct source_table *t, const char *name, const char *data,
+                    size_t len)
+{
+    struct source *s = ARENA_NEW(t->arena, struct source);
+
+    s->name = arena_strdup(t->arena, name);
+    s->data = data;
+    s->len = len;
+    s->bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    index_lines(s, t->arena);
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        struct source **v = ARENA_NEW_ARRAY(t->arena, struct source *, cap);
+        if (t->n)
+            memcpy(v, t->v, t->n * sizeof(*v));
+        t->v = v;
+        t->cap = cap;
+    }
+    t->v[t->n] = s;
+    return (uint32_t)t->n++;
+}
+
+const struct source *source_get(const struct source_table *t, uint32_t file)
+{
+    return file < t->n ? t->v[file] : NULL;
+}
+
+struct src_loc source_loc_from_offset(const struct source_table *t,
+                                      uint32_t file, size_t offset)
+{
+    const struct source *s = source_get(t, file);
+    struct src_loc loc = {file, 0, 0, 0};
+    size_t lo, hi, start;
+
+    if (!s)
+        return loc;
+    if (offset > s->len)
+        offset = s->len;
+    lo = 0;
+    hi = s->n_lines;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->lines[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    start = s->lines[lo];
+    if (lo == 0 && s->bom && offset >= s->bom)
+        start = s->bom; /* the BOM is not a column */
+    loc.line = (uint32_t)lo + 1;
+    loc.col = (uint32_t)utf8_count(s->data + start, offset - start) + 1;
+    loc.offset = (uint32_t)offset;
+    return loc;
+}
+
+struct src_loc source_loc_from_mark(const struct source_table *t, uint32_t file,
+                                    size_t mark_line, size_t mark_col)
+{
+    const struct source *s = source_get(t, file);
+    size_t start, end, off;
+
+    if (!s) {
+        struct src_loc none = {file, 0, 0, 0};
+        return none;
+    }
+    if (mark_line >= s->n_mark_lines)
+        return source_loc_from_offset(t, file, s->len);
+    start = s->mark_lines[mark_line];
+    end = mark_line + 1 < s->n_mark_lines ? s->mark_lines[mark_line + 1] : s->len;
+    off = start + utf8_advance(s->data + start, end - start, mark_col);
+    return source_loc_from_offset(t, file, off);
+}
+
+bool source_line_text(const struct source *s, uint32_t line, const char **text,
+                      size_t *len)
+{
+    size_t start, end;
+
+    if (!s || line == 0 || line > s->n_lines)
+        return false;
+    start = s->lines[line - 1];
+    if (line == 1)
+        start += s->bom;
+    end = line < s->n_lines ? s->lines[line] : s->len;
+    while (end > start && (s->data[end - 1] == '\n' || s->data[end - 1] == '\r'))
+        end--;
+    *text = s->data + start;
+    *len = end - start;
+    return true;
+}

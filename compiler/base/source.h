@@ -1,0 +1,62 @@
+/*
+ * The table of input texts, and the one place where positions are converted.
+ *
+ * libyaml reports marks as (line, column) counted in characters, with NEL,
+ * U+2028 and U+2029 counted as line breaks.  Editors count lines on LF, CRLF
+ * and CR only.  source_loc_from_mark() turns a libyaml mark into a byte offset
+ * and then into the editor's 1-based line and character column; nothing else
+ * in gwc converts positions.
+ */
+#ifndef GWC_SOURCE_H
+#define GWC_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+#define SOURCE_NONE UINT32_MAX
+
+/* A position shown to users: 1-based line and column (in characters). */
+struct src_loc {
+    uint32_t file;   /* index in the source table, or SOURCE_NONE */
+    uint32_t line;   /* 1-based; 0 when only the file is known */
+    uint32_t col;    /* 1-based, in characters */
+    uint32_t offset; /* byte offset of the position in the file */
+};
+
+struct source {
+    const char *name; /* as the user gave it; "<stdin>" for standard input */
+    const char *data; /* the bytes, NUL-terminated (arena-owned) */
+    size_t len;
+    size_t bom;           /* 3 when the text starts with a UTF-8 BOM */
+    uint32_t *mark_lines; /* byte offset of each line as libyaml counts */
+    size_t n_mark_lines;
+    uint32_t *lines; /* byte offset of each line as editors count */
+    size_t n_lines;
+};
+
+struct source_table {
+    struct source **v;
+    size_t n, cap;
+    struct arena *arena;
+};
+
+void source_table_init(struct source_table *t, struct arena *a);
+/* Adds a text; data must stay valid (arena-owned); returns its index. */
+uint32_t source_add(struct source_table *t, const char *name, const char *data,
+                    size_t len);
+const struct source *source_get(const struct source_table *t, uint32_t file);
+
+/* libyaml mark (0-based line and character column) to a user position. */
+struct src_loc source_loc_from_mark(const struct source_table *t, uint32_t file,
+                                    size_t mark_line, size_t mark_col);
+/* Byte offset to a user position. */
+struct src_loc source_loc_from_offset(const struct source_table *t,
+                                      uint32_t file, size_t offset);
+/* The text of a 1-based editor line, without its line break. */
+bool source_line_text(const struct source *s, uint32_t line, const char **text,
+                      size_t *len);
+
+#endif

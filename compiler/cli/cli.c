@@ -1,0 +1,48 @@
+#include "cli_internal.h"
+
+#include "base/arena.h"
+
+#include <stdio.h>
+
+int cli_main(int argc, char **argv)
+{
+    struct arena *a = arena_create(1 << 16);
+    struct options o;
+    int status = EXIT_USAGE;
+
+    if (!cli_parse(a, argc, argv, &o))
+        goto out;
+    switch (o.command) {
+    case CMD_VERSION:
+        printf("gwc %s\n", GWC_VERSION);
+        status = EXIT_CLEAN;
+        break;
+    case CMD_HELP:
+        if (!o.help_topic) {
+            cli_usage(stdout);
+            status = EXIT_CLEAN;
+        } else if (cli_help(stdout, o.help_topic)) {
+            status = EXIT_CLEAN;
+        } else {
+            fprintf(stderr, "gwc: no help for '%s'\n", o.help_topic);
+        }
+        break;
+    case CMD_CHECK:
+        status = run_check(&o);
+        break;
+    case CMD_COMPILE:
+        status = run_compile(&o);
+        break;
+    case CMD_STATUS:
+        status = run_status(&o);
+        break;
+    case CMD_IMPORT:
+        status = run_import(&o);
+        break;
+    case CMD_NONE:
+        break;
+    }
+out:
+    arena_destroy(a);
+    return status;
+}

@@ -1,0 +1,53 @@
+/* Shared between the files of the CLI only. */
+#ifndef GWC_CLI_INTERNAL_H
+#define GWC_CLI_INTERNAL_H
+
+#include "cli.h"
+#include "options.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct arena;
+
+#ifndef GWC_VERSION
+#define GWC_VERSION "0.0.0"
+#endif
+
+/* Parses argv into o (arena-owned strings).  Prints its own errors;
+ * returns false on a usage error. */
+bool cli_parse(struct arena *a, int argc, char **argv, struct options *o);
+/* Reads the settings file into o for every setting no flag gave. */
+bool settings_load(struct arena *a, const char *path, struct options *o,
+                   const bool *flag_set);
+void cli_usage(FILE *out);
+/* Prints help for a command name, or returns false if there is none. */
+bool cli_help(FILE *out, const char *topic);
+
+struct compilation;
+struct model;
+
+/* Shared steps of the commands (run.c). */
+bool cli_load_model(struct compilation *c, const struct options *o,
+                    struct model *m);
+void cli_print_diagnostics(struct compilation *c, const struct options *o);
+int cli_exit_status(const struct compilation *c, const struct options *o);
+
+int run_check(const struct options *o);
+int run_compile(const struct options *o);
+int run_status(const struct options *o);
+int run_import(const struct options *o);
+
+/* Setting identifiers, to remember which ones a flag gave. */
+enum setting {
+    SET_LISTEN_ADDRESS,
+    SET_PORT_MAP,
+    SET_MODULES_DIR,
+    SET_STRICT_REFS,
+    SET_GATEWAY_CLASSES,
+    SET_CONTROLLER_NAME,
+    SET_STRICT,
+    SET__COUNT
+};
+
+#endif

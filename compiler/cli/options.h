@@ -1,0 +1,75 @@
+/*
+ * Everything a run can be told, from flags and from gwc.yaml.  Flags win
+ * over the settings file, which wins over the defaults.
+ */
+#ifndef GWC_OPTIONS_H
+#define GWC_OPTIONS_H
+
+#include "base/diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum command {
+    CMD_NONE,
+    CMD_CHECK,
+    CMD_COMPILE,
+    CMD_STATUS,
+    CMD_IMPORT,
+    CMD_HELP,
+    CMD_VERSION,
+};
+
+enum fail_on { FAIL_ON_ERROR, FAIL_ON_WARNING, FAIL_ON_NEVER };
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+enum status_format { STATUS_YAML, STATUS_JSON };
+
+struct port_map_entry {
+    uint32_t from, to;
+};
+
+#define MAX_PORT_MAP 256
+#define MAX_CLASSES 64
+
+struct options {
+    enum command command;
+    const char *help_topic;
+    const char **paths;
+    size_t n_paths;
+
+    /* diagnostics */
+    enum diag_format diag_format;
+    enum fail_on fail_on;
+    enum color_mode color;
+    bool strict;
+
+    /* controller */
+    bool strict_refs;
+    const char *controller_name;
+    const char *gateway_classes[MAX_CLASSES];
+    size_t n_gateway_classes;
+
+    /* compile */
+    const char *output;
+    const char *listen_address;
+    const char *modules_dir;
+    struct port_map_entry port_map[MAX_PORT_MAP];
+    size_t n_port_map;
+
+    /* status */
+    enum status_format status_format;
+
+    /* import-ingress */
+    const char *ingress_classes[MAX_CLASSES];
+    size_t n_ingress_classes;
+    const char *import_namespace;
+    const char *import_gateway_class;
+
+    const char *config_path;
+};
+
+#define GWC_DEFAULT_CONTROLLER "gwc.dev/gateway-controller"
+#define GWC_DEFAULT_MODULES_DIR "/usr/lib/nginx/modules"
+
+#endif

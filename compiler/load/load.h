@@ -1,0 +1,90 @@
+/*
+ * Stage 1: bytes to positioned YAML trees.
+ *
+ * Files, directories (recursive, *.yaml|*.yml|*.json, sorted) and standard
+ * input ("-") are read, checked for hostile content and parsed with libyaml's
+ * event API into small trees in the compilation's arena.  Every node keeps
+ * its libyaml mark; ynode_loc() turns it into a user position.
+ */
+#ifndef GWC_LOAD_H
+#define GWC_LOAD_H
+
+#include "base/source.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct compilation;
+struct strbuf;
+
+enum ynode_kind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
+
+/* How a scalar reads as JSON (YAML 1.1 resolution, as kubectl applies it). */
+enum yscalar {
+    YSCALAR_STRING,
+    YSCALAR_NULL,
+    YSCALAR_BOOL,
+    YSCALAR_INT,       /* decimal integer */
+    YSCALAR_INT_OTHER, /* 0x1F, 0o17, 017, 1_000: an integer, but unclear */
+    YSCALAR_FLOAT,
+};
+
+struct ynode {
+    uint8_t kind;   /* enum ynode_kind */
+    uint8_t scalar; /* enum yscalar, for scalars */
+    uint32_t file;
+    uint32_t line, col; /* libyaml mark: 0-based line, column in characters */
+    const struct ynode *parent; /* NULL for a document root */
+    const struct ynode *key;    /* in a mapping: the key node of this value */
+    uint32_t index;             /* in a sequence: the position */
+    uint32_t n;                 /* sequence items, or mapping values */
+    const char *text;           /* scalar text (NUL-terminated) */
+    size_t len;
+    struct ynode **items; /* children; a mapping's keys hang off ->key */
+};
+
+struct ydoc {
+    const struct ynode *root; /* always a mapping */
+    uint32_t file;
+    uint32_t index; /* document number in its file, from 0 */
+};
+
+struct ydoc_list {
+    struct ydoc *v;
+    size_t n, cap;
+};
+
+struct load_limits {
+    size_t max_file_bytes;
+    unsigned max_depth;
+    size_t max_nodes; /* per document */
+};
+
+extern const struct load_limits load_default_limits;
+
+/*
+ * Loads every path.  Problems with the text are reported to c->diags;
+ * unreadable paths are DCLASS_INPUT errors.  Returns false if any error
+ * was reported.
+ */
+bool load_inputs(struct compilation *c, const struct load_limits *lim,
+                 const char *const *paths, size_t n_paths,
+                 struct ydoc_list *out);
+/* Loads one in-memory text (tests, fuzzing, the benchmark baseline). */
+bool load_buffer(struct compilation *c, const struct load_limits *lim,
+                 const char *name, const char *data, size_t len,
+                 struct ydoc_list *out);
+
+/* Tree access. */
+const struct ynode *ynode_get(const struct ynode *map, const char *key);
+const char *ynode_key_text(const struct ynode *value);
+bool ynode_is_null(const struct ynode *n);
+/* "string", "integer", "boolean", "null", "number", "list", "mapping". */
+const char *ynode_type_name(const struct ynode *n);
+/* Kubernetes field path of n below its document (or List item) root. */
+void ynode_path(const struct ynode *n, struct strbuf *out);
+/* The user position of a node. */
+struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n);
+
+#endif

@@ -1,0 +1,13 @@
+/* Shared between the files of the load stage only. */
+#ifndef GWC_LOAD_INTERNAL_H
+#define GWC_LOAD_INTERNAL_H
+
+#include "load.h"
+
+bool load_prescan(struct compilation *c, uint32_t file, const char *data,
+                  size_t len);
+enum yscalar load_resolve_plain(const char *s, size_t n);
+bool load_parse(struct compilation *c, const struct load_limits *lim,
+                uint32_t file, struct ydoc_list *out);
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * libyaml events to a positioned tree, one document at a time.
+ *
+ * Hostile input stops here: an alias is refused at its first appearance (an
+ * alias bomb costs nothing), nesting is capped before our own recursive code
+ * could overflow the stack (libyaml itself has no limit in 0.2.5), and
+ * duplicate keys, which libyaml accepts silently, are errors.
+ */
+#include "load_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct frame {
+    struct ynode *node;
+    size_t first_child; /* index in the scratch list */
+    struct ynode *key;  /* mapping: a key waiting for its value */
+};
+
+struct builder {
+    struct compilation *c;
+    const struct load_limits *lim;
+    uint32_t file;
+    struct frame *stack;
+    size_t depth, stack_cap;
+    struct ynode **scratch;
+    size_t n_scratch, scratch_cap;
+    struct ynode *root;
+    size_t nodes;
+    bool failed;
+};
+
+static struct src_loc mark_loc(const struct builder *b, yaml_mark_t m)
+{
+    return source_loc_from_mark(&b->c->sources, b->file, m.line, m.column);
+}
+
+static void push_scratch(struct builder *b, struct ynode *n)
+{
+    if (b->n_scratch == b->scratch_cap) {
+        size_t cap = b->scratch_cap ? b->scratch_cap * 2 : 256;
+        struct ynode **v = realloc(b->scratch, cap * sizeof(*v));
+        if (!v)
+            die_oom(cap * sizeof(*v));
+        b->scratch = v;
+        b->scratch_cap = cap;
+    }
+    b->scratch[b->n_scratch++] = n;
+}
+
+static struct ynode *new_node(struct builder *b, enum ynode_kind kind,
+                              yaml_mark_t m)
+{
+    struct ynode *n = ARENA_NEW(b->c->arena, struct ynode);
+
+    n->kind = (uint8_t)kind;
+    n->file = b->file;
+    n->line = (uint32_t)m.line;
+    n->col = (uint32_t)m.column;
+    return n;
+}
+
+/* Places a finished-or-opened node under the innermost open container. */
+static bool attach(struct builder *b, struct ynode *n, yaml_mark_t m)
+{
+    struct frame *top;
+
+    if (b->depth == 0) {
+        b->root = n;
+        return true;
+    }
+    top = &b->stack[b->depth - 1];
+    if (top->node->kind == YNODE_SEQ) {
+        n->parent = top->node;
+        n->index = (uint32_t)(b->n_scratch - top->first_child);
+        push_scratch(b, n);
+        return true;
+    }
+    if (!top->key) {
+        if (n->kind != YNODE_SCALAR) {
+            diag_report(&b->c->diags, DIAG_YAML_COMPLEX_KEY, mark_loc(b, m), NULL,
+                        NULL, "a mapping key must be a plain string");
+            return false;
+        }
+        n->parent = top->node;
+        top->key = n;
+        return true;
+    }
+    n->parent = top->node;
+    n->key = top->key;
+    top->key = NULL;
+    push_scratch(b, n);
+    return true;
+}
+
+static int cmp_key_text(const void *pa, const void *pb)
+{
+    const struct ynode *a = *(struct ynode *const *)pa;
+    const struct ynode *b = *(struct ynode *const *)pb;
+    int c;
+
+    c = strcmp(a->key->text, b->key->text);
+    if (c)
+        return c;
+    /* Equal keys: earlier position first, so we report the second one. */
+    if (a->key->line != b->key->line)
+        return a->key->line < b->key->line ? -1 : 1;
+    return a->key->col < b->key->col ? -1 : a->key->col > b->key->col;
+}
+
+static void report_duplicate(struct builder *b, const struct ynode *first,
+                             const struct ynode *again)
+{
+    struct strbuf path = STRBUF_INIT;
+    struct diag *d;
+
+    ynode_path(again, &path);
+    d = diag_report(&b->c->diags, DIAG_YAML_DUPLICATE_KEY,
+                    source_loc_from_mark(&b->c->sources, b->file, again->key->line,
+                                         again->key->col),
+                    NULL, path.buf, "duplicate key '%s'", again->key->text);
+    diag_add_note(&b->c->diags, d,
+                  source_loc_from_mark(&b->c->sources, b->file, first->key->line,
+                                       first->key->col),
+                  "'%s' first appears here", first->key->text);
+    strbuf_release(&path);
+}
+
+/* Pairwise for small mappings, sort-based beyond, so a mapping with many
+ * keys cannot make the check quadratic. */
+static bool check_duplicates(struct builder *b, struct ynode *map)
+{
+    size_t i, j;
+    bool ok = true;
+
+    if (map->n <= 16) {
+        for (i = 1; i < map->n; i++) {
+            for (j = 0; j < i; j++) {
+                if (strcmp(map->items[i]->key->text, map->items[j]->key->text) == 0) {
+                    report_duplicate(b, map->items[j], map->items[i]);
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        return ok;
+    }
+    {
+        struct ynode **sorted = malloc(map->n * sizeof(*sorted));
+        if (!sorted)
+            die_oom(map->n * sizeof(*sorted));
+        memcpy(sorted, map->items, map->n * sizeof(*sorted));
+        qsort(sorted, map->n, sizeof(*sorted), cmp_key_text);
+        for (i = 1; i < map->n; i++) {
+            if (strcmp(sorted[i]->key->text, sorted[i - 1]->key->text) == 0) {
+                report_duplicate(b, sorted[i - 1], sorted[i]);
+                ok = false;
+            }
+        }
+        free(sorted);
+    }
+    return ok;
+}
+
+static bool open_container(struct builder *b, enum ynode_kind kind,
+                           yaml_mark_t m)
+{
+    struct ynode *n;
+
+    if (b->depth >= b->lim->max_depth) {
+        diag_report(&b->c->diags, DIAG_YAML_DEPTH, mark_loc(b, m), NULL, NULL,
+                    "nesting deeper than %u levels", b->lim->max_depth);
+        return false;
+    }
+    n = new_node(b, kind, m);
+    if (!attach(b, n, m))
+        return false;
+    if (b->depth == b->stack_cap) {
+        size_t cap = b->stack_cap ? b->stack_cap * 2 : 16;
+        struct frame *s = realloc(b->stack, cap * sizeof(*s));
+        if (!s)
+            die_oom(cap * sizeof(*s));
+        b->stack = s;
+        b->stack_cap = cap;
+    }
+    b->stack[b->depth].node = n;
+    b->stack[b->depth].first_child = b->n_scratch;
+    b->stack[b->depth].key = NULL;
+    b->depth++;
+    return true;
+}
+
+static bool close_container(struct builder *b)
+{
+    struct frame *f = &b->stack[--b->depth];
+    struct ynode *n = f->node;
+    size_t count = b->n_scratch - f->first_child;
+
+    n->n = (uint32_t)count;
+    if (count) {
+        n->items = ARENA_NEW_ARRAY(b->c->arena, struct ynode *, count);
+        memcpy(n->items, b->scratch + f->first_child, count * sizeof(*n->items));
+    }
+    b->n_scratch = f->first_child;
+    if (n->kind == YNODE_MAP && !check_duplicates(b, n))
+        b->failed = true; /* keep parsing: report every duplicate */
+    return true;
+}
+
+static bool tag_is(const yaml_char_t *tag, const char *name)
+{
+    return tag && strcmp((const char *)tag, name) == 0;
+}
+
+static bool scalar_event(struct builder *b, const yaml_event_t *ev)
+{
+    const char *text = (const char *)ev->data.scalar.value;
+    size_t len = ev->data.scalar.length;
+    const yaml_char_t *tag = ev->data.scalar.tag;
+    struct ynode *n = new_node(b, YNODE_SCALAR, ev->start_mark);
+
+    n->text = arena_strndup(b->c->arena, text, len);
+    n->len = len;
+    if (tag && !tag_is(tag, YAML_STR_TAG) && !tag_is(tag, "!")) {
+        diag_report(&b->c->diags, DIAG_YAML_TAG, mark_loc(b, ev->start_mark), NULL,
+                    NULL, "tag '%s' is not accepted; only !!str may tag a scalar",
+                    (const char *)tag);
+        return false;
+    }
+    if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag)
+        n->scalar = (uint8_t)load_resolve_plain(text, len);
+    else
+        n->scalar = YSCALAR_STRING;
+    return attach(b, n, ev->start_mark);
+}
+
+static bool collection_tag_ok(struct builder *b, const yaml_char_t *tag,
+                              const char *allowed, yaml_mark_t m)
+{
+    if (!tag || tag_is(tag, allowed) || tag_is(tag, "!"))
+        return true;
+    diag_report(&b->c->diags, DIAG_YAML_TAG, mark_loc(b, m), NULL, NULL,
+                "tag '%s' is not accepted", (const char *)tag);
+    return false;
+}
+
+static void finish_document(struct builder *b, struct ydoc_list *out,
+                            uint32_t index)
+{
+    struct ynode *root = b->root;
+
+    if (!root || (root->kind == YNODE_SCALAR && root->scalar == YSCALAR_NULL))
+        return; /* empty document: comments only, or a stray "---" */
+    if (root->kind != YNODE_MAP) {
+        diag_report(&b->c->diags, DIAG_DOCUMENT_NOT_OBJECT,
+                    source_loc_from_mark(&b->c->sources, b->file, root->line,
+                                         root->col),
+                    NULL, NULL, "a document must be a mapping (a Kubernetes object), got a %s",
+                    ynode_type_name(root));
+        b->failed = true;
+        return;
+    }
+    if (out->n == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 64;
+        struct ydoc *v = ARENA_NEW_ARRAY(b->c->arena, struct ydoc, cap);
+        if (out->n)
+            memcpy(v, out->v, out->n * sizeof(*v));
+        out->v = v;
+        out->cap = cap;
+    }
+    out->v[out->n].root = root;
+    out->v[out->n].file = b->file;
+    out->v[out->n].index = index;
+    out->n++;
+}
+
+static void syntax_error(struct builder *b, const yaml_parser_t *p)
+{
+    const char *problem = p->problem ? p->problem : "unknown error";
+    struct diag *d;
+
+    if (p->error == YAML_READER_ERROR) {
+        diag_report(&b->c->diags, DIAG_YAML_SYNTAX,
+                    source_loc_from_offset(&b->c->sources, b->file, p->problem_offset),
+                    NULL, NULL, "%s", problem);
+        return;
+    }
+    d = diag_report(&b->c->diags, DIAG_YAML_SYNTAX, mark_loc(b, p->problem_mark),
+                    NULL, NULL, "%s", problem);
+    if (p->context)
+        diag_add_note(&b->c->diags, d, mark_loc(b, p->context_mark), "%s",
+                      p->context);
+}
+
+bool load_parse(struct compilation *c, const struct load_limits *lim,
+                uint32_t file, struct ydoc_list *out)
+{
+    const struct source *src = source_get(&c->sources, file);
+    struct builder b = {.c = c, .lim = lim, .file = file};
+    yaml_parser_t parser;
+    uint32_t doc_index = 0;
+    bool ok = true, done = false;
+
+    if (!yaml_parser_initialize(&parser))
+        die_oom(sizeof(parser));
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)src->data, src->len);
+    while (!done && ok) {
+        yaml_event_t ev;
+
+        if (!yaml_parser_parse(&parser, &ev)) {
+            syntax_error(&b, &parser);
+            ok = false;
+            break;
+        }
+        switch (ev.type) {
+        case YAML_STREAM_START_EVENT:
+        case YAML_NO_EVENT:
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            b.root = NULL;
+            b.nodes = 0;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            finish_document(&b, out, doc_index++);
+            break;
+        case YAML_ALIAS_EVENT:
+            diag_report(&c->diags, DIAG_YAML_ALIAS, mark_loc(&b, ev.start_mark), NULL,
+                        NULL, "alias '*%s' is not accepted; write the value out in full",
+                        (const char *)ev.data.alias.anchor);
+            ok = false;
+            break;
+        case YAML_SCALAR_EVENT:
+            ok = scalar_event(&b, &ev);
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            ok = collection_tag_ok(&b, ev.data.sequence_start.tag, YAML_SEQ_TAG,
+                                   ev.start_mark) &&
+                 open_container(&b, YNODE_SEQ, ev.start_mark);
+            break;
+        case YAML_MAPPING_START_EVENT:
+            ok = collection_tag_ok(&b, ev.data.mapping_start.tag, YAML_MAP_TAG,
+                                   ev.start_mark) &&
+                 open_container(&b, YNODE_MAP, ev.start_mark);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            ok = close_container(&b);
+            break;
+        }
+        if (ok && ++b.nodes > lim->max_nodes) {
+            diag_report(&c->diags, DIAG_TOO_MANY_NODES, mark_loc(&b, ev.start_mark),
+                        NULL, NULL, "more than %zu YAML nodes in one document",
+                        lim->max_nodes);
+            ok = false;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    free(b.stack);
+    free(b.scratch);
+    return ok && !b.failed;
+}

@@ -1,0 +1,314 @@
+/*
+ * The generic table walker.  It alone reports the generic problems: wrong
+ * node type, unknown key, missing required key, an integer out of range.
+ * Scalars are strict, as kubectl's decoding is: `port: "80"` is a string,
+ * not 80, and `name: yes` is a boolean, not the string "yes".
+ */
+#include "decode_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/strbuf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void report(struct decoder *d, enum diag_code code,
+                   enum diag_severity sev, const struct ynode *at,
+                   const struct ynode *path_node, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void report(struct decoder *d, enum diag_code code,
+                   enum diag_severity sev, const struct ynode *at,
+                   const struct ynode *path_node, const char *fmt, ...)
+{
+    struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    ynode_path(path_node, &path);
+    diag_report_sev(&d->c->diags, sev, code, ynode_loc(d->c, at), d->object,
+                    path.buf, "%s", msg.buf);
+    strbuf_release(&path);
+    strbuf_release(&msg);
+    if (sev == DIAG_ERROR)
+        d->ok = false;
+}
+
+void decode_type_error(struct decoder *d, const struct ynode *n,
+                       const char *want)
+{
+    struct strbuf got = STRBUF_INIT;
+    const char *hint = "";
+
+    strbuf_addstr(&got, ynode_type_name(n));
+    if (n->kind == YNODE_SCALAR && n->len <= 40) {
+        if (n->scalar == YSCALAR_STRING)
+            strbuf_addf(&got, " \"%s\"", n->text);
+        else
+            strbuf_addf(&got, " %s", n->text);
+    }
+    if (n->kind == YNODE_SCALAR && n->scalar != YSCALAR_STRING &&
+        strcmp(want, "string") == 0)
+        hint = "; quote the value to make it a string";
+    else if (n->kind == YNODE_SCALAR && n->scalar == YSCALAR_STRING &&
+             strcmp(want, "integer") == 0 && n->len > 0 &&
+             strspn(n->text, "0123456789") == n->len)
+        hint = "; remove the quotes";
+    report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, n, n, "expected %s, got %s%s",
+           want, got.buf, hint);
+    strbuf_release(&got);
+}
+
+/* YAML 1.1 booleans: y, yes, true, on (any listed case) are true. */
+static bool yaml_bool_value(const char *s)
+{
+    switch (s[0]) {
+    case 'y':
+    case 'Y':
+    case 't':
+    case 'T':
+        return true;
+    case 'o':
+    case 'O':
+        return s[1] == 'n' || s[1] == 'N';
+    default:
+        return false;
+    }
+}
+
+static bool want_scalar(struct decoder *d, const struct ynode *n,
+                        enum yscalar type, const char *want)
+{
+    if (n->kind == YNODE_SCALAR && n->scalar == type)
+        return true;
+    if (n->kind == YNODE_SCALAR && type == YSCALAR_INT &&
+        n->scalar == YSCALAR_INT_OTHER) {
+        report(d, DIAG_AMBIGUOUS_NUMBER, DIAG_ERROR, n, n,
+               "integer '%s' is written in octal, hex or with separators; "
+               "write it in plain decimal", n->text);
+        return false;
+    }
+    decode_type_error(d, n, want);
+    return false;
+}
+
+static bool decode_int(struct decoder *d, const struct ynode *n, int64_t min,
+                       int64_t max, int64_t *out)
+{
+    long long v;
+    char *end;
+
+    if (!want_scalar(d, n, YSCALAR_INT, "integer"))
+        return false;
+    errno = 0;
+    v = strtoll(n->text, &end, 10);
+    if (errno == ERANGE || *end != '\0' || v < min || v > max) {
+        report(d, DIAG_INT_RANGE, DIAG_ERROR, n, n,
+               "integer %s does not fit in %s", n->text,
+               max == INT32_MAX ? "32 bits" : "64 bits");
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static void decode_strmap(struct decoder *d, const struct ynode *n,
+                          struct strmap *out)
+{
+    uint32_t i, k = 0;
+
+    if (n->kind != YNODE_MAP) {
+        decode_type_error(d, n, "mapping");
+        return;
+    }
+    out->v = ARENA_NEW_ARRAY(d->c->arena, struct strmap_entry, n->n);
+    for (i = 0; i < n->n; i++) {
+        const struct ynode *v = n->items[i];
+        size_t j;
+
+        if (ynode_is_null(v)) {
+            /* kubectl drops null map values; so do we. */
+            continue;
+        }
+        if (!want_scalar(d, v, YSCALAR_STRING, "string"))
+            continue;
+        /* Insertion sort keeps entries ordered by key for lookups and
+         * deterministic output; maps are small. */
+        j = k;
+        while (j > 0 && strcmp(out->v[j - 1].key, v->key->text) > 0) {
+            out->v[j] = out->v[j - 1];
+            j--;
+        }
+        out->v[j].key = v->key->text;
+        out->v[j].value = v->text;
+        out->v[j].src = v;
+        k++;
+    }
+    out->n = k;
+}
+
+static void decode_field(struct decoder *d, const struct field *f,
+                         const struct ynode *n, void *base)
+{
+    char *dst = (char *)base + f->offset;
+    uint32_t i;
+
+    if (ynode_is_null(n))
+        return; /* null means unset, as in Kubernetes (already initialised) */
+    switch (f->type) {
+    case FT_STRING:
+        if (want_scalar(d, n, YSCALAR_STRING, "string"))
+            *(const char **)dst = n->text;
+        return;
+    case FT_INT32:
+        decode_int(d, n, INT32_MIN, INT32_MAX, (int64_t *)dst);
+        return;
+    case FT_INT64:
+        decode_int(d, n, INT64_MIN + 1, INT64_MAX, (int64_t *)dst);
+        return;
+    case FT_BOOL:
+        if (want_scalar(d, n, YSCALAR_BOOL, "boolean"))
+            *(enum tri *)dst = yaml_bool_value(n->text) ? TRI_TRUE : TRI_FALSE;
+        return;
+    case FT_OBJECT:
+        decode_mapping(d, f->sub, n, dst);
+        return;
+    case FT_LIST: {
+        char *items;
+        if (n->kind != YNODE_SEQ) {
+            decode_type_error(d, n, "list");
+            return;
+        }
+        items = arena_alloc_array(d->c->arena, n->n, f->sub->size, f->sub->align);
+        for (i = 0; i < n->n; i++) {
+            if (n->items[i]->kind != YNODE_MAP) {
+                decode_type_error(d, n->items[i], "mapping");
+                continue;
+            }
+            decode_mapping(d, f->sub, n->items[i], items + i * f->sub->size);
+        }
+        *(void **)dst = items;
+        *(size_t *)((char *)base + f->count_offset) = n->n;
+        return;
+    }
+    case FT_STRING_LIST: {
+        const char **v;
+        if (n->kind != YNODE_SEQ) {
+            decode_type_error(d, n, "list");
+            return;
+        }
+        v = ARENA_NEW_ARRAY(d->c->arena, const char *, n->n);
+        for (i = 0; i < n->n; i++) {
+            if (want_scalar(d, n->items[i], YSCALAR_STRING, "string"))
+                v[i] = n->items[i]->text;
+            else
+                v[i] = "";
+        }
+        *(const char ***)dst = v;
+        *(size_t *)((char *)base + f->count_offset) = n->n;
+        return;
+    }
+    case FT_INT_LIST: {
+        int64_t *v;
+        if (n->kind != YNODE_SEQ) {
+            decode_type_error(d, n, "list");
+            return;
+        }
+        v = ARENA_NEW_ARRAY(d->c->arena, int64_t, n->n);
+        for (i = 0; i < n->n; i++)
+            decode_int(d, n->items[i], INT32_MIN, INT32_MAX, &v[i]);
+        *(int64_t **)dst = v;
+        *(size_t *)((char *)base + f->count_offset) = n->n;
+        return;
+    }
+    case FT_MAP:
+        decode_strmap(d, n, (struct strmap *)dst);
+        return;
+    case FT_INT_OR_STRING: {
+        struct int_or_string *is = (struct int_or_string *)dst;
+        is->src = n;
+        if (n->kind == YNODE_SCALAR && n->scalar == YSCALAR_STRING) {
+            is->s = n->text;
+        } else if (decode_int(d, n, INT32_MIN, INT32_MAX, &is->i)) {
+            is->is_int = true;
+        }
+        return;
+    }
+    case FT_NODE:
+        *(const struct ynode **)dst = n;
+        return;
+    case FT_IGNORE:
+        return;
+    }
+}
+
+/* Fields a mapping lacks are reported at the mapping's own position. */
+static void report_missing(struct decoder *d, const struct table *t,
+                           const struct ynode *map, const struct field *f)
+{
+    struct strbuf path = STRBUF_INIT;
+
+    ynode_path(map, &path);
+    if (path.len)
+        strbuf_addch(&path, '.');
+    strbuf_addstr(&path, f->key);
+    diag_report(&d->c->diags, DIAG_MISSING_FIELD, ynode_loc(d->c, map), d->object,
+                path.buf, "required field '%s' of %s is missing", f->key, t->name);
+    d->ok = false;
+    strbuf_release(&path);
+}
+
+/* Integers start unset, in nested objects too, so that an absent field is
+ * never mistaken for an explicit 0. */
+static void init_fields(const struct table *t, void *dst)
+{
+    const struct field *f;
+
+    for (f = t->fields; f->key; f++) {
+        char *p = (char *)dst + f->offset;
+        if (f->type == FT_INT32 || f->type == FT_INT64)
+            *(int64_t *)p = INT_UNSET;
+        else if (f->type == FT_OBJECT)
+            init_fields(f->sub, p);
+    }
+}
+
+void decode_mapping(struct decoder *d, const struct table *t,
+                    const struct ynode *map, void *dst)
+{
+    const struct field *f;
+    uint32_t i;
+
+    init_fields(t, dst);
+    if (ynode_is_null(map))
+        return;
+    if (map->kind != YNODE_MAP) {
+        decode_type_error(d, map, "mapping");
+        return;
+    }
+    *(const struct ynode **)((char *)dst + t->src_offset) = map;
+    for (i = 0; i < map->n; i++) {
+        const struct ynode *v = map->items[i];
+        const char *key = v->key->text;
+
+        for (f = t->fields; f->key; f++) {
+            if (strcmp(f->key, key) == 0)
+                break;
+        }
+        if (f->key) {
+            decode_field(d, f, v, dst);
+        } else if (!t->open) {
+            report(d, DIAG_UNKNOWN_FIELD, d->strict ? DIAG_ERROR : DIAG_WARNING,
+                   v->key, v, "unknown field '%s' in %s", key, t->name);
+        }
+    }
+    for (f = t->fields; f->key; f++) {
+        if ((f->flags & FIELD_REQUIRED) && !ynode_get(map, f->key))
+            report_missing(d, t, map, f);
+    }
+}

@@ -1,0 +1,366 @@
+/*
+ * Building the model: recognise each document's kind and apiVersion, decode
+ * it with its table, apply the CRD defaults, then sort every kind so that
+ * nothing downstream depends on the order of files or documents.
+ */
+#include "tables.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/strbuf.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static const char *const v1[] = {"v1", NULL};
+static const char *const v1_v1beta1[] = {"v1", "v1beta1", NULL};
+static const char *const v1_v1alpha2[] = {"v1", "v1alpha2", NULL};
+static const char *const v1_v1alpha3[] = {"v1", "v1alpha3", NULL};
+static const char *const tls_route_versions[] = {"v1", "v1alpha2", "v1alpha3",
+                                                 NULL};
+
+#define KIND(k, name, group, versions, namespaced, T, table) \
+    [k] = {k, name, group, versions, namespaced, sizeof(T), alignof(T), &table}
+
+const struct kind_info kind_infos[KIND__COUNT] = {
+    KIND(KIND_GATEWAY_CLASS, "GatewayClass", GATEWAY_GROUP, v1_v1beta1, false,
+         struct gateway_class, gateway_class_table),
+    KIND(KIND_GATEWAY, "Gateway", GATEWAY_GROUP, v1_v1beta1, true,
+         struct gateway, gateway_table),
+    KIND(KIND_LISTENER_SET, "ListenerSet", GATEWAY_GROUP, v1, true,
+         struct listener_set, listener_set_table),
+    KIND(KIND_HTTP_ROUTE, "HTTPRoute", GATEWAY_GROUP, v1_v1beta1, true,
+         struct route, http_route_table),
+    KIND(KIND_GRPC_ROUTE, "GRPCRoute", GATEWAY_GROUP, v1, true, struct route,
+         grpc_route_table),
+    KIND(KIND_TLS_ROUTE, "TLSRoute", GATEWAY_GROUP, tls_route_versions, true,
+         struct route, tls_route_table),
+    KIND(KIND_TCP_ROUTE, "TCPRoute", GATEWAY_GROUP, v1_v1alpha2, true,
+         struct route, tcp_route_table),
+    KIND(KIND_UDP_ROUTE, "UDPRoute", GATEWAY_GROUP, v1_v1alpha2, true,
+         struct route, udp_route_table),
+    KIND(KIND_REFERENCE_GRANT, "ReferenceGrant", GATEWAY_GROUP, v1_v1beta1, true,
+         struct reference_grant, reference_grant_table),
+    KIND(KIND_BACKEND_TLS_POLICY, "BackendTLSPolicy", GATEWAY_GROUP, v1_v1alpha3,
+         true, struct backend_tls_policy, backend_tls_policy_table),
+    KIND(KIND_NAMESPACE, "Namespace", "", v1, false, struct namespace_obj,
+         namespace_table),
+    KIND(KIND_SERVICE, "Service", "", v1, true, struct service, service_table),
+    KIND(KIND_ENDPOINT_SLICE, "EndpointSlice", "discovery.k8s.io", v1, true,
+         struct endpoint_slice, endpoint_slice_table),
+    KIND(KIND_SECRET, "Secret", "", v1, true, struct secret, secret_table),
+    KIND(KIND_CONFIG_MAP, "ConfigMap", "", v1, true, struct config_map,
+         config_map_table),
+    KIND(KIND_INGRESS, "Ingress", "networking.k8s.io", v1, true, struct ingress,
+         ingress_table),
+    KIND(KIND_INGRESS_CLASS, "IngressClass", "networking.k8s.io", v1, false,
+         struct ingress_class, ingress_class_table),
+};
+
+const char *kind_name(enum kind k)
+{
+    return kind_infos[k].name;
+}
+
+bool kind_is_route(enum kind k)
+{
+    return k == KIND_HTTP_ROUTE || k == KIND_GRPC_ROUTE || k == KIND_TLS_ROUTE ||
+           k == KIND_TCP_ROUTE || k == KIND_UDP_ROUTE;
+}
+
+const char *object_label(struct compilation *c, const struct object *o)
+{
+    return arena_printf(c->arena, "%s %s", kind_name(o->kind), o->nsname);
+}
+
+const char *model_path(struct compilation *c, const struct ynode *n)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *p;
+
+    ynode_path(n, &sb);
+    p = arena_strndup(c->arena, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return p;
+}
+
+const char *strmap_get(const struct strmap *m, const char *key)
+{
+    size_t lo = 0, hi = m->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->v[mid].key, key);
+        if (c == 0)
+            return m->v[mid].value;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+struct builder {
+    struct compilation *c;
+    const struct model_options *opt;
+    struct model *m;
+    uint32_t seq;
+    bool ok;
+};
+
+static const char *scalar_text(const struct ynode *n)
+{
+    return n && n->kind == YNODE_SCALAR && n->scalar == YSCALAR_STRING ? n->text
+                                                                       : NULL;
+}
+
+static void error_at(struct builder *b, enum diag_code code,
+                     const struct ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void error_at(struct builder *b, enum diag_code code,
+                     const struct ynode *at, const char *fmt, ...)
+{
+    struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    ynode_path(at, &path);
+    diag_report(&b->c->diags, code, ynode_loc(b->c, at), NULL, path.buf, "%s",
+                msg.buf);
+    strbuf_release(&path);
+    strbuf_release(&msg);
+    if (diag_info(code)->severity == DIAG_ERROR)
+        b->ok = false;
+}
+
+static const struct kind_info *find_kind(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < KIND__COUNT; i++) {
+        if (strcmp(kind_infos[i].name, name) == 0)
+            return &kind_infos[i];
+    }
+    return NULL;
+}
+
+static bool version_served(const struct kind_info *ki, const char *version)
+{
+    const char *const *v;
+
+    for (v = ki->versions; *v; v++) {
+        if (strcmp(*v, version) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void report_version(struct builder *b, const struct kind_info *ki,
+                           const struct ynode *at, const char *api_version)
+{
+    struct strbuf want = STRBUF_INIT;
+    const char *const *v;
+
+    for (v = ki->versions; *v; v++) {
+        if (want.len)
+            strbuf_addstr(&want, v[1] ? ", " : " or ");
+        strbuf_addf(&want, "%s%s%s", ki->group, *ki->group ? "/" : "", *v);
+    }
+    diag_report(&b->c->diags, DIAG_UNSUPPORTED_VERSION, ynode_loc(b->c, at), NULL,
+                "apiVersion", "%s is served as %s, not '%s'", ki->name, want.buf,
+                api_version);
+    strbuf_release(&want);
+    b->ok = false;
+}
+
+static void decode_object(struct builder *b, const struct ynode *root);
+
+static void decode_list(struct builder *b, const struct ynode *root)
+{
+    const struct ynode *items = ynode_get(root, "items");
+    uint32_t i;
+
+    if (ynode_is_null(items))
+        return;
+    if (items->kind != YNODE_SEQ) {
+        struct decoder d = {b->c, NULL, b->opt->strict, true};
+        decode_type_error(&d, items, "list");
+        b->ok = false;
+        return;
+    }
+    for (i = 0; i < items->n; i++) {
+        if (items->items[i]->kind != YNODE_MAP) {
+            struct decoder d = {b->c, NULL, b->opt->strict, true};
+            decode_type_error(&d, items->items[i], "mapping");
+            b->ok = false;
+            continue;
+        }
+        decode_object(b, items->items[i]);
+    }
+}
+
+static void add_object(struct builder *b, struct object *o)
+{
+    ptrvec_push(b->c->arena, &b->m->objects[o->kind], o);
+}
+
+static void decode_object(struct builder *b, const struct ynode *root)
+{
+    const struct ynode *av = ynode_get(root, "apiVersion");
+    const struct ynode *kn = ynode_get(root, "kind");
+    const struct ynode *meta = ynode_get(root, "metadata");
+    const char *api_version = scalar_text(av), *kind = scalar_text(kn);
+    const char *name = scalar_text(ynode_get(meta, "name"));
+    const char *ns = scalar_text(ynode_get(meta, "namespace"));
+    const char *slash, *group, *version;
+    const struct kind_info *ki;
+    struct decoder d;
+    struct object *o;
+
+    if (!api_version || !kind) {
+        error_at(b, DIAG_MISSING_TYPE_META, av && !api_version ? av : kn && !kind ? kn : root,
+                 "object has no %s; every Kubernetes object needs apiVersion and kind",
+                 !api_version ? (av ? "string apiVersion" : "apiVersion")
+                              : (kn ? "string kind" : "kind"));
+        return;
+    }
+    if (strcmp(kind, "List") == 0 && strcmp(api_version, "v1") == 0) {
+        decode_list(b, root);
+        return;
+    }
+    ki = find_kind(kind);
+    if (!ki) {
+        diag_report(&b->c->diags, DIAG_UNKNOWN_KIND, ynode_loc(b->c, kn), NULL, NULL,
+                    "%s %s is not read by gwc; skipped", api_version, kind);
+        return;
+    }
+    slash = strrchr(api_version, '/');
+    group = slash ? arena_strndup(b->c->arena, api_version,
+                                  (size_t)(slash - api_version))
+                  : "";
+    version = slash ? slash + 1 : api_version;
+    if (strcmp(group, ki->group) != 0 || !version_served(ki, version)) {
+        report_version(b, ki, av, api_version);
+        return;
+    }
+    if (!name) {
+        error_at(b, DIAG_MISSING_TYPE_META, meta ? meta : root,
+                 "%s has no metadata.name", kind);
+        return;
+    }
+    if (!ki->namespaced)
+        ns = NULL;
+    else if (!ns)
+        ns = "default"; /* as kubectl applies it without -n */
+
+    o = arena_alloc(b->c->arena, ki->size, ki->align);
+    o->kind = ki->kind;
+    o->src = root;
+    o->api_version = api_version;
+    o->version = version;
+    o->seq = b->seq++;
+    o->nsname = ns ? arena_printf(b->c->arena, "%s/%s", ns, name) : name;
+    o->created = INT_UNSET;
+    d.c = b->c;
+    d.object = object_label(b->c, o);
+    d.strict = b->opt->strict;
+    d.ok = true;
+    decode_mapping(&d, ki->top, root, o);
+    o->meta.namespace = ns;
+    if (o->meta.creation_timestamp &&
+        !parse_rfc3339(o->meta.creation_timestamp, &o->created)) {
+        error_at(b, DIAG_INVALID_TIMESTAMP,
+                 ynode_get(meta, "creationTimestamp"),
+                 "creationTimestamp '%s' is not an RFC 3339 timestamp",
+                 o->meta.creation_timestamp);
+        d.ok = false;
+    }
+    if (!d.ok)
+        b->ok = false;
+    model_apply_defaults(b->c, o);
+    add_object(b, o);
+}
+
+static int cmp_objects(const void *pa, const void *pb)
+{
+    const struct object *a = *(const struct object *const *)pa;
+    const struct object *b = *(const struct object *const *)pb;
+    int c = strcmp(a->nsname, b->nsname);
+
+    if (c)
+        return c;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Two objects with one identity: the API server would keep the last one
+ * applied, which depends on file order; gwc refuses to guess. */
+static void check_duplicates(struct builder *b, struct ptrvec *pv)
+{
+    size_t i;
+
+    for (i = 1; i < pv->n; i++) {
+        const struct object *prev = pv->v[i - 1], *o = pv->v[i];
+        struct diag *d;
+
+        if (strcmp(prev->nsname, o->nsname) != 0)
+            continue;
+        d = diag_report(&b->c->diags, DIAG_DUPLICATE_OBJECT, ynode_loc(b->c, o->src),
+                        object_label(b->c, o), NULL,
+                        "%s '%s' is defined more than once", kind_name(o->kind),
+                        o->nsname);
+        diag_add_note(&b->c->diags, d, ynode_loc(b->c, prev->src),
+                      "first definition is here");
+        b->ok = false;
+    }
+}
+
+bool model_build(struct compilation *c, const struct ydoc_list *docs,
+                 const struct model_options *o, struct model *m)
+{
+    struct builder b = {c, o, m, 0, true};
+    size_t i;
+
+    memset(m, 0, sizeof(*m));
+    for (i = 0; i < docs->n; i++)
+        decode_object(&b, docs->v[i].root);
+    for (i = 0; i < KIND__COUNT; i++) {
+        ptrvec_sort(&m->objects[i], cmp_objects);
+        check_duplicates(&b, &m->objects[i]);
+    }
+    return b.ok;
+}
+
+struct object *model_find(const struct model *m, enum kind kind,
+                          const char *namespace, const char *name)
+{
+    const struct ptrvec *pv = &m->objects[kind];
+    struct strbuf key = STRBUF_INIT;
+    size_t lo = 0, hi = pv->n;
+    struct object *found = NULL;
+
+    if (!name)
+        return NULL;
+    if (namespace && kind_infos[kind].namespaced)
+        strbuf_addf(&key, "%s/%s", namespace, name);
+    else
+        strbuf_addstr(&key, name);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        struct object *o = pv->v[mid];
+        int c = strcmp(o->nsname, key.buf);
+        if (c == 0) {
+            found = o;
+            break;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    strbuf_release(&key);
+    return found;
+}

@@ -1,0 +1,395 @@
+/*
+ * Field tables for the Gateway API kinds (gateway-api apis/v1/ (one file per kind) at
+ * v1.6; the older served versions carry the same fields).  Required marks
+ * follow the CRDs' `required` lists.
+ */
+#include "tables.h"
+
+/* ---- shared references ---- */
+
+static const struct field parent_ref_fields[] = {
+    FIELD("group", FT_STRING, 0, struct parent_ref, group),
+    FIELD("kind", FT_STRING, 0, struct parent_ref, kind),
+    FIELD("namespace", FT_STRING, 0, struct parent_ref, namespace),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct parent_ref, name),
+    FIELD("sectionName", FT_STRING, 0, struct parent_ref, section_name),
+    FIELD("port", FT_INT32, 0, struct parent_ref, port),
+    FIELD_END,
+};
+const struct table parent_ref_table =
+    TABLE(struct parent_ref, "ParentReference", parent_ref_fields);
+
+static const struct field backend_object_ref_fields[] = {
+    FIELD("group", FT_STRING, 0, struct backend_object_ref, group),
+    FIELD("kind", FT_STRING, 0, struct backend_object_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct backend_object_ref, name),
+    FIELD("namespace", FT_STRING, 0, struct backend_object_ref, namespace),
+    FIELD("port", FT_INT32, 0, struct backend_object_ref, port),
+    FIELD_END,
+};
+const struct table backend_object_ref_table = TABLE(
+    struct backend_object_ref, "BackendObjectReference", backend_object_ref_fields);
+
+static const struct field secret_ref_fields[] = {
+    FIELD("group", FT_STRING, 0, struct secret_ref, group),
+    FIELD("kind", FT_STRING, 0, struct secret_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct secret_ref, name),
+    FIELD("namespace", FT_STRING, 0, struct secret_ref, namespace),
+    FIELD_END,
+};
+static const struct table secret_ref_table =
+    TABLE(struct secret_ref, "SecretObjectReference", secret_ref_fields);
+
+static const struct field object_ref_fields[] = {
+    FIELD("group", FT_STRING, FIELD_REQUIRED, struct object_ref, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct object_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct object_ref, name),
+    FIELD("namespace", FT_STRING, 0, struct object_ref, namespace),
+    FIELD_END,
+};
+static const struct table object_ref_table =
+    TABLE(struct object_ref, "ObjectReference", object_ref_fields);
+
+static const struct field local_ref_fields[] = {
+    FIELD("group", FT_STRING, FIELD_REQUIRED, struct local_ref, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct local_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct local_ref, name),
+    FIELD_END,
+};
+const struct table local_ref_table =
+    TABLE(struct local_ref, "LocalObjectReference", local_ref_fields);
+
+/* ---- GatewayClass ---- */
+
+static const struct field parameters_ref_fields[] = {
+    FIELD("group", FT_STRING, FIELD_REQUIRED, struct parameters_ref, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct parameters_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct parameters_ref, name),
+    FIELD("namespace", FT_STRING, 0, struct parameters_ref, namespace),
+    FIELD_END,
+};
+static const struct table parameters_ref_table =
+    TABLE(struct parameters_ref, "ParametersReference", parameters_ref_fields);
+
+static const struct field gateway_class_spec_fields[] = {
+    FIELD("controllerName", FT_STRING, FIELD_REQUIRED, struct gateway_class,
+          controller_name),
+    FIELD_OBJ("parametersRef", 0, struct gateway_class, parameters_ref,
+              parameters_ref_table),
+    FIELD("description", FT_STRING, 0, struct gateway_class, description),
+    FIELD_END,
+};
+static const struct table gateway_class_spec_table = {
+    "GatewayClassSpec", 0, 1, offsetof(struct gateway_class, spec_src), false,
+    gateway_class_spec_fields};
+
+static const struct field gateway_class_fields[] = {
+    OBJECT_HEADER(struct gateway_class),
+    FIELD_SPEC(FIELD_REQUIRED, gateway_class_spec_table),
+    FIELD_END,
+};
+const struct table gateway_class_table =
+    TOP_TABLE(struct gateway_class, "GatewayClass", gateway_class_fields);
+
+/* ---- listeners ---- */
+
+static const struct field selector_req_fields[] = {
+    FIELD("key", FT_STRING, FIELD_REQUIRED, struct label_selector_req, key),
+    FIELD("operator", FT_STRING, FIELD_REQUIRED, struct label_selector_req,
+          operator),
+    FIELD_STRS("values", 0, struct label_selector_req, values),
+    FIELD_END,
+};
+static const struct table selector_req_table = TABLE(
+    struct label_selector_req, "LabelSelectorRequirement", selector_req_fields);
+
+static const struct field label_selector_fields[] = {
+    FIELD("matchLabels", FT_MAP, 0, struct label_selector, match_labels),
+    FIELD_LIST("matchExpressions", 0, struct label_selector, match_expressions,
+               selector_req_table),
+    FIELD_END,
+};
+static const struct table label_selector_table =
+    TABLE(struct label_selector, "LabelSelector", label_selector_fields);
+
+static const struct field namespaces_from_fields[] = {
+    FIELD("from", FT_STRING, 0, struct namespaces_from, from),
+    FIELD_OBJ("selector", 0, struct namespaces_from, selector,
+              label_selector_table),
+    FIELD_END,
+};
+static const struct table namespaces_from_table =
+    TABLE(struct namespaces_from, "RouteNamespaces", namespaces_from_fields);
+
+static const struct field route_group_kind_fields[] = {
+    FIELD("group", FT_STRING, 0, struct route_group_kind, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct route_group_kind, kind),
+    FIELD_END,
+};
+static const struct table route_group_kind_table =
+    TABLE(struct route_group_kind, "RouteGroupKind", route_group_kind_fields);
+
+static const struct field allowed_routes_fields[] = {
+    FIELD_OBJ("namespaces", 0, struct allowed_routes, namespaces,
+              namespaces_from_table),
+    FIELD_LIST("kinds", 0, struct allowed_routes, kinds, route_group_kind_table),
+    FIELD_END,
+};
+static const struct table allowed_routes_table =
+    TABLE(struct allowed_routes, "AllowedRoutes", allowed_routes_fields);
+
+static const struct field listener_tls_fields[] = {
+    FIELD("mode", FT_STRING, 0, struct listener_tls, mode),
+    FIELD_LIST("certificateRefs", 0, struct listener_tls, certificate_refs,
+               secret_ref_table),
+    FIELD("options", FT_MAP, 0, struct listener_tls, options),
+    FIELD_END,
+};
+static const struct table listener_tls_table =
+    TABLE(struct listener_tls, "ListenerTLSConfig", listener_tls_fields);
+
+static const struct field listener_fields[] = {
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct listener, name),
+    FIELD("hostname", FT_STRING, 0, struct listener, hostname),
+    FIELD("port", FT_INT32, FIELD_REQUIRED, struct listener, port),
+    FIELD("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol),
+    FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
+    FIELD_OBJ("allowedRoutes", 0, struct listener, allowed_routes,
+              allowed_routes_table),
+    FIELD_END,
+};
+static const struct table listener_table =
+    TABLE(struct listener, "Listener", listener_fields);
+
+/* ListenerSet entries have the same fields; only the port is optional. */
+static const struct field listener_entry_fields[] = {
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct listener, name),
+    FIELD("hostname", FT_STRING, 0, struct listener, hostname),
+    FIELD("port", FT_INT32, 0, struct listener, port),
+    FIELD("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol),
+    FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
+    FIELD_OBJ("allowedRoutes", 0, struct listener, allowed_routes,
+              allowed_routes_table),
+    FIELD_END,
+};
+static const struct table listener_entry_table =
+    TABLE(struct listener, "ListenerEntry", listener_entry_fields);
+
+/* ---- Gateway ---- */
+
+static const struct field gateway_address_fields[] = {
+    FIELD("type", FT_STRING, 0, struct gateway_address, type),
+    FIELD("value", FT_STRING, 0, struct gateway_address, value),
+    FIELD_END,
+};
+static const struct table gateway_address_table =
+    TABLE(struct gateway_address, "GatewaySpecAddress", gateway_address_fields);
+
+static const struct field frontend_validation_fields[] = {
+    FIELD_LIST("caCertificateRefs", 0, struct frontend_validation,
+               ca_certificate_refs, object_ref_table),
+    FIELD("mode", FT_STRING, 0, struct frontend_validation, mode),
+    FIELD_END,
+};
+static const struct table frontend_validation_table = TABLE(
+    struct frontend_validation, "FrontendTLSValidation", frontend_validation_fields);
+
+static const struct field tls_config_fields[] = {
+    FIELD_OBJ("validation", 0, struct tls_config, validation,
+              frontend_validation_table),
+    FIELD_END,
+};
+static const struct table tls_config_table =
+    TABLE(struct tls_config, "TLSConfig", tls_config_fields);
+
+static const struct field tls_port_config_fields[] = {
+    FIELD("port", FT_INT32, FIELD_REQUIRED, struct tls_port_config, port),
+    FIELD_OBJ("tls", FIELD_REQUIRED, struct tls_port_config, tls,
+              tls_config_table),
+    FIELD_END,
+};
+static const struct table tls_port_config_table =
+    TABLE(struct tls_port_config, "TLSPortConfig", tls_port_config_fields);
+
+static const struct field frontend_tls_fields[] = {
+    FIELD_OBJ("default", 0, struct frontend_tls, default_, tls_config_table),
+    FIELD_LIST("perPort", 0, struct frontend_tls, per_port, tls_port_config_table),
+    FIELD_END,
+};
+static const struct table frontend_tls_table =
+    TABLE(struct frontend_tls, "FrontendTLSConfig", frontend_tls_fields);
+
+static const struct field gateway_backend_tls_fields[] = {
+    FIELD_OBJ("clientCertificateRef", 0, struct gateway_backend_tls,
+              client_certificate_ref, secret_ref_table),
+    FIELD_END,
+};
+static const struct table gateway_backend_tls_table = TABLE(
+    struct gateway_backend_tls, "GatewayBackendTLS", gateway_backend_tls_fields);
+
+static const struct field gateway_tls_fields[] = {
+    FIELD_OBJ("backend", 0, struct gateway_tls, backend, gateway_backend_tls_table),
+    FIELD_OBJ("frontend", 0, struct gateway_tls, frontend, frontend_tls_table),
+    FIELD_END,
+};
+static const struct table gateway_tls_table =
+    TABLE(struct gateway_tls, "GatewayTLSConfig", gateway_tls_fields);
+
+static const struct field infrastructure_fields[] = {
+    FIELD("labels", FT_MAP, 0, struct gateway_infrastructure, labels),
+    FIELD("annotations", FT_MAP, 0, struct gateway_infrastructure, annotations),
+    FIELD_OBJ("parametersRef", 0, struct gateway_infrastructure, parameters_ref,
+              local_ref_table),
+    FIELD_END,
+};
+static const struct table infrastructure_table = TABLE(
+    struct gateway_infrastructure, "GatewayInfrastructure", infrastructure_fields);
+
+static const struct field allowed_listeners_fields[] = {
+    FIELD_OBJ("namespaces", 0, struct allowed_listeners, namespaces,
+              namespaces_from_table),
+    FIELD_END,
+};
+static const struct table allowed_listeners_table =
+    TABLE(struct allowed_listeners, "AllowedListeners", allowed_listeners_fields);
+
+static const struct field gateway_spec_fields[] = {
+    FIELD("gatewayClassName", FT_STRING, FIELD_REQUIRED, struct gateway,
+          gateway_class_name),
+    FIELD_LIST("listeners", FIELD_REQUIRED, struct gateway, listeners,
+               listener_table),
+    FIELD_LIST("addresses", 0, struct gateway, addresses, gateway_address_table),
+    FIELD_OBJ("infrastructure", 0, struct gateway, infrastructure,
+              infrastructure_table),
+    FIELD_OBJ("allowedListeners", 0, struct gateway, allowed_listeners,
+              allowed_listeners_table),
+    FIELD_OBJ("tls", 0, struct gateway, tls, gateway_tls_table),
+    FIELD("defaultScope", FT_STRING, 0, struct gateway, default_scope),
+    FIELD_END,
+};
+static const struct table gateway_spec_table = {
+    "GatewaySpec", 0, 1, offsetof(struct gateway, spec_src), false,
+    gateway_spec_fields};
+
+static const struct field gateway_fields[] = {
+    OBJECT_HEADER(struct gateway),
+    FIELD_SPEC(FIELD_REQUIRED, gateway_spec_table),
+    FIELD_END,
+};
+const struct table gateway_table = TOP_TABLE(struct gateway, "Gateway", gateway_fields);
+
+/* ---- ListenerSet ---- */
+
+static const struct field listener_set_spec_fields[] = {
+    FIELD_OBJ("parentRef", FIELD_REQUIRED, struct listener_set, parent_ref,
+              parent_ref_table),
+    FIELD_LIST("listeners", FIELD_REQUIRED, struct listener_set, listeners,
+               listener_entry_table),
+    FIELD_END,
+};
+static const struct table listener_set_spec_table = {
+    "ListenerSetSpec", 0, 1, offsetof(struct listener_set, spec_src), false,
+    listener_set_spec_fields};
+
+static const struct field listener_set_fields[] = {
+    OBJECT_HEADER(struct listener_set),
+    FIELD_SPEC(FIELD_REQUIRED, listener_set_spec_table),
+    FIELD_END,
+};
+const struct table listener_set_table =
+    TOP_TABLE(struct listener_set, "ListenerSet", listener_set_fields);
+
+/* ---- ReferenceGrant ---- */
+
+static const struct field grant_from_fields[] = {
+    FIELD("group", FT_STRING, FIELD_REQUIRED, struct grant_from, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct grant_from, kind),
+    FIELD("namespace", FT_STRING, FIELD_REQUIRED, struct grant_from, namespace),
+    FIELD_END,
+};
+static const struct table grant_from_table =
+    TABLE(struct grant_from, "ReferenceGrantFrom", grant_from_fields);
+
+static const struct field grant_to_fields[] = {
+    FIELD("group", FT_STRING, FIELD_REQUIRED, struct grant_to, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct grant_to, kind),
+    FIELD("name", FT_STRING, 0, struct grant_to, name),
+    FIELD_END,
+};
+static const struct table grant_to_table =
+    TABLE(struct grant_to, "ReferenceGrantTo", grant_to_fields);
+
+static const struct field reference_grant_spec_fields[] = {
+    FIELD_LIST("from", FIELD_REQUIRED, struct reference_grant, from,
+               grant_from_table),
+    FIELD_LIST("to", FIELD_REQUIRED, struct reference_grant, to, grant_to_table),
+    FIELD_END,
+};
+static const struct table reference_grant_spec_table = {
+    "ReferenceGrantSpec", 0, 1, offsetof(struct reference_grant, spec_src), false,
+    reference_grant_spec_fields};
+
+static const struct field reference_grant_fields[] = {
+    OBJECT_HEADER(struct reference_grant),
+    FIELD_SPEC(0, reference_grant_spec_table),
+    FIELD_END,
+};
+const struct table reference_grant_table =
+    TOP_TABLE(struct reference_grant, "ReferenceGrant", reference_grant_fields);
+
+/* ---- BackendTLSPolicy ---- */
+
+static const struct field policy_target_ref_fields[] = {
+    FIELD("group", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, name),
+    FIELD("sectionName", FT_STRING, 0, struct policy_target_ref, section_name),
+    FIELD_END,
+};
+static const struct table policy_target_ref_table =
+    TABLE(struct policy_target_ref, "LocalPolicyTargetReferenceWithSectionName",
+          policy_target_ref_fields);
+
+static const struct field san_fields[] = {
+    FIELD("type", FT_STRING, FIELD_REQUIRED, struct subject_alt_name, type),
+    FIELD("hostname", FT_STRING, 0, struct subject_alt_name, hostname),
+    FIELD("uri", FT_STRING, 0, struct subject_alt_name, uri),
+    FIELD_END,
+};
+static const struct table san_table =
+    TABLE(struct subject_alt_name, "SubjectAltName", san_fields);
+
+static const struct field backend_tls_validation_fields[] = {
+    FIELD_LIST("caCertificateRefs", 0, struct backend_tls_validation,
+               ca_certificate_refs, local_ref_table),
+    FIELD("wellKnownCACertificates", FT_STRING, 0, struct backend_tls_validation,
+          well_known_ca_certificates),
+    FIELD("hostname", FT_STRING, FIELD_REQUIRED, struct backend_tls_validation,
+          hostname),
+    FIELD_LIST("subjectAltNames", 0, struct backend_tls_validation,
+               subject_alt_names, san_table),
+    FIELD_END,
+};
+static const struct table backend_tls_validation_table =
+    TABLE(struct backend_tls_validation, "BackendTLSPolicyValidation",
+          backend_tls_validation_fields);
+
+static const struct field backend_tls_policy_spec_fields[] = {
+    FIELD_LIST("targetRefs", FIELD_REQUIRED, struct backend_tls_policy,
+               target_refs, policy_target_ref_table),
+    FIELD_OBJ("validation", FIELD_REQUIRED, struct backend_tls_policy,
+              validation, backend_tls_validation_table),
+    FIELD("options", FT_MAP, 0, struct backend_tls_policy, options),
+    FIELD_END,
+};
+static const struct table backend_tls_policy_spec_table = {
+    "BackendTLSPolicySpec", 0, 1, offsetof(struct backend_tls_policy, spec_src),
+    false, backend_tls_policy_spec_fields};
+
+static const struct field backend_tls_policy_fields[] = {
+    OBJECT_HEADER(struct backend_tls_policy),
+    FIELD_SPEC(FIELD_REQUIRED, backend_tls_policy_spec_table),
+    FIELD_END,
+};
+const struct table backend_tls_policy_table = TOP_TABLE(
+    struct backend_tls_policy, "BackendTLSPolicy", backend_tls_policy_fields);

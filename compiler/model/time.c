@@ -1,0 +1,73 @@
+/* RFC 3339 timestamps, as Kubernetes writes creationTimestamp. */
+#include "decode_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0, i;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+bool parse_rfc3339(const char *s, int64_t *seconds)
+{
+    int y, mo, d, h, mi, sec, oh = 0, om = 0;
+    size_t n = strlen(s), i = 19;
+    int64_t t;
+
+    if (n < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+        s[7] != '-' || !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') ||
+        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
+        s[16] != ':' || !digits(s + 17, 2, &sec))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+        return false;
+    if (s[i] == '.') {
+        i++;
+        if (i >= n || s[i] < '0' || s[i] > '9')
+            return false;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++; /* sub-second precision does not order Kubernetes objects */
+    }
+    if (s[i] == 'Z' || s[i] == 'z') {
+        i++;
+    } else if (s[i] == '+' || s[i] == '-') {
+        if (n - i != 6 || !digits(s + i + 1, 2, &oh) || s[i + 3] != ':' ||
+            !digits(s + i + 4, 2, &om))
+            return false;
+        if (s[i] == '-') {
+            oh = -oh;
+            om = -om;
+        }
+        i += 6;
+    } else {
+        return false;
+    }
+    if (i != n)
+        return false;
+    t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    *seconds = t - (oh * 3600 + om * 60);
+    return true;
+}
