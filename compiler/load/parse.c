@@ -309,7 +309,10 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
     if (!yaml_parser_initialize(&parser))
         die_oom(sizeof(parser));
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)src->data, src->len);
+    /* With the encoding fixed, libyaml would read a BOM as text; skip it
+     * (the source table already starts line 1 after it). */
+    yaml_parser_set_input_string(&parser, (const unsigned char *)src->data + src->bom,
+                                 src->len - src->bom);
     while (!done && ok) {
         yaml_event_t ev;
 

@@ -16,6 +16,12 @@ bool load_prescan(struct compilation *c, uint32_t file, const char *data,
     const unsigned char *u = (const unsigned char *)data;
     size_t i = 0;
 
+    if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
+        diag_report(&c->diags, DIAG_INVALID_UTF8,
+                    source_loc_from_offset(&c->sources, file, 0), NULL, NULL,
+                    "the file is UTF-16; gwc reads UTF-8 (convert it with iconv)");
+        return false;
+    }
     while (i < len) {
         uint32_t cp;
         size_t n;

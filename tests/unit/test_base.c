@@ -1,0 +1,205 @@
+/* Unit tests: arena, strbuf, utf8, source positions, JSON writer. */
+#include "unit.h"
+
+#include "base/arena.h"
+#include "base/jsonw.h"
+#include "base/source.h"
+#include "base/strbuf.h"
+#include "base/utf8.h"
+
+#include <stdint.h>
+#include <string.h>
+
+START_TEST(arena_memory_is_zeroed_and_aligned)
+{
+    struct arena *a = arena_create(1024);
+    int i;
+
+    for (i = 0; i < 1000; i++) {
+        uint64_t *p = arena_alloc(a, 24, 8);
+        ck_assert_uint_eq((uintptr_t)p % 8, 0);
+        ck_assert_uint_eq(p[0] | p[1] | p[2], 0);
+        p[0] = ~0ull;
+    }
+    /* Bigger than a quarter block: served from its own block. */
+    {
+        char *big = arena_alloc(a, 100000, 1);
+        ck_assert_int_eq(big[99999], 0);
+    }
+    ck_assert_uint_ge(arena_used(a), 24000 + 100000);
+    arena_destroy(a);
+}
+END_TEST
+
+START_TEST(arena_strings)
+{
+    struct arena *a = arena_create(0);
+
+    ck_assert_str_eq(arena_strndup(a, "hello world", 5), "hello");
+    ck_assert_str_eq(arena_printf(a, "%s/%d", "ns", 42), "ns/42");
+    arena_destroy(a);
+}
+END_TEST
+
+START_TEST(strbuf_grows_and_keeps_invariants)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int i;
+
+    ck_assert_str_eq(sb.buf, "");
+    for (i = 0; i < 1000; i++)
+        strbuf_addf(&sb, "%d,", i);
+    ck_assert_uint_eq(sb.buf[sb.len], '\0');
+    ck_assert(strncmp(sb.buf, "0,1,2,", 6) == 0);
+    ck_assert(strbuf_ends_with(&sb, "999,"));
+    strbuf_setlen(&sb, 2);
+    ck_assert_str_eq(sb.buf, "0,");
+    strbuf_release(&sb);
+    ck_assert_uint_eq(sb.cap, 0);
+    ck_assert_str_eq(sb.buf, "");
+}
+END_TEST
+
+START_TEST(strbuf_detach_hands_over)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t len;
+    char *p;
+
+    p = strbuf_detach(&sb, &len); /* even an empty buffer is heap-owned */
+    ck_assert_uint_eq(len, 0);
+    free(p);
+    strbuf_addstr(&sb, "abc");
+    p = strbuf_detach(&sb, &len);
+    ck_assert_str_eq(p, "abc");
+    ck_assert_uint_eq(sb.len, 0);
+    free(p);
+}
+END_TEST
+
+START_TEST(utf8_decode_rejects_bad_forms)
+{
+    uint32_t cp;
+
+    ck_assert_uint_eq(utf8_decode((const unsigned char *)"\xc3\xa9", 2, &cp), 2);
+    ck_assert_uint_eq(cp, 0xe9);
+    ck_assert_uint_eq(utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+    ck_assert_uint_eq(cp, 0x1f600);
+    ck_assert_uint_eq(utf8_decode((const unsigned char *)"\xc0\xaf", 2, &cp), 0); /* overlong */
+    ck_assert_uint_eq(utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0); /* surrogate */
+    ck_assert_uint_eq(utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+    ck_assert_uint_eq(utf8_decode((const unsigned char *)"\xe2\x82", 2, &cp), 0); /* truncated */
+    ck_assert_uint_eq(utf8_count("h\xc3\xa9llo", 6), 5);
+    ck_assert_uint_eq(utf8_advance("h\xc3\xa9llo", 6, 2), 3);
+}
+END_TEST
+
+START_TEST(source_positions_count_characters)
+{
+    struct arena *a = arena_create(0);
+    struct source_table t;
+    const char *text = "k: \"h\xc3\xa9llo w\xc3\xb6rld\"\nz: 1\n";
+    uint32_t f;
+    struct src_loc loc;
+    const char *line;
+    size_t len;
+
+    source_table_init(&t, a);
+    f = source_add(&t, "x.yaml", text, strlen(text));
+    /* libyaml reports z at line 1, column 0. */
+    loc = source_loc_from_mark(&t, f, 1, 0);
+    ck_assert_uint_eq(loc.line, 2);
+    ck_assert_uint_eq(loc.col, 1);
+    ck_assert_uint_eq(loc.offset, 19); /* line 1: 16 characters in 18 bytes */
+    /* The closing quote: character column 15 on line 1. */
+    loc = source_loc_from_mark(&t, f, 0, 15);
+    ck_assert_uint_eq(loc.col, 16);
+    ck_assert_uint_eq(text[loc.offset], '"');
+    ck_assert(source_line_text(source_get(&t, f), 2, &line, &len));
+    ck_assert_uint_eq(len, 4);
+    ck_assert(strncmp(line, "z: 1", 4) == 0);
+    arena_destroy(a);
+}
+END_TEST
+
+START_TEST(source_yaml_line_breaks_differ_from_editor_lines)
+{
+    struct arena *a = arena_create(0);
+    struct source_table t;
+    /* U+2028 breaks a line for libyaml but not for an editor. */
+    const char *text = "a: \"x\xe2\x80\xa8y\"\nb: 2\n";
+    uint32_t f;
+    struct src_loc loc;
+
+    source_table_init(&t, a);
+    f = source_add(&t, "x.yaml", text, strlen(text));
+    loc = source_loc_from_mark(&t, f, 2, 0); /* libyaml's line 2 is "b: 2" */
+    ck_assert_uint_eq(loc.line, 2);
+    ck_assert_uint_eq(loc.col, 1);
+    arena_destroy(a);
+}
+END_TEST
+
+START_TEST(source_bom_is_not_a_column)
+{
+    struct arena *a = arena_create(0);
+    struct source_table t;
+    const char *text = "\xef\xbb\xbfkind: X\n";
+    uint32_t f;
+    struct src_loc loc;
+    const char *line;
+    size_t len;
+
+    source_table_init(&t, a);
+    f = source_add(&t, "x.yaml", text, strlen(text));
+    loc = source_loc_from_mark(&t, f, 0, 6);
+    ck_assert_uint_eq(loc.col, 7);
+    ck_assert_uint_eq(text[loc.offset], 'X');
+    ck_assert(source_line_text(source_get(&t, f), 1, &line, &len));
+    ck_assert(strncmp(line, "kind", 4) == 0);
+    arena_destroy(a);
+}
+END_TEST
+
+START_TEST(json_writer_escapes_and_nests)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct jsonw w;
+
+    jsonw_init(&w, &sb, true);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "a", "x\"y\\z\n\x01");
+    jsonw_key(&w, "l");
+    jsonw_array_begin(&w);
+    jsonw_int(&w, -3);
+    jsonw_bool(&w, true);
+    jsonw_null(&w);
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    ck_assert_str_eq(sb.buf, "{\"a\":\"x\\\"y\\\\z\\n\\u0001\",\"l\":[-3,true,null]}");
+    strbuf_release(&sb);
+}
+END_TEST
+
+static Suite *base_suite(void)
+{
+    Suite *s = suite_create("base");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, arena_memory_is_zeroed_and_aligned);
+    tcase_add_test(tc, arena_strings);
+    tcase_add_test(tc, strbuf_grows_and_keeps_invariants);
+    tcase_add_test(tc, strbuf_detach_hands_over);
+    tcase_add_test(tc, utf8_decode_rejects_bad_forms);
+    tcase_add_test(tc, source_positions_count_characters);
+    tcase_add_test(tc, source_yaml_line_breaks_differ_from_editor_lines);
+    tcase_add_test(tc, source_bom_is_not_a_column);
+    tcase_add_test(tc, json_writer_escapes_and_nests);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return unit_run(base_suite());
+}

@@ -1,0 +1,312 @@
+/* Unit tests: decode tables, strict scalars, defaults, field paths. */
+#include "unit.h"
+
+#include "base/compilation.h"
+#include "load/load.h"
+#include "model/model.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct fixture {
+    struct compilation c;
+    struct model m;
+    bool ok;
+};
+
+static void build(struct fixture *f, const char *text, bool strict)
+{
+    struct ydoc_list docs = {0};
+    struct model_options mo = {strict};
+
+    compilation_init(&f->c);
+    f->ok = load_buffer(&f->c, &load_default_limits, "t.yaml", text, strlen(text),
+                        &docs);
+    f->ok = model_build(&f->c, &docs, &mo, &f->m) && f->ok;
+}
+
+static void done(struct fixture *f)
+{
+    compilation_release(&f->c);
+}
+
+static const struct diag *find_diag(const struct fixture *f, enum diag_code code)
+{
+    size_t i;
+
+    for (i = 0; i < f->c.diags.n; i++) {
+        if (f->c.diags.v[i]->code == code)
+            return f->c.diags.v[i];
+    }
+    return NULL;
+}
+
+static const char route_yaml[] =
+    "apiVersion: gateway.networking.k8s.io/v1\n"
+    "kind: HTTPRoute\n"
+    "metadata:\n"
+    "  name: web\n"
+    "  labels: {app: web}\n"
+    "  creationTimestamp: \"2024-01-02T03:04:05Z\"\n"
+    "spec:\n"
+    "  parentRefs:\n"
+    "  - name: gw\n"
+    "  hostnames: [a.example.com]\n"
+    "  rules:\n"
+    "  - matches:\n"
+    "    - headers: [{name: x, value: v}]\n"
+    "    filters:\n"
+    "    - type: RequestRedirect\n"
+    "      requestRedirect: {scheme: https}\n"
+    "    backendRefs:\n"
+    "    - name: svc\n"
+    "      port: 8080\n";
+
+START_TEST(route_decodes_with_defaults)
+{
+    struct fixture f;
+    struct route *r;
+
+    build(&f, route_yaml, false);
+    ck_assert(f.ok);
+    ck_assert_uint_eq(f.m.objects[KIND_HTTP_ROUTE].n, 1);
+    r = f.m.objects[KIND_HTTP_ROUTE].v[0];
+    ck_assert_str_eq(r->obj.nsname, "default/web");
+    ck_assert_str_eq(r->obj.meta.namespace, "default");
+    ck_assert_str_eq(strmap_get(&r->obj.meta.labels, "app"), "web");
+    ck_assert_int_eq(r->obj.created, 1704164645);
+    ck_assert_str_eq(r->parent_refs[0].group, GATEWAY_GROUP);
+    ck_assert_str_eq(r->parent_refs[0].kind, "Gateway");
+    ck_assert(r->parent_refs[0].port == INT_UNSET);
+    ck_assert_str_eq(r->rules[0].matches[0].path.type, "PathPrefix");
+    ck_assert_str_eq(r->rules[0].matches[0].path.value, "/");
+    ck_assert_str_eq(r->rules[0].matches[0].headers[0].type, "Exact");
+    ck_assert_int_eq(r->rules[0].filters[0].request_redirect.status_code, 302);
+    ck_assert(r->rules[0].filters[0].request_redirect.port == INT_UNSET);
+    ck_assert_str_eq(r->rules[0].backend_refs[0].kind, "Service");
+    ck_assert_int_eq(r->rules[0].backend_refs[0].weight, 1);
+    ck_assert_int_eq(r->rules[0].backend_refs[0].port, 8080);
+    done(&f);
+}
+END_TEST
+
+START_TEST(route_without_rules_gets_the_default_rule)
+{
+    struct fixture f;
+    struct route *r;
+
+    build(&f, "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+              "metadata: {name: r, namespace: ns}\nspec: {}\n", false);
+    ck_assert(f.ok);
+    r = f.m.objects[KIND_HTTP_ROUTE].v[0];
+    ck_assert_uint_eq(r->n_rules, 1);
+    ck_assert_uint_eq(r->rules[0].n_matches, 1);
+    ck_assert_str_eq(r->rules[0].matches[0].path.value, "/");
+    done(&f);
+}
+END_TEST
+
+START_TEST(strict_scalars_are_type_errors)
+{
+    static const struct {
+        const char *value;
+        enum diag_code code;
+    } cases[] = {
+        {"\"80\"", DIAG_TYPE_MISMATCH},
+        {"80abc", DIAG_TYPE_MISMATCH},
+        {"1.5", DIAG_TYPE_MISMATCH},
+        {"0x50", DIAG_AMBIGUOUS_NUMBER},
+        {"99999999999", DIAG_INT_RANGE},
+        {"[80]", DIAG_TYPE_MISMATCH},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct fixture f;
+        char text[512];
+        const struct diag *d;
+
+        snprintf(text, sizeof(text),
+                 "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+                 "spec:\n  ports:\n  - port: %s\n", cases[i].value);
+        build(&f, text, false);
+        ck_assert(!f.ok);
+        d = find_diag(&f, cases[i].code);
+        ck_assert_msg(d != NULL, "no expected diagnostic for %s", cases[i].value);
+        ck_assert_str_eq(d->path, "spec.ports[0].port");
+        ck_assert_uint_eq(d->loc.line, 6);
+        ck_assert_uint_eq(d->loc.col, 11);
+        done(&f);
+    }
+}
+END_TEST
+
+START_TEST(booleans_must_be_booleans)
+{
+    struct fixture f;
+    const struct diag *d;
+
+    build(&f, "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+              "metadata: {name: r}\nspec:\n  rules:\n  - filters:\n"
+              "    - type: CORS\n      cors: {allowCredentials: banana}\n", false);
+    d = find_diag(&f, DIAG_TYPE_MISMATCH);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d->path, "spec.rules[0].filters[0].cors.allowCredentials");
+    done(&f);
+}
+END_TEST
+
+START_TEST(unknown_fields_warn_or_fail_under_strict)
+{
+    struct fixture f;
+    const struct diag *d;
+    const char *text = "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+                       "metadata: {name: g}\nspec:\n  gatewayClassName: c\n"
+                       "  listeners:\n  - {name: l, port: 80, protocol: HTTP, prot: x}\n";
+
+    build(&f, text, false);
+    ck_assert(f.ok);
+    d = find_diag(&f, DIAG_UNKNOWN_FIELD);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->severity, DIAG_WARNING);
+    ck_assert_str_eq(d->path, "spec.listeners[0].prot");
+    ck_assert_uint_eq(d->loc.col, 41);
+    done(&f);
+    build(&f, text, true);
+    ck_assert(!f.ok);
+    ck_assert_int_eq(find_diag(&f, DIAG_UNKNOWN_FIELD)->severity, DIAG_ERROR);
+    done(&f);
+}
+END_TEST
+
+START_TEST(core_kinds_ignore_fields_gwc_does_not_model)
+{
+    struct fixture f;
+
+    build(&f, "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+              "spec: {sessionAffinity: None, ports: [{port: 80, nodePort: 30080}]}\n",
+          true);
+    ck_assert(f.ok);
+    ck_assert_uint_eq(f.c.diags.n, 0);
+    done(&f);
+}
+END_TEST
+
+START_TEST(missing_fields_and_type_meta)
+{
+    struct fixture f;
+
+    build(&f, "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+              "metadata: {name: g}\nspec:\n  listeners: []\n", false);
+    ck_assert(!f.ok);
+    ck_assert_str_eq(find_diag(&f, DIAG_MISSING_FIELD)->path, "spec.gatewayClassName");
+    done(&f);
+    build(&f, "kind: Gateway\nmetadata: {name: g}\n", false);
+    ck_assert_ptr_nonnull(find_diag(&f, DIAG_MISSING_TYPE_META));
+    done(&f);
+    build(&f, "apiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n", false);
+    ck_assert_ptr_nonnull(find_diag(&f, DIAG_MISSING_TYPE_META));
+    done(&f);
+}
+END_TEST
+
+START_TEST(versions_and_kinds)
+{
+    struct fixture f;
+
+    build(&f, "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TCPRoute\n"
+              "metadata: {name: t}\nspec: {rules: [{backendRefs: [{name: s, port: 1}]}]}\n",
+          false);
+    ck_assert(f.ok);
+    ck_assert_str_eq(((struct object *)f.m.objects[KIND_TCP_ROUTE].v[0])->version,
+                     "v1alpha2");
+    done(&f);
+    build(&f, "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: HTTPRoute\n"
+              "metadata: {name: t}\nspec: {}\n", false);
+    ck_assert(!f.ok);
+    ck_assert_ptr_nonnull(find_diag(&f, DIAG_UNSUPPORTED_VERSION));
+    done(&f);
+    build(&f, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n", false);
+    ck_assert(f.ok);
+    ck_assert_int_eq(find_diag(&f, DIAG_UNKNOWN_KIND)->severity, DIAG_NOTE);
+    done(&f);
+}
+END_TEST
+
+START_TEST(list_items_decode_with_item_paths)
+{
+    struct fixture f;
+    const struct diag *d;
+
+    build(&f, "apiVersion: v1\nkind: List\nitems:\n"
+              "- apiVersion: v1\n  kind: Namespace\n  metadata: {name: a}\n"
+              "- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n"
+              "  spec: {ports: [{port: x}]}\n", false);
+    ck_assert_uint_eq(f.m.objects[KIND_NAMESPACE].n, 1);
+    d = find_diag(&f, DIAG_TYPE_MISMATCH);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d->path, "items[1].spec.ports[0].port");
+    done(&f);
+}
+END_TEST
+
+START_TEST(objects_sort_and_duplicates_are_errors)
+{
+    struct fixture f;
+    char text[512];
+
+    snprintf(text, sizeof(text),
+             "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n---\n"
+             "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n"
+             "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n");
+    build(&f, text, false);
+    ck_assert(!f.ok);
+    ck_assert_str_eq(((struct object *)f.m.objects[KIND_NAMESPACE].v[0])->nsname, "a");
+    ck_assert_ptr_nonnull(find_diag(&f, DIAG_DUPLICATE_OBJECT));
+    ck_assert_ptr_nonnull(model_find(&f.m, KIND_NAMESPACE, NULL, "a"));
+    ck_assert_ptr_null(model_find(&f.m, KIND_NAMESPACE, NULL, "c"));
+    done(&f);
+}
+END_TEST
+
+START_TEST(null_values_are_unset)
+{
+    struct fixture f;
+    struct route *r;
+
+    build(&f, "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+              "metadata: {name: r, annotations: {a: null}}\n"
+              "spec: {hostnames: ~, parentRefs: [{name: g, port: null}]}\n", false);
+    ck_assert(f.ok);
+    r = f.m.objects[KIND_HTTP_ROUTE].v[0];
+    ck_assert_uint_eq(r->n_hostnames, 0);
+    ck_assert_uint_eq(r->obj.meta.annotations.n, 0);
+    ck_assert(r->parent_refs[0].port == INT_UNSET);
+    done(&f);
+}
+END_TEST
+
+static Suite *decode_suite(void)
+{
+    Suite *s = suite_create("decode");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, route_decodes_with_defaults);
+    tcase_add_test(tc, route_without_rules_gets_the_default_rule);
+    tcase_add_test(tc, strict_scalars_are_type_errors);
+    tcase_add_test(tc, booleans_must_be_booleans);
+    tcase_add_test(tc, unknown_fields_warn_or_fail_under_strict);
+    tcase_add_test(tc, core_kinds_ignore_fields_gwc_does_not_model);
+    tcase_add_test(tc, missing_fields_and_type_meta);
+    tcase_add_test(tc, versions_and_kinds);
+    tcase_add_test(tc, list_items_decode_with_item_paths);
+    tcase_add_test(tc, objects_sort_and_duplicates_are_errors);
+    tcase_add_test(tc, null_values_are_unset);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return unit_run(decode_suite());
+}

@@ -1,0 +1,306 @@
+/* Unit tests: the YAML tree builder, scalar resolution and hostile input. */
+#include "unit.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/strbuf.h"
+#include "load/load.h"
+
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+struct fixture {
+    struct compilation c;
+    struct ydoc_list docs;
+    bool ok;
+};
+
+static void load(struct fixture *f, const char *text)
+{
+    compilation_init(&f->c);
+    memset(&f->docs, 0, sizeof(f->docs));
+    f->ok = load_buffer(&f->c, &load_default_limits, "t.yaml", text, strlen(text),
+                        &f->docs);
+}
+
+static void done(struct fixture *f)
+{
+    compilation_release(&f->c);
+}
+
+static enum diag_code first_code(const struct fixture *f)
+{
+    ck_assert_uint_ge(f->c.diags.n, 1);
+    return f->c.diags.v[0]->code;
+}
+
+START_TEST(tree_keeps_positions_parents_and_paths)
+{
+    struct fixture f;
+    const struct ynode *rules, *port;
+    struct strbuf path = STRBUF_INIT;
+    struct src_loc loc;
+
+    load(&f, "kind: HTTPRoute\nspec:\n  rules:\n  - backendRefs:\n    - name: a\n      port: 80\n");
+    ck_assert(f.ok);
+    ck_assert_uint_eq(f.docs.n, 1);
+    rules = ynode_get(ynode_get(f.docs.v[0].root, "spec"), "rules");
+    ck_assert_int_eq(rules->kind, YNODE_SEQ);
+    port = ynode_get(ynode_get(rules->items[0], "backendRefs")->items[0], "port");
+    ck_assert_str_eq(port->text, "80");
+    ck_assert_int_eq(port->scalar, YSCALAR_INT);
+    ynode_path(port, &path);
+    ck_assert_str_eq(path.buf, "spec.rules[0].backendRefs[0].port");
+    loc = ynode_loc(&f.c, port);
+    ck_assert_uint_eq(loc.line, 6);
+    ck_assert_uint_eq(loc.col, 13);
+    strbuf_release(&path);
+    done(&f);
+}
+END_TEST
+
+START_TEST(path_quotes_keys_that_are_not_identifiers)
+{
+    struct fixture f;
+    struct strbuf path = STRBUF_INIT;
+    const struct ynode *v;
+
+    load(&f, "metadata:\n  labels:\n    app.kubernetes.io/name: x\n");
+    v = ynode_get(ynode_get(ynode_get(f.docs.v[0].root, "metadata"), "labels"),
+                  "app.kubernetes.io/name");
+    ynode_path(v, &path);
+    ck_assert_str_eq(path.buf, "metadata.labels[\"app.kubernetes.io/name\"]");
+    strbuf_release(&path);
+    done(&f);
+}
+END_TEST
+
+START_TEST(multi_document_streams_skip_empty_documents)
+{
+    struct fixture f;
+
+    load(&f, "# only a comment\n---\na: 1\n---\n---\nb: 2\n---\n");
+    ck_assert(f.ok);
+    ck_assert_uint_eq(f.docs.n, 2);
+    ck_assert_uint_eq(f.docs.v[1].index, 2);
+    done(&f);
+}
+END_TEST
+
+START_TEST(scalars_resolve_as_yaml_1_1)
+{
+    static const struct {
+        const char *text;
+        enum yscalar want;
+    } cases[] = {
+        {"80", YSCALAR_INT},        {"-1", YSCALAR_INT},
+        {"0", YSCALAR_INT},         {"080", YSCALAR_INT_OTHER},
+        {"0x50", YSCALAR_INT_OTHER}, {"1_000", YSCALAR_INT_OTHER},
+        {"1.5", YSCALAR_FLOAT},     {"1e3", YSCALAR_FLOAT},
+        {".inf", YSCALAR_FLOAT},    {"yes", YSCALAR_BOOL},
+        {"Off", YSCALAR_BOOL},      {"y", YSCALAR_BOOL},
+        {"true", YSCALAR_BOOL},     {"~", YSCALAR_NULL},
+        {"null", YSCALAR_NULL},     {"", YSCALAR_NULL},
+        {"80abc", YSCALAR_STRING},  {"banana", YSCALAR_STRING},
+        {"/v2", YSCALAR_STRING},    {"1.2.3.4", YSCALAR_STRING},
+        {"yes-please", YSCALAR_STRING},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct fixture f;
+        struct strbuf text = STRBUF_INIT;
+        strbuf_addf(&text, "v: %s\n", cases[i].text);
+        load(&f, text.buf);
+        ck_assert_msg(ynode_get(f.docs.v[0].root, "v")->scalar == cases[i].want,
+                      "'%s' resolved wrongly", cases[i].text);
+        strbuf_release(&text);
+        done(&f);
+    }
+}
+END_TEST
+
+START_TEST(quoted_scalars_are_strings)
+{
+    struct fixture f;
+
+    load(&f, "a: \"80\"\nb: 'yes'\nc: !!str 1\n");
+    ck_assert_int_eq(ynode_get(f.docs.v[0].root, "a")->scalar, YSCALAR_STRING);
+    ck_assert_int_eq(ynode_get(f.docs.v[0].root, "b")->scalar, YSCALAR_STRING);
+    ck_assert_int_eq(ynode_get(f.docs.v[0].root, "c")->scalar, YSCALAR_STRING);
+    done(&f);
+}
+END_TEST
+
+START_TEST(alias_bomb_is_refused_at_once)
+{
+    struct fixture f;
+    struct strbuf text = STRBUF_INIT;
+    clock_t t0 = clock();
+    int i, j;
+
+    strbuf_addstr(&text, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (i = 1; i < 12; i++) {
+        strbuf_addf(&text, "a%d: &a%d [", i, i);
+        for (j = 0; j < 10; j++)
+            strbuf_addf(&text, "%s*a%d", j ? ", " : "", i - 1);
+        strbuf_addstr(&text, "]\n");
+    }
+    ck_assert_uint_lt(text.len, 1024);
+    load(&f, text.buf);
+    ck_assert(!f.ok);
+    ck_assert_int_eq(first_code(&f), DIAG_YAML_ALIAS);
+    ck_assert_uint_eq(f.c.diags.v[0]->loc.line, 2);
+    /* Generous bound: the point is "not exponential", not speed. */
+    ck_assert_msg((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0, "alias bomb took too long");
+    strbuf_release(&text);
+    done(&f);
+}
+END_TEST
+
+START_TEST(deep_nesting_is_refused)
+{
+    struct fixture f;
+    struct strbuf text = STRBUF_INIT;
+
+    strbuf_addstr(&text, "a: ");
+    strbuf_addchars(&text, '[', 100000);
+    load(&f, text.buf);
+    ck_assert(!f.ok);
+    ck_assert_int_eq(first_code(&f), DIAG_YAML_DEPTH);
+    ck_assert_uint_eq(f.c.diags.v[0]->loc.col, 4 + 63);
+    strbuf_release(&text);
+    done(&f);
+}
+END_TEST
+
+START_TEST(duplicate_keys_are_reported_with_both_places)
+{
+    struct fixture f;
+
+    load(&f, "a: 1\nb: 2\na: 3\n");
+    ck_assert(!f.ok);
+    ck_assert_int_eq(first_code(&f), DIAG_YAML_DUPLICATE_KEY);
+    ck_assert_uint_eq(f.c.diags.v[0]->loc.line, 3);
+    ck_assert_uint_eq(f.c.diags.v[0]->note_loc.line, 1);
+    done(&f);
+}
+END_TEST
+
+START_TEST(duplicate_keys_in_large_mappings)
+{
+    struct fixture f;
+    struct strbuf text = STRBUF_INIT;
+    int i;
+
+    for (i = 0; i < 100; i++)
+        strbuf_addf(&text, "k%d: v\n", i);
+    strbuf_addstr(&text, "k42: again\n");
+    load(&f, text.buf);
+    ck_assert(!f.ok);
+    ck_assert_int_eq(first_code(&f), DIAG_YAML_DUPLICATE_KEY);
+    ck_assert_uint_eq(f.c.diags.v[0]->loc.line, 101);
+    ck_assert_uint_eq(f.c.diags.v[0]->note_loc.line, 43);
+    strbuf_release(&text);
+    done(&f);
+}
+END_TEST
+
+START_TEST(bad_bytes_are_positioned)
+{
+    struct fixture f;
+
+    load(&f, "a: ok\nb: caf\xe9\n");
+    ck_assert(!f.ok);
+    ck_assert_int_eq(first_code(&f), DIAG_INVALID_UTF8);
+    ck_assert_uint_eq(f.c.diags.v[0]->loc.line, 2);
+    ck_assert_uint_eq(f.c.diags.v[0]->loc.col, 7);
+    done(&f);
+
+    compilation_init(&f.c);
+    memset(&f.docs, 0, sizeof(f.docs));
+    f.ok = load_buffer(&f.c, &load_default_limits, "t.yaml", "a: \xc3\xa9\0x\n", 8,
+                       &f.docs);
+    ck_assert(!f.ok);
+    ck_assert_int_eq(first_code(&f), DIAG_CONTROL_CHARACTER);
+    ck_assert_uint_eq(f.c.diags.v[0]->loc.col, 5);
+    done(&f);
+}
+END_TEST
+
+START_TEST(top_level_must_be_a_mapping)
+{
+    struct fixture f;
+
+    load(&f, "- a\n- b\n");
+    ck_assert(!f.ok);
+    ck_assert_int_eq(first_code(&f), DIAG_DOCUMENT_NOT_OBJECT);
+    done(&f);
+}
+END_TEST
+
+START_TEST(empty_input_has_no_documents)
+{
+    struct fixture f;
+
+    load(&f, "");
+    ck_assert(f.ok);
+    ck_assert_uint_eq(f.docs.n, 0);
+    ck_assert_uint_eq(f.c.diags.n, 0);
+    done(&f);
+}
+END_TEST
+
+START_TEST(files_over_the_size_limit_are_refused)
+{
+    struct load_limits lim = load_default_limits;
+    struct compilation c;
+    struct ydoc_list docs = {0};
+    char path[] = "/tmp/gwc-test-XXXXXX";
+    const char *paths[1] = {path};
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    int i;
+
+    for (i = 0; i < 200; i++)
+        fputs("# padding line\n", f);
+    fclose(f);
+    lim.max_file_bytes = 1024;
+    compilation_init(&c);
+    ck_assert(!load_inputs(&c, &lim, paths, 1, &docs));
+    ck_assert_int_eq(c.diags.v[0]->code, DIAG_FILE_TOO_LARGE);
+    ck_assert_uint_eq(docs.n, 0);
+    compilation_release(&c);
+    unlink(path);
+}
+END_TEST
+
+static Suite *load_suite(void)
+{
+    Suite *s = suite_create("load");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, tree_keeps_positions_parents_and_paths);
+    tcase_add_test(tc, path_quotes_keys_that_are_not_identifiers);
+    tcase_add_test(tc, multi_document_streams_skip_empty_documents);
+    tcase_add_test(tc, scalars_resolve_as_yaml_1_1);
+    tcase_add_test(tc, quoted_scalars_are_strings);
+    tcase_add_test(tc, alias_bomb_is_refused_at_once);
+    tcase_add_test(tc, deep_nesting_is_refused);
+    tcase_add_test(tc, duplicate_keys_are_reported_with_both_places);
+    tcase_add_test(tc, duplicate_keys_in_large_mappings);
+    tcase_add_test(tc, bad_bytes_are_positioned);
+    tcase_add_test(tc, top_level_must_be_a_mapping);
+    tcase_add_test(tc, empty_input_has_no_documents);
+    tcase_add_test(tc, files_over_the_size_limit_are_refused);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return unit_run(load_suite());
+}
