@@ -16,20 +16,69 @@ void source_table_init(struct source_table *t, struct arena *a)
  * Line starts under two definitions.  libyaml breaks lines on LF, CR, CRLF,
  * NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9); editors on LF, CR and CRLF.
  */
+/* Only LF, CR and the lead bytes of NEL, LS and PS can start a break. */
+static bool may_break(unsigned char c)
+{
+    return c == '\n' || c == '\r' || c == 0xc2 || c == 0xe2;
+}
+
+/*
+ * Line starts under two definitions.  libyaml breaks lines on LF, CR, CRLF,
+ * NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9); editors on LF, CR and CRLF.
+ * Returns the length of the break at d[i] and whether editors see it.
+ */
+static size_t line_break(const unsigned char *d, size_t len, size_t i,
+                         bool *editor)
+{
+    *editor = true;
+    if (d[i] == '\n')
+        return 1;
+    if (d[i] == '\r')
+        return i + 1 < len && d[i + 1] == '\n' ? 2 : 1;
+    *editor = false;
+    if (d[i] == 0xc2 && i + 1 < len && d[i + 1] == 0x85)
+        return 2;
+    if (d[i] == 0xe2 && i + 2 < len && d[i + 1] == 0x80 &&
+        (d[i + 2] == 0xa8 || d[i + 2] == 0xa9))
+        return 3;
+    return 0;
+}
+
+/* The common case: only LF breaks lines, and both definitions agree. */
+static bool only_lf(const struct source *s)
+{
+    return !memchr(s->data, '\r', s->len) && !memchr(s->data, 0xc2, s->len) &&
+           !memchr(s->data, 0xe2, s->len);
+}
+
+static void index_lf_lines(struct source *s, struct arena *a)
+{
+    const char *p = s->data, *end = s->data + s->len;
+    size_t n = 1, i = 1;
+
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        n++;
+        p++;
+    }
+    s->lines = ARENA_NEW_ARRAY(a, uint32_t, n);
+    s->lines[0] = 0;
+    for (p = s->data; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        s->lines[i++] = (uint32_t)(p + 1 - s->data);
+    s->n_lines = s->n_mark_lines = n;
+    s->mark_lines = s->lines;
+}
+
 static void index_lines(struct source *s, struct arena *a)
 {
     const unsigned char *d = (const unsigned char *)s->data;
-    size_t n_mark = 1, n_ed = 1, i, m, e;
+    size_t n_mark = 1, n_ed = 1, i, m, e, br;
+    bool editor;
 
     for (i = 0; i < s->len; i++) {
-        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 >= s->len || d[i + 1] != '\n'))) {
+        if (may_break(d[i]) && (br = line_break(d, s->len, i, &editor)) > 0) {
             n_mark++;
-            n_ed++;
-        } else if (d[i] == 0xc2 && i + 1 < s->len && d[i + 1] == 0x85) {
-            n_mark++;
-        } else if (d[i] == 0xe2 && i + 2 < s->len && d[i + 1] == 0x80 &&
-                   (d[i + 2] == 0xa8 || d[i + 2] == 0xa9)) {
-            n_mark++;
+            n_ed += editor;
+            i += br - 1;
         }
     }
     s->mark_lines = ARENA_NEW_ARRAY(a, uint32_t, n_mark);
@@ -38,14 +87,11 @@ static void index_lines(struct source *s, struct arena *a)
     s->lines[0] = 0;
     m = e = 1;
     for (i = 0; i < s->len; i++) {
-        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 >= s->len || d[i + 1] != '\n'))) {
-            s->mark_lines[m++] = (uint32_t)(i + 1);
-            s->lines[e++] = (uint32_t)(i + 1);
-        } else if (d[i] == 0xc2 && i + 1 < s->len && d[i + 1] == 0x85) {
-            s->mark_lines[m++] = (uint32_t)(i + 2);
-        } else if (d[i] == 0xe2 && i + 2 < s->len && d[i + 1] == 0x80 &&
-                   (d[i + 2] == 0xa8 || d[i + 2] == 0xa9)) {
-            s->mark_lines[m++] = (uint32_t)(i + 3);
+        if (may_break(d[i]) && (br = line_break(d, s->len, i, &editor)) > 0) {
+            s->mark_lines[m++] = (uint32_t)(i + br);
+            if (editor)
+                s->lines[e++] = (uint32_t)(i + br);
+            i += br - 1;
         }
     }
     s->n_mark_lines = m;
@@ -61,7 +107,10 @@ uint32_t source_add(struct source_table *t, const char *name, const char *data,
     s->data = data;
     s->len = len;
     s->bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-    index_lines(s, t->arena);
+    if (only_lf(s) && !s->bom)
+        index_lf_lines(s, t->arena);
+    else
+        index_lines(s, t->arena);
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
         struct source **v = ARENA_NEW_ARRAY(t->arena, struct source *, cap);

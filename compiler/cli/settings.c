@@ -128,11 +128,13 @@ static void report_cyaml_failure(struct reader *r, cyaml_err_t err)
         const char *k = unexpected + strlen("Unexpected key: ");
         size_t n = strcspn(k, "\n");
         for (i = 0; i < r->root->n; i++) {
-            const struct ynode *key = r->root->items[i]->key;
-            if (key->len == n && memcmp(key->text, k, n) == 0) {
-                report(r, key, "unknown setting '%s' (known: listenAddress, portMap, "
-                       "modulesDir, strictRefs, strict, gatewayClasses, controllerName)",
-                       key->text);
+            const struct ynode *v = r->root->items[i];
+            if (strlen(v->key) == n && memcmp(v->key, k, n) == 0) {
+                diag_report(&r->c.diags, DIAG_SETTINGS_INVALID, ynode_key_loc(&r->c, v),
+                            NULL, NULL,
+                            "unknown setting '%s' (known: listenAddress, portMap, "
+                            "modulesDir, strictRefs, strict, gatewayClasses, "
+                            "controllerName)", v->key);
                 return;
             }
         }

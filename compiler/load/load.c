@@ -109,15 +109,10 @@ const struct ynode *ynode_get(const struct ynode *map, const char *key)
     if (!map || map->kind != YNODE_MAP)
         return NULL;
     for (i = 0; i < map->n; i++) {
-        if (strcmp(map->items[i]->key->text, key) == 0)
+        if (strcmp(map->items[i]->key, key) == 0)
             return map->items[i];
     }
     return NULL;
-}
-
-const char *ynode_key_text(const struct ynode *value)
-{
-    return value->key ? value->key->text : NULL;
 }
 
 bool ynode_is_null(const struct ynode *n)
@@ -167,10 +162,10 @@ void ynode_path(const struct ynode *n, struct strbuf *out)
     if (n->parent->kind == YNODE_SEQ) {
         strbuf_addf(out, "[%u]", n->index);
     } else if (n->key) {
-        if (simple_key(n->key->text))
-            strbuf_addf(out, "%s%s", out->len ? "." : "", n->key->text);
+        if (simple_key(n->key))
+            strbuf_addf(out, "%s%s", out->len ? "." : "", n->key);
         else
-            strbuf_addf(out, "[\"%s\"]", n->key->text);
+            strbuf_addf(out, "[\"%s\"]", n->key);
     }
 }
 
@@ -181,4 +176,13 @@ struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n)
         return none;
     }
     return source_loc_from_mark(&c->sources, n->file, n->line, n->col);
+}
+
+struct src_loc ynode_key_loc(const struct compilation *c,
+                             const struct ynode *value)
+{
+    if (!value || !value->key)
+        return ynode_loc(c, value);
+    return source_loc_from_mark(&c->sources, value->file, value->key_line,
+                                value->key_col);
 }

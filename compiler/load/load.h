@@ -35,13 +35,16 @@ struct ynode {
     uint8_t scalar; /* enum yscalar, for scalars */
     uint32_t file;
     uint32_t line, col; /* libyaml mark: 0-based line, column in characters */
+    uint32_t index;     /* in a sequence: the position */
+    uint32_t n;         /* sequence items, or mapping values */
+    uint32_t len;       /* scalar length in bytes */
+    uint32_t key_line, key_col; /* in a mapping: the mark of the key */
     const struct ynode *parent; /* NULL for a document root */
-    const struct ynode *key;    /* in a mapping: the key node of this value */
-    uint32_t index;             /* in a sequence: the position */
-    uint32_t n;                 /* sequence items, or mapping values */
-    const char *text;           /* scalar text (NUL-terminated) */
-    size_t len;
-    struct ynode **items; /* children; a mapping's keys hang off ->key */
+    const char *key;            /* in a mapping: the key of this value */
+    union {
+        const char *text;     /* scalar text (NUL-terminated) */
+        struct ynode **items; /* children of a sequence or mapping */
+    };
 };
 
 struct ydoc {
@@ -78,13 +81,14 @@ bool load_buffer(struct compilation *c, const struct load_limits *lim,
 
 /* Tree access. */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
-const char *ynode_key_text(const struct ynode *value);
 bool ynode_is_null(const struct ynode *n);
 /* "string", "integer", "boolean", "null", "number", "list", "mapping". */
 const char *ynode_type_name(const struct ynode *n);
 /* Kubernetes field path of n below its document (or List item) root. */
 void ynode_path(const struct ynode *n, struct strbuf *out);
-/* The user position of a node. */
+/* The user position of a node, and of the key of a mapping value. */
 struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n);
+struct src_loc ynode_key_loc(const struct compilation *c,
+                             const struct ynode *value);
 
 #endif

@@ -19,7 +19,8 @@
 struct frame {
     struct ynode *node;
     size_t first_child; /* index in the scratch list */
-    struct ynode *key;  /* mapping: a key waiting for its value */
+    const char *key;    /* mapping: a key waiting for its value, or NULL */
+    uint32_t key_line, key_col;
 };
 
 struct builder {
@@ -65,37 +66,34 @@ static struct ynode *new_node(struct builder *b, enum ynode_kind kind,
     return n;
 }
 
-/* Places a finished-or-opened node under the innermost open container. */
-static bool attach(struct builder *b, struct ynode *n, yaml_mark_t m)
+/* The next node completes no key: it is a mapping key itself. */
+static bool is_key(const struct builder *b)
+{
+    return b->depth > 0 && b->stack[b->depth - 1].node->kind == YNODE_MAP &&
+           !b->stack[b->depth - 1].key;
+}
+
+/* Places a finished-or-opened node under the innermost open container.
+ * Keys never become nodes: a value carries its key's text and mark. */
+static void attach(struct builder *b, struct ynode *n)
 {
     struct frame *top;
 
     if (b->depth == 0) {
         b->root = n;
-        return true;
+        return;
     }
     top = &b->stack[b->depth - 1];
-    if (top->node->kind == YNODE_SEQ) {
-        n->parent = top->node;
-        n->index = (uint32_t)(b->n_scratch - top->first_child);
-        push_scratch(b, n);
-        return true;
-    }
-    if (!top->key) {
-        if (n->kind != YNODE_SCALAR) {
-            diag_report(&b->c->diags, DIAG_YAML_COMPLEX_KEY, mark_loc(b, m), NULL,
-                        NULL, "a mapping key must be a plain string");
-            return false;
-        }
-        n->parent = top->node;
-        top->key = n;
-        return true;
-    }
     n->parent = top->node;
-    n->key = top->key;
-    top->key = NULL;
+    if (top->node->kind == YNODE_SEQ) {
+        n->index = (uint32_t)(b->n_scratch - top->first_child);
+    } else {
+        n->key = top->key;
+        n->key_line = top->key_line;
+        n->key_col = top->key_col;
+        top->key = NULL;
+    }
     push_scratch(b, n);
-    return true;
 }
 
 static int cmp_key_text(const void *pa, const void *pb)
@@ -104,13 +102,13 @@ static int cmp_key_text(const void *pa, const void *pb)
     const struct ynode *b = *(struct ynode *const *)pb;
     int c;
 
-    c = strcmp(a->key->text, b->key->text);
+    c = strcmp(a->key, b->key);
     if (c)
         return c;
     /* Equal keys: earlier position first, so we report the second one. */
-    if (a->key->line != b->key->line)
-        return a->key->line < b->key->line ? -1 : 1;
-    return a->key->col < b->key->col ? -1 : a->key->col > b->key->col;
+    if (a->key_line != b->key_line)
+        return a->key_line < b->key_line ? -1 : 1;
+    return a->key_col < b->key_col ? -1 : a->key_col > b->key_col;
 }
 
 static void report_duplicate(struct builder *b, const struct ynode *first,
@@ -121,13 +119,10 @@ static void report_duplicate(struct builder *b, const struct ynode *first,
 
     ynode_path(again, &path);
     d = diag_report(&b->c->diags, DIAG_YAML_DUPLICATE_KEY,
-                    source_loc_from_mark(&b->c->sources, b->file, again->key->line,
-                                         again->key->col),
-                    NULL, path.buf, "duplicate key '%s'", again->key->text);
-    diag_add_note(&b->c->diags, d,
-                  source_loc_from_mark(&b->c->sources, b->file, first->key->line,
-                                       first->key->col),
-                  "'%s' first appears here", first->key->text);
+                    ynode_key_loc(b->c, again), NULL, path.buf,
+                    "duplicate key '%s'", again->key);
+    diag_add_note(&b->c->diags, d, ynode_key_loc(b->c, first),
+                  "'%s' first appears here", first->key);
     strbuf_release(&path);
 }
 
@@ -141,7 +136,7 @@ static bool check_duplicates(struct builder *b, struct ynode *map)
     if (map->n <= 16) {
         for (i = 1; i < map->n; i++) {
             for (j = 0; j < i; j++) {
-                if (strcmp(map->items[i]->key->text, map->items[j]->key->text) == 0) {
+                if (strcmp(map->items[i]->key, map->items[j]->key) == 0) {
                     report_duplicate(b, map->items[j], map->items[i]);
                     ok = false;
                     break;
@@ -157,7 +152,7 @@ static bool check_duplicates(struct builder *b, struct ynode *map)
         memcpy(sorted, map->items, map->n * sizeof(*sorted));
         qsort(sorted, map->n, sizeof(*sorted), cmp_key_text);
         for (i = 1; i < map->n; i++) {
-            if (strcmp(sorted[i]->key->text, sorted[i - 1]->key->text) == 0) {
+            if (strcmp(sorted[i]->key, sorted[i - 1]->key) == 0) {
                 report_duplicate(b, sorted[i - 1], sorted[i]);
                 ok = false;
             }
@@ -177,9 +172,13 @@ static bool open_container(struct builder *b, enum ynode_kind kind,
                     "nesting deeper than %u levels", b->lim->max_depth);
         return false;
     }
-    n = new_node(b, kind, m);
-    if (!attach(b, n, m))
+    if (is_key(b)) {
+        diag_report(&b->c->diags, DIAG_YAML_COMPLEX_KEY, mark_loc(b, m), NULL,
+                    NULL, "a mapping key must be a plain string");
         return false;
+    }
+    n = new_node(b, kind, m);
+    attach(b, n);
     if (b->depth == b->stack_cap) {
         size_t cap = b->stack_cap ? b->stack_cap * 2 : 16;
         struct frame *s = realloc(b->stack, cap * sizeof(*s));
@@ -222,21 +221,30 @@ static bool scalar_event(struct builder *b, const yaml_event_t *ev)
     const char *text = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     const yaml_char_t *tag = ev->data.scalar.tag;
-    struct ynode *n = new_node(b, YNODE_SCALAR, ev->start_mark);
+    struct ynode *n;
 
-    n->text = arena_strndup(b->c->arena, text, len);
-    n->len = len;
     if (tag && !tag_is(tag, YAML_STR_TAG) && !tag_is(tag, "!")) {
         diag_report(&b->c->diags, DIAG_YAML_TAG, mark_loc(b, ev->start_mark), NULL,
                     NULL, "tag '%s' is not accepted; only !!str may tag a scalar",
                     (const char *)tag);
         return false;
     }
+    if (is_key(b)) {
+        struct frame *top = &b->stack[b->depth - 1];
+        top->key = arena_strndup(b->c->arena, text, len);
+        top->key_line = (uint32_t)ev->start_mark.line;
+        top->key_col = (uint32_t)ev->start_mark.column;
+        return true;
+    }
+    n = new_node(b, YNODE_SCALAR, ev->start_mark);
+    n->text = arena_strndup(b->c->arena, text, len);
+    n->len = (uint32_t)len;
     if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag)
         n->scalar = (uint8_t)load_resolve_plain(text, len);
     else
         n->scalar = YSCALAR_STRING;
-    return attach(b, n, ev->start_mark);
+    attach(b, n);
+    return true;
 }
 
 static bool collection_tag_ok(struct builder *b, const yaml_char_t *tag,

@@ -72,7 +72,14 @@ enum yscalar load_resolve_plain(const char *s, size_t n)
     const char *d = s;
     size_t dn = n;
 
-    if (n == 0 || is_one_of(s, n, nulls))
+    if (n == 0)
+        return YSCALAR_NULL;
+    /* Most scalars are names and paths: no special reading starts with
+     * anything but these characters. */
+    if (!strchr("~nNyYtTfFoO.+-0123456789", s[0]) ||
+        (n > 6 && !strchr(".+-0123456789", s[0])))
+        return YSCALAR_STRING; /* the longest word below is 6 characters */
+    if (is_one_of(s, n, nulls))
         return YSCALAR_NULL;
     if (is_one_of(s, n, bools))
         return YSCALAR_BOOL;

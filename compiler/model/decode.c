@@ -16,12 +16,12 @@
 #include <string.h>
 
 static void report(struct decoder *d, enum diag_code code,
-                   enum diag_severity sev, const struct ynode *at,
+                   enum diag_severity sev, struct src_loc at,
                    const struct ynode *path_node, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 static void report(struct decoder *d, enum diag_code code,
-                   enum diag_severity sev, const struct ynode *at,
+                   enum diag_severity sev, struct src_loc at,
                    const struct ynode *path_node, const char *fmt, ...)
 {
     struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
@@ -31,7 +31,7 @@ static void report(struct decoder *d, enum diag_code code,
     strbuf_vaddf(&msg, fmt, ap);
     va_end(ap);
     ynode_path(path_node, &path);
-    diag_report_sev(&d->c->diags, sev, code, ynode_loc(d->c, at), d->object,
+    diag_report_sev(&d->c->diags, sev, code, at, d->object,
                     path.buf, "%s", msg.buf);
     strbuf_release(&path);
     strbuf_release(&msg);
@@ -59,7 +59,7 @@ void decode_type_error(struct decoder *d, const struct ynode *n,
              strcmp(want, "integer") == 0 && n->len > 0 &&
              strspn(n->text, "0123456789") == n->len)
         hint = "; remove the quotes";
-    report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, n, n, "expected %s, got %s%s",
+    report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, ynode_loc(d->c, n), n, "expected %s, got %s%s",
            want, got.buf, hint);
     strbuf_release(&got);
 }
@@ -88,7 +88,7 @@ static bool want_scalar(struct decoder *d, const struct ynode *n,
         return true;
     if (n->kind == YNODE_SCALAR && type == YSCALAR_INT &&
         n->scalar == YSCALAR_INT_OTHER) {
-        report(d, DIAG_AMBIGUOUS_NUMBER, DIAG_ERROR, n, n,
+        report(d, DIAG_AMBIGUOUS_NUMBER, DIAG_ERROR, ynode_loc(d->c, n), n,
                "integer '%s' is written in octal, hex or with separators; "
                "write it in plain decimal", n->text);
         return false;
@@ -108,7 +108,7 @@ static bool decode_int(struct decoder *d, const struct ynode *n, int64_t min,
     errno = 0;
     v = strtoll(n->text, &end, 10);
     if (errno == ERANGE || *end != '\0' || v < min || v > max) {
-        report(d, DIAG_INT_RANGE, DIAG_ERROR, n, n,
+        report(d, DIAG_INT_RANGE, DIAG_ERROR, ynode_loc(d->c, n), n,
                "integer %s does not fit in %s", n->text,
                max == INT32_MAX ? "32 bits" : "64 bits");
         return false;
@@ -140,11 +140,11 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
         /* Insertion sort keeps entries ordered by key for lookups and
          * deterministic output; maps are small. */
         j = k;
-        while (j > 0 && strcmp(out->v[j - 1].key, v->key->text) > 0) {
+        while (j > 0 && strcmp(out->v[j - 1].key, v->key) > 0) {
             out->v[j] = out->v[j - 1];
             j--;
         }
-        out->v[j].key = v->key->text;
+        out->v[j].key = v->key;
         out->v[j].value = v->text;
         out->v[j].src = v;
         k++;
@@ -294,7 +294,7 @@ void decode_mapping(struct decoder *d, const struct table *t,
     *(const struct ynode **)((char *)dst + t->src_offset) = map;
     for (i = 0; i < map->n; i++) {
         const struct ynode *v = map->items[i];
-        const char *key = v->key->text;
+        const char *key = v->key;
 
         for (f = t->fields; f->key; f++) {
             if (strcmp(f->key, key) == 0)
@@ -304,7 +304,8 @@ void decode_mapping(struct decoder *d, const struct table *t,
             decode_field(d, f, v, dst);
         } else if (!t->open) {
             report(d, DIAG_UNKNOWN_FIELD, d->strict ? DIAG_ERROR : DIAG_WARNING,
-                   v->key, v, "unknown field '%s' in %s", key, t->name);
+                   ynode_key_loc(d->c, v), v, "unknown field '%s' in %s", key,
+                   t->name);
         }
     }
     for (f = t->fields; f->key; f++) {
