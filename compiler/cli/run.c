@@ -10,6 +10,7 @@
 #include "base/strbuf.h"
 #include "load/load.h"
 #include "model/model.h"
+#include "validate/validate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,14 +83,27 @@ bool cli_load_model(struct compilation *c, const struct options *o,
     return ok;
 }
 
+void cli_validate_options(const struct options *o, struct validate_options *vo)
+{
+    vo->controller_name = o->controller_name;
+    vo->gateway_classes = o->gateway_classes;
+    vo->n_gateway_classes = o->n_gateway_classes;
+    vo->strict_refs = o->strict_refs;
+    vo->listen_address = o->listen_address;
+}
+
 int run_check(const struct options *o)
 {
     struct compilation c;
+    struct validate_options vo;
+    struct controller ctl;
     struct model m;
     int status;
 
     compilation_init(&c);
     cli_load_model(&c, o, &m);
+    cli_validate_options(o, &vo);
+    validate_model(&c, &m, &vo, &ctl);
     cli_print_diagnostics(&c, o);
     status = cli_exit_status(&c, o);
     compilation_release(&c);

@@ -85,6 +85,7 @@ struct object {
     const char *nsname; /* "{namespace}/{name}", or the name if cluster-scoped */
     int64_t created;    /* creationTimestamp in seconds, INT_UNSET if absent */
     uint32_t seq;       /* input order: tie-break of last resort */
+    bool rejected;      /* breaks a CRD rule: the API server would refuse it */
 };
 
 /* ---- references ---- */

@@ -1,0 +1,221 @@
+/*
+ * Stage 3: be the controller.
+ *
+ * First the API server's part: every CRD limit, pattern and CEL rule
+ * (schema*.c); an object that breaks one would never have been stored, so it
+ * is marked rejected and takes no further part.  Then the controller's part:
+ * which Gateways are ours, listener validity and conflicts, ListenerSet
+ * merging, route attachment with hostname intersection, backend and
+ * certificate references with ReferenceGrants, and the status of every
+ * object.  The result, struct controller, is what plan/ compiles and what
+ * `gwc status` prints.
+ */
+#ifndef GWC_VALIDATE_H
+#define GWC_VALIDATE_H
+
+#include "model/model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct compilation;
+struct strbuf;
+
+/* ---- conditions, as written in status ---- */
+
+#define MAX_CONDITIONS 8
+
+struct condition {
+    const char *type;
+    const char *status; /* "True", "False" or "Unknown" */
+    const char *reason;
+    const char *message;
+};
+
+struct conditions {
+    struct condition v[MAX_CONDITIONS];
+    size_t n;
+};
+
+/* Sets (or replaces) the condition of that type. */
+void conditions_set(struct conditions *cs, const char *type, bool status,
+                    const char *reason, const char *message);
+const struct condition *conditions_get(const struct conditions *cs,
+                                       const char *type);
+
+/* ---- listeners ---- */
+
+enum protocol { PROTO_HTTP, PROTO_HTTPS, PROTO_TLS, PROTO_TCP, PROTO_UDP, PROTO_OTHER };
+
+struct gateway_state;
+struct listener_set_state;
+struct route_state;
+
+struct certificate {
+    const struct secret *secret;
+    const char *cert_pem; /* decoded tls.crt */
+    const char *key_pem;  /* decoded tls.key */
+    size_t cert_len, key_len;
+};
+
+struct eff_listener {
+    const struct listener *spec;
+    struct gateway_state *gateway;
+    struct listener_set_state *set; /* NULL for the Gateway's own listeners */
+    enum protocol protocol;
+    const char *hostname; /* NULL: any host */
+    int64_t port;
+    bool passthrough; /* TLS listener in Passthrough mode */
+    bool valid;       /* accepted, not conflicted, refs resolved: programmed */
+    bool accepted;    /* Accepted=True: routes may attach */
+    struct conditions conditions;
+    enum kind supported_kinds[4];
+    size_t n_supported_kinds;
+    struct certificate *certificates;
+    size_t n_certificates;
+    unsigned attached_routes;
+    struct ptrvec attachments; /* struct attachment *, in route order */
+    uint32_t order;            /* position in the merged listener list */
+};
+
+struct listener_set_state {
+    struct listener_set *ls;
+    struct gateway_state *parent; /* NULL when the parent is not ours */
+    bool accepted;
+    struct conditions conditions;
+    struct eff_listener *listeners; /* inside the parent's merged list */
+    size_t n_listeners;
+};
+
+struct gateway_state {
+    struct gateway *gw;
+    struct conditions conditions;
+    struct eff_listener *listeners; /* own, then ListenerSets' */
+    size_t n_listeners;
+    size_t n_own;
+    unsigned attached_listener_sets;
+    const char *address; /* for status.addresses, or NULL */
+    bool programmed;
+};
+
+/* ---- routes ---- */
+
+enum backend_status {
+    BACKEND_OK,
+    BACKEND_INVALID,     /* answer 500 for this share */
+    BACKEND_UNAVAILABLE, /* no ready endpoints: answer 503 for this share */
+};
+
+struct backend {
+    const struct backend_ref *ref; /* or the mirror's reference */
+    enum backend_status status;
+    const struct service *service;      /* NULL when absent from the input */
+    const struct service_port *port;    /* NULL when the Service is absent */
+    const char *namespace, *name;       /* the Service's identity */
+    int64_t port_number;
+    const char *app_protocol;           /* the port's appProtocol, or NULL */
+    const char **addresses;             /* ready endpoint IPs ... */
+    size_t n_addresses;
+    int64_t target_port;                /* ... on this port */
+    const char *cluster_ip;             /* else the clusterIP */
+    const char *dns_name;               /* else "name.ns.svc.cluster.local" */
+    const struct backend_tls_policy *tls_policy; /* upstream TLS, or NULL */
+};
+
+struct rule_state {
+    const struct route_rule *rule;
+    bool dropped;            /* not programmable; the route is PartiallyInvalid */
+    struct backend *backends; /* one per backendRef, in order */
+    size_t n_backends;
+    struct backend *mirrors;  /* one per RequestMirror filter of the rule */
+    size_t n_mirrors;
+};
+
+struct route_parent {
+    const struct parent_ref *ref;
+    struct conditions conditions;
+    bool accepted;
+};
+
+struct route_state {
+    struct route *route;
+    struct route_parent *parents; /* one per parentRef to a Gateway of ours */
+    size_t n_parents;
+    struct rule_state *rules;
+    size_t n_rules;
+    bool resolved; /* every reference resolved */
+};
+
+/* A route attached to a listener, with the hostnames it serves there. */
+struct attachment {
+    struct route_state *route;
+    struct eff_listener *listener;
+    const char **hostnames; /* intersections; empty: any host */
+    size_t n_hostnames;
+    bool carries_traffic; /* false for L4 routes that lose to an older one */
+};
+
+/* ---- policies ---- */
+
+struct policy_ancestor {
+    struct gateway_state *gateway;
+    struct conditions conditions;
+};
+
+struct policy_state {
+    struct backend_tls_policy *policy;
+    struct policy_ancestor *ancestors;
+    size_t n_ancestors;
+    bool accepted;
+};
+
+struct class_state {
+    struct gateway_class *gc;
+    struct conditions conditions;
+};
+
+/* ---- the whole controller view ---- */
+
+struct controller {
+    struct model *model;
+    const char *controller_name;
+    struct class_state *classes;
+    size_t n_classes;
+    struct gateway_state *gateways; /* ours only, sorted by nsname */
+    size_t n_gateways;
+    struct listener_set_state *listener_sets; /* attached to ours */
+    size_t n_listener_sets;
+    struct route_state *routes; /* with a parentRef to one of ours */
+    size_t n_routes;
+    struct policy_state *policies;
+    size_t n_policies;
+};
+
+struct validate_options {
+    const char *controller_name;
+    const char *const *gateway_classes; /* restrict to these; none: all */
+    size_t n_gateway_classes;
+    bool strict_refs;           /* a missing Service is BackendNotFound */
+    const char *listen_address; /* reported in Gateway status.addresses */
+};
+
+/*
+ * Runs the API server's checks, then the controller.  Returns false when a
+ * manifest error was found (the API server would refuse an object); the
+ * controller view is built from the accepted objects either way.
+ */
+bool validate_model(struct compilation *c, struct model *m,
+                    const struct validate_options *o, struct controller *out);
+
+/* Writes the status of every object gwc reports on, as YAML or JSON. */
+void status_write(const struct controller *ctl, bool json, struct strbuf *out);
+
+/* Gateway API hostname intersection (spec §5.2); NULL when none. "*" or
+ * NULL stands for "any host".  Returns one of its arguments. */
+const char *hostname_intersect(const char *listener, const char *route);
+/* Does a request host match a listener or route hostname (wildcards match
+ * one or more labels)? */
+bool hostname_matches(const char *pattern, const char *host);
+
+#endif
