@@ -55,7 +55,7 @@ static const struct opt_spec opt_specs[] = {
     {"strict-refs", 0, false, FOR_CONTROLLER, OPT_STRICT_REFS},
     {"gateway-class", 0, true, FOR_CONTROLLER | FOR_IMPORT, OPT_GATEWAY_CLASS},
     {"controller-name", 0, true, FOR_CONTROLLER, OPT_CONTROLLER_NAME},
-    {"listen-address", 0, true, FOR_COMPILE, OPT_LISTEN_ADDRESS},
+    {"listen-address", 0, true, FOR_COMPILE | FOR_STATUS, OPT_LISTEN_ADDRESS},
     {"port-map", 0, true, FOR_COMPILE, OPT_PORT_MAP},
     {"modules-dir", 0, true, FOR_COMPILE, OPT_MODULES_DIR},
     {"config", 0, true, FOR_ALL, OPT_CONFIG},

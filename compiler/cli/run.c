@@ -119,9 +119,27 @@ int run_compile(const struct options *o)
 
 int run_status(const struct options *o)
 {
-    (void)o;
-    fputs("gwc: status is not implemented yet\n", stderr);
-    return EXIT_INTERNAL;
+    struct compilation c;
+    struct validate_options vo;
+    struct controller ctl;
+    struct strbuf out = STRBUF_INIT;
+    struct model m;
+    int status;
+
+    compilation_init(&c);
+    cli_load_model(&c, o, &m);
+    cli_validate_options(o, &vo);
+    validate_model(&c, &m, &vo, &ctl);
+    if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
+        status_write(&ctl, o->status_format == STATUS_JSON, &out);
+        fwrite(out.buf, 1, out.len, stdout);
+        fflush(stdout);
+    }
+    cli_print_diagnostics(&c, o);
+    status = cli_exit_status(&c, o);
+    strbuf_release(&out);
+    compilation_release(&c);
+    return status;
 }
 
 int run_import(const struct options *o)

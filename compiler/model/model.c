@@ -279,8 +279,10 @@ static void decode_object(struct builder *b, const struct ynode *root)
                  o->meta.creation_timestamp);
         d.ok = false;
     }
-    if (!d.ok)
+    if (!d.ok) {
         b->ok = false;
+        o->rejected = true; /* the API server would not store it */
+    }
     model_apply_defaults(b->c, o);
     add_object(b, o);
 }

@@ -120,12 +120,13 @@ struct backend {
     int64_t target_port;                /* ... on this port */
     const char *cluster_ip;             /* else the clusterIP */
     const char *dns_name;               /* else "name.ns.svc.cluster.local" */
-    const struct backend_tls_policy *tls_policy; /* upstream TLS, or NULL */
+    const struct policy_state *tls_policy; /* upstream TLS, or NULL */
 };
 
 struct rule_state {
     const struct route_rule *rule;
     bool dropped;            /* not programmable; the route is PartiallyInvalid */
+    int fixed_status;        /* nonzero: every request answered with it (500) */
     struct backend *backends; /* one per backendRef, in order */
     size_t n_backends;
     struct backend *mirrors;  /* one per RequestMirror filter of the rule */
@@ -144,7 +145,9 @@ struct route_state {
     size_t n_parents;
     struct rule_state *rules;
     size_t n_rules;
-    bool resolved; /* every reference resolved */
+    bool resolved;            /* every reference resolved */
+    const char *refs_reason;  /* when not: the first reason ... */
+    const char *refs_message; /* ... and its message */
 };
 
 /* A route attached to a listener, with the hostnames it serves there. */
@@ -167,7 +170,8 @@ struct policy_state {
     struct backend_tls_policy *policy;
     struct policy_ancestor *ancestors;
     size_t n_ancestors;
-    bool accepted;
+    bool accepted;       /* not conflicted, and its CA is usable */
+    const char *ca_pem;  /* the CA bundle (PEM), or NULL for the system one */
 };
 
 struct class_state {

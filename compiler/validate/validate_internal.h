@@ -4,6 +4,10 @@
 
 #include "validate.h"
 
+#include "base/diag.h"
+
+struct arena;
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -23,8 +27,61 @@ void schema_check(struct compilation *c, struct model *m);
 bool regex_check(const char *pattern, bool caseless, char *err, size_t errlen,
                  size_t *offset);
 
+/* grants.c: may an object of from_kind in from_ns refer to the object? */
+bool grant_allows(const struct model *m, const char *from_kind,
+                  const char *from_ns, const char *to_group,
+                  const char *to_kind, const char *to_ns, const char *to_name);
+
+/* tls_material.c: NULL when usable, else what is wrong ("is not of type
+ * kubernetes.io/tls"), to follow "Secret 'ns/name' ". */
+const char *tls_secret_problem(struct arena *a, const struct secret *s,
+                               struct certificate *out);
+const char *ca_config_map_problem(struct arena *a, const struct config_map *cm,
+                                  const char **pem);
+bool secret_value(struct arena *a, const struct secret *s, const char *key,
+                  char **out, size_t *len);
+
 /* The controller's part (controller.c and friends). */
 void controller_build(struct compilation *c, struct model *m,
                       const struct validate_options *o, struct controller *out);
+
+/* What the controller's passes share. */
+struct ctx {
+    struct compilation *c;
+    struct model *m;
+    const struct validate_options *o;
+    struct controller *ctl;
+};
+
+/* Reports a controller finding at a node (NULL: at the object). */
+struct diag *finding(struct ctx *x, enum diag_code code, const struct object *o,
+                     const struct ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+struct diag *finding_sev(struct ctx *x, enum diag_severity sev,
+                         enum diag_code code, const struct object *o,
+                         const struct ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Message text in the arena. */
+const char *msgf(struct ctx *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* gateways.c: classes, Gateways, ListenerSets and their listeners. */
+void gateways_build(struct ctx *x);
+struct gateway_state *find_gateway(struct controller *ctl, const char *ns,
+                                   const char *name);
+struct listener_set_state *find_listener_set(struct controller *ctl,
+                                             const char *ns, const char *name);
+bool namespace_selected(const struct model *m, const struct namespaces_from *nf,
+                        const char *home_ns, const char *ns);
+const char *protocol_name(enum protocol p);
+
+/* attach.c: routes to listeners. */
+void routes_attach(struct ctx *x);
+/* backends.c: backendRefs and mirrors to Services. */
+void backends_resolve(struct ctx *x, struct route_state *rs);
+/* policies.c: BackendTLSPolicy. */
+void policies_build(struct ctx *x);
+/* route_status.c: the route conditions once everything is known. */
+void route_conditions(struct ctx *x, struct route_state *rs);
 
 #endif

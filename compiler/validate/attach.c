@@ -1,0 +1,341 @@
+/*
+ * Route attachment (gateway-api §5): each parentRef selects listeners by
+ * sectionName and port; each selected listener must accept the route's kind
+ * and namespace and, for HTTP, gRPC and TLS routes, share a hostname with it.
+ * The route is attached to every listener that accepts it, with the
+ * hostnames of the intersection.
+ */
+#include "validate_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static bool has_hostnames(enum kind k)
+{
+    return k == KIND_HTTP_ROUTE || k == KIND_GRPC_ROUTE || k == KIND_TLS_ROUTE;
+}
+
+static bool kind_supported(const struct eff_listener *l, enum kind k)
+{
+    size_t i;
+
+    for (i = 0; i < l->n_supported_kinds; i++) {
+        if (l->supported_kinds[i] == k)
+            return true;
+    }
+    return false;
+}
+
+/* The hostnames a route serves on a listener; false when none intersect.
+ * An empty result means "any host". */
+static bool intersect_hostnames(struct ctx *x, const struct route *r,
+                                const struct eff_listener *l, const char ***out,
+                                size_t *n_out)
+{
+    size_t n = r->n_hostnames ? r->n_hostnames : 1, i, j, k = 0;
+    const char **v = ARENA_NEW_ARRAY(x->c->arena, const char *, n);
+
+    for (i = 0; i < n; i++) {
+        const char *h = hostname_intersect(l->hostname,
+                                           r->n_hostnames ? r->hostnames[i] : NULL);
+        bool dup = false;
+
+        if (!h)
+            continue;
+        if (strcmp(h, "*") == 0) {
+            *out = NULL;
+            *n_out = 0;
+            return true;
+        }
+        for (j = 0; j < k; j++)
+            dup |= strcmp(v[j], h) == 0;
+        if (!dup)
+            v[k++] = h;
+    }
+    *out = v;
+    *n_out = k;
+    return k > 0;
+}
+
+static void attach(struct ctx *x, struct route_state *rs, struct eff_listener *l,
+                   const char **hostnames, size_t n)
+{
+    struct attachment *a;
+    size_t i;
+
+    for (i = 0; i < l->attachments.n; i++) {
+        a = l->attachments.v[i];
+        if (a->route == rs)
+            return; /* two parentRefs reaching one listener: attached once */
+    }
+    a = ARENA_NEW(x->c->arena, struct attachment);
+    a->route = rs;
+    a->listener = l;
+    a->hostnames = hostnames;
+    a->n_hostnames = n;
+    a->carries_traffic = true;
+    ptrvec_push(x->c->arena, &l->attachments, a);
+    l->attached_routes++;
+}
+
+struct failure {
+    const char *reason; /* NotAllowedByListeners, NoMatchingListenerHostname */
+    const char *message;
+};
+
+/* NoMatchingListenerHostname wins over NotAllowedByListeners: it is the more
+ * specific answer (the listener would take the route but for hostnames). */
+static void note_failure(struct failure *f, const char *reason, const char *msg)
+{
+    if (!f->reason || (strcmp(reason, "NoMatchingListenerHostname") == 0 &&
+                       strcmp(f->reason, "NoMatchingListenerHostname") != 0)) {
+        f->reason = reason;
+        f->message = msg;
+    }
+}
+
+static const char *kinds_text(struct ctx *x, const struct eff_listener *l)
+{
+    const char *s = "";
+    size_t i;
+
+    for (i = 0; i < l->n_supported_kinds; i++)
+        s = msgf(x, "%s%s%s", s, i ? ", " : "", kind_name(l->supported_kinds[i]));
+    return *s ? s : "no route kinds";
+}
+
+static void try_listener(struct ctx *x, struct route_state *rs,
+                         struct eff_listener *l, struct failure *f, bool *attached)
+{
+    const struct route *r = rs->route;
+    const char *home = l->set ? l->set->ls->obj.meta.namespace
+                              : l->gateway->gw->obj.meta.namespace;
+    const char **hostnames = NULL;
+    size_t n = 0;
+
+    if (!l->accepted) {
+        note_failure(f, "NotAllowedByListeners",
+                     msgf(x, "listener '%s' is not accepted", l->spec->name));
+        return;
+    }
+    if (!kind_supported(l, r->obj.kind)) {
+        note_failure(f, "NotAllowedByListeners",
+                     msgf(x, "listener '%s' (%s) does not allow %s; it allows %s",
+                          l->spec->name, protocol_name(l->protocol),
+                          kind_name(r->obj.kind), kinds_text(x, l)));
+        return;
+    }
+    if (!namespace_selected(x->m, &l->spec->allowed_routes.namespaces, home,
+                            r->obj.meta.namespace)) {
+        note_failure(f, "NotAllowedByListeners",
+                     msgf(x, "listener '%s' does not allow routes from namespace "
+                             "'%s' (allowedRoutes.namespaces.from: %s)",
+                          l->spec->name, r->obj.meta.namespace,
+                          l->spec->allowed_routes.namespaces.from));
+        return;
+    }
+    if (has_hostnames(r->obj.kind) && !intersect_hostnames(x, r, l, &hostnames, &n)) {
+        note_failure(f, "NoMatchingListenerHostname",
+                     msgf(x, "no hostname of the route matches listener '%s' "
+                             "hostname '%s'", l->spec->name, l->hostname));
+        return;
+    }
+    attach(x, rs, l, hostnames, n);
+    *attached = true;
+}
+
+static const char *selector_text(struct ctx *x, const struct parent_ref *p)
+{
+    if (p->section_name && p->port != INT_UNSET)
+        return msgf(x, "no listener named '%s' on port %lld", p->section_name,
+                    (long long)p->port);
+    if (p->section_name)
+        return msgf(x, "no listener named '%s'", p->section_name);
+    if (p->port != INT_UNSET)
+        return msgf(x, "no listener on port %lld", (long long)p->port);
+    return "no listeners";
+}
+
+static void attach_parent(struct ctx *x, struct route_state *rs,
+                          struct route_parent *rp, struct eff_listener *ls,
+                          size_t n, const char *parent_label)
+{
+    const struct parent_ref *p = rp->ref;
+    struct failure f = {NULL, NULL};
+    bool selected = false, attached = false;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct eff_listener *l = &ls[i];
+        if (p->section_name && !str_eq(l->spec->name, p->section_name))
+            continue;
+        if (p->port != INT_UNSET && l->port != p->port)
+            continue;
+        selected = true;
+        try_listener(x, rs, l, &f, &attached);
+    }
+    rp->accepted = attached;
+    if (attached) {
+        conditions_set(&rp->conditions, "Accepted", true, "Accepted", "");
+        return;
+    }
+    if (!selected) {
+        f.reason = "NoMatchingParent";
+        f.message = msgf(x, "%s has %s", parent_label, selector_text(x, p));
+    }
+    conditions_set(&rp->conditions, "Accepted", false, f.reason, f.message);
+    finding(x, strcmp(f.reason, "NoMatchingParent") == 0 ? DIAG_NO_MATCHING_PARENT
+               : strcmp(f.reason, "NoMatchingListenerHostname") == 0
+                   ? DIAG_NO_MATCHING_HOSTNAME
+                   : DIAG_NOT_ALLOWED_BY_LISTENERS,
+            &rs->route->obj, p->src, "route does not attach to %s: %s (%s)",
+            parent_label, f.message, f.reason);
+}
+
+/* Finds the Gateway or ListenerSet a parentRef names among ours; reports a
+ * reference to nothing.  A parent of another controller gets no status. */
+static bool resolve_parent(struct ctx *x, const struct route *r,
+                           const struct parent_ref *p, struct gateway_state **gs,
+                           struct listener_set_state **ls)
+{
+    const char *ns = p->namespace ? p->namespace : r->obj.meta.namespace;
+    enum kind kind;
+
+    *gs = NULL;
+    *ls = NULL;
+    if (!str_eq(p->group, GATEWAY_GROUP))
+        return false; /* e.g. a Service parent (GAMMA): not a Gateway's business */
+    if (str_eq(p->kind, "Gateway")) {
+        kind = KIND_GATEWAY;
+        *gs = find_gateway(x->ctl, ns, p->name);
+    } else if (str_eq(p->kind, "ListenerSet")) {
+        kind = KIND_LISTENER_SET;
+        *ls = find_listener_set(x->ctl, ns, p->name);
+    } else {
+        return false;
+    }
+    if (*gs || *ls)
+        return true;
+    {
+        const struct object *o = model_find(x->m, kind, ns, p->name);
+        if (!o)
+            finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
+                    "parentRef names %s '%s/%s', which is not in the input",
+                    kind_name(kind), ns, p->name);
+        else if (o->rejected)
+            finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
+                    "parentRef names %s '%s/%s', which is invalid and would not be "
+                    "stored", kind_name(kind), ns, p->name);
+        else
+            finding(x, DIAG_PARENT_NOT_OURS, &r->obj, p->src,
+                    "parentRef names %s '%s/%s', which gwc does not handle",
+                    kind_name(kind), ns, p->name);
+    }
+    return false;
+}
+
+static void attach_route(struct ctx *x, struct route *r)
+{
+    struct route_state *rs = NULL;
+    size_t i;
+
+    for (i = 0; i < r->n_parent_refs; i++) {
+        struct gateway_state *gs;
+        struct listener_set_state *ls;
+        struct route_parent *rp;
+
+        if (!resolve_parent(x, r, &r->parent_refs[i], &gs, &ls))
+            continue;
+        if (!rs) {
+            rs = &x->ctl->routes[x->ctl->n_routes++];
+            rs->route = r;
+            rs->parents = ARENA_NEW_ARRAY(x->c->arena, struct route_parent,
+                                          r->n_parent_refs);
+        }
+        rp = &rs->parents[rs->n_parents++];
+        rp->ref = &r->parent_refs[i];
+        if (gs)
+            attach_parent(x, rs, rp, gs->listeners, gs->n_own,
+                          object_label(x->c, &gs->gw->obj));
+        else if (!ls->accepted)
+            conditions_set(&rp->conditions, "Accepted", false, "NotAllowedByListeners",
+                           "the ListenerSet is not accepted by its Gateway");
+        else
+            attach_parent(x, rs, rp, ls->listeners, ls->n_listeners,
+                          object_label(x->c, &ls->ls->obj));
+    }
+    if (rs)
+        backends_resolve(x, rs);
+}
+
+static int cmp_age(const struct object *a, const struct object *b)
+{
+    if (a->created != b->created) {
+        if (a->created == INT_UNSET)
+            return 1;
+        if (b->created == INT_UNSET)
+            return -1;
+        return a->created < b->created ? -1 : 1;
+    }
+    return strcmp(a->nsname, b->nsname);
+}
+
+/* Several TCP or UDP routes on one listener: all are accepted and counted,
+ * only the oldest (then by "{namespace}/{name}") carries traffic
+ * (GEP-2644, GEP-2645). */
+static void l4_oldest_wins(struct ctx *x, struct eff_listener *l)
+{
+    struct attachment *oldest = NULL;
+    size_t i;
+
+    if (l->protocol != PROTO_TCP && l->protocol != PROTO_UDP)
+        return;
+    for (i = 0; i < l->attachments.n; i++) {
+        struct attachment *a = l->attachments.v[i];
+        if (!oldest || cmp_age(&a->route->route->obj, &oldest->route->route->obj) < 0)
+            oldest = a;
+    }
+    for (i = 0; i < l->attachments.n; i++) {
+        struct attachment *a = l->attachments.v[i];
+        if (a == oldest)
+            continue;
+        a->carries_traffic = false;
+        finding_sev(x, DIAG_WARNING, DIAG_ROUTE_CONFLICT, &a->route->route->obj,
+                    a->route->route->spec_src,
+                    "%s shares listener '%s' with the older %s, which takes its "
+                    "traffic", object_label(x->c, &a->route->route->obj),
+                    l->spec->name, object_label(x->c, &oldest->route->route->obj));
+    }
+}
+
+void routes_attach(struct ctx *x)
+{
+    static const enum kind kinds[] = {KIND_HTTP_ROUTE, KIND_GRPC_ROUTE,
+                                      KIND_TLS_ROUTE, KIND_TCP_ROUTE, KIND_UDP_ROUTE};
+    size_t total = 0, i, j;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        total += x->m->objects[kinds[i]].n;
+    x->ctl->routes = ARENA_NEW_ARRAY(x->c->arena, struct route_state, total);
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        const struct ptrvec *pv = &x->m->objects[kinds[i]];
+        for (j = 0; j < pv->n; j++) {
+            struct route *r = pv->v[j];
+            if (!r->obj.rejected)
+                attach_route(x, r);
+        }
+    }
+    for (i = 0; i < x->ctl->n_gateways; i++) {
+        struct gateway_state *gs = &x->ctl->gateways[i];
+        for (j = 0; j < gs->n_listeners; j++)
+            l4_oldest_wins(x, &gs->listeners[j]);
+    }
+}

@@ -1,0 +1,282 @@
+/*
+ * backendRefs and mirror targets to Services (gateway-api §6.5, DESIGN §4).
+ * A Service resolves to the ready addresses of its EndpointSlices (port
+ * matched by name), else to its clusterIP, else to its cluster DNS name at
+ * run time.  A Service absent from the input is BackendNotFound only under
+ * --strict-refs; by default it is assumed to exist in the cluster.
+ * Invalid references keep their share of traffic, answered with 500.
+ */
+#include "validate_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* What a reference looks like, whether a backendRef or a mirror's. */
+struct ref_view {
+    const struct ynode *src;
+    const char *group, *kind, *name, *namespace;
+    int64_t port;
+};
+
+static void refs_failed(struct route_state *rs, const char *reason,
+                        const char *message)
+{
+    if (rs->resolved) {
+        rs->resolved = false;
+        rs->refs_reason = reason;
+        rs->refs_message = message;
+    }
+}
+
+static const struct service_port *find_port(const struct service *s, int64_t port)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_ports; i++) {
+        if (s->ports[i].port == port)
+            return &s->ports[i];
+    }
+    return NULL;
+}
+
+static const char *ports_text(struct ctx *x, const struct service *s)
+{
+    const char *t = "";
+    size_t i;
+
+    for (i = 0; i < s->n_ports; i++)
+        t = msgf(x, "%s%s%lld", t, i ? ", " : "", (long long)s->ports[i].port);
+    return *t ? t : "none";
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Ready addresses of the Service's EndpointSlices for one port (matched by
+ * name, as kube-proxy does).  Returns false when no slice serves the port,
+ * so the caller falls back to the clusterIP. */
+static bool endpoints(struct ctx *x, const struct service *s,
+                      const struct service_port *sp, struct backend *b)
+{
+    const struct ptrvec *pv = &x->m->objects[KIND_ENDPOINT_SLICE];
+    struct ptrvec addrs = {0};
+    bool found = false;
+    size_t i, j, k;
+
+    for (i = 0; i < pv->n; i++) {
+        const struct endpoint_slice *es = pv->v[i];
+        const struct endpoint_port *ep = NULL;
+
+        if (es->obj.rejected || !str_eq(es->obj.meta.namespace, s->obj.meta.namespace) ||
+            !str_eq(strmap_get(&es->obj.meta.labels, "kubernetes.io/service-name"),
+                    s->obj.meta.name) ||
+            str_eq(es->address_type, "FQDN"))
+            continue;
+        for (j = 0; j < es->n_ports && !ep; j++) {
+            if (str_eq(es->ports[j].name, sp->name) && es->ports[j].port != INT_UNSET)
+                ep = &es->ports[j];
+        }
+        if (!ep)
+            continue;
+        found = true;
+        b->target_port = ep->port;
+        for (j = 0; j < es->n_endpoints; j++) {
+            const struct endpoint *e = &es->endpoints[j];
+            if (e->conditions.ready == TRI_FALSE)
+                continue; /* unset means ready (discovery/v1) */
+            for (k = 0; k < e->n_addresses; k++)
+                ptrvec_push(x->c->arena, &addrs, (void *)e->addresses[k]);
+        }
+    }
+    if (!found)
+        return false;
+    ptrvec_sort(&addrs, cmp_strp);
+    b->addresses = ARENA_NEW_ARRAY(x->c->arena, const char *, addrs.n);
+    for (i = 0; i < addrs.n; i++) {
+        if (b->n_addresses && strcmp(b->addresses[b->n_addresses - 1], addrs.v[i]) == 0)
+            continue; /* one address in two slices */
+        b->addresses[b->n_addresses++] = addrs.v[i];
+    }
+    return true;
+}
+
+static void invalid(struct ctx *x, struct route_state *rs, struct backend *b,
+                    enum diag_code code, const struct ref_view *r,
+                    const char *reason, const char *message)
+{
+    b->status = BACKEND_INVALID;
+    refs_failed(rs, reason, message);
+    finding(x, code, &rs->route->obj, r->src, "%s (%s)", message, reason);
+}
+
+static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view *r,
+                    struct backend *b)
+{
+    const struct route *route = rs->route;
+    const char *ns = r->namespace ? r->namespace : route->obj.meta.namespace;
+    const struct service *s;
+
+    b->namespace = ns;
+    b->name = r->name;
+    b->port_number = r->port;
+    b->status = BACKEND_OK;
+    if (!str_eq(r->group, "") || !str_eq(r->kind, "Service")) {
+        invalid(x, rs, b, DIAG_BACKEND_INVALID_KIND, r, "InvalidKind",
+                msgf(x, "backend kind %s%s%s is not supported; gwc routes to core "
+                        "Services", *r->group ? r->group : "", *r->group ? "/" : "",
+                     r->kind));
+        return;
+    }
+    if (!grant_allows(x->m, kind_name(route->obj.kind), route->obj.meta.namespace, "",
+                      "Service", ns, r->name)) {
+        invalid(x, rs, b, DIAG_REF_NOT_PERMITTED, r, "RefNotPermitted",
+                msgf(x, "Service '%s/%s' is in another namespace and no "
+                        "ReferenceGrant there allows %s from '%s'", ns, r->name,
+                     kind_name(route->obj.kind), route->obj.meta.namespace));
+        return;
+    }
+    if (r->port == INT_UNSET) {
+        invalid(x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, "BackendNotFound",
+                msgf(x, "reference to Service '%s/%s' has no port", ns, r->name));
+        return;
+    }
+    s = (const struct service *)model_find(x->m, KIND_SERVICE, ns, r->name);
+    if (!s || s->obj.rejected) {
+        if (x->o->strict_refs) {
+            invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+                    msgf(x, "Service '%s/%s' is not in the input", ns, r->name));
+            return;
+        }
+        finding(x, DIAG_BACKEND_ASSUMED, &route->obj, r->src,
+                "Service '%s/%s' is not in the input; assuming it exists in the "
+                "cluster (resolved by DNS at run time; --strict-refs makes this an "
+                "error)", ns, r->name);
+        b->dns_name = msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
+        return;
+    }
+    b->service = s;
+    b->port = find_port(s, r->port);
+    if (!b->port) {
+        invalid(x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, "BackendNotFound",
+                msgf(x, "Service '%s/%s' has no port %lld (its ports: %s)", ns, r->name,
+                     (long long)r->port, ports_text(x, s)));
+        return;
+    }
+    b->app_protocol = b->port->app_protocol;
+    if (str_eq(b->app_protocol, "kubernetes.io/h2c") && route->obj.kind == KIND_HTTP_ROUTE) {
+        /* nginx 1.22 has no proxy_http_version 2: it cannot speak h2c to an
+         * HTTP backend (gRPC backends are reached with grpc_pass). */
+        invalid(x, rs, b, DIAG_BACKEND_PROTOCOL, r, "UnsupportedProtocol",
+                msgf(x, "port %lld of Service '%s/%s' wants h2c (appProtocol "
+                        "kubernetes.io/h2c), which nginx 1.22 cannot proxy for an "
+                        "HTTPRoute", (long long)r->port, ns, r->name));
+        return;
+    }
+    if (str_eq(s->type, "ExternalName")) {
+        b->dns_name = s->external_name;
+        return;
+    }
+    if (endpoints(x, s, b->port, b)) {
+        if (b->n_addresses == 0)
+            b->status = BACKEND_UNAVAILABLE;
+        return;
+    }
+    if (s->cluster_ip && *s->cluster_ip && !str_eq(s->cluster_ip, "None")) {
+        b->cluster_ip = s->cluster_ip;
+        return;
+    }
+    b->dns_name = msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
+    finding(x, DIAG_BACKEND_DNS, &route->obj, r->src,
+            "Service '%s/%s' has neither EndpointSlices nor a clusterIP in the input; "
+            "nginx resolves %s at run time", ns, r->name, b->dns_name);
+}
+
+static struct ref_view view_backend(const struct backend_ref *b)
+{
+    struct ref_view v = {b->src, b->group, b->kind, b->name, b->namespace, b->port};
+    return v;
+}
+
+static struct ref_view view_object(const struct backend_object_ref *b)
+{
+    struct ref_view v = {b->src, b->group, b->kind, b->name, b->namespace, b->port};
+    return v;
+}
+
+/* Filters gwc cannot program must fail closed, never be skipped. */
+static void rule_filters(struct ctx *x, struct route_state *rs,
+                         struct rule_state *st, const struct route_filter *f,
+                         size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (str_eq(f[i].type, "ExtensionRef")) {
+            st->fixed_status = 500;
+            refs_failed(rs, "InvalidKind",
+                        msgf(x, "ExtensionRef %s '%s' is not supported",
+                             f[i].extension_ref.kind, f[i].extension_ref.name));
+            finding(x, DIAG_EXTENSION_REF, &rs->route->obj, f[i].src,
+                    "ExtensionRef filter %s/%s '%s' is not supported; matching "
+                    "requests get 500", f[i].extension_ref.group,
+                    f[i].extension_ref.kind, f[i].extension_ref.name);
+        } else if (str_eq(f[i].type, "ExternalAuth")) {
+            st->fixed_status = 500;
+            finding(x, DIAG_NGINX_UNSUPPORTED, &rs->route->obj, f[i].src,
+                    "ExternalAuth needs njs or auth_request with a response "
+                    "contract gwc does not implement; matching requests get 500 "
+                    "(failing closed)");
+        }
+    }
+}
+
+static size_t count_mirrors(const struct route_rule *r)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < r->n_filters; i++)
+        n += str_eq(r->filters[i].type, "RequestMirror");
+    return n;
+}
+
+void backends_resolve(struct ctx *x, struct route_state *rs)
+{
+    const struct route *r = rs->route;
+    size_t i, j;
+
+    rs->resolved = true;
+    rs->n_rules = r->n_rules;
+    rs->rules = ARENA_NEW_ARRAY(x->c->arena, struct rule_state, r->n_rules);
+    for (i = 0; i < r->n_rules; i++) {
+        const struct route_rule *rule = &r->rules[i];
+        struct rule_state *st = &rs->rules[i];
+
+        st->rule = rule;
+        st->n_backends = rule->n_backend_refs;
+        st->backends = ARENA_NEW_ARRAY(x->c->arena, struct backend, st->n_backends);
+        for (j = 0; j < rule->n_backend_refs; j++) {
+            struct ref_view v = view_backend(&rule->backend_refs[j]);
+            st->backends[j].ref = &rule->backend_refs[j];
+            resolve(x, rs, &v, &st->backends[j]);
+        }
+        st->mirrors = ARENA_NEW_ARRAY(x->c->arena, struct backend, count_mirrors(rule));
+        for (j = 0; j < rule->n_filters; j++) {
+            struct ref_view v;
+            if (!str_eq(rule->filters[j].type, "RequestMirror"))
+                continue;
+            v = view_object(&rule->filters[j].request_mirror.backend_ref);
+            resolve(x, rs, &v, &st->mirrors[st->n_mirrors++]);
+        }
+        rule_filters(x, rs, st, rule->filters, rule->n_filters);
+    }
+}

@@ -1,0 +1,913 @@
+/*
+ * GatewayClasses, Gateways, ListenerSets and listeners: which Gateways are
+ * ours, each listener's validity (protocol, route kinds, certificates, client
+ * CA bundles), conflicts between listeners on one port, and the conditions a
+ * controller writes on each (gateway-api §3, §4).
+ */
+#include "validate_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+const char *protocol_name(enum protocol p)
+{
+    switch (p) {
+    case PROTO_HTTP:
+        return "HTTP";
+    case PROTO_HTTPS:
+        return "HTTPS";
+    case PROTO_TLS:
+        return "TLS";
+    case PROTO_TCP:
+        return "TCP";
+    case PROTO_UDP:
+        return "UDP";
+    case PROTO_OTHER:
+        return "other";
+    }
+    return "other";
+}
+
+static enum protocol parse_protocol(const char *p)
+{
+    static const struct {
+        const char *name;
+        enum protocol proto;
+    } names[] = {{"HTTP", PROTO_HTTP}, {"HTTPS", PROTO_HTTPS}, {"TLS", PROTO_TLS},
+                 {"TCP", PROTO_TCP},   {"UDP", PROTO_UDP}};
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (str_eq(p, names[i].name))
+            return names[i].proto;
+    }
+    return PROTO_OTHER;
+}
+
+/* ---- lookups ---- */
+
+struct gateway_state *find_gateway(struct controller *ctl, const char *ns,
+                                   const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < ctl->n_gateways; i++) {
+        struct gateway *g = ctl->gateways[i].gw;
+        if (str_eq(g->obj.meta.namespace, ns) && str_eq(g->obj.meta.name, name))
+            return &ctl->gateways[i];
+    }
+    return NULL;
+}
+
+struct listener_set_state *find_listener_set(struct controller *ctl,
+                                             const char *ns, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < ctl->n_listener_sets; i++) {
+        struct listener_set *ls = ctl->listener_sets[i].ls;
+        if (str_eq(ls->obj.meta.namespace, ns) && str_eq(ls->obj.meta.name, name))
+            return &ctl->listener_sets[i];
+    }
+    return NULL;
+}
+
+/* ---- label selectors ---- */
+
+static bool in_values(const struct label_selector_req *r, const char *v)
+{
+    size_t i;
+
+    for (i = 0; v && i < r->n_values; i++) {
+        if (strcmp(r->values[i], v) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A namespace's label: its object's labels, plus the one Kubernetes sets on
+ * every namespace, kubernetes.io/metadata.name (known even when the
+ * Namespace object is not in the input). */
+static const char *ns_label(const struct object *nso, const char *ns,
+                            const char *key)
+{
+    if (strcmp(key, "kubernetes.io/metadata.name") == 0)
+        return ns;
+    return nso ? strmap_get(&nso->meta.labels, key) : NULL;
+}
+
+/* metav1.LabelSelector: every matchLabels entry and every expression holds. */
+static bool selector_matches(const struct label_selector *sel,
+                             const struct object *nso, const char *ns)
+{
+    size_t i;
+
+    for (i = 0; i < sel->match_labels.n; i++) {
+        const char *v = ns_label(nso, ns, sel->match_labels.v[i].key);
+        if (!v || strcmp(v, sel->match_labels.v[i].value) != 0)
+            return false;
+    }
+    for (i = 0; i < sel->n_match_expressions; i++) {
+        const struct label_selector_req *r = &sel->match_expressions[i];
+        const char *v = ns_label(nso, ns, r->key);
+        bool ok;
+
+        if (str_eq(r->operator, "In"))
+            ok = in_values(r, v);
+        else if (str_eq(r->operator, "NotIn"))
+            ok = !in_values(r, v);
+        else if (str_eq(r->operator, "Exists"))
+            ok = v != NULL;
+        else if (str_eq(r->operator, "DoesNotExist"))
+            ok = v == NULL;
+        else
+            ok = false;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Does `from` (Same, All, Selector) admit an object from namespace ns?
+ * "Same" is the namespace of the object that declares the rule. */
+bool namespace_selected(const struct model *m, const struct namespaces_from *nf,
+                        const char *home_ns, const char *ns)
+{
+    if (str_eq(nf->from, "All"))
+        return true;
+    if (str_eq(nf->from, "Same"))
+        return str_eq(home_ns, ns);
+    if (str_eq(nf->from, "Selector"))
+        return selector_matches(&nf->selector, model_find(m, KIND_NAMESPACE, NULL, ns),
+                                ns);
+    return false; /* None, or anything else */
+}
+
+/* ---- GatewayClasses ---- */
+
+static bool class_selected(const struct ctx *x, const char *name)
+{
+    size_t i;
+
+    if (x->o->n_gateway_classes == 0)
+        return true;
+    for (i = 0; i < x->o->n_gateway_classes; i++) {
+        if (str_eq(x->o->gateway_classes[i], name))
+            return true;
+    }
+    return false;
+}
+
+static void classes_build(struct ctx *x)
+{
+    const struct ptrvec *pv = &x->m->objects[KIND_GATEWAY_CLASS];
+    size_t i;
+
+    x->ctl->classes = ARENA_NEW_ARRAY(x->c->arena, struct class_state, pv->n);
+    for (i = 0; i < pv->n; i++) {
+        struct gateway_class *gc = pv->v[i];
+        struct class_state *cs;
+
+        if (gc->obj.rejected || !str_eq(gc->controller_name, x->o->controller_name) ||
+            !class_selected(x, gc->obj.meta.name))
+            continue;
+        cs = &x->ctl->classes[x->ctl->n_classes++];
+        cs->gc = gc;
+        conditions_set(&cs->conditions, "Accepted", true, "Accepted",
+                       "handled by gwc");
+        conditions_set(&cs->conditions, "SupportedVersion", true,
+                       "SupportedVersion", "");
+    }
+}
+
+/* A Gateway is ours when its class is selected and, if the GatewayClass
+ * object is in the input, it names our controller. */
+static bool gateway_is_ours(struct ctx *x, struct gateway *g)
+{
+    const struct gateway_class *gc;
+
+    if (g->obj.rejected || !class_selected(x, g->gateway_class_name))
+        return false;
+    gc = (const struct gateway_class *)model_find(x->m, KIND_GATEWAY_CLASS, NULL,
+                                                  g->gateway_class_name);
+    if (gc && !gc->obj.rejected &&
+        !str_eq(gc->controller_name, x->o->controller_name)) {
+        finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj,
+                ynode_get(g->spec_src, "gatewayClassName"),
+                "GatewayClass '%s' belongs to controller '%s'; gwc leaves this "
+                "Gateway alone", g->gateway_class_name, gc->controller_name);
+        return false;
+    }
+    return true;
+}
+
+/* ---- listeners ---- */
+
+static void default_kinds(struct eff_listener *l, enum kind *kinds, size_t *n)
+{
+    *n = 0;
+    switch (l->protocol) {
+    case PROTO_HTTP:
+    case PROTO_HTTPS:
+        kinds[(*n)++] = KIND_HTTP_ROUTE;
+        kinds[(*n)++] = KIND_GRPC_ROUTE;
+        return;
+    case PROTO_TLS:
+        kinds[(*n)++] = KIND_TLS_ROUTE;
+        return;
+    case PROTO_TCP:
+        kinds[(*n)++] = KIND_TCP_ROUTE;
+        return;
+    case PROTO_UDP:
+        kinds[(*n)++] = KIND_UDP_ROUTE;
+        return;
+    case PROTO_OTHER:
+        return;
+    }
+}
+
+/* supportedKinds: the protocol's kinds, narrowed by allowedRoutes.kinds;
+ * kinds the listener cannot serve make ResolvedRefs False/InvalidRouteKinds
+ * while the valid ones stay supported. */
+static const char *listener_kinds(struct ctx *x, struct eff_listener *l,
+                                  const struct object *owner)
+{
+    const struct allowed_routes *ar = &l->spec->allowed_routes;
+    enum kind kinds[4];
+    const char *problem = NULL;
+    size_t n, i, j;
+
+    default_kinds(l, kinds, &n);
+    if (ar->n_kinds == 0) {
+        memcpy(l->supported_kinds, kinds, n * sizeof(*kinds));
+        l->n_supported_kinds = n;
+        return NULL;
+    }
+    for (i = 0; i < ar->n_kinds; i++) {
+        const struct route_group_kind *rk = &ar->kinds[i];
+        bool ok = false;
+
+        for (j = 0; j < n && !ok; j++) {
+            if (str_eq(rk->group, GATEWAY_GROUP) && str_eq(rk->kind, kind_name(kinds[j]))) {
+                bool dup = false;
+                size_t k;
+                for (k = 0; k < l->n_supported_kinds; k++)
+                    dup |= l->supported_kinds[k] == kinds[j];
+                if (!dup)
+                    l->supported_kinds[l->n_supported_kinds++] = kinds[j];
+                ok = true;
+            }
+        }
+        if (!ok) {
+            finding(x, DIAG_LISTENER_ROUTE_KINDS, owner, rk->src,
+                    "listener '%s' (%s) cannot serve routes of kind %s/%s",
+                    l->spec->name, protocol_name(l->protocol), rk->group, rk->kind);
+            problem = msgf(x, "%s/%s is not a route kind this listener supports",
+                           rk->group, rk->kind);
+        }
+    }
+    return problem;
+}
+
+/* The object whose namespace and grants govern a listener's references. */
+static const struct object *listener_owner(const struct eff_listener *l)
+{
+    return l->set ? &l->set->ls->obj : &l->gateway->gw->obj;
+}
+
+static void listener_certificates(struct ctx *x, struct eff_listener *l,
+                                  const char **reason, const char **message)
+{
+    const struct listener_tls *tls = &l->spec->tls;
+    const struct object *owner = listener_owner(l);
+    size_t i;
+
+    if (tls->n_certificate_refs == 0) {
+        if (tls->options.n > 0)
+            return; /* certificates through implementation options: none here */
+        *reason = "InvalidCertificateRef";
+        *message = "the listener has no certificateRefs";
+        finding(x, DIAG_CERT_REF_INVALID, owner, l->spec->src,
+                "%s listener '%s' has no tls.certificateRefs to terminate TLS with",
+                protocol_name(l->protocol), l->spec->name);
+        return;
+    }
+    l->certificates = ARENA_NEW_ARRAY(x->c->arena, struct certificate,
+                                      tls->n_certificate_refs);
+    for (i = 0; i < tls->n_certificate_refs; i++) {
+        const struct secret_ref *r = &tls->certificate_refs[i];
+        const char *ns = r->namespace ? r->namespace : owner->meta.namespace;
+        const struct secret *s;
+        const char *problem;
+
+        if (!str_eq(r->group, "") || !str_eq(r->kind, "Secret")) {
+            finding(x, DIAG_CERT_REF_INVALID, owner, r->src,
+                    "certificateRef to %s/%s is not supported; use a core Secret",
+                    *r->group ? r->group : "core", r->kind);
+            if (!*reason) {
+                *reason = "InvalidCertificateRef";
+                *message = msgf(x, "unsupported certificateRef kind %s", r->kind);
+            }
+            continue;
+        }
+        if (!grant_allows(x->m, kind_name(owner->kind), owner->meta.namespace, "",
+                          "Secret", ns, r->name)) {
+            finding(x, DIAG_CERT_REF_NOT_PERMITTED, owner, r->src,
+                    "certificateRef to Secret '%s/%s' needs a ReferenceGrant in "
+                    "namespace '%s' from %s in '%s'", ns, r->name, ns,
+                    kind_name(owner->kind), owner->meta.namespace);
+            if (!*reason || strcmp(*reason, "InvalidCertificateRef") == 0) {
+                *reason = "RefNotPermitted";
+                *message = msgf(x, "Secret %s/%s is in another namespace and no "
+                                   "ReferenceGrant allows it", ns, r->name);
+            }
+            continue;
+        }
+        s = (const struct secret *)model_find(x->m, KIND_SECRET, ns, r->name);
+        problem = !s ? "does not exist"
+                     : tls_secret_problem(x->c->arena, s,
+                                          &l->certificates[l->n_certificates]);
+        if (problem) {
+            finding(x, DIAG_CERT_REF_INVALID, owner, r->src, "Secret '%s/%s' %s", ns,
+                    r->name, problem);
+            if (!*reason) {
+                *reason = "InvalidCertificateRef";
+                *message = msgf(x, "Secret %s/%s %s", ns, r->name, problem);
+            }
+            continue;
+        }
+        l->n_certificates++;
+    }
+}
+
+/* Frontend (client certificate) validation applies to HTTPS listeners: a
+ * perPort entry for the listener's port, else the default. */
+static const struct frontend_validation *frontend_for(const struct gateway *g,
+                                                      int64_t port)
+{
+    size_t i;
+
+    for (i = 0; i < g->tls.frontend.n_per_port; i++) {
+        if (g->tls.frontend.per_port[i].port == port)
+            return &g->tls.frontend.per_port[i].tls.validation;
+    }
+    return g->tls.frontend.default_.validation.src ? &g->tls.frontend.default_.validation
+                                                   : NULL;
+}
+
+/* Returns true when at least one CA bundle is usable. */
+static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
+                               const struct frontend_validation *v,
+                               const char **reason, const char **message)
+{
+    const struct gateway *g = l->gateway->gw;
+    size_t i, usable = 0;
+
+    for (i = 0; i < v->n_ca_certificate_refs; i++) {
+        const struct object_ref *r = &v->ca_certificate_refs[i];
+        const char *ns = r->namespace ? r->namespace : g->obj.meta.namespace;
+        const struct config_map *cm;
+        const char *problem = NULL, *pem, *why;
+
+        if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
+            finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
+                    "caCertificateRef to %s/%s is not supported; use a ConfigMap "
+                    "with ca.crt", *r->group ? r->group : "core", r->kind);
+            why = "InvalidCACertificateKind";
+            problem = msgf(x, "unsupported kind %s", r->kind);
+        } else if (!grant_allows(x->m, "Gateway", g->obj.meta.namespace, "",
+                                 "ConfigMap", ns, r->name)) {
+            finding(x, DIAG_REF_NOT_PERMITTED, &g->obj, r->src,
+                    "caCertificateRef to ConfigMap '%s/%s' needs a ReferenceGrant",
+                    ns, r->name);
+            why = "RefNotPermitted";
+            problem = "no ReferenceGrant allows it";
+        } else if (!(cm = (const struct config_map *)model_find(
+                         x->m, KIND_CONFIG_MAP, ns, r->name))) {
+            finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
+                    "ConfigMap '%s/%s' does not exist", ns, r->name);
+            why = "InvalidCACertificateRef";
+            problem = "does not exist";
+        } else if ((problem = ca_config_map_problem(x->c->arena, cm, &pem)) != NULL) {
+            finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
+                    "ConfigMap '%s/%s' %s", ns, r->name, problem);
+            why = "InvalidCACertificateRef";
+        } else {
+            usable++;
+            continue;
+        }
+        if (!*reason) {
+            *reason = why;
+            *message = msgf(x, "CA certificate %s/%s: %s", ns, r->name, problem);
+        }
+    }
+    return usable > 0 || v->n_ca_certificate_refs == 0;
+}
+
+static void init_listener(struct ctx *x, struct gateway_state *gs,
+                          struct listener_set_state *set,
+                          const struct listener *spec, struct eff_listener *l)
+{
+    (void)x;
+    l->spec = spec;
+    l->gateway = gs;
+    l->set = set;
+    l->protocol = parse_protocol(spec->protocol);
+    l->hostname = spec->hostname;
+    l->port = spec->port;
+    l->passthrough = l->protocol == PROTO_TLS && str_eq(spec->tls.mode, "Passthrough");
+    l->accepted = true;
+}
+
+/* Everything about one listener except its conflicts with others. */
+static void check_listener(struct ctx *x, struct eff_listener *l)
+{
+    const struct object *owner = listener_owner(l);
+    const char *ref_reason = NULL, *ref_message = NULL;
+    const char *kinds_problem;
+
+    if (l->protocol == PROTO_OTHER) {
+        finding(x, DIAG_LISTENER_UNSUPPORTED_PROTOCOL, owner,
+                ynode_get(l->spec->src, "protocol"),
+                "listener '%s' uses protocol '%s'; gwc serves HTTP, HTTPS, TLS, TCP "
+                "and UDP", l->spec->name, l->spec->protocol);
+        conditions_set(&l->conditions, "Accepted", false, "UnsupportedProtocol",
+                       msgf(x, "protocol %s is not supported", l->spec->protocol));
+        l->accepted = false;
+        return;
+    }
+    if (l->port == INT_UNSET) {
+        /* A ListenerSet entry may leave the port to the implementation. */
+        finding(x, DIAG_LISTENER_UNSUPPORTED_VALUE, owner, l->spec->src,
+                "listener '%s' has no port; gwc needs one to listen on",
+                l->spec->name);
+        conditions_set(&l->conditions, "Accepted", false, "PortUnavailable",
+                       "no port given");
+        l->accepted = false;
+        return;
+    }
+    kinds_problem = listener_kinds(x, l, owner);
+    if (kinds_problem) {
+        ref_reason = "InvalidRouteKinds";
+        ref_message = kinds_problem;
+    }
+    if (l->protocol == PROTO_HTTPS || (l->protocol == PROTO_TLS && !l->passthrough))
+        listener_certificates(x, l, &ref_reason, &ref_message);
+    if (l->protocol == PROTO_HTTPS) {
+        const struct frontend_validation *v = frontend_for(l->gateway->gw, l->port);
+        if (v && !listener_client_ca(x, l, v, &ref_reason, &ref_message)) {
+            conditions_set(&l->conditions, "Accepted", false, "NoValidCACertificate",
+                           "no usable CA certificate for client validation");
+            l->accepted = false;
+        }
+    }
+    if (l->accepted)
+        conditions_set(&l->conditions, "Accepted", true, "Accepted", "");
+    if (ref_reason)
+        conditions_set(&l->conditions, "ResolvedRefs", false, ref_reason, ref_message);
+}
+
+/* ---- conflicts ---- */
+
+enum family { FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP, FAMILY_UDP };
+
+static enum family family_of(enum protocol p)
+{
+    switch (p) {
+    case PROTO_HTTP:
+        return FAMILY_HTTP;
+    case PROTO_HTTPS:
+    case PROTO_TLS:
+        return FAMILY_TLS;
+    case PROTO_TCP:
+    case PROTO_OTHER:
+        return FAMILY_TCP;
+    case PROTO_UDP:
+        return FAMILY_UDP;
+    }
+    return FAMILY_TCP;
+}
+
+/* Why two listeners on one port cannot both be served, or NULL.  UDP shares
+ * a port number with anything (another transport); HTTPS and TLS listeners
+ * share a port and are told apart by SNI; everything else on one port must
+ * be the same protocol with different hostnames (gateway-api §3.3). */
+static const char *conflict_reason(const struct eff_listener *a,
+                                   const struct eff_listener *b)
+{
+    enum family fa = family_of(a->protocol), fb = family_of(b->protocol);
+
+    if (a->port != b->port || a->protocol == PROTO_OTHER || b->protocol == PROTO_OTHER)
+        return NULL;
+    if ((fa == FAMILY_UDP) != (fb == FAMILY_UDP))
+        return NULL;
+    if (fa != fb)
+        return "ProtocolConflict";
+    if (fa == FAMILY_TCP || fa == FAMILY_UDP)
+        return "ProtocolConflict"; /* no hostname to tell them apart */
+    if (str_eq(a->hostname, b->hostname))
+        return "HostnameConflict";
+    return NULL;
+}
+
+static void mark_conflicted(struct ctx *x, struct eff_listener *l,
+                            const struct eff_listener *with, const char *reason)
+{
+    const char *msg;
+
+    if (conditions_get(&l->conditions, "Conflicted"))
+        return;
+    msg = msgf(x, "%s with listener '%s' of %s", reason, with->spec->name,
+               object_label(x->c, listener_owner(with)));
+    conditions_set(&l->conditions, "Accepted", false, reason, msg);
+    conditions_set(&l->conditions, "Conflicted", true, reason, msg);
+    l->accepted = false;
+    finding(x, strcmp(reason, "HostnameConflict") == 0 ? DIAG_LISTENER_HOSTNAME_CONFLICT
+                                                       : DIAG_LISTENER_PROTOCOL_CONFLICT,
+            listener_owner(l), l->spec->src,
+            "listener '%s' (%s port %lld%s%s) conflicts with listener '%s' of %s: %s",
+            l->spec->name, protocol_name(l->protocol), (long long)l->port,
+            l->hostname ? " " : "", l->hostname ? l->hostname : "", with->spec->name,
+            object_label(x->c, listener_owner(with)), reason);
+}
+
+/*
+ * Among a Gateway's own listeners no listener wins a conflict: all parties
+ * lose (the spec forbids picking a winner).  Across the merged list the
+ * earlier entry wins: the Gateway's own listeners, then ListenerSets oldest
+ * first, each ListenerSet's entries in order (conformance
+ * ListenerSetProtocolConflict).  A listener that lost takes no further part.
+ */
+static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
+{
+    size_t i, j;
+
+    for (i = 0; i < gs->n_own; i++) {
+        for (j = i + 1; j < gs->n_own; j++) {
+            struct eff_listener *a = &gs->listeners[i], *b = &gs->listeners[j];
+            const char *why = conflict_reason(a, b);
+            if (why) {
+                mark_conflicted(x, a, b, why);
+                mark_conflicted(x, b, a, why);
+            }
+        }
+    }
+    for (i = gs->n_own; i < gs->n_listeners; i++) {
+        struct eff_listener *b = &gs->listeners[i];
+        for (j = 0; j < i && !conditions_get(&b->conditions, "Conflicted"); j++) {
+            const struct eff_listener *a = &gs->listeners[j];
+            const char *why;
+            if (conditions_get(&a->conditions, "Conflicted"))
+                continue;
+            if ((why = conflict_reason(a, b)) != NULL)
+                mark_conflicted(x, b, a, why);
+        }
+    }
+}
+
+/* Overlapping hostnames on one HTTPS port: certificate choice by SNI is then
+ * ambiguous for some names (OverlappingTLSConfig, negative polarity). */
+static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
+{
+    size_t i, j;
+
+    for (i = 0; i < gs->n_listeners; i++) {
+        struct eff_listener *a = &gs->listeners[i];
+        if (a->protocol != PROTO_HTTPS || !a->accepted)
+            continue;
+        for (j = 0; j < gs->n_listeners; j++) {
+            const struct eff_listener *b = &gs->listeners[j];
+            if (i == j || b->protocol != PROTO_HTTPS || !b->accepted ||
+                b->port != a->port || !a->hostname || !b->hostname ||
+                str_eq(a->hostname, b->hostname))
+                continue;
+            if (a->hostname[0] == '*' && hostname_matches(a->hostname, b->hostname)) {
+                conditions_set(&a->conditions, "OverlappingTLSConfig", true,
+                               "OverlappingHostnames",
+                               msgf(x, "hostname %s overlaps listener '%s' (%s)",
+                                    a->hostname, b->spec->name, b->hostname));
+                break;
+            }
+        }
+    }
+}
+
+static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
+{
+    const struct condition *rr = conditions_get(&l->conditions, "ResolvedRefs");
+    const struct condition *acc = conditions_get(&l->conditions, "Accepted");
+    bool resolved = !rr || strcmp(rr->status, "True") == 0;
+
+    (void)x;
+    if (!rr)
+        conditions_set(&l->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
+    if (!conditions_get(&l->conditions, "Conflicted"))
+        conditions_set(&l->conditions, "Conflicted", false, "NoConflicts", "");
+    l->valid = l->accepted && resolved;
+    if (l->valid)
+        conditions_set(&l->conditions, "Programmed", true, "Programmed", "");
+    else if (!l->accepted && acc && conditions_get(&l->conditions, "Conflicted") &&
+             strcmp(conditions_get(&l->conditions, "Conflicted")->status, "True") == 0)
+        conditions_set(&l->conditions, "Programmed", false, acc->reason, acc->message);
+    else
+        conditions_set(&l->conditions, "Programmed", false, "Invalid",
+                       "the listener cannot be programmed");
+}
+
+/* ---- ListenerSets ---- */
+
+static int cmp_sets(const void *pa, const void *pb)
+{
+    const struct listener_set_state *a = pa, *b = pb;
+    const struct object *oa = &a->ls->obj, *ob = &b->ls->obj;
+
+    if (oa->created != ob->created) {
+        if (oa->created == INT_UNSET)
+            return 1;
+        if (ob->created == INT_UNSET)
+            return -1;
+        return oa->created < ob->created ? -1 : 1;
+    }
+    return strcmp(oa->nsname, ob->nsname);
+}
+
+static void listener_sets_collect(struct ctx *x)
+{
+    const struct ptrvec *pv = &x->m->objects[KIND_LISTENER_SET];
+    size_t i;
+
+    x->ctl->listener_sets = ARENA_NEW_ARRAY(x->c->arena, struct listener_set_state, pv->n);
+    for (i = 0; i < pv->n; i++) {
+        struct listener_set *ls = pv->v[i];
+        const struct parent_ref *p = &ls->parent_ref;
+        const char *ns = p->namespace ? p->namespace : ls->obj.meta.namespace;
+        struct gateway_state *gs;
+        struct listener_set_state *st;
+
+        if (ls->obj.rejected)
+            continue;
+        if (!str_eq(p->group, GATEWAY_GROUP) || !str_eq(p->kind, "Gateway"))
+            continue;
+        gs = find_gateway(x->ctl, ns, p->name);
+        if (!gs) {
+            if (!model_find(x->m, KIND_GATEWAY, ns, p->name))
+                finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
+                        "parent Gateway '%s/%s' is not in the input", ns, p->name);
+            continue;
+        }
+        st = &x->ctl->listener_sets[x->ctl->n_listener_sets++];
+        st->ls = ls;
+        st->parent = gs;
+        st->accepted = namespace_selected(x->m, &gs->gw->allowed_listeners.namespaces,
+                                          gs->gw->obj.meta.namespace,
+                                          ls->obj.meta.namespace);
+        if (!st->accepted) {
+            const char *msg = msgf(x, "Gateway %s does not allow ListenerSets from "
+                                      "namespace %s", gs->gw->obj.nsname,
+                                   ls->obj.meta.namespace);
+            finding(x, DIAG_LISTENERSET_NOT_ALLOWED, &ls->obj, p->src,
+                    "Gateway '%s' does not allow this ListenerSet "
+                    "(spec.allowedListeners.namespaces.from: %s)",
+                    gs->gw->obj.nsname, gs->gw->allowed_listeners.namespaces.from);
+            conditions_set(&st->conditions, "Accepted", false, "NotAllowed", msg);
+            conditions_set(&st->conditions, "Programmed", false, "NotAllowed", msg);
+        }
+    }
+    qsort(x->ctl->listener_sets, x->ctl->n_listener_sets,
+          sizeof(*x->ctl->listener_sets), cmp_sets);
+}
+
+static void listener_set_conditions(struct ctx *x, struct listener_set_state *st)
+{
+    size_t i, valid = 0;
+
+    if (!st->accepted)
+        return;
+    for (i = 0; i < st->n_listeners; i++)
+        valid += st->listeners[i].valid;
+    if (valid == 0) {
+        const char *msg = "no listener of the ListenerSet is valid";
+        (void)x;
+        conditions_set(&st->conditions, "Accepted", false, "ListenersNotValid", msg);
+        conditions_set(&st->conditions, "Programmed", false, "ListenersNotValid", msg);
+        st->accepted = false;
+        return;
+    }
+    conditions_set(&st->conditions, "Accepted", true, "Accepted", "");
+    conditions_set(&st->conditions, "Programmed", true, "Programmed", "");
+}
+
+/* ---- Gateways ---- */
+
+static void gateway_listeners(struct ctx *x, struct gateway_state *gs)
+{
+    struct gateway *g = gs->gw;
+    size_t total = g->n_listeners, i, j, k;
+
+    for (i = 0; i < x->ctl->n_listener_sets; i++) {
+        if (x->ctl->listener_sets[i].parent == gs && x->ctl->listener_sets[i].accepted)
+            total += x->ctl->listener_sets[i].ls->n_listeners;
+    }
+    gs->listeners = ARENA_NEW_ARRAY(x->c->arena, struct eff_listener, total);
+    for (i = 0; i < g->n_listeners; i++)
+        init_listener(x, gs, NULL, &g->listeners[i], &gs->listeners[i]);
+    gs->n_own = g->n_listeners;
+    k = g->n_listeners;
+    for (i = 0; i < x->ctl->n_listener_sets; i++) {
+        struct listener_set_state *st = &x->ctl->listener_sets[i];
+        if (st->parent != gs || !st->accepted)
+            continue;
+        st->listeners = &gs->listeners[k];
+        st->n_listeners = st->ls->n_listeners;
+        for (j = 0; j < st->ls->n_listeners; j++)
+            init_listener(x, gs, st, &st->ls->listeners[j], &gs->listeners[k++]);
+    }
+    gs->n_listeners = k;
+    for (i = 0; i < gs->n_listeners; i++) {
+        gs->listeners[i].order = (uint32_t)i;
+        check_listener(x, &gs->listeners[i]);
+    }
+    resolve_conflicts(x, gs);
+    overlapping_tls(x, gs);
+    for (i = 0; i < gs->n_listeners; i++)
+        listener_final_conditions(x, &gs->listeners[i]);
+}
+
+static bool address_type_supported(const char *type)
+{
+    return str_eq(type, "IPAddress");
+}
+
+/* spec.addresses: IP addresses are where nginx listens; when the run gives
+ * a --listen-address, any other requested address cannot be used here. */
+static void gateway_addresses(struct ctx *x, struct gateway_state *gs,
+                              const char **accepted_reason,
+                              const char **programmed_reason,
+                              const char **message)
+{
+    const struct gateway *g = gs->gw;
+    size_t i;
+
+    gs->address = x->o->listen_address;
+    for (i = 0; i < g->n_addresses; i++) {
+        const struct gateway_address *a = &g->addresses[i];
+        if (!address_type_supported(a->type)) {
+            finding(x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
+                    "address type '%s' is not supported; gwc listens on IP addresses",
+                    a->type);
+            *accepted_reason = "UnsupportedAddress";
+            *message = msgf(x, "address type %s is not supported", a->type);
+        } else if (!a->value || !*a->value) {
+            continue; /* "assign one": the listen address, if any */
+        } else if (x->o->listen_address && !str_eq(a->value, x->o->listen_address)) {
+            finding(x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
+                    "address %s cannot be used: this compilation listens on %s",
+                    a->value, x->o->listen_address);
+            if (!*programmed_reason) {
+                *programmed_reason = "AddressNotUsable";
+                *message = msgf(x, "address %s is not usable", a->value);
+            }
+        } else if (!gs->address) {
+            gs->address = a->value;
+        }
+    }
+}
+
+/* spec.infrastructure.parametersRef: gwc takes no parameters, so a reference
+ * is only acceptable when it names an existing ConfigMap (ignored). */
+static const char *gateway_parameters(struct ctx *x, struct gateway_state *gs)
+{
+    const struct local_ref *p = &gs->gw->infrastructure.parameters_ref;
+
+    if (!p->src)
+        return NULL;
+    if (str_eq(p->group, "") && str_eq(p->kind, "ConfigMap") &&
+        model_find(x->m, KIND_CONFIG_MAP, gs->gw->obj.meta.namespace, p->name))
+        return NULL;
+    finding(x, DIAG_GATEWAY_PARAMETERS, &gs->gw->obj, p->src,
+            "infrastructure.parametersRef to %s '%s' cannot be resolved", p->kind,
+            p->name);
+    return msgf(x, "parametersRef %s %s cannot be resolved", p->kind, p->name);
+}
+
+/* spec.tls.backend.clientCertificateRef: the certificate nginx presents to
+ * TLS backends. */
+static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
+{
+    const struct secret_ref *r = &gs->gw->tls.backend.client_certificate_ref;
+    const struct gateway *g = gs->gw;
+    const char *ns, *problem = NULL, *reason = "InvalidClientCertificateRef";
+    const struct secret *s;
+    struct certificate cert;
+
+    if (!r->src) {
+        conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
+        return;
+    }
+    ns = r->namespace ? r->namespace : g->obj.meta.namespace;
+    if (!str_eq(r->group, "") || !str_eq(r->kind, "Secret")) {
+        problem = msgf(x, "clientCertificateRef to %s/%s is not supported",
+                       *r->group ? r->group : "core", r->kind);
+    } else if (!grant_allows(x->m, "Gateway", g->obj.meta.namespace, "", "Secret", ns,
+                             r->name)) {
+        reason = "RefNotPermitted";
+        problem = msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
+    } else if (!(s = (const struct secret *)model_find(x->m, KIND_SECRET, ns, r->name))) {
+        problem = msgf(x, "Secret %s/%s does not exist", ns, r->name);
+    } else if ((problem = tls_secret_problem(x->c->arena, s, &cert)) != NULL) {
+        problem = msgf(x, "Secret %s/%s %s", ns, r->name, problem);
+    }
+    if (!problem) {
+        conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
+        return;
+    }
+    finding(x, strcmp(reason, "RefNotPermitted") == 0 ? DIAG_REF_NOT_PERMITTED
+                                                      : DIAG_CERT_REF_INVALID,
+            &g->obj, r->src, "%s", problem);
+    conditions_set(&gs->conditions, "ResolvedRefs", false, reason, problem);
+}
+
+static bool insecure_fallback(const struct gateway *g)
+{
+    size_t i;
+
+    if (str_eq(g->tls.frontend.default_.validation.mode, "AllowInsecureFallback"))
+        return true;
+    for (i = 0; i < g->tls.frontend.n_per_port; i++) {
+        if (str_eq(g->tls.frontend.per_port[i].tls.validation.mode,
+                   "AllowInsecureFallback"))
+            return true;
+    }
+    return false;
+}
+
+static void gateway_conditions(struct ctx *x, struct gateway_state *gs)
+{
+    const char *accepted_reason = NULL, *programmed_reason = NULL, *msg = NULL;
+    const char *params;
+    size_t i, valid = 0;
+
+    gateway_addresses(x, gs, &accepted_reason, &programmed_reason, &msg);
+    if (!accepted_reason && (params = gateway_parameters(x, gs)) != NULL) {
+        accepted_reason = "InvalidParameters";
+        msg = params;
+    }
+    for (i = 0; i < gs->n_own; i++)
+        valid += gs->listeners[i].valid;
+    if (accepted_reason) {
+        conditions_set(&gs->conditions, "Accepted", false, accepted_reason, msg);
+        conditions_set(&gs->conditions, "Programmed", false, "Invalid", msg);
+    } else {
+        bool all_valid = valid == gs->n_own;
+        const char *lmsg = all_valid ? "" : "some listeners are not valid";
+        conditions_set(&gs->conditions, "Accepted", valid > 0,
+                       all_valid ? "Accepted" : "ListenersNotValid", lmsg);
+        if (programmed_reason)
+            conditions_set(&gs->conditions, "Programmed", false, programmed_reason, msg);
+        else if (valid > 0)
+            conditions_set(&gs->conditions, "Programmed", true, "Programmed", "");
+        else
+            conditions_set(&gs->conditions, "Programmed", false, "Invalid",
+                           "no listener can be programmed");
+    }
+    gateway_client_certificate(x, gs);
+    if (insecure_fallback(gs->gw))
+        conditions_set(&gs->conditions, "InsecureFrontendValidationMode", true,
+                       "ConfigurationChanged",
+                       "client certificate validation allows insecure fallback");
+    gs->programmed = strcmp(conditions_get(&gs->conditions, "Programmed")->status,
+                            "True") == 0;
+}
+
+void gateways_build(struct ctx *x)
+{
+    const struct ptrvec *pv = &x->m->objects[KIND_GATEWAY];
+    size_t i;
+
+    classes_build(x);
+    x->ctl->gateways = ARENA_NEW_ARRAY(x->c->arena, struct gateway_state, pv->n);
+    for (i = 0; i < pv->n; i++) {
+        struct gateway *g = pv->v[i];
+        if (gateway_is_ours(x, g))
+            x->ctl->gateways[x->ctl->n_gateways++].gw = g;
+    }
+    listener_sets_collect(x);
+    for (i = 0; i < x->ctl->n_gateways; i++)
+        gateway_listeners(x, &x->ctl->gateways[i]);
+    for (i = 0; i < x->ctl->n_listener_sets; i++) {
+        struct listener_set_state *st = &x->ctl->listener_sets[i];
+        listener_set_conditions(x, st);
+        if (st->accepted)
+            st->parent->attached_listener_sets++;
+    }
+    for (i = 0; i < x->ctl->n_gateways; i++)
+        gateway_conditions(x, &x->ctl->gateways[i]);
+}

@@ -1,0 +1,32 @@
+/*
+ * Route conditions per parent (gateway-api §5.3): Accepted from attachment,
+ * ResolvedRefs from the references (reported even when Accepted is False),
+ * PartiallyInvalid when some rules were dropped.
+ */
+#include "validate_internal.h"
+
+void route_conditions(struct ctx *x, struct route_state *rs)
+{
+    size_t i, dropped = 0;
+
+    (void)x;
+    for (i = 0; i < rs->n_rules; i++)
+        dropped += rs->rules[i].dropped;
+    for (i = 0; i < rs->n_parents; i++) {
+        struct route_parent *rp = &rs->parents[i];
+
+        if (rp->accepted && rs->n_rules > 0 && dropped == rs->n_rules) {
+            conditions_set(&rp->conditions, "Accepted", false, "UnsupportedValue",
+                           "no rule of the route can be programmed");
+            rp->accepted = false;
+        }
+        if (rs->resolved)
+            conditions_set(&rp->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
+        else
+            conditions_set(&rp->conditions, "ResolvedRefs", false, rs->refs_reason,
+                           rs->refs_message);
+        if (dropped && dropped < rs->n_rules)
+            conditions_set(&rp->conditions, "PartiallyInvalid", true, "UnsupportedValue",
+                           "Dropped Rule(s): some rules cannot be programmed");
+    }
+}

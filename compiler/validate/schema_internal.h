@@ -1,0 +1,216 @@
+/*
+ * Shared by the schema*.c files only: the API server's checks, split by
+ * subject.  schema_field.c holds the reporting context and the generic
+ * checks of one field against one CRD constraint (length, pattern, range,
+ * enum, list size, required); schema_util.c the string formats of the CRDs;
+ * schema_unique.c keyed lists; schema_meta.c and schema_refs.c what every
+ * kind shares; the other files one group of kinds each.
+ *
+ * Every check reads the defaulted model.  A diagnostic points at the source
+ * node of the offending field; a defaulted value has none, so it points at
+ * the nearest enclosing node that exists.  List items that are not mappings
+ * (decode reported them) and CRD-defaulted items have no src and are not
+ * checked: there is nothing of the user's to check in them.
+ */
+#ifndef GWC_SCHEMA_INTERNAL_H
+#define GWC_SCHEMA_INTERNAL_H
+
+#include "validate_internal.h"
+
+#include "base/diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+#define SCHEMA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define NO_MAX INT64_MAX
+
+/* ---- reporting (schema_field.c) ---- */
+
+struct schema {
+    struct compilation *c;
+    struct object *obj; /* under check; every report marks it rejected */
+    const char *label;  /* object_label(obj), made on the first report */
+};
+
+/* Reports at node 'at' (NULL: the object) and rejects the object. */
+struct diag *schema_report(struct schema *s, enum diag_code code,
+                           const struct ynode *at, const char *fmt, ...)
+    SCHEMA_PRINTF(4, 5);
+/* Same, at the key of mapping value 'value' (for map keys). */
+struct diag *schema_report_key(struct schema *s, enum diag_code code,
+                               const struct ynode *value, const char *fmt, ...)
+    SCHEMA_PRINTF(4, 5);
+/* A second location on d: the earlier item a duplicate repeats. */
+void schema_note(struct schema *s, struct diag *d, const struct ynode *at,
+                 const char *fmt, ...) SCHEMA_PRINTF(4, 5);
+/* A value for a message: long values are shortened, in the arena. */
+const char *schema_quote(struct schema *s, const char *v);
+
+/* The value node of map[key]; map itself when the key is absent. */
+const struct ynode *field_node(const struct ynode *map, const char *key);
+/* n when it exists, else the nearest enclosing node 'up'. */
+static inline const struct ynode *node_or(const struct ynode *n,
+                                          const struct ynode *up)
+{
+    return n ? n : up;
+}
+/* Item i of list field map[key] when it is a string scalar, else NULL
+ * (decode already reported an item of the wrong type). */
+const struct ynode *string_item(const struct ynode *map, const char *key,
+                                size_t i);
+
+/* ---- string formats (schema_util.c) ---- */
+
+/*
+ * One CRD string type: its length limits, in characters as the API server
+ * counts them (the CRDs use minLength 0 or 1 only), and its pattern as a
+ * predicate, described in words for messages.
+ */
+struct str_format {
+    const char *name; /* "is not a valid <name>" */
+    size_t min, max;  /* max 0: no limit */
+    bool (*match)(const char *s);
+    const char *allowed; /* what match() accepts */
+};
+
+extern const struct str_format fmt_object_name, fmt_dns_subdomain,
+    fmt_dns_label, fmt_dns1035_label, fmt_section_name, fmt_hostname,
+    fmt_precise_hostname, fmt_namespace, fmt_group, fmt_kind, fmt_header_name,
+    fmt_header_value, fmt_query_value, fmt_path, fmt_duration, fmt_protocol,
+    fmt_controller_name, fmt_address_type, fmt_address_value, fmt_cors_origin,
+    fmt_label_value, fmt_long_value, fmt_description, fmt_well_known_ca,
+    fmt_uri, fmt_grpc_service, fmt_grpc_method, fmt_request_path;
+
+bool is_dns_subdomain(const char *s);
+bool is_hostname(const char *s);
+bool is_ipv4(const char *s);
+/* GEP-2257 duration to milliseconds; false when it is not one. */
+bool parse_duration(const char *s, int64_t *ms);
+
+enum qname_problem { QNAME_OK, QNAME_INVALID, QNAME_PREFIX_TOO_LONG };
+/* A label or annotation key: [prefix/]name, the prefix a DNS subdomain of
+ * at most max_prefix characters, the name 1-63 characters. */
+enum qname_problem qualified_name_problem(const char *key, size_t max_prefix);
+extern const char qualified_name_allowed[];
+
+/* ---- generic checks (schema_field.c) ---- */
+
+/* v against f at node at; 'what' names the field.  True when valid. */
+bool check_string(struct schema *s, const struct ynode *at, const char *what,
+                  const char *v, const struct str_format *f);
+/* map[key] when set. */
+void check_str(struct schema *s, const struct ynode *map, const char *key,
+               const char *v, const struct str_format *f);
+/* Every item of list map[key], each named 'what'. */
+void check_str_list(struct schema *s, const struct ynode *map, const char *key,
+                    const char *what, const char *const *v, size_t n,
+                    const struct str_format *f);
+/* map[key] in [min, max] when set (max NO_MAX: no upper bound). */
+void check_int(struct schema *s, const struct ynode *map, const char *key,
+               int64_t v, int64_t min, int64_t max);
+/* map[key] one of the NULL-terminated 'allowed' when set. */
+void check_enum(struct schema *s, const struct ynode *map, const char *key,
+                const char *v, const char *const *allowed);
+/* Item counts of list map[key] when it is given (absent lists take their
+ * default or are reported missing elsewhere). */
+void check_count(struct schema *s, const struct ynode *map, const char *key,
+                 size_t n, size_t min, size_t max);
+/* Entry count (maxProperties) and every value of string map map[key]. */
+void check_map(struct schema *s, const struct ynode *map, const char *key,
+               const struct strmap *m, size_t max,
+               const struct str_format *values);
+/* For fields the decode tables leave optional but a CRD requires (or whose
+ * requirement depends on the version): absent or null is reported. */
+bool check_required(struct schema *s, const struct ynode *map, const char *key,
+                    const char *type_name);
+/* A regular expression must compile with the PCRE2 nginx links. */
+void check_regex(struct schema *s, const struct ynode *at, const char *pattern);
+
+/* ---- keyed lists (schema_unique.c) ---- */
+
+/* First occurrences by key: an open-addressing table in the arena, so a
+ * list of n items is checked in O(n) whatever its length. */
+struct seen_slot {
+    const char *key;
+    const struct ynode *at;
+    size_t index;
+};
+
+struct seen {
+    struct seen_slot *slot;
+    size_t mask, used;
+    bool fold_case; /* ASCII case-insensitive keys (header names) */
+};
+
+/* Room for n keys. */
+void seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case);
+/* The earlier slot with an equal key, or NULL after recording this one. */
+const struct seen_slot *seen_add(struct seen *t, const char *key,
+                                 const struct ynode *at, size_t index);
+/* listType=set: items of map[key] must be distinct. */
+void check_set(struct schema *s, const struct ynode *map, const char *key,
+               const char *const *v, size_t n);
+
+/* ---- shared parts (schema_meta.c, schema_refs.c) ---- */
+
+void schema_meta(struct schema *s);
+
+/* A reference of the fields group, kind, name and namespace (NULL when the
+ * reference type has no such field). */
+struct ref_fields {
+    const struct ynode *src;
+    const char *group, *kind, *name, *namespace;
+};
+void check_ref(struct schema *s, const struct ref_fields *r);
+void check_secret_ref(struct schema *s, const struct secret_ref *r);
+void check_local_ref(struct schema *s, const struct local_ref *r);
+void check_object_ref(struct schema *s, const struct object_ref *r);
+/* BackendObjectReference: a core Service needs a port (CEL). */
+void check_backend_object_ref(struct schema *s,
+                              const struct backend_object_ref *r);
+void check_backend_ref(struct schema *s, const struct backend_ref *b);
+void check_parent_refs(struct schema *s, const struct ynode *spec,
+                       const struct parent_ref *v, size_t n);
+
+/* References to one target must all set distinct sectionNames, or none. */
+struct section_ref {
+    const struct ynode *at;
+    const char *target; /* "Gateway 'infra/gw'", for messages */
+    const char *key;    /* identity of the target */
+    const char *section;
+};
+void check_distinct_sections(struct schema *s, enum diag_code code,
+                             const struct section_ref *v, size_t n);
+
+/* ---- kinds ---- */
+
+void schema_gateway_class(struct schema *s);
+void schema_gateway(struct schema *s);
+void schema_listener_set(struct schema *s);
+/* Gateway and ListenerSet listeners; in_set: ListenerSet entries. */
+void check_listeners(struct schema *s, const struct ynode *spec,
+                     const struct listener *v, size_t n, bool in_set);
+void schema_route(struct schema *s);
+void schema_reference_grant(struct schema *s);
+void schema_backend_tls_policy(struct schema *s);
+
+/* Route parts, called by schema_route(). */
+void check_http_rule(struct schema *s, const struct route_rule *r);
+void check_grpc_rule(struct schema *s, const struct route_rule *r);
+void check_value_matches(struct schema *s, const struct ynode *map,
+                         const char *key, const struct value_match *v,
+                         size_t n, const struct str_format *value);
+
+enum filter_set { FILTERS_HTTP, FILTERS_GRPC };
+/* A filter list of a rule or of a backendRef (map[key]). */
+void check_filters(struct schema *s, const struct ynode *map,
+                   const struct route_filter *v, size_t n, enum filter_set set);
+/* A RequestRedirect (redirect) or URLRewrite filter whose path replaces
+ * the prefix match, as the ReplacePrefixMatch CEL rules test it. */
+bool filter_replaces_prefix(const struct route_filter *f, bool redirect);
+
+#endif
