@@ -321,6 +321,17 @@ out:
     return ok;
 }
 
+bool fs_staging_mkdir(struct fs_staging *st, const char *rel)
+{
+    struct strbuf path = STRBUF_INIT;
+    bool ok;
+
+    strbuf_addf(&path, "%s/%s", st->tmp, rel);
+    ok = make_parents(path.buf) && (mkdir(path.buf, 0755) == 0 || errno == EEXIST);
+    strbuf_release(&path);
+    return ok;
+}
+
 bool fs_staging_commit(struct fs_staging *st)
 {
     bool ok;

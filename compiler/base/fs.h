@@ -45,6 +45,8 @@ bool fs_staging_begin(struct fs_staging *st, const char *target);
 /* Writes a file relative to the staging directory (subdirectories made). */
 bool fs_staging_write(struct fs_staging *st, const char *rel, const void *data,
                       size_t len, mode_t mode);
+/* Makes an (empty) directory relative to the staging directory. */
+bool fs_staging_mkdir(struct fs_staging *st, const char *rel);
 /* Swaps the staging directory into place; the old tree is removed. */
 bool fs_staging_commit(struct fs_staging *st);
 /* Removes the staging directory; the target is untouched. */

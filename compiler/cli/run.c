@@ -11,6 +11,11 @@
 #include "load/load.h"
 #include "model/model.h"
 #include "validate/validate.h"
+#include "plan/plan.h"
+#include "emit/emit.h"
+#include "base/fs.h"
+
+#include <errno.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,11 +115,83 @@ int run_check(const struct options *o)
     return status;
 }
 
+/* Writes the output set into a staging directory and swaps it into place:
+ * readers see the old set or the new one, never a mix. */
+static bool write_output(struct compilation *c, const char *dir,
+                         const struct plan *plan, const struct emit_output *eo)
+{
+    struct fs_staging st;
+    bool ok;
+    size_t i;
+
+    if (!fs_staging_begin(&st, dir))
+        goto fail;
+    ok = fs_staging_write(&st, "nginx.conf", eo->nginx_conf->buf, eo->nginx_conf->len, 0644) &&
+         fs_staging_write(&st, "http.conf", eo->http_conf->buf, eo->http_conf->len, 0644) &&
+         fs_staging_mkdir(&st, "logs") && fs_staging_mkdir(&st, "tmp") &&
+         fs_staging_mkdir(&st, "certs");
+    if (ok && eo->stream_conf->len)
+        ok = fs_staging_write(&st, "stream.conf", eo->stream_conf->buf,
+                              eo->stream_conf->len, 0644);
+    for (i = 0; ok && i < plan->n_files; i++)
+        ok = fs_staging_write(&st, plan->files[i].path, plan->files[i].data,
+                              plan->files[i].len, plan->files[i].mode);
+    if (!ok) {
+        fs_staging_abort(&st);
+        goto fail;
+    }
+    if (fs_staging_commit(&st))
+        return true;
+fail:
+    {
+        struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+        diag_report(&c->diags, DIAG_OUTPUT_FAILED, none, NULL, NULL,
+                    "cannot write '%s': %s", dir, strerror(errno));
+    }
+    return false;
+}
+
 int run_compile(const struct options *o)
 {
-    (void)o;
-    fputs("gwc: compile is not implemented yet\n", stderr);
-    return EXIT_INTERNAL;
+    struct compilation c;
+    struct validate_options vo;
+    struct controller ctl;
+    struct model m;
+    int status;
+
+    compilation_init(&c);
+    cli_load_model(&c, o, &m);
+    cli_validate_options(o, &vo);
+    validate_model(&c, &m, &vo, &ctl);
+    /* What the API server would refuse is never compiled: DIR stays as it
+     * was.  Controller findings are compiled around, as a controller does. */
+    if (!diag_has_class_error(&c.diags, DCLASS_INPUT) &&
+        !diag_has_class_error(&c.diags, DCLASS_MANIFEST)) {
+        struct strbuf nginx_conf = STRBUF_INIT, http_conf = STRBUF_INIT;
+        struct strbuf stream_conf = STRBUF_INIT;
+        struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf};
+        struct emit_options eopt = {o->modules_dir};
+        uint32_t port_map[MAX_PORT_MAP][2];
+        struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
+                                  o->n_port_map, NULL};
+        struct plan plan;
+        size_t i;
+
+        for (i = 0; i < o->n_port_map; i++) {
+            port_map[i][0] = o->port_map[i].from;
+            port_map[i][1] = o->port_map[i].to;
+        }
+        plan_build(&c, &ctl, &po, &plan);
+        emit_nginx(&plan, &eopt, &eo);
+        write_output(&c, o->output, &plan, &eo);
+        strbuf_release(&nginx_conf);
+        strbuf_release(&http_conf);
+        strbuf_release(&stream_conf);
+    }
+    cli_print_diagnostics(&c, o);
+    status = cli_exit_status(&c, o);
+    compilation_release(&c);
+    return status;
 }
 
 int run_status(const struct options *o)

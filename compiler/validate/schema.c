@@ -1,8 +1,38 @@
-/* Placeholder: the API server's checks land here. */
-#include "validate_internal.h"
+/*
+ * The API server's part of validation: every object is checked as the
+ * Gateway API CRDs (standard channel, plus the rules of experimental fields
+ * when they are used) and the core registries would check it on admission.
+ * Each kind's checks live in their own file; this is the driver.
+ */
+#include "schema_internal.h"
+
+typedef void kind_check_fn(struct schema *s);
+
+/* Core kinds are checked for their metadata only. */
+static kind_check_fn *const kind_checks[KIND__COUNT] = {
+    [KIND_GATEWAY_CLASS] = schema_gateway_class,
+    [KIND_GATEWAY] = schema_gateway,
+    [KIND_LISTENER_SET] = schema_listener_set,
+    [KIND_HTTP_ROUTE] = schema_route,
+    [KIND_GRPC_ROUTE] = schema_route,
+    [KIND_TLS_ROUTE] = schema_route,
+    [KIND_TCP_ROUTE] = schema_route,
+    [KIND_UDP_ROUTE] = schema_route,
+    [KIND_REFERENCE_GRANT] = schema_reference_grant,
+    [KIND_BACKEND_TLS_POLICY] = schema_backend_tls_policy,
+};
 
 void schema_check(struct compilation *c, struct model *m)
 {
-    (void)c;
-    (void)m;
+    size_t k, i;
+
+    for (k = 0; k < KIND__COUNT; k++) {
+        for (i = 0; i < m->objects[k].n; i++) {
+            struct schema s = {c, m->objects[k].v[i], NULL};
+
+            schema_meta(&s);
+            if (kind_checks[k])
+                kind_checks[k](&s);
+        }
+    }
 }

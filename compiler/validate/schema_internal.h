@@ -83,13 +83,22 @@ extern const struct str_format fmt_object_name, fmt_dns_subdomain,
     fmt_header_value, fmt_query_value, fmt_path, fmt_duration, fmt_protocol,
     fmt_controller_name, fmt_address_type, fmt_address_value, fmt_cors_origin,
     fmt_label_value, fmt_long_value, fmt_description, fmt_well_known_ca,
-    fmt_uri, fmt_grpc_service, fmt_grpc_method, fmt_request_path;
+    fmt_uri, fmt_grpc_service, fmt_grpc_method, fmt_request_path,
+    fmt_text_1024;
 
 bool is_dns_subdomain(const char *s);
 bool is_hostname(const char *s);
 bool is_ipv4(const char *s);
+bool is_ip_address(const char *s);
 /* GEP-2257 duration to milliseconds; false when it is not one. */
 bool parse_duration(const char *s, int64_t *ms);
+
+/* The characters of a request path (HTTPRoute path matches): offset of the
+ * first one ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$ refuses,
+ * or SIZE_MAX. */
+size_t path_char_error(const char *s);
+#define PATH_CHARS_WORDS \
+    "letters, digits, -._~!$&'()*+,;=:@/ and %XX escapes"
 
 enum qname_problem { QNAME_OK, QNAME_INVALID, QNAME_PREFIX_TOO_LONG };
 /* A label or annotation key: [prefix/]name, the prefix a DNS subdomain of
@@ -112,7 +121,10 @@ void check_str_list(struct schema *s, const struct ynode *map, const char *key,
 /* map[key] in [min, max] when set (max NO_MAX: no upper bound). */
 void check_int(struct schema *s, const struct ynode *map, const char *key,
                int64_t v, int64_t min, int64_t max);
-/* map[key] one of the NULL-terminated 'allowed' when set. */
+/* v, at node at, one of the NULL-terminated 'allowed'. */
+void check_enum_at(struct schema *s, const struct ynode *at, const char *what,
+                   const char *v, const char *const *allowed);
+/* map[key] one of 'allowed' when set. */
 void check_enum(struct schema *s, const struct ynode *map, const char *key,
                 const char *v, const char *const *allowed);
 /* Item counts of list map[key] when it is given (absent lists take their
@@ -158,6 +170,9 @@ void check_set(struct schema *s, const struct ynode *map, const char *key,
 /* ---- shared parts (schema_meta.c, schema_refs.c) ---- */
 
 void schema_meta(struct schema *s);
+/* Keys of a label or annotation map, the prefix at most max_prefix long. */
+void check_label_keys(struct schema *s, const struct strmap *m,
+                      const char *what, size_t max_prefix);
 
 /* A reference of the fields group, kind, name and namespace (NULL when the
  * reference type has no such field). */

@@ -1,0 +1,101 @@
+#include "emit_internal.h"
+
+#include "base/strbuf.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static void indent(struct confw *w)
+{
+    strbuf_addchars(w->out, ' ', 4 * w->depth);
+}
+
+void confw_begin(struct confw *w, const char *directive)
+{
+    indent(w);
+    strbuf_addstr(w->out, directive);
+}
+
+void confw_raw(struct confw *w, const char *word)
+{
+    strbuf_addch(w->out, ' ');
+    strbuf_addstr(w->out, word);
+}
+
+void confw_rawf(struct confw *w, const char *fmt, ...)
+{
+    va_list ap;
+
+    strbuf_addch(w->out, ' ');
+    va_start(ap, fmt);
+    strbuf_vaddf(w->out, fmt, ap);
+    va_end(ap);
+}
+
+void confw_quoted(struct confw *w, const char *s, enum quote_ctx ctx)
+{
+    strbuf_addch(w->out, ' ');
+    quote_token(w->out, s, ctx);
+}
+
+void confw_text(struct confw *w, const struct plan_text *t)
+{
+    size_t i;
+
+    strbuf_addstr(w->out, " \"");
+    for (i = 0; i < t->n; i++) {
+        if (t->parts[i].variable)
+            quote_variable(w->out, t->parts[i].text);
+        else
+            quote_part(w->out, t->parts[i].text, QUOTE_VALUE);
+    }
+    strbuf_addch(w->out, '"');
+}
+
+void confw_end(struct confw *w)
+{
+    strbuf_addstr(w->out, ";\n");
+}
+
+void confw_open(struct confw *w)
+{
+    strbuf_addstr(w->out, " {\n");
+    w->depth++;
+}
+
+void confw_close(struct confw *w)
+{
+    w->depth--;
+    indent(w);
+    strbuf_addstr(w->out, "}\n");
+}
+
+void confw_blank(struct confw *w)
+{
+    strbuf_addch(w->out, '\n');
+}
+
+void confw_comment(struct confw *w, const char *fmt, ...)
+{
+    va_list ap;
+
+    indent(w);
+    strbuf_addstr(w->out, "# ");
+    va_start(ap, fmt);
+    strbuf_vaddf(w->out, fmt, ap);
+    va_end(ap);
+    strbuf_addch(w->out, '\n');
+}
+
+void confw_template(struct confw *w, const char *text)
+{
+    while (*text) {
+        const char *nl = strchr(text, '\n');
+        size_t n = nl ? (size_t)(nl - text) : strlen(text);
+        if (n)
+            indent(w);
+        strbuf_add(w->out, text, n);
+        strbuf_addch(w->out, '\n');
+        text += n + (nl ? 1 : 0);
+    }
+}

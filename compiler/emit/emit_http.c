@@ -1,0 +1,694 @@
+/*
+ * The http{} fragment: defaults, maps, splits, upstreams, then servers with
+ * their locations, in that fixed order.  Every value of the plan that came
+ * from a manifest is written with confw_quoted()/confw_text().
+ */
+#include "emit_internal.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static void text_push(struct plan_text *t, bool variable, const char *s)
+{
+    if (t->n == t->cap)
+        BUG("emitter text built past its capacity");
+    t->parts[t->n].variable = variable;
+    t->parts[t->n++].text = s;
+}
+
+static bool eq_nocase(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    }
+    return *a == *b;
+}
+
+/* ---- maps and splits ---- */
+
+static void emit_map(struct confw *w, const struct plan_map *m)
+{
+    size_t i;
+
+    confw_begin(w, "map");
+    confw_text(w, &m->source);
+    confw_rawf(w, "$%s", m->variable);
+    confw_open(w);
+    if (m->hostnames) {
+        confw_begin(w, "hostnames");
+        confw_end(w);
+    }
+    for (i = 0; i < m->n_entries; i++) {
+        const struct plan_map_entry *e = &m->entries[i];
+
+        confw_begin(w, "");
+        if (e->kind == MAP_KEY_REGEX) {
+            struct strbuf key = STRBUF_INIT;
+            strbuf_addch(&key, '~');
+            strbuf_addstr(&key, e->key);
+            quote_token(w->out, key.buf, QUOTE_REGEX);
+            strbuf_release(&key);
+        } else {
+            quote_token(w->out, e->key, QUOTE_LITERAL);
+        }
+        confw_text(w, &e->value);
+        confw_end(w);
+    }
+    confw_begin(w, "default");
+    confw_text(w, &m->default_value);
+    confw_end(w);
+    confw_close(w);
+}
+
+static void emit_split(struct confw *w, const struct plan_split *s)
+{
+    size_t i;
+
+    confw_begin(w, "split_clients");
+    confw_raw(w, "\"${request_id}\"");
+    confw_rawf(w, "$%s", s->variable);
+    confw_open(w);
+    for (i = 0; i < s->n_entries; i++) {
+        const struct plan_split_entry *e = &s->entries[i];
+        if (e->hundredths)
+            confw_begin(w, "");
+        else
+            confw_begin(w, "*");
+        if (e->hundredths)
+            strbuf_addf(w->out, "%u.%02u%%", e->hundredths / 100,
+                        e->hundredths % 100);
+        confw_quoted(w, e->value, QUOTE_VALUE);
+        confw_end(w);
+    }
+    confw_close(w);
+}
+
+static void emit_upstream(struct confw *w, const struct plan_upstream *u)
+{
+    size_t i;
+
+    confw_begin(w, "upstream");
+    confw_raw(w, u->name); /* gw_<namespace>_<service>_<port>: DNS labels */
+    confw_open(w);
+    for (i = 0; i < u->n_servers; i++) {
+        confw_begin(w, "server");
+        confw_quoted(w, u->servers[i], QUOTE_LITERAL);
+        confw_end(w);
+    }
+    if (u->keepalive) {
+        confw_begin(w, "keepalive");
+        confw_raw(w, "16");
+        confw_end(w);
+    }
+    confw_close(w);
+}
+
+/* ---- handlers ---- */
+
+static void directive_quoted(struct confw *w, const char *name, const char *value,
+                             enum quote_ctx ctx)
+{
+    confw_begin(w, name);
+    confw_quoted(w, value, ctx);
+    confw_end(w);
+}
+
+static bool user_sets(const struct plan_handler *h, const char *name)
+{
+    size_t i;
+
+    if (h->rewrite_host && eq_nocase(name, "Host"))
+        return true;
+    for (i = 0; i < h->n_request_headers; i++) {
+        if (eq_nocase(h->request_headers[i].name, name))
+            return true;
+    }
+    return false;
+}
+
+/* The base request headers (templates/proxy_headers.conf), minus those the
+ * route sets itself: a location-level proxy_set_header replaces all the
+ * inherited ones, so they must be repeated. */
+static void base_request_headers(struct confw *w, const struct plan_handler *h)
+{
+    const char *line = template_proxy_headers_conf;
+
+    while (*line) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        const char *name = line + strlen("proxy_set_header ");
+        const char *name_end = strchr(name, ' ');
+        char hdr[64];
+        size_t hn = name_end ? (size_t)(name_end - name) : 0;
+
+        if (hn && hn < sizeof(hdr)) {
+            memcpy(hdr, name, hn);
+            hdr[hn] = '\0';
+            if (!user_sets(h, hdr)) {
+                confw_begin(w, "");
+                strbuf_add(w->out, line, n);
+                strbuf_addch(w->out, '\n');
+            }
+        }
+        line += n + (nl ? 1 : 0);
+    }
+}
+
+static void request_headers(struct confw *w, const struct plan_handler *h)
+{
+    const char *directive = h->grpc ? "grpc_set_header" : "proxy_set_header";
+    size_t i;
+
+    if (!h->n_request_headers && !h->rewrite_host)
+        return;
+    if (!h->grpc)
+        base_request_headers(w, h);
+    if (h->rewrite_host) {
+        confw_begin(w, directive);
+        confw_raw(w, "Host");
+        confw_quoted(w, h->rewrite_host, QUOTE_VALUE);
+        confw_end(w);
+    }
+    for (i = 0; i < h->n_request_headers; i++) {
+        const struct plan_header *x = &h->request_headers[i];
+        struct plan_part parts[2];
+        struct plan_text t = {parts, 0, 2};
+
+        confw_begin(w, directive);
+        confw_quoted(w, x->name, QUOTE_LITERAL);
+        if (x->op == HEADER_ADD && x->add_variable) {
+            parts[t.n].variable = true;
+            parts[t.n++].text = x->add_variable;
+        }
+        if (x->op != HEADER_REMOVE) {
+            parts[t.n].variable = false;
+            parts[t.n++].text = x->value;
+        }
+        confw_text(w, &t);
+        confw_end(w);
+    }
+}
+
+static void response_headers(struct confw *w, const struct plan_handler *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->n_response_headers; i++) {
+        const struct plan_header *x = &h->response_headers[i];
+        if (x->op != HEADER_ADD)
+            directive_quoted(w, h->grpc ? "grpc_hide_header" : "proxy_hide_header",
+                             x->name, QUOTE_LITERAL);
+        if (x->op == HEADER_REMOVE)
+            continue;
+        confw_begin(w, "add_header");
+        confw_quoted(w, x->name, QUOTE_LITERAL);
+        confw_quoted(w, x->value, QUOTE_VALUE);
+        confw_raw(w, "always");
+        confw_end(w);
+    }
+}
+
+static void add_header_text(struct confw *w, const char *name,
+                            const struct plan_text *t)
+{
+    confw_begin(w, "add_header");
+    confw_raw(w, name);
+    confw_text(w, t);
+    confw_raw(w, "always");
+    confw_end(w);
+}
+
+/* CORS headers on every response of the route, and preflights answered here
+ * (an origin that is not allowed gets an empty value: no header). */
+static void cors(struct confw *w, const struct plan_cors *c)
+{
+    struct plan_part part;
+    struct plan_text t = {&part, 1, 1};
+    char age[32];
+
+    part.variable = true;
+    part.text = c->origin_variable;
+    add_header_text(w, "Access-Control-Allow-Origin", &t);
+    if (c->allow_credentials) {
+        confw_begin(w, "add_header");
+        confw_raw(w, "Access-Control-Allow-Credentials \"true\" always");
+        confw_end(w);
+    }
+    part.variable = c->allow_methods == NULL;
+    part.text = c->allow_methods ? c->allow_methods : "http_access_control_request_method";
+    if (part.variable || *part.text)
+        add_header_text(w, "Access-Control-Allow-Methods", &t);
+    part.variable = c->allow_headers == NULL;
+    part.text = c->allow_headers ? c->allow_headers : "http_access_control_request_headers";
+    if (part.variable || *part.text)
+        add_header_text(w, "Access-Control-Allow-Headers", &t);
+    if (*c->expose_headers) {
+        part.variable = false;
+        part.text = c->expose_headers;
+        add_header_text(w, "Access-Control-Expose-Headers", &t);
+    }
+    snprintf(age, sizeof(age), "%lld", (long long)c->max_age);
+    part.variable = false;
+    part.text = age;
+    add_header_text(w, "Access-Control-Max-Age", &t);
+    confw_begin(w, "if");
+    confw_rawf(w, "($%s)", c->preflight_variable);
+    confw_open(w);
+    confw_begin(w, "return");
+    confw_raw(w, "204");
+    confw_end(w);
+    confw_close(w);
+}
+
+/* scheme://host[:port] as literal and variable parts. */
+static void redirect_origin(struct plan_text *t, const struct plan_redirect *r,
+                            char *port_buf, size_t port_len)
+{
+    text_push(t, false, r->scheme);
+    text_push(t, false, "://");
+    if (r->hostname)
+        text_push(t, false, r->hostname);
+    else
+        text_push(t, true, "host");
+    if (r->port) {
+        snprintf(port_buf, port_len, ":%lld", (long long)r->port);
+        text_push(t, false, port_buf);
+    }
+}
+
+static void return_text(struct confw *w, int status, const struct plan_text *t)
+{
+    confw_begin(w, "return");
+    confw_rawf(w, "%d", status);
+    confw_text(w, t);
+    confw_end(w);
+}
+
+/*
+ * The Location header is built from the raw $request_uri so that percent
+ * encoding survives (ngf.md §6.4).  ReplacePrefixMatch splits the raw URI
+ * with a regex: the rest of the path after the prefix, and the query.
+ */
+static void redirect(struct confw *w, const struct plan_redirect *r)
+{
+    struct plan_part parts[8];
+    struct plan_text t = {parts, 0, 8};
+    char port[16];
+    const char *repl = r->path ? r->path : "";
+    size_t rl = strlen(repl);
+
+    redirect_origin(&t, r, port, sizeof(port));
+    if (r->path_kind == REDIRECT_PATH_KEEP) {
+        text_push(&t, true, "request_uri");
+        return_text(w, r->status, &t);
+        return;
+    }
+    if (r->path_kind == REDIRECT_PATH_FULL) {
+        text_push(&t, false, repl);
+        text_push(&t, true, "is_args");
+        text_push(&t, true, "args");
+        return_text(w, r->status, &t);
+        return;
+    }
+    if (rl && repl[rl - 1] == '/')
+        rl--; /* "/xyz/" and "/xyz" replace the same way */
+    {
+        struct strbuf re = STRBUF_INIT;
+        const char *r_trim = rl ? repl : "";
+        size_t base = t.n;
+        char trimmed[1100];
+
+        snprintf(trimmed, sizeof(trimmed), "%.*s", (int)rl, r_trim);
+        /* Exactly the prefix: the replacement, or "/" when it is empty. */
+        strbuf_addstr(&re, "^");
+        quote_regex_literal(&re, strcmp(r->prefix, "/") == 0 ? "" : r->prefix);
+        strbuf_addstr(&re, "(?<gw_q>\\?.*)?$");
+        confw_begin(w, "if");
+        strbuf_addstr(w->out, " ($request_uri ~");
+        confw_quoted(w, re.buf, QUOTE_REGEX);
+        strbuf_addch(w->out, ')');
+        confw_open(w);
+        text_push(&t, false, rl ? trimmed : "/");
+        text_push(&t, true, "gw_q");
+        return_text(w, r->status, &t);
+        confw_close(w);
+        /* The prefix and more: the replacement, then the rest. */
+        t.n = base;
+        strbuf_reset(&re);
+        strbuf_addstr(&re, "^");
+        quote_regex_literal(&re, strcmp(r->prefix, "/") == 0 ? "" : r->prefix);
+        strbuf_addstr(&re, "(?<gw_r>/[^?]*)(?<gw_q>\\?.*)?$");
+        confw_begin(w, "if");
+        strbuf_addstr(w->out, " ($request_uri ~");
+        confw_quoted(w, re.buf, QUOTE_REGEX);
+        strbuf_addch(w->out, ')');
+        confw_open(w);
+        text_push(&t, false, trimmed);
+        text_push(&t, true, "gw_r");
+        text_push(&t, true, "gw_q");
+        return_text(w, r->status, &t);
+        confw_close(w);
+        strbuf_release(&re);
+        /* A raw URI that does not spell the prefix as matched (encoded
+         * letters): keep the path as it is. */
+        t.n = base;
+        text_push(&t, true, "request_uri");
+        return_text(w, r->status, &t);
+    }
+}
+
+/* ---- where the request goes ---- */
+
+static void tls_to_backend(struct confw *w, const struct plan_target *t)
+{
+    const char *p = t->grpc ? "grpc_ssl_" : "proxy_ssl_";
+    char d[48];
+
+    snprintf(d, sizeof(d), "%sserver_name", p);
+    directive_quoted(w, d, "on", QUOTE_LITERAL);
+    snprintf(d, sizeof(d), "%sname", p);
+    directive_quoted(w, d, t->tls_name, QUOTE_VALUE);
+    snprintf(d, sizeof(d), "%sverify", p);
+    directive_quoted(w, d, "on", QUOTE_LITERAL);
+    snprintf(d, sizeof(d), "%strusted_certificate", p);
+    directive_quoted(w, d, t->tls_ca_file ? t->tls_ca_file
+                                         : "/etc/ssl/certs/ca-certificates.crt",
+                     QUOTE_LITERAL);
+}
+
+/*
+ * proxy_pass in its three forms (ngf.md §6.3):
+ *   handled where the request arrived: the client's URI, unchanged;
+ *   in an internal location: $request_uri, the raw original;
+ *   after a path rewrite: the rewritten URI, which nginx escapes.
+ * A Service resolved at run time goes through a variable, which makes
+ * nginx use its resolver per request.
+ */
+static void pass(struct confw *w, const struct plan_handler *h, bool internal)
+{
+    const struct plan_target *t = &h->target;
+    struct plan_part parts[4];
+    struct plan_text url = {parts, 0, 4};
+
+    if (t->status) {
+        confw_begin(w, "return");
+        confw_rawf(w, "%d", t->status);
+        confw_end(w);
+        return;
+    }
+    if (t->tls)
+        tls_to_backend(w, t);
+    if (t->address) {
+        confw_begin(w, "set");
+        confw_raw(w, "$gw_backend");
+        confw_quoted(w, t->address, QUOTE_VALUE);
+        confw_end(w);
+    }
+    text_push(&url, false, t->grpc ? (t->tls ? "grpcs://" : "grpc://")
+                                   : (t->tls ? "https://" : "http://"));
+    if (t->address)
+        text_push(&url, true, "gw_backend");
+    else
+        text_push(&url, false, t->upstream);
+    if (!t->grpc && internal && h->rewrite == REWRITE_NONE)
+        text_push(&url, true, "request_uri");
+    confw_begin(w, t->grpc ? "grpc_pass" : "proxy_pass");
+    confw_text(w, &url);
+    confw_end(w);
+}
+
+static void rewrites(struct confw *w, const struct plan_handler *h, bool internal)
+{
+    struct strbuf re = STRBUF_INIT;
+
+    if (internal && (h->rewrite != REWRITE_NONE || h->grpc)) {
+        /* Back to the decoded original URI saved before the dispatch; a
+         * variable replacement is not split at '?'. */
+        confw_begin(w, "rewrite");
+        confw_raw(w, "^");
+        confw_raw(w, "\"${gw_uri}\"");
+        if (h->rewrite == REWRITE_NONE)
+            confw_raw(w, "break");
+        confw_end(w);
+    }
+    if (h->rewrite == REWRITE_FULL) {
+        confw_begin(w, "rewrite");
+        confw_raw(w, "^");
+        confw_quoted(w, h->rewrite_path, QUOTE_VALUE);
+        confw_raw(w, "break");
+        confw_end(w);
+    } else if (h->rewrite == REWRITE_PREFIX) {
+        /* The matched prefix, segment-wise (§6.4 table): the rest keeps its
+         * leading '/', a replacement's trailing '/' is dropped, and an
+         * empty result is "/". */
+        const char *r = h->rewrite_path;
+        size_t rl = strlen(r);
+        char trimmed[1100];
+        struct plan_part parts[2];
+        struct plan_text t = {parts, 0, 2};
+
+        if (rl && r[rl - 1] == '/')
+            rl--;
+        snprintf(trimmed, sizeof(trimmed), "%.*s", (int)rl, r);
+        strbuf_addch(&re, '^');
+        quote_regex_literal(&re, strcmp(h->rewrite_prefix, "/") == 0 ? "" : h->rewrite_prefix);
+        strbuf_addstr(&re, "$");
+        confw_begin(w, "rewrite");
+        confw_quoted(w, re.buf, QUOTE_REGEX);
+        confw_quoted(w, rl ? trimmed : "/", QUOTE_VALUE);
+        confw_raw(w, "break");
+        confw_end(w);
+        strbuf_reset(&re);
+        strbuf_addch(&re, '^');
+        quote_regex_literal(&re, strcmp(h->rewrite_prefix, "/") == 0 ? "" : h->rewrite_prefix);
+        strbuf_addstr(&re, "(?<gw_rest>/.*)$");
+        text_push(&t, false, trimmed);
+        text_push(&t, true, "gw_rest");
+        confw_begin(w, "rewrite");
+        confw_quoted(w, re.buf, QUOTE_REGEX);
+        confw_text(w, &t);
+        confw_raw(w, "break");
+        confw_end(w);
+    }
+    strbuf_release(&re);
+}
+
+static void timeouts(struct confw *w, const struct plan_handler *h)
+{
+    const char *p = h->grpc ? "grpc_" : "proxy_";
+    char d[48];
+
+    if (h->read_timeout) {
+        snprintf(d, sizeof(d), "%sread_timeout", p);
+        directive_quoted(w, d, h->read_timeout, QUOTE_LITERAL);
+        snprintf(d, sizeof(d), "%ssend_timeout", p);
+        directive_quoted(w, d, h->read_timeout, QUOTE_LITERAL);
+    }
+    if (h->connect_timeout) {
+        snprintf(d, sizeof(d), "%sconnect_timeout", p);
+        directive_quoted(w, d, h->connect_timeout, QUOTE_LITERAL);
+    }
+}
+
+static void handler(struct confw *w, const struct plan_handler *h, bool internal)
+{
+    size_t i;
+
+    if (h->sample_variable) {
+        confw_begin(w, "if");
+        confw_rawf(w, "($%s = \"\")", h->sample_variable);
+        confw_open(w);
+        confw_begin(w, "return");
+        confw_raw(w, "204");
+        confw_end(w);
+        confw_close(w);
+    }
+    if (h->cors)
+        cors(w, h->cors);
+    if (h->status) {
+        confw_begin(w, "return");
+        confw_rawf(w, "%d", h->status);
+        confw_end(w);
+        return;
+    }
+    if (h->redirect) {
+        redirect(w, h->redirect);
+        return;
+    }
+    if (h->split_variable) {
+        confw_begin(w, "rewrite");
+        confw_raw(w, "^");
+        confw_rawf(w, "\"${%s}\"", h->split_variable);
+        confw_raw(w, "last");
+        confw_end(w);
+        return;
+    }
+    rewrites(w, h, internal);
+    for (i = 0; i < h->n_mirrors; i++)
+        directive_quoted(w, "mirror", h->mirrors[i]->id, QUOTE_LITERAL);
+    request_headers(w, h);
+    response_headers(w, h);
+    timeouts(w, h);
+    pass(w, h, internal);
+}
+
+/* ---- locations and servers ---- */
+
+static void location(struct confw *w, const struct plan_location *loc)
+{
+    struct strbuf path = STRBUF_INIT;
+
+    confw_begin(w, "location");
+    switch (loc->kind) {
+    case LOC_EXACT:
+    case LOC_INTERNAL:
+        confw_raw(w, "=");
+        confw_quoted(w, loc->path, QUOTE_LITERAL);
+        break;
+    case LOC_PREFIX:
+        /* Segment semantics: "/p" is served by "= /p" and "/p/". */
+        strbuf_addstr(&path, loc->path);
+        if (strcmp(loc->path, "/") != 0)
+            strbuf_addch(&path, '/');
+        confw_quoted(w, path.buf, QUOTE_LITERAL);
+        break;
+    case LOC_REGEX:
+        strbuf_addf(&path, "^(?:%s)$", loc->path);
+        confw_raw(w, "~");
+        confw_quoted(w, path.buf, QUOTE_REGEX);
+        break;
+    }
+    strbuf_release(&path);
+    confw_open(w);
+    if (loc->kind == LOC_INTERNAL) {
+        confw_begin(w, "internal");
+        confw_end(w);
+    }
+    if (loc->save_uri) {
+        confw_begin(w, "set");
+        confw_raw(w, "$gw_uri");
+        confw_raw(w, "\"${uri}\"");
+        confw_end(w);
+    }
+    if (loc->dispatch_variable) {
+        confw_begin(w, "rewrite");
+        confw_raw(w, "^");
+        confw_rawf(w, "\"${%s}\"", loc->dispatch_variable);
+        confw_raw(w, "last");
+        confw_end(w);
+    } else if (loc->handler) {
+        handler(w, loc->handler, loc->kind == LOC_INTERNAL);
+    } else {
+        confw_begin(w, "return");
+        confw_raw(w, "404");
+        confw_end(w);
+    }
+    confw_close(w);
+}
+
+static void listen_line(struct confw *w, const struct plan_listen *l)
+{
+    struct strbuf addr = STRBUF_INIT;
+
+    if (l->address && strchr(l->address, ':'))
+        strbuf_addf(&addr, "[%s]:%lld", l->address, (long long)l->port);
+    else if (l->address)
+        strbuf_addf(&addr, "%s:%lld", l->address, (long long)l->port);
+    else
+        strbuf_addf(&addr, "%lld", (long long)l->port);
+    confw_begin(w, "listen");
+    confw_quoted(w, addr.buf, QUOTE_LITERAL);
+    if (l->ssl)
+        confw_raw(w, "ssl");
+    if (l->http2)
+        confw_raw(w, "http2");
+    if (l->default_server)
+        confw_raw(w, "default_server");
+    confw_end(w);
+    strbuf_release(&addr);
+}
+
+static void server(struct confw *w, const struct plan_server *srv)
+{
+    size_t i;
+
+    confw_begin(w, "server");
+    confw_open(w);
+    listen_line(w, &srv->listen);
+    confw_begin(w, "server_name");
+    if (srv->n_names == 0)
+        confw_raw(w, "\"\"");
+    for (i = 0; i < srv->n_names; i++)
+        confw_quoted(w, srv->names[i], QUOTE_LITERAL);
+    confw_end(w);
+    if (srv->cert_file) {
+        directive_quoted(w, "ssl_certificate", srv->cert_file, QUOTE_LITERAL);
+        directive_quoted(w, "ssl_certificate_key", srv->cert_file, QUOTE_LITERAL);
+    }
+    if (srv->reject_handshake) {
+        confw_begin(w, "ssl_reject_handshake");
+        confw_raw(w, "on");
+        confw_end(w);
+    }
+    for (i = 0; i < srv->n_locations; i++)
+        location(w, &srv->locations[i]);
+    confw_close(w);
+}
+
+/* Variables every generated fragment relies on. */
+static void fixed_maps(struct confw *w)
+{
+    confw_comment(w, "A literal '$' for values nginx would otherwise expand.");
+    confw_template(w, "geo $gw_dollar {\n    default \"$\";\n}");
+    confw_comment(w, "The Host header as the client sent it (port included).");
+    confw_template(w, "map $http_host $gw_host {\n    \"\" \"${host}\";\n"
+                      "    default \"${http_host}\";\n}");
+    confw_comment(w, "Upgrade (WebSocket) passes; otherwise keep upstream connections alive.");
+    confw_template(w, "map $http_upgrade $gw_connection {\n    \"\" \"\";\n"
+                      "    default \"upgrade\";\n}");
+    confw_template(w, "map \"${request_method}${http_access_control_request_method}\" "
+                      "$gw_cors_preflight {\n    \"~^OPTIONS.\" \"1\";\n    default \"\";\n}");
+}
+
+void emit_http(const struct plan *plan, struct confw *w)
+{
+    size_t i;
+
+    confw_comment(w, "Generated by gwc; do not edit.");
+    confw_template(w, template_http_defaults_conf);
+    confw_template(w, template_proxy_headers_conf);
+    confw_begin(w, "server_names_hash_bucket_size");
+    confw_rawf(w, "%u", plan->server_names_bucket);
+    confw_end(w);
+    confw_begin(w, "server_names_hash_max_size");
+    confw_rawf(w, "%u", plan->server_names_max);
+    confw_end(w);
+    confw_begin(w, "map_hash_bucket_size");
+    confw_rawf(w, "%u", plan->map_bucket);
+    confw_end(w);
+    confw_begin(w, "variables_hash_bucket_size");
+    confw_rawf(w, "%u", plan->variables_bucket);
+    confw_end(w);
+    confw_begin(w, "variables_hash_max_size");
+    confw_rawf(w, "%u", plan->variables_max);
+    confw_end(w);
+    if (plan->resolver)
+        directive_quoted(w, "resolver", plan->resolver, QUOTE_LITERAL);
+    confw_blank(w);
+    fixed_maps(w);
+    for (i = 0; i < plan->n_maps; i++)
+        emit_map(w, &plan->maps[i]);
+    for (i = 0; i < plan->n_splits; i++)
+        emit_split(w, &plan->splits[i]);
+    for (i = 0; i < plan->n_upstreams; i++)
+        emit_upstream(w, &plan->upstreams[i]);
+    for (i = 0; i < plan->n_servers; i++) {
+        confw_blank(w);
+        server(w, &plan->servers[i]);
+    }
+}

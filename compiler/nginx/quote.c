@@ -1,0 +1,89 @@
+#include "quote.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <string.h>
+
+static bool is_control(unsigned char c)
+{
+    return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+/* Length of the token body as quote_part() writes it. */
+static size_t quoted_length(const char *s, enum quote_ctx ctx)
+{
+    size_t n = 0;
+
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            n += 2;
+        else if (*s == '$' && ctx == QUOTE_VALUE)
+            n += sizeof("${" QUOTE_DOLLAR_VARIABLE "}") - 1;
+        else
+            n++;
+    }
+    return n;
+}
+
+const char *quote_problem(const char *s, enum quote_ctx ctx)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p; p++) {
+        if (is_control(*p))
+            return "it contains a control character nginx cannot carry";
+    }
+    if (quoted_length(s, ctx) + 2 > NGINX_MAX_WORD)
+        return "it is longer than an nginx config word may be (4,094 bytes)";
+    return NULL;
+}
+
+void quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx)
+{
+    for (; *s; s++) {
+        if (is_control((unsigned char)*s))
+            BUG("unquotable character reached the emitter");
+        if (*s == '"' || *s == '\\') {
+            strbuf_addch(out, '\\');
+            strbuf_addch(out, *s);
+        } else if (*s == '$' && ctx == QUOTE_VALUE) {
+            strbuf_addstr(out, "${" QUOTE_DOLLAR_VARIABLE "}");
+        } else {
+            strbuf_addch(out, *s);
+        }
+    }
+}
+
+void quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx)
+{
+    strbuf_addch(out, '"');
+    quote_part(out, s, ctx);
+    strbuf_addch(out, '"');
+}
+
+void quote_variable(struct strbuf *out, const char *name)
+{
+    const char *p;
+
+    for (p = name; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '_'))
+            BUG("variable name outside [A-Za-z0-9_]");
+    }
+    strbuf_addf(out, "${%s}", name);
+}
+
+void quote_regex_literal(struct strbuf *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '_' || c == '/' || c == '-' || c >= 0x80)
+            strbuf_addch(out, (char)c);
+        else {
+            strbuf_addch(out, '\\');
+            strbuf_addch(out, (char)c);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/*
+ * How a string becomes an nginx.conf token: the only code in gwc that turns
+ * data into config text.  Every token it writes reads back, through nginx's
+ * tokenizer and script engine, as exactly the string given:
+ *
+ *   - tokens are always double-quoted, with '"' and '\' escaped, so spaces,
+ *     ';', '{', '}' and '#' are inert;
+ *   - in contexts where nginx expands variables (QUOTE_VALUE), a literal '$'
+ *     is written as ${gw_dollar}, a variable whose value is "$" (a geo
+ *     block in the generated http{} and stream{} sections), so "$host" in
+ *     a header value reaches the backend as the five characters "$host";
+ *   - control characters other than TAB are refused everywhere (a CR or LF
+ *     in a header value would split the header), as are words longer than
+ *     nginx's 4,094-byte limit.
+ *
+ * Policy per context:
+ *   QUOTE_LITERAL  location prefixes, server names, file names, map keys
+ *                  that are exact strings: nginx never expands these.
+ *   QUOTE_VALUE    directive values that nginx expands (proxy_set_header,
+ *                  add_header, return, rewrite replacements, map values,
+ *                  set, proxy_pass): '$' is neutralised.
+ *   QUOTE_REGEX    a PCRE pattern (location ~, map ~key): '$' is the anchor.
+ * Callers that need variables write them with quote_variable(); they never
+ * splice user text into a variable name.
+ */
+#ifndef GWC_QUOTE_H
+#define GWC_QUOTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strbuf;
+
+enum quote_ctx { QUOTE_LITERAL, QUOTE_VALUE, QUOTE_REGEX };
+
+#define NGINX_MAX_WORD 4094
+#define QUOTE_DOLLAR_VARIABLE "gw_dollar"
+
+/* NULL when s can be written in that context, else why not. */
+const char *quote_problem(const char *s, enum quote_ctx ctx);
+/* Appends s as one double-quoted token; s must pass quote_problem(). */
+void quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx);
+/* Appends the body of a token (no surrounding quotes) so callers can build
+ * one token from several parts, e.g. "$http_x,value". */
+void quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx);
+/* Appends a variable reference ${name}; name must be [A-Za-z0-9_]. */
+void quote_variable(struct strbuf *out, const char *name);
+/* Appends s escaped for PCRE so that it matches itself literally. */
+void quote_regex_literal(struct strbuf *out, const char *s);
+
+#endif

@@ -1,0 +1,27 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "regex.h"
+
+#include "base/strbuf.h"
+
+#include <pcre2.h>
+#include <string.h>
+
+bool regex_full_match(const char *pattern, const char *subject)
+{
+    struct strbuf re = STRBUF_INIT;
+    pcre2_match_data *md;
+    pcre2_code *code;
+    PCRE2_SIZE off;
+    int err, rc;
+
+    strbuf_addf(&re, "^(?:%s)$", pattern);
+    code = pcre2_compile((PCRE2_SPTR)re.buf, re.len, 0, &err, &off, NULL);
+    strbuf_release(&re);
+    if (!code)
+        return false;
+    md = pcre2_match_data_create_from_pattern(code, NULL);
+    rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    return rc >= 0;
+}

@@ -1,0 +1,485 @@
+/*
+ * What a rule does to a request, for one server: its filters in the spec's
+ * terms turned into nginx-shaped actions (gateway-api §6.4, §6.5), and where
+ * the request goes: one backend, or a weighted split over per-backend
+ * handlers (each carrying the rule's filters plus its own).
+ */
+#include "plan_internal.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static bool eq_nocase(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    }
+    return *a == *b;
+}
+
+/* The nginx variable holding a request header: $http_ + name, lowercased,
+ * '-' as '_'; NULL when nginx drops such a header from requests (only
+ * letters, digits and '-' pass ignore_invalid_headers). */
+static const char *header_variable(struct arena *a, const char *name)
+{
+    char *v = arena_printf(a, "http_%s", name), *p;
+
+    for (p = v + 5; *p; p++) {
+        if (*p == '-')
+            *p = '_';
+        else if (isalnum((unsigned char)*p))
+            *p = (char)tolower((unsigned char)*p);
+        else
+            return NULL;
+    }
+    return v;
+}
+
+/* Appends (copy-on-write, so handlers copied from this one keep theirs), a
+ * later operation on a header replacing an earlier one. */
+static void push_header(struct arena *a, struct plan_header **v, size_t *n,
+                        struct plan_header h)
+{
+    struct plan_header *nv;
+    size_t i;
+
+    nv = ARENA_NEW_ARRAY(a, struct plan_header, *n + 1);
+    if (*n)
+        memcpy(nv, *v, *n * sizeof(*nv));
+    for (i = 0; i < *n; i++) {
+        if (eq_nocase(nv[i].name, h.name)) {
+            nv[i] = h;
+            *v = nv;
+            return;
+        }
+    }
+    nv[(*n)++] = h;
+    *v = nv;
+}
+
+static void header_filter(struct planner *p, struct plan_handler *h,
+                          const struct header_filter *f, bool request)
+{
+    struct plan_header **v = request ? &h->request_headers : &h->response_headers;
+    size_t *n = request ? &h->n_request_headers : &h->n_response_headers;
+    size_t i;
+
+    for (i = 0; i < f->n_set; i++) {
+        struct plan_header x = {HEADER_SET, f->set[i].name, f->set[i].value, NULL};
+        push_header(p->a, v, n, x);
+    }
+    for (i = 0; i < f->n_add; i++) {
+        struct plan_header x = {HEADER_ADD, f->add[i].name, f->add[i].value, NULL};
+        const char *var = request ? header_variable(p->a, f->add[i].name) : NULL;
+        if (var)
+            x.add_variable = map_header_prefix(p, var);
+        push_header(p->a, v, n, x);
+    }
+    for (i = 0; i < f->n_remove; i++) {
+        struct plan_header x = {HEADER_REMOVE, f->remove[i], "", NULL};
+        push_header(p->a, v, n, x);
+    }
+}
+
+static const char *matched_prefix(struct planner *p, const struct candidate *c)
+{
+    if (c->match && str_eq(c->match->path.type, "PathPrefix"))
+        return normalize_prefix(p->a, c->match->path.value);
+    return "/";
+}
+
+/* Location: scheme and port as §6.4 says.  The request's scheme is the
+ * listener's; without a scheme in the filter the port is the listener's;
+ * with one, the scheme's well-known port, which is never printed. */
+static struct plan_redirect *redirect(struct planner *p,
+                                      const struct request_redirect *rr,
+                                      const struct candidate *c,
+                                      const struct eff_listener *l)
+{
+    struct plan_redirect *r = ARENA_NEW(p->a, struct plan_redirect);
+    const char *scheme = rr->scheme ? rr->scheme
+                                    : l->protocol == PROTO_HTTPS ? "https" : "http";
+    int64_t port = rr->port != INT_UNSET ? rr->port : rr->scheme ? 0 : l->port;
+
+    r->status = (int)rr->status_code;
+    r->scheme = scheme;
+    r->hostname = rr->hostname;
+    if ((str_eq(scheme, "http") && port == 80) || (str_eq(scheme, "https") && port == 443))
+        port = 0;
+    r->port = port;
+    if (rr->path.src && str_eq(rr->path.type, "ReplaceFullPath")) {
+        r->path_kind = REDIRECT_PATH_FULL;
+        r->path = rr->path.replace_full_path;
+    } else if (rr->path.src && str_eq(rr->path.type, "ReplacePrefixMatch")) {
+        r->path_kind = REDIRECT_PATH_PREFIX;
+        r->path = rr->path.replace_prefix_match;
+        r->prefix = matched_prefix(p, c);
+    }
+    return r;
+}
+
+static void url_rewrite(struct planner *p, struct plan_handler *h,
+                        const struct url_rewrite *u, const struct candidate *c)
+{
+    if (u->hostname)
+        h->rewrite_host = u->hostname;
+    if (!u->path.src)
+        return;
+    if (str_eq(u->path.type, "ReplaceFullPath")) {
+        h->rewrite = REWRITE_FULL;
+        h->rewrite_path = u->path.replace_full_path;
+    } else {
+        h->rewrite = REWRITE_PREFIX;
+        h->rewrite_path = u->path.replace_prefix_match;
+        h->rewrite_prefix = matched_prefix(p, c);
+    }
+}
+
+/* An origin pattern as a regex.  "*" alone is any origin; a star in the
+ * host ("https://" then "*.bar.com") stands for any number of labels; a
+ * missing port also admits the scheme's default port, which browsers omit. */
+static void origin_regex(struct arena *a, struct strbuf *re, const char *origin)
+{
+    const char *sep = strstr(origin, "://"), *host, *colon;
+    size_t host_len;
+
+    if (strcmp(origin, "*") == 0) {
+        strbuf_addstr(re, ".+");
+        return;
+    }
+    host = sep ? sep + 3 : origin;
+    quote_regex_literal(re, arena_strndup(a, origin, (size_t)(host - origin)));
+    if (strncmp(host, "*.", 2) == 0) {
+        strbuf_addstr(re, "(?:[^./:]+\\.)+");
+        host += 2;
+    }
+    colon = strchr(host, ':');
+    host_len = colon ? (size_t)(colon - host) : strlen(host);
+    quote_regex_literal(re, arena_strndup(a, host, host_len));
+    if (colon)
+        quote_regex_literal(re, colon);
+    else
+        strbuf_addstr(re, strncmp(origin, "https", 5) == 0 ? "(?::443)?" : "(?::80)?");
+}
+
+static const char *joined(struct arena *a, const char *const *v, size_t n)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *s;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        strbuf_addf(&sb, "%s%s", i ? ", " : "", v[i]);
+    s = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return s;
+}
+
+static bool is_star(const char *const *v, size_t n)
+{
+    return n == 1 && strcmp(v[0], "*") == 0;
+}
+
+/*
+ * CORS (§6.4): a map echoes the request's Origin when it is allowed (empty
+ * otherwise, and nginx adds no header with an empty value); preflights are
+ * answered by nginx.  With credentials, wildcards echo the request's values,
+ * never "*".
+ */
+static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
+{
+    struct plan_cors *c = ARENA_NEW(p->a, struct plan_cors);
+    struct strbuf key = STRBUF_INIT;
+    struct plan_map *m;
+    size_t i;
+    bool creds = f->allow_credentials == TRI_TRUE;
+
+    for (i = 0; i < f->n_allow_origins; i++)
+        strbuf_addf(&key, "%s\n", f->allow_origins[i]);
+    c->origin_variable = arena_printf(p->a, "gw_co%zu", p->maps.n);
+    m = map_new(p, text_variable(p->a, "http_origin"), c->origin_variable);
+    for (i = 0; i < f->n_allow_origins; i++) {
+        struct strbuf re = STRBUF_INIT;
+        strbuf_addstr(&re, "^");
+        origin_regex(p->a, &re, f->allow_origins[i]);
+        strbuf_addstr(&re, "$");
+        map_add(p, m, MAP_KEY_REGEX, arena_strndup(p->a, re.buf, re.len),
+                text_variable(p->a, "http_origin"));
+        strbuf_release(&re);
+    }
+    strbuf_release(&key);
+    c->preflight_variable = "gw_cors_preflight";
+    c->allow_credentials = creds;
+    c->max_age = f->max_age;
+    if (is_star(f->allow_methods, f->n_allow_methods))
+        c->allow_methods = creds ? NULL : "*";
+    else
+        c->allow_methods = joined(p->a, f->allow_methods, f->n_allow_methods);
+    if (is_star(f->allow_headers, f->n_allow_headers))
+        c->allow_headers = creds ? NULL : "*";
+    else
+        c->allow_headers = joined(p->a, f->allow_headers, f->n_allow_headers);
+    c->expose_headers = joined(p->a, f->expose_headers, f->n_expose_headers);
+    return c;
+}
+
+/* Gateway durations ("1h30m", "500ms") are nginx time values as written;
+ * "0s" means no timeout, which nginx spells as a very long one. */
+static const char *nginx_time(const char *d)
+{
+    if (!d)
+        return NULL;
+    return strspn(d, "0hms") == strlen(d) ? "24d" : d;
+}
+
+/* The CA bundle of a BackendTLSPolicy, written once under certs/. */
+static const char *ca_file(struct planner *p, const struct policy_state *ps)
+{
+    const struct object *o = &ps->policy->obj;
+    const char *path = arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace,
+                                    o->meta.name);
+    struct plan_file *f;
+    size_t i;
+
+    for (i = 0; i < p->files.n; i++) {
+        f = p->files.v[i];
+        if (strcmp(f->path, path) == 0)
+            return path;
+    }
+    f = ARENA_NEW(p->a, struct plan_file);
+    f->path = path;
+    f->data = ps->ca_pem;
+    f->len = strlen(ps->ca_pem);
+    f->mode = 0644;
+    ptrvec_push(p->a, &p->files, f);
+    return path;
+}
+
+static struct plan_target target_of(struct planner *p, const struct backend *b,
+                                    bool grpc)
+{
+    struct plan_target t = {0};
+
+    t.grpc = grpc;
+    if (b->status == BACKEND_INVALID) {
+        t.status = 500;
+        return t;
+    }
+    if (b->status == BACKEND_UNAVAILABLE) {
+        t.status = 503;
+        return t;
+    }
+    t.upstream = upstream_for(p, b);
+    if (!t.upstream) {
+        t.address = arena_printf(p->a, "%s:%lld", b->dns_name, (long long)b->port_number);
+        p->needs_resolver = true;
+    }
+    t.websocket = str_eq(b->app_protocol, "kubernetes.io/ws");
+    if (b->tls_policy && b->tls_policy->accepted) {
+        t.tls = true;
+        t.tls_name = b->tls_policy->policy->validation.hostname;
+        t.tls_ca_file = b->tls_policy->ca_pem ? ca_file(p, b->tls_policy) : NULL;
+    } else if (b->tls_policy) {
+        t.status = 500; /* the policy is unusable: fail, never fall back */
+    }
+    return t;
+}
+
+/* A mirror copy: the rule's request headers, then the mirror backend. */
+static struct plan_handler *mirror_handler(struct planner *p,
+                                           const struct plan_handler *h,
+                                           const struct request_mirror *rm,
+                                           const struct backend *b, size_t k)
+{
+    struct plan_handler *m = ARENA_NEW(p->a, struct plan_handler);
+    int64_t hundredths = 10000;
+
+    m->id = arena_printf(p->a, "%s/m%zu", h->id, k);
+    m->request_headers = h->request_headers;
+    m->n_request_headers = h->n_request_headers;
+    m->target = target_of(p, b, h->grpc);
+    if (rm->percent != INT_UNSET)
+        hundredths = rm->percent * 100;
+    else if (rm->fraction.src && rm->fraction.denominator > 0)
+        hundredths = rm->fraction.numerator * 10000 / rm->fraction.denominator;
+    if (hundredths < 10000) {
+        struct plan_split *s = ARENA_NEW(p->a, struct plan_split);
+        s->variable = arena_printf(p->a, "gw_ms%u", p->n_mirror_samples++);
+        s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, 1);
+        s->entries[0].hundredths = (unsigned)hundredths;
+        s->entries[0].value = "1";
+        s->n_entries = hundredths > 0 ? 1 : 0;
+        ptrvec_push(p->a, &p->splits, s);
+        m->sample_variable = s->variable;
+    }
+    return m;
+}
+
+static void add_mirror(struct planner *p, struct plan_handler *h,
+                       struct plan_handler *m)
+{
+    struct plan_handler **v = ARENA_NEW_ARRAY(p->a, struct plan_handler *,
+                                              h->n_mirrors + 1);
+
+    if (h->n_mirrors)
+        memcpy(v, h->mirrors, h->n_mirrors * sizeof(*v));
+    v[h->n_mirrors++] = m;
+    h->mirrors = v;
+}
+
+/* Filters of a rule or a backendRef, in list order. */
+static void apply_filters(struct planner *p, struct plan_handler *h,
+                          const struct route_filter *f, size_t n,
+                          const struct candidate *c, const struct server_ctx *sc,
+                          const struct backend *mirrors, size_t *next_mirror)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const char *t = f[i].type;
+        if (str_eq(t, "RequestHeaderModifier"))
+            header_filter(p, h, &f[i].request_header_modifier, true);
+        else if (str_eq(t, "ResponseHeaderModifier"))
+            header_filter(p, h, &f[i].response_header_modifier, false);
+        else if (str_eq(t, "RequestRedirect"))
+            h->redirect = redirect(p, &f[i].request_redirect, c, sc->listener);
+        else if (str_eq(t, "URLRewrite"))
+            url_rewrite(p, h, &f[i].url_rewrite, c);
+        else if (str_eq(t, "CORS"))
+            h->cors = cors(p, &f[i].cors);
+        else if (str_eq(t, "RequestMirror") && mirrors) {
+            const struct backend *b = &mirrors[(*next_mirror)++];
+            if (b->status == BACKEND_OK)
+                add_mirror(p, h, mirror_handler(p, h, &f[i].request_mirror, b,
+                                                h->n_mirrors));
+        }
+    }
+}
+
+static struct plan_split *weighted_split(struct planner *p,
+                                         struct plan_handler *h)
+{
+    struct plan_split *s = ARENA_NEW(p->a, struct plan_split);
+    int64_t total = 0;
+    unsigned given = 0;
+    size_t i;
+
+    s->variable = arena_printf(p->a, "gw_s%u", p->n_splits++);
+    s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, h->n_backends);
+    for (i = 0; i < h->n_backends; i++)
+        total += h->backends[i]->weight;
+    for (i = 0; i < h->n_backends; i++) {
+        /* Hundredths of a percent, rounded down; the last backend takes the
+         * rest ("*"), so shares always add up to 100%. */
+        unsigned share = (unsigned)(h->backends[i]->weight * 10000 / total);
+        if (i + 1 == h->n_backends) {
+            share = 0;
+        } else if (share == 0) {
+            continue; /* nginx refuses 0%: a tiny share rounds to none */
+        }
+        given += share;
+        s->entries[s->n_entries].hundredths = share;
+        s->entries[s->n_entries++].value = h->backends[i]->id;
+    }
+    (void)given;
+    ptrvec_push(p->a, &p->splits, s);
+    return s;
+}
+
+static const char *kind_slug(enum kind k)
+{
+    return k == KIND_GRPC_ROUTE ? "grpc" : "http";
+}
+
+static void apply_timeouts(struct plan_handler *h, const struct route_timeouts *t)
+{
+    if (!t->src)
+        return;
+    /* nginx has no total request timeout; a read timeout is the closest it
+     * comes (validate reported the approximation). */
+    h->read_timeout = nginx_time(t->backend_request ? t->backend_request : t->request);
+    h->connect_timeout = nginx_time(t->backend_request);
+}
+
+struct plan_handler *handler_for_rule(struct planner *p,
+                                      const struct server_ctx *sc,
+                                      const struct candidate *c)
+{
+    const struct route *r = c->att->route->route;
+    const struct rule_state *rs = c->rule;
+    struct plan_handler *h = ARENA_NEW(p->a, struct plan_handler);
+    size_t next_mirror = 0, i, live = 0;
+    int64_t total = 0;
+
+    h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
+                         r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
+    h->grpc = r->obj.kind == KIND_GRPC_ROUTE;
+    if (rs->fixed_status) {
+        h->status = rs->fixed_status;
+        return h;
+    }
+    apply_filters(p, h, rs->rule->filters, rs->rule->n_filters, c, sc, rs->mirrors,
+                  &next_mirror);
+    if (h->redirect)
+        return h; /* CEL: a redirect has no backends */
+    apply_timeouts(h, &rs->rule->timeouts);
+    for (i = 0; i < rs->n_backends; i++) {
+        total += rs->backends[i].ref->weight;
+        live += rs->backends[i].ref->weight > 0;
+    }
+    if (live == 0) {
+        /* No backendRefs, or every weight 0: nothing valid to route to. */
+        h->status = 500;
+        return h;
+    }
+    h->backends = ARENA_NEW_ARRAY(p->a, struct plan_handler *, live);
+    for (i = 0; i < rs->n_backends; i++) {
+        const struct backend *b = &rs->backends[i];
+        struct plan_handler *child;
+        size_t unused = 0;
+
+        if (b->ref->weight == 0)
+            continue;
+        child = ARENA_NEW(p->a, struct plan_handler);
+        *child = *h;
+        child->backends = NULL;
+        child->n_backends = 0;
+        child->id = arena_printf(p->a, "%s/b%zu", h->id, i);
+        child->weight = b->ref->weight;
+        apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
+        child->target = target_of(p, b, h->grpc);
+        h->backends[h->n_backends++] = child;
+    }
+    (void)total;
+    if (h->n_backends == 1) {
+        /* One backend: it is the rule's handler, under the rule's name. */
+        struct plan_handler *only = h->backends[0];
+        only->id = h->id;
+        return only;
+    }
+    h->split_variable = weighted_split(p, h)->variable;
+    return h;
+}
+
+void handler_dependents(struct planner *p, struct plan_handler *h,
+                        struct ptrvec *out)
+{
+    size_t i;
+
+    for (i = 0; i < h->n_backends; i++) {
+        ptrvec_push(p->a, out, h->backends[i]);
+        handler_dependents(p, h->backends[i], out);
+    }
+    for (i = 0; i < h->n_mirrors; i++)
+        ptrvec_push(p->a, out, h->mirrors[i]);
+}

@@ -1,0 +1,505 @@
+/*
+ * Locations of one server, from its precedence-ordered candidates
+ * (DESIGN §5, ngf.md §6.2-6.3).
+ *
+ * nginx chooses a location by path: an exact `= P` first, then regexes in
+ * config order, then the longest prefix.  For each location gwc works out
+ * which candidates can still apply to a request that reached it:
+ *   = P     the path is P, so every path condition is known statically
+ *           (regular expressions are run against P now, with PCRE2);
+ *   P/      no regex location matched and no longer prefix did, so the
+ *           candidates are the prefix matches on P and its ancestors;
+ *   ~ R     R matched and no earlier regex did; lower regexes and prefixes
+ *           become runtime conditions on $uri.
+ * The rest (method, headers, query) are runtime conditions: maps giving
+ * "0"/"1", and one dispatch map per location over the concatenated bits
+ * whose entries are the candidates in precedence order.  A location whose
+ * first candidate needs no runtime condition handles the request itself.
+ */
+#include "plan_internal.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+#include "nginx/regex.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* How a candidate's path reads in nginx terms. */
+struct path_form {
+    enum location_kind kind; /* LOC_EXACT, LOC_PREFIX or LOC_REGEX */
+    const char *path;        /* normalized prefix, exact path, or pattern */
+};
+
+static struct path_form path_of(struct arena *a, const struct candidate *c)
+{
+    struct path_form f;
+
+    if (c->match) {
+        const char *t = c->match->path.type;
+        f.kind = str_eq(t, "Exact") ? LOC_EXACT
+                 : str_eq(t, "RegularExpression") ? LOC_REGEX : LOC_PREFIX;
+        f.path = f.kind == LOC_PREFIX ? normalize_prefix(a, c->match->path.value)
+                                      : c->match->path.value;
+        return f;
+    }
+    {
+        const struct grpc_method_match *m = &c->grpc->method;
+        bool regex = str_eq(m->type, "RegularExpression");
+        struct strbuf sb = STRBUF_INIT;
+
+        if (!m->src || (!m->service && !m->method)) {
+            f.kind = LOC_PREFIX;
+            f.path = "/";
+            return f;
+        }
+        if (!regex && m->service && m->method) {
+            f.kind = LOC_EXACT;
+            f.path = arena_printf(a, "/%s/%s", m->service, m->method);
+            return f;
+        }
+        if (!regex && m->service) {
+            f.kind = LOC_PREFIX;
+            f.path = arena_printf(a, "/%s", m->service);
+            return f;
+        }
+        /* The wire path is /<service>/<method>. */
+        strbuf_addstr(&sb, "/");
+        if (m->service && regex)
+            strbuf_addf(&sb, "(?:%s)", m->service);
+        else
+            strbuf_addstr(&sb, "[^/]+");
+        strbuf_addstr(&sb, "/");
+        if (m->method && regex)
+            strbuf_addf(&sb, "(?:%s)", m->method);
+        else if (m->method)
+            quote_regex_literal(&sb, m->method);
+        else
+            strbuf_addstr(&sb, "[^/]+");
+        f.kind = LOC_REGEX;
+        f.path = arena_strndup(a, sb.buf, sb.len);
+        strbuf_release(&sb);
+        return f;
+    }
+}
+
+/* ---- runtime conditions of one candidate ---- */
+
+struct cond_set {
+    const char **vars;
+    size_t n;
+    bool impossible; /* a condition nginx can never see satisfied */
+};
+
+static void cond_add(struct arena *a, struct cond_set *cs, const char *var)
+{
+    const char **v = ARENA_NEW_ARRAY(a, const char *, cs->n + 1);
+
+    if (cs->n)
+        memcpy(v, cs->vars, cs->n * sizeof(*v));
+    v[cs->n++] = var;
+    cs->vars = v;
+}
+
+static const char *value_pattern(struct arena *a, const char *type,
+                                 const char *value)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *s;
+
+    if (str_eq(type, "RegularExpression")) {
+        strbuf_addf(&sb, "^(?:%s)$", value);
+    } else {
+        strbuf_addch(&sb, '^');
+        quote_regex_literal(&sb, value);
+        strbuf_addch(&sb, '$');
+    }
+    s = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return s;
+}
+
+static const char *header_var(struct arena *a, const char *name)
+{
+    char *v = arena_printf(a, "http_%s", name), *p;
+
+    for (p = v + 5; *p; p++) {
+        if (*p == '-')
+            *p = '_';
+        else if (isalnum((unsigned char)*p))
+            *p = (char)tolower((unsigned char)*p);
+        else
+            return NULL; /* nginx drops such headers: never matches */
+    }
+    return v;
+}
+
+static void header_conditions(struct planner *p, struct cond_set *cs,
+                              const struct value_match *h, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const char *var = header_var(p->a, h[i].name);
+        if (!var) {
+            cs->impossible = true;
+            return;
+        }
+        cond_add(p->a, cs, map_condition(p, var,
+                                         value_pattern(p->a, h[i].type, h[i].value)));
+    }
+}
+
+static struct cond_set conditions(struct planner *p, const struct candidate *c,
+                                  const char *path_var)
+{
+    struct cond_set cs = {NULL, 0, false};
+    size_t i;
+
+    if (path_var)
+        cond_add(p->a, &cs, path_var);
+    if (c->match) {
+        if (c->match->method) {
+            struct strbuf sb = STRBUF_INIT;
+            strbuf_addf(&sb, "^%s$", c->match->method);
+            cond_add(p->a, &cs, map_condition(p, "request_method",
+                                              arena_strndup(p->a, sb.buf, sb.len)));
+            strbuf_release(&sb);
+        }
+        header_conditions(p, &cs, c->match->headers, c->match->n_headers);
+        for (i = 0; i < c->match->n_query_params; i++) {
+            const struct value_match *q = &c->match->query_params[i];
+            cond_add(p->a, &cs, map_condition(p, map_query_value(p, q->name),
+                                              value_pattern(p->a, q->type, q->value)));
+        }
+    } else if (c->grpc) {
+        header_conditions(p, &cs, c->grpc->headers, c->grpc->n_headers);
+    }
+    return cs;
+}
+
+/* ---- which candidates reach a location ---- */
+
+enum reach { REACH_NEVER, REACH_ALWAYS, REACH_IF_PATH };
+
+static enum reach reaches(const struct path_form *cand, const struct path_form *loc,
+                          const struct path_form *regexes, size_t cand_regex,
+                          size_t loc_regex)
+{
+    switch (loc->kind) {
+    case LOC_EXACT:
+        if (cand->kind == LOC_EXACT)
+            return strcmp(cand->path, loc->path) == 0 ? REACH_ALWAYS : REACH_NEVER;
+        if (cand->kind == LOC_PREFIX)
+            return prefix_covers(cand->path, loc->path) ? REACH_ALWAYS : REACH_NEVER;
+        return regex_full_match(cand->path, loc->path) ? REACH_ALWAYS : REACH_NEVER;
+    case LOC_PREFIX:
+        /* loc->path is the prefix P (the location is "P/", or "/"). */
+        if (cand->kind != LOC_PREFIX)
+            return REACH_NEVER;
+        return prefix_covers(cand->path, loc->path) ? REACH_ALWAYS : REACH_NEVER;
+    case LOC_REGEX:
+        if (cand->kind == LOC_EXACT)
+            return REACH_NEVER; /* its = location wins first */
+        if (cand->kind == LOC_PREFIX)
+            return strcmp(cand->path, "/") == 0 ? REACH_ALWAYS : REACH_IF_PATH;
+        if (strcmp(cand->path, loc->path) == 0)
+            return REACH_ALWAYS;
+        /* A regex earlier in config order did not match. */
+        return cand_regex < loc_regex ? REACH_NEVER : REACH_IF_PATH;
+    case LOC_INTERNAL:
+        break;
+    }
+    (void)regexes;
+    return REACH_NEVER;
+}
+
+/* The runtime path condition of a candidate inside a regex location. */
+static const char *path_condition(struct planner *p, const struct path_form *f)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *var;
+
+    if (f->kind == LOC_PREFIX) {
+        strbuf_addch(&sb, '^');
+        quote_regex_literal(&sb, f->path);
+        strbuf_addstr(&sb, "(?:/|$)");
+    } else {
+        strbuf_addf(&sb, "^(?:%s)$", f->path);
+    }
+    var = map_condition(p, "uri", arena_strndup(p->a, sb.buf, sb.len));
+    strbuf_release(&sb);
+    return var;
+}
+
+/* ---- per-server state ---- */
+
+struct server_build {
+    struct planner *p;
+    const struct server_ctx *sc;
+    struct candidate *cands;
+    size_t n;
+    struct path_form *forms;      /* per candidate */
+    size_t *regex_order;          /* per candidate: its regex's position */
+    struct plan_handler **handlers; /* per candidate */
+    struct ptrvec locations;      /* struct plan_location * */
+    struct ptrvec internal;       /* struct plan_handler * needing a location */
+    bool needs_404;
+};
+
+static struct plan_handler *handler_of(struct server_build *sb, size_t i)
+{
+    size_t j;
+
+    if (sb->handlers[i])
+        return sb->handlers[i];
+    /* One handler per rule: candidates of other matches of the rule share it. */
+    for (j = 0; j < sb->n; j++) {
+        if (sb->handlers[j] && sb->cands[j].rule == sb->cands[i].rule &&
+            sb->cands[j].att == sb->cands[i].att)
+            return sb->handlers[i] = sb->handlers[j];
+    }
+    return sb->handlers[i] = handler_for_rule(sb->p, sb->sc, &sb->cands[i]);
+}
+
+static bool needs_uri(const struct plan_handler *h)
+{
+    size_t i;
+
+    if (h->rewrite != REWRITE_NONE || h->grpc)
+        return true;
+    for (i = 0; i < h->n_backends; i++) {
+        if (needs_uri(h->backends[i]))
+            return true;
+    }
+    return false;
+}
+
+static void fill_location(struct server_build *sb, struct plan_location *loc,
+                          size_t loc_regex)
+{
+    struct planner *p = sb->p;
+    struct plan_map *dispatch = NULL;
+    struct ptrvec vars = {0};
+    struct cond_set *sets = ARENA_NEW_ARRAY(p->a, struct cond_set, sb->n);
+    size_t *order = ARENA_NEW_ARRAY(p->a, size_t, sb->n);
+    size_t n = 0, i, j, k;
+    struct path_form lf = {loc->kind, loc->path};
+
+    for (i = 0; i < sb->n; i++) {
+        enum reach r = reaches(&sb->forms[i], &lf, NULL, sb->regex_order[i], loc_regex);
+        if (r == REACH_NEVER)
+            continue;
+        sets[n] = conditions(p, &sb->cands[i],
+                             r == REACH_IF_PATH ? path_condition(p, &sb->forms[i]) : NULL);
+        if (sets[n].impossible)
+            continue;
+        order[n++] = i;
+        if (sets[n - 1].n == 0)
+            break; /* everything after it is unreachable */
+    }
+    if (n == 0) {
+        loc->handler = NULL; /* 404 */
+        return;
+    }
+    if (sets[0].n == 0) {
+        loc->handler = handler_of(sb, order[0]);
+        loc->save_uri = loc->handler->split_variable && needs_uri(loc->handler);
+        handler_dependents(p, loc->handler, &sb->internal);
+        return;
+    }
+    /* The bit string: every distinct condition variable, in first use. */
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < sets[i].n; j++) {
+            bool seen = false;
+            for (k = 0; k < vars.n && !seen; k++)
+                seen = strcmp(vars.v[k], sets[i].vars[j]) == 0;
+            if (!seen)
+                ptrvec_push(p->a, &vars, (void *)sets[i].vars[j]);
+        }
+    }
+    {
+        struct plan_text src = text_new(p->a, vars.n);
+        for (k = 0; k < vars.n; k++)
+            text_var(&src, vars.v[k]);
+        dispatch = map_draft(p, src, arena_printf(p->a, "gw_d%u", p->n_dispatch));
+    }
+    for (i = 0; i < n; i++) {
+        struct plan_handler *h = handler_of(sb, order[i]);
+        struct strbuf key = STRBUF_INIT;
+
+        ptrvec_push(p->a, &sb->internal, h);
+        handler_dependents(p, h, &sb->internal);
+        if (sets[i].n == 0) {
+            dispatch->default_value = text_literal(p->a, h->id);
+            break;
+        }
+        strbuf_addch(&key, '^');
+        for (k = 0; k < vars.n; k++) {
+            bool need = false;
+            for (j = 0; j < sets[i].n && !need; j++)
+                need = strcmp(sets[i].vars[j], vars.v[k]) == 0;
+            strbuf_addch(&key, need ? '1' : '.');
+        }
+        map_add(p, dispatch, MAP_KEY_REGEX, arena_strndup(p->a, key.buf, key.len),
+                text_literal(p->a, h->id));
+        strbuf_release(&key);
+    }
+    if (sets[n - 1].n != 0) {
+        dispatch->default_value = text_literal(p->a, "/_gw/404");
+        sb->needs_404 = true;
+    }
+    /* Locations with the same candidates share one dispatch map. */
+    loc->dispatch_variable = map_intern(p, dispatch);
+    if (loc->dispatch_variable == dispatch->variable)
+        p->n_dispatch++;
+    loc->save_uri = true;
+}
+
+/* ---- building the server's locations ---- */
+
+static int cmp_form(const struct path_form *a, const struct path_form *b)
+{
+    if (a->kind != b->kind)
+        return (int)a->kind - (int)b->kind;
+    return strcmp(a->path, b->path);
+}
+
+static void add_key(struct arena *a, struct ptrvec *keys, enum location_kind kind,
+                    const char *path)
+{
+    struct path_form *f;
+    size_t i;
+
+    for (i = 0; i < keys->n; i++) {
+        f = keys->v[i];
+        if (f->kind == kind && strcmp(f->path, path) == 0)
+            return;
+    }
+    f = ARENA_NEW(a, struct path_form);
+    f->kind = kind;
+    f->path = path;
+    ptrvec_push(a, keys, f);
+}
+
+/* nginx's own order for prefix and exact locations (byte order of the
+ * path: inserting pre-sorted is what keeps `nginx -t` fast on large
+ * configs), then regexes in precedence order, then internal locations. */
+static int cmp_locations(const void *pa, const void *pb)
+{
+    const struct plan_location *a = *(const struct plan_location *const *)pa;
+    const struct plan_location *b = *(const struct plan_location *const *)pb;
+    int ga = a->kind == LOC_REGEX ? 1 : a->kind == LOC_INTERNAL ? 2 : 0;
+    int gb = b->kind == LOC_REGEX ? 1 : b->kind == LOC_INTERNAL ? 2 : 0;
+    int c;
+
+    if (ga != gb)
+        return ga - gb;
+    if (ga == 1)
+        return 0; /* kept in precedence order: the sort below is stable */
+    if ((c = strcmp(a->path, b->path)) != 0)
+        return c;
+    return (int)a->kind - (int)b->kind;
+}
+
+static void stable_sort(struct ptrvec *v)
+{
+    size_t i, j;
+
+    /* Insertion sort: stable, and the lists are per server. */
+    for (i = 1; i < v->n; i++) {
+        void *x = v->v[i];
+        for (j = i; j > 0 && cmp_locations(&v->v[j - 1], &x) > 0; j--)
+            v->v[j] = v->v[j - 1];
+        v->v[j] = x;
+    }
+}
+
+static int cmp_handler_ids(const void *pa, const void *pb)
+{
+    const struct plan_handler *a = *(const struct plan_handler *const *)pa;
+    const struct plan_handler *b = *(const struct plan_handler *const *)pb;
+
+    return strcmp(a->id, b->id);
+}
+
+static void internal_locations(struct server_build *sb)
+{
+    struct planner *p = sb->p;
+    size_t i;
+
+    ptrvec_sort(&sb->internal, cmp_handler_ids);
+    for (i = 0; i < sb->internal.n; i++) {
+        struct plan_handler *h = sb->internal.v[i];
+        struct plan_location *loc;
+
+        if (i > 0 && strcmp(((struct plan_handler *)sb->internal.v[i - 1])->id, h->id) == 0)
+            continue;
+        loc = ARENA_NEW(p->a, struct plan_location);
+        loc->kind = LOC_INTERNAL;
+        loc->path = h->id;
+        loc->handler = h;
+        ptrvec_push(p->a, &sb->locations, loc);
+    }
+    if (sb->needs_404) {
+        struct plan_location *loc = ARENA_NEW(p->a, struct plan_location);
+        loc->kind = LOC_INTERNAL;
+        loc->path = "/_gw/404";
+        ptrvec_push(p->a, &sb->locations, loc);
+    }
+}
+
+void locations_build(struct planner *p, struct plan_server *srv,
+                     const struct server_ctx *sc, struct candidate *cands,
+                     size_t n)
+{
+    struct server_build sb = {p, sc, cands, n, NULL, NULL, NULL, {0}, {0}, false};
+    struct ptrvec keys = {0}, regexes = {0};
+    size_t i, j;
+
+    sb.forms = ARENA_NEW_ARRAY(p->a, struct path_form, n);
+    sb.regex_order = ARENA_NEW_ARRAY(p->a, size_t, n);
+    sb.handlers = ARENA_NEW_ARRAY(p->a, struct plan_handler *, n);
+    for (i = 0; i < n; i++) {
+        struct path_form *f = &sb.forms[i];
+        *f = path_of(p->a, &cands[i]);
+        if (f->kind == LOC_EXACT) {
+            add_key(p->a, &keys, LOC_EXACT, f->path);
+        } else if (f->kind == LOC_PREFIX) {
+            add_key(p->a, &keys, LOC_PREFIX, f->path);
+            if (strcmp(f->path, "/") != 0)
+                add_key(p->a, &keys, LOC_EXACT, f->path);
+        } else {
+            add_key(p->a, &regexes, LOC_REGEX, f->path);
+        }
+    }
+    add_key(p->a, &keys, LOC_PREFIX, "/"); /* the catch-all: 404 if unclaimed */
+    for (i = 0; i < n; i++) {
+        sb.regex_order[i] = regexes.n;
+        for (j = 0; j < regexes.n; j++) {
+            if (sb.forms[i].kind == LOC_REGEX &&
+                cmp_form(&sb.forms[i], regexes.v[j]) == 0)
+                sb.regex_order[i] = j;
+        }
+    }
+    for (i = 0; i < keys.n + regexes.n; i++) {
+        const struct path_form *k = i < keys.n ? keys.v[i] : regexes.v[i - keys.n];
+        struct plan_location *loc = ARENA_NEW(p->a, struct plan_location);
+        loc->kind = k->kind;
+        loc->path = k->path;
+        fill_location(&sb, loc, i < keys.n ? regexes.n : i - keys.n);
+        ptrvec_push(p->a, &sb.locations, loc);
+    }
+    stable_sort(&sb.locations);
+    internal_locations(&sb);
+    srv->locations = ARENA_NEW_ARRAY(p->a, struct plan_location, sb.locations.n);
+    for (i = 0; i < sb.locations.n; i++)
+        srv->locations[i] = *(struct plan_location *)sb.locations.v[i];
+    srv->n_locations = sb.locations.n;
+}

@@ -1,0 +1,198 @@
+/*
+ * Maps: the conditions nginx evaluates per request without njs (DESIGN §5).
+ * One map per distinct condition gives "1" or "0"; conditions are shared by
+ * every location that needs them.  Variable names come from a hash of the
+ * content, so they never depend on the order things were seen.
+ */
+#include "plan_internal.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t fnv1a(const char *a, const char *b)
+{
+    uint64_t h = 1469598103934665603ull;
+    const char *s;
+
+    for (s = a; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull; /* separator no string contains */
+    for (s = b; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+struct plan_map *map_draft(struct planner *p, struct plan_text source,
+                           const char *variable)
+{
+    struct plan_map *m = ARENA_NEW(p->a, struct plan_map);
+
+    m->source = source;
+    m->variable = variable;
+    m->default_value = text_literal(p->a, "");
+    return m;
+}
+
+struct plan_map *map_new(struct planner *p, struct plan_text source,
+                         const char *variable)
+{
+    struct plan_map *m = map_draft(p, source, variable);
+
+    ptrvec_push(p->a, &p->maps, m);
+    return m;
+}
+
+static bool text_eq(const struct plan_text *a, const struct plan_text *b)
+{
+    size_t i;
+
+    if (a->n != b->n)
+        return false;
+    for (i = 0; i < a->n; i++) {
+        if (a->parts[i].variable != b->parts[i].variable ||
+            strcmp(a->parts[i].text, b->parts[i].text) != 0)
+            return false;
+    }
+    return true;
+}
+
+static bool map_same(const struct plan_map *a, const struct plan_map *b)
+{
+    size_t i;
+
+    if (a->n_entries != b->n_entries || a->hostnames != b->hostnames ||
+        !text_eq(&a->source, &b->source) || !text_eq(&a->default_value, &b->default_value))
+        return false;
+    for (i = 0; i < a->n_entries; i++) {
+        if (a->entries[i].kind != b->entries[i].kind ||
+            strcmp(a->entries[i].key, b->entries[i].key) != 0 ||
+            !text_eq(&a->entries[i].value, &b->entries[i].value))
+            return false;
+    }
+    return true;
+}
+
+const char *map_intern(struct planner *p, struct plan_map *m)
+{
+    size_t i;
+
+    for (i = 0; i < p->maps.n; i++) {
+        const struct plan_map *o = p->maps.v[i];
+        if (map_same(o, m))
+            return o->variable;
+    }
+    ptrvec_push(p->a, &p->maps, m);
+    return m->variable;
+}
+
+void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
+             const char *key, struct plan_text value)
+{
+    struct plan_map_entry *v = ARENA_NEW_ARRAY(p->a, struct plan_map_entry,
+                                               m->n_entries + 1);
+
+    if (m->n_entries)
+        memcpy(v, m->entries, m->n_entries * sizeof(*v));
+    v[m->n_entries].kind = kind;
+    v[m->n_entries].key = key;
+    v[m->n_entries].value = value;
+    m->entries = v;
+    m->n_entries++;
+}
+
+/* A map named from its content: found again when asked again. */
+static struct plan_map *content_map(struct planner *p, const char *prefix,
+                                    const char *source_variable,
+                                    const char *content, bool *created)
+{
+    char name[48];
+    size_t i;
+
+    snprintf(name, sizeof(name), "%s%016llx", prefix,
+             (unsigned long long)fnv1a(source_variable, content));
+    for (i = 0; i < p->maps.n; i++) {
+        struct plan_map *m = p->maps.v[i];
+        if (strcmp(m->variable, name) == 0) {
+            *created = false;
+            return m;
+        }
+    }
+    *created = true;
+    return map_new(p, text_variable(p->a, source_variable), arena_strdup(p->a, name));
+}
+
+const char *map_condition(struct planner *p, const char *source_variable,
+                          const char *pattern)
+{
+    bool created;
+    struct plan_map *m = content_map(p, "gw_c", source_variable, pattern, &created);
+
+    if (created) {
+        map_add(p, m, MAP_KEY_REGEX, pattern, text_literal(p->a, "1"));
+        m->default_value = text_literal(p->a, "0");
+    } else if (m->n_entries != 1 || strcmp(m->entries[0].key, pattern) != 0) {
+        BUG("64-bit hash collision between two conditions");
+    }
+    return m->variable;
+}
+
+const char *map_query_value(struct planner *p, const char *name)
+{
+    bool created;
+    struct plan_map *m = content_map(p, "gw_q", "args", name, &created);
+
+    if (created) {
+        /* The first occurrence of the parameter, its name matched exactly
+         * and case-sensitively ($arg_x is case-insensitive: not usable). */
+        struct strbuf re = STRBUF_INIT;
+        char capture[48];
+        snprintf(capture, sizeof(capture), "gw_qv%s", m->variable + 4);
+        strbuf_addstr(&re, "(?:^|&)");
+        quote_regex_literal(&re, name);
+        strbuf_addf(&re, "=(?<%s>[^&]*)", capture);
+        map_add(p, m, MAP_KEY_REGEX, arena_strdup(p->a, re.buf),
+                text_variable(p->a, arena_strdup(p->a, capture)));
+        strbuf_release(&re);
+    }
+    return m->variable;
+}
+
+const char *map_header_prefix(struct planner *p, const char *header_variable)
+{
+    bool created;
+    struct plan_map *m = content_map(p, "gw_a", header_variable, "add", &created);
+
+    if (created) {
+        /* Regexes never match an empty value, so an absent header takes
+         * the default "" and a present one becomes "value,". */
+        struct plan_text t = text_new(p->a, 2);
+        text_var(&t, header_variable);
+        text_lit(&t, ",");
+        map_add(p, m, MAP_KEY_REGEX, ".", t);
+    }
+    return m->variable;
+}
+
+static int cmp_maps(const void *pa, const void *pb)
+{
+    const struct plan_map *a = *(const struct plan_map *const *)pa;
+    const struct plan_map *b = *(const struct plan_map *const *)pb;
+
+    return strcmp(a->variable, b->variable);
+}
+
+void maps_finish(struct planner *p)
+{
+    size_t i;
+
+    ptrvec_sort(&p->maps, cmp_maps);
+    p->plan->maps = ARENA_NEW_ARRAY(p->a, struct plan_map, p->maps.n);
+    for (i = 0; i < p->maps.n; i++)
+        p->plan->maps[i] = *(struct plan_map *)p->maps.v[i];
+    p->plan->n_maps = p->maps.n;
+}

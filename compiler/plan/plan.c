@@ -1,0 +1,115 @@
+/* The plan's driver: servers (and with them maps, splits, upstreams and
+ * files), then the sizes nginx's hash tables need for what was made. */
+#include "plan_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <stdalign.h>
+#include <stddef.h>
+#include <string.h>
+
+static int cmp_upstreams(const void *pa, const void *pb)
+{
+    const struct plan_upstream *a = *(const struct plan_upstream *const *)pa;
+    const struct plan_upstream *b = *(const struct plan_upstream *const *)pb;
+
+    return strcmp(a->name, b->name);
+}
+
+static int cmp_files(const void *pa, const void *pb)
+{
+    const struct plan_file *a = *(const struct plan_file *const *)pa;
+    const struct plan_file *b = *(const struct plan_file *const *)pb;
+
+    return strcmp(a->path, b->path);
+}
+
+static int cmp_splits(const void *pa, const void *pb)
+{
+    const struct plan_split *a = *(const struct plan_split *const *)pa;
+    const struct plan_split *b = *(const struct plan_split *const *)pb;
+
+    return strcmp(a->variable, b->variable);
+}
+
+/* A hash bucket must hold the longest key: nginx stores each as a pointer
+ * plus the name padded to a pointer, and ends a bucket with a pointer. */
+static unsigned bucket_for(size_t longest)
+{
+    size_t need = sizeof(void *) + ((longest + 2 + sizeof(void *) - 1) & ~(sizeof(void *) - 1)) +
+                  sizeof(void *);
+    unsigned b = 64;
+
+    while (b < need)
+        b *= 2;
+    return b;
+}
+
+static void hash_sizes(struct plan *plan)
+{
+    size_t longest_name = 0, names = 0, longest_key = 0, i, j;
+
+    for (i = 0; i < plan->n_servers; i++) {
+        for (j = 0; j < plan->servers[i].n_names; j++) {
+            size_t n = strlen(plan->servers[i].names[j]);
+            longest_name = n > longest_name ? n : longest_name;
+            names++;
+        }
+    }
+    for (i = 0; i < plan->n_maps; i++) {
+        for (j = 0; j < plan->maps[i].n_entries; j++) {
+            size_t n = strlen(plan->maps[i].entries[j].key);
+            if (plan->maps[i].entries[j].kind != MAP_KEY_REGEX && n > longest_key)
+                longest_key = n;
+        }
+    }
+    plan->server_names_bucket = bucket_for(longest_name);
+    plan->server_names_max = names * 4 > 512 ? (unsigned)names * 4 : 512;
+    plan->map_bucket = bucket_for(longest_key);
+    plan->variables_bucket = 128; /* gw_ names are short; $http_<header> may not be */
+    plan->variables_max = plan->n_maps * 4 + plan->n_splits * 2 > 1024
+                              ? (unsigned)(plan->n_maps * 4 + plan->n_splits * 2)
+                              : 1024;
+}
+
+/* The plan keeps arrays of values; the builders collected pointers. */
+static void *copy_out(struct arena *a, const struct ptrvec *v, size_t size,
+                      size_t *n)
+{
+    char *out = arena_alloc_array(a, v->n ? v->n : 1, size, alignof(max_align_t));
+    size_t i;
+
+    for (i = 0; i < v->n; i++)
+        memcpy(out + i * size, v->v[i], size);
+    *n = v->n;
+    return out;
+}
+
+void plan_build(struct compilation *c, const struct controller *ctl,
+                const struct plan_options *o, struct plan *out)
+{
+    struct planner p;
+
+    memset(out, 0, sizeof(*out));
+    memset(&p, 0, sizeof(p));
+    p.c = c;
+    p.a = c->arena;
+    p.ctl = ctl;
+    p.o = o;
+    p.plan = out;
+    servers_build(&p);
+    maps_finish(&p);
+    ptrvec_sort(&p.upstreams, cmp_upstreams);
+    ptrvec_sort(&p.files, cmp_files);
+    ptrvec_sort(&p.splits, cmp_splits);
+    out->upstreams = copy_out(p.a, &p.upstreams, sizeof(*out->upstreams),
+                              &out->n_upstreams);
+    out->splits = copy_out(p.a, &p.splits, sizeof(*out->splits), &out->n_splits);
+    out->servers = copy_out(p.a, &p.servers, sizeof(*out->servers), &out->n_servers);
+    out->files = copy_out(p.a, &p.files, sizeof(*out->files), &out->n_files);
+    /* kubeadm's kube-dns address unless told otherwise (--resolver). */
+    if (p.needs_resolver)
+        out->resolver = o->resolver ? o->resolver : "10.96.0.10";
+    hash_sizes(out);
+}

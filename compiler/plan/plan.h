@@ -1,0 +1,236 @@
+/*
+ * Stage 4: the routing plan.  An nginx-shaped description of what to write,
+ * with every decision already taken: servers per (address, port, hostname),
+ * locations in nginx's own order, the precedence-ordered candidate lists the
+ * dispatch maps encode, upstreams, splits, certificates.  emit/ only prints
+ * it; it never sees YAML or the model.
+ *
+ * Strings in the plan are data, not config text.  Where nginx must expand a
+ * variable, the value is a struct plan_text: literal parts and variable
+ * names kept apart, so the emitter quotes the literals and nothing a user
+ * wrote can become a variable reference.
+ */
+#ifndef GWC_PLAN_H
+#define GWC_PLAN_H
+
+#include "validate/validate.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct compilation;
+
+/* ---- text with variables ---- */
+
+struct plan_part {
+    bool variable;    /* name of an nginx variable, or literal text */
+    const char *text;
+};
+
+struct plan_text {
+    struct plan_part *parts;
+    size_t n, cap;
+};
+
+/* ---- maps and splits ---- */
+
+enum map_key_kind {
+    MAP_KEY_EXACT,    /* nginx compares the string case-insensitively */
+    MAP_KEY_REGEX,    /* a PCRE pattern, case-sensitive */
+    MAP_KEY_HOSTNAME, /* in a `hostnames` map: exact or *.wildcard */
+};
+
+struct plan_map_entry {
+    enum map_key_kind kind;
+    const char *key;
+    struct plan_text value;
+};
+
+struct plan_map {
+    struct plan_text source;
+    const char *variable;
+    bool hostnames;
+    struct plan_map_entry *entries; /* first matching regex wins */
+    size_t n_entries;
+    struct plan_text default_value;
+};
+
+struct plan_split_entry {
+    unsigned hundredths; /* percent * 100; 0 means "the rest" (*) */
+    const char *value;   /* a target location URI */
+};
+
+struct plan_split {
+    const char *variable;
+    struct plan_split_entry *entries;
+    size_t n_entries;
+};
+
+/* ---- upstreams ---- */
+
+struct plan_upstream {
+    const char *name;
+    const char **servers; /* "address:port" */
+    size_t n_servers;
+    bool keepalive;
+};
+
+/* ---- what handles a request ---- */
+
+enum header_op { HEADER_SET, HEADER_ADD, HEADER_REMOVE };
+
+struct plan_header {
+    enum header_op op;
+    const char *name;
+    const char *value;
+    const char *add_variable; /* HEADER_ADD of a request header: the map
+                                 variable holding "existing," or "" */
+};
+
+struct plan_redirect {
+    int status;
+    const char *scheme;   /* NULL: the request's */
+    const char *hostname; /* NULL: the request's host */
+    int64_t port;         /* 0: omitted (default port of the scheme) */
+    bool port_from_request;
+    enum { REDIRECT_PATH_KEEP, REDIRECT_PATH_FULL, REDIRECT_PATH_PREFIX } path_kind;
+    const char *path;       /* replacement */
+    const char *prefix;     /* the matched prefix, for PREFIX */
+};
+
+struct plan_cors {
+    const char *origin_variable; /* map: allowed origin echoed, or "" */
+    const char *preflight_variable; /* map: "1" for a preflight request */
+    const char *allow_methods, *allow_headers, *expose_headers;
+    bool allow_credentials;
+    int64_t max_age;
+};
+
+/* One way out of a handler: a backend, or a status. */
+struct plan_target {
+    int status;           /* nonzero: answer this (500, 503) */
+    const char *upstream; /* an upstream block's name ... */
+    const char *address;  /* ... or "host:port" resolved at run time */
+    bool grpc;
+    bool tls;             /* BackendTLSPolicy: proxy over TLS */
+    const char *tls_name;       /* SNI and verified name */
+    const char *tls_ca_file;    /* CA bundle file under certs/, or NULL */
+    bool websocket;
+};
+
+struct plan_handler {
+    const char *id; /* internal location URI, when it has one */
+    int status;     /* nonzero: return it (fixed 500, no backends) */
+    struct plan_redirect *redirect;
+    /* URL rewrite */
+    enum { REWRITE_NONE, REWRITE_FULL, REWRITE_PREFIX } rewrite;
+    const char *rewrite_prefix;
+    const char *rewrite_path;
+    const char *rewrite_host;
+    struct plan_header *request_headers;
+    size_t n_request_headers;
+    struct plan_header *response_headers;
+    size_t n_response_headers;
+    struct plan_handler **mirrors; /* copies sent to mirror backends */
+    size_t n_mirrors;
+    const char *sample_variable; /* a mirror: send only when non-empty */
+    struct plan_cors *cors;
+    const char *read_timeout, *connect_timeout; /* nginx time values */
+    /* Where to send the request: one target, or a split over per-backend
+     * handlers (backend-level filters live there). */
+    struct plan_target target;
+    const char *split_variable;
+    struct plan_handler **backends;
+    size_t n_backends;
+    int64_t weight; /* as a split backend: its weight */
+    bool grpc;
+};
+
+/* ---- servers and locations ---- */
+
+enum location_kind { LOC_EXACT, LOC_PREFIX, LOC_REGEX, LOC_INTERNAL };
+
+struct plan_location {
+    enum location_kind kind;
+    const char *path; /* LOC_REGEX: the pattern */
+    bool save_uri;    /* set $gw_uri $uri before dispatching */
+    /* Either dispatch through a map to an internal location ... */
+    const char *dispatch_variable;
+    /* ... or handle here; neither: 404. */
+    struct plan_handler *handler;
+};
+
+struct plan_listen {
+    const char *address; /* NULL: all addresses */
+    int64_t port;
+    bool ssl, http2, default_server;
+};
+
+struct plan_server {
+    struct plan_listen listen;
+    const char **names; /* server_name; empty: default server only */
+    size_t n_names;
+    const char *cert_file; /* under certs/ */
+    bool reject_handshake; /* TLS default server without a certificate */
+    const char *client_ca_file; /* frontend client certificate validation */
+    bool client_verify_optional;
+    struct plan_location *locations; /* in emission order */
+    size_t n_locations;
+};
+
+struct plan_file {
+    const char *path; /* relative to the output directory */
+    const char *data;
+    size_t len;
+    unsigned mode;
+};
+
+struct plan {
+    struct plan_map *maps;
+    size_t n_maps;
+    struct plan_split *splits;
+    size_t n_splits;
+    struct plan_upstream *upstreams;
+    size_t n_upstreams;
+    struct plan_server *servers;
+    size_t n_servers;
+    struct plan_file *files; /* certificates, CA bundles */
+    size_t n_files;
+    const char *resolver; /* for backends resolved at run time, or NULL */
+    /* hash sizes nginx needs for this config */
+    unsigned server_names_bucket, server_names_max;
+    unsigned map_bucket, variables_bucket, variables_max;
+};
+
+struct plan_options {
+    const char *listen_address;
+    const uint32_t (*port_map)[2];
+    size_t n_port_map;
+    const char *resolver;
+};
+
+/*
+ * Builds the plan from the controller's view.  Cannot fail on a validated
+ * model; findings about what nginx cannot express were reported by
+ * validate.
+ */
+void plan_build(struct compilation *c, const struct controller *ctl,
+                const struct plan_options *o, struct plan *out);
+
+/* ---- route precedence (gateway-api §6.3), exposed for tests ---- */
+
+struct candidate {
+    const struct attachment *att;
+    const struct rule_state *rule;
+    size_t rule_index;
+    const struct http_match *match; /* HTTPRoute, else NULL */
+    const struct grpc_match *grpc;  /* GRPCRoute, else NULL */
+    size_t match_index;
+    const char *hostname; /* the route hostname that matched, NULL: any */
+};
+
+/* <0 when a takes precedence over b. Total: ties end on input order. */
+int candidate_cmp(const struct candidate *a, const struct candidate *b);
+
+#endif

@@ -1,0 +1,85 @@
+/* Shared between the files of the plan stage only. */
+#ifndef GWC_PLAN_INTERNAL_H
+#define GWC_PLAN_INTERNAL_H
+
+#include "plan.h"
+
+#include "base/ptrvec.h"
+#include "nginx/quote.h"
+
+struct arena;
+
+/* What the builders share while one plan is made. */
+struct planner {
+    struct compilation *c;
+    struct arena *a;
+    const struct controller *ctl;
+    const struct plan_options *o;
+    struct plan *plan;
+    struct ptrvec maps;      /* struct plan_map * */
+    struct ptrvec splits;    /* struct plan_split * */
+    struct ptrvec upstreams; /* struct plan_upstream * */
+    struct ptrvec servers;   /* struct plan_server * */
+    struct ptrvec files;     /* struct plan_file * */
+    unsigned n_dispatch, n_splits, n_mirror_samples;
+    bool needs_resolver;
+};
+
+/* text.c */
+struct plan_text text_literal(struct arena *a, const char *s);
+struct plan_text text_variable(struct arena *a, const char *name);
+/* A text of up to cap parts, built with text_lit() and text_var(). */
+struct plan_text text_new(struct arena *a, size_t cap);
+void text_lit(struct plan_text *t, const char *s);
+void text_var(struct plan_text *t, const char *name);
+bool text_is_empty(const struct plan_text *t);
+
+/* maps.c: one map per distinct condition, named by content order. */
+const char *map_condition(struct planner *p, const char *source_variable,
+                          const char *pattern);
+/* map $args: the first value of a query parameter, by exact name. */
+const char *map_query_value(struct planner *p, const char *name);
+/* map $http_X: "existing," or "" (for adding to a request header). */
+const char *map_header_prefix(struct planner *p, const char *header_variable);
+struct plan_map *map_new(struct planner *p, struct plan_text source,
+                         const char *variable);
+/* A map not yet registered; map_intern() registers it unless an identical
+ * one exists, and returns the variable to use. */
+struct plan_map *map_draft(struct planner *p, struct plan_text source,
+                           const char *variable);
+const char *map_intern(struct planner *p, struct plan_map *m);
+void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
+             const char *key, struct plan_text value);
+/* Gives every condition map its final variable name, in content order. */
+void maps_finish(struct planner *p);
+
+/* upstreams.c */
+const char *upstream_for(struct planner *p, const struct backend *b);
+
+/* handlers.c: what a rule does, for one server. */
+struct server_ctx {
+    const struct eff_listener *listener;
+    unsigned index; /* the server's position, for unique names */
+};
+struct plan_handler *handler_for_rule(struct planner *p,
+                                      const struct server_ctx *sc,
+                                      const struct candidate *cand);
+/* The handlers a handler sends requests on to (split backends, mirrors):
+ * each needs an internal location.  Appended to out. */
+void handler_dependents(struct planner *p, struct plan_handler *h,
+                        struct ptrvec *out);
+
+/* locations.c */
+void locations_build(struct planner *p, struct plan_server *srv,
+                     const struct server_ctx *sc, struct candidate *cands,
+                     size_t n);
+
+/* servers.c */
+void servers_build(struct planner *p);
+
+/* precedence.c */
+void candidates_sort(struct candidate *c, size_t n);
+const char *normalize_prefix(struct arena *a, const char *value);
+bool prefix_covers(const char *prefix, const char *path);
+
+#endif

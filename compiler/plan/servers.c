@@ -1,0 +1,373 @@
+/*
+ * HTTP servers (DESIGN §5): listeners are grouped into sockets by address
+ * and port, and each socket gets one server per hostname it must tell
+ * apart, plus a default server.  nginx picks the server by Host (or SNI):
+ * exact name, then the longest wildcard, then the default.  Because every
+ * listener and route hostname is a server name, the server nginx picks
+ * determines both the listener the request belongs to (the most specific
+ * one, as listener isolation requires) and the routes that can serve it:
+ * those of that listener whose hostnames cover the server name, ordered by
+ * hostname specificity first, so a request that exact-host rules do not
+ * match falls through to wildcard and hostname-less routes.
+ */
+#include "plan_internal.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sock {
+    const char *address; /* NULL: every address */
+    int64_t port;        /* as nginx listens (after --port-map) */
+    bool https;
+    struct ptrvec listeners; /* struct eff_listener * */
+};
+
+static int64_t mapped_port(const struct plan_options *o, int64_t port)
+{
+    size_t i;
+
+    for (i = 0; i < o->n_port_map; i++) {
+        if (o->port_map[i][0] == port)
+            return o->port_map[i][1];
+    }
+    return port;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
+                             const char *address, int64_t port, bool https)
+{
+    struct sock *s;
+    size_t i;
+
+    for (i = 0; i < socks->n; i++) {
+        s = socks->v[i];
+        if (str_eq(s->address, address) && s->port == port && !s->address == !address)
+            return s;
+    }
+    s = ARENA_NEW(p->a, struct sock);
+    s->address = address;
+    s->port = port;
+    s->https = https;
+    ptrvec_push(p->a, socks, s);
+    return s;
+}
+
+static void collect_sockets(struct planner *p, struct ptrvec *socks)
+{
+    size_t g, i, k;
+
+    for (g = 0; g < p->ctl->n_gateways; g++) {
+        const struct gateway_state *gs = &p->ctl->gateways[g];
+        for (i = 0; i < gs->n_listeners; i++) {
+            struct eff_listener *l = &gs->listeners[i];
+            int64_t port;
+            size_t n_addr = 0;
+
+            if (!l->valid || (l->protocol != PROTO_HTTP && l->protocol != PROTO_HTTPS))
+                continue;
+            port = mapped_port(p->o, l->port);
+            if (p->o->listen_address) {
+                ptrvec_push(p->a, &sock_for(p, socks, p->o->listen_address, port,
+                                            l->protocol == PROTO_HTTPS)->listeners, l);
+                continue;
+            }
+            for (k = 0; k < gs->gw->n_addresses; k++) {
+                const struct gateway_address *a = &gs->gw->addresses[k];
+                if (str_eq(a->type, "IPAddress") && a->value && *a->value) {
+                    ptrvec_push(p->a, &sock_for(p, socks, a->value, port,
+                                                l->protocol == PROTO_HTTPS)->listeners, l);
+                    n_addr++;
+                }
+            }
+            if (n_addr == 0)
+                ptrvec_push(p->a, &sock_for(p, socks, NULL, port,
+                                            l->protocol == PROTO_HTTPS)->listeners, l);
+        }
+    }
+}
+
+/* ---- hostnames ---- */
+
+/* Does pattern R (NULL: any host) cover every host of server name S (NULL:
+ * the default server, i.e. any host)? */
+static bool covers(const char *r, const char *s)
+{
+    if (!r)
+        return true;
+    if (!s)
+        return false;
+    if (strcmp(r, s) == 0)
+        return true;
+    if (r[0] != '*')
+        return false;
+    if (s[0] == '*') {
+        /* *.a.b.com lies under *.b.com: test a host of it. */
+        char probe[300];
+        snprintf(probe, sizeof(probe), "x%s", s + 1);
+        return hostname_matches(r, probe);
+    }
+    return hostname_matches(r, s);
+}
+
+/* exact > longer wildcard > shorter wildcard > any */
+static int specificity(const char *h)
+{
+    if (!h)
+        return 0;
+    return h[0] == '*' ? 1000 + (int)strlen(h) : 100000;
+}
+
+static void add_name(struct arena *a, struct ptrvec *names, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < names->n; i++) {
+        if (str_eq(names->v[i], name) && !names->v[i] == !name)
+            return;
+    }
+    ptrvec_push(a, names, (void *)name);
+}
+
+static int cmp_names(const void *pa, const void *pb)
+{
+    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+
+    if (!a || !b)
+        return !a ? (!b ? 0 : -1) : 1;
+    return strcmp(a, b);
+}
+
+static const struct eff_listener *listener_for(const struct sock *s, const char *name)
+{
+    const struct eff_listener *best = NULL;
+    size_t i;
+
+    for (i = 0; i < s->listeners.n; i++) {
+        const struct eff_listener *l = s->listeners.v[i];
+        if (!covers(l->hostname, name))
+            continue;
+        if (!best || specificity(l->hostname) > specificity(best->hostname))
+            best = l;
+    }
+    return best;
+}
+
+/* The most specific hostname of an attachment covering the server name,
+ * or false when none does. */
+static bool attachment_host(const struct attachment *a, const char *name,
+                            const char **host)
+{
+    bool found = false;
+    size_t i;
+
+    if (a->n_hostnames == 0) {
+        *host = NULL;
+        return true;
+    }
+    for (i = 0; i < a->n_hostnames; i++) {
+        if (covers(a->hostnames[i], name) &&
+            (!found || specificity(a->hostnames[i]) > specificity(*host))) {
+            *host = a->hostnames[i];
+            found = true;
+        }
+    }
+    return found;
+}
+
+static size_t rule_matches(const struct route *r, const struct route_rule *rule)
+{
+    if (r->obj.kind == KIND_GRPC_ROUTE)
+        return rule->n_grpc_matches ? rule->n_grpc_matches : 1;
+    return rule->n_matches;
+}
+
+static void candidates_for(struct planner *p, const struct eff_listener *l,
+                           const char *name, struct ptrvec *out)
+{
+    size_t i, j, k;
+
+    for (i = 0; l && i < l->attachments.n; i++) {
+        const struct attachment *a = l->attachments.v[i];
+        const struct route_state *rs = a->route;
+        const char *host = NULL;
+
+        if (!a->carries_traffic || !attachment_host(a, name, &host))
+            continue;
+        for (j = 0; j < rs->n_rules; j++) {
+            const struct route_rule *rule = rs->rules[j].rule;
+            if (rs->rules[j].dropped)
+                continue;
+            for (k = 0; k < rule_matches(rs->route, rule); k++) {
+                struct candidate *c = ARENA_NEW(p->a, struct candidate);
+                c->att = a;
+                c->rule = &rs->rules[j];
+                c->rule_index = j;
+                c->match_index = k;
+                c->hostname = host;
+                if (rs->route->obj.kind == KIND_GRPC_ROUTE) {
+                    static const struct grpc_match any;
+                    c->grpc = rule->n_grpc_matches ? &rule->grpc_matches[k] : &any;
+                } else {
+                    c->match = &rule->matches[k];
+                }
+                ptrvec_push(p->a, out, c);
+            }
+        }
+    }
+}
+
+/* ---- certificates ---- */
+
+static const char *certificate_file(struct planner *p, const struct certificate *cert)
+{
+    const struct object *o = &cert->secret->obj;
+    const char *path = arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace,
+                                    o->meta.name);
+    struct plan_file *f;
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+
+    for (i = 0; i < p->files.n; i++) {
+        f = p->files.v[i];
+        if (strcmp(f->path, path) == 0)
+            return path;
+    }
+    /* nginx reads certificate and key from one file. */
+    strbuf_add(&sb, cert->cert_pem, cert->cert_len);
+    if (sb.len && sb.buf[sb.len - 1] != '\n')
+        strbuf_addch(&sb, '\n');
+    strbuf_add(&sb, cert->key_pem, cert->key_len);
+    if (sb.len && sb.buf[sb.len - 1] != '\n')
+        strbuf_addch(&sb, '\n');
+    f = ARENA_NEW(p->a, struct plan_file);
+    f->path = path;
+    f->data = arena_strndup(p->a, sb.buf, sb.len);
+    f->len = sb.len;
+    f->mode = 0600;
+    ptrvec_push(p->a, &p->files, f);
+    strbuf_release(&sb);
+    return path;
+}
+
+/* ---- servers ---- */
+
+/* Counts what a socket serves: cleartext HTTP/2 (h2c) is only for a
+ * socket that serves gRPC alone; nginx 1.22 cannot offer HTTP/1.1 and h2c
+ * on one cleartext port (validate reports the conflict). */
+struct kinds_seen {
+    size_t grpc, http;
+};
+
+static void count_kinds(const struct ptrvec *cands, struct kinds_seen *seen)
+{
+    size_t i;
+
+    for (i = 0; i < cands->n; i++) {
+        const struct candidate *c = cands->v[i];
+        if (c->grpc)
+            seen->grpc++;
+        else
+            seen->http++;
+    }
+}
+
+static struct plan_server *new_server(struct planner *p, const struct sock *s,
+                                      const char *name)
+{
+    struct plan_server *srv = ARENA_NEW(p->a, struct plan_server);
+
+    srv->listen.address = s->address;
+    srv->listen.port = s->port;
+    srv->listen.ssl = s->https;
+    srv->listen.http2 = s->https;
+    srv->listen.default_server = name == NULL;
+    if (name) {
+        srv->names = ARENA_NEW(p->a, const char *);
+        srv->names[0] = name;
+        srv->n_names = 1;
+    }
+    ptrvec_push(p->a, &p->servers, srv);
+    return srv;
+}
+
+static void build_server(struct planner *p, const struct sock *s, const char *name,
+                         unsigned index, struct kinds_seen *seen)
+{
+    const struct eff_listener *l = listener_for(s, name);
+    struct plan_server *srv = new_server(p, s, name);
+    struct server_ctx sc = {l, index};
+    struct ptrvec cands = {0};
+    struct candidate *flat;
+    size_t i;
+
+    candidates_for(p, l, name, &cands);
+    count_kinds(&cands, seen);
+    flat = ARENA_NEW_ARRAY(p->a, struct candidate, cands.n);
+    for (i = 0; i < cands.n; i++)
+        flat[i] = *(struct candidate *)cands.v[i];
+    candidates_sort(flat, cands.n);
+    if (s->https) {
+        if (l && l->n_certificates)
+            srv->cert_file = certificate_file(p, &l->certificates[0]);
+        else
+            srv->reject_handshake = true;
+    }
+    locations_build(p, srv, &sc, flat, cands.n);
+}
+
+static int cmp_socks(const void *pa, const void *pb)
+{
+    const struct sock *a = *(const struct sock *const *)pa;
+    const struct sock *b = *(const struct sock *const *)pb;
+    int c;
+
+    if (!a->address != !b->address)
+        return a->address ? 1 : -1;
+    if (a->address && (c = strcmp(a->address, b->address)) != 0)
+        return c;
+    return a->port < b->port ? -1 : a->port > b->port;
+}
+
+void servers_build(struct planner *p)
+{
+    struct ptrvec socks = {0};
+    unsigned index = 0;
+    size_t i, j, k;
+
+    collect_sockets(p, &socks);
+    ptrvec_sort(&socks, cmp_socks);
+    for (i = 0; i < socks.n; i++) {
+        struct sock *s = socks.v[i];
+        struct ptrvec names = {0};
+        size_t first = p->servers.n;
+        struct kinds_seen seen = {0, 0};
+
+        for (j = 0; j < s->listeners.n; j++) {
+            const struct eff_listener *l = s->listeners.v[j];
+            add_name(p->a, &names, l->hostname);
+            for (k = 0; k < l->attachments.n; k++) {
+                const struct attachment *a = l->attachments.v[k];
+                size_t h;
+                for (h = 0; h < a->n_hostnames; h++)
+                    add_name(p->a, &names, a->hostnames[h]);
+            }
+        }
+        add_name(p->a, &names, NULL); /* the default server */
+        ptrvec_sort(&names, cmp_names);
+        for (j = 0; j < names.n; j++)
+            build_server(p, s, names.v[j], index++, &seen);
+        for (j = first; j < p->servers.n; j++) {
+            struct plan_server *srv = p->servers.v[j];
+            srv->listen.http2 |= !s->https && seen.grpc > 0 && seen.http == 0;
+        }
+    }
+}

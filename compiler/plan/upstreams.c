@@ -1,0 +1,51 @@
+/*
+ * Upstream blocks, one per (Service, port), named "gw_<ns>_<service>_<port>"
+ * (Service names and namespaces are DNS labels, so the name is unique).  A
+ * Service resolved at run time by cluster DNS has no block: its handler sets
+ * a variable and nginx's resolver finds it per request.
+ */
+#include "plan_internal.h"
+
+#include "base/arena.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *host_port(struct arena *a, const char *host, int64_t port)
+{
+    /* An IPv6 literal needs brackets before the port. */
+    return strchr(host, ':') ? arena_printf(a, "[%s]:%lld", host, (long long)port)
+                             : arena_printf(a, "%s:%lld", host, (long long)port);
+}
+
+const char *upstream_for(struct planner *p, const struct backend *b)
+{
+    struct plan_upstream *u;
+    const char *name;
+    size_t i;
+
+    if (b->status != BACKEND_OK || (!b->n_addresses && !b->cluster_ip))
+        return NULL;
+    name = arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
+                        (long long)b->port_number);
+    for (i = 0; i < p->upstreams.n; i++) {
+        u = p->upstreams.v[i];
+        if (strcmp(u->name, name) == 0)
+            return u->name;
+    }
+    u = ARENA_NEW(p->a, struct plan_upstream);
+    u->name = name;
+    u->keepalive = true;
+    if (b->n_addresses) {
+        u->servers = ARENA_NEW_ARRAY(p->a, const char *, b->n_addresses);
+        for (i = 0; i < b->n_addresses; i++)
+            u->servers[i] = host_port(p->a, b->addresses[i], b->target_port);
+        u->n_servers = b->n_addresses;
+    } else {
+        u->servers = ARENA_NEW(p->a, const char *);
+        u->servers[0] = host_port(p->a, b->cluster_ip, b->port_number);
+        u->n_servers = 1;
+    }
+    ptrvec_push(p->a, &p->upstreams, u);
+    return u->name;
+}

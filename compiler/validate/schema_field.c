@@ -1,0 +1,279 @@
+/*
+ * Reporting, and the checks of one field against one CRD constraint: the
+ * OpenAPI keywords minLength/maxLength, pattern, minimum/maximum, enum,
+ * minItems/maxItems, maxProperties and required.  Lengths are counted in
+ * characters, as the API server counts them.
+ */
+#include "schema_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/strbuf.h"
+#include "base/utf8.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* Longest value quoted whole in a message, in characters. */
+#define QUOTE_MAX 64
+
+static const char *object_text(struct schema *s)
+{
+    if (!s->label)
+        s->label = object_label(s->c, s->obj);
+    return s->label;
+}
+
+static struct diag *vreport(struct schema *s, enum diag_code code,
+                            struct src_loc loc, const struct ynode *path_node,
+                            const char *path_suffix, const char *fmt,
+                            va_list ap) SCHEMA_PRINTF(6, 0);
+
+static struct diag *vreport(struct schema *s, enum diag_code code,
+                            struct src_loc loc, const struct ynode *path_node,
+                            const char *path_suffix, const char *fmt,
+                            va_list ap)
+{
+    struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+    struct diag *d;
+
+    ynode_path(path_node, &path);
+    if (path_suffix)
+        strbuf_addf(&path, "%s%s", path.len ? "." : "", path_suffix);
+    strbuf_vaddf(&msg, fmt, ap);
+    d = diag_report(&s->c->diags, code, loc, object_text(s), path.buf, "%s",
+                    msg.buf);
+    strbuf_release(&path);
+    strbuf_release(&msg);
+    s->obj->rejected = true;
+    return d;
+}
+
+struct diag *schema_report(struct schema *s, enum diag_code code,
+                           const struct ynode *at, const char *fmt, ...)
+{
+    struct diag *d;
+    va_list ap;
+
+    if (!at)
+        at = s->obj->src;
+    va_start(ap, fmt);
+    d = vreport(s, code, ynode_loc(s->c, at), at, NULL, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+struct diag *schema_report_key(struct schema *s, enum diag_code code,
+                               const struct ynode *value, const char *fmt, ...)
+{
+    struct diag *d;
+    va_list ap;
+
+    va_start(ap, fmt);
+    d = vreport(s, code, ynode_key_loc(s->c, value), value, NULL, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+static void report_path(struct schema *s, enum diag_code code,
+                        const struct ynode *at, const char *path_suffix,
+                        const char *fmt, ...) SCHEMA_PRINTF(5, 6);
+
+static void report_path(struct schema *s, enum diag_code code,
+                        const struct ynode *at, const char *path_suffix,
+                        const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(s, code, ynode_loc(s->c, at), at, path_suffix, fmt, ap);
+    va_end(ap);
+}
+
+void schema_note(struct schema *s, struct diag *d, const struct ynode *at,
+                 const char *fmt, ...)
+{
+    struct strbuf msg = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    diag_add_note(&s->c->diags, d, ynode_loc(s->c, at), "%s", msg.buf);
+    strbuf_release(&msg);
+}
+
+const char *schema_quote(struct schema *s, const char *v)
+{
+    size_t len = strlen(v), keep = utf8_advance(v, len, QUOTE_MAX - 4);
+
+    if (keep + 4 > len)
+        return v;
+    return arena_printf(s->c->arena, "%.*s...", (int)keep, v);
+}
+
+const struct ynode *field_node(const struct ynode *map, const char *key)
+{
+    return node_or(ynode_get(map, key), map);
+}
+
+const struct ynode *string_item(const struct ynode *map, const char *key,
+                                size_t i)
+{
+    const struct ynode *list = ynode_get(map, key), *item;
+
+    if (!list || list->kind != YNODE_SEQ || i >= list->n)
+        return NULL;
+    item = list->items[i];
+    return item->kind == YNODE_SCALAR && item->scalar == YSCALAR_STRING ? item
+                                                                        : NULL;
+}
+
+bool check_string(struct schema *s, const struct ynode *at, const char *what,
+                  const char *v, const struct str_format *f)
+{
+    size_t len = strlen(v), chars;
+    bool ok = true;
+
+    if (len == 0 && f->min > 0) {
+        schema_report(s, DIAG_STRING_EMPTY, at, "%s must not be empty", what);
+        return false;
+    }
+    chars = utf8_count(v, len);
+    if (f->max && chars > f->max) {
+        schema_report(s, DIAG_STRING_TOO_LONG, at,
+                      "%s must be at most %zu characters, got %zu", what,
+                      f->max, chars);
+        ok = false;
+    }
+    if (f->match && !f->match(v)) {
+        schema_report(s, DIAG_PATTERN_MISMATCH, at,
+                      "%s '%s' is not a valid %s: %s", what,
+                      schema_quote(s, v), f->name, f->allowed);
+        ok = false;
+    }
+    return ok;
+}
+
+void check_str(struct schema *s, const struct ynode *map, const char *key,
+               const char *v, const struct str_format *f)
+{
+    if (v)
+        check_string(s, field_node(map, key), key, v, f);
+}
+
+void check_str_list(struct schema *s, const struct ynode *map, const char *key,
+                    const char *what, const char *const *v, size_t n,
+                    const struct str_format *f)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const struct ynode *item = string_item(map, key, i);
+        if (item)
+            check_string(s, item, what, v[i], f);
+    }
+}
+
+void check_int(struct schema *s, const struct ynode *map, const char *key,
+               int64_t v, int64_t min, int64_t max)
+{
+    const struct ynode *at = field_node(map, key);
+
+    if (v == INT_UNSET || (v >= min && v <= max))
+        return;
+    if (max == NO_MAX)
+        schema_report(s, DIAG_VALUE_RANGE, at,
+                      "%s must be at least %" PRId64 ", got %" PRId64, key, min,
+                      v);
+    else
+        schema_report(s, DIAG_VALUE_RANGE, at,
+                      "%s must be between %" PRId64 " and %" PRId64
+                      ", got %" PRId64,
+                      key, min, max, v);
+}
+
+void check_enum_at(struct schema *s, const struct ynode *at, const char *what,
+                   const char *v, const char *const *allowed)
+{
+    struct strbuf list = STRBUF_INIT;
+    const char *const *a;
+
+    for (a = allowed; *a; a++) {
+        if (strcmp(*a, v) == 0)
+            return;
+    }
+    for (a = allowed; *a; a++)
+        strbuf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a);
+    schema_report(s, DIAG_ENUM_VALUE, at,
+                  "%s '%s' is not supported: must be one of %s", what,
+                  schema_quote(s, v), list.buf);
+    strbuf_release(&list);
+}
+
+void check_enum(struct schema *s, const struct ynode *map, const char *key,
+                const char *v, const char *const *allowed)
+{
+    if (v)
+        check_enum_at(s, field_node(map, key), key, v, allowed);
+}
+
+void check_count(struct schema *s, const struct ynode *map, const char *key,
+                 size_t n, size_t min, size_t max)
+{
+    const struct ynode *list = ynode_get(map, key);
+
+    if (ynode_is_null(list))
+        return;
+    if (n > max)
+        schema_report(s, DIAG_TOO_MANY_ITEMS, list,
+                      "%s must have at most %zu item%s, got %zu", key, max,
+                      max == 1 ? "" : "s", n);
+    else if (n < min && n == 0)
+        schema_report(s, DIAG_TOO_FEW_ITEMS, list, "%s must not be empty", key);
+    else if (n < min)
+        schema_report(s, DIAG_TOO_FEW_ITEMS, list,
+                      "%s must have at least %zu items, got %zu", key, min, n);
+}
+
+void check_map(struct schema *s, const struct ynode *map, const char *key,
+               const struct strmap *m, size_t max,
+               const struct str_format *values)
+{
+    size_t i;
+
+    if (m->n > max)
+        schema_report(s, DIAG_TOO_MANY_ITEMS, field_node(map, key),
+                      "%s must have at most %zu entries, got %zu", key, max,
+                      m->n);
+    for (i = 0; i < m->n; i++)
+        check_string(s, m->v[i].src, "value", m->v[i].value, values);
+}
+
+bool check_required(struct schema *s, const struct ynode *map, const char *key,
+                    const char *type_name)
+{
+    if (!map || !ynode_is_null(ynode_get(map, key)))
+        return true;
+    /* At the mapping, with the path of the missing field, as decode's own
+     * report of a missing field reads. */
+    report_path(s, DIAG_MISSING_FIELD, map, key,
+                "required field '%s' of %s is missing", key, type_name);
+    return false;
+}
+
+void check_regex(struct schema *s, const struct ynode *at, const char *pattern)
+{
+    char err[256];
+    size_t off;
+
+    if (regex_check(pattern, false, err, sizeof(err), &off))
+        return;
+    if (off > strlen(pattern))
+        off = strlen(pattern);
+    schema_report(s, DIAG_INVALID_REGEX, at,
+                  "regular expression '%s' does not compile: %s at character "
+                  "%zu",
+                  schema_quote(s, pattern), err, utf8_count(pattern, off) + 1);
+}

@@ -1,0 +1,476 @@
+/*
+ * Route filters, of HTTPRoute and GRPCRoute rules and backendRefs
+ * (httproute_types.go, grpcroute_types.go): the CEL rules on a filter list
+ * (which types may repeat, RequestRedirect with URLRewrite), on one filter
+ * (exactly the member its type names), and each member's fields.
+ */
+#include "schema_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+enum filter_index {
+    F_REQUEST_HEADERS,
+    F_RESPONSE_HEADERS,
+    F_MIRROR,
+    F_REDIRECT,
+    F_REWRITE,
+    F_EXTENSION,
+    F_CORS,
+    F_EXTERNAL_AUTH,
+    F__COUNT
+};
+
+struct filter_type {
+    const char *type;  /* the value of `type` */
+    const char *field; /* the member that type requires, and only it */
+    size_t member;     /* offset of that member in struct route_filter */
+    bool once;         /* CEL: "<type> filter cannot be repeated" */
+    bool grpc;         /* a GRPCRoute filter type too */
+};
+
+#define MEMBER(m) offsetof(struct route_filter, m)
+
+static const struct filter_type filter_types[F__COUNT] = {
+    [F_REQUEST_HEADERS] = {"RequestHeaderModifier", "requestHeaderModifier",
+                           MEMBER(request_header_modifier), true, true},
+    [F_RESPONSE_HEADERS] = {"ResponseHeaderModifier", "responseHeaderModifier",
+                            MEMBER(response_header_modifier), true, true},
+    [F_MIRROR] = {"RequestMirror", "requestMirror", MEMBER(request_mirror),
+                  false, true},
+    [F_REDIRECT] = {"RequestRedirect", "requestRedirect",
+                    MEMBER(request_redirect), true, false},
+    [F_REWRITE] = {"URLRewrite", "urlRewrite", MEMBER(url_rewrite), true, false},
+    [F_EXTENSION] = {"ExtensionRef", "extensionRef", MEMBER(extension_ref),
+                     false, true},
+    [F_CORS] = {"CORS", "cors", MEMBER(cors), true, false},
+    /* experimental channel */
+    [F_EXTERNAL_AUTH] = {"ExternalAuth", "externalAuth", MEMBER(external_auth),
+                         false, false},
+};
+
+/* member_src() reads a member's src through its offset: each starts so. */
+_Static_assert(offsetof(struct header_filter, src) == 0, "src first");
+_Static_assert(offsetof(struct request_mirror, src) == 0, "src first");
+_Static_assert(offsetof(struct request_redirect, src) == 0, "src first");
+_Static_assert(offsetof(struct url_rewrite, src) == 0, "src first");
+_Static_assert(offsetof(struct local_ref, src) == 0, "src first");
+_Static_assert(offsetof(struct cors_filter, src) == 0, "src first");
+_Static_assert(offsetof(struct external_auth, src) == 0, "src first");
+
+static const struct ynode *member_src(const struct route_filter *f,
+                                      const struct filter_type *t)
+{
+    const char *p = (const char *)f + t->member;
+    const struct ynode *src;
+
+    memcpy(&src, p, sizeof(src));
+    return src;
+}
+
+static bool in_set(const struct filter_type *t, enum filter_set set)
+{
+    return set == FILTERS_HTTP || t->grpc;
+}
+
+static const struct filter_type *find_type(const char *type, enum filter_set set)
+{
+    size_t i;
+
+    for (i = 0; type && i < F__COUNT; i++) {
+        if (in_set(&filter_types[i], set) &&
+            strcmp(filter_types[i].type, type) == 0)
+            return &filter_types[i];
+    }
+    return NULL;
+}
+
+static bool is(const char *v, const char *want)
+{
+    return v && strcmp(v, want) == 0;
+}
+
+static bool has(const struct ynode *map, const char *key)
+{
+    return !ynode_is_null(ynode_get(map, key));
+}
+
+/* ---- header modifiers ---- */
+
+/* One action per header name across set, add and remove, names compared
+ * case-insensitively (HTTPHeaderFilter: "Filters specifying multiple
+ * actions of the same or different type for any one header name are
+ * invalid").  The CRD's list keys catch exact repeats within one list. */
+static void check_action(struct schema *s, struct seen *names,
+                         const struct ynode *at, const char *name)
+{
+    const struct seen_slot *first = seen_add(names, name, at, 0);
+    struct diag *d;
+
+    if (!first)
+        return;
+    d = schema_report(s, DIAG_HEADER_MODIFIER_NAME, at,
+                      "header '%s' already has an action in this filter; one "
+                      "action per header name is allowed, and names are "
+                      "case-insensitive",
+                      schema_quote(s, name));
+    schema_note(s, d, first->at, "first named here");
+}
+
+static void check_header_list(struct schema *s, const struct header_filter *h,
+                              const char *key, const struct http_header *v,
+                              size_t n, struct seen *names)
+{
+    size_t i;
+
+    check_count(s, h->src, key, n, 0, 16);
+    for (i = 0; i < n; i++) {
+        if (!v[i].src)
+            continue;
+        check_str(s, v[i].src, "name", v[i].name, &fmt_header_name);
+        check_str(s, v[i].src, "value", v[i].value, &fmt_header_value);
+        if (v[i].name)
+            check_action(s, names, field_node(v[i].src, "name"), v[i].name);
+    }
+}
+
+static void check_header_filter(struct schema *s, const struct header_filter *h)
+{
+    struct seen names;
+    size_t i;
+
+    seen_init(&names, s->c->arena, h->n_set + h->n_add + h->n_remove, true);
+    check_header_list(s, h, "set", h->set, h->n_set, &names);
+    check_header_list(s, h, "add", h->add, h->n_add, &names);
+    /* remove: a set of at most 16, with no pattern or length limit */
+    check_count(s, h->src, "remove", h->n_remove, 0, 16);
+    for (i = 0; i < h->n_remove; i++) {
+        const struct ynode *at = string_item(h->src, "remove", i);
+        if (at)
+            check_action(s, &names, at, h->remove[i]);
+    }
+}
+
+/* ---- RequestMirror ---- */
+
+static void check_mirror(struct schema *s, const struct request_mirror *m)
+{
+    const struct fraction *f = &m->fraction;
+
+    check_backend_object_ref(s, &m->backend_ref);
+    check_int(s, m->src, "percent", m->percent, 0, 100);
+    check_int(s, f->src, "numerator", f->numerator, 0, NO_MAX);
+    check_int(s, f->src, "denominator", f->denominator, 1, NO_MAX);
+    /* CEL: self.numerator <= self.denominator */
+    if (f->src && f->numerator != INT_UNSET && f->denominator != INT_UNSET &&
+        f->numerator > f->denominator)
+        schema_report(s, DIAG_MIRROR_FRACTION, f->src,
+                      "fraction numerator %" PRId64 " is greater than its "
+                      "denominator %" PRId64,
+                      f->numerator, f->denominator);
+    /* CEL: !(has(self.percent) && has(self.fraction)) */
+    if (f->src && has(m->src, "percent"))
+        schema_report(s, DIAG_MIRROR_FRACTION, f->src,
+                      "set either percent or fraction, not both");
+}
+
+/* ---- RequestRedirect and URLRewrite ---- */
+
+static const char *const modifier_types[] = {"ReplaceFullPath",
+                                             "ReplacePrefixMatch", NULL};
+static const char *const schemes[] = {"http", "https", NULL};
+static const int64_t redirect_codes[] = {301, 302, 303, 307, 308};
+
+/* CEL: field 'key' is set exactly when the type is 'type'. */
+static void check_modifier_field(struct schema *s, const struct path_modifier *p,
+                                 const char *type, const char *key)
+{
+    if (!p->type)
+        return;
+    if (is(p->type, type) && !has(p->src, key))
+        schema_report(s, DIAG_PATH_MODIFIER_FIELDS, field_node(p->src, "type"),
+                      "type %s needs %s", type, key);
+    else if (!is(p->type, type) && has(p->src, key))
+        schema_report(s, DIAG_PATH_MODIFIER_FIELDS, field_node(p->src, key),
+                      "%s must not be set when type is '%s'", key,
+                      schema_quote(s, p->type));
+}
+
+static void check_path_modifier(struct schema *s, const struct path_modifier *p)
+{
+    if (!p->src)
+        return;
+    check_enum(s, p->src, "type", p->type, modifier_types);
+    check_str(s, p->src, "replaceFullPath", p->replace_full_path, &fmt_path);
+    check_str(s, p->src, "replacePrefixMatch", p->replace_prefix_match,
+              &fmt_path);
+    check_modifier_field(s, p, "ReplaceFullPath", "replaceFullPath");
+    check_modifier_field(s, p, "ReplacePrefixMatch", "replacePrefixMatch");
+}
+
+bool filter_replaces_prefix(const struct route_filter *f, bool redirect)
+{
+    const struct path_modifier *p =
+        redirect ? &f->request_redirect.path : &f->url_rewrite.path;
+
+    return p->src && is(p->type, "ReplacePrefixMatch") &&
+           has(p->src, "replacePrefixMatch");
+}
+
+static void check_redirect(struct schema *s, const struct request_redirect *r)
+{
+    size_t i;
+
+    check_enum(s, r->src, "scheme", r->scheme, schemes);
+    check_str(s, r->src, "hostname", r->hostname, &fmt_precise_hostname);
+    check_path_modifier(s, &r->path);
+    check_int(s, r->src, "port", r->port, 1, 65535);
+    if (r->status_code == INT_UNSET)
+        return;
+    for (i = 0; i < sizeof(redirect_codes) / sizeof(redirect_codes[0]); i++) {
+        if (r->status_code == redirect_codes[i])
+            return;
+    }
+    schema_report(s, DIAG_ENUM_VALUE, field_node(r->src, "statusCode"),
+                  "statusCode %" PRId64 " is not supported: must be one of "
+                  "301, 302, 303, 307, 308",
+                  r->status_code);
+}
+
+static void check_rewrite(struct schema *s, const struct url_rewrite *r)
+{
+    check_str(s, r->src, "hostname", r->hostname, &fmt_precise_hostname);
+    check_path_modifier(s, &r->path);
+}
+
+/* ---- CORS ---- */
+
+static const char *const cors_methods[] = {"GET",     "HEAD",  "POST",
+                                           "PUT",     "DELETE", "CONNECT",
+                                           "OPTIONS", "TRACE", "PATCH",
+                                           "*",       NULL};
+
+/* CEL: !('*' in self && self.size() > 1) */
+static void check_wildcard_alone(struct schema *s, const struct ynode *map,
+                                 const char *key, const char *const *v,
+                                 size_t n)
+{
+    size_t i;
+
+    for (i = 0; n > 1 && i < n; i++) {
+        const struct ynode *at = string_item(map, key, i);
+
+        if (at && strcmp(v[i], "*") == 0) {
+            schema_report(s, DIAG_CORS_WILDCARD, at,
+                          "'*' in %s allows everything and cannot be combined "
+                          "with other entries",
+                          key);
+            return;
+        }
+    }
+}
+
+static void check_cors(struct schema *s, const struct cors_filter *c)
+{
+    size_t i;
+
+    check_count(s, c->src, "allowOrigins", c->n_allow_origins, 0, 64);
+    check_str_list(s, c->src, "allowOrigins", "origin", c->allow_origins,
+                   c->n_allow_origins, &fmt_cors_origin);
+    check_set(s, c->src, "allowOrigins", c->allow_origins, c->n_allow_origins);
+    check_wildcard_alone(s, c->src, "allowOrigins", c->allow_origins,
+                         c->n_allow_origins);
+
+    check_count(s, c->src, "allowMethods", c->n_allow_methods, 0, 9);
+    for (i = 0; i < c->n_allow_methods; i++) {
+        const struct ynode *at = string_item(c->src, "allowMethods", i);
+        if (at)
+            check_enum_at(s, at, "method", c->allow_methods[i], cors_methods);
+    }
+    check_set(s, c->src, "allowMethods", c->allow_methods, c->n_allow_methods);
+    check_wildcard_alone(s, c->src, "allowMethods", c->allow_methods,
+                         c->n_allow_methods);
+
+    check_count(s, c->src, "allowHeaders", c->n_allow_headers, 0, 64);
+    check_str_list(s, c->src, "allowHeaders", "header", c->allow_headers,
+                   c->n_allow_headers, &fmt_header_name);
+    check_set(s, c->src, "allowHeaders", c->allow_headers, c->n_allow_headers);
+    check_wildcard_alone(s, c->src, "allowHeaders", c->allow_headers,
+                         c->n_allow_headers);
+
+    check_count(s, c->src, "exposeHeaders", c->n_expose_headers, 0, 64);
+    check_str_list(s, c->src, "exposeHeaders", "header", c->expose_headers,
+                   c->n_expose_headers, &fmt_header_name);
+    check_set(s, c->src, "exposeHeaders", c->expose_headers,
+              c->n_expose_headers);
+
+    check_int(s, c->src, "maxAge", c->max_age, 1, NO_MAX);
+}
+
+/* ---- ExternalAuth (experimental channel) ---- */
+
+static const char *const auth_protocols[] = {"HTTP", "GRPC", NULL};
+
+/* CEL: the member named by the protocol is set exactly for it. */
+static void check_auth_member(struct schema *s, const struct external_auth *a,
+                              const char *protocol, const char *key,
+                              const struct ynode *member)
+{
+    if (!a->protocol)
+        return;
+    if (is(a->protocol, protocol) && !member)
+        schema_report(s, DIAG_FILTER_FIELDS, field_node(a->src, "protocol"),
+                      "protocol %s needs %s", protocol, key);
+    else if (!is(a->protocol, protocol) && member)
+        schema_report(s, DIAG_FILTER_FIELDS, member,
+                      "%s must not be set when protocol is '%s'", key,
+                      schema_quote(s, a->protocol));
+}
+
+/* The members are kept as raw nodes; their limits read the nodes. */
+static void check_raw_list(struct schema *s, const struct ynode *map,
+                           const char *key, size_t max)
+{
+    const struct ynode *list = ynode_get(map, key);
+
+    if (list && list->kind == YNODE_SEQ)
+        check_count(s, map, key, list->n, 0, max);
+}
+
+static void check_external_auth(struct schema *s, const struct external_auth *a)
+{
+    const struct ynode *path = ynode_get(a->http, "path");
+    const struct ynode *max_size = ynode_get(a->forward_body, "maxSize");
+
+    check_enum(s, a->src, "protocol", a->protocol, auth_protocols);
+    check_backend_object_ref(s, &a->backend_ref);
+    check_auth_member(s, a, "GRPC", "grpc", a->grpc);
+    check_auth_member(s, a, "HTTP", "http", a->http);
+    check_raw_list(s, a->grpc, "allowedHeaders", 64);
+    check_raw_list(s, a->http, "allowedHeaders", 64);
+    check_raw_list(s, a->http, "allowedResponseHeaders", 64);
+    if (path && path->kind == YNODE_SCALAR && path->scalar == YSCALAR_STRING)
+        check_string(s, path, "path", path->text, &fmt_request_path);
+    if (max_size && max_size->kind == YNODE_SCALAR &&
+        max_size->scalar == YSCALAR_INT && max_size->text[0] == '-' &&
+        strspn(max_size->text + 1, "0") != strlen(max_size->text + 1))
+        schema_report(s, DIAG_VALUE_RANGE, max_size,
+                      "maxSize must be at least 0, got %s", max_size->text);
+}
+
+/* ---- one filter, and a list ---- */
+
+/* CEL per member: "filter.<member> must be nil if the filter.type is not
+ * <type>" and "filter.<member> must be specified for <type> filter.type". */
+static void check_members(struct schema *s, const struct route_filter *f,
+                          const struct filter_type *want)
+{
+    size_t i;
+
+    for (i = 0; i < F__COUNT; i++) {
+        const struct filter_type *t = &filter_types[i];
+        const struct ynode *member = member_src(f, t);
+
+        if (member && t != want)
+            schema_report(s, DIAG_FILTER_FIELDS, member,
+                          "%s must not be set when type is %s", t->field,
+                          want->type);
+        else if (!member && t == want)
+            schema_report(s, DIAG_FILTER_FIELDS, field_node(f->src, "type"),
+                          "type %s needs the %s field", t->type, t->field);
+    }
+}
+
+static void check_filter_type(struct schema *s, const struct route_filter *f,
+                              enum filter_set set)
+{
+    const struct filter_type *want = find_type(f->type, set);
+    const char *allowed[F__COUNT + 1];
+    size_t i, k = 0;
+
+    if (want) {
+        check_members(s, f, want);
+        return;
+    }
+    if (!f->type)
+        return; /* decode reported it missing */
+    /* An unknown type: which member it should have is anyone's guess, so
+     * the member rules are not reported on top. */
+    for (i = 0; i < F__COUNT; i++) {
+        if (in_set(&filter_types[i], set))
+            allowed[k++] = filter_types[i].type;
+    }
+    allowed[k] = NULL;
+    check_enum(s, f->src, "type", f->type, allowed);
+}
+
+static void check_filter(struct schema *s, const struct route_filter *f,
+                         enum filter_set set)
+{
+    check_filter_type(s, f, set);
+    if (f->request_header_modifier.src)
+        check_header_filter(s, &f->request_header_modifier);
+    if (f->response_header_modifier.src)
+        check_header_filter(s, &f->response_header_modifier);
+    if (f->request_mirror.src)
+        check_mirror(s, &f->request_mirror);
+    if (f->request_redirect.src)
+        check_redirect(s, &f->request_redirect);
+    if (f->url_rewrite.src)
+        check_rewrite(s, &f->url_rewrite);
+    if (f->cors.src)
+        check_cors(s, &f->cors);
+    if (f->external_auth.src)
+        check_external_auth(s, &f->external_auth);
+    check_local_ref(s, &f->extension_ref);
+}
+
+/* CEL on a filter list: the types marked once appear at most once, and
+ * RequestRedirect and URLRewrite not together. */
+void check_filters(struct schema *s, const struct ynode *map,
+                   const struct route_filter *v, size_t n, enum filter_set set)
+{
+    const struct route_filter *first[F__COUNT] = {NULL};
+    const struct route_filter *redirect, *rewrite;
+    size_t i;
+    struct diag *d;
+
+    check_count(s, map, "filters", n, 0, 16);
+    for (i = 0; i < n; i++) {
+        const struct filter_type *t;
+
+        if (!v[i].src)
+            continue;
+        check_filter(s, &v[i], set);
+        if (!(t = find_type(v[i].type, set)))
+            continue;
+        if (!first[t - filter_types]) {
+            first[t - filter_types] = &v[i];
+        } else if (t->once) {
+            d = schema_report(s, DIAG_FILTER_REPEATED,
+                              field_node(v[i].src, "type"),
+                              "a %s filter may appear only once in a filter "
+                              "list",
+                              t->type);
+            schema_note(s, d, first[t - filter_types]->src,
+                        "first %s filter is here", t->type);
+        }
+    }
+    redirect = first[F_REDIRECT];
+    rewrite = first[F_REWRITE];
+    if (redirect && rewrite) {
+        const struct route_filter *later = redirect > rewrite ? redirect : rewrite;
+        const struct route_filter *earlier = later == redirect ? rewrite : redirect;
+
+        d = schema_report(s, DIAG_REDIRECT_AND_REWRITE,
+                          field_node(later->src, "type"),
+                          "RequestRedirect and URLRewrite cannot be combined in "
+                          "one filter list: a redirect answers the request, so "
+                          "there is nothing to rewrite");
+        schema_note(s, d, earlier->src, "the %s filter is here",
+                    earlier->type);
+    }
+}

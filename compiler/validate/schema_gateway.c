@@ -1,0 +1,178 @@
+/*
+ * GatewayClass and Gateway (gatewayclass_types.go, gateway_types.go), all
+ * but the listeners (schema_listener.c).  GatewayClass's CEL rule makes
+ * controllerName immutable; with no earlier version of the object offline,
+ * there is nothing to compare it with.
+ */
+#include "schema_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+static const char *const allowed_listeners_from[] = {"All", "Selector", "Same",
+                                                     "None", NULL};
+static const char *const frontend_modes[] = {"AllowValidOnly",
+                                             "AllowInsecureFallback", NULL};
+static const char *const default_scopes[] = {"All", "None", NULL};
+
+void schema_gateway_class(struct schema *s)
+{
+    const struct gateway_class *gc = (const struct gateway_class *)s->obj;
+    const struct parameters_ref *p = &gc->parameters_ref;
+    struct ref_fields f = {p->src, p->group, p->kind, p->name, p->namespace};
+
+    check_str(s, gc->spec_src, "controllerName", gc->controller_name,
+              &fmt_controller_name);
+    check_str(s, gc->spec_src, "description", gc->description,
+              &fmt_description);
+    check_ref(s, &f);
+}
+
+/*
+ * An address value by its type: the schema's oneOf makes an IPAddress (the
+ * default type) an IPv4 or IPv6 address (format ipv4/ipv6: Go's
+ * net.ParseIP), and a CEL rule makes a Hostname match the Hostname
+ * pattern.  Both apply to "" too: "has(value)" holds for an empty value,
+ * although the CEL rule's message says it may be empty.  Then the CEL rules
+ * that IPAddress values and Hostname values are unique.
+ */
+static void check_address_value(struct schema *s, struct seen *values,
+                                const struct gateway_address *a, size_t i)
+{
+    const struct ynode *at = field_node(a->src, "value");
+    bool ip = a->type && strcmp(a->type, "IPAddress") == 0;
+    bool host = a->type && strcmp(a->type, "Hostname") == 0;
+    const struct seen_slot *first;
+    struct diag *d;
+
+    if (!a->value || !(ip || host))
+        return;
+    if (ip && !is_ip_address(a->value))
+        schema_report(s, DIAG_PATTERN_MISMATCH, at,
+                      "IPAddress address '%s' is not a valid IPv4 or IPv6 "
+                      "address",
+                      schema_quote(s, a->value));
+    if (host && !is_hostname(a->value))
+        schema_report(s, DIAG_PATTERN_MISMATCH, at,
+                      "Hostname address '%s' is not a valid hostname: %s",
+                      schema_quote(s, a->value), fmt_hostname.allowed);
+    first = seen_add(values,
+                     arena_printf(s->c->arena, "%s\x1f%s", a->type, a->value),
+                     at, i);
+    if (!first)
+        return;
+    d = schema_report(s, DIAG_ADDRESS_DUPLICATE, at,
+                      "%s address '%s' is listed more than once", a->type,
+                      schema_quote(s, a->value));
+    schema_note(s, d, first->at, "first listed here");
+}
+
+static void check_addresses(struct schema *s, const struct gateway *g)
+{
+    struct seen values;
+    size_t i;
+
+    check_count(s, g->spec_src, "addresses", g->n_addresses, 0, 16);
+    seen_init(&values, s->c->arena, g->n_addresses, false);
+    for (i = 0; i < g->n_addresses; i++) {
+        const struct gateway_address *a = &g->addresses[i];
+
+        if (!a->src)
+            continue;
+        check_str(s, a->src, "type", a->type, &fmt_address_type);
+        check_str(s, a->src, "value", a->value, &fmt_address_value);
+        check_address_value(s, &values, a, i);
+    }
+}
+
+static void check_infrastructure(struct schema *s,
+                                 const struct gateway_infrastructure *inf)
+{
+    if (!inf->src)
+        return;
+    /* Keys by CEL: a qualified name whose prefix has size() < 253. */
+    check_label_keys(s, &inf->labels, "label", 252);
+    check_map(s, inf->src, "labels", &inf->labels, 8, &fmt_label_value);
+    check_label_keys(s, &inf->annotations, "annotation", 252);
+    check_map(s, inf->src, "annotations", &inf->annotations, 16,
+              &fmt_long_value);
+    check_local_ref(s, &inf->parameters_ref);
+}
+
+static void check_frontend_validation(struct schema *s,
+                                      const struct frontend_validation *v)
+{
+    size_t i;
+
+    if (!v->src)
+        return;
+    if (check_required(s, v->src, "caCertificateRefs", "FrontendTLSValidation"))
+        check_count(s, v->src, "caCertificateRefs", v->n_ca_certificate_refs, 1,
+                    16);
+    for (i = 0; i < v->n_ca_certificate_refs; i++)
+        check_object_ref(s, &v->ca_certificate_refs[i]);
+    check_enum(s, v->src, "mode", v->mode, frontend_modes);
+}
+
+/* CEL: perPort entries have unique ports (also the list's map key). */
+static void check_per_port(struct schema *s, const struct frontend_tls *f)
+{
+    struct seen ports;
+    size_t i;
+
+    check_count(s, f->src, "perPort", f->n_per_port, 0, 64);
+    seen_init(&ports, s->c->arena, f->n_per_port, false);
+    for (i = 0; i < f->n_per_port; i++) {
+        const struct tls_port_config *p = &f->per_port[i];
+        const struct ynode *at = field_node(p->src, "port");
+        const struct seen_slot *first;
+        struct diag *d;
+
+        if (!p->src)
+            continue;
+        check_int(s, p->src, "port", p->port, 1, 65535);
+        check_frontend_validation(s, &p->tls.validation);
+        if (p->port == INT_UNSET ||
+            !(first = seen_add(&ports,
+                               arena_printf(s->c->arena, "%lld",
+                                            (long long)p->port),
+                               at, i)))
+            continue;
+        d = schema_report(s, DIAG_PERPORT_DUPLICATE, at,
+                          "port %lld already has a frontend TLS configuration "
+                          "in perPort; each port may have only one",
+                          (long long)p->port);
+        schema_note(s, d, first->at, "first configured here");
+    }
+}
+
+static void check_gateway_tls(struct schema *s, const struct gateway_tls *t)
+{
+    const struct frontend_tls *f = &t->frontend;
+
+    check_secret_ref(s, &t->backend.client_certificate_ref);
+    if (!f->src)
+        return;
+    check_required(s, f->src, "default", "FrontendTLSConfig");
+    check_frontend_validation(s, &f->default_.validation);
+    check_per_port(s, f);
+}
+
+void schema_gateway(struct schema *s)
+{
+    const struct gateway *g = (const struct gateway *)s->obj;
+
+    check_str(s, g->spec_src, "gatewayClassName", g->gateway_class_name,
+              &fmt_object_name);
+    check_listeners(s, g->spec_src, g->listeners, g->n_listeners, false);
+    check_addresses(s, g);
+    check_infrastructure(s, &g->infrastructure);
+    check_enum(s, g->allowed_listeners.namespaces.src, "from",
+               g->allowed_listeners.namespaces.from, allowed_listeners_from);
+    check_gateway_tls(s, &g->tls);
+    /* Experimental channel. */
+    check_enum(s, g->spec_src, "defaultScope", g->default_scope,
+               default_scopes);
+}

@@ -1,0 +1,317 @@
+/*
+ * HTTPRoute rules (httproute_types.go): matches, the rule-level CEL rules
+ * about filters, timeouts, and the experimental retry.  Filters themselves
+ * are in schema_filter.c.
+ */
+#include "schema_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/strbuf.h"
+#include "base/utf8.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+static const char *const path_types[] = {"Exact", "PathPrefix",
+                                         "RegularExpression", NULL};
+static const char *const value_match_types[] = {"Exact", "RegularExpression",
+                                                NULL};
+static const char *const methods[] = {"GET",     "HEAD",    "POST",
+                                      "PUT",     "DELETE",  "CONNECT",
+                                      "OPTIONS", "TRACE",   "PATCH",
+                                      NULL};
+
+static bool is(const char *v, const char *want)
+{
+    return v && strcmp(v, want) == 0;
+}
+
+static bool ends_with(const char *v, const char *suffix)
+{
+    size_t n = strlen(v), k = strlen(suffix);
+
+    return n >= k && strcmp(v + n - k, suffix) == 0;
+}
+
+static void add_problem(struct strbuf *why, const char *fmt, ...)
+    SCHEMA_PRINTF(2, 3);
+
+static void add_problem(struct strbuf *why, const char *fmt, ...)
+{
+    va_list ap;
+
+    strbuf_addstr(why, why->len ? "; " : "");
+    va_start(ap, fmt);
+    strbuf_vaddf(why, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * The CEL rules of HTTPPathMatch for types Exact and PathPrefix: an
+ * absolute path with no "//", "/./", "/../", "%2f", "%2F" or "#", not ending
+ * in "/.." or "/.", of path characters only.  Every broken rule is named in
+ * one diagnostic.
+ */
+static void check_path_value(struct schema *s, const struct ynode *at,
+                             const char *type, const char *v)
+{
+    static const char *const forbidden[] = {"//", "/./", "/../", "%2f", "%2F",
+                                            "#"};
+    struct strbuf why = STRBUF_INIT;
+    size_t i, bad = path_char_error(v);
+
+    if (v[0] != '/')
+        add_problem(&why, "must start with '/'");
+    for (i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
+        if (strstr(v, forbidden[i]))
+            add_problem(&why, "must not contain '%s'", forbidden[i]);
+    }
+    if (ends_with(v, "/.."))
+        add_problem(&why, "must not end with '/..'");
+    if (ends_with(v, "/."))
+        add_problem(&why, "must not end with '/.'");
+    if (bad != SIZE_MAX)
+        add_problem(&why, "has '%.*s' at character %zu, but only %s are allowed",
+                    (int)utf8_advance(v + bad, strlen(v + bad), 1), v + bad,
+                    utf8_count(v, bad) + 1, PATH_CHARS_WORDS);
+    if (why.len)
+        schema_report(s, DIAG_PATH_VALUE, at, "%s path '%s' %s", type,
+                      schema_quote(s, v), why.buf);
+    strbuf_release(&why);
+}
+
+static void check_path_match(struct schema *s, const struct path_match *p)
+{
+    const struct ynode *at = field_node(p->src, "value");
+
+    if (!p->src)
+        return; /* the default: PathPrefix "/" */
+    check_enum(s, p->src, "type", p->type, path_types);
+    check_str(s, p->src, "value", p->value, &fmt_path);
+    if (!p->value)
+        return;
+    if (is(p->type, "Exact") || is(p->type, "PathPrefix"))
+        check_path_value(s, at, p->type, p->value);
+    else if (is(p->type, "RegularExpression"))
+        check_regex(s, at, p->value);
+}
+
+/* HTTP and gRPC header matches and query parameter matches: a list keyed
+ * by name (listType=map: exact duplicates are refused). */
+void check_value_matches(struct schema *s, const struct ynode *map,
+                         const char *key, const struct value_match *v,
+                         size_t n, const struct str_format *value)
+{
+    struct seen names;
+    size_t i;
+
+    check_count(s, map, key, n, 0, 16);
+    seen_init(&names, s->c->arena, n, false);
+    for (i = 0; i < n; i++) {
+        const struct value_match *m = &v[i];
+        const struct ynode *name_at = field_node(m->src, "name");
+        const struct seen_slot *first;
+        struct diag *d;
+
+        if (!m->src)
+            continue;
+        check_str(s, m->src, "name", m->name, &fmt_header_name);
+        check_enum(s, m->src, "type", m->type, value_match_types);
+        check_str(s, m->src, "value", m->value, value);
+        if (m->value && is(m->type, "RegularExpression"))
+            check_regex(s, field_node(m->src, "value"), m->value);
+        if (!m->name || !(first = seen_add(&names, m->name, name_at, i)))
+            continue;
+        d = schema_report(s, DIAG_DUPLICATE_LIST_KEY, name_at,
+                          "%s lists name '%s' more than once; names must be "
+                          "unique",
+                          key, schema_quote(s, m->name));
+        schema_note(s, d, first->at, "first listed here");
+    }
+}
+
+static void check_http_match(struct schema *s, const struct http_match *m)
+{
+    check_path_match(s, &m->path);
+    check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
+                        &fmt_header_value);
+    check_value_matches(s, m->src, "queryParams", m->query_params,
+                        m->n_query_params, &fmt_query_value);
+    check_enum(s, m->src, "method", m->method, methods);
+}
+
+/* CEL: a rule with backendRefs has no filter with requestRedirect. */
+static void check_redirect_with_backends(struct schema *s,
+                                         const struct route_rule *r)
+{
+    size_t i;
+
+    if (r->n_backend_refs == 0)
+        return;
+    for (i = 0; i < r->n_filters; i++) {
+        if (r->filters[i].request_redirect.src)
+            schema_report(s, DIAG_REDIRECT_WITH_BACKENDS,
+                          r->filters[i].request_redirect.src,
+                          "RequestRedirect cannot be combined with backendRefs "
+                          "in the same rule: the redirect answers the request "
+                          "itself");
+    }
+}
+
+/* The filter of v[0..n) that replaces the prefix match, when exactly one
+ * does (CEL exists_one), else NULL. */
+static const struct route_filter *one_prefix_filter(const struct route_filter *v,
+                                                    size_t n, bool redirect)
+{
+    const struct route_filter *found = NULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!filter_replaces_prefix(&v[i], redirect))
+            continue;
+        if (found)
+            return NULL;
+        found = &v[i];
+    }
+    return found;
+}
+
+/* Likewise over backendRefs: the filter of the one backendRef with exactly
+ * one such filter, when exactly one backendRef has one. */
+static const struct route_filter *one_backend_prefix_filter(
+    const struct route_rule *r, bool redirect)
+{
+    const struct route_filter *found = NULL, *f;
+    size_t i;
+
+    for (i = 0; i < r->n_backend_refs; i++) {
+        f = one_prefix_filter(r->backend_refs[i].filters,
+                              r->backend_refs[i].n_filters, redirect);
+        if (!f)
+            continue;
+        if (found)
+            return NULL;
+        found = f;
+    }
+    return found;
+}
+
+static void report_prefix_match(struct schema *s, const struct route_rule *r,
+                                 const struct route_filter *f, bool redirect)
+{
+    const struct path_modifier *p =
+        redirect ? &f->request_redirect.path : &f->url_rewrite.path;
+
+    if (r->n_matches != 1)
+        schema_report(s, DIAG_REPLACE_PREFIX_MATCH,
+                      field_node(p->src, "replacePrefixMatch"),
+                      "ReplacePrefixMatch needs the rule to have exactly one "
+                      "match, of type PathPrefix; the rule has %zu",
+                      r->n_matches);
+    else
+        schema_report(s, DIAG_REPLACE_PREFIX_MATCH,
+                      field_node(p->src, "replacePrefixMatch"),
+                      "ReplacePrefixMatch needs the rule's match to be of type "
+                      "PathPrefix, not %s",
+                      r->matches[0].path.type ? r->matches[0].path.type : "");
+}
+
+/*
+ * The four ReplacePrefixMatch CEL rules (RequestRedirect or URLRewrite, in
+ * the rule's filters or in a backendRef's): when there is one such filter,
+ * the rule has exactly one match and its path is a PathPrefix.  The rules
+ * test "exists_one", so two such filters in different backendRefs escape
+ * them; replicated as written.
+ */
+static void check_replace_prefix(struct schema *s, const struct route_rule *r)
+{
+    int redirect;
+
+    if (r->n_matches == 1 && is(r->matches[0].path.type, "PathPrefix"))
+        return;
+    for (redirect = 0; redirect <= 1; redirect++) {
+        const struct route_filter *f =
+            one_prefix_filter(r->filters, r->n_filters, redirect);
+        if (f)
+            report_prefix_match(s, r, f, redirect);
+        f = one_backend_prefix_filter(r, redirect);
+        if (f)
+            report_prefix_match(s, r, f, redirect);
+    }
+}
+
+/* CEL: backendRequest must not be longer than request, unless request is
+ * zero (no timeout). */
+static void check_timeouts(struct schema *s, const struct route_timeouts *t)
+{
+    int64_t request, backend;
+
+    if (!t->src)
+        return;
+    check_str(s, t->src, "request", t->request, &fmt_duration);
+    check_str(s, t->src, "backendRequest", t->backend_request, &fmt_duration);
+    if (t->request && t->backend_request &&
+        parse_duration(t->request, &request) &&
+        parse_duration(t->backend_request, &backend) && request != 0 &&
+        backend > request)
+        schema_report(s, DIAG_TIMEOUT_ORDER,
+                      field_node(t->src, "backendRequest"),
+                      "backendRequest timeout %s is longer than the request "
+                      "timeout %s; one backend request cannot outlast the "
+                      "whole request",
+                      t->backend_request, t->request);
+}
+
+/* Experimental channel: codes are a set of 400-599, attempts >= 1. */
+static void check_retry(struct schema *s, const struct route_retry *r)
+{
+    const struct ynode *list = ynode_get(r->src, "codes");
+    struct seen codes;
+    size_t i;
+
+    if (!r->src)
+        return;
+    seen_init(&codes, s->c->arena, r->n_codes, false);
+    for (i = 0; i < r->n_codes; i++) {
+        const struct ynode *at = list->items[i];
+        const struct seen_slot *first;
+        struct diag *d;
+
+        if (at->kind != YNODE_SCALAR || at->scalar != YSCALAR_INT)
+            continue; /* decode reported it */
+        if (r->codes[i] < 400 || r->codes[i] > 599)
+            schema_report(s, DIAG_VALUE_RANGE, at,
+                          "retry code must be between 400 and 599, got %" PRId64,
+                          r->codes[i]);
+        first = seen_add(&codes,
+                         arena_printf(s->c->arena, "%" PRId64, r->codes[i]), at,
+                         i);
+        if (!first)
+            continue;
+        d = schema_report(s, DIAG_DUPLICATE_LIST_KEY, at,
+                          "codes lists %" PRId64 " more than once; its entries "
+                          "must be unique",
+                          r->codes[i]);
+        schema_note(s, d, first->at, "first listed here");
+    }
+    check_int(s, r->src, "attempts", r->attempts, 1, NO_MAX);
+    check_str(s, r->src, "backoff", r->backoff, &fmt_duration);
+}
+
+void check_http_rule(struct schema *s, const struct route_rule *r)
+{
+    size_t i;
+
+    check_count(s, r->src, "matches", r->n_matches, 0, 64);
+    for (i = 0; i < r->n_matches; i++) {
+        if (r->matches[i].src)
+            check_http_match(s, &r->matches[i]);
+    }
+    check_filters(s, r->src, r->filters, r->n_filters, FILTERS_HTTP);
+    check_redirect_with_backends(s, r);
+    check_replace_prefix(s, r);
+    check_timeouts(s, &r->timeouts);
+    check_retry(s, &r->retry);
+}

@@ -1,0 +1,188 @@
+/*
+ * Listeners, of a Gateway or of a ListenerSet (gateway_types.go,
+ * listenerset_types.go): the fields, and the CEL rules both kinds put on
+ * their listener lists.  The ListenerSet variant of the uniqueness rule
+ * skips entries without a port; its port is otherwise required.
+ */
+#include "schema_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char *const tls_modes[] = {"Terminate", "Passthrough", NULL};
+static const char *const routes_from[] = {"All", "Selector", "Same", NULL};
+
+static bool is(const char *v, const char *want)
+{
+    return v && strcmp(v, want) == 0;
+}
+
+static void check_listener_tls(struct schema *s, const struct listener_tls *t)
+{
+    size_t i;
+
+    if (!t->src)
+        return;
+    check_enum(s, t->src, "mode", t->mode, tls_modes);
+    check_count(s, t->src, "certificateRefs", t->n_certificate_refs, 0, 64);
+    for (i = 0; i < t->n_certificate_refs; i++)
+        check_secret_ref(s, &t->certificate_refs[i]);
+    check_map(s, t->src, "options", &t->options, 16, &fmt_long_value);
+    /* CEL: self.mode == 'Terminate' ? size(self.certificateRefs) > 0 ||
+     * size(self.options) > 0 : true */
+    if (is(t->mode, "Terminate") && t->n_certificate_refs == 0 &&
+        t->options.n == 0)
+        schema_report(s, DIAG_LISTENER_CERT_REQUIRED, t->src,
+                      "tls mode Terminate needs a certificate: set "
+                      "certificateRefs (or an implementation-specific "
+                      "option)");
+}
+
+static void check_allowed_routes(struct schema *s,
+                                 const struct allowed_routes *a)
+{
+    size_t i;
+
+    if (!a->src)
+        return;
+    check_enum(s, a->namespaces.src, "from", a->namespaces.from, routes_from);
+    check_count(s, a->src, "kinds", a->n_kinds, 0, 8);
+    for (i = 0; i < a->n_kinds; i++) {
+        const struct route_group_kind *k = &a->kinds[i];
+        check_str(s, k->src, "group", k->group, &fmt_group);
+        check_str(s, k->src, "kind", k->kind, &fmt_kind);
+    }
+}
+
+/* The CEL rules that tie tls and hostname to the protocol. */
+static void check_protocol_rules(struct schema *s, const struct listener *l)
+{
+    const char *p = l->protocol, *mode = l->tls.mode;
+
+    if (!p)
+        return;
+    if (l->tls.src && (is(p, "HTTP") || is(p, "TCP") || is(p, "UDP")))
+        schema_report(s, DIAG_LISTENER_TLS_FORBIDDEN, l->tls.src,
+                      "tls must not be set on a listener of protocol %s; only "
+                      "HTTPS and TLS listeners use it",
+                      p);
+    if (is(p, "HTTPS") && l->tls.src && mode && *mode &&
+        !is(mode, "Terminate"))
+        schema_report(s, DIAG_LISTENER_HTTPS_MODE, field_node(l->tls.src, "mode"),
+                      "an HTTPS listener terminates TLS: tls mode must be "
+                      "Terminate, got '%s'",
+                      schema_quote(s, mode));
+    if (is(p, "TLS") && (!l->tls.src || !mode || !*mode))
+        schema_report(s, DIAG_LISTENER_TLS_MODE_REQUIRED,
+                      field_node(l->src, "tls"),
+                      "a TLS listener must set tls with mode Terminate or "
+                      "Passthrough");
+    if ((is(p, "TCP") || is(p, "UDP")) && l->hostname && *l->hostname)
+        schema_report(s, DIAG_LISTENER_HOSTNAME_FORBIDDEN,
+                      field_node(l->src, "hostname"),
+                      "hostname must not be set on a listener of protocol %s; "
+                      "only HTTP, HTTPS and TLS listeners match host names",
+                      p);
+}
+
+static void check_listener(struct schema *s, const struct listener *l,
+                           bool in_set)
+{
+    check_str(s, l->src, "name", l->name, &fmt_section_name);
+    check_str(s, l->src, "hostname", l->hostname, &fmt_hostname);
+    if (in_set) /* the decode table of ListenerEntry leaves port optional */
+        check_required(s, l->src, "port", "ListenerEntry");
+    check_int(s, l->src, "port", l->port, 1, 65535);
+    check_str(s, l->src, "protocol", l->protocol, &fmt_protocol);
+    check_listener_tls(s, &l->tls);
+    check_allowed_routes(s, &l->allowed_routes);
+    check_protocol_rules(s, l);
+}
+
+/* Listener names: the list's map key, and a CEL rule. */
+static void check_names(struct schema *s, const struct listener *v, size_t n)
+{
+    struct seen names;
+    size_t i;
+
+    seen_init(&names, s->c->arena, n, false);
+    for (i = 0; i < n; i++) {
+        const struct ynode *at = field_node(v[i].src, "name");
+        const struct seen_slot *first;
+        struct diag *d;
+
+        if (!v[i].src || !v[i].name ||
+            !(first = seen_add(&names, v[i].name, at, i)))
+            continue;
+        d = schema_report(s, DIAG_LISTENER_NAME_DUPLICATE, at,
+                          "listener name '%s' is used more than once; "
+                          "listener names must be unique",
+                          schema_quote(s, v[i].name));
+        schema_note(s, d, first->at, "first used here");
+    }
+}
+
+/* CEL: the combination of port, protocol and hostname is unique, an absent
+ * hostname being a value of its own. */
+static void check_combinations(struct schema *s, const struct listener *v,
+                               size_t n, bool in_set)
+{
+    struct seen combos;
+    size_t i;
+
+    seen_init(&combos, s->c->arena, n, false);
+    for (i = 0; i < n; i++) {
+        const struct listener *l = &v[i];
+        const struct seen_slot *first;
+        const char *key, *other;
+        struct diag *d;
+
+        if (!l->src || !l->protocol || l->port == INT_UNSET ||
+            (in_set && ynode_is_null(ynode_get(l->src, "port"))))
+            continue;
+        key = arena_printf(s->c->arena, "%" PRId64 "\x1f%s\x1f%s%s", l->port,
+                           l->protocol, l->hostname ? "=" : "none",
+                           l->hostname ? l->hostname : "");
+        if (!(first = seen_add(&combos, key, l->src, i)))
+            continue;
+        other = v[first->index].name ? v[first->index].name : "";
+        d = schema_report(s, DIAG_LISTENER_COMBINATION_DUPLICATE, l->src,
+                          "listener '%s' has the same port, protocol and "
+                          "hostname as listener '%s' (%" PRId64 ", %s, %s); "
+                          "each combination must be unique",
+                          l->name ? l->name : "", other, l->port,
+                          schema_quote(s, l->protocol),
+                          l->hostname ? arena_printf(s->c->arena, "'%s'",
+                                                     schema_quote(s, l->hostname))
+                                      : "no hostname");
+        schema_note(s, d, first->at, "listener '%s' is here", other);
+    }
+}
+
+void check_listeners(struct schema *s, const struct ynode *spec,
+                     const struct listener *v, size_t n, bool in_set)
+{
+    size_t i;
+
+    check_count(s, spec, "listeners", n, 1, 64);
+    for (i = 0; i < n; i++) {
+        if (v[i].src)
+            check_listener(s, &v[i], in_set);
+    }
+    check_names(s, v, n);
+    check_combinations(s, v, n, in_set);
+}
+
+void schema_listener_set(struct schema *s)
+{
+    const struct listener_set *ls = (const struct listener_set *)s->obj;
+    const struct parent_ref *p = &ls->parent_ref;
+    /* ParentGatewayReference: no sectionName or port of its own. */
+    struct ref_fields f = {p->src, p->group, p->kind, p->name, p->namespace};
+
+    check_ref(s, &f);
+    check_listeners(s, ls->spec_src, ls->listeners, ls->n_listeners, true);
+}

@@ -1,0 +1,167 @@
+/*
+ * The reference types every kind shares (object_reference_types.go,
+ * shared_types.go): their fields' formats, the CEL rule of
+ * BackendObjectReference, and parentRefs with their sectionName rules.
+ */
+#include "schema_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+void check_ref(struct schema *s, const struct ref_fields *r)
+{
+    if (!r->src)
+        return;
+    check_str(s, r->src, "group", r->group, &fmt_group);
+    check_str(s, r->src, "kind", r->kind, &fmt_kind);
+    check_str(s, r->src, "name", r->name, &fmt_object_name);
+    check_str(s, r->src, "namespace", r->namespace, &fmt_namespace);
+}
+
+void check_secret_ref(struct schema *s, const struct secret_ref *r)
+{
+    struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
+
+    check_ref(s, &f);
+}
+
+void check_local_ref(struct schema *s, const struct local_ref *r)
+{
+    struct ref_fields f = {r->src, r->group, r->kind, r->name, NULL};
+
+    check_ref(s, &f);
+}
+
+void check_object_ref(struct schema *s, const struct object_ref *r)
+{
+    struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
+
+    check_ref(s, &f);
+}
+
+/* CEL: (size(self.group) == 0 && self.kind == 'Service') ? has(self.port)
+ * : true.  Presence is the field's, so a port of the wrong type (already
+ * reported) does not count as missing. */
+static void check_service_port(struct schema *s, const struct ynode *src,
+                               const char *group, const char *kind,
+                               const char *name)
+{
+    if (!group || !kind || *group || strcmp(kind, "Service") != 0 ||
+        !ynode_is_null(ynode_get(src, "port")))
+        return;
+    schema_report(s, DIAG_BACKEND_PORT_REQUIRED, src,
+                  "a reference to Service '%s' must set port", name ? name : "");
+}
+
+void check_backend_object_ref(struct schema *s,
+                              const struct backend_object_ref *r)
+{
+    struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
+
+    if (!r->src)
+        return;
+    check_ref(s, &f);
+    check_int(s, r->src, "port", r->port, 1, 65535);
+    check_service_port(s, r->src, r->group, r->kind, r->name);
+}
+
+void check_backend_ref(struct schema *s, const struct backend_ref *b)
+{
+    struct ref_fields f = {b->src, b->group, b->kind, b->name, b->namespace};
+
+    if (!b->src)
+        return;
+    check_ref(s, &f);
+    check_int(s, b->src, "port", b->port, 1, 65535);
+    check_int(s, b->src, "weight", b->weight, 0, 1000000);
+    check_service_port(s, b->src, b->group, b->kind, b->name);
+}
+
+/*
+ * The two CEL rules on every route's parentRefs (standard channel): among
+ * references to one parent (group, kind, namespace, name; an absent and an
+ * empty namespace are the same), either all set sectionName or none does,
+ * and no two share a sectionName (or the lack of one).  The experimental
+ * channel also keys on port; the standard rule is the stricter one.
+ */
+void check_distinct_sections(struct schema *s, enum diag_code code,
+                             const struct section_ref *v, size_t n)
+{
+    struct seen targets, pairs;
+    size_t i;
+
+    if (n < 2)
+        return;
+    seen_init(&targets, s->c->arena, n, false);
+    seen_init(&pairs, s->c->arena, n, false);
+    for (i = 0; i < n; i++) {
+        const struct seen_slot *first = seen_add(&targets, v[i].key, v[i].at, i);
+        const char *pair = arena_printf(s->c->arena, "%s\x1f%s", v[i].key,
+                                        v[i].section ? v[i].section : "");
+        const struct seen_slot *dup = seen_add(&pairs, pair, v[i].at, i);
+        struct diag *d;
+
+        if (first && !v[first->index].section != !v[i].section) {
+            d = schema_report(s, code, v[i].at,
+                              "%s is referenced more than once, with and "
+                              "without sectionName; set sectionName on every "
+                              "reference to it",
+                              v[i].target);
+            schema_note(s, d, first->at, "first referenced here");
+        }
+        if (!dup)
+            continue;
+        if (v[i].section)
+            d = schema_report(s, code, v[i].at,
+                              "%s is referenced more than once with "
+                              "sectionName '%s'; each reference must name a "
+                              "different section",
+                              v[i].target, schema_quote(s, v[i].section));
+        else
+            d = schema_report(s, code, v[i].at,
+                              "%s is referenced more than once without "
+                              "sectionName; give each reference a distinct "
+                              "sectionName",
+                              v[i].target);
+        schema_note(s, d, dup->at, "first referenced here");
+    }
+}
+
+static const char *nonempty(const char *v)
+{
+    return v && *v ? v : NULL;
+}
+
+void check_parent_refs(struct schema *s, const struct ynode *spec,
+                       const struct parent_ref *v, size_t n)
+{
+    struct section_ref *refs = NULL;
+    size_t i, k = 0;
+
+    check_count(s, spec, "parentRefs", n, 0, 32);
+    if (n >= 2)
+        refs = ARENA_NEW_ARRAY(s->c->arena, struct section_ref, n);
+    for (i = 0; i < n; i++) {
+        const struct parent_ref *p = &v[i];
+        struct ref_fields f = {p->src, p->group, p->kind, p->name, p->namespace};
+        const char *ns = nonempty(p->namespace);
+
+        if (!p->src)
+            continue;
+        check_ref(s, &f);
+        check_str(s, p->src, "sectionName", p->section_name, &fmt_section_name);
+        check_int(s, p->src, "port", p->port, 1, 65535);
+        if (!refs || !p->group || !p->kind || !p->name)
+            continue; /* a decode error hides the parent's identity */
+        refs[k].at = p->src;
+        refs[k].target = arena_printf(s->c->arena, "%s '%s%s%s'", p->kind,
+                                      ns ? ns : "", ns ? "/" : "", p->name);
+        refs[k].key = arena_printf(s->c->arena, "%s\x1f%s\x1f%s\x1f%s", p->group,
+                                   p->kind, ns ? ns : "", p->name);
+        refs[k].section = nonempty(p->section_name);
+        k++;
+    }
+    check_distinct_sections(s, DIAG_PARENTREF_SECTIONS, refs, k);
+}

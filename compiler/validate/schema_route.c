@@ -1,0 +1,260 @@
+/*
+ * What the five route kinds share: parentRefs, hostnames, the number of
+ * rules (which differs by kind and by version), rule names, backendRefs and
+ * sessionPersistence.  HTTPRoute and GRPCRoute rules continue in
+ * schema_http.c and schema_grpc.c.
+ */
+#include "schema_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+/*
+ * The shape of a route's spec by kind and version, from the CRDs.  TLSRoute
+ * v1alpha3 has the shape of v1 (hostnames required, exactly one rule), not
+ * that of v1alpha2.
+ */
+struct route_shape {
+    enum kind kind;
+    const char *version; /* NULL: every other version */
+    const char *spec_type, *rule_type;
+    size_t min_rules, max_rules;
+    size_t max_hostnames; /* 0: the kind has no hostnames */
+    bool sni_hostnames;   /* hostnames required, 1..max, no IP addresses */
+    bool l4;              /* each rule requires 1..16 backendRefs */
+};
+
+static const struct route_shape shapes[] = {
+    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", "HTTPRouteRule", 1, 16, 16, false,
+     false},
+    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", "GRPCRouteRule", 0, 16, 16, false,
+     false},
+    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", "TLSRouteRule", 1, 16, 1024,
+     false, true},
+    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", "TLSRouteRule", 1, 1, 1024, true,
+     true},
+    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", "TCPRouteRule", 1, 16, 0,
+     false, true},
+    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", "TCPRouteRule", 1, 1, 0, false, true},
+    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", "UDPRouteRule", 1, 16, 0,
+     false, true},
+    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", "UDPRouteRule", 1, 1, 0, false, true},
+};
+
+static const struct route_shape *shape_of(const struct object *o)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+        if (shapes[i].kind == o->kind &&
+            (!shapes[i].version || strcmp(shapes[i].version, o->version) == 0))
+            return &shapes[i];
+    }
+    BUG("route kind without a shape");
+}
+
+static void check_hostnames(struct schema *s, const struct route *r,
+                            const struct route_shape *sh)
+{
+    size_t i;
+
+    if (!sh->max_hostnames ||
+        (sh->sni_hostnames &&
+         !check_required(s, r->spec_src, "hostnames", sh->spec_type)))
+        return;
+    check_count(s, r->spec_src, "hostnames", r->n_hostnames,
+                sh->sni_hostnames ? 1 : 0, sh->max_hostnames);
+    for (i = 0; i < r->n_hostnames; i++) {
+        const struct ynode *at = string_item(r->spec_src, "hostnames", i);
+
+        if (!at || !check_string(s, at, "hostname", r->hostnames[i],
+                                 &fmt_hostname))
+            continue;
+        /* TLSRoute CEL: self.all(h, !isIP(h)); the pattern alone lets
+         * dotted-decimal addresses through. */
+        if (sh->sni_hostnames && is_ipv4(r->hostnames[i]))
+            schema_report(s, DIAG_HOSTNAME_IP, at,
+                          "hostname '%s' is an IP address; TLSRoute hostnames "
+                          "are server names (SNI), which cannot be IP "
+                          "addresses",
+                          r->hostnames[i]);
+    }
+}
+
+static void check_rule_count(struct schema *s, const struct route *r,
+                             const struct route_shape *sh)
+{
+    const struct ynode *at = ynode_get(r->spec_src, "rules");
+    const char *kind = kind_name(r->obj.kind);
+    size_t n = r->n_rules;
+
+    /* Absent rules are defaulted (HTTPRoute) or reported missing. */
+    if (ynode_is_null(at) || (n >= sh->min_rules && n <= sh->max_rules))
+        return;
+    if (sh->min_rules == sh->max_rules)
+        schema_report(s, DIAG_RULE_COUNT, at,
+                      "%s %s must have exactly %zu rule, got %zu", kind,
+                      r->obj.version, sh->max_rules, n);
+    else if (sh->min_rules == 0)
+        schema_report(s, DIAG_RULE_COUNT, at,
+                      "%s %s must have at most %zu rules, got %zu", kind,
+                      r->obj.version, sh->max_rules, n);
+    else
+        schema_report(s, DIAG_RULE_COUNT, at,
+                      "%s %s must have between %zu and %zu rules, got %zu", kind,
+                      r->obj.version, sh->min_rules, sh->max_rules, n);
+}
+
+/*
+ * CEL on HTTPRoute and GRPCRoute rules: the matches of all rules number at
+ * most 128.  The rule sums self[0] to self[15] only, so with more than 16
+ * rules (refused anyway) the rest are not counted; neither are they here.
+ */
+static void check_total_matches(struct schema *s, const struct route *r)
+{
+    size_t i, total = 0;
+
+    for (i = 0; i < r->n_rules && i < 16; i++)
+        total += r->rules[i].n_matches + r->rules[i].n_grpc_matches;
+    if (total > 128)
+        schema_report(s, DIAG_TOO_MANY_MATCHES, field_node(r->spec_src, "rules"),
+                      "the rules hold %zu matches in total; at most 128 are "
+                      "allowed",
+                      total);
+}
+
+/* CEL (experimental channel): rule names are unique within the route. */
+static void check_rule_names(struct schema *s, const struct route *r)
+{
+    struct seen names;
+    size_t i;
+
+    seen_init(&names, s->c->arena, r->n_rules, false);
+    for (i = 0; i < r->n_rules; i++) {
+        const struct route_rule *rule = &r->rules[i];
+        const struct ynode *at = field_node(rule->src, "name");
+        const struct seen_slot *first;
+        struct diag *d;
+
+        if (!rule->src || !rule->name ||
+            !(first = seen_add(&names, rule->name, at, i)))
+            continue;
+        d = schema_report(s, DIAG_RULE_NAME_DUPLICATE, at,
+                          "rule name '%s' is used more than once; rule names "
+                          "must be unique within a route",
+                          schema_quote(s, rule->name));
+        schema_note(s, d, first->at, "first used here");
+    }
+}
+
+static const char *const persistence_types[] = {"Cookie", "Header", NULL};
+static const char *const lifetime_types[] = {"Permanent", "Session", NULL};
+
+static bool is(const char *v, const char *want)
+{
+    return v && strcmp(v, want) == 0;
+}
+
+/* The CEL rules of SessionPersistence: cookie and header each belong to
+ * their type and are required by it (the type defaults to Cookie), and a
+ * Permanent cookie needs absoluteTimeout. */
+static void check_persistence_union(struct schema *s,
+                                    const struct session_persistence *p)
+{
+    const struct ynode *type_at = field_node(p->src, "type");
+
+    if (is(p->cookie.lifetime_type, "Permanent") &&
+        ynode_is_null(ynode_get(p->src, "absoluteTimeout")))
+        schema_report(s, DIAG_SESSION_PERSISTENCE,
+                      field_node(p->cookie.src, "lifetimeType"),
+                      "a Permanent cookie needs absoluteTimeout");
+    if (!p->type)
+        return;
+    if (p->cookie.src && !is(p->type, "Cookie"))
+        schema_report(s, DIAG_SESSION_PERSISTENCE, p->cookie.src,
+                      "cookie must not be set when type is '%s'",
+                      schema_quote(s, p->type));
+    if (!p->cookie.src && is(p->type, "Cookie"))
+        schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
+                      "type Cookie%s needs cookie",
+                      ynode_get(p->src, "type") ? "" : " (the default)");
+    if (p->header.src && !is(p->type, "Header"))
+        schema_report(s, DIAG_SESSION_PERSISTENCE, p->header.src,
+                      "header must not be set when type is '%s'",
+                      schema_quote(s, p->type));
+    if (!p->header.src && is(p->type, "Header"))
+        schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
+                      "type Header needs header");
+}
+
+/* Experimental channel (HTTPRoute and GRPCRoute rules). */
+static void check_session_persistence(struct schema *s,
+                                      const struct session_persistence *p)
+{
+    const struct cookie_config *ck = &p->cookie;
+
+    if (!p->src)
+        return;
+    check_str(s, p->src, "absoluteTimeout", p->absolute_timeout, &fmt_duration);
+    check_enum(s, p->src, "type", p->type, persistence_types);
+    check_str(s, ck->src, "name", ck->name, &fmt_header_name);
+    check_str(s, ck->src, "path", ck->path, &fmt_path);
+    check_enum(s, ck->src, "lifetimeType", ck->lifetime_type, lifetime_types);
+    if (check_required(s, p->header.src, "name", "HeaderConfig"))
+        check_str(s, p->header.src, "name", p->header.name, &fmt_header_name);
+    check_persistence_union(s, p);
+}
+
+static void check_backend_refs(struct schema *s, const struct route *r,
+                               const struct route_rule *rule,
+                               const struct route_shape *sh)
+{
+    enum filter_set set =
+        r->obj.kind == KIND_GRPC_ROUTE ? FILTERS_GRPC : FILTERS_HTTP;
+    size_t i;
+
+    if (!sh->l4)
+        check_count(s, rule->src, "backendRefs", rule->n_backend_refs, 0, 16);
+    else if (check_required(s, rule->src, "backendRefs", sh->rule_type))
+        check_count(s, rule->src, "backendRefs", rule->n_backend_refs, 1, 16);
+    for (i = 0; i < rule->n_backend_refs; i++) {
+        const struct backend_ref *b = &rule->backend_refs[i];
+
+        check_backend_ref(s, b);
+        if (b->src && !sh->l4)
+            check_filters(s, b->src, b->filters, b->n_filters, set);
+    }
+}
+
+static void check_rule(struct schema *s, const struct route *r,
+                       const struct route_rule *rule,
+                       const struct route_shape *sh)
+{
+    check_str(s, rule->src, "name", rule->name, &fmt_section_name);
+    check_backend_refs(s, r, rule, sh);
+    check_session_persistence(s, &rule->session_persistence);
+    if (r->obj.kind == KIND_HTTP_ROUTE)
+        check_http_rule(s, rule);
+    else if (r->obj.kind == KIND_GRPC_ROUTE)
+        check_grpc_rule(s, rule);
+}
+
+void schema_route(struct schema *s)
+{
+    const struct route *r = (const struct route *)s->obj;
+    const struct route_shape *sh = shape_of(&r->obj);
+    size_t i;
+
+    check_parent_refs(s, r->spec_src, r->parent_refs, r->n_parent_refs);
+    check_hostnames(s, r, sh);
+    check_rule_count(s, r, sh);
+    if (!sh->l4)
+        check_total_matches(s, r);
+    check_rule_names(s, r);
+    for (i = 0; i < r->n_rules; i++) {
+        if (r->rules[i].src)
+            check_rule(s, r, &r->rules[i], sh);
+    }
+}

@@ -1,0 +1,790 @@
+"""Local imitations of the Gateway API conformance echo backend.
+
+Upstream runs registry.k8s.io/gateway-api/conformance/echo-basic in pods
+behind Kubernetes Services; the harness identifies who answered from the
+echoed `namespace` and `pod` (pods are named `<service>-<hash>-<hash>`), and
+mirror tests count "Echoing back request made to ..." lines in pod logs.
+Here every backend is a listening socket on 127.0.0.1 served by threads of
+the current process, so one test can run dozens of "Services" cheaply:
+
+    pool = EchoPool()
+    b = pool.start(service="infra-backend-v1",
+                   namespace="gateway-conformance-infra", mode="http")
+    ... nginx upstream -> 127.0.0.1:b.port ...
+    b.log(); b.clear_log(); b.wait_for_log("/mirror")
+    pool.stop()
+
+Modes (see MODES): "http" (HTTP/1.1 echo, WebSocket at /ws), "https" (same
+over TLS), "tcp" and "tls" (the TCP echo server), "udp" (UDP echo) and "dns"
+(a stand-in for CoreDNS). HTTP/2 (h2c, h2 over TLS) and gRPC are not
+implemented; HTTPEchoBackend.respond() is transport-independent so an h2c
+or gRPC front end can be added as another mode later.
+
+The behaviour follows echo-basic's Go source (gateway-api-conformance-images),
+including Go net/http details that leak into the echoed JSON: canonical
+header names, Host and Transfer-Encoding removed from `headers`, ServeMux's
+301 redirects for unclean paths and for "/status" -> "/status/".
+
+Run as a program (`python3 -m gwtest.echo --spec spec.json`) it starts the
+backends listed in a JSON file, prints their ports as one JSON line on stdout
+and serves until SIGTERM/SIGINT (or stdin EOF with --exit-on-stdin-eof).
+"""
+
+import argparse
+import dataclasses
+import email.utils
+import hashlib
+import json
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.parse
+
+from . import _websocket as ws
+from . import dns, procs
+from ._gocompat import (as_utf8, go_atoi, go_clean_path, go_json, go_status_line,
+                        http_tls_assertions, parse_go_duration, query_first,
+                        tcp_tls_assertions)
+from ._server import (LOCALHOST, STOP_TIMEOUT, Backend, DatagramBackend, StreamBackend,
+                      reset_on_close)
+from ._wire import (ProtocolError, canonical_header_key, header_values, is_chunked,
+                    is_token, parse_header_lines, read_head, read_request_body)
+
+__all__ = ["Backend", "DNSBackend", "EchoPool", "EchoProcess", "HTTPEchoBackend", "Identity",
+           "MODES", "Reply", "Request", "TCPEchoBackend", "UDPEchoBackend", "main", "pod_name"]
+
+ECHO_LOG_LINE = "Echoing back request made to %s to client (%s)"
+TCP_WELCOME = b"Gateway API Test TCP Server\n"
+UDP_READ_SIZE = 1024  # echo-basic reads datagrams into a 1024-byte buffer
+
+# Kubernetes' rand.SafeEncodeString alphabet (no vowels, no look-alikes),
+# used for ReplicaSet template hashes and pod name suffixes.
+_POD_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+# --------------------------------------------------------------------------
+# Identity
+
+
+def _safe_hash(text, length):
+    """`length` characters of _POD_ALPHABET derived from sha256(text)."""
+    n = int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")
+    chars = []
+    for _ in range(length):
+        n, i = divmod(n, len(_POD_ALPHABET))
+        chars.append(_POD_ALPHABET[i])
+    return "".join(chars)
+
+
+def pod_name(service, namespace="", seed=0, replica=0):
+    """A pod name as a Deployment named after the Service would produce.
+
+    `<service>-<template hash>-<suffix>`: the template hash depends on
+    (seed, namespace, service) and is shared by all replicas, the suffix also
+    on `replica`. Deterministic, so test output is reproducible, and the
+    harness's "strip the last two dash-separated parts" recovers the service.
+    """
+    base = "%s/%s/%s" % (seed, namespace, service)
+    return "%s-%s-%s" % (service, _safe_hash(base, 10), _safe_hash("%s/%d" % (base, replica), 5))
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    """What echo-basic reads from NAMESPACE, INGRESS_NAME, SERVICE_NAME, POD_NAME."""
+    service: str
+    namespace: str
+    pod: str
+    ingress: str = ""
+
+    def context(self):
+        """The identity fields in echo-basic's JSON order."""
+        return {"namespace": self.namespace, "ingress": self.ingress,
+                "service": self.service, "pod": self.pod}
+
+
+# --------------------------------------------------------------------------
+# HTTP echo
+
+
+@dataclasses.dataclass
+class Request:
+    """A parsed request, independent of the transport that carried it."""
+    method: str
+    target: str  # raw request URI, exactly as received
+    proto: str  # "HTTP/1.1"
+    headers: list  # [(name, value)] as received
+    body: bytes
+    peer: str  # "127.0.0.1:54321"
+    tls: dict = None  # http_tls_assertions() for HTTPS connections
+
+    @property
+    def host(self):
+        hosts = header_values(self.headers, "Host")
+        return hosts[0] if hosts else ""
+
+    def header_map(self):
+        """Go's Request.Header: canonical name -> values. Host is promoted to
+        Request.Host and Transfer-Encoding consumed by the body reader (and
+        Content-Length dropped for chunked bodies), as in net/http."""
+        chunked = is_chunked(self.headers)
+        result = {}
+        for name, value in self.headers:
+            key = canonical_header_key(name)
+            if key in ("Host", "Transfer-Encoding") or (chunked and key == "Content-Length"):
+                continue
+            result.setdefault(key, []).append(value)
+        return result
+
+    def keep_alive(self):
+        tokens = {t.strip().lower() for v in header_values(self.headers, "Connection")
+                  for t in v.split(",")}
+        if self.proto == "HTTP/1.0":
+            return "keep-alive" in tokens
+        return "close" not in tokens
+
+
+@dataclasses.dataclass
+class Reply:
+    """What a handler answers; serialize_reply() turns it into HTTP/1.1."""
+    status: int
+    headers: list = dataclasses.field(default_factory=list)
+    body: bytes = b""
+    interim: tuple = ()  # 1xx informational responses sent first
+    bare: bool = False  # only status line + given headers (x/net/websocket style)
+    close: bool = False  # close the connection afterwards
+    action: str = None  # None, "websocket", "reset" (RST) or "abort" (close silently)
+
+
+def text_reply(status, text):
+    """A plain-text reply like Go's fmt.Fprint(w, ...) with sniffed type."""
+    return Reply(status, [("Content-Type", "text/plain; charset=utf-8")], text.encode())
+
+
+def error_reply(status, message):
+    """echo-basic's processError: {"message": ...} as JSON."""
+    return Reply(status, [("Content-Type", "application/json"),
+                          ("X-Content-Type-Options", "nosniff")],
+                 go_json({"message": message}))
+
+
+def redirect_reply(request, location):
+    """ServeMux's 301 for unclean paths and missing subtree slashes."""
+    reply = Reply(301, [("Location", location)])
+    if request.method in ("GET", "HEAD"):
+        reply.headers.append(("Content-Type", "text/html; charset=utf-8"))
+        reply.body = ('<a href="%s">Moved Permanently</a>.\n\n' % location).encode("latin-1")
+    return reply
+
+
+def echo_response_headers(set_header_values):
+    """Response headers requested through X-Echo-Set-Header.
+
+    Each value is a comma-separated list of name:value; a repeated name gets
+    its values joined with "," (writeEchoResponseHeaders in echo-basic).
+    Returns a dict keyed by the exact (non-canonicalised) name.
+    """
+    result = {}
+    for header_list in set_header_values:
+        for pair in header_list.split(","):
+            name, _, value = pair.strip().partition(":")
+            if name in result:
+                result[name] += "," + value.strip()
+            else:
+                result[name] = value.strip()
+    return result
+
+
+def serialize_reply(reply, request, keep_alive):
+    """HTTP/1.1 bytes for a reply, framed like Go's net/http server does."""
+    out = [go_status_line(code) + "\r\n\r\n" for code in reply.interim]
+    headers = [(n, v) for n, v in reply.headers if is_token(n)]
+    body_allowed = reply.status >= 200 and reply.status not in (204, 304)
+    if not reply.bare:
+        headers.append(("Date", email.utils.formatdate(usegmt=True)))
+        if body_allowed:
+            headers.append(("Content-Length", str(len(reply.body))))
+        if request.proto == "HTTP/1.0":
+            if keep_alive:
+                headers.append(("Connection", "keep-alive"))
+        elif not keep_alive:
+            headers.append(("Connection", "close"))
+        headers.sort(key=lambda pair: pair[0])
+    out.append(go_status_line(reply.status) + "\r\n")
+    out.extend("%s: %s\r\n" % pair for pair in headers)
+    out.append("\r\n")
+    head = "".join(out).encode("latin-1", "replace")
+    send_body = body_allowed and request.method != "HEAD"
+    return head + (reply.body if send_body else b"")
+
+
+_REQUEST_VERSION = re.compile(r"HTTP/([0-9])\.([0-9])")
+
+
+def parse_request_line(line):
+    """(method, target, proto) from a request line; errors as Go reports them."""
+    method, sep1, rest = line.partition(" ")
+    target, sep2, proto = rest.partition(" ")
+    if not (sep1 and sep2):
+        raise ProtocolError("malformed HTTP request %r" % line)
+    version = _REQUEST_VERSION.fullmatch(proto)
+    if not version:
+        raise ProtocolError("malformed HTTP version %r" % proto)
+    if version.group(1) != "1":
+        raise ProtocolError("unsupported protocol version", 505)
+    if not is_token(method):
+        raise ProtocolError("invalid method %r" % method)
+    validate_request_target(target)
+    return method, target, proto
+
+
+def validate_request_target(target):
+    """What url.ParseRequestURI rejects: empty targets, control characters,
+    relative references, and bad percent-escapes in the path."""
+    if not target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        raise ProtocolError("invalid request URI")
+    if target == "*":
+        return
+    path = target.partition("?")[0]
+    if not path.startswith("/"):
+        scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target)
+        if not scheme:
+            raise ProtocolError("invalid request URI")
+        path = urllib.parse.urlsplit(target).path
+    if re.search(r"%(?![0-9A-Fa-f]{2})", path):
+        raise ProtocolError("invalid URL escape in request URI")
+
+
+class HTTPEchoBackend(StreamBackend):
+    """echo-basic's HTTP server ("http") or HTTPS server ("https").
+
+    Handlers: /health, /status/NNN, /retry/..., /ws (WebSocket echo), and the
+    echo handler for everything else. HTTP/1.1 only; keep-alive, chunked
+    request bodies, Expect: 100-continue and HEAD are supported. Over TLS only
+    http/1.1 is offered in ALPN (upstream also offers h2).
+    """
+
+    modes = ("http", "https")
+    tls_modes = ("https",)
+    alpn = ["http/1.1"]
+
+    def __init__(self, identity, mode, **options):
+        super().__init__(identity, mode, **options)
+        self._retry_attempts = {}
+        self._retry_lock = threading.Lock()
+
+    @property
+    def http_port(self):
+        """The `httpPort` echoed in the JSON (upstream: HTTP_PORT, "3000")."""
+        return str(self._http_port or self.port)
+
+    # HTTP/1.1 transport ---------------------------------------------------
+
+    def handle_connection(self, sock, peer, tls_sock):
+        tls_state = None
+        if tls_sock is not None:
+            tls_state = http_tls_assertions(tls_sock, getattr(tls_sock, "gwtest_server_name", ""))
+        rfile = sock.makefile("rb")
+        try:
+            while not self._stopping.is_set() and self._serve_one(sock, rfile, peer, tls_state):
+                pass
+        finally:
+            rfile.close()
+
+    def _serve_one(self, sock, rfile, peer, tls_state):
+        """Read one request and answer it; False when the connection ends."""
+        try:
+            request = self._read_request(sock, rfile, peer, tls_state)
+        except ProtocolError as error:
+            status = error.status
+            body = go_status_line(status)[len("HTTP/1.1 "):]
+            sock.sendall(("%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                          "Connection: close\r\n\r\n%s" % (go_status_line(status), body)).encode())
+            return False
+        if request is None:
+            return False
+        reply = self.respond(request)
+        if reply.action == "reset":
+            reset_on_close(sock)
+            return False
+        if reply.action == "abort":
+            return False
+        keep_alive = request.keep_alive() and not reply.close
+        sock.sendall(serialize_reply(reply, request, keep_alive))
+        if reply.action == "websocket":
+            self._websocket_session(sock, rfile, peer)
+            return False
+        return keep_alive
+
+    def _read_request(self, sock, rfile, peer, tls_state):
+        lines = read_head(rfile)
+        if lines is None:
+            return None
+        method, target, proto = parse_request_line(lines[0])
+        headers = parse_header_lines(lines[1:])
+        hosts = header_values(headers, "Host")
+        if len(hosts) > 1:
+            raise ProtocolError("too many Host headers")
+        if proto != "HTTP/1.0" and not hosts:
+            raise ProtocolError("missing required Host header")
+        expect = [v.lower() for v in header_values(headers, "Expect")]
+        if "100-continue" in expect and proto != "HTTP/1.0":
+            sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        body = read_request_body(rfile, headers)
+        return Request(method, target, proto, headers, body, peer, tls_state)
+
+    # Handlers (transport independent) ---------------------------------------
+
+    def respond(self, request):
+        """Route a request like echo-basic's ServeMux and run the handler."""
+        target = request.target
+        path, _, query = target.partition("?")
+        if not path.startswith("/"):
+            path = urllib.parse.urlsplit(target).path or "/"
+        collapsed = path.replace("//", "/")  # echo-basic's preserveSlashes
+        cleaned = go_clean_path(collapsed)
+        suffix = "?" + query if query else ""
+        if cleaned in ("/status", "/retry"):
+            return redirect_reply(request, cleaned + "/" + suffix)
+        if cleaned != collapsed:
+            return redirect_reply(request, cleaned + suffix)
+        route = urllib.parse.unquote(cleaned)
+        if route == "/health":
+            return text_reply(200, "OK")
+        if route == "/ws":
+            return self._websocket_handshake(request)
+        if route.startswith("/status/"):
+            return self._status(request)
+        if route.startswith("/retry/"):
+            return self._retry(request)
+        return self._echo(request)
+
+    def _status(self, request):
+        """/status/NNN: empty reply with that status; 400 unless the whole
+        request URI (query included) is exactly /status/NNN."""
+        match = re.fullmatch(r"/status/([0-9]{3})", request.target)
+        if not match:
+            return Reply(400)
+        return self._bare_status(int(match.group(1)))
+
+    @staticmethod
+    def _bare_status(code):
+        if code < 100:
+            return Reply(500, action="abort")  # Go panics; the connection drops
+        if code < 200 and code != 101:
+            return Reply(200, interim=(code,))  # informational, then Go's 200
+        return Reply(code, close=code == 101)
+
+    def _retry(self, request):
+        """echo-basic's retry simulator: fail `succeedAfter` times per uuid
+        (RST, or `responseCode`), optionally after `delayRetry`, then echo."""
+        uuid = query_first(request.target, "uuid")
+        if not uuid:
+            return text_reply(400, "uuid is required")
+        succeed_after = go_atoi(query_first(request.target, "succeedAfter"))
+        if succeed_after is None:
+            return text_reply(400, "succeedAfter is required")
+        response_code = go_atoi(query_first(request.target, "responseCode"))
+        with self._retry_lock:
+            attempts = self._retry_attempts.get(uuid, 0)
+            if attempts < succeed_after:
+                self._retry_attempts[uuid] = attempts + 1
+                failure = self._delay(request, "delayRetry")
+                if failure:
+                    return failure
+                if response_code is None:
+                    return Reply(0, action="reset")
+                return self._bare_status(response_code)
+        return self._echo(request)
+
+    def _delay(self, request, key):
+        """Sleep for the Go duration in query parameter `key`; returns an
+        error reply for an invalid duration. stop() interrupts the sleep."""
+        value = query_first(request.target, key)
+        if not value:
+            return None
+        try:
+            seconds = parse_go_duration(value)
+        except ValueError as error:
+            return error_reply(500, str(error))
+        if seconds > 0 and self._stopping.wait(seconds):
+            return Reply(503, action="abort")
+        return None
+
+    def _echo(self, request):
+        self._log.add(ECHO_LOG_LINE % (request.target, request.peer))
+        failure = self._delay(request, "delay")
+        if failure:
+            return failure
+        headers = request.header_map()
+        response_headers = echo_response_headers(headers.get("X-Echo-Set-Header", []))
+        response_headers["Content-Type"] = "application/json"
+        response_headers["X-Content-Type-Options"] = "nosniff"
+        return Reply(200, list(response_headers.items()),
+                     go_json(self.echo_assertions(request, headers), indent=1))
+
+    def echo_assertions(self, request, headers):
+        """echo-basic's RequestAssertions, fields in its JSON order."""
+        body = {
+            "path": as_utf8(request.target),
+            "host": as_utf8(request.host),
+            "method": request.method,
+            "proto": request.proto,
+            "headers": {k: [as_utf8(v) for v in headers[k]] for k in sorted(headers)},
+            "httpPort": self.http_port,
+        }
+        body.update(self.identity.context())
+        if request.tls is not None:
+            body["tls"] = request.tls
+        return body
+
+    # WebSocket ------------------------------------------------------------------
+
+    def _websocket_handshake(self, request):
+        """Accept an RFC 6455 upgrade the way golang.org/x/net/websocket does
+        (including its 403 for requests without an Origin header)."""
+        def first(name):
+            values = header_values(request.headers, name)
+            return values[0] if values else ""
+        if request.method != "GET":
+            return Reply(405, bare=True, close=True)
+        if (first("Upgrade").lower() != "websocket"
+                or "upgrade" not in first("Connection").lower()):
+            return Reply(400, bare=True, close=True)
+        key = first("Sec-WebSocket-Key")
+        if not key:
+            return Reply(400, bare=True, close=True)
+        if first("Sec-WebSocket-Version") != "13":
+            return Reply(400, [("Sec-WebSocket-Version", "13")], bare=True, close=True)
+        if not first("Origin"):
+            return Reply(403, bare=True, close=True)
+        return Reply(101, [("Upgrade", "websocket"), ("Connection", "Upgrade"),
+                           ("Sec-WebSocket-Accept", ws.accept_key(key))],
+                     bare=True, action="websocket")
+
+    def _websocket_session(self, sock, rfile, peer):
+        """Echo every text/binary message with its opcode; answer pings and
+        the closing handshake."""
+        self._log.add("established websocket connection %s" % peer)
+
+        def on_control(opcode, payload):
+            if opcode == ws.PING:
+                sock.sendall(ws.encode_frame(ws.PONG, payload, mask=False))
+                return True
+            if opcode == ws.PONG:
+                return True
+            sock.sendall(ws.encode_frame(ws.CLOSE, payload[:2], mask=False))
+            return False
+
+        while not self._stopping.is_set():
+            try:
+                opcode, message = ws.read_message(rfile, True, on_control)
+            except (EOFError, ws.WebSocketError):
+                return
+            if opcode == ws.CLOSE:
+                return
+            sock.sendall(ws.encode_frame(opcode, message, mask=False))
+
+
+# --------------------------------------------------------------------------
+# TCP, UDP and DNS
+
+
+class TCPEchoBackend(StreamBackend):
+    """echo-basic's TCP server: plain ("tcp") or TLS-terminating ("tls").
+
+    Writes a welcome line, then answers PING, IS_TLS and TEST lines; other
+    lines are ignored.
+    """
+
+    modes = ("tcp", "tls")
+    tls_modes = ("tls",)
+
+    def __init__(self, identity, mode, *, tcp_port=None, tls_port=None, **options):
+        super().__init__(identity, mode, **options)
+        self._tcp_port, self._tls_port = tcp_port, tls_port
+
+    def test_answer(self, tls_sock):
+        """The TEST answer (TCPAssertions). tcpport/tlsport report this
+        backend's port for its own mode and the given peer port otherwise."""
+        own = str(self.port)
+        tcp_port = own if self.mode == "tcp" else str(self._tcp_port or "")
+        tls_port = own if self.mode == "tls" else str(self._tls_port or "")
+        answer = self.identity.context()
+        answer["tcpport"] = tcp_port
+        if tls_port:
+            answer["tlsport"] = tls_port
+        answer["isTLS"] = tls_sock is not None
+        if tls_sock is not None:
+            server_name = getattr(tls_sock, "gwtest_server_name", "")
+            answer["tls"] = tcp_tls_assertions(tls_sock, server_name)
+        return go_json(answer)
+
+    def handle_connection(self, sock, peer, tls_sock):
+        self._log.add("Accepted %s connection from %s" % (self.mode, peer))
+        answers = {b"PING": b"PONG\n",
+                   b"IS_TLS": b"true\n" if tls_sock is not None else b"false\n",
+                   b"TEST": self.test_answer(tls_sock) + b"\n"}
+        sock.sendall(TCP_WELCOME)
+        with sock.makefile("rb") as rfile:
+            for line in rfile:  # like bufio.Scanner: "\n" or "\r\n" separated
+                answer = answers.get(line.rstrip(b"\n").removesuffix(b"\r"))
+                if answer:
+                    sock.sendall(answer)
+
+
+class UDPEchoBackend(DatagramBackend):
+    """echo-basic's UDP server: each datagram answered with JSON
+    {request, namespace, ingress, service, pod}."""
+
+    modes = ("udp",)
+    read_size = UDP_READ_SIZE
+
+    def answer(self, payload, peer):
+        request = payload.decode("utf-8", "replace")
+        self._log.add("Received UDP %s from %s" % (request, peer))
+        body = {"request": request}
+        body.update(self.identity.context())
+        return go_json(body)
+
+
+class DNSBackend(DatagramBackend):
+    """Stand-in for the CoreDNS backend: every A query -> 127.0.0.1."""
+
+    modes = ("dns",)
+
+    def __init__(self, identity, mode, *, answer_address=LOCALHOST, **options):
+        super().__init__(identity, mode, **options)
+        self.answer_address = answer_address
+
+    def answer(self, payload, peer):
+        reply = dns.build_answer(payload, self.answer_address)
+        if reply is not None:
+            question = dns.parse(payload).questions[0]
+            self._log.add("DNS query %s type %d from %s" % (question[0], question[1], peer))
+        return reply
+
+
+MODES = {
+    "http": HTTPEchoBackend,
+    "https": HTTPEchoBackend,
+    "tcp": TCPEchoBackend,
+    "tls": TCPEchoBackend,
+    "udp": UDPEchoBackend,
+    "dns": DNSBackend,
+}
+
+
+# --------------------------------------------------------------------------
+# Pool
+
+
+class EchoPool:
+    """Many backends in this process; stop() ends them all.
+
+    Pod names are derived from `seed`, so the same spec yields the same names
+    in every run. Usable as a context manager.
+    """
+
+    def __init__(self, seed=0, host=LOCALHOST, log_sink=None):
+        self.seed = seed
+        self.host = host
+        self._log_sink = log_sink
+        self._backends = []
+        self._lock = threading.Lock()
+
+    def start(self, service, namespace="", mode="http", *, replica=0, pod=None, ingress="",
+              **options):
+        """Start one backend and return it (its .port is then known).
+
+        options: port (0 = any free port), cert/key (https, tls), client_ca
+        (https: request and verify client certificates), http_port (echoed
+        httpPort), tcp_port/tls_port (tcp, tls), answer_address (dns).
+        """
+        try:
+            cls = MODES[mode]
+        except KeyError:
+            known = ", ".join(MODES)
+            raise ValueError("unknown echo mode %r (known: %s)" % (mode, known)) from None
+        identity = Identity(service, namespace,
+                            pod or pod_name(service, namespace, self.seed, replica), ingress)
+        backend = cls(identity, mode, host=self.host, log_sink=self._log_sink, **options)
+        backend.start()
+        with self._lock:
+            self._backends.append(backend)
+        return backend
+
+    def start_all(self, specs):
+        """Start backends from dicts with the keyword arguments of start()."""
+        return [self.start(**spec) for spec in specs]
+
+    @property
+    def backends(self):
+        with self._lock:
+            return list(self._backends)
+
+    def find(self, service, namespace=None, mode=None):
+        """Backends of a Service (optionally filtered by namespace and mode)."""
+        return [b for b in self.backends if b.service == service
+                and namespace in (None, b.namespace) and mode in (None, b.mode)]
+
+    def stop(self):
+        """Stop every backend; returns once all their threads ended."""
+        with self._lock:
+            backends, self._backends = self._backends, []
+        for backend in backends:
+            backend.stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# --------------------------------------------------------------------------
+# The same pool in a child process (the CLI), with a safety net
+
+
+class EchoProcess:
+    """Runs `python3 -m gwtest.echo` in a child process.
+
+    For tests that want backends outside their own interpreter (e.g. so a
+    heavy load test does not compete for the GIL). The child exits when its
+    stdin closes, so it cannot outlive this process even after SIGKILL; it is
+    also registered with gwtest.procs.
+    """
+
+    def __init__(self, specs, seed=0, startup_timeout=10.0, log_stderr=False):
+        self.specs = list(specs)
+        self.seed = seed
+        self.startup_timeout = startup_timeout
+        self.log_stderr = log_stderr
+        self.proc = None
+        self.backends = []
+
+    def start(self):
+        """Start the child; returns (and stores) the backends it reports."""
+        fd, spec_path = tempfile.mkstemp(prefix="gwtest-echo-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w") as f:
+                json.dump({"seed": self.seed, "backends": self.specs}, f)
+            self.proc = subprocess.Popen(self._command(spec_path), stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, env=self._environment())
+            procs.register(self.proc.pid, self._emergency_stop)
+            line = self._read_first_line()
+        finally:
+            os.unlink(spec_path)
+        if not line:
+            self.stop()
+            raise RuntimeError("echo process exited or timed out before reporting its ports")
+        self.backends = json.loads(line)["backends"]
+        return self.backends
+
+    def _command(self, spec_path):
+        command = [sys.executable, "-m", "gwtest.echo", "--spec", spec_path,
+                   "--exit-on-stdin-eof"]
+        return command + (["--log-stderr"] if self.log_stderr else [])
+
+    @staticmethod
+    def _environment():
+        env = dict(os.environ)
+        lib = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (lib, env.get("PYTHONPATH")) if p)
+        return env
+
+    def _read_first_line(self):
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.proc.stdout, selectors.EVENT_READ)
+            if not selector.select(self.startup_timeout):
+                return b""
+        return self.proc.stdout.readline()
+
+    def stop(self, timeout=STOP_TIMEOUT):
+        """Close the child's stdin (it exits), escalating to SIGTERM/SIGKILL."""
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout)
+        except (OSError, subprocess.TimeoutExpired):
+            procs.terminate(self.proc, signal.SIGTERM, timeout)
+        self.proc.stdout.close()
+        procs.unregister(self.proc.pid)
+
+    def _emergency_stop(self):
+        procs.terminate(self.proc, signal.SIGTERM, 1.0)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# --------------------------------------------------------------------------
+# CLI
+
+
+def load_spec(path):
+    """Read a CLI spec: {"seed": N, "backends": [...]} or just the list."""
+    with open(path) as f:
+        spec = json.load(f)
+    if isinstance(spec, list):
+        spec = {"backends": spec}
+    return spec.get("seed", 0), spec["backends"]
+
+
+def _wait_for_exit_request(exit_on_stdin_eof):
+    """Block until SIGTERM/SIGINT, or EOF on stdin if requested."""
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    if exit_on_stdin_eof:
+        def watch_stdin():
+            while sys.stdin.buffer.read1(4096):
+                pass
+            done.set()
+        threading.Thread(target=watch_stdin, name="gwtest-echo stdin", daemon=True).start()
+    done.wait()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python3 -m gwtest.echo",
+        description="Serve conformance echo backends on 127.0.0.1. Prints "
+                    '{"backends": [{service, namespace, pod, mode, host, port}]} '
+                    "as one line on stdout once all listen, then serves until "
+                    "SIGTERM or SIGINT.")
+    parser.add_argument("--spec", required=True,
+                        help='JSON file: {"seed": 0, "backends": [{"service": ..., '
+                             '"namespace": ..., "mode": "http", "port": 0, ...}]}')
+    parser.add_argument("--seed", type=int, help="overrides the spec's seed")
+    parser.add_argument("--log-stderr", action="store_true",
+                        help="print every backend log line to stderr")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="also exit when stdin reaches EOF (parent died)")
+    args = parser.parse_args(argv)
+    seed, specs = load_spec(args.spec)
+
+    def to_stderr(line):
+        print(line, file=sys.stderr, flush=True)
+
+    pool = EchoPool(seed=seed if args.seed is None else args.seed,
+                    log_sink=to_stderr if args.log_stderr else None)
+    try:
+        backends = pool.start_all(specs)
+        print(json.dumps({"backends": [b.describe() for b in backends]}), flush=True)
+        _wait_for_exit_request(args.exit_on_stdin_eof)
+    finally:
+        pool.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
