@@ -219,9 +219,4 @@ int run_status(const struct options *o)
     return status;
 }
 
-int run_import(const struct options *o)
-{
-    (void)o;
-    fputs("gwc: import-ingress is not implemented yet\n", stderr);
-    return EXIT_INTERNAL;
-}
+
