@@ -1,0 +1,161 @@
+"""A running gwc scenario: manifests compiled by gwc, served by real nginx,
+routing to local echo backends that say who they are.
+
+    with Scenario(MANIFESTS, backends=[Backend("shop", "web")]) as s:
+        r = s.get("/path", host="shop.example.com")
+        assert r.echo["service"] == "web"
+
+Each Backend stands for a Kubernetes Service: the scenario starts an echo
+server for it and adds a Service (unless the manifests define it) and an
+EndpointSlice that points the Service's port at the echo server, so gwc's
+own endpoint resolution routes there.  Gateway listener ports are mapped to
+free high ports with --port-map; nginx listens on 127.0.0.1 only and is
+stopped by PID whatever happens.
+"""
+import dataclasses
+import os
+import shutil
+import subprocess
+import tempfile
+
+from gwtest import client
+from gwtest.echo import EchoPool
+from gwtest.nginx import NginxProcess, free_ports
+
+GWC = os.environ.get("GWC", os.path.join(os.path.dirname(__file__), "..", "..", "build", "gwc"))
+
+
+@dataclasses.dataclass
+class Backend:
+    namespace: str
+    service: str
+    port: int = 8080           # the Service port routes refer to
+    port_name: str = "http"
+    mode: str = "http"         # echo mode
+    app_protocol: str = None
+    defined: bool = False      # the manifests already define the Service
+    ready: bool = True         # False: an EndpointSlice with no ready endpoint
+    cert: str = None           # https/tls modes
+    key: str = None
+
+
+def service_yaml(b):
+    app = "\n      appProtocol: %s" % b.app_protocol if b.app_protocol else ""
+    return ("apiVersion: v1\nkind: Service\nmetadata:\n  name: %s\n  namespace: %s\n"
+            "spec:\n  ports:\n    - name: %s\n      port: %d%s\n"
+            % (b.service, b.namespace, b.port_name, b.port, app))
+
+
+def endpoint_slice_yaml(b, echo_port):
+    return ("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n"
+            "  name: %s-e2e\n  namespace: %s\n  labels:\n"
+            "    kubernetes.io/service-name: %s\naddressType: IPv4\n"
+            "ports:\n  - name: %s\n    port: %d\n"
+            "endpoints:\n  - addresses: [\"127.0.0.1\"]\n    conditions: {ready: %s}\n"
+            % (b.service, b.namespace, b.service, b.port_name, echo_port,
+               "true" if b.ready else "false"))
+
+
+class CompileError(AssertionError):
+    pass
+
+
+class Scenario:
+    def __init__(self, manifests, backends=(), listener_ports=(80,), udp_listener_ports=(),
+                 extra_args=(), files=None):
+        self.manifests = manifests
+        self.backends = list(backends)
+        self.listener_ports = list(listener_ports)
+        self.udp_listener_ports = list(udp_listener_ports)
+        self.extra_args = list(extra_args)
+        self.files = files or {}
+        self.pool = None
+        self.nginx = None
+        self.dir = None
+        self.ports = {}
+        self.echo = {}
+        self.compile_stderr = ""
+
+    # ---- lifecycle ----
+
+    def __enter__(self):
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        self.dir = tempfile.mkdtemp(prefix="gwc-e2e-")
+        self.pool = EchoPool()
+        docs = [self.manifests]
+        for b in self.backends:
+            options = {}
+            if b.cert:
+                options.update(cert=b.cert, key=b.key)
+            echo = self.pool.start(b.service, b.namespace, mode=b.mode, **options)
+            self.echo[(b.namespace, b.service)] = echo
+            if not b.defined:
+                docs.append(service_yaml(b))
+            docs.append(endpoint_slice_yaml(b, echo.port))
+        for name, text in self.files.items():
+            with open(os.path.join(self.dir, name), "w") as f:
+                f.write(text)
+        path = os.path.join(self.dir, "input.yaml")
+        with open(path, "w") as f:
+            f.write("\n---\n".join(docs))
+        tcp = free_ports(len(self.listener_ports))
+        udp = free_ports(len(self.udp_listener_ports), kind="udp")
+        args = [GWC, "compile", "-o", os.path.join(self.dir, "out"),
+                "--listen-address", "127.0.0.1", "--fail-on=never"]
+        for lp, p in zip(self.listener_ports, tcp):
+            self.ports[lp] = p
+            args += ["--port-map", "%d=%d" % (lp, p)]
+        for lp, p in zip(self.udp_listener_ports, udp):
+            self.ports[lp] = p
+            args += ["--port-map", "%d=%d" % (lp, p)]
+        r = subprocess.run(args + self.extra_args + [path], capture_output=True, text=True,
+                           timeout=60)
+        self.compile_stderr = r.stderr
+        if r.returncode != 0 or not os.path.exists(os.path.join(self.dir, "out", "nginx.conf")):
+            raise CompileError("gwc compile failed (%d):\n%s" % (r.returncode, r.stderr))
+        self.nginx = NginxProcess(os.path.join(self.dir, "out"), tcp_ports=tcp, udp_ports=udp)
+        self.nginx.start()
+
+    def stop(self):
+        if self.nginx:
+            self.nginx.stop()
+            self.nginx = None
+        if self.pool:
+            self.pool.stop()
+            self.pool = None
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+    # ---- requests ----
+
+    def port(self, listener_port=80):
+        return self.ports[listener_port]
+
+    def get(self, path, host, listener=80, **kw):
+        return client.http_request(self.port(listener), host, path, **kw)
+
+    def request(self, path, host, method="GET", listener=80, **kw):
+        return client.http_request(self.port(listener), host, path, method=method, **kw)
+
+    def backend(self, namespace, service):
+        return self.echo[(namespace, service)]
+
+    def http_conf(self):
+        with open(os.path.join(self.dir, "out", "http.conf")) as f:
+            return f.read()
+
+
+def served_by(response):
+    """The Service the echo says answered, or None."""
+    return (response.echo or {}).get("service") or client.service_from_pod(response.pod) or None

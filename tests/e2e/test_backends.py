@@ -1,0 +1,98 @@
+"""End to end: backends, weights and failure answers through real nginx."""
+import collections
+import unittest
+
+from gwtest import client
+from scenario import Backend, Scenario, served_by
+from test_routing import GATEWAY, backends, route
+
+HOST = "b.example.com"
+
+
+class Backends(unittest.TestCase):
+    MANIFESTS = GATEWAY + route("backends", """
+  rules:
+    - matches: [{path: {type: PathPrefix, value: /weighted}}]
+      backendRefs:
+        - {name: w70, port: 8080, weight: 70}
+        - {name: w30, port: 8080, weight: 30}
+        - {name: w0, port: 8080, weight: 0}
+    - matches: [{path: {type: PathPrefix, value: /half-broken}}]
+      backendRefs:
+        - {name: w70, port: 8080}
+        - {name: missing, port: 8080}
+    - matches: [{path: {type: PathPrefix, value: /all-zero}}]
+      backendRefs:
+        - {name: w70, port: 8080, weight: 0}
+    - matches: [{path: {type: PathPrefix, value: /none}}]
+    - matches: [{path: {type: PathPrefix, value: /no-endpoints}}]
+      backendRefs: [{name: down, port: 8080}]
+    - matches: [{path: {type: PathPrefix, value: /ws}}]
+      backendRefs: [{name: ws, port: 8080}]
+    - matches: [{path: {type: PathPrefix, value: /}}]
+      backendRefs: [{name: w70, port: 8080}]
+""", [HOST])
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Scenario(cls.MANIFESTS, backends("w70", "w30", "w0") + [
+            Backend("shop", "down", ready=False),
+            Backend("shop", "ws", app_protocol="kubernetes.io/ws")], extra_args=["--strict-refs"])
+        cls.s.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def test_weights_within_five_percent_over_1000_requests(self):
+        counts = collections.Counter()
+        with client.HTTPConnection(self.s.port()) as c:
+            for _ in range(1000):
+                counts[served_by(c.request("/weighted", HOST))] += 1
+        self.assertEqual(counts["w0"], 0)
+        self.assertLess(abs(counts["w70"] - 700), 50, counts)
+        self.assertLess(abs(counts["w30"] - 300), 50, counts)
+
+    def test_an_invalid_backend_keeps_its_share_as_500(self):
+        counts = collections.Counter()
+        with client.HTTPConnection(self.s.port()) as c:
+            for _ in range(400):
+                r = c.request("/half-broken", HOST)
+                counts[r.status if r.status != 200 else served_by(r)] += 1
+        self.assertEqual(set(counts), {"w70", 500})
+        self.assertLess(abs(counts[500] - 200), 40, counts)
+
+    def test_all_zero_weights_and_no_backends_answer_500(self):
+        self.assertEqual(self.s.get("/all-zero", HOST).status, 500)
+        self.assertEqual(self.s.get("/none", HOST).status, 500)
+
+    def test_a_service_without_ready_endpoints_answers_503(self):
+        self.assertEqual(self.s.get("/no-endpoints", HOST).status, 503)
+
+    def test_forwarded_headers_and_host(self):
+        r = self.s.get("/x", HOST + ":1234")
+        h = r.echo["headers"]
+        self.assertEqual(r.echo["host"], HOST + ":1234")
+        self.assertEqual(h["X-Forwarded-For"], ["127.0.0.1"])
+        self.assertEqual(h["X-Forwarded-Proto"], ["http"])
+        self.assertEqual(h["X-Forwarded-Host"], [HOST])
+        self.assertEqual(h["X-Real-Ip"], ["127.0.0.1"])
+
+    def test_upstream_connections_are_kept_alive(self):
+        backend = self.s.backend("shop", "w70")
+        backend.clear_log()
+        with client.HTTPConnection(self.s.port()) as c:
+            for _ in range(20):
+                self.assertEqual(c.request("/x", HOST).status, 200)
+        peers = {line.rsplit("(", 1)[1] for line in backend.log() if "to client (" in line}
+        self.assertEqual(len(backend.log()), 20)
+        self.assertLessEqual(len(peers), 2, peers)  # nginx reused its connection
+
+    def test_websocket_upgrade(self):
+        replies = client.websocket_echo(self.s.port(), HOST, "/ws", ["hello", b"\x00bin"],
+                                        origin="http://" + HOST)
+        self.assertEqual(replies, ["hello", b"\x00bin"])
+
+
+if __name__ == "__main__":
+    unittest.main()
