@@ -37,6 +37,36 @@ struct path_form {
     const char *path;        /* normalized prefix, exact path, or pattern */
 };
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* nginx matches locations against the decoded URI, so a path written with
+ * %XX escapes (the CRD allows them, and forbids %2F) is matched decoded. */
+static const char *percent_decoded(struct arena *a, const char *s)
+{
+    char *out, *o;
+
+    if (!strchr(s, '%'))
+        return s;
+    out = o = arena_strdup(a, s);
+    for (; *s; s++) {
+        int hi, lo;
+        if (*s == '%' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            s += 2;
+        } else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 static struct path_form path_of(struct arena *a, const struct candidate *c)
 {
     struct path_form f;
@@ -47,6 +77,8 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
                  : str_eq(t, "RegularExpression") ? LOC_REGEX : LOC_PREFIX;
         f.path = f.kind == LOC_PREFIX ? normalize_prefix(a, c->match->path.value)
                                       : c->match->path.value;
+        if (f.kind != LOC_REGEX)
+            f.path = percent_decoded(a, f.path);
         return f;
     }
     {

@@ -76,6 +76,8 @@ static enum path_rank path_rank(const struct candidate *c, size_t *len)
         const struct grpc_method_match *m = &c->grpc->method;
         if (!m->src)
             return RANK_PREFIX;
+        /* The wire path /<service>/<method>: its length orders like a path. */
+        *len = 2 + (m->service ? strlen(m->service) : 0) + (m->method ? strlen(m->method) : 0);
         if (str_eq(m->type, "RegularExpression") || !m->service)
             return RANK_REGEX;
         return m->method ? RANK_EXACT : RANK_PREFIX;

@@ -79,6 +79,8 @@ const char *protocol_name(enum protocol p);
 void routes_attach(struct ctx *x);
 /* backends.c: backendRefs and mirrors to Services. */
 void backends_resolve(struct ctx *x, struct route_state *rs);
+/* nginx_limits.c: what nginx 1.22 cannot express, dropped or approximated. */
+void nginx_limits(struct ctx *x);
 /* policies.c: BackendTLSPolicy. */
 void policies_build(struct ctx *x);
 /* route_status.c: the route conditions once everything is known. */

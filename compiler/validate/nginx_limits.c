@@ -1,0 +1,249 @@
+/*
+ * What valid Gateway API nginx 1.22 cannot express (DESIGN §5).  The API
+ * server stores such routes, so these are controller findings: the rule is
+ * dropped (the route is PartiallyInvalid, as the spec allows) and reported,
+ * or the setting is approximated and a warning says how.  Nothing here lets
+ * an unrepresentable value reach the emitter.
+ */
+#include "validate_internal.h"
+
+#include "base/compilation.h"
+#include "nginx/quote.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+struct rule_check {
+    struct ctx *x;
+    struct route_state *rs;
+    struct rule_state *st;
+    size_t index;
+};
+
+static void drop(struct rule_check *rc, enum diag_code code, const struct ynode *at,
+                 const char *why)
+{
+    const struct object *o = &rc->rs->route->obj;
+
+    if (!rc->st->dropped)
+        finding(rc->x, code, o, at ? at : rc->st->rule->src,
+                "rule %zu cannot be programmed: %s; the rule is dropped", rc->index, why);
+    rc->st->dropped = true;
+}
+
+/* A user string nginx must read back unchanged. */
+static void quotable(struct rule_check *rc, const struct ynode *parent,
+                     const char *field, const char *value, enum quote_ctx ctx)
+{
+    const char *problem;
+
+    if (!value || !(problem = quote_problem(value, ctx)))
+        return;
+    drop(rc, strstr(problem, "longer") ? DIAG_NGINX_VALUE_TOO_LONG : DIAG_NGINX_UNQUOTABLE,
+         ynode_get(parent, field) ? ynode_get(parent, field) : parent,
+         msgf(rc->x, "the %s %s", field, problem));
+}
+
+/* nginx drops request headers whose names have characters other than
+ * letters, digits and '-' (ignore_invalid_headers), so no match on such a
+ * name can ever succeed. */
+static bool matchable_header_name(const char *name)
+{
+    for (; *name; name++) {
+        if (!isalnum((unsigned char)*name) && *name != '-')
+            return false;
+    }
+    return true;
+}
+
+static void value_matches(struct rule_check *rc, const struct value_match *v,
+                          size_t n, bool headers)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (headers && !matchable_header_name(v[i].name))
+            drop(rc, DIAG_NGINX_UNSUPPORTED, v[i].src,
+                 msgf(rc->x, "header '%s' cannot be matched: nginx ignores request "
+                             "headers whose names have characters other than letters, "
+                             "digits and '-'", v[i].name));
+        quotable(rc, v[i].src, "value", v[i].value, QUOTE_REGEX);
+    }
+}
+
+static void path_match(struct rule_check *rc, const struct path_match *p)
+{
+    if (!p->value)
+        return;
+    if (strncmp(p->value, "/_gw/", 5) == 0 || strcmp(p->value, "/_gw") == 0)
+        drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(p->src, "value"),
+             "paths under /_gw/ are reserved for gwc's internal locations");
+    quotable(rc, p->src, "value", p->value,
+             str_eq(p->type, "RegularExpression") ? QUOTE_REGEX : QUOTE_LITERAL);
+    if (strstr(p->value, "%0") || strstr(p->value, "%1") || strstr(p->value, "%7f") ||
+        strstr(p->value, "%7F"))
+        drop(rc, DIAG_NGINX_UNQUOTABLE, ynode_get(p->src, "value"),
+             "the path encodes a control character, which nginx cannot match");
+}
+
+static void header_filter(struct rule_check *rc, const struct header_filter *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->n_set; i++) {
+        quotable(rc, f->set[i].src, "name", f->set[i].name, QUOTE_LITERAL);
+        quotable(rc, f->set[i].src, "value", f->set[i].value, QUOTE_VALUE);
+    }
+    for (i = 0; i < f->n_add; i++) {
+        quotable(rc, f->add[i].src, "name", f->add[i].name, QUOTE_LITERAL);
+        quotable(rc, f->add[i].src, "value", f->add[i].value, QUOTE_VALUE);
+    }
+    for (i = 0; i < f->n_remove; i++) {
+        const char *problem = quote_problem(f->remove[i], QUOTE_LITERAL);
+        if (problem)
+            drop(rc, DIAG_NGINX_UNQUOTABLE, f->src,
+                 msgf(rc->x, "header name to remove %s", problem));
+    }
+}
+
+/* nginx's rewrite splits its replacement at '?' into path and arguments. */
+static void replacement_path(struct rule_check *rc, const struct path_modifier *m)
+{
+    const char *v = m->replace_full_path ? m->replace_full_path : m->replace_prefix_match;
+    const char *field = m->replace_full_path ? "replaceFullPath" : "replacePrefixMatch";
+
+    if (!v)
+        return;
+    if (strchr(v, '?'))
+        drop(rc, DIAG_NGINX_UNSUPPORTED, ynode_get(m->src, field),
+             "a '?' in a replacement path would become a query separator in nginx");
+    quotable(rc, m->src, field, v, QUOTE_VALUE);
+}
+
+static void filters(struct rule_check *rc, const struct route_filter *f, size_t n,
+                    bool backend_level)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const char *t = f[i].type;
+        if (str_eq(t, "RequestHeaderModifier"))
+            header_filter(rc, &f[i].request_header_modifier);
+        else if (str_eq(t, "ResponseHeaderModifier"))
+            header_filter(rc, &f[i].response_header_modifier);
+        else if (str_eq(t, "RequestRedirect")) {
+            quotable(rc, f[i].request_redirect.src, "hostname",
+                     f[i].request_redirect.hostname, QUOTE_VALUE);
+            replacement_path(rc, &f[i].request_redirect.path);
+        } else if (str_eq(t, "URLRewrite")) {
+            quotable(rc, f[i].url_rewrite.src, "hostname", f[i].url_rewrite.hostname,
+                     QUOTE_VALUE);
+            replacement_path(rc, &f[i].url_rewrite.path);
+        } else if (str_eq(t, "RequestMirror") && backend_level) {
+            drop(rc, DIAG_NGINX_UNSUPPORTED, f[i].src,
+                 "a RequestMirror filter on a backendRef is not supported; put it on "
+                 "the rule");
+        }
+    }
+}
+
+static void approximations(struct rule_check *rc)
+{
+    const struct route_rule *r = rc->st->rule;
+    const struct object *o = &rc->rs->route->obj;
+
+    if (r->timeouts.request && strspn(r->timeouts.request, "0hms") != strlen(r->timeouts.request))
+        finding(rc->x, DIAG_NGINX_APPROXIMATED, o, ynode_get(r->timeouts.src, "request"),
+                "nginx has no total request timeout; timeouts.request %s is applied "
+                "as the backend read timeout (504 when the backend is slower)",
+                r->timeouts.request);
+    if (r->timeouts.backend_request)
+        finding(rc->x, DIAG_NGINX_APPROXIMATED, o,
+                ynode_get(r->timeouts.src, "backendRequest"),
+                "timeouts.backendRequest %s is applied to nginx's connect, send and "
+                "read timeouts, which each bound one step, not the whole attempt",
+                r->timeouts.backend_request);
+    if (r->retry.src)
+        finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, r->retry.src,
+                "retry is not implemented: requests are tried once");
+    if (r->session_persistence.src)
+        finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, r->session_persistence.src,
+                "sessionPersistence needs sticky sessions, which nginx 1.22 (OSS) "
+                "lacks; requests are balanced without affinity");
+}
+
+static void check_rule(struct rule_check *rc)
+{
+    const struct route_rule *r = rc->st->rule;
+    size_t i;
+
+    for (i = 0; i < r->n_matches; i++) {
+        path_match(rc, &r->matches[i].path);
+        value_matches(rc, r->matches[i].headers, r->matches[i].n_headers, true);
+        value_matches(rc, r->matches[i].query_params, r->matches[i].n_query_params, false);
+    }
+    for (i = 0; i < r->n_grpc_matches; i++)
+        value_matches(rc, r->grpc_matches[i].headers, r->grpc_matches[i].n_headers, true);
+    filters(rc, r->filters, r->n_filters, false);
+    for (i = 0; i < r->n_backend_refs; i++)
+        filters(rc, r->backend_refs[i].filters, r->backend_refs[i].n_filters, true);
+    approximations(rc);
+}
+
+/* nginx 1.22 serves h2c (prior knowledge) or HTTP/1.1 on a cleartext port,
+ * never both (ngf.md §6.7).  When GRPCRoutes and HTTPRoutes share one, the
+ * HTTPRoutes keep the port and the GRPCRoutes are not programmed there. */
+static void cleartext_h2c(struct ctx *x, struct gateway_state *gs)
+{
+    size_t i, j, k;
+
+    for (i = 0; i < gs->n_listeners; i++) {
+        struct eff_listener *l = &gs->listeners[i];
+        bool http = false;
+
+        if (l->protocol != PROTO_HTTP || !l->valid)
+            continue;
+        for (j = 0; j < gs->n_listeners; j++) {
+            const struct eff_listener *o = &gs->listeners[j];
+            if (o->protocol != PROTO_HTTP || o->port != l->port)
+                continue;
+            for (k = 0; k < o->attachments.n; k++) {
+                const struct attachment *a = o->attachments.v[k];
+                http |= a->route->route->obj.kind == KIND_HTTP_ROUTE;
+            }
+        }
+        for (k = 0; http && k < l->attachments.n; k++) {
+            struct attachment *a = l->attachments.v[k];
+            if (a->route->route->obj.kind != KIND_GRPC_ROUTE || !a->carries_traffic)
+                continue;
+            a->carries_traffic = false;
+            finding(x, DIAG_CLEARTEXT_H2C_CONFLICT, &a->route->route->obj,
+                    a->route->route->spec_src,
+                    "GRPCRoute needs HTTP/2 cleartext (h2c) on port %lld, where "
+                    "HTTPRoutes need HTTP/1.1; nginx 1.22 cannot offer both on one "
+                    "cleartext port, so this route is not served on listener '%s' "
+                    "(use an HTTPS listener, where ALPN negotiates either)",
+                    (long long)l->port, l->spec->name);
+        }
+    }
+}
+
+void nginx_limits(struct ctx *x)
+{
+    size_t i, j;
+
+    for (i = 0; i < x->ctl->n_routes; i++) {
+        struct route_state *rs = &x->ctl->routes[i];
+        for (j = 0; j < rs->n_rules; j++) {
+            struct rule_check rc = {x, rs, &rs->rules[j], j};
+            check_rule(&rc);
+        }
+    }
+    for (i = 0; i < x->ctl->n_gateways; i++)
+        cleartext_h2c(x, &x->ctl->gateways[i]);
+}
