@@ -442,7 +442,7 @@ struct route {
     size_t n_hostnames;
     struct route_rule *rules;
     size_t n_rules;
-    enum tri use_default_gateways;
+    const char *use_default_gateways; /* All | None (experimental) */
 };
 
 /* ---- ReferenceGrant, BackendTLSPolicy ---- */

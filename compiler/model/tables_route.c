@@ -299,7 +299,7 @@ static const struct field http_spec_fields[] = {
     FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
     FIELD_STRS("hostnames", 0, struct route, hostnames),
     FIELD_LIST("rules", 0, struct route, rules, http_rule_table),
-    FIELD("useDefaultGateways", FT_BOOL, 0, struct route, use_default_gateways),
+    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
 };
 static const struct table http_spec_table = {
@@ -310,7 +310,7 @@ static const struct field grpc_spec_fields[] = {
     FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
     FIELD_STRS("hostnames", 0, struct route, hostnames),
     FIELD_LIST("rules", 0, struct route, rules, grpc_rule_table),
-    FIELD("useDefaultGateways", FT_BOOL, 0, struct route, use_default_gateways),
+    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
 };
 static const struct table grpc_spec_table = {
@@ -321,7 +321,7 @@ static const struct field tls_spec_fields[] = {
     FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
     FIELD_STRS("hostnames", 0, struct route, hostnames),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tls_rule_table),
-    FIELD("useDefaultGateways", FT_BOOL, 0, struct route, use_default_gateways),
+    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
 };
 static const struct table tls_spec_table = {
@@ -331,7 +331,7 @@ static const struct table tls_spec_table = {
 static const struct field tcp_spec_fields[] = {
     FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tcp_rule_table),
-    FIELD("useDefaultGateways", FT_BOOL, 0, struct route, use_default_gateways),
+    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
 };
 static const struct table tcp_spec_table = {
@@ -341,7 +341,7 @@ static const struct table tcp_spec_table = {
 static const struct field udp_spec_fields[] = {
     FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, udp_rule_table),
-    FIELD("useDefaultGateways", FT_BOOL, 0, struct route, use_default_gateways),
+    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
 };
 static const struct table udp_spec_table = {

@@ -115,7 +115,9 @@ const char *schema_quote(struct schema *s, const char *v)
 
 const struct ynode *field_node(const struct ynode *map, const char *key)
 {
-    return node_or(ynode_get(map, key), map);
+    const struct ynode *n = ynode_get(map, key);
+
+    return n ? n : map;
 }
 
 const struct ynode *string_item(const struct ynode *map, const char *key,
@@ -140,7 +142,8 @@ bool check_string(struct schema *s, const struct ynode *at, const char *what,
         schema_report(s, DIAG_STRING_EMPTY, at, "%s must not be empty", what);
         return false;
     }
-    chars = utf8_count(v, len);
+    /* Characters never outnumber bytes: count them only when it matters. */
+    chars = f->max && len > f->max ? utf8_count(v, len) : len;
     if (f->max && chars > f->max) {
         schema_report(s, DIAG_STRING_TOO_LONG, at,
                       "%s must be at most %zu characters, got %zu", what,
@@ -149,8 +152,8 @@ bool check_string(struct schema *s, const struct ynode *at, const char *what,
     }
     if (f->match && !f->match(v)) {
         schema_report(s, DIAG_PATTERN_MISMATCH, at,
-                      "%s '%s' is not a valid %s: %s", what,
-                      schema_quote(s, v), f->name, f->allowed);
+                      "%s '%s' is not a valid %s: %s", what, schema_quote(s, v),
+                      f->name, f->allowed);
         ok = false;
     }
     return ok;
@@ -254,7 +257,7 @@ void check_map(struct schema *s, const struct ynode *map, const char *key,
 bool check_required(struct schema *s, const struct ynode *map, const char *key,
                     const char *type_name)
 {
-    if (!map || !ynode_is_null(ynode_get(map, key)))
+    if (!map || has_field(map, key))
         return true;
     /* At the mapping, with the path of the missing field, as decode's own
      * report of a missing field reads. */

@@ -43,7 +43,8 @@ static const struct filter_type filter_types[F__COUNT] = {
                   false, true},
     [F_REDIRECT] = {"RequestRedirect", "requestRedirect",
                     MEMBER(request_redirect), true, false},
-    [F_REWRITE] = {"URLRewrite", "urlRewrite", MEMBER(url_rewrite), true, false},
+    [F_REWRITE] = {"URLRewrite", "urlRewrite", MEMBER(url_rewrite), true,
+                   false},
     [F_EXTENSION] = {"ExtensionRef", "extensionRef", MEMBER(extension_ref),
                      false, true},
     [F_CORS] = {"CORS", "cors", MEMBER(cors), true, false},
@@ -76,7 +77,8 @@ static bool in_set(const struct filter_type *t, enum filter_set set)
     return set == FILTERS_HTTP || t->grpc;
 }
 
-static const struct filter_type *find_type(const char *type, enum filter_set set)
+static const struct filter_type *find_type(const char *type,
+                                           enum filter_set set)
 {
     size_t i;
 
@@ -86,16 +88,6 @@ static const struct filter_type *find_type(const char *type, enum filter_set set
             return &filter_types[i];
     }
     return NULL;
-}
-
-static bool is(const char *v, const char *want)
-{
-    return v && strcmp(v, want) == 0;
-}
-
-static bool has(const struct ynode *map, const char *key)
-{
-    return !ynode_is_null(ynode_get(map, key));
 }
 
 /* ---- header modifiers ---- */
@@ -172,7 +164,7 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
                       "denominator %" PRId64,
                       f->numerator, f->denominator);
     /* CEL: !(has(self.percent) && has(self.fraction)) */
-    if (f->src && has(m->src, "percent"))
+    if (f->src && has_field(m->src, "percent"))
         schema_report(s, DIAG_MIRROR_FRACTION, f->src,
                       "set either percent or fraction, not both");
 }
@@ -185,15 +177,16 @@ static const char *const schemes[] = {"http", "https", NULL};
 static const int64_t redirect_codes[] = {301, 302, 303, 307, 308};
 
 /* CEL: field 'key' is set exactly when the type is 'type'. */
-static void check_modifier_field(struct schema *s, const struct path_modifier *p,
+static void check_modifier_field(struct schema *s,
+                                 const struct path_modifier *p,
                                  const char *type, const char *key)
 {
     if (!p->type)
         return;
-    if (is(p->type, type) && !has(p->src, key))
+    if (str_is(p->type, type) && !has_field(p->src, key))
         schema_report(s, DIAG_PATH_MODIFIER_FIELDS, field_node(p->src, "type"),
                       "type %s needs %s", type, key);
-    else if (!is(p->type, type) && has(p->src, key))
+    else if (!str_is(p->type, type) && has_field(p->src, key))
         schema_report(s, DIAG_PATH_MODIFIER_FIELDS, field_node(p->src, key),
                       "%s must not be set when type is '%s'", key,
                       schema_quote(s, p->type));
@@ -216,8 +209,8 @@ bool filter_replaces_prefix(const struct route_filter *f, bool redirect)
     const struct path_modifier *p =
         redirect ? &f->request_redirect.path : &f->url_rewrite.path;
 
-    return p->src && is(p->type, "ReplacePrefixMatch") &&
-           has(p->src, "replacePrefixMatch");
+    return p->src && str_is(p->type, "ReplacePrefixMatch") &&
+           has_field(p->src, "replacePrefixMatch");
 }
 
 static void check_redirect(struct schema *s, const struct request_redirect *r)
@@ -248,10 +241,9 @@ static void check_rewrite(struct schema *s, const struct url_rewrite *r)
 
 /* ---- CORS ---- */
 
-static const char *const cors_methods[] = {"GET",     "HEAD",  "POST",
-                                           "PUT",     "DELETE", "CONNECT",
-                                           "OPTIONS", "TRACE", "PATCH",
-                                           "*",       NULL};
+static const char *const cors_methods[] = {
+    "GET",     "HEAD",  "POST",  "PUT", "DELETE", "CONNECT",
+    "OPTIONS", "TRACE", "PATCH", "*",   NULL};
 
 /* CEL: !('*' in self && self.size() > 1) */
 static void check_wildcard_alone(struct schema *s, const struct ynode *map,
@@ -321,10 +313,10 @@ static void check_auth_member(struct schema *s, const struct external_auth *a,
 {
     if (!a->protocol)
         return;
-    if (is(a->protocol, protocol) && !member)
+    if (str_is(a->protocol, protocol) && !member)
         schema_report(s, DIAG_FILTER_FIELDS, field_node(a->src, "protocol"),
                       "protocol %s needs %s", protocol, key);
-    else if (!is(a->protocol, protocol) && member)
+    else if (!str_is(a->protocol, protocol) && member)
         schema_report(s, DIAG_FILTER_FIELDS, member,
                       "%s must not be set when protocol is '%s'", key,
                       schema_quote(s, a->protocol));
@@ -462,15 +454,16 @@ void check_filters(struct schema *s, const struct ynode *map,
     redirect = first[F_REDIRECT];
     rewrite = first[F_REWRITE];
     if (redirect && rewrite) {
-        const struct route_filter *later = redirect > rewrite ? redirect : rewrite;
-        const struct route_filter *earlier = later == redirect ? rewrite : redirect;
+        const struct route_filter *later =
+            redirect > rewrite ? redirect : rewrite;
+        const struct route_filter *earlier =
+            later == redirect ? rewrite : redirect;
 
-        d = schema_report(s, DIAG_REDIRECT_AND_REWRITE,
-                          field_node(later->src, "type"),
-                          "RequestRedirect and URLRewrite cannot be combined in "
-                          "one filter list: a redirect answers the request, so "
-                          "there is nothing to rewrite");
-        schema_note(s, d, earlier->src, "the %s filter is here",
-                    earlier->type);
+        d = schema_report(
+            s, DIAG_REDIRECT_AND_REWRITE, field_node(later->src, "type"),
+            "RequestRedirect and URLRewrite cannot be combined in "
+            "one filter list: a redirect answers the request, so "
+            "there is nothing to rewrite");
+        schema_note(s, d, earlier->src, "the %s filter is here", earlier->type);
     }
 }

@@ -9,7 +9,7 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 
-#include <string.h>
+#include <inttypes.h>
 
 static const char *const allowed_listeners_from[] = {"All", "Selector", "Same",
                                                      "None", NULL};
@@ -42,8 +42,7 @@ static void check_address_value(struct schema *s, struct seen *values,
                                 const struct gateway_address *a, size_t i)
 {
     const struct ynode *at = field_node(a->src, "value");
-    bool ip = a->type && strcmp(a->type, "IPAddress") == 0;
-    bool host = a->type && strcmp(a->type, "Hostname") == 0;
+    bool ip = str_is(a->type, "IPAddress"), host = str_is(a->type, "Hostname");
     const struct seen_slot *first;
     struct diag *d;
 
@@ -136,14 +135,14 @@ static void check_per_port(struct schema *s, const struct frontend_tls *f)
         check_frontend_validation(s, &p->tls.validation);
         if (p->port == INT_UNSET ||
             !(first = seen_add(&ports,
-                               arena_printf(s->c->arena, "%lld",
-                                            (long long)p->port),
+                               arena_printf(s->c->arena, "%" PRId64, p->port),
                                at, i)))
             continue;
         d = schema_report(s, DIAG_PERPORT_DUPLICATE, at,
-                          "port %lld already has a frontend TLS configuration "
-                          "in perPort; each port may have only one",
-                          (long long)p->port);
+                          "port %" PRId64 " already has a frontend TLS "
+                          "configuration in perPort; each port may have only "
+                          "one",
+                          p->port);
         schema_note(s, d, first->at, "first configured here");
     }
 }

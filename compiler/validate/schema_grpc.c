@@ -5,34 +5,27 @@
  */
 #include "schema_internal.h"
 
-#include <string.h>
-
 static const char *const method_match_types[] = {"Exact", "RegularExpression",
                                                  NULL};
-
-static bool is(const char *v, const char *want)
-{
-    return v && strcmp(v, want) == 0;
-}
 
 /*
  * The CEL rules of GRPCMethodMatch: service or method (or both) is set; for
  * type Exact (the default) each matches its pattern.  For type
  * RegularExpression each must compile, as nginx will compile it.
  */
-static void check_method_match(struct schema *s, const struct grpc_method_match *m)
+static void check_method_match(struct schema *s,
+                               const struct grpc_method_match *m)
 {
     if (!m->src)
         return;
     check_enum(s, m->src, "type", m->type, method_match_types);
-    if (ynode_is_null(ynode_get(m->src, "service")) &&
-        ynode_is_null(ynode_get(m->src, "method")))
+    if (!has_field(m->src, "service") && !has_field(m->src, "method"))
         schema_report(s, DIAG_GRPC_METHOD_EMPTY, m->src,
                       "a method match needs service, method or both");
-    if (is(m->type, "Exact")) {
+    if (str_is(m->type, "Exact")) {
         check_str(s, m->src, "service", m->service, &fmt_grpc_service);
         check_str(s, m->src, "method", m->method, &fmt_grpc_method);
-    } else if (is(m->type, "RegularExpression")) {
+    } else if (str_is(m->type, "RegularExpression")) {
         check_str(s, m->src, "service", m->service, &fmt_text_1024);
         check_str(s, m->src, "method", m->method, &fmt_text_1024);
         if (m->service)
@@ -54,7 +47,7 @@ void check_grpc_rule(struct schema *s, const struct route_rule *r)
             continue;
         check_method_match(s, &m->method);
         check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
-                            &fmt_header_value);
+                            &fmt_header_name, &fmt_header_value);
     }
     check_filters(s, r->src, r->filters, r->n_filters, FILTERS_GRPC);
 }

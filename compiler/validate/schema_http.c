@@ -18,15 +18,9 @@ static const char *const path_types[] = {"Exact", "PathPrefix",
                                          "RegularExpression", NULL};
 static const char *const value_match_types[] = {"Exact", "RegularExpression",
                                                 NULL};
-static const char *const methods[] = {"GET",     "HEAD",    "POST",
-                                      "PUT",     "DELETE",  "CONNECT",
-                                      "OPTIONS", "TRACE",   "PATCH",
-                                      NULL};
-
-static bool is(const char *v, const char *want)
-{
-    return v && strcmp(v, want) == 0;
-}
+static const char *const methods[] = {"GET",    "HEAD",    "POST",    "PUT",
+                                      "DELETE", "CONNECT", "OPTIONS", "TRACE",
+                                      "PATCH",  NULL};
 
 static bool ends_with(const char *v, const char *suffix)
 {
@@ -57,8 +51,8 @@ static void add_problem(struct strbuf *why, const char *fmt, ...)
 static void check_path_value(struct schema *s, const struct ynode *at,
                              const char *type, const char *v)
 {
-    static const char *const forbidden[] = {"//", "/./", "/../", "%2f", "%2F",
-                                            "#"};
+    static const char *const forbidden[] = {"//",  "/./", "/../",
+                                            "%2f", "%2F", "#"};
     struct strbuf why = STRBUF_INIT;
     size_t i, bad = path_char_error(v);
 
@@ -73,7 +67,8 @@ static void check_path_value(struct schema *s, const struct ynode *at,
     if (ends_with(v, "/."))
         add_problem(&why, "must not end with '/.'");
     if (bad != SIZE_MAX)
-        add_problem(&why, "has '%.*s' at character %zu, but only %s are allowed",
+        add_problem(&why,
+                    "has '%.*s' at character %zu, but only %s are allowed",
                     (int)utf8_advance(v + bad, strlen(v + bad), 1), v + bad,
                     utf8_count(v, bad) + 1, PATH_CHARS_WORDS);
     if (why.len)
@@ -92,17 +87,19 @@ static void check_path_match(struct schema *s, const struct path_match *p)
     check_str(s, p->src, "value", p->value, &fmt_path);
     if (!p->value)
         return;
-    if (is(p->type, "Exact") || is(p->type, "PathPrefix"))
+    if (str_is(p->type, "Exact") || str_is(p->type, "PathPrefix"))
         check_path_value(s, at, p->type, p->value);
-    else if (is(p->type, "RegularExpression"))
+    else if (str_is(p->type, "RegularExpression"))
         check_regex(s, at, p->value);
 }
 
 /* HTTP and gRPC header matches and query parameter matches: a list keyed
- * by name (listType=map: exact duplicates are refused). */
+ * by name (listType=map: exact duplicates are refused; names differing in
+ * case are distinct keys to the API server). */
 void check_value_matches(struct schema *s, const struct ynode *map,
-                         const char *key, const struct value_match *v,
-                         size_t n, const struct str_format *value)
+                         const char *key, const struct value_match *v, size_t n,
+                         const struct str_format *name,
+                         const struct str_format *value)
 {
     struct seen names;
     size_t i;
@@ -117,10 +114,10 @@ void check_value_matches(struct schema *s, const struct ynode *map,
 
         if (!m->src)
             continue;
-        check_str(s, m->src, "name", m->name, &fmt_header_name);
+        check_str(s, m->src, "name", m->name, name);
         check_enum(s, m->src, "type", m->type, value_match_types);
         check_str(s, m->src, "value", m->value, value);
-        if (m->value && is(m->type, "RegularExpression"))
+        if (m->value && str_is(m->type, "RegularExpression"))
             check_regex(s, field_node(m->src, "value"), m->value);
         if (!m->name || !(first = seen_add(&names, m->name, name_at, i)))
             continue;
@@ -136,9 +133,9 @@ static void check_http_match(struct schema *s, const struct http_match *m)
 {
     check_path_match(s, &m->path);
     check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
-                        &fmt_header_value);
+                        &fmt_header_name, &fmt_header_value);
     check_value_matches(s, m->src, "queryParams", m->query_params,
-                        m->n_query_params, &fmt_query_value);
+                        m->n_query_params, &fmt_query_name, &fmt_query_value);
     check_enum(s, m->src, "method", m->method, methods);
 }
 
@@ -162,8 +159,8 @@ static void check_redirect_with_backends(struct schema *s,
 
 /* The filter of v[0..n) that replaces the prefix match, when exactly one
  * does (CEL exists_one), else NULL. */
-static const struct route_filter *one_prefix_filter(const struct route_filter *v,
-                                                    size_t n, bool redirect)
+static const struct route_filter *
+one_prefix_filter(const struct route_filter *v, size_t n, bool redirect)
 {
     const struct route_filter *found = NULL;
     size_t i;
@@ -180,8 +177,8 @@ static const struct route_filter *one_prefix_filter(const struct route_filter *v
 
 /* Likewise over backendRefs: the filter of the one backendRef with exactly
  * one such filter, when exactly one backendRef has one. */
-static const struct route_filter *one_backend_prefix_filter(
-    const struct route_rule *r, bool redirect)
+static const struct route_filter *
+one_backend_prefix_filter(const struct route_rule *r, bool redirect)
 {
     const struct route_filter *found = NULL, *f;
     size_t i;
@@ -198,18 +195,26 @@ static const struct route_filter *one_backend_prefix_filter(
     return found;
 }
 
+size_t http_match_count(const struct route_rule *r)
+{
+    const struct ynode *m = ynode_get(r->src, "matches");
+
+    return m && m->kind == YNODE_SEQ && m->n == 0 ? 0 : r->n_matches;
+}
+
 static void report_prefix_match(struct schema *s, const struct route_rule *r,
-                                 const struct route_filter *f, bool redirect)
+                                const struct route_filter *f, bool redirect)
 {
     const struct path_modifier *p =
         redirect ? &f->request_redirect.path : &f->url_rewrite.path;
+    size_t n = http_match_count(r);
 
-    if (r->n_matches != 1)
+    if (n != 1)
         schema_report(s, DIAG_REPLACE_PREFIX_MATCH,
                       field_node(p->src, "replacePrefixMatch"),
                       "ReplacePrefixMatch needs the rule to have exactly one "
-                      "match, of type PathPrefix; the rule has %zu",
-                      r->n_matches);
+                      "match, of type PathPrefix; this rule has %zu matches",
+                      n);
     else
         schema_report(s, DIAG_REPLACE_PREFIX_MATCH,
                       field_node(p->src, "replacePrefixMatch"),
@@ -229,7 +234,8 @@ static void check_replace_prefix(struct schema *s, const struct route_rule *r)
 {
     int redirect;
 
-    if (r->n_matches == 1 && is(r->matches[0].path.type, "PathPrefix"))
+    if (http_match_count(r) == 1 &&
+        str_is(r->matches[0].path.type, "PathPrefix"))
         return;
     for (redirect = 0; redirect <= 1; redirect++) {
         const struct route_filter *f =
@@ -282,12 +288,12 @@ static void check_retry(struct schema *s, const struct route_retry *r)
         if (at->kind != YNODE_SCALAR || at->scalar != YSCALAR_INT)
             continue; /* decode reported it */
         if (r->codes[i] < 400 || r->codes[i] > 599)
-            schema_report(s, DIAG_VALUE_RANGE, at,
-                          "retry code must be between 400 and 599, got %" PRId64,
-                          r->codes[i]);
-        first = seen_add(&codes,
-                         arena_printf(s->c->arena, "%" PRId64, r->codes[i]), at,
-                         i);
+            schema_report(
+                s, DIAG_VALUE_RANGE, at,
+                "retry code must be between 400 and 599, got %" PRId64,
+                r->codes[i]);
+        first = seen_add(
+            &codes, arena_printf(s->c->arena, "%" PRId64, r->codes[i]), at, i);
         if (!first)
             continue;
         d = schema_report(s, DIAG_DUPLICATE_LIST_KEY, at,

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct arena;
 
@@ -52,11 +53,17 @@ const char *schema_quote(struct schema *s, const char *v);
 
 /* The value node of map[key]; map itself when the key is absent. */
 const struct ynode *field_node(const struct ynode *map, const char *key);
-/* n when it exists, else the nearest enclosing node 'up'. */
-static inline const struct ynode *node_or(const struct ynode *n,
-                                          const struct ynode *up)
+/* has(map.key) as CEL reads it: the field is given and not null.  Tests
+ * of presence read the source, so a value of the wrong type (reported by
+ * decode) still counts as given. */
+static inline bool has_field(const struct ynode *map, const char *key)
 {
-    return n ? n : up;
+    return !ynode_is_null(ynode_get(map, key));
+}
+/* A string field equal to 'want' (false when unset). */
+static inline bool str_is(const char *v, const char *want)
+{
+    return v && strcmp(v, want) == 0;
 }
 /* Item i of list field map[key] when it is a string scalar, else NULL
  * (decode already reported an item of the wrong type). */
@@ -80,13 +87,12 @@ struct str_format {
 extern const struct str_format fmt_object_name, fmt_dns_subdomain,
     fmt_dns_label, fmt_dns1035_label, fmt_section_name, fmt_hostname,
     fmt_precise_hostname, fmt_namespace, fmt_group, fmt_kind, fmt_header_name,
-    fmt_header_value, fmt_query_value, fmt_path, fmt_duration, fmt_protocol,
-    fmt_controller_name, fmt_address_type, fmt_address_value, fmt_cors_origin,
-    fmt_label_value, fmt_long_value, fmt_description, fmt_well_known_ca,
-    fmt_uri, fmt_grpc_service, fmt_grpc_method, fmt_request_path,
-    fmt_text_1024;
+    fmt_query_name, fmt_header_value, fmt_query_value, fmt_path, fmt_duration,
+    fmt_protocol, fmt_controller_name, fmt_address_type, fmt_address_value,
+    fmt_cors_origin, fmt_label_value, fmt_long_value, fmt_description,
+    fmt_well_known_ca, fmt_uri, fmt_grpc_service, fmt_grpc_method,
+    fmt_request_path, fmt_text_1024;
 
-bool is_dns_subdomain(const char *s);
 bool is_hostname(const char *s);
 bool is_ipv4(const char *s);
 bool is_ip_address(const char *s);
@@ -97,8 +103,7 @@ bool parse_duration(const char *s, int64_t *ms);
  * first one ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$ refuses,
  * or SIZE_MAX. */
 size_t path_char_error(const char *s);
-#define PATH_CHARS_WORDS \
-    "letters, digits, -._~!$&'()*+,;=:@/ and %XX escapes"
+#define PATH_CHARS_WORDS "letters, digits, -._~!$&'()*+,;=:@/ and %XX escapes"
 
 enum qname_problem { QNAME_OK, QNAME_INVALID, QNAME_PREFIX_TOO_LONG };
 /* A label or annotation key: [prefix/]name, the prefix a DNS subdomain of
@@ -215,13 +220,19 @@ void schema_backend_tls_policy(struct schema *s);
 
 /* Route parts, called by schema_route(). */
 void check_http_rule(struct schema *s, const struct route_rule *r);
+/* An HTTPRoute rule's matches as the API server counts them: the CRD
+ * default (one PathPrefix "/" match) fills an absent list but not an empty
+ * one, which the model's defaults fill too. */
+size_t http_match_count(const struct route_rule *r);
 void check_grpc_rule(struct schema *s, const struct route_rule *r);
+/* Header or query parameter matches, a list keyed by name. */
 void check_value_matches(struct schema *s, const struct ynode *map,
-                         const char *key, const struct value_match *v,
-                         size_t n, const struct str_format *value);
+                         const char *key, const struct value_match *v, size_t n,
+                         const struct str_format *name,
+                         const struct str_format *value);
 
 enum filter_set { FILTERS_HTTP, FILTERS_GRPC };
-/* A filter list of a rule or of a backendRef (map[key]). */
+/* The filters of a rule or of a backendRef (map is its mapping). */
 void check_filters(struct schema *s, const struct ynode *map,
                    const struct route_filter *v, size_t n, enum filter_set set);
 /* A RequestRedirect (redirect) or URLRewrite filter whose path replaces

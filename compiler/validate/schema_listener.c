@@ -10,15 +10,9 @@
 #include "base/compilation.h"
 
 #include <inttypes.h>
-#include <string.h>
 
 static const char *const tls_modes[] = {"Terminate", "Passthrough", NULL};
 static const char *const routes_from[] = {"All", "Selector", "Same", NULL};
-
-static bool is(const char *v, const char *want)
-{
-    return v && strcmp(v, want) == 0;
-}
 
 static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 {
@@ -33,7 +27,7 @@ static void check_listener_tls(struct schema *s, const struct listener_tls *t)
     check_map(s, t->src, "options", &t->options, 16, &fmt_long_value);
     /* CEL: self.mode == 'Terminate' ? size(self.certificateRefs) > 0 ||
      * size(self.options) > 0 : true */
-    if (is(t->mode, "Terminate") && t->n_certificate_refs == 0 &&
+    if (str_is(t->mode, "Terminate") && t->n_certificate_refs == 0 &&
         t->options.n == 0)
         schema_report(s, DIAG_LISTENER_CERT_REQUIRED, t->src,
                       "tls mode Terminate needs a certificate: set "
@@ -64,23 +58,25 @@ static void check_protocol_rules(struct schema *s, const struct listener *l)
 
     if (!p)
         return;
-    if (l->tls.src && (is(p, "HTTP") || is(p, "TCP") || is(p, "UDP")))
+    if (l->tls.src &&
+        (str_is(p, "HTTP") || str_is(p, "TCP") || str_is(p, "UDP")))
         schema_report(s, DIAG_LISTENER_TLS_FORBIDDEN, l->tls.src,
                       "tls must not be set on a listener of protocol %s; only "
                       "HTTPS and TLS listeners use it",
                       p);
-    if (is(p, "HTTPS") && l->tls.src && mode && *mode &&
-        !is(mode, "Terminate"))
-        schema_report(s, DIAG_LISTENER_HTTPS_MODE, field_node(l->tls.src, "mode"),
+    if (str_is(p, "HTTPS") && l->tls.src && mode && *mode &&
+        !str_is(mode, "Terminate"))
+        schema_report(s, DIAG_LISTENER_HTTPS_MODE,
+                      field_node(l->tls.src, "mode"),
                       "an HTTPS listener terminates TLS: tls mode must be "
                       "Terminate, got '%s'",
                       schema_quote(s, mode));
-    if (is(p, "TLS") && (!l->tls.src || !mode || !*mode))
+    if (str_is(p, "TLS") && (!l->tls.src || !mode || !*mode))
         schema_report(s, DIAG_LISTENER_TLS_MODE_REQUIRED,
                       field_node(l->src, "tls"),
                       "a TLS listener must set tls with mode Terminate or "
                       "Passthrough");
-    if ((is(p, "TCP") || is(p, "UDP")) && l->hostname && *l->hostname)
+    if ((str_is(p, "TCP") || str_is(p, "UDP")) && l->hostname && *l->hostname)
         schema_report(s, DIAG_LISTENER_HOSTNAME_FORBIDDEN,
                       field_node(l->src, "hostname"),
                       "hostname must not be set on a listener of protocol %s; "
@@ -141,7 +137,7 @@ static void check_combinations(struct schema *s, const struct listener *v,
         struct diag *d;
 
         if (!l->src || !l->protocol || l->port == INT_UNSET ||
-            (in_set && ynode_is_null(ynode_get(l->src, "port"))))
+            (in_set && !has_field(l->src, "port")))
             continue;
         key = arena_printf(s->c->arena, "%" PRId64 "\x1f%s\x1f%s%s", l->port,
                            l->protocol, l->hostname ? "=" : "none",
@@ -155,9 +151,10 @@ static void check_combinations(struct schema *s, const struct listener *v,
                           "each combination must be unique",
                           l->name ? l->name : "", other, l->port,
                           schema_quote(s, l->protocol),
-                          l->hostname ? arena_printf(s->c->arena, "'%s'",
-                                                     schema_quote(s, l->hostname))
-                                      : "no hostname");
+                          l->hostname
+                              ? arena_printf(s->c->arena, "'%s'",
+                                             schema_quote(s, l->hostname))
+                              : "no hostname");
         schema_note(s, d, first->at, "listener '%s' is here", other);
     }
 }

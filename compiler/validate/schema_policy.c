@@ -7,8 +7,6 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 
-#include <string.h>
-
 void schema_reference_grant(struct schema *s)
 {
     const struct reference_grant *g = (const struct reference_grant *)s->obj;
@@ -31,21 +29,18 @@ void schema_reference_grant(struct schema *s)
     }
 }
 
-static bool is(const char *v, const char *want)
-{
-    return v && strcmp(v, want) == 0;
-}
-
 /* The CEL rules of targetRefs: references to one target (group, kind,
  * name) all set distinct sectionNames, or there is only one. */
-static void check_target_refs(struct schema *s, const struct backend_tls_policy *p)
+static void check_target_refs(struct schema *s,
+                              const struct backend_tls_policy *p)
 {
     struct section_ref *refs = NULL;
     size_t i, k = 0;
 
     check_count(s, p->spec_src, "targetRefs", p->n_target_refs, 1, 16);
     if (p->n_target_refs >= 2)
-        refs = ARENA_NEW_ARRAY(s->c->arena, struct section_ref, p->n_target_refs);
+        refs =
+            ARENA_NEW_ARRAY(s->c->arena, struct section_ref, p->n_target_refs);
     for (i = 0; i < p->n_target_refs; i++) {
         const struct policy_target_ref *t = &p->target_refs[i];
         struct ref_fields r = {t->src, t->group, t->kind, t->name, NULL};
@@ -60,8 +55,8 @@ static void check_target_refs(struct schema *s, const struct backend_tls_policy 
         refs[k].target = arena_printf(s->c->arena, "%s '%s'", t->kind, t->name);
         refs[k].key = arena_printf(s->c->arena, "%s\x1f%s\x1f%s", t->group,
                                    t->kind, t->name);
-        refs[k].section = t->section_name && *t->section_name ? t->section_name
-                                                              : NULL;
+        refs[k].section =
+            t->section_name && *t->section_name ? t->section_name : NULL;
         k++;
     }
     check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
@@ -75,14 +70,14 @@ static void check_san_field(struct schema *s, const struct subject_alt_name *n,
                             const char *type, const char *key,
                             const char *value)
 {
-    bool set = !ynode_is_null(ynode_get(n->src, key)) && (!value || *value);
+    bool set = has_field(n->src, key) && (!value || *value);
 
     if (!n->type)
         return;
-    if (is(n->type, type) && !set)
+    if (str_is(n->type, type) && !set)
         schema_report(s, DIAG_POLICY_VALIDATION, field_node(n->src, "type"),
                       "a subjectAltName of type %s needs %s", type, key);
-    else if (!is(n->type, type) && set)
+    else if (!str_is(n->type, type) && set)
         schema_report(s, DIAG_POLICY_VALIDATION, field_node(n->src, key),
                       "%s must not be set when type is '%s'", key,
                       schema_quote(s, n->type));
@@ -124,10 +119,11 @@ static void check_validation(struct schema *s,
     check_subject_alt_names(s, v);
     /* CEL: exactly one of caCertificateRefs and wellKnownCACertificates. */
     if (has_refs && has_known)
-        schema_report(s, DIAG_POLICY_VALIDATION,
-                      field_node(v->src, "wellKnownCACertificates"),
-                      "set either caCertificateRefs or wellKnownCACertificates, "
-                      "not both");
+        schema_report(
+            s, DIAG_POLICY_VALIDATION,
+            field_node(v->src, "wellKnownCACertificates"),
+            "set either caCertificateRefs or wellKnownCACertificates, "
+            "not both");
     else if (!has_refs && !has_known)
         schema_report(s, DIAG_POLICY_VALIDATION, v->src,
                       "validation needs caCertificateRefs or "
@@ -137,7 +133,8 @@ static void check_validation(struct schema *s,
 
 void schema_backend_tls_policy(struct schema *s)
 {
-    const struct backend_tls_policy *p = (const struct backend_tls_policy *)s->obj;
+    const struct backend_tls_policy *p =
+        (const struct backend_tls_policy *)s->obj;
 
     check_target_refs(s, p);
     check_validation(s, &p->validation);

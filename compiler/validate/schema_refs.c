@@ -49,10 +49,11 @@ static void check_service_port(struct schema *s, const struct ynode *src,
                                const char *name)
 {
     if (!group || !kind || *group || strcmp(kind, "Service") != 0 ||
-        !ynode_is_null(ynode_get(src, "port")))
+        has_field(src, "port"))
         return;
     schema_report(s, DIAG_BACKEND_PORT_REQUIRED, src,
-                  "a reference to Service '%s' must set port", name ? name : "");
+                  "a reference to Service '%s' must set port",
+                  name ? name : "");
 }
 
 void check_backend_object_ref(struct schema *s,
@@ -97,7 +98,8 @@ void check_distinct_sections(struct schema *s, enum diag_code code,
     seen_init(&targets, s->c->arena, n, false);
     seen_init(&pairs, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
-        const struct seen_slot *first = seen_add(&targets, v[i].key, v[i].at, i);
+        const struct seen_slot *first =
+            seen_add(&targets, v[i].key, v[i].at, i);
         const char *pair = arena_printf(s->c->arena, "%s\x1f%s", v[i].key,
                                         v[i].section ? v[i].section : "");
         const struct seen_slot *dup = seen_add(&pairs, pair, v[i].at, i);
@@ -145,7 +147,8 @@ void check_parent_refs(struct schema *s, const struct ynode *spec,
         refs = ARENA_NEW_ARRAY(s->c->arena, struct section_ref, n);
     for (i = 0; i < n; i++) {
         const struct parent_ref *p = &v[i];
-        struct ref_fields f = {p->src, p->group, p->kind, p->name, p->namespace};
+        struct ref_fields f = {p->src, p->group, p->kind, p->name,
+                               p->namespace};
         const char *ns = nonempty(p->namespace);
 
         if (!p->src)
@@ -158,8 +161,8 @@ void check_parent_refs(struct schema *s, const struct ynode *spec,
         refs[k].at = p->src;
         refs[k].target = arena_printf(s->c->arena, "%s '%s%s%s'", p->kind,
                                       ns ? ns : "", ns ? "/" : "", p->name);
-        refs[k].key = arena_printf(s->c->arena, "%s\x1f%s\x1f%s\x1f%s", p->group,
-                                   p->kind, ns ? ns : "", p->name);
+        refs[k].key = arena_printf(s->c->arena, "%s\x1f%s\x1f%s\x1f%s",
+                                   p->group, p->kind, ns ? ns : "", p->name);
         refs[k].section = nonempty(p->section_name);
         k++;
     }

@@ -27,20 +27,22 @@ struct route_shape {
 };
 
 static const struct route_shape shapes[] = {
-    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", "HTTPRouteRule", 1, 16, 16, false,
-     false},
-    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", "GRPCRouteRule", 0, 16, 16, false,
-     false},
-    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", "TLSRouteRule", 1, 16, 1024,
-     false, true},
-    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", "TLSRouteRule", 1, 1, 1024, true,
-     true},
-    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", "TCPRouteRule", 1, 16, 0,
-     false, true},
-    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", "TCPRouteRule", 1, 1, 0, false, true},
-    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", "UDPRouteRule", 1, 16, 0,
-     false, true},
-    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", "UDPRouteRule", 1, 1, 0, false, true},
+    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", "HTTPRouteRule",
+     1, 16, 16, false, false},
+    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", "GRPCRouteRule",
+     0, 16, 16, false, false},
+    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", "TLSRouteRule",
+     1, 16, 1024, false, true},
+    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", "TLSRouteRule",
+     1, 1, 1024, true, true},
+    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", "TCPRouteRule",
+     1, 16, 0, false, true},
+    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", "TCPRouteRule",
+     1, 1, 0, false, true},
+    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", "UDPRouteRule",
+     1, 16, 0, false, true},
+    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", "UDPRouteRule",
+     1, 1, 0, false, true},
 };
 
 static const struct route_shape *shape_of(const struct object *o)
@@ -69,8 +71,8 @@ static void check_hostnames(struct schema *s, const struct route *r,
     for (i = 0; i < r->n_hostnames; i++) {
         const struct ynode *at = string_item(r->spec_src, "hostnames", i);
 
-        if (!at || !check_string(s, at, "hostname", r->hostnames[i],
-                                 &fmt_hostname))
+        if (!at ||
+            !check_string(s, at, "hostname", r->hostnames[i], &fmt_hostname))
             continue;
         /* TLSRoute CEL: self.all(h, !isIP(h)); the pattern alone lets
          * dotted-decimal addresses through. */
@@ -103,8 +105,8 @@ static void check_rule_count(struct schema *s, const struct route *r,
                       r->obj.version, sh->max_rules, n);
     else
         schema_report(s, DIAG_RULE_COUNT, at,
-                      "%s %s must have between %zu and %zu rules, got %zu", kind,
-                      r->obj.version, sh->min_rules, sh->max_rules, n);
+                      "%s %s must have between %zu and %zu rules, got %zu",
+                      kind, r->obj.version, sh->min_rules, sh->max_rules, n);
 }
 
 /*
@@ -117,9 +119,10 @@ static void check_total_matches(struct schema *s, const struct route *r)
     size_t i, total = 0;
 
     for (i = 0; i < r->n_rules && i < 16; i++)
-        total += r->rules[i].n_matches + r->rules[i].n_grpc_matches;
+        total += http_match_count(&r->rules[i]) + r->rules[i].n_grpc_matches;
     if (total > 128)
-        schema_report(s, DIAG_TOO_MANY_MATCHES, field_node(r->spec_src, "rules"),
+        schema_report(s, DIAG_TOO_MANY_MATCHES,
+                      field_node(r->spec_src, "rules"),
                       "the rules hold %zu matches in total; at most 128 are "
                       "allowed",
                       total);
@@ -152,11 +155,6 @@ static void check_rule_names(struct schema *s, const struct route *r)
 static const char *const persistence_types[] = {"Cookie", "Header", NULL};
 static const char *const lifetime_types[] = {"Permanent", "Session", NULL};
 
-static bool is(const char *v, const char *want)
-{
-    return v && strcmp(v, want) == 0;
-}
-
 /* The CEL rules of SessionPersistence: cookie and header each belong to
  * their type and are required by it (the type defaults to Cookie), and a
  * Permanent cookie needs absoluteTimeout. */
@@ -165,26 +163,26 @@ static void check_persistence_union(struct schema *s,
 {
     const struct ynode *type_at = field_node(p->src, "type");
 
-    if (is(p->cookie.lifetime_type, "Permanent") &&
-        ynode_is_null(ynode_get(p->src, "absoluteTimeout")))
+    if (str_is(p->cookie.lifetime_type, "Permanent") &&
+        !has_field(p->src, "absoluteTimeout"))
         schema_report(s, DIAG_SESSION_PERSISTENCE,
                       field_node(p->cookie.src, "lifetimeType"),
                       "a Permanent cookie needs absoluteTimeout");
     if (!p->type)
         return;
-    if (p->cookie.src && !is(p->type, "Cookie"))
+    if (p->cookie.src && !str_is(p->type, "Cookie"))
         schema_report(s, DIAG_SESSION_PERSISTENCE, p->cookie.src,
                       "cookie must not be set when type is '%s'",
                       schema_quote(s, p->type));
-    if (!p->cookie.src && is(p->type, "Cookie"))
+    if (!p->cookie.src && str_is(p->type, "Cookie"))
         schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
                       "type Cookie%s needs cookie",
                       ynode_get(p->src, "type") ? "" : " (the default)");
-    if (p->header.src && !is(p->type, "Header"))
+    if (p->header.src && !str_is(p->type, "Header"))
         schema_report(s, DIAG_SESSION_PERSISTENCE, p->header.src,
                       "header must not be set when type is '%s'",
                       schema_quote(s, p->type));
-    if (!p->header.src && is(p->type, "Header"))
+    if (!p->header.src && str_is(p->type, "Header"))
         schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
                       "type Header needs header");
 }

@@ -10,8 +10,6 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 
-#include <string.h>
-
 static unsigned char fold(unsigned char ch, bool fold_case)
 {
     return fold_case && ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch - 'A' + 'a')
@@ -43,19 +41,26 @@ void seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case)
 {
     size_t cap = 8;
 
+    t->slot = NULL;
+    t->mask = 0;
+    t->used = 0;
+    t->fold_case = fold_case;
+    if (n < 2)
+        return; /* nothing can repeat: no table */
     while (cap < 2 * n) /* at most half full: probes stay short */
         cap *= 2;
     t->slot = ARENA_NEW_ARRAY(a, struct seen_slot, cap);
     t->mask = cap - 1;
-    t->used = 0;
-    t->fold_case = fold_case;
 }
 
 const struct seen_slot *seen_add(struct seen *t, const char *key,
                                  const struct ynode *at, size_t index)
 {
-    size_t i = hash(key, t->fold_case) & t->mask;
+    size_t i;
 
+    if (!t->slot)
+        return NULL;
+    i = hash(key, t->fold_case) & t->mask;
     for (; t->slot[i].key; i = (i + 1) & t->mask) {
         if (same(t->slot[i].key, key, t->fold_case))
             return &t->slot[i];

@@ -71,7 +71,7 @@ static bool subdomain_n(const char *s, size_t n)
     }
 }
 
-bool is_dns_subdomain(const char *s)
+static bool is_dns_subdomain(const char *s)
 {
     return subdomain_n(s, strlen(s));
 }
@@ -251,7 +251,8 @@ static bool is_origin_host(const char *s, size_t n)
     for (;;) {
         dot = memchr(s, '.', (size_t)(end - s));
         if (!dot)
-            return s < end && all_of(s, (size_t)(end - s), is_origin_label_char);
+            return s < end &&
+                   all_of(s, (size_t)(end - s), is_origin_label_char);
         if (dot == s || !all_of(s, (size_t)(dot - s), is_origin_label_char))
             return false;
         s = dot + 1;
@@ -491,13 +492,13 @@ bool is_ip_address(const char *s)
     return is_ipv4(s) || is_ipv6(s);
 }
 
-#define SUBDOMAIN_WORDS \
-    "lowercase letters, digits, '-' and '.', each '.'-separated label " \
+#define SUBDOMAIN_WORDS                                                        \
+    "lowercase letters, digits, '-' and '.', each '.'-separated label "        \
     "starting and ending with a letter or digit"
 
 const struct str_format fmt_object_name = {"name", 1, 253, NULL, NULL};
-const struct str_format fmt_dns_subdomain = {
-    "DNS subdomain name", 1, 253, is_dns_subdomain, SUBDOMAIN_WORDS};
+const struct str_format fmt_dns_subdomain = {"DNS subdomain name", 1, 253,
+                                             is_dns_subdomain, SUBDOMAIN_WORDS};
 const struct str_format fmt_dns_label = {
     "DNS label", 1, 63, is_dns_label,
     "lowercase letters, digits and '-', starting and ending with a letter or "
@@ -506,8 +507,8 @@ const struct str_format fmt_dns1035_label = {
     "DNS-1035 label", 1, 63, is_dns1035_label,
     "lowercase letters, digits and '-', starting with a letter and ending "
     "with a letter or digit"};
-const struct str_format fmt_section_name = {
-    "section name", 1, 253, is_dns_subdomain, SUBDOMAIN_WORDS};
+const struct str_format fmt_section_name = {"section name", 1, 253,
+                                            is_dns_subdomain, SUBDOMAIN_WORDS};
 const struct str_format fmt_hostname = {
     "hostname", 1, 253, is_hostname,
     "lowercase letters, digits, '-' and '.' only, optionally starting with "
@@ -530,7 +531,12 @@ const struct str_format fmt_kind = {
 const struct str_format fmt_header_name = {
     "header name", 1, 256, is_token,
     "letters, digits and !#$%&'*+-.^_`|~ only (an HTTP token)"};
-const struct str_format fmt_header_value = {"header value", 1, 4096, NULL, NULL};
+/* Query parameter names are of type HTTPHeaderName too. */
+const struct str_format fmt_query_name = {
+    "query parameter name", 1, 256, is_token,
+    "letters, digits and !#$%&'*+-.^_`|~ only"};
+const struct str_format fmt_header_value = {"header value", 1, 4096, NULL,
+                                            NULL};
 const struct str_format fmt_query_value = {"query value", 1, 1024, NULL, NULL};
 const struct str_format fmt_path = {"path", 0, 1024, NULL, NULL};
 const struct str_format fmt_text_1024 = {"value", 0, 1024, NULL, NULL};
@@ -574,6 +580,5 @@ const struct str_format fmt_grpc_service = {
 const struct str_format fmt_grpc_method = {
     "gRPC method", 0, 1024, is_grpc_method,
     "letters, digits and '_', not starting with a digit"};
-const struct str_format fmt_request_path = {
-    "path", 0, 1024, is_request_path,
-    PATH_CHARS_WORDS};
+const struct str_format fmt_request_path = {"path", 0, 1024, is_request_path,
+                                            PATH_CHARS_WORDS};
