@@ -67,6 +67,17 @@ def nginx_test(conf_dir):
         shutil.copytree(conf_dir, tmp, dirs_exist_ok=True)
         os.makedirs(os.path.join(tmp, "logs"), exist_ok=True)
         os.makedirs(os.path.join(tmp, "tmp"), exist_ok=True)
+        # nginx -t binds unix sockets: cases that use --socket-dir
+        # /run/gwc-test are checked with their sockets in the scratch copy.
+        sockets = os.path.join(tmp, "sockets")
+        os.makedirs(sockets)
+        for name in ("http.conf", "stream.conf"):
+            path = os.path.join(tmp, name)
+            if os.path.exists(path):
+                with open(path) as f:
+                    text = f.read()
+                with open(path, "w") as f:
+                    f.write(text.replace("/run/gwc-test/", sockets + "/"))
         r = subprocess.run([nginx, "-t", "-q", "-p", tmp + "/", "-e", "stderr",
                             "-c", os.path.join(tmp, "nginx.conf")],
                            capture_output=True, timeout=60)

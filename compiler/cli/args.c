@@ -25,6 +25,8 @@ enum opt_id {
     OPT_LISTEN_ADDRESS,
     OPT_PORT_MAP,
     OPT_MODULES_DIR,
+    OPT_SOCKET_DIR,
+    OPT_RESOLVER,
     OPT_CONFIG,
     OPT_INGRESS_CLASS,
     OPT_NAMESPACE,
@@ -58,6 +60,8 @@ static const struct opt_spec opt_specs[] = {
     {"listen-address", 0, true, FOR_COMPILE | FOR_STATUS, OPT_LISTEN_ADDRESS},
     {"port-map", 0, true, FOR_COMPILE, OPT_PORT_MAP},
     {"modules-dir", 0, true, FOR_COMPILE, OPT_MODULES_DIR},
+    {"socket-dir", 0, true, FOR_COMPILE, OPT_SOCKET_DIR},
+    {"resolver", 0, true, FOR_COMPILE, OPT_RESOLVER},
     {"config", 0, true, FOR_ALL, OPT_CONFIG},
     {"ingress-class", 0, true, FOR_IMPORT, OPT_INGRESS_CLASS},
     {"namespace", 0, true, FOR_IMPORT, OPT_NAMESPACE},
@@ -74,6 +78,17 @@ static const struct {
     {"-h", CMD_HELP},           {"--version", CMD_VERSION},
     {"version", CMD_VERSION},
 };
+
+/* Unix socket paths are limited to 108 bytes (sun_path); gwc appends
+ * "/gw-PORT-KIND.sock", at most 24 more. */
+const char *socket_dir_problem(const char *dir)
+{
+    if (dir[0] != '/')
+        return "must be an absolute path";
+    if (strlen(dir) > 80)
+        return "longer than 80 bytes, too long for unix socket paths";
+    return NULL;
+}
 
 static bool usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -203,6 +218,16 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         o->modules_dir = v;
         flag_set[SET_MODULES_DIR] = true;
         return true;
+    case OPT_SOCKET_DIR:
+        if (socket_dir_problem(v))
+            return usage_error("bad --socket-dir '%s': %s", v, socket_dir_problem(v));
+        o->socket_dir = v;
+        flag_set[SET_SOCKET_DIR] = true;
+        return true;
+    case OPT_RESOLVER:
+        o->resolver = v;
+        flag_set[SET_RESOLVER] = true;
+        return true;
     case OPT_CONFIG:
         o->config_path = v;
         return true;
@@ -273,6 +298,8 @@ static void set_defaults(struct options *o)
     memset(o, 0, sizeof(*o));
     o->controller_name = GWC_DEFAULT_CONTROLLER;
     o->modules_dir = GWC_DEFAULT_MODULES_DIR;
+    o->socket_dir = GWC_DEFAULT_SOCKET_DIR;
+    o->resolver = GWC_DEFAULT_RESOLVER;
     o->diag_format = DIAG_FORMAT_TEXT;
     o->status_format = STATUS_YAML;
 }

@@ -17,6 +17,8 @@ struct arena;
 /* Parses argv into o (arena-owned strings).  Prints its own errors;
  * returns false on a usage error. */
 bool cli_parse(struct arena *a, int argc, char **argv, struct options *o);
+/* Why DIR cannot hold gwc's unix sockets, or NULL when it can. */
+const char *socket_dir_problem(const char *dir);
 /* Reads the settings file into o for every setting no flag gave. */
 bool settings_load(struct arena *a, const char *path, struct options *o,
                    const bool *flag_set);
@@ -45,6 +47,8 @@ enum setting {
     SET_LISTEN_ADDRESS,
     SET_PORT_MAP,
     SET_MODULES_DIR,
+    SET_SOCKET_DIR,
+    SET_RESOLVER,
     SET_STRICT_REFS,
     SET_GATEWAY_CLASSES,
     SET_CONTROLLER_NAME,

@@ -75,7 +75,12 @@ static const struct topic topics[] = {
      "  --listen-address A    address nginx listens on (default: all)\n"
      "  --port-map FROM=TO    a listener on port FROM listens on TO (repeatable)\n"
      "  --modules-dir DIR     where ngx_stream_module.so lives\n"
-     "                        (default " GWC_DEFAULT_MODULES_DIR ")\n"},
+     "                        (default " GWC_DEFAULT_MODULES_DIR ")\n"
+     "  --socket-dir DIR      unix sockets between stream{} and http{} when\n"
+     "                        TLS passthrough shares a port with HTTPS\n"
+     "                        (default " GWC_DEFAULT_SOCKET_DIR ")\n"
+     "  --resolver ADDR       DNS server for ExternalName backends\n"
+     "                        (default " GWC_DEFAULT_RESOLVER ", cluster DNS)\n"},
     {"status", "gwc status [--format yaml|json] [options] PATH...",
      "Prints, for every GatewayClass, Gateway, ListenerSet, route and\n"
      "BackendTLSPolicy, the status a conformant controller would compute.\n"

@@ -54,6 +54,8 @@ struct options {
     const char *output;
     const char *listen_address;
     const char *modules_dir;
+    const char *socket_dir;
+    const char *resolver;
     struct port_map_entry port_map[MAX_PORT_MAP];
     size_t n_port_map;
 
@@ -71,5 +73,7 @@ struct options {
 
 #define GWC_DEFAULT_CONTROLLER "gwc.dev/gateway-controller"
 #define GWC_DEFAULT_MODULES_DIR "/usr/lib/nginx/modules"
+#define GWC_DEFAULT_SOCKET_DIR "/run/gwc"
+#define GWC_DEFAULT_RESOLVER "10.96.0.10"
 
 #endif

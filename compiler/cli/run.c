@@ -173,7 +173,7 @@ int run_compile(const struct options *o)
         struct emit_options eopt = {o->modules_dir};
         uint32_t port_map[MAX_PORT_MAP][2];
         struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
-                                  o->n_port_map, NULL};
+                                  o->n_port_map, o->resolver, o->socket_dir};
         struct plan plan;
         size_t i;
 

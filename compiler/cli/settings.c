@@ -8,6 +8,8 @@
  *   listenAddress: 127.0.0.1
  *   portMap: [{from: 80, to: 8080}]
  *   modulesDir: /usr/lib/nginx/modules
+ *   socketDir: /run/gwc
+ *   resolver: 10.96.0.10
  *   strictRefs: true
  *   strict: false
  *   gatewayClasses: [nginx]
@@ -38,6 +40,8 @@ struct s_settings {
     struct s_port *portMap;
     unsigned portMap_count;
     char *modulesDir;
+    char *socketDir;
+    char *resolver;
     char *strictRefs;
     char *strict;
     char **gatewayClasses;
@@ -67,6 +71,10 @@ static const cyaml_schema_field_t settings_fields[] = {
     CYAML_FIELD_SEQUENCE("portMap", OPT_PTR, struct s_settings, portMap,
                          &port_entry, 0, MAX_PORT_MAP),
     CYAML_FIELD_STRING_PTR("modulesDir", OPT_PTR, struct s_settings, modulesDir,
+                           1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("socketDir", OPT_PTR, struct s_settings, socketDir,
+                           1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("resolver", OPT_PTR, struct s_settings, resolver,
                            1, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("strictRefs", OPT_PTR, struct s_settings, strictRefs,
                            1, 16),
@@ -133,8 +141,8 @@ static void report_cyaml_failure(struct reader *r, cyaml_err_t err)
                 diag_report(&r->c.diags, DIAG_SETTINGS_INVALID, ynode_key_loc(&r->c, v),
                             NULL, NULL,
                             "unknown setting '%s' (known: listenAddress, portMap, "
-                            "modulesDir, strictRefs, strict, gatewayClasses, "
-                            "controllerName)", v->key);
+                            "modulesDir, socketDir, resolver, strictRefs, strict, "
+                            "gatewayClasses, controllerName)", v->key);
                 return;
             }
         }
@@ -214,6 +222,17 @@ static bool apply(struct reader *r, struct arena *a, const struct s_settings *s,
         o->listen_address = keep(a, s->listenAddress);
     if (s->modulesDir && !flag_set[SET_MODULES_DIR])
         o->modules_dir = keep(a, s->modulesDir);
+    if (s->socketDir && !flag_set[SET_SOCKET_DIR]) {
+        const char *problem = socket_dir_problem(s->socketDir);
+        if (problem) {
+            report(r, node_at(r->root, "socketDir", -1, NULL), "%s", problem);
+            ok = false;
+        } else {
+            o->socket_dir = keep(a, s->socketDir);
+        }
+    }
+    if (s->resolver && !flag_set[SET_RESOLVER])
+        o->resolver = keep(a, s->resolver);
     if (s->controllerName && !flag_set[SET_CONTROLLER_NAME])
         o->controller_name = keep(a, s->controllerName);
     if (s->strictRefs && (ok = parse_bool(r, "strictRefs", s->strictRefs, &b) && ok) &&

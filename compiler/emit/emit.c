@@ -37,9 +37,25 @@ void emit_nginx(const struct plan *plan, const struct emit_options *o,
                 struct emit_output *out)
 {
     struct confw w = {out->http_conf, 0};
+    struct strbuf modules = STRBUF_INIT, stream = STRBUF_INIT, path = STRBUF_INIT;
     const char *slots[] = {"@MODULES@", "", "@STREAM@", "", NULL};
 
-    (void)o;
     emit_http(plan, &w);
+    if (plan->n_stream_servers) {
+        struct confw sw = {out->stream_conf, 0};
+        emit_stream(plan, &sw);
+        /* stream is a dynamic module on Debian; load it by absolute path
+         * (a relative one would resolve against -p). */
+        strbuf_addf(&path, "%s/ngx_stream_module.so", o->modules_dir);
+        strbuf_addstr(&modules, "load_module ");
+        quote_token(&modules, path.buf, QUOTE_LITERAL);
+        strbuf_addstr(&modules, ";");
+        strbuf_addstr(&stream, "\nstream {\n    include stream.conf;\n}");
+        slots[1] = modules.buf;
+        slots[3] = stream.buf;
+    }
     fill(out->nginx_conf, template_nginx_conf, slots);
+    strbuf_release(&modules);
+    strbuf_release(&stream);
+    strbuf_release(&path);
 }

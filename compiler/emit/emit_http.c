@@ -65,12 +65,12 @@ static void emit_map(struct confw *w, const struct plan_map *m)
     confw_close(w);
 }
 
-static void emit_split(struct confw *w, const struct plan_split *s)
+static void emit_split(struct confw *w, const struct plan_split *s, const char *key)
 {
     size_t i;
 
     confw_begin(w, "split_clients");
-    confw_raw(w, "\"${request_id}\"");
+    confw_rawf(w, "\"%s\"", key);
     confw_rawf(w, "$%s", s->variable);
     confw_open(w);
     for (i = 0; i < s->n_entries; i++) {
@@ -106,6 +106,19 @@ static void emit_upstream(struct confw *w, const struct plan_upstream *u)
         confw_end(w);
     }
     confw_close(w);
+}
+
+/* Maps, splits and upstreams of http{} or stream{}; splits hash `key`. */
+void emit_section(struct confw *w, const struct plan_section *sec, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < sec->n_maps; i++)
+        emit_map(w, &sec->maps[i]);
+    for (i = 0; i < sec->n_splits; i++)
+        emit_split(w, &sec->splits[i], key);
+    for (i = 0; i < sec->n_upstreams; i++)
+        emit_upstream(w, &sec->upstreams[i]);
 }
 
 /* ---- handlers ---- */
@@ -591,11 +604,13 @@ static void location(struct confw *w, const struct plan_location *loc)
     confw_close(w);
 }
 
-static void listen_line(struct confw *w, const struct plan_listen *l)
+void emit_listen(struct confw *w, const struct plan_listen *l)
 {
     struct strbuf addr = STRBUF_INIT;
 
-    if (l->address && strchr(l->address, ':'))
+    if (l->unix_path)
+        strbuf_addf(&addr, "unix:%s", l->unix_path);
+    else if (l->address && strchr(l->address, ':'))
         strbuf_addf(&addr, "[%s]:%lld", l->address, (long long)l->port);
     else if (l->address)
         strbuf_addf(&addr, "%s:%lld", l->address, (long long)l->port);
@@ -603,10 +618,14 @@ static void listen_line(struct confw *w, const struct plan_listen *l)
         strbuf_addf(&addr, "%lld", (long long)l->port);
     confw_begin(w, "listen");
     confw_quoted(w, addr.buf, QUOTE_LITERAL);
+    if (l->udp)
+        confw_raw(w, "udp");
     if (l->ssl)
         confw_raw(w, "ssl");
     if (l->http2)
         confw_raw(w, "http2");
+    if (l->proxy_protocol)
+        confw_raw(w, "proxy_protocol");
     if (l->default_server)
         confw_raw(w, "default_server");
     confw_end(w);
@@ -619,7 +638,11 @@ static void server(struct confw *w, const struct plan_server *srv)
 
     confw_begin(w, "server");
     confw_open(w);
-    listen_line(w, &srv->listen);
+    emit_listen(w, &srv->listen);
+    if (srv->listen.proxy_protocol) {
+        /* Behind the stream front: the client address is in the header. */
+        confw_template(w, "set_real_ip_from unix:;\nreal_ip_header proxy_protocol;");
+    }
     confw_begin(w, "server_name");
     if (srv->n_names == 0)
         confw_raw(w, "\"\"");
@@ -677,16 +700,11 @@ void emit_http(const struct plan *plan, struct confw *w)
     confw_begin(w, "variables_hash_max_size");
     confw_rawf(w, "%u", plan->variables_max);
     confw_end(w);
-    if (plan->resolver)
-        directive_quoted(w, "resolver", plan->resolver, QUOTE_LITERAL);
+    if (plan->http.resolver)
+        directive_quoted(w, "resolver", plan->http.resolver, QUOTE_LITERAL);
     confw_blank(w);
     fixed_maps(w);
-    for (i = 0; i < plan->n_maps; i++)
-        emit_map(w, &plan->maps[i]);
-    for (i = 0; i < plan->n_splits; i++)
-        emit_split(w, &plan->splits[i]);
-    for (i = 0; i < plan->n_upstreams; i++)
-        emit_upstream(w, &plan->upstreams[i]);
+    emit_section(w, &plan->http, "${request_id}");
     for (i = 0; i < plan->n_servers; i++) {
         confw_blank(w);
         server(w, &plan->servers[i]);

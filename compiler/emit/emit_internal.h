@@ -41,5 +41,8 @@ void confw_comment(struct confw *w, const char *fmt, ...)
 void confw_template(struct confw *w, const char *text);
 
 void emit_http(const struct plan *plan, struct confw *w);
+void emit_stream(const struct plan *plan, struct confw *w);
+void emit_section(struct confw *w, const struct plan_section *sec, const char *key);
+void emit_listen(struct confw *w, const struct plan_listen *l);
 
 #endif

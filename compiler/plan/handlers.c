@@ -206,7 +206,7 @@ static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
 
     for (i = 0; i < f->n_allow_origins; i++)
         strbuf_addf(&key, "%s\n", f->allow_origins[i]);
-    c->origin_variable = arena_printf(p->a, "gw_co%zu", p->maps.n);
+    c->origin_variable = arena_printf(p->a, "gw_co%zu", p->sec->maps.n);
     m = map_new(p, text_variable(p->a, "http_origin"), c->origin_variable);
     for (i = 0; i < f->n_allow_origins; i++) {
         struct strbuf re = STRBUF_INIT;
@@ -265,8 +265,7 @@ static const char *ca_file(struct planner *p, const struct policy_state *ps)
     return path;
 }
 
-static struct plan_target target_of(struct planner *p, const struct backend *b,
-                                    bool grpc)
+struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc)
 {
     struct plan_target t = {0};
 
@@ -282,7 +281,7 @@ static struct plan_target target_of(struct planner *p, const struct backend *b,
     t.upstream = upstream_for(p, b);
     if (!t.upstream) {
         t.address = arena_printf(p->a, "%s:%lld", b->dns_name, (long long)b->port_number);
-        p->needs_resolver = true;
+        p->sec->needs_resolver = true;
     }
     t.websocket = str_eq(b->app_protocol, "kubernetes.io/ws");
     if (b->tls_policy && b->tls_policy->accepted) {
@@ -313,13 +312,11 @@ static struct plan_handler *mirror_handler(struct planner *p,
     else if (rm->fraction.src && rm->fraction.denominator > 0)
         hundredths = rm->fraction.numerator * 10000 / rm->fraction.denominator;
     if (hundredths < 10000) {
-        struct plan_split *s = ARENA_NEW(p->a, struct plan_split);
-        s->variable = arena_printf(p->a, "gw_ms%u", p->n_mirror_samples++);
+        struct plan_split *s = split_new(p, "gw_ms");
         s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, 1);
         s->entries[0].hundredths = (unsigned)hundredths;
         s->entries[0].value = "1";
         s->n_entries = hundredths > 0 ? 1 : 0;
-        ptrvec_push(p->a, &p->splits, s);
         m->sample_variable = s->variable;
     }
     return m;
@@ -366,33 +363,50 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
     }
 }
 
+struct plan_split *split_new(struct planner *p, const char *prefix)
+{
+    struct plan_split *s = ARENA_NEW(p->a, struct plan_split);
+
+    s->variable = arena_printf(p->a, "%s%u", prefix, p->sec->n_splits++);
+    ptrvec_push(p->a, &p->sec->splits, s);
+    return s;
+}
+
+void split_weights(struct planner *p, struct plan_split *s, const int64_t *weights,
+                   const char *const *values, size_t n)
+{
+    int64_t total = 0;
+    size_t i;
+
+    s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, n);
+    for (i = 0; i < n; i++)
+        total += weights[i];
+    for (i = 0; i < n; i++) {
+        /* Hundredths of a percent, rounded down; the last entry takes the
+         * rest ("*"), so shares always add up to 100%. */
+        unsigned share = (unsigned)(weights[i] * 10000 / total);
+        if (i + 1 == n)
+            share = 0;
+        else if (share == 0)
+            continue; /* nginx refuses 0%: a tiny share rounds to none */
+        s->entries[s->n_entries].hundredths = share;
+        s->entries[s->n_entries++].value = values[i];
+    }
+}
+
 static struct plan_split *weighted_split(struct planner *p,
                                          struct plan_handler *h)
 {
-    struct plan_split *s = ARENA_NEW(p->a, struct plan_split);
-    int64_t total = 0;
-    unsigned given = 0;
+    struct plan_split *s = split_new(p, "gw_s");
+    int64_t *weights = ARENA_NEW_ARRAY(p->a, int64_t, h->n_backends);
+    const char **values = ARENA_NEW_ARRAY(p->a, const char *, h->n_backends);
     size_t i;
 
-    s->variable = arena_printf(p->a, "gw_s%u", p->n_splits++);
-    s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, h->n_backends);
-    for (i = 0; i < h->n_backends; i++)
-        total += h->backends[i]->weight;
     for (i = 0; i < h->n_backends; i++) {
-        /* Hundredths of a percent, rounded down; the last backend takes the
-         * rest ("*"), so shares always add up to 100%. */
-        unsigned share = (unsigned)(h->backends[i]->weight * 10000 / total);
-        if (i + 1 == h->n_backends) {
-            share = 0;
-        } else if (share == 0) {
-            continue; /* nginx refuses 0%: a tiny share rounds to none */
-        }
-        given += share;
-        s->entries[s->n_entries].hundredths = share;
-        s->entries[s->n_entries++].value = h->backends[i]->id;
+        weights[i] = h->backends[i]->weight;
+        values[i] = h->backends[i]->id;
     }
-    (void)given;
-    ptrvec_push(p->a, &p->splits, s);
+    split_weights(p, s, weights, values, h->n_backends);
     return s;
 }
 

@@ -43,7 +43,7 @@ struct plan_map *map_new(struct planner *p, struct plan_text source,
 {
     struct plan_map *m = map_draft(p, source, variable);
 
-    ptrvec_push(p->a, &p->maps, m);
+    ptrvec_push(p->a, &p->sec->maps, m);
     return m;
 }
 
@@ -81,12 +81,12 @@ const char *map_intern(struct planner *p, struct plan_map *m)
 {
     size_t i;
 
-    for (i = 0; i < p->maps.n; i++) {
-        const struct plan_map *o = p->maps.v[i];
+    for (i = 0; i < p->sec->maps.n; i++) {
+        const struct plan_map *o = p->sec->maps.v[i];
         if (map_same(o, m))
             return o->variable;
     }
-    ptrvec_push(p->a, &p->maps, m);
+    ptrvec_push(p->a, &p->sec->maps, m);
     return m->variable;
 }
 
@@ -105,6 +105,16 @@ void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
     m->n_entries++;
 }
 
+bool map_has_key(const struct plan_map *m, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_entries; i++)
+        if (strcmp(m->entries[i].key, key) == 0)
+            return true;
+    return false;
+}
+
 /* A map named from its content: found again when asked again. */
 static struct plan_map *content_map(struct planner *p, const char *prefix,
                                     const char *source_variable,
@@ -115,8 +125,8 @@ static struct plan_map *content_map(struct planner *p, const char *prefix,
 
     snprintf(name, sizeof(name), "%s%016llx", prefix,
              (unsigned long long)fnv1a(source_variable, content));
-    for (i = 0; i < p->maps.n; i++) {
-        struct plan_map *m = p->maps.v[i];
+    for (i = 0; i < p->sec->maps.n; i++) {
+        struct plan_map *m = p->sec->maps.v[i];
         if (strcmp(m->variable, name) == 0) {
             *created = false;
             return m;
@@ -186,13 +196,14 @@ static int cmp_maps(const void *pa, const void *pb)
     return strcmp(a->variable, b->variable);
 }
 
-void maps_finish(struct planner *p)
+void maps_finish(struct planner *p, struct section_builder *sb,
+                 struct plan_section *out)
 {
     size_t i;
 
-    ptrvec_sort(&p->maps, cmp_maps);
-    p->plan->maps = ARENA_NEW_ARRAY(p->a, struct plan_map, p->maps.n);
-    for (i = 0; i < p->maps.n; i++)
-        p->plan->maps[i] = *(struct plan_map *)p->maps.v[i];
-    p->plan->n_maps = p->maps.n;
+    ptrvec_sort(&sb->maps, cmp_maps);
+    out->maps = ARENA_NEW_ARRAY(p->a, struct plan_map, sb->maps.n);
+    for (i = 0; i < sb->maps.n; i++)
+        out->maps[i] = *(struct plan_map *)sb->maps.v[i];
+    out->n_maps = sb->maps.n;
 }

@@ -48,6 +48,7 @@ static unsigned bucket_for(size_t longest)
 
 static void hash_sizes(struct plan *plan)
 {
+    const struct plan_section *h = &plan->http;
     size_t longest_name = 0, names = 0, longest_key = 0, i, j;
 
     for (i = 0; i < plan->n_servers; i++) {
@@ -57,10 +58,10 @@ static void hash_sizes(struct plan *plan)
             names++;
         }
     }
-    for (i = 0; i < plan->n_maps; i++) {
-        for (j = 0; j < plan->maps[i].n_entries; j++) {
-            size_t n = strlen(plan->maps[i].entries[j].key);
-            if (plan->maps[i].entries[j].kind != MAP_KEY_REGEX && n > longest_key)
+    for (i = 0; i < h->n_maps; i++) {
+        for (j = 0; j < h->maps[i].n_entries; j++) {
+            size_t n = strlen(h->maps[i].entries[j].key);
+            if (h->maps[i].entries[j].kind != MAP_KEY_REGEX && n > longest_key)
                 longest_key = n;
         }
     }
@@ -68,8 +69,8 @@ static void hash_sizes(struct plan *plan)
     plan->server_names_max = names * 4 > 512 ? (unsigned)names * 4 : 512;
     plan->map_bucket = bucket_for(longest_key);
     plan->variables_bucket = 128; /* gw_ names are short; $http_<header> may not be */
-    plan->variables_max = plan->n_maps * 4 + plan->n_splits * 2 > 1024
-                              ? (unsigned)(plan->n_maps * 4 + plan->n_splits * 2)
+    plan->variables_max = h->n_maps * 4 + h->n_splits * 2 > 1024
+                              ? (unsigned)(h->n_maps * 4 + h->n_splits * 2)
                               : 1024;
 }
 
@@ -86,6 +87,20 @@ static void *copy_out(struct arena *a, const struct ptrvec *v, size_t size,
     return out;
 }
 
+static void finish_section(struct planner *p, struct section_builder *sb,
+                           struct plan_section *out)
+{
+    maps_finish(p, sb, out);
+    ptrvec_sort(&sb->upstreams, cmp_upstreams);
+    ptrvec_sort(&sb->splits, cmp_splits);
+    out->upstreams = copy_out(p->a, &sb->upstreams, sizeof(*out->upstreams),
+                              &out->n_upstreams);
+    out->splits = copy_out(p->a, &sb->splits, sizeof(*out->splits), &out->n_splits);
+    /* kubeadm's kube-dns address unless told otherwise. */
+    if (sb->needs_resolver)
+        out->resolver = p->o->resolver ? p->o->resolver : "10.96.0.10";
+}
+
 void plan_build(struct compilation *c, const struct controller *ctl,
                 const struct plan_options *o, struct plan *out)
 {
@@ -98,18 +113,16 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     p.ctl = ctl;
     p.o = o;
     p.plan = out;
+    p.sec = &p.stream;
+    stream_build(&p);
+    p.sec = &p.http;
     servers_build(&p);
-    maps_finish(&p);
-    ptrvec_sort(&p.upstreams, cmp_upstreams);
+    finish_section(&p, &p.http, &out->http);
+    finish_section(&p, &p.stream, &out->stream);
     ptrvec_sort(&p.files, cmp_files);
-    ptrvec_sort(&p.splits, cmp_splits);
-    out->upstreams = copy_out(p.a, &p.upstreams, sizeof(*out->upstreams),
-                              &out->n_upstreams);
-    out->splits = copy_out(p.a, &p.splits, sizeof(*out->splits), &out->n_splits);
     out->servers = copy_out(p.a, &p.servers, sizeof(*out->servers), &out->n_servers);
+    out->stream_servers = copy_out(p.a, &p.stream_servers, sizeof(*out->stream_servers),
+                                   &out->n_stream_servers);
     out->files = copy_out(p.a, &p.files, sizeof(*out->files), &out->n_files);
-    /* kubeadm's kube-dns address unless told otherwise (--resolver). */
-    if (p.needs_resolver)
-        out->resolver = o->resolver ? o->resolver : "10.96.0.10";
     hash_sizes(out);
 }

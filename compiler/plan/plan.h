@@ -162,9 +162,11 @@ struct plan_location {
 };
 
 struct plan_listen {
-    const char *address; /* NULL: all addresses */
+    const char *address;   /* NULL: all addresses */
     int64_t port;
-    bool ssl, http2, default_server;
+    const char *unix_path; /* listen on this unix socket instead */
+    bool ssl, http2, default_server, udp;
+    bool proxy_protocol; /* connections arrive with a PROXY protocol header */
 };
 
 struct plan_server {
@@ -186,18 +188,40 @@ struct plan_file {
     unsigned mode;
 };
 
-struct plan {
+/* ---- stream{}: TCP, UDP and TLS ---- */
+
+struct plan_stream_server {
+    struct plan_listen listen;
+    bool ssl_preread;      /* read the ClientHello's SNI, do not terminate */
+    const char *cert_file; /* terminate TLS with this certificate ... */
+    const char *cert_variable; /* ... or with the one this map picks by SNI */
+    bool proxy_protocol;   /* send a PROXY protocol header to destinations */
+    /* Where connections go: an upstream, a variable (map or split) naming
+     * one, or neither: close the connection. */
+    const char *pass_upstream;
+    const char *pass_variable;
+    bool udp_one_response; /* request/response datagrams (DNS-like) */
+};
+
+/* What http{} and stream{} each declare at their top level. */
+struct plan_section {
     struct plan_map *maps;
     size_t n_maps;
     struct plan_split *splits;
     size_t n_splits;
     struct plan_upstream *upstreams;
     size_t n_upstreams;
+    const char *resolver; /* for backends resolved at run time, or NULL */
+};
+
+struct plan {
+    struct plan_section http, stream;
     struct plan_server *servers;
     size_t n_servers;
+    struct plan_stream_server *stream_servers;
+    size_t n_stream_servers;
     struct plan_file *files; /* certificates, CA bundles */
     size_t n_files;
-    const char *resolver; /* for backends resolved at run time, or NULL */
     /* hash sizes nginx needs for this config */
     unsigned server_names_bucket, server_names_max;
     unsigned map_bucket, variables_bucket, variables_max;
@@ -208,6 +232,7 @@ struct plan_options {
     const uint32_t (*port_map)[2];
     size_t n_port_map;
     const char *resolver;
+    const char *socket_dir; /* unix sockets for hops between stream and http */
 };
 
 /*

@@ -9,6 +9,23 @@
 
 struct arena;
 
+/* The top-level declarations of http{} or stream{} being collected. */
+struct section_builder {
+    struct ptrvec maps;      /* struct plan_map * */
+    struct ptrvec splits;    /* struct plan_split * */
+    struct ptrvec upstreams; /* struct plan_upstream * */
+    bool needs_resolver;
+    unsigned n_splits;
+};
+
+/* An HTTPS port reached through the stream front (stream.c decides,
+ * servers.c listens on the unix socket instead of the port). */
+struct https_hop {
+    const char *address;
+    int64_t port;
+    const char *unix_path;
+};
+
 /* What the builders share while one plan is made. */
 struct planner {
     struct compilation *c;
@@ -16,13 +33,13 @@ struct planner {
     const struct controller *ctl;
     const struct plan_options *o;
     struct plan *plan;
-    struct ptrvec maps;      /* struct plan_map * */
-    struct ptrvec splits;    /* struct plan_split * */
-    struct ptrvec upstreams; /* struct plan_upstream * */
-    struct ptrvec servers;   /* struct plan_server * */
-    struct ptrvec files;     /* struct plan_file * */
-    unsigned n_dispatch, n_splits, n_mirror_samples;
-    bool needs_resolver;
+    struct section_builder http, stream;
+    struct section_builder *sec; /* the one being built */
+    struct ptrvec servers;        /* struct plan_server * */
+    struct ptrvec stream_servers; /* struct plan_stream_server * */
+    struct ptrvec files;          /* struct plan_file * */
+    struct ptrvec https_hops;     /* struct https_hop * */
+    unsigned n_dispatch;
 };
 
 /* text.c */
@@ -48,10 +65,12 @@ struct plan_map *map_new(struct planner *p, struct plan_text source,
 struct plan_map *map_draft(struct planner *p, struct plan_text source,
                            const char *variable);
 const char *map_intern(struct planner *p, struct plan_map *m);
+bool map_has_key(const struct plan_map *m, const char *key);
 void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
              const char *key, struct plan_text value);
-/* Gives every condition map its final variable name, in content order. */
-void maps_finish(struct planner *p);
+/* Sorts a section's maps into their final order and copies them out. */
+void maps_finish(struct planner *p, struct section_builder *sb,
+                 struct plan_section *out);
 
 /* upstreams.c */
 const char *upstream_for(struct planner *p, const struct backend *b);
@@ -76,6 +95,18 @@ void locations_build(struct planner *p, struct plan_server *srv,
 
 /* servers.c */
 void servers_build(struct planner *p);
+int64_t mapped_port(const struct plan_options *o, int64_t port);
+const char *certificate_file(struct planner *p, const struct certificate *cert);
+
+/* stream.c: TCP, UDP and TLS listeners. */
+void stream_build(struct planner *p);
+
+/* handlers.c, shared with stream.c */
+struct plan_split *split_new(struct planner *p, const char *prefix);
+/* Fills a split from weights (none zero): values[i] gets weights[i]. */
+void split_weights(struct planner *p, struct plan_split *s, const int64_t *weights,
+                   const char *const *values, size_t n);
+struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc);
 
 /* precedence.c */
 void candidates_sort(struct candidate *c, size_t n);

@@ -26,7 +26,7 @@ struct sock {
     struct ptrvec listeners; /* struct eff_listener * */
 };
 
-static int64_t mapped_port(const struct plan_options *o, int64_t port)
+int64_t mapped_port(const struct plan_options *o, int64_t port)
 {
     size_t i;
 
@@ -227,7 +227,7 @@ static void candidates_for(struct planner *p, const struct eff_listener *l,
 
 /* ---- certificates ---- */
 
-static const char *certificate_file(struct planner *p, const struct certificate *cert)
+const char *certificate_file(struct planner *p, const struct certificate *cert)
 {
     const struct object *o = &cert->secret->obj;
     const char *path = arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace,
@@ -280,13 +280,33 @@ static void count_kinds(const struct ptrvec *cands, struct kinds_seen *seen)
     }
 }
 
+/* An HTTPS port shared with TLS listeners is reached through the stream
+ * front, over a unix socket that carries the client address in a PROXY
+ * protocol header. */
+static const struct https_hop *hop_for(const struct planner *p, const struct sock *s)
+{
+    size_t i;
+
+    for (i = 0; s->https && i < p->https_hops.n; i++) {
+        const struct https_hop *h = p->https_hops.v[i];
+        if (h->port == s->port && str_eq(h->address, s->address) && !h->address == !s->address)
+            return h;
+    }
+    return NULL;
+}
+
 static struct plan_server *new_server(struct planner *p, const struct sock *s,
                                       const char *name)
 {
     struct plan_server *srv = ARENA_NEW(p->a, struct plan_server);
+    const struct https_hop *hop = hop_for(p, s);
 
     srv->listen.address = s->address;
     srv->listen.port = s->port;
+    if (hop) {
+        srv->listen.unix_path = hop->unix_path;
+        srv->listen.proxy_protocol = true;
+    }
     srv->listen.ssl = s->https;
     srv->listen.http2 = s->https;
     srv->listen.default_server = name == NULL;

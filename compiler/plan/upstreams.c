@@ -28,14 +28,15 @@ const char *upstream_for(struct planner *p, const struct backend *b)
         return NULL;
     name = arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
                         (long long)b->port_number);
-    for (i = 0; i < p->upstreams.n; i++) {
-        u = p->upstreams.v[i];
+    for (i = 0; i < p->sec->upstreams.n; i++) {
+        u = p->sec->upstreams.v[i];
         if (strcmp(u->name, name) == 0)
             return u->name;
     }
     u = ARENA_NEW(p->a, struct plan_upstream);
     u->name = name;
-    u->keepalive = true;
+    /* Connection reuse is an HTTP idea; stream upstreams have no keepalive. */
+    u->keepalive = p->sec == &p->http;
     if (b->n_addresses) {
         u->servers = ARENA_NEW_ARRAY(p->a, const char *, b->n_addresses);
         for (i = 0; i < b->n_addresses; i++)
@@ -46,6 +47,6 @@ const char *upstream_for(struct planner *p, const struct backend *b)
         u->servers[0] = host_port(p->a, b->cluster_ip, b->port_number);
         u->n_servers = 1;
     }
-    ptrvec_push(p->a, &p->upstreams, u);
+    ptrvec_push(p->a, &p->sec->upstreams, u);
     return u->name;
 }

@@ -110,8 +110,10 @@ class Scenario:
             f.write("\n---\n".join(docs))
         tcp = free_ports(len(self.listener_ports))
         udp = free_ports(len(self.udp_listener_ports), kind="udp")
+        sockets = os.path.join(self.dir, "sockets")  # stream/http hops
+        os.mkdir(sockets)
         args = [GWC, "compile", "-o", os.path.join(self.dir, "out"),
-                "--listen-address", "127.0.0.1", "--fail-on=never"]
+                "--listen-address", "127.0.0.1", "--socket-dir", sockets, "--fail-on=never"]
         for lp, p in zip(self.listener_ports, tcp):
             self.ports[lp] = p
             args += ["--port-map", "%d=%d" % (lp, p)]
@@ -152,7 +154,10 @@ class Scenario:
         return self.echo[(namespace, service)]
 
     def http_conf(self):
-        with open(os.path.join(self.dir, "out", "http.conf")) as f:
+        return self.output("http.conf")
+
+    def output(self, name):
+        with open(os.path.join(self.dir, "out", name)) as f:
             return f.read()
 
 

@@ -1,0 +1,419 @@
+/*
+ * Shared between the files of the importer only.
+ *
+ * The import runs in passes over one struct imp:
+ *   classes.c      which Ingresses are converted, in ingress-nginx's order
+ *   annotations.c  every annotation checked against the table and parsed
+ *   features       per-Ingress filters (redirects, headers, CORS, ...)
+ *   hosts.c        Ingress paths grouped per host, as ingress-nginx builds
+ *                  its server blocks, with canaries merged in
+ *   routes.c       host groups to route rules (paths.c, canary.c, ...)
+ *   gateways.c     listeners and Gateways
+ *   write.c        the output objects as a document tree
+ * Output objects ("o_" types) are plain data that write.c prints.
+ */
+#ifndef GWC_IMPORT_INTERNAL_H
+#define GWC_IMPORT_INTERNAL_H
+
+#include "importer.h"
+
+#include "base/diag.h"
+#include "base/ptrvec.h"
+#include "model/model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+#define NGINX_PREFIX "nginx.ingress.kubernetes.io/"
+#define NGINX_CONTROLLER "k8s.io/ingress-nginx"
+
+/* Gateway API limits (CRD maxItems) the output respects. */
+#define MAX_ROUTE_RULES 16
+#define MAX_ROUTE_HOSTNAMES 16
+#define MAX_GATEWAY_LISTENERS 64
+
+/* ---- output objects ---- */
+
+struct o_path {
+    const char *type; /* Exact | PathPrefix | RegularExpression; NULL: none */
+    const char *value;
+};
+
+struct o_header_match {
+    const char *type; /* Exact | RegularExpression */
+    const char *name, *value;
+};
+
+struct o_match {
+    struct o_path path;
+    struct o_header_match header; /* header.name NULL: none */
+};
+
+struct o_path_mod {
+    const char *type; /* ReplaceFullPath | ReplacePrefixMatch; NULL: none */
+    const char *value;
+};
+
+struct o_redirect {
+    const char *scheme, *hostname;
+    int64_t port; /* 0: unset */
+    struct o_path_mod path;
+    int64_t code;
+};
+
+struct o_rewrite {
+    const char *hostname;
+    struct o_path_mod path;
+};
+
+struct o_header {
+    const char *name, *value;
+};
+
+struct o_cors {
+    const char **origins, **methods, **headers, **expose;
+    size_t n_origins, n_methods, n_headers, n_expose;
+    bool credentials;
+    int64_t max_age;
+};
+
+struct o_backend {
+    const char *name, *namespace; /* namespace NULL: the route's own */
+    int64_t port;
+    int64_t weight; /* -1: unset */
+};
+
+struct o_session {
+    const char *cookie_name, *cookie_path, *absolute_timeout, *lifetime;
+};
+
+struct o_grpc_method {
+    const char *service, *method; /* both NULL: any */
+};
+
+/* What the rules of one location share.  A rule has either a redirect or
+ * backends (the CRD forbids both). */
+struct o_filters {
+    const struct o_redirect *redirect;
+    const struct o_rewrite *rewrite;
+    struct o_header *request_set;
+    size_t n_request_set;
+    const struct o_header *response_set;
+    size_t n_response_set;
+    const struct o_cors *cors;
+    const struct o_backend *mirror;
+    const char *timeout; /* timeouts.backendRequest */
+    const struct o_session *session;
+};
+
+struct o_rule {
+    struct o_match *matches;
+    size_t n_matches;
+    struct o_grpc_method grpc; /* GRPCRoute */
+    const struct o_filters *filters;
+    struct o_backend *backends;
+    size_t n_backends;
+    /* Rules of one group (one location) stay in one route: their relative
+     * order decides ties that Gateway API precedence does not. */
+    size_t group;
+};
+
+struct o_parent {
+    const char *gateway, *section;
+};
+
+struct o_route {
+    enum kind kind; /* KIND_HTTP_ROUTE, KIND_GRPC_ROUTE, KIND_TLS_ROUTE */
+    const char *namespace, *name;
+    const char **hostnames;
+    size_t n_hostnames;
+    struct o_parent *parents;
+    size_t n_parents;
+    struct ptrvec rules; /* struct o_rule * */
+};
+
+struct o_listener {
+    const char *name;
+    const char *hostname; /* NULL: every hostname */
+    const char *protocol; /* HTTP | HTTPS | TLS */
+    int64_t port;
+    const char *secret; /* HTTPS: the certificate Secret */
+};
+
+struct o_gateway {
+    const char *namespace, *name, *class_name;
+    struct ptrvec listeners; /* struct o_listener * */
+};
+
+struct o_policy { /* BackendTLSPolicy */
+    const char *namespace, *name, *service, *hostname, *ca_config_map;
+};
+
+struct o_config_map {
+    const char *namespace, *name, *key, *value;
+};
+
+struct o_grant { /* ReferenceGrant: HTTPRoutes of from_ns to a Service */
+    const char *namespace, *name, *from_namespace, *service;
+};
+
+/* ---- the Ingresses being converted ---- */
+
+/*
+ * Every ingress-nginx annotation the importer converts, typed as the
+ * annotation table (annotations.c) decoded it: strings NULL, integers
+ * INT_UNSET and booleans TRI_UNSET when absent or refused.
+ */
+struct ing_config {
+    enum tri canary;
+    const char *canary_by_header, *canary_by_header_value;
+    const char *canary_by_header_pattern, *canary_by_cookie;
+    int64_t canary_weight, canary_weight_total;
+
+    const char *rewrite_target, *x_forwarded_prefix;
+    enum tri use_regex;
+
+    const char *app_root, *permanent_redirect, *temporal_redirect;
+    int64_t permanent_redirect_code, temporal_redirect_code;
+    enum tri from_to_www_redirect, ssl_redirect, force_ssl_redirect;
+    enum tri preserve_trailing_slash;
+
+    const char *upstream_vhost, *connection_proxy_header, *custom_headers;
+    const char *backend_protocol;
+    int64_t proxy_connect_timeout, proxy_send_timeout, proxy_read_timeout;
+
+    enum tri enable_cors, cors_allow_credentials;
+    const char *cors_allow_origin, *cors_allow_methods, *cors_allow_headers;
+    const char *cors_expose_headers;
+    int64_t cors_max_age;
+
+    enum tri ssl_passthrough;
+    const char *proxy_ssl_secret, *proxy_ssl_name;
+    enum tri proxy_ssl_verify, proxy_ssl_server_name;
+
+    const char *affinity, *session_cookie_name, *session_cookie_path;
+    int64_t session_cookie_expires, session_cookie_max_age;
+
+    const char *mirror_target, *mirror_host;
+    enum tri mirror_request_body;
+    const char *server_alias;
+};
+
+enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
+
+/* What the features made of an Ingress's annotations: shared by every
+ * location of the Ingress, reported once. */
+struct ing_features {
+    enum backend_protocol protocol;
+    const struct o_redirect *redirect; /* permanent/temporal-redirect */
+    const char *upstream_host;         /* upstream-vhost as a hostname */
+    struct o_header *request_set;      /* Host with a port, Connection */
+    size_t n_request_set;
+    const struct o_header *response_set; /* custom-headers */
+    size_t n_response_set;
+    const struct o_cors *cors;
+    const struct o_backend *mirror;
+    const char *timeout;
+    const struct o_session *session;
+    bool ssl_redirect; /* when the host has a certificate */
+    bool force_ssl_redirect;
+};
+
+struct ing {
+    const struct ingress *src;
+    const char *namespace; /* after --namespace */
+    const char *klass;     /* the ingress class it was converted under */
+    const struct ynode *annotations; /* metadata.annotations, or NULL */
+    struct ing_config cfg;
+    struct ing_features feat;
+    size_t order; /* ingress-nginx's: creationTimestamp, then ns/name */
+};
+
+/* A Service port behind an Ingress path. */
+struct backend {
+    const struct ynode *src; /* the IngressBackend node */
+    const char *service;     /* NULL: unusable (reported) */
+    int64_t port;
+};
+
+enum path_type { PT_EXACT, PT_PREFIX, PT_IMPLEMENTATION_SPECIFIC };
+
+/* One Ingress path on a host: a location block of ingress-nginx. */
+struct location {
+    struct ing *ing;
+    const struct ingress_path *path; /* NULL: a default backend */
+    const char *value;               /* the path, "/" when absent */
+    enum path_type type;
+    struct backend backend;
+    struct ing *canary; /* the canary Ingress merged in, or NULL */
+    struct backend canary_backend;
+};
+
+/* Every location ingress-nginx serves for one host, from the Ingresses of
+ * one namespace and class: one server block.  host "" is the catch-all. */
+struct host_group {
+    const char *namespace, *klass, *host;
+    struct ptrvec locations; /* struct location *, ingress-nginx order */
+    bool regex;              /* enforceRegex: every location is a regex */
+    const char **aliases;    /* server-alias, from-to-www-redirect */
+    size_t n_aliases;
+    const char *www_target;  /* a from-to-www-redirect alias: its host */
+    const char *secret;      /* the TLS certificate, or NULL */
+    const struct ing *tls_ing;
+    const struct location *app_root;
+    struct ing *passthrough; /* ssl-passthrough Ingress, or NULL */
+    struct backend passthrough_backend;
+    /* Filled by gateways.c: the listeners routes attach to. */
+    struct o_gateway *gateway;
+    const char *http_listener, *https_listener, *tls_listener;
+    const char **alias_http, **alias_https;
+};
+
+/* ---- one run ---- */
+
+struct name_set {
+    struct ptrvec names; /* sorted "Kind/namespace/name" keys */
+};
+
+struct imp {
+    struct compilation *c;
+    struct arena *a;
+    const struct model *m;
+    const struct import_options *o;
+    struct ptrvec ings;   /* struct ing *, ingress-nginx order */
+    struct ptrvec groups; /* struct host_group *, by ns, class, host */
+    struct name_set names;
+    /* output */
+    struct ptrvec gateways, routes, policies, config_maps, grants;
+};
+
+/* importer.c: context objects, with --namespace applied. */
+const char *object_namespace(const struct imp *im, const struct object *o);
+const struct object *find_object(const struct imp *im, enum kind kind,
+                                 const char *ns, const char *name);
+
+/* report.c: diagnostics at annotations and fields. */
+const struct ynode *annotation_node(const struct ing *ing, const char *name);
+struct diag *report_annotation(struct imp *im, const struct ing *ing,
+                               const char *name, enum diag_code code,
+                               const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+struct diag *report_annotation_sev(struct imp *im, const struct ing *ing,
+                                   const char *name, enum diag_severity sev,
+                                   enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+struct diag *report_node(struct imp *im, const struct ing *ing,
+                         const struct ynode *at, enum diag_code code,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+struct diag *report_node_sev(struct imp *im, const struct ing *ing,
+                             const struct ynode *at, enum diag_severity sev,
+                             enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* values.c: anchored allowlists and parsers for annotation values. */
+#define ALPHA_BASIC "-._~/:"             /* ingress-nginx alphaNumericChars */
+#define ALPHA_URL ALPHA_BASIC ",?&="     /* URLIsValidRegex */
+#define ALPHA_PATH ALPHA_BASIC "$"       /* RegexPathWithCapture */
+#define ALPHA_REGEX ALPHA_BASIC "^$[](){}*+?|&=\\" /* IsValidRegex */
+#define ALPHA_HEADERS "-_, "             /* HeadersVariable */
+bool value_in_alphabet(const char *s, const char *extra);
+bool parse_go_bool(const char *s, bool *out);
+bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
+const char **split_list(struct arena *a, const char *s, size_t *n);
+bool is_dns_label(const char *s);
+bool is_dns_subdomain(const char *s);
+bool is_hostname(const char *s, bool wildcard_ok);
+bool is_header_name(const char *s);
+bool is_gateway_path(const char *s);
+const char *duration_seconds(struct arena *a, int64_t seconds);
+struct url {
+    const char *scheme, *host, *path, *query; /* path "" when absent */
+    int64_t port;                             /* 0 when absent */
+};
+bool parse_url(struct arena *a, const char *s, struct url *u);
+
+/* names.c: DNS-1123 names, unique per kind and namespace. */
+const char *name_hash(struct arena *a, const char *key);
+const char *dns_name(struct arena *a, const char *text, size_t max);
+/* "*.a.com" -> "wildcard.a.com"; "" for no host */
+const char *host_label(struct arena *a, const char *host);
+const char *name_claim(struct imp *im, enum kind kind, const char *ns,
+                       const char *base, size_t max);
+
+/* classes.c */
+void classes_resolve(struct imp *im);
+
+/* annotations.c */
+void annotations_parse(struct imp *im, struct ing *ing);
+
+/* Features, one Ingress at a time (after every Ingress is parsed). */
+void backends_protocol(struct imp *im, struct ing *ing);
+void redirects_feature(struct imp *im, struct ing *ing);
+void headers_feature(struct imp *im, struct ing *ing);
+void cors_feature(struct imp *im, struct ing *ing);
+void session_feature(struct imp *im, struct ing *ing);
+void timeouts_feature(struct imp *im, struct ing *ing);
+void mirror_feature(struct imp *im, struct ing *ing);
+void canary_feature(struct imp *im, struct ing *ing);
+void paths_feature(struct imp *im, struct ing *ing);
+
+/* backends.c: a Service port behind an Ingress path. */
+bool backend_resolve(struct imp *im, const struct ing *ing,
+                     const struct ingress_backend *b, struct backend *out);
+
+/* hosts.c: host groups with their locations, canaries and aliases. */
+void hosts_build(struct imp *im);
+struct host_group *host_group_find(struct imp *im, const char *ns,
+                                   const char *klass, const char *host);
+
+/* tls.c: certificates per host, ssl-passthrough. */
+void tls_build(struct imp *im);
+bool tls_host_covered(const char *tls_host, const char *host);
+
+/* backend_tls.c: backend-protocol HTTPS/GRPCS to BackendTLSPolicy. */
+void backend_tls_build(struct imp *im);
+
+/* paths.c: the matches and rewrite of one location. */
+struct path_plan {
+    struct o_path forms[2]; /* ORed: one rule matches any of them */
+    size_t n_forms;
+    struct o_path_mod rewrite; /* type NULL: none */
+    bool rewritten;            /* x-forwarded-prefix applies */
+    /* An Exact rule in front: the trailing-slash 301 of nginx, or the
+     * exact request of a prefix rewrite (ReplaceFullPath). */
+    const char *exact;
+    struct o_path_mod exact_rewrite; /* type NULL: exact is a 301 */
+};
+bool paths_host_regex(const struct host_group *g);
+void paths_plan(struct imp *im, const struct host_group *g,
+                const struct location *l, struct path_plan *out);
+bool paths_claims_exact(const struct host_group *g, const char *path);
+
+/* canary.c: a location's rules, with its canary's header, cookie and
+ * weight rules. */
+void canary_rules(struct imp *im, const struct location *l,
+                  const struct o_match *base, size_t n_base,
+                  const struct o_filters *f, size_t group,
+                  struct ptrvec *rules);
+
+/* redirects.c */
+struct o_filters *redirect_filters(struct imp *im, const struct o_redirect *r);
+const struct o_redirect *https_redirect(struct imp *im);
+
+/* routes.c, gateways.c, write.c */
+void routes_build(struct imp *im);
+void gateways_build(struct imp *im);
+void write_output(struct imp *im, struct strbuf *out);
+
+/* Small helpers. */
+bool str_eq(const char *a, const char *b);
+struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,
+                        const struct o_filters *f, size_t group);
+void rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
+                      int64_t weight);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * The importer: Ingress objects that use ingress-nginx annotations, with
+ * their IngressClass, Service, Secret and ConfigMap context, converted to
+ * Gateway API objects (Gateway, HTTPRoute, GRPCRoute, TLSRoute,
+ * BackendTLSPolicy, ConfigMap, ReferenceGrant) as YAML.
+ *
+ * The importer reads the model only; it never prints.  Everything that is
+ * converted approximately or not at all is a diagnostic in the
+ * compilation's sink, at the annotation or field it concerns.
+ */
+#ifndef GWC_IMPORTER_H
+#define GWC_IMPORTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct compilation;
+struct model;
+struct strbuf;
+
+struct import_options {
+    /* spec.gatewayClassName of the generated Gateways (NULL: "nginx"). */
+    const char *gateway_class_name;
+    /* The ingress classes to convert; none: "nginx" and every IngressClass
+     * whose controller is k8s.io/ingress-nginx. */
+    const char *const *ingress_classes;
+    size_t n_ingress_classes;
+    /* Namespace of objects that have none (NULL: "default"). */
+    const char *default_namespace;
+};
+
+/*
+ * Converts the Ingresses of m and appends the YAML stream (documents
+ * sorted by kind, then namespace and name) to out.  Deterministic: the
+ * same objects give the same bytes whatever their input order.
+ */
+void import_ingress(struct compilation *c, const struct model *m,
+                    const struct import_options *o, struct strbuf *out);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * Names of generated objects and listeners: valid DNS-1123 subdomains,
+ * readable when the source text allows it, collision-free always.
+ *
+ * A text that is already a valid name is used as it is.  Anything else
+ * (upper case, '_', a name too long once a suffix is added) is cleaned up
+ * and given "-" plus a hash of the original text, so two texts that clean
+ * up alike ("A.com" and "a.com") still get distinct names.  name_claim()
+ * then makes names unique per kind and namespace, in the deterministic
+ * order the importer generates them (i2gw's "a-b.com" and "a.b.com" both
+ * becoming "a-b-com" is the bug this avoids).
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HASH_LEN 8
+
+/* FNV-1a, 64 bits, printed as 8 hex digits: short, stable everywhere. */
+const char *name_hash(struct arena *a, const char *key)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)key; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3u;
+    }
+    return arena_printf(a, "%08x", (unsigned)(h ^ (h >> 32)));
+}
+
+static bool is_alnum_lower(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Lower case; each run of other characters inside a label becomes one
+ * '-'; labels lose leading and trailing dashes; empty labels go. */
+static void clean(const char *text, struct strbuf *out)
+{
+    const char *p = text;
+
+    while (*p) {
+        bool dot = out->len > 0, dash = false;
+        size_t start;
+
+        if (dot)
+            strbuf_addch(out, '.');
+        start = out->len;
+        for (; *p && *p != '.'; p++) {
+            char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+            if (!is_alnum_lower(c)) {
+                dash = true;
+                continue;
+            }
+            if (dash && out->len > start)
+                strbuf_addch(out, '-');
+            dash = false;
+            strbuf_addch(out, c);
+        }
+        if (out->len == start) /* an empty label goes, with its dot */
+            strbuf_setlen(out, dot ? start - 1 : start);
+        if (*p == '.')
+            p++;
+    }
+}
+
+const char *dns_name(struct arena *a, const char *text, size_t max)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *hash, *name;
+    size_t keep;
+
+    if (strlen(text) <= max && is_dns_subdomain(text))
+        return text;
+    clean(text, &sb);
+    hash = name_hash(a, text);
+    keep = max - HASH_LEN - 1;
+    if (sb.len > keep)
+        strbuf_setlen(&sb, keep);
+    while (sb.len && !is_alnum_lower(sb.buf[sb.len - 1]))
+        strbuf_setlen(&sb, sb.len - 1);
+    name = sb.len ? arena_printf(a, "%s-%s", sb.buf, hash)
+                  : arena_printf(a, "x%s", hash);
+    strbuf_release(&sb);
+    return name;
+}
+
+const char *host_label(struct arena *a, const char *host)
+{
+    if (!host || !*host)
+        return "";
+    if (host[0] == '*')
+        return arena_printf(a, "wildcard%s", host + 1);
+    return host;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool set_has(const struct name_set *s, const char *key)
+{
+    return s->names.n &&
+           bsearch(&key, s->names.v, s->names.n, sizeof(*s->names.v), cmp_str);
+}
+
+static void set_add(struct arena *a, struct name_set *s, const char *key)
+{
+    size_t lo = 0, hi = s->names.n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(s->names.v[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    ptrvec_push(a, &s->names, NULL);
+    memmove(&s->names.v[lo + 1], &s->names.v[lo],
+            (s->names.n - 1 - lo) * sizeof(*s->names.v));
+    s->names.v[lo] = (void *)key;
+}
+
+const char *name_claim(struct imp *im, enum kind kind, const char *ns,
+                       const char *base, size_t max)
+{
+    const char *name = dns_name(im->a, base, max);
+    const char *key = arena_printf(im->a, "%s/%s/%s", kind_name(kind),
+                                   ns ? ns : "", name);
+    unsigned n;
+
+    /* Taken: the base plus a hash of it (and of a counter, should even
+     * that be taken), cut to fit. */
+    for (n = 0; set_has(&im->names, key); n++) {
+        const char *seed = n ? arena_printf(im->a, "%s#%u", base, n) : base;
+        const char *hash = name_hash(im->a, seed);
+        size_t keep = max - HASH_LEN - 1, len = strlen(name);
+        char *cut = arena_strndup(im->a, name, len > keep ? keep : len);
+        size_t l = strlen(cut);
+
+        while (l && !is_alnum_lower(cut[l - 1]))
+            cut[--l] = '\0';
+        name = arena_printf(im->a, "%s-%s", cut, hash);
+        key = arena_printf(im->a, "%s/%s/%s", kind_name(kind), ns ? ns : "",
+                           name);
+    }
+    set_add(im->a, &im->names, key);
+    return name;
+}

@@ -1,0 +1,485 @@
+/*
+ * stream{}: TCP, UDP and TLS listeners (gateway-api §8, §9; ngf.md §6.6).
+ *
+ *   TCP/UDP   one server per socket, proxying to the backends of the oldest
+ *             route on the listener (weighted per connection);
+ *   TLS       routed by the ClientHello's SNI: passthrough proxies the bytes
+ *             untouched, terminate ends TLS here with the listener's
+ *             certificate.  A port where both modes, or an HTTPS listener,
+ *             meet gets a front server that reads SNI and hops over unix
+ *             sockets to each kind, with a PROXY protocol header so the
+ *             client address survives the hop.
+ * A connection nothing claims (unknown SNI, invalid backend) is closed.
+ */
+#include "plan_internal.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+struct l4_sock {
+    const char *address;
+    int64_t port;
+    bool udp;
+    struct ptrvec listeners; /* struct eff_listener * (TCP, UDP or TLS) */
+    struct ptrvec https;     /* HTTPS listeners sharing the socket */
+};
+
+static struct l4_sock *sock_for(struct planner *p, struct ptrvec *socks,
+                                const char *address, int64_t port, bool udp)
+{
+    struct l4_sock *s;
+    size_t i;
+
+    for (i = 0; i < socks->n; i++) {
+        s = socks->v[i];
+        if (str_eq(s->address, address) && !s->address == !address && s->port == port &&
+            s->udp == udp)
+            return s;
+    }
+    s = ARENA_NEW(p->a, struct l4_sock);
+    s->address = address;
+    s->port = port;
+    s->udp = udp;
+    ptrvec_push(p->a, socks, s);
+    return s;
+}
+
+/* The addresses a gateway's listeners bind: as for HTTP (servers.c). */
+static size_t gateway_addresses(struct planner *p, const struct gateway_state *gs,
+                                const char **out, size_t max)
+{
+    size_t n = 0, k;
+
+    if (p->o->listen_address) {
+        out[0] = p->o->listen_address;
+        return 1;
+    }
+    for (k = 0; k < gs->gw->n_addresses && n < max; k++) {
+        const struct gateway_address *a = &gs->gw->addresses[k];
+        if (str_eq(a->type, "IPAddress") && a->value && *a->value)
+            out[n++] = a->value;
+    }
+    if (n == 0)
+        out[n++] = NULL;
+    return n;
+}
+
+static void collect(struct planner *p, struct ptrvec *socks)
+{
+    size_t g, i, k;
+
+    for (g = 0; g < p->ctl->n_gateways; g++) {
+        const struct gateway_state *gs = &p->ctl->gateways[g];
+        const char *addrs[16];
+        size_t n = gateway_addresses(p, gs, addrs, 16);
+
+        for (i = 0; i < gs->n_listeners; i++) {
+            struct eff_listener *l = &gs->listeners[i];
+            int64_t port = mapped_port(p->o, l->port);
+
+            if (!l->valid)
+                continue;
+            for (k = 0; k < n; k++) {
+                if (l->protocol == PROTO_TCP || l->protocol == PROTO_TLS)
+                    ptrvec_push(p->a, &sock_for(p, socks, addrs[k], port, false)->listeners, l);
+                else if (l->protocol == PROTO_UDP)
+                    ptrvec_push(p->a, &sock_for(p, socks, addrs[k], port, true)->listeners, l);
+            }
+        }
+    }
+    /* HTTPS on a port with TLS listeners must be reached through the
+     * stream front: note it, so servers.c listens on a unix socket. */
+    for (g = 0; g < p->ctl->n_gateways; g++) {
+        const struct gateway_state *gs = &p->ctl->gateways[g];
+        const char *addrs[16];
+        size_t n = gateway_addresses(p, gs, addrs, 16);
+        for (i = 0; i < gs->n_listeners; i++) {
+            struct eff_listener *l = &gs->listeners[i];
+            for (k = 0; l->valid && l->protocol == PROTO_HTTPS && k < n; k++) {
+                size_t j;
+                for (j = 0; j < socks->n; j++) {
+                    struct l4_sock *s = socks->v[j];
+                    if (!s->udp && s->port == mapped_port(p->o, l->port) &&
+                        str_eq(s->address, addrs[k]) && !s->address == !addrs[k])
+                        ptrvec_push(p->a, &s->https, l);
+                }
+            }
+        }
+    }
+}
+
+/* ---- targets ---- */
+
+/* The proxy_pass value for a set of backends: an upstream name, a split
+ * variable (as "$name"), or "" to close.  Invalid shares close too. */
+static const char *backends_target(struct planner *p, const struct route_state *rs,
+                                   bool *variable)
+{
+    size_t total = 0, n = 0, n_ok = 0, i, j;
+    int64_t *weights;
+    const char **values;
+    struct plan_target only = {0};
+
+    for (i = 0; i < rs->n_rules; i++)
+        total += rs->rules[i].n_backends;
+    weights = ARENA_NEW_ARRAY(p->a, int64_t, total);
+    values = ARENA_NEW_ARRAY(p->a, const char *, total);
+    *variable = false;
+    for (i = 0; i < rs->n_rules; i++) {
+        for (j = 0; j < rs->rules[i].n_backends; j++) {
+            const struct backend *b = &rs->rules[i].backends[j];
+            struct plan_target t;
+            if (b->ref->weight <= 0)
+                continue;
+            t = target_of(p, b, false);
+            only = t;
+            weights[n] = b->ref->weight;
+            values[n++] = t.status ? "" : t.upstream ? t.upstream : t.address;
+            n_ok += !t.status;
+        }
+    }
+    if (n_ok == 0)
+        return "";
+    if (n == 1 && only.upstream)
+        return only.upstream;
+    {
+        /* A run-time name, a failing share or several backends: a split
+         * per connection, whose values proxy_pass takes from a variable. */
+        struct plan_split *sp = split_new(p, "gw_l4s");
+        split_weights(p, sp, weights, values, n);
+        *variable = true;
+        return sp->variable;
+    }
+}
+
+static struct plan_stream_server *new_server(struct planner *p, const char *address,
+                                             int64_t port, bool udp)
+{
+    struct plan_stream_server *srv = ARENA_NEW(p->a, struct plan_stream_server);
+
+    srv->listen.address = address;
+    srv->listen.port = port;
+    srv->listen.udp = udp;
+    ptrvec_push(p->a, &p->stream_servers, srv);
+    return srv;
+}
+
+static void pass_to(struct plan_stream_server *srv, const char *target, bool variable)
+{
+    if (variable)
+        srv->pass_variable = target;
+    else if (*target)
+        srv->pass_upstream = target;
+}
+
+static void plain_l4(struct planner *p, const struct l4_sock *s)
+{
+    const struct eff_listener *l = s->listeners.v[0];
+    struct plan_stream_server *srv = new_server(p, s->address, s->port, s->udp);
+    size_t i;
+
+    srv->udp_one_response = s->udp;
+    for (i = 0; i < l->attachments.n; i++) {
+        const struct attachment *a = l->attachments.v[i];
+        bool variable;
+        const char *t;
+        if (!a->carries_traffic)
+            continue;
+        t = backends_target(p, a->route, &variable);
+        pass_to(srv, t, variable);
+        return;
+    }
+}
+
+/* ---- TLS ---- */
+
+struct sni_entry {
+    const char *hostname; /* NULL: the default */
+    const char *target;   /* upstream, "$split", "unix:..." or "" */
+    bool passthrough;
+    const struct eff_listener *listener;
+};
+
+static int64_t age_of(const struct attachment *a)
+{
+    int64_t t = a->route->route->obj.created;
+    return t == INT_UNSET ? INT64_MAX : t;
+}
+
+/* Older routes claim their hostnames first (gateway-api §5.4). */
+static int cmp_attachments(const void *pa, const void *pb)
+{
+    const struct attachment *a = *(const struct attachment *const *)pa;
+    const struct attachment *b = *(const struct attachment *const *)pb;
+    int64_t ta = age_of(a), tb = age_of(b);
+
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    return strcmp(a->route->route->obj.nsname, b->route->route->obj.nsname);
+}
+
+static bool has_entry(const struct ptrvec *v, const char *hostname)
+{
+    size_t i;
+
+    for (i = 0; i < v->n; i++) {
+        const struct sni_entry *e = v->v[i];
+        if (str_eq(e->hostname, hostname) && !e->hostname == !hostname)
+            return true;
+    }
+    return false;
+}
+
+static void add_entry(struct planner *p, struct ptrvec *v, const char *hostname,
+                      const char *target, const struct eff_listener *l)
+{
+    struct sni_entry *e;
+
+    if (has_entry(v, hostname))
+        return;
+    e = ARENA_NEW(p->a, struct sni_entry);
+    e->hostname = hostname;
+    e->target = target;
+    e->passthrough = l->passthrough;
+    e->listener = l;
+    ptrvec_push(p->a, v, e);
+}
+
+static void tls_entries(struct planner *p, const struct l4_sock *s, struct ptrvec *out)
+{
+    struct ptrvec atts = {0};
+    size_t i, j;
+
+    for (i = 0; i < s->listeners.n; i++) {
+        const struct eff_listener *l = s->listeners.v[i];
+        for (j = 0; j < l->attachments.n; j++)
+            ptrvec_push(p->a, &atts, l->attachments.v[j]);
+    }
+    ptrvec_sort(&atts, cmp_attachments);
+    for (i = 0; i < atts.n; i++) {
+        const struct attachment *a = atts.v[i];
+        bool variable;
+        const char *t = backends_target(p, a->route, &variable);
+
+        if (variable)
+            t = arena_printf(p->a, "$%s", t);
+        if (a->n_hostnames == 0)
+            add_entry(p, out, a->listener->hostname, t, a->listener);
+        for (j = 0; j < a->n_hostnames; j++)
+            add_entry(p, out, a->hostnames[j], t, a->listener);
+    }
+}
+
+static struct plan_map *sni_map(struct planner *p, const char *source, const char *var)
+{
+    struct plan_map *m = map_new(p, text_variable(p->a, source), var);
+
+    m->hostnames = true;
+    return m;
+}
+
+static struct plan_text target_text(struct planner *p, const char *target)
+{
+    return target[0] == '$' ? text_variable(p->a, target + 1) : text_literal(p->a, target);
+}
+
+/* Terminating servers take the certificate of the listener the SNI picks. */
+static void certificates(struct planner *p, struct plan_stream_server *srv,
+                         const struct l4_sock *s, const char *sni_source)
+{
+    struct plan_map *m = NULL;
+    const char *fallback = NULL;
+    size_t i, terminating = 0;
+
+    for (i = 0; i < s->listeners.n; i++) {
+        const struct eff_listener *l = s->listeners.v[i];
+        if (l->protocol == PROTO_TLS && !l->passthrough && l->n_certificates)
+            terminating++;
+    }
+    for (i = 0; i < s->listeners.n; i++) {
+        const struct eff_listener *l = s->listeners.v[i];
+        const char *file;
+        if (l->protocol != PROTO_TLS || l->passthrough || !l->n_certificates)
+            continue;
+        file = certificate_file(p, &l->certificates[0]);
+        if (terminating == 1) {
+            srv->cert_file = file;
+            return;
+        }
+        if (!m)
+            m = sni_map(p, sni_source, arena_printf(p->a, "gw_cert%lld", (long long)s->port));
+        if (l->hostname)
+            map_add(p, m, MAP_KEY_HOSTNAME, l->hostname, text_literal(p->a, file));
+        if (!fallback || !l->hostname)
+            fallback = file;
+    }
+    if (m) {
+        m->default_value = text_literal(p->a, fallback);
+        srv->cert_variable = m->variable;
+    }
+}
+
+static const char *hop_path(struct planner *p, int64_t port, const char *kind)
+{
+    const char *dir = p->o->socket_dir;
+
+    return arena_printf(p->a, "%s/gw-%lld-%s.sock", dir, (long long)port, kind);
+}
+
+/* One SNI-routed server: a map from SNI to targets, entries of one mode. */
+static void sni_server(struct planner *p, struct plan_stream_server *srv,
+                       const struct ptrvec *entries, bool passthrough,
+                       const char *source, const char *var, const char *fallback)
+{
+    struct plan_map *m = sni_map(p, source, var);
+    size_t i;
+
+    for (i = 0; i < entries->n; i++) {
+        const struct sni_entry *e = entries->v[i];
+        if (e->passthrough != passthrough)
+            continue;
+        if (e->hostname)
+            map_add(p, m, MAP_KEY_HOSTNAME, e->hostname, target_text(p, e->target));
+        else
+            m->default_value = target_text(p, e->target);
+    }
+    if (fallback && text_is_empty(&m->default_value))
+        m->default_value = text_literal(p->a, fallback);
+    srv->pass_variable = var;
+}
+
+static void tls_socket(struct planner *p, const struct l4_sock *s)
+{
+    struct ptrvec entries = {0};
+    bool pt = false, term = false;
+    size_t i;
+
+    for (i = 0; i < s->listeners.n; i++) {
+        const struct eff_listener *l = s->listeners.v[i];
+        pt |= l->passthrough;
+        term |= !l->passthrough;
+    }
+    tls_entries(p, s, &entries);
+    if (!s->https.n && !(pt && term)) {
+        struct plan_stream_server *srv = new_server(p, s->address, s->port, false);
+        if (pt) {
+            srv->ssl_preread = true;
+            sni_server(p, srv, &entries, true, "ssl_preread_server_name",
+                       arena_printf(p->a, "gw_sni%lld", (long long)s->port), NULL);
+        } else {
+            srv->listen.ssl = true;
+            certificates(p, srv, s, "ssl_server_name");
+            sni_server(p, srv, &entries, false, "ssl_server_name",
+                       arena_printf(p->a, "gw_term%lld", (long long)s->port), NULL);
+        }
+        return;
+    }
+    /* The front: read SNI, hop to the server of the right kind. */
+    {
+        struct plan_stream_server *front = new_server(p, s->address, s->port, false);
+        struct plan_map *m = sni_map(p, "ssl_preread_server_name",
+                                     arena_printf(p->a, "gw_front%lld", (long long)s->port));
+        const char *https_hop = s->https.n ? hop_path(p, s->port, "https") : NULL;
+        const char *term_hop = term ? hop_path(p, s->port, "tls") : NULL;
+        bool https_default = false;
+
+        front->ssl_preread = true;
+        front->proxy_protocol = true;
+        front->pass_variable = m->variable;
+        for (i = 0; i < entries.n; i++) {
+            const struct sni_entry *e = entries.v[i];
+            const char *hop;
+            struct plan_stream_server *h;
+
+            if (!e->passthrough)
+                hop = term_hop;
+            else {
+                /* Each passthrough target gets its own hop that strips the
+                 * PROXY header the front adds. */
+                hop = hop_path(p, s->port, arena_printf(p->a, "pt%zu", i));
+                h = new_server(p, NULL, 0, false);
+                h->listen.unix_path = hop;
+                h->listen.proxy_protocol = true;
+                pass_to(h, e->target[0] == '$' ? e->target + 1 : e->target,
+                        e->target[0] == '$');
+            }
+            if (e->hostname)
+                map_add(p, m, MAP_KEY_HOSTNAME, e->hostname,
+                        text_literal(p->a, arena_printf(p->a, "unix:%s", hop)));
+            else
+                m->default_value = text_literal(p->a, arena_printf(p->a, "unix:%s", hop));
+        }
+        if (s->https.n) {
+            /* SNI picks the most specific listener hostname (gateway-api
+             * §5.1), so HTTPS listener hostnames, not route hostnames, send
+             * connections to the http{} servers behind the hop. */
+            for (i = 0; i < s->https.n; i++) {
+                const struct eff_listener *l = s->https.v[i];
+                if (!l->hostname)
+                    https_default = true;
+                else if (!map_has_key(m, l->hostname))
+                    map_add(p, m, MAP_KEY_HOSTNAME, l->hostname,
+                            text_literal(p->a, arena_printf(p->a, "unix:%s", https_hop)));
+            }
+            if (https_default && text_is_empty(&m->default_value))
+                m->default_value = text_literal(p->a, arena_printf(p->a, "unix:%s", https_hop));
+            {
+                struct https_hop *hop = ARENA_NEW(p->a, struct https_hop);
+                hop->address = s->address;
+                hop->port = s->port;
+                hop->unix_path = https_hop;
+                ptrvec_push(p->a, &p->https_hops, hop);
+            }
+        }
+        if (term) {
+            struct plan_stream_server *t = new_server(p, NULL, 0, false);
+            t->listen.unix_path = term_hop;
+            t->listen.proxy_protocol = true;
+            t->listen.ssl = true;
+            certificates(p, t, s, "ssl_server_name");
+            sni_server(p, t, &entries, false, "ssl_server_name",
+                       arena_printf(p->a, "gw_term%lld", (long long)s->port), NULL);
+        }
+    }
+}
+
+static int cmp_socks(const void *pa, const void *pb)
+{
+    const struct l4_sock *a = *(const struct l4_sock *const *)pa;
+    const struct l4_sock *b = *(const struct l4_sock *const *)pb;
+    int c;
+
+    if (!a->address != !b->address)
+        return a->address ? 1 : -1;
+    if (a->address && (c = strcmp(a->address, b->address)) != 0)
+        return c;
+    if (a->port != b->port)
+        return a->port < b->port ? -1 : 1;
+    return (int)a->udp - (int)b->udp;
+}
+
+void stream_build(struct planner *p)
+{
+    struct ptrvec socks = {0};
+    size_t i;
+
+    collect(p, &socks);
+    ptrvec_sort(&socks, cmp_socks);
+    for (i = 0; i < socks.n; i++) {
+        const struct l4_sock *s = socks.v[i];
+        const struct eff_listener *l = s->listeners.v[0];
+        if (l->protocol == PROTO_TLS)
+            tls_socket(p, s);
+        else
+            plain_l4(p, s);
+    }
+}
