@@ -292,6 +292,31 @@ static struct plan_text target_text(struct planner *p, const char *target)
     return target[0] == '$' ? text_variable(p->a, target + 1) : text_literal(p->a, target);
 }
 
+/* "<port>" or "<port>_<address>": names a socket's variables and hop
+ * files, unique when Gateways on different addresses share a port. */
+static const char *sock_id(struct planner *p, const struct l4_sock *s)
+{
+    char *id, *c;
+
+    if (!s->address)
+        return arena_printf(p->a, "%lld", (long long)s->port);
+    id = arena_printf(p->a, "%lld_%s", (long long)s->port, s->address);
+    for (c = id; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+            *c = '_';
+    return id;
+}
+
+static const char *sock_var(struct planner *p, const struct l4_sock *s, const char *what)
+{
+    return arena_printf(p->a, "gw_%s%s", what, sock_id(p, s));
+}
+
+static const char *hop_path(struct planner *p, const struct l4_sock *s, const char *kind)
+{
+    return arena_printf(p->a, "%s/gw-%s-%s.sock", p->o->socket_dir, sock_id(p, s), kind);
+}
+
 /* Terminating servers take the certificate of the listener the SNI picks. */
 static void certificates(struct planner *p, struct plan_stream_server *srv,
                          const struct l4_sock *s, const char *sni_source)
@@ -316,7 +341,7 @@ static void certificates(struct planner *p, struct plan_stream_server *srv,
             return;
         }
         if (!m)
-            m = sni_map(p, sni_source, arena_printf(p->a, "gw_cert%lld", (long long)s->port));
+            m = sni_map(p, sni_source, sock_var(p, s, "cert"));
         if (l->hostname)
             map_add(p, m, MAP_KEY_HOSTNAME, l->hostname, text_literal(p->a, file));
         if (!fallback || !l->hostname)
@@ -326,13 +351,6 @@ static void certificates(struct planner *p, struct plan_stream_server *srv,
         m->default_value = text_literal(p->a, fallback);
         srv->cert_variable = m->variable;
     }
-}
-
-static const char *hop_path(struct planner *p, int64_t port, const char *kind)
-{
-    const char *dir = p->o->socket_dir;
-
-    return arena_printf(p->a, "%s/gw-%lld-%s.sock", dir, (long long)port, kind);
 }
 
 /* One SNI-routed server: a map from SNI to targets, entries of one mode. */
@@ -374,12 +392,12 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
         if (pt) {
             srv->ssl_preread = true;
             sni_server(p, srv, &entries, true, "ssl_preread_server_name",
-                       arena_printf(p->a, "gw_sni%lld", (long long)s->port), NULL);
+                       sock_var(p, s, "sni"), NULL);
         } else {
             srv->listen.ssl = true;
             certificates(p, srv, s, "ssl_server_name");
             sni_server(p, srv, &entries, false, "ssl_server_name",
-                       arena_printf(p->a, "gw_term%lld", (long long)s->port), NULL);
+                       sock_var(p, s, "term"), NULL);
         }
         return;
     }
@@ -387,9 +405,9 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
     {
         struct plan_stream_server *front = new_server(p, s->address, s->port, false);
         struct plan_map *m = sni_map(p, "ssl_preread_server_name",
-                                     arena_printf(p->a, "gw_front%lld", (long long)s->port));
-        const char *https_hop = s->https.n ? hop_path(p, s->port, "https") : NULL;
-        const char *term_hop = term ? hop_path(p, s->port, "tls") : NULL;
+                                     sock_var(p, s, "front"));
+        const char *https_hop = s->https.n ? hop_path(p, s, "https") : NULL;
+        const char *term_hop = term ? hop_path(p, s, "tls") : NULL;
         bool https_default = false;
 
         front->ssl_preread = true;
@@ -405,7 +423,7 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
             else {
                 /* Each passthrough target gets its own hop that strips the
                  * PROXY header the front adds. */
-                hop = hop_path(p, s->port, arena_printf(p->a, "pt%zu", i));
+                hop = hop_path(p, s, arena_printf(p->a, "pt%zu", i));
                 h = new_server(p, NULL, 0, false);
                 h->listen.unix_path = hop;
                 h->listen.proxy_protocol = true;
@@ -447,7 +465,7 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
             t->listen.ssl = true;
             certificates(p, t, s, "ssl_server_name");
             sni_server(p, t, &entries, false, "ssl_server_name",
-                       arena_printf(p->a, "gw_term%lld", (long long)s->port), NULL);
+                       sock_var(p, s, "term"), NULL);
         }
     }
 }

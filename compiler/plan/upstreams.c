@@ -24,7 +24,7 @@ const char *upstream_for(struct planner *p, const struct backend *b)
     const char *name;
     size_t i;
 
-    if (b->status != BACKEND_OK || (!b->n_addresses && !b->cluster_ip))
+    if (b->status != BACKEND_OK || (!b->n_endpoints && !b->cluster_ip))
         return NULL;
     name = arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
                         (long long)b->port_number);
@@ -37,11 +37,9 @@ const char *upstream_for(struct planner *p, const struct backend *b)
     u->name = name;
     /* Connection reuse is an HTTP idea; stream upstreams have no keepalive. */
     u->keepalive = p->sec == &p->http;
-    if (b->n_addresses) {
-        u->servers = ARENA_NEW_ARRAY(p->a, const char *, b->n_addresses);
-        for (i = 0; i < b->n_addresses; i++)
-            u->servers[i] = host_port(p->a, b->addresses[i], b->target_port);
-        u->n_servers = b->n_addresses;
+    if (b->n_endpoints) {
+        u->servers = b->endpoints;
+        u->n_servers = b->n_endpoints;
     } else {
         u->servers = ARENA_NEW(p->a, const char *);
         u->servers[0] = host_port(p->a, b->cluster_ip, b->port_number);

@@ -89,23 +89,28 @@ static bool endpoints(struct ctx *x, const struct service *s,
         if (!ep)
             continue;
         found = true;
-        b->target_port = ep->port;
         for (j = 0; j < es->n_endpoints; j++) {
             const struct endpoint *e = &es->endpoints[j];
             if (e->conditions.ready == TRI_FALSE)
                 continue; /* unset means ready (discovery/v1) */
-            for (k = 0; k < e->n_addresses; k++)
-                ptrvec_push(x->c->arena, &addrs, (void *)e->addresses[k]);
+            for (k = 0; k < e->n_addresses; k++) {
+                const char *a = e->addresses[k];
+                /* An IPv6 literal needs brackets before the port. */
+                ptrvec_push(x->c->arena, &addrs,
+                            (void *)(strchr(a, ':')
+                                         ? msgf(x, "[%s]:%lld", a, (long long)ep->port)
+                                         : msgf(x, "%s:%lld", a, (long long)ep->port)));
+            }
         }
     }
     if (!found)
         return false;
     ptrvec_sort(&addrs, cmp_strp);
-    b->addresses = ARENA_NEW_ARRAY(x->c->arena, const char *, addrs.n);
+    b->endpoints = ARENA_NEW_ARRAY(x->c->arena, const char *, addrs.n);
     for (i = 0; i < addrs.n; i++) {
-        if (b->n_addresses && strcmp(b->addresses[b->n_addresses - 1], addrs.v[i]) == 0)
-            continue; /* one address in two slices */
-        b->addresses[b->n_addresses++] = addrs.v[i];
+        if (b->n_endpoints && strcmp(b->endpoints[b->n_endpoints - 1], addrs.v[i]) == 0)
+            continue; /* one endpoint in two slices */
+        b->endpoints[b->n_endpoints++] = addrs.v[i];
     }
     return true;
 }
@@ -187,7 +192,7 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
         return;
     }
     if (endpoints(x, s, b->port, b)) {
-        if (b->n_addresses == 0)
+        if (b->n_endpoints == 0)
             b->status = BACKEND_UNAVAILABLE;
         return;
     }

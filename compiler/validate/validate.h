@@ -115,9 +115,9 @@ struct backend {
     const char *namespace, *name;       /* the Service's identity */
     int64_t port_number;
     const char *app_protocol;           /* the port's appProtocol, or NULL */
-    const char **addresses;             /* ready endpoint IPs ... */
-    size_t n_addresses;
-    int64_t target_port;                /* ... on this port */
+    const char **endpoints;             /* ready "IP:port" (each slice has
+                                           its own port), sorted */
+    size_t n_endpoints;
     const char *cluster_ip;             /* else the clusterIP */
     const char *dns_name;               /* else "name.ns.svc.cluster.local" */
     const struct policy_state *tls_policy; /* upstream TLS, or NULL */
