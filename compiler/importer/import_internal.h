@@ -209,6 +209,7 @@ enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
 struct ing_features {
     enum backend_protocol protocol;
     const struct o_redirect *redirect; /* permanent/temporal-redirect */
+    const char *app_root;              /* validated app-root */
     const char *upstream_host;         /* upstream-vhost as a hostname */
     struct o_header *request_set;      /* Host with a port, Connection */
     size_t n_request_set;
@@ -220,6 +221,10 @@ struct ing_features {
     const struct o_session *session;
     bool ssl_redirect; /* when the host has a certificate */
     bool force_ssl_redirect;
+    /* canary Ingresses */
+    const char *canary_header, *canary_value, *canary_pattern;
+    const char *canary_cookie_always, *canary_cookie_never; /* Cookie regexes */
+    int64_t canary_weight, canary_total;
 };
 
 struct ing {
@@ -241,6 +246,19 @@ struct backend {
 
 enum path_type { PT_EXACT, PT_PREFIX, PT_IMPLEMENTATION_SPECIFIC };
 
+/* The matches and rewrite of one location (paths.c). */
+struct path_plan {
+    struct o_path forms[2]; /* ORed: one rule matches any of them */
+    size_t n_forms;
+    struct o_path_mod rewrite; /* type NULL: none */
+    bool rewritten;            /* x-forwarded-prefix applies */
+    const char *idiom_prefix;  /* a rewrite idiom's PathPrefix */
+    /* An Exact rule in front: the trailing-slash 301 of nginx, or the
+     * exact request of a prefix rewrite (ReplaceFullPath). */
+    const char *exact;
+    struct o_path_mod exact_rewrite; /* type NULL: exact is a 301 */
+};
+
 /* One Ingress path on a host: a location block of ingress-nginx. */
 struct location {
     struct ing *ing;
@@ -250,6 +268,7 @@ struct location {
     struct backend backend;
     struct ing *canary; /* the canary Ingress merged in, or NULL */
     struct backend canary_backend;
+    struct path_plan *plan; /* routes.c */
 };
 
 /* Every location ingress-nginx serves for one host, from the Ingresses of
@@ -336,13 +355,13 @@ struct url {
 };
 bool parse_url(struct arena *a, const char *s, struct url *u);
 
-/* names.c: DNS-1123 names, unique per kind and namespace. */
+/* names.c: DNS-1123 names, unique in a scope ("HTTPRoute/ns", ...). */
 const char *name_hash(struct arena *a, const char *key);
 const char *dns_name(struct arena *a, const char *text, size_t max);
 /* "*.a.com" -> "wildcard.a.com"; "" for no host */
 const char *host_label(struct arena *a, const char *host);
-const char *name_claim(struct imp *im, enum kind kind, const char *ns,
-                       const char *base, size_t max);
+const char *name_claim(struct imp *im, const char *scope, const char *base,
+                       size_t max);
 
 /* classes.c */
 void classes_resolve(struct imp *im);
@@ -378,20 +397,16 @@ bool tls_host_covered(const char *tls_host, const char *host);
 void backend_tls_build(struct imp *im);
 
 /* paths.c: the matches and rewrite of one location. */
-struct path_plan {
-    struct o_path forms[2]; /* ORed: one rule matches any of them */
-    size_t n_forms;
-    struct o_path_mod rewrite; /* type NULL: none */
-    bool rewritten;            /* x-forwarded-prefix applies */
-    /* An Exact rule in front: the trailing-slash 301 of nginx, or the
-     * exact request of a prefix rewrite (ReplaceFullPath). */
-    const char *exact;
-    struct o_path_mod exact_rewrite; /* type NULL: exact is a 301 */
-};
 bool paths_host_regex(const struct host_group *g);
 void paths_plan(struct imp *im, const struct host_group *g,
                 const struct location *l, struct path_plan *out);
 bool paths_claims_exact(const struct host_group *g, const char *path);
+void paths_precedence(struct imp *im, const struct host_group *g);
+
+/* regex.c: PCRE2, as nginx links it. */
+bool regex_ok(const char *pattern, char *err, size_t errlen);
+bool regex_full_match(const char *pattern, const char *subject);
+const char *regex_quote(struct arena *a, const char *literal);
 
 /* canary.c: a location's rules, with its canary's header, cookie and
  * weight rules. */

@@ -6,7 +6,8 @@
  * (upper case, '_', a name too long once a suffix is added) is cleaned up
  * and given "-" plus a hash of the original text, so two texts that clean
  * up alike ("A.com" and "a.com") still get distinct names.  name_claim()
- * then makes names unique per kind and namespace, in the deterministic
+ * then makes names unique in a scope (a kind and namespace, or the
+ * listeners of one Gateway), in the deterministic
  * order the importer generates them (i2gw's "a-b.com" and "a.b.com" both
  * becoming "a-b-com" is the bug this avoids).
  */
@@ -128,12 +129,11 @@ static void set_add(struct arena *a, struct name_set *s, const char *key)
     s->names.v[lo] = (void *)key;
 }
 
-const char *name_claim(struct imp *im, enum kind kind, const char *ns,
-                       const char *base, size_t max)
+const char *name_claim(struct imp *im, const char *scope, const char *base,
+                       size_t max)
 {
     const char *name = dns_name(im->a, base, max);
-    const char *key = arena_printf(im->a, "%s/%s/%s", kind_name(kind),
-                                   ns ? ns : "", name);
+    const char *key = arena_printf(im->a, "%s/%s", scope, name);
     unsigned n;
 
     /* Taken: the base plus a hash of it (and of a counter, should even
@@ -148,8 +148,7 @@ const char *name_claim(struct imp *im, enum kind kind, const char *ns,
         while (l && !is_alnum_lower(cut[l - 1]))
             cut[--l] = '\0';
         name = arena_printf(im->a, "%s-%s", cut, hash);
-        key = arena_printf(im->a, "%s/%s/%s", kind_name(kind), ns ? ns : "",
-                           name);
+        key = arena_printf(im->a, "%s/%s", scope, name);
     }
     set_add(im->a, &im->names, key);
     return name;

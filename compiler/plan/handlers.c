@@ -284,7 +284,7 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
         p->sec->needs_resolver = true;
     }
     t.websocket = str_eq(b->app_protocol, "kubernetes.io/ws");
-    if (b->tls_policy && b->tls_policy->accepted) {
+    if (b->tls_policy && b->tls_policy->accepted && !b->tls_policy->unverifiable) {
         t.tls = true;
         t.tls_name = b->tls_policy->policy->validation.hostname;
         t.tls_ca_file = b->tls_policy->ca_pem ? ca_file(p, b->tls_policy) : NULL;

@@ -73,8 +73,8 @@ void controller_build(struct compilation *c, struct model *m,
     out->controller_name = o->controller_name;
     gateways_build(&x);
     routes_attach(&x);
-    nginx_limits(&x);
     policies_build(&x);
+    nginx_limits(&x);
     for (i = 0; i < out->n_routes; i++)
         route_conditions(&x, &out->routes[i]);
 }

@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 static bool str_eq(const char *a, const char *b)
 {
@@ -233,6 +234,40 @@ static void cleartext_h2c(struct ctx *x, struct gateway_state *gs)
     }
 }
 
+/* nginx verifies an upstream certificate against one DNS name, the one it
+ * also sends as SNI (proxy_ssl_name).  subjectAltNames are honoured when
+ * one of them is that hostname; otherwise the backend is refused (500)
+ * rather than trusted on weaker terms. */
+static void subject_alt_names(struct ctx *x, struct policy_state *ps)
+{
+    const struct backend_tls_validation *v = &ps->policy->validation;
+    size_t i;
+
+    if (!ps->accepted || v->n_subject_alt_names == 0)
+        return;
+    for (i = 0; i < v->n_subject_alt_names; i++) {
+        const struct subject_alt_name *san = &v->subject_alt_names[i];
+        if (str_eq(san->type, "Hostname") && san->hostname && v->hostname &&
+            strcasecmp(san->hostname, v->hostname) == 0)
+            break;
+    }
+    if (i < v->n_subject_alt_names) {
+        if (v->n_subject_alt_names > 1)
+            finding(x, DIAG_NGINX_APPROXIMATED, &ps->policy->obj, v->subject_alt_names[0].src,
+                    "nginx verifies backend certificates against the hostname '%s' only; "
+                    "certificates that match just the other subjectAltNames are refused",
+                    v->hostname);
+        return;
+    }
+    ps->unverifiable = true;
+    finding(x, DIAG_NGINX_UNSUPPORTED, &ps->policy->obj, v->subject_alt_names[0].src,
+            "nginx 1.22 verifies backend certificates against one DNS name, the SNI "
+            "hostname '%s', and cannot check these subjectAltNames; requests to the "
+            "targeted Services are answered with 500 rather than sent unverified "
+            "(add a Hostname entry equal to validation.hostname)",
+            v->hostname ? v->hostname : "");
+}
+
 void nginx_limits(struct ctx *x)
 {
     size_t i, j;
@@ -246,4 +281,6 @@ void nginx_limits(struct ctx *x)
     }
     for (i = 0; i < x->ctl->n_gateways; i++)
         cleartext_h2c(x, &x->ctl->gateways[i]);
+    for (i = 0; i < x->ctl->n_policies; i++)
+        subject_alt_names(x, &x->ctl->policies[i]);
 }

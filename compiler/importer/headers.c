@@ -1,0 +1,138 @@
+/*
+ * Header annotations:
+ *  - upstream-vhost: `proxy_set_header Host <v>`; a plain host name is
+ *    URLRewrite.hostname, one with a port a RequestHeaderModifier;
+ *  - connection-proxy-header: `proxy_set_header Connection <v>`;
+ *  - custom-headers: response headers (more_set_headers) from a ConfigMap
+ *    "ns/name", which must be in the input: ResponseHeaderModifier set.
+ *    ingress-nginx refuses a ConfigMap of another namespace unless
+ *    allow-cross-namespace-resources, which is off by default.
+ *  - x-forwarded-prefix is added by routes.c where a rewrite happens.
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+
+#include <string.h>
+
+static const char *lower(struct imp *im, const char *s)
+{
+    char *out = arena_strdup(im->a, s), *p;
+
+    for (p = out; *p; p++) {
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    }
+    return out;
+}
+
+static void add_request_header(struct imp *im, struct ing_features *f,
+                               const char *name, const char *value)
+{
+    struct o_header *h = ARENA_NEW_ARRAY(im->a, struct o_header,
+                                         f->n_request_set + 1);
+
+    if (f->n_request_set)
+        memcpy(h, f->request_set, f->n_request_set * sizeof(*h));
+    h[f->n_request_set].name = name;
+    h[f->n_request_set].value = value;
+    f->request_set = h;
+    f->n_request_set++;
+}
+
+static void upstream_vhost(struct imp *im, struct ing *ing)
+{
+    const char *v = ing->cfg.upstream_vhost, *colon;
+    int64_t port;
+
+    if (!v)
+        return;
+    colon = strchr(v, ':');
+    if (!colon && is_hostname(lower(im, v), false)) {
+        ing->feat.upstream_host = lower(im, v);
+        return;
+    }
+    if (colon && is_hostname(lower(im, arena_strndup(im->a, v, (size_t)(colon - v))),
+                             false) &&
+        parse_decimal(colon + 1, 1, 65535, &port) && colon[1] != '+' &&
+        colon[1] != '-') {
+        add_request_header(im, &ing->feat, "Host", v);
+        return;
+    }
+    report_annotation(im, ing, "upstream-vhost", DIAG_IMPORT_BAD_VALUE,
+                      "not a host name (with an optional port); not converted");
+}
+
+static void connection_header(struct imp *im, struct ing *ing)
+{
+    const char *v = ing->cfg.connection_proxy_header;
+
+    if (v)
+        add_request_header(im, &ing->feat, "Connection", v);
+}
+
+/* ingress-nginx's custom-headers validators. */
+static bool custom_value_ok(const char *v)
+{
+    return *v && strlen(v) <= 4096 &&
+           value_in_alphabet(v, "_ :;.,\\/\"'?!(){}[]@<>=-+*#$&`|~^%");
+}
+
+static void custom_headers(struct imp *im, struct ing *ing)
+{
+    const char *ref = ing->cfg.custom_headers, *slash, *ns, *name;
+    const struct config_map *cm;
+    struct o_header *h;
+    size_t i, n = 0;
+
+    if (!ref)
+        return;
+    slash = strchr(ref, '/');
+    ns = slash ? arena_strndup(im->a, ref, (size_t)(slash - ref)) : ing->namespace;
+    name = slash ? slash + 1 : ref;
+    if (!is_dns_label(ns) || !is_dns_subdomain(name)) {
+        report_annotation(im, ing, "custom-headers", DIAG_IMPORT_BAD_VALUE,
+                          "not a ConfigMap reference (name or namespace/name)");
+        return;
+    }
+    if (!str_eq(ns, ing->namespace)) {
+        report_annotation(im, ing, "custom-headers", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: ingress-nginx refuses a ConfigMap of "
+                          "another namespace (allow-cross-namespace-resources "
+                          "is off by default)");
+        return;
+    }
+    cm = (const struct config_map *)find_object(im, KIND_CONFIG_MAP, ns, name);
+    if (!cm) {
+        report_annotation(im, ing, "custom-headers", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: the headers are in ConfigMap '%s/%s'; "
+                          "give it to import-ingress",
+                          ns, name);
+        return;
+    }
+    h = ARENA_NEW_ARRAY(im->a, struct o_header, cm->data.n + 1);
+    for (i = 0; i < cm->data.n; i++) { /* strmap: sorted by key */
+        const struct strmap_entry *e = &cm->data.v[i];
+        if (!value_in_alphabet(e->key, "-_") || !*e->key ||
+            !custom_value_ok(e->value)) {
+            report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
+                        "ingress-nginx refuses this header (names "
+                        "[A-Za-z0-9-_], printable values); not converted");
+            continue;
+        }
+        h[n].name = e->key;
+        h[n++].value = e->value;
+    }
+    ing->feat.response_set = h;
+    ing->feat.n_response_set = n;
+    report_annotation(im, ing, "custom-headers", DIAG_IMPORT_DETAIL,
+                      "ingress-nginx sets these response headers only if the "
+                      "controller's global-allowed-response-headers lists them");
+}
+
+void headers_feature(struct imp *im, struct ing *ing)
+{
+    upstream_vhost(im, ing);
+    connection_header(im, ing);
+    custom_headers(im, ing);
+}

@@ -1,0 +1,446 @@
+/*
+ * Ingress paths grouped per host, the way ingress-nginx builds one server
+ * block per host from every Ingress that names it (controller.go
+ * createServers, getBackendServers):
+ *  - Ingresses are taken oldest first; a path that an older Ingress already
+ *    has on the host is ignored ("location already configured");
+ *  - a canary Ingress adds no location: its backend joins the main
+ *    Ingress's location of the same host and path (mergeAlternativeBackends),
+ *    at most one canary each;
+ *  - spec.defaultBackend serves "/" on the hosts of its Ingress, and an
+ *    Ingress with a default backend and no rules is the catch-all server;
+ *  - server-alias and from-to-www-redirect add names to a server.
+ * Groups are per namespace and class, because the Gateways are.
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct host_group *host_group_find(struct imp *im, const char *ns,
+                                   const char *klass, const char *host)
+{
+    size_t i;
+
+    for (i = 0; i < im->groups.n; i++) {
+        struct host_group *g = im->groups.v[i];
+        if (str_eq(g->namespace, ns) && str_eq(g->klass, klass) &&
+            str_eq(g->host, host))
+            return g;
+    }
+    return NULL;
+}
+
+static struct host_group *group_get(struct imp *im, const struct ing *ing,
+                                    const char *host)
+{
+    struct host_group *g = host_group_find(im, ing->namespace, ing->klass, host);
+
+    if (g)
+        return g;
+    g = ARENA_NEW(im->a, struct host_group);
+    g->namespace = ing->namespace;
+    g->klass = ing->klass;
+    g->host = host;
+    ptrvec_push(im->a, &im->groups, g);
+    return g;
+}
+
+static bool parse_path_type(const char *s, enum path_type *out)
+{
+    if (str_eq(s, "Exact"))
+        *out = PT_EXACT;
+    else if (str_eq(s, "Prefix"))
+        *out = PT_PREFIX;
+    else if (str_eq(s, "ImplementationSpecific"))
+        *out = PT_IMPLEMENTATION_SPECIFIC;
+    else
+        return false;
+    return true;
+}
+
+/* ingress-nginx's strict-validate-path-type (default since v1.12): Exact
+ * and Prefix paths are (?i)^/[[:alnum:]._\-/]*$; the admission webhook
+ * refuses anything else, such as a regex written with pathType Prefix. */
+static bool strict_path(const char *p)
+{
+    return p[0] == '/' && value_in_alphabet(p, "._-/");
+}
+
+/* A path of an Ingress, checked as the API server and ingress-nginx's
+ * admission check it; NULL (reported) when refused. */
+static const char *path_value(struct imp *im, const struct ing *ing,
+                              const struct ingress_path *p, enum path_type *type)
+{
+    const char *v = p->path && *p->path ? p->path : "/";
+    const struct ynode *at = ynode_get(p->src, "path");
+    size_t i;
+
+    if (!p->path_type)
+        return NULL; /* the decoder reported the missing pathType */
+    if (!parse_path_type(p->path_type, type)) {
+        report_node(im, ing, ynode_get(p->src, "pathType"), DIAG_IMPORT_BAD_VALUE,
+                    "pathType must be Exact, Prefix or ImplementationSpecific");
+        return NULL;
+    }
+    for (i = 0; v[i]; i++) {
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
+            report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                        "the path has a control character; the path is left "
+                        "out");
+            return NULL;
+        }
+    }
+    if (v[0] != '/' || strlen(v) > 1024) {
+        report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                    "a path must start with '/' and have at most 1024 "
+                    "characters; the path is left out");
+        return NULL;
+    }
+    if (*type != PT_IMPLEMENTATION_SPECIFIC && !strict_path(v)) {
+        report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                    "%s paths may hold only letters, digits and '._-/' "
+                    "(ingress-nginx strict-validate-path-type); use "
+                    "ImplementationSpecific for a regular expression; the path "
+                    "is left out",
+                    p->path_type);
+        return NULL;
+    }
+    return v;
+}
+
+static struct location *find_location(const struct host_group *g,
+                                      const char *value, enum path_type type)
+{
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        struct location *l = g->locations.v[i];
+        if (l->path && l->type == type && strcmp(l->value, value) == 0)
+            return l;
+    }
+    return NULL;
+}
+
+static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
+                         const struct ingress_path *p)
+{
+    enum path_type type;
+    const char *v = path_value(im, ing, p, &type);
+    struct location *l, *old;
+
+    if (!v)
+        return;
+    old = find_location(g, v, type);
+    if (old) {
+        report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                    "host '%s' already has %s path '%s' from Ingress %s/%s; "
+                    "ignored, as ingress-nginx ignores the newer one",
+                    *g->host ? g->host : "*", p->path_type, v, old->ing->namespace,
+                    old->ing->src->obj.meta.name);
+        return;
+    }
+    l = ARENA_NEW(im->a, struct location);
+    l->ing = ing;
+    l->path = p;
+    l->value = v;
+    l->type = type;
+    backend_resolve(im, ing, &p->backend, &l->backend);
+    ptrvec_push(im->a, &g->locations, l);
+}
+
+/* A default backend: "/" of the host, below every path. */
+static void add_default(struct imp *im, struct ing *ing, struct host_group *g)
+{
+    struct location *l;
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        l = g->locations.v[i];
+        if (!l->path || (l->type != PT_EXACT && strcmp(l->value, "/") == 0))
+            return; /* "/" is served already */
+    }
+    l = ARENA_NEW(im->a, struct location);
+    l->ing = ing;
+    l->value = "/";
+    l->type = PT_PREFIX;
+    backend_resolve(im, ing, &ing->src->default_backend, &l->backend);
+    ptrvec_push(im->a, &g->locations, l);
+}
+
+static const char *rule_host(struct imp *im, const struct ing *ing,
+                             const struct ingress_rule *r)
+{
+    if (!r->host || !*r->host)
+        return "";
+    if (!is_hostname(r->host, true)) {
+        report_node(im, ing, ynode_get(r->src, "host"), DIAG_IMPORT_BAD_VALUE,
+                    "host must be a lower-case DNS name, optionally with a "
+                    "leading '*.', and not an IP address; the rule is left out");
+        return NULL;
+    }
+    return r->host;
+}
+
+static void add_ingress(struct imp *im, struct ing *ing)
+{
+    const struct ingress *in = ing->src;
+    size_t i, j;
+
+    for (i = 0; i < in->n_rules; i++) {
+        const struct ingress_rule *r = &in->rules[i];
+        const char *host = rule_host(im, ing, r);
+        struct host_group *g;
+
+        if (!host)
+            continue;
+        g = group_get(im, ing, host);
+        if (ing->cfg.ssl_passthrough == TRI_TRUE) {
+            if (!g->passthrough && r->http.n_paths) {
+                g->passthrough = ing;
+                backend_resolve(im, ing, &r->http.paths[0].backend,
+                                &g->passthrough_backend);
+            }
+            continue;
+        }
+        if (ing->feat.protocol == BP_OTHER)
+            continue; /* FCGI: reported by backends_protocol() */
+        for (j = 0; j < r->http.n_paths; j++)
+            add_location(im, ing, g, &r->http.paths[j]);
+    }
+}
+
+static void add_defaults(struct imp *im, struct ing *ing)
+{
+    const struct ingress *in = ing->src;
+    size_t i;
+
+    if (!in->default_backend.src || ing->cfg.ssl_passthrough == TRI_TRUE)
+        return;
+    if (in->n_rules == 0) {
+        struct host_group *g = group_get(im, ing, "");
+        for (i = 0; i < g->locations.n; i++) {
+            const struct location *l = g->locations.v[i];
+            if (!l->path) {
+                report_node(im, ing, in->default_backend.src,
+                            DIAG_IMPORT_CONFLICT,
+                            "Ingress %s/%s already gives the catch-all server "
+                            "its backend; ignored, as in ingress-nginx",
+                            l->ing->namespace, l->ing->src->obj.meta.name);
+                return;
+            }
+        }
+        add_default(im, ing, g);
+        return;
+    }
+    for (i = 0; i < in->n_rules; i++) {
+        const char *host = in->rules[i].host ? in->rules[i].host : "";
+        struct host_group *g = host_group_find(im, ing->namespace, ing->klass, host);
+        if (g)
+            add_default(im, ing, g);
+    }
+}
+
+/* A canary's paths join the main locations with the same host and path. */
+static void add_canary(struct imp *im, struct ing *ing)
+{
+    const struct ingress *in = ing->src;
+    size_t i, j;
+
+    if (in->default_backend.src)
+        report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                    "a canary's default backend is ignored");
+    for (i = 0; i < in->n_rules; i++) {
+        const struct ingress_rule *r = &in->rules[i];
+        const char *host = rule_host(im, ing, r);
+        struct host_group *g;
+
+        if (!host)
+            continue;
+        g = host_group_find(im, ing->namespace, ing->klass, host);
+        for (j = 0; j < r->http.n_paths; j++) {
+            const struct ingress_path *p = &r->http.paths[j];
+            enum path_type type;
+            const char *v = path_value(im, ing, p, &type);
+            struct location *l = v && g ? find_location(g, v, type) : NULL;
+
+            if (!v)
+                continue;
+            if (!l) {
+                report_node_sev(im, ing, p->src, DIAG_WARNING, DIAG_IMPORT_IGNORED,
+                                "no main Ingress has %s path '%s' on host '%s': "
+                                "ingress-nginx ignores this canary path",
+                                p->path_type, v, *host ? host : "*");
+            } else if (l->canary) {
+                report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                            "the path already has canary Ingress %s/%s; "
+                            "ingress-nginx takes one canary per path",
+                            l->canary->namespace, l->canary->src->obj.meta.name);
+            } else if (backend_resolve(im, ing, &p->backend, &l->canary_backend)) {
+                l->canary = ing;
+            }
+        }
+    }
+}
+
+static bool host_taken(struct imp *im, const struct ing *ing, const char *host)
+{
+    size_t i;
+
+    if (host_group_find(im, ing->namespace, ing->klass, host))
+        return true;
+    for (i = 0; i < im->groups.n; i++) {
+        const struct host_group *g = im->groups.v[i];
+        size_t k;
+        for (k = 0; k < g->n_aliases; k++) {
+            if (str_eq(g->aliases[k], host) && str_eq(g->namespace, ing->namespace))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* server-alias: more names for the same server (exact or "*." names; an
+ * alias that is some server's own host is ignored, as in ingress-nginx). */
+static void add_aliases(struct imp *im, struct ing *ing)
+{
+    size_t n, i, r;
+    const char **names;
+
+    if (!ing->cfg.server_alias || ing->cfg.canary == TRI_TRUE)
+        return;
+    names = split_list(im->a, ing->cfg.server_alias, &n);
+    for (r = 0; r < ing->src->n_rules; r++) {
+        const char *host = ing->src->rules[r].host;
+        struct host_group *g = host && *host ? host_group_find(
+                                                   im, ing->namespace, ing->klass, host)
+                                             : NULL;
+        if (!g)
+            continue;
+        const char **old = g->aliases;
+        g->aliases = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + n);
+        if (g->n_aliases)
+            memcpy(g->aliases, old, g->n_aliases * sizeof(*old));
+        for (i = 0; i < n; i++) {
+            if (!is_hostname(names[i], true))
+                report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
+                                  "not converted: alias '%s' is not a DNS name "
+                                  "(nginx regex names have no Gateway API form)",
+                                  names[i]);
+            else if (host_taken(im, ing, names[i]))
+                report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
+                                  "alias '%s' is already a server name; "
+                                  "ingress-nginx ignores it",
+                                  names[i]);
+            else if (g->n_aliases + 1 >= MAX_ROUTE_HOSTNAMES)
+                report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
+                                  "not converted: alias '%s' would give a route "
+                                  "more than %d hostnames",
+                                  names[i], MAX_ROUTE_HOSTNAMES);
+            else
+                g->aliases[g->n_aliases++] = names[i];
+        }
+        break; /* the aliases belong to the first host of the Ingress */
+    }
+}
+
+/* from-to-www-redirect: the other name of each host ("www." added or
+ * removed) redirects to it, keeping scheme and URI, with ingress-nginx's
+ * http-redirect-code (308). */
+static void add_www(struct imp *im, struct ing *ing)
+{
+    size_t r;
+
+    if (ing->cfg.from_to_www_redirect != TRI_TRUE || ing->cfg.canary == TRI_TRUE)
+        return;
+    for (r = 0; r < ing->src->n_rules; r++) {
+        const char *host = ing->src->rules[r].host, *other;
+        struct host_group *g;
+
+        if (!host || !*host || host[0] == '*' ||
+            !host_group_find(im, ing->namespace, ing->klass, host))
+            continue;
+        other = strncmp(host, "www.", 4) == 0
+                    ? host + 4
+                    : arena_printf(im->a, "www.%s", host);
+        if (host_taken(im, ing, other)) {
+            report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_IGNORED,
+                              "'%s' is already a server name; ingress-nginx adds "
+                              "no redirect for it",
+                              other);
+            continue;
+        }
+        g = group_get(im, ing, other);
+        g->www_target = host;
+    }
+}
+
+/* app-root is a server-level "if ($uri = /) return 302" in ingress-nginx:
+ * the oldest Ingress of the host that sets it decides. */
+static void add_app_root(struct imp *im, struct host_group *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        struct location *l = g->locations.v[i];
+        if (!l->ing->feat.app_root)
+            continue;
+        if (!g->app_root)
+            g->app_root = l;
+        else if (g->app_root->ing != l->ing &&
+                 !str_eq(g->app_root->ing->feat.app_root, l->ing->feat.app_root))
+            report_annotation(im, l->ing, "app-root", DIAG_IMPORT_CONFLICT,
+                              "host '%s' already has app-root '%s' from Ingress "
+                              "%s/%s; ignored",
+                              g->host, g->app_root->ing->feat.app_root,
+                              g->app_root->ing->namespace,
+                              g->app_root->ing->src->obj.meta.name);
+    }
+}
+
+static int cmp_groups(const void *pa, const void *pb)
+{
+    const struct host_group *a = *(const struct host_group *const *)pa;
+    const struct host_group *b = *(const struct host_group *const *)pb;
+    int c = strcmp(a->namespace, b->namespace);
+
+    if (c)
+        return c;
+    if ((c = strcmp(a->klass, b->klass)) != 0)
+        return c;
+    return strcmp(a->host, b->host);
+}
+
+void hosts_build(struct imp *im)
+{
+    size_t i;
+
+    for (i = 0; i < im->ings.n; i++) {
+        struct ing *ing = im->ings.v[i];
+        if (ing->cfg.canary != TRI_TRUE)
+            add_ingress(im, ing);
+    }
+    for (i = 0; i < im->ings.n; i++) {
+        struct ing *ing = im->ings.v[i];
+        if (ing->cfg.canary != TRI_TRUE)
+            add_defaults(im, ing);
+    }
+    for (i = 0; i < im->ings.n; i++) {
+        struct ing *ing = im->ings.v[i];
+        if (ing->cfg.canary == TRI_TRUE)
+            add_canary(im, ing);
+    }
+    for (i = 0; i < im->ings.n; i++) {
+        add_aliases(im, im->ings.v[i]);
+        add_www(im, im->ings.v[i]);
+    }
+    for (i = 0; i < im->groups.n; i++) {
+        struct host_group *g = im->groups.v[i];
+        g->regex = paths_host_regex(g);
+        add_app_root(im, g);
+    }
+    ptrvec_sort(&im->groups, cmp_groups);
+}

@@ -1,0 +1,80 @@
+/*
+ * import_ingress(): the passes of the importer, in order (see
+ * import_internal.h), and the lookups of context objects they share.
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+/* The namespace of an object: its own, or --namespace when it has none
+ * (the model has already defaulted that case to "default"). */
+const char *object_namespace(const struct imp *im, const struct object *o)
+{
+    const struct ynode *meta = ynode_get(o->src, "metadata");
+
+    if (!o->meta.namespace)
+        return NULL; /* cluster-scoped */
+    if (!ynode_get(meta, "namespace") && im->o->default_namespace)
+        return im->o->default_namespace;
+    return o->meta.namespace;
+}
+
+const struct object *find_object(const struct imp *im, enum kind kind,
+                                 const char *ns, const char *name)
+{
+    const struct object *o = model_find(im->m, kind, ns, name);
+
+    if (o && (!ns || str_eq(object_namespace(im, o), ns)))
+        return o->rejected ? NULL : o;
+    /* Objects without a namespace sit under "default" in the model. */
+    if (ns && im->o->default_namespace && str_eq(ns, im->o->default_namespace)) {
+        o = model_find(im->m, kind, "default", name);
+        if (o && str_eq(object_namespace(im, o), ns))
+            return o->rejected ? NULL : o;
+    }
+    return NULL;
+}
+
+/* Each feature turns some annotations of one Ingress into output pieces
+ * shared by its locations; canaries only carry canary settings. */
+static void features(struct imp *im, struct ing *ing)
+{
+    canary_feature(im, ing);
+    if (ing->cfg.canary == TRI_TRUE)
+        return;
+    backends_protocol(im, ing);
+    paths_feature(im, ing);
+    redirects_feature(im, ing);
+    headers_feature(im, ing);
+    cors_feature(im, ing);
+    session_feature(im, ing);
+    timeouts_feature(im, ing);
+    mirror_feature(im, ing);
+}
+
+void import_ingress(struct compilation *c, const struct model *m,
+                    const struct import_options *o, struct strbuf *out)
+{
+    struct imp im;
+    size_t i;
+
+    memset(&im, 0, sizeof(im));
+    im.c = c;
+    im.a = c->arena;
+    im.m = m;
+    im.o = o;
+    classes_resolve(&im);
+    for (i = 0; i < im.ings.n; i++)
+        annotations_parse(&im, im.ings.v[i]);
+    for (i = 0; i < im.ings.n; i++)
+        features(&im, im.ings.v[i]);
+    hosts_build(&im);
+    tls_build(&im);
+    backend_tls_build(&im);
+    gateways_build(&im);
+    routes_build(&im);
+    write_output(&im, out);
+}

@@ -1,0 +1,370 @@
+/*
+ * Paths: what ingress-nginx makes of pathType, use-regex and rewrite-target
+ * (controller/location.go, template.go; ingress-import.md §4.2), in Gateway
+ * API matches.
+ *
+ * Without regex mode on the host:
+ *   Exact /p        location = /p             Exact /p
+ *   Prefix /p       = /p and /p/ (segments)   PathPrefix /p
+ *   Prefix /p/      /p/ only; nginx answers   PathPrefix /p/, plus Exact /p
+ *                   /p with a 301 to /p/      redirecting 301 to /p/
+ *   Impl.Spec. /p   location /p: a byte       PathPrefix /p plus the regex
+ *                   prefix, /pbar matches     /p[^/].* for the bytes beyond
+ * With regex mode (any location of the host has use-regex, or a
+ * rewrite-target other than its path) every location of the host is
+ * `location ~* "^<path>"`: a case-insensitive prefix regex, whatever its
+ * pathType, which is RegularExpression "(?i)<path>.*" (and "/" is simply
+ * PathPrefix "/").  rewrite-target then replaces the whole URI, with $1..$9
+ * from the path's groups; Gateway API cannot substitute captures, so the
+ * common idioms become ReplacePrefixMatch and anything else is reported:
+ *   /p(/|$)(.*)  -> T/$2   PathPrefix /p, ReplacePrefixMatch T (exact)
+ *   /p/?(.*)     -> T/$1   the same, but nginx also took /pxyz (reported)
+ *   /p/(.*)      -> T/$1   the same, but nginx did not take /p (reported)
+ *   no $ in T               the regex match, ReplaceFullPath T (exact)
+ * A literal "/$2" is never written.
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+
+#include <string.h>
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool rewrites(const struct location *l)
+{
+    const char *t = l->ing->cfg.rewrite_target;
+
+    return l->path && t && strcmp(t, l->value) != 0;
+}
+
+/* enforceRegex of ingress-nginx: one location decides for the host. */
+bool paths_host_regex(const struct host_group *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *l = g->locations.v[i];
+        if (l->path && (l->ing->cfg.use_regex == TRI_TRUE || rewrites(l)))
+            return true;
+    }
+    return false;
+}
+
+bool paths_claims_exact(const struct host_group *g, const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *l = g->locations.v[i];
+        if (l->path && strcmp(l->value, path) == 0)
+            return true;
+    }
+    return false;
+}
+
+void paths_feature(struct imp *im, struct ing *ing)
+{
+    const char *t = ing->cfg.rewrite_target;
+
+    if (ing->cfg.x_forwarded_prefix && !t)
+        report_annotation(im, ing, "x-forwarded-prefix", DIAG_IMPORT_IGNORED,
+                          "ignored without rewrite-target: ingress-nginx sends "
+                          "X-Forwarded-Prefix only when it rewrites");
+    if (t && t[0] != '/') {
+        report_annotation(im, ing, "rewrite-target", DIAG_IMPORT_BAD_VALUE,
+                          "the target must start with '/'; not converted");
+        ing->cfg.rewrite_target = NULL;
+    }
+}
+
+static void set_form(struct path_plan *out, const char *type, const char *value)
+{
+    out->forms[out->n_forms].type = type;
+    out->forms[out->n_forms].value = value;
+    out->n_forms++;
+}
+
+/* ---- regex mode ---- */
+
+/* The Gateway API form of `location ~* "^<path>"`. */
+static const char *regex_form(struct imp *im, const char *path)
+{
+    size_t n = strlen(path);
+    bool anchored = n >= 2 && path[n - 1] == '$' && path[n - 2] != '\\';
+
+    if (strchr(path, '|'))
+        return arena_printf(im->a, "(?i)(?:%s).*", path);
+    if (anchored) /* "^/foo$" is an exact match, spelled without the $ */
+        return arena_printf(im->a, "(?i)%.*s", (int)(n - 1), path);
+    return arena_printf(im->a, "(?i)%s.*", path);
+}
+
+static bool literal_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || strchr("/-_~", c);
+}
+
+enum idiom { ID_NONE, ID_SEGMENT, ID_BYTE, ID_AFTER_SLASH };
+
+/* Splits path and target into one of the idioms: prefix P, target base T. */
+static enum idiom find_idiom(struct imp *im, const char *path, const char *target,
+                             const char **prefix, const char **base)
+{
+    static const struct {
+        const char *suffix, *capture;
+        enum idiom kind;
+    } idioms[] = {
+        {"(/|$)(.*)", "/$2", ID_SEGMENT},
+        {"/?(.*)", "/$1", ID_BYTE},
+        {"/(.*)", "/$1", ID_AFTER_SLASH},
+        {"(/.*)", "$1", ID_AFTER_SLASH},
+    };
+    size_t plen = 0, i, tlen;
+
+    while (literal_char(path[plen]))
+        plen++;
+    if (plen > 1 && path[plen - 1] == '/')
+        plen--; /* "/p/(.*)": the slash belongs to the suffix */
+    if (plen < 2 || path[0] != '/')
+        return ID_NONE;
+    for (i = 0; i < sizeof(idioms) / sizeof(idioms[0]); i++) {
+        if (strcmp(path + plen, idioms[i].suffix) != 0 ||
+            !ends_with(target, idioms[i].capture))
+            continue;
+        tlen = strlen(target) - strlen(idioms[i].capture);
+        *base = arena_strndup(im->a, target, tlen);
+        if (**base && ((*base)[0] != '/' || !value_in_alphabet(*base, "/-_~.") ||
+                       (*base)[tlen - 1] == '/'))
+            return ID_NONE;
+        *prefix = arena_strndup(im->a, path, plen);
+        return idioms[i].kind;
+    }
+    return ID_NONE;
+}
+
+static bool idiom_plan(struct imp *im, const struct location *l,
+                       struct path_plan *out)
+{
+    const char *target = l->ing->cfg.rewrite_target, *p, *t;
+    enum idiom kind = find_idiom(im, l->value, target, &p, &t);
+
+    if (kind == ID_NONE)
+        return false;
+    set_form(out, "PathPrefix", p);
+    out->rewrite.type = "ReplacePrefixMatch";
+    out->rewrite.value = *t ? t : "/";
+    out->rewritten = true;
+    out->idiom_prefix = p;
+    /* nginx turns "/p" itself into "T/"; ReplacePrefixMatch would give "T". */
+    if (*t && kind != ID_AFTER_SLASH) {
+        out->exact = p;
+        out->exact_rewrite.type = "ReplaceFullPath";
+        out->exact_rewrite.value = arena_printf(im->a, "%s/", t);
+    }
+    report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_DETAIL,
+                      "path '%s' with target '%s' is converted to PathPrefix "
+                      "'%s' with ReplacePrefixMatch '%s' (ingress-nginx matched "
+                      "it case-insensitively)",
+                      l->value, target, p, out->rewrite.value);
+    if (kind == ID_BYTE)
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                          "ingress-nginx also sent '%sxyz' here (as '%s/xyz'); "
+                          "PathPrefix '%s' matches whole segments only",
+                          p, t, p);
+    else if (kind == ID_AFTER_SLASH)
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                          "ingress-nginx did not send '%s' itself here; "
+                          "PathPrefix '%s' does (as '%s')",
+                          p, p, out->rewrite.value);
+    return true;
+}
+
+static void regex_plan(struct imp *im, const struct location *l,
+                       struct path_plan *out)
+{
+    const char *target = l->ing->cfg.rewrite_target, *form;
+    char err[128];
+
+    if (rewrites(l) && idiom_plan(im, l, out))
+        return;
+    if (strcmp(l->value, "/") == 0) {
+        set_form(out, "PathPrefix", "/"); /* every path starts with "/" */
+    } else {
+        form = regex_form(im, l->value);
+        if (!regex_ok(form, err, sizeof(err))) {
+            report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                        DIAG_IMPORT_BAD_VALUE,
+                        "with use-regex the path is a regular expression, and "
+                        "PCRE2 refuses it: %s; the path is left out",
+                        err);
+            return;
+        }
+        set_form(out, "RegularExpression", form);
+    }
+    if (!rewrites(l))
+        return;
+    if (!strchr(target, '$')) {
+        out->rewrite.type = "ReplaceFullPath";
+        out->rewrite.value = target;
+        out->rewritten = true;
+        return;
+    }
+    report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted for path '%s': target '%s' uses capture "
+                      "groups or nginx variables, and Gateway API rewrites "
+                      "cannot substitute them; the path is matched as a "
+                      "regular expression and forwarded unchanged",
+                      l->value, target);
+}
+
+/* ---- plain mode ---- */
+
+/* Another Prefix-like path beyond this byte prefix ("/foobar" past "/foo")
+ * is matched in nginx by the longer prefix; a Gateway API regex would win
+ * over it instead, so the regex is not used then. */
+static bool byte_siblings(const struct host_group *g, const struct location *l)
+{
+    size_t i, n = strlen(l->value);
+
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *o = g->locations.v[i];
+        if (o != l && o->path && o->type != PT_EXACT &&
+            strncmp(o->value, l->value, n) == 0 && o->value[n] &&
+            o->value[n] != '/')
+            return true;
+    }
+    return false;
+}
+
+static void trailing_slash(struct imp *im, const struct host_group *g,
+                           const struct location *l, struct path_plan *out)
+{
+    size_t n = strlen(l->value);
+    const char *bare;
+
+    if (n < 2 || l->value[n - 1] != '/')
+        return;
+    bare = arena_strndup(im->a, l->value, n - 1);
+    if (paths_claims_exact(g, bare))
+        return;
+    out->exact = bare;
+    report_node(im, l->ing, ynode_get(l->path->src, "path"), DIAG_IMPORT_DETAIL,
+                "nginx answers '%s' with a 301 to '%s' (location '%s'); the "
+                "redirect is an Exact rule in the output",
+                bare, l->value, l->value);
+}
+
+static void byte_prefix(struct imp *im, const struct host_group *g,
+                        const struct location *l, struct path_plan *out)
+{
+    const char *v = l->value;
+    const struct ynode *at = ynode_get(l->path->src, "pathType");
+
+    if (!is_gateway_path(v)) {
+        set_form(out, "RegularExpression",
+                 arena_printf(im->a, "%s.*", regex_quote(im->a, v)));
+        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                    "'%s' is a byte prefix in ingress-nginx and not a valid "
+                    "Gateway API path: converted to a RegularExpression of the "
+                    "literal prefix",
+                    v);
+        return;
+    }
+    set_form(out, "PathPrefix", v);
+    if (ends_with(v, "/")) {
+        trailing_slash(im, g, l, out);
+        return;
+    }
+    if (byte_siblings(g, l)) {
+        report_node(im, l->ing, at, DIAG_IMPORT_APPROXIMATED,
+                    "ingress-nginx matches ImplementationSpecific '%s' as a "
+                    "byte prefix ('%sX' too); converted to PathPrefix, which "
+                    "matches whole segments, because a longer path of the "
+                    "host starts with it",
+                    v, v);
+        return;
+    }
+    set_form(out, "RegularExpression",
+             arena_printf(im->a, "%s[^/].*", regex_quote(im->a, v)));
+    report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                "ImplementationSpecific '%s' is a byte prefix in ingress-nginx "
+                "(it matches '%sX' too): PathPrefix '%s' plus a "
+                "RegularExpression for the rest",
+                v, v, v);
+}
+
+void paths_plan(struct imp *im, const struct host_group *g,
+                const struct location *l, struct path_plan *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!l->path) { /* a default backend */
+        set_form(out, "PathPrefix", "/");
+        return;
+    }
+    if (g->regex) {
+        regex_plan(im, l, out);
+        return;
+    }
+    switch (l->type) {
+    case PT_EXACT:
+        set_form(out, "Exact", l->value);
+        return;
+    case PT_PREFIX:
+        set_form(out, "PathPrefix", l->value);
+        trailing_slash(im, g, l, out);
+        return;
+    case PT_IMPLEMENTATION_SPECIFIC:
+        byte_prefix(im, g, l, out);
+        return;
+    }
+}
+
+/* nginx tries regex locations longest path first (then by path,
+ * descending); Gateway API puts every regex above every prefix.  A shorter
+ * regex that also matches an idiom's prefix would now take its requests. */
+static bool nginx_before(const struct location *a, const struct location *b)
+{
+    size_t na = strlen(a->value), nb = strlen(b->value);
+
+    return na != nb ? na > nb : strcmp(a->value, b->value) > 0;
+}
+
+void paths_precedence(struct imp *im, const struct host_group *g)
+{
+    size_t i, j;
+
+    for (i = 0; g->regex && i < g->locations.n; i++) {
+        const struct location *l = g->locations.v[i];
+        const char *p = l->plan ? l->plan->idiom_prefix : NULL;
+
+        if (!p)
+            continue;
+        for (j = 0; j < g->locations.n; j++) {
+            const struct location *o = g->locations.v[j];
+            const struct o_path *f = o->plan && o->plan->n_forms ? &o->plan->forms[0]
+                                                                 : NULL;
+            if (o == l || !f || !str_eq(f->type, "RegularExpression") ||
+                !nginx_before(l, o))
+                continue;
+            if (regex_full_match(f->value, p) ||
+                regex_full_match(f->value, arena_printf(im->a, "%s/x", p))) {
+                report_annotation(im, l->ing, "rewrite-target",
+                                  DIAG_IMPORT_APPROXIMATED,
+                                  "the shorter regex path '%s' of Ingress %s/%s "
+                                  "also matches '%s': ingress-nginx tried '%s' "
+                                  "first, but Gateway API ranks regular "
+                                  "expressions above PathPrefix",
+                                  o->value, o->ing->namespace,
+                                  o->ing->src->obj.meta.name, p, l->value);
+                break;
+            }
+        }
+    }
+}

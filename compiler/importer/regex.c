@@ -1,0 +1,78 @@
+/*
+ * Regular expressions met by the importer (use-regex paths, canary header
+ * patterns) are checked with PCRE2, the engine nginx links, so a pattern
+ * the import accepts is one nginx accepts; and literal text is quoted when
+ * it becomes part of one.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "import_internal.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_PATTERN 1024
+
+bool regex_ok(const char *pattern, char *err, size_t errlen)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re;
+
+    if (strlen(pattern) > MAX_PATTERN) {
+        snprintf(err, errlen, "longer than %d characters", MAX_PATTERN);
+        return false;
+    }
+    re = pcre2_compile((PCRE2_SPTR)pattern, strlen(pattern), 0, &code, &off,
+                       NULL);
+    if (re) {
+        pcre2_code_free(re);
+        return true;
+    }
+    if (pcre2_get_error_message(code, (PCRE2_UCHAR *)err, errlen) < 0)
+        snprintf(err, errlen, "PCRE2 error %d", code);
+    return false;
+}
+
+/* Does the pattern match the whole subject, as Gateway API regex matches
+ * are read by gwc (^(?:pattern)$)? */
+bool regex_full_match(const char *pattern, const char *subject)
+{
+    struct strbuf sb = STRBUF_INIT;
+    pcre2_code *re;
+    pcre2_match_data *md;
+    int code, rc = -1;
+    PCRE2_SIZE off;
+
+    strbuf_addf(&sb, "^(?:%s)$", pattern);
+    re = pcre2_compile((PCRE2_SPTR)sb.buf, sb.len, 0, &code, &off, NULL);
+    strbuf_release(&sb);
+    if (!re)
+        return false;
+    md = pcre2_match_data_create_from_pattern(re, NULL);
+    if (md) {
+        rc = pcre2_match(re, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md,
+                         NULL);
+        pcre2_match_data_free(md);
+    }
+    pcre2_code_free(re);
+    return rc >= 0;
+}
+
+const char *regex_quote(struct arena *a, const char *literal)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+
+    for (; *literal; literal++) {
+        if (strchr("\\.^$|?*+()[]{}", *literal))
+            strbuf_addch(&sb, '\\');
+        strbuf_addch(&sb, *literal);
+    }
+    out = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return out;
+}

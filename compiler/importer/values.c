@@ -1,0 +1,250 @@
+/*
+ * Annotation values are untrusted text: every check here is an anchored
+ * allowlist over the whole string, ASCII only, so CR, LF, NUL, other control
+ * characters and look-alike Unicode are refused by construction (the
+ * ingress-nginx CVEs of §5.1 came from unanchored or case-folded checks).
+ * Alphabets follow ingress-nginx's own validators (parser/validators.go).
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+
+#include <string.h>
+
+static bool is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+bool value_in_alphabet(const char *s, const char *extra)
+{
+    for (; *s; s++) {
+        if (!is_alnum(*s) && !strchr(extra, *s))
+            return false;
+    }
+    return true;
+}
+
+/* strconv.ParseBool, which ingress-nginx uses for every boolean. */
+bool parse_go_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+    static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+    size_t i;
+
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcmp(s, yes[i]) == 0 || strcmp(s, no[i]) == 0) {
+            *out = strcmp(s, yes[i]) == 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* strconv.Atoi within [min, max]: an optional sign and decimal digits,
+ * nothing else (no spaces, no "0x", no exponent). */
+bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    bool neg = *s == '-';
+    int64_t v = 0;
+
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!*s || strlen(s) > 18)
+        return false;
+    for (; *s; s++) {
+        if (!is_digit(*s))
+            return false;
+        v = v * 10 + (*s - '0');
+    }
+    if (neg)
+        v = -v;
+    if (v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* A comma-separated list, items trimmed of blanks, empty items dropped. */
+const char **split_list(struct arena *a, const char *s, size_t *n)
+{
+    size_t cap = 1, k = 0;
+    const char *p, **v;
+
+    for (p = s; *p; p++)
+        cap += *p == ',';
+    v = ARENA_NEW_ARRAY(a, const char *, cap);
+    while (*s) {
+        const char *end = strchr(s, ',');
+        const char *stop = end ? end : s + strlen(s);
+
+        while (s < stop && (*s == ' ' || *s == '\t'))
+            s++;
+        while (stop > s && (stop[-1] == ' ' || stop[-1] == '\t'))
+            stop--;
+        if (stop > s)
+            v[k++] = arena_strndup(a, s, (size_t)(stop - s));
+        if (!end)
+            break;
+        s = end + 1;
+    }
+    *n = k;
+    return v;
+}
+
+/* [a-z0-9]([-a-z0-9]*[a-z0-9])? of at most max characters. */
+static bool label_ok(const char *s, size_t len, size_t max)
+{
+    size_t i;
+
+    if (len == 0 || len > max || s[0] == '-' || s[len - 1] == '-')
+        return false;
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+bool is_dns_label(const char *s)
+{
+    return label_ok(s, strlen(s), 63);
+}
+
+static bool labels_ok(const char *s, size_t max_label)
+{
+    if (!*s || strlen(s) > 253)
+        return false;
+    for (;;) {
+        const char *dot = strchr(s, '.');
+        size_t len = dot ? (size_t)(dot - s) : strlen(s);
+        if (!label_ok(s, len, max_label))
+            return false;
+        if (!dot)
+            return true;
+        s = dot + 1;
+    }
+}
+
+bool is_dns_subdomain(const char *s)
+{
+    return labels_ok(s, 253);
+}
+
+/* An Ingress rule host (and a Gateway Hostname): a DNS name, labels of at
+ * most 63 characters, optionally "*." in front; not an IP address. */
+bool is_hostname(const char *s, bool wildcard_ok)
+{
+    const char *p;
+    bool digits_and_dots = true;
+
+    if (wildcard_ok && strncmp(s, "*.", 2) == 0)
+        s += 2;
+    for (p = s; *p; p++)
+        digits_and_dots &= is_digit(*p) || *p == '.';
+    return labels_ok(s, 63) && !digits_and_dots;
+}
+
+/* RFC 7230 token, as the Gateway API HTTPHeaderName pattern. */
+bool is_header_name(const char *s)
+{
+    if (!*s || strlen(s) > 256)
+        return false;
+    for (; *s; s++) {
+        if (!is_alnum(*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+            return false;
+    }
+    return true;
+}
+
+/* An Exact or PathPrefix value the Gateway API CRD accepts. */
+bool is_gateway_path(const char *s)
+{
+    static const char *const forbidden[] = {"//", "/./", "/../", "%2f", "%2F"};
+    size_t i, n = strlen(s);
+
+    if (s[0] != '/' || n > 1024)
+        return false;
+    for (i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
+        if (strstr(s, forbidden[i]))
+            return false;
+    }
+    if ((n >= 3 && strcmp(s + n - 3, "/..") == 0) ||
+        (n >= 2 && strcmp(s + n - 2, "/.") == 0))
+        return false;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            if (!strchr("0123456789abcdefABCDEF", s[i + 1]) || !s[i + 1] ||
+                !strchr("0123456789abcdefABCDEF", s[i + 2]) || !s[i + 2])
+                return false;
+            i += 2;
+        } else if (!is_alnum(s[i]) && !strchr("-/._~!$&'()*+,;=:@", s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Seconds as a Gateway API Duration: at most four "<1-5 digits><unit>"
+ * parts, so 2592000 is "720h", not the refused "2592000s". */
+const char *duration_seconds(struct arena *a, int64_t seconds)
+{
+    int64_t h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60;
+    char buf[64];
+    size_t n = 0;
+
+    if (h > 99999)
+        return NULL;
+    buf[0] = '\0';
+    if (h)
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%lldh", (long long)h);
+    if (m)
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%lldm", (long long)m);
+    if (s || n == 0)
+        snprintf(buf + n, sizeof(buf) - n, "%llds", (long long)s);
+    return arena_strdup(a, buf);
+}
+
+/* http(s)://host[:port][/path][?query], the only URLs ingress-nginx's
+ * redirect and mirror annotations take.  No user info, no fragment. */
+bool parse_url(struct arena *a, const char *s, struct url *u)
+{
+    const char *host, *end, *colon;
+    size_t hlen;
+
+    memset(u, 0, sizeof(*u));
+    if (strncmp(s, "http://", 7) == 0)
+        u->scheme = "http";
+    else if (strncmp(s, "https://", 8) == 0)
+        u->scheme = "https";
+    else
+        return false;
+    host = s + strlen(u->scheme) + 3;
+    end = host + strcspn(host, "/?");
+    colon = memchr(host, ':', (size_t)(end - host));
+    hlen = (size_t)((colon ? colon : end) - host);
+    if (hlen == 0)
+        return false;
+    u->host = arena_strndup(a, host, hlen);
+    if (colon) {
+        char *port = arena_strndup(a, colon + 1, (size_t)(end - colon - 1));
+        if (!parse_decimal(port, 1, 65535, &u->port) || port[0] == '+' ||
+            port[0] == '-')
+            return false;
+    }
+    u->path = arena_strndup(a, end, strcspn(end, "?"));
+    u->query = end[strcspn(end, "?")] ? end + strcspn(end, "?") + 1 : NULL;
+    return true;
+}
