@@ -99,3 +99,11 @@ void confw_template(struct confw *w, const char *text)
         text += n + (nl ? 1 : 0);
     }
 }
+
+void confw_directive(struct confw *w, const char *name, const char *value,
+                     enum quote_ctx ctx)
+{
+    confw_begin(w, name);
+    confw_quoted(w, value, ctx);
+    confw_end(w);
+}

@@ -123,14 +123,6 @@ void emit_section(struct confw *w, const struct plan_section *sec, const char *k
 
 /* ---- handlers ---- */
 
-static void directive_quoted(struct confw *w, const char *name, const char *value,
-                             enum quote_ctx ctx)
-{
-    confw_begin(w, name);
-    confw_quoted(w, value, ctx);
-    confw_end(w);
-}
-
 static bool user_sets(const struct plan_handler *h, const char *name)
 {
     size_t i;
@@ -214,7 +206,7 @@ static void response_headers(struct confw *w, const struct plan_handler *h)
     for (i = 0; i < h->n_response_headers; i++) {
         const struct plan_header *x = &h->response_headers[i];
         if (x->op != HEADER_ADD)
-            directive_quoted(w, h->grpc ? "grpc_hide_header" : "proxy_hide_header",
+            confw_directive(w, h->grpc ? "grpc_hide_header" : "proxy_hide_header",
                              x->name, QUOTE_LITERAL);
         if (x->op == HEADER_REMOVE)
             continue;
@@ -377,21 +369,27 @@ static void redirect(struct confw *w, const struct plan_redirect *r)
 
 /* ---- where the request goes ---- */
 
-static void tls_to_backend(struct confw *w, const struct plan_target *t)
+void emit_tls_to_backend(struct confw *w, const struct plan_target *t)
 {
     const char *p = t->grpc ? "grpc_ssl_" : "proxy_ssl_";
     char d[48];
 
     snprintf(d, sizeof(d), "%sserver_name", p);
-    directive_quoted(w, d, "on", QUOTE_LITERAL);
+    confw_directive(w, d, "on", QUOTE_LITERAL);
     snprintf(d, sizeof(d), "%sname", p);
-    directive_quoted(w, d, t->tls_name, QUOTE_VALUE);
+    confw_directive(w, d, t->tls_name, QUOTE_VALUE);
     snprintf(d, sizeof(d), "%sverify", p);
-    directive_quoted(w, d, "on", QUOTE_LITERAL);
+    confw_directive(w, d, "on", QUOTE_LITERAL);
     snprintf(d, sizeof(d), "%strusted_certificate", p);
-    directive_quoted(w, d, t->tls_ca_file ? t->tls_ca_file
+    confw_directive(w, d, t->tls_ca_file ? t->tls_ca_file
                                          : "/etc/ssl/certs/ca-certificates.crt",
                      QUOTE_LITERAL);
+    if (t->tls_client_cert_file) {
+        snprintf(d, sizeof(d), "%scertificate", p);
+        confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
+        snprintf(d, sizeof(d), "%scertificate_key", p);
+        confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
+    }
 }
 
 /*
@@ -415,7 +413,7 @@ static void pass(struct confw *w, const struct plan_handler *h, bool internal)
         return;
     }
     if (t->tls)
-        tls_to_backend(w, t);
+        emit_tls_to_backend(w, t);
     if (t->address) {
         confw_begin(w, "set");
         confw_raw(w, "$gw_backend");
@@ -498,13 +496,13 @@ static void timeouts(struct confw *w, const struct plan_handler *h)
 
     if (h->read_timeout) {
         snprintf(d, sizeof(d), "%sread_timeout", p);
-        directive_quoted(w, d, h->read_timeout, QUOTE_LITERAL);
+        confw_directive(w, d, h->read_timeout, QUOTE_LITERAL);
         snprintf(d, sizeof(d), "%ssend_timeout", p);
-        directive_quoted(w, d, h->read_timeout, QUOTE_LITERAL);
+        confw_directive(w, d, h->read_timeout, QUOTE_LITERAL);
     }
     if (h->connect_timeout) {
         snprintf(d, sizeof(d), "%sconnect_timeout", p);
-        directive_quoted(w, d, h->connect_timeout, QUOTE_LITERAL);
+        confw_directive(w, d, h->connect_timeout, QUOTE_LITERAL);
     }
 }
 
@@ -543,7 +541,7 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
     }
     rewrites(w, h, internal);
     for (i = 0; i < h->n_mirrors; i++)
-        directive_quoted(w, "mirror", h->mirrors[i]->id, QUOTE_LITERAL);
+        confw_directive(w, "mirror", h->mirrors[i]->id, QUOTE_LITERAL);
     request_headers(w, h);
     response_headers(w, h);
     timeouts(w, h);
@@ -650,16 +648,29 @@ static void server(struct confw *w, const struct plan_server *srv)
         confw_quoted(w, srv->names[i], QUOTE_LITERAL);
     confw_end(w);
     if (srv->cert_file) {
-        directive_quoted(w, "ssl_certificate", srv->cert_file, QUOTE_LITERAL);
-        directive_quoted(w, "ssl_certificate_key", srv->cert_file, QUOTE_LITERAL);
+        confw_directive(w, "ssl_certificate", srv->cert_file, QUOTE_LITERAL);
+        confw_directive(w, "ssl_certificate_key", srv->cert_file, QUOTE_LITERAL);
     }
     if (srv->reject_handshake) {
         confw_begin(w, "ssl_reject_handshake");
         confw_raw(w, "on");
         confw_end(w);
     }
+    if (srv->client_ca_file) {
+        confw_directive(w, "ssl_client_certificate", srv->client_ca_file, QUOTE_LITERAL);
+        confw_begin(w, "ssl_verify_client");
+        confw_raw(w, srv->client_verify_optional ? "optional_no_ca" : "on");
+        confw_end(w);
+        /* nginx finishes the handshake and answers a bad or missing
+         * certificate with 495/496; the Gateway API wants no answer at all,
+         * so those close the connection (444). */
+        if (!srv->client_verify_optional)
+            confw_template(w, "error_page 495 496 = @gw_client_certificate;");
+    }
     for (i = 0; i < srv->n_locations; i++)
         location(w, &srv->locations[i]);
+    if (srv->client_ca_file && !srv->client_verify_optional)
+        confw_template(w, "location @gw_client_certificate {\n    return 444;\n}");
     confw_close(w);
 }
 
@@ -701,7 +712,7 @@ void emit_http(const struct plan *plan, struct confw *w)
     confw_rawf(w, "%u", plan->variables_max);
     confw_end(w);
     if (plan->http.resolver)
-        directive_quoted(w, "resolver", plan->http.resolver, QUOTE_LITERAL);
+        confw_directive(w, "resolver", plan->http.resolver, QUOTE_LITERAL);
     confw_blank(w);
     fixed_maps(w);
     emit_section(w, &plan->http, "${request_id}");

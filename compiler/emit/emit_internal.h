@@ -30,6 +30,9 @@ void confw_raw(struct confw *w, const char *word);              /* " word" */
 void confw_rawf(struct confw *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void confw_quoted(struct confw *w, const char *s, enum quote_ctx ctx);
+/* "name value;" with the value quoted. */
+void confw_directive(struct confw *w, const char *name, const char *value,
+                     enum quote_ctx ctx);
 void confw_text(struct confw *w, const struct plan_text *t);    /* with variables */
 void confw_end(struct confw *w);                                /* ";\n" */
 void confw_open(struct confw *w);                               /* " {\n" */
@@ -44,5 +47,7 @@ void emit_http(const struct plan *plan, struct confw *w);
 void emit_stream(const struct plan *plan, struct confw *w);
 void emit_section(struct confw *w, const struct plan_section *sec, const char *key);
 void emit_listen(struct confw *w, const struct plan_listen *l);
+/* proxy_ssl_* (grpc_ssl_*) for a BackendTLSPolicy, http{} or stream{}. */
+void emit_tls_to_backend(struct confw *w, const struct plan_target *t);
 
 #endif

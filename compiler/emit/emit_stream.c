@@ -41,10 +41,14 @@ static void stream_server(struct confw *w, const struct plan_stream_server *srv)
             confw_end(w);
         }
     }
-    if (srv->pass_upstream) {
-        confw_begin(w, "proxy_pass");
-        confw_raw(w, srv->pass_upstream); /* gw_<ns>_<service>_<port> */
+    if (srv->tls_to) {
+        confw_begin(w, "proxy_ssl");
+        confw_raw(w, "on");
         confw_end(w);
+        emit_tls_to_backend(w, srv->tls_to);
+    }
+    if (srv->pass_upstream) {
+        confw_directive(w, "proxy_pass", srv->pass_upstream, QUOTE_LITERAL);
     } else if (srv->pass_variable) {
         confw_begin(w, "proxy_pass");
         confw_rawf(w, "\"${%s}\"", srv->pass_variable);

@@ -246,26 +246,14 @@ static const char *nginx_time(const char *d)
 static const char *ca_file(struct planner *p, const struct policy_state *ps)
 {
     const struct object *o = &ps->policy->obj;
-    const char *path = arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace,
-                                    o->meta.name);
-    struct plan_file *f;
-    size_t i;
 
-    for (i = 0; i < p->files.n; i++) {
-        f = p->files.v[i];
-        if (strcmp(f->path, path) == 0)
-            return path;
-    }
-    f = ARENA_NEW(p->a, struct plan_file);
-    f->path = path;
-    f->data = ps->ca_pem;
-    f->len = strlen(ps->ca_pem);
-    f->mode = 0644;
-    ptrvec_push(p->a, &p->files, f);
-    return path;
+    return text_file(p, arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace,
+                                     o->meta.name),
+                     ps->ca_pem);
 }
 
-struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc)
+struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc,
+                             const struct gateway_state *gs)
 {
     struct plan_target t = {0};
 
@@ -288,6 +276,8 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
         t.tls = true;
         t.tls_name = b->tls_policy->policy->validation.hostname;
         t.tls_ca_file = b->tls_policy->ca_pem ? ca_file(p, b->tls_policy) : NULL;
+        if (gs->backend_client_cert)
+            t.tls_client_cert_file = certificate_file(p, gs->backend_client_cert);
     } else if (b->tls_policy) {
         t.status = 500; /* the policy is unusable: fail, never fall back */
     }
@@ -296,6 +286,7 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
 
 /* A mirror copy: the rule's request headers, then the mirror backend. */
 static struct plan_handler *mirror_handler(struct planner *p,
+                                           const struct server_ctx *sc,
                                            const struct plan_handler *h,
                                            const struct request_mirror *rm,
                                            const struct backend *b, size_t k)
@@ -306,7 +297,7 @@ static struct plan_handler *mirror_handler(struct planner *p,
     m->id = arena_printf(p->a, "%s/m%zu", h->id, k);
     m->request_headers = h->request_headers;
     m->n_request_headers = h->n_request_headers;
-    m->target = target_of(p, b, h->grpc);
+    m->target = target_of(p, b, h->grpc, sc->listener->gateway);
     if (rm->percent != INT_UNSET)
         hundredths = rm->percent * 100;
     else if (rm->fraction.src && rm->fraction.denominator > 0)
@@ -357,7 +348,7 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
         else if (str_eq(t, "RequestMirror") && mirrors) {
             const struct backend *b = &mirrors[(*next_mirror)++];
             if (b->status == BACKEND_OK)
-                add_mirror(p, h, mirror_handler(p, h, &f[i].request_mirror, b,
+                add_mirror(p, h, mirror_handler(p, sc, h, &f[i].request_mirror, b,
                                                 h->n_mirrors));
         }
     }
@@ -471,7 +462,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
         child->id = arena_printf(p->a, "%s/b%zu", h->id, i);
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
-        child->target = target_of(p, b, h->grpc);
+        child->target = target_of(p, b, h->grpc, sc->listener->gateway);
         h->backends[h->n_backends++] = child;
     }
     (void)total;

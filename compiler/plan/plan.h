@@ -116,6 +116,7 @@ struct plan_target {
     bool tls;             /* BackendTLSPolicy: proxy over TLS */
     const char *tls_name;       /* SNI and verified name */
     const char *tls_ca_file;    /* CA bundle file under certs/, or NULL */
+    const char *tls_client_cert_file; /* presented to the backend, or NULL */
     bool websocket;
 };
 
@@ -201,6 +202,7 @@ struct plan_stream_server {
     const char *pass_upstream;
     const char *pass_variable;
     bool udp_one_response; /* request/response datagrams (DNS-like) */
+    const struct plan_target *tls_to; /* BackendTLSPolicy: TLS to the backend */
 };
 
 /* What http{} and stream{} each declare at their top level. */

@@ -40,6 +40,7 @@ struct planner {
     struct ptrvec files;          /* struct plan_file * */
     struct ptrvec https_hops;     /* struct https_hop * */
     unsigned n_dispatch;
+    unsigned n_tls_hops;
 };
 
 /* text.c */
@@ -96,7 +97,9 @@ void locations_build(struct planner *p, struct plan_server *srv,
 /* servers.c */
 void servers_build(struct planner *p);
 int64_t mapped_port(const struct plan_options *o, int64_t port);
+/* files.c: files under certs/, each written once; return their paths. */
 const char *certificate_file(struct planner *p, const struct certificate *cert);
+const char *text_file(struct planner *p, const char *path, const char *text);
 
 /* stream.c: TCP, UDP and TLS listeners. */
 void stream_build(struct planner *p);
@@ -106,7 +109,9 @@ struct plan_split *split_new(struct planner *p, const char *prefix);
 /* Fills a split from weights (none zero): values[i] gets weights[i]. */
 void split_weights(struct planner *p, struct plan_split *s, const int64_t *weights,
                    const char *const *values, size_t n);
-struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc);
+/* Where requests for b go; gs presents its backend client certificate. */
+struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc,
+                             const struct gateway_state *gs);
 
 /* precedence.c */
 void candidates_sort(struct candidate *c, size_t n);

@@ -225,38 +225,6 @@ static void candidates_for(struct planner *p, const struct eff_listener *l,
     }
 }
 
-/* ---- certificates ---- */
-
-const char *certificate_file(struct planner *p, const struct certificate *cert)
-{
-    const struct object *o = &cert->secret->obj;
-    const char *path = arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace,
-                                    o->meta.name);
-    struct plan_file *f;
-    struct strbuf sb = STRBUF_INIT;
-    size_t i;
-
-    for (i = 0; i < p->files.n; i++) {
-        f = p->files.v[i];
-        if (strcmp(f->path, path) == 0)
-            return path;
-    }
-    /* nginx reads certificate and key from one file. */
-    strbuf_add(&sb, cert->cert_pem, cert->cert_len);
-    if (sb.len && sb.buf[sb.len - 1] != '\n')
-        strbuf_addch(&sb, '\n');
-    strbuf_add(&sb, cert->key_pem, cert->key_len);
-    if (sb.len && sb.buf[sb.len - 1] != '\n')
-        strbuf_addch(&sb, '\n');
-    f = ARENA_NEW(p->a, struct plan_file);
-    f->path = path;
-    f->data = arena_strndup(p->a, sb.buf, sb.len);
-    f->len = sb.len;
-    f->mode = 0600;
-    ptrvec_push(p->a, &p->files, f);
-    strbuf_release(&sb);
-    return path;
-}
 
 /* ---- servers ---- */
 
@@ -340,6 +308,14 @@ static void build_server(struct planner *p, const struct sock *s, const char *na
             srv->cert_file = certificate_file(p, &l->certificates[0]);
         else
             srv->reject_handshake = true;
+        if (l && l->client_ca_pem) {
+            const struct object *g = &l->gateway->gw->obj;
+            srv->client_ca_file = text_file(
+                p, arena_printf(p->a, "certs/client_ca_%s_%s_%lld.pem", g->meta.namespace,
+                                g->meta.name, (long long)l->port),
+                l->client_ca_pem);
+            srv->client_verify_optional = l->client_verify_optional;
+        }
     }
     locations_build(p, srv, &sc, flat, cands.n);
 }

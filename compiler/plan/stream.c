@@ -119,11 +119,49 @@ static void collect(struct planner *p, struct ptrvec *socks)
 
 /* ---- targets ---- */
 
+static struct plan_stream_server *new_server(struct planner *p, const char *address,
+                                             int64_t port, bool udp);
+
+/* A backend a BackendTLSPolicy puts behind TLS.  proxy_ssl is set per
+ * stream server, not per destination, so each such backend gets its own
+ * server on a unix socket that adds TLS; returns "unix:<socket>". */
+static const char *tls_hop(struct planner *p, const struct plan_target *t)
+{
+    const char *dest = t->upstream ? t->upstream : t->address;
+    struct plan_stream_server *h;
+    size_t i;
+
+    for (i = 0; i < p->stream_servers.n; i++) {
+        h = p->stream_servers.v[i];
+        if (h->tls_to && strcmp(h->tls_to->upstream ? h->tls_to->upstream
+                                                    : h->tls_to->address,
+                                dest) == 0)
+            return arena_printf(p->a, "unix:%s", h->listen.unix_path);
+    }
+    h = new_server(p, NULL, 0, false);
+    h->listen.unix_path = arena_printf(p->a, "%s/gw-backend%u.sock", p->o->socket_dir,
+                                       p->n_tls_hops++);
+    h->tls_to = ARENA_NEW(p->a, struct plan_target);
+    *(struct plan_target *)h->tls_to = *t;
+    if (t->upstream) {
+        h->pass_upstream = t->upstream;
+    } else {
+        /* A name for the resolver: through a variable, as for splits. */
+        int64_t one = 1;
+        struct plan_split *sp = split_new(p, "gw_l4s");
+        split_weights(p, sp, &one, &t->address, 1);
+        h->pass_variable = sp->variable;
+    }
+    return arena_printf(p->a, "unix:%s", h->listen.unix_path);
+}
+
 /* The proxy_pass value for a set of backends: an upstream name, a split
- * variable (as "$name"), or "" to close.  Invalid shares close too. */
-static const char *backends_target(struct planner *p, const struct route_state *rs,
+ * variable (as "$name"), or "" to close.  Invalid shares close too.
+ * Passthrough leaves the client's TLS alone: no BackendTLSPolicy there. */
+static const char *backends_target(struct planner *p, const struct attachment *a,
                                    bool *variable)
 {
+    const struct route_state *rs = a->route;
     size_t total = 0, n = 0, n_ok = 0, i, j;
     int64_t *weights;
     const char **values;
@@ -140,17 +178,22 @@ static const char *backends_target(struct planner *p, const struct route_state *
             struct plan_target t;
             if (b->ref->weight <= 0)
                 continue;
-            t = target_of(p, b, false);
+            t = target_of(p, b, false, a->listener->gateway);
+            if (t.tls && a->listener->passthrough)
+                t.tls = false;
             only = t;
             weights[n] = b->ref->weight;
-            values[n++] = t.status ? "" : t.upstream ? t.upstream : t.address;
+            values[n++] = t.status  ? ""
+                          : t.tls   ? tls_hop(p, &t)
+                          : t.upstream ? t.upstream
+                                       : t.address;
             n_ok += !t.status;
         }
     }
     if (n_ok == 0)
         return "";
-    if (n == 1 && only.upstream)
-        return only.upstream;
+    if (n == 1 && (only.upstream || only.tls))
+        return values[0]; /* an upstream or a TLS hop's "unix:" socket */
     {
         /* A run-time name, a failing share or several backends: a split
          * per connection, whose values proxy_pass takes from a variable. */
@@ -194,7 +237,7 @@ static void plain_l4(struct planner *p, const struct l4_sock *s)
         const char *t;
         if (!a->carries_traffic)
             continue;
-        t = backends_target(p, a->route, &variable);
+        t = backends_target(p, a, &variable);
         pass_to(srv, t, variable);
         return;
     }
@@ -268,7 +311,7 @@ static void tls_entries(struct planner *p, const struct l4_sock *s, struct ptrve
     for (i = 0; i < atts.n; i++) {
         const struct attachment *a = atts.v[i];
         bool variable;
-        const char *t = backends_target(p, a->route, &variable);
+        const char *t = backends_target(p, a, &variable);
 
         if (variable)
             t = arena_printf(p->a, "$%s", t);

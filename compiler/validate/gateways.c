@@ -363,13 +363,15 @@ static const struct frontend_validation *frontend_for(const struct gateway *g,
                                                    : NULL;
 }
 
-/* Returns true when at least one CA bundle is usable. */
+/* Collects the usable CA bundles into l->client_ca_pem; returns true when
+ * there is at least one. */
 static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
                                const struct frontend_validation *v,
                                const char **reason, const char **message)
 {
     const struct gateway *g = l->gateway->gw;
     size_t i, usable = 0;
+    const char *bundle = "";
 
     for (i = 0; i < v->n_ca_certificate_refs; i++) {
         const struct object_ref *r = &v->ca_certificate_refs[i];
@@ -402,12 +404,18 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
             why = "InvalidCACertificateRef";
         } else {
             usable++;
+            bundle = msgf(x, "%s%s%s", bundle, pem,
+                          pem[strlen(pem) - 1] == '\n' ? "" : "\n");
             continue;
         }
         if (!*reason) {
             *reason = why;
             *message = msgf(x, "CA certificate %s/%s: %s", ns, r->name, problem);
         }
+    }
+    if (usable) {
+        l->client_ca_pem = bundle;
+        l->client_verify_optional = str_eq(v->mode, "AllowInsecureFallback");
     }
     return usable > 0 || v->n_ca_certificate_refs == 0;
 }
@@ -826,6 +834,8 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
         problem = msgf(x, "Secret %s/%s %s", ns, r->name, problem);
     }
     if (!problem) {
+        gs->backend_client_cert = ARENA_NEW(x->c->arena, struct certificate);
+        *gs->backend_client_cert = cert;
         conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
         return;
     }

@@ -74,6 +74,8 @@ struct eff_listener {
     size_t n_supported_kinds;
     struct certificate *certificates;
     size_t n_certificates;
+    const char *client_ca_pem;   /* HTTPS: verify client certificates ... */
+    bool client_verify_optional; /* ... but let clients without one in */
     unsigned attached_routes;
     struct ptrvec attachments; /* struct attachment *, in route order */
     uint32_t order;            /* position in the merged listener list */
@@ -97,6 +99,7 @@ struct gateway_state {
     unsigned attached_listener_sets;
     const char *address; /* for status.addresses, or NULL */
     bool programmed;
+    struct certificate *backend_client_cert; /* presented to TLS backends */
 };
 
 /* ---- routes ---- */

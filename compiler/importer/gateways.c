@@ -1,0 +1,132 @@
+/*
+ * One Gateway per namespace and ingress class (named after the class),
+ * with listeners per host: HTTP on 80, HTTPS on 443 for hosts with a
+ * certificate, TLS passthrough on 443 for ssl-passthrough hosts, and the
+ * same for each alias.  A Gateway holds at most 64 listeners: past that a
+ * second Gateway "<class>-2" takes the next hosts (all listeners of one
+ * host stay together, so its routes have one parent Gateway).
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+struct gw_builder {
+    struct imp *im;
+    const char *namespace, *klass;
+    struct o_gateway *gw;
+    unsigned count;
+};
+
+static void new_gateway(struct gw_builder *b)
+{
+    struct imp *im = b->im;
+    struct o_gateway *gw = ARENA_NEW(im->a, struct o_gateway);
+    const char *base = ++b->count == 1
+                           ? b->klass
+                           : arena_printf(im->a, "%s-%u", b->klass, b->count);
+
+    gw->namespace = b->namespace;
+    gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name
+                                               : "nginx";
+    gw->name = name_claim(im, arena_printf(im->a, "Gateway/%s", b->namespace),
+                          base, 253);
+    ptrvec_push(im->a, &im->gateways, gw);
+    b->gw = gw;
+}
+
+static const char *add_listener(struct imp *im, struct o_gateway *gw,
+                                const char *proto, const char *host,
+                                const char *secret)
+{
+    struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
+    const char *prefix = str_eq(proto, "HTTP")    ? "http"
+                         : str_eq(proto, "HTTPS") ? "https"
+                                                  : "tls";
+    const char *label = host_label(im->a, host);
+
+    l->protocol = proto;
+    l->hostname = *host ? host : NULL;
+    l->port = str_eq(proto, "HTTP") ? 80 : 443;
+    l->secret = secret;
+    l->name = name_claim(
+        im, arena_printf(im->a, "listener/%s/%s", gw->namespace, gw->name),
+        *label ? arena_printf(im->a, "%s-%s", prefix, label) : prefix, 253);
+    ptrvec_push(im->a, &gw->listeners, l);
+    return l->name;
+}
+
+static bool serves_http(const struct host_group *g)
+{
+    return g->locations.n || g->www_target;
+}
+
+static size_t listeners_needed(const struct host_group *g)
+{
+    size_t per_name = (size_t)serves_http(g) + (g->secret != NULL);
+
+    return per_name * (1 + g->n_aliases) + (g->passthrough != NULL);
+}
+
+/* The Ingress a group's diagnostics point at. */
+static const struct ing *group_ing(const struct host_group *g)
+{
+    if (g->locations.n)
+        return ((const struct location *)g->locations.v[0])->ing;
+    return g->passthrough;
+}
+
+static void place(struct gw_builder *b, struct host_group *g)
+{
+    struct imp *im = b->im;
+    size_t need = listeners_needed(g), k;
+
+    if (!need)
+        return;
+    if (!b->gw || b->gw->listeners.n + need > MAX_GATEWAY_LISTENERS) {
+        if (b->gw && group_ing(g))
+            report_node(im, group_ing(g), group_ing(g)->src->obj.meta.src,
+                        DIAG_IMPORT_LIMIT,
+                        "Gateway '%s' is full (a Gateway has at most %d "
+                        "listeners): host '%s' and the hosts after it go to "
+                        "another Gateway",
+                        b->gw->name, MAX_GATEWAY_LISTENERS, g->host);
+        new_gateway(b);
+    }
+    g->gateway = b->gw;
+    g->alias_http = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + 1);
+    g->alias_https = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + 1);
+    if (serves_http(g)) {
+        g->http_listener = add_listener(im, b->gw, "HTTP", g->host, NULL);
+        for (k = 0; k < g->n_aliases; k++)
+            g->alias_http[k] = add_listener(im, b->gw, "HTTP", g->aliases[k], NULL);
+    }
+    if (g->secret) {
+        g->https_listener = add_listener(im, b->gw, "HTTPS", g->host, g->secret);
+        for (k = 0; k < g->n_aliases; k++)
+            g->alias_https[k] = add_listener(im, b->gw, "HTTPS", g->aliases[k],
+                                             g->secret);
+    }
+    if (g->passthrough)
+        g->tls_listener = add_listener(im, b->gw, "TLS", g->host, NULL);
+}
+
+void gateways_build(struct imp *im)
+{
+    size_t i = 0, j;
+
+    while (i < im->groups.n) { /* groups are sorted by namespace, class */
+        const struct host_group *first = im->groups.v[i];
+        struct gw_builder b = {im, first->namespace, first->klass, NULL, 0};
+
+        for (j = i; j < im->groups.n; j++) {
+            struct host_group *g = im->groups.v[j];
+            if (!str_eq(g->namespace, b.namespace) || !str_eq(g->klass, b.klass))
+                break;
+            place(&b, g);
+        }
+        i = j;
+    }
+}

@@ -1,0 +1,415 @@
+/*
+ * The output objects as one YAML stream, built as a document tree and
+ * rendered by libyaml's emitter (base/doc.c): quoting is libyaml's job, so
+ * no value of the input can change the structure of the output.  Order:
+ * by kind (Gateways, routes, policies, grants, ConfigMaps), then namespace
+ * and name; inside an object, the order the passes produced, which is
+ * itself derived only from the input's content.
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+#include "base/doc.h"
+#include "base/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GW_V1 GATEWAY_GROUP "/v1"
+
+struct writer {
+    struct imp *im;
+    struct arena *a;
+    struct ptrvec docs;
+};
+
+static struct doc *object(struct writer *w, const char *api_version,
+                          const char *kind, const char *ns, const char *name)
+{
+    struct doc *d = doc_map(w->a), *meta;
+
+    doc_put_str(w->a, d, "apiVersion", api_version);
+    doc_put_str(w->a, d, "kind", kind);
+    meta = doc_put(w->a, d, "metadata", doc_map(w->a));
+    doc_put_str(w->a, meta, "name", name);
+    doc_put_str(w->a, meta, "namespace", ns);
+    ptrvec_push(w->a, &w->docs, d);
+    return d;
+}
+
+static void put_opt(struct writer *w, struct doc *map, const char *key,
+                    const char *value)
+{
+    if (value)
+        doc_put_str(w->a, map, key, value);
+}
+
+static struct doc *strings(struct writer *w, const char *const *v, size_t n)
+{
+    struct doc *seq = doc_seq(w->a);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        doc_push(w->a, seq, doc_str(w->a, v[i]));
+    return seq;
+}
+
+/* ---- Gateway ---- */
+
+static void gateway(struct writer *w, const struct o_gateway *g)
+{
+    struct doc *d = object(w, GW_V1, "Gateway", g->namespace, g->name);
+    struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
+    struct doc *ls = doc_map(w->a);
+    size_t i;
+
+    doc_put_str(w->a, spec, "gatewayClassName", g->class_name);
+    ls = doc_put(w->a, spec, "listeners", doc_seq(w->a));
+    for (i = 0; i < g->listeners.n; i++) {
+        const struct o_listener *l = g->listeners.v[i];
+        struct doc *ld = doc_push(w->a, ls, doc_map(w->a)), *tls;
+
+        doc_put_str(w->a, ld, "name", l->name);
+        put_opt(w, ld, "hostname", l->hostname);
+        doc_put(w->a, ld, "port", doc_int(w->a, l->port));
+        doc_put_str(w->a, ld, "protocol", l->protocol);
+        if (str_eq(l->protocol, "TLS")) {
+            tls = doc_put(w->a, ld, "tls", doc_map(w->a));
+            doc_put_str(w->a, tls, "mode", "Passthrough");
+        } else if (l->secret) {
+            struct doc *refs, *ref;
+            tls = doc_put(w->a, ld, "tls", doc_map(w->a));
+            refs = doc_put(w->a, tls, "certificateRefs", doc_seq(w->a));
+            ref = doc_push(w->a, refs, doc_map(w->a));
+            doc_put_str(w->a, ref, "name", l->secret);
+        }
+    }
+}
+
+/* ---- route pieces ---- */
+
+static struct doc *backend(struct writer *w, const struct o_backend *b)
+{
+    struct doc *d = doc_map(w->a);
+
+    doc_put_str(w->a, d, "name", b->name);
+    put_opt(w, d, "namespace", b->namespace);
+    doc_put(w->a, d, "port", doc_int(w->a, b->port));
+    if (b->weight >= 0)
+        doc_put(w->a, d, "weight", doc_int(w->a, b->weight));
+    return d;
+}
+
+static struct doc *path_mod(struct writer *w, const struct o_path_mod *p)
+{
+    struct doc *d = doc_map(w->a);
+
+    doc_put_str(w->a, d, "type", p->type);
+    doc_put_str(w->a, d, str_eq(p->type, "ReplaceFullPath") ? "replaceFullPath"
+                                                           : "replacePrefixMatch",
+                p->value);
+    return d;
+}
+
+static struct doc *filter(struct writer *w, struct doc *filters,
+                          const char *type, const char *member)
+{
+    struct doc *f = doc_push(w->a, filters, doc_map(w->a));
+
+    doc_put_str(w->a, f, "type", type);
+    return doc_put(w->a, f, member, doc_map(w->a));
+}
+
+static void header_set(struct writer *w, struct doc *filters, const char *type,
+                       const char *member, const struct o_header *h, size_t n)
+{
+    struct doc *set;
+    size_t i;
+
+    if (!n)
+        return;
+    set = doc_put(w->a, filter(w, filters, type, member), "set", doc_seq(w->a));
+    for (i = 0; i < n; i++) {
+        struct doc *e = doc_push(w->a, set, doc_map(w->a));
+        doc_put_str(w->a, e, "name", h[i].name);
+        doc_put_str(w->a, e, "value", h[i].value);
+    }
+}
+
+static void redirect(struct writer *w, struct doc *filters,
+                     const struct o_redirect *r)
+{
+    struct doc *d = filter(w, filters, "RequestRedirect", "requestRedirect");
+
+    put_opt(w, d, "scheme", r->scheme);
+    put_opt(w, d, "hostname", r->hostname);
+    if (r->path.type)
+        doc_put(w->a, d, "path", path_mod(w, &r->path));
+    if (r->port)
+        doc_put(w->a, d, "port", doc_int(w->a, r->port));
+    doc_put(w->a, d, "statusCode", doc_int(w->a, r->code));
+}
+
+static void cors(struct writer *w, struct doc *filters, const struct o_cors *c)
+{
+    struct doc *d = filter(w, filters, "CORS", "cors");
+
+    doc_put(w->a, d, "allowOrigins", strings(w, c->origins, c->n_origins));
+    doc_put(w->a, d, "allowMethods", strings(w, c->methods, c->n_methods));
+    doc_put(w->a, d, "allowHeaders", strings(w, c->headers, c->n_headers));
+    if (c->n_expose)
+        doc_put(w->a, d, "exposeHeaders", strings(w, c->expose, c->n_expose));
+    doc_put(w->a, d, "allowCredentials", doc_bool(w->a, c->credentials));
+    doc_put(w->a, d, "maxAge", doc_int(w->a, c->max_age));
+}
+
+static struct doc *filters(struct writer *w, const struct o_filters *f)
+{
+    struct doc *fs = doc_seq(w->a);
+
+    if (f->redirect) {
+        redirect(w, fs, f->redirect);
+        return fs;
+    }
+    if (f->rewrite) {
+        struct doc *d = filter(w, fs, "URLRewrite", "urlRewrite");
+        put_opt(w, d, "hostname", f->rewrite->hostname);
+        if (f->rewrite->path.type)
+            doc_put(w->a, d, "path", path_mod(w, &f->rewrite->path));
+    }
+    header_set(w, fs, "RequestHeaderModifier", "requestHeaderModifier",
+               f->request_set, f->n_request_set);
+    header_set(w, fs, "ResponseHeaderModifier", "responseHeaderModifier",
+               f->response_set, f->n_response_set);
+    if (f->cors)
+        cors(w, fs, f->cors);
+    if (f->mirror)
+        doc_put(w->a, filter(w, fs, "RequestMirror", "requestMirror"),
+                "backendRef", backend(w, f->mirror));
+    return fs;
+}
+
+static struct doc *header_match(struct writer *w, const struct o_header_match *h)
+{
+    struct doc *seq = doc_seq(w->a), *d = doc_push(w->a, seq, doc_map(w->a));
+
+    doc_put_str(w->a, d, "type", h->type);
+    doc_put_str(w->a, d, "name", h->name);
+    doc_put_str(w->a, d, "value", h->value);
+    return seq;
+}
+
+static struct doc *http_matches(struct writer *w, const struct o_rule *r)
+{
+    struct doc *seq = doc_seq(w->a);
+    size_t i;
+
+    for (i = 0; i < r->n_matches; i++) {
+        const struct o_match *m = &r->matches[i];
+        struct doc *d = doc_push(w->a, seq, doc_map(w->a));
+        if (m->path.type) {
+            struct doc *p = doc_put(w->a, d, "path", doc_map(w->a));
+            doc_put_str(w->a, p, "type", m->path.type);
+            doc_put_str(w->a, p, "value", m->path.value);
+        }
+        if (m->header.name)
+            doc_put(w->a, d, "headers", header_match(w, &m->header));
+    }
+    return seq;
+}
+
+static struct doc *grpc_matches(struct writer *w, const struct o_rule *r)
+{
+    struct doc *seq = doc_seq(w->a);
+    size_t i;
+
+    for (i = 0; i < r->n_matches; i++) {
+        const struct o_match *m = &r->matches[i];
+        struct doc *d;
+        if (!r->grpc.service && !m->header.name)
+            continue;
+        d = doc_push(w->a, seq, doc_map(w->a));
+        if (r->grpc.service) {
+            struct doc *md = doc_put(w->a, d, "method", doc_map(w->a));
+            doc_put_str(w->a, md, "service", r->grpc.service);
+            put_opt(w, md, "method", r->grpc.method);
+        }
+        if (m->header.name)
+            doc_put(w->a, d, "headers", header_match(w, &m->header));
+    }
+    return seq;
+}
+
+static struct doc *session(struct writer *w, const struct o_session *s)
+{
+    struct doc *d = doc_map(w->a), *c;
+
+    doc_put_str(w->a, d, "type", "Cookie");
+    put_opt(w, d, "absoluteTimeout", s->absolute_timeout);
+    c = doc_put(w->a, d, "cookie", doc_map(w->a));
+    doc_put_str(w->a, c, "name", s->cookie_name);
+    put_opt(w, c, "path", s->cookie_path);
+    put_opt(w, c, "lifetimeType", s->lifetime);
+    return d;
+}
+
+static struct doc *rule(struct writer *w, const struct o_route *route,
+                        const struct o_rule *r)
+{
+    struct doc *d = doc_map(w->a), *m, *b;
+    size_t i;
+
+    if (route->kind != KIND_TLS_ROUTE) {
+        m = route->kind == KIND_GRPC_ROUTE ? grpc_matches(w, r) : http_matches(w, r);
+        if (m->n)
+            doc_put(w->a, d, "matches", m);
+    }
+    if (r->filters) {
+        struct doc *fs = filters(w, r->filters);
+        if (fs->n)
+            doc_put(w->a, d, "filters", fs);
+    }
+    if (r->n_backends) {
+        b = doc_put(w->a, d, "backendRefs", doc_seq(w->a));
+        for (i = 0; i < r->n_backends; i++)
+            doc_push(w->a, b, backend(w, &r->backends[i]));
+    }
+    if (r->filters && r->filters->timeout && route->kind == KIND_HTTP_ROUTE)
+        doc_put_str(w->a, doc_put(w->a, d, "timeouts", doc_map(w->a)),
+                    "backendRequest", r->filters->timeout);
+    if (r->filters && r->filters->session && route->kind != KIND_TLS_ROUTE)
+        doc_put(w->a, d, "sessionPersistence", session(w, r->filters->session));
+    return d;
+}
+
+static void route(struct writer *w, const struct o_route *r)
+{
+    struct doc *d = object(w, GW_V1, kind_name(r->kind), r->namespace, r->name);
+    struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
+    struct doc *parents = doc_put(w->a, spec, "parentRefs", doc_seq(w->a));
+    struct doc *rules;
+    size_t i;
+
+    for (i = 0; i < r->n_parents; i++) {
+        struct doc *p = doc_push(w->a, parents, doc_map(w->a));
+        doc_put_str(w->a, p, "name", r->parents[i].gateway);
+        doc_put_str(w->a, p, "sectionName", r->parents[i].section);
+    }
+    if (r->n_hostnames)
+        doc_put(w->a, spec, "hostnames", strings(w, r->hostnames, r->n_hostnames));
+    rules = doc_put(w->a, spec, "rules", doc_seq(w->a));
+    for (i = 0; i < r->rules.n; i++)
+        doc_push(w->a, rules, rule(w, r, r->rules.v[i]));
+}
+
+/* ---- policies, grants, ConfigMaps ---- */
+
+static struct doc *ref(struct writer *w, const char *kind, const char *name)
+{
+    struct doc *d = doc_map(w->a);
+
+    doc_put_str(w->a, d, "group", "");
+    doc_put_str(w->a, d, "kind", kind);
+    doc_put_str(w->a, d, "name", name);
+    return d;
+}
+
+static void policy(struct writer *w, const struct o_policy *p)
+{
+    struct doc *d = object(w, GW_V1, "BackendTLSPolicy", p->namespace, p->name);
+    struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a)), *v;
+
+    doc_push(w->a, doc_put(w->a, spec, "targetRefs", doc_seq(w->a)),
+             ref(w, "Service", p->service));
+    v = doc_put(w->a, spec, "validation", doc_map(w->a));
+    doc_push(w->a, doc_put(w->a, v, "caCertificateRefs", doc_seq(w->a)),
+             ref(w, "ConfigMap", p->ca_config_map));
+    doc_put_str(w->a, v, "hostname", p->hostname);
+}
+
+static void grant(struct writer *w, const struct o_grant *g)
+{
+    struct doc *d = object(w, GATEWAY_GROUP "/v1beta1", "ReferenceGrant",
+                           g->namespace, g->name);
+    struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a)), *from;
+
+    from = doc_push(w->a, doc_put(w->a, spec, "from", doc_seq(w->a)),
+                    doc_map(w->a));
+    doc_put_str(w->a, from, "group", GATEWAY_GROUP);
+    doc_put_str(w->a, from, "kind", "HTTPRoute");
+    doc_put_str(w->a, from, "namespace", g->from_namespace);
+    doc_push(w->a, doc_put(w->a, spec, "to", doc_seq(w->a)),
+             ref(w, "Service", g->service));
+}
+
+static void config_map(struct writer *w, const struct o_config_map *cm)
+{
+    struct doc *d = object(w, "v1", "ConfigMap", cm->namespace, cm->name);
+
+    doc_put_str(w->a, doc_put(w->a, d, "data", doc_map(w->a)), cm->key, cm->value);
+}
+
+/* ---- order ---- */
+
+static int kind_rank(enum kind k)
+{
+    switch (k) {
+    case KIND_HTTP_ROUTE:
+        return 0;
+    case KIND_GRPC_ROUTE:
+        return 1;
+    default:
+        return 2;
+    }
+}
+
+static int cmp_routes(const void *pa, const void *pb)
+{
+    const struct o_route *a = *(const struct o_route *const *)pa;
+    const struct o_route *b = *(const struct o_route *const *)pb;
+    int c = kind_rank(a->kind) - kind_rank(b->kind);
+
+    if (c)
+        return c;
+    if ((c = strcmp(a->namespace, b->namespace)) != 0)
+        return c;
+    return strcmp(a->name, b->name);
+}
+
+/* The other outputs sort by namespace, then name. */
+#define BY_NS_NAME(fn, T)                                         \
+    static int fn(const void *pa, const void *pb)                 \
+    {                                                             \
+        const T *a = *(const T *const *)pa;                       \
+        const T *b = *(const T *const *)pb;                       \
+        int c = strcmp(a->namespace, b->namespace);               \
+        return c ? c : strcmp(a->name, b->name);                  \
+    }
+BY_NS_NAME(cmp_gateways, struct o_gateway)
+BY_NS_NAME(cmp_policies, struct o_policy)
+BY_NS_NAME(cmp_grants, struct o_grant)
+BY_NS_NAME(cmp_config_maps, struct o_config_map)
+
+void write_output(struct imp *im, struct strbuf *out)
+{
+    struct writer w = {im, im->a, {0}};
+    size_t i;
+
+    ptrvec_sort(&im->gateways, cmp_gateways);
+    ptrvec_sort(&im->routes, cmp_routes);
+    ptrvec_sort(&im->policies, cmp_policies);
+    ptrvec_sort(&im->grants, cmp_grants);
+    ptrvec_sort(&im->config_maps, cmp_config_maps);
+    for (i = 0; i < im->gateways.n; i++)
+        gateway(&w, im->gateways.v[i]);
+    for (i = 0; i < im->routes.n; i++)
+        route(&w, im->routes.v[i]);
+    for (i = 0; i < im->policies.n; i++)
+        policy(&w, im->policies.v[i]);
+    for (i = 0; i < im->grants.n; i++)
+        grant(&w, im->grants.v[i]);
+    for (i = 0; i < im->config_maps.n; i++)
+        config_map(&w, im->config_maps.v[i]);
+    if (w.docs.n)
+        doc_write_yaml((struct doc *const *)w.docs.v, w.docs.n, out);
+}
