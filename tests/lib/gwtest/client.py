@@ -14,23 +14,34 @@ These helpers reproduce what the comparison depends on:
   no ALPN is offered unless asked for (the harness's HTTP/1.1 transport
   does not negotiate h2).
 
+HTTP/2 (h2_request, h2_connection) speaks cleartext h2c with prior knowledge
+or TLS with ALPN h2, sending the header list Go's HTTP/2 transport sends.
+grpc_call makes one unary gRPC call like the harness's grpc-go client and
+reports the status grpc-go would report.
+
 The harness also sends "X-Echo-Set-Header" on every request; callers
 running conformance cases add it to `headers` themselves.
 """
 
+import contextlib
 import dataclasses
 import gzip
 import json
 import socket
 import ssl
+import typing
 
+from . import _grpc as grpcwire
 from . import _websocket as ws
-from . import dns
+from . import dns, h2
+from ._gocompat import go_status_line
 from ._wire import (ProtocolError, header_values, parse_header_lines, read_head,
                     read_response_body, encode_chunked)
 
 LOCALHOST = "127.0.0.1"
 GO_USER_AGENT = "Go-http-client/1.1"
+GO_H2_USER_AGENT = "Go-http-client/2.0"
+GRPC_USER_AGENT = "grpc-go/1.64.0"  # the harness's grpc-go client; the version is nominal
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 _IDEMPOTENT = ("GET", "HEAD", "OPTIONS", "TRACE")
 
@@ -97,6 +108,7 @@ class Response:
     body: bytes
     echo: dict = None  # parsed echo JSON (Content-Type exactly application/json)
     uncompressed: bool = False  # body was gunzipped (Go's Response.Uncompressed)
+    trailers: list = dataclasses.field(default_factory=list)  # HTTP/2 trailer fields
 
     def header(self, name, default=None):
         """First value of a header (case-insensitive name), like Header.Get."""
@@ -279,6 +291,209 @@ def http_request(port, host, path, method="GET", headers=None, scheme="http", sn
     with HTTPConnection(port, address=address, scheme=scheme, sni=sni, timeout=timeout,
                         client_cert=client_cert, alpn=alpn) as connection:
         return connection.request(path, host, method, headers, body, go_defaults, chunked)
+
+
+# --------------------------------------------------------------------------
+# HTTP/2 and gRPC
+
+
+def _wire_text(text):
+    """str as sent on the wire (UTF-8), in the latin-1 form h2 uses."""
+    return text.decode("latin-1") if isinstance(text, bytes) else text.encode("utf-8").decode(
+        "latin-1")
+
+
+@contextlib.contextmanager
+def h2_connection(port, *, address=LOCALHOST, tls=False, sni=None, timeout=5, client_cert=None):
+    """A client h2.H2Connection on a fresh socket, preface already sent;
+    closed on exit. tls=False: cleartext with prior knowledge; tls=True:
+    ALPN offers only h2 and ConnectionError is raised unless it is chosen."""
+    with _connect(port, address, timeout, tls, sni, client_cert, ["h2"] if tls else None) as sock:
+        if tls and sock.selected_alpn_protocol() != "h2":
+            raise ConnectionError("server did not select h2 in ALPN (selected %r)"
+                                  % sock.selected_alpn_protocol())
+        with sock.makefile("rb") as rfile:
+            conn = h2.H2Connection(sock, rfile, client=True)
+            conn.start_client()
+            yield conn
+
+
+def h2_request_fields(method, scheme, authority, path, headers=None, body=b"", go_defaults=True):
+    """The header list Go's HTTP/2 transport sends, and whether it added
+    "accept-encoding: gzip" (then it also decompresses).
+
+    Pseudo-headers first; the caller's fields with lower-case names, skipping
+    host and content-length (Go derives them) and connection-specific fields
+    (which Go drops); content-length for bodies and for POST/PUT/PATCH;
+    Go's accept-encoding and user-agent defaults. ValueError for fields
+    HTTP/2 cannot carry.
+    """
+    fields = [(":authority", _wire_text(authority)), (":method", method),
+              (":path", _wire_text(path)), (":scheme", scheme)]
+    names = set()
+    for name, value in _header_pairs(headers):
+        lower = name.lower()
+        names.add(lower)
+        if lower not in ("host", "content-length") and lower not in h2.CONNECTION_SPECIFIC:
+            fields.append((lower, _wire_text(value)))
+    if body or method in _BODY_METHODS:
+        fields.append(("content-length", str(len(body))))
+    added_gzip = False
+    if go_defaults:
+        if "accept-encoding" not in names and "range" not in names and method != "HEAD":
+            fields.append(("accept-encoding", "gzip"))
+            added_gzip = True
+        if "user-agent" not in names:
+            fields.append(("user-agent", GO_H2_USER_AGENT))
+    try:
+        h2.validate_request_headers(fields)
+    except h2.H2Error as error:
+        raise ValueError("cannot send this request over HTTP/2: %s" % error.message) from None
+    return fields, added_gzip
+
+
+def response_from_h2(stream, added_gzip=False):
+    """A Response for a finished client stream (proto "HTTP/2.0", header
+    names lower-case as received, trailers in .trailers)."""
+    status = stream.status
+    reason = go_status_line(status).split(" ", 2)[2]
+    response = Response(status, reason, "HTTP/2.0", stream.fields(), bytes(stream.body),
+                        trailers=list(stream.trailers or []))
+    if added_gzip:
+        _gunzip(response)
+    response.echo = _parse_echo(response.headers, response.body)
+    return response
+
+
+def h2_request(port, host, path, method="GET", headers=None, scheme="http", sni=None, body=None,
+               timeout=5, *, address=LOCALHOST, client_cert=None, go_defaults=True):
+    """One HTTP/2 request on a fresh connection; returns a Response like
+    http_request's. scheme "http": cleartext h2c with prior knowledge;
+    "https": TLS with ALPN h2. host None means default_host(port, scheme);
+    it is sent as :authority. Raises h2.StreamReset if the server resets
+    the stream and h2.H2Error for protocol violations."""
+    if scheme not in ("http", "https"):
+        raise ValueError("scheme must be http or https")
+    authority = default_host(port, scheme, address) if host is None else host
+    data = body.encode() if isinstance(body, str) else (body or b"")
+    fields, added_gzip = h2_request_fields(method, scheme, authority, path, headers, data,
+                                           go_defaults)
+    with h2_connection(port, address=address, tls=scheme == "https", sni=sni, timeout=timeout,
+                       client_cert=client_cert) as conn:
+        stream = conn.wait_for_response(conn.send_request(fields, data))
+    return response_from_h2(stream, added_gzip)
+
+
+def alpn_negotiated(port, sni, offer=("h2", "http/1.1"), timeout=5, *, address=LOCALHOST):
+    """The protocol the server selected from `offer` (None if it selected
+    none); ConnectionError if the TLS handshake fails."""
+    dial = tls_dial(port, sni, timeout, address=address, alpn=list(offer))
+    if not dial.ok:
+        raise ConnectionError("TLS handshake failed (%s): %s" % (dial.kind, dial.error))
+    return dial.alpn
+
+
+class GRPCResult(typing.NamedTuple):
+    """Outcome of grpc_call, unpackable as (status, message, headers, response)."""
+    status: int  # gRPC status code (0 = OK)
+    message: str  # grpc-message, percent-decoded
+    headers: list  # response header fields, then trailer fields; no pseudo-headers
+    response: object  # EchoResponse as dict (echo service), raw message bytes, or None
+
+
+def _first_field(fields, name, default=None):
+    return next((v for n, v in fields if n == name), default)
+
+
+def grpc_request_fields(authority, scheme, service, method, metadata=None):
+    """What grpc-go's client sends: pseudo-headers, content-type, user-agent,
+    te, then metadata with lower-case keys ("-bin" values, str or bytes,
+    are base64-encoded)."""
+    fields = [(":method", "POST"), (":scheme", scheme), (":path", "/%s/%s" % (service, method)),
+              (":authority", _wire_text(authority)), ("content-type", grpcwire.CONTENT_TYPE),
+              ("user-agent", GRPC_USER_AGENT), ("te", "trailers")]
+    items = metadata.items() if isinstance(metadata, dict) else (metadata or [])
+    for key, value in items:
+        for element in value if isinstance(value, (list, tuple)) else [value]:
+            key = key.lower()
+            if key.endswith("-bin"):
+                raw = element if isinstance(element, bytes) else element.encode("utf-8")
+                element = grpcwire.encode_binary_header(raw)
+            fields.append((key, _wire_text(element)))
+    return fields
+
+
+def _unary_response(service, body):
+    """The single response message: parsed EchoResponse for the echo service,
+    raw bytes otherwise. Raises GRPCError like grpc-go's client would fail."""
+    messages = grpcwire.split_messages(body)
+    if len(messages) != 1:
+        raise grpcwire.GRPCError(grpcwire.INTERNAL, "grpc: expected 1 response message, got %d"
+                                 % len(messages))
+    compressed, payload = messages[0]
+    if compressed:
+        raise grpcwire.GRPCError(grpcwire.INTERNAL, "grpc: compressed response not requested")
+    if service != grpcwire.ECHO_SERVICE:
+        return payload
+    try:
+        return grpcwire.decode_message("EchoResponse", payload)
+    except grpcwire.ProtobufError as error:
+        raise grpcwire.GRPCError(grpcwire.INTERNAL, "grpc: failed to unmarshal the received "
+                                 "message: %s" % error) from None
+
+
+def grpc_result(stream, service):
+    """The GRPCResult of a finished stream, judged as grpc-go's client does:
+    a non-200 or non-gRPC response maps to a status, grpc-status comes from
+    the trailers (or from the headers of a Trailers-Only response)."""
+    headers = stream.fields() + list(stream.trailers or [])
+    http_problem = grpcwire.status_from_http(stream.status,
+                                             _first_field(stream.fields(), "content-type"))
+    if http_problem:
+        return GRPCResult(*http_problem, headers, None)
+    status_fields = stream.trailers if stream.trailers is not None else stream.fields()
+    raw_status = _first_field(status_fields, "grpc-status")
+    if raw_status is None:
+        return GRPCResult(grpcwire.INTERNAL, "server closed the stream without sending trailers",
+                          headers, None)
+    if not raw_status.isdigit():
+        return GRPCResult(grpcwire.INTERNAL, "transport: malformed grpc-status: "
+                          + grpcwire.go_quote(raw_status), headers, None)
+    status = int(raw_status)
+    message = grpcwire.decode_grpc_message(_first_field(status_fields, "grpc-message", ""))
+    if status != grpcwire.OK:
+        return GRPCResult(status, message, headers, None)
+    try:
+        return GRPCResult(status, message, headers, _unary_response(service, bytes(stream.body)))
+    except grpcwire.GRPCError as error:
+        return GRPCResult(error.code, error.message, headers, None)
+
+
+def grpc_call(port, authority, service, method, metadata=None, tls=False, sni=None, timeout=5,
+              *, address=LOCALHOST, request=b"", client_cert=None):
+    """One unary gRPC call on a fresh HTTP/2 connection (cleartext prior
+    knowledge, or TLS with ALPN h2); returns GRPCResult(status, message,
+    headers, response).
+
+    authority None means "127.0.0.1:port", as grpc-go derives it from the
+    dialled target. request: the serialized request message (EchoRequest{}
+    is empty). Outcomes grpc-go reports as statuses (HTTP errors, missing
+    trailers, RST_STREAM) are returned; connection failures and HTTP/2
+    protocol violations raise.
+    """
+    scheme = "https" if tls else "http"
+    authority = "%s:%d" % (address, port) if authority is None else authority
+    fields = grpc_request_fields(authority, scheme, service, method, metadata)
+    with h2_connection(port, address=address, tls=tls, sni=sni, timeout=timeout,
+                       client_cert=client_cert) as conn:
+        stream = conn.send_request(fields, grpcwire.frame_message(request))
+        try:
+            conn.wait_for_response(stream)
+        except h2.StreamReset as reset:
+            code = grpcwire.RST_CODE_TO_GRPC.get(reset.code, grpcwire.INTERNAL)
+            return GRPCResult(code, "stream terminated by RST_STREAM with error code: %s"
+                              % h2.error_name(reset.code), stream.fields(), None)
+    return grpc_result(stream, service)
 
 
 # --------------------------------------------------------------------------

@@ -15,10 +15,11 @@ the current process, so one test can run dozens of "Services" cheaply:
     pool.stop()
 
 Modes (see MODES): "http" (HTTP/1.1 echo, WebSocket at /ws), "https" (same
-over TLS), "tcp" and "tls" (the TCP echo server), "udp" (UDP echo) and "dns"
-(a stand-in for CoreDNS). HTTP/2 (h2c, h2 over TLS) and gRPC are not
-implemented; HTTPEchoBackend.respond() is transport-independent so an h2c
-or gRPC front end can be added as another mode later.
+over TLS, HTTP/2 when ALPN selects h2), "h2c" (echo-basic's H2C_PORT: HTTP/2
+with prior knowledge or via Upgrade: h2c), "grpc" and "grpcs" (the gRPC echo
+server, cleartext and TLS), "tcp" and "tls" (the TCP echo server), "udp" (UDP
+echo) and "dns" (a stand-in for CoreDNS). HTTPEchoBackend.respond() is
+transport-independent: HTTP/1.1 and HTTP/2 front ends share it.
 
 The behaviour follows echo-basic's Go source (gateway-api-conformance-images),
 including Go net/http details that leak into the echoed JSON: canonical
@@ -31,6 +32,8 @@ and serves until SIGTERM/SIGINT (or stdin EOF with --exit-on-stdin-eof).
 """
 
 import argparse
+import base64
+import binascii
 import dataclasses
 import email.utils
 import hashlib
@@ -45,18 +48,21 @@ import tempfile
 import threading
 import urllib.parse
 
+from . import _grpc as grpcwire
 from . import _websocket as ws
-from . import dns, procs
+from . import dns, h2, procs
 from ._gocompat import (as_utf8, go_atoi, go_clean_path, go_json, go_status_line,
                         http_tls_assertions, parse_go_duration, query_first,
                         tcp_tls_assertions)
 from ._server import (LOCALHOST, STOP_TIMEOUT, Backend, DatagramBackend, StreamBackend,
                       reset_on_close)
 from ._wire import (ProtocolError, canonical_header_key, header_values, is_chunked,
-                    is_token, parse_header_lines, read_head, read_request_body)
+                    is_token, parse_header_lines, read_head, read_request_body,
+                    response_has_body)
 
-__all__ = ["Backend", "DNSBackend", "EchoPool", "EchoProcess", "HTTPEchoBackend", "Identity",
-           "MODES", "Reply", "Request", "TCPEchoBackend", "UDPEchoBackend", "main", "pod_name"]
+__all__ = ["Backend", "DNSBackend", "EchoPool", "EchoProcess", "GRPCEchoBackend", "GRPCReply",
+           "HTTPEchoBackend", "Identity", "MODES", "Reply", "Request", "TCPEchoBackend",
+           "UDPEchoBackend", "main", "pod_name"]
 
 ECHO_LOG_LINE = "Echoing back request made to %s to client (%s)"
 TCP_WELCOME = b"Gateway API Test TCP Server\n"
@@ -115,8 +121,8 @@ class Identity:
 class Request:
     """A parsed request, independent of the transport that carried it."""
     method: str
-    target: str  # raw request URI, exactly as received
-    proto: str  # "HTTP/1.1"
+    target: str  # raw request URI (HTTP/2: :path), exactly as received
+    proto: str  # "HTTP/1.1", "HTTP/2.0"
     headers: list  # [(name, value)] as received
     body: bytes
     peer: str  # "127.0.0.1:54321"
@@ -234,12 +240,18 @@ def parse_request_line(line):
     version = _REQUEST_VERSION.fullmatch(proto)
     if not version:
         raise ProtocolError("malformed HTTP version %r" % proto)
-    if version.group(1) != "1":
+    if version.group(1) != "1" and not is_h2_preface_line(method, target, proto):
         raise ProtocolError("unsupported protocol version", 505)
     if not is_token(method):
         raise ProtocolError("invalid method %r" % method)
     validate_request_target(target)
     return method, target, proto
+
+
+def is_h2_preface_line(method, target, proto):
+    """The first line of the HTTP/2 connection preface, which Go's HTTP/1
+    server accepts as a request so that h2c handlers can take it over."""
+    return (method, target, proto) == ("PRI", "*", "HTTP/2.0")
 
 
 def validate_request_target(target):
@@ -259,18 +271,92 @@ def validate_request_target(target):
         raise ProtocolError("invalid URL escape in request URI")
 
 
-class HTTPEchoBackend(StreamBackend):
-    """echo-basic's HTTP server ("http") or HTTPS server ("https").
+# --------------------------------------------------------------------------
+# HTTP/2 front end helpers
 
-    Handlers: /health, /status/NNN, /retry/..., /ws (WebSocket echo), and the
-    echo handler for everything else. HTTP/1.1 only; keep-alive, chunked
-    request bodies, Expect: 100-continue and HEAD are supported. Over TLS only
-    http/1.1 is offered in ALPN (upstream also offers h2).
+H2C_PREFACE_TAIL = b"SM\r\n\r\n"  # what follows "PRI * HTTP/2.0\r\n\r\n"
+H2C_SWITCHING_PROTOCOLS = (b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+                           b"Upgrade: h2c\r\n\r\n")
+
+
+def _header_tokens(headers, name):
+    return {t.strip().lower() for v in header_values(headers, name) for t in v.split(",")}
+
+
+def is_h2c_upgrade(request):
+    """x/net/http2/h2c's test: Upgrade lists h2c, Connection lists HTTP2-Settings."""
+    return ("h2c" in _header_tokens(request.headers, "Upgrade")
+            and "http2-settings" in _header_tokens(request.headers, "Connection"))
+
+
+def decode_http2_settings(headers):
+    """The SETTINGS payload carried by the one HTTP2-Settings header
+    (base64url, RFC 7540 3.2.1); ValueError if it is missing or invalid."""
+    values = header_values(headers, "HTTP2-Settings")
+    if len(values) != 1:
+        raise ValueError("expected one HTTP2-Settings header, got %d" % len(values))
+    text = values[0].strip()
+    try:
+        payload = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+        h2.parse_settings(payload)
+    except (binascii.Error, h2.H2Error) as error:
+        raise ValueError("invalid HTTP2-Settings: %s" % error) from None
+    return payload
+
+
+def request_from_h2(stream, peer, tls_state):
+    """The Request Go's HTTP/2 server gives handlers: Host from :authority
+    (or a host field), regular fields as received, and several cookie
+    fields joined with "; " (RFC 9113 8.2.3)."""
+    pseudo, fields = h2.split_pseudo_headers(stream.headers)
+    authority = pseudo.get(":authority") or next((v for n, v in fields if n == "host"), "")
+    fields = [(n, v) for n, v in fields if n != "host"]
+    cookies = [v for n, v in fields if n == "cookie"]
+    if len(cookies) > 1:
+        fields = [(n, v) for n, v in fields if n != "cookie"] + [("cookie", "; ".join(cookies))]
+    headers = ([("Host", authority)] if authority else []) + fields
+    return Request(pseudo[":method"], pseudo.get(":path", ""), "HTTP/2.0", headers,
+                   bytes(stream.body), peer, tls_state)
+
+
+def h2_reply_fields(reply):
+    """A Reply's header list as Go's HTTP/2 server writes it: :status, then
+    lower-case names in sorted order, without connection-specific or invalid
+    fields, plus Date and content-length."""
+    fields = []
+    for name, value in reply.headers:
+        lower = name.lower()
+        if (is_token(name) and lower not in h2.CONNECTION_SPECIFIC
+                and h2.field_problem(lower, value) is None):
+            fields.append((lower, value))
+    if not reply.bare:
+        fields.append(("date", email.utils.formatdate(usegmt=True)))
+        if reply.status >= 200 and reply.status not in (204, 304):
+            fields.append(("content-length", str(len(reply.body))))
+    fields.sort(key=lambda field: field[0])
+    return [(":status", str(reply.status))] + fields
+
+
+class HTTPEchoBackend(StreamBackend):
+    """echo-basic's HTTP server ("http"), HTTPS server ("https") or h2c
+    server ("h2c", upstream's H2C_PORT).
+
+    "http" and "https" route like echo-basic's ServeMux: /health,
+    /status/NNN, /retry/..., /ws (WebSocket echo), and the echo handler for
+    everything else. HTTP/1.1 supports keep-alive, chunked request bodies,
+    Expect: 100-continue and HEAD. Over TLS, ALPN offers h2 and http/1.1 as
+    Go's server does, and HTTP/2 is served when the client picks h2.
+
+    "h2c" is upstream's h2c server: HTTP/2 with prior knowledge, or after an
+    HTTP/1.1 "Upgrade: h2c" request (answered on stream 1), on the same port
+    as HTTP/1.1. Every request goes to the echo handler, without ServeMux;
+    HTTP/1.1 requests without "Upgrade: h2c" get 400 "Expected h2c request",
+    so a gateway that cannot speak h2c to the backend fails as upstream.
     """
 
-    modes = ("http", "https")
+    modes = ("http", "https", "h2c")
     tls_modes = ("https",)
-    alpn = ["http/1.1"]
+    alpn = ["h2", "http/1.1"]
 
     def __init__(self, identity, mode, **options):
         super().__init__(identity, mode, **options)
@@ -290,6 +376,9 @@ class HTTPEchoBackend(StreamBackend):
             tls_state = http_tls_assertions(tls_sock, getattr(tls_sock, "gwtest_server_name", ""))
         rfile = sock.makefile("rb")
         try:
+            if tls_sock is not None and tls_sock.selected_alpn_protocol() == "h2":
+                self._serve_h2(sock, rfile, peer, tls_state)
+                return
             while not self._stopping.is_set() and self._serve_one(sock, rfile, peer, tls_state):
                 pass
         finally:
@@ -306,6 +395,8 @@ class HTTPEchoBackend(StreamBackend):
                           "Connection: close\r\n\r\n%s" % (go_status_line(status), body)).encode())
             return False
         if request is None:
+            return False
+        if self.mode == "h2c" and self._h2c_takeover(sock, rfile, request, peer):
             return False
         reply = self.respond(request)
         if reply.action == "reset":
@@ -329,7 +420,7 @@ class HTTPEchoBackend(StreamBackend):
         hosts = header_values(headers, "Host")
         if len(hosts) > 1:
             raise ProtocolError("too many Host headers")
-        if proto != "HTTP/1.0" and not hosts:
+        if proto != "HTTP/1.0" and not hosts and not is_h2_preface_line(method, target, proto):
             raise ProtocolError("missing required Host header")
         expect = [v.lower() for v in header_values(headers, "Expect")]
         if "100-continue" in expect and proto != "HTTP/1.0":
@@ -337,10 +428,83 @@ class HTTPEchoBackend(StreamBackend):
         body = read_request_body(rfile, headers)
         return Request(method, target, proto, headers, body, peer, tls_state)
 
+    # HTTP/2 transport --------------------------------------------------------
+
+    def _h2c_takeover(self, sock, rfile, request, peer):
+        """What x/net/http2/h2c does before the handler: the preface
+        "request" (PRI * HTTP/2.0, no headers) or an Upgrade: h2c request
+        switches the connection to HTTP/2. True if it did; the connection is
+        then finished."""
+        if is_h2_preface_line(request.method, request.target, request.proto) \
+                and not request.headers:
+            if rfile.read(len(H2C_PREFACE_TAIL)) != H2C_PREFACE_TAIL:
+                self._log.add("h2c: invalid client preface from %s" % peer)
+                return True
+            self._serve_h2(sock, rfile, peer, None, preface_read=True)
+            return True
+        if not is_h2c_upgrade(request):
+            return False
+        try:
+            settings = decode_http2_settings(request.headers)
+        except ValueError as error:
+            self._log.add("h2c: error h2c upgrade from %s: %s" % (peer, error))
+            sock.sendall(serialize_reply(Reply(500), request, keep_alive=False))
+            return True
+        sock.sendall(H2C_SWITCHING_PROTOCOLS)
+        self._serve_h2(sock, rfile, peer, None, upgrade=(settings, request))
+        return True
+
+    def _serve_h2(self, sock, rfile, peer, tls_state, preface_read=False, upgrade=None):
+        """Serve HTTP/2 until the client closes the connection. upgrade:
+        (HTTP2-Settings payload, HTTP/1.1 request) of an h2c Upgrade, whose
+        response goes on stream 1 (the request is echoed as received, like
+        Go's h2c handler passes it on)."""
+        conn = h2.H2Connection(sock, rfile, client=False, log=self._log.add)
+        try:
+            if upgrade is None:
+                conn.start_server(preface_read=preface_read)
+            else:
+                settings, request = upgrade
+                self._answer_h2(conn, conn.start_server(upgrade_settings=settings), request)
+            conn.serve(lambda stream: self._answer_h2(
+                conn, stream, request_from_h2(stream, peer, tls_state)))
+        except h2.H2Error as error:
+            self._log.add("HTTP/2 connection error with %s: %s" % (peer, error))
+
+    def _answer_h2(self, conn, stream, request):
+        reply = self.respond(request)
+        if reply.action is not None or reply.status == 101:
+            # HTTP/2 has no connection hijacking and no 101; Go's HTTP/2
+            # server resets the stream of a handler that aborts.
+            conn.reset_stream(stream, h2.INTERNAL_ERROR)
+            return
+        for code in reply.interim:
+            conn.send_headers(stream, [(":status", str(code))])
+        body = reply.body if response_has_body(request.method, reply.status) else b""
+        conn.send_headers(stream, h2_reply_fields(reply), end_stream=not body)
+        if body:
+            conn.send_data(stream, body, end_stream=True)
+
     # Handlers (transport independent) ---------------------------------------
 
     def respond(self, request):
+        """Answer a request, whatever transport carried it: upstream's h2c
+        handler in mode "h2c", echo-basic's ServeMux otherwise."""
+        if self.mode == "h2c":
+            return self._h2c_handler(request)
+        return self._route(request)
+
+    def _h2c_handler(self, request):
+        """runH2CServer's handler: echo HTTP/2 requests and h2c upgrades."""
+        upgrade = header_values(request.headers, "Upgrade")
+        if not request.proto.startswith("HTTP/2") and upgrade[:1] != ["h2c"]:
+            return text_reply(400, "Expected h2c request")
+        return self._echo(request)
+
+    def _route(self, request):
         """Route a request like echo-basic's ServeMux and run the handler."""
+        if request.target == "*":
+            return Reply(400, close=True)  # ServeMux's answer to "OPTIONS *" and "PRI *"
         target = request.target
         path, _, query = target.partition("?")
         if not path.startswith("/"):
@@ -491,6 +655,170 @@ class HTTPEchoBackend(StreamBackend):
 
 
 # --------------------------------------------------------------------------
+# gRPC echo
+
+
+@dataclasses.dataclass
+class GRPCReply:
+    """What the gRPC echo answers for one RPC; payload None means a
+    Trailers-Only response (the status travels in the only HEADERS frame)."""
+    status: int = grpcwire.OK
+    message: str = ""
+    payload: bytes = None  # the serialized response message
+    http_status: int = 200
+
+
+def send_grpc_reply(conn, stream, reply):
+    """HEADERS, DATA (one length-prefixed message) and trailers, or a single
+    Trailers-Only HEADERS frame, with the fields grpc-go writes
+    (grpc-message is always present, percent-encoded)."""
+    head = [(":status", str(reply.http_status)), ("content-type", grpcwire.CONTENT_TYPE)]
+    status = [("grpc-status", str(reply.status)),
+              ("grpc-message", grpcwire.encode_grpc_message(reply.message))]
+    if reply.payload is None:
+        conn.send_headers(stream, head + status, end_stream=True)
+        return
+    conn.send_headers(stream, head)
+    conn.send_data(stream, grpcwire.frame_message(reply.payload))
+    conn.send_headers(stream, status, end_stream=True)
+
+
+def _first(headers, name, default=None):
+    return next((v for n, v in headers if n == name), default)
+
+
+class GRPCEchoBackend(StreamBackend):
+    """echo-basic's gRPC server (GRPC_ECHO_SERVER): the service
+    gateway_api_conformance.echo_basic.grpcecho.GrpcEcho over HTTP/2 with
+    prior knowledge ("grpc", what nginx's grpc_pass speaks) or over TLS
+    with ALPN h2 ("grpcs").
+
+    Echo and EchoTwo answer EchoResponse{assertions}: the fully qualified
+    method, the request metadata as grpc-go exposes it (":authority",
+    "content-type", "user-agent" and custom keys), the authority, the pod
+    context and, over TLS, the TLS state. EchoThree, unknown services and
+    unknown methods answer UNIMPLEMENTED; malformed requests get grpc-go's
+    answers. The reflection service upstream also registers is absent.
+    """
+
+    modes = ("grpc", "grpcs")
+    tls_modes = ("grpcs",)
+    alpn = ["h2"]
+
+    def handle_connection(self, sock, peer, tls_sock):
+        rfile = sock.makefile("rb")
+        conn = h2.H2Connection(sock, rfile, client=False, log=self._log.add)
+        try:
+            conn.start_server()
+            conn.serve(lambda stream: send_grpc_reply(
+                conn, stream, self.respond(stream.headers, bytes(stream.body), peer, tls_sock)))
+        except h2.H2Error as error:  # e.g. an HTTP/1.1 client: "bogus greeting"
+            self._log.add("grpc: connection error with %s: %s" % (peer, error))
+        finally:
+            rfile.close()
+
+    def respond(self, headers, body, peer="", tls_sock=None):
+        """Answer one RPC given its HTTP/2 header list and body (transport
+        independent); returns a GRPCReply."""
+        try:
+            metadata = self._check_headers(headers)
+            method = self._resolve_method(_first(headers, ":path", ""))
+            self._read_request_message(headers, body)
+        except grpcwire.GRPCError as error:
+            return GRPCReply(error.code, error.message, None, error.http_status)
+        if method == "EchoThree":
+            return GRPCReply(grpcwire.UNIMPLEMENTED, "method EchoThree not implemented")
+        self._log.add("Received over %s: /%s/%s from %s" % (
+            "TLS" if tls_sock is not None else "plaintext", grpcwire.ECHO_SERVICE, method, peer))
+        try:
+            response = {"assertions": self._assertions(method, metadata, tls_sock)}
+        except UnicodeDecodeError:
+            # proto3 strings must be UTF-8: Go's proto.Marshal fails the RPC.
+            return GRPCReply(grpcwire.INTERNAL, "grpc: error while marshaling: string field "
+                             "contains invalid UTF-8")
+        return GRPCReply(payload=grpcwire.encode_message("EchoResponse", response))
+
+    @staticmethod
+    def _check_headers(headers):
+        """grpc-go's header checks, in its order; returns the metadata."""
+        grpcwire.check_single_authority(headers)
+        content_type = _first(headers, "content-type", "")
+        if not grpcwire.valid_content_type(content_type):
+            raise grpcwire.GRPCError(grpcwire.INVALID_ARGUMENT, "invalid gRPC request content-type "
+                                     + grpcwire.go_quote(content_type), 415)
+        metadata = grpcwire.incoming_metadata(headers)
+        timeout = _first(headers, "grpc-timeout")
+        if timeout is not None:
+            grpcwire.check_timeout(timeout)
+        method = _first(headers, ":method", "")
+        if method != "POST":
+            raise grpcwire.GRPCError(grpcwire.INTERNAL, "Received a HEADERS frame with :method %s "
+                                     "which should be POST" % grpcwire.go_quote(method), 405)
+        return metadata
+
+    @staticmethod
+    def _resolve_method(path):
+        """The method name for a :path of this service (grpc-go's handleStream)."""
+        name = path[1:] if path.startswith("/") else path
+        service, slash, method = name.rpartition("/")
+        if not slash:
+            raise grpcwire.GRPCError(grpcwire.UNIMPLEMENTED,
+                                     "malformed method name: " + grpcwire.go_quote(path))
+        if service != grpcwire.ECHO_SERVICE:
+            raise grpcwire.GRPCError(grpcwire.UNIMPLEMENTED, "unknown service " + service)
+        if method not in grpcwire.ECHO_METHODS:
+            raise grpcwire.GRPCError(grpcwire.UNIMPLEMENTED, "unknown method %s for service %s"
+                                     % (method, service))
+        return method
+
+    @staticmethod
+    def _read_request_message(headers, body):
+        """Check that the body holds exactly one uncompressed EchoRequest."""
+        encoding = _first(headers, "grpc-encoding", "")
+        if encoding not in ("", "identity"):
+            raise grpcwire.GRPCError(grpcwire.UNIMPLEMENTED, "grpc: Decompressor is not installed "
+                                     "for grpc-encoding " + grpcwire.go_quote(encoding))
+        messages = grpcwire.split_messages(body)
+        if not messages:
+            raise grpcwire.GRPCError(grpcwire.UNKNOWN, "EOF")  # grpc-go: status.Convert(io.EOF)
+        if len(messages) > 1:
+            raise grpcwire.GRPCError(grpcwire.INTERNAL, "grpc: unary request carried %d messages"
+                                     % len(messages))
+        compressed, payload = messages[0]
+        if compressed:
+            raise grpcwire.GRPCError(grpcwire.INTERNAL,
+                                     "grpc: compressed flag set with identity or empty encoding")
+        try:
+            grpcwire.decode_message("EchoRequest", payload)
+        except grpcwire.ProtobufError as error:
+            raise grpcwire.GRPCError(grpcwire.INTERNAL,
+                                     "grpc: error unmarshalling request: %s" % error) from None
+
+    def _assertions(self, method, metadata, tls_sock):
+        """echo-basic's Assertions message as a dict; UnicodeDecodeError if
+        a metadata value is not UTF-8."""
+        def text(wire_value):
+            return wire_value.encode("latin-1").decode("utf-8")
+        context = self.identity.context()
+        assertions = {
+            "fully_qualified_method": "/%s/%s" % (grpcwire.ECHO_SERVICE, method),
+            "headers": [{"key": key, "value": text(value)}
+                        for key, values in metadata.items() for value in values],
+            "authority": text(metadata.get(":authority", [""])[-1]),
+            "context": {"namespace": context["namespace"], "ingress": context["ingress"],
+                        "service_name": context["service"], "pod": context["pod"]},
+        }
+        if tls_sock is not None:
+            state = http_tls_assertions(tls_sock, getattr(tls_sock, "gwtest_server_name", ""))
+            assertions["tls_assertions"] = {
+                "version": state["version"],
+                "negotiated_protocol": state.get("negotiatedProtocol", ""),
+                "server_name": state["serverName"], "cipher_suite": state["cipherSuite"],
+                "peer_certificates": state.get("peerCertificates", [])}
+        return assertions
+
+
+# --------------------------------------------------------------------------
 # TCP, UDP and DNS
 
 
@@ -572,6 +900,9 @@ class DNSBackend(DatagramBackend):
 MODES = {
     "http": HTTPEchoBackend,
     "https": HTTPEchoBackend,
+    "h2c": HTTPEchoBackend,
+    "grpc": GRPCEchoBackend,
+    "grpcs": GRPCEchoBackend,
     "tcp": TCPEchoBackend,
     "tls": TCPEchoBackend,
     "udp": UDPEchoBackend,
@@ -601,9 +932,9 @@ class EchoPool:
               **options):
         """Start one backend and return it (its .port is then known).
 
-        options: port (0 = any free port), cert/key (https, tls), client_ca
-        (https: request and verify client certificates), http_port (echoed
-        httpPort), tcp_port/tls_port (tcp, tls), answer_address (dns).
+        options: port (0 = any free port), cert/key (https, tls, grpcs),
+        client_ca (https: request and verify client certificates), http_port
+        (echoed httpPort), tcp_port/tls_port (tcp, tls), answer_address (dns).
         """
         try:
             cls = MODES[mode]

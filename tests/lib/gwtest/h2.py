@@ -84,8 +84,9 @@ def frame_name(frame_type):
     return FRAME_NAMES[frame_type] if frame_type < len(FRAME_NAMES) else "0x%x" % frame_type
 
 
-class H2Error(Exception):
-    """A violation of RFC 9113 or RFC 7541.
+class H2Error(ProtocolError):
+    """A violation of RFC 9113 or RFC 7541 (a ProtocolError, so callers that
+    handle malformed HTTP/1.1 handle malformed HTTP/2 as well).
 
     stream_id None: a connection error (answered with GOAWAY, the connection
     is unusable); otherwise a stream error (answered with RST_STREAM).
@@ -462,18 +463,26 @@ class Decoder:
     """Turns header blocks into [(name, value)].
 
     max_table_size is the SETTINGS_HEADER_TABLE_SIZE this side announced:
-    the peer's table size updates may not exceed it.
+    the peer's table size updates may not exceed it. max_list_size bounds
+    the decoded list (counted as in SETTINGS_MAX_HEADER_LIST_SIZE), so a
+    small block of indexes into a large entry cannot exhaust memory.
     """
 
-    def __init__(self, max_table_size=DEFAULT_TABLE_SIZE):
+    def __init__(self, max_table_size=DEFAULT_TABLE_SIZE, max_list_size=MAX_HEAD_BYTES):
         self.max_allowed = max_table_size
+        self.max_list_size = max_list_size
         self.table = DynamicTable(max_table_size)
 
     def decode(self, block):
         data = bytes(block)
         headers = []
-        pos = 0
+        pos = list_size = 0
         while pos < len(data):
+            if headers:
+                list_size += entry_size(*headers[-1])
+                if list_size > self.max_list_size:
+                    raise H2Error(ENHANCE_YOUR_CALM, "decoded header list larger than %d bytes"
+                                  % self.max_list_size)
             byte = data[pos]
             if byte & 0x80:  # indexed field
                 index, pos = decode_integer(data, pos, 7)
@@ -772,6 +781,7 @@ class H2Connection:
         self._header_block = None
         self._peer_settings_seen = False
         self._ready = collections.deque()  # server: streams whose request is complete
+        self._reset_by_us = set()  # frames still in flight on these are ignored (5.4.2)
         self._ping_acks = []
 
     # Start --------------------------------------------------------------------
@@ -867,6 +877,8 @@ class H2Connection:
         state, stream = self._stream_state(frame.stream_id)
         if state == "idle":
             raise H2Error(PROTOCOL_ERROR, "DATA on idle stream %d" % frame.stream_id)
+        if stream is None and frame.stream_id in self._reset_by_us:
+            return
         if stream is None or stream.remote_closed:
             raise H2Error(STREAM_CLOSED, "DATA after END_STREAM", frame.stream_id)
         if stream.headers is None:
@@ -920,6 +932,8 @@ class H2Connection:
         # whose stream is then reset.
         headers = self.decoder.decode(b"".join(block.fragments))
         state, stream = self._stream_state(block.stream_id)
+        if state == "closed" and block.stream_id in self._reset_by_us:
+            return
         if state == "closed":
             raise H2Error(STREAM_CLOSED, "HEADERS on closed stream %d" % block.stream_id)
         if state == "idle":
@@ -1015,6 +1029,8 @@ class H2Connection:
         if stream is not None:  # RST_STREAM for a stream we consider closed is ignored
             stream.reset_code = int.from_bytes(frame.payload, "big")
             del self.streams[stream.id]
+            self._log("HTTP/2 peer reset stream %d with %s"
+                      % (stream.id, error_name(stream.reset_code)))
 
     def _on_settings(self, frame):
         if frame.stream_id != 0:
@@ -1112,23 +1128,19 @@ class H2Connection:
     def _reset_for_error(self, error):
         """Answer a stream error with RST_STREAM and end that stream."""
         self._log("HTTP/2 stream error: %s" % error)
-        self.reset_stream(error.stream_id, error.code)
-        stream = self.streams.pop(error.stream_id, None) or self._find_ready(error.stream_id)
+        stream = self.streams.get(error.stream_id)
         if stream is not None:
             stream.error = error
+        self._send_rst_stream(error.stream_id, error.code)
 
-    def _find_ready(self, stream_id):
-        return next((s for s in self._ready if s.id == stream_id), None)
-
-    def _sendable(self, stream_id):
-        stream = self.streams.get(stream_id)
-        if stream is None:
-            raise ValueError("stream %d is not open" % stream_id)
+    @staticmethod
+    def _check_sendable(stream):
+        """Raise if nothing may be sent on `stream` any more: StreamReset if
+        the peer reset it, its H2Error if we reset it for a protocol error."""
         if stream.reset_code is not None:
-            raise StreamReset(stream_id, stream.reset_code)
+            raise stream.error or StreamReset(stream.id, stream.reset_code)
         if stream.local_closed:
-            raise ValueError("stream %d already sent END_STREAM" % stream_id)
-        return stream
+            raise ValueError("stream %d already sent END_STREAM" % stream.id)
 
     # Sending --------------------------------------------------------------------
 
@@ -1155,17 +1167,22 @@ class H2Connection:
                    + message.encode("utf-8", "replace"))
         self._send_frame(GOAWAY, 0, 0, payload)
 
-    def reset_stream(self, stream_id, code=CANCEL):
-        """Send RST_STREAM and forget the stream."""
+    def reset_stream(self, stream, code=CANCEL):
+        """Abort a stream with RST_STREAM."""
+        self._send_rst_stream(stream.id, code)
+
+    def _send_rst_stream(self, stream_id, code):
         self._send_frame(RST_STREAM, 0, stream_id, code.to_bytes(4, "big"))
+        self._reset_by_us.add(stream_id)
         stream = self.streams.pop(stream_id, None)
         if stream is not None:
             stream.reset_code = code
 
-    def send_headers(self, stream_id, headers, end_stream=False):
+    def send_headers(self, stream, headers, end_stream=False):
         """A header block as HEADERS + CONTINUATION frames, written at once
         so that nothing can come between them."""
-        stream = self._sendable(stream_id)
+        self._check_sendable(stream)
+        stream_id = stream.id
         block = self.encoder.encode(headers)
         size = self.remote_settings[MAX_FRAME_SIZE]
         pieces = [block[i:i + size] for i in range(0, len(block), size)] or [b""]
@@ -1181,12 +1198,12 @@ class H2Connection:
         if end_stream:
             self._end_local(stream)
 
-    def send_data(self, stream_id, data, end_stream=False):
+    def send_data(self, stream, data, end_stream=False):
         """DATA frames within the peer's frame size and flow-control windows;
         while a window is closed, incoming frames are handled until a
         WINDOW_UPDATE opens it (raises StreamReset if the peer resets the
         stream meanwhile)."""
-        stream = self._sendable(stream_id)
+        self._check_sendable(stream)
         view = memoryview(bytes(data))
         if not view and not end_stream:
             return
@@ -1198,7 +1215,7 @@ class H2Connection:
                 continue
             last = size == len(view)
             flags = END_STREAM if last and end_stream else 0
-            self._send_frame(DATA, flags, stream_id, view[:size])
+            self._send_frame(DATA, flags, stream.id, view[:size])
             self._send_window -= size
             stream.send_window -= size
             view = view[size:]
@@ -1210,10 +1227,7 @@ class H2Connection:
     def _wait_for_send_window(self, stream):
         if not self.receive_frame():
             raise ConnectionClosed("connection closed while waiting for flow-control window")
-        if stream.error is not None:
-            raise stream.error
-        if stream.reset_code is not None:
-            raise StreamReset(stream.id, stream.reset_code)
+        self._check_sendable(stream)
 
     def _end_local(self, stream):
         stream.local_closed = True
@@ -1234,9 +1248,9 @@ class H2Connection:
         stream = self._open_stream(self._next_stream_id)
         self._next_stream_id += 2
         stream.request_method = dict(headers).get(":method")
-        self.send_headers(stream.id, headers, end_stream=not body)
+        self.send_headers(stream, headers, end_stream=not body)
         if body:
-            self.send_data(stream.id, body, end_stream=True)
+            self.send_data(stream, body, end_stream=True)
         return stream
 
     def wait_for_response(self, stream):
@@ -1269,14 +1283,17 @@ class H2Connection:
 
     def serve(self, handle):
         """Call handle(stream) for each complete request, one after another,
-        until the client closes the connection. A handler interrupted by the
-        client resetting its stream (StreamReset) does not end the loop."""
+        until the client closes the connection. A response cut short because
+        its stream was reset (by the client, or by us for a stream error the
+        client made meanwhile; both already logged) does not end the loop."""
         while True:
             stream = self.next_request()
             if stream is None:
                 return
             try:
                 handle(stream)
-            except StreamReset as reset:
-                self._log("HTTP/2 client reset stream %d (%s) during the response"
-                          % (reset.stream_id, error_name(reset.code)))
+            except StreamReset:
+                pass
+            except H2Error as error:
+                if error.stream_id is None:
+                    raise
