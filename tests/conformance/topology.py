@@ -96,7 +96,7 @@ class Pod:
         if "GRPC_ECHO_SERVER" in self.env:
             if port == 3000:
                 return "grpc", {}
-            return ("grpc", dict(tls)) if port == 8443 and tls else None
+            return ("grpcs", dict(tls)) if port == 8443 and tls else None
         if port == 3000:
             return "http", {}
         if port == 3001:

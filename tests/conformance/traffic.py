@@ -14,6 +14,7 @@ import ssl
 import time
 import urllib.parse
 
+from gwtest import _grpc as grpcwire
 from gwtest import client
 
 TIMEOUT_STATUSES = (408, 504)
@@ -70,15 +71,15 @@ class HTTPCase:
         ref = request.get("client_certificate")
         if ref:
             self.client_cert = secrets.key_pair(ref, workdir)
-        self.alpn = ["h2"] if request.get("protocol") == "H2" else None
+        self.alpn = request.get("protocol") in ("H2", "H2C_PRIOR_KNOWLEDGE")
 
     def send(self, path=None):
         path = path or self.request.get("path") or "/"
         if self.alpn:
             return client.h2_request(
                 self.target.port, self.host, path, method=self.request.get("method") or "GET",
-                headers=self.headers, sni=self.sni, address=self.target.address,
-                client_cert=self.client_cert)
+                headers=self.headers, scheme=self.scheme, sni=self.sni,
+                address=self.target.address, client_cert=self.client_cert)
         return client.http_request(
             self.target.port, self.host, path, method=self.request.get("method") or "GET",
             headers=self.headers, scheme=self.scheme, sni=self.sni,
@@ -399,29 +400,37 @@ def check_websocket(request, target):
 
 # ---- gRPC ----
 
-def grpc_call(request, target, case_host=None):
+def grpc_call(request, target):
     host = request.get("host") or default_host(target, "http")
     return client.grpc_call(target.port, host, request["grpc_service"], request["grpc_method"],
                             metadata=request.get("headers") or {}, address=target.address)
 
 
+def _grpc_context(result):
+    response = result.response if isinstance(result.response, dict) else {}
+    return response.get("assertions") or {}
+
+
 def check_grpc(request, expect, target):
     try:
-        reply = grpc_call(request, target)
+        result = grpc_call(request, target)
     except (OSError, ConnectionError) as error:
         return "gRPC call failed: %s" % error
-    want = expect.get("grpc_code", "OK")
-    if reply.code_name != want:
-        return "gRPC status %s, want %s" % (reply.code_name, want)
-    if want != "OK":
+    got, want = grpcwire.status_name(result.status), expect.get("grpc_code", "OK")
+    if want.startswith("any non-OK"):
+        return "gRPC status OK, want a failure" if result.status == grpcwire.OK else None
+    if got.replace("_", "").lower() != want.replace("_", "").lower():
+        return "gRPC status %s (%s), want %s" % (got, result.message, want)
+    if result.status != grpcwire.OK:
         return None
-    assertions = reply.assertions or {}
+    assertions = _grpc_context(result)
     context = assertions.get("context") or {}
     method = "/%s/%s" % (request["grpc_service"], request["grpc_method"])
     if assertions.get("fully_qualified_method") != method:
         return "backend saw method %r, want %r" % (assertions.get("fully_qualified_method"), method)
     if context.get("namespace", "") != (expect.get("namespace") or ""):
-        return "answered from namespace %r, want %r" % (context.get("namespace"), expect.get("namespace"))
+        return "answered from namespace %r, want %r" % (context.get("namespace"),
+                                                        expect.get("namespace"))
     backend = expect.get("backend")
     if backend and not context.get("pod", "").startswith(backend):
         return "answered by pod %r, want %s-*" % (context.get("pod"), backend)
@@ -430,5 +439,5 @@ def check_grpc(request, expect, target):
 
 def grpc_sample(request, target):
     def sample():
-        return ((grpc_call(request, target).assertions or {}).get("context") or {}).get("pod", "")
+        return (_grpc_context(grpc_call(request, target)).get("context") or {}).get("pod", "")
     return sample
