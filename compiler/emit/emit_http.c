@@ -656,6 +656,18 @@ static void server(struct confw *w, const struct plan_server *srv)
         confw_raw(w, "on");
         confw_end(w);
     }
+    if (srv->sni_listener_variable) {
+        confw_begin(w, "if");
+        confw_rawf(w, "($%s", srv->sni_listener_variable);
+        confw_raw(w, "!=");
+        confw_quoted(w, srv->sni_listener, QUOTE_LITERAL);
+        strbuf_addch(w->out, ')');
+        confw_open(w);
+        confw_begin(w, "return");
+        confw_raw(w, "421");
+        confw_end(w);
+        confw_close(w);
+    }
     if (srv->client_ca_file) {
         confw_directive(w, "ssl_client_certificate", srv->client_ca_file, QUOTE_LITERAL);
         confw_begin(w, "ssl_verify_client");

@@ -178,6 +178,9 @@ struct plan_server {
     bool reject_handshake; /* TLS default server without a certificate */
     const char *client_ca_file; /* frontend client certificate validation */
     bool client_verify_optional;
+    /* 421 unless the listener SNI chose (this variable) is this server's. */
+    const char *sni_listener_variable;
+    const char *sni_listener;
     struct plan_location *locations; /* in emission order */
     size_t n_locations;
 };

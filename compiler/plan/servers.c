@@ -287,8 +287,33 @@ static struct plan_server *new_server(struct planner *p, const struct sock *s,
     return srv;
 }
 
+/* Misdirected requests (gateway-api §5.1): on HTTPS the TLS handshake
+ * picked a listener by SNI, and nginx then picks the server by Host.  When
+ * the two listeners differ the request must be answered 421, so each port
+ * with hostname listeners gets a map from SNI to the listener it selects
+ * ("*" for none or a hostname-less one), checked by every server. */
+static const char *sni_listener_map(struct planner *p, const struct sock *s, size_t index)
+{
+    struct plan_map *m = NULL;
+    size_t i;
+
+    for (i = 0; i < s->listeners.n; i++) {
+        const struct eff_listener *l = s->listeners.v[i];
+        if (!l->hostname || (m && map_has_key(m, l->hostname)))
+            continue;
+        if (!m) {
+            m = map_new(p, text_variable(p->a, "ssl_server_name"),
+                        arena_printf(p->a, "gw_listener%zu", index));
+            m->hostnames = true;
+            m->default_value = text_literal(p->a, "*");
+        }
+        map_add(p, m, MAP_KEY_HOSTNAME, l->hostname, text_literal(p->a, l->hostname));
+    }
+    return m ? m->variable : NULL;
+}
+
 static void build_server(struct planner *p, const struct sock *s, const char *name,
-                         unsigned index, struct kinds_seen *seen)
+                         unsigned index, struct kinds_seen *seen, const char *sni_variable)
 {
     const struct eff_listener *l = listener_for(s, name);
     struct plan_server *srv = new_server(p, s, name);
@@ -315,6 +340,12 @@ static void build_server(struct planner *p, const struct sock *s, const char *na
                                 g->meta.name, (long long)l->port),
                 l->client_ca_pem);
             srv->client_verify_optional = l->client_verify_optional;
+        }
+        if (sni_variable) {
+            srv->sni_listener_variable = sni_variable;
+            /* No listener: every SNI that completed a handshake chose
+             * another one. */
+            srv->sni_listener = !l ? "" : l->hostname ? l->hostname : "*";
         }
     }
     locations_build(p, srv, &sc, flat, cands.n);
@@ -346,6 +377,7 @@ void servers_build(struct planner *p)
         struct ptrvec names = {0};
         size_t first = p->servers.n;
         struct kinds_seen seen = {0, 0};
+        const char *sni_variable = s->https ? sni_listener_map(p, s, i) : NULL;
 
         for (j = 0; j < s->listeners.n; j++) {
             const struct eff_listener *l = s->listeners.v[j];
@@ -360,7 +392,7 @@ void servers_build(struct planner *p)
         add_name(p->a, &names, NULL); /* the default server */
         ptrvec_sort(&names, cmp_names);
         for (j = 0; j < names.n; j++)
-            build_server(p, s, names.v[j], index++, &seen);
+            build_server(p, s, names.v[j], index++, &seen, sni_variable);
         for (j = first; j < p->servers.n; j++) {
             struct plan_server *srv = p->servers.v[j];
             srv->listen.http2 |= !s->https && seen.grpc > 0 && seen.http == 0;
