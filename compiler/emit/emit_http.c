@@ -91,14 +91,19 @@ static void emit_split(struct confw *w, const struct plan_split *s, const char *
 static void emit_upstream(struct confw *w, const struct plan_upstream *u)
 {
     size_t i;
+    unsigned r;
 
     confw_begin(w, "upstream");
     confw_raw(w, u->name); /* gw_<namespace>_<service>_<port>: DNS labels */
     confw_open(w);
-    for (i = 0; i < u->n_servers; i++) {
-        confw_begin(w, "server");
-        confw_quoted(w, u->servers[i], QUOTE_LITERAL);
-        confw_end(w);
+    for (r = 0; r < u->repeat; r++) {
+        for (i = 0; i < u->n_servers; i++) {
+            confw_begin(w, "server");
+            confw_quoted(w, u->servers[i], QUOTE_LITERAL);
+            if (u->repeat > 1)
+                confw_raw(w, "max_fails=0");
+            confw_end(w);
+        }
     }
     if (u->keepalive) {
         confw_begin(w, "keepalive");
@@ -503,6 +508,20 @@ static void timeouts(struct confw *w, const struct plan_handler *h)
     if (h->connect_timeout) {
         snprintf(d, sizeof(d), "%sconnect_timeout", p);
         confw_directive(w, d, h->connect_timeout, QUOTE_LITERAL);
+    }
+    if (h->retry_on) {
+        snprintf(d, sizeof(d), "%snext_upstream", p);
+        confw_begin(w, d);
+        confw_raw(w, h->retry_on); /* gwc's own words: error timeout http_NNN */
+        confw_end(w);
+        snprintf(d, sizeof(d), "%snext_upstream_tries", p);
+        confw_begin(w, d);
+        confw_rawf(w, "%u", h->retry_tries);
+        confw_end(w);
+        if (h->retry_within) {
+            snprintf(d, sizeof(d), "%snext_upstream_timeout", p);
+            confw_directive(w, d, h->retry_within, QUOTE_LITERAL);
+        }
     }
 }
 

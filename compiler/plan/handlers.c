@@ -266,7 +266,7 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
         t.status = 503;
         return t;
     }
-    t.upstream = upstream_for(p, b);
+    t.upstream = upstream_for(p, b, 1);
     if (!t.upstream) {
         t.address = arena_printf(p->a, "%s:%lld", b->dns_name, (long long)b->port_number);
         p->sec->needs_resolver = true;
@@ -406,6 +406,31 @@ static const char *kind_slug(enum kind k)
     return k == KIND_GRPC_ROUTE ? "grpc" : "http";
 }
 
+/* Retry (gateway-api §6.7): connection errors and timeouts always, plus
+ * the codes nginx can retry on (validate reported the others). */
+static void apply_retry(struct planner *p, struct plan_handler *h,
+                        const struct route_rule *rule)
+{
+    static const int64_t retryable[] = {403, 404, 429, 500, 502, 503, 504};
+    const struct route_retry *r = &rule->retry;
+    const char *on = "error timeout";
+    size_t i, j;
+
+    if (!r->src)
+        return;
+    for (i = 0; i < sizeof(retryable) / sizeof(retryable[0]); i++) {
+        for (j = 0; j < r->n_codes; j++) {
+            if (r->codes[j] == retryable[i]) {
+                on = arena_printf(p->a, "%s http_%lld", on, (long long)retryable[i]);
+                break;
+            }
+        }
+    }
+    h->retry_on = on;
+    h->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
+    h->retry_within = rule->timeouts.request ? nginx_time(rule->timeouts.request) : NULL;
+}
+
 static void apply_timeouts(struct plan_handler *h, const struct route_timeouts *t)
 {
     if (!t->src)
@@ -438,6 +463,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
     if (h->redirect)
         return h; /* CEL: a redirect has no backends */
     apply_timeouts(h, &rs->rule->timeouts);
+    apply_retry(p, h, rs->rule);
     for (i = 0; i < rs->n_backends; i++) {
         total += rs->backends[i].ref->weight;
         live += rs->backends[i].ref->weight > 0;
@@ -463,6 +489,8 @@ struct plan_handler *handler_for_rule(struct planner *p,
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = target_of(p, b, h->grpc, sc->listener->gateway);
+        if (h->retry_tries > 1 && child->target.upstream)
+            child->target.upstream = upstream_for(p, b, h->retry_tries);
         h->backends[h->n_backends++] = child;
     }
     (void)total;

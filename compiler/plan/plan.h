@@ -74,6 +74,10 @@ struct plan_upstream {
     const char **servers; /* "address:port" */
     size_t n_servers;
     bool keepalive;
+    /* For retries: nginx retries on the next peer, never the same one, so
+     * each server is listed `repeat` times, without failure accounting
+     * (a retried error must not take the endpoint out for others). */
+    unsigned repeat;
 };
 
 /* ---- what handles a request ---- */
@@ -138,6 +142,11 @@ struct plan_handler {
     const char *sample_variable; /* a mirror: send only when non-empty */
     struct plan_cors *cors;
     const char *read_timeout, *connect_timeout; /* nginx time values */
+    /* Retry: proxy_next_upstream conditions ("error timeout http_500 ..."),
+     * how many tries in all, and within how long (request timeout). */
+    const char *retry_on;
+    unsigned retry_tries;
+    const char *retry_within;
     /* Where to send the request: one target, or a split over per-backend
      * handlers (backend-level filters live there). */
     struct plan_target target;

@@ -74,7 +74,9 @@ void maps_finish(struct planner *p, struct section_builder *sb,
                  struct plan_section *out);
 
 /* upstreams.c */
-const char *upstream_for(struct planner *p, const struct backend *b);
+/* The upstream block for b (NULL when it has no addresses); repeat > 1
+ * gives the variant that retries can try `repeat` times. */
+const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat);
 
 /* handlers.c: what a rule does, for one server. */
 struct server_ctx {

@@ -18,7 +18,7 @@ static const char *host_port(struct arena *a, const char *host, int64_t port)
                              : arena_printf(a, "%s:%lld", host, (long long)port);
 }
 
-const char *upstream_for(struct planner *p, const struct backend *b)
+const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat)
 {
     struct plan_upstream *u;
     const char *name;
@@ -28,6 +28,8 @@ const char *upstream_for(struct planner *p, const struct backend *b)
         return NULL;
     name = arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
                         (long long)b->port_number);
+    if (repeat > 1)
+        name = arena_printf(p->a, "%s_x%u", name, repeat);
     for (i = 0; i < p->sec->upstreams.n; i++) {
         u = p->sec->upstreams.v[i];
         if (strcmp(u->name, name) == 0)
@@ -37,6 +39,7 @@ const char *upstream_for(struct planner *p, const struct backend *b)
     u->name = name;
     /* Connection reuse is an HTTP idea; stream upstreams have no keepalive. */
     u->keepalive = p->sec == &p->http;
+    u->repeat = repeat > 1 ? repeat : 1;
     if (b->n_endpoints) {
         u->servers = b->endpoints;
         u->n_servers = b->n_endpoints;

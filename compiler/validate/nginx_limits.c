@@ -153,6 +153,32 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
     }
 }
 
+/* nginx retries on connection errors, timeouts and a fixed set of
+ * statuses, at once (no backoff), and never a non-idempotent request
+ * (POST, PATCH, LOCK) that reached the backend. */
+static void retry(struct rule_check *rc, const struct route_retry *r)
+{
+    const struct object *o = &rc->rs->route->obj;
+    const struct ynode *codes = ynode_get(r->src, "codes");
+    size_t i;
+
+    for (i = 0; i < r->n_codes; i++) {
+        switch (r->codes[i]) {
+        case 403: case 404: case 429: case 500: case 502: case 503: case 504:
+            break;
+        default:
+            finding(rc->x, DIAG_NGINX_UNSUPPORTED, o,
+                    codes && i < codes->n ? codes->items[i] : r->src,
+                    "nginx retries only on 403, 404, 429, 500, 502, 503 and 504; "
+                    "responses with status %lld are not retried",
+                    (long long)r->codes[i]);
+        }
+    }
+    if (r->backoff && strspn(r->backoff, "0hms") != strlen(r->backoff))
+        finding(rc->x, DIAG_NGINX_APPROXIMATED, o, ynode_get(r->src, "backoff"),
+                "nginx retries at once; backoff %s is not applied", r->backoff);
+}
+
 static void approximations(struct rule_check *rc)
 {
     const struct route_rule *r = rc->st->rule;
@@ -160,8 +186,14 @@ static void approximations(struct rule_check *rc)
 
     if (r->timeouts.request && strspn(r->timeouts.request, "0hms") != strlen(r->timeouts.request))
         finding(rc->x, DIAG_NGINX_APPROXIMATED, o, ynode_get(r->timeouts.src, "request"),
-                "nginx has no total request timeout; timeouts.request %s is applied "
-                "as the backend read timeout (504 when the backend is slower)",
+                !r->timeouts.backend_request
+                    ? "nginx has no total request timeout; timeouts.request %s is applied "
+                      "as the backend read timeout (504 when the backend is slower)"
+                : r->retry.src
+                    ? "nginx has no total request timeout; timeouts.request %s only "
+                      "bounds when retries may start"
+                    : "nginx has no total request timeout; timeouts.request %s is not "
+                      "enforced beyond timeouts.backendRequest",
                 r->timeouts.request);
     if (r->timeouts.backend_request)
         finding(rc->x, DIAG_NGINX_APPROXIMATED, o,
@@ -170,8 +202,7 @@ static void approximations(struct rule_check *rc)
                 "read timeouts, which each bound one step, not the whole attempt",
                 r->timeouts.backend_request);
     if (r->retry.src)
-        finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, r->retry.src,
-                "retry is not implemented: requests are tried once");
+        retry(rc, &r->retry);
     if (r->session_persistence.src)
         finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, r->session_persistence.src,
                 "sessionPersistence needs sticky sessions, which nginx 1.22 (OSS) "

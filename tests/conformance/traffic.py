@@ -13,6 +13,7 @@ import re
 import ssl
 import time
 import urllib.parse
+import uuid
 
 from gwtest import _grpc as grpcwire
 from gwtest import client
@@ -75,6 +76,9 @@ class HTTPCase:
 
     def send(self, path=None):
         path = path or self.request.get("path") or "/"
+        if "{uuid}" in path:  # a fresh one per attempt, as the harness does
+            self.uuid = uuid.uuid4().hex
+            path = path.replace("{uuid}", self.uuid)
         if self.alpn:
             return client.h2_request(
                 self.target.port, self.host, path, method=self.request.get("method") or "GET",
@@ -118,6 +122,9 @@ def compare_response(response, expect, case):
     if expect.get("answered_by_gateway") and response.echo is not None:
         return "answered by backend pod %r, want an answer from the gateway" % echo.get("pod")
     if response.status in (200, 204) and not expect.get("answered_by_gateway"):
+        seen = expect.get("request_seen_by_backend")
+        if seen and "{uuid}" in seen.get("path", ""):
+            expect = _with_path(expect, seen["path"].replace("{uuid}", case.uuid))
         err = compare_echo(echo, expect)
         if err:
             return err

@@ -553,17 +553,21 @@ class HTTPEchoBackend(StreamBackend):
         if succeed_after is None:
             return text_reply(400, "succeedAfter is required")
         response_code = go_atoi(query_first(request.target, "responseCode"))
+        # Count the attempt on arrival; sleep outside the lock, so that a
+        # retry sent while an earlier attempt still sleeps counts at once.
         with self._retry_lock:
             attempts = self._retry_attempts.get(uuid, 0)
-            if attempts < succeed_after:
+            failing = attempts < succeed_after
+            if failing:
                 self._retry_attempts[uuid] = attempts + 1
-                failure = self._delay(request, "delayRetry")
-                if failure:
-                    return failure
-                if response_code is None:
-                    return Reply(0, action="reset")
-                return self._bare_status(response_code)
-        return self._echo(request)
+        if not failing:
+            return self._echo(request)
+        failure = self._delay(request, "delayRetry")
+        if failure:
+            return failure
+        if response_code is None:
+            return Reply(0, action="reset")
+        return self._bare_status(response_code)
 
     def _delay(self, request, key):
         """Sleep for the Go duration in query parameter `key`; returns an
