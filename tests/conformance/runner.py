@@ -12,7 +12,8 @@ every status expectation against `gwc status` (status_runner.py).
 
 Prints one line per test -- PASS, FAIL: first differing field, SKIP: reason
 -- and last "N passed, M failed, K skipped".  Writes a JSON report.  Exits 1
-if a test judged testable fails.
+if a test judged testable fails, except for the cases listed in KNOWN_LIMITS
+(what nginx 1.22 cannot do), which are still run and counted as failures.
 """
 import argparse
 import json
@@ -42,6 +43,25 @@ MANUAL_SLICES = {
         ("gateway-conformance-infra", "manual-endpointslices-ip4"): "infra-backend-v1",
         ("gateway-conformance-infra", "headless-manual-endpointslices-ip4"): "infra-backend-v1",
     },
+}
+
+# Cases nginx 1.22 cannot pass, by test and request path, with the reason.
+# They still run: a pass here is reported, so the list stays true.
+KNOWN_LIMITS = {
+    ("BackendTLSPolicySANValidation", "/backendtlspolicy-san-uri"):
+        "nginx verifies an upstream certificate against one DNS name; a URI "
+        "subjectAltName cannot be checked, so gwc refuses the backend (500) "
+        "instead of trusting it unverified",
+    ("HTTPRouteBackendProtocolH2C", "/"):
+        "nginx 1.22 cannot accept HTTP/2 prior knowledge and HTTP/1.1 on one "
+        "cleartext port; gwc keeps HTTP/1.1 for HTTPRoute listeners",
+    ("HTTPRouteRetryConnectionError", "/retry/no-status-code-attempts-3?succeedAfter=4&uuid={uuid}"):
+        "after the last failed connection nginx answers 502, the conformance "
+        "suite accepts only 500 or 503",
+    ("HTTPRouteRetryWithTimeouts",
+     "/retry/request-timeout-200ms?delayRetry=100ms&responseCode=500&succeedAfter=4&uuid={uuid}"):
+        "nginx has no total request timeout: when the time for retries runs out "
+        "it passes the backend's last answer (500) instead of 504",
 }
 
 # Case phases emulated by recompiling without an object.
@@ -185,7 +205,7 @@ def run_cases(gwc, case_json, tls, workdir):
     groups = {}
     for c in case_json["cases"]:
         groups.setdefault(c.get("phase"), []).append(c)
-    checked, failures, skipped = 0, [], []
+    checked, failures, skipped, known = 0, [], [], []
     for phase, cases in sorted(groups.items(), key=lambda kv: kv[0] or ""):
         drop = None
         if phase is not None:
@@ -202,11 +222,16 @@ def run_cases(gwc, case_json, tls, workdir):
                     err = run_case(dep, c, phase_dir)
                 except Exception as error:  # a crash in one case fails that case only
                     err = "%s: %s" % (type(error).__name__, error)
-                if err:
+                limit = KNOWN_LIMITS.get((case_json["name"], c["request"].get("path")))
+                if err and limit:
+                    known.append("%s: %s (known: %s)" % (describe_case(c), err, limit))
+                elif err:
                     failures.append("%s%s: %s" % ("[%s] " % phase[:40] if phase else "",
                                                    describe_case(c), err))
+                elif limit:
+                    failures.append("%s passes: remove it from KNOWN_LIMITS" % describe_case(c))
         shutil.rmtree(phase_dir, ignore_errors=True)
-    return checked, failures, skipped
+    return checked, failures, skipped, known
 
 
 def run_test(gwc, name, tls, workdir):
@@ -217,11 +242,12 @@ def run_test(gwc, name, tls, workdir):
     if name in si.NOT_APPLICABLE:
         return {"result": "SKIP", "reason": si.NOT_APPLICABLE[name]}
     started = time.monotonic()
-    n_cases, failures, skipped = run_cases(gwc, case_json, tls, workdir)
+    n_cases, failures, skipped, known = run_cases(gwc, case_json, tls, workdir)
     n_status, status_failures, status_skipped = status_runner.run_test(gwc, case_json, tls, workdir)
     failures += ["status: " + f for f in status_failures]
     skipped += status_skipped
-    return {"result": "FAIL" if failures else "PASS", "verdict": verdict,
+    result = "FAIL" if failures else "KNOWN" if known else "PASS"
+    return {"result": result, "verdict": verdict, "known_limits": known,
             "cases": n_cases, "status_expectations": n_status, "failures": failures,
             "skipped": skipped, "seconds": round(time.monotonic() - started, 2)}
 
@@ -236,7 +262,7 @@ def main():
     names = args.tests or si.all_cases()
     tls = si.new_tls_material()
     report = {}
-    counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+    counts = {"PASS": 0, "FAIL": 0, "KNOWN": 0, "SKIP": 0}
     with tempfile.TemporaryDirectory(prefix="gwc-conf-") as workdir:
         for name in names:
             result = run_test(gwc, name, tls, workdir)
@@ -248,13 +274,21 @@ def main():
                 print("FAIL %s: %s" % (name, result["failures"][0]), flush=True)
                 for f in result["failures"][1:]:
                     print("     %s" % f)
+            elif result["result"] == "KNOWN":
+                print("FAIL %s: %s" % (name, result["known_limits"][0]), flush=True)
+                for f in result["known_limits"][1:]:
+                    print("     %s" % f)
             else:
                 notes = "; skipped " + "; ".join(result["skipped"]) if result["skipped"] else ""
                 print("PASS %s (%d cases, %d status expectations%s)"
                       % (name, result["cases"], result["status_expectations"], notes), flush=True)
     with open(args.report, "w") as f:
         json.dump({"summary": counts, "tests": report}, f, indent=1, sort_keys=True)
-    print("%d passed, %d failed, %d skipped" % (counts["PASS"], counts["FAIL"], counts["SKIP"]))
+    if counts["KNOWN"]:
+        print("%d of the failures are known nginx 1.22 limits (KNOWN_LIMITS in %s); "
+              "any other failure fails the run" % (counts["KNOWN"], os.path.basename(__file__)))
+    print("%d passed, %d failed, %d skipped"
+          % (counts["PASS"], counts["FAIL"] + counts["KNOWN"], counts["SKIP"]))
     return 1 if counts["FAIL"] else 0
 
 
