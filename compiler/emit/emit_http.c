@@ -522,7 +522,21 @@ static void timeouts(struct confw *w, const struct plan_handler *h)
             snprintf(d, sizeof(d), "%snext_upstream_timeout", p);
             confw_directive(w, d, h->retry_within, QUOTE_LITERAL);
         }
+        /* When every try failed to connect, nginx says 502; the Gateway API
+         * expects 500 or 503 then (gateway-api §6.7), as Envoy answers. */
+        confw_template(w, "error_page 502 = @gw_unavailable;");
     }
+}
+
+static bool any_retry(const struct plan_server *srv)
+{
+    size_t i;
+
+    for (i = 0; i < srv->n_locations; i++) {
+        if (srv->locations[i].handler && srv->locations[i].handler->retry_on)
+            return true;
+    }
+    return false;
 }
 
 static void handler(struct confw *w, const struct plan_handler *h, bool internal)
@@ -702,6 +716,8 @@ static void server(struct confw *w, const struct plan_server *srv)
         location(w, &srv->locations[i]);
     if (srv->client_ca_file && !srv->client_verify_optional)
         confw_template(w, "location @gw_client_certificate {\n    return 444;\n}");
+    if (any_retry(srv))
+        confw_template(w, "location @gw_unavailable {\n    return 503;\n}");
     confw_close(w);
 }
 

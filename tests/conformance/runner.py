@@ -55,9 +55,6 @@ KNOWN_LIMITS = {
     ("HTTPRouteBackendProtocolH2C", "/"):
         "nginx 1.22 cannot accept HTTP/2 prior knowledge and HTTP/1.1 on one "
         "cleartext port; gwc keeps HTTP/1.1 for HTTPRoute listeners",
-    ("HTTPRouteRetryConnectionError", "/retry/no-status-code-attempts-3?succeedAfter=4&uuid={uuid}"):
-        "after the last failed connection nginx answers 502, the conformance "
-        "suite accepts only 500 or 503",
     ("HTTPRouteRetryWithTimeouts",
      "/retry/request-timeout-200ms?delayRetry=100ms&responseCode=500&succeedAfter=4&uuid={uuid}"):
         "nginx has no total request timeout: when the time for retries runs out "
