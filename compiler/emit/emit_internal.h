@@ -14,6 +14,7 @@ struct strbuf;
 extern const char template_nginx_conf[];
 extern const char template_http_defaults_conf[];
 extern const char template_proxy_headers_conf[];
+extern const char template_grpc_headers_conf[];
 
 /*
  * The config writer: owns indentation and line structure.  Words that gwc

@@ -257,7 +257,9 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
 {
     struct plan_target t = {0};
 
-    t.grpc = grpc;
+    /* nginx speaks HTTP/2 cleartext to backends only through grpc_pass,
+     * which carries plain HTTP requests as well. */
+    t.grpc = grpc || str_eq(b->app_protocol, "kubernetes.io/h2c");
     if (b->status == BACKEND_INVALID) {
         t.status = 500;
         return t;
@@ -298,6 +300,7 @@ static struct plan_handler *mirror_handler(struct planner *p,
     m->request_headers = h->request_headers;
     m->n_request_headers = h->n_request_headers;
     m->target = target_of(p, b, h->grpc, sc->listener->gateway);
+    m->grpc = m->target.grpc;
     if (rm->percent != INT_UNSET)
         hundredths = rm->percent * 100;
     else if (rm->fraction.src && rm->fraction.denominator > 0)
@@ -489,6 +492,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = target_of(p, b, h->grpc, sc->listener->gateway);
+        child->grpc = child->target.grpc;
         if (h->retry_tries > 1 && child->target.upstream)
             child->target.upstream = upstream_for(p, b, h->retry_tries);
         h->backends[h->n_backends++] = child;

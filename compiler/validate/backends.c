@@ -178,15 +178,6 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
         return;
     }
     b->app_protocol = b->port->app_protocol;
-    if (str_eq(b->app_protocol, "kubernetes.io/h2c") && route->obj.kind == KIND_HTTP_ROUTE) {
-        /* nginx 1.22 has no proxy_http_version 2: it cannot speak h2c to an
-         * HTTP backend (gRPC backends are reached with grpc_pass). */
-        invalid(x, rs, b, DIAG_BACKEND_PROTOCOL, r, "UnsupportedProtocol",
-                msgf(x, "port %lld of Service '%s/%s' wants h2c (appProtocol "
-                        "kubernetes.io/h2c), which nginx 1.22 cannot proxy for an "
-                        "HTTPRoute", (long long)r->port, ns, r->name));
-        return;
-    }
     if (str_eq(s->type, "ExternalName")) {
         b->dns_name = s->external_name;
         return;

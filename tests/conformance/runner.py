@@ -53,8 +53,9 @@ KNOWN_LIMITS = {
         "subjectAltName cannot be checked, so gwc refuses the backend (500) "
         "instead of trusting it unverified",
     ("HTTPRouteBackendProtocolH2C", "/"):
-        "nginx 1.22 cannot accept HTTP/2 prior knowledge and HTTP/1.1 on one "
-        "cleartext port; gwc keeps HTTP/1.1 for HTTPRoute listeners",
+        "the client speaks HTTP/2 with prior knowledge to an HTTPRoute listener; "
+        "nginx 1.22 cannot accept that and HTTP/1.1 on one cleartext port, and "
+        "gwc keeps HTTP/1.1 (the h2c backend itself is reached, with grpc_pass)",
     ("HTTPRouteRetryWithTimeouts",
      "/retry/request-timeout-200ms?delayRetry=100ms&responseCode=500&succeedAfter=4&uuid={uuid}"):
         "nginx has no total request timeout: when the time for retries runs out "

@@ -29,6 +29,18 @@ class Backends(unittest.TestCase):
       backendRefs: [{name: down, port: 8080}]
     - matches: [{path: {type: PathPrefix, value: /ws}}]
       backendRefs: [{name: ws, port: 8080}]
+    - matches: [{path: {type: PathPrefix, value: /h2c}}]
+      filters:
+        - type: RequestHeaderModifier
+          requestHeaderModifier: {set: [{name: X-Via, value: h2c}]}
+      backendRefs: [{name: h2, port: 8080}]
+    - matches: [{path: {type: PathPrefix, value: /mixed}}]
+      filters:
+        - type: URLRewrite
+          urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /m}}
+      backendRefs:
+        - {name: h2, port: 8080}
+        - {name: w30, port: 8080}
     - matches: [{path: {type: PathPrefix, value: /}}]
       backendRefs: [{name: w70, port: 8080}]
 """, [HOST])
@@ -37,7 +49,9 @@ class Backends(unittest.TestCase):
     def setUpClass(cls):
         cls.s = Scenario(cls.MANIFESTS, backends("w70", "w30", "w0") + [
             Backend("shop", "down", ready=False),
-            Backend("shop", "ws", app_protocol="kubernetes.io/ws")], extra_args=["--strict-refs"])
+            Backend("shop", "ws", app_protocol="kubernetes.io/ws"),
+            Backend("shop", "h2", mode="h2c", app_protocol="kubernetes.io/h2c")],
+            extra_args=["--strict-refs"])
         cls.s.__enter__()
 
     @classmethod
@@ -92,6 +106,28 @@ class Backends(unittest.TestCase):
         replies = client.websocket_echo(self.s.port(), HOST, "/ws", ["hello", b"\x00bin"],
                                         origin="http://" + HOST)
         self.assertEqual(replies, ["hello", b"\x00bin"])
+
+    def test_h2c_backend_gets_http2_from_an_http1_client(self):
+        r = self.s.get("/h2c/a%20b?x=1&y=2", HOST)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.echo["proto"], "HTTP/2.0")
+        self.assertEqual(r.echo["path"], "/h2c/a%20b?x=1&y=2")
+        self.assertEqual(r.echo["host"], HOST)
+        h = r.echo["headers"]
+        self.assertEqual(h["X-Via"], ["h2c"])
+        self.assertEqual(h["X-Forwarded-For"], ["127.0.0.1"])
+        post = self.s.request("/h2c/post", HOST, method="POST", body=b"payload")
+        self.assertEqual((post.status, post.echo["method"]), (200, "POST"))
+
+    def test_h2c_and_http1_backends_split_one_rule(self):
+        seen = collections.Counter()
+        with client.HTTPConnection(self.s.port()) as c:
+            for _ in range(60):
+                r = c.request("/mixed/z?q=1", HOST)
+                self.assertEqual(r.status, 200)
+                self.assertEqual(r.echo["path"], "/m/z?q=1")
+                seen[(served_by(r), r.echo["proto"])] += 1
+        self.assertEqual(set(seen), {("h2", "HTTP/2.0"), ("w30", "HTTP/1.1")}, seen)
 
 
 if __name__ == "__main__":
