@@ -209,7 +209,7 @@ static const struct ann_spec specs[] = {
          "Gateway API equivalent"),
     STR("rewrite-target", rewrite_target, ALPHA_PATH, 0),
     NO("satisfy", WHY_AUTH),
-    STR("server-alias", server_alias, "-.*, ", 0),
+    STR("server-alias", server_alias, ALPHA_REGEX ", ", 0),
     SNIPPET("server-snippet"),
     NOOP("service-upstream", "false", "proxying to the Service cluster IP "
          "instead of its endpoints is an implementation choice"),
@@ -256,28 +256,6 @@ static const struct ann_spec *find_spec(const char *name)
     return NULL;
 }
 
-/* A value shown in a message: printable ASCII, cut short, so that a
- * hostile value cannot forge terminal output or a second diagnostic. */
-static const char *shown(struct imp *im, const char *s)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *out;
-    size_t i;
-
-    for (i = 0; s[i] && i < 64; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\')
-            strbuf_addch(&sb, (char)c);
-        else
-            strbuf_addf(&sb, "\\x%02x", c);
-    }
-    if (s[i])
-        strbuf_addstr(&sb, "...");
-    out = arena_strndup(im->a, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return out;
-}
-
 static bool noop_value(const struct ann_spec *sp, const char *v)
 {
     bool b1, b2;
@@ -295,7 +273,7 @@ static void refuse(struct imp *im, const struct ing *ing,
     report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
                 "'%s' %s; ingress-nginx refuses the value and so does the "
                 "import",
-                shown(im, e->value), what);
+                report_value(im, e->value), what);
 }
 
 /* Decodes one converted annotation into ing->cfg. */
@@ -352,9 +330,15 @@ static void one(struct imp *im, struct ing *ing, const struct strmap_entry *e,
     const struct ann_spec *sp = find_spec(name);
 
     if (!sp) {
-        report_node_sev(im, ing, e->src, DIAG_ERROR, DIAG_IMPORT_NOT_CONVERTED,
-                        "unknown annotation: not one ingress-nginx reads (or "
-                        "one it removed); not converted");
+        report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
+                    "unknown annotation: not one ingress-nginx reads (or one "
+                    "it removed); not converted");
+        return;
+    }
+    if (!canary && strncmp(name, "canary-", 7) == 0) {
+        report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
+                    "ignored: the Ingress is not marked canary: \"true\", so "
+                    "ingress-nginx ignores its canary settings");
         return;
     }
     if (canary && !(sp->flags & F_CANARY)) {
@@ -379,7 +363,7 @@ static void one(struct imp *im, struct ing *ing, const struct strmap_entry *e,
         if (noop_value(sp, e->value))
             report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
                         "'%s' is ingress-nginx's default: nothing to convert",
-                        shown(im, e->value));
+                        report_value(im, e->value));
         else
             report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
                         "not converted: %s", sp->note);
@@ -417,6 +401,12 @@ void annotations_parse(struct imp *im, struct ing *ing)
     }
     canary = ing->cfg.canary == TRI_TRUE;
     passthrough = !canary && ing->cfg.ssl_passthrough == TRI_TRUE;
+    if (canary && ing->cfg.ssl_passthrough != TRI_UNSET) {
+        report_annotation(im, ing, "ssl-passthrough", DIAG_IMPORT_IGNORED,
+                          "ignored on a canary Ingress: ingress-nginx applies "
+                          "the main Ingress's annotations to canary traffic");
+        ing->cfg.ssl_passthrough = TRI_UNSET;
+    }
     for (i = 0; i < m->n; i++) {
         e = &m->v[i];
         if (strncmp(e->key, NGINX_PREFIX, plen) != 0 ||

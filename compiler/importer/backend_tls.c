@@ -161,7 +161,7 @@ static void policies_for(struct imp *im, const struct ing *ing)
                           "routes reach the Service in cleartext");
         return;
     }
-    if (!host || !is_hostname(host, false)) {
+    if (!host || !value_hostname(host, false)) {
         report_annotation(im, ing, host ? "proxy-ssl-name" : "proxy-ssl-verify",
                           DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: a BackendTLSPolicy needs the name to "

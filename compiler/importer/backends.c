@@ -15,7 +15,7 @@
 
 static bool is_dns1035_label(const char *s)
 {
-    return is_dns_label(s) && s[0] >= 'a' && s[0] <= 'z';
+    return value_dns_label(s) && s[0] >= 'a' && s[0] <= 'z';
 }
 
 static const char *port_number_of(const struct service *svc, const char *name,
@@ -30,6 +30,17 @@ static const char *port_number_of(const struct service *svc, const char *name,
         }
     }
     return "has no port of that name";
+}
+
+static bool has_port(const struct service *svc, int64_t port)
+{
+    size_t i;
+
+    for (i = 0; i < svc->n_ports; i++) {
+        if (svc->ports[i].port == port)
+            return true;
+    }
+    return false;
 }
 
 bool backend_resolve(struct imp *im, const struct ing *ing,
@@ -66,6 +77,14 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
         }
         out->service = s->name;
         out->port = s->port.number;
+        svc = (const struct service *)find_object(im, KIND_SERVICE,
+                                                  ing->namespace, s->name);
+        if (svc && !has_port(svc, out->port))
+            report_node(im, ing, ynode_get(s->port.src, "number"),
+                        DIAG_IMPORT_APPROXIMATED,
+                        "Service '%s/%s' has no port %lld: ingress-nginx "
+                        "answers 503 for this path, a Gateway 500",
+                        ing->namespace, s->name, (long long)out->port);
         return true;
     }
     if (!s->port.name) {

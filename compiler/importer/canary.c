@@ -14,31 +14,14 @@
  * As Gateway API rules on the same path: header rules first (one header
  * match each, in this order, so ties between them go by rule order as the
  * Lua checks go), then the cookie rules, then the weighted split without a
- * header match, which Gateway API ranks below every header rule.
+ * header match, which Gateway API ranks below every header rule.  A
+ * "never" rule is written only when a later rule could choose the canary.
  */
 #include "import_internal.h"
 
 #include "base/arena.h"
 
 #include <string.h>
-
-static const char *const canary_keys[] = {
-    "canary-by-header", "canary-by-header-value", "canary-by-header-pattern",
-    "canary-by-cookie", "canary-weight",          "canary-weight-total",
-};
-
-static void not_canary(struct imp *im, struct ing *ing)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(canary_keys) / sizeof(canary_keys[0]); i++) {
-        if (annotation_node(ing, canary_keys[i]))
-            report_annotation(im, ing, canary_keys[i], DIAG_IMPORT_IGNORED,
-                              "ignored: the Ingress is not marked canary: "
-                              "\"true\", so ingress-nginx ignores its canary "
-                              "settings");
-    }
-}
 
 static bool cookie_name_ok(const char *s)
 {
@@ -62,7 +45,7 @@ static void header_rules(struct imp *im, struct ing *ing)
                               "ignored without canary-by-header");
         return;
     }
-    if (!is_header_name(c->canary_by_header) || strchr(c->canary_by_header, '/') ||
+    if (!value_header_name(c->canary_by_header) || strchr(c->canary_by_header, '/') ||
         strchr(c->canary_by_header, ':')) {
         report_annotation(im, ing, "canary-by-header", DIAG_IMPORT_BAD_VALUE,
                           "not an HTTP header name; not converted");
@@ -83,7 +66,7 @@ static void header_rules(struct imp *im, struct ing *ing)
      * regexes must match the whole value. */
     f->canary_pattern = arena_printf(im->a, ".*(?:%s).*",
                                      c->canary_by_header_pattern);
-    if (!regex_ok(f->canary_pattern, err, sizeof(err))) {
+    if (!re_ok(f->canary_pattern, err, sizeof(err))) {
         report_annotation(im, ing, "canary-by-header-pattern",
                           DIAG_IMPORT_BAD_VALUE,
                           "PCRE2 refuses the pattern: %s; not converted", err);
@@ -105,7 +88,7 @@ static void cookie_rules(struct imp *im, struct ing *ing)
         return;
     }
     /* nginx's $cookie_C: the name case-insensitively, the value exactly. */
-    q = regex_quote(im->a, name);
+    q = re_quote(im->a, name);
     f->canary_cookie_always =
         arena_printf(im->a, "(?:.*;[ \\t]*)?(?i:%s)=always(?:;.*)?", q);
     f->canary_cookie_never =
@@ -158,10 +141,8 @@ static void canary_affinity(struct imp *im, struct ing *ing)
 
 void canary_feature(struct imp *im, struct ing *ing)
 {
-    if (ing->cfg.canary != TRI_TRUE) {
-        not_canary(im, ing);
-        return;
-    }
+    if (ing->cfg.canary != TRI_TRUE)
+        return; /* annotations.c reported canary-* as ignored */
     canary_affinity(im, ing);
     header_rules(im, ing);
     cookie_rules(im, ing);
@@ -203,6 +184,9 @@ void canary_rules(struct imp *im, const struct location *l,
 {
     const struct backend *main = &l->backend, *can = &l->canary_backend;
     const struct ing_features *cf = l->canary ? &l->canary->feat : NULL;
+    /* A "never" rule matters only when a later rule could pick the canary. */
+    bool cookie = cf && cf->canary_cookie_always;
+    bool weighted = cf && cf->canary_weight > 0;
     struct o_rule *r;
 
     if (cf && cf->canary_header) {
@@ -216,15 +200,17 @@ void canary_rules(struct imp *im, const struct location *l,
         } else {
             header_rule(im, base, n_base, "Exact", h, "always", f, group, can,
                         rules);
-            header_rule(im, base, n_base, "Exact", h, "never", f, group, main,
-                        rules);
+            if (cookie || weighted)
+                header_rule(im, base, n_base, "Exact", h, "never", f, group,
+                            main, rules);
         }
     }
-    if (cf && cf->canary_cookie_always) {
+    if (cookie) {
         header_rule(im, base, n_base, "RegularExpression", "Cookie",
                     cf->canary_cookie_always, f, group, can, rules);
-        header_rule(im, base, n_base, "RegularExpression", "Cookie",
-                    cf->canary_cookie_never, f, group, main, rules);
+        if (weighted)
+            header_rule(im, base, n_base, "RegularExpression", "Cookie",
+                        cf->canary_cookie_never, f, group, main, rules);
     }
     r = rule_new(im, base, n_base, f, group);
     if (!cf || cf->canary_weight <= 0) {

@@ -127,7 +127,11 @@ static const char *resolve(struct imp *im, const struct ing *ing)
     if (class_selected(im, klass))
         return klass;
     ic = find_class(im, klass);
-    if (ic && ic->controller)
+    if (im->o->n_ingress_classes)
+        report_node(im, ing, at, DIAG_IMPORT_SKIPPED,
+                    "class '%s' is not among the --ingress-class names; left out",
+                    klass);
+    else if (ic && ic->controller)
         report_node(im, ing, at, DIAG_IMPORT_SKIPPED,
                     "class '%s' belongs to controller '%s', not ingress-nginx; "
                     "left out (--ingress-class %s converts it)",

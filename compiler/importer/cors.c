@@ -92,7 +92,7 @@ static bool method_ok(struct imp *im, const char *m)
 static bool header_ok(struct imp *im, const char *h)
 {
     (void)im;
-    return is_header_name(h) || strcmp(h, "*") == 0;
+    return value_header_name(h) || strcmp(h, "*") == 0;
 }
 
 /* Gateway API takes "*" only alone; next to it the rest says nothing. */
@@ -123,6 +123,24 @@ static void origins(struct imp *im, const struct ing *ing, struct o_cors *c)
         c->origins = copy(im, any, 1);
         c->n_origins = 1;
     }
+}
+
+/*
+ * With origin "*", ingress-nginx answers "Access-Control-Allow-Origin: *"
+ * (buildCorsOriginRegex), which browsers refuse for credentialed requests
+ * whatever Allow-Credentials says.  A Gateway with allowCredentials true
+ * must echo the request's Origin instead, which would let every site make
+ * credentialed requests: false keeps them refused, as before.
+ */
+static void any_origin_with_credentials(struct imp *im, const struct ing *ing,
+                                        struct o_cors *c)
+{
+    c->credentials = false;
+    report_annotation(im, ing, "enable-cors", DIAG_IMPORT_APPROXIMATED,
+                      "with every origin allowed ingress-nginx answers "
+                      "'Access-Control-Allow-Origin: *', which browsers refuse "
+                      "for credentialed requests; allowCredentials is false so "
+                      "that they stay refused (true would echo any Origin)");
 }
 
 void cors_feature(struct imp *im, struct ing *ing)
@@ -163,5 +181,7 @@ void cors_feature(struct imp *im, struct ing *ing)
     star_alone(im, ing, "cors-expose-headers", &c->expose, &c->n_expose);
     c->credentials = cfg->cors_allow_credentials != TRI_FALSE;
     c->max_age = cfg->cors_max_age != INT_UNSET ? cfg->cors_max_age : 1728000;
+    if (c->credentials && strcmp(c->origins[0], "*") == 0)
+        any_origin_with_credentials(im, ing, c);
     ing->feat.cors = c;
 }

@@ -65,9 +65,9 @@ static bool serves_http(const struct host_group *g)
 
 static size_t listeners_needed(const struct host_group *g)
 {
-    size_t per_name = (size_t)serves_http(g) + (g->secret != NULL);
+    size_t per_name = serves_http(g) ? 1 + (g->secret != NULL) : 0;
 
-    return per_name * (1 + g->n_aliases) + (g->passthrough != NULL);
+    return per_name * (1 + g->n_aliases) + (g->passthrough && *g->host);
 }
 
 /* The Ingress a group's diagnostics point at. */
@@ -103,17 +103,17 @@ static void place(struct gw_builder *b, struct host_group *g)
         for (k = 0; k < g->n_aliases; k++)
             g->alias_http[k] = add_listener(im, b->gw, "HTTP", g->aliases[k], NULL);
     }
-    if (g->secret) {
+    if (serves_http(g) && g->secret) {
         g->https_listener = add_listener(im, b->gw, "HTTPS", g->host, g->secret);
         for (k = 0; k < g->n_aliases; k++)
             g->alias_https[k] = add_listener(im, b->gw, "HTTPS", g->aliases[k],
                                              g->secret);
     }
-    if (g->passthrough)
+    if (g->passthrough && *g->host) /* SNI needs a name */
         g->tls_listener = add_listener(im, b->gw, "TLS", g->host, NULL);
 }
 
-void gateways_build(struct imp *im)
+void gateways_assign(struct imp *im)
 {
     size_t i = 0, j;
 

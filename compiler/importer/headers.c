@@ -15,17 +15,6 @@
 
 #include <string.h>
 
-static const char *lower(struct imp *im, const char *s)
-{
-    char *out = arena_strdup(im->a, s), *p;
-
-    for (p = out; *p; p++) {
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    }
-    return out;
-}
-
 static void add_request_header(struct imp *im, struct ing_features *f,
                                const char *name, const char *value)
 {
@@ -42,25 +31,25 @@ static void add_request_header(struct imp *im, struct ing_features *f,
 
 static void upstream_vhost(struct imp *im, struct ing *ing)
 {
-    const char *v = ing->cfg.upstream_vhost, *colon;
+    const char *v = ing->cfg.upstream_vhost, *colon, *host;
     int64_t port;
 
     if (!v)
         return;
     colon = strchr(v, ':');
-    if (!colon && is_hostname(lower(im, v), false)) {
-        ing->feat.upstream_host = lower(im, v);
+    host = ascii_lower(im->a, colon ? arena_strndup(im->a, v, (size_t)(colon - v)) : v);
+    if (!value_hostname(host, false) ||
+        (colon && (colon[1] < '0' || colon[1] > '9' ||
+                   !parse_decimal(colon + 1, 1, 65535, &port)))) {
+        report_annotation(im, ing, "upstream-vhost", DIAG_IMPORT_BAD_VALUE,
+                          "not a host name (with an optional port); not "
+                          "converted");
         return;
     }
-    if (colon && is_hostname(lower(im, arena_strndup(im->a, v, (size_t)(colon - v))),
-                             false) &&
-        parse_decimal(colon + 1, 1, 65535, &port) && colon[1] != '+' &&
-        colon[1] != '-') {
+    if (colon) /* URLRewrite.hostname has no port */
         add_request_header(im, &ing->feat, "Host", v);
-        return;
-    }
-    report_annotation(im, ing, "upstream-vhost", DIAG_IMPORT_BAD_VALUE,
-                      "not a host name (with an optional port); not converted");
+    else
+        ing->feat.upstream_host = host;
 }
 
 static void connection_header(struct imp *im, struct ing *ing)
@@ -90,7 +79,7 @@ static void custom_headers(struct imp *im, struct ing *ing)
     slash = strchr(ref, '/');
     ns = slash ? arena_strndup(im->a, ref, (size_t)(slash - ref)) : ing->namespace;
     name = slash ? slash + 1 : ref;
-    if (!is_dns_label(ns) || !is_dns_subdomain(name)) {
+    if (!value_dns_label(ns) || !value_dns_subdomain(name)) {
         report_annotation(im, ing, "custom-headers", DIAG_IMPORT_BAD_VALUE,
                           "not a ConfigMap reference (name or namespace/name)");
         return;

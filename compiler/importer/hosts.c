@@ -9,29 +9,30 @@
  *    at most one canary each;
  *  - spec.defaultBackend serves "/" on the hosts of its Ingress, and an
  *    Ingress with a default backend and no rules is the catch-all server;
- *  - server-alias and from-to-www-redirect add names to a server.
+ *  - server-alias adds names to a server; from-to-www-redirect adds a
+ *    server for the other name that redirects to it.
  * Groups are per namespace and class, because the Gateways are.
  */
 #include "import_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+static const char *group_key(struct imp *im, const char *ns, const char *klass,
+                             const char *host)
+{
+    return arena_printf(im->a, "%zu:%s%zu:%s%s", strlen(ns), ns, strlen(klass),
+                        klass, host);
+}
+
 struct host_group *host_group_find(struct imp *im, const char *ns,
                                    const char *klass, const char *host)
 {
-    size_t i;
-
-    for (i = 0; i < im->groups.n; i++) {
-        struct host_group *g = im->groups.v[i];
-        if (str_eq(g->namespace, ns) && str_eq(g->klass, klass) &&
-            str_eq(g->host, host))
-            return g;
-    }
-    return NULL;
+    return index_get(&im->group_index, group_key(im, ns, klass, host));
 }
 
 static struct host_group *group_get(struct imp *im, const struct ing *ing,
@@ -46,6 +47,8 @@ static struct host_group *group_get(struct imp *im, const struct ing *ing,
     g->klass = ing->klass;
     g->host = host;
     ptrvec_push(im->a, &im->groups, g);
+    index_put(im->a, &im->group_index,
+              group_key(im, ing->namespace, ing->klass, host), g);
     return g;
 }
 
@@ -100,29 +103,37 @@ static const char *path_value(struct imp *im, const struct ing *ing,
                     "characters; the path is left out");
         return NULL;
     }
-    if (*type != PT_IMPLEMENTATION_SPECIFIC && !strict_path(v)) {
-        report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
-                    "%s paths may hold only letters, digits and '._-/' "
-                    "(ingress-nginx strict-validate-path-type); use "
-                    "ImplementationSpecific for a regular expression; the path "
-                    "is left out",
-                    p->path_type);
-        return NULL;
-    }
+    if (*type != PT_IMPLEMENTATION_SPECIFIC && !strict_path(v))
+        report_node_sev(im, ing, at, DIAG_WARNING, DIAG_IMPORT_BAD_VALUE,
+                        "ingress-nginx 1.12 and later refuse %s paths with "
+                        "characters other than letters, digits and '._-/' "
+                        "(strict-validate-path-type); converted as earlier "
+                        "versions served it, but use ImplementationSpecific for "
+                        "a regular expression",
+                        p->path_type);
     return v;
 }
 
-static struct location *find_location(const struct host_group *g,
-                                      const char *value, enum path_type type)
+/* Locations are keyed by path type and path, as ingress-nginx compares
+ * them. */
+struct location *host_location(const struct host_group *g, const char *value,
+                               enum path_type type)
 {
-    size_t i;
+    struct strbuf key = STRBUF_INIT;
+    struct location *l;
 
-    for (i = 0; i < g->locations.n; i++) {
-        struct location *l = g->locations.v[i];
-        if (l->path && l->type == type && strcmp(l->value, value) == 0)
-            return l;
-    }
-    return NULL;
+    strbuf_addf(&key, "%d:%s", (int)type, value);
+    l = index_get(&g->location_index, key.buf);
+    strbuf_release(&key);
+    return l;
+}
+
+static void push_location(struct imp *im, struct host_group *g, struct location *l)
+{
+    ptrvec_push(im->a, &g->locations, l);
+    if (l->path)
+        index_put(im->a, &g->location_index,
+                  arena_printf(im->a, "%d:%s", (int)l->type, l->value), l);
 }
 
 static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
@@ -134,12 +145,13 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
 
     if (!v)
         return;
-    old = find_location(g, v, type);
+    old = host_location(g, v, type);
     if (old) {
         report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
                     "host '%s' already has %s path '%s' from Ingress %s/%s; "
                     "ignored, as ingress-nginx ignores the newer one",
-                    *g->host ? g->host : "*", p->path_type, v, old->ing->namespace,
+                    *g->host ? g->host : "*", p->path_type,
+                    report_value(im, v), old->ing->namespace,
                     old->ing->src->obj.meta.name);
         return;
     }
@@ -147,9 +159,10 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
     l->ing = ing;
     l->path = p;
     l->value = v;
+    l->shown = report_value(im, v);
     l->type = type;
     backend_resolve(im, ing, &p->backend, &l->backend);
-    ptrvec_push(im->a, &g->locations, l);
+    push_location(im, g, l);
 }
 
 /* A default backend: "/" of the host, below every path. */
@@ -165,10 +178,10 @@ static void add_default(struct imp *im, struct ing *ing, struct host_group *g)
     }
     l = ARENA_NEW(im->a, struct location);
     l->ing = ing;
-    l->value = "/";
+    l->value = l->shown = "/";
     l->type = PT_PREFIX;
     backend_resolve(im, ing, &ing->src->default_backend, &l->backend);
-    ptrvec_push(im->a, &g->locations, l);
+    push_location(im, g, l);
 }
 
 static const char *rule_host(struct imp *im, const struct ing *ing,
@@ -176,13 +189,40 @@ static const char *rule_host(struct imp *im, const struct ing *ing,
 {
     if (!r->host || !*r->host)
         return "";
-    if (!is_hostname(r->host, true)) {
+    if (!value_hostname(r->host, true)) {
         report_node(im, ing, ynode_get(r->src, "host"), DIAG_IMPORT_BAD_VALUE,
                     "host must be a lower-case DNS name, optionally with a "
                     "leading '*.', and not an IP address; the rule is left out");
         return NULL;
     }
     return r->host;
+}
+
+/* ssl-passthrough hands the host's TLS connections to the backend of its
+ * "/" path; ingress-nginx ignores the other paths ("Ignoring SSL
+ * Passthrough for location"). */
+static void add_passthrough(struct imp *im, struct ing *ing, struct host_group *g,
+                            const struct ingress_rule *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->http.n_paths; i++) {
+        const struct ingress_path *p = &r->http.paths[i];
+        const char *v = p->path && *p->path ? p->path : "/";
+
+        if (strcmp(v, "/") != 0)
+            report_node(im, ing, p->src, DIAG_IMPORT_IGNORED,
+                        "ssl-passthrough forwards TLS to the backend of '/' "
+                        "only; ingress-nginx ignores this path");
+        else if (g->passthrough)
+            report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                        "Ingress %s/%s already passes TLS through for host "
+                        "'%s'; ignored",
+                        g->passthrough->namespace,
+                        g->passthrough->src->obj.meta.name, g->host);
+        else if (backend_resolve(im, ing, &p->backend, &g->passthrough_backend))
+            g->passthrough = ing;
+    }
 }
 
 static void add_ingress(struct imp *im, struct ing *ing)
@@ -199,11 +239,7 @@ static void add_ingress(struct imp *im, struct ing *ing)
             continue;
         g = group_get(im, ing, host);
         if (ing->cfg.ssl_passthrough == TRI_TRUE) {
-            if (!g->passthrough && r->http.n_paths) {
-                g->passthrough = ing;
-                backend_resolve(im, ing, &r->http.paths[0].backend,
-                                &g->passthrough_backend);
-            }
+            add_passthrough(im, ing, g, r);
             continue;
         }
         if (ing->feat.protocol == BP_OTHER)
@@ -265,7 +301,7 @@ static void add_canary(struct imp *im, struct ing *ing)
             const struct ingress_path *p = &r->http.paths[j];
             enum path_type type;
             const char *v = path_value(im, ing, p, &type);
-            struct location *l = v && g ? find_location(g, v, type) : NULL;
+            struct location *l = v && g ? host_location(g, v, type) : NULL;
 
             if (!v)
                 continue;
@@ -273,7 +309,8 @@ static void add_canary(struct imp *im, struct ing *ing)
                 report_node_sev(im, ing, p->src, DIAG_WARNING, DIAG_IMPORT_IGNORED,
                                 "no main Ingress has %s path '%s' on host '%s': "
                                 "ingress-nginx ignores this canary path",
-                                p->path_type, v, *host ? host : "*");
+                                p->path_type, report_value(im, v),
+                                *host ? host : "*");
             } else if (l->canary) {
                 report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
                             "the path already has canary Ingress %s/%s; "
@@ -325,7 +362,7 @@ static void add_aliases(struct imp *im, struct ing *ing)
         if (g->n_aliases)
             memcpy(g->aliases, old, g->n_aliases * sizeof(*old));
         for (i = 0; i < n; i++) {
-            if (!is_hostname(names[i], true))
+            if (!value_hostname(names[i], true))
                 report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
                                   "not converted: alias '%s' is not a DNS name "
                                   "(nginx regex names have no Gateway API form)",
@@ -343,8 +380,10 @@ static void add_aliases(struct imp *im, struct ing *ing)
             else
                 g->aliases[g->n_aliases++] = names[i];
         }
-        break; /* the aliases belong to the first host of the Ingress */
+        return; /* the aliases belong to the first host of the Ingress */
     }
+    report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
+                      "the Ingress has no host to add the aliases to");
 }
 
 /* from-to-www-redirect: the other name of each host ("www." added or
@@ -360,9 +399,14 @@ static void add_www(struct imp *im, struct ing *ing)
         const char *host = ing->src->rules[r].host, *other;
         struct host_group *g;
 
-        if (!host || !*host || host[0] == '*' ||
+        if (!host || !*host ||
             !host_group_find(im, ing->namespace, ing->klass, host))
             continue;
+        if (host[0] == '*') {
+            report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_IGNORED,
+                              "'%s' is a wildcard: it has no www name", host);
+            continue;
+        }
         other = strncmp(host, "www.", 4) == 0
                     ? host + 4
                     : arena_printf(im->a, "www.%s", host);
@@ -382,7 +426,7 @@ static void add_www(struct imp *im, struct ing *ing)
  * the oldest Ingress of the host that sets it decides. */
 static void add_app_root(struct imp *im, struct host_group *g)
 {
-    size_t i;
+    size_t i, k = 0;
 
     for (i = 0; i < g->locations.n; i++) {
         struct location *l = g->locations.v[i];
@@ -398,6 +442,62 @@ static void add_app_root(struct imp *im, struct host_group *g)
                               g->host, g->app_root->ing->feat.app_root,
                               g->app_root->ing->namespace,
                               g->app_root->ing->src->obj.meta.name);
+    }
+    if (!g->app_root || g->regex)
+        return;
+    /* The server's "if ($uri = /)" runs before any location: an Exact "/"
+     * location never sees a request. */
+    for (i = 0; i < g->locations.n; i++) {
+        struct location *l = g->locations.v[i];
+        if (l->path && l->type == PT_EXACT && strcmp(l->value, "/") == 0)
+            report_node(im, l->ing, l->path->src, DIAG_IMPORT_IGNORED,
+                        "app-root of Ingress %s/%s answers '/' first: "
+                        "ingress-nginx never reaches this path",
+                        g->app_root->ing->namespace,
+                        g->app_root->ing->src->obj.meta.name);
+        else
+            g->locations.v[k++] = l;
+    }
+    g->locations.n = k;
+}
+
+static int cmp_by_host(const void *pa, const void *pb)
+{
+    const struct host_group *a = *(const struct host_group *const *)pa;
+    const struct host_group *b = *(const struct host_group *const *)pb;
+    int c = strcmp(a->klass, b->klass);
+
+    if (c)
+        return c;
+    if ((c = strcmp(a->host, b->host)) != 0)
+        return c;
+    return strcmp(a->namespace, b->namespace);
+}
+
+/* ingress-nginx has one server per host, whatever the namespaces of its
+ * Ingresses; each namespace here has its own Gateway and route. */
+static void shared_hosts(struct imp *im)
+{
+    struct ptrvec by_host = {0};
+    size_t i;
+
+    for (i = 0; i < im->groups.n; i++)
+        ptrvec_push(im->a, &by_host, im->groups.v[i]);
+    ptrvec_sort(&by_host, cmp_by_host);
+    for (i = 1; i < by_host.n; i++) {
+        const struct host_group *a = by_host.v[i - 1], *b = by_host.v[i];
+        const struct location *l = b->locations.n ? b->locations.v[0] : NULL;
+
+        if (!l || !*b->host || !str_eq(a->klass, b->klass) ||
+            !str_eq(a->host, b->host))
+            continue;
+        report_node(im, l->ing, ynode_get(l->ing->src->obj.meta.src, "namespace"),
+                    DIAG_IMPORT_APPROXIMATED,
+                    "host '%s' also has Ingresses in namespace '%s': "
+                    "ingress-nginx merges them into one server (one set of "
+                    "paths, one certificate, one regex mode), while each "
+                    "namespace gets its own Gateway and route here",
+                    b->host, a->namespace);
     }
 }
 
@@ -443,4 +543,5 @@ void hosts_build(struct imp *im)
         add_app_root(im, g);
     }
     ptrvec_sort(&im->groups, cmp_groups);
+    shared_hosts(im);
 }

@@ -1,15 +1,20 @@
 /*
  * Shared between the files of the importer only.
  *
- * The import runs in passes over one struct imp:
+ * The import runs in passes over one struct imp (importer.c):
  *   classes.c      which Ingresses are converted, in ingress-nginx's order
- *   annotations.c  every annotation checked against the table and parsed
- *   features       per-Ingress filters (redirects, headers, CORS, ...)
+ *   annotations.c  every annotation checked against the table and decoded
+ *   features       per-Ingress output pieces: backends.c (backend-protocol),
+ *                  redirects.c, headers.c, cors.c, session.c, timeouts.c,
+ *                  mirror.c, canary.c, paths.c
  *   hosts.c        Ingress paths grouped per host, as ingress-nginx builds
  *                  its server blocks, with canaries merged in
- *   routes.c       host groups to route rules (paths.c, canary.c, ...)
+ *   tls.c          certificates per host; backend_tls.c BackendTLSPolicies
  *   gateways.c     listeners and Gateways
- *   write.c        the output objects as a document tree
+ *   routes.c       host groups to route rules (paths.c, canary.c)
+ *   write.c        the output objects as a document tree, then YAML
+ * with helpers: values.c (anchored allowlists), names.c (DNS names),
+ * regex.c (PCRE2), index.c (lookups), report.c (diagnostics).
  * Output objects ("o_" types) are plain data that write.c prints.
  */
 #ifndef GWC_IMPORT_INTERNAL_H
@@ -146,6 +151,7 @@ struct o_listener {
 struct o_gateway {
     const char *namespace, *name, *class_name;
     struct ptrvec listeners; /* struct o_listener * */
+    bool http1_on_80;        /* routes.c: an HTTPRoute uses port 80 */
 };
 
 struct o_policy { /* BackendTLSPolicy */
@@ -159,6 +165,19 @@ struct o_config_map {
 struct o_grant { /* ReferenceGrant: HTTPRoutes of from_ns to a Service */
     const char *namespace, *name, *from_namespace, *service;
 };
+
+struct index_slot {
+    const char *key;
+    void *value;
+};
+
+/* index.c: string keys to pointers, for lookups only. */
+struct index {
+    struct index_slot *slots;
+    size_t cap, n;
+};
+void *index_get(const struct index *ix, const char *key);
+void index_put(struct arena *a, struct index *ix, const char *key, void *value);
 
 /* ---- the Ingresses being converted ---- */
 
@@ -253,6 +272,7 @@ struct path_plan {
     struct o_path_mod rewrite; /* type NULL: none */
     bool rewritten;            /* x-forwarded-prefix applies */
     const char *idiom_prefix;  /* a rewrite idiom's PathPrefix */
+    bool shadowed;             /* a shorter regex takes its requests */
     /* An Exact rule in front: the trailing-slash 301 of nginx, or the
      * exact request of a prefix rewrite (ReplaceFullPath). */
     const char *exact;
@@ -264,6 +284,7 @@ struct location {
     struct ing *ing;
     const struct ingress_path *path; /* NULL: a default backend */
     const char *value;               /* the path, "/" when absent */
+    const char *shown;               /* value, safe to print */
     enum path_type type;
     struct backend backend;
     struct ing *canary; /* the canary Ingress merged in, or NULL */
@@ -276,8 +297,9 @@ struct location {
 struct host_group {
     const char *namespace, *klass, *host;
     struct ptrvec locations; /* struct location *, ingress-nginx order */
+    struct index location_index; /* by path type and path */
     bool regex;              /* enforceRegex: every location is a regex */
-    const char **aliases;    /* server-alias, from-to-www-redirect */
+    const char **aliases;    /* server-alias */
     size_t n_aliases;
     const char *www_target;  /* a from-to-www-redirect alias: its host */
     const char *secret;      /* the TLS certificate, or NULL */
@@ -294,7 +316,7 @@ struct host_group {
 /* ---- one run ---- */
 
 struct name_set {
-    struct ptrvec names; /* sorted "Kind/namespace/name" keys */
+    struct ptrvec names; /* sorted "<scope>/<name>" keys */
 };
 
 struct imp {
@@ -304,6 +326,7 @@ struct imp {
     const struct import_options *o;
     struct ptrvec ings;   /* struct ing *, ingress-nginx order */
     struct ptrvec groups; /* struct host_group *, by ns, class, host */
+    struct index group_index;
     struct name_set names;
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
@@ -315,15 +338,12 @@ const struct object *find_object(const struct imp *im, enum kind kind,
                                  const char *ns, const char *name);
 
 /* report.c: diagnostics at annotations and fields. */
+const char *report_value(struct imp *im, const char *s); /* safe to print */
 const struct ynode *annotation_node(const struct ing *ing, const char *name);
 struct diag *report_annotation(struct imp *im, const struct ing *ing,
                                const char *name, enum diag_code code,
                                const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-struct diag *report_annotation_sev(struct imp *im, const struct ing *ing,
-                                   const char *name, enum diag_severity sev,
-                                   enum diag_code code, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
 struct diag *report_node(struct imp *im, const struct ing *ing,
                          const struct ynode *at, enum diag_code code,
                          const char *fmt, ...)
@@ -340,14 +360,15 @@ struct diag *report_node_sev(struct imp *im, const struct ing *ing,
 #define ALPHA_REGEX ALPHA_BASIC "^$[](){}*+?|&=\\" /* IsValidRegex */
 #define ALPHA_HEADERS "-_, "             /* HeadersVariable */
 bool value_in_alphabet(const char *s, const char *extra);
+const char *ascii_lower(struct arena *a, const char *s);
 bool parse_go_bool(const char *s, bool *out);
 bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
 const char **split_list(struct arena *a, const char *s, size_t *n);
-bool is_dns_label(const char *s);
-bool is_dns_subdomain(const char *s);
-bool is_hostname(const char *s, bool wildcard_ok);
-bool is_header_name(const char *s);
-bool is_gateway_path(const char *s);
+bool value_dns_label(const char *s);
+bool value_dns_subdomain(const char *s);
+bool value_hostname(const char *s, bool wildcard_ok);
+bool value_header_name(const char *s);
+bool value_gateway_path(const char *s);
 const char *duration_seconds(struct arena *a, int64_t seconds);
 struct url {
     const char *scheme, *host, *path, *query; /* path "" when absent */
@@ -355,9 +376,8 @@ struct url {
 };
 bool parse_url(struct arena *a, const char *s, struct url *u);
 
-/* names.c: DNS-1123 names, unique in a scope ("HTTPRoute/ns", ...). */
-const char *name_hash(struct arena *a, const char *key);
-const char *dns_name(struct arena *a, const char *text, size_t max);
+/* names.c: DNS-1123 names (at most max characters), unique in a scope
+ * ("HTTPRoute/<ns>", "listener/<ns>/<gateway>", ...). */
 /* "*.a.com" -> "wildcard.a.com"; "" for no host */
 const char *host_label(struct arena *a, const char *host);
 const char *name_claim(struct imp *im, const char *scope, const char *base,
@@ -371,7 +391,7 @@ void annotations_parse(struct imp *im, struct ing *ing);
 
 /* Features, one Ingress at a time (after every Ingress is parsed). */
 void backends_protocol(struct imp *im, struct ing *ing);
-void redirects_feature(struct imp *im, struct ing *ing);
+void redirects_feature(struct imp *im, struct ing *ing, bool grpc);
 void headers_feature(struct imp *im, struct ing *ing);
 void cors_feature(struct imp *im, struct ing *ing);
 void session_feature(struct imp *im, struct ing *ing);
@@ -386,12 +406,14 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
 
 /* hosts.c: host groups with their locations, canaries and aliases. */
 void hosts_build(struct imp *im);
+
 struct host_group *host_group_find(struct imp *im, const char *ns,
                                    const char *klass, const char *host);
+struct location *host_location(const struct host_group *g, const char *value,
+                               enum path_type type);
 
 /* tls.c: certificates per host, ssl-passthrough. */
 void tls_build(struct imp *im);
-bool tls_host_covered(const char *tls_host, const char *host);
 
 /* backend_tls.c: backend-protocol HTTPS/GRPCS to BackendTLSPolicy. */
 void backend_tls_build(struct imp *im);
@@ -400,13 +422,14 @@ void backend_tls_build(struct imp *im);
 bool paths_host_regex(const struct host_group *g);
 void paths_plan(struct imp *im, const struct host_group *g,
                 const struct location *l, struct path_plan *out);
-bool paths_claims_exact(const struct host_group *g, const char *path);
 void paths_precedence(struct imp *im, const struct host_group *g);
 
 /* regex.c: PCRE2, as nginx links it. */
-bool regex_ok(const char *pattern, char *err, size_t errlen);
-bool regex_full_match(const char *pattern, const char *subject);
-const char *regex_quote(struct arena *a, const char *literal);
+bool re_ok(const char *pattern, char *err, size_t errlen);
+struct re *re_compile(const char *pattern); /* matches whole subjects */
+bool re_matches(const struct re *re, const char *subject);
+void re_free(struct re *re);
+const char *re_quote(struct arena *a, const char *literal);
 
 /* canary.c: a location's rules, with its canary's header, cookie and
  * weight rules. */
@@ -421,7 +444,7 @@ const struct o_redirect *https_redirect(struct imp *im);
 
 /* routes.c, gateways.c, write.c */
 void routes_build(struct imp *im);
-void gateways_build(struct imp *im);
+void gateways_assign(struct imp *im);
 void write_output(struct imp *im, struct strbuf *out);
 
 /* Small helpers. */

@@ -38,21 +38,45 @@ const struct object *find_object(const struct imp *im, enum kind kind,
     return NULL;
 }
 
+const char *import_options_problem(const struct import_options *o)
+{
+    size_t i;
+
+    if (o->default_namespace && !value_dns_label(o->default_namespace))
+        return "--namespace must be a namespace name (a DNS-1123 label)";
+    if (o->gateway_class_name && !value_dns_subdomain(o->gateway_class_name))
+        return "--gateway-class must be a GatewayClass name (a DNS-1123 "
+               "subdomain)";
+    for (i = 0; i < o->n_ingress_classes; i++) {
+        if (!value_dns_subdomain(o->ingress_classes[i]))
+            return "--ingress-class must be an IngressClass name (a DNS-1123 "
+                   "subdomain)";
+    }
+    return NULL;
+}
+
 /* Each feature turns some annotations of one Ingress into output pieces
- * shared by its locations; canaries only carry canary settings. */
+ * shared by its locations; canaries only carry canary settings, and gRPC
+ * routes have no redirects, rewrites, CORS or timeouts (routes.c reports
+ * those annotations once). */
 static void features(struct imp *im, struct ing *ing)
 {
+    bool grpc;
+
     canary_feature(im, ing);
     if (ing->cfg.canary == TRI_TRUE)
         return;
     backends_protocol(im, ing);
-    paths_feature(im, ing);
-    redirects_feature(im, ing);
+    grpc = ing->feat.protocol == BP_GRPC || ing->feat.protocol == BP_GRPCS;
+    redirects_feature(im, ing, grpc);
     headers_feature(im, ing);
-    cors_feature(im, ing);
     session_feature(im, ing);
-    timeouts_feature(im, ing);
     mirror_feature(im, ing);
+    if (grpc)
+        return;
+    paths_feature(im, ing);
+    cors_feature(im, ing);
+    timeouts_feature(im, ing);
 }
 
 void import_ingress(struct compilation *c, const struct model *m,
@@ -74,7 +98,7 @@ void import_ingress(struct compilation *c, const struct model *m,
     hosts_build(&im);
     tls_build(&im);
     backend_tls_build(&im);
-    gateways_build(&im);
+    gateways_assign(&im);
     routes_build(&im);
     write_output(&im, out);
 }

@@ -29,6 +29,9 @@ struct import_options {
     const char *default_namespace;
 };
 
+/* NULL when the options are usable, else what is wrong with them. */
+const char *import_options_problem(const struct import_options *o);
+
 /*
  * Converts the Ingresses of m and appends the YAML stream (documents
  * sorted by kind, then namespace and name) to out.  Deterministic: the

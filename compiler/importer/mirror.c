@@ -23,14 +23,14 @@ static bool service_host(struct imp *im, const char *host, const char *home,
 
     *svc = dot ? arena_strndup(im->a, host, (size_t)(dot - host)) : host;
     *ns = home;
-    if (!is_dns_label(*svc) || (*svc)[0] < 'a' || (*svc)[0] > 'z')
+    if (!value_dns_label(*svc) || (*svc)[0] < 'a' || (*svc)[0] > 'z')
         return false;
     if (!dot)
         return true;
     rest = dot + 1;
     dot = strchr(rest, '.');
     *ns = dot ? arena_strndup(im->a, rest, (size_t)(dot - rest)) : rest;
-    if (!is_dns_label(*ns))
+    if (!value_dns_label(*ns))
         return false;
     return !dot || strcmp(dot, ".svc") == 0 || strcmp(dot, ".svc.cluster.local") == 0;
 }

@@ -23,7 +23,7 @@
 #define HASH_LEN 8
 
 /* FNV-1a, 64 bits, printed as 8 hex digits: short, stable everywhere. */
-const char *name_hash(struct arena *a, const char *key)
+static const char *name_hash(struct arena *a, const char *key)
 {
     uint64_t h = 0xcbf29ce484222325u;
     const unsigned char *p;
@@ -71,13 +71,13 @@ static void clean(const char *text, struct strbuf *out)
     }
 }
 
-const char *dns_name(struct arena *a, const char *text, size_t max)
+static const char *dns_name(struct arena *a, const char *text, size_t max)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *hash, *name;
     size_t keep;
 
-    if (strlen(text) <= max && is_dns_subdomain(text))
+    if (strlen(text) <= max && value_dns_subdomain(text))
         return text;
     clean(text, &sb);
     hash = name_hash(a, text);
@@ -132,22 +132,21 @@ static void set_add(struct arena *a, struct name_set *s, const char *key)
 const char *name_claim(struct imp *im, const char *scope, const char *base,
                        size_t max)
 {
-    const char *name = dns_name(im->a, base, max);
+    const char *first = dns_name(im->a, base, max), *name = first;
     const char *key = arena_printf(im->a, "%s/%s", scope, name);
+    size_t keep = max - HASH_LEN - 1, len = strlen(first);
     unsigned n;
 
-    /* Taken: the base plus a hash of it (and of a counter, should even
-     * that be taken), cut to fit. */
+    /* Taken: the name plus a hash of the base (and of a counter, should
+     * even that be taken), cut to fit. */
     for (n = 0; set_has(&im->names, key); n++) {
         const char *seed = n ? arena_printf(im->a, "%s#%u", base, n) : base;
-        const char *hash = name_hash(im->a, seed);
-        size_t keep = max - HASH_LEN - 1, len = strlen(name);
-        char *cut = arena_strndup(im->a, name, len > keep ? keep : len);
+        char *cut = arena_strndup(im->a, first, len > keep ? keep : len);
         size_t l = strlen(cut);
 
         while (l && !is_alnum_lower(cut[l - 1]))
             cut[--l] = '\0';
-        name = arena_printf(im->a, "%s-%s", cut, hash);
+        name = arena_printf(im->a, "%s-%s", cut, name_hash(im->a, seed));
         key = arena_printf(im->a, "%s/%s", scope, name);
     }
     set_add(im->a, &im->names, key);

@@ -20,7 +20,8 @@
  *   /p(/|$)(.*)  -> T/$2   PathPrefix /p, ReplacePrefixMatch T (exact)
  *   /p/?(.*)     -> T/$1   the same, but nginx also took /pxyz (reported)
  *   /p/(.*)      -> T/$1   the same, but nginx did not take /p (reported)
- *   no $ in T               the regex match, ReplaceFullPath T (exact)
+ *   /(.*)        -> /$1    PathPrefix /, no rewrite (exact)
+ *   no group used in T      the regex match, ReplaceFullPath T (exact)
  * A literal "/$2" is never written.
  */
 #include "import_internal.h"
@@ -56,16 +57,12 @@ bool paths_host_regex(const struct host_group *g)
     return false;
 }
 
-bool paths_claims_exact(const struct host_group *g, const char *path)
+/* Some location of the host is exactly this path (then nginx has no
+ * implicit trailing-slash redirect for it). */
+static bool paths_claims_exact(const struct host_group *g, const char *path)
 {
-    size_t i;
-
-    for (i = 0; i < g->locations.n; i++) {
-        const struct location *l = g->locations.v[i];
-        if (l->path && strcmp(l->value, path) == 0)
-            return true;
-    }
-    return false;
+    return host_location(g, path, PT_EXACT) || host_location(g, path, PT_PREFIX) ||
+           host_location(g, path, PT_IMPLEMENTATION_SPECIFIC);
 }
 
 void paths_feature(struct imp *im, struct ing *ing)
@@ -172,7 +169,7 @@ static bool idiom_plan(struct imp *im, const struct location *l,
                       "path '%s' with target '%s' is converted to PathPrefix "
                       "'%s' with ReplacePrefixMatch '%s' (ingress-nginx matched "
                       "it case-insensitively)",
-                      l->value, target, p, out->rewrite.value);
+                      l->shown, target, p, out->rewrite.value);
     if (kind == ID_BYTE)
         report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
                           "ingress-nginx also sent '%sxyz' here (as '%s/xyz'); "
@@ -186,19 +183,86 @@ static bool idiom_plan(struct imp *im, const struct location *l,
     return true;
 }
 
-static void regex_plan(struct imp *im, const struct location *l,
-                       struct path_plan *out)
+/* The Ingress that put the host in regex mode. */
+static const struct ing *regex_cause(const struct host_group *g)
 {
-    const char *target = l->ing->cfg.rewrite_target, *form;
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *l = g->locations.v[i];
+        if (l->path && (l->ing->cfg.use_regex == TRI_TRUE || rewrites(l)))
+            return l->ing;
+    }
+    return NULL;
+}
+
+/* Regex mode reaches paths whose own Ingress never asked for it (the
+ * second of the "five surprising behaviours" of ingress-nginx). */
+static void regex_mode_note(struct imp *im, const struct host_group *g,
+                            const struct location *l)
+{
+    const struct ing *cause = regex_cause(g);
+    const struct ynode *at = ynode_get(l->path->src, "path");
+
+    if (cause && cause != l->ing)
+        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                    "Ingress %s/%s puts host '%s' in regex mode (use-regex or "
+                    "rewrite-target): ingress-nginx matches this path too as a "
+                    "case-insensitive regular expression prefix",
+                    cause->namespace, cause->src->obj.meta.name, g->host);
+    else if (l->type == PT_EXACT)
+        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                    "in regex mode ingress-nginx matches an Exact path as a "
+                    "case-insensitive regular expression prefix too");
+}
+
+/* The target as a fixed path, when it is one: no "$", or only $1..$9 of a
+ * path without groups (nginx substitutes "" for them).  NULL otherwise. */
+static const char *fixed_target(struct imp *im, const char *path,
+                                const char *target)
+{
+    char *out, *o;
+    const char *t;
+
+    if (!strchr(target, '$'))
+        return target;
+    if (strchr(path, '('))
+        return NULL;
+    out = o = arena_strdup(im->a, target);
+    for (t = target; *t; t++) {
+        if (*t != '$') {
+            *o++ = *t;
+            continue;
+        }
+        if (t[1] < '0' || t[1] > '9')
+            return NULL; /* an nginx variable */
+        t++;
+    }
+    *o = '\0';
+    return out[0] == '/' ? out : NULL;
+}
+
+static void regex_plan(struct imp *im, const struct host_group *g,
+                       const struct location *l, struct path_plan *out)
+{
+    const char *target = l->ing->cfg.rewrite_target, *form, *fixed;
     char err[128];
 
     if (rewrites(l) && idiom_plan(im, l, out))
         return;
+    if (rewrites(l) && strcmp(l->value, "/(.*)") == 0 &&
+        strcmp(target, "/$1") == 0) {
+        set_form(out, "PathPrefix", "/"); /* the URI, rewritten to itself */
+        out->rewritten = true;
+        return;
+    }
+    if (strcmp(l->value, "/") != 0)
+        regex_mode_note(im, g, l);
     if (strcmp(l->value, "/") == 0) {
         set_form(out, "PathPrefix", "/"); /* every path starts with "/" */
     } else {
         form = regex_form(im, l->value);
-        if (!regex_ok(form, err, sizeof(err))) {
+        if (!re_ok(form, err, sizeof(err))) {
             report_node(im, l->ing, ynode_get(l->path->src, "path"),
                         DIAG_IMPORT_BAD_VALUE,
                         "with use-regex the path is a regular expression, and "
@@ -210,9 +274,9 @@ static void regex_plan(struct imp *im, const struct location *l,
     }
     if (!rewrites(l))
         return;
-    if (!strchr(target, '$')) {
+    if ((fixed = fixed_target(im, l->value, target)) != NULL) {
         out->rewrite.type = "ReplaceFullPath";
-        out->rewrite.value = target;
+        out->rewrite.value = fixed;
         out->rewritten = true;
         return;
     }
@@ -221,7 +285,7 @@ static void regex_plan(struct imp *im, const struct location *l,
                       "groups or nginx variables, and Gateway API rewrites "
                       "cannot substitute them; the path is matched as a "
                       "regular expression and forwarded unchanged",
-                      l->value, target);
+                      l->shown, target);
 }
 
 /* ---- plain mode ---- */
@@ -258,7 +322,7 @@ static void trailing_slash(struct imp *im, const struct host_group *g,
     report_node(im, l->ing, ynode_get(l->path->src, "path"), DIAG_IMPORT_DETAIL,
                 "nginx answers '%s' with a 301 to '%s' (location '%s'); the "
                 "redirect is an Exact rule in the output",
-                bare, l->value, l->value);
+                report_value(im, bare), l->shown, l->shown);
 }
 
 static void byte_prefix(struct imp *im, const struct host_group *g,
@@ -267,14 +331,14 @@ static void byte_prefix(struct imp *im, const struct host_group *g,
     const char *v = l->value;
     const struct ynode *at = ynode_get(l->path->src, "pathType");
 
-    if (!is_gateway_path(v)) {
+    if (!value_gateway_path(v)) {
         set_form(out, "RegularExpression",
-                 arena_printf(im->a, "%s.*", regex_quote(im->a, v)));
+                 arena_printf(im->a, "%s.*", re_quote(im->a, v)));
         report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
                     "'%s' is a byte prefix in ingress-nginx and not a valid "
                     "Gateway API path: converted to a RegularExpression of the "
                     "literal prefix",
-                    v);
+                    l->shown);
         return;
     }
     set_form(out, "PathPrefix", v);
@@ -288,16 +352,16 @@ static void byte_prefix(struct imp *im, const struct host_group *g,
                     "byte prefix ('%sX' too); converted to PathPrefix, which "
                     "matches whole segments, because a longer path of the "
                     "host starts with it",
-                    v, v);
+                    l->shown, l->shown);
         return;
     }
     set_form(out, "RegularExpression",
-             arena_printf(im->a, "%s[^/].*", regex_quote(im->a, v)));
+             arena_printf(im->a, "%s[^/].*", re_quote(im->a, v)));
     report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
                 "ImplementationSpecific '%s' is a byte prefix in ingress-nginx "
                 "(it matches '%sX' too): PathPrefix '%s' plus a "
                 "RegularExpression for the rest",
-                v, v, v);
+                l->shown, l->shown, l->shown);
 }
 
 void paths_plan(struct imp *im, const struct host_group *g,
@@ -309,7 +373,16 @@ void paths_plan(struct imp *im, const struct host_group *g,
         return;
     }
     if (g->regex) {
-        regex_plan(im, l, out);
+        regex_plan(im, g, l, out);
+        return;
+    }
+    if (l->type != PT_IMPLEMENTATION_SPECIFIC && !value_gateway_path(l->value)) {
+        report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                    DIAG_IMPORT_NOT_CONVERTED,
+                    "not converted: '%s' is not a valid Gateway API %s path "
+                    "(no '//', '/./', '/../', '%%2f' or characters outside "
+                    "RFC 3986 paths)",
+                    l->shown, l->type == PT_EXACT ? "Exact" : "PathPrefix");
         return;
     }
     switch (l->type) {
@@ -340,31 +413,32 @@ void paths_precedence(struct imp *im, const struct host_group *g)
 {
     size_t i, j;
 
-    for (i = 0; g->regex && i < g->locations.n; i++) {
-        const struct location *l = g->locations.v[i];
-        const char *p = l->plan ? l->plan->idiom_prefix : NULL;
+    for (j = 0; g->regex && j < g->locations.n; j++) {
+        const struct location *o = g->locations.v[j];
+        const struct o_path *f = o->plan->n_forms ? &o->plan->forms[0] : NULL;
+        struct re *re = NULL;
 
-        if (!p)
+        if (!f || !str_eq(f->type, "RegularExpression"))
             continue;
-        for (j = 0; j < g->locations.n; j++) {
-            const struct location *o = g->locations.v[j];
-            const struct o_path *f = o->plan && o->plan->n_forms ? &o->plan->forms[0]
-                                                                 : NULL;
-            if (o == l || !f || !str_eq(f->type, "RegularExpression") ||
-                !nginx_before(l, o))
+        for (i = 0; i < g->locations.n; i++) {
+            struct location *l = g->locations.v[i];
+            const char *p = l->plan->idiom_prefix;
+
+            if (!p || l->plan->shadowed || !nginx_before(l, o))
                 continue;
-            if (regex_full_match(f->value, p) ||
-                regex_full_match(f->value, arena_printf(im->a, "%s/x", p))) {
-                report_annotation(im, l->ing, "rewrite-target",
-                                  DIAG_IMPORT_APPROXIMATED,
-                                  "the shorter regex path '%s' of Ingress %s/%s "
-                                  "also matches '%s': ingress-nginx tried '%s' "
-                                  "first, but Gateway API ranks regular "
-                                  "expressions above PathPrefix",
-                                  o->value, o->ing->namespace,
-                                  o->ing->src->obj.meta.name, p, l->value);
+            if (!re && !(re = re_compile(f->value)))
                 break;
-            }
+            if (!re_matches(re, p) && !re_matches(re, arena_printf(im->a, "%s/x", p)))
+                continue;
+            l->plan->shadowed = true;
+            report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                              "the shorter regex path '%s' of Ingress %s/%s also "
+                              "matches '%s': ingress-nginx tried '%s' first, but "
+                              "Gateway API ranks regular expressions above "
+                              "PathPrefix",
+                              o->shown, o->ing->namespace,
+                              o->ing->src->obj.meta.name, p, l->shown);
         }
+        re_free(re);
     }
 }

@@ -26,17 +26,6 @@ static bool gateway_code(int64_t code)
            code == 308;
 }
 
-static const char *lower(struct imp *im, const char *s)
-{
-    char *out = arena_strdup(im->a, s), *p;
-
-    for (p = out; *p; p++) {
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    }
-    return out;
-}
-
 static bool is_ipv4(const char *s)
 {
     int dots = 0;
@@ -93,8 +82,8 @@ static void url_redirect(struct imp *im, struct ing *ing)
     if (temporal && c->permanent_redirect)
         report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_IGNORED,
                           "ignored: temporal-redirect takes precedence");
-    host = parse_url(im->a, value, &u) ? lower(im, u.host) : NULL;
-    if (!host || (!is_hostname(host, false) && !is_ipv4(host))) {
+    host = parse_url(im->a, value, &u) ? ascii_lower(im->a, u.host) : NULL;
+    if (!host || (!value_hostname(host, false) && !is_ipv4(host))) {
         report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
                           "not an absolute http or https URL with a host name; "
                           "ingress-nginx refuses it, and so does the import");
@@ -137,10 +126,12 @@ static void app_root(struct imp *im, struct ing *ing)
     ing->feat.app_root = root;
 }
 
-void redirects_feature(struct imp *im, struct ing *ing)
+void redirects_feature(struct imp *im, struct ing *ing, bool grpc)
 {
     ing->feat.ssl_redirect = ing->cfg.ssl_redirect != TRI_FALSE;
     ing->feat.force_ssl_redirect = ing->cfg.force_ssl_redirect == TRI_TRUE;
+    if (grpc)
+        return;
     app_root(im, ing);
     url_redirect(im, ing);
 }

@@ -12,11 +12,12 @@
 
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_PATTERN 1024
 
-bool regex_ok(const char *pattern, char *err, size_t errlen)
+bool re_ok(const char *pattern, char *err, size_t errlen)
 {
     int code;
     PCRE2_SIZE off;
@@ -37,32 +38,49 @@ bool regex_ok(const char *pattern, char *err, size_t errlen)
     return false;
 }
 
-/* Does the pattern match the whole subject, as Gateway API regex matches
- * are read by gwc (^(?:pattern)$)? */
-bool regex_full_match(const char *pattern, const char *subject)
+struct re {
+    pcre2_code *code;
+    pcre2_match_data *md;
+};
+
+/* The pattern as Gateway API regex matches are read by gwc: the whole
+ * subject, ^(?:pattern)$.  NULL when PCRE2 refuses it. */
+struct re *re_compile(const char *pattern)
 {
     struct strbuf sb = STRBUF_INIT;
-    pcre2_code *re;
-    pcre2_match_data *md;
-    int code, rc = -1;
+    struct re *re = malloc(sizeof(*re));
+    int code;
     PCRE2_SIZE off;
 
-    strbuf_addf(&sb, "^(?:%s)$", pattern);
-    re = pcre2_compile((PCRE2_SPTR)sb.buf, sb.len, 0, &code, &off, NULL);
-    strbuf_release(&sb);
     if (!re)
-        return false;
-    md = pcre2_match_data_create_from_pattern(re, NULL);
-    if (md) {
-        rc = pcre2_match(re, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md,
-                         NULL);
-        pcre2_match_data_free(md);
+        die_oom(sizeof(*re));
+    strbuf_addf(&sb, "^(?:%s)$", pattern);
+    re->code = pcre2_compile((PCRE2_SPTR)sb.buf, sb.len, 0, &code, &off, NULL);
+    strbuf_release(&sb);
+    re->md = re->code ? pcre2_match_data_create_from_pattern(re->code, NULL) : NULL;
+    if (!re->md) {
+        re_free(re);
+        return NULL;
     }
-    pcre2_code_free(re);
-    return rc >= 0;
+    return re;
 }
 
-const char *regex_quote(struct arena *a, const char *literal)
+bool re_matches(const struct re *re, const char *subject)
+{
+    return pcre2_match(re->code, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
+                       re->md, NULL) >= 0;
+}
+
+void re_free(struct re *re)
+{
+    if (!re)
+        return;
+    pcre2_match_data_free(re->md);
+    pcre2_code_free(re->code);
+    free(re);
+}
+
+const char *re_quote(struct arena *a, const char *literal)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *out;

@@ -11,6 +11,28 @@
 
 #include <stdarg.h>
 
+/* A value shown in a message: printable ASCII, cut short, so that a
+ * hostile value cannot forge terminal output or a second diagnostic. */
+const char *report_value(struct imp *im, const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+    size_t i;
+
+    for (i = 0; s[i] && i < 80; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            strbuf_addch(&sb, (char)c);
+        else
+            strbuf_addf(&sb, "\\x%02x", c);
+    }
+    if (s[i])
+        strbuf_addstr(&sb, "...");
+    out = arena_strndup(im->a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return out;
+}
+
 const struct ynode *annotation_node(const struct ing *ing, const char *name)
 {
     const char *key;
@@ -38,25 +60,14 @@ static struct diag *vreport(struct imp *im, const struct ing *ing,
 
     if (!at)
         at = ing->src->obj.src;
+    /* An annotation is found by its key, which is where its line starts. */
+    at_key |= ing->annotations && at->parent == ing->annotations;
     loc = at_key ? ynode_key_loc(im->c, at) : ynode_loc(im->c, at);
     strbuf_vaddf(&msg, fmt, ap);
     d = diag_report_sev(&im->c->diags, sev, code, loc, object,
                         at == ing->src->obj.src ? NULL : model_path(im->c, at),
                         "%s", msg.buf);
     strbuf_release(&msg);
-    return d;
-}
-
-struct diag *report_annotation_sev(struct imp *im, const struct ing *ing,
-                                   const char *name, enum diag_severity sev,
-                                   enum diag_code code, const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = vreport(im, ing, annotation_node(ing, name), true, sev, code, fmt, ap);
-    va_end(ap);
     return d;
 }
 

@@ -233,13 +233,23 @@ static void grpc_limits(struct imp *im, const struct ing *ing)
         const char *key, *what;
     } http_only[] = {
         {"rewrite-target", "URL rewrites"},
+        {"x-forwarded-prefix", "URL rewrites"},
         {"upstream-vhost", "URL rewrites"},
         {"permanent-redirect", "redirects"},
+        {"permanent-redirect-code", "redirects"},
         {"temporal-redirect", "redirects"},
+        {"temporal-redirect-code", "redirects"},
+        {"app-root", "redirects"},
         {"enable-cors", "CORS"},
+        {"cors-allow-origin", "CORS"},
+        {"cors-allow-methods", "CORS"},
+        {"cors-allow-headers", "CORS"},
+        {"cors-expose-headers", "CORS"},
+        {"cors-allow-credentials", "CORS"},
+        {"cors-max-age", "CORS"},
+        {"proxy-connect-timeout", "timeouts"},
         {"proxy-read-timeout", "timeouts"},
         {"proxy-send-timeout", "timeouts"},
-        {"app-root", "redirects"},
     };
     size_t i;
 
@@ -345,10 +355,11 @@ static void server_rules(struct imp *im, const struct host_group *g,
 static void add_parent(struct imp *im, struct o_route *r, const char *gw,
                        const char *section)
 {
-    struct o_parent *p = ARENA_NEW_ARRAY(im->a, struct o_parent, r->n_parents + 1);
+    struct o_parent *p;
 
     if (!section)
         return;
+    p = ARENA_NEW_ARRAY(im->a, struct o_parent, r->n_parents + 1);
     if (r->n_parents)
         memcpy(p, r->parents, r->n_parents * sizeof(*p));
     p[r->n_parents].gateway = gw;
@@ -393,7 +404,30 @@ static struct o_route *new_route(struct imp *im, const struct host_group *g,
     return r;
 }
 
-/* Splits rules into routes of at most 16, at location boundaries. */
+static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
+{
+    return rules->v[i];
+}
+
+/* Where the route starting at rule `start` ends: whole locations while
+ * they fit in 16 rules (one location alone never needs that many). */
+static size_t chunk_end(const struct ptrvec *rules, size_t start)
+{
+    size_t end = start;
+
+    while (end < rules->n) {
+        size_t group = rule_at(rules, end)->group, next = end;
+
+        while (next < rules->n && rule_at(rules, next)->group == group)
+            next++;
+        if (next - start > MAX_ROUTE_RULES)
+            return end > start ? end : start + MAX_ROUTE_RULES;
+        end = next;
+    }
+    return end;
+}
+
+/* The rules of one host as routes of at most 16 rules. */
 static void emit_routes(struct imp *im, const struct host_group *g,
                         enum kind kind, const char *suffix,
                         const struct ptrvec *rules, bool http, bool https)
@@ -401,31 +435,16 @@ static void emit_routes(struct imp *im, const struct host_group *g,
     const char *label = *g->host ? host_label(im->a, g->host) : "all-hosts";
     const char *base = arena_printf(im->a, "%s%s", label, suffix);
     const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), g->namespace);
-    struct o_route *r = NULL;
     size_t i = 0, part = 0;
 
-    if (!rules->n)
-        return;
     while (i < rules->n) {
-        size_t end = i, n;
-        /* Take whole locations while they fit. */
-        while (end < rules->n) {
-            size_t grp = ((const struct o_rule *)rules->v[end])->group, e = end;
-            while (e < rules->n && ((const struct o_rule *)rules->v[e])->group == grp)
-                e++;
-            if (e - i > MAX_ROUTE_RULES && end > i)
-                break;
-            end = e;
-        }
-        n = end - i;
-        if (n > MAX_ROUTE_RULES)
-            end = i + (n = MAX_ROUTE_RULES);
-        part++;
-        r = new_route(im, g, kind,
-                      name_claim(im, scope,
-                                 part == 1 ? base
-                                           : arena_printf(im->a, "%s-%02zu", base, part),
-                                 253));
+        size_t end = chunk_end(rules, i);
+        /* "-02", "-03": the parts sort in rule order, as route names break
+         * precedence ties. */
+        const char *name = ++part == 1 ? base
+                                       : arena_printf(im->a, "%s-%02zu", base, part);
+        struct o_route *r = new_route(im, g, kind, name_claim(im, scope, name, 253));
+
         attach(im, g, r, http, https);
         for (; i < end; i++)
             ptrvec_push(im->a, &r->rules, rules->v[i]);
@@ -466,24 +485,19 @@ static void tls_route(struct imp *im, const struct host_group *g)
     ptrvec_push(im->a, &im->routes, r);
 }
 
-/* nginx 1.22 (gwc's target) serves h2c or HTTP/1.1 on a cleartext port,
- * not both: gRPC without TLS works only on a Gateway whose port 80 has no
- * HTTPRoute.  ingress-nginx on nginx 1.25+ sniffs the HTTP/2 preface. */
-static bool port80_has_http(const struct imp *im, const struct o_gateway *gw)
+/* Does the host put an HTTPRoute on port 80? */
+static bool plain_http(const struct host_group *g)
 {
-    size_t i, j;
+    size_t j;
 
-    for (i = 0; i < im->groups.n; i++) {
-        const struct host_group *g = im->groups.v[i];
-        if (g->gateway != gw)
-            continue;
-        if (g->www_target || g->app_root)
+    if (!g->http_listener)
+        return false;
+    if (g->www_target || g->app_root)
+        return true;
+    for (j = 0; j < g->locations.n; j++) {
+        const struct location *l = g->locations.v[j];
+        if (!is_grpc(l) || (g->secret && redirects_to_https(l, true)))
             return true;
-        for (j = 0; j < g->locations.n; j++) {
-            const struct location *l = g->locations.v[j];
-            if (!is_grpc(l) || (g->secret && redirects_to_https(l, true)))
-                return true;
-        }
     }
     return false;
 }
@@ -520,7 +534,10 @@ static void group_routes(struct imp *im, struct host_group *g)
         emit_routes(im, g, KIND_HTTP_ROUTE, "", &rs.https, true, true);
     }
     emit_routes(im, g, KIND_GRPC_ROUTE, "", &rs.grpc, false, true);
-    if (rs.grpc_http.n && port80_has_http(im, g->gateway)) {
+    /* nginx 1.22 (gwc's target) serves h2c or HTTP/1.1 on a cleartext
+     * port, not both; ingress-nginx on nginx 1.25+ tells them apart by the
+     * HTTP/2 preface. */
+    if (rs.grpc_http.n && g->gateway->http1_on_80) {
         const struct o_rule *r = rs.grpc_http.v[0];
         const struct location *l = order.v[r->group - 1];
         report_annotation(im, l->ing, "backend-protocol", DIAG_IMPORT_NOT_CONVERTED,
@@ -543,6 +560,11 @@ void routes_build(struct imp *im)
         if (ing->cfg.canary != TRI_TRUE &&
             (ing->feat.protocol == BP_GRPC || ing->feat.protocol == BP_GRPCS))
             grpc_limits(im, ing);
+    }
+    for (i = 0; i < im->groups.n; i++) {
+        const struct host_group *g = im->groups.v[i];
+        if (g->gateway && plain_http(g))
+            g->gateway->http1_on_80 = true;
     }
     for (i = 0; i < im->groups.n; i++)
         group_routes(im, im->groups.v[i]);

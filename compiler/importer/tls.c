@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-bool tls_host_covered(const char *tls_host, const char *host)
+static bool tls_host_covered(const char *tls_host, const char *host)
 {
     size_t n, m;
 
@@ -48,7 +48,7 @@ static bool secret_usable(struct imp *im, const struct ing *ing,
                     "the import cannot name; no HTTPS listener is generated");
         return false;
     }
-    if (!is_dns_subdomain(t->secret_name)) {
+    if (!value_dns_subdomain(t->secret_name)) {
         report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
                     "secretName is not a valid Secret name");
         return false;
@@ -69,30 +69,41 @@ static bool secret_usable(struct imp *im, const struct ing *ing,
 
 /* Gives every group of the Ingress's namespace and class covered by one
  * tls host the Secret; false when no group is. */
+static bool give(struct imp *im, const struct ing *ing, struct host_group *g,
+                 const struct ynode *at, const char *secret)
+{
+    if (!g->secret) {
+        g->secret = secret;
+        g->tls_ing = ing;
+    } else if (!str_eq(g->secret, secret) && g->tls_ing != ing) {
+        report_node(im, ing, at, DIAG_IMPORT_CONFLICT,
+                    "host '%s' already has certificate Secret '%s' from "
+                    "Ingress %s/%s; ignored, as ingress-nginx takes the oldest",
+                    g->host, g->secret, g->tls_ing->namespace,
+                    g->tls_ing->src->obj.meta.name);
+    }
+    return true;
+}
+
+/* Gives every group of the Ingress's namespace and class covered by one
+ * tls host the Secret; false when no group is.  An exact name is a lookup;
+ * only a wildcard needs to look at every host. */
 static bool assign(struct imp *im, const struct ing *ing, const char *tls_host,
                    const struct ynode *at, const char *secret)
 {
+    struct host_group *g;
     bool matched = false;
     size_t i;
 
+    if (tls_host[0] != '*') {
+        g = host_group_find(im, ing->namespace, ing->klass, tls_host);
+        return g && give(im, ing, g, at, secret);
+    }
     for (i = 0; i < im->groups.n; i++) {
-        struct host_group *g = im->groups.v[i];
-
-        if (!str_eq(g->namespace, ing->namespace) || !str_eq(g->klass, ing->klass) ||
-            !*g->host || !tls_host_covered(tls_host, g->host))
-            continue;
-        matched = true;
-        if (!g->secret) {
-            g->secret = secret;
-            g->tls_ing = ing;
-        } else if (!str_eq(g->secret, secret) && g->tls_ing != ing) {
-            report_node(im, ing, at, DIAG_IMPORT_CONFLICT,
-                        "host '%s' already has certificate Secret '%s' from "
-                        "Ingress %s/%s; ignored, as ingress-nginx takes the "
-                        "oldest",
-                        g->host, g->secret, g->tls_ing->namespace,
-                        g->tls_ing->src->obj.meta.name);
-        }
+        g = im->groups.v[i];
+        if (str_eq(g->namespace, ing->namespace) && str_eq(g->klass, ing->klass) &&
+            *g->host && tls_host_covered(tls_host, g->host))
+            matched = give(im, ing, g, at, secret);
     }
     return matched;
 }
@@ -118,7 +129,7 @@ static void ingress_tls(struct imp *im, const struct ing *ing)
             const char *h = t->hosts[j];
             const struct ynode *at = hosts && j < hosts->n ? hosts->items[j] : t->src;
 
-            if (!is_hostname(h, true))
+            if (!value_hostname(h, true))
                 report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
                             "not a lower-case DNS name; ignored");
             else if (!assign(im, ing, h, at, t->secret_name))

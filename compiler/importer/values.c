@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool is_alnum(char c)
@@ -25,6 +26,18 @@ static bool is_digit(char c)
 bool str_eq(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Host names compare case-insensitively; Gateway API writes them lower. */
+const char *ascii_lower(struct arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s), *p;
+
+    for (p = out; *p; p++) {
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    }
+    return out;
 }
 
 bool value_in_alphabet(const char *s, const char *extra)
@@ -118,7 +131,7 @@ static bool label_ok(const char *s, size_t len, size_t max)
     return true;
 }
 
-bool is_dns_label(const char *s)
+bool value_dns_label(const char *s)
 {
     return label_ok(s, strlen(s), 63);
 }
@@ -138,14 +151,14 @@ static bool labels_ok(const char *s, size_t max_label)
     }
 }
 
-bool is_dns_subdomain(const char *s)
+bool value_dns_subdomain(const char *s)
 {
     return labels_ok(s, 253);
 }
 
 /* An Ingress rule host (and a Gateway Hostname): a DNS name, labels of at
  * most 63 characters, optionally "*." in front; not an IP address. */
-bool is_hostname(const char *s, bool wildcard_ok)
+bool value_hostname(const char *s, bool wildcard_ok)
 {
     const char *p;
     bool digits_and_dots = true;
@@ -158,7 +171,7 @@ bool is_hostname(const char *s, bool wildcard_ok)
 }
 
 /* RFC 7230 token, as the Gateway API HTTPHeaderName pattern. */
-bool is_header_name(const char *s)
+bool value_header_name(const char *s)
 {
     if (!*s || strlen(s) > 256)
         return false;
@@ -170,7 +183,7 @@ bool is_header_name(const char *s)
 }
 
 /* An Exact or PathPrefix value the Gateway API CRD accepts. */
-bool is_gateway_path(const char *s)
+bool value_gateway_path(const char *s)
 {
     static const char *const forbidden[] = {"//", "/./", "/../", "%2f", "%2F"};
     size_t i, n = strlen(s);
@@ -232,7 +245,7 @@ bool parse_url(struct arena *a, const char *s, struct url *u)
     else
         return false;
     host = s + strlen(u->scheme) + 3;
-    end = host + strcspn(host, "/?");
+    end = host + strcspn(host, "/?$"); /* "$request_uri" follows hosts */
     colon = memchr(host, ':', (size_t)(end - host));
     hlen = (size_t)((colon ? colon : end) - host);
     if (hlen == 0)

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Every YAML file of the vendored ingress2gateway fixtures through
+`gwc import-ingress`, and its output through `gwc check`.
+
+usage: fixtures_check.py GWC FIXTURE_DIR
+
+For each *.yaml / *.yml under FIXTURE_DIR (sorted):
+  1. `gwc import-ingress FILE` must not crash: exit 0 (everything exact) or
+     1 (something reported as not carried over), with the report on stderr
+     and YAML on stdout;
+  2. the output must pass `gwc check` with zero errors.  check is given the
+     import output *and the input file*, because the input's Services,
+     Secrets and ConfigMaps are the cluster the output will run in (the
+     Ingresses in it are not gwc check's business).  Objects the output
+     refers to but the input lacks are, for check, simply absent from the
+     cluster snapshot:
+       - a Service: gwc check assumes it exists (warning GW0605) - allowed;
+       - a TLS Secret named by a listener: gwc check refuses the listener
+         (GW0407).  That is a fact about the input, not the conversion, so
+         the script supplies a throw-away self-signed kubernetes.io/tls
+         Secret of that name (as the cluster would have) and checks again.
+     Warnings of gwc's NGINX class (GW07xx) are allowed too: they say what
+     nginx 1.22 can only approximate of valid Gateway API (a session-
+     persistence field, per-step timeouts), which is the data plane's
+     limit, not the conversion's; the import still writes the faithful
+     Gateway API field.  Any other warning, and any error, fails the file.
+The i2gw *output* files in the corpus hold no Ingress: they must import to
+nothing, cleanly.  Prints TAP.
+"""
+import base64
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+# Warnings that describe the input (objects the cluster has and the input
+# lacks), or nginx 1.22's limits on valid Gateway API, never the conversion.
+INPUT_WARNINGS = {"GW0605"}
+NGINX_WARNING = re.compile(r"^GW07[0-9][0-9]$")
+MISSING_SECRET = re.compile(r"^Secret '([^/']+)/([^']+)' does not exist$")
+
+
+def self_signed(tmp):
+    """A PEM certificate and key for stand-in Secrets (openssl CLI)."""
+    key, crt = os.path.join(tmp, "stub.key"), os.path.join(tmp, "stub.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", key, "-out", crt, "-days", "2", "-subj", "/CN=stub"],
+                   check=True, capture_output=True, timeout=60)
+    with open(crt, "rb") as c, open(key, "rb") as k:
+        return base64.b64encode(c.read()).decode(), base64.b64encode(k.read()).decode()
+
+
+def stub_secrets(names, pem):
+    docs = []
+    for ns, name in sorted(names):
+        docs.append("apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\n"
+                    "type: kubernetes.io/tls\ndata:\n  tls.crt: %s\n  tls.key: %s\n"
+                    % (name, ns, pem[0], pem[1]))
+    return "\n---\n".join(docs)
+
+
+def check(gwc, files):
+    r = subprocess.run([gwc, "check", "--format", "json", "--fail-on=never"] + files,
+                       capture_output=True, timeout=60)
+    if r.returncode != 0:
+        raise RuntimeError("gwc check exited %d: %s" % (r.returncode, r.stderr.decode()))
+    return json.loads(r.stdout)["diagnostics"]
+
+
+def run_file(gwc, path, tmp, pem):
+    problems = []
+    r = subprocess.run([gwc, "import-ingress", path], capture_output=True, timeout=60)
+    if r.returncode not in (0, 1):
+        return ["import-ingress exited %d:\n%s" % (r.returncode, r.stderr.decode())]
+    has_ingress = re.search(rb"(?m)^kind:\s*Ingress\s*$", open(path, "rb").read())
+    if not has_ingress:
+        if r.stdout:
+            problems.append("no Ingress in the file, but output was written")
+        return problems
+    if not r.stdout:
+        return ["no output for a file with Ingresses:\n" + r.stderr.decode()]
+    out = os.path.join(tmp, "output.yaml")
+    with open(out, "wb") as f:
+        f.write(r.stdout)
+    files = [out, path]
+    diags = check(gwc, files)
+    missing = set()
+    for d in diags:
+        m = MISSING_SECRET.match(d["message"])
+        if d["code"] == "GW0407" and d["file"] == out and m:
+            missing.add(m.groups())
+    if missing:
+        stub = os.path.join(tmp, "cluster-secrets.yaml")
+        with open(stub, "w") as f:
+            f.write(stub_secrets(missing, pem))
+        diags = check(gwc, files + [stub])
+    for d in diags:
+        if d["severity"] == "error" or (d["severity"] == "warning"
+                                        and d["code"] not in INPUT_WARNINGS
+                                        and not NGINX_WARNING.match(d["code"])):
+            problems.append("%s:%s: %s: %s [%s]" % (os.path.basename(d["file"]),
+                                                    d.get("line", 0), d["severity"],
+                                                    d["message"], d["code"]))
+    return problems
+
+
+def main():
+    gwc, root = os.path.abspath(sys.argv[1]), sys.argv[2]
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs
+                   if f.endswith((".yaml", ".yml")))
+    print("1..%d" % len(files))
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="gwc-fixtures-") as tmp:
+        pem = self_signed(tmp)
+        for i, path in enumerate(files, 1):
+            name = os.path.relpath(path, root)
+            problems = run_file(gwc, path, tmp, pem)
+            if problems:
+                failed += 1
+                print("not ok %d - %s" % (i, name))
+                for p in problems:
+                    print("# " + p.replace("\n", "\n# "))
+            else:
+                print("ok %d - %s" % (i, name))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
