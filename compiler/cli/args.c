@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -79,14 +80,14 @@ static const struct {
     {"version", CMD_VERSION},
 };
 
-/* Unix socket paths are limited to 108 bytes (sun_path); gwc appends
- * "/gw-PORT-KIND.sock", at most 24 more. */
+/* Unix socket paths are limited to 108 bytes (sun_path, with its NUL);
+ * gwc appends at most 36: "/gw-<port>_<n>-<kind>.sock". */
 const char *socket_dir_problem(const char *dir)
 {
     if (dir[0] != '/')
         return "must be an absolute path";
-    if (strlen(dir) > 80)
-        return "longer than 80 bytes, too long for unix socket paths";
+    if (strlen(dir) > 64)
+        return "longer than 64 bytes, too long for unix socket paths";
     return NULL;
 }
 
@@ -117,6 +118,29 @@ static bool parse_port(const char *s, uint32_t *out)
     if (errno || *end || v < 1 || v > 65535)
         return false;
     *out = (uint32_t)v;
+    return true;
+}
+
+/* What flags and gwc.yaml give together must still make sense. */
+static bool merged_options_valid(const struct options *o)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    size_t i, j;
+
+    if (o->listen_address && inet_pton(AF_INET, o->listen_address, buf) != 1 &&
+        inet_pton(AF_INET6, o->listen_address, buf) != 1)
+        return usage_error("listen address '%s' is not an IPv4 or IPv6 address "
+                           "(write IPv6 without brackets)", o->listen_address);
+    for (i = 0; i < o->n_port_map; i++) {
+        for (j = 0; j < i; j++) {
+            if (o->port_map[i].from == o->port_map[j].from)
+                return usage_error("port %u is mapped twice", o->port_map[i].from);
+            if (o->port_map[i].to == o->port_map[j].to)
+                return usage_error("ports %u and %u are both mapped to %u",
+                                   o->port_map[j].from, o->port_map[i].from,
+                                   o->port_map[i].to);
+        }
+    }
     return true;
 }
 
@@ -385,5 +409,5 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
         return usage_error("no input paths given (use - for standard input)");
     if (cmd == CMD_COMPILE && !o->output)
         return usage_error("compile needs an output directory: -o DIR");
-    return true;
+    return merged_options_valid(o);
 }

@@ -54,7 +54,7 @@ static void emit_map(struct confw *w, const struct plan_map *m)
             quote_token(w->out, key.buf, QUOTE_REGEX);
             strbuf_release(&key);
         } else {
-            quote_token(w->out, e->key, QUOTE_LITERAL);
+            quote_map_key(w->out, e->key);
         }
         confw_text(w, &e->value);
         confw_end(w);
@@ -82,7 +82,7 @@ static void emit_split(struct confw *w, const struct plan_split *s, const char *
         if (e->hundredths)
             strbuf_addf(w->out, "%u.%02u%%", e->hundredths / 100,
                         e->hundredths % 100);
-        confw_quoted(w, e->value, QUOTE_VALUE);
+        confw_quoted(w, e->value, QUOTE_LITERAL); /* split_clients never expands */
         confw_end(w);
     }
     confw_close(w);
@@ -750,7 +750,7 @@ void emit_http(const struct plan *plan, struct confw *w)
     confw_rawf(w, "%u", plan->server_names_max);
     confw_end(w);
     confw_begin(w, "map_hash_bucket_size");
-    confw_rawf(w, "%u", plan->map_bucket);
+    confw_rawf(w, "%u", plan->http.map_bucket);
     confw_end(w);
     confw_begin(w, "variables_hash_bucket_size");
     confw_rawf(w, "%u", plan->variables_bucket);

@@ -72,6 +72,13 @@ void emit_stream(const struct plan *plan, struct confw *w)
         confw_quoted(w, plan->stream.resolver, QUOTE_LITERAL);
         confw_end(w);
     }
+    if (plan->stream.n_maps) {
+        confw_begin(w, "map_hash_bucket_size");
+        confw_rawf(w, "%u", plan->stream.map_bucket);
+        confw_end(w);
+    }
+    /* A literal '$' in map values, as in http{} (nginx/quote.h). */
+    confw_template(w, "geo $gw_dollar {\n    default \"$\";\n}");
     emit_section(w, &plan->stream, "${connection}");
     for (i = 0; i < plan->n_stream_servers; i++) {
         confw_blank(w);

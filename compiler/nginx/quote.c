@@ -62,6 +62,20 @@ void quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx)
     strbuf_addch(out, '"');
 }
 
+void quote_map_key(struct strbuf *out, const char *s)
+{
+    /* map takes "default" and "include" as keywords and a leading '~' as
+     * a regex, even when quoted, and strips one leading '\'.  Such a key
+     * is written with an escaped backslash, which reaches map as the one
+     * '\' it strips. */
+    bool escape = strcmp(s, "default") == 0 || strcmp(s, "include") == 0 ||
+                  s[0] == '~' || s[0] == '\\';
+
+    strbuf_addstr(out, escape ? "\"\\\\" : "\"");
+    quote_part(out, s, QUOTE_LITERAL);
+    strbuf_addch(out, '"');
+}
+
 void quote_variable(struct strbuf *out, const char *name)
 {
     const char *p;

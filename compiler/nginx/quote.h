@@ -14,8 +14,8 @@
  *     nginx's 4,094-byte limit.
  *
  * Policy per context:
- *   QUOTE_LITERAL  location prefixes, server names, file names, map keys
- *                  that are exact strings: nginx never expands these.
+ *   QUOTE_LITERAL  location prefixes, server names, file names: nginx
+ *                  never expands these (map keys: quote_map_key()).
  *   QUOTE_VALUE    directive values that nginx expands (proxy_set_header,
  *                  add_header, return, rewrite replacements, map values,
  *                  set, proxy_pass): '$' is neutralised.
@@ -43,6 +43,9 @@ void quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx);
 /* Appends the body of a token (no surrounding quotes) so callers can build
  * one token from several parts, e.g. "$http_x,value". */
 void quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx);
+/* Appends an exact (or hostnames) map key as one token that map reads as
+ * exactly s, even "default", "include" or "~x". */
+void quote_map_key(struct strbuf *out, const char *s);
 /* Appends a variable reference ${name}; name must be [A-Za-z0-9_]. */
 void quote_variable(struct strbuf *out, const char *name);
 /* Appends s escaped for PCRE so that it matches itself literally. */

@@ -145,9 +145,11 @@ static void url_rewrite(struct planner *p, struct plan_handler *h,
     }
 }
 
-/* An origin pattern as a regex.  "*" alone is any origin; a star in the
- * host ("https://" then "*.bar.com") stands for any number of labels; a
- * missing port also admits the scheme's default port, which browsers omit. */
+/* An origin pattern as a regex.  "*" alone is any origin; a host of "*"
+ * alone ("https://" then "*") is any host of that scheme; a leading star
+ * in the host ("https://" then "*.bar.com") stands for any number of
+ * labels; a missing port also admits the scheme's default port, which
+ * browsers omit. */
 static void origin_regex(struct arena *a, struct strbuf *re, const char *origin)
 {
     const char *sep = strstr(origin, "://"), *host, *colon;
@@ -159,6 +161,10 @@ static void origin_regex(struct arena *a, struct strbuf *re, const char *origin)
     }
     host = sep ? sep + 3 : origin;
     quote_regex_literal(re, arena_strndup(a, origin, (size_t)(host - origin)));
+    if (strcmp(host, "*") == 0) {
+        strbuf_addstr(re, "[^/]+");
+        return;
+    }
     if (strncmp(host, "*.", 2) == 0) {
         strbuf_addstr(re, "(?:[^./:]+\\.)+");
         host += 2;
@@ -199,13 +205,10 @@ static bool is_star(const char *const *v, size_t n)
 static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
 {
     struct plan_cors *c = ARENA_NEW(p->a, struct plan_cors);
-    struct strbuf key = STRBUF_INIT;
     struct plan_map *m;
     size_t i;
     bool creds = f->allow_credentials == TRI_TRUE;
 
-    for (i = 0; i < f->n_allow_origins; i++)
-        strbuf_addf(&key, "%s\n", f->allow_origins[i]);
     c->origin_variable = arena_printf(p->a, "gw_co%zu", p->sec->maps.n);
     m = map_new(p, text_variable(p->a, "http_origin"), c->origin_variable);
     for (i = 0; i < f->n_allow_origins; i++) {
@@ -217,7 +220,6 @@ static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
                 text_variable(p->a, "http_origin"));
         strbuf_release(&re);
     }
-    strbuf_release(&key);
     c->preflight_variable = "gw_cors_preflight";
     c->allow_credentials = creds;
     c->max_age = f->max_age;

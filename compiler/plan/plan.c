@@ -46,10 +46,24 @@ static unsigned bucket_for(size_t longest)
     return b;
 }
 
+static unsigned map_bucket(const struct plan_section *sec)
+{
+    size_t longest = 0, i, j;
+
+    for (i = 0; i < sec->n_maps; i++) {
+        for (j = 0; j < sec->maps[i].n_entries; j++) {
+            size_t n = strlen(sec->maps[i].entries[j].key);
+            if (sec->maps[i].entries[j].kind != MAP_KEY_REGEX && n > longest)
+                longest = n;
+        }
+    }
+    return bucket_for(longest);
+}
+
 static void hash_sizes(struct plan *plan)
 {
     const struct plan_section *h = &plan->http;
-    size_t longest_name = 0, names = 0, longest_key = 0, i, j;
+    size_t longest_name = 0, names = 0, i, j;
 
     for (i = 0; i < plan->n_servers; i++) {
         for (j = 0; j < plan->servers[i].n_names; j++) {
@@ -58,16 +72,10 @@ static void hash_sizes(struct plan *plan)
             names++;
         }
     }
-    for (i = 0; i < h->n_maps; i++) {
-        for (j = 0; j < h->maps[i].n_entries; j++) {
-            size_t n = strlen(h->maps[i].entries[j].key);
-            if (h->maps[i].entries[j].kind != MAP_KEY_REGEX && n > longest_key)
-                longest_key = n;
-        }
-    }
     plan->server_names_bucket = bucket_for(longest_name);
     plan->server_names_max = names * 4 > 512 ? (unsigned)names * 4 : 512;
-    plan->map_bucket = bucket_for(longest_key);
+    plan->http.map_bucket = map_bucket(&plan->http);
+    plan->stream.map_bucket = map_bucket(&plan->stream);
     plan->variables_bucket = 128; /* gw_ names are short; $http_<header> may not be */
     plan->variables_max = h->n_maps * 4 + h->n_splits * 2 > 1024
                               ? (unsigned)(h->n_maps * 4 + h->n_splits * 2)

@@ -226,6 +226,7 @@ struct plan_section {
     struct plan_upstream *upstreams;
     size_t n_upstreams;
     const char *resolver; /* for backends resolved at run time, or NULL */
+    unsigned map_bucket;  /* map_hash_bucket_size its map keys need */
 };
 
 struct plan {
@@ -238,7 +239,7 @@ struct plan {
     size_t n_files;
     /* hash sizes nginx needs for this config */
     unsigned server_names_bucket, server_names_max;
-    unsigned map_bucket, variables_bucket, variables_max;
+    unsigned variables_bucket, variables_max;
 };
 
 struct plan_options {

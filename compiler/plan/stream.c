@@ -29,6 +29,7 @@ struct l4_sock {
     const char *address;
     int64_t port;
     bool udp;
+    unsigned nth; /* among the sockets on this port, in sorted order */
     struct ptrvec listeners; /* struct eff_listener * (TCP, UDP or TLS) */
     struct ptrvec https;     /* HTTPS listeners sharing the socket */
 };
@@ -132,10 +133,14 @@ static const char *tls_hop(struct planner *p, const struct plan_target *t)
     size_t i;
 
     for (i = 0; i < p->stream_servers.n; i++) {
+        const struct plan_target *o;
         h = p->stream_servers.v[i];
-        if (h->tls_to && strcmp(h->tls_to->upstream ? h->tls_to->upstream
-                                                    : h->tls_to->address,
-                                dest) == 0)
+        o = h->tls_to;
+        /* One hop per destination and TLS settings: Gateways may present
+         * different client certificates to the same Service. */
+        if (o && strcmp(o->upstream ? o->upstream : o->address, dest) == 0 &&
+            str_eq(o->tls_name, t->tls_name) && str_eq(o->tls_ca_file, t->tls_ca_file) &&
+            str_eq(o->tls_client_cert_file, t->tls_client_cert_file))
             return arena_printf(p->a, "unix:%s", h->listen.unix_path);
     }
     h = new_server(p, NULL, 0, false);
@@ -230,7 +235,10 @@ static void plain_l4(struct planner *p, const struct l4_sock *s)
     struct plan_stream_server *srv = new_server(p, s->address, s->port, s->udp);
     size_t i;
 
-    srv->udp_one_response = s->udp;
+    /* DNS asks once and is answered once: end the session with the answer
+     * instead of holding it for proxy_timeout.  Other datagram protocols
+     * may answer several times. */
+    srv->udp_one_response = s->udp && l->port == 53;
     for (i = 0; i < l->attachments.n; i++) {
         const struct attachment *a = l->attachments.v[i];
         bool variable;
@@ -249,7 +257,6 @@ struct sni_entry {
     const char *hostname; /* NULL: the default */
     const char *target;   /* upstream, "$split", "unix:..." or "" */
     bool passthrough;
-    const struct eff_listener *listener;
 };
 
 static int64_t age_of(const struct attachment *a)
@@ -258,16 +265,65 @@ static int64_t age_of(const struct attachment *a)
     return t == INT_UNSET ? INT64_MAX : t;
 }
 
-/* Older routes claim their hostnames first (gateway-api §5.4). */
+/* Older routes claim their hostnames first (gateway-api §5.4); a route on
+ * two listeners of one socket claims in listener order. */
 static int cmp_attachments(const void *pa, const void *pb)
 {
     const struct attachment *a = *(const struct attachment *const *)pa;
     const struct attachment *b = *(const struct attachment *const *)pb;
     int64_t ta = age_of(a), tb = age_of(b);
+    int c;
 
     if (ta != tb)
         return ta < tb ? -1 : 1;
-    return strcmp(a->route->route->obj.nsname, b->route->route->obj.nsname);
+    if ((c = strcmp(a->route->route->obj.nsname, b->route->route->obj.nsname)) != 0)
+        return c;
+    return a->listener->order < b->listener->order ? -1 : a->listener->order > b->listener->order;
+}
+
+/* How specific a listener hostname is: exact over wildcard over none,
+ * longer over shorter (gateway-api §5.1). */
+static size_t specificity(const char *hostname)
+{
+    if (!hostname)
+        return 0;
+    return hostname[0] == '*' ? strlen(hostname) : 1000 + strlen(hostname);
+}
+
+/* Does the listener hostname take SNI names matching `name` (a hostname or
+ * a wildcard, NULL: any)? */
+static bool listener_takes(const char *listener, const char *name)
+{
+    char probe[300];
+
+    if (!listener)
+        return true;
+    if (!name)
+        return false;
+    if (name[0] != '*')
+        return hostname_matches(listener, name);
+    /* A wildcard lies under a listener when one of its hosts does. */
+    snprintf(probe, sizeof(probe), "x%s", name + 1);
+    return strcmp(listener, name) == 0 || hostname_matches(listener, probe);
+}
+
+/* Listener isolation: SNI picks the most specific listener of the socket
+ * (TLS or HTTPS); an entry only stands for the listener that picks it. */
+static bool picked_by(const struct l4_sock *s, const struct eff_listener *l,
+                      const char *name)
+{
+    size_t own = specificity(l->hostname), i;
+    const struct ptrvec *sets[2] = {&s->listeners, &s->https};
+    int k;
+
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < sets[k]->n; i++) {
+            const struct eff_listener *o = sets[k]->v[i];
+            if (o != l && listener_takes(o->hostname, name) && specificity(o->hostname) > own)
+                return false;
+        }
+    }
+    return true;
 }
 
 static bool has_entry(const struct ptrvec *v, const char *hostname)
@@ -280,21 +336,6 @@ static bool has_entry(const struct ptrvec *v, const char *hostname)
             return true;
     }
     return false;
-}
-
-static void add_entry(struct planner *p, struct ptrvec *v, const char *hostname,
-                      const char *target, const struct eff_listener *l)
-{
-    struct sni_entry *e;
-
-    if (has_entry(v, hostname))
-        return;
-    e = ARENA_NEW(p->a, struct sni_entry);
-    e->hostname = hostname;
-    e->target = target;
-    e->passthrough = l->passthrough;
-    e->listener = l;
-    ptrvec_push(p->a, v, e);
 }
 
 static void tls_entries(struct planner *p, const struct l4_sock *s, struct ptrvec *out)
@@ -310,15 +351,27 @@ static void tls_entries(struct planner *p, const struct l4_sock *s, struct ptrve
     ptrvec_sort(&atts, cmp_attachments);
     for (i = 0; i < atts.n; i++) {
         const struct attachment *a = atts.v[i];
-        bool variable;
-        const char *t = backends_target(p, a, &variable);
+        const char *target = NULL;
+        size_t n = a->n_hostnames ? a->n_hostnames : 1;
 
-        if (variable)
-            t = arena_printf(p->a, "$%s", t);
-        if (a->n_hostnames == 0)
-            add_entry(p, out, a->listener->hostname, t, a->listener);
-        for (j = 0; j < a->n_hostnames; j++)
-            add_entry(p, out, a->hostnames[j], t, a->listener);
+        for (j = 0; j < n; j++) {
+            const char *h = a->n_hostnames ? a->hostnames[j] : a->listener->hostname;
+            struct sni_entry *e;
+            bool variable;
+
+            if (has_entry(out, h) || !picked_by(s, a->listener, h))
+                continue;
+            if (!target) {
+                target = backends_target(p, a, &variable);
+                if (variable)
+                    target = arena_printf(p->a, "$%s", target);
+            }
+            e = ARENA_NEW(p->a, struct sni_entry);
+            e->hostname = h;
+            e->target = target;
+            e->passthrough = a->listener->passthrough;
+            ptrvec_push(p->a, out, e);
+        }
     }
 }
 
@@ -335,19 +388,13 @@ static struct plan_text target_text(struct planner *p, const char *target)
     return target[0] == '$' ? text_variable(p->a, target + 1) : text_literal(p->a, target);
 }
 
-/* "<port>" or "<port>_<address>": names a socket's variables and hop
- * files, unique when Gateways on different addresses share a port. */
+/* "<port>", or "<port>_<n>" when Gateways on different addresses share
+ * the port: names a socket's variables and hop files, short enough for
+ * unix socket paths whatever the address. */
 static const char *sock_id(struct planner *p, const struct l4_sock *s)
 {
-    char *id, *c;
-
-    if (!s->address)
-        return arena_printf(p->a, "%lld", (long long)s->port);
-    id = arena_printf(p->a, "%lld_%s", (long long)s->port, s->address);
-    for (c = id; *c; c++)
-        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
-            *c = '_';
-    return id;
+    return s->nth ? arena_printf(p->a, "%lld_%u", (long long)s->port, s->nth)
+                  : arena_printf(p->a, "%lld", (long long)s->port);
 }
 
 static const char *sock_var(struct planner *p, const struct l4_sock *s, const char *what)
@@ -519,12 +566,13 @@ static int cmp_socks(const void *pa, const void *pb)
     const struct l4_sock *b = *(const struct l4_sock *const *)pb;
     int c;
 
+    /* By port first: sock_id() numbers the sockets of one port. */
+    if (a->port != b->port)
+        return a->port < b->port ? -1 : 1;
     if (!a->address != !b->address)
         return a->address ? 1 : -1;
     if (a->address && (c = strcmp(a->address, b->address)) != 0)
         return c;
-    if (a->port != b->port)
-        return a->port < b->port ? -1 : 1;
     return (int)a->udp - (int)b->udp;
 }
 
@@ -535,6 +583,11 @@ void stream_build(struct planner *p)
 
     collect(p, &socks);
     ptrvec_sort(&socks, cmp_socks);
+    for (i = 1; i < socks.n; i++) {
+        struct l4_sock *s = socks.v[i], *before = socks.v[i - 1];
+        if (s->port == before->port)
+            s->nth = before->nth + 1;
+    }
     for (i = 0; i < socks.n; i++) {
         const struct l4_sock *s = socks.v[i];
         const struct eff_listener *l = s->listeners.v[0];
