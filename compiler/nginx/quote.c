@@ -32,10 +32,10 @@ const char *quote_problem(const char *s, enum quote_ctx ctx)
 
     for (p = (const unsigned char *)s; *p; p++) {
         if (is_control(*p))
-            return "it contains a control character nginx cannot carry";
+            return "contains a control character nginx cannot carry";
     }
     if (quoted_length(s, ctx) + 2 > NGINX_MAX_WORD)
-        return "it is longer than an nginx config word may be (4,094 bytes)";
+        return "is longer than an nginx config word may be (4,094 bytes)";
     return NULL;
 }
 

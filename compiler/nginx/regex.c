@@ -1,7 +1,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "regex.h"
 
+#include "base/arena.h"
 #include "base/strbuf.h"
+#include "quote.h"
 
 #include <pcre2.h>
 #include <string.h>
@@ -24,4 +26,21 @@ bool regex_full_match(const char *pattern, const char *subject)
     pcre2_match_data_free(md);
     pcre2_code_free(code);
     return rc >= 0;
+}
+
+const char *regex_for_value(struct arena *a, const char *type, const char *value)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *s;
+
+    if (type && strcmp(type, "RegularExpression") == 0) {
+        strbuf_addf(&sb, "^(?:%s)$", value);
+    } else {
+        strbuf_addch(&sb, '^');
+        quote_regex_literal(&sb, value);
+        strbuf_addch(&sb, '$');
+    }
+    s = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return s;
 }

@@ -4,8 +4,14 @@
 
 #include <stdbool.h>
 
+struct arena;
+
 /* Does the whole subject match the pattern (as ^(?:pattern)$)?  A pattern
  * that does not compile matches nothing. */
 bool regex_full_match(const char *pattern, const char *subject);
+
+/* The anchored pattern a header or query value match becomes: the value
+ * escaped (Exact) or wrapped (RegularExpression), e.g. "^abc$". */
+const char *regex_for_value(struct arena *a, const char *type, const char *value);
 
 #endif

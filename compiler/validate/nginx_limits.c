@@ -9,6 +9,8 @@
 
 #include "base/compilation.h"
 #include "nginx/quote.h"
+#include "nginx/regex.h"
+#include "nginx/uri.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -73,15 +75,29 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
                  msgf(rc->x, "header '%s' cannot be matched: nginx ignores request "
                              "headers whose names have characters other than letters, "
                              "digits and '-'", v[i].name));
-        quotable(rc, v[i].src, "value", v[i].value, QUOTE_REGEX);
+        /* The word nginx reads is "~" and the anchored, escaped pattern. */
+        if (v[i].value)
+            quotable(rc, v[i].src, "value",
+                     msgf(rc->x, "~%s", regex_for_value(rc->x->c->arena, v[i].type,
+                                                        v[i].value)),
+                     QUOTE_REGEX);
     }
+}
+
+/* gwc's internal locations live under /_gw/; nginx matches decoded paths,
+ * so "/%5Fgw/..." lands there too. */
+static bool reserved(struct rule_check *rc, const char *path)
+{
+    const char *d = uri_decoded(rc->x->c->arena, path);
+
+    return strncmp(d, "/_gw/", 5) == 0 || strcmp(d, "/_gw") == 0;
 }
 
 static void path_match(struct rule_check *rc, const struct path_match *p)
 {
     if (!p->value)
         return;
-    if (strncmp(p->value, "/_gw/", 5) == 0 || strcmp(p->value, "/_gw") == 0)
+    if (!str_eq(p->type, "RegularExpression") && reserved(rc, p->value))
         drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(p->src, "value"),
              "paths under /_gw/ are reserved for gwc's internal locations");
     quotable(rc, p->src, "value", p->value,
@@ -126,6 +142,18 @@ static void replacement_path(struct rule_check *rc, const struct path_modifier *
     quotable(rc, m->src, field, v, QUOTE_VALUE);
 }
 
+/* CORS lists become one header value each ("a, b, c"). */
+static void cors_list(struct rule_check *rc, const struct cors_filter *f,
+                      const char *field, const char *const *v, size_t n)
+{
+    const char *joined = "";
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        joined = msgf(rc->x, "%s%s%s", joined, i ? ", " : "", v[i]);
+    quotable(rc, f->src, field, joined, QUOTE_VALUE);
+}
+
 static void filters(struct rule_check *rc, const struct route_filter *f, size_t n,
                     bool backend_level)
 {
@@ -145,6 +173,11 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
             quotable(rc, f[i].url_rewrite.src, "hostname", f[i].url_rewrite.hostname,
                      QUOTE_VALUE);
             replacement_path(rc, &f[i].url_rewrite.path);
+        } else if (str_eq(t, "CORS")) {
+            const struct cors_filter *c = &f[i].cors;
+            cors_list(rc, c, "allowMethods", c->allow_methods, c->n_allow_methods);
+            cors_list(rc, c, "allowHeaders", c->allow_headers, c->n_allow_headers);
+            cors_list(rc, c, "exposeHeaders", c->expose_headers, c->n_expose_headers);
         } else if (str_eq(t, "RequestMirror") && backend_level) {
             drop(rc, DIAG_NGINX_UNSUPPORTED, f[i].src,
                  "a RequestMirror filter on a backendRef is not supported; put it on "
@@ -219,8 +252,15 @@ static void check_rule(struct rule_check *rc)
         value_matches(rc, r->matches[i].headers, r->matches[i].n_headers, true);
         value_matches(rc, r->matches[i].query_params, r->matches[i].n_query_params, false);
     }
-    for (i = 0; i < r->n_grpc_matches; i++)
+    for (i = 0; i < r->n_grpc_matches; i++) {
+        const struct grpc_method_match *m = &r->grpc_matches[i].method;
+        /* The wire path is /<service>/<method>. */
+        if (str_eq(m->type, "Exact") && str_eq(m->service, "_gw"))
+            drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(m->src, "service"),
+                 "the gRPC service _gw would put the path under /_gw/, reserved "
+                 "for gwc's internal locations");
         value_matches(rc, r->grpc_matches[i].headers, r->grpc_matches[i].n_headers, true);
+    }
     filters(rc, r->filters, r->n_filters, false);
     for (i = 0; i < r->n_backend_refs; i++)
         filters(rc, r->backend_refs[i].filters, r->backend_refs[i].n_filters, true);
