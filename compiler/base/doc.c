@@ -160,9 +160,10 @@ static void emit_scalar(yaml_emitter_t *e, const char *text, bool plain_ok)
     yaml_event_t ev;
 
     /* Strings that would read back as another type ("true", "80") must be
-     * quoted; libyaml decides how, given that plain style is not allowed. */
+     * quoted; libyaml decides how, given that plain style is not allowed.
+     * Quoted is always implicitly a string: no "!" tag is needed. */
     yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
-                                 (int)strlen(text), plain_ok, !plain_ok,
+                                 (int)strlen(text), plain_ok, 1,
                                  YAML_ANY_SCALAR_STYLE);
     emit(e, &ev);
 }

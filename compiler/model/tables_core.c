@@ -146,10 +146,20 @@ static const struct field ingress_service_fields[] = {
 static const struct table ingress_service_table = TABLE(
     struct ingress_service_backend, "IngressServiceBackend", ingress_service_fields);
 
+/* core/v1 TypedLocalObjectReference: apiGroup (optional), kind, name. */
+static const struct field typed_local_ref_fields[] = {
+    FIELD("apiGroup", FT_STRING, 0, struct local_ref, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct local_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct local_ref, name),
+    FIELD_END,
+};
+static const struct table typed_local_ref_table =
+    TABLE(struct local_ref, "TypedLocalObjectReference", typed_local_ref_fields);
+
 static const struct field ingress_backend_fields[] = {
     FIELD_OBJ("service", 0, struct ingress_backend, service,
               ingress_service_table),
-    FIELD_OBJ("resource", 0, struct ingress_backend, resource, local_ref_table),
+    FIELD_OBJ("resource", 0, struct ingress_backend, resource, typed_local_ref_table),
     FIELD_END,
 };
 static const struct table ingress_backend_table =
