@@ -31,6 +31,7 @@ enum opt_id {
     OPT_CONFIG,
     OPT_INGRESS_CLASS,
     OPT_NAMESPACE,
+    OPT_GATEWAY_NAME,
     OPT_HELP,
 };
 
@@ -66,6 +67,7 @@ static const struct opt_spec opt_specs[] = {
     {"config", 0, true, FOR_ALL, OPT_CONFIG},
     {"ingress-class", 0, true, FOR_IMPORT, OPT_INGRESS_CLASS},
     {"namespace", 0, true, FOR_IMPORT, OPT_NAMESPACE},
+    {"gateway-name", 0, true, FOR_IMPORT, OPT_GATEWAY_NAME},
     {"help", 'h', false, FOR_ALL, OPT_HELP},
 };
 
@@ -260,6 +262,9 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
             return usage_error("too many --ingress-class options");
         o->ingress_classes[o->n_ingress_classes++] = v;
         return true;
+    case OPT_GATEWAY_NAME:
+        o->import_gateway_name = v;
+        return true;
     case OPT_NAMESPACE:
         o->import_namespace = v;
         return true;
@@ -349,6 +354,9 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
     if (cmd == CMD_NONE)
         return usage_error("unknown command '%s'", argv[1]);
     o->command = cmd;
+    /* An import that is only approximate must not pass CI silently. */
+    if (cmd == CMD_IMPORT)
+        o->fail_on = FAIL_ON_WARNING;
     if (cmd == CMD_VERSION)
         return true;
     if (cmd == CMD_HELP) {

@@ -36,8 +36,9 @@ static void write_yaml(struct compilation *c, const char *path,
 
 int run_import(const struct options *o)
 {
-    struct import_options io = {o->import_gateway_class, o->ingress_classes,
-                                o->n_ingress_classes, o->import_namespace};
+    struct import_options io = {o->import_gateway_class, o->import_gateway_name,
+                                o->ingress_classes, o->n_ingress_classes,
+                                o->import_namespace};
     const char *problem = import_options_problem(&io);
     struct strbuf yaml = STRBUF_INIT;
     struct compilation c;

@@ -95,11 +95,14 @@ static const struct topic topics[] = {
      "objects for context) that use ingress-nginx annotations into Gateway API\n"
      "YAML on standard output, and reports on standard error everything that was\n"
      "converted approximately or not at all.  Exit 0 when everything converted\n"
-     "exactly, 1 when something could not be carried over.\n",
+     "exactly, 1 when something was approximated or could not be carried over\n"
+     "(--fail-on=error: only the latter).\n",
      true, false,
      "  -o, --output FILE     write the YAML to FILE (atomically)\n"
      "  --gateway-class NAME  gatewayClassName of the generated Gateways\n"
      "                        (default nginx)\n"
+     "  --gateway-name NAME   name of the generated Gateways (default: the\n"
+     "                        ingress class)\n"
      "  --ingress-class NAME  only Ingresses of this class (repeatable)\n"
      "  --namespace NS        namespace for Ingresses that have none\n"},
     {"help", "gwc help [COMMAND]", "Shows help for gwc or for one command.\n",

@@ -67,6 +67,7 @@ struct options {
     size_t n_ingress_classes;
     const char *import_namespace;
     const char *import_gateway_class;
+    const char *import_gateway_name;
 
     const char *config_path;
 };

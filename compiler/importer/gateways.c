@@ -24,9 +24,9 @@ static void new_gateway(struct gw_builder *b)
 {
     struct imp *im = b->im;
     struct o_gateway *gw = ARENA_NEW(im->a, struct o_gateway);
-    const char *base = ++b->count == 1
-                           ? b->klass
-                           : arena_printf(im->a, "%s-%u", b->klass, b->count);
+    const char *name = im->o->gateway_name ? im->o->gateway_name : b->klass;
+    const char *base = ++b->count == 1 ? name
+                                       : arena_printf(im->a, "%s-%u", name, b->count);
 
     gw->namespace = b->namespace;
     gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name

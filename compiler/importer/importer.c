@@ -44,6 +44,10 @@ const char *import_options_problem(const struct import_options *o)
 
     if (o->default_namespace && !value_dns_label(o->default_namespace))
         return "--namespace must be a namespace name (a DNS-1123 label)";
+    if (o->gateway_name && (!value_dns_subdomain(o->gateway_name) ||
+                            strlen(o->gateway_name) > 240))
+        return "--gateway-name must be a Gateway name (a DNS-1123 subdomain of at "
+               "most 240 characters, leaving room for a suffix)";
     if (o->gateway_class_name && !value_dns_subdomain(o->gateway_class_name))
         return "--gateway-class must be a GatewayClass name (a DNS-1123 "
                "subdomain)";

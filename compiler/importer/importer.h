@@ -21,6 +21,9 @@ struct strbuf;
 struct import_options {
     /* spec.gatewayClassName of the generated Gateways (NULL: "nginx"). */
     const char *gateway_class_name;
+    /* metadata.name of the generated Gateways (NULL: the ingress class);
+     * made unique per namespace when several classes are converted. */
+    const char *gateway_name;
     /* The ingress classes to convert; none: "nginx" and every IngressClass
      * whose controller is k8s.io/ingress-nginx. */
     const char *const *ingress_classes;

@@ -177,7 +177,9 @@ class ImportedIngresses(unittest.TestCase):
         with open(source, "w") as f:
             f.write("---\n".join(inputs))
         gateway = os.path.join(d, "gateway.yaml")
-        cls.imported = run(["import-ingress", "-o", gateway, source])
+        # Exact conversions only, except the documented approximations
+        # (warnings), which exit 1 by default.
+        cls.imported = run(["import-ingress", "--fail-on=error", "-o", gateway, source])
         if cls.imported.returncode != 0:
             raise AssertionError("import-ingress exited %d:\n%s"
                                  % (cls.imported.returncode, cls.imported.stderr))
