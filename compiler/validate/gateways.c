@@ -277,6 +277,14 @@ static const char *listener_kinds(struct ctx *x, struct eff_listener *l,
     return problem;
 }
 
+/* The value node of map[key], else map itself. */
+static const struct ynode *field_or(const struct ynode *map, const char *key)
+{
+    const struct ynode *n = map ? ynode_get(map, key) : NULL;
+
+    return n ? n : map;
+}
+
 /* The object whose namespace and grants govern a listener's references. */
 static const struct object *listener_owner(const struct eff_listener *l)
 {
@@ -291,8 +299,20 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
     size_t i;
 
     if (tls->n_certificate_refs == 0) {
-        if (tls->options.n > 0)
-            return; /* certificates through implementation options: none here */
+        /* The CRD accepts options instead of certificateRefs, for
+         * implementations that find certificates through them; gwc
+         * implements no TLS options, so there is nothing to terminate
+         * TLS with (nginx refuses a TLS server without a certificate). */
+        if (tls->options.n > 0) {
+            *reason = "InvalidCertificateRef";
+            *message = "the listener has no certificateRefs, and gwc implements no "
+                       "TLS options that could provide a certificate";
+            finding(x, DIAG_CERT_REF_INVALID, owner, field_or(tls->src, "options"),
+                    "%s listener '%s' has tls.options but no tls.certificateRefs; "
+                    "gwc implements no TLS options, so it has no certificate to "
+                    "terminate TLS with", protocol_name(l->protocol), l->spec->name);
+            return;
+        }
         *reason = "InvalidCertificateRef";
         *message = "the listener has no certificateRefs";
         finding(x, DIAG_CERT_REF_INVALID, owner, l->spec->src,
