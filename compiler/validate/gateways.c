@@ -652,11 +652,10 @@ static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
 
 /* ---- ListenerSets ---- */
 
-static int cmp_sets(const void *pa, const void *pb)
+/* Older first: creationTimestamp (objects without one last), then
+ * "{namespace}/{name}". */
+static int cmp_age(const struct object *oa, const struct object *ob)
 {
-    const struct listener_set_state *a = pa, *b = pb;
-    const struct object *oa = &a->ls->obj, *ob = &b->ls->obj;
-
     if (oa->created != ob->created) {
         if (oa->created == INT_UNSET)
             return 1;
@@ -665,6 +664,13 @@ static int cmp_sets(const void *pa, const void *pb)
         return oa->created < ob->created ? -1 : 1;
     }
     return strcmp(oa->nsname, ob->nsname);
+}
+
+static int cmp_sets(const void *pa, const void *pb)
+{
+    const struct listener_set_state *a = pa, *b = pb;
+
+    return cmp_age(&a->ls->obj, &b->ls->obj);
 }
 
 static void listener_sets_collect(struct ctx *x)
@@ -719,6 +725,14 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
 
     if (!st->accepted)
         return;
+    if (!st->parent->accepted) {
+        const char *msg = msgf(x, "parent Gateway %s is not accepted",
+                               st->parent->gw->obj.nsname);
+        conditions_set(&st->conditions, "Accepted", false, "ParentNotAccepted", msg);
+        conditions_set(&st->conditions, "Programmed", false, "ParentNotProgrammed", msg);
+        st->accepted = false;
+        return;
+    }
     for (i = 0; i < st->n_listeners; i++)
         valid += st->listeners[i].valid;
     if (valid == 0) {
@@ -879,29 +893,64 @@ static bool insecure_fallback(const struct gateway *g)
     return false;
 }
 
-static void gateway_conditions(struct ctx *x, struct gateway_state *gs)
+/* What the Gateway itself (not its listeners) decides about its status. */
+struct gateway_verdict {
+    const char *accepted_reason;   /* Accepted=False, or NULL */
+    const char *programmed_reason; /* Programmed=False, or NULL */
+    const char *message;
+};
+
+/*
+ * Accepted is "valid enough to produce some configuration in the data
+ * plane" (gateway_types.go): a Gateway refused for its addresses or its
+ * parametersRef produces none, so none of its listeners, nor those of its
+ * ListenerSets, is programmed.  (Programmed=False/AddressNotUsable leaves
+ * the Gateway accepted: its listeners are programmed on the address the
+ * run listens on.)
+ */
+static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
+                            struct gateway_verdict *v)
 {
-    const char *accepted_reason = NULL, *programmed_reason = NULL, *msg = NULL;
-    const char *params;
+    const char *params, *msg;
+    size_t i;
+
+    gateway_addresses(x, gs, &v->accepted_reason, &v->programmed_reason, &v->message);
+    if (!v->accepted_reason && (params = gateway_parameters(x, gs)) != NULL) {
+        v->accepted_reason = "InvalidParameters";
+        v->message = params;
+    }
+    gs->accepted = !v->accepted_reason;
+    if (gs->accepted)
+        return;
+    msg = msgf(x, "the Gateway is not accepted: %s", v->message);
+    for (i = 0; i < gs->n_listeners; i++) {
+        struct eff_listener *l = &gs->listeners[i];
+        if (!l->valid)
+            continue;
+        l->valid = false;
+        conditions_set(&l->conditions, "Programmed", false, "Invalid", msg);
+    }
+}
+
+static void gateway_conditions(struct ctx *x, struct gateway_state *gs,
+                               const struct gateway_verdict *v)
+{
     size_t i, valid = 0;
 
-    gateway_addresses(x, gs, &accepted_reason, &programmed_reason, &msg);
-    if (!accepted_reason && (params = gateway_parameters(x, gs)) != NULL) {
-        accepted_reason = "InvalidParameters";
-        msg = params;
-    }
     for (i = 0; i < gs->n_own; i++)
         valid += gs->listeners[i].valid;
-    if (accepted_reason) {
-        conditions_set(&gs->conditions, "Accepted", false, accepted_reason, msg);
-        conditions_set(&gs->conditions, "Programmed", false, "Invalid", msg);
+    if (v->accepted_reason) {
+        conditions_set(&gs->conditions, "Accepted", false, v->accepted_reason,
+                       v->message);
+        conditions_set(&gs->conditions, "Programmed", false, "Invalid", v->message);
     } else {
         bool all_valid = valid == gs->n_own;
         const char *lmsg = all_valid ? "" : "some listeners are not valid";
         conditions_set(&gs->conditions, "Accepted", valid > 0,
                        all_valid ? "Accepted" : "ListenersNotValid", lmsg);
-        if (programmed_reason)
-            conditions_set(&gs->conditions, "Programmed", false, programmed_reason, msg);
+        if (v->programmed_reason)
+            conditions_set(&gs->conditions, "Programmed", false, v->programmed_reason,
+                           v->message);
         else if (valid > 0)
             conditions_set(&gs->conditions, "Programmed", true, "Programmed", "");
         else
@@ -913,13 +962,12 @@ static void gateway_conditions(struct ctx *x, struct gateway_state *gs)
         conditions_set(&gs->conditions, "InsecureFrontendValidationMode", true,
                        "ConfigurationChanged",
                        "client certificate validation allows insecure fallback");
-    gs->programmed = strcmp(conditions_get(&gs->conditions, "Programmed")->status,
-                            "True") == 0;
 }
 
 void gateways_build(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_GATEWAY];
+    struct gateway_verdict *verdicts;
     size_t i;
 
     classes_build(x);
@@ -932,6 +980,9 @@ void gateways_build(struct ctx *x)
     listener_sets_collect(x);
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_listeners(x, &x->ctl->gateways[i]);
+    verdicts = ARENA_NEW_ARRAY(x->c->arena, struct gateway_verdict, x->ctl->n_gateways);
+    for (i = 0; i < x->ctl->n_gateways; i++)
+        gateway_verdict(x, &x->ctl->gateways[i], &verdicts[i]);
     for (i = 0; i < x->ctl->n_listener_sets; i++) {
         struct listener_set_state *st = &x->ctl->listener_sets[i];
         listener_set_conditions(x, st);
@@ -939,5 +990,5 @@ void gateways_build(struct ctx *x)
             st->parent->attached_listener_sets++;
     }
     for (i = 0; i < x->ctl->n_gateways; i++)
-        gateway_conditions(x, &x->ctl->gateways[i]);
+        gateway_conditions(x, &x->ctl->gateways[i], &verdicts[i]);
 }
