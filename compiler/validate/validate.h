@@ -67,8 +67,9 @@ struct eff_listener {
     const char *hostname; /* NULL: any host */
     int64_t port;
     bool passthrough; /* TLS listener in Passthrough mode */
-    bool valid;       /* programmed: accepted, not conflicted, refs
-                         resolved, its Gateway accepted */
+    bool valid;       /* programmed: accepted, not conflicted (within its
+                         Gateway or on a socket an older Gateway's listener
+                         takes), refs resolved, its Gateway accepted */
     bool accepted;    /* Accepted=True: routes may attach */
     struct conditions conditions;
     enum kind supported_kinds[4];
