@@ -513,6 +513,8 @@ struct service {
     const struct ynode *spec_src;
     const char *type;
     const char *cluster_ip;
+    const char **cluster_ips; /* dual stack: clusterIP first, if both set */
+    size_t n_cluster_ips;
     const char *external_name;
     struct service_port *ports;
     size_t n_ports;

@@ -51,6 +51,7 @@ static const struct table service_port_table = {
 static const struct field service_spec_fields[] = {
     FIELD("type", FT_STRING, 0, struct service, type),
     FIELD("clusterIP", FT_STRING, 0, struct service, cluster_ip),
+    FIELD_STRS("clusterIPs", 0, struct service, cluster_ips),
     FIELD("externalName", FT_STRING, 0, struct service, external_name),
     FIELD_LIST("ports", 0, struct service, ports, service_port_table),
     FIELD_END,

@@ -62,6 +62,35 @@ static int cmp_strp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The API server stores any int32 as an EndpointSlice port; no proxy can
+ * connect to port 0 or 70000, so such a port serves nothing. */
+static bool port_usable(const struct endpoint_port *ep)
+{
+    return ep->port >= 1 && ep->port <= 65535;
+}
+
+void endpoint_slices_check(struct ctx *x)
+{
+    const struct ptrvec *pv = &x->m->objects[KIND_ENDPOINT_SLICE];
+    size_t i, j;
+
+    for (i = 0; i < pv->n; i++) {
+        const struct endpoint_slice *es = pv->v[i];
+
+        if (es->obj.rejected || str_eq(es->address_type, "FQDN"))
+            continue;
+        for (j = 0; j < es->n_ports; j++) {
+            const struct endpoint_port *ep = &es->ports[j];
+            if (ep->port == INT_UNSET || port_usable(ep))
+                continue;
+            finding(x, DIAG_ENDPOINT_PORT_UNUSABLE, &es->obj, ynode_get(ep->src, "port"),
+                    "port %lld is not a port number nginx can connect to (1-65535); "
+                    "the endpoints of this EndpointSlice are not used for it",
+                    (long long)ep->port);
+        }
+    }
+}
+
 /* Ready addresses of the Service's EndpointSlices for one port (matched by
  * name, as kube-proxy does).  Returns false when no slice serves the port,
  * so the caller falls back to the clusterIP. */
@@ -88,6 +117,8 @@ static bool endpoints(struct ctx *x, const struct service *s,
         }
         if (!ep)
             continue;
+        if (!port_usable(ep))
+            continue; /* reported by endpoint_slices_check() */
         found = true;
         for (j = 0; j < es->n_endpoints; j++) {
             const struct endpoint *e = &es->endpoints[j];
@@ -129,6 +160,7 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
 {
     const struct route *route = rs->route;
     const char *ns = r->namespace ? r->namespace : route->obj.meta.namespace;
+    const char *cluster_ip;
     const struct service *s;
 
     b->namespace = ns;
@@ -140,6 +172,17 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
                 msgf(x, "backend kind %s%s%s is not supported; gwc routes to core "
                         "Services", *r->group ? r->group : "", *r->group ? "/" : "",
                      r->kind));
+        return;
+    }
+    /* The CRD lets a backendRef name be any string of 1-253 characters,
+     * but a Service name is a DNS-1035 label: anything else names no
+     * Service that can exist, and must never become a DNS name (or an
+     * upstream name) in the output. */
+    if (!is_service_name(r->name)) {
+        invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+                msgf(x, "'%s' cannot name a Service: Service names are DNS-1035 "
+                        "labels (lowercase letters, digits and '-', starting with "
+                        "a letter, at most 63 characters)", shown(x, r->name)));
         return;
     }
     if (!grant_allows(x->m, kind_name(route->obj.kind), route->obj.meta.namespace, "",
@@ -156,7 +199,13 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
         return;
     }
     s = (const struct service *)model_find(x->m, KIND_SERVICE, ns, r->name);
-    if (!s || s->obj.rejected) {
+    if (s && s->obj.rejected) {
+        invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+                msgf(x, "Service '%s/%s' is invalid and would not be stored", ns,
+                     r->name));
+        return;
+    }
+    if (!s) {
         if (x->o->strict_refs) {
             invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
                     msgf(x, "Service '%s/%s' is not in the input", ns, r->name));
@@ -179,7 +228,13 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
     }
     b->app_protocol = b->port->app_protocol;
     if (str_eq(s->type, "ExternalName")) {
-        b->dns_name = s->external_name;
+        /* The API server guarantees a DNS subdomain, perhaps with the
+         * trailing dot of a fully qualified name, which nginx's resolver
+         * does not want. */
+        size_t n = strlen(s->external_name);
+        b->dns_name = n && s->external_name[n - 1] == '.'
+                          ? arena_strndup(x->c->arena, s->external_name, n - 1)
+                          : s->external_name;
         return;
     }
     if (endpoints(x, s, b->port, b)) {
@@ -187,8 +242,13 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
             b->status = BACKEND_UNAVAILABLE;
         return;
     }
-    if (s->cluster_ip && *s->cluster_ip && !str_eq(s->cluster_ip, "None")) {
-        b->cluster_ip = s->cluster_ip;
+    /* The API server fills clusterIP from clusterIPs[0] when only the list
+     * is given. */
+    cluster_ip = s->cluster_ip && *s->cluster_ip ? s->cluster_ip
+                 : s->n_cluster_ips            ? s->cluster_ips[0]
+                                               : NULL;
+    if (cluster_ip && !str_eq(cluster_ip, "None")) {
+        b->cluster_ip = cluster_ip;
         return;
     }
     b->dns_name = msgf(x, "%s.%s.svc.cluster.local", r->name, ns);

@@ -8,7 +8,7 @@
 
 typedef void kind_check_fn(struct schema *s);
 
-/* Core kinds are checked for their metadata only. */
+/* Other core kinds are checked for their metadata only. */
 static kind_check_fn *const kind_checks[KIND__COUNT] = {
     [KIND_GATEWAY_CLASS] = schema_gateway_class,
     [KIND_GATEWAY] = schema_gateway,
@@ -20,6 +20,8 @@ static kind_check_fn *const kind_checks[KIND__COUNT] = {
     [KIND_UDP_ROUTE] = schema_route,
     [KIND_REFERENCE_GRANT] = schema_reference_grant,
     [KIND_BACKEND_TLS_POLICY] = schema_backend_tls_policy,
+    [KIND_SERVICE] = schema_service,
+    [KIND_ENDPOINT_SLICE] = schema_endpoint_slice,
 };
 
 void schema_check(struct compilation *c, struct model *m)

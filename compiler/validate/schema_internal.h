@@ -95,6 +95,7 @@ extern const struct str_format fmt_object_name, fmt_dns_subdomain,
 
 bool is_hostname(const char *s);
 bool is_ipv4(const char *s);
+bool is_ipv6(const char *s);
 bool is_ip_address(const char *s);
 /* GEP-2257 duration to milliseconds; false when it is not one. */
 bool parse_duration(const char *s, int64_t *ms);
@@ -216,6 +217,9 @@ void check_listeners(struct schema *s, const struct ynode *spec,
                      const struct listener *v, size_t n, bool in_set);
 void schema_route(struct schema *s);
 void schema_reference_grant(struct schema *s);
+/* Core kinds gwc routes with (schema_meta.c). */
+void schema_service(struct schema *s);
+void schema_endpoint_slice(struct schema *s);
 void schema_backend_tls_policy(struct schema *s);
 
 /* Route parts, called by schema_route(). */

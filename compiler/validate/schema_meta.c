@@ -2,7 +2,12 @@
  * ObjectMeta, as the API server validates it for every kind
  * (k8s.io/apimachinery ValidateObjectMeta): the name by the rule of the
  * kind's registry, the namespace as a DNS label, label keys and values, and
- * annotation keys and their total size.
+ * annotation keys and their total size.  Then the core registries' rules
+ * for the fields of Service and EndpointSlice that gwc reads
+ * (pkg/apis/core/validation ValidateService, pkg/apis/discovery/validation
+ * ValidateEndpointSlice): those values reach nginx as upstream servers and
+ * resolver names, so a value the API server would refuse must never get
+ * that far.
  */
 #include "schema_internal.h"
 
@@ -97,4 +102,173 @@ void schema_meta(struct schema *s)
     check_label_keys(s, &m->labels, "label", 253);
     check_map(s, m->src, "labels", &m->labels, SIZE_MAX, &fmt_label_value);
     check_annotations(s, m->src, &m->annotations);
+}
+
+/* ---- Service ---- */
+
+static const char *const service_types[] = {"ClusterIP", "NodePort",
+                                            "LoadBalancer", "ExternalName",
+                                            NULL};
+
+static bool is_ipv6_only(const char *v)
+{
+    return !is_ipv4(v) && is_ip_address(v);
+}
+
+/*
+ * ExternalName: externalName is required and is a DNS-1123 subdomain (a
+ * trailing dot, marking the name fully qualified, is allowed), and the
+ * Service has no cluster IP at all.
+ */
+static void check_external_name(struct schema *s, const struct service *svc)
+{
+    const struct ynode *spec = svc->spec_src;
+    const char *name = svc->external_name;
+    size_t n;
+
+    if (!name || !*name) {
+        if (!name)
+            check_required(s, spec, "externalName", "ServiceSpec");
+        else
+            schema_report(s, DIAG_MISSING_FIELD, field_node(spec, "externalName"),
+                          "an ExternalName Service needs externalName, the DNS "
+                          "name it stands for");
+    } else {
+        n = strlen(name);
+        if (name[n - 1] == '.')
+            name = arena_strndup(s->c->arena, name, n - 1);
+        check_string(s, field_node(spec, "externalName"), "externalName", name,
+                     &fmt_dns_subdomain);
+    }
+    if (svc->cluster_ip && *svc->cluster_ip)
+        schema_report(s, DIAG_CORE_VALIDATION, field_node(spec, "clusterIP"),
+                      "clusterIP may not be set for ExternalName Services");
+    else if (svc->n_cluster_ips)
+        schema_report(s, DIAG_CORE_VALIDATION, field_node(spec, "clusterIPs"),
+                      "clusterIPs may not be set for ExternalName Services");
+}
+
+/*
+ * clusterIP is empty (the cluster allocates one), "None" (a headless
+ * Service) or an IP address; clusterIPs holds one such value per IP family
+ * (at most two, "None" only alone), the first equal to clusterIP when both
+ * are given.  NodePort and LoadBalancer Services cannot be headless.
+ */
+static void check_cluster_ips(struct schema *s, const struct service *svc)
+{
+    const struct ynode *spec = svc->spec_src;
+    const char *ip = svc->cluster_ip;
+    size_t i;
+
+    if (ip && *ip && strcmp(ip, "None") != 0 && !is_ip_address(ip))
+        schema_report(s, DIAG_PATTERN_MISMATCH, field_node(spec, "clusterIP"),
+                      "clusterIP '%s' is not 'None' or a valid IPv4 or IPv6 "
+                      "address",
+                      schema_quote(s, ip));
+    check_count(s, spec, "clusterIPs", svc->n_cluster_ips, 0, 2);
+    for (i = 0; i < svc->n_cluster_ips; i++) {
+        const char *v = svc->cluster_ips[i];
+        const struct ynode *at = string_item(spec, "clusterIPs", i);
+
+        if (!at)
+            continue;
+        if (strcmp(v, "None") == 0) {
+            if (i > 0 || svc->n_cluster_ips > 1)
+                schema_report(s, DIAG_CORE_VALIDATION, at,
+                              "'None' must be the only value of clusterIPs");
+        } else if (!is_ip_address(v)) {
+            schema_report(s, DIAG_PATTERN_MISMATCH, at,
+                          "clusterIPs value '%s' is not 'None' or a valid IPv4 "
+                          "or IPv6 address",
+                          schema_quote(s, v));
+        } else if (i == 1 && is_ip_address(svc->cluster_ips[0]) &&
+                   is_ipv6_only(v) == is_ipv6_only(svc->cluster_ips[0])) {
+            schema_report(s, DIAG_CORE_VALIDATION, at,
+                          "clusterIPs may hold one address of each IP family; "
+                          "'%s' and '%s' are both %s",
+                          schema_quote(s, svc->cluster_ips[0]),
+                          schema_quote(s, v), is_ipv6_only(v) ? "IPv6" : "IPv4");
+        }
+    }
+    if (ip && *ip && svc->n_cluster_ips && string_item(spec, "clusterIPs", 0) &&
+        strcmp(ip, svc->cluster_ips[0]) != 0)
+        schema_report(s, DIAG_CORE_VALIDATION, string_item(spec, "clusterIPs", 0),
+                      "the first value of clusterIPs must equal clusterIP '%s'",
+                      schema_quote(s, ip));
+    if ((str_is(ip, "None") ||
+         (svc->n_cluster_ips && str_is(svc->cluster_ips[0], "None"))) &&
+        (str_is(svc->type, "NodePort") || str_is(svc->type, "LoadBalancer")))
+        schema_report(s, DIAG_CORE_VALIDATION,
+                      field_node(spec, str_is(ip, "None") ? "clusterIP"
+                                                          : "clusterIPs"),
+                      "a %s Service cannot be headless (clusterIP None)",
+                      svc->type);
+}
+
+void schema_service(struct schema *s)
+{
+    const struct service *svc = (const struct service *)s->obj;
+    const struct ynode *spec = svc->spec_src;
+    size_t i;
+
+    if (!spec)
+        return;
+    check_enum(s, spec, "type", svc->type, service_types);
+    for (i = 0; i < svc->n_ports; i++) {
+        if (svc->ports[i].src)
+            check_int(s, svc->ports[i].src, "port", svc->ports[i].port, 1, 65535);
+    }
+    if (str_is(svc->type, "ExternalName"))
+        check_external_name(s, svc);
+    else
+        check_cluster_ips(s, svc);
+}
+
+/* ---- EndpointSlice ---- */
+
+static const char *const endpoint_address_types[] = {"IPv4", "IPv6", "FQDN",
+                                                     NULL};
+
+/*
+ * Addresses must be of the slice's addressType.  FQDN slices are not
+ * checked: gwc never routes to them.  Newer API servers also refuse
+ * loopback, link-local and unspecified addresses; gwc accepts them, since
+ * a slice that points at 127.0.0.1 is how a Service is run locally (and
+ * how gwc's own tests run one), and nginx connects to them all the same.
+ */
+static void check_endpoint(struct schema *s, const struct endpoint_slice *es,
+                           const struct endpoint *e)
+{
+    bool v4 = str_is(es->address_type, "IPv4");
+    size_t i;
+
+    check_count(s, e->src, "addresses", e->n_addresses, 1, 100);
+    for (i = 0; i < e->n_addresses; i++) {
+        const char *a = e->addresses[i];
+        const struct ynode *at = string_item(e->src, "addresses", i);
+
+        if (!at || (v4 ? is_ipv4(a) : is_ipv6_only(a)))
+            continue;
+        schema_report(s, DIAG_PATTERN_MISMATCH, at,
+                      "address '%s' is not a valid %s address (the slice's "
+                      "addressType)",
+                      schema_quote(s, a), v4 ? "IPv4" : "IPv6");
+    }
+}
+
+void schema_endpoint_slice(struct schema *s)
+{
+    const struct endpoint_slice *es = (const struct endpoint_slice *)s->obj;
+    const struct ynode *src = s->obj->src;
+    size_t i;
+
+    check_enum(s, src, "addressType", es->address_type, endpoint_address_types);
+    check_count(s, src, "endpoints", es->n_endpoints, 0, 1000);
+    check_count(s, src, "ports", es->n_ports, 0, 100);
+    if (!str_is(es->address_type, "IPv4") && !str_is(es->address_type, "IPv6"))
+        return;
+    for (i = 0; i < es->n_endpoints; i++) {
+        if (es->endpoints[i].src)
+            check_endpoint(s, es, &es->endpoints[i]);
+    }
 }

@@ -87,6 +87,11 @@ static bool is_dns1035_label(const char *s)
     return s[0] >= 'a' && s[0] <= 'z' && is_dns_label(s);
 }
 
+bool is_service_name(const char *s)
+{
+    return strlen(s) <= 63 && is_dns1035_label(s);
+}
+
 /* ^(\*\.)?<subdomain>$ */
 bool is_hostname(const char *s)
 {
@@ -440,7 +445,7 @@ bool is_ipv4(const char *s)
  * and an optional dotted-decimal tail in place of the last two groups.
  * 'filled' counts bytes of the 16, as netip does.
  */
-static bool is_ipv6(const char *s)
+bool is_ipv6(const char *s)
 {
     int filled = 0, ellipsis = -1;
 

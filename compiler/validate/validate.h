@@ -67,7 +67,9 @@ struct eff_listener {
     const char *hostname; /* NULL: any host */
     int64_t port;
     bool passthrough; /* TLS listener in Passthrough mode */
-    bool valid;       /* accepted, not conflicted, refs resolved: programmed */
+    bool valid;       /* programmed: accepted, not conflicted (within its
+                         Gateway or on a socket an older Gateway's listener
+                         takes), refs resolved, its Gateway accepted */
     bool accepted;    /* Accepted=True: routes may attach */
     struct conditions conditions;
     enum kind supported_kinds[4];
@@ -98,7 +100,7 @@ struct gateway_state {
     size_t n_own;
     unsigned attached_listener_sets;
     const char *address; /* for status.addresses, or NULL */
-    bool programmed;
+    bool accepted;       /* Accepted=True: its listeners may be programmed */
     struct certificate *backend_client_cert; /* presented to TLS backends */
 };
 

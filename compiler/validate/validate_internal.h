@@ -27,6 +27,10 @@ void schema_check(struct compilation *c, struct model *m);
 bool regex_check(const char *pattern, bool caseless, char *err, size_t errlen,
                  size_t *offset);
 
+/* schema_util.c: can s name a Service (a DNS-1035 label: lowercase letters,
+ * digits and '-', starting with a letter, at most 63 characters)? */
+bool is_service_name(const char *s);
+
 /* grants.c: may an object of from_kind in from_ns refer to the object? */
 bool grant_allows(const struct model *m, const char *from_kind,
                   const char *from_ns, const char *to_group,
@@ -64,6 +68,10 @@ struct diag *finding_sev(struct ctx *x, enum diag_severity sev,
 /* Message text in the arena. */
 const char *msgf(struct ctx *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A user string as a message shows it: control characters, DEL and the
+ * backslash escaped as \xNN, so a value that cannot be a name still prints
+ * legibly (and cannot move a terminal's cursor). */
+const char *shown(struct ctx *x, const char *v);
 
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
 void gateways_build(struct ctx *x);
@@ -79,6 +87,8 @@ const char *protocol_name(enum protocol p);
 void routes_attach(struct ctx *x);
 /* backends.c: backendRefs and mirrors to Services. */
 void backends_resolve(struct ctx *x, struct route_state *rs);
+/* backends.c: EndpointSlice ports no proxy can use, reported once each. */
+void endpoint_slices_check(struct ctx *x);
 /* nginx_limits.c: what nginx 1.22 cannot express, dropped or approximated. */
 void nginx_limits(struct ctx *x);
 /* policies.c: BackendTLSPolicy. */
