@@ -49,6 +49,27 @@ void diag_sink_init(struct diag_sink *s, struct arena *a)
     s->arena = a;
 }
 
+/* Values quoted in messages come from the manifests; a control character
+ * (an ANSI escape, a carriage return) must not reach a terminal or a CI
+ * log as itself.  It is shown as \xNN. */
+static const char *printable(struct arena *a, const char *s, size_t len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+            strbuf_addf(&sb, "\\x%02x", c);
+        else
+            strbuf_addch(&sb, (char)c);
+    }
+    out = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return out;
+}
+
 static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
                             enum diag_code code, struct src_loc loc,
                             const char *object, const char *path,
@@ -61,9 +82,9 @@ static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
     d->severity = sev;
     d->code = code;
     d->loc = loc;
-    d->object = object ? arena_strdup(s->arena, object) : NULL;
-    d->path = path && *path ? arena_strdup(s->arena, path) : NULL;
-    d->message = arena_strndup(s->arena, sb.buf, sb.len);
+    d->object = object ? printable(s->arena, object, strlen(object)) : NULL;
+    d->path = path && *path ? printable(s->arena, path, strlen(path)) : NULL;
+    d->message = printable(s->arena, sb.buf, sb.len);
     d->note_loc.file = SOURCE_NONE;
     d->seq = (uint32_t)s->n;
     strbuf_release(&sb);
@@ -122,7 +143,7 @@ void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
     d->note_loc = loc;
-    d->note = arena_strndup(s->arena, sb.buf, sb.len);
+    d->note = printable(s->arena, sb.buf, sb.len);
     strbuf_release(&sb);
 }
 
