@@ -22,6 +22,8 @@
 
 #include "importer.h"
 
+#include "base/str.h"
+
 #include "base/diag.h"
 #include "base/ptrvec.h"
 #include "model/model.h"
@@ -448,7 +450,6 @@ void gateways_assign(struct imp *im);
 void write_output(struct imp *im, struct strbuf *out);
 
 /* Small helpers. */
-bool str_eq(const char *a, const char *b);
 struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,
                         const struct o_filters *f, size_t group);
 void rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,

@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/strbuf.h"
+#include "nginx/regex.h"
 
 #include <pcre2.h>
 #include <stdio.h>
@@ -19,23 +20,13 @@
 
 bool re_ok(const char *pattern, char *err, size_t errlen)
 {
-    int code;
-    PCRE2_SIZE off;
-    pcre2_code *re;
+    size_t off;
 
     if (strlen(pattern) > MAX_PATTERN) {
         snprintf(err, errlen, "longer than %d characters", MAX_PATTERN);
         return false;
     }
-    re = pcre2_compile((PCRE2_SPTR)pattern, strlen(pattern), 0, &code, &off,
-                       NULL);
-    if (re) {
-        pcre2_code_free(re);
-        return true;
-    }
-    if (pcre2_get_error_message(code, (PCRE2_UCHAR *)err, errlen) < 0)
-        snprintf(err, errlen, "PCRE2 error %d", code);
-    return false;
+    return regex_check(pattern, false, err, errlen, &off);
 }
 
 struct re {

@@ -23,11 +23,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 /* Host names compare case-insensitively; Gateway API writes them lower. */
 const char *ascii_lower(struct arena *a, const char *s)
 {

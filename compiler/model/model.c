@@ -366,3 +366,15 @@ struct object *model_find(const struct model *m, enum kind kind,
     strbuf_release(&key);
     return found;
 }
+
+int object_cmp_age(const struct object *a, const struct object *b)
+{
+    if (a->created != b->created) {
+        if (a->created == INT_UNSET)
+            return 1;
+        if (b->created == INT_UNSET)
+            return -1;
+        return a->created < b->created ? -1 : 1;
+    }
+    return strcmp(a->nsname, b->nsname);
+}

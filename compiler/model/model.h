@@ -88,6 +88,11 @@ struct object {
     bool rejected;      /* breaks a CRD rule: the API server would refuse it */
 };
 
+/* The Gateway API's order of precedence between objects: the older one
+ * first (creationTimestamp; none counts as newest), then by the string
+ * "{namespace}/{name}". */
+int object_cmp_age(const struct object *a, const struct object *b);
+
 /* ---- references ---- */
 
 struct parent_ref {

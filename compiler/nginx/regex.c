@@ -1,3 +1,7 @@
+/*
+ * PCRE2 as nginx links it (10.42 on Debian 12), with the options nginx
+ * uses, so a pattern gwc accepts is one nginx accepts.
+ */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "regex.h"
 
@@ -6,7 +10,26 @@
 #include "quote.h"
 
 #include <pcre2.h>
+#include <stdio.h>
 #include <string.h>
+
+bool regex_check(const char *pattern, bool caseless, char *err, size_t errlen,
+                 size_t *offset)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, strlen(pattern),
+                                   caseless ? PCRE2_CASELESS : 0, &code, &off, NULL);
+
+    if (re) {
+        pcre2_code_free(re);
+        return true;
+    }
+    if (pcre2_get_error_message(code, (PCRE2_UCHAR *)err, errlen) < 0)
+        snprintf(err, errlen, "PCRE2 error %d", code);
+    *offset = off;
+    return false;
+}
 
 bool regex_full_match(const char *pattern, const char *subject)
 {

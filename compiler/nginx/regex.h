@@ -3,8 +3,15 @@
 #define GWC_NGINX_REGEX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct arena;
+
+/* Does nginx accept the pattern (compiled as nginx does: 0, or
+ * PCRE2_CASELESS for ~*, never PCRE2_UTF)?  If not, err gets PCRE2's
+ * message and *offset where it failed. */
+bool regex_check(const char *pattern, bool caseless, char *err, size_t errlen,
+                 size_t *offset);
 
 /* Does the whole subject match the pattern (as ^(?:pattern)$)?  A pattern
  * that does not compile matches nothing. */

@@ -13,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 static bool has_hostnames(enum kind k)
 {
     return k == KIND_HTTP_ROUTE || k == KIND_GRPC_ROUTE || k == KIND_TLS_ROUTE;
@@ -276,18 +271,6 @@ static void attach_route(struct ctx *x, struct route *r)
         backends_resolve(x, rs);
 }
 
-static int cmp_age(const struct object *a, const struct object *b)
-{
-    if (a->created != b->created) {
-        if (a->created == INT_UNSET)
-            return 1;
-        if (b->created == INT_UNSET)
-            return -1;
-        return a->created < b->created ? -1 : 1;
-    }
-    return strcmp(a->nsname, b->nsname);
-}
-
 /* Several TCP or UDP routes on one listener: all are accepted and counted,
  * only the oldest (then by "{namespace}/{name}") carries traffic
  * (GEP-2644, GEP-2645). */
@@ -300,7 +283,7 @@ static void l4_oldest_wins(struct ctx *x, struct eff_listener *l)
         return;
     for (i = 0; i < l->attachments.n; i++) {
         struct attachment *a = l->attachments.v[i];
-        if (!oldest || cmp_age(&a->route->route->obj, &oldest->route->route->obj) < 0)
+        if (!oldest || object_cmp_age(&a->route->route->obj, &oldest->route->route->obj) < 0)
             oldest = a;
     }
     for (i = 0; i < l->attachments.n; i++) {

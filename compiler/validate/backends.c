@@ -14,11 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 /* What a reference looks like, whether a backendRef or a mirror's. */
 struct ref_view {
     const struct ynode *src;

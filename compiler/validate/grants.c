@@ -8,11 +8,6 @@
 
 #include <string.h>
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 bool grant_allows(const struct model *m, const char *from_kind,
                   const char *from_ns, const char *to_group,
                   const char *to_kind, const char *to_ns, const char *to_name)

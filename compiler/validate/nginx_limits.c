@@ -16,11 +16,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 struct rule_check {
     struct ctx *x;
     struct route_state *rs;

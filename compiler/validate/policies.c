@@ -13,23 +13,6 @@
 
 #include <string.h>
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-static int cmp_age(const struct object *a, const struct object *b)
-{
-    if (a->created != b->created) {
-        if (a->created == INT_UNSET)
-            return 1;
-        if (b->created == INT_UNSET)
-            return -1;
-        return a->created < b->created ? -1 : 1;
-    }
-    return strcmp(a->nsname, b->nsname);
-}
-
 /* Does an older policy claim the same target and sectionName? */
 static const struct backend_tls_policy *
 older_claim(struct ctx *x, const struct backend_tls_policy *p,
@@ -42,7 +25,7 @@ older_claim(struct ctx *x, const struct backend_tls_policy *p,
         const struct backend_tls_policy *q = pv->v[i];
         if (q == p || q->obj.rejected ||
             !str_eq(q->obj.meta.namespace, p->obj.meta.namespace) ||
-            cmp_age(&q->obj, &p->obj) > 0)
+            object_cmp_age(&q->obj, &p->obj) > 0)
             continue;
         for (j = 0; j < q->n_target_refs; j++) {
             const struct policy_target_ref *u = &q->target_refs[j];

@@ -10,6 +10,7 @@
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "base/utf8.h"
+#include "nginx/regex.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

@@ -4,6 +4,8 @@
 
 #include "validate.h"
 
+#include "base/str.h"
+
 #include "base/diag.h"
 
 struct arena;
@@ -19,13 +21,6 @@ struct arena;
  */
 void schema_check(struct compilation *c, struct model *m);
 
-/*
- * Compiles a regular expression with PCRE2 as nginx 1.22 does (no UTF
- * mode; PCRE2_CASELESS for ~*).  On failure fills err and the byte offset
- * PCRE2 reports, and returns false.
- */
-bool regex_check(const char *pattern, bool caseless, char *err, size_t errlen,
-                 size_t *offset);
 
 /* schema_util.c: can s name a Service (a DNS-1035 label: lowercase letters,
  * digits and '-', starting with a letter, at most 63 characters)? */
@@ -89,6 +84,18 @@ void routes_attach(struct ctx *x);
 void backends_resolve(struct ctx *x, struct route_state *rs);
 /* backends.c: EndpointSlice ports no proxy can use, reported once each. */
 void endpoint_slices_check(struct ctx *x);
+/* gateways.c: shared with shared_sockets.c. */
+enum family { FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP, FAMILY_UDP };
+enum family family_of(enum protocol p);
+/* Why two listeners on one port cannot both be served, or NULL. */
+const char *conflict_reason(const struct eff_listener *a, const struct eff_listener *b);
+/* The Gateway or ListenerSet that declares l. */
+const struct object *listener_owner(const struct eff_listener *l);
+
+/* shared_sockets.c: listeners of different Gateways that share an nginx
+ * socket; listen_address_only judges the clashes --listen-address makes. */
+void shared_sockets(struct ctx *x, bool listen_address_only);
+
 /* nginx_limits.c: what nginx 1.22 cannot express, dropped or approximated. */
 void nginx_limits(struct ctx *x);
 /* policies.c: BackendTLSPolicy. */

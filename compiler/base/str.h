@@ -1,0 +1,21 @@
+/* Small string predicates shared by every stage. */
+#ifndef GWC_STR_H
+#define GWC_STR_H
+
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+/* Equal, with NULL read as "" (absent optional fields compare as empty). */
+static inline bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Equal ignoring ASCII case (header names, hostnames). */
+static inline bool str_eq_nocase(const char *a, const char *b)
+{
+    return strcasecmp(a, b) == 0;
+}
+
+#endif
