@@ -190,14 +190,25 @@ static bool gateway_is_ours(struct ctx *x, struct gateway *g)
 {
     const struct gateway_class *gc;
 
-    if (g->obj.rejected || !class_selected(x, g->gateway_class_name))
+    const struct ynode *at = ynode_get(g->spec_src, "gatewayClassName");
+
+    if (g->obj.rejected)
         return false;
+    if (!class_selected(x, g->gateway_class_name)) {
+        finding(x, DIAG_GATEWAY_NO_CLASS, &g->obj, at,
+                "GatewayClass '%s' is not among the --gateway-class classes; this "
+                "Gateway is left out", g->gateway_class_name);
+        return false;
+    }
     gc = (const struct gateway_class *)model_find(x->m, KIND_GATEWAY_CLASS, NULL,
                                                   g->gateway_class_name);
+    if (!gc)
+        finding(x, DIAG_GATEWAYCLASS_MISSING, &g->obj, at,
+                "GatewayClass '%s' is not in the input; gwc assumes it handles it",
+                g->gateway_class_name);
     if (gc && !gc->obj.rejected &&
         !str_eq(gc->controller_name, x->o->controller_name)) {
-        finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj,
-                ynode_get(g->spec_src, "gatewayClassName"),
+        finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj, at,
                 "GatewayClass '%s' belongs to controller '%s'; gwc leaves this "
                 "Gateway alone", g->gateway_class_name, gc->controller_name);
         return false;

@@ -210,6 +210,14 @@ void policies_build(struct ctx *x)
             }
         }
         check_ca(x, ps, &cs);
+        for (j = 0; x->o->strict_refs && j < p->n_target_refs; j++) {
+            const struct policy_target_ref *t = &p->target_refs[j];
+            if (str_eq(t->kind, "Service") &&
+                !model_find(x->m, KIND_SERVICE, p->obj.meta.namespace, t->name))
+                finding(x, DIAG_POLICY_TARGET_NOT_FOUND, &p->obj, t->src,
+                        "Service '%s/%s' is not in the input: the policy protects "
+                        "nothing", p->obj.meta.namespace, t->name);
+        }
         link_policy(x, ps, &cs);
     }
 }
