@@ -101,6 +101,13 @@ static void finish_section(struct planner *p, struct section_builder *sb,
         out->resolver = p->o->resolver ? p->o->resolver : "10.96.0.10";
 }
 
+static void section_init(struct planner *p, struct section_builder *sb)
+{
+    strhash_init(&sb->maps_by_name, p->a);
+    strhash_init(&sb->dispatch_by_content, p->a);
+    strhash_init(&sb->upstreams_by_name, p->a);
+}
+
 void plan_build(struct compilation *c, const struct controller *ctl,
                 const struct plan_options *o, struct plan *out)
 {
@@ -113,6 +120,9 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     p.ctl = ctl;
     p.o = o;
     p.plan = out;
+    section_init(&p, &p.http);
+    section_init(&p, &p.stream);
+    strhash_init(&p.files_by_path, p.a);
     p.sec = &p.stream;
     stream_build(&p);
     p.sec = &p.http;

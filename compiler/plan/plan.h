@@ -52,7 +52,7 @@ struct plan_map {
     const char *variable;
     bool hostnames;
     struct plan_map_entry *entries; /* first matching regex wins */
-    size_t n_entries;
+    size_t n_entries, entries_cap;
     struct plan_text default_value;
 };
 
@@ -267,6 +267,8 @@ struct candidate {
     const struct grpc_match *grpc;  /* GRPCRoute, else NULL */
     size_t match_index;
     const char *hostname; /* the route hostname that matched, NULL: any */
+    size_t group; /* candidates of one rule through one attachment share it,
+                     and with it their handler */
 };
 
 /* <0 when a takes precedence over b. Total: ties end on input order. */
