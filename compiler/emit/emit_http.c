@@ -566,7 +566,7 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
     if (h->split_variable) {
         confw_begin(w, "rewrite");
         confw_raw(w, "^");
-        confw_rawf(w, "\"${%s}\"", h->split_variable);
+        confw_text(w, &h->split_target);
         confw_raw(w, "last");
         confw_end(w);
         return;
@@ -585,6 +585,7 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
 static void location(struct confw *w, const struct plan_location *loc)
 {
     struct strbuf path = STRBUF_INIT;
+    size_t i;
 
     confw_begin(w, "location");
     switch (loc->kind) {
@@ -616,6 +617,12 @@ static void location(struct confw *w, const struct plan_location *loc)
         confw_begin(w, "set");
         confw_raw(w, "$gw_uri");
         confw_raw(w, "\"${uri}\"");
+        confw_end(w);
+    }
+    for (i = 0; i < loc->n_targets; i++) {
+        confw_begin(w, "set");
+        confw_rawf(w, "$%s", loc->targets[i].variable);
+        confw_text(w, &loc->targets[i].value);
         confw_end(w);
     }
     if (loc->dispatch_variable) {

@@ -391,12 +391,42 @@ static struct idxvec reach_list(struct server_build *sb, const struct path_form 
     return out;
 }
 
+/* ---- dispatch ---- */
+
+/* Where a dispatch sends a request for h: its internal location, or for a
+ * split straight to the chosen backend's. */
+static struct plan_text target_text(struct planner *p, struct plan_handler *h,
+                                    struct ptrvec *internal)
+{
+    if (h->split_variable) {
+        handler_dependents(p, h, internal);
+        return h->split_target;
+    }
+    ptrvec_push(p->a, internal, h);
+    handler_dependents(p, h, internal);
+    return text_literal(p->a, h->id);
+}
+
+/* The variable holding the target of h, set in the location (one per
+ * distinct handler, numbered in order of first use). */
+static const char *target_slot(struct server_build *sb, struct ptrvec *slots,
+                               struct plan_handler *h)
+{
+    size_t i;
+
+    for (i = 0; i < slots->n && slots->v[i] != h; i++)
+        ;
+    if (i == slots->n)
+        ptrvec_push(sb->p->a, slots, h);
+    return arena_printf(sb->p->a, "gw_t%zu", i);
+}
+
 static void fill_location(struct server_build *sb, struct plan_location *loc,
                           size_t loc_regex)
 {
     struct planner *p = sb->p;
     struct plan_map *dispatch = NULL;
-    struct ptrvec vars = {0};
+    struct ptrvec vars = {0}, slots = {0};
     struct path_form lf = {loc->kind, loc->path};
     struct idxvec reach = reach_list(sb, &lf);
     struct cond_set *sets = ARENA_NEW_ARRAY(p->a, struct cond_set, reach.n ? reach.n : 1);
@@ -445,12 +475,11 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     }
     for (i = 0; i < n; i++) {
         struct plan_handler *h = handler_of(sb, order[i]);
+        struct plan_text value = text_variable(p->a, target_slot(sb, &slots, h));
         struct strbuf key = STRBUF_INIT;
 
-        ptrvec_push(p->a, &sb->internal, h);
-        handler_dependents(p, h, &sb->internal);
         if (sets[i].n == 0) {
-            dispatch->default_value = text_literal(p->a, h->id);
+            dispatch->default_value = value;
             break;
         }
         strbuf_addch(&key, '^');
@@ -460,15 +489,21 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
                 need = strcmp(sets[i].vars[j], vars.v[k]) == 0;
             strbuf_addch(&key, need ? '1' : '.');
         }
-        map_add(p, dispatch, MAP_KEY_REGEX, arena_strndup(p->a, key.buf, key.len),
-                text_literal(p->a, h->id));
+        map_add(p, dispatch, MAP_KEY_REGEX, arena_strndup(p->a, key.buf, key.len), value);
         strbuf_release(&key);
     }
     if (sets[n - 1].n != 0) {
         dispatch->default_value = text_literal(p->a, "/_gw/404");
         sb->needs_404 = true;
     }
-    /* Locations with the same candidates share one dispatch map. */
+    loc->targets = ARENA_NEW_ARRAY(p->a, struct plan_assign, slots.n);
+    for (i = 0; i < slots.n; i++) {
+        loc->targets[i].variable = arena_printf(p->a, "gw_t%zu", i);
+        loc->targets[i].value = target_text(p, slots.v[i], &sb->internal);
+    }
+    loc->n_targets = slots.n;
+    /* Locations with the same conditions in the same order share one
+     * dispatch map, across servers too. */
     loc->dispatch_variable = map_intern(p, dispatch);
     if (loc->dispatch_variable == dispatch->variable)
         p->n_dispatch++;

@@ -33,12 +33,20 @@ static int cmp_splits(const void *pa, const void *pb)
     return strcmp(a->variable, b->variable);
 }
 
-/* A hash bucket must hold the longest key: nginx stores each as a pointer
- * plus the name padded to a pointer, and ends a bucket with a pointer. */
-static unsigned bucket_for(size_t longest)
+/*
+ * nginx stores each key of a hash as a pointer plus the name padded to a
+ * pointer, and ends a bucket with a pointer.  A bucket that holds only the
+ * longest key is enough for a few keys, but with many keys nginx must find
+ * a table size (up to the max) where no bucket overflows: with room for one
+ * key each, that is a perfect hash, which it stops finding after a few dozen
+ * names and warns ("could not build optimal server_names_hash").  Past 16
+ * names, room for four keys per bucket makes an overflow at the quarter load
+ * of the max size unlikely.
+ */
+static unsigned bucket_for(size_t longest, size_t keys_per_bucket)
 {
-    size_t need = sizeof(void *) + ((longest + 2 + sizeof(void *) - 1) & ~(sizeof(void *) - 1)) +
-                  sizeof(void *);
+    size_t key = sizeof(void *) + ((longest + 2 + sizeof(void *) - 1) & ~(sizeof(void *) - 1));
+    size_t need = keys_per_bucket * key + sizeof(void *);
     unsigned b = 64;
 
     while (b < need)
@@ -65,9 +73,9 @@ static void hash_sizes(struct plan *plan)
                 longest_key = n;
         }
     }
-    plan->server_names_bucket = bucket_for(longest_name);
+    plan->server_names_bucket = bucket_for(longest_name, names > 16 ? 4 : 1);
     plan->server_names_max = names * 4 > 512 ? (unsigned)names * 4 : 512;
-    plan->map_bucket = bucket_for(longest_key);
+    plan->map_bucket = bucket_for(longest_key, 1);
     plan->variables_bucket = 128; /* gw_ names are short; $http_<header> may not be */
     plan->variables_max = h->n_maps * 4 + h->n_splits * 2 > 1024
                               ? (unsigned)(h->n_maps * 4 + h->n_splits * 2)
@@ -105,6 +113,7 @@ static void section_init(struct planner *p, struct section_builder *sb)
 {
     strhash_init(&sb->maps_by_name, p->a);
     strhash_init(&sb->dispatch_by_content, p->a);
+    strhash_init(&sb->splits_by_content, p->a);
     strhash_init(&sb->upstreams_by_name, p->a);
 }
 

@@ -151,6 +151,7 @@ struct plan_handler {
      * handlers (backend-level filters live there). */
     struct plan_target target;
     const char *split_variable;
+    struct plan_text split_target; /* the chosen backend's internal location */
     struct plan_handler **backends;
     size_t n_backends;
     int64_t weight; /* as a split backend: its weight */
@@ -161,12 +162,23 @@ struct plan_handler {
 
 enum location_kind { LOC_EXACT, LOC_PREFIX, LOC_REGEX, LOC_INTERNAL };
 
+/* `set $variable "value"` in a location. */
+struct plan_assign {
+    const char *variable;
+    struct plan_text value;
+};
+
 struct plan_location {
     enum location_kind kind;
     const char *path; /* LOC_REGEX: the pattern */
     bool save_uri;    /* set $gw_uri $uri before dispatching */
-    /* Either dispatch through a map to an internal location ... */
+    /* Either dispatch through a map to an internal location ... The map's
+     * values are variables ($gw_t0, ...) that the location sets first to
+     * its own targets, so that locations of every server whose candidates
+     * have the same conditions share one map. */
     const char *dispatch_variable;
+    struct plan_assign *targets;
+    size_t n_targets;
     /* ... or handle here; neither: 404. */
     struct plan_handler *handler;
 };

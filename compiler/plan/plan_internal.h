@@ -62,6 +62,7 @@ struct section_builder {
     /* Lookups that would otherwise scan the lists above. */
     struct strhash maps_by_name;       /* variable -> struct plan_map * */
     struct strhash dispatch_by_content; /* map_intern()'s key -> struct plan_map * */
+    struct strhash splits_by_content;  /* split_shared()'s key -> struct plan_split * */
     struct strhash upstreams_by_name;  /* name -> struct plan_upstream * */
 };
 
@@ -156,6 +157,9 @@ void stream_build(struct planner *p);
 
 /* handlers.c, shared with stream.c */
 struct plan_split *split_new(struct planner *p, const char *prefix);
+/* The variable of a split with the draft's entries, made when new. */
+const char *split_shared(struct planner *p, const char *prefix,
+                         const struct plan_split *draft);
 /* Fills a split from weights (none zero): values[i] gets weights[i]. */
 void split_weights(struct planner *p, struct plan_split *s, const int64_t *weights,
                    const char *const *values, size_t n);
