@@ -297,6 +297,7 @@ static struct plan_handler *mirror_handler(struct planner *p,
     int64_t hundredths = 10000;
 
     m->id = arena_printf(p->a, "%s/m%zu", h->id, k);
+    m->by_uri = true; /* the mirror directive takes a URI */
     m->request_headers = h->request_headers;
     m->n_request_headers = h->n_request_headers;
     m->target = target_of(p, b, h->grpc, sc->listener->gateway);
@@ -419,7 +420,7 @@ void split_weights(struct planner *p, struct plan_split *s, const int64_t *weigh
 
 /* The split over h's backends.  Its values are the part of each backend's
  * handler id after h's ("b0"), so rules that split alike share it; h then
- * sends a request to its id, "/", and the value chosen. */
+ * sends a request to the location named '@', its id, "/", and the value. */
 static void weighted_split(struct planner *p, struct plan_handler *h)
 {
     size_t prefix = strlen(h->id) + 1, i;
@@ -434,7 +435,7 @@ static void weighted_split(struct planner *p, struct plan_handler *h)
     split_weights(p, &draft, weights, values, h->n_backends);
     h->split_variable = split_shared(p, "gw_s", &draft);
     h->split_target = text_new(p->a, 2);
-    text_lit(&h->split_target, arena_printf(p->a, "%s/", h->id));
+    text_lit(&h->split_target, arena_printf(p->a, "@%s/", h->id));
     text_var(&h->split_target, h->split_variable);
 }
 

@@ -246,6 +246,7 @@ static enum reach reaches(const struct path_form *cand, const struct path_form *
         /* A regex earlier in config order did not match. */
         return cand_regex < loc_regex ? REACH_NEVER : REACH_IF_PATH;
     case LOC_INTERNAL:
+    case LOC_NAMED:
         break;
     }
     (void)regexes;
@@ -285,7 +286,8 @@ struct server_build {
     struct strhash by_path;        /* key -> struct idxvec * */
     struct idxvec regex_cands;
     struct ptrvec locations;      /* struct plan_location * */
-    struct ptrvec internal;       /* struct plan_handler * needing a location */
+    struct ptrvec internal;       /* struct plan_handler * needing a named or
+                                     internal location */
     bool needs_404;
 };
 
@@ -299,14 +301,20 @@ static struct plan_handler *handler_of(struct server_build *sb, size_t i)
     return *h;
 }
 
-static bool needs_uri(const struct plan_handler *h)
+/* Handlers in named locations see the request's own URI.  Mirrors do not:
+ * they are subrequests to their internal location's URI, and one that
+ * must send the original path on (gRPC) takes it from $gw_uri, which the
+ * location the request arrived at sets (a subrequest shares variables). */
+static bool mirror_needs_uri(const struct plan_handler *h)
 {
     size_t i;
 
-    if (h->rewrite != REWRITE_NONE || h->grpc)
-        return true;
+    for (i = 0; i < h->n_mirrors; i++) {
+        if (h->mirrors[i]->rewrite != REWRITE_NONE || h->mirrors[i]->grpc)
+            return true;
+    }
     for (i = 0; i < h->n_backends; i++) {
-        if (needs_uri(h->backends[i]))
+        if (mirror_needs_uri(h->backends[i]))
             return true;
     }
     return false;
@@ -393,7 +401,7 @@ static struct idxvec reach_list(struct server_build *sb, const struct path_form 
 
 /* ---- dispatch ---- */
 
-/* Where a dispatch sends a request for h: its internal location, or for a
+/* Where a dispatch sends a request for h: its named location, or for a
  * split straight to the chosen backend's. */
 static struct plan_text target_text(struct planner *p, struct plan_handler *h,
                                     struct ptrvec *internal)
@@ -404,7 +412,7 @@ static struct plan_text target_text(struct planner *p, struct plan_handler *h,
     }
     ptrvec_push(p->a, internal, h);
     handler_dependents(p, h, internal);
-    return text_literal(p->a, h->id);
+    return text_literal(p->a, arena_printf(p->a, "@%s", h->id));
 }
 
 /* The variable holding the target of h, set in the location (one per
@@ -453,7 +461,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     }
     if (sets[0].n == 0) {
         loc->handler = handler_of(sb, order[0]);
-        loc->save_uri = loc->handler->split_variable && needs_uri(loc->handler);
+        loc->save_uri = mirror_needs_uri(loc->handler);
         handler_dependents(p, loc->handler, &sb->internal);
         return;
     }
@@ -493,7 +501,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         strbuf_release(&key);
     }
     if (sets[n - 1].n != 0) {
-        dispatch->default_value = text_literal(p->a, "/_gw/404");
+        dispatch->default_value = text_literal(p->a, "@/_gw/404");
         sb->needs_404 = true;
     }
     loc->targets = ARENA_NEW_ARRAY(p->a, struct plan_assign, slots.n);
@@ -502,12 +510,13 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         loc->targets[i].value = target_text(p, slots.v[i], &sb->internal);
     }
     loc->n_targets = slots.n;
+    for (i = 0; i < slots.n; i++)
+        loc->save_uri |= mirror_needs_uri(slots.v[i]);
     /* Locations with the same conditions in the same order share one
      * dispatch map, across servers too. */
     loc->dispatch_variable = map_intern(p, dispatch);
     if (loc->dispatch_variable == dispatch->variable)
         p->n_dispatch++;
-    loc->save_uri = true;
 }
 
 /* ---- building the server's locations ---- */
@@ -531,11 +540,15 @@ static void add_key(struct arena *a, struct ptrvec *keys, struct strhash *seen,
 
 /* nginx's own order for prefix and exact locations (byte order of the
  * path: inserting pre-sorted is what keeps `nginx -t` fast on large
- * configs), then regexes in precedence order, then internal locations. */
+ * configs), then regexes in precedence order, then internal and named ones. */
+static int loc_group(enum location_kind k)
+{
+    return k == LOC_REGEX ? 1 : k == LOC_INTERNAL || k == LOC_NAMED ? 2 : 0;
+}
+
 static int cmp_locations(const struct plan_location *a, const struct plan_location *b)
 {
-    int ga = a->kind == LOC_REGEX ? 1 : a->kind == LOC_INTERNAL ? 2 : 0;
-    int gb = b->kind == LOC_REGEX ? 1 : b->kind == LOC_INTERNAL ? 2 : 0;
+    int ga = loc_group(a->kind), gb = loc_group(b->kind);
     int c;
 
     if (ga != gb)
@@ -598,15 +611,15 @@ static void internal_locations(struct server_build *sb)
         if (i > 0 && strcmp(((struct plan_handler *)sb->internal.v[i - 1])->id, h->id) == 0)
             continue;
         loc = ARENA_NEW(p->a, struct plan_location);
-        loc->kind = LOC_INTERNAL;
-        loc->path = h->id;
+        loc->kind = h->by_uri ? LOC_INTERNAL : LOC_NAMED;
+        loc->path = h->by_uri ? h->id : arena_printf(p->a, "@%s", h->id);
         loc->handler = h;
         ptrvec_push(p->a, &sb->locations, loc);
     }
     if (sb->needs_404) {
         struct plan_location *loc = ARENA_NEW(p->a, struct plan_location);
-        loc->kind = LOC_INTERNAL;
-        loc->path = "/_gw/404";
+        loc->kind = LOC_NAMED;
+        loc->path = "@/_gw/404";
         ptrvec_push(p->a, &sb->locations, loc);
     }
 }

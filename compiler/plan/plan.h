@@ -125,7 +125,8 @@ struct plan_target {
 };
 
 struct plan_handler {
-    const char *id; /* internal location URI, when it has one */
+    const char *id; /* its location's URI (mirrors) or name less the '@' */
+    bool by_uri;    /* a mirror: reached by a subrequest to the URI id */
     int status;     /* nonzero: return it (fixed 500, no backends) */
     struct plan_redirect *redirect;
     /* URL rewrite */
@@ -151,7 +152,7 @@ struct plan_handler {
      * handlers (backend-level filters live there). */
     struct plan_target target;
     const char *split_variable;
-    struct plan_text split_target; /* the chosen backend's internal location */
+    struct plan_text split_target; /* the chosen backend's named location */
     struct plan_handler **backends;
     size_t n_backends;
     int64_t weight; /* as a split backend: its weight */
@@ -160,7 +161,10 @@ struct plan_handler {
 
 /* ---- servers and locations ---- */
 
-enum location_kind { LOC_EXACT, LOC_PREFIX, LOC_REGEX, LOC_INTERNAL };
+/* LOC_INTERNAL is an internal "= URI" location, reached by a mirror
+ * subrequest; LOC_NAMED an "@name" one, reached by error_page from the
+ * location the request arrived at, with its method and URI unchanged. */
+enum location_kind { LOC_EXACT, LOC_PREFIX, LOC_REGEX, LOC_INTERNAL, LOC_NAMED };
 
 /* `set $variable "value"` in a location. */
 struct plan_assign {
@@ -171,8 +175,8 @@ struct plan_assign {
 struct plan_location {
     enum location_kind kind;
     const char *path; /* LOC_REGEX: the pattern */
-    bool save_uri;    /* set $gw_uri $uri before dispatching */
-    /* Either dispatch through a map to an internal location ... The map's
+    bool save_uri;    /* set $gw_uri $uri: a mirror sends the original path */
+    /* Either dispatch through a map to a named location ... The map's
      * values are variables ($gw_t0, ...) that the location sets first to
      * its own targets, so that locations of every server whose candidates
      * have the same conditions share one map. */
