@@ -2,13 +2,18 @@
 """Writes N HTTPRoutes (plus one Gateway and the Services they use) as one
 multi-document YAML stream on standard output.
 
-usage: gen_routes.py N
+Each route has its own hostname, so gwc makes one server per route; with
+--one-host they all share one hostname (and differ by path), so one server
+holds every route's locations.
+
+usage: gen_routes.py N [--one-host]
 """
 import sys
 
 
 def main():
     n = int(sys.argv[1])
+    one_host = "--one-host" in sys.argv[2:]
     out = sys.stdout
     out.write("""apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
@@ -53,12 +58,12 @@ spec:
   parentRefs:
   - name: bench
   hostnames:
-  - app-%d.bench.example.com
+  - %s.bench.example.com
   rules:
   - matches:
     - path:
         type: PathPrefix
-        value: /api/v%d
+        value: /api/%s
       headers:
       - name: X-Tenant
         value: tenant-%d
@@ -82,8 +87,9 @@ spec:
     backendRefs:
     - name: svc-%d
       port: 8080
-""" % (i, i, i % 17, i, i % 5, i % 31, i, i % services, (i + 1) % services,
-       i % services))
+""" % (i, i, i % 17, "shared" if one_host else "app-%d" % i,
+       "r%d" % i if one_host else "v%d" % (i % 5), i % 31, i, i % services,
+       (i + 1) % services, i % services))
 
 
 if __name__ == "__main__":

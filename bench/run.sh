@@ -3,16 +3,18 @@
 # libyaml parse-only baseline built from the same tree, and nginx -t on the
 # result; prints the best of R runs of each and the ratios.
 #
-# usage: bench/run.sh [N] [RUNS]      (default N=10000, RUNS=7)
+# usage: bench/run.sh [N] [RUNS] [--one-host]   (default N=10000, RUNS=7;
+#        --one-host: every route on one hostname, see gen_routes.py)
 set -eu
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 runs=${2:-7}
+hosts=${3:-}
 [ -f build/build.ninja ] || meson setup build >/dev/null
 meson compile -C build >/dev/null
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-python3 bench/gen_routes.py "$n" > "$dir/routes.yaml"
+python3 bench/gen_routes.py "$n" $hosts > "$dir/routes.yaml"
 size=$(wc -c < "$dir/routes.yaml")
 python3 - "$dir/routes.yaml" "$n" "$size" "$runs" "$dir/out" <<'PY'
 import os, subprocess, sys, time

@@ -128,6 +128,25 @@ void emit_section(struct confw *w, const struct plan_section *sec, const char *k
 
 /* ---- handlers ---- */
 
+/*
+ * Hands the request to the named location a variable holds.  error_page
+ * with "=" keeps the method, the URI as the client sent it and the status
+ * of what the named location answers (a rewrite would be an internal
+ * redirect, after which proxy_pass must be given $request_uri, and a
+ * proxy_pass with a variable costs nginx an SSL context per location while
+ * loading).  418 is never sent.
+ */
+static void jump(struct confw *w, const struct plan_text *target)
+{
+    confw_begin(w, "error_page");
+    confw_raw(w, "418 =");
+    confw_text(w, target);
+    confw_end(w);
+    confw_begin(w, "return");
+    confw_raw(w, "418");
+    confw_end(w);
+}
+
 static bool user_sets(const struct plan_handler *h, const char *name)
 {
     size_t i;
@@ -398,8 +417,9 @@ void emit_tls_to_backend(struct confw *w, const struct plan_target *t)
 
 /*
  * proxy_pass in its three forms (ngf.md §6.3):
- *   handled where the request arrived: the client's URI, unchanged;
- *   in an internal location: $request_uri, the raw original;
+ *   handled where the request arrived, or in the named location it was
+ *   handed to: the client's URI, unchanged;
+ *   in an internal location (a mirror): $request_uri, the raw original;
  *   after a path rewrite: the rewritten URI, which nginx escapes.
  * A Service resolved at run time goes through a variable, which makes
  * nginx use its resolver per request.
@@ -564,11 +584,7 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
         return;
     }
     if (h->split_variable) {
-        confw_begin(w, "rewrite");
-        confw_raw(w, "^");
-        confw_rawf(w, "\"${%s}\"", h->split_variable);
-        confw_raw(w, "last");
-        confw_end(w);
+        jump(w, &h->split_target);
         return;
     }
     rewrites(w, h, internal);
@@ -585,6 +601,7 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
 static void location(struct confw *w, const struct plan_location *loc)
 {
     struct strbuf path = STRBUF_INIT;
+    size_t i;
 
     confw_begin(w, "location");
     switch (loc->kind) {
@@ -592,6 +609,9 @@ static void location(struct confw *w, const struct plan_location *loc)
     case LOC_INTERNAL:
         confw_raw(w, "=");
         confw_quoted(w, loc->path, QUOTE_LITERAL);
+        break;
+    case LOC_NAMED:
+        confw_quoted(w, loc->path, QUOTE_LITERAL); /* "@..." */
         break;
     case LOC_PREFIX:
         /* Segment semantics: "/p" is served by "= /p" and "/p/". */
@@ -618,12 +638,16 @@ static void location(struct confw *w, const struct plan_location *loc)
         confw_raw(w, "\"${uri}\"");
         confw_end(w);
     }
-    if (loc->dispatch_variable) {
-        confw_begin(w, "rewrite");
-        confw_raw(w, "^");
-        confw_rawf(w, "\"${%s}\"", loc->dispatch_variable);
-        confw_raw(w, "last");
+    for (i = 0; i < loc->n_targets; i++) {
+        confw_begin(w, "set");
+        confw_rawf(w, "$%s", loc->targets[i].variable);
+        confw_text(w, &loc->targets[i].value);
         confw_end(w);
+    }
+    if (loc->dispatch_variable) {
+        struct plan_part part = {true, loc->dispatch_variable};
+        struct plan_text t = {&part, 1, 1};
+        jump(w, &t);
     } else if (loc->handler) {
         handler(w, loc->handler, loc->kind == LOC_INTERNAL);
     } else {
@@ -699,6 +723,13 @@ static void server(struct confw *w, const struct plan_server *srv)
         confw_raw(w, "421");
         confw_end(w);
         confw_close(w);
+    }
+    if (any_retry(srv)) {
+        /* A request handed to a named location has been through error_page
+         * once; a retry's own error_page (502) must still apply there. */
+        confw_begin(w, "recursive_error_pages");
+        confw_raw(w, "on");
+        confw_end(w);
     }
     if (srv->client_ca_file) {
         confw_directive(w, "ssl_client_certificate", srv->client_ca_file, QUOTE_LITERAL);

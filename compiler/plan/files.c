@@ -14,15 +14,13 @@
 static const char *add_file(struct planner *p, const char *path, const char *data,
                             size_t len, unsigned mode)
 {
-    struct plan_file *f;
-    size_t i;
+    void **slot = strhash_slot(&p->files_by_path, path);
+    struct plan_file *f = *slot;
 
-    for (i = 0; i < p->files.n; i++) {
-        f = p->files.v[i];
-        if (strcmp(f->path, path) == 0)
-            return f->path;
-    }
+    if (f)
+        return f->path;
     f = ARENA_NEW(p->a, struct plan_file);
+    *slot = f;
     f->path = path;
     f->data = data;
     f->len = len;

@@ -299,6 +299,7 @@ static struct plan_handler *mirror_handler(struct planner *p,
     int64_t hundredths = 10000;
 
     m->id = arena_printf(p->a, "%s/m%zu", h->id, k);
+    m->by_uri = true; /* the mirror directive takes a URI */
     m->request_headers = h->request_headers;
     m->n_request_headers = h->n_request_headers;
     m->target = target_of(p, b, h->grpc, sc->listener->gateway);
@@ -308,12 +309,9 @@ static struct plan_handler *mirror_handler(struct planner *p,
     else if (rm->fraction.src && rm->fraction.denominator > 0)
         hundredths = rm->fraction.numerator * 10000 / rm->fraction.denominator;
     if (hundredths < 10000) {
-        struct plan_split *s = split_new(p, "gw_ms");
-        s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, 1);
-        s->entries[0].hundredths = (unsigned)hundredths;
-        s->entries[0].value = "1";
-        s->n_entries = hundredths > 0 ? 1 : 0;
-        m->sample_variable = s->variable;
+        struct plan_split_entry e = {(unsigned)hundredths, "1"};
+        struct plan_split s = {NULL, &e, hundredths > 0 ? 1 : 0};
+        m->sample_variable = split_shared(p, "gw_ms", &s);
     }
     return m;
 }
@@ -359,6 +357,38 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
     }
 }
 
+/*
+ * One split_clients block per distinct set of shares.  Every block hashes
+ * the same key (the request id), so two blocks with the same shares would
+ * choose alike for every request anyway; sharing them keeps the number of
+ * variables, which nginx looks up linearly while loading, independent of
+ * the number of rules.  The draft is copied when it is new.
+ */
+const char *split_shared(struct planner *p, const char *prefix,
+                         const struct plan_split *draft)
+{
+    struct strbuf key = STRBUF_INIT;
+    struct plan_split *s;
+    void **slot;
+    size_t i;
+
+    strbuf_addf(&key, "%s", prefix);
+    for (i = 0; i < draft->n_entries; i++)
+        strbuf_addf(&key, "|%u:%zu:%s", draft->entries[i].hundredths,
+                    strlen(draft->entries[i].value), draft->entries[i].value);
+    slot = strhash_slot(&p->sec->splits_by_content, arena_strndup(p->a, key.buf, key.len));
+    strbuf_release(&key);
+    if (*slot)
+        return ((const struct plan_split *)*slot)->variable;
+    s = split_new(p, prefix);
+    s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, draft->n_entries);
+    if (draft->n_entries)
+        memcpy(s->entries, draft->entries, draft->n_entries * sizeof(*s->entries));
+    s->n_entries = draft->n_entries;
+    *slot = s;
+    return s->variable;
+}
+
 struct plan_split *split_new(struct planner *p, const char *prefix)
 {
     struct plan_split *s = ARENA_NEW(p->a, struct plan_split);
@@ -390,20 +420,25 @@ void split_weights(struct planner *p, struct plan_split *s, const int64_t *weigh
     }
 }
 
-static struct plan_split *weighted_split(struct planner *p,
-                                         struct plan_handler *h)
+/* The split over h's backends.  Its values are the part of each backend's
+ * handler id after h's ("b0"), so rules that split alike share it; h then
+ * sends a request to the location named '@', its id, "/", and the value. */
+static void weighted_split(struct planner *p, struct plan_handler *h)
 {
-    struct plan_split *s = split_new(p, "gw_s");
+    size_t prefix = strlen(h->id) + 1, i;
     int64_t *weights = ARENA_NEW_ARRAY(p->a, int64_t, h->n_backends);
     const char **values = ARENA_NEW_ARRAY(p->a, const char *, h->n_backends);
-    size_t i;
+    struct plan_split draft = {NULL, NULL, 0};
 
     for (i = 0; i < h->n_backends; i++) {
         weights[i] = h->backends[i]->weight;
-        values[i] = h->backends[i]->id;
+        values[i] = h->backends[i]->id + prefix;
     }
-    split_weights(p, s, weights, values, h->n_backends);
-    return s;
+    split_weights(p, &draft, weights, values, h->n_backends);
+    h->split_variable = split_shared(p, "gw_s", &draft);
+    h->split_target = text_new(p->a, 2);
+    text_lit(&h->split_target, arena_printf(p->a, "@%s/", h->id));
+    text_var(&h->split_target, h->split_variable);
 }
 
 static const char *kind_slug(enum kind k)
@@ -506,7 +541,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
         only->id = h->id;
         return only;
     }
-    h->split_variable = weighted_split(p, h)->variable;
+    weighted_split(p, h);
     return h;
 }
 

@@ -246,6 +246,7 @@ static enum reach reaches(const struct path_form *cand, const struct path_form *
         /* A regex earlier in config order did not match. */
         return cand_regex < loc_regex ? REACH_NEVER : REACH_IF_PATH;
     case LOC_INTERNAL:
+    case LOC_NAMED:
         break;
     }
     (void)regexes;
@@ -279,38 +280,153 @@ struct server_build {
     size_t n;
     struct path_form *forms;      /* per candidate */
     size_t *regex_order;          /* per candidate: its regex's position */
-    struct plan_handler **handlers; /* per candidate */
+    struct plan_handler **handlers; /* per candidate group */
+    /* Which candidates can reach a location, found without trying them all:
+     * exact and prefix candidates by path ("=/p", "^/p"), and the regexes. */
+    struct strhash by_path;        /* key -> struct idxvec * */
+    struct idxvec regex_cands;
     struct ptrvec locations;      /* struct plan_location * */
-    struct ptrvec internal;       /* struct plan_handler * needing a location */
+    struct ptrvec internal;       /* struct plan_handler * needing a named or
+                                     internal location */
     bool needs_404;
 };
 
+/* One handler per rule: candidates of other matches of the rule share it. */
 static struct plan_handler *handler_of(struct server_build *sb, size_t i)
 {
-    size_t j;
+    struct plan_handler **h = &sb->handlers[sb->cands[i].group];
 
-    if (sb->handlers[i])
-        return sb->handlers[i];
-    /* One handler per rule: candidates of other matches of the rule share it. */
-    for (j = 0; j < sb->n; j++) {
-        if (sb->handlers[j] && sb->cands[j].rule == sb->cands[i].rule &&
-            sb->cands[j].att == sb->cands[i].att)
-            return sb->handlers[i] = sb->handlers[j];
-    }
-    return sb->handlers[i] = handler_for_rule(sb->p, sb->sc, &sb->cands[i]);
+    if (!*h)
+        *h = handler_for_rule(sb->p, sb->sc, &sb->cands[i]);
+    return *h;
 }
 
-static bool needs_uri(const struct plan_handler *h)
+/* Handlers in named locations see the request's own URI.  Mirrors do not:
+ * they are subrequests to their internal location's URI, and one that
+ * must send the original path on (gRPC) takes it from $gw_uri, which the
+ * location the request arrived at sets (a subrequest shares variables). */
+static bool mirror_needs_uri(const struct plan_handler *h)
 {
     size_t i;
 
-    if (h->rewrite != REWRITE_NONE || h->grpc)
-        return true;
+    for (i = 0; i < h->n_mirrors; i++) {
+        if (h->mirrors[i]->rewrite != REWRITE_NONE || h->mirrors[i]->grpc)
+            return true;
+    }
     for (i = 0; i < h->n_backends; i++) {
-        if (needs_uri(h->backends[i]))
+        if (mirror_needs_uri(h->backends[i]))
             return true;
     }
     return false;
+}
+
+/* ---- which candidates to try for a location ---- */
+
+static const char *path_key(struct arena *a, char kind, const char *path, size_t len)
+{
+    char *k = ARENA_NEW_ARRAY(a, char, len + 2);
+
+    k[0] = kind;
+    memcpy(k + 1, path, len);
+    return k;
+}
+
+static void index_candidate(struct server_build *sb, size_t i)
+{
+    const struct path_form *f = &sb->forms[i];
+    struct idxvec **bucket;
+
+    if (f->kind == LOC_REGEX) {
+        idx_push(sb->p->a, &sb->regex_cands, i);
+        return;
+    }
+    bucket = (struct idxvec **)strhash_slot(
+        &sb->by_path, path_key(sb->p->a, f->kind == LOC_EXACT ? '=' : '^', f->path,
+                               strlen(f->path)));
+    if (!*bucket)
+        *bucket = ARENA_NEW(sb->p->a, struct idxvec);
+    idx_push(sb->p->a, *bucket, i);
+}
+
+static void add_bucket(struct server_build *sb, struct strbuf *key, char kind,
+                       const char *path, size_t len, struct idxvec *out)
+{
+    const struct idxvec *b;
+    size_t i;
+
+    strbuf_reset(key);
+    strbuf_addch(key, kind);
+    strbuf_add(key, path, len);
+    b = strhash_get(&sb->by_path, key->buf);
+    for (i = 0; b && i < b->n; i++)
+        idx_push(sb->p->a, out, b->v[i]);
+}
+
+/*
+ * The candidates that may reach a location, in precedence order: a superset
+ * of those reaches() accepts, so that a server with many routes does not try
+ * each of them for each of its locations.  A prefix candidate can reach "= P"
+ * and "P/" only if it is P or an ancestor of P ("/", and P cut before each
+ * '/'), an exact one only "= P" of its own path; a regex location may be
+ * reached by any prefix or regex candidate.
+ */
+static struct idxvec reach_list(struct server_build *sb, const struct path_form *loc)
+{
+    struct idxvec out = {NULL, 0, 0};
+    struct strbuf key = STRBUF_INIT;
+    size_t len = strlen(loc->path), i;
+
+    if (loc->kind == LOC_REGEX) {
+        out.v = ARENA_NEW_ARRAY(sb->p->a, size_t, sb->n ? sb->n : 1);
+        for (i = 0; i < sb->n; i++)
+            out.v[i] = i;
+        out.n = out.cap = sb->n;
+        return out;
+    }
+    if (loc->kind == LOC_EXACT) {
+        add_bucket(sb, &key, '=', loc->path, len, &out);
+        for (i = 0; i < sb->regex_cands.n; i++)
+            idx_push(sb->p->a, &out, sb->regex_cands.v[i]);
+    }
+    add_bucket(sb, &key, '^', "/", 1, &out); /* covers every path */
+    for (i = 0; i < len; i++) {
+        if (loc->path[i] == '/')
+            add_bucket(sb, &key, '^', loc->path, i, &out);
+    }
+    add_bucket(sb, &key, '^', loc->path, len, &out);
+    strbuf_release(&key);
+    idx_sort_unique(&out);
+    return out;
+}
+
+/* ---- dispatch ---- */
+
+/* Where a dispatch sends a request for h: its named location, or for a
+ * split straight to the chosen backend's. */
+static struct plan_text target_text(struct planner *p, struct plan_handler *h,
+                                    struct ptrvec *internal)
+{
+    if (h->split_variable) {
+        handler_dependents(p, h, internal);
+        return h->split_target;
+    }
+    ptrvec_push(p->a, internal, h);
+    handler_dependents(p, h, internal);
+    return text_literal(p->a, arena_printf(p->a, "@%s", h->id));
+}
+
+/* The variable holding the target of h, set in the location (one per
+ * distinct handler, numbered in order of first use). */
+static const char *target_slot(struct server_build *sb, struct ptrvec *slots,
+                               struct plan_handler *h)
+{
+    size_t i;
+
+    for (i = 0; i < slots->n && slots->v[i] != h; i++)
+        ;
+    if (i == slots->n)
+        ptrvec_push(sb->p->a, slots, h);
+    return arena_printf(sb->p->a, "gw_t%zu", i);
 }
 
 static void fill_location(struct server_build *sb, struct plan_location *loc,
@@ -318,18 +434,21 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
 {
     struct planner *p = sb->p;
     struct plan_map *dispatch = NULL;
-    struct ptrvec vars = {0};
-    struct cond_set *sets = ARENA_NEW_ARRAY(p->a, struct cond_set, sb->n);
-    size_t *order = ARENA_NEW_ARRAY(p->a, size_t, sb->n);
-    size_t n = 0, i, j, k;
+    struct ptrvec vars = {0}, slots = {0};
     struct path_form lf = {loc->kind, loc->path};
+    struct idxvec reach = reach_list(sb, &lf);
+    struct cond_set *sets = ARENA_NEW_ARRAY(p->a, struct cond_set, reach.n ? reach.n : 1);
+    size_t *order = ARENA_NEW_ARRAY(p->a, size_t, reach.n ? reach.n : 1);
+    size_t n = 0, r, i, j, k;
 
-    for (i = 0; i < sb->n; i++) {
-        enum reach r = reaches(&sb->forms[i], &lf, NULL, sb->regex_order[i], loc_regex);
-        if (r == REACH_NEVER)
+    for (r = 0; r < reach.n; r++) {
+        enum reach how;
+        i = reach.v[r];
+        how = reaches(&sb->forms[i], &lf, NULL, sb->regex_order[i], loc_regex);
+        if (how == REACH_NEVER)
             continue;
         sets[n] = conditions(p, &sb->cands[i],
-                             r == REACH_IF_PATH ? path_condition(p, &sb->forms[i]) : NULL);
+                             how == REACH_IF_PATH ? path_condition(p, &sb->forms[i]) : NULL);
         if (sets[n].impossible)
             continue;
         order[n++] = i;
@@ -342,7 +461,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     }
     if (sets[0].n == 0) {
         loc->handler = handler_of(sb, order[0]);
-        loc->save_uri = loc->handler->split_variable && needs_uri(loc->handler);
+        loc->save_uri = mirror_needs_uri(loc->handler);
         handler_dependents(p, loc->handler, &sb->internal);
         return;
     }
@@ -364,12 +483,11 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     }
     for (i = 0; i < n; i++) {
         struct plan_handler *h = handler_of(sb, order[i]);
+        struct plan_text value = text_variable(p->a, target_slot(sb, &slots, h));
         struct strbuf key = STRBUF_INIT;
 
-        ptrvec_push(p->a, &sb->internal, h);
-        handler_dependents(p, h, &sb->internal);
         if (sets[i].n == 0) {
-            dispatch->default_value = text_literal(p->a, h->id);
+            dispatch->default_value = value;
             break;
         }
         strbuf_addch(&key, '^');
@@ -379,78 +497,97 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
                 need = strcmp(sets[i].vars[j], vars.v[k]) == 0;
             strbuf_addch(&key, need ? '1' : '.');
         }
-        map_add(p, dispatch, MAP_KEY_REGEX, arena_strndup(p->a, key.buf, key.len),
-                text_literal(p->a, h->id));
+        map_add(p, dispatch, MAP_KEY_REGEX, arena_strndup(p->a, key.buf, key.len), value);
         strbuf_release(&key);
     }
     if (sets[n - 1].n != 0) {
-        dispatch->default_value = text_literal(p->a, "/_gw/404");
+        dispatch->default_value = text_literal(p->a, "@/_gw/404");
         sb->needs_404 = true;
     }
-    /* Locations with the same candidates share one dispatch map. */
+    loc->targets = ARENA_NEW_ARRAY(p->a, struct plan_assign, slots.n);
+    for (i = 0; i < slots.n; i++) {
+        loc->targets[i].variable = arena_printf(p->a, "gw_t%zu", i);
+        loc->targets[i].value = target_text(p, slots.v[i], &sb->internal);
+    }
+    loc->n_targets = slots.n;
+    for (i = 0; i < slots.n; i++)
+        loc->save_uri |= mirror_needs_uri(slots.v[i]);
+    /* Locations with the same conditions in the same order share one
+     * dispatch map, across servers too. */
     loc->dispatch_variable = map_intern(p, dispatch);
     if (loc->dispatch_variable == dispatch->variable)
         p->n_dispatch++;
-    loc->save_uri = true;
 }
 
 /* ---- building the server's locations ---- */
 
-static int cmp_form(const struct path_form *a, const struct path_form *b)
+/* Adds a location key once; keys are "=/p", "^/p" or "~pattern". */
+static void add_key(struct arena *a, struct ptrvec *keys, struct strhash *seen,
+                    enum location_kind kind, const char *path)
 {
-    if (a->kind != b->kind)
-        return (int)a->kind - (int)b->kind;
-    return strcmp(a->path, b->path);
-}
-
-static void add_key(struct arena *a, struct ptrvec *keys, enum location_kind kind,
-                    const char *path)
-{
+    char tag = kind == LOC_EXACT ? '=' : kind == LOC_PREFIX ? '^' : '~';
+    void **slot = strhash_slot(seen, path_key(a, tag, path, strlen(path)));
     struct path_form *f;
-    size_t i;
 
-    for (i = 0; i < keys->n; i++) {
-        f = keys->v[i];
-        if (f->kind == kind && strcmp(f->path, path) == 0)
-            return;
-    }
+    if (*slot)
+        return;
     f = ARENA_NEW(a, struct path_form);
     f->kind = kind;
     f->path = path;
+    *slot = f;
     ptrvec_push(a, keys, f);
 }
 
 /* nginx's own order for prefix and exact locations (byte order of the
  * path: inserting pre-sorted is what keeps `nginx -t` fast on large
- * configs), then regexes in precedence order, then internal locations. */
-static int cmp_locations(const void *pa, const void *pb)
+ * configs), then regexes in precedence order, then internal and named ones. */
+static int loc_group(enum location_kind k)
 {
-    const struct plan_location *a = *(const struct plan_location *const *)pa;
-    const struct plan_location *b = *(const struct plan_location *const *)pb;
-    int ga = a->kind == LOC_REGEX ? 1 : a->kind == LOC_INTERNAL ? 2 : 0;
-    int gb = b->kind == LOC_REGEX ? 1 : b->kind == LOC_INTERNAL ? 2 : 0;
+    return k == LOC_REGEX ? 1 : k == LOC_INTERNAL || k == LOC_NAMED ? 2 : 0;
+}
+
+static int cmp_locations(const struct plan_location *a, const struct plan_location *b)
+{
+    int ga = loc_group(a->kind), gb = loc_group(b->kind);
     int c;
 
     if (ga != gb)
         return ga - gb;
     if (ga == 1)
-        return 0; /* kept in precedence order: the sort below is stable */
+        return 0; /* kept in precedence order: the sort is stable */
     if ((c = strcmp(a->path, b->path)) != 0)
         return c;
     return (int)a->kind - (int)b->kind;
 }
 
-static void stable_sort(struct ptrvec *v)
-{
-    size_t i, j;
+struct loc_pos {
+    struct plan_location *loc;
+    size_t pos;
+};
 
-    /* Insertion sort: stable, and the lists are per server. */
-    for (i = 1; i < v->n; i++) {
-        void *x = v->v[i];
-        for (j = i; j > 0 && cmp_locations(&v->v[j - 1], &x) > 0; j--)
-            v->v[j] = v->v[j - 1];
-        v->v[j] = x;
+static int cmp_loc_pos(const void *pa, const void *pb)
+{
+    const struct loc_pos *a = pa, *b = pb;
+    int c = cmp_locations(a->loc, b->loc);
+
+    if (c != 0)
+        return c;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Stable: equal locations keep the order they were made in. */
+static void stable_sort(struct arena *a, struct ptrvec *v)
+{
+    struct loc_pos *x = ARENA_NEW_ARRAY(a, struct loc_pos, v->n ? v->n : 1);
+    size_t i;
+
+    for (i = 0; i < v->n; i++) {
+        x[i].loc = v->v[i];
+        x[i].pos = i;
     }
+    qsort(x, v->n, sizeof(*x), cmp_loc_pos);
+    for (i = 0; i < v->n; i++)
+        v->v[i] = x[i].loc;
 }
 
 static int cmp_handler_ids(const void *pa, const void *pb)
@@ -474,15 +611,15 @@ static void internal_locations(struct server_build *sb)
         if (i > 0 && strcmp(((struct plan_handler *)sb->internal.v[i - 1])->id, h->id) == 0)
             continue;
         loc = ARENA_NEW(p->a, struct plan_location);
-        loc->kind = LOC_INTERNAL;
-        loc->path = h->id;
+        loc->kind = h->by_uri ? LOC_INTERNAL : LOC_NAMED;
+        loc->path = h->by_uri ? h->id : arena_printf(p->a, "@%s", h->id);
         loc->handler = h;
         ptrvec_push(p->a, &sb->locations, loc);
     }
     if (sb->needs_404) {
         struct plan_location *loc = ARENA_NEW(p->a, struct plan_location);
-        loc->kind = LOC_INTERNAL;
-        loc->path = "/_gw/404";
+        loc->kind = LOC_NAMED;
+        loc->path = "@/_gw/404";
         ptrvec_push(p->a, &sb->locations, loc);
     }
 }
@@ -491,34 +628,49 @@ void locations_build(struct planner *p, struct plan_server *srv,
                      const struct server_ctx *sc, struct candidate *cands,
                      size_t n)
 {
-    struct server_build sb = {p, sc, cands, n, NULL, NULL, NULL, {0}, {0}, false};
+    struct server_build sb;
     struct ptrvec keys = {0}, regexes = {0};
-    size_t i, j;
+    struct strhash seen, regex_pos;
+    size_t groups = 0, i, *positions;
 
-    sb.forms = ARENA_NEW_ARRAY(p->a, struct path_form, n);
-    sb.regex_order = ARENA_NEW_ARRAY(p->a, size_t, n);
-    sb.handlers = ARENA_NEW_ARRAY(p->a, struct plan_handler *, n);
+    memset(&sb, 0, sizeof(sb));
+    sb.p = p;
+    sb.sc = sc;
+    sb.cands = cands;
+    sb.n = n;
+    strhash_init(&sb.by_path, p->a);
+    strhash_init(&seen, p->a);
+    strhash_init(&regex_pos, p->a);
+    for (i = 0; i < n; i++)
+        groups = cands[i].group >= groups ? cands[i].group + 1 : groups;
+    sb.forms = ARENA_NEW_ARRAY(p->a, struct path_form, n ? n : 1);
+    sb.regex_order = ARENA_NEW_ARRAY(p->a, size_t, n ? n : 1);
+    sb.handlers = ARENA_NEW_ARRAY(p->a, struct plan_handler *, groups ? groups : 1);
     for (i = 0; i < n; i++) {
         struct path_form *f = &sb.forms[i];
         *f = path_of(p->a, &cands[i]);
+        index_candidate(&sb, i);
         if (f->kind == LOC_EXACT) {
-            add_key(p->a, &keys, LOC_EXACT, f->path);
+            add_key(p->a, &keys, &seen, LOC_EXACT, f->path);
         } else if (f->kind == LOC_PREFIX) {
-            add_key(p->a, &keys, LOC_PREFIX, f->path);
+            add_key(p->a, &keys, &seen, LOC_PREFIX, f->path);
             if (strcmp(f->path, "/") != 0)
-                add_key(p->a, &keys, LOC_EXACT, f->path);
+                add_key(p->a, &keys, &seen, LOC_EXACT, f->path);
         } else {
-            add_key(p->a, &regexes, LOC_REGEX, f->path);
+            add_key(p->a, &regexes, &seen, LOC_REGEX, f->path);
         }
     }
-    add_key(p->a, &keys, LOC_PREFIX, "/"); /* the catch-all: 404 if unclaimed */
+    add_key(p->a, &keys, &seen, LOC_PREFIX, "/"); /* the catch-all: 404 if unclaimed */
+    /* A regex candidate's position among the regex locations. */
+    positions = ARENA_NEW_ARRAY(p->a, size_t, regexes.n ? regexes.n : 1);
+    for (i = 0; i < regexes.n; i++) {
+        positions[i] = i;
+        strhash_put(&regex_pos, ((struct path_form *)regexes.v[i])->path, &positions[i]);
+    }
     for (i = 0; i < n; i++) {
-        sb.regex_order[i] = regexes.n;
-        for (j = 0; j < regexes.n; j++) {
-            if (sb.forms[i].kind == LOC_REGEX &&
-                cmp_form(&sb.forms[i], regexes.v[j]) == 0)
-                sb.regex_order[i] = j;
-        }
+        const size_t *at = sb.forms[i].kind == LOC_REGEX
+                               ? strhash_get(&regex_pos, sb.forms[i].path) : NULL;
+        sb.regex_order[i] = at ? *at : regexes.n;
     }
     for (i = 0; i < keys.n + regexes.n; i++) {
         const struct path_form *k = i < keys.n ? keys.v[i] : regexes.v[i - keys.n];
@@ -528,7 +680,7 @@ void locations_build(struct planner *p, struct plan_server *srv,
         fill_location(&sb, loc, i < keys.n ? regexes.n : i - keys.n);
         ptrvec_push(p->a, &sb.locations, loc);
     }
-    stable_sort(&sb.locations);
+    stable_sort(p->a, &sb.locations);
     internal_locations(&sb);
     srv->locations = ARENA_NEW_ARRAY(p->a, struct plan_location, sb.locations.n);
     for (i = 0; i < sb.locations.n; i++)

@@ -38,71 +38,87 @@ struct plan_map *map_draft(struct planner *p, struct plan_text source,
     return m;
 }
 
+static void map_register(struct planner *p, struct plan_map *m)
+{
+    ptrvec_push(p->a, &p->sec->maps, m);
+    strhash_put(&p->sec->maps_by_name, m->variable, m);
+}
+
 struct plan_map *map_new(struct planner *p, struct plan_text source,
                          const char *variable)
 {
     struct plan_map *m = map_draft(p, source, variable);
 
-    ptrvec_push(p->a, &p->sec->maps, m);
+    map_register(p, m);
     return m;
 }
 
-static bool text_eq(const struct plan_text *a, const struct plan_text *b)
+/* Appends t so that different texts never give the same bytes: each part
+ * is tagged and length-prefixed. */
+static void key_text(struct strbuf *sb, const struct plan_text *t)
 {
     size_t i;
 
-    if (a->n != b->n)
-        return false;
-    for (i = 0; i < a->n; i++) {
-        if (a->parts[i].variable != b->parts[i].variable ||
-            strcmp(a->parts[i].text, b->parts[i].text) != 0)
-            return false;
+    strbuf_addf(sb, "%zu{", t->n);
+    for (i = 0; i < t->n; i++) {
+        strbuf_addf(sb, "%c%zu:", t->parts[i].variable ? '$' : '"',
+                    strlen(t->parts[i].text));
+        strbuf_addstr(sb, t->parts[i].text);
     }
-    return true;
+    strbuf_addch(sb, '}');
 }
 
-static bool map_same(const struct plan_map *a, const struct plan_map *b)
+/* Everything that makes a map what it is, except its variable's name. */
+static const char *content_key(struct arena *a, const struct plan_map *m)
 {
+    struct strbuf sb = STRBUF_INIT;
+    const char *key;
     size_t i;
 
-    if (a->n_entries != b->n_entries || a->hostnames != b->hostnames ||
-        !text_eq(&a->source, &b->source) || !text_eq(&a->default_value, &b->default_value))
-        return false;
-    for (i = 0; i < a->n_entries; i++) {
-        if (a->entries[i].kind != b->entries[i].kind ||
-            strcmp(a->entries[i].key, b->entries[i].key) != 0 ||
-            !text_eq(&a->entries[i].value, &b->entries[i].value))
-            return false;
+    strbuf_addch(&sb, m->hostnames ? 'h' : '-');
+    key_text(&sb, &m->source);
+    key_text(&sb, &m->default_value);
+    for (i = 0; i < m->n_entries; i++) {
+        const struct plan_map_entry *e = &m->entries[i];
+        strbuf_addf(&sb, "%d%zu:", (int)e->kind, strlen(e->key));
+        strbuf_addstr(&sb, e->key);
+        key_text(&sb, &e->value);
     }
-    return true;
+    key = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return key;
 }
 
+/* Only maps that went through here are compared: dispatch maps, whose
+ * sources (condition flags) no other kind of map reads. */
 const char *map_intern(struct planner *p, struct plan_map *m)
 {
-    size_t i;
+    void **slot = strhash_slot(&p->sec->dispatch_by_content, content_key(p->a, m));
 
-    for (i = 0; i < p->sec->maps.n; i++) {
-        const struct plan_map *o = p->sec->maps.v[i];
-        if (map_same(o, m))
-            return o->variable;
-    }
-    ptrvec_push(p->a, &p->sec->maps, m);
+    if (*slot)
+        return ((const struct plan_map *)*slot)->variable;
+    *slot = m;
+    map_register(p, m);
     return m->variable;
 }
 
 void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
              const char *key, struct plan_text value)
 {
-    struct plan_map_entry *v = ARENA_NEW_ARRAY(p->a, struct plan_map_entry,
-                                               m->n_entries + 1);
+    struct plan_map_entry *e;
 
-    if (m->n_entries)
-        memcpy(v, m->entries, m->n_entries * sizeof(*v));
-    v[m->n_entries].kind = kind;
-    v[m->n_entries].key = key;
-    v[m->n_entries].value = value;
-    m->entries = v;
-    m->n_entries++;
+    if (m->n_entries == m->entries_cap) {
+        size_t cap = m->entries_cap ? m->entries_cap * 2 : 4;
+        struct plan_map_entry *v = ARENA_NEW_ARRAY(p->a, struct plan_map_entry, cap);
+        if (m->n_entries)
+            memcpy(v, m->entries, m->n_entries * sizeof(*v));
+        m->entries = v;
+        m->entries_cap = cap;
+    }
+    e = &m->entries[m->n_entries++];
+    e->kind = kind;
+    e->key = key;
+    e->value = value;
 }
 
 bool map_has_key(const struct plan_map *m, const char *key)
@@ -121,16 +137,14 @@ static struct plan_map *content_map(struct planner *p, const char *prefix,
                                     const char *content, bool *created)
 {
     char name[48];
-    size_t i;
+    struct plan_map *m;
 
     snprintf(name, sizeof(name), "%s%016llx", prefix,
              (unsigned long long)fnv1a(source_variable, content));
-    for (i = 0; i < p->sec->maps.n; i++) {
-        struct plan_map *m = p->sec->maps.v[i];
-        if (strcmp(m->variable, name) == 0) {
-            *created = false;
-            return m;
-        }
+    m = strhash_get(&p->sec->maps_by_name, name);
+    if (m) {
+        *created = false;
+        return m;
     }
     *created = true;
     return map_new(p, text_variable(p->a, source_variable), arena_strdup(p->a, name));

@@ -33,12 +33,20 @@ static int cmp_splits(const void *pa, const void *pb)
     return strcmp(a->variable, b->variable);
 }
 
-/* A hash bucket must hold the longest key: nginx stores each as a pointer
- * plus the name padded to a pointer, and ends a bucket with a pointer. */
-static unsigned bucket_for(size_t longest)
+/*
+ * nginx stores each key of a hash as a pointer plus the name padded to a
+ * pointer, and ends a bucket with a pointer.  A bucket that holds only the
+ * longest key is enough for a few keys, but with many keys nginx must find
+ * a table size (up to the max) where no bucket overflows: with room for one
+ * key each, that is a perfect hash, which it stops finding after a few dozen
+ * names and warns ("could not build optimal server_names_hash").  Past 16
+ * names, room for four keys per bucket makes an overflow at the quarter load
+ * of the max size unlikely.
+ */
+static unsigned bucket_for(size_t longest, size_t keys_per_bucket)
 {
-    size_t need = sizeof(void *) + ((longest + 2 + sizeof(void *) - 1) & ~(sizeof(void *) - 1)) +
-                  sizeof(void *);
+    size_t key = sizeof(void *) + ((longest + 2 + sizeof(void *) - 1) & ~(sizeof(void *) - 1));
+    size_t need = keys_per_bucket * key + sizeof(void *);
     unsigned b = 64;
 
     while (b < need)
@@ -46,18 +54,21 @@ static unsigned bucket_for(size_t longest)
     return b;
 }
 
+/* One bucket size serves every map of a section: the longest exact key,
+ * and room for four keys once some map has many. */
 static unsigned map_bucket(const struct plan_section *sec)
 {
-    size_t longest = 0, i, j;
+    size_t longest = 0, most = 0, i, j;
 
     for (i = 0; i < sec->n_maps; i++) {
+        most = sec->maps[i].n_entries > most ? sec->maps[i].n_entries : most;
         for (j = 0; j < sec->maps[i].n_entries; j++) {
             size_t n = strlen(sec->maps[i].entries[j].key);
             if (sec->maps[i].entries[j].kind != MAP_KEY_REGEX && n > longest)
                 longest = n;
         }
     }
-    return bucket_for(longest);
+    return bucket_for(longest, most > 16 ? 4 : 1);
 }
 
 static void hash_sizes(struct plan *plan)
@@ -72,7 +83,7 @@ static void hash_sizes(struct plan *plan)
             names++;
         }
     }
-    plan->server_names_bucket = bucket_for(longest_name);
+    plan->server_names_bucket = bucket_for(longest_name, names > 16 ? 4 : 1);
     plan->server_names_max = names * 4 > 512 ? (unsigned)names * 4 : 512;
     plan->http.map_bucket = map_bucket(&plan->http);
     plan->stream.map_bucket = map_bucket(&plan->stream);
@@ -109,6 +120,14 @@ static void finish_section(struct planner *p, struct section_builder *sb,
         out->resolver = p->o->resolver ? p->o->resolver : "10.96.0.10";
 }
 
+static void section_init(struct planner *p, struct section_builder *sb)
+{
+    strhash_init(&sb->maps_by_name, p->a);
+    strhash_init(&sb->dispatch_by_content, p->a);
+    strhash_init(&sb->splits_by_content, p->a);
+    strhash_init(&sb->upstreams_by_name, p->a);
+}
+
 void plan_build(struct compilation *c, const struct controller *ctl,
                 const struct plan_options *o, struct plan *out)
 {
@@ -121,6 +140,9 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     p.ctl = ctl;
     p.o = o;
     p.plan = out;
+    section_init(&p, &p.http);
+    section_init(&p, &p.stream);
+    strhash_init(&p.files_by_path, p.a);
     p.sec = &p.stream;
     stream_build(&p);
     p.sec = &p.http;

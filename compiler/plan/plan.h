@@ -52,7 +52,7 @@ struct plan_map {
     const char *variable;
     bool hostnames;
     struct plan_map_entry *entries; /* first matching regex wins */
-    size_t n_entries;
+    size_t n_entries, entries_cap;
     struct plan_text default_value;
 };
 
@@ -125,7 +125,8 @@ struct plan_target {
 };
 
 struct plan_handler {
-    const char *id; /* internal location URI, when it has one */
+    const char *id; /* its location's URI (mirrors) or name less the '@' */
+    bool by_uri;    /* a mirror: reached by a subrequest to the URI id */
     int status;     /* nonzero: return it (fixed 500, no backends) */
     struct plan_redirect *redirect;
     /* URL rewrite */
@@ -151,6 +152,7 @@ struct plan_handler {
      * handlers (backend-level filters live there). */
     struct plan_target target;
     const char *split_variable;
+    struct plan_text split_target; /* the chosen backend's named location */
     struct plan_handler **backends;
     size_t n_backends;
     int64_t weight; /* as a split backend: its weight */
@@ -159,14 +161,28 @@ struct plan_handler {
 
 /* ---- servers and locations ---- */
 
-enum location_kind { LOC_EXACT, LOC_PREFIX, LOC_REGEX, LOC_INTERNAL };
+/* LOC_INTERNAL is an internal "= URI" location, reached by a mirror
+ * subrequest; LOC_NAMED an "@name" one, reached by error_page from the
+ * location the request arrived at, with its method and URI unchanged. */
+enum location_kind { LOC_EXACT, LOC_PREFIX, LOC_REGEX, LOC_INTERNAL, LOC_NAMED };
+
+/* `set $variable "value"` in a location. */
+struct plan_assign {
+    const char *variable;
+    struct plan_text value;
+};
 
 struct plan_location {
     enum location_kind kind;
     const char *path; /* LOC_REGEX: the pattern */
-    bool save_uri;    /* set $gw_uri $uri before dispatching */
-    /* Either dispatch through a map to an internal location ... */
+    bool save_uri;    /* set $gw_uri $uri: a mirror sends the original path */
+    /* Either dispatch through a map to a named location ... The map's
+     * values are variables ($gw_t0, ...) that the location sets first to
+     * its own targets, so that locations of every server whose candidates
+     * have the same conditions share one map. */
     const char *dispatch_variable;
+    struct plan_assign *targets;
+    size_t n_targets;
     /* ... or handle here; neither: 404. */
     struct plan_handler *handler;
 };
@@ -268,6 +284,8 @@ struct candidate {
     const struct grpc_match *grpc;  /* GRPCRoute, else NULL */
     size_t match_index;
     const char *hostname; /* the route hostname that matched, NULL: any */
+    size_t group; /* candidates of one rule through one attachment share it,
+                     and with it their handler */
 };
 
 /* <0 when a takes precedence over b. Total: ties end on input order. */

@@ -4,10 +4,53 @@
 
 #include "plan.h"
 
+#include "base/arena.h"
 #include "base/ptrvec.h"
+#include "base/strhash.h"
 #include "nginx/quote.h"
 
-struct arena;
+#include <stdlib.h>
+#include <string.h>
+
+/* A growing list of positions in some array (candidates, attachments). */
+struct idxvec {
+    size_t *v;
+    size_t n, cap;
+};
+
+static inline void idx_push(struct arena *a, struct idxvec *x, size_t i)
+{
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 4;
+        size_t *v = ARENA_NEW_ARRAY(a, size_t, cap);
+        if (x->n)
+            memcpy(v, x->v, x->n * sizeof(*v));
+        x->v = v;
+        x->cap = cap;
+    }
+    x->v[x->n++] = i;
+}
+
+static inline int idx_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+    return a < b ? -1 : a > b;
+}
+
+/* Sorts ascending and drops repeats. */
+static inline void idx_sort_unique(struct idxvec *x)
+{
+    size_t i, j;
+
+    if (x->n > 1)
+        qsort(x->v, x->n, sizeof(*x->v), idx_cmp);
+    for (i = j = 0; i < x->n; i++) {
+        if (j == 0 || x->v[j - 1] != x->v[i])
+            x->v[j++] = x->v[i];
+    }
+    x->n = j;
+}
 
 /* The top-level declarations of http{} or stream{} being collected. */
 struct section_builder {
@@ -16,6 +59,11 @@ struct section_builder {
     struct ptrvec upstreams; /* struct plan_upstream * */
     bool needs_resolver;
     unsigned n_splits;
+    /* Lookups that would otherwise scan the lists above. */
+    struct strhash maps_by_name;       /* variable -> struct plan_map * */
+    struct strhash dispatch_by_content; /* map_intern()'s key -> struct plan_map * */
+    struct strhash splits_by_content;  /* split_shared()'s key -> struct plan_split * */
+    struct strhash upstreams_by_name;  /* name -> struct plan_upstream * */
 };
 
 /* An HTTPS port reached through the stream front (stream.c decides,
@@ -39,6 +87,7 @@ struct planner {
     struct ptrvec stream_servers; /* struct plan_stream_server * */
     struct ptrvec files;          /* struct plan_file * */
     struct ptrvec https_hops;     /* struct https_hop * */
+    struct strhash files_by_path;  /* path -> struct plan_file * */
     unsigned n_dispatch;
     unsigned n_tls_hops;
 };
@@ -108,6 +157,9 @@ void stream_build(struct planner *p);
 
 /* handlers.c, shared with stream.c */
 struct plan_split *split_new(struct planner *p, const char *prefix);
+/* The variable of a split with the draft's entries, made when new. */
+const char *split_shared(struct planner *p, const char *prefix,
+                         const struct plan_split *draft);
 /* Fills a split from weights (none zero): values[i] gets weights[i]. */
 void split_weights(struct planner *p, struct plan_split *s, const int64_t *weights,
                    const char *const *values, size_t n);

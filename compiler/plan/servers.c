@@ -19,11 +19,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The attachments of one listener by the hostnames they carry, so that a
+ * server finds those that may cover its name without testing them all. */
+struct attach_index {
+    struct idxvec any;     /* no hostnames: every server, the default too */
+    struct idxvec star;    /* the hostname "*": every named server */
+    struct strhash by_host; /* a hostname -> struct idxvec * */
+};
+
 struct sock {
     const char *address; /* NULL: every address */
     int64_t port;        /* as nginx listens (after --port-map) */
     bool https;
     struct ptrvec listeners; /* struct eff_listener * */
+    struct attach_index **index; /* per listener, made when first needed */
 };
 
 int64_t mapped_port(const struct plan_options *o, int64_t port)
@@ -126,15 +135,26 @@ static int specificity(const char *h)
     return h[0] == '*' ? 1000 + (int)strlen(h) : 100000;
 }
 
-static void add_name(struct arena *a, struct ptrvec *names, const char *name)
-{
-    size_t i;
+/* The server names of a socket, each once; NULL is the default server. */
+struct name_set {
+    struct ptrvec names;
+    struct strhash seen;
+    bool has_default;
+};
 
-    for (i = 0; i < names->n; i++) {
-        if (str_eq(names->v[i], name) && !names->v[i] == !name)
+static void add_name(struct arena *a, struct name_set *ns, const char *name)
+{
+    if (!name) {
+        if (ns->has_default)
             return;
+        ns->has_default = true;
+    } else {
+        void **slot = strhash_slot(&ns->seen, name);
+        if (*slot)
+            return;
+        *slot = (void *)name;
     }
-    ptrvec_push(a, names, (void *)name);
+    ptrvec_push(a, &ns->names, (void *)name);
 }
 
 static int cmp_names(const void *pa, const void *pb)
@@ -146,19 +166,23 @@ static int cmp_names(const void *pa, const void *pb)
     return strcmp(a, b);
 }
 
-static const struct eff_listener *listener_for(const struct sock *s, const char *name)
+/* The position of the most specific listener covering name, or
+ * s->listeners.n for none. */
+static size_t listener_for(const struct sock *s, const char *name)
 {
     const struct eff_listener *best = NULL;
-    size_t i;
+    size_t i, at = s->listeners.n;
 
     for (i = 0; i < s->listeners.n; i++) {
         const struct eff_listener *l = s->listeners.v[i];
         if (!covers(l->hostname, name))
             continue;
-        if (!best || specificity(l->hostname) > specificity(best->hostname))
+        if (!best || specificity(l->hostname) > specificity(best->hostname)) {
             best = l;
+            at = i;
+        }
     }
-    return best;
+    return at;
 }
 
 /* The most specific hostname of an attachment covering the server name,
@@ -190,13 +214,92 @@ static size_t rule_matches(const struct route *r, const struct route_rule *rule)
     return rule->n_matches;
 }
 
-static void candidates_for(struct planner *p, const struct eff_listener *l,
-                           const char *name, struct ptrvec *out)
+static struct attach_index *index_attachments(struct arena *a,
+                                              const struct eff_listener *l)
 {
-    size_t i, j, k;
+    struct attach_index *x = ARENA_NEW(a, struct attach_index);
+    size_t i, h;
 
-    for (i = 0; l && i < l->attachments.n; i++) {
-        const struct attachment *a = l->attachments.v[i];
+    strhash_init(&x->by_host, a);
+    for (i = 0; i < l->attachments.n; i++) {
+        const struct attachment *at = l->attachments.v[i];
+        if (at->n_hostnames == 0)
+            idx_push(a, &x->any, i);
+        for (h = 0; h < at->n_hostnames; h++) {
+            struct idxvec **v;
+            if (strcmp(at->hostnames[h], "*") == 0) {
+                idx_push(a, &x->star, i);
+                continue;
+            }
+            v = (struct idxvec **)strhash_slot(&x->by_host, at->hostnames[h]);
+            if (!*v)
+                *v = ARENA_NEW(a, struct idxvec);
+            idx_push(a, *v, i);
+        }
+    }
+    return x;
+}
+
+static void add_host(struct arena *a, const struct attach_index *x, const char *host,
+                     struct idxvec *out)
+{
+    const struct idxvec *v = strhash_get(&x->by_host, host);
+    size_t i;
+
+    for (i = 0; v && i < v->n; i++)
+        idx_push(a, out, v->v[i]);
+}
+
+/*
+ * The attachments that may cover server name S, in attachment order: those
+ * with no hostname; for a named server also "*", S itself, and every
+ * wildcard over S ("*.b.c" and "*.c" over "a.b.c", and over "*.b.c" too).
+ * covers() still decides; this only skips attachments it would refuse.
+ */
+static struct idxvec attachments_for(struct arena *a, const struct attach_index *x,
+                                     const char *name)
+{
+    struct idxvec out = {NULL, 0, 0};
+    struct strbuf probe = STRBUF_INIT, wild = STRBUF_INIT;
+    size_t i;
+
+    for (i = 0; i < x->any.n; i++)
+        idx_push(a, &out, x->any.v[i]);
+    if (!name)
+        return out;
+    for (i = 0; i < x->star.n; i++)
+        idx_push(a, &out, x->star.v[i]);
+    add_host(a, x, name, &out);
+    /* A host under wildcard S stands for S (see covers()). */
+    if (name[0] == '*')
+        strbuf_addch(&probe, 'x');
+    strbuf_addstr(&probe, name[0] == '*' ? name + 1 : name);
+    for (i = 1; i < probe.len; i++) {
+        if (probe.buf[i] != '.')
+            continue;
+        strbuf_reset(&wild);
+        strbuf_addch(&wild, '*');
+        strbuf_addstr(&wild, probe.buf + i);
+        add_host(a, x, wild.buf, &out);
+    }
+    strbuf_release(&probe);
+    strbuf_release(&wild);
+    idx_sort_unique(&out);
+    return out;
+}
+
+static void candidates_for(struct planner *p, const struct eff_listener *l,
+                           const struct attach_index *x, const char *name,
+                           struct ptrvec *out)
+{
+    struct idxvec atts;
+    size_t i, j, k, group = 0;
+
+    if (!l)
+        return;
+    atts = attachments_for(p->a, x, name);
+    for (i = 0; i < atts.n; i++) {
+        const struct attachment *a = l->attachments.v[atts.v[i]];
         const struct route_state *rs = a->route;
         const char *host = NULL;
 
@@ -213,6 +316,7 @@ static void candidates_for(struct planner *p, const struct eff_listener *l,
                 c->rule_index = j;
                 c->match_index = k;
                 c->hostname = host;
+                c->group = group;
                 if (rs->route->obj.kind == KIND_GRPC_ROUTE) {
                     static const struct grpc_match any;
                     c->grpc = rule->n_grpc_matches ? &rule->grpc_matches[k] : &any;
@@ -221,10 +325,10 @@ static void candidates_for(struct planner *p, const struct eff_listener *l,
                 }
                 ptrvec_push(p->a, out, c);
             }
+            group++;
         }
     }
 }
-
 
 /* ---- servers ---- */
 
@@ -312,17 +416,20 @@ static const char *sni_listener_map(struct planner *p, const struct sock *s, siz
     return m ? m->variable : NULL;
 }
 
-static void build_server(struct planner *p, const struct sock *s, const char *name,
+static void build_server(struct planner *p, struct sock *s, const char *name,
                          unsigned index, struct kinds_seen *seen, const char *sni_variable)
 {
-    const struct eff_listener *l = listener_for(s, name);
+    size_t at = listener_for(s, name);
+    const struct eff_listener *l = at < s->listeners.n ? s->listeners.v[at] : NULL;
     struct plan_server *srv = new_server(p, s, name);
     struct server_ctx sc = {l, index};
     struct ptrvec cands = {0};
     struct candidate *flat;
     size_t i;
 
-    candidates_for(p, l, name, &cands);
+    if (l && !s->index[at])
+        s->index[at] = index_attachments(p->a, l);
+    candidates_for(p, l, l ? s->index[at] : NULL, name, &cands);
     count_kinds(&cands, seen);
     flat = ARENA_NEW_ARRAY(p->a, struct candidate, cands.n);
     for (i = 0; i < cands.n; i++)
@@ -374,25 +481,29 @@ void servers_build(struct planner *p)
     ptrvec_sort(&socks, cmp_socks);
     for (i = 0; i < socks.n; i++) {
         struct sock *s = socks.v[i];
-        struct ptrvec names = {0};
+        struct name_set ns;
         size_t first = p->servers.n;
         struct kinds_seen seen = {0, 0};
         const char *sni_variable = s->https ? sni_listener_map(p, s, i) : NULL;
 
+        memset(&ns, 0, sizeof(ns));
+        strhash_init(&ns.seen, p->a);
+        s->index = ARENA_NEW_ARRAY(p->a, struct attach_index *,
+                                   s->listeners.n ? s->listeners.n : 1);
         for (j = 0; j < s->listeners.n; j++) {
             const struct eff_listener *l = s->listeners.v[j];
-            add_name(p->a, &names, l->hostname);
+            add_name(p->a, &ns, l->hostname);
             for (k = 0; k < l->attachments.n; k++) {
                 const struct attachment *a = l->attachments.v[k];
                 size_t h;
                 for (h = 0; h < a->n_hostnames; h++)
-                    add_name(p->a, &names, a->hostnames[h]);
+                    add_name(p->a, &ns, a->hostnames[h]);
             }
         }
-        add_name(p->a, &names, NULL); /* the default server */
-        ptrvec_sort(&names, cmp_names);
-        for (j = 0; j < names.n; j++)
-            build_server(p, s, names.v[j], index++, &seen, sni_variable);
+        add_name(p->a, &ns, NULL); /* the default server */
+        ptrvec_sort(&ns.names, cmp_names);
+        for (j = 0; j < ns.names.n; j++)
+            build_server(p, s, ns.names.v[j], index++, &seen, sni_variable);
         for (j = first; j < p->servers.n; j++) {
             struct plan_server *srv = p->servers.v[j];
             srv->listen.http2 |= !s->https && seen.grpc > 0 && seen.http == 0;

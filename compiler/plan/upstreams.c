@@ -22,7 +22,7 @@ const char *upstream_for(struct planner *p, const struct backend *b, unsigned re
 {
     struct plan_upstream *u;
     const char *name;
-    size_t i;
+    void **slot;
 
     if (b->status != BACKEND_OK || (!b->n_endpoints && !b->cluster_ip))
         return NULL;
@@ -30,12 +30,11 @@ const char *upstream_for(struct planner *p, const struct backend *b, unsigned re
                         (long long)b->port_number);
     if (repeat > 1)
         name = arena_printf(p->a, "%s_x%u", name, repeat);
-    for (i = 0; i < p->sec->upstreams.n; i++) {
-        u = p->sec->upstreams.v[i];
-        if (strcmp(u->name, name) == 0)
-            return u->name;
-    }
+    slot = strhash_slot(&p->sec->upstreams_by_name, name);
+    if (*slot)
+        return ((struct plan_upstream *)*slot)->name;
     u = ARENA_NEW(p->a, struct plan_upstream);
+    *slot = u;
     u->name = name;
     /* Connection reuse is an HTTP idea; stream upstreams have no keepalive. */
     u->keepalive = p->sec == &p->http;

@@ -206,6 +206,82 @@ class HostMatching(unittest.TestCase):
         self.expect("nowhere.test", "/any/x", "any-host")
 
 
+class HandOff(unittest.TestCase):
+    """Requests that a location hands on to a named location (a header
+    condition, a weighted split, both) reach the backend as they came: the
+    raw URI with its query, the method and the body; a mirror there gets
+    its copy; and a retry there still answers 503 when every try failed to
+    connect."""
+    MANIFESTS = GATEWAY + route("handoff", """
+  rules:
+    - matches: [{path: {value: /cond}, headers: [{name: X-Go, value: "yes"}]}]
+      backendRefs: [{name: cond, port: 8080}]
+    - matches: [{path: {value: /split}}]
+      backendRefs: [{name: left, port: 8080, weight: 1}, {name: right, port: 8080, weight: 1}]
+    - matches: [{path: {value: /both}, headers: [{name: X-Go, value: "yes"}]}]
+      backendRefs: [{name: left, port: 8080, weight: 1}, {name: right, port: 8080, weight: 1}]
+    - matches: [{path: {value: /mirrored}, headers: [{name: X-Go, value: "yes"}]}]
+      filters: [{type: RequestMirror, requestMirror: {backendRef: {name: mirror, port: 8080}}}]
+      backendRefs: [{name: cond, port: 8080}]
+    - matches: [{path: {value: /dead}, headers: [{name: X-Go, value: "yes"}]}]
+      retry: {attempts: 2}
+      backendRefs: [{name: dead, port: 1}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dead, namespace: shop}
+spec:
+  clusterIP: 127.0.0.1
+  ports: [{name: http, port: 1}]
+""", ["handoff.example.com"])
+    HOST = "handoff.example.com"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Scenario(cls.MANIFESTS, backends("cond", "left", "right", "mirror"))
+        cls.s.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def send(self, path, method="GET", body=None):
+        return self.s.request(path, self.HOST, method=method, headers={"X-Go": "yes"},
+                              body=body)
+
+    def assert_as_sent(self, r, path, services):
+        self.assertEqual(r.status, 200, "%s -> %d" % (path, r.status))
+        self.assertIn(served_by(r), services)
+        self.assertEqual(r.echo["path"], path)
+        self.assertEqual(r.echo["method"], "POST")
+        self.assertEqual(r.echo["headers"].get("Content-Length"), ["7"])
+
+    def test_condition_keeps_uri_method_and_body(self):
+        path = "/cond/a%2Fb/%41?q=%20&r"
+        self.assert_as_sent(self.send(path, "POST", b"payload"), path, ["cond"])
+
+    def test_split_keeps_uri_method_and_body(self):
+        for _ in range(4):
+            path = "/split/x%2Fy?z=1"
+            self.assert_as_sent(self.send(path, "POST", b"payload"), path, ["left", "right"])
+
+    def test_condition_then_split(self):
+        path = "/both/%7E?k=v"
+        self.assert_as_sent(self.send(path, "POST", b"payload"), path, ["left", "right"])
+        self.assertEqual(self.s.get("/both/x", self.HOST).status, 404)
+
+    def test_mirror_after_a_condition(self):
+        mirror = self.s.backend("shop", "mirror")
+        mirror.clear_log()
+        r = self.send("/mirrored/a%2Fb?y=1")
+        self.assertEqual(served_by(r), "cond")
+        self.assertTrue(mirror.wait_for_log("Echoing back request made to /mirrored/a%2Fb?y=1",
+                                            timeout=5))
+
+    def test_retries_that_cannot_connect_answer_503(self):
+        self.assertEqual(self.send("/dead/x").status, 503)
+
+
 class TheSeedExample(unittest.TestCase):
     def test_seed_routes_giantswarm_io_to_myapp(self):
         import os

@@ -1,13 +1,15 @@
-/* Unit tests: arena, strbuf, utf8, source positions, JSON writer. */
+/* Unit tests: arena, strbuf, utf8, source positions, JSON writer, strhash. */
 #include "unit.h"
 
 #include "base/arena.h"
 #include "base/jsonw.h"
 #include "base/source.h"
 #include "base/strbuf.h"
+#include "base/strhash.h"
 #include "base/utf8.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 START_TEST(arena_memory_is_zeroed_and_aligned)
@@ -181,6 +183,39 @@ START_TEST(json_writer_escapes_and_nests)
 }
 END_TEST
 
+START_TEST(strhash_finds_what_was_put)
+{
+    struct arena *a = arena_create(0);
+    struct strhash m;
+    int i;
+
+    strhash_init(&m, a);
+    ck_assert_ptr_null(strhash_get(&m, "absent"));
+    /* Enough keys to grow the table several times. */
+    for (i = 0; i < 5000; i++) {
+        char *k = arena_printf(a, "key-%d", i);
+        void **slot = strhash_slot(&m, k);
+        ck_assert_ptr_null(*slot);
+        *slot = k;
+    }
+    ck_assert_uint_eq(m.n, 5000);
+    for (i = 0; i < 5000; i++) {
+        char k[32];
+        snprintf(k, sizeof(k), "key-%d", i);
+        ck_assert_str_eq(strhash_get(&m, k), k);
+    }
+    ck_assert_ptr_null(strhash_get(&m, "key-5000"));
+    /* An existing key keeps its slot; put replaces the value. */
+    ck_assert_ptr_nonnull(*strhash_slot(&m, "key-7"));
+    strhash_put(&m, "key-7", (void *)"seven");
+    ck_assert_str_eq(strhash_get(&m, "key-7"), "seven");
+    strhash_put(&m, "", (void *)"empty");
+    ck_assert_str_eq(strhash_get(&m, ""), "empty");
+    ck_assert_uint_eq(m.n, 5001);
+    arena_destroy(a);
+}
+END_TEST
+
 static Suite *base_suite(void)
 {
     Suite *s = suite_create("base");
@@ -195,6 +230,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, source_yaml_line_breaks_differ_from_editor_lines);
     tcase_add_test(tc, source_bom_is_not_a_column);
     tcase_add_test(tc, json_writer_escapes_and_nests);
+    tcase_add_test(tc, strhash_finds_what_was_put);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,82 @@
+#include "strhash.h"
+
+#include "arena.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* FNV-1a: short keys, no adversary that gains anything from collisions
+ * (a manifest author can only slow their own compilation down). */
+static size_t hash_of(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 32));
+}
+
+void strhash_init(struct strhash *m, struct arena *a)
+{
+    memset(m, 0, sizeof(*m));
+    m->a = a;
+}
+
+static struct strhash_slot *find(const struct strhash *m, const char *key, size_t h)
+{
+    size_t mask = m->cap - 1, i;
+
+    for (i = h & mask;; i = (i + 1) & mask) {
+        struct strhash_slot *s = &m->slots[i];
+        if (!s->key || (s->hash == h && strcmp(s->key, key) == 0))
+            return s;
+    }
+}
+
+/* Doubles the table (the old slots stay in the arena, unused: growth
+ * costs at most as much memory again as the final table). */
+static void grow(struct strhash *m)
+{
+    struct strhash_slot *old = m->slots;
+    size_t old_cap = m->cap, i;
+
+    m->cap = old_cap ? old_cap * 2 : 16;
+    m->slots = ARENA_NEW_ARRAY(m->a, struct strhash_slot, m->cap);
+    for (i = 0; i < old_cap; i++) {
+        if (old[i].key)
+            *find(m, old[i].key, old[i].hash) = old[i];
+    }
+}
+
+void *strhash_get(const struct strhash *m, const char *key)
+{
+    const struct strhash_slot *s;
+
+    if (m->n == 0)
+        return NULL;
+    s = find(m, key, hash_of(key));
+    return s->key ? s->value : NULL;
+}
+
+void **strhash_slot(struct strhash *m, const char *key)
+{
+    size_t h = hash_of(key);
+    struct strhash_slot *s;
+
+    /* At most half full, so probes stay short and one slot is always free. */
+    if ((m->n + 1) * 2 > m->cap)
+        grow(m);
+    s = find(m, key, h);
+    if (!s->key) {
+        s->key = key;
+        s->hash = h;
+        s->value = NULL;
+        m->n++;
+    }
+    return &s->value;
+}
+
+void strhash_put(struct strhash *m, const char *key, void *value)
+{
+    *strhash_slot(m, key) = value;
+}

@@ -1,0 +1,39 @@
+/*
+ * A hash table from strings to pointers, for the lookups that would
+ * otherwise scan a list ("is there already an upstream of this name?").
+ * Open addressing with linear probing; storage lives in the arena, so a
+ * table is never freed, only dropped with the compilation.
+ *
+ * Keys are not copied: they must outlive the table (arena strings do).
+ * Iteration order is not offered on purpose: output order never comes from
+ * a hash table, only from sorting.
+ */
+#ifndef GWC_STRHASH_H
+#define GWC_STRHASH_H
+
+#include <stddef.h>
+
+struct arena;
+
+struct strhash_slot {
+    const char *key; /* NULL: empty */
+    size_t hash;
+    void *value;
+};
+
+struct strhash {
+    struct arena *a;
+    struct strhash_slot *slots;
+    size_t n, cap; /* cap is 0 or a power of two */
+};
+
+/* An empty table; {0} with a set arena is the same thing. */
+void strhash_init(struct strhash *m, struct arena *a);
+/* The value stored under key, or NULL. */
+void *strhash_get(const struct strhash *m, const char *key);
+/* The value slot of key, created holding NULL when the key is new. */
+void **strhash_slot(struct strhash *m, const char *key);
+/* Stores value under key (replacing any earlier one). */
+void strhash_put(struct strhash *m, const char *key, void *value);
+
+#endif
