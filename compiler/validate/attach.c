@@ -64,13 +64,13 @@ static void attach(struct ctx *x, struct route_state *rs, struct eff_listener *l
                    const char **hostnames, size_t n)
 {
     struct attachment *a;
-    size_t i;
 
-    for (i = 0; i < l->attachments.n; i++) {
-        a = l->attachments.v[i];
-        if (a->route == rs)
-            return; /* two parentRefs reaching one listener: attached once */
-    }
+    /* Two parentRefs reaching one listener: attached once.  Routes attach
+     * one after another, so an earlier attachment of this route to l is
+     * the last one there. */
+    if (l->attachments.n &&
+        ((struct attachment *)l->attachments.v[l->attachments.n - 1])->route == rs)
+        return;
     a = ARENA_NEW(x->c->arena, struct attachment);
     a->route = rs;
     a->listener = l;
