@@ -20,15 +20,6 @@ static void text_push(struct plan_text *t, bool variable, const char *s)
     t->parts[t->n++].text = s;
 }
 
-static bool eq_nocase(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return false;
-    }
-    return *a == *b;
-}
-
 /* ---- maps and splits ---- */
 
 static void emit_map(struct confw *w, const struct plan_map *m)
@@ -151,10 +142,10 @@ static bool user_sets(const struct plan_handler *h, const char *name)
 {
     size_t i;
 
-    if (h->rewrite_host && eq_nocase(name, "Host"))
+    if (h->rewrite_host && str_eq_nocase(name, "Host"))
         return true;
     for (i = 0; i < h->n_request_headers; i++) {
-        if (eq_nocase(h->request_headers[i].name, name))
+        if (str_eq_nocase(h->request_headers[i].name, name))
             return true;
     }
     return false;

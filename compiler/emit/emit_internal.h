@@ -4,6 +4,8 @@
 
 #include "emit.h"
 
+#include "base/str.h"
+
 #include "nginx/quote.h"
 
 #include <stddef.h>

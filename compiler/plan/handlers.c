@@ -6,44 +6,14 @@
  */
 #include "plan_internal.h"
 
+#include "nginx/vars.h"
+
 #include "base/arena.h"
 #include "base/strbuf.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-static bool eq_nocase(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return false;
-    }
-    return *a == *b;
-}
-
-/* The nginx variable holding a request header: $http_ + name, lowercased,
- * '-' as '_'; NULL when nginx drops such a header from requests (only
- * letters, digits and '-' pass ignore_invalid_headers). */
-static const char *header_variable(struct arena *a, const char *name)
-{
-    char *v = arena_printf(a, "http_%s", name), *p;
-
-    for (p = v + 5; *p; p++) {
-        if (*p == '-')
-            *p = '_';
-        else if (isalnum((unsigned char)*p))
-            *p = (char)tolower((unsigned char)*p);
-        else
-            return NULL;
-    }
-    return v;
-}
 
 /* Appends (copy-on-write, so handlers copied from this one keep theirs), a
  * later operation on a header replacing an earlier one. */
@@ -57,7 +27,7 @@ static void push_header(struct arena *a, struct plan_header **v, size_t *n,
     if (*n)
         memcpy(nv, *v, *n * sizeof(*nv));
     for (i = 0; i < *n; i++) {
-        if (eq_nocase(nv[i].name, h.name)) {
+        if (str_eq_nocase(nv[i].name, h.name)) {
             nv[i] = h;
             *v = nv;
             return;
@@ -489,7 +459,6 @@ struct plan_handler *handler_for_rule(struct planner *p,
     const struct rule_state *rs = c->rule;
     struct plan_handler *h = ARENA_NEW(p->a, struct plan_handler);
     size_t next_mirror = 0, i, live = 0;
-    int64_t total = 0;
 
     h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
                          r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
@@ -505,7 +474,6 @@ struct plan_handler *handler_for_rule(struct planner *p,
     apply_timeouts(h, &rs->rule->timeouts);
     apply_retry(p, h, rs->rule);
     for (i = 0; i < rs->n_backends; i++) {
-        total += rs->backends[i].ref->weight;
         live += rs->backends[i].ref->weight > 0;
     }
     if (live == 0) {
@@ -534,7 +502,6 @@ struct plan_handler *handler_for_rule(struct planner *p,
             child->target.upstream = upstream_for(p, b, h->retry_tries);
         h->backends[h->n_backends++] = child;
     }
-    (void)total;
     if (h->n_backends == 1) {
         /* One backend: it is the rule's handler, under the rule's name. */
         struct plan_handler *only = h->backends[0];

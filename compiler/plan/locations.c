@@ -18,6 +18,10 @@
  */
 #include "plan_internal.h"
 
+#include "nginx/regex.h"
+#include "nginx/uri.h"
+#include "nginx/vars.h"
+
 #include "base/arena.h"
 #include "base/strbuf.h"
 #include "nginx/regex.h"
@@ -26,46 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 /* How a candidate's path reads in nginx terms. */
 struct path_form {
     enum location_kind kind; /* LOC_EXACT, LOC_PREFIX or LOC_REGEX */
     const char *path;        /* normalized prefix, exact path, or pattern */
 };
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* nginx matches locations against the decoded URI, so a path written with
- * %XX escapes (the CRD allows them, and forbids %2F) is matched decoded. */
-static const char *percent_decoded(struct arena *a, const char *s)
-{
-    char *out, *o;
-
-    if (!strchr(s, '%'))
-        return s;
-    out = o = arena_strdup(a, s);
-    for (; *s; s++) {
-        int hi, lo;
-        if (*s == '%' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            s += 2;
-        } else {
-            *o++ = *s;
-        }
-    }
-    *o = '\0';
-    return out;
-}
 
 static struct path_form path_of(struct arena *a, const struct candidate *c)
 {
@@ -78,7 +47,7 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
         f.path = f.kind == LOC_PREFIX ? normalize_prefix(a, c->match->path.value)
                                       : c->match->path.value;
         if (f.kind != LOC_REGEX)
-            f.path = percent_decoded(a, f.path);
+            f.path = uri_decoded(a, f.path);
         return f;
     }
     {
@@ -139,52 +108,19 @@ static void cond_add(struct arena *a, struct cond_set *cs, const char *var)
     cs->vars = v;
 }
 
-static const char *value_pattern(struct arena *a, const char *type,
-                                 const char *value)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *s;
-
-    if (str_eq(type, "RegularExpression")) {
-        strbuf_addf(&sb, "^(?:%s)$", value);
-    } else {
-        strbuf_addch(&sb, '^');
-        quote_regex_literal(&sb, value);
-        strbuf_addch(&sb, '$');
-    }
-    s = arena_strndup(a, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return s;
-}
-
-static const char *header_var(struct arena *a, const char *name)
-{
-    char *v = arena_printf(a, "http_%s", name), *p;
-
-    for (p = v + 5; *p; p++) {
-        if (*p == '-')
-            *p = '_';
-        else if (isalnum((unsigned char)*p))
-            *p = (char)tolower((unsigned char)*p);
-        else
-            return NULL; /* nginx drops such headers: never matches */
-    }
-    return v;
-}
-
 static void header_conditions(struct planner *p, struct cond_set *cs,
                               const struct value_match *h, size_t n)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
-        const char *var = header_var(p->a, h[i].name);
+        const char *var = header_variable(p->a, h[i].name);
         if (!var) {
             cs->impossible = true;
             return;
         }
         cond_add(p->a, cs, map_condition(p, var,
-                                         value_pattern(p->a, h[i].type, h[i].value)));
+                                         regex_for_value(p->a, h[i].type, h[i].value)));
     }
 }
 
@@ -208,7 +144,7 @@ static struct cond_set conditions(struct planner *p, const struct candidate *c,
         for (i = 0; i < c->match->n_query_params; i++) {
             const struct value_match *q = &c->match->query_params[i];
             cond_add(p->a, &cs, map_condition(p, map_query_value(p, q->name),
-                                              value_pattern(p->a, q->type, q->value)));
+                                              regex_for_value(p->a, q->type, q->value)));
         }
     } else if (c->grpc) {
         header_conditions(p, &cs, c->grpc->headers, c->grpc->n_headers);
@@ -221,7 +157,7 @@ static struct cond_set conditions(struct planner *p, const struct candidate *c,
 enum reach { REACH_NEVER, REACH_ALWAYS, REACH_IF_PATH };
 
 static enum reach reaches(const struct path_form *cand, const struct path_form *loc,
-                          const struct path_form *regexes, size_t cand_regex,
+                          size_t cand_regex,
                           size_t loc_regex)
 {
     switch (loc->kind) {
@@ -249,7 +185,6 @@ static enum reach reaches(const struct path_form *cand, const struct path_form *
     case LOC_NAMED:
         break;
     }
-    (void)regexes;
     return REACH_NEVER;
 }
 
@@ -444,7 +379,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     for (r = 0; r < reach.n; r++) {
         enum reach how;
         i = reach.v[r];
-        how = reaches(&sb->forms[i], &lf, NULL, sb->regex_order[i], loc_regex);
+        how = reaches(&sb->forms[i], &lf, sb->regex_order[i], loc_regex);
         if (how == REACH_NEVER)
             continue;
         sets[n] = conditions(p, &sb->cands[i],

@@ -97,7 +97,6 @@ struct plan_redirect {
     const char *scheme;   /* NULL: the request's */
     const char *hostname; /* NULL: the request's host */
     int64_t port;         /* 0: omitted (default port of the scheme) */
-    bool port_from_request;
     enum { REDIRECT_PATH_KEEP, REDIRECT_PATH_FULL, REDIRECT_PATH_PREFIX } path_kind;
     const char *path;       /* replacement */
     const char *prefix;     /* the matched prefix, for PREFIX */

@@ -4,6 +4,8 @@
 
 #include "plan.h"
 
+#include "base/str.h"
+
 #include "base/arena.h"
 #include "base/ptrvec.h"
 #include "base/strhash.h"
@@ -130,7 +132,6 @@ const char *upstream_for(struct planner *p, const struct backend *b, unsigned re
 /* handlers.c: what a rule does, for one server. */
 struct server_ctx {
     const struct eff_listener *listener;
-    unsigned index; /* the server's position, for unique names */
 };
 struct plan_handler *handler_for_rule(struct planner *p,
                                       const struct server_ctx *sc,

@@ -31,11 +31,6 @@ static int host_rank(const char *h)
     return h[0] == '*' ? 1 : 2;
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 const char *normalize_prefix(struct arena *a, const char *value)
 {
     size_t n = strlen(value);
@@ -107,17 +102,6 @@ static int cmp_size(size_t a, size_t b)
     return a < b ? -1 : a > b;
 }
 
-static int cmp_age(const struct object *a, const struct object *b)
-{
-    if (a->created == b->created)
-        return 0;
-    if (a->created == INT_UNSET)
-        return 1;
-    if (b->created == INT_UNSET)
-        return -1;
-    return a->created < b->created ? -1 : 1;
-}
-
 int candidate_cmp(const struct candidate *a, const struct candidate *b)
 {
     const struct object *oa = &a->att->route->route->obj;
@@ -145,9 +129,7 @@ int candidate_cmp(const struct candidate *a, const struct candidate *b)
     if ((c = cmp_size(b->match ? b->match->n_query_params : 0,
                       a->match ? a->match->n_query_params : 0)) != 0)
         return c;
-    if ((c = cmp_age(oa, ob)) != 0)
-        return c;
-    if ((c = strcmp(oa->nsname, ob->nsname)) != 0)
+    if ((c = object_cmp_age(oa, ob)) != 0)
         return c;
     if ((c = (int)oa->kind - (int)ob->kind) != 0)
         return c;

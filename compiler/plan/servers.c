@@ -46,11 +46,6 @@ int64_t mapped_port(const struct plan_options *o, int64_t port)
     return port;
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
                              const char *address, int64_t port, bool https)
 {
@@ -417,12 +412,12 @@ static const char *sni_listener_map(struct planner *p, const struct sock *s, siz
 }
 
 static void build_server(struct planner *p, struct sock *s, const char *name,
-                         unsigned index, struct kinds_seen *seen, const char *sni_variable)
+                         struct kinds_seen *seen, const char *sni_variable)
 {
     size_t at = listener_for(s, name);
     const struct eff_listener *l = at < s->listeners.n ? s->listeners.v[at] : NULL;
     struct plan_server *srv = new_server(p, s, name);
-    struct server_ctx sc = {l, index};
+    struct server_ctx sc = {l};
     struct ptrvec cands = {0};
     struct candidate *flat;
     size_t i;
@@ -474,7 +469,6 @@ static int cmp_socks(const void *pa, const void *pb)
 void servers_build(struct planner *p)
 {
     struct ptrvec socks = {0};
-    unsigned index = 0;
     size_t i, j, k;
 
     collect_sockets(p, &socks);
@@ -503,7 +497,7 @@ void servers_build(struct planner *p)
         add_name(p->a, &ns, NULL); /* the default server */
         ptrvec_sort(&ns.names, cmp_names);
         for (j = 0; j < ns.names.n; j++)
-            build_server(p, s, ns.names.v[j], index++, &seen, sni_variable);
+            build_server(p, s, ns.names.v[j], &seen, sni_variable);
         for (j = first; j < p->servers.n; j++) {
             struct plan_server *srv = p->servers.v[j];
             srv->listen.http2 |= !s->https && seen.grpc > 0 && seen.http == 0;

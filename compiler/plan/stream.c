@@ -20,11 +20,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 struct l4_sock {
     const char *address;
     int64_t port;
@@ -259,24 +254,15 @@ struct sni_entry {
     bool passthrough;
 };
 
-static int64_t age_of(const struct attachment *a)
-{
-    int64_t t = a->route->route->obj.created;
-    return t == INT_UNSET ? INT64_MAX : t;
-}
-
 /* Older routes claim their hostnames first (gateway-api §5.4); a route on
  * two listeners of one socket claims in listener order. */
 static int cmp_attachments(const void *pa, const void *pb)
 {
     const struct attachment *a = *(const struct attachment *const *)pa;
     const struct attachment *b = *(const struct attachment *const *)pb;
-    int64_t ta = age_of(a), tb = age_of(b);
-    int c;
+    int c = object_cmp_age(&a->route->route->obj, &b->route->route->obj);
 
-    if (ta != tb)
-        return ta < tb ? -1 : 1;
-    if ((c = strcmp(a->route->route->obj.nsname, b->route->route->obj.nsname)) != 0)
+    if (c)
         return c;
     return a->listener->order < b->listener->order ? -1 : a->listener->order > b->listener->order;
 }

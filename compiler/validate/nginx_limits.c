@@ -11,6 +11,7 @@
 #include "nginx/quote.h"
 #include "nginx/regex.h"
 #include "nginx/uri.h"
+#include "nginx/vars.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -47,25 +48,13 @@ static void quotable(struct rule_check *rc, const struct ynode *parent,
          msgf(rc->x, "the %s %s", field, problem));
 }
 
-/* nginx drops request headers whose names have characters other than
- * letters, digits and '-' (ignore_invalid_headers), so no match on such a
- * name can ever succeed. */
-static bool matchable_header_name(const char *name)
-{
-    for (; *name; name++) {
-        if (!isalnum((unsigned char)*name) && *name != '-')
-            return false;
-    }
-    return true;
-}
-
 static void value_matches(struct rule_check *rc, const struct value_match *v,
                           size_t n, bool headers)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
-        if (headers && !matchable_header_name(v[i].name))
+        if (headers && !header_variable(rc->x->c->arena, v[i].name))
             drop(rc, DIAG_NGINX_UNSUPPORTED, v[i].src,
                  msgf(rc->x, "header '%s' cannot be matched: nginx ignores request "
                              "headers whose names have characters other than letters, "

@@ -1,0 +1,20 @@
+#include "vars.h"
+
+#include "base/arena.h"
+
+#include <ctype.h>
+
+const char *header_variable(struct arena *a, const char *name)
+{
+    char *v = arena_printf(a, "http_%s", name), *p;
+
+    for (p = v + 5; *p; p++) {
+        if (*p == '-')
+            *p = '_';
+        else if (isalnum((unsigned char)*p))
+            *p = (char)tolower((unsigned char)*p);
+        else
+            return NULL;
+    }
+    return v;
+}
