@@ -313,6 +313,23 @@ static void return_text(struct confw *w, int status, const struct plan_text *t)
  * encoding survives (ngf.md §6.4).  ReplacePrefixMatch splits the raw URI
  * with a regex: the rest of the path after the prefix, and the query.
  */
+/* Opens "if ($request_uri ~ ^PREFIX...) {": the raw URI, so its encoding
+ * reaches the Location unchanged ("/" as prefix matches from the start). */
+static void if_raw_uri(struct confw *w, const char *prefix, const char *rest)
+{
+    struct strbuf re = STRBUF_INIT;
+
+    strbuf_addch(&re, '^');
+    quote_regex_literal(&re, strcmp(prefix, "/") == 0 ? "" : prefix);
+    strbuf_addstr(&re, rest);
+    confw_begin(w, "if");
+    strbuf_addstr(w->out, " ($request_uri ~");
+    confw_quoted(w, re.buf, QUOTE_REGEX);
+    strbuf_addch(w->out, ')');
+    confw_open(w);
+    strbuf_release(&re);
+}
+
 static void redirect(struct confw *w, const struct plan_redirect *r)
 {
     struct plan_part parts[8];
@@ -337,42 +354,24 @@ static void redirect(struct confw *w, const struct plan_redirect *r)
     if (rl && repl[rl - 1] == '/')
         rl--; /* "/xyz/" and "/xyz" replace the same way */
     {
-        struct strbuf re = STRBUF_INIT;
-        const char *r_trim = rl ? repl : "";
         size_t base = t.n;
         char trimmed[1100];
 
-        snprintf(trimmed, sizeof(trimmed), "%.*s", (int)rl, r_trim);
+        snprintf(trimmed, sizeof(trimmed), "%.*s", (int)rl, repl);
         /* Exactly the prefix: the replacement, or "/" when it is empty. */
-        strbuf_addstr(&re, "^");
-        quote_regex_literal(&re, strcmp(r->prefix, "/") == 0 ? "" : r->prefix);
-        strbuf_addstr(&re, "(?<gw_q>\\?.*)?$");
-        confw_begin(w, "if");
-        strbuf_addstr(w->out, " ($request_uri ~");
-        confw_quoted(w, re.buf, QUOTE_REGEX);
-        strbuf_addch(w->out, ')');
-        confw_open(w);
+        if_raw_uri(w, r->prefix, "(?<gw_q>\\?.*)?$");
         text_push(&t, false, rl ? trimmed : "/");
         text_push(&t, true, "gw_q");
         return_text(w, r->status, &t);
         confw_close(w);
         /* The prefix and more: the replacement, then the rest. */
         t.n = base;
-        strbuf_reset(&re);
-        strbuf_addstr(&re, "^");
-        quote_regex_literal(&re, strcmp(r->prefix, "/") == 0 ? "" : r->prefix);
-        strbuf_addstr(&re, "(?<gw_r>/[^?]*)(?<gw_q>\\?.*)?$");
-        confw_begin(w, "if");
-        strbuf_addstr(w->out, " ($request_uri ~");
-        confw_quoted(w, re.buf, QUOTE_REGEX);
-        strbuf_addch(w->out, ')');
-        confw_open(w);
+        if_raw_uri(w, r->prefix, "(?<gw_r>/[^?]*)(?<gw_q>\\?.*)?$");
         text_push(&t, false, trimmed);
         text_push(&t, true, "gw_r");
         text_push(&t, true, "gw_q");
         return_text(w, r->status, &t);
         confw_close(w);
-        strbuf_release(&re);
         /* A raw URI that does not spell the prefix as matched (encoded
          * letters): keep the path as it is. */
         t.n = base;
