@@ -175,7 +175,9 @@ static bool reads_as_non_string(const char *s)
     static const char *const words[] = {
         "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n",
         "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
-        "FALSE", "on", "On", "ON", "off", "Off", "OFF", NULL};
+        "FALSE", "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF",
+        "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN",
+        ".NAN", NULL};
     const char *const *w;
     size_t i, digits = 0;
 
@@ -183,13 +185,17 @@ static bool reads_as_non_string(const char *s)
         if (strcmp(s, *w) == 0)
             return true;
     }
+    /* Anything made only of what YAML 1.1 numbers are made of (digits,
+     * signs, '.', '_', ':', exponents, 0x/0o/0b prefixes, hex digits) and
+     * holding a digit is quoted: 80, 1.5, 0x1F, 0x_1f, 1e3, 1:20.  Quoting
+     * a string that would not have been a number costs nothing. */
     for (i = 0; s[i]; i++) {
         if (strchr("0123456789", s[i]))
             digits++;
-        else if (!strchr("+-._eExXoObB:", s[i]))
+        else if (!strchr("+-._:eExXoObBaAcCdDfF", s[i]))
             return false;
     }
-    return digits > 0; /* looks numeric: 80, 1.5, 0x1F, 1e3, 1:20 */
+    return digits > 0;
 }
 
 static void yaml_value(yaml_emitter_t *e, const struct doc *d)
