@@ -309,7 +309,10 @@ void decode_mapping(struct decoder *d, const struct table *t,
         }
     }
     for (f = t->fields; f->key; f++) {
-        if ((f->flags & FIELD_REQUIRED) && !ynode_get(map, f->key))
+        const struct ynode *v = ynode_get(map, f->key);
+        /* "name: null" leaves a required field unset: the API server says
+         * "Required value" for it too. */
+        if ((f->flags & FIELD_REQUIRED) && (!v || ynode_is_null(v)))
             report_missing(d, t, map, f);
     }
 }
