@@ -144,23 +144,50 @@ static const char *resolve(struct imp *im, const struct ing *ing)
     return NULL;
 }
 
+/* The byte at i of the joined key "<ns>/<name>", 0 past its end. */
+static unsigned char joined_at(const char *ns, size_t ns_len, const char *name,
+                               size_t i)
+{
+    if (i < ns_len)
+        return (unsigned char)ns[i];
+    if (i == ns_len)
+        return '/';
+    return (unsigned char)name[i - ns_len - 1];
+}
+
+/* strcmp of "<ns_a>/<name_a>" and "<ns_b>/<name_b>", without building them
+ * (the joined key orders differently from namespace, then name: "a/x" sorts
+ * after "a-b/x"). */
+static int cmp_joined(const char *ns_a, const char *name_a, const char *ns_b,
+                      const char *name_b)
+{
+    size_t la = strlen(ns_a), lb = strlen(ns_b);
+    size_t na = la + 1 + strlen(name_a), nb = lb + 1 + strlen(name_b), i;
+
+    for (i = 0; i < na && i < nb; i++) {
+        unsigned char ca = joined_at(ns_a, la, name_a, i);
+        unsigned char cb = joined_at(ns_b, lb, name_b, i);
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+    }
+    return na == nb ? 0 : na < nb ? -1 : 1;
+}
+
 /*
- * ingress-nginx sorts Ingresses by creationTimestamp, then "ns/name"
- * (store.go sortIngressSlice): the older one wins a contested path.  An
- * absent timestamp is the zero time, the oldest.
+ * ingress-nginx's order (store.go sortIngressSlice): creationTimestamp,
+ * oldest first; on equal timestamps the joined key "ns/name" DESCENDING
+ * (`in > jn`).  The first Ingress wins a contested path, certificate or
+ * server.  An absent timestamp is the zero time, the oldest.
  */
 static int cmp_nginx_order(const void *pa, const void *pb)
 {
     const struct ing *a = *(const struct ing *const *)pa;
     const struct ing *b = *(const struct ing *const *)pb;
-    int c;
 
     if (a->src->obj.created != b->src->obj.created)
         return a->src->obj.created < b->src->obj.created ? -1 : 1;
-    c = strcmp(a->namespace, b->namespace);
-    if (c)
-        return c;
-    return strcmp(a->src->obj.meta.name, b->src->obj.meta.name);
+    return cmp_joined(b->namespace, b->src->obj.meta.name, a->namespace,
+                      a->src->obj.meta.name);
 }
 
 void classes_resolve(struct imp *im)

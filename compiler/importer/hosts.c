@@ -149,7 +149,8 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
     if (old) {
         report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
                     "host '%s' already has %s path '%s' from Ingress %s/%s; "
-                    "ignored, as ingress-nginx ignores the newer one",
+                    "ignored, as ingress-nginx keeps the first Ingress in "
+                    "its order (oldest, then ns/name descending)",
                     *g->host ? g->host : "*", p->path_type,
                     report_value(im, v), old->ing->namespace,
                     old->ing->src->obj.meta.name);

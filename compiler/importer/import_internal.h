@@ -255,7 +255,7 @@ struct ing {
     const struct ynode *annotations; /* metadata.annotations, or NULL */
     struct ing_config cfg;
     struct ing_features feat;
-    size_t order; /* ingress-nginx's: creationTimestamp, then ns/name */
+    size_t order; /* ingress-nginx's: creationTimestamp, then "ns/name" descending */
 };
 
 /* A Service port behind an Ingress path. */
