@@ -51,6 +51,7 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
 
     memset(out, 0, sizeof(*out));
     out->src = b->src;
+    out->namespace = ing->namespace;
     if (b->resource.src) {
         report_node(im, ing, b->resource.src, DIAG_IMPORT_NOT_CONVERTED,
                     "not converted: a resource backend; ingress-nginx serves "

@@ -11,7 +11,10 @@
  *    Ingress with a default backend and no rules is the catch-all server;
  *  - server-alias adds names to a server; from-to-www-redirect adds a
  *    server for the other name that redirects to it.
- * Groups are per namespace and class, because the Gateways are.
+ * Groups are per class and host, whatever the namespaces of the Ingresses:
+ * ingress-nginx's servers are global.  A group lives in the namespace of
+ * the Ingress that created it; paths of Ingresses in other namespaces join
+ * it, their Services referenced through ReferenceGrants (routes.c).
  */
 #include "import_internal.h"
 
@@ -22,23 +25,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *group_key(struct imp *im, const char *ns, const char *klass,
+static const char *group_key(struct imp *im, const char *klass,
                              const char *host)
 {
-    return arena_printf(im->a, "%zu:%s%zu:%s%s", strlen(ns), ns, strlen(klass),
-                        klass, host);
+    return arena_printf(im->a, "%zu:%s%s", strlen(klass), klass, host);
 }
 
-struct host_group *host_group_find(struct imp *im, const char *ns,
-                                   const char *klass, const char *host)
+struct host_group *host_group_find(struct imp *im, const char *klass,
+                                   const char *host)
 {
-    return index_get(&im->group_index, group_key(im, ns, klass, host));
+    return index_get(&im->group_index, group_key(im, klass, host));
 }
 
+/* The group of host: the first Ingress to name it creates it, in its own
+ * namespace. */
 static struct host_group *group_get(struct imp *im, const struct ing *ing,
                                     const char *host)
 {
-    struct host_group *g = host_group_find(im, ing->namespace, ing->klass, host);
+    struct host_group *g = host_group_find(im, ing->klass, host);
 
     if (g)
         return g;
@@ -46,10 +50,25 @@ static struct host_group *group_get(struct imp *im, const struct ing *ing,
     g->namespace = ing->namespace;
     g->klass = ing->klass;
     g->host = host;
+    g->creator = ing;
     ptrvec_push(im->a, &im->groups, g);
-    index_put(im->a, &im->group_index,
-              group_key(im, ing->namespace, ing->klass, host), g);
+    index_put(im->a, &im->group_index, group_key(im, ing->klass, host), g);
     return g;
+}
+
+/* Paths of an Ingress of another namespace join the group's route. */
+static void note_foreign(struct imp *im, const struct ing *ing,
+                         const struct host_group *g, const struct ynode *at)
+{
+    if (str_eq(ing->namespace, g->namespace))
+        return;
+    report_node(im, ing, at, DIAG_IMPORT_DETAIL,
+                "ingress-nginx serves every Ingress of host '%s' in one "
+                "server: these paths join the routes of namespace '%s' (where "
+                "Ingress %s/%s created the server), which refer to Services "
+                "here through a ReferenceGrant",
+                *g->host ? g->host : "*", g->namespace, g->creator->namespace,
+                g->creator->src->obj.meta.name);
 }
 
 static bool parse_path_type(const char *s, enum path_type *out)
@@ -239,6 +258,7 @@ static void add_ingress(struct imp *im, struct ing *ing)
         if (!host)
             continue;
         g = group_get(im, ing, host);
+        note_foreign(im, ing, g, r->src);
         if (ing->cfg.ssl_passthrough == TRI_TRUE) {
             add_passthrough(im, ing, g, r);
             continue;
@@ -259,6 +279,7 @@ static void add_defaults(struct imp *im, struct ing *ing)
         return;
     if (in->n_rules == 0) {
         struct host_group *g = group_get(im, ing, "");
+        note_foreign(im, ing, g, in->default_backend.src);
         for (i = 0; i < g->locations.n; i++) {
             const struct location *l = g->locations.v[i];
             if (!l->path) {
@@ -275,7 +296,7 @@ static void add_defaults(struct imp *im, struct ing *ing)
     }
     for (i = 0; i < in->n_rules; i++) {
         const char *host = in->rules[i].host ? in->rules[i].host : "";
-        struct host_group *g = host_group_find(im, ing->namespace, ing->klass, host);
+        struct host_group *g = host_group_find(im, ing->klass, host);
         if (g)
             add_default(im, ing, g);
     }
@@ -297,7 +318,9 @@ static void add_canary(struct imp *im, struct ing *ing)
 
         if (!host)
             continue;
-        g = host_group_find(im, ing->namespace, ing->klass, host);
+        g = host_group_find(im, ing->klass, host);
+        if (g && r->http.n_paths)
+            note_foreign(im, ing, g, r->src);
         for (j = 0; j < r->http.n_paths; j++) {
             const struct ingress_path *p = &r->http.paths[j];
             enum path_type type;
@@ -324,21 +347,12 @@ static void add_canary(struct imp *im, struct ing *ing)
     }
 }
 
+/* Is host already a server name or an alias of the class, in any
+ * namespace (ingress-nginx's servers are global)?  Both are lookups. */
 static bool host_taken(struct imp *im, const struct ing *ing, const char *host)
 {
-    size_t i;
-
-    if (host_group_find(im, ing->namespace, ing->klass, host))
-        return true;
-    for (i = 0; i < im->groups.n; i++) {
-        const struct host_group *g = im->groups.v[i];
-        size_t k;
-        for (k = 0; k < g->n_aliases; k++) {
-            if (str_eq(g->aliases[k], host) && str_eq(g->namespace, ing->namespace))
-                return true;
-        }
-    }
-    return false;
+    return host_group_find(im, ing->klass, host) ||
+           index_get(&im->alias_index, group_key(im, ing->klass, host));
 }
 
 /* server-alias: more names for the same server (exact or "*." names; an
@@ -353,9 +367,8 @@ static void add_aliases(struct imp *im, struct ing *ing)
     names = split_list(im->a, ing->cfg.server_alias, &n);
     for (r = 0; r < ing->src->n_rules; r++) {
         const char *host = ing->src->rules[r].host;
-        struct host_group *g = host && *host ? host_group_find(
-                                                   im, ing->namespace, ing->klass, host)
-                                             : NULL;
+        struct host_group *g =
+            host && *host ? host_group_find(im, ing->klass, host) : NULL;
         if (!g)
             continue;
         const char **old = g->aliases;
@@ -378,8 +391,11 @@ static void add_aliases(struct imp *im, struct ing *ing)
                                   "not converted: alias '%s' would give a route "
                                   "more than %d hostnames",
                                   names[i], MAX_ROUTE_HOSTNAMES);
-            else
+            else {
                 g->aliases[g->n_aliases++] = names[i];
+                index_put(im->a, &im->alias_index,
+                          group_key(im, ing->klass, names[i]), g);
+            }
         }
         return; /* the aliases belong to the first host of the Ingress */
     }
@@ -400,8 +416,7 @@ static void add_www(struct imp *im, struct ing *ing)
         const char *host = ing->src->rules[r].host, *other;
         struct host_group *g;
 
-        if (!host || !*host ||
-            !host_group_find(im, ing->namespace, ing->klass, host))
+        if (!host || !*host || !host_group_find(im, ing->klass, host))
             continue;
         if (host[0] == '*') {
             report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_IGNORED,
@@ -462,46 +477,6 @@ static void add_app_root(struct imp *im, struct host_group *g)
     g->locations.n = k;
 }
 
-static int cmp_by_host(const void *pa, const void *pb)
-{
-    const struct host_group *a = *(const struct host_group *const *)pa;
-    const struct host_group *b = *(const struct host_group *const *)pb;
-    int c = strcmp(a->klass, b->klass);
-
-    if (c)
-        return c;
-    if ((c = strcmp(a->host, b->host)) != 0)
-        return c;
-    return strcmp(a->namespace, b->namespace);
-}
-
-/* ingress-nginx has one server per host, whatever the namespaces of its
- * Ingresses; each namespace here has its own Gateway and route. */
-static void shared_hosts(struct imp *im)
-{
-    struct ptrvec by_host = {0};
-    size_t i;
-
-    for (i = 0; i < im->groups.n; i++)
-        ptrvec_push(im->a, &by_host, im->groups.v[i]);
-    ptrvec_sort(&by_host, cmp_by_host);
-    for (i = 1; i < by_host.n; i++) {
-        const struct host_group *a = by_host.v[i - 1], *b = by_host.v[i];
-        const struct location *l = b->locations.n ? b->locations.v[0] : NULL;
-
-        if (!l || !*b->host || !str_eq(a->klass, b->klass) ||
-            !str_eq(a->host, b->host))
-            continue;
-        report_node(im, l->ing, ynode_get(l->ing->src->obj.meta.src, "namespace"),
-                    DIAG_IMPORT_APPROXIMATED,
-                    "host '%s' also has Ingresses in namespace '%s': "
-                    "ingress-nginx merges them into one server (one set of "
-                    "paths, one certificate, one regex mode), while each "
-                    "namespace gets its own Gateway and route here",
-                    b->host, a->namespace);
-    }
-}
-
 static int cmp_groups(const void *pa, const void *pb)
 {
     const struct host_group *a = *(const struct host_group *const *)pa;
@@ -544,5 +519,4 @@ void hosts_build(struct imp *im)
         add_app_root(im, g);
     }
     ptrvec_sort(&im->groups, cmp_groups);
-    shared_hosts(im);
 }

@@ -88,7 +88,7 @@ struct o_cors {
 };
 
 struct o_backend {
-    const char *name, *namespace; /* namespace NULL: the route's own */
+    const char *name, *namespace; /* namespace: written when not the route's */
     int64_t port;
     int64_t weight; /* -1: unset */
 };
@@ -148,6 +148,7 @@ struct o_listener {
     const char *protocol; /* HTTP | HTTPS | TLS */
     int64_t port;
     const char *secret; /* HTTPS: the certificate Secret */
+    const char *secret_namespace; /* NULL: the Gateway's own */
 };
 
 struct o_gateway {
@@ -164,8 +165,10 @@ struct o_config_map {
     const char *namespace, *name, *key, *value;
 };
 
-struct o_grant { /* ReferenceGrant: HTTPRoutes of from_ns to a Service */
-    const char *namespace, *name, *from_namespace, *service;
+struct o_grant { /* ReferenceGrant: from_kind objects of from_namespace to
+                  * the to_kind object to_name of namespace */
+    const char *namespace, *name, *from_kind, *from_namespace;
+    const char *to_kind, *to_name;
 };
 
 struct index_slot {
@@ -261,6 +264,7 @@ struct ing {
 /* A Service port behind an Ingress path. */
 struct backend {
     const struct ynode *src; /* the IngressBackend node */
+    const char *namespace;   /* the Service's: its Ingress's namespace */
     const char *service;     /* NULL: unusable (reported) */
     int64_t port;
 };
@@ -295,9 +299,14 @@ struct location {
 };
 
 /* Every location ingress-nginx serves for one host, from the Ingresses of
- * one namespace and class: one server block.  host "" is the catch-all. */
+ * one class whatever their namespace: one server block (servers are global
+ * in ingress-nginx).  host "" is the catch-all.  The routes and listeners
+ * go to the namespace of the Ingress that created the server (the first in
+ * ingress-nginx's order); Services and Secrets of other namespaces are
+ * referenced through ReferenceGrants. */
 struct host_group {
     const char *namespace, *klass, *host;
+    const struct ing *creator; /* the first Ingress with a rule for host */
     struct ptrvec locations; /* struct location *, ingress-nginx order */
     struct index location_index; /* by path type and path */
     bool regex;              /* enforceRegex: every location is a regex */
@@ -305,6 +314,7 @@ struct host_group {
     size_t n_aliases;
     const char *www_target;  /* a from-to-www-redirect alias: its host */
     const char *secret;      /* the TLS certificate, or NULL */
+    const char *secret_namespace; /* tls_ing's namespace */
     const struct ing *tls_ing;
     const struct location *app_root;
     struct ing *passthrough; /* ssl-passthrough Ingress, or NULL */
@@ -328,7 +338,9 @@ struct imp {
     const struct import_options *o;
     struct ptrvec ings;   /* struct ing *, ingress-nginx order */
     struct ptrvec groups; /* struct host_group *, by ns, class, host */
-    struct index group_index;
+    struct index group_index; /* by class and host */
+    struct index alias_index; /* server-alias names, by class and name */
+    struct index grant_index; /* ReferenceGrants, by what they allow */
     struct name_set names;
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
@@ -409,8 +421,8 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
 /* hosts.c: host groups with their locations, canaries and aliases. */
 void hosts_build(struct imp *im);
 
-struct host_group *host_group_find(struct imp *im, const char *ns,
-                                   const char *klass, const char *host);
+struct host_group *host_group_find(struct imp *im, const char *klass,
+                                   const char *host);
 struct location *host_location(const struct host_group *g, const char *value,
                                enum path_type type);
 
@@ -448,6 +460,12 @@ const struct o_redirect *https_redirect(struct imp *im);
 void routes_build(struct imp *im);
 void gateways_assign(struct imp *im);
 void write_output(struct imp *im, struct strbuf *out);
+
+/* routes.c: a ReferenceGrant letting from_kind objects of from_ns refer to
+ * to_kind to_name of ns (once per such pair); label goes into its name. */
+void grant_add(struct imp *im, const char *ns, const char *from_kind,
+               const char *from_ns, const char *to_kind, const char *to_name,
+               const char *label);
 
 /* Small helpers. */
 struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,

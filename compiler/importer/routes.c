@@ -48,6 +48,7 @@ void rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
     if (r->n_backends)
         memcpy(v, r->backends, r->n_backends * sizeof(*v));
     v[r->n_backends].name = b->service;
+    v[r->n_backends].namespace = b->namespace;
     v[r->n_backends].port = b->port;
     v[r->n_backends].weight = weight;
     r->backends = v;
@@ -404,6 +405,52 @@ static struct o_route *new_route(struct imp *im, const struct host_group *g,
     return r;
 }
 
+void grant_add(struct imp *im, const char *ns, const char *from_kind,
+               const char *from_ns, const char *to_kind, const char *to_name,
+               const char *label)
+{
+    const char *key = arena_printf(im->a, "%s/%s/%s/%s/%s", ns, from_kind,
+                                   from_ns, to_kind, to_name);
+    struct o_grant *g;
+
+    if (index_get(&im->grant_index, key))
+        return;
+    g = ARENA_NEW(im->a, struct o_grant);
+    g->namespace = ns;
+    g->from_kind = from_kind;
+    g->from_namespace = from_ns;
+    g->to_kind = to_kind;
+    g->to_name = to_name;
+    g->name = name_claim(im, arena_printf(im->a, "ReferenceGrant/%s", ns),
+                         arena_printf(im->a, "%s-%s-%s", from_ns, label, to_name),
+                         253);
+    ptrvec_push(im->a, &im->grants, g);
+    index_put(im->a, &im->grant_index, key, g);
+}
+
+static void grant_backend(struct imp *im, const struct o_route *r,
+                          const struct o_backend *b, const char *label)
+{
+    if (b->namespace && !str_eq(b->namespace, r->namespace))
+        grant_add(im, b->namespace, kind_name(r->kind), r->namespace, "Service",
+                  b->name, label);
+}
+
+/* The ReferenceGrants a route needs: backends and mirrors of Ingresses in
+ * other namespaces than the route's (hosts.c merges them). */
+static void route_grants(struct imp *im, const struct o_route *r)
+{
+    size_t i, k;
+
+    for (i = 0; i < r->rules.n; i++) {
+        const struct o_rule *rule = r->rules.v[i];
+        for (k = 0; k < rule->n_backends; k++)
+            grant_backend(im, r, &rule->backends[k], "backend");
+        if (rule->filters && rule->filters->mirror)
+            grant_backend(im, r, rule->filters->mirror, "mirror");
+    }
+}
+
 static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
 {
     return rules->v[i];
@@ -448,6 +495,7 @@ static void emit_routes(struct imp *im, const struct host_group *g,
         attach(im, g, r, http, https);
         for (; i < end; i++)
             ptrvec_push(im->a, &r->rules, rules->v[i]);
+        route_grants(im, r);
     }
     if (part > 1 && g->locations.n) {
         const struct location *l = g->locations.v[0];
@@ -482,6 +530,7 @@ static void tls_route(struct imp *im, const struct host_group *g)
     rule = rule_new(im, NULL, 0, NULL, 0);
     rule_add_backend(im, rule, &g->passthrough_backend, -1);
     ptrvec_push(im->a, &r->rules, rule);
+    route_grants(im, r);
     ptrvec_push(im->a, &im->routes, r);
 }
 

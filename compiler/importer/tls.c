@@ -74,6 +74,7 @@ static bool give(struct imp *im, const struct ing *ing, struct host_group *g,
 {
     if (!g->secret) {
         g->secret = secret;
+        g->secret_namespace = ing->namespace;
         g->tls_ing = ing;
     } else if (!str_eq(g->secret, secret) && g->tls_ing != ing) {
         report_node(im, ing, at, DIAG_IMPORT_CONFLICT,
@@ -96,13 +97,12 @@ static bool assign(struct imp *im, const struct ing *ing, const char *tls_host,
     size_t i;
 
     if (tls_host[0] != '*') {
-        g = host_group_find(im, ing->namespace, ing->klass, tls_host);
+        g = host_group_find(im, ing->klass, tls_host);
         return g && give(im, ing, g, at, secret);
     }
     for (i = 0; i < im->groups.n; i++) {
         g = im->groups.v[i];
-        if (str_eq(g->namespace, ing->namespace) && str_eq(g->klass, ing->klass) &&
-            *g->host && tls_host_covered(tls_host, g->host))
+        if (str_eq(g->klass, ing->klass) && *g->host && tls_host_covered(tls_host, g->host))
             matched = give(im, ing, g, at, secret);
     }
     return matched;

@@ -21,6 +21,7 @@ struct writer {
     struct imp *im;
     struct arena *a;
     struct ptrvec docs;
+    const char *route_ns; /* the namespace of the route being written */
 };
 
 static struct doc *object(struct writer *w, const char *api_version,
@@ -82,6 +83,7 @@ static void gateway(struct writer *w, const struct o_gateway *g)
             refs = doc_put(w->a, tls, "certificateRefs", doc_seq(w->a));
             ref = doc_push(w->a, refs, doc_map(w->a));
             doc_put_str(w->a, ref, "name", l->secret);
+            put_opt(w, ref, "namespace", l->secret_namespace);
         }
     }
 }
@@ -93,7 +95,8 @@ static struct doc *backend(struct writer *w, const struct o_backend *b)
     struct doc *d = doc_map(w->a);
 
     doc_put_str(w->a, d, "name", b->name);
-    put_opt(w, d, "namespace", b->namespace);
+    if (b->namespace && !str_eq(b->namespace, w->route_ns))
+        doc_put_str(w->a, d, "namespace", b->namespace);
     doc_put(w->a, d, "port", doc_int(w->a, b->port));
     if (b->weight >= 0)
         doc_put(w->a, d, "weight", doc_int(w->a, b->weight));
@@ -290,6 +293,7 @@ static void route(struct writer *w, const struct o_route *r)
     struct doc *rules;
     size_t i;
 
+    w->route_ns = r->namespace;
     for (i = 0; i < r->n_parents; i++) {
         struct doc *p = doc_push(w->a, parents, doc_map(w->a));
         doc_put_str(w->a, p, "name", r->parents[i].gateway);
@@ -336,10 +340,10 @@ static void grant(struct writer *w, const struct o_grant *g)
     from = doc_push(w->a, doc_put(w->a, spec, "from", doc_seq(w->a)),
                     doc_map(w->a));
     doc_put_str(w->a, from, "group", GATEWAY_GROUP);
-    doc_put_str(w->a, from, "kind", "HTTPRoute");
+    doc_put_str(w->a, from, "kind", g->from_kind);
     doc_put_str(w->a, from, "namespace", g->from_namespace);
     doc_push(w->a, doc_put(w->a, spec, "to", doc_seq(w->a)),
-             ref(w, "Service", g->service));
+             ref(w, g->to_kind, g->to_name));
 }
 
 static void config_map(struct writer *w, const struct o_config_map *cm)
@@ -392,7 +396,7 @@ BY_NS_NAME(cmp_config_maps, struct o_config_map)
 
 void write_output(struct imp *im, struct strbuf *out)
 {
-    struct writer w = {im, im->a, {0}};
+    struct writer w = {im, im->a, {0}, NULL};
     size_t i;
 
     ptrvec_sort(&im->gateways, cmp_gateways);
