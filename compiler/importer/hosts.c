@@ -6,7 +6,12 @@
  *    has on the host is ignored ("location already configured");
  *  - a canary Ingress adds no location: its backend joins the main
  *    Ingress's location of the same host and path (mergeAlternativeBackends),
- *    at most one canary each;
+ *    at most one canary each.  nginx attaches it to that location's
+ *    upstream (namespace, Service, port), and balancer.lua applies the
+ *    upstream's first canary to every location using the upstream;
+ *  - session affinity is per upstream too (createUpstreams): every location
+ *    of an upstream gets the cookie settings of the last Ingress that sets
+ *    them on it;
  *  - spec.defaultBackend serves "/" on the hosts of its Ingress, and an
  *    Ingress with a default backend and no rules is the catch-all server;
  *  - server-alias adds names to a server; from-to-www-redirect adds a
@@ -149,6 +154,8 @@ struct location *host_location(const struct host_group *g, const char *value,
 
 static void push_location(struct imp *im, struct host_group *g, struct location *l)
 {
+    l->seq = im->n_locations++;
+    l->session = l->ing->feat.session;
     ptrvec_push(im->a, &g->locations, l);
     if (l->path)
         index_put(im->a, &g->location_index,
@@ -302,6 +309,15 @@ static void add_defaults(struct imp *im, struct ing *ing)
     }
 }
 
+/* The upstream of ingress-nginx a backend is: "<ns>-<service>-<port>". */
+static const char *upstream_key(struct imp *im, const struct backend *b)
+{
+    if (!b->service)
+        return NULL;
+    return arena_printf(im->a, "%s/%s/%lld", b->namespace, b->service,
+                        (long long)b->port);
+}
+
 /* A canary's paths join the main locations with the same host and path. */
 static void add_canary(struct imp *im, struct ing *ing)
 {
@@ -341,7 +357,10 @@ static void add_canary(struct imp *im, struct ing *ing)
                             "ingress-nginx takes one canary per path",
                             l->canary->namespace, l->canary->src->obj.meta.name);
             } else if (backend_resolve(im, ing, &p->backend, &l->canary_backend)) {
+                const char *key = upstream_key(im, &l->backend);
                 l->canary = ing;
+                if (key && !index_get(&im->canary_index, key))
+                    index_put(im->a, &im->canary_index, key, l);
             }
         }
     }
@@ -349,6 +368,89 @@ static void add_canary(struct imp *im, struct ing *ing)
 
 /* Is host already a server name or an alias of the class, in any
  * namespace (ingress-nginx's servers are global)?  Both are lookups. */
+static int cmp_location_order(const void *pa, const void *pb)
+{
+    const struct location *a = *(const struct location *const *)pa;
+    const struct location *b = *(const struct location *const *)pb;
+
+    if (a->ing->order != b->ing->order)
+        return a->ing->order < b->ing->order ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const struct ynode *location_node(const struct location *l)
+{
+    return l->path ? l->path->src : l->backend.src;
+}
+
+/* The upstream's canary on another location of it (balancer.lua takes the
+ * upstream's first alternative backend, whichever path merged it). */
+static void share_canary(struct imp *im, struct location *l, const char *key)
+{
+    const struct location *s = index_get(&im->canary_index, key);
+
+    if (!s || s == l || l->canary == s->canary)
+        return;
+    if (l->canary)
+        report_node(im, l->canary, NULL, DIAG_IMPORT_CONFLICT,
+                    "Service '%s' port %lld already has canary Ingress %s/%s "
+                    "(merged first): ingress-nginx uses that one for every "
+                    "path of the Service, including '%s'",
+                    l->backend.service, (long long)l->backend.port,
+                    s->canary->namespace, s->canary->src->obj.meta.name,
+                    l->shown);
+    l->canary = s->canary;
+    l->canary_backend = s->canary_backend;
+    report_node(im, l->ing, location_node(l), DIAG_IMPORT_DETAIL,
+                "ingress-nginx attaches canary Ingress %s/%s to the upstream "
+                "of Service '%s' port %lld (balancer.lua), so this path "
+                "splits traffic to the canary too",
+                s->canary->namespace, s->canary->src->obj.meta.name,
+                l->backend.service, (long long)l->backend.port);
+}
+
+/* Canaries and session affinity are per upstream in ingress-nginx, not per
+ * location: give every location of an upstream the upstream's. */
+static void share_upstreams(struct imp *im)
+{
+    struct ptrvec all = {0};
+    struct index sessions = {0};
+    size_t i, k;
+
+    for (i = 0; i < im->groups.n; i++) {
+        const struct host_group *g = im->groups.v[i];
+        for (k = 0; k < g->locations.n; k++)
+            ptrvec_push(im->a, &all, g->locations.v[k]);
+    }
+    ptrvec_sort(&all, cmp_location_order);
+    /* createUpstreams: the last Ingress setting the cookie decides. */
+    for (i = 0; i < all.n; i++) {
+        const struct location *l = all.v[i];
+        const char *key = upstream_key(im, &l->backend);
+        if (key && l->ing->feat.session)
+            index_put(im->a, &sessions, key, l->ing);
+    }
+    for (i = 0; i < all.n; i++) {
+        struct location *l = all.v[i];
+        const char *key = upstream_key(im, &l->backend);
+        const struct ing *s;
+
+        if (!key)
+            continue;
+        share_canary(im, l, key);
+        s = index_get(&sessions, key);
+        if (s && s->feat.session != l->session) {
+            l->session = s->feat.session;
+            report_node(im, l->ing, location_node(l), DIAG_IMPORT_DETAIL,
+                        "ingress-nginx keeps session affinity per upstream: "
+                        "the affinity of Ingress %s/%s for Service '%s' port "
+                        "%lld applies to this path too",
+                        s->namespace, s->src->obj.meta.name,
+                        l->backend.service, (long long)l->backend.port);
+        }
+    }
+}
+
 static bool host_taken(struct imp *im, const struct ing *ing, const char *host)
 {
     return host_group_find(im, ing->klass, host) ||
@@ -509,6 +611,7 @@ void hosts_build(struct imp *im)
         if (ing->cfg.canary == TRI_TRUE)
             add_canary(im, ing);
     }
+    share_upstreams(im);
     for (i = 0; i < im->ings.n; i++) {
         add_aliases(im, im->ings.v[i]);
         add_www(im, im->ings.v[i]);

@@ -293,8 +293,10 @@ struct location {
     const char *shown;               /* value, safe to print */
     enum path_type type;
     struct backend backend;
-    struct ing *canary; /* the canary Ingress merged in, or NULL */
+    struct ing *canary; /* the canary of its upstream, or NULL */
     struct backend canary_backend;
+    const struct o_session *session; /* the session affinity of its upstream */
+    size_t seq;                      /* creation order */
     struct path_plan *plan; /* routes.c */
 };
 
@@ -341,6 +343,8 @@ struct imp {
     struct index group_index; /* by class and host */
     struct index alias_index; /* server-alias names, by class and name */
     struct index grant_index; /* ReferenceGrants, by what they allow */
+    struct index canary_index; /* upstream -> the location its canary joined */
+    size_t n_locations;
     struct name_set names;
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;

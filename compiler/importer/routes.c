@@ -99,7 +99,7 @@ static const struct o_filters *proxy_filters(struct imp *im,
     f->cors = fe->cors;
     f->mirror = fe->mirror;
     f->timeout = fe->timeout;
-    f->session = fe->session;
+    f->session = l->session;
     return f;
 }
 
@@ -218,7 +218,7 @@ static void grpc_location(struct imp *im, const struct host_group *g,
     f->response_set = fe->response_set;
     f->n_response_set = fe->n_response_set;
     f->mirror = fe->mirror;
-    f->session = fe->session;
+    f->session = l->session;
     memset(&any, 0, sizeof(any));
     canary_rules(im, l, &any, 1, f, group, rules);
     for (i = first; i < rules->n; i++) {
