@@ -12,8 +12,9 @@
  *  - session affinity is per upstream too (createUpstreams): every location
  *    of an upstream gets the cookie settings of the last Ingress that sets
  *    them on it;
- *  - spec.defaultBackend serves "/" on the hosts of its Ingress, and an
- *    Ingress with a default backend and no rules is the catch-all server;
+ *  - spec.defaultBackend serves "/" on the hosts whose server its Ingress
+ *    creates (the first Ingress naming the host); the first Ingress with a
+ *    default backend and no rules gives the catch-all server its "/";
  *  - server-alias adds names to a server; from-to-www-redirect adds a
  *    server for the other name that redirects to it.
  * Groups are per class and host, whatever the namespaces of the Ingresses:
@@ -171,6 +172,15 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
 
     if (!v)
         return;
+    if (g->catch_all && type == PT_PREFIX && strcmp(v, "/") == 0) {
+        report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                    "the catch-all server's '/' is the default backend of "
+                    "Ingress %s/%s; ignored, as in ingress-nginx (location "
+                    "already configured)",
+                    g->catch_all->ing->namespace,
+                    g->catch_all->ing->src->obj.meta.name);
+        return;
+    }
     old = host_location(g, v, type);
     if (old) {
         report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
@@ -193,22 +203,27 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
 }
 
 /* A default backend: "/" of the host, below every path. */
-static void add_default(struct imp *im, struct ing *ing, struct host_group *g)
+static struct location *new_default(struct imp *im, struct ing *ing)
 {
-    struct location *l;
-    size_t i;
+    struct location *l = ARENA_NEW(im->a, struct location);
 
-    for (i = 0; i < g->locations.n; i++) {
-        l = g->locations.v[i];
-        if (!l->path || (l->type != PT_EXACT && strcmp(l->value, "/") == 0))
-            return; /* "/" is served already */
-    }
-    l = ARENA_NEW(im->a, struct location);
     l->ing = ing;
     l->value = l->shown = "/";
     l->type = PT_PREFIX;
     backend_resolve(im, ing, &ing->src->default_backend, &l->backend);
-    push_location(im, g, l);
+    return l;
+}
+
+static void add_default(struct imp *im, struct ing *ing, struct host_group *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *l = g->locations.v[i];
+        if (!l->path || (l->type != PT_EXACT && strcmp(l->value, "/") == 0))
+            return; /* "/" is served already */
+    }
+    push_location(im, g, new_default(im, ing));
 }
 
 static const char *rule_host(struct imp *im, const struct ing *ing,
@@ -277,34 +292,76 @@ static void add_ingress(struct imp *im, struct ing *ing)
     }
 }
 
+/* The catch-all server's "/" (createServers): the first Ingress with a
+ * default backend and no rules takes it, before any path is added, so a
+ * Prefix "/" rule without host no longer does ("location already
+ * configured"). */
+static void add_catch_all(struct imp *im, struct ing *ing)
+{
+    const struct ingress *in = ing->src;
+    struct host_group *g;
+
+    if (!in->default_backend.src || ing->cfg.ssl_passthrough == TRI_TRUE ||
+        in->n_rules)
+        return;
+    g = group_get(im, ing, "");
+    note_foreign(im, ing, g, in->default_backend.src);
+    if (g->catch_all) {
+        report_node(im, ing, in->default_backend.src, DIAG_IMPORT_CONFLICT,
+                    "Ingress %s/%s already gives the catch-all server its "
+                    "backend; ignored, as in ingress-nginx",
+                    g->catch_all->ing->namespace,
+                    g->catch_all->ing->src->obj.meta.name);
+        return;
+    }
+    g->catch_all = new_default(im, ing); /* pushed after the paths */
+}
+
+/* Has an earlier rule of the Ingress the same host? */
+static bool host_seen(const struct ingress *in, size_t r)
+{
+    const char *host = in->rules[r].host ? in->rules[r].host : "";
+    size_t i;
+
+    for (i = 0; i < r; i++) {
+        if (str_eq(in->rules[i].host ? in->rules[i].host : "", host))
+            return true;
+    }
+    return false;
+}
+
+/* The default backend of an Ingress with rules serves "/" of the servers
+ * it creates (createServers: the root location of a new server gets the
+ * creating Ingress's default backend, or the controller's).  Servers an
+ * older Ingress created, and the catch-all server, do not take it. */
 static void add_defaults(struct imp *im, struct ing *ing)
 {
     const struct ingress *in = ing->src;
     size_t i;
 
-    if (!in->default_backend.src || ing->cfg.ssl_passthrough == TRI_TRUE)
+    if (!in->default_backend.src || ing->cfg.ssl_passthrough == TRI_TRUE ||
+        !in->n_rules)
         return;
-    if (in->n_rules == 0) {
-        struct host_group *g = group_get(im, ing, "");
-        note_foreign(im, ing, g, in->default_backend.src);
-        for (i = 0; i < g->locations.n; i++) {
-            const struct location *l = g->locations.v[i];
-            if (!l->path) {
-                report_node(im, ing, in->default_backend.src,
-                            DIAG_IMPORT_CONFLICT,
-                            "Ingress %s/%s already gives the catch-all server "
-                            "its backend; ignored, as in ingress-nginx",
-                            l->ing->namespace, l->ing->src->obj.meta.name);
-                return;
-            }
-        }
-        add_default(im, ing, g);
-        return;
-    }
     for (i = 0; i < in->n_rules; i++) {
         const char *host = in->rules[i].host ? in->rules[i].host : "";
         struct host_group *g = host_group_find(im, ing->klass, host);
-        if (g)
+
+        if (!g || host_seen(in, i))
+            continue;
+        if (!*host)
+            report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                        "not used for the rules without host: ingress-nginx's "
+                        "catch-all server takes its default backend only from "
+                        "an Ingress without rules");
+        else if (g->creator != ing)
+            report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                        "not used for host '%s': Ingress %s/%s, first in "
+                        "ingress-nginx's order, created its server, and its "
+                        "default backend (or the controller's) answers what "
+                        "no path matches",
+                        host, g->creator->namespace,
+                        g->creator->src->obj.meta.name);
+        else
             add_default(im, ing, g);
     }
 }
@@ -599,7 +656,17 @@ void hosts_build(struct imp *im)
     for (i = 0; i < im->ings.n; i++) {
         struct ing *ing = im->ings.v[i];
         if (ing->cfg.canary != TRI_TRUE)
+            add_catch_all(im, ing);
+    }
+    for (i = 0; i < im->ings.n; i++) {
+        struct ing *ing = im->ings.v[i];
+        if (ing->cfg.canary != TRI_TRUE)
             add_ingress(im, ing);
+    }
+    for (i = 0; i < im->groups.n; i++) {
+        struct host_group *g = im->groups.v[i];
+        if (g->catch_all)
+            push_location(im, g, g->catch_all);
     }
     for (i = 0; i < im->ings.n; i++) {
         struct ing *ing = im->ings.v[i];

@@ -309,6 +309,7 @@ struct location {
 struct host_group {
     const char *namespace, *klass, *host;
     const struct ing *creator; /* the first Ingress with a rule for host */
+    struct location *catch_all; /* "": a rule-less Ingress's default backend */
     struct ptrvec locations; /* struct location *, ingress-nginx order */
     struct index location_index; /* by path type and path */
     bool regex;              /* enforceRegex: every location is a regex */
