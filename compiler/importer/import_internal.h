@@ -318,7 +318,8 @@ struct host_group {
     const char *www_target;  /* a from-to-www-redirect alias: its host */
     const char *secret;      /* the TLS certificate, or NULL */
     const char *secret_namespace; /* tls_ing's namespace */
-    const struct ing *tls_ing;
+    const struct ing *tls_ing; /* the Ingress that decided the certificate */
+    bool tls_decided;          /* tls.c: a later Ingress changes nothing */
     const struct location *app_root;
     struct ing *passthrough; /* ssl-passthrough Ingress, or NULL */
     struct backend passthrough_backend;
