@@ -68,7 +68,7 @@ static const char **filter(struct imp *im, const struct ing *ing,
                            bool (*ok)(struct imp *, const char *), size_t *n)
 {
     size_t all, i;
-    const char **items = split_list(im->a, value, &all);
+    const char **items = value_split_list(im->a, value, &all);
 
     *n = 0;
     for (i = 0; i < all; i++) {

@@ -74,7 +74,7 @@ static size_t listeners_needed(const struct host_group *g)
 {
     size_t per_name = serves_http(g) ? 1 + (g->secret != NULL) : 0;
 
-    return per_name * (1 + g->n_aliases) + (g->passthrough && *g->host);
+    return per_name * (1 + g->aliases.n) + (g->passthrough && *g->host);
 }
 
 /* The Ingress a group's diagnostics point at. */
@@ -103,17 +103,17 @@ static void place(struct gw_builder *b, struct host_group *g)
         new_gateway(b);
     }
     g->gateway = b->gw;
-    g->alias_http = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + 1);
-    g->alias_https = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + 1);
+    g->alias_http = ARENA_NEW_ARRAY(im->a, const char *, g->aliases.n + 1);
+    g->alias_https = ARENA_NEW_ARRAY(im->a, const char *, g->aliases.n + 1);
     if (serves_http(g)) {
         g->http_listener = add_listener(im, b->gw, "HTTP", g->host, g);
-        for (k = 0; k < g->n_aliases; k++)
-            g->alias_http[k] = add_listener(im, b->gw, "HTTP", g->aliases[k], g);
+        for (k = 0; k < g->aliases.n; k++)
+            g->alias_http[k] = add_listener(im, b->gw, "HTTP", (const char *)g->aliases.v[k], g);
     }
     if (serves_http(g) && g->secret) {
         g->https_listener = add_listener(im, b->gw, "HTTPS", g->host, g);
-        for (k = 0; k < g->n_aliases; k++)
-            g->alias_https[k] = add_listener(im, b->gw, "HTTPS", g->aliases[k], g);
+        for (k = 0; k < g->aliases.n; k++)
+            g->alias_https[k] = add_listener(im, b->gw, "HTTPS", (const char *)g->aliases.v[k], g);
     }
     if (g->passthrough && *g->host) /* SNI needs a name */
         g->tls_listener = add_listener(im, b->gw, "TLS", g->host, g);

@@ -514,52 +514,106 @@ static bool host_taken(struct imp *im, const struct ing *ing, const char *host)
            index_get(&im->alias_index, group_key(im, ing->klass, host));
 }
 
-/* server-alias: more names for the same server (exact or "*." names; an
- * alias that is some server's own host is ignored, as in ingress-nginx). */
-static void add_aliases(struct imp *im, struct ing *ing)
+/* server-alias, first step (createServers): the first Ingress with
+ * aliases among those with a rule for a host gives them to that host, and
+ * to every other host of its rules whose aliases are still unset; later
+ * Ingresses' aliases for the host are skipped ("Aliases already
+ * configured"). */
+static void claim_aliases(struct imp *im, struct ing *ing)
 {
-    size_t n, i, r;
     const char **names;
+    size_t n, r, i;
 
     if (!ing->cfg.server_alias || ing->cfg.canary == TRI_TRUE)
         return;
-    names = split_list(im->a, ing->cfg.server_alias, &n);
+    names = value_split_list(im->a, ing->cfg.server_alias, &n);
+    for (i = 0; i < n; i++) {
+        if (!value_hostname(names[i], true))
+            report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
+                              "not converted: alias '%s' is not a DNS name "
+                              "(nginx regex names have no Gateway API form)",
+                              names[i]); /* the annotation's alphabet */
+    }
     for (r = 0; r < ing->src->n_rules; r++) {
         const char *host = ing->src->rules[r].host;
         struct host_group *g =
             host && *host ? host_group_find(im, ing->klass, host) : NULL;
-        if (!g)
+
+        if (!g || g->alias_ing == ing)
             continue;
-        const char **old = g->aliases;
-        g->aliases = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + n);
-        if (g->n_aliases)
-            memcpy(g->aliases, old, g->n_aliases * sizeof(*old));
-        for (i = 0; i < n; i++) {
-            if (!value_hostname(names[i], true))
-                report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
-                                  "not converted: alias '%s' is not a DNS name "
-                                  "(nginx regex names have no Gateway API form)",
-                                  names[i]);
-            else if (host_taken(im, ing, names[i]))
+        if (g->alias_ing) {
+            report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
+                              "ignored for host '%s': Ingress %s/%s already "
+                              "gave it aliases (ingress-nginx: \"Aliases "
+                              "already configured\")",
+                              host, g->alias_ing->namespace,
+                              g->alias_ing->src->obj.meta.name);
+            continue;
+        }
+        g->alias_ing = ing;
+        g->alias_names = names;
+        g->n_alias_names = n;
+    }
+}
+
+static int cmp_host_names(const void *pa, const void *pb)
+{
+    const struct host_group *a = *(const struct host_group *const *)pa;
+    const struct host_group *b = *(const struct host_group *const *)pb;
+    int c = strcmp(a->klass, b->klass);
+
+    return c ? c : strcmp(a->host, b->host);
+}
+
+/* server-alias, second step: an alias that is a server's own name is
+ * dropped; one that two servers claim works, in nginx, only on the server
+ * written first in nginx.conf, which ingress-nginx sorts by host name. */
+static void assign_aliases(struct imp *im)
+{
+    struct ptrvec by_host = {0};
+    size_t i, k;
+
+    for (i = 0; i < im->groups.n; i++) {
+        struct host_group *g = im->groups.v[i];
+        if (g->alias_ing)
+            ptrvec_push(im->a, &by_host, g);
+    }
+    ptrvec_sort(&by_host, cmp_host_names);
+    for (i = 0; i < by_host.n; i++) {
+        struct host_group *g = by_host.v[i];
+        const struct ing *ing = g->alias_ing;
+
+        for (k = 0; k < g->n_alias_names; k++) {
+            const char *name = g->alias_names[k];
+            const char *key = group_key(im, g->klass, name);
+            const struct host_group *other = index_get(&im->alias_index, key);
+
+            if (!value_hostname(name, true) || str_eq(name, g->host) ||
+                other == g)
+                continue; /* reported, the host itself, or a duplicate */
+            if (host_group_find(im, g->klass, name))
                 report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
                                   "alias '%s' is already a server name; "
                                   "ingress-nginx ignores it",
-                                  names[i]);
-            else if (g->n_aliases + 1 >= MAX_ROUTE_HOSTNAMES)
+                                  name);
+            else if (other)
+                report_annotation(im, ing, "server-alias", DIAG_IMPORT_CONFLICT,
+                                  "alias '%s' of host '%s' is also an alias of "
+                                  "host '%s', whose server comes first in "
+                                  "nginx.conf: nginx ignores it here "
+                                  "(conflicting server name)",
+                                  name, g->host, other->host);
+            else if (g->aliases.n + 1 >= MAX_ROUTE_HOSTNAMES)
                 report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
                                   "not converted: alias '%s' would give a route "
                                   "more than %d hostnames",
-                                  names[i], MAX_ROUTE_HOSTNAMES);
+                                  name, MAX_ROUTE_HOSTNAMES);
             else {
-                g->aliases[g->n_aliases++] = names[i];
-                index_put(im->a, &im->alias_index,
-                          group_key(im, ing->klass, names[i]), g);
+                ptrvec_push(im->a, &g->aliases, (void *)name);
+                index_put(im->a, &im->alias_index, key, g);
             }
         }
-        return; /* the aliases belong to the first host of the Ingress */
     }
-    report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
-                      "the Ingress has no host to add the aliases to");
 }
 
 /* from-to-www-redirect: the other name of each host ("www." added or
@@ -679,10 +733,11 @@ void hosts_build(struct imp *im)
             add_canary(im, ing);
     }
     share_upstreams(im);
-    for (i = 0; i < im->ings.n; i++) {
-        add_aliases(im, im->ings.v[i]);
+    for (i = 0; i < im->ings.n; i++)
+        claim_aliases(im, im->ings.v[i]);
+    assign_aliases(im);
+    for (i = 0; i < im->ings.n; i++)
         add_www(im, im->ings.v[i]);
-    }
     for (i = 0; i < im->groups.n; i++) {
         struct host_group *g = im->groups.v[i];
         g->regex = paths_host_regex(g);

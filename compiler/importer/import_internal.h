@@ -313,8 +313,10 @@ struct host_group {
     struct ptrvec locations; /* struct location *, ingress-nginx order */
     struct index location_index; /* by path type and path */
     bool regex;              /* enforceRegex: every location is a regex */
-    const char **aliases;    /* server-alias */
-    size_t n_aliases;
+    struct ptrvec aliases;   /* const char *: server-alias names */
+    const struct ing *alias_ing; /* the Ingress whose server-alias applies */
+    const char **alias_names;    /* its names, as written */
+    size_t n_alias_names;
     const char *www_target;  /* a from-to-www-redirect alias: its host */
     const char *secret;      /* the TLS certificate, or NULL */
     const char *secret_namespace; /* tls_ing's namespace */
@@ -383,7 +385,7 @@ bool value_in_alphabet(const char *s, const char *extra);
 const char *ascii_lower(struct arena *a, const char *s);
 bool parse_go_bool(const char *s, bool *out);
 bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
-const char **split_list(struct arena *a, const char *s, size_t *n);
+const char **value_split_list(struct arena *a, const char *s, size_t *n);
 bool value_dns_label(const char *s);
 bool value_dns_subdomain(const char *s);
 bool value_hostname(const char *s, bool wildcard_ok);

@@ -376,12 +376,12 @@ static void attach(struct imp *im, const struct host_group *g, struct o_route *r
 
     if (http) {
         add_parent(im, r, g->gateway->name, g->http_listener);
-        for (k = 0; k < g->n_aliases; k++)
+        for (k = 0; k < g->aliases.n; k++)
             add_parent(im, r, g->gateway->name, g->alias_http[k]);
     }
     if (https) {
         add_parent(im, r, g->gateway->name, g->https_listener);
-        for (k = 0; k < g->n_aliases; k++)
+        for (k = 0; k < g->aliases.n; k++)
             add_parent(im, r, g->gateway->name, g->alias_https[k]);
     }
 }
@@ -396,10 +396,10 @@ static struct o_route *new_route(struct imp *im, const struct host_group *g,
     r->namespace = g->namespace;
     r->name = name;
     if (*g->host) {
-        r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + 1);
+        r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, g->aliases.n + 1);
         r->hostnames[r->n_hostnames++] = g->host;
-        for (k = 0; k < g->n_aliases; k++)
-            r->hostnames[r->n_hostnames++] = g->aliases[k];
+        for (k = 0; k < g->aliases.n; k++)
+            r->hostnames[r->n_hostnames++] = (const char *)g->aliases.v[k];
     }
     ptrvec_push(im->a, &im->routes, r);
     return r;

@@ -85,7 +85,7 @@ bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
 }
 
 /* A comma-separated list, items trimmed of blanks, empty items dropped. */
-const char **split_list(struct arena *a, const char *s, size_t *n)
+const char **value_split_list(struct arena *a, const char *s, size_t *n)
 {
     size_t cap = 1, k = 0;
     const char *p, **v;
