@@ -37,7 +37,7 @@ static bool origin_ok(struct imp *im, const char *o)
 
     if (strcmp(o, "*") == 0)
         return true;
-    if (!parse_url(im->a, o, &u) || *u.path || u.query)
+    if (!value_parse_url(im->a, o, &u) || *u.path || u.query)
         return false;
     host = strncmp(u.host, "*.", 2) == 0 ? u.host + 2 : u.host;
     return value_in_alphabet(host, "-.") && *host;

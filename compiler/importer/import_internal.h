@@ -396,7 +396,7 @@ struct url {
     const char *scheme, *host, *path, *query; /* path "" when absent */
     int64_t port;                             /* 0 when absent */
 };
-bool parse_url(struct arena *a, const char *s, struct url *u);
+bool value_parse_url(struct arena *a, const char *s, struct url *u);
 
 /* names.c: DNS-1123 names (at most max characters), unique in a scope
  * ("HTTPRoute/<ns>", "listener/<ns>/<gateway>", ...). */

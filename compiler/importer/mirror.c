@@ -69,7 +69,7 @@ void mirror_feature(struct imp *im, struct ing *ing)
         }
         return;
     }
-    if (!parse_url(im->a, t, &u)) {
+    if (!value_parse_url(im->a, t, &u)) {
         report_annotation(im, ing, "mirror-target", DIAG_IMPORT_BAD_VALUE,
                           "not an http or https URL; not converted");
         return;

@@ -227,7 +227,7 @@ const char *duration_seconds(struct arena *a, int64_t seconds)
 
 /* http(s)://host[:port][/path][?query], the only URLs ingress-nginx's
  * redirect and mirror annotations take.  No user info, no fragment. */
-bool parse_url(struct arena *a, const char *s, struct url *u)
+bool value_parse_url(struct arena *a, const char *s, struct url *u)
 {
     const char *host, *end, *colon;
     size_t hlen;

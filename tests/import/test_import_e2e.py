@@ -78,6 +78,10 @@ INGRESSES = [
     ingress("permanent", "redirect.example.com", [("/", "Prefix", "web")],
             [("permanent-redirect", "https://www.example.org/new"),
              ("permanent-redirect-code", "308")]),
+    # A relative permanent-redirect: ingress-nginx does not validate it, and
+    # nginx's `return 301 /new-home` redirects on the request's host.
+    ingress("relative", "relative.example.com", [("/", "Prefix", "web")],
+            [("permanent-redirect", "/new-home")]),
     ingress("temporal", "temporal.example.com", [("/", "Prefix", "web")],
             [("temporal-redirect", "https://status.example.org/")]),
     ingress("app-root", "app.example.com", [("/", "Prefix", "app")], [("app-root", "/app1")]),
@@ -311,6 +315,13 @@ class ImportedIngresses(unittest.TestCase):
         # return 308 https://www.example.org/new;
         self.assertRedirect(self.get("redirect.example.com", "/anything"), 308,
                             "https://www.example.org/new")
+
+    def test_relative_permanent_redirect(self):
+        response = self.get("relative.example.com", "/old")
+        self.assertEqual(response.status, 301, response.body[:200])
+        self.assertTrue(response.header("Location").endswith("relative.example.com/new-home")
+                        or response.header("Location") == "/new-home",
+                        response.header("Location"))
 
     def test_temporal_redirect_defaults_to_302(self):
         self.assertRedirect(self.get("temporal.example.com", "/x"), 302,
