@@ -20,6 +20,7 @@
  *   /p(/|$)(.*)  -> T/$2   PathPrefix /p, ReplacePrefixMatch T (exact)
  *   /p/?(.*)     -> T/$1   the same, but nginx also took /pxyz (reported)
  *   /p/(.*)      -> T/$1   the same, but nginx did not take /p (reported)
+ *   /p(/.*)      -> T$1    the same ("$1" alone is a valid target)
  *   /(.*)        -> /$1    PathPrefix /, no rewrite (exact)
  *   no group used in T      the regex match, ReplaceFullPath T (exact)
  * A literal "/$2" is never written.
@@ -73,11 +74,10 @@ void paths_feature(struct imp *im, struct ing *ing)
         report_annotation(im, ing, "x-forwarded-prefix", DIAG_IMPORT_IGNORED,
                           "ignored without rewrite-target: ingress-nginx sends "
                           "X-Forwarded-Prefix only when it rewrites");
-    if (t && t[0] != '/') {
-        report_annotation(im, ing, "rewrite-target", DIAG_IMPORT_BAD_VALUE,
-                          "the target must start with '/'; not converted");
-        ing->cfg.rewrite_target = NULL;
-    }
+    /* A target not starting with '/' ("$1") is valid in ingress-nginx
+     * (RegexPathWithCapture) and still puts the host in regex mode; the
+     * idioms convert "$1" after a "(/.*)" group, regex_plan() reports the
+     * rest. */
 }
 
 static void set_form(struct path_plan *out, const char *type, const char *value)
@@ -274,6 +274,16 @@ static void regex_plan(struct imp *im, const struct host_group *g,
     }
     if (!rewrites(l))
         return;
+    if (target[0] != '/' && target[0] != '$') {
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted for path '%s': target '%s' does not "
+                          "start with '/' or a capture group, so nginx "
+                          "rewrites to a URI that is not a path; the path is "
+                          "matched as a regular expression and forwarded "
+                          "unchanged",
+                          l->shown, target);
+        return;
+    }
     if ((fixed = fixed_target(im, l->value, target)) != NULL) {
         out->rewrite.type = "ReplaceFullPath";
         out->rewrite.value = fixed;
