@@ -648,6 +648,13 @@ static void add_www(struct imp *im, struct ing *ing)
         }
         g = group_get(im, ing, other);
         g->www_target = host;
+        report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_DETAIL,
+                          "'%s' redirects to '%s' with 308, keeping scheme "
+                          "and URI; ingress-nginx (ngx_srv_redirect.lua) also "
+                          "strips one trailing '/' from the URI ('/a/' becomes "
+                          "'/a') and names the port, which the Gateway API "
+                          "redirect does not",
+                          other, host);
     }
 }
 

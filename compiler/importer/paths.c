@@ -89,12 +89,46 @@ static void set_form(struct path_plan *out, const char *type, const char *value)
 
 /* ---- regex mode ---- */
 
-/* The Gateway API form of `location ~* "^<path>"`. */
+/* Where the first '|' outside groups and classes is, or NULL. */
+static const char *top_level_bar(const char *re)
+{
+    int depth = 0;
+    bool in_class = false;
+    const char *p;
+
+    for (p = re; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+        } else if (in_class) {
+            in_class = *p != ']';
+        } else if (*p == '[') {
+            in_class = true;
+            if (p[1] == '^')
+                p++;
+            if (p[1] == ']')
+                p++; /* a leading ']' is literal */
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            depth -= depth > 0;
+        } else if (*p == '|' && depth == 0) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* The Gateway API form of `location ~* "^<path>"`.  The "^" binds to the
+ * first alternative only: "^a|b" is a prefix a, or b anywhere. */
 static const char *regex_form(struct imp *im, const char *path)
 {
     size_t n = strlen(path);
     bool anchored = n >= 2 && path[n - 1] == '$' && path[n - 2] != '\\';
+    const char *bar = top_level_bar(path);
 
+    if (bar)
+        return arena_printf(im->a, "(?i)(?:%.*s.*|.*(?:%s).*)",
+                            (int)(bar - path), path, bar + 1);
     if (strchr(path, '|'))
         return arena_printf(im->a, "(?i)(?:%s).*", path);
     if (anchored) /* "^/foo$" is an exact match, spelled without the $ */
@@ -271,6 +305,14 @@ static void regex_plan(struct imp *im, const struct host_group *g,
             return;
         }
         set_form(out, "RegularExpression", form);
+        if (top_level_bar(l->value))
+            report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                        DIAG_IMPORT_DETAIL,
+                        "'%s' has a '|' outside any group: ingress-nginx "
+                        "writes location ~* \"^%s\", where '^' anchors only "
+                        "the first alternative and the others match anywhere "
+                        "in the path; the RegularExpression does the same",
+                        l->shown, l->shown);
     }
     if (!rewrites(l))
         return;

@@ -100,6 +100,9 @@ INGRESSES = [
     # use-regex: case-insensitive prefix regular expressions.
     ingress("regex", "regex.example.com", [("/items/[0-9]+", "ImplementationSpecific", "items")],
             [("use-regex", "true")]),
+    # A '|' outside groups: nginx's "^/a|/b" anchors only the first alternative.
+    ingress("alt", "alt.example.com", [("/a|/b", "ImplementationSpecific", "items")],
+            [("use-regex", "true")]),
     ingress("vhost", "vhost.example.com", [("/", "Prefix", "web")],
             [("upstream-vhost", "internal.example")]),
     # Response headers from a ConfigMap, and a mirror to a Service.
@@ -387,6 +390,12 @@ class ImportedIngresses(unittest.TestCase):
         self.assertEqual(self.get("regex.example.com", "/items/abc").status, 404)
 
     # ---- upstream, default backend ----
+
+    def test_use_regex_top_level_alternation(self):
+        host = "alt.example.com"
+        self.assertServed(self.get(host, "/A/x"), "items")
+        self.assertServed(self.get(host, "/x/b/y"), "items")  # "/b" anywhere
+        self.assertEqual(self.get(host, "/x/a").status, 404)
 
     def test_upstream_vhost(self):
         # proxy_set_header Host internal.example;
