@@ -13,6 +13,8 @@
  * The classes converted are those given with --ingress-class, or else
  * "nginx" and every IngressClass whose controller is k8s.io/ingress-nginx.
  * Every other Ingress is left out with a note saying how to include it.
+ * An Ingress ingress-nginx's deep inspector refuses is left out with an
+ * error.
  */
 #include "import_internal.h"
 
@@ -190,6 +192,56 @@ static int cmp_nginx_order(const void *pa, const void *pb)
                       a->src->obj.meta.name);
 }
 
+static bool inspect_value(struct imp *im, const struct ing *ing,
+                          const struct ynode *at, const char *what,
+                          const char *value)
+{
+    const char *rule = value ? value_inspector_denies(value) : NULL;
+
+    if (!rule)
+        return true;
+    report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                "the %s contains %s: ingress-nginx's deep inspector refuses "
+                "the whole Ingress (CVE-2021-25745), and so does the import",
+                what, rule);
+    return false;
+}
+
+/* ingress-nginx's deep inspector (inspector/ingress.go InspectIngress):
+ * rule hosts, paths, tls secretNames and tls hosts; false (reported) when
+ * the controller would ignore the Ingress. */
+static bool inspect(struct imp *im, const struct ing *ing)
+{
+    const struct ingress *in = ing->src;
+    size_t i, j;
+
+    for (i = 0; i < in->n_rules; i++) {
+        const struct ingress_rule *r = &in->rules[i];
+        if (!inspect_value(im, ing, ynode_get(r->src, "host"), "host", r->host))
+            return false;
+        for (j = 0; j < r->http.n_paths; j++) {
+            const struct ingress_path *p = &r->http.paths[j];
+            if (!inspect_value(im, ing, ynode_get(p->src, "path"), "path",
+                               p->path))
+                return false;
+        }
+    }
+    for (i = 0; i < in->n_tls; i++) {
+        const struct ingress_tls *t = &in->tls[i];
+        const struct ynode *hosts = ynode_get(t->src, "hosts");
+        if (!inspect_value(im, ing, ynode_get(t->src, "secretName"),
+                           "tls secretName", t->secret_name))
+            return false;
+        for (j = 0; j < t->n_hosts; j++) {
+            if (!inspect_value(im, ing,
+                               hosts && j < hosts->n ? hosts->items[j] : t->src,
+                               "tls host", t->hosts[j]))
+                return false;
+        }
+    }
+    return true;
+}
+
 void classes_resolve(struct imp *im)
 {
     const struct ptrvec *pv = &im->m->objects[KIND_INGRESS];
@@ -206,7 +258,7 @@ void classes_resolve(struct imp *im)
         ing->namespace = object_namespace(im, &in->obj);
         ing->annotations = ynode_get(in->obj.meta.src, "annotations");
         ing->klass = resolve(im, ing);
-        if (ing->klass)
+        if (ing->klass && inspect(im, ing))
             ptrvec_push(im->a, &im->ings, ing);
     }
     ptrvec_sort(&im->ings, cmp_nginx_order);

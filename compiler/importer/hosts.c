@@ -105,7 +105,7 @@ static const char *path_value(struct imp *im, const struct ing *ing,
 {
     const char *v = p->path && *p->path ? p->path : "/";
     const struct ynode *at = ynode_get(p->src, "path");
-    size_t i;
+    const char *bad;
 
     if (!p->path_type)
         return NULL; /* the decoder reported the missing pathType */
@@ -114,13 +114,10 @@ static const char *path_value(struct imp *im, const struct ing *ing,
                     "pathType must be Exact, Prefix or ImplementationSpecific");
         return NULL;
     }
-    for (i = 0; v[i]; i++) {
-        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
-            report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
-                        "the path has a control character; the path is left "
-                        "out");
-            return NULL;
-        }
+    if ((bad = value_unsafe_text(v)) != NULL) {
+        report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                    "the path has %s; the path is left out", bad);
+        return NULL;
     }
     if (v[0] != '/' || strlen(v) > 1024) {
         report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,

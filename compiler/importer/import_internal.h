@@ -391,6 +391,8 @@ bool value_dns_subdomain(const char *s);
 bool value_hostname(const char *s, bool wildcard_ok);
 bool value_header_name(const char *s);
 bool value_gateway_path(const char *s);
+const char *value_inspector_denies(const char *s);
+const char *value_unsafe_text(const char *s);
 const char *duration_seconds(struct arena *a, int64_t seconds);
 struct url {
     const char *scheme, *host, *path, *query; /* path "" when absent */

@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -255,4 +256,90 @@ bool value_parse_url(struct arena *a, const char *s, struct url *u)
     u->path = arena_strndup(a, end, strcspn(end, "?"));
     u->query = end[strcspn(end, "?")] ? end + strcspn(end, "?") + 1 : NULL;
     return true;
+}
+
+/* ingress-nginx's deep inspector (internal/ingress/inspector/rules.go
+ * CheckRegex, case-sensitive): what in a host, path, tls host or
+ * secretName makes the controller ignore the whole Ingress; NULL when
+ * nothing does.  "alias" or "root" count only with a ';' after them
+ * ((?s)\s*alias\s*.*;), "_by_lua" anywhere. */
+const char *value_inspector_denies(const char *s)
+{
+    static const char *const dirs[] = {
+        "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/nginx",
+        "/etc/ingress-controller", "/var/run/secrets"};
+    static const char *const directives[] = {"alias", "root"};
+    size_t i;
+
+    for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
+        const char *at = strstr(s, directives[i]);
+        if (at && strchr(at + strlen(directives[i]), ';'))
+            return directives[i] == directives[0] ? "an alias directive"
+                                                 : "a root directive";
+    }
+    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        if (strstr(s, dirs[i]))
+            return dirs[i];
+    }
+    if (strstr(s, "_by_lua"))
+        return "a *_by_lua directive";
+    return NULL;
+}
+
+/* One UTF-8 sequence at s: its code point and length, or 0 when the bytes
+ * are not well-formed UTF-8 (overlong forms and surrogates included). */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    size_t n, i;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, *cp = s[0] & 0x1fu;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, *cp = s[0] & 0x0fu;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, *cp = s[0] & 0x07u;
+    else
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = *cp << 6 | (s[i] & 0x3fu);
+    }
+    if ((n == 3 && *cp < 0x800) || (n == 4 && (*cp < 0x10000 || *cp > 0x10ffff)) ||
+        (*cp >= 0xd800 && *cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* Text that must never reach a path or name (ingress-import.md §5.3):
+ * ASCII and C1 controls, NEL, the line and paragraph separators, bidi
+ * overrides and isolates, zero-width characters and BOMs, and bytes that
+ * are not UTF-8.  What is wrong, or NULL. */
+const char *value_unsafe_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        uint32_t cp;
+        size_t n = utf8_decode(p, &cp);
+
+        if (!n)
+            return "bytes that are not UTF-8";
+        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+            return "a control character";
+        if (cp == 0x2028 || cp == 0x2029)
+            return "a line or paragraph separator (U+2028, U+2029)";
+        if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+            cp == 0x200e || cp == 0x200f || cp == 0x061c)
+            return "a bidirectional control character (U+202A-U+202E, "
+                   "U+2066-U+2069, ...)";
+        if ((cp >= 0x200b && cp <= 0x200d) || cp == 0x2060 || cp == 0xfeff)
+            return "a zero-width character";
+        p += n;
+    }
+    return NULL;
 }
