@@ -62,8 +62,17 @@ static bool secret_usable(struct imp *im, const struct ing *ing,
     }
     s = (const struct secret *)find_object(im, KIND_SECRET, ing->namespace,
                                            t->secret_name);
-    if (s && (!str_eq(s->type, "kubernetes.io/tls") || !has_key(s, "tls.crt") ||
-        !has_key(s, "tls.key"))) {
+    if (!s) {
+        report_node_sev(im, ing, at, DIAG_WARNING, DIAG_IMPORT_TLS,
+                        "Secret '%s/%s' is not in the input: the HTTPS "
+                        "listener refers to it, and gwc check of the output "
+                        "fails until it is given (or ingress-nginx falls back "
+                        "to its default certificate if it does not exist)",
+                        ing->namespace, t->secret_name);
+        return true;
+    }
+    if (!str_eq(s->type, "kubernetes.io/tls") || !has_key(s, "tls.crt") ||
+        !has_key(s, "tls.key")) {
         report_node(im, ing, at, DIAG_IMPORT_TLS,
                     "Secret '%s/%s' is not a kubernetes.io/tls Secret with "
                     "tls.crt and tls.key: ingress-nginx falls back to its "
