@@ -745,6 +745,7 @@ void hosts_build(struct imp *im)
     for (i = 0; i < im->groups.n; i++) {
         struct host_group *g = im->groups.v[i];
         g->regex = paths_host_regex(g);
+        paths_index(im, g);
         add_app_root(im, g);
     }
     ptrvec_sort(&im->groups, cmp_groups);

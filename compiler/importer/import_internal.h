@@ -312,6 +312,7 @@ struct host_group {
     struct location *catch_all; /* "": a rule-less Ingress's default backend */
     struct ptrvec locations; /* struct location *, ingress-nginx order */
     struct index location_index; /* by path type and path */
+    struct ptrvec prefix_values; /* paths.c: non-Exact path values, sorted */
     bool regex;              /* enforceRegex: every location is a regex */
     struct ptrvec aliases;   /* const char *: server-alias names */
     const struct ing *alias_ing; /* the Ingress whose server-alias applies */
@@ -333,10 +334,6 @@ struct host_group {
 
 /* ---- one run ---- */
 
-struct name_set {
-    struct ptrvec names; /* sorted "<scope>/<name>" keys */
-};
-
 struct imp {
     struct compilation *c;
     struct arena *a;
@@ -349,7 +346,7 @@ struct imp {
     struct index grant_index; /* ReferenceGrants, by what they allow */
     struct index canary_index; /* upstream -> the location its canary joined */
     size_t n_locations;
-    struct name_set names;
+    struct index names; /* claimed "<scope>/<name>" keys (names.c) */
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
 };
@@ -444,6 +441,7 @@ void backend_tls_build(struct imp *im);
 
 /* paths.c: the matches and rewrite of one location. */
 bool paths_host_regex(const struct host_group *g);
+void paths_index(struct imp *im, struct host_group *g);
 void paths_plan(struct imp *im, const struct host_group *g,
                 const struct location *l, struct path_plan *out);
 void paths_precedence(struct imp *im, const struct host_group *g);
