@@ -29,7 +29,7 @@
 static const struct ingress_class *find_class(const struct imp *im,
                                               const char *name)
 {
-    return (const struct ingress_class *)find_object(im, KIND_INGRESS_CLASS,
+    return (const struct ingress_class *)importer_find_object(im, KIND_INGRESS_CLASS,
                                                      NULL, name);
 }
 
@@ -255,7 +255,7 @@ void classes_resolve(struct imp *im)
             continue;
         ing = ARENA_NEW(im->a, struct ing);
         ing->src = in;
-        ing->namespace = object_namespace(im, &in->obj);
+        ing->namespace = importer_object_namespace(im, &in->obj);
         ing->annotations = ynode_get(in->obj.meta.src, "annotations");
         ing->klass = resolve(im, ing);
         if (ing->klass && inspect(im, ing))

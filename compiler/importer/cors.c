@@ -151,7 +151,7 @@ void cors_feature(struct imp *im, struct ing *ing)
 
     if (cfg->enable_cors != TRI_TRUE) {
         for (i = 0; i < N(cors_keys); i++) {
-            if (annotation_node(ing, cors_keys[i]))
+            if (report_annotation_node(ing, cors_keys[i]))
                 report_annotation(im, ing, cors_keys[i], DIAG_IMPORT_IGNORED,
                                   "ignored without enable-cors: \"true\"");
         }

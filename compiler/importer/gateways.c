@@ -47,7 +47,7 @@ static const char *add_listener(struct imp *im, struct o_gateway *gw,
     const char *prefix = str_eq(proto, "HTTP")    ? "http"
                          : str_eq(proto, "HTTPS") ? "https"
                                                   : "tls";
-    const char *label = host_label(im->a, host);
+    const char *label = name_host_label(im->a, host);
 
     l->protocol = proto;
     l->hostname = *host ? host : NULL;

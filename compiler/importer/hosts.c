@@ -744,7 +744,8 @@ void hosts_build(struct imp *im)
         add_www(im, im->ings.v[i]);
     for (i = 0; i < im->groups.n; i++) {
         struct host_group *g = im->groups.v[i];
-        g->regex = paths_host_regex(g);
+        g->regex_cause = paths_regex_cause(g);
+        g->regex = g->regex_cause != NULL;
         paths_index(im, g);
         add_app_root(im, g);
     }

@@ -106,10 +106,8 @@ struct o_grpc_method {
 struct o_filters {
     const struct o_redirect *redirect;
     const struct o_rewrite *rewrite;
-    struct o_header *request_set;
-    size_t n_request_set;
-    const struct o_header *response_set;
-    size_t n_response_set;
+    struct ptrvec request_set;  /* struct o_header * */
+    struct ptrvec response_set; /* struct o_header * */
     const struct o_cors *cors;
     const struct o_backend *mirror;
     const char *timeout; /* timeouts.backendRequest */
@@ -121,8 +119,7 @@ struct o_rule {
     size_t n_matches;
     struct o_grpc_method grpc; /* GRPCRoute */
     const struct o_filters *filters;
-    struct o_backend *backends;
-    size_t n_backends;
+    struct ptrvec backends; /* struct o_backend * */
     /* Rules of one group (one location) stay in one route: their relative
      * order decides ties that Gateway API precedence does not. */
     size_t group;
@@ -137,8 +134,7 @@ struct o_route {
     const char *namespace, *name;
     const char **hostnames;
     size_t n_hostnames;
-    struct o_parent *parents;
-    size_t n_parents;
+    struct ptrvec parents; /* struct o_parent * */
     struct ptrvec rules; /* struct o_rule * */
 };
 
@@ -235,10 +231,8 @@ struct ing_features {
     const struct o_redirect *redirect; /* permanent/temporal-redirect */
     const char *app_root;              /* validated app-root */
     const char *upstream_host;         /* upstream-vhost as a hostname */
-    struct o_header *request_set;      /* Host with a port, Connection */
-    size_t n_request_set;
-    const struct o_header *response_set; /* custom-headers */
-    size_t n_response_set;
+    struct ptrvec request_set;  /* o_header *: Host with a port, Connection */
+    struct ptrvec response_set; /* o_header *: custom-headers */
     const struct o_cors *cors;
     const struct o_backend *mirror;
     const char *timeout;
@@ -258,7 +252,9 @@ struct ing {
     const struct ynode *annotations; /* metadata.annotations, or NULL */
     struct ing_config cfg;
     struct ing_features feat;
-    size_t order; /* ingress-nginx's: creationTimestamp, then "ns/name" descending */
+    /* ingress-nginx's order: creationTimestamp, then "ns/name" descending */
+    size_t order;
+    bool slash_noted; /* routes.c: the https redirect's trailing '/' */
 };
 
 /* A Service port behind an Ingress path. */
@@ -314,6 +310,7 @@ struct host_group {
     struct index location_index; /* by path type and path */
     struct ptrvec prefix_values; /* paths.c: non-Exact path values, sorted */
     bool regex;              /* enforceRegex: every location is a regex */
+    const struct ing *regex_cause; /* the Ingress that turned it on */
     struct ptrvec aliases;   /* const char *: server-alias names */
     const struct ing *alias_ing; /* the Ingress whose server-alias applies */
     const char **alias_names;    /* its names, as written */
@@ -352,13 +349,13 @@ struct imp {
 };
 
 /* importer.c: context objects, with --namespace applied. */
-const char *object_namespace(const struct imp *im, const struct object *o);
-const struct object *find_object(const struct imp *im, enum kind kind,
+const char *importer_object_namespace(const struct imp *im, const struct object *o);
+const struct object *importer_find_object(const struct imp *im, enum kind kind,
                                  const char *ns, const char *name);
 
 /* report.c: diagnostics at annotations and fields. */
 const char *report_value(struct imp *im, const char *s); /* safe to print */
-const struct ynode *annotation_node(const struct ing *ing, const char *name);
+const struct ynode *report_annotation_node(const struct ing *ing, const char *name);
 struct diag *report_annotation(struct imp *im, const struct ing *ing,
                                const char *name, enum diag_code code,
                                const char *fmt, ...)
@@ -379,9 +376,9 @@ struct diag *report_node_sev(struct imp *im, const struct ing *ing,
 #define ALPHA_REGEX ALPHA_BASIC "^$[](){}*+?|&=\\" /* IsValidRegex */
 #define ALPHA_HEADERS "-_, "             /* HeadersVariable */
 bool value_in_alphabet(const char *s, const char *extra);
-const char *ascii_lower(struct arena *a, const char *s);
-bool parse_go_bool(const char *s, bool *out);
-bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
+const char *value_ascii_lower(struct arena *a, const char *s);
+bool value_parse_go_bool(const char *s, bool *out);
+bool value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
 const char **value_split_list(struct arena *a, const char *s, size_t *n);
 bool value_dns_label(const char *s);
 bool value_dns_subdomain(const char *s);
@@ -390,7 +387,7 @@ bool value_header_name(const char *s);
 bool value_gateway_path(const char *s);
 const char *value_inspector_denies(const char *s);
 const char *value_unsafe_text(const char *s);
-const char *duration_seconds(struct arena *a, int64_t seconds);
+const char *value_duration_seconds(struct arena *a, int64_t seconds);
 struct url {
     const char *scheme, *host, *path, *query; /* path "" when absent */
     int64_t port;                             /* 0 when absent */
@@ -400,7 +397,7 @@ bool value_parse_url(struct arena *a, const char *s, struct url *u);
 /* names.c: DNS-1123 names (at most max characters), unique in a scope
  * ("HTTPRoute/<ns>", "listener/<ns>/<gateway>", ...). */
 /* "*.a.com" -> "wildcard.a.com"; "" for no host */
-const char *host_label(struct arena *a, const char *host);
+const char *name_host_label(struct arena *a, const char *host);
 const char *name_claim(struct imp *im, const char *scope, const char *base,
                        size_t max);
 
@@ -440,7 +437,7 @@ void tls_build(struct imp *im);
 void backend_tls_build(struct imp *im);
 
 /* paths.c: the matches and rewrite of one location. */
-bool paths_host_regex(const struct host_group *g);
+const struct ing *paths_regex_cause(const struct host_group *g);
 void paths_index(struct imp *im, struct host_group *g);
 void paths_plan(struct imp *im, const struct host_group *g,
                 const struct location *l, struct path_plan *out);
@@ -461,8 +458,8 @@ void canary_rules(struct imp *im, const struct location *l,
                   struct ptrvec *rules);
 
 /* redirects.c */
-struct o_filters *redirect_filters(struct imp *im, const struct o_redirect *r);
-const struct o_redirect *https_redirect(struct imp *im);
+struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r);
+const struct o_redirect *redirects_https(struct imp *im);
 
 /* routes.c, gateways.c, write.c */
 void routes_build(struct imp *im);
@@ -476,9 +473,9 @@ void grant_add(struct imp *im, const char *ns, const char *from_kind,
                const char *label);
 
 /* Small helpers. */
-struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,
+struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
                         const struct o_filters *f, size_t group);
-void rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
+void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
                       int64_t weight);
 
 #endif

@@ -63,7 +63,7 @@ void mirror_feature(struct imp *im, struct ing *ing)
 
     if (!t) {
         for (i = 0; i < sizeof(mirror_keys) / sizeof(mirror_keys[0]); i++) {
-            if (annotation_node(ing, mirror_keys[i]))
+            if (report_annotation_node(ing, mirror_keys[i]))
                 report_annotation(im, ing, mirror_keys[i], DIAG_IMPORT_IGNORED,
                                   "ignored without mirror-target");
         }

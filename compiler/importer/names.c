@@ -91,7 +91,7 @@ static const char *dns_name(struct arena *a, const char *text, size_t max)
     return name;
 }
 
-const char *host_label(struct arena *a, const char *host)
+const char *name_host_label(struct arena *a, const char *host)
 {
     if (!host || !*host)
         return "";

@@ -45,17 +45,18 @@ static bool rewrites(const struct location *l)
     return l->path && t && strcmp(t, l->value) != 0;
 }
 
-/* enforceRegex of ingress-nginx: one location decides for the host. */
-bool paths_host_regex(const struct host_group *g)
+/* enforceRegex of ingress-nginx: one location decides for the host; the
+ * Ingress of the first such location, or NULL. */
+const struct ing *paths_regex_cause(const struct host_group *g)
 {
     size_t i;
 
     for (i = 0; i < g->locations.n; i++) {
         const struct location *l = g->locations.v[i];
         if (l->path && (l->ing->cfg.use_regex == TRI_TRUE || rewrites(l)))
-            return true;
+            return l->ing;
     }
-    return false;
+    return NULL;
 }
 
 /* Some location of the host is exactly this path (then nginx has no
@@ -217,25 +218,12 @@ static bool idiom_plan(struct imp *im, const struct location *l,
     return true;
 }
 
-/* The Ingress that put the host in regex mode. */
-static const struct ing *regex_cause(const struct host_group *g)
-{
-    size_t i;
-
-    for (i = 0; i < g->locations.n; i++) {
-        const struct location *l = g->locations.v[i];
-        if (l->path && (l->ing->cfg.use_regex == TRI_TRUE || rewrites(l)))
-            return l->ing;
-    }
-    return NULL;
-}
-
 /* Regex mode reaches paths whose own Ingress never asked for it (the
  * second of the "five surprising behaviours" of ingress-nginx). */
 static void regex_mode_note(struct imp *im, const struct host_group *g,
                             const struct location *l)
 {
-    const struct ing *cause = regex_cause(g);
+    const struct ing *cause = g->regex_cause;
     const struct ynode *at = ynode_get(l->path->src, "path");
 
     if (cause && cause != l->ing)

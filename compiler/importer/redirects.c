@@ -14,8 +14,8 @@
  *    force-ssl-redirect (even without one): 308 to https, the
  *    http-redirect-code default (routes.c applies it per location).
  *    ingress-nginx also strips one trailing "/" from the URI unless
- *    preserve-trailing-slash; Gateway API keeps the URI as it is, and the
- *    next request lands on the same resource.
+ *    preserve-trailing-slash (lua_ingress.lua); Gateway API keeps the URI
+ *    as it is, which routes.c notes once per Ingress.
  */
 #include "import_internal.h"
 
@@ -114,7 +114,7 @@ static void url_redirect(struct imp *im, struct ing *ing)
         relative_redirect(im, ing, value);
         return;
     }
-    host = value_parse_url(im->a, value, &u) ? ascii_lower(im->a, u.host) : NULL;
+    host = value_parse_url(im->a, value, &u) ? value_ascii_lower(im->a, u.host) : NULL;
     if (!host || (!value_hostname(host, false) && !is_ipv4(host))) {
         if (temporal)
             report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
@@ -176,7 +176,7 @@ void redirects_feature(struct imp *im, struct ing *ing, bool grpc)
     url_redirect(im, ing);
 }
 
-const struct o_redirect *https_redirect(struct imp *im)
+const struct o_redirect *redirects_https(struct imp *im)
 {
     struct o_redirect *r = ARENA_NEW(im->a, struct o_redirect);
 
@@ -185,7 +185,7 @@ const struct o_redirect *https_redirect(struct imp *im)
     return r;
 }
 
-struct o_filters *redirect_filters(struct imp *im, const struct o_redirect *r)
+struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r)
 {
     struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
 

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,
+struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
                         const struct o_filters *f, size_t group)
 {
     struct o_rule *r = ARENA_NEW(im->a, struct o_rule);
@@ -37,22 +37,19 @@ struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,
     return r;
 }
 
-void rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
+void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
                       int64_t weight)
 {
     struct o_backend *v;
 
     if (!b->service)
         return; /* unusable, reported: the rule answers 500 for its share */
-    v = ARENA_NEW_ARRAY(im->a, struct o_backend, r->n_backends + 1);
-    if (r->n_backends)
-        memcpy(v, r->backends, r->n_backends * sizeof(*v));
-    v[r->n_backends].name = b->service;
-    v[r->n_backends].namespace = b->namespace;
-    v[r->n_backends].port = b->port;
-    v[r->n_backends].weight = weight;
-    r->backends = v;
-    r->n_backends++;
+    v = ARENA_NEW(im->a, struct o_backend);
+    v->name = b->service;
+    v->namespace = b->namespace;
+    v->port = b->port;
+    v->weight = weight;
+    ptrvec_push(im->a, &r->backends, v);
 }
 
 /* ---- one location ---- */
@@ -85,17 +82,19 @@ static const struct o_filters *proxy_filters(struct imp *im,
         rw->path = *path;
         f->rewrite = rw;
     }
-    f->request_set = ARENA_NEW_ARRAY(im->a, struct o_header, fe->n_request_set + 1);
-    if (fe->n_request_set)
-        memcpy(f->request_set, fe->request_set,
-               fe->n_request_set * sizeof(*fe->request_set));
-    f->n_request_set = fe->n_request_set;
+    f->request_set = fe->request_set;
     if (rewritten && prefix) { /* sent only when nginx rewrites */
-        f->request_set[f->n_request_set].name = "X-Forwarded-Prefix";
-        f->request_set[f->n_request_set++].value = prefix;
+        struct o_header *h = ARENA_NEW(im->a, struct o_header);
+        size_t i;
+
+        memset(&f->request_set, 0, sizeof(f->request_set)); /* a copy */
+        for (i = 0; i < fe->request_set.n; i++)
+            ptrvec_push(im->a, &f->request_set, fe->request_set.v[i]);
+        h->name = "X-Forwarded-Prefix";
+        h->value = prefix;
+        ptrvec_push(im->a, &f->request_set, h);
     }
     f->response_set = fe->response_set;
-    f->n_response_set = fe->n_response_set;
     f->cors = fe->cors;
     f->mirror = fe->mirror;
     f->timeout = fe->timeout;
@@ -110,7 +109,7 @@ static const struct o_filters *slash_redirect(struct imp *im, const char *to)
     r->path.type = "ReplaceFullPath";
     r->path.value = to;
     r->code = 301;
-    return redirect_filters(im, r);
+    return redirects_filters(im, r);
 }
 
 static struct o_match *path_matches(struct imp *im, const struct path_plan *p)
@@ -126,7 +125,7 @@ static struct o_match *path_matches(struct imp *im, const struct path_plan *p)
 static void push_rule(struct imp *im, struct ptrvec *rules, const struct o_match *m,
                       size_t n, const struct o_filters *f, size_t group)
 {
-    ptrvec_push(im->a, rules, rule_new(im, m, n, f, group));
+    ptrvec_push(im->a, rules, routes_rule_new(im, m, n, f, group));
 }
 
 /* The rules of an HTTP location, in precedence order among themselves. */
@@ -141,7 +140,7 @@ static void http_location(struct imp *im, const struct location *l,
         return;
     if (l->ing->feat.redirect) {
         push_rule(im, rules, base, p->n_forms,
-                  redirect_filters(im, l->ing->feat.redirect), group);
+                  redirects_filters(im, l->ing->feat.redirect), group);
         return;
     }
     if (p->exact) {
@@ -214,9 +213,7 @@ static void grpc_location(struct imp *im, const struct host_group *g,
         return;
     }
     f->request_set = fe->request_set;
-    f->n_request_set = fe->n_request_set;
     f->response_set = fe->response_set;
-    f->n_response_set = fe->n_response_set;
     f->mirror = fe->mirror;
     f->session = l->session;
     memset(&any, 0, sizeof(any));
@@ -255,7 +252,7 @@ static void grpc_limits(struct imp *im, const struct ing *ing)
     size_t i;
 
     for (i = 0; i < sizeof(http_only) / sizeof(http_only[0]); i++) {
-        if (annotation_node(ing, http_only[i].key))
+        if (report_annotation_node(ing, http_only[i].key))
             report_annotation(im, ing, http_only[i].key, DIAG_IMPORT_NOT_CONVERTED,
                               "not converted: GRPCRoute has no %s",
                               http_only[i].what);
@@ -290,7 +287,25 @@ static void redirect_rule(struct imp *im, struct ptrvec *rules,
 {
     if (l->plan->n_forms)
         push_rule(im, rules, path_matches(im, l->plan), l->plan->n_forms,
-                  redirect_filters(im, https_redirect(im)), group);
+                  redirects_filters(im, redirects_https(im)), group);
+}
+
+/* lua_ingress.lua strips one trailing '/' from the URI of its https
+ * redirect unless preserve-trailing-slash; once per Ingress. */
+static void slash_note(struct imp *im, struct ing *ing)
+{
+    if (ing->cfg.preserve_trailing_slash == TRI_TRUE || ing->slash_noted)
+        return;
+    ing->slash_noted = true;
+    report_annotation(im, ing,
+                      ing->cfg.force_ssl_redirect == TRI_TRUE
+                          ? "force-ssl-redirect"
+                          : "ssl-redirect",
+                      DIAG_IMPORT_DETAIL,
+                      "ingress-nginx's redirect to https drops one trailing "
+                      "'/' of the URI ('/a/' becomes '/a') unless "
+                      "preserve-trailing-slash is true; the Gateway API "
+                      "redirect keeps the URI as it is");
 }
 
 static void location_routes(struct imp *im, const struct host_group *g,
@@ -320,6 +335,7 @@ static void location_routes(struct imp *im, const struct host_group *g,
     if (up && !l->ing->feat.redirect) {
         redirect_rule(im, &rs->http, l, group);
         rs->split = true;
+        slash_note(im, l->ing);
     }
 }
 
@@ -336,7 +352,7 @@ static void server_rules(struct imp *im, const struct host_group *g,
         r = ARENA_NEW(im->a, struct o_redirect);
         r->hostname = g->www_target;
         r->code = 308;
-        rule = rule_new(im, NULL, 0, redirect_filters(im, r), 0);
+        rule = routes_rule_new(im, NULL, 0, redirects_filters(im, r), 0);
         ptrvec_push(im->a, &rs->http, rule);
         ptrvec_push(im->a, &rs->https, rule);
     }
@@ -347,7 +363,7 @@ static void server_rules(struct imp *im, const struct host_group *g,
         r->code = 302;
         m.path.type = "Exact";
         m.path.value = "/";
-        rule = rule_new(im, &m, 1, redirect_filters(im, r), 0);
+        rule = routes_rule_new(im, &m, 1, redirects_filters(im, r), 0);
         ptrvec_push(im->a, &rs->http, rule);
         ptrvec_push(im->a, &rs->https, rule);
     }
@@ -360,13 +376,10 @@ static void add_parent(struct imp *im, struct o_route *r, const char *gw,
 
     if (!section)
         return;
-    p = ARENA_NEW_ARRAY(im->a, struct o_parent, r->n_parents + 1);
-    if (r->n_parents)
-        memcpy(p, r->parents, r->n_parents * sizeof(*p));
-    p[r->n_parents].gateway = gw;
-    p[r->n_parents].section = section;
-    r->parents = p;
-    r->n_parents++;
+    p = ARENA_NEW(im->a, struct o_parent);
+    p->gateway = gw;
+    p->section = section;
+    ptrvec_push(im->a, &r->parents, p);
 }
 
 static void attach(struct imp *im, const struct host_group *g, struct o_route *r,
@@ -444,8 +457,8 @@ static void route_grants(struct imp *im, const struct o_route *r)
 
     for (i = 0; i < r->rules.n; i++) {
         const struct o_rule *rule = r->rules.v[i];
-        for (k = 0; k < rule->n_backends; k++)
-            grant_backend(im, r, &rule->backends[k], "backend");
+        for (k = 0; k < rule->backends.n; k++)
+            grant_backend(im, r, rule->backends.v[k], "backend");
         if (rule->filters && rule->filters->mirror)
             grant_backend(im, r, rule->filters->mirror, "mirror");
     }
@@ -479,7 +492,7 @@ static void emit_routes(struct imp *im, const struct host_group *g,
                         enum kind kind, const char *suffix,
                         const struct ptrvec *rules, bool http, bool https)
 {
-    const char *label = *g->host ? host_label(im->a, g->host) : "all-hosts";
+    const char *label = *g->host ? name_host_label(im->a, g->host) : "all-hosts";
     const char *base = arena_printf(im->a, "%s%s", label, suffix);
     const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), g->namespace);
     size_t i = 0, part = 0;
@@ -523,12 +536,12 @@ static void tls_route(struct imp *im, const struct host_group *g)
     r->kind = KIND_TLS_ROUTE;
     r->namespace = g->namespace;
     r->name = name_claim(im, arena_printf(im->a, "TLSRoute/%s", g->namespace),
-                         host_label(im->a, g->host), 253);
+                         name_host_label(im->a, g->host), 253);
     r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
     r->hostnames[r->n_hostnames++] = g->host;
     add_parent(im, r, g->gateway->name, g->tls_listener);
-    rule = rule_new(im, NULL, 0, NULL, 0);
-    rule_add_backend(im, rule, &g->passthrough_backend, -1);
+    rule = routes_rule_new(im, NULL, 0, NULL, 0);
+    routes_rule_add_backend(im, rule, &g->passthrough_backend, -1);
     ptrvec_push(im->a, &r->rules, rule);
     route_grants(im, r);
     ptrvec_push(im->a, &im->routes, r);

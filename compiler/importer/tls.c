@@ -60,7 +60,7 @@ static bool secret_usable(struct imp *im, const struct ing *ing,
                     "secretName is not a valid Secret name");
         return false;
     }
-    s = (const struct secret *)find_object(im, KIND_SECRET, ing->namespace,
+    s = (const struct secret *)importer_find_object(im, KIND_SECRET, ing->namespace,
                                            t->secret_name);
     if (!s) {
         report_node_sev(im, ing, at, DIAG_WARNING, DIAG_IMPORT_TLS,

@@ -25,7 +25,7 @@ static bool is_digit(char c)
 }
 
 /* Host names compare case-insensitively; Gateway API writes them lower. */
-const char *ascii_lower(struct arena *a, const char *s)
+const char *value_ascii_lower(struct arena *a, const char *s)
 {
     char *out = arena_strdup(a, s), *p;
 
@@ -46,7 +46,7 @@ bool value_in_alphabet(const char *s, const char *extra)
 }
 
 /* strconv.ParseBool, which ingress-nginx uses for every boolean. */
-bool parse_go_bool(const char *s, bool *out)
+bool value_parse_go_bool(const char *s, bool *out)
 {
     static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
     static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
@@ -63,7 +63,7 @@ bool parse_go_bool(const char *s, bool *out)
 
 /* strconv.Atoi within [min, max]: an optional sign and decimal digits,
  * nothing else (no spaces, no "0x", no exponent). */
-bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
+bool value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     bool neg = *s == '-';
     int64_t v = 0;
@@ -208,7 +208,7 @@ bool value_gateway_path(const char *s)
 
 /* Seconds as a Gateway API Duration: at most four "<1-5 digits><unit>"
  * parts, so 2592000 is "720h", not the refused "2592000s". */
-const char *duration_seconds(struct arena *a, int64_t seconds)
+const char *value_duration_seconds(struct arena *a, int64_t seconds)
 {
     int64_t h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60;
     char buf[64];
@@ -249,7 +249,7 @@ bool value_parse_url(struct arena *a, const char *s, struct url *u)
     u->host = arena_strndup(a, host, hlen);
     if (colon) {
         char *port = arena_strndup(a, colon + 1, (size_t)(end - colon - 1));
-        if (!parse_decimal(port, 1, 65535, &u->port) || port[0] == '+' ||
+        if (!value_parse_decimal(port, 1, 65535, &u->port) || port[0] == '+' ||
             port[0] == '-')
             return false;
     }

@@ -124,18 +124,19 @@ static struct doc *filter(struct writer *w, struct doc *filters,
 }
 
 static void header_set(struct writer *w, struct doc *filters, const char *type,
-                       const char *member, const struct o_header *h, size_t n)
+                       const char *member, const struct ptrvec *headers)
 {
     struct doc *set;
     size_t i;
 
-    if (!n)
+    if (!headers->n)
         return;
     set = doc_put(w->a, filter(w, filters, type, member), "set", doc_seq(w->a));
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < headers->n; i++) {
+        const struct o_header *h = headers->v[i];
         struct doc *e = doc_push(w->a, set, doc_map(w->a));
-        doc_put_str(w->a, e, "name", h[i].name);
-        doc_put_str(w->a, e, "value", h[i].value);
+        doc_put_str(w->a, e, "name", h->name);
+        doc_put_str(w->a, e, "value", h->value);
     }
 }
 
@@ -181,9 +182,9 @@ static struct doc *filters(struct writer *w, const struct o_filters *f)
             doc_put(w->a, d, "path", path_mod(w, &f->rewrite->path));
     }
     header_set(w, fs, "RequestHeaderModifier", "requestHeaderModifier",
-               f->request_set, f->n_request_set);
+               &f->request_set);
     header_set(w, fs, "ResponseHeaderModifier", "responseHeaderModifier",
-               f->response_set, f->n_response_set);
+               &f->response_set);
     if (f->cors)
         cors(w, fs, f->cors);
     if (f->mirror)
@@ -272,10 +273,10 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
         if (fs->n)
             doc_put(w->a, d, "filters", fs);
     }
-    if (r->n_backends) {
+    if (r->backends.n) {
         b = doc_put(w->a, d, "backendRefs", doc_seq(w->a));
-        for (i = 0; i < r->n_backends; i++)
-            doc_push(w->a, b, backend(w, &r->backends[i]));
+        for (i = 0; i < r->backends.n; i++)
+            doc_push(w->a, b, backend(w, r->backends.v[i]));
     }
     if (r->filters && r->filters->timeout && route->kind == KIND_HTTP_ROUTE)
         doc_put_str(w->a, doc_put(w->a, d, "timeouts", doc_map(w->a)),
@@ -294,10 +295,11 @@ static void route(struct writer *w, const struct o_route *r)
     size_t i;
 
     w->route_ns = r->namespace;
-    for (i = 0; i < r->n_parents; i++) {
+    for (i = 0; i < r->parents.n; i++) {
+        const struct o_parent *pr = r->parents.v[i];
         struct doc *p = doc_push(w->a, parents, doc_map(w->a));
-        doc_put_str(w->a, p, "name", r->parents[i].gateway);
-        doc_put_str(w->a, p, "sectionName", r->parents[i].section);
+        doc_put_str(w->a, p, "name", pr->gateway);
+        doc_put_str(w->a, p, "sectionName", pr->section);
     }
     if (r->n_hostnames)
         doc_put(w->a, spec, "hostnames", strings(w, r->hostnames, r->n_hostnames));
