@@ -2,8 +2,9 @@
  * Ingress paths grouped per host, the way ingress-nginx builds one server
  * block per host from every Ingress that names it (controller.go
  * createServers, getBackendServers):
- *  - Ingresses are taken oldest first; a path that an older Ingress already
- *    has on the host is ignored ("location already configured");
+ *  - Ingresses are taken in ingress-nginx's order (oldest first, then
+ *    "ns/name" descending); a path that an earlier Ingress already has on
+ *    the host is ignored ("location already configured");
  *  - a canary Ingress adds no location: its backend joins the main
  *    Ingress's location of the same host and path (mergeAlternativeBackends),
  *    at most one canary each.  nginx attaches it to that location's
