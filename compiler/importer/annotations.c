@@ -262,7 +262,7 @@ static bool noop_value(const struct ann_spec *sp, const char *v)
 
     if (!sp->noop)
         return false;
-    if (parse_go_bool(sp->noop, &b1) && parse_go_bool(v, &b2))
+    if (value_parse_go_bool(sp->noop, &b1) && value_parse_go_bool(v, &b2))
         return b1 == b2;
     return strcmp(sp->noop, v) == 0;
 }
@@ -289,7 +289,7 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
         return; /* ingress-nginx reads an empty value as absent */
     switch (sp->type) {
     case AT_BOOL:
-        if (!parse_go_bool(v, &b))
+        if (!value_parse_go_bool(v, &b))
             refuse(im, ing, e, "is not a boolean (true or false)");
         else
             *(enum tri *)(void *)field = b ? TRI_TRUE : TRI_FALSE;
@@ -301,7 +301,7 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
             *(enum tri *)(void *)field = str_eq(v, "on") ? TRI_TRUE : TRI_FALSE;
         return;
     case AT_INT:
-        if (!parse_decimal(v, sp->min, sp->max, &i))
+        if (!value_parse_decimal(v, sp->min, sp->max, &i))
             refuse(im, ing, e,
                    arena_printf(im->a, "is not an integer from %lld to %lld",
                                 (long long)sp->min, (long long)sp->max));

@@ -111,7 +111,7 @@ static const char *ca_of(struct imp *im, const struct ing *ing,
                           "is off by default)");
         return NULL;
     }
-    *secret = (const struct secret *)find_object(im, KIND_SECRET, ns, name);
+    *secret = (const struct secret *)importer_find_object(im, KIND_SECRET, ns, name);
     if (!*secret) {
         report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: give Secret '%s/%s' to import-ingress "
@@ -194,7 +194,7 @@ static void unused(struct imp *im, const struct ing *ing)
     size_t i;
 
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (annotation_node(ing, keys[i]))
+        if (report_annotation_node(ing, keys[i]))
             report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
                               "ignored: backend-protocol is not HTTPS or GRPCS");
     }

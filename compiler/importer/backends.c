@@ -51,6 +51,7 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
 
     memset(out, 0, sizeof(*out));
     out->src = b->src;
+    out->namespace = ing->namespace;
     if (b->resource.src) {
         report_node(im, ing, b->resource.src, DIAG_IMPORT_NOT_CONVERTED,
                     "not converted: a resource backend; ingress-nginx serves "
@@ -77,7 +78,7 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
         }
         out->service = s->name;
         out->port = s->port.number;
-        svc = (const struct service *)find_object(im, KIND_SERVICE,
+        svc = (const struct service *)importer_find_object(im, KIND_SERVICE,
                                                   ing->namespace, s->name);
         if (svc && !has_port(svc, out->port))
             report_node(im, ing, ynode_get(s->port.src, "number"),
@@ -92,7 +93,7 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
                     "the Service backend has no port number or name");
         return false;
     }
-    svc = (const struct service *)find_object(im, KIND_SERVICE, ing->namespace,
+    svc = (const struct service *)importer_find_object(im, KIND_SERVICE, ing->namespace,
                                               s->name);
     if (!svc) {
         report_node(im, ing, ynode_get(s->port.src, "name"),

@@ -131,7 +131,7 @@ static void canary_affinity(struct imp *im, struct ing *ing)
     size_t i;
 
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (annotation_node(ing, keys[i]))
+        if (report_annotation_node(ing, keys[i]))
             report_annotation(im, ing, keys[i], DIAG_IMPORT_NOT_CONVERTED,
                               "not converted: session persistence is per "
                               "rule, shared by the canary and the main "
@@ -171,10 +171,10 @@ static void header_rule(struct imp *im, const struct o_match *base, size_t n,
                         const struct o_filters *f, size_t group,
                         const struct backend *b, struct ptrvec *rules)
 {
-    struct o_rule *r = rule_new(im, with_header(im, base, n, type, name, value),
+    struct o_rule *r = routes_rule_new(im, with_header(im, base, n, type, name, value),
                                 n, f, group);
 
-    rule_add_backend(im, r, b, -1);
+    routes_rule_add_backend(im, r, b, -1);
     ptrvec_push(im->a, rules, r);
 }
 
@@ -212,14 +212,14 @@ void canary_rules(struct imp *im, const struct location *l,
             header_rule(im, base, n_base, "RegularExpression", "Cookie",
                         cf->canary_cookie_never, f, group, main, rules);
     }
-    r = rule_new(im, base, n_base, f, group);
+    r = routes_rule_new(im, base, n_base, f, group);
     if (!cf || cf->canary_weight <= 0) {
-        rule_add_backend(im, r, main, -1);
+        routes_rule_add_backend(im, r, main, -1);
     } else if (cf->canary_weight >= cf->canary_total) {
-        rule_add_backend(im, r, can, -1);
+        routes_rule_add_backend(im, r, can, -1);
     } else {
-        rule_add_backend(im, r, main, cf->canary_total - cf->canary_weight);
-        rule_add_backend(im, r, can, cf->canary_weight);
+        routes_rule_add_backend(im, r, main, cf->canary_total - cf->canary_weight);
+        routes_rule_add_backend(im, r, can, cf->canary_weight);
     }
     ptrvec_push(im->a, rules, r);
 }

@@ -13,6 +13,8 @@
  * The classes converted are those given with --ingress-class, or else
  * "nginx" and every IngressClass whose controller is k8s.io/ingress-nginx.
  * Every other Ingress is left out with a note saying how to include it.
+ * An Ingress ingress-nginx's deep inspector refuses is left out with an
+ * error.
  */
 #include "import_internal.h"
 
@@ -27,7 +29,7 @@
 static const struct ingress_class *find_class(const struct imp *im,
                                               const char *name)
 {
-    return (const struct ingress_class *)find_object(im, KIND_INGRESS_CLASS,
+    return (const struct ingress_class *)importer_find_object(im, KIND_INGRESS_CLASS,
                                                      NULL, name);
 }
 
@@ -144,23 +146,100 @@ static const char *resolve(struct imp *im, const struct ing *ing)
     return NULL;
 }
 
+/* The byte at i of the joined key "<ns>/<name>", 0 past its end. */
+static unsigned char joined_at(const char *ns, size_t ns_len, const char *name,
+                               size_t i)
+{
+    if (i < ns_len)
+        return (unsigned char)ns[i];
+    if (i == ns_len)
+        return '/';
+    return (unsigned char)name[i - ns_len - 1];
+}
+
+/* strcmp of "<ns_a>/<name_a>" and "<ns_b>/<name_b>", without building them
+ * (the joined key orders differently from namespace, then name: "a/x" sorts
+ * after "a-b/x"). */
+static int cmp_joined(const char *ns_a, const char *name_a, const char *ns_b,
+                      const char *name_b)
+{
+    size_t la = strlen(ns_a), lb = strlen(ns_b);
+    size_t na = la + 1 + strlen(name_a), nb = lb + 1 + strlen(name_b), i;
+
+    for (i = 0; i < na && i < nb; i++) {
+        unsigned char ca = joined_at(ns_a, la, name_a, i);
+        unsigned char cb = joined_at(ns_b, lb, name_b, i);
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+    }
+    return na == nb ? 0 : na < nb ? -1 : 1;
+}
+
 /*
- * ingress-nginx sorts Ingresses by creationTimestamp, then "ns/name"
- * (store.go sortIngressSlice): the older one wins a contested path.  An
- * absent timestamp is the zero time, the oldest.
+ * ingress-nginx's order (store.go sortIngressSlice): creationTimestamp,
+ * oldest first; on equal timestamps the joined key "ns/name" DESCENDING
+ * (`in > jn`).  The first Ingress wins a contested path, certificate or
+ * server.  An absent timestamp is the zero time, the oldest.
  */
 static int cmp_nginx_order(const void *pa, const void *pb)
 {
     const struct ing *a = *(const struct ing *const *)pa;
     const struct ing *b = *(const struct ing *const *)pb;
-    int c;
 
     if (a->src->obj.created != b->src->obj.created)
         return a->src->obj.created < b->src->obj.created ? -1 : 1;
-    c = strcmp(a->namespace, b->namespace);
-    if (c)
-        return c;
-    return strcmp(a->src->obj.meta.name, b->src->obj.meta.name);
+    return cmp_joined(b->namespace, b->src->obj.meta.name, a->namespace,
+                      a->src->obj.meta.name);
+}
+
+static bool inspect_value(struct imp *im, const struct ing *ing,
+                          const struct ynode *at, const char *what,
+                          const char *value)
+{
+    const char *rule = value ? value_inspector_denies(value) : NULL;
+
+    if (!rule)
+        return true;
+    report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                "the %s contains %s: ingress-nginx's deep inspector refuses "
+                "the whole Ingress (CVE-2021-25745), and so does the import",
+                what, rule);
+    return false;
+}
+
+/* ingress-nginx's deep inspector (inspector/ingress.go InspectIngress):
+ * rule hosts, paths, tls secretNames and tls hosts; false (reported) when
+ * the controller would ignore the Ingress. */
+static bool inspect(struct imp *im, const struct ing *ing)
+{
+    const struct ingress *in = ing->src;
+    size_t i, j;
+
+    for (i = 0; i < in->n_rules; i++) {
+        const struct ingress_rule *r = &in->rules[i];
+        if (!inspect_value(im, ing, ynode_get(r->src, "host"), "host", r->host))
+            return false;
+        for (j = 0; j < r->http.n_paths; j++) {
+            const struct ingress_path *p = &r->http.paths[j];
+            if (!inspect_value(im, ing, ynode_get(p->src, "path"), "path",
+                               p->path))
+                return false;
+        }
+    }
+    for (i = 0; i < in->n_tls; i++) {
+        const struct ingress_tls *t = &in->tls[i];
+        const struct ynode *hosts = ynode_get(t->src, "hosts");
+        if (!inspect_value(im, ing, ynode_get(t->src, "secretName"),
+                           "tls secretName", t->secret_name))
+            return false;
+        for (j = 0; j < t->n_hosts; j++) {
+            if (!inspect_value(im, ing,
+                               hosts && j < hosts->n ? hosts->items[j] : t->src,
+                               "tls host", t->hosts[j]))
+                return false;
+        }
+    }
+    return true;
 }
 
 void classes_resolve(struct imp *im)
@@ -176,10 +255,10 @@ void classes_resolve(struct imp *im)
             continue;
         ing = ARENA_NEW(im->a, struct ing);
         ing->src = in;
-        ing->namespace = object_namespace(im, &in->obj);
+        ing->namespace = importer_object_namespace(im, &in->obj);
         ing->annotations = ynode_get(in->obj.meta.src, "annotations");
         ing->klass = resolve(im, ing);
-        if (ing->klass)
+        if (ing->klass && inspect(im, ing))
             ptrvec_push(im->a, &im->ings, ing);
     }
     ptrvec_sort(&im->ings, cmp_nginx_order);

@@ -37,7 +37,7 @@ static bool origin_ok(struct imp *im, const char *o)
 
     if (strcmp(o, "*") == 0)
         return true;
-    if (!parse_url(im->a, o, &u) || *u.path || u.query)
+    if (!value_parse_url(im->a, o, &u) || *u.path || u.query)
         return false;
     host = strncmp(u.host, "*.", 2) == 0 ? u.host + 2 : u.host;
     return value_in_alphabet(host, "-.") && *host;
@@ -68,7 +68,7 @@ static const char **filter(struct imp *im, const struct ing *ing,
                            bool (*ok)(struct imp *, const char *), size_t *n)
 {
     size_t all, i;
-    const char **items = split_list(im->a, value, &all);
+    const char **items = value_split_list(im->a, value, &all);
 
     *n = 0;
     for (i = 0; i < all; i++) {
@@ -151,7 +151,7 @@ void cors_feature(struct imp *im, struct ing *ing)
 
     if (cfg->enable_cors != TRI_TRUE) {
         for (i = 0; i < N(cors_keys); i++) {
-            if (annotation_node(ing, cors_keys[i]))
+            if (report_annotation_node(ing, cors_keys[i]))
                 report_annotation(im, ing, cors_keys[i], DIAG_IMPORT_IGNORED,
                                   "ignored without enable-cors: \"true\"");
         }

@@ -1,5 +1,6 @@
 /*
- * One Gateway per namespace and ingress class (named after the class),
+ * One Gateway per namespace and ingress class (named after the class) for
+ * the host groups that live there (hosts.c),
  * with listeners per host: HTTP on 80, HTTPS on 443 for hosts with a
  * certificate, TLS passthrough on 443 for ssl-passthrough hosts, and the
  * same for each alias.  A Gateway holds at most 64 listeners: past that a
@@ -39,18 +40,24 @@ static void new_gateway(struct gw_builder *b)
 
 static const char *add_listener(struct imp *im, struct o_gateway *gw,
                                 const char *proto, const char *host,
-                                const char *secret)
+                                const struct host_group *g)
 {
+    const char *secret = str_eq(proto, "HTTPS") ? g->secret : NULL;
     struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
     const char *prefix = str_eq(proto, "HTTP")    ? "http"
                          : str_eq(proto, "HTTPS") ? "https"
                                                   : "tls";
-    const char *label = host_label(im->a, host);
+    const char *label = name_host_label(im->a, host);
 
     l->protocol = proto;
     l->hostname = *host ? host : NULL;
     l->port = str_eq(proto, "HTTP") ? 80 : 443;
     l->secret = secret;
+    if (secret && !str_eq(g->secret_namespace, gw->namespace)) {
+        l->secret_namespace = g->secret_namespace;
+        grant_add(im, g->secret_namespace, "Gateway", gw->namespace, "Secret",
+                  secret, "tls");
+    }
     l->name = name_claim(
         im, arena_printf(im->a, "listener/%s/%s", gw->namespace, gw->name),
         *label ? arena_printf(im->a, "%s-%s", prefix, label) : prefix, 253);
@@ -67,7 +74,7 @@ static size_t listeners_needed(const struct host_group *g)
 {
     size_t per_name = serves_http(g) ? 1 + (g->secret != NULL) : 0;
 
-    return per_name * (1 + g->n_aliases) + (g->passthrough && *g->host);
+    return per_name * (1 + g->aliases.n) + (g->passthrough && *g->host);
 }
 
 /* The Ingress a group's diagnostics point at. */
@@ -96,21 +103,20 @@ static void place(struct gw_builder *b, struct host_group *g)
         new_gateway(b);
     }
     g->gateway = b->gw;
-    g->alias_http = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + 1);
-    g->alias_https = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + 1);
+    g->alias_http = ARENA_NEW_ARRAY(im->a, const char *, g->aliases.n + 1);
+    g->alias_https = ARENA_NEW_ARRAY(im->a, const char *, g->aliases.n + 1);
     if (serves_http(g)) {
-        g->http_listener = add_listener(im, b->gw, "HTTP", g->host, NULL);
-        for (k = 0; k < g->n_aliases; k++)
-            g->alias_http[k] = add_listener(im, b->gw, "HTTP", g->aliases[k], NULL);
+        g->http_listener = add_listener(im, b->gw, "HTTP", g->host, g);
+        for (k = 0; k < g->aliases.n; k++)
+            g->alias_http[k] = add_listener(im, b->gw, "HTTP", (const char *)g->aliases.v[k], g);
     }
     if (serves_http(g) && g->secret) {
-        g->https_listener = add_listener(im, b->gw, "HTTPS", g->host, g->secret);
-        for (k = 0; k < g->n_aliases; k++)
-            g->alias_https[k] = add_listener(im, b->gw, "HTTPS", g->aliases[k],
-                                             g->secret);
+        g->https_listener = add_listener(im, b->gw, "HTTPS", g->host, g);
+        for (k = 0; k < g->aliases.n; k++)
+            g->alias_https[k] = add_listener(im, b->gw, "HTTPS", (const char *)g->aliases.v[k], g);
     }
     if (g->passthrough && *g->host) /* SNI needs a name */
-        g->tls_listener = add_listener(im, b->gw, "TLS", g->host, NULL);
+        g->tls_listener = add_listener(im, b->gw, "TLS", g->host, g);
 }
 
 void gateways_assign(struct imp *im)

@@ -18,15 +18,11 @@
 static void add_request_header(struct imp *im, struct ing_features *f,
                                const char *name, const char *value)
 {
-    struct o_header *h = ARENA_NEW_ARRAY(im->a, struct o_header,
-                                         f->n_request_set + 1);
+    struct o_header *h = ARENA_NEW(im->a, struct o_header);
 
-    if (f->n_request_set)
-        memcpy(h, f->request_set, f->n_request_set * sizeof(*h));
-    h[f->n_request_set].name = name;
-    h[f->n_request_set].value = value;
-    f->request_set = h;
-    f->n_request_set++;
+    h->name = name;
+    h->value = value;
+    ptrvec_push(im->a, &f->request_set, h);
 }
 
 static void upstream_vhost(struct imp *im, struct ing *ing)
@@ -37,10 +33,10 @@ static void upstream_vhost(struct imp *im, struct ing *ing)
     if (!v)
         return;
     colon = strchr(v, ':');
-    host = ascii_lower(im->a, colon ? arena_strndup(im->a, v, (size_t)(colon - v)) : v);
+    host = value_ascii_lower(im->a, colon ? arena_strndup(im->a, v, (size_t)(colon - v)) : v);
     if (!value_hostname(host, false) ||
         (colon && (colon[1] < '0' || colon[1] > '9' ||
-                   !parse_decimal(colon + 1, 1, 65535, &port)))) {
+                   !value_parse_decimal(colon + 1, 1, 65535, &port)))) {
         report_annotation(im, ing, "upstream-vhost", DIAG_IMPORT_BAD_VALUE,
                           "not a host name (with an optional port); not "
                           "converted");
@@ -72,7 +68,7 @@ static void custom_headers(struct imp *im, struct ing *ing)
     const char *ref = ing->cfg.custom_headers, *slash, *ns, *name;
     const struct config_map *cm;
     struct o_header *h;
-    size_t i, n = 0;
+    size_t i;
 
     if (!ref)
         return;
@@ -91,7 +87,7 @@ static void custom_headers(struct imp *im, struct ing *ing)
                           "is off by default)");
         return;
     }
-    cm = (const struct config_map *)find_object(im, KIND_CONFIG_MAP, ns, name);
+    cm = (const struct config_map *)importer_find_object(im, KIND_CONFIG_MAP, ns, name);
     if (!cm) {
         report_annotation(im, ing, "custom-headers", DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: the headers are in ConfigMap '%s/%s'; "
@@ -99,7 +95,6 @@ static void custom_headers(struct imp *im, struct ing *ing)
                           ns, name);
         return;
     }
-    h = ARENA_NEW_ARRAY(im->a, struct o_header, cm->data.n + 1);
     for (i = 0; i < cm->data.n; i++) { /* strmap: sorted by key */
         const struct strmap_entry *e = &cm->data.v[i];
         if (!value_in_alphabet(e->key, "-_") || !*e->key ||
@@ -109,11 +104,11 @@ static void custom_headers(struct imp *im, struct ing *ing)
                         "[A-Za-z0-9-_], printable values); not converted");
             continue;
         }
-        h[n].name = e->key;
-        h[n++].value = e->value;
+        h = ARENA_NEW(im->a, struct o_header);
+        h->name = e->key;
+        h->value = e->value;
+        ptrvec_push(im->a, &ing->feat.response_set, h);
     }
-    ing->feat.response_set = h;
-    ing->feat.n_response_set = n;
     report_annotation(im, ing, "custom-headers", DIAG_IMPORT_DETAIL,
                       "ingress-nginx sets these response headers only if the "
                       "controller's global-allowed-response-headers lists them");

@@ -2,16 +2,26 @@
  * Ingress paths grouped per host, the way ingress-nginx builds one server
  * block per host from every Ingress that names it (controller.go
  * createServers, getBackendServers):
- *  - Ingresses are taken oldest first; a path that an older Ingress already
- *    has on the host is ignored ("location already configured");
+ *  - Ingresses are taken in ingress-nginx's order (oldest first, then
+ *    "ns/name" descending); a path that an earlier Ingress already has on
+ *    the host is ignored ("location already configured");
  *  - a canary Ingress adds no location: its backend joins the main
  *    Ingress's location of the same host and path (mergeAlternativeBackends),
- *    at most one canary each;
- *  - spec.defaultBackend serves "/" on the hosts of its Ingress, and an
- *    Ingress with a default backend and no rules is the catch-all server;
+ *    at most one canary each.  nginx attaches it to that location's
+ *    upstream (namespace, Service, port), and balancer.lua applies the
+ *    upstream's first canary to every location using the upstream;
+ *  - session affinity is per upstream too (createUpstreams): every location
+ *    of an upstream gets the cookie settings of the last Ingress that sets
+ *    them on it;
+ *  - spec.defaultBackend serves "/" on the hosts whose server its Ingress
+ *    creates (the first Ingress naming the host); the first Ingress with a
+ *    default backend and no rules gives the catch-all server its "/";
  *  - server-alias adds names to a server; from-to-www-redirect adds a
  *    server for the other name that redirects to it.
- * Groups are per namespace and class, because the Gateways are.
+ * Groups are per class and host, whatever the namespaces of the Ingresses:
+ * ingress-nginx's servers are global.  A group lives in the namespace of
+ * the Ingress that created it; paths of Ingresses in other namespaces join
+ * it, their Services referenced through ReferenceGrants (routes.c).
  */
 #include "import_internal.h"
 
@@ -22,23 +32,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *group_key(struct imp *im, const char *ns, const char *klass,
+static const char *group_key(struct imp *im, const char *klass,
                              const char *host)
 {
-    return arena_printf(im->a, "%zu:%s%zu:%s%s", strlen(ns), ns, strlen(klass),
-                        klass, host);
+    return arena_printf(im->a, "%zu:%s%s", strlen(klass), klass, host);
 }
 
-struct host_group *host_group_find(struct imp *im, const char *ns,
-                                   const char *klass, const char *host)
+struct host_group *host_group_find(struct imp *im, const char *klass,
+                                   const char *host)
 {
-    return index_get(&im->group_index, group_key(im, ns, klass, host));
+    return index_get(&im->group_index, group_key(im, klass, host));
 }
 
+/* The group of host: the first Ingress to name it creates it, in its own
+ * namespace. */
 static struct host_group *group_get(struct imp *im, const struct ing *ing,
                                     const char *host)
 {
-    struct host_group *g = host_group_find(im, ing->namespace, ing->klass, host);
+    struct host_group *g = host_group_find(im, ing->klass, host);
 
     if (g)
         return g;
@@ -46,10 +57,25 @@ static struct host_group *group_get(struct imp *im, const struct ing *ing,
     g->namespace = ing->namespace;
     g->klass = ing->klass;
     g->host = host;
+    g->creator = ing;
     ptrvec_push(im->a, &im->groups, g);
-    index_put(im->a, &im->group_index,
-              group_key(im, ing->namespace, ing->klass, host), g);
+    index_put(im->a, &im->group_index, group_key(im, ing->klass, host), g);
     return g;
+}
+
+/* Paths of an Ingress of another namespace join the group's route. */
+static void note_foreign(struct imp *im, const struct ing *ing,
+                         const struct host_group *g, const struct ynode *at)
+{
+    if (str_eq(ing->namespace, g->namespace))
+        return;
+    report_node(im, ing, at, DIAG_IMPORT_DETAIL,
+                "ingress-nginx serves every Ingress of host '%s' in one "
+                "server: these paths join the routes of namespace '%s' (where "
+                "Ingress %s/%s created the server), which refer to Services "
+                "here through a ReferenceGrant",
+                *g->host ? g->host : "*", g->namespace, g->creator->namespace,
+                g->creator->src->obj.meta.name);
 }
 
 static bool parse_path_type(const char *s, enum path_type *out)
@@ -80,7 +106,7 @@ static const char *path_value(struct imp *im, const struct ing *ing,
 {
     const char *v = p->path && *p->path ? p->path : "/";
     const struct ynode *at = ynode_get(p->src, "path");
-    size_t i;
+    const char *bad;
 
     if (!p->path_type)
         return NULL; /* the decoder reported the missing pathType */
@@ -89,13 +115,10 @@ static const char *path_value(struct imp *im, const struct ing *ing,
                     "pathType must be Exact, Prefix or ImplementationSpecific");
         return NULL;
     }
-    for (i = 0; v[i]; i++) {
-        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
-            report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
-                        "the path has a control character; the path is left "
-                        "out");
-            return NULL;
-        }
+    if ((bad = value_unsafe_text(v)) != NULL) {
+        report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                    "the path has %s; the path is left out", bad);
+        return NULL;
     }
     if (v[0] != '/' || strlen(v) > 1024) {
         report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
@@ -130,6 +153,8 @@ struct location *host_location(const struct host_group *g, const char *value,
 
 static void push_location(struct imp *im, struct host_group *g, struct location *l)
 {
+    l->seq = im->n_locations++;
+    l->session = l->ing->feat.session;
     ptrvec_push(im->a, &g->locations, l);
     if (l->path)
         index_put(im->a, &g->location_index,
@@ -145,11 +170,21 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
 
     if (!v)
         return;
+    if (g->catch_all && type == PT_PREFIX && strcmp(v, "/") == 0) {
+        report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                    "the catch-all server's '/' is the default backend of "
+                    "Ingress %s/%s; ignored, as in ingress-nginx (location "
+                    "already configured)",
+                    g->catch_all->ing->namespace,
+                    g->catch_all->ing->src->obj.meta.name);
+        return;
+    }
     old = host_location(g, v, type);
     if (old) {
         report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
                     "host '%s' already has %s path '%s' from Ingress %s/%s; "
-                    "ignored, as ingress-nginx ignores the newer one",
+                    "ignored, as ingress-nginx keeps the first Ingress in "
+                    "its order (oldest, then ns/name descending)",
                     *g->host ? g->host : "*", p->path_type,
                     report_value(im, v), old->ing->namespace,
                     old->ing->src->obj.meta.name);
@@ -166,22 +201,27 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
 }
 
 /* A default backend: "/" of the host, below every path. */
-static void add_default(struct imp *im, struct ing *ing, struct host_group *g)
+static struct location *new_default(struct imp *im, struct ing *ing)
 {
-    struct location *l;
-    size_t i;
+    struct location *l = ARENA_NEW(im->a, struct location);
 
-    for (i = 0; i < g->locations.n; i++) {
-        l = g->locations.v[i];
-        if (!l->path || (l->type != PT_EXACT && strcmp(l->value, "/") == 0))
-            return; /* "/" is served already */
-    }
-    l = ARENA_NEW(im->a, struct location);
     l->ing = ing;
     l->value = l->shown = "/";
     l->type = PT_PREFIX;
     backend_resolve(im, ing, &ing->src->default_backend, &l->backend);
-    push_location(im, g, l);
+    return l;
+}
+
+static void add_default(struct imp *im, struct ing *ing, struct host_group *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *l = g->locations.v[i];
+        if (!l->path || (l->type != PT_EXACT && strcmp(l->value, "/") == 0))
+            return; /* "/" is served already */
+    }
+    push_location(im, g, new_default(im, ing));
 }
 
 static const char *rule_host(struct imp *im, const struct ing *ing,
@@ -238,6 +278,7 @@ static void add_ingress(struct imp *im, struct ing *ing)
         if (!host)
             continue;
         g = group_get(im, ing, host);
+        note_foreign(im, ing, g, r->src);
         if (ing->cfg.ssl_passthrough == TRI_TRUE) {
             add_passthrough(im, ing, g, r);
             continue;
@@ -249,35 +290,87 @@ static void add_ingress(struct imp *im, struct ing *ing)
     }
 }
 
+/* The catch-all server's "/" (createServers): the first Ingress with a
+ * default backend and no rules takes it, before any path is added, so a
+ * Prefix "/" rule without host no longer does ("location already
+ * configured"). */
+static void add_catch_all(struct imp *im, struct ing *ing)
+{
+    const struct ingress *in = ing->src;
+    struct host_group *g;
+
+    if (!in->default_backend.src || ing->cfg.ssl_passthrough == TRI_TRUE ||
+        in->n_rules)
+        return;
+    g = group_get(im, ing, "");
+    note_foreign(im, ing, g, in->default_backend.src);
+    if (g->catch_all) {
+        report_node(im, ing, in->default_backend.src, DIAG_IMPORT_CONFLICT,
+                    "Ingress %s/%s already gives the catch-all server its "
+                    "backend; ignored, as in ingress-nginx",
+                    g->catch_all->ing->namespace,
+                    g->catch_all->ing->src->obj.meta.name);
+        return;
+    }
+    g->catch_all = new_default(im, ing); /* pushed after the paths */
+}
+
+/* Has an earlier rule of the Ingress the same host? */
+static bool host_seen(const struct ingress *in, size_t r)
+{
+    const char *host = in->rules[r].host ? in->rules[r].host : "";
+    size_t i;
+
+    for (i = 0; i < r; i++) {
+        if (str_eq(in->rules[i].host ? in->rules[i].host : "", host))
+            return true;
+    }
+    return false;
+}
+
+/* The default backend of an Ingress with rules serves "/" of the servers
+ * it creates (createServers: the root location of a new server gets the
+ * creating Ingress's default backend, or the controller's).  Servers an
+ * older Ingress created, and the catch-all server, do not take it. */
 static void add_defaults(struct imp *im, struct ing *ing)
 {
     const struct ingress *in = ing->src;
     size_t i;
 
-    if (!in->default_backend.src || ing->cfg.ssl_passthrough == TRI_TRUE)
+    if (!in->default_backend.src || ing->cfg.ssl_passthrough == TRI_TRUE ||
+        !in->n_rules)
         return;
-    if (in->n_rules == 0) {
-        struct host_group *g = group_get(im, ing, "");
-        for (i = 0; i < g->locations.n; i++) {
-            const struct location *l = g->locations.v[i];
-            if (!l->path) {
-                report_node(im, ing, in->default_backend.src,
-                            DIAG_IMPORT_CONFLICT,
-                            "Ingress %s/%s already gives the catch-all server "
-                            "its backend; ignored, as in ingress-nginx",
-                            l->ing->namespace, l->ing->src->obj.meta.name);
-                return;
-            }
-        }
-        add_default(im, ing, g);
-        return;
-    }
     for (i = 0; i < in->n_rules; i++) {
         const char *host = in->rules[i].host ? in->rules[i].host : "";
-        struct host_group *g = host_group_find(im, ing->namespace, ing->klass, host);
-        if (g)
+        struct host_group *g = host_group_find(im, ing->klass, host);
+
+        if (!g || host_seen(in, i))
+            continue;
+        if (!*host)
+            report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                        "not used for the rules without host: ingress-nginx's "
+                        "catch-all server takes its default backend only from "
+                        "an Ingress without rules");
+        else if (g->creator != ing)
+            report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                        "not used for host '%s': Ingress %s/%s, first in "
+                        "ingress-nginx's order, created its server, and its "
+                        "default backend (or the controller's) answers what "
+                        "no path matches",
+                        host, g->creator->namespace,
+                        g->creator->src->obj.meta.name);
+        else
             add_default(im, ing, g);
     }
+}
+
+/* The upstream of ingress-nginx a backend is: "<ns>-<service>-<port>". */
+static const char *upstream_key(struct imp *im, const struct backend *b)
+{
+    if (!b->service)
+        return NULL;
+    return arena_printf(im->a, "%s/%s/%lld", b->namespace, b->service,
+                        (long long)b->port);
 }
 
 /* A canary's paths join the main locations with the same host and path. */
@@ -296,7 +389,9 @@ static void add_canary(struct imp *im, struct ing *ing)
 
         if (!host)
             continue;
-        g = host_group_find(im, ing->namespace, ing->klass, host);
+        g = host_group_find(im, ing->klass, host);
+        if (g && r->http.n_paths)
+            note_foreign(im, ing, g, r->src);
         for (j = 0; j < r->http.n_paths; j++) {
             const struct ingress_path *p = &r->http.paths[j];
             enum path_type type;
@@ -317,73 +412,206 @@ static void add_canary(struct imp *im, struct ing *ing)
                             "ingress-nginx takes one canary per path",
                             l->canary->namespace, l->canary->src->obj.meta.name);
             } else if (backend_resolve(im, ing, &p->backend, &l->canary_backend)) {
+                const char *key = upstream_key(im, &l->backend);
                 l->canary = ing;
+                if (key && !index_get(&im->canary_index, key))
+                    index_put(im->a, &im->canary_index, key, l);
             }
+        }
+    }
+}
+
+/* Is host already a server name or an alias of the class, in any
+ * namespace (ingress-nginx's servers are global)?  Both are lookups. */
+static int cmp_location_order(const void *pa, const void *pb)
+{
+    const struct location *a = *(const struct location *const *)pa;
+    const struct location *b = *(const struct location *const *)pb;
+
+    if (a->ing->order != b->ing->order)
+        return a->ing->order < b->ing->order ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const struct ynode *location_node(const struct location *l)
+{
+    return l->path ? l->path->src : l->backend.src;
+}
+
+/* The upstream's canary on another location of it (balancer.lua takes the
+ * upstream's first alternative backend, whichever path merged it). */
+static void share_canary(struct imp *im, struct location *l, const char *key)
+{
+    const struct location *s = index_get(&im->canary_index, key);
+
+    if (!s || s == l || l->canary == s->canary)
+        return;
+    if (l->canary)
+        report_node(im, l->canary, NULL, DIAG_IMPORT_CONFLICT,
+                    "Service '%s' port %lld already has canary Ingress %s/%s "
+                    "(merged first): ingress-nginx uses that one for every "
+                    "path of the Service, including '%s'",
+                    l->backend.service, (long long)l->backend.port,
+                    s->canary->namespace, s->canary->src->obj.meta.name,
+                    l->shown);
+    l->canary = s->canary;
+    l->canary_backend = s->canary_backend;
+    report_node(im, l->ing, location_node(l), DIAG_IMPORT_DETAIL,
+                "ingress-nginx attaches canary Ingress %s/%s to the upstream "
+                "of Service '%s' port %lld (balancer.lua), so this path "
+                "splits traffic to the canary too",
+                s->canary->namespace, s->canary->src->obj.meta.name,
+                l->backend.service, (long long)l->backend.port);
+}
+
+/* Canaries and session affinity are per upstream in ingress-nginx, not per
+ * location: give every location of an upstream the upstream's. */
+static void share_upstreams(struct imp *im)
+{
+    struct ptrvec all = {0};
+    struct index sessions = {0};
+    size_t i, k;
+
+    for (i = 0; i < im->groups.n; i++) {
+        const struct host_group *g = im->groups.v[i];
+        for (k = 0; k < g->locations.n; k++)
+            ptrvec_push(im->a, &all, g->locations.v[k]);
+    }
+    ptrvec_sort(&all, cmp_location_order);
+    /* createUpstreams: the last Ingress setting the cookie decides. */
+    for (i = 0; i < all.n; i++) {
+        const struct location *l = all.v[i];
+        const char *key = upstream_key(im, &l->backend);
+        if (key && l->ing->feat.session)
+            index_put(im->a, &sessions, key, l->ing);
+    }
+    for (i = 0; i < all.n; i++) {
+        struct location *l = all.v[i];
+        const char *key = upstream_key(im, &l->backend);
+        const struct ing *s;
+
+        if (!key)
+            continue;
+        share_canary(im, l, key);
+        s = index_get(&sessions, key);
+        if (s && s->feat.session != l->session) {
+            l->session = s->feat.session;
+            report_node(im, l->ing, location_node(l), DIAG_IMPORT_DETAIL,
+                        "ingress-nginx keeps session affinity per upstream: "
+                        "the affinity of Ingress %s/%s for Service '%s' port "
+                        "%lld applies to this path too",
+                        s->namespace, s->src->obj.meta.name,
+                        l->backend.service, (long long)l->backend.port);
         }
     }
 }
 
 static bool host_taken(struct imp *im, const struct ing *ing, const char *host)
 {
-    size_t i;
-
-    if (host_group_find(im, ing->namespace, ing->klass, host))
-        return true;
-    for (i = 0; i < im->groups.n; i++) {
-        const struct host_group *g = im->groups.v[i];
-        size_t k;
-        for (k = 0; k < g->n_aliases; k++) {
-            if (str_eq(g->aliases[k], host) && str_eq(g->namespace, ing->namespace))
-                return true;
-        }
-    }
-    return false;
+    return host_group_find(im, ing->klass, host) ||
+           index_get(&im->alias_index, group_key(im, ing->klass, host));
 }
 
-/* server-alias: more names for the same server (exact or "*." names; an
- * alias that is some server's own host is ignored, as in ingress-nginx). */
-static void add_aliases(struct imp *im, struct ing *ing)
+/* server-alias, first step (createServers): the first Ingress with
+ * aliases among those with a rule for a host gives them to that host, and
+ * to every other host of its rules whose aliases are still unset; later
+ * Ingresses' aliases for the host are skipped ("Aliases already
+ * configured"). */
+static void claim_aliases(struct imp *im, struct ing *ing)
 {
-    size_t n, i, r;
     const char **names;
+    size_t n, r, i;
 
     if (!ing->cfg.server_alias || ing->cfg.canary == TRI_TRUE)
         return;
-    names = split_list(im->a, ing->cfg.server_alias, &n);
+    names = value_split_list(im->a, ing->cfg.server_alias, &n);
+    for (i = 0; i < n; i++) {
+        if (!value_hostname(names[i], true))
+            report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
+                              "not converted: alias '%s' is not a DNS name "
+                              "(nginx regex names have no Gateway API form)",
+                              names[i]); /* the annotation's alphabet */
+    }
     for (r = 0; r < ing->src->n_rules; r++) {
         const char *host = ing->src->rules[r].host;
-        struct host_group *g = host && *host ? host_group_find(
-                                                   im, ing->namespace, ing->klass, host)
-                                             : NULL;
-        if (!g)
+        struct host_group *g =
+            host && *host ? host_group_find(im, ing->klass, host) : NULL;
+
+        if (!g || g->alias_ing == ing)
             continue;
-        const char **old = g->aliases;
-        g->aliases = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + n);
-        if (g->n_aliases)
-            memcpy(g->aliases, old, g->n_aliases * sizeof(*old));
-        for (i = 0; i < n; i++) {
-            if (!value_hostname(names[i], true))
-                report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
-                                  "not converted: alias '%s' is not a DNS name "
-                                  "(nginx regex names have no Gateway API form)",
-                                  names[i]);
-            else if (host_taken(im, ing, names[i]))
+        if (g->alias_ing) {
+            report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
+                              "ignored for host '%s': Ingress %s/%s already "
+                              "gave it aliases (ingress-nginx: \"Aliases "
+                              "already configured\")",
+                              host, g->alias_ing->namespace,
+                              g->alias_ing->src->obj.meta.name);
+            continue;
+        }
+        g->alias_ing = ing;
+        g->alias_names = names;
+        g->n_alias_names = n;
+    }
+}
+
+static int cmp_host_names(const void *pa, const void *pb)
+{
+    const struct host_group *a = *(const struct host_group *const *)pa;
+    const struct host_group *b = *(const struct host_group *const *)pb;
+    int c = strcmp(a->klass, b->klass);
+
+    return c ? c : strcmp(a->host, b->host);
+}
+
+/* server-alias, second step: an alias that is a server's own name is
+ * dropped; one that two servers claim works, in nginx, only on the server
+ * written first in nginx.conf, which ingress-nginx sorts by host name. */
+static void assign_aliases(struct imp *im)
+{
+    struct ptrvec by_host = {0};
+    size_t i, k;
+
+    for (i = 0; i < im->groups.n; i++) {
+        struct host_group *g = im->groups.v[i];
+        if (g->alias_ing)
+            ptrvec_push(im->a, &by_host, g);
+    }
+    ptrvec_sort(&by_host, cmp_host_names);
+    for (i = 0; i < by_host.n; i++) {
+        struct host_group *g = by_host.v[i];
+        const struct ing *ing = g->alias_ing;
+
+        for (k = 0; k < g->n_alias_names; k++) {
+            const char *name = g->alias_names[k];
+            const char *key = group_key(im, g->klass, name);
+            const struct host_group *other = index_get(&im->alias_index, key);
+
+            if (!value_hostname(name, true) || str_eq(name, g->host) ||
+                other == g)
+                continue; /* reported, the host itself, or a duplicate */
+            if (host_group_find(im, g->klass, name))
                 report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
                                   "alias '%s' is already a server name; "
                                   "ingress-nginx ignores it",
-                                  names[i]);
-            else if (g->n_aliases + 1 >= MAX_ROUTE_HOSTNAMES)
+                                  name);
+            else if (other)
+                report_annotation(im, ing, "server-alias", DIAG_IMPORT_CONFLICT,
+                                  "alias '%s' of host '%s' is also an alias of "
+                                  "host '%s', whose server comes first in "
+                                  "nginx.conf: nginx ignores it here "
+                                  "(conflicting server name)",
+                                  name, g->host, other->host);
+            else if (g->aliases.n + 1 >= MAX_ROUTE_HOSTNAMES)
                 report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
                                   "not converted: alias '%s' would give a route "
                                   "more than %d hostnames",
-                                  names[i], MAX_ROUTE_HOSTNAMES);
-            else
-                g->aliases[g->n_aliases++] = names[i];
+                                  name, MAX_ROUTE_HOSTNAMES);
+            else {
+                ptrvec_push(im->a, &g->aliases, (void *)name);
+                index_put(im->a, &im->alias_index, key, g);
+            }
         }
-        return; /* the aliases belong to the first host of the Ingress */
     }
-    report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
-                      "the Ingress has no host to add the aliases to");
 }
 
 /* from-to-www-redirect: the other name of each host ("www." added or
@@ -399,8 +627,7 @@ static void add_www(struct imp *im, struct ing *ing)
         const char *host = ing->src->rules[r].host, *other;
         struct host_group *g;
 
-        if (!host || !*host ||
-            !host_group_find(im, ing->namespace, ing->klass, host))
+        if (!host || !*host || !host_group_find(im, ing->klass, host))
             continue;
         if (host[0] == '*') {
             report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_IGNORED,
@@ -419,6 +646,13 @@ static void add_www(struct imp *im, struct ing *ing)
         }
         g = group_get(im, ing, other);
         g->www_target = host;
+        report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_DETAIL,
+                          "'%s' redirects to '%s' with 308, keeping scheme "
+                          "and URI; ingress-nginx (ngx_srv_redirect.lua) also "
+                          "strips one trailing '/' from the URI ('/a/' becomes "
+                          "'/a') and names the port, which the Gateway API "
+                          "redirect does not",
+                          other, host);
     }
 }
 
@@ -461,46 +695,6 @@ static void add_app_root(struct imp *im, struct host_group *g)
     g->locations.n = k;
 }
 
-static int cmp_by_host(const void *pa, const void *pb)
-{
-    const struct host_group *a = *(const struct host_group *const *)pa;
-    const struct host_group *b = *(const struct host_group *const *)pb;
-    int c = strcmp(a->klass, b->klass);
-
-    if (c)
-        return c;
-    if ((c = strcmp(a->host, b->host)) != 0)
-        return c;
-    return strcmp(a->namespace, b->namespace);
-}
-
-/* ingress-nginx has one server per host, whatever the namespaces of its
- * Ingresses; each namespace here has its own Gateway and route. */
-static void shared_hosts(struct imp *im)
-{
-    struct ptrvec by_host = {0};
-    size_t i;
-
-    for (i = 0; i < im->groups.n; i++)
-        ptrvec_push(im->a, &by_host, im->groups.v[i]);
-    ptrvec_sort(&by_host, cmp_by_host);
-    for (i = 1; i < by_host.n; i++) {
-        const struct host_group *a = by_host.v[i - 1], *b = by_host.v[i];
-        const struct location *l = b->locations.n ? b->locations.v[0] : NULL;
-
-        if (!l || !*b->host || !str_eq(a->klass, b->klass) ||
-            !str_eq(a->host, b->host))
-            continue;
-        report_node(im, l->ing, ynode_get(l->ing->src->obj.meta.src, "namespace"),
-                    DIAG_IMPORT_APPROXIMATED,
-                    "host '%s' also has Ingresses in namespace '%s': "
-                    "ingress-nginx merges them into one server (one set of "
-                    "paths, one certificate, one regex mode), while each "
-                    "namespace gets its own Gateway and route here",
-                    b->host, a->namespace);
-    }
-}
-
 static int cmp_groups(const void *pa, const void *pb)
 {
     const struct host_group *a = *(const struct host_group *const *)pa;
@@ -521,7 +715,17 @@ void hosts_build(struct imp *im)
     for (i = 0; i < im->ings.n; i++) {
         struct ing *ing = im->ings.v[i];
         if (ing->cfg.canary != TRI_TRUE)
+            add_catch_all(im, ing);
+    }
+    for (i = 0; i < im->ings.n; i++) {
+        struct ing *ing = im->ings.v[i];
+        if (ing->cfg.canary != TRI_TRUE)
             add_ingress(im, ing);
+    }
+    for (i = 0; i < im->groups.n; i++) {
+        struct host_group *g = im->groups.v[i];
+        if (g->catch_all)
+            push_location(im, g, g->catch_all);
     }
     for (i = 0; i < im->ings.n; i++) {
         struct ing *ing = im->ings.v[i];
@@ -533,15 +737,18 @@ void hosts_build(struct imp *im)
         if (ing->cfg.canary == TRI_TRUE)
             add_canary(im, ing);
     }
-    for (i = 0; i < im->ings.n; i++) {
-        add_aliases(im, im->ings.v[i]);
+    share_upstreams(im);
+    for (i = 0; i < im->ings.n; i++)
+        claim_aliases(im, im->ings.v[i]);
+    assign_aliases(im);
+    for (i = 0; i < im->ings.n; i++)
         add_www(im, im->ings.v[i]);
-    }
     for (i = 0; i < im->groups.n; i++) {
         struct host_group *g = im->groups.v[i];
-        g->regex = paths_host_regex(g);
+        g->regex_cause = paths_regex_cause(g);
+        g->regex = g->regex_cause != NULL;
+        paths_index(im, g);
         add_app_root(im, g);
     }
     ptrvec_sort(&im->groups, cmp_groups);
-    shared_hosts(im);
 }

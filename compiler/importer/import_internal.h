@@ -88,7 +88,7 @@ struct o_cors {
 };
 
 struct o_backend {
-    const char *name, *namespace; /* namespace NULL: the route's own */
+    const char *name, *namespace; /* namespace: written when not the route's */
     int64_t port;
     int64_t weight; /* -1: unset */
 };
@@ -106,10 +106,8 @@ struct o_grpc_method {
 struct o_filters {
     const struct o_redirect *redirect;
     const struct o_rewrite *rewrite;
-    struct o_header *request_set;
-    size_t n_request_set;
-    const struct o_header *response_set;
-    size_t n_response_set;
+    struct ptrvec request_set;  /* struct o_header * */
+    struct ptrvec response_set; /* struct o_header * */
     const struct o_cors *cors;
     const struct o_backend *mirror;
     const char *timeout; /* timeouts.backendRequest */
@@ -121,8 +119,7 @@ struct o_rule {
     size_t n_matches;
     struct o_grpc_method grpc; /* GRPCRoute */
     const struct o_filters *filters;
-    struct o_backend *backends;
-    size_t n_backends;
+    struct ptrvec backends; /* struct o_backend * */
     /* Rules of one group (one location) stay in one route: their relative
      * order decides ties that Gateway API precedence does not. */
     size_t group;
@@ -137,8 +134,7 @@ struct o_route {
     const char *namespace, *name;
     const char **hostnames;
     size_t n_hostnames;
-    struct o_parent *parents;
-    size_t n_parents;
+    struct ptrvec parents; /* struct o_parent * */
     struct ptrvec rules; /* struct o_rule * */
 };
 
@@ -148,6 +144,7 @@ struct o_listener {
     const char *protocol; /* HTTP | HTTPS | TLS */
     int64_t port;
     const char *secret; /* HTTPS: the certificate Secret */
+    const char *secret_namespace; /* NULL: the Gateway's own */
 };
 
 struct o_gateway {
@@ -164,8 +161,10 @@ struct o_config_map {
     const char *namespace, *name, *key, *value;
 };
 
-struct o_grant { /* ReferenceGrant: HTTPRoutes of from_ns to a Service */
-    const char *namespace, *name, *from_namespace, *service;
+struct o_grant { /* ReferenceGrant: from_kind objects of from_namespace to
+                  * the to_kind object to_name of namespace */
+    const char *namespace, *name, *from_kind, *from_namespace;
+    const char *to_kind, *to_name;
 };
 
 struct index_slot {
@@ -232,10 +231,8 @@ struct ing_features {
     const struct o_redirect *redirect; /* permanent/temporal-redirect */
     const char *app_root;              /* validated app-root */
     const char *upstream_host;         /* upstream-vhost as a hostname */
-    struct o_header *request_set;      /* Host with a port, Connection */
-    size_t n_request_set;
-    const struct o_header *response_set; /* custom-headers */
-    size_t n_response_set;
+    struct ptrvec request_set;  /* o_header *: Host with a port, Connection */
+    struct ptrvec response_set; /* o_header *: custom-headers */
     const struct o_cors *cors;
     const struct o_backend *mirror;
     const char *timeout;
@@ -255,12 +252,15 @@ struct ing {
     const struct ynode *annotations; /* metadata.annotations, or NULL */
     struct ing_config cfg;
     struct ing_features feat;
-    size_t order; /* ingress-nginx's: creationTimestamp, then ns/name */
+    /* ingress-nginx's order: creationTimestamp, then "ns/name" descending */
+    size_t order;
+    bool slash_noted; /* routes.c: the https redirect's trailing '/' */
 };
 
 /* A Service port behind an Ingress path. */
 struct backend {
     const struct ynode *src; /* the IngressBackend node */
+    const char *namespace;   /* the Service's: its Ingress's namespace */
     const char *service;     /* NULL: unusable (reported) */
     int64_t port;
 };
@@ -289,23 +289,37 @@ struct location {
     const char *shown;               /* value, safe to print */
     enum path_type type;
     struct backend backend;
-    struct ing *canary; /* the canary Ingress merged in, or NULL */
+    struct ing *canary; /* the canary of its upstream, or NULL */
     struct backend canary_backend;
+    const struct o_session *session; /* the session affinity of its upstream */
+    size_t seq;                      /* creation order */
     struct path_plan *plan; /* routes.c */
 };
 
 /* Every location ingress-nginx serves for one host, from the Ingresses of
- * one namespace and class: one server block.  host "" is the catch-all. */
+ * one class whatever their namespace: one server block (servers are global
+ * in ingress-nginx).  host "" is the catch-all.  The routes and listeners
+ * go to the namespace of the Ingress that created the server (the first in
+ * ingress-nginx's order); Services and Secrets of other namespaces are
+ * referenced through ReferenceGrants. */
 struct host_group {
     const char *namespace, *klass, *host;
+    const struct ing *creator; /* the first Ingress with a rule for host */
+    struct location *catch_all; /* "": a rule-less Ingress's default backend */
     struct ptrvec locations; /* struct location *, ingress-nginx order */
     struct index location_index; /* by path type and path */
+    struct ptrvec prefix_values; /* paths.c: non-Exact path values, sorted */
     bool regex;              /* enforceRegex: every location is a regex */
-    const char **aliases;    /* server-alias */
-    size_t n_aliases;
+    const struct ing *regex_cause; /* the Ingress that turned it on */
+    struct ptrvec aliases;   /* const char *: server-alias names */
+    const struct ing *alias_ing; /* the Ingress whose server-alias applies */
+    const char **alias_names;    /* its names, as written */
+    size_t n_alias_names;
     const char *www_target;  /* a from-to-www-redirect alias: its host */
     const char *secret;      /* the TLS certificate, or NULL */
-    const struct ing *tls_ing;
+    const char *secret_namespace; /* tls_ing's namespace */
+    const struct ing *tls_ing; /* the Ingress that decided the certificate */
+    bool tls_decided;          /* tls.c: a later Ingress changes nothing */
     const struct location *app_root;
     struct ing *passthrough; /* ssl-passthrough Ingress, or NULL */
     struct backend passthrough_backend;
@@ -317,10 +331,6 @@ struct host_group {
 
 /* ---- one run ---- */
 
-struct name_set {
-    struct ptrvec names; /* sorted "<scope>/<name>" keys */
-};
-
 struct imp {
     struct compilation *c;
     struct arena *a;
@@ -328,20 +338,24 @@ struct imp {
     const struct import_options *o;
     struct ptrvec ings;   /* struct ing *, ingress-nginx order */
     struct ptrvec groups; /* struct host_group *, by ns, class, host */
-    struct index group_index;
-    struct name_set names;
+    struct index group_index; /* by class and host */
+    struct index alias_index; /* server-alias names, by class and name */
+    struct index grant_index; /* ReferenceGrants, by what they allow */
+    struct index canary_index; /* upstream -> the location its canary joined */
+    size_t n_locations;
+    struct index names; /* claimed "<scope>/<name>" keys (names.c) */
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
 };
 
 /* importer.c: context objects, with --namespace applied. */
-const char *object_namespace(const struct imp *im, const struct object *o);
-const struct object *find_object(const struct imp *im, enum kind kind,
+const char *importer_object_namespace(const struct imp *im, const struct object *o);
+const struct object *importer_find_object(const struct imp *im, enum kind kind,
                                  const char *ns, const char *name);
 
 /* report.c: diagnostics at annotations and fields. */
 const char *report_value(struct imp *im, const char *s); /* safe to print */
-const struct ynode *annotation_node(const struct ing *ing, const char *name);
+const struct ynode *report_annotation_node(const struct ing *ing, const char *name);
 struct diag *report_annotation(struct imp *im, const struct ing *ing,
                                const char *name, enum diag_code code,
                                const char *fmt, ...)
@@ -362,26 +376,28 @@ struct diag *report_node_sev(struct imp *im, const struct ing *ing,
 #define ALPHA_REGEX ALPHA_BASIC "^$[](){}*+?|&=\\" /* IsValidRegex */
 #define ALPHA_HEADERS "-_, "             /* HeadersVariable */
 bool value_in_alphabet(const char *s, const char *extra);
-const char *ascii_lower(struct arena *a, const char *s);
-bool parse_go_bool(const char *s, bool *out);
-bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
-const char **split_list(struct arena *a, const char *s, size_t *n);
+const char *value_ascii_lower(struct arena *a, const char *s);
+bool value_parse_go_bool(const char *s, bool *out);
+bool value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
+const char **value_split_list(struct arena *a, const char *s, size_t *n);
 bool value_dns_label(const char *s);
 bool value_dns_subdomain(const char *s);
 bool value_hostname(const char *s, bool wildcard_ok);
 bool value_header_name(const char *s);
 bool value_gateway_path(const char *s);
-const char *duration_seconds(struct arena *a, int64_t seconds);
+const char *value_inspector_denies(const char *s);
+const char *value_unsafe_text(const char *s);
+const char *value_duration_seconds(struct arena *a, int64_t seconds);
 struct url {
     const char *scheme, *host, *path, *query; /* path "" when absent */
     int64_t port;                             /* 0 when absent */
 };
-bool parse_url(struct arena *a, const char *s, struct url *u);
+bool value_parse_url(struct arena *a, const char *s, struct url *u);
 
 /* names.c: DNS-1123 names (at most max characters), unique in a scope
  * ("HTTPRoute/<ns>", "listener/<ns>/<gateway>", ...). */
 /* "*.a.com" -> "wildcard.a.com"; "" for no host */
-const char *host_label(struct arena *a, const char *host);
+const char *name_host_label(struct arena *a, const char *host);
 const char *name_claim(struct imp *im, const char *scope, const char *base,
                        size_t max);
 
@@ -409,8 +425,8 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
 /* hosts.c: host groups with their locations, canaries and aliases. */
 void hosts_build(struct imp *im);
 
-struct host_group *host_group_find(struct imp *im, const char *ns,
-                                   const char *klass, const char *host);
+struct host_group *host_group_find(struct imp *im, const char *klass,
+                                   const char *host);
 struct location *host_location(const struct host_group *g, const char *value,
                                enum path_type type);
 
@@ -421,7 +437,8 @@ void tls_build(struct imp *im);
 void backend_tls_build(struct imp *im);
 
 /* paths.c: the matches and rewrite of one location. */
-bool paths_host_regex(const struct host_group *g);
+const struct ing *paths_regex_cause(const struct host_group *g);
+void paths_index(struct imp *im, struct host_group *g);
 void paths_plan(struct imp *im, const struct host_group *g,
                 const struct location *l, struct path_plan *out);
 void paths_precedence(struct imp *im, const struct host_group *g);
@@ -441,18 +458,24 @@ void canary_rules(struct imp *im, const struct location *l,
                   struct ptrvec *rules);
 
 /* redirects.c */
-struct o_filters *redirect_filters(struct imp *im, const struct o_redirect *r);
-const struct o_redirect *https_redirect(struct imp *im);
+struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r);
+const struct o_redirect *redirects_https(struct imp *im);
 
 /* routes.c, gateways.c, write.c */
 void routes_build(struct imp *im);
 void gateways_assign(struct imp *im);
 void write_output(struct imp *im, struct strbuf *out);
 
+/* routes.c: a ReferenceGrant letting from_kind objects of from_ns refer to
+ * to_kind to_name of ns (once per such pair); label goes into its name. */
+void grant_add(struct imp *im, const char *ns, const char *from_kind,
+               const char *from_ns, const char *to_kind, const char *to_name,
+               const char *label);
+
 /* Small helpers. */
-struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,
+struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
                         const struct o_filters *f, size_t group);
-void rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
+void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
                       int64_t weight);
 
 #endif

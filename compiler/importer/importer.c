@@ -11,7 +11,7 @@
 
 /* The namespace of an object: its own, or --namespace when it has none
  * (the model has already defaulted that case to "default"). */
-const char *object_namespace(const struct imp *im, const struct object *o)
+const char *importer_object_namespace(const struct imp *im, const struct object *o)
 {
     const struct ynode *meta = ynode_get(o->src, "metadata");
 
@@ -22,17 +22,17 @@ const char *object_namespace(const struct imp *im, const struct object *o)
     return o->meta.namespace;
 }
 
-const struct object *find_object(const struct imp *im, enum kind kind,
+const struct object *importer_find_object(const struct imp *im, enum kind kind,
                                  const char *ns, const char *name)
 {
     const struct object *o = model_find(im->m, kind, ns, name);
 
-    if (o && (!ns || str_eq(object_namespace(im, o), ns)))
+    if (o && (!ns || str_eq(importer_object_namespace(im, o), ns)))
         return o->rejected ? NULL : o;
     /* Objects without a namespace sit under "default" in the model. */
     if (ns && im->o->default_namespace && str_eq(ns, im->o->default_namespace)) {
         o = model_find(im->m, kind, "default", name);
-        if (o && str_eq(object_namespace(im, o), ns))
+        if (o && str_eq(importer_object_namespace(im, o), ns))
             return o->rejected ? NULL : o;
     }
     return NULL;

@@ -35,27 +35,6 @@ static bool service_host(struct imp *im, const char *host, const char *home,
     return !dot || strcmp(dot, ".svc") == 0 || strcmp(dot, ".svc.cluster.local") == 0;
 }
 
-static void add_grant(struct imp *im, const char *ns, const char *from_ns,
-                      const char *svc)
-{
-    struct o_grant *g;
-    size_t i;
-
-    for (i = 0; i < im->grants.n; i++) {
-        g = im->grants.v[i];
-        if (str_eq(g->namespace, ns) && str_eq(g->from_namespace, from_ns) &&
-            str_eq(g->service, svc))
-            return;
-    }
-    g = ARENA_NEW(im->a, struct o_grant);
-    g->namespace = ns;
-    g->from_namespace = from_ns;
-    g->service = svc;
-    g->name = name_claim(im, arena_printf(im->a, "ReferenceGrant/%s", ns),
-                         arena_printf(im->a, "%s-mirror-%s", from_ns, svc), 253);
-    ptrvec_push(im->a, &im->grants, g);
-}
-
 static void differences(struct imp *im, struct ing *ing, const struct url *u)
 {
     if (strcmp(u->path, "$request_uri") != 0)
@@ -84,13 +63,13 @@ void mirror_feature(struct imp *im, struct ing *ing)
 
     if (!t) {
         for (i = 0; i < sizeof(mirror_keys) / sizeof(mirror_keys[0]); i++) {
-            if (annotation_node(ing, mirror_keys[i]))
+            if (report_annotation_node(ing, mirror_keys[i]))
                 report_annotation(im, ing, mirror_keys[i], DIAG_IMPORT_IGNORED,
                                   "ignored without mirror-target");
         }
         return;
     }
-    if (!parse_url(im->a, t, &u)) {
+    if (!value_parse_url(im->a, t, &u)) {
         report_annotation(im, ing, "mirror-target", DIAG_IMPORT_BAD_VALUE,
                           "not an http or https URL; not converted");
         return;
@@ -104,11 +83,9 @@ void mirror_feature(struct imp *im, struct ing *ing)
     }
     b = ARENA_NEW(im->a, struct o_backend);
     b->name = svc;
-    b->namespace = str_eq(ns, ing->namespace) ? NULL : ns;
+    b->namespace = ns; /* routes.c adds a ReferenceGrant when needed */
     b->port = u.port ? u.port : str_eq(u.scheme, "https") ? 443 : 80;
     b->weight = -1;
-    if (b->namespace)
-        add_grant(im, ns, ing->namespace, svc);
     differences(im, ing, &u);
     ing->feat.mirror = b;
 }

@@ -17,7 +17,6 @@
 #include "base/strbuf.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define HASH_LEN 8
@@ -92,41 +91,13 @@ static const char *dns_name(struct arena *a, const char *text, size_t max)
     return name;
 }
 
-const char *host_label(struct arena *a, const char *host)
+const char *name_host_label(struct arena *a, const char *host)
 {
     if (!host || !*host)
         return "";
     if (host[0] == '*')
         return arena_printf(a, "wildcard%s", host + 1);
     return host;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static bool set_has(const struct name_set *s, const char *key)
-{
-    return s->names.n &&
-           bsearch(&key, s->names.v, s->names.n, sizeof(*s->names.v), cmp_str);
-}
-
-static void set_add(struct arena *a, struct name_set *s, const char *key)
-{
-    size_t lo = 0, hi = s->names.n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(s->names.v[mid], key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    ptrvec_push(a, &s->names, NULL);
-    memmove(&s->names.v[lo + 1], &s->names.v[lo],
-            (s->names.n - 1 - lo) * sizeof(*s->names.v));
-    s->names.v[lo] = (void *)key;
 }
 
 const char *name_claim(struct imp *im, const char *scope, const char *base,
@@ -139,7 +110,7 @@ const char *name_claim(struct imp *im, const char *scope, const char *base,
 
     /* Taken: the name plus a hash of the base (and of a counter, should
      * even that be taken), cut to fit. */
-    for (n = 0; set_has(&im->names, key); n++) {
+    for (n = 0; index_get(&im->names, key); n++) {
         const char *seed = n ? arena_printf(im->a, "%s#%u", base, n) : base;
         char *cut = arena_strndup(im->a, first, len > keep ? keep : len);
         size_t l = strlen(cut);
@@ -149,6 +120,6 @@ const char *name_claim(struct imp *im, const char *scope, const char *base,
         name = arena_printf(im->a, "%s-%s", cut, name_hash(im->a, seed));
         key = arena_printf(im->a, "%s/%s", scope, name);
     }
-    set_add(im->a, &im->names, key);
+    index_put(im->a, &im->names, key, (void *)key);
     return name;
 }

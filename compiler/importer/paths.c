@@ -20,6 +20,7 @@
  *   /p(/|$)(.*)  -> T/$2   PathPrefix /p, ReplacePrefixMatch T (exact)
  *   /p/?(.*)     -> T/$1   the same, but nginx also took /pxyz (reported)
  *   /p/(.*)      -> T/$1   the same, but nginx did not take /p (reported)
+ *   /p(/.*)      -> T$1    the same ("$1" alone is a valid target)
  *   /(.*)        -> /$1    PathPrefix /, no rewrite (exact)
  *   no group used in T      the regex match, ReplaceFullPath T (exact)
  * A literal "/$2" is never written.
@@ -44,17 +45,18 @@ static bool rewrites(const struct location *l)
     return l->path && t && strcmp(t, l->value) != 0;
 }
 
-/* enforceRegex of ingress-nginx: one location decides for the host. */
-bool paths_host_regex(const struct host_group *g)
+/* enforceRegex of ingress-nginx: one location decides for the host; the
+ * Ingress of the first such location, or NULL. */
+const struct ing *paths_regex_cause(const struct host_group *g)
 {
     size_t i;
 
     for (i = 0; i < g->locations.n; i++) {
         const struct location *l = g->locations.v[i];
         if (l->path && (l->ing->cfg.use_regex == TRI_TRUE || rewrites(l)))
-            return true;
+            return l->ing;
     }
-    return false;
+    return NULL;
 }
 
 /* Some location of the host is exactly this path (then nginx has no
@@ -73,11 +75,10 @@ void paths_feature(struct imp *im, struct ing *ing)
         report_annotation(im, ing, "x-forwarded-prefix", DIAG_IMPORT_IGNORED,
                           "ignored without rewrite-target: ingress-nginx sends "
                           "X-Forwarded-Prefix only when it rewrites");
-    if (t && t[0] != '/') {
-        report_annotation(im, ing, "rewrite-target", DIAG_IMPORT_BAD_VALUE,
-                          "the target must start with '/'; not converted");
-        ing->cfg.rewrite_target = NULL;
-    }
+    /* A target not starting with '/' ("$1") is valid in ingress-nginx
+     * (RegexPathWithCapture) and still puts the host in regex mode; the
+     * idioms convert "$1" after a "(/.*)" group, regex_plan() reports the
+     * rest. */
 }
 
 static void set_form(struct path_plan *out, const char *type, const char *value)
@@ -89,12 +90,46 @@ static void set_form(struct path_plan *out, const char *type, const char *value)
 
 /* ---- regex mode ---- */
 
-/* The Gateway API form of `location ~* "^<path>"`. */
+/* Where the first '|' outside groups and classes is, or NULL. */
+static const char *top_level_bar(const char *re)
+{
+    int depth = 0;
+    bool in_class = false;
+    const char *p;
+
+    for (p = re; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+        } else if (in_class) {
+            in_class = *p != ']';
+        } else if (*p == '[') {
+            in_class = true;
+            if (p[1] == '^')
+                p++;
+            if (p[1] == ']')
+                p++; /* a leading ']' is literal */
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            depth -= depth > 0;
+        } else if (*p == '|' && depth == 0) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* The Gateway API form of `location ~* "^<path>"`.  The "^" binds to the
+ * first alternative only: "^a|b" is a prefix a, or b anywhere. */
 static const char *regex_form(struct imp *im, const char *path)
 {
     size_t n = strlen(path);
     bool anchored = n >= 2 && path[n - 1] == '$' && path[n - 2] != '\\';
+    const char *bar = top_level_bar(path);
 
+    if (bar)
+        return arena_printf(im->a, "(?i)(?:%.*s.*|.*(?:%s).*)",
+                            (int)(bar - path), path, bar + 1);
     if (strchr(path, '|'))
         return arena_printf(im->a, "(?i)(?:%s).*", path);
     if (anchored) /* "^/foo$" is an exact match, spelled without the $ */
@@ -183,25 +218,12 @@ static bool idiom_plan(struct imp *im, const struct location *l,
     return true;
 }
 
-/* The Ingress that put the host in regex mode. */
-static const struct ing *regex_cause(const struct host_group *g)
-{
-    size_t i;
-
-    for (i = 0; i < g->locations.n; i++) {
-        const struct location *l = g->locations.v[i];
-        if (l->path && (l->ing->cfg.use_regex == TRI_TRUE || rewrites(l)))
-            return l->ing;
-    }
-    return NULL;
-}
-
 /* Regex mode reaches paths whose own Ingress never asked for it (the
  * second of the "five surprising behaviours" of ingress-nginx). */
 static void regex_mode_note(struct imp *im, const struct host_group *g,
                             const struct location *l)
 {
-    const struct ing *cause = regex_cause(g);
+    const struct ing *cause = g->regex_cause;
     const struct ynode *at = ynode_get(l->path->src, "path");
 
     if (cause && cause != l->ing)
@@ -271,9 +293,27 @@ static void regex_plan(struct imp *im, const struct host_group *g,
             return;
         }
         set_form(out, "RegularExpression", form);
+        if (top_level_bar(l->value))
+            report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                        DIAG_IMPORT_DETAIL,
+                        "'%s' has a '|' outside any group: ingress-nginx "
+                        "writes location ~* \"^%s\", where '^' anchors only "
+                        "the first alternative and the others match anywhere "
+                        "in the path; the RegularExpression does the same",
+                        l->shown, l->shown);
     }
     if (!rewrites(l))
         return;
+    if (target[0] != '/' && target[0] != '$') {
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted for path '%s': target '%s' does not "
+                          "start with '/' or a capture group, so nginx "
+                          "rewrites to a URI that is not a path; the path is "
+                          "matched as a regular expression and forwarded "
+                          "unchanged",
+                          l->shown, target);
+        return;
+    }
     if ((fixed = fixed_target(im, l->value, target)) != NULL) {
         out->rewrite.type = "ReplaceFullPath";
         out->rewrite.value = fixed;
@@ -290,21 +330,62 @@ static void regex_plan(struct imp *im, const struct host_group *g,
 
 /* ---- plain mode ---- */
 
-/* Another Prefix-like path beyond this byte prefix ("/foobar" past "/foo")
- * is matched in nginx by the longer prefix; a Gateway API regex would win
- * over it instead, so the regex is not used then. */
-static bool byte_siblings(const struct host_group *g, const struct location *l)
+static int cmp_values(const void *pa, const void *pb)
 {
-    size_t i, n = strlen(l->value);
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+void paths_index(struct imp *im, struct host_group *g)
+{
+    size_t i;
 
     for (i = 0; i < g->locations.n; i++) {
         const struct location *o = g->locations.v[i];
-        if (o != l && o->path && o->type != PT_EXACT &&
-            strncmp(o->value, l->value, n) == 0 && o->value[n] &&
-            o->value[n] != '/')
-            return true;
+        if (o->path && o->type != PT_EXACT)
+            ptrvec_push(im->a, &g->prefix_values, (void *)o->value);
     }
-    return false;
+    ptrvec_sort(&g->prefix_values, cmp_values);
+}
+
+/* The first sorted value not below key. */
+static size_t lower_bound(const struct ptrvec *v, const char *key)
+{
+    size_t lo = 0, hi = v->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v->v[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool has_prefix(const struct ptrvec *v, size_t i, const char *p, size_t n)
+{
+    return i < v->n && strncmp(v->v[i], p, n) == 0;
+}
+
+/* Another Prefix-like path beyond this byte prefix ("/foobar" past "/foo")
+ * is matched in nginx by the longer prefix; a Gateway API regex would win
+ * over it instead, so the regex is not used then.  In the sorted values,
+ * such a path sorts right after the path itself (next byte below '/') or
+ * right after the "/foo/..." block (next byte above '/'). */
+static bool byte_siblings(struct imp *im, const struct host_group *g,
+                          const struct location *l)
+{
+    const struct ptrvec *v = &g->prefix_values;
+    size_t n = strlen(l->value), i = lower_bound(v, l->value);
+    const char *s;
+
+    while (i < v->n && strcmp(v->v[i], l->value) == 0)
+        i++;
+    s = has_prefix(v, i, l->value, n) ? v->v[i] : NULL;
+    if (s && s[n] != '/')
+        return true;
+    i = lower_bound(v, arena_printf(im->a, "%s0", l->value)); /* '0' follows '/' */
+    return has_prefix(v, i, l->value, n);
 }
 
 static void trailing_slash(struct imp *im, const struct host_group *g,
@@ -346,7 +427,7 @@ static void byte_prefix(struct imp *im, const struct host_group *g,
         trailing_slash(im, g, l, out);
         return;
     }
-    if (byte_siblings(g, l)) {
+    if (byte_siblings(im, g, l)) {
         report_node(im, l->ing, at, DIAG_IMPORT_APPROXIMATED,
                     "ingress-nginx matches ImplementationSpecific '%s' as a "
                     "byte prefix ('%sX' too); converted to PathPrefix, which "
@@ -409,36 +490,124 @@ static bool nginx_before(const struct location *a, const struct location *b)
     return na != nb ? na > nb : strcmp(a->value, b->value) > 0;
 }
 
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The literal text every subject of `~* "^<path>"` starts with (lower
+ * case): the leading characters that are no regex syntax, less the last
+ * one if a quantifier follows it; "" for an alternation. */
+static const char *literal_prefix(struct imp *im, const char *path)
+{
+    size_t n = 0;
+    char *out;
+
+    if (strchr(path, '|'))
+        return "";
+    while (literal_char(path[n]))
+        n++;
+    if (n && path[n] && strchr("?*+{", path[n]))
+        n--;
+    out = arena_strndup(im->a, path, n);
+    for (n = 0; out[n]; n++)
+        out[n] = lower(out[n]);
+    return out;
+}
+
+struct regex_loc {
+    const struct location *loc;
+    size_t pos;     /* in the host's locations: the first match reports */
+    struct re *re;  /* compiled on first use */
+    bool bad;       /* PCRE2 refused it */
+};
+
+static bool regex_loc_matches(struct regex_loc *r, const char *a, const char *b)
+{
+    if (!r->re && !r->bad) {
+        r->re = re_compile(r->loc->plan->forms[0].value);
+        r->bad = !r->re;
+    }
+    return r->re && (re_matches(r->re, a) || re_matches(r->re, b));
+}
+
+/* The first regex location (in the host's order) that nginx tries after l
+ * and that matches l's idiom prefix p or a path below it.  Only regexes
+ * whose literal prefix starts the probe can match: they are looked up by
+ * each prefix of the probe, so the work is linear in the paths, not
+ * quadratic. */
+static struct regex_loc *shadowing(struct imp *im, const struct index *by_prefix,
+                                   const struct location *l, const char *p)
+{
+    const char *below = arena_printf(im->a, "%s/x", p); /* built once */
+    char *key = arena_strdup(im->a, below);
+    size_t n = strlen(key), k, i;
+    struct regex_loc *best = NULL;
+
+    for (k = 0; k < n; k++)
+        key[k] = lower(key[k]);
+    for (k = 0; k <= n; k++) { /* every prefix of below, p's included */
+        char c = key[k];
+        const struct ptrvec *v;
+
+        key[k] = '\0';
+        v = index_get(by_prefix, key);
+        key[k] = c;
+        for (i = 0; v && i < v->n; i++) {
+            struct regex_loc *r = v->v[i];
+            if ((best && r->pos >= best->pos) || !nginx_before(l, r->loc))
+                continue;
+            if (regex_loc_matches(r, p, below))
+                best = r;
+        }
+    }
+    return best;
+}
+
 void paths_precedence(struct imp *im, const struct host_group *g)
 {
-    size_t i, j;
+    struct index by_prefix = {0};
+    struct ptrvec all = {0};
+    size_t i;
 
-    for (j = 0; g->regex && j < g->locations.n; j++) {
-        const struct location *o = g->locations.v[j];
+    if (!g->regex)
+        return;
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *o = g->locations.v[i];
         const struct o_path *f = o->plan->n_forms ? &o->plan->forms[0] : NULL;
-        struct re *re = NULL;
+        struct regex_loc *r;
+        const char *key;
+        struct ptrvec *v;
 
         if (!f || !str_eq(f->type, "RegularExpression"))
             continue;
-        for (i = 0; i < g->locations.n; i++) {
-            struct location *l = g->locations.v[i];
-            const char *p = l->plan->idiom_prefix;
-
-            if (!p || l->plan->shadowed || !nginx_before(l, o))
-                continue;
-            if (!re && !(re = re_compile(f->value)))
-                break;
-            if (!re_matches(re, p) && !re_matches(re, arena_printf(im->a, "%s/x", p)))
-                continue;
-            l->plan->shadowed = true;
-            report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
-                              "the shorter regex path '%s' of Ingress %s/%s also "
-                              "matches '%s': ingress-nginx tried '%s' first, but "
-                              "Gateway API ranks regular expressions above "
-                              "PathPrefix",
-                              o->shown, o->ing->namespace,
-                              o->ing->src->obj.meta.name, p, l->shown);
+        r = ARENA_NEW(im->a, struct regex_loc);
+        r->loc = o;
+        r->pos = i;
+        key = literal_prefix(im, o->value);
+        if (!(v = index_get(&by_prefix, key))) {
+            v = ARENA_NEW(im->a, struct ptrvec);
+            index_put(im->a, &by_prefix, key, v);
         }
-        re_free(re);
+        ptrvec_push(im->a, v, r);
+        ptrvec_push(im->a, &all, r);
     }
+    for (i = 0; all.n && i < g->locations.n; i++) {
+        struct location *l = g->locations.v[i];
+        const char *p = l->plan->idiom_prefix;
+        struct regex_loc *r;
+
+        if (!p || l->plan->shadowed || !(r = shadowing(im, &by_prefix, l, p)))
+            continue;
+        l->plan->shadowed = true;
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                          "the shorter regex path '%s' of Ingress %s/%s also "
+                          "matches '%s': ingress-nginx tried '%s' first, but "
+                          "Gateway API ranks regular expressions above "
+                          "PathPrefix",
+                          r->loc->shown, r->loc->ing->namespace,
+                          r->loc->ing->src->obj.meta.name, p, l->shown);
+    }
+    for (i = 0; i < all.n; i++)
+        re_free(((struct regex_loc *)all.v[i])->re);
 }

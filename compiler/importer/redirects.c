@@ -2,6 +2,9 @@
  * Redirects of ingress-nginx (annotations/redirect, rewrite, sslredirect):
  *  - temporal-redirect (when not empty) or permanent-redirect: `return
  *    <code> <url>` instead of proxying, for every location of the Ingress;
+ *    only temporal-redirect must be an absolute URL (redirect.go
+ *    isValidURL): a permanent-redirect "/path" is nginx's relative
+ *    redirect, to the same scheme and host, a path-only RequestRedirect;
  *    codes 300-307 (temporal, default 302) and 300-308 (permanent, default
  *    301), anything else the default.  Gateway API has 301, 302, 303, 307
  *    and 308, and keeps the request's query string where nginx drops it;
@@ -11,8 +14,8 @@
  *    force-ssl-redirect (even without one): 308 to https, the
  *    http-redirect-code default (routes.c applies it per location).
  *    ingress-nginx also strips one trailing "/" from the URI unless
- *    preserve-trailing-slash; Gateway API keeps the URI as it is, and the
- *    next request lands on the same resource.
+ *    preserve-trailing-slash (lua_ingress.lua); Gateway API keeps the URI
+ *    as it is, which routes.c notes once per Ingress.
  */
 #include "import_internal.h"
 
@@ -61,6 +64,31 @@ static int64_t redirect_code(struct imp *im, const struct ing *ing,
     return code;
 }
 
+/* `return <code> /path`: nginx makes Location absolute with the request's
+ * scheme and host, as a RequestRedirect without scheme and hostname does. */
+static void relative_redirect(struct imp *im, struct ing *ing, const char *value)
+{
+    const char *q = strchr(value, '?');
+    struct o_redirect *r = ARENA_NEW(im->a, struct o_redirect);
+
+    r->path.type = "ReplaceFullPath";
+    r->path.value = q ? arena_strndup(im->a, value, (size_t)(q - value)) : value;
+    r->code = redirect_code(im, ing, "permanent-redirect-code",
+                            ing->cfg.permanent_redirect_code, 308, 301);
+    if (q)
+        report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_APPROXIMATED,
+                          "the query '%s' is dropped: a Gateway API redirect "
+                          "cannot set one",
+                          q);
+    else
+        report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_DETAIL,
+                          "a path: nginx redirects to it on the request's own "
+                          "scheme and host, as the RequestRedirect does; it "
+                          "keeps the request's query string, which nginx's "
+                          "'return' drops");
+    ing->feat.redirect = r;
+}
+
 static void url_redirect(struct imp *im, struct ing *ing)
 {
     const struct ing_config *c = &ing->cfg;
@@ -82,11 +110,23 @@ static void url_redirect(struct imp *im, struct ing *ing)
     if (temporal && c->permanent_redirect)
         report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_IGNORED,
                           "ignored: temporal-redirect takes precedence");
-    host = parse_url(im->a, value, &u) ? ascii_lower(im->a, u.host) : NULL;
+    if (!temporal && value[0] == '/') {
+        relative_redirect(im, ing, value);
+        return;
+    }
+    host = value_parse_url(im->a, value, &u) ? value_ascii_lower(im->a, u.host) : NULL;
     if (!host || (!value_hostname(host, false) && !is_ipv4(host))) {
-        report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
-                          "not an absolute http or https URL with a host name; "
-                          "ingress-nginx refuses it, and so does the import");
+        if (temporal)
+            report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
+                              "not an absolute http or https URL with a host "
+                              "name; ingress-nginx refuses it, and so does the "
+                              "import");
+        else
+            report_annotation(im, ing, key, DIAG_IMPORT_NOT_CONVERTED,
+                              "not converted: neither a path nor an http or "
+                              "https URL with a host name, the only redirects "
+                              "Gateway API can send (ingress-nginx does not "
+                              "check this value and returns it as Location)");
         return;
     }
     r = ARENA_NEW(im->a, struct o_redirect);
@@ -136,7 +176,7 @@ void redirects_feature(struct imp *im, struct ing *ing, bool grpc)
     url_redirect(im, ing);
 }
 
-const struct o_redirect *https_redirect(struct imp *im)
+const struct o_redirect *redirects_https(struct imp *im)
 {
     struct o_redirect *r = ARENA_NEW(im->a, struct o_redirect);
 
@@ -145,7 +185,7 @@ const struct o_redirect *https_redirect(struct imp *im)
     return r;
 }
 
-struct o_filters *redirect_filters(struct imp *im, const struct o_redirect *r)
+struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r)
 {
     struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
 

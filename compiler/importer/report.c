@@ -33,7 +33,7 @@ const char *report_value(struct imp *im, const char *s)
     return out;
 }
 
-const struct ynode *annotation_node(const struct ing *ing, const char *name)
+const struct ynode *report_annotation_node(const struct ing *ing, const char *name)
 {
     const char *key;
     const struct ynode *n;
@@ -79,7 +79,7 @@ struct diag *report_annotation(struct imp *im, const struct ing *ing,
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(im, ing, annotation_node(ing, name), true,
+    d = vreport(im, ing, report_annotation_node(ing, name), true,
                 diag_info(code)->severity, code, fmt, ap);
     va_end(ap);
     return d;

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,
+struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
                         const struct o_filters *f, size_t group)
 {
     struct o_rule *r = ARENA_NEW(im->a, struct o_rule);
@@ -37,21 +37,19 @@ struct o_rule *rule_new(struct imp *im, const struct o_match *m, size_t n,
     return r;
 }
 
-void rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
+void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
                       int64_t weight)
 {
     struct o_backend *v;
 
     if (!b->service)
         return; /* unusable, reported: the rule answers 500 for its share */
-    v = ARENA_NEW_ARRAY(im->a, struct o_backend, r->n_backends + 1);
-    if (r->n_backends)
-        memcpy(v, r->backends, r->n_backends * sizeof(*v));
-    v[r->n_backends].name = b->service;
-    v[r->n_backends].port = b->port;
-    v[r->n_backends].weight = weight;
-    r->backends = v;
-    r->n_backends++;
+    v = ARENA_NEW(im->a, struct o_backend);
+    v->name = b->service;
+    v->namespace = b->namespace;
+    v->port = b->port;
+    v->weight = weight;
+    ptrvec_push(im->a, &r->backends, v);
 }
 
 /* ---- one location ---- */
@@ -84,21 +82,23 @@ static const struct o_filters *proxy_filters(struct imp *im,
         rw->path = *path;
         f->rewrite = rw;
     }
-    f->request_set = ARENA_NEW_ARRAY(im->a, struct o_header, fe->n_request_set + 1);
-    if (fe->n_request_set)
-        memcpy(f->request_set, fe->request_set,
-               fe->n_request_set * sizeof(*fe->request_set));
-    f->n_request_set = fe->n_request_set;
+    f->request_set = fe->request_set;
     if (rewritten && prefix) { /* sent only when nginx rewrites */
-        f->request_set[f->n_request_set].name = "X-Forwarded-Prefix";
-        f->request_set[f->n_request_set++].value = prefix;
+        struct o_header *h = ARENA_NEW(im->a, struct o_header);
+        size_t i;
+
+        memset(&f->request_set, 0, sizeof(f->request_set)); /* a copy */
+        for (i = 0; i < fe->request_set.n; i++)
+            ptrvec_push(im->a, &f->request_set, fe->request_set.v[i]);
+        h->name = "X-Forwarded-Prefix";
+        h->value = prefix;
+        ptrvec_push(im->a, &f->request_set, h);
     }
     f->response_set = fe->response_set;
-    f->n_response_set = fe->n_response_set;
     f->cors = fe->cors;
     f->mirror = fe->mirror;
     f->timeout = fe->timeout;
-    f->session = fe->session;
+    f->session = l->session;
     return f;
 }
 
@@ -109,7 +109,7 @@ static const struct o_filters *slash_redirect(struct imp *im, const char *to)
     r->path.type = "ReplaceFullPath";
     r->path.value = to;
     r->code = 301;
-    return redirect_filters(im, r);
+    return redirects_filters(im, r);
 }
 
 static struct o_match *path_matches(struct imp *im, const struct path_plan *p)
@@ -125,7 +125,7 @@ static struct o_match *path_matches(struct imp *im, const struct path_plan *p)
 static void push_rule(struct imp *im, struct ptrvec *rules, const struct o_match *m,
                       size_t n, const struct o_filters *f, size_t group)
 {
-    ptrvec_push(im->a, rules, rule_new(im, m, n, f, group));
+    ptrvec_push(im->a, rules, routes_rule_new(im, m, n, f, group));
 }
 
 /* The rules of an HTTP location, in precedence order among themselves. */
@@ -140,7 +140,7 @@ static void http_location(struct imp *im, const struct location *l,
         return;
     if (l->ing->feat.redirect) {
         push_rule(im, rules, base, p->n_forms,
-                  redirect_filters(im, l->ing->feat.redirect), group);
+                  redirects_filters(im, l->ing->feat.redirect), group);
         return;
     }
     if (p->exact) {
@@ -213,11 +213,9 @@ static void grpc_location(struct imp *im, const struct host_group *g,
         return;
     }
     f->request_set = fe->request_set;
-    f->n_request_set = fe->n_request_set;
     f->response_set = fe->response_set;
-    f->n_response_set = fe->n_response_set;
     f->mirror = fe->mirror;
-    f->session = fe->session;
+    f->session = l->session;
     memset(&any, 0, sizeof(any));
     canary_rules(im, l, &any, 1, f, group, rules);
     for (i = first; i < rules->n; i++) {
@@ -254,7 +252,7 @@ static void grpc_limits(struct imp *im, const struct ing *ing)
     size_t i;
 
     for (i = 0; i < sizeof(http_only) / sizeof(http_only[0]); i++) {
-        if (annotation_node(ing, http_only[i].key))
+        if (report_annotation_node(ing, http_only[i].key))
             report_annotation(im, ing, http_only[i].key, DIAG_IMPORT_NOT_CONVERTED,
                               "not converted: GRPCRoute has no %s",
                               http_only[i].what);
@@ -289,7 +287,25 @@ static void redirect_rule(struct imp *im, struct ptrvec *rules,
 {
     if (l->plan->n_forms)
         push_rule(im, rules, path_matches(im, l->plan), l->plan->n_forms,
-                  redirect_filters(im, https_redirect(im)), group);
+                  redirects_filters(im, redirects_https(im)), group);
+}
+
+/* lua_ingress.lua strips one trailing '/' from the URI of its https
+ * redirect unless preserve-trailing-slash; once per Ingress. */
+static void slash_note(struct imp *im, struct ing *ing)
+{
+    if (ing->cfg.preserve_trailing_slash == TRI_TRUE || ing->slash_noted)
+        return;
+    ing->slash_noted = true;
+    report_annotation(im, ing,
+                      ing->cfg.force_ssl_redirect == TRI_TRUE
+                          ? "force-ssl-redirect"
+                          : "ssl-redirect",
+                      DIAG_IMPORT_DETAIL,
+                      "ingress-nginx's redirect to https drops one trailing "
+                      "'/' of the URI ('/a/' becomes '/a') unless "
+                      "preserve-trailing-slash is true; the Gateway API "
+                      "redirect keeps the URI as it is");
 }
 
 static void location_routes(struct imp *im, const struct host_group *g,
@@ -319,6 +335,7 @@ static void location_routes(struct imp *im, const struct host_group *g,
     if (up && !l->ing->feat.redirect) {
         redirect_rule(im, &rs->http, l, group);
         rs->split = true;
+        slash_note(im, l->ing);
     }
 }
 
@@ -335,7 +352,7 @@ static void server_rules(struct imp *im, const struct host_group *g,
         r = ARENA_NEW(im->a, struct o_redirect);
         r->hostname = g->www_target;
         r->code = 308;
-        rule = rule_new(im, NULL, 0, redirect_filters(im, r), 0);
+        rule = routes_rule_new(im, NULL, 0, redirects_filters(im, r), 0);
         ptrvec_push(im->a, &rs->http, rule);
         ptrvec_push(im->a, &rs->https, rule);
     }
@@ -346,7 +363,7 @@ static void server_rules(struct imp *im, const struct host_group *g,
         r->code = 302;
         m.path.type = "Exact";
         m.path.value = "/";
-        rule = rule_new(im, &m, 1, redirect_filters(im, r), 0);
+        rule = routes_rule_new(im, &m, 1, redirects_filters(im, r), 0);
         ptrvec_push(im->a, &rs->http, rule);
         ptrvec_push(im->a, &rs->https, rule);
     }
@@ -359,13 +376,10 @@ static void add_parent(struct imp *im, struct o_route *r, const char *gw,
 
     if (!section)
         return;
-    p = ARENA_NEW_ARRAY(im->a, struct o_parent, r->n_parents + 1);
-    if (r->n_parents)
-        memcpy(p, r->parents, r->n_parents * sizeof(*p));
-    p[r->n_parents].gateway = gw;
-    p[r->n_parents].section = section;
-    r->parents = p;
-    r->n_parents++;
+    p = ARENA_NEW(im->a, struct o_parent);
+    p->gateway = gw;
+    p->section = section;
+    ptrvec_push(im->a, &r->parents, p);
 }
 
 static void attach(struct imp *im, const struct host_group *g, struct o_route *r,
@@ -375,12 +389,12 @@ static void attach(struct imp *im, const struct host_group *g, struct o_route *r
 
     if (http) {
         add_parent(im, r, g->gateway->name, g->http_listener);
-        for (k = 0; k < g->n_aliases; k++)
+        for (k = 0; k < g->aliases.n; k++)
             add_parent(im, r, g->gateway->name, g->alias_http[k]);
     }
     if (https) {
         add_parent(im, r, g->gateway->name, g->https_listener);
-        for (k = 0; k < g->n_aliases; k++)
+        for (k = 0; k < g->aliases.n; k++)
             add_parent(im, r, g->gateway->name, g->alias_https[k]);
     }
 }
@@ -395,13 +409,59 @@ static struct o_route *new_route(struct imp *im, const struct host_group *g,
     r->namespace = g->namespace;
     r->name = name;
     if (*g->host) {
-        r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, g->n_aliases + 1);
+        r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, g->aliases.n + 1);
         r->hostnames[r->n_hostnames++] = g->host;
-        for (k = 0; k < g->n_aliases; k++)
-            r->hostnames[r->n_hostnames++] = g->aliases[k];
+        for (k = 0; k < g->aliases.n; k++)
+            r->hostnames[r->n_hostnames++] = (const char *)g->aliases.v[k];
     }
     ptrvec_push(im->a, &im->routes, r);
     return r;
+}
+
+void grant_add(struct imp *im, const char *ns, const char *from_kind,
+               const char *from_ns, const char *to_kind, const char *to_name,
+               const char *label)
+{
+    const char *key = arena_printf(im->a, "%s/%s/%s/%s/%s", ns, from_kind,
+                                   from_ns, to_kind, to_name);
+    struct o_grant *g;
+
+    if (index_get(&im->grant_index, key))
+        return;
+    g = ARENA_NEW(im->a, struct o_grant);
+    g->namespace = ns;
+    g->from_kind = from_kind;
+    g->from_namespace = from_ns;
+    g->to_kind = to_kind;
+    g->to_name = to_name;
+    g->name = name_claim(im, arena_printf(im->a, "ReferenceGrant/%s", ns),
+                         arena_printf(im->a, "%s-%s-%s", from_ns, label, to_name),
+                         253);
+    ptrvec_push(im->a, &im->grants, g);
+    index_put(im->a, &im->grant_index, key, g);
+}
+
+static void grant_backend(struct imp *im, const struct o_route *r,
+                          const struct o_backend *b, const char *label)
+{
+    if (b->namespace && !str_eq(b->namespace, r->namespace))
+        grant_add(im, b->namespace, kind_name(r->kind), r->namespace, "Service",
+                  b->name, label);
+}
+
+/* The ReferenceGrants a route needs: backends and mirrors of Ingresses in
+ * other namespaces than the route's (hosts.c merges them). */
+static void route_grants(struct imp *im, const struct o_route *r)
+{
+    size_t i, k;
+
+    for (i = 0; i < r->rules.n; i++) {
+        const struct o_rule *rule = r->rules.v[i];
+        for (k = 0; k < rule->backends.n; k++)
+            grant_backend(im, r, rule->backends.v[k], "backend");
+        if (rule->filters && rule->filters->mirror)
+            grant_backend(im, r, rule->filters->mirror, "mirror");
+    }
 }
 
 static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
@@ -432,7 +492,7 @@ static void emit_routes(struct imp *im, const struct host_group *g,
                         enum kind kind, const char *suffix,
                         const struct ptrvec *rules, bool http, bool https)
 {
-    const char *label = *g->host ? host_label(im->a, g->host) : "all-hosts";
+    const char *label = *g->host ? name_host_label(im->a, g->host) : "all-hosts";
     const char *base = arena_printf(im->a, "%s%s", label, suffix);
     const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), g->namespace);
     size_t i = 0, part = 0;
@@ -448,6 +508,7 @@ static void emit_routes(struct imp *im, const struct host_group *g,
         attach(im, g, r, http, https);
         for (; i < end; i++)
             ptrvec_push(im->a, &r->rules, rules->v[i]);
+        route_grants(im, r);
     }
     if (part > 1 && g->locations.n) {
         const struct location *l = g->locations.v[0];
@@ -475,13 +536,14 @@ static void tls_route(struct imp *im, const struct host_group *g)
     r->kind = KIND_TLS_ROUTE;
     r->namespace = g->namespace;
     r->name = name_claim(im, arena_printf(im->a, "TLSRoute/%s", g->namespace),
-                         host_label(im->a, g->host), 253);
+                         name_host_label(im->a, g->host), 253);
     r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
     r->hostnames[r->n_hostnames++] = g->host;
     add_parent(im, r, g->gateway->name, g->tls_listener);
-    rule = rule_new(im, NULL, 0, NULL, 0);
-    rule_add_backend(im, rule, &g->passthrough_backend, -1);
+    rule = routes_rule_new(im, NULL, 0, NULL, 0);
+    routes_rule_add_backend(im, rule, &g->passthrough_backend, -1);
     ptrvec_push(im->a, &r->rules, rule);
+    route_grants(im, r);
     ptrvec_push(im->a, &im->routes, r);
 }
 

@@ -25,7 +25,7 @@ void session_feature(struct imp *im, struct ing *ing)
 
     if (!c->affinity) {
         for (i = 0; i < sizeof(session_keys) / sizeof(session_keys[0]); i++) {
-            if (annotation_node(ing, session_keys[i]))
+            if (report_annotation_node(ing, session_keys[i]))
                 report_annotation(im, ing, session_keys[i], DIAG_IMPORT_IGNORED,
                                   "ignored without affinity: cookie");
         }
@@ -48,7 +48,7 @@ void session_feature(struct imp *im, struct ing *ing)
                : c->session_cookie_expires > 0 ? c->session_cookie_expires
                                                 : 0;
     if (lifetime) {
-        s->absolute_timeout = duration_seconds(im->a, lifetime);
+        s->absolute_timeout = value_duration_seconds(im->a, lifetime);
         s->lifetime = "Permanent";
     }
     if (lifetime && !s->absolute_timeout) {

@@ -27,7 +27,7 @@ void timeouts_feature(struct imp *im, struct ing *ing)
                               : "the implementation's default applies");
     if (t == INT_UNSET)
         return;
-    ing->feat.timeout = duration_seconds(im->a, t);
+    ing->feat.timeout = value_duration_seconds(im->a, t);
     if (c->proxy_read_timeout != INT_UNSET)
         report_annotation(im, ing, "proxy-read-timeout", DIAG_IMPORT_APPROXIMATED,
                           "nginx limits each pause between two reads from the "

@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@ static bool is_digit(char c)
 }
 
 /* Host names compare case-insensitively; Gateway API writes them lower. */
-const char *ascii_lower(struct arena *a, const char *s)
+const char *value_ascii_lower(struct arena *a, const char *s)
 {
     char *out = arena_strdup(a, s), *p;
 
@@ -45,7 +46,7 @@ bool value_in_alphabet(const char *s, const char *extra)
 }
 
 /* strconv.ParseBool, which ingress-nginx uses for every boolean. */
-bool parse_go_bool(const char *s, bool *out)
+bool value_parse_go_bool(const char *s, bool *out)
 {
     static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
     static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
@@ -62,7 +63,7 @@ bool parse_go_bool(const char *s, bool *out)
 
 /* strconv.Atoi within [min, max]: an optional sign and decimal digits,
  * nothing else (no spaces, no "0x", no exponent). */
-bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
+bool value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     bool neg = *s == '-';
     int64_t v = 0;
@@ -85,7 +86,7 @@ bool parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
 }
 
 /* A comma-separated list, items trimmed of blanks, empty items dropped. */
-const char **split_list(struct arena *a, const char *s, size_t *n)
+const char **value_split_list(struct arena *a, const char *s, size_t *n)
 {
     size_t cap = 1, k = 0;
     const char *p, **v;
@@ -207,7 +208,7 @@ bool value_gateway_path(const char *s)
 
 /* Seconds as a Gateway API Duration: at most four "<1-5 digits><unit>"
  * parts, so 2592000 is "720h", not the refused "2592000s". */
-const char *duration_seconds(struct arena *a, int64_t seconds)
+const char *value_duration_seconds(struct arena *a, int64_t seconds)
 {
     int64_t h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60;
     char buf[64];
@@ -227,7 +228,7 @@ const char *duration_seconds(struct arena *a, int64_t seconds)
 
 /* http(s)://host[:port][/path][?query], the only URLs ingress-nginx's
  * redirect and mirror annotations take.  No user info, no fragment. */
-bool parse_url(struct arena *a, const char *s, struct url *u)
+bool value_parse_url(struct arena *a, const char *s, struct url *u)
 {
     const char *host, *end, *colon;
     size_t hlen;
@@ -248,11 +249,97 @@ bool parse_url(struct arena *a, const char *s, struct url *u)
     u->host = arena_strndup(a, host, hlen);
     if (colon) {
         char *port = arena_strndup(a, colon + 1, (size_t)(end - colon - 1));
-        if (!parse_decimal(port, 1, 65535, &u->port) || port[0] == '+' ||
+        if (!value_parse_decimal(port, 1, 65535, &u->port) || port[0] == '+' ||
             port[0] == '-')
             return false;
     }
     u->path = arena_strndup(a, end, strcspn(end, "?"));
     u->query = end[strcspn(end, "?")] ? end + strcspn(end, "?") + 1 : NULL;
     return true;
+}
+
+/* ingress-nginx's deep inspector (internal/ingress/inspector/rules.go
+ * CheckRegex, case-sensitive): what in a host, path, tls host or
+ * secretName makes the controller ignore the whole Ingress; NULL when
+ * nothing does.  "alias" or "root" count only with a ';' after them
+ * ((?s)\s*alias\s*.*;), "_by_lua" anywhere. */
+const char *value_inspector_denies(const char *s)
+{
+    static const char *const dirs[] = {
+        "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/nginx",
+        "/etc/ingress-controller", "/var/run/secrets"};
+    static const char *const directives[] = {"alias", "root"};
+    size_t i;
+
+    for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
+        const char *at = strstr(s, directives[i]);
+        if (at && strchr(at + strlen(directives[i]), ';'))
+            return directives[i] == directives[0] ? "an alias directive"
+                                                 : "a root directive";
+    }
+    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        if (strstr(s, dirs[i]))
+            return dirs[i];
+    }
+    if (strstr(s, "_by_lua"))
+        return "a *_by_lua directive";
+    return NULL;
+}
+
+/* One UTF-8 sequence at s: its code point and length, or 0 when the bytes
+ * are not well-formed UTF-8 (overlong forms and surrogates included). */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    size_t n, i;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, *cp = s[0] & 0x1fu;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, *cp = s[0] & 0x0fu;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, *cp = s[0] & 0x07u;
+    else
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = *cp << 6 | (s[i] & 0x3fu);
+    }
+    if ((n == 3 && *cp < 0x800) || (n == 4 && (*cp < 0x10000 || *cp > 0x10ffff)) ||
+        (*cp >= 0xd800 && *cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* Text that must never reach a path or name (ingress-import.md §5.3):
+ * ASCII and C1 controls, NEL, the line and paragraph separators, bidi
+ * overrides and isolates, zero-width characters and BOMs, and bytes that
+ * are not UTF-8.  What is wrong, or NULL. */
+const char *value_unsafe_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        uint32_t cp;
+        size_t n = utf8_decode(p, &cp);
+
+        if (!n)
+            return "bytes that are not UTF-8";
+        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+            return "a control character";
+        if (cp == 0x2028 || cp == 0x2029)
+            return "a line or paragraph separator (U+2028, U+2029)";
+        if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+            cp == 0x200e || cp == 0x200f || cp == 0x061c)
+            return "a bidirectional control character (U+202A-U+202E, "
+                   "U+2066-U+2069, ...)";
+        if ((cp >= 0x200b && cp <= 0x200d) || cp == 0x2060 || cp == 0xfeff)
+            return "a zero-width character";
+        p += n;
+    }
+    return NULL;
 }

@@ -21,6 +21,7 @@ struct writer {
     struct imp *im;
     struct arena *a;
     struct ptrvec docs;
+    const char *route_ns; /* the namespace of the route being written */
 };
 
 static struct doc *object(struct writer *w, const char *api_version,
@@ -82,6 +83,7 @@ static void gateway(struct writer *w, const struct o_gateway *g)
             refs = doc_put(w->a, tls, "certificateRefs", doc_seq(w->a));
             ref = doc_push(w->a, refs, doc_map(w->a));
             doc_put_str(w->a, ref, "name", l->secret);
+            put_opt(w, ref, "namespace", l->secret_namespace);
         }
     }
 }
@@ -93,7 +95,8 @@ static struct doc *backend(struct writer *w, const struct o_backend *b)
     struct doc *d = doc_map(w->a);
 
     doc_put_str(w->a, d, "name", b->name);
-    put_opt(w, d, "namespace", b->namespace);
+    if (b->namespace && !str_eq(b->namespace, w->route_ns))
+        doc_put_str(w->a, d, "namespace", b->namespace);
     doc_put(w->a, d, "port", doc_int(w->a, b->port));
     if (b->weight >= 0)
         doc_put(w->a, d, "weight", doc_int(w->a, b->weight));
@@ -121,18 +124,19 @@ static struct doc *filter(struct writer *w, struct doc *filters,
 }
 
 static void header_set(struct writer *w, struct doc *filters, const char *type,
-                       const char *member, const struct o_header *h, size_t n)
+                       const char *member, const struct ptrvec *headers)
 {
     struct doc *set;
     size_t i;
 
-    if (!n)
+    if (!headers->n)
         return;
     set = doc_put(w->a, filter(w, filters, type, member), "set", doc_seq(w->a));
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < headers->n; i++) {
+        const struct o_header *h = headers->v[i];
         struct doc *e = doc_push(w->a, set, doc_map(w->a));
-        doc_put_str(w->a, e, "name", h[i].name);
-        doc_put_str(w->a, e, "value", h[i].value);
+        doc_put_str(w->a, e, "name", h->name);
+        doc_put_str(w->a, e, "value", h->value);
     }
 }
 
@@ -178,9 +182,9 @@ static struct doc *filters(struct writer *w, const struct o_filters *f)
             doc_put(w->a, d, "path", path_mod(w, &f->rewrite->path));
     }
     header_set(w, fs, "RequestHeaderModifier", "requestHeaderModifier",
-               f->request_set, f->n_request_set);
+               &f->request_set);
     header_set(w, fs, "ResponseHeaderModifier", "responseHeaderModifier",
-               f->response_set, f->n_response_set);
+               &f->response_set);
     if (f->cors)
         cors(w, fs, f->cors);
     if (f->mirror)
@@ -269,10 +273,10 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
         if (fs->n)
             doc_put(w->a, d, "filters", fs);
     }
-    if (r->n_backends) {
+    if (r->backends.n) {
         b = doc_put(w->a, d, "backendRefs", doc_seq(w->a));
-        for (i = 0; i < r->n_backends; i++)
-            doc_push(w->a, b, backend(w, &r->backends[i]));
+        for (i = 0; i < r->backends.n; i++)
+            doc_push(w->a, b, backend(w, r->backends.v[i]));
     }
     if (r->filters && r->filters->timeout && route->kind == KIND_HTTP_ROUTE)
         doc_put_str(w->a, doc_put(w->a, d, "timeouts", doc_map(w->a)),
@@ -290,10 +294,12 @@ static void route(struct writer *w, const struct o_route *r)
     struct doc *rules;
     size_t i;
 
-    for (i = 0; i < r->n_parents; i++) {
+    w->route_ns = r->namespace;
+    for (i = 0; i < r->parents.n; i++) {
+        const struct o_parent *pr = r->parents.v[i];
         struct doc *p = doc_push(w->a, parents, doc_map(w->a));
-        doc_put_str(w->a, p, "name", r->parents[i].gateway);
-        doc_put_str(w->a, p, "sectionName", r->parents[i].section);
+        doc_put_str(w->a, p, "name", pr->gateway);
+        doc_put_str(w->a, p, "sectionName", pr->section);
     }
     if (r->n_hostnames)
         doc_put(w->a, spec, "hostnames", strings(w, r->hostnames, r->n_hostnames));
@@ -336,10 +342,10 @@ static void grant(struct writer *w, const struct o_grant *g)
     from = doc_push(w->a, doc_put(w->a, spec, "from", doc_seq(w->a)),
                     doc_map(w->a));
     doc_put_str(w->a, from, "group", GATEWAY_GROUP);
-    doc_put_str(w->a, from, "kind", "HTTPRoute");
+    doc_put_str(w->a, from, "kind", g->from_kind);
     doc_put_str(w->a, from, "namespace", g->from_namespace);
     doc_push(w->a, doc_put(w->a, spec, "to", doc_seq(w->a)),
-             ref(w, "Service", g->service));
+             ref(w, g->to_kind, g->to_name));
 }
 
 static void config_map(struct writer *w, const struct o_config_map *cm)
@@ -392,7 +398,7 @@ BY_NS_NAME(cmp_config_maps, struct o_config_map)
 
 void write_output(struct imp *im, struct strbuf *out)
 {
-    struct writer w = {im, im->a, {0}};
+    struct writer w = {im, im->a, {0}, NULL};
     size_t i;
 
     ptrvec_sort(&im->gateways, cmp_gateways);

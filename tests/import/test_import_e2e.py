@@ -52,28 +52,36 @@ INGRESSES = [
     ingress("rewrite-web", "rewrite.example.com", [("/", "Prefix", "web")]),
     ingress("move", "move.example.com", [("/old(/|$)(.*)", "ImplementationSpecific", "new")],
             [("rewrite-target", "/new/$2")]),
-    # Canaries: by weight, with a total of 100 or less, by header, by header value.
-    ingress("weight", "weight.example.com", [("/", "Prefix", "stable")]),
+    # Canaries: by weight, with a total of 100 or less, by header, by header value
+    # (one main Service per host: a canary belongs to its main Service).
+    ingress("weight", "weight.example.com", [("/", "Prefix", "stable-weight")]),
     ingress("weight-canary", "weight.example.com", [("/", "Prefix", "canary")],
             [("canary-weight", "30")], canary=True),
-    ingress("total", "total.example.com", [("/", "Prefix", "stable")]),
+    ingress("total", "total.example.com", [("/", "Prefix", "stable-total")]),
     ingress("total-canary", "total.example.com", [("/", "Prefix", "canary")],
             [("canary-weight", "5"), ("canary-weight-total", "10")], canary=True),
-    ingress("header", "header.example.com", [("/", "Prefix", "stable")]),
+    ingress("header", "header.example.com", [("/", "Prefix", "stable-header")]),
     ingress("header-canary", "header.example.com", [("/", "Prefix", "canary")],
             [("canary-by-header", "X-Canary")], canary=True),
-    ingress("value", "value.example.com", [("/", "Prefix", "stable")]),
+    ingress("value", "value.example.com", [("/", "Prefix", "stable-value")]),
     ingress("value-canary", "value.example.com", [("/", "Prefix", "canary")],
             [("canary-by-header", "X-Region"), ("canary-by-header-value", "eu")], canary=True),
-    ingress("cookie", "cookie.example.com", [("/", "Prefix", "stable")]),
+    ingress("cookie", "cookie.example.com", [("/", "Prefix", "stable-cookie")]),
     ingress("cookie-canary", "cookie.example.com", [("/", "Prefix", "canary")],
             [("canary-by-cookie", "use_canary")], canary=True),
+    # ingress-nginx attaches a canary to the main path's upstream (Service
+    # and port): every other path using stable-header splits too.
+    ingress("shared", "shared.example.com", [("/", "Prefix", "stable-header")]),
     # Redirects.
     ingress("www", "site.example.com", [("/", "Prefix", "web")],
             [("from-to-www-redirect", "true")]),
     ingress("permanent", "redirect.example.com", [("/", "Prefix", "web")],
             [("permanent-redirect", "https://www.example.org/new"),
              ("permanent-redirect-code", "308")]),
+    # A relative permanent-redirect: ingress-nginx does not validate it, and
+    # nginx's `return 301 /new-home` redirects on the request's host.
+    ingress("relative", "relative.example.com", [("/", "Prefix", "web")],
+            [("permanent-redirect", "/new-home")]),
     ingress("temporal", "temporal.example.com", [("/", "Prefix", "web")],
             [("temporal-redirect", "https://status.example.org/")]),
     ingress("app-root", "app.example.com", [("/", "Prefix", "app")], [("app-root", "/app1")]),
@@ -91,6 +99,9 @@ INGRESSES = [
                                            ("/", "Prefix", "web")]),
     # use-regex: case-insensitive prefix regular expressions.
     ingress("regex", "regex.example.com", [("/items/[0-9]+", "ImplementationSpecific", "items")],
+            [("use-regex", "true")]),
+    # A '|' outside groups: nginx's "^/a|/b" anchors only the first alternative.
+    ingress("alt", "alt.example.com", [("/a|/b", "ImplementationSpecific", "items")],
             [("use-regex", "true")]),
     ingress("vhost", "vhost.example.com", [("/", "Prefix", "web")],
             [("upstream-vhost", "internal.example")]),
@@ -124,7 +135,8 @@ spec:
       port: {name: http}
 """
 
-SERVICES = ["api", "web", "new", "stable", "canary", "app", "secure", "health", "docs",
+SERVICES = ["api", "web", "new", "stable-weight", "stable-total", "stable-header",
+            "stable-value", "stable-cookie", "canary", "app", "secure", "health", "docs",
             "static", "exact", "items", "fallback", "shadow"]
 
 
@@ -266,15 +278,15 @@ class ImportedIngresses(unittest.TestCase):
     def test_canary_by_header_always_and_never(self):
         host = "header.example.com"
         self.assertServed(self.get(host, "/", headers={"X-Canary": "always"}), "canary")
-        self.assertServed(self.get(host, "/", headers={"X-Canary": "never"}), "stable")
+        self.assertServed(self.get(host, "/", headers={"X-Canary": "never"}), "stable-header")
         # Any other value falls through to the weight, which is 0 here.
-        self.assertServed(self.get(host, "/", headers={"X-Canary": "maybe"}), "stable")
-        self.assertServed(self.get(host, "/"), "stable")
+        self.assertServed(self.get(host, "/", headers={"X-Canary": "maybe"}), "stable-header")
+        self.assertServed(self.get(host, "/"), "stable-header")
 
     def test_canary_by_header_value(self):
         host = "value.example.com"
         self.assertServed(self.get(host, "/", headers={"X-Region": "eu"}), "canary")
-        self.assertServed(self.get(host, "/", headers={"X-Region": "us"}), "stable")
+        self.assertServed(self.get(host, "/", headers={"X-Region": "us"}), "stable-value")
 
     def test_canary_by_cookie(self):
         # $cookie_use_canary: "always" canary, "never" main, else the weight (0).
@@ -282,9 +294,16 @@ class ImportedIngresses(unittest.TestCase):
         self.assertServed(self.get(host, "/", headers={"Cookie": "use_canary=always"}), "canary")
         self.assertServed(self.get(host, "/", headers={"Cookie": "a=1; use_canary=always; b=2"}),
                           "canary")
-        self.assertServed(self.get(host, "/", headers={"Cookie": "use_canary=never"}), "stable")
-        self.assertServed(self.get(host, "/", headers={"Cookie": "use_canary=other"}), "stable")
-        self.assertServed(self.get(host, "/"), "stable")
+        self.assertServed(self.get(host, "/", headers={"Cookie": "use_canary=never"}), "stable-cookie")
+        self.assertServed(self.get(host, "/", headers={"Cookie": "use_canary=other"}), "stable-cookie")
+        self.assertServed(self.get(host, "/"), "stable-cookie")
+
+    def test_canary_belongs_to_the_upstream(self):
+        # balancer.lua applies the canary of Service stable-header to every
+        # path using that Service, here on another host.
+        host = "shared.example.com"
+        self.assertServed(self.get(host, "/", headers={"X-Canary": "always"}), "canary")
+        self.assertServed(self.get(host, "/"), "stable-header")
 
     # ---- redirects ----
 
@@ -299,6 +318,13 @@ class ImportedIngresses(unittest.TestCase):
         # return 308 https://www.example.org/new;
         self.assertRedirect(self.get("redirect.example.com", "/anything"), 308,
                             "https://www.example.org/new")
+
+    def test_relative_permanent_redirect(self):
+        response = self.get("relative.example.com", "/old")
+        self.assertEqual(response.status, 301, response.body[:200])
+        self.assertTrue(response.header("Location").endswith("relative.example.com/new-home")
+                        or response.header("Location") == "/new-home",
+                        response.header("Location"))
 
     def test_temporal_redirect_defaults_to_302(self):
         self.assertRedirect(self.get("temporal.example.com", "/x"), 302,
@@ -364,6 +390,12 @@ class ImportedIngresses(unittest.TestCase):
         self.assertEqual(self.get("regex.example.com", "/items/abc").status, 404)
 
     # ---- upstream, default backend ----
+
+    def test_use_regex_top_level_alternation(self):
+        host = "alt.example.com"
+        self.assertServed(self.get(host, "/A/x"), "items")
+        self.assertServed(self.get(host, "/x/b/y"), "items")  # "/b" anywhere
+        self.assertEqual(self.get(host, "/x/a").status, 404)
 
     def test_upstream_vhost(self):
         # proxy_set_header Host internal.example;
