@@ -28,14 +28,12 @@ bool cli_help(FILE *out, const char *topic);
 
 struct compilation;
 struct model;
-struct validate_options;
 
 /* Shared steps of the commands (run.c). */
 bool cli_load_model(struct compilation *c, const struct options *o,
                     struct model *m);
 void cli_print_diagnostics(struct compilation *c, const struct options *o);
 int cli_exit_status(const struct compilation *c, const struct options *o);
-void cli_validate_options(const struct options *o, struct validate_options *vo);
 
 int run_check(const struct options *o);
 int run_compile(const struct options *o);

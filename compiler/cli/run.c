@@ -88,27 +88,31 @@ bool cli_load_model(struct compilation *c, const struct options *o,
     return ok;
 }
 
-void cli_validate_options(const struct options *o, struct validate_options *vo)
+/* The front of check, compile and status: load, decode, validate. */
+static void validate_inputs(struct compilation *c, const struct options *o,
+                            struct model *m, struct controller *ctl)
 {
-    vo->controller_name = o->controller_name;
-    vo->gateway_classes = o->gateway_classes;
-    vo->n_gateway_classes = o->n_gateway_classes;
-    vo->strict_refs = o->strict_refs;
-    vo->listen_address = o->listen_address;
+    struct validate_options vo;
+
+    memset(&vo, 0, sizeof(vo));
+    vo.controller_name = o->controller_name;
+    vo.gateway_classes = o->gateway_classes;
+    vo.n_gateway_classes = o->n_gateway_classes;
+    vo.strict_refs = o->strict_refs;
+    vo.listen_address = o->listen_address;
+    compilation_init(c);
+    cli_load_model(c, o, m);
+    validate_model(c, m, &vo, ctl);
 }
 
 int run_check(const struct options *o)
 {
     struct compilation c;
-    struct validate_options vo;
     struct controller ctl;
     struct model m;
     int status;
 
-    compilation_init(&c);
-    cli_load_model(&c, o, &m);
-    cli_validate_options(o, &vo);
-    validate_model(&c, &m, &vo, &ctl);
+    validate_inputs(&c, o, &m, &ctl);
     cli_print_diagnostics(&c, o);
     status = cli_exit_status(&c, o);
     compilation_release(&c);
@@ -154,15 +158,11 @@ fail:
 int run_compile(const struct options *o)
 {
     struct compilation c;
-    struct validate_options vo;
     struct controller ctl;
     struct model m;
     int status;
 
-    compilation_init(&c);
-    cli_load_model(&c, o, &m);
-    cli_validate_options(o, &vo);
-    validate_model(&c, &m, &vo, &ctl);
+    validate_inputs(&c, o, &m, &ctl);
     /* What the API server would refuse is never compiled: DIR stays as it
      * was.  Controller findings are compiled around, as a controller does. */
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT) &&
@@ -197,16 +197,12 @@ int run_compile(const struct options *o)
 int run_status(const struct options *o)
 {
     struct compilation c;
-    struct validate_options vo;
     struct controller ctl;
     struct strbuf out = STRBUF_INIT;
     struct model m;
     int status;
 
-    compilation_init(&c);
-    cli_load_model(&c, o, &m);
-    cli_validate_options(o, &vo);
-    validate_model(&c, &m, &vo, &ctl);
+    validate_inputs(&c, o, &m, &ctl);
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
         status_write(&ctl, o->status_format == STATUS_JSON, &out);
         fwrite(out.buf, 1, out.len, stdout);
