@@ -109,7 +109,9 @@ const struct ynode *ynode_get(const struct ynode *map, const char *key)
     if (!map || map->kind != YNODE_MAP)
         return NULL;
     for (i = 0; i < map->n; i++) {
-        if (strcmp(map->items[i]->key, key) == 0)
+        const char *k = map->items[i]->key;
+        /* Keys rarely share a first letter: test it before strcmp. */
+        if (k[0] == key[0] && strcmp(k, key) == 0)
             return map->items[i];
     }
     return NULL;

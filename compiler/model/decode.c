@@ -297,7 +297,7 @@ void decode_mapping(struct decoder *d, const struct table *t,
         const char *key = v->key;
 
         for (f = t->fields; f->key; f++) {
-            if (strcmp(f->key, key) == 0)
+            if (f->key[0] == key[0] && strcmp(f->key, key) == 0)
                 break;
         }
         if (f->key) {
