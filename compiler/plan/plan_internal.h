@@ -148,6 +148,11 @@ void locations_build(struct planner *p, struct plan_server *srv,
 
 /* servers.c */
 void servers_build(struct planner *p);
+/* Where a Gateway's listeners listen: --listen-address, else its
+ * IPAddress addresses, else every address (one NULL entry). */
+#define MAX_BIND 16 /* spec.addresses holds at most 16 */
+size_t gateway_bind_addresses(const struct planner *p, const struct gateway_state *gs,
+                              const char **out);
 int64_t mapped_port(const struct plan_options *o, int64_t port);
 /* files.c: files under certs/, each written once; return their paths. */
 const char *certificate_file(struct planner *p, const struct certificate *cert);

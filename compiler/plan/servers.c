@@ -65,36 +65,43 @@ static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
     return s;
 }
 
+size_t gateway_bind_addresses(const struct planner *p, const struct gateway_state *gs,
+                              const char **out)
+{
+    size_t n = 0, k;
+
+    if (p->o->listen_address) {
+        out[0] = p->o->listen_address;
+        return 1;
+    }
+    for (k = 0; k < gs->gw->n_addresses && n < MAX_BIND; k++) {
+        const struct gateway_address *a = &gs->gw->addresses[k];
+        if (str_eq(a->type, "IPAddress") && a->value && *a->value)
+            out[n++] = a->value;
+    }
+    if (n == 0)
+        out[n++] = NULL;
+    return n;
+}
+
 static void collect_sockets(struct planner *p, struct ptrvec *socks)
 {
     size_t g, i, k;
 
     for (g = 0; g < p->ctl->n_gateways; g++) {
         const struct gateway_state *gs = &p->ctl->gateways[g];
+        const char *addrs[MAX_BIND];
+        size_t n = gateway_bind_addresses(p, gs, addrs);
+
         for (i = 0; i < gs->n_listeners; i++) {
             struct eff_listener *l = &gs->listeners[i];
-            int64_t port;
-            size_t n_addr = 0;
+            bool https = l->protocol == PROTO_HTTPS;
 
-            if (!l->valid || (l->protocol != PROTO_HTTP && l->protocol != PROTO_HTTPS))
+            if (!l->valid || (l->protocol != PROTO_HTTP && !https))
                 continue;
-            port = mapped_port(p->o, l->port);
-            if (p->o->listen_address) {
-                ptrvec_push(p->a, &sock_for(p, socks, p->o->listen_address, port,
-                                            l->protocol == PROTO_HTTPS)->listeners, l);
-                continue;
-            }
-            for (k = 0; k < gs->gw->n_addresses; k++) {
-                const struct gateway_address *a = &gs->gw->addresses[k];
-                if (str_eq(a->type, "IPAddress") && a->value && *a->value) {
-                    ptrvec_push(p->a, &sock_for(p, socks, a->value, port,
-                                                l->protocol == PROTO_HTTPS)->listeners, l);
-                    n_addr++;
-                }
-            }
-            if (n_addr == 0)
-                ptrvec_push(p->a, &sock_for(p, socks, NULL, port,
-                                            l->protocol == PROTO_HTTPS)->listeners, l);
+            for (k = 0; k < n; k++)
+                ptrvec_push(p->a, &sock_for(p, socks, addrs[k],
+                                            mapped_port(p->o, l->port), https)->listeners, l);
         }
     }
 }

@@ -49,34 +49,14 @@ static struct l4_sock *sock_for(struct planner *p, struct ptrvec *socks,
     return s;
 }
 
-/* The addresses a gateway's listeners bind: as for HTTP (servers.c). */
-static size_t gateway_addresses(struct planner *p, const struct gateway_state *gs,
-                                const char **out, size_t max)
-{
-    size_t n = 0, k;
-
-    if (p->o->listen_address) {
-        out[0] = p->o->listen_address;
-        return 1;
-    }
-    for (k = 0; k < gs->gw->n_addresses && n < max; k++) {
-        const struct gateway_address *a = &gs->gw->addresses[k];
-        if (str_eq(a->type, "IPAddress") && a->value && *a->value)
-            out[n++] = a->value;
-    }
-    if (n == 0)
-        out[n++] = NULL;
-    return n;
-}
-
 static void collect(struct planner *p, struct ptrvec *socks)
 {
     size_t g, i, k;
 
     for (g = 0; g < p->ctl->n_gateways; g++) {
         const struct gateway_state *gs = &p->ctl->gateways[g];
-        const char *addrs[16];
-        size_t n = gateway_addresses(p, gs, addrs, 16);
+        const char *addrs[MAX_BIND];
+        size_t n = gateway_bind_addresses(p, gs, addrs);
 
         for (i = 0; i < gs->n_listeners; i++) {
             struct eff_listener *l = &gs->listeners[i];
@@ -96,8 +76,8 @@ static void collect(struct planner *p, struct ptrvec *socks)
      * stream front: note it, so servers.c listens on a unix socket. */
     for (g = 0; g < p->ctl->n_gateways; g++) {
         const struct gateway_state *gs = &p->ctl->gateways[g];
-        const char *addrs[16];
-        size_t n = gateway_addresses(p, gs, addrs, 16);
+        const char *addrs[MAX_BIND];
+        size_t n = gateway_bind_addresses(p, gs, addrs);
         for (i = 0; i < gs->n_listeners; i++) {
             struct eff_listener *l = &gs->listeners[i];
             for (k = 0; l->valid && l->protocol == PROTO_HTTPS && k < n; k++) {
