@@ -202,7 +202,8 @@ struct plan_server {
     bool reject_handshake; /* TLS default server without a certificate */
     const char *client_ca_file; /* frontend client certificate validation */
     bool client_verify_optional;
-    /* 421 unless the listener SNI chose (this variable) is this server's. */
+    /* 421 unless the listener SNI chose (this variable) is this server's
+     * (NULL: a server of no listener, which answers 404). */
     const char *sni_listener_variable;
     const char *sni_listener;
     struct plan_location *locations; /* in emission order */

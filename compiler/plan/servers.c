@@ -393,11 +393,14 @@ static struct plan_server *new_server(struct planner *p, const struct sock *s,
     return srv;
 }
 
-/* Misdirected requests (gateway-api §5.1): on HTTPS the TLS handshake
- * picked a listener by SNI, and nginx then picks the server by Host.  When
- * the two listeners differ the request must be answered 421, so each port
- * with hostname listeners gets a map from SNI to the listener it selects
- * ("*" for none or a hostname-less one), checked by every server. */
+/* Misdirected requests (Listener.hostname in apis/v1/gateway_types.go): on
+ * HTTPS the TLS handshake picked a listener by SNI, and nginx then picks the
+ * server by Host.  When the Host belongs to another listener the request
+ * is answered 421, so each port with hostname listeners gets a map from SNI
+ * to the listener it selects ("*" for none or a hostname-less one), checked
+ * by every server of a listener.  A Host no listener matches reaches the
+ * default server without one, which answers 404 whatever the SNI: the
+ * spec's answer when no other listener matches the Host either. */
 static const char *sni_listener_map(struct planner *p, const struct sock *s, size_t index)
 {
     struct plan_map *m = NULL;
@@ -450,11 +453,9 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
                 l->client_ca_pem);
             srv->client_verify_optional = l->client_verify_optional;
         }
-        if (sni_variable) {
+        if (sni_variable && l) {
             srv->sni_listener_variable = sni_variable;
-            /* No listener: every SNI that completed a handshake chose
-             * another one. */
-            srv->sni_listener = !l ? "" : l->hostname ? l->hostname : "*";
+            srv->sni_listener = l->hostname ? l->hostname : "*";
         }
     }
     locations_build(p, srv, &sc, flat, cands.n);

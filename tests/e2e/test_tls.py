@@ -87,6 +87,29 @@ spec:
         self.assertEqual(served_by(r), "wild")
         self.assertEqual(r.echo["headers"]["X-Forwarded-Proto"], ["https"])
 
+    def test_host_of_another_listener_is_misdirected(self):
+        # Listener.hostname (apis/v1/gateway_types.go): when the listener SNI
+        # chose does not match the Host and another listener does, 421.
+        for sni, host in (("shop.example.com", "a.wild.example.com"),
+                          ("a.wild.example.com", "shop.example.com")):
+            for send in (self.s.get, self.h2_get):
+                r = send("/", host, listener=443, scheme="https", sni=sni)
+                self.assertEqual(r.status, 421, (send, sni, host))
+                self.assertIsNone(served_by(r))
+
+    def test_host_of_no_listener_is_404(self):
+        # ... and when no listener of the Gateway matches the Host, it MUST
+        # be 404, not 421.
+        for sni in ("shop.example.com", "a.wild.example.com"):
+            for host in ("nowhere.example.com", "wild.example.com", "10.0.0.1"):
+                for send in (self.s.get, self.h2_get):
+                    r = send("/", host, listener=443, scheme="https", sni=sni)
+                    self.assertEqual(r.status, 404, (send, sni, host))
+                    self.assertIsNone(served_by(r))
+
+    def h2_get(self, path, host, listener, scheme, sni):
+        return client.h2_request(self.s.port(listener), host, path, scheme=scheme, sni=sni)
+
     def test_unknown_sni_is_refused(self):
         self.assertFalse(client.tls_handshake(self.s.port(443), "unknown.example.com"))
 
