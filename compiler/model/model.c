@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/str.h"
 #include "base/strbuf.h"
 
 #include <stdarg.h>
@@ -377,4 +378,15 @@ int object_cmp_age(const struct object *a, const struct object *b)
         return a->created < b->created ? -1 : 1;
     }
     return strcmp(a->nsname, b->nsname);
+}
+
+bool model_header_ignored(const struct value_match *v, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < i; j++) {
+        if (v[j].name && v[i].name && str_eq_nocase(v[j].name, v[i].name))
+            return true;
+    }
+    return false;
 }

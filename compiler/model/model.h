@@ -653,6 +653,12 @@ bool kind_is_route(enum kind k);
 /* "HTTPRoute default/shop" in the arena. */
 const char *object_label(struct compilation *c, const struct object *o);
 
+/* HTTPHeaderMatch and GRPCHeaderMatch (apis/v1/httproute_types.go,
+ * grpcroute_types.go): header names are case-insensitive, and of entries
+ * with equivalent names only the first is considered, the others MUST be
+ * ignored.  Is v[i] one to ignore? */
+bool model_header_ignored(const struct value_match *v, size_t i);
+
 /* The field path of a node, in the arena (for diagnostics). */
 const char *model_path(struct compilation *c, const struct ynode *n);
 

@@ -114,8 +114,10 @@ static void header_conditions(struct planner *p, struct cond_set *cs,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        const char *var = header_variable(p->a, h[i].name);
-        if (!var) {
+        const char *var;
+        if (model_header_ignored(h, i))
+            continue;
+        if (!(var = header_variable(p->a, h[i].name))) {
             cs->impossible = true;
             return;
         }

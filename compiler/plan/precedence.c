@@ -92,9 +92,22 @@ static size_t grpc_len(const struct candidate *c, bool service)
     return s ? strlen(s) : 0;
 }
 
+/* Header matches the spec ignores do not count. */
 static size_t n_headers(const struct candidate *c)
 {
-    return c->match ? c->match->n_headers : c->grpc ? c->grpc->n_headers : 0;
+    const struct value_match *h = NULL;
+    size_t n = 0, i, k = 0;
+
+    if (c->match) {
+        h = c->match->headers;
+        n = c->match->n_headers;
+    } else if (c->grpc) {
+        h = c->grpc->headers;
+        n = c->grpc->n_headers;
+    }
+    for (i = 0; i < n; i++)
+        k += !model_header_ignored(h, i);
+    return k;
 }
 
 static int cmp_size(size_t a, size_t b)

@@ -93,6 +93,8 @@ void controller_build(struct compilation *c, struct model *m,
     routes_attach(&x);
     policies_build(&x);
     nginx_limits(&x);
-    for (i = 0; i < out->n_routes; i++)
+    for (i = 0; i < out->n_routes; i++) {
+        header_matches_check(&x, &out->routes[i]);
         route_conditions(&x, &out->routes[i]);
+    }
 }

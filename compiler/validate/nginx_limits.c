@@ -54,6 +54,8 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
     size_t i;
 
     for (i = 0; i < n; i++) {
+        if (headers && model_header_ignored(v, i))
+            continue;
         if (headers && !header_variable(rc->x->c->arena, v[i].name))
             drop(rc, DIAG_NGINX_UNSUPPORTED, v[i].src,
                  msgf(rc->x, "header '%s' cannot be matched: nginx ignores request "

@@ -100,6 +100,8 @@ void shared_sockets(struct ctx *x, bool listen_address_only);
 void nginx_limits(struct ctx *x);
 /* policies.c: BackendTLSPolicy. */
 void policies_build(struct ctx *x);
+/* header_matches.c: reports the header matches plan/ ignores. */
+void header_matches_check(struct ctx *x, const struct route_state *rs);
 /* route_status.c: the route conditions once everything is known. */
 void route_conditions(struct ctx *x, struct route_state *rs);
 

@@ -106,13 +106,25 @@ class ConditionMatching(unittest.TestCase):
         - path: {type: PathPrefix, value: /api}
           method: POST
       backendRefs: [{name: post, port: 8080}]
+    - matches:
+        - path: {type: PathPrefix, value: /mode}
+          headers: [{name: X-Mode, value: a}, {name: x-mode, value: b}]
+      backendRefs: [{name: mode, port: 8080}]
+    - matches:
+        - path: {type: PathPrefix, value: /rank}
+          headers: [{name: X-Mode, value: a}, {name: X-MODE, value: a}]
+      backendRefs: [{name: mode, port: 8080}]
+    - matches:
+        - path: {type: PathPrefix, value: /rank}
+          headers: [{name: X-Mode, value: a}, {name: X-Extra, value: "1"}]
+      backendRefs: [{name: api-v2, port: 8080}]
     - matches: [{path: {type: PathPrefix, value: /}}]
       backendRefs: [{name: root, port: 8080}]
 """, ["conds.example.com"])
 
     @classmethod
     def setUpClass(cls):
-        cls.s = Scenario(cls.MANIFESTS, backends("api-v2", "tenant", "whale", "post", "root"))
+        cls.s = Scenario(cls.MANIFESTS, backends("api-v2", "tenant", "whale", "post", "mode", "root"))
         cls.s.__enter__()
 
     @classmethod
@@ -128,6 +140,21 @@ class ConditionMatching(unittest.TestCase):
     def test_header_exact_value_is_case_sensitive_name_is_not(self):
         self.expect("/api/x", "api-v2", headers={"x-version": "v2"})
         self.expect("/api/x", "root", headers={"X-Version": "V2"})
+
+    def test_only_the_first_of_equivalent_header_names_counts(self):
+        # HTTPHeaderMatch.name: names are case-insensitive; of entries with
+        # equivalent names only the first MUST be considered, the others
+        # MUST be ignored.
+        self.expect("/mode", "mode", headers={"X-Mode": "a"})
+        self.expect("/mode", "mode", headers={"x-mode": "a"})
+        self.expect("/mode", "root", headers={"X-Mode": "b"})
+        self.expect("/mode", "root")
+
+    def test_ignored_header_matches_do_not_rank(self):
+        # Precedence counts header matches; an ignored entry is none, so the
+        # later rule with two real header matches wins.
+        self.expect("/rank", "api-v2", headers={"X-Mode": "a", "X-Extra": "1"})
+        self.expect("/rank", "mode", headers={"X-Mode": "a"})
 
     def test_header_regex(self):
         self.expect("/api", "tenant", headers={"X-Tenant": "t-42"})
