@@ -107,8 +107,8 @@ static const char *kinds_text(struct ctx *x, const struct eff_listener *l)
     return *s ? s : "no route kinds";
 }
 
-static void try_listener(struct ctx *x, struct route_state *rs,
-                         struct eff_listener *l, struct failure *f, bool *attached)
+static bool try_listener(struct ctx *x, struct route_state *rs,
+                         struct eff_listener *l, struct failure *f)
 {
     const struct route *r = rs->route;
     const char *home = l->set ? l->set->ls->obj.meta.namespace
@@ -119,14 +119,14 @@ static void try_listener(struct ctx *x, struct route_state *rs,
     if (!l->accepted) {
         note_failure(f, "NotAllowedByListeners",
                      msgf(x, "listener '%s' is not accepted", l->spec->name));
-        return;
+        return false;
     }
     if (!kind_supported(l, r->obj.kind)) {
         note_failure(f, "NotAllowedByListeners",
                      msgf(x, "listener '%s' (%s) does not allow %s; it allows %s",
                           l->spec->name, protocol_name(l->protocol),
                           kind_name(r->obj.kind), kinds_text(x, l)));
-        return;
+        return false;
     }
     if (!namespace_selected(x->m, &l->spec->allowed_routes.namespaces, home,
                             r->obj.meta.namespace)) {
@@ -135,16 +135,16 @@ static void try_listener(struct ctx *x, struct route_state *rs,
                              "'%s' (allowedRoutes.namespaces.from: %s)",
                           l->spec->name, r->obj.meta.namespace,
                           l->spec->allowed_routes.namespaces.from));
-        return;
+        return false;
     }
     if (has_hostnames(r->obj.kind) && !intersect_hostnames(x, r, l, &hostnames, &n)) {
         note_failure(f, "NoMatchingListenerHostname",
                      msgf(x, "no hostname of the route matches listener '%s' "
                              "hostname '%s'", l->spec->name, l->hostname));
-        return;
+        return false;
     }
     attach(x, rs, l, hostnames, n);
-    *attached = true;
+    return true;
 }
 
 static const char *selector_text(struct ctx *x, const struct parent_ref *p)
@@ -165,7 +165,7 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
 {
     const struct parent_ref *p = rp->ref;
     struct failure f = {NULL, NULL};
-    bool selected = false, attached = false;
+    bool selected = false;
     size_t i;
 
     for (i = 0; i < n; i++) {
@@ -175,10 +175,11 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
         if (p->port != INT_UNSET && l->port != p->port)
             continue;
         selected = true;
-        try_listener(x, rs, l, &f, &attached);
+        if (try_listener(x, rs, l, &f))
+            ptrvec_push(x->c->arena, &rp->listeners, l);
     }
-    rp->accepted = attached;
-    if (attached) {
+    rp->accepted = rp->listeners.n > 0;
+    if (rp->accepted) {
         conditions_set(&rp->conditions, "Accepted", true, "Accepted", "");
         return;
     }
@@ -318,7 +319,9 @@ void routes_attach(struct ctx *x)
     }
     for (i = 0; i < x->ctl->n_gateways; i++) {
         struct gateway_state *gs = &x->ctl->gateways[i];
-        for (j = 0; j < gs->n_listeners; j++)
+        for (j = 0; j < gs->n_listeners; j++) {
+            cross_serving(x, &gs->listeners[j]);
             l4_oldest_wins(x, &gs->listeners[j]);
+        }
     }
 }

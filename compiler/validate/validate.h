@@ -142,6 +142,7 @@ struct route_parent {
     const struct parent_ref *ref;
     struct conditions conditions;
     bool accepted;
+    struct ptrvec listeners; /* struct eff_listener * it attached the route to */
 };
 
 struct route_state {

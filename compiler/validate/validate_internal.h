@@ -80,6 +80,9 @@ const char *protocol_name(enum protocol p);
 
 /* attach.c: routes to listeners. */
 void routes_attach(struct ctx *x);
+/* cross_serving.c: HTTPRoutes and GRPCRoutes sharing a hostname on l; the
+ * younger route leaves the listener. */
+void cross_serving(struct ctx *x, struct eff_listener *l);
 /* backends.c: backendRefs and mirrors to Services. */
 void backends_resolve(struct ctx *x, struct route_state *rs);
 /* backends.c: EndpointSlice ports no proxy can use, reported once each. */

@@ -1,10 +1,13 @@
 """End to end: GRPCRoute matching through gwc and real nginx, over h2c to
 gRPC echo backends that say which Service answered."""
+import tempfile
 import unittest
 
 from gwtest import client
-from gwtest._grpc import ECHO_SERVICE, OK
-from scenario import Backend, Scenario
+from gwtest._grpc import ECHO_SERVICE, OK, UNIMPLEMENTED
+from gwtest.certs import CertificateAuthority
+from scenario import Backend, Scenario, served_by
+from test_tls import tls_secret
 
 GATEWAY = """
 apiVersion: gateway.networking.k8s.io/v1
@@ -62,6 +65,85 @@ spec:
         self.assertEqual(self.call({"x-mode": "a"}), "mode")
         self.assertEqual(self.call({"x-mode": "b"}), "rest")
         self.assertEqual(self.call(), "rest")
+
+
+def dated_route(kind, name, created, hostname, rule):
+    return ("---\napiVersion: gateway.networking.k8s.io/v1\nkind: %s\n"
+            "metadata: {name: %s, namespace: rpc, creationTimestamp: \"%sT00:00:00Z\"}\n"
+            "spec:\n  parentRefs: [{name: gw}]\n  hostnames: [%s]\n  rules:\n%s"
+            % (kind, name, created, hostname, rule))
+
+
+GRPC_RULE = """    - matches: [{method: {service: %s}}]
+      backendRefs: [{name: rpc, port: 8080}]
+""" % ECHO_SERVICE
+HTTP_RULE = """    - matches: [{path: {type: PathPrefix, value: /web}}]
+      backendRefs: [{name: web, port: 8080}]
+"""
+
+
+class CrossServing(unittest.TestCase):
+    """GRPCRoute spec.hostnames: an HTTPRoute and a GRPCRoute with
+    intersecting hostnames on one listener: exactly one is accepted, the
+    oldest, and only it is served."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cert = CertificateAuthority(cls.tmp.name).issue("wild", ["*.example.com"])
+        manifests = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: rpc}
+spec:
+  gatewayClassName: nginx
+  listeners:
+    - name: https
+      protocol: HTTPS
+      port: 443
+      hostname: "*.example.com"
+      tls: {certificateRefs: [{name: wild}]}
+""" + (dated_route("GRPCRoute", "rpc-old", "2024-01-01", "grpc.example.com", GRPC_RULE) +
+       dated_route("HTTPRoute", "web-new", "2024-02-01", "grpc.example.com", HTTP_RULE) +
+       dated_route("HTTPRoute", "web-old", "2024-01-01", "web.example.com", HTTP_RULE) +
+       dated_route("GRPCRoute", "rpc-new", "2024-02-01", '"*.web.example.com"', GRPC_RULE) +
+       dated_route("GRPCRoute", "rpc-alone", "2024-03-01", "alone.example.com", GRPC_RULE) +
+       dated_route("GRPCRoute", "rpc-wild", "2024-03-01", '"*.example.com"', GRPC_RULE)
+       ) + tls_secret("rpc", "wild", cert)
+        cls.s = Scenario(manifests, [Backend("rpc", "rpc", mode="grpc"), Backend("rpc", "web")],
+                         listener_ports=(443,))
+        cls.s.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+        cls.tmp.cleanup()
+
+    def grpc(self, host):
+        return client.grpc_call(self.s.port(443), host, ECHO_SERVICE, "Echo", tls=True, sni=host)
+
+    def http(self, host):
+        return client.h2_request(self.s.port(443), host, "/web", scheme="https", sni=host)
+
+    def test_older_grpcroute_keeps_the_hostname(self):
+        self.assertEqual(answered_by(self.grpc("grpc.example.com")), "rpc")
+        r = self.http("grpc.example.com")
+        self.assertEqual(r.status, 404)
+        self.assertIsNone(served_by(r))
+
+    def test_older_httproute_keeps_the_hostname(self):
+        self.assertEqual(served_by(self.http("web.example.com")), "web")
+        # *.web.example.com does not hold web.example.com: no intersection.
+        self.assertEqual(answered_by(self.grpc("a.web.example.com")), "rpc")
+        self.assertEqual(self.http("a.web.example.com").status, 404)
+
+    def test_routes_without_a_shared_hostname_are_both_served(self):
+        self.assertEqual(answered_by(self.grpc("alone.example.com")), "rpc")
+
+    def test_a_wildcard_over_an_older_hostname_is_rejected(self):
+        # rpc-wild's *.example.com holds web-old's web.example.com.
+        self.assertEqual(self.grpc("other.example.com").status, UNIMPLEMENTED)
+        self.assertEqual(self.s.compile_stderr.count("[GW0506]"), 2)
 
 
 if __name__ == "__main__":
