@@ -490,10 +490,6 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
         return;
     }
     kinds_problem = listener_kinds(x, l, owner);
-    if (kinds_problem) {
-        ref_reason = "InvalidRouteKinds";
-        ref_message = kinds_problem;
-    }
     if (l->protocol == PROTO_HTTPS || (l->protocol == PROTO_TLS && !l->passthrough))
         listener_certificates(x, l, &ref_reason, &ref_message);
     if (l->protocol == PROTO_HTTPS) {
@@ -503,6 +499,12 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
                            "no usable CA certificate for client validation");
             l->accepted = false;
         }
+    }
+    /* A certificate or CA problem is the one to show: it keeps the
+     * listener from being programmed, route kinds do not. */
+    if (kinds_problem && !ref_reason) {
+        ref_reason = "InvalidRouteKinds";
+        ref_message = kinds_problem;
     }
     if (l->accepted)
         conditions_set(&l->conditions, "Accepted", true, "Accepted", "");
@@ -637,7 +639,10 @@ static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
 {
     const struct condition *rr = conditions_get(&l->conditions, "ResolvedRefs");
     const struct condition *acc = conditions_get(&l->conditions, "Accepted");
-    bool resolved = !rr || strcmp(rr->status, "True") == 0;
+    /* Kinds it cannot serve only narrow what attaches (supportedKinds
+     * keeps the valid ones); the listener is programmed with those. */
+    bool resolved = !rr || strcmp(rr->status, "True") == 0 ||
+                    strcmp(rr->reason, "InvalidRouteKinds") == 0;
 
     (void)x;
     if (!rr)

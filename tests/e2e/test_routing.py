@@ -233,6 +233,35 @@ class HostMatching(unittest.TestCase):
         self.expect("nowhere.test", "/any/x", "any-host")
 
 
+class MixedRouteKinds(unittest.TestCase):
+    """ListenerStatus.supportedKinds: when allowedRoutes.kinds mixes valid
+    and invalid kinds, the valid ones stay supported; the listener still
+    binds its port and serves the routes of those kinds."""
+    MANIFESTS = """
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  gatewayClassName: nginx
+  listeners:
+    - name: http
+      protocol: HTTP
+      port: 80
+      allowedRoutes:
+        kinds: [{kind: InvalidRoute}, {kind: HTTPRoute}]
+""" + route("kinds", """
+  rules:
+    - backendRefs: [{name: kinds, port: 8080}]
+""")
+
+    def test_the_port_serves_the_valid_kind(self):
+        with Scenario(self.MANIFESTS, backends("kinds")) as s:
+            self.assertIn("[GW0406]", s.compile_stderr)
+            r = s.get("/x", "any.example.com")
+            self.assertEqual(r.status, 200)
+            self.assertEqual(served_by(r), "kinds")
+
+
 class HandOff(unittest.TestCase):
     """Requests that a location hands on to a named location (a header
     condition, a weighted split, both) reach the backend as they came: the
