@@ -242,39 +242,18 @@ static void add_header_text(struct confw *w, const char *name,
     confw_end(w);
 }
 
-/* CORS headers on every response of the route, and preflights answered here
- * (an origin that is not allowed gets an empty value: no header). */
+/* CORS headers on every response of the route (each empty, so absent,
+ * when the Origin is not allowed), and preflights answered here. */
 static void cors(struct confw *w, const struct plan_cors *c)
 {
-    struct plan_part part;
+    struct plan_part part = {true, NULL};
     struct plan_text t = {&part, 1, 1};
-    char age[32];
+    size_t i;
 
-    part.variable = true;
-    part.text = c->origin_variable;
-    add_header_text(w, "Access-Control-Allow-Origin", &t);
-    if (c->allow_credentials) {
-        confw_begin(w, "add_header");
-        confw_raw(w, "Access-Control-Allow-Credentials \"true\" always");
-        confw_end(w);
+    for (i = 0; i < c->n_headers; i++) {
+        part.text = c->headers[i].variable;
+        add_header_text(w, c->headers[i].name, &t);
     }
-    part.variable = c->allow_methods == NULL;
-    part.text = c->allow_methods ? c->allow_methods : "http_access_control_request_method";
-    if (part.variable || *part.text)
-        add_header_text(w, "Access-Control-Allow-Methods", &t);
-    part.variable = c->allow_headers == NULL;
-    part.text = c->allow_headers ? c->allow_headers : "http_access_control_request_headers";
-    if (part.variable || *part.text)
-        add_header_text(w, "Access-Control-Allow-Headers", &t);
-    if (*c->expose_headers) {
-        part.variable = false;
-        part.text = c->expose_headers;
-        add_header_text(w, "Access-Control-Expose-Headers", &t);
-    }
-    snprintf(age, sizeof(age), "%lld", (long long)c->max_age);
-    part.variable = false;
-    part.text = age;
-    add_header_text(w, "Access-Control-Max-Age", &t);
     confw_begin(w, "if");
     confw_rawf(w, "($%s)", c->preflight_variable);
     confw_open(w);

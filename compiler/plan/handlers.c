@@ -167,41 +167,68 @@ static bool is_star(const char *const *v, size_t n)
 }
 
 /*
- * CORS (§6.4): a map echoes the request's Origin when it is allowed (empty
- * otherwise, and nginx adds no header with an empty value); preflights are
- * answered by nginx.  With credentials, wildcards echo the request's values,
- * never "*".
+ * CORS (HTTPCORSFilter, apis/v1/httproute_types.go): a map echoes the
+ * request's Origin when it is allowed, and every other header's value is a
+ * map of that one, empty when the Origin is not allowed, so such a request
+ * gets no cross-origin header at all (nginx adds none with an empty
+ * value).  Preflights are answered by nginx.  With credentials, wildcards
+ * echo what the request asks for, never "*"; an exposeHeaders wildcard has
+ * no such echo and is left out (validate warns).
  */
+static void cors_header(struct planner *p, struct plan_cors *c, const char *origin,
+                        const char *name, struct plan_text value)
+{
+    struct plan_cors_header *h = &c->headers[c->n_headers++];
+
+    h->name = name;
+    h->variable = map_when_set(p, origin, value);
+}
+
+/* A list header: its entries, a wildcard, or the request's own header
+ * (echo_variable; NULL: none) for a wildcard with credentials. */
+static void cors_list(struct planner *p, struct plan_cors *c, const char *origin,
+                      const char *name, const char *const *v, size_t n, bool creds,
+                      const char *echo_variable)
+{
+    if (n == 0)
+        return;
+    if (!is_star(v, n) || !creds)
+        cors_header(p, c, origin, name, text_literal(p->a, joined(p->a, v, n)));
+    else if (echo_variable)
+        cors_header(p, c, origin, name, text_variable(p->a, echo_variable));
+}
+
 static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
 {
     struct plan_cors *c = ARENA_NEW(p->a, struct plan_cors);
-    struct plan_map *m;
-    size_t i;
+    const char **patterns = ARENA_NEW_ARRAY(p->a, const char *, f->n_allow_origins);
+    const char *origin;
     bool creds = f->allow_credentials == TRI_TRUE;
+    size_t i;
 
-    c->origin_variable = arena_printf(p->a, "gw_co%zu", p->sec->maps.n);
-    m = map_new(p, text_variable(p->a, "http_origin"), c->origin_variable);
     for (i = 0; i < f->n_allow_origins; i++) {
         struct strbuf re = STRBUF_INIT;
         strbuf_addstr(&re, "^");
         origin_regex(p->a, &re, f->allow_origins[i]);
         strbuf_addstr(&re, "$");
-        map_add(p, m, MAP_KEY_REGEX, arena_strndup(p->a, re.buf, re.len),
-                text_variable(p->a, "http_origin"));
+        patterns[i] = arena_strndup(p->a, re.buf, re.len);
         strbuf_release(&re);
     }
+    origin = map_allowed(p, "gw_co", "http_origin", patterns, f->n_allow_origins);
+    c->headers[c->n_headers].name = "Access-Control-Allow-Origin";
+    c->headers[c->n_headers++].variable = origin;
+    if (creds)
+        cors_header(p, c, origin, "Access-Control-Allow-Credentials",
+                    text_literal(p->a, "true"));
+    cors_list(p, c, origin, "Access-Control-Allow-Methods", f->allow_methods,
+              f->n_allow_methods, creds, "http_access_control_request_method");
+    cors_list(p, c, origin, "Access-Control-Allow-Headers", f->allow_headers,
+              f->n_allow_headers, creds, "http_access_control_request_headers");
+    cors_list(p, c, origin, "Access-Control-Expose-Headers", f->expose_headers,
+              f->n_expose_headers, creds, NULL);
+    cors_header(p, c, origin, "Access-Control-Max-Age",
+                text_literal(p->a, arena_printf(p->a, "%lld", (long long)f->max_age)));
     c->preflight_variable = "gw_cors_preflight";
-    c->allow_credentials = creds;
-    c->max_age = f->max_age;
-    if (is_star(f->allow_methods, f->n_allow_methods))
-        c->allow_methods = creds ? NULL : "*";
-    else
-        c->allow_methods = joined(p->a, f->allow_methods, f->n_allow_methods);
-    if (is_star(f->allow_headers, f->n_allow_headers))
-        c->allow_headers = creds ? NULL : "*";
-    else
-        c->allow_headers = joined(p->a, f->allow_headers, f->n_allow_headers);
-    c->expose_headers = joined(p->a, f->expose_headers, f->n_expose_headers);
     return c;
 }
 

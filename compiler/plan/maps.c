@@ -186,19 +186,56 @@ const char *map_query_value(struct planner *p, const char *name)
     return m->variable;
 }
 
-const char *map_header_prefix(struct planner *p, const char *header_variable)
+/* value when $source is not empty, else "": the regex "." never matches an
+ * empty value, so that takes the default. */
+static const char *when_set(struct planner *p, const char *prefix, const char *source,
+                            const char *content, struct plan_text value)
 {
     bool created;
-    struct plan_map *m = content_map(p, "gw_a", header_variable, "add", &created);
+    struct plan_map *m = content_map(p, prefix, source, content, &created);
 
-    if (created) {
-        /* Regexes never match an empty value, so an absent header takes
-         * the default "" and a present one becomes "value,". */
-        struct plan_text t = text_new(p->a, 2);
-        text_var(&t, header_variable);
-        text_lit(&t, ",");
-        map_add(p, m, MAP_KEY_REGEX, ".", t);
-    }
+    if (created)
+        map_add(p, m, MAP_KEY_REGEX, ".", value);
+    return m->variable;
+}
+
+const char *map_header_prefix(struct planner *p, const char *header_variable)
+{
+    /* An absent header gives "", a present one "value,". */
+    struct plan_text t = text_new(p->a, 2);
+
+    text_var(&t, header_variable);
+    text_lit(&t, ",");
+    return when_set(p, "gw_a", header_variable, "add", t);
+}
+
+const char *map_when_set(struct planner *p, const char *source_variable,
+                         struct plan_text value)
+{
+    struct strbuf content = STRBUF_INIT;
+    const char *v;
+
+    key_text(&content, &value);
+    v = when_set(p, "gw_v", source_variable, content.buf, value);
+    strbuf_release(&content);
+    return v;
+}
+
+const char *map_allowed(struct planner *p, const char *prefix, const char *source_variable,
+                        const char *const *patterns, size_t n)
+{
+    struct strbuf content = STRBUF_INIT;
+    struct plan_map *m;
+    bool created;
+    size_t i;
+
+    /* Patterns hold no newline (they are anchored one-line regexes). */
+    for (i = 0; i < n; i++)
+        strbuf_addf(&content, "%s\n", patterns[i]);
+    m = content_map(p, prefix, source_variable, content.buf, &created);
+    strbuf_release(&content);
+    for (i = 0; created && i < n; i++)
+        map_add(p, m, MAP_KEY_REGEX, patterns[i], text_variable(p->a, source_variable));
     return m->variable;
 }
 

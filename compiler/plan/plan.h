@@ -102,12 +102,17 @@ struct plan_redirect {
     const char *prefix;     /* the matched prefix, for PREFIX */
 };
 
+/* A CORS response header whose value is a variable: empty, so that nginx
+ * adds nothing, unless the request's Origin is allowed. */
+struct plan_cors_header {
+    const char *name; /* Access-Control-... */
+    const char *variable;
+};
+
 struct plan_cors {
-    const char *origin_variable; /* map: allowed origin echoed, or "" */
+    struct plan_cors_header headers[6];
+    size_t n_headers;
     const char *preflight_variable; /* map: "1" for a preflight request */
-    const char *allow_methods, *allow_headers, *expose_headers;
-    bool allow_credentials;
-    int64_t max_age;
 };
 
 /* One way out of a handler: a backend, or a status. */

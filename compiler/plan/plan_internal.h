@@ -110,6 +110,12 @@ const char *map_condition(struct planner *p, const char *source_variable,
 const char *map_query_value(struct planner *p, const char *name);
 /* map $http_X: "existing," or "" (for adding to a request header). */
 const char *map_header_prefix(struct planner *p, const char *header_variable);
+/* map $source: value when $source is not empty, else "". */
+const char *map_when_set(struct planner *p, const char *source_variable,
+                         struct plan_text value);
+/* map $source: $source itself when one of the regexes matches, else "". */
+const char *map_allowed(struct planner *p, const char *prefix, const char *source_variable,
+                        const char *const *patterns, size_t n);
 struct plan_map *map_new(struct planner *p, struct plan_text source,
                          const char *variable);
 /* A map not yet registered; map_intern() registers it unless an identical

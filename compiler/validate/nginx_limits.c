@@ -164,6 +164,15 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
             cors_list(rc, c, "allowMethods", c->allow_methods, c->n_allow_methods);
             cors_list(rc, c, "allowHeaders", c->allow_headers, c->n_allow_headers);
             cors_list(rc, c, "exposeHeaders", c->expose_headers, c->n_expose_headers);
+            if (c->allow_credentials == TRI_TRUE && c->n_expose_headers == 1 &&
+                str_eq(c->expose_headers[0], "*"))
+                finding(rc->x, DIAG_NGINX_UNSUPPORTED, &rc->rs->route->obj,
+                        ynode_get(c->src, "exposeHeaders"),
+                        "exposeHeaders '*' cannot be sent with allowCredentials "
+                        "(browsers then read it as a header named '*'), and nginx "
+                        "cannot list a response's header names instead; "
+                        "Access-Control-Expose-Headers is left out, so only the "
+                        "CORS-safelisted response headers are exposed");
         } else if (str_eq(t, "RequestMirror") && backend_level) {
             drop(rc, DIAG_NGINX_UNSUPPORTED, f[i].src,
                  "a RequestMirror filter on a backendRef is not supported; put it on "

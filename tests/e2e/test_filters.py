@@ -82,6 +82,21 @@ class Filters(unittest.TestCase):
             allowCredentials: true
             maxAge: 600
       backendRefs: [{name: echo, port: 8080}]
+    - matches: [{path: {type: PathPrefix, value: /cors-any}}]
+      filters:
+        - type: CORS
+          cors:
+            allowOrigins: ["*"]
+            allowMethods: ["*"]
+            allowHeaders: ["*"]
+            exposeHeaders: ["*"]
+            allowCredentials: true
+      backendRefs: [{name: echo, port: 8080}]
+    - matches: [{path: {type: PathPrefix, value: /cors-open}}]
+      filters:
+        - type: CORS
+          cors: {allowOrigins: ["*"], allowMethods: [GET], exposeHeaders: ["*"]}
+      backendRefs: [{name: echo, port: 8080}]
     - matches: [{path: {type: PathPrefix, value: /slow}}]
       timeouts: {request: 1s}
       backendRefs: [{name: echo, port: 8080}]
@@ -187,6 +202,62 @@ class Filters(unittest.TestCase):
         self.assertEqual(r.header("Access-Control-Expose-Headers"), "X-Reply")
         r = self.get("/cors/x", headers={"Origin": "https://evil.example"})
         self.assertIsNone(r.header("Access-Control-Allow-Origin"))
+
+    def cors_headers(self, r):
+        return sorted(n.lower() for n, _ in r.headers if n.lower().startswith("access-control-"))
+
+    def preflight(self, path, origin, method="PUT", headers=None):
+        fields = {"Origin": origin, "Access-Control-Request-Method": method}
+        if headers:
+            fields["Access-Control-Request-Headers"] = headers
+        return self.s.request(path, HOST, method="OPTIONS", headers=fields)
+
+    def test_cors_origin_not_allowed_gets_no_cors_headers(self):
+        # HTTPCORSFilter.allowOrigins: an Origin that does not match gets a
+        # response without the cross-origin response headers; a preflight
+        # is answered 200/204 (or 403) by the gateway, without them too.
+        for origin in ("https://evil.example", "http://app.example.com",
+                       "https://app.example.com.evil.example", "https://trusted.example",
+                       "https://app.example.com:8443", "null"):
+            r = self.get("/cors/x", headers={"Origin": origin})
+            self.assertEqual(served_by(r), "echo")
+            self.assertEqual(self.cors_headers(r), [], origin)
+            r = self.preflight("/cors/x", origin)
+            self.assertIn(r.status, (200, 204, 403), origin)
+            self.assertIsNone(r.echo)
+            self.assertEqual(self.cors_headers(r), [], origin)
+        self.assertEqual(self.cors_headers(self.get("/cors/x")), [])
+
+    def test_cors_origin_allowed_gets_every_header(self):
+        # The default port of the scheme is implied on both sides.
+        r = self.get("/cors/x", headers={"Origin": "https://app.example.com:443"})
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "https://app.example.com:443")
+        self.assertEqual(self.cors_headers(r), [
+            "access-control-allow-credentials", "access-control-allow-headers",
+            "access-control-allow-methods", "access-control-allow-origin",
+            "access-control-expose-headers", "access-control-max-age"])
+
+    def test_cors_wildcards_with_credentials_echo_the_request(self):
+        # With allowCredentials, "*" is never sent: the Origin, method and
+        # headers requested are echoed, and omitted when not requested.
+        r = self.preflight("/cors-any", "https://x.example:8443", "DELETE", "X-A, X-B")
+        self.assertIn(r.status, (200, 204))
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "https://x.example:8443")
+        self.assertEqual(r.header("Access-Control-Allow-Methods"), "DELETE")
+        self.assertEqual(r.header("Access-Control-Allow-Headers"), "X-A, X-B")
+        self.assertEqual(r.header("Access-Control-Allow-Credentials"), "true")
+        self.assertEqual(r.header("Access-Control-Max-Age"), "5")
+        r = self.preflight("/cors-any", "https://x.example", "DELETE")
+        self.assertIsNone(r.header("Access-Control-Allow-Headers"))
+        r = self.get("/cors-any", headers={"Origin": "https://x.example"})
+        for name, value in r.headers:
+            self.assertNotEqual(value.strip(), "*", name)
+
+    def test_cors_wildcard_origin_without_credentials(self):
+        r = self.get("/cors-open", headers={"Origin": "https://x.example"})
+        self.assertIn(r.header("Access-Control-Allow-Origin"), ("*", "https://x.example"))
+        self.assertEqual(r.header("Access-Control-Expose-Headers"), "*")
+        self.assertIsNone(r.header("Access-Control-Allow-Credentials"))
 
     def test_request_timeout_gives_504(self):
         self.assertEqual(self.get("/slow?delay=100ms").status, 200)
