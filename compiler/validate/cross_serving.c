@@ -94,6 +94,29 @@ static struct attachment *shared(const struct served *sv, const char *h)
     return NULL;
 }
 
+static bool is_grpc(const struct attachment *a)
+{
+    return a->route->route->obj.kind == KIND_GRPC_ROUTE;
+}
+
+/* The kept route in sv that shares a hostname with a, and that hostname
+ * (NULL: every host), or NULL. */
+static struct attachment *rival(const struct served *sv, const struct attachment *a,
+                                const char **host)
+{
+    struct attachment *r = NULL;
+    size_t i;
+
+    *host = NULL;
+    if (!sv->some)
+        return NULL;
+    if (a->n_hostnames == 0)
+        return shared(sv, NULL);
+    for (i = 0; i < a->n_hostnames && !r; i++)
+        r = shared(sv, *host = a->hostnames[i]);
+    return r;
+}
+
 static int cmp_age(const void *pa, const void *pb)
 {
     const struct attachment *a = *(const struct attachment *const *)pa;
@@ -143,16 +166,13 @@ void cross_serving(struct ctx *x, struct eff_listener *l)
 {
     struct served sv[2];
     struct ptrvec order = {0};
-    size_t i, kept, kinds[2] = {0, 0};
+    size_t i, kept, n_grpc = 0;
 
     if (l->protocol != PROTO_HTTP && l->protocol != PROTO_HTTPS)
         return;
-    for (i = 0; i < l->attachments.n; i++) {
-        struct attachment *a = l->attachments.v[i];
-        kinds[a->route->route->obj.kind == KIND_GRPC_ROUTE]++;
-        ptrvec_push(x->c->arena, &order, a);
-    }
-    if (kinds[0] == 0 || kinds[1] == 0)
+    for (i = 0; i < l->attachments.n; i++)
+        n_grpc += is_grpc(l->attachments.v[i]);
+    if (n_grpc == 0 || n_grpc == l->attachments.n)
         return;
     memset(sv, 0, sizeof(sv));
     for (i = 0; i < 2; i++) {
@@ -160,23 +180,18 @@ void cross_serving(struct ctx *x, struct eff_listener *l)
         strhash_init(&sv[i].wild, x->c->arena);
         strhash_init(&sv[i].under, x->c->arena);
     }
+    for (i = 0; i < l->attachments.n; i++)
+        ptrvec_push(x->c->arena, &order, l->attachments.v[i]);
     ptrvec_sort(&order, cmp_age);
     for (i = 0; i < order.n; i++) {
-        struct attachment *a = order.v[i], *winner = NULL;
-        bool grpc = a->route->route->obj.kind == KIND_GRPC_ROUTE;
-        const char *host = NULL;
-        size_t h;
+        struct attachment *a = order.v[i], *winner;
+        const char *host;
 
-        if (sv[!grpc].some) {
-            for (h = 0; h < (a->n_hostnames ? a->n_hostnames : 1) && !winner; h++) {
-                host = a->n_hostnames ? a->hostnames[h] : NULL;
-                winner = shared(&sv[!grpc], host);
-            }
-        }
-        if (!winner) {
-            serve(&sv[grpc], a);
+        if (!(winner = rival(&sv[!is_grpc(a)], a, &host))) {
+            serve(&sv[is_grpc(a)], a);
             continue;
         }
+        /* Marks the loser: no earlier pass clears it on HTTP listeners. */
         a->carries_traffic = false;
         reject(x, l, a, winner, host);
     }
