@@ -9,15 +9,11 @@ from gwtest.certs import CertificateAuthority
 from scenario import Backend, Scenario, served_by
 from test_tls import tls_secret
 
-GATEWAY = """
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: rpc}
-spec:
-  gatewayClassName: nginx
-  listeners:
-    - {name: h2c, protocol: HTTP, port: 80}
-"""
+
+def gateway(listener):
+    return ("\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+            "metadata: {name: gw, namespace: rpc}\nspec:\n  gatewayClassName: nginx\n"
+            "  listeners:\n    - %s\n" % listener)
 
 
 def grpc_backends(*names, ns="rpc"):
@@ -32,7 +28,7 @@ def answered_by(result):
 
 
 class HeaderMatching(unittest.TestCase):
-    MANIFESTS = GATEWAY + """
+    MANIFESTS = gateway("{name: h2c, protocol: HTTP, port: 80}") + """
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: GRPCRoute
@@ -91,19 +87,8 @@ class CrossServing(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cert = CertificateAuthority(cls.tmp.name).issue("wild", ["*.example.com"])
-        manifests = """
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: rpc}
-spec:
-  gatewayClassName: nginx
-  listeners:
-    - name: https
-      protocol: HTTPS
-      port: 443
-      hostname: "*.example.com"
-      tls: {certificateRefs: [{name: wild}]}
-""" + (dated_route("GRPCRoute", "rpc-old", "2024-01-01", "grpc.example.com", GRPC_RULE) +
+        manifests = gateway('{name: https, protocol: HTTPS, port: 443, hostname: "*.example.com", '
+                            'tls: {certificateRefs: [{name: wild}]}}') + (dated_route("GRPCRoute", "rpc-old", "2024-01-01", "grpc.example.com", GRPC_RULE) +
        dated_route("HTTPRoute", "web-new", "2024-02-01", "grpc.example.com", HTTP_RULE) +
        dated_route("HTTPRoute", "web-old", "2024-01-01", "web.example.com", HTTP_RULE) +
        dated_route("GRPCRoute", "rpc-new", "2024-02-01", '"*.web.example.com"', GRPC_RULE) +

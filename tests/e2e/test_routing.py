@@ -237,17 +237,7 @@ class MixedRouteKinds(unittest.TestCase):
     """ListenerStatus.supportedKinds: when allowedRoutes.kinds mixes valid
     and invalid kinds, the valid ones stay supported; the listener still
     binds its port and serves the routes of those kinds."""
-    MANIFESTS = """
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: shop}
-spec:
-  gatewayClassName: nginx
-  listeners:
-    - name: http
-      protocol: HTTP
-      port: 80
-      allowedRoutes:
+    MANIFESTS = GATEWAY + """      allowedRoutes:
         kinds: [{kind: InvalidRoute}, {kind: HTTPRoute}]
 """ + route("kinds", """
   rules:
