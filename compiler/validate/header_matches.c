@@ -20,7 +20,7 @@ static void ignored_in(struct ctx *x, const struct object *o, const struct value
 
         if (!model_header_ignored(v, i))
             continue;
-        for (j = 0; !str_eq_nocase(v[j].name, v[i].name); j++)
+        for (j = 0; !v[j].name || !str_eq_nocase(v[j].name, v[i].name); j++)
             ;
         d = finding(x, DIAG_HEADER_MATCH_IGNORED, o, ynode_get(v[i].src, "name"),
                     "header name '%s' repeats '%s' of an earlier entry (header names "

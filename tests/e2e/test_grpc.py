@@ -87,14 +87,17 @@ class CrossServing(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cert = CertificateAuthority(cls.tmp.name).issue("wild", ["*.example.com"])
-        manifests = gateway('{name: https, protocol: HTTPS, port: 443, hostname: "*.example.com", '
-                            'tls: {certificateRefs: [{name: wild}]}}') + (dated_route("GRPCRoute", "rpc-old", "2024-01-01", "grpc.example.com", GRPC_RULE) +
-       dated_route("HTTPRoute", "web-new", "2024-02-01", "grpc.example.com", HTTP_RULE) +
-       dated_route("HTTPRoute", "web-old", "2024-01-01", "web.example.com", HTTP_RULE) +
-       dated_route("GRPCRoute", "rpc-new", "2024-02-01", '"*.web.example.com"', GRPC_RULE) +
-       dated_route("GRPCRoute", "rpc-alone", "2024-03-01", "alone.example.com", GRPC_RULE) +
-       dated_route("GRPCRoute", "rpc-wild", "2024-03-01", '"*.example.com"', GRPC_RULE)
-       ) + tls_secret("rpc", "wild", cert)
+        listener = ('{name: https, protocol: HTTPS, port: 443, hostname: "*.example.com", '
+                    'tls: {certificateRefs: [{name: wild}]}}')
+        manifests = "".join([
+            gateway(listener),
+            dated_route("GRPCRoute", "rpc-old", "2024-01-01", "grpc.example.com", GRPC_RULE),
+            dated_route("HTTPRoute", "web-new", "2024-02-01", "grpc.example.com", HTTP_RULE),
+            dated_route("HTTPRoute", "web-old", "2024-01-01", "web.example.com", HTTP_RULE),
+            dated_route("GRPCRoute", "rpc-new", "2024-02-01", '"*.web.example.com"', GRPC_RULE),
+            dated_route("GRPCRoute", "rpc-alone", "2024-03-01", "alone.example.com", GRPC_RULE),
+            dated_route("GRPCRoute", "rpc-wild", "2024-03-01", '"*.example.com"', GRPC_RULE),
+            tls_secret("rpc", "wild", cert)])
         cls.s = Scenario(manifests, [Backend("rpc", "rpc", mode="grpc"), Backend("rpc", "web")],
                          listener_ports=(443,))
         cls.s.__enter__()
