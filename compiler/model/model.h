@@ -88,6 +88,10 @@ struct object {
     bool rejected;      /* breaks a CRD rule: the API server would refuse it */
 };
 
+/* A Gateway API Duration ("1h30m", "500ms", also "30s1m": units may come in
+ * any order and repeat) in milliseconds; false when it is not one. */
+bool model_parse_duration(const char *s, int64_t *ms);
+
 /* The Gateway API's order of precedence between objects: the older one
  * first (creationTimestamp; none counts as newest), then by the string
  * "{namespace}/{name}". */

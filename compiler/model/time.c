@@ -1,4 +1,5 @@
-/* RFC 3339 timestamps, as Kubernetes writes creationTimestamp. */
+/* Time as Kubernetes writes it: RFC 3339 timestamps (creationTimestamp)
+ * and Gateway API durations. */
 #include "decode_internal.h"
 
 #include <stdlib.h>
@@ -70,4 +71,40 @@ bool parse_rfc3339(const char *s, int64_t *seconds)
     t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     *seconds = t - (oh * 3600 + om * 60);
     return true;
+}
+
+/* ^([0-9]{1,5}(h|m|s|ms)){1,4}$, summed as Go's time.ParseDuration (which
+ * CEL's duration() uses) does. */
+bool model_parse_duration(const char *s, int64_t *ms)
+{
+    int64_t total = 0;
+    int groups = 0;
+
+    while (*s) {
+        int64_t v = 0, unit;
+        int digits = 0;
+
+        for (; (*s >= '0' && *s <= '9'); s++) {
+            if (++digits > 5)
+                return false;
+            v = v * 10 + (*s - '0');
+        }
+        if (digits == 0)
+            return false;
+        if (s[0] == 'm' && s[1] == 's')
+            unit = 1, s += 2;
+        else if (*s == 'h')
+            unit = 3600000, s++;
+        else if (*s == 'm')
+            unit = 60000, s++;
+        else if (*s == 's')
+            unit = 1000, s++;
+        else
+            return false;
+        if (++groups > 4)
+            return false;
+        total += v * unit;
+    }
+    *ms = total;
+    return groups > 0;
 }

@@ -232,13 +232,33 @@ static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
     return c;
 }
 
-/* Gateway durations ("1h30m", "500ms") are nginx time values as written;
- * "0s" means no timeout, which nginx spells as a very long one. */
-static const char *nginx_time(const char *d)
+/* A Gateway duration in nginx's time syntax.  nginx wants units largest
+ * first and each once, while the Gateway API also accepts "30s1m" or
+ * "1m1m", so the value is written in its normal form ("1m30s").  "0s" means
+ * no timeout, which nginx spells as a very long one. */
+static const char *nginx_time(struct arena *a, const char *d)
 {
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {{"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
+    char buf[64];
+    size_t i, n = 0;
+    int64_t ms;
+
     if (!d)
         return NULL;
-    return strspn(d, "0hms") == strlen(d) ? "24d" : d;
+    if (!model_parse_duration(d, &ms))
+        BUG("duration not validated");
+    if (ms == 0)
+        return "24d";
+    for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (ms >= units[i].ms)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld%s",
+                                  (long long)(ms / units[i].ms), units[i].unit);
+        ms %= units[i].ms;
+    }
+    return arena_strdup(a, buf);
 }
 
 /* The CA bundle of a BackendTLSPolicy, written once under certs/. */
@@ -465,17 +485,18 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
     }
     h->retry_on = on;
     h->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
-    h->retry_within = rule->timeouts.request ? nginx_time(rule->timeouts.request) : NULL;
+    h->retry_within = rule->timeouts.request ? nginx_time(p->a, rule->timeouts.request) : NULL;
 }
 
-static void apply_timeouts(struct plan_handler *h, const struct route_timeouts *t)
+static void apply_timeouts(struct planner *p, struct plan_handler *h,
+                           const struct route_timeouts *t)
 {
     if (!t->src)
         return;
     /* nginx has no total request timeout; a read timeout is the closest it
      * comes (validate reported the approximation). */
-    h->read_timeout = nginx_time(t->backend_request ? t->backend_request : t->request);
-    h->connect_timeout = nginx_time(t->backend_request);
+    h->read_timeout = nginx_time(p->a, t->backend_request ? t->backend_request : t->request);
+    h->connect_timeout = nginx_time(p->a, t->backend_request);
 }
 
 struct plan_handler *handler_for_rule(struct planner *p,
@@ -498,7 +519,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
                   &next_mirror);
     if (h->redirect)
         return h; /* CEL: a redirect has no backends */
-    apply_timeouts(h, &rs->rule->timeouts);
+    apply_timeouts(p, h, &rs->rule->timeouts);
     apply_retry(p, h, rs->rule);
     for (i = 0; i < rs->n_backends; i++) {
         live += rs->backends[i].ref->weight > 0;

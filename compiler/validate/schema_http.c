@@ -259,8 +259,8 @@ static void check_timeouts(struct schema *s, const struct route_timeouts *t)
     check_str(s, t->src, "request", t->request, &fmt_duration);
     check_str(s, t->src, "backendRequest", t->backend_request, &fmt_duration);
     if (t->request && t->backend_request &&
-        parse_duration(t->request, &request) &&
-        parse_duration(t->backend_request, &backend) && request != 0 &&
+        model_parse_duration(t->request, &request) &&
+        model_parse_duration(t->backend_request, &backend) && request != 0 &&
         backend > request)
         schema_report(s, DIAG_TIMEOUT_ORDER,
                       field_node(t->src, "backendRequest"),

@@ -98,7 +98,6 @@ bool is_ipv4(const char *s);
 bool is_ipv6(const char *s);
 bool is_ip_address(const char *s);
 /* GEP-2257 duration to milliseconds; false when it is not one. */
-bool parse_duration(const char *s, int64_t *ms);
 
 /* The characters of a request path (HTTPRoute path matches): offset of the
  * first one ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$ refuses,

@@ -131,47 +131,11 @@ static bool is_token(const char *s)
     return *s && all_of(s, strlen(s), is_tchar);
 }
 
-/* ^([0-9]{1,5}(h|m|s|ms)){1,4}$, summed as Go's time.ParseDuration (which
- * CEL's duration() uses) does. */
-bool parse_duration(const char *s, int64_t *ms)
-{
-    int64_t total = 0;
-    int groups = 0;
-
-    while (*s) {
-        int64_t v = 0, unit;
-        int digits = 0;
-
-        for (; is_digit(*s); s++) {
-            if (++digits > 5)
-                return false;
-            v = v * 10 + (*s - '0');
-        }
-        if (digits == 0)
-            return false;
-        if (s[0] == 'm' && s[1] == 's')
-            unit = 1, s += 2;
-        else if (*s == 'h')
-            unit = 3600000, s++;
-        else if (*s == 'm')
-            unit = 60000, s++;
-        else if (*s == 's')
-            unit = 1000, s++;
-        else
-            return false;
-        if (++groups > 4)
-            return false;
-        total += v * unit;
-    }
-    *ms = total;
-    return groups > 0;
-}
-
 static bool is_duration(const char *s)
 {
     int64_t ms;
 
-    return parse_duration(s, &ms);
+    return model_parse_duration(s, &ms);
 }
 
 /* [A-Za-z0-9/\-._~%!$&'()*+,;=:], the path of a controller name or of a
