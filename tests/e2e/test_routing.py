@@ -171,8 +171,8 @@ class ConditionMatching(unittest.TestCase):
         self.expect("/api/items", "root", method="PUT")
 
     def test_precedence_method_then_headers_then_query(self):
-        # gateway-api §6.3: a method match outranks header matches, which
-        # outrank query matches.
+        # A method match outranks header matches, which outrank query
+        # matches (docs/spec-notes.md, "Route precedence").
         self.expect("/api?animal=whale", "post", method="POST", headers={"X-Version": "v2"})
         self.expect("/api?animal=whale", "api-v2", headers={"X-Version": "v2"})
 
