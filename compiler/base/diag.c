@@ -1,6 +1,7 @@
 #include "diag.h"
 
 #include "arena.h"
+#include "escape.h"
 #include "jsonw.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -49,25 +50,13 @@ void diag_sink_init(struct diag_sink *s, struct arena *a)
     s->arena = a;
 }
 
-/* Values quoted in messages come from the manifests; a control character
- * (an ANSI escape, a carriage return) must not reach a terminal or a CI
- * log as itself.  It is shown as \xNN. */
-static const char *printable(struct arena *a, const char *s, size_t len)
+/* Messages quote manifest values, keys and names; the whole text is shown
+ * through the one rendering of user text, at the one place every
+ * diagnostic passes, so that no call site can forget it.  gwc's own words
+ * hold nothing that rendering changes. */
+static const char *shown(struct arena *a, const char *s)
 {
-    struct strbuf sb = STRBUF_INIT;
-    const char *out;
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-            strbuf_addf(&sb, "\\x%02x", c);
-        else
-            strbuf_addch(&sb, (char)c);
-    }
-    out = arena_strndup(a, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return out;
+    return escape_text_dup(a, s, strlen(s));
 }
 
 static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
@@ -82,9 +71,9 @@ static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
     d->severity = sev;
     d->code = code;
     d->loc = loc;
-    d->object = object ? printable(s->arena, object, strlen(object)) : NULL;
-    d->path = path && *path ? printable(s->arena, path, strlen(path)) : NULL;
-    d->message = printable(s->arena, sb.buf, sb.len);
+    d->object = object ? shown(s->arena, object) : NULL;
+    d->path = path && *path ? shown(s->arena, path) : NULL;
+    d->message = escape_text_dup(s->arena, sb.buf, sb.len);
     d->note_loc.file = SOURCE_NONE;
     d->seq = (uint32_t)s->n;
     strbuf_release(&sb);
@@ -143,7 +132,7 @@ void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
     d->note_loc = loc;
-    d->note = printable(s->arena, sb.buf, sb.len);
+    d->note = escape_text_dup(s->arena, sb.buf, sb.len);
     strbuf_release(&sb);
 }
 
@@ -225,6 +214,16 @@ static const char *severity_color(enum diag_severity sev)
     return "";
 }
 
+/* A file name as diagnostics show it.  In a line of its own it never
+ * starts with ' ' or ':': GitHub's runner reads a log line that starts with
+ * "::", after blanks, as a workflow command. */
+static void add_file_name(struct strbuf *out, const char *name, bool line_start)
+{
+    if (line_start && (name[0] == ' ' || name[0] == ':'))
+        strbuf_addstr(out, "./");
+    escape_text(out, name, strlen(name));
+}
+
 static void text_location(struct strbuf *out, const struct source_table *t,
                           struct src_loc loc, bool color)
 {
@@ -234,22 +233,25 @@ static void text_location(struct strbuf *out, const struct source_table *t,
         strbuf_addstr(out, "\033[1m");
     if (!src)
         strbuf_addstr(out, "gwc");
-    else if (loc.line == 0)
-        strbuf_addstr(out, src->name);
     else
-        strbuf_addf(out, "%s:%u:%u", src->name, loc.line, loc.col);
+        add_file_name(out, src->name, true);
+    if (src && loc.line)
+        strbuf_addf(out, ":%u:%u", loc.line, loc.col);
     if (color)
         strbuf_addstr(out, "\033[0m");
     strbuf_addstr(out, ": ");
 }
 
-/* Quotes the source line with a caret under the column, as GCC does. */
+/* Quotes the source line with a caret under the column, as GCC does.  The
+ * line is user text too, shown escaped; the caret counts the characters of
+ * what is shown before the column. */
 static void text_source_line(struct strbuf *out, const struct source_table *t,
                              struct src_loc loc, bool color)
 {
     const struct source *src = source_get(t, loc.file);
+    struct strbuf before = STRBUF_INIT;
     const char *text;
-    size_t len, i, caret;
+    size_t len, head;
     char num[16];
     int w;
 
@@ -257,13 +259,14 @@ static void text_source_line(struct strbuf *out, const struct source_table *t,
         return;
     w = snprintf(num, sizeof(num), "%u", loc.line);
     strbuf_addf(out, " %*s | ", w < 4 ? 4 : w, num);
-    for (i = 0; i < len; i++)
-        strbuf_addch(out, text[i] == '\t' ? ' ' : text[i]);
+    escape_text(out, text, len);
     strbuf_addch(out, '\n');
     strbuf_addf(out, " %*s | ", w < 4 ? 4 : w, "");
-    caret = loc.col ? loc.col - 1 : 0;
+    head = utf8_advance(text, len, loc.col ? loc.col - 1 : 0);
+    escape_text(&before, text, head);
     /* Pad by characters; the caret lands under the right code point. */
-    strbuf_addchars(out, ' ', caret);
+    strbuf_addchars(out, ' ', utf8_count(before.buf, before.len));
+    strbuf_release(&before);
     if (color)
         strbuf_addstr(out, "\033[1;32m");
     strbuf_addch(out, '^');
@@ -312,7 +315,14 @@ static void json_location(struct jsonw *w, const struct source_table *t,
 {
     const struct source *src = source_get(t, loc.file);
 
-    jsonw_kv_string(w, "file", src ? src->name : NULL);
+    if (src) {
+        struct strbuf name = STRBUF_INIT;
+        add_file_name(&name, src->name, false);
+        jsonw_kv_string(w, "file", name.buf);
+        strbuf_release(&name);
+    } else {
+        jsonw_kv_string(w, "file", NULL);
+    }
     if (src && loc.line) {
         jsonw_kv_int(w, "line", loc.line);
         jsonw_kv_int(w, "column", loc.col);
@@ -428,12 +438,15 @@ static void render_sarif(const struct diag_sink *s, const struct source_table *t
         jsonw_key(&w, "locations");
         jsonw_array_begin(&w);
         if (src) {
+            struct strbuf uri = STRBUF_INIT;
+            escape_uri_path(&uri, src->name, strlen(src->name));
             jsonw_object_begin(&w);
             jsonw_key(&w, "physicalLocation");
             jsonw_object_begin(&w);
             jsonw_key(&w, "artifactLocation");
             jsonw_object_begin(&w);
-            jsonw_kv_string(&w, "uri", src->name);
+            jsonw_kv_string(&w, "uri", uri.buf);
+            strbuf_release(&uri);
             jsonw_object_end(&w);
             if (d->loc.line) {
                 jsonw_key(&w, "region");
@@ -486,8 +499,11 @@ static void render_github(const struct diag_sink *s, const struct source_table *
 
         strbuf_addf(out, "::%s ", d->severity == DIAG_NOTE ? "notice" : severity_name(d->severity));
         if (src) {
+            struct strbuf name = STRBUF_INIT;
+            add_file_name(&name, src->name, false);
             strbuf_addstr(out, "file=");
-            github_escape(out, src->name, true);
+            github_escape(out, name.buf, true);
+            strbuf_release(&name);
             if (d->loc.line)
                 strbuf_addf(out, ",line=%u,col=%u", d->loc.line, d->loc.col);
             strbuf_addch(out, ',');

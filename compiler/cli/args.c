@@ -6,6 +6,8 @@
 #include "cli_internal.h"
 
 #include "base/arena.h"
+#include "base/escape.h"
+#include "base/strbuf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -93,18 +95,19 @@ const char *socket_dir_problem(const char *dir)
     return NULL;
 }
 
-static bool usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static bool usage_error(const char *fmt, ...)
+bool cli_usage_error(const char *fmt, ...)
 {
+    struct strbuf msg = STRBUF_INIT, shown = STRBUF_INIT;
     va_list ap;
 
-    fputs("gwc: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    strbuf_vaddf(&msg, fmt, ap);
     va_end(ap);
-    fputs("\nRun 'gwc help' for usage.\n", stderr);
+    /* Arguments are user text: shown as diagnostics show it. */
+    escape_text(&shown, msg.buf, msg.len);
+    fprintf(stderr, "gwc: %s\nRun 'gwc help' for usage.\n", shown.buf);
+    strbuf_release(&msg);
+    strbuf_release(&shown);
     return false;
 }
 
@@ -131,14 +134,14 @@ static bool merged_options_valid(const struct options *o)
 
     if (o->listen_address && inet_pton(AF_INET, o->listen_address, buf) != 1 &&
         inet_pton(AF_INET6, o->listen_address, buf) != 1)
-        return usage_error("listen address '%s' is not an IPv4 or IPv6 address "
+        return cli_usage_error("listen address '%s' is not an IPv4 or IPv6 address "
                            "(write IPv6 without brackets)", o->listen_address);
     for (i = 0; i < o->n_port_map; i++) {
         for (j = 0; j < i; j++) {
             if (o->port_map[i].from == o->port_map[j].from)
-                return usage_error("port %u is mapped twice", o->port_map[i].from);
+                return cli_usage_error("port %u is mapped twice", o->port_map[i].from);
             if (o->port_map[i].to == o->port_map[j].to)
-                return usage_error("ports %u and %u are both mapped to %u",
+                return cli_usage_error("ports %u and %u are both mapped to %u",
                                    o->port_map[j].from, o->port_map[i].from,
                                    o->port_map[i].to);
         }
@@ -179,7 +182,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
             else if (strcmp(v, "json") == 0)
                 o->status_format = STATUS_JSON;
             else
-                return usage_error("unknown status format '%s' (yaml or json)", v);
+                return cli_usage_error("unknown status format '%s' (yaml or json)", v);
             return true;
         }
         if (strcmp(v, "text") == 0 || strcmp(v, "gcc") == 0)
@@ -191,7 +194,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         else if (strcmp(v, "github") == 0)
             o->diag_format = DIAG_FORMAT_GITHUB;
         else
-            return usage_error("unknown format '%s' (text, json, sarif or github)", v);
+            return cli_usage_error("unknown format '%s' (text, json, sarif or github)", v);
         return true;
     case OPT_FAIL_ON:
         if (strcmp(v, "error") == 0)
@@ -201,7 +204,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         else if (strcmp(v, "never") == 0)
             o->fail_on = FAIL_ON_NEVER;
         else
-            return usage_error("unknown --fail-on level '%s' (error, warning or never)", v);
+            return cli_usage_error("unknown --fail-on level '%s' (error, warning or never)", v);
         return true;
     case OPT_COLOR:
         if (strcmp(v, "auto") == 0)
@@ -211,7 +214,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         else if (strcmp(v, "never") == 0)
             o->color = COLOR_NEVER;
         else
-            return usage_error("unknown --color value '%s' (auto, always or never)", v);
+            return cli_usage_error("unknown --color value '%s' (auto, always or never)", v);
         return true;
     case OPT_GATEWAY_CLASS:
         if (o->command == CMD_IMPORT) {
@@ -219,7 +222,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
             return true;
         }
         if (o->n_gateway_classes == MAX_CLASSES)
-            return usage_error("too many --gateway-class options");
+            return cli_usage_error("too many --gateway-class options");
         if (!flag_set[SET_GATEWAY_CLASSES])
             o->n_gateway_classes = 0;
         o->gateway_classes[o->n_gateway_classes++] = v;
@@ -238,7 +241,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
             o->n_port_map = 0;
         flag_set[SET_PORT_MAP] = true;
         if (!parse_port_map(v, o))
-            return usage_error("bad --port-map '%s' (want FROM=TO, ports 1-65535)", v);
+            return cli_usage_error("bad --port-map '%s' (want FROM=TO, ports 1-65535)", v);
         return true;
     case OPT_MODULES_DIR:
         o->modules_dir = v;
@@ -246,7 +249,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         return true;
     case OPT_SOCKET_DIR:
         if (socket_dir_problem(v))
-            return usage_error("bad --socket-dir '%s': %s", v, socket_dir_problem(v));
+            return cli_usage_error("bad --socket-dir '%s': %s", v, socket_dir_problem(v));
         o->socket_dir = v;
         flag_set[SET_SOCKET_DIR] = true;
         return true;
@@ -259,7 +262,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         return true;
     case OPT_INGRESS_CLASS:
         if (o->n_ingress_classes == MAX_CLASSES)
-            return usage_error("too many --ingress-class options");
+            return cli_usage_error("too many --ingress-class options");
         o->ingress_classes[o->n_ingress_classes++] = v;
         return true;
     case OPT_GATEWAY_NAME:
@@ -352,7 +355,7 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
             cmd = commands[i].cmd;
     }
     if (cmd == CMD_NONE)
-        return usage_error("unknown command '%s'", argv[1]);
+        return cli_usage_error("unknown command '%s'", argv[1]);
     o->command = cmd;
     /* An import that is only approximate must not pass CI silently. */
     if (cmd == CMD_IMPORT)
@@ -385,13 +388,13 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
             spec = arg[2] == '\0' ? find_short(arg[1]) : NULL;
         }
         if (!spec)
-            return usage_error("unknown option '%s'", arg);
+            return cli_usage_error("unknown option '%s'", arg);
         if (!(spec->commands & (1u << cmd)))
-            return usage_error("option '%s' does not apply to this command", arg);
+            return cli_usage_error("option '%s' does not apply to this command", arg);
         if (spec->takes_value) {
             if (!value) {
                 if (k + 1 >= argc)
-                    return usage_error("option '%s' needs a value", arg);
+                    return cli_usage_error("option '%s' needs a value", arg);
                 value = argv[++k];
             }
             if (spec->id == OPT_CONFIG)
@@ -400,7 +403,7 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
                 return false;
         } else {
             if (value)
-                return usage_error("option '%s' takes no value", arg);
+                return cli_usage_error("option '%s' takes no value", arg);
             set_flag(o, flag_set, spec->id);
         }
     }
@@ -414,8 +417,8 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
             return false;
     }
     if (o->n_paths == 0)
-        return usage_error("no input paths given (use - for standard input)");
+        return cli_usage_error("no input paths given (use - for standard input)");
     if (cmd == CMD_COMPILE && !o->output)
-        return usage_error("compile needs an output directory: -o DIR");
+        return cli_usage_error("compile needs an output directory: -o DIR");
     return merged_options_valid(o);
 }

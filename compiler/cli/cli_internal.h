@@ -17,6 +17,9 @@ struct arena;
 /* Parses argv into o (arena-owned strings).  Prints its own errors;
  * returns false on a usage error. */
 bool cli_parse(struct arena *a, int argc, char **argv, struct options *o);
+/* Prints "gwc: MESSAGE" (arguments in it shown escaped) and where to find
+ * usage; returns false. */
+bool cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Why DIR cannot hold gwc's unix sockets, or NULL when it can. */
 const char *socket_dir_problem(const char *dir);
 /* Reads the settings file into o for every setting no flag gave. */

@@ -286,7 +286,7 @@ struct location {
     struct ing *ing;
     const struct ingress_path *path; /* NULL: a default backend */
     const char *value;               /* the path, "/" when absent */
-    const char *shown;               /* value, safe to print */
+    const char *shown;               /* value, cut short for messages */
     enum path_type type;
     struct backend backend;
     struct ing *canary; /* the canary of its upstream, or NULL */
@@ -354,7 +354,7 @@ const struct object *importer_find_object(const struct imp *im, enum kind kind,
                                  const char *ns, const char *name);
 
 /* report.c: diagnostics at annotations and fields. */
-const char *report_value(struct imp *im, const char *s); /* safe to print */
+const char *report_value(struct imp *im, const char *s); /* cut short */
 const struct ynode *report_annotation_node(const struct ing *ing, const char *name);
 struct diag *report_annotation(struct imp *im, const struct ing *ing,
                                const char *name, enum diag_code code,

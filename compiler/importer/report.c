@@ -8,29 +8,21 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
+#include "base/utf8.h"
 
 #include <stdarg.h>
+#include <string.h>
 
-/* A value shown in a message: printable ASCII, cut short, so that a
- * hostile value cannot forge terminal output or a second diagnostic. */
+/* A value quoted in a message, cut short at a character boundary so that
+ * a long annotation does not drown the report.  Escaping is the
+ * diagnostics' own business (every message is shown escaped). */
 const char *report_value(struct imp *im, const char *s)
 {
-    struct strbuf sb = STRBUF_INIT;
-    const char *out;
-    size_t i;
+    size_t len = strlen(s), keep = utf8_advance(s, len, 80);
 
-    for (i = 0; s[i] && i < 80; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\')
-            strbuf_addch(&sb, (char)c);
-        else
-            strbuf_addf(&sb, "\\x%02x", c);
-    }
-    if (s[i])
-        strbuf_addstr(&sb, "...");
-    out = arena_strndup(im->a, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return out;
+    if (keep == len)
+        return s;
+    return arena_printf(im->a, "%.*s...", (int)keep, s);
 }
 
 const struct ynode *report_annotation_node(const struct ing *ing, const char *name)

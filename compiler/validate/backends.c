@@ -177,7 +177,7 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
         invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
                 msgf(x, "'%s' cannot name a Service: Service names are DNS-1035 "
                         "labels (lowercase letters, digits and '-', starting with "
-                        "a letter, at most 63 characters)", shown(x, r->name)));
+                        "a letter, at most 63 characters)", r->name));
         return;
     }
     if (!grant_allows(x->m, kind_name(route->obj.kind), route->obj.meta.namespace, "",

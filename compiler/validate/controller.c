@@ -62,23 +62,6 @@ const char *msgf(struct ctx *x, const char *fmt, ...)
     return s;
 }
 
-const char *shown(struct ctx *x, const char *v)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *s;
-    const unsigned char *p;
-
-    for (p = (const unsigned char *)v; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '\\')
-            strbuf_addf(&sb, "\\x%02x", *p);
-        else
-            strbuf_addch(&sb, (char)*p);
-    }
-    s = arena_strndup(x->c->arena, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return s;
-}
-
 void controller_build(struct compilation *c, struct model *m,
                       const struct validate_options *o, struct controller *out)
 {

@@ -63,10 +63,6 @@ struct diag *finding_sev(struct ctx *x, enum diag_severity sev,
 /* Message text in the arena. */
 const char *msgf(struct ctx *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* A user string as a message shows it: control characters, DEL and the
- * backslash escaped as \xNN, so a value that cannot be a name still prints
- * legibly (and cannot move a terminal's cursor). */
-const char *shown(struct ctx *x, const char *v);
 
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
 void gateways_build(struct ctx *x);
