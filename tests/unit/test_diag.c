@@ -3,6 +3,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/escape.h"
 #include "base/strbuf.h"
 
 #include <string.h>
@@ -114,7 +115,7 @@ START_TEST(machine_formats)
                 "bad: 100%% wrong\nreally");
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_str_eq(out.buf, "::error file=a.yaml,line=3,col=9,title=GW0301::"
-                              "spec.port: bad: 100%25 wrong%0Areally\n");
+                              "spec.port: bad: 100%25 wrong\\nreally\n");
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_SARIF;
     diag_render(&c.diags, &c.sources, &ro, &out);
@@ -126,6 +127,141 @@ START_TEST(machine_formats)
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_ptr_nonnull(strstr(out.buf, "\"path\": \"spec.port\""));
     ck_assert_ptr_nonnull(strstr(out.buf, "\"errors\": 1"));
+    strbuf_release(&out);
+    compilation_release(&c);
+}
+END_TEST
+
+/* The one rendering of user text: printable text as itself, everything
+ * else as a YAML double-quoted escape. */
+START_TEST(user_text_is_shown_escaped)
+{
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *want;
+    } cases[] = {
+#define CASE(in, want) {in, sizeof(in) - 1, want}
+        CASE("plain /a-b_c.d~e ok", "plain /a-b_c.d~e ok"),
+        CASE("caf\xc3\xa9 \xe2\x82\xac \xe6\x97\xa5 \xf0\x9f\x98\x80",
+             "caf\xc3\xa9 \xe2\x82\xac \xe6\x97\xa5 \xf0\x9f\x98\x80"),
+        CASE("/a\nb", "/a\\nb"),
+        CASE("a\r\nb\tc", "a\\r\\nb\\tc"),
+        CASE("a\0b", "a\\0b"),
+        CASE("\x1b[31mred\x07\x7f", "\\x1b[31mred\\x07\\x7f"),
+        CASE("back\\slash \\n", "back\\\\slash \\\\n"),
+        CASE("nel\xc2\x85 c1\xc2\x9b nbsp\xc2\xa0 shy\xc2\xad",
+             "nel\\u0085 c1\\u009b nbsp\\u00a0 shy\\u00ad"),
+        CASE("\xe2\x80\xae" "evil\xe2\x80\xac \xe2\x81\xa6x\xe2\x81\xa9 \xd8\x9c \xe2\x80\x8e\xe2\x80\x8f",
+             "\\u202eevil\\u202c \\u2066x\\u2069 \\u061c \\u200e\\u200f"),
+        CASE("z\xe2\x80\x8bw\xe2\x80\x8dj \xef\xbb\xbf \xe2\x80\xa8\xe2\x80\xa9 \xe3\x80\x80",
+             "z\\u200bw\\u200dj \\ufeff \\u2028\\u2029 \\u3000"),
+        CASE("tag\xf3\xa0\x81\x81 pua\xee\x80\x80 non\xef\xbf\xbe\xf0\x9f\xbf\xbf",
+             "tag\\U000e0041 pua\\ue000 non\\ufffe\\U0001ffff"),
+        CASE("bad\xff \xc0\xaf \xed\xa0\x80 \xe2\x80", "bad\\xff \\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x80"),
+        CASE("##[error]x ### #", "#\\x23[error]x #\\x23# #"),
+#undef CASE
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct strbuf out = STRBUF_INIT;
+        escape_text(&out, cases[i].in, cases[i].len);
+        ck_assert_str_eq(out.buf, cases[i].want);
+        strbuf_release(&out);
+    }
+}
+END_TEST
+
+/* A message, its object, its field path and its note can quote anything;
+ * each diagnostic stays one line. */
+START_TEST(messages_are_one_line)
+{
+    struct compilation c;
+    struct strbuf out = STRBUF_INIT;
+    struct diag_render_options ro = {DIAG_FORMAT_TEXT, false, false, "0"};
+    struct diag *d;
+    uint32_t fa, fb;
+
+    setup(&c, &fa, &fb);
+    d = diag_report(&c.diags, DIAG_VALUE_RANGE, at(fa, 3, 9), "X a\nb",
+                    "spec[\"k\x1b\"]", "path '%s' is bad", "/a\nb.yaml:1:1: error: forged");
+    diag_add_note(&c.diags, d, at(fa, 1, 1), "see '%s'", "\r\xe2\x80\xae");
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_str_eq(out.buf,
+                     "a.yaml:3:9: error: spec[\"k\\x1b\"]: path '/a\\nb.yaml:1:1: error: "
+                     "forged' is bad [GW0301]\n"
+                     "a.yaml:1:1: note: see '\\r\\u202e'\n");
+    ck_assert_str_eq(c.diags.v[0]->object, "X a\\nb");
+    strbuf_release(&out);
+    compilation_release(&c);
+}
+END_TEST
+
+/* The quoted source line is user bytes too (even those the loader refused,
+ * since the refusal is quoted): escaped, with the caret under the escape of
+ * the character at the column. */
+START_TEST(source_quote_is_escaped)
+{
+    static const char text[] = "a\x1b\xe2\x80\xae\tb: \xc3\xa9\0x\n";
+    struct compilation c;
+    struct strbuf out = STRBUF_INIT;
+    struct diag_render_options ro = {DIAG_FORMAT_TEXT, false, true, "0"};
+    uint32_t f;
+
+    compilation_init(&c);
+    f = source_add(&c.sources, "s.yaml", text, sizeof(text) - 1);
+    diag_report(&c.diags, DIAG_CONTROL_CHARACTER, at(f, 1, 5), NULL, NULL, "b");
+    diag_report(&c.diags, DIAG_CONTROL_CHARACTER, at(f, 1, 9), NULL, NULL, "nul");
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_str_eq(out.buf,
+                     "s.yaml:1:5: error: b [GW0107]\n"
+                     "    1 | a\\x1b\\u202e\\tb: \xc3\xa9\\0x\n"
+                     "      |              ^\n"
+                     "s.yaml:1:9: error: nul [GW0107]\n"
+                     "    1 | a\\x1b\\u202e\\tb: \xc3\xa9\\0x\n"
+                     "      |                  ^\n");
+    strbuf_release(&out);
+    compilation_release(&c);
+}
+END_TEST
+
+/* File names come from the command line and from directory listings. */
+START_TEST(file_names_are_shown_escaped)
+{
+    struct compilation c;
+    struct strbuf out = STRBUF_INIT;
+    struct diag_render_options ro = {DIAG_FORMAT_TEXT, false, false, "0"};
+    uint32_t f1, f2, f3;
+
+    compilation_init(&c);
+    f1 = source_add(&c.sources, "a\nb.yaml", "", 0);
+    f2 = source_add(&c.sources, "::error::x,y%.yaml", "", 0);
+    f3 = source_add(&c.sources, "d/a b\xff\xe2\x80\xae.yaml", "", 0);
+    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f1, 0, 0), NULL, NULL, "m1");
+    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f2, 0, 0), NULL, NULL, "m2");
+    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f3, 0, 0), NULL, NULL, "m3");
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_str_eq(out.buf, "a\\nb.yaml: warning: m1 [GW0112]\n"
+                              "./::error::x,y%.yaml: warning: m2 [GW0112]\n"
+                              "d/a b\\xff\\u202e.yaml: warning: m3 [GW0112]\n");
+    strbuf_reset(&out);
+    ro.format = DIAG_FORMAT_GITHUB;
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_str_eq(out.buf,
+                     "::warning file=a\\nb.yaml,title=GW0112::m1\n"
+                     "::warning file=%3A%3Aerror%3A%3Ax%2Cy%25.yaml,title=GW0112::m2\n"
+                     "::warning file=d/a b\\xff\\u202e.yaml,title=GW0112::m3\n");
+    strbuf_reset(&out);
+    ro.format = DIAG_FORMAT_SARIF;
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_ptr_nonnull(strstr(out.buf, "\"uri\": \"a%0Ab.yaml\""));
+    ck_assert_ptr_nonnull(strstr(out.buf, "\"uri\": \"d/a%20b%FF%E2%80%AE.yaml\""));
+    strbuf_reset(&out);
+    ro.format = DIAG_FORMAT_JSON;
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_ptr_nonnull(strstr(out.buf, "\"file\": \"a\\\\nb.yaml\""));
+    ck_assert_ptr_nonnull(strstr(out.buf, "\"file\": \"d/a b\\\\xff\\\\u202e.yaml\""));
     strbuf_release(&out);
     compilation_release(&c);
 }
@@ -170,6 +306,10 @@ static Suite *diag_suite(void)
     tcase_add_test(tc, notes_follow_their_diagnostic);
     tcase_add_test(tc, color_only_when_asked);
     tcase_add_test(tc, machine_formats);
+    tcase_add_test(tc, user_text_is_shown_escaped);
+    tcase_add_test(tc, messages_are_one_line);
+    tcase_add_test(tc, source_quote_is_escaped);
+    tcase_add_test(tc, file_names_are_shown_escaped);
     tcase_add_test(tc, empty_sarif_still_has_results);
     tcase_add_test(tc, catalogue_numbers_are_unique);
     suite_add_tcase(s, tc);
