@@ -33,6 +33,7 @@ def tree(root):
             path = os.path.join(dirpath, name)
             with open(path, "rb") as f:
                 out[os.path.relpath(path, root)] = f.read()
+    out.pop(".gwc-output", None)  # the marker lists files; checked apart
     return out
 
 

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE /* renameat2 */
 #include "fs.h"
 
 #include "arena.h"
@@ -13,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static enum fs_result read_fd(struct arena *a, int fd, size_t limit,
-                              char **data, size_t *len)
+enum fs_result fs_read_fd(struct arena *a, int fd, size_t limit, char **data,
+                          size_t *len)
 {
     struct strbuf sb = STRBUF_INIT;
     char buf[65536];
@@ -49,7 +48,7 @@ enum fs_result fs_read(struct arena *a, const char *path, size_t limit,
     int fd;
 
     if (strcmp(path, "-") == 0)
-        return read_fd(a, 0, limit, data, len);
+        return fs_read_fd(a, 0, limit, data, len);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return FS_FAILED;
@@ -90,7 +89,7 @@ enum fs_result fs_read(struct arena *a, const char *path, size_t limit,
         *len = want;
         return FS_OK;
     }
-    r = read_fd(a, fd, limit, data, len);
+    r = fs_read_fd(a, fd, limit, data, len);
     close(fd);
     return r;
 }
@@ -174,7 +173,7 @@ bool fs_list_tree(struct arena *a, const char *dir,
     return walk(a, dir, 0, accept, out, bad);
 }
 
-static bool write_all(int fd, const void *data, size_t len)
+bool fs_write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
 
@@ -202,7 +201,7 @@ bool fs_write_atomic(const char *path, const void *data, size_t len,
     fd = mkstemp(tmp.buf);
     if (fd < 0)
         goto out;
-    if (fchmod(fd, mode) != 0 || !write_all(fd, data, len) || fsync(fd) != 0) {
+    if (fchmod(fd, mode) != 0 || !fs_write_all(fd, data, len) || fsync(fd) != 0) {
         close(fd);
         unlink(tmp.buf);
         goto out;
@@ -249,120 +248,4 @@ static int remove_entry(const char *path)
 bool fs_remove_tree(const char *path)
 {
     return remove_entry(path) == 0;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s);
-
-    if (!p)
-        die_oom(strlen(s) + 1);
-    return p;
-}
-
-bool fs_staging_begin(struct fs_staging *st, const char *target)
-{
-    struct strbuf tmp = STRBUF_INIT;
-    size_t n = strlen(target);
-
-    while (n > 1 && target[n - 1] == '/')
-        n--;
-    st->target = malloc(n + 1);
-    if (!st->target)
-        die_oom(n + 1);
-    memcpy(st->target, target, n);
-    st->target[n] = '\0';
-    strbuf_addf(&tmp, "%s.gwc-tmp-XXXXXX", st->target);
-    if (!mkdtemp(tmp.buf)) {
-        strbuf_release(&tmp);
-        free(st->target);
-        st->target = st->tmp = NULL;
-        return false;
-    }
-    st->tmp = xstrdup(tmp.buf);
-    strbuf_release(&tmp);
-    return true;
-}
-
-static bool make_parents(const char *path)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *p;
-    bool ok = true;
-
-    for (p = strchr(path, '/'); p && ok; p = strchr(p + 1, '/')) {
-        strbuf_reset(&sb);
-        strbuf_add(&sb, path, (size_t)(p - path));
-        if (sb.len && mkdir(sb.buf, 0755) != 0 && errno != EEXIST)
-            ok = false;
-    }
-    strbuf_release(&sb);
-    return ok;
-}
-
-bool fs_staging_write(struct fs_staging *st, const char *rel, const void *data,
-                      size_t len, mode_t mode)
-{
-    struct strbuf path = STRBUF_INIT;
-    bool ok = false;
-    int fd;
-
-    strbuf_addf(&path, "%s/%s", st->tmp, rel);
-    if (!make_parents(path.buf))
-        goto out;
-    fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
-        goto out;
-    ok = fchmod(fd, mode) == 0 && write_all(fd, data, len);
-    if (close(fd) != 0)
-        ok = false;
-out:
-    strbuf_release(&path);
-    return ok;
-}
-
-bool fs_staging_mkdir(struct fs_staging *st, const char *rel)
-{
-    struct strbuf path = STRBUF_INIT;
-    bool ok;
-
-    strbuf_addf(&path, "%s/%s", st->tmp, rel);
-    ok = make_parents(path.buf) && (mkdir(path.buf, 0755) == 0 || errno == EEXIST);
-    strbuf_release(&path);
-    return ok;
-}
-
-bool fs_staging_commit(struct fs_staging *st)
-{
-    bool ok;
-
-    /* The staging directory was made 0700 by mkdtemp. */
-    if (chmod(st->tmp, 0755) != 0) {
-        fs_staging_abort(st);
-        return false;
-    }
-    if (renameat2(AT_FDCWD, st->tmp, AT_FDCWD, st->target, RENAME_EXCHANGE) == 0) {
-        /* The old tree now sits at the temporary name. */
-        ok = fs_remove_tree(st->tmp);
-    } else if (errno == ENOENT) {
-        ok = rename(st->tmp, st->target) == 0;
-        if (!ok)
-            fs_remove_tree(st->tmp);
-    } else {
-        ok = false;
-        fs_remove_tree(st->tmp);
-    }
-    free(st->tmp);
-    free(st->target);
-    st->tmp = st->target = NULL;
-    return ok;
-}
-
-void fs_staging_abort(struct fs_staging *st)
-{
-    if (st->tmp)
-        fs_remove_tree(st->tmp);
-    free(st->tmp);
-    free(st->target);
-    st->tmp = st->target = NULL;
 }

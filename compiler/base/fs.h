@@ -1,7 +1,7 @@
 /*
  * Files: bounded reads, sorted recursive directory listing, and atomic
  * writes (a temporary sibling renamed into place, so nobody ever reads a
- * half-written file or directory).
+ * half-written file).  Output directories are outdir.h's.
  */
 #ifndef GWC_FS_H
 #define GWC_FS_H
@@ -19,6 +19,11 @@ enum fs_result { FS_OK, FS_TOO_LARGE, FS_FAILED };
  * On FS_FAILED, errno describes the failure. */
 enum fs_result fs_read(struct arena *a, const char *path, size_t limit,
                        char **data, size_t *len);
+/* The same from an open descriptor, to its end. */
+enum fs_result fs_read_fd(struct arena *a, int fd, size_t limit, char **data,
+                          size_t *len);
+/* write() until done (or an error, with errno set). */
+bool fs_write_all(int fd, const void *data, size_t len);
 
 /* Visits every regular file under dir whose name 'accept' approves, in
  * byte order of path, recursing into subdirectories.  Returns false with
@@ -36,21 +41,6 @@ bool fs_is_dir(const char *path);
 bool fs_write_atomic(const char *path, const void *data, size_t len,
                      mode_t mode);
 
-/* A directory being filled before it replaces the target in one step. */
-struct fs_staging {
-    char *target;
-    char *tmp;
-};
-bool fs_staging_begin(struct fs_staging *st, const char *target);
-/* Writes a file relative to the staging directory (subdirectories made). */
-bool fs_staging_write(struct fs_staging *st, const char *rel, const void *data,
-                      size_t len, mode_t mode);
-/* Makes an (empty) directory relative to the staging directory. */
-bool fs_staging_mkdir(struct fs_staging *st, const char *rel);
-/* Swaps the staging directory into place; the old tree is removed. */
-bool fs_staging_commit(struct fs_staging *st);
-/* Removes the staging directory; the target is untouched. */
-void fs_staging_abort(struct fs_staging *st);
 /* rm -rf */
 bool fs_remove_tree(const char *path);
 

@@ -18,6 +18,7 @@
 
 enum opt_id {
     OPT_OUTPUT,
+    OPT_FORCE,
     OPT_FORMAT,
     OPT_FAIL_ON,
     OPT_COLOR,
@@ -54,6 +55,7 @@ struct opt_spec {
 
 static const struct opt_spec opt_specs[] = {
     {"output", 'o', true, FOR_COMPILE | FOR_IMPORT, OPT_OUTPUT},
+    {"force", 0, false, FOR_COMPILE, OPT_FORCE},
     {"format", 0, true, FOR_ALL, OPT_FORMAT},
     {"fail-on", 0, true, FOR_ALL, OPT_FAIL_ON},
     {"color", 0, true, FOR_ALL, OPT_COLOR},
@@ -271,6 +273,7 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
     case OPT_NAMESPACE:
         o->import_namespace = v;
         return true;
+    case OPT_FORCE:
     case OPT_STRICT:
     case OPT_STRICT_REFS:
     case OPT_HELP:
@@ -282,6 +285,9 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
 static bool set_flag(struct options *o, bool *flag_set, enum opt_id id)
 {
     switch (id) {
+    case OPT_FORCE:
+        o->force = true;
+        return true;
     case OPT_STRICT:
         o->strict = true;
         flag_set[SET_STRICT] = true;
@@ -330,7 +336,6 @@ static void set_defaults(struct options *o)
     memset(o, 0, sizeof(*o));
     o->controller_name = GWC_DEFAULT_CONTROLLER;
     o->modules_dir = GWC_DEFAULT_MODULES_DIR;
-    o->socket_dir = GWC_DEFAULT_SOCKET_DIR;
     o->resolver = GWC_DEFAULT_RESOLVER;
     o->diag_format = DIAG_FORMAT_TEXT;
     o->status_format = STATUS_YAML;

@@ -63,22 +63,36 @@ static const struct topic topics[] = {
      "Nothing is written.\n",
      true, true, NULL},
     {"compile", "gwc compile -o DIR [options] PATH...",
-     "Validates the manifests, then writes DIR/nginx.conf (complete: run it\n"
-     "with nginx -p DIR/ -c DIR/nginx.conf), DIR/http.conf (an http{} fragment),\n"
+     "Validates the manifests, then writes DIR/nginx.conf (complete, keeping\n"
+     "its pid, logs and temporary files in DIR: run it as any user with\n"
+     "nginx -p DIR/ -c nginx.conf), DIR/http.conf (an http{} fragment),\n"
      "DIR/stream.conf (a stream{} fragment, when L4 routes exist) and\n"
-     "DIR/certs/.  DIR is replaced in one step; when the manifests are invalid\n"
-     "(what the API server would refuse) DIR is left untouched.  Controller\n"
-     "findings (a route not accepted, a missing backend) do not stop the output:\n"
-     "gwc writes what a conformant controller would program, and exits 1.\n",
+     "DIR/certs/.  When the manifests are invalid (what the API server would\n"
+     "refuse) nothing is written.  Controller findings (a route not accepted,\n"
+     "a missing backend) do not stop the output: gwc writes what a conformant\n"
+     "controller would program, and exits 1.\n"
+     "\n"
+     "gwc never removes or overwrites a file it did not write.  It writes into\n"
+     "DIR only when DIR does not exist, is empty, or was written by gwc before\n"
+     "(DIR/.gwc-output lists the files gwc wrote); then it replaces exactly\n"
+     "those files, each atomically and only after all are written, and leaves\n"
+     "every other file (nginx's logs and pid file, your own files) alone.\n"
+     "Anything else is refused with exit status 2.\n",
      true, true,
      "  -o, --output DIR      output directory (required)\n"
+     "  --force               write into DIR although gwc did not write it\n"
+     "                        before, overwriting files with the names of\n"
+     "                        gwc's; still no other file is touched\n"
      "  --listen-address A    address nginx listens on (default: all)\n"
-     "  --port-map FROM=TO    a listener on port FROM listens on TO (repeatable)\n"
+     "  --port-map FROM=TO    a listener on port FROM listens on TO (repeatable;\n"
+     "                        ports below 1024 need root: map 80=8080)\n"
      "  --modules-dir DIR     where ngx_stream_module.so lives\n"
      "                        (default " GWC_DEFAULT_MODULES_DIR ")\n"
-     "  --socket-dir DIR      unix sockets between stream{} and http{} when\n"
-     "                        TLS passthrough shares a port with HTTPS\n"
-     "                        (default " GWC_DEFAULT_SOCKET_DIR ")\n"
+     "  --socket-dir DIR      unix sockets between stream{} and http{} (TLS\n"
+     "                        passthrough sharing a port with HTTPS, TLS to\n"
+     "                        stream backends); absolute, at most 64 bytes\n"
+     "                        (default: DIR/sockets, made absolute, when that\n"
+     "                        is short enough)\n"
      "  --resolver ADDR       DNS server for ExternalName backends\n"
      "                        (default " GWC_DEFAULT_RESOLVER ", cluster DNS)\n"},
     {"status", "gwc status [--format yaml|json] [options] PATH...",

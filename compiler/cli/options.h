@@ -52,9 +52,10 @@ struct options {
 
     /* compile */
     const char *output;
+    bool force; /* write into a directory gwc did not write before */
     const char *listen_address;
     const char *modules_dir;
-    const char *socket_dir;
+    const char *socket_dir; /* NULL: DIR/sockets */
     const char *resolver;
     struct port_map_entry port_map[MAX_PORT_MAP];
     size_t n_port_map;
@@ -74,7 +75,6 @@ struct options {
 
 #define GWC_DEFAULT_CONTROLLER "gwc.dev/gateway-controller"
 #define GWC_DEFAULT_MODULES_DIR "/usr/lib/nginx/modules"
-#define GWC_DEFAULT_SOCKET_DIR "/run/gwc"
 #define GWC_DEFAULT_RESOLVER "10.96.0.10"
 
 #endif

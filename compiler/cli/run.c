@@ -13,9 +13,7 @@
 #include "validate/validate.h"
 #include "plan/plan.h"
 #include "emit/emit.h"
-#include "base/fs.h"
-
-#include <errno.h>
+#include "base/outdir.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,40 +117,78 @@ int run_check(const struct options *o)
     return status;
 }
 
-/* Writes the output set into a staging directory and swaps it into place:
- * readers see the old set or the new one, never a mix. */
-static bool write_output(struct compilation *c, const char *dir,
+/* The files of a compilation, entry point last: outdir.h renames them in
+ * this order, so nginx.conf names a complete set once it changes. */
+static bool write_output(struct compilation *c, const struct options *o,
                          const struct plan *plan, const struct emit_output *eo)
 {
-    struct fs_staging st;
-    bool ok;
-    size_t i;
+    const char *dirs[] = {"logs", "tmp", "certs", "sockets"};
+    struct outdir_file *files = ARENA_NEW_ARRAY(c->arena, struct outdir_file,
+                                                plan->n_files + 3);
+    struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+    struct strbuf why = STRBUF_INIT;
+    enum outdir_result r;
+    size_t i, n = 0;
 
-    if (!fs_staging_begin(&st, dir))
-        goto fail;
-    ok = fs_staging_write(&st, "nginx.conf", eo->nginx_conf->buf, eo->nginx_conf->len, 0644) &&
-         fs_staging_write(&st, "http.conf", eo->http_conf->buf, eo->http_conf->len, 0644) &&
-         fs_staging_mkdir(&st, "logs") && fs_staging_mkdir(&st, "tmp") &&
-         fs_staging_mkdir(&st, "certs");
-    if (ok && eo->stream_conf->len)
-        ok = fs_staging_write(&st, "stream.conf", eo->stream_conf->buf,
-                              eo->stream_conf->len, 0644);
-    for (i = 0; ok && i < plan->n_files; i++)
-        ok = fs_staging_write(&st, plan->files[i].path, plan->files[i].data,
-                              plan->files[i].len, plan->files[i].mode);
-    if (!ok) {
-        fs_staging_abort(&st);
-        goto fail;
+    for (i = 0; i < plan->n_files; i++) {
+        struct outdir_file f = {plan->files[i].path, plan->files[i].data,
+                                plan->files[i].len, plan->files[i].mode};
+        files[n++] = f;
     }
-    if (fs_staging_commit(&st))
-        return true;
-fail:
+    if (eo->stream_conf->len) {
+        struct outdir_file f = {"stream.conf", eo->stream_conf->buf, eo->stream_conf->len, 0644};
+        files[n++] = f;
+    }
     {
-        struct src_loc none = {SOURCE_NONE, 0, 0, 0};
-        diag_report(&c->diags, DIAG_OUTPUT_FAILED, none, NULL, NULL,
-                    "cannot write '%s': %s", dir, strerror(errno));
+        struct outdir_file http = {"http.conf", eo->http_conf->buf, eo->http_conf->len, 0644};
+        struct outdir_file main = {"nginx.conf", eo->nginx_conf->buf, eo->nginx_conf->len, 0644};
+        files[n++] = http;
+        files[n++] = main;
     }
-    return false;
+    /* DIR/sockets only when the sockets live there. */
+    r = outdir_replace(c->arena, o->output, files, n, dirs,
+                       o->socket_dir || !plan->uses_socket_dir ? 3 : 4, o->force, &why);
+    if (r != OUTDIR_OK)
+        diag_report(&c->diags, r == OUTDIR_REFUSED ? DIAG_OUTPUT_NOT_OURS : DIAG_OUTPUT_FAILED,
+                    none, NULL, NULL, "%s", why.buf);
+    strbuf_release(&why);
+    return r == OUTDIR_OK;
+}
+
+/* The unix sockets' default home: DIR/sockets, absolute, since nginx takes
+ * a unix: path as it is, not relative to its prefix. */
+static const char *default_socket_dir(struct arena *a, const char *out)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *dir;
+    size_t n = strlen(out);
+
+    if (out[0] != '/') {
+        char *cwd = getcwd(NULL, 0);
+        strbuf_addstr(&sb, cwd ? cwd : ".");
+        free(cwd);
+        while (n >= 2 && out[0] == '.' && out[1] == '/') {
+            out += 2;
+            n -= 2;
+            while (n && *out == '/') {
+                out++;
+                n--;
+            }
+        }
+        if (strcmp(out, ".") == 0)
+            n = 0;
+        if (n)
+            strbuf_addch(&sb, '/');
+    }
+    while (n > 1 && out[n - 1] == '/')
+        n--;
+    strbuf_add(&sb, out, n);
+    if (!strbuf_ends_with(&sb, "/"))
+        strbuf_addch(&sb, '/');
+    strbuf_addstr(&sb, "sockets");
+    dir = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return dir;
 }
 
 int run_compile(const struct options *o)
@@ -172,8 +208,10 @@ int run_compile(const struct options *o)
         struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf};
         struct emit_options eopt = {o->modules_dir};
         uint32_t port_map[MAX_PORT_MAP][2];
+        const char *socket_dir = o->socket_dir ? o->socket_dir
+                                               : default_socket_dir(c.arena, o->output);
         struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
-                                  o->n_port_map, o->resolver, o->socket_dir};
+                                  o->n_port_map, o->resolver, socket_dir};
         struct plan plan;
         size_t i;
 
@@ -182,8 +220,17 @@ int run_compile(const struct options *o)
             port_map[i][1] = o->port_map[i].to;
         }
         plan_build(&c, &ctl, &po, &plan);
-        emit_nginx(&plan, &eopt, &eo);
-        write_output(&c, o->output, &plan, &eo);
+        if (plan.uses_socket_dir && !o->socket_dir && socket_dir_problem(socket_dir)) {
+            struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+            diag_report(&c.diags, DIAG_SOCKET_DIR_TOO_LONG, none, NULL, NULL,
+                        "nginx needs unix sockets between stream{} and http{} here, "
+                        "by default in '%s', which is %s; pass --socket-dir with a "
+                        "shorter absolute directory, or compile into a shorter path",
+                        socket_dir, socket_dir_problem(socket_dir));
+        } else {
+            emit_nginx(&plan, &eopt, &eo);
+            write_output(&c, o, &plan, &eo);
+        }
         strbuf_release(&nginx_conf);
         strbuf_release(&http_conf);
         strbuf_release(&stream_conf);

@@ -258,6 +258,7 @@ struct plan {
     size_t n_stream_servers;
     struct plan_file *files; /* certificates, CA bundles */
     size_t n_files;
+    bool uses_socket_dir; /* unix sockets between stream{} and http{} */
     /* hash sizes nginx needs for this config */
     unsigned server_names_bucket, server_names_max;
     unsigned variables_bucket, variables_max;

@@ -98,6 +98,13 @@ static void collect(struct planner *p, struct ptrvec *socks)
 static struct plan_stream_server *new_server(struct planner *p, const char *address,
                                              int64_t port, bool udp);
 
+/* A unix socket for a hop between stream{} and http{}. */
+static const char *socket_path(struct planner *p, const char *name)
+{
+    p->plan->uses_socket_dir = true;
+    return arena_printf(p->a, "%s/%s", p->o->socket_dir, name);
+}
+
 /* A backend a BackendTLSPolicy puts behind TLS.  proxy_ssl is set per
  * stream server, not per destination, so each such backend gets its own
  * server on a unix socket that adds TLS; returns "unix:<socket>". */
@@ -119,8 +126,8 @@ static const char *tls_hop(struct planner *p, const struct plan_target *t)
             return arena_printf(p->a, "unix:%s", h->listen.unix_path);
     }
     h = new_server(p, NULL, 0, false);
-    h->listen.unix_path = arena_printf(p->a, "%s/gw-backend%u.sock", p->o->socket_dir,
-                                       p->n_tls_hops++);
+    h->listen.unix_path = socket_path(p, arena_printf(p->a, "gw-backend%u.sock",
+                                                      p->n_tls_hops++));
     h->tls_to = ARENA_NEW(p->a, struct plan_target);
     *(struct plan_target *)h->tls_to = *t;
     if (t->upstream) {
@@ -370,7 +377,7 @@ static const char *sock_var(struct planner *p, const struct l4_sock *s, const ch
 
 static const char *hop_path(struct planner *p, const struct l4_sock *s, const char *kind)
 {
-    return arena_printf(p->a, "%s/gw-%s-%s.sock", p->o->socket_dir, sock_id(p, s), kind);
+    return socket_path(p, arena_printf(p->a, "gw-%s-%s.sock", sock_id(p, s), kind));
 }
 
 /* Terminating servers take the certificate of the listener the SNI picks. */
