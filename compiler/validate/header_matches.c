@@ -26,7 +26,7 @@ static void ignored_in(struct ctx *x, const struct object *o, const struct value
                     "header name '%s' repeats '%s' of an earlier entry (header names "
                     "are case-insensitive); only the first entry with a name is "
                     "considered, so this one is ignored",
-                    shown(x, v[i].name), shown(x, v[j].name));
+                    v[i].name, v[j].name);
         diag_add_note(&x->c->diags, d, ynode_loc(x->c, ynode_get(v[j].src, "name")),
                       "first listed here");
     }
