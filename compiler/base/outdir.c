@@ -39,8 +39,8 @@ static enum outdir_result fail(struct job *j, const char *what, const char *rel)
 }
 
 /* Names joined by '/', none empty, hidden, "." or "..", no controls: what
- * gwc writes, and all a marker may name (it lives in a directory others
- * can write). */
+ * gwc writes, and all that a marker may name, so that no marker, however
+ * edited, points outside DIR. */
 static bool valid_path(const char *p)
 {
     bool start = true;
