@@ -367,7 +367,8 @@ static enum outdir_result commit(struct job *j, const struct outdir_file *files,
 
     for (i = 0; i < n; i++)
         fresh[i] = both[i] = files[i].path;
-    memcpy(both + n, j->old, j->n_old * sizeof(*both));
+    if (j->n_old)
+        memcpy(both + n, j->old, j->n_old * sizeof(*both));
     qsort(fresh, n, sizeof(*fresh), cmp_str);
     qsort(both, n + j->n_old, sizeof(*both), cmp_str);
     if (!put_marker(j, both, n + j->n_old))
