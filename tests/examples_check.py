@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The README's first command runs gwc on examples/: every example must
+"""The README's quick start runs gwc on examples/: every example must
 check clean and compile, all together, into a config nginx -t accepts.
 
 usage: examples_check.py GWC EXAMPLES_DIR
