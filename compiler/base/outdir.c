@@ -21,7 +21,7 @@
 
 struct job {
     struct arena *a;
-    const char *dir; /* as given, for messages */
+    const char *dir; /* as given, without trailing slashes */
     int fd;          /* DIR, locked */
     bool created;    /* DIR did not exist */
     const char **old; /* sorted: what the marker lists */
@@ -400,9 +400,13 @@ enum outdir_result outdir_replace(struct arena *a, const char *dir,
                                   const char *const *dirs, size_t n_dirs,
                                   bool force, struct strbuf *why)
 {
-    struct job j = {a, dir, -1, false, NULL, 0, NULL, -1, why};
+    size_t len = strlen(dir);
+    struct job j = {a, NULL, -1, false, NULL, 0, NULL, -1, why};
     enum outdir_result r;
 
+    while (len > 1 && dir[len - 1] == '/')
+        len--; /* "out/" names files "out/nginx.conf" */
+    j.dir = arena_strndup(a, dir, len);
     r = open_dir(&j);
     if (r == OUTDIR_OK)
         r = check_owner(&j, files, n, force);
@@ -414,12 +418,12 @@ enum outdir_result outdir_replace(struct arena *a, const char *dir,
         close(j.staging_fd);
     if (j.staging) {
         struct strbuf path = STRBUF_INIT;
-        strbuf_addf(&path, "%s/%s", dir, j.staging);
+        strbuf_addf(&path, "%s/%s", j.dir, j.staging);
         fs_remove_tree(path.buf);
         strbuf_release(&path);
     }
     if (r != OUTDIR_OK && j.created)
-        rmdir(dir);
+        rmdir(j.dir);
     if (j.fd >= 0)
         close(j.fd);
     return r;
