@@ -139,8 +139,10 @@ class OutputChecks(unittest.TestCase):
 
 class HostileManifests(OutputChecks):
     def test_every_diagnostic_is_one_line(self):
+        step = int(os.environ.get("GWC_CORPUS_STEP", "1"))
         cases = hostile_inputs()
         self.assertGreater(len(cases), 300)
+        cases = cases[::step]
         reported = 0
         with tempfile.TemporaryDirectory() as tmp:
             for n, (name, variants) in enumerate(cases):
@@ -155,7 +157,7 @@ class HostileManifests(OutputChecks):
                     reported += self.check_all_formats(args, name, tmp, stream,
                                                        sarif=n % 4 == 0).diagnostics
         # The mutations reach deep into validation: thousands of messages.
-        self.assertGreater(reported, 3000)
+        self.assertGreater(reported, 3000 // step)
 
 
 class HostileFileNames(OutputChecks):
