@@ -141,9 +141,9 @@ static bool write_output(struct compilation *c, const struct options *o,
     }
     {
         struct outdir_file http = {"http.conf", eo->http_conf->buf, eo->http_conf->len, 0644};
-        struct outdir_file main = {"nginx.conf", eo->nginx_conf->buf, eo->nginx_conf->len, 0644};
+        struct outdir_file entry = {"nginx.conf", eo->nginx_conf->buf, eo->nginx_conf->len, 0644};
         files[n++] = http;
-        files[n++] = main;
+        files[n++] = entry;
     }
     /* DIR/sockets only when the sockets live there. */
     r = outdir_replace(c->arena, o->output, files, n, dirs,
