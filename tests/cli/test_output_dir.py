@@ -17,6 +17,7 @@ import tempfile
 import time
 import unittest
 
+from gwtest import procs
 from gwtest.nginx import NGINX, NginxProcess, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -280,13 +281,18 @@ class OutputDirectory(unittest.TestCase):
             with open(os.path.join(self.out, "logs", "nginx.pid")) as f:
                 self.assertEqual(int(f.read()), nginx.pid)
             self.assertTrue(os.path.exists(os.path.join(self.out, "logs", "mine.txt")))
+            old_workers = set(procs.children_of(nginx.pid))
             reload = subprocess.run([NGINX, "-p", self.out + "/", "-c", "nginx.conf",
                                      "-s", "reload"], capture_output=True, text=True)
             self.assertEqual(reload.returncode, 0, reload.stderr)
-            deadline = time.monotonic() + 10  # new workers take over
-            while get() != 301 and time.monotonic() < deadline:
+            # Until the old workers have exited, they may still accept.
+            deadline = time.monotonic() + 10
+            while (any(procs.pid_alive(p) for p in old_workers)
+                   and time.monotonic() < deadline):
                 time.sleep(0.05)
-            self.assertEqual(get(), 301)
+            self.assertTrue(old_workers)
+            self.assertFalse([p for p in old_workers if procs.pid_alive(p)])
+            self.assertEqual([get() for _ in range(5)], [301] * 5)
 
     def test_help_says_how_to_run_and_force(self):
         r = subprocess.run([GWC, "help", "compile"], capture_output=True, text=True)
