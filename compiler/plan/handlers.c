@@ -287,20 +287,22 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
         t.status = 503;
         return t;
     }
+    if (b->tls_policy && (!b->tls_policy->accepted || b->tls_policy->unverifiable)) {
+        t.status = 500; /* the policy is unusable: fail, never fall back */
+        return t;
+    }
     t.upstream = upstream_for(p, b, 1);
     if (!t.upstream) {
         t.address = arena_printf(p->a, "%s:%lld", b->dns_name, (long long)b->port_number);
         p->sec->needs_resolver = true;
     }
     t.websocket = str_eq(b->app_protocol, "kubernetes.io/ws");
-    if (b->tls_policy && b->tls_policy->accepted && !b->tls_policy->unverifiable) {
+    if (b->tls_policy) {
         t.tls = true;
         t.tls_name = b->tls_policy->policy->validation.hostname;
         t.tls_ca_file = b->tls_policy->ca_pem ? ca_file(p, b->tls_policy) : NULL;
         if (gs->backend_client_cert)
             t.tls_client_cert_file = certificate_file(p, gs->backend_client_cert);
-    } else if (b->tls_policy) {
-        t.status = 500; /* the policy is unusable: fail, never fall back */
     }
     return t;
 }

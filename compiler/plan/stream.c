@@ -144,7 +144,8 @@ static const char *tls_hop(struct planner *p, const struct plan_target *t)
 
 /* The proxy_pass value for a set of backends: an upstream name, a split
  * variable (as "$name"), or "" to close.  Invalid shares close too.
- * Passthrough leaves the client's TLS alone: no BackendTLSPolicy there. */
+ * Passthrough leaves the client's TLS alone: no BackendTLSPolicy there,
+ * not even one that would refuse the backend. */
 static const char *backends_target(struct planner *p, const struct attachment *a,
                                    bool *variable)
 {
@@ -161,15 +162,15 @@ static const char *backends_target(struct planner *p, const struct attachment *a
     *variable = false;
     for (i = 0; i < rs->n_rules; i++) {
         for (j = 0; j < rs->rules[i].n_backends; j++) {
-            const struct backend *b = &rs->rules[i].backends[j];
+            struct backend b = rs->rules[i].backends[j];
             struct plan_target t;
-            if (b->ref->weight <= 0)
+            if (b.ref->weight <= 0)
                 continue;
-            t = target_of(p, b, false, a->listener->gateway);
-            if (t.tls && a->listener->passthrough)
-                t.tls = false;
+            if (a->listener->passthrough)
+                b.tls_policy = NULL;
+            t = target_of(p, &b, false, a->listener->gateway);
             only = t;
-            weights[n] = b->ref->weight;
+            weights[n] = b.ref->weight;
             values[n++] = t.status  ? ""
                           : t.tls   ? tls_hop(p, &t)
                           : t.upstream ? t.upstream

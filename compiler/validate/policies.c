@@ -37,47 +37,72 @@ older_claim(struct ctx *x, const struct backend_tls_policy *p,
     return NULL;
 }
 
-/* Sets the policy's Accepted/ResolvedRefs from its CA references. */
+/* What makes a CA reference unusable, or NULL (then *pem is its bundle);
+ * *reason is the ResolvedRefs reason the spec gives the problem. */
+static const char *ca_ref_problem(struct ctx *x, const struct object *o,
+                                  const struct local_ref *r, const char **pem,
+                                  const char **reason)
+{
+    const struct config_map *cm;
+    const char *problem;
+
+    if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
+        *reason = "InvalidKind";
+        return msgf(x, "is of kind %s, which gwc does not support (use a ConfigMap "
+                       "with ca.crt)", r->kind);
+    }
+    cm = (const struct config_map *)model_find(x->m, KIND_CONFIG_MAP, o->meta.namespace,
+                                               r->name);
+    problem = !cm ? "does not exist" : ca_config_map_problem(x->c->arena, cm, pem);
+    *reason = "InvalidCACertificateRef";
+    return problem ? msgf(x, "ConfigMap '%s/%s' %s", o->meta.namespace, r->name, problem)
+                   : NULL;
+}
+
+/*
+ * Sets the policy's Accepted/ResolvedRefs from its CA references
+ * (BackendTLSPolicyValidation).  A policy left without a usable CA still
+ * applies to its targets (link_policy), whose requests then get 500.
+ */
 static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *cs)
 {
+    static const char fails[] = "; no CA of the policy is usable, so connections to the "
+                                "Services it targets fail (HTTP requests get 500)";
     const struct backend_tls_validation *v = &ps->policy->validation;
     const struct object *o = &ps->policy->obj;
-    const char *reason = NULL, *msg = NULL;
-    size_t i;
+    const char *reason = NULL, *msg = NULL, **problems;
+    size_t i, n = v->n_ca_certificate_refs;
 
-    for (i = 0; i < v->n_ca_certificate_refs; i++) {
-        const struct local_ref *r = &v->ca_certificate_refs[i];
-        const struct config_map *cm;
-        const char *problem, *pem;
-
-        if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
-            finding(x, DIAG_POLICY_CA_INVALID, o, r->src,
-                    "caCertificateRef to %s '%s' is not supported; use a ConfigMap "
-                    "with ca.crt", r->kind, r->name);
-            if (!reason) {
-                reason = "InvalidKind";
-                msg = msgf(x, "unsupported kind %s", r->kind);
-            }
-            continue;
+    problems = ARENA_NEW_ARRAY(x->c->arena, const char *, n);
+    for (i = 0; i < n; i++) {
+        const char *pem = NULL, *why;
+        problems[i] = ca_ref_problem(x, o, &v->ca_certificate_refs[i], &pem, &why);
+        if (problems[i] && !reason) {
+            reason = why;
+            msg = msgf(x, "caCertificateRefs[%zu] %s", i, problems[i]);
         }
-        cm = (const struct config_map *)model_find(x->m, KIND_CONFIG_MAP,
-                                                   o->meta.namespace, r->name);
-        problem = !cm ? "does not exist" : ca_config_map_problem(x->c->arena, cm, &pem);
-        if (problem) {
-            finding(x, DIAG_POLICY_CA_INVALID, o, r->src, "ConfigMap '%s/%s' %s",
-                    o->meta.namespace, r->name, problem);
-            if (!reason) {
-                reason = "InvalidCACertificateRef";
-                msg = msgf(x, "ConfigMap %s %s", r->name, problem);
-            }
-            continue;
-        }
-        if (!ps->ca_pem)
+        if (!problems[i] && !ps->ca_pem)
             ps->ca_pem = pem;
     }
-    if (v->n_ca_certificate_refs > 0 && !ps->ca_pem) {
+    for (i = 0; i < n; i++) {
+        if (problems[i])
+            finding(x, DIAG_POLICY_CA_INVALID, o, v->ca_certificate_refs[i].src,
+                    "caCertificateRef %s%s", problems[i], ps->ca_pem ? "" : fails);
+    }
+    if (n > 0 && !ps->ca_pem) {
         conditions_set(cs, "Accepted", false, "NoValidCACertificate",
                        "no usable CA certificate");
+        ps->accepted = false;
+    }
+    /* An implementation-defined set gwc does not know must not fall back
+     * to trusting the system's. */
+    if (v->well_known_ca_certificates && *v->well_known_ca_certificates &&
+        !str_eq(v->well_known_ca_certificates, "System")) {
+        const char *m = msgf(x, "wellKnownCACertificates '%s' is not a set gwc knows "
+                                "(only System)", v->well_known_ca_certificates);
+        finding(x, DIAG_POLICY_CA_INVALID, o, ynode_get(v->src, "wellKnownCACertificates"),
+                "%s%s", m, fails);
+        conditions_set(cs, "Accepted", false, "Invalid", m);
         ps->accepted = false;
     }
     if (reason)
@@ -86,16 +111,20 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
         conditions_set(cs, "ResolvedRefs", true, "ResolvedRefs", "");
 }
 
+/* A Service absent from the input is reached by DNS all the same, so a
+ * policy naming it applies; which port its sectionName names cannot be
+ * known then, and the policy applies to all of them: TLS to a port that
+ * may not want it fails, cleartext to one that needs TLS would not. */
 static bool targets(const struct backend_tls_policy *p, const struct backend *b)
 {
     size_t i;
 
-    if (!b->service || !b->port || !str_eq(p->obj.meta.namespace, b->namespace))
+    if (b->status == BACKEND_INVALID || !str_eq(p->obj.meta.namespace, b->namespace))
         return false;
     for (i = 0; i < p->n_target_refs; i++) {
         const struct policy_target_ref *t = &p->target_refs[i];
         if (str_eq(t->group, "") && str_eq(t->kind, "Service") && str_eq(t->name, b->name) &&
-            (!t->section_name || str_eq(t->section_name, b->port->name)))
+            (!t->section_name || !b->service || str_eq(t->section_name, b->port->name)))
             return true;
     }
     return false;
@@ -122,6 +151,22 @@ static void attach_to_backend(struct policy_state *ps, struct backend *b)
         b->tls_policy = ps;
 }
 
+/* Attaches the policy to those of the backends it targets; are there any? */
+static bool link_backends(struct policy_state *ps, struct backend *v, size_t n)
+{
+    bool used = false;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!targets(ps->policy, &v[i]))
+            continue;
+        used = true;
+        if (!ps->conflicted)
+            attach_to_backend(ps, &v[i]);
+    }
+    return used;
+}
+
 static void add_ancestor(struct ctx *x, struct policy_state *ps,
                          struct gateway_state *gs, const struct conditions *cs)
 {
@@ -137,11 +182,14 @@ static void add_ancestor(struct ctx *x, struct policy_state *ps,
 }
 
 /* Every backend the policy targets, reached through routes attached to our
- * Gateways: those Gateways are the ancestors. */
+ * Gateways: those Gateways are the ancestors.  A policy that wins its
+ * targets applies even when it is not accepted for want of a usable CA:
+ * connections under it must fail (5xx), never go out in cleartext
+ * (BackendTLSPolicyValidation.CACertificateRefs). */
 static void link_policy(struct ctx *x, struct policy_state *ps,
                         const struct conditions *cs)
 {
-    size_t r, i, j, k;
+    size_t r, i, k;
 
     ps->ancestors = ARENA_NEW_ARRAY(x->c->arena, struct policy_ancestor,
                                     x->ctl->n_gateways);
@@ -150,14 +198,8 @@ static void link_policy(struct ctx *x, struct policy_state *ps,
         bool used = false;
 
         for (i = 0; i < rs->n_rules; i++) {
-            for (j = 0; j < rs->rules[i].n_backends; j++) {
-                struct backend *b = &rs->rules[i].backends[j];
-                if (targets(ps->policy, b)) {
-                    used = true;
-                    if (ps->accepted)
-                        attach_to_backend(ps, b);
-                }
-            }
+            used |= link_backends(ps, rs->rules[i].backends, rs->rules[i].n_backends);
+            used |= link_backends(ps, rs->rules[i].mirrors, rs->rules[i].n_mirrors);
         }
         if (!used)
             continue;
@@ -206,17 +248,26 @@ void policies_build(struct ctx *x)
                 conditions_set(&cs, "Accepted", false, "Conflicted", m);
                 finding(x, DIAG_POLICY_CONFLICT, &p->obj, p->target_refs[j].src, "%s", m);
                 ps->accepted = false;
+                ps->conflicted = true;
                 break;
             }
         }
         check_ca(x, ps, &cs);
-        for (j = 0; x->o->strict_refs && j < p->n_target_refs; j++) {
+        for (j = 0; j < p->n_target_refs; j++) {
             const struct policy_target_ref *t = &p->target_refs[j];
-            if (str_eq(t->kind, "Service") &&
-                !model_find(x->m, KIND_SERVICE, p->obj.meta.namespace, t->name))
+            if (!str_eq(t->kind, "Service") ||
+                model_find(x->m, KIND_SERVICE, p->obj.meta.namespace, t->name))
+                continue;
+            if (x->o->strict_refs)
                 finding(x, DIAG_POLICY_TARGET_NOT_FOUND, &p->obj, t->src,
                         "Service '%s/%s' is not in the input: the policy protects "
                         "nothing", p->obj.meta.namespace, t->name);
+            else if (t->section_name)
+                finding(x, DIAG_BACKEND_ASSUMED, &p->obj, ynode_get(t->src, "sectionName"),
+                        "Service '%s/%s' is not in the input, so gwc cannot tell which "
+                        "port sectionName '%s' names; the policy applies to every port "
+                        "of the Service that routes use (add the Service to the input)",
+                        p->obj.meta.namespace, t->name, t->section_name);
         }
         link_policy(x, ps, &cs);
     }

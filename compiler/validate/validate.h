@@ -177,6 +177,7 @@ struct policy_state {
     struct policy_ancestor *ancestors;
     size_t n_ancestors;
     bool accepted;       /* not conflicted, and its CA is usable */
+    bool conflicted;     /* loses to an older policy: applies to nothing */
     bool unverifiable;   /* nginx cannot check its subjectAltNames: refuse */
     const char *ca_pem;  /* the CA bundle (PEM), or NULL for the system one */
 };

@@ -260,6 +260,7 @@ class StreamBackend(Backend):
                                                    self.alpn, self._record_sni)
         self._connections = {}  # _Connection -> Thread
         self._connections_lock = threading.Lock()
+        self._accepted = 0
 
     def _bind(self):
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -279,6 +280,8 @@ class StreamBackend(Backend):
             self._stopping.wait(0.1)
             return
         sock.setblocking(True)
+        with self._connections_lock:
+            self._accepted += 1
         connection = _Connection(sock)
         thread = threading.Thread(target=self._run_connection, args=(connection, address),
                                   name="gwtest-echo %s %s" % (self.label, peer_name(address)),
@@ -286,6 +289,12 @@ class StreamBackend(Backend):
         with self._connections_lock:
             self._connections[connection] = thread
         thread.start()
+
+    def accepted(self):
+        """TCP connections accepted so far, whatever they then carried: proof
+        that a client was (or was never) let through to this backend."""
+        with self._connections_lock:
+            return self._accepted
 
     def _stop_workers(self, timeout):
         with self._connections_lock:
