@@ -1,19 +1,27 @@
 /*
- * Route precedence (gateway-api §6.3 for HTTPRoute, §7 for GRPCRoute): one
- * total order over every candidate match of every route on a server.
+ * Route precedence: one total order over every candidate match of every
+ * route on a server.
  *
  *  1. the route hostname that matched: exact before wildcard before none,
  *     longer before shorter;
- *  2. the path: Exact, then RegularExpression, then PathPrefix (the spec
- *     leaves regex precedence to the implementation; this is nginx's own
- *     order, where any matching regex location beats every prefix one),
- *     longer before shorter within each kind; for gRPC, a longer service
- *     then a longer method;
- *  3. a method match; 4. more header matches; 5. more query matches;
- *  6. the older route (creationTimestamp; none counts as newest);
- *  7. "{namespace}/{name}" compared as one string (not namespace, then
+ *  2. HTTPRoute before GRPCRoute (a server never serves both for one
+ *     hostname; the step only keeps the order total);
+ *  3. HTTPRoute (HTTPRouteRule.Matches): the path: Exact, then
+ *     RegularExpression, then PathPrefix (the spec leaves regex precedence
+ *     to the implementation; this is nginx's own order, where any matching
+ *     regex location beats every prefix one), longer before shorter within
+ *     each kind; then a method match, more header matches, more query
+ *     matches;
+ *     GRPCRoute (GRPCRouteRule.Matches): more characters in the service,
+ *     then in the method (a regex counts its pattern; a part not matched
+ *     counts 0), then more header matches.  Exact and regex are not ranked
+ *     apart: the spec ranks by characters only;
+ *  4. the older route (creationTimestamp; none counts as newest);
+ *  5. "{namespace}/{name}" compared as one string (not namespace, then
  *     name: "a-b/x" sorts before "a/x");
- *  8. rule order, then match order.
+ *  6. rule order, then match order.
+ * The locations planner (locations.c) honours any such order: it decides
+ * within each nginx location which candidates can still apply.
  */
 #include "plan_internal.h"
 
@@ -22,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum path_rank { RANK_NONE, RANK_PREFIX, RANK_REGEX, RANK_EXACT };
+enum path_rank { RANK_PREFIX, RANK_REGEX, RANK_EXACT };
 
 static int host_rank(const char *h)
 {
@@ -49,62 +57,35 @@ bool prefix_covers(const char *prefix, const char *path)
     return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static enum path_rank path_rank(const struct candidate *c, size_t *len)
+static enum path_rank path_rank(const struct http_match *m, size_t *len)
 {
-    *len = 0;
-    if (c->match) {
-        const char *t = c->match->path.type;
-        size_t n = strlen(c->match->path.value);
-        if (str_eq(t, "Exact")) {
-            *len = n;
-            return RANK_EXACT;
-        }
-        if (str_eq(t, "RegularExpression")) {
-            *len = n;
-            return RANK_REGEX;
-        }
-        /* A trailing "/" does not count: "/foo/" is the prefix "/foo". */
-        *len = n > 1 && c->match->path.value[n - 1] == '/' ? n - 1 : n;
-        return RANK_PREFIX;
-    }
-    if (c->grpc) {
-        const struct grpc_method_match *m = &c->grpc->method;
-        if (!m->src)
-            return RANK_PREFIX;
-        /* The wire path /<service>/<method>: its length orders like a path. */
-        *len = 2 + (m->service ? strlen(m->service) : 0) + (m->method ? strlen(m->method) : 0);
-        if (str_eq(m->type, "RegularExpression") || !m->service)
-            return RANK_REGEX;
-        return m->method ? RANK_EXACT : RANK_PREFIX;
-    }
-    return RANK_NONE;
+    const char *t = m->path.type;
+    size_t n = strlen(m->path.value);
+
+    *len = n;
+    if (str_eq(t, "Exact"))
+        return RANK_EXACT;
+    if (str_eq(t, "RegularExpression"))
+        return RANK_REGEX;
+    /* A trailing "/" does not count: "/foo/" is the prefix "/foo". */
+    if (n > 1 && m->path.value[n - 1] == '/')
+        *len = n - 1;
+    return RANK_PREFIX;
 }
 
-static size_t grpc_len(const struct candidate *c, bool service)
+/* Characters of the service (or method) a gRPC match names; 0 if none. */
+static size_t grpc_len(const struct grpc_match *g, bool service)
 {
-    const struct grpc_method_match *m;
-    const char *s;
+    const char *s = service ? g->method.service : g->method.method;
 
-    if (!c->grpc)
-        return 0;
-    m = &c->grpc->method;
-    s = service ? m->service : m->method;
     return s ? strlen(s) : 0;
 }
 
 /* Header matches the spec ignores do not count. */
-static size_t n_headers(const struct candidate *c)
+static size_t n_headers(const struct value_match *h, size_t n)
 {
-    const struct value_match *h = NULL;
-    size_t n = 0, i, k = 0;
+    size_t i, k = 0;
 
-    if (c->match) {
-        h = c->match->headers;
-        n = c->match->n_headers;
-    } else if (c->grpc) {
-        h = c->grpc->headers;
-        n = c->grpc->n_headers;
-    }
     for (i = 0; i < n; i++)
         k += !model_header_ignored(h, i);
     return k;
@@ -115,11 +96,38 @@ static int cmp_size(size_t a, size_t b)
     return a < b ? -1 : a > b;
 }
 
+static int http_cmp(const struct http_match *a, const struct http_match *b)
+{
+    size_t la, lb;
+    int c;
+
+    if ((c = (int)path_rank(b, &lb) - (int)path_rank(a, &la)) != 0)
+        return c;
+    if ((c = cmp_size(lb, la)) != 0)
+        return c;
+    if ((c = (b->method != NULL) - (a->method != NULL)) != 0)
+        return c;
+    if ((c = cmp_size(n_headers(b->headers, b->n_headers),
+                      n_headers(a->headers, a->n_headers))) != 0)
+        return c;
+    return cmp_size(b->n_query_params, a->n_query_params);
+}
+
+static int grpc_cmp(const struct grpc_match *a, const struct grpc_match *b)
+{
+    int c;
+
+    if ((c = cmp_size(grpc_len(b, true), grpc_len(a, true))) != 0)
+        return c;
+    if ((c = cmp_size(grpc_len(b, false), grpc_len(a, false))) != 0)
+        return c;
+    return cmp_size(n_headers(b->headers, b->n_headers), n_headers(a->headers, a->n_headers));
+}
+
 int candidate_cmp(const struct candidate *a, const struct candidate *b)
 {
     const struct object *oa = &a->att->route->route->obj;
     const struct object *ob = &b->att->route->route->obj;
-    size_t la, lb;
     int c;
 
     if ((c = host_rank(b->hostname) - host_rank(a->hostname)) != 0)
@@ -127,24 +135,15 @@ int candidate_cmp(const struct candidate *a, const struct candidate *b)
     if ((c = cmp_size(b->hostname ? strlen(b->hostname) : 0,
                       a->hostname ? strlen(a->hostname) : 0)) != 0)
         return c;
-    if ((c = (int)path_rank(b, &lb) - (int)path_rank(a, &la)) != 0)
+    if ((c = (a->grpc != NULL) - (b->grpc != NULL)) != 0)
         return c;
-    if ((c = cmp_size(lb, la)) != 0)
+    if (a->grpc) {
+        if ((c = grpc_cmp(a->grpc, b->grpc)) != 0)
+            return c;
+    } else if ((c = http_cmp(a->match, b->match)) != 0) {
         return c;
-    if ((c = cmp_size(grpc_len(b, true), grpc_len(a, true))) != 0)
-        return c;
-    if ((c = cmp_size(grpc_len(b, false), grpc_len(a, false))) != 0)
-        return c;
-    if ((c = (b->match && b->match->method) - (a->match && a->match->method)) != 0)
-        return c;
-    if ((c = cmp_size(n_headers(b), n_headers(a))) != 0)
-        return c;
-    if ((c = cmp_size(b->match ? b->match->n_query_params : 0,
-                      a->match ? a->match->n_query_params : 0)) != 0)
-        return c;
+    }
     if ((c = object_cmp_age(oa, ob)) != 0)
-        return c;
-    if ((c = (int)oa->kind - (int)ob->kind) != 0)
         return c;
     if ((c = cmp_size(a->rule_index, b->rule_index)) != 0)
         return c;

@@ -63,6 +63,72 @@ spec:
         self.assertEqual(self.call(), "rest")
 
 
+class Precedence(unittest.TestCase):
+    """GRPCRouteRule.Matches: among matching rules, the most characters in
+    the service, then in the method, then the most header matches win;
+    whether a match is Exact or a regex does not count."""
+    SERVICE_REGEX = ECHO_SERVICE.replace(".", "[.]")  # longer than the service
+    MANIFESTS = gateway("{name: h2c, protocol: HTTP, port: 80}") + """
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: kinds, namespace: rpc}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [kinds.example.com]
+  rules:
+    - matches: [{method: {method: Echo}}]
+      backendRefs: [{name: method-only, port: 8080}]
+    - matches: [{method: {service: %(s)s}}]
+      backendRefs: [{name: service-only, port: 8080}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: lengths, namespace: rpc}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [lengths.example.com]
+  rules:
+    - matches: [{method: {service: %(s)s}}]
+      backendRefs: [{name: service-only, port: 8080}]
+    - matches:
+        - method: {service: %(s)s, method: EchoTwo}
+        - method: {service: %(s)s, method: Echo}
+          headers: [{name: x-pick, value: exact}]
+      backendRefs: [{name: exact, port: 8080}]
+    - matches: [{method: {type: RegularExpression, service: "%(r)s", method: Echo}}]
+      backendRefs: [{name: regex, port: 8080}]
+""" % {"s": ECHO_SERVICE, "r": SERVICE_REGEX}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Scenario(cls.MANIFESTS,
+                         grpc_backends("method-only", "service-only", "exact", "regex"))
+        cls.s.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+
+    def call(self, host, method, metadata=None):
+        return answered_by(client.grpc_call(self.s.port(), host, ECHO_SERVICE, method,
+                                            metadata=metadata))
+
+    def test_service_characters_before_method_characters(self):
+        # Both rules match; nginx alone would pick the method's regex
+        # location, the spec picks the longer service.
+        self.assertEqual(self.call("kinds.example.com", "Echo"), "service-only")
+
+    def test_method_characters_after_an_equal_service(self):
+        self.assertEqual(self.call("lengths.example.com", "EchoTwo"), "exact")
+
+    def test_a_longer_service_regex_over_an_exact_service(self):
+        # The regex spells the service with more characters than the exact
+        # match does, and header matches count only after service and method.
+        self.assertEqual(self.call("lengths.example.com", "Echo"), "regex")
+        self.assertEqual(self.call("lengths.example.com", "Echo", {"x-pick": "exact"}), "regex")
+
+
 def dated_route(kind, name, created, hostname, rule):
     return ("---\napiVersion: gateway.networking.k8s.io/v1\nkind: %s\n"
             "metadata: {name: %s, namespace: rpc, creationTimestamp: \"%sT00:00:00Z\"}\n"

@@ -14,7 +14,8 @@
 struct spec {
     const char *host;  /* the route hostname that matched; NULL: none */
     const char *ptype; /* HTTP path type, or NULL for a gRPC match */
-    const char *path;  /* HTTP path value; gRPC "service/method" ("" part: unset) */
+    const char *path;  /* HTTP path value; gRPC "service/method" ("" part: unset;
+                          a leading '~': RegularExpression; NULL: no method match) */
     const char *method;
     size_t headers, queries;
     int64_t created; /* INT_UNSET: no creationTimestamp */
@@ -58,17 +59,19 @@ static const struct candidate *build(struct built *b, const struct spec *s)
         b->http.n_query_params = s->queries;
         b->c.match = &b->http;
     } else {
-        const char *slash = strchr(s->path, '/');
-        size_t n = (size_t)(slash - s->path);
-        memcpy(b->service, s->path, n);
-        strcpy(b->method, slash + 1);
-        b->grpc.method.src = (const struct ynode *)b; /* "a method match is present" */
-        b->grpc.method.type = "Exact";
-        b->grpc.method.service = *b->service ? b->service : NULL;
-        b->grpc.method.method = *b->method ? b->method : NULL;
         b->grpc.headers = b->values;
         b->grpc.n_headers = s->headers;
         b->c.grpc = &b->grpc;
+        if (s->path) {
+            bool regex = s->path[0] == '~';
+            const char *sm = s->path + regex, *slash = strchr(sm, '/');
+            memcpy(b->service, sm, (size_t)(slash - sm));
+            strcpy(b->method, slash + 1);
+            b->grpc.method.src = (const struct ynode *)b; /* "a method match is present" */
+            b->grpc.method.type = regex ? "RegularExpression" : "Exact";
+            b->grpc.method.service = *b->service ? b->service : NULL;
+            b->grpc.method.method = *b->method ? b->method : NULL;
+        }
     }
     return &b->c;
 }
@@ -169,6 +172,44 @@ static const struct {
     {"gRPC: header matches break a method tie",
      {GRPC(NULL, "pkg.Svc/Get"), NULL, 1, 0, T, NULL, 0, 0},
      {GRPC(NULL, "pkg.Svc/Get"), NULL, 0, 0, T, NULL, 0, 0}},
+    /* GRPCRouteRule.Matches ranks by characters of the service, then of
+     * the method, then header matches, never by the kind of match. */
+    {"gRPC: a service alone over a method alone",
+     {GRPC(NULL, "pkg.Svc/"), NULL, 0, 0, T, NULL, 0, 0},
+     {GRPC(NULL, "/Get"), NULL, 0, 0, T, NULL, 0, 0}},
+    {"gRPC: service characters before method characters",
+     {GRPC(NULL, "pkg.LongService/"), NULL, 0, 0, T, NULL, 0, 0},
+     {GRPC(NULL, "pkg.Svc/GetEverything"), NULL, 0, 0, T, NULL, 0, 0}},
+    {"gRPC: a longer service regex over a shorter exact service and method",
+     {GRPC(NULL, "~pkg[.]Svc.*/"), NULL, 0, 0, T, NULL, 0, 0},
+     {GRPC(NULL, "pkg.Svc/Get"), NULL, 0, 0, T, NULL, 0, 0}},
+    {"gRPC: a longer method over a shorter one",
+     {GRPC(NULL, "pkg.Svc/GetAll"), NULL, 0, 0, T, NULL, 0, 0},
+     {GRPC(NULL, "pkg.Svc/Get"), NULL, 0, 0, T, NULL, 0, 0}},
+    {"gRPC: a longer method regex over a shorter exact method",
+     {GRPC(NULL, "~/Get.*"), NULL, 0, 0, T, NULL, 0, 0},
+     {GRPC(NULL, "/Get"), NULL, 0, 0, T, NULL, 0, 0}},
+    {"gRPC: method characters before header matches",
+     {GRPC(NULL, "pkg.Svc/Get"), NULL, 0, 0, T, NULL, 0, 0},
+     {GRPC(NULL, "pkg.Svc/"), NULL, 3, 0, T, NULL, 0, 0}},
+    {"gRPC: header matches before age",
+     {GRPC(NULL, "pkg.Svc/"), NULL, 1, 0, 500, NULL, 0, 0},
+     {GRPC(NULL, "pkg.Svc/"), NULL, 0, 0, 100, NULL, 0, 0}},
+    {"gRPC: exact and regex of equal length tie, then the older route",
+     {GRPC(NULL, "~pkg.Svc/"), NULL, 0, 0, 100, "z/z", 0, 0},
+     {GRPC(NULL, "pkg.Svc/"), NULL, 0, 0, 200, "a/a", 0, 0}},
+    {"gRPC: exact and regex of equal length tie, the other way round",
+     {GRPC(NULL, "pkg.Svc/"), NULL, 0, 0, 100, "z/z", 0, 0},
+     {GRPC(NULL, "~pkg.Svc/"), NULL, 0, 0, 200, "a/a", 0, 0}},
+    {"gRPC: a method alone over a rule without matches, even a younger one",
+     {GRPC(NULL, "/Get"), NULL, 0, 0, 200, NULL, 0, 0},
+     {GRPC(NULL, NULL), NULL, 0, 0, 100, NULL, 0, 0}},
+    {"gRPC: the hostname before the service",
+     {GRPC("a.example.com", NULL), NULL, 0, 0, T, NULL, 0, 0},
+     {GRPC("*.example.com", "pkg.Svc/Get"), NULL, 0, 0, T, NULL, 0, 0}},
+    {"HTTPRoute before GRPCRoute for one hostname",
+     {HTTP(NULL, "PathPrefix", "/"), NULL, 0, 0, 200, "b/b", 1, 0},
+     {GRPC(NULL, "pkg.Svc/Get"), NULL, 0, 0, 100, "a/a", 0, 0}},
 };
 
 START_TEST(pair_is_ordered_both_ways)
