@@ -182,8 +182,11 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
 }
 
 /* nginx retries on connection errors, timeouts and a fixed set of
- * statuses, at once (no backoff), and never a non-idempotent request
- * (POST, PATCH, LOCK) that reached the backend. */
+ * statuses, and never a non-idempotent request (POST, PATCH, LOCK) that
+ * reached the backend.  It retries at once: an implementation without
+ * backoff "MUST set the Accepted Condition for the Route to status: False
+ * with a Reason of UnsupportedValue" when backoff is set (HTTPRouteRetry
+ * in GEP-1731).  A zero backoff asks for what nginx does. */
 static void retry(struct rule_check *rc, const struct route_retry *r)
 {
     const struct object *o = &rc->rs->route->obj;
@@ -202,9 +205,16 @@ static void retry(struct rule_check *rc, const struct route_retry *r)
                     (long long)r->codes[i]);
         }
     }
-    if (r->backoff && strspn(r->backoff, "0hms") != strlen(r->backoff))
-        finding(rc->x, DIAG_NGINX_APPROXIMATED, o, ynode_get(r->src, "backoff"),
-                "nginx retries at once; backoff %s is not applied", r->backoff);
+    if (r->backoff && strspn(r->backoff, "0hms") != strlen(r->backoff)) {
+        rc->rs->unsupported = msgf(rc->x, "rule %zu: retry.backoff %s is not supported: "
+                                          "nginx retries at once", rc->index, r->backoff);
+        finding_sev(rc->x, DIAG_ERROR, DIAG_NGINX_UNSUPPORTED, o,
+                    ynode_get(r->src, "backoff"),
+                    "nginx retries at once and cannot wait %s between tries, so the "
+                    "route is not accepted (UnsupportedValue) and none of its rules is "
+                    "served; remove backoff (or set it to 0s) to retry without waiting",
+                    r->backoff);
+    }
 }
 
 static void approximations(struct rule_check *rc)
@@ -334,6 +344,22 @@ static void subject_alt_names(struct ctx *x, struct policy_state *ps)
             v->hostname ? v->hostname : "");
 }
 
+/* A route that is not accepted keeps its attachments (attachedRoutes
+ * counts them) but carries no traffic. */
+static void unsupported_routes(struct gateway_state *gs)
+{
+    size_t i, k;
+
+    for (i = 0; i < gs->n_listeners; i++) {
+        const struct eff_listener *l = &gs->listeners[i];
+        for (k = 0; k < l->attachments.n; k++) {
+            struct attachment *a = l->attachments.v[k];
+            if (a->route->unsupported)
+                a->carries_traffic = false;
+        }
+    }
+}
+
 void nginx_limits(struct ctx *x)
 {
     size_t i, j;
@@ -345,6 +371,8 @@ void nginx_limits(struct ctx *x)
             check_rule(&rc);
         }
     }
+    for (i = 0; i < x->ctl->n_gateways; i++)
+        unsupported_routes(&x->ctl->gateways[i]);
     for (i = 0; i < x->ctl->n_gateways; i++)
         cleartext_h2c(x, &x->ctl->gateways[i]);
     for (i = 0; i < x->ctl->n_policies; i++)

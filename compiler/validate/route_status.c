@@ -15,6 +15,11 @@ void route_conditions(struct ctx *x, struct route_state *rs)
     for (i = 0; i < rs->n_parents; i++) {
         struct route_parent *rp = &rs->parents[i];
 
+        if (rp->accepted && rs->unsupported) {
+            conditions_set(&rp->conditions, "Accepted", false, "UnsupportedValue",
+                           rs->unsupported);
+            rp->accepted = false;
+        }
         if (rp->accepted && rs->n_rules > 0 && dropped == rs->n_rules) {
             conditions_set(&rp->conditions, "Accepted", false, "UnsupportedValue",
                            "no rule of the route can be programmed");
@@ -25,7 +30,7 @@ void route_conditions(struct ctx *x, struct route_state *rs)
         else
             conditions_set(&rp->conditions, "ResolvedRefs", false, rs->refs_reason,
                            rs->refs_message);
-        if (dropped && dropped < rs->n_rules)
+        if (rp->accepted && dropped && dropped < rs->n_rules)
             conditions_set(&rp->conditions, "PartiallyInvalid", true, "UnsupportedValue",
                            "Dropped Rule(s): some rules cannot be programmed");
     }

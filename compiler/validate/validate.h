@@ -151,6 +151,8 @@ struct route_state {
     size_t n_parents;
     struct rule_state *rules;
     size_t n_rules;
+    const char *unsupported;  /* why the route is not accepted
+                                 (UnsupportedValue) and carries no traffic */
     bool resolved;            /* every reference resolved */
     const char *refs_reason;  /* when not: the first reason ... */
     const char *refs_message; /* ... and its message */
