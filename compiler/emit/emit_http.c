@@ -61,7 +61,7 @@ static void emit_split(struct confw *w, const struct plan_split *s, const char *
     size_t i;
 
     confw_begin(w, "split_clients");
-    confw_rawf(w, "\"%s\"", key);
+    confw_rawf(w, "\"%s%s\"", s->salt ? s->salt : "", key); /* gwc's own words */
     confw_rawf(w, "$%s", s->variable);
     confw_open(w);
     for (i = 0; i < s->n_entries; i++) {

@@ -328,8 +328,12 @@ static struct plan_handler *mirror_handler(struct planner *p,
     else if (rm->fraction.src && rm->fraction.denominator > 0)
         hundredths = rm->fraction.numerator * 10000 / rm->fraction.denominator;
     if (hundredths < 10000) {
+        /* The k-th mirror of a rule samples on its own salted key, apart
+         * from the rule's other mirrors and its weighted split: a 25% and
+         * a 33% sample must not nest, nor a sample follow one backend. */
         struct plan_split_entry e = {(unsigned)hundredths, "1"};
-        struct plan_split s = {NULL, &e, hundredths > 0 ? 1 : 0};
+        struct plan_split s = {NULL, &e, hundredths > 0 ? 1 : 0,
+                               arena_printf(p->a, "m%zu:", k)};
         m->sample_variable = split_shared(p, "gw_ms", &s);
     }
     return m;
@@ -377,11 +381,13 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
 }
 
 /*
- * One split_clients block per distinct set of shares.  Every block hashes
- * the same key (the request id), so two blocks with the same shares would
- * choose alike for every request anyway; sharing them keeps the number of
- * variables, which nginx looks up linearly while loading, independent of
- * the number of rules.  The draft is copied when it is new.
+ * One split_clients block per distinct set of shares and salt.  Blocks with
+ * the same salt hash the same key (the request id), so two of them with the
+ * same shares would choose alike for every request anyway; and a request
+ * meets one rule, so only splits of one rule need to differ (their salts
+ * do).  Sharing keeps the number of variables, which nginx looks up
+ * linearly while loading, independent of the number of rules.  The draft
+ * is copied when it is new.
  */
 const char *split_shared(struct planner *p, const char *prefix,
                          const struct plan_split *draft)
@@ -391,7 +397,7 @@ const char *split_shared(struct planner *p, const char *prefix,
     void **slot;
     size_t i;
 
-    strbuf_addf(&key, "%s", prefix);
+    strbuf_addf(&key, "%s|%s", prefix, draft->salt ? draft->salt : "");
     for (i = 0; i < draft->n_entries; i++)
         strbuf_addf(&key, "|%u:%zu:%s", draft->entries[i].hundredths,
                     strlen(draft->entries[i].value), draft->entries[i].value);
@@ -404,6 +410,7 @@ const char *split_shared(struct planner *p, const char *prefix,
     if (draft->n_entries)
         memcpy(s->entries, draft->entries, draft->n_entries * sizeof(*s->entries));
     s->n_entries = draft->n_entries;
+    s->salt = draft->salt;
     *slot = s;
     return s->variable;
 }
@@ -447,7 +454,7 @@ static void weighted_split(struct planner *p, struct plan_handler *h)
     size_t prefix = strlen(h->id) + 1, i;
     int64_t *weights = ARENA_NEW_ARRAY(p->a, int64_t, h->n_backends);
     const char **values = ARENA_NEW_ARRAY(p->a, const char *, h->n_backends);
-    struct plan_split draft = {NULL, NULL, 0};
+    struct plan_split draft = {NULL, NULL, 0, NULL};
 
     for (i = 0; i < h->n_backends; i++) {
         weights[i] = h->backends[i]->weight;

@@ -65,6 +65,9 @@ struct plan_split {
     const char *variable;
     struct plan_split_entry *entries;
     size_t n_entries;
+    /* Written before the section's key ("m0:${request_id}"), so that the
+     * splits one request meets choose independently; NULL: the key alone. */
+    const char *salt;
 };
 
 /* ---- upstreams ---- */

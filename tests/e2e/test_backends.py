@@ -1,5 +1,6 @@
 """End to end: backends, weights and failure answers through real nginx."""
 import collections
+import re
 import unittest
 
 from gwtest import client
@@ -128,6 +129,63 @@ class Backends(unittest.TestCase):
                 self.assertEqual(r.echo["path"], "/m/z?q=1")
                 seen[(served_by(r), r.echo["proto"])] += 1
         self.assertEqual(set(seen), {("h2", "HTTP/2.0"), ("w30", "HTTP/1.1")}, seen)
+
+
+class IndependentSplits(unittest.TestCase):
+    """Each split a request meets chooses on its own: a rule's weighted
+    split and its two sampled mirrors (nginx-recipes.md, "Weighted splits").
+    With one shared hash they would nest: the 25% mirror sample would lie
+    inside the 33% one, and it would be exactly the requests sent to the
+    25% backend."""
+    MANIFESTS = GATEWAY + route("independent", """
+  rules:
+    - matches: [{path: {type: PathPrefix, value: /sample}}]
+      filters:
+        - type: RequestMirror
+          requestMirror: {backendRef: {name: quarter, port: 8080}, percent: 25}
+        - type: RequestMirror
+          requestMirror: {backendRef: {name: third, port: 8080}, percent: 33}
+      backendRefs:
+        - {name: w25, port: 8080, weight: 25}
+        - {name: w75, port: 8080, weight: 75}
+""", [HOST])
+    N = 400
+
+    def test_mirror_samples_and_the_weighted_split_are_independent(self):
+        with Scenario(self.MANIFESTS, backends("w25", "w75", "quarter", "third")) as s:
+            served = {}
+            with client.HTTPConnection(s.port()) as c:
+                for i in range(self.N):
+                    served[i] = served_by(c.request("/sample/%d" % i, HOST))
+                # nginx reads the next request of a keep-alive connection
+                # only once the previous one is finalized, mirror
+                # subrequests included: after this answer every mirror
+                # copy of the N requests has been answered, so logged.
+                c.request("/sample/barrier", HOST)
+            quarter = mirrored(s.backend("shop", "quarter"))
+            third = mirrored(s.backend("shop", "third"))
+        self.assertEqual(set(served.values()), {"w25", "w75"})
+        to_w75 = {i for i, name in served.items() if name == "w75"}
+        # Independent choices: each request is in the 25% sample but not the
+        # 33% one with p = 0.25 * 0.67, in the 33% sample but not the 25% one
+        # with p = 0.33 * 0.75, and mirrored at 25% yet sent to w75 with
+        # p = 0.25 * 0.75.  The chance that any of the three sets is empty
+        # over 400 requests is at most 0.8325**400 + 0.7525**400 +
+        # 0.8125**400 < 1.5e-32: this test fails only when the splits are
+        # correlated (with one shared hash all three are always empty).
+        self.assertTrue(quarter - third, "the 25% sample lies inside the 33% one")
+        self.assertTrue(third - quarter, "the 33% sample lies inside the 25% one")
+        self.assertTrue(quarter & to_w75, "the 25% sample follows the 25% backend")
+
+
+def mirrored(backend):
+    """The request numbers a mirror backend received (/sample/<n>)."""
+    out = set()
+    for line in backend.log():
+        m = re.search(r"request made to /sample/(\d+) ", line)
+        if m:
+            out.add(int(m.group(1)))
+    return out
 
 
 if __name__ == "__main__":
