@@ -952,13 +952,17 @@ class NginxTest(unittest.TestCase):
         proc = nginx.NginxProcess(self.prefix, tcp_ports=[port])
         self.addCleanup(proc.stop)
         proc.start()
-        pid, workers = proc.pid, proc.worker_pids()
+        pid = proc.pid
         self.assertIn(pid, procs.registered_pids())
-        self.assertEqual(len(workers), 1)
 
         with client.HTTPConnection(port) as conn:
             first = conn.request("/foo%20bar//baz?q=1", "gateway.example.com")
             second = conn.request("/second", "gateway.example.com:8080")
+        # The master listens before it forks its worker, so start() may
+        # return before the worker exists; an answered request proves it
+        # does (the client's timeout bounds the wait).
+        workers = proc.worker_pids()
+        self.assertEqual(len(workers), 1)
         self.assertEqual(first.status, 200)
         self.assertEqual(first.echo["host"], "gateway.example.com")
         self.assertEqual(first.echo["path"], "/foo%20bar//baz?q=1")
