@@ -14,21 +14,10 @@ import unittest
 from gwtest import client
 from gwtest.certs import CertificateAuthority
 from scenario import Backend, Scenario, served_by
+from test_l4 import gateway, route
 
-GATEWAY = """
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: shop}
-spec:
-  gatewayClassName: nginx
-  listeners:
-    - {name: http, protocol: HTTP, port: 80}
-    - {name: db, protocol: TCP, port: 5000}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web, namespace: shop}
-spec:
+MANIFESTS = gateway("{name: http, protocol: HTTP, port: 80}",
+                    "{name: db, protocol: TCP, port: 5000}", ns="shop") + route("HTTPRoute", "web", """
   parentRefs: [{name: gw, sectionName: http}]
   rules:
     - matches: [{path: {value: /verified}}]
@@ -39,14 +28,10 @@ spec:
       backendRefs: [{name: bad-pem, port: 8080}]
     - matches: [{path: {value: /custom-set}}]
       backendRefs: [{name: custom-set, port: 8080}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TCPRoute
-metadata: {name: db, namespace: shop}
-spec:
+""", version="v1", ns="shop") + route("TCPRoute", "db", """
   parentRefs: [{name: gw, sectionName: db}]
   rules: [{backendRefs: [{name: db, port: 5432}]}]
----
+""", version="v1", ns="shop") + """---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: not-pem, namespace: shop}
@@ -78,7 +63,7 @@ class BackendTLS(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         ca = CertificateAuthority(cls.tmp.name)
         pair = ca.issue("verified", ["verified.shop.svc"])
-        manifests = (GATEWAY + ca_config_map("ca", ca.pair.read_cert())
+        manifests = (MANIFESTS + ca_config_map("ca", ca.pair.read_cert())
                      + policy("verified", [ca_ref("ca")])
                      + policy("missing-ca", [ca_ref("nowhere")])
                      + policy("bad-pem", [ca_ref("not-pem")])
