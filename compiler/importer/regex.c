@@ -1,8 +1,9 @@
 /*
  * Regular expressions met by the importer (use-regex paths, canary header
- * patterns) are checked with PCRE2, the engine nginx links, so a pattern
- * the import accepts is one nginx accepts; and literal text is quoted when
- * it becomes part of one.
+ * patterns) are checked by the rule gwc compiles them with (regex_user():
+ * PCRE2, the engine nginx links, and no references to groups by name), so
+ * a pattern the import accepts is one compile accepts; and literal text is
+ * quoted when it becomes part of one.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "import_internal.h"
@@ -20,13 +21,16 @@
 
 bool re_ok(const char *pattern, char *err, size_t errlen)
 {
-    size_t off;
+    struct regex_error why;
 
     if (strlen(pattern) > MAX_PATTERN) {
         snprintf(err, errlen, "longer than %d characters", MAX_PATTERN);
         return false;
     }
-    return regex_check(pattern, false, err, errlen, &off);
+    if (regex_user(pattern, NULL, &why))
+        return true;
+    snprintf(err, errlen, "%s", why.message);
+    return false;
 }
 
 struct re {
@@ -34,18 +38,25 @@ struct re {
     pcre2_match_data *md;
 };
 
-/* The pattern as Gateway API regex matches are read by gwc: the whole
- * subject, ^(?:pattern)$.  NULL when PCRE2 refuses it. */
+/* The pattern as gwc compiles Gateway API regex matches: the whole
+ * subject, ^(?:body)$.  NULL when gwc refuses it. */
 struct re *re_compile(const char *pattern)
 {
     struct strbuf sb = STRBUF_INIT;
     struct re *re = malloc(sizeof(*re));
+    struct regex_error why;
     int code;
     PCRE2_SIZE off;
 
     if (!re)
         die_oom(sizeof(*re));
-    strbuf_addf(&sb, "^(?:%s)$", pattern);
+    strbuf_addstr(&sb, "^(?:");
+    if (!regex_user(pattern, &sb, &why)) {
+        strbuf_release(&sb);
+        free(re);
+        return NULL;
+    }
+    strbuf_addstr(&sb, ")$");
     re->code = pcre2_compile((PCRE2_SPTR)sb.buf, sb.len, 0, &code, &off, NULL);
     strbuf_release(&sb);
     re->md = re->code ? pcre2_match_data_create_from_pattern(re->code, NULL) : NULL;

@@ -24,7 +24,6 @@
 
 #include "base/arena.h"
 #include "base/strbuf.h"
-#include "nginx/regex.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -44,8 +43,9 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
         const char *t = c->match->path.type;
         f.kind = str_eq(t, "Exact") ? LOC_EXACT
                  : str_eq(t, "RegularExpression") ? LOC_REGEX : LOC_PREFIX;
-        f.path = f.kind == LOC_PREFIX ? normalize_prefix(a, c->match->path.value)
-                                      : c->match->path.value;
+        f.path = f.kind == LOC_PREFIX  ? normalize_prefix(a, c->match->path.value)
+                 : f.kind == LOC_REGEX ? regex_user_body(a, c->match->path.value)
+                                       : c->match->path.value;
         if (f.kind != LOC_REGEX)
             f.path = uri_decoded(a, f.path);
         return f;
@@ -73,12 +73,12 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
         /* The wire path is /<service>/<method>. */
         strbuf_addstr(&sb, "/");
         if (m->service && regex)
-            strbuf_addf(&sb, "(?:%s)", m->service);
+            strbuf_addf(&sb, "(?:%s)", regex_user_body(a, m->service));
         else
             strbuf_addstr(&sb, "[^/]+");
         strbuf_addstr(&sb, "/");
         if (m->method && regex)
-            strbuf_addf(&sb, "(?:%s)", m->method);
+            strbuf_addf(&sb, "(?:%s)", regex_user_body(a, m->method));
         else if (m->method)
             quote_regex_literal(&sb, m->method);
         else

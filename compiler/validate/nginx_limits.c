@@ -86,8 +86,12 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
     if (!str_eq(p->type, "RegularExpression") && reserved(rc, p->value))
         drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(p->src, "value"),
              "paths under /_gw/ are reserved for gwc's internal locations");
-    quotable(rc, p->src, "value", p->value,
-             str_eq(p->type, "RegularExpression") ? QUOTE_REGEX : QUOTE_LITERAL);
+    if (str_eq(p->type, "RegularExpression")) /* its longest word: a map key */
+        quotable(rc, p->src, "value",
+                 msgf(rc->x, "~^(?:%s)$", regex_user_body(rc->x->c->arena, p->value)),
+                 QUOTE_REGEX);
+    else
+        quotable(rc, p->src, "value", p->value, QUOTE_LITERAL);
     if (strstr(p->value, "%0") || strstr(p->value, "%1") || strstr(p->value, "%7f") ||
         strstr(p->value, "%7F"))
         drop(rc, DIAG_NGINX_UNQUOTABLE, ynode_get(p->src, "value"),

@@ -269,15 +269,11 @@ bool check_required(struct schema *s, const struct ynode *map, const char *key,
 
 void check_regex(struct schema *s, const struct ynode *at, const char *pattern)
 {
-    char err[256];
-    size_t off;
+    struct regex_error err;
 
-    if (regex_check(pattern, false, err, sizeof(err), &off))
+    if (regex_user(pattern, NULL, &err))
         return;
-    if (off > strlen(pattern))
-        off = strlen(pattern);
-    schema_report(s, DIAG_INVALID_REGEX, at,
-                  "regular expression '%s' does not compile: %s at character "
-                  "%zu",
-                  schema_quote(s, pattern), err, utf8_count(pattern, off) + 1);
+    schema_report(s, DIAG_INVALID_REGEX, at, "regular expression '%s' %s%s at character %zu%s",
+                  schema_quote(s, pattern), err.refused ? "" : "does not compile: ",
+                  err.message, utf8_count(pattern, err.offset) + 1, err.hint);
 }
