@@ -426,10 +426,44 @@ static void pass(struct confw *w, const struct plan_handler *h, bool internal)
     confw_end(w);
 }
 
+/*
+ * A rewrite replacement is a path, never a redirect.  nginx answers with a
+ * redirect when the replacement's text starts with "http://", "https://"
+ * or "$scheme" (ngx_http_rewrite()); a value that does not start with '/'
+ * ("http://evil.example/" is valid Gateway API) is therefore set into a
+ * variable first, and the backend is asked for exactly that value, as
+ * "replace the path" says.  The first part of the replacement for a
+ * non-empty path:
+ */
+static struct plan_part rewrite_part(struct confw *w, const char *path)
+{
+    struct plan_part part = {false, path};
+
+    if (*path != '/') {
+        confw_begin(w, "set");
+        confw_raw(w, "$gw_rewrite");
+        confw_quoted(w, path, QUOTE_VALUE);
+        confw_end(w);
+        part.variable = true;
+        part.text = "gw_rewrite";
+    }
+    return part;
+}
+
+static void rewrite(struct confw *w, const char *regex, const struct plan_text *t)
+{
+    confw_begin(w, "rewrite");
+    if (strcmp(regex, "^") == 0)
+        confw_raw(w, regex);
+    else
+        confw_quoted(w, regex, QUOTE_REGEX);
+    confw_text(w, t);
+    confw_raw(w, "break");
+    confw_end(w);
+}
+
 static void rewrites(struct confw *w, const struct plan_handler *h, bool internal)
 {
-    struct strbuf re = STRBUF_INIT;
-
     if (internal && (h->rewrite != REWRITE_NONE || h->grpc)) {
         /* Back to the decoded original URI saved before the dispatch; a
          * variable replacement is not split at '?'. */
@@ -441,45 +475,39 @@ static void rewrites(struct confw *w, const struct plan_handler *h, bool interna
         confw_end(w);
     }
     if (h->rewrite == REWRITE_FULL) {
-        confw_begin(w, "rewrite");
-        confw_raw(w, "^");
-        confw_quoted(w, h->rewrite_path, QUOTE_VALUE);
-        confw_raw(w, "break");
-        confw_end(w);
+        /* An empty path is "/", as HTTP sends it (RFC 9112, 3.2.1). */
+        struct plan_part part = rewrite_part(w, *h->rewrite_path ? h->rewrite_path : "/");
+        struct plan_text t = {&part, 1, 1};
+        rewrite(w, "^", &t);
     } else if (h->rewrite == REWRITE_PREFIX) {
         /* The matched prefix, segment-wise (§6.4 table): the rest keeps its
          * leading '/', a replacement's trailing '/' is dropped, and an
          * empty result is "/". */
-        const char *r = h->rewrite_path;
-        size_t rl = strlen(r);
-        char trimmed[1100];
+        struct strbuf re = STRBUF_INIT, trimmed = STRBUF_INIT;
         struct plan_part parts[2];
-        struct plan_text t = {parts, 0, 2};
+        struct plan_text t = {parts, 1, 2};
 
-        if (rl && r[rl - 1] == '/')
-            rl--;
-        snprintf(trimmed, sizeof(trimmed), "%.*s", (int)rl, r);
+        strbuf_addstr(&trimmed, h->rewrite_path);
+        if (strbuf_ends_with(&trimmed, "/"))
+            strbuf_setlen(&trimmed, trimmed.len - 1);
+        parts[0] = rewrite_part(w, trimmed.len ? trimmed.buf : "/");
+        parts[1].variable = true;
+        parts[1].text = "gw_rest";
         strbuf_addch(&re, '^');
         quote_regex_literal(&re, strcmp(h->rewrite_prefix, "/") == 0 ? "" : h->rewrite_prefix);
         strbuf_addstr(&re, "$");
-        confw_begin(w, "rewrite");
-        confw_quoted(w, re.buf, QUOTE_REGEX);
-        confw_quoted(w, rl ? trimmed : "/", QUOTE_VALUE);
-        confw_raw(w, "break");
-        confw_end(w);
-        strbuf_reset(&re);
-        strbuf_addch(&re, '^');
-        quote_regex_literal(&re, strcmp(h->rewrite_prefix, "/") == 0 ? "" : h->rewrite_prefix);
+        rewrite(w, re.buf, &t);
+        strbuf_setlen(&re, re.len - 1);
         strbuf_addstr(&re, "(?<gw_rest>/.*)$");
-        text_push(&t, false, trimmed);
-        text_push(&t, true, "gw_rest");
-        confw_begin(w, "rewrite");
-        confw_quoted(w, re.buf, QUOTE_REGEX);
-        confw_text(w, &t);
-        confw_raw(w, "break");
-        confw_end(w);
+        if (trimmed.len) {
+            t.n = 2;
+        } else {
+            t.parts = parts + 1; /* the rest alone */
+        }
+        rewrite(w, re.buf, &t);
+        strbuf_release(&re);
+        strbuf_release(&trimmed);
     }
-    strbuf_release(&re);
 }
 
 static void timeouts(struct confw *w, const struct plan_handler *h)

@@ -118,8 +118,11 @@ static void header_filter(struct rule_check *rc, const struct header_filter *f)
     }
 }
 
-/* nginx's rewrite splits its replacement at '?' into path and arguments. */
-static void replacement_path(struct rule_check *rc, const struct path_modifier *m)
+/* nginx's rewrite splits its replacement at '?' into path and arguments.
+ * A redirect's Location is scheme://host[:port] and then the path, so a
+ * path there must start with '/': "@evil.example/" would change the host. */
+static void replacement_path(struct rule_check *rc, const struct path_modifier *m,
+                             bool redirect)
 {
     const char *v = m->replace_full_path ? m->replace_full_path : m->replace_prefix_match;
     const char *field = m->replace_full_path ? "replaceFullPath" : "replacePrefixMatch";
@@ -129,6 +132,10 @@ static void replacement_path(struct rule_check *rc, const struct path_modifier *
     if (strchr(v, '?'))
         drop(rc, DIAG_NGINX_UNSUPPORTED, ynode_get(m->src, field),
              "a '?' in a replacement path would become a query separator in nginx");
+    if (redirect && *v && *v != '/')
+        drop(rc, DIAG_NGINX_UNSUPPORTED, ynode_get(m->src, field),
+             "a redirect path must start with '/': after scheme://host in the "
+             "Location it would change the host");
     quotable(rc, m->src, field, v, QUOTE_VALUE);
 }
 
@@ -158,11 +165,11 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
         else if (str_eq(t, "RequestRedirect")) {
             quotable(rc, f[i].request_redirect.src, "hostname",
                      f[i].request_redirect.hostname, QUOTE_VALUE);
-            replacement_path(rc, &f[i].request_redirect.path);
+            replacement_path(rc, &f[i].request_redirect.path, true);
         } else if (str_eq(t, "URLRewrite")) {
             quotable(rc, f[i].url_rewrite.src, "hostname", f[i].url_rewrite.hostname,
                      QUOTE_VALUE);
-            replacement_path(rc, &f[i].url_rewrite.path);
+            replacement_path(rc, &f[i].url_rewrite.path, false);
         } else if (str_eq(t, "CORS")) {
             const struct cors_filter *c = &f[i].cors;
             cors_list(rc, c, "allowMethods", c->allow_methods, c->n_allow_methods);
