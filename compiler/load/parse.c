@@ -216,12 +216,42 @@ static bool tag_is(const yaml_char_t *tag, const char *name)
     return tag && strcmp((const char *)tag, name) == 0;
 }
 
+/* Where in the source a double-quoted scalar spells a NUL: \0, \x00,
+ * \u0000 or \U00000000 (the file itself holds no NUL byte: prescan). */
+static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev)
+{
+    static const char *const spellings[] = {"\\0", "\\x00", "\\u0000", "\\U00000000"};
+    struct src_loc start = mark_loc(b, ev->start_mark), end = mark_loc(b, ev->end_mark);
+    const char *data = source_get(&b->c->sources, b->file)->data;
+    size_t i, k;
+
+    for (i = start.offset; i < end.offset; i++) {
+        if (data[i] != '\\')
+            continue;
+        for (k = 0; k < sizeof(spellings) / sizeof(spellings[0]); k++) {
+            if (strncmp(data + i, spellings[k], strlen(spellings[k])) == 0)
+                return source_loc_from_offset(&b->c->sources, b->file, i);
+        }
+        i++; /* an escaped character, '\\' among them */
+    }
+    return start;
+}
+
 static bool scalar_event(struct builder *b, const yaml_event_t *ev)
 {
     const char *text = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     const yaml_char_t *tag = ev->data.scalar.tag;
     struct ynode *n;
+
+    /* gwc's strings end at a NUL: a value holding one would be cut short
+     * silently, so it is refused (nginx could not carry it either). */
+    if (memchr(text, '\0', len)) {
+        diag_report(&b->c->diags, DIAG_CONTROL_CHARACTER, nul_escape(b, ev), NULL, NULL,
+                    "a NUL character (escaped in the string) cannot be part of a value; "
+                    "remove it");
+        return false; /* parsing on would misreport the value cut short */
+    }
 
     if (tag && !tag_is(tag, YAML_STR_TAG) && !tag_is(tag, "!")) {
         diag_report(&b->c->diags, DIAG_YAML_TAG, mark_loc(b, ev->start_mark), NULL,
