@@ -1,8 +1,9 @@
 /*
  * Files written next to the configuration (certs/): certificates with
  * their keys, CA bundles.  Each path is written once however many servers
- * refer to it; names come from object names (DNS labels), so they are
- * unique and safe as file names.
+ * refer to it.  Names come from object names joined by '_', which no DNS
+ * name holds, so different objects give different names, all safe as file
+ * names ([a-z0-9._-]) and ending in ".pem".
  */
 #include "plan_internal.h"
 
@@ -11,10 +12,38 @@
 
 #include <string.h>
 
+/* A file name has at most 255 bytes (NAME_MAX), and a namespace with a
+ * 253-character name exceeds that.  A longer name is cut into directories
+ * of CUT bytes, each marked by a final '_' that no whole name ends with,
+ * so the mapping stays one-to-one (joined back, the parts are the name)
+ * and the same name always gives the same path. */
+#define NAME_MAX_BYTES 255
+#define CUT 200
+
+static const char *bounded_path(struct arena *a, const char *path)
+{
+    const char *name = strrchr(path, '/');
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+
+    name = name ? name + 1 : path;
+    if (strlen(name) <= NAME_MAX_BYTES)
+        return path;
+    strbuf_add(&sb, path, (size_t)(name - path));
+    for (; strlen(name) > NAME_MAX_BYTES; name += CUT) {
+        strbuf_add(&sb, name, CUT);
+        strbuf_addstr(&sb, "_/");
+    }
+    strbuf_addstr(&sb, name);
+    out = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return out;
+}
+
 static const char *add_file(struct planner *p, const char *path, const char *data,
                             size_t len, unsigned mode)
 {
-    void **slot = strhash_slot(&p->files_by_path, path);
+    void **slot = strhash_slot(&p->files_by_path, path = bounded_path(p->a, path));
     struct plan_file *f = *slot;
 
     if (f)
