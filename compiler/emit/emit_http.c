@@ -786,6 +786,11 @@ void emit_http(const struct plan *plan, struct confw *w)
     confw_begin(w, "variables_hash_max_size");
     confw_rawf(w, "%u", plan->variables_max);
     confw_end(w);
+    if (plan->proxy_headers_bucket) {
+        confw_begin(w, "proxy_headers_hash_bucket_size");
+        confw_rawf(w, "%u", plan->proxy_headers_bucket);
+        confw_end(w);
+    }
     if (plan->http.resolver)
         confw_directive(w, "resolver", plan->http.resolver, QUOTE_LITERAL);
     confw_blank(w);

@@ -26,7 +26,7 @@ static size_t quoted_length(const char *s, enum quote_ctx ctx)
     return n;
 }
 
-const char *quote_problem(const char *s, enum quote_ctx ctx)
+const char *quote_problem_after(size_t taken, const char *s, enum quote_ctx ctx)
 {
     const unsigned char *p;
 
@@ -34,9 +34,14 @@ const char *quote_problem(const char *s, enum quote_ctx ctx)
         if (is_control(*p))
             return "contains a control character nginx cannot carry";
     }
-    if (quoted_length(s, ctx) + 2 > NGINX_MAX_WORD)
+    if (taken + quoted_length(s, ctx) + 2 > NGINX_MAX_WORD)
         return "is longer than an nginx config word may be (4,094 bytes)";
     return NULL;
+}
+
+const char *quote_problem(const char *s, enum quote_ctx ctx)
+{
+    return quote_problem_after(0, s, ctx);
 }
 
 void quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx)

@@ -9,9 +9,24 @@
  *     is written as ${gw_dollar}, a variable whose value is "$" (a geo
  *     block in the generated http{} and stream{} sections), so "$host" in
  *     a header value reaches the backend as the five characters "$host";
- *   - control characters other than TAB are refused everywhere (a CR or LF
- *     in a header value would split the header), as are words longer than
- *     nginx's 4,094-byte limit.
+ *   - control characters other than TAB are refused everywhere, as are
+ *     words of more than 4,094 bytes with their quotes (nginx reads a word
+ *     only if it fits its 4,096-byte read buffer together with the closing
+ *     quote and the character after it, wherever the buffer cuts the
+ *     file).  NUL never gets here: the loader refuses it even when a YAML
+ *     escape spells it.
+ *
+ * What each kind of field can carry, and why TAB passes:
+ *   header values   HTTP field values allow TAB between visible characters
+ *                   (the Gateway API's own pattern says so); CR or LF would
+ *                   end the header, the other controls are not field text.
+ *   paths           a request path never holds a control character (nginx
+ *                   answers 400), so a TAB in a match never matches; in a
+ *                   rewrite target nginx escapes it (%09) toward the
+ *                   backend; in a redirect's Location it is field text.
+ *   patterns        TAB is a literal TAB (ignored in (?x) mode).
+ *   names, hostnames, header names: the CRD patterns allow no control
+ *                   character at all, checked before anything is planned.
  *
  * Policy per context:
  *   QUOTE_LITERAL  location prefixes, server names, file names: nginx
@@ -43,6 +58,8 @@ enum quote_ctx { QUOTE_LITERAL, QUOTE_VALUE, QUOTE_REGEX };
 
 /* NULL when s can be written in that context, else why not. */
 const char *quote_problem(const char *s, enum quote_ctx ctx);
+/* The same for s written after `taken` bytes of its word (a variable). */
+const char *quote_problem_after(size_t taken, const char *s, enum quote_ctx ctx);
 /* Appends s as one double-quoted token; s must pass quote_problem(). */
 void quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx);
 /* Appends the body of a token (no surrounding quotes) so callers can build

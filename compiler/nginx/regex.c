@@ -539,6 +539,29 @@ const char *regex_user_body(struct arena *a, const char *pattern)
     return s;
 }
 
+const char *regex_grpc_path(struct arena *a, const char *service, const char *method,
+                            bool regex)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *s;
+
+    strbuf_addch(&sb, '/');
+    if (service && regex)
+        strbuf_addf(&sb, "(?:%s)", regex_user_body(a, service));
+    else
+        strbuf_addstr(&sb, "[^/]+");
+    strbuf_addch(&sb, '/');
+    if (method && regex)
+        strbuf_addf(&sb, "(?:%s)", regex_user_body(a, method));
+    else if (method)
+        quote_regex_literal(&sb, method);
+    else
+        strbuf_addstr(&sb, "[^/]+");
+    s = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return s;
+}
+
 bool regex_full_match(const char *pattern, const char *subject)
 {
     struct strbuf re = STRBUF_INIT;

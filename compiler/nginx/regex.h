@@ -38,6 +38,12 @@ bool regex_user(const char *pattern, struct strbuf *body, struct regex_error *er
 /* regex_user() for a pattern validation already accepted. */
 const char *regex_user_body(struct arena *a, const char *pattern);
 
+/* The pattern of a gRPC method match, whose wire path is /service/method:
+ * each part the user's pattern (regex), the method's literal text, or any
+ * name when absent. */
+const char *regex_grpc_path(struct arena *a, const char *service, const char *method,
+                            bool regex);
+
 /* Does the whole subject match the pattern (as ^(?:pattern)$)?  A pattern
  * that does not compile matches nothing. */
 bool regex_full_match(const char *pattern, const char *subject);

@@ -10,4 +10,10 @@ struct arena;
  * nothing can ever match it. */
 const char *header_variable(struct arena *a, const char *name);
 
+/* A request header "add" is written after a variable holding the header's
+ * value and a comma, named from the header (plan/maps.c): gw_a and 16 hex
+ * digits, ${...} in the word. */
+#define VARS_HEADER_ADD_PREFIX "gw_a"
+#define VARS_HEADER_ADD_REF_LEN (sizeof("${" VARS_HEADER_ADD_PREFIX "}") - 1 + 16)
+
 #endif

@@ -53,7 +53,6 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
     {
         const struct grpc_method_match *m = &c->grpc->method;
         bool regex = str_eq(m->type, "RegularExpression");
-        struct strbuf sb = STRBUF_INIT;
 
         if (!m->src || (!m->service && !m->method)) {
             f.kind = LOC_PREFIX;
@@ -70,22 +69,8 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
             f.path = arena_printf(a, "/%s", m->service);
             return f;
         }
-        /* The wire path is /<service>/<method>. */
-        strbuf_addstr(&sb, "/");
-        if (m->service && regex)
-            strbuf_addf(&sb, "(?:%s)", regex_user_body(a, m->service));
-        else
-            strbuf_addstr(&sb, "[^/]+");
-        strbuf_addstr(&sb, "/");
-        if (m->method && regex)
-            strbuf_addf(&sb, "(?:%s)", regex_user_body(a, m->method));
-        else if (m->method)
-            quote_regex_literal(&sb, m->method);
-        else
-            strbuf_addstr(&sb, "[^/]+");
         f.kind = LOC_REGEX;
-        f.path = arena_strndup(a, sb.buf, sb.len);
-        strbuf_release(&sb);
+        f.path = regex_grpc_path(a, m->service, m->method, regex);
         return f;
     }
 }

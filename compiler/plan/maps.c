@@ -6,6 +6,8 @@
  */
 #include "plan_internal.h"
 
+#include "nginx/vars.h"
+
 #include "base/arena.h"
 #include "base/strbuf.h"
 
@@ -206,7 +208,7 @@ const char *map_header_prefix(struct planner *p, const char *header_variable)
 
     text_var(&t, header_variable);
     text_lit(&t, ",");
-    return when_set(p, "gw_a", header_variable, "add", t);
+    return when_set(p, VARS_HEADER_ADD_PREFIX, header_variable, "add", t);
 }
 
 const char *map_when_set(struct planner *p, const char *source_variable,

@@ -71,6 +71,43 @@ static unsigned map_bucket(const struct plan_section *sec)
     return bucket_for(longest, most > 16 ? 4 : 1);
 }
 
+/* proxy_set_header and proxy_hide_header names go into one hash per
+ * location (proxy_headers_hash): the longest name a handler sets, adds,
+ * removes or hides, and the most names one location has.  (gRPC's hash
+ * has a fixed bucket size: validation refused names too long for it.) */
+static void header_names(const struct plan_handler *h, size_t *longest, size_t *most)
+{
+    size_t i, n = 0;
+
+    if (!h)
+        return;
+    for (i = 0; !h->grpc && i < h->n_request_headers; i++, n++)
+        *longest = strlen(h->request_headers[i].name) > *longest
+                       ? strlen(h->request_headers[i].name) : *longest;
+    for (i = 0; !h->grpc && i < h->n_response_headers; i++, n++)
+        *longest = strlen(h->response_headers[i].name) > *longest
+                       ? strlen(h->response_headers[i].name) : *longest;
+    *most = n > *most ? n : *most;
+    for (i = 0; i < h->n_backends; i++)
+        header_names(h->backends[i], longest, most);
+    for (i = 0; i < h->n_mirrors; i++)
+        header_names(h->mirrors[i], longest, most);
+}
+
+static unsigned proxy_headers_bucket(const struct plan *plan)
+{
+    size_t longest = 0, most = 0, i, j;
+    unsigned b;
+
+    for (i = 0; i < plan->n_servers; i++) {
+        for (j = 0; j < plan->servers[i].n_locations; j++)
+            header_names(plan->servers[i].locations[j].handler, &longest, &most);
+    }
+    /* The base headers (templates/proxy_headers.conf) are 8 short names. */
+    b = bucket_for(longest, most + 8 > 16 ? 4 : 1);
+    return b > 64 ? b : 0;
+}
+
 static void hash_sizes(struct plan *plan)
 {
     const struct plan_section *h = &plan->http;
@@ -88,6 +125,7 @@ static void hash_sizes(struct plan *plan)
     plan->http.map_bucket = map_bucket(&plan->http);
     plan->stream.map_bucket = map_bucket(&plan->stream);
     plan->variables_bucket = 128; /* gw_ names are short; $http_<header> may not be */
+    plan->proxy_headers_bucket = proxy_headers_bucket(plan);
     plan->variables_max = h->n_maps * 4 + h->n_splits * 2 > 1024
                               ? (unsigned)(h->n_maps * 4 + h->n_splits * 2)
                               : 1024;

@@ -265,6 +265,7 @@ struct plan {
     /* hash sizes nginx needs for this config */
     unsigned server_names_bucket, server_names_max;
     unsigned variables_bucket, variables_max;
+    unsigned proxy_headers_bucket; /* proxy_headers_hash_bucket_size; 0: default */
 };
 
 struct plan_options {

@@ -35,17 +35,32 @@ static void drop(struct rule_check *rc, enum diag_code code, const struct ynode 
     rc->st->dropped = true;
 }
 
-/* A user string nginx must read back unchanged. */
-static void quotable(struct rule_check *rc, const struct ynode *parent,
-                     const char *field, const char *value, enum quote_ctx ctx)
+/* The node of item i of list field parent.key, else parent. */
+static const struct ynode *item_node(const struct ynode *parent, const char *key, size_t i)
+{
+    const struct ynode *list = ynode_get(parent, key);
+
+    return list && i < list->n ? list->items[i] : parent;
+}
+
+/* A user string nginx must read back unchanged, written after `taken`
+ * bytes of its word; at is where it is written. */
+static void quotable_at(struct rule_check *rc, const struct ynode *at, const char *what,
+                        size_t taken, const char *value, enum quote_ctx ctx)
 {
     const char *problem;
 
-    if (!value || !(problem = quote_problem(value, ctx)))
+    if (!value || !(problem = quote_problem_after(taken, value, ctx)))
         return;
     drop(rc, strstr(problem, "longer") ? DIAG_NGINX_VALUE_TOO_LONG : DIAG_NGINX_UNQUOTABLE,
-         ynode_get(parent, field) ? ynode_get(parent, field) : parent,
-         msgf(rc->x, "the %s %s", field, problem));
+         at, msgf(rc->x, "the %s %s", what, problem));
+}
+
+static void quotable(struct rule_check *rc, const struct ynode *parent,
+                     const char *field, const char *value, enum quote_ctx ctx)
+{
+    quotable_at(rc, ynode_get(parent, field) ? ynode_get(parent, field) : parent, field, 0,
+                value, ctx);
 }
 
 static void value_matches(struct rule_check *rc, const struct value_match *v,
@@ -98,24 +113,45 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
              "the path encodes a control character, which nginx cannot match");
 }
 
-static void header_filter(struct rule_check *rc, const struct header_filter *f)
+/*
+ * The names of grpc_set_header and grpc_hide_header go into a hash whose
+ * buckets have a fixed 64 bytes (ngx_http_grpc_merge_loc_conf()): a
+ * pointer, the name and two bytes padded to a pointer, and the pointer that
+ * ends a bucket leave room for 46 bytes.  (proxy_set_header's bucket is
+ * sized by the plan.)
+ */
+#define GRPC_HEADER_NAME_MAX 46
+
+static void header_name(struct rule_check *rc, const struct ynode *at, const char *name,
+                        bool hashed_for_grpc)
+{
+    quotable_at(rc, at, "header name", 0, name, QUOTE_LITERAL);
+    if (hashed_for_grpc && strlen(name) > GRPC_HEADER_NAME_MAX)
+        drop(rc, DIAG_NGINX_UNSUPPORTED, at,
+             msgf(rc->x, "header '%s' is longer than the %d characters nginx's gRPC proxy "
+                         "can set or remove", shown(rc->x, name), GRPC_HEADER_NAME_MAX));
+}
+
+/* Request headers are set, added and removed with proxy_set_header (or
+ * grpc_set_header); response headers are hidden (proxy_hide_header) and
+ * then added (add_header), which has no hash. */
+static void header_filter(struct rule_check *rc, const struct header_filter *f,
+                          bool request, bool grpc)
 {
     size_t i;
 
     for (i = 0; i < f->n_set; i++) {
-        quotable(rc, f->set[i].src, "name", f->set[i].name, QUOTE_LITERAL);
+        header_name(rc, ynode_get(f->set[i].src, "name"), f->set[i].name, grpc);
         quotable(rc, f->set[i].src, "value", f->set[i].value, QUOTE_VALUE);
     }
     for (i = 0; i < f->n_add; i++) {
-        quotable(rc, f->add[i].src, "name", f->add[i].name, QUOTE_LITERAL);
-        quotable(rc, f->add[i].src, "value", f->add[i].value, QUOTE_VALUE);
+        bool after_value = request && header_variable(rc->x->c->arena, f->add[i].name);
+        header_name(rc, ynode_get(f->add[i].src, "name"), f->add[i].name, grpc && request);
+        quotable_at(rc, ynode_get(f->add[i].src, "value"), "value",
+                    after_value ? VARS_HEADER_ADD_REF_LEN : 0, f->add[i].value, QUOTE_VALUE);
     }
-    for (i = 0; i < f->n_remove; i++) {
-        const char *problem = quote_problem(f->remove[i], QUOTE_LITERAL);
-        if (problem)
-            drop(rc, DIAG_NGINX_UNQUOTABLE, f->src,
-                 msgf(rc->x, "header name to remove %s", problem));
-    }
+    for (i = 0; i < f->n_remove; i++)
+        header_name(rc, item_node(f->src, "remove", i), f->remove[i], grpc);
 }
 
 /* nginx's rewrite splits its replacement at '?' into path and arguments.
@@ -139,29 +175,33 @@ static void replacement_path(struct rule_check *rc, const struct path_modifier *
     quotable(rc, m->src, field, v, QUOTE_VALUE);
 }
 
-/* CORS lists become one header value each ("a, b, c"). */
+/* CORS lists become one header value each ("a, b, c"): each item is
+ * checked where it is written, then the whole value. */
 static void cors_list(struct rule_check *rc, const struct cors_filter *f,
                       const char *field, const char *const *v, size_t n)
 {
     const char *joined = "";
     size_t i;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        quotable_at(rc, item_node(f->src, field, i), field, 0, v[i], QUOTE_VALUE);
         joined = msgf(rc->x, "%s%s%s", joined, i ? ", " : "", v[i]);
+    }
     quotable(rc, f->src, field, joined, QUOTE_VALUE);
 }
 
+/* grpc: the filters' headers reach a gRPC backend (grpc_set_header). */
 static void filters(struct rule_check *rc, const struct route_filter *f, size_t n,
-                    bool backend_level)
+                    bool backend_level, bool grpc)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
         const char *t = f[i].type;
         if (str_eq(t, "RequestHeaderModifier"))
-            header_filter(rc, &f[i].request_header_modifier);
+            header_filter(rc, &f[i].request_header_modifier, true, grpc);
         else if (str_eq(t, "ResponseHeaderModifier"))
-            header_filter(rc, &f[i].response_header_modifier);
+            header_filter(rc, &f[i].response_header_modifier, false, grpc);
         else if (str_eq(t, "RequestRedirect")) {
             quotable(rc, f[i].request_redirect.src, "hostname",
                      f[i].request_redirect.hostname, QUOTE_VALUE);
@@ -201,7 +241,6 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
 static void retry(struct rule_check *rc, const struct route_retry *r)
 {
     const struct object *o = &rc->rs->route->obj;
-    const struct ynode *codes = ynode_get(r->src, "codes");
     size_t i;
 
     for (i = 0; i < r->n_codes; i++) {
@@ -209,8 +248,7 @@ static void retry(struct rule_check *rc, const struct route_retry *r)
         case 403: case 404: case 429: case 500: case 502: case 503: case 504:
             break;
         default:
-            finding(rc->x, DIAG_NGINX_UNSUPPORTED, o,
-                    codes && i < codes->n ? codes->items[i] : r->src,
+            finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, item_node(r->src, "codes", i),
                     "nginx retries only on 403, 404, 429, 500, 502, 503 and 504; "
                     "responses with status %lld are not retried",
                     (long long)r->codes[i]);
@@ -258,6 +296,30 @@ static void approximations(struct rule_check *rc)
                 "lacks; requests are balanced without affinity");
 }
 
+/* nginx talks to a backend with grpc_pass for a GRPCRoute, and for an
+ * h2c Service port (plan/handlers.c target_of()). */
+static bool grpc_backend(const struct rule_check *rc, const struct backend *b)
+{
+    return rc->rs->route->obj.kind == KIND_GRPC_ROUTE ||
+           (b && str_eq(b->app_protocol, "kubernetes.io/h2c"));
+}
+
+/* The rule's own filters reach every backend and mirror. */
+static bool any_grpc(const struct rule_check *rc)
+{
+    size_t i;
+
+    for (i = 0; i < rc->st->n_backends; i++) {
+        if (grpc_backend(rc, &rc->st->backends[i]))
+            return true;
+    }
+    for (i = 0; i < rc->st->n_mirrors; i++) {
+        if (grpc_backend(rc, &rc->st->mirrors[i]))
+            return true;
+    }
+    return grpc_backend(rc, NULL);
+}
+
 static void check_rule(struct rule_check *rc)
 {
     const struct route_rule *r = rc->st->rule;
@@ -275,11 +337,21 @@ static void check_rule(struct rule_check *rc)
             drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(m->src, "service"),
                  "the gRPC service _gw would put the path under /_gw/, reserved "
                  "for gwc's internal locations");
+        if (str_eq(m->type, "RegularExpression")) {
+            quotable(rc, m->src, "service", m->service, QUOTE_REGEX);
+            quotable(rc, m->src, "method", m->method, QUOTE_REGEX);
+            /* Its longest word: a map key. */
+            quotable_at(rc, m->src, "method match", 0,
+                        msgf(rc->x, "~^(?:%s)$",
+                             regex_grpc_path(rc->x->c->arena, m->service, m->method, true)),
+                        QUOTE_REGEX);
+        }
         value_matches(rc, r->grpc_matches[i].headers, r->grpc_matches[i].n_headers, true);
     }
-    filters(rc, r->filters, r->n_filters, false);
+    filters(rc, r->filters, r->n_filters, false, any_grpc(rc));
     for (i = 0; i < r->n_backend_refs; i++)
-        filters(rc, r->backend_refs[i].filters, r->backend_refs[i].n_filters, true);
+        filters(rc, r->backend_refs[i].filters, r->backend_refs[i].n_filters, true,
+                grpc_backend(rc, i < rc->st->n_backends ? &rc->st->backends[i] : NULL));
     approximations(rc);
 }
 
