@@ -36,24 +36,22 @@ ARGS = ["--listen-address", "127.0.0.1", "--port-map", "80=18080",
 LONG = 4096
 HOSTILE = [
     # nginx syntax
-    '"', "'", "\\", '\\"', "$", "${", "$host", "${host}", "$1", "${gw_dollar}",
-    ";", "{", "}", "{}", "#", " ", "a b", ")", "(",
+    '"', "'", "\\", "$", "${", "$host", "${host}", "$1", "${gw_dollar}",
+    ";", "{", "}", "#", " ", ")", "(",
     # control characters and other code points
-    "\t", "\r", "\n", "\r\n", "\x00", "\x01", "\x1b", "\x7f", "\u0085", "\u202e", "\u00e9",
+    "\t", "\r", "\n", "\x00", "\x01", "\x1b", "\x7f", "\u0085", "\u202e", "\u00e9",
     # directives
-    'return 200 "pwned";', '"; return 200 pwned; #', "'; } server { listen 1; } #",
-    "include /etc/passwd;", "proxy_pass http://evil/;", '\\"; deny all; #',
-    "~", "^~", "=", "*", "@x",
+    '"; return 200 pwned; #', "'; } server { listen 1; } #", '\\"; deny all; #',
+    "~", "=", "@x",
     # scheme-looking and path syntax
-    "http://evil.example/", "https://evil.example/", "//evil.example/",
-    "$scheme://evil.example/", "@evil.example", "?x=1", "%00", "%0d%0a", "/../..",
+    "http://evil.example/", "//evil.example/", "$scheme://evil.example/",
+    "@evil.example", "?x=1", "%00", "/../..",
     # regular expressions
     "(?<http_x_admin>.*)", "(?'args'x)", "(?P<host>.*)", "(?<gw_dollar>x)",
     "(?<n>a)\\k<n>", "[(?<x>a)]", "\\Q(?<x>", "(?#(?<x>))", "(?x)a#b", "a(?R)?", "(*UTF)",
-    "[", "\\E",
     # lengths: nginx words end at 4,096 bytes ('$' is written as ${gw_dollar});
     # names of up to 256 characters go into nginx hashes
-    "a" * LONG, "a" * 4084, "a" * 1000, "a" * 240, "a" * 40, "$" * 400, "\\" * 2100,
+    "a" * LONG, "a" * 4084, "a" * 240, "a" * 40, "$" * 400, "\\" * 2100,
 ]
 
 # What a user pattern must look like in nginx: its named groups made plain.
@@ -206,9 +204,17 @@ def view(kind, word, field, value, hostile):
     return kind, HASHED.sub(r"gw_\1#", text)
 
 
+SIZING = re.compile(rb"[a-z_]+_hash_(bucket|max)_size")
+
+
 def canon(directives, field, value, hostile, parent=None):
     items = []
     for d in directives:
+        if SIZING.fullmatch(d.words[0]) and parent != b"map":
+            # Hash sizes follow the names gwc writes: a number, no structure.
+            if len(d.words) != 2 or not d.words[1].isdigit() or d.block is not None:
+                raise Failure("%r is not a hash size" % d.words)
+            continue
         words = tuple(view(k, w, field, value, hostile) for k, w in word_kinds(d, parent))
         block = None if d.block is None else canon(d.block, field, value, hostile, d.words[0])
         items.append((words, block))
@@ -240,6 +246,7 @@ class Runner:
         self.nginx_ok = {}
         self.baseline_diags = None
         self.baseline = None
+        self.canon = {}
 
     def compile(self, values):
         d = tempfile.mkdtemp(dir=self.work)
@@ -277,6 +284,12 @@ class Runner:
         self.baseline = read_conf(out)
         shutil.rmtree(d)
 
+    def baseline_canon(self, field, name):
+        key = (field.name, name)
+        if key not in self.canon:
+            self.canon[key] = canon(self.baseline.get(name, []), field, field.benign, None)
+        return self.canon[key]
+
     def check(self, field, hostile):
         value = field.wrap(hostile)
         d, out, r = self.compile({field.name: value})
@@ -295,7 +308,7 @@ class Runner:
                 absent(conf, field)
                 return "dropped"
             for name in sorted(set(conf) | set(self.baseline)):
-                want = canon(self.baseline.get(name, []), field, field.benign, None)
+                want = self.baseline_canon(field, name)
                 got = canon(conf.get(name, []), field, value, hostile)
                 if want != got:
                     raise Failure("%s differs from the baseline: %s\n%s"
@@ -317,7 +330,7 @@ def diags(stderr):
 
 def absent(conf, field):
     """A refused value must not reach nginx in any form."""
-    marker = re.search(r"zq[a-z]+q", field.benign, re.I).group(0)
+    marker = field.marker
     for name, directives in conf.items():
         for d in walk(directives):
             for w in d.words:

@@ -27,12 +27,13 @@ class Field:
     (its text reaches nginx as a pattern); header_name: the name of a
     matched header, which also reaches nginx as the variable $http_<name>;
     literal(v): the text nginx must carry for value v, where the spec
-    changes it."""
+    changes it; marker: the part of the benign value no other text holds."""
 
     def __init__(self, name, benign, wrap=None, regex=False, header_name=False,
-                 literal=None):
+                 literal=None, marker=None):
         self.name = name
         self.benign = benign
+        self.marker = marker or re.search(r"zq[a-z]+q", benign, re.I).group(0)
         self.wrap = wrap or (lambda h, b=benign: b + h)
         self.regex = regex
         self.header_name = header_name
@@ -70,7 +71,7 @@ FIELDS = [
     Field("request_set_value", "zqrsvq"),
     # '_' makes nginx drop such a header from requests, so an add needs no
     # map of the current value, with the benign name as with any hostile one.
-    Field("request_add_name", "x-zq_ranq"),
+    Field("request_add_name", "x-zq_ranq", marker="zq_ranq"),
     Field("request_add_value", "zqravq"),
     Field("request_remove", "x-zqrrmq"),
     Field("response_set_name", "x-zqssnq"),
@@ -98,10 +99,12 @@ FIELDS = [
     # Backends: names become upstream names and file names.
     Field("service_name", "zqsnq", lambda h: "zqsnq" + h),
     Field("external_name", "zqenq.example.com", _host("zqenq")),
+    Field("cluster_ip", "10.96.77.66", marker="10.96.77.66"),
+    Field("endpoint_address", "10.99.88.77", marker="10.99.88.77"),
     Field("backend_tls_host", "zqbhq.example.com", _host("zqbhq")),
     Field("secret_name", "zqcertq", lambda h: "zqcertq" + h),
     Field("gateway_name", "zqgwq", lambda h: "zqgwq" + h),
-    Field("timeout", "7s", lambda h: "7s" + h),
+    Field("timeout", "7s", lambda h: "7s" + h, marker="7s"),
 ]
 
 _CRT, _KEY = _tls_data()
@@ -243,8 +246,18 @@ apiVersion: v1
 kind: Service
 metadata: {name: @service_name@, namespace: shop}
 spec:
-  clusterIP: 10.96.0.11
+  clusterIP: @cluster_ip@
   ports: [{name: http, port: 8080}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: secure-1
+  namespace: shop
+  labels: {kubernetes.io/service-name: secure}
+addressType: IPv4
+ports: [{name: https, port: 8443}]
+endpoints: [{addresses: [@endpoint_address@], conditions: {ready: true}}]
 ---
 apiVersion: v1
 kind: Service
