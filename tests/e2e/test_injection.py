@@ -3,28 +3,10 @@ and values reach nginx as the data they are (regexes, rewrite targets)."""
 import unittest
 
 from scenario import Backend, Scenario, served_by
+from test_routing import GATEWAY, route
 
 HOST = "shop.example.com"
-
-GATEWAY = """
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: infra}
-spec:
-  gatewayClassName: nginx
-  listeners:
-    - name: http
-      protocol: HTTP
-      port: 80
-      allowedRoutes: {namespaces: {from: All}}
-"""
-
-
-def route(name, ns, body):
-    return ("---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
-            "metadata: {name: %s, namespace: %s}\nspec:\n"
-            "  parentRefs: [{name: gw, namespace: infra}]\n  hostnames: [%s]\n%s"
-            % (name, ns, HOST, body))
+SHARED_GATEWAY = GATEWAY + "      allowedRoutes: {namespaces: {from: All}}\n"
 
 
 class NamedGroupsOfAnotherNamespace(unittest.TestCase):
@@ -33,13 +15,13 @@ class NamedGroupsOfAnotherNamespace(unittest.TestCase):
     ($host: nginx -t fails when it becomes a capture), and after gwc's own
     ($gw_host: the Host sent upstream)."""
 
-    MANIFESTS = GATEWAY + route("b", "b", """
+    MANIFESTS = SHARED_GATEWAY + route("b", """
   rules:
     - matches: [{path: {type: PathPrefix, value: /admin}, headers: [{name: x-admin, value: "yes"}]}]
       backendRefs: [{name: admin, port: 8080}]
     - matches: [{path: {type: PathPrefix, value: /search}, queryParams: [{name: q, value: shoes}]}]
       backendRefs: [{name: admin, port: 8080}]
-""") + route("c", "c", r"""
+""", [HOST], ns="b") + route("c", r"""
   rules:
     - matches:
         - path: {type: RegularExpression, value: "/x/(?<http_x_admin>.*)"}
@@ -48,7 +30,7 @@ class NamedGroupsOfAnotherNamespace(unittest.TestCase):
         - path: {type: PathPrefix, value: /c}
           headers: [{name: x-c, type: RegularExpression, value: "(?<gw_host>.*)"}]
       backendRefs: [{name: app, port: 8080}]
-""")
+""", [HOST], ns="c")
 
     @classmethod
     def setUpClass(cls):
@@ -89,7 +71,7 @@ class RewriteTargetsArePaths(unittest.TestCase):
     """URLRewrite values that look like URLs are paths: the request goes to
     the backend with exactly that value, never as a redirect to the client."""
 
-    MANIFESTS = GATEWAY + route("r", "shop", r"""
+    MANIFESTS = GATEWAY + route("r", r"""
   rules:
     - matches: [{path: {type: PathPrefix, value: /full}}]
       filters:
@@ -106,7 +88,7 @@ class RewriteTargetsArePaths(unittest.TestCase):
         - type: URLRewrite
           urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: "https://evil.example"}}
       backendRefs: [{name: app, port: 8080}]
-""")
+""", [HOST])
 
     @classmethod
     def setUpClass(cls):
