@@ -299,7 +299,7 @@ static void conditional(struct scan *s)
         return; /* its '(' opens a group of its own */
     }
     e = find(s, b, ')');
-    if (!is_number(s, b, e) && !(s->p[b] == 'R' && (b + 1 == e || is_number(s, b + 1, e))) &&
+    if (!is_number(s, b, e) && !(at(s, b) == 'R' && (b + 1 == e || is_number(s, b + 1, e))) &&
         !(e - b == 6 && memcmp(s->p + b, "DEFINE", 6) == 0) &&
         !(e - b >= 7 && memcmp(s->p + b, "VERSION", 7) == 0))
         by_name(s, s->i);
