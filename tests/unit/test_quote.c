@@ -233,21 +233,38 @@ START_TEST(nginx_syntax_is_inert)
 }
 END_TEST
 
+/* n copies of fill, in s. */
+static const char *repeat(struct strbuf *s, char fill, size_t n)
+{
+    strbuf_reset(s);
+    strbuf_addchars(s, fill, n);
+    return s->buf;
+}
+
 /* The longest word quote_problem() lets through reads back wherever the
- * 4096-byte read buffer cuts the file; one byte more is refused. */
+ * 4096-byte read buffer cuts the file (the word starting before the first
+ * cut, at it, or after it); one byte more is refused. */
 static void check_longest(char fill, enum quote_ctx ctx)
 {
+    static const size_t pads[] = {0, 1, 2, 3, 7, 1000, 4088, 4089, 4090, 4091, 4092,
+                                  4093, 4094, 4095, 4096, 4097, 6000};
     struct strbuf s = STRBUF_INIT;
-    size_t pad;
+    size_t lo = 0, hi = 2 * CONF_BUFFER, i;
 
-    while (!quote_problem(s.buf, ctx))
-        strbuf_addch(&s, fill);
-    ck_assert_ptr_nonnull(strstr(quote_problem(s.buf, ctx), "longer"));
-    strbuf_setlen(&s, s.len - 1);
-    ck_assert_uint_gt(s.len, 0);
-    for (pad = 0; pad < 2 * CONF_BUFFER; pad += pad < 16 || pad > CONF_BUFFER - 16 ? 1 : 61)
-        ck_assert_msg(round_trip(s.buf, ctx, pad), "%zu x '%c' at offset %zu", s.len,
-                      fill, pad);
+    ck_assert_ptr_nonnull(quote_problem(repeat(&s, fill, hi), ctx));
+    while (hi - lo > 1) { /* quote_problem() is NULL at lo, not at hi */
+        size_t mid = lo + (hi - lo) / 2;
+        if (quote_problem(repeat(&s, fill, mid), ctx))
+            hi = mid;
+        else
+            lo = mid;
+    }
+    ck_assert_ptr_nonnull(strstr(quote_problem(repeat(&s, fill, hi), ctx), "longer"));
+    ck_assert_uint_gt(lo, 0);
+    repeat(&s, fill, lo);
+    for (i = 0; i < sizeof(pads) / sizeof(pads[0]); i++)
+        ck_assert_msg(round_trip(s.buf, ctx, pads[i]), "%zu x '%c' at offset %zu", lo,
+                      fill, pads[i]);
     strbuf_release(&s);
 }
 
