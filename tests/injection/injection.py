@@ -102,16 +102,13 @@ def word_kinds(d, parent):
     w = d.words
     name = w[0]
     kinds = ["lit"] * len(w)
-    if parent == b"map":
-        if len(w) == 2:
-            kinds[1] = "script"
-            if w[0].startswith(b"~"):
-                kinds[0] = "regex"
-                return [("regex", w[0][2:] if w[0].startswith(b"~*") else w[0][1:]),
-                        ("script", w[1])]
-            if w[0].startswith(b"\\"):
-                return [("lit", w[0][1:]), ("script", w[1])]
-        return list(zip(kinds, w))
+    if parent == b"map":  # ngx_http_map(): "~" makes a regex, one "\\" is dropped
+        if len(w) != 2:
+            return list(zip(kinds, w))
+        key = w[0]
+        if key.startswith(b"~"):
+            return [("regex", key[2:] if key.startswith(b"~*") else key[1:]), ("script", w[1])]
+        return [("lit", key[1:] if key.startswith(b"\\") else key), ("script", w[1])]
     if parent in (b"geo", b"split_clients", b"upstream"):
         return list(zip(kinds, w))
     if name in SCRIPT_ARGS and len(w) > SCRIPT_ARGS[name]:
