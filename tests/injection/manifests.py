@@ -109,17 +109,14 @@ FIELDS = [
 
 _CRT, _KEY = _tls_data()
 
-TEMPLATE = """\
+# The HTTP side: plain listeners only, so that nginx -t (run on every
+# output) loads no TLS context; gRPC on a cleartext port of its own (h2c).
+PLAIN = """\
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
-metadata: {name: @gateway_name@, namespace: shop}
+metadata: {name: gw, namespace: shop}
 spec:
   gatewayClassName: nginx
-  tls:
-    frontend:
-      default:
-        validation:
-          caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}]
   listeners:
     - name: http
       protocol: HTTP
@@ -128,11 +125,9 @@ spec:
     - name: http-any
       protocol: HTTP
       port: 80
-    - name: https
-      protocol: HTTPS
-      port: 443
-      hostname: "*.example.com"
-      tls: {certificateRefs: [{name: @secret_name@}]}
+    - name: grpc
+      protocol: HTTP
+      port: 9090
     - name: passthrough
       protocol: TLS
       port: 8443
@@ -142,7 +137,7 @@ apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: listener, namespace: shop}
 spec:
-  parentRefs: [{name: @gateway_name@, sectionName: http}]
+  parentRefs: [{name: gw, sectionName: http}]
   rules:
     - backendRefs: [{name: app, port: 8080}]
 ---
@@ -150,7 +145,7 @@ apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: r, namespace: shop}
 spec:
-  parentRefs: [{name: @gateway_name@, sectionName: http-any}]
+  parentRefs: [{name: gw, sectionName: http-any}]
   hostnames: [@route_host@]
   rules:
     - matches:
@@ -207,14 +202,14 @@ spec:
       backendRefs: [{name: app, port: 8080}]
     - matches: [{path: {type: PathPrefix, value: /external}}]
       backendRefs: [{name: external, port: 80}]
-    - matches: [{path: {type: PathPrefix, value: /secure}}]
-      backendRefs: [{name: secure, port: 443}]
+    - matches: [{path: {type: PathPrefix, value: /pinned}}]
+      backendRefs: [{name: pinned, port: 8080}]
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: GRPCRoute
 metadata: {name: g, namespace: shop}
 spec:
-  parentRefs: [{name: @gateway_name@, sectionName: https}]
+  parentRefs: [{name: gw, sectionName: grpc}]
   hostnames: [@grpc_host@]
   rules:
     - matches:
@@ -230,7 +225,7 @@ apiVersion: gateway.networking.k8s.io/v1alpha2
 kind: TLSRoute
 metadata: {name: t, namespace: shop}
 spec:
-  parentRefs: [{name: @gateway_name@, sectionName: passthrough}]
+  parentRefs: [{name: gw, sectionName: passthrough}]
   hostnames: [@tls_route_host@]
   rules:
     - backendRefs: [{name: app, port: 8080}]
@@ -249,14 +244,21 @@ spec:
   clusterIP: @cluster_ip@
   ports: [{name: http, port: 8080}]
 ---
+apiVersion: v1
+kind: Service
+metadata: {name: pinned, namespace: shop}
+spec:
+  clusterIP: 10.96.0.13
+  ports: [{name: http, port: 8080}]
+---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
 metadata:
-  name: secure-1
+  name: pinned-1
   namespace: shop
-  labels: {kubernetes.io/service-name: secure}
+  labels: {kubernetes.io/service-name: pinned}
 addressType: IPv4
-ports: [{name: https, port: 8443}]
+ports: [{name: http, port: 8081}]
 endpoints: [{addresses: [@endpoint_address@], conditions: {ready: true}}]
 ---
 apiVersion: v1
@@ -266,6 +268,35 @@ spec:
   type: ExternalName
   externalName: @external_name@
   ports: [{port: 80}]
+"""
+
+# The TLS side: a certificate, client certificate validation and TLS to a
+# backend, whose names and hostname reach nginx.
+TLS = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: @gateway_name@, namespace: shop}
+spec:
+  gatewayClassName: nginx
+  tls:
+    frontend:
+      default:
+        validation:
+          caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}]
+  listeners:
+    - name: https
+      protocol: HTTPS
+      port: 443
+      tls: {certificateRefs: [{name: @secret_name@}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: secure, namespace: shop}
+spec:
+  parentRefs: [{name: @gateway_name@}]
+  rules:
+    - matches: [{path: {type: Exact, value: /secure}}]
+      backendRefs: [{name: secure, port: 443}]
 ---
 apiVersion: v1
 kind: Service
@@ -298,6 +329,9 @@ data:
   tls.key: %s
 """ % (_CRT, _KEY)
 
+TEMPLATES = {"plain": PLAIN, "tls": TLS}
+TLS_FIELDS = {"backend_tls_host", "secret_name", "gateway_name"}
+
 
 def yaml_string(value):
     """value as one double-quoted YAML scalar on one line, every character
@@ -317,16 +351,20 @@ def yaml_string(value):
     return "".join(out)
 
 
-def render(values):
-    """The manifests with every placeholder replaced: values maps a field
-    name to its value (benign when absent)."""
-    text = TEMPLATE.replace("@ca_pem@", yaml_string(base64.b64decode(_CRT).decode()))
+def template(field):
+    return "tls" if field.name in TLS_FIELDS else "plain"
+
+
+def render(name, values):
+    """Template `name` with every placeholder replaced: values maps a
+    field name to its value (benign when absent)."""
+    text = TEMPLATES[name].replace("@ca_pem@", yaml_string(base64.b64decode(_CRT).decode()))
     for f in FIELDS:
         text = text.replace("@%s@" % f.name, yaml_string(values.get(f.name, f.benign)))
     return text
 
 
 def field_lines(field):
-    """The 1-based lines of the template where a field's value is written."""
-    lines = TEMPLATE.split("\n")
+    """The 1-based lines of its template where a field's value is written."""
+    lines = TEMPLATES[template(field)].split("\n")
     return {i + 1 for i, line in enumerate(lines) if "@%s@" % field.name in line}
