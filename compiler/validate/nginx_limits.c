@@ -129,7 +129,7 @@ static void header_name(struct rule_check *rc, const struct ynode *at, const cha
     if (hashed_for_grpc && strlen(name) > GRPC_HEADER_NAME_MAX)
         drop(rc, DIAG_NGINX_UNSUPPORTED, at,
              msgf(rc->x, "header '%s' is longer than the %d characters nginx's gRPC proxy "
-                         "can set or remove", shown(rc->x, name), GRPC_HEADER_NAME_MAX));
+                         "can set or remove", name, GRPC_HEADER_NAME_MAX));
 }
 
 /* Request headers are set, added and removed with proxy_set_header (or
