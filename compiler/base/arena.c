@@ -18,6 +18,18 @@ struct arena {
     size_t total;
 };
 
+/*
+ * With -Darena_debug=true (the sanitizer build), every allocation is its own
+ * malloc, so AddressSanitizer puts a redzone around each object and catches
+ * a read past one object into the next, which one shared block would hide.
+ * The blocks only record the pointers, for arena_destroy().
+ */
+#ifdef GWC_ARENA_DEBUG
+enum { ARENA_DEBUG = 1 };
+#else
+enum { ARENA_DEBUG = 0 };
+#endif
+
 _Noreturn void die_oom(size_t wanted)
 {
     fprintf(stderr, "gwc: out of memory (wanted %zu bytes)\n", wanted);
@@ -59,6 +71,17 @@ struct arena *arena_create(size_t block_size)
     return a;
 }
 
+static void debug_free(struct block *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->used; i += sizeof(void *)) {
+        void *p;
+        memcpy(&p, (unsigned char *)b->data + i, sizeof(p));
+        free(p);
+    }
+}
+
 void arena_destroy(struct arena *a)
 {
     struct block *b, *prev;
@@ -67,9 +90,32 @@ void arena_destroy(struct arena *a)
         return;
     for (b = a->head; b; b = prev) {
         prev = b->prev;
+        if (ARENA_DEBUG)
+            debug_free(b);
         free(b);
     }
     free(a);
+}
+
+/* One malloc per object; the blocks list them. */
+static void *debug_alloc(struct arena *a, size_t size, size_t align)
+{
+    struct block *b = a->head;
+    void *p;
+
+    if (align > alignof(max_align_t))
+        BUG("arena alignment beyond max_align_t");
+    if (b->cap - b->used < sizeof(void *)) {
+        struct block *fresh = block_new(a->block_size);
+        fresh->prev = b;
+        a->head = b = fresh;
+    }
+    p = calloc(1, size);
+    if (!p)
+        die_oom(size);
+    memcpy((unsigned char *)b->data + b->used, &p, sizeof(p));
+    b->used += sizeof(p);
+    return p;
 }
 
 void *arena_alloc(struct arena *a, size_t size, size_t align)
@@ -80,6 +126,8 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
     if (size == 0)
         size = 1;
     a->total += size;
+    if (ARENA_DEBUG)
+        return debug_alloc(a, size, align);
     if (size > a->block_size / 4) {
         /* A big request gets its own block behind the head, so the head
          * keeps serving small requests (nginx keeps a "large" list). */
