@@ -2,6 +2,7 @@
 
 #include "arena.h"
 #include "strbuf.h"
+#include "str.h"
 
 #include <string.h>
 
@@ -55,7 +56,7 @@ bool base64_decode(struct arena *a, const char *text, char **out, size_t *len)
         }
     }
     for (i++; i < n; i++) {
-        if (!strchr(" \n\r\t", text[i]))
+        if (!str_has_char(" \n\r\t", text[i]))
             return false; /* anything after the padded group */
     }
     if (k != 0)

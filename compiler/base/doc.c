@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "jsonw.h"
 #include "strbuf.h"
+#include "str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -190,9 +191,9 @@ static bool reads_as_non_string(const char *s)
      * holding a digit is quoted: 80, 1.5, 0x1F, 0x_1f, 1e3, 1:20.  Quoting
      * a string that would not have been a number costs nothing. */
     for (i = 0; s[i]; i++) {
-        if (strchr("0123456789", s[i]))
+        if (str_has_char("0123456789", s[i]))
             digits++;
-        else if (!strchr("+-._:eExXoObBaAcCdDfF", s[i]))
+        else if (!str_has_char("+-._:eExXoObBaAcCdDfF", s[i]))
             return false;
     }
     return digits > 0;

@@ -18,4 +18,11 @@ static inline bool str_eq_nocase(const char *a, const char *b)
     return strcasecmp(a, b) == 0;
 }
 
+/* c is one of the characters of set.  Unlike strchr(set, c), never true
+ * for c == '\0': a scanner testing the byte after its string's end stops. */
+static inline bool str_has_char(const char *set, char c)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
+
 #endif

@@ -140,7 +140,7 @@ static const char *regex_form(struct imp *im, const char *path)
 static bool literal_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || strchr("/-_~", c);
+           (c >= '0' && c <= '9') || str_has_char("/-_~", c);
 }
 
 enum idiom { ID_NONE, ID_SEGMENT, ID_BYTE, ID_AFTER_SLASH };
@@ -507,7 +507,7 @@ static const char *literal_prefix(struct imp *im, const char *path)
         return "";
     while (literal_char(path[n]))
         n++;
-    if (n && path[n] && strchr("?*+{", path[n]))
+    if (n && str_has_char("?*+{", path[n]))
         n--;
     out = arena_strndup(im->a, path, n);
     for (n = 0; out[n]; n++)

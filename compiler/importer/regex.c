@@ -88,7 +88,7 @@ const char *re_quote(struct arena *a, const char *literal)
     const char *out;
 
     for (; *literal; literal++) {
-        if (strchr("\\.^$|?*+()[]{}", *literal))
+        if (str_has_char("\\.^$|?*+()[]{}", *literal))
             strbuf_addch(&sb, '\\');
         strbuf_addch(&sb, *literal);
     }

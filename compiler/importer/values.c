@@ -39,7 +39,7 @@ const char *value_ascii_lower(struct arena *a, const char *s)
 bool value_in_alphabet(const char *s, const char *extra)
 {
     for (; *s; s++) {
-        if (!is_alnum(*s) && !strchr(extra, *s))
+        if (!is_alnum(*s) && !str_has_char(extra, *s))
             return false;
     }
     return true;
@@ -172,7 +172,7 @@ bool value_header_name(const char *s)
     if (!*s || strlen(s) > 256)
         return false;
     for (; *s; s++) {
-        if (!is_alnum(*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+        if (!is_alnum(*s) && !str_has_char("!#$%&'*+-.^_`|~", *s))
             return false;
     }
     return true;
@@ -195,11 +195,11 @@ bool value_gateway_path(const char *s)
         return false;
     for (i = 0; i < n; i++) {
         if (s[i] == '%') {
-            if (!strchr("0123456789abcdefABCDEF", s[i + 1]) || !s[i + 1] ||
-                !strchr("0123456789abcdefABCDEF", s[i + 2]) || !s[i + 2])
+            if (!str_has_char("0123456789abcdefABCDEF", s[i + 1]) ||
+                !str_has_char("0123456789abcdefABCDEF", s[i + 2]))
                 return false;
             i += 2;
-        } else if (!is_alnum(s[i]) && !strchr("-/._~!$&'()*+,;=:@", s[i])) {
+        } else if (!is_alnum(s[i]) && !str_has_char("-/._~!$&'()*+,;=:@", s[i])) {
             return false;
         }
     }

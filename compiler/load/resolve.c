@@ -7,6 +7,8 @@
  */
 #include "load_internal.h"
 
+#include "base/str.h"
+
 #include <string.h>
 
 static bool is_one_of(const char *s, size_t n, const char *const *words)
@@ -25,7 +27,7 @@ static bool all_digits(const char *s, size_t n, const char *set)
     if (n == 0)
         return false;
     for (i = 0; i < n; i++) {
-        if (!strchr(set, s[i]) || s[i] == '\0')
+        if (!str_has_char(set, s[i]))
             return false;
     }
     return true;
@@ -76,8 +78,8 @@ enum yscalar load_resolve_plain(const char *s, size_t n)
         return YSCALAR_NULL;
     /* Most scalars are names and paths: no special reading starts with
      * anything but these characters. */
-    if (!strchr("~nNyYtTfFoO.+-0123456789", s[0]) ||
-        (n > 6 && !strchr(".+-0123456789", s[0])))
+    if (!str_has_char("~nNyYtTfFoO.+-0123456789", s[0]) ||
+        (n > 6 && !str_has_char(".+-0123456789", s[0])))
         return YSCALAR_STRING; /* the longest word below is 6 characters */
     if (is_one_of(s, n, nulls))
         return YSCALAR_NULL;

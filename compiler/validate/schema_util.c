@@ -8,6 +8,8 @@
  */
 #include "schema_internal.h"
 
+#include "base/str.h"
+
 #include <string.h>
 
 static bool is_digit(char ch)
@@ -123,7 +125,7 @@ static bool is_kind(const char *s)
 /* RFC 7230 tchar: ^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$ */
 static bool is_tchar(char ch)
 {
-    return is_alnum(ch) || (ch && strchr("!#$%&'*+-.^_`|~", ch));
+    return is_alnum(ch) || str_has_char("!#$%&'*+-.^_`|~", ch);
 }
 
 static bool is_token(const char *s)
@@ -142,7 +144,7 @@ static bool is_duration(const char *s)
  * domain-prefixed address type. */
 static bool is_path_char(char ch)
 {
-    return is_alnum(ch) || (ch && strchr("/-._~%!$&'()*+,;=:", ch));
+    return is_alnum(ch) || str_has_char("/-._~%!$&'()*+,;=:", ch);
 }
 
 /* ^<subdomain>\/[A-Za-z0-9\/\-._~%!$&'()*+,;=:]+$ */
@@ -257,7 +259,7 @@ static bool qname_chars(const char *s, size_t n)
     if (n == 0 || !is_alnum(s[0]) || !is_alnum(s[n - 1]))
         return false;
     for (i = 1; i + 1 < n; i++) {
-        if (!is_alnum(s[i]) && !strchr("-_.", s[i]))
+        if (!is_alnum(s[i]) && !str_has_char("-_.", s[i]))
             return false;
     }
     return true;
@@ -368,7 +370,7 @@ size_t path_char_error(const char *s)
             if (!is_hex(p[1]) || !is_hex(p[2]))
                 return (size_t)(p - s);
             p += 2;
-        } else if (!is_alnum(*p) && !strchr("-/._~!$&'()*+,;=:@", *p)) {
+        } else if (!is_alnum(*p) && !str_has_char("-/._~!$&'()*+,;=:@", *p)) {
             return (size_t)(p - s);
         }
     }
