@@ -63,8 +63,8 @@ struct arena *arena_create(size_t block_size)
 
     if (!a)
         die_oom(sizeof(*a));
-    if (block_size < 1024)
-        block_size = 1024;
+    if (block_size < 1024 || ARENA_DEBUG)
+        block_size = 1024; /* debug blocks hold only pointers */
     a->block_size = block_size;
     a->head = block_new(block_size);
     a->total = 0;

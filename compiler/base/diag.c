@@ -59,6 +59,7 @@ static const char *shown(struct arena *a, const char *s)
     return escape_text_dup(a, s, strlen(s));
 }
 
+__attribute__((format(printf, 7, 0)))
 static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
                             enum diag_code code, struct src_loc loc,
                             const char *object, const char *path,

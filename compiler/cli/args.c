@@ -331,7 +331,7 @@ static const struct opt_spec *find_short(char c)
     return NULL;
 }
 
-static void set_defaults(struct options *o)
+void cli_defaults(struct options *o)
 {
     memset(o, 0, sizeof(*o));
     o->controller_name = GWC_DEFAULT_CONTROLLER;
@@ -350,7 +350,7 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
     size_t i;
     int k;
 
-    set_defaults(o);
+    cli_defaults(o);
     if (argc < 2) {
         cli_usage(stderr);
         return false;

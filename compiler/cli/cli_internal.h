@@ -14,6 +14,8 @@ struct arena;
 #define GWC_VERSION "0.0.0"
 #endif
 
+/* Every option at its default (no command, no paths). */
+void cli_defaults(struct options *o);
 /* Parses argv into o (arena-owned strings).  Prints its own errors;
  * returns false on a usage error. */
 bool cli_parse(struct arena *a, int argc, char **argv, struct options *o);
@@ -30,11 +32,25 @@ void cli_usage(FILE *out);
 bool cli_help(FILE *out, const char *topic);
 
 struct compilation;
+struct controller;
+struct emit_output;
 struct model;
+struct plan;
+struct ydoc_list;
 
-/* Shared steps of the commands (run.c). */
+/* Shared steps of the commands (run.c); the fuzz targets run them too, on
+ * text in memory. */
 bool cli_load_model(struct compilation *c, const struct options *o,
                     struct model *m);
+/* Decodes and validates loaded documents as check, compile and status do. */
+void cli_validate(struct compilation *c, const struct options *o,
+                  const struct ydoc_list *docs, struct model *m,
+                  struct controller *ctl);
+/* compile without its files: plans and renders the configuration into
+ * memory.  False, with a diagnostic, when it cannot be rendered. */
+bool cli_render(struct compilation *c, const struct options *o,
+                const struct controller *ctl, struct plan *plan,
+                struct emit_output *eo);
 void cli_print_diagnostics(struct compilation *c, const struct options *o);
 int cli_exit_status(const struct compilation *c, const struct options *o);
 

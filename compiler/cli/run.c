@@ -80,16 +80,15 @@ bool cli_load_model(struct compilation *c, const struct options *o,
     bool ok;
 
     ok = load_inputs(c, &load_default_limits, o->paths, o->n_paths, &docs);
-    /* Decode what did load, so one broken file does not hide the others'
-     * problems. */
     ok = model_build(c, &docs, &mo, m) && ok;
     return ok;
 }
 
-/* The front of check, compile and status: load, decode, validate. */
-static void validate_inputs(struct compilation *c, const struct options *o,
-                            struct model *m, struct controller *ctl)
+void cli_validate(struct compilation *c, const struct options *o,
+                  const struct ydoc_list *docs, struct model *m,
+                  struct controller *ctl)
 {
+    struct model_options mo = {o->strict};
     struct validate_options vo;
 
     memset(&vo, 0, sizeof(vo));
@@ -98,9 +97,21 @@ static void validate_inputs(struct compilation *c, const struct options *o,
     vo.n_gateway_classes = o->n_gateway_classes;
     vo.strict_refs = o->strict_refs;
     vo.listen_address = o->listen_address;
-    compilation_init(c);
-    cli_load_model(c, o, m);
+    model_build(c, docs, &mo, m);
     validate_model(c, m, &vo, ctl);
+}
+
+/* The front of check, compile and status: load, decode, validate. */
+static void validate_inputs(struct compilation *c, const struct options *o,
+                            struct model *m, struct controller *ctl)
+{
+    struct ydoc_list docs = {0};
+
+    compilation_init(c);
+    load_inputs(c, &load_default_limits, o->paths, o->n_paths, &docs);
+    /* Decode what did load, so one broken file does not hide the others'
+     * problems. */
+    cli_validate(c, o, &docs, m, ctl);
 }
 
 int run_check(const struct options *o)
@@ -191,6 +202,36 @@ static const char *default_socket_dir(struct arena *a, const char *out)
     return dir;
 }
 
+bool cli_render(struct compilation *c, const struct options *o,
+                const struct controller *ctl, struct plan *plan,
+                struct emit_output *eo)
+{
+    struct emit_options eopt = {o->modules_dir};
+    uint32_t port_map[MAX_PORT_MAP][2];
+    const char *socket_dir = o->socket_dir ? o->socket_dir
+                                           : default_socket_dir(c->arena, o->output);
+    struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
+                              o->n_port_map, o->resolver, socket_dir};
+    size_t i;
+
+    for (i = 0; i < o->n_port_map; i++) {
+        port_map[i][0] = o->port_map[i].from;
+        port_map[i][1] = o->port_map[i].to;
+    }
+    plan_build(c, ctl, &po, plan);
+    if (plan->uses_socket_dir && !o->socket_dir && socket_dir_problem(socket_dir)) {
+        struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+        diag_report(&c->diags, DIAG_SOCKET_DIR_TOO_LONG, none, NULL, NULL,
+                    "nginx needs unix sockets between stream{} and http{} here, "
+                    "by default in '%s', which is %s; pass --socket-dir with a "
+                    "shorter absolute directory, or compile into a shorter path",
+                    socket_dir, socket_dir_problem(socket_dir));
+        return false;
+    }
+    emit_nginx(plan, &eopt, eo);
+    return true;
+}
+
 int run_compile(const struct options *o)
 {
     struct compilation c;
@@ -206,31 +247,10 @@ int run_compile(const struct options *o)
         struct strbuf nginx_conf = STRBUF_INIT, http_conf = STRBUF_INIT;
         struct strbuf stream_conf = STRBUF_INIT;
         struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf};
-        struct emit_options eopt = {o->modules_dir};
-        uint32_t port_map[MAX_PORT_MAP][2];
-        const char *socket_dir = o->socket_dir ? o->socket_dir
-                                               : default_socket_dir(c.arena, o->output);
-        struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
-                                  o->n_port_map, o->resolver, socket_dir};
         struct plan plan;
-        size_t i;
 
-        for (i = 0; i < o->n_port_map; i++) {
-            port_map[i][0] = o->port_map[i].from;
-            port_map[i][1] = o->port_map[i].to;
-        }
-        plan_build(&c, &ctl, &po, &plan);
-        if (plan.uses_socket_dir && !o->socket_dir && socket_dir_problem(socket_dir)) {
-            struct src_loc none = {SOURCE_NONE, 0, 0, 0};
-            diag_report(&c.diags, DIAG_SOCKET_DIR_TOO_LONG, none, NULL, NULL,
-                        "nginx needs unix sockets between stream{} and http{} here, "
-                        "by default in '%s', which is %s; pass --socket-dir with a "
-                        "shorter absolute directory, or compile into a shorter path",
-                        socket_dir, socket_dir_problem(socket_dir));
-        } else {
-            emit_nginx(&plan, &eopt, &eo);
+        if (cli_render(&c, o, &ctl, &plan, &eo))
             write_output(&c, o, &plan, &eo);
-        }
         strbuf_release(&nginx_conf);
         strbuf_release(&http_conf);
         strbuf_release(&stream_conf);

@@ -96,6 +96,7 @@ struct reader {
     struct strbuf cyaml_log;
 };
 
+__attribute__((format(printf, 3, 0)))
 static void capture_log(cyaml_log_t level, void *ctx, const char *fmt,
                         va_list args)
 {

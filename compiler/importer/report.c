@@ -40,6 +40,7 @@ const struct ynode *report_annotation_node(const struct ing *ing, const char *na
     return n;
 }
 
+__attribute__((format(printf, 7, 0)))
 static struct diag *vreport(struct imp *im, const struct ing *ing,
                             const struct ynode *at, bool at_key,
                             enum diag_severity sev, enum diag_code code,

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+__attribute__((format(printf, 6, 0)))
 static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
                              enum diag_code code, const struct object *o,
                              const struct ynode *at, const char *fmt, va_list ap)
