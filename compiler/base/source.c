@@ -12,10 +12,6 @@ void source_table_init(struct source_table *t, struct arena *a)
     t->arena = a;
 }
 
-/*
- * Line starts under two definitions.  libyaml breaks lines on LF, CR, CRLF,
- * NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9); editors on LF, CR and CRLF.
- */
 /* Only LF, CR and the lead bytes of NEL, LS and PS can start a break. */
 static bool may_break(unsigned char c)
 {
@@ -98,6 +94,80 @@ static void index_lines(struct source *s, struct arena *a)
     s->n_lines = e;
 }
 
+/* The length of the character at byte i: a UTF-8 sequence, or a byte that
+ * starts none (the loader refuses such text, but still positions it). */
+static size_t char_len(const struct source *s, size_t i)
+{
+    uint32_t cp;
+    size_t n = utf8_decode((const unsigned char *)s->data + i, s->len - i, &cp);
+
+    return n ? n : 1;
+}
+
+static bool all_ascii(const struct source *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->len; i++) {
+        if ((unsigned char)s->data[i] >= 0x80)
+            return false;
+    }
+    return true;
+}
+
+static void index_strides(struct source *s, struct arena *a)
+{
+    size_t i, chars = 0, k = 0;
+
+    if (all_ascii(s))
+        return;
+    s->stride_offsets = ARENA_NEW_ARRAY(a, uint32_t, s->len / SOURCE_STRIDE + 1);
+    for (i = 0; i < s->len; i += char_len(s, i), chars++) {
+        if (chars % SOURCE_STRIDE == 0)
+            s->stride_offsets[k++] = (uint32_t)i;
+    }
+    s->n_strides = k;
+}
+
+/* The number of characters that start before byte offset off. */
+static size_t chars_before(struct source *s, size_t off)
+{
+    size_t lo = 0, hi = s->n_strides, i, chars;
+
+    if (!s->stride_offsets)
+        return off;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->stride_offsets[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    i = s->stride_offsets[lo];
+    s->lookup_bytes += off - i;
+    for (chars = lo * SOURCE_STRIDE; i < off; i += char_len(s, i))
+        chars++;
+    return chars;
+}
+
+/* The byte offset of character number ci, or limit if that comes first. */
+static size_t char_offset(struct source *s, size_t ci, size_t limit)
+{
+    size_t k, i, start, n;
+
+    if (!s->stride_offsets)
+        return ci < limit ? ci : limit;
+    k = ci / SOURCE_STRIDE;
+    if (k >= s->n_strides)
+        k = s->n_strides - 1;
+    start = i = s->stride_offsets[k];
+    for (n = ci - k * SOURCE_STRIDE; n > 0 && i < limit; n--)
+        i += char_len(s, i);
+    if (i > start)
+        s->lookup_bytes += i - start;
+    return i < limit ? i : limit;
+}
+
 uint32_t source_add(struct source_table *t, const char *name, const char *data,
                     size_t len)
 {
@@ -111,6 +181,7 @@ uint32_t source_add(struct source_table *t, const char *name, const char *data,
         index_lf_lines(s, t->arena);
     else
         index_lines(s, t->arena);
+    index_strides(s, t->arena);
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
         struct source **v = ARENA_NEW_ARRAY(t->arena, struct source *, cap);
@@ -128,10 +199,17 @@ const struct source *source_get(const struct source_table *t, uint32_t file)
     return file < t->n ? t->v[file] : NULL;
 }
 
+/* Lookups count their cost in the source itself; the table stays const
+ * to its readers. */
+static struct source *lookup(const struct source_table *t, uint32_t file)
+{
+    return file < t->n ? t->v[file] : NULL;
+}
+
 struct src_loc source_loc_from_offset(const struct source_table *t,
                                       uint32_t file, size_t offset)
 {
-    const struct source *s = source_get(t, file);
+    struct source *s = lookup(t, file);
     struct src_loc loc = {file, 0, 0, 0};
     size_t lo, hi, start;
 
@@ -152,7 +230,7 @@ struct src_loc source_loc_from_offset(const struct source_table *t,
     if (lo == 0 && s->bom && offset >= s->bom)
         start = s->bom; /* the BOM is not a column */
     loc.line = (uint32_t)lo + 1;
-    loc.col = (uint32_t)utf8_count(s->data + start, offset - start) + 1;
+    loc.col = (uint32_t)(chars_before(s, offset) - chars_before(s, start)) + 1;
     loc.offset = (uint32_t)offset;
     return loc;
 }
@@ -160,8 +238,8 @@ struct src_loc source_loc_from_offset(const struct source_table *t,
 struct src_loc source_loc_from_mark(const struct source_table *t, uint32_t file,
                                     size_t mark_line, size_t mark_col)
 {
-    const struct source *s = source_get(t, file);
-    size_t start, end, off;
+    struct source *s = lookup(t, file);
+    size_t start, end;
 
     if (!s) {
         struct src_loc none = {file, 0, 0, 0};
@@ -171,8 +249,8 @@ struct src_loc source_loc_from_mark(const struct source_table *t, uint32_t file,
         return source_loc_from_offset(t, file, s->len);
     start = s->mark_lines[mark_line];
     end = mark_line + 1 < s->n_mark_lines ? s->mark_lines[mark_line + 1] : s->len;
-    off = start + utf8_advance(s->data + start, end - start, mark_col);
-    return source_loc_from_offset(t, file, off);
+    return source_loc_from_offset(
+        t, file, char_offset(s, chars_before(s, start) + mark_col, end));
 }
 
 bool source_line_text(const struct source *s, uint32_t line, const char **text,

@@ -6,6 +6,12 @@
  * and CR only.  source_loc_from_mark() turns a libyaml mark into a byte offset
  * and then into the editor's 1-based line and character column; nothing else
  * in gwc converts positions.
+ *
+ * A lookup costs a binary search and at most SOURCE_STRIDE characters of
+ * decoding, however long the line: the table keeps the byte offset of every
+ * SOURCE_STRIDE-th character of a text that is not all ASCII (in an ASCII
+ * text characters are bytes).  Many diagnostics on one minified line stay
+ * linear.
  */
 #ifndef GWC_SOURCE_H
 #define GWC_SOURCE_H
@@ -17,6 +23,7 @@
 struct arena;
 
 #define SOURCE_NONE UINT32_MAX
+#define SOURCE_STRIDE 64
 
 /* A position shown to users: 1-based line and column (in characters). */
 struct src_loc {
@@ -35,6 +42,13 @@ struct source {
     size_t n_mark_lines;
     uint32_t *lines; /* byte offset of each line as editors count */
     size_t n_lines;
+    /* Byte offset of characters 0, SOURCE_STRIDE, 2 * SOURCE_STRIDE, ...;
+     * NULL when every byte is ASCII. */
+    uint32_t *stride_offsets;
+    size_t n_strides;
+    /* Bytes read by position lookups so far: a statistic for tests, which
+     * bound it per lookup whatever the length of the line. */
+    size_t lookup_bytes;
 };
 
 struct source_table {

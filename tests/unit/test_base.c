@@ -163,6 +163,64 @@ START_TEST(source_bom_is_not_a_column)
 }
 END_TEST
 
+/* A position costs the same on a 400 KB line as on a short one: the text
+ * before it on its line is not scanned again (many diagnostics on one
+ * minified line were quadratic).  The bound is per lookup, independent of
+ * where on the line the position is. */
+enum { LONG_LINE_KEYS = 20000, BYTES_PER_LOOKUP = 1024 };
+
+static void long_line_lookups(bool utf8)
+{
+    struct arena *a = arena_create(0);
+    struct strbuf text = STRBUF_INIT;
+    struct source_table t;
+    size_t *cols = malloc(LONG_LINE_KEYS * sizeof(*cols));
+    size_t *offs = malloc(LONG_LINE_KEYS * sizeof(*offs));
+    size_t i, chars = 1;
+    uint32_t f;
+
+    strbuf_addch(&text, '{');
+    for (i = 0; i < LONG_LINE_KEYS; i++) {
+        size_t before = text.len;
+        cols[i] = chars;
+        offs[i] = text.len;
+        if (utf8)
+            strbuf_addf(&text, "\"k\xc3\xa9\xe2\x82\xac%zu\": \"\xf0\x9f\x98\x80\", ", i);
+        else
+            strbuf_addf(&text, "\"k%zu\": 1, ", i);
+        chars += utf8_count(text.buf + before, text.len - before);
+    }
+    strbuf_addstr(&text, "}\n");
+    source_table_init(&t, a);
+    f = source_add(&t, "x.json", text.buf, text.len);
+    for (i = 0; i < LONG_LINE_KEYS; i++) {
+        struct src_loc m = source_loc_from_mark(&t, f, 0, cols[i]);
+        struct src_loc o = source_loc_from_offset(&t, f, offs[i]);
+        ck_assert_uint_eq(m.offset, offs[i]);
+        ck_assert_uint_eq(m.line, 1);
+        ck_assert_uint_eq(m.col, cols[i] + 1);
+        ck_assert_uint_eq(o.col, cols[i] + 1);
+    }
+    ck_assert_uint_le(source_get(&t, f)->lookup_bytes,
+                      2 * LONG_LINE_KEYS * BYTES_PER_LOOKUP);
+    free(cols);
+    free(offs);
+    strbuf_release(&text);
+    arena_destroy(a);
+}
+
+START_TEST(source_lookups_on_a_long_ascii_line_are_bounded)
+{
+    long_line_lookups(false);
+}
+END_TEST
+
+START_TEST(source_lookups_on_a_long_utf8_line_are_bounded)
+{
+    long_line_lookups(true);
+}
+END_TEST
+
 START_TEST(json_writer_escapes_and_nests)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -229,6 +287,8 @@ static Suite *base_suite(void)
     tcase_add_test(tc, source_positions_count_characters);
     tcase_add_test(tc, source_yaml_line_breaks_differ_from_editor_lines);
     tcase_add_test(tc, source_bom_is_not_a_column);
+    tcase_add_test(tc, source_lookups_on_a_long_ascii_line_are_bounded);
+    tcase_add_test(tc, source_lookups_on_a_long_utf8_line_are_bounded);
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
     suite_add_tcase(s, tc);

@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "base/compilation.h"
+#include "base/strbuf.h"
 #include "load/load.h"
 #include "model/model.h"
 
@@ -286,6 +287,40 @@ START_TEST(null_values_are_unset)
 }
 END_TEST
 
+/* kubectl get -o json | jq -c: a List on one line, one unknown field per
+ * item.  Each warning's position is found without rescanning the line
+ * (this was quadratic: 13 s for 729 KB). */
+START_TEST(positions_on_one_long_line_are_not_rescanned)
+{
+    enum { ITEMS = 4000, BYTES_PER_DIAGNOSTIC = 4096 };
+    struct strbuf text = STRBUF_INIT;
+    struct fixture f;
+    size_t i, warnings = 0;
+
+    strbuf_addstr(&text, "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[");
+    for (i = 0; i < ITEMS; i++)
+        strbuf_addf(&text, "%s{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                    "\"metadata\":{\"name\":\"c%zu\",\"namespace\":\"d\"},"
+                    "\"data\":{\"k\":\"gr\u00fc\u00dfe \xe2\x82\xac\"},"
+                    "\"extra%zu\":1}", i ? "," : "", i, i);
+    strbuf_addstr(&text, "]}");
+    build(&f, text.buf, false);
+    for (i = 0; i < f.c.diags.n; i++) {
+        const struct diag *d = f.c.diags.v[i];
+        ck_assert_int_eq(d->code, DIAG_UNKNOWN_FIELD);
+        ck_assert_uint_eq(d->loc.line, 1);
+        ck_assert_int_eq(text.buf[d->loc.offset], '"');
+        ck_assert(strncmp(text.buf + d->loc.offset + 1, "extra", 5) == 0);
+        warnings++;
+    }
+    ck_assert_uint_eq(warnings, ITEMS);
+    ck_assert_uint_le(source_get(&f.c.sources, 0)->lookup_bytes,
+                      ITEMS * BYTES_PER_DIAGNOSTIC);
+    strbuf_release(&text);
+    done(&f);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
     Suite *s = suite_create("decode");
@@ -302,6 +337,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, list_items_decode_with_item_paths);
     tcase_add_test(tc, objects_sort_and_duplicates_are_errors);
     tcase_add_test(tc, null_values_are_unset);
+    tcase_add_test(tc, positions_on_one_long_line_are_not_rescanned);
     suite_add_tcase(s, tc);
     return s;
 }
