@@ -129,7 +129,6 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
     out->v = ARENA_NEW_ARRAY(d->c->arena, struct strmap_entry, n->n);
     for (i = 0; i < n->n; i++) {
         const struct ynode *v = n->items[i];
-        size_t j;
 
         if (ynode_is_null(v)) {
             /* kubectl drops null map values; so do we. */
@@ -137,19 +136,13 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
         }
         if (!want_scalar(d, v, YSCALAR_STRING, "string"))
             continue;
-        /* Insertion sort keeps entries ordered by key for lookups and
-         * deterministic output; maps are small. */
-        j = k;
-        while (j > 0 && strcmp(out->v[j - 1].key, v->key) > 0) {
-            out->v[j] = out->v[j - 1];
-            j--;
-        }
-        out->v[j].key = v->key;
-        out->v[j].value = v->text;
-        out->v[j].src = v;
+        out->v[k].key = v->key;
+        out->v[k].value = v->text;
+        out->v[k].src = v;
         k++;
     }
     out->n = k;
+    strmap_sort(out);
 }
 
 static void decode_field(struct decoder *d, const struct field *f,

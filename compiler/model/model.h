@@ -58,6 +58,10 @@ struct strmap {
 };
 
 const char *strmap_get(const struct strmap *m, const char *key);
+/* Orders the entries by key; equal keys (which the loader reports as
+ * duplicates) keep their document order.  Returns the number of key
+ * comparisons made, which tests bound. */
+size_t strmap_sort(struct strmap *m);
 
 struct int_or_string {
     const struct ynode *src;
