@@ -6,6 +6,7 @@
 #include "str.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -102,73 +103,6 @@ const struct doc *doc_get(const struct doc *map, const char *key)
     return NULL;
 }
 
-static void json_value(struct jsonw *w, const struct doc *d)
-{
-    size_t i;
-
-    switch (d->kind) {
-    case DOC_MAP:
-        jsonw_object_begin(w);
-        for (i = 0; i < d->n; i++) {
-            jsonw_key(w, d->keys[i]);
-            json_value(w, d->items[i]);
-        }
-        jsonw_object_end(w);
-        return;
-    case DOC_SEQ:
-        jsonw_array_begin(w);
-        for (i = 0; i < d->n; i++)
-            json_value(w, d->items[i]);
-        jsonw_array_end(w);
-        return;
-    case DOC_STR:
-        jsonw_string(w, d->str);
-        return;
-    case DOC_INT:
-        jsonw_int(w, d->i);
-        return;
-    case DOC_BOOL:
-        jsonw_bool(w, d->i != 0);
-        return;
-    case DOC_NULL:
-        jsonw_null(w);
-        return;
-    }
-}
-
-void doc_write_json(const struct doc *d, struct strbuf *out)
-{
-    struct jsonw w;
-
-    jsonw_init(&w, out, false);
-    json_value(&w, d);
-}
-
-static int write_handler(void *data, unsigned char *buffer, size_t size)
-{
-    strbuf_add(data, buffer, size);
-    return 1;
-}
-
-static void emit(yaml_emitter_t *e, yaml_event_t *ev)
-{
-    if (!yaml_emitter_emit(e, ev))
-        BUG("libyaml emitter failed");
-}
-
-static void emit_scalar(yaml_emitter_t *e, const char *text, bool plain_ok)
-{
-    yaml_event_t ev;
-
-    /* Strings that would read back as another type ("true", "80") must be
-     * quoted; libyaml decides how, given that plain style is not allowed.
-     * Quoted is always implicitly a string: no "!" tag is needed. */
-    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
-                                 (int)strlen(text), plain_ok, 1,
-                                 YAML_ANY_SCALAR_STYLE);
-    emit(e, &ev);
-}
-
 /* Would a plain scalar with this text be read back as something other than
  * a string (YAML 1.1 rules, as kubectl reads)? */
 static bool reads_as_non_string(const char *s)
@@ -199,69 +133,266 @@ static bool reads_as_non_string(const char *s)
     return digits > 0;
 }
 
-static void yaml_value(yaml_emitter_t *e, const struct doc *d)
+struct doc_writer {
+    enum doc_format format;
+    struct strbuf *out;
+    doc_flush_fn *flush;
+    void *ctx;
+    unsigned depth;     /* open containers */
+    size_t documents;   /* YAML documents written */
+    struct jsonw json;
+    yaml_emitter_t yaml;
+};
+
+static int yaml_output(void *data, unsigned char *buffer, size_t size)
+{
+    strbuf_add(data, buffer, size);
+    return 1;
+}
+
+static void emit(struct doc_writer *w, yaml_event_t *ev)
+{
+    if (!yaml_emitter_emit(&w->yaml, ev))
+        BUG("libyaml emitter failed");
+}
+
+static void flush_if_full(struct doc_writer *w, size_t threshold)
+{
+    if (w->flush && w->out->len >= threshold) {
+        w->flush(w->out, w->ctx);
+        strbuf_reset(w->out);
+    }
+}
+
+/* In YAML, a value at the top is a document of its own. */
+static void value_begins(struct doc_writer *w)
 {
     yaml_event_t ev;
+
+    if (w->format != DOC_FORMAT_YAML || w->depth > 0)
+        return;
+    yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, w->documents == 0);
+    emit(w, &ev);
+}
+
+static void value_ends(struct doc_writer *w)
+{
+    yaml_event_t ev;
+
+    if (w->format == DOC_FORMAT_YAML && w->depth == 0) {
+        yaml_document_end_event_initialize(&ev, 1);
+        emit(w, &ev);
+        w->documents++;
+    }
+    flush_if_full(w, DOC_FLUSH_BYTES);
+}
+
+struct doc_writer *doc_writer_begin(enum doc_format format, struct strbuf *out,
+                                    doc_flush_fn *flush, void *ctx)
+{
+    struct doc_writer *w = calloc(1, sizeof(*w));
+    yaml_event_t ev;
+
+    if (!w)
+        die_oom(sizeof(*w));
+    w->format = format;
+    w->out = out;
+    w->flush = flush;
+    w->ctx = ctx;
+    if (format == DOC_FORMAT_JSON) {
+        jsonw_init(&w->json, out, false);
+        return w;
+    }
+    if (!yaml_emitter_initialize(&w->yaml))
+        die_oom(sizeof(w->yaml));
+    yaml_emitter_set_output(&w->yaml, yaml_output, out);
+    yaml_emitter_set_unicode(&w->yaml, 1);
+    yaml_emitter_set_width(&w->yaml, -1); /* never fold long values */
+    yaml_emitter_set_indent(&w->yaml, 2);
+    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+    emit(w, &ev);
+    return w;
+}
+
+void doc_writer_end(struct doc_writer *w)
+{
+    yaml_event_t ev;
+
+    if (w->format == DOC_FORMAT_YAML) {
+        yaml_stream_end_event_initialize(&ev);
+        emit(w, &ev);
+        yaml_emitter_delete(&w->yaml);
+    }
+    flush_if_full(w, 1);
+    free(w);
+}
+
+static void container_begin(struct doc_writer *w, bool map)
+{
+    yaml_event_t ev;
+
+    value_begins(w);
+    w->depth++;
+    if (w->format == DOC_FORMAT_JSON) {
+        if (map)
+            jsonw_object_begin(&w->json);
+        else
+            jsonw_array_begin(&w->json);
+        return;
+    }
+    if (map)
+        yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+    else
+        yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+    emit(w, &ev);
+}
+
+static void container_end(struct doc_writer *w, bool map)
+{
+    yaml_event_t ev;
+
+    w->depth--;
+    if (w->format == DOC_FORMAT_JSON) {
+        if (map)
+            jsonw_object_end(&w->json);
+        else
+            jsonw_array_end(&w->json);
+    } else {
+        if (map)
+            yaml_mapping_end_event_initialize(&ev);
+        else
+            yaml_sequence_end_event_initialize(&ev);
+        emit(w, &ev);
+    }
+    value_ends(w);
+}
+
+void doc_writer_map_begin(struct doc_writer *w) { container_begin(w, true); }
+void doc_writer_map_end(struct doc_writer *w) { container_end(w, true); }
+void doc_writer_seq_begin(struct doc_writer *w) { container_begin(w, false); }
+void doc_writer_seq_end(struct doc_writer *w) { container_end(w, false); }
+
+/* A YAML scalar; plain_ok is false for a string that would read back as
+ * another type ("true", "80"), and libyaml then chooses a quoted style,
+ * which always reads as a string: no "!" tag is needed. */
+static void yaml_scalar(struct doc_writer *w, const char *text, bool plain_ok)
+{
+    yaml_event_t ev;
+
+    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
+                                 (int)strlen(text), plain_ok, 1,
+                                 YAML_ANY_SCALAR_STYLE);
+    emit(w, &ev);
+}
+
+void doc_writer_key(struct doc_writer *w, const char *key)
+{
+    if (w->format == DOC_FORMAT_JSON)
+        jsonw_key(&w->json, key);
+    else
+        yaml_scalar(w, key, !reads_as_non_string(key));
+}
+
+void doc_writer_str(struct doc_writer *w, const char *s)
+{
+    if (!s) {
+        doc_writer_null(w);
+        return;
+    }
+    value_begins(w);
+    if (w->format == DOC_FORMAT_JSON)
+        jsonw_string(&w->json, s);
+    else
+        yaml_scalar(w, s, !reads_as_non_string(s));
+    value_ends(w);
+}
+
+void doc_writer_int(struct doc_writer *w, int64_t v)
+{
     char num[32];
+
+    value_begins(w);
+    if (w->format == DOC_FORMAT_JSON) {
+        jsonw_int(&w->json, v);
+    } else {
+        snprintf(num, sizeof(num), "%lld", (long long)v);
+        yaml_scalar(w, num, true);
+    }
+    value_ends(w);
+}
+
+void doc_writer_bool(struct doc_writer *w, bool v)
+{
+    value_begins(w);
+    if (w->format == DOC_FORMAT_JSON)
+        jsonw_bool(&w->json, v);
+    else
+        yaml_scalar(w, v ? "true" : "false", true);
+    value_ends(w);
+}
+
+void doc_writer_null(struct doc_writer *w)
+{
+    value_begins(w);
+    if (w->format == DOC_FORMAT_JSON)
+        jsonw_null(&w->json);
+    else
+        yaml_scalar(w, "null", true);
+    value_ends(w);
+}
+
+void doc_writer_kv_str(struct doc_writer *w, const char *key, const char *s)
+{
+    doc_writer_key(w, key);
+    doc_writer_str(w, s);
+}
+
+void doc_writer_kv_int(struct doc_writer *w, const char *key, int64_t v)
+{
+    doc_writer_key(w, key);
+    doc_writer_int(w, v);
+}
+
+static void write_value(struct doc_writer *w, const struct doc *d)
+{
     size_t i;
 
     switch (d->kind) {
     case DOC_MAP:
-        yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-        emit(e, &ev);
+        doc_writer_map_begin(w);
         for (i = 0; i < d->n; i++) {
-            emit_scalar(e, d->keys[i], !reads_as_non_string(d->keys[i]));
-            yaml_value(e, d->items[i]);
+            doc_writer_key(w, d->keys[i]);
+            write_value(w, d->items[i]);
         }
-        yaml_mapping_end_event_initialize(&ev);
-        emit(e, &ev);
+        doc_writer_map_end(w);
         return;
     case DOC_SEQ:
-        yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
-        emit(e, &ev);
+        doc_writer_seq_begin(w);
         for (i = 0; i < d->n; i++)
-            yaml_value(e, d->items[i]);
-        yaml_sequence_end_event_initialize(&ev);
-        emit(e, &ev);
+            write_value(w, d->items[i]);
+        doc_writer_seq_end(w);
         return;
     case DOC_STR:
-        emit_scalar(e, d->str, !reads_as_non_string(d->str));
+        doc_writer_str(w, d->str);
         return;
     case DOC_INT:
-        snprintf(num, sizeof(num), "%lld", (long long)d->i);
-        emit_scalar(e, num, true);
+        doc_writer_int(w, d->i);
         return;
     case DOC_BOOL:
-        emit_scalar(e, d->i ? "true" : "false", true);
+        doc_writer_bool(w, d->i != 0);
         return;
     case DOC_NULL:
-        emit_scalar(e, "null", true);
+        doc_writer_null(w);
         return;
     }
 }
 
 void doc_write_yaml(struct doc *const *docs, size_t n, struct strbuf *out)
 {
-    yaml_emitter_t e;
-    yaml_event_t ev;
+    struct doc_writer *w = doc_writer_begin(DOC_FORMAT_YAML, out, NULL, NULL);
     size_t i;
 
-    if (!yaml_emitter_initialize(&e))
-        die_oom(sizeof(e));
-    yaml_emitter_set_output(&e, write_handler, out);
-    yaml_emitter_set_unicode(&e, 1);
-    yaml_emitter_set_width(&e, -1); /* never fold long values */
-    yaml_emitter_set_indent(&e, 2);
-    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-    emit(&e, &ev);
-    for (i = 0; i < n; i++) {
-        yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, i == 0);
-        emit(&e, &ev);
-        yaml_value(&e, docs[i]);
-        yaml_document_end_event_initialize(&ev, 1);
-        emit(&e, &ev);
-    }
-    yaml_stream_end_event_initialize(&ev);
-    emit(&e, &ev);
-    yaml_emitter_delete(&e);
+    for (i = 0; i < n; i++)
+        write_value(w, docs[i]);
+    doc_writer_end(w);
 }

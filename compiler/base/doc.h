@@ -1,7 +1,8 @@
 /*
  * A small generic document tree (mappings, sequences, scalars) for output:
- * `gwc status` and `gwc import-ingress` build one and render it as JSON or
- * YAML.  YAML goes through libyaml's emitter, so quoting is libyaml's job and
+ * `gwc import-ingress` builds one and renders it as YAML; `gwc status`
+ * writes straight through the streaming writer below, which also renders
+ * trees.  YAML goes through libyaml's emitter, so quoting is libyaml's job and
  * no string of ours can break the structure.  Mapping keys keep insertion
  * order; callers insert in the order they want printed.
  */
@@ -41,8 +42,38 @@ struct doc *doc_put_str(struct arena *a, struct doc *map, const char *key,
 struct doc *doc_push(struct arena *a, struct doc *seq, struct doc *value);
 const struct doc *doc_get(const struct doc *map, const char *key);
 
-void doc_write_json(const struct doc *d, struct strbuf *out);
 /* One YAML document per element of docs, separated by "---". */
 void doc_write_yaml(struct doc *const *docs, size_t n, struct strbuf *out);
+
+/*
+ * The same output written as it is produced, with no tree: a writer that
+ * is told one value at a time, in order.  Its text collects in out; with a
+ * flush function, out is handed to it (and emptied) whenever it holds
+ * DOC_FLUSH_BYTES or more, and at the end, so memory stays small whatever
+ * the size of the output.  In YAML every top-level value is a document
+ * ("---" before all but the first).  A NULL string is written as null.
+ */
+enum doc_format { DOC_FORMAT_YAML, DOC_FORMAT_JSON };
+
+#define DOC_FLUSH_BYTES (64u << 10)
+
+typedef void doc_flush_fn(struct strbuf *out, void *ctx);
+struct doc_writer;
+
+struct doc_writer *doc_writer_begin(enum doc_format format, struct strbuf *out,
+                                    doc_flush_fn *flush, void *ctx);
+void doc_writer_end(struct doc_writer *w);
+void doc_writer_map_begin(struct doc_writer *w);
+void doc_writer_map_end(struct doc_writer *w);
+void doc_writer_seq_begin(struct doc_writer *w);
+void doc_writer_seq_end(struct doc_writer *w);
+void doc_writer_key(struct doc_writer *w, const char *key);
+void doc_writer_str(struct doc_writer *w, const char *s);
+void doc_writer_int(struct doc_writer *w, int64_t v);
+void doc_writer_bool(struct doc_writer *w, bool v);
+void doc_writer_null(struct doc_writer *w);
+/* Key plus value in one call. */
+void doc_writer_kv_str(struct doc_writer *w, const char *key, const char *s);
+void doc_writer_kv_int(struct doc_writer *w, const char *key, int64_t v);
 
 #endif

@@ -15,6 +15,7 @@
 #include "emit/emit.h"
 #include "base/outdir.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -261,19 +262,31 @@ int run_compile(const struct options *o)
     return status;
 }
 
+static void write_stdout(struct strbuf *text, void *failed)
+{
+    if (fwrite(text->buf, 1, text->len, stdout) != text->len)
+        *(bool *)failed = true;
+}
+
 int run_status(const struct options *o)
 {
     struct compilation c;
     struct controller ctl;
     struct strbuf out = STRBUF_INIT;
     struct model m;
+    bool failed = false;
     int status;
 
     validate_inputs(&c, o, &m, &ctl);
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
-        status_write(&ctl, o->status_format == STATUS_JSON, &out);
-        fwrite(out.buf, 1, out.len, stdout);
-        fflush(stdout);
+        status_write(&ctl, o->status_format == STATUS_JSON ? DOC_FORMAT_JSON
+                                                          : DOC_FORMAT_YAML,
+                     &out, write_stdout, &failed);
+        if (failed || fflush(stdout) != 0) {
+            struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+            diag_report(&c.diags, DIAG_OUTPUT_FAILED, none, NULL, NULL,
+                        "cannot write standard output: %s", strerror(errno));
+        }
     }
     cli_print_diagnostics(&c, o);
     status = cli_exit_status(&c, o);

@@ -13,6 +13,7 @@
 #ifndef GWC_VALIDATE_H
 #define GWC_VALIDATE_H
 
+#include "base/doc.h"
 #include "model/model.h"
 
 #include <stdbool.h>
@@ -222,8 +223,10 @@ struct validate_options {
 bool validate_model(struct compilation *c, struct model *m,
                     const struct validate_options *o, struct controller *out);
 
-/* Writes the status of every object gwc reports on, as YAML or JSON. */
-void status_write(const struct controller *ctl, bool json, struct strbuf *out);
+/* Writes the status of every object gwc reports on, as YAML or JSON,
+ * through a document writer (base/doc.h: out, flushed by flush). */
+void status_write(const struct controller *ctl, enum doc_format format,
+                  struct strbuf *out, doc_flush_fn *flush, void *ctx);
 
 /* Gateway API hostname intersection (spec §5.2); NULL when none. "*" or
  * NULL stands for "any host".  Returns one of its arguments. */

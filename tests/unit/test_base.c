@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "base/arena.h"
+#include "base/doc.h"
 #include "base/jsonw.h"
 #include "base/source.h"
 #include "base/strbuf.h"
@@ -221,6 +222,77 @@ START_TEST(source_lookups_on_a_long_utf8_line_are_bounded)
 }
 END_TEST
 
+/* The document writer hands its text over as it goes: a 5 MB document is
+ * never held whole (gwc status held 2.7 GB for a 30 MB input), and the
+ * pieces add up to what one buffer would have held. */
+struct collected {
+    struct strbuf all;
+    size_t largest, flushes;
+};
+
+static void collect(struct strbuf *out, void *ctx)
+{
+    struct collected *c = ctx;
+
+    strbuf_add(&c->all, out->buf, out->len);
+    if (out->len > c->largest)
+        c->largest = out->len;
+    c->flushes++;
+}
+
+static void write_items(struct doc_writer *w)
+{
+    size_t i;
+
+    doc_writer_map_begin(w);
+    doc_writer_key(w, "items");
+    doc_writer_seq_begin(w);
+    for (i = 0; i < 50000; i++) {
+        doc_writer_map_begin(w);
+        doc_writer_kv_str(w, "name", "a route with a long enough name");
+        doc_writer_kv_int(w, "index", (int64_t)i);
+        doc_writer_kv_str(w, "looks like a number", "80");
+        doc_writer_map_end(w);
+    }
+    doc_writer_seq_end(w);
+    doc_writer_map_end(w);
+}
+
+static void streams(enum doc_format format)
+{
+    struct collected c = {STRBUF_INIT, 0, 0};
+    struct strbuf buffer = STRBUF_INIT, whole = STRBUF_INIT;
+    struct doc_writer *w;
+
+    w = doc_writer_begin(format, &buffer, collect, &c);
+    write_items(w);
+    doc_writer_end(w);
+    w = doc_writer_begin(format, &whole, NULL, NULL);
+    write_items(w);
+    doc_writer_end(w);
+    ck_assert_uint_gt(whole.len, 3u << 20);
+    ck_assert_uint_gt(c.flushes, 50);
+    ck_assert_uint_le(c.largest, 2 * DOC_FLUSH_BYTES);
+    ck_assert_uint_eq(buffer.len, 0);
+    ck_assert_uint_eq(c.all.len, whole.len);
+    ck_assert(memcmp(c.all.buf, whole.buf, whole.len) == 0);
+    strbuf_release(&c.all);
+    strbuf_release(&buffer);
+    strbuf_release(&whole);
+}
+
+START_TEST(doc_writer_streams_json)
+{
+    streams(DOC_FORMAT_JSON);
+}
+END_TEST
+
+START_TEST(doc_writer_streams_yaml)
+{
+    streams(DOC_FORMAT_YAML);
+}
+END_TEST
+
 START_TEST(json_writer_escapes_and_nests)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -289,6 +361,8 @@ static Suite *base_suite(void)
     tcase_add_test(tc, source_bom_is_not_a_column);
     tcase_add_test(tc, source_lookups_on_a_long_ascii_line_are_bounded);
     tcase_add_test(tc, source_lookups_on_a_long_utf8_line_are_bounded);
+    tcase_add_test(tc, doc_writer_streams_json);
+    tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
     suite_add_tcase(s, tc);
