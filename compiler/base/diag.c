@@ -243,30 +243,74 @@ static void text_location(struct strbuf *out, const struct source_table *t,
     strbuf_addstr(out, ": ");
 }
 
+/* A line longer than this is quoted as a window of QUOTE_CONTEXT
+ * characters either side of the caret: quoting a whole minified file under
+ * each of its diagnostics would make the output quadratic. */
+enum { QUOTE_WHOLE_BYTES = 200, QUOTE_CONTEXT = 60 };
+
+static bool continuation(char c)
+{
+    return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/* Narrows [*text, *text + *len) to the window around the caret at byte
+ * offset 'at' in it; returns the caret's byte offset in the window. */
+static size_t quote_window(const char **text, size_t *len, size_t at,
+                           bool *cut_left, bool *cut_right)
+{
+    size_t begin = at, end = at, n;
+
+    for (n = 0; begin > 0 && n < QUOTE_CONTEXT; n++) {
+        do
+            begin--;
+        while (begin > 0 && continuation((*text)[begin]));
+    }
+    for (n = 0; end < *len && n < QUOTE_CONTEXT; n++) {
+        do
+            end++;
+        while (end < *len && continuation((*text)[end]));
+    }
+    *cut_left = begin > 0;
+    *cut_right = end < *len;
+    *text += begin;
+    *len = end - begin;
+    return at - begin;
+}
+
 /* Quotes the source line with a caret under the column, as GCC does.  The
  * line is user text too, shown escaped; the caret counts the characters of
- * what is shown before the column. */
+ * what is shown before the column.  The caret's place comes from the
+ * position's byte offset, so a long line is not scanned up to it. */
 static void text_source_line(struct strbuf *out, const struct source_table *t,
                              struct src_loc loc, bool color)
 {
     const struct source *src = source_get(t, loc.file);
     struct strbuf before = STRBUF_INIT;
     const char *text;
-    size_t len, head;
+    size_t len, head, at;
+    bool cut_left = false, cut_right = false;
     char num[16];
     int w;
 
     if (!src || loc.line == 0 || !source_line_text(src, loc.line, &text, &len))
         return;
+    at = (size_t)(text - src->data);
+    if (len > QUOTE_WHOLE_BYTES && loc.offset >= at && loc.offset <= at + len)
+        head = quote_window(&text, &len, loc.offset - at, &cut_left, &cut_right);
+    else
+        head = utf8_advance(text, len, loc.col ? loc.col - 1 : 0);
     w = snprintf(num, sizeof(num), "%u", loc.line);
     strbuf_addf(out, " %*s | ", w < 4 ? 4 : w, num);
+    if (cut_left)
+        strbuf_addstr(out, "...");
     escape_text(out, text, len);
+    if (cut_right)
+        strbuf_addstr(out, "...");
     strbuf_addch(out, '\n');
     strbuf_addf(out, " %*s | ", w < 4 ? 4 : w, "");
-    head = utf8_advance(text, len, loc.col ? loc.col - 1 : 0);
     escape_text(&before, text, head);
     /* Pad by characters; the caret lands under the right code point. */
-    strbuf_addchars(out, ' ', utf8_count(before.buf, before.len));
+    strbuf_addchars(out, ' ', utf8_count(before.buf, before.len) + (cut_left ? 3 : 0));
     strbuf_release(&before);
     if (color)
         strbuf_addstr(out, "\033[1;32m");

@@ -5,7 +5,9 @@
 #include "base/compilation.h"
 #include "base/escape.h"
 #include "base/strbuf.h"
+#include "base/utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void setup(struct compilation *c, uint32_t *fa, uint32_t *fb)
@@ -61,6 +63,53 @@ START_TEST(text_is_gcc_style_with_caret)
                      "      |         ^\n");
     strbuf_release(&out);
     compilation_release(&c);
+}
+END_TEST
+
+/* On a long line the quote is a window around the caret, so a thousand
+ * diagnostics on one minified 100 KB line print a thousand short quotes,
+ * not 100 MB. */
+START_TEST(long_lines_are_quoted_around_the_caret)
+{
+    enum { KEYS = 10000, EVERY = 10, BYTES_PER_DIAG = 512 };
+    struct compilation c;
+    struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+    struct diag_render_options ro = {DIAG_FORMAT_TEXT, false, true, "0"};
+    const char *quote, *caret_line;
+    size_t i;
+    uint32_t f;
+
+    for (i = 0; i < KEYS; i++)
+        strbuf_addf(&text, "%s\"k%05zu\u00e9\": 1", i ? ", " : "{", i);
+    strbuf_addstr(&text, "}\n");
+    compilation_init(&c);
+    f = source_add(&c.sources, "min.json", text.buf, text.len);
+    for (i = 0; i < KEYS; i += EVERY) {
+        char key[16];
+        snprintf(key, sizeof(key), "\"k%05zu", i);
+        diag_report(&c.diags, DIAG_UNKNOWN_FIELD,
+                    source_loc_from_offset(&c.sources, f,
+                                           (size_t)(strstr(text.buf, key) - text.buf)),
+                    NULL, NULL, "unknown field");
+    }
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_uint_le(out.len, KEYS / EVERY * BYTES_PER_DIAG);
+    /* The first key is near the start: no cut on the left, 60 characters
+     * of context on the right. */
+    quote = strstr(out.buf, "    1 | ");
+    ck_assert(strncmp(quote + 8, "{\"k00000\u00e9\": 1, \"k00001",
+                      strlen("{\"k00000\u00e9\": 1, \"k00001")) == 0);
+    /* The second is cut on both sides, with its caret under the key's
+     * opening quote, 60 characters (not bytes) after the cut. */
+    quote = strstr(quote + 8, "    1 | ...");
+    ck_assert_ptr_nonnull(quote);
+    caret_line = strchr(quote, '\n') + 1;
+    ck_assert_int_eq(caret_line[8 + 63], '^');
+    ck_assert_int_eq(quote[8 + utf8_advance(quote + 8, 400, 63)], '"');
+    ck_assert(strncmp(caret_line - 4, "...\n", 4) == 0);
+    compilation_release(&c);
+    strbuf_release(&text);
+    strbuf_release(&out);
 }
 END_TEST
 
@@ -303,6 +352,7 @@ static Suite *diag_suite(void)
 
     tcase_add_test(tc, sorted_by_file_line_column_then_order);
     tcase_add_test(tc, text_is_gcc_style_with_caret);
+    tcase_add_test(tc, long_lines_are_quoted_around_the_caret);
     tcase_add_test(tc, notes_follow_their_diagnostic);
     tcase_add_test(tc, color_only_when_asked);
     tcase_add_test(tc, machine_formats);
