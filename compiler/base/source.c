@@ -129,20 +129,29 @@ static void index_strides(struct source *s, struct arena *a)
     s->n_strides = k;
 }
 
-/* The number of characters that start before byte offset off. */
-static size_t chars_before(struct source *s, size_t off)
+/* The last of the ascending offsets v[0..n) that is at most off (v[0] is). */
+static size_t last_at_or_before(const uint32_t *v, size_t n, size_t off)
 {
-    size_t lo = 0, hi = s->n_strides, i, chars;
+    size_t lo = 0, hi = n;
 
-    if (!s->stride_offsets)
-        return off;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (s->stride_offsets[mid] <= off)
+        if (v[mid] <= off)
             lo = mid;
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The number of characters that start before byte offset off. */
+static size_t chars_before(struct source *s, size_t off)
+{
+    size_t lo, i, chars;
+
+    if (!s->stride_offsets)
+        return off;
+    lo = last_at_or_before(s->stride_offsets, s->n_strides, off);
     i = s->stride_offsets[lo];
     s->lookup_bytes += off - i;
     for (chars = lo * SOURCE_STRIDE; i < off; i += char_len(s, i))
@@ -211,21 +220,13 @@ struct src_loc source_loc_from_offset(const struct source_table *t,
 {
     struct source *s = lookup(t, file);
     struct src_loc loc = {file, 0, 0, 0};
-    size_t lo, hi, start;
+    size_t lo, start;
 
     if (!s)
         return loc;
     if (offset > s->len)
         offset = s->len;
-    lo = 0;
-    hi = s->n_lines;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->lines[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
-    }
+    lo = last_at_or_before(s->lines, s->n_lines, offset);
     start = s->lines[lo];
     if (lo == 0 && s->bom && offset >= s->bom)
         start = s->bom; /* the BOM is not a column */
