@@ -281,6 +281,34 @@ static void streams(enum doc_format format)
     strbuf_release(&whole);
 }
 
+/* NEL breaks a line for libyaml, not for editors: 20,000 YAML lines can be
+ * one editor line, and every mark on it is a column far from its start. */
+START_TEST(source_lookups_on_yaml_lines_within_one_editor_line_are_bounded)
+{
+    enum { LINES = 20000 };
+    struct arena *a = arena_create(0);
+    struct strbuf text = STRBUF_INIT;
+    struct source_table t;
+    size_t i;
+    uint32_t f;
+
+    strbuf_addstr(&text, "k:\n");
+    for (i = 0; i < LINES; i++)
+        strbuf_addstr(&text, "  a: b\xc2\x85");
+    source_table_init(&t, a);
+    f = source_add(&t, "x.yaml", text.buf, text.len);
+    for (i = 0; i < LINES; i++) {
+        struct src_loc loc = source_loc_from_mark(&t, f, 1 + i, 2);
+        ck_assert_uint_eq(loc.line, 2);
+        ck_assert_uint_eq(loc.col, 7 * i + 3);
+        ck_assert_int_eq(text.buf[loc.offset], 'a');
+    }
+    ck_assert_uint_le(source_get(&t, f)->lookup_bytes, LINES * BYTES_PER_LOOKUP);
+    strbuf_release(&text);
+    arena_destroy(a);
+}
+END_TEST
+
 START_TEST(doc_writer_streams_json)
 {
     streams(DOC_FORMAT_JSON);
@@ -361,6 +389,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, source_bom_is_not_a_column);
     tcase_add_test(tc, source_lookups_on_a_long_ascii_line_are_bounded);
     tcase_add_test(tc, source_lookups_on_a_long_utf8_line_are_bounded);
+    tcase_add_test(tc, source_lookups_on_yaml_lines_within_one_editor_line_are_bounded);
     tcase_add_test(tc, doc_writer_streams_json);
     tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
