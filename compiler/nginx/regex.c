@@ -17,6 +17,7 @@
 #include "regex.h"
 
 #include "base/arena.h"
+#include "base/str.h"
 #include "base/strbuf.h"
 #include "quote.h"
 
@@ -226,7 +227,7 @@ static void char_class(struct scan *s)
         } else if (c == '\\') {
             in_q = at(s, s->i + 1) == 'Q';
             copy(s, at(s, s->i + 1) == 'c' ? 3 : 2);
-        } else if (c == '[' && at(s, s->i + 1) && strchr(":.=", at(s, s->i + 1)) &&
+        } else if (c == '[' && at(s, s->i + 1) && str_has_char(":.=", at(s, s->i + 1)) &&
                    (end = posix_end(s, s->i + 1)) != 0) {
             copy(s, end + 2 - s->i);
         } else {
@@ -313,7 +314,7 @@ static void options(struct scan *s)
     bool set = true;
     size_t j;
 
-    for (j = s->i + 2; j < s->len && !strchr(":)", s->p[j]); j++) {
+    for (j = s->i + 2; j < s->len && !str_has_char(":)", s->p[j]); j++) {
         switch (s->p[j]) {
         case '^':
             f.extended = f.no_capture = false;
@@ -374,7 +375,7 @@ static void group_open(struct scan *s)
         copy(s, find(s, k, ')') + 1 - s->i);
         return;
     case '<':
-        if (at(s, k + 1) && strchr("=!*", at(s, k + 1))) { /* lookbehind */
+        if (at(s, k + 1) && str_has_char("=!*", at(s, k + 1))) { /* lookbehind */
             push(s, *top(s));
             copy(s, 4);
         } else {
