@@ -289,7 +289,7 @@ static void return_text(struct confw *w, int status, const struct plan_text *t)
 
 /*
  * The Location header is built from the raw $request_uri so that percent
- * encoding survives (ngf.md §6.4).  ReplacePrefixMatch splits the raw URI
+ * encoding survives (docs/nginx-recipes.md, "Redirects").  ReplacePrefixMatch splits the raw URI
  * with a regex: the rest of the path after the prefix, and the query.
  */
 /* Opens "if ($request_uri ~ ^PREFIX...) {": the raw URI, so its encoding
@@ -385,7 +385,7 @@ void emit_tls_to_backend(struct confw *w, const struct plan_target *t)
 }
 
 /*
- * proxy_pass in its three forms (ngf.md §6.3):
+ * proxy_pass in its three forms (docs/nginx-recipes.md, "URL rewrites"):
  *   handled where the request arrived, or in the named location it was
  *   handed to: the client's URI, unchanged;
  *   in an internal location (a mirror): $request_uri, the raw original;
@@ -480,7 +480,8 @@ static void rewrites(struct confw *w, const struct plan_handler *h, bool interna
         struct plan_text t = {&part, 1, 1};
         rewrite(w, "^", &t);
     } else if (h->rewrite == REWRITE_PREFIX) {
-        /* The matched prefix, segment-wise (§6.4 table): the rest keeps its
+        /* The matched prefix, segment-wise (as HTTPURLModifier's
+         * ReplacePrefixMatch table says): the rest keeps its
          * leading '/', a replacement's trailing '/' is dropped, and an
          * empty result is "/". */
         struct strbuf re = STRBUF_INIT, trimmed = STRBUF_INIT;
@@ -539,7 +540,7 @@ static void timeouts(struct confw *w, const struct plan_handler *h)
             confw_directive(w, d, h->retry_within, QUOTE_LITERAL);
         }
         /* When every try failed to connect, nginx says 502; the Gateway API
-         * expects 500 or 503 then (gateway-api §6.7), as Envoy answers. */
+         * expects 500 or 503 then (docs/spec-notes.md, "Retries and timeouts"), as Envoy answers. */
         confw_template(w, "error_page 502 = @gw_unavailable;");
     }
 }

@@ -1,6 +1,6 @@
 /*
  * Paths: what ingress-nginx makes of pathType, use-regex and rewrite-target
- * (controller/location.go, template.go; ingress-import.md §4.2), in Gateway
+ * (controller/location.go, template.go; docs/spec-notes.md, "Paths"), in Gateway
  * API matches.
  *
  * Without regex mode on the host:

@@ -2,7 +2,7 @@
  * Annotation values are untrusted text: every check here is an anchored
  * allowlist over the whole string, ASCII only, so CR, LF, NUL, other control
  * characters and look-alike Unicode are refused by construction (the
- * ingress-nginx CVEs of §5.1 came from unanchored or case-folded checks).
+ * ingress-nginx injection CVEs came from unanchored or case-folded checks).
  * Alphabets follow ingress-nginx's own validators (parser/validators.go).
  */
 #include "import_internal.h"
@@ -315,7 +315,8 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
     return n;
 }
 
-/* Text that must never reach a path or name (ingress-import.md §5.3):
+/* Text that must never reach a path or name, as ingress-nginx's own
+ * annotation checks refuse it since its injection CVEs:
  * ASCII and C1 controls, NEL, the line and paragraph separators, bidi
  * overrides and isolates, zero-width characters and BOMs, and bytes that
  * are not UTF-8.  What is wrong, or NULL. */

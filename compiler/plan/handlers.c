@@ -1,6 +1,6 @@
 /*
  * What a rule does to a request, for one server: its filters in the spec's
- * terms turned into nginx-shaped actions (gateway-api §6.4, §6.5), and where
+ * terms turned into nginx-shaped actions (docs/spec-notes.md, "Redirects and rewrites", "Backends and the 500 share"), and where
  * the request goes: one backend, or a weighted split over per-backend
  * handlers (each carrying the rule's filters plus its own).
  */
@@ -68,7 +68,7 @@ static const char *matched_prefix(struct planner *p, const struct candidate *c)
     return "/";
 }
 
-/* Location: scheme and port as §6.4 says.  The request's scheme is the
+/* Location: scheme and port as HTTPRequestRedirectFilter says.  The request's scheme is the
  * listener's; without a scheme in the filter the port is the listener's;
  * with one, the scheme's well-known port, which is never printed. */
 static struct plan_redirect *redirect(struct planner *p,
@@ -472,7 +472,7 @@ static const char *kind_slug(enum kind k)
     return k == KIND_GRPC_ROUTE ? "grpc" : "http";
 }
 
-/* Retry (gateway-api §6.7): connection errors and timeouts always, plus
+/* Retry (docs/spec-notes.md, "Retries and timeouts"): connection errors and timeouts always, plus
  * the codes nginx can retry on (validate reported the others). */
 static void apply_retry(struct planner *p, struct plan_handler *h,
                         const struct route_rule *rule)

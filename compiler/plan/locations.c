@@ -1,6 +1,6 @@
 /*
  * Locations of one server, from its precedence-ordered candidates
- * (DESIGN §5, ngf.md §6.2-6.3).
+ * (docs/nginx-recipes.md, "Locations with segment semantics").
  *
  * nginx chooses a location by path: an exact `= P` first, then regexes in
  * config order, then the longest prefix.  For each location gwc works out

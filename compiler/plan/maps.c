@@ -1,5 +1,5 @@
 /*
- * Maps: the conditions nginx evaluates per request without njs (DESIGN §5).
+ * Maps: the conditions nginx evaluates per request without njs (docs/nginx-recipes.md, "Named-location dispatch through shared maps").
  * One map per distinct condition gives "1" or "0"; conditions are shared by
  * every location that needs them.  Variable names come from a hash of the
  * content, so they never depend on the order things were seen.

@@ -284,7 +284,7 @@ struct plan_options {
 void plan_build(struct compilation *c, const struct controller *ctl,
                 const struct plan_options *o, struct plan *out);
 
-/* ---- route precedence (gateway-api §6.3), exposed for tests ---- */
+/* ---- route precedence (docs/spec-notes.md, "Route precedence"), exposed for tests ---- */
 
 struct candidate {
     const struct attachment *att;

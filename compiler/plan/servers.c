@@ -1,5 +1,5 @@
 /*
- * HTTP servers (DESIGN §5): listeners are grouped into sockets by address
+ * HTTP servers (docs/nginx-recipes.md, "One server per socket and hostname"): listeners are grouped into sockets by address
  * and port, and each socket gets one server per hostname it must tell
  * apart, plus a default server.  nginx picks the server by Host (or SNI):
  * exact name, then the longest wildcard, then the default.  Because every

@@ -1,5 +1,5 @@
 /*
- * stream{}: TCP, UDP and TLS listeners (gateway-api §8, §9; ngf.md §6.6).
+ * stream{}: TCP, UDP and TLS listeners (docs/nginx-recipes.md, "stream: TCP, UDP, TLS").
  *
  *   TCP/UDP   one server per socket, proxying to the backends of the oldest
  *             route on the listener (weighted per connection);
@@ -242,7 +242,7 @@ struct sni_entry {
     bool passthrough;
 };
 
-/* Older routes claim their hostnames first (gateway-api §5.4); a route on
+/* Older routes claim their hostnames first (docs/spec-notes.md, "Attachment"); a route on
  * two listeners of one socket claims in listener order. */
 static int cmp_attachments(const void *pa, const void *pb)
 {
@@ -256,7 +256,7 @@ static int cmp_attachments(const void *pa, const void *pb)
 }
 
 /* How specific a listener hostname is: exact over wildcard over none,
- * longer over shorter (gateway-api §5.1). */
+ * longer over shorter (docs/spec-notes.md, "Hostnames and their intersection"). */
 static size_t specificity(const char *hostname)
 {
     if (!hostname)
@@ -501,8 +501,8 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
                 m->default_value = text_literal(p->a, arena_printf(p->a, "unix:%s", hop));
         }
         if (s->https.n) {
-            /* SNI picks the most specific listener hostname (gateway-api
-             * §5.1), so HTTPS listener hostnames, not route hostnames, send
+            /* SNI picks the most specific listener hostname (docs/spec-notes.md,
+             * "Hostnames and their intersection"), so HTTPS listener hostnames, not route hostnames, send
              * connections to the http{} servers behind the hop. */
             for (i = 0; i < s->https.n; i++) {
                 const struct eff_listener *l = s->https.v[i];

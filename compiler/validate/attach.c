@@ -1,5 +1,5 @@
 /*
- * Route attachment (gateway-api §5): each parentRef selects listeners by
+ * Route attachment (docs/spec-notes.md, "Attachment"): each parentRef selects listeners by
  * sectionName and port; each selected listener must accept the route's kind
  * and namespace and, for HTTP, gRPC and TLS routes, share a hostname with it.
  * The route is attached to every listener that accepts it, with the

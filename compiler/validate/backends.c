@@ -1,5 +1,5 @@
 /*
- * backendRefs and mirror targets to Services (gateway-api §6.5, DESIGN §4).
+ * backendRefs and mirror targets to Services (docs/spec-notes.md, "Backends and the 500 share").
  * A Service resolves to the ready addresses of its EndpointSlices (port
  * matched by name), else to its clusterIP, else to its cluster DNS name at
  * run time.  A Service absent from the input is BackendNotFound only under

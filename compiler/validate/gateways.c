@@ -3,7 +3,7 @@
  * ours, each listener's validity (protocol, route kinds, certificates, client
  * CA bundles), conflicts between listeners on one port, within a Gateway and
  * across Gateways that share an address, and the conditions a controller
- * writes on each (gateway-api §3, §4).
+ * writes on each (docs/spec-notes.md, "Listeners: validity and conflicts").
  */
 #include "validate_internal.h"
 
@@ -534,7 +534,8 @@ enum family family_of(enum protocol p)
 /* Why two listeners on one port cannot both be served, or NULL.  UDP shares
  * a port number with anything (another transport); HTTPS and TLS listeners
  * share a port and are told apart by SNI; everything else on one port must
- * be the same protocol with different hostnames (gateway-api §3.3). */
+ * be the same protocol with different hostnames (docs/spec-notes.md, "Listeners: validity and
+ * conflicts"). */
 const char *conflict_reason(const struct eff_listener *a,
                                    const struct eff_listener *b)
 {

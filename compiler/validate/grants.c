@@ -1,5 +1,5 @@
 /*
- * ReferenceGrant (gateway-api §10): a reference from an object of kind K in
+ * ReferenceGrant (docs/spec-notes.md, "ReferenceGrant"): a reference from an object of kind K in
  * namespace N to an object T in another namespace is allowed when a grant in
  * T's namespace lists {group, kind of the referrer, N} in `from` and
  * {group, kind of T, and T's name or no name} in `to`.  Grants only add.

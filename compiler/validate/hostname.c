@@ -1,5 +1,5 @@
 /*
- * Hostname intersection and matching (gateway-api §5.2, "hostnames" docs).
+ * Hostname intersection and matching (docs/spec-notes.md, "Hostnames and their intersection").
  * A wildcard "*.example.com" stands for one or more labels in front of
  * ".example.com", never for "example.com" itself.
  */

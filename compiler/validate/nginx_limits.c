@@ -1,5 +1,5 @@
 /*
- * What valid Gateway API nginx 1.22 cannot express (DESIGN §5).  The API
+ * What valid Gateway API nginx 1.22 cannot express (docs/nginx-recipes.md, "Limits of nginx 1.22").  The API
  * server stores such routes, so these are controller findings: the rule is
  * dropped (the route is PartiallyInvalid, as the spec allows) and reported,
  * or the setting is approximated and a warning says how.  Nothing here lets
@@ -356,7 +356,7 @@ static void check_rule(struct rule_check *rc)
 }
 
 /* nginx 1.22 serves h2c (prior knowledge) or HTTP/1.1 on a cleartext port,
- * never both (ngf.md §6.7).  When GRPCRoutes and HTTPRoutes share one, the
+ * never both (docs/nginx-recipes.md, "HTTP/2, gRPC and h2c backends").  When GRPCRoutes and HTTPRoutes share one, the
  * HTTPRoutes keep the port and the GRPCRoutes are not programmed there. */
 static void cleartext_h2c(struct ctx *x, struct gateway_state *gs)
 {

@@ -1,5 +1,5 @@
 /*
- * BackendTLSPolicy (gateway-api §11): a policy targets Services (optionally
+ * BackendTLSPolicy (docs/spec-notes.md, "BackendTLSPolicy"): a policy targets Services (optionally
  * one port, by sectionName = port name) and makes nginx speak TLS to them,
  * verifying the backend with the policy's CA bundle and hostname.  Two
  * policies on the same target and sectionName conflict: the oldest, then

@@ -1,5 +1,5 @@
 /*
- * Route conditions per parent (gateway-api §5.3): Accepted from attachment,
+ * Route conditions per parent (docs/spec-notes.md, "Status conditions"): Accepted from attachment,
  * ResolvedRefs from the references (reported even when Accepted is False),
  * PartiallyInvalid when some rules were dropped.
  */

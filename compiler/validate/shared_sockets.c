@@ -1,6 +1,6 @@
 /*
- * Listeners of different Gateways on one nginx socket (gateway-api §3.3
- * applied across Gateways).
+ * Listeners of different Gateways on one nginx socket (docs/spec-notes.md,
+ * "Listeners of different Gateways on one socket").
  */
 #include "validate_internal.h"
 
@@ -13,7 +13,7 @@
 /*
  * gwc programs every Gateway into one nginx, so listeners of different
  * Gateways can end up on one socket, where the distinctness rules that hold
- * inside a Gateway (§3.3) hold across Gateways too: same port and an HTTP
+ * inside a Gateway hold across Gateways too: same port and an HTTP
  * family listener against a TCP or TLS one (http{} and stream{} cannot both
  * bind it), HTTP against HTTPS, two TCP or two UDP listeners, or the same
  * protocol and hostname twice.  The older Gateway (creationTimestamp, then

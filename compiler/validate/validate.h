@@ -228,7 +228,7 @@ bool validate_model(struct compilation *c, struct model *m,
 void status_write(const struct controller *ctl, enum doc_format format,
                   struct strbuf *out, doc_flush_fn *flush, void *ctx);
 
-/* Gateway API hostname intersection (spec §5.2); NULL when none. "*" or
+/* Gateway API hostname intersection (docs/spec-notes.md); NULL when none. "*" or
  * NULL stands for "any host".  Returns one of its arguments. */
 const char *hostname_intersect(const char *listener, const char *route);
 /* Does a request host match a listener or route hostname (wildcards match

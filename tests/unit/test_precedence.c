@@ -1,6 +1,6 @@
 /*
- * Unit tests: route precedence (gateway-api §6.3, §7) as ordered pairs, and
- * hostname intersection (§5.2) as a table covering every branch.
+ * Unit tests: route precedence (docs/spec-notes.md, "Route precedence") as
+ * ordered pairs, and hostname intersection ("Hostnames and their intersection") as a table covering every branch.
  */
 #include "unit.h"
 
