@@ -35,6 +35,10 @@ enum opt_id {
     OPT_INGRESS_CLASS,
     OPT_NAMESPACE,
     OPT_GATEWAY_NAME,
+    OPT_METHOD,
+    OPT_HEADER,
+    OPT_SNI,
+    OPT_VERIFY_NGINX,
     OPT_HELP,
 };
 
@@ -42,8 +46,12 @@ enum opt_id {
 #define FOR_COMPILE (1u << CMD_COMPILE)
 #define FOR_STATUS (1u << CMD_STATUS)
 #define FOR_IMPORT (1u << CMD_IMPORT)
-#define FOR_ALL (FOR_CHECK | FOR_COMPILE | FOR_STATUS | FOR_IMPORT)
-#define FOR_CONTROLLER (FOR_CHECK | FOR_COMPILE | FOR_STATUS)
+#define FOR_EXPLAIN (1u << CMD_EXPLAIN_REQUEST)
+#define FOR_TEST (1u << CMD_TEST)
+#define FOR_GRAPH (1u << CMD_GRAPH)
+#define FOR_ROUTING (FOR_EXPLAIN | FOR_TEST) /* commands that plan routes */
+#define FOR_ALL (FOR_CHECK | FOR_COMPILE | FOR_STATUS | FOR_IMPORT | FOR_ROUTING | FOR_GRAPH)
+#define FOR_CONTROLLER (FOR_CHECK | FOR_COMPILE | FOR_STATUS | FOR_ROUTING | FOR_GRAPH)
 
 struct opt_spec {
     const char *name;
@@ -63,8 +71,8 @@ static const struct opt_spec opt_specs[] = {
     {"strict-refs", 0, false, FOR_CONTROLLER, OPT_STRICT_REFS},
     {"gateway-class", 0, true, FOR_CONTROLLER | FOR_IMPORT, OPT_GATEWAY_CLASS},
     {"controller-name", 0, true, FOR_CONTROLLER, OPT_CONTROLLER_NAME},
-    {"listen-address", 0, true, FOR_COMPILE | FOR_STATUS, OPT_LISTEN_ADDRESS},
-    {"port-map", 0, true, FOR_COMPILE, OPT_PORT_MAP},
+    {"listen-address", 0, true, FOR_COMPILE | FOR_STATUS | FOR_ROUTING, OPT_LISTEN_ADDRESS},
+    {"port-map", 0, true, FOR_COMPILE | FOR_ROUTING, OPT_PORT_MAP},
     {"modules-dir", 0, true, FOR_COMPILE, OPT_MODULES_DIR},
     {"socket-dir", 0, true, FOR_COMPILE, OPT_SOCKET_DIR},
     {"resolver", 0, true, FOR_COMPILE, OPT_RESOLVER},
@@ -72,6 +80,10 @@ static const struct opt_spec opt_specs[] = {
     {"ingress-class", 0, true, FOR_IMPORT, OPT_INGRESS_CLASS},
     {"namespace", 0, true, FOR_IMPORT, OPT_NAMESPACE},
     {"gateway-name", 0, true, FOR_IMPORT, OPT_GATEWAY_NAME},
+    {"method", 'X', true, FOR_EXPLAIN, OPT_METHOD},
+    {"header", 'H', true, FOR_EXPLAIN, OPT_HEADER},
+    {"sni", 0, true, FOR_EXPLAIN, OPT_SNI},
+    {"verify-nginx", 0, false, FOR_TEST, OPT_VERIFY_NGINX},
     {"help", 'h', false, FOR_ALL, OPT_HELP},
 };
 
@@ -80,6 +92,8 @@ static const struct {
     enum command cmd;
 } commands[] = {
     {"check", CMD_CHECK},       {"compile", CMD_COMPILE},
+    {"explain-request", CMD_EXPLAIN_REQUEST}, {"test", CMD_TEST},
+    {"graph", CMD_GRAPH},
     {"status", CMD_STATUS},     {"import-ingress", CMD_IMPORT},
     {"help", CMD_HELP},         {"--help", CMD_HELP},
     {"-h", CMD_HELP},           {"--version", CMD_VERSION},
@@ -178,6 +192,11 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         o->output = v;
         return true;
     case OPT_FORMAT:
+        if (o->command == CMD_EXPLAIN_REQUEST || o->command == CMD_TEST ||
+            o->command == CMD_GRAPH) {
+            o->output_format = v;
+            return true;
+        }
         if (o->command == CMD_STATUS) {
             if (strcmp(v, "yaml") == 0)
                 o->status_format = STATUS_YAML;
@@ -273,6 +292,16 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
     case OPT_NAMESPACE:
         o->import_namespace = v;
         return true;
+    case OPT_METHOD:
+        o->method = v;
+        return true;
+    case OPT_HEADER:
+        o->headers[o->n_headers++] = v;
+        return true;
+    case OPT_SNI:
+        o->sni = v;
+        return true;
+    case OPT_VERIFY_NGINX:
     case OPT_FORCE:
     case OPT_STRICT:
     case OPT_STRICT_REFS:
@@ -296,11 +325,17 @@ static bool set_flag(struct options *o, bool *flag_set, enum opt_id id)
         o->strict_refs = true;
         flag_set[SET_STRICT_REFS] = true;
         return true;
+    case OPT_VERIFY_NGINX:
+        o->verify_nginx = true;
+        return true;
     case OPT_HELP:
-        o->help_topic = o->command == CMD_IMPORT    ? "import-ingress"
-                        : o->command == CMD_CHECK   ? "check"
-                        : o->command == CMD_COMPILE ? "compile"
-                                                    : "status";
+        o->help_topic = o->command == CMD_IMPORT            ? "import-ingress"
+                        : o->command == CMD_CHECK           ? "check"
+                        : o->command == CMD_COMPILE         ? "compile"
+                        : o->command == CMD_EXPLAIN_REQUEST ? "explain-request"
+                        : o->command == CMD_TEST            ? "test"
+                        : o->command == CMD_GRAPH           ? "graph"
+                                                            : "status";
         o->command = CMD_HELP;
         return true;
     default:
@@ -372,6 +407,7 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
         return true;
     }
     o->paths = ARENA_NEW_ARRAY(a, const char *, (size_t)argc);
+    o->headers = ARENA_NEW_ARRAY(a, const char *, (size_t)argc);
     for (k = 2; k < argc; k++) {
         const char *arg = argv[k], *value = NULL;
         const struct opt_spec *spec;

@@ -39,6 +39,15 @@ int cli_main(int argc, char **argv)
     case CMD_IMPORT:
         status = run_import(&o);
         break;
+    case CMD_EXPLAIN_REQUEST:
+        status = run_explain_request(&o);
+        break;
+    case CMD_TEST:
+        status = run_test(&o);
+        break;
+    case CMD_GRAPH:
+        status = run_graph(&o);
+        break;
     case CMD_NONE:
         break;
     }

@@ -6,6 +6,7 @@
 #include "options.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct arena;
@@ -58,6 +59,20 @@ int run_check(const struct options *o);
 int run_compile(const struct options *o);
 int run_status(const struct options *o);
 int run_import(const struct options *o);
+int run_explain_request(const struct options *o);
+int run_test(const struct options *o);
+int run_graph(const struct options *o);
+
+struct controller;
+struct plan;
+struct plan_options;
+/* The front of every command that reads manifests: load, decode,
+ * validate (run.c). */
+void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
+                         struct controller *ctl);
+/* Plan options from the command line; port_map is filled (MAX_PORT_MAP). */
+void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
+                      const char *socket_dir, struct plan_options *po);
 
 /* Setting identifiers, to remember which ones a flag gave. */
 enum setting {

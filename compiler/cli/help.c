@@ -13,6 +13,9 @@ static const char usage[] =
     "  compile -o DIR PATH...   validate, then write nginx config into DIR\n"
     "  status PATH...           print the status a controller would write\n"
     "  import-ingress PATH...   convert ingress-nginx Ingresses to Gateway API\n"
+    "  explain-request URL PATH...  which route answers a request, and why\n"
+    "  test PATH...             run the RoutingTests in the input\n"
+    "  graph PATH...            draw Gateways, listeners, routes and backends\n"
     "  help [COMMAND]           show help for a command\n"
     "  --version                print the version\n"
     "\n"
@@ -119,6 +122,25 @@ static const struct topic topics[] = {
      "                        ingress class)\n"
      "  --ingress-class NAME  only Ingresses of this class (repeatable)\n"
      "  --namespace NS        namespace for Ingresses that have none\n"},
+    {"explain-request", "gwc explain-request [options] URL PATH...",
+     "Says which Gateway listener, route, rule and match answer the request,\n"
+     "with what (the backends a split may choose with their weights, or the\n"
+     "status nginx answers itself, with the Location of a redirect), how the\n"
+     "request is sent on (path, Host, headers), and why every other candidate\n"
+     "lost, in precedence order.  The answer is read from the configuration\n"
+     "`gwc compile` writes.  The URL's scheme and port choose the listener:\n"
+     "write the Gateway's own port, --port-map is applied as compile does.\n",
+     false, true,
+     "  -X, --method M        request method (default GET)\n"
+     "  -H, --header 'N: V'   request header (repeatable); Host overrides the\n"
+     "                        URL's host for server selection\n"
+     "  --sni NAME            TLS server name (default: the URL's host;\n"
+     "                        --sni= sends none)\n"
+     "  --format FMT          text (default) or json\n"
+     "  --listen-address A    as for compile\n"
+     "  --port-map FROM=TO    as for compile\n"
+     "  --strict              unknown fields are errors, not warnings\n"
+     "  --config FILE         settings file\n"},
     {"help", "gwc help [COMMAND]", "Shows help for gwc or for one command.\n",
      false, false, NULL},
 };

@@ -17,6 +17,9 @@ enum command {
     CMD_COMPILE,
     CMD_STATUS,
     CMD_IMPORT,
+    CMD_EXPLAIN_REQUEST,
+    CMD_TEST,
+    CMD_GRAPH,
     CMD_HELP,
     CMD_VERSION,
 };
@@ -69,6 +72,14 @@ struct options {
     const char *import_namespace;
     const char *import_gateway_class;
     const char *import_gateway_name;
+
+    /* explain-request, test, graph */
+    const char *output_format; /* their --format, checked by each command */
+    const char *method;
+    const char **headers; /* "Name: value" */
+    size_t n_headers;
+    const char *sni;
+    bool verify_nginx;
 
     const char *config_path;
 };

@@ -102,9 +102,8 @@ void cli_validate(struct compilation *c, const struct options *o,
     validate_model(c, m, &vo, ctl);
 }
 
-/* The front of check, compile and status: load, decode, validate. */
-static void validate_inputs(struct compilation *c, const struct options *o,
-                            struct model *m, struct controller *ctl)
+void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
+                         struct controller *ctl)
 {
     struct ydoc_list docs = {0};
 
@@ -122,11 +121,28 @@ int run_check(const struct options *o)
     struct model m;
     int status;
 
-    validate_inputs(&c, o, &m, &ctl);
+    cli_validate_inputs(&c, o, &m, &ctl);
     cli_print_diagnostics(&c, o);
     status = cli_exit_status(&c, o);
     compilation_release(&c);
     return status;
+}
+
+void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
+                      const char *socket_dir, struct plan_options *po)
+{
+    size_t i;
+
+    for (i = 0; i < o->n_port_map; i++) {
+        port_map[i][0] = o->port_map[i].from;
+        port_map[i][1] = o->port_map[i].to;
+    }
+    memset(po, 0, sizeof(*po));
+    po->listen_address = o->listen_address;
+    po->port_map = (const uint32_t (*)[2])port_map;
+    po->n_port_map = o->n_port_map;
+    po->resolver = o->resolver;
+    po->socket_dir = socket_dir;
 }
 
 /* The files of a compilation, entry point last: outdir.h renames them in
@@ -211,14 +227,9 @@ bool cli_render(struct compilation *c, const struct options *o,
     uint32_t port_map[MAX_PORT_MAP][2];
     const char *socket_dir = o->socket_dir ? o->socket_dir
                                            : default_socket_dir(c->arena, o->output);
-    struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
-                              o->n_port_map, o->resolver, socket_dir};
-    size_t i;
+    struct plan_options po;
 
-    for (i = 0; i < o->n_port_map; i++) {
-        port_map[i][0] = o->port_map[i].from;
-        port_map[i][1] = o->port_map[i].to;
-    }
+    cli_plan_options(o, port_map, socket_dir, &po);
     plan_build(c, ctl, &po, plan);
     if (plan->uses_socket_dir && !o->socket_dir && socket_dir_problem(socket_dir)) {
         struct src_loc none = {SOURCE_NONE, 0, 0, 0};
@@ -240,7 +251,7 @@ int run_compile(const struct options *o)
     struct model m;
     int status;
 
-    validate_inputs(&c, o, &m, &ctl);
+    cli_validate_inputs(&c, o, &m, &ctl);
     /* What the API server would refuse is never compiled: DIR stays as it
      * was.  Controller findings are compiled around, as a controller does. */
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT) &&
@@ -277,7 +288,7 @@ int run_status(const struct options *o)
     bool failed = false;
     int status;
 
-    validate_inputs(&c, o, &m, &ctl);
+    cli_validate_inputs(&c, o, &m, &ctl);
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
         status_write(&ctl, o->status_format == STATUS_JSON ? DOC_FORMAT_JSON
                                                           : DOC_FORMAT_YAML,

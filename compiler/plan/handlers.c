@@ -554,6 +554,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = target_of(p, b, h->grpc, sc->listener->gateway);
+        child->backend = b;
         child->grpc = child->target.grpc;
         if (h->retry_tries > 1 && child->target.upstream)
             child->target.upstream = upstream_for(p, b, h->retry_tries);

@@ -608,4 +608,16 @@ void locations_build(struct planner *p, struct plan_server *srv,
     for (i = 0; i < sb.locations.n; i++)
         srv->locations[i] = *(struct plan_location *)sb.locations.v[i];
     srv->n_locations = sb.locations.n;
+    srv->candidates = cands;
+    srv->n_candidates = n;
+    srv->group_handlers = sb.handlers;
+}
+
+enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,
+                                       const char **path)
+{
+    struct path_form f = path_of(a, c);
+
+    *path = f.path;
+    return f.kind;
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arena;
 struct compilation;
 
 /* ---- text with variables ---- */
@@ -164,6 +165,7 @@ struct plan_handler {
     size_t n_backends;
     int64_t weight; /* as a split backend: its weight */
     bool grpc;
+    const struct backend *backend; /* the backend target sends to, or NULL */
 };
 
 /* ---- servers and locations ---- */
@@ -216,6 +218,13 @@ struct plan_server {
     const char *sni_listener;
     struct plan_location *locations; /* in emission order */
     size_t n_locations;
+    /* Why it routes as it does, for explain/: its listener (NULL: none),
+     * the candidates in precedence order, and the handler of each
+     * candidate group (NULL where no location reaches the group). */
+    const struct eff_listener *listener;
+    const struct candidate *candidates;
+    size_t n_candidates;
+    struct plan_handler *const *group_handlers;
 };
 
 struct plan_file {
@@ -300,5 +309,33 @@ struct candidate {
 
 /* <0 when a takes precedence over b. Total: ties end on input order. */
 int candidate_cmp(const struct candidate *a, const struct candidate *b);
+
+/* The step of the order above that tells two candidates apart. */
+enum plan_precedence {
+    PREC_HOSTNAME,     /* exact, wildcard or no route hostname */
+    PREC_HOSTNAME_LEN, /* the longer route hostname */
+    PREC_KIND,         /* HTTPRoute before GRPCRoute */
+    PREC_PATH_KIND,    /* Exact, RegularExpression, PathPrefix */
+    PREC_PATH_LEN,     /* the longer path */
+    PREC_METHOD,       /* a method match */
+    PREC_HEADERS,      /* more header matches */
+    PREC_QUERY,        /* more query matches */
+    PREC_GRPC_SERVICE, /* the longer gRPC service */
+    PREC_GRPC_METHOD,  /* the longer gRPC method */
+    PREC_AGE,          /* the older route, then its namespace/name */
+    PREC_RULE,         /* the earlier rule */
+    PREC_MATCH,        /* the earlier match */
+    PREC_SAME,
+};
+enum plan_precedence plan_precedence_step(const struct candidate *a,
+                                          const struct candidate *b);
+
+/* The path a candidate matches as nginx sees it: an exact path (LOC_EXACT),
+ * a prefix without its final '/' (LOC_PREFIX) or a pattern matched against
+ * the whole path (LOC_REGEX). */
+enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,
+                                       const char **path);
+/* Does a prefix (without final '/') cover the path, segment-wise? */
+bool prefix_covers(const char *prefix, const char *path);
 
 #endif

@@ -182,6 +182,5 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
 /* precedence.c */
 void candidates_sort(struct candidate *c, size_t n);
 const char *normalize_prefix(struct arena *a, const char *value);
-bool prefix_covers(const char *prefix, const char *path);
 
 #endif

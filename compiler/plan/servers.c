@@ -458,6 +458,7 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
             srv->sni_listener = l->hostname ? l->hostname : "*";
         }
     }
+    srv->listener = l;
     locations_build(p, srv, &sc, flat, cands.n);
 }
 
