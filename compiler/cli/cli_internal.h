@@ -70,6 +70,12 @@ struct plan_options;
  * validate (run.c). */
 void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
                          struct controller *ctl);
+struct explain_case;
+/* Runs the input's RoutingTests against built (NULL: a plan made here),
+ * reporting failures into c; returns the cases (cmd_test.c). */
+size_t cli_routing_tests(struct compilation *c, const struct options *o,
+                         const struct model *m, const struct controller *ctl,
+                         const struct plan *built, struct explain_case **cases);
 /* Plan options from the command line; port_map is filled (MAX_PORT_MAP). */
 void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
                       const char *socket_dir, struct plan_options *po);

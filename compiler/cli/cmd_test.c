@@ -1,7 +1,138 @@
+/*
+ * RoutingTests: `gwc test` runs them and prints a result per case;
+ * `gwc check` and `gwc compile` run them too (cli_routing_tests), so that
+ * a change that reroutes a case fails with an error at the case.
+ */
 #include "cli_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/escape.h"
+#include "base/jsonw.h"
+#include "base/strbuf.h"
+#include "explain/explain.h"
+#include "load/load.h"
+#include "model/model.h"
+#include "plan/plan.h"
+#include "validate/validate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Explain writes no file; the plan only names its unix sockets. */
+#define TEST_SOCKET_DIR "/run/gwc-test"
+
+size_t cli_routing_tests(struct compilation *c, const struct options *o,
+                         const struct model *m, const struct controller *ctl,
+                         const struct plan *built, struct explain_case **cases)
+{
+    uint32_t port_map[MAX_PORT_MAP][2];
+    struct plan_options po;
+    struct plan plan;
+
+    *cases = NULL;
+    if (m->objects[KIND_ROUTING_TEST].n == 0 || diag_has_class_error(&c->diags, DCLASS_INPUT))
+        return 0;
+    cli_plan_options(o, port_map, o->socket_dir ? o->socket_dir : TEST_SOCKET_DIR, &po);
+    if (!built) {
+        plan_build(c, ctl, &po, &plan);
+        built = &plan;
+    }
+    return explain_run_tests(c, m, built, &po, cases);
+}
+
+static void write_text(struct compilation *c, const struct explain_case *k, size_t n,
+                       struct strbuf *out)
+{
+    size_t i, failed = 0;
+
+    for (i = 0; i < n; i++) {
+        const struct src_loc loc = ynode_loc(c, k[i].rcase->src);
+        const struct source *s = source_get(&c->sources, loc.file);
+        failed += !k[i].passed;
+        strbuf_addf(out, "%s ", k[i].passed ? "PASS" : "FAIL");
+        escape_text(out, k[i].test->obj.nsname, strlen(k[i].test->obj.nsname));
+        strbuf_addstr(out, ": ");
+        escape_text(out, k[i].name, strlen(k[i].name));
+        if (!k[i].passed && s) {
+            strbuf_addstr(out, "\n     ");
+            escape_text(out, s->name, strlen(s->name));
+            strbuf_addf(out, ":%u:%u: ", loc.line, loc.col);
+            if (k[i].failure)
+                escape_text(out, k[i].failure, strlen(k[i].failure));
+            else
+                strbuf_addstr(out, "the request cannot be sent");
+        }
+        strbuf_addch(out, '\n');
+    }
+    strbuf_addf(out, "%zu passed, %zu failed\n", n - failed, failed);
+}
+
+static void write_json(struct compilation *c, const struct explain_case *k, size_t n,
+                       struct strbuf *out)
+{
+    struct jsonw w;
+    size_t i;
+
+    jsonw_init(&w, out, false);
+    jsonw_array_begin(&w);
+    for (i = 0; i < n; i++) {
+        struct src_loc loc = ynode_loc(c, k[i].rcase->src);
+        const struct source *s = source_get(&c->sources, loc.file);
+        jsonw_object_begin(&w);
+        jsonw_kv_string(&w, "test", k[i].test->obj.nsname);
+        jsonw_kv_string(&w, "case", k[i].name);
+        if (s)
+            jsonw_kv_string(&w, "source",
+                            arena_printf(c->arena, "%s:%u:%u", s->name, loc.line, loc.col));
+        jsonw_kv_string(&w, "result", k[i].passed ? "pass" : "fail");
+        if (!k[i].passed)
+            jsonw_kv_string(&w, "failure", k[i].failure ? k[i].failure
+                                                        : "the request cannot be sent");
+        if (k[i].runnable)
+            jsonw_kv_string(&w, "answer", explain_summary(c->arena, &k[i].result));
+        jsonw_object_end(&w);
+    }
+    jsonw_array_end(&w);
+    strbuf_addch(out, '\n');
+}
 
 int run_test(const struct options *o)
 {
-    (void)o;
-    return cli_usage_error("gwc test: not yet"), EXIT_USAGE;
+    struct compilation c;
+    struct controller ctl;
+    struct model m;
+    struct explain_case *cases;
+    struct strbuf out = STRBUF_INIT;
+    size_t n;
+    int status;
+    bool json = o->output_format && strcmp(o->output_format, "json") == 0;
+
+    if (o->output_format && !json && strcmp(o->output_format, "text") != 0)
+        return cli_usage_error("unknown format '%s' (text or json)", o->output_format),
+               EXIT_USAGE;
+    cli_validate_inputs(&c, o, &m, &ctl);
+    n = diag_has_class_error(&c.diags, DCLASS_MANIFEST)
+            ? 0
+            : cli_routing_tests(&c, o, &m, &ctl, NULL, &cases);
+    if (json)
+        write_json(&c, cases, n, &out);
+    else
+        write_text(&c, cases, n, &out);
+    fwrite(out.buf, 1, out.len, stdout);
+    fflush(stdout);
+    /* The cases' own lines say what failed; errors elsewhere are shown as
+     * check shows them. */
+    if (c.diags.errors)
+        cli_print_diagnostics(&c, o);
+    status = diag_has_class_error(&c.diags, DCLASS_INPUT) ? EXIT_USAGE
+             : c.diags.errors                             ? EXIT_FINDINGS
+                                                          : EXIT_CLEAN;
+    if (status == EXIT_CLEAN && n == 0) {
+        fputs("gwc: no RoutingTest in the input\n", stderr);
+        status = EXIT_FINDINGS;
+    }
+    strbuf_release(&out);
+    compilation_release(&c);
+    return status;
 }

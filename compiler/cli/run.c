@@ -121,7 +121,11 @@ int run_check(const struct options *o)
     struct model m;
     int status;
 
+    struct explain_case *cases;
+
     cli_validate_inputs(&c, o, &m, &ctl);
+    if (!diag_has_class_error(&c.diags, DCLASS_MANIFEST))
+        cli_routing_tests(&c, o, &m, &ctl, NULL, &cases);
     cli_print_diagnostics(&c, o);
     status = cli_exit_status(&c, o);
     compilation_release(&c);
@@ -246,6 +250,7 @@ bool cli_render(struct compilation *c, const struct options *o,
 
 int run_compile(const struct options *o)
 {
+    struct explain_case *cases;
     struct compilation c;
     struct controller ctl;
     struct model m;
@@ -260,8 +265,10 @@ int run_compile(const struct options *o)
         struct strbuf stream_conf = STRBUF_INIT;
         struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf};
         struct plan plan;
+        bool rendered = cli_render(&c, o, &ctl, &plan, &eo);
 
-        if (cli_render(&c, o, &ctl, &plan, &eo))
+        cli_routing_tests(&c, o, &m, &ctl, &plan, &cases);
+        if (rendered)
             write_output(&c, o, &plan, &eo);
         strbuf_release(&nginx_conf);
         strbuf_release(&http_conf);

@@ -108,4 +108,27 @@ void explain_write_json(struct compilation *c, const struct explain_request *r,
 void explain_write_text(struct compilation *c, const struct explain_request *r,
                         const struct explain_result *x, struct strbuf *out);
 
+/* ---- RoutingTests ---- */
+
+struct explain_case {
+    const struct routing_test *test;
+    const struct routing_case *rcase;
+    const char *name;    /* the case's name, or "case N" */
+    bool runnable;       /* the request could be built */
+    bool passed;
+    const char *failure; /* what differs, when it did not pass */
+    struct explain_request request;
+    struct explain_result result;
+};
+
+/* Runs every case of every RoutingTest in the model against the plan and
+ * reports each failure as an error positioned at its case.  Returns the
+ * cases in input order (*out, arena-owned). */
+size_t explain_run_tests(struct compilation *c, const struct model *m,
+                         const struct plan *plan, const struct plan_options *po,
+                         struct explain_case **out);
+/* What the explanation answers, in one line ("shop/web:8080 (weight 3),
+ * status 500 (weight 1)", "301 Location: ...", "no answer: ..."). */
+const char *explain_summary(struct arena *a, const struct explain_result *x);
+
 #endif

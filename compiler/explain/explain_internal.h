@@ -13,4 +13,7 @@ void explain_answer(struct arena *a, const struct plan *plan, const struct expla
                     const struct candidate *winner, const struct plan_handler *h,
                     struct explain_result *out);
 
+/* render.c: the node of a candidate's match, else of its rule. */
+const struct ynode *explain_match_src(const struct candidate *c);
+
 #endif

@@ -1,6 +1,6 @@
 /* An explanation as JSON (for tools and RoutingTests) or as text that
  * names the file:line:col of every object involved. */
-#include "explain.h"
+#include "explain_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -27,8 +27,7 @@ static const struct object *route_obj(const struct attachment *att)
     return &att->route->route->obj;
 }
 
-/* The node of a candidate's match, else its rule's. */
-static const struct ynode *match_src(const struct candidate *c)
+const struct ynode *explain_match_src(const struct candidate *c)
 {
     if (c->match && c->match->src)
         return c->match->src;
@@ -130,7 +129,7 @@ static void json_considered(struct compilation *c, struct jsonw *w,
         if (l->cand) {
             jsonw_kv_int(w, "rule", (int64_t)l->cand->rule_index);
             jsonw_kv_int(w, "match", (int64_t)l->cand->match_index);
-            json_opt_string(w, "source", where(c, match_src(l->cand)));
+            json_opt_string(w, "source", where(c, explain_match_src(l->cand)));
         }
         jsonw_kv_string(w, "why_not", l->why_not);
         jsonw_object_end(w);
@@ -215,7 +214,7 @@ static void text_candidate(struct compilation *c, struct strbuf *out,
     text(out, o->nsname);
     if (cand) {
         strbuf_addf(out, " rule %zu match %zu", cand->rule_index, cand->match_index);
-        text_at(c, out, match_src(cand));
+        text_at(c, out, explain_match_src(cand));
     } else {
         text_at(c, out, o->src);
     }

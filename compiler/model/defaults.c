@@ -224,6 +224,7 @@ void model_apply_defaults(struct compilation *c, struct object *o)
     case KIND_CONFIG_MAP:
     case KIND_INGRESS:
     case KIND_INGRESS_CLASS:
+    case KIND_ROUTING_TEST:
     case KIND__COUNT:
         return;
     }

@@ -18,6 +18,7 @@ static const char *const v1[] = {"v1", NULL};
 static const char *const v1_v1beta1[] = {"v1", "v1beta1", NULL};
 static const char *const v1_v1alpha2[] = {"v1", "v1alpha2", NULL};
 static const char *const v1_v1alpha3[] = {"v1", "v1alpha3", NULL};
+static const char *const v1alpha1[] = {"v1alpha1", NULL};
 static const char *const tls_route_versions[] = {"v1", "v1alpha2", "v1alpha3",
                                                  NULL};
 
@@ -57,6 +58,8 @@ const struct kind_info kind_infos[KIND__COUNT] = {
          ingress_table),
     KIND(KIND_INGRESS_CLASS, "IngressClass", "networking.k8s.io", v1, false,
          struct ingress_class, ingress_class_table),
+    KIND(KIND_ROUTING_TEST, "RoutingTest", GWC_GROUP, v1alpha1, true,
+         struct routing_test, routing_test_table),
 };
 
 const char *kind_name(enum kind k)

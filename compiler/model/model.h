@@ -41,6 +41,7 @@ enum kind {
     KIND_CONFIG_MAP,
     KIND_INGRESS,
     KIND_INGRESS_CLASS,
+    KIND_ROUTING_TEST,
     KIND__COUNT
 };
 
@@ -634,6 +635,41 @@ struct ingress_class {
 };
 
 /* ---- the model ---- */
+
+/* ---- RoutingTest (gwc.dev/v1alpha1): requests and what must answer them ---- */
+
+#define GWC_GROUP "gwc.dev"
+
+struct routing_request {
+    const struct ynode *src;
+    const char *method;
+    const char *url;
+    struct strmap headers;
+    const char *sni;
+};
+
+struct routing_expect {
+    const struct ynode *src;
+    const char *backend;          /* "ns/name" or "name" (the test's ns) */
+    const struct ynode *backends; /* mapping: backend name -> weight */
+    int64_t status;               /* INT_UNSET: not expected */
+    const char *location;
+    struct strmap headers_set;
+};
+
+struct routing_case {
+    const struct ynode *src;
+    const char *name;
+    struct routing_request request;
+    struct routing_expect expect;
+};
+
+struct routing_test {
+    struct object obj;
+    const struct ynode *spec_src;
+    struct routing_case *cases;
+    size_t n_cases;
+};
 
 struct model {
     /* Objects per kind, sorted by nsname (then input order). */

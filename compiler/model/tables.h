@@ -40,5 +40,6 @@ extern const struct table secret_table;
 extern const struct table config_map_table;
 extern const struct table ingress_table;
 extern const struct table ingress_class_table;
+extern const struct table routing_test_table;
 
 #endif

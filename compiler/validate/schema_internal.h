@@ -219,6 +219,7 @@ void schema_reference_grant(struct schema *s);
 /* Core kinds gwc routes with (schema_meta.c). */
 void schema_service(struct schema *s);
 void schema_endpoint_slice(struct schema *s);
+void schema_routing_test(struct schema *s);
 void schema_backend_tls_policy(struct schema *s);
 
 /* Route parts, called by schema_route(). */
