@@ -13,6 +13,7 @@ free high ports with --port-map; nginx listens on 127.0.0.1 only and is
 stopped by PID whatever happens.
 """
 import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -75,6 +76,7 @@ class Scenario:
         self.ports = {}
         self.echo = {}
         self.compile_stderr = ""
+        self.explained = 0
 
     # ---- lifecycle ----
 
@@ -145,10 +147,64 @@ class Scenario:
         return self.ports[listener_port]
 
     def get(self, path, host, listener=80, **kw):
-        return client.http_request(self.port(listener), host, path, **kw)
+        return self.request(path, host, listener=listener, **kw)
 
     def request(self, path, host, method="GET", listener=80, **kw):
-        return client.http_request(self.port(listener), host, path, method=method, **kw)
+        r = client.http_request(self.port(listener), host, path, method=method, **kw)
+        self.check_explained(path, host, method, listener, kw, r)
+        return r
+
+    # ---- what gwc explain-request predicted ----
+
+    def explain(self, path, host, method="GET", listener=80, headers=None, scheme="http",
+                sni=None):
+        """gwc explain-request --format json for a request, as compiled."""
+        args = [GWC, "explain-request", "--format", "json", "-X", method,
+                "--listen-address", "127.0.0.1"]
+        for lp, p in self.ports.items():
+            args += ["--port-map", "%d=%d" % (lp, p)]
+        headers = list(headers.items() if isinstance(headers, dict) else headers or [])
+        if ":" in host:  # a port in Host: the URL names the listener's
+            headers.append(("Host", host))
+            host = host.partition(":")[0]
+        for name, value in headers:
+            args += ["-H", "%s: %s" % (name, value)]
+        if sni is not None:
+            args += ["--sni", sni]
+        args += self.extra_args + ["%s://%s:%d%s" % (scheme, host, listener, path),
+                                   os.path.join(self.dir, "input.yaml")]
+        r = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError("gwc explain-request failed (%d): %s" % (r.returncode, r.stderr))
+        return json.loads(r.stdout)
+
+    def check_explained(self, path, host, method, listener, kw, response):
+        """Every request an e2e test sends is also explained: the answer
+        explain-request predicts must be what nginx served (the backend, or
+        the status and Location nginx answered itself)."""
+        if (not isinstance(path, str) or not isinstance(host, str) or kw.get("body")
+                or kw.get("client_cert") or not path.startswith("/")):
+            return
+        x = self.explain(path, host, method, listener, kw.get("headers"),
+                         kw.get("scheme", "http"), kw.get("sni"))
+        self.explained += 1
+        where = "%s %s%s" % (method, host, path)
+        if x.get("error"):
+            raise AssertionError("%s: explain says nginx does not answer (%s), nginx said %d"
+                                 % (where, x["error"], response.status))
+        if x["status"] is not None:
+            if response.status != x["status"]:
+                raise AssertionError("%s: explain predicts status %d, nginx said %d"
+                                     % (where, x["status"], response.status))
+            if x["location"] is not None and response.header("Location") != x["location"]:
+                raise AssertionError("%s: explain predicts Location %s, nginx said %s"
+                                     % (where, x["location"], response.header("Location")))
+            return
+        served = served_by(response)
+        names = {b["name"] for b in x["backends"] if "name" in b}
+        if served and "%s/%s" % (response.namespace, served) not in names:
+            raise AssertionError("%s: explain predicts %s, nginx served %s/%s"
+                                 % (where, sorted(names), response.namespace, served))
 
     def backend(self, namespace, service):
         return self.echo[(namespace, service)]
