@@ -61,7 +61,6 @@ int run_status(const struct options *o);
 int run_import(const struct options *o);
 int run_explain_request(const struct options *o);
 int run_test(const struct options *o);
-int run_graph(const struct options *o);
 
 struct controller;
 struct plan;

@@ -15,7 +15,6 @@ static const char usage[] =
     "  import-ingress PATH...   convert ingress-nginx Ingresses to Gateway API\n"
     "  explain-request URL PATH...  which route answers a request, and why\n"
     "  test PATH...             run the RoutingTests in the input\n"
-    "  graph PATH...            draw Gateways, listeners, routes and backends\n"
     "  help [COMMAND]           show help for a command\n"
     "  --version                print the version\n"
     "\n"
@@ -136,6 +135,18 @@ static const struct topic topics[] = {
      "                        URL's host for server selection\n"
      "  --sni NAME            TLS server name (default: the URL's host;\n"
      "                        --sni= sends none)\n"
+     "  --format FMT          text (default) or json\n"
+     "  --listen-address A    as for compile\n"
+     "  --port-map FROM=TO    as for compile\n"
+     "  --strict              unknown fields are errors, not warnings\n"
+     "  --config FILE         settings file\n"},
+    {"test", "gwc test [--format text|json] [options] PATH...",
+     "Runs every case of every RoutingTest (gwc.dev/v1alpha1) in the input\n"
+     "against the configuration `gwc compile` writes and prints one line per\n"
+     "case.  Exit 1 when a case fails or no RoutingTest is found.  check and\n"
+     "compile run the same cases and report a failing one as an error at the\n"
+     "case (GW1001).\n",
+     false, true,
      "  --format FMT          text (default) or json\n"
      "  --listen-address A    as for compile\n"
      "  --port-map FROM=TO    as for compile\n"

@@ -19,7 +19,6 @@ enum command {
     CMD_IMPORT,
     CMD_EXPLAIN_REQUEST,
     CMD_TEST,
-    CMD_GRAPH,
     CMD_HELP,
     CMD_VERSION,
 };
@@ -73,7 +72,7 @@ struct options {
     const char *import_gateway_class;
     const char *import_gateway_name;
 
-    /* explain-request, test, graph */
+    /* explain-request and test */
     const char *output_format; /* their --format, checked by each command */
     const char *method;
     const char **headers; /* "Name: value" */
