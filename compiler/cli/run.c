@@ -119,9 +119,8 @@ int run_check(const struct options *o)
     struct compilation c;
     struct controller ctl;
     struct model m;
-    int status;
-
     struct explain_case *cases;
+    int status;
 
     cli_validate_inputs(&c, o, &m, &ctl);
     if (!diag_has_class_error(&c.diags, DCLASS_MANIFEST))

@@ -14,17 +14,6 @@
 
 #include <string.h>
 
-static int64_t nginx_port(const struct plan_options *po, int64_t port)
-{
-    size_t i;
-
-    for (i = 0; i < po->n_port_map; i++) {
-        if (po->port_map[i][0] == port)
-            return po->port_map[i][1];
-    }
-    return port;
-}
-
 /* How well a server name matches a host: 0 not at all, else higher wins
  * (exact, then longer wildcards). */
 static size_t name_score(const char *name, const char *host)
@@ -198,7 +187,7 @@ void explain_request(struct arena *a, const struct plan *plan,
                      const struct plan_options *po, const struct explain_request *r,
                      struct explain_result *out)
 {
-    int64_t port = nginx_port(po, r->port);
+    int64_t port = mapped_port(po, r->port);
     struct ptrvec socket = {0};
     const char *address = NULL;
     const struct plan_server *srv;

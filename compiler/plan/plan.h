@@ -335,6 +335,8 @@ enum plan_precedence plan_precedence_step(const struct candidate *a,
  * the whole path (LOC_REGEX). */
 enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,
                                        const char **path);
+/* The port nginx listens on for a listener's port (--port-map). */
+int64_t mapped_port(const struct plan_options *o, int64_t port);
 /* Does a prefix (without final '/') cover the path, segment-wise? */
 bool prefix_covers(const char *prefix, const char *path);
 

@@ -159,7 +159,6 @@ void servers_build(struct planner *p);
 #define MAX_BIND 16 /* spec.addresses holds at most 16 */
 size_t gateway_bind_addresses(const struct planner *p, const struct gateway_state *gs,
                               const char **out);
-int64_t mapped_port(const struct plan_options *o, int64_t port);
 /* files.c: files under certs/, each written once; return their paths. */
 const char *certificate_file(struct planner *p, const struct certificate *cert);
 const char *text_file(struct planner *p, const char *path, const char *text);
