@@ -35,8 +35,10 @@ bool cli_help(FILE *out, const char *topic);
 struct compilation;
 struct controller;
 struct emit_output;
+struct explain_case;
 struct model;
 struct plan;
+struct plan_options;
 struct ydoc_list;
 
 /* Shared steps of the commands (run.c); the fuzz targets run them too, on
@@ -47,6 +49,13 @@ bool cli_load_model(struct compilation *c, const struct options *o,
 void cli_validate(struct compilation *c, const struct options *o,
                   const struct ydoc_list *docs, struct model *m,
                   struct controller *ctl);
+/* The front of every command that reads manifests: a new compilation,
+ * then load, decode, validate. */
+void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
+                         struct controller *ctl);
+/* Plan options from the command line; port_map is filled (MAX_PORT_MAP). */
+void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
+                      const char *socket_dir, struct plan_options *po);
 /* compile without its files: plans and renders the configuration into
  * memory.  False, with a diagnostic, when it cannot be rendered. */
 bool cli_render(struct compilation *c, const struct options *o,
@@ -54,6 +63,11 @@ bool cli_render(struct compilation *c, const struct options *o,
                 struct emit_output *eo);
 void cli_print_diagnostics(struct compilation *c, const struct options *o);
 int cli_exit_status(const struct compilation *c, const struct options *o);
+/* Runs the input's RoutingTests against built (NULL: a plan made here),
+ * reporting failures into c; returns the cases (cmd_test.c). */
+size_t cli_routing_tests(struct compilation *c, const struct options *o,
+                         const struct model *m, const struct controller *ctl,
+                         const struct plan *built, struct explain_case **cases);
 
 int run_check(const struct options *o);
 int run_compile(const struct options *o);
@@ -61,23 +75,6 @@ int run_status(const struct options *o);
 int run_import(const struct options *o);
 int run_explain_request(const struct options *o);
 int run_test(const struct options *o);
-
-struct controller;
-struct plan;
-struct plan_options;
-/* The front of every command that reads manifests: load, decode,
- * validate (run.c). */
-void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
-                         struct controller *ctl);
-struct explain_case;
-/* Runs the input's RoutingTests against built (NULL: a plan made here),
- * reporting failures into c; returns the cases (cmd_test.c). */
-size_t cli_routing_tests(struct compilation *c, const struct options *o,
-                         const struct model *m, const struct controller *ctl,
-                         const struct plan *built, struct explain_case **cases);
-/* Plan options from the command line; port_map is filled (MAX_PORT_MAP). */
-void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
-                      const char *socket_dir, struct plan_options *po);
 
 /* Setting identifiers, to remember which ones a flag gave. */
 enum setting {
