@@ -39,6 +39,7 @@ enum opt_id {
     OPT_HEADER,
     OPT_SNI,
     OPT_VERIFY_NGINX,
+    OPT_NGINX,
     OPT_HELP,
 };
 
@@ -83,6 +84,7 @@ static const struct opt_spec opt_specs[] = {
     {"header", 'H', true, FOR_EXPLAIN, OPT_HEADER},
     {"sni", 0, true, FOR_EXPLAIN, OPT_SNI},
     {"verify-nginx", 0, false, FOR_TEST, OPT_VERIFY_NGINX},
+    {"nginx", 0, true, FOR_TEST, OPT_NGINX},
     {"help", 'h', false, FOR_ALL, OPT_HELP},
 };
 
@@ -297,6 +299,9 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         return true;
     case OPT_SNI:
         o->sni = v;
+        return true;
+    case OPT_NGINX:
+        o->nginx = v;
         return true;
     case OPT_VERIFY_NGINX:
     case OPT_FORCE:

@@ -61,6 +61,9 @@ void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
 bool cli_render(struct compilation *c, const struct options *o,
                 const struct controller *ctl, struct plan *plan,
                 struct emit_output *eo);
+/* Writes what cli_render rendered into o->output. */
+bool cli_write_output(struct compilation *c, const struct options *o,
+                      const struct plan *plan, const struct emit_output *eo);
 void cli_print_diagnostics(struct compilation *c, const struct options *o);
 int cli_exit_status(const struct compilation *c, const struct options *o);
 /* Runs the input's RoutingTests against built (NULL: a plan made here),

@@ -66,10 +66,7 @@ int run_explain_request(const struct options *o)
         fwrite(out.buf, 1, out.len, stdout);
         fflush(stdout);
     }
-    /* Notes and warnings belong to `gwc check`; errors can explain an
-     * answer (a route that was not accepted). */
-    if (c.diags.errors)
-        cli_print_diagnostics(&c, o);
+    cli_print_diagnostics(&c, o);
     /* Findings about the manifests do not stop an explanation; what the
      * API server would refuse does. */
     status = diag_has_class_error(&c.diags, DCLASS_INPUT)      ? EXIT_USAGE

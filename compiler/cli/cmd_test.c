@@ -4,6 +4,7 @@
  * a change that reroutes a case fails with an error at the case.
  */
 #include "cli_internal.h"
+#include "verify.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -41,16 +42,31 @@ size_t cli_routing_tests(struct compilation *c, const struct options *o,
     return explain_run_tests(c, m, built, &po, cases);
 }
 
-static void write_text(struct compilation *c, const struct explain_case *k, size_t n,
-                       struct strbuf *out)
+/* A case passes when the plan answers as it expects and, verified, nginx
+ * answers as the plan says. */
+static bool case_passed(const struct explain_case *k, const struct verify_verdict *v)
 {
-    size_t i, failed = 0;
+    return k->passed && (!v || v->result != VERIFY_DISAGREES);
+}
+
+static const char *verdict_text(const struct verify_verdict *v)
+{
+    return v->result == VERIFY_AGREES ? "nginx agrees: "
+           : v->result == VERIFY_SKIPPED ? "not verified with nginx: "
+                                         : "nginx disagrees: ";
+}
+
+static void write_text(struct compilation *c, const struct explain_case *k, size_t n,
+                       const struct verify_verdict *v, struct strbuf *out)
+{
+    size_t i, failed = 0, skipped = 0;
 
     for (i = 0; i < n; i++) {
         const struct src_loc loc = ynode_loc(c, k[i].rcase->src);
         const struct source *s = source_get(&c->sources, loc.file);
-        failed += !k[i].passed;
-        strbuf_addf(out, "%s ", k[i].passed ? "PASS" : "FAIL");
+        bool passed = case_passed(&k[i], v ? &v[i] : NULL);
+        failed += !passed;
+        strbuf_addf(out, "%s ", passed ? "PASS" : "FAIL");
         escape_text(out, k[i].test->obj.nsname, strlen(k[i].test->obj.nsname));
         strbuf_addstr(out, ": ");
         escape_text(out, k[i].name, strlen(k[i].name));
@@ -63,14 +79,23 @@ static void write_text(struct compilation *c, const struct explain_case *k, size
             else
                 strbuf_addstr(out, "the request cannot be sent");
         }
+        if (v) {
+            skipped += v[i].result == VERIFY_SKIPPED;
+            strbuf_addf(out, "\n     %s", verdict_text(&v[i]));
+            escape_text(out, v[i].detail, strlen(v[i].detail));
+        }
         strbuf_addch(out, '\n');
     }
-    strbuf_addf(out, "%zu passed, %zu failed\n", n - failed, failed);
+    strbuf_addf(out, "%zu passed, %zu failed", n - failed, failed);
+    if (v)
+        strbuf_addf(out, ", %zu not verified with nginx", skipped);
+    strbuf_addch(out, '\n');
 }
 
 static void write_json(struct compilation *c, const struct explain_case *k, size_t n,
-                       struct strbuf *out)
+                       const struct verify_verdict *v, struct strbuf *out)
 {
+    static const char *const results[] = {"agrees", "disagrees", "not verified"};
     struct jsonw w;
     size_t i;
 
@@ -85,12 +110,19 @@ static void write_json(struct compilation *c, const struct explain_case *k, size
         if (s)
             jsonw_kv_string(&w, "source",
                             arena_printf(c->arena, "%s:%u:%u", s->name, loc.line, loc.col));
-        jsonw_kv_string(&w, "result", k[i].passed ? "pass" : "fail");
+        jsonw_kv_string(&w, "result", case_passed(&k[i], v ? &v[i] : NULL) ? "pass" : "fail");
         if (!k[i].passed)
             jsonw_kv_string(&w, "failure", k[i].failure ? k[i].failure
                                                         : "the request cannot be sent");
         if (k[i].runnable)
             jsonw_kv_string(&w, "answer", explain_summary(c->arena, &k[i].result));
+        if (v) {
+            jsonw_key(&w, "nginx");
+            jsonw_object_begin(&w);
+            jsonw_kv_string(&w, "result", results[v[i].result]);
+            jsonw_kv_string(&w, "detail", v[i].detail);
+            jsonw_object_end(&w);
+        }
         jsonw_object_end(&w);
     }
     jsonw_array_end(&w);
@@ -99,32 +131,35 @@ static void write_json(struct compilation *c, const struct explain_case *k, size
 
 int run_test(const struct options *o)
 {
+    struct options in = *o;
     struct compilation c;
     struct controller ctl;
     struct model m;
-    struct explain_case *cases;
+    struct explain_case *cases = NULL;
+    struct verify_verdict *verdicts = NULL;
     struct strbuf out = STRBUF_INIT;
-    size_t n;
+    size_t n = 0;
     int status;
     bool json = o->output_format && strcmp(o->output_format, "json") == 0;
 
     if (o->output_format && !json && strcmp(o->output_format, "text") != 0)
         return cli_usage_error("unknown format '%s' (text or json)", o->output_format),
                EXIT_USAGE;
-    cli_validate_inputs(&c, o, &m, &ctl);
-    n = diag_has_class_error(&c.diags, DCLASS_MANIFEST)
-            ? 0
-            : cli_routing_tests(&c, o, &m, &ctl, NULL, &cases);
+    /* Verified, the Gateways' addresses are loopback from the start: they
+     * decide which listeners share a socket. */
+    if (o->verify_nginx)
+        in.listen_address = VERIFY_ADDRESS;
+    cli_validate_inputs(&c, &in, &m, &ctl);
+    if (!diag_has_class_error(&c.diags, DCLASS_MANIFEST))
+        n = o->verify_nginx ? verify_nginx(&c, &in, &m, &ctl, &cases, &verdicts)
+                            : cli_routing_tests(&c, o, &m, &ctl, NULL, &cases);
     if (json)
-        write_json(&c, cases, n, &out);
+        write_json(&c, cases, n, verdicts, &out);
     else
-        write_text(&c, cases, n, &out);
+        write_text(&c, cases, n, verdicts, &out);
     fwrite(out.buf, 1, out.len, stdout);
     fflush(stdout);
-    /* The cases' own lines say what failed; errors elsewhere are shown as
-     * check shows them. */
-    if (c.diags.errors)
-        cli_print_diagnostics(&c, o);
+    cli_print_diagnostics(&c, o);
     status = diag_has_class_error(&c.diags, DCLASS_INPUT) ? EXIT_USAGE
              : c.diags.errors                             ? EXIT_FINDINGS
                                                           : EXIT_CLEAN;

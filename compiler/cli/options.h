@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct plan_endpoints;
+
 enum command {
     CMD_NONE,
     CMD_CHECK,
@@ -79,6 +81,11 @@ struct options {
     size_t n_headers;
     const char *sni;
     bool verify_nginx;
+    const char *nginx; /* test --verify-nginx: the nginx binary */
+
+    /* Set by a command, never by a flag: test --verify-nginx points every
+     * Service at a stub of its own. */
+    const struct plan_endpoints *endpoints;
 
     const char *config_path;
 };

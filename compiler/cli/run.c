@@ -32,14 +32,15 @@ static bool use_color(const struct options *o)
 }
 
 /* Machine formats of check and compile go to standard output, which those
- * commands do not otherwise use; status and import keep stdout for their
- * own output. */
+ * commands do not otherwise use; status, import, explain-request and test
+ * keep stdout for their own output. */
 void cli_print_diagnostics(struct compilation *c, const struct options *o)
 {
     struct diag_render_options ro = {o->diag_format, use_color(o),
                                      o->diag_format == DIAG_FORMAT_TEXT && isatty(2),
                                      GWC_VERSION};
-    bool own_stdout = o->command == CMD_STATUS || o->command == CMD_IMPORT;
+    bool own_stdout = o->command == CMD_STATUS || o->command == CMD_IMPORT ||
+                      o->command == CMD_EXPLAIN_REQUEST || o->command == CMD_TEST;
     FILE *out = stderr;
     struct strbuf text = STRBUF_INIT;
 
@@ -146,12 +147,14 @@ void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
     po->n_port_map = o->n_port_map;
     po->resolver = o->resolver;
     po->socket_dir = socket_dir;
+    po->endpoints = o->endpoints;
 }
 
 /* The files of a compilation, entry point last: outdir.h renames them in
- * this order, so nginx.conf names a complete set once it changes. */
-static bool write_output(struct compilation *c, const struct options *o,
-                         const struct plan *plan, const struct emit_output *eo)
+ * this order, so nginx.conf names a complete set once it changes.  The
+ * caller has rendered them (cli_render). */
+bool cli_write_output(struct compilation *c, const struct options *o,
+                      const struct plan *plan, const struct emit_output *eo)
 {
     const char *dirs[] = {"logs", "tmp", "certs", "sockets"};
     struct outdir_file *files = ARENA_NEW_ARRAY(c->arena, struct outdir_file,
@@ -268,7 +271,7 @@ int run_compile(const struct options *o)
 
         cli_routing_tests(&c, o, &m, &ctl, &plan, &cases);
         if (rendered)
-            write_output(&c, o, &plan, &eo);
+            cli_write_output(&c, o, &plan, &eo);
         strbuf_release(&nginx_conf);
         strbuf_release(&http_conf);
         strbuf_release(&stream_conf);

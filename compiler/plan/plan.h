@@ -277,12 +277,20 @@ struct plan {
     unsigned proxy_headers_bucket; /* proxy_headers_hash_bucket_size; 0: default */
 };
 
+/* Where every Service's endpoints are instead of where the input says:
+ * `gwc test --verify-nginx` points each Service at a stub of its own. */
+struct plan_endpoints {
+    const char *(*address)(void *ctx, const char *namespace, const char *name);
+    void *ctx;
+};
+
 struct plan_options {
     const char *listen_address;
     const uint32_t (*port_map)[2];
     size_t n_port_map;
     const char *resolver;
     const char *socket_dir; /* unix sockets for hops between stream and http */
+    const struct plan_endpoints *endpoints; /* NULL: the input's */
 };
 
 /*

@@ -20,11 +20,15 @@ static const char *host_port(struct arena *a, const char *host, int64_t port)
 
 const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat)
 {
+    const struct plan_endpoints *stubs = p->o->endpoints;
+    const char *stub = stubs && b->status == BACKEND_OK
+                           ? stubs->address(stubs->ctx, b->namespace, b->name)
+                           : NULL;
     struct plan_upstream *u;
     const char *name;
     void **slot;
 
-    if (b->status != BACKEND_OK || (!b->n_endpoints && !b->cluster_ip))
+    if (b->status != BACKEND_OK || (!stub && !b->n_endpoints && !b->cluster_ip))
         return NULL;
     name = arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
                         (long long)b->port_number);
@@ -39,7 +43,11 @@ const char *upstream_for(struct planner *p, const struct backend *b, unsigned re
     /* Connection reuse is an HTTP idea; stream upstreams have no keepalive. */
     u->keepalive = p->sec == &p->http;
     u->repeat = repeat > 1 ? repeat : 1;
-    if (b->n_endpoints) {
+    if (stub) {
+        u->servers = ARENA_NEW(p->a, const char *);
+        u->servers[0] = stub;
+        u->n_servers = 1;
+    } else if (b->n_endpoints) {
         u->servers = b->endpoints;
         u->n_servers = b->n_endpoints;
     } else {
