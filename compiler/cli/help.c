@@ -140,14 +140,20 @@ static const struct topic topics[] = {
      "  --port-map FROM=TO    as for compile\n"
      "  --strict              unknown fields are errors, not warnings\n"
      "  --config FILE         settings file\n"},
-    {"test", "gwc test [--format text|json] [options] PATH...",
+    {"test", "gwc test [--format text|json] [--verify-nginx] [options] PATH...",
      "Runs every case of every RoutingTest (gwc.dev/v1alpha1) in the input\n"
      "against the configuration `gwc compile` writes and prints one line per\n"
      "case.  Exit 1 when a case fails or no RoutingTest is found.  check and\n"
      "compile run the same cases and report a failing one as an error at the\n"
-     "case (GW1001).\n",
+     "case (GW1001).  --verify-nginx also sends every plain-HTTP case's\n"
+     "request to the real nginx serving the compiled configuration on\n"
+     "127.0.0.1, with a stub per Service that answers with its name, and fails\n"
+     "a case nginx answers otherwise (GW1004).\n",
      false, true,
      "  --format FMT          text (default) or json\n"
+     "  --verify-nginx        check every case against the real nginx\n"
+     "  --nginx PATH          the nginx binary (default $GWC_NGINX, else\n"
+     "                        /usr/sbin/nginx)\n"
      "  --listen-address A    as for compile\n"
      "  --port-map FROM=TO    as for compile\n"
      "  --strict              unknown fields are errors, not warnings\n"
