@@ -49,9 +49,10 @@ enum opt_id {
 #define FOR_IMPORT (1u << CMD_IMPORT)
 #define FOR_EXPLAIN (1u << CMD_EXPLAIN_REQUEST)
 #define FOR_TEST (1u << CMD_TEST)
+#define FOR_GRAPH (1u << CMD_GRAPH)
 #define FOR_ROUTING (FOR_EXPLAIN | FOR_TEST) /* commands that plan routes */
-#define FOR_ALL (FOR_CHECK | FOR_COMPILE | FOR_STATUS | FOR_IMPORT | FOR_ROUTING)
-#define FOR_CONTROLLER (FOR_CHECK | FOR_COMPILE | FOR_STATUS | FOR_ROUTING)
+#define FOR_ALL (FOR_CHECK | FOR_COMPILE | FOR_STATUS | FOR_IMPORT | FOR_ROUTING | FOR_GRAPH)
+#define FOR_CONTROLLER (FOR_CHECK | FOR_COMPILE | FOR_STATUS | FOR_ROUTING | FOR_GRAPH)
 
 struct opt_spec {
     const char *name;
@@ -94,6 +95,7 @@ static const struct {
 } commands[] = {
     {"check", CMD_CHECK},       {"compile", CMD_COMPILE},
     {"explain-request", CMD_EXPLAIN_REQUEST}, {"test", CMD_TEST},
+    {"graph", CMD_GRAPH},
     {"status", CMD_STATUS},     {"import-ingress", CMD_IMPORT},
     {"help", CMD_HELP},         {"--help", CMD_HELP},
     {"-h", CMD_HELP},           {"--version", CMD_VERSION},
@@ -192,7 +194,8 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         o->output = v;
         return true;
     case OPT_FORMAT:
-        if (o->command == CMD_EXPLAIN_REQUEST || o->command == CMD_TEST) {
+        if (o->command == CMD_EXPLAIN_REQUEST || o->command == CMD_TEST ||
+            o->command == CMD_GRAPH) {
             o->output_format = v;
             return true;
         }
@@ -336,6 +339,7 @@ static bool set_flag(struct options *o, bool *flag_set, enum opt_id id)
                         : o->command == CMD_COMPILE         ? "compile"
                         : o->command == CMD_EXPLAIN_REQUEST ? "explain-request"
                         : o->command == CMD_TEST            ? "test"
+                        : o->command == CMD_GRAPH           ? "graph"
                                                             : "status";
         o->command = CMD_HELP;
         return true;

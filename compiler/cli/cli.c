@@ -45,6 +45,9 @@ int cli_main(int argc, char **argv)
     case CMD_TEST:
         status = run_test(&o);
         break;
+    case CMD_GRAPH:
+        status = run_graph(&o);
+        break;
     case CMD_NONE:
         break;
     }

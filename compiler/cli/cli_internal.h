@@ -78,6 +78,7 @@ int run_status(const struct options *o);
 int run_import(const struct options *o);
 int run_explain_request(const struct options *o);
 int run_test(const struct options *o);
+int run_graph(const struct options *o);
 
 /* Setting identifiers, to remember which ones a flag gave. */
 enum setting {

@@ -15,6 +15,7 @@ static const char usage[] =
     "  import-ingress PATH...   convert ingress-nginx Ingresses to Gateway API\n"
     "  explain-request URL PATH...  which route answers a request, and why\n"
     "  test PATH...             run the RoutingTests in the input\n"
+    "  graph PATH...            draw the routing: classes, Gateways, routes\n"
     "  help [COMMAND]           show help for a command\n"
     "  --version                print the version\n"
     "\n"
@@ -156,6 +157,16 @@ static const struct topic topics[] = {
      "                        /usr/sbin/nginx)\n"
      "  --listen-address A    as for compile\n"
      "  --port-map FROM=TO    as for compile\n"
+     "  --strict              unknown fields are errors, not warnings\n"
+     "  --config FILE         settings file\n"},
+    {"graph", "gwc graph [--format dot|mermaid|json|svg] [options] PATH...",
+     "Draws the routing of the input: GatewayClasses, Gateways, listeners,\n"
+     "routes (an edge per parentRef, labelled Accepted or with the reason it\n"
+     "is not) and backends (rule and weight, and the ReferenceGrant that lets\n"
+     "a reference cross namespaces).  What the controller refuses is drawn\n"
+     "red and dashed.  svg runs Graphviz's dot, which must be on PATH.\n",
+     false, true,
+     "  --format FMT          dot (default), mermaid, json or svg\n"
      "  --strict              unknown fields are errors, not warnings\n"
      "  --config FILE         settings file\n"},
     {"help", "gwc help [COMMAND]", "Shows help for gwc or for one command.\n",

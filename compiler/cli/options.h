@@ -21,6 +21,7 @@ enum command {
     CMD_IMPORT,
     CMD_EXPLAIN_REQUEST,
     CMD_TEST,
+    CMD_GRAPH,
     CMD_HELP,
     CMD_VERSION,
 };
@@ -74,7 +75,7 @@ struct options {
     const char *import_gateway_class;
     const char *import_gateway_name;
 
-    /* explain-request and test */
+    /* explain-request, test and graph */
     const char *output_format; /* their --format, checked by each command */
     const char *method;
     const char **headers; /* "Name: value" */

@@ -8,15 +8,14 @@
 
 #include <string.h>
 
-bool grant_allows(const struct model *m, const char *from_kind,
-                  const char *from_ns, const char *to_group,
-                  const char *to_kind, const char *to_ns, const char *to_name)
+const struct reference_grant *validate_grant(const struct model *m, const char *from_kind,
+                                             const char *from_ns, const char *to_group,
+                                             const char *to_kind, const char *to_ns,
+                                             const char *to_name)
 {
     const struct ptrvec *grants = &m->objects[KIND_REFERENCE_GRANT];
     size_t i, j, k;
 
-    if (str_eq(from_ns, to_ns))
-        return true; /* same namespace: no grant needed */
     for (i = 0; i < grants->n; i++) {
         const struct reference_grant *g = grants->v[i];
         bool from_ok = false;
@@ -33,8 +32,17 @@ bool grant_allows(const struct model *m, const char *from_kind,
         for (k = 0; k < g->n_to; k++) {
             if (str_eq(g->to[k].group, to_group) && str_eq(g->to[k].kind, to_kind) &&
                 (!g->to[k].name || !*g->to[k].name || str_eq(g->to[k].name, to_name)))
-                return true;
+                return g;
         }
     }
-    return false;
+    return NULL;
+}
+
+bool grant_allows(const struct model *m, const char *from_kind,
+                  const char *from_ns, const char *to_group,
+                  const char *to_kind, const char *to_ns, const char *to_name)
+{
+    /* Same namespace: no grant needed. */
+    return str_eq(from_ns, to_ns) ||
+           validate_grant(m, from_kind, from_ns, to_group, to_kind, to_ns, to_name);
 }

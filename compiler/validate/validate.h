@@ -215,6 +215,13 @@ struct validate_options {
     const char *listen_address; /* reported in Gateway status.addresses */
 };
 
+/* The first ReferenceGrant in to_ns that lets an object of from_kind in
+ * from_ns refer to the object, or NULL (grants.c). */
+const struct reference_grant *validate_grant(const struct model *m, const char *from_kind,
+                                             const char *from_ns, const char *to_group,
+                                             const char *to_kind, const char *to_ns,
+                                             const char *to_name);
+
 /*
  * Runs the API server's checks, then the controller.  Returns false when a
  * manifest error was found (the API server would refuse an object); the
