@@ -81,6 +81,10 @@ void verify_nginx_stop(struct verify_nginx *n);
 
 /* ---- verify_http.c: one request ---- */
 
+struct sockaddr_in;
+/* 127.0.0.1:port (0: any free port, for bind). */
+void verify_loopback(struct sockaddr_in *sin, uint32_t port);
+
 struct verify_answer {
     int status;
     const char *location; /* NULL: none */

@@ -25,6 +25,14 @@
 #define HTTP_TIMEOUT_MS 10000
 #define HTTP_ANSWER_MAX (1u << 20)
 
+void verify_loopback(struct sockaddr_in *sin, uint32_t port)
+{
+    memset(sin, 0, sizeof(*sin));
+    sin->sin_family = AF_INET;
+    sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sin->sin_port = htons((uint16_t)port);
+}
+
 static int connect_loopback(uint32_t port)
 {
     struct sockaddr_in sin;
@@ -32,10 +40,7 @@ static int connect_loopback(uint32_t port)
 
     if (fd < 0)
         return -1;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sin.sin_port = htons((uint16_t)port);
+    verify_loopback(&sin, port);
     if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
         int e = errno;
         close(fd);

@@ -44,10 +44,7 @@ static bool bindable(uint32_t port, int type)
 
     if (fd < 0)
         return false;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sin.sin_port = htons((uint16_t)port);
+    verify_loopback(&sin, port);
     ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
     close(fd);
     return ok;

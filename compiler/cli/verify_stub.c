@@ -42,9 +42,7 @@ static int listen_loopback(uint16_t *port)
 
     if (fd < 0)
         return -1;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    verify_loopback(&sin, 0);
     if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || bind(fd, (struct sockaddr *)&sin, len) != 0 ||
         listen(fd, 64) != 0 || getsockname(fd, (struct sockaddr *)&sin, &len) != 0) {
         int e = errno;
