@@ -57,40 +57,6 @@ static char *make_dir(struct arena *a)
     return mkdtemp(dir);
 }
 
-/* Every listener port gets a free loopback port; false when there are
- * more than a port map holds or no port is free. */
-static bool map_ports(const struct controller *ctl, struct options *o)
-{
-    size_t g, l, i;
-
-    o->n_port_map = 0;
-    for (g = 0; g < ctl->n_gateways; g++) {
-        const struct gateway_state *gs = &ctl->gateways[g];
-        for (l = 0; l < gs->n_listeners; l++) {
-            uint32_t port = (uint32_t)gs->listeners[l].port, to;
-            for (i = 0; i < o->n_port_map && o->port_map[i].from != port; i++)
-                ;
-            if (i < o->n_port_map)
-                continue;
-            if (o->n_port_map == MAX_PORT_MAP)
-                return false;
-            {
-                uint32_t taken[MAX_PORT_MAP][2];
-                for (i = 0; i < o->n_port_map; i++) {
-                    taken[i][0] = o->port_map[i].from;
-                    taken[i][1] = o->port_map[i].to;
-                }
-                to = verify_free_port((const uint32_t (*)[2])taken, o->n_port_map);
-            }
-            if (!to)
-                return false;
-            o->port_map[o->n_port_map].from = port;
-            o->port_map[o->n_port_map++].to = to;
-        }
-    }
-    return true;
-}
-
 static uint32_t mapped(const struct options *o, int64_t port)
 {
     size_t i;
@@ -100,6 +66,29 @@ static uint32_t mapped(const struct options *o, int64_t port)
             return o->port_map[i].to;
     }
     return 0;
+}
+
+/* Every listener port gets a free loopback port; false when there are
+ * more than a port map holds or no port is free. */
+static bool map_ports(const struct controller *ctl, struct options *o)
+{
+    size_t g, l;
+
+    o->n_port_map = 0;
+    for (g = 0; g < ctl->n_gateways; g++) {
+        const struct gateway_state *gs = &ctl->gateways[g];
+        for (l = 0; l < gs->n_listeners; l++) {
+            uint32_t port = (uint32_t)gs->listeners[l].port, to;
+            if (mapped(o, port))
+                continue;
+            if (o->n_port_map == MAX_PORT_MAP ||
+                !(to = verify_free_port(o->port_map, o->n_port_map)))
+                return false;
+            o->port_map[o->n_port_map].from = port;
+            o->port_map[o->n_port_map++].to = to;
+        }
+    }
+    return true;
 }
 
 static bool predicted_backend(struct arena *a, const struct explain_result *x,

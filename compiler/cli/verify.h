@@ -63,8 +63,9 @@ void verify_stubs_stop(struct verify_stubs *s);
 
 /* ---- verify_proc.c: nginx ---- */
 
-/* A loopback port free for TCP and UDP, not in taken[0..n); 0 if none. */
-uint32_t verify_free_port(const uint32_t (*taken)[2], size_t n);
+/* A loopback port free for TCP and UDP, not a destination of taken[0..n);
+ * 0 if none. */
+uint32_t verify_free_port(const struct port_map_entry *taken, size_t n);
 
 struct verify_nginx {
     pid_t pid;       /* the master, leader of its own process group */

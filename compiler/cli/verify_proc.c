@@ -66,7 +66,7 @@ static uint32_t ephemeral_low(void)
     return low;
 }
 
-uint32_t verify_free_port(const uint32_t (*taken)[2], size_t n)
+uint32_t verify_free_port(const struct port_map_entry *taken, size_t n)
 {
     uint32_t low = 10000, high = ephemeral_low(), span, start, k;
     struct timespec now;
@@ -81,7 +81,7 @@ uint32_t verify_free_port(const uint32_t (*taken)[2], size_t n)
     for (k = 0; k < span; k++) {
         uint32_t port = low + (start + k) % span;
         size_t i;
-        for (i = 0; i < n && taken[i][1] != port; i++)
+        for (i = 0; i < n && taken[i].to != port; i++)
             ;
         if (i == n && bindable(port, SOCK_STREAM) && bindable(port, SOCK_DGRAM))
             return port;
