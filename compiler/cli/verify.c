@@ -197,7 +197,7 @@ static void ask(struct compilation *c, const struct options *o, struct explain_c
     }
     diag_report(&c->diags, DIAG_ROUTING_TEST_NGINX, ynode_loc(c, k->rcase->src),
                 object_label(c, &k->test->obj), model_path(c, k->rcase->src),
-                "%s: gwc predicts %s, but nginx answered %s", k->name,
+                "%s: gwc predicts %s; nginx: %s", k->name,
                 explain_summary(a, &k->result), v->detail);
 }
 

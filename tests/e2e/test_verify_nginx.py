@@ -161,8 +161,8 @@ class VerifyNginx(unittest.TestCase):
                       "shop/storefront-v1", r.stdout)
         self.assertIn("FAIL shop/storefront: nothing outside /shop\n"
                       "     nginx disagrees: a different answer: status 410", r.stdout)
-        self.assertIn("gwc predicts status 404, but nginx answered a different answer: "
-                      "status 410 [GW1004]", r.stderr)
+        self.assertIn("nothing outside /shop: gwc predicts status 404; nginx: a different "
+                      "answer: status 410 [GW1004]", r.stderr)
         # The split may pick either backend: both are predicted.
         self.assertIn("PASS shop/storefront: everyone else is split 90/10", r.stdout)
 
