@@ -46,8 +46,7 @@ int run_import(const struct options *o)
     int status;
 
     if (problem) {
-        fprintf(stderr, "gwc: %s\nRun 'gwc help import-ingress' for usage.\n",
-                problem);
+        cli_usage_error(CMD_IMPORT, "%s", problem);
         return EXIT_USAGE;
     }
     compilation_init(&c);
