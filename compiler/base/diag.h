@@ -87,6 +87,24 @@ enum diag_format {
     DIAG_FORMAT_JSON,
     DIAG_FORMAT_SARIF,
     DIAG_FORMAT_GITHUB,
+    DIAG_FORMAT_JUNIT,
+};
+
+/* An object of the input, for a report that lists what was checked
+ * (JUnit): the diagnostics of its file from offset up to the next
+ * subject's belong to it.  A subject without a name (a document that is no
+ * object) only ends the one before. */
+struct diag_subject {
+    uint32_t file;
+    uint32_t offset;
+    const char *name;
+};
+
+/* Where SARIF finds a source file: a URI reference relative to the run's
+ * root (%SRCROOT%), or an absolute URI; NULL when it has none (stdin). */
+struct diag_artifact {
+    const char *uri;
+    bool relative;
 };
 
 struct diag_render_options {
@@ -94,12 +112,30 @@ struct diag_render_options {
     bool color;        /* ANSI colours (text) */
     bool source_lines; /* quote the source line with a caret (text) */
     const char *tool_version;
+    /* JUnit: the objects checked, in any order; whether warnings fail. */
+    const struct diag_subject *subjects;
+    size_t n_subjects;
+    bool warnings_fail;
+    /* SARIF: the root's absolute URI (ending in '/'), each source file's
+     * artifact (indexed like the source table), and the catalogue page
+     * whose anchors (#gw0102) the rules' helpUri name. */
+    const char *root_uri;
+    const struct diag_artifact *artifacts;
+    const char *help_uri;
 };
+
+const char *diag_severity_name(enum diag_severity sev);
 
 /* Renders every diagnostic in the sink's current order. */
 void diag_render(const struct diag_sink *s, const struct source_table *t,
                  const struct diag_render_options *o, struct strbuf *out);
 /* Looks a code up by "GW0102" or slug; DIAG__COUNT when unknown. */
 enum diag_code diag_lookup(const char *name);
+
+/* The formats rendered in files of their own (diag_sarif.c, diag_junit.c). */
+void diag_render_sarif(const struct diag_sink *s, const struct source_table *t,
+                       const struct diag_render_options *o, struct strbuf *out);
+void diag_render_junit(const struct diag_sink *s, const struct source_table *t,
+                       const struct diag_render_options *o, struct strbuf *out);
 
 #endif

@@ -94,9 +94,10 @@ static const char *expected_choices(struct arena *a, const char *choices)
     return out;
 }
 
+/* In the order of --format's choices. */
 static const enum diag_format diag_formats[] = {
-    DIAG_FORMAT_TEXT, DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_SARIF,
-    DIAG_FORMAT_GITHUB,
+    DIAG_FORMAT_TEXT, DIAG_FORMAT_TEXT,  DIAG_FORMAT_JSON,
+    DIAG_FORMAT_SARIF, DIAG_FORMAT_GITHUB, DIAG_FORMAT_JUNIT,
 };
 
 static const char *add_to(const char **list, size_t *n, size_t max, const char *v)
@@ -134,6 +135,12 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         return NULL;
     case OPT_COLOR:
         o->color = (enum color_mode)choice;
+        return NULL;
+    case OPT_REPORT:
+        o->report_path = v;
+        return NULL;
+    case OPT_ROOT:
+        o->root = v;
         return NULL;
     case OPT_STRICT:
         o->strict = v[0] == 't';

@@ -15,6 +15,10 @@ struct strbuf;
 #ifndef GWC_VERSION
 #define GWC_VERSION "0.0.0"
 #endif
+/* The published docs/diagnostics.md (meson option diagnostics_url). */
+#ifndef GWC_DIAGNOSTICS_URL
+#define GWC_DIAGNOSTICS_URL "https://gwc.dev/docs/diagnostics.md"
+#endif
 
 /* Every option at its default (no command, no paths). */
 void cli_defaults(struct options *o);
@@ -73,7 +77,9 @@ void cli_validate(struct compilation *c, const struct options *o,
 bool cli_render(struct compilation *c, const struct options *o,
                 const struct controller *ctl, struct plan *plan,
                 struct emit_output *eo);
-void cli_print_diagnostics(struct compilation *c, const struct options *o);
+/* Writes the diagnostics where the options say (report.c); m lists the
+ * objects of the input for reports that name them (JUnit). */
+void cli_report(struct compilation *c, const struct options *o, const struct model *m);
 int cli_exit_status(const struct compilation *c, const struct options *o);
 
 int run_check(const struct options *o);

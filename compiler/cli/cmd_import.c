@@ -55,7 +55,7 @@ int run_import(const struct options *o)
         import_ingress(&c, &m, &io, &yaml);
         write_yaml(&c, o->output, &yaml);
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     strbuf_release(&yaml);
     compilation_release(&c);

@@ -103,12 +103,22 @@ const struct cli_option cli_options[] = {
      NULL, "standard output",
      "write the Gateway API YAML to FILE, atomically", NULL},
     {OPT_FORMAT, "format", 0, "FMT", false, CHECK | COMPILE | IMPORT,
-     "text|gcc|json|sarif|github", COMPLETE_NONE, NULL, "text",
-     "how diagnostics are written: text (gcc is the same), json, sarif or "
-     "github (workflow commands)",
-     "Machine formats of check and compile go to standard output; those of "
-     "import-ingress go to standard error, since its YAML uses standard "
-     "output."},
+     "text|gcc|json|sarif|github|junit", COMPLETE_NONE, NULL, "text",
+     "how diagnostics are written: text (gcc is the same) on standard error; "
+     "json, sarif (SARIF 2.1.0), github (workflow commands) or junit (JUnit "
+     "XML) on standard output, or on standard error when the command's own "
+     "output is there (import-ingress without -o), or into the --report file",
+     NULL},
+    {OPT_REPORT, "report", 0, "FILE", false, CHECK | COMPILE | IMPORT, NULL,
+     COMPLETE_FILE, NULL, NULL,
+     "write the diagnostics, in the --format chosen, to FILE (atomically); "
+     "standard error still shows them as text",
+     NULL},
+    {OPT_ROOT, "root", 0, "DIR", false, CHECK | COMPILE | IMPORT, NULL,
+     COMPLETE_DIR, NULL, "the current directory",
+     "the directory SARIF file URIs are relative to (%SRCROOT%), usually "
+     "the repository's top directory; files outside it get absolute URIs",
+     NULL},
     {OPT_STATUS_FORMAT, "format", 0, "FMT", false, STATUS, "yaml|json",
      COMPLETE_NONE, NULL, "yaml", "the format of the status: yaml or json",
      NULL},

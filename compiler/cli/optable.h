@@ -18,6 +18,8 @@ enum opt_id {
     OPT_FORMAT,
     OPT_STATUS_FORMAT,
     OPT_FAIL_ON,
+    OPT_REPORT,
+    OPT_ROOT,
     OPT_COLOR,
     OPT_STRICT,
     OPT_STRICT_REFS,

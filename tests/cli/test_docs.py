@@ -55,7 +55,7 @@ class Completion(unittest.TestCase):
 
     def test_choices_per_command(self):
         self.assertEqual(complete(["gwc", "check", "--format", ""]),
-                         ["gcc", "github", "json", "sarif", "text"])
+                         ["gcc", "github", "json", "junit", "sarif", "text"])
         self.assertEqual(complete(["gwc", "status", "--format", ""]), ["json", "yaml"])
         self.assertEqual(complete(["gwc", "compile", "--fail-on", "w"]), ["warning"])
 

@@ -169,8 +169,24 @@ START_TEST(machine_formats)
     ro.format = DIAG_FORMAT_SARIF;
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_ptr_nonnull(strstr(out.buf, "\"ruleId\": \"GW0301\""));
-    ck_assert_ptr_nonnull(strstr(out.buf, "\"startLine\": 3"));
     ck_assert_ptr_nonnull(strstr(out.buf, "\"results\": ["));
+    /* Without artifacts, a file is named as it was given. */
+    ck_assert_ptr_nonnull(strstr(out.buf, "\"uri\": \"a.yaml\""));
+    ck_assert_ptr_null(strstr(out.buf, "uriBaseId"));
+    {
+        struct diag_artifact files[2] = {{NULL, false}, {NULL, false}};
+        files[fa].uri = "a.yaml";
+        files[fa].relative = true;
+        ro.artifacts = files;
+        ro.root_uri = "file:///repo/";
+        strbuf_reset(&out);
+        diag_render(&c.diags, &c.sources, &ro, &out);
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"startLine\": 3"));
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"uriBaseId\": \"%SRCROOT%\""));
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"uri\": \"file:///repo/\""));
+        ro.artifacts = NULL;
+        ro.root_uri = NULL;
+    }
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_JSON;
     diag_render(&c.diags, &c.sources, &ro, &out);
@@ -316,6 +332,49 @@ START_TEST(file_names_are_shown_escaped)
 }
 END_TEST
 
+/* A diagnostic belongs to the last object starting at or before it; one
+ * in a mapping that is no object, or before every object, to the file. */
+START_TEST(junit_testcases_per_object)
+{
+    struct compilation c;
+    struct strbuf out = STRBUF_INIT;
+    struct diag_render_options ro = {0};
+    struct diag_subject subjects[3];
+    uint32_t fa, fb;
+
+    setup(&c, &fa, &fb);
+    subjects[0].file = fa, subjects[0].offset = 0, subjects[0].name = "A one";
+    subjects[1].file = fa, subjects[1].offset = 8, subjects[1].name = NULL;
+    subjects[2].file = fb, subjects[2].offset = 0, subjects[2].name = "B two";
+    diag_report(&c.diags, DIAG_VALUE_RANGE, source_loc_from_offset(&c.sources, fa, 2),
+                NULL, NULL, "in one");
+    diag_report(&c.diags, DIAG_VALUE_RANGE, source_loc_from_offset(&c.sources, fa, 20),
+                NULL, NULL, "after one");
+    diag_report(&c.diags, DIAG_BACKEND_ASSUMED, source_loc_from_offset(&c.sources, fb, 1),
+                NULL, NULL, "a warning");
+    ro.format = DIAG_FORMAT_JUNIT;
+    ro.subjects = subjects;
+    ro.n_subjects = 3;
+    diag_sort(&c.diags, &c.sources);
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"a.yaml\" classname=\"a.yaml\">\n"
+                                          "      <failure message=\"after one\""));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"A one\" classname=\"a.yaml\">\n"
+                                          "      <failure message=\"in one\""));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"B two\" classname=\"b.yaml\">\n"
+                                          "      <system-out>b.yaml:1:2: warning: a warning"));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testsuites name=\"gwc\" tests=\"3\" "
+                                          "failures=\"2\" errors=\"0\">"));
+    /* With --fail-on=warning a warning fails its testcase. */
+    ro.warnings_fail = true;
+    strbuf_reset(&out);
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_ptr_nonnull(strstr(out.buf, "failures=\"3\""));
+    strbuf_release(&out);
+    compilation_release(&c);
+}
+END_TEST
+
 START_TEST(empty_sarif_still_has_results)
 {
     struct compilation c;
@@ -361,6 +420,7 @@ static Suite *diag_suite(void)
     tcase_add_test(tc, source_quote_is_escaped);
     tcase_add_test(tc, file_names_are_shown_escaped);
     tcase_add_test(tc, empty_sarif_still_has_results);
+    tcase_add_test(tc, junit_testcases_per_object);
     tcase_add_test(tc, catalogue_numbers_are_unique);
     suite_add_tcase(s, tc);
     return s;
