@@ -59,6 +59,16 @@ static const char *shown(struct arena *a, const char *s)
     return escape_text_dup(a, s, strlen(s));
 }
 
+static void count(struct diag_sink *s, const struct diag *d)
+{
+    if (d->severity == DIAG_ERROR) {
+        s->errors++;
+        s->class_errors[diag_info(d->code)->cls]++;
+    } else if (d->severity == DIAG_WARNING) {
+        s->warnings++;
+    }
+}
+
 __attribute__((format(printf, 7, 0)))
 static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
                             enum diag_code code, struct src_loc loc,
@@ -87,12 +97,7 @@ static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
         s->cap = cap;
     }
     s->v[s->n++] = d;
-    if (sev == DIAG_ERROR) {
-        s->errors++;
-        s->class_errors[diag_info(code)->cls]++;
-    } else if (sev == DIAG_WARNING) {
-        s->warnings++;
-    }
+    count(s, d);
     return d;
 }
 
@@ -140,6 +145,49 @@ void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
 bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls)
 {
     return s->class_errors[cls] > 0;
+}
+
+bool diag_can_disable(enum diag_code code)
+{
+    const struct diag_info *i = diag_info(code);
+
+    switch (i->cls) {
+    case DCLASS_INPUT:
+    case DCLASS_SETTINGS:
+        return false;
+    case DCLASS_MANIFEST:
+        return i->severity != DIAG_ERROR;
+    case DCLASS_FINDING:
+    case DCLASS_NGINX:
+    case DCLASS_IMPORT:
+        return true;
+    }
+    return false;
+}
+
+bool diag_can_silence(const struct diag *d)
+{
+    enum diag_class cls = diag_info(d->code)->cls;
+
+    return diag_can_disable(d->code) &&
+           !(d->severity == DIAG_ERROR && (cls == DCLASS_INPUT || cls == DCLASS_MANIFEST));
+}
+
+void diag_filter(struct diag_sink *s, bool (*keep)(const struct diag *d, void *ctx),
+                 void *ctx)
+{
+    size_t i, n = 0;
+
+    s->errors = s->warnings = 0;
+    memset(s->class_errors, 0, sizeof(s->class_errors));
+    for (i = 0; i < s->n; i++) {
+        struct diag *d = s->v[i];
+        if (!keep(d, ctx))
+            continue;
+        s->v[n++] = d;
+        count(s, d);
+    }
+    s->n = n;
 }
 
 /* qsort has no context argument in C11; sort an array of (key, diag) pairs. */

@@ -81,6 +81,14 @@ void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
 /* Orders by file name, line, column, then report order: deterministic. */
 void diag_sort(struct diag_sink *s, const struct source_table *t);
 bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls);
+/* Whether a code may be silenced (diag_codes.def says which). */
+bool diag_can_disable(enum diag_code code);
+/* Whether this diagnostic may be silenced: its code may, and it is no
+ * error that makes the output invalid. */
+bool diag_can_silence(const struct diag *d);
+/* Keeps the diagnostics keep() approves, in order, and recounts. */
+void diag_filter(struct diag_sink *s, bool (*keep)(const struct diag *d, void *ctx),
+                 void *ctx);
 
 enum diag_format {
     DIAG_FORMAT_TEXT,

@@ -108,6 +108,29 @@ static const char *add_to(const char **list, size_t *n, size_t max, const char *
     return NULL;
 }
 
+/* "GW0605,GW0401": each a code that may be silenced. */
+static const char *disable_codes(struct arena *a, struct options *o, const char *v)
+{
+    while (*v) {
+        size_t len = strcspn(v, ",");
+        char *name = arena_strndup(a, v, len);
+        enum diag_code code;
+
+        name += strspn(name, " ");
+        name[strcspn(name, " ")] = '\0';
+        code = diag_lookup(name);
+        if (code == DIAG__COUNT)
+            return arena_printf(a, "'%s' is no diagnostic code (GWnnnn)", name);
+        if (!diag_can_disable(code))
+            return arena_printf(a, "%s cannot be silenced: it means the output would be "
+                                   "invalid or the input could not be read",
+                                name);
+        o->disabled[code] = true;
+        v += len + (v[len] == ',');
+    }
+    return NULL;
+}
+
 const char *cli_option_apply(struct arena *a, struct options *o,
                              const struct cli_option *opt, const char *v)
 {
@@ -135,6 +158,11 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         return NULL;
     case OPT_COLOR:
         o->color = (enum color_mode)choice;
+        return NULL;
+    case OPT_DISABLE:
+        return disable_codes(a, o, v);
+    case OPT_QUIET:
+        o->quiet = v[0] == 't';
         return NULL;
     case OPT_REPORT:
         o->report_path = v;

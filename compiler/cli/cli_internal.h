@@ -77,9 +77,19 @@ void cli_validate(struct compilation *c, const struct options *o,
 bool cli_render(struct compilation *c, const struct options *o,
                 const struct controller *ctl, struct plan *plan,
                 struct emit_output *eo);
-/* Writes the diagnostics where the options say (report.c); m lists the
- * objects of the input for reports that name them (JUnit). */
+/* Silences what the options and gwc.dev/ignore annotations ask, then
+ * writes the diagnostics where the options say (report.c); m lists the
+ * objects of the input (NULL: none read).  The exit status follows what
+ * is left in the sink. */
 void cli_report(struct compilation *c, const struct options *o, const struct model *m);
+
+struct cli_silenced {
+    unsigned disabled; /* by --disable or gwc.yaml */
+    unsigned ignored;  /* by gwc.dev/ignore annotations */
+};
+/* Removes the silenced diagnostics from c's sink (silence.c). */
+void cli_silence(struct compilation *c, const struct options *o, const struct model *m,
+                 struct cli_silenced *count);
 int cli_exit_status(const struct compilation *c, const struct options *o);
 
 int run_check(const struct options *o);

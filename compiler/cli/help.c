@@ -84,7 +84,7 @@ static void option_notes(struct strbuf *out, const struct cli_option *opt)
     const char *sep = " (";
 
     if (opt->repeatable) {
-        strbuf_addf(out, "%srepeatable", sep);
+        strbuf_addf(out, "%srepeatable%s", sep, opt->adds ? ", adds to gwc.yaml's list" : "");
         sep = "; ";
     }
     if (opt->def) {

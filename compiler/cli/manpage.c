@@ -112,7 +112,8 @@ static void add_options(struct strbuf *out)
             strbuf_addch(out, '\n');
         }
         if (opt->repeatable)
-            strbuf_addstr(out, "Repeatable.\n");
+            strbuf_addstr(out, opt->adds ? "Repeatable; adds to the list of gwc.yaml.\n"
+                                         : "Repeatable.\n");
         if (opt->def) {
             strbuf_addstr(out, "Default: ");
             roff_str(out, opt->def);

@@ -131,6 +131,19 @@ const struct cli_option cli_options[] = {
      "colour text diagnostics: auto (when standard error is a terminal, "
      "NO_COLOR is unset and TERM is not dumb), always or never",
      NULL},
+    {OPT_DISABLE, "disable", 0, "CODES", true, ALL, NULL, COMPLETE_NONE, "disable",
+     NULL,
+     "silence these codes (GW0605,GW0401, or the option repeated); errors that "
+     "make the output invalid cannot be silenced",
+     "gwc explain CODE says whether a code can be silenced.  The annotation "
+     "gwc.dev/ignore: \"GW0605,GW0401\" on an object silences codes for the "
+     "diagnostics inside that object only.  The summary line counts what was "
+     "silenced.",
+     true},
+    {OPT_QUIET, "quiet", 'q', NULL, false, ALL, NULL, COMPLETE_NONE, NULL, NULL,
+     "show only what fails the run: errors (warnings too with "
+     "--fail-on=warning); the summary line counts the rest",
+     NULL},
     {OPT_STRICT, "strict", 0, NULL, false, ALL, NULL, COMPLETE_NONE, "strict",
      NULL, "unknown fields are errors, not warnings", NULL},
     {OPT_CONFIG, "config", 0, "FILE", false, ALL, NULL, COMPLETE_FILE, NULL,

@@ -21,6 +21,8 @@ enum opt_id {
     OPT_REPORT,
     OPT_ROOT,
     OPT_COLOR,
+    OPT_DISABLE,
+    OPT_QUIET,
     OPT_STRICT,
     OPT_STRICT_REFS,
     OPT_GATEWAY_CLASS,
@@ -59,6 +61,7 @@ struct cli_option {
     const char *def;      /* the default, as documentation shows it, or NULL */
     const char *help;     /* prose; `gwc help` wraps it */
     const char *more;     /* further prose for the man page only, or NULL */
+    bool adds; /* flags add to gwc.yaml's list instead of replacing it */
 };
 
 struct cli_command {

@@ -43,6 +43,8 @@ struct options {
     enum fail_on fail_on;
     enum color_mode color;
     bool strict;
+    bool disabled[DIAG__COUNT]; /* --disable */
+    bool quiet;
     const char *report_path; /* --report FILE */
     const char *root;        /* --root DIR: what SARIF URIs are relative to */
 

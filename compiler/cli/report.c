@@ -99,22 +99,70 @@ static void junit_subjects(struct compilation *c, const struct model *m,
     ro->n_subjects = m->inputs.n;
 }
 
-/* The report as it is written, with the text format's closing count. */
-static void render(struct compilation *c, const struct diag_render_options *ro,
-                   struct strbuf *out)
+/* What a report shows: the sink, or with --quiet the part of it that
+ * fails the run; the counts of the summary line. */
+struct shown {
+    struct diag_sink sink;
+    unsigned errors, warnings; /* all of them, shown or not */
+    struct cli_silenced silenced;
+    unsigned hidden;
+};
+
+static void choose(struct compilation *c, const struct options *o, struct shown *sh)
 {
-    diag_render(&c->diags, &c->sources, ro, out);
-    if (ro->format == DIAG_FORMAT_TEXT && (c->diags.errors || c->diags.warnings))
-        strbuf_addf(out, "gwc: %u error%s, %u warning%s\n", c->diags.errors,
-                    c->diags.errors == 1 ? "" : "s", c->diags.warnings,
-                    c->diags.warnings == 1 ? "" : "s");
+    size_t i;
+
+    sh->sink = c->diags;
+    sh->errors = c->diags.errors;
+    sh->warnings = c->diags.warnings;
+    sh->hidden = 0;
+    if (!o->quiet)
+        return;
+    sh->sink.v = ARENA_NEW_ARRAY(c->arena, struct diag *, c->diags.n + 1);
+    sh->sink.n = 0;
+    for (i = 0; i < c->diags.n; i++) {
+        struct diag *d = c->diags.v[i];
+        if (d->severity == DIAG_ERROR ||
+            (d->severity == DIAG_WARNING && o->fail_on == FAIL_ON_WARNING))
+            sh->sink.v[sh->sink.n++] = d;
+        else
+            sh->hidden++;
+    }
 }
 
-static void print(struct compilation *c, const struct diag_render_options *ro, FILE *out)
+/* "gwc: 1 error, 2 warnings, 3 silenced (--disable: 2, gwc.dev/ignore: 1),
+ * 4 not shown (--quiet)" */
+static void summary(const struct shown *sh, struct strbuf *out)
+{
+    unsigned silenced = sh->silenced.disabled + sh->silenced.ignored;
+
+    if (!sh->errors && !sh->warnings && !silenced && !sh->hidden)
+        return;
+    strbuf_addf(out, "gwc: %u error%s, %u warning%s", sh->errors,
+                sh->errors == 1 ? "" : "s", sh->warnings, sh->warnings == 1 ? "" : "s");
+    if (silenced)
+        strbuf_addf(out, ", %u silenced (--disable: %u, gwc.dev/ignore: %u)", silenced,
+                    sh->silenced.disabled, sh->silenced.ignored);
+    if (sh->hidden)
+        strbuf_addf(out, ", %u not shown (--quiet)", sh->hidden);
+    strbuf_addch(out, '\n');
+}
+
+/* The report as it is written, with the text format's summary line. */
+static void render(struct compilation *c, const struct shown *sh,
+                   const struct diag_render_options *ro, struct strbuf *out)
+{
+    diag_render(&sh->sink, &c->sources, ro, out);
+    if (ro->format == DIAG_FORMAT_TEXT)
+        summary(sh, out);
+}
+
+static void print(struct compilation *c, const struct shown *sh,
+                  const struct diag_render_options *ro, FILE *out)
 {
     struct strbuf text = STRBUF_INIT;
 
-    render(c, ro, &text);
+    render(c, sh, ro, &text);
     fwrite(text.buf, 1, text.len, out);
     fflush(out);
     strbuf_release(&text);
@@ -124,32 +172,36 @@ void cli_report(struct compilation *c, const struct options *o, const struct mod
 {
     struct diag_render_options ro = {0};
     bool own_stdout = o->command == CMD_STATUS || (o->command == CMD_IMPORT && !o->output);
+    struct shown sh = {0};
 
+    cli_silence(c, o, m, &sh.silenced);
+    diag_sort(&c->diags, &c->sources);
+    choose(c, o, &sh);
     ro.format = o->command == CMD_STATUS ? DIAG_FORMAT_TEXT : o->diag_format;
     ro.tool_version = GWC_VERSION;
     ro.warnings_fail = o->fail_on == FAIL_ON_WARNING;
     ro.help_uri = GWC_DIAGNOSTICS_URL;
-    diag_sort(&c->diags, &c->sources);
     if (ro.format == DIAG_FORMAT_SARIF)
         ro.root_uri = sarif_artifacts(c, o, &ro);
     if (ro.format == DIAG_FORMAT_JUNIT && m)
         junit_subjects(c, m, &ro);
     if (o->report_path) {
         struct strbuf report = STRBUF_INIT;
-        render(c, &ro, &report);
+        render(c, &sh, &ro, &report);
         if (!fs_write_atomic(o->report_path, report.buf, report.len, 0644)) {
             struct src_loc none = {SOURCE_NONE, 0, 0, 0};
             diag_report(&c->diags, DIAG_OUTPUT_FAILED, none, NULL, NULL,
                         "cannot write the report '%s': %s", o->report_path,
                         strerror(errno));
+            choose(c, o, &sh);
         }
         strbuf_release(&report);
     } else if (ro.format != DIAG_FORMAT_TEXT) {
-        print(c, &ro, own_stdout ? stderr : stdout);
+        print(c, &sh, &ro, own_stdout ? stderr : stdout);
         return;
     }
     ro.format = DIAG_FORMAT_TEXT;
     ro.color = use_color(o);
     ro.source_lines = isatty(2);
-    print(c, &ro, stderr);
+    print(c, &sh, &ro, stderr);
 }

@@ -86,7 +86,8 @@ static bool scalar_text(struct reader *r, const struct ynode *n, const char **te
 static void apply(struct reader *r, const struct cli_option *opt,
                   const struct ynode *at, const char *value)
 {
-    bool used = (opt->commands & CLI_FOR(r->o->command)) && !r->by_flag[opt->id];
+    bool used = (opt->commands & CLI_FOR(r->o->command)) &&
+                (!r->by_flag[opt->id] || opt->adds);
     const char *problem = cli_option_apply(r->out, used ? r->o : &r->scratch, opt,
                                            arena_strdup(r->out, value));
 

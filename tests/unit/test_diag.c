@@ -375,6 +375,56 @@ START_TEST(junit_testcases_per_object)
 }
 END_TEST
 
+/* What may be silenced follows the class; an error that makes the output
+ * invalid is kept whatever its code. */
+START_TEST(silencing_follows_the_catalogue)
+{
+    struct compilation c;
+    struct diag *d;
+
+    ck_assert(!diag_can_disable(DIAG_FILE_UNREADABLE));
+    ck_assert(!diag_can_disable(DIAG_SETTINGS_INVALID));
+    ck_assert(!diag_can_disable(DIAG_TYPE_MISMATCH));
+    ck_assert(diag_can_disable(DIAG_UNKNOWN_KIND));
+    ck_assert(diag_can_disable(DIAG_BACKEND_ASSUMED));
+    ck_assert(diag_can_disable(DIAG_NGINX_APPROXIMATED));
+    ck_assert(diag_can_disable(DIAG_IMPORT_SNIPPET));
+    compilation_init(&c);
+    d = diag_report_sev(&c.diags, DIAG_ERROR, DIAG_UNKNOWN_FIELD, at(SOURCE_NONE, 0, 0),
+                        NULL, NULL, "strict");
+    ck_assert(diag_can_disable(DIAG_UNKNOWN_FIELD));
+    ck_assert(!diag_can_silence(d));
+    d = diag_report(&c.diags, DIAG_UNKNOWN_FIELD, at(SOURCE_NONE, 0, 0), NULL, NULL, "lax");
+    ck_assert(diag_can_silence(d));
+    compilation_release(&c);
+}
+END_TEST
+
+static bool keep_errors(const struct diag *d, void *ctx)
+{
+    (void)ctx;
+    return d->severity == DIAG_ERROR;
+}
+
+START_TEST(filter_recounts)
+{
+    struct compilation c;
+
+    compilation_init(&c);
+    diag_report(&c.diags, DIAG_BACKEND_ASSUMED, at(SOURCE_NONE, 0, 0), NULL, NULL, "w");
+    diag_report(&c.diags, DIAG_PARENT_NOT_FOUND, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
+    diag_report(&c.diags, DIAG_YAML_SYNTAX, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
+    ck_assert_uint_eq(c.diags.warnings, 1);
+    diag_filter(&c.diags, keep_errors, NULL);
+    ck_assert_uint_eq(c.diags.n, 2);
+    ck_assert_uint_eq(c.diags.errors, 2);
+    ck_assert_uint_eq(c.diags.warnings, 0);
+    ck_assert(diag_has_class_error(&c.diags, DCLASS_MANIFEST));
+    ck_assert(diag_has_class_error(&c.diags, DCLASS_FINDING));
+    compilation_release(&c);
+}
+END_TEST
+
 START_TEST(empty_sarif_still_has_results)
 {
     struct compilation c;
@@ -421,6 +471,8 @@ static Suite *diag_suite(void)
     tcase_add_test(tc, file_names_are_shown_escaped);
     tcase_add_test(tc, empty_sarif_still_has_results);
     tcase_add_test(tc, junit_testcases_per_object);
+    tcase_add_test(tc, silencing_follows_the_catalogue);
+    tcase_add_test(tc, filter_recounts);
     tcase_add_test(tc, catalogue_numbers_are_unique);
     suite_add_tcase(s, tc);
     return s;
