@@ -159,6 +159,10 @@ const char *cli_option_apply(struct arena *a, struct options *o,
     case OPT_COLOR:
         o->color = (enum color_mode)choice;
         return NULL;
+    case OPT_EXCLUDE:
+        return add_to(o->exclude, &o->n_exclude, MAX_PATHS, v);
+    case OPT_CONTEXT:
+        return add_to(o->context, &o->n_context, MAX_PATHS, v);
     case OPT_DISABLE:
         return disable_codes(a, o, v);
     case OPT_QUIET:
@@ -366,9 +370,11 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
             config = given[i].value;
         by_flag[given[i].opt->id] = true;
     }
+    if (!config && access("gwc.yaml", F_OK) == 0)
+        config = "gwc.yaml";
+    /* Remembered, so that a directory walk does not read it as a manifest. */
+    o->config_path = config;
     if (config && !settings_load(a, config, o, by_flag))
-        return false;
-    if (!config && access("gwc.yaml", F_OK) == 0 && !settings_load(a, "gwc.yaml", o, by_flag))
         return false;
     for (i = 0; i < n_given; i++) {
         const char *problem = cli_option_apply(a, o, given[i].opt, given[i].value);

@@ -131,6 +131,23 @@ const struct cli_option cli_options[] = {
      "colour text diagnostics: auto (when standard error is a terminal, "
      "NO_COLOR is unset and TERM is not dumb), always or never",
      NULL},
+    {OPT_EXCLUDE, "exclude", 0, "GLOB", true, ALL, NULL, COMPLETE_NONE, "exclude", NULL,
+     "leave out the files and directories GLOB matches: in a directory given "
+     "as PATH, their path below it; a file given as PATH, its path as given",
+     "As in .gitignore: * and ? do not match /, a ** segment matches any "
+     "number of directories, a GLOB without / matches a name at any depth "
+     "(values.yaml, *.tmpl.yaml), a GLOB ending in / matches directories "
+     "only.  An excluded directory is not entered.  Quote GLOB for the shell: "
+     "--exclude 'charts/**'.",
+     true},
+    {OPT_CONTEXT, "context", 0, "PATH", true, CHECK, NULL, COMPLETE_FILE, NULL, NULL,
+     "read PATH too, to resolve references (Gateways, Services, Secrets, "
+     "ReferenceGrants), but report only the problems in the files of the "
+     "PATH arguments; a file read both ways counts as an argument",
+     "This is what a pre-commit hook that passes only the changed files "
+     "needs: gwc check --context . CHANGED-FILE...  A diagnostic whose second "
+     "location is in an argument's file is reported too.",
+     false},
     {OPT_DISABLE, "disable", 0, "CODES", true, ALL, NULL, COMPLETE_NONE, "disable",
      NULL,
      "silence these codes (GW0605,GW0401, or the option repeated); errors that "

@@ -22,6 +22,8 @@ enum opt_id {
     OPT_ROOT,
     OPT_COLOR,
     OPT_DISABLE,
+    OPT_EXCLUDE,
+    OPT_CONTEXT,
     OPT_QUIET,
     OPT_STRICT,
     OPT_STRICT_REFS,

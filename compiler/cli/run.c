@@ -35,6 +35,16 @@ int cli_exit_status(const struct compilation *c, const struct options *o)
     return EXIT_CLEAN;
 }
 
+/* The paths of the command line, in the scope its options give. */
+static bool load_paths(struct compilation *c, const struct options *o,
+                       struct ydoc_list *docs)
+{
+    struct load_scope scope = {o->exclude, o->n_exclude, o->context,
+                               o->n_context, false, o->config_path};
+
+    return load_inputs(c, &load_default_limits, o->paths, o->n_paths, &scope, docs);
+}
+
 bool cli_load_model(struct compilation *c, const struct options *o,
                     struct model *m)
 {
@@ -42,7 +52,7 @@ bool cli_load_model(struct compilation *c, const struct options *o,
     struct model_options mo = {o->strict};
     bool ok;
 
-    ok = load_inputs(c, &load_default_limits, o->paths, o->n_paths, &docs);
+    ok = load_paths(c, o, &docs);
     ok = model_build(c, &docs, &mo, m) && ok;
     return ok;
 }
@@ -71,7 +81,7 @@ static void validate_inputs(struct compilation *c, const struct options *o,
     struct ydoc_list docs = {0};
 
     compilation_init(c);
-    load_inputs(c, &load_default_limits, o->paths, o->n_paths, &docs);
+    load_paths(c, o, &docs);
     /* Decode what did load, so one broken file does not hide the others'
      * problems. */
     cli_validate(c, o, &docs, m, ctl);

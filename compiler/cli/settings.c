@@ -162,6 +162,7 @@ static void read_setting(struct reader *r, const struct ynode *v)
 bool settings_load(struct arena *a, const char *path, struct options *o,
                    const bool *by_flag)
 {
+    static const struct load_scope plain = {.plain = true};
     struct ydoc_list docs = {0};
     struct reader r;
     bool ok;
@@ -171,7 +172,7 @@ bool settings_load(struct arena *a, const char *path, struct options *o,
     r.o = o;
     r.scratch = *o;
     r.by_flag = by_flag;
-    if (load_inputs(&r.c, &load_default_limits, &path, 1, &docs)) {
+    if (load_inputs(&r.c, &load_default_limits, &path, 1, &plain, &docs)) {
         uint32_t i;
         if (docs.n > 1)
             report(&r, docs.v[1].root, "the settings file holds one document, not several");

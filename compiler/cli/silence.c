@@ -1,7 +1,8 @@
 /*
- * What the user asked not to be told: codes turned off by --disable (or
- * gwc.yaml's disable), and codes an object's gwc.dev/ignore annotation
- * names, for the diagnostics positioned inside that object.  Errors that
+ * What the user asked not to be told: what lies in --context files, codes
+ * turned off by --disable (or gwc.yaml's disable), and codes an object's
+ * gwc.dev/ignore annotation names, for the diagnostics positioned inside
+ * that object.  Errors that
  * make the output invalid are never silenced (diag_can_silence).  Silenced
  * diagnostics leave the sink, so they change neither the reports nor the
  * exit status; the summary line counts them.
@@ -26,6 +27,7 @@ struct span {
 };
 
 struct silencer {
+    const struct compilation *c;
     const struct options *o;
     const struct span *spans;
     size_t n_spans;
@@ -95,11 +97,29 @@ static const struct span *span_of(const struct silencer *s, const struct diag *d
     return lo > 0 && s->spans[lo - 1].file == d->loc.file ? &s->spans[lo - 1] : NULL;
 }
 
+static bool in_context(const struct compilation *c, struct src_loc loc)
+{
+    const struct source *src = source_get(&c->sources, loc.file);
+
+    return src && src->context;
+}
+
+/* --context files are read, not reported on; a diagnostic whose second
+ * location is in an argument's file concerns that file. */
+static bool about_arguments(const struct compilation *c, const struct diag *d)
+{
+    if (!in_context(c, d->loc))
+        return true;
+    return d->note && d->note_loc.file != SOURCE_NONE && !in_context(c, d->note_loc);
+}
+
 static bool keep(const struct diag *d, void *ctx)
 {
     struct silencer *s = ctx;
     const struct span *sp;
 
+    if (!about_arguments(s->c, d))
+        return false;
     if (!diag_can_silence(d))
         return true;
     if (s->o->disabled[d->code]) {
@@ -137,6 +157,7 @@ void cli_silence(struct compilation *c, const struct options *o, const struct mo
         }
         qsort(spans, n, sizeof(*spans), cmp_spans);
     }
+    s.c = c;
     s.o = o;
     s.spans = spans;
     s.n_spans = n;
