@@ -18,6 +18,27 @@ static const struct diag_info catalogue[] = {
 #undef DIAG
 };
 
+static const struct diag_explanation explanations[DIAG__COUNT] = {
+#define EXPLAIN(id, meaning, command, example, fix) \
+    [DIAG_##id] = {meaning, command, example, fix},
+#include "diag_explain.def"
+#undef EXPLAIN
+};
+
+const struct diag_explanation *diag_explain(enum diag_code code)
+{
+    diag_info(code); /* checks the range */
+    return &explanations[code];
+}
+
+const char *diag_class_name(enum diag_class cls)
+{
+    static const char *const names[] = {"input", "manifest", "finding",
+                                        "nginx", "import", "settings"};
+
+    return names[cls];
+}
+
 const struct diag_info *diag_info(enum diag_code code)
 {
     if ((size_t)code >= DIAG__COUNT)

@@ -81,6 +81,17 @@ void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
 /* Orders by file name, line, column, then report order: deterministic. */
 void diag_sort(struct diag_sink *s, const struct source_table *t);
 bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls);
+/* What a code means, an example that triggers it (a manifest run with
+ * command, or a shell script when command is NULL) and how to fix it
+ * (diag_explain.def). */
+struct diag_explanation {
+    const char *meaning;
+    const char *command;
+    const char *example;
+    const char *fix;
+};
+const struct diag_explanation *diag_explain(enum diag_code code);
+const char *diag_class_name(enum diag_class cls);
 /* Whether a code may be silenced (diag_codes.def says which). */
 bool diag_can_disable(enum diag_code code);
 /* Whether this diagnostic may be silenced: its code may, and it is no

@@ -2,7 +2,8 @@
  * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), as code
  * scanning services read it: file URIs relative to %SRCROOT% (the root the
  * CLI chose), columns counted in code points as gwc counts them, one rule
- * per code used with a helpUri into the catalogue, and a diagnostic's
+ * per code used (with its explanation and a helpUri into the catalogue,
+ * docs/diagnostics.md), and a diagnostic's
  * second location ("first defined here") as a related location.
  */
 #include "diag.h"
@@ -87,6 +88,14 @@ static void rules(struct jsonw *w, const struct diag_render_options *o,
         jsonw_key(w, "shortDescription");
         jsonw_object_begin(w);
         jsonw_kv_string(w, "text", info->summary);
+        jsonw_object_end(w);
+        jsonw_key(w, "fullDescription");
+        jsonw_object_begin(w);
+        jsonw_kv_string(w, "text", diag_explain((enum diag_code)i)->meaning);
+        jsonw_object_end(w);
+        jsonw_key(w, "help");
+        jsonw_object_begin(w);
+        jsonw_kv_string(w, "text", diag_explain((enum diag_code)i)->fix);
         jsonw_object_end(w);
         if (o->help_uri) {
             struct strbuf uri = STRBUF_INIT;

@@ -370,7 +370,7 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
             config = given[i].value;
         by_flag[given[i].opt->id] = true;
     }
-    if (!config && access("gwc.yaml", F_OK) == 0)
+    if (!config && access("gwc.yaml", F_OK) == 0 && cmd != CMD_EXPLAIN)
         config = "gwc.yaml";
     /* Remembered, so that a directory walk does not read it as a manifest. */
     o->config_path = config;
@@ -382,6 +382,8 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
             return cli_usage_error(cmd, "bad --%s '%s': %s", given[i].opt->name,
                                    given[i].value, problem);
     }
+    if (o->n_paths == 0 && cmd == CMD_EXPLAIN)
+        return cli_usage_error(cmd, "no code given (gwc explain GW0605)");
     if (o->n_paths == 0)
         return cli_usage_error(cmd, "no input paths given (use - for standard input)");
     if (cmd == CMD_COMPILE && !o->output)

@@ -39,6 +39,9 @@ int cli_main(int argc, char **argv)
     case CMD_IMPORT:
         status = run_import(&o);
         break;
+    case CMD_EXPLAIN:
+        status = run_explain(&o);
+        break;
     case CMD_NONE:
         break;
     }

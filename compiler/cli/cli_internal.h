@@ -96,5 +96,8 @@ int run_check(const struct options *o);
 int run_compile(const struct options *o);
 int run_status(const struct options *o);
 int run_import(const struct options *o);
+int run_explain(const struct options *o);
+/* docs/diagnostics.md (explain.c). */
+void cli_render_catalogue(struct strbuf *out);
 
 #endif

@@ -53,6 +53,15 @@ static void command_words(struct strbuf *out)
         strbuf_addf(out, "%s%s", i ? " " : "", cli_commands[i].name);
 }
 
+static void code_words(struct strbuf *out)
+{
+    char name[8];
+    size_t i;
+
+    for (i = 0; i < DIAG__COUNT; i++)
+        strbuf_addf(out, "%s%s", i ? " " : "", diag_code_name((enum diag_code)i, name));
+}
+
 void cli_render_completion(struct strbuf *out)
 {
     size_t i, j;
@@ -72,6 +81,12 @@ void cli_render_completion(struct strbuf *out)
                        "    if [ \"${COMP_WORDS[1]}\" = help ]; then\n"
                        "        [ \"$COMP_CWORD\" -eq 2 ] && COMPREPLY=($(compgen -W '");
     command_words(out);
+    strbuf_addstr(out, "' -- \"$cur\"))\n"
+                       "        return\n"
+                       "    fi\n"
+                       "    if [ \"${COMP_WORDS[1]}\" = explain ] && [[ $cur != -* ]]; then\n"
+                       "        COMPREPLY=($(compgen -W '");
+    code_words(out);
     strbuf_addstr(out, "' -- \"$cur\"))\n"
                        "        return\n"
                        "    fi\n"

@@ -1,10 +1,12 @@
 /*
  * gwc-docgen, run by the build: writes the files rendered from gwc's
- * tables (the man page, the bash completion), so that they can never
- * describe another gwc than the one built with them.
+ * tables (the man page, the bash completion, the catalogue of
+ * diagnostics), so that they can never describe another gwc than the one
+ * built with them.
  *
  *   gwc-docgen man TEMPLATE OUT
  *   gwc-docgen completion OUT
+ *   gwc-docgen diagnostics OUT     (docs/diagnostics.md)
  */
 #include "cli_internal.h"
 
@@ -44,8 +46,12 @@ int cli_docgen(int argc, char **argv)
     } else if (argc == 3 && strcmp(argv[1], "completion") == 0) {
         cli_render_completion(&out);
         status = write_out(argv[2], &out);
+    } else if (argc == 3 && strcmp(argv[1], "diagnostics") == 0) {
+        cli_render_catalogue(&out);
+        status = write_out(argv[2], &out);
     } else {
-        fputs("usage: gwc-docgen man TEMPLATE OUT | completion OUT\n", stderr);
+        fputs("usage: gwc-docgen man TEMPLATE OUT | completion OUT | diagnostics OUT\n",
+              stderr);
     }
     strbuf_release(&out);
     arena_destroy(a);

@@ -74,6 +74,11 @@ const struct cli_command cli_commands[] = {
      "Exit 0 when everything converted exactly, 1 when something was "
      "approximated or could not be carried over (with --fail-on=error: only "
      "the latter)."},
+    {CMD_EXPLAIN, "explain", "CODE...", "what a diagnostic code means, and its fix",
+     "Prints the catalogue entry of each CODE (GW0605, or its name, "
+     "backend-assumed): what it means, an example that triggers it, how to fix "
+     "it, its default severity, and whether it can be silenced.  The whole "
+     "catalogue is docs/diagnostics.md."},
     {CMD_HELP, "help", "[COMMAND]", "show help for gwc or for a command",
      "Shows help for gwc, or the options of one command."},
     {CMD_VERSION, "version", "", "print the version (also: gwc --version)",
@@ -222,7 +227,7 @@ const struct cli_option cli_options[] = {
      NULL},
     {OPT_NAMESPACE, "namespace", 0, "NS", false, IMPORT, NULL, COMPLETE_NONE,
      NULL, "default", "the namespace of Ingresses that have none", NULL},
-    {OPT_HELP, "help", 'h', NULL, false, ALL, NULL, COMPLETE_NONE, NULL, NULL,
+    {OPT_HELP, "help", 'h', NULL, false, ALL | CLI_FOR(CMD_EXPLAIN), NULL, COMPLETE_NONE, NULL, NULL,
      "show the help of the command", NULL},
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);

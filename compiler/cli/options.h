@@ -17,6 +17,7 @@ enum command {
     CMD_COMPILE,
     CMD_STATUS,
     CMD_IMPORT,
+    CMD_EXPLAIN,
     CMD_HELP,
     CMD_VERSION,
 };

@@ -425,6 +425,21 @@ START_TEST(filter_recounts)
 }
 END_TEST
 
+START_TEST(every_code_is_explained)
+{
+    size_t i;
+
+    for (i = 0; i < DIAG__COUNT; i++) {
+        const struct diag_explanation *e = diag_explain((enum diag_code)i);
+        char name[8];
+        diag_code_name((enum diag_code)i, name);
+        ck_assert_msg(e->meaning && *e->meaning, "%s has no meaning", name);
+        ck_assert_msg(e->example && *e->example, "%s has no example", name);
+        ck_assert_msg(e->fix && *e->fix, "%s has no fix", name);
+    }
+}
+END_TEST
+
 START_TEST(empty_sarif_still_has_results)
 {
     struct compilation c;
@@ -473,6 +488,7 @@ static Suite *diag_suite(void)
     tcase_add_test(tc, junit_testcases_per_object);
     tcase_add_test(tc, silencing_follows_the_catalogue);
     tcase_add_test(tc, filter_recounts);
+    tcase_add_test(tc, every_code_is_explained);
     tcase_add_test(tc, catalogue_numbers_are_unique);
     suite_add_tcase(s, tc);
     return s;
