@@ -95,6 +95,12 @@ static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
                             enum diag_code code, struct src_loc loc,
                             const char *object, const char *path,
                             const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
+static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
+                            enum diag_code code, struct src_loc loc,
+                            const char *object, const char *path,
+                            const char *fmt, va_list ap)
 {
     struct diag *d = ARENA_NEW(s->arena, struct diag);
     struct strbuf sb = STRBUF_INIT;

@@ -57,14 +57,16 @@ static bool take(const char *rel, bool is_dir, void *ctx)
     return is_dir || is_manifest_name(base ? base + 1 : rel);
 }
 
-/* A mapping with apiVersion or kind, or a list holding one (a manifest
- * written as a list by mistake): what no other YAML file has. */
+/* A mapping with two of apiVersion, kind and metadata, or a list holding
+ * one (objects written as a list by mistake): what other YAML does not
+ * have (Helm's Chart.yaml has apiVersion, but neither of the others). */
 static bool looks_like_manifest(const struct ynode *n)
 {
     uint32_t i;
 
     if (n->kind == YNODE_MAP)
-        return ynode_get(n, "apiVersion") || ynode_get(n, "kind");
+        return (ynode_get(n, "apiVersion") != NULL) + (ynode_get(n, "kind") != NULL) +
+                   (ynode_get(n, "metadata") != NULL) >= 2;
     for (i = 0; n->kind == YNODE_SEQ && i < n->n; i++) {
         if (n->items[i]->kind == YNODE_MAP && looks_like_manifest(n->items[i]))
             return true;
@@ -86,8 +88,8 @@ static bool judge_documents(struct loader *l, uint32_t file, size_t first, bool 
     if (parsed && !any && out->n > first && !(l->scope && l->scope->plain)) {
         struct src_loc loc = {file, 0, 0, 0};
         diag_report(&l->c->diags, DIAG_NOT_KUBERNETES, loc, NULL, NULL,
-                    "no document of this file has apiVersion or kind: it holds no "
-                    "Kubernetes object, and is skipped");
+                    "no document of this file has two of apiVersion, kind and "
+                    "metadata: it holds no Kubernetes object, and is skipped");
         out->n = first;
         return true;
     }

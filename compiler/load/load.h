@@ -88,8 +88,8 @@ struct load_scope {
 /*
  * Loads every path (scope may be NULL).  Problems with the text are
  * reported to c->diags; unreadable paths are DCLASS_INPUT errors.  A file
- * none of whose documents has apiVersion or kind, and a Helm template
- * ("{{" outside every string), are skipped with a note.  Returns false if
+ * none of whose documents has two of apiVersion, kind and metadata, and a
+ * Helm template ("{{" outside every string), are skipped with a note.  Returns false if
  * any error was reported.
  */
 bool load_inputs(struct compilation *c, const struct load_limits *lim,
