@@ -62,14 +62,20 @@ static void roff_prose(struct strbuf *out, const char *text)
     }
 }
 
+/* "--name" in bold. */
+static void option_name(struct strbuf *out, const struct cli_option *opt)
+{
+    strbuf_addstr(out, "\\fB\\-\\-");
+    roff_str(out, opt->name);
+    strbuf_addstr(out, "\\fR");
+}
+
 static void option_head(struct strbuf *out, const struct cli_option *opt)
 {
     strbuf_addstr(out, ".TP\n");
     if (opt->short_name)
         strbuf_addf(out, "\\fB\\-%c\\fR, ", opt->short_name);
-    strbuf_addstr(out, "\\fB\\-\\-");
-    roff_str(out, opt->name);
-    strbuf_addstr(out, "\\fR");
+    option_name(out, opt);
     if (opt->arg) {
         strbuf_addstr(out, " \\fI");
         roff_str(out, opt->arg);
@@ -147,9 +153,7 @@ static void add_commands(struct strbuf *out)
             if (!(opt->commands & CLI_FOR(c->cmd)))
                 continue;
             strbuf_addstr(out, any ? ",\n" : ".PP\nOptions: ");
-            strbuf_addstr(out, "\\fB\\-\\-");
-            roff_str(out, opt->name);
-            strbuf_addstr(out, "\\fR");
+            option_name(out, opt);
             any = true;
         }
         if (any)
@@ -174,9 +178,9 @@ static void add_settings(struct strbuf *out)
             roff_str(out, opt->arg);
             strbuf_addstr(out, "\\fR");
         }
-        strbuf_addstr(out, "\nAs \\fB\\-\\-");
-        roff_str(out, opt->name);
-        strbuf_addstr(out, "\\fR.\n");
+        strbuf_addstr(out, "\nAs ");
+        option_name(out, opt);
+        strbuf_addstr(out, ".\n");
     }
 }
 

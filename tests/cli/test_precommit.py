@@ -11,6 +11,8 @@ import tempfile
 import textwrap
 import unittest
 
+import scratch
+
 GWC = os.path.abspath(os.environ.get("GWC", "build/gwc"))
 ROOT = os.environ.get("SOURCE_ROOT", ".")
 
@@ -87,10 +89,7 @@ class PreCommit(unittest.TestCase):
         return r.stdout
 
     def write(self, rel, text):
-        path = os.path.join(self.repo, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
+        scratch.write(self.repo, rel, text)
 
     def pre_commit(self, *args):
         return subprocess.run(["pre-commit", "run"] + list(args), cwd=self.repo,

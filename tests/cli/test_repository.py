@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 import unittest
 
+import scratch
+
 GWC = os.path.abspath(os.environ.get("GWC", "build/gwc"))
 
 FILES = {
@@ -90,10 +92,7 @@ class Repository(unittest.TestCase):
         shutil.rmtree(self.repo)
 
     def write(self, rel, text):
-        path = os.path.join(self.repo, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
+        scratch.write(self.repo, rel, text)
 
     def check(self, *args):
         r = subprocess.run([GWC, "check"] + list(args), cwd=self.repo, capture_output=True,
