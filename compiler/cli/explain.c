@@ -5,6 +5,7 @@
  */
 #include "cli_internal.h"
 
+#include "base/str.h"
 #include "base/strbuf.h"
 
 #include <string.h>
@@ -88,7 +89,7 @@ int run_explain(const struct options *o)
 static void md_escape(struct strbuf *out, const char *s)
 {
     for (; *s; s++) {
-        if (strchr("\\`*_[]<>|#", *s))
+        if (str_has_char("\\`*_[]<>|#", *s))
             strbuf_addch(out, '\\');
         strbuf_addch(out, *s);
     }

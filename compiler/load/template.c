@@ -7,7 +7,7 @@
  */
 #include "load_internal.h"
 
-#include <string.h>
+#include "base/str.h"
 
 struct scan {
     const char *d;
@@ -34,7 +34,7 @@ static bool value_start(const char *d, size_t line_start, size_t i)
         j--;
     if (j == line_start)
         return true;
-    return strchr(":-[{,?", d[j - 1]) != NULL;
+    return str_has_char(":-[{,?", d[j - 1]);
 }
 
 /* "key: |", "- >-", "|2+": does the line's content end in a block
@@ -43,7 +43,7 @@ static bool opens_block(const char *d, size_t from, size_t to)
 {
     while (to > from && (d[to - 1] == ' ' || d[to - 1] == '\t'))
         to--;
-    while (to > from && (strchr("+-", d[to - 1]) || (d[to - 1] >= '1' && d[to - 1] <= '9')))
+    while (to > from && (str_has_char("+-", d[to - 1]) || (d[to - 1] >= '1' && d[to - 1] <= '9')))
         to--;
     if (to == from || (d[to - 1] != '|' && d[to - 1] != '>'))
         return false;
