@@ -145,7 +145,8 @@ static bool walk(struct arena *a, const char *dir, const char *rel, unsigned dep
         list_push(a, &names, arena_strdup(a, e->d_name));
     }
     closedir(d);
-    qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+    if (names.n) /* an empty directory has no array: qsort(NULL, 0) is undefined */
+        qsort(names.v, names.n, sizeof(*names.v), cmp_names);
     for (i = 0; i < names.n; i++) {
         char *path = arena_printf(a, "%s%s%s", dir,
                                   dl && dir[dl - 1] == '/' ? "" : "/", names.v[i]);

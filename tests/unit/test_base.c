@@ -3,6 +3,7 @@
 
 #include "base/arena.h"
 #include "base/doc.h"
+#include "base/fs.h"
 #include "base/glob.h"
 #include "base/jsonw.h"
 #include "base/source.h"
@@ -12,7 +13,9 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 START_TEST(arena_memory_is_zeroed_and_aligned)
 {
@@ -375,6 +378,30 @@ START_TEST(strhash_finds_what_was_put)
 }
 END_TEST
 
+static bool take_all(const char *rel, bool is_dir, void *ctx)
+{
+    (void)rel, (void)is_dir, (void)ctx;
+    return true;
+}
+
+/* An empty directory lists nothing (and sorts no array: UBSan caught
+ * qsort(NULL, 0, ...) here). */
+START_TEST(fs_lists_an_empty_directory)
+{
+    const struct fs_filter all = {take_all, NULL};
+    char dir[] = "/tmp/gwc-test-XXXXXX";
+    struct fs_list files = {0};
+    const char *bad = NULL;
+    struct arena *a = arena_create(0);
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert(fs_list_tree(a, dir, &all, &files, &bad));
+    ck_assert_uint_eq(files.n, 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    arena_destroy(a);
+}
+END_TEST
+
 START_TEST(glob_matches_as_gitignore_does)
 {
     /* Without a slash: a name at any depth, files and directories. */
@@ -426,6 +453,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
+    tcase_add_test(tc, fs_lists_an_empty_directory);
     tcase_add_test(tc, glob_matches_as_gitignore_does);
     suite_add_tcase(s, tc);
     return s;
