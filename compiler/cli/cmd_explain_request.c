@@ -33,13 +33,9 @@ int run_explain_request(const struct options *o)
     bool json;
     int status;
 
-    if (o->output_format && strcmp(o->output_format, "text") != 0 &&
-        strcmp(o->output_format, "json") != 0)
-        return cli_usage_error("unknown format '%s' (text or json)", o->output_format),
-               EXIT_USAGE;
     json = o->output_format && strcmp(o->output_format, "json") == 0;
     if (o->n_paths < 2)
-        return cli_usage_error("explain-request needs a URL and input paths"), EXIT_USAGE;
+        return cli_usage_error(CMD_EXPLAIN_REQUEST, "a URL and input paths are needed"), EXIT_USAGE;
     in.paths = o->paths + 1;
     in.n_paths = o->n_paths - 1;
     cli_validate_inputs(&c, &in, &m, &ctl);
@@ -47,7 +43,7 @@ int run_explain_request(const struct options *o)
                                o->n_headers, o->sni);
     if (why) {
         compilation_release(&c);
-        return cli_usage_error("bad request '%s': %s", o->paths[0], why), EXIT_USAGE;
+        return cli_usage_error(CMD_EXPLAIN_REQUEST, "bad request '%s': %s", o->paths[0], why), EXIT_USAGE;
     }
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT) &&
         !diag_has_class_error(&c.diags, DCLASS_MANIFEST)) {
@@ -66,7 +62,7 @@ int run_explain_request(const struct options *o)
         fwrite(out.buf, 1, out.len, stdout);
         fflush(stdout);
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     /* Findings about the manifests do not stop an explanation; what the
      * API server would refuse does. */
     status = diag_has_class_error(&c.diags, DCLASS_INPUT)      ? EXIT_USAGE

@@ -96,18 +96,13 @@ int run_graph(const struct options *o)
     const char *dot = NULL, *why = NULL;
     int status;
 
-    if (o->output_format) {
-        for (f = 0; f <= FORMAT_SVG && strcmp(o->output_format, format_names[f]) != 0; f++)
-            ;
-        if (f > FORMAT_SVG)
-            return cli_usage_error("unknown format '%s' (dot, mermaid, json or svg)",
-                                   o->output_format),
-                   EXIT_USAGE;
-    }
+    /* The parser took only one of --format's choices. */
+    while (o->output_format && f < FORMAT_SVG && strcmp(o->output_format, format_names[f]) != 0)
+        f++;
     cli_validate_inputs(&c, o, &m, &ctl);
     if (f == FORMAT_SVG && !(dot = find_dot(c.arena))) {
         compilation_release(&c);
-        return cli_usage_error("--format svg needs Graphviz's dot on PATH (Debian: apt-get "
+        return cli_usage_error(CMD_GRAPH, "--format svg needs Graphviz's dot on PATH (Debian: apt-get "
                                "install graphviz); --format dot writes its input"),
                EXIT_USAGE;
     }
@@ -126,7 +121,7 @@ int run_graph(const struct options *o)
             fprintf(stderr, "gwc: %s\n", why);
         fflush(stdout);
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = diag_has_class_error(&c.diags, DCLASS_INPUT) ? EXIT_USAGE
              : why || diag_has_class_error(&c.diags, DCLASS_MANIFEST) ? EXIT_FINDINGS
                                                                       : EXIT_CLEAN;

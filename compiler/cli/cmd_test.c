@@ -141,10 +141,6 @@ int run_test(const struct options *o)
     size_t n = 0;
     int status;
     bool json = o->output_format && strcmp(o->output_format, "json") == 0;
-
-    if (o->output_format && !json && strcmp(o->output_format, "text") != 0)
-        return cli_usage_error("unknown format '%s' (text or json)", o->output_format),
-               EXIT_USAGE;
     /* Verified, the Gateways' addresses are loopback from the start: they
      * decide which listeners share a socket. */
     if (o->verify_nginx)
@@ -159,7 +155,7 @@ int run_test(const struct options *o)
         write_text(&c, cases, n, verdicts, &out);
     fwrite(out.buf, 1, out.len, stdout);
     fflush(stdout);
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = diag_has_class_error(&c.diags, DCLASS_INPUT) ? EXIT_USAGE
              : c.diags.errors                             ? EXIT_FINDINGS
                                                           : EXIT_CLEAN;

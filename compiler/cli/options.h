@@ -22,6 +22,7 @@ enum command {
     CMD_EXPLAIN_REQUEST,
     CMD_TEST,
     CMD_GRAPH,
+    CMD_EXPLAIN,
     CMD_HELP,
     CMD_VERSION,
 };
@@ -36,18 +37,28 @@ struct port_map_entry {
 
 #define MAX_PORT_MAP 256
 #define MAX_CLASSES 64
+#define MAX_PATHS 256 /* --exclude and --context each */
+#define MAX_HEADERS 256 /* explain-request -H */
 
 struct options {
     enum command command;
     const char *help_topic;
     const char **paths;
     size_t n_paths;
+    const char *exclude[MAX_PATHS]; /* globs */
+    size_t n_exclude;
+    const char *context[MAX_PATHS]; /* read, but not reported on */
+    size_t n_context;
 
     /* diagnostics */
     enum diag_format diag_format;
     enum fail_on fail_on;
     enum color_mode color;
     bool strict;
+    bool disabled[DIAG__COUNT]; /* --disable */
+    bool quiet;
+    const char *report_path; /* --report FILE */
+    const char *root;        /* --root DIR: what SARIF URIs are relative to */
 
     /* controller */
     bool strict_refs;
@@ -76,9 +87,9 @@ struct options {
     const char *import_gateway_name;
 
     /* explain-request, test and graph */
-    const char *output_format; /* their --format, checked by each command */
+    const char *output_format; /* their --format: one of the option's choices */
     const char *method;
-    const char **headers; /* "Name: value" */
+    const char *headers[MAX_HEADERS]; /* "Name: value" */
     size_t n_headers;
     const char *sni;
     bool verify_nginx;
@@ -88,7 +99,7 @@ struct options {
      * Service at a stub of its own. */
     const struct plan_endpoints *endpoints;
 
-    const char *config_path;
+    const char *config_path; /* the settings file read, or NULL */
 };
 
 #define GWC_DEFAULT_CONTROLLER "gwc.dev/gateway-controller"

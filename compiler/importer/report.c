@@ -45,6 +45,12 @@ static struct diag *vreport(struct imp *im, const struct ing *ing,
                             const struct ynode *at, bool at_key,
                             enum diag_severity sev, enum diag_code code,
                             const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
+static struct diag *vreport(struct imp *im, const struct ing *ing,
+                            const struct ynode *at, bool at_key,
+                            enum diag_severity sev, enum diag_code code,
+                            const char *fmt, va_list ap)
 {
     struct strbuf msg = STRBUF_INIT;
     struct src_loc loc;
