@@ -175,8 +175,7 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         o->root = v;
         return NULL;
     case OPT_STRICT:
-        o->strict = v[0] == 't';
-        return NULL;
+        return NULL; /* deprecated: unknown fields are errors by default */
     case OPT_STRICT_REFS:
         o->strict_refs = v[0] == 't';
         return NULL;

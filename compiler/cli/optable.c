@@ -167,7 +167,7 @@ const struct cli_option cli_options[] = {
      "--fail-on=warning); the summary line counts the rest",
      NULL},
     {OPT_STRICT, "strict", 0, NULL, false, ALL, NULL, COMPLETE_NONE, "strict",
-     NULL, "unknown fields are errors, not warnings", NULL},
+     NULL, "deprecated and without effect: unknown fields are errors", NULL},
     {OPT_CONFIG, "config", 0, "FILE", false, ALL, NULL, COMPLETE_FILE, NULL,
      "./gwc.yaml when it exists", "read settings from FILE",
      "A flag given on the command line wins over the settings file."},

@@ -48,7 +48,7 @@ struct options {
     enum diag_format diag_format;
     enum fail_on fail_on;
     enum color_mode color;
-    bool strict;
+    bool allow_unknown_fields; /* unknown fields are warnings, not errors */
     bool disabled[DIAG__COUNT]; /* --disable */
     bool quiet;
     const char *report_path; /* --report FILE */

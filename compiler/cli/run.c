@@ -49,7 +49,7 @@ bool cli_load_model(struct compilation *c, const struct options *o,
                     struct model *m)
 {
     struct ydoc_list docs = {0};
-    struct model_options mo = {o->strict};
+    struct model_options mo = {o->allow_unknown_fields};
     bool ok;
 
     ok = load_paths(c, o, &docs);
@@ -61,7 +61,7 @@ void cli_validate(struct compilation *c, const struct options *o,
                   const struct ydoc_list *docs, struct model *m,
                   struct controller *ctl)
 {
-    struct model_options mo = {o->strict};
+    struct model_options mo = {o->allow_unknown_fields};
     struct validate_options vo;
 
     memset(&vo, 0, sizeof(vo));

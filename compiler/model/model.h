@@ -95,6 +95,10 @@ struct object {
 /* A Gateway API Duration ("1h30m", "500ms", also "30s1m": units may come in
  * any order and repeat) in milliseconds; false when it is not one. */
 bool model_parse_duration(const char *s, int64_t *ms);
+/* The duration a user meant by a number where a duration belongs ("10" is
+ * "10s", "1.5" and "1.5s" are "1500ms"), written into buf; NULL when the
+ * text is no such number or the duration has no Gateway API form. */
+const char *model_duration_fix(const char *text, char buf[32]);
 
 /* The Gateway API's order of precedence between objects: the older one
  * first (creationTimestamp; none counts as newest), then by the string
@@ -652,7 +656,9 @@ struct model {
 };
 
 struct model_options {
-    bool strict; /* unknown fields are errors, as kubectl --validate=strict */
+    /* Unknown fields are errors, as with kubectl's default strict field
+     * validation; this makes them warnings. */
+    bool allow_unknown_fields;
 };
 
 /*

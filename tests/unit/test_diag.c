@@ -140,7 +140,7 @@ START_TEST(color_only_when_asked)
     uint32_t fa, fb;
 
     setup(&c, &fa, &fb);
-    diag_report(&c.diags, DIAG_UNKNOWN_FIELD, at(fa, 1, 1), NULL, NULL, "w");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(fa, 1, 1), NULL, NULL, "w");
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_ptr_nonnull(strstr(out.buf, "\033[1;35mwarning"));
     strbuf_reset(&out);
