@@ -192,23 +192,23 @@ const struct cli_option cli_options[] = {
      "listens on all addresses",
      "the IPv4 or IPv6 address (without brackets) every Gateway listens on",
      NULL},
-    {OPT_PORT_MAP, "port-map", 0, "FROM=TO", true, COMPILE, NULL,
+    {OPT_PORT_MAP, "port-map", 0, "FROM=TO", true, COMPILE | STATUS, NULL,
      COMPLETE_NONE, "portMap", NULL,
      "a listener on port FROM listens on port TO instead (ports below 1024 "
      "need root: map 80=8080)",
      "In gwc.yaml: a list of mappings, portMap: [{from: 80, to: 8080}]."},
-    {OPT_MODULES_DIR, "modules-dir", 0, "DIR", false, COMPILE, NULL,
+    {OPT_MODULES_DIR, "modules-dir", 0, "DIR", false, COMPILE | STATUS, NULL,
      COMPLETE_DIR, "modulesDir", GWC_DEFAULT_MODULES_DIR,
      "where nginx's ngx_stream_module.so is, for configurations with L4 "
      "routes",
      NULL},
-    {OPT_SOCKET_DIR, "socket-dir", 0, "DIR", false, COMPILE, NULL,
+    {OPT_SOCKET_DIR, "socket-dir", 0, "DIR", false, COMPILE | STATUS, NULL,
      COMPLETE_DIR, "socketDir", "DIR/sockets, made absolute, when that is short enough",
      "where nginx's unix sockets between stream{} and http{} go (TLS "
      "passthrough sharing a port with HTTPS, TLS to stream backends): an "
      "absolute path of at most 64 bytes that exists when nginx starts",
      NULL},
-    {OPT_RESOLVER, "resolver", 0, "ADDR", false, COMPILE, NULL, COMPLETE_NONE,
+    {OPT_RESOLVER, "resolver", 0, "ADDR", false, COMPILE | STATUS, NULL, COMPLETE_NONE,
      "resolver", GWC_DEFAULT_RESOLVER ", the usual cluster DNS",
      "the DNS server nginx asks for backends resolved at run time: "
      "ExternalName Services, and Services with neither a clusterIP nor "

@@ -66,6 +66,8 @@ struct options {
     const char *listen_address;
     const char *modules_dir;
     const char *socket_dir; /* NULL: DIR/sockets */
+    const char *secrets_dir;
+    const char *configmaps_dir;
     const char *resolver;
     struct port_map_entry port_map[MAX_PORT_MAP];
     size_t n_port_map;
@@ -85,6 +87,8 @@ struct options {
 
 #define GWC_DEFAULT_CONTROLLER "gwc.dev/gateway-controller"
 #define GWC_DEFAULT_MODULES_DIR "/usr/lib/nginx/modules"
+#define GWC_DEFAULT_SECRETS_DIR "/etc/gwc/secrets"
+#define GWC_DEFAULT_CONFIGMAPS_DIR "/etc/gwc/configmaps"
 #define GWC_DEFAULT_RESOLVER "10.96.0.10"
 
 #endif

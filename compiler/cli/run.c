@@ -69,7 +69,12 @@ void cli_validate(struct compilation *c, const struct options *o,
     vo.gateway_classes = o->gateway_classes;
     vo.n_gateway_classes = o->n_gateway_classes;
     vo.strict_refs = o->strict_refs;
-    vo.listen_address = o->listen_address;
+    /* Only compile serves every Gateway from one nginx; status and check
+     * answer as the cluster's controller would, whatever the flags. */
+    if (o->command == CMD_COMPILE) {
+        vo.one_nginx = true;
+        vo.listen_address = o->listen_address;
+    }
     model_build(c, docs, &mo, m);
     validate_model(c, m, &vo, ctl);
 }
@@ -184,7 +189,8 @@ bool cli_render(struct compilation *c, const struct options *o,
     const char *socket_dir = o->socket_dir ? o->socket_dir
                                            : default_socket_dir(c->arena, o->output);
     struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
-                              o->n_port_map, o->resolver, socket_dir};
+                              o->n_port_map, o->resolver, socket_dir,
+                              o->secrets_dir, o->configmaps_dir};
     size_t i;
 
     for (i = 0; i < o->n_port_map; i++) {

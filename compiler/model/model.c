@@ -526,6 +526,41 @@ struct object *model_find(const struct model *m, enum kind kind,
     return found;
 }
 
+const char *model_suggest_name(const struct model *m, enum kind kind,
+                               const char *namespace, const char *name,
+                               size_t *budget)
+{
+    const struct ptrvec *pv = &m->objects[kind];
+    struct strbuf key = STRBUF_INIT;
+    size_t lo = 0, hi = pv->n, plen;
+    const char *prefix;
+    struct suggest s;
+
+    if (namespace && kind_infos[kind].namespaced)
+        strbuf_addf(&key, "%s/", namespace);
+    prefix = key.buf;
+    plen = key.len;
+    /* Objects are sorted by "{namespace}/{name}": the namespace's objects
+     * are the run that starts at the first key not below "{namespace}/". */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(((const struct object *)pv->v[mid])->nsname, prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    suggest_begin(&s, name, budget);
+    for (; lo < pv->n; lo++) {
+        const struct object *o = pv->v[lo];
+        if (strncmp(o->nsname, prefix, plen) != 0)
+            break;
+        if (!o->rejected)
+            suggest_add(&s, o->nsname + plen);
+    }
+    strbuf_release(&key);
+    return suggest_result(&s);
+}
+
 int object_cmp_age(const struct object *a, const struct object *b)
 {
     if (a->created != b->created) {

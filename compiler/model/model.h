@@ -671,6 +671,11 @@ bool model_build(struct compilation *c, const struct ydoc_list *docs,
 /* Exact lookup by kind, namespace (NULL for cluster-scoped) and name. */
 struct object *model_find(const struct model *m, enum kind kind,
                           const char *namespace, const char *name);
+/* The name of an object of that kind and namespace that 'name' most likely
+ * misspells, or NULL (base/suggest.h; budget bounds the work). */
+const char *model_suggest_name(const struct model *m, enum kind kind,
+                               const char *namespace, const char *name,
+                               size_t *budget);
 
 const char *kind_name(enum kind k);
 /* Route kinds in the order gwc reports them. */

@@ -128,8 +128,8 @@ static bool try_listener(struct ctx *x, struct route_state *rs,
                           kind_name(r->obj.kind), kinds_text(x, l)));
         return false;
     }
-    if (!namespace_selected(x->m, &l->spec->allowed_routes.namespaces, home,
-                            r->obj.meta.namespace)) {
+    if (!namespace_selected(x, listener_owner(l), &l->spec->allowed_routes.namespaces,
+                            home, r->obj.meta.namespace)) {
         note_failure(f, "NotAllowedByListeners",
                      msgf(x, "listener '%s' does not allow routes from namespace "
                              "'%s' (allowedRoutes.namespaces.from: %s)",

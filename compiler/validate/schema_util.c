@@ -94,6 +94,15 @@ bool is_service_name(const char *s)
     return strlen(s) <= 63 && is_dns1035_label(s);
 }
 
+bool can_name(enum kind kind, const char *name)
+{
+    if (kind == KIND_SERVICE)
+        return is_service_name(name);
+    if (kind == KIND_NAMESPACE)
+        return strlen(name) <= 63 && is_dns_label(name);
+    return strlen(name) <= 253 && is_dns_subdomain(name);
+}
+
 /* ^(\*\.)?<subdomain>$ */
 bool is_hostname(const char *s)
 {
