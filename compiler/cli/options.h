@@ -49,6 +49,7 @@ struct options {
     enum fail_on fail_on;
     enum color_mode color;
     bool allow_unknown_fields; /* unknown fields are warnings, not errors */
+    bool allow_empty;          /* no manifest in the paths is not an error */
     bool disabled[DIAG__COUNT]; /* --disable */
     bool quiet;
     const char *report_path; /* --report FILE */

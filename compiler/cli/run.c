@@ -45,6 +45,27 @@ static bool load_paths(struct compilation *c, const struct options *o,
     return load_inputs(c, &load_default_limits, o->paths, o->n_paths, &scope, docs);
 }
 
+/* A wrong path in CI must not pass: paths that hold no manifest at all are
+ * an input error (exit 2) unless --allow-empty says that is expected.
+ * Input that failed to read or parse has its own errors. */
+static void require_manifests(struct compilation *c, const struct options *o,
+                              const struct model *m)
+{
+    struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+    struct strbuf paths = STRBUF_INIT;
+    size_t i;
+
+    if (m->n_manifests || o->allow_empty || c->diags.errors)
+        return;
+    for (i = 0; i < o->n_paths; i++)
+        strbuf_addf(&paths, "%s'%s'", i ? ", " : "", o->paths[i]);
+    diag_report(&c->diags, DIAG_NO_MANIFESTS, none, NULL, NULL,
+                "no Kubernetes manifest (a document with apiVersion and kind) in %s; "
+                "check the paths, or pass --allow-empty if that is expected",
+                paths.buf);
+    strbuf_release(&paths);
+}
+
 bool cli_load_model(struct compilation *c, const struct options *o,
                     struct model *m)
 {
@@ -54,6 +75,7 @@ bool cli_load_model(struct compilation *c, const struct options *o,
 
     ok = load_paths(c, o, &docs);
     ok = model_build(c, &docs, &mo, m) && ok;
+    require_manifests(c, o, m);
     return ok;
 }
 
@@ -90,6 +112,7 @@ static void validate_inputs(struct compilation *c, const struct options *o,
     /* Decode what did load, so one broken file does not hide the others'
      * problems. */
     cli_validate(c, o, &docs, m, ctl);
+    require_manifests(c, o, m);
 }
 
 int run_check(const struct options *o)

@@ -378,6 +378,7 @@ static void decode_object(struct builder *b, const struct ynode *root)
         decode_list(b, root);
         return;
     }
+    b->m->n_manifests++;
     slash = strrchr(api_version, '/');
     group = slash ? arena_strndup(b->c->arena, api_version,
                                   (size_t)(slash - api_version))

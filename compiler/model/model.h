@@ -653,6 +653,8 @@ struct model {
     struct ptrvec objects[KIND__COUNT];
     /* Every struct model_input, in input order. */
     struct ptrvec inputs;
+    /* Documents (and List items) with apiVersion and kind, of any kind. */
+    size_t n_manifests;
 };
 
 struct model_options {

@@ -189,15 +189,52 @@ static void classes_build(struct ctx *x)
     }
 }
 
-/* A Gateway is ours when its class is selected and, if the GatewayClass
- * object is in the input, it names our controller. */
+bool gateway_selected(const struct ctx *x, const char *ns, const char *name)
+{
+    size_t i, n = strlen(ns);
+
+    if (x->o->n_gateways == 0)
+        return true;
+    for (i = 0; i < x->o->n_gateways; i++) {
+        const char *want = x->o->gateways[i];
+        if (strncmp(want, ns, n) == 0 && want[n] == '/' && strcmp(want + n + 1, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Every --gateway must name a Gateway of the input: a typo would compile
+ * nothing and pass. */
+static void gateway_selection_check(struct ctx *x)
+{
+    size_t i;
+
+    for (i = 0; i < x->o->n_gateways; i++) {
+        const char *want = x->o->gateways[i], *slash = strchr(want, '/');
+        struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+        const char *best;
+
+        if (slash && model_find(x->m, KIND_GATEWAY,
+                                arena_strndup(x->c->arena, want, (size_t)(slash - want)),
+                                slash + 1))
+            continue;
+        best = model_suggest_name(x->m, KIND_GATEWAY, NULL, want, &x->suggest_budget);
+        diag_report(&x->c->diags, DIAG_GATEWAY_FLAG_UNMATCHED, none, NULL, NULL,
+                    "--gateway %s names no Gateway in the input%s%s%s", want,
+                    best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+    }
+}
+
+/* A Gateway is ours when --gateway selects it (or none is given), its class
+ * is selected and, if the GatewayClass object is in the input, it names our
+ * controller. */
 static bool gateway_is_ours(struct ctx *x, struct gateway *g)
 {
     const struct gateway_class *gc;
 
     const struct ynode *at = ynode_get(g->spec_src, "gatewayClassName");
 
-    if (g->obj.rejected)
+    if (g->obj.rejected || !gateway_selected(x, g->obj.meta.namespace, g->obj.meta.name))
         return false;
     if (!class_selected(x, g->gateway_class_name)) {
         finding(x, DIAG_GATEWAY_NO_CLASS, &g->obj, at,
@@ -209,8 +246,9 @@ static bool gateway_is_ours(struct ctx *x, struct gateway *g)
                                                   g->gateway_class_name);
     if (!gc)
         finding(x, DIAG_GATEWAYCLASS_MISSING, &g->obj, at,
-                "GatewayClass '%s' is not in the input; gwc assumes it handles it",
-                g->gateway_class_name);
+                "GatewayClass '%s' is not in the input; gwc assumes it handles it%s",
+                g->gateway_class_name,
+                name_suggestion(x, KIND_GATEWAY_CLASS, NULL, g->gateway_class_name));
     if (gc && !gc->obj.rejected &&
         !str_eq(gc->controller_name, x->o->controller_name)) {
         finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj, at,
@@ -729,7 +767,8 @@ static void listener_sets_collect(struct ctx *x)
         if (!gs) {
             if (!model_find(x->m, KIND_GATEWAY, ns, p->name))
                 finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
-                        "parent Gateway '%s/%s' is not in the input", ns, p->name);
+                        "parent Gateway '%s/%s' is not in the input%s", ns, p->name,
+                        name_suggestion(x, KIND_GATEWAY, ns, p->name));
             continue;
         }
         st = &x->ctl->listener_sets[x->ctl->n_listener_sets++];
@@ -1007,6 +1046,7 @@ void gateways_build(struct ctx *x)
     size_t i;
 
     classes_build(x);
+    gateway_selection_check(x);
     x->ctl->gateways = ARENA_NEW_ARRAY(x->c->arena, struct gateway_state, pv->n);
     for (i = 0; i < pv->n; i++) {
         struct gateway *g = pv->v[i];

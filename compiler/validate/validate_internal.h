@@ -94,6 +94,8 @@ const char *name_suggestion(struct ctx *x, enum kind kind, const char *ns,
 
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
 void gateways_build(struct ctx *x);
+/* Does --gateway (when given) select Gateway ns/name? */
+bool gateway_selected(const struct ctx *x, const char *ns, const char *name);
 struct gateway_state *find_gateway(struct controller *ctl, const char *ns,
                                    const char *name);
 struct listener_set_state *find_listener_set(struct controller *ctl,
