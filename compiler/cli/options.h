@@ -33,6 +33,7 @@ struct port_map_entry {
 #define MAX_PORT_MAP 256
 #define MAX_CLASSES 64
 #define MAX_PATHS 256 /* --exclude and --context each */
+#define MAX_GATEWAYS 256
 
 struct options {
     enum command command;
@@ -60,6 +61,8 @@ struct options {
     const char *controller_name;
     const char *gateway_classes[MAX_CLASSES];
     size_t n_gateway_classes;
+    const char *gateways[MAX_GATEWAYS]; /* --gateway NAMESPACE/NAME */
+    size_t n_gateways;
 
     /* compile */
     const char *output;

@@ -90,6 +90,8 @@ void cli_validate(struct compilation *c, const struct options *o,
     vo.controller_name = o->controller_name;
     vo.gateway_classes = o->gateway_classes;
     vo.n_gateway_classes = o->n_gateway_classes;
+    vo.gateways = o->gateways;
+    vo.n_gateways = o->n_gateways;
     vo.strict_refs = o->strict_refs;
     /* Only compile serves every Gateway from one nginx; status and check
      * answer as the cluster's controller would, whatever the flags. */
