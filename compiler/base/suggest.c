@@ -74,19 +74,32 @@ void suggest_begin(struct suggest *s, const char *word, size_t *budget)
     s->tie = false;
 }
 
+/* Takes n cells from the budget; once it cannot, the budget is spent for
+ * every later search too. */
+static bool spend(struct suggest *s, size_t n)
+{
+    if (!s->budget)
+        return true;
+    if (*s->budget < n) {
+        *s->budget = 0;
+        return false;
+    }
+    *s->budget -= n;
+    return true;
+}
+
 void suggest_add(struct suggest *s, const char *candidate)
 {
-    size_t len = strlen(candidate), cells = (s->len + 1) * (len + 1), d;
+    size_t len, d;
 
+    /* Looking at a candidate costs a cell, comparing costs the table. */
+    if (!spend(s, 1))
+        return;
+    len = strlen(candidate);
     if (s->len > SUGGEST_MAX_LEN || len > SUGGEST_MAX_LEN ||
         (s->len > len ? s->len - len : len - s->len) > s->max ||
-        strcmp(candidate, s->word) == 0)
+        strcmp(candidate, s->word) == 0 || !spend(s, (s->len + 1) * (len + 1)))
         return;
-    if (s->budget) {
-        if (*s->budget < cells)
-            return;
-        *s->budget -= cells;
-    }
     d = suggest_distance(s->word, s->len, candidate, len, s->max);
     if (d > s->max)
         return;
@@ -97,6 +110,11 @@ void suggest_add(struct suggest *s, const char *candidate)
     } else if (d == s->best_dist && strcmp(candidate, s->best) != 0) {
         s->tie = true;
     }
+}
+
+bool suggest_spent(const struct suggest *s)
+{
+    return s->budget && *s->budget == 0;
 }
 
 const char *suggest_result(const struct suggest *s)

@@ -11,8 +11,10 @@
  * The cost of one comparison is bounded (words and candidates longer than
  * SUGGEST_MAX_LEN are never compared), so a search is linear in the number
  * of candidates.  Searches over candidate sets the input can make large
- * (object names) also draw on a budget of comparison cells that the caller
- * owns; when it runs out, no more suggestions are made.
+ * (object names) also draw on a budget that the caller owns: a cell for
+ * each candidate looked at and one for each cell of a comparison.  When it
+ * runs out, no more suggestions are made, so all searches of a run cost at
+ * most the budget, however many there are.
  */
 #ifndef GWC_SUGGEST_H
 #define GWC_SUGGEST_H
@@ -36,6 +38,8 @@ struct suggest {
 void suggest_begin(struct suggest *s, const char *word, size_t *budget);
 /* Considers one candidate; the word itself is never suggested. */
 void suggest_add(struct suggest *s, const char *candidate);
+/* Has the budget run out (so that adding more candidates is useless)? */
+bool suggest_spent(const struct suggest *s);
 /* The unique closest candidate within reach, or NULL. */
 const char *suggest_result(const struct suggest *s);
 /* Considers every string of a NULL-terminated list; returns the result. */

@@ -537,6 +537,8 @@ const char *model_suggest_name(const struct model *m, enum kind kind,
     const char *prefix;
     struct suggest s;
 
+    if (budget && !*budget)
+        return NULL;
     if (namespace && kind_infos[kind].namespaced)
         strbuf_addf(&key, "%s/", namespace);
     prefix = key.buf;
@@ -551,7 +553,7 @@ const char *model_suggest_name(const struct model *m, enum kind kind,
             hi = mid;
     }
     suggest_begin(&s, name, budget);
-    for (; lo < pv->n; lo++) {
+    for (; lo < pv->n && !suggest_spent(&s); lo++) {
         const struct object *o = pv->v[lo];
         if (strncmp(o->nsname, prefix, plen) != 0)
             break;

@@ -471,16 +471,20 @@ START_TEST(suggest_picks_the_unique_closest)
     ck_assert_ptr_null(suggest_among("gw-c", twins));
     /* The word itself is not a suggestion. */
     ck_assert_ptr_null(suggest_among("path", fields));
-    /* A spent budget stops the search. */
-    budget = 10;
-    suggest_begin(&s, "pathh", &budget);
-    suggest_add(&s, "path");
-    ck_assert_ptr_null(suggest_result(&s));
+    /* A candidate costs a cell to look at and one per cell compared; a
+     * budget that cannot pay is spent for good. */
     budget = 1000;
     suggest_begin(&s, "pathh", &budget);
     suggest_add(&s, "path");
     ck_assert_str_eq(suggest_result(&s), "path");
-    ck_assert_uint_eq(budget, 1000 - 6 * 5);
+    ck_assert_uint_eq(budget, 1000 - 1 - 6 * 5);
+    ck_assert(!suggest_spent(&s));
+    budget = 10;
+    suggest_begin(&s, "pathh", &budget);
+    suggest_add(&s, "path");
+    ck_assert_ptr_null(suggest_result(&s));
+    ck_assert_uint_eq(budget, 0);
+    ck_assert(suggest_spent(&s));
 }
 END_TEST
 
