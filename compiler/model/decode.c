@@ -58,8 +58,9 @@ static const char *type_hint(const struct ynode *n, const char *want,
     }
     if (n->scalar != YSCALAR_STRING && strcmp(want, "string") == 0)
         return "; quote the value to make it a string";
+    /* Unquoted, "080" would be refused as ambiguous: no hint for it. */
     if (n->scalar == YSCALAR_STRING && strcmp(want, "integer") == 0 && n->len > 0 &&
-        strspn(n->text, "0123456789") == n->len)
+        strspn(n->text, "0123456789") == n->len && (n->text[0] != '0' || n->len == 1))
         return "; remove the quotes";
     return "";
 }
