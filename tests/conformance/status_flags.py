@@ -17,8 +17,11 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 import suite_inputs as si  # noqa: E402
+from golden import first_difference  # noqa: E402
 
 FLAG_SETS = [
     ["--listen-address", "127.0.0.1"],
@@ -36,16 +39,6 @@ def status(gwc, path, flags):
         raise RuntimeError("gwc status %s exited %d: %s"
                            % (" ".join(flags), r.returncode, r.stderr.decode()[-2000:]))
     return r.stdout
-
-
-def first_difference(a, b):
-    al, bl = a.decode().splitlines(), b.decode().splitlines()
-    for i in range(max(len(al), len(bl))):
-        x = al[i] if i < len(al) else "<end>"
-        y = bl[i] if i < len(bl) else "<end>"
-        if x != y:
-            return "line %d: %r != %r" % (i + 1, x, y)
-    return "trailing bytes"
 
 
 def main():

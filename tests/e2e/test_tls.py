@@ -15,6 +15,17 @@ from scenario import Backend, Scenario, served_by
 from test_routing import backends
 
 
+def tls_peer(port, sni, cafile, client_cert=None):
+    """The certificate names presented on port for sni, verified against
+    cafile (so the answer proves who holds the key)."""
+    ctx = ssl.create_default_context(cafile=cafile)
+    if client_cert:
+        ctx.load_cert_chain(*client_cert)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        with ctx.wrap_socket(raw, server_hostname=sni) as tls:
+            return tls.getpeercert()["subjectAltName"]
+
+
 def tls_secret(ns, name, pair):
     with open(pair.cert) as c, open(pair.key) as k:
         crt, key = c.read(), k.read()
@@ -72,16 +83,12 @@ spec:
         cls.s.__exit__(None, None, None)
         cls.tmp.cleanup()
 
-    def peer_names(self, sni):
-        ctx = ssl.create_default_context(cafile=self.ca.cert)
-        import socket
-        with socket.create_connection(("127.0.0.1", self.s.port(443)), timeout=5) as raw:
-            with ctx.wrap_socket(raw, server_hostname=sni) as tls:
-                return tls.getpeercert()["subjectAltName"]
-
     def test_certificate_chosen_by_sni_and_verified(self):
-        self.assertEqual(self.peer_names("shop.example.com"), (("DNS", "shop.example.com"),))
-        self.assertEqual(self.peer_names("a.wild.example.com"), (("DNS", "*.wild.example.com"),))
+        port = self.s.port(443)
+        self.assertEqual(tls_peer(port, "shop.example.com", self.ca.cert),
+                         (("DNS", "shop.example.com"),))
+        self.assertEqual(tls_peer(port, "a.wild.example.com", self.ca.cert),
+                         (("DNS", "*.wild.example.com"),))
 
     def test_requests_route_by_host(self):
         r = self.s.get("/", "shop.example.com", listener=443, scheme="https",
@@ -199,14 +206,6 @@ spec:
         cls.s.__exit__(None, None, None)
         cls.tmp.cleanup()
 
-    def peer_names(self, listener, sni, client_cert=None):
-        ctx = ssl.create_default_context(cafile=self.ca.cert)
-        if client_cert:
-            ctx.load_cert_chain(*client_cert)
-        with socket.create_connection(("127.0.0.1", self.s.port(listener)), timeout=5) as raw:
-            with ctx.wrap_socket(raw, server_hostname=sni) as tls:
-                return tls.getpeercert()["subjectAltName"]
-
     def test_assumed_objects_are_noted_not_errors(self):
         lines = self.s.compile_stderr.splitlines()
         for ref in ("Secret 'shop/shop-cert'", "Secret 'shop/a-cert'", "Secret 'shop/b-cert'",
@@ -218,7 +217,8 @@ spec:
 
     def test_https_with_the_mounted_certificate_and_client_ca(self):
         client_cert = (self.client.cert, self.client.key)
-        self.assertEqual(self.peer_names(443, "shop.example.com", client_cert),
+        self.assertEqual(tls_peer(self.s.port(443), "shop.example.com", self.ca.cert,
+                                  client_cert),
                          (("DNS", "shop.example.com"),))
         r = self.s.get("/", "shop.example.com", listener=443, scheme="https",
                        sni="shop.example.com", client_cert=client_cert)
@@ -234,7 +234,7 @@ spec:
 
     def test_sni_picks_each_mounted_certificate_and_its_key(self):
         for sni in ("a.example.com", "b.example.com"):
-            self.assertEqual(self.peer_names(8443, sni), (("DNS", sni),))
+            self.assertEqual(tls_peer(self.s.port(8443), sni, self.ca.cert), (("DNS", sni),))
             x = client.tcp_exchange(self.s.port(8443), ["IS_TLS", "TEST"], tls=True, sni=sni)
             self.assertEqual(x.replies[0], "false")
 
