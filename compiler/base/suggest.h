@@ -45,6 +45,13 @@ const char *suggest_result(const struct suggest *s);
 /* Considers every string of a NULL-terminated list; returns the result. */
 const char *suggest_among(const char *word, const char *const *candidates);
 
+/* The end of a message that offers the suggestion, or nothing when best is
+ * NULL: printf("unknown field '%s'" SUGGEST_FMT, key, SUGGEST_ARGS(best))
+ * prints "unknown field 'pathh'; did you mean 'path'?". */
+#define SUGGEST_FMT "%s%s%s"
+#define SUGGEST_ARGS(best) \
+    (best) ? "; did you mean '" : "", (best) ? (best) : "", (best) ? "'?" : ""
+
 /* Is candidate within reach of word (as suggest_result would accept it)? */
 bool suggest_near(const char *word, const char *candidate);
 /* The distance between a and b when it is at most max, else max + 1. */

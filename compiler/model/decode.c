@@ -279,8 +279,8 @@ static void unknown_field(struct decoder *d, const struct table *t,
         suggest_add(&s, f->key);
     best = suggest_result(&s);
     report(d, DIAG_UNKNOWN_FIELD, d->allow_unknown_fields ? DIAG_WARNING : DIAG_ERROR,
-           ynode_key_loc(d->c, v), v, "unknown field '%s' in %s%s%s%s", v->key,
-           t->name, best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+           ynode_key_loc(d->c, v), v, "unknown field '%s' in %s" SUGGEST_FMT, v->key,
+           t->name, SUGGEST_ARGS(best));
 }
 
 /* Fields a mapping lacks are reported at the mapping's own position. */

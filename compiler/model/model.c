@@ -267,9 +267,8 @@ static void report_unknown_kind(struct builder *b, const struct ynode *kn,
     for (; *others; others++)
         suggest_add(&sg, *others);
     best = suggest_result(&sg);
-    error_at(b, DIAG_KIND_NOT_IN_GROUP, kn, "%s has no kind '%s'%s%s%s",
-             *group ? group : "the core API group (v1)", kind,
-             best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+    error_at(b, DIAG_KIND_NOT_IN_GROUP, kn, "%s has no kind '%s'" SUGGEST_FMT,
+             *group ? group : "the core API group (v1)", kind, SUGGEST_ARGS(best));
 }
 
 static bool version_served(const struct kind_info *ki, const char *version)

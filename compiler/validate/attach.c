@@ -174,7 +174,7 @@ static const char *section_suggestion(struct ctx *x, const struct parent_ref *p,
     for (i = 0; i < n; i++)
         suggest_add(&s, ls[i].spec->name);
     best = suggest_result(&s);
-    return best ? msgf(x, "; did you mean '%s'?", best) : "";
+    return msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
 }
 
 static void attach_parent(struct ctx *x, struct route_state *rs,

@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -220,8 +221,8 @@ static void gateway_selection_check(struct ctx *x)
             continue;
         best = model_suggest_name(x->m, KIND_GATEWAY, NULL, want, &x->suggest_budget);
         diag_report(&x->c->diags, DIAG_GATEWAY_FLAG_UNMATCHED, none, NULL, NULL,
-                    "--gateway %s names no Gateway in the input%s%s%s", want,
-                    best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+                    "--gateway %s names no Gateway in the input" SUGGEST_FMT, want,
+                    SUGGEST_ARGS(best));
     }
 }
 

@@ -12,13 +12,14 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/suggest.h"
 
 const char *name_suggestion(struct ctx *x, enum kind kind, const char *ns,
                             const char *name)
 {
     const char *best = model_suggest_name(x->m, kind, ns, name, &x->suggest_budget);
 
-    return best ? msgf(x, "; did you mean '%s'?", best) : "";
+    return msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
 }
 
 bool assume_exists(struct ctx *x, const struct object *from, const struct ynode *at,

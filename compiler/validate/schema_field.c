@@ -218,9 +218,8 @@ void check_enum_at(struct schema *s, const struct ynode *at, const char *what,
         strbuf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a);
     best = suggest_among(v, allowed);
     schema_report(s, DIAG_ENUM_VALUE, at,
-                  "%s '%s' is not supported: must be one of %s%s%s%s", what,
-                  schema_quote(s, v), list.buf, best ? "; did you mean '" : "",
-                  best ? best : "", best ? "'?" : "");
+                  "%s '%s' is not supported: must be one of %s" SUGGEST_FMT, what,
+                  schema_quote(s, v), list.buf, SUGGEST_ARGS(best));
     strbuf_release(&list);
 }
 
