@@ -303,20 +303,20 @@ START_TEST(file_names_are_shown_escaped)
     f1 = source_add(&c.sources, "a\nb.yaml", "", 0);
     f2 = source_add(&c.sources, "::error::x,y%.yaml", "", 0);
     f3 = source_add(&c.sources, "d/a b\xff\xe2\x80\xae.yaml", "", 0);
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f1, 0, 0), NULL, NULL, "m1");
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f2, 0, 0), NULL, NULL, "m2");
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f3, 0, 0), NULL, NULL, "m3");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f1, 0, 0), NULL, NULL, "m1");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f2, 0, 0), NULL, NULL, "m2");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f3, 0, 0), NULL, NULL, "m3");
     diag_render(&c.diags, &c.sources, &ro, &out);
-    ck_assert_str_eq(out.buf, "a\\nb.yaml: warning: m1 [GW0112]\n"
-                              "./::error::x,y%.yaml: warning: m2 [GW0112]\n"
-                              "d/a b\\xff\\u202e.yaml: warning: m3 [GW0112]\n");
+    ck_assert_str_eq(out.buf, "a\\nb.yaml: warning: m1 [GW0703]\n"
+                              "./::error::x,y%.yaml: warning: m2 [GW0703]\n"
+                              "d/a b\\xff\\u202e.yaml: warning: m3 [GW0703]\n");
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_GITHUB;
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_str_eq(out.buf,
-                     "::warning file=a\\nb.yaml,title=GW0112::m1\n"
-                     "::warning file=%3A%3Aerror%3A%3Ax%2Cy%25.yaml,title=GW0112::m2\n"
-                     "::warning file=d/a b\\xff\\u202e.yaml,title=GW0112::m3\n");
+                     "::warning file=a\\nb.yaml,title=GW0703::m1\n"
+                     "::warning file=%3A%3Aerror%3A%3Ax%2Cy%25.yaml,title=GW0703::m2\n"
+                     "::warning file=d/a b\\xff\\u202e.yaml,title=GW0703::m3\n");
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_SARIF;
     diag_render(&c.diags, &c.sources, &ro, &out);
