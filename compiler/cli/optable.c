@@ -80,7 +80,7 @@ const struct cli_command cli_commands[] = {
      "the latter)."},
     {CMD_EXPLAIN, "explain", "CODE...", "what a diagnostic code means, and its fix",
      "Prints the catalogue entry of each CODE (GW0605, or its name, "
-     "backend-assumed): what it means, an example that triggers it, how to fix "
+     "ref-assumed): what it means, an example that triggers it, how to fix "
      "it, its default severity, and whether it can be silenced.  The whole "
      "catalogue is docs/diagnostics.md."},
     {CMD_HELP, "help", "[COMMAND]", "show help for gwc or for a command",

@@ -432,6 +432,9 @@ START_TEST(glob_matches_as_gitignore_does)
     ck_assert(glob_match("[!a]*.yaml", "b.yaml", false));
     ck_assert(!glob_match("[!a]*.yaml", "a.yaml", false));
     ck_assert(!glob_match("", "a", false));
+}
+END_TEST
+
 static size_t dist(const char *a, const char *b, size_t max)
 {
     return suggest_distance(a, strlen(a), b, strlen(b), max);

@@ -350,7 +350,7 @@ START_TEST(junit_testcases_per_object)
                 NULL, NULL, "in one");
     diag_report(&c.diags, DIAG_VALUE_RANGE, source_loc_from_offset(&c.sources, fa, 20),
                 NULL, NULL, "after one");
-    diag_report(&c.diags, DIAG_BACKEND_ASSUMED, source_loc_from_offset(&c.sources, fb, 1),
+    diag_report(&c.diags, DIAG_ENDPOINT_PORT_UNUSABLE, source_loc_from_offset(&c.sources, fb, 1),
                 NULL, NULL, "a warning");
     ro.format = DIAG_FORMAT_JUNIT;
     ro.subjects = subjects;
@@ -386,15 +386,17 @@ START_TEST(silencing_follows_the_catalogue)
     ck_assert(!diag_can_disable(DIAG_SETTINGS_INVALID));
     ck_assert(!diag_can_disable(DIAG_TYPE_MISMATCH));
     ck_assert(diag_can_disable(DIAG_UNKNOWN_KIND));
-    ck_assert(diag_can_disable(DIAG_BACKEND_ASSUMED));
+    ck_assert(diag_can_disable(DIAG_REF_ASSUMED));
     ck_assert(diag_can_disable(DIAG_NGINX_APPROXIMATED));
     ck_assert(diag_can_disable(DIAG_IMPORT_SNIPPET));
+    /* An unknown field is an error unless --allow-unknown-fields. */
+    ck_assert(!diag_can_disable(DIAG_UNKNOWN_FIELD));
     compilation_init(&c);
-    d = diag_report_sev(&c.diags, DIAG_ERROR, DIAG_UNKNOWN_FIELD, at(SOURCE_NONE, 0, 0),
-                        NULL, NULL, "strict");
-    ck_assert(diag_can_disable(DIAG_UNKNOWN_FIELD));
+    d = diag_report_sev(&c.diags, DIAG_ERROR, DIAG_UNKNOWN_KIND, at(SOURCE_NONE, 0, 0),
+                        NULL, NULL, "raised");
+    ck_assert(diag_can_disable(DIAG_UNKNOWN_KIND));
     ck_assert(!diag_can_silence(d));
-    d = diag_report(&c.diags, DIAG_UNKNOWN_FIELD, at(SOURCE_NONE, 0, 0), NULL, NULL, "lax");
+    d = diag_report(&c.diags, DIAG_UNKNOWN_KIND, at(SOURCE_NONE, 0, 0), NULL, NULL, "note");
     ck_assert(diag_can_silence(d));
     compilation_release(&c);
 }
@@ -411,7 +413,7 @@ START_TEST(filter_recounts)
     struct compilation c;
 
     compilation_init(&c);
-    diag_report(&c.diags, DIAG_BACKEND_ASSUMED, at(SOURCE_NONE, 0, 0), NULL, NULL, "w");
+    diag_report(&c.diags, DIAG_ENDPOINT_PORT_UNUSABLE, at(SOURCE_NONE, 0, 0), NULL, NULL, "w");
     diag_report(&c.diags, DIAG_PARENT_NOT_FOUND, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
     diag_report(&c.diags, DIAG_YAML_SYNTAX, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
     ck_assert_uint_eq(c.diags.warnings, 1);
