@@ -83,6 +83,33 @@ static void features(struct imp *im, struct ing *ing)
     timeouts_feature(im, ing);
 }
 
+/* An import that converts nothing must not pass: say why nothing was. */
+static void report_nothing(struct imp *im)
+{
+    const struct ptrvec *pv = &im->m->objects[KIND_INGRESS];
+    struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+    size_t i, valid = 0;
+
+    for (i = 0; i < pv->n; i++)
+        valid += !((const struct object *)pv->v[i])->rejected;
+    if (pv->n == 0)
+        diag_report(&im->c->diags, DIAG_IMPORT_NOTHING, none, NULL, NULL,
+                    "nothing converted: the input holds no Ingress");
+    else if (valid == 0)
+        diag_report(&im->c->diags, DIAG_IMPORT_NOTHING, none, NULL, NULL,
+                    "nothing converted: every Ingress is invalid (each is reported)");
+    else
+        diag_report(&im->c->diags, DIAG_IMPORT_NOTHING, none, NULL, NULL,
+                    "nothing converted: %s none of the %zu Ingress%s in the input "
+                    "(each one left out is reported%s)",
+                    im->o->n_ingress_classes ? "--ingress-class selects"
+                                             : "the ingress-nginx classes take",
+                    valid, valid == 1 ? "" : "es",
+                    im->o->n_ingress_classes ? ""
+                                             : "; --ingress-class NAME converts "
+                                               "another class");
+}
+
 void import_ingress(struct compilation *c, const struct model *m,
                     const struct import_options *o, struct strbuf *out)
 {
@@ -95,6 +122,8 @@ void import_ingress(struct compilation *c, const struct model *m,
     im.m = m;
     im.o = o;
     classes_resolve(&im);
+    if (im.ings.n == 0)
+        report_nothing(&im);
     for (i = 0; i < im.ings.n; i++)
         annotations_parse(&im, im.ings.v[i]);
     for (i = 0; i < im.ings.n; i++)
