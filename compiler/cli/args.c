@@ -35,6 +35,7 @@ enum opt_id {
     OPT_INGRESS_CLASS,
     OPT_NAMESPACE,
     OPT_GATEWAY_NAME,
+    OPT_PROVIDER,
     OPT_HELP,
 };
 
@@ -72,6 +73,7 @@ static const struct opt_spec opt_specs[] = {
     {"ingress-class", 0, true, FOR_IMPORT, OPT_INGRESS_CLASS},
     {"namespace", 0, true, FOR_IMPORT, OPT_NAMESPACE},
     {"gateway-name", 0, true, FOR_IMPORT, OPT_GATEWAY_NAME},
+    {"provider", 0, true, FOR_IMPORT, OPT_PROVIDER},
     {"help", 'h', false, FOR_ALL, OPT_HELP},
 };
 
@@ -272,6 +274,9 @@ static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
         return true;
     case OPT_NAMESPACE:
         o->import_namespace = v;
+        return true;
+    case OPT_PROVIDER:
+        o->import_provider = v;
         return true;
     case OPT_FORCE:
     case OPT_STRICT:

@@ -106,8 +106,8 @@ static const struct topic topics[] = {
      "  --config FILE         settings file\n"},
     {"import-ingress", "gwc import-ingress [options] PATH...",
      "Converts Ingress objects (with IngressClass, Service, Secret and ConfigMap\n"
-     "objects for context) that use ingress-nginx annotations into Gateway API\n"
-     "YAML on standard output, and reports on standard error everything that was\n"
+     "objects for context) of another controller into Gateway API YAML on\n"
+     "standard output, and reports on standard error everything that was\n"
      "converted approximately or not at all.  Exit 0 when everything converted\n"
      "exactly, 1 when something was approximated or could not be carried over\n"
      "(--fail-on=error: only the latter).\n",
@@ -118,7 +118,9 @@ static const struct topic topics[] = {
      "  --gateway-name NAME   name of the generated Gateways (default: the\n"
      "                        ingress class)\n"
      "  --ingress-class NAME  only Ingresses of this class (repeatable)\n"
-     "  --namespace NS        namespace for Ingresses that have none\n"},
+     "  --namespace NS        namespace for Ingresses that have none\n"
+     "  --provider NAME       the controller that served the inputs:\n"
+     "                        ingress-nginx (default: the one the inputs name)\n"},
     {"help", "gwc help [COMMAND]", "Shows help for gwc or for one command.\n",
      false, false, NULL},
 };

@@ -74,14 +74,16 @@ int cli_exit_status(const struct compilation *c, const struct options *o)
 }
 
 bool cli_load_model(struct compilation *c, const struct options *o,
-                    struct model *m)
+                    struct model *m, struct ydoc_list *docs)
 {
-    struct ydoc_list docs = {0};
+    struct ydoc_list own = {0};
     struct model_options mo = {o->strict};
     bool ok;
 
-    ok = load_inputs(c, &load_default_limits, o->paths, o->n_paths, &docs);
-    ok = model_build(c, &docs, &mo, m) && ok;
+    if (!docs)
+        docs = &own;
+    ok = load_inputs(c, &load_default_limits, o->paths, o->n_paths, docs);
+    ok = model_build(c, docs, &mo, m) && ok;
     return ok;
 }
 

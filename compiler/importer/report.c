@@ -1,7 +1,7 @@
 /*
  * The import report: every diagnostic points at the annotation or field it
  * concerns (the key of an annotation, so an editor jumps to its line), with
- * the Kubernetes field path and the Ingress it belongs to.
+ * the Kubernetes field path and the object it belongs to.
  */
 #include "import_internal.h"
 
@@ -9,8 +9,8 @@
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "base/utf8.h"
+#include "load/load.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 /* A value quoted in a message, cut short at a character boundary so that
@@ -25,81 +25,38 @@ const char *report_value(struct imp *im, const char *s)
     return arena_printf(im->a, "%.*s...", (int)keep, s);
 }
 
-const struct ynode *report_annotation_node(const struct ing *ing, const char *name)
+struct diag *report_vat(struct imp *im, const char *label,
+                        const struct ynode *root, const struct ynode *at,
+                        enum diag_severity sev, enum diag_code code,
+                        const char *fmt, va_list ap)
 {
-    const char *key;
-    const struct ynode *n;
-    struct strbuf sb = STRBUF_INIT;
-
-    if (!ing->annotations)
-        return NULL;
-    strbuf_addf(&sb, "%s%s", NGINX_PREFIX, name);
-    key = sb.buf;
-    n = ynode_get(ing->annotations, key);
-    strbuf_release(&sb);
-    return n;
-}
-
-__attribute__((format(printf, 7, 0)))
-static struct diag *vreport(struct imp *im, const struct ing *ing,
-                            const struct ynode *at, bool at_key,
-                            enum diag_severity sev, enum diag_code code,
-                            const char *fmt, va_list ap)
-{
+    const struct ynode *annotations =
+        ynode_get(ynode_get(root, "metadata"), "annotations");
     struct strbuf msg = STRBUF_INIT;
     struct src_loc loc;
-    const char *object = object_label(im->c, &ing->src->obj);
     struct diag *d;
 
     if (!at)
-        at = ing->src->obj.src;
-    /* An annotation is found by its key, which is where its line starts. */
-    at_key |= ing->annotations && at->parent == ing->annotations;
-    loc = at_key ? ynode_key_loc(im->c, at) : ynode_loc(im->c, at);
+        at = root;
+    loc = annotations && at->parent == annotations ? ynode_key_loc(im->c, at)
+                                                    : ynode_loc(im->c, at);
     strbuf_vaddf(&msg, fmt, ap);
-    d = diag_report_sev(&im->c->diags, sev, code, loc, object,
-                        at == ing->src->obj.src ? NULL : model_path(im->c, at),
-                        "%s", msg.buf);
+    d = diag_report_sev(&im->c->diags, sev, code, loc, label,
+                        at == root ? NULL : model_path(im->c, at), "%s",
+                        msg.buf);
     strbuf_release(&msg);
     return d;
 }
 
-struct diag *report_annotation(struct imp *im, const struct ing *ing,
-                               const char *name, enum diag_code code,
-                               const char *fmt, ...)
+struct diag *report_at(struct imp *im, const char *label,
+                       const struct ynode *root, const struct ynode *at,
+                       enum diag_code code, const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(im, ing, report_annotation_node(ing, name), true,
-                diag_info(code)->severity, code, fmt, ap);
-    va_end(ap);
-    return d;
-}
-
-struct diag *report_node_sev(struct imp *im, const struct ing *ing,
-                             const struct ynode *at, enum diag_severity sev,
-                             enum diag_code code, const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = vreport(im, ing, at, false, sev, code, fmt, ap);
-    va_end(ap);
-    return d;
-}
-
-struct diag *report_node(struct imp *im, const struct ing *ing,
-                         const struct ynode *at, enum diag_code code,
-                         const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = vreport(im, ing, at, false, diag_info(code)->severity, code, fmt, ap);
+    d = report_vat(im, label, root, at, diag_info(code)->severity, code, fmt, ap);
     va_end(ap);
     return d;
 }

@@ -17,7 +17,7 @@
  * header match, which Gateway API ranks below every header rule.  A
  * "never" rule is written only when a later rule could choose the canary.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 

@@ -7,7 +7,7 @@
  * writes ten times the largest as `request`; either way it is an
  * approximation, and reported as one.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 

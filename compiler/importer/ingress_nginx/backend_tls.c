@@ -11,7 +11,7 @@
  * (BackendTLSPolicy always sends the hostname), and the client certificate
  * of the Secret (Gateway API has it per Gateway, not per Service).
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 #include "base/base64.h"
@@ -171,8 +171,8 @@ static void policies_for(struct imp *im, const struct ing *ing)
     if (!(ca = ca_of(im, ing, &s)))
         return;
     differences(im, ing, s);
-    for (i = 0; i < im->groups.n; i++) {
-        const struct host_group *g = im->groups.v[i];
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        const struct host_group *g = NX(im)->groups.v[i];
         for (j = 0; j < g->locations.n; j++) {
             const struct location *l = g->locations.v[j];
             if (l->ing != ing)
@@ -204,8 +204,8 @@ void backend_tls_build(struct imp *im)
 {
     size_t i;
 
-    for (i = 0; i < im->ings.n; i++) {
-        const struct ing *ing = im->ings.v[i];
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        const struct ing *ing = NX(im)->ings.v[i];
         if (ing->cfg.canary == TRI_TRUE || ing->cfg.ssl_passthrough == TRI_TRUE)
             continue;
         if (ing->feat.protocol == BP_HTTPS || ing->feat.protocol == BP_GRPCS)

@@ -9,7 +9,7 @@
  *    allow-cross-namespace-resources, which is off by default.
  *  - x-forwarded-prefix is added by routes.c where a rewrite happens.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 

@@ -7,7 +7,7 @@
  * second Gateway "<class>-2" takes the next hosts (all listeners of one
  * host stay together, so its routes have one parent Gateway).
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -123,12 +123,12 @@ void gateways_assign(struct imp *im)
 {
     size_t i = 0, j;
 
-    while (i < im->groups.n) { /* groups are sorted by namespace, class */
-        const struct host_group *first = im->groups.v[i];
+    while (i < NX(im)->groups.n) { /* groups are sorted by namespace, class */
+        const struct host_group *first = NX(im)->groups.v[i];
         struct gw_builder b = {im, first->namespace, first->klass, NULL, 0};
 
-        for (j = i; j < im->groups.n; j++) {
-            struct host_group *g = im->groups.v[j];
+        for (j = i; j < NX(im)->groups.n; j++) {
+            struct host_group *g = NX(im)->groups.v[j];
             if (!str_eq(g->namespace, b.namespace) || !str_eq(g->klass, b.klass))
                 break;
             place(&b, g);

@@ -18,7 +18,7 @@
  * missing from the input (gwc check of the output needs it).  A wildcard
  * tls host is taken to cover the hosts below it, as its certificate would.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 
@@ -268,8 +268,8 @@ void tls_build(struct imp *im)
 {
     size_t i;
 
-    for (i = 0; i < im->ings.n; i++) {
-        const struct ing *ing = im->ings.v[i];
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        const struct ing *ing = NX(im)->ings.v[i];
         if (ing->cfg.canary == TRI_TRUE) {
             if (ing->src->n_tls)
                 report_node(im, ing, ynode_get(ing->src->spec_src, "tls"),
@@ -280,8 +280,8 @@ void tls_build(struct imp *im)
         }
         ingress_tls(im, ing);
     }
-    for (i = 0; i < im->groups.n; i++) {
-        struct host_group *g = im->groups.v[i];
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        struct host_group *g = NX(im)->groups.v[i];
         if (g->www_target)
             www_certificate(im, g);
         passthrough_wins(im, g);

@@ -17,7 +17,7 @@
  *    preserve-trailing-slash (lua_ingress.lua); Gateway API keeps the URI
  *    as it is, which routes.c notes once per Ingress.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 

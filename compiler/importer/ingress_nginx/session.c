@@ -6,7 +6,7 @@
  * gives the cookie a lifetime.  The other cookie attributes and the
  * balanced/persistent modes have no counterpart (annotations.c says so).
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 

@@ -23,7 +23,7 @@
  * the Ingress that created it; paths of Ingresses in other namespaces join
  * it, their Services referenced through ReferenceGrants (routes.c).
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -41,7 +41,7 @@ static const char *group_key(struct imp *im, const char *klass,
 struct host_group *host_group_find(struct imp *im, const char *klass,
                                    const char *host)
 {
-    return index_get(&im->group_index, group_key(im, klass, host));
+    return index_get(&NX(im)->group_index, group_key(im, klass, host));
 }
 
 /* The group of host: the first Ingress to name it creates it, in its own
@@ -58,8 +58,8 @@ static struct host_group *group_get(struct imp *im, const struct ing *ing,
     g->klass = ing->klass;
     g->host = host;
     g->creator = ing;
-    ptrvec_push(im->a, &im->groups, g);
-    index_put(im->a, &im->group_index, group_key(im, ing->klass, host), g);
+    ptrvec_push(im->a, &NX(im)->groups, g);
+    index_put(im->a, &NX(im)->group_index, group_key(im, ing->klass, host), g);
     return g;
 }
 
@@ -153,7 +153,7 @@ struct location *host_location(const struct host_group *g, const char *value,
 
 static void push_location(struct imp *im, struct host_group *g, struct location *l)
 {
-    l->seq = im->n_locations++;
+    l->seq = NX(im)->n_locations++;
     l->session = l->ing->feat.session;
     ptrvec_push(im->a, &g->locations, l);
     if (l->path)
@@ -414,8 +414,8 @@ static void add_canary(struct imp *im, struct ing *ing)
             } else if (backend_resolve(im, ing, &p->backend, &l->canary_backend)) {
                 const char *key = upstream_key(im, &l->backend);
                 l->canary = ing;
-                if (key && !index_get(&im->canary_index, key))
-                    index_put(im->a, &im->canary_index, key, l);
+                if (key && !index_get(&NX(im)->canary_index, key))
+                    index_put(im->a, &NX(im)->canary_index, key, l);
             }
         }
     }
@@ -442,7 +442,7 @@ static const struct ynode *location_node(const struct location *l)
  * upstream's first alternative backend, whichever path merged it). */
 static void share_canary(struct imp *im, struct location *l, const char *key)
 {
-    const struct location *s = index_get(&im->canary_index, key);
+    const struct location *s = index_get(&NX(im)->canary_index, key);
 
     if (!s || s == l || l->canary == s->canary)
         return;
@@ -472,8 +472,8 @@ static void share_upstreams(struct imp *im)
     struct index sessions = {0};
     size_t i, k;
 
-    for (i = 0; i < im->groups.n; i++) {
-        const struct host_group *g = im->groups.v[i];
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        const struct host_group *g = NX(im)->groups.v[i];
         for (k = 0; k < g->locations.n; k++)
             ptrvec_push(im->a, &all, g->locations.v[k]);
     }
@@ -509,7 +509,7 @@ static void share_upstreams(struct imp *im)
 static bool host_taken(struct imp *im, const struct ing *ing, const char *host)
 {
     return host_group_find(im, ing->klass, host) ||
-           index_get(&im->alias_index, group_key(im, ing->klass, host));
+           index_get(&NX(im)->alias_index, group_key(im, ing->klass, host));
 }
 
 /* server-alias, first step (createServers): the first Ingress with
@@ -571,8 +571,8 @@ static void assign_aliases(struct imp *im)
     struct ptrvec by_host = {0};
     size_t i, k;
 
-    for (i = 0; i < im->groups.n; i++) {
-        struct host_group *g = im->groups.v[i];
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        struct host_group *g = NX(im)->groups.v[i];
         if (g->alias_ing)
             ptrvec_push(im->a, &by_host, g);
     }
@@ -584,7 +584,7 @@ static void assign_aliases(struct imp *im)
         for (k = 0; k < g->n_alias_names; k++) {
             const char *name = g->alias_names[k];
             const char *key = group_key(im, g->klass, name);
-            const struct host_group *other = index_get(&im->alias_index, key);
+            const struct host_group *other = index_get(&NX(im)->alias_index, key);
 
             if (!value_hostname(name, true) || str_eq(name, g->host) ||
                 other == g)
@@ -608,7 +608,7 @@ static void assign_aliases(struct imp *im)
                                   name, MAX_ROUTE_HOSTNAMES);
             else {
                 ptrvec_push(im->a, &g->aliases, (void *)name);
-                index_put(im->a, &im->alias_index, key, g);
+                index_put(im->a, &NX(im)->alias_index, key, g);
             }
         }
     }
@@ -712,43 +712,43 @@ void hosts_build(struct imp *im)
 {
     size_t i;
 
-    for (i = 0; i < im->ings.n; i++) {
-        struct ing *ing = im->ings.v[i];
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        struct ing *ing = NX(im)->ings.v[i];
         if (ing->cfg.canary != TRI_TRUE)
             add_catch_all(im, ing);
     }
-    for (i = 0; i < im->ings.n; i++) {
-        struct ing *ing = im->ings.v[i];
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        struct ing *ing = NX(im)->ings.v[i];
         if (ing->cfg.canary != TRI_TRUE)
             add_ingress(im, ing);
     }
-    for (i = 0; i < im->groups.n; i++) {
-        struct host_group *g = im->groups.v[i];
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        struct host_group *g = NX(im)->groups.v[i];
         if (g->catch_all)
             push_location(im, g, g->catch_all);
     }
-    for (i = 0; i < im->ings.n; i++) {
-        struct ing *ing = im->ings.v[i];
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        struct ing *ing = NX(im)->ings.v[i];
         if (ing->cfg.canary != TRI_TRUE)
             add_defaults(im, ing);
     }
-    for (i = 0; i < im->ings.n; i++) {
-        struct ing *ing = im->ings.v[i];
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        struct ing *ing = NX(im)->ings.v[i];
         if (ing->cfg.canary == TRI_TRUE)
             add_canary(im, ing);
     }
     share_upstreams(im);
-    for (i = 0; i < im->ings.n; i++)
-        claim_aliases(im, im->ings.v[i]);
+    for (i = 0; i < NX(im)->ings.n; i++)
+        claim_aliases(im, NX(im)->ings.v[i]);
     assign_aliases(im);
-    for (i = 0; i < im->ings.n; i++)
-        add_www(im, im->ings.v[i]);
-    for (i = 0; i < im->groups.n; i++) {
-        struct host_group *g = im->groups.v[i];
+    for (i = 0; i < NX(im)->ings.n; i++)
+        add_www(im, NX(im)->ings.v[i]);
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        struct host_group *g = NX(im)->groups.v[i];
         g->regex_cause = paths_regex_cause(g);
         g->regex = g->regex_cause != NULL;
         paths_index(im, g);
         add_app_root(im, g);
     }
-    ptrvec_sort(&im->groups, cmp_groups);
+    ptrvec_sort(&NX(im)->groups, cmp_groups);
 }

@@ -25,7 +25,7 @@
  *   no group used in T      the regex match, ReplaceFullPath T (exact)
  * A literal "/$2" is never written.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 

@@ -11,7 +11,7 @@
  * refused here too, and the annotation then counts as absent, as it does in
  * the controller.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"

@@ -7,7 +7,7 @@
  * Service is in another namespace; the documented form ends in
  * $request_uri, which is what Gateway API mirrors send.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 

@@ -7,7 +7,7 @@
  * Entries ingress-nginx's validators refuse are left out and reported, as
  * the controller drops them.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 

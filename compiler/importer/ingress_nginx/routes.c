@@ -15,42 +15,13 @@
  * "<name>-03", ... (names that sort in rule order), never splitting the
  * rules of one location.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
-                        const struct o_filters *f, size_t group)
-{
-    struct o_rule *r = ARENA_NEW(im->a, struct o_rule);
-
-    r->matches = ARENA_NEW_ARRAY(im->a, struct o_match, n ? n : 1);
-    if (n)
-        memcpy(r->matches, m, n * sizeof(*m));
-    r->n_matches = n;
-    r->filters = f;
-    r->group = group;
-    return r;
-}
-
-void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
-                      int64_t weight)
-{
-    struct o_backend *v;
-
-    if (!b->service)
-        return; /* unusable, reported: the rule answers 500 for its share */
-    v = ARENA_NEW(im->a, struct o_backend);
-    v->name = b->service;
-    v->namespace = b->namespace;
-    v->port = b->port;
-    v->weight = weight;
-    ptrvec_push(im->a, &r->backends, v);
-}
 
 /* ---- one location ---- */
 
@@ -418,52 +389,6 @@ static struct o_route *new_route(struct imp *im, const struct host_group *g,
     return r;
 }
 
-void grant_add(struct imp *im, const char *ns, const char *from_kind,
-               const char *from_ns, const char *to_kind, const char *to_name,
-               const char *label)
-{
-    const char *key = arena_printf(im->a, "%s/%s/%s/%s/%s", ns, from_kind,
-                                   from_ns, to_kind, to_name);
-    struct o_grant *g;
-
-    if (index_get(&im->grant_index, key))
-        return;
-    g = ARENA_NEW(im->a, struct o_grant);
-    g->namespace = ns;
-    g->from_kind = from_kind;
-    g->from_namespace = from_ns;
-    g->to_kind = to_kind;
-    g->to_name = to_name;
-    g->name = name_claim(im, arena_printf(im->a, "ReferenceGrant/%s", ns),
-                         arena_printf(im->a, "%s-%s-%s", from_ns, label, to_name),
-                         253);
-    ptrvec_push(im->a, &im->grants, g);
-    index_put(im->a, &im->grant_index, key, g);
-}
-
-static void grant_backend(struct imp *im, const struct o_route *r,
-                          const struct o_backend *b, const char *label)
-{
-    if (b->namespace && !str_eq(b->namespace, r->namespace))
-        grant_add(im, b->namespace, kind_name(r->kind), r->namespace, "Service",
-                  b->name, label);
-}
-
-/* The ReferenceGrants a route needs: backends and mirrors of Ingresses in
- * other namespaces than the route's (hosts.c merges them). */
-static void route_grants(struct imp *im, const struct o_route *r)
-{
-    size_t i, k;
-
-    for (i = 0; i < r->rules.n; i++) {
-        const struct o_rule *rule = r->rules.v[i];
-        for (k = 0; k < rule->backends.n; k++)
-            grant_backend(im, r, rule->backends.v[k], "backend");
-        if (rule->filters && rule->filters->mirror)
-            grant_backend(im, r, rule->filters->mirror, "mirror");
-    }
-}
-
 static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
 {
     return rules->v[i];
@@ -508,7 +433,7 @@ static void emit_routes(struct imp *im, const struct host_group *g,
         attach(im, g, r, http, https);
         for (; i < end; i++)
             ptrvec_push(im->a, &r->rules, rules->v[i]);
-        route_grants(im, r);
+        grants_for_route(im, r);
     }
     if (part > 1 && g->locations.n) {
         const struct location *l = g->locations.v[0];
@@ -543,7 +468,7 @@ static void tls_route(struct imp *im, const struct host_group *g)
     rule = routes_rule_new(im, NULL, 0, NULL, 0);
     routes_rule_add_backend(im, rule, &g->passthrough_backend, -1);
     ptrvec_push(im->a, &r->rules, rule);
-    route_grants(im, r);
+    grants_for_route(im, r);
     ptrvec_push(im->a, &im->routes, r);
 }
 
@@ -617,17 +542,17 @@ void routes_build(struct imp *im)
 {
     size_t i;
 
-    for (i = 0; i < im->ings.n; i++) {
-        const struct ing *ing = im->ings.v[i];
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        const struct ing *ing = NX(im)->ings.v[i];
         if (ing->cfg.canary != TRI_TRUE &&
             (ing->feat.protocol == BP_GRPC || ing->feat.protocol == BP_GRPCS))
             grpc_limits(im, ing);
     }
-    for (i = 0; i < im->groups.n; i++) {
-        const struct host_group *g = im->groups.v[i];
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        const struct host_group *g = NX(im)->groups.v[i];
         if (g->gateway && plain_http(g))
             g->gateway->http1_on_80 = true;
     }
-    for (i = 0; i < im->groups.n; i++)
-        group_routes(im, im->groups.v[i]);
+    for (i = 0; i < NX(im)->groups.n; i++)
+        group_routes(im, NX(im)->groups.v[i]);
 }

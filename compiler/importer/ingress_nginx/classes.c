@@ -16,7 +16,7 @@
  * An Ingress ingress-nginx's deep inspector refuses is left out with an
  * error.
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -259,9 +259,9 @@ void classes_resolve(struct imp *im)
         ing->annotations = ynode_get(in->obj.meta.src, "annotations");
         ing->klass = resolve(im, ing);
         if (ing->klass && inspect(im, ing))
-            ptrvec_push(im->a, &im->ings, ing);
+            ptrvec_push(im->a, &NX(im)->ings, ing);
     }
-    ptrvec_sort(&im->ings, cmp_nginx_order);
-    for (i = 0; i < im->ings.n; i++)
-        ((struct ing *)im->ings.v[i])->order = i;
+    ptrvec_sort(&NX(im)->ings, cmp_nginx_order);
+    for (i = 0; i < NX(im)->ings.n; i++)
+        ((struct ing *)NX(im)->ings.v[i])->order = i;
 }

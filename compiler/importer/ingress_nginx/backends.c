@@ -7,7 +7,7 @@
  * through the Service object, when the input has it (i2gw aborts the whole
  * run on an unresolved name; here only that path goes, reported).
  */
-#include "import_internal.h"
+#include "nx.h"
 
 #include "base/arena.h"
 
