@@ -10,6 +10,7 @@
 #include "base/strbuf.h"
 #include "load/load.h"
 #include "model/model.h"
+#include "importer/importer.h"
 #include "validate/validate.h"
 #include "plan/plan.h"
 #include "emit/emit.h"
@@ -77,7 +78,11 @@ bool cli_load_model(struct compilation *c, const struct options *o,
                     struct model *m, struct ydoc_list *docs)
 {
     struct ydoc_list own = {0};
-    struct model_options mo = {o->strict};
+    struct model_options mo = {o->strict, NULL};
+    const char *groups[16];
+
+    if (o->command == CMD_IMPORT && import_crd_groups(groups, 16))
+        mo.read_elsewhere = groups;
     bool ok;
 
     if (!docs)

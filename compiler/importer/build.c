@@ -1,6 +1,7 @@
 /*
  * Output pieces every provider builds the same way: rules with their
- * backends, and the ReferenceGrants that cross-namespace references need.
+ * backends, listeners, and the ReferenceGrants that cross-namespace
+ * references need.
  */
 #include "import_internal.h"
 
@@ -79,4 +80,51 @@ void grants_for_route(struct imp *im, const struct o_route *r)
         if (rule->filters && rule->filters->mirror)
             grant_backend(im, r, rule->filters->mirror, "mirror");
     }
+}
+
+const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
+                         const char *host, const char *secret,
+                         const char *secret_namespace)
+{
+    struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
+    const char *prefix = str_eq(proto, "HTTP")    ? "http"
+                         : str_eq(proto, "HTTPS") ? "https"
+                                                  : "tls";
+    const char *label = name_host_label(im->a, host);
+
+    l->protocol = proto;
+    l->hostname = *host ? host : NULL;
+    l->port = str_eq(proto, "HTTP") ? 80 : 443;
+    l->secret = secret;
+    if (secret && !str_eq(secret_namespace, gw->namespace)) {
+        l->secret_namespace = secret_namespace;
+        grant_add(im, secret_namespace, "Gateway", gw->namespace, "Secret",
+                  secret, "tls");
+    }
+    l->name = name_claim(
+        im, arena_printf(im->a, "listener/%s/%s", gw->namespace, gw->name),
+        *label ? arena_printf(im->a, "%s-%s", prefix, label) : prefix, 253);
+    ptrvec_push(im->a, &gw->listeners, l);
+    return l->name;
+}
+
+static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
+{
+    return rules->v[i];
+}
+
+size_t rules_chunk_end(const struct ptrvec *rules, size_t start)
+{
+    size_t end = start;
+
+    while (end < rules->n) {
+        size_t group = rule_at(rules, end)->group, next = end;
+
+        while (next < rules->n && rule_at(rules, next)->group == group)
+            next++;
+        if (next - start > MAX_ROUTE_RULES)
+            return end > start ? end : start + MAX_ROUTE_RULES;
+        end = next;
+    }
+    return end;
 }

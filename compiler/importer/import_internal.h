@@ -53,6 +53,8 @@ struct o_header_match {
 struct o_match {
     struct o_path path;
     struct o_header_match header; /* header.name NULL: none */
+    struct o_header_match query;  /* query.name NULL: none */
+    const char *method;           /* NULL: any */
 };
 
 struct o_path_mod {
@@ -215,6 +217,7 @@ struct imp_provider {
 
 #define IMP_MAX_PROVIDERS 8
 extern const struct imp_provider imp_provider_ingress_nginx;
+extern const struct imp_provider imp_provider_nginx_inc;
 /* importer.c: every provider, NULL-terminated. */
 extern const struct imp_provider *const imp_providers[];
 const struct imp_provider *imp_provider_find(const char *name);
@@ -310,6 +313,16 @@ void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct back
 void grant_add(struct imp *im, const char *ns, const char *from_kind,
                const char *from_ns, const char *to_kind, const char *to_name,
                const char *label);
+/* A listener of gw on port 80 (HTTP) or 443 (HTTPS, TLS) for host ("":
+ * any), named "<http|https|tls>-<host label>"; a certificate in another
+ * namespace gets its ReferenceGrant.  Returns its name. */
+const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
+                         const char *host, const char *secret,
+                         const char *secret_namespace);
+/* Where the route starting at rules->v[start] (struct o_rule *) ends:
+ * whole groups while they fit in 16 rules (one group alone never needs
+ * that many). */
+size_t rules_chunk_end(const struct ptrvec *rules, size_t start);
 /* The ReferenceGrants route r needs for its backends and mirrors in other
  * namespaces. */
 void grants_for_route(struct imp *im, const struct o_route *r);

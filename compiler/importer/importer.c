@@ -10,14 +10,7 @@
 #include <string.h>
 
 /* Controllers whose inputs gwc recognises but does not convert yet: an
- * estate of theirs is refused rather than converted as ingress-nginx's. */
-static const char *const nic_prefixes[] = {"nginx.org/", "nginx.com/", NULL};
-static const char *const nic_groups[] = {"k8s.nginx.org", NULL};
-static const char *const nic_classes[] = {"nginx", NULL};
-static const struct imp_provider nginx_inc = {
-    "nginx-inc", "nginx.org/ingress-controller", nic_prefixes, nic_groups,
-    nic_classes, NULL,
-};
+ * estate of theirs is refused rather than converted as another's. */
 static const char *const contour_prefixes[] = {"projectcontour.io/", NULL};
 static const char *const contour_groups[] = {"projectcontour.io", NULL};
 static const char *const contour_classes[] = {"contour", NULL};
@@ -37,7 +30,7 @@ static const struct imp_provider traefik = {
 
 /* Every provider, in the order --provider lists them. */
 const struct imp_provider *const imp_providers[] = {
-    &imp_provider_ingress_nginx, &nginx_inc, &contour, &traefik, NULL,
+    &imp_provider_ingress_nginx, &imp_provider_nginx_inc, &contour, &traefik, NULL,
 };
 
 const struct imp_provider *imp_provider_find(const char *name)
@@ -49,6 +42,21 @@ const struct imp_provider *imp_provider_find(const char *name)
             return imp_providers[i];
     }
     return NULL;
+}
+
+bool import_crd_groups(const char **out, size_t max)
+{
+    size_t i, k, n = 0;
+
+    for (i = 0; imp_providers[i]; i++) {
+        for (k = 0; imp_providers[i]->crd_groups[k]; k++) {
+            if (n + 1 >= max)
+                return false;
+            out[n++] = imp_providers[i]->crd_groups[k];
+        }
+    }
+    out[n] = NULL;
+    return true;
 }
 
 /* The namespace of an object: its own, or --namespace when it has none
@@ -86,7 +94,7 @@ const char *import_options_problem(const struct import_options *o)
 
     if (o->provider && (!imp_provider_find(o->provider) ||
                         !imp_provider_find(o->provider)->convert))
-        return "--provider must be ingress-nginx (the objects of nginx-inc, "
+        return "--provider must be ingress-nginx or nginx-inc (the objects of "
                "contour and traefik are recognised, not converted yet)";
     if (o->default_namespace && !value_dns_label(o->default_namespace))
         return "--namespace must be a namespace name (a DNS-1123 label)";

@@ -38,6 +38,11 @@ struct import_options {
     const char *default_namespace;
 };
 
+/* Fills out (NULL-terminated, at most max entries with the NULL) with the
+ * API groups of every provider's custom resources; false if max is too
+ * small. */
+bool import_crd_groups(const char **out, size_t max);
+
 /* NULL when the options are usable, else what is wrong with them. */
 const char *import_options_problem(const struct import_options *o);
 

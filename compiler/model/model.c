@@ -228,6 +228,19 @@ static void report_version(struct builder *b, const struct kind_info *ki,
 
 static void decode_object(struct builder *b, const struct ynode *root);
 
+static bool read_elsewhere(const struct model_options *o, const char *api_version)
+{
+    const char *slash = strchr(api_version, '/');
+    const char *const *g;
+
+    for (g = o->read_elsewhere; g && *g && slash; g++) {
+        if (strlen(*g) == (size_t)(slash - api_version) &&
+            strncmp(*g, api_version, strlen(*g)) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void decode_list(struct builder *b, const struct ynode *root)
 {
     const struct ynode *items = ynode_get(root, "items");
@@ -282,6 +295,8 @@ static void decode_object(struct builder *b, const struct ynode *root)
         return;
     }
     ki = find_kind(kind);
+    if (!ki && read_elsewhere(b->opt, api_version))
+        return;
     if (!ki) {
         diag_report(&b->c->diags, DIAG_UNKNOWN_KIND, ynode_loc(b->c, kn), NULL, NULL,
                     "%s %s is not read by gwc; skipped", api_version, kind);

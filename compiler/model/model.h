@@ -642,6 +642,9 @@ struct model {
 
 struct model_options {
     bool strict; /* unknown fields are errors, as kubectl --validate=strict */
+    /* API groups whose objects another stage reads (import-ingress's
+     * providers): not reported as skipped.  NULL-terminated, or NULL. */
+    const char *const *read_elsewhere;
 };
 
 /*

@@ -43,26 +43,8 @@ static const char *add_listener(struct imp *im, struct o_gateway *gw,
                                 const struct host_group *g)
 {
     const char *secret = str_eq(proto, "HTTPS") ? g->secret : NULL;
-    struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
-    const char *prefix = str_eq(proto, "HTTP")    ? "http"
-                         : str_eq(proto, "HTTPS") ? "https"
-                                                  : "tls";
-    const char *label = name_host_label(im->a, host);
 
-    l->protocol = proto;
-    l->hostname = *host ? host : NULL;
-    l->port = str_eq(proto, "HTTP") ? 80 : 443;
-    l->secret = secret;
-    if (secret && !str_eq(g->secret_namespace, gw->namespace)) {
-        l->secret_namespace = g->secret_namespace;
-        grant_add(im, g->secret_namespace, "Gateway", gw->namespace, "Secret",
-                  secret, "tls");
-    }
-    l->name = name_claim(
-        im, arena_printf(im->a, "listener/%s/%s", gw->namespace, gw->name),
-        *label ? arena_printf(im->a, "%s-%s", prefix, label) : prefix, 253);
-    ptrvec_push(im->a, &gw->listeners, l);
-    return l->name;
+    return listener_add(im, gw, proto, host, secret, g->secret_namespace);
 }
 
 static bool serves_http(const struct host_group *g)

@@ -389,29 +389,6 @@ static struct o_route *new_route(struct imp *im, const struct host_group *g,
     return r;
 }
 
-static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
-{
-    return rules->v[i];
-}
-
-/* Where the route starting at rule `start` ends: whole locations while
- * they fit in 16 rules (one location alone never needs that many). */
-static size_t chunk_end(const struct ptrvec *rules, size_t start)
-{
-    size_t end = start;
-
-    while (end < rules->n) {
-        size_t group = rule_at(rules, end)->group, next = end;
-
-        while (next < rules->n && rule_at(rules, next)->group == group)
-            next++;
-        if (next - start > MAX_ROUTE_RULES)
-            return end > start ? end : start + MAX_ROUTE_RULES;
-        end = next;
-    }
-    return end;
-}
-
 /* The rules of one host as routes of at most 16 rules. */
 static void emit_routes(struct imp *im, const struct host_group *g,
                         enum kind kind, const char *suffix,
@@ -423,7 +400,7 @@ static void emit_routes(struct imp *im, const struct host_group *g,
     size_t i = 0, part = 0;
 
     while (i < rules->n) {
-        size_t end = chunk_end(rules, i);
+        size_t end = rules_chunk_end(rules, i);
         /* "-02", "-03": the parts sort in rule order, as route names break
          * precedence ties. */
         const char *name = ++part == 1 ? base
