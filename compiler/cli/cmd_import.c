@@ -1,8 +1,8 @@
 /*
  * `gwc import-ingress`: the Ingress objects and CRDs of another controller
- * (--provider, or the one the inputs name) to Gateway API YAML, on standard output or atomically into -o FILE, and the
- * report of everything converted approximately or not at all on standard
- * error.  The YAML is written even when something could not be carried
+ * (--provider, or the one the inputs name) to Gateway API YAML, on
+ * standard output or atomically into -o FILE, and the report of
+ * everything converted approximately or not at all on standard error.  The YAML is written even when something could not be carried
  * over (the exit status says so); unreadable input writes nothing.
  */
 #include "cli_internal.h"
