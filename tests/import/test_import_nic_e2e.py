@@ -8,20 +8,9 @@ controller: the annotations page, VirtualServer resources, path matching).
 The basic-auth Ingress is access control gwc cannot carry over: the import
 exits 1 and the path must answer 500, never the backend.
 """
-import os
-import shutil
-import subprocess
-import tempfile
 import unittest
 
-from gwtest import client
-from gwtest.certs import CertificateAuthority
-from gwtest.echo import EchoPool
-from gwtest.nginx import NginxProcess, free_ports
-
-from test_import_e2e import endpoint_slice_yaml, service_yaml, tls_secret_yaml
-
-GWC = os.environ.get("GWC", os.path.join(os.path.dirname(__file__), "..", "..", "build", "gwc"))
+from estate import ImportedEstate, tls_secret_yaml
 
 ESTATE = """apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -91,71 +80,14 @@ spec:
       proxy: {upstream: v1, rewritePath: /echo, requestHeaders: {set: [{name: X-From, value: gw}]}}
 """
 
-SERVICES = ["tea", "coffee", "admin", "shop-v1", "shop-v2"]
-
-
-def run(args):
-    return subprocess.run([GWC] + args, capture_output=True, text=True, timeout=60)
-
-
-@unittest.skipUnless(os.access("/usr/sbin/nginx", os.X_OK), "nginx not installed")
-class ImportedNicEstate(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="gwc-import-nic-")
-        cls.pool = EchoPool()
-        cls.nginx = None
-        try:
-            cls._start()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+class ImportedNicEstate(ImportedEstate):
+    SERVICES = ["tea", "coffee", "admin", "shop-v1", "shop-v2"]
+    IMPORT_EXIT = 1
 
     @classmethod
-    def _start(cls):
-        d = cls.dir
-        ca = CertificateAuthority(os.path.join(d, "ca"))
+    def documents(cls, ca):
         pair = ca.issue("cafe", dns_names=["cafe.example.com"])
-        source = os.path.join(d, "estate.yaml")
-        with open(source, "w") as f:
-            f.write("---\n".join([ESTATE] + [service_yaml(s) for s in SERVICES]
-                                 + [tls_secret_yaml("cafe-tls", pair)]))
-        gateway = os.path.join(d, "gateway.yaml")
-        cls.imported = run(["import-ingress", "-o", gateway, source])
-        slices = os.path.join(d, "endpoints.yaml")
-        with open(slices, "w") as f:
-            f.write("---\n".join(endpoint_slice_yaml(s, cls.pool.start(s, "default").port)
-                                 for s in SERVICES))
-        cls.http, cls.https = free_ports(2)
-        sockets = os.path.join(d, "sockets")
-        os.mkdir(sockets)
-        out = os.path.join(d, "out")
-        compiled = run(["compile", "-o", out, "--listen-address", "127.0.0.1",
-                        "--port-map", "80=%d" % cls.http, "--port-map", "443=%d" % cls.https,
-                        "--socket-dir", sockets, "--fail-on=never", gateway, source, slices])
-        if compiled.returncode != 0 or not os.path.exists(os.path.join(out, "nginx.conf")):
-            raise AssertionError("gwc compile failed (%d):\n%s"
-                                 % (compiled.returncode, compiled.stderr))
-        cls.nginx = NginxProcess(out, tcp_ports=[cls.http, cls.https]).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.nginx:
-            cls.nginx.stop()
-        cls.pool.stop()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-
-    def get(self, host, path, **kw):
-        return client.http_request(self.http, host, path, **kw)
-
-    def get_tls(self, host, path, **kw):
-        return client.http_request(self.https, host, path, scheme="https", sni=host, **kw)
-
-    def assertServed(self, response, service, path=None):
-        self.assertEqual(response.status, 200, response.body[:200])
-        self.assertEqual(response.echo["service"], service)
-        if path is not None:
-            self.assertEqual(response.echo["path"], path)
+        return [ESTATE, tls_secret_yaml("cafe-tls", pair)]
 
     def test_import_reports_access_control_and_exits_1(self):
         self.assertEqual(self.imported.returncode, 1, self.imported.stderr)
