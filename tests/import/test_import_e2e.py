@@ -329,5 +329,45 @@ class ImportedIngresses(ImportedEstate):
         self.assertServed(self.get("unknown.example.net", "/x"), "fallback", "/x")
 
 
+class ImportedAccessControl(ImportedEstate):
+    """Access control that gwc does not convert fails closed: the import
+    exits 1 and the Ingress's paths answer 500, never the backend; other
+    Ingresses of the same host, and redirects nginx answers before access
+    checks, are unaffected."""
+    SERVICES = ["web", "admin"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [
+            ingress("public", "shop.example.com", [("/", "Prefix", "web")]),
+            ingress("basic", "shop.example.com", [("/admin", "Prefix", "admin")],
+                    [("auth-type", "basic"), ("auth-secret", "users")]),
+            ingress("external", "shop.example.com", [("/team", "Prefix", "admin")],
+                    [("auth-url", "https://auth.example.com/check")]),
+            ingress("office", "shop.example.com", [("/office", "Prefix", "admin")],
+                    [("whitelist-source-range", "10.0.0.0/8")]),
+            ingress("moved", "moved.example.com", [("/", "Prefix", "admin")],
+                    [("auth-url", "https://auth.example.com/check"),
+                     ("permanent-redirect", "https://www.example.org/")]),
+        ]
+
+    def test_reported(self):
+        for key in ("auth-type", "auth-url", "whitelist-source-range"):
+            self.assertIn('%s"]: not converted' % key, self.imported.stderr)
+        self.assertIn("answer 500", self.imported.stderr)
+
+    def test_access_controlled_paths_answer_500(self):
+        for path in ("/admin", "/admin/x", "/team", "/office/a"):
+            self.assertEqual(self.get("shop.example.com", path).status, 500, path)
+
+    def test_other_ingresses_of_the_host_are_served(self):
+        self.assertServed(self.get("shop.example.com", "/shop"), "web")
+
+    def test_redirects_are_answered_before_access(self):
+        self.assertRedirect(self.get("moved.example.com", "/x"), 301,
+                            "https://www.example.org/")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -35,6 +35,8 @@ enum ann_type {
  * annotations to canary traffic and ignores the canary's own, except the
  * canary family, load-balance, upstream-hash-by and session affinity. */
 #define F_CANARY 1u
+/* Access control: not converted, so the Ingress's paths are not served. */
+#define F_DENY 2u
 
 struct ann_spec {
     const char *name; /* after "nginx.ingress.kubernetes.io/" */
@@ -54,6 +56,7 @@ struct ann_spec {
 #define STR(n, f, alpha, fl) {n, AT_STRING, fl, CFG(f), alpha, 0, 0, NULL, NULL}
 #define NO(n, why) {n, AT_NO, 0, 0, NULL, 0, 0, why, NULL}
 #define NO_C(n, why) {n, AT_NO, F_CANARY, 0, NULL, 0, 0, why, NULL}
+#define DENY(n, why) {n, AT_NO, F_DENY, 0, NULL, 0, 0, why, NULL}
 #define NOOP(n, value, why) {n, AT_NO, 0, 0, NULL, 0, 0, why, value}
 #define SNIPPET(n) {n, AT_SNIPPET, 0, 0, NULL, 0, 0, NULL, NULL}
 
@@ -82,7 +85,7 @@ static const struct ann_spec specs[] = {
          "not distinguish canary backends"),
     NO_C("affinity-mode", "Gateway API session persistence has no balanced "
          "or persistent mode"),
-    NO("allowlist-source-range", WHY_RANGES),
+    DENY("allowlist-source-range", WHY_RANGES),
     STR("app-root", app_root, ALPHA_PATH, 0),
     NO("auth-always-set-cookie", WHY_AUTH),
     NO("auth-cache-duration", WHY_AUTH),
@@ -96,7 +99,7 @@ static const struct ann_spec specs[] = {
     NO("auth-realm", WHY_AUTH),
     NO("auth-request-redirect", WHY_AUTH),
     NO("auth-response-headers", WHY_AUTH),
-    NO("auth-secret", WHY_AUTH),
+    DENY("auth-secret", WHY_AUTH),
     NO("auth-secret-type", WHY_AUTH),
     NO("auth-signin", WHY_AUTH),
     NO("auth-signin-redirect-param", WHY_AUTH),
@@ -104,11 +107,11 @@ static const struct ann_spec specs[] = {
     NO("auth-tls-error-page", WHY_MTLS),
     NO("auth-tls-match-cn", WHY_MTLS),
     NO("auth-tls-pass-certificate-to-upstream", WHY_MTLS),
-    NO("auth-tls-secret", WHY_MTLS),
+    DENY("auth-tls-secret", WHY_MTLS),
     NO("auth-tls-verify-client", WHY_MTLS),
     NO("auth-tls-verify-depth", WHY_MTLS),
-    NO("auth-type", WHY_AUTH),
-    NO("auth-url", WHY_AUTH),
+    DENY("auth-type", WHY_AUTH),
+    DENY("auth-url", WHY_AUTH),
     STR("backend-protocol", backend_protocol, "_", 0),
     BOOL("canary", canary, F_CANARY),
     STR("canary-by-cookie", canary_by_cookie, ALPHA_BASIC, F_CANARY),
@@ -133,7 +136,7 @@ static const struct ann_spec specs[] = {
        "Gateway API equivalent"),
     NO("default-backend", "a fallback Service for upstreams without "
        "endpoints has no Gateway API equivalent"),
-    NO("denylist-source-range", WHY_RANGES),
+    DENY("denylist-source-range", WHY_RANGES),
     NOOP("disable-proxy-intercept-errors", "false", "intercepting upstream "
          "error codes has no Gateway API equivalent"),
     NOOP("enable-access-log", "true", WHY_OBSERVE),
@@ -241,7 +244,7 @@ static const struct ann_spec specs[] = {
     BOOL("use-regex", use_regex, 0),
     NOOP("use-port-in-redirects", "false", "port_in_redirect has no Gateway "
          "API equivalent"),
-    NO("whitelist-source-range", WHY_RANGES),
+    DENY("whitelist-source-range", WHY_RANGES),
     STR("x-forwarded-prefix", x_forwarded_prefix, ALPHA_PATH, 0),
 };
 
@@ -364,7 +367,13 @@ static void one(struct imp *im, struct ing *ing, const struct strmap_entry *e,
             report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
                         "'%s' is ingress-nginx's default: nothing to convert",
                         report_value(im, e->value));
-        else
+        else if (sp->flags & F_DENY) {
+            ing->denied = true;
+            report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
+                        "not converted: %s; the Ingress's paths answer 500 "
+                        "instead of being served without it",
+                        sp->note);
+        } else
             report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
                         "not converted: %s", sp->note);
         return;

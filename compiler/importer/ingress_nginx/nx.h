@@ -98,6 +98,10 @@ struct ing {
     /* ingress-nginx's order: creationTimestamp, then "ns/name" descending */
     size_t order;
     bool slash_noted; /* routes.c: the https redirect's trailing '/' */
+    /* Access control gwc does not convert: the Ingress's locations keep
+     * their matches and redirects but lose their backends, so the Gateway
+     * answers 500 rather than serve them openly. */
+    bool denied;
 };
 
 

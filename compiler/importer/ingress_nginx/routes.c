@@ -279,6 +279,25 @@ static void slash_note(struct imp *im, struct ing *ing)
                       "redirect keeps the URI as it is");
 }
 
+/* Unconverted access control: rules that would forward lose their
+ * backends and filters (a rule without backends answers 500); redirects
+ * stay, since nginx answers them before it checks access. */
+static void deny_rules(struct imp *im, const struct location *l,
+                       struct ptrvec *rules, size_t first)
+{
+    size_t i;
+
+    if (!l->ing->denied)
+        return;
+    for (i = first; i < rules->n; i++) {
+        struct o_rule *r = rules->v[i];
+        if (r->filters && r->filters->redirect)
+            continue;
+        r->filters = ARENA_NEW(im->a, struct o_filters);
+        memset(&r->backends, 0, sizeof(r->backends));
+    }
+}
+
 static void location_routes(struct imp *im, const struct host_group *g,
                             const struct location *l, size_t group,
                             struct route_set *rs)
@@ -288,7 +307,11 @@ static void location_routes(struct imp *im, const struct host_group *g,
     size_t i;
 
     if (is_grpc(l)) {
-        grpc_location(im, g, l, group, tls ? &rs->grpc : &rs->grpc_http);
+        struct ptrvec *grpc = tls ? &rs->grpc : &rs->grpc_http;
+        size_t first = grpc->n;
+
+        grpc_location(im, g, l, group, grpc);
+        deny_rules(im, l, grpc, first);
         if (tls && up && l->plan->n_forms) {
             redirect_rule(im, &rs->http, l, group);
             rs->split = true;
@@ -296,6 +319,7 @@ static void location_routes(struct imp *im, const struct host_group *g,
         return;
     }
     http_location(im, l, group, &rules);
+    deny_rules(im, l, &rules, 0);
     for (i = 0; i < rules.n; i++) {
         struct o_rule *r = rules.v[i];
         if (tls)
