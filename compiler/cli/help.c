@@ -120,8 +120,8 @@ static const struct topic topics[] = {
      "  --ingress-class NAME  only Ingresses of this class (repeatable)\n"
      "  --namespace NS        namespace for Ingresses that have none\n"
      "  --provider NAME       the controller that served the inputs:\n"
-     "                        ingress-nginx or nginx-inc (default: the one\n"
-     "                        the inputs name)\n"},
+     "                        ingress-nginx, nginx-inc or traefik (default:\n"
+     "                        the one the inputs name)\n"},
     {"help", "gwc help [COMMAND]", "Shows help for gwc or for one command.\n",
      false, false, NULL},
 };

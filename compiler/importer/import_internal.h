@@ -218,6 +218,7 @@ struct imp_provider {
 #define IMP_MAX_PROVIDERS 8
 extern const struct imp_provider imp_provider_ingress_nginx;
 extern const struct imp_provider imp_provider_nginx_inc;
+extern const struct imp_provider imp_provider_traefik;
 /* importer.c: every provider, NULL-terminated. */
 extern const struct imp_provider *const imp_providers[];
 const struct imp_provider *imp_provider_find(const char *name);
@@ -258,6 +259,14 @@ struct diag *report_at(struct imp *im, const char *label,
                        const struct ynode *root, const struct ynode *at,
                        enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* At the character of at's text (a scalar) that starts at byte off, as
+ * the file spells it: the token of a rule inside a YAML string. */
+struct diag *report_in_scalar(struct imp *im, const char *label,
+                              const struct ynode *root, const struct ynode *at,
+                              size_t off, enum diag_code code, const char *fmt,
+                              ...)
+    __attribute__((format(printf, 7, 8)));
 
 /* values.c: anchored allowlists and parsers for annotation values. */
 #define ALPHA_BASIC "-._~/:"             /* ingress-nginx alphaNumericChars */

@@ -9,8 +9,8 @@
 
 #include <string.h>
 
-/* Controllers whose inputs gwc recognises but does not convert yet: an
- * estate of theirs is refused rather than converted as another's. */
+/* A controller whose inputs gwc recognises but does not convert yet: an
+ * estate of its is refused rather than converted as another's. */
 static const char *const contour_prefixes[] = {"projectcontour.io/", NULL};
 static const char *const contour_groups[] = {"projectcontour.io", NULL};
 static const char *const contour_classes[] = {"contour", NULL};
@@ -18,19 +18,10 @@ static const struct imp_provider contour = {
     "contour", "projectcontour.io/ingress-controller", contour_prefixes,
     contour_groups, contour_classes, NULL,
 };
-static const char *const traefik_prefixes[] = {"traefik.ingress.kubernetes.io/",
-                                               NULL};
-static const char *const traefik_groups[] = {"traefik.io", "traefik.containo.us",
-                                             NULL};
-static const char *const traefik_classes[] = {"traefik", NULL};
-static const struct imp_provider traefik = {
-    "traefik", "traefik.io/ingress-controller", traefik_prefixes,
-    traefik_groups, traefik_classes, NULL,
-};
-
 /* Every provider, in the order --provider lists them. */
 const struct imp_provider *const imp_providers[] = {
-    &imp_provider_ingress_nginx, &imp_provider_nginx_inc, &contour, &traefik, NULL,
+    &imp_provider_ingress_nginx, &imp_provider_nginx_inc, &imp_provider_traefik,
+    &contour, NULL,
 };
 
 const struct imp_provider *imp_provider_find(const char *name)
@@ -94,8 +85,8 @@ const char *import_options_problem(const struct import_options *o)
 
     if (o->provider && (!imp_provider_find(o->provider) ||
                         !imp_provider_find(o->provider)->convert))
-        return "--provider must be ingress-nginx or nginx-inc (the objects of "
-               "contour and traefik are recognised, not converted yet)";
+        return "--provider must be ingress-nginx, nginx-inc or traefik (the "
+               "objects of contour are recognised, not converted yet)";
     if (o->default_namespace && !value_dns_label(o->default_namespace))
         return "--namespace must be a namespace name (a DNS-1123 label)";
     if (o->gateway_name && (!value_dns_subdomain(o->gateway_name) ||

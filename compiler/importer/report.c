@@ -11,6 +11,7 @@
 #include "base/utf8.h"
 #include "load/load.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 /* A value quoted in a message, cut short at a character boundary so that
@@ -23,6 +24,74 @@ const char *report_value(struct imp *im, const char *s)
     if (keep == len)
         return s;
     return arena_printf(im->a, "%.*s...", (int)keep, s);
+}
+
+/* Where byte off of scalar n's text is in its file: the source is walked
+ * from the scalar's start, skipping what YAML does not keep (quotes,
+ * escapes' backslashes, a block scalar's header, line breaks and
+ * indentation), until off
+ * characters of the text have been matched.  A text the source does not
+ * spell out that way (escapes such as \x41) gets the scalar's start. */
+static struct src_loc scalar_loc(const struct compilation *c,
+                                 const struct ynode *n, size_t off)
+{
+    struct src_loc start = ynode_loc(c, n);
+    const struct source *src = source_get(&c->sources, start.file);
+    const char *raw, *end;
+    size_t i;
+
+    if (!src || n->kind != YNODE_SCALAR || off > n->len)
+        return start;
+    raw = src->data + start.offset;
+    end = src->data + src->len;
+    if (raw < end && (*raw == '\'' || *raw == '"'))
+        raw++;
+    else if (raw < end && (*raw == '|' || *raw == '>'))
+        while (raw < end && *raw != '\n')
+            raw++; /* the block scalar's header */
+    for (i = 0; i < off && raw < end; raw++) {
+        if (*raw == n->text[i]) {
+            i++;
+            continue;
+        }
+        if (*raw != '\\' && *raw != '\'' && *raw != '"' && *raw != ' ' &&
+            *raw != '\n' && *raw != '\r' && *raw != '\t')
+            return start;
+    }
+    while (raw < end && i < n->len && *raw != n->text[i])
+        raw++; /* the quote or line break in front of the character */
+    if (i < off || raw >= end)
+        return start;
+    return source_loc_from_offset(&c->sources, start.file,
+                                  (size_t)(raw - src->data));
+}
+
+static struct diag *report_loc(struct imp *im, const char *label,
+                               const struct ynode *root, const struct ynode *at,
+                               struct src_loc loc, enum diag_severity sev,
+                               enum diag_code code, const char *msg)
+{
+    return diag_report_sev(&im->c->diags, sev, code, loc, label,
+                           at == root ? NULL : model_path(im->c, at), "%s",
+                           msg);
+}
+
+struct diag *report_in_scalar(struct imp *im, const char *label,
+                              const struct ynode *root, const struct ynode *at,
+                              size_t off, enum diag_code code, const char *fmt,
+                              ...)
+{
+    struct strbuf msg = STRBUF_INIT;
+    struct diag *d;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    d = report_loc(im, label, root, at, scalar_loc(im->c, at, off),
+                   diag_info(code)->severity, code, msg.buf);
+    strbuf_release(&msg);
+    return d;
 }
 
 struct diag *report_vat(struct imp *im, const char *label,
@@ -41,9 +110,7 @@ struct diag *report_vat(struct imp *im, const char *label,
     loc = annotations && at->parent == annotations ? ynode_key_loc(im->c, at)
                                                     : ynode_loc(im->c, at);
     strbuf_vaddf(&msg, fmt, ap);
-    d = diag_report_sev(&im->c->diags, sev, code, loc, label,
-                        at == root ? NULL : model_path(im->c, at), "%s",
-                        msg.buf);
+    d = report_loc(im, label, root, at, loc, sev, code, msg.buf);
     strbuf_release(&msg);
     return d;
 }
