@@ -268,6 +268,12 @@ struct diag *report_in_scalar(struct imp *im, const char *label,
                               ...)
     __attribute__((format(printf, 7, 8)));
 
+/* Every key of map not in known (NULL-terminated), as a field of
+ * controller gwc does not convert. */
+void report_other_fields(struct imp *im, const char *label,
+                         const struct ynode *root, const struct ynode *map,
+                         const char *const *known, const char *controller);
+
 /* values.c: anchored allowlists and parsers for annotation values. */
 #define ALPHA_BASIC "-._~/:"             /* ingress-nginx alphaNumericChars */
 #define ALPHA_URL ALPHA_BASIC ",?&="     /* URLIsValidRegex */

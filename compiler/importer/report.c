@@ -127,3 +127,20 @@ struct diag *report_at(struct imp *im, const char *label,
     va_end(ap);
     return d;
 }
+
+void report_other_fields(struct imp *im, const char *label,
+                         const struct ynode *root, const struct ynode *map,
+                         const char *const *known, const char *controller)
+{
+    size_t i;
+    const char *const *k;
+
+    for (i = 0; map && map->kind == YNODE_MAP && i < map->n; i++) {
+        for (k = known; *k && !str_eq(*k, map->items[i]->key); k++)
+            ;
+        if (!*k)
+            report_at(im, label, root, map->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: gwc does not convert this field of %s",
+                      controller);
+    }
+}

@@ -51,17 +51,8 @@ static void not_converted(struct imp *im, const struct vs_ctx *v,
 static void other_fields(struct imp *im, const struct vs_ctx *v,
                          const struct ynode *map, const char *const *known)
 {
-    size_t i;
-    const char *const *k;
-
-    for (i = 0; map && map->kind == YNODE_MAP && i < map->n; i++) {
-        for (k = known; *k && !str_eq(*k, map->items[i]->key); k++)
-            ;
-        if (!*k)
-            not_converted(im, v, map->items[i],
-                          "gwc does not convert this field of NGINX Ingress "
-                          "Controller");
-    }
+    report_other_fields(im, v->src.label, v->src.root, map, known,
+                        "NGINX Ingress Controller");
 }
 
 /* ---- upstreams ---- */

@@ -27,17 +27,7 @@ static const struct ynode *seq(const struct ynode *n)
 static void other_fields(struct imp *im, const struct tr_src *src,
                          const struct ynode *map, const char *const *known)
 {
-    size_t i;
-    const char *const *k;
-
-    for (i = 0; map && map->kind == YNODE_MAP && i < map->n; i++) {
-        for (k = known; *k && !str_eq(*k, map->items[i]->key); k++)
-            ;
-        if (!*k)
-            tr_report(im, src, map->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc does not convert this field of "
-                      "Traefik");
-    }
+    report_other_fields(im, src->label, src->root, map, known, "Traefik");
 }
 
 static const struct crd *find_crd(const struct imp *im, const char *kind,
