@@ -22,6 +22,7 @@ const struct ynode *report_annotation_node(const struct ing *ing, const char *na
     return n;
 }
 
+__attribute__((format(printf, 6, 0)))
 static struct diag *vreport(struct imp *im, const struct ing *ing,
                             const struct ynode *at, enum diag_severity sev,
                             enum diag_code code, const char *fmt, va_list ap)
