@@ -10,6 +10,8 @@ Each case is a directory under STAGE_DIR, used as gwc's working directory:
   expected.stdout  expected standard output (absent means empty)
   expected.stderr  expected standard error (absent means empty)
   expected.exit    expected exit status (absent means 0)
+                   (in expected output, @CASE@ stands for the case
+                   directory's absolute path, @OUT@ for compile's output)
   expected/        for compile cases: the expected output directory; every
                    file gwc writes (but its marker, .gwc-output) must match,
                    and nginx -t must accept the expected nginx.conf
@@ -109,8 +111,13 @@ def run_case(gwc, case):
         if out_dir and os.path.isdir(out_dir):
             shutil.rmtree(out_dir)
     problems = []
-    stdout = r.stdout.replace(out_dir.encode(), b"@OUT@") if out_dir else r.stdout
-    stderr = r.stderr.replace(out_dir.encode(), b"@OUT@") if out_dir else r.stderr
+    stdout, stderr = r.stdout, r.stderr
+    if out_dir:
+        stdout = stdout.replace(out_dir.encode(), b"@OUT@")
+        stderr = stderr.replace(out_dir.encode(), b"@OUT@")
+    here = os.path.realpath(case).encode()
+    stdout = stdout.replace(here, b"@CASE@")
+    stderr = stderr.replace(here, b"@CASE@")
     if UPDATE:
         write_or_remove(os.path.join(case, "expected.stdout"), stdout)
         write_or_remove(os.path.join(case, "expected.stderr"), stderr)

@@ -48,8 +48,7 @@ int run_import(const struct options *o)
     int status;
 
     if (problem) {
-        fprintf(stderr, "gwc: %s\nRun 'gwc help import-ingress' for usage.\n",
-                problem);
+        cli_usage_error(CMD_IMPORT, "%s", problem);
         return EXIT_USAGE;
     }
     compilation_init(&c);
@@ -58,7 +57,7 @@ int run_import(const struct options *o)
         import_ingress(&c, &m, &docs, &io, &yaml);
         write_yaml(&c, o->output, &yaml);
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     strbuf_release(&yaml);
     compilation_release(&c);

@@ -17,6 +17,7 @@ enum command {
     CMD_COMPILE,
     CMD_STATUS,
     CMD_IMPORT,
+    CMD_EXPLAIN,
     CMD_HELP,
     CMD_VERSION,
 };
@@ -31,18 +32,27 @@ struct port_map_entry {
 
 #define MAX_PORT_MAP 256
 #define MAX_CLASSES 64
+#define MAX_PATHS 256 /* --exclude and --context each */
 
 struct options {
     enum command command;
     const char *help_topic;
     const char **paths;
     size_t n_paths;
+    const char *exclude[MAX_PATHS]; /* globs */
+    size_t n_exclude;
+    const char *context[MAX_PATHS]; /* read, but not reported on */
+    size_t n_context;
 
     /* diagnostics */
     enum diag_format diag_format;
     enum fail_on fail_on;
     enum color_mode color;
     bool strict;
+    bool disabled[DIAG__COUNT]; /* --disable */
+    bool quiet;
+    const char *report_path; /* --report FILE */
+    const char *root;        /* --root DIR: what SARIF URIs are relative to */
 
     /* controller */
     bool strict_refs;
@@ -71,7 +81,7 @@ struct options {
     const char *import_gateway_class;
     const char *import_gateway_name;
 
-    const char *config_path;
+    const char *config_path; /* the settings file read, or NULL */
 };
 
 #define GWC_DEFAULT_CONTROLLER "gwc.dev/gateway-controller"

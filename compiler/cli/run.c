@@ -21,44 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static bool use_color(const struct options *o)
-{
-    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
-
-    if (o->color == COLOR_ALWAYS)
-        return true;
-    if (o->color == COLOR_NEVER)
-        return false;
-    return isatty(2) && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
-}
-
-/* Machine formats of check and compile go to standard output, which those
- * commands do not otherwise use; status and import keep stdout for their
- * own output. */
-void cli_print_diagnostics(struct compilation *c, const struct options *o)
-{
-    struct diag_render_options ro = {o->diag_format, use_color(o),
-                                     o->diag_format == DIAG_FORMAT_TEXT && isatty(2),
-                                     GWC_VERSION};
-    bool own_stdout = o->command == CMD_STATUS || o->command == CMD_IMPORT;
-    FILE *out = stderr;
-    struct strbuf text = STRBUF_INIT;
-
-    if (o->command == CMD_STATUS)
-        ro.format = DIAG_FORMAT_TEXT;
-    if (ro.format != DIAG_FORMAT_TEXT && !own_stdout)
-        out = stdout;
-    diag_sort(&c->diags, &c->sources);
-    diag_render(&c->diags, &c->sources, &ro, &text);
-    if (ro.format == DIAG_FORMAT_TEXT && (c->diags.errors || c->diags.warnings))
-        strbuf_addf(&text, "gwc: %u error%s, %u warning%s\n", c->diags.errors,
-                    c->diags.errors == 1 ? "" : "s", c->diags.warnings,
-                    c->diags.warnings == 1 ? "" : "s");
-    fwrite(text.buf, 1, text.len, out);
-    fflush(out);
-    strbuf_release(&text);
-}
-
 int cli_exit_status(const struct compilation *c, const struct options *o)
 {
     if (diag_has_class_error(&c->diags, DCLASS_INPUT))
@@ -74,20 +36,29 @@ int cli_exit_status(const struct compilation *c, const struct options *o)
     return EXIT_CLEAN;
 }
 
+/* The paths of the command line, in the scope its options give. */
+static bool load_paths(struct compilation *c, const struct options *o,
+                       struct ydoc_list *docs)
+{
+    struct load_scope scope = {o->exclude, o->n_exclude, o->context,
+                               o->n_context, false, o->config_path};
+
+    return load_inputs(c, &load_default_limits, o->paths, o->n_paths, &scope, docs);
+}
+
 bool cli_load_model(struct compilation *c, const struct options *o,
                     struct model *m, struct ydoc_list *docs)
 {
     struct ydoc_list own = {0};
     struct model_options mo = {o->strict, NULL};
     const char *groups[16];
+    bool ok;
 
     if (o->command == CMD_IMPORT && import_crd_groups(groups, 16))
         mo.read_elsewhere = groups;
-    bool ok;
-
     if (!docs)
         docs = &own;
-    ok = load_inputs(c, &load_default_limits, o->paths, o->n_paths, docs);
+    ok = load_paths(c, o, docs);
     ok = model_build(c, docs, &mo, m) && ok;
     return ok;
 }
@@ -116,7 +87,7 @@ static void validate_inputs(struct compilation *c, const struct options *o,
     struct ydoc_list docs = {0};
 
     compilation_init(c);
-    load_inputs(c, &load_default_limits, o->paths, o->n_paths, &docs);
+    load_paths(c, o, &docs);
     /* Decode what did load, so one broken file does not hide the others'
      * problems. */
     cli_validate(c, o, &docs, m, ctl);
@@ -130,7 +101,7 @@ int run_check(const struct options *o)
     int status;
 
     validate_inputs(&c, o, &m, &ctl);
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     compilation_release(&c);
     return status;
@@ -263,7 +234,7 @@ int run_compile(const struct options *o)
         strbuf_release(&http_conf);
         strbuf_release(&stream_conf);
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     compilation_release(&c);
     return status;
@@ -295,7 +266,7 @@ int run_status(const struct options *o)
                         "cannot write standard output: %s", strerror(errno));
         }
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     strbuf_release(&out);
     compilation_release(&c);

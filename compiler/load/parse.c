@@ -294,15 +294,6 @@ static void finish_document(struct builder *b, struct ydoc_list *out,
 
     if (!root || (root->kind == YNODE_SCALAR && root->scalar == YSCALAR_NULL))
         return; /* empty document: comments only, or a stray "---" */
-    if (root->kind != YNODE_MAP) {
-        diag_report(&b->c->diags, DIAG_DOCUMENT_NOT_OBJECT,
-                    source_loc_from_mark(&b->c->sources, b->file, root->line,
-                                         root->col),
-                    NULL, NULL, "a document must be a mapping (a Kubernetes object), got a %s",
-                    ynode_type_name(root));
-        b->failed = true;
-        return;
-    }
     if (out->n == out->cap) {
         size_t cap = out->cap ? out->cap * 2 : 64;
         struct ydoc *v = ARENA_NEW_ARRAY(b->c->arena, struct ydoc, cap);

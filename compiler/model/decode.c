@@ -155,6 +155,13 @@ static void decode_field(struct decoder *d, const struct field *f,
         return; /* null means unset, as in Kubernetes (already initialised) */
     switch (f->type) {
     case FT_STRING:
+        if ((f->flags & FIELD_DURATION) && n->kind == YNODE_SCALAR &&
+            n->scalar == YSCALAR_INT) {
+            report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, ynode_loc(d->c, n), n,
+                   "expected a duration, got integer %s; write it with a unit, "
+                   "such as \"%ss\" or \"%sms\"", n->text, n->text, n->text);
+            return;
+        }
         if (want_scalar(d, n, YSCALAR_STRING, "string"))
             *(const char **)dst = n->text;
         return;

@@ -25,7 +25,12 @@ enum ftype {
     FT_IGNORE, /* any value, dropped (status, managedFields, ...) */
 };
 
-enum { FIELD_REQUIRED = 1u << 0 };
+enum {
+    FIELD_REQUIRED = 1u << 0,
+    /* A Gateway API Duration ("10s"): a bare number there needs a unit,
+     * not quotes, and the type error says so. */
+    FIELD_DURATION = 1u << 1,
+};
 
 struct table;
 

@@ -270,6 +270,25 @@ static void add_object(struct builder *b, struct object *o)
     ptrvec_push(b->c->arena, &b->m->objects[o->kind], o);
 }
 
+static void add_input(struct builder *b, const struct ynode *root, const char *label)
+{
+    struct model_input *in = ARENA_NEW(b->c->arena, struct model_input);
+
+    in->src = root;
+    in->label = label;
+    ptrvec_push(b->c->arena, &b->m->inputs, in);
+}
+
+/* "Kind namespace/name", or "Kind" alone when there is no name. */
+static const char *written_label(struct builder *b, const char *kind, const char *ns,
+                                 const char *name)
+{
+    if (!name)
+        return kind;
+    return ns ? arena_printf(b->c->arena, "%s %s/%s", kind, ns, name)
+              : arena_printf(b->c->arena, "%s %s", kind, name);
+}
+
 static void decode_object(struct builder *b, const struct ynode *root)
 {
     const struct ynode *av = ynode_get(root, "apiVersion");
@@ -283,6 +302,8 @@ static void decode_object(struct builder *b, const struct ynode *root)
     struct decoder d;
     struct object *o;
 
+    if (!api_version || !kind || (strcmp(kind, "List") == 0 && strcmp(api_version, "v1") == 0))
+        add_input(b, root, NULL);
     if (!api_version || !kind) {
         error_at(b, DIAG_MISSING_TYPE_META, av && !api_version ? av : kn && !kind ? kn : root,
                  "object has no %s; every Kubernetes object needs apiVersion and kind",
@@ -295,6 +316,10 @@ static void decode_object(struct builder *b, const struct ynode *root)
         return;
     }
     ki = find_kind(kind);
+    /* Labelled as diagnostics name the object: the namespace defaulted
+     * where the kind has one. */
+    add_input(b, root, written_label(b, kind, ki && !ki->namespaced ? NULL
+                                              : ki && !ns ? "default" : ns, name));
     if (!ki && read_elsewhere(b->opt, api_version))
         return;
     if (!ki) {

@@ -635,9 +635,20 @@ struct ingress_class {
 
 /* ---- the model ---- */
 
+/* A mapping of the input that may be an object: a document or an item of
+ * a kind: List, whatever its kind (gwc decodes some kinds, not all). */
+struct model_input {
+    const struct ynode *src;
+    /* "HTTPRoute default/shop", "Deployment web"; NULL when the mapping is
+     * no object (no apiVersion or kind) or a List. */
+    const char *label;
+};
+
 struct model {
     /* Objects per kind, sorted by nsname (then input order). */
     struct ptrvec objects[KIND__COUNT];
+    /* Every struct model_input, in input order. */
+    struct ptrvec inputs;
 };
 
 struct model_options {

@@ -12,6 +12,11 @@ __attribute__((format(printf, 6, 0)))
 static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
                              enum diag_code code, const struct object *o,
                              const struct ynode *at, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+
+static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
+                             enum diag_code code, const struct object *o,
+                             const struct ynode *at, const char *fmt, va_list ap)
 {
     struct strbuf msg = STRBUF_INIT;
     const struct ynode *where = at ? at : o->src;

@@ -479,16 +479,6 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
         l->accepted = false;
         return;
     }
-    if (l->port == INT_UNSET) {
-        /* A ListenerSet entry may leave the port to the implementation. */
-        finding(x, DIAG_LISTENER_UNSUPPORTED_VALUE, owner, l->spec->src,
-                "listener '%s' has no port; gwc needs one to listen on",
-                l->spec->name);
-        conditions_set(&l->conditions, "Accepted", false, "PortUnavailable",
-                       "no port given");
-        l->accepted = false;
-        return;
-    }
     kinds_problem = listener_kinds(x, l, owner);
     if (l->protocol == PROTO_HTTPS || (l->protocol == PROTO_TLS && !l->passthrough))
         listener_certificates(x, l, &ref_reason, &ref_message);

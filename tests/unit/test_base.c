@@ -3,6 +3,8 @@
 
 #include "base/arena.h"
 #include "base/doc.h"
+#include "base/fs.h"
+#include "base/glob.h"
 #include "base/jsonw.h"
 #include "base/source.h"
 #include "base/strbuf.h"
@@ -11,7 +13,9 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 START_TEST(arena_memory_is_zeroed_and_aligned)
 {
@@ -374,6 +378,61 @@ START_TEST(strhash_finds_what_was_put)
 }
 END_TEST
 
+static bool take_all(const char *rel, bool is_dir, void *ctx)
+{
+    (void)rel, (void)is_dir, (void)ctx;
+    return true;
+}
+
+/* An empty directory lists nothing (and sorts no array: UBSan caught
+ * qsort(NULL, 0, ...) here). */
+START_TEST(fs_lists_an_empty_directory)
+{
+    const struct fs_filter all = {take_all, NULL};
+    char dir[] = "/tmp/gwc-test-XXXXXX";
+    struct fs_list files = {0};
+    const char *bad = NULL;
+    struct arena *a = arena_create(0);
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert(fs_list_tree(a, dir, &all, &files, &bad));
+    ck_assert_uint_eq(files.n, 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    arena_destroy(a);
+}
+END_TEST
+
+START_TEST(glob_matches_as_gitignore_does)
+{
+    /* Without a slash: a name at any depth, files and directories. */
+    ck_assert(glob_match("values.yaml", "values.yaml", false));
+    ck_assert(glob_match("values.yaml", "charts/web/values.yaml", false));
+    ck_assert(glob_match("*.tmpl.yaml", "a/b/x.tmpl.yaml", false));
+    ck_assert(!glob_match("*.yaml", "a/b", true));
+    ck_assert(glob_match("charts", "deploy/charts", true));
+    /* With a slash: the whole relative path; '*' stops at '/'. */
+    ck_assert(glob_match("charts/*", "charts/web", true));
+    ck_assert(!glob_match("charts/*", "charts/web/values.yaml", false));
+    ck_assert(!glob_match("charts/*", "deploy/charts/web", true));
+    ck_assert(glob_match("./charts/*", "./charts/web", true));
+    ck_assert(glob_match("/charts/*", "charts/web", true));
+    /* '**' matches any number of segments, none included. */
+    ck_assert(glob_match("charts/**", "charts/web/templates/a.yaml", false));
+    ck_assert(glob_match("charts/**", "charts", true));
+    ck_assert(glob_match("**/templates/*.yaml", "templates/a.yaml", false));
+    ck_assert(glob_match("**/templates/*.yaml", "x/y/templates/a.yaml", false));
+    ck_assert(!glob_match("**/templates/*.yaml", "x/templates/y/a.yaml", false));
+    ck_assert(glob_match("a/**/b", "a/b", true));
+    ck_assert(glob_match("a/**/**/b", "a/x/y/b", true));
+    /* A trailing slash: directories only. */
+    ck_assert(glob_match("generated/", "x/generated", true));
+    ck_assert(!glob_match("generated/", "x/generated", false));
+    ck_assert(glob_match("[!a]*.yaml", "b.yaml", false));
+    ck_assert(!glob_match("[!a]*.yaml", "a.yaml", false));
+    ck_assert(!glob_match("", "a", false));
+}
+END_TEST
+
 static Suite *base_suite(void)
 {
     Suite *s = suite_create("base");
@@ -394,6 +453,8 @@ static Suite *base_suite(void)
     tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
+    tcase_add_test(tc, fs_lists_an_empty_directory);
+    tcase_add_test(tc, glob_matches_as_gitignore_does);
     suite_add_tcase(s, tc);
     return s;
 }

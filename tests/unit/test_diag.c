@@ -169,8 +169,24 @@ START_TEST(machine_formats)
     ro.format = DIAG_FORMAT_SARIF;
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_ptr_nonnull(strstr(out.buf, "\"ruleId\": \"GW0301\""));
-    ck_assert_ptr_nonnull(strstr(out.buf, "\"startLine\": 3"));
     ck_assert_ptr_nonnull(strstr(out.buf, "\"results\": ["));
+    /* Without artifacts, a file is named as it was given. */
+    ck_assert_ptr_nonnull(strstr(out.buf, "\"uri\": \"a.yaml\""));
+    ck_assert_ptr_null(strstr(out.buf, "uriBaseId"));
+    {
+        struct diag_artifact files[2] = {{NULL, false}, {NULL, false}};
+        files[fa].uri = "a.yaml";
+        files[fa].relative = true;
+        ro.artifacts = files;
+        ro.root_uri = "file:///repo/";
+        strbuf_reset(&out);
+        diag_render(&c.diags, &c.sources, &ro, &out);
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"startLine\": 3"));
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"uriBaseId\": \"%SRCROOT%\""));
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"uri\": \"file:///repo/\""));
+        ro.artifacts = NULL;
+        ro.root_uri = NULL;
+    }
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_JSON;
     diag_render(&c.diags, &c.sources, &ro, &out);
@@ -316,6 +332,114 @@ START_TEST(file_names_are_shown_escaped)
 }
 END_TEST
 
+/* A diagnostic belongs to the last object starting at or before it; one
+ * in a mapping that is no object, or before every object, to the file. */
+START_TEST(junit_testcases_per_object)
+{
+    struct compilation c;
+    struct strbuf out = STRBUF_INIT;
+    struct diag_render_options ro = {0};
+    struct diag_subject subjects[3];
+    uint32_t fa, fb;
+
+    setup(&c, &fa, &fb);
+    subjects[0].file = fa, subjects[0].offset = 0, subjects[0].name = "A one";
+    subjects[1].file = fa, subjects[1].offset = 8, subjects[1].name = NULL;
+    subjects[2].file = fb, subjects[2].offset = 0, subjects[2].name = "B two";
+    diag_report(&c.diags, DIAG_VALUE_RANGE, source_loc_from_offset(&c.sources, fa, 2),
+                NULL, NULL, "in one");
+    diag_report(&c.diags, DIAG_VALUE_RANGE, source_loc_from_offset(&c.sources, fa, 20),
+                NULL, NULL, "after one");
+    diag_report(&c.diags, DIAG_BACKEND_ASSUMED, source_loc_from_offset(&c.sources, fb, 1),
+                NULL, NULL, "a warning");
+    ro.format = DIAG_FORMAT_JUNIT;
+    ro.subjects = subjects;
+    ro.n_subjects = 3;
+    diag_sort(&c.diags, &c.sources);
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"a.yaml\" classname=\"a.yaml\">\n"
+                                          "      <failure message=\"after one\""));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"A one\" classname=\"a.yaml\">\n"
+                                          "      <failure message=\"in one\""));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"B two\" classname=\"b.yaml\">\n"
+                                          "      <system-out>b.yaml:1:2: warning: a warning"));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testsuites name=\"gwc\" tests=\"3\" "
+                                          "failures=\"2\" errors=\"0\">"));
+    /* With --fail-on=warning a warning fails its testcase. */
+    ro.warnings_fail = true;
+    strbuf_reset(&out);
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_ptr_nonnull(strstr(out.buf, "failures=\"3\""));
+    strbuf_release(&out);
+    compilation_release(&c);
+}
+END_TEST
+
+/* What may be silenced follows the class; an error that makes the output
+ * invalid is kept whatever its code. */
+START_TEST(silencing_follows_the_catalogue)
+{
+    struct compilation c;
+    struct diag *d;
+
+    ck_assert(!diag_can_disable(DIAG_FILE_UNREADABLE));
+    ck_assert(!diag_can_disable(DIAG_SETTINGS_INVALID));
+    ck_assert(!diag_can_disable(DIAG_TYPE_MISMATCH));
+    ck_assert(diag_can_disable(DIAG_UNKNOWN_KIND));
+    ck_assert(diag_can_disable(DIAG_BACKEND_ASSUMED));
+    ck_assert(diag_can_disable(DIAG_NGINX_APPROXIMATED));
+    ck_assert(diag_can_disable(DIAG_IMPORT_SNIPPET));
+    compilation_init(&c);
+    d = diag_report_sev(&c.diags, DIAG_ERROR, DIAG_UNKNOWN_FIELD, at(SOURCE_NONE, 0, 0),
+                        NULL, NULL, "strict");
+    ck_assert(diag_can_disable(DIAG_UNKNOWN_FIELD));
+    ck_assert(!diag_can_silence(d));
+    d = diag_report(&c.diags, DIAG_UNKNOWN_FIELD, at(SOURCE_NONE, 0, 0), NULL, NULL, "lax");
+    ck_assert(diag_can_silence(d));
+    compilation_release(&c);
+}
+END_TEST
+
+static bool keep_errors(const struct diag *d, void *ctx)
+{
+    (void)ctx;
+    return d->severity == DIAG_ERROR;
+}
+
+START_TEST(filter_recounts)
+{
+    struct compilation c;
+
+    compilation_init(&c);
+    diag_report(&c.diags, DIAG_BACKEND_ASSUMED, at(SOURCE_NONE, 0, 0), NULL, NULL, "w");
+    diag_report(&c.diags, DIAG_PARENT_NOT_FOUND, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
+    diag_report(&c.diags, DIAG_YAML_SYNTAX, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
+    ck_assert_uint_eq(c.diags.warnings, 1);
+    diag_filter(&c.diags, keep_errors, NULL);
+    ck_assert_uint_eq(c.diags.n, 2);
+    ck_assert_uint_eq(c.diags.errors, 2);
+    ck_assert_uint_eq(c.diags.warnings, 0);
+    ck_assert(diag_has_class_error(&c.diags, DCLASS_MANIFEST));
+    ck_assert(diag_has_class_error(&c.diags, DCLASS_FINDING));
+    compilation_release(&c);
+}
+END_TEST
+
+START_TEST(every_code_is_explained)
+{
+    size_t i;
+
+    for (i = 0; i < DIAG__COUNT; i++) {
+        const struct diag_explanation *e = diag_explain((enum diag_code)i);
+        char name[8];
+        diag_code_name((enum diag_code)i, name);
+        ck_assert_msg(e->meaning && *e->meaning, "%s has no meaning", name);
+        ck_assert_msg(e->example && *e->example, "%s has no example", name);
+        ck_assert_msg(e->fix && *e->fix, "%s has no fix", name);
+    }
+}
+END_TEST
+
 START_TEST(empty_sarif_still_has_results)
 {
     struct compilation c;
@@ -361,6 +485,10 @@ static Suite *diag_suite(void)
     tcase_add_test(tc, source_quote_is_escaped);
     tcase_add_test(tc, file_names_are_shown_escaped);
     tcase_add_test(tc, empty_sarif_still_has_results);
+    tcase_add_test(tc, junit_testcases_per_object);
+    tcase_add_test(tc, silencing_follows_the_catalogue);
+    tcase_add_test(tc, filter_recounts);
+    tcase_add_test(tc, every_code_is_explained);
     tcase_add_test(tc, catalogue_numbers_are_unique);
     suite_add_tcase(s, tc);
     return s;
