@@ -1,5 +1,5 @@
 """End to end: a Traefik estate (traefik.io IngressRoutes and Middlewares,
-a weighted TraefikService, an Ingress with router annotations, and a v2
+a weighted TraefikService, Ingresses with router annotations, and a v2
 traefik.containo.us IngressRoute) through `gwc import-ingress` (provider
 detected from the CRD groups), `gwc check` and `gwc compile`, a real nginx
 serving it, echo backends behind.
@@ -96,6 +96,22 @@ spec:
         pathType: Prefix
         backend: {service: {name: blog, port: {number: 80}}}
 ---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: versions
+  namespace: default
+  annotations:
+    traefik.ingress.kubernetes.io/router.pathmatcher: PathRegexp
+spec:
+  rules:
+  - host: re.example.com
+    http:
+      paths:
+      - path: /v[0-9]+/
+        pathType: ImplementationSpecific
+        backend: {service: {name: blog, port: {number: 80}}}
+---
 apiVersion: traefik.containo.us/v1alpha1
 kind: IngressRoute
 metadata: {name: legacy, namespace: default}
@@ -139,6 +155,13 @@ class ImportedTraefikEstate(ImportedEstate):
         self.assertServed(self.get("v2.example.com", "/app/x"), "legacy")
         self.assertServed(self.get("v2.example.org", "/app/x"), "legacy")
         self.assertEqual(self.get("v2.example.net", "/app/x").status, 404)
+
+    def test_ingress_path_regexp_is_searched(self):
+        # Traefik searches the path for the expression (PathRegexp).
+        self.assertServed(self.get("re.example.com", "/v2/items"), "blog", "/v2/items")
+        self.assertServed(self.get("re.example.com", "/old/v10/x"), "blog", "/old/v10/x")
+        self.assertEqual(self.get("re.example.com", "/").status, 404)
+        self.assertEqual(self.get("re.example.com", "/vx/").status, 404)
 
     # ---- splits ----
 

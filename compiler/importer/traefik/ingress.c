@@ -208,11 +208,15 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     if (str_eq(matcher, "Path")) {
         alt->m[0].path.type = "Exact";
     } else if (str_eq(matcher, "PathRegexp")) {
-        tr_report(im, &x->src, x->pathmatcher, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: PathRegexp paths of Ingresses");
-        r->denied = true;
-        alt->m[0].path.type = "PathPrefix";
-        alt->m[0].path.value = "/";
+        char err[128];
+        if (!re_ok(value, err, sizeof(err))) {
+            tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: the PathRegexp '%s' does not compile: %s",
+                      report_value(im, value), err);
+            return;
+        }
+        alt->m[0].path.type = "RegularExpression";
+        alt->m[0].path.value = tr_regex_whole(im, value);
     } else {
         alt->m[0].path.type = "PathPrefix";
         if (strlen(value) > 1 && value[strlen(value) - 1] != '/') {
@@ -222,7 +226,8 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
             alt->n_m = 2;
         }
     }
-    if (!value_gateway_path(value)) {
+    if (!str_eq(alt->m[0].path.type, "RegularExpression") &&
+        !value_gateway_path(value)) {
         tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: not a path Gateway API accepts");
         return;

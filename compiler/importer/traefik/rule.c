@@ -409,8 +409,7 @@ static const char *gateway_method(const char *m)
     return NULL;
 }
 
-/* A Go regular expression (search) as a whole-string match. */
-static const char *whole(struct imp *im, const char *re)
+const char *tr_regex_whole(struct imp *im, const char *re)
 {
     size_t n = strlen(re);
     bool head = re[0] == '^';
@@ -504,7 +503,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         }
     } else if (str_eq(name, "PathRegexp")) {
         if (regex_ok(cv, l, off, arg))
-            set_path(cv, l, alt, "RegularExpression", whole(im, arg));
+            set_path(cv, l, alt, "RegularExpression", tr_regex_whole(im, arg));
     } else if (str_eq(name, "Method")) {
         if (alt->m[0].method) {
             unsupported(cv, l, m->off, "two methods in one alternative never match");
@@ -525,7 +524,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         if (re && !regex_ok(cv, l, m->arg_offs[1], v))
             return;
         set_header(cv, l, &alt->m[0].header, re ? "RegularExpression" : "Exact", arg,
-                   re ? whole(im, v) : v, "header");
+                   re ? tr_regex_whole(im, v) : v, "header");
     } else if (str_eq(name, "Query") || str_eq(name, "QueryRegexp")) {
         const char *k = arg, *v = m->n_args > 1 ? m->args[1] : NULL;
         const char *eq = strchr(arg, '=');
@@ -552,7 +551,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         if (re && !regex_ok(cv, l, m->arg_offs[1], v))
             return;
         set_header(cv, l, &alt->m[0].query, re ? "RegularExpression" : "Exact", k,
-                   re ? whole(im, v) : v, "query");
+                   re ? tr_regex_whole(im, v) : v, "query");
     } else if (str_eq(name, "ClientIP")) {
         unsupported(cv, l, m->off, "client address matches have no Gateway API "
                                    "equivalent; an implementation policy is needed");

@@ -66,6 +66,10 @@ bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
                           const struct ynode *at, bool v2, bool loose,
                           struct ptrvec *out /* struct tr_alt * */);
 
+/* A Go regular expression, which Traefik searches for, as the whole-string
+ * match Gateway API's RegularExpression is. */
+const char *tr_regex_whole(struct imp *im, const char *re);
+
 /* ---- routers ---- */
 
 struct tr_router {
