@@ -11,7 +11,8 @@
  *     certificate spec.tls names for the host), router.middlewares
  *     ("<ns>-<name>@kubernetescrd", in order), router.priority,
  *     router.pathmatcher (ImplementationSpecific paths); every other
- *     traefik.ingress.kubernetes.io/ annotation is reported.
+ *     traefik.ingress.kubernetes.io/ annotation, on an Ingress or a
+ *     Service (service.*), is reported.
  */
 #include "tr.h"
 
@@ -245,6 +246,35 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     ptrvec_push(im->a, &TR(im)->routers, r);
 }
 
+/* Traefik reads traefik.ingress.kubernetes.io/service.* on a Service for
+ * every router that sends to it (scheme, sticky cookie, passHostHeader,
+ * serversTransport, native load balancing); none is converted, and none
+ * may be lost without a word. */
+static void service_annotations(struct imp *im)
+{
+    const struct ptrvec *v = &im->m->objects[KIND_SERVICE];
+    size_t i, k;
+
+    for (i = 0; i < v->n; i++) {
+        const struct object *o = v->v[i];
+        const struct strmap *m = &o->meta.annotations;
+        struct tr_src src = {NULL, o->src};
+
+        for (k = 0; k < m->n; k++) {
+            if (strncmp(m->v[k].key, PREFIX "service.", strlen(PREFIX "service.")) != 0)
+                continue;
+            if (!src.label)
+                src.label = arena_printf(im->a, "Service %s/%s",
+                                         importer_object_namespace(im, o),
+                                         o->meta.name);
+            tr_report(im, &src, m->v[k].src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: Traefik's Service annotation %s, which "
+                      "changes every route to this Service",
+                      report_value(im, m->v[k].key + strlen(PREFIX)));
+        }
+    }
+}
+
 void tr_ingresses(struct imp *im)
 {
     const struct ptrvec *v = &im->m->objects[KIND_INGRESS];
@@ -278,5 +308,5 @@ void tr_ingresses(struct imp *im)
             for (size_t j = 0; j < in->rules[k].http.n_paths; j++)
                 path(im, &x, &in->rules[k], &in->rules[k].http.paths[j], n++);
         }
-    }
+    }    service_annotations(im);
 }
