@@ -175,7 +175,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
                     : x->in->obj.meta.name;
     entry_points(im, x, r);
     if (x->tls) {
-        r->web = false;
+        tr_tls_only(im, r, x->entrypoints);
         r->secret = secret_for(x->in, host);
         if (!r->secret)
             tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,

@@ -241,9 +241,9 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     r->name = index ? arena_printf(im->a, "%s-%zu", o->name, index + 1) : o->name;
     other_fields(im, &r->src, rt, known);
     entry_points(im, r, eps);
-    if (tls) { /* TLS routers serve HTTPS only */
-        r->web = false;
+    if (tls) {
         r->websecure &= secret != NULL;
+        tr_tls_only(im, r, seq(eps) && eps->n ? eps : NULL);
     }
     r->secret = secret;
     r->priority = rule ? (int64_t)strlen(rule) : 0;

@@ -77,6 +77,17 @@ static bool hosts_meet(const struct tr_alt *a, const struct tr_alt *b)
     return !a->n_hosts || !b->n_hosts || str_eq(a->hosts[0], b->hosts[0]);
 }
 
+void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps)
+{
+    /* Without websecure it serves nothing, which is reported as such. */
+    if (r->web && r->websecure && eps)
+        tr_report(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+                  "a TLS router listed on the web entry point: Traefik "
+                  "terminates TLS on port 80 for it; the import serves it on "
+                  "websecure (443) only");
+    r->web = false;
+}
+
 static bool both_web(const struct tr_router *a, const struct tr_router *b)
 {
     return (a->web && b->web) || (a->websecure && b->websecure);

@@ -538,6 +538,13 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
             k = eq ? arena_strndup(im->a, arg, (size_t)(eq - arg)) : arg;
             v = eq ? eq + 1 : ".*";
             re = !eq;
+            if (!eq)
+                report_in_scalar(im, cv->src->label, cv->src->root, cv->at, off,
+                                 DIAG_IMPORT_APPROXIMATED,
+                                 "Query(`%s`): Traefik v2 matches requests that "
+                                 "have the parameter; the import matches any "
+                                 "value, so requests without it too",
+                                 report_value(im, k));
         } else if (!v) {
             unsupported(cv, l, m->off, "a parameter with an empty value has no "
                                        "Gateway API match");

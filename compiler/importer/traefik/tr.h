@@ -138,5 +138,9 @@ void tr_ingresses(struct imp *im);
 
 /* routers.c */
 void tr_routers_write(struct imp *im);
+/* A TLS router serves HTTPS only; when its entry points (eps, if listed
+ * explicitly) name web and websecure, losing web is a warning at the
+ * router's rule. */
+void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps);
 
 #endif
