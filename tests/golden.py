@@ -15,6 +15,9 @@ Each case is a directory under STAGE_DIR, used as gwc's working directory:
   expected/        for compile cases: the expected output directory; every
                    file gwc writes (but its marker, .gwc-output) must match,
                    and nginx -t must accept the expected nginx.conf
+  mounted/         optional: what Secret and ConfigMap volumes hold at run
+                   time; nginx -t reads it where the configuration names
+                   /etc/gwc-test/ (--secrets-dir /etc/gwc-test/secrets)
 With GOLDEN_UPDATE=1 the expectations are rewritten from what gwc does.
 Prints TAP.
 """
@@ -68,11 +71,13 @@ def first_difference(want, got):
     return "(no line differs; trailing bytes?)"
 
 
-def nginx_test(conf_dir):
+def nginx_test(conf_dir, mounted):
     """nginx -t on an expected output tree, run from a scratch copy."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(conf_dir, tmp, dirs_exist_ok=True)
+        if os.path.isdir(mounted):
+            shutil.copytree(mounted, os.path.join(tmp, "mounted"))
         os.makedirs(os.path.join(tmp, "logs"), exist_ok=True)
         os.makedirs(os.path.join(tmp, "tmp"), exist_ok=True)
         # nginx -t binds unix sockets: cases that use --socket-dir
@@ -84,6 +89,7 @@ def nginx_test(conf_dir):
             if os.path.exists(path):
                 with open(path) as f:
                     text = f.read()
+                text = text.replace("/etc/gwc-test/", os.path.join(tmp, "mounted") + "/")
                 with open(path, "w") as f:
                     f.write(text.replace("/run/gwc-test/", sockets + "/"))
         r = subprocess.run([nginx, "-t", "-q", "-p", tmp + "/", "-e", "stderr",
@@ -149,7 +155,7 @@ def run_case(gwc, case):
             elif want_files[rel] != got_files[rel]:
                 problems.append("%s differs at %s" % (rel, first_difference(want_files[rel], got_files[rel])))
         if os.path.exists(os.path.join(exp_dir, "nginx.conf")):
-            ok, err = nginx_test(exp_dir)
+            ok, err = nginx_test(exp_dir, os.path.join(case, "mounted"))
             if not ok:
                 problems.append("nginx -t rejects expected/nginx.conf: " + err.strip())
     return problems

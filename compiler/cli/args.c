@@ -18,6 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Why DIR cannot be where Secret and ConfigMap volumes are mounted: nginx
+ * would read a relative path from its prefix. */
+static const char *mount_dir_problem(const char *dir)
+{
+    return dir[0] != '/' ? "must be an absolute path" : NULL;
+}
+
 /* Unix socket paths are limited to 108 bytes (sun_path, with its NUL);
  * gwc appends at most 36: "/gw-<port>_<n>-<kind>.sock". */
 const char *socket_dir_problem(const char *dir)
@@ -175,8 +182,19 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         o->root = v;
         return NULL;
     case OPT_STRICT:
-        o->strict = v[0] == 't';
+        return NULL; /* deprecated: unknown fields are errors by default */
+    case OPT_ALLOW_UNKNOWN_FIELDS:
+        o->allow_unknown_fields = v[0] == 't';
         return NULL;
+    case OPT_ALLOW_EMPTY:
+        o->allow_empty = v[0] == 't';
+        return NULL;
+    case OPT_GATEWAY: {
+        const char *slash = strchr(v, '/');
+        if (!slash || slash == v || !slash[1] || strchr(slash + 1, '/'))
+            return "expected NAMESPACE/NAME";
+        return add_to(o->gateways, &o->n_gateways, MAX_GATEWAYS, v);
+    }
     case OPT_STRICT_REFS:
         o->strict_refs = v[0] == 't';
         return NULL;
@@ -206,6 +224,12 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         if (socket_dir_problem(v))
             return socket_dir_problem(v);
         o->socket_dir = v;
+        return NULL;
+    case OPT_SECRETS_DIR:
+    case OPT_CONFIGMAPS_DIR:
+        if (mount_dir_problem(v))
+            return mount_dir_problem(v);
+        *(opt->id == OPT_SECRETS_DIR ? &o->secrets_dir : &o->configmaps_dir) = v;
         return NULL;
     case OPT_RESOLVER:
         o->resolver = v;
@@ -258,6 +282,8 @@ void cli_defaults(struct options *o)
     memset(o, 0, sizeof(*o));
     o->controller_name = GWC_DEFAULT_CONTROLLER;
     o->modules_dir = GWC_DEFAULT_MODULES_DIR;
+    o->secrets_dir = GWC_DEFAULT_SECRETS_DIR;
+    o->configmaps_dir = GWC_DEFAULT_CONFIGMAPS_DIR;
     o->resolver = GWC_DEFAULT_RESOLVER;
     o->diag_format = DIAG_FORMAT_TEXT;
     o->status_format = STATUS_YAML;

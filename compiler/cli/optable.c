@@ -60,10 +60,14 @@ const struct cli_command cli_commands[] = {
     {CMD_STATUS, "status", "[options] PATH...",
      "print the status a controller would write",
      "Prints, for every GatewayClass, Gateway, ListenerSet, route and "
-     "BackendTLSPolicy, the status a conformant controller would compute: "
-     "conditions, listeners with attachedRoutes and supportedKinds, route "
-     "parents.  The output is deterministic and has no timestamps.  "
-     "Diagnostics go to standard error as text."},
+     "BackendTLSPolicy, the status a conformant controller that gives every "
+     "Gateway addresses of its own would compute: conditions, listeners with "
+     "attachedRoutes and supportedKinds, route parents.  The output is "
+     "deterministic and has no timestamps.  compile's options that shape the "
+     "nginx configuration (--listen-address, --port-map, --modules-dir, "
+     "--socket-dir, --secrets-dir, --configmaps-dir, --resolver) are accepted, "
+     "so that one command line or gwc.yaml serves every command, and change "
+     "nothing.  Diagnostics go to standard error as text."},
     {CMD_IMPORT, "import-ingress", "[options] PATH...",
      "Ingresses of another controller to Gateway API",
      "Converts the Ingress objects and custom resources of another controller "
@@ -79,7 +83,7 @@ const struct cli_command cli_commands[] = {
      "the latter)."},
     {CMD_EXPLAIN, "explain", "CODE...", "what a diagnostic code means, and its fix",
      "Prints the catalogue entry of each CODE (GW0605, or its name, "
-     "backend-assumed): what it means, an example that triggers it, how to fix "
+     "ref-assumed): what it means, an example that triggers it, how to fix "
      "it, its default severity, and whether it can be silenced.  The whole "
      "catalogue is docs/diagnostics.md."},
     {CMD_HELP, "help", "[COMMAND]", "show help for gwc or for a command",
@@ -92,9 +96,11 @@ const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 const struct cli_exit_status cli_exit_statuses[] = {
     {EXIT_CLEAN, "no errors"},
     {EXIT_FINDINGS, "errors found (warnings too with --fail-on=warning; never "
-                    "with --fail-on=never)"},
-    {EXIT_USAGE, "usage error, a settings file that cannot be used, or an "
-                 "input path that cannot be read"},
+                    "with --fail-on=never), or an import-ingress that converts "
+                    "nothing"},
+    {EXIT_USAGE, "usage error, a settings file that cannot be used, an "
+                 "input path that cannot be read, or paths that hold no manifest "
+                 "(without --allow-empty)"},
     {EXIT_INTERNAL, "internal error"},
 };
 const size_t cli_n_exit_statuses =
@@ -169,16 +175,34 @@ const struct cli_option cli_options[] = {
      "show only what fails the run: errors (warnings too with "
      "--fail-on=warning); the summary line counts the rest",
      NULL},
+    {OPT_ALLOW_UNKNOWN_FIELDS, "allow-unknown-fields", 0, NULL, false, ALL, NULL,
+     COMPLETE_NONE, "allowUnknownFields", NULL,
+     "unknown fields are warnings instead of errors (by default they are "
+     "errors, as with kubectl apply's strict field validation)",
+     "An unknown field is reported with the field of that place it most likely "
+     "misspells: unknown field 'pathh' in HTTPRouteMatch; did you mean 'path'?"},
     {OPT_STRICT, "strict", 0, NULL, false, ALL, NULL, COMPLETE_NONE, "strict",
-     NULL, "unknown fields are errors, not warnings", NULL},
+     NULL, "deprecated and without effect: unknown fields are errors", NULL},
+    {OPT_ALLOW_EMPTY, "allow-empty", 0, NULL, false, ALL, NULL, COMPLETE_NONE, NULL,
+     NULL,
+     "paths that hold no Kubernetes manifest are not an error (by default they "
+     "are: exit 2, so that a wrong path in CI fails)",
+     NULL},
     {OPT_CONFIG, "config", 0, "FILE", false, ALL, NULL, COMPLETE_FILE, NULL,
      "./gwc.yaml when it exists", "read settings from FILE",
      "A flag given on the command line wins over the settings file."},
     {OPT_STRICT_REFS, "strict-refs", 0, NULL, false, CONTROLLER, NULL,
      COMPLETE_NONE, "strictRefs", NULL,
-     "a backend Service missing from the input is an error (BackendNotFound) "
-     "instead of being assumed to exist in the cluster",
-     NULL},
+     "a Service, Secret, ConfigMap or Namespace that the input refers to but "
+     "does not hold is an error, instead of being assumed to exist in the "
+     "cluster (a note, GW0605)",
+     "compile reads the files of an assumed Secret or ConfigMap where a volume "
+     "mounting it puts them (--secrets-dir, --configmaps-dir)."},
+    {OPT_GATEWAY, "gateway", 0, "NS/NAME", true, CONTROLLER, NULL, COMPLETE_NONE,
+     NULL, "every Gateway",
+     "only this Gateway and what attaches to it (one nginx per Gateway, as "
+     "NGINX Gateway Fabric and Envoy Gateway deploy)",
+     "A NAMESPACE/NAME that is no Gateway of the input is an error (GW0906)."},
     {OPT_GATEWAY_CLASS, "gateway-class", 0, "NAME", true, CONTROLLER, NULL,
      COMPLETE_NONE, "gatewayClasses", "every class of this controller",
      "serve only Gateways of this GatewayClass; the others are left out with "
@@ -195,23 +219,33 @@ const struct cli_option cli_options[] = {
      "listens on all addresses",
      "the IPv4 or IPv6 address (without brackets) every Gateway listens on",
      NULL},
-    {OPT_PORT_MAP, "port-map", 0, "FROM=TO", true, COMPILE, NULL,
+    {OPT_PORT_MAP, "port-map", 0, "FROM=TO", true, COMPILE | STATUS, NULL,
      COMPLETE_NONE, "portMap", NULL,
      "a listener on port FROM listens on port TO instead (ports below 1024 "
      "need root: map 80=8080)",
      "In gwc.yaml: a list of mappings, portMap: [{from: 80, to: 8080}]."},
-    {OPT_MODULES_DIR, "modules-dir", 0, "DIR", false, COMPILE, NULL,
+    {OPT_MODULES_DIR, "modules-dir", 0, "DIR", false, COMPILE | STATUS, NULL,
      COMPLETE_DIR, "modulesDir", GWC_DEFAULT_MODULES_DIR,
      "where nginx's ngx_stream_module.so is, for configurations with L4 "
      "routes",
      NULL},
-    {OPT_SOCKET_DIR, "socket-dir", 0, "DIR", false, COMPILE, NULL,
+    {OPT_SOCKET_DIR, "socket-dir", 0, "DIR", false, COMPILE | STATUS, NULL,
      COMPLETE_DIR, "socketDir", "DIR/sockets, made absolute, when that is short enough",
      "where nginx's unix sockets between stream{} and http{} go (TLS "
      "passthrough sharing a port with HTTPS, TLS to stream backends): an "
      "absolute path of at most 64 bytes that exists when nginx starts",
      NULL},
-    {OPT_RESOLVER, "resolver", 0, "ADDR", false, COMPILE, NULL, COMPLETE_NONE,
+    {OPT_SECRETS_DIR, "secrets-dir", 0, "DIR", false, COMPILE | STATUS, NULL,
+     COMPLETE_DIR, "secretsDir", GWC_DEFAULT_SECRETS_DIR,
+     "where Secrets that are not in the input are mounted: nginx reads "
+     "DIR/NAMESPACE/NAME/tls.crt and tls.key; an absolute path",
+     NULL},
+    {OPT_CONFIGMAPS_DIR, "configmaps-dir", 0, "DIR", false, COMPILE | STATUS, NULL,
+     COMPLETE_DIR, "configmapsDir", GWC_DEFAULT_CONFIGMAPS_DIR,
+     "where ConfigMaps that are not in the input are mounted: nginx reads "
+     "DIR/NAMESPACE/NAME/ca.crt; an absolute path",
+     NULL},
+    {OPT_RESOLVER, "resolver", 0, "ADDR", false, COMPILE | STATUS, NULL, COMPLETE_NONE,
      "resolver", GWC_DEFAULT_RESOLVER ", the usual cluster DNS",
      "the DNS server nginx asks for backends resolved at run time: "
      "ExternalName Services, and Services with neither a clusterIP nor "

@@ -33,6 +33,7 @@ struct port_map_entry {
 #define MAX_PORT_MAP 256
 #define MAX_CLASSES 64
 #define MAX_PATHS 256 /* --exclude and --context each */
+#define MAX_GATEWAYS 256
 
 struct options {
     enum command command;
@@ -48,7 +49,8 @@ struct options {
     enum diag_format diag_format;
     enum fail_on fail_on;
     enum color_mode color;
-    bool strict;
+    bool allow_unknown_fields; /* unknown fields are warnings, not errors */
+    bool allow_empty;          /* no manifest in the paths is not an error */
     bool disabled[DIAG__COUNT]; /* --disable */
     bool quiet;
     const char *report_path; /* --report FILE */
@@ -59,6 +61,8 @@ struct options {
     const char *controller_name;
     const char *gateway_classes[MAX_CLASSES];
     size_t n_gateway_classes;
+    const char *gateways[MAX_GATEWAYS]; /* --gateway NAMESPACE/NAME */
+    size_t n_gateways;
 
     /* compile */
     const char *output;
@@ -66,6 +70,8 @@ struct options {
     const char *listen_address;
     const char *modules_dir;
     const char *socket_dir; /* NULL: DIR/sockets */
+    const char *secrets_dir;
+    const char *configmaps_dir;
     const char *resolver;
     struct port_map_entry port_map[MAX_PORT_MAP];
     size_t n_port_map;
@@ -86,6 +92,8 @@ struct options {
 
 #define GWC_DEFAULT_CONTROLLER "gwc.dev/gateway-controller"
 #define GWC_DEFAULT_MODULES_DIR "/usr/lib/nginx/modules"
+#define GWC_DEFAULT_SECRETS_DIR "/etc/gwc/secrets"
+#define GWC_DEFAULT_CONFIGMAPS_DIR "/etc/gwc/configmaps"
 #define GWC_DEFAULT_RESOLVER "10.96.0.10"
 
 #endif

@@ -46,11 +46,32 @@ static bool load_paths(struct compilation *c, const struct options *o,
     return load_inputs(c, &load_default_limits, o->paths, o->n_paths, &scope, docs);
 }
 
+/* A wrong path in CI must not pass: paths that hold no manifest at all are
+ * an input error (exit 2) unless --allow-empty says that is expected.
+ * Input that failed to read or parse has its own errors. */
+static void require_manifests(struct compilation *c, const struct options *o,
+                              const struct model *m)
+{
+    struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+    struct strbuf paths = STRBUF_INIT;
+    size_t i;
+
+    if (m->n_manifests || o->allow_empty || c->diags.errors)
+        return;
+    for (i = 0; i < o->n_paths; i++)
+        strbuf_addf(&paths, "%s'%s'", i ? ", " : "", o->paths[i]);
+    diag_report(&c->diags, DIAG_NO_MANIFESTS, none, NULL, NULL,
+                "no Kubernetes manifest (a document with apiVersion and kind) in %s; "
+                "check the paths, or pass --allow-empty if that is expected",
+                paths.buf);
+    strbuf_release(&paths);
+}
+
 bool cli_load_model(struct compilation *c, const struct options *o,
                     struct model *m, struct ydoc_list *docs)
 {
     struct ydoc_list own = {0};
-    struct model_options mo = {o->strict, NULL};
+    struct model_options mo = {o->allow_unknown_fields, NULL};
     const char *groups[16];
     bool ok;
 
@@ -60,6 +81,7 @@ bool cli_load_model(struct compilation *c, const struct options *o,
         docs = &own;
     ok = load_paths(c, o, docs);
     ok = model_build(c, docs, &mo, m) && ok;
+    require_manifests(c, o, m);
     return ok;
 }
 
@@ -67,15 +89,22 @@ void cli_validate(struct compilation *c, const struct options *o,
                   const struct ydoc_list *docs, struct model *m,
                   struct controller *ctl)
 {
-    struct model_options mo = {o->strict};
+    struct model_options mo = {o->allow_unknown_fields};
     struct validate_options vo;
 
     memset(&vo, 0, sizeof(vo));
     vo.controller_name = o->controller_name;
     vo.gateway_classes = o->gateway_classes;
     vo.n_gateway_classes = o->n_gateway_classes;
+    vo.gateways = o->gateways;
+    vo.n_gateways = o->n_gateways;
     vo.strict_refs = o->strict_refs;
-    vo.listen_address = o->listen_address;
+    /* Only compile serves every Gateway from one nginx; status and check
+     * answer as the cluster's controller would, whatever the flags. */
+    if (o->command == CMD_COMPILE) {
+        vo.one_nginx = true;
+        vo.listen_address = o->listen_address;
+    }
     model_build(c, docs, &mo, m);
     validate_model(c, m, &vo, ctl);
 }
@@ -91,6 +120,7 @@ static void validate_inputs(struct compilation *c, const struct options *o,
     /* Decode what did load, so one broken file does not hide the others'
      * problems. */
     cli_validate(c, o, &docs, m, ctl);
+    require_manifests(c, o, m);
 }
 
 int run_check(const struct options *o)
@@ -190,7 +220,8 @@ bool cli_render(struct compilation *c, const struct options *o,
     const char *socket_dir = o->socket_dir ? o->socket_dir
                                            : default_socket_dir(c->arena, o->output);
     struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
-                              o->n_port_map, o->resolver, socket_dir};
+                              o->n_port_map, o->resolver, socket_dir,
+                              o->secrets_dir, o->configmaps_dir};
     size_t i;
 
     for (i = 0; i < o->n_port_map; i++) {

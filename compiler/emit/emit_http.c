@@ -380,7 +380,7 @@ void emit_tls_to_backend(struct confw *w, const struct plan_target *t)
         snprintf(d, sizeof(d), "%scertificate", p);
         confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
         snprintf(d, sizeof(d), "%scertificate_key", p);
-        confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
+        confw_directive(w, d, t->tls_client_key_file, QUOTE_LITERAL);
     }
 }
 
@@ -703,7 +703,7 @@ static void server(struct confw *w, const struct plan_server *srv)
     confw_end(w);
     if (srv->cert_file) {
         confw_directive(w, "ssl_certificate", srv->cert_file, QUOTE_LITERAL);
-        confw_directive(w, "ssl_certificate_key", srv->cert_file, QUOTE_LITERAL);
+        confw_directive(w, "ssl_certificate_key", srv->key_file, QUOTE_LITERAL);
     }
     if (srv->reject_handshake) {
         confw_begin(w, "ssl_reject_handshake");

@@ -201,11 +201,6 @@ static bool load_path(struct loader *l, const char *path)
                     "cannot read '%s': %s", bad, strerror(errno));
         return false;
     }
-    if (files.n == 0) {
-        struct src_loc loc = {SOURCE_NONE, 0, 0, 0};
-        diag_report(&l->c->diags, DIAG_NO_MANIFESTS, loc, NULL, NULL,
-                    "no *.yaml, *.yml or *.json files under '%s'", path);
-    }
     for (j = 0; j < files.n; j++)
         ok = load_file(l, files.v[j]) && ok;
     return ok;

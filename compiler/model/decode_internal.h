@@ -66,8 +66,9 @@ struct table {
 struct decoder {
     struct compilation *c;
     const char *object; /* "HTTPRoute default/shop" once known */
-    bool strict;
+    bool allow_unknown_fields;
     bool ok;
+    size_t suggest_budget; /* for "did you mean": one object's share */
 };
 
 /* Decodes mapping 'map' into dst with table t; a null or absent map is

@@ -9,6 +9,7 @@
 #include "base/compilation.h"
 #include "base/str.h"
 #include "base/strbuf.h"
+#include "base/suggest.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -186,15 +187,88 @@ static void error_at(struct builder *b, enum diag_code code,
         b->ok = false;
 }
 
-static const struct kind_info *find_kind(const char *name)
+/*
+ * The API groups whose every kind gwc knows: the kinds it reads (kind_infos)
+ * and the others, which it skips.  In these groups an unknown kind can only
+ * be a misspelling, and the object would silently be left out, so it is an
+ * error (kubectl apply refuses it too).  Kinds of other groups (CRDs, apps/v1,
+ * Istio's networking.istio.io Gateway) are skipped with a note.
+ */
+static const char *const core_others[] = {
+    "Binding", "ComponentStatus", "Endpoints", "Event", "LimitRange", "Node",
+    "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate",
+    "ReplicationController", "ResourceQuota", "ServiceAccount", NULL};
+static const char *const gateway_others[] = {"BackendLBPolicy", NULL};
+static const char *const networking_others[] = {"IPAddress", "NetworkPolicy",
+                                                "ServiceCIDR", NULL};
+static const char *const no_others[] = {NULL};
+
+static const struct {
+    const char *group;
+    const char *const *others;
+} known_groups[] = {
+    {"", core_others},
+    {GATEWAY_GROUP, gateway_others},
+    {"networking.k8s.io", networking_others},
+    {"discovery.k8s.io", no_others},
+};
+
+static const char *const *known_group(const char *group)
 {
     size_t i;
 
-    for (i = 0; i < KIND__COUNT; i++) {
-        if (strcmp(kind_infos[i].name, name) == 0)
-            return &kind_infos[i];
+    for (i = 0; i < sizeof(known_groups) / sizeof(known_groups[0]); i++) {
+        if (strcmp(known_groups[i].group, group) == 0)
+            return known_groups[i].others;
     }
     return NULL;
+}
+
+/* The kind gwc reads by that name: in the group when it has one there,
+ * else in any group. */
+static const struct kind_info *find_kind(const char *group, const char *name)
+{
+    const struct kind_info *any = NULL;
+    size_t i;
+
+    for (i = 0; i < KIND__COUNT; i++) {
+        if (strcmp(kind_infos[i].name, name) != 0)
+            continue;
+        if (strcmp(kind_infos[i].group, group) == 0)
+            return &kind_infos[i];
+        any = &kind_infos[i];
+    }
+    return any;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A kind of a known group that the group does not define. */
+static void report_unknown_kind(struct builder *b, const struct ynode *kn,
+                                const char *group, const char *kind,
+                                const char *const *others)
+{
+    struct suggest sg;
+    const char *best;
+    size_t i;
+
+    suggest_begin(&sg, kind, NULL);
+    for (i = 0; i < KIND__COUNT; i++) {
+        if (strcmp(kind_infos[i].group, group) == 0)
+            suggest_add(&sg, kind_infos[i].name);
+    }
+    for (; *others; others++)
+        suggest_add(&sg, *others);
+    best = suggest_result(&sg);
+    error_at(b, DIAG_KIND_NOT_IN_GROUP, kn, "%s has no kind '%s'" SUGGEST_FMT,
+             *group ? group : "the core API group (v1)", kind, SUGGEST_ARGS(best));
 }
 
 static bool version_served(const struct kind_info *ki, const char *version)
@@ -249,14 +323,14 @@ static void decode_list(struct builder *b, const struct ynode *root)
     if (ynode_is_null(items))
         return;
     if (items->kind != YNODE_SEQ) {
-        struct decoder d = {b->c, NULL, b->opt->strict, true};
+        struct decoder d = {b->c, NULL, false, true, 0};
         decode_type_error(&d, items, "list");
         b->ok = false;
         return;
     }
     for (i = 0; i < items->n; i++) {
         if (items->items[i]->kind != YNODE_MAP) {
-            struct decoder d = {b->c, NULL, b->opt->strict, true};
+            struct decoder d = {b->c, NULL, false, true, 0};
             decode_type_error(&d, items->items[i], "mapping");
             b->ok = false;
             continue;
@@ -298,6 +372,7 @@ static void decode_object(struct builder *b, const struct ynode *root)
     const char *name = scalar_text(ynode_get(meta, "name"));
     const char *ns = scalar_text(ynode_get(meta, "namespace"));
     const char *slash, *group, *version;
+    const char *const *others;
     const struct kind_info *ki;
     struct decoder d;
     struct object *o;
@@ -315,23 +390,32 @@ static void decode_object(struct builder *b, const struct ynode *root)
         decode_list(b, root);
         return;
     }
-    ki = find_kind(kind);
+    b->m->n_manifests++;
+    slash = strrchr(api_version, '/');
+    group = slash ? arena_strndup(b->c->arena, api_version,
+                                  (size_t)(slash - api_version))
+                  : "";
+    version = slash ? slash + 1 : api_version;
+    others = known_group(group);
+    ki = find_kind(group, kind);
+    if (ki && strcmp(ki->group, group) != 0 && !others &&
+        !(*ki->group && suggest_near(group, ki->group)))
+        ki = NULL; /* another project's kind of that name */
     /* Labelled as diagnostics name the object: the namespace defaulted
      * where the kind has one. */
     add_input(b, root, written_label(b, kind, ki && !ki->namespaced ? NULL
                                               : ki && !ns ? "default" : ns, name));
     if (!ki && read_elsewhere(b->opt, api_version))
         return;
+    if (!ki && others && !in_list(others, kind)) {
+        report_unknown_kind(b, kn, group, kind, others);
+        return;
+    }
     if (!ki) {
         diag_report(&b->c->diags, DIAG_UNKNOWN_KIND, ynode_loc(b->c, kn), NULL, NULL,
                     "%s %s is not read by gwc; skipped", api_version, kind);
         return;
     }
-    slash = strrchr(api_version, '/');
-    group = slash ? arena_strndup(b->c->arena, api_version,
-                                  (size_t)(slash - api_version))
-                  : "";
-    version = slash ? slash + 1 : api_version;
     if (strcmp(group, ki->group) != 0 || !version_served(ki, version)) {
         report_version(b, ki, av, api_version);
         return;
@@ -356,8 +440,9 @@ static void decode_object(struct builder *b, const struct ynode *root)
     o->created = INT_UNSET;
     d.c = b->c;
     d.object = object_label(b->c, o);
-    d.strict = b->opt->strict;
+    d.allow_unknown_fields = b->opt->allow_unknown_fields;
     d.ok = true;
+    d.suggest_budget = 1u << 22;
     decode_mapping(&d, ki->top, root, o);
     o->meta.namespace = ns;
     if (o->meta.creation_timestamp &&
@@ -454,6 +539,43 @@ struct object *model_find(const struct model *m, enum kind kind,
     }
     strbuf_release(&key);
     return found;
+}
+
+const char *model_suggest_name(const struct model *m, enum kind kind,
+                               const char *namespace, const char *name,
+                               size_t *budget)
+{
+    const struct ptrvec *pv = &m->objects[kind];
+    struct strbuf key = STRBUF_INIT;
+    size_t lo = 0, hi = pv->n, plen;
+    const char *prefix;
+    struct suggest s;
+
+    if (budget && !*budget)
+        return NULL;
+    if (namespace && kind_infos[kind].namespaced)
+        strbuf_addf(&key, "%s/", namespace);
+    prefix = key.buf;
+    plen = key.len;
+    /* Objects are sorted by "{namespace}/{name}": the namespace's objects
+     * are the run that starts at the first key not below "{namespace}/". */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(((const struct object *)pv->v[mid])->nsname, prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    suggest_begin(&s, name, budget);
+    for (; lo < pv->n && !suggest_spent(&s); lo++) {
+        const struct object *o = pv->v[lo];
+        if (strncmp(o->nsname, prefix, plen) != 0)
+            break;
+        if (!o->rejected)
+            suggest_add(&s, o->nsname + plen);
+    }
+    strbuf_release(&key);
+    return suggest_result(&s);
 }
 
 int object_cmp_age(const struct object *a, const struct object *b)

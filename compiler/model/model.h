@@ -95,6 +95,10 @@ struct object {
 /* A Gateway API Duration ("1h30m", "500ms", also "30s1m": units may come in
  * any order and repeat) in milliseconds; false when it is not one. */
 bool model_parse_duration(const char *s, int64_t *ms);
+/* The duration a user meant by a number where a duration belongs ("10" is
+ * "10s", "1.5" and "1.5s" are "1500ms"), written into buf; NULL when the
+ * text is no such number or the duration has no Gateway API form. */
+const char *model_duration_fix(const char *text, char buf[32]);
 
 /* The Gateway API's order of precedence between objects: the older one
  * first (creationTimestamp; none counts as newest), then by the string
@@ -649,10 +653,14 @@ struct model {
     struct ptrvec objects[KIND__COUNT];
     /* Every struct model_input, in input order. */
     struct ptrvec inputs;
+    /* Documents (and List items) with apiVersion and kind, of any kind. */
+    size_t n_manifests;
 };
 
 struct model_options {
-    bool strict; /* unknown fields are errors, as kubectl --validate=strict */
+    /* Unknown fields are errors, as with kubectl's default strict field
+     * validation; this makes them warnings. */
+    bool allow_unknown_fields;
     /* API groups whose objects another stage reads (import-ingress's
      * providers): not reported as skipped.  NULL-terminated, or NULL. */
     const char *const *read_elsewhere;
@@ -668,6 +676,11 @@ bool model_build(struct compilation *c, const struct ydoc_list *docs,
 /* Exact lookup by kind, namespace (NULL for cluster-scoped) and name. */
 struct object *model_find(const struct model *m, enum kind kind,
                           const char *namespace, const char *name);
+/* The name of an object of that kind and namespace that 'name' most likely
+ * misspells, or NULL (base/suggest.h; budget bounds the work). */
+const char *model_suggest_name(const struct model *m, enum kind kind,
+                               const char *namespace, const char *name,
+                               size_t *budget);
 
 const char *kind_name(enum kind k);
 /* Route kinds in the order gwc reports them. */

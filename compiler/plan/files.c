@@ -58,12 +58,24 @@ static const char *add_file(struct planner *p, const char *path, const char *dat
     return path;
 }
 
-const char *certificate_file(struct planner *p, const struct certificate *cert)
+/* DIR/NAMESPACE/NAME/KEY: a Secret or ConfigMap volume mounted at
+ * DIR/NAMESPACE/NAME holds one file per key. */
+static const char *mounted(struct planner *p, const char *dir, const char *ns,
+                           const char *name, const char *key)
 {
-    const struct object *o = &cert->secret->obj;
-    struct strbuf sb = STRBUF_INIT;
-    const char *path;
+    return arena_printf(p->a, "%s/%s/%s/%s", dir, ns, name, key);
+}
 
+struct cert_files certificate_files(struct planner *p, const struct certificate *cert)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct cert_files f;
+
+    if (!cert->cert_pem) {
+        f.cert = mounted(p, p->o->secrets_dir, cert->namespace, cert->name, "tls.crt");
+        f.key = mounted(p, p->o->secrets_dir, cert->namespace, cert->name, "tls.key");
+        return f;
+    }
     /* nginx reads certificate and key from one file. */
     strbuf_add(&sb, cert->cert_pem, cert->cert_len);
     if (sb.len && sb.buf[sb.len - 1] != '\n')
@@ -71,10 +83,19 @@ const char *certificate_file(struct planner *p, const struct certificate *cert)
     strbuf_add(&sb, cert->key_pem, cert->key_len);
     if (sb.len && sb.buf[sb.len - 1] != '\n')
         strbuf_addch(&sb, '\n');
-    path = add_file(p, arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace, o->meta.name),
-                    arena_strndup(p->a, sb.buf, sb.len), sb.len, 0600);
+    f.cert = f.key = add_file(p, arena_printf(p->a, "certs/%s_%s.pem", cert->namespace,
+                                              cert->name),
+                              arena_strndup(p->a, sb.buf, sb.len), sb.len, 0600);
     strbuf_release(&sb);
-    return path;
+    return f;
+}
+
+const char *ca_bundle_file(struct planner *p, const struct ca_bundle *ca,
+                           const char *path)
+{
+    if (!ca->pem)
+        return mounted(p, p->o->configmaps_dir, ca->namespace, ca->name, "ca.crt");
+    return text_file(p, path, ca->pem);
 }
 
 const char *text_file(struct planner *p, const char *path, const char *text)

@@ -266,9 +266,9 @@ static const char *ca_file(struct planner *p, const struct policy_state *ps)
 {
     const struct object *o = &ps->policy->obj;
 
-    return text_file(p, arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace,
-                                     o->meta.name),
-                     ps->ca_pem);
+    return ca_bundle_file(p, ps->ca,
+                          arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace,
+                                       o->meta.name));
 }
 
 struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc,
@@ -300,9 +300,12 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
     if (b->tls_policy) {
         t.tls = true;
         t.tls_name = b->tls_policy->policy->validation.hostname;
-        t.tls_ca_file = b->tls_policy->ca_pem ? ca_file(p, b->tls_policy) : NULL;
-        if (gs->backend_client_cert)
-            t.tls_client_cert_file = certificate_file(p, gs->backend_client_cert);
+        t.tls_ca_file = b->tls_policy->ca ? ca_file(p, b->tls_policy) : NULL;
+        if (gs->backend_client_cert) {
+            struct cert_files f = certificate_files(p, gs->backend_client_cert);
+            t.tls_client_cert_file = f.cert;
+            t.tls_client_key_file = f.key;
+        }
     }
     return t;
 }

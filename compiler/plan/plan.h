@@ -128,6 +128,7 @@ struct plan_target {
     const char *tls_name;       /* SNI and verified name */
     const char *tls_ca_file;    /* CA bundle file under certs/, or NULL */
     const char *tls_client_cert_file; /* presented to the backend, or NULL */
+    const char *tls_client_key_file;
     bool websocket;
 };
 
@@ -206,7 +207,7 @@ struct plan_server {
     struct plan_listen listen;
     const char **names; /* server_name; empty: default server only */
     size_t n_names;
-    const char *cert_file; /* under certs/ */
+    const char *cert_file, *key_file; /* under certs/ or mounted */
     bool reject_handshake; /* TLS default server without a certificate */
     const char *client_ca_file; /* frontend client certificate validation */
     bool client_verify_optional;
@@ -230,8 +231,8 @@ struct plan_file {
 struct plan_stream_server {
     struct plan_listen listen;
     bool ssl_preread;      /* read the ClientHello's SNI, do not terminate */
-    const char *cert_file; /* terminate TLS with this certificate ... */
-    const char *cert_variable; /* ... or with the one this map picks by SNI */
+    const char *cert_file, *key_file; /* terminate TLS with this certificate ... */
+    const char *cert_variable, *key_variable; /* ... or what maps pick by SNI */
     bool proxy_protocol;   /* send a PROXY protocol header to destinations */
     /* Where connections go: an upstream, a variable (map or split) naming
      * one, or neither: close the connection. */
@@ -274,6 +275,8 @@ struct plan_options {
     size_t n_port_map;
     const char *resolver;
     const char *socket_dir; /* unix sockets for hops between stream and http */
+    const char *secrets_dir;    /* Secrets not in the input, mounted here */
+    const char *configmaps_dir; /* ConfigMaps not in the input, likewise */
 };
 
 /*

@@ -160,8 +160,17 @@ void servers_build(struct planner *p);
 size_t gateway_bind_addresses(const struct planner *p, const struct gateway_state *gs,
                               const char **out);
 int64_t mapped_port(const struct plan_options *o, int64_t port);
-/* files.c: files under certs/, each written once; return their paths. */
-const char *certificate_file(struct planner *p, const struct certificate *cert);
+/* files.c: files under certs/, each written once; return their paths.  A
+ * certificate whose Secret is in the input is written there (one file with
+ * certificate and key); one assumed to exist in the cluster is read where a
+ * volume mounting the Secret puts it (--secrets-dir); a CA bundle likewise,
+ * at 'path' or under --configmaps-dir. */
+struct cert_files {
+    const char *cert, *key;
+};
+struct cert_files certificate_files(struct planner *p, const struct certificate *cert);
+const char *ca_bundle_file(struct planner *p, const struct ca_bundle *ca,
+                           const char *path);
 const char *text_file(struct planner *p, const char *path, const char *text);
 
 /* stream.c: TCP, UDP and TLS listeners. */

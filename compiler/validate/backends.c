@@ -141,13 +141,21 @@ static bool endpoints(struct ctx *x, const struct service *s,
     return true;
 }
 
+/* hint: what the finding adds to the status message ("; did you mean"). */
+static void invalid_hint(struct ctx *x, struct route_state *rs, struct backend *b,
+                         enum diag_code code, const struct ref_view *r,
+                         const char *reason, const char *message, const char *hint)
+{
+    b->status = BACKEND_INVALID;
+    refs_failed(rs, reason, message);
+    finding(x, code, &rs->route->obj, r->src, "%s (%s)%s", message, reason, hint);
+}
+
 static void invalid(struct ctx *x, struct route_state *rs, struct backend *b,
                     enum diag_code code, const struct ref_view *r,
                     const char *reason, const char *message)
 {
-    b->status = BACKEND_INVALID;
-    refs_failed(rs, reason, message);
-    finding(x, code, &rs->route->obj, r->src, "%s (%s)", message, reason);
+    invalid_hint(x, rs, b, code, r, reason, message, "");
 }
 
 static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view *r,
@@ -201,15 +209,13 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
         return;
     }
     if (!s) {
-        if (x->o->strict_refs) {
-            invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
-                    msgf(x, "Service '%s/%s' is not in the input", ns, r->name));
+        if (!assume_exists(x, &route->obj, r->src, KIND_SERVICE, ns, r->name,
+                           "resolved by DNS at run time")) {
+            invalid_hint(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+                         msgf(x, "Service '%s/%s' is not in the input", ns, r->name),
+                         name_suggestion(x, KIND_SERVICE, ns, r->name));
             return;
         }
-        finding(x, DIAG_BACKEND_ASSUMED, &route->obj, r->src,
-                "Service '%s/%s' is not in the input; assuming it exists in the "
-                "cluster (resolved by DNS at run time; --strict-refs makes this an "
-                "error)", ns, r->name);
         b->dns_name = msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
         return;
     }

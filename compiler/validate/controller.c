@@ -71,9 +71,10 @@ const char *msgf(struct ctx *x, const char *fmt, ...)
 void controller_build(struct compilation *c, struct model *m,
                       const struct validate_options *o, struct controller *out)
 {
-    struct ctx x = {c, m, o, out};
+    struct ctx x = {c, m, o, out, 1u << 26, {0}};
     size_t i;
 
+    strhash_init(&x.missing_namespaces, c->arena);
     memset(out, 0, sizeof(*out));
     out->model = m;
     out->controller_name = o->controller_name;

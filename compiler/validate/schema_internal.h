@@ -82,6 +82,8 @@ struct str_format {
     size_t min, max;  /* max 0: no limit */
     bool (*match)(const char *s);
     const char *allowed; /* what match() accepts */
+    /* The valid value a mismatch most likely meant, in buf, or NULL. */
+    const char *(*fix)(const char *s, char buf[32]);
 };
 
 extern const struct str_format fmt_object_name, fmt_dns_subdomain,

@@ -89,17 +89,28 @@ static void class_item(struct doc_writer *w, const struct class_state *cs)
 static void gateway_item(struct doc_writer *w, const struct gateway_state *gs)
 {
     const struct object *o = &gs->gw->obj;
+    bool any = false;
+    size_t i;
 
     item_begin(w, o);
-    if (gs->address) {
-        doc_writer_key(w, "addresses");
-        doc_writer_seq_begin(w);
+    /* The addresses the Gateway asks for; one it leaves to the controller
+     * is assigned in the cluster, and gwc cannot know it. */
+    for (i = 0; i < gs->gw->n_addresses; i++) {
+        const struct gateway_address *ga = &gs->gw->addresses[i];
+        if (!str_eq(ga->type, "IPAddress") || !ga->value || !*ga->value)
+            continue;
+        if (!any) {
+            doc_writer_key(w, "addresses");
+            doc_writer_seq_begin(w);
+            any = true;
+        }
         doc_writer_map_begin(w);
         doc_writer_kv_str(w, "type", "IPAddress");
-        doc_writer_kv_str(w, "value", gs->address);
+        doc_writer_kv_str(w, "value", ga->value);
         doc_writer_map_end(w);
-        doc_writer_seq_end(w);
     }
+    if (any)
+        doc_writer_seq_end(w);
     conditions(w, &gs->conditions, o);
     listeners(w, gs->listeners, gs->n_own, o);
     doc_writer_kv_int(w, "attachedListenerSets", gs->attached_listener_sets);

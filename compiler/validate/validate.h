@@ -53,11 +53,22 @@ struct gateway_state;
 struct listener_set_state;
 struct route_state;
 
+/*
+ * TLS material from a Secret or ConfigMap.  When the object is in the input
+ * its decoded content is here; when it is not, it is assumed to exist in the
+ * cluster (pem NULL), and the compiler refers to the files a volume mounting
+ * it would hold.
+ */
 struct certificate {
-    const struct secret *secret;
-    const char *cert_pem; /* decoded tls.crt */
-    const char *key_pem;  /* decoded tls.key */
+    const char *namespace, *name; /* the kubernetes.io/tls Secret */
+    const char *cert_pem;         /* decoded tls.crt, or NULL: mounted */
+    const char *key_pem;          /* decoded tls.key */
     size_t cert_len, key_len;
+};
+
+struct ca_bundle {
+    const char *namespace, *name; /* the ConfigMap (key ca.crt) ... */
+    const char *pem;              /* ... its PEM, or NULL: mounted */
 };
 
 struct eff_listener {
@@ -77,7 +88,7 @@ struct eff_listener {
     size_t n_supported_kinds;
     struct certificate *certificates;
     size_t n_certificates;
-    const char *client_ca_pem;   /* HTTPS: verify client certificates ... */
+    struct ca_bundle *client_ca; /* HTTPS: verify client certificates ... */
     bool client_verify_optional; /* ... but let clients without one in */
     unsigned attached_routes;
     struct ptrvec attachments; /* struct attachment *, in route order */
@@ -182,7 +193,7 @@ struct policy_state {
     bool accepted;       /* not conflicted, and its CA is usable */
     bool conflicted;     /* loses to an older policy: applies to nothing */
     bool unverifiable;   /* nginx cannot check its subjectAltNames: refuse */
-    const char *ca_pem;  /* the CA bundle (PEM), or NULL for the system one */
+    const struct ca_bundle *ca; /* the CA bundle, or NULL for the system one */
 };
 
 struct class_state {
@@ -211,8 +222,19 @@ struct validate_options {
     const char *controller_name;
     const char *const *gateway_classes; /* restrict to these; none: all */
     size_t n_gateway_classes;
-    bool strict_refs;           /* a missing Service is BackendNotFound */
-    const char *listen_address; /* reported in Gateway status.addresses */
+    const char *const *gateways; /* "namespace/name": only these; none: all */
+    size_t n_gateways;
+    /* A Service, Secret, ConfigMap or Namespace the input refers to but does
+     * not hold is an error; by default it is assumed to exist in the
+     * cluster. */
+    bool strict_refs;
+    /* compile: every selected Gateway is served by one nginx, on
+     * listen_address when set, else each on its spec.addresses or on every
+     * address.  Clashes that only this causes leave listeners out of the
+     * configuration and never change status (check and status judge each
+     * Gateway as a controller that gives it its own addresses would). */
+    bool one_nginx;
+    const char *listen_address;
 };
 
 /*

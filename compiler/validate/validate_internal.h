@@ -5,6 +5,7 @@
 #include "validate.h"
 
 #include "base/str.h"
+#include "base/strhash.h"
 
 #include "base/diag.h"
 
@@ -25,6 +26,9 @@ void schema_check(struct compilation *c, struct model *m);
 /* schema_util.c: can s name a Service (a DNS-1035 label: lowercase letters,
  * digits and '-', starting with a letter, at most 63 characters)? */
 bool is_service_name(const char *s);
+/* Could an object of that kind (Service, Namespace, or another kind named
+ * by a DNS subdomain) have this name? */
+bool can_name(enum kind kind, const char *name);
 
 /* grants.c: may an object of from_kind in from_ns refer to the object? */
 bool grant_allows(const struct model *m, const char *from_kind,
@@ -37,6 +41,12 @@ const char *tls_secret_problem(struct arena *a, const struct secret *s,
                                struct certificate *out);
 const char *ca_config_map_problem(struct arena *a, const struct config_map *cm,
                                   const char **pem);
+/* A Secret or ConfigMap not in the input, assumed to exist: its files, as a
+ * volume mounts them, are what compile refers to (--secrets-dir,
+ * --configmaps-dir). */
+#define SECRET_MOUNTED "compile reads its tls.crt and tls.key from --secrets-dir"
+#define CONFIG_MAP_MOUNTED "compile reads its ca.crt from --configmaps-dir"
+void mounted_certificate(struct certificate *out, const char *ns, const char *name);
 bool secret_value(struct arena *a, const struct secret *s, const char *key,
                   char **out, size_t *len);
 
@@ -50,6 +60,8 @@ struct ctx {
     struct model *m;
     const struct validate_options *o;
     struct controller *ctl;
+    size_t suggest_budget; /* work left for "did you mean" (base/suggest.h) */
+    struct strhash missing_namespaces; /* reported once each */
 };
 
 /* Reports a controller finding at a node (NULL: at the object). */
@@ -64,14 +76,34 @@ struct diag *finding_sev(struct ctx *x, enum diag_severity sev,
 const char *msgf(struct ctx *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* outside.c: a reference to a Service, Secret, ConfigMap or Namespace that
+ * the input does not hold.  Without --strict-refs it is assumed to exist in
+ * the cluster (a note at 'at' that ends "(how; --strict-refs makes this an
+ * error)") and true is returned; with it, false, and the caller reports the
+ * error, ending its message with name_suggestion(). */
+bool assume_exists(struct ctx *x, const struct object *from, const struct ynode *at,
+                   enum kind kind, const char *ns, const char *name, const char *how);
+/* A selector must read the labels of Namespace ns, which the input lacks:
+ * reported once per namespace; true when it counts as selecting nothing
+ * (--strict-refs), false when it is assumed to exist. */
+bool namespace_missing(struct ctx *x, const struct object *owner,
+                       const struct ynode *at, const char *ns);
+/* "; did you mean 'web'?" for a name the input lacks, or "". */
+const char *name_suggestion(struct ctx *x, enum kind kind, const char *ns,
+                            const char *name);
+
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
 void gateways_build(struct ctx *x);
+/* Does --gateway (when given) select Gateway ns/name? */
+bool gateway_selected(const struct ctx *x, const char *ns, const char *name);
 struct gateway_state *find_gateway(struct controller *ctl, const char *ns,
                                    const char *name);
 struct listener_set_state *find_listener_set(struct controller *ctl,
                                              const char *ns, const char *name);
-bool namespace_selected(const struct model *m, const struct namespaces_from *nf,
-                        const char *home_ns, const char *ns);
+/* Does nf (of object owner) admit namespace ns? */
+bool namespace_selected(struct ctx *x, const struct object *owner,
+                        const struct namespaces_from *nf, const char *home_ns,
+                        const char *ns);
 const char *protocol_name(enum protocol p);
 
 /* attach.c: routes to listeners. */
@@ -91,9 +123,13 @@ const char *conflict_reason(const struct eff_listener *a, const struct eff_liste
 /* The Gateway or ListenerSet that declares l. */
 const struct object *listener_owner(const struct eff_listener *l);
 
-/* shared_sockets.c: listeners of different Gateways that share an nginx
- * socket; listen_address_only judges the clashes --listen-address makes. */
-void shared_sockets(struct ctx *x, bool listen_address_only);
+/* shared_sockets.c: listeners of different Gateways on one socket.
+ * shared_addresses() judges Gateways that ask for the same IP address, as
+ * the cluster's controller would (status); shared_nginx() the clashes that
+ * exist only because compile serves every Gateway from one nginx (a
+ * finding each; no status changes). */
+void shared_addresses(struct ctx *x);
+void shared_nginx(struct ctx *x);
 
 /* nginx_limits.c: what nginx 1.22 cannot express, dropped or approximated. */
 void nginx_limits(struct ctx *x);

@@ -74,7 +74,7 @@ class Explain(unittest.TestCase):
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 0)
         text = " ".join(r.stdout.split())
-        self.assertIn("GW0605 backend-assumed", text)
+        self.assertIn("GW0605 ref-assumed", text)
         self.assertIn("Can be silenced: yes, with --disable GW0605", text)
         self.assertIn("GW0115 helm-template", text)
         self.assertIn("helm template CHART | gwc check -", text)

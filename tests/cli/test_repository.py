@@ -111,15 +111,20 @@ class Repository(unittest.TestCase):
             ("charts/shop/values.yaml", "note", "GW0114"),
             ("environments/production/values.yaml", "note", "GW0114"),
             ("infra/certificate.yaml", "note", "GW0206"),
-            ("infra/gateway.yaml", "error", "GW0407"),
             ("infra/gateway.yaml", "note", "GW0401"),
+            ("infra/gateway.yaml", "note", "GW0605"),
         ], text)
         # The route and its Gateway are in different directories: the route
-        # attaches.  The Secret cert-manager creates is not in git: today an
-        # error of the Gateway (when a Secret that is not in the input is
-        # assumed to exist in the cluster, a note, and the exit status 0).
-        self.assertIn("infra/gateway.yaml:12:25: error: spec.listeners[0].tls."
-                      "certificateRefs[0]: Secret 'infra/shop-tls' does not exist", text)
+        # attaches.  The Secret cert-manager creates is not in git: it is
+        # assumed to exist in the cluster, a note saying where compile reads
+        # it, and the check passes.
+        self.assertIn("infra/gateway.yaml:12:25: note: spec.listeners[0].tls."
+                      "certificateRefs[0]: Secret 'infra/shop-tls' is not in the input; "
+                      "assuming it exists in the cluster", text)
+        self.assertEqual(status, 0)
+        # --strict-refs, for a repository that holds every object: an error.
+        status, found, text = self.check("--strict-refs", ".")
+        self.assertIn(("infra/gateway.yaml", "error", "GW0407"), found)
         self.assertEqual(status, 1)
 
     def test_with_exclude_and_settings(self):
@@ -127,16 +132,21 @@ class Repository(unittest.TestCase):
                                          "environments/", ".")
         self.assertNotIn("charts", text)
         self.assertNotIn("environments", text)
-        self.assertEqual([f for f in found if f[1] != "note"],
-                         [("infra/gateway.yaml", "error", "GW0407")])
+        self.assertEqual(status, 0)
+        self.assertEqual([f for f in found if f[1] != "note"], [])
         # The same, said once in the repository's gwc.yaml, and the notes
         # about what the cluster holds silenced.
         self.write("gwc.yaml", "exclude: ['charts/**', environments/]\n"
                                "disable: [GW0401, GW0206]\n")
         status, found, text = self.check(".")
-        self.assertEqual(found, [("infra/gateway.yaml", "error", "GW0407")], text)
-        self.assertIn("gwc: 1 error, 0 warnings, 2 silenced (--disable: 2, "
+        self.assertEqual(found, [("infra/gateway.yaml", "note", "GW0605")], text)
+        self.assertIn("gwc: 0 errors, 0 warnings, 2 silenced (--disable: 2, "
                       "gwc.dev/ignore: 0)", text)
+        # Only the route's own paths and a values file: no manifest at all
+        # is a wrong path, not a pass.
+        status, found, text = self.check("charts/shop/values.yaml")
+        self.assertEqual(status, 2, text)
+        self.assertIn("no Kubernetes manifest", text)
 
     def test_changed_file_with_context(self):
         # What the pre-commit hook runs when only the route changed: the
@@ -153,6 +163,7 @@ class Repository(unittest.TestCase):
         status, found, text = self.check("--context", ".", "apps/shop/route.yaml")
         self.assertEqual(found, [("apps/shop/route.yaml", "error", "GW0504")], text)
         self.assertIn("has no listener named 'http'", text)
+        self.assertIn("did you mean 'https'?", text)
         self.assertEqual(status, 1)
 
 

@@ -1,4 +1,5 @@
-/* Unit tests: arena, strbuf, utf8, source positions, JSON writer, strhash. */
+/* Unit tests: arena, strbuf, utf8, source positions, JSON writer, strhash,
+ * suggestions. */
 #include "unit.h"
 
 #include "base/arena.h"
@@ -9,6 +10,7 @@
 #include "base/source.h"
 #include "base/strbuf.h"
 #include "base/strhash.h"
+#include "base/suggest.h"
 #include "base/utf8.h"
 
 #include <stdint.h>
@@ -433,6 +435,62 @@ START_TEST(glob_matches_as_gitignore_does)
 }
 END_TEST
 
+static size_t dist(const char *a, const char *b, size_t max)
+{
+    return suggest_distance(a, strlen(a), b, strlen(b), max);
+}
+
+START_TEST(suggest_distance_counts_edits)
+{
+    ck_assert_uint_eq(dist("path", "path", 5), 0);
+    ck_assert_uint_eq(dist("pathh", "path", 5), 1);  /* insertion */
+    ck_assert_uint_eq(dist("pth", "path", 5), 1);    /* deletion */
+    ck_assert_uint_eq(dist("pakh", "path", 5), 1);   /* substitution */
+    ck_assert_uint_eq(dist("ptah", "path", 5), 1);   /* neighbours swapped */
+    ck_assert_uint_eq(dist("HttpRoute", "HTTPRoute", 5), 0); /* case */
+    ck_assert_uint_eq(dist("", "abc", 5), 3);
+    ck_assert_uint_eq(dist("kitten", "sitting", 5), 3);
+    /* Beyond max the answer is max + 1, however far. */
+    ck_assert_uint_eq(dist("kitten", "sitting", 2), 3);
+    ck_assert_uint_eq(dist("a", "abcdefgh", 2), 3);
+}
+END_TEST
+
+START_TEST(suggest_picks_the_unique_closest)
+{
+    static const char *const fields[] = {"path", "headers", "queryParams", "method",
+                                         NULL};
+    static const char *const twins[] = {"gw-a", "gw-b", NULL};
+    static const char *const kinds[] = {"HTTPRoute", "GRPCRoute", "TLSRoute", NULL};
+    size_t budget;
+    struct suggest s;
+
+    ck_assert_str_eq(suggest_among("pathh", fields), "path");
+    ck_assert_str_eq(suggest_among("header", fields), "headers");
+    ck_assert_str_eq(suggest_among("HttpRoute", kinds), "HTTPRoute");
+    /* Too far: 'xyz' shares nothing with any field. */
+    ck_assert_ptr_null(suggest_among("xyz", fields));
+    /* Two equally close candidates: no guess. */
+    ck_assert_ptr_null(suggest_among("gw-c", twins));
+    /* The word itself is not a suggestion. */
+    ck_assert_ptr_null(suggest_among("path", fields));
+    /* A candidate costs a cell to look at and one per cell compared; a
+     * budget that cannot pay is spent for good. */
+    budget = 1000;
+    suggest_begin(&s, "pathh", &budget);
+    suggest_add(&s, "path");
+    ck_assert_str_eq(suggest_result(&s), "path");
+    ck_assert_uint_eq(budget, 1000 - 1 - 6 * 5);
+    ck_assert(!suggest_spent(&s));
+    budget = 10;
+    suggest_begin(&s, "pathh", &budget);
+    suggest_add(&s, "path");
+    ck_assert_ptr_null(suggest_result(&s));
+    ck_assert_uint_eq(budget, 0);
+    ck_assert(suggest_spent(&s));
+}
+END_TEST
+
 static Suite *base_suite(void)
 {
     Suite *s = suite_create("base");
@@ -455,6 +513,8 @@ static Suite *base_suite(void)
     tcase_add_test(tc, strhash_finds_what_was_put);
     tcase_add_test(tc, fs_lists_an_empty_directory);
     tcase_add_test(tc, glob_matches_as_gitignore_does);
+    tcase_add_test(tc, suggest_distance_counts_edits);
+    tcase_add_test(tc, suggest_picks_the_unique_closest);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     for (i = 0; i < files.n; i++) {
         struct compilation c;
         struct ydoc_list docs = {0};
-        struct model_options mo = {true};
+        struct model_options mo = {false};
         struct strbuf text = STRBUF_INIT;
         struct model m;
         char *data;

@@ -140,7 +140,7 @@ START_TEST(color_only_when_asked)
     uint32_t fa, fb;
 
     setup(&c, &fa, &fb);
-    diag_report(&c.diags, DIAG_UNKNOWN_FIELD, at(fa, 1, 1), NULL, NULL, "w");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(fa, 1, 1), NULL, NULL, "w");
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_ptr_nonnull(strstr(out.buf, "\033[1;35mwarning"));
     strbuf_reset(&out);
@@ -303,20 +303,20 @@ START_TEST(file_names_are_shown_escaped)
     f1 = source_add(&c.sources, "a\nb.yaml", "", 0);
     f2 = source_add(&c.sources, "::error::x,y%.yaml", "", 0);
     f3 = source_add(&c.sources, "d/a b\xff\xe2\x80\xae.yaml", "", 0);
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f1, 0, 0), NULL, NULL, "m1");
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f2, 0, 0), NULL, NULL, "m2");
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f3, 0, 0), NULL, NULL, "m3");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f1, 0, 0), NULL, NULL, "m1");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f2, 0, 0), NULL, NULL, "m2");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f3, 0, 0), NULL, NULL, "m3");
     diag_render(&c.diags, &c.sources, &ro, &out);
-    ck_assert_str_eq(out.buf, "a\\nb.yaml: warning: m1 [GW0112]\n"
-                              "./::error::x,y%.yaml: warning: m2 [GW0112]\n"
-                              "d/a b\\xff\\u202e.yaml: warning: m3 [GW0112]\n");
+    ck_assert_str_eq(out.buf, "a\\nb.yaml: warning: m1 [GW0703]\n"
+                              "./::error::x,y%.yaml: warning: m2 [GW0703]\n"
+                              "d/a b\\xff\\u202e.yaml: warning: m3 [GW0703]\n");
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_GITHUB;
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_str_eq(out.buf,
-                     "::warning file=a\\nb.yaml,title=GW0112::m1\n"
-                     "::warning file=%3A%3Aerror%3A%3Ax%2Cy%25.yaml,title=GW0112::m2\n"
-                     "::warning file=d/a b\\xff\\u202e.yaml,title=GW0112::m3\n");
+                     "::warning file=a\\nb.yaml,title=GW0703::m1\n"
+                     "::warning file=%3A%3Aerror%3A%3Ax%2Cy%25.yaml,title=GW0703::m2\n"
+                     "::warning file=d/a b\\xff\\u202e.yaml,title=GW0703::m3\n");
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_SARIF;
     diag_render(&c.diags, &c.sources, &ro, &out);
@@ -350,7 +350,7 @@ START_TEST(junit_testcases_per_object)
                 NULL, NULL, "in one");
     diag_report(&c.diags, DIAG_VALUE_RANGE, source_loc_from_offset(&c.sources, fa, 20),
                 NULL, NULL, "after one");
-    diag_report(&c.diags, DIAG_BACKEND_ASSUMED, source_loc_from_offset(&c.sources, fb, 1),
+    diag_report(&c.diags, DIAG_ENDPOINT_PORT_UNUSABLE, source_loc_from_offset(&c.sources, fb, 1),
                 NULL, NULL, "a warning");
     ro.format = DIAG_FORMAT_JUNIT;
     ro.subjects = subjects;
@@ -386,15 +386,17 @@ START_TEST(silencing_follows_the_catalogue)
     ck_assert(!diag_can_disable(DIAG_SETTINGS_INVALID));
     ck_assert(!diag_can_disable(DIAG_TYPE_MISMATCH));
     ck_assert(diag_can_disable(DIAG_UNKNOWN_KIND));
-    ck_assert(diag_can_disable(DIAG_BACKEND_ASSUMED));
+    ck_assert(diag_can_disable(DIAG_REF_ASSUMED));
     ck_assert(diag_can_disable(DIAG_NGINX_APPROXIMATED));
     ck_assert(diag_can_disable(DIAG_IMPORT_SNIPPET));
+    /* An unknown field is an error unless --allow-unknown-fields. */
+    ck_assert(!diag_can_disable(DIAG_UNKNOWN_FIELD));
     compilation_init(&c);
-    d = diag_report_sev(&c.diags, DIAG_ERROR, DIAG_UNKNOWN_FIELD, at(SOURCE_NONE, 0, 0),
-                        NULL, NULL, "strict");
-    ck_assert(diag_can_disable(DIAG_UNKNOWN_FIELD));
+    d = diag_report_sev(&c.diags, DIAG_ERROR, DIAG_UNKNOWN_KIND, at(SOURCE_NONE, 0, 0),
+                        NULL, NULL, "raised");
+    ck_assert(diag_can_disable(DIAG_UNKNOWN_KIND));
     ck_assert(!diag_can_silence(d));
-    d = diag_report(&c.diags, DIAG_UNKNOWN_FIELD, at(SOURCE_NONE, 0, 0), NULL, NULL, "lax");
+    d = diag_report(&c.diags, DIAG_UNKNOWN_KIND, at(SOURCE_NONE, 0, 0), NULL, NULL, "note");
     ck_assert(diag_can_silence(d));
     compilation_release(&c);
 }
@@ -411,7 +413,7 @@ START_TEST(filter_recounts)
     struct compilation c;
 
     compilation_init(&c);
-    diag_report(&c.diags, DIAG_BACKEND_ASSUMED, at(SOURCE_NONE, 0, 0), NULL, NULL, "w");
+    diag_report(&c.diags, DIAG_ENDPOINT_PORT_UNUSABLE, at(SOURCE_NONE, 0, 0), NULL, NULL, "w");
     diag_report(&c.diags, DIAG_PARENT_NOT_FOUND, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
     diag_report(&c.diags, DIAG_YAML_SYNTAX, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
     ck_assert_uint_eq(c.diags.warnings, 1);

@@ -30,6 +30,33 @@ static void features(struct imp *im, struct ing *ing)
     timeouts_feature(im, ing);
 }
 
+/* An import that converts nothing must not pass: say why nothing was. */
+static void report_nothing(struct imp *im)
+{
+    const struct ptrvec *pv = &im->m->objects[KIND_INGRESS];
+    struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+    size_t i, valid = 0;
+
+    for (i = 0; i < pv->n; i++)
+        valid += !((const struct object *)pv->v[i])->rejected;
+    if (pv->n == 0)
+        diag_report(&im->c->diags, DIAG_IMPORT_NOTHING, none, NULL, NULL,
+                    "nothing converted: the input holds no Ingress");
+    else if (valid == 0)
+        diag_report(&im->c->diags, DIAG_IMPORT_NOTHING, none, NULL, NULL,
+                    "nothing converted: every Ingress is invalid (each is reported)");
+    else
+        diag_report(&im->c->diags, DIAG_IMPORT_NOTHING, none, NULL, NULL,
+                    "nothing converted: %s none of the %zu Ingress%s in the input "
+                    "(each one left out is reported%s)",
+                    im->o->n_ingress_classes ? "--ingress-class selects"
+                                             : "the ingress-nginx classes take",
+                    valid, valid == 1 ? "" : "es",
+                    im->o->n_ingress_classes ? ""
+                                             : "; --ingress-class NAME converts "
+                                               "another class");
+}
+
 static void convert(struct imp *im)
 {
     struct nx *nx = ARENA_NEW(im->a, struct nx);
@@ -37,6 +64,8 @@ static void convert(struct imp *im)
 
     im->state = nx;
     classes_resolve(im);
+    if (nx->ings.n == 0)
+        report_nothing(im);
     for (i = 0; i < nx->ings.n; i++)
         annotations_parse(im, nx->ings.v[i]);
     for (i = 0; i < nx->ings.n; i++)
