@@ -267,6 +267,9 @@ const char *cli_option_apply(struct arena *a, struct options *o,
     case OPT_NGINX:
         o->nginx = v;
         return NULL;
+    case OPT_PROVIDER:
+        o->import_provider = v;
+        return NULL;
     case OPT_HELP: /* handled by cli_parse */
     case OPT__COUNT:
         break;

@@ -68,9 +68,10 @@ struct plan_options;
 struct ydoc_list;
 
 /* Shared steps of the commands (run.c); the fuzz targets run them too, on
- * text in memory. */
+ * text in memory.  docs, if not NULL, receives the documents the model was
+ * built from. */
 bool cli_load_model(struct compilation *c, const struct options *o,
-                    struct model *m);
+                    struct model *m, struct ydoc_list *docs);
 /* Decodes and validates loaded documents as check, compile and status do. */
 void cli_validate(struct compilation *c, const struct options *o,
                   const struct ydoc_list *docs, struct model *m,

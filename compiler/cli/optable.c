@@ -73,11 +73,14 @@ const struct cli_command cli_commands[] = {
      "so that one command line or gwc.yaml serves every command, and change "
      "nothing.  Diagnostics go to standard error as text."},
     {CMD_IMPORT, "import-ingress", "[options] PATH...",
-     "ingress-nginx Ingresses to Gateway API",
-     "Converts Ingress objects that use ingress-nginx annotations (with the "
+     "Ingresses of another controller to Gateway API",
+     "Converts the Ingress objects and custom resources of another controller "
+     "(ingress-nginx, F5 NGINX Ingress Controller or Traefik Proxy; with the "
      "IngressClass, Service, Secret and ConfigMap objects around them) into "
      "Gateway API YAML on standard output, and reports on standard error "
-     "everything that was converted approximately or not at all.\n"
+     "everything that was converted approximately or not at all.  Access "
+     "control that cannot be carried over fails closed: the affected paths "
+     "answer 500.\n"
      "\n"
      "Exit 0 when everything converted exactly, 1 when something was "
      "approximated or could not be carried over (with --fail-on=error: only "
@@ -295,7 +298,8 @@ const struct cli_option cli_options[] = {
      "the name of the generated Gateways", NULL},
     {OPT_INGRESS_CLASS, "ingress-class", 0, "NAME", true, IMPORT, NULL,
      COMPLETE_NONE, NULL,
-     "nginx, and every IngressClass whose controller is k8s.io/ingress-nginx",
+     "the classes the provider serves; for ingress-nginx, nginx and every "
+     "IngressClass whose controller is k8s.io/ingress-nginx",
      "convert only Ingresses of this class",
      NULL},
     {OPT_NAMESPACE, "namespace", 0, "NS", false, IMPORT, NULL, COMPLETE_NONE,
@@ -328,6 +332,15 @@ const struct cli_option cli_options[] = {
     {OPT_NGINX, "nginx", 0, "PATH", false, TEST, NULL, COMPLETE_FILE, NULL,
      "$GWC_NGINX, else /usr/sbin/nginx", "the nginx binary --verify-nginx runs",
      NULL},
+    {OPT_PROVIDER, "provider", 0, "NAME", false, IMPORT, NULL, COMPLETE_NONE,
+     NULL, "the one the inputs name",
+     "the controller that served the inputs: ingress-nginx, nginx-inc (F5 "
+     "NGINX Ingress Controller) or traefik (Traefik Proxy)",
+     "Without it, gwc picks the controller the inputs name (an annotation "
+     "prefix, the controller of an IngressClass, a class name only one "
+     "controller serves by default, a custom resource's API group) and says "
+     "so in a note.  Inputs that name several controllers, or only the class "
+     "nginx, are an error that asks for --provider; nothing is written."},
     {OPT_HELP, "help", 'h', NULL, false, ALL | CLI_FOR(CMD_EXPLAIN), NULL, COMPLETE_NONE, NULL, NULL,
      "show the help of the command", NULL},
 };

@@ -52,6 +52,7 @@ enum opt_id {
     OPT_SNI,
     OPT_VERIFY_NGINX,
     OPT_NGINX,
+    OPT_PROVIDER,
     OPT_HELP,
     OPT__COUNT
 };

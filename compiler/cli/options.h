@@ -86,6 +86,7 @@ struct options {
     enum status_format status_format;
 
     /* import-ingress */
+    const char *import_provider;
     const char *ingress_classes[MAX_CLASSES];
     size_t n_ingress_classes;
     const char *import_namespace;

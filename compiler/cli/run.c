@@ -10,6 +10,7 @@
 #include "base/strbuf.h"
 #include "load/load.h"
 #include "model/model.h"
+#include "importer/importer.h"
 #include "validate/validate.h"
 #include "plan/plan.h"
 #include "emit/emit.h"
@@ -67,14 +68,19 @@ static void require_manifests(struct compilation *c, const struct options *o,
 }
 
 bool cli_load_model(struct compilation *c, const struct options *o,
-                    struct model *m)
+                    struct model *m, struct ydoc_list *docs)
 {
-    struct ydoc_list docs = {0};
-    struct model_options mo = {o->allow_unknown_fields};
+    struct ydoc_list own = {0};
+    struct model_options mo = {o->allow_unknown_fields, NULL};
+    const char *groups[16];
     bool ok;
 
-    ok = load_paths(c, o, &docs);
-    ok = model_build(c, &docs, &mo, m) && ok;
+    if (o->command == CMD_IMPORT && import_crd_groups(groups, 16))
+        mo.read_elsewhere = groups;
+    if (!docs)
+        docs = &own;
+    ok = load_paths(c, o, docs);
+    ok = model_build(c, docs, &mo, m) && ok;
     require_manifests(c, o, m);
     return ok;
 }

@@ -305,6 +305,19 @@ static void report_version(struct builder *b, const struct kind_info *ki,
 
 static void decode_object(struct builder *b, const struct ynode *root);
 
+static bool read_elsewhere(const struct model_options *o, const char *api_version)
+{
+    const char *slash = strchr(api_version, '/');
+    const char *const *g;
+
+    for (g = o->read_elsewhere; g && *g && slash; g++) {
+        if (strlen(*g) == (size_t)(slash - api_version) &&
+            strncmp(*g, api_version, strlen(*g)) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void decode_list(struct builder *b, const struct ynode *root)
 {
     const struct ynode *items = ynode_get(root, "items");
@@ -395,6 +408,8 @@ static void decode_object(struct builder *b, const struct ynode *root)
      * where the kind has one. */
     add_input(b, root, written_label(b, kind, ki && !ki->namespaced ? NULL
                                               : ki && !ns ? "default" : ns, name));
+    if (!ki && read_elsewhere(b->opt, api_version))
+        return;
     if (!ki && others && !in_list(others, kind)) {
         report_unknown_kind(b, kn, group, kind, others);
         return;

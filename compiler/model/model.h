@@ -697,6 +697,9 @@ struct model_options {
     /* Unknown fields are errors, as with kubectl's default strict field
      * validation; this makes them warnings. */
     bool allow_unknown_fields;
+    /* API groups whose objects another stage reads (import-ingress's
+     * providers): not reported as skipped.  NULL-terminated, or NULL. */
+    const char *const *read_elsewhere;
 };
 
 /*

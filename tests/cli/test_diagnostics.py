@@ -153,7 +153,8 @@ class HostileManifests(OutputChecks):
                         f.write(text)
                 with self.subTest(case=name):
                     if "/import/" in name:
-                        args, stream = ["import-ingress", "in0.yaml", "in1.yaml"], "stderr"
+                        args, stream = ["import-ingress", "--provider", "ingress-nginx",
+                                        "in0.yaml", "in1.yaml"], "stderr"
                     else:
                         args, stream = ["check", "in0.yaml", "in1.yaml"], "stdout"
                     reported += self.check_all_formats(args, name, tmp, stream,
