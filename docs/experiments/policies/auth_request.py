@@ -58,16 +58,10 @@ check("auth subrequest: unlisted headers not passed (proxy_pass_request_headers 
 s, h, b = curl("-H", "X-Test-Auth: 401", u)
 check("auth 401 -> client 401", s == 401, s)
 check("auth 401: the auth service's WWW-Authenticate is passed to the client", h.get("www-authenticate") == ['Bearer realm="ext"'], h)
-s, h, b = curl("-H", "X-Test-Auth: 403", u)
-check("auth 403 -> client 403", s == 403, s)
-s, h, b = curl("-H", "X-Test-Auth: 500", u)
-check("auth 500 -> client 500", s == 500, s)
-s, h, b = curl("-H", "X-Test-Auth: 302", u)
-check("auth 302 -> client 500 (only 2xx/401/403 are meaningful)", s == 500, s)
-s, h, b = curl("-H", "X-Test-Auth: 404", u)
-check("auth 404 -> client 500", s == 500, s)
-s, h, b = curl("-H", "X-Test-Auth: slow", u)
-check("auth timeout (504 in subrequest) -> client 500", s == 500, s)
+# only 2xx, 401 and 403 from the auth service mean something; the rest is 500
+for answer, expected in (("403", 403), ("500", 500), ("302", 500), ("404", 500), ("slow", 500)):
+    s, h, b = curl("-H", "X-Test-Auth: " + answer, u)
+    check(f"auth service answers {answer} -> client {expected}", s == expected, s)
 s, h, b = curl("-H", "X-Route: b", u)
 check("other named location without auth not affected; dispatch deny not enforced", s == 200, s)
 # POST with body: auth subrequest without body, backend gets body

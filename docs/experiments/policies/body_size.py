@@ -4,12 +4,8 @@ echo, ep = serve(Echo, "app")
 workfile("small.bin", "x" * 50); workfile("big.bin", "x" * 200000)
 auth, ap = serve(Auth, "auth")
 port = free_port()
-conf = f"""
-map $http_x_route $gw_d0 {{ "~^b$" "@r_b"; "~^c$" "@r_c"; default "@r_a"; }}
-upstream app {{ server 127.0.0.1:{ep}; }}
-server {{
-    listen 127.0.0.1:{port};
-    client_max_body_size 1k;               # server level (Gateway-level policy)
+conf = dispatch_conf(port, ep, """
+    client_max_body_size 1k;               # server level (Gateway-level policy)""", f"""
     location / {{
         client_max_body_size 100k;         # dispatch location
         error_page 418 = $gw_d0;
@@ -19,8 +15,7 @@ server {{
     location @r_b {{ client_max_body_size 0; proxy_pass http://app; }}
     location @r_c {{ client_max_body_size 10; auth_request /_auth; proxy_pass http://app; }}
     location = /_auth {{ internal; proxy_pass_request_body off; proxy_set_header Content-Length ""; proxy_pass http://127.0.0.1:{ap}; }}
-    location = /direct {{ client_max_body_size 10; proxy_pass http://app; }}
-}}"""
+    location = /direct {{ client_max_body_size 10; proxy_pass http://app; }}""")
 n = Nginx(conf)
 u = f"http://127.0.0.1:{port}/x"
 d50 = "@" + WORK + "/small.bin"

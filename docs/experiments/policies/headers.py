@@ -2,18 +2,12 @@ import os, sys; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nginxlab import *
 echo, ep = serve(Echo, "app")
 port = free_port()
-conf = f"""
-map $http_x_route $gw_d0 {{ "~^b$" "@r_b"; "~^c$" "@r_c"; default "@r_a"; }}
-upstream app {{ server 127.0.0.1:{ep}; }}
-server {{
-    listen 127.0.0.1:{port};
-    add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;   # server level
-    location / {{ error_page 418 = $gw_d0; return 418; }}
-    location @r_a {{ proxy_pass http://app; }}                                   # inherits
-    location @r_b {{ add_header X-Route-Filter "b" always; proxy_pass http://app; }}   # own add_header: loses HSTS
-    location @r_c {{ keepalive_timeout 0; proxy_pass http://app; }}
-    location = /404 {{ return 404; }}
-}}"""
+conf = dispatch_conf(port, ep, """
+    add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;   # server level""", """
+    location / { error_page 418 = $gw_d0; return 418; }
+    location @r_a { proxy_pass http://app; }                                   # inherits
+    location @r_b { add_header X-Route-Filter "b" always; proxy_pass http://app; }   # own add_header: loses HSTS
+    location @r_c { keepalive_timeout 0; proxy_pass http://app; }""")
 n = Nginx(conf)
 u = f"http://127.0.0.1:{port}/x"
 s, h, b = curl(u)

@@ -120,3 +120,16 @@ RESULTS = []
 def check(name, cond, detail=""):
     RESULTS.append((name, bool(cond)))
     print(("PASS " if cond else "FAIL ") + name + ("" if cond else "  -- " + str(detail)))
+
+
+def dispatch_conf(port, backend_port, server_extra, locations):
+    """An http{} body shaped like gwc's dispatch: the X-Route header picks
+    the named location @r_<value> (default @r_a) through error_page 418."""
+    return f"""
+map $http_x_route $gw_d0 {{ "~^b$" "@r_b"; "~^c$" "@r_c"; "~^d$" "@r_d"; default "@r_a"; }}
+upstream app {{ server 127.0.0.1:{backend_port}; }}
+server {{
+    listen 127.0.0.1:{port};
+{server_extra}
+{locations}
+}}"""
