@@ -37,6 +37,11 @@ static void push_header(struct arena *a, struct plan_header **v, size_t *n,
     *v = nv;
 }
 
+void handler_push_header(struct planner *p, struct plan_handler *h, struct plan_header x)
+{
+    push_header(p->a, &h->request_headers, &h->n_request_headers, x);
+}
+
 static void header_filter(struct planner *p, struct plan_handler *h,
                           const struct header_filter *f, bool request)
 {
@@ -518,6 +523,8 @@ struct plan_handler *handler_for_rule(struct planner *p,
     const struct route *r = c->att->route->route;
     const struct rule_state *rs = c->rule;
     struct plan_handler *h = ARENA_NEW(p->a, struct plan_handler);
+    const struct load_balancing *lb = NULL;
+    const char *hash_key = NULL;
     size_t next_mirror = 0, i, live = 0;
 
     h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
@@ -529,6 +536,14 @@ struct plan_handler *handler_for_rule(struct planner *p,
     }
     apply_filters(p, h, rs->rule->filters, rs->rule->n_filters, c, sc, rs->mirrors,
                   &next_mirror);
+    if (!policy_apply(p, sc, c, h, &lb, &hash_key)) {
+        /* A policy gwc cannot program exactly: fail closed. */
+        memset(h, 0, sizeof(*h));
+        h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
+                             r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
+        h->status = 500;
+        return h;
+    }
     if (h->redirect)
         return h; /* CEL: a redirect has no backends */
     apply_timeouts(p, h, &rs->rule->timeouts);
@@ -558,8 +573,8 @@ struct plan_handler *handler_for_rule(struct planner *p,
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = target_of(p, b, h->grpc, sc->listener->gateway);
         child->grpc = child->target.grpc;
-        if (h->retry_tries > 1 && child->target.upstream)
-            child->target.upstream = upstream_for(p, b, h->retry_tries);
+        if (child->target.upstream && (h->retry_tries > 1 || lb))
+            child->target.upstream = upstream_balanced(p, b, h->retry_tries, lb, hash_key);
         h->backends[h->n_backends++] = child;
     }
     if (h->n_backends == 1) {

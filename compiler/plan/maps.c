@@ -188,6 +188,31 @@ const char *map_query_value(struct planner *p, const char *name)
     return m->variable;
 }
 
+const char *map_cookie_value(struct planner *p, const char *name)
+{
+    bool created;
+    struct plan_map *m = content_map(p, "gw_k", "http_cookie", name, &created);
+
+    if (created) {
+        /* Cookie names are case-sensitive ($cookie_x is not). */
+        struct strbuf re = STRBUF_INIT;
+        char capture[48];
+        snprintf(capture, sizeof(capture), "gw_kv%s", m->variable + 4);
+        strbuf_addstr(&re, "(?:^|;\\s*)");
+        quote_regex_literal(&re, name);
+        strbuf_addf(&re, "=(?<%s>[^;]*)", capture);
+        map_add(p, m, MAP_KEY_REGEX, arena_strdup(p->a, re.buf),
+                text_variable(p->a, arena_strdup(p->a, capture)));
+        strbuf_release(&re);
+    }
+    return m->variable;
+}
+
+const char *hashed_id(struct planner *p, const char *text)
+{
+    return arena_printf(p->a, "%016llx", (unsigned long long)fnv1a("gwc-policy", text));
+}
+
 /* value when $source is not empty, else "": the regex "." never matches an
  * empty value, so that takes the default. */
 static const char *when_set(struct planner *p, const char *prefix, const char *source,

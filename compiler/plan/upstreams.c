@@ -20,6 +20,14 @@ static const char *host_port(struct arena *a, const char *host, int64_t port)
 
 const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat)
 {
+    return upstream_balanced(p, b, repeat, NULL, NULL);
+}
+
+/* Upstreams differ by load balancing too: "_lc" for least_conn, "_h" and
+ * the key's hash for a consistent hash. */
+const char *upstream_balanced(struct planner *p, const struct backend *b, unsigned repeat,
+                              const struct load_balancing *lb, const char *hash_key)
+{
     struct plan_upstream *u;
     const char *name;
     void **slot;
@@ -30,6 +38,10 @@ const char *upstream_for(struct planner *p, const struct backend *b, unsigned re
                         (long long)b->port_number);
     if (repeat > 1)
         name = arena_printf(p->a, "%s_x%u", name, repeat);
+    if (lb && str_eq(lb->method, "LeastConnections"))
+        name = arena_printf(p->a, "%s_lc", name);
+    else if (lb && str_eq(lb->method, "ConsistentHash"))
+        name = arena_printf(p->a, "%s_h%s", name, hashed_id(p, hash_key));
     slot = strhash_slot(&p->sec->upstreams_by_name, name);
     if (*slot)
         return ((struct plan_upstream *)*slot)->name;
@@ -39,6 +51,8 @@ const char *upstream_for(struct planner *p, const struct backend *b, unsigned re
     /* Connection reuse is an HTTP idea; stream upstreams have no keepalive. */
     u->keepalive = p->sec == &p->http;
     u->repeat = repeat > 1 ? repeat : 1;
+    u->least_conn = lb && str_eq(lb->method, "LeastConnections");
+    u->hash_key = lb && str_eq(lb->method, "ConsistentHash") ? hash_key : NULL;
     if (b->n_endpoints) {
         u->servers = b->endpoints;
         u->n_servers = b->n_endpoints;

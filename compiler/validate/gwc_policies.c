@@ -482,6 +482,7 @@ static void merge_client(struct policy_effective *e, const struct gwc_policy *gp
     if (ynode_get(p->spec_src, "errorResponses")) {
         e->errors = p->error_responses;
         e->n_errors = p->n_error_responses;
+        e->errors_from = gp;
     }
 }
 
@@ -549,6 +550,7 @@ void policy_effective(const struct controller *ctl, const struct eff_listener *l
         const struct ptrvec *v = policies_at(ctl, lv.keys[i]);
         const struct gwc_policy *c = winner(v, KIND_CLIENT_POLICY);
         const struct gwc_policy *b = winner(v, KIND_BACKEND_POLICY);
+        out->any |= v && v->n;
         if (c) {
             out->fail |= !c->usable;
             merge_client(out, c);

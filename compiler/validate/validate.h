@@ -235,6 +235,7 @@ struct policy_rate {
  * INT_UNSET or TRI_UNSET: nginx's defaults apply.
  */
 struct policy_effective {
+    bool any;  /* some policy applies */
     bool fail; /* gwc cannot enforce them exactly: the rule answers 500 */
     /* ClientPolicy, the more specific value winning field by field */
     const struct client_address_detection *address_detection;
@@ -248,6 +249,7 @@ struct policy_effective {
     const struct hsts *hsts;
     const struct error_response *errors;
     size_t n_errors;
+    const struct gwc_policy *errors_from;
     /* AccessPolicy: every level applies */
     const struct gwc_policy *access[POLICY_LEVELS];
     size_t n_access;
