@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the policy CRDs in deploy/crds against the reference.
 
-  crds_check.py CRD_DIR DOC
+  crds_check.py CRD_DIR DOC [GWC]
 
 1. Each CRD is a structural apiextensions.k8s.io/v1 schema: every node has
    a type, properties only on objects, items only on arrays, required
@@ -12,12 +12,18 @@
    check applies them).
 3. Values the schema must refuse (sizes in nginx spelling, status codes
    out of range, realms with quotes, ...) are refused.
+4. With GWC: `gwc check` agrees with the CRDs on 2 and 3: no decoding or
+   schema error (GW02xx, GW03xx) for the examples, one for each refused
+   value.
 
 Prints TAP.
 """
 import copy
+import os
 import re
+import subprocess
 import sys
+import tempfile
 
 import jsonschema
 import yaml
@@ -181,6 +187,17 @@ def with_change(kind, change):
             "metadata": {"name": "p", "namespace": "ns"}, "spec": spec}
 
 
+def gwc_schema_errors(gwc, obj):
+    """The decoding and schema errors gwc check reports for obj."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "policy.yaml")
+        with open(path, "w") as f:
+            yaml.safe_dump(obj, f)
+        r = subprocess.run([gwc, "check", path], capture_output=True, text=True, timeout=30)
+    return [line for line in r.stderr.splitlines()
+            if ": error: " in line and re.search(r"\[GW0[23]\d\d\]", line)]
+
+
 def main():
     crds = load_crds(sys.argv[1])
     ok(sorted(crds) == ["AccessPolicy", "BackendPolicy", "ClientPolicy"], "the three policy kinds")
@@ -197,6 +214,15 @@ def main():
            "the %s baseline validates" % kind)
     for kind, change, what in REFUSED:
         ok(valid(crds[kind], with_change(kind, change)) is not None, "%s refuses %s" % (kind, what))
+    if len(sys.argv) > 3:
+        gwc = sys.argv[3]
+        for ex in examples:
+            errs = gwc_schema_errors(gwc, ex)
+            ok(not errs, "gwc check accepts example %s %s" % (ex["kind"], ex["metadata"]["name"]),
+               "; ".join(errs[:3]))
+        for kind, change, what in REFUSED:
+            ok(gwc_schema_errors(gwc, with_change(kind, change)),
+               "gwc check refuses %s %s" % (kind, what))
     print("1..%d" % len(RESULTS))
     return 0 if all(RESULTS) else 1
 

@@ -289,6 +289,22 @@ static int cmp_age(const void *a, const void *b)
     return object_cmp_age(*(const struct object *const *)a, *(const struct object *const *)b);
 }
 
+/* trustedProxies of 0.0.0.0/0 or ::/0 lets every client name itself. */
+static void check_trust_all(struct ctx *x, const struct object *o)
+{
+    const struct client_address_detection *d =
+        &((const struct client_policy *)o)->client_address_detection;
+    size_t i;
+
+    for (i = 0; i < d->n_trusted_proxies; i++) {
+        if (str_eq(d->trusted_proxies[i], "0.0.0.0/0") || str_eq(d->trusted_proxies[i], "::/0"))
+            finding(x, DIAG_TRUST_ALL, o, ynode_get(d->src, "trustedProxies"),
+                    "trustedProxies %s trusts every peer: any client can choose the "
+                    "address that allow lists and rate limits see; list your proxies",
+                    d->trusted_proxies[i]);
+    }
+}
+
 static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash *routes)
 {
     const struct policy_targets *ts = model_policy_targets(gp->obj);
@@ -301,6 +317,8 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
     conditions_set(&cs, "Accepted", true, "Accepted", "");
     if (gp->obj->kind == KIND_ACCESS_POLICY)
         gp->usable = access_refs(x, gp, &cs);
+    if (gp->obj->kind == KIND_CLIENT_POLICY)
+        check_trust_all(x, gp->obj);
     if (np) {
         const char *m = msgf(x, "%s is not programmed by this gwc; the rules this policy "
                                 "covers answer 500 rather than run without it", what);

@@ -445,7 +445,7 @@ static void check_client_policy(struct schema *s)
         !is_size(p->request_body.max_size)) {
         const char *v = p->request_body.max_size;
         size_t n = strlen(v);
-        bool nginx_unit = n > 1 && strchr("kKmMgG", v[n - 1]) && isdigit((unsigned char)v[0]);
+        bool nginx_unit = n > 1 && str_has_char("kKmMgG", v[n - 1]) && isdigit((unsigned char)v[0]);
         schema_report(s, DIAG_POLICY_SIZE, field_node(p->request_body.src, "maxSize"),
                       "maxSize '%s' is not a size gwc maps exactly; %s", schema_quote(s, v),
                       nginx_unit ? "nginx's k, m and g are written Ki, Mi and Gi here "
