@@ -104,10 +104,22 @@ static void emit_upstream(struct confw *w, const struct plan_upstream *u)
             confw_end(w);
         }
     }
-    if (u->keepalive) {
+    if (u->keepalive && u->keepalive_connections != 0) {
         confw_begin(w, "keepalive");
-        confw_raw(w, "16");
+        if (u->keepalive_connections > 0)
+            confw_rawf(w, "%lld", (long long)u->keepalive_connections);
+        else
+            confw_raw(w, "16");
         confw_end(w);
+        if (u->keepalive_requests != INT_UNSET) {
+            confw_begin(w, "keepalive_requests");
+            confw_rawf(w, "%lld", (long long)u->keepalive_requests);
+            confw_end(w);
+        }
+        if (u->keepalive_timeout)
+            confw_directive(w, "keepalive_timeout", u->keepalive_timeout, QUOTE_LITERAL);
+        if (u->keepalive_time)
+            confw_directive(w, "keepalive_time", u->keepalive_time, QUOTE_LITERAL);
     }
     confw_close(w);
 }
@@ -555,7 +567,8 @@ static void timeouts(struct confw *w, const struct plan_handler *h)
         }
         /* When every try failed to connect, nginx says 502; the Gateway API
          * expects 500 or 503 then (docs/spec-notes.md, "Retries and timeouts"), as Envoy answers. */
-        confw_template(w, "error_page 502 = @gw_unavailable;");
+        if (strcmp(h->retry_on, "off") != 0)
+            confw_template(w, "error_page 502 = @gw_unavailable;");
     }
 }
 

@@ -20,11 +20,27 @@ void emit_policy_zones(struct confw *w, const struct plan *plan)
 {
     size_t i;
 
+    for (i = 0; i < plan->n_geos; i++) {
+        const struct plan_geo *g = &plan->geos[i];
+        size_t j;
+        confw_begin(w, "geo");
+        confw_rawf(w, "$%s", g->variable);
+        confw_open(w);
+        confw_template(w, "default \"\";");
+        for (j = 0; j < g->n_cidrs; j++) {
+            confw_begin(w, "");
+            confw_quoted(w, g->cidrs[j], QUOTE_LITERAL);
+            confw_raw(w, "\"1\"");
+            confw_end(w);
+        }
+        confw_close(w);
+    }
     for (i = 0; i < plan->n_zones; i++) {
         const struct plan_zone *z = &plan->zones[i];
-        /* 1 MiB: about 16,000 IPv4 or 8,000 IPv6 clients per zone. */
+        /* 1 MiB: about 16,000 IPv4 or 8,000 IPv6 clients per zone; an empty
+         * key (an exempt client) is not counted. */
         confw_begin(w, z->conn ? "limit_conn_zone" : "limit_req_zone");
-        confw_raw(w, "$binary_remote_addr");
+        confw_rawf(w, "$%s", z->key);
         confw_rawf(w, "zone=%s:1m", z->name);
         if (!z->conn)
             confw_rawf(w, "rate=%" PRId64 "r/%s", z->requests, z->per_minute ? "m" : "s");

@@ -523,8 +523,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
     const struct route *r = c->att->route->route;
     const struct rule_state *rs = c->rule;
     struct plan_handler *h = ARENA_NEW(p->a, struct plan_handler);
-    const struct load_balancing *lb = NULL;
-    const char *hash_key = NULL;
+    struct upstream_options up = {NULL, NULL, NULL};
     size_t next_mirror = 0, i, live = 0;
 
     h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
@@ -536,7 +535,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
     }
     apply_filters(p, h, rs->rule->filters, rs->rule->n_filters, c, sc, rs->mirrors,
                   &next_mirror);
-    if (!policy_apply(p, sc, c, h, &lb, &hash_key)) {
+    if (!policy_apply(p, sc, c, h, &up)) {
         /* A policy gwc cannot program exactly: fail closed. */
         memset(h, 0, sizeof(*h));
         h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
@@ -573,8 +572,8 @@ struct plan_handler *handler_for_rule(struct planner *p,
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = target_of(p, b, h->grpc, sc->listener->gateway);
         child->grpc = child->target.grpc;
-        if (child->target.upstream && (h->retry_tries > 1 || lb))
-            child->target.upstream = upstream_balanced(p, b, h->retry_tries, lb, hash_key);
+        if (child->target.upstream && (h->retry_tries > 1 || up.lb || up.keepalive))
+            child->target.upstream = upstream_balanced(p, b, h->retry_tries, &up);
         h->backends[h->n_backends++] = child;
     }
     if (h->n_backends == 1) {

@@ -182,6 +182,7 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     section_init(&p, &p.stream);
     strhash_init(&p.files_by_path, p.a);
     strhash_init(&p.zones_by_name, p.a);
+    strhash_init(&p.geos_by_name, p.a);
     p.sec = &p.stream;
     stream_build(&p);
     p.sec = &p.http;

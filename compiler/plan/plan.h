@@ -81,6 +81,9 @@ struct plan_upstream {
      * consistent` (NULL: round robin). */
     bool least_conn;
     const char *hash_key;
+    /* BackendPolicy keepalive (keepalive_connections -1: gwc's default) */
+    int64_t keepalive_connections, keepalive_requests;
+    const char *keepalive_timeout, *keepalive_time;
     /* For retries: nginx retries on the next peer, never the same one, so
      * each server is listed `repeat` times, without failure accounting
      * (a retried error must not take the endpoint out for others). */
@@ -143,6 +146,8 @@ struct plan_target {
 /* limit_req_zone or limit_conn_zone, keyed by the client address. */
 struct plan_zone {
     const char *name;
+    const char *key;    /* the variable counted: the client address, or a
+                           map giving exempt clients an empty key */
     bool conn;          /* limit_conn_zone */
     int64_t requests;   /* limit_req_zone: rate=<requests>r/s or r/m */
     bool per_minute;
@@ -351,10 +356,19 @@ struct plan_section {
     unsigned map_bucket;  /* map_hash_bucket_size its map keys need */
 };
 
+/* geo $variable { default ""; <cidr> "1"; ... } */
+struct plan_geo {
+    const char *variable;
+    const char *const *cidrs;
+    size_t n_cidrs;
+};
+
 struct plan {
     struct plan_section http, stream;
     struct plan_zone *zones; /* http{}: sorted by name */
     size_t n_zones;
+    struct plan_geo *geos; /* http{}: sorted by variable */
+    size_t n_geos;
     struct plan_server *servers;
     size_t n_servers;
     struct plan_stream_server *stream_servers;

@@ -92,6 +92,8 @@ struct planner {
     struct strhash files_by_path;  /* path -> struct plan_file * */
     struct ptrvec zones;           /* struct plan_zone * */
     struct strhash zones_by_name;
+    struct ptrvec geos;            /* struct plan_geo * */
+    struct strhash geos_by_name;
     unsigned n_dispatch;
     unsigned n_tls_hops;
 };
@@ -140,18 +142,21 @@ void maps_finish(struct planner *p, struct section_builder *sb,
 /* The upstream block for b (NULL when it has no addresses); repeat > 1
  * gives the variant that retries can try `repeat` times. */
 const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat);
-/* The same with a BackendPolicy load-balancing method (NULL: round robin);
- * hash_key is the variable a ConsistentHash hashes. */
+/* What a BackendPolicy changes in a rule's upstreams. */
+struct upstream_options {
+    const struct load_balancing *lb; /* NULL: round robin */
+    const char *hash_key;            /* the variable a ConsistentHash hashes */
+    const struct upstream_keepalive *keepalive; /* NULL: gwc's default */
+};
 const char *upstream_balanced(struct planner *p, const struct backend *b, unsigned repeat,
-                              const struct load_balancing *lb, const char *hash_key);
+                              const struct upstream_options *o);
 
 struct server_ctx;
 /* policies.c: the gwc policies of a rule on the server's listener, into
  * h->policy; false when they cannot be programmed exactly (the rule then
- * answers 500).  *lb and *hash_key: the load balancing of its upstreams. */
+ * answers 500).  *up: what they change in the rule's upstreams. */
 bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct candidate *c,
-                  struct plan_handler *h, const struct load_balancing **lb,
-                  const char **hash_key);
+                  struct plan_handler *h, struct upstream_options *up);
 /* The body limit h enforces, in bytes (0: none; nginx's 1 MiB default). */
 int64_t policy_body_limit(const struct plan_handler *h);
 /* client_max_body_size in nginx's form for a limit in bytes. */
@@ -160,7 +165,7 @@ const char *policy_body_size_text(struct planner *p, int64_t bytes);
 const char *map_body_over(struct planner *p, int64_t limit);
 /* ClientPolicy clientAddressDetection of the listener, on its server. */
 void policy_real_ip(struct planner *p, const struct eff_listener *l, struct plan_server *srv);
-/* Sorts the zones into the plan. */
+/* Sorts the zones and geos into the plan. */
 void policy_zones_finish(struct planner *p);
 
 /* handlers.c: what a rule does, for one server. */

@@ -250,7 +250,37 @@ static bool external_auth(struct planner *p, const struct server_ctx *sc,
 
 /* ---- limits ---- */
 
-static const char *zone(struct planner *p, const char *name, bool conn, const struct rate_limit *r)
+/* The key a policy's limits count: the client address, or "" for its
+ * exempt addresses (a geo marks them, a map clears their key). */
+static const char *limit_key(struct planner *p, const struct gwc_policy *gp)
+{
+    const struct request_limits *l = &((const struct client_policy *)gp->obj)->request_limits;
+    const char *id = policy_id(p, gp->obj), *geo_var, *key_var;
+    struct plan_geo *g;
+    struct plan_map *m;
+    void **slot;
+
+    if (l->n_exempt_cidrs == 0)
+        return "binary_remote_addr";
+    geo_var = arena_printf(p->a, "gw_rx_%s", id);
+    key_var = arena_printf(p->a, "gw_rk_%s", id);
+    slot = strhash_slot(&p->geos_by_name, geo_var);
+    if (*slot)
+        return key_var;
+    g = ARENA_NEW(p->a, struct plan_geo);
+    g->variable = geo_var;
+    g->cidrs = l->exempt_cidrs;
+    g->n_cidrs = l->n_exempt_cidrs;
+    *slot = g;
+    ptrvec_push(p->a, &p->geos, g);
+    m = map_new(p, text_variable(p->a, geo_var), key_var);
+    map_add(p, m, MAP_KEY_EXACT, "1", text_literal(p->a, ""));
+    m->default_value = text_variable(p->a, "binary_remote_addr");
+    return key_var;
+}
+
+static const char *zone(struct planner *p, const char *name, const char *key, bool conn,
+                        const struct rate_limit *r)
 {
     void **slot = strhash_slot(&p->zones_by_name, name);
     struct plan_zone *z;
@@ -259,6 +289,7 @@ static const char *zone(struct planner *p, const char *name, bool conn, const st
         return name;
     z = ARENA_NEW(p->a, struct plan_zone);
     z->name = name;
+    z->key = key;
     z->conn = conn;
     if (r) {
         z->requests = r->requests;
@@ -279,7 +310,7 @@ static void limits(struct planner *p, const struct policy_effective *e, struct p
         struct plan_rate *out = &pp->rates[pp->n_rates++];
         out->zone = zone(p, arena_printf(p->a, "gw_rl_%s_%zu", policy_id(p, r->policy->obj),
                                          r->index),
-                         false, r->rate);
+                         limit_key(p, r->policy), false, r->rate);
         out->burst = r->rate->burst == INT_UNSET ? 0 : r->rate->burst;
         out->nodelay = r->rate->no_delay != TRI_FALSE;
     }
@@ -288,7 +319,8 @@ static void limits(struct planner *p, const struct policy_effective *e, struct p
     for (i = 0; i < e->n_concurrent; i++) {
         const struct gwc_policy *gp = e->concurrent[i];
         pp->conn_zones[pp->n_conn] = zone(
-            p, arena_printf(p->a, "gw_lc_%s", policy_id(p, gp->obj)), true, NULL);
+            p, arena_printf(p->a, "gw_lc_%s", policy_id(p, gp->obj)), limit_key(p, gp), true,
+            NULL);
         pp->conn_limits[pp->n_conn++] =
             ((const struct client_policy *)gp->obj)->request_limits.concurrent;
     }
@@ -345,6 +377,40 @@ static const char *hsts_value(struct planner *p, const struct hsts *s)
                         s->preload == TRI_TRUE ? "; preload" : "");
 }
 
+/* BackendPolicy retry in the terms of gwc's retry machinery (servers
+ * listed `tries` times, docs/spec-notes.md "Retries and timeouts"). */
+static void retry(struct planner *p, const struct backend_retry *r, struct plan_handler *h)
+{
+    static const struct {
+        const char *field, *nginx;
+    } on[] = {{"Error", "error"}, {"Timeout", "timeout"}, {"InvalidHeader", "invalid_header"}};
+    struct strbuf sb = STRBUF_INIT;
+    size_t i, j;
+
+    for (i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+        for (j = 0; j < r->n_on; j++) {
+            if (str_eq(r->on[j], on[i].field)) {
+                strbuf_addf(&sb, "%s%s", sb.len ? " " : "", on[i].nginx);
+                break;
+            }
+        }
+    }
+    for (i = 0; i < r->n_status_codes; i++)
+        strbuf_addf(&sb, "%shttp_%" PRId64, sb.len ? " " : "", r->status_codes[i]);
+    if (sb.len == 0) {
+        h->retry_on = "off";
+        h->retry_tries = 1;
+        strbuf_release(&sb);
+        return;
+    }
+    if (r->non_idempotent == TRI_TRUE)
+        strbuf_addstr(&sb, " non_idempotent");
+    h->retry_on = arena_strndup(p->a, sb.buf, sb.len);
+    h->retry_tries = (unsigned)r->tries;
+    h->retry_within = nginx_duration(p, r->timeout);
+    strbuf_release(&sb);
+}
+
 /* The variable a consistent hash hashes. */
 static const char *hash_key(struct planner *p, const struct consistent_hash *ch)
 {
@@ -360,15 +426,13 @@ static const char *hash_key(struct planner *p, const struct consistent_hash *ch)
 }
 
 bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct candidate *c,
-                  struct plan_handler *h, const struct load_balancing **lb,
-                  const char **key)
+                  struct plan_handler *h, struct upstream_options *up)
 {
     struct policy_effective e;
     struct plan_policy *pp;
     int64_t bytes;
 
-    *lb = NULL;
-    *key = NULL;
+    memset(up, 0, sizeof(*up));
     policy_effective(p->ctl, sc->listener, c->att->route, c->rule_index, &e);
     if (e.fail)
         return false;
@@ -405,11 +469,21 @@ bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct c
         h->read_timeout = nginx_duration(p, e.read_timeout);
         h->send_timeout = nginx_duration(p, e.backend_send_timeout);
     }
+    /* A rule's own retry (Gateway API) is more specific than any policy. */
+    if (e.retry && !c->rule->rule->retry.src)
+        retry(p, e.retry, h);
+    if (e.keepalive.src) {
+        struct upstream_keepalive *k = ARENA_NEW(p->a, struct upstream_keepalive);
+        *k = e.keepalive;
+        k->idle_timeout = nginx_duration(p, k->idle_timeout);
+        k->max_lifetime = nginx_duration(p, k->max_lifetime);
+        up->keepalive = k;
+    }
     if (e.load_balancing && !str_eq(e.load_balancing->method, "RoundRobin")) {
-        *lb = e.load_balancing;
+        up->lb = e.load_balancing;
         if (str_eq(e.load_balancing->method, "ConsistentHash")) {
-            *key = hash_key(p, &e.load_balancing->consistent_hash);
-            if (!*key)
+            up->hash_key = hash_key(p, &e.load_balancing->consistent_hash);
+            if (!up->hash_key)
                 return false;
         }
     }
@@ -465,6 +539,12 @@ static int cmp_zones(const void *a, const void *b)
                   (*(const struct plan_zone *const *)b)->name);
 }
 
+static int cmp_geos(const void *a, const void *b)
+{
+    return strcmp((*(const struct plan_geo *const *)a)->variable,
+                  (*(const struct plan_geo *const *)b)->variable);
+}
+
 void policy_zones_finish(struct planner *p)
 {
     size_t i;
@@ -474,4 +554,9 @@ void policy_zones_finish(struct planner *p)
     for (i = 0; i < p->zones.n; i++)
         p->plan->zones[i] = *(struct plan_zone *)p->zones.v[i];
     p->plan->n_zones = p->zones.n;
+    ptrvec_sort(&p->geos, cmp_geos);
+    p->plan->geos = ARENA_NEW_ARRAY(p->a, struct plan_geo, p->geos.n ? p->geos.n : 1);
+    for (i = 0; i < p->geos.n; i++)
+        p->plan->geos[i] = *(struct plan_geo *)p->geos.v[i];
+    p->plan->n_geos = p->geos.n;
 }

@@ -38,10 +38,6 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
             *what = "clientAddressDetection source ProxyProtocol";
             return ynode_get(p->client_address_detection.src, "source");
         }
-        if (p->request_limits.n_exempt_cidrs) {
-            *what = "requestLimits.exemptCIDRs";
-            return ynode_get(p->request_limits.src, "exemptCIDRs");
-        }
         for (i = 0; i < p->n_error_responses; i++) {
             if (p->error_responses[i].body)
                 continue;
@@ -60,14 +56,6 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
         }
     } else {
         const struct backend_policy *p = (const struct backend_policy *)o;
-        if (p->keepalive.src) {
-            *what = "keepalive";
-            return p->keepalive.src;
-        }
-        if (p->retry.src) {
-            *what = "retry";
-            return p->retry.src;
-        }
         if (p->load_balancing.consistent_hash.cookie.issue == TRI_TRUE) {
             *what = "consistentHash.cookie.issue";
             return ynode_get(p->load_balancing.consistent_hash.cookie.src, "issue");
@@ -518,6 +506,20 @@ static void merge_backend(struct policy_effective *e, const struct backend_polic
         e->buffer_response = p->buffering.response;
     if (p->buffering.request != TRI_UNSET)
         e->buffer_request = p->buffering.request;
+    if (p->keepalive.src) {
+        const struct upstream_keepalive *k = &p->keepalive;
+        e->keepalive.src = k->src;
+        if (k->connections != INT_UNSET)
+            e->keepalive.connections = k->connections;
+        if (k->requests != INT_UNSET)
+            e->keepalive.requests = k->requests;
+        if (k->idle_timeout)
+            e->keepalive.idle_timeout = k->idle_timeout;
+        if (k->max_lifetime)
+            e->keepalive.max_lifetime = k->max_lifetime;
+    }
+    if (p->retry.src)
+        e->retry = &p->retry;
 }
 
 static void merge_access(struct policy_effective *e, const struct ptrvec *v)
@@ -556,6 +558,7 @@ void policy_effective(const struct controller *ctl, const struct eff_listener *l
 
     memset(out, 0, sizeof(*out));
     out->reject_status = INT_UNSET;
+    out->keepalive.connections = out->keepalive.requests = INT_UNSET;
     if (!a || ctl->n_gwc_policies == 0)
         return;
     listener_levels(ctl, l, a, &lv);

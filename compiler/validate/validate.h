@@ -259,6 +259,9 @@ struct policy_effective {
     const char *connect_timeout, *backend_send_timeout, *read_timeout;
     const struct load_balancing *load_balancing;
     enum tri buffer_response, buffer_request;
+    struct upstream_keepalive keepalive; /* merged field by field; src set
+                                            when any level has one */
+    const struct backend_retry *retry;
 };
 
 /* The effective policies of rule `rule` of rs as served by listener l. */

@@ -110,6 +110,15 @@ spec:
     - name: errors
       matches: [{path: {type: Exact, value: /status/503}}]
       backendRefs: [{name: web, port: 8080}]
+    - name: retry
+      matches: [{path: {value: /retry}}]
+      backendRefs: [{name: web, port: 8080}]
+    - name: fresh
+      matches: [{path: {value: /fresh}}]
+      backendRefs: [{name: fresh, port: 8080}]
+    - name: reused
+      matches: [{path: {value: /reused}}]
+      backendRefs: [{name: reused, port: 8080}]
     - name: locked
       matches: [{path: {value: /locked}}]
       backendRefs: [{name: web, port: 8080}]
@@ -177,7 +186,17 @@ endpoints: [{addresses: ["127.0.0.1"]}]
 """)
             + policy("ClientPolicy", "limited", [rule_target("limited")], """  requestLimits:
     rate: [{requests: 1, per: Minute, burst: 2}]
+    exemptCIDRs: [10.200.0.0/16]
 """)
+            + policy("BackendPolicy", "retry", [rule_target("retry")], """  retry:
+    on: [Error]
+    statusCodes: [503]
+    tries: 3
+""")
+            + policy("BackendPolicy", "fresh", [rule_target("fresh")],
+                     "  keepalive: {connections: 0}\n")
+            + policy("BackendPolicy", "reused", [rule_target("reused")],
+                     "  keepalive: {connections: 4, requests: 100}\n")
             + policy("BackendPolicy", "sticky", [rule_target("sticky")], """  loadBalancing:
     method: ConsistentHash
     consistentHash: {source: Header, header: X-User}
@@ -188,8 +207,8 @@ endpoints: [{addresses: ["127.0.0.1"]}]
 """)
             + policy("AccessPolicy", "locked", [rule_target("locked")],
                      "  basicAuth: {secretRef: {name: no-such-secret}}\n")
-            + policy("BackendPolicy", "unprogrammed", [rule_target("unprogrammed")],
-                     "  keepalive: {connections: 8}\n"))
+            + policy("AccessPolicy", "unprogrammed", [rule_target("unprogrammed")],
+                     "  externalAuth: {url: \"http://127.0.0.1:9/check\"}\n"))
     return render
 
 
@@ -206,7 +225,8 @@ class Policies(unittest.TestCase):
         pool = ["pool-0", "pool-1", "pool-2", "pool-3"]
         cls.s = Scenario(manifests(tls_secret("shop", "shop-cert", pair), cls.auth.server_port,
                                    pool),
-                         [Backend("shop", "web")] + [Backend("shop", n) for n in pool],
+                         [Backend("shop", "web"), Backend("shop", "fresh"),
+                          Backend("shop", "reused")] + [Backend("shop", n) for n in pool],
                          listener_ports=(80, 443))
         try:
             cls.s.__enter__()
@@ -267,7 +287,8 @@ class Policies(unittest.TestCase):
         self.assertEqual(self.get("/locked").status, 500)
         self.assertEqual(self.get("/unprogrammed").status, 500)
         self.assertIn("Secret 'shop/no-such-secret' is not in the input", self.s.compile_stderr)
-        self.assertIn("keepalive is not programmed by this gwc", self.s.compile_stderr)
+        self.assertIn("externalAuth.url (use backendRef) is not programmed by this gwc",
+                      self.s.compile_stderr)
 
     # ---- ClientPolicy ----
 
@@ -287,6 +308,10 @@ class Policies(unittest.TestCase):
         self.assertEqual(statuses, [200, 200, 200, 503])
         self.assertEqual(self.get("/limited", "10.9.9.10").status, 200)  # another client
 
+    def test_exempt_clients_are_not_limited(self):
+        statuses = [self.get("/limited", "10.200.3.4").status for _ in range(6)]
+        self.assertEqual(statuses, [200] * 6)
+
     def test_custom_error_page(self):
         r = self.get("/status/503")
         self.assertEqual(r.status, 503)
@@ -301,6 +326,21 @@ class Policies(unittest.TestCase):
         self.assertIsNone(self.get("/").header("Strict-Transport-Security"))
 
     # ---- BackendPolicy ----
+
+    def test_retry_on_a_status_reaches_a_later_attempt(self):
+        r = self.get("/retry/x?uuid=twice&succeedAfter=2&responseCode=503")
+        self.assertEqual((r.status, served_by(r)), (200, "web"))
+        r = self.get("/retry/x?uuid=thrice&succeedAfter=3&responseCode=503")
+        self.assertEqual(r.status, 503)  # three tries in all
+
+    def test_keepalive_connections_to_the_backend(self):
+        fresh, reused = self.s.backend("shop", "fresh"), self.s.backend("shop", "reused")
+        before = (fresh.accepted(), reused.accepted())
+        for _ in range(5):
+            self.assertEqual(served_by(self.get("/fresh")), "fresh")
+            self.assertEqual(served_by(self.get("/reused")), "reused")
+        self.assertEqual(fresh.accepted() - before[0], 5)  # connections: 0
+        self.assertLess(reused.accepted() - before[1], 5)
 
     def test_consistent_hash_keeps_a_key_on_one_endpoint(self):
         seen = {}
