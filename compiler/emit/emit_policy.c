@@ -246,6 +246,12 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
             confw_raw(w, "always");
         confw_end(w);
     }
+    if (pp->affinity_cookie_variable) {
+        confw_begin(w, "add_header");
+        confw_raw(w, "Set-Cookie");
+        confw_rawf(w, "$%s", pp->affinity_cookie_variable);
+        confw_end(w);
+    }
     if (pp->n_errors && !grpc) {
         directive_raw(w, "proxy_intercept_errors", "on");
         for (i = 0; i < pp->n_errors; i++) {

@@ -212,8 +212,9 @@ struct plan_policy {
     const char *hsts; /* Strict-Transport-Security value, HTTPS only */
     struct plan_error_page **errors;
     size_t n_errors;
-    /* BackendPolicy buffering */
+    /* BackendPolicy */
     enum tri buffer_response, buffer_request;
+    const char *affinity_cookie_variable; /* add_header Set-Cookie $it */
 };
 
 struct plan_handler {

@@ -411,8 +411,53 @@ static void retry(struct planner *p, const struct backend_retry *r, struct plan_
     strbuf_release(&sb);
 }
 
+/* An issued affinity cookie (docs/policies.md, "loadBalancing"): a client
+ * without the cookie is hashed by its request id, and the response sets the
+ * cookie to that id, so its next requests hash alike.  Returns the hash
+ * key; *set_cookie is the variable holding the Set-Cookie value ("" when
+ * the client sent the cookie, so nginx adds none). */
+static const char *issued_cookie(struct planner *p, const struct hash_cookie *ck,
+                                 const char **set_cookie)
+{
+    const char *value = map_cookie_value(p, ck->name);
+    struct strbuf attrs = STRBUF_INIT;
+    const char *id, *key_var, *set_var;
+    struct plan_map *m;
+    struct plan_text t;
+
+    strbuf_addf(&attrs, "; Path=%s", ck->path ? ck->path : "/");
+    if (ck->domain)
+        strbuf_addf(&attrs, "; Domain=%s", ck->domain);
+    if (ck->max_age_seconds != INT_UNSET)
+        strbuf_addf(&attrs, "; Max-Age=%" PRId64, ck->max_age_seconds);
+    if (ck->secure == TRI_TRUE)
+        strbuf_addstr(&attrs, "; Secure");
+    if (ck->http_only != TRI_FALSE)
+        strbuf_addstr(&attrs, "; HttpOnly");
+    if (ck->same_site)
+        strbuf_addf(&attrs, "; SameSite=%s", ck->same_site);
+    id = hashed_id(p, arena_printf(p->a, "%s=%s", ck->name, attrs.buf));
+    key_var = arena_printf(p->a, "gw_hk_%s", id);
+    set_var = arena_printf(p->a, "gw_hs_%s", id);
+    *set_cookie = set_var;
+    if (!strhash_get(&p->sec->maps_by_name, key_var)) {
+        m = map_new(p, text_variable(p->a, value), key_var);
+        map_add(p, m, MAP_KEY_EXACT, "", text_variable(p->a, "request_id"));
+        m->default_value = text_variable(p->a, value);
+        m = map_new(p, text_variable(p->a, value), set_var);
+        t = text_new(p->a, 3);
+        text_lit(&t, arena_printf(p->a, "%s=", ck->name));
+        text_var(&t, "request_id");
+        text_lit(&t, arena_strndup(p->a, attrs.buf, attrs.len));
+        map_add(p, m, MAP_KEY_EXACT, "", t);
+    }
+    strbuf_release(&attrs);
+    return key_var;
+}
+
 /* The variable a consistent hash hashes. */
-static const char *hash_key(struct planner *p, const struct consistent_hash *ch)
+static const char *hash_key(struct planner *p, const struct consistent_hash *ch,
+                            const char **set_cookie)
 {
     if (str_eq(ch->source, "ClientAddress"))
         return "remote_addr";
@@ -422,6 +467,8 @@ static const char *hash_key(struct planner *p, const struct consistent_hash *ch)
         return header_variable(p->a, ch->header);
     if (str_eq(ch->source, "QueryParameter"))
         return map_query_value(p, ch->query_parameter);
+    if (ch->cookie.issue == TRI_TRUE)
+        return issued_cookie(p, &ch->cookie, set_cookie);
     return map_cookie_value(p, ch->cookie.name);
 }
 
@@ -482,7 +529,8 @@ bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct c
     if (e.load_balancing && !str_eq(e.load_balancing->method, "RoundRobin")) {
         up->lb = e.load_balancing;
         if (str_eq(e.load_balancing->method, "ConsistentHash")) {
-            up->hash_key = hash_key(p, &e.load_balancing->consistent_hash);
+            up->hash_key = hash_key(p, &e.load_balancing->consistent_hash,
+                                    &pp->affinity_cookie_variable);
             if (!up->hash_key)
                 return false;
         }

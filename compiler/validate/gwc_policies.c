@@ -54,12 +54,6 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
             *what = "externalAuth.signIn";
             return p->external_auth.sign_in.src;
         }
-    } else {
-        const struct backend_policy *p = (const struct backend_policy *)o;
-        if (p->load_balancing.consistent_hash.cookie.issue == TRI_TRUE) {
-            *what = "consistentHash.cookie.issue";
-            return ynode_get(p->load_balancing.consistent_hash.cookie.src, "issue");
-        }
     }
     return NULL;
 }

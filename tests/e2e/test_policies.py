@@ -107,6 +107,9 @@ spec:
     - name: sticky
       matches: [{path: {value: /sticky}}]
       backendRefs: [{name: pool, port: 8080}]
+    - name: cookie
+      matches: [{path: {value: /cookie}}]
+      backendRefs: [{name: pool, port: 8080}]
     - name: errors
       matches: [{path: {type: Exact, value: /status/503}}]
       backendRefs: [{name: web, port: 8080}]
@@ -200,6 +203,12 @@ endpoints: [{addresses: ["127.0.0.1"]}]
             + policy("BackendPolicy", "sticky", [rule_target("sticky")], """  loadBalancing:
     method: ConsistentHash
     consistentHash: {source: Header, header: X-User}
+""")
+            + policy("BackendPolicy", "cookie", [rule_target("cookie")], """  loadBalancing:
+    method: ConsistentHash
+    consistentHash:
+      source: Cookie
+      cookie: {name: SHOPSESSION, issue: true, maxAgeSeconds: 3600, sameSite: Lax}
 """)
             + policy("ClientPolicy", "errors", [rule_target("errors")], """  errorResponses:
     - statusCodes: [503]
@@ -326,6 +335,21 @@ class Policies(unittest.TestCase):
         self.assertIsNone(self.get("/").header("Strict-Transport-Security"))
 
     # ---- BackendPolicy ----
+
+    def test_an_issued_cookie_keeps_a_client_on_one_endpoint(self):
+        first = set()
+        for _ in range(12):
+            r = self.get("/cookie")
+            self.assertEqual(r.status, 200)
+            cookie = r.header("Set-Cookie")
+            self.assertRegex(cookie, r"^SHOPSESSION=[0-9a-f]{32}; Path=/; Max-Age=3600; "
+                                     r"HttpOnly; SameSite=Lax$")
+            first.add(served_by(r))
+            pair = cookie.split(";")[0]
+            again = [self.get("/cookie", headers={"Cookie": "a=b; " + pair}) for _ in range(4)]
+            self.assertEqual({served_by(x) for x in again}, {served_by(r)})
+            self.assertEqual([x.header("Set-Cookie") for x in again], [None] * 4)
+        self.assertGreater(len(first), 1)  # new clients spread over the pool
 
     def test_retry_on_a_status_reaches_a_later_attempt(self):
         r = self.get("/retry/x?uuid=twice&succeedAfter=2&responseCode=503")
