@@ -6,6 +6,8 @@
  */
 #include "emit_internal.h"
 
+#include "base/strbuf.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -144,10 +146,46 @@ static void error_page_location(struct confw *w, const struct plan_error_page *e
     confw_close(w);
 }
 
+/*
+ * rewrite ^(.*)$ "<sign-in>?rd=$scheme://$http_host$1?" redirect: nginx
+ * escapes a capture placed in the query part, and the final '?' drops the
+ * original query (stock nginx cannot escape it into the parameter).  $1 is
+ * written raw: ${1} would name a variable.
+ */
+static void signin_location(struct confw *w, const struct plan_signin *s)
+{
+    const char *base = s->url ? s->url : s->path;
+
+    confw_begin(w, "location");
+    confw_quoted(w, s->name, QUOTE_LITERAL);
+    confw_open(w);
+    confw_begin(w, "rewrite");
+    confw_raw(w, "\"^(.*)$\"");
+    strbuf_addstr(w->out, " \"");
+    if (!s->url) {
+        quote_variable(w->out, "scheme");
+        strbuf_addstr(w->out, "://");
+        quote_variable(w->out, "http_host");
+    }
+    quote_part(w->out, base, QUOTE_VALUE);
+    strbuf_addch(w->out, strchr(base, '?') ? '&' : '?');
+    quote_part(w->out, s->param, QUOTE_VALUE);
+    strbuf_addch(w->out, '=');
+    quote_variable(w->out, "scheme");
+    strbuf_addstr(w->out, "://");
+    quote_variable(w->out, "http_host");
+    strbuf_addstr(w->out, "$1?\"");
+    confw_raw(w, "redirect");
+    confw_end(w);
+    confw_close(w);
+}
+
 void emit_policy_locations(struct confw *w, const struct plan_server *srv)
 {
     size_t i;
 
+    for (i = 0; i < srv->n_signins; i++)
+        signin_location(w, srv->signins[i]);
     for (i = 0; i < srv->n_auths; i++)
         auth_location(w, srv->auths[i]);
     for (i = 0; i < srv->n_error_pages; i++)
@@ -252,9 +290,17 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
         confw_rawf(w, "$%s", pp->affinity_cookie_variable);
         confw_end(w);
     }
+    if (pp->signin) {
+        confw_begin(w, "error_page");
+        confw_raw(w, "401 =");
+        confw_quoted(w, pp->signin->name, QUOTE_LITERAL);
+        confw_end(w);
+    }
     if (pp->n_errors && !grpc) {
         directive_raw(w, "proxy_intercept_errors", "on");
         for (i = 0; i < pp->n_errors; i++) {
+            if (pp->signin && pp->errors[i]->code == 401)
+                continue; /* the sign-in redirect answers it */
             confw_begin(w, "error_page");
             confw_rawf(w, "%d", pp->errors[i]->code);
             confw_quoted(w, pp->errors[i]->name, QUOTE_LITERAL);

@@ -176,6 +176,15 @@ struct plan_auth {
     const char *timeout;  /* nginx time */
 };
 
+/* externalAuth.signIn: a 401 of the auth service becomes a redirect to
+ * <url or path on the request's host>?<param>=<scheme://host/path>. */
+struct plan_signin {
+    const char *name; /* @/_gw/signin/<id> */
+    const char *url;  /* absolute sign-in URL, or NULL ... */
+    const char *path; /* ... a path on the request's host */
+    const char *param;
+};
+
 /* An errorResponses entry as a named location: return <code> "<body>". */
 struct plan_error_page {
     const char *name; /* @/_gw/err/<id>/<code> */
@@ -196,6 +205,7 @@ struct plan_policy {
     const char *htpasswd_file;
     struct plan_auth *auth;     /* auth_request, or NULL */
     const char *auth_cookie_variable; /* add_header Set-Cookie $it, or NULL */
+    const struct plan_signin *signin;
     bool auth_cookie_always;
     const char **auth_set; /* auth_request_set pairs: variable, upstream variable */
     size_t n_auth_set;
@@ -318,6 +328,8 @@ struct plan_server {
     bool real_ip_recursive;
     struct plan_auth **auths; /* auth subrequest locations */
     size_t n_auths;
+    struct plan_signin **signins;
+    size_t n_signins;
     struct plan_error_page **error_pages;
     size_t n_error_pages;
 };

@@ -210,6 +210,32 @@ static struct plan_auth *auth_location(struct planner *p, const struct server_ct
     return a;
 }
 
+static const struct plan_signin *signin(struct planner *p, const struct server_ctx *sc,
+                                        const struct gwc_policy *gp)
+{
+    const struct sign_in *si = &((const struct access_policy *)gp->obj)->external_auth.sign_in;
+    const char *name = arena_printf(p->a, "@/_gw/signin/%s", policy_id(p, gp->obj));
+    struct plan_server *srv = sc->srv;
+    struct plan_signin *x, **v;
+    size_t i;
+
+    for (i = 0; i < srv->n_signins; i++) {
+        if (str_eq(srv->signins[i]->name, name))
+            return srv->signins[i];
+    }
+    x = ARENA_NEW(p->a, struct plan_signin);
+    x->name = name;
+    x->url = si->url;
+    x->path = si->path;
+    x->param = si->redirect_parameter ? si->redirect_parameter : "rd";
+    v = ARENA_NEW_ARRAY(p->a, struct plan_signin *, srv->n_signins + 1);
+    if (srv->n_signins)
+        memcpy(v, srv->signins, srv->n_signins * sizeof(*v));
+    v[srv->n_signins++] = x;
+    srv->signins = v;
+    return x;
+}
+
 /* auth_request, its response headers copied onto the request to the
  * backend, and its Set-Cookie onto the response. */
 static bool external_auth(struct planner *p, const struct server_ctx *sc,
@@ -244,6 +270,12 @@ static bool external_auth(struct planner *p, const struct server_ctx *sc,
         pp->n_auth_set++;
         pp->auth_cookie_variable = var;
         pp->auth_cookie_always = str_eq(e->set_cookie, "Always");
+    }
+    if (e->sign_in.src) {
+        const char *target = e->sign_in.url ? e->sign_in.url : e->sign_in.path;
+        if (quote_problem(target, QUOTE_VALUE))
+            return false;
+        pp->signin = signin(p, sc, gp);
     }
     return true;
 }

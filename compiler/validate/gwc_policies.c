@@ -50,10 +50,6 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
             *what = "externalAuth.url (use backendRef)";
             return ynode_get(p->external_auth.src, "url");
         }
-        if (p->external_auth.sign_in.src) {
-            *what = "externalAuth.signIn";
-            return p->external_auth.sign_in.src;
-        }
     }
     return NULL;
 }

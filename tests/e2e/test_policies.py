@@ -113,6 +113,9 @@ spec:
     - name: errors
       matches: [{path: {type: Exact, value: /status/503}}]
       backendRefs: [{name: web, port: 8080}]
+    - name: login
+      matches: [{path: {value: /login}}]
+      backendRefs: [{name: web, port: 8080}]
     - name: retry
       matches: [{path: {value: /retry}}]
       backendRefs: [{name: web, port: 8080}]
@@ -186,6 +189,10 @@ endpoints: [{addresses: ["127.0.0.1"]}]
     backendRef: {name: auth, port: 4180}
     path: /check
     responseHeaders: [X-Auth-Request-User]
+""")
+            + policy("AccessPolicy", "login", [rule_target("login")], """  externalAuth:
+    backendRef: {name: auth, port: 4180}
+    signIn: {path: /oauth2/start}
 """)
             + policy("ClientPolicy", "limited", [rule_target("limited")], """  requestLimits:
     rate: [{requests: 1, per: Minute, burst: 2}]
@@ -291,6 +298,15 @@ class Policies(unittest.TestCase):
         self.assertEqual(r.header("WWW-Authenticate"), 'Bearer realm="test"')
         self.assertEqual(self.get("/sso/page", headers={"X-Token": "forbidden"}).status, 403)
         self.assertEqual(self.get("/sso/page", headers={"X-Token": "broken"}).status, 500)
+
+    def test_external_auth_sign_in_redirect(self):
+        r = self.get("/login/a%20b?x=1")
+        self.assertEqual(r.status, 302)
+        self.assertEqual(r.header("Location"),
+                         "http://shop.example.com/oauth2/start?rd=http://shop.example.com/login/a%20b")
+        self.assertEqual(self.get("/login/p", headers={"X-Token": "forbidden"}).status, 403)
+        r = self.get("/login/p", headers={"X-Token": "good"})
+        self.assertEqual((r.status, served_by(r)), (200, "web"))
 
     def test_unusable_policies_fail_closed(self):
         self.assertEqual(self.get("/locked").status, 500)
