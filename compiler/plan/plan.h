@@ -326,6 +326,9 @@ struct plan_server {
     size_t n_real_ip_from;
     const char *real_ip_header;
     bool real_ip_recursive;
+    /* clientAddressDetection that cannot be programmed here (an HTTPS port
+     * behind the stream front): address checks and limits fail closed. */
+    bool client_address_unknown;
     struct plan_auth **auths; /* auth subrequest locations */
     size_t n_auths;
     struct plan_signin **signins;

@@ -150,6 +150,17 @@ static void address_lists(struct planner *p, const struct policy_effective *e,
     pp->deny_all = any_allow;
 }
 
+static bool address_checks(const struct policy_effective *e)
+{
+    size_t i;
+
+    for (i = 0; i < e->n_access; i++) {
+        if (((const struct access_policy *)e->access[i]->obj)->client_addresses.src)
+            return true;
+    }
+    return false;
+}
+
 /* ---- authentication ---- */
 
 static void basic_auth(struct planner *p, const struct gwc_policy *gp, struct plan_policy *pp,
@@ -517,6 +528,9 @@ bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct c
         return false;
     if (!e.any)
         return true;
+    if (sc->srv->client_address_unknown &&
+        (e.n_rates || e.n_concurrent || address_checks(&e)))
+        return false;
     pp = ARENA_NEW(p->a, struct plan_policy);
     pp->max_body = -1;
     if (e.n_access) {
@@ -604,9 +618,15 @@ void policy_real_ip(struct planner *p, const struct eff_listener *l, struct plan
 {
     const struct client_address_detection *d = policy_address_detection(p->ctl, l);
 
-    /* Behind the stream front the address comes from its PROXY header. */
-    if (!d || !str_eq(d->source, "Header") || srv->listen.proxy_protocol)
+    if (!d || !str_eq(d->source, "Header"))
         return;
+    /* Behind the stream front the address comes from its PROXY header,
+     * which is the trusted proxy's, not the client's (validate reports
+     * GW0618). */
+    if (srv->listen.proxy_protocol) {
+        srv->client_address_unknown = true;
+        return;
+    }
     srv->real_ip_from = d->trusted_proxies;
     srv->n_real_ip_from = d->n_trusted_proxies;
     srv->real_ip_header = d->header ? d->header : "X-Forwarded-For";

@@ -283,6 +283,46 @@ static void check_trust_all(struct ctx *x, const struct object *o)
     }
 }
 
+/* Ports with a TLS listener: an HTTPS listener there is served through
+ * gwc's stream front, whose PROXY header carries the peer's address. */
+struct tls_ports {
+    unsigned char bits[65536 / 8];
+};
+
+static bool on_tls_port(const struct tls_ports *tp, int64_t port)
+{
+    return port > 0 && port < 65536 && (tp->bits[port / 8] & (1u << (port % 8)));
+}
+
+static void check_detection_ports(struct ctx *x, const struct gwc_policy *gp,
+                                  const struct tls_ports *tp)
+{
+    const struct client_policy *p = (const struct client_policy *)gp->obj;
+    const struct client_address_detection *d = &p->client_address_detection;
+    size_t i, j;
+
+    if (!str_eq(d->source, "Header"))
+        return;
+    for (i = 0; i < p->targets.n; i++) {
+        const struct policy_target_ref *t = &p->targets.v[i];
+        struct gateway_state *gs = str_eq(t->kind, "Gateway")
+                                       ? find_gateway(x->ctl, p->obj.meta.namespace, t->name)
+                                       : NULL;
+        for (j = 0; gs && j < gs->n_listeners; j++) {
+            const struct eff_listener *l = &gs->listeners[j];
+            if (l->protocol != PROTO_HTTPS || !on_tls_port(tp, l->port) ||
+                (t->section_name && !str_eq(t->section_name, l->spec->name)))
+                continue;
+            finding(x, DIAG_CLIENT_ADDRESS_CONFLICT, gp->obj, ynode_get(d->src, "source"),
+                    "listener '%s' of Gateway %s shares port %lld with TLS listeners, so "
+                    "gwc serves it through its stream front, where a header cannot be "
+                    "trusted; address lists and rate limits there answer 500",
+                    l->spec->name, gs->gw->obj.nsname, (long long)l->port);
+            return;
+        }
+    }
+}
+
 static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash *routes)
 {
     const struct policy_targets *ts = model_policy_targets(gp->obj);
@@ -387,6 +427,7 @@ void gwc_policies_build(struct ctx *x)
                                       KIND_BACKEND_POLICY};
     struct ptrvec all = {0};
     struct strhash routes;
+    struct tls_ports *tp;
     size_t i, k;
 
     strhash_init(&x->ctl->policies_by_target, x->c->arena);
@@ -405,11 +446,22 @@ void gwc_policies_build(struct ctx *x)
         }
     }
     ptrvec_sort(&all, cmp_age);
+    tp = ARENA_NEW(x->c->arena, struct tls_ports);
+    for (i = 0; i < x->ctl->n_gateways; i++) {
+        const struct gateway_state *gs = &x->ctl->gateways[i];
+        for (k = 0; k < gs->n_listeners; k++) {
+            int64_t port = gs->listeners[k].port;
+            if (gs->listeners[k].protocol == PROTO_TLS && port > 0 && port < 65536)
+                tp->bits[port / 8] |= (unsigned char)(1u << (port % 8));
+        }
+    }
     x->ctl->gwc_policies = ARENA_NEW_ARRAY(x->c->arena, struct gwc_policy, all.n);
     for (i = 0; i < all.n; i++) {
         struct gwc_policy *gp = &x->ctl->gwc_policies[x->ctl->n_gwc_policies++];
         gp->obj = all.v[i];
         build_one(x, gp, &routes);
+        if (gp->obj->kind == KIND_CLIENT_POLICY)
+            check_detection_ports(x, gp, tp);
     }
     check_stacking(x);
 }
