@@ -231,7 +231,7 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
     if (pp->deny_all)
         directive_raw(w, "deny", "all");
     if (pp->basic_realm) {
-        confw_directive(w, "auth_basic", pp->basic_realm, QUOTE_LITERAL);
+        confw_directive(w, "auth_basic", pp->basic_realm, QUOTE_VALUE); /* expands */
         confw_directive(w, "auth_basic_user_file", pp->htpasswd_file, QUOTE_LITERAL);
     }
     if (pp->auth) {

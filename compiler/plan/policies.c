@@ -282,12 +282,8 @@ static bool external_auth(struct planner *p, const struct server_ctx *sc,
         pp->auth_cookie_variable = var;
         pp->auth_cookie_always = str_eq(e->set_cookie, "Always");
     }
-    if (e->sign_in.src) {
-        const char *target = e->sign_in.url ? e->sign_in.url : e->sign_in.path;
-        if (quote_problem(target, QUOTE_VALUE))
-            return false;
+    if (e->sign_in.src)
         pp->signin = signin(p, sc, gp);
-    }
     return true;
 }
 
@@ -373,22 +369,20 @@ static void limits(struct planner *p, const struct policy_effective *e, struct p
 
 /* ---- responses ---- */
 
-static bool error_pages(struct planner *p, const struct server_ctx *sc,
+static void error_pages(struct planner *p, const struct server_ctx *sc,
                         const struct policy_effective *e, struct plan_policy *pp, bool grpc)
 {
     const char *id;
     size_t i, j, n = 0;
 
     if (grpc || e->n_errors == 0)
-        return true; /* gRPC clients read grpc-status, not bodies */
+        return; /* gRPC clients read grpc-status, not bodies */
     id = policy_id(p, e->errors_from->obj);
     for (i = 0; i < e->n_errors; i++)
         n += e->errors[i].n_status_codes;
     pp->errors = ARENA_NEW_ARRAY(p->a, struct plan_error_page *, n);
     for (i = 0; i < e->n_errors; i++) {
         const struct error_response *er = &e->errors[i];
-        if (!er->body || quote_problem(er->body, QUOTE_VALUE))
-            return false;
         for (j = 0; j < er->n_status_codes; j++) {
             struct plan_error_page *ep = ARENA_NEW(p->a, struct plan_error_page), **v;
             struct plan_server *srv = sc->srv;
@@ -410,7 +404,6 @@ static bool error_pages(struct planner *p, const struct server_ctx *sc,
             srv->error_pages = v;
         }
     }
-    return true;
 }
 
 static const char *hsts_value(struct planner *p, const struct hsts *s)
@@ -552,8 +545,7 @@ bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct c
     pp->send_timeout = nginx_duration(p, e.send_timeout);
     if (e.hsts && sc->listener->protocol == PROTO_HTTPS)
         pp->hsts = hsts_value(p, e.hsts);
-    if (!error_pages(p, sc, &e, pp, h->grpc))
-        return false;
+    error_pages(p, sc, &e, pp, h->grpc);
     pp->buffer_response = e.buffer_response;
     pp->buffer_request = e.buffer_request;
     /* A rule's own timeouts (Gateway API) are more specific than any policy. */

@@ -11,6 +11,7 @@
 #include "base/compilation.h"
 #include "base/ptrvec.h"
 #include "base/strbuf.h"
+#include "nginx/quote.h"
 
 #include <string.h>
 
@@ -52,6 +53,38 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
         }
     }
     return NULL;
+}
+
+/* Texts nginx must read back exactly (an error page body, a sign-in
+ * target): one that cannot be written as one nginx word makes the policy
+ * unusable, never a config nginx -t refuses. */
+static bool writable(struct ctx *x, const struct object *o)
+{
+    const char *problem;
+    size_t i;
+
+    if (o->kind == KIND_CLIENT_POLICY) {
+        const struct client_policy *p = (const struct client_policy *)o;
+        for (i = 0; i < p->n_error_responses; i++) {
+            const char *body = p->error_responses[i].body;
+            if (body && (problem = quote_problem(body, QUOTE_VALUE))) {
+                finding(x, DIAG_NGINX_UNQUOTABLE, o,
+                        ynode_get(p->error_responses[i].src, "body"),
+                        "the body %s; the rules this policy covers answer 500", problem);
+                return false;
+            }
+        }
+    } else if (o->kind == KIND_ACCESS_POLICY) {
+        const struct sign_in *si = &((const struct access_policy *)o)->external_auth.sign_in;
+        const char *target = si->url ? si->url : si->path;
+        if (si->src && target && (problem = quote_problem(target, QUOTE_VALUE))) {
+            finding(x, DIAG_NGINX_UNQUOTABLE, o, si->src,
+                    "the sign-in target %s; the rules this policy covers answer 500",
+                    problem);
+            return false;
+        }
+    }
+    return true;
 }
 
 /* ---- AccessPolicy references ---- */
@@ -337,6 +370,10 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
         gp->usable = access_refs(x, gp, &cs);
     if (gp->obj->kind == KIND_CLIENT_POLICY)
         check_trust_all(x, gp->obj);
+    if (!writable(x, gp->obj)) {
+        conditions_set(&cs, "Accepted", false, "Invalid", "a value nginx cannot read back");
+        gp->usable = false;
+    }
     if (np) {
         const char *m = msgf(x, "%s is not programmed by this gwc; the rules this policy "
                                 "covers answer 500 rather than run without it", what);
