@@ -237,11 +237,7 @@ static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
     return c;
 }
 
-/* A Gateway duration in nginx's time syntax.  nginx wants units largest
- * first and each once, while the Gateway API also accepts "30s1m" or
- * "1m1m", so the value is written in its normal form ("1m30s").  "0s" means
- * no timeout, which nginx spells as a very long one. */
-static const char *nginx_time(struct arena *a, const char *d)
+const char *nginx_time(struct arena *a, const char *d, const char *zero)
 {
     static const struct {
         const char *unit;
@@ -256,7 +252,7 @@ static const char *nginx_time(struct arena *a, const char *d)
     if (!model_parse_duration(d, &ms))
         BUG("duration not validated");
     if (ms == 0)
-        return "24d";
+        return zero;
     for (i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (ms >= units[i].ms)
             n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld%s",
@@ -502,7 +498,7 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
     }
     h->retry_on = on;
     h->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
-    h->retry_within = rule->timeouts.request ? nginx_time(p->a, rule->timeouts.request) : NULL;
+    h->retry_within = nginx_time(p->a, rule->timeouts.request, NO_TIMEOUT);
 }
 
 static void apply_timeouts(struct planner *p, struct plan_handler *h,
@@ -512,8 +508,9 @@ static void apply_timeouts(struct planner *p, struct plan_handler *h,
         return;
     /* nginx has no total request timeout; a read timeout is the closest it
      * comes (validate reported the approximation). */
-    h->read_timeout = nginx_time(p->a, t->backend_request ? t->backend_request : t->request);
-    h->connect_timeout = nginx_time(p->a, t->backend_request);
+    h->read_timeout = nginx_time(p->a, t->backend_request ? t->backend_request : t->request,
+                                 NO_TIMEOUT);
+    h->connect_timeout = nginx_time(p->a, t->backend_request, NO_TIMEOUT);
 }
 
 struct plan_handler *handler_for_rule(struct planner *p,

@@ -176,6 +176,12 @@ struct server_ctx {
 struct plan_handler *handler_for_rule(struct planner *p,
                                       const struct server_ctx *sc,
                                       const struct candidate *cand);
+/* A Gateway duration in nginx's time syntax (NULL for NULL).  nginx wants
+ * units largest first and each once, while the Gateway API also accepts
+ * "30s1m" or "1m1m", so the value is written in its normal form ("1m30s");
+ * zero is what 0 becomes (NO_TIMEOUT where "0s" means none). */
+const char *nginx_time(struct arena *a, const char *d, const char *zero);
+#define NO_TIMEOUT "24d" /* nginx has no "never": a very long time */
 /* Sets a request header toward the backend, replacing an earlier one. */
 void handler_push_header(struct planner *p, struct plan_handler *h, struct plan_header x);
 /* The handlers a handler sends requests on to (split backends, mirrors):

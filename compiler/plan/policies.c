@@ -22,32 +22,10 @@ static const char *policy_id(struct planner *p, const struct object *o)
     return hashed_id(p, arena_printf(p->a, "%s/%s", kind_name(o->kind), o->nsname));
 }
 
+/* Policy durations: "0s" only where 0 means "at once" (keepalive_timeout). */
 static const char *nginx_duration(struct planner *p, const char *d)
 {
-    static const struct {
-        const char *unit;
-        int64_t ms;
-    } units[] = {{"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
-    struct strbuf sb = STRBUF_INIT;
-    const char *out;
-    int64_t ms;
-    size_t i;
-
-    if (!d)
-        return NULL;
-    if (!model_parse_duration(d, &ms))
-        BUG("duration not validated");
-    if (ms == 0)
-        return "0s";
-    /* nginx wants units largest first, each once ("1m30s", not "30s1m"). */
-    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (ms >= units[i].ms)
-            strbuf_addf(&sb, "%" PRId64 "%s", ms / units[i].ms, units[i].unit);
-        ms %= units[i].ms;
-    }
-    out = arena_strndup(p->a, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return out;
+    return nginx_time(p->a, d, "0s");
 }
 
 const char *policy_body_size_text(struct planner *p, int64_t bytes)
