@@ -110,11 +110,23 @@ def load_crds(directory):
     return crds
 
 
+class Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans, as Kubernetes reads them: `on` and `yes` are
+    strings (retry.on is a field name), only true and false are booleans."""
+
+
+Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"),
+                             list("tf"))
+
+
 def doc_examples(path):
     text = open(path).read()
     out = []
     for block in re.findall(r"```yaml\n(.*?)```", text, re.S):
-        for d in yaml.safe_load_all(block):
+        for d in yaml.load_all(block, Loader=Loader):
             if isinstance(d, dict) and d.get("apiVersion") == "gwc.dev/v1alpha1":
                 out.append(d)
     return out
