@@ -47,6 +47,12 @@ const struct kind_info kind_infos[KIND__COUNT] = {
          struct reference_grant, reference_grant_table),
     KIND(KIND_BACKEND_TLS_POLICY, "BackendTLSPolicy", GATEWAY_GROUP, v1_v1alpha3,
          true, struct backend_tls_policy, backend_tls_policy_table),
+    KIND(KIND_CLIENT_POLICY, "ClientPolicy", GWC_GROUP, v1alpha1, true,
+         struct client_policy, client_policy_table),
+    KIND(KIND_ACCESS_POLICY, "AccessPolicy", GWC_GROUP, v1alpha1, true,
+         struct access_policy, access_policy_table),
+    KIND(KIND_BACKEND_POLICY, "BackendPolicy", GWC_GROUP, v1alpha1, true,
+         struct backend_policy, backend_policy_table),
     KIND(KIND_NAMESPACE, "Namespace", "", v1, false, struct namespace_obj,
          namespace_table),
     KIND(KIND_SERVICE, "Service", "", v1, true, struct service, service_table),
@@ -72,6 +78,20 @@ bool kind_is_route(enum kind k)
 {
     return k == KIND_HTTP_ROUTE || k == KIND_GRPC_ROUTE || k == KIND_TLS_ROUTE ||
            k == KIND_TCP_ROUTE || k == KIND_UDP_ROUTE;
+}
+
+const struct policy_targets *model_policy_targets(const struct object *o)
+{
+    switch (o->kind) {
+    case KIND_CLIENT_POLICY:
+        return &((const struct client_policy *)o)->targets;
+    case KIND_ACCESS_POLICY:
+        return &((const struct access_policy *)o)->targets;
+    case KIND_BACKEND_POLICY:
+        return &((const struct backend_policy *)o)->targets;
+    default:
+        return NULL;
+    }
 }
 
 const char *object_label(struct compilation *c, const struct object *o)
@@ -443,7 +463,10 @@ static void decode_object(struct builder *b, const struct ynode *root)
     o->created = INT_UNSET;
     d.c = b->c;
     d.object = object_label(b->c, o);
-    d.allow_unknown_fields = b->opt->allow_unknown_fields;
+    /* A misspelt AccessPolicy field (clientAdresses) would leave a route
+     * open: unknown fields there are errors whatever the mode. */
+    d.allow_unknown_fields =
+        b->opt->allow_unknown_fields && ki->kind != KIND_ACCESS_POLICY;
     d.ok = true;
     d.suggest_budget = 1u << 22;
     decode_mapping(&d, ki->top, root, o);

@@ -11,7 +11,7 @@ static const struct field http_header_fields[] = {
     FIELD("value", FT_STRING, FIELD_REQUIRED, struct http_header, value),
     FIELD_END,
 };
-static const struct table http_header_table =
+const struct table http_header_table =
     TABLE(struct http_header, "HTTPHeader", http_header_fields);
 
 static const struct field header_filter_fields[] = {

@@ -102,3 +102,10 @@ const char *text_file(struct planner *p, const char *path, const char *text)
 {
     return add_file(p, path, text, strlen(text), 0644);
 }
+
+const char *secret_file(struct planner *p, const char *path, const char *text)
+{
+    /* nginx's workers read it on every request: readable by the group
+     * nginx runs in, by nobody else. */
+    return add_file(p, path, text, strlen(text), 0640);
+}

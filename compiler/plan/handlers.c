@@ -37,6 +37,11 @@ static void push_header(struct arena *a, struct plan_header **v, size_t *n,
     *v = nv;
 }
 
+void handler_push_header(struct planner *p, struct plan_handler *h, struct plan_header x)
+{
+    push_header(p->a, &h->request_headers, &h->n_request_headers, x);
+}
+
 static void header_filter(struct planner *p, struct plan_handler *h,
                           const struct header_filter *f, bool request)
 {
@@ -232,11 +237,7 @@ static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
     return c;
 }
 
-/* A Gateway duration in nginx's time syntax.  nginx wants units largest
- * first and each once, while the Gateway API also accepts "30s1m" or
- * "1m1m", so the value is written in its normal form ("1m30s").  "0s" means
- * no timeout, which nginx spells as a very long one. */
-static const char *nginx_time(struct arena *a, const char *d)
+const char *nginx_time(struct arena *a, const char *d, const char *zero)
 {
     static const struct {
         const char *unit;
@@ -251,7 +252,7 @@ static const char *nginx_time(struct arena *a, const char *d)
     if (!model_parse_duration(d, &ms))
         BUG("duration not validated");
     if (ms == 0)
-        return "24d";
+        return zero;
     for (i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (ms >= units[i].ms)
             n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld%s",
@@ -497,7 +498,7 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
     }
     h->retry_on = on;
     h->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
-    h->retry_within = rule->timeouts.request ? nginx_time(p->a, rule->timeouts.request) : NULL;
+    h->retry_within = nginx_time(p->a, rule->timeouts.request, NO_TIMEOUT);
 }
 
 static void apply_timeouts(struct planner *p, struct plan_handler *h,
@@ -507,8 +508,9 @@ static void apply_timeouts(struct planner *p, struct plan_handler *h,
         return;
     /* nginx has no total request timeout; a read timeout is the closest it
      * comes (validate reported the approximation). */
-    h->read_timeout = nginx_time(p->a, t->backend_request ? t->backend_request : t->request);
-    h->connect_timeout = nginx_time(p->a, t->backend_request);
+    h->read_timeout = nginx_time(p->a, t->backend_request ? t->backend_request : t->request,
+                                 NO_TIMEOUT);
+    h->connect_timeout = nginx_time(p->a, t->backend_request, NO_TIMEOUT);
 }
 
 struct plan_handler *handler_for_rule(struct planner *p,
@@ -518,6 +520,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
     const struct route *r = c->att->route->route;
     const struct rule_state *rs = c->rule;
     struct plan_handler *h = ARENA_NEW(p->a, struct plan_handler);
+    struct upstream_options up = {NULL, NULL, NULL};
     size_t next_mirror = 0, i, live = 0;
 
     h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
@@ -529,6 +532,14 @@ struct plan_handler *handler_for_rule(struct planner *p,
     }
     apply_filters(p, h, rs->rule->filters, rs->rule->n_filters, c, sc, rs->mirrors,
                   &next_mirror);
+    if (!policy_apply(p, sc, c, h, &up)) {
+        /* A policy gwc cannot program exactly: fail closed. */
+        memset(h, 0, sizeof(*h));
+        h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
+                             r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
+        h->status = 500;
+        return h;
+    }
     if (h->redirect)
         return h; /* CEL: a redirect has no backends */
     apply_timeouts(p, h, &rs->rule->timeouts);
@@ -559,8 +570,8 @@ struct plan_handler *handler_for_rule(struct planner *p,
         child->target = target_of(p, b, h->grpc, sc->listener->gateway);
         child->backend = b;
         child->grpc = child->target.grpc;
-        if (h->retry_tries > 1 && child->target.upstream)
-            child->target.upstream = upstream_for(p, b, h->retry_tries);
+        if (child->target.upstream && (h->retry_tries > 1 || up.lb || up.keepalive))
+            child->target.upstream = upstream_balanced(p, b, h->retry_tries, &up);
         h->backends[h->n_backends++] = child;
     }
     if (h->n_backends == 1) {

@@ -78,6 +78,13 @@ struct plan_upstream {
     const char **servers; /* "address:port" */
     size_t n_servers;
     bool keepalive;
+    /* BackendPolicy loadBalancing: least_conn, or `hash $<hash_key>
+     * consistent` (NULL: round robin). */
+    bool least_conn;
+    const char *hash_key;
+    /* BackendPolicy keepalive (keepalive_connections -1: gwc's default) */
+    int64_t keepalive_connections, keepalive_requests;
+    const char *keepalive_timeout, *keepalive_time;
     /* For retries: nginx retries on the next peer, never the same one, so
      * each server is listed `repeat` times, without failure accounting
      * (a retried error must not take the endpoint out for others). */
@@ -94,6 +101,8 @@ struct plan_header {
     const char *value;
     const char *add_variable; /* HEADER_ADD of a request header: the map
                                  variable holding "existing," or "" */
+    const char *value_variable; /* HEADER_SET to this variable's value
+                                   (instead of the literal value) */
 };
 
 struct plan_redirect {
@@ -133,6 +142,92 @@ struct plan_target {
     bool websocket;
 };
 
+/* ---- gwc policies (docs/policies.md, "Maintainers: nginx mapping") ---- */
+
+/* limit_req_zone or limit_conn_zone, keyed by the client address. */
+struct plan_zone {
+    const char *name;
+    const char *key;    /* the variable counted: the client address, or a
+                           map giving exempt clients an empty key */
+    bool conn;          /* limit_conn_zone */
+    int64_t requests;   /* limit_req_zone: rate=<requests>r/s or r/m */
+    bool per_minute;
+};
+
+struct plan_rate {
+    const char *zone;
+    int64_t burst; /* 0: left out (nginx refuses burst=0) */
+    bool nodelay;
+};
+
+/* The subrequest of externalAuth: `location = <uri> { internal; ... }`. */
+struct plan_auth {
+    const char *uri;           /* /_gw/auth/<id> */
+    struct plan_target target; /* the auth Service */
+    const char *host;          /* Host sent to it */
+    const char *path;          /* its path, with the query part if any */
+    const char *method;        /* NULL: GET */
+    const char **request_headers; /* only these client headers ... */
+    const char **request_header_vars; /* ... from these variables */
+    size_t n_request_headers;
+    bool pass_all_headers;        /* ... or all of them */
+    struct plan_header *set_headers; /* literal setRequestHeaders */
+    size_t n_set_headers;
+    const char *redirect; /* X-Auth-Request-Redirect literal, NULL: $request_uri */
+    const char *timeout;  /* nginx time */
+};
+
+/* externalAuth.signIn: a 401 of the auth service becomes a redirect to
+ * <url or path on the request's host>?<param>=<scheme://host/path>. */
+struct plan_signin {
+    const char *name; /* @/_gw/signin/<id> */
+    const char *url;  /* absolute sign-in URL, or NULL ... */
+    const char *path; /* ... a path on the request's host */
+    const char *param;
+};
+
+/* An errorResponses entry as a named location: return <code> "<body>". */
+struct plan_error_page {
+    const char *name; /* @/_gw/err/<id>/<code> */
+    int code;
+    const char *body;
+    const char *content_type;
+};
+
+struct plan_policy {
+    /* AccessPolicy: deny entries, then allow entries, then `deny all` */
+    const char **deny;
+    size_t n_deny;
+    const char **allow;
+    size_t n_allow;
+    bool deny_all;
+    bool satisfy_any;
+    const char *basic_realm;    /* auth_basic, or NULL */
+    const char *htpasswd_file;
+    struct plan_auth *auth;     /* auth_request, or NULL */
+    const char *auth_cookie_variable; /* add_header Set-Cookie $it, or NULL */
+    const struct plan_signin *signin;
+    bool auth_cookie_always;
+    const char **auth_set; /* auth_request_set pairs: variable, upstream variable */
+    size_t n_auth_set;
+    /* ClientPolicy */
+    struct plan_rate *rates;
+    size_t n_rates;
+    const char **conn_zones;
+    int64_t *conn_limits;
+    size_t n_conn;
+    int reject_status; /* 0: nginx's 503 */
+    const char *max_body_size; /* client_max_body_size, nginx form */
+    int64_t max_body;          /* in bytes, 0 unlimited; -1 unset (1 MiB) */
+    const char *body_timeout, *idle_timeout, *send_timeout;
+    const char *hsts; /* Strict-Transport-Security value, HTTPS only */
+    struct plan_error_page **errors;
+    size_t n_errors;
+    /* BackendPolicy */
+    enum tri buffer_response, buffer_request;
+    const char *affinity_cookie_variable; /* add_header Set-Cookie $it */
+};
+
 struct plan_handler {
     const char *id; /* its location's URI (mirrors) or name less the '@' */
     bool by_uri;    /* a mirror: reached by a subrequest to the URI id */
@@ -152,6 +247,8 @@ struct plan_handler {
     const char *sample_variable; /* a mirror: send only when non-empty */
     struct plan_cors *cors;
     const char *read_timeout, *connect_timeout; /* nginx time values */
+    const char *send_timeout; /* NULL: the read timeout */
+    const struct plan_policy *policy; /* gwc policies, or NULL */
     /* Retry: proxy_next_upstream conditions ("error timeout http_500 ..."),
      * how many tries in all, and within how long (request timeout). */
     const char *retry_on;
@@ -195,6 +292,13 @@ struct plan_location {
     size_t n_targets;
     /* ... or handle here; neither: 404. */
     struct plan_handler *handler;
+    /* Dispatching: nginx checks Content-Length against this location's
+     * limit, so it takes the largest of its targets' (NULL: default). */
+    const char *max_body_size;
+    bool recursive_errors; /* error pages after the 418 hop */
+    /* A named location whose limit is below what its dispatching location
+     * let through: `if ($<var>) { return 413; }`. */
+    const char *body_over_variable;
 };
 
 struct plan_listen {
@@ -226,6 +330,20 @@ struct plan_server {
     const struct candidate *candidates;
     size_t n_candidates;
     struct plan_handler *const *group_handlers;
+    /* ClientPolicy clientAddressDetection (source Header) */
+    const char **real_ip_from;
+    size_t n_real_ip_from;
+    const char *real_ip_header;
+    bool real_ip_recursive;
+    /* clientAddressDetection that cannot be programmed here (an HTTPS port
+     * behind the stream front): address checks and limits fail closed. */
+    bool client_address_unknown;
+    struct plan_auth **auths; /* auth subrequest locations */
+    size_t n_auths;
+    struct plan_signin **signins;
+    size_t n_signins;
+    struct plan_error_page **error_pages;
+    size_t n_error_pages;
 };
 
 struct plan_file {
@@ -263,8 +381,19 @@ struct plan_section {
     unsigned map_bucket;  /* map_hash_bucket_size its map keys need */
 };
 
+/* geo $variable { default ""; <cidr> "1"; ... } */
+struct plan_geo {
+    const char *variable;
+    const char *const *cidrs;
+    size_t n_cidrs;
+};
+
 struct plan {
     struct plan_section http, stream;
+    struct plan_zone *zones; /* http{}: sorted by name */
+    size_t n_zones;
+    struct plan_geo *geos; /* http{}: sorted by variable */
+    size_t n_geos;
     struct plan_server *servers;
     size_t n_servers;
     struct plan_stream_server *stream_servers;

@@ -427,7 +427,7 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
     size_t at = listener_for(s, name);
     const struct eff_listener *l = at < s->listeners.n ? s->listeners.v[at] : NULL;
     struct plan_server *srv = new_server(p, s, name);
-    struct server_ctx sc = {l};
+    struct server_ctx sc = {l, srv};
     struct ptrvec cands = {0};
     struct candidate *flat;
     size_t i;
@@ -462,6 +462,8 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
         }
     }
     srv->listener = l;
+    if (l)
+        policy_real_ip(p, l, srv);
     locations_build(p, srv, &sc, flat, cands.n);
 }
 

@@ -82,6 +82,7 @@ void controller_build(struct compilation *c, struct model *m,
     endpoint_slices_check(&x);
     routes_attach(&x);
     policies_build(&x);
+    gwc_policies_build(&x);
     nginx_limits(&x);
     for (i = 0; i < out->n_routes; i++) {
         header_matches_check(&x, &out->routes[i]);

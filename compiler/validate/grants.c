@@ -8,6 +8,15 @@
 
 #include <string.h>
 
+/* The API group of a referring kind: gwc's policies are in gwc.dev. */
+static const char *group_of(const char *kind)
+{
+    return str_eq(kind, "ClientPolicy") || str_eq(kind, "AccessPolicy") ||
+                   str_eq(kind, "BackendPolicy")
+               ? GWC_GROUP
+               : GATEWAY_GROUP;
+}
+
 const struct reference_grant *validate_grant(const struct model *m, const char *from_kind,
                                              const char *from_ns, const char *to_group,
                                              const char *to_kind, const char *to_ns,
@@ -23,7 +32,7 @@ const struct reference_grant *validate_grant(const struct model *m, const char *
         if (g->obj.rejected || !str_eq(g->obj.meta.namespace, to_ns))
             continue;
         for (j = 0; j < g->n_from && !from_ok; j++) {
-            from_ok = str_eq(g->from[j].group, GATEWAY_GROUP) &&
+            from_ok = str_eq(g->from[j].group, group_of(from_kind)) &&
                       str_eq(g->from[j].kind, from_kind) &&
                       str_eq(g->from[j].namespace, from_ns);
         }

@@ -223,6 +223,8 @@ void schema_service(struct schema *s);
 void schema_endpoint_slice(struct schema *s);
 void schema_routing_test(struct schema *s);
 void schema_backend_tls_policy(struct schema *s);
+/* ClientPolicy, AccessPolicy, BackendPolicy (schema_gwc_policy.c). */
+void schema_gwc_policy(struct schema *s);
 
 /* Route parts, called by schema_route(). */
 void check_http_rule(struct schema *s, const struct route_rule *r);

@@ -14,6 +14,7 @@
 #define GWC_VALIDATE_H
 
 #include "base/doc.h"
+#include "base/strhash.h"
 #include "model/model.h"
 
 #include <stdbool.h>
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 struct compilation;
+struct controller;
 struct strbuf;
 
 /* ---- conditions, as written in status ---- */
@@ -196,6 +198,81 @@ struct policy_state {
     const struct ca_bundle *ca; /* the CA bundle, or NULL for the system one */
 };
 
+/* ---- gwc.dev policies (docs/policies.md) ---- */
+
+/* The status of one targetRef gwc could not find: reported against the
+ * reference itself. */
+struct policy_missing_target {
+    const struct policy_target_ref *ref;
+    const char *message;
+};
+
+struct gwc_policy {
+    const struct object *obj; /* ClientPolicy, AccessPolicy or BackendPolicy */
+    struct policy_ancestor *ancestors;
+    size_t n_ancestors;
+    struct policy_missing_target *missing;
+    size_t n_missing;
+    /* Every reference resolved and every setting programmable; when not,
+     * the rules it covers answer 500. */
+    bool usable;
+    const char *htpasswd; /* basicAuth: the usable lines */
+    struct backend auth;  /* externalAuth.backendRef */
+};
+
+/* A rate limit entry and the policy whose counters it uses. */
+struct policy_rate {
+    const struct gwc_policy *policy;
+    size_t index;
+    const struct rate_limit *rate;
+};
+
+#define POLICY_LEVELS 5 /* Gateway, ListenerSet, listener, route, rule */
+
+/*
+ * What the policies on the path of one rule on one listener add up to
+ * (docs/policies.md, "Levels and precedence").  Unset fields are NULL,
+ * INT_UNSET or TRI_UNSET: nginx's defaults apply.
+ */
+struct policy_effective {
+    bool any;  /* some policy applies */
+    bool fail; /* gwc cannot enforce them exactly: the rule answers 500 */
+    /* ClientPolicy, the more specific value winning field by field */
+    const struct client_address_detection *address_detection;
+    const char *body_timeout, *idle_timeout, *send_timeout;
+    const char *max_body_size;
+    struct policy_rate rates[4 * POLICY_LEVELS]; /* every level's */
+    size_t n_rates;
+    const struct gwc_policy *concurrent[POLICY_LEVELS]; /* every level's */
+    size_t n_concurrent;
+    int64_t reject_status;
+    const struct hsts *hsts;
+    const struct error_response *errors;
+    size_t n_errors;
+    const struct gwc_policy *errors_from;
+    /* AccessPolicy: every level applies */
+    const struct gwc_policy *access[POLICY_LEVELS];
+    size_t n_access;
+    const struct gwc_policy *basic_auth, *external_auth;
+    bool satisfy_any;
+    /* BackendPolicy */
+    const char *connect_timeout, *backend_send_timeout, *read_timeout;
+    const struct load_balancing *load_balancing;
+    enum tri buffer_response, buffer_request;
+    struct upstream_keepalive keepalive; /* merged field by field; src set
+                                            when any level has one */
+    const struct backend_retry *retry;
+};
+
+/* The effective policies of rule `rule` of rs as served by listener l. */
+void policy_effective(const struct controller *ctl, const struct eff_listener *l,
+                      const struct route_state *rs, size_t rule,
+                      struct policy_effective *out);
+/* Address detection of a listener (Gateway, ListenerSet and listener
+ * levels), or NULL. */
+const struct client_address_detection *
+policy_address_detection(const struct controller *ctl, const struct eff_listener *l);
+
 struct class_state {
     struct gateway_class *gc;
     struct conditions conditions;
@@ -216,6 +293,10 @@ struct controller {
     size_t n_routes;
     struct policy_state *policies;
     size_t n_policies;
+    struct gwc_policy *gwc_policies; /* ClientPolicy, AccessPolicy, BackendPolicy */
+    size_t n_gwc_policies;
+    struct strhash policies_by_target; /* target key -> struct ptrvec * of
+                                          struct gwc_policy *, oldest first */
 };
 
 struct validate_options {

@@ -113,6 +113,10 @@ void routes_attach(struct ctx *x);
 void cross_serving(struct ctx *x, struct eff_listener *l);
 /* backends.c: backendRefs and mirrors to Services. */
 void backends_resolve(struct ctx *x, struct route_state *rs);
+/* backends.c: a Service reference of another object (a policy's auth
+ * Service), resolved and reported as a backendRef would be; usable? */
+bool backend_resolve_for(struct ctx *x, const struct object *from,
+                         const struct backend_object_ref *ref, struct backend *b);
 /* backends.c: EndpointSlice ports no proxy can use, reported once each. */
 void endpoint_slices_check(struct ctx *x);
 /* gateways.c: shared with shared_sockets.c. */
@@ -135,6 +139,14 @@ void shared_nginx(struct ctx *x);
 void nginx_limits(struct ctx *x);
 /* policies.c: BackendTLSPolicy. */
 void policies_build(struct ctx *x);
+/* gwc_policies.c: ClientPolicy, AccessPolicy, BackendPolicy. */
+void gwc_policies_build(struct ctx *x);
+/* htpasswd.c: the lines of text nginx can check (users collects the user
+ * names, across the keys of one Secret); the others are reported at `at`,
+ * `where` naming the Secret key. */
+const char *htpasswd_lines(struct ctx *x, const struct object *o, const struct ynode *at,
+                           const char *where, const char *text, size_t len,
+                           struct strhash *users);
 /* header_matches.c: reports the header matches plan/ ignores. */
 void header_matches_check(struct ctx *x, const struct route_state *rs);
 /* route_status.c: the route conditions once everything is known. */

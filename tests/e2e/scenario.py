@@ -94,7 +94,7 @@ class Scenario:
     def start(self):
         self.dir = tempfile.mkdtemp(prefix="gwc-e2e-")
         self.pool = EchoPool()
-        docs = [self.manifests]
+        docs = []
         for b in self.backends:
             options = {}
             if b.cert:
@@ -104,6 +104,8 @@ class Scenario:
             if not b.defined:
                 docs.append(service_yaml(b))
             docs.append(endpoint_slice_yaml(b, echo.port))
+        # Manifests may be a function of the running scenario (echo ports).
+        docs.insert(0, self.manifests(self) if callable(self.manifests) else self.manifests)
         for name, text in self.files.items():
             with open(os.path.join(self.dir, name), "w") as f:
                 f.write(text)
