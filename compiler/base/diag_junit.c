@@ -13,52 +13,10 @@
 
 #include "arena.h"
 #include "strbuf.h"
-#include "utf8.h"
+#include "xml.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* XML 1.0 text: markup escaped; what XML cannot carry (control characters,
- * bytes that are not UTF-8) shown as \xNN.  In attributes, line breaks and
- * tabs are kept as character references (a parser would turn them into
- * spaces). */
-static void xml_escape(struct strbuf *out, const char *s, bool attribute)
-{
-    size_t n = strlen(s), i = 0;
-
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        uint32_t cp;
-        size_t len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
-
-        if (len == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-            c == 0x7f || cp == 0xfffe || cp == 0xffff) {
-            strbuf_addf(out, "\\x%02x", c);
-            i++;
-            continue;
-        }
-        if (c == '&')
-            strbuf_addstr(out, "&amp;");
-        else if (c == '<')
-            strbuf_addstr(out, "&lt;");
-        else if (c == '>')
-            strbuf_addstr(out, "&gt;");
-        else if (c == '"' && attribute)
-            strbuf_addstr(out, "&quot;");
-        else if ((c == '\n' || c == '\t' || c == '\r') && attribute)
-            strbuf_addf(out, "&#%u;", c);
-        else
-            strbuf_add(out, s + i, len);
-        i += len;
-    }
-}
-
-static void attr(struct strbuf *out, const char *name, const char *value)
-{
-    strbuf_addf(out, " %s=\"", name);
-    xml_escape(out, value, true);
-    strbuf_addch(out, '"');
-}
 
 /* A testcase and the diagnostics that fall into it (indexes into the
  * sorted sink, in order). */
@@ -119,8 +77,8 @@ static void write_case(struct strbuf *out, const struct diag_sink *s,
         }
     }
     strbuf_addstr(out, "    <testcase");
-    attr(out, "name", c->name);
-    attr(out, "classname", classname);
+    xml_attr(out, "name", c->name);
+    xml_attr(out, "classname", classname);
     strbuf_addstr(out, c->n_diags ? ">\n" : "/>\n");
     if (first_fail) {
         struct strbuf msg = STRBUF_INIT;
@@ -129,8 +87,8 @@ static void write_case(struct strbuf *out, const struct diag_sink *s,
             strbuf_addf(&msg, "%s: ", first_fail->path);
         strbuf_addstr(&msg, first_fail->message);
         strbuf_addf(out, "      <%s", el);
-        attr(out, "message", msg.buf);
-        attr(out, "type", diag_code_name(first_fail->code, code));
+        xml_attr(out, "message", msg.buf);
+        xml_attr(out, "type", diag_code_name(first_fail->code, code));
         strbuf_addch(out, '>');
         xml_escape(out, fail_text.buf, false);
         strbuf_addf(out, "</%s>\n", el);
@@ -168,11 +126,11 @@ static void write_suite(struct strbuf *out, const struct diag_sink *s,
         write_case(&body, s, t, o, su->name, &su->cases[k], &failures, &errors);
     }
     strbuf_addstr(out, "  <testsuite");
-    attr(out, "name", su->name);
+    xml_attr(out, "name", su->name);
     strbuf_addf(out, " tests=\"%u\" failures=\"%u\" errors=\"%u\"", tests, failures,
                 errors);
     if (su->file != SOURCE_NONE)
-        attr(out, "file", su->name);
+        xml_attr(out, "file", su->name);
     strbuf_addstr(out, ">\n");
     strbuf_add(out, body.buf, body.len);
     strbuf_addstr(out, "  </testsuite>\n");
@@ -286,7 +244,7 @@ void diag_render_junit(const struct diag_sink *s, const struct source_table *t,
         write_suite(&body, s, t, o, &suites[i], totals);
     }
     strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
-    attr(out, "name", "gwc");
+    xml_attr(out, "name", "gwc");
     strbuf_addf(out, " tests=\"%u\" failures=\"%u\" errors=\"%u\">\n", totals[0],
                 totals[1], totals[2]);
     strbuf_add(out, body.buf, body.len);

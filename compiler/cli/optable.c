@@ -307,8 +307,10 @@ const struct cli_option cli_options[] = {
     {OPT_EXPLAIN_FORMAT, "format", 0, "FMT", false, EXPLAIN_REQUEST, "text|json",
      COMPLETE_NONE, NULL, "text", "the format of the explanation: text or json",
      NULL},
-    {OPT_TEST_FORMAT, "format", 0, "FMT", false, TEST, "text|json", COMPLETE_NONE,
-     NULL, "text", "the format of the results: text (a line per case) or json",
+    {OPT_TEST_FORMAT, "format", 0, "FMT", false, TEST, "text|json|junit", COMPLETE_NONE,
+     NULL, "text",
+     "the format of the results: text (a line per case), json, or junit (JUnit "
+     "XML: a testsuite per RoutingTest, a testcase per case)",
      NULL},
     {OPT_GRAPH_FORMAT, "format", 0, "FMT", false, GRAPH, "dot|mermaid|json|svg",
      COMPLETE_NONE, NULL, "dot",

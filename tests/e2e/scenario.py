@@ -38,6 +38,7 @@ class Backend:
     ready: bool = True         # False: an EndpointSlice with no ready endpoint
     cert: str = None           # https/tls modes
     key: str = None
+    endpoint_of: str = None    # the manifests make it an endpoint of this Service
 
 
 def service_yaml(b):
@@ -203,6 +204,10 @@ class Scenario:
                                      % (where, x["location"], response.header("Location")))
             return
         served = served_by(response)
+        # An endpoint's echo names itself; explain names its Service.
+        served = next((b.endpoint_of for b in self.backends
+                       if b.endpoint_of and b.namespace == response.namespace
+                       and b.service == served), served)
         names = {b["name"] for b in x["backends"] if "name" in b}
         if served and "%s/%s" % (response.namespace, served) not in names:
             raise AssertionError("%s: explain predicts %s, nginx served %s/%s"

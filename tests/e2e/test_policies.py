@@ -242,7 +242,7 @@ class Policies(unittest.TestCase):
         cls.s = Scenario(manifests(tls_secret("shop", "shop-cert", pair), cls.auth.server_port,
                                    pool),
                          [Backend("shop", "web"), Backend("shop", "fresh"),
-                          Backend("shop", "reused")] + [Backend("shop", n) for n in pool],
+                          Backend("shop", "reused")] + [Backend("shop", n, endpoint_of="pool") for n in pool],
                          listener_ports=(80, 443))
         try:
             cls.s.__enter__()

@@ -15,6 +15,7 @@ import tempfile
 import textwrap
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 from gwtest import procs
 
@@ -140,6 +141,38 @@ class VerifyNginx(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         cases = json.loads(r.stdout)
         self.assertEqual([c["nginx"]["result"] for c in cases], ["agrees"] * 3)
+
+    def test_junit(self):
+        test = os.path.join(self.work, "wrong.yaml")
+        with open(test, "w") as f:
+            f.write(WRONG_EXPECTATION)
+        nginx = self.script("nginx", TAMPERING_NGINX)
+        split = os.path.join(EXAMPLES, "traffic-split")
+        r = self.run_gwc("--format", "junit", "--nginx", nginx, split, test)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        root = ET.fromstring(r.stdout)
+        suites = {s.get("name"): s for s in root.iter("testsuite")}
+        self.assertEqual(sorted(suites), ["shop/storefront", "shop/wrong"])
+        self.assertEqual(suites["shop/wrong"].get("file"), test)
+        self.assertTrue(suites["shop/storefront"].get("file").endswith("routing-test.yaml"))
+        cases = {c.get("name"): c for c in root.iter("testcase")}
+        self.assertEqual(root.get("tests"), str(len(cases)))
+        failed = {n: c.find("failure") for n, c in cases.items() if c.find("failure") is not None}
+        self.assertEqual(root.get("failures"), str(len(failed)))
+        # gwc's own prediction fails the wrong expectation, at its line ...
+        wrong = failed["the canary header is expected at v1, which is wrong"]
+        self.assertEqual(wrong.get("type"), "gwc")
+        self.assertIn("expected backend shop/storefront-v1, got shop/storefront-v2",
+                      wrong.get("message"))
+        self.assertRegex(wrong.text, r"^.*wrong\.yaml:\d+:\d+: expected backend")
+        # ... nginx, rewritten behind gwc's back, fails the cases it changed.
+        self.assertEqual(failed["the canary header always reaches v2"].get("type"), "nginx")
+        self.assertIn("nginx disagrees: a different answer: status 410",
+                      failed["nothing outside /shop"].get("message"))
+        self.assertNotIn("everyone else is split 90/10", failed)
+        out = cases["everyone else is split 90/10"].find("system-out").text
+        self.assertIn("gwc answers: ", out)
+        self.assertIn("nginx agrees: ", out)
 
     def test_wrong_expectation_fails_and_shows_what_nginx_answered(self):
         test = os.path.join(self.work, "wrong.yaml")
