@@ -80,6 +80,29 @@ static void push_header(struct arena *a, struct explain_upstream *u, const char 
     u->set = v;
 }
 
+/* A rewritten path as nginx's proxy module sends it when the request's URI
+ * held escapes: the decoded path escaped again, but only where nginx's
+ * URI escaping does (controls, space, '#', '%', '?', and bytes from 0x7f),
+ * so "/a%20b" arrives as sent and "%41" as "A". */
+static const char *reescaped(struct arena *a, const struct explain_request *r, const char *path)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const unsigned char *c;
+    const char *out;
+
+    if (!strchr(r->raw_uri, '%'))
+        return path;
+    for (c = (const unsigned char *)path; *c; c++) {
+        if (*c <= ' ' || *c == '#' || *c == '%' || *c == '?' || *c >= 0x7f)
+            strbuf_addf(&sb, "%%%02X", *c);
+        else
+            strbuf_addch(&sb, (char)*c);
+    }
+    out = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return out;
+}
+
 /* The request a backend handler sends on. */
 static void upstream_of(struct arena *a, const struct explain_request *r,
                         const struct plan_handler *h, struct explain_upstream *u)
@@ -88,10 +111,12 @@ static void upstream_of(struct arena *a, const struct explain_request *r,
     size_t i;
 
     memset(u, 0, sizeof(*u));
-    if (h->rewrite == REWRITE_FULL)
-        path = h->rewrite_path;
+    if (h->rewrite == REWRITE_FULL) /* empty: "/", as the emitter writes it */
+        path = *h->rewrite_path ? h->rewrite_path : "/";
     else if (h->rewrite == REWRITE_PREFIX)
         path = replace_prefix(a, r->uri, h->rewrite_prefix, h->rewrite_path);
+    if (path)
+        path = reescaped(a, r, path);
     u->path = path ? arena_printf(a, "%s%s%s", path, q, r->args) : r->raw_uri;
     u->host = h->rewrite_host ? h->rewrite_host : r->host;
     u->removed = ARENA_NEW_ARRAY(a, const char *, h->n_request_headers + 1);

@@ -78,6 +78,7 @@ class Scenario:
         self.echo = {}
         self.compile_stderr = ""
         self.explained = 0
+        self.cases = []  # RoutingTest cases: what nginx answered (check_explained)
 
     # ---- lifecycle ----
 
@@ -89,8 +90,12 @@ class Scenario:
             raise
         return self
 
-    def __exit__(self, *exc):
-        self.stop()
+    def __exit__(self, exc_type, *exc):
+        try:
+            if exc_type is None:
+                self.verify_routing_tests()
+        finally:
+            self.stop()
 
     def start(self):
         self.dir = tempfile.mkdtemp(prefix="gwc-e2e-")
@@ -202,6 +207,10 @@ class Scenario:
             if x["location"] is not None and response.header("Location") != x["location"]:
                 raise AssertionError("%s: explain predicts Location %s, nginx said %s"
                                      % (where, x["location"], response.header("Location")))
+            expect = {"status": response.status}
+            if x["location"] is not None:
+                expect["location"] = response.header("Location")
+            self.record_case(path, host, method, listener, kw, expect)
             return
         served = served_by(response)
         # An endpoint's echo names itself; explain names its Service.
@@ -212,6 +221,50 @@ class Scenario:
         if served and "%s/%s" % (response.namespace, served) not in names:
             raise AssertionError("%s: explain predicts %s, nginx served %s/%s"
                                  % (where, sorted(names), response.namespace, served))
+        if served and len(names) == len(x["backends"]):
+            self.record_case(path, host, method, listener, kw,
+                             {"backends": {b["name"]: b["weight"] for b in x["backends"]}})
+
+    def record_case(self, path, host, method, listener, kw, expect):
+        """Keeps a plain-HTTP request and nginx's answer as a RoutingTest
+        case, for verify_routing_tests()."""
+        headers = kw.get("headers") or {}
+        headers = list(headers.items() if isinstance(headers, dict) else headers)
+        if (kw.get("scheme", "http") != "http" or ":" in host
+                or set(kw) - {"headers", "scheme", "timeout"}
+                or len({n.lower() for n, _ in headers}) != len(headers)):
+            return
+        url = "http://%s%s%s" % (host, "" if listener == 80 else ":%d" % listener, path)
+        self.cases.append({"name": "%d: %s %s" % (len(self.cases), method, url),
+                           "request": {"method": method, "url": url,
+                                       "headers": dict(headers)},
+                           "expect": expect})
+
+    def verify_routing_tests(self):
+        """Every plain-HTTP request the scenario sent, with the answer nginx
+        gave it, as a RoutingTest run by `gwc test --verify-nginx`: gwc's
+        model must predict it and a second nginx, serving the same input
+        with stub Services, must answer it the same way."""
+        if not self.cases:
+            return
+        path = os.path.join(self.dir, "routing-test.yaml")
+        with open(path, "w") as f:
+            json.dump({"apiVersion": "gwc.dev/v1alpha1", "kind": "RoutingTest",
+                       "metadata": {"name": "e2e", "namespace": "default"},
+                       "spec": {"cases": self.cases}}, f)
+        r = subprocess.run([GWC, "test", "--verify-nginx", "--format", "json",
+                            *self.extra_args, os.path.join(self.dir, "input.yaml"), path],
+                           capture_output=True, text=True, timeout=120)
+        # Inputs with errors (compiled with --fail-on=never) exit 1 too:
+        # the cases' results decide.
+        if r.returncode not in (0, 1) or not r.stdout.startswith("["):
+            raise AssertionError("gwc test --verify-nginx of the scenario's requests "
+                                 "failed (%d):\n%s%s" % (r.returncode, r.stdout, r.stderr))
+        results = json.loads(r.stdout)
+        ours = [c for c in results if c["test"] == "default/e2e"]
+        if len(ours) != len(self.cases) or any(
+                c["result"] != "pass" or c["nginx"]["result"] == "disagrees" for c in results):
+            raise AssertionError("gwc test --verify-nginx: %s" % r.stdout)
 
     def backend(self, namespace, service):
         return self.echo[(namespace, service)]
