@@ -8,6 +8,7 @@
 #include "import_internal.h"
 
 #include "base/arena.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -286,35 +287,6 @@ const char *value_inspector_denies(const char *s)
     return NULL;
 }
 
-/* One UTF-8 sequence at s: its code point and length, or 0 when the bytes
- * are not well-formed UTF-8 (overlong forms and surrogates included). */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    size_t n, i;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, *cp = s[0] & 0x1fu;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3, *cp = s[0] & 0x0fu;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, *cp = s[0] & 0x07u;
-    else
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        *cp = *cp << 6 | (s[i] & 0x3fu);
-    }
-    if ((n == 3 && *cp < 0x800) || (n == 4 && (*cp < 0x10000 || *cp > 0x10ffff)) ||
-        (*cp >= 0xd800 && *cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 /* Text that must never reach a path or name, as ingress-nginx's own
  * annotation checks refuse it since its injection CVEs:
  * ASCII and C1 controls, NEL, the line and paragraph separators, bidi
@@ -323,10 +295,11 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
 const char *value_unsafe_text(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
 
-    while (*p) {
+    while (left) {
         uint32_t cp;
-        size_t n = utf8_decode(p, &cp);
+        size_t n = utf8_decode(p, left, &cp);
 
         if (!n)
             return "bytes that are not UTF-8";
@@ -341,6 +314,7 @@ const char *value_unsafe_text(const char *s)
         if ((cp >= 0x200b && cp <= 0x200d) || cp == 0x2060 || cp == 0xfeff)
             return "a zero-width character";
         p += n;
+        left -= n;
     }
     return NULL;
 }

@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/ipaddr.h"
 
 #include <inttypes.h>
 
@@ -48,7 +49,7 @@ static void check_address_value(struct schema *s, struct seen *values,
 
     if (!a->value || !(ip || host))
         return;
-    if (ip && !is_ip_address(a->value))
+    if (ip && !ipaddr_is_ip(a->value))
         schema_report(s, DIAG_PATTERN_MISMATCH, at,
                       "IPAddress address '%s' is not a valid IPv4 or IPv6 "
                       "address",

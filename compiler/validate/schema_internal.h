@@ -96,9 +96,6 @@ extern const struct str_format fmt_object_name, fmt_dns_subdomain,
     fmt_request_path, fmt_text_1024;
 
 bool is_hostname(const char *s);
-bool is_ipv4(const char *s);
-bool is_ipv6(const char *s);
-bool is_ip_address(const char *s);
 /* GEP-2257 duration to milliseconds; false when it is not one. */
 
 /* The characters of a request path (HTTPRoute path matches): offset of the

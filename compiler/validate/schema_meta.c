@@ -13,6 +13,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/ipaddr.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -112,7 +113,7 @@ static const char *const service_types[] = {"ClusterIP", "NodePort",
 
 static bool is_ipv6_only(const char *v)
 {
-    return !is_ipv4(v) && is_ip_address(v);
+    return !ipaddr_is_v4(v) && ipaddr_is_ip(v);
 }
 
 /*
@@ -160,7 +161,7 @@ static void check_cluster_ips(struct schema *s, const struct service *svc)
     const char *ip = svc->cluster_ip;
     size_t i;
 
-    if (ip && *ip && strcmp(ip, "None") != 0 && !is_ip_address(ip))
+    if (ip && *ip && strcmp(ip, "None") != 0 && !ipaddr_is_ip(ip))
         schema_report(s, DIAG_PATTERN_MISMATCH, field_node(spec, "clusterIP"),
                       "clusterIP '%s' is not 'None' or a valid IPv4 or IPv6 "
                       "address",
@@ -176,12 +177,12 @@ static void check_cluster_ips(struct schema *s, const struct service *svc)
             if (i > 0 || svc->n_cluster_ips > 1)
                 schema_report(s, DIAG_CORE_VALIDATION, at,
                               "'None' must be the only value of clusterIPs");
-        } else if (!is_ip_address(v)) {
+        } else if (!ipaddr_is_ip(v)) {
             schema_report(s, DIAG_PATTERN_MISMATCH, at,
                           "clusterIPs value '%s' is not 'None' or a valid IPv4 "
                           "or IPv6 address",
                           schema_quote(s, v));
-        } else if (i == 1 && is_ip_address(svc->cluster_ips[0]) &&
+        } else if (i == 1 && ipaddr_is_ip(svc->cluster_ips[0]) &&
                    is_ipv6_only(v) == is_ipv6_only(svc->cluster_ips[0])) {
             schema_report(s, DIAG_CORE_VALIDATION, at,
                           "clusterIPs may hold one address of each IP family; "
@@ -247,7 +248,7 @@ static void check_endpoint(struct schema *s, const struct endpoint_slice *es,
         const char *a = e->addresses[i];
         const struct ynode *at = string_item(e->src, "addresses", i);
 
-        if (!at || (v4 ? is_ipv4(a) : is_ipv6_only(a)))
+        if (!at || (v4 ? ipaddr_is_v4(a) : is_ipv6_only(a)))
             continue;
         schema_report(s, DIAG_PATTERN_MISMATCH, at,
                       "address '%s' is not a valid %s address (the slice's "

@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/ipaddr.h"
 
 #include <string.h>
 
@@ -76,7 +77,7 @@ static void check_hostnames(struct schema *s, const struct route *r,
             continue;
         /* TLSRoute CEL: self.all(h, !isIP(h)); the pattern alone lets
          * dotted-decimal addresses through. */
-        if (sh->sni_hostnames && is_ipv4(r->hostnames[i]))
+        if (sh->sni_hostnames && ipaddr_is_v4(r->hostnames[i]))
             schema_report(s, DIAG_HOSTNAME_IP, at,
                           "hostname '%s' is an IP address; TLSRoute hostnames "
                           "are server names (SNI), which cannot be IP "

@@ -6,6 +6,7 @@
 #include "base/doc.h"
 #include "base/fs.h"
 #include "base/glob.h"
+#include "base/ipaddr.h"
 #include "base/jsonw.h"
 #include "base/source.h"
 #include "base/strbuf.h"
@@ -491,6 +492,30 @@ START_TEST(suggest_picks_the_unique_closest)
 }
 END_TEST
 
+START_TEST(ipaddr_is_as_strict_as_the_api_server)
+{
+    static const char *const v4[] = {"0.0.0.0", "10.0.0.1", "255.255.255.255"};
+    static const char *const not_v4[] = {"...", "999.1.1.1", "1.2.3", "1.2.3.4.5",
+                                         "01.2.3.4", "1.2.3.", "1..2.3", "1.2.3.4 ",
+                                         "", "1.2.3.1000"};
+    static const char *const v6[] = {"::", "::1", "2001:db8::1", "fe80::1:2:3:4",
+                                     "::ffff:1.2.3.4", "1:2:3:4:5:6:7:8"};
+    static const char *const not_v6[] = {":::", "1::2::3", "1:2:3:4:5:6:7:8:9",
+                                         "12345::", "fe80::1%eth0", "1:2:3:4:5:6:7::8:9",
+                                         "::1.2.3", ""};
+    size_t i;
+
+    for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+        ck_assert_msg(ipaddr_is_v4(v4[i]) && ipaddr_is_ip(v4[i]), "%s", v4[i]);
+    for (i = 0; i < sizeof(not_v4) / sizeof(not_v4[0]); i++)
+        ck_assert_msg(!ipaddr_is_v4(not_v4[i]), "%s", not_v4[i]);
+    for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+        ck_assert_msg(ipaddr_is_v6(v6[i]) && !ipaddr_is_v4(v6[i]), "%s", v6[i]);
+    for (i = 0; i < sizeof(not_v6) / sizeof(not_v6[0]); i++)
+        ck_assert_msg(!ipaddr_is_v6(not_v6[i]) && !ipaddr_is_ip(not_v6[i]), "%s", not_v6[i]);
+}
+END_TEST
+
 static Suite *base_suite(void)
 {
     Suite *s = suite_create("base");
@@ -515,6 +540,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, glob_matches_as_gitignore_does);
     tcase_add_test(tc, suggest_distance_counts_edits);
     tcase_add_test(tc, suggest_picks_the_unique_closest);
+    tcase_add_test(tc, ipaddr_is_as_strict_as_the_api_server);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -20,6 +20,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/ipaddr.h"
 
 #include <string.h>
 
@@ -27,19 +28,6 @@ static bool gateway_code(int64_t code)
 {
     return code == 301 || code == 302 || code == 303 || code == 307 ||
            code == 308;
-}
-
-static bool is_ipv4(const char *s)
-{
-    int dots = 0;
-
-    for (; *s; s++) {
-        if (*s == '.')
-            dots++;
-        else if (*s < '0' || *s > '9')
-            return false;
-    }
-    return dots == 3;
 }
 
 static int64_t redirect_code(struct imp *im, const struct ing *ing,
@@ -115,7 +103,7 @@ static void url_redirect(struct imp *im, struct ing *ing)
         return;
     }
     host = value_parse_url(im->a, value, &u) ? value_ascii_lower(im->a, u.host) : NULL;
-    if (!host || (!value_hostname(host, false) && !is_ipv4(host))) {
+    if (!host || (!value_hostname(host, false) && !ipaddr_is_v4(host))) {
         if (temporal)
             report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
                               "not an absolute http or https URL with a host "
