@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/str.h"
 #include "base/strbuf.h"
+#include "base/url.h"
 #include "nginx/uri.h"
 
 #include <ctype.h>
@@ -91,54 +92,24 @@ const char *explain_request_init(struct arena *a, struct explain_request *r,
                                  const char *const *header_lines, size_t n_headers,
                                  const char *sni)
 {
-    const char *rest, *host_end, *authority, *slash, *colon = NULL, *url_host;
-    char *end;
+    struct url_parts u;
+    const char *slash, *url_host, *why;
     size_t i, n;
-    long port;
 
     memset(r, 0, sizeof(*r));
     r->method = method ? method : "GET";
     r->url = url;
     if (!*r->method || strspn(r->method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(r->method))
         return "the method must be upper-case letters (GET, POST, ...)";
-    if (strncmp(url, "http://", 7) == 0) {
-        rest = url + 7;
-    } else if (strncmp(url, "https://", 8) == 0) {
-        rest = url + 8;
-        r->https = true;
-    } else {
-        return "the URL must start with http:// or https://";
-    }
     if (bad_chars(url))
         return "the URL has spaces or control characters (percent-encode them)";
-    authority = rest;
-    slash = authority + strcspn(authority, "/?#");
-    if (memchr(authority, '@', (size_t)(slash - authority)))
-        return "the URL must not carry user information";
-    if (*authority == '[') {
-        host_end = memchr(authority, ']', (size_t)(slash - authority));
-        if (!host_end)
-            return "the URL's IPv6 address has no closing ']'";
-        host_end++;
-    } else {
-        host_end = authority + strcspn(authority, ":/?#");
-    }
-    if (host_end == authority)
-        return "the URL has no host";
-    if (*host_end == ':')
-        colon = host_end;
-    else if (host_end != slash)
-        return "the URL's host is followed by something other than a port";
-    r->port = r->https ? 443 : 80;
-    if (colon) {
-        errno = 0;
-        port = strtol(colon + 1, &end, 10);
-        if (errno || end != slash || end == colon + 1 || port < 1 || port > 65535)
-            return "the URL's port must be a number from 1 to 65535";
-        r->port = port;
-    }
-    r->host = arena_strndup(a, authority, (size_t)(slash - authority));
-    url_host = server_hostname(a, authority, (size_t)(host_end - authority));
+    if ((why = url_split(url, &u)) != NULL)
+        return why;
+    r->https = u.https;
+    r->port = u.port;
+    slash = u.rest;
+    r->host = arena_strndup(a, u.authority, u.authority_len);
+    url_host = server_hostname(a, u.host, u.host_len);
     r->hostname = url_host;
     /* Clients send no fragment. */
     n = strcspn(slash, "#");

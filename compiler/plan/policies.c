@@ -12,7 +12,9 @@
 #include "nginx/vars.h"
 
 #include "base/arena.h"
+#include "base/ipaddr.h"
 #include "base/strbuf.h"
+#include "base/url.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -155,6 +157,31 @@ static void basic_auth(struct planner *p, const struct gwc_policy *gp, struct pl
     }
 }
 
+/* externalAuth.url (validated: http(s), a host, a port in range): the
+ * host name is resolved per request by the resolver (as for a Service
+ * without endpoints; when it cannot be, the rules answer 500), and an
+ * https URL's certificate is verified against the system CAs for its
+ * host. */
+static void url_target(struct planner *p, const char *url, struct plan_auth *a)
+{
+    struct url_parts u;
+    size_t n;
+
+    url_split(url, &u);
+    a->target.address = arena_printf(p->a, "%.*s:%ld", (int)u.host_len, u.host, u.port);
+    if (*u.host != '[' && !ipaddr_is_v4(arena_strndup(p->a, u.host, u.host_len)))
+        p->sec->needs_resolver = true;
+    a->target.tls = u.https;
+    if (u.https)
+        a->target.tls_name = *u.host == '['
+                                 ? arena_strndup(p->a, u.host + 1, u.host_len - 2)
+                                 : arena_strndup(p->a, u.host, u.host_len);
+    a->host = arena_strndup(p->a, u.authority, u.authority_len);
+    n = strcspn(u.rest, "#");
+    a->path = *u.rest == '/' ? arena_strndup(p->a, u.rest, n)
+                             : arena_printf(p->a, "/%.*s", (int)n, u.rest);
+}
+
 static struct plan_auth *auth_location(struct planner *p, const struct server_ctx *sc,
                                        const struct gwc_policy *gp)
 {
@@ -171,11 +198,16 @@ static struct plan_auth *auth_location(struct planner *p, const struct server_ct
     }
     a = ARENA_NEW(p->a, struct plan_auth);
     a->uri = uri;
-    a->target = target_of(p, &gp->auth, false, sc->listener->gateway);
-    a->host = gp->auth.dns_name ? gp->auth.dns_name
-                                : arena_printf(p->a, "%s.%s.svc.cluster.local", gp->auth.name,
-                                               gp->auth.namespace);
-    a->path = e->path ? e->path : "/";
+    if (e->url) {
+        url_target(p, e->url, a);
+    } else {
+        a->target = target_of(p, &gp->auth, false, sc->listener->gateway);
+        a->host = gp->auth.dns_name
+                      ? gp->auth.dns_name
+                      : arena_printf(p->a, "%s.%s.svc.cluster.local", gp->auth.name,
+                                     gp->auth.namespace);
+        a->path = e->path ? e->path : "/";
+    }
     a->method = str_eq(e->method, "GET") ? NULL : e->method;
     a->pass_all_headers = !ynode_get(e->src, "requestHeaders");
     a->request_headers = e->request_headers;
@@ -236,7 +268,7 @@ static bool external_auth(struct planner *p, const struct server_ctx *sc,
     const char *id = policy_id(p, gp->obj);
     size_t i;
 
-    if (gp->auth.status != BACKEND_OK)
+    if (!e->url && gp->auth.status != BACKEND_OK)
         return false;
     pp->auth = auth_location(p, sc, gp);
     if (pp->auth->target.status)

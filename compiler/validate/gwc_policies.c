@@ -45,12 +45,6 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
             *what = "errorResponses from a ConfigMap or a Service";
             return p->error_responses[i].src;
         }
-    } else if (o->kind == KIND_ACCESS_POLICY) {
-        const struct access_policy *p = (const struct access_policy *)o;
-        if (p->external_auth.url) {
-            *what = "externalAuth.url (use backendRef)";
-            return ynode_get(p->external_auth.src, "url");
-        }
     }
     return NULL;
 }

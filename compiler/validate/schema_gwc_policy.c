@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/cidr.h"
 #include "base/compilation.h"
+#include "base/url.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -67,16 +68,13 @@ static bool is_url_char(char ch)
 /* http(s)://host[:port][/path][?query], without '$', quotes or spaces. */
 static bool is_http_url(const char *s)
 {
-    if (strncmp(s, "http://", 7) == 0)
-        s += 7;
-    else if (strncmp(s, "https://", 8) == 0)
-        s += 8;
-    else
+    struct url_parts u;
+    const char *c;
+
+    if (url_split(s, &u) || *u.rest == '#')
         return false;
-    if (!*s || *s == '/' || *s == '?')
-        return false;
-    for (; *s; s++) {
-        if (!is_url_char(*s))
+    for (c = s; *c; c++) {
+        if (!is_url_char(*c))
             return false;
     }
     return true;
@@ -143,7 +141,8 @@ static const struct str_format fmt_redirect_value = {
     "value", 1, 1024, is_redirect_value, "printable ASCII without spaces, '\"' and '$'"};
 static const struct str_format fmt_http_url = {
     "URL", 1, 2048, is_http_url,
-    "http(s)://host[:port][/path][?query] without '$', quotes or spaces"};
+    "http(s)://host[:port][/path][?query] (a port from 1 to 65535, no user@) without "
+    "'$', quotes or spaces"};
 static const struct str_format fmt_param_name = {
     "parameter name", 1, 64, is_param_name, "letters, digits and ._~-"};
 static const struct str_format fmt_content_type = {

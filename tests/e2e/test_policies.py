@@ -33,9 +33,11 @@ class AuthHandler(http.server.BaseHTTPRequestHandler):
     """oauth2-proxy's contract: 2xx lets the request through (with the user
     in a response header), 401 and 403 are the answer, anything else fails."""
     seen = []
+    paths = []
 
     def do_GET(self):
         AuthHandler.seen.append(dict(self.headers.items()))
+        AuthHandler.paths.append(self.path)
         token = self.headers.get("X-Token", "")
         if token == "good":
             self.send_response(200)
@@ -128,10 +130,20 @@ spec:
     - name: locked
       matches: [{path: {value: /locked}}]
       backendRefs: [{name: web, port: 8080}]
-    - name: unprogrammed
-      matches: [{path: {value: /unprogrammed}}]
+    - name: by-url
+      matches: [{path: {value: /by-url}}]
       backendRefs: [{name: web, port: 8080}]
     - matches: [{path: {value: /}}]
+      backendRefs: [{name: web, port: 8080}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: unreachable, namespace: shop}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [shop.example.com]
+  rules:
+    - matches: [{path: {value: /unreachable}}]
       backendRefs: [{name: web, port: 8080}]
 ---
 apiVersion: v1
@@ -223,7 +235,12 @@ endpoints: [{addresses: ["127.0.0.1"]}]
 """)
             + policy("AccessPolicy", "locked", [rule_target("locked")],
                      "  basicAuth: {secretRef: {name: no-such-secret}}\n")
-            + policy("AccessPolicy", "unprogrammed", [rule_target("unprogrammed")],
+            + policy("AccessPolicy", "by-url", [rule_target("by-url")], """  externalAuth:
+    url: "http://127.0.0.1:%d/check?from=url"
+    responseHeaders: [X-Auth-Request-User]
+""" % auth_port)
+            # Nothing listens on the discard port: the auth call fails.
+            + policy("AccessPolicy", "unreachable", ["HTTPRoute, name: unreachable"],
                      "  externalAuth: {url: \"http://127.0.0.1:9/check\"}\n"))
     return render
 
@@ -308,12 +325,23 @@ class Policies(unittest.TestCase):
         r = self.get("/login/p", headers={"X-Token": "good"})
         self.assertEqual((r.status, served_by(r)), (200, "web"))
 
+    def test_external_auth_by_url(self):
+        AuthHandler.seen.clear()
+        r = self.get("/by-url/a", headers={"X-Token": "good", "X-Auth-Request-User": "mallory"})
+        self.assertEqual((r.status, served_by(r)), (200, "web"))
+        self.assertEqual(r.echo["headers"]["X-Auth-Request-User"], ["alice"])
+        # The URL's authority is the Host; its path and query are sent as written.
+        self.assertEqual(AuthHandler.seen[-1]["Host"], "127.0.0.1:%d" % self.auth.server_port)
+        self.assertEqual(AuthHandler.paths[-1], "/check?from=url")
+        self.assertEqual(self.get("/by-url/a", headers={"X-Token": "nope"}).status, 401)
+        self.assertEqual(self.get("/by-url/a", headers={"X-Token": "forbidden"}).status, 403)
+        self.assertEqual(self.get("/by-url/a", headers={"X-Token": "broken"}).status, 500)
+
     def test_unusable_policies_fail_closed(self):
         self.assertEqual(self.get("/locked").status, 500)
-        self.assertEqual(self.get("/unprogrammed").status, 500)
         self.assertIn("Secret 'shop/no-such-secret' is not in the input", self.s.compile_stderr)
-        self.assertIn("externalAuth.url (use backendRef) is not programmed by this gwc",
-                      self.s.compile_stderr)
+        # An auth service that cannot be reached never lets a request through.
+        self.assertEqual(self.get("/unreachable", headers={"X-Token": "good"}).status, 500)
 
     # ---- ClientPolicy ----
 
