@@ -15,7 +15,7 @@ import shutil
 import sys
 
 INPUT_SUFFIXES = {".yaml", ".yml", ".json"}
-TARGETS = ["load", "validate", "compile", "import", "status"]
+TARGETS = ["load", "validate", "compile", "import", "status", "explain"]
 
 
 def inputs_of(case):
@@ -46,9 +46,13 @@ def main():
     seeds = {t: [] for t in TARGETS}
     for case in cases(testdata / "load") + gateway_cases + cases(testdata / "import"):
         seeds["load"] += [f.read_bytes() for f in inputs_of(case)]
-    for case in gateway_cases:
-        for t in ("validate", "compile", "status"):
+    for case in gateway_cases + cases(testdata / "explain") + cases(testdata / "graph"):
+        for t in ("validate", "compile", "status", "explain"):
             seeds[t].append(join(inputs_of(case)))
+    # Requests to explain: a first line "# URL".
+    for f in sorted((testdata / "explain").glob("*.yaml")) + sorted((testdata / "graph").glob("*.yaml")):
+        for url in (b"http://shop.example.com/api/items?x=1", b"https://www.example.com/"):
+            seeds["explain"].append(b"# " + url + b"\n" + f.read_bytes())
     for f in sorted(conformance.rglob("*.yaml")):
         for t in ("validate", "compile", "status"):
             seeds[t].append(f.read_bytes())
