@@ -109,6 +109,13 @@ data:
 """
     return [
         """apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: nginx
+spec:
+  controllerName: gwc.dev/gateway-controller
+""",
+        """apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata:
   name: edge

@@ -3,6 +3,7 @@
 #include "arena.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* FNV-1a: short keys, no adversary that gains anything from collisions
@@ -79,4 +80,24 @@ void **strhash_slot(struct strhash *m, const char *key)
 void strhash_put(struct strhash *m, const char *key, void *value)
 {
     *strhash_slot(m, key) = value;
+}
+
+const char *strhash_key(struct arena *a, char *buf, size_t cap,
+                        const char *const *parts, size_t n)
+{
+    size_t need = 1, i, at = 0;
+    char *out;
+
+    for (i = 0; i < n; i++)
+        need += 21 + (parts[i] ? strlen(parts[i]) : 0); /* "%zu:" and the text */
+    out = need <= cap ? buf : arena_alloc(a, need, 1);
+    for (i = 0; i < n; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        size_t len = strlen(p);
+        at += (size_t)snprintf(out + at, need - at, "%zu:", len);
+        memcpy(out + at, p, len);
+        at += len;
+    }
+    out[at] = '\0';
+    return out;
 }

@@ -36,4 +36,12 @@ void **strhash_slot(struct strhash *m, const char *key);
 /* Stores value under key (replacing any earlier one). */
 void strhash_put(struct strhash *m, const char *key, void *value);
 
+/*
+ * A key made of several strings (NULL reads as ""), each length-prefixed so
+ * that no two different lists give the same key, whatever bytes the strings
+ * hold.  Written to buf when it fits in cap bytes, else to the arena.
+ */
+const char *strhash_key(struct arena *a, char *buf, size_t cap,
+                        const char *const *parts, size_t n);
+
 #endif

@@ -11,6 +11,7 @@
 #define GWC_MODEL_H
 
 #include "base/ptrvec.h"
+#include "base/strhash.h"
 #include "load/load.h"
 
 #include <stdbool.h>
@@ -638,6 +639,10 @@ struct ingress_class {
 struct model {
     /* Objects per kind, sorted by nsname (then input order). */
     struct ptrvec objects[KIND__COUNT];
+    /* Lookups, built once by model_build (model/index.c). */
+    struct strhash by_nsname[KIND__COUNT]; /* nsname -> its first object */
+    struct strhash slices_by_service; /* "ns/service" -> struct ptrvec * of
+                                         EndpointSlices, in nsname order */
 };
 
 struct model_options {
@@ -654,6 +659,10 @@ bool model_build(struct compilation *c, const struct ydoc_list *docs,
 /* Exact lookup by kind, namespace (NULL for cluster-scoped) and name. */
 struct object *model_find(const struct model *m, enum kind kind,
                           const char *namespace, const char *name);
+/* The EndpointSlices labelled kubernetes.io/service-name: name in the
+ * namespace (rejected ones included), or NULL when there are none. */
+const struct ptrvec *model_endpoint_slices(const struct model *m,
+                                           const char *namespace, const char *name);
 
 const char *kind_name(enum kind k);
 /* Route kinds in the order gwc reports them. */

@@ -211,10 +211,10 @@ static bool resolve_parent(struct ctx *x, const struct route *r,
         return false; /* e.g. a Service parent (GAMMA): not a Gateway's business */
     if (str_eq(p->kind, "Gateway")) {
         kind = KIND_GATEWAY;
-        *gs = find_gateway(x->ctl, ns, p->name);
+        *gs = find_gateway(x, ns, p->name);
     } else if (str_eq(p->kind, "ListenerSet")) {
         kind = KIND_LISTENER_SET;
-        *ls = find_listener_set(x->ctl, ns, p->name);
+        *ls = find_listener_set(x, ns, p->name);
     } else {
         return false;
     }

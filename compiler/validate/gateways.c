@@ -50,30 +50,34 @@ static enum protocol parse_protocol(const char *p)
 
 /* ---- lookups ---- */
 
-struct gateway_state *find_gateway(struct controller *ctl, const char *ns,
+struct gateway_state *find_gateway(const struct ctx *x, const char *ns,
                                    const char *name)
 {
-    size_t i;
+    char buf[320];
+    const char *parts[] = {ns, name};
 
-    for (i = 0; i < ctl->n_gateways; i++) {
-        struct gateway *g = ctl->gateways[i].gw;
-        if (str_eq(g->obj.meta.namespace, ns) && str_eq(g->obj.meta.name, name))
-            return &ctl->gateways[i];
-    }
-    return NULL;
+    return strhash_get(&x->gateways, strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
 }
 
-struct listener_set_state *find_listener_set(struct controller *ctl,
-                                             const char *ns, const char *name)
+struct listener_set_state *find_listener_set(const struct ctx *x, const char *ns,
+                                             const char *name)
 {
-    size_t i;
+    char buf[320];
+    const char *parts[] = {ns, name};
 
-    for (i = 0; i < ctl->n_listener_sets; i++) {
-        struct listener_set *ls = ctl->listener_sets[i].ls;
-        if (str_eq(ls->obj.meta.namespace, ns) && str_eq(ls->obj.meta.name, name))
-            return &ctl->listener_sets[i];
-    }
-    return NULL;
+    return strhash_get(&x->listener_sets,
+                       strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
+}
+
+/* Registers st under its namespace and name (the first one stands). */
+static void index_object(struct ctx *x, struct strhash *h, const struct object *o,
+                         void *st)
+{
+    const char *parts[] = {o->meta.namespace, o->meta.name};
+    void **slot = strhash_slot(h, strhash_key(x->c->arena, NULL, 0, parts, 2));
+
+    if (!*slot)
+        *slot = st;
 }
 
 /* ---- label selectors ---- */
@@ -345,7 +349,7 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
             }
             continue;
         }
-        if (!grant_allows(x->m, kind_name(owner->kind), owner->meta.namespace, "",
+        if (!grant_allows(x, kind_name(owner->kind), owner->meta.namespace, "",
                           "Secret", ns, r->name)) {
             finding(x, DIAG_CERT_REF_NOT_PERMITTED, owner, r->src,
                     "certificateRef to Secret '%s/%s' needs a ReferenceGrant in "
@@ -412,7 +416,7 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
                     "with ca.crt", *r->group ? r->group : "core", r->kind);
             why = "InvalidCACertificateKind";
             problem = msgf(x, "unsupported kind %s", r->kind);
-        } else if (!grant_allows(x->m, "Gateway", g->obj.meta.namespace, "",
+        } else if (!grant_allows(x, "Gateway", g->obj.meta.namespace, "",
                                  "ConfigMap", ns, r->name)) {
             finding(x, DIAG_REF_NOT_PERMITTED, &g->obj, r->src,
                     "caCertificateRef to ConfigMap '%s/%s' needs a ReferenceGrant",
@@ -689,7 +693,7 @@ static void listener_sets_collect(struct ctx *x)
             continue;
         if (!str_eq(p->group, GATEWAY_GROUP) || !str_eq(p->kind, "Gateway"))
             continue;
-        gs = find_gateway(x->ctl, ns, p->name);
+        gs = find_gateway(x, ns, p->name);
         if (!gs) {
             if (!model_find(x->m, KIND_GATEWAY, ns, p->name))
                 finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
@@ -716,6 +720,10 @@ static void listener_sets_collect(struct ctx *x)
     }
     qsort(x->ctl->listener_sets, x->ctl->n_listener_sets,
           sizeof(*x->ctl->listener_sets), cmp_sets);
+    strhash_init(&x->listener_sets, x->c->arena);
+    for (i = 0; i < x->ctl->n_listener_sets; i++)
+        index_object(x, &x->listener_sets, &x->ctl->listener_sets[i].ls->obj,
+                     &x->ctl->listener_sets[i]);
 }
 
 static void listener_set_conditions(struct ctx *x, struct listener_set_state *st)
@@ -748,24 +756,21 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
 
 /* ---- Gateways ---- */
 
-static void gateway_listeners(struct ctx *x, struct gateway_state *gs)
+static void gateway_listeners(struct ctx *x, struct gateway_state *gs,
+                              const struct ptrvec *sets)
 {
     struct gateway *g = gs->gw;
     size_t total = g->n_listeners, i, j, k;
 
-    for (i = 0; i < x->ctl->n_listener_sets; i++) {
-        if (x->ctl->listener_sets[i].parent == gs && x->ctl->listener_sets[i].accepted)
-            total += x->ctl->listener_sets[i].ls->n_listeners;
-    }
+    for (i = 0; i < sets->n; i++)
+        total += ((struct listener_set_state *)sets->v[i])->ls->n_listeners;
     gs->listeners = ARENA_NEW_ARRAY(x->c->arena, struct eff_listener, total);
     for (i = 0; i < g->n_listeners; i++)
         init_listener(x, gs, NULL, &g->listeners[i], &gs->listeners[i]);
     gs->n_own = g->n_listeners;
     k = g->n_listeners;
-    for (i = 0; i < x->ctl->n_listener_sets; i++) {
-        struct listener_set_state *st = &x->ctl->listener_sets[i];
-        if (st->parent != gs || !st->accepted)
-            continue;
+    for (i = 0; i < sets->n; i++) {
+        struct listener_set_state *st = sets->v[i];
         st->listeners = &gs->listeners[k];
         st->n_listeners = st->ls->n_listeners;
         for (j = 0; j < st->ls->n_listeners; j++)
@@ -857,7 +862,7 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     if (!str_eq(r->group, "") || !str_eq(r->kind, "Secret")) {
         problem = msgf(x, "clientCertificateRef to %s/%s is not supported",
                        *r->group ? r->group : "core", r->kind);
-    } else if (!grant_allows(x->m, "Gateway", g->obj.meta.namespace, "", "Secret", ns,
+    } else if (!grant_allows(x, "Gateway", g->obj.meta.namespace, "", "Secret", ns,
                              r->name)) {
         reason = "RefNotPermitted";
         problem = msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
@@ -967,18 +972,29 @@ void gateways_build(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_GATEWAY];
     struct gateway_verdict *verdicts;
+    struct ptrvec *sets; /* per Gateway: its accepted ListenerSets, oldest first */
     size_t i;
 
     classes_build(x);
     x->ctl->gateways = ARENA_NEW_ARRAY(x->c->arena, struct gateway_state, pv->n);
+    strhash_init(&x->gateways, x->c->arena);
     for (i = 0; i < pv->n; i++) {
         struct gateway *g = pv->v[i];
-        if (gateway_is_ours(x, g))
-            x->ctl->gateways[x->ctl->n_gateways++].gw = g;
+        if (gateway_is_ours(x, g)) {
+            struct gateway_state *gs = &x->ctl->gateways[x->ctl->n_gateways++];
+            gs->gw = g;
+            index_object(x, &x->gateways, &g->obj, gs);
+        }
     }
     listener_sets_collect(x);
+    sets = ARENA_NEW_ARRAY(x->c->arena, struct ptrvec, x->ctl->n_gateways + 1);
+    for (i = 0; i < x->ctl->n_listener_sets; i++) {
+        struct listener_set_state *st = &x->ctl->listener_sets[i];
+        if (st->accepted)
+            ptrvec_push(x->c->arena, &sets[st->parent - x->ctl->gateways], st);
+    }
     for (i = 0; i < x->ctl->n_gateways; i++)
-        gateway_listeners(x, &x->ctl->gateways[i]);
+        gateway_listeners(x, &x->ctl->gateways[i], &sets[i]);
     verdicts = ARENA_NEW_ARRAY(x->c->arena, struct gateway_verdict, x->ctl->n_gateways);
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_verdict(x, &x->ctl->gateways[i], &verdicts[i]);

@@ -5,6 +5,7 @@
 #include "validate.h"
 
 #include "base/str.h"
+#include "base/strhash.h"
 
 #include "base/diag.h"
 
@@ -26,10 +27,6 @@ void schema_check(struct compilation *c, struct model *m);
  * digits and '-', starting with a letter, at most 63 characters)? */
 bool is_service_name(const char *s);
 
-/* grants.c: may an object of from_kind in from_ns refer to the object? */
-bool grant_allows(const struct model *m, const char *from_kind,
-                  const char *from_ns, const char *to_group,
-                  const char *to_kind, const char *to_ns, const char *to_name);
 
 /* tls_material.c: NULL when usable, else what is wrong ("is not of type
  * kubernetes.io/tls"), to follow "Secret 'ns/name' ". */
@@ -50,7 +47,18 @@ struct ctx {
     struct model *m;
     const struct validate_options *o;
     struct controller *ctl;
+    /* Lookups built once (grants.c, gateways.c). */
+    struct strhash grants;           /* see grants_index() */
+    struct strhash gateways;         /* nsname -> struct gateway_state * */
+    struct strhash listener_sets;    /* nsname -> struct listener_set_state * */
 };
+
+/* grants.c: indexes the ReferenceGrants the API server keeps; then: may an
+ * object of from_kind in from_ns refer to the object? */
+void grants_index(struct ctx *x);
+bool grant_allows(const struct ctx *x, const char *from_kind, const char *from_ns,
+                  const char *to_group, const char *to_kind, const char *to_ns,
+                  const char *to_name);
 
 /* Reports a controller finding at a node (NULL: at the object). */
 struct diag *finding(struct ctx *x, enum diag_code code, const struct object *o,
@@ -66,10 +74,10 @@ const char *msgf(struct ctx *x, const char *fmt, ...)
 
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
 void gateways_build(struct ctx *x);
-struct gateway_state *find_gateway(struct controller *ctl, const char *ns,
+struct gateway_state *find_gateway(const struct ctx *x, const char *ns,
                                    const char *name);
-struct listener_set_state *find_listener_set(struct controller *ctl,
-                                             const char *ns, const char *name);
+struct listener_set_state *find_listener_set(const struct ctx *x, const char *ns,
+                                             const char *name);
 bool namespace_selected(const struct model *m, const struct namespaces_from *nf,
                         const char *home_ns, const char *ns);
 const char *protocol_name(enum protocol p);
