@@ -7,7 +7,8 @@ RSS), output size, and the ratios the targets are stated in.
 Times are the best of RUNS runs (wall clock); peak RSS is the maximum
 resident set size reported by /usr/bin/time -v for that run.
 
-usage: bench.py [--runs R] [--keep DIR] [--skip-nginx] N...
+usage: bench.py [--runs R] [--keep DIR] [--skip-nginx] [--cpu] N...
+  --cpu: report user + system CPU time instead of wall time
   built binaries are taken from build/ (run from the repository root).
 """
 import os
@@ -25,19 +26,23 @@ GWC = os.path.abspath("build/gwc")
 PARSE_ONLY = os.path.abspath("build/bench/parse_only")
 NGINX = "/usr/sbin/nginx"
 TIME = "/usr/bin/time"
+CPU = False
 
 
 def timed(cmd, runs, ok=(0,)):
-    """Best wall time over runs, and the peak RSS (MiB) of that run."""
+    """(time, peak RSS in MiB) of the best of runs.  The time is wall clock,
+    or with CPU set (see main) user + system CPU time: on a machine shared
+    with other work, CPU time is what stays comparable between runs."""
     best = None
     for _ in range(runs):
-        r = subprocess.run([TIME, "-f", "%e %M"] + cmd, stdout=subprocess.DEVNULL,
+        r = subprocess.run([TIME, "-f", "%e %U %S %M"] + cmd, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True)
         if r.returncode not in ok:
             sys.exit("%s failed (%d): %s" % (" ".join(cmd[:2]), r.returncode,
                                             r.stderr[-800:]))
         last = r.stderr.strip().splitlines()[-1].split()
-        t, rss = float(last[0]), int(last[1]) / 1024.0
+        wall, cpu = float(last[0]), float(last[1]) + float(last[2])
+        t, rss = (cpu if CPU else wall), int(last[3]) / 1024.0
         if best is None or t < best[0]:
             best = (t, rss)
     return best
@@ -155,6 +160,9 @@ def main():
             keep = args.pop(0)
         elif opt == "--skip-nginx":
             skip_nginx = True
+        elif opt == "--cpu":
+            global CPU
+            CPU = True
         else:
             sys.exit(__doc__)
     if not args:
