@@ -63,7 +63,13 @@ const char *certificate_file(struct planner *p, const struct certificate *cert)
     const struct object *o = &cert->secret->obj;
     struct strbuf sb = STRBUF_INIT;
     const char *path;
+    const struct plan_file *known;
 
+    /* Every server of a listener names the same file: made once. */
+    known = strhash_get(&p->files_by_path,
+                        arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace, o->meta.name));
+    if (known)
+        return known->path;
     /* nginx reads certificate and key from one file. */
     strbuf_add(&sb, cert->cert_pem, cert->cert_len);
     if (sb.len && sb.buf[sb.len - 1] != '\n')
