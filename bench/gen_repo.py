@@ -32,6 +32,12 @@ import os
 import sys
 
 TEAMS = 8
+# Where the EndpointSlices point: pod addresses on port 8080, or (for
+# bench/wrk.py) every endpoint at one real backend on this machine.
+ENDPOINT = None  # or ("127.0.0.1", port)
+# Plain HTTP listeners instead of HTTPS ones (bench/wrk.py: wrk cannot send
+# an SNI other than the address it connects to).
+PLAIN = False
 ROUTES_PER_FILE = 2000
 SHARED_EVERY = 10
 DOMAIN = "example.com"
@@ -68,7 +74,8 @@ def route_shape(i):
             "main": ["10.%d.%d.%d" % (1 + i // 60000, (i // 240) % 250, 4 + i % 240),
                      "10.%d.%d.%d" % (101 + i // 60000, (i // 240) % 250, 4 + i % 240)],
             "canary": ["10.%d.%d.%d" % (51 + i // 60000, (i // 240) % 250, 4 + i % 240)],
-        },
+        } if not ENDPOINT else {"main": [ENDPOINT[0]], "canary": [ENDPOINT[0]]},
+        "port": ENDPOINT[1] if ENDPOINT else 8080,
     }
 
 
@@ -96,6 +103,21 @@ def b64(text):
     return base64.b64encode(text.encode()).decode()
 
 
+def plain_listeners(text):
+    """The Gateway's HTTPS listeners as HTTP ones, without certificates."""
+    out, skip = [], False
+    for line in text.splitlines(True):
+        if line.startswith("    tls:"):
+            skip = True
+            continue
+        if skip and line.startswith("    allowedRoutes:"):
+            skip = False
+        if not skip:
+            out.append(line.replace("protocol: HTTPS", "protocol: HTTP")
+                       .replace("port: 443", "port: 80"))
+    return "".join(out)
+
+
 def gateway(crt, key):
     secret = """apiVersion: v1
 kind: Secret
@@ -107,7 +129,7 @@ data:
   tls.crt: %s
   tls.key: %s
 """
-    return [
+    docs = [
         """apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
 metadata:
@@ -156,7 +178,11 @@ spec:
         selector:
           matchLabels:
             gateway-access: edge
-""" % (DOMAIN, INTERNAL),
+""" % (DOMAIN, INTERNAL)]
+    if PLAIN:
+        docs[1] = plain_listeners(docs[1])
+    else:
+        docs += [
         secret % ("wildcard-tls", "infra", b64(crt), b64(key)),
         secret % ("internal-tls", "certs", b64(crt), b64(key)),
         """apiVersion: gateway.networking.k8s.io/v1beta1
@@ -189,8 +215,8 @@ spec:
       requestRedirect:
         scheme: https
         statusCode: 301
-""",
-    ] + ["""apiVersion: gateway.networking.k8s.io/v1beta1
+"""]
+    return docs + ["""apiVersion: gateway.networking.k8s.io/v1beta1
 kind: ReferenceGrant
 metadata:
   name: from-%s
@@ -227,7 +253,7 @@ spec:
 """ % (name, ns, name, (ip_seed // 250) % 250, ip_seed % 250 + 1, name)
 
 
-def endpoint_slice(ns, name, ips):
+def endpoint_slice(ns, name, ips, port):
     eps = "".join("""
 - addresses:
   - %s
@@ -247,9 +273,9 @@ addressType: IPv4
 endpoints:%s
 ports:
 - name: http
-  port: 8080
+  port: %d
   protocol: TCP
-""" % (name, ns, name, eps)
+""" % (name, ns, name, eps, port)
 
 
 def route(i):
@@ -323,9 +349,9 @@ def route_docs(i):
     s = route_shape(i)
     return [route(i),
             service(s["main"][0], s["main"][1], 2 * i),
-            endpoint_slice(s["main"][0], s["main"][1], s["ips"]["main"]),
+            endpoint_slice(s["main"][0], s["main"][1], s["ips"]["main"], s["port"]),
             service(s["canary"][0], s["canary"][1], 2 * i + 1),
-            endpoint_slice(s["canary"][0], s["canary"][1], s["ips"]["canary"])]
+            endpoint_slice(s["canary"][0], s["canary"][1], s["ips"]["canary"], s["port"])]
 
 
 def write(n, out_dir, crt, key):

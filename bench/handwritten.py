@@ -22,8 +22,6 @@ import sys
 
 import gen_repo
 
-HTTPS = '"127.0.0.1:18443"'
-HTTP = '"127.0.0.1:18080"'
 
 PRELUDE = """proxy_http_version 1.1;
 proxy_redirect off;
@@ -39,9 +37,7 @@ proxy_set_header Connection $gw_connection;
 proxy_set_header X-Route $x_route_out;
 server_names_hash_bucket_size 128;
 server_names_hash_max_size %(names_max)d;
-ssl_certificate "%(cert)s";
-ssl_certificate_key "%(cert)s";
-
+%(tls_defaults)s
 map $http_host $gw_host {
     "" $host;
     default $http_host;
@@ -54,17 +50,24 @@ map $x_route $x_route_out {
     "" $http_x_route;
     default $x_route;
 }
-map $ssl_server_name $listener {
+%(listener_map)ssplit_clients $request_id $canary {
+    90%% "";
+    * "-canary";
+}
+%(servers)s"""
+
+
+TLS_DEFAULTS = """ssl_certificate "%(cert)s";
+ssl_certificate_key "%(cert)s";
+"""
+LISTENER_MAP = """map $ssl_server_name $listener {
     hostnames;
     "*.%(domain)s" "*.%(domain)s";
     "*.%(internal)s" "*.%(internal)s";
     default "*";
 }
-split_clients $request_id $canary {
-    90%% "";
-    * "-canary";
-}
-
+"""
+TLS_SERVERS = """
 server {
     listen %(http)s default_server;
     server_name "";
@@ -97,11 +100,18 @@ server {
     return 404;
 }
 """
+PLAIN_SERVERS = """
+server {
+    listen %(http)s default_server;
+    server_name "";
+    return 404;
+}
+"""
 
 
-def upstream(name, ips):
+def upstream(name, ips, port):
     return ("upstream %s {\n" % name +
-            "".join("    server %s:8080;\n" % ip for ip in ips) +
+            "".join("    server %s:%d;\n" % (ip, port) for ip in ips) +
             "    keepalive 16;\n}\n")
 
 
@@ -117,18 +127,18 @@ def api_location(s, head):
             "        proxy_pass http://%s;\n    }\n" % (head, body, s["name"]))
 
 
-def server(i, cert):
+def server(i, cert, listen, plain):
     s = gen_repo.route_shape(i)
-    internal = s["host"].endswith(gen_repo.INTERNAL)
+    internal = s["host"].endswith(gen_repo.INTERNAL) and not plain
     listener = "*." + (gen_repo.INTERNAL if internal else gen_repo.DOMAIN)
     split = ("        set $x_route %s;\n        proxy_pass http://%s$canary;\n"
              % (s["name"], s["name"]))
-    out = ["server {\n    listen %s ssl http2;\n    server_name %s;\n"
-           % (HTTPS, s["host"])]
+    out = ["server {\n    listen %s;\n    server_name %s;\n" % (listen, s["host"])]
     if internal:
         out.append('    ssl_certificate "%s";\n    ssl_certificate_key "%s";\n'
                    % (cert, cert))
-    out.append('    if ($listener != "%s") {\n        return 421;\n    }\n' % listener)
+    if not plain:
+        out.append('    if ($listener != "%s") {\n        return 421;\n    }\n' % listener)
     out.append("    location / {\n%s    }\n" % split)
     if s["api_regex"]:
         out.append(api_location(s, '~ "^%s$"' % s["api_path"]))
@@ -141,7 +151,12 @@ def server(i, cert):
     return "".join(out)
 
 
-def write(n, out_dir, cert):
+def write(n, out_dir, cert, http_port=18080, https_port=18443, plain=False):
+    """Ports as bench.py passes them to `gwc compile` (--port-map); plain:
+    for gen_repo.PLAIN, every route on the HTTP port."""
+    http, https = '"127.0.0.1:%d"' % http_port, '"127.0.0.1:%d"' % https_port
+    slots = {"cert": cert, "domain": gen_repo.DOMAIN, "internal": gen_repo.INTERNAL,
+             "http": http, "https": https}
     os.makedirs(os.path.join(out_dir, "logs"), exist_ok=True)
     os.makedirs(os.path.join(out_dir, "tmp"), exist_ok=True)
     with open(os.path.join(out_dir, "nginx.conf"), "w") as f:
@@ -162,15 +177,16 @@ http {
 }
 """)
     with open(os.path.join(out_dir, "http.conf"), "w") as f:
-        f.write(PRELUDE % {"cert": cert, "domain": gen_repo.DOMAIN,
-                           "internal": gen_repo.INTERNAL, "http": HTTP,
-                           "names_max": max(512, 4 * (n + 3)),
-                           "https": HTTPS})
+        f.write(PRELUDE % dict(
+            slots, names_max=max(512, 4 * (n + 3)),
+            tls_defaults="" if plain else TLS_DEFAULTS % slots,
+            listener_map="" if plain else LISTENER_MAP % slots,
+            servers=(PLAIN_SERVERS if plain else TLS_SERVERS) % slots))
         for i in range(n):
             s = gen_repo.route_shape(i)
-            f.write(upstream(s["main"][1], s["ips"]["main"]))
-            f.write(upstream(s["canary"][1], s["ips"]["canary"]))
-            f.write(server(i, cert))
+            f.write(upstream(s["main"][1], s["ips"]["main"], s["port"]))
+            f.write(upstream(s["canary"][1], s["ips"]["canary"], s["port"]))
+            f.write(server(i, cert, http if plain else https + " ssl http2", plain))
 
 
 def main():
