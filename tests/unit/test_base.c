@@ -374,6 +374,33 @@ START_TEST(strhash_finds_what_was_put)
 }
 END_TEST
 
+START_TEST(strhash_keys_of_parts_never_collide)
+{
+    struct arena *a = arena_create(0);
+    const char *ab_c[] = {"a/b", "c"}, *a_bc[] = {"a", "b/c"};
+    const char *ab_[] = {"ab", ""}, *a_b[] = {"a", "b"}, *a_null[] = {"a", NULL};
+    const char *a_empty[] = {"a", ""}, *digits[] = {"1:a", ""}, *digits2[] = {"", "a"};
+    char buf[8], big[256];
+    const char *k;
+
+    ck_assert_str_ne(strhash_key(a, big, sizeof(big), ab_c, 2),
+                     strhash_key(a, buf, sizeof(buf), a_bc, 2));
+    ck_assert_str_ne(strhash_key(a, big, sizeof(big), ab_, 2),
+                     strhash_key(a, buf, sizeof(buf), a_b, 2));
+    ck_assert_str_ne(strhash_key(a, big, sizeof(big), digits, 2),
+                     strhash_key(a, buf, sizeof(buf), digits2, 2));
+    /* NULL reads as "", as str_eq() compares absent fields. */
+    ck_assert_str_eq(strhash_key(a, big, sizeof(big), a_null, 2),
+                     strhash_key(a, buf, sizeof(buf), a_empty, 2));
+    /* In the buffer when it fits, else in the arena. */
+    ck_assert_ptr_eq(strhash_key(a, big, sizeof(big), ab_c, 2), big);
+    k = strhash_key(a, buf, sizeof(buf), ab_c, 2);
+    ck_assert_ptr_ne(k, buf);
+    ck_assert_str_eq(k, "3:a/b1:c");
+    arena_destroy(a);
+}
+END_TEST
+
 static Suite *base_suite(void)
 {
     Suite *s = suite_create("base");
@@ -394,6 +421,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
+    tcase_add_test(tc, strhash_keys_of_parts_never_collide);
     suite_add_tcase(s, tc);
     return s;
 }
