@@ -11,6 +11,7 @@
 #include "base/compilation.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *protocol_name(enum protocol p)
@@ -579,15 +580,79 @@ static void mark_conflicted(struct ctx *x, struct eff_listener *l,
             object_label(x->c, listener_owner(with)), reason);
 }
 
+/* Keys of the listeners a conflict check looks up: by port and family,
+ * and by port, family and hostname. */
+static const char *conflict_key(struct ctx *x, char *buf, size_t cap,
+                                const struct eff_listener *l, enum family f,
+                                bool with_hostname)
+{
+    char port[24], fam[4];
+    const char *parts[] = {port, fam, with_hostname ? l->hostname : NULL,
+                           with_hostname ? "h" : "-"};
+
+    snprintf(port, sizeof(port), "%lld", (long long)l->port);
+    snprintf(fam, sizeof(fam), "%d", (int)f);
+    return strhash_key(x->c->arena, buf, cap, parts, 4);
+}
+
+/* The earliest listener conflict_reason() pairs with b among those
+ * registered so far (each key holds the first listener of its kind). */
+static size_t first_conflict(struct ctx *x, const struct strhash *seen,
+                             const struct eff_listener *b, size_t none)
+{
+    static const enum family tcp_side[] = {FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP};
+    enum family fb = family_of(b->protocol);
+    size_t best = none, k;
+    char buf[320];
+    const size_t *at;
+
+    if (b->protocol == PROTO_OTHER)
+        return none;
+    if (fb == FAMILY_UDP) {
+        at = strhash_get(seen, conflict_key(x, buf, sizeof(buf), b, FAMILY_UDP, false));
+        return at ? *at : none;
+    }
+    for (k = 0; k < sizeof(tcp_side) / sizeof(tcp_side[0]); k++) {
+        if (tcp_side[k] == fb && fb != FAMILY_TCP)
+            at = strhash_get(seen, conflict_key(x, buf, sizeof(buf), b, fb, true));
+        else
+            at = strhash_get(seen, conflict_key(x, buf, sizeof(buf), b, tcp_side[k], false));
+        if (at && *at < best)
+            best = *at;
+    }
+    return best;
+}
+
+static void register_listener(struct ctx *x, struct strhash *seen,
+                              const struct eff_listener *l, size_t i)
+{
+    enum family f = family_of(l->protocol);
+    size_t *at = ARENA_NEW(x->c->arena, size_t);
+    void **slot;
+    int with;
+
+    if (l->protocol == PROTO_OTHER)
+        return;
+    *at = i;
+    for (with = 0; with < 2; with++) {
+        slot = strhash_slot(seen, conflict_key(x, NULL, 0, l, f, with));
+        if (!*slot)
+            *slot = at;
+    }
+}
+
 /*
  * Among a Gateway's own listeners no listener wins a conflict: all parties
  * lose (the spec forbids picking a winner).  Across the merged list the
  * earlier entry wins: the Gateway's own listeners, then ListenerSets oldest
  * first, each ListenerSet's entries in order (conformance
  * ListenerSetProtocolConflict).  A listener that lost takes no further part.
+ * Own listeners are at most 64 (the CRD's limit); ListenerSets add any
+ * number, each checked against an index of the earlier survivors.
  */
 static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
 {
+    struct strhash seen;
     size_t i, j;
 
     for (i = 0; i < gs->n_own; i++) {
@@ -600,42 +665,70 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
             }
         }
     }
-    for (i = gs->n_own; i < gs->n_listeners; i++) {
+    strhash_init(&seen, x->c->arena);
+    for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *b = &gs->listeners[i];
-        for (j = 0; j < i && !conditions_get(&b->conditions, "Conflicted"); j++) {
-            const struct eff_listener *a = &gs->listeners[j];
-            const char *why;
-            if (conditions_get(&a->conditions, "Conflicted"))
-                continue;
-            if ((why = conflict_reason(a, b)) != NULL)
-                mark_conflicted(x, b, a, why);
+        if (i >= gs->n_own && !conditions_get(&b->conditions, "Conflicted")) {
+            size_t a = first_conflict(x, &seen, b, gs->n_listeners);
+            if (a < gs->n_listeners)
+                mark_conflicted(x, b, &gs->listeners[a],
+                                conflict_reason(&gs->listeners[a], b));
         }
+        if (!conditions_get(&b->conditions, "Conflicted"))
+            register_listener(x, &seen, b, i);
     }
 }
 
 /* Overlapping hostnames on one HTTPS port: certificate choice by SNI is then
- * ambiguous for some names (OverlappingTLSConfig, negative polarity). */
+ * ambiguous for some names (OverlappingTLSConfig, negative polarity).  Each
+ * hostname is filed under every wildcard that may cover it ("*.b.c" and
+ * "*.c" for "a.b.c"), so a wildcard listener finds its candidates at once. */
 static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
 {
+    struct strhash under;
     size_t i, j;
 
+    strhash_init(&under, x->c->arena);
+    for (i = 0; i < gs->n_listeners; i++) {
+        const struct eff_listener *b = &gs->listeners[i];
+        if (b->protocol != PROTO_HTTPS || !b->accepted || !b->hostname)
+            continue;
+        for (j = 1; b->hostname[j]; j++) {
+            char port[24];
+            const char *parts[] = {port, NULL};
+            struct ptrvec **v;
+            if (b->hostname[j] != '.')
+                continue;
+            snprintf(port, sizeof(port), "%lld", (long long)b->port);
+            parts[1] = arena_printf(x->c->arena, "*%s", b->hostname + j);
+            v = (struct ptrvec **)strhash_slot(&under,
+                                               strhash_key(x->c->arena, NULL, 0, parts, 2));
+            if (!*v)
+                *v = ARENA_NEW(x->c->arena, struct ptrvec);
+            ptrvec_push(x->c->arena, *v, (void *)b);
+        }
+    }
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *a = &gs->listeners[i];
-        if (a->protocol != PROTO_HTTPS || !a->accepted)
+        char port[24], buf[320];
+        const char *parts[] = {port, a->hostname};
+        const struct ptrvec *v;
+
+        if (a->protocol != PROTO_HTTPS || !a->accepted || !a->hostname ||
+            a->hostname[0] != '*')
             continue;
-        for (j = 0; j < gs->n_listeners; j++) {
-            const struct eff_listener *b = &gs->listeners[j];
-            if (i == j || b->protocol != PROTO_HTTPS || !b->accepted ||
-                b->port != a->port || !a->hostname || !b->hostname ||
-                str_eq(a->hostname, b->hostname))
+        snprintf(port, sizeof(port), "%lld", (long long)a->port);
+        v = strhash_get(&under, strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
+        for (j = 0; v && j < v->n; j++) {
+            const struct eff_listener *b = v->v[j];
+            if (b == a || str_eq(a->hostname, b->hostname) ||
+                !hostname_matches(a->hostname, b->hostname))
                 continue;
-            if (a->hostname[0] == '*' && hostname_matches(a->hostname, b->hostname)) {
-                conditions_set(&a->conditions, "OverlappingTLSConfig", true,
-                               "OverlappingHostnames",
-                               msgf(x, "hostname %s overlaps listener '%s' (%s)",
-                                    a->hostname, b->spec->name, b->hostname));
-                break;
-            }
+            conditions_set(&a->conditions, "OverlappingTLSConfig", true,
+                           "OverlappingHostnames",
+                           msgf(x, "hostname %s overlaps listener '%s' (%s)",
+                                a->hostname, b->spec->name, b->hostname));
+            break;
         }
     }
 }
