@@ -7,7 +7,10 @@ RSS), output size, and the ratios the targets are stated in.
 Times are the best of RUNS runs (wall clock); peak RSS is the maximum
 resident set size reported by /usr/bin/time -v for that run.
 
-usage: bench.py [--runs R] [--keep DIR] [--skip-nginx] [--cpu] N...
+usage: bench.py [--runs R] [--keep DIR] [--nginx-max M] [--cpu] N...
+  --nginx-max M: run nginx -t only for N <= M (nginx 1.22 finds an
+  upstream by a linear scan for every proxy_pass and upstream block, so
+  loading grows with the square of the routes: 100k takes hours)
   --cpu: report user + system CPU time instead of wall time
   built binaries are taken from build/ (run from the repository root).
 """
@@ -151,15 +154,15 @@ def fmt_rows(rows):
 
 def main():
     args = sys.argv[1:]
-    runs, keep, skip_nginx = 3, None, False
+    runs, keep, nginx_max = 3, None, None
     while args and args[0].startswith("--"):
         opt = args.pop(0)
         if opt == "--runs":
             runs = int(args.pop(0))
         elif opt == "--keep":
             keep = args.pop(0)
-        elif opt == "--skip-nginx":
-            skip_nginx = True
+        elif opt == "--nginx-max":
+            nginx_max = int(args.pop(0))
         elif opt == "--cpu":
             global CPU
             CPU = True
@@ -172,7 +175,8 @@ def main():
     try:
         rows = []
         for n in args:
-            rows.append(measure(int(n), runs, work, skip_nginx))
+            rows.append(measure(int(n), runs, work,
+                                nginx_max is not None and int(n) > nginx_max))
             print(fmt_rows(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
         print(fmt_rows(rows))
     finally:

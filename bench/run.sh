@@ -4,7 +4,7 @@
 # libyaml parse-only floor, nginx -t on gwc's output and on the hand-written
 # equivalent (bench/handwritten.py).  See bench/bench.py for the options.
 #
-# usage: bench/run.sh [--runs R] [--keep DIR] [--skip-nginx] [N...]
+# usage: bench/run.sh [--runs R] [--keep DIR] [--nginx-max M] [--cpu] [N...]
 set -eu
 cd "$(dirname "$0")/.."
 [ -f build/build.ninja ] || meson setup build >/dev/null
