@@ -46,8 +46,9 @@ bool cli_load_model(struct compilation *c, const struct options *o,
 void cli_validate(struct compilation *c, const struct options *o,
                   const struct ydoc_list *docs, struct model *m,
                   struct controller *ctl);
-/* compile without its files: plans and renders the configuration into
- * memory.  False, with a diagnostic, when it cannot be rendered. */
+/* compile without its files: ends the YAML trees (compilation_drop_tree()),
+ * then plans and renders the configuration into memory.  False, with a
+ * diagnostic, when it cannot be rendered. */
 bool cli_render(struct compilation *c, const struct options *o,
                 const struct controller *ctl, struct plan *plan,
                 struct emit_output *eo);

@@ -221,6 +221,9 @@ bool cli_render(struct compilation *c, const struct options *o,
                               o->n_port_map, o->resolver, socket_dir};
     size_t i;
 
+    /* Planning needs the model's values, not the YAML positions: the plan
+     * reuses the trees' memory. */
+    compilation_drop_tree(c);
     for (i = 0; i < o->n_port_map; i++) {
         port_map[i][0] = o->port_map[i].from;
         port_map[i][1] = o->port_map[i].to;
