@@ -158,6 +158,29 @@ static void include_base_headers(struct confw *w, bool grpc)
     confw_end(w);
 }
 
+static const char *next_line(const char *line)
+{
+    const char *nl = strchr(line, '\n');
+
+    return nl ? nl + 1 : line + strlen(line);
+}
+
+/* The header a template line sets ("<directive> <name> <value>;"). */
+static bool line_header(const char *line, char *hdr, size_t cap)
+{
+    const char *name = strchr(line, ' ');
+    size_t n;
+
+    if (!name)
+        return false;
+    n = strcspn(++name, " \n");
+    if (n == 0 || n >= cap)
+        return false;
+    memcpy(hdr, name, n);
+    hdr[n] = '\0';
+    return true;
+}
+
 /* The base request headers (templates/proxy_headers.conf, grpc_headers.conf):
  * a location-level proxy_set_header (grpc_set_header) replaces all the
  * inherited ones, so they are repeated: by including their file, or, when
@@ -167,39 +190,20 @@ static void base_request_headers(struct confw *w, const struct plan_handler *h)
 {
     const char *base = h->grpc ? template_grpc_headers_conf : template_proxy_headers_conf;
     const char *line;
+    char hdr[64];
     bool overridden = false;
 
-    for (line = base; *line && !overridden; line = strchr(line, '\n') + 1) {
-        const char *name = strchr(line, ' ') + 1; /* "<directive> <name> <value>;" */
-        const char *name_end = strchr(name, ' ');
-        char hdr[64];
-        size_t hn = (size_t)(name_end - name);
-
-        if (hn < sizeof(hdr)) {
-            memcpy(hdr, name, hn);
-            hdr[hn] = '\0';
-            overridden = user_sets(h, hdr);
-        }
-    }
+    for (line = base; *line; line = next_line(line))
+        overridden |= line_header(line, hdr, sizeof(hdr)) && user_sets(h, hdr);
     if (!overridden) {
         include_base_headers(w, h->grpc);
         return;
     }
-    for (line = base; *line; line = strchr(line, '\n') + 1) {
-        const char *nl = strchr(line, '\n');
-        const char *name = strchr(line, ' ') + 1;
-        const char *name_end = strchr(name, ' ');
-        char hdr[64];
-        size_t hn = (size_t)(name_end - name);
-
-        if (hn < sizeof(hdr)) {
-            memcpy(hdr, name, hn);
-            hdr[hn] = '\0';
-            if (!user_sets(h, hdr)) {
-                confw_begin(w, "");
-                strbuf_add(w->out, line, (size_t)(nl - line));
-                strbuf_addch(w->out, '\n');
-            }
+    for (line = base; *line; line = next_line(line)) {
+        if (line_header(line, hdr, sizeof(hdr)) && !user_sets(h, hdr)) {
+            confw_begin(w, "");
+            strbuf_add(w->out, line, strcspn(line, "\n"));
+            strbuf_addch(w->out, '\n');
         }
     }
 }

@@ -10,8 +10,8 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *protocol_name(enum protocol p)
