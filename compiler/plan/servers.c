@@ -172,6 +172,41 @@ static int cmp_names(const void *pa, const void *pb)
     return strcmp(a, b);
 }
 
+/* The wildcards over a server name, most specific first: "*.b.c" and
+ * "*.c" over "a.b.c", and over "*.b.c" too (a host under wildcard S
+ * stands for S, see covers()).  A name has at most 127 labels. */
+struct wildcards {
+    struct strbuf text; /* "*.b.c\0*.c\0" */
+    const char *v[128];
+    size_t n;
+};
+
+static struct wildcards wildcards_over(const char *name)
+{
+    struct wildcards w;
+    const char *probe = name[0] == '*' ? name + 1 : name;
+    size_t i, at[128];
+
+    strbuf_init(&w.text);
+    w.n = 0;
+    for (i = name[0] == '*' ? 0 : 1; probe[i] && w.n < 128; i++) {
+        if (probe[i] != '.')
+            continue;
+        at[w.n++] = w.text.len;
+        strbuf_addch(&w.text, '*');
+        strbuf_addstr(&w.text, probe + i);
+        strbuf_addch(&w.text, '\0');
+    }
+    for (i = 0; i < w.n; i++)
+        w.v[i] = w.text.buf + at[i];
+    return w;
+}
+
+static void wildcards_release(struct wildcards *w)
+{
+    strbuf_release(&w->text);
+}
+
 static void index_listeners(struct arena *a, struct sock *s)
 {
     size_t i;
@@ -223,7 +258,7 @@ static size_t listener_for(const struct sock *s, const char *name)
 {
     size_t best = s->listeners.n, i;
     const size_t *at;
-    struct strbuf probe = STRBUF_INIT, wild = STRBUF_INIT;
+    struct wildcards wilds;
 
     if (s->any_hostname < s->listeners.n)
         consider(s, s->any_hostname, name, &best);
@@ -231,20 +266,12 @@ static size_t listener_for(const struct sock *s, const char *name)
         return best;
     if ((at = strhash_get(&s->by_hostname, name)) != NULL)
         consider(s, *at, name, &best);
-    if (name[0] == '*')
-        strbuf_addch(&probe, 'x');
-    strbuf_addstr(&probe, name[0] == '*' ? name + 1 : name);
-    for (i = 1; i < probe.len; i++) {
-        if (probe.buf[i] != '.')
-            continue;
-        strbuf_reset(&wild);
-        strbuf_addch(&wild, '*');
-        strbuf_addstr(&wild, probe.buf + i);
-        if ((at = strhash_get(&s->by_hostname, wild.buf)) != NULL)
+    wilds = wildcards_over(name);
+    for (i = 0; i < wilds.n; i++) {
+        if ((at = strhash_get(&s->by_hostname, wilds.v[i])) != NULL)
             consider(s, *at, name, &best);
     }
-    strbuf_release(&probe);
-    strbuf_release(&wild);
+    wildcards_release(&wilds);
     return best;
 }
 
@@ -323,7 +350,7 @@ static struct idxvec attachments_for(struct arena *a, const struct attach_index 
                                      const char *name)
 {
     struct idxvec out = {NULL, 0, 0};
-    struct strbuf probe = STRBUF_INIT, wild = STRBUF_INIT;
+    struct wildcards wilds;
     size_t i;
 
     for (i = 0; i < x->any.n; i++)
@@ -333,20 +360,10 @@ static struct idxvec attachments_for(struct arena *a, const struct attach_index 
     for (i = 0; i < x->star.n; i++)
         idx_push(a, &out, x->star.v[i]);
     add_host(a, x, name, &out);
-    /* A host under wildcard S stands for S (see covers()). */
-    if (name[0] == '*')
-        strbuf_addch(&probe, 'x');
-    strbuf_addstr(&probe, name[0] == '*' ? name + 1 : name);
-    for (i = 1; i < probe.len; i++) {
-        if (probe.buf[i] != '.')
-            continue;
-        strbuf_reset(&wild);
-        strbuf_addch(&wild, '*');
-        strbuf_addstr(&wild, probe.buf + i);
-        add_host(a, x, wild.buf, &out);
-    }
-    strbuf_release(&probe);
-    strbuf_release(&wild);
+    wilds = wildcards_over(name);
+    for (i = 0; i < wilds.n; i++)
+        add_host(a, x, wilds.v[i], &out);
+    wildcards_release(&wilds);
     idx_sort_unique(&out);
     return out;
 }
