@@ -34,19 +34,29 @@ static struct strhash_slot *find(const struct strhash *m, const char *key, size_
     }
 }
 
-/* Doubles the table (the old slots stay in the arena, unused: growth
- * costs at most as much memory again as the final table). */
-static void grow(struct strhash *m)
+/* Grows the table to cap slots (the old slots stay in the arena, unused:
+ * doubling costs at most as much memory again as the final table). */
+static void grow_to(struct strhash *m, size_t cap)
 {
     struct strhash_slot *old = m->slots;
     size_t old_cap = m->cap, i;
 
-    m->cap = old_cap ? old_cap * 2 : 16;
+    m->cap = cap;
     m->slots = ARENA_NEW_ARRAY(m->a, struct strhash_slot, m->cap);
     for (i = 0; i < old_cap; i++) {
         if (old[i].key)
             *find(m, old[i].key, old[i].hash) = old[i];
     }
+}
+
+void strhash_reserve(struct strhash *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : 16;
+
+    while ((n + 1) * 2 > cap)
+        cap *= 2;
+    if (cap > m->cap)
+        grow_to(m, cap);
 }
 
 void *strhash_get(const struct strhash *m, const char *key)
@@ -66,7 +76,7 @@ void **strhash_slot(struct strhash *m, const char *key)
 
     /* At most half full, so probes stay short and one slot is always free. */
     if ((m->n + 1) * 2 > m->cap)
-        grow(m);
+        grow_to(m, m->cap ? m->cap * 2 : 16);
     s = find(m, key, h);
     if (!s->key) {
         s->key = key;

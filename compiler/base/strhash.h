@@ -29,6 +29,8 @@ struct strhash {
 
 /* An empty table; {0} with a set arena is the same thing. */
 void strhash_init(struct strhash *m, struct arena *a);
+/* Makes room for n keys at once (no table left behind by growth). */
+void strhash_reserve(struct strhash *m, size_t n);
 /* The value stored under key, or NULL. */
 void *strhash_get(const struct strhash *m, const char *key);
 /* The value slot of key, created holding NULL when the key is new. */

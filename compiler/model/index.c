@@ -33,6 +33,7 @@ void model_index(struct compilation *c, struct model *m)
     for (k = 0; k < KIND__COUNT; k++) {
         const struct ptrvec *pv = &m->objects[k];
         strhash_init(&m->by_nsname[k], c->arena);
+        strhash_reserve(&m->by_nsname[k], pv->n);
         for (i = 0; i < pv->n; i++) {
             struct object *o = pv->v[i];
             void **slot = strhash_slot(&m->by_nsname[k], o->nsname);
@@ -41,6 +42,7 @@ void model_index(struct compilation *c, struct model *m)
         }
     }
     strhash_init(&m->slices_by_service, c->arena);
+    strhash_reserve(&m->slices_by_service, slices->n);
     for (i = 0; i < slices->n; i++) {
         struct endpoint_slice *es = slices->v[i];
         const char *svc = strmap_get(&es->obj.meta.labels, "kubernetes.io/service-name");

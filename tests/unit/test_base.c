@@ -397,6 +397,24 @@ START_TEST(strhash_finds_what_was_put)
 }
 END_TEST
 
+START_TEST(strhash_reserve_makes_room_once)
+{
+    struct arena *a = arena_create(0);
+    struct strhash m;
+    const struct strhash_slot *slots;
+    int i;
+
+    strhash_init(&m, a);
+    strhash_reserve(&m, 1000);
+    slots = m.slots;
+    for (i = 0; i < 1000; i++)
+        strhash_put(&m, arena_printf(a, "k%d", i), a);
+    ck_assert_ptr_eq(m.slots, slots); /* no growth on the way */
+    ck_assert_ptr_eq(strhash_get(&m, "k999"), a);
+    arena_destroy(a);
+}
+END_TEST
+
 START_TEST(strhash_keys_of_parts_never_collide)
 {
     struct arena *a = arena_create(0);
@@ -445,6 +463,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
+    tcase_add_test(tc, strhash_reserve_makes_room_once);
     tcase_add_test(tc, strhash_keys_of_parts_never_collide);
     suite_add_tcase(s, tc);
     return s;
