@@ -243,6 +243,7 @@ static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev
 static const char *key_text(struct builder *b, const char *text, size_t len)
 {
     const char *k = strhash_get(&b->keys, text);
+
     if (!k) {
         k = arena_strndup(b->c->arena, text, len);
         strhash_put(&b->keys, k, (void *)k);
