@@ -61,13 +61,11 @@ static const char *add_file(struct planner *p, const char *path, const char *dat
 const char *certificate_file(struct planner *p, const struct certificate *cert)
 {
     const struct object *o = &cert->secret->obj;
+    const char *path = arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace, o->meta.name);
+    const struct plan_file *known = strhash_get(&p->files_by_path, bounded_path(p->a, path));
     struct strbuf sb = STRBUF_INIT;
-    const char *path;
-    const struct plan_file *known;
 
     /* Every server of a listener names the same file: made once. */
-    known = strhash_get(&p->files_by_path,
-                        arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace, o->meta.name));
     if (known)
         return known->path;
     /* nginx reads certificate and key from one file. */
@@ -77,8 +75,7 @@ const char *certificate_file(struct planner *p, const struct certificate *cert)
     strbuf_add(&sb, cert->key_pem, cert->key_len);
     if (sb.len && sb.buf[sb.len - 1] != '\n')
         strbuf_addch(&sb, '\n');
-    path = add_file(p, arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace, o->meta.name),
-                    arena_strndup(p->a, sb.buf, sb.len), sb.len, 0600);
+    path = add_file(p, path, arena_strndup(p->a, sb.buf, sb.len), sb.len, 0600);
     strbuf_release(&sb);
     return path;
 }
