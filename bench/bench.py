@@ -4,8 +4,9 @@ table: input size, parse-only floor, check, compile (time and peak RSS),
 nginx -t on gwc's output and on the hand-written equivalent (time and peak
 RSS), output size, and the ratios the targets are stated in.
 
-Times are the best of RUNS runs (wall clock); peak RSS is the maximum
-resident set size reported by /usr/bin/time -v for that run.
+Times are the median of RUNS runs (wall clock), so one run slowed by other
+work on a shared machine does not count; peak RSS is the largest maximum
+resident set size /usr/bin/time reports over the runs.
 
 usage: bench.py [--runs R] [--keep DIR] [--nginx-max M] [--cpu] N...
   --nginx-max M: run nginx -t only for N <= M (nginx 1.22 finds an
@@ -16,6 +17,7 @@ usage: bench.py [--runs R] [--keep DIR] [--nginx-max M] [--cpu] N...
 """
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,10 +35,10 @@ CPU = False
 
 
 def timed(cmd, runs, ok=(0,)):
-    """(time, peak RSS in MiB) of the best of runs.  The time is wall clock,
+    """(median time, peak RSS in MiB) over runs.  The time is wall clock,
     or with CPU set (see main) user + system CPU time: on a machine shared
     with other work, CPU time is what stays comparable between runs."""
-    best = None
+    times, peak = [], 0.0
     for _ in range(runs):
         r = subprocess.run([TIME, "-f", "%e %U %S %M"] + cmd, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True)
@@ -45,10 +47,9 @@ def timed(cmd, runs, ok=(0,)):
                                             r.stderr[-800:]))
         last = r.stderr.strip().splitlines()[-1].split()
         wall, cpu = float(last[0]), float(last[1]) + float(last[2])
-        t, rss = (cpu if CPU else wall), int(last[3]) / 1024.0
-        if best is None or t < best[0]:
-            best = (t, rss)
-    return best
+        times.append(cpu if CPU else wall)
+        peak = max(peak, int(last[3]) / 1024.0)
+    return statistics.median(times), peak
 
 
 def make_certs(d):
@@ -154,7 +155,7 @@ def fmt_rows(rows):
 
 def main():
     args = sys.argv[1:]
-    runs, keep, nginx_max = 3, None, None
+    runs, keep, nginx_max = 5, None, None
     while args and args[0].startswith("--"):
         opt = args.pop(0)
         if opt == "--runs":
