@@ -61,11 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct strbuf yaml = STRBUF_INIT;
     struct fuzz_run r;
 
-    /* As run_import: load and decode, no validation. */
+    /* As run_import: load and decode, no validation; the provider is
+     * detected, so every provider is fuzzed. */
     fuzz_load(&r, CMD_IMPORT, data, size);
     model_build(&r.c, &r.docs, &(struct model_options){false}, &r.m);
     if (!diag_has_class_error(&r.c.diags, DCLASS_INPUT)) {
-        import_ingress(&r.c, &r.m, &io, &yaml);
+        import_ingress(&r.c, &r.m, &r.docs, &io, &yaml);
         if (yaml.len)
             check_output(&yaml, input_valid(data, size));
     }

@@ -85,7 +85,7 @@ def write_dict(src, path):
         words |= set(re.findall(r'FIELD\w*\(\s*"([^"]+)"', f.read_text()))
     for f in sorted((src / "compiler" / "validate").glob("*.c")):
         words |= {w for w in re.findall(r'"([A-Za-z][A-Za-z0-9]{1,39})"', f.read_text())}
-    ann = (src / "compiler" / "importer" / "annotations.c").read_text()
+    ann = (src / "compiler" / "importer" / "ingress_nginx" / "annotations.c").read_text()
     words |= {"nginx.ingress.kubernetes.io/" + n for n in
               re.findall(r'^\s+[A-Z_]+\("([a-z0-9-]+)"', ann, re.M)}
     lines = [(src / "fuzz" / "gwc.dict").read_text().rstrip("\n"),

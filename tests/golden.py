@@ -10,9 +10,14 @@ Each case is a directory under STAGE_DIR, used as gwc's working directory:
   expected.stdout  expected standard output (absent means empty)
   expected.stderr  expected standard error (absent means empty)
   expected.exit    expected exit status (absent means 0)
+                   (in expected output, @CASE@ stands for the case
+                   directory's absolute path, @OUT@ for compile's output)
   expected/        for compile cases: the expected output directory; every
                    file gwc writes (but its marker, .gwc-output) must match,
                    and nginx -t must accept the expected nginx.conf
+  mounted/         optional: what Secret and ConfigMap volumes hold at run
+                   time; nginx -t reads it where the configuration names
+                   /etc/gwc-test/ (--secrets-dir /etc/gwc-test/secrets)
 With GOLDEN_UPDATE=1 the expectations are rewritten from what gwc does.
 Prints TAP.
 """
@@ -66,11 +71,13 @@ def first_difference(want, got):
     return "(no line differs; trailing bytes?)"
 
 
-def nginx_test(conf_dir):
+def nginx_test(conf_dir, mounted):
     """nginx -t on an expected output tree, run from a scratch copy."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(conf_dir, tmp, dirs_exist_ok=True)
+        if os.path.isdir(mounted):
+            shutil.copytree(mounted, os.path.join(tmp, "mounted"))
         os.makedirs(os.path.join(tmp, "logs"), exist_ok=True)
         os.makedirs(os.path.join(tmp, "tmp"), exist_ok=True)
         # nginx -t binds unix sockets: cases that use --socket-dir
@@ -82,6 +89,7 @@ def nginx_test(conf_dir):
             if os.path.exists(path):
                 with open(path) as f:
                     text = f.read()
+                text = text.replace("/etc/gwc-test/", os.path.join(tmp, "mounted") + "/")
                 with open(path, "w") as f:
                     f.write(text.replace("/run/gwc-test/", sockets + "/"))
         r = subprocess.run([nginx, "-t", "-q", "-p", tmp + "/", "-e", "stderr",
@@ -109,8 +117,13 @@ def run_case(gwc, case):
         if out_dir and os.path.isdir(out_dir):
             shutil.rmtree(out_dir)
     problems = []
-    stdout = r.stdout.replace(out_dir.encode(), b"@OUT@") if out_dir else r.stdout
-    stderr = r.stderr.replace(out_dir.encode(), b"@OUT@") if out_dir else r.stderr
+    stdout, stderr = r.stdout, r.stderr
+    if out_dir:
+        stdout = stdout.replace(out_dir.encode(), b"@OUT@")
+        stderr = stderr.replace(out_dir.encode(), b"@OUT@")
+    here = os.path.realpath(case).encode()
+    stdout = stdout.replace(here, b"@CASE@")
+    stderr = stderr.replace(here, b"@CASE@")
     if UPDATE:
         write_or_remove(os.path.join(case, "expected.stdout"), stdout)
         write_or_remove(os.path.join(case, "expected.stderr"), stderr)
@@ -142,7 +155,7 @@ def run_case(gwc, case):
             elif want_files[rel] != got_files[rel]:
                 problems.append("%s differs at %s" % (rel, first_difference(want_files[rel], got_files[rel])))
         if os.path.exists(os.path.join(exp_dir, "nginx.conf")):
-            ok, err = nginx_test(exp_dir)
+            ok, err = nginx_test(exp_dir, os.path.join(case, "mounted"))
             if not ok:
                 problems.append("nginx -t rejects expected/nginx.conf: " + err.strip())
     return problems

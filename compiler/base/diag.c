@@ -18,6 +18,27 @@ static const struct diag_info catalogue[] = {
 #undef DIAG
 };
 
+static const struct diag_explanation explanations[DIAG__COUNT] = {
+#define EXPLAIN(id, meaning, command, example, fix) \
+    [DIAG_##id] = {meaning, command, example, fix},
+#include "diag_explain.def"
+#undef EXPLAIN
+};
+
+const struct diag_explanation *diag_explain(enum diag_code code)
+{
+    diag_info(code); /* checks the range */
+    return &explanations[code];
+}
+
+const char *diag_class_name(enum diag_class cls)
+{
+    static const char *const names[] = {"input", "manifest", "finding",
+                                        "nginx", "import", "settings"};
+
+    return names[cls];
+}
+
 const struct diag_info *diag_info(enum diag_code code)
 {
     if ((size_t)code >= DIAG__COUNT)
@@ -59,7 +80,23 @@ static const char *shown(struct arena *a, const char *s)
     return escape_text_dup(a, s, strlen(s));
 }
 
+static void count(struct diag_sink *s, const struct diag *d)
+{
+    if (d->severity == DIAG_ERROR) {
+        s->errors++;
+        s->class_errors[diag_info(d->code)->cls]++;
+    } else if (d->severity == DIAG_WARNING) {
+        s->warnings++;
+    }
+}
+
 __attribute__((format(printf, 7, 0)))
+static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
+                            enum diag_code code, struct src_loc loc,
+                            const char *object, const char *path,
+                            const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
 static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
                             enum diag_code code, struct src_loc loc,
                             const char *object, const char *path,
@@ -87,12 +124,7 @@ static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
         s->cap = cap;
     }
     s->v[s->n++] = d;
-    if (sev == DIAG_ERROR) {
-        s->errors++;
-        s->class_errors[diag_info(code)->cls]++;
-    } else if (sev == DIAG_WARNING) {
-        s->warnings++;
-    }
+    count(s, d);
     return d;
 }
 
@@ -142,6 +174,49 @@ bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls)
     return s->class_errors[cls] > 0;
 }
 
+bool diag_can_disable(enum diag_code code)
+{
+    const struct diag_info *i = diag_info(code);
+
+    switch (i->cls) {
+    case DCLASS_INPUT:
+    case DCLASS_SETTINGS:
+        return false;
+    case DCLASS_MANIFEST:
+        return i->severity != DIAG_ERROR;
+    case DCLASS_FINDING:
+    case DCLASS_NGINX:
+    case DCLASS_IMPORT:
+        return true;
+    }
+    return false;
+}
+
+bool diag_can_silence(const struct diag *d)
+{
+    enum diag_class cls = diag_info(d->code)->cls;
+
+    return diag_can_disable(d->code) &&
+           !(d->severity == DIAG_ERROR && (cls == DCLASS_INPUT || cls == DCLASS_MANIFEST));
+}
+
+void diag_filter(struct diag_sink *s, bool (*keep)(const struct diag *d, void *ctx),
+                 void *ctx)
+{
+    size_t i, n = 0;
+
+    s->errors = s->warnings = 0;
+    memset(s->class_errors, 0, sizeof(s->class_errors));
+    for (i = 0; i < s->n; i++) {
+        struct diag *d = s->v[i];
+        if (!keep(d, ctx))
+            continue;
+        s->v[n++] = d;
+        count(s, d);
+    }
+    s->n = n;
+}
+
 /* qsort has no context argument in C11; sort an array of (key, diag) pairs. */
 struct sort_item {
     const char *file;
@@ -189,7 +264,7 @@ void diag_sort(struct diag_sink *s, const struct source_table *t)
     free(items);
 }
 
-static const char *severity_name(enum diag_severity sev)
+const char *diag_severity_name(enum diag_severity sev)
 {
     switch (sev) {
     case DIAG_ERROR:
@@ -332,7 +407,7 @@ static void render_text(const struct diag_sink *s, const struct source_table *t,
         text_location(out, t, d->loc, o->color);
         if (o->color)
             strbuf_addstr(out, severity_color(d->severity));
-        strbuf_addstr(out, severity_name(d->severity));
+        strbuf_addstr(out, diag_severity_name(d->severity));
         if (o->color)
             strbuf_addstr(out, "\033[0m");
         strbuf_addstr(out, ": ");
@@ -390,7 +465,7 @@ static void render_json(const struct diag_sink *s, const struct source_table *t,
 
         jsonw_object_begin(&w);
         json_location(&w, t, d->loc);
-        jsonw_kv_string(&w, "severity", severity_name(d->severity));
+        jsonw_kv_string(&w, "severity", diag_severity_name(d->severity));
         jsonw_kv_string(&w, "code", diag_code_name(d->code, code));
         jsonw_kv_string(&w, "slug", diag_info(d->code)->slug);
         if (d->object)
@@ -410,105 +485,6 @@ static void render_json(const struct diag_sink *s, const struct source_table *t,
     jsonw_array_end(&w);
     jsonw_kv_int(&w, "errors", s->errors);
     jsonw_kv_int(&w, "warnings", s->warnings);
-    jsonw_object_end(&w);
-}
-
-static const char *sarif_level(enum diag_severity sev)
-{
-    return sev == DIAG_ERROR ? "error" : sev == DIAG_WARNING ? "warning" : "note";
-}
-
-static void render_sarif(const struct diag_sink *s, const struct source_table *t,
-                         const struct diag_render_options *o, struct strbuf *out)
-{
-    bool used[DIAG__COUNT] = {false};
-    struct jsonw w;
-    char code[8];
-    size_t i;
-
-    for (i = 0; i < s->n; i++)
-        used[s->v[i]->code] = true;
-    jsonw_init(&w, out, false);
-    jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "version", "2.1.0");
-    jsonw_kv_string(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    jsonw_key(&w, "runs");
-    jsonw_array_begin(&w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "tool");
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "driver");
-    jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "name", "gwc");
-    jsonw_kv_string(&w, "version", o->tool_version ? o->tool_version : "0");
-    jsonw_key(&w, "rules");
-    jsonw_array_begin(&w);
-    for (i = 0; i < DIAG__COUNT; i++) {
-        if (!used[i])
-            continue;
-        jsonw_object_begin(&w);
-        jsonw_kv_string(&w, "id", diag_code_name((enum diag_code)i, code));
-        jsonw_kv_string(&w, "name", catalogue[i].slug);
-        jsonw_key(&w, "shortDescription");
-        jsonw_object_begin(&w);
-        jsonw_kv_string(&w, "text", catalogue[i].summary);
-        jsonw_object_end(&w);
-        jsonw_key(&w, "defaultConfiguration");
-        jsonw_object_begin(&w);
-        jsonw_kv_string(&w, "level", sarif_level(catalogue[i].severity));
-        jsonw_object_end(&w);
-        jsonw_object_end(&w);
-    }
-    jsonw_array_end(&w);
-    jsonw_object_end(&w);
-    jsonw_object_end(&w);
-    jsonw_key(&w, "results");
-    jsonw_array_begin(&w);
-    for (i = 0; i < s->n; i++) {
-        const struct diag *d = s->v[i];
-        const struct source *src = source_get(t, d->loc.file);
-        struct strbuf msg = STRBUF_INIT;
-
-        if (d->path)
-            strbuf_addf(&msg, "%s: ", d->path);
-        strbuf_addstr(&msg, d->message);
-        jsonw_object_begin(&w);
-        jsonw_kv_string(&w, "ruleId", diag_code_name(d->code, code));
-        jsonw_kv_string(&w, "level", sarif_level(d->severity));
-        jsonw_key(&w, "message");
-        jsonw_object_begin(&w);
-        jsonw_kv_string(&w, "text", msg.buf);
-        jsonw_object_end(&w);
-        strbuf_release(&msg);
-        jsonw_key(&w, "locations");
-        jsonw_array_begin(&w);
-        if (src) {
-            struct strbuf uri = STRBUF_INIT;
-            escape_uri_path(&uri, src->name, strlen(src->name));
-            jsonw_object_begin(&w);
-            jsonw_key(&w, "physicalLocation");
-            jsonw_object_begin(&w);
-            jsonw_key(&w, "artifactLocation");
-            jsonw_object_begin(&w);
-            jsonw_kv_string(&w, "uri", uri.buf);
-            strbuf_release(&uri);
-            jsonw_object_end(&w);
-            if (d->loc.line) {
-                jsonw_key(&w, "region");
-                jsonw_object_begin(&w);
-                jsonw_kv_int(&w, "startLine", d->loc.line);
-                jsonw_kv_int(&w, "startColumn", d->loc.col);
-                jsonw_object_end(&w);
-            }
-            jsonw_object_end(&w);
-            jsonw_object_end(&w);
-        }
-        jsonw_array_end(&w);
-        jsonw_object_end(&w);
-    }
-    jsonw_array_end(&w);
-    jsonw_object_end(&w);
-    jsonw_array_end(&w);
     jsonw_object_end(&w);
 }
 
@@ -542,7 +518,7 @@ static void render_github(const struct diag_sink *s, const struct source_table *
         const struct source *src = source_get(t, d->loc.file);
         struct strbuf msg = STRBUF_INIT;
 
-        strbuf_addf(out, "::%s ", d->severity == DIAG_NOTE ? "notice" : severity_name(d->severity));
+        strbuf_addf(out, "::%s ", d->severity == DIAG_NOTE ? "notice" : diag_severity_name(d->severity));
         if (src) {
             struct strbuf name = STRBUF_INIT;
             add_file_name(&name, src->name, false);
@@ -574,7 +550,10 @@ void diag_render(const struct diag_sink *s, const struct source_table *t,
         render_json(s, t, out);
         return;
     case DIAG_FORMAT_SARIF:
-        render_sarif(s, t, o, out);
+        diag_render_sarif(s, t, o, out);
+        return;
+    case DIAG_FORMAT_JUNIT:
+        diag_render_junit(s, t, o, out);
         return;
     case DIAG_FORMAT_GITHUB:
         render_github(s, t, out);

@@ -81,12 +81,49 @@ void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
 /* Orders by file name, line, column, then report order: deterministic. */
 void diag_sort(struct diag_sink *s, const struct source_table *t);
 bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls);
+/* What a code means, an example that triggers it (a manifest run with
+ * command, or a shell script when command is NULL) and how to fix it
+ * (diag_explain.def). */
+struct diag_explanation {
+    const char *meaning;
+    const char *command;
+    const char *example;
+    const char *fix;
+};
+const struct diag_explanation *diag_explain(enum diag_code code);
+const char *diag_class_name(enum diag_class cls);
+/* Whether a code may be silenced (diag_codes.def says which). */
+bool diag_can_disable(enum diag_code code);
+/* Whether this diagnostic may be silenced: its code may, and it is no
+ * error that makes the output invalid. */
+bool diag_can_silence(const struct diag *d);
+/* Keeps the diagnostics keep() approves, in order, and recounts. */
+void diag_filter(struct diag_sink *s, bool (*keep)(const struct diag *d, void *ctx),
+                 void *ctx);
 
 enum diag_format {
     DIAG_FORMAT_TEXT,
     DIAG_FORMAT_JSON,
     DIAG_FORMAT_SARIF,
     DIAG_FORMAT_GITHUB,
+    DIAG_FORMAT_JUNIT,
+};
+
+/* An object of the input, for a report that lists what was checked
+ * (JUnit): the diagnostics of its file from offset up to the next
+ * subject's belong to it.  A subject without a name (a document that is no
+ * object) only ends the one before. */
+struct diag_subject {
+    uint32_t file;
+    uint32_t offset;
+    const char *name;
+};
+
+/* Where SARIF finds a source file: a URI reference relative to the run's
+ * root (%SRCROOT%), or an absolute URI; NULL when it has none (stdin). */
+struct diag_artifact {
+    const char *uri;
+    bool relative;
 };
 
 struct diag_render_options {
@@ -94,12 +131,30 @@ struct diag_render_options {
     bool color;        /* ANSI colours (text) */
     bool source_lines; /* quote the source line with a caret (text) */
     const char *tool_version;
+    /* JUnit: the objects checked, in any order; whether warnings fail. */
+    const struct diag_subject *subjects;
+    size_t n_subjects;
+    bool warnings_fail;
+    /* SARIF: the root's absolute URI (ending in '/'), each source file's
+     * artifact (indexed like the source table), and the catalogue page
+     * whose anchors (#gw0102) the rules' helpUri name. */
+    const char *root_uri;
+    const struct diag_artifact *artifacts;
+    const char *help_uri;
 };
+
+const char *diag_severity_name(enum diag_severity sev);
 
 /* Renders every diagnostic in the sink's current order. */
 void diag_render(const struct diag_sink *s, const struct source_table *t,
                  const struct diag_render_options *o, struct strbuf *out);
 /* Looks a code up by "GW0102" or slug; DIAG__COUNT when unknown. */
 enum diag_code diag_lookup(const char *name);
+
+/* The formats rendered in files of their own (diag_sarif.c, diag_junit.c). */
+void diag_render_sarif(const struct diag_sink *s, const struct source_table *t,
+                       const struct diag_render_options *o, struct strbuf *out);
+void diag_render_junit(const struct diag_sink *s, const struct source_table *t,
+                       const struct diag_render_options *o, struct strbuf *out);
 
 #endif

@@ -119,15 +119,15 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Depth-bounded so that a symlink loop cannot recurse forever. */
-static bool walk(struct arena *a, const char *dir, unsigned depth,
-                 bool (*accept)(const char *), struct fs_list *out,
-                 const char **bad)
+/* Depth-bounded so that a symlink loop cannot recurse forever.  rel is
+ * the walked directory's path below the root ("" for the root). */
+static bool walk(struct arena *a, const char *dir, const char *rel, unsigned depth,
+                 const struct fs_filter *f, struct fs_list *out, const char **bad)
 {
     struct fs_list names = {0};
     struct dirent *e;
     DIR *d;
-    size_t i;
+    size_t i, dl = strlen(dir);
 
     if (depth > 32) {
         errno = ELOOP;
@@ -145,11 +145,12 @@ static bool walk(struct arena *a, const char *dir, unsigned depth,
         list_push(a, &names, arena_strdup(a, e->d_name));
     }
     closedir(d);
-    qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+    if (names.n) /* an empty directory has no array: qsort(NULL, 0) is undefined */
+        qsort(names.v, names.n, sizeof(*names.v), cmp_names);
     for (i = 0; i < names.n; i++) {
-        size_t dl = strlen(dir);
         char *path = arena_printf(a, "%s%s%s", dir,
                                   dl && dir[dl - 1] == '/' ? "" : "/", names.v[i]);
+        char *sub = *rel ? arena_printf(a, "%s/%s", rel, names.v[i]) : names.v[i];
         struct stat st;
 
         if (stat(path, &st) != 0) {
@@ -157,20 +158,19 @@ static bool walk(struct arena *a, const char *dir, unsigned depth,
             return false;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (!walk(a, path, depth + 1, accept, out, bad))
+            if (f->take(sub, true, f->ctx) && !walk(a, path, sub, depth + 1, f, out, bad))
                 return false;
-        } else if (S_ISREG(st.st_mode) && accept(names.v[i])) {
+        } else if (S_ISREG(st.st_mode) && f->take(sub, false, f->ctx)) {
             list_push(a, out, path);
         }
     }
     return true;
 }
 
-bool fs_list_tree(struct arena *a, const char *dir,
-                  bool (*accept)(const char *name), struct fs_list *out,
-                  const char **bad)
+bool fs_list_tree(struct arena *a, const char *dir, const struct fs_filter *f,
+                  struct fs_list *out, const char **bad)
 {
-    return walk(a, dir, 0, accept, out, bad);
+    return walk(a, dir, "", 0, f, out, bad);
 }
 
 bool fs_write_all(int fd, const void *data, size_t len)

@@ -25,16 +25,23 @@ enum fs_result fs_read_fd(struct arena *a, int fd, size_t limit, char **data,
 /* write() until done (or an error, with errno set). */
 bool fs_write_all(int fd, const void *data, size_t len);
 
-/* Visits every regular file under dir whose name 'accept' approves, in
- * byte order of path, recursing into subdirectories.  Returns false with
- * errno set and *bad naming the path that failed. */
+/* Decides whether a walk takes a path, given relative to the walked
+ * directory ("sub/a.yaml"): a directory not taken is not entered. */
+struct fs_filter {
+    bool (*take)(const char *rel, bool is_dir, void *ctx);
+    void *ctx;
+};
+
+/* Lists every regular file under dir that the filter takes, in byte order
+ * of names level by level, recursing into subdirectories (hidden entries,
+ * whose names start with '.', are left out).  Returns false with errno set
+ * and *bad naming the path that failed. */
 struct fs_list {
     char **v;
     size_t n, cap;
 };
-bool fs_list_tree(struct arena *a, const char *dir,
-                  bool (*accept)(const char *name), struct fs_list *out,
-                  const char **bad);
+bool fs_list_tree(struct arena *a, const char *dir, const struct fs_filter *f,
+                  struct fs_list *out, const char **bad);
 bool fs_is_dir(const char *path);
 
 /* Writes data to path through a temporary file in the same directory. */

@@ -49,6 +49,7 @@ struct source {
     /* Bytes read by position lookups so far: a statistic for tests, which
      * bound it per lookup whatever the length of the line. */
     size_t lookup_bytes;
+    bool context; /* read only to resolve references (--context) */
 };
 
 struct source_table {

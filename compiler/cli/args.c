@@ -1,7 +1,9 @@
 /*
- * Command-line parsing from one option table (after git's parse-options).
- * Each option names the commands that accept it; the same table checks
- * misuse such as `gwc check -o out`.
+ * The command line, parsed with the option table (optable.c): each option
+ * names the commands that accept it, so the same table refuses misuse such
+ * as `gwc check -o out`.  Settings come from defaults, then gwc.yaml, then
+ * the flags; cli_option_apply() is the one place a value is checked and
+ * stored, whichever of the two it comes from.
  */
 #include "cli_internal.h"
 
@@ -16,75 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
-enum opt_id {
-    OPT_OUTPUT,
-    OPT_FORCE,
-    OPT_FORMAT,
-    OPT_FAIL_ON,
-    OPT_COLOR,
-    OPT_STRICT,
-    OPT_STRICT_REFS,
-    OPT_GATEWAY_CLASS,
-    OPT_CONTROLLER_NAME,
-    OPT_LISTEN_ADDRESS,
-    OPT_PORT_MAP,
-    OPT_MODULES_DIR,
-    OPT_SOCKET_DIR,
-    OPT_RESOLVER,
-    OPT_CONFIG,
-    OPT_INGRESS_CLASS,
-    OPT_NAMESPACE,
-    OPT_GATEWAY_NAME,
-    OPT_HELP,
-};
-
-#define FOR_CHECK (1u << CMD_CHECK)
-#define FOR_COMPILE (1u << CMD_COMPILE)
-#define FOR_STATUS (1u << CMD_STATUS)
-#define FOR_IMPORT (1u << CMD_IMPORT)
-#define FOR_ALL (FOR_CHECK | FOR_COMPILE | FOR_STATUS | FOR_IMPORT)
-#define FOR_CONTROLLER (FOR_CHECK | FOR_COMPILE | FOR_STATUS)
-
-struct opt_spec {
-    const char *name;
-    char short_name;
-    bool takes_value;
-    unsigned commands;
-    enum opt_id id;
-};
-
-static const struct opt_spec opt_specs[] = {
-    {"output", 'o', true, FOR_COMPILE | FOR_IMPORT, OPT_OUTPUT},
-    {"force", 0, false, FOR_COMPILE, OPT_FORCE},
-    {"format", 0, true, FOR_ALL, OPT_FORMAT},
-    {"fail-on", 0, true, FOR_ALL, OPT_FAIL_ON},
-    {"color", 0, true, FOR_ALL, OPT_COLOR},
-    {"strict", 0, false, FOR_ALL, OPT_STRICT},
-    {"strict-refs", 0, false, FOR_CONTROLLER, OPT_STRICT_REFS},
-    {"gateway-class", 0, true, FOR_CONTROLLER | FOR_IMPORT, OPT_GATEWAY_CLASS},
-    {"controller-name", 0, true, FOR_CONTROLLER, OPT_CONTROLLER_NAME},
-    {"listen-address", 0, true, FOR_COMPILE | FOR_STATUS, OPT_LISTEN_ADDRESS},
-    {"port-map", 0, true, FOR_COMPILE, OPT_PORT_MAP},
-    {"modules-dir", 0, true, FOR_COMPILE, OPT_MODULES_DIR},
-    {"socket-dir", 0, true, FOR_COMPILE, OPT_SOCKET_DIR},
-    {"resolver", 0, true, FOR_COMPILE, OPT_RESOLVER},
-    {"config", 0, true, FOR_ALL, OPT_CONFIG},
-    {"ingress-class", 0, true, FOR_IMPORT, OPT_INGRESS_CLASS},
-    {"namespace", 0, true, FOR_IMPORT, OPT_NAMESPACE},
-    {"gateway-name", 0, true, FOR_IMPORT, OPT_GATEWAY_NAME},
-    {"help", 'h', false, FOR_ALL, OPT_HELP},
-};
-
-static const struct {
-    const char *name;
-    enum command cmd;
-} commands[] = {
-    {"check", CMD_CHECK},       {"compile", CMD_COMPILE},
-    {"status", CMD_STATUS},     {"import-ingress", CMD_IMPORT},
-    {"help", CMD_HELP},         {"--help", CMD_HELP},
-    {"-h", CMD_HELP},           {"--version", CMD_VERSION},
-    {"version", CMD_VERSION},
-};
+/* Why DIR cannot be where Secret and ConfigMap volumes are mounted: nginx
+ * would read a relative path from its prefix. */
+static const char *mount_dir_problem(const char *dir)
+{
+    return dir[0] != '/' ? "must be an absolute path" : NULL;
+}
 
 /* Unix socket paths are limited to 108 bytes (sun_path, with its NUL);
  * gwc appends at most 36: "/gw-<port>_<n>-<kind>.sock". */
@@ -97,8 +36,9 @@ const char *socket_dir_problem(const char *dir)
     return NULL;
 }
 
-bool cli_usage_error(const char *fmt, ...)
+bool cli_usage_error(enum command cmd, const char *fmt, ...)
 {
+    const char *name = cmd == CMD_NONE ? NULL : cli_command_name(cmd);
     struct strbuf msg = STRBUF_INIT, shown = STRBUF_INIT;
     va_list ap;
 
@@ -107,7 +47,8 @@ bool cli_usage_error(const char *fmt, ...)
     va_end(ap);
     /* Arguments are user text: shown as diagnostics show it. */
     escape_text(&shown, msg.buf, msg.len);
-    fprintf(stderr, "gwc: %s\nRun 'gwc help' for usage.\n", shown.buf);
+    fprintf(stderr, "gwc%s%s: %s\nRun 'gwc help%s%s' for usage.\n", name ? " " : "",
+            name ? name : "", shown.buf, name ? " " : "", name ? name : "");
     strbuf_release(&msg);
     strbuf_release(&shown);
     return false;
@@ -128,30 +69,7 @@ static bool parse_port(const char *s, uint32_t *out)
     return true;
 }
 
-/* What flags and gwc.yaml give together must still make sense. */
-static bool merged_options_valid(const struct options *o)
-{
-    unsigned char buf[sizeof(struct in6_addr)];
-    size_t i, j;
-
-    if (o->listen_address && inet_pton(AF_INET, o->listen_address, buf) != 1 &&
-        inet_pton(AF_INET6, o->listen_address, buf) != 1)
-        return cli_usage_error("listen address '%s' is not an IPv4 or IPv6 address "
-                           "(write IPv6 without brackets)", o->listen_address);
-    for (i = 0; i < o->n_port_map; i++) {
-        for (j = 0; j < i; j++) {
-            if (o->port_map[i].from == o->port_map[j].from)
-                return cli_usage_error("port %u is mapped twice", o->port_map[i].from);
-            if (o->port_map[i].to == o->port_map[j].to)
-                return cli_usage_error("ports %u and %u are both mapped to %u",
-                                   o->port_map[j].from, o->port_map[i].from,
-                                   o->port_map[i].to);
-        }
-    }
-    return true;
-}
-
-static bool parse_port_map(const char *s, struct options *o)
+static bool parse_port_map(const char *s, struct port_map_entry *e)
 {
     const char *eq = strchr(s, '=');
     char from[8];
@@ -161,174 +79,221 @@ static bool parse_port_map(const char *s, struct options *o)
         return false;
     memcpy(from, s, n);
     from[n] = '\0';
-    if (o->n_port_map == MAX_PORT_MAP)
-        return false;
-    if (!parse_port(from, &o->port_map[o->n_port_map].from) ||
-        !parse_port(eq + 1, &o->port_map[o->n_port_map].to))
-        return false;
-    o->n_port_map++;
-    return true;
+    return parse_port(from, &e->from) && parse_port(eq + 1, &e->to);
 }
 
-static bool set_value(struct options *o, bool *flag_set, enum opt_id id,
-                      const char *v)
+/* "expected text, json or sarif" from "text|json|sarif". */
+static const char *expected_choices(struct arena *a, const char *choices)
 {
-    switch (id) {
+    struct strbuf sb = STRBUF_INIT;
+    const char *p = choices, *out;
+
+    strbuf_addstr(&sb, "expected ");
+    while (*p) {
+        size_t len = strcspn(p, "|");
+        strbuf_add(&sb, p, len);
+        p += len + (p[len] == '|');
+        if (*p)
+            strbuf_addstr(&sb, strchr(p, '|') ? ", " : " or ");
+    }
+    out = arena_strdup(a, sb.buf);
+    strbuf_release(&sb);
+    return out;
+}
+
+/* In the order of --format's choices. */
+static const enum diag_format diag_formats[] = {
+    DIAG_FORMAT_TEXT, DIAG_FORMAT_TEXT,  DIAG_FORMAT_JSON,
+    DIAG_FORMAT_SARIF, DIAG_FORMAT_GITHUB, DIAG_FORMAT_JUNIT,
+};
+
+static const char *add_to(const char **list, size_t *n, size_t max, const char *v)
+{
+    if (*n == max)
+        return "too many values";
+    list[(*n)++] = v;
+    return NULL;
+}
+
+/* "GW0605,GW0401": each a code that may be silenced. */
+static const char *disable_codes(struct arena *a, struct options *o, const char *v)
+{
+    while (*v) {
+        size_t len = strcspn(v, ",");
+        char *name = arena_strndup(a, v, len);
+        enum diag_code code;
+
+        name += strspn(name, " ");
+        name[strcspn(name, " ")] = '\0';
+        code = diag_lookup(name);
+        if (code == DIAG__COUNT)
+            return arena_printf(a, "'%s' is no diagnostic code (GWnnnn)", name);
+        if (!diag_can_disable(code))
+            return arena_printf(a, "%s cannot be silenced: it means the output would be "
+                                   "invalid or the input could not be read",
+                                name);
+        o->disabled[code] = true;
+        v += len + (v[len] == ',');
+    }
+    return NULL;
+}
+
+const char *cli_option_apply(struct arena *a, struct options *o,
+                             const struct cli_option *opt, const char *v)
+{
+    int choice = opt->choices ? cli_choice(opt, v) : 0;
+
+    if (choice < 0)
+        return expected_choices(a, opt->choices);
+    if (!opt->arg && strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+        return "expected true or false";
+    switch (opt->id) {
     case OPT_OUTPUT:
         o->output = v;
-        return true;
+        return NULL;
+    case OPT_FORCE:
+        o->force = v[0] == 't';
+        return NULL;
     case OPT_FORMAT:
-        if (o->command == CMD_STATUS) {
-            if (strcmp(v, "yaml") == 0)
-                o->status_format = STATUS_YAML;
-            else if (strcmp(v, "json") == 0)
-                o->status_format = STATUS_JSON;
-            else
-                return cli_usage_error("unknown status format '%s' (yaml or json)", v);
-            return true;
-        }
-        if (strcmp(v, "text") == 0 || strcmp(v, "gcc") == 0)
-            o->diag_format = DIAG_FORMAT_TEXT;
-        else if (strcmp(v, "json") == 0)
-            o->diag_format = DIAG_FORMAT_JSON;
-        else if (strcmp(v, "sarif") == 0)
-            o->diag_format = DIAG_FORMAT_SARIF;
-        else if (strcmp(v, "github") == 0)
-            o->diag_format = DIAG_FORMAT_GITHUB;
-        else
-            return cli_usage_error("unknown format '%s' (text, json, sarif or github)", v);
-        return true;
+        o->diag_format = diag_formats[choice];
+        return NULL;
+    case OPT_STATUS_FORMAT:
+        o->status_format = choice == 0 ? STATUS_YAML : STATUS_JSON;
+        return NULL;
     case OPT_FAIL_ON:
-        if (strcmp(v, "error") == 0)
-            o->fail_on = FAIL_ON_ERROR;
-        else if (strcmp(v, "warning") == 0)
-            o->fail_on = FAIL_ON_WARNING;
-        else if (strcmp(v, "never") == 0)
-            o->fail_on = FAIL_ON_NEVER;
-        else
-            return cli_usage_error("unknown --fail-on level '%s' (error, warning or never)", v);
-        return true;
+        o->fail_on = (enum fail_on)choice;
+        return NULL;
     case OPT_COLOR:
-        if (strcmp(v, "auto") == 0)
-            o->color = COLOR_AUTO;
-        else if (strcmp(v, "always") == 0)
-            o->color = COLOR_ALWAYS;
-        else if (strcmp(v, "never") == 0)
-            o->color = COLOR_NEVER;
-        else
-            return cli_usage_error("unknown --color value '%s' (auto, always or never)", v);
-        return true;
+        o->color = (enum color_mode)choice;
+        return NULL;
+    case OPT_EXCLUDE:
+        return add_to(o->exclude, &o->n_exclude, MAX_PATHS, v);
+    case OPT_CONTEXT:
+        return add_to(o->context, &o->n_context, MAX_PATHS, v);
+    case OPT_DISABLE:
+        return disable_codes(a, o, v);
+    case OPT_QUIET:
+        o->quiet = v[0] == 't';
+        return NULL;
+    case OPT_REPORT:
+        o->report_path = v;
+        return NULL;
+    case OPT_ROOT:
+        o->root = v;
+        return NULL;
+    case OPT_STRICT:
+        return NULL; /* deprecated: unknown fields are errors by default */
+    case OPT_ALLOW_UNKNOWN_FIELDS:
+        o->allow_unknown_fields = v[0] == 't';
+        return NULL;
+    case OPT_ALLOW_EMPTY:
+        o->allow_empty = v[0] == 't';
+        return NULL;
+    case OPT_GATEWAY: {
+        const char *slash = strchr(v, '/');
+        if (!slash || slash == v || !slash[1] || strchr(slash + 1, '/'))
+            return "expected NAMESPACE/NAME";
+        return add_to(o->gateways, &o->n_gateways, MAX_GATEWAYS, v);
+    }
+    case OPT_STRICT_REFS:
+        o->strict_refs = v[0] == 't';
+        return NULL;
     case OPT_GATEWAY_CLASS:
-        if (o->command == CMD_IMPORT) {
-            o->import_gateway_class = v;
-            return true;
-        }
-        if (o->n_gateway_classes == MAX_CLASSES)
-            return cli_usage_error("too many --gateway-class options");
-        if (!flag_set[SET_GATEWAY_CLASSES])
-            o->n_gateway_classes = 0;
-        o->gateway_classes[o->n_gateway_classes++] = v;
-        flag_set[SET_GATEWAY_CLASSES] = true;
-        return true;
+        return add_to(o->gateway_classes, &o->n_gateway_classes, MAX_CLASSES, v);
     case OPT_CONTROLLER_NAME:
         o->controller_name = v;
-        flag_set[SET_CONTROLLER_NAME] = true;
-        return true;
-    case OPT_LISTEN_ADDRESS:
+        return NULL;
+    case OPT_LISTEN_ADDRESS: {
+        unsigned char buf[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1)
+            return "expected an IPv4 or IPv6 address (IPv6 without brackets)";
         o->listen_address = v;
-        flag_set[SET_LISTEN_ADDRESS] = true;
-        return true;
+        return NULL;
+    }
     case OPT_PORT_MAP:
-        if (!flag_set[SET_PORT_MAP])
-            o->n_port_map = 0;
-        flag_set[SET_PORT_MAP] = true;
-        if (!parse_port_map(v, o))
-            return cli_usage_error("bad --port-map '%s' (want FROM=TO, ports 1-65535)", v);
-        return true;
+        if (o->n_port_map == MAX_PORT_MAP)
+            return "too many values";
+        if (!parse_port_map(v, &o->port_map[o->n_port_map]))
+            return "expected FROM=TO, ports 1-65535";
+        o->n_port_map++;
+        return NULL;
     case OPT_MODULES_DIR:
         o->modules_dir = v;
-        flag_set[SET_MODULES_DIR] = true;
-        return true;
+        return NULL;
     case OPT_SOCKET_DIR:
         if (socket_dir_problem(v))
-            return cli_usage_error("bad --socket-dir '%s': %s", v, socket_dir_problem(v));
+            return socket_dir_problem(v);
         o->socket_dir = v;
-        flag_set[SET_SOCKET_DIR] = true;
-        return true;
+        return NULL;
+    case OPT_SECRETS_DIR:
+    case OPT_CONFIGMAPS_DIR:
+        if (mount_dir_problem(v))
+            return mount_dir_problem(v);
+        *(opt->id == OPT_SECRETS_DIR ? &o->secrets_dir : &o->configmaps_dir) = v;
+        return NULL;
     case OPT_RESOLVER:
         o->resolver = v;
-        flag_set[SET_RESOLVER] = true;
-        return true;
+        return NULL;
     case OPT_CONFIG:
         o->config_path = v;
-        return true;
-    case OPT_INGRESS_CLASS:
-        if (o->n_ingress_classes == MAX_CLASSES)
-            return cli_usage_error("too many --ingress-class options");
-        o->ingress_classes[o->n_ingress_classes++] = v;
-        return true;
+        return NULL;
+    case OPT_IMPORT_GATEWAY_CLASS:
+        o->import_gateway_class = v;
+        return NULL;
     case OPT_GATEWAY_NAME:
         o->import_gateway_name = v;
-        return true;
+        return NULL;
+    case OPT_INGRESS_CLASS:
+        return add_to(o->ingress_classes, &o->n_ingress_classes, MAX_CLASSES, v);
     case OPT_NAMESPACE:
         o->import_namespace = v;
-        return true;
-    case OPT_FORCE:
-    case OPT_STRICT:
-    case OPT_STRICT_REFS:
-    case OPT_HELP:
+        return NULL;
+    case OPT_EXPLAIN_FORMAT:
+    case OPT_TEST_FORMAT:
+    case OPT_GRAPH_FORMAT:
+        o->output_format = v;
+        return NULL;
+    case OPT_METHOD:
+        o->method = v;
+        return NULL;
+    case OPT_HEADER:
+        return add_to(o->headers, &o->n_headers, MAX_HEADERS, v);
+    case OPT_SNI:
+        o->sni = v;
+        return NULL;
+    case OPT_VERIFY_NGINX:
+        o->verify_nginx = v[0] == 't';
+        return NULL;
+    case OPT_NGINX:
+        o->nginx = v;
+        return NULL;
+    case OPT_PROVIDER:
+        o->import_provider = v;
+        return NULL;
+    case OPT_HELP: /* handled by cli_parse */
+    case OPT__COUNT:
         break;
     }
+    return NULL;
+}
+
+/* What flags and gwc.yaml give together must still make sense. */
+static bool merged_options_valid(const struct options *o)
+{
+    size_t i, j;
+
+    for (i = 0; i < o->n_port_map; i++) {
+        for (j = 0; j < i; j++) {
+            if (o->port_map[i].from == o->port_map[j].from)
+                return cli_usage_error(o->command, "port %u is mapped twice",
+                                       o->port_map[i].from);
+            if (o->port_map[i].to == o->port_map[j].to)
+                return cli_usage_error(o->command, "ports %u and %u are both mapped to %u",
+                                       o->port_map[j].from, o->port_map[i].from,
+                                       o->port_map[i].to);
+        }
+    }
     return true;
-}
-
-static bool set_flag(struct options *o, bool *flag_set, enum opt_id id)
-{
-    switch (id) {
-    case OPT_FORCE:
-        o->force = true;
-        return true;
-    case OPT_STRICT:
-        o->strict = true;
-        flag_set[SET_STRICT] = true;
-        return true;
-    case OPT_STRICT_REFS:
-        o->strict_refs = true;
-        flag_set[SET_STRICT_REFS] = true;
-        return true;
-    case OPT_HELP:
-        o->help_topic = o->command == CMD_IMPORT    ? "import-ingress"
-                        : o->command == CMD_CHECK   ? "check"
-                        : o->command == CMD_COMPILE ? "compile"
-                                                    : "status";
-        o->command = CMD_HELP;
-        return true;
-    default:
-        return true;
-    }
-}
-
-static const struct opt_spec *find_long(const char *name, size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(opt_specs) / sizeof(opt_specs[0]); i++) {
-        if (strlen(opt_specs[i].name) == len &&
-            memcmp(opt_specs[i].name, name, len) == 0)
-            return &opt_specs[i];
-    }
-    return NULL;
-}
-
-static const struct opt_spec *find_short(char c)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(opt_specs) / sizeof(opt_specs[0]); i++) {
-        if (opt_specs[i].short_name == c)
-            return &opt_specs[i];
-    }
-    return NULL;
 }
 
 void cli_defaults(struct options *o)
@@ -336,45 +301,45 @@ void cli_defaults(struct options *o)
     memset(o, 0, sizeof(*o));
     o->controller_name = GWC_DEFAULT_CONTROLLER;
     o->modules_dir = GWC_DEFAULT_MODULES_DIR;
+    o->secrets_dir = GWC_DEFAULT_SECRETS_DIR;
+    o->configmaps_dir = GWC_DEFAULT_CONFIGMAPS_DIR;
     o->resolver = GWC_DEFAULT_RESOLVER;
     o->diag_format = DIAG_FORMAT_TEXT;
     o->status_format = STATUS_YAML;
 }
 
-bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
+static enum command find_command(const char *arg)
 {
-    bool flag_set[SET__COUNT] = {false};
+    const struct cli_command *c = cli_command_find(arg);
+
+    if (c)
+        return c->cmd;
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+        return CMD_HELP;
+    if (strcmp(arg, "--version") == 0)
+        return CMD_VERSION;
+    return CMD_NONE;
+}
+
+/* One option as the command line gave it. */
+struct given {
+    const struct cli_option *opt;
+    const char *value; /* "true" for a flag */
+};
+
+/* Splits argv into options and paths; checks only that each option exists
+ * for the command and has a value when it needs one. */
+static bool split_argv(int argc, char **argv, struct options *o,
+                       struct given *given, size_t *n_given)
+{
+    enum command cmd = o->command;
     bool only_paths = false;
-    enum command cmd = CMD_NONE;
-    const char *config = NULL;
-    size_t i;
     int k;
 
-    cli_defaults(o);
-    if (argc < 2) {
-        cli_usage(stderr);
-        return false;
-    }
-    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (strcmp(argv[1], commands[i].name) == 0)
-            cmd = commands[i].cmd;
-    }
-    if (cmd == CMD_NONE)
-        return cli_usage_error("unknown command '%s'", argv[1]);
-    o->command = cmd;
-    /* An import that is only approximate must not pass CI silently. */
-    if (cmd == CMD_IMPORT)
-        o->fail_on = FAIL_ON_WARNING;
-    if (cmd == CMD_VERSION)
-        return true;
-    if (cmd == CMD_HELP) {
-        o->help_topic = argc > 2 ? argv[2] : NULL;
-        return true;
-    }
-    o->paths = ARENA_NEW_ARRAY(a, const char *, (size_t)argc);
     for (k = 2; k < argc; k++) {
         const char *arg = argv[k], *value = NULL;
-        const struct opt_spec *spec;
+        const struct cli_option *opt;
+        bool exists;
 
         if (only_paths || arg[0] != '-' || strcmp(arg, "-") == 0) {
             o->paths[o->n_paths++] = arg;
@@ -386,44 +351,90 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
         }
         if (arg[1] == '-') {
             const char *eq = strchr(arg + 2, '=');
-            spec = find_long(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+            opt = cli_option_find(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2),
+                                  cmd, &exists);
             if (eq)
                 value = eq + 1;
         } else {
-            spec = arg[2] == '\0' ? find_short(arg[1]) : NULL;
+            opt = arg[2] == '\0' ? cli_option_find_short(arg[1], cmd, &exists) : NULL;
+            if (arg[2] != '\0')
+                exists = false;
         }
-        if (!spec)
-            return cli_usage_error("unknown option '%s'", arg);
-        if (!(spec->commands & (1u << cmd)))
-            return cli_usage_error("option '%s' does not apply to this command", arg);
-        if (spec->takes_value) {
-            if (!value) {
-                if (k + 1 >= argc)
-                    return cli_usage_error("option '%s' needs a value", arg);
-                value = argv[++k];
-            }
-            if (spec->id == OPT_CONFIG)
-                config = value;
-            if (!set_value(o, flag_set, spec->id, value))
-                return false;
-        } else {
-            if (value)
-                return cli_usage_error("option '%s' takes no value", arg);
-            set_flag(o, flag_set, spec->id);
+        if (!opt && exists)
+            return cli_usage_error(cmd, "option '%s' does not apply to this command", arg);
+        if (!opt)
+            return cli_usage_error(cmd, "unknown option '%s'", arg);
+        if (opt->arg && !value) {
+            if (k + 1 >= argc)
+                return cli_usage_error(cmd, "option '%s' needs a value", arg);
+            value = argv[++k];
+        } else if (!opt->arg && value) {
+            return cli_usage_error(cmd, "option '%s' takes no value", arg);
         }
+        given[*n_given].opt = opt;
+        given[*n_given].value = value ? value : "true";
+        (*n_given)++;
     }
-    if (o->command == CMD_HELP)
+    return true;
+}
+
+bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
+{
+    bool by_flag[OPT__COUNT] = {false};
+    const char *config = NULL;
+    struct given *given;
+    size_t n_given = 0, i;
+    enum command cmd;
+
+    cli_defaults(o);
+    if (argc < 2) {
+        cli_usage(stderr);
+        return false;
+    }
+    cmd = find_command(argv[1]);
+    if (cmd == CMD_NONE)
+        return cli_usage_error(CMD_NONE, "unknown command '%s'", argv[1]);
+    o->command = cmd;
+    /* An import that is only approximate must not pass CI silently. */
+    if (cmd == CMD_IMPORT)
+        o->fail_on = FAIL_ON_WARNING;
+    if (cmd == CMD_VERSION)
         return true;
-    if (cmd != CMD_IMPORT) {
-        if (config && !settings_load(a, config, o, flag_set))
-            return false;
-        if (!config && access("gwc.yaml", F_OK) == 0 &&
-            !settings_load(a, "gwc.yaml", o, flag_set))
-            return false;
+    if (cmd == CMD_HELP) {
+        o->help_topic = argc > 2 ? argv[2] : NULL;
+        return true;
     }
+    o->paths = ARENA_NEW_ARRAY(a, const char *, (size_t)argc);
+    given = ARENA_NEW_ARRAY(a, struct given, (size_t)argc);
+    if (!split_argv(argc, argv, o, given, &n_given))
+        return false;
+    for (i = 0; i < n_given; i++) {
+        if (given[i].opt->id == OPT_HELP) {
+            o->help_topic = cli_command_name(cmd);
+            o->command = CMD_HELP;
+            return true;
+        }
+        if (given[i].opt->id == OPT_CONFIG)
+            config = given[i].value;
+        by_flag[given[i].opt->id] = true;
+    }
+    if (!config && access("gwc.yaml", F_OK) == 0 && cmd != CMD_EXPLAIN)
+        config = "gwc.yaml";
+    /* Remembered, so that a directory walk does not read it as a manifest. */
+    o->config_path = config;
+    if (config && !settings_load(a, config, o, by_flag))
+        return false;
+    for (i = 0; i < n_given; i++) {
+        const char *problem = cli_option_apply(a, o, given[i].opt, given[i].value);
+        if (problem)
+            return cli_usage_error(cmd, "bad --%s '%s': %s", given[i].opt->name,
+                                   given[i].value, problem);
+    }
+    if (o->n_paths == 0 && cmd == CMD_EXPLAIN)
+        return cli_usage_error(cmd, "no code given (gwc explain GW0605)");
     if (o->n_paths == 0)
-        return cli_usage_error("no input paths given (use - for standard input)");
+        return cli_usage_error(cmd, "no input paths given (use - for standard input)");
     if (cmd == CMD_COMPILE && !o->output)
-        return cli_usage_error("compile needs an output directory: -o DIR");
+        return cli_usage_error(cmd, "an output directory is needed: -o DIR");
     return merged_options_valid(o);
 }

@@ -24,7 +24,7 @@ int cli_main(int argc, char **argv)
         } else if (cli_help(stdout, o.help_topic)) {
             status = EXIT_CLEAN;
         } else {
-            cli_usage_error("no help for '%s'", o.help_topic);
+            cli_usage_error(CMD_HELP, "no help for '%s'", o.help_topic);
         }
         break;
     case CMD_CHECK:
@@ -38,6 +38,18 @@ int cli_main(int argc, char **argv)
         break;
     case CMD_IMPORT:
         status = run_import(&o);
+        break;
+    case CMD_EXPLAIN_REQUEST:
+        status = run_explain_request(&o);
+        break;
+    case CMD_TEST:
+        status = run_test(&o);
+        break;
+    case CMD_GRAPH:
+        status = run_graph(&o);
+        break;
+    case CMD_EXPLAIN:
+        status = run_explain(&o);
         break;
     case CMD_NONE:
         break;

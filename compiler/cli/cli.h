@@ -12,5 +12,7 @@ enum {
 };
 
 int cli_main(int argc, char **argv);
+/* The build's generator of the man page and completion (gwc-docgen). */
+int cli_docgen(int argc, char **argv);
 
 #endif

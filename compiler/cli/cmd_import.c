@@ -1,8 +1,8 @@
 /*
- * `gwc import-ingress`: Ingress objects with ingress-nginx annotations to
- * Gateway API YAML, on standard output or atomically into -o FILE, and the
- * report of everything converted approximately or not at all on standard
- * error.  The YAML is written even when something could not be carried
+ * `gwc import-ingress`: the Ingress objects and CRDs of another controller
+ * (--provider, or the one the inputs name) to Gateway API YAML, on
+ * standard output or atomically into -o FILE, and the report of
+ * everything converted approximately or not at all on standard error.  The YAML is written even when something could not be carried
  * over (the exit status says so); unreadable input writes nothing.
  */
 #include "cli_internal.h"
@@ -11,6 +11,7 @@
 #include "base/fs.h"
 #include "base/strbuf.h"
 #include "importer/importer.h"
+#include "load/load.h"
 #include "model/model.h"
 
 #include <errno.h>
@@ -36,27 +37,27 @@ static void write_yaml(struct compilation *c, const char *path,
 
 int run_import(const struct options *o)
 {
-    struct import_options io = {o->import_gateway_class, o->import_gateway_name,
-                                o->ingress_classes, o->n_ingress_classes,
-                                o->import_namespace};
+    struct import_options io = {o->import_provider, o->import_gateway_class,
+                                o->import_gateway_name, o->ingress_classes,
+                                o->n_ingress_classes, o->import_namespace};
     const char *problem = import_options_problem(&io);
     struct strbuf yaml = STRBUF_INIT;
+    struct ydoc_list docs = {0};
     struct compilation c;
     struct model m;
     int status;
 
     if (problem) {
-        fprintf(stderr, "gwc: %s\nRun 'gwc help import-ingress' for usage.\n",
-                problem);
+        cli_usage_error(CMD_IMPORT, "%s", problem);
         return EXIT_USAGE;
     }
     compilation_init(&c);
-    cli_load_model(&c, o, &m);
+    cli_load_model(&c, o, &m, &docs);
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
-        import_ingress(&c, &m, &io, &yaml);
+        import_ingress(&c, &m, &docs, &io, &yaml);
         write_yaml(&c, o->output, &yaml);
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     strbuf_release(&yaml);
     compilation_release(&c);

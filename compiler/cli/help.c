@@ -1,151 +1,180 @@
+/*
+ * `gwc help [COMMAND]`, rendered from the tables of optable.c and wrapped
+ * to 80 columns.
+ */
 #include "cli_internal.h"
+
+#include "base/strbuf.h"
 
 #include <string.h>
 
-static const char usage[] =
-    "usage: gwc <command> [options] PATH...\n"
-    "\n"
-    "gwc compiles Kubernetes Gateway API manifests into nginx configuration,\n"
-    "offline, and reports what a conformant controller would report.\n"
-    "\n"
-    "commands:\n"
-    "  check PATH...            validate manifests; write nothing\n"
-    "  compile -o DIR PATH...   validate, then write nginx config into DIR\n"
-    "  status PATH...           print the status a controller would write\n"
-    "  import-ingress PATH...   convert ingress-nginx Ingresses to Gateway API\n"
-    "  help [COMMAND]           show help for a command\n"
-    "  --version                print the version\n"
-    "\n"
-    "PATH is a file, a directory (read recursively: *.yaml, *.yml, *.json,\n"
-    "in name order) or - for standard input.\n"
-    "\n"
-    "exit status:\n"
-    "  0  no errors\n"
-    "  1  errors found (also warnings with --fail-on=warning)\n"
-    "  2  usage error, or an input path that cannot be read\n"
-    "  3  internal error\n"
-    "\n"
-    "input limits (hostile input is refused with a positioned error):\n"
-    "  file size 32 MiB, nesting depth 64, 1,000,000 YAML nodes per document;\n"
-    "  YAML aliases, duplicate keys, invalid UTF-8, NUL bytes and control\n"
-    "  characters are errors.\n"
-    "\n"
-    "Run 'gwc help COMMAND' for the options of a command.\n";
+#define WIDTH 79
+#define DESC_COL 26
 
-static const char common_options[] =
-    "  --format FMT          diagnostics as text (default), json, sarif or github\n"
-    "  --fail-on LEVEL       exit 1 on error (default), warning, or never\n"
-    "  --color WHEN          auto (default: when stderr is a terminal and\n"
-    "                        NO_COLOR is unset), always or never\n"
-    "  --strict              unknown fields are errors, not warnings\n"
-    "  --config FILE         settings file (default: ./gwc.yaml when present)\n";
+const char *cli_command_name(enum command cmd)
+{
+    size_t i;
 
-static const char controller_options[] =
-    "  --strict-refs         a backend Service missing from the input is\n"
-    "                        BackendNotFound (default: assumed to exist)\n"
-    "  --gateway-class NAME  only Gateways of this class (repeatable)\n"
-    "  --controller-name N   controller name written in status\n"
-    "                        (default " GWC_DEFAULT_CONTROLLER ")\n";
+    for (i = 0; i < cli_n_commands; i++) {
+        if (cli_commands[i].cmd == cmd)
+            return cli_commands[i].name;
+    }
+    return NULL;
+}
 
-struct topic {
-    const char *name;
-    const char *synopsis;
-    const char *text;
-    bool common, controller;
-    const char *extra;
-};
+void cli_wrap(struct strbuf *out, const char *text, size_t indent,
+              size_t first_col, size_t width)
+{
+    size_t col = first_col;
+    bool line_empty = true;
 
-static const struct topic topics[] = {
-    {"check", "gwc check [options] PATH...",
-     "Loads and validates the manifests as the API server and a conformant\n"
-     "controller would, and prints every problem as\n"
-     "  file:line:col: severity: field.path: message [GWnnnn]\n"
-     "Nothing is written.\n",
-     true, true, NULL},
-    {"compile", "gwc compile -o DIR [options] PATH...",
-     "Validates the manifests, then writes DIR/nginx.conf (complete, keeping\n"
-     "its pid, logs and temporary files in DIR: run it as any user with\n"
-     "nginx -p DIR/ -c nginx.conf), DIR/http.conf (an http{} fragment),\n"
-     "DIR/stream.conf (a stream{} fragment, when L4 routes exist) and\n"
-     "DIR/certs/.  When the manifests are invalid (what the API server would\n"
-     "refuse) nothing is written.  Controller findings (a route not accepted,\n"
-     "a missing backend) do not stop the output: gwc writes what a conformant\n"
-     "controller would program, and exits 1.\n"
-     "\n"
-     "gwc never removes or overwrites a file it did not write.  It writes into\n"
-     "DIR only when DIR does not exist, is empty, or was written by gwc before\n"
-     "(DIR/.gwc-output lists the files gwc wrote); then it replaces exactly\n"
-     "those files, each atomically and only after all are written, and leaves\n"
-     "every other file (nginx's logs and pid file, your own files) alone.\n"
-     "Anything else is refused with exit status 2.\n",
-     true, true,
-     "  -o, --output DIR      output directory (required)\n"
-     "  --force               write into DIR although gwc did not write it\n"
-     "                        before, overwriting files with the names of\n"
-     "                        gwc's; still no other file is touched\n"
-     "  --listen-address A    address nginx listens on (default: all)\n"
-     "  --port-map FROM=TO    a listener on port FROM listens on TO (repeatable;\n"
-     "                        ports below 1024 need root: map 80=8080)\n"
-     "  --modules-dir DIR     where ngx_stream_module.so lives\n"
-     "                        (default " GWC_DEFAULT_MODULES_DIR ")\n"
-     "  --socket-dir DIR      unix sockets between stream{} and http{} (TLS\n"
-     "                        passthrough sharing a port with HTTPS, TLS to\n"
-     "                        stream backends); absolute, at most 64 bytes\n"
-     "                        (default: DIR/sockets, made absolute, when that\n"
-     "                        is short enough)\n"
-     "  --resolver ADDR       DNS server for ExternalName backends\n"
-     "                        (default " GWC_DEFAULT_RESOLVER ", cluster DNS)\n"},
-    {"status", "gwc status [--format yaml|json] [options] PATH...",
-     "Prints, for every GatewayClass, Gateway, ListenerSet, route and\n"
-     "BackendTLSPolicy, the status a conformant controller would compute.\n"
-     "Diagnostics go to standard error as text.\n",
-     false, true,
-     "  --format FMT          yaml (default) or json\n"
-     "  --fail-on LEVEL       exit 1 on error (default), warning, or never\n"
-     "  --strict              unknown fields are errors, not warnings\n"
-     "  --config FILE         settings file\n"},
-    {"import-ingress", "gwc import-ingress [options] PATH...",
-     "Converts Ingress objects (with IngressClass, Service, Secret and ConfigMap\n"
-     "objects for context) that use ingress-nginx annotations into Gateway API\n"
-     "YAML on standard output, and reports on standard error everything that was\n"
-     "converted approximately or not at all.  Exit 0 when everything converted\n"
-     "exactly, 1 when something was approximated or could not be carried over\n"
-     "(--fail-on=error: only the latter).\n",
-     true, false,
-     "  -o, --output FILE     write the YAML to FILE (atomically)\n"
-     "  --gateway-class NAME  gatewayClassName of the generated Gateways\n"
-     "                        (default nginx)\n"
-     "  --gateway-name NAME   name of the generated Gateways (default: the\n"
-     "                        ingress class)\n"
-     "  --ingress-class NAME  only Ingresses of this class (repeatable)\n"
-     "  --namespace NS        namespace for Ingresses that have none\n"},
-    {"help", "gwc help [COMMAND]", "Shows help for gwc or for one command.\n",
-     false, false, NULL},
-};
+    while (*text) {
+        size_t spaces = strspn(text, " \n"), len;
+
+        text += spaces;
+        len = strcspn(text, " \n");
+        if (!len)
+            break;
+        if (!line_empty && col + 1 + len > width) {
+            strbuf_addch(out, '\n');
+            strbuf_addchars(out, ' ', indent);
+            col = indent;
+            line_empty = true;
+        } else if (!line_empty) {
+            /* Two spaces after a sentence stay two. */
+            size_t gap = spaces >= 2 && text[-1] == ' ' && text[-2] == ' ' ? 2 : 1;
+            strbuf_addchars(out, ' ', gap);
+            col += gap;
+        }
+        strbuf_add(out, text, len);
+        col += len;
+        line_empty = false;
+        text += len;
+    }
+    strbuf_addch(out, '\n');
+}
+
+/* Paragraphs separated by blank lines; indented ones as written. */
+static void add_prose(struct strbuf *out, const char *text)
+{
+    while (*text) {
+        const char *end = strstr(text, "\n\n");
+        size_t len = end ? (size_t)(end - text) : strlen(text);
+        struct strbuf para = STRBUF_INIT;
+
+        strbuf_add(&para, text, len);
+        if (para.buf[0] == ' ') {
+            strbuf_add(out, para.buf, para.len);
+            strbuf_addch(out, '\n');
+        } else {
+            cli_wrap(out, para.buf, 0, 0, WIDTH);
+        }
+        strbuf_release(&para);
+        text += len;
+        if (*text) {
+            text += 2;
+            strbuf_addch(out, '\n');
+        }
+    }
+}
+
+/* "(repeatable; default: X; gwc.yaml: key)" */
+static void option_notes(struct strbuf *out, const struct cli_option *opt)
+{
+    const char *sep = " (";
+
+    if (opt->repeatable) {
+        strbuf_addf(out, "%srepeatable%s", sep, opt->adds ? ", adds to gwc.yaml's list" : "");
+        sep = "; ";
+    }
+    if (opt->def) {
+        strbuf_addf(out, "%sdefault: %s", sep, opt->def);
+        sep = "; ";
+    }
+    if (opt->setting) {
+        strbuf_addf(out, "%sgwc.yaml: %s", sep, opt->setting);
+        sep = "; ";
+    }
+    if (sep[0] == ';')
+        strbuf_addch(out, ')');
+}
+
+static void add_option(struct strbuf *out, const struct cli_option *opt)
+{
+    struct strbuf desc = STRBUF_INIT;
+    size_t start = out->len, col;
+
+    strbuf_addstr(out, "  ");
+    if (opt->short_name)
+        strbuf_addf(out, "-%c, ", opt->short_name);
+    strbuf_addf(out, "--%s", opt->name);
+    if (opt->arg)
+        strbuf_addf(out, " %s", opt->arg);
+    col = out->len - start;
+    if (col + 2 > DESC_COL) {
+        strbuf_addch(out, '\n');
+        col = 0;
+    }
+    strbuf_addchars(out, ' ', DESC_COL - col);
+    strbuf_addstr(&desc, opt->help);
+    option_notes(&desc, opt);
+    cli_wrap(out, desc.buf, DESC_COL, DESC_COL, WIDTH);
+    strbuf_release(&desc);
+}
+
+static void print(FILE *out, struct strbuf *sb)
+{
+    fwrite(sb->buf, 1, sb->len, out);
+    strbuf_release(sb);
+}
 
 void cli_usage(FILE *out)
 {
-    fputs(usage, out);
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+
+    strbuf_addstr(&sb, "usage: gwc <command> [options] PATH...\n\n");
+    add_prose(&sb, cli_about);
+    strbuf_addstr(&sb, "\ncommands:\n");
+    for (i = 0; i < cli_n_commands; i++) {
+        const struct cli_command *c = &cli_commands[i];
+        size_t start = sb.len;
+        strbuf_addf(&sb, "  %s%s%s", c->name, *c->args ? " " : "", c->args);
+        strbuf_addchars(&sb, ' ', sb.len - start < 36 ? 36 - (sb.len - start) : 1);
+        strbuf_addf(&sb, "%s\n", c->summary);
+    }
+    strbuf_addch(&sb, '\n');
+    add_prose(&sb, cli_paths_text);
+    strbuf_addstr(&sb, "\nexit status:\n");
+    for (i = 0; i < cli_n_exit_statuses; i++) {
+        strbuf_addf(&sb, "  %d  ", cli_exit_statuses[i].status);
+        cli_wrap(&sb, cli_exit_statuses[i].meaning, 5, 5, WIDTH);
+    }
+    strbuf_addch(&sb, '\n');
+    add_prose(&sb, cli_limits_text);
+    strbuf_addstr(&sb, "\nRun 'gwc help COMMAND' for the options of a command.\n");
+    print(out, &sb);
 }
 
 bool cli_help(FILE *out, const char *topic)
 {
+    const struct cli_command *c = cli_command_find(topic);
+    struct strbuf sb = STRBUF_INIT;
+    bool any = false;
     size_t i;
 
-    for (i = 0; i < sizeof(topics) / sizeof(topics[0]); i++) {
-        const struct topic *t = &topics[i];
-        if (strcmp(t->name, topic) != 0)
+    if (!c)
+        return false;
+    strbuf_addf(&sb, "usage: gwc %s%s%s\n\n", c->name, *c->args ? " " : "", c->args);
+    add_prose(&sb, c->text);
+    for (i = 0; i < cli_n_options; i++) {
+        if (!(cli_options[i].commands & CLI_FOR(c->cmd)))
             continue;
-        fprintf(out, "usage: %s\n\n%s", t->synopsis, t->text);
-        if (t->extra || t->common || t->controller)
-            fputs("\noptions:\n", out);
-        if (t->extra)
-            fputs(t->extra, out);
-        if (t->common)
-            fputs(common_options, out);
-        if (t->controller)
-            fputs(controller_options, out);
-        return true;
+        if (!any)
+            strbuf_addstr(&sb, "\noptions:\n");
+        any = true;
+        add_option(&sb, &cli_options[i]);
     }
-    return false;
+    print(out, &sb);
+    return true;
 }

@@ -10,6 +10,7 @@
 #include "base/strbuf.h"
 #include "load/load.h"
 #include "model/model.h"
+#include "importer/importer.h"
 #include "validate/validate.h"
 #include "plan/plan.h"
 #include "emit/emit.h"
@@ -19,44 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static bool use_color(const struct options *o)
-{
-    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
-
-    if (o->color == COLOR_ALWAYS)
-        return true;
-    if (o->color == COLOR_NEVER)
-        return false;
-    return isatty(2) && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
-}
-
-/* Machine formats of check and compile go to standard output, which those
- * commands do not otherwise use; status and import keep stdout for their
- * own output. */
-void cli_print_diagnostics(struct compilation *c, const struct options *o)
-{
-    struct diag_render_options ro = {o->diag_format, use_color(o),
-                                     o->diag_format == DIAG_FORMAT_TEXT && isatty(2),
-                                     GWC_VERSION};
-    bool own_stdout = o->command == CMD_STATUS || o->command == CMD_IMPORT;
-    FILE *out = stderr;
-    struct strbuf text = STRBUF_INIT;
-
-    if (o->command == CMD_STATUS)
-        ro.format = DIAG_FORMAT_TEXT;
-    if (ro.format != DIAG_FORMAT_TEXT && !own_stdout)
-        out = stdout;
-    diag_sort(&c->diags, &c->sources);
-    diag_render(&c->diags, &c->sources, &ro, &text);
-    if (ro.format == DIAG_FORMAT_TEXT && (c->diags.errors || c->diags.warnings))
-        strbuf_addf(&text, "gwc: %u error%s, %u warning%s\n", c->diags.errors,
-                    c->diags.errors == 1 ? "" : "s", c->diags.warnings,
-                    c->diags.warnings == 1 ? "" : "s");
-    fwrite(text.buf, 1, text.len, out);
-    fflush(out);
-    strbuf_release(&text);
-}
 
 int cli_exit_status(const struct compilation *c, const struct options *o)
 {
@@ -73,15 +36,52 @@ int cli_exit_status(const struct compilation *c, const struct options *o)
     return EXIT_CLEAN;
 }
 
-bool cli_load_model(struct compilation *c, const struct options *o,
-                    struct model *m)
+/* The paths of the command line, in the scope its options give. */
+static bool load_paths(struct compilation *c, const struct options *o,
+                       struct ydoc_list *docs)
 {
-    struct ydoc_list docs = {0};
-    struct model_options mo = {o->strict};
+    struct load_scope scope = {o->exclude, o->n_exclude, o->context,
+                               o->n_context, false, o->config_path};
+
+    return load_inputs(c, &load_default_limits, o->paths, o->n_paths, &scope, docs);
+}
+
+/* A wrong path in CI must not pass: paths that hold no manifest at all are
+ * an input error (exit 2) unless --allow-empty says that is expected.
+ * Input that failed to read or parse has its own errors. */
+static void require_manifests(struct compilation *c, const struct options *o,
+                              const struct model *m)
+{
+    struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+    struct strbuf paths = STRBUF_INIT;
+    size_t i;
+
+    if (m->n_manifests || o->allow_empty || c->diags.errors)
+        return;
+    for (i = 0; i < o->n_paths; i++)
+        strbuf_addf(&paths, "%s'%s'", i ? ", " : "", o->paths[i]);
+    diag_report(&c->diags, DIAG_NO_MANIFESTS, none, NULL, NULL,
+                "no Kubernetes manifest (a document with apiVersion and kind) in %s; "
+                "check the paths, or pass --allow-empty if that is expected",
+                paths.buf);
+    strbuf_release(&paths);
+}
+
+bool cli_load_model(struct compilation *c, const struct options *o,
+                    struct model *m, struct ydoc_list *docs)
+{
+    struct ydoc_list own = {0};
+    struct model_options mo = {o->allow_unknown_fields, NULL};
+    const char *groups[16];
     bool ok;
 
-    ok = load_inputs(c, &load_default_limits, o->paths, o->n_paths, &docs);
-    ok = model_build(c, &docs, &mo, m) && ok;
+    if (o->command == CMD_IMPORT && import_crd_groups(groups, 16))
+        mo.read_elsewhere = groups;
+    if (!docs)
+        docs = &own;
+    ok = load_paths(c, o, docs);
+    ok = model_build(c, docs, &mo, m) && ok;
+    require_manifests(c, o, m);
     return ok;
 }
 
@@ -89,30 +89,37 @@ void cli_validate(struct compilation *c, const struct options *o,
                   const struct ydoc_list *docs, struct model *m,
                   struct controller *ctl)
 {
-    struct model_options mo = {o->strict};
+    struct model_options mo = {o->allow_unknown_fields};
     struct validate_options vo;
 
     memset(&vo, 0, sizeof(vo));
     vo.controller_name = o->controller_name;
     vo.gateway_classes = o->gateway_classes;
     vo.n_gateway_classes = o->n_gateway_classes;
+    vo.gateways = o->gateways;
+    vo.n_gateways = o->n_gateways;
     vo.strict_refs = o->strict_refs;
-    vo.listen_address = o->listen_address;
+    /* Only compile serves every Gateway from one nginx; status and check
+     * answer as the cluster's controller would, whatever the flags. */
+    if (o->command == CMD_COMPILE) {
+        vo.one_nginx = true;
+        vo.listen_address = o->listen_address;
+    }
     model_build(c, docs, &mo, m);
     validate_model(c, m, &vo, ctl);
 }
 
-/* The front of check, compile and status: load, decode, validate. */
-static void validate_inputs(struct compilation *c, const struct options *o,
-                            struct model *m, struct controller *ctl)
+void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
+                         struct controller *ctl)
 {
     struct ydoc_list docs = {0};
 
     compilation_init(c);
-    load_inputs(c, &load_default_limits, o->paths, o->n_paths, &docs);
+    load_paths(c, o, &docs);
     /* Decode what did load, so one broken file does not hide the others'
      * problems. */
     cli_validate(c, o, &docs, m, ctl);
+    require_manifests(c, o, m);
 }
 
 int run_check(const struct options *o)
@@ -120,19 +127,43 @@ int run_check(const struct options *o)
     struct compilation c;
     struct controller ctl;
     struct model m;
+    struct explain_case *cases;
     int status;
 
-    validate_inputs(&c, o, &m, &ctl);
-    cli_print_diagnostics(&c, o);
+    cli_validate_inputs(&c, o, &m, &ctl);
+    if (!diag_has_class_error(&c.diags, DCLASS_MANIFEST))
+        cli_routing_tests(&c, o, &m, &ctl, NULL, &cases);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     compilation_release(&c);
     return status;
 }
 
+void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
+                      const char *socket_dir, struct plan_options *po)
+{
+    size_t i;
+
+    for (i = 0; i < o->n_port_map; i++) {
+        port_map[i][0] = o->port_map[i].from;
+        port_map[i][1] = o->port_map[i].to;
+    }
+    memset(po, 0, sizeof(*po));
+    po->listen_address = o->listen_address;
+    po->port_map = (const uint32_t (*)[2])port_map;
+    po->n_port_map = o->n_port_map;
+    po->resolver = o->resolver;
+    po->socket_dir = socket_dir;
+    po->secrets_dir = o->secrets_dir;
+    po->configmaps_dir = o->configmaps_dir;
+    po->endpoints = o->endpoints;
+}
+
 /* The files of a compilation, entry point last: outdir.h renames them in
- * this order, so nginx.conf names a complete set once it changes. */
-static bool write_output(struct compilation *c, const struct options *o,
-                         const struct plan *plan, const struct emit_output *eo)
+ * this order, so nginx.conf names a complete set once it changes.  The
+ * caller has rendered them (cli_render). */
+bool cli_write_output(struct compilation *c, const struct options *o,
+                      const struct plan *plan, const struct emit_output *eo)
 {
     const char *dirs[] = {"logs", "tmp", "certs", "sockets"};
     struct outdir_file *files = ARENA_NEW_ARRAY(c->arena, struct outdir_file,
@@ -217,17 +248,9 @@ bool cli_render(struct compilation *c, const struct options *o,
     uint32_t port_map[MAX_PORT_MAP][2];
     const char *socket_dir = o->socket_dir ? o->socket_dir
                                            : default_socket_dir(c->arena, o->output);
-    struct plan_options po = {o->listen_address, (const uint32_t (*)[2])port_map,
-                              o->n_port_map, o->resolver, socket_dir};
-    size_t i;
+    struct plan_options po;
 
-    /* Planning needs the model's values, not the YAML positions: the plan
-     * reuses the trees' memory. */
-    compilation_drop_tree(c);
-    for (i = 0; i < o->n_port_map; i++) {
-        port_map[i][0] = o->port_map[i].from;
-        port_map[i][1] = o->port_map[i].to;
-    }
+    cli_plan_options(o, port_map, socket_dir, &po);
     plan_build(c, ctl, &po, plan);
     if (plan->uses_socket_dir && !o->socket_dir && socket_dir_problem(socket_dir)) {
         struct src_loc none = {SOURCE_NONE, 0, 0, 0};
@@ -244,12 +267,13 @@ bool cli_render(struct compilation *c, const struct options *o,
 
 int run_compile(const struct options *o)
 {
+    struct explain_case *cases;
     struct compilation c;
     struct controller ctl;
     struct model m;
     int status;
 
-    validate_inputs(&c, o, &m, &ctl);
+    cli_validate_inputs(&c, o, &m, &ctl);
     /* What the API server would refuse is never compiled: DIR stays as it
      * was.  Controller findings are compiled around, as a controller does. */
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT) &&
@@ -260,16 +284,18 @@ int run_compile(const struct options *o)
         struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf, &proxy_headers,
                                  &grpc_headers};
         struct plan plan;
+        bool rendered = cli_render(&c, o, &ctl, &plan, &eo);
 
-        if (cli_render(&c, o, &ctl, &plan, &eo))
-            write_output(&c, o, &plan, &eo);
+        cli_routing_tests(&c, o, &m, &ctl, &plan, &cases);
+        if (rendered)
+            cli_write_output(&c, o, &plan, &eo);
         strbuf_release(&nginx_conf);
         strbuf_release(&http_conf);
         strbuf_release(&stream_conf);
         strbuf_release(&proxy_headers);
         strbuf_release(&grpc_headers);
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     compilation_release(&c);
     return status;
@@ -290,7 +316,7 @@ int run_status(const struct options *o)
     bool failed = false;
     int status;
 
-    validate_inputs(&c, o, &m, &ctl);
+    cli_validate_inputs(&c, o, &m, &ctl);
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
         status_write(&ctl, o->status_format == STATUS_JSON ? DOC_FORMAT_JSON
                                                           : DOC_FORMAT_YAML,
@@ -301,7 +327,7 @@ int run_status(const struct options *o)
                         "cannot write standard output: %s", strerror(errno));
         }
     }
-    cli_print_diagnostics(&c, o);
+    cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);
     strbuf_release(&out);
     compilation_release(&c);

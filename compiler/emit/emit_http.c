@@ -87,6 +87,14 @@ static void emit_upstream(struct confw *w, const struct plan_upstream *u)
     confw_begin(w, "upstream");
     confw_raw(w, u->name); /* gw_<namespace>_<service>_<port>: DNS labels */
     confw_open(w);
+    if (u->least_conn)
+        confw_template(w, "least_conn;");
+    if (u->hash_key) {
+        confw_begin(w, "hash");
+        confw_rawf(w, "$%s", u->hash_key); /* a variable gwc named */
+        confw_raw(w, "consistent");
+        confw_end(w);
+    }
     for (r = 0; r < u->repeat; r++) {
         for (i = 0; i < u->n_servers; i++) {
             confw_begin(w, "server");
@@ -96,10 +104,22 @@ static void emit_upstream(struct confw *w, const struct plan_upstream *u)
             confw_end(w);
         }
     }
-    if (u->keepalive) {
+    if (u->keepalive && u->keepalive_connections != 0) {
         confw_begin(w, "keepalive");
-        confw_raw(w, "16");
+        if (u->keepalive_connections > 0)
+            confw_rawf(w, "%lld", (long long)u->keepalive_connections);
+        else
+            confw_raw(w, "16");
         confw_end(w);
+        if (u->keepalive_requests != INT_UNSET) {
+            confw_begin(w, "keepalive_requests");
+            confw_rawf(w, "%lld", (long long)u->keepalive_requests);
+            confw_end(w);
+        }
+        if (u->keepalive_timeout)
+            confw_directive(w, "keepalive_timeout", u->keepalive_timeout, QUOTE_LITERAL);
+        if (u->keepalive_time)
+            confw_directive(w, "keepalive_time", u->keepalive_time, QUOTE_LITERAL);
     }
     confw_close(w);
 }
@@ -233,7 +253,10 @@ static void request_headers(struct confw *w, const struct plan_handler *h)
             parts[t.n].variable = true;
             parts[t.n++].text = x->add_variable;
         }
-        if (x->op != HEADER_REMOVE) {
+        if (x->value_variable) {
+            parts[t.n].variable = true;
+            parts[t.n++].text = x->value_variable;
+        } else if (x->op != HEADER_REMOVE) {
             parts[t.n].variable = false;
             parts[t.n++].text = x->value;
         }
@@ -409,7 +432,7 @@ void emit_tls_to_backend(struct confw *w, const struct plan_target *t)
         snprintf(d, sizeof(d), "%scertificate", p);
         confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
         snprintf(d, sizeof(d), "%scertificate_key", p);
-        confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
+        confw_directive(w, d, t->tls_client_key_file, QUOTE_LITERAL);
     }
 }
 
@@ -548,8 +571,11 @@ static void timeouts(struct confw *w, const struct plan_handler *h)
     if (h->read_timeout) {
         snprintf(d, sizeof(d), "%sread_timeout", p);
         confw_directive(w, d, h->read_timeout, QUOTE_LITERAL);
+    }
+    if (h->send_timeout || h->read_timeout) {
         snprintf(d, sizeof(d), "%ssend_timeout", p);
-        confw_directive(w, d, h->read_timeout, QUOTE_LITERAL);
+        confw_directive(w, d, h->send_timeout ? h->send_timeout : h->read_timeout,
+                        QUOTE_LITERAL);
     }
     if (h->connect_timeout) {
         snprintf(d, sizeof(d), "%sconnect_timeout", p);
@@ -570,7 +596,8 @@ static void timeouts(struct confw *w, const struct plan_handler *h)
         }
         /* When every try failed to connect, nginx says 502; the Gateway API
          * expects 500 or 503 then (docs/spec-notes.md, "Retries and timeouts"), as Envoy answers. */
-        confw_template(w, "error_page 502 = @gw_unavailable;");
+        if (strcmp(h->retry_on, "off") != 0)
+            confw_template(w, "error_page 502 = @gw_unavailable;");
     }
 }
 
@@ -598,6 +625,8 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
         confw_end(w);
         confw_close(w);
     }
+    if (h->policy && !h->split_variable && !h->status)
+        emit_policy_handler(w, h->policy, h->grpc);
     if (h->cors)
         cors(w, h->cors);
     if (h->status) {
@@ -664,6 +693,7 @@ static void location(struct confw *w, const struct plan_location *loc)
         confw_raw(w, "\"${uri}\"");
         confw_end(w);
     }
+    emit_policy_location(w, loc);
     if (loc->dispatch_variable) {
         struct plan_part parts[2] = {{false, loc->dispatch_prefix},
                                      {true, loc->dispatch_variable}};
@@ -718,6 +748,7 @@ static void server(struct confw *w, const struct plan_server *srv)
         /* Behind the stream front: the client address is in the header. */
         confw_template(w, "set_real_ip_from unix:;\nreal_ip_header proxy_protocol;");
     }
+    emit_policy_server(w, srv);
     confw_begin(w, "server_name");
     if (srv->n_names == 0)
         confw_raw(w, "\"\"");
@@ -726,7 +757,7 @@ static void server(struct confw *w, const struct plan_server *srv)
     confw_end(w);
     if (srv->cert_file) {
         confw_directive(w, "ssl_certificate", srv->cert_file, QUOTE_LITERAL);
-        confw_directive(w, "ssl_certificate_key", srv->cert_file, QUOTE_LITERAL);
+        confw_directive(w, "ssl_certificate_key", srv->key_file, QUOTE_LITERAL);
     }
     if (srv->reject_handshake) {
         confw_begin(w, "ssl_reject_handshake");
@@ -765,6 +796,7 @@ static void server(struct confw *w, const struct plan_server *srv)
     }
     for (i = 0; i < srv->n_locations; i++)
         location(w, &srv->locations[i]);
+    emit_policy_locations(w, srv);
     if (srv->client_ca_file && !srv->client_verify_optional)
         confw_template(w, "location @gw_client_certificate {\n    return 444;\n}");
     if (any_retry(srv))
@@ -820,6 +852,7 @@ void emit_http(const struct plan *plan, struct confw *w)
     confw_blank(w);
     fixed_maps(w);
     emit_section(w, &plan->http, "${request_id}");
+    emit_policy_zones(w, plan);
     for (i = 0; i < plan->n_servers; i++) {
         confw_blank(w);
         server(w, &plan->servers[i]);

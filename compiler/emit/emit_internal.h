@@ -53,4 +53,11 @@ void emit_listen(struct confw *w, const struct plan_listen *l);
 /* proxy_ssl_* (grpc_ssl_*) for a BackendTLSPolicy, http{} or stream{}. */
 void emit_tls_to_backend(struct confw *w, const struct plan_target *t);
 
+/* emit_policy.c: the gwc policies (docs/policies.md). */
+void emit_policy_zones(struct confw *w, const struct plan *plan);
+void emit_policy_server(struct confw *w, const struct plan_server *srv);
+void emit_policy_locations(struct confw *w, const struct plan_server *srv);
+void emit_policy_location(struct confw *w, const struct plan_location *loc);
+void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grpc);
+
 #endif

@@ -15,13 +15,15 @@ static void stream_server(struct confw *w, const struct plan_stream_server *srv)
     }
     if (srv->cert_file || srv->cert_variable) {
         const char *d[] = {"ssl_certificate", "ssl_certificate_key"};
+        const char *file[] = {srv->cert_file, srv->key_file};
+        const char *var[] = {srv->cert_variable, srv->key_variable};
         size_t i;
         for (i = 0; i < 2; i++) {
             confw_begin(w, d[i]);
-            if (srv->cert_file)
-                confw_quoted(w, srv->cert_file, QUOTE_LITERAL);
+            if (file[i])
+                confw_quoted(w, file[i], QUOTE_LITERAL);
             else
-                confw_rawf(w, "\"${%s}\"", srv->cert_variable);
+                confw_rawf(w, "\"${%s}\"", var[i]);
             confw_end(w);
         }
     }

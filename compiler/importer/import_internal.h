@@ -1,21 +1,19 @@
 /*
- * Shared between the files of the importer only.
+ * The importer's core, shared by every provider (one folder each):
+ * the output objects ("o_" types, plain data that write.c prints), one
+ * run's state, and the helpers every provider uses.
  *
- * The import runs in passes over one struct imp (importer.c):
- *   classes.c      which Ingresses are converted, in ingress-nginx's order
- *   annotations.c  every annotation checked against the table and decoded
- *   features       per-Ingress output pieces: backends.c (backend-protocol),
- *                  redirects.c, headers.c, cors.c, session.c, timeouts.c,
- *                  mirror.c, canary.c, paths.c
- *   hosts.c        Ingress paths grouped per host, as ingress-nginx builds
- *                  its server blocks, with canaries merged in
- *   tls.c          certificates per host; backend_tls.c BackendTLSPolicies
- *   gateways.c     listeners and Gateways
- *   routes.c       host groups to route rules (paths.c, canary.c)
- *   write.c        the output objects as a document tree, then YAML
- * with helpers: values.c (anchored allowlists), names.c (DNS names),
- * regex.c (PCRE2), index.c (lookups), report.c (diagnostics).
- * Output objects ("o_" types) are plain data that write.c prints.
+ *   importer.c  options, the provider table, the run
+ *   detect.c    which provider wrote the inputs, when --provider is absent
+ *   build.c     rules, backends and ReferenceGrants of the output
+ *   write.c     the output objects as a document tree, then YAML
+ *   report.c    diagnostics at annotations and fields
+ *   values.c (anchored allowlists), names.c (DNS names), regex.c (PCRE2),
+ *   index.c (lookups)
+ *
+ * A provider reads the model (and the raw documents of its own CRDs),
+ * fills im->gateways, routes, policies, config_maps and grants, and
+ * reports everything it converts approximately or not at all.
  */
 #ifndef GWC_IMPORT_INTERNAL_H
 #define GWC_IMPORT_INTERNAL_H
@@ -28,14 +26,12 @@
 #include "base/ptrvec.h"
 #include "model/model.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct arena;
-
-#define NGINX_PREFIX "nginx.ingress.kubernetes.io/"
-#define NGINX_CONTROLLER "k8s.io/ingress-nginx"
 
 /* Gateway API limits (CRD maxItems) the output respects. */
 #define MAX_ROUTE_RULES 16
@@ -57,6 +53,8 @@ struct o_header_match {
 struct o_match {
     struct o_path path;
     struct o_header_match header; /* header.name NULL: none */
+    struct o_header_match query;  /* query.name NULL: none */
+    const char *method;           /* NULL: any */
 };
 
 struct o_path_mod {
@@ -167,6 +165,14 @@ struct o_grant { /* ReferenceGrant: from_kind objects of from_namespace to
     const char *to_kind, *to_name;
 };
 
+/* A Service port a rule forwards to. */
+struct backend {
+    const struct ynode *src; /* where it was written */
+    const char *namespace;   /* the Service's */
+    const char *service;     /* NULL: unusable (reported) */
+    int64_t port;
+};
+
 struct index_slot {
     const char *key;
     void *value;
@@ -180,194 +186,93 @@ struct index {
 void *index_get(const struct index *ix, const char *key);
 void index_put(struct arena *a, struct index *ix, const char *key, void *value);
 
-/* ---- the Ingresses being converted ---- */
-
-/*
- * Every ingress-nginx annotation the importer converts, typed as the
- * annotation table (annotations.c) decoded it: strings NULL, integers
- * INT_UNSET and booleans TRI_UNSET when absent or refused.
- */
-struct ing_config {
-    enum tri canary;
-    const char *canary_by_header, *canary_by_header_value;
-    const char *canary_by_header_pattern, *canary_by_cookie;
-    int64_t canary_weight, canary_weight_total;
-
-    const char *rewrite_target, *x_forwarded_prefix;
-    enum tri use_regex;
-
-    const char *app_root, *permanent_redirect, *temporal_redirect;
-    int64_t permanent_redirect_code, temporal_redirect_code;
-    enum tri from_to_www_redirect, ssl_redirect, force_ssl_redirect;
-    enum tri preserve_trailing_slash;
-
-    const char *upstream_vhost, *connection_proxy_header, *custom_headers;
-    const char *backend_protocol;
-    int64_t proxy_connect_timeout, proxy_send_timeout, proxy_read_timeout;
-
-    enum tri enable_cors, cors_allow_credentials;
-    const char *cors_allow_origin, *cors_allow_methods, *cors_allow_headers;
-    const char *cors_expose_headers;
-    int64_t cors_max_age;
-
-    enum tri ssl_passthrough;
-    const char *proxy_ssl_secret, *proxy_ssl_name;
-    enum tri proxy_ssl_verify, proxy_ssl_server_name;
-
-    const char *affinity, *session_cookie_name, *session_cookie_path;
-    int64_t session_cookie_expires, session_cookie_max_age;
-
-    const char *mirror_target, *mirror_host;
-    enum tri mirror_request_body;
-    const char *server_alias;
-};
-
-enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
-
-/* What the features made of an Ingress's annotations: shared by every
- * location of the Ingress, reported once. */
-struct ing_features {
-    enum backend_protocol protocol;
-    const struct o_redirect *redirect; /* permanent/temporal-redirect */
-    const char *app_root;              /* validated app-root */
-    const char *upstream_host;         /* upstream-vhost as a hostname */
-    struct ptrvec request_set;  /* o_header *: Host with a port, Connection */
-    struct ptrvec response_set; /* o_header *: custom-headers */
-    const struct o_cors *cors;
-    const struct o_backend *mirror;
-    const char *timeout;
-    const struct o_session *session;
-    bool ssl_redirect; /* when the host has a certificate */
-    bool force_ssl_redirect;
-    /* canary Ingresses */
-    const char *canary_header, *canary_value, *canary_pattern;
-    const char *canary_cookie_always, *canary_cookie_never; /* Cookie regexes */
-    int64_t canary_weight, canary_total;
-};
-
-struct ing {
-    const struct ingress *src;
-    const char *namespace; /* after --namespace */
-    const char *klass;     /* the ingress class it was converted under */
-    const struct ynode *annotations; /* metadata.annotations, or NULL */
-    struct ing_config cfg;
-    struct ing_features feat;
-    /* ingress-nginx's order: creationTimestamp, then "ns/name" descending */
-    size_t order;
-    bool slash_noted; /* routes.c: the https redirect's trailing '/' */
-};
-
-/* A Service port behind an Ingress path. */
-struct backend {
-    const struct ynode *src; /* the IngressBackend node */
-    const char *namespace;   /* the Service's: its Ingress's namespace */
-    const char *service;     /* NULL: unusable (reported) */
-    int64_t port;
-};
-
-enum path_type { PT_EXACT, PT_PREFIX, PT_IMPLEMENTATION_SPECIFIC };
-
-/* The matches and rewrite of one location (paths.c). */
-struct path_plan {
-    struct o_path forms[2]; /* ORed: one rule matches any of them */
-    size_t n_forms;
-    struct o_path_mod rewrite; /* type NULL: none */
-    bool rewritten;            /* x-forwarded-prefix applies */
-    const char *idiom_prefix;  /* a rewrite idiom's PathPrefix */
-    bool shadowed;             /* a shorter regex takes its requests */
-    /* An Exact rule in front: the trailing-slash 301 of nginx, or the
-     * exact request of a prefix rewrite (ReplaceFullPath). */
-    const char *exact;
-    struct o_path_mod exact_rewrite; /* type NULL: exact is a 301 */
-};
-
-/* One Ingress path on a host: a location block of ingress-nginx. */
-struct location {
-    struct ing *ing;
-    const struct ingress_path *path; /* NULL: a default backend */
-    const char *value;               /* the path, "/" when absent */
-    const char *shown;               /* value, cut short for messages */
-    enum path_type type;
-    struct backend backend;
-    struct ing *canary; /* the canary of its upstream, or NULL */
-    struct backend canary_backend;
-    const struct o_session *session; /* the session affinity of its upstream */
-    size_t seq;                      /* creation order */
-    struct path_plan *plan; /* routes.c */
-};
-
-/* Every location ingress-nginx serves for one host, from the Ingresses of
- * one class whatever their namespace: one server block (servers are global
- * in ingress-nginx).  host "" is the catch-all.  The routes and listeners
- * go to the namespace of the Ingress that created the server (the first in
- * ingress-nginx's order); Services and Secrets of other namespaces are
- * referenced through ReferenceGrants. */
-struct host_group {
-    const char *namespace, *klass, *host;
-    const struct ing *creator; /* the first Ingress with a rule for host */
-    struct location *catch_all; /* "": a rule-less Ingress's default backend */
-    struct ptrvec locations; /* struct location *, ingress-nginx order */
-    struct index location_index; /* by path type and path */
-    struct ptrvec prefix_values; /* paths.c: non-Exact path values, sorted */
-    bool regex;              /* enforceRegex: every location is a regex */
-    const struct ing *regex_cause; /* the Ingress that turned it on */
-    struct ptrvec aliases;   /* const char *: server-alias names */
-    const struct ing *alias_ing; /* the Ingress whose server-alias applies */
-    const char **alias_names;    /* its names, as written */
-    size_t n_alias_names;
-    const char *www_target;  /* a from-to-www-redirect alias: its host */
-    const char *secret;      /* the TLS certificate, or NULL */
-    const char *secret_namespace; /* tls_ing's namespace */
-    const struct ing *tls_ing; /* the Ingress that decided the certificate */
-    bool tls_decided;          /* tls.c: a later Ingress changes nothing */
-    const struct location *app_root;
-    struct ing *passthrough; /* ssl-passthrough Ingress, or NULL */
-    struct backend passthrough_backend;
-    /* Filled by gateways.c: the listeners routes attach to. */
-    struct o_gateway *gateway;
-    const char *http_listener, *https_listener, *tls_listener;
-    const char **alias_http, **alias_https;
-};
-
 /* ---- one run ---- */
+
+struct ydoc_list;
 
 struct imp {
     struct compilation *c;
     struct arena *a;
     const struct model *m;
     const struct import_options *o;
-    struct ptrvec ings;   /* struct ing *, ingress-nginx order */
-    struct ptrvec groups; /* struct host_group *, by ns, class, host */
-    struct index group_index; /* by class and host */
-    struct index alias_index; /* server-alias names, by class and name */
+    const struct ydoc_list *docs; /* every document, for the CRDs */
+    void *state;                  /* the provider's own */
     struct index grant_index; /* ReferenceGrants, by what they allow */
-    struct index canary_index; /* upstream -> the location its canary joined */
-    size_t n_locations;
     struct index names; /* claimed "<scope>/<name>" keys (names.c) */
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
 };
+
+/* One source controller: how to recognise its inputs (detect.c) and how
+ * to convert them (NULL: recognised only, so that its inputs are not
+ * converted as another's). */
+struct imp_provider {
+    const char *name;       /* --provider */
+    const char *controller; /* IngressClass spec.controller */
+    const char *const *annotation_prefixes;
+    const char *const *crd_groups;
+    const char *const *class_names; /* ingress classes it serves by default */
+    void (*convert)(struct imp *im);
+};
+
+#define IMP_MAX_PROVIDERS 8
+extern const struct imp_provider imp_provider_ingress_nginx;
+extern const struct imp_provider imp_provider_nginx_inc;
+extern const struct imp_provider imp_provider_traefik;
+/* importer.c: every provider, NULL-terminated. */
+extern const struct imp_provider *const imp_providers[];
+const struct imp_provider *imp_provider_find(const char *name);
+
+/* detect.c: the provider the inputs name, or NULL (reported). */
+const struct imp_provider *detect_provider(struct imp *im);
+
+/* crd.c: custom resources, from the documents. */
+struct crd {
+    const struct ynode *root, *spec;
+    const char *group, *version, *kind, *namespace, *name;
+    const char *label; /* "VirtualServer ns/name" */
+};
+/* Every object of one of groups (NULL-terminated), sorted by kind,
+ * namespace and name; duplicates are reported and left out. */
+void crd_collect(struct imp *im, const char *const *groups, struct ptrvec *out);
+/* fn on every object of the inputs, items of a List included. */
+void crd_for_each(const struct imp *im,
+                  void (*fn)(void *ctx, const struct ynode *root), void *ctx);
+const char *crd_text(const struct ynode *n); /* a string scalar, else NULL */
+const char *crd_group(struct arena *a, const struct ynode *root);
 
 /* importer.c: context objects, with --namespace applied. */
 const char *importer_object_namespace(const struct imp *im, const struct object *o);
 const struct object *importer_find_object(const struct imp *im, enum kind kind,
                                  const char *ns, const char *name);
 
-/* report.c: diagnostics at annotations and fields. */
+/* report.c: diagnostics at annotations and fields of one input object
+ * (label "Ingress ns/name", root its document).  An annotation is shown
+ * at its key, where its line starts. */
 const char *report_value(struct imp *im, const char *s); /* cut short */
-const struct ynode *report_annotation_node(const struct ing *ing, const char *name);
-struct diag *report_annotation(struct imp *im, const struct ing *ing,
-                               const char *name, enum diag_code code,
-                               const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-struct diag *report_node(struct imp *im, const struct ing *ing,
-                         const struct ynode *at, enum diag_code code,
-                         const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-struct diag *report_node_sev(struct imp *im, const struct ing *ing,
-                             const struct ynode *at, enum diag_severity sev,
-                             enum diag_code code, const char *fmt, ...)
+struct diag *report_vat(struct imp *im, const char *label,
+                        const struct ynode *root, const struct ynode *at,
+                        enum diag_severity sev, enum diag_code code,
+                        const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+struct diag *report_at(struct imp *im, const char *label,
+                       const struct ynode *root, const struct ynode *at,
+                       enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* At the character of at's text (a scalar) that starts at byte off, as
+ * the file spells it: the token of a rule inside a YAML string. */
+struct diag *report_in_scalar(struct imp *im, const char *label,
+                              const struct ynode *root, const struct ynode *at,
+                              size_t off, enum diag_code code, const char *fmt,
+                              ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* Every key of map not in known (NULL-terminated), as a field of
+ * controller gwc does not convert. */
+void report_other_fields(struct imp *im, const char *label,
+                         const struct ynode *root, const struct ynode *map,
+                         const char *const *known, const char *controller);
 
 /* values.c: anchored allowlists and parsers for annotation values. */
 #define ALPHA_BASIC "-._~/:"             /* ingress-nginx alphaNumericChars */
@@ -401,48 +306,6 @@ const char *name_host_label(struct arena *a, const char *host);
 const char *name_claim(struct imp *im, const char *scope, const char *base,
                        size_t max);
 
-/* classes.c */
-void classes_resolve(struct imp *im);
-
-/* annotations.c */
-void annotations_parse(struct imp *im, struct ing *ing);
-
-/* Features, one Ingress at a time (after every Ingress is parsed). */
-void backends_protocol(struct imp *im, struct ing *ing);
-void redirects_feature(struct imp *im, struct ing *ing, bool grpc);
-void headers_feature(struct imp *im, struct ing *ing);
-void cors_feature(struct imp *im, struct ing *ing);
-void session_feature(struct imp *im, struct ing *ing);
-void timeouts_feature(struct imp *im, struct ing *ing);
-void mirror_feature(struct imp *im, struct ing *ing);
-void canary_feature(struct imp *im, struct ing *ing);
-void paths_feature(struct imp *im, struct ing *ing);
-
-/* backends.c: a Service port behind an Ingress path. */
-bool backend_resolve(struct imp *im, const struct ing *ing,
-                     const struct ingress_backend *b, struct backend *out);
-
-/* hosts.c: host groups with their locations, canaries and aliases. */
-void hosts_build(struct imp *im);
-
-struct host_group *host_group_find(struct imp *im, const char *klass,
-                                   const char *host);
-struct location *host_location(const struct host_group *g, const char *value,
-                               enum path_type type);
-
-/* tls.c: certificates per host, ssl-passthrough. */
-void tls_build(struct imp *im);
-
-/* backend_tls.c: backend-protocol HTTPS/GRPCS to BackendTLSPolicy. */
-void backend_tls_build(struct imp *im);
-
-/* paths.c: the matches and rewrite of one location. */
-const struct ing *paths_regex_cause(const struct host_group *g);
-void paths_index(struct imp *im, struct host_group *g);
-void paths_plan(struct imp *im, const struct host_group *g,
-                const struct location *l, struct path_plan *out);
-void paths_precedence(struct imp *im, const struct host_group *g);
-
 /* regex.c: PCRE2, as nginx links it. */
 bool re_ok(const char *pattern, char *err, size_t errlen);
 struct re *re_compile(const char *pattern); /* matches whole subjects */
@@ -450,32 +313,33 @@ bool re_matches(const struct re *re, const char *subject);
 void re_free(struct re *re);
 const char *re_quote(struct arena *a, const char *literal);
 
-/* canary.c: a location's rules, with its canary's header, cookie and
- * weight rules. */
-void canary_rules(struct imp *im, const struct location *l,
-                  const struct o_match *base, size_t n_base,
-                  const struct o_filters *f, size_t group,
-                  struct ptrvec *rules);
-
-/* redirects.c */
-struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r);
-const struct o_redirect *redirects_https(struct imp *im);
-
-/* routes.c, gateways.c, write.c */
-void routes_build(struct imp *im);
-void gateways_assign(struct imp *im);
+/* write.c */
 void write_output(struct imp *im, struct strbuf *out);
 
-/* routes.c: a ReferenceGrant letting from_kind objects of from_ns refer to
- * to_kind to_name of ns (once per such pair); label goes into its name. */
+/* build.c: output pieces. */
+struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
+                        const struct o_filters *f, size_t group);
+/* Adds nothing for an unusable backend (reported): the rule then answers
+ * 500 for its share. */
+void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
+                      int64_t weight);
+/* A ReferenceGrant letting from_kind objects of from_ns refer to to_kind
+ * to_name of ns (once per such pair); label goes into its name. */
 void grant_add(struct imp *im, const char *ns, const char *from_kind,
                const char *from_ns, const char *to_kind, const char *to_name,
                const char *label);
-
-/* Small helpers. */
-struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
-                        const struct o_filters *f, size_t group);
-void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
-                      int64_t weight);
+/* A listener of gw on port 80 (HTTP) or 443 (HTTPS, TLS) for host ("":
+ * any), named "<http|https|tls>-<host label>"; a certificate in another
+ * namespace gets its ReferenceGrant.  Returns its name. */
+const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
+                         const char *host, const char *secret,
+                         const char *secret_namespace);
+/* Where the route starting at rules->v[start] (struct o_rule *) ends:
+ * whole groups while they fit in 16 rules (one group alone never needs
+ * that many). */
+size_t rules_chunk_end(const struct ptrvec *rules, size_t start);
+/* The ReferenceGrants route r needs for its backends and mirrors in other
+ * namespaces. */
+void grants_for_route(struct imp *im, const struct o_route *r);
 
 #endif

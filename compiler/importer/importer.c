@@ -1,6 +1,6 @@
 /*
- * import_ingress(): the passes of the importer, in order (see
- * import_internal.h), and the lookups of context objects they share.
+ * import_ingress(): the provider table, the options, and the lookups of
+ * context objects every provider shares.
  */
 #include "import_internal.h"
 
@@ -8,6 +8,47 @@
 #include "base/compilation.h"
 
 #include <string.h>
+
+/* A controller whose inputs gwc recognises but does not convert yet: an
+ * estate of its is refused rather than converted as another's. */
+static const char *const contour_prefixes[] = {"projectcontour.io/", NULL};
+static const char *const contour_groups[] = {"projectcontour.io", NULL};
+static const char *const contour_classes[] = {"contour", NULL};
+static const struct imp_provider contour = {
+    "contour", "projectcontour.io/ingress-controller", contour_prefixes,
+    contour_groups, contour_classes, NULL,
+};
+/* Every provider, in the order --provider lists them. */
+const struct imp_provider *const imp_providers[] = {
+    &imp_provider_ingress_nginx, &imp_provider_nginx_inc, &imp_provider_traefik,
+    &contour, NULL,
+};
+
+const struct imp_provider *imp_provider_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; imp_providers[i]; i++) {
+        if (str_eq(imp_providers[i]->name, name))
+            return imp_providers[i];
+    }
+    return NULL;
+}
+
+bool import_crd_groups(const char **out, size_t max)
+{
+    size_t i, k, n = 0;
+
+    for (i = 0; imp_providers[i]; i++) {
+        for (k = 0; imp_providers[i]->crd_groups[k]; k++) {
+            if (n + 1 >= max)
+                return false;
+            out[n++] = imp_providers[i]->crd_groups[k];
+        }
+    }
+    out[n] = NULL;
+    return true;
+}
 
 /* The namespace of an object: its own, or --namespace when it has none
  * (the model has already defaulted that case to "default"). */
@@ -42,6 +83,10 @@ const char *import_options_problem(const struct import_options *o)
 {
     size_t i;
 
+    if (o->provider && (!imp_provider_find(o->provider) ||
+                        !imp_provider_find(o->provider)->convert))
+        return "--provider must be ingress-nginx, nginx-inc or traefik (the "
+               "objects of contour are recognised, not converted yet)";
     if (o->default_namespace && !value_dns_label(o->default_namespace))
         return "--namespace must be a namespace name (a DNS-1123 label)";
     if (o->gateway_name && (!value_dns_subdomain(o->gateway_name) ||
@@ -59,50 +104,22 @@ const char *import_options_problem(const struct import_options *o)
     return NULL;
 }
 
-/* Each feature turns some annotations of one Ingress into output pieces
- * shared by its locations; canaries only carry canary settings, and gRPC
- * routes have no redirects, rewrites, CORS or timeouts (routes.c reports
- * those annotations once). */
-static void features(struct imp *im, struct ing *ing)
-{
-    bool grpc;
-
-    canary_feature(im, ing);
-    if (ing->cfg.canary == TRI_TRUE)
-        return;
-    backends_protocol(im, ing);
-    grpc = ing->feat.protocol == BP_GRPC || ing->feat.protocol == BP_GRPCS;
-    redirects_feature(im, ing, grpc);
-    headers_feature(im, ing);
-    session_feature(im, ing);
-    mirror_feature(im, ing);
-    if (grpc)
-        return;
-    paths_feature(im, ing);
-    cors_feature(im, ing);
-    timeouts_feature(im, ing);
-}
-
 void import_ingress(struct compilation *c, const struct model *m,
+                    const struct ydoc_list *docs,
                     const struct import_options *o, struct strbuf *out)
 {
+    const struct imp_provider *p;
     struct imp im;
-    size_t i;
 
     memset(&im, 0, sizeof(im));
     im.c = c;
     im.a = c->arena;
     im.m = m;
+    im.docs = docs;
     im.o = o;
-    classes_resolve(&im);
-    for (i = 0; i < im.ings.n; i++)
-        annotations_parse(&im, im.ings.v[i]);
-    for (i = 0; i < im.ings.n; i++)
-        features(&im, im.ings.v[i]);
-    hosts_build(&im);
-    tls_build(&im);
-    backend_tls_build(&im);
-    gateways_assign(&im);
-    routes_build(&im);
+    p = o->provider ? imp_provider_find(o->provider) : detect_provider(&im);
+    if (!p)
+        return; /* ambiguous, reported: nothing is written */
+    p->convert(&im);
     write_output(&im, out);
 }

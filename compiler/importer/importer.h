@@ -1,8 +1,10 @@
 /*
- * The importer: Ingress objects that use ingress-nginx annotations, with
- * their IngressClass, Service, Secret and ConfigMap context, converted to
- * Gateway API objects (Gateway, HTTPRoute, GRPCRoute, TLSRoute,
- * BackendTLSPolicy, ConfigMap, ReferenceGrant) as YAML.
+ * The importer: the Ingress objects (and the CRDs) of another controller,
+ * with their IngressClass, Service, Secret and ConfigMap context,
+ * converted to Gateway API objects (Gateway, HTTPRoute, GRPCRoute,
+ * TLSRoute, BackendTLSPolicy, ConfigMap, ReferenceGrant) as YAML.  One
+ * provider per source controller; the inputs name it when --provider
+ * does not.
  *
  * The importer reads the model only; it never prints.  Everything that is
  * converted approximately or not at all is a diagnostic in the
@@ -17,30 +19,41 @@
 struct compilation;
 struct model;
 struct strbuf;
+struct ydoc_list;
 
 struct import_options {
+    /* The controller that served the inputs: "ingress-nginx", ...; NULL:
+     * the one the inputs name (an error when they name several). */
+    const char *provider;
     /* spec.gatewayClassName of the generated Gateways (NULL: "nginx"). */
     const char *gateway_class_name;
     /* metadata.name of the generated Gateways (NULL: the ingress class);
      * made unique per namespace when several classes are converted. */
     const char *gateway_name;
-    /* The ingress classes to convert; none: "nginx" and every IngressClass
-     * whose controller is k8s.io/ingress-nginx. */
+    /* The ingress classes to convert; none: the provider's default class
+     * and every IngressClass whose controller is the provider's. */
     const char *const *ingress_classes;
     size_t n_ingress_classes;
     /* Namespace of objects that have none (NULL: "default"). */
     const char *default_namespace;
 };
 
+/* Fills out (NULL-terminated, at most max entries with the NULL) with the
+ * API groups of every provider's custom resources; false if max is too
+ * small. */
+bool import_crd_groups(const char **out, size_t max);
+
 /* NULL when the options are usable, else what is wrong with them. */
 const char *import_options_problem(const struct import_options *o);
 
 /*
- * Converts the Ingresses of m and appends the YAML stream (documents
+ * Converts the Ingresses of m (and the CRDs among docs, the documents m
+ * was built from) and appends the YAML stream (documents
  * sorted by kind, then namespace and name) to out.  Deterministic: the
  * same objects give the same bytes whatever their input order.
  */
 void import_ingress(struct compilation *c, const struct model *m,
+                    const struct ydoc_list *docs,
                     const struct import_options *o, struct strbuf *out);
 
 #endif

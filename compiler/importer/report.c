@@ -1,7 +1,7 @@
 /*
  * The import report: every diagnostic points at the annotation or field it
  * concerns (the key of an annotation, so an editor jumps to its line), with
- * the Kubernetes field path and the Ingress it belongs to.
+ * the Kubernetes field path and the object it belongs to.
  */
 #include "import_internal.h"
 
@@ -9,6 +9,7 @@
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "base/utf8.h"
+#include "load/load.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -25,81 +26,121 @@ const char *report_value(struct imp *im, const char *s)
     return arena_printf(im->a, "%.*s...", (int)keep, s);
 }
 
-const struct ynode *report_annotation_node(const struct ing *ing, const char *name)
+/* Where byte off of scalar n's text is in its file: the source is walked
+ * from the scalar's start, skipping what YAML does not keep (quotes,
+ * escapes' backslashes, a block scalar's header, line breaks and
+ * indentation), until off
+ * characters of the text have been matched.  A text the source does not
+ * spell out that way (escapes such as \x41) gets the scalar's start. */
+static struct src_loc scalar_loc(const struct compilation *c,
+                                 const struct ynode *n, size_t off)
 {
-    const char *key;
-    const struct ynode *n;
-    struct strbuf sb = STRBUF_INIT;
+    struct src_loc start = ynode_loc(c, n);
+    const struct source *src = source_get(&c->sources, start.file);
+    const char *raw, *end;
+    size_t i;
 
-    if (!ing->annotations)
-        return NULL;
-    strbuf_addf(&sb, "%s%s", NGINX_PREFIX, name);
-    key = sb.buf;
-    n = ynode_get(ing->annotations, key);
-    strbuf_release(&sb);
-    return n;
+    if (!src || n->kind != YNODE_SCALAR || off > n->len)
+        return start;
+    raw = src->data + start.offset;
+    end = src->data + src->len;
+    if (raw < end && (*raw == '\'' || *raw == '"'))
+        raw++;
+    else if (raw < end && (*raw == '|' || *raw == '>'))
+        while (raw < end && *raw != '\n')
+            raw++; /* the block scalar's header */
+    for (i = 0; i < off && raw < end; raw++) {
+        if (*raw == n->text[i]) {
+            i++;
+            continue;
+        }
+        if (*raw != '\\' && *raw != '\'' && *raw != '"' && *raw != ' ' &&
+            *raw != '\n' && *raw != '\r' && *raw != '\t')
+            return start;
+    }
+    while (raw < end && i < n->len && *raw != n->text[i])
+        raw++; /* the quote or line break in front of the character */
+    if (i < off || raw >= end)
+        return start;
+    return source_loc_from_offset(&c->sources, start.file,
+                                  (size_t)(raw - src->data));
 }
 
-__attribute__((format(printf, 7, 0)))
-static struct diag *vreport(struct imp *im, const struct ing *ing,
-                            const struct ynode *at, bool at_key,
-                            enum diag_severity sev, enum diag_code code,
-                            const char *fmt, va_list ap)
+static struct diag *report_loc(struct imp *im, const char *label,
+                               const struct ynode *root, const struct ynode *at,
+                               struct src_loc loc, enum diag_severity sev,
+                               enum diag_code code, const char *msg)
+{
+    return diag_report_sev(&im->c->diags, sev, code, loc, label,
+                           at == root ? NULL : model_path(im->c, at), "%s",
+                           msg);
+}
+
+struct diag *report_in_scalar(struct imp *im, const char *label,
+                              const struct ynode *root, const struct ynode *at,
+                              size_t off, enum diag_code code, const char *fmt,
+                              ...)
 {
     struct strbuf msg = STRBUF_INIT;
-    struct src_loc loc;
-    const char *object = object_label(im->c, &ing->src->obj);
     struct diag *d;
+    va_list ap;
 
-    if (!at)
-        at = ing->src->obj.src;
-    /* An annotation is found by its key, which is where its line starts. */
-    at_key |= ing->annotations && at->parent == ing->annotations;
-    loc = at_key ? ynode_key_loc(im->c, at) : ynode_loc(im->c, at);
+    va_start(ap, fmt);
     strbuf_vaddf(&msg, fmt, ap);
-    d = diag_report_sev(&im->c->diags, sev, code, loc, object,
-                        at == ing->src->obj.src ? NULL : model_path(im->c, at),
-                        "%s", msg.buf);
+    va_end(ap);
+    d = report_loc(im, label, root, at, scalar_loc(im->c, at, off),
+                   diag_info(code)->severity, code, msg.buf);
     strbuf_release(&msg);
     return d;
 }
 
-struct diag *report_annotation(struct imp *im, const struct ing *ing,
-                               const char *name, enum diag_code code,
-                               const char *fmt, ...)
+struct diag *report_vat(struct imp *im, const char *label,
+                        const struct ynode *root, const struct ynode *at,
+                        enum diag_severity sev, enum diag_code code,
+                        const char *fmt, va_list ap)
+{
+    const struct ynode *annotations =
+        ynode_get(ynode_get(root, "metadata"), "annotations");
+    struct strbuf msg = STRBUF_INIT;
+    struct src_loc loc;
+    struct diag *d;
+
+    if (!at)
+        at = root;
+    loc = annotations && at->parent == annotations ? ynode_key_loc(im->c, at)
+                                                    : ynode_loc(im->c, at);
+    strbuf_vaddf(&msg, fmt, ap);
+    d = report_loc(im, label, root, at, loc, sev, code, msg.buf);
+    strbuf_release(&msg);
+    return d;
+}
+
+struct diag *report_at(struct imp *im, const char *label,
+                       const struct ynode *root, const struct ynode *at,
+                       enum diag_code code, const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(im, ing, report_annotation_node(ing, name), true,
-                diag_info(code)->severity, code, fmt, ap);
+    d = report_vat(im, label, root, at, diag_info(code)->severity, code, fmt, ap);
     va_end(ap);
     return d;
 }
 
-struct diag *report_node_sev(struct imp *im, const struct ing *ing,
-                             const struct ynode *at, enum diag_severity sev,
-                             enum diag_code code, const char *fmt, ...)
+void report_other_fields(struct imp *im, const char *label,
+                         const struct ynode *root, const struct ynode *map,
+                         const char *const *known, const char *controller)
 {
-    va_list ap;
-    struct diag *d;
+    size_t i;
+    const char *const *k;
 
-    va_start(ap, fmt);
-    d = vreport(im, ing, at, false, sev, code, fmt, ap);
-    va_end(ap);
-    return d;
-}
-
-struct diag *report_node(struct imp *im, const struct ing *ing,
-                         const struct ynode *at, enum diag_code code,
-                         const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = vreport(im, ing, at, false, diag_info(code)->severity, code, fmt, ap);
-    va_end(ap);
-    return d;
+    for (i = 0; map && map->kind == YNODE_MAP && i < map->n; i++) {
+        for (k = known; *k && !str_eq(*k, map->items[i]->key); k++)
+            ;
+        if (!*k)
+            report_at(im, label, root, map->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: gwc does not convert this field of %s",
+                      controller);
+    }
 }

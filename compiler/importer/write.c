@@ -218,6 +218,9 @@ static struct doc *http_matches(struct writer *w, const struct o_rule *r)
         }
         if (m->header.name)
             doc_put(w->a, d, "headers", header_match(w, &m->header));
+        if (m->query.name)
+            doc_put(w->a, d, "queryParams", header_match(w, &m->query));
+        put_opt(w, d, "method", m->method);
     }
     return seq;
 }

@@ -3,15 +3,28 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 #include "base/fs.h"
+#include "base/glob.h"
 #include "base/strbuf.h"
+#include "base/strhash.h"
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const struct load_limits load_default_limits = {
     .max_file_bytes = 32u << 20,
     .max_depth = 64,
     .max_nodes = 1000000,
+};
+
+/* One load_inputs() call. */
+struct loader {
+    struct compilation *c;
+    const struct load_limits *lim;
+    const struct load_scope *scope;
+    struct ydoc_list *out;
+    struct strhash seen; /* "device:inode" of every file read */
+    bool context;        /* reading --context paths */
 };
 
 static bool is_manifest_name(const char *name)
@@ -23,45 +36,147 @@ static bool is_manifest_name(const char *name)
            (n > 5 && strcmp(name + n - 5, ".json") == 0);
 }
 
-static bool load_text(struct compilation *c, const struct load_limits *lim,
-                      const char *name, const char *data, size_t len,
-                      struct ydoc_list *out)
+static bool excluded(const struct load_scope *scope, const char *rel, bool is_dir)
 {
-    uint32_t file = source_add(&c->sources, name, data, len);
+    size_t i;
 
-    if (!load_prescan(c, file, data, len))
+    for (i = 0; scope && i < scope->n_exclude; i++) {
+        if (glob_match(scope->exclude[i], rel, is_dir))
+            return true;
+    }
+    return false;
+}
+
+static bool take(const char *rel, bool is_dir, void *ctx)
+{
+    const struct loader *l = ctx;
+    const char *base = strrchr(rel, '/');
+
+    if (excluded(l->scope, rel, is_dir))
         return false;
-    return load_parse(c, lim, file, out);
+    return is_dir || is_manifest_name(base ? base + 1 : rel);
+}
+
+/* A mapping with two of apiVersion, kind and metadata, or a list holding
+ * one (objects written as a list by mistake): what other YAML does not
+ * have (Helm's Chart.yaml has apiVersion, but neither of the others). */
+static bool looks_like_manifest(const struct ynode *n)
+{
+    uint32_t i;
+
+    if (n->kind == YNODE_MAP)
+        return (ynode_get(n, "apiVersion") != NULL) + (ynode_get(n, "kind") != NULL) +
+                   (ynode_get(n, "metadata") != NULL) >= 2;
+    for (i = 0; n->kind == YNODE_SEQ && i < n->n; i++) {
+        if (n->items[i]->kind == YNODE_MAP && looks_like_manifest(n->items[i]))
+            return true;
+    }
+    return false;
+}
+
+/* Judges the documents a file added to out[first..]: a file none of which
+ * looks like a manifest is other YAML (Helm values, CI settings), skipped
+ * with a note; in a manifest, a document that is no mapping is an error. */
+static bool judge_documents(struct loader *l, uint32_t file, size_t first, bool parsed)
+{
+    struct ydoc_list *out = l->out;
+    bool any = false, ok = parsed;
+    size_t i, n = first;
+
+    for (i = first; i < out->n && !any; i++)
+        any = looks_like_manifest(out->v[i].root);
+    if (parsed && !any && out->n > first && !(l->scope && l->scope->plain)) {
+        struct src_loc loc = {file, 0, 0, 0};
+        diag_report(&l->c->diags, DIAG_NOT_KUBERNETES, loc, NULL, NULL,
+                    "no document of this file has two of apiVersion, kind and "
+                    "metadata: it holds no Kubernetes object, and is skipped");
+        out->n = first;
+        return true;
+    }
+    for (i = first; i < out->n; i++) {
+        const struct ynode *root = out->v[i].root;
+        if (root->kind == YNODE_MAP) {
+            out->v[n++] = out->v[i];
+            continue;
+        }
+        diag_report(&l->c->diags, DIAG_DOCUMENT_NOT_OBJECT,
+                    source_loc_from_mark(&l->c->sources, file, root->line, root->col),
+                    NULL, NULL, "a document must be a mapping (a Kubernetes object), got a %s",
+                    ynode_type_name(root));
+        ok = false;
+    }
+    out->n = n;
+    return ok;
+}
+
+static bool load_text(struct loader *l, const char *name, const char *data, size_t len)
+{
+    uint32_t file = source_add(&l->c->sources, name, data, len);
+    size_t first = l->out->n, at;
+
+    l->c->sources.v[file]->context = l->context;
+    if (!load_prescan(l->c, file, data, len))
+        return false;
+    if (!(l->scope && l->scope->plain) && load_find_template(data, len, &at)) {
+        diag_report(&l->c->diags, DIAG_HELM_TEMPLATE,
+                    source_loc_from_offset(&l->c->sources, file, at), NULL, NULL,
+                    "this file is a template ('{{' outside a string), not YAML, and is "
+                    "skipped; check what it renders: helm template CHART | gwc check -");
+        return true;
+    }
+    return judge_documents(l, file, first, load_parse(l->c, l->lim, file, l->out));
 }
 
 bool load_buffer(struct compilation *c, const struct load_limits *lim,
                  const char *name, const char *data, size_t len,
                  struct ydoc_list *out)
 {
-    return load_text(c, lim, name, arena_strndup(c->arena, data, len), len, out);
+    static const struct load_scope plain = {.plain = true};
+    struct loader l = {c, lim, &plain, out, {0}, false};
+
+    return load_text(&l, name, arena_strndup(c->arena, data, len), len);
 }
 
-static bool load_file(struct compilation *c, const struct load_limits *lim,
-                      const char *path, struct ydoc_list *out)
+/* Whether the file was read already (under another name, or twice). */
+static bool seen_before(struct loader *l, const char *path)
+{
+    struct stat st;
+    void **slot;
+
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+        return false;
+    slot = strhash_slot(&l->seen, arena_printf(l->c->arena, "%llu:%llu",
+                                               (unsigned long long)st.st_dev,
+                                               (unsigned long long)st.st_ino));
+    if (*slot)
+        return true;
+    *slot = l;
+    return false;
+}
+
+static bool load_file(struct loader *l, const char *path)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     char *data;
     size_t len;
 
-    switch (fs_read(c->arena, path, lim->max_file_bytes, &data, &len)) {
+    if (seen_before(l, path))
+        return true;
+    switch (fs_read(l->c->arena, path, l->lim->max_file_bytes, &data, &len)) {
     case FS_OK:
-        return load_text(c, lim, name, data, len, out);
+        return load_text(l, name, data, len);
     case FS_TOO_LARGE: {
-        uint32_t file = source_add(&c->sources, name, "", 0);
+        uint32_t file = source_add(&l->c->sources, name, "", 0);
         struct src_loc loc = {file, 0, 0, 0};
-        diag_report(&c->diags, DIAG_FILE_TOO_LARGE, loc, NULL, NULL,
+        l->c->sources.v[file]->context = l->context;
+        diag_report(&l->c->diags, DIAG_FILE_TOO_LARGE, loc, NULL, NULL,
                     "file is larger than the limit of %zu MiB",
-                    lim->max_file_bytes >> 20);
+                    l->lim->max_file_bytes >> 20);
         return false;
     }
     case FS_FAILED: {
         struct src_loc loc = {SOURCE_NONE, 0, 0, 0};
-        diag_report(&c->diags, DIAG_FILE_UNREADABLE, loc, NULL, NULL,
+        diag_report(&l->c->diags, DIAG_FILE_UNREADABLE, loc, NULL, NULL,
                     "cannot read '%s': %s", name, strerror(errno));
         return false;
     }
@@ -69,36 +184,44 @@ static bool load_file(struct compilation *c, const struct load_limits *lim,
     return false;
 }
 
+static bool load_path(struct loader *l, const char *path)
+{
+    const struct fs_filter filter = {take, l};
+    struct fs_list files = {0};
+    const char *bad = NULL;
+    bool ok = true;
+    size_t j;
+
+    if (!fs_is_dir(path))
+        return strcmp(path, "-") != 0 && excluded(l->scope, path, false) ? true
+                                                                          : load_file(l, path);
+    if (!fs_list_tree(l->c->arena, path, &filter, &files, &bad)) {
+        struct src_loc loc = {SOURCE_NONE, 0, 0, 0};
+        diag_report(&l->c->diags, DIAG_FILE_UNREADABLE, loc, NULL, NULL,
+                    "cannot read '%s': %s", bad, strerror(errno));
+        return false;
+    }
+    for (j = 0; j < files.n; j++)
+        ok = load_file(l, files.v[j]) && ok;
+    return ok;
+}
+
 bool load_inputs(struct compilation *c, const struct load_limits *lim,
                  const char *const *paths, size_t n_paths,
-                 struct ydoc_list *out)
+                 const struct load_scope *scope, struct ydoc_list *out)
 {
+    struct loader l = {c, lim, scope, out, {0}, false};
     bool ok = true;
-    size_t i, j;
+    size_t i;
 
-    for (i = 0; i < n_paths; i++) {
-        struct fs_list files = {0};
-        const char *bad = NULL;
-
-        if (!fs_is_dir(paths[i])) {
-            ok = load_file(c, lim, paths[i], out) && ok;
-            continue;
-        }
-        if (!fs_list_tree(c->arena, paths[i], is_manifest_name, &files, &bad)) {
-            struct src_loc loc = {SOURCE_NONE, 0, 0, 0};
-            diag_report(&c->diags, DIAG_FILE_UNREADABLE, loc, NULL, NULL,
-                        "cannot read '%s': %s", bad, strerror(errno));
-            ok = false;
-            continue;
-        }
-        if (files.n == 0) {
-            struct src_loc loc = {SOURCE_NONE, 0, 0, 0};
-            diag_report(&c->diags, DIAG_NO_MANIFESTS, loc, NULL, NULL,
-                        "no *.yaml, *.yml or *.json files under '%s'", paths[i]);
-        }
-        for (j = 0; j < files.n; j++)
-            ok = load_file(c, lim, files.v[j], out) && ok;
-    }
+    strhash_init(&l.seen, c->arena);
+    if (scope && scope->skip)
+        seen_before(&l, scope->skip);
+    for (i = 0; i < n_paths; i++)
+        ok = load_path(&l, paths[i]) && ok;
+    l.context = true;
+    for (i = 0; scope && i < scope->n_context; i++)
+        ok = load_path(&l, scope->context[i]) && ok;
     return ok;
 }
 

@@ -55,7 +55,7 @@ struct ynode {
 };
 
 struct ydoc {
-    const struct ynode *root; /* always a mapping */
+    const struct ynode *root; /* always a mapping (after load_inputs) */
     uint32_t file;
     uint32_t index; /* document number in its file, from 0 */
 };
@@ -73,15 +73,37 @@ struct load_limits {
 
 extern const struct load_limits load_default_limits;
 
+/* What a load leaves out, and what it reads besides its paths. */
+struct load_scope {
+    /* Globs (base/glob.h) that leave files out: in a directory walk,
+     * matched against paths relative to the walked directory (an excluded
+     * directory is not entered); a file named as a path, against the path
+     * as given. */
+    const char *const *exclude;
+    size_t n_exclude;
+    /* Paths read only to resolve references (--context): their sources
+     * are marked context.  A file is read once, whichever paths name it. */
+    const char *const *context;
+    size_t n_context;
+    /* Any YAML of mappings (the settings file), not manifests: no file is
+     * skipped as a template or as holding no Kubernetes object. */
+    bool plain;
+    /* A file never read as a manifest (the settings file), or NULL. */
+    const char *skip;
+};
+
 /*
- * Loads every path.  Problems with the text are reported to c->diags;
- * unreadable paths are DCLASS_INPUT errors.  Returns false if any error
- * was reported.
+ * Loads every path (scope may be NULL).  Problems with the text are
+ * reported to c->diags; unreadable paths are DCLASS_INPUT errors.  A file
+ * none of whose documents has two of apiVersion, kind and metadata, and a
+ * Helm template ("{{" outside every string), are skipped with a note.  Returns false if
+ * any error was reported.
  */
 bool load_inputs(struct compilation *c, const struct load_limits *lim,
                  const char *const *paths, size_t n_paths,
-                 struct ydoc_list *out);
-/* Loads one in-memory text (tests, fuzzing, the benchmark baseline). */
+                 const struct load_scope *scope, struct ydoc_list *out);
+/* Loads one in-memory text as plain YAML (tests, fuzzing, the benchmark
+ * baseline). */
 bool load_buffer(struct compilation *c, const struct load_limits *lim,
                  const char *name, const char *data, size_t len,
                  struct ydoc_list *out);

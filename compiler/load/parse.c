@@ -59,7 +59,7 @@ static void push_scratch(struct builder *b, struct ynode *n)
 static struct ynode *new_node(struct builder *b, enum ynode_kind kind,
                               yaml_mark_t m)
 {
-    struct ynode *n = ARENA_NEW(b->c->tree, struct ynode);
+    struct ynode *n = ARENA_NEW(b->c->arena, struct ynode);
 
     n->kind = (uint8_t)kind;
     n->file = b->file; /* kept by a root; attach() reuses the field */
@@ -204,7 +204,7 @@ static bool close_container(struct builder *b)
 
     n->n = (uint32_t)count;
     if (count) {
-        n->items = ARENA_NEW_ARRAY(b->c->tree, struct ynode *, count);
+        n->items = ARENA_NEW_ARRAY(b->c->arena, struct ynode *, count);
         memcpy(n->items, b->scratch + f->first_child, count * sizeof(*n->items));
     }
     b->n_scratch = f->first_child;
@@ -308,18 +308,9 @@ static void finish_document(struct builder *b, struct ydoc_list *out,
 
     if (!root || (root->kind == YNODE_SCALAR && root->scalar == YSCALAR_NULL))
         return; /* empty document: comments only, or a stray "---" */
-    if (root->kind != YNODE_MAP) {
-        diag_report(&b->c->diags, DIAG_DOCUMENT_NOT_OBJECT,
-                    source_loc_from_mark(&b->c->sources, b->file, root->line,
-                                         root->col),
-                    NULL, NULL, "a document must be a mapping (a Kubernetes object), got a %s",
-                    ynode_type_name(root));
-        b->failed = true;
-        return;
-    }
     if (out->n == out->cap) {
         size_t cap = out->cap ? out->cap * 2 : 64;
-        struct ydoc *v = ARENA_NEW_ARRAY(b->c->tree, struct ydoc, cap);
+        struct ydoc *v = ARENA_NEW_ARRAY(b->c->arena, struct ydoc, cap);
         if (out->n)
             memcpy(v, out->v, out->n * sizeof(*v));
         out->v = v;

@@ -9,9 +9,11 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
+#include "base/suggest.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,11 +41,35 @@ static void report(struct decoder *d, enum diag_code code,
         d->ok = false;
 }
 
-void decode_type_error(struct decoder *d, const struct ynode *n,
-                       const char *want)
+/* What to write instead, when the value's type makes the fix plain. */
+static const char *type_hint(const struct ynode *n, const char *want,
+                             unsigned flags, char buf[64])
+{
+    char fix[32];
+
+    if (n->kind != YNODE_SCALAR)
+        return "";
+    /* A duration needs its unit, not quotes: "10" is no duration either. */
+    if ((flags & FIELD_DURATION) && n->scalar != YSCALAR_STRING) {
+        if (!model_duration_fix(n->text, fix))
+            return "; write a duration such as \"10s\" or \"1h30m\"";
+        snprintf(buf, 64, "; write \"%s\"", fix);
+        return buf;
+    }
+    if (n->scalar != YSCALAR_STRING && strcmp(want, "string") == 0)
+        return "; quote the value to make it a string";
+    /* Unquoted, "080" would be refused as ambiguous: no hint for it. */
+    if (n->scalar == YSCALAR_STRING && strcmp(want, "integer") == 0 && n->len > 0 &&
+        strspn(n->text, "0123456789") == n->len && (n->text[0] != '0' || n->len == 1))
+        return "; remove the quotes";
+    return "";
+}
+
+static void type_error(struct decoder *d, const struct ynode *n, const char *want,
+                       unsigned flags)
 {
     struct strbuf got = STRBUF_INIT;
-    const char *hint = "";
+    char buf[64];
 
     strbuf_addstr(&got, ynode_type_name(n));
     if (n->kind == YNODE_SCALAR && n->len <= 40) {
@@ -52,16 +78,15 @@ void decode_type_error(struct decoder *d, const struct ynode *n,
         else
             strbuf_addf(&got, " %s", n->text);
     }
-    if (n->kind == YNODE_SCALAR && n->scalar != YSCALAR_STRING &&
-        strcmp(want, "string") == 0)
-        hint = "; quote the value to make it a string";
-    else if (n->kind == YNODE_SCALAR && n->scalar == YSCALAR_STRING &&
-             strcmp(want, "integer") == 0 && n->len > 0 &&
-             strspn(n->text, "0123456789") == n->len)
-        hint = "; remove the quotes";
     report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, ynode_loc(d->c, n), n, "expected %s, got %s%s",
-           want, got.buf, hint);
+           want, got.buf, type_hint(n, want, flags, buf));
     strbuf_release(&got);
+}
+
+void decode_type_error(struct decoder *d, const struct ynode *n,
+                       const char *want)
+{
+    type_error(d, n, want, 0);
 }
 
 /* YAML 1.1 booleans: y, yes, true, on (any listed case) are true. */
@@ -82,7 +107,7 @@ static bool yaml_bool_value(const char *s)
 }
 
 static bool want_scalar(struct decoder *d, const struct ynode *n,
-                        enum yscalar type, const char *want)
+                        enum yscalar type, const char *want, unsigned flags)
 {
     if (n->kind == YNODE_SCALAR && n->scalar == type)
         return true;
@@ -93,7 +118,7 @@ static bool want_scalar(struct decoder *d, const struct ynode *n,
                "write it in plain decimal", n->text);
         return false;
     }
-    decode_type_error(d, n, want);
+    type_error(d, n, want, flags);
     return false;
 }
 
@@ -103,7 +128,7 @@ static bool decode_int(struct decoder *d, const struct ynode *n, int64_t min,
     long long v;
     char *end;
 
-    if (!want_scalar(d, n, YSCALAR_INT, "integer"))
+    if (!want_scalar(d, n, YSCALAR_INT, "integer", 0))
         return false;
     errno = 0;
     v = strtoll(n->text, &end, 10);
@@ -134,7 +159,7 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
             /* kubectl drops null map values; so do we. */
             continue;
         }
-        if (!want_scalar(d, v, YSCALAR_STRING, "string"))
+        if (!want_scalar(d, v, YSCALAR_STRING, "string", 0))
             continue;
         out->v[k].key = v->key;
         out->v[k].value = v->text;
@@ -155,7 +180,7 @@ static void decode_field(struct decoder *d, const struct field *f,
         return; /* null means unset, as in Kubernetes (already initialised) */
     switch (f->type) {
     case FT_STRING:
-        if (want_scalar(d, n, YSCALAR_STRING, "string"))
+        if (want_scalar(d, n, YSCALAR_STRING, "string", f->flags))
             *(const char **)dst = n->text;
         return;
     case FT_INT32:
@@ -165,7 +190,7 @@ static void decode_field(struct decoder *d, const struct field *f,
         decode_int(d, n, INT64_MIN + 1, INT64_MAX, (int64_t *)dst);
         return;
     case FT_BOOL:
-        if (want_scalar(d, n, YSCALAR_BOOL, "boolean"))
+        if (want_scalar(d, n, YSCALAR_BOOL, "boolean", 0))
             *(enum tri *)dst = yaml_bool_value(n->text) ? TRI_TRUE : TRI_FALSE;
         return;
     case FT_OBJECT:
@@ -197,7 +222,7 @@ static void decode_field(struct decoder *d, const struct field *f,
         }
         v = ARENA_NEW_ARRAY(d->c->arena, const char *, n->n);
         for (i = 0; i < n->n; i++) {
-            if (want_scalar(d, n->items[i], YSCALAR_STRING, "string"))
+            if (want_scalar(d, n->items[i], YSCALAR_STRING, "string", 0))
                 v[i] = n->items[i]->text;
             else
                 v[i] = "";
@@ -238,6 +263,24 @@ static void decode_field(struct decoder *d, const struct field *f,
     case FT_IGNORE:
         return;
     }
+}
+
+/* An unknown key is an error, as kubectl's strict field validation has it,
+ * with the field of the same table it is likely a misspelling of. */
+static void unknown_field(struct decoder *d, const struct table *t,
+                          const struct ynode *v)
+{
+    const struct field *f;
+    struct suggest s;
+    const char *best;
+
+    suggest_begin(&s, v->key, &d->suggest_budget);
+    for (f = t->fields; f->key; f++)
+        suggest_add(&s, f->key);
+    best = suggest_result(&s);
+    report(d, DIAG_UNKNOWN_FIELD, d->allow_unknown_fields ? DIAG_WARNING : DIAG_ERROR,
+           ynode_key_loc(d->c, v), v, "unknown field '%s' in %s" SUGGEST_FMT, v->key,
+           t->name, SUGGEST_ARGS(best));
 }
 
 /* Fields a mapping lacks are reported at the mapping's own position. */
@@ -296,9 +339,7 @@ void decode_mapping(struct decoder *d, const struct table *t,
         if (f->key) {
             decode_field(d, f, v, dst);
         } else if (!t->open) {
-            report(d, DIAG_UNKNOWN_FIELD, d->strict ? DIAG_ERROR : DIAG_WARNING,
-                   ynode_key_loc(d->c, v), v, "unknown field '%s' in %s", key,
-                   t->name);
+            unknown_field(d, t, v);
         }
     }
     for (f = t->fields; f->key; f++) {

@@ -25,7 +25,12 @@ enum ftype {
     FT_IGNORE, /* any value, dropped (status, managedFields, ...) */
 };
 
-enum { FIELD_REQUIRED = 1u << 0 };
+enum {
+    FIELD_REQUIRED = 1u << 0,
+    /* A Gateway API Duration ("10s"): a bare number there needs a unit,
+     * not quotes, and the type error says so. */
+    FIELD_DURATION = 1u << 1,
+};
 
 struct table;
 
@@ -61,8 +66,9 @@ struct table {
 struct decoder {
     struct compilation *c;
     const char *object; /* "HTTPRoute default/shop" once known */
-    bool strict;
+    bool allow_unknown_fields;
     bool ok;
+    size_t suggest_budget; /* for "did you mean": one object's share */
 };
 
 /* Decodes mapping 'map' into dst with table t; a null or absent map is

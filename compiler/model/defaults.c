@@ -194,6 +194,74 @@ static void endpoint_slice_defaults(struct endpoint_slice *es)
         default_str(&es->ports[i].protocol, "TCP");
 }
 
+static void default_tri(enum tri *field, bool value)
+{
+    if (*field == TRI_UNSET)
+        *field = value ? TRI_TRUE : TRI_FALSE;
+}
+
+/* The defaults deploy/crds/ declares; an object absent from the manifest
+ * stays absent (its src is NULL), as the API server defaults only what is
+ * given. */
+static void client_policy_defaults(struct client_policy *p)
+{
+    struct request_limits *l = &p->request_limits;
+    size_t i;
+
+    for (i = 0; i < l->n_rate; i++) {
+        default_int(&l->rate[i].burst, 0);
+        default_tri(&l->rate[i].no_delay, true);
+    }
+    if (l->src)
+        default_int(&l->reject_status_code, 503);
+    if (p->hsts.src) {
+        default_int(&p->hsts.max_age_seconds, 31536000);
+        default_tri(&p->hsts.include_sub_domains, false);
+        default_tri(&p->hsts.preload, false);
+    }
+    for (i = 0; i < p->n_error_responses; i++) {
+        if (p->error_responses[i].backend_ref.src)
+            backend_object_ref_defaults(&p->error_responses[i].backend_ref);
+    }
+}
+
+static void access_policy_defaults(struct access_policy *p)
+{
+    struct external_auth_policy *e = &p->external_auth;
+
+    default_str(&p->satisfy, "All");
+    if (p->basic_auth.src) {
+        default_str(&p->basic_auth.format, "Htpasswd");
+        default_tri(&p->basic_auth.forward_credentials, false);
+    }
+    if (e->src) {
+        if (e->backend_ref.src)
+            backend_object_ref_defaults(&e->backend_ref);
+        default_str(&e->method, "GET");
+        default_str(&e->set_cookie, "OnSuccess");
+        default_str(&e->timeout, "10s");
+        if (e->sign_in.src)
+            default_str(&e->sign_in.redirect_parameter, "rd");
+    }
+}
+
+static void backend_policy_defaults(struct backend_policy *p)
+{
+    struct hash_cookie *ck = &p->load_balancing.consistent_hash.cookie;
+
+    if (p->load_balancing.src)
+        default_str(&p->load_balancing.method, "RoundRobin");
+    if (ck->src) {
+        default_tri(&ck->issue, false);
+        default_tri(&ck->secure, false);
+        default_tri(&ck->http_only, true);
+    }
+    if (p->retry.src) {
+        default_tri(&p->retry.non_idempotent, false);
+        default_int(&p->retry.tries, 3);
+    }
+}
+
 void model_apply_defaults(struct compilation *c, struct object *o)
 {
     switch (o->kind) {
@@ -216,6 +284,15 @@ void model_apply_defaults(struct compilation *c, struct object *o)
     case KIND_ENDPOINT_SLICE:
         endpoint_slice_defaults((struct endpoint_slice *)o);
         return;
+    case KIND_CLIENT_POLICY:
+        client_policy_defaults((struct client_policy *)o);
+        return;
+    case KIND_ACCESS_POLICY:
+        access_policy_defaults((struct access_policy *)o);
+        return;
+    case KIND_BACKEND_POLICY:
+        backend_policy_defaults((struct backend_policy *)o);
+        return;
     case KIND_GATEWAY_CLASS:
     case KIND_REFERENCE_GRANT:
     case KIND_BACKEND_TLS_POLICY:
@@ -224,6 +301,7 @@ void model_apply_defaults(struct compilation *c, struct object *o)
     case KIND_CONFIG_MAP:
     case KIND_INGRESS:
     case KIND_INGRESS_CLASS:
+    case KIND_ROUTING_TEST:
     case KIND__COUNT:
         return;
     }

@@ -9,6 +9,7 @@
 #include "base/compilation.h"
 #include "base/str.h"
 #include "base/strbuf.h"
+#include "base/suggest.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ static const char *const v1[] = {"v1", NULL};
 static const char *const v1_v1beta1[] = {"v1", "v1beta1", NULL};
 static const char *const v1_v1alpha2[] = {"v1", "v1alpha2", NULL};
 static const char *const v1_v1alpha3[] = {"v1", "v1alpha3", NULL};
+static const char *const v1alpha1[] = {"v1alpha1", NULL};
 static const char *const tls_route_versions[] = {"v1", "v1alpha2", "v1alpha3",
                                                  NULL};
 
@@ -45,6 +47,12 @@ const struct kind_info kind_infos[KIND__COUNT] = {
          struct reference_grant, reference_grant_table),
     KIND(KIND_BACKEND_TLS_POLICY, "BackendTLSPolicy", GATEWAY_GROUP, v1_v1alpha3,
          true, struct backend_tls_policy, backend_tls_policy_table),
+    KIND(KIND_CLIENT_POLICY, "ClientPolicy", GWC_GROUP, v1alpha1, true,
+         struct client_policy, client_policy_table),
+    KIND(KIND_ACCESS_POLICY, "AccessPolicy", GWC_GROUP, v1alpha1, true,
+         struct access_policy, access_policy_table),
+    KIND(KIND_BACKEND_POLICY, "BackendPolicy", GWC_GROUP, v1alpha1, true,
+         struct backend_policy, backend_policy_table),
     KIND(KIND_NAMESPACE, "Namespace", "", v1, false, struct namespace_obj,
          namespace_table),
     KIND(KIND_SERVICE, "Service", "", v1, true, struct service, service_table),
@@ -57,6 +65,8 @@ const struct kind_info kind_infos[KIND__COUNT] = {
          ingress_table),
     KIND(KIND_INGRESS_CLASS, "IngressClass", "networking.k8s.io", v1, false,
          struct ingress_class, ingress_class_table),
+    KIND(KIND_ROUTING_TEST, "RoutingTest", GWC_GROUP, v1alpha1, true,
+         struct routing_test, routing_test_table),
 };
 
 const char *kind_name(enum kind k)
@@ -68,6 +78,20 @@ bool kind_is_route(enum kind k)
 {
     return k == KIND_HTTP_ROUTE || k == KIND_GRPC_ROUTE || k == KIND_TLS_ROUTE ||
            k == KIND_TCP_ROUTE || k == KIND_UDP_ROUTE;
+}
+
+const struct policy_targets *model_policy_targets(const struct object *o)
+{
+    switch (o->kind) {
+    case KIND_CLIENT_POLICY:
+        return &((const struct client_policy *)o)->targets;
+    case KIND_ACCESS_POLICY:
+        return &((const struct access_policy *)o)->targets;
+    case KIND_BACKEND_POLICY:
+        return &((const struct backend_policy *)o)->targets;
+    default:
+        return NULL;
+    }
 }
 
 const char *object_label(struct compilation *c, const struct object *o)
@@ -186,15 +210,88 @@ static void error_at(struct builder *b, enum diag_code code,
         b->ok = false;
 }
 
-static const struct kind_info *find_kind(const char *name)
+/*
+ * The API groups whose every kind gwc knows: the kinds it reads (kind_infos)
+ * and the others, which it skips.  In these groups an unknown kind can only
+ * be a misspelling, and the object would silently be left out, so it is an
+ * error (kubectl apply refuses it too).  Kinds of other groups (CRDs, apps/v1,
+ * Istio's networking.istio.io Gateway) are skipped with a note.
+ */
+static const char *const core_others[] = {
+    "Binding", "ComponentStatus", "Endpoints", "Event", "LimitRange", "Node",
+    "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate",
+    "ReplicationController", "ResourceQuota", "ServiceAccount", NULL};
+static const char *const gateway_others[] = {"BackendLBPolicy", NULL};
+static const char *const networking_others[] = {"IPAddress", "NetworkPolicy",
+                                                "ServiceCIDR", NULL};
+static const char *const no_others[] = {NULL};
+
+static const struct {
+    const char *group;
+    const char *const *others;
+} known_groups[] = {
+    {"", core_others},
+    {GATEWAY_GROUP, gateway_others},
+    {"networking.k8s.io", networking_others},
+    {"discovery.k8s.io", no_others},
+};
+
+static const char *const *known_group(const char *group)
 {
     size_t i;
 
-    for (i = 0; i < KIND__COUNT; i++) {
-        if (strcmp(kind_infos[i].name, name) == 0)
-            return &kind_infos[i];
+    for (i = 0; i < sizeof(known_groups) / sizeof(known_groups[0]); i++) {
+        if (strcmp(known_groups[i].group, group) == 0)
+            return known_groups[i].others;
     }
     return NULL;
+}
+
+/* The kind gwc reads by that name: in the group when it has one there,
+ * else in any group. */
+static const struct kind_info *find_kind(const char *group, const char *name)
+{
+    const struct kind_info *any = NULL;
+    size_t i;
+
+    for (i = 0; i < KIND__COUNT; i++) {
+        if (strcmp(kind_infos[i].name, name) != 0)
+            continue;
+        if (strcmp(kind_infos[i].group, group) == 0)
+            return &kind_infos[i];
+        any = &kind_infos[i];
+    }
+    return any;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A kind of a known group that the group does not define. */
+static void report_unknown_kind(struct builder *b, const struct ynode *kn,
+                                const char *group, const char *kind,
+                                const char *const *others)
+{
+    struct suggest sg;
+    const char *best;
+    size_t i;
+
+    suggest_begin(&sg, kind, NULL);
+    for (i = 0; i < KIND__COUNT; i++) {
+        if (strcmp(kind_infos[i].group, group) == 0)
+            suggest_add(&sg, kind_infos[i].name);
+    }
+    for (; *others; others++)
+        suggest_add(&sg, *others);
+    best = suggest_result(&sg);
+    error_at(b, DIAG_KIND_NOT_IN_GROUP, kn, "%s has no kind '%s'" SUGGEST_FMT,
+             *group ? group : "the core API group (v1)", kind, SUGGEST_ARGS(best));
 }
 
 static bool version_served(const struct kind_info *ki, const char *version)
@@ -228,6 +325,19 @@ static void report_version(struct builder *b, const struct kind_info *ki,
 
 static void decode_object(struct builder *b, const struct ynode *root);
 
+static bool read_elsewhere(const struct model_options *o, const char *api_version)
+{
+    const char *slash = strchr(api_version, '/');
+    const char *const *g;
+
+    for (g = o->read_elsewhere; g && *g && slash; g++) {
+        if (strlen(*g) == (size_t)(slash - api_version) &&
+            strncmp(*g, api_version, strlen(*g)) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void decode_list(struct builder *b, const struct ynode *root)
 {
     const struct ynode *items = ynode_get(root, "items");
@@ -236,14 +346,14 @@ static void decode_list(struct builder *b, const struct ynode *root)
     if (ynode_is_null(items))
         return;
     if (items->kind != YNODE_SEQ) {
-        struct decoder d = {b->c, NULL, b->opt->strict, true};
+        struct decoder d = {b->c, NULL, false, true, 0};
         decode_type_error(&d, items, "list");
         b->ok = false;
         return;
     }
     for (i = 0; i < items->n; i++) {
         if (items->items[i]->kind != YNODE_MAP) {
-            struct decoder d = {b->c, NULL, b->opt->strict, true};
+            struct decoder d = {b->c, NULL, false, true, 0};
             decode_type_error(&d, items->items[i], "mapping");
             b->ok = false;
             continue;
@@ -257,6 +367,25 @@ static void add_object(struct builder *b, struct object *o)
     ptrvec_push(b->c->arena, &b->m->objects[o->kind], o);
 }
 
+static void add_input(struct builder *b, const struct ynode *root, const char *label)
+{
+    struct model_input *in = ARENA_NEW(b->c->arena, struct model_input);
+
+    in->src = root;
+    in->label = label;
+    ptrvec_push(b->c->arena, &b->m->inputs, in);
+}
+
+/* "Kind namespace/name", or "Kind" alone when there is no name. */
+static const char *written_label(struct builder *b, const char *kind, const char *ns,
+                                 const char *name)
+{
+    if (!name)
+        return kind;
+    return ns ? arena_printf(b->c->arena, "%s %s/%s", kind, ns, name)
+              : arena_printf(b->c->arena, "%s %s", kind, name);
+}
+
 static void decode_object(struct builder *b, const struct ynode *root)
 {
     const struct ynode *av = ynode_get(root, "apiVersion");
@@ -266,10 +395,13 @@ static void decode_object(struct builder *b, const struct ynode *root)
     const char *name = scalar_text(ynode_get(meta, "name"));
     const char *ns = scalar_text(ynode_get(meta, "namespace"));
     const char *slash, *group, *version;
+    const char *const *others;
     const struct kind_info *ki;
     struct decoder d;
     struct object *o;
 
+    if (!api_version || !kind || (strcmp(kind, "List") == 0 && strcmp(api_version, "v1") == 0))
+        add_input(b, root, NULL);
     if (!api_version || !kind) {
         error_at(b, DIAG_MISSING_TYPE_META, av && !api_version ? av : kn && !kind ? kn : root,
                  "object has no %s; every Kubernetes object needs apiVersion and kind",
@@ -281,17 +413,32 @@ static void decode_object(struct builder *b, const struct ynode *root)
         decode_list(b, root);
         return;
     }
-    ki = find_kind(kind);
-    if (!ki) {
-        diag_report(&b->c->diags, DIAG_UNKNOWN_KIND, ynode_loc(b->c, kn), NULL, NULL,
-                    "%s %s is not read by gwc; skipped", api_version, kind);
-        return;
-    }
+    b->m->n_manifests++;
     slash = strrchr(api_version, '/');
     group = slash ? arena_strndup(b->c->arena, api_version,
                                   (size_t)(slash - api_version))
                   : "";
     version = slash ? slash + 1 : api_version;
+    others = known_group(group);
+    ki = find_kind(group, kind);
+    if (ki && strcmp(ki->group, group) != 0 && !others &&
+        !(*ki->group && suggest_near(group, ki->group)))
+        ki = NULL; /* another project's kind of that name */
+    /* Labelled as diagnostics name the object: the namespace defaulted
+     * where the kind has one. */
+    add_input(b, root, written_label(b, kind, ki && !ki->namespaced ? NULL
+                                              : ki && !ns ? "default" : ns, name));
+    if (!ki && read_elsewhere(b->opt, api_version))
+        return;
+    if (!ki && others && !in_list(others, kind)) {
+        report_unknown_kind(b, kn, group, kind, others);
+        return;
+    }
+    if (!ki) {
+        diag_report(&b->c->diags, DIAG_UNKNOWN_KIND, ynode_loc(b->c, kn), NULL, NULL,
+                    "%s %s is not read by gwc; skipped", api_version, kind);
+        return;
+    }
     if (strcmp(group, ki->group) != 0 || !version_served(ki, version)) {
         report_version(b, ki, av, api_version);
         return;
@@ -316,8 +463,12 @@ static void decode_object(struct builder *b, const struct ynode *root)
     o->created = INT_UNSET;
     d.c = b->c;
     d.object = object_label(b->c, o);
-    d.strict = b->opt->strict;
+    /* A misspelt AccessPolicy field (clientAdresses) would leave a route
+     * open: unknown fields there are errors whatever the mode. */
+    d.allow_unknown_fields =
+        b->opt->allow_unknown_fields && ki->kind != KIND_ACCESS_POLICY;
     d.ok = true;
+    d.suggest_budget = 1u << 22;
     decode_mapping(&d, ki->top, root, o);
     o->meta.namespace = ns;
     if (o->meta.creation_timestamp &&
@@ -384,6 +535,43 @@ bool model_build(struct compilation *c, const struct ydoc_list *docs,
     }
     model_index(c, m);
     return b.ok;
+}
+
+const char *model_suggest_name(const struct model *m, enum kind kind,
+                               const char *namespace, const char *name,
+                               size_t *budget)
+{
+    const struct ptrvec *pv = &m->objects[kind];
+    struct strbuf key = STRBUF_INIT;
+    size_t lo = 0, hi = pv->n, plen;
+    const char *prefix;
+    struct suggest s;
+
+    if (budget && !*budget)
+        return NULL;
+    if (namespace && kind_infos[kind].namespaced)
+        strbuf_addf(&key, "%s/", namespace);
+    prefix = key.buf;
+    plen = key.len;
+    /* Objects are sorted by "{namespace}/{name}": the namespace's objects
+     * are the run that starts at the first key not below "{namespace}/". */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(((const struct object *)pv->v[mid])->nsname, prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    suggest_begin(&s, name, budget);
+    for (; lo < pv->n && !suggest_spent(&s); lo++) {
+        const struct object *o = pv->v[lo];
+        if (strncmp(o->nsname, prefix, plen) != 0)
+            break;
+        if (!o->rejected)
+            suggest_add(&s, o->nsname + plen);
+    }
+    strbuf_release(&key);
+    return suggest_result(&s);
 }
 
 int object_cmp_age(const struct object *a, const struct object *b)

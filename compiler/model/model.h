@@ -35,6 +35,9 @@ enum kind {
     KIND_UDP_ROUTE,
     KIND_REFERENCE_GRANT,
     KIND_BACKEND_TLS_POLICY,
+    KIND_CLIENT_POLICY, /* gwc.dev: docs/policies.md */
+    KIND_ACCESS_POLICY,
+    KIND_BACKEND_POLICY,
     KIND_NAMESPACE,
     KIND_SERVICE,
     KIND_ENDPOINT_SLICE,
@@ -42,10 +45,12 @@ enum kind {
     KIND_CONFIG_MAP,
     KIND_INGRESS,
     KIND_INGRESS_CLASS,
+    KIND_ROUTING_TEST,
     KIND__COUNT
 };
 
 #define GATEWAY_GROUP "gateway.networking.k8s.io"
+#define GWC_GROUP "gwc.dev"
 
 struct strmap_entry {
     const char *key;
@@ -96,6 +101,14 @@ struct object {
 /* A Gateway API Duration ("1h30m", "500ms", also "30s1m": units may come in
  * any order and repeat) in milliseconds; false when it is not one. */
 bool model_parse_duration(const char *s, int64_t *ms);
+/* The duration a user meant by a number where a duration belongs ("10" is
+ * "10s", "1.5" and "1.5s" are "1500ms"), written into buf; NULL when the
+ * text is no such number or the duration has no Gateway API form. */
+const char *model_duration_fix(const char *text, char buf[32]);
+
+/* A gwc.dev policy size ("0", "1048576", "512Ki", "10Mi", "2Gi") in bytes;
+ * false when it is not one (nginx's "10m" is not). */
+bool model_parse_size(const char *s, int64_t *bytes);
 
 /* The Gateway API's order of precedence between objects: the older one
  * first (creationTimestamp; none counts as newest), then by the string
@@ -509,6 +522,199 @@ struct backend_tls_policy {
     struct strmap options;
 };
 
+/* ---- gwc.dev/v1alpha1 policies (docs/policies.md) ---- */
+
+/* spec.targetRefs of a gwc policy. */
+struct policy_targets {
+    struct policy_target_ref *v;
+    size_t n;
+};
+
+/* A Secret or ConfigMap: name, optional namespace, and (ConfigMap) key. */
+struct policy_object_ref {
+    const struct ynode *src;
+    const char *name, *namespace, *key;
+};
+
+struct client_address_detection {
+    const struct ynode *src;
+    const char *source; /* Connection | Header | ProxyProtocol */
+    const char *header;
+    const char **trusted_proxies;
+    size_t n_trusted_proxies;
+    enum tri recursive;
+};
+
+struct client_timeouts {
+    const struct ynode *src;
+    const char *request_body, *idle, *send;
+};
+
+struct request_body {
+    const struct ynode *src;
+    const char *max_size;
+};
+
+struct rate_limit {
+    const struct ynode *src;
+    int64_t requests;
+    const char *per; /* Second | Minute */
+    int64_t burst;
+    enum tri no_delay;
+};
+
+struct request_limits {
+    const struct ynode *src;
+    struct rate_limit *rate;
+    size_t n_rate;
+    int64_t concurrent;
+    const char **exempt_cidrs;
+    size_t n_exempt_cidrs;
+    int64_t reject_status_code;
+};
+
+struct hsts {
+    const struct ynode *src;
+    int64_t max_age_seconds;
+    enum tri include_sub_domains, preload;
+};
+
+struct error_response {
+    const struct ynode *src;
+    int64_t *status_codes;
+    size_t n_status_codes;
+    const char *body;
+    struct policy_object_ref config_map_ref;
+    const char *content_type;
+    struct backend_object_ref backend_ref;
+};
+
+struct client_policy {
+    struct object obj;
+    const struct ynode *spec_src;
+    struct policy_targets targets;
+    struct client_address_detection client_address_detection;
+    struct client_timeouts timeouts;
+    struct request_body request_body;
+    struct request_limits request_limits;
+    struct hsts hsts;
+    struct error_response *error_responses;
+    size_t n_error_responses;
+};
+
+struct client_addresses {
+    const struct ynode *src;
+    const char **allow;
+    size_t n_allow;
+    const char **deny;
+    size_t n_deny;
+};
+
+struct basic_auth {
+    const struct ynode *src;
+    struct policy_object_ref secret_ref;
+    const char *format; /* Htpasswd | UserMap */
+    const char *key;
+    const char *realm;
+    enum tri forward_credentials;
+};
+
+struct sign_in {
+    const struct ynode *src;
+    const char *url, *path, *redirect_parameter;
+};
+
+struct external_auth_policy {
+    const struct ynode *src;
+    struct backend_object_ref backend_ref;
+    const char *url, *path, *method;
+    const char **request_headers;
+    size_t n_request_headers;
+    struct http_header *set_request_headers;
+    size_t n_set_request_headers;
+    const char **response_headers;
+    size_t n_response_headers;
+    const char *request_redirect;
+    const char *set_cookie; /* Never | OnSuccess | Always */
+    struct sign_in sign_in;
+    const char *timeout;
+};
+
+struct access_policy {
+    struct object obj;
+    const struct ynode *spec_src;
+    struct policy_targets targets;
+    struct client_addresses client_addresses;
+    struct basic_auth basic_auth;
+    struct external_auth_policy external_auth;
+    const char *satisfy; /* All | Any */
+};
+
+struct backend_timeouts {
+    const struct ynode *src;
+    const char *connect, *send, *read;
+};
+
+struct hash_cookie {
+    const struct ynode *src;
+    const char *name;
+    enum tri issue;
+    const char *path, *domain;
+    int64_t max_age_seconds;
+    enum tri secure, http_only;
+    const char *same_site;
+};
+
+struct consistent_hash {
+    const struct ynode *src;
+    const char *source; /* ClientAddress | Header | Cookie | QueryParameter | RequestURI */
+    const char *header, *query_parameter;
+    struct hash_cookie cookie;
+};
+
+struct load_balancing {
+    const struct ynode *src;
+    const char *method; /* RoundRobin | LeastConnections | ConsistentHash */
+    struct consistent_hash consistent_hash;
+};
+
+struct upstream_keepalive {
+    const struct ynode *src;
+    int64_t connections, requests;
+    const char *idle_timeout, *max_lifetime;
+};
+
+struct buffering {
+    const struct ynode *src;
+    enum tri response, request;
+};
+
+struct backend_retry {
+    const struct ynode *src;
+    const char **on;
+    size_t n_on;
+    int64_t *status_codes;
+    size_t n_status_codes;
+    enum tri non_idempotent;
+    int64_t tries;
+    const char *timeout;
+};
+
+struct backend_policy {
+    struct object obj;
+    const struct ynode *spec_src;
+    struct policy_targets targets;
+    struct backend_timeouts timeouts;
+    struct load_balancing load_balancing;
+    struct upstream_keepalive keepalive;
+    struct buffering buffering;
+    struct backend_retry retry;
+};
+
+
+/* The targetRefs of a ClientPolicy, AccessPolicy or BackendPolicy. */
+const struct policy_targets *model_policy_targets(const struct object *o);
+
 /* ---- core kinds: only the fields gwc reads ---- */
 
 struct namespace_obj {
@@ -636,6 +842,50 @@ struct ingress_class {
 
 /* ---- the model ---- */
 
+/* ---- RoutingTest (gwc.dev/v1alpha1): requests and what must answer them ---- */
+
+#define GWC_GROUP "gwc.dev"
+
+struct routing_request {
+    const struct ynode *src;
+    const char *method;
+    const char *url;
+    struct strmap headers;
+    const char *sni;
+};
+
+struct routing_expect {
+    const struct ynode *src;
+    const char *backend;          /* "ns/name" or "name" (the test's ns) */
+    const struct ynode *backends; /* mapping: backend name -> weight */
+    int64_t status;               /* INT_UNSET: not expected */
+    const char *location;
+    struct strmap headers_set;
+};
+
+struct routing_case {
+    const struct ynode *src;
+    const char *name;
+    struct routing_request request;
+    struct routing_expect expect;
+};
+
+struct routing_test {
+    struct object obj;
+    const struct ynode *spec_src;
+    struct routing_case *cases;
+    size_t n_cases;
+};
+
+/* A mapping of the input that may be an object: a document or an item of
+ * a kind: List, whatever its kind (gwc decodes some kinds, not all). */
+struct model_input {
+    const struct ynode *src;
+    /* "HTTPRoute default/shop", "Deployment web"; NULL when the mapping is
+     * no object (no apiVersion or kind) or a List. */
+    const char *label;
+};
+
 struct model {
     /* Objects per kind, sorted by nsname (then input order). */
     struct ptrvec objects[KIND__COUNT];
@@ -643,10 +893,19 @@ struct model {
     struct strhash by_nsname[KIND__COUNT]; /* nsname -> its first object */
     struct strhash slices_by_service; /* "ns/service" -> struct ptrvec * of
                                          EndpointSlices, in nsname order */
+    /* Every struct model_input, in input order. */
+    struct ptrvec inputs;
+    /* Documents (and List items) with apiVersion and kind, of any kind. */
+    size_t n_manifests;
 };
 
 struct model_options {
-    bool strict; /* unknown fields are errors, as kubectl --validate=strict */
+    /* Unknown fields are errors, as with kubectl's default strict field
+     * validation; this makes them warnings. */
+    bool allow_unknown_fields;
+    /* API groups whose objects another stage reads (import-ingress's
+     * providers): not reported as skipped.  NULL-terminated, or NULL. */
+    const char *const *read_elsewhere;
 };
 
 /*
@@ -663,6 +922,11 @@ struct object *model_find(const struct model *m, enum kind kind,
  * namespace (rejected ones included), or NULL when there are none. */
 const struct ptrvec *model_endpoint_slices(const struct model *m,
                                            const char *namespace, const char *name);
+/* The name of an object of that kind and namespace that 'name' most likely
+ * misspells, or NULL (base/suggest.h; budget bounds the work). */
+const char *model_suggest_name(const struct model *m, enum kind kind,
+                               const char *namespace, const char *name,
+                               size_t *budget);
 
 const char *kind_name(enum kind k);
 /* Route kinds in the order gwc reports them. */

@@ -22,12 +22,17 @@ extern const struct table object_meta_table;
 extern const struct table parent_ref_table;
 extern const struct table backend_object_ref_table;
 extern const struct table local_ref_table;
+extern const struct table policy_target_ref_table;
+extern const struct table http_header_table;
 
 extern const struct table gateway_class_table;
 extern const struct table gateway_table;
 extern const struct table listener_set_table;
 extern const struct table reference_grant_table;
 extern const struct table backend_tls_policy_table;
+extern const struct table client_policy_table;
+extern const struct table access_policy_table;
+extern const struct table backend_policy_table;
 extern const struct table http_route_table;
 extern const struct table grpc_route_table;
 extern const struct table tls_route_table;
@@ -40,5 +45,6 @@ extern const struct table secret_table;
 extern const struct table config_map_table;
 extern const struct table ingress_table;
 extern const struct table ingress_class_table;
+extern const struct table routing_test_table;
 
 #endif

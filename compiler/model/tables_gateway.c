@@ -346,7 +346,7 @@ static const struct field policy_target_ref_fields[] = {
     FIELD("sectionName", FT_STRING, 0, struct policy_target_ref, section_name),
     FIELD_END,
 };
-static const struct table policy_target_ref_table =
+const struct table policy_target_ref_table =
     TABLE(struct policy_target_ref, "LocalPolicyTargetReferenceWithSectionName",
           policy_target_ref_fields);
 

@@ -11,7 +11,7 @@ static const struct field http_header_fields[] = {
     FIELD("value", FT_STRING, FIELD_REQUIRED, struct http_header, value),
     FIELD_END,
 };
-static const struct table http_header_table =
+const struct table http_header_table =
     TABLE(struct http_header, "HTTPHeader", http_header_fields);
 
 static const struct field header_filter_fields[] = {
@@ -211,8 +211,8 @@ static const struct table grpc_match_table =
     TABLE(struct grpc_match, "GRPCRouteMatch", grpc_match_fields);
 
 static const struct field timeouts_fields[] = {
-    FIELD("request", FT_STRING, 0, struct route_timeouts, request),
-    FIELD("backendRequest", FT_STRING, 0, struct route_timeouts, backend_request),
+    FIELD("request", FT_STRING, FIELD_DURATION, struct route_timeouts, request),
+    FIELD("backendRequest", FT_STRING, FIELD_DURATION, struct route_timeouts, backend_request),
     FIELD_END,
 };
 static const struct table timeouts_table =
@@ -221,7 +221,7 @@ static const struct table timeouts_table =
 static const struct field retry_fields[] = {
     FIELD_INTS("codes", 0, struct route_retry, codes),
     FIELD("attempts", FT_INT32, 0, struct route_retry, attempts),
-    FIELD("backoff", FT_STRING, 0, struct route_retry, backoff),
+    FIELD("backoff", FT_STRING, FIELD_DURATION, struct route_retry, backoff),
     FIELD_END,
 };
 static const struct table retry_table =
@@ -244,7 +244,7 @@ static const struct table header_config_table =
     TABLE(struct header_config, "HeaderConfig", header_config_fields);
 
 static const struct field session_persistence_fields[] = {
-    FIELD("absoluteTimeout", FT_STRING, 0, struct session_persistence,
+    FIELD("absoluteTimeout", FT_STRING, FIELD_DURATION, struct session_persistence,
           absolute_timeout),
     FIELD("type", FT_STRING, 0, struct session_persistence, type),
     FIELD_OBJ("cookie", 0, struct session_persistence, cookie, cookie_config_table),

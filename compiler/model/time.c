@@ -2,6 +2,7 @@
  * and Gateway API durations. */
 #include "decode_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,4 +108,70 @@ bool model_parse_duration(const char *s, int64_t *ms)
     }
     *ms = total;
     return groups > 0;
+}
+
+/* A number with an optional fraction and unit, as users write timeouts that
+ * are not Gateway API durations: "10", "1.5", "1.5s", "2.5m". */
+static bool number_ms(const char *s, int64_t *ms)
+{
+    int64_t whole = 0, frac = 0, scale = 1, unit = 1000;
+    int digits = 0;
+
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (++digits > 9)
+            return false;
+        whole = whole * 10 + (*s - '0');
+    }
+    if (digits == 0)
+        return false;
+    if (*s == '.') {
+        for (s++, digits = 0; *s >= '0' && *s <= '9'; s++) {
+            if (++digits > 3)
+                return false; /* finer than a millisecond */
+            frac = frac * 10 + (*s - '0');
+            scale *= 10;
+        }
+        if (digits == 0)
+            return false;
+    }
+    if (strcmp(s, "ms") == 0)
+        unit = 1;
+    else if (strcmp(s, "h") == 0)
+        unit = 3600000;
+    else if (strcmp(s, "m") == 0)
+        unit = 60000;
+    else if (*s && strcmp(s, "s") != 0)
+        return false;
+    if ((whole * unit * scale + frac * unit) % scale != 0)
+        return false;
+    *ms = (whole * unit * scale + frac * unit) / scale;
+    return true;
+}
+
+const char *model_duration_fix(const char *text, char buf[32])
+{
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {{"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
+    int64_t ms, check;
+    size_t i, n = 0;
+
+    if (!number_ms(text, &ms))
+        return NULL;
+    /* Keep the user's unit when it fits in one group: "10" -> "10s". */
+    if (ms % 1000 == 0 && ms / 1000 <= 99999)
+        snprintf(buf, 32, "%llds", (long long)(ms / 1000));
+    else if (ms <= 99999)
+        snprintf(buf, 32, "%lldms", (long long)ms);
+    else {
+        for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+            int64_t v = ms / units[i].ms;
+            if (v == 0)
+                continue;
+            n += (size_t)snprintf(buf + n, 32 - n, "%lld%s", (long long)v, units[i].unit);
+            ms -= v * units[i].ms;
+        }
+    }
+    return model_parse_duration(buf, &check) ? buf : NULL;
 }

@@ -58,16 +58,33 @@ static const char *add_file(struct planner *p, const char *path, const char *dat
     return path;
 }
 
-const char *certificate_file(struct planner *p, const struct certificate *cert)
+/* DIR/NAMESPACE/NAME/KEY: a Secret or ConfigMap volume mounted at
+ * DIR/NAMESPACE/NAME holds one file per key. */
+static const char *mounted(struct planner *p, const char *dir, const char *ns,
+                           const char *name, const char *key)
 {
-    const struct object *o = &cert->secret->obj;
-    const char *path = arena_printf(p->a, "certs/%s_%s.pem", o->meta.namespace, o->meta.name);
-    const struct plan_file *known = strhash_get(&p->files_by_path, bounded_path(p->a, path));
-    struct strbuf sb = STRBUF_INIT;
+    return arena_printf(p->a, "%s/%s/%s/%s", dir, ns, name, key);
+}
 
+struct cert_files certificate_files(struct planner *p, const struct certificate *cert)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct cert_files f;
+    const char *path;
+    const struct plan_file *known;
+
+    if (!cert->cert_pem) {
+        f.cert = mounted(p, p->o->secrets_dir, cert->namespace, cert->name, "tls.crt");
+        f.key = mounted(p, p->o->secrets_dir, cert->namespace, cert->name, "tls.key");
+        return f;
+    }
     /* Every server of a listener names the same file: made once. */
-    if (known)
-        return known->path;
+    path = arena_printf(p->a, "certs/%s_%s.pem", cert->namespace, cert->name);
+    known = strhash_get(&p->files_by_path, bounded_path(p->a, path));
+    if (known) {
+        f.cert = f.key = known->path;
+        return f;
+    }
     /* nginx reads certificate and key from one file. */
     strbuf_add(&sb, cert->cert_pem, cert->cert_len);
     if (sb.len && sb.buf[sb.len - 1] != '\n')
@@ -75,12 +92,27 @@ const char *certificate_file(struct planner *p, const struct certificate *cert)
     strbuf_add(&sb, cert->key_pem, cert->key_len);
     if (sb.len && sb.buf[sb.len - 1] != '\n')
         strbuf_addch(&sb, '\n');
-    path = add_file(p, path, arena_strndup(p->a, sb.buf, sb.len), sb.len, 0600);
+    f.cert = f.key = add_file(p, path, arena_strndup(p->a, sb.buf, sb.len), sb.len, 0600);
     strbuf_release(&sb);
-    return path;
+    return f;
+}
+
+const char *ca_bundle_file(struct planner *p, const struct ca_bundle *ca,
+                           const char *path)
+{
+    if (!ca->pem)
+        return mounted(p, p->o->configmaps_dir, ca->namespace, ca->name, "ca.crt");
+    return text_file(p, path, ca->pem);
 }
 
 const char *text_file(struct planner *p, const char *path, const char *text)
 {
     return add_file(p, path, text, strlen(text), 0644);
+}
+
+const char *secret_file(struct planner *p, const char *path, const char *text)
+{
+    /* nginx's workers read it on every request: readable by the group
+     * nginx runs in, by nobody else. */
+    return add_file(p, path, text, strlen(text), 0640);
 }

@@ -37,6 +37,11 @@ static void push_header(struct arena *a, struct plan_header **v, size_t *n,
     *v = nv;
 }
 
+void handler_push_header(struct planner *p, struct plan_handler *h, struct plan_header x)
+{
+    push_header(p->a, &h->request_headers, &h->n_request_headers, x);
+}
+
 static void header_filter(struct planner *p, struct plan_handler *h,
                           const struct header_filter *f, bool request)
 {
@@ -232,11 +237,7 @@ static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
     return c;
 }
 
-/* A Gateway duration in nginx's time syntax.  nginx wants units largest
- * first and each once, while the Gateway API also accepts "30s1m" or
- * "1m1m", so the value is written in its normal form ("1m30s").  "0s" means
- * no timeout, which nginx spells as a very long one. */
-static const char *nginx_time(struct arena *a, const char *d)
+const char *nginx_time(struct arena *a, const char *d, const char *zero)
 {
     static const struct {
         const char *unit;
@@ -251,7 +252,7 @@ static const char *nginx_time(struct arena *a, const char *d)
     if (!model_parse_duration(d, &ms))
         BUG("duration not validated");
     if (ms == 0)
-        return "24d";
+        return zero;
     for (i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (ms >= units[i].ms)
             n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld%s",
@@ -266,9 +267,9 @@ static const char *ca_file(struct planner *p, const struct policy_state *ps)
 {
     const struct object *o = &ps->policy->obj;
 
-    return text_file(p, arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace,
-                                     o->meta.name),
-                     ps->ca_pem);
+    return ca_bundle_file(p, ps->ca,
+                          arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace,
+                                       o->meta.name));
 }
 
 struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc,
@@ -300,9 +301,12 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
     if (b->tls_policy) {
         t.tls = true;
         t.tls_name = b->tls_policy->policy->validation.hostname;
-        t.tls_ca_file = b->tls_policy->ca_pem ? ca_file(p, b->tls_policy) : NULL;
-        if (gs->backend_client_cert)
-            t.tls_client_cert_file = certificate_file(p, gs->backend_client_cert);
+        t.tls_ca_file = b->tls_policy->ca ? ca_file(p, b->tls_policy) : NULL;
+        if (gs->backend_client_cert) {
+            struct cert_files f = certificate_files(p, gs->backend_client_cert);
+            t.tls_client_cert_file = f.cert;
+            t.tls_client_key_file = f.key;
+        }
     }
     return t;
 }
@@ -494,7 +498,7 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
     }
     h->retry_on = on;
     h->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
-    h->retry_within = rule->timeouts.request ? nginx_time(p->a, rule->timeouts.request) : NULL;
+    h->retry_within = nginx_time(p->a, rule->timeouts.request, NO_TIMEOUT);
 }
 
 static void apply_timeouts(struct planner *p, struct plan_handler *h,
@@ -504,8 +508,9 @@ static void apply_timeouts(struct planner *p, struct plan_handler *h,
         return;
     /* nginx has no total request timeout; a read timeout is the closest it
      * comes (validate reported the approximation). */
-    h->read_timeout = nginx_time(p->a, t->backend_request ? t->backend_request : t->request);
-    h->connect_timeout = nginx_time(p->a, t->backend_request);
+    h->read_timeout = nginx_time(p->a, t->backend_request ? t->backend_request : t->request,
+                                 NO_TIMEOUT);
+    h->connect_timeout = nginx_time(p->a, t->backend_request, NO_TIMEOUT);
 }
 
 struct plan_handler *handler_for_rule(struct planner *p,
@@ -515,6 +520,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
     const struct route *r = c->att->route->route;
     const struct rule_state *rs = c->rule;
     struct plan_handler *h = ARENA_NEW(p->a, struct plan_handler);
+    struct upstream_options up = {NULL, NULL, NULL};
     size_t next_mirror = 0, i, live = 0;
 
     h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
@@ -526,6 +532,14 @@ struct plan_handler *handler_for_rule(struct planner *p,
     }
     apply_filters(p, h, rs->rule->filters, rs->rule->n_filters, c, sc, rs->mirrors,
                   &next_mirror);
+    if (!policy_apply(p, sc, c, h, &up)) {
+        /* A policy gwc cannot program exactly: fail closed. */
+        memset(h, 0, sizeof(*h));
+        h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
+                             r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
+        h->status = 500;
+        return h;
+    }
     if (h->redirect)
         return h; /* CEL: a redirect has no backends */
     apply_timeouts(p, h, &rs->rule->timeouts);
@@ -554,9 +568,10 @@ struct plan_handler *handler_for_rule(struct planner *p,
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = target_of(p, b, h->grpc, sc->listener->gateway);
+        child->backend = b;
         child->grpc = child->target.grpc;
-        if (h->retry_tries > 1 && child->target.upstream)
-            child->target.upstream = upstream_for(p, b, h->retry_tries);
+        if (child->target.upstream && (h->retry_tries > 1 || up.lb || up.keepalive))
+            child->target.upstream = upstream_balanced(p, b, h->retry_tries, &up);
         h->backends[h->n_backends++] = child;
     }
     if (h->n_backends == 1) {

@@ -212,6 +212,9 @@ struct server_build {
                                      internal location */
     struct strhash not_found;     /* named locations answering 404 */
     struct ptrvec not_found_names;
+    /* The largest body limit of a dispatching location with policies
+     * (0: none), or -1 when there is none. */
+    int64_t max_body;
 };
 
 /* One handler per rule: candidates of other matches of the rule share it. */
@@ -379,6 +382,39 @@ static void need_404(struct server_build *sb, const char *name)
     }
 }
 
+/*
+ * A location that hands requests to named ones (docs/policies.md, "Where
+ * directives go"): nginx checks Content-Length against this location's
+ * client_max_body_size only, so it takes the largest limit of its targets
+ * (the named ones check theirs with a map); and an error page after the
+ * 418 hop needs recursive_error_pages.
+ */
+static void dispatch_limits(struct server_build *sb, struct plan_location *loc,
+                            struct plan_handler **targets, size_t n)
+{
+    int64_t max = -1;
+    bool policies = false;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        int64_t l = policy_body_limit(targets[i]);
+        policies |= targets[i]->policy != NULL;
+        if (l == 0 || max == 0)
+            max = 0;
+        else if (l > max)
+            max = l;
+    }
+    if (!policies)
+        return;
+    loc->recursive_errors = true;
+    if (max != 1 << 20)
+        loc->max_body_size = policy_body_size_text(sb->p, max);
+    if (sb->max_body < 0 || max == 0)
+        sb->max_body = max;
+    else if (sb->max_body != 0 && max > sb->max_body)
+        sb->max_body = max;
+}
+
 static void fill_location(struct server_build *sb, struct plan_location *loc,
                           size_t loc_regex)
 {
@@ -415,6 +451,8 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         loc->handler = handler_of(sb, order[0]);
         loc->save_uri = mirror_needs_uri(loc->handler);
         handler_dependents(p, loc->handler, &sb->internal);
+        if (loc->handler->split_variable)
+            dispatch_limits(sb, loc, (struct plan_handler **)&loc->handler, 1);
         return;
     }
     /* The bit string: every distinct condition variable, in first use. */
@@ -477,8 +515,11 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         dispatch->default_value = text_literal(p->a, "404");
         need_404(sb, arena_printf(p->a, "%s404", prefix));
     }
+    dispatch_limits(sb, loc, (struct plan_handler **)slots.v, slots.n);
     /* Locations with the same conditions and the same targets relative to
-     * their prefix share one dispatch map, across servers too. */
+     * their prefix share one dispatch map, across servers too: the map
+     * encodes nothing else (body limits and error handling are the
+     * location's own). */
     loc->dispatch_prefix = prefix;
     loc->dispatch_variable = map_intern(p, dispatch);
     if (loc->dispatch_variable == dispatch->variable)
@@ -585,6 +626,10 @@ static void internal_locations(struct server_build *sb)
         loc->kind = h->by_uri ? LOC_INTERNAL : LOC_NAMED;
         loc->path = h->by_uri ? h->id : arena_printf(p->a, "@%s", h->id);
         loc->handler = h;
+        /* Below what a dispatching location let through: check here. */
+        if (!h->by_uri && sb->max_body >= 0 && policy_body_limit(h) != 0 &&
+            (sb->max_body == 0 || policy_body_limit(h) < sb->max_body))
+            loc->body_over_variable = map_body_over(p, policy_body_limit(h));
         ptrvec_push(p->a, &sb->locations, loc);
     }
     ptrvec_sort(&sb->not_found_names, cmp_strings);
@@ -608,6 +653,7 @@ void locations_build(struct planner *p, struct plan_server *srv,
     memset(&sb, 0, sizeof(sb));
     sb.p = p;
     sb.sc = sc;
+    sb.max_body = -1;
     sb.cands = cands;
     sb.n = n;
     strhash_init(&sb.by_path, p->a);
@@ -659,4 +705,16 @@ void locations_build(struct planner *p, struct plan_server *srv,
     for (i = 0; i < sb.locations.n; i++)
         srv->locations[i] = *(struct plan_location *)sb.locations.v[i];
     srv->n_locations = sb.locations.n;
+    srv->candidates = cands;
+    srv->n_candidates = n;
+    srv->group_handlers = sb.handlers;
+}
+
+enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,
+                                       const char **path)
+{
+    struct path_form f = path_of(a, c);
+
+    *path = f.path;
+    return f.kind;
 }

@@ -157,25 +157,42 @@ const char *map_condition(struct planner *p, const char *source_variable,
     return m->variable;
 }
 
-const char *map_query_value(struct planner *p, const char *name)
+/* map $source: the value of the first `name=value` in a list whose items
+ * start after `separator` (a regex), the name matched exactly and
+ * case-sensitively (nginx's $arg_x and $cookie_x ignore case). */
+static const char *map_list_value(struct planner *p, const char *prefix, const char *source,
+                                  const char *separator, char end, const char *name)
 {
     bool created;
-    struct plan_map *m = content_map(p, "gw_q", "args", name, &created);
+    struct plan_map *m = content_map(p, prefix, source, name, &created);
 
     if (created) {
-        /* The first occurrence of the parameter, its name matched exactly
-         * and case-sensitively ($arg_x is case-insensitive: not usable). */
         struct strbuf re = STRBUF_INIT;
         char capture[48];
-        snprintf(capture, sizeof(capture), "gw_qv%s", m->variable + 4);
-        strbuf_addstr(&re, "(?:^|&)");
+        snprintf(capture, sizeof(capture), "%sv%s", prefix, m->variable + strlen(prefix));
+        strbuf_addf(&re, "(?:^|%s)", separator);
         quote_regex_literal(&re, name);
-        strbuf_addf(&re, "=(?<%s>[^&]*)", capture);
+        strbuf_addf(&re, "=(?<%s>[^%c]*)", capture, end);
         map_add(p, m, MAP_KEY_REGEX, arena_strdup(p->a, re.buf),
                 text_variable(p->a, arena_strdup(p->a, capture)));
         strbuf_release(&re);
     }
     return m->variable;
+}
+
+const char *map_query_value(struct planner *p, const char *name)
+{
+    return map_list_value(p, "gw_q", "args", "&", '&', name);
+}
+
+const char *map_cookie_value(struct planner *p, const char *name)
+{
+    return map_list_value(p, "gw_k", "http_cookie", ";\\s*", ';', name);
+}
+
+const char *hashed_id(struct planner *p, const char *text)
+{
+    return arena_printf(p->a, "%016llx", (unsigned long long)fnv1a("gwc-policy", text));
 }
 
 /* value when $source is not empty, else "": the regex "." never matches an

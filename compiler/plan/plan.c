@@ -181,11 +181,14 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     section_init(&p, &p.http);
     section_init(&p, &p.stream);
     strhash_init(&p.files_by_path, p.a);
+    strhash_init(&p.zones_by_name, p.a);
+    strhash_init(&p.geos_by_name, p.a);
     p.sec = &p.stream;
     stream_build(&p);
     p.sec = &p.http;
     servers_build(&p);
     finish_section(&p, &p.http, &out->http);
+    policy_zones_finish(&p);
     finish_section(&p, &p.stream, &out->stream);
     ptrvec_sort(&p.files, cmp_files);
     out->servers = copy_out(p.a, &p.servers, sizeof(*out->servers), &out->n_servers);

@@ -5,10 +5,6 @@
  * dispatch maps encode, upstreams, splits, certificates.  emit/ only prints
  * it; it never sees YAML or the model.
  *
- * The YAML trees are gone by the time the plan is built (`gwc compile`
- * drops them to reuse their memory): a model `src` field may be tested
- * against NULL here, never followed.
- *
  * Strings in the plan are data, not config text.  Where nginx must expand a
  * variable, the value is a struct plan_text: literal parts and variable
  * names kept apart, so the emitter quotes the literals and nothing a user
@@ -23,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arena;
 struct compilation;
 
 /* ---- text with variables ---- */
@@ -81,6 +78,13 @@ struct plan_upstream {
     const char **servers; /* "address:port" */
     size_t n_servers;
     bool keepalive;
+    /* BackendPolicy loadBalancing: least_conn, or `hash $<hash_key>
+     * consistent` (NULL: round robin). */
+    bool least_conn;
+    const char *hash_key;
+    /* BackendPolicy keepalive (keepalive_connections -1: gwc's default) */
+    int64_t keepalive_connections, keepalive_requests;
+    const char *keepalive_timeout, *keepalive_time;
     /* For retries: nginx retries on the next peer, never the same one, so
      * each server is listed `repeat` times, without failure accounting
      * (a retried error must not take the endpoint out for others). */
@@ -97,6 +101,8 @@ struct plan_header {
     const char *value;
     const char *add_variable; /* HEADER_ADD of a request header: the map
                                  variable holding "existing," or "" */
+    const char *value_variable; /* HEADER_SET to this variable's value
+                                   (instead of the literal value) */
 };
 
 struct plan_redirect {
@@ -132,7 +138,94 @@ struct plan_target {
     const char *tls_name;       /* SNI and verified name */
     const char *tls_ca_file;    /* CA bundle file under certs/, or NULL */
     const char *tls_client_cert_file; /* presented to the backend, or NULL */
+    const char *tls_client_key_file;
     bool websocket;
+};
+
+/* ---- gwc policies (docs/policies.md, "Maintainers: nginx mapping") ---- */
+
+/* limit_req_zone or limit_conn_zone, keyed by the client address. */
+struct plan_zone {
+    const char *name;
+    const char *key;    /* the variable counted: the client address, or a
+                           map giving exempt clients an empty key */
+    bool conn;          /* limit_conn_zone */
+    int64_t requests;   /* limit_req_zone: rate=<requests>r/s or r/m */
+    bool per_minute;
+};
+
+struct plan_rate {
+    const char *zone;
+    int64_t burst; /* 0: left out (nginx refuses burst=0) */
+    bool nodelay;
+};
+
+/* The subrequest of externalAuth: `location = <uri> { internal; ... }`. */
+struct plan_auth {
+    const char *uri;           /* /_gw/auth/<id> */
+    struct plan_target target; /* the auth Service */
+    const char *host;          /* Host sent to it */
+    const char *path;          /* its path, with the query part if any */
+    const char *method;        /* NULL: GET */
+    const char **request_headers; /* only these client headers ... */
+    const char **request_header_vars; /* ... from these variables */
+    size_t n_request_headers;
+    bool pass_all_headers;        /* ... or all of them */
+    struct plan_header *set_headers; /* literal setRequestHeaders */
+    size_t n_set_headers;
+    const char *redirect; /* X-Auth-Request-Redirect literal, NULL: $request_uri */
+    const char *timeout;  /* nginx time */
+};
+
+/* externalAuth.signIn: a 401 of the auth service becomes a redirect to
+ * <url or path on the request's host>?<param>=<scheme://host/path>. */
+struct plan_signin {
+    const char *name; /* @/_gw/signin/<id> */
+    const char *url;  /* absolute sign-in URL, or NULL ... */
+    const char *path; /* ... a path on the request's host */
+    const char *param;
+};
+
+/* An errorResponses entry as a named location: return <code> "<body>". */
+struct plan_error_page {
+    const char *name; /* @/_gw/err/<id>/<code> */
+    int code;
+    const char *body;
+    const char *content_type;
+};
+
+struct plan_policy {
+    /* AccessPolicy: deny entries, then allow entries, then `deny all` */
+    const char **deny;
+    size_t n_deny;
+    const char **allow;
+    size_t n_allow;
+    bool deny_all;
+    bool satisfy_any;
+    const char *basic_realm;    /* auth_basic, or NULL */
+    const char *htpasswd_file;
+    struct plan_auth *auth;     /* auth_request, or NULL */
+    const char *auth_cookie_variable; /* add_header Set-Cookie $it, or NULL */
+    const struct plan_signin *signin;
+    bool auth_cookie_always;
+    const char **auth_set; /* auth_request_set pairs: variable, upstream variable */
+    size_t n_auth_set;
+    /* ClientPolicy */
+    struct plan_rate *rates;
+    size_t n_rates;
+    const char **conn_zones;
+    int64_t *conn_limits;
+    size_t n_conn;
+    int reject_status; /* 0: nginx's 503 */
+    const char *max_body_size; /* client_max_body_size, nginx form */
+    int64_t max_body;          /* in bytes, 0 unlimited; -1 unset (1 MiB) */
+    const char *body_timeout, *idle_timeout, *send_timeout;
+    const char *hsts; /* Strict-Transport-Security value, HTTPS only */
+    struct plan_error_page **errors;
+    size_t n_errors;
+    /* BackendPolicy */
+    enum tri buffer_response, buffer_request;
+    const char *affinity_cookie_variable; /* add_header Set-Cookie $it */
 };
 
 struct plan_handler {
@@ -154,6 +247,8 @@ struct plan_handler {
     const char *sample_variable; /* a mirror: send only when non-empty */
     struct plan_cors *cors;
     const char *read_timeout, *connect_timeout; /* nginx time values */
+    const char *send_timeout; /* NULL: the read timeout */
+    const struct plan_policy *policy; /* gwc policies, or NULL */
     /* Retry: proxy_next_upstream conditions ("error timeout http_500 ..."),
      * how many tries in all, and within how long (request timeout). */
     const char *retry_on;
@@ -168,6 +263,7 @@ struct plan_handler {
     size_t n_backends;
     int64_t weight; /* as a split backend: its weight */
     bool grpc;
+    const struct backend *backend; /* the backend target sends to, or NULL */
 };
 
 /* ---- servers and locations ---- */
@@ -190,6 +286,13 @@ struct plan_location {
     const char *dispatch_prefix;
     /* ... or handle here; neither: 404. */
     struct plan_handler *handler;
+    /* Dispatching: nginx checks Content-Length against this location's
+     * limit, so it takes the largest of its targets' (NULL: default). */
+    const char *max_body_size;
+    bool recursive_errors; /* error pages after the 418 hop */
+    /* A named location whose limit is below what its dispatching location
+     * let through: `if ($<var>) { return 413; }`. */
+    const char *body_over_variable;
 };
 
 struct plan_listen {
@@ -204,7 +307,7 @@ struct plan_server {
     struct plan_listen listen;
     const char **names; /* server_name; empty: default server only */
     size_t n_names;
-    const char *cert_file; /* under certs/ */
+    const char *cert_file, *key_file; /* under certs/ or mounted */
     bool reject_handshake; /* TLS default server without a certificate */
     const char *client_ca_file; /* frontend client certificate validation */
     bool client_verify_optional;
@@ -214,6 +317,27 @@ struct plan_server {
     const char *sni_listener;
     struct plan_location *locations; /* in emission order */
     size_t n_locations;
+    /* Why it routes as it does, for explain/: its listener (NULL: none),
+     * the candidates in precedence order, and the handler of each
+     * candidate group (NULL where no location reaches the group). */
+    const struct eff_listener *listener;
+    const struct candidate *candidates;
+    size_t n_candidates;
+    struct plan_handler *const *group_handlers;
+    /* ClientPolicy clientAddressDetection (source Header) */
+    const char **real_ip_from;
+    size_t n_real_ip_from;
+    const char *real_ip_header;
+    bool real_ip_recursive;
+    /* clientAddressDetection that cannot be programmed here (an HTTPS port
+     * behind the stream front): address checks and limits fail closed. */
+    bool client_address_unknown;
+    struct plan_auth **auths; /* auth subrequest locations */
+    size_t n_auths;
+    struct plan_signin **signins;
+    size_t n_signins;
+    struct plan_error_page **error_pages;
+    size_t n_error_pages;
 };
 
 struct plan_file {
@@ -228,8 +352,8 @@ struct plan_file {
 struct plan_stream_server {
     struct plan_listen listen;
     bool ssl_preread;      /* read the ClientHello's SNI, do not terminate */
-    const char *cert_file; /* terminate TLS with this certificate ... */
-    const char *cert_variable; /* ... or with the one this map picks by SNI */
+    const char *cert_file, *key_file; /* terminate TLS with this certificate ... */
+    const char *cert_variable, *key_variable; /* ... or what maps pick by SNI */
     bool proxy_protocol;   /* send a PROXY protocol header to destinations */
     /* Where connections go: an upstream, a variable (map or split) naming
      * one, or neither: close the connection. */
@@ -251,8 +375,19 @@ struct plan_section {
     unsigned map_bucket;  /* map_hash_bucket_size its map keys need */
 };
 
+/* geo $variable { default ""; <cidr> "1"; ... } */
+struct plan_geo {
+    const char *variable;
+    const char *const *cidrs;
+    size_t n_cidrs;
+};
+
 struct plan {
     struct plan_section http, stream;
+    struct plan_zone *zones; /* http{}: sorted by name */
+    size_t n_zones;
+    struct plan_geo *geos; /* http{}: sorted by variable */
+    size_t n_geos;
     struct plan_server *servers;
     size_t n_servers;
     struct plan_stream_server *stream_servers;
@@ -266,12 +401,22 @@ struct plan {
     unsigned proxy_headers_bucket; /* proxy_headers_hash_bucket_size; 0: default */
 };
 
+/* Where every Service's endpoints are instead of where the input says:
+ * `gwc test --verify-nginx` points each Service at a stub of its own. */
+struct plan_endpoints {
+    const char *(*address)(void *ctx, const char *namespace, const char *name);
+    void *ctx;
+};
+
 struct plan_options {
     const char *listen_address;
     const uint32_t (*port_map)[2];
     size_t n_port_map;
     const char *resolver;
     const char *socket_dir; /* unix sockets for hops between stream and http */
+    const char *secrets_dir;    /* Secrets not in the input, mounted here */
+    const char *configmaps_dir; /* ConfigMaps not in the input, likewise */
+    const struct plan_endpoints *endpoints; /* NULL: the input's */
 };
 
 /*
@@ -298,5 +443,35 @@ struct candidate {
 
 /* <0 when a takes precedence over b. Total: ties end on input order. */
 int candidate_cmp(const struct candidate *a, const struct candidate *b);
+
+/* The step of the order above that tells two candidates apart. */
+enum plan_precedence {
+    PREC_HOSTNAME,     /* exact, wildcard or no route hostname */
+    PREC_HOSTNAME_LEN, /* the longer route hostname */
+    PREC_KIND,         /* HTTPRoute before GRPCRoute */
+    PREC_PATH_KIND,    /* Exact, RegularExpression, PathPrefix */
+    PREC_PATH_LEN,     /* the longer path */
+    PREC_METHOD,       /* a method match */
+    PREC_HEADERS,      /* more header matches */
+    PREC_QUERY,        /* more query matches */
+    PREC_GRPC_SERVICE, /* the longer gRPC service */
+    PREC_GRPC_METHOD,  /* the longer gRPC method */
+    PREC_AGE,          /* the older route, then its namespace/name */
+    PREC_RULE,         /* the earlier rule */
+    PREC_MATCH,        /* the earlier match */
+    PREC_SAME,
+};
+enum plan_precedence plan_precedence_step(const struct candidate *a,
+                                          const struct candidate *b);
+
+/* The path a candidate matches as nginx sees it: an exact path (LOC_EXACT),
+ * a prefix without its final '/' (LOC_PREFIX) or a pattern matched against
+ * the whole path (LOC_REGEX). */
+enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,
+                                       const char **path);
+/* The port nginx listens on for a listener's port (--port-map). */
+int64_t mapped_port(const struct plan_options *o, int64_t port);
+/* Does a prefix (without final '/') cover the path, segment-wise? */
+bool prefix_covers(const char *prefix, const char *path);
 
 #endif

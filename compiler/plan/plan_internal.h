@@ -90,6 +90,10 @@ struct planner {
     struct ptrvec files;          /* struct plan_file * */
     struct ptrvec https_hops;     /* struct https_hop * */
     struct strhash files_by_path;  /* path -> struct plan_file * */
+    struct ptrvec zones;           /* struct plan_zone * */
+    struct strhash zones_by_name;
+    struct ptrvec geos;            /* struct plan_geo * */
+    struct strhash geos_by_name;
     unsigned n_dispatch;
     unsigned n_tls_hops;
 };
@@ -108,6 +112,10 @@ const char *map_condition(struct planner *p, const char *source_variable,
                           const char *pattern);
 /* map $args: the first value of a query parameter, by exact name. */
 const char *map_query_value(struct planner *p, const char *name);
+/* map $http_cookie: the value of a cookie, by exact name. */
+const char *map_cookie_value(struct planner *p, const char *name);
+/* 16 hex digits naming what `text` describes, for zones and files. */
+const char *hashed_id(struct planner *p, const char *text);
 /* map $http_X: "existing," or "" (for adding to a request header). */
 const char *map_header_prefix(struct planner *p, const char *header_variable);
 /* map $source: value when $source is not empty, else "". */
@@ -133,14 +141,48 @@ void maps_finish(struct planner *p, struct section_builder *sb,
 /* The upstream block for b (NULL when it has no addresses); repeat > 1
  * gives the variant that retries can try `repeat` times. */
 const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat);
+/* What a BackendPolicy changes in a rule's upstreams. */
+struct upstream_options {
+    const struct load_balancing *lb; /* NULL: round robin */
+    const char *hash_key;            /* the variable a ConsistentHash hashes */
+    const struct upstream_keepalive *keepalive; /* NULL: gwc's default */
+};
+const char *upstream_balanced(struct planner *p, const struct backend *b, unsigned repeat,
+                              const struct upstream_options *o);
+
+struct server_ctx;
+/* policies.c: the gwc policies of a rule on the server's listener, into
+ * h->policy; false when they cannot be programmed exactly (the rule then
+ * answers 500).  *up: what they change in the rule's upstreams. */
+bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct candidate *c,
+                  struct plan_handler *h, struct upstream_options *up);
+/* The body limit h enforces, in bytes (0: none; nginx's 1 MiB default). */
+int64_t policy_body_limit(const struct plan_handler *h);
+/* client_max_body_size in nginx's form for a limit in bytes. */
+const char *policy_body_size_text(struct planner *p, int64_t bytes);
+/* map $content_length: "1" when it is above limit. */
+const char *map_body_over(struct planner *p, int64_t limit);
+/* ClientPolicy clientAddressDetection of the listener, on its server. */
+void policy_real_ip(struct planner *p, const struct eff_listener *l, struct plan_server *srv);
+/* Sorts the zones and geos into the plan. */
+void policy_zones_finish(struct planner *p);
 
 /* handlers.c: what a rule does, for one server. */
 struct server_ctx {
     const struct eff_listener *listener;
+    struct plan_server *srv; /* collects auth and error page locations */
 };
 struct plan_handler *handler_for_rule(struct planner *p,
                                       const struct server_ctx *sc,
                                       const struct candidate *cand);
+/* A Gateway duration in nginx's time syntax (NULL for NULL).  nginx wants
+ * units largest first and each once, while the Gateway API also accepts
+ * "30s1m" or "1m1m", so the value is written in its normal form ("1m30s");
+ * zero is what 0 becomes (NO_TIMEOUT where "0s" means none). */
+const char *nginx_time(struct arena *a, const char *d, const char *zero);
+#define NO_TIMEOUT "24d" /* nginx has no "never": a very long time */
+/* Sets a request header toward the backend, replacing an earlier one. */
+void handler_push_header(struct planner *p, struct plan_handler *h, struct plan_header x);
 /* The handlers a handler sends requests on to (split backends, mirrors):
  * each needs an internal location.  Appended to out. */
 void handler_dependents(struct planner *p, struct plan_handler *h,
@@ -158,10 +200,20 @@ void servers_build(struct planner *p);
 #define MAX_BIND 16 /* spec.addresses holds at most 16 */
 size_t gateway_bind_addresses(const struct planner *p, const struct gateway_state *gs,
                               const char **out);
-int64_t mapped_port(const struct plan_options *o, int64_t port);
-/* files.c: files under certs/, each written once; return their paths. */
-const char *certificate_file(struct planner *p, const struct certificate *cert);
+/* files.c: files under certs/, each written once; return their paths.  A
+ * certificate whose Secret is in the input is written there (one file with
+ * certificate and key); one assumed to exist in the cluster is read where a
+ * volume mounting the Secret puts it (--secrets-dir); a CA bundle likewise,
+ * at 'path' or under --configmaps-dir. */
+struct cert_files {
+    const char *cert, *key;
+};
+struct cert_files certificate_files(struct planner *p, const struct certificate *cert);
+const char *ca_bundle_file(struct planner *p, const struct ca_bundle *ca,
+                           const char *path);
 const char *text_file(struct planner *p, const char *path, const char *text);
+/* A file of secrets (htpasswd), not for other users. */
+const char *secret_file(struct planner *p, const char *path, const char *text);
 
 /* stream.c: TCP, UDP and TLS listeners. */
 void stream_build(struct planner *p);
@@ -181,6 +233,5 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
 /* precedence.c */
 void candidates_sort(struct candidate *c, size_t n);
 const char *normalize_prefix(struct arena *a, const char *value);
-bool prefix_covers(const char *prefix, const char *path);
 
 #endif

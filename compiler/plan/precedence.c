@@ -96,58 +96,84 @@ static int cmp_size(size_t a, size_t b)
     return a < b ? -1 : a > b;
 }
 
-static int http_cmp(const struct http_match *a, const struct http_match *b)
+/* Each comparison below also says which step of the order decided. */
+static int http_cmp(const struct http_match *a, const struct http_match *b,
+                    enum plan_precedence *step)
 {
     size_t la, lb;
     int c;
 
-    if ((c = (int)path_rank(b, &lb) - (int)path_rank(a, &la)) != 0)
+    if ((*step = PREC_PATH_KIND, c = (int)path_rank(b, &lb) - (int)path_rank(a, &la)) != 0)
         return c;
-    if ((c = cmp_size(lb, la)) != 0)
+    if ((*step = PREC_PATH_LEN, c = cmp_size(lb, la)) != 0)
         return c;
-    if ((c = (b->method != NULL) - (a->method != NULL)) != 0)
+    if ((*step = PREC_METHOD, c = (b->method != NULL) - (a->method != NULL)) != 0)
         return c;
-    if ((c = cmp_size(n_headers(b->headers, b->n_headers),
-                      n_headers(a->headers, a->n_headers))) != 0)
+    if ((*step = PREC_HEADERS, c = cmp_size(n_headers(b->headers, b->n_headers),
+                                            n_headers(a->headers, a->n_headers))) != 0)
         return c;
+    *step = PREC_QUERY;
     return cmp_size(b->n_query_params, a->n_query_params);
 }
 
-static int grpc_cmp(const struct grpc_match *a, const struct grpc_match *b)
+static int grpc_cmp(const struct grpc_match *a, const struct grpc_match *b,
+                    enum plan_precedence *step)
 {
     int c;
 
-    if ((c = cmp_size(grpc_len(b, true), grpc_len(a, true))) != 0)
+    if ((*step = PREC_GRPC_SERVICE, c = cmp_size(grpc_len(b, true), grpc_len(a, true))) != 0)
         return c;
-    if ((c = cmp_size(grpc_len(b, false), grpc_len(a, false))) != 0)
+    if ((*step = PREC_GRPC_METHOD, c = cmp_size(grpc_len(b, false), grpc_len(a, false))) != 0)
         return c;
+    *step = PREC_HEADERS;
     return cmp_size(n_headers(b->headers, b->n_headers), n_headers(a->headers, a->n_headers));
 }
 
-int candidate_cmp(const struct candidate *a, const struct candidate *b)
+static int compare(const struct candidate *a, const struct candidate *b,
+                   enum plan_precedence *step)
 {
     const struct object *oa = &a->att->route->route->obj;
     const struct object *ob = &b->att->route->route->obj;
     int c;
 
-    if ((c = host_rank(b->hostname) - host_rank(a->hostname)) != 0)
+    if ((*step = PREC_HOSTNAME, c = host_rank(b->hostname) - host_rank(a->hostname)) != 0)
         return c;
-    if ((c = cmp_size(b->hostname ? strlen(b->hostname) : 0,
+    if ((*step = PREC_HOSTNAME_LEN,
+         c = cmp_size(b->hostname ? strlen(b->hostname) : 0,
                       a->hostname ? strlen(a->hostname) : 0)) != 0)
         return c;
-    if ((c = (a->grpc != NULL) - (b->grpc != NULL)) != 0)
+    if ((*step = PREC_KIND, c = (a->grpc != NULL) - (b->grpc != NULL)) != 0)
         return c;
     if (a->grpc) {
-        if ((c = grpc_cmp(a->grpc, b->grpc)) != 0)
+        if ((c = grpc_cmp(a->grpc, b->grpc, step)) != 0)
             return c;
-    } else if ((c = http_cmp(a->match, b->match)) != 0) {
+    } else if ((c = http_cmp(a->match, b->match, step)) != 0) {
         return c;
     }
-    if ((c = object_cmp_age(oa, ob)) != 0)
+    if ((*step = PREC_AGE, c = object_cmp_age(oa, ob)) != 0)
         return c;
-    if ((c = cmp_size(a->rule_index, b->rule_index)) != 0)
+    if ((*step = PREC_RULE, c = cmp_size(a->rule_index, b->rule_index)) != 0)
         return c;
-    return cmp_size(a->match_index, b->match_index);
+    *step = PREC_MATCH;
+    if ((c = cmp_size(a->match_index, b->match_index)) == 0)
+        *step = PREC_SAME;
+    return c;
+}
+
+int candidate_cmp(const struct candidate *a, const struct candidate *b)
+{
+    enum plan_precedence step;
+
+    return compare(a, b, &step);
+}
+
+enum plan_precedence plan_precedence_step(const struct candidate *a,
+                                          const struct candidate *b)
+{
+    enum plan_precedence step;
+
+    compare(a, b, &step);
+    return step;
 }
 
 static int cmp_void(const void *a, const void *b)

@@ -506,7 +506,7 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
     size_t at = listener_for(s, name);
     const struct eff_listener *l = at < s->listeners.n ? s->listeners.v[at] : NULL;
     struct plan_server *srv = new_server(p, s, name);
-    struct server_ctx sc = {l};
+    struct server_ctx sc = {l, srv};
     struct ptrvec cands = {0};
     struct candidate *flat;
     size_t i;
@@ -520,16 +520,19 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
         flat[i] = *(struct candidate *)cands.v[i];
     candidates_sort(flat, cands.n);
     if (s->https) {
-        if (l && l->n_certificates)
-            srv->cert_file = certificate_file(p, &l->certificates[0]);
-        else
+        if (l && l->n_certificates) {
+            struct cert_files f = certificate_files(p, &l->certificates[0]);
+            srv->cert_file = f.cert;
+            srv->key_file = f.key;
+        } else {
             srv->reject_handshake = true;
-        if (l && l->client_ca_pem) {
+        }
+        if (l && l->client_ca) {
             const struct object *g = &l->gateway->gw->obj;
-            srv->client_ca_file = text_file(
-                p, arena_printf(p->a, "certs/client_ca_%s_%s_%lld.pem", g->meta.namespace,
-                                g->meta.name, (long long)l->port),
-                l->client_ca_pem);
+            srv->client_ca_file = ca_bundle_file(
+                p, l->client_ca,
+                arena_printf(p->a, "certs/client_ca_%s_%s_%lld.pem", g->meta.namespace,
+                             g->meta.name, (long long)l->port));
             srv->client_verify_optional = l->client_verify_optional;
         }
         if (sni_variable && l) {
@@ -537,6 +540,9 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
             srv->sni_listener = l->hostname ? l->hostname : "*";
         }
     }
+    srv->listener = l;
+    if (l)
+        policy_real_ip(p, l, srv);
     locations_build(p, srv, &sc, flat, cands.n);
 }
 

@@ -381,39 +381,55 @@ static const char *hop_path(struct planner *p, const struct l4_sock *s, const ch
     return socket_path(p, arena_printf(p->a, "gw-%s-%s.sock", sock_id(p, s), kind));
 }
 
-/* Terminating servers take the certificate of the listener the SNI picks. */
+static bool terminates(const struct eff_listener *l)
+{
+    return l->protocol == PROTO_TLS && !l->passthrough && l->n_certificates;
+}
+
+/* Terminating servers take the certificate of the listener the SNI picks.
+ * A key map is needed only when some key is a file of its own (a mounted
+ * Secret); otherwise one file holds certificate and key. */
 static void certificates(struct planner *p, struct plan_stream_server *srv,
                          const struct l4_sock *s, const char *sni_source)
 {
-    struct plan_map *m = NULL;
-    const char *fallback = NULL;
-    size_t i, terminating = 0;
+    struct plan_map *m[2] = {NULL, NULL};
+    struct cert_files fallback = {NULL, NULL}, *f;
+    size_t i, k, terminating = 0;
+    bool separate_keys = false;
 
+    f = ARENA_NEW_ARRAY(p->a, struct cert_files, s->listeners.n);
     for (i = 0; i < s->listeners.n; i++) {
         const struct eff_listener *l = s->listeners.v[i];
-        if (l->protocol == PROTO_TLS && !l->passthrough && l->n_certificates)
-            terminating++;
+        if (!terminates(l))
+            continue;
+        f[i] = certificate_files(p, &l->certificates[0]);
+        separate_keys |= f[i].cert != f[i].key;
+        terminating++;
     }
     for (i = 0; i < s->listeners.n; i++) {
         const struct eff_listener *l = s->listeners.v[i];
-        const char *file;
-        if (l->protocol != PROTO_TLS || l->passthrough || !l->n_certificates)
+        if (!terminates(l))
             continue;
-        file = certificate_file(p, &l->certificates[0]);
         if (terminating == 1) {
-            srv->cert_file = file;
+            srv->cert_file = f[i].cert;
+            srv->key_file = f[i].key;
             return;
         }
-        if (!m)
-            m = sni_map(p, sni_source, sock_var(p, s, "cert"));
-        if (l->hostname)
-            map_add(p, m, MAP_KEY_HOSTNAME, l->hostname, text_literal(p->a, file));
-        if (!fallback || !l->hostname)
-            fallback = file;
+        if (!m[0]) {
+            m[0] = sni_map(p, sni_source, sock_var(p, s, "cert"));
+            m[1] = separate_keys ? sni_map(p, sni_source, sock_var(p, s, "key")) : m[0];
+        }
+        for (k = 0; l->hostname && k < (separate_keys ? 2u : 1u); k++)
+            map_add(p, m[k], MAP_KEY_HOSTNAME, l->hostname,
+                    text_literal(p->a, k ? f[i].key : f[i].cert));
+        if (!fallback.cert || !l->hostname)
+            fallback = f[i];
     }
-    if (m) {
-        m->default_value = text_literal(p->a, fallback);
-        srv->cert_variable = m->variable;
+    if (m[0]) {
+        m[0]->default_value = text_literal(p->a, fallback.cert);
+        m[1]->default_value = text_literal(p->a, fallback.key);
+        srv->cert_variable = m[0]->variable;
+        srv->key_variable = m[1]->variable;
     }
 }
 

@@ -20,16 +20,41 @@ static const char *host_port(struct arena *a, const char *host, int64_t port)
 
 const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat)
 {
+    return upstream_balanced(p, b, repeat, NULL);
+}
+
+/* Upstreams differ by load balancing too: "_lc" for least_conn, "_h" and
+ * the key's hash for a consistent hash. */
+const char *upstream_balanced(struct planner *p, const struct backend *b, unsigned repeat,
+                              const struct upstream_options *o)
+{
+    const struct load_balancing *lb = o ? o->lb : NULL;
+    const struct upstream_keepalive *k = o ? o->keepalive : NULL;
+    const struct plan_endpoints *stubs = p->o->endpoints;
+    const char *stub = stubs && b->status == BACKEND_OK
+                           ? stubs->address(stubs->ctx, b->namespace, b->name)
+                           : NULL;
     struct plan_upstream *u;
     const char *name;
     void **slot;
 
-    if (b->status != BACKEND_OK || (!b->n_endpoints && !b->cluster_ip))
+    if (b->status != BACKEND_OK || (!stub && !b->n_endpoints && !b->cluster_ip))
         return NULL;
     name = arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
                         (long long)b->port_number);
     if (repeat > 1)
         name = arena_printf(p->a, "%s_x%u", name, repeat);
+    if (lb && str_eq(lb->method, "LeastConnections"))
+        name = arena_printf(p->a, "%s_lc", name);
+    else if (lb && str_eq(lb->method, "ConsistentHash"))
+        name = arena_printf(p->a, "%s_h%s", name, hashed_id(p, o->hash_key));
+    if (k)
+        name = arena_printf(p->a, "%s_k%s", name,
+                            hashed_id(p, arena_printf(p->a, "%lld/%lld/%s/%s",
+                                                      (long long)k->connections,
+                                                      (long long)k->requests,
+                                                      k->idle_timeout ? k->idle_timeout : "",
+                                                      k->max_lifetime ? k->max_lifetime : "")));
     slot = strhash_slot(&p->sec->upstreams_by_name, name);
     if (*slot)
         return ((struct plan_upstream *)*slot)->name;
@@ -39,7 +64,17 @@ const char *upstream_for(struct planner *p, const struct backend *b, unsigned re
     /* Connection reuse is an HTTP idea; stream upstreams have no keepalive. */
     u->keepalive = p->sec == &p->http;
     u->repeat = repeat > 1 ? repeat : 1;
-    if (b->n_endpoints) {
+    u->least_conn = lb && str_eq(lb->method, "LeastConnections");
+    u->hash_key = lb && str_eq(lb->method, "ConsistentHash") ? o->hash_key : NULL;
+    u->keepalive_connections = k && k->connections != INT_UNSET ? k->connections : -1;
+    u->keepalive_requests = k ? k->requests : INT_UNSET;
+    u->keepalive_timeout = k ? k->idle_timeout : NULL;
+    u->keepalive_time = k ? k->max_lifetime : NULL;
+    if (stub) {
+        u->servers = ARENA_NEW(p->a, const char *);
+        u->servers[0] = stub;
+        u->n_servers = 1;
+    } else if (b->n_endpoints) {
         u->servers = b->endpoints;
         u->n_servers = b->n_endpoints;
     } else {

@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -157,8 +158,8 @@ static bool try_listener(struct ctx *x, struct route_state *rs,
         note_failure(f, REFUSED_KIND, l);
         return false;
     }
-    if (!namespace_selected(x->m, &l->spec->allowed_routes.namespaces, home,
-                            r->obj.meta.namespace)) {
+    if (!namespace_selected(x, listener_owner(l), &l->spec->allowed_routes.namespaces,
+                            home, r->obj.meta.namespace)) {
         note_failure(f, REFUSED_NAMESPACE, l);
         return false;
     }
@@ -182,13 +183,30 @@ static const char *selector_text(struct ctx *x, const struct parent_ref *p)
     return "no listeners";
 }
 
+/* "; did you mean 'http'?" for a sectionName no listener of ls has. */
+static const char *section_suggestion(struct ctx *x, const struct parent_ref *p,
+                                      const struct eff_listener *ls, size_t n)
+{
+    struct suggest s;
+    const char *best;
+    size_t i;
+
+    if (!p->section_name)
+        return "";
+    suggest_begin(&s, p->section_name, &x->suggest_budget);
+    for (i = 0; i < n; i++)
+        suggest_add(&s, ls[i].spec->name);
+    best = suggest_result(&s);
+    return msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
+}
+
 static void attach_parent(struct ctx *x, struct route_state *rs,
                           struct route_parent *rp, struct eff_listener *ls,
                           size_t n, const char *parent_label)
 {
     const struct parent_ref *p = rp->ref;
     struct failure f = {NULL, REFUSED_NOT_ACCEPTED, NULL};
-    const char *message;
+    const char *message, *hint = "";
     bool selected = false;
     size_t i;
 
@@ -210,6 +228,7 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
     if (!selected) {
         f.reason = "NoMatchingParent";
         message = msgf(x, "%s has %s", parent_label, selector_text(x, p));
+        hint = section_suggestion(x, p, ls, n);
     } else {
         message = failure_message(x, rs->route, &f);
     }
@@ -218,8 +237,25 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
                : strcmp(f.reason, "NoMatchingListenerHostname") == 0
                    ? DIAG_NO_MATCHING_HOSTNAME
                    : DIAG_NOT_ALLOWED_BY_LISTENERS,
-            &rs->route->obj, p->src, "route does not attach to %s: %s (%s)",
-            parent_label, message, f.reason);
+            &rs->route->obj, p->src, "route does not attach to %s: %s (%s)%s",
+            parent_label, message, f.reason, hint);
+}
+
+/* Does --gateway select the Gateway of this parent (a Gateway, or the
+ * parent of a ListenerSet)? */
+static bool parent_selected(const struct ctx *x, enum kind kind, const char *ns,
+                            const char *name)
+{
+    const struct listener_set *set;
+    const struct parent_ref *p;
+
+    if (kind == KIND_GATEWAY)
+        return gateway_selected(x, ns, name);
+    set = (const struct listener_set *)model_find(x->m, KIND_LISTENER_SET, ns, name);
+    if (!set || set->obj.rejected || !set->parent_ref.name)
+        return true;
+    p = &set->parent_ref;
+    return gateway_selected(x, p->namespace ? p->namespace : ns, p->name);
 }
 
 /* Finds the Gateway or ListenerSet a parentRef names among ours; reports a
@@ -246,12 +282,15 @@ static bool resolve_parent(struct ctx *x, const struct route *r,
     }
     if (*gs || *ls)
         return true;
+    if (!parent_selected(x, kind, ns, p->name))
+        return false; /* another Gateway's business: --gateway left it out */
     {
         const struct object *o = model_find(x->m, kind, ns, p->name);
         if (!o)
             finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
-                    "parentRef names %s '%s/%s', which is not in the input",
-                    kind_name(kind), ns, p->name);
+                    "parentRef names %s '%s/%s', which is not in the input%s",
+                    kind_name(kind), ns, p->name,
+                    name_suggestion(x, kind, ns, p->name));
         else if (o->rejected)
             finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
                     "parentRef names %s '%s/%s', which is invalid and would not be "

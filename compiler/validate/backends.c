@@ -142,20 +142,35 @@ static bool endpoints(struct ctx *x, const struct service *s,
     return true;
 }
 
-static void invalid(struct ctx *x, struct route_state *rs, struct backend *b,
+/* Who refers: a route (its state collects ResolvedRefs), or a policy. */
+struct referrer {
+    const struct object *obj;
+    struct route_state *rs; /* NULL for a policy */
+};
+
+/* hint: what the finding adds to the status message ("; did you mean"). */
+static void invalid_hint(struct ctx *x, const struct referrer *from, struct backend *b,
+                         enum diag_code code, const struct ref_view *r,
+                         const char *reason, const char *message, const char *hint)
+{
+    b->status = BACKEND_INVALID;
+    if (from->rs)
+        refs_failed(from->rs, reason, message);
+    finding(x, code, from->obj, r->src, "%s (%s)%s", message, reason, hint);
+}
+
+static void invalid(struct ctx *x, const struct referrer *from, struct backend *b,
                     enum diag_code code, const struct ref_view *r,
                     const char *reason, const char *message)
 {
-    b->status = BACKEND_INVALID;
-    refs_failed(rs, reason, message);
-    finding(x, code, &rs->route->obj, r->src, "%s (%s)", message, reason);
+    invalid_hint(x, from, b, code, r, reason, message, "");
 }
 
-static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view *r,
+static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_view *r,
                     struct backend *b)
 {
-    const struct route *route = rs->route;
-    const char *ns = r->namespace ? r->namespace : route->obj.meta.namespace;
+    const struct object *route_obj = rs->obj;
+    const char *ns = r->namespace ? r->namespace : route_obj->meta.namespace;
     const char *cluster_ip;
     const struct service *s;
 
@@ -181,12 +196,12 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
                         "a letter, at most 63 characters)", r->name));
         return;
     }
-    if (!grant_allows(x, kind_name(route->obj.kind), route->obj.meta.namespace, "",
+    if (!grant_allows(x, kind_name(route_obj->kind), route_obj->meta.namespace, "",
                       "Service", ns, r->name)) {
         invalid(x, rs, b, DIAG_REF_NOT_PERMITTED, r, "RefNotPermitted",
                 msgf(x, "Service '%s/%s' is in another namespace and no "
                         "ReferenceGrant there allows %s from '%s'", ns, r->name,
-                     kind_name(route->obj.kind), route->obj.meta.namespace));
+                     kind_name(route_obj->kind), route_obj->meta.namespace));
         return;
     }
     if (r->port == INT_UNSET) {
@@ -202,15 +217,13 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
         return;
     }
     if (!s) {
-        if (x->o->strict_refs) {
-            invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
-                    msgf(x, "Service '%s/%s' is not in the input", ns, r->name));
+        if (!assume_exists(x, route_obj, r->src, KIND_SERVICE, ns, r->name,
+                           "resolved by DNS at run time")) {
+            invalid_hint(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+                         msgf(x, "Service '%s/%s' is not in the input", ns, r->name),
+                         name_suggestion(x, KIND_SERVICE, ns, r->name));
             return;
         }
-        finding(x, DIAG_BACKEND_ASSUMED, &route->obj, r->src,
-                "Service '%s/%s' is not in the input; assuming it exists in the "
-                "cluster (resolved by DNS at run time; --strict-refs makes this an "
-                "error)", ns, r->name);
         b->dns_name = msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
         return;
     }
@@ -248,7 +261,7 @@ static void resolve(struct ctx *x, struct route_state *rs, const struct ref_view
         return;
     }
     b->dns_name = msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
-    finding(x, DIAG_BACKEND_DNS, &route->obj, r->src,
+    finding(x, DIAG_BACKEND_DNS, route_obj, r->src,
             "Service '%s/%s' has neither EndpointSlices nor a clusterIP in the input; "
             "nginx resolves %s at run time", ns, r->name, b->dns_name);
 }
@@ -301,9 +314,20 @@ static size_t count_mirrors(const struct route_rule *r)
     return n;
 }
 
+bool backend_resolve_for(struct ctx *x, const struct object *from,
+                         const struct backend_object_ref *ref, struct backend *b)
+{
+    struct referrer who = {from, NULL};
+    struct ref_view v = view_object(ref);
+
+    resolve(x, &who, &v, b);
+    return b->status != BACKEND_INVALID;
+}
+
 void backends_resolve(struct ctx *x, struct route_state *rs)
 {
     const struct route *r = rs->route;
+    struct referrer who = {&r->obj, rs};
     size_t i, j;
 
     rs->resolved = true;
@@ -319,7 +343,7 @@ void backends_resolve(struct ctx *x, struct route_state *rs)
         for (j = 0; j < rule->n_backend_refs; j++) {
             struct ref_view v = view_backend(&rule->backend_refs[j]);
             st->backends[j].ref = &rule->backend_refs[j];
-            resolve(x, rs, &v, &st->backends[j]);
+            resolve(x, &who, &v, &st->backends[j]);
         }
         st->mirrors = ARENA_NEW_ARRAY(x->c->arena, struct backend, count_mirrors(rule));
         for (j = 0; j < rule->n_filters; j++) {
@@ -327,7 +351,7 @@ void backends_resolve(struct ctx *x, struct route_state *rs)
             if (!str_eq(rule->filters[j].type, "RequestMirror"))
                 continue;
             v = view_object(&rule->filters[j].request_mirror.backend_ref);
-            resolve(x, rs, &v, &st->mirrors[st->n_mirrors++]);
+            resolve(x, &who, &v, &st->mirrors[st->n_mirrors++]);
         }
         rule_filters(x, rs, st, rule->filters, rule->n_filters);
     }

@@ -12,6 +12,11 @@ __attribute__((format(printf, 6, 0)))
 static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
                              enum diag_code code, const struct object *o,
                              const struct ynode *at, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+
+static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
+                             enum diag_code code, const struct object *o,
+                             const struct ynode *at, const char *fmt, va_list ap)
 {
     struct strbuf msg = STRBUF_INIT;
     const struct ynode *where = at ? at : o->src;
@@ -66,9 +71,10 @@ const char *msgf(struct ctx *x, const char *fmt, ...)
 void controller_build(struct compilation *c, struct model *m,
                       const struct validate_options *o, struct controller *out)
 {
-    struct ctx x = {.c = c, .m = m, .o = o, .ctl = out};
+    struct ctx x = {.c = c, .m = m, .o = o, .ctl = out, .suggest_budget = 1u << 26};
     size_t i;
 
+    strhash_init(&x.missing_namespaces, c->arena);
     memset(out, 0, sizeof(*out));
     out->model = m;
     out->controller_name = o->controller_name;
@@ -77,6 +83,7 @@ void controller_build(struct compilation *c, struct model *m,
     endpoint_slices_check(&x);
     routes_attach(&x);
     policies_build(&x);
+    gwc_policies_build(&x);
     nginx_limits(&x);
     for (i = 0; i < out->n_routes; i++) {
         header_matches_check(&x, &out->routes[i]);

@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/suggest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,17 +140,22 @@ static bool selector_matches(const struct label_selector *sel,
 
 /* Does `from` (Same, All, Selector) admit an object from namespace ns?
  * "Same" is the namespace of the object that declares the rule. */
-bool namespace_selected(const struct model *m, const struct namespaces_from *nf,
-                        const char *home_ns, const char *ns)
+bool namespace_selected(struct ctx *x, const struct object *owner,
+                        const struct namespaces_from *nf, const char *home_ns,
+                        const char *ns)
 {
+    const struct object *nso;
+
     if (str_eq(nf->from, "All"))
         return true;
     if (str_eq(nf->from, "Same"))
         return str_eq(home_ns, ns);
-    if (str_eq(nf->from, "Selector"))
-        return selector_matches(&nf->selector, model_find(m, KIND_NAMESPACE, NULL, ns),
-                                ns);
-    return false; /* None, or anything else */
+    if (!str_eq(nf->from, "Selector"))
+        return false; /* None, or anything else */
+    nso = model_find(x->m, KIND_NAMESPACE, NULL, ns);
+    if (!nso && namespace_missing(x, owner, nf->src, ns))
+        return false;
+    return selector_matches(&nf->selector, nso, ns);
 }
 
 /* ---- GatewayClasses ---- */
@@ -189,15 +195,52 @@ static void classes_build(struct ctx *x)
     }
 }
 
-/* A Gateway is ours when its class is selected and, if the GatewayClass
- * object is in the input, it names our controller. */
+bool gateway_selected(const struct ctx *x, const char *ns, const char *name)
+{
+    size_t i, n = strlen(ns);
+
+    if (x->o->n_gateways == 0)
+        return true;
+    for (i = 0; i < x->o->n_gateways; i++) {
+        const char *want = x->o->gateways[i];
+        if (strncmp(want, ns, n) == 0 && want[n] == '/' && strcmp(want + n + 1, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Every --gateway must name a Gateway of the input: a typo would compile
+ * nothing and pass. */
+static void gateway_selection_check(struct ctx *x)
+{
+    size_t i;
+
+    for (i = 0; i < x->o->n_gateways; i++) {
+        const char *want = x->o->gateways[i], *slash = strchr(want, '/');
+        struct src_loc none = {SOURCE_NONE, 0, 0, 0};
+        const char *best;
+
+        if (slash && model_find(x->m, KIND_GATEWAY,
+                                arena_strndup(x->c->arena, want, (size_t)(slash - want)),
+                                slash + 1))
+            continue;
+        best = model_suggest_name(x->m, KIND_GATEWAY, NULL, want, &x->suggest_budget);
+        diag_report(&x->c->diags, DIAG_GATEWAY_FLAG_UNMATCHED, none, NULL, NULL,
+                    "--gateway %s names no Gateway in the input" SUGGEST_FMT, want,
+                    SUGGEST_ARGS(best));
+    }
+}
+
+/* A Gateway is ours when --gateway selects it (or none is given), its class
+ * is selected and, if the GatewayClass object is in the input, it names our
+ * controller. */
 static bool gateway_is_ours(struct ctx *x, struct gateway *g)
 {
     const struct gateway_class *gc;
 
     const struct ynode *at = ynode_get(g->spec_src, "gatewayClassName");
 
-    if (g->obj.rejected)
+    if (g->obj.rejected || !gateway_selected(x, g->obj.meta.namespace, g->obj.meta.name))
         return false;
     if (!class_selected(x, g->gateway_class_name)) {
         finding(x, DIAG_GATEWAY_NO_CLASS, &g->obj, at,
@@ -209,8 +252,9 @@ static bool gateway_is_ours(struct ctx *x, struct gateway *g)
                                                   g->gateway_class_name);
     if (!gc)
         finding(x, DIAG_GATEWAYCLASS_MISSING, &g->obj, at,
-                "GatewayClass '%s' is not in the input; gwc assumes it handles it",
-                g->gateway_class_name);
+                "GatewayClass '%s' is not in the input; gwc assumes it handles it%s",
+                g->gateway_class_name,
+                name_suggestion(x, KIND_GATEWAY_CLASS, NULL, g->gateway_class_name));
     if (gc && !gc->obj.rejected &&
         !str_eq(gc->controller_name, x->o->controller_name)) {
         finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj, at,
@@ -364,12 +408,18 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
             continue;
         }
         s = (const struct secret *)model_find(x->m, KIND_SECRET, ns, r->name);
-        problem = !s ? "does not exist"
+        if (!s && assume_exists(x, owner, r->src, KIND_SECRET, ns, r->name,
+                                SECRET_MOUNTED)) {
+            mounted_certificate(&l->certificates[l->n_certificates++], ns, r->name);
+            continue;
+        }
+        problem = !s ? "is not in the input"
                      : tls_secret_problem(x->c->arena, s,
                                           &l->certificates[l->n_certificates]);
         if (problem) {
-            finding(x, DIAG_CERT_REF_INVALID, owner, r->src, "Secret '%s/%s' %s", ns,
-                    r->name, problem);
+            finding(x, DIAG_CERT_REF_INVALID, owner, r->src, "Secret '%s/%s' %s%s", ns,
+                    r->name, problem,
+                    s ? "" : name_suggestion(x, KIND_SECRET, ns, r->name));
             if (!*reason) {
                 *reason = "InvalidCertificateRef";
                 *message = msgf(x, "Secret %s/%s %s", ns, r->name, problem);
@@ -395,15 +445,45 @@ static const struct frontend_validation *frontend_for(const struct gateway *g,
                                                    : NULL;
 }
 
-/* Collects the usable CA bundles into l->client_ca_pem; returns true when
- * there is at least one. */
+/* nginx reads client CA certificates from one file.  The bundles of
+ * ConfigMaps in the input are joined into one; a ConfigMap that is not (a
+ * file mounted at run time) cannot be joined with anything, so the first
+ * usable reference decides, and a finding names each bundle left out:
+ * clients that only it would validate are refused, never let in. */
+static void keep_one_ca_file(struct ctx *x, struct eff_listener *l,
+                             const struct object_ref *r, const char *ns, const char *pem)
+{
+    const struct gateway *g = l->gateway->gw;
+    struct ca_bundle *cur = l->client_ca;
+
+    if (!cur) {
+        cur = l->client_ca = ARENA_NEW(x->c->arena, struct ca_bundle);
+        cur->namespace = ns;
+        cur->name = r->name;
+        cur->pem = pem;
+        return;
+    }
+    if (pem && cur->pem) {
+        cur->pem = msgf(x, "%s%s", cur->pem, pem);
+        return;
+    }
+    finding(x, DIAG_NGINX_UNSUPPORTED, &g->obj, r->src,
+            "nginx reads client CA certificates from one file, and ConfigMap '%s/%s' "
+            "is %s; its ca.crt is left out, so clients that only it validates are "
+            "refused", ns, r->name,
+            pem ? "in the input while the first one is not"
+                : "not in the input (a file mounted at run time) and cannot be "
+                  "joined with the others");
+}
+
+/* Collects the usable CA bundles into l->client_ca; returns true when there
+ * is at least one. */
 static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
                                const struct frontend_validation *v,
                                const char **reason, const char **message)
 {
     const struct gateway *g = l->gateway->gw;
     size_t i, usable = 0;
-    const char *bundle = "";
 
     for (i = 0; i < v->n_ca_certificate_refs; i++) {
         const struct object_ref *r = &v->ca_certificate_refs[i];
@@ -426,18 +506,25 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
             problem = "no ReferenceGrant allows it";
         } else if (!(cm = (const struct config_map *)model_find(
                          x->m, KIND_CONFIG_MAP, ns, r->name))) {
+            if (assume_exists(x, &g->obj, r->src, KIND_CONFIG_MAP, ns, r->name,
+                              CONFIG_MAP_MOUNTED)) {
+                usable++;
+                keep_one_ca_file(x, l, r, ns, NULL);
+                continue;
+            }
             finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
-                    "ConfigMap '%s/%s' does not exist", ns, r->name);
+                    "ConfigMap '%s/%s' is not in the input%s", ns, r->name,
+                    name_suggestion(x, KIND_CONFIG_MAP, ns, r->name));
             why = "InvalidCACertificateRef";
-            problem = "does not exist";
+            problem = "is not in the input";
         } else if ((problem = ca_config_map_problem(x->c->arena, cm, &pem)) != NULL) {
             finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
                     "ConfigMap '%s/%s' %s", ns, r->name, problem);
             why = "InvalidCACertificateRef";
         } else {
             usable++;
-            bundle = msgf(x, "%s%s%s", bundle, pem,
-                          pem[strlen(pem) - 1] == '\n' ? "" : "\n");
+            keep_one_ca_file(x, l, r, ns,
+                             msgf(x, "%s%s", pem, pem[strlen(pem) - 1] == '\n' ? "" : "\n"));
             continue;
         }
         if (!*reason) {
@@ -445,10 +532,8 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
             *message = msgf(x, "CA certificate %s/%s: %s", ns, r->name, problem);
         }
     }
-    if (usable) {
-        l->client_ca_pem = bundle;
+    if (usable)
         l->client_verify_optional = str_eq(v->mode, "AllowInsecureFallback");
-    }
     return usable > 0 || v->n_ca_certificate_refs == 0;
 }
 
@@ -481,16 +566,6 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
                 "and UDP", l->spec->name, l->spec->protocol);
         conditions_set(&l->conditions, "Accepted", false, "UnsupportedProtocol",
                        msgf(x, "protocol %s is not supported", l->spec->protocol));
-        l->accepted = false;
-        return;
-    }
-    if (l->port == INT_UNSET) {
-        /* A ListenerSet entry may leave the port to the implementation. */
-        finding(x, DIAG_LISTENER_UNSUPPORTED_VALUE, owner, l->spec->src,
-                "listener '%s' has no port; gwc needs one to listen on",
-                l->spec->name);
-        conditions_set(&l->conditions, "Accepted", false, "PortUnavailable",
-                       "no port given");
         l->accepted = false;
         return;
     }
@@ -790,13 +865,15 @@ static void listener_sets_collect(struct ctx *x)
         if (!gs) {
             if (!model_find(x->m, KIND_GATEWAY, ns, p->name))
                 finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
-                        "parent Gateway '%s/%s' is not in the input", ns, p->name);
+                        "parent Gateway '%s/%s' is not in the input%s", ns, p->name,
+                        name_suggestion(x, KIND_GATEWAY, ns, p->name));
             continue;
         }
         st = &x->ctl->listener_sets[x->ctl->n_listener_sets++];
         st->ls = ls;
         st->parent = gs;
-        st->accepted = namespace_selected(x->m, &gs->gw->allowed_listeners.namespaces,
+        st->accepted = namespace_selected(x, &gs->gw->obj,
+                                          &gs->gw->allowed_listeners.namespaces,
                                           gs->gw->obj.meta.namespace,
                                           ls->obj.meta.namespace);
         if (!st->accepted) {
@@ -885,17 +962,17 @@ static bool address_type_supported(const char *type)
     return str_eq(type, "IPAddress");
 }
 
-/* spec.addresses: IP addresses are where nginx listens; when the run gives
- * a --listen-address, any other requested address cannot be used here. */
+/* spec.addresses: IP addresses are where the Gateway listens.  With
+ * --listen-address, compile puts every Gateway on that one address: one it
+ * asks for elsewhere is then not where nginx listens, which the compile run
+ * reports; the cluster's controller would use it, so status does not
+ * change. */
 static void gateway_addresses(struct ctx *x, struct gateway_state *gs,
-                              const char **accepted_reason,
-                              const char **programmed_reason,
-                              const char **message)
+                              const char **accepted_reason, const char **message)
 {
     const struct gateway *g = gs->gw;
     size_t i;
 
-    gs->address = x->o->listen_address;
     for (i = 0; i < g->n_addresses; i++) {
         const struct gateway_address *a = &g->addresses[i];
         if (!address_type_supported(a->type)) {
@@ -904,18 +981,13 @@ static void gateway_addresses(struct ctx *x, struct gateway_state *gs,
                     a->type);
             *accepted_reason = "UnsupportedAddress";
             *message = msgf(x, "address type %s is not supported", a->type);
-        } else if (!a->value || !*a->value) {
-            continue; /* "assign one": the listen address, if any */
-        } else if (x->o->listen_address && !str_eq(a->value, x->o->listen_address)) {
+        } else if (a->value && *a->value && x->o->listen_address &&
+                   !str_eq(a->value, x->o->listen_address)) {
             finding(x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
-                    "address %s cannot be used: this compilation listens on %s",
+                    "address %s is not where this nginx listens: --listen-address %s "
+                    "puts every Gateway on that address (drop --listen-address to "
+                    "listen on the Gateways' own addresses)",
                     a->value, x->o->listen_address);
-            if (!*programmed_reason) {
-                *programmed_reason = "AddressNotUsable";
-                *message = msgf(x, "address %s is not usable", a->value);
-            }
-        } else if (!gs->address) {
-            gs->address = a->value;
         }
     }
 }
@@ -926,14 +998,20 @@ static const char *gateway_parameters(struct ctx *x, struct gateway_state *gs)
 {
     const struct local_ref *p = &gs->gw->infrastructure.parameters_ref;
 
+    const char *ns = gs->gw->obj.meta.namespace, *hint = "";
+
     if (!p->src)
         return NULL;
-    if (str_eq(p->group, "") && str_eq(p->kind, "ConfigMap") &&
-        model_find(x->m, KIND_CONFIG_MAP, gs->gw->obj.meta.namespace, p->name))
-        return NULL;
+    if (str_eq(p->group, "") && str_eq(p->kind, "ConfigMap")) {
+        if (model_find(x->m, KIND_CONFIG_MAP, ns, p->name) ||
+            assume_exists(x, &gs->gw->obj, p->src, KIND_CONFIG_MAP, ns, p->name,
+                          "gwc takes no parameters from it"))
+            return NULL;
+        hint = name_suggestion(x, KIND_CONFIG_MAP, ns, p->name);
+    }
     finding(x, DIAG_GATEWAY_PARAMETERS, &gs->gw->obj, p->src,
-            "infrastructure.parametersRef to %s '%s' cannot be resolved", p->kind,
-            p->name);
+            "infrastructure.parametersRef to %s '%s' cannot be resolved%s", p->kind,
+            p->name, hint);
     return msgf(x, "parametersRef %s %s cannot be resolved", p->kind, p->name);
 }
 
@@ -943,7 +1021,7 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
 {
     const struct secret_ref *r = &gs->gw->tls.backend.client_certificate_ref;
     const struct gateway *g = gs->gw;
-    const char *ns, *problem = NULL, *reason = "InvalidClientCertificateRef";
+    const char *ns, *problem = NULL, *hint = "", *reason = "InvalidClientCertificateRef";
     const struct secret *s;
     struct certificate cert;
 
@@ -960,7 +1038,12 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
         reason = "RefNotPermitted";
         problem = msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
     } else if (!(s = (const struct secret *)model_find(x->m, KIND_SECRET, ns, r->name))) {
-        problem = msgf(x, "Secret %s/%s does not exist", ns, r->name);
+        if (assume_exists(x, &g->obj, r->src, KIND_SECRET, ns, r->name, SECRET_MOUNTED)) {
+            mounted_certificate(&cert, ns, r->name);
+        } else {
+            problem = msgf(x, "Secret %s/%s is not in the input", ns, r->name);
+            hint = name_suggestion(x, KIND_SECRET, ns, r->name);
+        }
     } else if ((problem = tls_secret_problem(x->c->arena, s, &cert)) != NULL) {
         problem = msgf(x, "Secret %s/%s %s", ns, r->name, problem);
     }
@@ -972,7 +1055,7 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     }
     finding(x, strcmp(reason, "RefNotPermitted") == 0 ? DIAG_REF_NOT_PERMITTED
                                                       : DIAG_CERT_REF_INVALID,
-            &g->obj, r->src, "%s", problem);
+            &g->obj, r->src, "%s%s", problem, hint);
     conditions_set(&gs->conditions, "ResolvedRefs", false, reason, problem);
 }
 
@@ -992,8 +1075,7 @@ static bool insecure_fallback(const struct gateway *g)
 
 /* What the Gateway itself (not its listeners) decides about its status. */
 struct gateway_verdict {
-    const char *accepted_reason;   /* Accepted=False, or NULL */
-    const char *programmed_reason; /* Programmed=False, or NULL */
+    const char *accepted_reason; /* Accepted=False, or NULL */
     const char *message;
 };
 
@@ -1001,9 +1083,7 @@ struct gateway_verdict {
  * Accepted is "valid enough to produce some configuration in the data
  * plane" (gateway_types.go): a Gateway refused for its addresses or its
  * parametersRef produces none, so none of its listeners, nor those of its
- * ListenerSets, is programmed.  (Programmed=False/AddressNotUsable leaves
- * the Gateway accepted: its listeners are programmed on the address the
- * run listens on.)
+ * ListenerSets, is programmed.
  */
 static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
                             struct gateway_verdict *v)
@@ -1011,7 +1091,7 @@ static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
     const char *params, *msg;
     size_t i;
 
-    gateway_addresses(x, gs, &v->accepted_reason, &v->programmed_reason, &v->message);
+    gateway_addresses(x, gs, &v->accepted_reason, &v->message);
     if (!v->accepted_reason && (params = gateway_parameters(x, gs)) != NULL) {
         v->accepted_reason = "InvalidParameters";
         v->message = params;
@@ -1045,10 +1125,7 @@ static void gateway_conditions(struct ctx *x, struct gateway_state *gs,
         const char *lmsg = all_valid ? "" : "some listeners are not valid";
         conditions_set(&gs->conditions, "Accepted", valid > 0,
                        all_valid ? "Accepted" : "ListenersNotValid", lmsg);
-        if (v->programmed_reason)
-            conditions_set(&gs->conditions, "Programmed", false, v->programmed_reason,
-                           v->message);
-        else if (valid > 0)
+        if (valid > 0)
             conditions_set(&gs->conditions, "Programmed", true, "Programmed", "");
         else
             conditions_set(&gs->conditions, "Programmed", false, "Invalid",
@@ -1069,6 +1146,7 @@ void gateways_build(struct ctx *x)
     size_t i;
 
     classes_build(x);
+    gateway_selection_check(x);
     x->ctl->gateways = ARENA_NEW_ARRAY(x->c->arena, struct gateway_state, pv->n);
     strhash_init(&x->gateways, x->c->arena);
     for (i = 0; i < pv->n; i++) {
@@ -1091,7 +1169,7 @@ void gateways_build(struct ctx *x)
     verdicts = ARENA_NEW_ARRAY(x->c->arena, struct gateway_verdict, x->ctl->n_gateways);
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_verdict(x, &x->ctl->gateways[i], &verdicts[i]);
-    shared_sockets(x, false);
+    shared_addresses(x);
     for (i = 0; i < x->ctl->n_listener_sets; i++) {
         struct listener_set_state *st = &x->ctl->listener_sets[i];
         listener_set_conditions(x, st);
@@ -1100,6 +1178,6 @@ void gateways_build(struct ctx *x)
     }
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_conditions(x, &x->ctl->gateways[i], &verdicts[i]);
-    if (x->o->listen_address)
-        shared_sockets(x, true);
+    if (x->o->one_nginx)
+        shared_nginx(x);
 }

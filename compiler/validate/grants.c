@@ -14,13 +14,22 @@
 
 #include <string.h>
 
+/* The API group of a referring kind: gwc's policies are in gwc.dev. */
+static const char *group_of(const char *kind)
+{
+    return str_eq(kind, "ClientPolicy") || str_eq(kind, "AccessPolicy") ||
+                   str_eq(kind, "BackendPolicy")
+               ? GWC_GROUP
+               : GATEWAY_GROUP;
+}
+
 /* to_name NULL: the pair grants every object of the kind. */
 static const char *grant_key(struct arena *a, char *buf, size_t cap,
-                             const char *from_kind, const char *from_ns,
-                             const char *to_group, const char *to_kind,
-                             const char *to_ns, const char *to_name)
+                             const char *from_group, const char *from_kind,
+                             const char *from_ns, const char *to_group,
+                             const char *to_kind, const char *to_ns, const char *to_name)
 {
-    const char *parts[] = {to_ns, from_kind, from_ns, to_group, to_kind,
+    const char *parts[] = {to_ns, from_group, from_kind, from_ns, to_group, to_kind,
                            to_name ? "=" : "*", to_name};
 
     return strhash_key(a, buf, cap, parts, sizeof(parts) / sizeof(parts[0]));
@@ -29,9 +38,10 @@ static const char *grant_key(struct arena *a, char *buf, size_t cap,
 void grants_index(struct ctx *x)
 {
     const struct ptrvec *grants = &x->m->objects[KIND_REFERENCE_GRANT];
+    struct strhash *index = &x->ctl->grants;
     size_t i, j, k;
 
-    strhash_init(&x->grants, x->c->arena);
+    strhash_init(index, x->c->arena);
     for (i = 0; i < grants->n; i++) {
         const struct reference_grant *g = grants->v[i];
 
@@ -39,32 +49,46 @@ void grants_index(struct ctx *x)
             continue;
         for (j = 0; j < g->n_from; j++) {
             const struct grant_from *f = &g->from[j];
-            if (!str_eq(f->group, GATEWAY_GROUP))
-                continue;
             for (k = 0; k < g->n_to; k++) {
                 const struct grant_to *t = &g->to[k];
                 const char *name = t->name && *t->name ? t->name : NULL;
-                strhash_put(&x->grants,
-                            grant_key(x->c->arena, NULL, 0, f->kind, f->namespace,
-                                      t->group, t->kind, g->obj.meta.namespace, name),
-                            (void *)g);
+                void **slot = strhash_slot(
+                    index, grant_key(x->c->arena, NULL, 0, f->group, f->kind, f->namespace,
+                                     t->group, t->kind, g->obj.meta.namespace, name));
+                /* Grants come in object order: the first one answers. */
+                if (!*slot)
+                    *slot = (void *)g;
             }
         }
     }
+}
+
+const struct reference_grant *validate_grant(const struct controller *ctl,
+                                             const char *from_kind, const char *from_ns,
+                                             const char *to_group, const char *to_kind,
+                                             const char *to_ns, const char *to_name)
+{
+    const char *from_group = group_of(from_kind);
+    const struct reference_grant *any, *named;
+    char buf[512];
+
+    any = strhash_get(&ctl->grants, grant_key(ctl->grants.a, buf, sizeof(buf), from_group,
+                                              from_kind, from_ns, to_group, to_kind, to_ns,
+                                              NULL));
+    named = strhash_get(&ctl->grants,
+                        grant_key(ctl->grants.a, buf, sizeof(buf), from_group, from_kind,
+                                  from_ns, to_group, to_kind, to_ns, to_name ? to_name : ""));
+    /* Both in to_ns, where object order is nsname order. */
+    if (!any || (named && strcmp(named->obj.nsname, any->obj.nsname) < 0))
+        return named;
+    return any;
 }
 
 bool grant_allows(const struct ctx *x, const char *from_kind, const char *from_ns,
                   const char *to_group, const char *to_kind, const char *to_ns,
                   const char *to_name)
 {
-    char buf[512];
-
-    if (str_eq(from_ns, to_ns))
-        return true; /* same namespace: no grant needed */
-    return strhash_get(&x->grants, grant_key(x->c->arena, buf, sizeof(buf), from_kind,
-                                             from_ns, to_group, to_kind, to_ns,
-                                             NULL)) ||
-           strhash_get(&x->grants, grant_key(x->c->arena, buf, sizeof(buf), from_kind,
-                                             from_ns, to_group, to_kind, to_ns,
-                                             to_name ? to_name : ""));
+    /* Same namespace: no grant needed. */
+    return str_eq(from_ns, to_ns) ||
+           validate_grant(x->ctl, from_kind, from_ns, to_group, to_kind, to_ns, to_name);
 }

@@ -50,12 +50,15 @@ static void index_claims(struct ctx *x, struct strhash *claims)
     }
 }
 
-/* What makes a CA reference unusable, or NULL (then *pem is its bundle);
- * *reason is the ResolvedRefs reason the spec gives the problem. */
+/* What makes a CA reference unusable, or NULL (then *pem is its bundle,
+ * NULL for a ConfigMap assumed to exist in the cluster and read where its
+ * volume is mounted); *reason is the ResolvedRefs reason the spec gives the
+ * problem. */
 static const char *ca_ref_problem(struct ctx *x, const struct object *o,
                                   const struct local_ref *r, const char **pem,
                                   const char **reason)
 {
+    const char *ns = o->meta.namespace;
     const struct config_map *cm;
     const char *problem;
 
@@ -64,11 +67,13 @@ static const char *ca_ref_problem(struct ctx *x, const struct object *o,
         return msgf(x, "is of kind %s, which gwc does not support (use a ConfigMap "
                        "with ca.crt)", r->kind);
     }
-    cm = (const struct config_map *)model_find(x->m, KIND_CONFIG_MAP, o->meta.namespace,
-                                               r->name);
-    problem = !cm ? "does not exist" : ca_config_map_problem(x->c->arena, cm, pem);
+    cm = (const struct config_map *)model_find(x->m, KIND_CONFIG_MAP, ns, r->name);
+    if (!cm && assume_exists(x, o, r->src, KIND_CONFIG_MAP, ns, r->name, CONFIG_MAP_MOUNTED))
+        return NULL;
+    problem = !cm ? "is not in the input" : ca_config_map_problem(x->c->arena, cm, pem);
     *reason = "InvalidCACertificateRef";
-    return problem ? msgf(x, "ConfigMap '%s/%s' %s", o->meta.namespace, r->name, problem)
+    return problem ? msgf(x, "ConfigMap '%s/%s' %s%s", ns, r->name, problem,
+                          cm ? "" : name_suggestion(x, KIND_CONFIG_MAP, ns, r->name))
                    : NULL;
 }
 
@@ -94,15 +99,21 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
             reason = why;
             msg = msgf(x, "caCertificateRefs[%zu] %s", i, problems[i]);
         }
-        if (!problems[i] && !ps->ca_pem)
-            ps->ca_pem = pem;
+        /* nginx verifies with one CA file: the first usable bundle. */
+        if (!problems[i] && !ps->ca) {
+            struct ca_bundle *ca = ARENA_NEW(x->c->arena, struct ca_bundle);
+            ca->namespace = o->meta.namespace;
+            ca->name = v->ca_certificate_refs[i].name;
+            ca->pem = pem;
+            ps->ca = ca;
+        }
     }
     for (i = 0; i < n; i++) {
         if (problems[i])
             finding(x, DIAG_POLICY_CA_INVALID, o, v->ca_certificate_refs[i].src,
-                    "caCertificateRef %s%s", problems[i], ps->ca_pem ? "" : fails);
+                    "caCertificateRef %s%s", problems[i], ps->ca ? "" : fails);
     }
-    if (n > 0 && !ps->ca_pem) {
+    if (n > 0 && !ps->ca) {
         conditions_set(cs, "Accepted", false, "NoValidCACertificate",
                        "no usable CA certificate");
         ps->accepted = false;
@@ -328,19 +339,17 @@ void policies_build(struct ctx *x)
         check_ca(x, ps, c);
         for (j = 0; j < p->n_target_refs; j++) {
             const struct policy_target_ref *t = &p->target_refs[j];
-            if (!str_eq(t->kind, "Service") ||
-                model_find(x->m, KIND_SERVICE, p->obj.meta.namespace, t->name))
+            const char *ns = p->obj.meta.namespace;
+            if (!str_eq(t->kind, "Service") || model_find(x->m, KIND_SERVICE, ns, t->name) ||
+                assume_exists(x, &p->obj, t->src, KIND_SERVICE, ns, t->name,
+                              t->section_name
+                                  ? "its ports are unknown, so the policy applies to "
+                                    "every port of it that routes use"
+                                  : "routes to it are resolved by DNS at run time"))
                 continue;
-            if (x->o->strict_refs)
-                finding(x, DIAG_POLICY_TARGET_NOT_FOUND, &p->obj, t->src,
-                        "Service '%s/%s' is not in the input: the policy protects "
-                        "nothing", p->obj.meta.namespace, t->name);
-            else if (t->section_name)
-                finding(x, DIAG_BACKEND_ASSUMED, &p->obj, ynode_get(t->src, "sectionName"),
-                        "Service '%s/%s' is not in the input, so gwc cannot tell which "
-                        "port sectionName '%s' names; the policy applies to every port "
-                        "of the Service that routes use (add the Service to the input)",
-                        p->obj.meta.namespace, t->name, t->section_name);
+            finding(x, DIAG_POLICY_TARGET_NOT_FOUND, &p->obj, t->src,
+                    "Service '%s/%s' is not in the input: the policy protects "
+                    "nothing%s", ns, t->name, name_suggestion(x, KIND_SERVICE, ns, t->name));
         }
     }
     link_policies(x, cs);

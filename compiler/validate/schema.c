@@ -20,8 +20,12 @@ static kind_check_fn *const kind_checks[KIND__COUNT] = {
     [KIND_UDP_ROUTE] = schema_route,
     [KIND_REFERENCE_GRANT] = schema_reference_grant,
     [KIND_BACKEND_TLS_POLICY] = schema_backend_tls_policy,
+    [KIND_CLIENT_POLICY] = schema_gwc_policy,
+    [KIND_ACCESS_POLICY] = schema_gwc_policy,
+    [KIND_BACKEND_POLICY] = schema_gwc_policy,
     [KIND_SERVICE] = schema_service,
     [KIND_ENDPOINT_SLICE] = schema_endpoint_slice,
+    [KIND_ROUTING_TEST] = schema_routing_test,
 };
 
 void schema_check(struct compilation *c, struct model *m)

@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
+#include "base/suggest.h"
 #include "base/utf8.h"
 #include "nginx/regex.h"
 
@@ -152,9 +153,13 @@ bool check_string(struct schema *s, const struct ynode *at, const char *what,
         ok = false;
     }
     if (f->match && !f->match(v)) {
+        char buf[32];
+        const char *fix = f->fix ? f->fix(v, buf) : NULL;
+
         schema_report(s, DIAG_PATTERN_MISMATCH, at,
-                      "%s '%s' is not a valid %s: %s", what, schema_quote(s, v),
-                      f->name, f->allowed);
+                      "%s '%s' is not a valid %s: %s%s%s%s", what, schema_quote(s, v),
+                      f->name, f->allowed, fix ? "; write '" : "", fix ? fix : "",
+                      fix ? "'" : "");
         ok = false;
     }
     return ok;
@@ -203,6 +208,7 @@ void check_enum_at(struct schema *s, const struct ynode *at, const char *what,
 {
     struct strbuf list = STRBUF_INIT;
     const char *const *a;
+    const char *best;
 
     for (a = allowed; *a; a++) {
         if (strcmp(*a, v) == 0)
@@ -210,9 +216,10 @@ void check_enum_at(struct schema *s, const struct ynode *at, const char *what,
     }
     for (a = allowed; *a; a++)
         strbuf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a);
+    best = suggest_among(v, allowed);
     schema_report(s, DIAG_ENUM_VALUE, at,
-                  "%s '%s' is not supported: must be one of %s", what,
-                  schema_quote(s, v), list.buf);
+                  "%s '%s' is not supported: must be one of %s" SUGGEST_FMT, what,
+                  schema_quote(s, v), list.buf, SUGGEST_ARGS(best));
     strbuf_release(&list);
 }
 

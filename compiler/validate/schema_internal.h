@@ -82,6 +82,8 @@ struct str_format {
     size_t min, max;  /* max 0: no limit */
     bool (*match)(const char *s);
     const char *allowed; /* what match() accepts */
+    /* The valid value a mismatch most likely meant, in buf, or NULL. */
+    const char *(*fix)(const char *s, char buf[32]);
 };
 
 extern const struct str_format fmt_object_name, fmt_dns_subdomain,
@@ -219,7 +221,10 @@ void schema_reference_grant(struct schema *s);
 /* Core kinds gwc routes with (schema_meta.c). */
 void schema_service(struct schema *s);
 void schema_endpoint_slice(struct schema *s);
+void schema_routing_test(struct schema *s);
 void schema_backend_tls_policy(struct schema *s);
+/* ClientPolicy, AccessPolicy, BackendPolicy (schema_gwc_policy.c). */
+void schema_gwc_policy(struct schema *s);
 
 /* Route parts, called by schema_route(). */
 void check_http_rule(struct schema *s, const struct route_rule *r);

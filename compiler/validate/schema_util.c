@@ -94,6 +94,15 @@ bool is_service_name(const char *s)
     return strlen(s) <= 63 && is_dns1035_label(s);
 }
 
+bool can_name(enum kind kind, const char *name)
+{
+    if (kind == KIND_SERVICE)
+        return is_service_name(name);
+    if (kind == KIND_NAMESPACE)
+        return strlen(name) <= 63 && is_dns_label(name);
+    return strlen(name) <= 253 && is_dns_subdomain(name);
+}
+
 /* ^(\*\.)?<subdomain>$ */
 bool is_hostname(const char *s)
 {
@@ -514,7 +523,8 @@ const struct str_format fmt_text_1024 = {"value", 0, 1024, NULL, NULL};
 const struct str_format fmt_duration = {
     "duration", 0, 0, is_duration,
     "1 to 4 groups of up to 5 digits, each followed by h, m, s or ms, such as "
-    "1h30m or 500ms"};
+    "1h30m or 500ms",
+    model_duration_fix};
 const struct str_format fmt_protocol = {
     "protocol", 1, 255, is_protocol,
     "a name of letters, digits and '-' (HTTP, HTTPS, TLS, TCP, UDP, ...) or "

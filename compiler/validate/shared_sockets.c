@@ -11,36 +11,29 @@
 #include <string.h>
 
 /*
- * gwc programs every Gateway into one nginx, so listeners of different
- * Gateways can end up on one socket, where the distinctness rules that hold
- * inside a Gateway hold across Gateways too: same port and an HTTP
- * family listener against a TCP or TLS one (http{} and stream{} cannot both
- * bind it), HTTP against HTTPS, two TCP or two UDP listeners, or the same
+ * Gateways meet in two ways.
+ *
+ * In the cluster, a conformant controller gives every Gateway without
+ * spec.addresses an address of its own, so Gateways only share a socket
+ * when they ask for the same IPAddress.  There the distinctness rules that
+ * hold inside a Gateway (the spec's listener conflicts) hold across
+ * Gateways too: same port and an HTTP-family listener against a TCP or TLS
+ * one, HTTP against HTTPS, two TCP or two UDP listeners, or the same
  * protocol and hostname twice.  The older Gateway (creationTimestamp, then
  * "{namespace}/{name}") keeps the socket; the younger one's listener is
- * Conflicted, not accepted and not programmed.
+ * Conflicted, not accepted and not programmed.  That is status, and
+ * shared_addresses() computes it for every command alike.
  *
- * But a conformant controller in a cluster gives every Gateway without
- * spec.addresses an address of its own, so Gateways only share a socket
- * when they really share an address:
- *  - both name the same IPAddress in spec.addresses;
- *  - one names none and the run has no --listen-address: nginx then listens
- *    on every address, which overlaps every other Gateway's.  Between such
- *    a Gateway and one with a specific address nginx binds the wildcard in
- *    one module and the address in the other, so HTTP or HTTPS against TCP
- *    or TLS conflicts there even where one socket could have carried both.
- * With --listen-address every Gateway's listeners are written on that one
- * address, yet `gwc status` is run with it too (the conformance harness
- * does, to fill status.addresses) and must then answer as the cluster
- * would; validate cannot tell the two commands apart.  So the first pass
- * judges Gateways by the addresses they name (those without any then meet
- * no one), and a second pass, run only with --listen-address, judges the
- * pairs that share a socket only because of it.  Those clashes change no
- * status: the younger listener is left out of the nginx configuration
- * (valid = false) and a finding says why, which is what `compile` must do
- * to write a configuration nginx accepts.  (The command line knows which
- * command runs; a validate_options flag set by it would let `compile` and
- * `check` turn the second pass into the first.)
+ * compile serves every Gateway from one nginx: a Gateway without
+ * spec.addresses listens on every address (which overlaps every other
+ * Gateway's), and with --listen-address all of them listen on that one
+ * address.  The clashes this alone causes are judged by shared_nginx(),
+ * for compile only: the younger listener is left out of the configuration
+ * (valid = false) with a finding that says how to avoid it, and no status
+ * changes.  Between a Gateway on every address and one on a specific
+ * address, nginx binds the wildcard in one module and the address in the
+ * other, so HTTP or HTTPS against TCP or TLS clashes there even where one
+ * socket could have carried both.
  */
 
 #define MAX_BIND_ADDRESSES 16 /* spec.addresses holds at most 16 */
@@ -49,15 +42,19 @@
 struct bind {
     const char *addr[MAX_BIND_ADDRESSES]; /* its IPAddress addresses */
     size_t n;
-    bool every; /* no address and no --listen-address: every address */
+    bool every; /* compile, no address, no --listen-address: every address */
 };
+
+/* The cluster's view (status), or the one nginx compile writes. */
+enum pass { PASS_CLUSTER, PASS_ONE_NGINX };
 
 /* How two Gateways' listeners meet: not at all, on one address (or both on
  * every address), or one on every address and the other on a specific one
  * (nginx then binds the port twice, in http{} and stream{} alike). */
 enum overlap { OVERLAP_NONE, OVERLAP_SAME, OVERLAP_WILDCARD };
 
-static void gateway_bind(struct ctx *x, const struct gateway_state *gs, struct bind *b)
+static void gateway_bind(struct ctx *x, const struct gateway_state *gs, enum pass pass,
+                         struct bind *b)
 {
     size_t k;
 
@@ -67,7 +64,7 @@ static void gateway_bind(struct ctx *x, const struct gateway_state *gs, struct b
         if (str_eq(a->type, "IPAddress") && a->value && *a->value)
             b->addr[b->n++] = a->value;
     }
-    b->every = b->n == 0 && !x->o->listen_address;
+    b->every = pass == PASS_ONE_NGINX && b->n == 0 && !x->o->listen_address;
 }
 
 static bool in_http_module(enum protocol p)
@@ -105,8 +102,7 @@ static const char *listener_label(struct ctx *x, const struct eff_listener *l)
  * address is where they meet (NULL: both listen on every address). */
 static void lose_socket(struct ctx *x, struct eff_listener *l,
                         const struct eff_listener *with, const char *reason,
-                        enum overlap ov, const char *address,
-                        bool listen_address_only)
+                        enum overlap ov, const char *address, enum pass pass)
 {
     enum diag_code code = strcmp(reason, "HostnameConflict") == 0
                               ? DIAG_LISTENER_HOSTNAME_CONFLICT
@@ -117,19 +113,27 @@ static void lose_socket(struct ctx *x, struct eff_listener *l,
     const char *where, *msg;
 
     l->valid = false;
-    if (listen_address_only) {
-        finding(x, code, listener_owner(l), l->spec->src,
-                "listener '%s' (%s) is left out of the nginx configuration: with "
-                "--listen-address %s every Gateway listens on that address, where "
-                "%s already takes the port, and Gateway %s is older (%s)",
-                l->spec->name, what, x->o->listen_address, listener_label(x, with),
-                with->gateway->gw->obj.nsname, reason);
-        return;
-    }
     where = !address ? "every address"
             : ov == OVERLAP_WILDCARD
                 ? msgf(x, "%s (one of them listens on every address)", address)
                 : address;
+    if (pass == PASS_ONE_NGINX) {
+        finding(x, code, listener_owner(l), l->spec->src,
+                "listener '%s' (%s) is left out of the nginx configuration: in one "
+                "nginx it shares %s%s with %s, and Gateway %s is older (%s); %s "
+                "(status is unchanged: in a cluster every Gateway has addresses "
+                "of its own)",
+                l->spec->name, what, where,
+                x->o->listen_address ? " (--listen-address)" : "",
+                listener_label(x, with), with->gateway->gw->obj.nsname, reason,
+                x->o->listen_address
+                    ? "compile each Gateway on its own with --gateway "
+                      "NAMESPACE/NAME, or drop --listen-address and give the "
+                      "Gateways distinct spec.addresses"
+                    : "give the Gateways distinct spec.addresses, or compile each "
+                      "on its own with --gateway NAMESPACE/NAME");
+        return;
+    }
     msg = msgf(x, "%s with %s, whose Gateway is older and also listens on %s", reason,
                listener_label(x, with), where);
     conditions_set(&l->conditions, "Accepted", false, reason, msg);
@@ -222,15 +226,16 @@ static int cmp_entries(const void *pa, const void *pb)
 }
 
 /* Claim sets: SET_EVERY, SET_NAMED (every Gateway that names an address;
- * in the second pass, every Gateway), then one per address, SET_ADDRESS +
- * the address's id. */
+ * with --listen-address in one nginx, every Gateway), then one per
+ * address, SET_ADDRESS + the address's id. */
 enum { SET_EVERY, SET_NAMED, SET_ADDRESS };
 
 /* What one pass knows: Gateways in age order, their binds, and a number
  * for each distinct address they name (addr_id[rank][k] for addr[k]). */
 struct sockets {
     struct ctx *x;
-    bool listen_address_only; /* the second pass (see above) */
+    enum pass pass;
+    bool one_address; /* one nginx on --listen-address: everyone meets */
     struct bind *binds;
     size_t **addr_id;
     size_t n_addresses;
@@ -378,7 +383,7 @@ static void port_sockets(struct sockets *so, struct socket_entry *e, size_t n,
 
             if (!b->valid)
                 continue;
-            if (so->listen_address_only) {
+            if (so->one_address) {
                 against(sets, &names, SET_NAMED, b, OVERLAP_SAME, la, so->binds, &v);
             } else if (bd->every) {
                 against(sets, &names, SET_EVERY, b, OVERLAP_SAME, NULL, so->binds, &v);
@@ -394,14 +399,13 @@ static void port_sockets(struct sockets *so, struct socket_entry *e, size_t n,
                 }
             }
             if (v.with.l)
-                lose_socket(so->x, b, v.with.l, v.reason, v.ov, v.address,
-                            so->listen_address_only);
+                lose_socket(so->x, b, v.with.l, v.reason, v.ov, v.address, so->pass);
         }
         /* what this Gateway now claims, for the younger ones */
         for (k = i; k < j; k++) {
             if (!e[k].l->valid)
                 continue;
-            if (so->listen_address_only) {
+            if (so->one_address) {
                 claim(sets, &names, SET_NAMED, e[k].l, e[k].rank);
                 continue;
             }
@@ -422,17 +426,14 @@ static void port_sockets(struct sockets *so, struct socket_entry *e, size_t n,
         set_of[used[i]] = SIZE_MAX;
 }
 
-/*
- * Every programmed listener against what older Gateways claim on its port.
- * listen_address_only: the second pass, for Gateways that share a socket
- * only because of --listen-address (see above): there everyone is on one
- * address, and the pairs the first pass judged are judged the same again.
- */
-void shared_sockets(struct ctx *x, bool listen_address_only)
+/* Every programmed listener against what older Gateways claim on its
+ * port. */
+static void judge(struct ctx *x, enum pass pass)
 {
     struct controller *ctl = x->ctl;
     size_t ng = ctl->n_gateways, total = 0, n = 0, i, j;
-    struct sockets so = {x, listen_address_only, NULL, NULL, 0};
+    struct sockets so = {x, pass, pass == PASS_ONE_NGINX && x->o->listen_address,
+                         NULL, NULL, 0};
     struct gateway_state **order;
     struct socket_entry *e;
     size_t *set_of;
@@ -447,7 +448,7 @@ void shared_sockets(struct ctx *x, bool listen_address_only)
     qsort(order, ng, sizeof(*order), cmp_gateway_age);
     so.binds = ARENA_NEW_ARRAY(x->c->arena, struct bind, ng);
     for (i = 0; i < ng; i++)
-        gateway_bind(x, order[i], &so.binds[i]);
+        gateway_bind(x, order[i], pass, &so.binds[i]);
     number_addresses(&so, ng);
     set_of = ARENA_NEW_ARRAY(x->c->arena, size_t, so.n_addresses + 1);
     for (i = 0; i <= so.n_addresses; i++)
@@ -469,3 +470,12 @@ void shared_sockets(struct ctx *x, bool listen_address_only)
     }
 }
 
+void shared_addresses(struct ctx *x)
+{
+    judge(x, PASS_CLUSTER);
+}
+
+void shared_nginx(struct ctx *x)
+{
+    judge(x, PASS_ONE_NGINX);
+}

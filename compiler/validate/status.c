@@ -89,17 +89,28 @@ static void class_item(struct doc_writer *w, const struct class_state *cs)
 static void gateway_item(struct doc_writer *w, const struct gateway_state *gs)
 {
     const struct object *o = &gs->gw->obj;
+    bool any = false;
+    size_t i;
 
     item_begin(w, o);
-    if (gs->address) {
-        doc_writer_key(w, "addresses");
-        doc_writer_seq_begin(w);
+    /* The addresses the Gateway asks for; one it leaves to the controller
+     * is assigned in the cluster, and gwc cannot know it. */
+    for (i = 0; i < gs->gw->n_addresses; i++) {
+        const struct gateway_address *ga = &gs->gw->addresses[i];
+        if (!str_eq(ga->type, "IPAddress") || !ga->value || !*ga->value)
+            continue;
+        if (!any) {
+            doc_writer_key(w, "addresses");
+            doc_writer_seq_begin(w);
+            any = true;
+        }
         doc_writer_map_begin(w);
         doc_writer_kv_str(w, "type", "IPAddress");
-        doc_writer_kv_str(w, "value", gs->address);
+        doc_writer_kv_str(w, "value", ga->value);
         doc_writer_map_end(w);
-        doc_writer_seq_end(w);
     }
+    if (any)
+        doc_writer_seq_end(w);
     conditions(w, &gs->conditions, o);
     listeners(w, gs->listeners, gs->n_own, o);
     doc_writer_kv_int(w, "attachedListenerSets", gs->attached_listener_sets);
@@ -153,6 +164,17 @@ static void route_item(struct doc_writer *w, const struct route_state *rs,
     item_end(w);
 }
 
+static void ancestor_ref(struct doc_writer *w, const struct gateway *g)
+{
+    doc_writer_key(w, "ancestorRef");
+    doc_writer_map_begin(w);
+    doc_writer_kv_str(w, "group", GATEWAY_GROUP);
+    doc_writer_kv_str(w, "kind", "Gateway");
+    doc_writer_kv_str(w, "namespace", g->obj.meta.namespace);
+    doc_writer_kv_str(w, "name", g->obj.meta.name);
+    doc_writer_map_end(w);
+}
+
 static void policy_item(struct doc_writer *w, const struct policy_state *ps,
                         const char *controller)
 {
@@ -163,18 +185,51 @@ static void policy_item(struct doc_writer *w, const struct policy_state *ps,
     doc_writer_key(w, "ancestors");
     doc_writer_seq_begin(w);
     for (i = 0; i < ps->n_ancestors; i++) {
-        const struct gateway *g = ps->ancestors[i].gateway->gw;
+        doc_writer_map_begin(w);
+        ancestor_ref(w, ps->ancestors[i].gateway->gw);
+        doc_writer_kv_str(w, "controllerName", controller);
+        conditions(w, &ps->ancestors[i].conditions, o);
+        doc_writer_map_end(w);
+    }
+    doc_writer_seq_end(w);
+    item_end(w);
+}
 
+/* A gwc.dev policy: its Gateways, then the targets gwc could not find,
+ * each reported against the reference itself. */
+static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
+                            const char *controller)
+{
+    const struct object *o = gp->obj;
+    size_t i;
+
+    item_begin(w, o);
+    doc_writer_key(w, "ancestors");
+    doc_writer_seq_begin(w);
+    for (i = 0; i < gp->n_ancestors; i++) {
+        doc_writer_map_begin(w);
+        ancestor_ref(w, gp->ancestors[i].gateway->gw);
+        doc_writer_kv_str(w, "controllerName", controller);
+        conditions(w, &gp->ancestors[i].conditions, o);
+        doc_writer_map_end(w);
+    }
+    for (i = 0; i < gp->n_missing; i++) {
+        const struct policy_target_ref *t = gp->missing[i].ref;
+        struct conditions cs = {0};
+
+        conditions_set(&cs, "Accepted", false, "TargetNotFound", gp->missing[i].message);
         doc_writer_map_begin(w);
         doc_writer_key(w, "ancestorRef");
         doc_writer_map_begin(w);
-        doc_writer_kv_str(w, "group", GATEWAY_GROUP);
-        doc_writer_kv_str(w, "kind", "Gateway");
-        doc_writer_kv_str(w, "namespace", g->obj.meta.namespace);
-        doc_writer_kv_str(w, "name", g->obj.meta.name);
+        doc_writer_kv_str(w, "group", t->group);
+        doc_writer_kv_str(w, "kind", t->kind);
+        doc_writer_kv_str(w, "namespace", o->meta.namespace);
+        doc_writer_kv_str(w, "name", t->name);
+        if (t->section_name)
+            doc_writer_kv_str(w, "sectionName", t->section_name);
         doc_writer_map_end(w);
         doc_writer_kv_str(w, "controllerName", controller);
-        conditions(w, &ps->ancestors[i].conditions, o);
+        conditions(w, &cs, o);
         doc_writer_map_end(w);
     }
     doc_writer_seq_end(w);
@@ -200,6 +255,8 @@ void status_write(const struct controller *ctl, enum doc_format format,
         route_item(w, &ctl->routes[i], ctl->controller_name);
     for (i = 0; i < ctl->n_policies; i++)
         policy_item(w, &ctl->policies[i], ctl->controller_name);
+    for (i = 0; i < ctl->n_gwc_policies; i++)
+        gwc_policy_item(w, &ctl->gwc_policies[i], ctl->controller_name);
     doc_writer_seq_end(w);
     doc_writer_map_end(w);
     doc_writer_end(w);

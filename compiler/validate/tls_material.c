@@ -95,12 +95,20 @@ const char *tls_secret_problem(struct arena *a, const struct secret *s,
         return "has a tls.crt that is not a PEM certificate";
     if (!tls_pem_private_key(a, key, key_len))
         return "has a tls.key that is not an unencrypted PEM private key";
-    out->secret = s;
+    out->namespace = s->obj.meta.namespace;
+    out->name = s->obj.meta.name;
     out->cert_pem = crt;
     out->cert_len = crt_len;
     out->key_pem = key;
     out->key_len = key_len;
     return NULL;
+}
+
+void mounted_certificate(struct certificate *out, const char *ns, const char *name)
+{
+    memset(out, 0, sizeof(*out));
+    out->namespace = ns;
+    out->name = name;
 }
 
 const char *ca_config_map_problem(struct arena *a, const struct config_map *cm,

@@ -14,6 +14,7 @@
 #define GWC_VALIDATE_H
 
 #include "base/doc.h"
+#include "base/strhash.h"
 #include "model/model.h"
 
 #include <stdbool.h>
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 struct compilation;
+struct controller;
 struct strbuf;
 
 /* ---- conditions, as written in status ---- */
@@ -53,11 +55,22 @@ struct gateway_state;
 struct listener_set_state;
 struct route_state;
 
+/*
+ * TLS material from a Secret or ConfigMap.  When the object is in the input
+ * its decoded content is here; when it is not, it is assumed to exist in the
+ * cluster (pem NULL), and the compiler refers to the files a volume mounting
+ * it would hold.
+ */
 struct certificate {
-    const struct secret *secret;
-    const char *cert_pem; /* decoded tls.crt */
-    const char *key_pem;  /* decoded tls.key */
+    const char *namespace, *name; /* the kubernetes.io/tls Secret */
+    const char *cert_pem;         /* decoded tls.crt, or NULL: mounted */
+    const char *key_pem;          /* decoded tls.key */
     size_t cert_len, key_len;
+};
+
+struct ca_bundle {
+    const char *namespace, *name; /* the ConfigMap (key ca.crt) ... */
+    const char *pem;              /* ... its PEM, or NULL: mounted */
 };
 
 struct eff_listener {
@@ -77,7 +90,7 @@ struct eff_listener {
     size_t n_supported_kinds;
     struct certificate *certificates;
     size_t n_certificates;
-    const char *client_ca_pem;   /* HTTPS: verify client certificates ... */
+    struct ca_bundle *client_ca; /* HTTPS: verify client certificates ... */
     bool client_verify_optional; /* ... but let clients without one in */
     unsigned attached_routes;
     struct ptrvec attachments; /* struct attachment *, in route order */
@@ -182,8 +195,83 @@ struct policy_state {
     bool accepted;       /* not conflicted, and its CA is usable */
     bool conflicted;     /* loses to an older policy: applies to nothing */
     bool unverifiable;   /* nginx cannot check its subjectAltNames: refuse */
-    const char *ca_pem;  /* the CA bundle (PEM), or NULL for the system one */
+    const struct ca_bundle *ca; /* the CA bundle, or NULL for the system one */
 };
+
+/* ---- gwc.dev policies (docs/policies.md) ---- */
+
+/* The status of one targetRef gwc could not find: reported against the
+ * reference itself. */
+struct policy_missing_target {
+    const struct policy_target_ref *ref;
+    const char *message;
+};
+
+struct gwc_policy {
+    const struct object *obj; /* ClientPolicy, AccessPolicy or BackendPolicy */
+    struct policy_ancestor *ancestors;
+    size_t n_ancestors;
+    struct policy_missing_target *missing;
+    size_t n_missing;
+    /* Every reference resolved and every setting programmable; when not,
+     * the rules it covers answer 500. */
+    bool usable;
+    const char *htpasswd; /* basicAuth: the usable lines */
+    struct backend auth;  /* externalAuth.backendRef */
+};
+
+/* A rate limit entry and the policy whose counters it uses. */
+struct policy_rate {
+    const struct gwc_policy *policy;
+    size_t index;
+    const struct rate_limit *rate;
+};
+
+#define POLICY_LEVELS 5 /* Gateway, ListenerSet, listener, route, rule */
+
+/*
+ * What the policies on the path of one rule on one listener add up to
+ * (docs/policies.md, "Levels and precedence").  Unset fields are NULL,
+ * INT_UNSET or TRI_UNSET: nginx's defaults apply.
+ */
+struct policy_effective {
+    bool any;  /* some policy applies */
+    bool fail; /* gwc cannot enforce them exactly: the rule answers 500 */
+    /* ClientPolicy, the more specific value winning field by field */
+    const struct client_address_detection *address_detection;
+    const char *body_timeout, *idle_timeout, *send_timeout;
+    const char *max_body_size;
+    struct policy_rate rates[4 * POLICY_LEVELS]; /* every level's */
+    size_t n_rates;
+    const struct gwc_policy *concurrent[POLICY_LEVELS]; /* every level's */
+    size_t n_concurrent;
+    int64_t reject_status;
+    const struct hsts *hsts;
+    const struct error_response *errors;
+    size_t n_errors;
+    const struct gwc_policy *errors_from;
+    /* AccessPolicy: every level applies */
+    const struct gwc_policy *access[POLICY_LEVELS];
+    size_t n_access;
+    const struct gwc_policy *basic_auth, *external_auth;
+    bool satisfy_any;
+    /* BackendPolicy */
+    const char *connect_timeout, *backend_send_timeout, *read_timeout;
+    const struct load_balancing *load_balancing;
+    enum tri buffer_response, buffer_request;
+    struct upstream_keepalive keepalive; /* merged field by field; src set
+                                            when any level has one */
+    const struct backend_retry *retry;
+};
+
+/* The effective policies of rule `rule` of rs as served by listener l. */
+void policy_effective(const struct controller *ctl, const struct eff_listener *l,
+                      const struct route_state *rs, size_t rule,
+                      struct policy_effective *out);
+/* Address detection of a listener (Gateway, ListenerSet and listener
+ * levels), or NULL. */
+const struct client_address_detection *
+policy_address_detection(const struct controller *ctl, const struct eff_listener *l);
 
 struct class_state {
     struct gateway_class *gc;
@@ -205,15 +293,41 @@ struct controller {
     size_t n_routes;
     struct policy_state *policies;
     size_t n_policies;
+    struct gwc_policy *gwc_policies; /* ClientPolicy, AccessPolicy, BackendPolicy */
+    size_t n_gwc_policies;
+    struct strhash policies_by_target; /* target key -> struct ptrvec * of
+                                          struct gwc_policy *, oldest first */
+    /* ReferenceGrants: (from group, kind, namespace; to group, kind,
+     * namespace, name or any) -> the first grant with that pair
+     * (grants.c). */
+    struct strhash grants;
 };
 
 struct validate_options {
     const char *controller_name;
     const char *const *gateway_classes; /* restrict to these; none: all */
     size_t n_gateway_classes;
-    bool strict_refs;           /* a missing Service is BackendNotFound */
-    const char *listen_address; /* reported in Gateway status.addresses */
+    const char *const *gateways; /* "namespace/name": only these; none: all */
+    size_t n_gateways;
+    /* A Service, Secret, ConfigMap or Namespace the input refers to but does
+     * not hold is an error; by default it is assumed to exist in the
+     * cluster. */
+    bool strict_refs;
+    /* compile: every selected Gateway is served by one nginx, on
+     * listen_address when set, else each on its spec.addresses or on every
+     * address.  Clashes that only this causes leave listeners out of the
+     * configuration and never change status (check and status judge each
+     * Gateway as a controller that gives it its own addresses would). */
+    bool one_nginx;
+    const char *listen_address;
 };
+
+/* The first ReferenceGrant in to_ns that lets an object of from_kind in
+ * from_ns refer to the object, or NULL (grants.c). */
+const struct reference_grant *validate_grant(const struct controller *ctl,
+                                             const char *from_kind, const char *from_ns,
+                                             const char *to_group, const char *to_kind,
+                                             const char *to_ns, const char *to_name);
 
 /*
  * Runs the API server's checks, then the controller.  Returns false when a

@@ -34,7 +34,9 @@ HOSTILE_KEY = "k\n::error::forged\x1b[1m\u202e"
 FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f"
                        "\u2028-\u202e\u2060-\u206f\ufeff]")
 TEXT_LINE = re.compile(r"^(gwc|\S.*?)(:\d+:\d+)?: (error|warning|note): .*$")
-SUMMARY = re.compile(r"^gwc: \d+ errors?, \d+ warnings?$")
+SUMMARY = re.compile(r"^gwc: \d+ errors?, \d+ warnings?"
+                     r"(, \d+ silenced \(--disable: \d+, gwc\.dev/ignore: \d+\))?"
+                     r"(, \d+ not shown \(--quiet\))?$")
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) [^:]*::.*$")
 
 
@@ -151,7 +153,8 @@ class HostileManifests(OutputChecks):
                         f.write(text)
                 with self.subTest(case=name):
                     if "/import/" in name:
-                        args, stream = ["import-ingress", "in0.yaml", "in1.yaml"], "stderr"
+                        args, stream = ["import-ingress", "--provider", "ingress-nginx",
+                                        "in0.yaml", "in1.yaml"], "stderr"
                     else:
                         args, stream = ["check", "in0.yaml", "in1.yaml"], "stdout"
                     reported += self.check_all_formats(args, name, tmp, stream,

@@ -26,10 +26,11 @@ ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 
 
 def run_status(gwc, docs, workdir):
+    """The status of the input, each Gateway with an address of its own as
+    the cluster's controller would assign it (status.addresses shows it)."""
     path = os.path.join(workdir, "input.yaml")
-    si.write_input(docs, path)
-    r = subprocess.run([gwc, "status", "--format", "json", "--strict-refs",
-                        "--listen-address", "127.0.0.1", path],
+    si.write_input(si.own_addresses(docs)[0], path)
+    r = subprocess.run([gwc, "status", "--format", "json", "--strict-refs", path],
                        capture_output=True, timeout=120)
     if r.returncode not in (0, 1):
         raise RuntimeError("gwc status exited %d: %s" % (r.returncode, r.stderr.decode()[-2000:]))

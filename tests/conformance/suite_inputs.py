@@ -18,6 +18,8 @@ import re
 import subprocess
 import tempfile
 
+import yaml
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = os.path.join(HERE, "suite")
 CASES = os.path.join(SUITE, "cases")
@@ -287,6 +289,26 @@ def assemble(case, tls, drop=None):
         kind, ns, name = drop
         docs = [d for d in docs if not _is_object(d, kind, name, ns)]
     return docs
+
+
+def own_addresses(docs):
+    """Gives each Gateway without spec.addresses 127.0.0.N of its own, as a
+    cluster's controller assigns every Gateway addresses of its own.
+    Returns the new documents and {(namespace, name): address}."""
+    docs, addresses, n = list(docs), {}, 2
+    for i, doc in enumerate(docs):
+        obj = yaml.safe_load(doc)
+        if not isinstance(obj, dict) or obj.get("kind") != "Gateway":
+            continue
+        if (obj.get("spec") or {}).get("addresses"):
+            continue
+        meta = obj.get("metadata") or {}
+        address = "127.0.0.%d" % n
+        n += 1
+        addresses[(meta.get("namespace") or "default", meta.get("name"))] = address
+        docs[i] = doc.replace(
+            "\nspec:\n", "\nspec:\n  addresses:\n  - type: IPAddress\n    value: %s\n" % address, 1)
+    return docs, addresses
 
 
 def write_input(docs, path):

@@ -19,6 +19,7 @@ import os
 
 import yaml
 
+import suite_inputs as si
 from gwtest.echo import pod_name
 from gwtest.nginx import free_port
 
@@ -215,18 +216,7 @@ class Topology:
 
     def assign_addresses(self):
         """Each Gateway without addresses gets 127.0.0.N of its own."""
-        n = 2
-        for i, obj in enumerate(self.parsed):
-            if not isinstance(obj, dict) or obj.get("kind") != "Gateway":
-                continue
-            key = _meta(obj)
-            if (obj.get("spec") or {}).get("addresses"):
-                continue
-            address = "127.0.0.%d" % n
-            n += 1
-            self.gateway_address[key] = address
-            self.docs[i] = self.docs[i].replace(
-                "\nspec:\n", "\nspec:\n  addresses:\n  - type: IPAddress\n    value: %s\n" % address, 1)
+        self.docs, self.gateway_address = si.own_addresses(self.docs)
 
     def map_ports(self):
         kinds = {}

@@ -64,11 +64,13 @@ class BackendTLS(unittest.TestCase):
         ca = CertificateAuthority(cls.tmp.name)
         pair = ca.issue("verified", ["verified.shop.svc"])
         manifests = (MANIFESTS + ca_config_map("ca", ca.pair.read_cert())
+                     + "---\napiVersion: v1\nkind: ConfigMap\n"
+                       "metadata: {name: no-ca, namespace: shop}\ndata: {other.crt: x}\n"
                      + policy("verified", [ca_ref("ca")])
-                     + policy("missing-ca", [ca_ref("nowhere")])
+                     + policy("missing-ca", [ca_ref("no-ca")])
                      + policy("bad-pem", [ca_ref("not-pem")])
                      + policy("custom-set", ["wellKnownCACertificates: example.com/internal"])
-                     + policy("db", [ca_ref("nowhere")]))
+                     + policy("db", [ca_ref("no-ca")]))
         cls.s = Scenario(manifests, [
             Backend("shop", "verified", port=8443, mode="https", cert=pair.cert, key=pair.key),
             # Cleartext servers: any connection reaching them would be the
@@ -94,7 +96,7 @@ class BackendTLS(unittest.TestCase):
             for _ in range(3):
                 self.assertEqual(self.s.get(path, "web.example.com").status, 500, path)
             self.assertEqual(self.s.backend("shop", path[1:]).accepted(), 0, path)
-        self.assertIn("ConfigMap 'shop/nowhere' does not exist; no CA of the policy is usable",
+        self.assertIn("ConfigMap 'shop/no-ca' has no ca.crt; no CA of the policy is usable",
                       self.s.compile_stderr)
 
     def test_an_unusable_ca_closes_tcp_connections_and_never_connects(self):

@@ -146,6 +146,9 @@ class Filters(unittest.TestCase):
     def test_percent_encoding_is_forwarded_once_after_a_prefix_rewrite(self):
         r = self.get("/strip/a%20b?q=%20")
         self.assertEqual(r.echo["path"], "/a%20b?q=%20")
+        # nginx decodes the path to match and rewrite it, then escapes again
+        # only what its URI escaping covers: an escaped letter arrives decoded.
+        self.assertEqual(self.get("/strip/a%41%23").echo["path"], "/aA%23")
 
     def test_hostname_and_prefix_rewrite(self):
         r = self.get("/prefix/one/two")

@@ -2,13 +2,12 @@
 stream module, against echo backends that say who they are."""
 import json
 import socket
-import ssl
 import tempfile
 import unittest
 
 from gwtest import client
 from scenario import Backend, Scenario
-from test_tls import tls_secret
+from test_tls import tls_peer, tls_secret
 
 from gwtest.certs import CertificateAuthority
 
@@ -29,15 +28,6 @@ def route(kind, name, body, version="v1alpha2", ns="l4", created=None):
 
 def served_by(exchange):
     return exchange.json()["service"]
-
-
-def tls_peer(port, sni, cafile):
-    """The certificate names presented on port for sni, verified against
-    cafile (so the answer proves who holds the key)."""
-    ctx = ssl.create_default_context(cafile=cafile)
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
-        with ctx.wrap_socket(raw, server_hostname=sni) as tls:
-            return tls.getpeercert()["subjectAltName"]
 
 
 class TCP(unittest.TestCase):

@@ -5,23 +5,12 @@ Every expectation is what ingress-nginx does with the same Ingress,
 from its documentation and source (the comment at each test says which
 behaviour).  The Ingress set converts with exit status 0: nothing is lost
 (the cookie canary is reported as an approximation, a warning).
-Backends: each Service gets an EndpointSlice (discovery.k8s.io/v1, label
-kubernetes.io/service-name, port name "http", address 127.0.0.1) pointing
-at its echo server, so gwc routes to it.
 """
-import base64
-import os
-import shutil
-import subprocess
-import tempfile
 import unittest
 
 from gwtest import client
-from gwtest.certs import CertificateAuthority
-from gwtest.echo import EchoPool
-from gwtest.nginx import NginxProcess, free_ports
 
-GWC = os.environ.get("GWC", os.path.join(os.path.dirname(__file__), "..", "..", "build", "gwc"))
+from estate import ImportedEstate, tls_secret_yaml
 
 
 def ingress(name, host, paths, annotations=(), tls_secret=None, canary=False):
@@ -140,96 +129,16 @@ SERVICES = ["api", "web", "new", "stable-weight", "stable-total", "stable-header
             "static", "exact", "items", "fallback", "shadow"]
 
 
-def service_yaml(name):
-    return ("apiVersion: v1\nkind: Service\nmetadata:\n  name: %s\n  namespace: default\n"
-            "spec:\n  ports:\n  - name: http\n    port: 80\n" % name)
-
-
-def endpoint_slice_yaml(name, port):
-    return ("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n"
-            "  name: %s-e2e\n  namespace: default\n  labels:\n"
-            "    kubernetes.io/service-name: %s\naddressType: IPv4\n"
-            "ports:\n- name: http\n  port: %d\n"
-            "endpoints:\n- addresses: [\"127.0.0.1\"]\n  conditions: {ready: true}\n"
-            % (name, name, port))
-
-
-def tls_secret_yaml(name, pair):
-    with open(pair.cert, "rb") as c, open(pair.key, "rb") as k:
-        crt, key = base64.b64encode(c.read()).decode(), base64.b64encode(k.read()).decode()
-    return ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: default\n"
-            "type: kubernetes.io/tls\ndata:\n  tls.crt: %s\n  tls.key: %s\n" % (name, crt, key))
-
-
-def run(args):
-    return subprocess.run([GWC] + args, capture_output=True, text=True, timeout=60)
-
-
-@unittest.skipUnless(os.access("/usr/sbin/nginx", os.X_OK), "nginx not installed")
-class ImportedIngresses(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="gwc-import-e2e-")
-        cls.pool = EchoPool()
-        cls.nginx = None
-        try:
-            cls._start()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+class ImportedIngresses(ImportedEstate):
+    SERVICES = SERVICES
+    # Exact conversions only, except the documented approximations
+    # (warnings), which exit 1 by default.
+    IMPORT_ARGS = ["--fail-on=error"]
 
     @classmethod
-    def _start(cls):
-        d = cls.dir
-        ca = CertificateAuthority(os.path.join(d, "ca"))
+    def documents(cls, ca):
         pair = ca.issue("secure", dns_names=["secure.example.com"])
-        inputs = INGRESSES + [CATCH_ALL, CONFIG_MAP] + [service_yaml(s) for s in SERVICES]
-        inputs.append(tls_secret_yaml("secure-tls", pair))
-        source = os.path.join(d, "ingresses.yaml")
-        with open(source, "w") as f:
-            f.write("---\n".join(inputs))
-        gateway = os.path.join(d, "gateway.yaml")
-        # Exact conversions only, except the documented approximations
-        # (warnings), which exit 1 by default.
-        cls.imported = run(["import-ingress", "--fail-on=error", "-o", gateway, source])
-        if cls.imported.returncode != 0:
-            raise AssertionError("import-ingress exited %d:\n%s"
-                                 % (cls.imported.returncode, cls.imported.stderr))
-        slices = os.path.join(d, "endpoints.yaml")
-        with open(slices, "w") as f:
-            f.write("---\n".join(endpoint_slice_yaml(s, cls.pool.start(s, "default").port)
-                                 for s in SERVICES))
-        cls.http, cls.https = free_ports(2)
-        sockets = os.path.join(d, "sockets")
-        os.mkdir(sockets)
-        out = os.path.join(d, "out")
-        compiled = run(["compile", "-o", out, "--listen-address", "127.0.0.1",
-                        "--port-map", "80=%d" % cls.http, "--port-map", "443=%d" % cls.https,
-                        "--socket-dir", sockets, "--fail-on=never", gateway, source, slices])
-        if compiled.returncode != 0 or not os.path.exists(os.path.join(out, "nginx.conf")):
-            raise AssertionError("gwc compile failed (%d):\n%s"
-                                 % (compiled.returncode, compiled.stderr))
-        cls.nginx = NginxProcess(out, tcp_ports=[cls.http, cls.https]).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.nginx:
-            cls.nginx.stop()
-        cls.pool.stop()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-
-    def get(self, host, path, **kw):
-        return client.http_request(self.http, host, path, **kw)
-
-    def assertServed(self, response, service, path=None):
-        self.assertEqual(response.status, 200, response.body[:200])
-        self.assertEqual(response.echo["service"], service)
-        if path is not None:
-            self.assertEqual(response.echo["path"], path)
-
-    def assertRedirect(self, response, status, location):
-        self.assertEqual(response.status, status, response.body[:200])
-        self.assertEqual(response.header("Location"), location)
+        return INGRESSES + [CATCH_ALL, CONFIG_MAP, tls_secret_yaml("secure-tls", pair)]
 
     def count_canary(self, host, n, headers=None):
         return sum(self.get(host, "/", headers=headers).echo["service"] == "canary"
@@ -418,6 +327,46 @@ class ImportedIngresses(unittest.TestCase):
     def test_default_backend_serves_unknown_hosts(self):
         # An Ingress with a default backend and no rules is the catch-all server.
         self.assertServed(self.get("unknown.example.net", "/x"), "fallback", "/x")
+
+
+class ImportedAccessControl(ImportedEstate):
+    """Access control that gwc does not convert fails closed: the import
+    exits 1 and the Ingress's paths answer 500, never the backend; other
+    Ingresses of the same host, and redirects nginx answers before access
+    checks, are unaffected."""
+    SERVICES = ["web", "admin"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [
+            ingress("public", "shop.example.com", [("/", "Prefix", "web")]),
+            ingress("basic", "shop.example.com", [("/admin", "Prefix", "admin")],
+                    [("auth-type", "basic"), ("auth-secret", "users")]),
+            ingress("external", "shop.example.com", [("/team", "Prefix", "admin")],
+                    [("auth-url", "https://auth.example.com/check")]),
+            ingress("office", "shop.example.com", [("/office", "Prefix", "admin")],
+                    [("whitelist-source-range", "10.0.0.0/8")]),
+            ingress("moved", "moved.example.com", [("/", "Prefix", "admin")],
+                    [("auth-url", "https://auth.example.com/check"),
+                     ("permanent-redirect", "https://www.example.org/")]),
+        ]
+
+    def test_reported(self):
+        for key in ("auth-type", "auth-url", "whitelist-source-range"):
+            self.assertIn('%s"]: not converted' % key, self.imported.stderr)
+        self.assertIn("answer 500", self.imported.stderr)
+
+    def test_access_controlled_paths_answer_500(self):
+        for path in ("/admin", "/admin/x", "/team", "/office/a"):
+            self.assertEqual(self.get("shop.example.com", path).status, 500, path)
+
+    def test_other_ingresses_of_the_host_are_served(self):
+        self.assertServed(self.get("shop.example.com", "/shop"), "web")
+
+    def test_redirects_are_answered_before_access(self):
+        self.assertRedirect(self.get("moved.example.com", "/x"), 301,
+                            "https://www.example.org/")
 
 
 if __name__ == "__main__":

@@ -1,17 +1,23 @@
-/* Unit tests: arena, strbuf, utf8, source positions, JSON writer, strhash. */
+/* Unit tests: arena, strbuf, utf8, source positions, JSON writer, strhash,
+ * suggestions. */
 #include "unit.h"
 
 #include "base/arena.h"
 #include "base/doc.h"
+#include "base/fs.h"
+#include "base/glob.h"
 #include "base/jsonw.h"
 #include "base/source.h"
 #include "base/strbuf.h"
 #include "base/strhash.h"
+#include "base/suggest.h"
 #include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 START_TEST(arena_memory_is_zeroed_and_aligned)
 {
@@ -30,29 +36,6 @@ START_TEST(arena_memory_is_zeroed_and_aligned)
         ck_assert_int_eq(big[99999], 0);
     }
     ck_assert_uint_ge(arena_used(a), 24000 + 100000);
-    arena_destroy(a);
-}
-END_TEST
-
-START_TEST(arena_adopted_memory_is_reused_zeroed)
-{
-    struct arena *a = arena_create(4096), *b = arena_create(4096);
-    unsigned char *p;
-    size_t before, i;
-    int k;
-
-    /* Fill b with non-zero bytes over several blocks, then hand it to a. */
-    for (k = 0; k < 10; k++)
-        memset(arena_alloc(b, 900, 1), 0xff, 900);
-    arena_adopt(a, b);
-    before = arena_used(a);
-    for (k = 0; k < 20; k++) {
-        p = arena_alloc(a, 900, 1);
-        for (i = 0; i < 900; i++)
-            ck_assert_uint_eq(p[i], 0);
-        memset(p, 0xee, 900);
-    }
-    ck_assert_uint_eq(arena_used(a), before + 20 * 900);
     arena_destroy(a);
 }
 END_TEST
@@ -442,13 +425,123 @@ START_TEST(strhash_keys_of_parts_never_collide)
 }
 END_TEST
 
+static bool take_all(const char *rel, bool is_dir, void *ctx)
+{
+    (void)rel, (void)is_dir, (void)ctx;
+    return true;
+}
+
+/* An empty directory lists nothing (and sorts no array: UBSan caught
+ * qsort(NULL, 0, ...) here). */
+START_TEST(fs_lists_an_empty_directory)
+{
+    const struct fs_filter all = {take_all, NULL};
+    char dir[] = "/tmp/gwc-test-XXXXXX";
+    struct fs_list files = {0};
+    const char *bad = NULL;
+    struct arena *a = arena_create(0);
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert(fs_list_tree(a, dir, &all, &files, &bad));
+    ck_assert_uint_eq(files.n, 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    arena_destroy(a);
+}
+END_TEST
+
+START_TEST(glob_matches_as_gitignore_does)
+{
+    /* Without a slash: a name at any depth, files and directories. */
+    ck_assert(glob_match("values.yaml", "values.yaml", false));
+    ck_assert(glob_match("values.yaml", "charts/web/values.yaml", false));
+    ck_assert(glob_match("*.tmpl.yaml", "a/b/x.tmpl.yaml", false));
+    ck_assert(!glob_match("*.yaml", "a/b", true));
+    ck_assert(glob_match("charts", "deploy/charts", true));
+    /* With a slash: the whole relative path; '*' stops at '/'. */
+    ck_assert(glob_match("charts/*", "charts/web", true));
+    ck_assert(!glob_match("charts/*", "charts/web/values.yaml", false));
+    ck_assert(!glob_match("charts/*", "deploy/charts/web", true));
+    ck_assert(glob_match("./charts/*", "./charts/web", true));
+    ck_assert(glob_match("/charts/*", "charts/web", true));
+    /* '**' matches any number of segments, none included. */
+    ck_assert(glob_match("charts/**", "charts/web/templates/a.yaml", false));
+    ck_assert(glob_match("charts/**", "charts", true));
+    ck_assert(glob_match("**/templates/*.yaml", "templates/a.yaml", false));
+    ck_assert(glob_match("**/templates/*.yaml", "x/y/templates/a.yaml", false));
+    ck_assert(!glob_match("**/templates/*.yaml", "x/templates/y/a.yaml", false));
+    ck_assert(glob_match("a/**/b", "a/b", true));
+    ck_assert(glob_match("a/**/**/b", "a/x/y/b", true));
+    /* A trailing slash: directories only. */
+    ck_assert(glob_match("generated/", "x/generated", true));
+    ck_assert(!glob_match("generated/", "x/generated", false));
+    ck_assert(glob_match("[!a]*.yaml", "b.yaml", false));
+    ck_assert(!glob_match("[!a]*.yaml", "a.yaml", false));
+    ck_assert(!glob_match("", "a", false));
+}
+END_TEST
+
+static size_t dist(const char *a, const char *b, size_t max)
+{
+    return suggest_distance(a, strlen(a), b, strlen(b), max);
+}
+
+START_TEST(suggest_distance_counts_edits)
+{
+    ck_assert_uint_eq(dist("path", "path", 5), 0);
+    ck_assert_uint_eq(dist("pathh", "path", 5), 1);  /* insertion */
+    ck_assert_uint_eq(dist("pth", "path", 5), 1);    /* deletion */
+    ck_assert_uint_eq(dist("pakh", "path", 5), 1);   /* substitution */
+    ck_assert_uint_eq(dist("ptah", "path", 5), 1);   /* neighbours swapped */
+    ck_assert_uint_eq(dist("HttpRoute", "HTTPRoute", 5), 0); /* case */
+    ck_assert_uint_eq(dist("", "abc", 5), 3);
+    ck_assert_uint_eq(dist("kitten", "sitting", 5), 3);
+    /* Beyond max the answer is max + 1, however far. */
+    ck_assert_uint_eq(dist("kitten", "sitting", 2), 3);
+    ck_assert_uint_eq(dist("a", "abcdefgh", 2), 3);
+}
+END_TEST
+
+START_TEST(suggest_picks_the_unique_closest)
+{
+    static const char *const fields[] = {"path", "headers", "queryParams", "method",
+                                         NULL};
+    static const char *const twins[] = {"gw-a", "gw-b", NULL};
+    static const char *const kinds[] = {"HTTPRoute", "GRPCRoute", "TLSRoute", NULL};
+    size_t budget;
+    struct suggest s;
+
+    ck_assert_str_eq(suggest_among("pathh", fields), "path");
+    ck_assert_str_eq(suggest_among("header", fields), "headers");
+    ck_assert_str_eq(suggest_among("HttpRoute", kinds), "HTTPRoute");
+    /* Too far: 'xyz' shares nothing with any field. */
+    ck_assert_ptr_null(suggest_among("xyz", fields));
+    /* Two equally close candidates: no guess. */
+    ck_assert_ptr_null(suggest_among("gw-c", twins));
+    /* The word itself is not a suggestion. */
+    ck_assert_ptr_null(suggest_among("path", fields));
+    /* A candidate costs a cell to look at and one per cell compared; a
+     * budget that cannot pay is spent for good. */
+    budget = 1000;
+    suggest_begin(&s, "pathh", &budget);
+    suggest_add(&s, "path");
+    ck_assert_str_eq(suggest_result(&s), "path");
+    ck_assert_uint_eq(budget, 1000 - 1 - 6 * 5);
+    ck_assert(!suggest_spent(&s));
+    budget = 10;
+    suggest_begin(&s, "pathh", &budget);
+    suggest_add(&s, "path");
+    ck_assert_ptr_null(suggest_result(&s));
+    ck_assert_uint_eq(budget, 0);
+    ck_assert(suggest_spent(&s));
+}
+END_TEST
+
 static Suite *base_suite(void)
 {
     Suite *s = suite_create("base");
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, arena_memory_is_zeroed_and_aligned);
-    tcase_add_test(tc, arena_adopted_memory_is_reused_zeroed);
     tcase_add_test(tc, arena_strings);
     tcase_add_test(tc, strbuf_grows_and_keeps_invariants);
     tcase_add_test(tc, strbuf_detach_hands_over);
@@ -465,6 +558,10 @@ static Suite *base_suite(void)
     tcase_add_test(tc, strhash_finds_what_was_put);
     tcase_add_test(tc, strhash_reserve_makes_room_once);
     tcase_add_test(tc, strhash_keys_of_parts_never_collide);
+    tcase_add_test(tc, fs_lists_an_empty_directory);
+    tcase_add_test(tc, glob_matches_as_gitignore_does);
+    tcase_add_test(tc, suggest_distance_counts_edits);
+    tcase_add_test(tc, suggest_picks_the_unique_closest);
     suite_add_tcase(s, tc);
     return s;
 }

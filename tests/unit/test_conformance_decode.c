@@ -28,20 +28,23 @@ static void substitute(struct strbuf *out, const char *text, size_t len)
     strbuf_add(out, p, (size_t)(end - p));
 }
 
-static bool is_yaml(const char *name)
+static bool is_yaml(const char *rel, bool is_dir, void *ctx)
 {
-    size_t n = strlen(name);
-    return n > 5 && strcmp(name + n - 5, ".yaml") == 0;
+    size_t n = strlen(rel);
+
+    (void)ctx;
+    return is_dir || (n > 5 && strcmp(rel + n - 5, ".yaml") == 0);
 }
 
 int main(int argc, char **argv)
 {
     struct arena *a = arena_create(0);
     struct fs_list files = {0};
+    const struct fs_filter yaml_files = {is_yaml, NULL};
     const char *bad;
     size_t i, failed = 0;
 
-    if (argc != 2 || !fs_list_tree(a, argv[1], is_yaml, &files, &bad)) {
+    if (argc != 2 || !fs_list_tree(a, argv[1], &yaml_files, &files, &bad)) {
         fprintf(stderr, "usage: %s MANIFESTS_DIR\n", argv[0]);
         return 2;
     }
@@ -49,7 +52,7 @@ int main(int argc, char **argv)
     for (i = 0; i < files.n; i++) {
         struct compilation c;
         struct ydoc_list docs = {0};
-        struct model_options mo = {true};
+        struct model_options mo = {false};
         struct strbuf text = STRBUF_INIT;
         struct model m;
         char *data;

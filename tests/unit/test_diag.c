@@ -140,7 +140,7 @@ START_TEST(color_only_when_asked)
     uint32_t fa, fb;
 
     setup(&c, &fa, &fb);
-    diag_report(&c.diags, DIAG_UNKNOWN_FIELD, at(fa, 1, 1), NULL, NULL, "w");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(fa, 1, 1), NULL, NULL, "w");
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_ptr_nonnull(strstr(out.buf, "\033[1;35mwarning"));
     strbuf_reset(&out);
@@ -169,8 +169,24 @@ START_TEST(machine_formats)
     ro.format = DIAG_FORMAT_SARIF;
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_ptr_nonnull(strstr(out.buf, "\"ruleId\": \"GW0301\""));
-    ck_assert_ptr_nonnull(strstr(out.buf, "\"startLine\": 3"));
     ck_assert_ptr_nonnull(strstr(out.buf, "\"results\": ["));
+    /* Without artifacts, a file is named as it was given. */
+    ck_assert_ptr_nonnull(strstr(out.buf, "\"uri\": \"a.yaml\""));
+    ck_assert_ptr_null(strstr(out.buf, "uriBaseId"));
+    {
+        struct diag_artifact files[2] = {{NULL, false}, {NULL, false}};
+        files[fa].uri = "a.yaml";
+        files[fa].relative = true;
+        ro.artifacts = files;
+        ro.root_uri = "file:///repo/";
+        strbuf_reset(&out);
+        diag_render(&c.diags, &c.sources, &ro, &out);
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"startLine\": 3"));
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"uriBaseId\": \"%SRCROOT%\""));
+        ck_assert_ptr_nonnull(strstr(out.buf, "\"uri\": \"file:///repo/\""));
+        ro.artifacts = NULL;
+        ro.root_uri = NULL;
+    }
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_JSON;
     diag_render(&c.diags, &c.sources, &ro, &out);
@@ -287,20 +303,20 @@ START_TEST(file_names_are_shown_escaped)
     f1 = source_add(&c.sources, "a\nb.yaml", "", 0);
     f2 = source_add(&c.sources, "::error::x,y%.yaml", "", 0);
     f3 = source_add(&c.sources, "d/a b\xff\xe2\x80\xae.yaml", "", 0);
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f1, 0, 0), NULL, NULL, "m1");
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f2, 0, 0), NULL, NULL, "m2");
-    diag_report(&c.diags, DIAG_NO_MANIFESTS, at(f3, 0, 0), NULL, NULL, "m3");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f1, 0, 0), NULL, NULL, "m1");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f2, 0, 0), NULL, NULL, "m2");
+    diag_report(&c.diags, DIAG_NGINX_APPROXIMATED, at(f3, 0, 0), NULL, NULL, "m3");
     diag_render(&c.diags, &c.sources, &ro, &out);
-    ck_assert_str_eq(out.buf, "a\\nb.yaml: warning: m1 [GW0112]\n"
-                              "./::error::x,y%.yaml: warning: m2 [GW0112]\n"
-                              "d/a b\\xff\\u202e.yaml: warning: m3 [GW0112]\n");
+    ck_assert_str_eq(out.buf, "a\\nb.yaml: warning: m1 [GW0703]\n"
+                              "./::error::x,y%.yaml: warning: m2 [GW0703]\n"
+                              "d/a b\\xff\\u202e.yaml: warning: m3 [GW0703]\n");
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_GITHUB;
     diag_render(&c.diags, &c.sources, &ro, &out);
     ck_assert_str_eq(out.buf,
-                     "::warning file=a\\nb.yaml,title=GW0112::m1\n"
-                     "::warning file=%3A%3Aerror%3A%3Ax%2Cy%25.yaml,title=GW0112::m2\n"
-                     "::warning file=d/a b\\xff\\u202e.yaml,title=GW0112::m3\n");
+                     "::warning file=a\\nb.yaml,title=GW0703::m1\n"
+                     "::warning file=%3A%3Aerror%3A%3Ax%2Cy%25.yaml,title=GW0703::m2\n"
+                     "::warning file=d/a b\\xff\\u202e.yaml,title=GW0703::m3\n");
     strbuf_reset(&out);
     ro.format = DIAG_FORMAT_SARIF;
     diag_render(&c.diags, &c.sources, &ro, &out);
@@ -313,6 +329,116 @@ START_TEST(file_names_are_shown_escaped)
     ck_assert_ptr_nonnull(strstr(out.buf, "\"file\": \"d/a b\\\\xff\\\\u202e.yaml\""));
     strbuf_release(&out);
     compilation_release(&c);
+}
+END_TEST
+
+/* A diagnostic belongs to the last object starting at or before it; one
+ * in a mapping that is no object, or before every object, to the file. */
+START_TEST(junit_testcases_per_object)
+{
+    struct compilation c;
+    struct strbuf out = STRBUF_INIT;
+    struct diag_render_options ro = {0};
+    struct diag_subject subjects[3];
+    uint32_t fa, fb;
+
+    setup(&c, &fa, &fb);
+    subjects[0].file = fa, subjects[0].offset = 0, subjects[0].name = "A one";
+    subjects[1].file = fa, subjects[1].offset = 8, subjects[1].name = NULL;
+    subjects[2].file = fb, subjects[2].offset = 0, subjects[2].name = "B two";
+    diag_report(&c.diags, DIAG_VALUE_RANGE, source_loc_from_offset(&c.sources, fa, 2),
+                NULL, NULL, "in one");
+    diag_report(&c.diags, DIAG_VALUE_RANGE, source_loc_from_offset(&c.sources, fa, 20),
+                NULL, NULL, "after one");
+    diag_report(&c.diags, DIAG_ENDPOINT_PORT_UNUSABLE, source_loc_from_offset(&c.sources, fb, 1),
+                NULL, NULL, "a warning");
+    ro.format = DIAG_FORMAT_JUNIT;
+    ro.subjects = subjects;
+    ro.n_subjects = 3;
+    diag_sort(&c.diags, &c.sources);
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"a.yaml\" classname=\"a.yaml\">\n"
+                                          "      <failure message=\"after one\""));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"A one\" classname=\"a.yaml\">\n"
+                                          "      <failure message=\"in one\""));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testcase name=\"B two\" classname=\"b.yaml\">\n"
+                                          "      <system-out>b.yaml:1:2: warning: a warning"));
+    ck_assert_ptr_nonnull(strstr(out.buf, "<testsuites name=\"gwc\" tests=\"3\" "
+                                          "failures=\"2\" errors=\"0\">"));
+    /* With --fail-on=warning a warning fails its testcase. */
+    ro.warnings_fail = true;
+    strbuf_reset(&out);
+    diag_render(&c.diags, &c.sources, &ro, &out);
+    ck_assert_ptr_nonnull(strstr(out.buf, "failures=\"3\""));
+    strbuf_release(&out);
+    compilation_release(&c);
+}
+END_TEST
+
+/* What may be silenced follows the class; an error that makes the output
+ * invalid is kept whatever its code. */
+START_TEST(silencing_follows_the_catalogue)
+{
+    struct compilation c;
+    struct diag *d;
+
+    ck_assert(!diag_can_disable(DIAG_FILE_UNREADABLE));
+    ck_assert(!diag_can_disable(DIAG_SETTINGS_INVALID));
+    ck_assert(!diag_can_disable(DIAG_TYPE_MISMATCH));
+    ck_assert(diag_can_disable(DIAG_UNKNOWN_KIND));
+    ck_assert(diag_can_disable(DIAG_REF_ASSUMED));
+    ck_assert(diag_can_disable(DIAG_NGINX_APPROXIMATED));
+    ck_assert(diag_can_disable(DIAG_IMPORT_SNIPPET));
+    /* An unknown field is an error unless --allow-unknown-fields. */
+    ck_assert(!diag_can_disable(DIAG_UNKNOWN_FIELD));
+    compilation_init(&c);
+    d = diag_report_sev(&c.diags, DIAG_ERROR, DIAG_UNKNOWN_KIND, at(SOURCE_NONE, 0, 0),
+                        NULL, NULL, "raised");
+    ck_assert(diag_can_disable(DIAG_UNKNOWN_KIND));
+    ck_assert(!diag_can_silence(d));
+    d = diag_report(&c.diags, DIAG_UNKNOWN_KIND, at(SOURCE_NONE, 0, 0), NULL, NULL, "note");
+    ck_assert(diag_can_silence(d));
+    compilation_release(&c);
+}
+END_TEST
+
+static bool keep_errors(const struct diag *d, void *ctx)
+{
+    (void)ctx;
+    return d->severity == DIAG_ERROR;
+}
+
+START_TEST(filter_recounts)
+{
+    struct compilation c;
+
+    compilation_init(&c);
+    diag_report(&c.diags, DIAG_ENDPOINT_PORT_UNUSABLE, at(SOURCE_NONE, 0, 0), NULL, NULL, "w");
+    diag_report(&c.diags, DIAG_PARENT_NOT_FOUND, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
+    diag_report(&c.diags, DIAG_YAML_SYNTAX, at(SOURCE_NONE, 0, 0), NULL, NULL, "e");
+    ck_assert_uint_eq(c.diags.warnings, 1);
+    diag_filter(&c.diags, keep_errors, NULL);
+    ck_assert_uint_eq(c.diags.n, 2);
+    ck_assert_uint_eq(c.diags.errors, 2);
+    ck_assert_uint_eq(c.diags.warnings, 0);
+    ck_assert(diag_has_class_error(&c.diags, DCLASS_MANIFEST));
+    ck_assert(diag_has_class_error(&c.diags, DCLASS_FINDING));
+    compilation_release(&c);
+}
+END_TEST
+
+START_TEST(every_code_is_explained)
+{
+    size_t i;
+
+    for (i = 0; i < DIAG__COUNT; i++) {
+        const struct diag_explanation *e = diag_explain((enum diag_code)i);
+        char name[8];
+        diag_code_name((enum diag_code)i, name);
+        ck_assert_msg(e->meaning && *e->meaning, "%s has no meaning", name);
+        ck_assert_msg(e->example && *e->example, "%s has no example", name);
+        ck_assert_msg(e->fix && *e->fix, "%s has no fix", name);
+    }
 }
 END_TEST
 
@@ -361,6 +487,10 @@ static Suite *diag_suite(void)
     tcase_add_test(tc, source_quote_is_escaped);
     tcase_add_test(tc, file_names_are_shown_escaped);
     tcase_add_test(tc, empty_sarif_still_has_results);
+    tcase_add_test(tc, junit_testcases_per_object);
+    tcase_add_test(tc, silencing_follows_the_catalogue);
+    tcase_add_test(tc, filter_recounts);
+    tcase_add_test(tc, every_code_is_explained);
     tcase_add_test(tc, catalogue_numbers_are_unique);
     suite_add_tcase(s, tc);
     return s;

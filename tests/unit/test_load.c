@@ -5,6 +5,7 @@
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "load/load.h"
+#include "load/load_internal.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -270,11 +271,37 @@ START_TEST(files_over_the_size_limit_are_refused)
     fclose(f);
     lim.max_file_bytes = 1024;
     compilation_init(&c);
-    ck_assert(!load_inputs(&c, &lim, paths, 1, &docs));
+    ck_assert(!load_inputs(&c, &lim, paths, 1, NULL, &docs));
     ck_assert_int_eq(c.diags.v[0]->code, DIAG_FILE_TOO_LARGE);
     ck_assert_uint_eq(docs.n, 0);
     compilation_release(&c);
     unlink(path);
+}
+END_TEST
+
+static long template_at(const char *text)
+{
+    size_t at;
+
+    return load_find_template(text, strlen(text), &at) ? (long)at : -1;
+}
+
+START_TEST(templates_are_told_from_yaml)
+{
+    ck_assert_int_eq(template_at("{{- if .Values.on }}\nkind: A\n"), 0);
+    ck_assert_int_eq(template_at("metadata:\n  name: {{ .Release.Name }}\n"), 18);
+    ck_assert_int_eq(template_at("a: [x, {{ y }}]\n"), 7);
+    /* Text in strings, block scalars and comments is not a template. */
+    ck_assert_int_eq(template_at("a: \"{{ x }}\"\nb: '{{ y }}'\n"), -1);
+    ck_assert_int_eq(template_at("a: 'it''s {{ y }}'\n"), -1);
+    ck_assert_int_eq(template_at("a: \"q\\\" {{ x }}\"\n"), -1);
+    ck_assert_int_eq(template_at("a: \"two\n  {{ lines }}\"\n"), -1);
+    ck_assert_int_eq(template_at("# {{ comment }}\na: 1 # {{ x }}\n"), -1);
+    ck_assert_int_eq(template_at("data:\n  t: |-\n    {{ x }}\n\n      {{ y }}\n  u: 1\n"), -1);
+    ck_assert_int_eq(template_at("- >\n  {{ x }}\n- {{ y }}\n"), 16);
+    /* An apostrophe inside a plain scalar opens nothing. */
+    ck_assert_int_eq(template_at("a: it's\nb: {{ x }}\n"), 11);
+    ck_assert_int_eq(template_at("a: {b: 1}\n"), -1);
 }
 END_TEST
 
@@ -296,6 +323,7 @@ static Suite *load_suite(void)
     tcase_add_test(tc, top_level_must_be_a_mapping);
     tcase_add_test(tc, empty_input_has_no_documents);
     tcase_add_test(tc, files_over_the_size_limit_are_refused);
+    tcase_add_test(tc, templates_are_told_from_yaml);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,130 @@
+/*
+ * Output pieces every provider builds the same way: rules with their
+ * backends, listeners, and the ReferenceGrants that cross-namespace
+ * references need.
+ */
+#include "import_internal.h"
+
+#include "base/arena.h"
+
+#include <string.h>
+
+struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
+                        const struct o_filters *f, size_t group)
+{
+    struct o_rule *r = ARENA_NEW(im->a, struct o_rule);
+
+    r->matches = ARENA_NEW_ARRAY(im->a, struct o_match, n ? n : 1);
+    if (n)
+        memcpy(r->matches, m, n * sizeof(*m));
+    r->n_matches = n;
+    r->filters = f;
+    r->group = group;
+    return r;
+}
+
+void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
+                      int64_t weight)
+{
+    struct o_backend *v;
+
+    if (!b->service)
+        return;
+    v = ARENA_NEW(im->a, struct o_backend);
+    v->name = b->service;
+    v->namespace = b->namespace;
+    v->port = b->port;
+    v->weight = weight;
+    ptrvec_push(im->a, &r->backends, v);
+}
+
+void grant_add(struct imp *im, const char *ns, const char *from_kind,
+               const char *from_ns, const char *to_kind, const char *to_name,
+               const char *label)
+{
+    const char *key = arena_printf(im->a, "%s/%s/%s/%s/%s", ns, from_kind,
+                                   from_ns, to_kind, to_name);
+    struct o_grant *g;
+
+    if (index_get(&im->grant_index, key))
+        return;
+    g = ARENA_NEW(im->a, struct o_grant);
+    g->namespace = ns;
+    g->from_kind = from_kind;
+    g->from_namespace = from_ns;
+    g->to_kind = to_kind;
+    g->to_name = to_name;
+    g->name = name_claim(im, arena_printf(im->a, "ReferenceGrant/%s", ns),
+                         arena_printf(im->a, "%s-%s-%s", from_ns, label, to_name),
+                         253);
+    ptrvec_push(im->a, &im->grants, g);
+    index_put(im->a, &im->grant_index, key, g);
+}
+
+static void grant_backend(struct imp *im, const struct o_route *r,
+                          const struct o_backend *b, const char *label)
+{
+    if (b->namespace && !str_eq(b->namespace, r->namespace))
+        grant_add(im, b->namespace, kind_name(r->kind), r->namespace, "Service",
+                  b->name, label);
+}
+
+void grants_for_route(struct imp *im, const struct o_route *r)
+{
+    size_t i, k;
+
+    for (i = 0; i < r->rules.n; i++) {
+        const struct o_rule *rule = r->rules.v[i];
+        for (k = 0; k < rule->backends.n; k++)
+            grant_backend(im, r, rule->backends.v[k], "backend");
+        if (rule->filters && rule->filters->mirror)
+            grant_backend(im, r, rule->filters->mirror, "mirror");
+    }
+}
+
+const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
+                         const char *host, const char *secret,
+                         const char *secret_namespace)
+{
+    struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
+    const char *prefix = str_eq(proto, "HTTP")    ? "http"
+                         : str_eq(proto, "HTTPS") ? "https"
+                                                  : "tls";
+    const char *label = name_host_label(im->a, host);
+
+    l->protocol = proto;
+    l->hostname = *host ? host : NULL;
+    l->port = str_eq(proto, "HTTP") ? 80 : 443;
+    l->secret = secret;
+    if (secret && !str_eq(secret_namespace, gw->namespace)) {
+        l->secret_namespace = secret_namespace;
+        grant_add(im, secret_namespace, "Gateway", gw->namespace, "Secret",
+                  secret, "tls");
+    }
+    l->name = name_claim(
+        im, arena_printf(im->a, "listener/%s/%s", gw->namespace, gw->name),
+        *label ? arena_printf(im->a, "%s-%s", prefix, label) : prefix, 253);
+    ptrvec_push(im->a, &gw->listeners, l);
+    return l->name;
+}
+
+static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
+{
+    return rules->v[i];
+}
+
+size_t rules_chunk_end(const struct ptrvec *rules, size_t start)
+{
+    size_t end = start;
+
+    while (end < rules->n) {
+        size_t group = rule_at(rules, end)->group, next = end;
+
+        while (next < rules->n && rule_at(rules, next)->group == group)
+            next++;
+        if (next - start > MAX_ROUTE_RULES)
+            return end > start ? end : start + MAX_ROUTE_RULES;
+        end = next;
+    }
+    return end;
+}

@@ -1,0 +1,216 @@
+/*
+ * backend-protocol HTTPS (or GRPCS) with proxy-ssl-*: ingress-nginx speaks
+ * TLS to the Service and, with proxy-ssl-verify: on, checks its
+ * certificate against the ca.crt of proxy-ssl-secret for the name
+ * proxy-ssl-name.  That is a BackendTLSPolicy on the Service, whose CA is a
+ * ConfigMap: generated here from the Secret's ca.crt when the input has the
+ * Secret (i2gw asks the user to make it).
+ *
+ * Not expressible, and reported: TLS without verification (ingress-nginx's
+ * default for HTTPS backends; a BackendTLSPolicy always verifies), no SNI
+ * (BackendTLSPolicy always sends the hostname), and the client certificate
+ * of the Secret (Gateway API has it per Gateway, not per Service).
+ */
+#include "nx.h"
+
+#include "base/arena.h"
+#include "base/base64.h"
+
+#include <string.h>
+
+/* A Secret value as text: stringData, or data decoded. */
+static const char *secret_text(struct imp *im, const struct secret *s,
+                               const char *key)
+{
+    const char *v = strmap_get(&s->string_data, key);
+    char *out;
+    size_t len, i;
+
+    if (!v) {
+        v = strmap_get(&s->data, key);
+        if (!v || !base64_decode(im->a, v, &out, &len))
+            return NULL;
+        v = out;
+    }
+    for (i = 0; v[i]; i++) { /* PEM is printable ASCII lines */
+        unsigned char c = (unsigned char)v[i];
+        if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c >= 0x7f)
+            return NULL;
+    }
+    return strstr(v, "-----BEGIN CERTIFICATE-----") ? v : NULL;
+}
+
+static const char *ca_config_map(struct imp *im, const char *ns,
+                                 const char *secret, const char *pem)
+{
+    struct o_config_map *cm;
+    size_t i;
+
+    for (i = 0; i < im->config_maps.n; i++) {
+        cm = im->config_maps.v[i];
+        if (str_eq(cm->namespace, ns) && str_eq(cm->value, pem))
+            return cm->name;
+    }
+    cm = ARENA_NEW(im->a, struct o_config_map);
+    cm->namespace = ns;
+    cm->name = name_claim(im, arena_printf(im->a, "ConfigMap/%s", ns),
+                          arena_printf(im->a, "%s-ca", secret), 253);
+    cm->key = "ca.crt";
+    cm->value = pem;
+    ptrvec_push(im->a, &im->config_maps, cm);
+    return cm->name;
+}
+
+static void add_policy(struct imp *im, const struct ing *ing, const char *svc,
+                       const char *hostname, const char *ca)
+{
+    struct o_policy *p;
+    size_t i;
+
+    for (i = 0; i < im->policies.n; i++) {
+        p = im->policies.v[i];
+        if (!str_eq(p->namespace, ing->namespace) || !str_eq(p->service, svc))
+            continue;
+        if (!str_eq(p->hostname, hostname) || !str_eq(p->ca_config_map, ca))
+            report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_CONFLICT,
+                              "Service '%s' already has a BackendTLSPolicy "
+                              "from an older Ingress; ignored",
+                              svc);
+        return;
+    }
+    p = ARENA_NEW(im->a, struct o_policy);
+    p->namespace = ing->namespace;
+    p->service = svc;
+    p->hostname = hostname;
+    p->ca_config_map = ca;
+    p->name = name_claim(im, arena_printf(im->a, "BackendTLSPolicy/%s",
+                                          ing->namespace),
+                         arena_printf(im->a, "%s-backend-tls", svc), 253);
+    ptrvec_push(im->a, &im->policies, p);
+}
+
+/* The CA of proxy-ssl-secret as a ConfigMap name, or NULL (reported). */
+static const char *ca_of(struct imp *im, const struct ing *ing,
+                         const struct secret **secret)
+{
+    const char *ref = ing->cfg.proxy_ssl_secret, *slash, *ns, *name, *pem;
+
+    if (!ref) {
+        report_annotation(im, ing, "proxy-ssl-verify", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: verification needs proxy-ssl-secret "
+                          "with a ca.crt");
+        return NULL;
+    }
+    slash = strchr(ref, '/');
+    ns = slash ? arena_strndup(im->a, ref, (size_t)(slash - ref)) : ing->namespace;
+    name = slash ? slash + 1 : ref;
+    if (!str_eq(ns, ing->namespace)) {
+        report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: ingress-nginx refuses a Secret of "
+                          "another namespace (allow-cross-namespace-resources "
+                          "is off by default)");
+        return NULL;
+    }
+    *secret = (const struct secret *)importer_find_object(im, KIND_SECRET, ns, name);
+    if (!*secret) {
+        report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: give Secret '%s/%s' to import-ingress "
+                          "so that its ca.crt becomes the BackendTLSPolicy's CA "
+                          "ConfigMap",
+                          ns, name);
+        return NULL;
+    }
+    pem = secret_text(im, *secret, "ca.crt");
+    if (!pem) {
+        report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: Secret '%s/%s' has no PEM ca.crt",
+                          ns, name);
+        return NULL;
+    }
+    return ca_config_map(im, ns, name, pem);
+}
+
+static void differences(struct imp *im, const struct ing *ing,
+                        const struct secret *s)
+{
+    if (ing->cfg.proxy_ssl_server_name != TRI_TRUE)
+        report_annotation(im, ing, "proxy-ssl-verify", DIAG_IMPORT_APPROXIMATED,
+                          "a BackendTLSPolicy sends the hostname as SNI; "
+                          "ingress-nginx sends none without "
+                          "proxy-ssl-server-name: on");
+    if (secret_text(im, s, "tls.crt") && (strmap_get(&s->data, "tls.key") ||
+                                          strmap_get(&s->string_data, "tls.key")))
+        report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: the Secret's client certificate "
+                          "(Gateway API sets one per Gateway, in "
+                          "spec.tls.backend)");
+}
+
+static void policies_for(struct imp *im, const struct ing *ing)
+{
+    const struct secret *s = NULL;
+    const char *ca, *host = ing->cfg.proxy_ssl_name;
+    size_t i, j;
+
+    if (ing->cfg.proxy_ssl_verify != TRI_TRUE) {
+        report_annotation(im, ing, "backend-protocol", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: without proxy-ssl-verify: on, "
+                          "ingress-nginx speaks TLS to the backend without "
+                          "checking it, and Gateway API has no unverified "
+                          "backend TLS (a BackendTLSPolicy needs a CA): the "
+                          "routes reach the Service in cleartext");
+        return;
+    }
+    if (!host || !value_hostname(host, false)) {
+        report_annotation(im, ing, host ? "proxy-ssl-name" : "proxy-ssl-verify",
+                          DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: a BackendTLSPolicy needs the name to "
+                          "verify, proxy-ssl-name (a DNS name)");
+        return;
+    }
+    if (!(ca = ca_of(im, ing, &s)))
+        return;
+    differences(im, ing, s);
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        const struct host_group *g = NX(im)->groups.v[i];
+        for (j = 0; j < g->locations.n; j++) {
+            const struct location *l = g->locations.v[j];
+            if (l->ing != ing)
+                continue;
+            if (l->backend.service)
+                add_policy(im, ing, l->backend.service, host, ca);
+            if (l->canary && l->canary_backend.service)
+                add_policy(im, ing, l->canary_backend.service, host, ca);
+        }
+    }
+}
+
+/* proxy-ssl-* configure TLS to the upstream, which only HTTPS and GRPCS
+ * backends speak. */
+static void unused(struct imp *im, const struct ing *ing)
+{
+    static const char *const keys[] = {"proxy-ssl-secret", "proxy-ssl-verify",
+                                       "proxy-ssl-name", "proxy-ssl-server-name"};
+    size_t i;
+
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (report_annotation_node(ing, keys[i]))
+            report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
+                              "ignored: backend-protocol is not HTTPS or GRPCS");
+    }
+}
+
+void backend_tls_build(struct imp *im)
+{
+    size_t i;
+
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        const struct ing *ing = NX(im)->ings.v[i];
+        if (ing->cfg.canary == TRI_TRUE || ing->cfg.ssl_passthrough == TRI_TRUE)
+            continue;
+        if (ing->feat.protocol == BP_HTTPS || ing->feat.protocol == BP_GRPCS)
+            policies_for(im, ing);
+        else
+            unused(im, ing);
+    }
+}

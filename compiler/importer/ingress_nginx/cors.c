@@ -1,0 +1,187 @@
+/*
+ * enable-cors and the cors-* family to the CORS filter (standard since
+ * Gateway API v1.5), with ingress-nginx's defaults filled in where an
+ * annotation is absent (annotations/cors/main.go):
+ *   origin "*", methods GET, PUT, POST, DELETE, PATCH, OPTIONS, the nine
+ *   headers below, credentials true, max age 1728000 (20 days).
+ * Entries ingress-nginx's validators refuse are left out and reported, as
+ * the controller drops them.
+ */
+#include "nx.h"
+
+#include "base/arena.h"
+
+#include <string.h>
+
+static const char *const default_methods[] = {"GET",    "PUT",   "POST",
+                                              "DELETE", "PATCH", "OPTIONS"};
+static const char *const default_headers[] = {
+    "DNT",           "Keep-Alive",    "User-Agent",
+    "X-Requested-With", "If-Modified-Since", "Cache-Control",
+    "Content-Type",  "Range",         "Authorization"};
+static const char *const gateway_methods[] = {
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+    "PATCH", "*"};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const cors_keys[] = {
+    "cors-allow-origin",  "cors-allow-methods",     "cors-allow-headers",
+    "cors-expose-headers", "cors-allow-credentials", "cors-max-age"};
+
+/* "*", or scheme://host[:port] where host may start with "*.". */
+static bool origin_ok(struct imp *im, const char *o)
+{
+    struct url u;
+    const char *host;
+
+    if (strcmp(o, "*") == 0)
+        return true;
+    if (!value_parse_url(im->a, o, &u) || *u.path || u.query)
+        return false;
+    host = strncmp(u.host, "*.", 2) == 0 ? u.host + 2 : u.host;
+    return value_in_alphabet(host, "-.") && *host;
+}
+
+static const char **copy(struct imp *im, const char *const *v, size_t n)
+{
+    const char **out = ARENA_NEW_ARRAY(im->a, const char *, n ? n : 1);
+
+    memcpy(out, v, n * sizeof(*v));
+    return out;
+}
+
+static bool in(const char *const *set, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(set[i], s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A list annotation, each item kept if ok() accepts it. */
+static const char **filter(struct imp *im, const struct ing *ing,
+                           const char *key, const char *value,
+                           bool (*ok)(struct imp *, const char *), size_t *n)
+{
+    size_t all, i;
+    const char **items = value_split_list(im->a, value, &all);
+
+    *n = 0;
+    for (i = 0; i < all; i++) {
+        if (ok(im, items[i]))
+            items[(*n)++] = items[i];
+        else
+            report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
+                              "'%s' is refused by ingress-nginx's validation "
+                              "and left out",
+                              items[i]);
+    }
+    return items;
+}
+
+static bool method_ok(struct imp *im, const char *m)
+{
+    (void)im;
+    return in(gateway_methods, N(gateway_methods), m);
+}
+
+static bool header_ok(struct imp *im, const char *h)
+{
+    (void)im;
+    return value_header_name(h) || strcmp(h, "*") == 0;
+}
+
+/* Gateway API takes "*" only alone; next to it the rest says nothing. */
+static void star_alone(struct imp *im, const struct ing *ing, const char *key,
+                       const char ***list, size_t *n)
+{
+    static const char *const any[] = {"*"};
+
+    if (*n < 2 || !in(*list, *n, "*"))
+        return;
+    report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
+                      "'*' allows everything; the other entries are redundant "
+                      "and left out");
+    *list = copy(im, any, 1);
+    *n = 1;
+}
+
+static void origins(struct imp *im, const struct ing *ing, struct o_cors *c)
+{
+    static const char *const any[] = {"*"};
+    const char *v = ing->cfg.cors_allow_origin;
+
+    if (v)
+        c->origins = filter(im, ing, "cors-allow-origin", v, origin_ok,
+                            &c->n_origins);
+    star_alone(im, ing, "cors-allow-origin", &c->origins, &c->n_origins);
+    if (!c->n_origins) {
+        c->origins = copy(im, any, 1);
+        c->n_origins = 1;
+    }
+}
+
+/*
+ * With origin "*", ingress-nginx answers "Access-Control-Allow-Origin: *"
+ * (buildCorsOriginRegex), which browsers refuse for credentialed requests
+ * whatever Allow-Credentials says.  A Gateway with allowCredentials true
+ * must echo the request's Origin instead, which would let every site make
+ * credentialed requests: false keeps them refused, as before.
+ */
+static void any_origin_with_credentials(struct imp *im, const struct ing *ing,
+                                        struct o_cors *c)
+{
+    c->credentials = false;
+    report_annotation(im, ing, "enable-cors", DIAG_IMPORT_APPROXIMATED,
+                      "with every origin allowed ingress-nginx answers "
+                      "'Access-Control-Allow-Origin: *', which browsers refuse "
+                      "for credentialed requests; allowCredentials is false so "
+                      "that they stay refused (true would echo any Origin)");
+}
+
+void cors_feature(struct imp *im, struct ing *ing)
+{
+    const struct ing_config *cfg = &ing->cfg;
+    struct o_cors *c;
+    size_t i;
+
+    if (cfg->enable_cors != TRI_TRUE) {
+        for (i = 0; i < N(cors_keys); i++) {
+            if (report_annotation_node(ing, cors_keys[i]))
+                report_annotation(im, ing, cors_keys[i], DIAG_IMPORT_IGNORED,
+                                  "ignored without enable-cors: \"true\"");
+        }
+        return;
+    }
+    c = ARENA_NEW(im->a, struct o_cors);
+    origins(im, ing, c);
+    if (cfg->cors_allow_methods)
+        c->methods = filter(im, ing, "cors-allow-methods", cfg->cors_allow_methods,
+                            method_ok, &c->n_methods);
+    star_alone(im, ing, "cors-allow-methods", &c->methods, &c->n_methods);
+    if (!c->n_methods) {
+        c->methods = copy(im, default_methods, N(default_methods));
+        c->n_methods = N(default_methods);
+    }
+    if (cfg->cors_allow_headers)
+        c->headers = filter(im, ing, "cors-allow-headers", cfg->cors_allow_headers,
+                            header_ok, &c->n_headers);
+    star_alone(im, ing, "cors-allow-headers", &c->headers, &c->n_headers);
+    if (!c->n_headers) {
+        c->headers = copy(im, default_headers, N(default_headers));
+        c->n_headers = N(default_headers);
+    }
+    if (cfg->cors_expose_headers)
+        c->expose = filter(im, ing, "cors-expose-headers",
+                           cfg->cors_expose_headers, header_ok, &c->n_expose);
+    star_alone(im, ing, "cors-expose-headers", &c->expose, &c->n_expose);
+    c->credentials = cfg->cors_allow_credentials != TRI_FALSE;
+    c->max_age = cfg->cors_max_age != INT_UNSET ? cfg->cors_max_age : 1728000;
+    if (c->credentials && strcmp(c->origins[0], "*") == 0)
+        any_origin_with_credentials(im, ing, c);
+    ing->feat.cors = c;
+}

@@ -1,0 +1,261 @@
+/*
+ * The ingress-nginx provider: Ingress objects that use ingress-nginx
+ * annotations, with their IngressClass, Service, Secret and ConfigMap
+ * context.
+ *
+ * The conversion runs in passes (provider.c):
+ *   classes.c      which Ingresses are converted, in ingress-nginx's order
+ *   annotations.c  every annotation checked against the table and decoded
+ *   features       per-Ingress output pieces: backends.c (backend-protocol),
+ *                  redirects.c, headers.c, cors.c, session.c, timeouts.c,
+ *                  mirror.c, canary.c, paths.c
+ *   hosts.c        Ingress paths grouped per host, as ingress-nginx builds
+ *                  its server blocks, with canaries merged in
+ *   tls.c          certificates per host; backend_tls.c BackendTLSPolicies
+ *   gateways.c     listeners and Gateways
+ *   routes.c       host groups to route rules (paths.c, canary.c)
+ */
+#ifndef GWC_IMPORT_INGRESS_NGINX_H
+#define GWC_IMPORT_INGRESS_NGINX_H
+
+#include "importer/import_internal.h"
+
+#define NGINX_PREFIX "nginx.ingress.kubernetes.io/"
+#define NGINX_CONTROLLER "k8s.io/ingress-nginx"
+
+/* ---- the Ingresses being converted ---- */
+
+/*
+ * Every ingress-nginx annotation the importer converts, typed as the
+ * annotation table (annotations.c) decoded it: strings NULL, integers
+ * INT_UNSET and booleans TRI_UNSET when absent or refused.
+ */
+struct ing_config {
+    enum tri canary;
+    const char *canary_by_header, *canary_by_header_value;
+    const char *canary_by_header_pattern, *canary_by_cookie;
+    int64_t canary_weight, canary_weight_total;
+
+    const char *rewrite_target, *x_forwarded_prefix;
+    enum tri use_regex;
+
+    const char *app_root, *permanent_redirect, *temporal_redirect;
+    int64_t permanent_redirect_code, temporal_redirect_code;
+    enum tri from_to_www_redirect, ssl_redirect, force_ssl_redirect;
+    enum tri preserve_trailing_slash;
+
+    const char *upstream_vhost, *connection_proxy_header, *custom_headers;
+    const char *backend_protocol;
+    int64_t proxy_connect_timeout, proxy_send_timeout, proxy_read_timeout;
+
+    enum tri enable_cors, cors_allow_credentials;
+    const char *cors_allow_origin, *cors_allow_methods, *cors_allow_headers;
+    const char *cors_expose_headers;
+    int64_t cors_max_age;
+
+    enum tri ssl_passthrough;
+    const char *proxy_ssl_secret, *proxy_ssl_name;
+    enum tri proxy_ssl_verify, proxy_ssl_server_name;
+
+    const char *affinity, *session_cookie_name, *session_cookie_path;
+    int64_t session_cookie_expires, session_cookie_max_age;
+
+    const char *mirror_target, *mirror_host;
+    enum tri mirror_request_body;
+    const char *server_alias;
+};
+
+enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
+
+/* What the features made of an Ingress's annotations: shared by every
+ * location of the Ingress, reported once. */
+struct ing_features {
+    enum backend_protocol protocol;
+    const struct o_redirect *redirect; /* permanent/temporal-redirect */
+    const char *app_root;              /* validated app-root */
+    const char *upstream_host;         /* upstream-vhost as a hostname */
+    struct ptrvec request_set;  /* o_header *: Host with a port, Connection */
+    struct ptrvec response_set; /* o_header *: custom-headers */
+    const struct o_cors *cors;
+    const struct o_backend *mirror;
+    const char *timeout;
+    const struct o_session *session;
+    bool ssl_redirect; /* when the host has a certificate */
+    bool force_ssl_redirect;
+    /* canary Ingresses */
+    const char *canary_header, *canary_value, *canary_pattern;
+    const char *canary_cookie_always, *canary_cookie_never; /* Cookie regexes */
+    int64_t canary_weight, canary_total;
+};
+
+struct ing {
+    const struct ingress *src;
+    const char *namespace; /* after --namespace */
+    const char *klass;     /* the ingress class it was converted under */
+    const struct ynode *annotations; /* metadata.annotations, or NULL */
+    struct ing_config cfg;
+    struct ing_features feat;
+    /* ingress-nginx's order: creationTimestamp, then "ns/name" descending */
+    size_t order;
+    bool slash_noted; /* routes.c: the https redirect's trailing '/' */
+    /* Access control gwc does not convert: the Ingress's locations keep
+     * their matches and redirects but lose their backends, so the Gateway
+     * answers 500 rather than serve them openly. */
+    bool denied;
+};
+
+
+enum path_type { PT_EXACT, PT_PREFIX, PT_IMPLEMENTATION_SPECIFIC };
+
+/* The matches and rewrite of one location (paths.c). */
+struct path_plan {
+    struct o_path forms[2]; /* ORed: one rule matches any of them */
+    size_t n_forms;
+    struct o_path_mod rewrite; /* type NULL: none */
+    bool rewritten;            /* x-forwarded-prefix applies */
+    const char *idiom_prefix;  /* a rewrite idiom's PathPrefix */
+    bool shadowed;             /* a shorter regex takes its requests */
+    /* An Exact rule in front: the trailing-slash 301 of nginx, or the
+     * exact request of a prefix rewrite (ReplaceFullPath). */
+    const char *exact;
+    struct o_path_mod exact_rewrite; /* type NULL: exact is a 301 */
+};
+
+/* One Ingress path on a host: a location block of ingress-nginx. */
+struct location {
+    struct ing *ing;
+    const struct ingress_path *path; /* NULL: a default backend */
+    const char *value;               /* the path, "/" when absent */
+    const char *shown;               /* value, cut short for messages */
+    enum path_type type;
+    struct backend backend;
+    struct ing *canary; /* the canary of its upstream, or NULL */
+    struct backend canary_backend;
+    const struct o_session *session; /* the session affinity of its upstream */
+    size_t seq;                      /* creation order */
+    struct path_plan *plan; /* routes.c */
+};
+
+/* Every location ingress-nginx serves for one host, from the Ingresses of
+ * one class whatever their namespace: one server block (servers are global
+ * in ingress-nginx).  host "" is the catch-all.  The routes and listeners
+ * go to the namespace of the Ingress that created the server (the first in
+ * ingress-nginx's order); Services and Secrets of other namespaces are
+ * referenced through ReferenceGrants. */
+struct host_group {
+    const char *namespace, *klass, *host;
+    const struct ing *creator; /* the first Ingress with a rule for host */
+    struct location *catch_all; /* "": a rule-less Ingress's default backend */
+    struct ptrvec locations; /* struct location *, ingress-nginx order */
+    struct index location_index; /* by path type and path */
+    struct ptrvec prefix_values; /* paths.c: non-Exact path values, sorted */
+    bool regex;              /* enforceRegex: every location is a regex */
+    const struct ing *regex_cause; /* the Ingress that turned it on */
+    struct ptrvec aliases;   /* const char *: server-alias names */
+    const struct ing *alias_ing; /* the Ingress whose server-alias applies */
+    const char **alias_names;    /* its names, as written */
+    size_t n_alias_names;
+    const char *www_target;  /* a from-to-www-redirect alias: its host */
+    const char *secret;      /* the TLS certificate, or NULL */
+    const char *secret_namespace; /* tls_ing's namespace */
+    const struct ing *tls_ing; /* the Ingress that decided the certificate */
+    bool tls_decided;          /* tls.c: a later Ingress changes nothing */
+    const struct location *app_root;
+    struct ing *passthrough; /* ssl-passthrough Ingress, or NULL */
+    struct backend passthrough_backend;
+    /* Filled by gateways.c: the listeners routes attach to. */
+    struct o_gateway *gateway;
+    const char *http_listener, *https_listener, *tls_listener;
+    const char **alias_http, **alias_https;
+};
+
+/* ---- one run ---- */
+
+/* The provider's state, im->state. */
+struct nx {
+    struct ptrvec ings;   /* struct ing *, ingress-nginx order */
+    struct ptrvec groups; /* struct host_group *, by ns, class, host */
+    struct index group_index; /* by class and host */
+    struct index alias_index; /* server-alias names, by class and name */
+    struct index canary_index; /* upstream -> the location its canary joined */
+    size_t n_locations;
+};
+
+static inline struct nx *NX(const struct imp *im)
+{
+    return im->state;
+}
+
+/* report.c: diagnostics at the annotations and fields of an Ingress. */
+const struct ynode *report_annotation_node(const struct ing *ing, const char *name);
+struct diag *report_annotation(struct imp *im, const struct ing *ing,
+                               const char *name, enum diag_code code,
+                               const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+struct diag *report_node(struct imp *im, const struct ing *ing,
+                         const struct ynode *at, enum diag_code code,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+struct diag *report_node_sev(struct imp *im, const struct ing *ing,
+                             const struct ynode *at, enum diag_severity sev,
+                             enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* classes.c */
+void classes_resolve(struct imp *im);
+
+/* annotations.c */
+void annotations_parse(struct imp *im, struct ing *ing);
+
+/* Features, one Ingress at a time (after every Ingress is parsed). */
+void backends_protocol(struct imp *im, struct ing *ing);
+void redirects_feature(struct imp *im, struct ing *ing, bool grpc);
+void headers_feature(struct imp *im, struct ing *ing);
+void cors_feature(struct imp *im, struct ing *ing);
+void session_feature(struct imp *im, struct ing *ing);
+void timeouts_feature(struct imp *im, struct ing *ing);
+void mirror_feature(struct imp *im, struct ing *ing);
+void canary_feature(struct imp *im, struct ing *ing);
+void paths_feature(struct imp *im, struct ing *ing);
+
+/* backends.c: a Service port behind an Ingress path. */
+bool backend_resolve(struct imp *im, const struct ing *ing,
+                     const struct ingress_backend *b, struct backend *out);
+
+/* hosts.c: host groups with their locations, canaries and aliases. */
+void hosts_build(struct imp *im);
+
+struct host_group *host_group_find(struct imp *im, const char *klass,
+                                   const char *host);
+struct location *host_location(const struct host_group *g, const char *value,
+                               enum path_type type);
+
+/* tls.c: certificates per host, ssl-passthrough. */
+void tls_build(struct imp *im);
+
+/* backend_tls.c: backend-protocol HTTPS/GRPCS to BackendTLSPolicy. */
+void backend_tls_build(struct imp *im);
+
+/* paths.c: the matches and rewrite of one location. */
+const struct ing *paths_regex_cause(const struct host_group *g);
+void paths_index(struct imp *im, struct host_group *g);
+void paths_plan(struct imp *im, const struct host_group *g,
+                const struct location *l, struct path_plan *out);
+void paths_precedence(struct imp *im, const struct host_group *g);
+
+/* canary.c: a location's rules, with its canary's header, cookie and
+ * weight rules. */
+void canary_rules(struct imp *im, const struct location *l,
+                  const struct o_match *base, size_t n_base,
+                  const struct o_filters *f, size_t group,
+                  struct ptrvec *rules);
+
+/* redirects.c */
+struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r);
+const struct o_redirect *redirects_https(struct imp *im);
+
+/* routes.c, gateways.c */
+void routes_build(struct imp *im);
+void gateways_assign(struct imp *im);
+
+#endif

@@ -1,0 +1,613 @@
+/*
+ * Paths: what ingress-nginx makes of pathType, use-regex and rewrite-target
+ * (controller/location.go, template.go; docs/spec-notes.md, "Paths"), in Gateway
+ * API matches.
+ *
+ * Without regex mode on the host:
+ *   Exact /p        location = /p             Exact /p
+ *   Prefix /p       = /p and /p/ (segments)   PathPrefix /p
+ *   Prefix /p/      /p/ only; nginx answers   PathPrefix /p/, plus Exact /p
+ *                   /p with a 301 to /p/      redirecting 301 to /p/
+ *   Impl.Spec. /p   location /p: a byte       PathPrefix /p plus the regex
+ *                   prefix, /pbar matches     /p[^/].* for the bytes beyond
+ * With regex mode (any location of the host has use-regex, or a
+ * rewrite-target other than its path) every location of the host is
+ * `location ~* "^<path>"`: a case-insensitive prefix regex, whatever its
+ * pathType, which is RegularExpression "(?i)<path>.*" (and "/" is simply
+ * PathPrefix "/").  rewrite-target then replaces the whole URI, with $1..$9
+ * from the path's groups; Gateway API cannot substitute captures, so the
+ * common idioms become ReplacePrefixMatch and anything else is reported:
+ *   /p(/|$)(.*)  -> T/$2   PathPrefix /p, ReplacePrefixMatch T (exact)
+ *   /p/?(.*)     -> T/$1   the same, but nginx also took /pxyz (reported)
+ *   /p/(.*)      -> T/$1   the same, but nginx did not take /p (reported)
+ *   /p(/.*)      -> T$1    the same ("$1" alone is a valid target)
+ *   /(.*)        -> /$1    PathPrefix /, no rewrite (exact)
+ *   no group used in T      the regex match, ReplaceFullPath T (exact)
+ * A literal "/$2" is never written.
+ */
+#include "nx.h"
+
+#include "base/arena.h"
+
+#include <string.h>
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool rewrites(const struct location *l)
+{
+    const char *t = l->ing->cfg.rewrite_target;
+
+    return l->path && t && strcmp(t, l->value) != 0;
+}
+
+/* enforceRegex of ingress-nginx: one location decides for the host; the
+ * Ingress of the first such location, or NULL. */
+const struct ing *paths_regex_cause(const struct host_group *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *l = g->locations.v[i];
+        if (l->path && (l->ing->cfg.use_regex == TRI_TRUE || rewrites(l)))
+            return l->ing;
+    }
+    return NULL;
+}
+
+/* Some location of the host is exactly this path (then nginx has no
+ * implicit trailing-slash redirect for it). */
+static bool paths_claims_exact(const struct host_group *g, const char *path)
+{
+    return host_location(g, path, PT_EXACT) || host_location(g, path, PT_PREFIX) ||
+           host_location(g, path, PT_IMPLEMENTATION_SPECIFIC);
+}
+
+void paths_feature(struct imp *im, struct ing *ing)
+{
+    const char *t = ing->cfg.rewrite_target;
+
+    if (ing->cfg.x_forwarded_prefix && !t)
+        report_annotation(im, ing, "x-forwarded-prefix", DIAG_IMPORT_IGNORED,
+                          "ignored without rewrite-target: ingress-nginx sends "
+                          "X-Forwarded-Prefix only when it rewrites");
+    /* A target not starting with '/' ("$1") is valid in ingress-nginx
+     * (RegexPathWithCapture) and still puts the host in regex mode; the
+     * idioms convert "$1" after a "(/.*)" group, regex_plan() reports the
+     * rest. */
+}
+
+static void set_form(struct path_plan *out, const char *type, const char *value)
+{
+    out->forms[out->n_forms].type = type;
+    out->forms[out->n_forms].value = value;
+    out->n_forms++;
+}
+
+/* ---- regex mode ---- */
+
+/* Where the first '|' outside groups and classes is, or NULL. */
+static const char *top_level_bar(const char *re)
+{
+    int depth = 0;
+    bool in_class = false;
+    const char *p;
+
+    for (p = re; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+        } else if (in_class) {
+            in_class = *p != ']';
+        } else if (*p == '[') {
+            in_class = true;
+            if (p[1] == '^')
+                p++;
+            if (p[1] == ']')
+                p++; /* a leading ']' is literal */
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            depth -= depth > 0;
+        } else if (*p == '|' && depth == 0) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* The Gateway API form of `location ~* "^<path>"`.  The "^" binds to the
+ * first alternative only: "^a|b" is a prefix a, or b anywhere. */
+static const char *regex_form(struct imp *im, const char *path)
+{
+    size_t n = strlen(path);
+    bool anchored = n >= 2 && path[n - 1] == '$' && path[n - 2] != '\\';
+    const char *bar = top_level_bar(path);
+
+    if (bar)
+        return arena_printf(im->a, "(?i)(?:%.*s.*|.*(?:%s).*)",
+                            (int)(bar - path), path, bar + 1);
+    if (strchr(path, '|'))
+        return arena_printf(im->a, "(?i)(?:%s).*", path);
+    if (anchored) /* "^/foo$" is an exact match, spelled without the $ */
+        return arena_printf(im->a, "(?i)%.*s", (int)(n - 1), path);
+    return arena_printf(im->a, "(?i)%s.*", path);
+}
+
+static bool literal_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || str_has_char("/-_~", c);
+}
+
+enum idiom { ID_NONE, ID_SEGMENT, ID_BYTE, ID_AFTER_SLASH };
+
+/* Splits path and target into one of the idioms: prefix P, target base T. */
+static enum idiom find_idiom(struct imp *im, const char *path, const char *target,
+                             const char **prefix, const char **base)
+{
+    static const struct {
+        const char *suffix, *capture;
+        enum idiom kind;
+    } idioms[] = {
+        {"(/|$)(.*)", "/$2", ID_SEGMENT},
+        {"/?(.*)", "/$1", ID_BYTE},
+        {"/(.*)", "/$1", ID_AFTER_SLASH},
+        {"(/.*)", "$1", ID_AFTER_SLASH},
+    };
+    size_t plen = 0, i, tlen;
+
+    while (literal_char(path[plen]))
+        plen++;
+    if (plen > 1 && path[plen - 1] == '/')
+        plen--; /* "/p/(.*)": the slash belongs to the suffix */
+    if (plen < 2 || path[0] != '/')
+        return ID_NONE;
+    for (i = 0; i < sizeof(idioms) / sizeof(idioms[0]); i++) {
+        if (strcmp(path + plen, idioms[i].suffix) != 0 ||
+            !ends_with(target, idioms[i].capture))
+            continue;
+        tlen = strlen(target) - strlen(idioms[i].capture);
+        *base = arena_strndup(im->a, target, tlen);
+        if (**base && ((*base)[0] != '/' || !value_in_alphabet(*base, "/-_~.") ||
+                       (*base)[tlen - 1] == '/'))
+            return ID_NONE;
+        *prefix = arena_strndup(im->a, path, plen);
+        return idioms[i].kind;
+    }
+    return ID_NONE;
+}
+
+static bool idiom_plan(struct imp *im, const struct location *l,
+                       struct path_plan *out)
+{
+    const char *target = l->ing->cfg.rewrite_target, *p, *t;
+    enum idiom kind = find_idiom(im, l->value, target, &p, &t);
+
+    if (kind == ID_NONE)
+        return false;
+    set_form(out, "PathPrefix", p);
+    out->rewrite.type = "ReplacePrefixMatch";
+    out->rewrite.value = *t ? t : "/";
+    out->rewritten = true;
+    out->idiom_prefix = p;
+    /* nginx turns "/p" itself into "T/"; ReplacePrefixMatch would give "T". */
+    if (*t && kind != ID_AFTER_SLASH) {
+        out->exact = p;
+        out->exact_rewrite.type = "ReplaceFullPath";
+        out->exact_rewrite.value = arena_printf(im->a, "%s/", t);
+    }
+    report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_DETAIL,
+                      "path '%s' with target '%s' is converted to PathPrefix "
+                      "'%s' with ReplacePrefixMatch '%s' (ingress-nginx matched "
+                      "it case-insensitively)",
+                      l->shown, target, p, out->rewrite.value);
+    if (kind == ID_BYTE)
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                          "ingress-nginx also sent '%sxyz' here (as '%s/xyz'); "
+                          "PathPrefix '%s' matches whole segments only",
+                          p, t, p);
+    else if (kind == ID_AFTER_SLASH)
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                          "ingress-nginx did not send '%s' itself here; "
+                          "PathPrefix '%s' does (as '%s')",
+                          p, p, out->rewrite.value);
+    return true;
+}
+
+/* Regex mode reaches paths whose own Ingress never asked for it (the
+ * second of the "five surprising behaviours" of ingress-nginx). */
+static void regex_mode_note(struct imp *im, const struct host_group *g,
+                            const struct location *l)
+{
+    const struct ing *cause = g->regex_cause;
+    const struct ynode *at = ynode_get(l->path->src, "path");
+
+    if (cause && cause != l->ing)
+        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                    "Ingress %s/%s puts host '%s' in regex mode (use-regex or "
+                    "rewrite-target): ingress-nginx matches this path too as a "
+                    "case-insensitive regular expression prefix",
+                    cause->namespace, cause->src->obj.meta.name, g->host);
+    else if (l->type == PT_EXACT)
+        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                    "in regex mode ingress-nginx matches an Exact path as a "
+                    "case-insensitive regular expression prefix too");
+}
+
+/* The target as a fixed path, when it is one: no "$", or only $1..$9 of a
+ * path without groups (nginx substitutes "" for them).  NULL otherwise. */
+static const char *fixed_target(struct imp *im, const char *path,
+                                const char *target)
+{
+    char *out, *o;
+    const char *t;
+
+    if (!strchr(target, '$'))
+        return target;
+    if (strchr(path, '('))
+        return NULL;
+    out = o = arena_strdup(im->a, target);
+    for (t = target; *t; t++) {
+        if (*t != '$') {
+            *o++ = *t;
+            continue;
+        }
+        if (t[1] < '0' || t[1] > '9')
+            return NULL; /* an nginx variable */
+        t++;
+    }
+    *o = '\0';
+    return out[0] == '/' ? out : NULL;
+}
+
+static void regex_plan(struct imp *im, const struct host_group *g,
+                       const struct location *l, struct path_plan *out)
+{
+    const char *target = l->ing->cfg.rewrite_target, *form, *fixed;
+    char err[128];
+
+    if (rewrites(l) && idiom_plan(im, l, out))
+        return;
+    if (rewrites(l) && strcmp(l->value, "/(.*)") == 0 &&
+        strcmp(target, "/$1") == 0) {
+        set_form(out, "PathPrefix", "/"); /* the URI, rewritten to itself */
+        out->rewritten = true;
+        return;
+    }
+    if (strcmp(l->value, "/") != 0)
+        regex_mode_note(im, g, l);
+    if (strcmp(l->value, "/") == 0) {
+        set_form(out, "PathPrefix", "/"); /* every path starts with "/" */
+    } else {
+        form = regex_form(im, l->value);
+        if (!re_ok(form, err, sizeof(err))) {
+            report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                        DIAG_IMPORT_BAD_VALUE,
+                        "with use-regex the path is a regular expression, and "
+                        "PCRE2 refuses it: %s; the path is left out",
+                        err);
+            return;
+        }
+        set_form(out, "RegularExpression", form);
+        if (top_level_bar(l->value))
+            report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                        DIAG_IMPORT_DETAIL,
+                        "'%s' has a '|' outside any group: ingress-nginx "
+                        "writes location ~* \"^%s\", where '^' anchors only "
+                        "the first alternative and the others match anywhere "
+                        "in the path; the RegularExpression does the same",
+                        l->shown, l->shown);
+    }
+    if (!rewrites(l))
+        return;
+    if (target[0] != '/' && target[0] != '$') {
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted for path '%s': target '%s' does not "
+                          "start with '/' or a capture group, so nginx "
+                          "rewrites to a URI that is not a path; the path is "
+                          "matched as a regular expression and forwarded "
+                          "unchanged",
+                          l->shown, target);
+        return;
+    }
+    if ((fixed = fixed_target(im, l->value, target)) != NULL) {
+        out->rewrite.type = "ReplaceFullPath";
+        out->rewrite.value = fixed;
+        out->rewritten = true;
+        return;
+    }
+    report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted for path '%s': target '%s' uses capture "
+                      "groups or nginx variables, and Gateway API rewrites "
+                      "cannot substitute them; the path is matched as a "
+                      "regular expression and forwarded unchanged",
+                      l->shown, target);
+}
+
+/* ---- plain mode ---- */
+
+static int cmp_values(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+void paths_index(struct imp *im, struct host_group *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *o = g->locations.v[i];
+        if (o->path && o->type != PT_EXACT)
+            ptrvec_push(im->a, &g->prefix_values, (void *)o->value);
+    }
+    ptrvec_sort(&g->prefix_values, cmp_values);
+}
+
+/* The first sorted value not below key. */
+static size_t lower_bound(const struct ptrvec *v, const char *key)
+{
+    size_t lo = 0, hi = v->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v->v[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool has_prefix(const struct ptrvec *v, size_t i, const char *p, size_t n)
+{
+    return i < v->n && strncmp(v->v[i], p, n) == 0;
+}
+
+/* Another Prefix-like path beyond this byte prefix ("/foobar" past "/foo")
+ * is matched in nginx by the longer prefix; a Gateway API regex would win
+ * over it instead, so the regex is not used then.  In the sorted values,
+ * such a path sorts right after the path itself (next byte below '/') or
+ * right after the "/foo/..." block (next byte above '/'). */
+static bool byte_siblings(struct imp *im, const struct host_group *g,
+                          const struct location *l)
+{
+    const struct ptrvec *v = &g->prefix_values;
+    size_t n = strlen(l->value), i = lower_bound(v, l->value);
+    const char *s;
+
+    while (i < v->n && strcmp(v->v[i], l->value) == 0)
+        i++;
+    s = has_prefix(v, i, l->value, n) ? v->v[i] : NULL;
+    if (s && s[n] != '/')
+        return true;
+    i = lower_bound(v, arena_printf(im->a, "%s0", l->value)); /* '0' follows '/' */
+    return has_prefix(v, i, l->value, n);
+}
+
+static void trailing_slash(struct imp *im, const struct host_group *g,
+                           const struct location *l, struct path_plan *out)
+{
+    size_t n = strlen(l->value);
+    const char *bare;
+
+    if (n < 2 || l->value[n - 1] != '/')
+        return;
+    bare = arena_strndup(im->a, l->value, n - 1);
+    if (paths_claims_exact(g, bare))
+        return;
+    out->exact = bare;
+    report_node(im, l->ing, ynode_get(l->path->src, "path"), DIAG_IMPORT_DETAIL,
+                "nginx answers '%s' with a 301 to '%s' (location '%s'); the "
+                "redirect is an Exact rule in the output",
+                report_value(im, bare), l->shown, l->shown);
+}
+
+static void byte_prefix(struct imp *im, const struct host_group *g,
+                        const struct location *l, struct path_plan *out)
+{
+    const char *v = l->value;
+    const struct ynode *at = ynode_get(l->path->src, "pathType");
+
+    if (!value_gateway_path(v)) {
+        set_form(out, "RegularExpression",
+                 arena_printf(im->a, "%s.*", re_quote(im->a, v)));
+        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                    "'%s' is a byte prefix in ingress-nginx and not a valid "
+                    "Gateway API path: converted to a RegularExpression of the "
+                    "literal prefix",
+                    l->shown);
+        return;
+    }
+    set_form(out, "PathPrefix", v);
+    if (ends_with(v, "/")) {
+        trailing_slash(im, g, l, out);
+        return;
+    }
+    if (byte_siblings(im, g, l)) {
+        report_node(im, l->ing, at, DIAG_IMPORT_APPROXIMATED,
+                    "ingress-nginx matches ImplementationSpecific '%s' as a "
+                    "byte prefix ('%sX' too); converted to PathPrefix, which "
+                    "matches whole segments, because a longer path of the "
+                    "host starts with it",
+                    l->shown, l->shown);
+        return;
+    }
+    set_form(out, "RegularExpression",
+             arena_printf(im->a, "%s[^/].*", re_quote(im->a, v)));
+    report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                "ImplementationSpecific '%s' is a byte prefix in ingress-nginx "
+                "(it matches '%sX' too): PathPrefix '%s' plus a "
+                "RegularExpression for the rest",
+                l->shown, l->shown, l->shown);
+}
+
+void paths_plan(struct imp *im, const struct host_group *g,
+                const struct location *l, struct path_plan *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!l->path) { /* a default backend */
+        set_form(out, "PathPrefix", "/");
+        return;
+    }
+    if (g->regex) {
+        regex_plan(im, g, l, out);
+        return;
+    }
+    if (l->type != PT_IMPLEMENTATION_SPECIFIC && !value_gateway_path(l->value)) {
+        report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                    DIAG_IMPORT_NOT_CONVERTED,
+                    "not converted: '%s' is not a valid Gateway API %s path "
+                    "(no '//', '/./', '/../', '%%2f' or characters outside "
+                    "RFC 3986 paths)",
+                    l->shown, l->type == PT_EXACT ? "Exact" : "PathPrefix");
+        return;
+    }
+    switch (l->type) {
+    case PT_EXACT:
+        set_form(out, "Exact", l->value);
+        return;
+    case PT_PREFIX:
+        set_form(out, "PathPrefix", l->value);
+        trailing_slash(im, g, l, out);
+        return;
+    case PT_IMPLEMENTATION_SPECIFIC:
+        byte_prefix(im, g, l, out);
+        return;
+    }
+}
+
+/* nginx tries regex locations longest path first (then by path,
+ * descending); Gateway API puts every regex above every prefix.  A shorter
+ * regex that also matches an idiom's prefix would now take its requests. */
+static bool nginx_before(const struct location *a, const struct location *b)
+{
+    size_t na = strlen(a->value), nb = strlen(b->value);
+
+    return na != nb ? na > nb : strcmp(a->value, b->value) > 0;
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The literal text every subject of `~* "^<path>"` starts with (lower
+ * case): the leading characters that are no regex syntax, less the last
+ * one if a quantifier follows it; "" for an alternation. */
+static const char *literal_prefix(struct imp *im, const char *path)
+{
+    size_t n = 0;
+    char *out;
+
+    if (strchr(path, '|'))
+        return "";
+    while (literal_char(path[n]))
+        n++;
+    if (n && str_has_char("?*+{", path[n]))
+        n--;
+    out = arena_strndup(im->a, path, n);
+    for (n = 0; out[n]; n++)
+        out[n] = lower(out[n]);
+    return out;
+}
+
+struct regex_loc {
+    const struct location *loc;
+    size_t pos;     /* in the host's locations: the first match reports */
+    struct re *re;  /* compiled on first use */
+    bool bad;       /* PCRE2 refused it */
+};
+
+static bool regex_loc_matches(struct regex_loc *r, const char *a, const char *b)
+{
+    if (!r->re && !r->bad) {
+        r->re = re_compile(r->loc->plan->forms[0].value);
+        r->bad = !r->re;
+    }
+    return r->re && (re_matches(r->re, a) || re_matches(r->re, b));
+}
+
+/* The first regex location (in the host's order) that nginx tries after l
+ * and that matches l's idiom prefix p or a path below it.  Only regexes
+ * whose literal prefix starts the probe can match: they are looked up by
+ * each prefix of the probe, so the work is linear in the paths, not
+ * quadratic. */
+static struct regex_loc *shadowing(struct imp *im, const struct index *by_prefix,
+                                   const struct location *l, const char *p)
+{
+    const char *below = arena_printf(im->a, "%s/x", p); /* built once */
+    char *key = arena_strdup(im->a, below);
+    size_t n = strlen(key), k, i;
+    struct regex_loc *best = NULL;
+
+    for (k = 0; k < n; k++)
+        key[k] = lower(key[k]);
+    for (k = 0; k <= n; k++) { /* every prefix of below, p's included */
+        char c = key[k];
+        const struct ptrvec *v;
+
+        key[k] = '\0';
+        v = index_get(by_prefix, key);
+        key[k] = c;
+        for (i = 0; v && i < v->n; i++) {
+            struct regex_loc *r = v->v[i];
+            if ((best && r->pos >= best->pos) || !nginx_before(l, r->loc))
+                continue;
+            if (regex_loc_matches(r, p, below))
+                best = r;
+        }
+    }
+    return best;
+}
+
+void paths_precedence(struct imp *im, const struct host_group *g)
+{
+    struct index by_prefix = {0};
+    struct ptrvec all = {0};
+    size_t i;
+
+    if (!g->regex)
+        return;
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *o = g->locations.v[i];
+        const struct o_path *f = o->plan->n_forms ? &o->plan->forms[0] : NULL;
+        struct regex_loc *r;
+        const char *key;
+        struct ptrvec *v;
+
+        if (!f || !str_eq(f->type, "RegularExpression"))
+            continue;
+        r = ARENA_NEW(im->a, struct regex_loc);
+        r->loc = o;
+        r->pos = i;
+        key = literal_prefix(im, o->value);
+        if (!(v = index_get(&by_prefix, key))) {
+            v = ARENA_NEW(im->a, struct ptrvec);
+            index_put(im->a, &by_prefix, key, v);
+        }
+        ptrvec_push(im->a, v, r);
+        ptrvec_push(im->a, &all, r);
+    }
+    for (i = 0; all.n && i < g->locations.n; i++) {
+        struct location *l = g->locations.v[i];
+        const char *p = l->plan->idiom_prefix;
+        struct regex_loc *r;
+
+        if (!p || l->plan->shadowed || !(r = shadowing(im, &by_prefix, l, p)))
+            continue;
+        l->plan->shadowed = true;
+        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                          "the shorter regex path '%s' of Ingress %s/%s also "
+                          "matches '%s': ingress-nginx tried '%s' first, but "
+                          "Gateway API ranks regular expressions above "
+                          "PathPrefix",
+                          r->loc->shown, r->loc->ing->namespace,
+                          r->loc->ing->src->obj.meta.name, p, l->shown);
+    }
+    for (i = 0; i < all.n; i++)
+        re_free(((struct regex_loc *)all.v[i])->re);
+}

@@ -1,0 +1,72 @@
+/*
+ * Diagnostics at the annotations and fields of one Ingress (the core's
+ * report.c, with the Ingress as the object).
+ */
+#include "nx.h"
+
+#include "base/compilation.h"
+#include "base/strbuf.h"
+
+#include <stdarg.h>
+
+const struct ynode *report_annotation_node(const struct ing *ing, const char *name)
+{
+    const struct ynode *n;
+    struct strbuf sb = STRBUF_INIT;
+
+    if (!ing->annotations)
+        return NULL;
+    strbuf_addf(&sb, "%s%s", NGINX_PREFIX, name);
+    n = ynode_get(ing->annotations, sb.buf);
+    strbuf_release(&sb);
+    return n;
+}
+
+__attribute__((format(printf, 6, 0)))
+static struct diag *vreport(struct imp *im, const struct ing *ing,
+                            const struct ynode *at, enum diag_severity sev,
+                            enum diag_code code, const char *fmt, va_list ap)
+{
+    return report_vat(im, object_label(im->c, &ing->src->obj),
+                      ing->src->obj.src, at, sev, code, fmt, ap);
+}
+
+struct diag *report_annotation(struct imp *im, const struct ing *ing,
+                               const char *name, enum diag_code code,
+                               const char *fmt, ...)
+{
+    va_list ap;
+    struct diag *d;
+
+    va_start(ap, fmt);
+    d = vreport(im, ing, report_annotation_node(ing, name),
+                diag_info(code)->severity, code, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+struct diag *report_node_sev(struct imp *im, const struct ing *ing,
+                             const struct ynode *at, enum diag_severity sev,
+                             enum diag_code code, const char *fmt, ...)
+{
+    va_list ap;
+    struct diag *d;
+
+    va_start(ap, fmt);
+    d = vreport(im, ing, at, sev, code, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+struct diag *report_node(struct imp *im, const struct ing *ing,
+                         const struct ynode *at, enum diag_code code,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    struct diag *d;
+
+    va_start(ap, fmt);
+    d = vreport(im, ing, at, diag_info(code)->severity, code, fmt, ap);
+    va_end(ap);
+    return d;
+}

@@ -1,0 +1,559 @@
+/*
+ * Host groups to routes.  Per host: the rules of each location (paths.c
+ * gives the matches and rewrite, canary.c the header, cookie and weight
+ * variants), in front of them the app-root rule; gRPC locations go to a
+ * GRPCRoute, ssl-passthrough to a TLSRoute.
+ *
+ * ssl-redirect: ingress-nginx redirects plain-HTTP requests of a location
+ * to https when its host has a certificate (force-ssl-redirect: always).
+ * Redirects that nginx answers before that (permanent-redirect, app-root,
+ * the trailing-slash 301) stay as they are on HTTP.  When some location
+ * redirects, HTTP and HTTPS get their own routes, attached by sectionName;
+ * otherwise one route serves both listeners.
+ *
+ * A route holds at most 16 rules: longer lists continue in "<name>-02",
+ * "<name>-03", ... (names that sort in rule order), never splitting the
+ * rules of one location.
+ */
+#include "nx.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- one location ---- */
+
+static bool is_grpc(const struct location *l)
+{
+    return l->ing->feat.protocol == BP_GRPC || l->ing->feat.protocol == BP_GRPCS;
+}
+
+static bool redirects_to_https(const struct location *l, bool has_tls)
+{
+    const struct ing_features *f = &l->ing->feat;
+
+    return f->force_ssl_redirect || (has_tls && f->ssl_redirect);
+}
+
+static const struct o_filters *proxy_filters(struct imp *im,
+                                             const struct location *l,
+                                             const struct o_path_mod *path,
+                                             bool rewritten)
+{
+    const struct ing_features *fe = &l->ing->feat;
+    const char *prefix = l->ing->cfg.x_forwarded_prefix;
+    struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
+    struct o_rewrite *rw;
+
+    if (path->type || fe->upstream_host) {
+        rw = ARENA_NEW(im->a, struct o_rewrite);
+        rw->hostname = fe->upstream_host;
+        rw->path = *path;
+        f->rewrite = rw;
+    }
+    f->request_set = fe->request_set;
+    if (rewritten && prefix) { /* sent only when nginx rewrites */
+        struct o_header *h = ARENA_NEW(im->a, struct o_header);
+        size_t i;
+
+        memset(&f->request_set, 0, sizeof(f->request_set)); /* a copy */
+        for (i = 0; i < fe->request_set.n; i++)
+            ptrvec_push(im->a, &f->request_set, fe->request_set.v[i]);
+        h->name = "X-Forwarded-Prefix";
+        h->value = prefix;
+        ptrvec_push(im->a, &f->request_set, h);
+    }
+    f->response_set = fe->response_set;
+    f->cors = fe->cors;
+    f->mirror = fe->mirror;
+    f->timeout = fe->timeout;
+    f->session = l->session;
+    return f;
+}
+
+static const struct o_filters *slash_redirect(struct imp *im, const char *to)
+{
+    struct o_redirect *r = ARENA_NEW(im->a, struct o_redirect);
+
+    r->path.type = "ReplaceFullPath";
+    r->path.value = to;
+    r->code = 301;
+    return redirects_filters(im, r);
+}
+
+static struct o_match *path_matches(struct imp *im, const struct path_plan *p)
+{
+    struct o_match *m = ARENA_NEW_ARRAY(im->a, struct o_match, p->n_forms);
+    size_t i;
+
+    for (i = 0; i < p->n_forms; i++)
+        m[i].path = p->forms[i];
+    return m;
+}
+
+static void push_rule(struct imp *im, struct ptrvec *rules, const struct o_match *m,
+                      size_t n, const struct o_filters *f, size_t group)
+{
+    ptrvec_push(im->a, rules, routes_rule_new(im, m, n, f, group));
+}
+
+/* The rules of an HTTP location, in precedence order among themselves. */
+static void http_location(struct imp *im, const struct location *l,
+                          size_t group, struct ptrvec *rules)
+{
+    const struct path_plan *p = l->plan;
+    const struct o_match *base = path_matches(im, p);
+    struct o_match exact;
+
+    if (!p->n_forms)
+        return;
+    if (l->ing->feat.redirect) {
+        push_rule(im, rules, base, p->n_forms,
+                  redirects_filters(im, l->ing->feat.redirect), group);
+        return;
+    }
+    if (p->exact) {
+        memset(&exact, 0, sizeof(exact));
+        exact.path.type = "Exact";
+        exact.path.value = p->exact;
+        if (p->exact_rewrite.type)
+            canary_rules(im, l, &exact, 1,
+                         proxy_filters(im, l, &p->exact_rewrite, true), group,
+                         rules);
+        else
+            push_rule(im, rules, &exact, 1,
+                      slash_redirect(im, arena_printf(im->a, "%s/", p->exact)),
+                      group);
+    }
+    canary_rules(im, l, base, p->n_forms,
+                 proxy_filters(im, l, &p->rewrite, p->rewritten), group, rules);
+}
+
+/* ---- gRPC ---- */
+
+static bool grpc_service_ok(const char *s)
+{
+    if (*s == '.')
+        s++;
+    return *s && !(*s >= '0' && *s <= '9') && value_in_alphabet(s, "._") &&
+           !strstr(s, "..") && s[strlen(s) - 1] != '.';
+}
+
+/* "/" is every method; "/pkg.Svc" or "/pkg.Svc/" a service; Exact
+ * "/pkg.Svc/Method" one method.  Anything else has no GRPCRoute match. */
+static bool grpc_method(struct imp *im, const struct location *l,
+                        struct o_grpc_method *m)
+{
+    const char *v = l->value, *slash;
+    size_t n = strlen(v);
+
+    memset(m, 0, sizeof(*m));
+    if (!l->path || strcmp(v, "/") == 0)
+        return true;
+    slash = strchr(v + 1, '/');
+    if (l->type == PT_EXACT && slash && slash[1] && !strchr(slash + 1, '/')) {
+        m->service = arena_strndup(im->a, v + 1, (size_t)(slash - v - 1));
+        m->method = slash + 1;
+        return grpc_service_ok(m->service) && value_in_alphabet(m->method, "_") &&
+               !(m->method[0] >= '0' && m->method[0] <= '9');
+    }
+    if (l->type != PT_EXACT && (!slash || (size_t)(slash - v) == n - 1)) {
+        m->service = arena_strndup(im->a, v + 1, slash ? n - 2 : n - 1);
+        return grpc_service_ok(m->service);
+    }
+    return false;
+}
+
+static void grpc_location(struct imp *im, const struct host_group *g,
+                          const struct location *l, size_t group,
+                          struct ptrvec *rules)
+{
+    const struct ing_features *fe = &l->ing->feat;
+    struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
+    struct o_grpc_method method;
+    struct o_match any;
+    size_t first = rules->n, i;
+
+    if (g->regex || !grpc_method(im, l, &method)) {
+        report_node(im, l->ing, l->path ? ynode_get(l->path->src, "path") : NULL,
+                    DIAG_IMPORT_NOT_CONVERTED,
+                    "not converted: a gRPC path must be '/', '/<service>' or an "
+                    "Exact '/<service>/<method>' to become a GRPCRoute match");
+        return;
+    }
+    f->request_set = fe->request_set;
+    f->response_set = fe->response_set;
+    f->mirror = fe->mirror;
+    f->session = l->session;
+    memset(&any, 0, sizeof(any));
+    canary_rules(im, l, &any, 1, f, group, rules);
+    for (i = first; i < rules->n; i++) {
+        struct o_rule *r = rules->v[i];
+        r->grpc = method;
+    }
+}
+
+/* What a GRPCRoute cannot carry, once per Ingress. */
+static void grpc_limits(struct imp *im, const struct ing *ing)
+{
+    static const struct {
+        const char *key, *what;
+    } http_only[] = {
+        {"rewrite-target", "URL rewrites"},
+        {"x-forwarded-prefix", "URL rewrites"},
+        {"upstream-vhost", "URL rewrites"},
+        {"permanent-redirect", "redirects"},
+        {"permanent-redirect-code", "redirects"},
+        {"temporal-redirect", "redirects"},
+        {"temporal-redirect-code", "redirects"},
+        {"app-root", "redirects"},
+        {"enable-cors", "CORS"},
+        {"cors-allow-origin", "CORS"},
+        {"cors-allow-methods", "CORS"},
+        {"cors-allow-headers", "CORS"},
+        {"cors-expose-headers", "CORS"},
+        {"cors-allow-credentials", "CORS"},
+        {"cors-max-age", "CORS"},
+        {"proxy-connect-timeout", "timeouts"},
+        {"proxy-read-timeout", "timeouts"},
+        {"proxy-send-timeout", "timeouts"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(http_only) / sizeof(http_only[0]); i++) {
+        if (report_annotation_node(ing, http_only[i].key))
+            report_annotation(im, ing, http_only[i].key, DIAG_IMPORT_NOT_CONVERTED,
+                              "not converted: GRPCRoute has no %s",
+                              http_only[i].what);
+    }
+}
+
+/* ---- routes ---- */
+
+struct route_set {
+    struct ptrvec https, http, grpc, grpc_http;
+    bool split; /* some location redirects HTTP to https */
+};
+
+static int cmp_nginx_regex_order(const void *pa, const void *pb)
+{
+    const struct location *a = *(const struct location *const *)pa;
+    const struct location *b = *(const struct location *const *)pb;
+    size_t na = strlen(a->value), nb = strlen(b->value);
+    int c;
+
+    if (!a->path != !b->path)
+        return !a->path ? 1 : -1; /* default backends last */
+    if (na != nb)
+        return na > nb ? -1 : 1;
+    if ((c = strcmp(b->value, a->value)) != 0)
+        return c;
+    return a->ing->order < b->ing->order ? -1 : a->ing->order > b->ing->order;
+}
+
+static void redirect_rule(struct imp *im, struct ptrvec *rules,
+                          const struct location *l, size_t group)
+{
+    if (l->plan->n_forms)
+        push_rule(im, rules, path_matches(im, l->plan), l->plan->n_forms,
+                  redirects_filters(im, redirects_https(im)), group);
+}
+
+/* lua_ingress.lua strips one trailing '/' from the URI of its https
+ * redirect unless preserve-trailing-slash; once per Ingress. */
+static void slash_note(struct imp *im, struct ing *ing)
+{
+    if (ing->cfg.preserve_trailing_slash == TRI_TRUE || ing->slash_noted)
+        return;
+    ing->slash_noted = true;
+    report_annotation(im, ing,
+                      ing->cfg.force_ssl_redirect == TRI_TRUE
+                          ? "force-ssl-redirect"
+                          : "ssl-redirect",
+                      DIAG_IMPORT_DETAIL,
+                      "ingress-nginx's redirect to https drops one trailing "
+                      "'/' of the URI ('/a/' becomes '/a') unless "
+                      "preserve-trailing-slash is true; the Gateway API "
+                      "redirect keeps the URI as it is");
+}
+
+/* Unconverted access control: rules that would forward lose their
+ * backends and filters (a rule without backends answers 500); redirects
+ * stay, since nginx answers them before it checks access. */
+static void deny_rules(struct imp *im, const struct location *l,
+                       struct ptrvec *rules, size_t first)
+{
+    size_t i;
+
+    if (!l->ing->denied)
+        return;
+    for (i = first; i < rules->n; i++) {
+        struct o_rule *r = rules->v[i];
+        if (r->filters && r->filters->redirect)
+            continue;
+        r->filters = ARENA_NEW(im->a, struct o_filters);
+        memset(&r->backends, 0, sizeof(r->backends));
+    }
+}
+
+static void location_routes(struct imp *im, const struct host_group *g,
+                            const struct location *l, size_t group,
+                            struct route_set *rs)
+{
+    bool tls = g->secret != NULL, up = redirects_to_https(l, tls);
+    struct ptrvec rules = {0};
+    size_t i;
+
+    if (is_grpc(l)) {
+        struct ptrvec *grpc = tls ? &rs->grpc : &rs->grpc_http;
+        size_t first = grpc->n;
+
+        grpc_location(im, g, l, group, grpc);
+        deny_rules(im, l, grpc, first);
+        if (tls && up && l->plan->n_forms) {
+            redirect_rule(im, &rs->http, l, group);
+            rs->split = true;
+        }
+        return;
+    }
+    http_location(im, l, group, &rules);
+    deny_rules(im, l, &rules, 0);
+    for (i = 0; i < rules.n; i++) {
+        struct o_rule *r = rules.v[i];
+        if (tls)
+            ptrvec_push(im->a, &rs->https, r);
+        if (!up || r->filters->redirect)
+            ptrvec_push(im->a, &rs->http, r);
+    }
+    if (up && !l->ing->feat.redirect) {
+        redirect_rule(im, &rs->http, l, group);
+        rs->split = true;
+        slash_note(im, l->ing);
+    }
+}
+
+/* Rules every name of the host answers before any location. */
+static void server_rules(struct imp *im, const struct host_group *g,
+                         struct route_set *rs)
+{
+    struct o_match m;
+    struct o_redirect *r;
+    struct o_rule *rule;
+
+    memset(&m, 0, sizeof(m));
+    if (g->www_target) {
+        r = ARENA_NEW(im->a, struct o_redirect);
+        r->hostname = g->www_target;
+        r->code = 308;
+        rule = routes_rule_new(im, NULL, 0, redirects_filters(im, r), 0);
+        ptrvec_push(im->a, &rs->http, rule);
+        ptrvec_push(im->a, &rs->https, rule);
+    }
+    if (g->app_root) {
+        r = ARENA_NEW(im->a, struct o_redirect);
+        r->path.type = "ReplaceFullPath";
+        r->path.value = g->app_root->ing->feat.app_root;
+        r->code = 302;
+        m.path.type = "Exact";
+        m.path.value = "/";
+        rule = routes_rule_new(im, &m, 1, redirects_filters(im, r), 0);
+        ptrvec_push(im->a, &rs->http, rule);
+        ptrvec_push(im->a, &rs->https, rule);
+    }
+}
+
+static void add_parent(struct imp *im, struct o_route *r, const char *gw,
+                       const char *section)
+{
+    struct o_parent *p;
+
+    if (!section)
+        return;
+    p = ARENA_NEW(im->a, struct o_parent);
+    p->gateway = gw;
+    p->section = section;
+    ptrvec_push(im->a, &r->parents, p);
+}
+
+static void attach(struct imp *im, const struct host_group *g, struct o_route *r,
+                   bool http, bool https)
+{
+    size_t k;
+
+    if (http) {
+        add_parent(im, r, g->gateway->name, g->http_listener);
+        for (k = 0; k < g->aliases.n; k++)
+            add_parent(im, r, g->gateway->name, g->alias_http[k]);
+    }
+    if (https) {
+        add_parent(im, r, g->gateway->name, g->https_listener);
+        for (k = 0; k < g->aliases.n; k++)
+            add_parent(im, r, g->gateway->name, g->alias_https[k]);
+    }
+}
+
+static struct o_route *new_route(struct imp *im, const struct host_group *g,
+                                 enum kind kind, const char *name)
+{
+    struct o_route *r = ARENA_NEW(im->a, struct o_route);
+    size_t k;
+
+    r->kind = kind;
+    r->namespace = g->namespace;
+    r->name = name;
+    if (*g->host) {
+        r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, g->aliases.n + 1);
+        r->hostnames[r->n_hostnames++] = g->host;
+        for (k = 0; k < g->aliases.n; k++)
+            r->hostnames[r->n_hostnames++] = (const char *)g->aliases.v[k];
+    }
+    ptrvec_push(im->a, &im->routes, r);
+    return r;
+}
+
+/* The rules of one host as routes of at most 16 rules. */
+static void emit_routes(struct imp *im, const struct host_group *g,
+                        enum kind kind, const char *suffix,
+                        const struct ptrvec *rules, bool http, bool https)
+{
+    const char *label = *g->host ? name_host_label(im->a, g->host) : "all-hosts";
+    const char *base = arena_printf(im->a, "%s%s", label, suffix);
+    const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), g->namespace);
+    size_t i = 0, part = 0;
+
+    while (i < rules->n) {
+        size_t end = rules_chunk_end(rules, i);
+        /* "-02", "-03": the parts sort in rule order, as route names break
+         * precedence ties. */
+        const char *name = ++part == 1 ? base
+                                       : arena_printf(im->a, "%s-%02zu", base, part);
+        struct o_route *r = new_route(im, g, kind, name_claim(im, scope, name, 253));
+
+        attach(im, g, r, http, https);
+        for (; i < end; i++)
+            ptrvec_push(im->a, &r->rules, rules->v[i]);
+        grants_for_route(im, r);
+    }
+    if (part > 1 && g->locations.n) {
+        const struct location *l = g->locations.v[0];
+        report_node(im, l->ing, l->ing->src->obj.meta.src, DIAG_IMPORT_LIMIT,
+                    "host '%s' needs %zu rules: split into %zu %ss (at most %d "
+                    "rules each)",
+                    *g->host ? g->host : "*", rules->n, part, kind_name(kind),
+                    MAX_ROUTE_RULES);
+    }
+}
+
+static void tls_route(struct imp *im, const struct host_group *g)
+{
+    struct o_route *r;
+    struct o_rule *rule;
+
+    if (!g->tls_listener || !*g->host) {
+        if (!*g->host)
+            report_annotation(im, g->passthrough, "ssl-passthrough",
+                              DIAG_IMPORT_NOT_CONVERTED,
+                              "not converted: passthrough needs a host (SNI)");
+        return;
+    }
+    r = ARENA_NEW(im->a, struct o_route);
+    r->kind = KIND_TLS_ROUTE;
+    r->namespace = g->namespace;
+    r->name = name_claim(im, arena_printf(im->a, "TLSRoute/%s", g->namespace),
+                         name_host_label(im->a, g->host), 253);
+    r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
+    r->hostnames[r->n_hostnames++] = g->host;
+    add_parent(im, r, g->gateway->name, g->tls_listener);
+    rule = routes_rule_new(im, NULL, 0, NULL, 0);
+    routes_rule_add_backend(im, rule, &g->passthrough_backend, -1);
+    ptrvec_push(im->a, &r->rules, rule);
+    grants_for_route(im, r);
+    ptrvec_push(im->a, &im->routes, r);
+}
+
+/* Does the host put an HTTPRoute on port 80? */
+static bool plain_http(const struct host_group *g)
+{
+    size_t j;
+
+    if (!g->http_listener)
+        return false;
+    if (g->www_target || g->app_root)
+        return true;
+    for (j = 0; j < g->locations.n; j++) {
+        const struct location *l = g->locations.v[j];
+        if (!is_grpc(l) || (g->secret && redirects_to_https(l, true)))
+            return true;
+    }
+    return false;
+}
+
+static void group_routes(struct imp *im, struct host_group *g)
+{
+    struct route_set rs;
+    struct ptrvec order = {0};
+    size_t i;
+
+    if (g->passthrough)
+        tls_route(im, g);
+    if (!g->gateway || !g->http_listener)
+        return;
+    memset(&rs, 0, sizeof(rs));
+    for (i = 0; i < g->locations.n; i++) {
+        struct location *l = g->locations.v[i];
+        l->plan = ARENA_NEW(im->a, struct path_plan);
+        paths_plan(im, g, l, l->plan);
+        ptrvec_push(im->a, &order, l);
+    }
+    paths_precedence(im, g);
+    if (g->regex) /* nginx's order of regex locations decides their ties */
+        ptrvec_sort(&order, cmp_nginx_regex_order);
+    server_rules(im, g, &rs);
+    for (i = 0; i < order.n; i++)
+        location_routes(im, g, order.v[i], i + 1, &rs);
+    if (!g->secret) {
+        emit_routes(im, g, KIND_HTTP_ROUTE, "", &rs.http, true, false);
+    } else if (rs.split) {
+        emit_routes(im, g, KIND_HTTP_ROUTE, "", &rs.https, false, true);
+        emit_routes(im, g, KIND_HTTP_ROUTE, "-http", &rs.http, true, false);
+    } else {
+        emit_routes(im, g, KIND_HTTP_ROUTE, "", &rs.https, true, true);
+    }
+    emit_routes(im, g, KIND_GRPC_ROUTE, "", &rs.grpc, false, true);
+    /* nginx 1.22 (gwc's target) serves h2c or HTTP/1.1 on a cleartext
+     * port, not both; ingress-nginx on nginx 1.25+ tells them apart by the
+     * HTTP/2 preface. */
+    if (rs.grpc_http.n && g->gateway->http1_on_80) {
+        const struct o_rule *r = rs.grpc_http.v[0];
+        const struct location *l = order.v[r->group - 1];
+        report_annotation(im, l->ing, "backend-protocol", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: gRPC without TLS needs HTTP/2 "
+                          "cleartext on port 80, which HTTP routes of Gateway "
+                          "'%s' use for HTTP/1.1 (nginx 1.22 cannot serve both "
+                          "on one port); give host '%s' a tls entry",
+                          g->gateway->name, *g->host ? g->host : "*");
+        return;
+    }
+    emit_routes(im, g, KIND_GRPC_ROUTE, "", &rs.grpc_http, true, false);
+}
+
+void routes_build(struct imp *im)
+{
+    size_t i;
+
+    for (i = 0; i < NX(im)->ings.n; i++) {
+        const struct ing *ing = NX(im)->ings.v[i];
+        if (ing->cfg.canary != TRI_TRUE &&
+            (ing->feat.protocol == BP_GRPC || ing->feat.protocol == BP_GRPCS))
+            grpc_limits(im, ing);
+    }
+    for (i = 0; i < NX(im)->groups.n; i++) {
+        const struct host_group *g = NX(im)->groups.v[i];
+        if (g->gateway && plain_http(g))
+            g->gateway->http1_on_80 = true;
+    }
+    for (i = 0; i < NX(im)->groups.n; i++)
+        group_routes(im, NX(im)->groups.v[i]);
+}

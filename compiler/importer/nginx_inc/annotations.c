@@ -1,0 +1,335 @@
+/*
+ * NIC's Ingress annotations (nginx.org/ and nginx.com/, the latter NGINX
+ * Plus only), one table row each: converted into struct nic_ann, or
+ * reported with the reason.  Every annotation with those prefixes meets the
+ * table, so none is dropped unreported; a name NIC does not read is
+ * reported too.
+ *
+ * Access control (basic auth, JWT, policies) and snippets, which may hold
+ * allow/deny rules, are not converted: the Ingress's locations are then
+ * written without backends (the Gateway answers 500), never served openly.
+ *
+ * Reference: docs.nginx.com/nginx-ingress-controller/configuration/
+ * ingress-resources/advanced-configuration-with-annotations/
+ */
+#include "nic.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+enum nic_ann_kind {
+    NA_CONVERT, /* handled in decode() */
+    NA_DENY,    /* access control: fail closed */
+    NA_NO,      /* not converted: why */
+    NA_DROP,    /* meaningless after migration: a note */
+};
+
+struct nic_ann_spec {
+    const char *name; /* after the prefix */
+    enum nic_ann_kind kind;
+    const char *why;
+};
+
+#define WHY_AUTH "authentication has no standard Gateway API filter"
+#define WHY_POLICY "NIC Policy resources (access control, rate limits, JWT, " \
+    "OIDC, WAF) have no Gateway API equivalent gwc writes"
+#define WHY_SNIPPET "raw nginx configuration is never imported, and a " \
+    "snippet may restrict access (allow/deny)"
+#define WHY_UPSTREAM "load balancing and upstream tuning are implementation " \
+    "settings with no Gateway API field"
+#define WHY_BUFFER "buffering and body sizes are implementation settings " \
+    "with no Gateway API field"
+#define WHY_LIMIT "rate limits have no Gateway API equivalent"
+#define WHY_TLS "TLS versions and ciphers are implementation settings"
+#define WHY_HSTS "HSTS (with NIC's max-age 2592000 and preload) is sent only " \
+    "on HTTPS; gwc has no per-scheme response header"
+
+static const struct nic_ann_spec specs[] = {
+    {"add-header", NA_NO, "response headers with 'always' have no Gateway API form"},
+    {"app-protect-dos-resource", NA_NO, "NGINX App Protect has no Gateway API equivalent"},
+    {"basic-auth-realm", NA_DENY, WHY_AUTH},
+    {"basic-auth-secret", NA_DENY, WHY_AUTH},
+    {"client-body-buffer-size", NA_NO, WHY_BUFFER},
+    {"client-max-body-size", NA_NO, WHY_BUFFER},
+    {"custom-listen-ports", NA_NO, "listen ports are the Gateway's listeners"},
+    {"error-pages", NA_NO, "custom error pages have no Gateway API equivalent"},
+    {"fail-timeout", NA_NO, WHY_UPSTREAM},
+    {"grpc-services", NA_CONVERT, NULL},
+    {"health-checks", NA_NO, WHY_UPSTREAM},
+    {"health-checks-mandatory", NA_NO, WHY_UPSTREAM},
+    {"health-checks-mandatory-queue", NA_NO, WHY_UPSTREAM},
+    {"hsts", NA_NO, WHY_HSTS},
+    {"hsts-behind-proxy", NA_NO, WHY_HSTS},
+    {"hsts-include-subdomains", NA_NO, WHY_HSTS},
+    {"hsts-max-age", NA_NO, WHY_HSTS},
+    {"http-redirect-code", NA_CONVERT, NULL},
+    {"jwt-key", NA_DENY, WHY_AUTH},
+    {"jwt-login-url", NA_DENY, WHY_AUTH},
+    {"jwt-realm", NA_DENY, WHY_AUTH},
+    {"jwt-token", NA_DENY, WHY_AUTH},
+    {"keepalive", NA_NO, WHY_UPSTREAM},
+    {"lb-method", NA_NO, WHY_UPSTREAM},
+    {"limit-req-burst", NA_NO, WHY_LIMIT},
+    {"limit-req-delay", NA_NO, WHY_LIMIT},
+    {"limit-req-dry-run", NA_NO, WHY_LIMIT},
+    {"limit-req-key", NA_NO, WHY_LIMIT},
+    {"limit-req-level", NA_NO, WHY_LIMIT},
+    {"limit-req-log-level", NA_NO, WHY_LIMIT},
+    {"limit-req-rate", NA_NO, WHY_LIMIT},
+    {"limit-req-reject-code", NA_NO, WHY_LIMIT},
+    {"limit-req-scale", NA_NO, WHY_LIMIT},
+    {"limit-req-zone-size", NA_NO, WHY_LIMIT},
+    {"listen-ports", NA_NO, "listen ports are the Gateway's listeners"},
+    {"listen-ports-ssl", NA_NO, "listen ports are the Gateway's listeners"},
+    {"location-snippets", NA_DENY, WHY_SNIPPET},
+    {"max-conns", NA_NO, WHY_UPSTREAM},
+    {"max-fails", NA_NO, WHY_UPSTREAM},
+    {"mergeable-ingress-type", NA_CONVERT, NULL},
+    {"path-regex", NA_CONVERT, NULL},
+    {"policies", NA_DENY, WHY_POLICY},
+    {"proxy-buffer-size", NA_NO, WHY_BUFFER},
+    {"proxy-buffering", NA_NO, WHY_BUFFER},
+    {"proxy-buffers", NA_NO, WHY_BUFFER},
+    {"proxy-connect-timeout", NA_NO, "Gateway API has no connect timeout"},
+    {"proxy-hide-headers", NA_NO, "header removal from responses is not "
+                                  "converted yet"},
+    {"proxy-max-temp-file-size", NA_NO, WHY_BUFFER},
+    {"proxy-pass-headers", NA_DROP, "nginx passes response headers unless "
+                                    "told to hide them"},
+    {"proxy-read-timeout", NA_CONVERT, NULL},
+    {"proxy-send-timeout", NA_NO, "Gateway API has no send timeout"},
+    {"proxy-set-headers", NA_CONVERT, NULL},
+    {"redirect-to-https", NA_CONVERT, NULL},
+    {"rewrite-target", NA_NO, "an nginx rewrite with the path's captures"},
+    {"rewrites", NA_CONVERT, NULL},
+    {"server-snippets", NA_DENY, WHY_SNIPPET},
+    {"server-tokens", NA_NO, "the Server header is an implementation setting"},
+    {"slow-start", NA_NO, WHY_UPSTREAM},
+    {"ssl-ciphers", NA_NO, WHY_TLS},
+    {"ssl-prefer-server-ciphers", NA_NO, WHY_TLS},
+    {"ssl-redirect", NA_CONVERT, NULL},
+    {"ssl-services", NA_NO, "NIC does not verify the backend's certificate; "
+                            "a BackendTLSPolicy always does and needs its CA"},
+    {"sticky-cookie-services", NA_NO, "session persistence is not converted "
+                                      "yet"},
+    {"upstream-zone-size", NA_NO, WHY_UPSTREAM},
+    {"use-cluster-ip", NA_NO, WHY_UPSTREAM},
+    {"websocket-services", NA_DROP, "Gateway API implementations proxy "
+                                    "WebSocket upgrades without a setting"},
+};
+
+static const struct nic_ann_spec *find_spec(const char *name)
+{
+    size_t lo = 0, hi = sizeof(specs) / sizeof(specs[0]);
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(specs[mid].name, name);
+        if (c == 0)
+            return &specs[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static bool bad(struct imp *im, const struct nic_src *src, const struct ynode *at,
+                const char *what)
+{
+    nic_report(im, src, at, DIAG_IMPORT_BAD_VALUE,
+               "'%s' is not %s; NIC rejects the Ingress's annotation, and it "
+               "is not converted",
+               report_value(im, at->text), what);
+    return false;
+}
+
+/* "serviceName=a rewrite=/x;serviceName=b rewrite=/y" (rewrites), or
+ * "a,b" (grpc-services). */
+static bool parse_rewrites(struct imp *im, const struct nic_src *src,
+                           const struct ynode *at, struct nic_ann *out)
+{
+    const char *s = at->text;
+    size_t cap = 1, n = 0;
+    const char *p;
+
+    for (p = s; *p; p++)
+        cap += *p == ';';
+    out->rewrite_svc = ARENA_NEW_ARRAY(im->a, const char *, cap);
+    out->rewrite_to = ARENA_NEW_ARRAY(im->a, const char *, cap);
+    while (*s) {
+        const char *end = strchr(s, ';'), *stop = end ? end : s + strlen(s);
+        const char *item = arena_strndup(im->a, s, (size_t)(stop - s));
+        const char *sp, *svc, *to;
+
+        while (*item == ' ')
+            item++;
+        if (*item) {
+            sp = strchr(item, ' ');
+            if (strncmp(item, "serviceName=", 12) != 0 || !sp ||
+                strncmp(sp + 1, "rewrite=", 8) != 0)
+                return bad(im, src, at, "a list of 'serviceName=S rewrite=PATH'");
+            svc = arena_strndup(im->a, item + 12, (size_t)(sp - item - 12));
+            to = sp + 9;
+            if (!value_dns_label(svc) || !value_gateway_path(to))
+                return bad(im, src, at, "a list of 'serviceName=S rewrite=PATH'");
+            out->rewrite_svc[n] = svc;
+            out->rewrite_to[n++] = to;
+        }
+        s = end ? end + 1 : stop;
+    }
+    out->n_rewrites = n;
+    return true;
+}
+
+/* "Name: value, Name2" (proxy-set-headers): a bare name passes the
+ * client's header on, which nginx does anyway. */
+static void parse_set_headers(struct imp *im, const struct nic_src *src,
+                              const struct ynode *at, struct nic_ann *out)
+{
+    size_t n, i;
+    const char **items = value_split_list(im->a, at->text, &n);
+
+    for (i = 0; i < n; i++) {
+        const char *colon = strchr(items[i], ':');
+        struct o_header *h;
+        const char *v;
+
+        if (!colon)
+            continue;
+        h = ARENA_NEW(im->a, struct o_header);
+        h->name = arena_strndup(im->a, items[i], (size_t)(colon - items[i]));
+        for (v = colon + 1; *v == ' '; v++)
+            ;
+        h->value = v;
+        if (!value_header_name(h->name) || strchr(v, '$') || value_unsafe_text(v)) {
+            nic_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "header '%s' is not converted: Gateway API sets literal "
+                       "values only (no nginx variables)",
+                       report_value(im, items[i]));
+            continue;
+        }
+        ptrvec_push(im->a, &out->request_set, h);
+    }
+}
+
+static void decode(struct imp *im, const struct nic_src *src, const char *name,
+                   const struct ynode *at, struct nic_ann *out)
+{
+    const char *v = at->text;
+    bool b;
+    int64_t n;
+
+    if (str_eq(name, "mergeable-ingress-type")) {
+        if (str_eq(v, "master") || str_eq(v, "minion"))
+            out->mergeable = v;
+        else
+            bad(im, src, at, "'master' or 'minion'");
+    } else if (str_eq(name, "path-regex")) {
+        if (str_eq(v, "case_sensitive") || str_eq(v, "case_insensitive") ||
+            str_eq(v, "exact"))
+            out->path_regex = v;
+        else
+            bad(im, src, at, "case_sensitive, case_insensitive or exact");
+    } else if (str_eq(name, "ssl-redirect") || str_eq(name, "redirect-to-https")) {
+        if (!value_parse_go_bool(v, &b))
+            bad(im, src, at, "a boolean");
+        else if (str_eq(name, "ssl-redirect"))
+            out->ssl_redirect = b;
+        else
+            out->redirect_to_https = b;
+    } else if (str_eq(name, "http-redirect-code")) {
+        if (value_parse_decimal(v, 301, 308, &n) &&
+            (n == 301 || n == 302 || n == 307 || n == 308))
+            out->redirect_code = n;
+        else
+            bad(im, src, at, "301, 302, 307 or 308");
+    } else if (str_eq(name, "proxy-read-timeout")) {
+        size_t len = strlen(v);
+        int64_t mult = len && v[len - 1] == 'm' ? 60 : 1;
+        const char *digits = arena_strndup(im->a, v, len && (v[len - 1] == 's' ||
+                                                             v[len - 1] == 'm')
+                                                         ? len - 1 : len);
+        if (!value_parse_decimal(digits, 1, 86400, &n)) {
+            bad(im, src, at, "a duration in seconds or minutes ('60s', '2m')");
+            return;
+        }
+        out->read_timeout = value_duration_seconds(im->a, n * mult);
+        nic_report(im, src, at, DIAG_IMPORT_APPROXIMATED,
+                   "proxy_read_timeout limits each read from the backend; "
+                   "converted to timeouts.backendRequest %s, which limits the "
+                   "whole response",
+                   out->read_timeout);
+    } else if (str_eq(name, "grpc-services")) {
+        out->grpc = value_split_list(im->a, v, &out->n_grpc);
+    } else if (str_eq(name, "rewrites")) {
+        if (!parse_rewrites(im, src, at, out))
+            out->n_rewrites = 0;
+    } else if (str_eq(name, "proxy-set-headers")) {
+        parse_set_headers(im, src, at, out);
+    }
+}
+
+void nic_annotations(struct imp *im, const struct nic_src *src,
+                     const struct ynode *annotations, struct nic_ann *out)
+{
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    out->ssl_redirect = true;
+    out->redirect_code = 301;
+    if (!annotations || annotations->kind != YNODE_MAP)
+        return;
+    for (i = 0; i < annotations->n; i++) {
+        const struct ynode *at = annotations->items[i];
+        const char *key = at->key, *name;
+        const struct nic_ann_spec *spec;
+
+        if (strncmp(key, "nginx.org/", 10) == 0)
+            name = key + 10;
+        else if (strncmp(key, "nginx.com/", 10) == 0)
+            name = key + 10;
+        else
+            continue;
+        spec = find_spec(name);
+        if (!spec) {
+            nic_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "unknown annotation: not one NGINX Ingress Controller "
+                       "reads; not converted");
+            continue;
+        }
+        if (at->kind != YNODE_SCALAR || at->scalar != YSCALAR_STRING) {
+            nic_report(im, src, at, DIAG_IMPORT_BAD_VALUE,
+                       "annotation values are strings; not converted");
+            if (spec->kind == NA_DENY)
+                out->denied = true;
+            continue;
+        }
+        switch (spec->kind) {
+        case NA_CONVERT:
+            decode(im, src, name, at, out);
+            break;
+        case NA_DENY:
+            out->denied = true;
+            nic_report(im, src, at, str_eq(name, "server-snippets") ||
+                                            str_eq(name, "location-snippets")
+                                        ? DIAG_IMPORT_SNIPPET
+                                        : DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: %s; the Ingress's paths answer 500 "
+                       "instead of being served without it",
+                       spec->why);
+            break;
+        case NA_NO:
+            nic_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: %s", spec->why);
+            break;
+        case NA_DROP:
+            nic_report(im, src, at, DIAG_IMPORT_IGNORED,
+                       "nothing to convert: %s", spec->why);
+            break;
+        }
+    }
+}

@@ -1,0 +1,404 @@
+/*
+ * NIC's Ingresses (internal/k8s/controller.go, internal/configs/ingress.go):
+ *   - class: the kubernetes.io/ingress.class annotation, else
+ *     spec.ingressClassName, must be the controller's class ("nginx", or
+ *     --ingress-class); Ingresses without one are ignored;
+ *   - a host belongs to one Ingress, the oldest (creationTimestamp, then
+ *     namespace/name here: gwc has no uid); the others lose it (reported);
+ *   - mergeable: a master (host, TLS, server-level annotations, no paths)
+ *     and minions of any namespace (paths) share one host.  A master's
+ *     access control reaches its minions, so a denied master denies them.
+ *   - TLS hosts redirect plain HTTP to HTTPS (ssl-redirect, default on).
+ */
+#include "nic.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+struct nic_ing {
+    const struct ingress *in;
+    struct nic_src src;
+    const char *klass;
+    struct nic_ann ann;
+};
+
+static const char *ingress_class(const struct ingress *in)
+{
+    const struct ynode *a = ynode_get(
+        ynode_get(ynode_get(in->obj.src, "metadata"), "annotations"),
+        "kubernetes.io/ingress.class");
+
+    if (a && a->kind == YNODE_SCALAR && a->scalar == YSCALAR_STRING)
+        return a->text;
+    return in->ingress_class_name;
+}
+
+static bool class_selected(const struct imp *im, const char *klass)
+{
+    size_t i;
+
+    if (!im->o->n_ingress_classes)
+        return str_eq(klass, "nginx");
+    for (i = 0; i < im->o->n_ingress_classes; i++) {
+        if (str_eq(im->o->ingress_classes[i], klass))
+            return true;
+    }
+    return false;
+}
+
+/* Oldest first; objects without creationTimestamp after those with one. */
+static int cmp_age(const void *pa, const void *pb)
+{
+    const struct nic_ing *a = *(const struct nic_ing *const *)pa;
+    const struct nic_ing *b = *(const struct nic_ing *const *)pb;
+    int64_t ta = a->in->obj.created, tb = b->in->obj.created;
+
+    if (ta != tb) {
+        if (ta == INT_UNSET || tb == INT_UNSET)
+            return ta == INT_UNSET ? 1 : -1;
+        return ta < tb ? -1 : 1;
+    }
+    return strcmp(a->in->obj.nsname, b->in->obj.nsname);
+}
+
+static void select_ingresses(struct imp *im, struct ptrvec *out)
+{
+    const struct ptrvec *all = &im->m->objects[KIND_INGRESS];
+    size_t i;
+
+    for (i = 0; i < all->n; i++) {
+        const struct ingress *in = all->v[i];
+        struct nic_ing *ni;
+        const char *klass = ingress_class(in);
+
+        if (in->obj.rejected)
+            continue;
+        ni = ARENA_NEW(im->a, struct nic_ing);
+        ni->in = in;
+        ni->src.label = object_label(im->c, &in->obj);
+        ni->src.root = in->obj.src;
+        if (!klass || !class_selected(im, klass)) {
+            nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_SKIPPED,
+                       klass ? "ingress class '%s' is not converted (NIC "
+                               "serves one class; --ingress-class chooses it)"
+                             : "NIC ignores Ingresses without a class%s",
+                       klass ? klass : "");
+            continue;
+        }
+        ni->klass = klass;
+        nic_annotations(im, &ni->src,
+                        ynode_get(in->obj.meta.src, "annotations"), &ni->ann);
+        ptrvec_push(im->a, out, ni);
+    }
+    ptrvec_sort(out, cmp_age);
+}
+
+/* ---- backends ---- */
+
+static bool resolve(struct imp *im, const struct nic_ing *ni,
+                    const struct ingress_backend *b, struct backend *out)
+{
+    const char *ns = importer_object_namespace(im, &ni->in->obj);
+    const struct ingress_port *p = &b->service.port;
+    const struct service *svc;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    out->src = b->src;
+    out->namespace = ns;
+    if (!b->service.name) {
+        nic_report(im, &ni->src, b->src, DIAG_IMPORT_NOT_CONVERTED,
+                   "only Service backends are converted");
+        return false;
+    }
+    if (p->number > 0) {
+        out->service = b->service.name;
+        out->port = p->number;
+        return true;
+    }
+    svc = (const struct service *)importer_find_object(im, KIND_SERVICE, ns,
+                                                       b->service.name);
+    for (i = 0; svc && p->name && i < svc->n_ports; i++) {
+        if (str_eq(svc->ports[i].name, p->name)) {
+            out->service = b->service.name;
+            out->port = svc->ports[i].port;
+            return true;
+        }
+    }
+    nic_report(im, &ni->src, p->src ? p->src : b->src, DIAG_IMPORT_NOT_CONVERTED,
+               "port '%s' of Service '%s/%s' is not in the input: the port "
+               "number cannot be written; the path answers 500",
+               p->name ? p->name : "", ns, b->service.name);
+    return false;
+}
+
+static bool listed(const char *const *v, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (str_eq(v[i], s))
+            return true;
+    }
+    return false;
+}
+
+static const char *rewrite_of(const struct nic_ann *a, const char *svc)
+{
+    size_t i;
+
+    for (i = 0; i < a->n_rewrites; i++) {
+        if (str_eq(a->rewrite_svc[i], svc))
+            return a->rewrite_to[i];
+    }
+    return NULL;
+}
+
+/* ---- locations ---- */
+
+static struct o_filters *filters(struct imp *im, const struct nic_ing *ni,
+                                 struct nic_loc *l, const char *svc)
+{
+    struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
+    const char *to = svc ? rewrite_of(&ni->ann, svc) : NULL;
+
+    f->request_set = ni->ann.request_set;
+    f->timeout = ni->ann.read_timeout;
+    if (to && l->n_matches) {
+        struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
+        bool exact = str_eq(l->matches[0].path.type, "Exact");
+        if (!exact && !str_eq(l->matches[0].path.type, "PathPrefix")) {
+            nic_report(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                       "the rewrite of Service '%s' is not converted on a "
+                       "regular expression path",
+                       svc);
+            return f;
+        }
+        if (l->n_matches == 2) {
+            l->n_matches = 1; /* ReplacePrefixMatch needs one PathPrefix */
+            nic_report(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
+                       "NIC matches '%s' as a string prefix ('%sX' too); with "
+                       "the rewrite of Service '%s' it is a PathPrefix, which "
+                       "matches whole segments",
+                       report_value(im, l->matches[0].path.value),
+                       report_value(im, l->matches[0].path.value), svc);
+        }
+        rw->path.type = exact ? "ReplaceFullPath" : "ReplacePrefixMatch";
+        rw->path.value = to;
+        f->rewrite = rw;
+    }
+    return f;
+}
+
+static struct nic_loc *new_loc(struct imp *im, const struct nic_ing *ni,
+                               const struct ynode *at)
+{
+    struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
+
+    l->src = ni->src;
+    l->at = at;
+    l->denied = ni->ann.denied;
+    return l;
+}
+
+/* nginx answers "/p" with a 301 to "/p/" for `location /p/` with
+ * proxy_pass: an Exact rule in front says so. */
+static void slash_redirect(struct imp *im, struct nic_server *s,
+                           const struct nic_ing *ni, const struct nic_loc *l)
+{
+    const char *p = l->matches[0].path.value;
+    size_t n = strlen(p);
+    struct nic_loc *r;
+    struct o_redirect *rd;
+
+    if (n < 2 || p[n - 1] != '/' || !str_eq(l->matches[0].path.type, "PathPrefix"))
+        return;
+    r = new_loc(im, ni, l->at);
+    r->matches[0].path.type = "Exact";
+    r->matches[0].path.value = arena_strndup(im->a, p, n - 1);
+    r->n_matches = 1;
+    r->filters = ARENA_NEW(im->a, struct o_filters);
+    rd = ARENA_NEW(im->a, struct o_redirect);
+    rd->path.type = "ReplaceFullPath";
+    rd->path.value = p;
+    rd->code = 301;
+    r->filters->redirect = rd;
+    ptrvec_push(im->a, &s->locs, r);
+}
+
+static void add_path(struct imp *im, struct nic_server *s, const struct nic_ing *ni,
+                     const struct ingress_path *p)
+{
+    struct nic_loc *l = new_loc(im, ni, p->src);
+    struct backend b;
+    const char *path = p->path ? p->path : "/";
+
+    nic_path_matches(im, l, path, str_eq(p->path_type, "Exact"),
+                     ni->ann.path_regex);
+    if (!l->n_matches)
+        return;
+    if (resolve(im, ni, &p->backend, &b)) {
+        struct o_rule tmp;
+        memset(&tmp, 0, sizeof(tmp));
+        routes_rule_add_backend(im, &tmp, &b, -1);
+        l->backends = tmp.backends;
+        l->grpc = listed(ni->ann.grpc, ni->ann.n_grpc, b.service);
+    }
+    if (l->grpc && !(str_eq(path, "/") && !ni->ann.path_regex)) {
+        nic_report(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                   "gRPC Service '%s' on path '%s': a GRPCRoute matches "
+                   "services and methods, not paths; not converted",
+                   b.service, report_value(im, path));
+        return;
+    }
+    l->filters = filters(im, ni, l, b.service);
+    slash_redirect(im, s, ni, l);
+    ptrvec_push(im->a, &s->locs, l);
+}
+
+static void add_default(struct imp *im, struct nic_server *s,
+                        const struct nic_ing *ni)
+{
+    const struct ingress_backend *db = &ni->in->default_backend;
+    struct ingress_path p;
+
+    if (!db->src)
+        return;
+    memset(&p, 0, sizeof(p));
+    p.src = db->src;
+    p.path = "/";
+    p.path_type = "Prefix";
+    p.backend = *db;
+    add_path(im, s, ni, &p);
+}
+
+static const char *tls_secret(const struct ingress *in, const char *host)
+{
+    size_t i, k;
+
+    for (i = 0; i < in->n_tls; i++) {
+        for (k = 0; k < in->tls[i].n_hosts; k++) {
+            if (str_eq(in->tls[i].hosts[k], host))
+                return in->tls[i].secret_name;
+        }
+    }
+    return NULL;
+}
+
+static void server_settings(struct nic_server *s, const struct nic_ing *ni)
+{
+    s->secret = tls_secret(ni->in, s->host);
+    if (s->secret && ni->ann.ssl_redirect)
+        s->redirect_code = ni->ann.redirect_code;
+    s->xfp_redirect = ni->ann.redirect_to_https;
+    s->xfp_code = ni->ann.redirect_code;
+}
+
+/* ---- the passes ---- */
+
+static void plain(struct imp *im, const struct nic_ing *ni)
+{
+    const struct ingress *in = ni->in;
+    const char *ns = importer_object_namespace(im, &in->obj);
+    size_t r, k;
+
+    for (r = 0; r < in->n_rules; r++) {
+        const struct ingress_rule *rule = &in->rules[r];
+        const char *host = rule->host ? rule->host : "";
+        struct nic_server *s = nic_server_claim(im, &ni->src, ns, host);
+
+        if (!s) {
+            const struct nic_server *owner =
+                index_get(&NIC(im)->server_index, host);
+            nic_report(im, &ni->src, ynode_get(rule->src, "host"),
+                       DIAG_IMPORT_CONFLICT,
+                       "host '%s' belongs to the older %s: NIC ignores this "
+                       "rule (hosts are not merged, except by mergeable "
+                       "Ingresses)",
+                       host, owner->owner.label);
+            continue;
+        }
+        if (!s->locs.n)
+            server_settings(s, ni);
+        for (k = 0; k < rule->http.n_paths; k++)
+            add_path(im, s, ni, &rule->http.paths[k]);
+        add_default(im, s, ni);
+    }
+}
+
+static void master(struct imp *im, const struct nic_ing *ni)
+{
+    const struct ingress *in = ni->in;
+    const char *ns = importer_object_namespace(im, &in->obj);
+    const char *host = in->n_rules && in->rules[0].host ? in->rules[0].host : "";
+    struct nic_server *s = nic_server_claim(im, &ni->src, ns, host);
+
+    if (!s) {
+        nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_CONFLICT,
+                   "host '%s' already belongs to an older Ingress or "
+                   "VirtualServer: NIC ignores this master",
+                   host);
+        return;
+    }
+    server_settings(s, ni);
+    if (in->n_rules && in->rules[0].http.n_paths)
+        nic_report(im, &ni->src, in->rules[0].http.src, DIAG_IMPORT_IGNORED,
+                   "a master Ingress has no paths (NIC rejects it with them); "
+                   "its minions' paths are converted");
+}
+
+static void minion(struct imp *im, const struct nic_ing *ni,
+                   const struct ptrvec *masters)
+{
+    const struct ingress *in = ni->in;
+    const char *host = in->n_rules && in->rules[0].host ? in->rules[0].host : "";
+    struct nic_server *s = index_get(&NIC(im)->server_index, host);
+    const struct nic_ing *m = NULL;
+    size_t i, k;
+
+    for (i = 0; s && i < masters->n; i++) {
+        const struct nic_ing *c = masters->v[i];
+        if (str_eq(c->src.label, s->owner.label))
+            m = c;
+    }
+    if (!m) {
+        nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
+                   "minion of host '%s' without a master Ingress of that host: "
+                   "NIC serves none of its paths",
+                   host);
+        return;
+    }
+    if (m->ann.denied && !ni->ann.denied) {
+        nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
+                   "the access control of its master %s is not converted: "
+                   "this minion's paths answer 500",
+                   m->src.label);
+        ((struct nic_ing *)ni)->ann.denied = true;
+    }
+    for (k = 0; in->n_rules && k < in->rules[0].http.n_paths; k++)
+        add_path(im, s, ni, &in->rules[0].http.paths[k]);
+}
+
+void nic_ingresses(struct imp *im)
+{
+    struct ptrvec ings = {0}, masters = {0};
+    size_t i;
+
+    select_ingresses(im, &ings);
+    for (i = 0; i < ings.n; i++) {
+        const struct nic_ing *ni = ings.v[i];
+        if (str_eq(ni->ann.mergeable, "master")) {
+            master(im, ni);
+            ptrvec_push(im->a, &masters, (void *)ni);
+        } else if (!ni->ann.mergeable) {
+            plain(im, ni);
+        }
+    }
+    for (i = 0; i < ings.n; i++) {
+        const struct nic_ing *ni = ings.v[i];
+        if (str_eq(ni->ann.mergeable, "minion"))
+            minion(im, ni, &masters);
+    }
+}

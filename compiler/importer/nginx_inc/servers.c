@@ -1,0 +1,213 @@
+/*
+ * NIC's servers (one per host, hosts global across namespaces) to Gateway
+ * API: a Gateway per namespace named after the class, an HTTP listener per
+ * host and an HTTPS one for hosts with a certificate.  With the HTTPS
+ * redirect on, the HTTP listener gets one route answering every request
+ * with the redirect and the locations attach to HTTPS only; otherwise one
+ * route serves both.  gRPC locations go to a GRPCRoute.  Routes live in
+ * the server's namespace; minions' Services in other namespaces get
+ * ReferenceGrants.
+ */
+#include "nic.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+struct diag *nic_report(struct imp *im, const struct nic_src *src,
+                        const struct ynode *at, enum diag_code code,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    struct diag *d;
+
+    va_start(ap, fmt);
+    d = report_vat(im, src->label, src->root, at, diag_info(code)->severity,
+                   code, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+struct nic_server *nic_server_claim(struct imp *im, const struct nic_src *owner,
+                                    const char *ns, const char *host)
+{
+    struct nic *nic = NIC(im);
+    struct nic_server *s = index_get(&nic->server_index, host);
+
+    if (s)
+        return str_eq(s->owner.label, owner->label) ? s : NULL;
+    s = ARENA_NEW(im->a, struct nic_server);
+    s->owner = *owner;
+    s->namespace = ns;
+    s->host = host;
+    index_put(im->a, &nic->server_index, host, s);
+    ptrvec_push(im->a, &nic->servers, s);
+    return s;
+}
+
+/* ---- Gateways ---- */
+
+static struct o_gateway *gateway_for(struct imp *im, const char *ns, size_t need)
+{
+    const char *name = im->o->gateway_name ? im->o->gateway_name : "nginx";
+    struct o_gateway *gw = NULL;
+    size_t i;
+
+    for (i = im->gateways.n; i-- > 0;) {
+        struct o_gateway *g = im->gateways.v[i];
+        if (str_eq(g->namespace, ns)) {
+            gw = g;
+            break;
+        }
+    }
+    if (gw && gw->listeners.n + need <= MAX_GATEWAY_LISTENERS)
+        return gw;
+    gw = ARENA_NEW(im->a, struct o_gateway);
+    gw->namespace = ns;
+    gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name : "nginx";
+    gw->name = name_claim(im, arena_printf(im->a, "Gateway/%s", ns), name, 253);
+    ptrvec_push(im->a, &im->gateways, gw);
+    return gw;
+}
+
+/* ---- routes ---- */
+
+static struct o_rule *rule_of(struct imp *im, const struct nic_loc *l, size_t group)
+{
+    struct o_rule *r = routes_rule_new(im, l->matches, l->n_matches,
+                                       l->denied ? NULL : l->filters, group);
+
+    if (!l->denied)
+        r->backends = l->backends;
+    return r;
+}
+
+/* redirect-to-https: NIC redirects when X-Forwarded-Proto is "http" (TLS
+ * ended in front of it). */
+static struct o_rule *xfp_twin(struct imp *im, const struct nic_loc *l,
+                               size_t group, int64_t code)
+{
+    struct o_match m[2];
+    struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
+    struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
+    size_t i;
+
+    for (i = 0; i < l->n_matches; i++) {
+        m[i] = l->matches[i];
+        m[i].header.type = "Exact";
+        m[i].header.name = "X-Forwarded-Proto";
+        m[i].header.value = "http";
+    }
+    rd->scheme = "https";
+    rd->code = code;
+    f->redirect = rd;
+    return routes_rule_new(im, m, l->n_matches, f, group);
+}
+
+static void emit(struct imp *im, const struct nic_server *s, struct o_gateway *gw,
+                 enum kind kind, const char *suffix, const struct ptrvec *rules,
+                 const char *const *sections, size_t n_sections)
+{
+    const char *label = *s->host ? name_host_label(im->a, s->host) : "all-hosts";
+    const char *base = arena_printf(im->a, "%s%s", label, suffix);
+    const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), s->namespace);
+    size_t i = 0, part = 0, k;
+
+    while (i < rules->n) {
+        size_t end = rules_chunk_end(rules, i);
+        struct o_route *r = ARENA_NEW(im->a, struct o_route);
+        const char *name = ++part == 1 ? base
+                                       : arena_printf(im->a, "%s-%02zu", base, part);
+
+        r->kind = kind;
+        r->namespace = s->namespace;
+        r->name = name_claim(im, scope, name, 253);
+        if (*s->host) {
+            r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
+            r->hostnames[r->n_hostnames++] = s->host;
+        }
+        for (k = 0; k < n_sections; k++) {
+            struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
+            p->gateway = gw->name;
+            p->section = sections[k];
+            ptrvec_push(im->a, &r->parents, p);
+        }
+        for (; i < end; i++)
+            ptrvec_push(im->a, &r->rules, rules->v[i]);
+        grants_for_route(im, r);
+        ptrvec_push(im->a, &im->routes, r);
+    }
+}
+
+static void server_routes(struct imp *im, struct nic_server *s)
+{
+    struct o_gateway *gw = gateway_for(im, s->namespace, s->secret ? 2 : 1);
+    const char *sections[2];
+    struct ptrvec http = {0}, grpc = {0};
+    size_t i, n = 0;
+
+    sections[n++] = listener_add(im, gw, "HTTP", s->host, NULL, NULL);
+    if (s->secret)
+        sections[n++] = listener_add(im, gw, "HTTPS", s->host, s->secret,
+                                     s->namespace);
+    for (i = 0; i < s->locs.n; i++) {
+        const struct nic_loc *l = s->locs.v[i];
+        if (l->grpc && !s->secret) {
+            nic_report(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                       "gRPC needs HTTP/2, which NIC offers with TLS only, and "
+                       "host '%s' has no certificate; not converted",
+                       *s->host ? s->host : "*");
+            continue;
+        }
+        if (l->grpc) {
+            ptrvec_push(im->a, &grpc, rule_of(im, l, i));
+            continue;
+        }
+        if (s->xfp_redirect && !s->redirect_code && !(l->filters && l->filters->redirect))
+            ptrvec_push(im->a, &http, xfp_twin(im, l, i, s->xfp_code));
+        ptrvec_push(im->a, &http, rule_of(im, l, i));
+    }
+    if (s->redirect_code) {
+        struct o_rule *r = routes_rule_new(im, NULL, 0, NULL, 0);
+        struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
+        struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
+        struct ptrvec one = {0};
+
+        rd->scheme = "https";
+        rd->code = s->redirect_code;
+        f->redirect = rd;
+        r->filters = f;
+        ptrvec_push(im->a, &one, r);
+        emit(im, s, gw, KIND_HTTP_ROUTE, "-redirect", &one, sections, 1);
+        emit(im, s, gw, KIND_HTTP_ROUTE, "", &http, sections + 1, 1);
+        emit(im, s, gw, KIND_GRPC_ROUTE, "", &grpc, sections + 1, 1);
+        return;
+    }
+    emit(im, s, gw, KIND_HTTP_ROUTE, "", &http, sections, n);
+    emit(im, s, gw, KIND_GRPC_ROUTE, "", &grpc, sections + 1, n - 1);
+}
+
+static int cmp_servers(const void *pa, const void *pb)
+{
+    const struct nic_server *a = *(const struct nic_server *const *)pa;
+    const struct nic_server *b = *(const struct nic_server *const *)pb;
+    int c = strcmp(a->namespace, b->namespace);
+
+    return c ? c : strcmp(a->host, b->host);
+}
+
+void nic_servers_write(struct imp *im)
+{
+    struct nic *nic = NIC(im);
+    size_t i;
+
+    ptrvec_sort(&nic->servers, cmp_servers);
+    for (i = 0; i < nic->servers.n; i++) {
+        struct nic_server *s = nic->servers.v[i];
+        nic_prefix_siblings(im, s);
+        if (s->locs.n)
+            server_routes(im, s);
+    }
+}

@@ -1,0 +1,570 @@
+/*
+ * VirtualServer and VirtualServerRoute (k8s.nginx.org/v1; reference:
+ * docs.nginx.com/nginx-ingress-controller/configuration/
+ * virtualserver-and-virtualserverroute-resources/):
+ *   - host, tls.secret, tls.redirect {enable (default off), code 301};
+ *   - routes[].path: "/p" a string prefix, "^~/p" the same, "=/p" exact,
+ *     "~ re" / "~* re" regular expressions;
+ *   - action.pass, action.proxy {upstream, rewritePath,
+ *     requestHeaders.set}, action.redirect {url, code}; splits (weights);
+ *   - matches: first match wins in NIC; Gateway API ranks matches with more
+ *     header and query conditions first, so a reordering is reported;
+ *   - route: "[ns/]name" of a VirtualServerRoute, whose subroutes must
+ *     start with the route's path;
+ *   - policies (access control, rate limits, JWT, ...) are not converted:
+ *     the affected locations answer 500.
+ * A location whose action cannot be converted answers 500 too, so its
+ * requests never fall through to a shorter path that would serve them.
+ */
+#include "nic.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+struct vs_ctx {
+    const struct crd *o;   /* the VirtualServer or VirtualServerRoute */
+    struct nic_src src;
+    const struct ynode *upstreams;
+    bool denied;           /* spec.policies */
+};
+
+static const char *text(const struct ynode *n)
+{
+    return crd_text(n);
+}
+
+static const struct ynode *seq(const struct ynode *n)
+{
+    return n && n->kind == YNODE_SEQ ? n : NULL;
+}
+
+static void not_converted(struct imp *im, const struct vs_ctx *v,
+                          const struct ynode *at, const char *why)
+{
+    nic_report(im, &v->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
+               why);
+}
+
+/* Fields gwc converts, per object; any other is reported. */
+static void other_fields(struct imp *im, const struct vs_ctx *v,
+                         const struct ynode *map, const char *const *known)
+{
+    report_other_fields(im, v->src.label, v->src.root, map, known,
+                        "NGINX Ingress Controller");
+}
+
+/* ---- upstreams ---- */
+
+static const char *const upstream_fields[] = {"name", "service", "port", "type",
+                                              NULL};
+
+/* Every upstream's fields, reported once whatever uses it. */
+static void upstream_fields_check(struct imp *im, const struct vs_ctx *v)
+{
+    const struct ynode *ups = seq(v->upstreams);
+    size_t i;
+
+    for (i = 0; ups && i < ups->n; i++)
+        other_fields(im, v, ups->items[i], upstream_fields);
+}
+
+static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
+                     const struct ynode *at, struct backend *b, bool *grpc)
+{
+    const struct ynode *ups = seq(v->upstreams);
+    size_t i;
+
+    memset(b, 0, sizeof(*b));
+    for (i = 0; name && ups && i < ups->n; i++) {
+        const struct ynode *u = ups->items[i], *port = ynode_get(u, "port");
+        const char *svc = text(ynode_get(u, "service"));
+        const char *slash = svc ? strchr(svc, '/') : NULL;
+        int64_t n;
+
+        if (!str_eq(text(ynode_get(u, "name")), name))
+            continue;
+        if (!svc || !port || port->kind != YNODE_SCALAR ||
+            !value_parse_decimal(port->text, 1, 65535, &n)) {
+            not_converted(im, v, u, "an upstream needs a service and a port");
+            return false;
+        }
+        b->src = u;
+        b->namespace = slash ? arena_strndup(im->a, svc, (size_t)(slash - svc))
+                             : v->o->namespace;
+        b->service = slash ? slash + 1 : svc;
+        b->port = n;
+        *grpc = str_eq(text(ynode_get(u, "type")), "grpc");
+        return true;
+    }
+    not_converted(im, v, at, "no upstream of that name");
+    return false;
+}
+
+/* ---- actions ---- */
+
+static bool redirect(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
+                     struct nic_loc *l)
+{
+    const char *url = text(ynode_get(r, "url"));
+    const struct ynode *code = ynode_get(r, "code");
+    struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
+    struct url u;
+    const char *rest;
+    int64_t c = 301;
+
+    if (code && (code->kind != YNODE_SCALAR || !value_parse_decimal(code->text, 301, 308, &c) ||
+                 (c != 301 && c != 302 && c != 307 && c != 308))) {
+        not_converted(im, v, code, "the code must be 301, 302, 307 or 308");
+        return false;
+    }
+    rd->code = c;
+    if (url && strncmp(url, "${scheme}://${host}", 19) == 0)
+        rest = url + 19;
+    else if (url && (strncmp(url, "https://${host}", 15) == 0 ||
+                     strncmp(url, "http://${host}", 14) == 0)) {
+        rd->scheme = url[4] == 's' ? "https" : "http";
+        rest = url + (url[4] == 's' ? 15 : 14);
+    } else if (url && value_parse_url(im->a, url, &u) && !strchr(url, '$') &&
+               !u.query) {
+        rd->scheme = u.scheme;
+        rd->hostname = u.host;
+        rd->port = u.port;
+        rest = u.path;
+    } else {
+        not_converted(im, v, ynode_get(r, "url"),
+                      "Gateway API redirects to a scheme, host, port and path; "
+                      "this URL has other parts or variables");
+        return false;
+    }
+    if (*rest && !str_eq(rest, "${request_uri}")) {
+        if (strchr(rest, '$') || !value_gateway_path(rest)) {
+            not_converted(im, v, ynode_get(r, "url"),
+                          "the redirect's path holds variables");
+            return false;
+        }
+        rd->path.type = "ReplaceFullPath";
+        rd->path.value = rest;
+    }
+    l->filters = ARENA_NEW(im->a, struct o_filters);
+    l->filters->redirect = rd;
+    return true;
+}
+
+static bool header_list(struct imp *im, const struct vs_ctx *v,
+                        const struct ynode *set, struct ptrvec *out)
+{
+    size_t i;
+
+    for (i = 0; seq(set) && i < set->n; i++) {
+        struct o_header *h = ARENA_NEW(im->a, struct o_header);
+        h->name = text(ynode_get(set->items[i], "name"));
+        h->value = text(ynode_get(set->items[i], "value"));
+        if (!h->name || !h->value || !value_header_name(h->name) ||
+            strchr(h->value, '$') || value_unsafe_text(h->value)) {
+            not_converted(im, v, set->items[i],
+                          "Gateway API sets headers to literal values (no "
+                          "nginx variables)");
+            return false;
+        }
+        ptrvec_push(im->a, out, h);
+    }
+    return true;
+}
+
+static bool add_backend(struct imp *im, const struct vs_ctx *v, const char *name,
+                        const struct ynode *at, int64_t weight, struct nic_loc *l)
+{
+    struct backend b;
+    struct o_rule tmp;
+    bool grpc = false;
+
+    if (!upstream(im, v, name, at, &b, &grpc))
+        return false;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.backends = l->backends;
+    routes_rule_add_backend(im, &tmp, &b, weight);
+    l->backends = tmp.backends;
+    l->grpc = grpc;
+    return true;
+}
+
+static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
+                  struct nic_loc *l)
+{
+    static const char *const known[] = {"upstream", "rewritePath",
+                                        "requestHeaders", NULL};
+    static const char *const req_known[] = {"pass", "set", NULL};
+    const struct ynode *rw = ynode_get(p, "rewritePath");
+    const struct ynode *req = ynode_get(p, "requestHeaders");
+
+    other_fields(im, v, p, known);
+    other_fields(im, v, req, req_known);
+    if (!add_backend(im, v, text(ynode_get(p, "upstream")), p, -1, l))
+        return false;
+    l->filters = ARENA_NEW(im->a, struct o_filters);
+    if (!header_list(im, v, ynode_get(req, "set"), &l->filters->request_set))
+        return false;
+    if (rw) {
+        const char *to = text(rw);
+        const char *type = l->n_matches ? l->matches[0].path.type : "";
+        struct o_rewrite *r = ARENA_NEW(im->a, struct o_rewrite);
+        if (!to || !value_gateway_path(to) || str_eq(type, "RegularExpression")) {
+            not_converted(im, v, rw, "rewritePath with captures, variables or "
+                                     "on a regular expression path");
+            return false;
+        }
+        l->n_matches = 1; /* a prefix rewrite needs a PathPrefix match */
+        r->path.type = str_eq(type, "Exact") ? "ReplaceFullPath" : "ReplacePrefixMatch";
+        r->path.value = to;
+        l->filters->rewrite = r;
+    }
+    return true;
+}
+
+static bool action(struct imp *im, const struct vs_ctx *v, const struct ynode *a,
+                   struct nic_loc *l)
+{
+    static const char *const known[] = {"pass", "proxy", "redirect", "return",
+                                        NULL};
+
+    other_fields(im, v, a, known);
+    if (ynode_get(a, "pass"))
+        return add_backend(im, v, text(ynode_get(a, "pass")), a, -1, l);
+    if (ynode_get(a, "proxy"))
+        return proxy(im, v, ynode_get(a, "proxy"), l);
+    if (ynode_get(a, "redirect"))
+        return redirect(im, v, ynode_get(a, "redirect"), l);
+    not_converted(im, v, a, "this action (return: a policy is needed)");
+    return false;
+}
+
+static bool splits(struct imp *im, const struct vs_ctx *v, const struct ynode *s,
+                   struct nic_loc *l)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++) {
+        const struct ynode *w = ynode_get(s->items[i], "weight");
+        const struct ynode *a = ynode_get(s->items[i], "action");
+        int64_t weight;
+
+        if (!w || w->kind != YNODE_SCALAR || !value_parse_decimal(w->text, 0, 100, &weight)) {
+            not_converted(im, v, s->items[i], "a split needs a weight of 0 to 100");
+            return false;
+        }
+        if (!ynode_get(a, "pass")) {
+            not_converted(im, v, s->items[i],
+                          "a split's action other than pass (per-backend "
+                          "filters are not converted yet)");
+            return false;
+        }
+        if (!add_backend(im, v, text(ynode_get(a, "pass")), a, weight, l))
+            return false;
+    }
+    return true;
+}
+
+/* ---- paths and matches ---- */
+
+static bool route_path(struct imp *im, struct nic_loc *l, const char *p)
+{
+    if (strncmp(p, "=", 1) == 0) {
+        nic_path_matches(im, l, p + 1, true, NULL);
+    } else if (strncmp(p, "~*", 2) == 0 || strncmp(p, "~", 1) == 0) {
+        bool nocase = p[1] == '*';
+        const char *re = p + (nocase ? 2 : 1);
+        while (*re == ' ')
+            re++;
+        nic_regex_path(im, l, re, nocase);
+    } else {
+        nic_path_matches(im, l, strncmp(p, "^~", 2) == 0 ? p + 2 : p, false, NULL);
+    }
+    return l->n_matches > 0;
+}
+
+/* nginx map values compare case-insensitively. */
+static bool condition(struct imp *im, const struct vs_ctx *v, const struct ynode *c,
+                      struct o_match *m)
+{
+    const char *value = text(ynode_get(c, "value"));
+    const char *h = text(ynode_get(c, "header")), *arg = text(ynode_get(c, "argument"));
+    const char *var = text(ynode_get(c, "variable"));
+    struct o_header_match *slot;
+
+    if (!value || value[0] == '!' || value[0] == '~' || value[0] == '\\') {
+        not_converted(im, v, c, "negated and regular expression conditions");
+        return false;
+    }
+    if (str_eq(var, "$request_method") && !m->method) {
+        m->method = value_ascii_lower(im->a, value);
+        for (char *p = (char *)m->method; *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        return true;
+    }
+    slot = h && !m->header.name ? &m->header : arg && !m->query.name ? &m->query : NULL;
+    if (!slot || (h && !value_header_name(h))) {
+        not_converted(im, v, c, "cookie and variable conditions, and more than "
+                                "one header or argument condition per match");
+        return false;
+    }
+    slot->type = "RegularExpression";
+    slot->name = h ? h : arg;
+    slot->value = arena_printf(im->a, "(?i)%s", re_quote(im->a, value));
+    return true;
+}
+
+static unsigned rank(const struct o_match *m)
+{
+    return (m->header.name ? 4u : 0u) + (m->query.name ? 2u : 0u) + (m->method ? 1u : 0u);
+}
+
+static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *ms,
+                    const struct nic_loc *base, struct nic_server *s)
+{
+    unsigned lowest = ~0u;
+    size_t i, k;
+
+    for (i = 0; i < ms->n; i++) {
+        const struct ynode *conds = seq(ynode_get(ms->items[i], "conditions"));
+        struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
+        bool ok = conds && conds->n;
+
+        *l = *base;
+        l->at = ms->items[i];
+        memset(&l->backends, 0, sizeof(l->backends));
+        l->filters = NULL;
+        for (k = 0; ok && k < conds->n; k++)
+            ok = condition(im, v, conds->items[k], &l->matches[0]);
+        for (k = 1; k < l->n_matches; k++) {
+            l->matches[k].header = l->matches[0].header;
+            l->matches[k].query = l->matches[0].query;
+            l->matches[k].method = l->matches[0].method;
+        }
+        ok = ok && action(im, v, ynode_get(ms->items[i], "action"), l);
+        l->denied |= !ok;
+        if (rank(&l->matches[0]) > lowest)
+            nic_report(im, &v->src, ms->items[i], DIAG_IMPORT_APPROXIMATED,
+                       "NIC tries matches in order, first match wins; Gateway "
+                       "API tries this one before an earlier one with fewer "
+                       "conditions");
+        if (rank(&l->matches[0]) < lowest)
+            lowest = rank(&l->matches[0]);
+        ptrvec_push(im->a, &s->locs, l);
+    }
+}
+
+/* ---- routes ---- */
+
+static void subroutes(struct imp *im, const struct vs_ctx *v,
+                      const struct ynode *route, const char *prefix,
+                      struct nic_server *s);
+
+static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
+                  struct nic_server *s, const char *must_start)
+{
+    static const char *const known[] = {"path", "action", "splits", "matches",
+                                        "route", "policies", NULL};
+    const char *path = text(ynode_get(r, "path"));
+    struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
+    const struct ynode *sp = seq(ynode_get(r, "splits"));
+    const struct ynode *ms = seq(ynode_get(r, "matches"));
+    bool ok;
+
+    other_fields(im, v, r, known);
+    l->src = v->src;
+    l->at = r;
+    l->denied = v->denied;
+    if (!path) {
+        not_converted(im, v, r, "a route without a path");
+        return;
+    }
+    if (must_start && strncmp(path, must_start, strlen(must_start)) != 0) {
+        not_converted(im, v, ynode_get(r, "path"),
+                      "NIC rejects a subroute whose path does not start with "
+                      "the VirtualServer route's");
+        return;
+    }
+    if (ynode_get(r, "route")) {
+        subroutes(im, v, r, path, s);
+        return;
+    }
+    if (ynode_get(r, "policies")) {
+        nic_report(im, &v->src, ynode_get(r, "policies"), DIAG_IMPORT_NOT_CONVERTED,
+                   "not converted: NIC Policy resources (access control, rate "
+                   "limits, JWT, ...) have no Gateway API equivalent gwc "
+                   "writes; the route answers 500 instead of being served "
+                   "without them");
+        l->denied = true;
+    }
+    if (!route_path(im, l, path))
+        return;
+    if (ms)
+        matches(im, v, ms, l, s);
+    ok = sp ? splits(im, v, sp, l) : action(im, v, ynode_get(r, "action"), l);
+    l->denied |= !ok;
+    ptrvec_push(im->a, &s->locs, l);
+}
+
+static const struct crd *find_vsr(const struct ptrvec *vsrs, const char *ns,
+                                  const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < vsrs->n; i++) {
+        const struct crd *o = vsrs->v[i];
+        if (str_eq(o->kind, "VirtualServerRoute") && str_eq(o->namespace, ns) &&
+            str_eq(o->name, name))
+            return o;
+    }
+    return NULL;
+}
+
+static const struct ptrvec *all_crds(struct imp *im)
+{
+    static const char *const groups[] = {"k8s.nginx.org", NULL};
+    struct ptrvec *pv = ARENA_NEW(im->a, struct ptrvec);
+
+    crd_collect(im, groups, pv);
+    return pv;
+}
+
+static void subroutes(struct imp *im, const struct vs_ctx *v,
+                      const struct ynode *r, const char *prefix,
+                      struct nic_server *s)
+{
+    const char *ref = text(ynode_get(r, "route"));
+    const char *slash = ref ? strchr(ref, '/') : NULL;
+    const char *ns = slash ? arena_strndup(im->a, ref, (size_t)(slash - ref))
+                           : v->o->namespace;
+    const struct crd *o = ref ? find_vsr(NIC(im)->crds, ns, slash ? slash + 1 : ref)
+                              : NULL;
+    struct vs_ctx sub;
+    const struct ynode *subs;
+    size_t i;
+
+    if (!o || !str_eq(text(ynode_get(o->spec, "host")), s->host)) {
+        not_converted(im, v, ynode_get(r, "route"),
+                      o ? "the VirtualServerRoute's host is not the "
+                          "VirtualServer's (NIC rejects it)"
+                        : "no VirtualServerRoute of that name in the input; "
+                          "its paths answer 500 in the output");
+        if (!o) {
+            struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
+            l->src = v->src;
+            l->at = r;
+            l->denied = true;
+            if (route_path(im, l, prefix))
+                ptrvec_push(im->a, &s->locs, l);
+        }
+        return;
+    }
+    memset(&sub, 0, sizeof(sub));
+    sub.o = o;
+    sub.src.label = o->label;
+    sub.src.root = o->root;
+    sub.upstreams = ynode_get(o->spec, "upstreams");
+    sub.denied = v->denied;
+    upstream_fields_check(im, &sub);
+    subs = seq(ynode_get(o->spec, "subroutes"));
+    for (i = 0; subs && i < subs->n; i++)
+        route(im, &sub, subs->items[i], s, prefix);
+}
+
+static void tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
+                struct nic_server *s)
+{
+    static const char *const known[] = {"secret", "redirect", NULL};
+    const struct ynode *r = ynode_get(t, "redirect");
+    const struct ynode *code = ynode_get(r, "code");
+    bool on = false;
+    int64_t c = 301;
+
+    other_fields(im, v, t, known);
+    s->secret = text(ynode_get(t, "secret"));
+    if (r && ynode_get(r, "enable") &&
+        !value_parse_go_bool(ynode_get(r, "enable")->text, &on))
+        not_converted(im, v, r, "enable is a boolean");
+    if (code && (!value_parse_decimal(code->text, 301, 308, &c) ||
+                 (c != 301 && c != 302 && c != 307 && c != 308)))
+        not_converted(im, v, code, "the code must be 301, 302, 307 or 308");
+    if (str_eq(text(ynode_get(r, "basedOn")), "x-forwarded-proto")) {
+        s->xfp_redirect = on;
+        s->xfp_code = c;
+    } else if (on && s->secret) {
+        s->redirect_code = c;
+    }
+}
+
+static void virtual_server(struct imp *im, const struct crd *o)
+{
+    static const char *const known[] = {"host", "tls", "upstreams", "routes",
+                                        "policies", "ingressClassName", NULL};
+    const char *host = text(ynode_get(o->spec, "host"));
+    const char *klass = text(ynode_get(o->spec, "ingressClassName"));
+    struct vs_ctx v;
+    struct nic_server *s;
+    const struct ynode *routes;
+    size_t i;
+
+    memset(&v, 0, sizeof(v));
+    v.o = o;
+    v.src.label = o->label;
+    v.src.root = o->root;
+    v.upstreams = ynode_get(o->spec, "upstreams");
+    if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
+                                                         : "nginx")) {
+        nic_report(im, &v.src, ynode_get(o->spec, "ingressClassName"),
+                   DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
+        return;
+    }
+    if (!host) {
+        not_converted(im, &v, o->spec ? o->spec : o->root, "a VirtualServer needs a host");
+        return;
+    }
+    s = nic_server_claim(im, &v.src, o->namespace, host);
+    if (!s) {
+        nic_report(im, &v.src, ynode_get(o->spec, "host"), DIAG_IMPORT_CONFLICT,
+                   "host '%s' already belongs to %s: NIC keeps the oldest of "
+                   "them (creationTimestamp); this VirtualServer is not "
+                   "converted",
+                   host, ((const struct nic_server *)index_get(
+                              &NIC(im)->server_index, host))->owner.label);
+        return;
+    }
+    other_fields(im, &v, o->spec, known);
+    upstream_fields_check(im, &v);
+    if (ynode_get(o->spec, "policies")) {
+        nic_report(im, &v.src, ynode_get(o->spec, "policies"),
+                   DIAG_IMPORT_NOT_CONVERTED,
+                   "not converted: NIC Policy resources (access control, rate "
+                   "limits, JWT, ...) have no Gateway API equivalent gwc "
+                   "writes; every route answers 500 instead of being served "
+                   "without them");
+        v.denied = true;
+    }
+    if (ynode_get(o->spec, "tls"))
+        tls(im, &v, ynode_get(o->spec, "tls"), s);
+    routes = seq(ynode_get(o->spec, "routes"));
+    for (i = 0; routes && i < routes->n; i++)
+        route(im, &v, routes->items[i], s, NULL);
+}
+
+void nic_virtual_servers(struct imp *im)
+{
+    size_t i;
+
+    NIC(im)->crds = all_crds(im);
+    for (i = 0; i < NIC(im)->crds->n; i++) {
+        const struct crd *o = NIC(im)->crds->v[i];
+        if (str_eq(o->kind, "VirtualServer"))
+            virtual_server(im, o);
+        else if (!str_eq(o->kind, "VirtualServerRoute"))
+            nic_report(im, &(struct nic_src){o->label, o->root}, o->root,
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "%s is not converted (the VirtualServers and routes "
+                       "that refer to a Policy answer 500)",
+                       o->kind);
+    }
+}

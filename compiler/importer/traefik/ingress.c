@@ -1,0 +1,312 @@
+/*
+ * Traefik's Ingresses (doc.traefik.io/traefik/reference/install-
+ * configuration/providers/kubernetes/kubernetes-ingress/, and the
+ * routing-configuration page of its annotations):
+ *   - class: the kubernetes.io/ingress.class annotation, else
+ *     spec.ingressClassName naming an IngressClass of traefik.io/
+ *     ingress-controller; Ingresses with neither are served too;
+ *   - each path is a router: Host(`h`) && PathPrefix(`p`) (Exact: Path),
+ *     a string prefix, priority the length of that rule;
+ *   - router.entrypoints, router.tls ("true": websecure, with the
+ *     certificate spec.tls names for the host), router.middlewares
+ *     ("<ns>-<name>@kubernetescrd", in order), router.priority,
+ *     router.pathmatcher (ImplementationSpecific paths); every other
+ *     traefik.ingress.kubernetes.io/ annotation, on an Ingress or a
+ *     Service (service.*), is reported.
+ */
+#include "tr.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+#define PREFIX "traefik.ingress.kubernetes.io/"
+
+struct ing_ctx {
+    const struct ingress *in;
+    struct tr_src src;
+    const char *ns;
+    const struct ynode *entrypoints, *middlewares, *priority, *pathmatcher;
+    bool tls;
+};
+
+static bool class_selected(const struct imp *im, const struct ingress *in)
+{
+    const char *ann = strmap_get(&in->obj.meta.annotations, "kubernetes.io/ingress.class");
+    const char *klass = ann ? ann : in->ingress_class_name;
+    const struct object *ic;
+    size_t i;
+
+    if (im->o->n_ingress_classes) {
+        for (i = 0; i < im->o->n_ingress_classes; i++) {
+            if (str_eq(im->o->ingress_classes[i], klass))
+                return true;
+        }
+        return false;
+    }
+    if (!klass || str_eq(klass, "traefik"))
+        return true;
+    if (ann)
+        return false;
+    ic = model_find(im->m, KIND_INGRESS_CLASS, NULL, klass);
+    return ic && str_eq(((const struct ingress_class *)ic)->controller, TR_CONTROLLER);
+}
+
+static void annotations(struct imp *im, struct ing_ctx *x)
+{
+    const struct strmap *m = &x->in->obj.meta.annotations;
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+        const char *k = m->v[i].key;
+        bool b;
+
+        if (strncmp(k, PREFIX, strlen(PREFIX)) != 0)
+            continue;
+        k += strlen(PREFIX);
+        if (str_eq(k, "router.entrypoints"))
+            x->entrypoints = m->v[i].src;
+        else if (str_eq(k, "router.middlewares"))
+            x->middlewares = m->v[i].src;
+        else if (str_eq(k, "router.priority"))
+            x->priority = m->v[i].src;
+        else if (str_eq(k, "router.pathmatcher") &&
+                 (str_eq(m->v[i].value, "Path") || str_eq(m->v[i].value, "PathPrefix") ||
+                  str_eq(m->v[i].value, "PathRegexp")))
+            x->pathmatcher = m->v[i].src;
+        else if (str_eq(k, "router.tls") && value_parse_go_bool(m->v[i].value, &b))
+            x->tls = b;
+        else
+            tr_report(im, &x->src, m->v[i].src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: gwc does not convert this Traefik "
+                      "annotation");
+    }
+}
+
+static void entry_points(struct imp *im, struct ing_ctx *x, struct tr_router *r)
+{
+    size_t i, n;
+    const char **eps;
+
+    if (!x->entrypoints) {
+        r->web = r->websecure = true;
+        return;
+    }
+    eps = value_split_list(im->a, x->entrypoints->text, &n);
+    for (i = 0; i < n; i++) {
+        if (str_eq(eps[i], "web"))
+            r->web = true;
+        else if (str_eq(eps[i], "websecure"))
+            r->websecure = true;
+        else
+            tr_report(im, &x->src, x->entrypoints, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: entry point '%s' is not web (port 80) or "
+                      "websecure (443)",
+                      report_value(im, eps[i]));
+    }
+}
+
+/* "<ns>-<name>@kubernetescrd": the dash is ambiguous, so the loaded
+ * Middlewares decide. */
+static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
+{
+    size_t i, k, n;
+    const char **refs;
+
+    if (!x->middlewares)
+        return;
+    refs = value_split_list(im->a, x->middlewares->text, &n);
+    for (i = 0; i < n; i++) {
+        const char *at = strchr(refs[i], '@');
+        const char *ns = NULL, *name = NULL;
+        if (at && str_eq(at, "@kubernetescrd")) {
+            size_t len = (size_t)(at - refs[i]);
+            for (k = 0; k < TR(im)->crds.n; k++) {
+                const struct crd *o = TR(im)->crds.v[k];
+                size_t nl = strlen(o->namespace);
+                if (str_eq(o->kind, "Middleware") && len == nl + 1 + strlen(o->name) &&
+                    strncmp(refs[i], o->namespace, nl) == 0 && refs[i][nl] == '-' &&
+                    strncmp(refs[i] + nl + 1, o->name, strlen(o->name)) == 0) {
+                    ns = o->namespace;
+                    name = o->name;
+                }
+            }
+        }
+        if (!name) {
+            r->denied = true;
+            tr_report(im, &x->src, x->middlewares, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: middleware '%s' is not a Middleware of "
+                      "the input (<namespace>-<name>@kubernetescrd); Traefik "
+                      "drops the router without it, the Gateway answers 500",
+                      report_value(im, refs[i]));
+            continue;
+        }
+        tr_middleware_apply(im, r, x->middlewares, ns, name);
+    }
+}
+
+static const char *secret_for(const struct ingress *in, const char *host)
+{
+    size_t i, k;
+
+    for (i = 0; i < in->n_tls; i++) {
+        for (k = 0; k < in->tls[i].n_hosts; k++) {
+            if (str_eq(in->tls[i].hosts[k], host))
+                return in->tls[i].secret_name;
+        }
+    }
+    return in->n_tls == 1 ? in->tls[0].secret_name : NULL;
+}
+
+static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *rule,
+                 const struct ingress_path *p, size_t index)
+{
+    struct tr_router *r = ARENA_NEW(im->a, struct tr_router);
+    struct tr_alt *alt = ARENA_NEW(im->a, struct tr_alt);
+    const char *host = rule->host ? rule->host : "";
+    const char *value = p->path && *p->path ? p->path : "/";
+    const char *matcher = str_eq(p->path_type, "Exact") ? "Path" : "PathPrefix";
+
+    r->src = x->src;
+    r->at = p->src;
+    r->namespace = x->ns;
+    r->name = index ? arena_printf(im->a, "%s-%zu", x->in->obj.meta.name, index + 1)
+                    : x->in->obj.meta.name;
+    entry_points(im, x, r);
+    if (x->tls) {
+        tr_tls_only(im, r, x->entrypoints);
+        r->secret = secret_for(x->in, host);
+        if (!r->secret)
+            tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: router.tls without a spec.tls Secret "
+                      "uses Traefik's default certificate, which the import "
+                      "cannot name");
+    }
+    if (x->pathmatcher && !str_eq(p->path_type, "Exact") &&
+        !str_eq(p->path_type, "Prefix"))
+        matcher = x->pathmatcher->text;
+    if (*host == '*')
+        tr_report(im, &x->src, rule->src, DIAG_IMPORT_APPROXIMATED,
+                  "Traefik v3 matches one label for '%s'; Gateway API matches "
+                  "one or more",
+                  report_value(im, host));
+    /* The rule Traefik builds, for its default priority. */
+    r->priority = (int64_t)strlen(arena_printf(im->a, "Host(`%s`) && %s(`%s`)",
+                                               host, matcher, value));
+    if (!*host)
+        r->priority -= (int64_t)strlen("Host(``) && ");
+    if (x->priority && !tr_int(x->priority, 0, INT32_MAX, &r->priority))
+        tr_report(im, &x->src, x->priority, DIAG_IMPORT_BAD_VALUE,
+                  "router.priority is a non-negative integer");
+    middlewares(im, x, r);
+    if (*host) {
+        alt->hosts = ARENA_NEW_ARRAY(im->a, const char *, 1);
+        alt->hosts[alt->n_hosts++] = host;
+    }
+    alt->n_m = 1;
+    alt->m[0].path.value = value;
+    if (str_eq(matcher, "Path")) {
+        alt->m[0].path.type = "Exact";
+    } else if (str_eq(matcher, "PathRegexp")) {
+        char err[128];
+        if (!re_ok(value, err, sizeof(err))) {
+            tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: the PathRegexp '%s' does not compile: %s",
+                      report_value(im, value), err);
+            return;
+        }
+        alt->m[0].path.type = "RegularExpression";
+        alt->m[0].path.value = tr_regex_whole(im, value);
+    } else {
+        alt->m[0].path.type = "PathPrefix";
+        if (strlen(value) > 1 && value[strlen(value) - 1] != '/') {
+            alt->m[1] = alt->m[0];
+            alt->m[1].path.type = "RegularExpression";
+            alt->m[1].path.value = arena_printf(im->a, "%s[^/].*", re_quote(im->a, value));
+            alt->n_m = 2;
+        }
+    }
+    if (!str_eq(alt->m[0].path.type, "RegularExpression") &&
+        !value_gateway_path(value)) {
+        tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: not a path Gateway API accepts");
+        return;
+    }
+    ptrvec_push(im->a, &r->alts, alt);
+    if (!p->backend.service.name) {
+        tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: Traefik serves Service backends only");
+        r->denied = true;
+    } else if (!tr_backend_add(im, r, p->backend.src, x->ns, p->backend.service.name,
+                               p->backend.service.port.number,
+                               p->backend.service.port.name, -1)) {
+        r->denied = true;
+    }
+    ptrvec_push(im->a, &TR(im)->routers, r);
+}
+
+/* Traefik reads traefik.ingress.kubernetes.io/service.* on a Service for
+ * every router that sends to it (scheme, sticky cookie, passHostHeader,
+ * serversTransport, native load balancing); none is converted, and none
+ * may be lost without a word. */
+static void service_annotations(struct imp *im)
+{
+    const struct ptrvec *v = &im->m->objects[KIND_SERVICE];
+    size_t i, k;
+
+    for (i = 0; i < v->n; i++) {
+        const struct object *o = v->v[i];
+        const struct strmap *m = &o->meta.annotations;
+        struct tr_src src = {NULL, o->src};
+
+        for (k = 0; k < m->n; k++) {
+            if (strncmp(m->v[k].key, PREFIX "service.", strlen(PREFIX "service.")) != 0)
+                continue;
+            if (!src.label)
+                src.label = arena_printf(im->a, "Service %s/%s",
+                                         importer_object_namespace(im, o),
+                                         o->meta.name);
+            tr_report(im, &src, m->v[k].src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: Traefik's Service annotation %s, which "
+                      "changes every route to this Service",
+                      report_value(im, m->v[k].key + strlen(PREFIX)));
+        }
+    }
+}
+
+void tr_ingresses(struct imp *im)
+{
+    const struct ptrvec *v = &im->m->objects[KIND_INGRESS];
+    size_t i, k, n;
+
+    for (i = 0; i < v->n; i++) {
+        const struct ingress *in = v->v[i];
+        struct ing_ctx x;
+
+        if (in->obj.rejected)
+            continue;
+        memset(&x, 0, sizeof(x));
+        x.in = in;
+        x.ns = importer_object_namespace(im, &in->obj);
+        x.src.label = arena_printf(im->a, "Ingress %s/%s", x.ns, in->obj.meta.name);
+        x.src.root = in->obj.src;
+        if (!class_selected(im, in)) {
+            tr_report(im, &x.src, NULL, DIAG_IMPORT_SKIPPED,
+                      "another ingress class: not converted");
+            continue;
+        }
+        annotations(im, &x);
+        if (in->default_backend.src && in->n_rules)
+            tr_report(im, &x.src, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                      "Traefik uses defaultBackend only when an Ingress has no "
+                      "rules");
+        else if (in->default_backend.src)
+            tr_report(im, &x.src, in->default_backend.src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: the catch-all default backend");
+        for (n = 0, k = 0; k < in->n_rules; k++) {
+            for (size_t j = 0; j < in->rules[k].http.n_paths; j++)
+                path(im, &x, &in->rules[k], &in->rules[k].http.paths[j], n++);
+        }
+    }    service_annotations(im);
+}

@@ -1,0 +1,341 @@
+/*
+ * IngressRoute (doc.traefik.io/traefik/reference/routing-configuration/
+ * kubernetes/crd/http/ingressroute/):
+ *   - entryPoints: web (port 80), websecure (443); none: both;
+ *   - routes[]: match (the rule), priority (default: the rule's length),
+ *     syntax (v2 for the v2 grammar), services, middlewares (in order);
+ *   - tls.secretName: the certificate of the route's hosts on websecure;
+ *   - services[]: a Service port (weight: 1 when unset) or a
+ *     TraefikService: weighted (weights multiply when nested) or
+ *     mirroring (a mirror at 100 percent becomes RequestMirror).
+ * IngressRouteTCP and IngressRouteUDP are reported, not converted.
+ */
+#include "tr.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+#define MAX_SERVICE_DEPTH 4
+
+static const struct ynode *seq(const struct ynode *n)
+{
+    return n && n->kind == YNODE_SEQ ? n : NULL;
+}
+
+static void other_fields(struct imp *im, const struct tr_src *src,
+                         const struct ynode *map, const char *const *known)
+{
+    report_other_fields(im, src->label, src->root, map, known, "Traefik");
+}
+
+static const struct crd *find_crd(const struct imp *im, const char *kind,
+                                  const char *ns, const char *name)
+{
+    const struct ptrvec *v = &TR(im)->crds;
+    size_t i;
+
+    for (i = 0; i < v->n; i++) {
+        const struct crd *o = v->v[i];
+        if (str_eq(o->kind, kind) && str_eq(o->namespace, ns) && str_eq(o->name, name))
+            return o;
+    }
+    return NULL;
+}
+
+bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
+                    const char *ns, const char *name, int64_t number,
+                    const char *port_name, int64_t weight)
+{
+    const struct object *o = importer_find_object(im, KIND_SERVICE, ns, name);
+    const struct service *svc = (const struct service *)o;
+    struct backend b;
+    struct o_rule tmp;
+    size_t i;
+
+    memset(&b, 0, sizeof(b));
+    b.src = at;
+    b.namespace = ns;
+    b.service = name;
+    b.port = number;
+    for (i = 0; svc && port_name && !b.port && i < svc->n_ports; i++) {
+        if (str_eq(svc->ports[i].name, port_name))
+            b.port = svc->ports[i].port;
+    }
+    if (!b.port) {
+        tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: a Service port number, or the name of a port "
+                  "of Service %s/%s in the input, expected; the route answers "
+                  "500",
+                  ns, name);
+        return false;
+    }
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.backends = r->backends;
+    routes_rule_add_backend(im, &tmp, &b, weight);
+    r->backends = tmp.backends;
+    return true;
+}
+
+static bool traefik_service(struct imp *im, struct tr_router *r,
+                            const struct ynode *at, const struct crd *ts,
+                            int64_t weight, int depth)
+{
+    const struct ynode *w = ynode_get(ts->spec, "weighted");
+    const struct ynode *mi = ynode_get(ts->spec, "mirroring");
+    const struct ynode *list = seq(ynode_get(w, "services"));
+    size_t i;
+
+    if (w && list) {
+        bool ok = true;
+        for (i = 0; i < list->n; i++) {
+            const struct ynode *wn = ynode_get(list->items[i], "weight");
+            int64_t sub = 1;
+            if (wn && !tr_int(wn, 0, 1000000, &sub)) {
+                tr_report(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
+                          "a weight is an integer from 0 to 1000000");
+                return false;
+            }
+            ok = tr_service_add(im, r, list->items[i], ts->namespace,
+                                weight * sub, depth + 1) && ok;
+        }
+        return ok;
+    }
+    if (mi) {
+        const struct ynode *mirrors = seq(ynode_get(mi, "mirrors"));
+        struct tr_router tmp;
+
+        if (!tr_service_add(im, r, mi, ts->namespace, weight, depth + 1))
+            return false;
+        if (mirrors && mirrors->n > 1) {
+            tr_report(im, &r->src, mirrors, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: Gateway API rules take one mirror per "
+                      "backend list here; only the first is kept");
+        }
+        if (!mirrors || !mirrors->n)
+            return true;
+        {
+            const struct ynode *pct = ynode_get(mirrors->items[0], "percent");
+            int64_t p = 100;
+            if (pct && (!tr_int(pct, 0, 100, &p) || p != 100)) {
+                tr_report(im, &r->src, pct, DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: gwc writes mirrors of every request "
+                          "(percent 100); this mirror is left out");
+                return true;
+            }
+        }
+        memset(&tmp, 0, sizeof(tmp));
+        tmp.src = r->src;
+        if (tr_service_add(im, &tmp, mirrors->items[0], ts->namespace, -1, depth + 1) &&
+            tmp.backends.n) {
+            if (!r->filters)
+                r->filters = ARENA_NEW(im->a, struct o_filters);
+            r->filters->mirror = tmp.backends.v[0];
+        }
+        return true;
+    }
+    tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+              "not converted: TraefikService %s/%s is neither weighted nor "
+              "mirroring (failover and highestRandomWeight need a policy); the "
+              "route answers 500",
+              ts->namespace, ts->name);
+    return false;
+}
+
+bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
+                    const char *ns, int64_t weight, int depth)
+{
+    static const char *const known[] = {"name", "namespace", "kind", "port",
+                                        "weight", "mirrors", NULL};
+    const char *name = crd_text(ynode_get(svc, "name"));
+    const char *kind = crd_text(ynode_get(svc, "kind"));
+    const char *sns = crd_text(ynode_get(svc, "namespace"));
+    const struct ynode *port = ynode_get(svc, "port");
+    int64_t number = 0;
+
+    other_fields(im, &r->src, svc, known);
+    if (depth > MAX_SERVICE_DEPTH) {
+        tr_report(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: TraefikServices nested more than %d deep",
+                  MAX_SERVICE_DEPTH);
+        return false;
+    }
+    if (!name) {
+        tr_report(im, &r->src, svc, DIAG_IMPORT_BAD_VALUE, "a service needs a name");
+        return false;
+    }
+    if (sns && !str_eq(sns, ns)) {
+        /* allowCrossNamespace is off by default: Traefik refuses it. */
+        tr_report(im, &r->src, ynode_get(svc, "namespace"), DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: Traefik refuses a service in another namespace "
+                  "unless allowCrossNamespace is set; the route answers 500");
+        return false;
+    }
+    if (str_eq(kind, "TraefikService")) {
+        const struct crd *ts = find_crd(im, "TraefikService", ns, name);
+        if (!ts) {
+            tr_report(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: no TraefikService %s/%s in the input; the "
+                      "route answers 500",
+                      ns, name);
+            return false;
+        }
+        return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth);
+    }
+    if (kind && !str_eq(kind, "Service")) {
+        tr_report(im, &r->src, ynode_get(svc, "kind"), DIAG_IMPORT_BAD_VALUE,
+                  "kind is Service or TraefikService");
+        return false;
+    }
+    tr_int(port, 1, 65535, &number);
+    return tr_backend_add(im, r, port ? port : svc, ns, name, number,
+                          crd_text(port), weight);
+}
+
+/* ---- IngressRoute ---- */
+
+static void entry_points(struct imp *im, struct tr_router *r, const struct ynode *eps)
+{
+    size_t i;
+
+    if (!seq(eps) || !eps->n) {
+        r->web = r->websecure = true;
+        return;
+    }
+    for (i = 0; i < eps->n; i++) {
+        const char *ep = crd_text(eps->items[i]);
+        if (str_eq(ep, "web"))
+            r->web = true;
+        else if (str_eq(ep, "websecure"))
+            r->websecure = true;
+        else
+            tr_report(im, &r->src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: entry point '%s' is not web (port 80) or "
+                      "websecure (443); its port is Traefik's static "
+                      "configuration, which the import does not read",
+                      ep ? report_value(im, ep) : "");
+    }
+}
+
+static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
+                  size_t index, const struct ynode *eps, bool tls,
+                  const char *secret)
+{
+    static const char *const known[] = {"kind", "match", "priority", "services",
+                                        "middlewares", "syntax", NULL};
+    struct tr_router *r = ARENA_NEW(im->a, struct tr_router);
+    const struct ynode *prio = ynode_get(rt, "priority");
+    const struct ynode *mws = seq(ynode_get(rt, "middlewares"));
+    const struct ynode *svcs = seq(ynode_get(rt, "services"));
+    const char *syntax = crd_text(ynode_get(rt, "syntax"));
+    const char *rule = crd_text(ynode_get(rt, "match"));
+    bool v2 = str_eq(o->group, "traefik.containo.us") || str_eq(syntax, "v2");
+    bool ok = true;
+    size_t i;
+
+    r->src.label = o->label;
+    r->src.root = o->root;
+    r->at = rt;
+    r->namespace = o->namespace;
+    r->name = index ? arena_printf(im->a, "%s-%zu", o->name, index + 1) : o->name;
+    other_fields(im, &r->src, rt, known);
+    entry_points(im, r, eps);
+    if (tls) {
+        r->websecure &= secret != NULL;
+        tr_tls_only(im, r, seq(eps) && eps->n ? eps : NULL);
+    }
+    r->secret = secret;
+    r->priority = rule ? (int64_t)strlen(rule) : 0;
+    if (prio && !tr_int(prio, 0, INT32_MAX, &r->priority))
+        tr_report(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
+                  "priority is a non-negative integer");
+    else if (prio && r->priority == 0)
+        r->priority = rule ? (int64_t)strlen(rule) : 0;
+    /* Middlewares first: a router that answers 500 anyway may widen its
+     * match where the rule cannot be converted exactly. */
+    for (i = 0; mws && i < mws->n; i++) {
+        const char *name = crd_text(ynode_get(mws->items[i], "name"));
+        const char *ns = crd_text(ynode_get(mws->items[i], "namespace"));
+        if (!tr_middleware_apply(im, r, mws->items[i], ns ? ns : o->namespace, name))
+            ok = false;
+    }
+    if (!tr_rule_alternatives(im, &r->src, ynode_get(rt, "match"), v2, r->denied,
+                              &r->alts)) {
+        tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                  "this route is not converted: its requests go to the routes "
+                  "Traefik ranks below it");
+        return;
+    }
+    for (i = 0; svcs && i < svcs->n; i++) {
+        const struct ynode *wn = ynode_get(svcs->items[i], "weight");
+        int64_t w = svcs->n > 1 ? 1 : -1;
+        if (wn && !tr_int(wn, 0, 1000000, &w))
+            tr_report(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
+                      "a weight is an integer from 0 to 1000000");
+        ok = tr_service_add(im, r, svcs->items[i], o->namespace, w, 0) && ok;
+    }
+    if (!svcs || !svcs->n) {
+        tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                  "a route without services answers nothing Gateway API can "
+                  "express; it answers 500");
+        ok = false;
+    }
+    if (!ok && !r->denied)
+        tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                  "part of this route is not converted (above); it answers "
+                  "500 rather than serve requests without it");
+    r->denied |= !ok;
+    ptrvec_push(im->a, &TR(im)->routers, r);
+}
+
+static void ingress_route(struct imp *im, const struct crd *o)
+{
+    static const char *const known[] = {"entryPoints", "routes", "tls",
+                                        "ingressClassName", NULL};
+    static const char *const tls_known[] = {"secretName", NULL};
+    const struct tr_src src = {o->label, o->root};
+    const struct ynode *tls = ynode_get(o->spec, "tls");
+    const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
+    const char *secret = crd_text(ynode_get(tls, "secretName"));
+    const char *klass = crd_text(ynode_get(o->spec, "ingressClassName"));
+    size_t i;
+
+    if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
+                                                         : "traefik")) {
+        tr_report(im, &src, ynode_get(o->spec, "ingressClassName"),
+                  DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
+        return;
+    }
+    other_fields(im, &src, o->spec, known);
+    other_fields(im, &src, tls, tls_known);
+    if (tls && !secret)
+        tr_report(im, &src, tls, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: TLS without secretName uses Traefik's default "
+                  "certificate, which the import cannot name; the routes are "
+                  "left out");
+    for (i = 0; routes && i < routes->n; i++)
+        route(im, o, routes->items[i], i, ynode_get(o->spec, "entryPoints"),
+              tls != NULL, secret);
+}
+
+void tr_ingress_routes(struct imp *im)
+{
+    size_t i;
+
+    for (i = 0; i < TR(im)->crds.n; i++) {
+        const struct crd *o = TR(im)->crds.v[i];
+        const struct tr_src src = {o->label, o->root};
+
+        if (str_eq(o->kind, "IngressRoute"))
+            ingress_route(im, o);
+        else if (str_eq(o->kind, "IngressRouteTCP") || str_eq(o->kind, "IngressRouteUDP"))
+            tr_report(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: gwc does not convert %s yet (TLSRoute, "
+                      "TCPRoute and UDPRoute)",
+                      o->kind);
+        else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService"))
+            tr_report(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: gwc does not convert %s", o->kind);
+    }
+}

@@ -1,0 +1,613 @@
+/*
+ * Traefik's router rule language (doc.traefik.io/traefik/routing/routers/,
+ * rule syntax v3, and v2 for traefik.containo.us):
+ *
+ *   rule    := or
+ *   or      := and { "||" and }
+ *   and     := unary { "&&" unary }
+ *   unary   := "!" unary | "(" or ")" | Name "(" string { "," string } ")"
+ *   string  := `raw` | "with \" and \\ escapes"
+ *
+ * Matchers (v3): Host, HostRegexp, Path, PathPrefix, PathRegexp, Method,
+ * ClientIP (one argument), Header, HeaderRegexp (two), Query, QueryRegexp
+ * (one or two).  v2: Host, HostHeader, HostRegexp, Path, PathPrefix,
+ * Method, ClientIP (one or more, ORed), Headers, HeadersRegexp (two),
+ * Query ("k=v", one or more).
+ *
+ * The rule becomes alternatives (OR of ANDs), each one Gateway API match
+ * plus its hostnames.  Go regular expressions search the string (RE2,
+ * unanchored); Gateway API's match it whole, so they are widened with .*.
+ * PathPrefix is a string prefix in Traefik: PathPrefix /p plus the regex
+ * /p[^/].* for /pX.  Negations, ClientIP, HostRegexp and v2 path
+ * templates have no Gateway API match.
+ */
+#include "tr.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/strbuf.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define MAX_ALTS 16 /* alternatives of one rule */
+#define MAX_DEPTH 64
+
+struct parser {
+    struct arena *a;
+    const char *s;
+    size_t pos;
+    bool v2;
+    size_t depth;
+    size_t err_off;
+    const char *err;
+};
+
+struct matcher_spec {
+    const char *name;
+    size_t min, max; /* arguments */
+};
+
+static const struct matcher_spec v3_matchers[] = {
+    {"ClientIP", 1, 1},    {"Method", 1, 1},       {"Host", 1, 1},
+    {"HostRegexp", 1, 1},  {"Path", 1, 1},         {"PathRegexp", 1, 1},
+    {"PathPrefix", 1, 1},  {"Header", 2, 2},       {"HeaderRegexp", 2, 2},
+    {"Query", 1, 2},       {"QueryRegexp", 1, 2},  {NULL, 0, 0},
+};
+
+static const struct matcher_spec v2_matchers[] = {
+    {"Host", 1, SIZE_MAX},       {"HostHeader", 1, SIZE_MAX},
+    {"HostRegexp", 1, SIZE_MAX}, {"ClientIP", 1, SIZE_MAX},
+    {"Path", 1, SIZE_MAX},       {"PathPrefix", 1, SIZE_MAX},
+    {"Method", 1, SIZE_MAX},     {"Headers", 2, 2},
+    {"HeadersRegexp", 2, 2},     {"Query", 1, SIZE_MAX},
+    {NULL, 0, 0},
+};
+
+static bool fail(struct parser *p, size_t off, const char *err)
+{
+    if (!p->err) {
+        p->err = err;
+        p->err_off = off;
+    }
+    return false;
+}
+
+static void blanks(struct parser *p)
+{
+    while (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n' ||
+           p->s[p->pos] == '\r')
+        p->pos++;
+}
+
+static bool take(struct parser *p, const char *tok)
+{
+    size_t n = strlen(tok);
+
+    blanks(p);
+    if (strncmp(p->s + p->pos, tok, n) != 0)
+        return false;
+    p->pos += n;
+    return true;
+}
+
+static const char *string(struct parser *p)
+{
+    char q = p->s[p->pos];
+    size_t start = p->pos++;
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+
+    for (;;) {
+        char c = p->s[p->pos];
+        if (!c) {
+            strbuf_release(&sb);
+            fail(p, start, "unterminated string");
+            return NULL;
+        }
+        p->pos++;
+        if (c == q)
+            break;
+        if (c == '\\' && q == '"') {
+            c = p->s[p->pos];
+            if (c != '"' && c != '\\') {
+                strbuf_release(&sb);
+                fail(p, p->pos - 1, "gwc decodes only the escapes of a quote and a "
+                        "backslash");
+                return NULL;
+            }
+            p->pos++;
+        }
+        strbuf_addch(&sb, c);
+    }
+    out = arena_strndup(p->a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return out;
+}
+
+static const struct matcher_spec *spec_of(const struct parser *p, const char *name)
+{
+    const struct matcher_spec *s = p->v2 ? v2_matchers : v3_matchers;
+
+    for (; s->name; s++) {
+        if (str_eq(s->name, name))
+            return s;
+    }
+    return NULL;
+}
+
+static struct tr_expr *node(struct parser *p, enum tr_op op, size_t off)
+{
+    struct tr_expr *e = ARENA_NEW(p->a, struct tr_expr);
+
+    e->op = op;
+    e->off = off;
+    return e;
+}
+
+static const struct tr_expr *or_expr(struct parser *p);
+
+static const struct tr_expr *matcher(struct parser *p)
+{
+    size_t start = p->pos, cap = 4;
+    const struct matcher_spec *spec;
+    struct tr_expr *e;
+    const char *name;
+
+    while ((p->s[p->pos] >= 'A' && p->s[p->pos] <= 'Z') ||
+           (p->s[p->pos] >= 'a' && p->s[p->pos] <= 'z'))
+        p->pos++;
+    if (p->pos == start) {
+        fail(p, start, p->s[start] ? "a matcher, '!' or '(' expected"
+                                   : "the rule ends where a matcher is expected");
+        return NULL;
+    }
+    name = arena_strndup(p->a, p->s + start, p->pos - start);
+    spec = spec_of(p, name);
+    if (!spec) {
+        fail(p, start, p->v2 ? "not a matcher of the v2 rule syntax"
+                             : "not a matcher of the v3 rule syntax");
+        return NULL;
+    }
+    if (!take(p, "(")) {
+        fail(p, p->pos, "'(' expected after the matcher's name");
+        return NULL;
+    }
+    e = node(p, TR_MATCHER, start);
+    e->name = name;
+    e->args = ARENA_NEW_ARRAY(p->a, const char *, cap);
+    e->arg_offs = ARENA_NEW_ARRAY(p->a, size_t, cap);
+    for (;;) {
+        blanks(p);
+        if (p->s[p->pos] != '`' && p->s[p->pos] != '"') {
+            fail(p, p->pos, "a string in `backquotes` or \"quotes\" expected");
+            return NULL;
+        }
+        if (e->n_args == cap) {
+            const char **args = ARENA_NEW_ARRAY(p->a, const char *, cap * 2);
+            size_t *offs = ARENA_NEW_ARRAY(p->a, size_t, cap * 2);
+            memcpy(args, e->args, cap * sizeof(*args));
+            memcpy(offs, e->arg_offs, cap * sizeof(*offs));
+            e->args = args;
+            e->arg_offs = offs;
+            cap *= 2;
+        }
+        e->arg_offs[e->n_args] = p->pos + 1;
+        e->args[e->n_args] = string(p);
+        if (!e->args[e->n_args++])
+            return NULL;
+        if (take(p, ")"))
+            break;
+        if (!take(p, ",")) {
+            fail(p, p->pos, "',' or ')' expected");
+            return NULL;
+        }
+    }
+    if (e->n_args < spec->min || e->n_args > spec->max) {
+        fail(p, start, spec->min == spec->max
+                           ? (spec->min == 1 ? "this matcher takes one argument"
+                                             : "this matcher takes two arguments")
+                           : "this matcher takes one or two arguments");
+        return NULL;
+    }
+    return e;
+}
+
+static const struct tr_expr *unary(struct parser *p)
+{
+    size_t at;
+    struct tr_expr *e;
+
+    if (++p->depth > MAX_DEPTH) {
+        fail(p, p->pos, "nested too deeply");
+        return NULL;
+    }
+    blanks(p);
+    at = p->pos;
+    if (take(p, "!")) {
+        e = node(p, TR_NOT, at);
+        e->l = unary(p);
+        p->depth--;
+        return e->l ? e : NULL;
+    }
+    if (take(p, "(")) {
+        const struct tr_expr *in = or_expr(p);
+        if (in && !take(p, ")")) {
+            fail(p, p->pos, "')' expected");
+            return NULL;
+        }
+        p->depth--;
+        return in;
+    }
+    p->depth--;
+    return matcher(p);
+}
+
+static const struct tr_expr *binary(struct parser *p, const char *tok, enum tr_op op,
+                                    const struct tr_expr *(*sub)(struct parser *))
+{
+    const struct tr_expr *l = sub(p);
+
+    while (l) {
+        size_t at;
+        struct tr_expr *e;
+
+        blanks(p);
+        at = p->pos;
+        if (!take(p, tok))
+            break;
+        e = node(p, op, at);
+        e->l = l;
+        e->r = sub(p);
+        l = e->r ? e : NULL;
+    }
+    return l;
+}
+
+static const struct tr_expr *and_expr(struct parser *p)
+{
+    return binary(p, "&&", TR_AND, unary);
+}
+
+static const struct tr_expr *or_expr(struct parser *p)
+{
+    return binary(p, "||", TR_OR, and_expr);
+}
+
+const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
+                                    size_t *err_off, const char **err)
+{
+    struct parser p;
+    const struct tr_expr *e;
+
+    memset(&p, 0, sizeof(p));
+    p.a = a;
+    p.s = rule;
+    p.v2 = v2;
+    e = or_expr(&p);
+    blanks(&p);
+    if (e && p.s[p.pos]) {
+        fail(&p, p.pos, "'&&', '||' or the end of the rule expected");
+        e = NULL;
+    }
+    if (!e) {
+        *err_off = p.err_off;
+        *err = p.err;
+    }
+    return e;
+}
+
+/* ---- alternatives ---- */
+
+/* One matcher argument, possibly negated, of an alternative. */
+struct lit {
+    const struct tr_expr *m;
+    size_t arg; /* v2 multi-argument matchers: which argument */
+    bool neg;
+};
+
+struct conj {
+    struct lit *v;
+    size_t n;
+};
+
+struct dnf {
+    struct conj *v;
+    size_t n;
+    bool too_many;
+};
+
+static void dnf_push(struct arena *a, struct dnf *d, struct conj c)
+{
+    if (d->n == MAX_ALTS) {
+        d->too_many = true;
+        return;
+    }
+    if (!d->v)
+        d->v = ARENA_NEW_ARRAY(a, struct conj, MAX_ALTS);
+    d->v[d->n++] = c;
+}
+
+/* v2 matchers whose arguments are alternatives (Headers takes a name and
+ * a value; Query's "k=v" arguments all apply). */
+static bool args_are_alternatives(const struct tr_expr *m)
+{
+    return !strstr(m->name, "Headers") && !str_eq(m->name, "Query");
+}
+
+static struct dnf to_dnf(struct arena *a, const struct tr_expr *e, bool neg, bool v2)
+{
+    struct dnf d = {0}, l, r;
+    size_t i, k;
+
+    if (e->op == TR_NOT)
+        return to_dnf(a, e->l, !neg, v2);
+    if (e->op == TR_MATCHER) {
+        /* v2 multi-argument matchers are an OR of their arguments. */
+        size_t n = v2 && !neg && args_are_alternatives(e) ? e->n_args : 1;
+        for (i = 0; i < n; i++) {
+            struct conj c = {ARENA_NEW(a, struct lit), 1};
+            c.v[0].m = e;
+            c.v[0].arg = i;
+            c.v[0].neg = neg; /* never converted: one literal says so */
+            dnf_push(a, &d, c);
+        }
+        return d;
+    }
+    l = to_dnf(a, e->l, neg, v2);
+    r = to_dnf(a, e->r, neg, v2);
+    if ((e->op == TR_OR) != neg) { /* OR (or a negated AND) */
+        for (i = 0; i < r.n; i++)
+            dnf_push(a, &l, r.v[i]);
+        l.too_many |= r.too_many;
+        return l;
+    }
+    for (i = 0; i < l.n; i++) {
+        for (k = 0; k < r.n; k++) {
+            struct conj c = {ARENA_NEW_ARRAY(a, struct lit, l.v[i].n + r.v[k].n),
+                             l.v[i].n + r.v[k].n};
+            memcpy(c.v, l.v[i].v, l.v[i].n * sizeof(*c.v));
+            memcpy(c.v + l.v[i].n, r.v[k].v, r.v[k].n * sizeof(*c.v));
+            dnf_push(a, &d, c);
+        }
+    }
+    d.too_many |= l.too_many || r.too_many;
+    return d;
+}
+
+struct conv {
+    struct imp *im;
+    const struct tr_src *src;
+    const struct ynode *at;
+    bool v2, loose;
+    bool ok;
+};
+
+static void unsupported(struct conv *cv, const struct lit *l, size_t off,
+                        const char *why)
+{
+    report_in_scalar(cv->im, cv->src->label, cv->src->root, cv->at, off,
+                     cv->loose ? DIAG_IMPORT_APPROXIMATED : DIAG_IMPORT_NOT_CONVERTED,
+                     "%s%s: %s%s", l->neg ? "!" : "", l->m->name, why,
+                     cv->loose ? "; left out, so the route matches more "
+                                 "requests (and answers them 500)"
+                               : "");
+    cv->ok = false;
+}
+
+static const char *gateway_method(const char *m)
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE",
+                                          "CONNECT", "OPTIONS", "TRACE", "PATCH",
+                                          NULL};
+    const char *const *k;
+
+    for (k = methods; *k; k++) { /* Traefik upper-cases the argument */
+        if (strcasecmp(*k, m) == 0)
+            return *k;
+    }
+    return NULL;
+}
+
+const char *tr_regex_whole(struct imp *im, const char *re)
+{
+    size_t n = strlen(re);
+    bool head = re[0] == '^';
+    bool tail = n > 1 && re[n - 1] == '$' && re[n - 2] != '\\';
+
+    if (head && tail)
+        return re;
+    return arena_printf(im->a, "%s(?:%s)%s", head ? "" : ".*", re, tail ? "" : ".*");
+}
+
+static bool regex_ok(struct conv *cv, const struct lit *l, size_t off,
+                     const char *re)
+{
+    char err[128];
+
+    if (re_ok(re, err, sizeof(err)))
+        return true;
+    unsupported(cv, l, off, arena_printf(cv->im->a, "the regular expression "
+                                                    "does not compile: %s",
+                                         err));
+    return false;
+}
+
+static bool set_header(struct conv *cv, const struct lit *l, struct o_header_match *h,
+                       const char *type, const char *name, const char *value,
+                       const char *what)
+{
+    if (h->name) {
+        unsupported(cv, l, l->m->off,
+                    arena_printf(cv->im->a, "gwc converts one %s match per "
+                                            "alternative",
+                                 what));
+        return false;
+    }
+    h->type = type;
+    h->name = name;
+    h->value = value;
+    return true;
+}
+
+static bool set_path(struct conv *cv, const struct lit *l, struct tr_alt *alt,
+                     const char *type, const char *value)
+{
+    if (alt->m[0].path.type) {
+        unsupported(cv, l, l->m->off, "a second path matcher in one alternative");
+        return false;
+    }
+    alt->m[0].path.type = type;
+    alt->m[0].path.value = value;
+    return true;
+}
+
+static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
+{
+    struct imp *im = cv->im;
+    const struct tr_expr *m = l->m;
+    const char *arg = m->args[l->arg], *name = m->name;
+    size_t off = m->arg_offs[l->arg];
+
+    if (l->neg) {
+        unsupported(cv, l, m->off, "Gateway API has no negated match");
+        return;
+    }
+    if (str_eq(name, "Host") || str_eq(name, "HostHeader")) {
+        const char *h = value_ascii_lower(im->a, arg);
+        if (!value_hostname(h, false)) {
+            unsupported(cv, l, off, "not a hostname Gateway API accepts");
+            return;
+        }
+        if (alt->n_hosts && !str_eq(alt->hosts[0], h)) {
+            unsupported(cv, l, m->off, "two different hosts in one alternative "
+                                       "never match");
+            return;
+        }
+        alt->hosts = ARENA_NEW_ARRAY(im->a, const char *, 1);
+        alt->hosts[0] = h;
+        alt->n_hosts = 1;
+    } else if (str_eq(name, "Path") || str_eq(name, "PathPrefix")) {
+        if (arg[0] != '/' || !value_gateway_path(arg) || (cv->v2 && strchr(arg, '{'))) {
+            unsupported(cv, l, off, "a path starting with '/' without "
+                                    "templates or variables expected");
+            return;
+        }
+        if (!set_path(cv, l, alt, str_eq(name, "Path") ? "Exact" : "PathPrefix", arg))
+            return;
+        if (str_eq(name, "PathPrefix") && strlen(arg) > 1 && arg[strlen(arg) - 1] != '/') {
+            alt->m[1] = alt->m[0];
+            alt->m[1].path.type = "RegularExpression";
+            alt->m[1].path.value = arena_printf(im->a, "%s[^/].*", re_quote(im->a, arg));
+            alt->n_m = 2;
+        }
+    } else if (str_eq(name, "PathRegexp")) {
+        if (regex_ok(cv, l, off, arg))
+            set_path(cv, l, alt, "RegularExpression", tr_regex_whole(im, arg));
+    } else if (str_eq(name, "Method")) {
+        if (alt->m[0].method) {
+            unsupported(cv, l, m->off, "two methods in one alternative never match");
+            return;
+        }
+        alt->m[0].method = gateway_method(arg);
+        if (!alt->m[0].method)
+            unsupported(cv, l, off, "not a method Gateway API matches");
+    } else if (str_eq(name, "Header") || str_eq(name, "Headers") ||
+               str_eq(name, "HeaderRegexp") || str_eq(name, "HeadersRegexp")) {
+        bool re = strstr(name, "Regexp") != NULL;
+        const char *v = m->args[1];
+        if (!value_header_name(arg) || value_unsafe_text(v)) {
+            unsupported(cv, l, off, "not a header name, or a value with "
+                                    "control characters");
+            return;
+        }
+        if (re && !regex_ok(cv, l, m->arg_offs[1], v))
+            return;
+        set_header(cv, l, &alt->m[0].header, re ? "RegularExpression" : "Exact", arg,
+                   re ? tr_regex_whole(im, v) : v, "header");
+    } else if (str_eq(name, "Query") || str_eq(name, "QueryRegexp")) {
+        const char *k = arg, *v = m->n_args > 1 ? m->args[1] : NULL;
+        const char *eq = strchr(arg, '=');
+        bool re = str_eq(name, "QueryRegexp");
+        if (cv->v2 && m->n_args > 1) {
+            unsupported(cv, l, m->off, "gwc converts one query match per "
+                                       "alternative");
+            return;
+        }
+        if (cv->v2) { /* Query(`k=v`); Query(`k`): k with any value */
+            k = eq ? arena_strndup(im->a, arg, (size_t)(eq - arg)) : arg;
+            v = eq ? eq + 1 : ".*";
+            re = !eq;
+            if (!eq)
+                report_in_scalar(im, cv->src->label, cv->src->root, cv->at, off,
+                                 DIAG_IMPORT_APPROXIMATED,
+                                 "Query(`%s`): Traefik v2 matches requests that "
+                                 "have the parameter; the import matches any "
+                                 "value, so requests without it too",
+                                 report_value(im, k));
+        } else if (!v) {
+            unsupported(cv, l, m->off, "a parameter with an empty value has no "
+                                       "Gateway API match");
+            return;
+        }
+        if (!*k || !value_in_alphabet(k, "-_.~") || value_unsafe_text(v)) {
+            unsupported(cv, l, off, "a query parameter name Gateway API accepts "
+                                    "expected");
+            return;
+        }
+        if (re && !regex_ok(cv, l, m->arg_offs[1], v))
+            return;
+        set_header(cv, l, &alt->m[0].query, re ? "RegularExpression" : "Exact", k,
+                   re ? tr_regex_whole(im, v) : v, "query");
+    } else if (str_eq(name, "ClientIP")) {
+        unsupported(cv, l, m->off, "client address matches have no Gateway API "
+                                   "equivalent; an implementation policy is needed");
+    } else {
+        unsupported(cv, l, m->off, "host regular expressions have no Gateway API "
+                                   "match (hostnames are literal or *.wildcards)");
+    }
+}
+
+bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
+                          const struct ynode *at, bool v2, bool loose,
+                          struct ptrvec *out)
+{
+    const char *rule = crd_text(at), *err = NULL;
+    size_t err_off = 0, i, k;
+    const struct tr_expr *e;
+    struct conv cv = {im, src, at, v2, loose, true};
+    struct dnf d;
+
+    if (!rule) {
+        tr_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED, "a rule string expected");
+        return false;
+    }
+    e = tr_rule_parse(im->a, rule, v2, &err_off, &err);
+    if (!e) {
+        report_in_scalar(im, src->label, src->root, at, err_off,
+                         DIAG_IMPORT_BAD_VALUE,
+                         "rule not read: %s (Traefik rejects a malformed "
+                         "rule)",
+                         err);
+        return false;
+    }
+    d = to_dnf(im->a, e, false, v2);
+    if (d.too_many) {
+        tr_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                  "the rule has more than %d alternatives (OR of ANDs); not "
+                  "converted",
+                  MAX_ALTS);
+        return false;
+    }
+    for (i = 0; i < d.n; i++) {
+        struct tr_alt *alt = ARENA_NEW(im->a, struct tr_alt);
+        alt->n_m = 1;
+        for (k = 0; k < d.v[i].n; k++)
+            literal(&cv, &d.v[i].v[k], alt);
+        alt->m[1].header = alt->m[0].header;
+        alt->m[1].query = alt->m[0].query;
+        alt->m[1].method = alt->m[0].method;
+        ptrvec_push(im->a, out, alt);
+    }
+    return cv.ok || loose;
+}

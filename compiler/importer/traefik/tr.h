@@ -1,0 +1,146 @@
+/*
+ * The traefik provider: Traefik Proxy inputs (traefik.io/v1alpha1 and the
+ * older traefik.containo.us/v1alpha1).
+ *
+ *   provider.c     the passes and the provider's identity
+ *   rule.c         the router rule language: parsed, then as alternatives
+ *                  (OR of ANDs) of Gateway API matches
+ *   ingressroute.c IngressRoute, IngressRouteTCP/UDP, TraefikService
+ *   middlewares.c  Middleware objects as filters, or reported (access
+ *                  control fails closed)
+ *   ingress.c      Ingresses of the traefik class and their router.*
+ *                  annotations
+ *   routers.c      every router to listeners and HTTPRoutes, with
+ *                  Traefik's priority simulated
+ *
+ * IngressRoutes and Ingresses both become "routers", as in Traefik: a rule,
+ * a priority, entry points, TLS, middlewares and services.
+ */
+#ifndef GWC_IMPORT_TRAEFIK_H
+#define GWC_IMPORT_TRAEFIK_H
+
+#include "importer/import_internal.h"
+
+#define TR_CONTROLLER "traefik.io/ingress-controller"
+
+/* Where a router came from, for the report. */
+struct tr_src {
+    const char *label;        /* "IngressRoute ns/name" */
+    const struct ynode *root; /* its document */
+};
+
+/* ---- rule.c ---- */
+
+enum tr_op { TR_MATCHER, TR_AND, TR_OR, TR_NOT };
+
+struct tr_expr {
+    enum tr_op op;
+    size_t off; /* byte offset of its first token in the rule */
+    /* TR_MATCHER */
+    const char *name;
+    const char **args;
+    size_t *arg_offs;
+    size_t n_args;
+    /* TR_AND, TR_OR: l and r; TR_NOT: l */
+    const struct tr_expr *l, *r;
+};
+
+/* Parses rule (v2: the traefik.containo.us grammar, multi-argument
+ * matchers).  NULL on a malformed rule, with *err_off and *err set. */
+const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
+                                    size_t *err_off, const char **err);
+
+/* One alternative of a rule: its hosts and one Gateway API match. */
+struct tr_alt {
+    const char **hosts; /* none: any host */
+    size_t n_hosts;
+    struct o_match m[2]; /* ORed (a string prefix needs two) */
+    size_t n_m;
+};
+
+/* The rule of a router as alternatives; false when some part cannot be
+ * converted exactly (reported at its token).  loose: a part that cannot be
+ * converted is left out instead, widening the match (reported): for
+ * routers that answer 500 anyway. */
+bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
+                          const struct ynode *at, bool v2, bool loose,
+                          struct ptrvec *out /* struct tr_alt * */);
+
+/* A Go regular expression, which Traefik searches for, as the whole-string
+ * match Gateway API's RegularExpression is. */
+const char *tr_regex_whole(struct imp *im, const char *re);
+
+/* ---- routers ---- */
+
+struct tr_router {
+    struct tr_src src;
+    const struct ynode *at; /* the route, or the Ingress path */
+    const char *namespace, *name;
+    struct ptrvec alts; /* struct tr_alt * */
+    int64_t priority;   /* effective: the rule's length when unset */
+    bool web, websecure;
+    const char *secret; /* websecure: the certificate, in namespace */
+    struct o_filters *filters;
+    struct ptrvec backends; /* struct o_backend * */
+    /* Access control gwc cannot carry over: no backends, so 500. */
+    bool denied;
+    /* Middlewares that depend on the rule's paths (tr_middleware_paths). */
+    const struct ynode *strip_at, *add_at, *replace_at;
+    const char *strip, *add, *replace;
+    int64_t https_redirect; /* redirectScheme https: the code on web */
+};
+
+struct tr {
+    struct ptrvec routers; /* struct tr_router * */
+    struct ptrvec crds;    /* struct crd * of the traefik groups */
+};
+
+static inline struct tr *TR(const struct imp *im)
+{
+    return im->state;
+}
+
+/* An integer field (a scalar) in [min, max]. */
+static inline bool tr_int(const struct ynode *n, int64_t min, int64_t max,
+                          int64_t *out)
+{
+    return n && n->kind == YNODE_SCALAR && value_parse_decimal(n->text, min, max, out);
+}
+
+struct diag *tr_report(struct imp *im, const struct tr_src *src,
+                       const struct ynode *at, enum diag_code code,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* middlewares.c: applies the Middleware ns/name to r (false: reported,
+ * not converted; r->denied when it was access control). */
+bool tr_middleware_apply(struct imp *im, struct tr_router *r,
+                         const struct ynode *at, const char *ns,
+                         const char *name);
+
+/* After the rule: stripPrefix, addPrefix and replacePath as URLRewrite on
+ * r's alternatives (false: reported, not converted). */
+bool tr_middleware_paths(struct imp *im, struct tr_router *r);
+
+/* ingressroute.c */
+void tr_ingress_routes(struct imp *im);
+/* A Service port or TraefikService of ns as r's backends (false: reported). */
+bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
+                    const char *ns, int64_t weight, int depth);
+
+/* A port of Service ns/name, by number or else by name, as r's backend. */
+bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
+                    const char *ns, const char *name, int64_t number,
+                    const char *port_name, int64_t weight);
+
+/* ingress.c */
+void tr_ingresses(struct imp *im);
+
+/* routers.c */
+void tr_routers_write(struct imp *im);
+/* A TLS router serves HTTPS only; when its entry points (eps, if listed
+ * explicitly) name web and websecure, losing web is a warning at the
+ * router's rule. */
+void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps);
+
+#endif

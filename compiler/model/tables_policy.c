@@ -1,0 +1,284 @@
+/* ---- gwc.dev/v1alpha1: ClientPolicy, AccessPolicy, BackendPolicy ---- */
+#include "tables.h"
+
+/* spec.targetRefs, the same in the three kinds. */
+#define FIELD_TARGETS(T)                                                      \
+    {"targetRefs", FT_LIST, FIELD_REQUIRED, offsetof(T, targets.v),           \
+     offsetof(T, targets.n), &policy_target_ref_table}
+
+#define SPEC_TABLE(T, go_name, fields) \
+    {go_name, 0, 1, offsetof(T, spec_src), false, fields}
+
+static const struct field policy_object_ref_fields[] = {
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, name),
+    FIELD("namespace", FT_STRING, 0, struct policy_object_ref, namespace),
+    FIELD_END,
+};
+static const struct table secret_object_ref_table =
+    TABLE(struct policy_object_ref, "SecretObjectReference", policy_object_ref_fields);
+
+static const struct field config_map_key_ref_fields[] = {
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, name),
+    FIELD("namespace", FT_STRING, 0, struct policy_object_ref, namespace),
+    FIELD("key", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, key),
+    FIELD_END,
+};
+static const struct table config_map_key_ref_table =
+    TABLE(struct policy_object_ref, "ConfigMapKeyReference", config_map_key_ref_fields);
+
+/* ---- ClientPolicy ---- */
+
+static const struct field address_detection_fields[] = {
+    FIELD("source", FT_STRING, FIELD_REQUIRED, struct client_address_detection, source),
+    FIELD("header", FT_STRING, 0, struct client_address_detection, header),
+    FIELD_STRS("trustedProxies", 0, struct client_address_detection, trusted_proxies),
+    FIELD("recursive", FT_BOOL, 0, struct client_address_detection, recursive),
+    FIELD_END,
+};
+static const struct table address_detection_table = TABLE(
+    struct client_address_detection, "ClientAddressDetection", address_detection_fields);
+
+static const struct field client_timeouts_fields[] = {
+    FIELD("requestBody", FT_STRING, 0, struct client_timeouts, request_body),
+    FIELD("idle", FT_STRING, 0, struct client_timeouts, idle),
+    FIELD("send", FT_STRING, 0, struct client_timeouts, send),
+    FIELD_END,
+};
+static const struct table client_timeouts_table =
+    TABLE(struct client_timeouts, "ClientTimeouts", client_timeouts_fields);
+
+static const struct field request_body_fields[] = {
+    FIELD("maxSize", FT_STRING, FIELD_REQUIRED, struct request_body, max_size),
+    FIELD_END,
+};
+static const struct table request_body_table =
+    TABLE(struct request_body, "RequestBody", request_body_fields);
+
+static const struct field rate_limit_fields[] = {
+    FIELD("requests", FT_INT32, FIELD_REQUIRED, struct rate_limit, requests),
+    FIELD("per", FT_STRING, FIELD_REQUIRED, struct rate_limit, per),
+    FIELD("burst", FT_INT32, 0, struct rate_limit, burst),
+    FIELD("noDelay", FT_BOOL, 0, struct rate_limit, no_delay),
+    FIELD_END,
+};
+static const struct table rate_limit_table =
+    TABLE(struct rate_limit, "RateLimit", rate_limit_fields);
+
+static const struct field request_limits_fields[] = {
+    FIELD_LIST("rate", 0, struct request_limits, rate, rate_limit_table),
+    FIELD("concurrent", FT_INT32, 0, struct request_limits, concurrent),
+    FIELD_STRS("exemptCIDRs", 0, struct request_limits, exempt_cidrs),
+    FIELD("rejectStatusCode", FT_INT32, 0, struct request_limits, reject_status_code),
+    FIELD_END,
+};
+static const struct table request_limits_table =
+    TABLE(struct request_limits, "RequestLimits", request_limits_fields);
+
+static const struct field hsts_fields[] = {
+    FIELD("maxAgeSeconds", FT_INT32, 0, struct hsts, max_age_seconds),
+    FIELD("includeSubDomains", FT_BOOL, 0, struct hsts, include_sub_domains),
+    FIELD("preload", FT_BOOL, 0, struct hsts, preload),
+    FIELD_END,
+};
+static const struct table hsts_table = TABLE(struct hsts, "HSTS", hsts_fields);
+
+static const struct field error_response_fields[] = {
+    FIELD_INTS("statusCodes", FIELD_REQUIRED, struct error_response, status_codes),
+    FIELD("body", FT_STRING, 0, struct error_response, body),
+    FIELD_OBJ("configMapRef", 0, struct error_response, config_map_ref,
+              config_map_key_ref_table),
+    FIELD("contentType", FT_STRING, 0, struct error_response, content_type),
+    FIELD_OBJ("backendRef", 0, struct error_response, backend_ref,
+              backend_object_ref_table),
+    FIELD_END,
+};
+static const struct table error_response_table =
+    TABLE(struct error_response, "ErrorResponse", error_response_fields);
+
+static const struct field client_policy_spec_fields[] = {
+    FIELD_TARGETS(struct client_policy),
+    FIELD_OBJ("clientAddressDetection", 0, struct client_policy,
+              client_address_detection, address_detection_table),
+    FIELD_OBJ("timeouts", 0, struct client_policy, timeouts, client_timeouts_table),
+    FIELD_OBJ("requestBody", 0, struct client_policy, request_body, request_body_table),
+    FIELD_OBJ("requestLimits", 0, struct client_policy, request_limits,
+              request_limits_table),
+    FIELD_OBJ("hsts", 0, struct client_policy, hsts, hsts_table),
+    FIELD_LIST("errorResponses", 0, struct client_policy, error_responses,
+               error_response_table),
+    FIELD_END,
+};
+static const struct table client_policy_spec_table =
+    SPEC_TABLE(struct client_policy, "ClientPolicySpec", client_policy_spec_fields);
+
+static const struct field client_policy_fields[] = {
+    OBJECT_HEADER(struct client_policy),
+    FIELD_SPEC(FIELD_REQUIRED, client_policy_spec_table),
+    FIELD_END,
+};
+const struct table client_policy_table =
+    TOP_TABLE(struct client_policy, "ClientPolicy", client_policy_fields);
+
+/* ---- AccessPolicy ---- */
+
+static const struct field client_addresses_fields[] = {
+    FIELD_STRS("allow", 0, struct client_addresses, allow),
+    FIELD_STRS("deny", 0, struct client_addresses, deny),
+    FIELD_END,
+};
+static const struct table client_addresses_table =
+    TABLE(struct client_addresses, "ClientAddresses", client_addresses_fields);
+
+static const struct field basic_auth_fields[] = {
+    FIELD_OBJ("secretRef", FIELD_REQUIRED, struct basic_auth, secret_ref,
+              secret_object_ref_table),
+    FIELD("format", FT_STRING, 0, struct basic_auth, format),
+    FIELD("key", FT_STRING, 0, struct basic_auth, key),
+    FIELD("realm", FT_STRING, 0, struct basic_auth, realm),
+    FIELD("forwardCredentials", FT_BOOL, 0, struct basic_auth, forward_credentials),
+    FIELD_END,
+};
+static const struct table basic_auth_table =
+    TABLE(struct basic_auth, "BasicAuth", basic_auth_fields);
+
+static const struct field sign_in_fields[] = {
+    FIELD("url", FT_STRING, 0, struct sign_in, url),
+    FIELD("path", FT_STRING, 0, struct sign_in, path),
+    FIELD("redirectParameter", FT_STRING, 0, struct sign_in, redirect_parameter),
+    FIELD_END,
+};
+static const struct table sign_in_table = TABLE(struct sign_in, "SignIn", sign_in_fields);
+
+static const struct field external_auth_fields[] = {
+    FIELD_OBJ("backendRef", 0, struct external_auth_policy, backend_ref,
+              backend_object_ref_table),
+    FIELD("url", FT_STRING, 0, struct external_auth_policy, url),
+    FIELD("path", FT_STRING, 0, struct external_auth_policy, path),
+    FIELD("method", FT_STRING, 0, struct external_auth_policy, method),
+    FIELD_STRS("requestHeaders", 0, struct external_auth_policy, request_headers),
+    FIELD_LIST("setRequestHeaders", 0, struct external_auth_policy, set_request_headers,
+               http_header_table),
+    FIELD_STRS("responseHeaders", 0, struct external_auth_policy, response_headers),
+    FIELD("requestRedirect", FT_STRING, 0, struct external_auth_policy, request_redirect),
+    FIELD("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie),
+    FIELD_OBJ("signIn", 0, struct external_auth_policy, sign_in, sign_in_table),
+    FIELD("timeout", FT_STRING, 0, struct external_auth_policy, timeout),
+    FIELD_END,
+};
+static const struct table external_auth_table =
+    TABLE(struct external_auth_policy, "ExternalAuth", external_auth_fields);
+
+static const struct field access_policy_spec_fields[] = {
+    FIELD_TARGETS(struct access_policy),
+    FIELD_OBJ("clientAddresses", 0, struct access_policy, client_addresses,
+              client_addresses_table),
+    FIELD_OBJ("basicAuth", 0, struct access_policy, basic_auth, basic_auth_table),
+    FIELD_OBJ("externalAuth", 0, struct access_policy, external_auth,
+              external_auth_table),
+    FIELD("satisfy", FT_STRING, 0, struct access_policy, satisfy),
+    FIELD_END,
+};
+static const struct table access_policy_spec_table =
+    SPEC_TABLE(struct access_policy, "AccessPolicySpec", access_policy_spec_fields);
+
+static const struct field access_policy_fields[] = {
+    OBJECT_HEADER(struct access_policy),
+    FIELD_SPEC(FIELD_REQUIRED, access_policy_spec_table),
+    FIELD_END,
+};
+const struct table access_policy_table =
+    TOP_TABLE(struct access_policy, "AccessPolicy", access_policy_fields);
+
+/* ---- BackendPolicy ---- */
+
+static const struct field backend_timeouts_fields[] = {
+    FIELD("connect", FT_STRING, 0, struct backend_timeouts, connect),
+    FIELD("send", FT_STRING, 0, struct backend_timeouts, send),
+    FIELD("read", FT_STRING, 0, struct backend_timeouts, read),
+    FIELD_END,
+};
+static const struct table backend_timeouts_table =
+    TABLE(struct backend_timeouts, "BackendTimeouts", backend_timeouts_fields);
+
+static const struct field hash_cookie_fields[] = {
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct hash_cookie, name),
+    FIELD("issue", FT_BOOL, 0, struct hash_cookie, issue),
+    FIELD("path", FT_STRING, 0, struct hash_cookie, path),
+    FIELD("domain", FT_STRING, 0, struct hash_cookie, domain),
+    FIELD("maxAgeSeconds", FT_INT32, 0, struct hash_cookie, max_age_seconds),
+    FIELD("secure", FT_BOOL, 0, struct hash_cookie, secure),
+    FIELD("httpOnly", FT_BOOL, 0, struct hash_cookie, http_only),
+    FIELD("sameSite", FT_STRING, 0, struct hash_cookie, same_site),
+    FIELD_END,
+};
+static const struct table hash_cookie_table =
+    TABLE(struct hash_cookie, "HashCookie", hash_cookie_fields);
+
+static const struct field consistent_hash_fields[] = {
+    FIELD("source", FT_STRING, FIELD_REQUIRED, struct consistent_hash, source),
+    FIELD("header", FT_STRING, 0, struct consistent_hash, header),
+    FIELD("queryParameter", FT_STRING, 0, struct consistent_hash, query_parameter),
+    FIELD_OBJ("cookie", 0, struct consistent_hash, cookie, hash_cookie_table),
+    FIELD_END,
+};
+static const struct table consistent_hash_table =
+    TABLE(struct consistent_hash, "ConsistentHash", consistent_hash_fields);
+
+static const struct field load_balancing_fields[] = {
+    FIELD("method", FT_STRING, 0, struct load_balancing, method),
+    FIELD_OBJ("consistentHash", 0, struct load_balancing, consistent_hash,
+              consistent_hash_table),
+    FIELD_END,
+};
+static const struct table load_balancing_table =
+    TABLE(struct load_balancing, "LoadBalancing", load_balancing_fields);
+
+static const struct field keepalive_fields[] = {
+    FIELD("connections", FT_INT32, 0, struct upstream_keepalive, connections),
+    FIELD("requests", FT_INT32, 0, struct upstream_keepalive, requests),
+    FIELD("idleTimeout", FT_STRING, 0, struct upstream_keepalive, idle_timeout),
+    FIELD("maxLifetime", FT_STRING, 0, struct upstream_keepalive, max_lifetime),
+    FIELD_END,
+};
+static const struct table keepalive_table =
+    TABLE(struct upstream_keepalive, "Keepalive", keepalive_fields);
+
+static const struct field buffering_fields[] = {
+    FIELD("response", FT_BOOL, 0, struct buffering, response),
+    FIELD("request", FT_BOOL, 0, struct buffering, request),
+    FIELD_END,
+};
+static const struct table buffering_table =
+    TABLE(struct buffering, "Buffering", buffering_fields);
+
+static const struct field backend_retry_fields[] = {
+    FIELD_STRS("on", 0, struct backend_retry, on),
+    FIELD_INTS("statusCodes", 0, struct backend_retry, status_codes),
+    FIELD("nonIdempotent", FT_BOOL, 0, struct backend_retry, non_idempotent),
+    FIELD("tries", FT_INT32, 0, struct backend_retry, tries),
+    FIELD("timeout", FT_STRING, 0, struct backend_retry, timeout),
+    FIELD_END,
+};
+static const struct table backend_retry_table =
+    TABLE(struct backend_retry, "Retry", backend_retry_fields);
+
+static const struct field backend_policy_spec_fields[] = {
+    FIELD_TARGETS(struct backend_policy),
+    FIELD_OBJ("timeouts", 0, struct backend_policy, timeouts, backend_timeouts_table),
+    FIELD_OBJ("loadBalancing", 0, struct backend_policy, load_balancing,
+              load_balancing_table),
+    FIELD_OBJ("keepalive", 0, struct backend_policy, keepalive, keepalive_table),
+    FIELD_OBJ("buffering", 0, struct backend_policy, buffering, buffering_table),
+    FIELD_OBJ("retry", 0, struct backend_policy, retry, backend_retry_table),
+    FIELD_END,
+};
+static const struct table backend_policy_spec_table =
+    SPEC_TABLE(struct backend_policy, "BackendPolicySpec", backend_policy_spec_fields);
+
+static const struct field backend_policy_fields[] = {
+    OBJECT_HEADER(struct backend_policy),
+    FIELD_SPEC(FIELD_REQUIRED, backend_policy_spec_table),
+    FIELD_END,
+};
+const struct table backend_policy_table =
+    TOP_TABLE(struct backend_policy, "BackendPolicy", backend_policy_fields);

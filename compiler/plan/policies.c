@@ -1,0 +1,632 @@
+/*
+ * The gwc policies of a rule as nginx directives (docs/policies.md,
+ * "Maintainers: nginx mapping").  validate/ merged the levels; this file
+ * turns the effective settings into the rule's plan_policy, the http{}
+ * zones, the server's auth and error page locations, and the load
+ * balancing of the rule's upstreams.  Anything it cannot write exactly
+ * makes the rule answer 500.
+ */
+#include "plan_internal.h"
+
+#include "base/cidr.h"
+#include "nginx/vars.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+static const char *policy_id(struct planner *p, const struct object *o)
+{
+    return hashed_id(p, arena_printf(p->a, "%s/%s", kind_name(o->kind), o->nsname));
+}
+
+/* Policy durations: "0s" only where 0 means "at once" (keepalive_timeout). */
+static const char *nginx_duration(struct planner *p, const char *d)
+{
+    return nginx_time(p->a, d, "0s");
+}
+
+const char *policy_body_size_text(struct planner *p, int64_t bytes)
+{
+    if (bytes > 0 && bytes % (1 << 30) == 0)
+        return arena_printf(p->a, "%" PRId64 "g", bytes >> 30);
+    if (bytes > 0 && bytes % (1 << 20) == 0)
+        return arena_printf(p->a, "%" PRId64 "m", bytes >> 20);
+    if (bytes > 0 && bytes % (1 << 10) == 0)
+        return arena_printf(p->a, "%" PRId64 "k", bytes >> 10);
+    return arena_printf(p->a, "%" PRId64, bytes);
+}
+
+int64_t policy_body_limit(const struct plan_handler *h)
+{
+    return h->policy && h->policy->max_body >= 0 ? h->policy->max_body : 1 << 20;
+}
+
+/* ---- address lists ---- */
+
+/* Adds c to v unless it is there already. */
+static void add_cidr(struct cidr *v, size_t *n, const struct cidr *c)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++) {
+        if (cidr_contains(&v[i], c) && cidr_contains(c, &v[i]))
+            return;
+    }
+    v[(*n)++] = *c;
+}
+
+static const char **cidr_texts(struct planner *p, const struct cidr *v, size_t n)
+{
+    const char **out = ARENA_NEW_ARRAY(p->a, const char *, n ? n : 1);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        char buf[64];
+        cidr_format(&v[i], buf);
+        out[i] = arena_strdup(p->a, buf);
+    }
+    return out;
+}
+
+/* Every level's deny entries, then the intersection of the levels' allow
+ * sets (two blocks intersect in the longer one when one holds the other,
+ * else not at all), then `deny all` when any level has an allow list. */
+static void address_lists(struct planner *p, const struct policy_effective *e,
+                          struct plan_policy *pp)
+{
+    struct cidr *deny, *allow = NULL;
+    size_t n_deny = 0, n_allow = 0, total = 0, i, j, k;
+    bool any_allow = false;
+
+    for (i = 0; i < e->n_access; i++) {
+        const struct client_addresses *a =
+            &((const struct access_policy *)e->access[i]->obj)->client_addresses;
+        total += a->n_deny + a->n_allow;
+    }
+    deny = ARENA_NEW_ARRAY(p->a, struct cidr, total ? total : 1);
+    for (i = 0; i < e->n_access; i++) {
+        const struct client_addresses *a =
+            &((const struct access_policy *)e->access[i]->obj)->client_addresses;
+        struct cidr *next;
+        size_t n_next = 0;
+        const char *why;
+
+        for (j = 0; j < a->n_deny; j++) {
+            struct cidr c;
+            if (cidr_parse(a->deny[j], &c, &why))
+                add_cidr(deny, &n_deny, &c);
+        }
+        if (!a->n_allow)
+            continue;
+        next = ARENA_NEW_ARRAY(p->a, struct cidr, a->n_allow * (any_allow ? n_allow : 1) + 1);
+        for (j = 0; j < a->n_allow; j++) {
+            struct cidr c;
+            if (!cidr_parse(a->allow[j], &c, &why))
+                continue;
+            if (!any_allow) {
+                add_cidr(next, &n_next, &c);
+                continue;
+            }
+            for (k = 0; k < n_allow; k++) {
+                if (cidr_contains(&allow[k], &c))
+                    add_cidr(next, &n_next, &c);
+                else if (cidr_contains(&c, &allow[k]))
+                    add_cidr(next, &n_next, &allow[k]);
+            }
+        }
+        allow = next;
+        n_allow = n_next;
+        any_allow = true;
+    }
+    pp->deny = cidr_texts(p, deny, n_deny);
+    pp->n_deny = n_deny;
+    pp->allow = cidr_texts(p, allow, n_allow);
+    pp->n_allow = n_allow;
+    pp->deny_all = any_allow;
+}
+
+static bool address_checks(const struct policy_effective *e)
+{
+    size_t i;
+
+    for (i = 0; i < e->n_access; i++) {
+        if (((const struct access_policy *)e->access[i]->obj)->client_addresses.src)
+            return true;
+    }
+    return false;
+}
+
+/* ---- authentication ---- */
+
+static void basic_auth(struct planner *p, const struct gwc_policy *gp, struct plan_policy *pp,
+                       struct plan_handler *h)
+{
+    const struct basic_auth *b = &((const struct access_policy *)gp->obj)->basic_auth;
+
+    pp->basic_realm = b->realm ? b->realm : "";
+    pp->htpasswd_file = secret_file(
+        p, arena_printf(p->a, "auth/%s.htpasswd", policy_id(p, gp->obj)), gp->htpasswd);
+    if (b->forward_credentials != TRI_TRUE) {
+        struct plan_header x = {HEADER_SET, "Authorization", "", NULL, NULL};
+        handler_push_header(p, h, x);
+    }
+}
+
+static struct plan_auth *auth_location(struct planner *p, const struct server_ctx *sc,
+                                       const struct gwc_policy *gp)
+{
+    const struct external_auth_policy *e =
+        &((const struct access_policy *)gp->obj)->external_auth;
+    const char *uri = arena_printf(p->a, "/_gw/auth/%s", policy_id(p, gp->obj));
+    struct plan_server *srv = sc->srv;
+    struct plan_auth *a, **v;
+    size_t i;
+
+    for (i = 0; i < srv->n_auths; i++) {
+        if (str_eq(srv->auths[i]->uri, uri))
+            return srv->auths[i];
+    }
+    a = ARENA_NEW(p->a, struct plan_auth);
+    a->uri = uri;
+    a->target = target_of(p, &gp->auth, false, sc->listener->gateway);
+    a->host = gp->auth.dns_name ? gp->auth.dns_name
+                                : arena_printf(p->a, "%s.%s.svc.cluster.local", gp->auth.name,
+                                               gp->auth.namespace);
+    a->path = e->path ? e->path : "/";
+    a->method = str_eq(e->method, "GET") ? NULL : e->method;
+    a->pass_all_headers = !ynode_get(e->src, "requestHeaders");
+    a->request_headers = e->request_headers;
+    a->n_request_headers = e->n_request_headers;
+    a->request_header_vars = ARENA_NEW_ARRAY(p->a, const char *, e->n_request_headers + 1);
+    for (i = 0; i < e->n_request_headers; i++)
+        a->request_header_vars[i] = header_variable(p->a, e->request_headers[i]);
+    a->set_headers = ARENA_NEW_ARRAY(p->a, struct plan_header, e->n_set_request_headers + 1);
+    for (i = 0; i < e->n_set_request_headers; i++) {
+        struct plan_header x = {HEADER_SET, e->set_request_headers[i].name,
+                                e->set_request_headers[i].value, NULL, NULL};
+        a->set_headers[a->n_set_headers++] = x;
+    }
+    a->redirect = e->request_redirect;
+    a->timeout = nginx_duration(p, e->timeout);
+    v = ARENA_NEW_ARRAY(p->a, struct plan_auth *, srv->n_auths + 1);
+    if (srv->n_auths)
+        memcpy(v, srv->auths, srv->n_auths * sizeof(*v));
+    v[srv->n_auths++] = a;
+    srv->auths = v;
+    return a;
+}
+
+static const struct plan_signin *signin(struct planner *p, const struct server_ctx *sc,
+                                        const struct gwc_policy *gp)
+{
+    const struct sign_in *si = &((const struct access_policy *)gp->obj)->external_auth.sign_in;
+    const char *name = arena_printf(p->a, "@/_gw/signin/%s", policy_id(p, gp->obj));
+    struct plan_server *srv = sc->srv;
+    struct plan_signin *x, **v;
+    size_t i;
+
+    for (i = 0; i < srv->n_signins; i++) {
+        if (str_eq(srv->signins[i]->name, name))
+            return srv->signins[i];
+    }
+    x = ARENA_NEW(p->a, struct plan_signin);
+    x->name = name;
+    x->url = si->url;
+    x->path = si->path;
+    x->param = si->redirect_parameter ? si->redirect_parameter : "rd";
+    v = ARENA_NEW_ARRAY(p->a, struct plan_signin *, srv->n_signins + 1);
+    if (srv->n_signins)
+        memcpy(v, srv->signins, srv->n_signins * sizeof(*v));
+    v[srv->n_signins++] = x;
+    srv->signins = v;
+    return x;
+}
+
+/* auth_request, its response headers copied onto the request to the
+ * backend, and its Set-Cookie onto the response. */
+static bool external_auth(struct planner *p, const struct server_ctx *sc,
+                          const struct gwc_policy *gp, struct plan_policy *pp,
+                          struct plan_handler *h)
+{
+    const struct external_auth_policy *e =
+        &((const struct access_policy *)gp->obj)->external_auth;
+    const char *id = policy_id(p, gp->obj);
+    size_t i;
+
+    if (gp->auth.status != BACKEND_OK)
+        return false;
+    pp->auth = auth_location(p, sc, gp);
+    if (pp->auth->target.status)
+        return false;
+    pp->auth_set = ARENA_NEW_ARRAY(p->a, const char *, 2 * (e->n_response_headers + 1));
+    for (i = 0; i < e->n_response_headers; i++) {
+        const char *var = arena_printf(p->a, "gw_ar_%s_%zu", id, i);
+        const char *up = header_variable(p->a, e->response_headers[i]);
+        struct plan_header x = {HEADER_SET, e->response_headers[i], "", NULL, var};
+        pp->auth_set[pp->n_auth_set * 2] = var;
+        /* $http_x_y is the request's; the auth response's is $upstream_http_x_y */
+        pp->auth_set[pp->n_auth_set * 2 + 1] = arena_printf(p->a, "upstream_%s", up);
+        pp->n_auth_set++;
+        handler_push_header(p, h, x);
+    }
+    if (!str_eq(e->set_cookie, "Never")) {
+        const char *var = arena_printf(p->a, "gw_ac_%s", id);
+        pp->auth_set[pp->n_auth_set * 2] = var;
+        pp->auth_set[pp->n_auth_set * 2 + 1] = "upstream_http_set_cookie";
+        pp->n_auth_set++;
+        pp->auth_cookie_variable = var;
+        pp->auth_cookie_always = str_eq(e->set_cookie, "Always");
+    }
+    if (e->sign_in.src)
+        pp->signin = signin(p, sc, gp);
+    return true;
+}
+
+/* ---- limits ---- */
+
+/* The key a policy's limits count: the client address, or "" for its
+ * exempt addresses (a geo marks them, a map clears their key). */
+static const char *limit_key(struct planner *p, const struct gwc_policy *gp)
+{
+    const struct request_limits *l = &((const struct client_policy *)gp->obj)->request_limits;
+    const char *id = policy_id(p, gp->obj), *geo_var, *key_var;
+    struct plan_geo *g;
+    struct plan_map *m;
+    void **slot;
+
+    if (l->n_exempt_cidrs == 0)
+        return "binary_remote_addr";
+    geo_var = arena_printf(p->a, "gw_rx_%s", id);
+    key_var = arena_printf(p->a, "gw_rk_%s", id);
+    slot = strhash_slot(&p->geos_by_name, geo_var);
+    if (*slot)
+        return key_var;
+    g = ARENA_NEW(p->a, struct plan_geo);
+    g->variable = geo_var;
+    g->cidrs = l->exempt_cidrs;
+    g->n_cidrs = l->n_exempt_cidrs;
+    *slot = g;
+    ptrvec_push(p->a, &p->geos, g);
+    m = map_new(p, text_variable(p->a, geo_var), key_var);
+    map_add(p, m, MAP_KEY_EXACT, "1", text_literal(p->a, ""));
+    m->default_value = text_variable(p->a, "binary_remote_addr");
+    return key_var;
+}
+
+static const char *zone(struct planner *p, const char *name, const char *key, bool conn,
+                        const struct rate_limit *r)
+{
+    void **slot = strhash_slot(&p->zones_by_name, name);
+    struct plan_zone *z;
+
+    if (*slot)
+        return name;
+    z = ARENA_NEW(p->a, struct plan_zone);
+    z->name = name;
+    z->key = key;
+    z->conn = conn;
+    if (r) {
+        z->requests = r->requests;
+        z->per_minute = str_eq(r->per, "Minute");
+    }
+    *slot = z;
+    ptrvec_push(p->a, &p->zones, z);
+    return name;
+}
+
+static void limits(struct planner *p, const struct policy_effective *e, struct plan_policy *pp)
+{
+    size_t i;
+
+    pp->rates = ARENA_NEW_ARRAY(p->a, struct plan_rate, e->n_rates ? e->n_rates : 1);
+    for (i = 0; i < e->n_rates; i++) {
+        const struct policy_rate *r = &e->rates[i];
+        struct plan_rate *out = &pp->rates[pp->n_rates++];
+        out->zone = zone(p, arena_printf(p->a, "gw_rl_%s_%zu", policy_id(p, r->policy->obj),
+                                         r->index),
+                         limit_key(p, r->policy), false, r->rate);
+        out->burst = r->rate->burst == INT_UNSET ? 0 : r->rate->burst;
+        out->nodelay = r->rate->no_delay != TRI_FALSE;
+    }
+    pp->conn_zones = ARENA_NEW_ARRAY(p->a, const char *, e->n_concurrent ? e->n_concurrent : 1);
+    pp->conn_limits = ARENA_NEW_ARRAY(p->a, int64_t, e->n_concurrent ? e->n_concurrent : 1);
+    for (i = 0; i < e->n_concurrent; i++) {
+        const struct gwc_policy *gp = e->concurrent[i];
+        pp->conn_zones[pp->n_conn] = zone(
+            p, arena_printf(p->a, "gw_lc_%s", policy_id(p, gp->obj)), limit_key(p, gp), true,
+            NULL);
+        pp->conn_limits[pp->n_conn++] =
+            ((const struct client_policy *)gp->obj)->request_limits.concurrent;
+    }
+    if (e->reject_status != INT_UNSET)
+        pp->reject_status = (int)e->reject_status;
+}
+
+/* ---- responses ---- */
+
+static void error_pages(struct planner *p, const struct server_ctx *sc,
+                        const struct policy_effective *e, struct plan_policy *pp, bool grpc)
+{
+    const char *id;
+    size_t i, j, n = 0;
+
+    if (grpc || e->n_errors == 0)
+        return; /* gRPC clients read grpc-status, not bodies */
+    id = policy_id(p, e->errors_from->obj);
+    for (i = 0; i < e->n_errors; i++)
+        n += e->errors[i].n_status_codes;
+    pp->errors = ARENA_NEW_ARRAY(p->a, struct plan_error_page *, n);
+    for (i = 0; i < e->n_errors; i++) {
+        const struct error_response *er = &e->errors[i];
+        for (j = 0; j < er->n_status_codes; j++) {
+            struct plan_error_page *ep = ARENA_NEW(p->a, struct plan_error_page), **v;
+            struct plan_server *srv = sc->srv;
+            size_t k;
+            ep->code = (int)er->status_codes[j];
+            ep->name = arena_printf(p->a, "@/_gw/err/%s/%d", id, ep->code);
+            ep->body = er->body;
+            ep->content_type = er->content_type ? er->content_type : "text/html; charset=utf-8";
+            pp->errors[pp->n_errors++] = ep;
+            for (k = 0; k < srv->n_error_pages && !str_eq(srv->error_pages[k]->name, ep->name);
+                 k++)
+                ;
+            if (k < srv->n_error_pages)
+                continue;
+            v = ARENA_NEW_ARRAY(p->a, struct plan_error_page *, srv->n_error_pages + 1);
+            if (srv->n_error_pages)
+                memcpy(v, srv->error_pages, srv->n_error_pages * sizeof(*v));
+            v[srv->n_error_pages++] = ep;
+            srv->error_pages = v;
+        }
+    }
+}
+
+static const char *hsts_value(struct planner *p, const struct hsts *s)
+{
+    return arena_printf(p->a, "max-age=%" PRId64 "%s%s", s->max_age_seconds,
+                        s->include_sub_domains == TRI_TRUE ? "; includeSubDomains" : "",
+                        s->preload == TRI_TRUE ? "; preload" : "");
+}
+
+/* BackendPolicy retry in the terms of gwc's retry machinery (servers
+ * listed `tries` times, docs/spec-notes.md "Retries and timeouts"). */
+static void retry(struct planner *p, const struct backend_retry *r, struct plan_handler *h)
+{
+    static const struct {
+        const char *field, *nginx;
+    } on[] = {{"Error", "error"}, {"Timeout", "timeout"}, {"InvalidHeader", "invalid_header"}};
+    struct strbuf sb = STRBUF_INIT;
+    size_t i, j;
+
+    for (i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+        for (j = 0; j < r->n_on; j++) {
+            if (str_eq(r->on[j], on[i].field)) {
+                strbuf_addf(&sb, "%s%s", sb.len ? " " : "", on[i].nginx);
+                break;
+            }
+        }
+    }
+    for (i = 0; i < r->n_status_codes; i++)
+        strbuf_addf(&sb, "%shttp_%" PRId64, sb.len ? " " : "", r->status_codes[i]);
+    if (sb.len == 0) {
+        h->retry_on = "off";
+        h->retry_tries = 1;
+        strbuf_release(&sb);
+        return;
+    }
+    if (r->non_idempotent == TRI_TRUE)
+        strbuf_addstr(&sb, " non_idempotent");
+    h->retry_on = arena_strndup(p->a, sb.buf, sb.len);
+    h->retry_tries = (unsigned)r->tries;
+    h->retry_within = nginx_duration(p, r->timeout);
+    strbuf_release(&sb);
+}
+
+/* An issued affinity cookie (docs/policies.md, "loadBalancing"): a client
+ * without the cookie is hashed by its request id, and the response sets the
+ * cookie to that id, so its next requests hash alike.  Returns the hash
+ * key; *set_cookie is the variable holding the Set-Cookie value ("" when
+ * the client sent the cookie, so nginx adds none). */
+static const char *issued_cookie(struct planner *p, const struct hash_cookie *ck,
+                                 const char **set_cookie)
+{
+    const char *value = map_cookie_value(p, ck->name);
+    struct strbuf attrs = STRBUF_INIT;
+    const char *id, *key_var, *set_var;
+    struct plan_map *m;
+    struct plan_text t;
+
+    strbuf_addf(&attrs, "; Path=%s", ck->path ? ck->path : "/");
+    if (ck->domain)
+        strbuf_addf(&attrs, "; Domain=%s", ck->domain);
+    if (ck->max_age_seconds != INT_UNSET)
+        strbuf_addf(&attrs, "; Max-Age=%" PRId64, ck->max_age_seconds);
+    if (ck->secure == TRI_TRUE)
+        strbuf_addstr(&attrs, "; Secure");
+    if (ck->http_only != TRI_FALSE)
+        strbuf_addstr(&attrs, "; HttpOnly");
+    if (ck->same_site)
+        strbuf_addf(&attrs, "; SameSite=%s", ck->same_site);
+    id = hashed_id(p, arena_printf(p->a, "%s=%s", ck->name, attrs.buf));
+    key_var = arena_printf(p->a, "gw_hk_%s", id);
+    set_var = arena_printf(p->a, "gw_hs_%s", id);
+    *set_cookie = set_var;
+    if (!strhash_get(&p->sec->maps_by_name, key_var)) {
+        m = map_new(p, text_variable(p->a, value), key_var);
+        map_add(p, m, MAP_KEY_EXACT, "", text_variable(p->a, "request_id"));
+        m->default_value = text_variable(p->a, value);
+        m = map_new(p, text_variable(p->a, value), set_var);
+        t = text_new(p->a, 3);
+        text_lit(&t, arena_printf(p->a, "%s=", ck->name));
+        text_var(&t, "request_id");
+        text_lit(&t, arena_strndup(p->a, attrs.buf, attrs.len));
+        map_add(p, m, MAP_KEY_EXACT, "", t);
+    }
+    strbuf_release(&attrs);
+    return key_var;
+}
+
+/* The variable a consistent hash hashes. */
+static const char *hash_key(struct planner *p, const struct consistent_hash *ch,
+                            const char **set_cookie)
+{
+    if (str_eq(ch->source, "ClientAddress"))
+        return "remote_addr";
+    if (str_eq(ch->source, "RequestURI"))
+        return "request_uri";
+    if (str_eq(ch->source, "Header"))
+        return header_variable(p->a, ch->header);
+    if (str_eq(ch->source, "QueryParameter"))
+        return map_query_value(p, ch->query_parameter);
+    if (ch->cookie.issue == TRI_TRUE)
+        return issued_cookie(p, &ch->cookie, set_cookie);
+    return map_cookie_value(p, ch->cookie.name);
+}
+
+bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct candidate *c,
+                  struct plan_handler *h, struct upstream_options *up)
+{
+    struct policy_effective e;
+    struct plan_policy *pp;
+    int64_t bytes;
+
+    memset(up, 0, sizeof(*up));
+    policy_effective(p->ctl, sc->listener, c->att->route, c->rule_index, &e);
+    if (e.fail)
+        return false;
+    if (!e.any)
+        return true;
+    if (sc->srv->client_address_unknown &&
+        (e.n_rates || e.n_concurrent || address_checks(&e)))
+        return false;
+    pp = ARENA_NEW(p->a, struct plan_policy);
+    pp->max_body = -1;
+    if (e.n_access) {
+        const struct access_policy *any = (const struct access_policy *)e.access[0]->obj;
+        address_lists(p, &e, pp);
+        pp->satisfy_any = str_eq(any->satisfy, "Any");
+    }
+    if (e.basic_auth)
+        basic_auth(p, e.basic_auth, pp, h);
+    if (e.external_auth && !external_auth(p, sc, e.external_auth, pp, h))
+        return false;
+    limits(p, &e, pp);
+    if (e.max_body_size && model_parse_size(e.max_body_size, &bytes)) {
+        pp->max_body = bytes;
+        pp->max_body_size = policy_body_size_text(p, bytes);
+    }
+    pp->body_timeout = nginx_duration(p, e.body_timeout);
+    pp->idle_timeout = nginx_duration(p, e.idle_timeout);
+    pp->send_timeout = nginx_duration(p, e.send_timeout);
+    if (e.hsts && sc->listener->protocol == PROTO_HTTPS)
+        pp->hsts = hsts_value(p, e.hsts);
+    error_pages(p, sc, &e, pp, h->grpc);
+    pp->buffer_response = e.buffer_response;
+    pp->buffer_request = e.buffer_request;
+    /* A rule's own timeouts (Gateway API) are more specific than any policy. */
+    if (!c->rule->rule->timeouts.src) {
+        h->connect_timeout = nginx_duration(p, e.connect_timeout);
+        h->read_timeout = nginx_duration(p, e.read_timeout);
+        h->send_timeout = nginx_duration(p, e.backend_send_timeout);
+    }
+    /* A rule's own retry (Gateway API) is more specific than any policy. */
+    if (e.retry && !c->rule->rule->retry.src)
+        retry(p, e.retry, h);
+    if (e.keepalive.src) {
+        struct upstream_keepalive *k = ARENA_NEW(p->a, struct upstream_keepalive);
+        *k = e.keepalive;
+        k->idle_timeout = nginx_duration(p, k->idle_timeout);
+        k->max_lifetime = nginx_duration(p, k->max_lifetime);
+        up->keepalive = k;
+    }
+    if (e.load_balancing && !str_eq(e.load_balancing->method, "RoundRobin")) {
+        up->lb = e.load_balancing;
+        if (str_eq(e.load_balancing->method, "ConsistentHash")) {
+            up->hash_key = hash_key(p, &e.load_balancing->consistent_hash,
+                                    &pp->affinity_cookie_variable);
+            if (!up->hash_key)
+                return false;
+        }
+    }
+    h->policy = pp;
+    return true;
+}
+
+/* ---- http{} and server level ---- */
+
+const char *map_body_over(struct planner *p, int64_t limit)
+{
+    char digits[24];
+    struct strbuf re = STRBUF_INIT;
+    size_t n, i;
+    const char *var;
+
+    /* The decimal strings greater than limit (leading zeros allowed, as
+     * nginx's parser allows): more digits, or as many with a larger digit
+     * at the first place they differ. */
+    n = (size_t)snprintf(digits, sizeof(digits), "%" PRId64, limit);
+    strbuf_addf(&re, "^0*(?:[1-9][0-9]{%zu,}", n);
+    for (i = 0; i < n; i++) {
+        if (digits[i] == '9')
+            continue;
+        strbuf_addch(&re, '|');
+        strbuf_add(&re, digits, i);
+        strbuf_addf(&re, "[%c-9]", digits[i] + 1);
+        if (n - i - 1)
+            strbuf_addf(&re, "[0-9]{%zu}", n - i - 1);
+    }
+    strbuf_addstr(&re, ")$");
+    var = map_condition(p, "content_length", arena_strndup(p->a, re.buf, re.len));
+    strbuf_release(&re);
+    return var;
+}
+
+void policy_real_ip(struct planner *p, const struct eff_listener *l, struct plan_server *srv)
+{
+    const struct client_address_detection *d = policy_address_detection(p->ctl, l);
+
+    if (!d || !str_eq(d->source, "Header"))
+        return;
+    /* Behind the stream front the address comes from its PROXY header,
+     * which is the trusted proxy's, not the client's (validate reports
+     * GW0618). */
+    if (srv->listen.proxy_protocol) {
+        srv->client_address_unknown = true;
+        return;
+    }
+    srv->real_ip_from = d->trusted_proxies;
+    srv->n_real_ip_from = d->n_trusted_proxies;
+    srv->real_ip_header = d->header ? d->header : "X-Forwarded-For";
+    srv->real_ip_recursive = d->recursive != TRI_FALSE;
+}
+
+static int cmp_zones(const void *a, const void *b)
+{
+    return strcmp((*(const struct plan_zone *const *)a)->name,
+                  (*(const struct plan_zone *const *)b)->name);
+}
+
+static int cmp_geos(const void *a, const void *b)
+{
+    return strcmp((*(const struct plan_geo *const *)a)->variable,
+                  (*(const struct plan_geo *const *)b)->variable);
+}
+
+void policy_zones_finish(struct planner *p)
+{
+    size_t i;
+
+    ptrvec_sort(&p->zones, cmp_zones);
+    p->plan->zones = ARENA_NEW_ARRAY(p->a, struct plan_zone, p->zones.n ? p->zones.n : 1);
+    for (i = 0; i < p->zones.n; i++)
+        p->plan->zones[i] = *(struct plan_zone *)p->zones.v[i];
+    p->plan->n_zones = p->zones.n;
+    ptrvec_sort(&p->geos, cmp_geos);
+    p->plan->geos = ARENA_NEW_ARRAY(p->a, struct plan_geo, p->geos.n ? p->geos.n : 1);
+    for (i = 0; i < p->geos.n; i++)
+        p->plan->geos[i] = *(struct plan_geo *)p->geos.v[i];
+    p->plan->n_geos = p->geos.n;
+}

@@ -1,0 +1,684 @@
+/*
+ * ClientPolicy, AccessPolicy and BackendPolicy (docs/policies.md): target
+ * resolution, conflicts between policies on one target, the references of
+ * AccessPolicies, status ancestors, and the merge of the five levels on the
+ * path of a rule.  A policy affects objects of its own namespace only, so
+ * every target key carries the policy's namespace.
+ */
+#include "validate_internal.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+#include "base/ptrvec.h"
+#include "base/strbuf.h"
+#include "nginx/quote.h"
+
+#include <string.h>
+
+static const char *target_key(struct arena *a, const char *kind, const char *ns,
+                              const char *name, const char *section)
+{
+    return arena_printf(a, "%s\x1f%s\x1f%s\x1f%s", kind, ns, name, section ? section : "");
+}
+
+static struct ptrvec *policies_at(const struct controller *ctl, const char *key)
+{
+    return strhash_get(&ctl->policies_by_target, key);
+}
+
+/* ---- what this gwc does not program yet ---- */
+
+/* The first setting of o that gwc cannot program, as a node and a field
+ * name, or NULL. */
+static const struct ynode *not_programmed(const struct object *o, const char **what)
+{
+    if (o->kind == KIND_CLIENT_POLICY) {
+        const struct client_policy *p = (const struct client_policy *)o;
+        size_t i;
+        if (str_eq(p->client_address_detection.source, "ProxyProtocol")) {
+            *what = "clientAddressDetection source ProxyProtocol";
+            return ynode_get(p->client_address_detection.src, "source");
+        }
+        for (i = 0; i < p->n_error_responses; i++) {
+            if (p->error_responses[i].body)
+                continue;
+            *what = "errorResponses from a ConfigMap or a Service";
+            return p->error_responses[i].src;
+        }
+    } else if (o->kind == KIND_ACCESS_POLICY) {
+        const struct access_policy *p = (const struct access_policy *)o;
+        if (p->external_auth.url) {
+            *what = "externalAuth.url (use backendRef)";
+            return ynode_get(p->external_auth.src, "url");
+        }
+    }
+    return NULL;
+}
+
+/* Texts nginx must read back exactly (an error page body, a sign-in
+ * target): one that cannot be written as one nginx word makes the policy
+ * unusable, never a config nginx -t refuses. */
+static bool writable(struct ctx *x, const struct object *o)
+{
+    const char *problem;
+    size_t i;
+
+    if (o->kind == KIND_CLIENT_POLICY) {
+        const struct client_policy *p = (const struct client_policy *)o;
+        for (i = 0; i < p->n_error_responses; i++) {
+            const char *body = p->error_responses[i].body;
+            if (body && (problem = quote_problem(body, QUOTE_VALUE))) {
+                finding(x, DIAG_NGINX_UNQUOTABLE, o,
+                        ynode_get(p->error_responses[i].src, "body"),
+                        "the body %s; the rules this policy covers answer 500", problem);
+                return false;
+            }
+        }
+    } else if (o->kind == KIND_ACCESS_POLICY) {
+        const struct sign_in *si = &((const struct access_policy *)o)->external_auth.sign_in;
+        const char *target = si->url ? si->url : si->path;
+        if (si->src && target && (problem = quote_problem(target, QUOTE_VALUE))) {
+            finding(x, DIAG_NGINX_UNQUOTABLE, o, si->src,
+                    "the sign-in target %s; the rules this policy covers answer 500",
+                    problem);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- AccessPolicy references ---- */
+
+static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char **why)
+{
+    const struct access_policy *p = (const struct access_policy *)gp->obj;
+    const struct basic_auth *b = &p->basic_auth;
+    const char *ns = b->secret_ref.namespace ? b->secret_ref.namespace : p->obj.meta.namespace;
+    const struct secret *sec;
+    struct strhash users;
+    struct strbuf all = STRBUF_INIT;
+    size_t i;
+
+    if (!grant_allows(x, "AccessPolicy", p->obj.meta.namespace, "", "Secret", ns,
+                      b->secret_ref.name)) {
+        *why = msgf(x, "Secret '%s/%s' is in another namespace and no ReferenceGrant "
+                       "there allows AccessPolicy from '%s'", ns, b->secret_ref.name,
+                    p->obj.meta.namespace);
+        return false;
+    }
+    sec = (const struct secret *)model_find(x->m, KIND_SECRET, ns, b->secret_ref.name);
+    if (!sec || sec->obj.rejected) {
+        *why = msgf(x, "Secret '%s/%s' is not in the input", ns, b->secret_ref.name);
+        return false;
+    }
+    strhash_init(&users, x->c->arena);
+    if (str_eq(b->format, "UserMap")) {
+        /* Every key a user, its value the hash. */
+        const struct strmap *maps[2] = {&sec->string_data, &sec->data};
+        size_t k;
+        for (k = 0; k < 2; k++) {
+            for (i = 0; i < maps[k]->n; i++) {
+                char *v;
+                size_t n;
+                const char *line;
+                if (!secret_value(x->c->arena, sec, maps[k]->v[i].key, &v, &n))
+                    continue;
+                line = msgf(x, "%s:%.*s", maps[k]->v[i].key, (int)n, v);
+                strbuf_addstr(&all, htpasswd_lines(x, &p->obj, b->secret_ref.src,
+                                                   msgf(x, "key '%s'", maps[k]->v[i].key),
+                                                   line, strlen(line), &users));
+            }
+        }
+    } else {
+        const char *key = b->key ? b->key : "auth";
+        char *v;
+        size_t n;
+        if (!secret_value(x->c->arena, sec, key, &v, &n)) {
+            *why = msgf(x, "Secret '%s/%s' has no key '%s'", ns, b->secret_ref.name, key);
+            return false;
+        }
+        strbuf_addstr(&all, htpasswd_lines(x, &p->obj, b->secret_ref.src,
+                                           msgf(x, "Secret '%s/%s' key '%s'", ns,
+                                                b->secret_ref.name, key),
+                                           v, n, &users));
+    }
+    gp->htpasswd = arena_strndup(x->c->arena, all.buf ? all.buf : "", all.len);
+    strbuf_release(&all);
+    if (!*gp->htpasswd) {
+        *why = msgf(x, "Secret '%s/%s' has no usable htpasswd line", ns, b->secret_ref.name);
+        return false;
+    }
+    return true;
+}
+
+/* ResolvedRefs of an AccessPolicy; false when a reference is unusable
+ * (then every rule it covers answers 500). */
+static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions *cs)
+{
+    const struct access_policy *p = (const struct access_policy *)gp->obj;
+    const char *why = NULL;
+
+    if (p->basic_auth.src && !basic_auth_secret(x, gp, &why))
+        finding(x, DIAG_POLICY_REF_INVALID, &p->obj, p->basic_auth.secret_ref.src,
+                "%s; the rules this policy covers answer 500 until it is", why);
+    if (p->external_auth.backend_ref.src &&
+        (!backend_resolve_for(x, &p->obj, &p->external_auth.backend_ref, &gp->auth) ||
+         gp->auth.status != BACKEND_OK)) {
+        if (!why)
+            why = msgf(x, "the auth Service '%s' cannot be used",
+                       p->external_auth.backend_ref.name);
+        if (gp->auth.status == BACKEND_UNAVAILABLE)
+            finding(x, DIAG_POLICY_REF_INVALID, &p->obj, p->external_auth.backend_ref.src,
+                    "auth Service '%s' has no ready endpoints; the rules this policy "
+                    "covers answer 500", p->external_auth.backend_ref.name);
+    }
+    if (why) {
+        conditions_set(cs, "ResolvedRefs", false, "Invalid", why);
+        return false;
+    }
+    if (p->basic_auth.src || p->external_auth.src)
+        conditions_set(cs, "ResolvedRefs", true, "ResolvedRefs", "");
+    return true;
+}
+
+/* ---- targets ---- */
+
+static bool has_listener(const struct eff_listener *v, size_t n, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (str_eq(v[i].spec->name, name))
+            return true;
+    }
+    return false;
+}
+
+static bool has_rule(const struct route *r, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_rules; i++) {
+        if (str_eq(r->rules[i].name, name))
+            return true;
+    }
+    return false;
+}
+
+static void add_ancestor(struct ctx *x, struct gwc_policy *gp, struct gateway_state *gs)
+{
+    size_t i;
+
+    for (i = 0; i < gp->n_ancestors; i++) {
+        if (gp->ancestors[i].gateway == gs)
+            return;
+    }
+    if (gp->n_ancestors == 0)
+        gp->ancestors = ARENA_NEW_ARRAY(x->c->arena, struct policy_ancestor,
+                                        x->ctl->n_gateways);
+    gp->ancestors[gp->n_ancestors++].gateway = gs;
+}
+
+/* Finds the target; adds its Gateways as ancestors; NULL or why not. */
+static const char *resolve_target(struct ctx *x, struct gwc_policy *gp,
+                                  const struct policy_target_ref *t,
+                                  const struct strhash *routes)
+{
+    const char *ns = gp->obj->meta.namespace, *sec = t->section_name;
+    size_t i;
+
+    if (str_eq(t->kind, "Gateway")) {
+        struct gateway_state *gs = find_gateway(x, ns, t->name);
+        if (!gs)
+            return model_find(x->m, KIND_GATEWAY, ns, t->name)
+                       ? NULL /* another controller's: not ours to report */
+                       : msgf(x, "Gateway '%s/%s' is not in the input", ns, t->name);
+        if (sec && !has_listener(gs->listeners, gs->n_own, sec))
+            return msgf(x, "Gateway '%s/%s' has no listener '%s'", ns, t->name, sec);
+        add_ancestor(x, gp, gs);
+    } else if (str_eq(t->kind, "ListenerSet")) {
+        struct listener_set_state *ls = find_listener_set(x, ns, t->name);
+        if (!ls)
+            return model_find(x->m, KIND_LISTENER_SET, ns, t->name)
+                       ? NULL
+                       : msgf(x, "ListenerSet '%s/%s' is not in the input", ns, t->name);
+        if (sec && !has_listener(ls->listeners, ls->n_listeners, sec))
+            return msgf(x, "ListenerSet '%s/%s' has no listener '%s'", ns, t->name, sec);
+        if (ls->parent)
+            add_ancestor(x, gp, ls->parent);
+    } else {
+        enum kind k = str_eq(t->kind, "GRPCRoute") ? KIND_GRPC_ROUTE : KIND_HTTP_ROUTE;
+        const struct route *r = (const struct route *)model_find(x->m, k, ns, t->name);
+        const struct route_state *rs =
+            strhash_get(routes, target_key(x->c->arena, t->kind, ns, t->name, NULL));
+        if (!r || r->obj.rejected)
+            return msgf(x, "%s '%s/%s' is not in the input", t->kind, ns, t->name);
+        if (sec && !has_rule(r, sec))
+            return msgf(x, "%s '%s/%s' has no rule named '%s'", t->kind, ns, t->name, sec);
+        for (i = 0; rs && i < rs->n_parents; i++) {
+            const struct ptrvec *ls = &rs->parents[i].listeners;
+            size_t j;
+            for (j = 0; rs->parents[i].accepted && j < ls->n; j++)
+                add_ancestor(x, gp, ((struct eff_listener *)ls->v[j])->gateway);
+        }
+    }
+    return NULL;
+}
+
+static void index_target(struct ctx *x, struct gwc_policy *gp,
+                         const struct policy_target_ref *t, struct conditions *cs,
+                         bool *lost)
+{
+    const char *key = target_key(x->c->arena, t->kind, gp->obj->meta.namespace, t->name,
+                                 t->section_name);
+    struct ptrvec **slot = (struct ptrvec **)strhash_slot(&x->ctl->policies_by_target, key);
+    size_t i;
+
+    if (!*slot)
+        *slot = ARENA_NEW(x->c->arena, struct ptrvec);
+    /* Objects come oldest first (see gwc_policies_build), so an earlier
+     * entry of the same kind is the older one, which applies there. */
+    for (i = 0; gp->obj->kind != KIND_ACCESS_POLICY && i < (*slot)->n; i++) {
+        const struct gwc_policy *q = (*slot)->v[i];
+        if (q->obj->kind == gp->obj->kind) {
+            const char *m = msgf(x, "the older %s %s targets the same %s '%s'%s%s",
+                                 kind_name(q->obj->kind), q->obj->nsname, t->kind, t->name,
+                                 t->section_name ? " sectionName " : "",
+                                 t->section_name ? t->section_name : "");
+            finding(x, DIAG_POLICY_CONFLICT, gp->obj, t->src, "%s; this policy does "
+                    "not apply there", m);
+            conditions_set(cs, "Accepted", false, "Conflicted", m);
+            *lost = true;
+            return;
+        }
+    }
+    ptrvec_push(x->c->arena, *slot, gp);
+}
+
+static int cmp_age(const void *a, const void *b)
+{
+    return object_cmp_age(*(const struct object *const *)a, *(const struct object *const *)b);
+}
+
+/* trustedProxies of 0.0.0.0/0 or ::/0 lets every client name itself. */
+static void check_trust_all(struct ctx *x, const struct object *o)
+{
+    const struct client_address_detection *d =
+        &((const struct client_policy *)o)->client_address_detection;
+    size_t i;
+
+    for (i = 0; i < d->n_trusted_proxies; i++) {
+        if (str_eq(d->trusted_proxies[i], "0.0.0.0/0") || str_eq(d->trusted_proxies[i], "::/0"))
+            finding(x, DIAG_TRUST_ALL, o, ynode_get(d->src, "trustedProxies"),
+                    "trustedProxies %s trusts every peer: any client can choose the "
+                    "address that allow lists and rate limits see; list your proxies",
+                    d->trusted_proxies[i]);
+    }
+}
+
+/* Ports with a TLS listener: an HTTPS listener there is served through
+ * gwc's stream front, whose PROXY header carries the peer's address. */
+struct tls_ports {
+    unsigned char bits[65536 / 8];
+};
+
+static bool on_tls_port(const struct tls_ports *tp, int64_t port)
+{
+    return port > 0 && port < 65536 && (tp->bits[port / 8] & (1u << (port % 8)));
+}
+
+static void check_detection_ports(struct ctx *x, const struct gwc_policy *gp,
+                                  const struct tls_ports *tp)
+{
+    const struct client_policy *p = (const struct client_policy *)gp->obj;
+    const struct client_address_detection *d = &p->client_address_detection;
+    size_t i, j;
+
+    if (!str_eq(d->source, "Header"))
+        return;
+    for (i = 0; i < p->targets.n; i++) {
+        const struct policy_target_ref *t = &p->targets.v[i];
+        struct gateway_state *gs = str_eq(t->kind, "Gateway")
+                                       ? find_gateway(x, p->obj.meta.namespace, t->name)
+                                       : NULL;
+        for (j = 0; gs && j < gs->n_listeners; j++) {
+            const struct eff_listener *l = &gs->listeners[j];
+            if (l->protocol != PROTO_HTTPS || !on_tls_port(tp, l->port) ||
+                (t->section_name && !str_eq(t->section_name, l->spec->name)))
+                continue;
+            finding(x, DIAG_CLIENT_ADDRESS_CONFLICT, gp->obj, ynode_get(d->src, "source"),
+                    "listener '%s' of Gateway %s shares port %lld with TLS listeners, so "
+                    "gwc serves it through its stream front, where a header cannot be "
+                    "trusted; address lists and rate limits there answer 500",
+                    l->spec->name, gs->gw->obj.nsname, (long long)l->port);
+            return;
+        }
+    }
+}
+
+static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash *routes)
+{
+    const struct policy_targets *ts = model_policy_targets(gp->obj);
+    struct conditions cs = {0};
+    const char *what = NULL;
+    const struct ynode *np = not_programmed(gp->obj, &what);
+    size_t i, lost = 0;
+
+    gp->usable = true;
+    conditions_set(&cs, "Accepted", true, "Accepted", "");
+    if (gp->obj->kind == KIND_ACCESS_POLICY)
+        gp->usable = access_refs(x, gp, &cs);
+    if (gp->obj->kind == KIND_CLIENT_POLICY)
+        check_trust_all(x, gp->obj);
+    if (!writable(x, gp->obj)) {
+        conditions_set(&cs, "Accepted", false, "Invalid", "a value nginx cannot read back");
+        gp->usable = false;
+    }
+    if (np) {
+        const char *m = msgf(x, "%s is not programmed by this gwc; the rules this policy "
+                                "covers answer 500 rather than run without it", what);
+        finding(x, DIAG_POLICY_NOT_PROGRAMMED, gp->obj, np, "%s", m);
+        conditions_set(&cs, "Accepted", false, "Invalid", m);
+        gp->usable = false;
+    }
+    gp->missing = ARENA_NEW_ARRAY(x->c->arena, struct policy_missing_target, ts->n);
+    for (i = 0; i < ts->n; i++) {
+        const struct policy_target_ref *t = &ts->v[i];
+        const char *why = resolve_target(x, gp, t, routes);
+        bool l = false;
+        if (why) {
+            finding(x, DIAG_POLICY_TARGET_NOT_FOUND, gp->obj, t->src,
+                    "%s: the policy protects nothing there", why);
+            gp->missing[gp->n_missing].ref = t;
+            gp->missing[gp->n_missing++].message = why;
+            continue;
+        }
+        index_target(x, gp, t, &cs, &l);
+        lost += l;
+    }
+    if (lost && lost < ts->n)
+        conditions_set(&cs, "Accepted", true, "Accepted",
+                       "applies to its targets except those an older policy holds");
+    for (i = 0; i < gp->n_ancestors; i++)
+        gp->ancestors[i].conditions = cs;
+}
+
+/* Reports the AccessPolicies that cannot be stacked on the path of a rule
+ * (nginx checks one htpasswd file and one auth_request per location). */
+static void check_stacking(struct ctx *x)
+{
+    struct strhash reported;
+    size_t r, p, l, i;
+
+    strhash_init(&reported, x->c->arena);
+    for (r = 0; r < x->ctl->n_routes; r++) {
+        const struct route_state *rs = &x->ctl->routes[r];
+        for (p = 0; p < rs->n_parents; p++) {
+            const struct ptrvec *ls = &rs->parents[p].listeners;
+            for (l = 0; l < ls->n; l++) {
+                for (i = 0; i < rs->n_rules; i++) {
+                    struct policy_effective e;
+                    const struct gwc_policy *a, *b;
+                    size_t k;
+                    policy_effective(x->ctl, ls->v[l], rs, i, &e);
+                    for (k = 1; k < e.n_access; k++) {
+                        const struct access_policy *pa, *pb;
+                        a = e.access[k - 1];
+                        b = e.access[k];
+                        pa = (const struct access_policy *)a->obj;
+                        pb = (const struct access_policy *)b->obj;
+                        const char *m;
+                        void **seen;
+                        if (!(pa->basic_auth.src && pb->basic_auth.src) &&
+                            !(pa->external_auth.src && pb->external_auth.src) &&
+                            !str_eq(pa->satisfy, "Any") && !str_eq(pb->satisfy, "Any"))
+                            continue;
+                        m = msgf(x, "%s|%s|%s|%zu", a->obj->nsname, b->obj->nsname,
+                                 rs->route->obj.nsname, i);
+                        seen = strhash_slot(&reported, m);
+                        if (*seen)
+                            continue;
+                        *seen = (void *)m;
+                        finding(x, DIAG_POLICY_CONFLICT, b->obj,
+                                pa->basic_auth.src && pb->basic_auth.src ? pb->basic_auth.src
+                                : pa->external_auth.src && pb->external_auth.src
+                                    ? pb->external_auth.src
+                                    : ynode_get(pb->spec_src, "satisfy"),
+                                "AccessPolicy %s and %s both apply to rule '%s' of %s and "
+                                "cannot be enforced together (one basicAuth, one "
+                                "externalAuth, satisfy Any alone); that rule answers 500",
+                                a->obj->nsname, b->obj->nsname,
+                                rs->route->rules[i].name ? rs->route->rules[i].name
+                                                         : msgf(x, "%zu", i),
+                                object_label(x->c, &rs->route->obj));
+                    }
+                }
+            }
+        }
+    }
+}
+
+void gwc_policies_build(struct ctx *x)
+{
+    static const enum kind kinds[] = {KIND_CLIENT_POLICY, KIND_ACCESS_POLICY,
+                                      KIND_BACKEND_POLICY};
+    struct ptrvec all = {0};
+    struct strhash routes;
+    struct tls_ports *tp;
+    size_t i, k;
+
+    strhash_init(&x->ctl->policies_by_target, x->c->arena);
+    strhash_init(&routes, x->c->arena);
+    for (i = 0; i < x->ctl->n_routes; i++) {
+        const struct object *o = &x->ctl->routes[i].route->obj;
+        strhash_put(&routes, target_key(x->c->arena, kind_name(o->kind), o->meta.namespace,
+                                        o->meta.name, NULL),
+                    &x->ctl->routes[i]);
+    }
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        const struct ptrvec *pv = &x->m->objects[kinds[k]];
+        for (i = 0; i < pv->n; i++) {
+            if (!((const struct object *)pv->v[i])->rejected)
+                ptrvec_push(x->c->arena, &all, pv->v[i]);
+        }
+    }
+    ptrvec_sort(&all, cmp_age);
+    tp = ARENA_NEW(x->c->arena, struct tls_ports);
+    for (i = 0; i < x->ctl->n_gateways; i++) {
+        const struct gateway_state *gs = &x->ctl->gateways[i];
+        for (k = 0; k < gs->n_listeners; k++) {
+            int64_t port = gs->listeners[k].port;
+            if (gs->listeners[k].protocol == PROTO_TLS && port > 0 && port < 65536)
+                tp->bits[port / 8] |= (unsigned char)(1u << (port % 8));
+        }
+    }
+    x->ctl->gwc_policies = ARENA_NEW_ARRAY(x->c->arena, struct gwc_policy, all.n);
+    for (i = 0; i < all.n; i++) {
+        struct gwc_policy *gp = &x->ctl->gwc_policies[x->ctl->n_gwc_policies++];
+        gp->obj = all.v[i];
+        build_one(x, gp, &routes);
+        if (gp->obj->kind == KIND_CLIENT_POLICY)
+            check_detection_ports(x, gp, tp);
+    }
+    check_stacking(x);
+}
+
+/* ---- the merge ---- */
+
+struct levels {
+    const char *keys[POLICY_LEVELS];
+    size_t n;
+};
+
+static void listener_levels(const struct controller *ctl, const struct eff_listener *l,
+                            struct arena *a, struct levels *lv)
+{
+    const struct gateway *g = l->gateway->gw;
+    const struct object *owner = listener_owner(l);
+
+    (void)ctl;
+    lv->keys[lv->n++] = target_key(a, "Gateway", g->obj.meta.namespace, g->obj.meta.name, NULL);
+    if (l->set)
+        lv->keys[lv->n++] = target_key(a, "ListenerSet", owner->meta.namespace,
+                                       owner->meta.name, NULL);
+    lv->keys[lv->n++] = target_key(a, kind_name(owner->kind), owner->meta.namespace,
+                                   owner->meta.name, l->spec->name);
+}
+
+static const struct gwc_policy *winner(const struct ptrvec *v, enum kind k)
+{
+    size_t i;
+
+    for (i = 0; v && i < v->n; i++) {
+        const struct gwc_policy *gp = v->v[i];
+        if (gp->obj->kind == k)
+            return gp;
+    }
+    return NULL;
+}
+
+static void merge_client(struct policy_effective *e, const struct gwc_policy *gp)
+{
+    const struct client_policy *p = (const struct client_policy *)gp->obj;
+    size_t i;
+
+    if (p->client_address_detection.src)
+        e->address_detection = &p->client_address_detection;
+    if (p->timeouts.request_body)
+        e->body_timeout = p->timeouts.request_body;
+    if (p->timeouts.idle)
+        e->idle_timeout = p->timeouts.idle;
+    if (p->timeouts.send)
+        e->send_timeout = p->timeouts.send;
+    if (p->request_body.max_size)
+        e->max_body_size = p->request_body.max_size;
+    for (i = 0; i < p->request_limits.n_rate; i++) {
+        struct policy_rate *r = &e->rates[e->n_rates++];
+        r->policy = gp;
+        r->index = i;
+        r->rate = &p->request_limits.rate[i];
+    }
+    if (p->request_limits.concurrent != INT_UNSET)
+        e->concurrent[e->n_concurrent++] = gp;
+    if (p->request_limits.reject_status_code != INT_UNSET)
+        e->reject_status = p->request_limits.reject_status_code;
+    if (p->hsts.src)
+        e->hsts = &p->hsts;
+    if (ynode_get(p->spec_src, "errorResponses")) {
+        e->errors = p->error_responses;
+        e->n_errors = p->n_error_responses;
+        e->errors_from = gp;
+    }
+}
+
+static void merge_backend(struct policy_effective *e, const struct backend_policy *p)
+{
+    if (p->timeouts.connect)
+        e->connect_timeout = p->timeouts.connect;
+    if (p->timeouts.send)
+        e->backend_send_timeout = p->timeouts.send;
+    if (p->timeouts.read)
+        e->read_timeout = p->timeouts.read;
+    if (p->load_balancing.src)
+        e->load_balancing = &p->load_balancing;
+    if (p->buffering.response != TRI_UNSET)
+        e->buffer_response = p->buffering.response;
+    if (p->buffering.request != TRI_UNSET)
+        e->buffer_request = p->buffering.request;
+    if (p->keepalive.src) {
+        const struct upstream_keepalive *k = &p->keepalive;
+        e->keepalive.src = k->src;
+        if (k->connections != INT_UNSET)
+            e->keepalive.connections = k->connections;
+        if (k->requests != INT_UNSET)
+            e->keepalive.requests = k->requests;
+        if (k->idle_timeout)
+            e->keepalive.idle_timeout = k->idle_timeout;
+        if (k->max_lifetime)
+            e->keepalive.max_lifetime = k->max_lifetime;
+    }
+    if (p->retry.src)
+        e->retry = &p->retry;
+}
+
+static void merge_access(struct policy_effective *e, const struct ptrvec *v)
+{
+    size_t i;
+
+    for (i = 0; v && i < v->n; i++) {
+        const struct gwc_policy *gp = v->v[i];
+        const struct access_policy *p = (const struct access_policy *)gp->obj;
+        if (gp->obj->kind != KIND_ACCESS_POLICY)
+            continue;
+        if (e->n_access == POLICY_LEVELS || !gp->usable ||
+            (p->basic_auth.src && e->basic_auth) ||
+            (p->external_auth.src && e->external_auth) || e->satisfy_any ||
+            (str_eq(p->satisfy, "Any") && e->n_access))
+            e->fail = true;
+        if (e->n_access < POLICY_LEVELS)
+            e->access[e->n_access++] = gp;
+        if (p->basic_auth.src)
+            e->basic_auth = gp;
+        if (p->external_auth.src)
+            e->external_auth = gp;
+        e->satisfy_any |= str_eq(p->satisfy, "Any");
+    }
+}
+
+void policy_effective(const struct controller *ctl, const struct eff_listener *l,
+                      const struct route_state *rs, size_t rule,
+                      struct policy_effective *out)
+{
+    struct arena *a = ctl->policies_by_target.a;
+    const struct object *ro = &rs->route->obj;
+    const char *name = rs->route->rules[rule].name;
+    struct levels lv = {{0}, 0};
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    out->reject_status = INT_UNSET;
+    out->keepalive.connections = out->keepalive.requests = INT_UNSET;
+    if (!a || ctl->n_gwc_policies == 0)
+        return;
+    listener_levels(ctl, l, a, &lv);
+    lv.keys[lv.n++] = target_key(a, kind_name(ro->kind), ro->meta.namespace, ro->meta.name,
+                                 NULL);
+    if (name)
+        lv.keys[lv.n++] = target_key(a, kind_name(ro->kind), ro->meta.namespace,
+                                     ro->meta.name, name);
+    for (i = 0; i < lv.n; i++) {
+        const struct ptrvec *v = policies_at(ctl, lv.keys[i]);
+        const struct gwc_policy *c = winner(v, KIND_CLIENT_POLICY);
+        const struct gwc_policy *b = winner(v, KIND_BACKEND_POLICY);
+        out->any |= v && v->n;
+        if (c) {
+            out->fail |= !c->usable;
+            merge_client(out, c);
+        }
+        if (b) {
+            out->fail |= !b->usable;
+            merge_backend(out, (const struct backend_policy *)b->obj);
+        }
+        merge_access(out, v);
+    }
+}
+
+const struct client_address_detection *
+policy_address_detection(const struct controller *ctl, const struct eff_listener *l)
+{
+    struct arena *a = ctl->policies_by_target.a;
+    const struct client_address_detection *d = NULL;
+    struct levels lv = {{0}, 0};
+    size_t i;
+
+    if (!a || ctl->n_gwc_policies == 0)
+        return NULL;
+    listener_levels(ctl, l, a, &lv);
+    for (i = 0; i < lv.n; i++) {
+        const struct gwc_policy *c = winner(policies_at(ctl, lv.keys[i]), KIND_CLIENT_POLICY);
+        if (c && c->usable &&
+            ((const struct client_policy *)c->obj)->client_address_detection.src)
+            d = &((const struct client_policy *)c->obj)->client_address_detection;
+    }
+    return d;
+}

@@ -1,0 +1,697 @@
+/*
+ * ClientPolicy, AccessPolicy and BackendPolicy (gwc.dev/v1alpha1): the
+ * limits, patterns and CEL rules of deploy/crds/, as the API server would
+ * check them (docs/policies.md gives each field's limits).
+ */
+#include "schema_internal.h"
+
+#include "base/arena.h"
+#include "base/cidr.h"
+#include "base/compilation.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+
+#define MS(h, m, s, ms) ((((int64_t)(h) * 60 + (m)) * 60 + (s)) * 1000 + (ms))
+
+static bool is_policy_header_name(const char *s)
+{
+    if (!isalnum((unsigned char)*s))
+        return false;
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && *s != '-')
+            return false;
+    }
+    return true;
+}
+
+static bool is_size(const char *s)
+{
+    int64_t b;
+
+    return model_parse_size(s, &b);
+}
+
+static bool is_request_path(const char *s)
+{
+    return *s == '/' && path_char_error(s) == SIZE_MAX;
+}
+
+/* ^[ !#%-\[\]-~]*$: printable ASCII without '"', '$' and '\'. */
+static bool is_realm(const char *s)
+{
+    for (; *s; s++) {
+        if (*s < ' ' || *s > '~' || *s == '"' || *s == '$' || *s == '\\')
+            return false;
+    }
+    return true;
+}
+
+/* ^[!#%-~]+$: printable ASCII without space, '"' and '$'. */
+static bool is_redirect_value(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s <= ' ' || *s > '~' || *s == '"' || *s == '$')
+            return false;
+    }
+    return true;
+}
+
+static bool is_url_char(char ch)
+{
+    return isalnum((unsigned char)ch) || str_has_char("-/._~!&'()*+,;=:@?%[]", ch);
+}
+
+/* http(s)://host[:port][/path][?query], without '$', quotes or spaces. */
+static bool is_http_url(const char *s)
+{
+    if (strncmp(s, "http://", 7) == 0)
+        s += 7;
+    else if (strncmp(s, "https://", 8) == 0)
+        s += 8;
+    else
+        return false;
+    if (!*s || *s == '/' || *s == '?')
+        return false;
+    for (; *s; s++) {
+        if (!is_url_char(*s))
+            return false;
+    }
+    return true;
+}
+
+static bool is_param_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !str_has_char("._~-", *s))
+            return false;
+    }
+    return true;
+}
+
+static bool is_content_type(const char *s)
+{
+    const char *slash = strchr(s, '/');
+
+    if (!slash || slash == s || !slash[1])
+        return false;
+    for (; *s && *s != ';'; s++) {
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+              str_has_char("!#$&^_.+-/", *s)))
+            return false;
+    }
+    if (!*s)
+        return true;
+    s++;
+    if (*s == ' ')
+        s++;
+    if (strncmp(s, "charset=", 8) != 0 || !s[8])
+        return false;
+    for (s += 8; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !str_has_char("._-", *s))
+            return false;
+    }
+    return true;
+}
+
+static bool is_cookie_path(const char *s)
+{
+    if (*s != '/')
+        return false;
+    for (; *s; s++) {
+        if (*s < '!' || *s > '~' || *s == ';')
+            return false;
+    }
+    return true;
+}
+
+static const struct str_format fmt_policy_header = {
+    "header name", 1, 128, is_policy_header_name,
+    "letters, digits and '-', starting with a letter or digit (nginx drops "
+    "other header names, underscores included)"};
+static const struct str_format fmt_size = {
+    "size", 1, 10, is_size, "0, or 1 to 9999999 with an optional Ki, Mi or Gi"};
+static const struct str_format fmt_policy_path = {
+    "path", 1, 1024, is_request_path, "a path starting with '/': " PATH_CHARS_WORDS};
+static const struct str_format fmt_realm = {
+    "realm", 0, 64, is_realm, "printable ASCII without '\"', '$' and '\\'"};
+static const struct str_format fmt_redirect_value = {
+    "value", 1, 1024, is_redirect_value, "printable ASCII without spaces, '\"' and '$'"};
+static const struct str_format fmt_http_url = {
+    "URL", 1, 2048, is_http_url,
+    "http(s)://host[:port][/path][?query] without '$', quotes or spaces"};
+static const struct str_format fmt_param_name = {
+    "parameter name", 1, 64, is_param_name, "letters, digits and ._~-"};
+static const struct str_format fmt_content_type = {
+    "content type", 1, 128, is_content_type, "type/subtype[; charset=x] in lower case"};
+static bool is_token(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !str_has_char("!#$%&'*+-.^_`|~", *s))
+            return false;
+    }
+    return true;
+}
+
+static const struct str_format fmt_cookie_name = {
+    "cookie name", 1, 64, is_token, "letters, digits and !#$%&'*+-.^_`|~ only"};
+static const struct str_format fmt_cookie_path = {
+    "cookie path", 1, 1024, is_cookie_path, "'/' then printable ASCII without ';'"};
+static const struct str_format fmt_body = {"body", 0, 4096, NULL, NULL};
+static bool is_key(const char *s)
+{
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !str_has_char("-._", *s))
+            return false;
+    }
+    return true;
+}
+
+static const struct str_format fmt_secret_key = {
+    "key", 1, 253, is_key, "letters, digits and -._"};
+
+static const char *const target_groups[] = {GATEWAY_GROUP, NULL};
+static const char *const target_kinds[] = {"Gateway", "ListenerSet", "HTTPRoute",
+                                           "GRPCRoute", NULL};
+
+static void check_targets(struct schema *s, const struct ynode *spec,
+                          const struct policy_targets *t)
+{
+    struct section_ref *refs = ARENA_NEW_ARRAY(s->c->arena, struct section_ref,
+                                               t->n ? t->n : 1);
+    size_t i, k = 0;
+
+    check_count(s, spec, "targetRefs", t->n, 1, 16);
+    for (i = 0; i < t->n; i++) {
+        const struct policy_target_ref *r = &t->v[i];
+
+        if (!r->src)
+            continue;
+        check_enum(s, r->src, "group", r->group, target_groups);
+        check_enum(s, r->src, "kind", r->kind, target_kinds);
+        check_str(s, r->src, "name", r->name, &fmt_object_name);
+        check_str(s, r->src, "sectionName", r->section_name, &fmt_dns_subdomain);
+        if (!r->group || !r->kind || !r->name)
+            continue;
+        refs[k].at = r->src;
+        refs[k].target = arena_printf(s->c->arena, "%s '%s'", r->kind, r->name);
+        refs[k].key = arena_printf(s->c->arena, "%s\x1f%s\x1f%s", r->group, r->kind, r->name);
+        refs[k].section = r->section_name;
+        k++;
+    }
+    check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
+}
+
+static void check_cidrs(struct schema *s, const struct ynode *map, const char *key,
+                        const char *const *v, size_t n, size_t max)
+{
+    struct seen seen;
+    size_t i;
+
+    check_count(s, map, key, n, 0, max);
+    seen_init(&seen, s->c->arena, n, false);
+    for (i = 0; i < n; i++) {
+        const struct ynode *at = string_item(map, key, i);
+        struct cidr c;
+        const char *why;
+        char norm[64];
+
+        if (!at)
+            continue;
+        if (!cidr_parse(v[i], &c, &why)) {
+            if (strstr(why, "after the prefix")) {
+                cidr_format(&c, norm);
+                schema_report(s, DIAG_POLICY_CIDR, at,
+                              "'%s' %s; write %s (nginx would silently widen it)",
+                              schema_quote(s, v[i]), why, norm);
+            } else {
+                schema_report(s, DIAG_POLICY_CIDR, at, "'%s' %s", schema_quote(s, v[i]),
+                              why);
+            }
+            continue;
+        }
+        cidr_format(&c, norm);
+        if (seen_add(&seen, norm, at, i))
+            schema_report(s, DIAG_DUPLICATE_LIST_KEY, at, "%s is listed twice in %s",
+                          norm, key);
+    }
+}
+
+/* A duration field in [min_ms, max_ms]. */
+static void check_duration(struct schema *s, const struct ynode *map, const char *key,
+                           const char *v, int64_t min_ms, int64_t max_ms,
+                           const char *range)
+{
+    int64_t ms;
+
+    if (!v)
+        return;
+    if (!check_string(s, field_node(map, key), key, v, &fmt_duration))
+        return;
+    if (strlen(v) > 32 || !model_parse_duration(v, &ms))
+        return;
+    if (ms < min_ms || ms > max_ms)
+        schema_report(s, DIAG_DURATION_RANGE, field_node(map, key),
+                      "%s '%s' is outside %s", key, schema_quote(s, v), range);
+}
+
+static void check_header_list(struct schema *s, const struct ynode *map,
+                              const char *key, const char *const *v, size_t n,
+                              size_t max)
+{
+    check_count(s, map, key, n, 0, max);
+    check_str_list(s, map, key, key, v, n, &fmt_policy_header);
+}
+
+/* One of the listed field names in lower case? */
+static bool name_in(const char *name, const char *const *v)
+{
+    for (; *v; v++) {
+        if (str_eq_nocase(name, *v))
+            return true;
+    }
+    return false;
+}
+
+static void check_ref_name(struct schema *s, const struct policy_object_ref *r)
+{
+    if (!r->src)
+        return;
+    check_str(s, r->src, "name", r->name, &fmt_object_name);
+    check_str(s, r->src, "namespace", r->namespace, &fmt_dns_label);
+}
+
+static void check_service_ref(struct schema *s, const struct backend_object_ref *r)
+{
+    static const char *const core[] = {"", NULL}, *const service[] = {"Service", NULL};
+
+    if (!r->src)
+        return;
+    check_enum(s, r->src, "group", r->group, core);
+    check_enum(s, r->src, "kind", r->kind, service);
+    check_str(s, r->src, "name", r->name, &fmt_object_name);
+    check_str(s, r->src, "namespace", r->namespace, &fmt_dns_label);
+    if (!check_required(s, r->src, "port", "ServiceReference"))
+        return;
+    check_int(s, r->src, "port", r->port, 1, 65535);
+}
+
+/* ---- ClientPolicy ---- */
+
+static void check_address_detection(struct schema *s, const struct client_policy *p)
+{
+    static const char *const sources[] = {"Connection", "Header", "ProxyProtocol", NULL};
+    static const char *const reserved[] = {"host", "authorization", "cookie",
+                                           "content-length", "transfer-encoding", NULL};
+    const struct client_address_detection *d = &p->client_address_detection;
+    size_t i;
+
+    if (!d->src)
+        return;
+    check_enum(s, d->src, "source", d->source, sources);
+    check_str(s, d->src, "header", d->header, &fmt_policy_header);
+    if (d->header && name_in(d->header, reserved))
+        schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "header"),
+                      "header '%s' cannot carry the client address",
+                      schema_quote(s, d->header));
+    check_cidrs(s, d->src, "trustedProxies", d->trusted_proxies, d->n_trusted_proxies, 64);
+    if (str_is(d->source, "Connection") && has_field(d->src, "trustedProxies"))
+        schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "trustedProxies"),
+                      "trustedProxies is for source Header or ProxyProtocol; with "
+                      "Connection the peer address is the client's");
+    else if (d->source && !str_is(d->source, "Connection") && d->n_trusted_proxies == 0)
+        schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "trustedProxies"),
+                      "source %s needs trustedProxies: only those peers may name "
+                      "the client", d->source);
+    if (d->source && !str_is(d->source, "Header")) {
+        if (has_field(d->src, "header"))
+            schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "header"),
+                          "header is for source Header only");
+        if (has_field(d->src, "recursive"))
+            schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "recursive"),
+                          "recursive is for source Header only");
+    }
+    /* CEL: Gateway, ListenerSet or listener targets only. */
+    for (i = 0; i < p->targets.n; i++) {
+        const struct policy_target_ref *t = &p->targets.v[i];
+        if (t->kind && !str_is(t->kind, "Gateway") && !str_is(t->kind, "ListenerSet"))
+            schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "source"),
+                          "clientAddressDetection applies to Gateways, ListenerSets "
+                          "and listeners only, and targetRefs[%zu] is %s '%s'", i,
+                          t->kind, t->name ? t->name : "");
+    }
+}
+
+static void check_request_limits(struct schema *s, const struct request_limits *l)
+{
+    static const char *const pers[] = {"Second", "Minute", NULL};
+    size_t i;
+
+    if (!l->src)
+        return;
+    check_count(s, l->src, "rate", l->n_rate, 0, 4);
+    for (i = 0; i < l->n_rate; i++) {
+        const struct rate_limit *r = &l->rate[i];
+        if (!r->src)
+            continue;
+        check_int(s, r->src, "requests", r->requests, 1, 1000000);
+        check_enum(s, r->src, "per", r->per, pers);
+        check_int(s, r->src, "burst", r->burst, 0, 1000000);
+    }
+    check_int(s, l->src, "concurrent", l->concurrent, 1, 65535);
+    check_cidrs(s, l->src, "exemptCIDRs", l->exempt_cidrs, l->n_exempt_cidrs, 64);
+    check_int(s, l->src, "rejectStatusCode", l->reject_status_code, 400, 599);
+    if (!has_field(l->src, "rate") && !has_field(l->src, "concurrent"))
+        schema_report(s, DIAG_POLICY_VALIDATION, l->src,
+                      "requestLimits needs rate or concurrent");
+}
+
+static const struct ynode *int_item(const struct ynode *map, const char *key, size_t i)
+{
+    const struct ynode *l = ynode_get(map, key);
+
+    return l && l->kind == YNODE_SEQ && i < l->n ? l->items[i] : map;
+}
+
+static void check_error_responses(struct schema *s, const struct client_policy *p)
+{
+    struct seen seen;
+    size_t i, j;
+
+    check_count(s, p->spec_src, "errorResponses", p->n_error_responses, 0, 16);
+    seen_init(&seen, s->c->arena, 16 * p->n_error_responses, false);
+    for (i = 0; i < p->n_error_responses; i++) {
+        const struct error_response *e = &p->error_responses[i];
+        int given;
+
+        if (!e->src)
+            continue;
+        check_count(s, e->src, "statusCodes", e->n_status_codes, 1, 16);
+        for (j = 0; j < e->n_status_codes; j++) {
+            const struct ynode *at = int_item(e->src, "statusCodes", j);
+            int64_t c = e->status_codes[j];
+            if (c < 400 || c > 599)
+                schema_report(s, DIAG_VALUE_RANGE, at,
+                              "statusCodes[%zu] must be between 400 and 599, got %" PRId64,
+                              j, c);
+            else if (c == 418 || c == 444 || c == 499)
+                schema_report(s, DIAG_POLICY_VALIDATION, at,
+                              "%" PRId64 " cannot have an error page (418 is gwc's "
+                              "internal dispatch, 444 and 499 send no response)", c);
+            else if (seen_add(&seen, arena_printf(s->c->arena, "%" PRId64, c), at, i))
+                schema_report(s, DIAG_POLICY_VALIDATION, at,
+                              "status %" PRId64 " already has an error response", c);
+        }
+        check_str(s, e->src, "body", e->body, &fmt_body);
+        check_ref_name(s, &e->config_map_ref);
+        if (e->config_map_ref.src)
+            check_str(s, e->config_map_ref.src, "key", e->config_map_ref.key,
+                      &fmt_secret_key);
+        check_service_ref(s, &e->backend_ref);
+        check_str(s, e->src, "contentType", e->content_type, &fmt_content_type);
+        given = has_field(e->src, "body") + has_field(e->src, "configMapRef") +
+                has_field(e->src, "backendRef");
+        if (given != 1)
+            schema_report(s, DIAG_POLICY_VALIDATION, e->src,
+                          "an error response needs exactly one of body, configMapRef "
+                          "and backendRef");
+        if (has_field(e->src, "contentType") && has_field(e->src, "backendRef"))
+            schema_report(s, DIAG_POLICY_VALIDATION, field_node(e->src, "contentType"),
+                          "contentType is for static bodies; the backend sends its own");
+    }
+}
+
+static void check_client_policy(struct schema *s)
+{
+    const struct client_policy *p = (const struct client_policy *)s->obj;
+    const struct client_timeouts *t = &p->timeouts;
+
+    check_targets(s, p->spec_src, &p->targets);
+    check_address_detection(s, p);
+    if (t->src) {
+        check_duration(s, t->src, "requestBody", t->request_body, MS(0, 0, 1, 0),
+                       MS(1, 0, 0, 0), "1s-1h");
+        check_duration(s, t->src, "idle", t->idle, 0, MS(1, 0, 0, 0), "0s-1h");
+        check_duration(s, t->src, "send", t->send, MS(0, 0, 1, 0), MS(1, 0, 0, 0),
+                       "1s-1h");
+    }
+    if (p->request_body.src && p->request_body.max_size &&
+        !is_size(p->request_body.max_size)) {
+        const char *v = p->request_body.max_size;
+        size_t n = strlen(v);
+        bool nginx_unit = n > 1 && str_has_char("kKmMgG", v[n - 1]) && isdigit((unsigned char)v[0]);
+        schema_report(s, DIAG_POLICY_SIZE, field_node(p->request_body.src, "maxSize"),
+                      "maxSize '%s' is not a size gwc maps exactly; %s", schema_quote(s, v),
+                      nginx_unit ? "nginx's k, m and g are written Ki, Mi and Gi here "
+                                   "(in a Kubernetes quantity 10m means 0.01)"
+                                 : fmt_size.allowed);
+    }
+    check_request_limits(s, &p->request_limits);
+    if (p->hsts.src) {
+        check_int(s, p->hsts.src, "maxAgeSeconds", p->hsts.max_age_seconds, 0, INT32_MAX);
+        if (p->hsts.preload == TRI_TRUE &&
+            (p->hsts.include_sub_domains != TRI_TRUE || p->hsts.max_age_seconds < 31536000))
+            schema_report(s, DIAG_POLICY_VALIDATION, field_node(p->hsts.src, "preload"),
+                          "preload needs includeSubDomains and maxAgeSeconds of at "
+                          "least 31536000 (the preload list's rules)");
+    }
+    check_error_responses(s, p);
+    if (!has_field(p->spec_src, "clientAddressDetection") && !has_field(p->spec_src, "timeouts") &&
+        !has_field(p->spec_src, "requestBody") && !has_field(p->spec_src, "requestLimits") &&
+        !has_field(p->spec_src, "hsts") && !has_field(p->spec_src, "errorResponses"))
+        schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
+                      "a ClientPolicy needs at least one setting besides targetRefs");
+}
+
+/* ---- AccessPolicy ---- */
+
+static void check_basic_auth(struct schema *s, const struct basic_auth *b)
+{
+    static const char *const formats[] = {"Htpasswd", "UserMap", NULL};
+
+    if (!b->src)
+        return;
+    check_ref_name(s, &b->secret_ref);
+    check_enum(s, b->src, "format", b->format, formats);
+    check_str(s, b->src, "key", b->key, &fmt_secret_key);
+    if (has_field(b->src, "key") && !str_is(b->format, "Htpasswd"))
+        schema_report(s, DIAG_POLICY_VALIDATION, field_node(b->src, "key"),
+                      "key is for format Htpasswd; with UserMap every key is a user");
+    if (b->realm && check_string(s, field_node(b->src, "realm"), "realm", b->realm,
+                                 &fmt_realm) &&
+        str_eq_nocase(b->realm, "off"))
+        schema_report(s, DIAG_POLICY_VALIDATION, field_node(b->src, "realm"),
+                      "realm 'off' would switch authentication off in nginx");
+}
+
+static void check_external_auth(struct schema *s, const struct external_auth_policy *e)
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH",
+                                          "DELETE", "OPTIONS", NULL};
+    static const char *const cookies[] = {"Never", "OnSuccess", "Always", NULL};
+    static const char *const reserved[] = {
+        "host", "content-length", "x-original-uri", "x-original-url",
+        "x-original-method", "x-real-ip", "x-forwarded-for", "x-auth-request-redirect",
+        "x-forwarded-proto", "connection", NULL};
+    size_t i;
+
+    if (!e->src)
+        return;
+    check_service_ref(s, &e->backend_ref);
+    check_str(s, e->src, "url", e->url, &fmt_http_url);
+    check_str(s, e->src, "path", e->path, &fmt_policy_path);
+    if (has_field(e->src, "backendRef") == has_field(e->src, "url"))
+        schema_report(s, DIAG_POLICY_VALIDATION, e->src,
+                      "externalAuth needs exactly one of backendRef and url");
+    if (has_field(e->src, "path") && !has_field(e->src, "backendRef"))
+        schema_report(s, DIAG_POLICY_VALIDATION, field_node(e->src, "path"),
+                      "path is for backendRef; a url carries its own path");
+    check_enum(s, e->src, "method", e->method, methods);
+    check_header_list(s, e->src, "requestHeaders", e->request_headers,
+                      e->n_request_headers, 64);
+    check_header_list(s, e->src, "responseHeaders", e->response_headers,
+                      e->n_response_headers, 64);
+    check_count(s, e->src, "setRequestHeaders", e->n_set_request_headers, 0, 16);
+    for (i = 0; i < e->n_set_request_headers; i++) {
+        const struct http_header *h = &e->set_request_headers[i];
+        if (!h->src)
+            continue;
+        check_str(s, h->src, "name", h->name, &fmt_policy_header);
+        check_str(s, h->src, "value", h->value, &fmt_text_1024);
+        if (h->name && name_in(h->name, reserved))
+            schema_report(s, DIAG_POLICY_VALIDATION, field_node(h->src, "name"),
+                          "gwc sets %s itself on the auth request", h->name);
+    }
+    check_str(s, e->src, "requestRedirect", e->request_redirect, &fmt_redirect_value);
+    check_enum(s, e->src, "setCookie", e->set_cookie, cookies);
+    if (e->sign_in.src) {
+        const struct sign_in *si = &e->sign_in;
+        check_str(s, si->src, "url", si->url, &fmt_http_url);
+        check_str(s, si->src, "path", si->path, &fmt_policy_path);
+        check_str(s, si->src, "redirectParameter", si->redirect_parameter, &fmt_param_name);
+        if (has_field(si->src, "url") == has_field(si->src, "path"))
+            schema_report(s, DIAG_POLICY_VALIDATION, si->src,
+                          "signIn needs exactly one of url and path");
+    }
+    check_duration(s, e->src, "timeout", e->timeout, MS(0, 0, 1, 0), MS(0, 5, 0, 0),
+                   "1s-5m");
+}
+
+static void check_access_policy(struct schema *s)
+{
+    static const char *const satisfy[] = {"All", "Any", NULL};
+    const struct access_policy *p = (const struct access_policy *)s->obj;
+    const struct client_addresses *a = &p->client_addresses;
+
+    check_targets(s, p->spec_src, &p->targets);
+    if (a->src) {
+        check_cidrs(s, a->src, "allow", a->allow, a->n_allow, 256);
+        check_cidrs(s, a->src, "deny", a->deny, a->n_deny, 256);
+        if (!has_field(a->src, "allow") && !has_field(a->src, "deny"))
+            schema_report(s, DIAG_POLICY_VALIDATION, a->src,
+                          "clientAddresses needs allow or deny");
+    }
+    check_basic_auth(s, &p->basic_auth);
+    check_external_auth(s, &p->external_auth);
+    check_enum(s, p->spec_src, "satisfy", p->satisfy, satisfy);
+    if (!has_field(p->spec_src, "clientAddresses") && !has_field(p->spec_src, "basicAuth") &&
+        !has_field(p->spec_src, "externalAuth"))
+        schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
+                      "an AccessPolicy needs clientAddresses, basicAuth or externalAuth");
+    if (str_is(p->satisfy, "Any") &&
+        (a->n_allow == 0 || (!p->basic_auth.src && !p->external_auth.src)))
+        schema_report(s, DIAG_POLICY_VALIDATION, field_node(p->spec_src, "satisfy"),
+                      "satisfy Any needs clientAddresses.allow and an authentication "
+                      "(either one lets a request in)");
+}
+
+/* ---- BackendPolicy ---- */
+
+static void check_consistent_hash(struct schema *s, const struct consistent_hash *h)
+{
+    static const char *const sources[] = {"ClientAddress", "Header", "Cookie",
+                                          "QueryParameter", "RequestURI", NULL};
+    static const char *const same_site[] = {"Strict", "Lax", "None", NULL};
+    static const struct {
+        const char *source, *field;
+    } needs[] = {{"Header", "header"}, {"Cookie", "cookie"},
+                 {"QueryParameter", "queryParameter"}};
+    const struct hash_cookie *ck = &h->cookie;
+    size_t i;
+
+    if (!h->src)
+        return;
+    check_enum(s, h->src, "source", h->source, sources);
+    check_str(s, h->src, "header", h->header, &fmt_policy_header);
+    check_str(s, h->src, "queryParameter", h->query_parameter, &fmt_query_name);
+    for (i = 0; h->source && i < sizeof(needs) / sizeof(needs[0]); i++) {
+        bool want = str_is(h->source, needs[i].source), has = has_field(h->src, needs[i].field);
+        if (want != has)
+            schema_report(s, DIAG_POLICY_VALIDATION,
+                          has ? field_node(h->src, needs[i].field) : field_node(h->src, "source"),
+                          want ? "source %s needs %s" : "%s is for source %s",
+                          want ? needs[i].source : needs[i].field,
+                          want ? needs[i].field : needs[i].source);
+    }
+    if (!ck->src)
+        return;
+    check_str(s, ck->src, "name", ck->name, &fmt_cookie_name);
+    check_str(s, ck->src, "path", ck->path, &fmt_cookie_path);
+    check_str(s, ck->src, "domain", ck->domain, &fmt_dns_subdomain);
+    check_int(s, ck->src, "maxAgeSeconds", ck->max_age_seconds, 1, INT32_MAX);
+    check_enum(s, ck->src, "sameSite", ck->same_site, same_site);
+    if (ck->issue != TRI_TRUE &&
+        (has_field(ck->src, "path") || has_field(ck->src, "domain") ||
+         has_field(ck->src, "maxAgeSeconds") || has_field(ck->src, "secure") ||
+         has_field(ck->src, "httpOnly") || has_field(ck->src, "sameSite")))
+        schema_report(s, DIAG_POLICY_VALIDATION, ck->src,
+                      "cookie attributes are for an issued cookie (issue: true)");
+    if (str_is(ck->same_site, "None") && ck->secure != TRI_TRUE)
+        schema_report(s, DIAG_POLICY_VALIDATION, field_node(ck->src, "sameSite"),
+                      "sameSite None needs secure: browsers refuse it otherwise");
+}
+
+static void check_backend_policy(struct schema *s)
+{
+    static const char *const methods[] = {"RoundRobin", "LeastConnections",
+                                          "ConsistentHash", NULL};
+    static const char *const retry_on[] = {"Error", "Timeout", "InvalidHeader", NULL};
+    const struct backend_policy *p = (const struct backend_policy *)s->obj;
+    const struct load_balancing *lb = &p->load_balancing;
+    const struct upstream_keepalive *k = &p->keepalive;
+    const struct backend_retry *r = &p->retry;
+    size_t i;
+
+    check_targets(s, p->spec_src, &p->targets);
+    if (p->timeouts.src) {
+        const struct backend_timeouts *t = &p->timeouts;
+        check_duration(s, t->src, "connect", t->connect, 1, MS(0, 0, 75, 0), "1ms-75s");
+        check_duration(s, t->src, "send", t->send, 1, MS(576, 0, 0, 0), "1ms-576h");
+        check_duration(s, t->src, "read", t->read, 1, MS(576, 0, 0, 0), "1ms-576h");
+    }
+    if (lb->src) {
+        check_enum(s, lb->src, "method", lb->method, methods);
+        if (str_is(lb->method, "ConsistentHash") != has_field(lb->src, "consistentHash"))
+            schema_report(s, DIAG_POLICY_VALIDATION,
+                          field_node(lb->src, lb->consistent_hash.src ? "consistentHash"
+                                                                       : "method"),
+                          "consistentHash goes with method ConsistentHash, and only "
+                          "with it");
+        check_consistent_hash(s, &lb->consistent_hash);
+    }
+    if (k->src) {
+        check_int(s, k->src, "connections", k->connections, 0, 1024);
+        check_int(s, k->src, "requests", k->requests, 1, 1000000);
+        check_duration(s, k->src, "idleTimeout", k->idle_timeout, MS(0, 0, 1, 0),
+                       MS(1, 0, 0, 0), "1s-1h");
+        check_duration(s, k->src, "maxLifetime", k->max_lifetime, MS(0, 0, 1, 0),
+                       MS(24, 0, 0, 0), "1s-24h");
+    }
+    if (r->src) {
+        check_count(s, r->src, "on", r->n_on, 0, 3);
+        for (i = 0; i < r->n_on; i++) {
+            const struct ynode *at = string_item(r->src, "on", i);
+            if (at)
+                check_enum_at(s, at, "on", r->on[i], retry_on);
+        }
+        check_count(s, r->src, "statusCodes", r->n_status_codes, 0, 7);
+        for (i = 0; i < r->n_status_codes; i++) {
+            int64_t c = r->status_codes[i];
+            if (c != 403 && c != 404 && c != 429 && c != 500 && c != 502 && c != 503 &&
+                c != 504)
+                schema_report(s, DIAG_ENUM_VALUE, int_item(r->src, "statusCodes", i),
+                              "statusCodes[%zu] %" PRId64 " is not one nginx can retry "
+                              "on: 403, 404, 429, 500, 502, 503, 504", i, c);
+        }
+        check_int(s, r->src, "tries", r->tries, 1, 16);
+        check_duration(s, r->src, "timeout", r->timeout, 1, MS(24, 0, 0, 0), "1ms-24h");
+    }
+    if (!has_field(p->spec_src, "timeouts") && !has_field(p->spec_src, "loadBalancing") &&
+        !has_field(p->spec_src, "keepalive") && !has_field(p->spec_src, "buffering") &&
+        !has_field(p->spec_src, "retry"))
+        schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
+                      "a BackendPolicy needs at least one setting besides targetRefs");
+}
+
+void schema_gwc_policy(struct schema *s)
+{
+    switch (s->obj->kind) {
+    case KIND_CLIENT_POLICY:
+        check_client_policy(s);
+        return;
+    case KIND_ACCESS_POLICY:
+        check_access_policy(s);
+        return;
+    case KIND_BACKEND_POLICY:
+        check_backend_policy(s);
+        return;
+    default:
+        BUG("not a gwc policy");
+    }
+}

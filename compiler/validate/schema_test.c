@@ -1,0 +1,95 @@
+/*
+ * RoutingTest (gwc.dev/v1alpha1), checked as its CRD would be: the limits
+ * of every field below, and the rules between them.  Whether a URL is one
+ * nginx can be sent is decided when the case runs (explain/), where a
+ * request is parsed.
+ */
+#include "schema_internal.h"
+
+#include "load/load.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CASES 256
+#define MAX_HEADERS 64
+#define MAX_BACKENDS 16
+
+static bool is_method(const char *s)
+{
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(s);
+}
+
+static bool is_http_url(const char *s)
+{
+    return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+}
+
+static const struct str_format fmt_case_name = {"case name", 1, 253, NULL, NULL};
+static const struct str_format fmt_method = {"method", 1, 16, is_method,
+                                             "upper-case letters, such as GET"};
+static const struct str_format fmt_url = {"URL", 8, 4096, is_http_url,
+                                          "http:// or https:// and the rest of a URL"};
+static const struct str_format fmt_sni = {"server name", 0, 253, NULL, NULL};
+static const struct str_format fmt_backend = {"backend name", 1, 317, NULL, NULL};
+static const struct str_format fmt_location = {"location", 1, 4096, NULL, NULL};
+
+static void check_backends(struct schema *s, const struct ynode *map)
+{
+    uint32_t i;
+
+    if (!map)
+        return;
+    if (map->kind != YNODE_MAP) {
+        schema_report(s, DIAG_TYPE_MISMATCH, map,
+                      "backends must be a mapping of backend names to weights");
+        return;
+    }
+    if (map->n == 0 || map->n > MAX_BACKENDS)
+        schema_report(s, map->n ? DIAG_TOO_MANY_ITEMS : DIAG_TOO_FEW_ITEMS, map,
+                      "backends must have 1 to %d entries, got %u", MAX_BACKENDS, map->n);
+    for (i = 0; i < map->n; i++) {
+        const struct ynode *w = map->items[i];
+        check_string(s, w, "backend name", w->key, &fmt_backend);
+        if (w->kind != YNODE_SCALAR || w->scalar != YSCALAR_INT)
+            schema_report(s, DIAG_TYPE_MISMATCH, w, "the weight of %s must be an integer",
+                          w->key);
+        else
+            check_int(s, map, w->key, strtoll(w->text, NULL, 10), 0, 1000000);
+    }
+}
+
+static void check_case(struct schema *s, const struct routing_case *k)
+{
+    const struct routing_request *r = &k->request;
+    const struct routing_expect *e = &k->expect;
+
+    check_str(s, k->src, "name", k->name, &fmt_case_name);
+    check_str(s, r->src, "method", r->method, &fmt_method);
+    check_str(s, r->src, "url", r->url, &fmt_url);
+    check_map(s, r->src, "headers", &r->headers, MAX_HEADERS, &fmt_header_value);
+    check_str(s, r->src, "sni", r->sni, &fmt_sni);
+    if (!e->src)
+        return;
+    if (!e->backend && !e->backends && e->status == INT_UNSET)
+        schema_report(s, DIAG_ROUTING_TEST_INVALID, e->src,
+                      "expect must name a backend, backends or a status");
+    if (e->backend && e->backends)
+        schema_report(s, DIAG_ROUTING_TEST_INVALID, e->backends,
+                      "expect takes backend or backends, not both");
+    check_str(s, e->src, "backend", e->backend, &fmt_backend);
+    check_backends(s, e->backends);
+    check_int(s, e->src, "status", e->status, 100, 599);
+    check_str(s, e->src, "location", e->location, &fmt_location);
+    check_map(s, e->src, "headers_set", &e->headers_set, MAX_HEADERS, &fmt_header_value);
+}
+
+void schema_routing_test(struct schema *s)
+{
+    const struct routing_test *t = (const struct routing_test *)s->obj;
+    size_t i;
+
+    check_count(s, t->spec_src, "cases", t->n_cases, 1, MAX_CASES);
+    for (i = 0; i < t->n_cases; i++)
+        check_case(s, &t->cases[i]);
+}

@@ -1,0 +1,152 @@
+"""End to end: an F5 NGINX Ingress Controller (NIC) estate through
+`gwc import-ingress` (provider detected from the nginx.org annotations and
+the k8s.nginx.org VirtualServer), the result through `gwc compile`, a real
+nginx serving it, echo backends behind.
+
+Expectations are what NIC documents (docs.nginx.com/nginx-ingress-
+controller: the annotations page, VirtualServer resources, path matching).
+The basic-auth Ingress is access control gwc cannot carry over: the import
+exits 1 and the path must answer 500, never the backend.
+"""
+import unittest
+
+from estate import ImportedEstate, tls_secret_yaml
+
+ESTATE = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: cafe
+  namespace: default
+  annotations:
+    nginx.org/rewrites: "serviceName=tea rewrite=/"
+spec:
+  ingressClassName: nginx
+  tls:
+  - hosts: [cafe.example.com]
+    secretName: cafe-tls
+  rules:
+  - host: cafe.example.com
+    http:
+      paths:
+      - path: /tea
+        pathType: Prefix
+        backend: {service: {name: tea, port: {name: http}}}
+      - path: /coffee
+        pathType: Prefix
+        backend: {service: {name: coffee, port: {name: http}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: private
+  namespace: default
+  annotations:
+    nginx.org/basic-auth-secret: users
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: private.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: admin, port: {name: http}}}
+---
+apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: shop, namespace: default}
+spec:
+  host: shop.example.com
+  upstreams:
+  - {name: v1, service: shop-v1, port: 80}
+  - {name: v2, service: shop-v2, port: 80}
+  routes:
+  - path: /
+    splits:
+    - {weight: 80, action: {pass: v1}}
+    - {weight: 20, action: {pass: v2}}
+  - path: /api
+    matches:
+    - conditions: [{header: X-Version, value: v2}]
+      action: {pass: v2}
+    action: {pass: v1}
+  - path: =/old
+    action: {redirect: {url: "https://${host}/new", code: 302}}
+  - path: /admin
+    policies: [{name: allow-office}]
+    action: {pass: v1}
+  - path: /hdr
+    action:
+      proxy: {upstream: v1, rewritePath: /echo, requestHeaders: {set: [{name: X-From, value: gw}]}}
+"""
+
+class ImportedNicEstate(ImportedEstate):
+    SERVICES = ["tea", "coffee", "admin", "shop-v1", "shop-v2"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        pair = ca.issue("cafe", dns_names=["cafe.example.com"])
+        return [ESTATE, tls_secret_yaml("cafe-tls", pair)]
+
+    def test_import_reports_access_control_and_exits_1(self):
+        self.assertEqual(self.imported.returncode, 1, self.imported.stderr)
+        self.assertIn("converting as nginx-inc", self.imported.stderr)
+        self.assertIn('nginx.org/basic-auth-secret"]: not converted', self.imported.stderr)
+        self.assertIn("spec.routes[3].policies: not converted", self.imported.stderr)
+
+    # ---- redirects: ssl-redirect is on by default for TLS hosts ----
+
+    def test_tls_host_redirects_plain_http(self):
+        r = self.get("cafe.example.com", "/tea/x?y=1")
+        self.assertEqual(r.status, 301)
+        self.assertEqual(r.header("Location"), "https://cafe.example.com/tea/x?y=1")
+
+    def test_vs_redirect_action(self):
+        r = self.get("shop.example.com", "/old")
+        self.assertEqual(r.status, 302)
+        self.assertEqual(r.header("Location"), "https://shop.example.com/new")
+
+    # ---- rewrites and matching ----
+
+    def test_rewrites_replace_the_location_prefix(self):
+        # nginx.org/rewrites serviceName=tea rewrite=/: proxy_pass .../;
+        self.assertServed(self.get_tls("cafe.example.com", "/tea/cup"), "tea", "/cup")
+
+    def test_prefix_is_a_string_prefix(self):
+        # location /coffee takes /coffeecup too.
+        self.assertServed(self.get_tls("cafe.example.com", "/coffeecup"), "coffee", "/coffeecup")
+        self.assertServed(self.get_tls("cafe.example.com", "/coffee/x"), "coffee", "/coffee/x")
+
+    def test_vs_match_by_header_is_case_insensitive(self):
+        self.assertServed(self.get("shop.example.com", "/api/a", headers={"X-Version": "V2"}),
+                          "shop-v2")
+        self.assertServed(self.get("shop.example.com", "/api/a"), "shop-v1")
+
+    # ---- splits ----
+
+    def test_vs_split(self):
+        n = 200
+        hits = sum(self.get("shop.example.com", "/x").echo["service"] == "shop-v2"
+                   for _ in range(n))
+        self.assertTrue(15 <= hits <= 70, "%d of %d requests went to shop-v2" % (hits, n))
+
+    # ---- headers and rewritePath ----
+
+    def test_vs_proxy_headers_and_rewrite(self):
+        r = self.get("shop.example.com", "/hdr/more")
+        self.assertServed(r, "shop-v1", "/echo/more")
+        self.assertEqual(r.echo["headers"].get("X-From"), ["gw"])
+
+    # ---- access control fails closed ----
+
+    def test_basic_auth_ingress_is_not_served_openly(self):
+        self.assertEqual(self.get("private.example.com", "/").status, 500)
+
+    def test_vs_policy_route_is_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/admin").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/admin/x").status, 500)
+
+
+if __name__ == "__main__":
+    unittest.main()

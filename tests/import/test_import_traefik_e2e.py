@@ -1,0 +1,205 @@
+"""End to end: a Traefik estate (traefik.io IngressRoutes and Middlewares,
+a weighted TraefikService, Ingresses with router annotations, and a v2
+traefik.containo.us IngressRoute) through `gwc import-ingress` (provider
+detected from the CRD groups), `gwc check` and `gwc compile`, a real nginx
+serving it, echo backends behind.
+
+Expectations are what Traefik documents (doc.traefik.io/traefik: routing
+rules, the middlewares' pages, TraefikService).  basicAuth is access
+control gwc cannot carry over: the import exits 1 and the route answers
+500, never the backend.
+"""
+import unittest
+
+from estate import ImportedEstate
+
+ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: shop, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`shop.example.com`) && PathPrefix(`/api`)
+    kind: Rule
+    middlewares: [{name: strip-api}, {name: tag}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && (Path(`/cart`) || Path(`/basket`)) && Method(`POST`)
+    kind: Rule
+    services: [{name: split, kind: TraefikService}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/admin`)
+    kind: Rule
+    middlewares: [{name: login}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`)
+    kind: Rule
+    services: [{name: web, port: 80}]
+  - match: Host(`old.example.com`)
+    kind: Rule
+    middlewares: [{name: to-https}]
+    services: [{name: web, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: strip-api, namespace: default}
+spec:
+  stripPrefix: {prefixes: [/api]}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: tag, namespace: default}
+spec:
+  headers:
+    customRequestHeaders: {X-Via: traefik-import}
+    customResponseHeaders: {X-Served-By: gwc}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: login, namespace: default}
+spec:
+  basicAuth: {secret: users}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: to-https, namespace: default}
+spec:
+  redirectScheme: {scheme: https, permanent: true}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: add-v1, namespace: default}
+spec:
+  addPrefix: {prefix: /v1}
+---
+apiVersion: traefik.io/v1alpha1
+kind: TraefikService
+metadata: {name: split, namespace: default}
+spec:
+  weighted:
+    services:
+    - {name: web, port: 80, weight: 3}
+    - {name: api, port: 80, weight: 1}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: blog
+  namespace: default
+  annotations:
+    traefik.ingress.kubernetes.io/router.entrypoints: web
+    traefik.ingress.kubernetes.io/router.middlewares: default-add-v1@kubernetescrd
+spec:
+  rules:
+  - host: blog.example.com
+    http:
+      paths:
+      - path: /posts
+        pathType: Prefix
+        backend: {service: {name: blog, port: {number: 80}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: versions
+  namespace: default
+  annotations:
+    traefik.ingress.kubernetes.io/router.pathmatcher: PathRegexp
+spec:
+  rules:
+  - host: re.example.com
+    http:
+      paths:
+      - path: /v[0-9]+/
+        pathType: ImplementationSpecific
+        backend: {service: {name: blog, port: {number: 80}}}
+---
+apiVersion: traefik.containo.us/v1alpha1
+kind: IngressRoute
+metadata: {name: legacy, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`v2.example.com`, `v2.example.org`) && PathPrefix(`/app`)
+    kind: Rule
+    services: [{name: legacy, port: 80}]
+"""
+
+
+class ImportedTraefikEstate(ImportedEstate):
+    SERVICES = ["api", "web", "blog", "legacy"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [ESTATE]
+
+    def test_import_reports_access_control_and_exits_1(self):
+        self.assertIn("converting as traefik", self.imported.stderr)
+        self.assertIn("spec.basicAuth: not converted", self.imported.stderr)
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    # ---- matching ----
+
+    def test_or_and_method(self):
+        for path in ("/cart", "/basket"):
+            r = self.get("shop.example.com", path, method="POST", body=b"")
+            self.assertEqual(r.status, 200, path)
+        # GET /cart is not the POST router's: the Host-only router takes it.
+        self.assertServed(self.get("shop.example.com", "/cart"), "web")
+
+    def test_path_prefix_is_a_string_prefix(self):
+        self.assertServed(self.get("shop.example.com", "/api/items"), "api", "/items")
+
+    def test_v2_multi_argument_host(self):
+        self.assertServed(self.get("v2.example.com", "/app/x"), "legacy")
+        self.assertServed(self.get("v2.example.org", "/app/x"), "legacy")
+        self.assertEqual(self.get("v2.example.net", "/app/x").status, 404)
+
+    def test_ingress_path_regexp_is_searched(self):
+        # Traefik searches the path for the expression (PathRegexp).
+        self.assertServed(self.get("re.example.com", "/v2/items"), "blog", "/v2/items")
+        self.assertServed(self.get("re.example.com", "/old/v10/x"), "blog", "/old/v10/x")
+        self.assertEqual(self.get("re.example.com", "/").status, 404)
+        self.assertEqual(self.get("re.example.com", "/vx/").status, 404)
+
+    # ---- splits ----
+
+    def test_weighted_traefik_service(self):
+        n = 200
+        hits = sum(self.get("shop.example.com", "/cart", method="POST", body=b"")
+                   .echo["service"] == "api" for _ in range(n))
+        self.assertTrue(25 <= hits <= 80, "%d of %d requests went to api" % (hits, n))
+
+    # ---- rewrites ----
+
+    def test_strip_prefix_sets_x_forwarded_prefix(self):
+        r = self.get("shop.example.com", "/api/v/1")
+        self.assertServed(r, "api", "/v/1")
+        self.assertEqual(r.echo["headers"].get("X-Forwarded-Prefix"), ["/api"])
+
+    def test_add_prefix_from_an_ingress_annotation(self):
+        self.assertServed(self.get("blog.example.com", "/posts/1"), "blog", "/v1/posts/1")
+
+    # ---- redirects ----
+
+    def test_redirect_scheme(self):
+        self.assertRedirect(self.get("old.example.com", "/a?b=1"), 301,
+                            "https://old.example.com/a?b=1")
+
+    # ---- headers ----
+
+    def test_headers_middleware(self):
+        r = self.get("shop.example.com", "/api/h")
+        self.assertEqual(r.echo["headers"].get("X-Via"), ["traefik-import"])
+        self.assertEqual(r.header("X-Served-By"), "gwc")
+
+    # ---- access control fails closed ----
+
+    def test_basic_auth_route_is_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/admin").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/admin/x").status, 500)
+
+
+if __name__ == "__main__":
+    unittest.main()
