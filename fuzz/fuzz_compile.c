@@ -13,7 +13,7 @@
 #include <string.h>
 
 struct output {
-    struct strbuf nginx_conf, http_conf, stream_conf, files;
+    struct strbuf nginx_conf, http_conf, stream_conf, proxy_headers, grpc_headers, files;
 };
 
 /* nginx's tokenizer, reduced to what can go wrong: quotes, escapes,
@@ -65,7 +65,8 @@ static void reverse(struct ydoc_list *docs)
 static bool compile(const uint8_t *data, size_t size, bool reversed,
                     struct output *out)
 {
-    struct emit_output eo = {&out->nginx_conf, &out->http_conf, &out->stream_conf};
+    struct emit_output eo = {&out->nginx_conf, &out->http_conf, &out->stream_conf,
+                             &out->proxy_headers, &out->grpc_headers};
     struct fuzz_run r;
     struct plan plan;
     bool compiled = false;
@@ -94,6 +95,8 @@ static void release(struct output *o)
     strbuf_release(&o->nginx_conf);
     strbuf_release(&o->http_conf);
     strbuf_release(&o->stream_conf);
+    strbuf_release(&o->proxy_headers);
+    strbuf_release(&o->grpc_headers);
     strbuf_release(&o->files);
 }
 
@@ -107,18 +110,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct output a = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
-    struct output b = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    struct output a = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
+                       STRBUF_INIT};
+    struct output b = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
+                       STRBUF_INIT};
 
     if (compile(data, size, false, &a)) {
         check_nginx_text("nginx.conf", &a.nginx_conf);
         check_nginx_text("http.conf", &a.http_conf);
         check_nginx_text("stream.conf", &a.stream_conf);
+        check_nginx_text(EMIT_PROXY_HEADERS_FILE, &a.proxy_headers);
+        check_nginx_text(EMIT_GRPC_HEADERS_FILE, &a.grpc_headers);
         if (!compile(data, size, true, &b))
             fuzz_fail("the documents in reverse order do not compile");
         same("nginx.conf", &a.nginx_conf, &b.nginx_conf);
         same("http.conf", &a.http_conf, &b.http_conf);
         same("stream.conf", &a.stream_conf, &b.stream_conf);
+        same(EMIT_PROXY_HEADERS_FILE, &a.proxy_headers, &b.proxy_headers);
+        same(EMIT_GRPC_HEADERS_FILE, &a.grpc_headers, &b.grpc_headers);
         same("the certificate files", &a.files, &b.files);
     }
     release(&a);

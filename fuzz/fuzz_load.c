@@ -92,9 +92,11 @@ static void check_tree(const struct compilation *c, const struct ynode *n,
     if (*budget == 0)
         return;
     --*budget;
-    check_loc(c, n->file, n->line, n->col, ynode_loc(c, n));
+    /* Only a root holds its file (ynode_file()): in a child the field is
+     * the key's mark or the item's index. */
+    check_loc(c, ynode_file(n), n->line, n->col, ynode_loc(c, n));
     if (n->key)
-        check_loc(c, n->file, n->key_line, n->key_col, ynode_key_loc(c, n));
+        check_loc(c, ynode_file(n), n->key_line, n->key_col, ynode_key_loc(c, n));
     if (n->kind == YNODE_SCALAR)
         return;
     for (i = 0; i < n->n; i++)

@@ -4,7 +4,7 @@
 
 void compilation_init(struct compilation *c)
 {
-    c->arena = arena_create(1 << 20);
+    c->arena = arena_create((size_t)2 << 20);
     source_table_init(&c->sources, c->arena);
     diag_sink_init(&c->diags, c->arena);
 }

@@ -29,11 +29,21 @@ struct strhash {
 
 /* An empty table; {0} with a set arena is the same thing. */
 void strhash_init(struct strhash *m, struct arena *a);
+/* Makes room for n keys at once (no table left behind by growth). */
+void strhash_reserve(struct strhash *m, size_t n);
 /* The value stored under key, or NULL. */
 void *strhash_get(const struct strhash *m, const char *key);
 /* The value slot of key, created holding NULL when the key is new. */
 void **strhash_slot(struct strhash *m, const char *key);
 /* Stores value under key (replacing any earlier one). */
 void strhash_put(struct strhash *m, const char *key, void *value);
+
+/*
+ * A key made of several strings (NULL reads as ""), each length-prefixed so
+ * that no two different lists give the same key, whatever bytes the strings
+ * hold.  Written to buf when it fits in cap bytes, else to the arena.
+ */
+const char *strhash_key(struct arena *a, char *buf, size_t cap,
+                        const char *const *parts, size_t n);
 
 #endif

@@ -167,7 +167,7 @@ bool cli_write_output(struct compilation *c, const struct options *o,
 {
     const char *dirs[] = {"logs", "tmp", "certs", "sockets"};
     struct outdir_file *files = ARENA_NEW_ARRAY(c->arena, struct outdir_file,
-                                                plan->n_files + 3);
+                                                plan->n_files + 5);
     struct src_loc none = {SOURCE_NONE, 0, 0, 0};
     struct strbuf why = STRBUF_INIT;
     enum outdir_result r;
@@ -183,8 +183,14 @@ bool cli_write_output(struct compilation *c, const struct options *o,
         files[n++] = f;
     }
     {
+        struct outdir_file proxy = {EMIT_PROXY_HEADERS_FILE, eo->proxy_headers_conf->buf,
+                                    eo->proxy_headers_conf->len, 0644};
+        struct outdir_file grpc = {EMIT_GRPC_HEADERS_FILE, eo->grpc_headers_conf->buf,
+                                   eo->grpc_headers_conf->len, 0644};
         struct outdir_file http = {"http.conf", eo->http_conf->buf, eo->http_conf->len, 0644};
         struct outdir_file entry = {"nginx.conf", eo->nginx_conf->buf, eo->nginx_conf->len, 0644};
+        files[n++] = proxy;
+        files[n++] = grpc;
         files[n++] = http;
         files[n++] = entry;
     }
@@ -273,8 +279,10 @@ int run_compile(const struct options *o)
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT) &&
         !diag_has_class_error(&c.diags, DCLASS_MANIFEST)) {
         struct strbuf nginx_conf = STRBUF_INIT, http_conf = STRBUF_INIT;
-        struct strbuf stream_conf = STRBUF_INIT;
-        struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf};
+        struct strbuf stream_conf = STRBUF_INIT, proxy_headers = STRBUF_INIT;
+        struct strbuf grpc_headers = STRBUF_INIT;
+        struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf, &proxy_headers,
+                                 &grpc_headers};
         struct plan plan;
         bool rendered = cli_render(&c, o, &ctl, &plan, &eo);
 
@@ -284,6 +292,8 @@ int run_compile(const struct options *o)
         strbuf_release(&nginx_conf);
         strbuf_release(&http_conf);
         strbuf_release(&stream_conf);
+        strbuf_release(&proxy_headers);
+        strbuf_release(&grpc_headers);
     }
     cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);

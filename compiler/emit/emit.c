@@ -55,6 +55,8 @@ void emit_nginx(const struct plan *plan, const struct emit_options *o,
         slots[3] = stream.buf;
     }
     fill(out->nginx_conf, template_nginx_conf, slots);
+    strbuf_addstr(out->proxy_headers_conf, template_proxy_headers_conf);
+    strbuf_addstr(out->grpc_headers_conf, template_grpc_headers_conf);
     strbuf_release(&modules);
     strbuf_release(&stream);
     strbuf_release(&path);

@@ -16,10 +16,19 @@ struct emit_options {
     const char *modules_dir; /* where ngx_stream_module.so lives */
 };
 
+/* The request headers every proxied request gets, in files of their own
+ * next to http.conf: http{} includes them, and so does each location that
+ * changes a header (a location's own proxy_set_header replaces every
+ * inherited one, so it must repeat them). */
+#define EMIT_PROXY_HEADERS_FILE "gwc_proxy_headers.conf"
+#define EMIT_GRPC_HEADERS_FILE "gwc_grpc_headers.conf"
+
 struct emit_output {
     struct strbuf *nginx_conf;
     struct strbuf *http_conf;
     struct strbuf *stream_conf; /* left empty when there is no stream{} */
+    struct strbuf *proxy_headers_conf;
+    struct strbuf *grpc_headers_conf;
 };
 
 void emit_nginx(const struct plan *plan, const struct emit_options *o,

@@ -186,7 +186,7 @@ static void add_backends(struct builder *b, const struct controller *ctl,
             const struct reference_grant *g = NULL;
 
             if (!str_eq(ns, r->obj.meta.namespace))
-                g = validate_grant(ctl->model, kind_name(r->obj.kind), r->obj.meta.namespace,
+                g = validate_grant(ctl, kind_name(r->obj.kind), r->obj.meta.namespace,
                                    group, kind, ns, be->name);
             if (g)
                 label = arena_printf(a, "%s, ReferenceGrant %s", label, g->obj.nsname);

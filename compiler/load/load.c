@@ -294,13 +294,20 @@ void ynode_path(const struct ynode *n, struct strbuf *out)
     }
 }
 
+uint32_t ynode_file(const struct ynode *n)
+{
+    while (n->parent)
+        n = n->parent;
+    return n->file;
+}
+
 struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n)
 {
     if (!n) {
         struct src_loc none = {SOURCE_NONE, 0, 0, 0};
         return none;
     }
-    return source_loc_from_mark(&c->sources, n->file, n->line, n->col);
+    return source_loc_from_mark(&c->sources, ynode_file(n), n->line, n->col);
 }
 
 struct src_loc ynode_key_loc(const struct compilation *c,
@@ -308,6 +315,6 @@ struct src_loc ynode_key_loc(const struct compilation *c,
 {
     if (!value || !value->key)
         return ynode_loc(c, value);
-    return source_loc_from_mark(&c->sources, value->file, value->key_line,
+    return source_loc_from_mark(&c->sources, ynode_file(value), value->key_line,
                                 value->key_col);
 }

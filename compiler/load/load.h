@@ -30,15 +30,22 @@ enum yscalar {
     YSCALAR_FLOAT,
 };
 
+/* 48 bytes: a repository of 100,000 routes has tens of millions of these. */
 struct ynode {
     uint8_t kind;   /* enum ynode_kind */
     uint8_t scalar; /* enum yscalar, for scalars */
-    uint32_t file;
+    union {
+        uint32_t n;   /* sequence items, or mapping values */
+        uint32_t len; /* scalar length in bytes */
+    };
     uint32_t line, col; /* libyaml mark: 0-based line, column in characters */
-    uint32_t index;     /* in a sequence: the position */
-    uint32_t n;         /* sequence items, or mapping values */
-    uint32_t len;       /* scalar length in bytes */
-    uint32_t key_line, key_col; /* in a mapping: the mark of the key */
+    union {
+        struct {
+            uint32_t key_line, key_col; /* in a mapping: the mark of the key */
+        };
+        uint32_t index; /* in a sequence: the position */
+        uint32_t file;  /* a document root: its file (see ynode_file()) */
+    };
     const struct ynode *parent; /* NULL for a document root */
     const char *key;            /* in a mapping: the key of this value */
     union {
@@ -108,6 +115,8 @@ bool ynode_is_null(const struct ynode *n);
 const char *ynode_type_name(const struct ynode *n);
 /* Kubernetes field path of n below its document (or List item) root. */
 void ynode_path(const struct ynode *n, struct strbuf *out);
+/* The file a node was read from. */
+uint32_t ynode_file(const struct ynode *n);
 /* The user position of a node, and of the key of a mapping value. */
 struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n);
 struct src_loc ynode_key_loc(const struct compilation *c,

@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
+#include "base/strhash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ struct builder {
     size_t n_scratch, scratch_cap;
     struct ynode *root;
     size_t nodes;
+    struct strhash keys; /* every key text once: a file repeats a few dozen */
     bool failed;
 };
 
@@ -60,7 +62,7 @@ static struct ynode *new_node(struct builder *b, enum ynode_kind kind,
     struct ynode *n = ARENA_NEW(b->c->arena, struct ynode);
 
     n->kind = (uint8_t)kind;
-    n->file = b->file;
+    n->file = b->file; /* kept by a root; attach() reuses the field */
     n->line = (uint32_t)m.line;
     n->col = (uint32_t)m.column;
     return n;
@@ -237,6 +239,18 @@ static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev
     return start;
 }
 
+/* One copy of each key text per file (scalar_event() refused a NUL in it). */
+static const char *key_text(struct builder *b, const char *text, size_t len)
+{
+    const char *k = strhash_get(&b->keys, text);
+
+    if (!k) {
+        k = arena_strndup(b->c->arena, text, len);
+        strhash_put(&b->keys, k, (void *)k);
+    }
+    return k;
+}
+
 static bool scalar_event(struct builder *b, const yaml_event_t *ev)
 {
     const char *text = (const char *)ev->data.scalar.value;
@@ -261,7 +275,7 @@ static bool scalar_event(struct builder *b, const yaml_event_t *ev)
     }
     if (is_key(b)) {
         struct frame *top = &b->stack[b->depth - 1];
-        top->key = arena_strndup(b->c->arena, text, len);
+        top->key = key_text(b, text, len);
         top->key_line = (uint32_t)ev->start_mark.line;
         top->key_col = (uint32_t)ev->start_mark.column;
         return true;
@@ -335,6 +349,7 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
     uint32_t doc_index = 0;
     bool ok = true, done = false;
 
+    strhash_init(&b.keys, c->arena);
     if (!yaml_parser_initialize(&parser))
         die_oom(sizeof(parser));
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);

@@ -94,5 +94,7 @@ extern const struct kind_info kind_infos[KIND__COUNT];
 bool parse_rfc3339(const char *s, int64_t *seconds);
 /* Fills the defaults the CRDs declare, before any validation. */
 void model_apply_defaults(struct compilation *c, struct object *o);
+/* Builds the model's lookup tables once the kinds are sorted (index.c). */
+void model_index(struct compilation *c, struct model *m);
 
 #endif

@@ -533,38 +533,8 @@ bool model_build(struct compilation *c, const struct ydoc_list *docs,
         ptrvec_sort(&m->objects[i], cmp_objects);
         check_duplicates(&b, &m->objects[i]);
     }
+    model_index(c, m);
     return b.ok;
-}
-
-struct object *model_find(const struct model *m, enum kind kind,
-                          const char *namespace, const char *name)
-{
-    const struct ptrvec *pv = &m->objects[kind];
-    struct strbuf key = STRBUF_INIT;
-    size_t lo = 0, hi = pv->n;
-    struct object *found = NULL;
-
-    if (!name)
-        return NULL;
-    if (namespace && kind_infos[kind].namespaced)
-        strbuf_addf(&key, "%s/%s", namespace, name);
-    else
-        strbuf_addstr(&key, name);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        struct object *o = pv->v[mid];
-        int c = strcmp(o->nsname, key.buf);
-        if (c == 0) {
-            found = o;
-            break;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    strbuf_release(&key);
-    return found;
 }
 
 const char *model_suggest_name(const struct model *m, enum kind kind,

@@ -11,6 +11,7 @@
 #define GWC_MODEL_H
 
 #include "base/ptrvec.h"
+#include "base/strhash.h"
 #include "load/load.h"
 
 #include <stdbool.h>
@@ -888,6 +889,10 @@ struct model_input {
 struct model {
     /* Objects per kind, sorted by nsname (then input order). */
     struct ptrvec objects[KIND__COUNT];
+    /* Lookups, built once by model_build (model/index.c). */
+    struct strhash by_nsname[KIND__COUNT]; /* nsname -> its first object */
+    struct strhash slices_by_service; /* "ns/service" -> struct ptrvec * of
+                                         EndpointSlices, in nsname order */
     /* Every struct model_input, in input order. */
     struct ptrvec inputs;
     /* Documents (and List items) with apiVersion and kind, of any kind. */
@@ -913,6 +918,10 @@ bool model_build(struct compilation *c, const struct ydoc_list *docs,
 /* Exact lookup by kind, namespace (NULL for cluster-scoped) and name. */
 struct object *model_find(const struct model *m, enum kind kind,
                           const char *namespace, const char *name);
+/* The EndpointSlices labelled kubernetes.io/service-name: name in the
+ * namespace (rejected ones included), or NULL when there are none. */
+const struct ptrvec *model_endpoint_slices(const struct model *m,
+                                           const char *namespace, const char *name);
 /* The name of an object of that kind and namespace that 'name' most likely
  * misspells, or NULL (base/suggest.h; budget bounds the work). */
 const char *model_suggest_name(const struct model *m, enum kind kind,

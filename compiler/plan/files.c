@@ -70,10 +70,19 @@ struct cert_files certificate_files(struct planner *p, const struct certificate 
 {
     struct strbuf sb = STRBUF_INIT;
     struct cert_files f;
+    const char *path;
+    const struct plan_file *known;
 
     if (!cert->cert_pem) {
         f.cert = mounted(p, p->o->secrets_dir, cert->namespace, cert->name, "tls.crt");
         f.key = mounted(p, p->o->secrets_dir, cert->namespace, cert->name, "tls.key");
+        return f;
+    }
+    /* Every server of a listener names the same file: made once. */
+    path = arena_printf(p->a, "certs/%s_%s.pem", cert->namespace, cert->name);
+    known = strhash_get(&p->files_by_path, bounded_path(p->a, path));
+    if (known) {
+        f.cert = f.key = known->path;
         return f;
     }
     /* nginx reads certificate and key from one file. */
@@ -83,9 +92,7 @@ struct cert_files certificate_files(struct planner *p, const struct certificate 
     strbuf_add(&sb, cert->key_pem, cert->key_len);
     if (sb.len && sb.buf[sb.len - 1] != '\n')
         strbuf_addch(&sb, '\n');
-    f.cert = f.key = add_file(p, arena_printf(p->a, "certs/%s_%s.pem", cert->namespace,
-                                              cert->name),
-                              arena_strndup(p->a, sb.buf, sb.len), sb.len, 0600);
+    f.cert = f.key = add_file(p, path, arena_strndup(p->a, sb.buf, sb.len), sb.len, 0600);
     strbuf_release(&sb);
     return f;
 }

@@ -210,7 +210,8 @@ struct server_build {
     struct ptrvec locations;      /* struct plan_location * */
     struct ptrvec internal;       /* struct plan_handler * needing a named or
                                      internal location */
-    bool needs_404;
+    struct strhash not_found;     /* named locations answering 404 */
+    struct ptrvec not_found_names;
     /* The largest body limit of a dispatching location with policies
      * (0: none), or -1 when there is none. */
     int64_t max_body;
@@ -340,18 +341,45 @@ static struct plan_text target_text(struct planner *p, struct plan_handler *h,
     return text_literal(p->a, arena_printf(p->a, "@%s", h->id));
 }
 
-/* The variable holding the target of h, set in the location (one per
- * distinct handler, numbered in order of first use). */
-static const char *target_slot(struct server_build *sb, struct ptrvec *slots,
-                               struct plan_handler *h)
+/* The part of the targets' names that they all start with, up to and
+ * including a '/' (every name starts "@/"). */
+static const char *common_prefix(struct arena *a, const struct plan_text *t, size_t n)
 {
+    const char *first = t[0].parts[0].text;
+    size_t len = strlen(first), i, k;
+
+    for (i = 1; i < n; i++) {
+        const char *s = t[i].parts[0].text;
+        for (k = 0; k < len && s[k] == first[k]; k++)
+            ;
+        len = k;
+    }
+    while (len > 0 && first[len - 1] != '/')
+        len--;
+    return arena_strndup(a, first, len);
+}
+
+/* t less the prefix: the value a dispatch map gives for it. */
+static struct plan_text relative_to(struct arena *a, const struct plan_text *t, size_t cut)
+{
+    struct plan_text r = text_new(a, t->n);
     size_t i;
 
-    for (i = 0; i < slots->n && slots->v[i] != h; i++)
-        ;
-    if (i == slots->n)
-        ptrvec_push(sb->p->a, slots, h);
-    return arena_printf(sb->p->a, "gw_t%zu", i);
+    text_lit(&r, t->parts[0].text + cut);
+    for (i = 1; i < t->n; i++)
+        r.parts[r.n++] = t->parts[i];
+    return r;
+}
+
+/* A named location answering 404, once per name in the server. */
+static void need_404(struct server_build *sb, const char *name)
+{
+    void **slot = strhash_slot(&sb->not_found, name);
+
+    if (!*slot) {
+        *slot = (void *)name;
+        ptrvec_push(sb->p->a, &sb->not_found_names, (void *)name);
+    }
 }
 
 /*
@@ -397,7 +425,9 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     struct idxvec reach = reach_list(sb, &lf);
     struct cond_set *sets = ARENA_NEW_ARRAY(p->a, struct cond_set, reach.n ? reach.n : 1);
     size_t *order = ARENA_NEW_ARRAY(p->a, size_t, reach.n ? reach.n : 1);
-    size_t n = 0, r, i, j, k;
+    struct plan_text *texts, *slot_texts;
+    const char *prefix;
+    size_t n = 0, r, i, j, k, cut;
 
     for (r = 0; r < reach.n; r++) {
         enum reach how;
@@ -435,6 +465,26 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
                 ptrvec_push(p->a, &vars, (void *)sets[i].vars[j]);
         }
     }
+    /* Each candidate's target, each distinct handler's made once. */
+    texts = ARENA_NEW_ARRAY(p->a, struct plan_text, n);
+    slot_texts = ARENA_NEW_ARRAY(p->a, struct plan_text, n);
+    for (i = 0; i < n; i++) {
+        struct plan_handler *h = handler_of(sb, order[i]);
+        for (k = 0; k < slots.n && slots.v[k] != h; k++)
+            ;
+        if (k == slots.n) {
+            ptrvec_push(p->a, &slots, h);
+            slot_texts[k] = target_text(p, h, &sb->internal);
+            loc->save_uri |= mirror_needs_uri(h);
+        }
+        texts[i] = slot_texts[k];
+        if (sets[i].n == 0) {
+            n = i + 1;
+            break;
+        }
+    }
+    prefix = common_prefix(p->a, texts, n);
+    cut = strlen(prefix);
     {
         struct plan_text src = text_new(p->a, vars.n);
         for (k = 0; k < vars.n; k++)
@@ -442,8 +492,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         dispatch = map_draft(p, src, arena_printf(p->a, "gw_d%u", p->n_dispatch));
     }
     for (i = 0; i < n; i++) {
-        struct plan_handler *h = handler_of(sb, order[i]);
-        struct plan_text value = text_variable(p->a, target_slot(sb, &slots, h));
+        struct plan_text value = relative_to(p->a, &texts[i], cut);
         struct strbuf key = STRBUF_INIT;
 
         if (sets[i].n == 0) {
@@ -461,20 +510,17 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         strbuf_release(&key);
     }
     if (sets[n - 1].n != 0) {
-        dispatch->default_value = text_literal(p->a, "@/_gw/404");
-        sb->needs_404 = true;
+        /* No candidate without conditions: the rest is not found.  Handler
+         * names end in "/r<rule>..." so "<prefix>404" names no handler. */
+        dispatch->default_value = text_literal(p->a, "404");
+        need_404(sb, arena_printf(p->a, "%s404", prefix));
     }
-    loc->targets = ARENA_NEW_ARRAY(p->a, struct plan_assign, slots.n);
-    for (i = 0; i < slots.n; i++) {
-        loc->targets[i].variable = arena_printf(p->a, "gw_t%zu", i);
-        loc->targets[i].value = target_text(p, slots.v[i], &sb->internal);
-    }
-    loc->n_targets = slots.n;
-    for (i = 0; i < slots.n; i++)
-        loc->save_uri |= mirror_needs_uri(slots.v[i]);
     dispatch_limits(sb, loc, (struct plan_handler **)slots.v, slots.n);
-    /* Locations with the same conditions in the same order share one
-     * dispatch map, across servers too. */
+    /* Locations with the same conditions and the same targets relative to
+     * their prefix share one dispatch map, across servers too: the map
+     * encodes nothing else (body limits and error handling are the
+     * location's own). */
+    loc->dispatch_prefix = prefix;
     loc->dispatch_variable = map_intern(p, dispatch);
     if (loc->dispatch_variable == dispatch->variable)
         p->n_dispatch++;
@@ -559,6 +605,11 @@ static int cmp_handler_ids(const void *pa, const void *pb)
     return strcmp(a->id, b->id);
 }
 
+static int cmp_strings(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
 static void internal_locations(struct server_build *sb)
 {
     struct planner *p = sb->p;
@@ -581,10 +632,11 @@ static void internal_locations(struct server_build *sb)
             loc->body_over_variable = map_body_over(p, policy_body_limit(h));
         ptrvec_push(p->a, &sb->locations, loc);
     }
-    if (sb->needs_404) {
+    ptrvec_sort(&sb->not_found_names, cmp_strings);
+    for (i = 0; i < sb->not_found_names.n; i++) {
         struct plan_location *loc = ARENA_NEW(p->a, struct plan_location);
         loc->kind = LOC_NAMED;
-        loc->path = "@/_gw/404";
+        loc->path = sb->not_found_names.v[i];
         ptrvec_push(p->a, &sb->locations, loc);
     }
 }
@@ -605,6 +657,7 @@ void locations_build(struct planner *p, struct plan_server *srv,
     sb.cands = cands;
     sb.n = n;
     strhash_init(&sb.by_path, p->a);
+    strhash_init(&sb.not_found, p->a);
     strhash_init(&seen, p->a);
     strhash_init(&regex_pos, p->a);
     for (i = 0; i < n; i++)

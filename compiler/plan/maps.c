@@ -123,16 +123,6 @@ void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
     e->value = value;
 }
 
-bool map_has_key(const struct plan_map *m, const char *key)
-{
-    size_t i;
-
-    for (i = 0; i < m->n_entries; i++)
-        if (strcmp(m->entries[i].key, key) == 0)
-            return true;
-    return false;
-}
-
 /* A map named from its content: found again when asked again. */
 static struct plan_map *content_map(struct planner *p, const char *prefix,
                                     const char *source_variable,

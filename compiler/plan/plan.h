@@ -273,23 +273,17 @@ struct plan_handler {
  * location the request arrived at, with its method and URI unchanged. */
 enum location_kind { LOC_EXACT, LOC_PREFIX, LOC_REGEX, LOC_INTERNAL, LOC_NAMED };
 
-/* `set $variable "value"` in a location. */
-struct plan_assign {
-    const char *variable;
-    struct plan_text value;
-};
-
 struct plan_location {
     enum location_kind kind;
     const char *path; /* LOC_REGEX: the pattern */
     bool save_uri;    /* set $gw_uri $uri: a mirror sends the original path */
-    /* Either dispatch through a map to a named location ... The map's
-     * values are variables ($gw_t0, ...) that the location sets first to
-     * its own targets, so that locations of every server whose candidates
-     * have the same conditions share one map. */
+    /* Either dispatch through a map to a named location: the request goes
+     * to dispatch_prefix followed by the map's value.  The values are the
+     * target names less the prefix they share ("r0", "r1/${gw_s0}"), so
+     * that locations of every server whose candidates have the same
+     * conditions and rule structure share one map ... */
     const char *dispatch_variable;
-    struct plan_assign *targets;
-    size_t n_targets;
+    const char *dispatch_prefix;
     /* ... or handle here; neither: 404. */
     struct plan_handler *handler;
     /* Dispatching: nginx checks Content-Length against this location's

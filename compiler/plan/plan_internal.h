@@ -131,7 +131,6 @@ struct plan_map *map_new(struct planner *p, struct plan_text source,
 struct plan_map *map_draft(struct planner *p, struct plan_text source,
                            const char *variable);
 const char *map_intern(struct planner *p, struct plan_map *m);
-bool map_has_key(const struct plan_map *m, const char *key);
 void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
              const char *key, struct plan_text value);
 /* Sorts a section's maps into their final order and copies them out. */

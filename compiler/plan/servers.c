@@ -33,6 +33,10 @@ struct sock {
     bool https;
     struct ptrvec listeners; /* struct eff_listener * */
     struct attach_index **index; /* per listener, made when first needed */
+    /* The first listener of each hostname (a size_t * position), and the
+     * first without one: listener_for() probes these. */
+    struct strhash by_hostname;
+    size_t any_hostname;
 };
 
 int64_t mapped_port(const struct plan_options *o, int64_t port)
@@ -168,23 +172,107 @@ static int cmp_names(const void *pa, const void *pb)
     return strcmp(a, b);
 }
 
-/* The position of the most specific listener covering name, or
- * s->listeners.n for none. */
-static size_t listener_for(const struct sock *s, const char *name)
-{
-    const struct eff_listener *best = NULL;
-    size_t i, at = s->listeners.n;
+/* The wildcards over a server name, most specific first: "*.b.c" and
+ * "*.c" over "a.b.c", and over "*.b.c" too (a host under wildcard S
+ * stands for S, see covers()).  A name has at most 127 labels. */
+struct wildcards {
+    struct strbuf text; /* "*.b.c\0*.c\0" */
+    const char *v[128];
+    size_t n;
+};
 
+static struct wildcards wildcards_over(const char *name)
+{
+    struct wildcards w;
+    const char *probe = name[0] == '*' ? name + 1 : name;
+    size_t i, at[128];
+
+    strbuf_init(&w.text);
+    w.n = 0;
+    for (i = name[0] == '*' ? 0 : 1; probe[i] && w.n < 128; i++) {
+        if (probe[i] != '.')
+            continue;
+        at[w.n++] = w.text.len;
+        strbuf_addch(&w.text, '*');
+        strbuf_addstr(&w.text, probe + i);
+        strbuf_addch(&w.text, '\0');
+    }
+    for (i = 0; i < w.n; i++)
+        w.v[i] = w.text.buf + at[i];
+    return w;
+}
+
+static void wildcards_release(struct wildcards *w)
+{
+    strbuf_release(&w->text);
+}
+
+static void index_listeners(struct arena *a, struct sock *s)
+{
+    size_t i;
+
+    strhash_init(&s->by_hostname, a);
+    s->any_hostname = s->listeners.n;
     for (i = 0; i < s->listeners.n; i++) {
         const struct eff_listener *l = s->listeners.v[i];
-        if (!covers(l->hostname, name))
+        void **slot;
+        if (!l->hostname) {
+            if (s->any_hostname == s->listeners.n)
+                s->any_hostname = i;
             continue;
-        if (!best || specificity(l->hostname) > specificity(best->hostname)) {
-            best = l;
-            at = i;
+        }
+        slot = strhash_slot(&s->by_hostname, l->hostname);
+        if (!*slot) {
+            size_t *at = ARENA_NEW(a, size_t);
+            *at = i;
+            *slot = at;
         }
     }
-    return at;
+}
+
+/* Keeps the listener at position i if it covers name more specifically
+ * than the best so far (the first of equals stays). */
+static void consider(const struct sock *s, size_t i, const char *name, size_t *best)
+{
+    const struct eff_listener *l = s->listeners.v[i];
+
+    if (!covers(l->hostname, name))
+        return;
+    if (*best == s->listeners.n ||
+        specificity(l->hostname) >
+            specificity(((const struct eff_listener *)s->listeners.v[*best])->hostname) ||
+        (specificity(l->hostname) ==
+             specificity(((const struct eff_listener *)s->listeners.v[*best])->hostname) &&
+         i < *best))
+        *best = i;
+}
+
+/*
+ * The position of the most specific listener covering name, or
+ * s->listeners.n for none.  Only the listeners that can cover it are
+ * probed: one named name itself, one of each wildcard over it ("*.b.c" and
+ * "*.c" over "a.b.c", and over "*.b.c" too), and the first without a
+ * hostname.
+ */
+static size_t listener_for(const struct sock *s, const char *name)
+{
+    size_t best = s->listeners.n, i;
+    const size_t *at;
+    struct wildcards wilds;
+
+    if (s->any_hostname < s->listeners.n)
+        consider(s, s->any_hostname, name, &best);
+    if (!name)
+        return best;
+    if ((at = strhash_get(&s->by_hostname, name)) != NULL)
+        consider(s, *at, name, &best);
+    wilds = wildcards_over(name);
+    for (i = 0; i < wilds.n; i++) {
+        if ((at = strhash_get(&s->by_hostname, wilds.v[i])) != NULL)
+            consider(s, *at, name, &best);
+    }
+    wildcards_release(&wilds);
+    return best;
 }
 
 /* The most specific hostname of an attachment covering the server name,
@@ -262,7 +350,7 @@ static struct idxvec attachments_for(struct arena *a, const struct attach_index 
                                      const char *name)
 {
     struct idxvec out = {NULL, 0, 0};
-    struct strbuf probe = STRBUF_INIT, wild = STRBUF_INIT;
+    struct wildcards wilds;
     size_t i;
 
     for (i = 0; i < x->any.n; i++)
@@ -272,20 +360,10 @@ static struct idxvec attachments_for(struct arena *a, const struct attach_index 
     for (i = 0; i < x->star.n; i++)
         idx_push(a, &out, x->star.v[i]);
     add_host(a, x, name, &out);
-    /* A host under wildcard S stands for S (see covers()). */
-    if (name[0] == '*')
-        strbuf_addch(&probe, 'x');
-    strbuf_addstr(&probe, name[0] == '*' ? name + 1 : name);
-    for (i = 1; i < probe.len; i++) {
-        if (probe.buf[i] != '.')
-            continue;
-        strbuf_reset(&wild);
-        strbuf_addch(&wild, '*');
-        strbuf_addstr(&wild, probe.buf + i);
-        add_host(a, x, wild.buf, &out);
-    }
-    strbuf_release(&probe);
-    strbuf_release(&wild);
+    wilds = wildcards_over(name);
+    for (i = 0; i < wilds.n; i++)
+        add_host(a, x, wilds.v[i], &out);
+    wildcards_release(&wilds);
     idx_sort_unique(&out);
     return out;
 }
@@ -408,8 +486,9 @@ static const char *sni_listener_map(struct planner *p, const struct sock *s, siz
 
     for (i = 0; i < s->listeners.n; i++) {
         const struct eff_listener *l = s->listeners.v[i];
-        if (!l->hostname || (m && map_has_key(m, l->hostname)))
-            continue;
+        const size_t *first = l->hostname ? strhash_get(&s->by_hostname, l->hostname) : NULL;
+        if (!first || *first != i)
+            continue; /* no hostname, or one an earlier listener has */
         if (!m) {
             m = map_new(p, text_variable(p->a, "ssl_server_name"),
                         arena_printf(p->a, "gw_listener%zu", index));
@@ -492,7 +571,10 @@ void servers_build(struct planner *p)
         struct name_set ns;
         size_t first = p->servers.n;
         struct kinds_seen seen = {0, 0};
-        const char *sni_variable = s->https ? sni_listener_map(p, s, i) : NULL;
+        const char *sni_variable;
+
+        index_listeners(p->a, s);
+        sni_variable = s->https ? sni_listener_map(p, s, i) : NULL;
 
         memset(&ns, 0, sizeof(ns));
         strhash_init(&ns.seen, p->a);

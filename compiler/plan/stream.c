@@ -520,13 +520,23 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
             /* SNI picks the most specific listener hostname (docs/spec-notes.md,
              * "Hostnames and their intersection"), so HTTPS listener hostnames, not route hostnames, send
              * connections to the http{} servers behind the hop. */
+            struct strhash keys; /* the map's hostnames so far */
+            strhash_init(&keys, p->a);
+            for (i = 0; i < m->n_entries; i++)
+                strhash_put(&keys, m->entries[i].key, m);
             for (i = 0; i < s->https.n; i++) {
                 const struct eff_listener *l = s->https.v[i];
-                if (!l->hostname)
+                void **seen;
+                if (!l->hostname) {
                     https_default = true;
-                else if (!map_has_key(m, l->hostname))
+                    continue;
+                }
+                seen = strhash_slot(&keys, l->hostname);
+                if (!*seen) {
+                    *seen = m;
                     map_add(p, m, MAP_KEY_HOSTNAME, l->hostname,
                             text_literal(p->a, arena_printf(p->a, "unix:%s", https_hop)));
+                }
             }
             if (https_default && text_is_empty(&m->default_value))
                 m->default_value = text_literal(p->a, arena_printf(p->a, "unix:%s", https_hop));

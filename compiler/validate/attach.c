@@ -82,19 +82,29 @@ static void attach(struct ctx *x, struct route_state *rs, struct eff_listener *l
     l->attached_routes++;
 }
 
+/* Why a listener refused the route; its message is written only when no
+ * listener takes the route (most routes are refused by some listener of a
+ * Gateway and taken by another). */
+enum refusal { REFUSED_NOT_ACCEPTED, REFUSED_KIND, REFUSED_NAMESPACE, REFUSED_HOSTNAME };
+
 struct failure {
     const char *reason; /* NotAllowedByListeners, NoMatchingListenerHostname */
-    const char *message;
+    enum refusal why;
+    const struct eff_listener *listener;
 };
 
 /* NoMatchingListenerHostname wins over NotAllowedByListeners: it is the more
  * specific answer (the listener would take the route but for hostnames). */
-static void note_failure(struct failure *f, const char *reason, const char *msg)
+static void note_failure(struct failure *f, enum refusal why,
+                         const struct eff_listener *l)
 {
-    if (!f->reason || (strcmp(reason, "NoMatchingListenerHostname") == 0 &&
-                       strcmp(f->reason, "NoMatchingListenerHostname") != 0)) {
+    const char *reason = why == REFUSED_HOSTNAME ? "NoMatchingListenerHostname"
+                                                 : "NotAllowedByListeners";
+
+    if (!f->reason || (why == REFUSED_HOSTNAME && f->why != REFUSED_HOSTNAME)) {
         f->reason = reason;
-        f->message = msg;
+        f->why = why;
+        f->listener = l;
     }
 }
 
@@ -108,6 +118,29 @@ static const char *kinds_text(struct ctx *x, const struct eff_listener *l)
     return *s ? s : "no route kinds";
 }
 
+static const char *failure_message(struct ctx *x, const struct route *r,
+                                   const struct failure *f)
+{
+    const struct eff_listener *l = f->listener;
+
+    switch (f->why) {
+    case REFUSED_NOT_ACCEPTED:
+        return msgf(x, "listener '%s' is not accepted", l->spec->name);
+    case REFUSED_KIND:
+        return msgf(x, "listener '%s' (%s) does not allow %s; it allows %s", l->spec->name,
+                    protocol_name(l->protocol), kind_name(r->obj.kind), kinds_text(x, l));
+    case REFUSED_NAMESPACE:
+        return msgf(x, "listener '%s' does not allow routes from namespace '%s' "
+                       "(allowedRoutes.namespaces.from: %s)",
+                    l->spec->name, r->obj.meta.namespace,
+                    l->spec->allowed_routes.namespaces.from);
+    case REFUSED_HOSTNAME:
+        break;
+    }
+    return msgf(x, "no hostname of the route matches listener '%s' hostname '%s'",
+                l->spec->name, l->hostname);
+}
+
 static bool try_listener(struct ctx *x, struct route_state *rs,
                          struct eff_listener *l, struct failure *f)
 {
@@ -118,30 +151,20 @@ static bool try_listener(struct ctx *x, struct route_state *rs,
     size_t n = 0;
 
     if (!l->accepted) {
-        note_failure(f, "NotAllowedByListeners",
-                     msgf(x, "listener '%s' is not accepted", l->spec->name));
+        note_failure(f, REFUSED_NOT_ACCEPTED, l);
         return false;
     }
     if (!kind_supported(l, r->obj.kind)) {
-        note_failure(f, "NotAllowedByListeners",
-                     msgf(x, "listener '%s' (%s) does not allow %s; it allows %s",
-                          l->spec->name, protocol_name(l->protocol),
-                          kind_name(r->obj.kind), kinds_text(x, l)));
+        note_failure(f, REFUSED_KIND, l);
         return false;
     }
     if (!namespace_selected(x, listener_owner(l), &l->spec->allowed_routes.namespaces,
                             home, r->obj.meta.namespace)) {
-        note_failure(f, "NotAllowedByListeners",
-                     msgf(x, "listener '%s' does not allow routes from namespace "
-                             "'%s' (allowedRoutes.namespaces.from: %s)",
-                          l->spec->name, r->obj.meta.namespace,
-                          l->spec->allowed_routes.namespaces.from));
+        note_failure(f, REFUSED_NAMESPACE, l);
         return false;
     }
     if (has_hostnames(r->obj.kind) && !intersect_hostnames(x, r, l, &hostnames, &n)) {
-        note_failure(f, "NoMatchingListenerHostname",
-                     msgf(x, "no hostname of the route matches listener '%s' "
-                             "hostname '%s'", l->spec->name, l->hostname));
+        note_failure(f, REFUSED_HOSTNAME, l);
         return false;
     }
     attach(x, rs, l, hostnames, n);
@@ -182,8 +205,8 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
                           size_t n, const char *parent_label)
 {
     const struct parent_ref *p = rp->ref;
-    struct failure f = {NULL, NULL};
-    const char *hint = "";
+    struct failure f = {NULL, REFUSED_NOT_ACCEPTED, NULL};
+    const char *message, *hint = "";
     bool selected = false;
     size_t i;
 
@@ -204,16 +227,18 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
     }
     if (!selected) {
         f.reason = "NoMatchingParent";
-        f.message = msgf(x, "%s has %s", parent_label, selector_text(x, p));
+        message = msgf(x, "%s has %s", parent_label, selector_text(x, p));
         hint = section_suggestion(x, p, ls, n);
+    } else {
+        message = failure_message(x, rs->route, &f);
     }
-    conditions_set(&rp->conditions, "Accepted", false, f.reason, f.message);
+    conditions_set(&rp->conditions, "Accepted", false, f.reason, message);
     finding(x, strcmp(f.reason, "NoMatchingParent") == 0 ? DIAG_NO_MATCHING_PARENT
                : strcmp(f.reason, "NoMatchingListenerHostname") == 0
                    ? DIAG_NO_MATCHING_HOSTNAME
                    : DIAG_NOT_ALLOWED_BY_LISTENERS,
             &rs->route->obj, p->src, "route does not attach to %s: %s (%s)%s",
-            parent_label, f.message, f.reason, hint);
+            parent_label, message, f.reason, hint);
 }
 
 /* Does --gateway select the Gateway of this parent (a Gateway, or the
@@ -248,10 +273,10 @@ static bool resolve_parent(struct ctx *x, const struct route *r,
         return false; /* e.g. a Service parent (GAMMA): not a Gateway's business */
     if (str_eq(p->kind, "Gateway")) {
         kind = KIND_GATEWAY;
-        *gs = find_gateway(x->ctl, ns, p->name);
+        *gs = find_gateway(x, ns, p->name);
     } else if (str_eq(p->kind, "ListenerSet")) {
         kind = KIND_LISTENER_SET;
-        *ls = find_listener_set(x->ctl, ns, p->name);
+        *ls = find_listener_set(x, ns, p->name);
     } else {
         return false;
     }

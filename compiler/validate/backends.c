@@ -92,12 +92,13 @@ void endpoint_slices_check(struct ctx *x)
 static bool endpoints(struct ctx *x, const struct service *s,
                       const struct service_port *sp, struct backend *b)
 {
-    const struct ptrvec *pv = &x->m->objects[KIND_ENDPOINT_SLICE];
+    const struct ptrvec *pv = model_endpoint_slices(x->m, s->obj.meta.namespace,
+                                                    s->obj.meta.name);
     struct ptrvec addrs = {0};
     bool found = false;
     size_t i, j, k;
 
-    for (i = 0; i < pv->n; i++) {
+    for (i = 0; pv && i < pv->n; i++) {
         const struct endpoint_slice *es = pv->v[i];
         const struct endpoint_port *ep = NULL;
 
@@ -195,7 +196,7 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
                         "a letter, at most 63 characters)", r->name));
         return;
     }
-    if (!grant_allows(x->m, kind_name(route_obj->kind), route_obj->meta.namespace, "",
+    if (!grant_allows(x, kind_name(route_obj->kind), route_obj->meta.namespace, "",
                       "Service", ns, r->name)) {
         invalid(x, rs, b, DIAG_REF_NOT_PERMITTED, r, "RefNotPermitted",
                 msgf(x, "Service '%s/%s' is in another namespace and no "

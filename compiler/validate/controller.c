@@ -71,13 +71,14 @@ const char *msgf(struct ctx *x, const char *fmt, ...)
 void controller_build(struct compilation *c, struct model *m,
                       const struct validate_options *o, struct controller *out)
 {
-    struct ctx x = {c, m, o, out, 1u << 26, {0}};
+    struct ctx x = {.c = c, .m = m, .o = o, .ctl = out, .suggest_budget = 1u << 26};
     size_t i;
 
     strhash_init(&x.missing_namespaces, c->arena);
     memset(out, 0, sizeof(*out));
     out->model = m;
     out->controller_name = o->controller_name;
+    grants_index(&x);
     gateways_build(&x);
     endpoint_slices_check(&x);
     routes_attach(&x);

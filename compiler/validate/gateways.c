@@ -11,6 +11,7 @@
 #include "base/compilation.h"
 #include "base/suggest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,30 +52,34 @@ static enum protocol parse_protocol(const char *p)
 
 /* ---- lookups ---- */
 
-struct gateway_state *find_gateway(struct controller *ctl, const char *ns,
+struct gateway_state *find_gateway(const struct ctx *x, const char *ns,
                                    const char *name)
 {
-    size_t i;
+    char buf[320];
+    const char *parts[] = {ns, name};
 
-    for (i = 0; i < ctl->n_gateways; i++) {
-        struct gateway *g = ctl->gateways[i].gw;
-        if (str_eq(g->obj.meta.namespace, ns) && str_eq(g->obj.meta.name, name))
-            return &ctl->gateways[i];
-    }
-    return NULL;
+    return strhash_get(&x->gateways, strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
 }
 
-struct listener_set_state *find_listener_set(struct controller *ctl,
-                                             const char *ns, const char *name)
+struct listener_set_state *find_listener_set(const struct ctx *x, const char *ns,
+                                             const char *name)
 {
-    size_t i;
+    char buf[320];
+    const char *parts[] = {ns, name};
 
-    for (i = 0; i < ctl->n_listener_sets; i++) {
-        struct listener_set *ls = ctl->listener_sets[i].ls;
-        if (str_eq(ls->obj.meta.namespace, ns) && str_eq(ls->obj.meta.name, name))
-            return &ctl->listener_sets[i];
-    }
-    return NULL;
+    return strhash_get(&x->listener_sets,
+                       strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
+}
+
+/* Registers st under its namespace and name (the first one stands). */
+static void index_object(struct ctx *x, struct strhash *h, const struct object *o,
+                         void *st)
+{
+    const char *parts[] = {o->meta.namespace, o->meta.name};
+    void **slot = strhash_slot(h, strhash_key(x->c->arena, NULL, 0, parts, 2));
+
+    if (!*slot)
+        *slot = st;
 }
 
 /* ---- label selectors ---- */
@@ -389,7 +394,7 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
             }
             continue;
         }
-        if (!grant_allows(x->m, kind_name(owner->kind), owner->meta.namespace, "",
+        if (!grant_allows(x, kind_name(owner->kind), owner->meta.namespace, "",
                           "Secret", ns, r->name)) {
             finding(x, DIAG_CERT_REF_NOT_PERMITTED, owner, r->src,
                     "certificateRef to Secret '%s/%s' needs a ReferenceGrant in "
@@ -492,7 +497,7 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
                     "with ca.crt", *r->group ? r->group : "core", r->kind);
             why = "InvalidCACertificateKind";
             problem = msgf(x, "unsupported kind %s", r->kind);
-        } else if (!grant_allows(x->m, "Gateway", g->obj.meta.namespace, "",
+        } else if (!grant_allows(x, "Gateway", g->obj.meta.namespace, "",
                                  "ConfigMap", ns, r->name)) {
             finding(x, DIAG_REF_NOT_PERMITTED, &g->obj, r->src,
                     "caCertificateRef to ConfigMap '%s/%s' needs a ReferenceGrant",
@@ -650,15 +655,79 @@ static void mark_conflicted(struct ctx *x, struct eff_listener *l,
             object_label(x->c, listener_owner(with)), reason);
 }
 
+/* Keys of the listeners a conflict check looks up: by port and family,
+ * and by port, family and hostname. */
+static const char *conflict_key(struct ctx *x, char *buf, size_t cap,
+                                const struct eff_listener *l, enum family f,
+                                bool with_hostname)
+{
+    char port[24], fam[4];
+    const char *parts[] = {port, fam, with_hostname ? l->hostname : NULL,
+                           with_hostname ? "h" : "-"};
+
+    snprintf(port, sizeof(port), "%lld", (long long)l->port);
+    snprintf(fam, sizeof(fam), "%d", (int)f);
+    return strhash_key(x->c->arena, buf, cap, parts, 4);
+}
+
+/* The earliest listener conflict_reason() pairs with b among those
+ * registered so far (each key holds the first listener of its kind). */
+static size_t first_conflict(struct ctx *x, const struct strhash *seen,
+                             const struct eff_listener *b, size_t none)
+{
+    static const enum family tcp_side[] = {FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP};
+    enum family fb = family_of(b->protocol);
+    size_t best = none, k;
+    char buf[320];
+    const size_t *at;
+
+    if (b->protocol == PROTO_OTHER)
+        return none;
+    if (fb == FAMILY_UDP) {
+        at = strhash_get(seen, conflict_key(x, buf, sizeof(buf), b, FAMILY_UDP, false));
+        return at ? *at : none;
+    }
+    for (k = 0; k < sizeof(tcp_side) / sizeof(tcp_side[0]); k++) {
+        if (tcp_side[k] == fb && fb != FAMILY_TCP)
+            at = strhash_get(seen, conflict_key(x, buf, sizeof(buf), b, fb, true));
+        else
+            at = strhash_get(seen, conflict_key(x, buf, sizeof(buf), b, tcp_side[k], false));
+        if (at && *at < best)
+            best = *at;
+    }
+    return best;
+}
+
+static void register_listener(struct ctx *x, struct strhash *seen,
+                              const struct eff_listener *l, size_t i)
+{
+    enum family f = family_of(l->protocol);
+    size_t *at = ARENA_NEW(x->c->arena, size_t);
+    void **slot;
+    int with;
+
+    if (l->protocol == PROTO_OTHER)
+        return;
+    *at = i;
+    for (with = 0; with < 2; with++) {
+        slot = strhash_slot(seen, conflict_key(x, NULL, 0, l, f, with));
+        if (!*slot)
+            *slot = at;
+    }
+}
+
 /*
  * Among a Gateway's own listeners no listener wins a conflict: all parties
  * lose (the spec forbids picking a winner).  Across the merged list the
  * earlier entry wins: the Gateway's own listeners, then ListenerSets oldest
  * first, each ListenerSet's entries in order (conformance
  * ListenerSetProtocolConflict).  A listener that lost takes no further part.
+ * Own listeners are at most 64 (the CRD's limit); ListenerSets add any
+ * number, each checked against an index of the earlier survivors.
  */
 static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
 {
+    struct strhash seen;
     size_t i, j;
 
     for (i = 0; i < gs->n_own; i++) {
@@ -671,42 +740,70 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
             }
         }
     }
-    for (i = gs->n_own; i < gs->n_listeners; i++) {
+    strhash_init(&seen, x->c->arena);
+    for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *b = &gs->listeners[i];
-        for (j = 0; j < i && !conditions_get(&b->conditions, "Conflicted"); j++) {
-            const struct eff_listener *a = &gs->listeners[j];
-            const char *why;
-            if (conditions_get(&a->conditions, "Conflicted"))
-                continue;
-            if ((why = conflict_reason(a, b)) != NULL)
-                mark_conflicted(x, b, a, why);
+        if (i >= gs->n_own && !conditions_get(&b->conditions, "Conflicted")) {
+            size_t a = first_conflict(x, &seen, b, gs->n_listeners);
+            if (a < gs->n_listeners)
+                mark_conflicted(x, b, &gs->listeners[a],
+                                conflict_reason(&gs->listeners[a], b));
         }
+        if (!conditions_get(&b->conditions, "Conflicted"))
+            register_listener(x, &seen, b, i);
     }
 }
 
 /* Overlapping hostnames on one HTTPS port: certificate choice by SNI is then
- * ambiguous for some names (OverlappingTLSConfig, negative polarity). */
+ * ambiguous for some names (OverlappingTLSConfig, negative polarity).  Each
+ * hostname is filed under every wildcard that may cover it ("*.b.c" and
+ * "*.c" for "a.b.c"), so a wildcard listener finds its candidates at once. */
 static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
 {
+    struct strhash under;
     size_t i, j;
 
+    strhash_init(&under, x->c->arena);
+    for (i = 0; i < gs->n_listeners; i++) {
+        const struct eff_listener *b = &gs->listeners[i];
+        if (b->protocol != PROTO_HTTPS || !b->accepted || !b->hostname)
+            continue;
+        for (j = 1; b->hostname[j]; j++) {
+            char port[24];
+            const char *parts[] = {port, NULL};
+            struct ptrvec **v;
+            if (b->hostname[j] != '.')
+                continue;
+            snprintf(port, sizeof(port), "%lld", (long long)b->port);
+            parts[1] = arena_printf(x->c->arena, "*%s", b->hostname + j);
+            v = (struct ptrvec **)strhash_slot(&under,
+                                               strhash_key(x->c->arena, NULL, 0, parts, 2));
+            if (!*v)
+                *v = ARENA_NEW(x->c->arena, struct ptrvec);
+            ptrvec_push(x->c->arena, *v, (void *)b);
+        }
+    }
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *a = &gs->listeners[i];
-        if (a->protocol != PROTO_HTTPS || !a->accepted)
+        char port[24], buf[320];
+        const char *parts[] = {port, a->hostname};
+        const struct ptrvec *v;
+
+        if (a->protocol != PROTO_HTTPS || !a->accepted || !a->hostname ||
+            a->hostname[0] != '*')
             continue;
-        for (j = 0; j < gs->n_listeners; j++) {
-            const struct eff_listener *b = &gs->listeners[j];
-            if (i == j || b->protocol != PROTO_HTTPS || !b->accepted ||
-                b->port != a->port || !a->hostname || !b->hostname ||
-                str_eq(a->hostname, b->hostname))
+        snprintf(port, sizeof(port), "%lld", (long long)a->port);
+        v = strhash_get(&under, strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
+        for (j = 0; v && j < v->n; j++) {
+            const struct eff_listener *b = v->v[j];
+            if (b == a || str_eq(a->hostname, b->hostname) ||
+                !hostname_matches(a->hostname, b->hostname))
                 continue;
-            if (a->hostname[0] == '*' && hostname_matches(a->hostname, b->hostname)) {
-                conditions_set(&a->conditions, "OverlappingTLSConfig", true,
-                               "OverlappingHostnames",
-                               msgf(x, "hostname %s overlaps listener '%s' (%s)",
-                                    a->hostname, b->spec->name, b->hostname));
-                break;
-            }
+            conditions_set(&a->conditions, "OverlappingTLSConfig", true,
+                           "OverlappingHostnames",
+                           msgf(x, "hostname %s overlaps listener '%s' (%s)",
+                                a->hostname, b->spec->name, b->hostname));
+            break;
         }
     }
 }
@@ -764,7 +861,7 @@ static void listener_sets_collect(struct ctx *x)
             continue;
         if (!str_eq(p->group, GATEWAY_GROUP) || !str_eq(p->kind, "Gateway"))
             continue;
-        gs = find_gateway(x->ctl, ns, p->name);
+        gs = find_gateway(x, ns, p->name);
         if (!gs) {
             if (!model_find(x->m, KIND_GATEWAY, ns, p->name))
                 finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
@@ -793,6 +890,10 @@ static void listener_sets_collect(struct ctx *x)
     }
     qsort(x->ctl->listener_sets, x->ctl->n_listener_sets,
           sizeof(*x->ctl->listener_sets), cmp_sets);
+    strhash_init(&x->listener_sets, x->c->arena);
+    for (i = 0; i < x->ctl->n_listener_sets; i++)
+        index_object(x, &x->listener_sets, &x->ctl->listener_sets[i].ls->obj,
+                     &x->ctl->listener_sets[i]);
 }
 
 static void listener_set_conditions(struct ctx *x, struct listener_set_state *st)
@@ -825,24 +926,21 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
 
 /* ---- Gateways ---- */
 
-static void gateway_listeners(struct ctx *x, struct gateway_state *gs)
+static void gateway_listeners(struct ctx *x, struct gateway_state *gs,
+                              const struct ptrvec *sets)
 {
     struct gateway *g = gs->gw;
     size_t total = g->n_listeners, i, j, k;
 
-    for (i = 0; i < x->ctl->n_listener_sets; i++) {
-        if (x->ctl->listener_sets[i].parent == gs && x->ctl->listener_sets[i].accepted)
-            total += x->ctl->listener_sets[i].ls->n_listeners;
-    }
+    for (i = 0; i < sets->n; i++)
+        total += ((struct listener_set_state *)sets->v[i])->ls->n_listeners;
     gs->listeners = ARENA_NEW_ARRAY(x->c->arena, struct eff_listener, total);
     for (i = 0; i < g->n_listeners; i++)
         init_listener(x, gs, NULL, &g->listeners[i], &gs->listeners[i]);
     gs->n_own = g->n_listeners;
     k = g->n_listeners;
-    for (i = 0; i < x->ctl->n_listener_sets; i++) {
-        struct listener_set_state *st = &x->ctl->listener_sets[i];
-        if (st->parent != gs || !st->accepted)
-            continue;
+    for (i = 0; i < sets->n; i++) {
+        struct listener_set_state *st = sets->v[i];
         st->listeners = &gs->listeners[k];
         st->n_listeners = st->ls->n_listeners;
         for (j = 0; j < st->ls->n_listeners; j++)
@@ -935,7 +1033,7 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     if (!str_eq(r->group, "") || !str_eq(r->kind, "Secret")) {
         problem = msgf(x, "clientCertificateRef to %s/%s is not supported",
                        *r->group ? r->group : "core", r->kind);
-    } else if (!grant_allows(x->m, "Gateway", g->obj.meta.namespace, "", "Secret", ns,
+    } else if (!grant_allows(x, "Gateway", g->obj.meta.namespace, "", "Secret", ns,
                              r->name)) {
         reason = "RefNotPermitted";
         problem = msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
@@ -1044,19 +1142,30 @@ void gateways_build(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_GATEWAY];
     struct gateway_verdict *verdicts;
+    struct ptrvec *sets; /* per Gateway: its accepted ListenerSets, oldest first */
     size_t i;
 
     classes_build(x);
     gateway_selection_check(x);
     x->ctl->gateways = ARENA_NEW_ARRAY(x->c->arena, struct gateway_state, pv->n);
+    strhash_init(&x->gateways, x->c->arena);
     for (i = 0; i < pv->n; i++) {
         struct gateway *g = pv->v[i];
-        if (gateway_is_ours(x, g))
-            x->ctl->gateways[x->ctl->n_gateways++].gw = g;
+        if (gateway_is_ours(x, g)) {
+            struct gateway_state *gs = &x->ctl->gateways[x->ctl->n_gateways++];
+            gs->gw = g;
+            index_object(x, &x->gateways, &g->obj, gs);
+        }
     }
     listener_sets_collect(x);
+    sets = ARENA_NEW_ARRAY(x->c->arena, struct ptrvec, x->ctl->n_gateways + 1);
+    for (i = 0; i < x->ctl->n_listener_sets; i++) {
+        struct listener_set_state *st = &x->ctl->listener_sets[i];
+        if (st->accepted)
+            ptrvec_push(x->c->arena, &sets[st->parent - x->ctl->gateways], st);
+    }
     for (i = 0; i < x->ctl->n_gateways; i++)
-        gateway_listeners(x, &x->ctl->gateways[i]);
+        gateway_listeners(x, &x->ctl->gateways[i], &sets[i]);
     verdicts = ARENA_NEW_ARRAY(x->c->arena, struct gateway_verdict, x->ctl->n_gateways);
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_verdict(x, &x->ctl->gateways[i], &verdicts[i]);

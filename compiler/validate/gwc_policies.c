@@ -93,7 +93,7 @@ static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char *
     struct strbuf all = STRBUF_INIT;
     size_t i;
 
-    if (!grant_allows(x->m, "AccessPolicy", p->obj.meta.namespace, "", "Secret", ns,
+    if (!grant_allows(x, "AccessPolicy", p->obj.meta.namespace, "", "Secret", ns,
                       b->secret_ref.name)) {
         *why = msgf(x, "Secret '%s/%s' is in another namespace and no ReferenceGrant "
                        "there allows AccessPolicy from '%s'", ns, b->secret_ref.name,
@@ -222,7 +222,7 @@ static const char *resolve_target(struct ctx *x, struct gwc_policy *gp,
     size_t i;
 
     if (str_eq(t->kind, "Gateway")) {
-        struct gateway_state *gs = find_gateway(x->ctl, ns, t->name);
+        struct gateway_state *gs = find_gateway(x, ns, t->name);
         if (!gs)
             return model_find(x->m, KIND_GATEWAY, ns, t->name)
                        ? NULL /* another controller's: not ours to report */
@@ -231,7 +231,7 @@ static const char *resolve_target(struct ctx *x, struct gwc_policy *gp,
             return msgf(x, "Gateway '%s/%s' has no listener '%s'", ns, t->name, sec);
         add_ancestor(x, gp, gs);
     } else if (str_eq(t->kind, "ListenerSet")) {
-        struct listener_set_state *ls = find_listener_set(x->ctl, ns, t->name);
+        struct listener_set_state *ls = find_listener_set(x, ns, t->name);
         if (!ls)
             return model_find(x->m, KIND_LISTENER_SET, ns, t->name)
                        ? NULL
@@ -333,7 +333,7 @@ static void check_detection_ports(struct ctx *x, const struct gwc_policy *gp,
     for (i = 0; i < p->targets.n; i++) {
         const struct policy_target_ref *t = &p->targets.v[i];
         struct gateway_state *gs = str_eq(t->kind, "Gateway")
-                                       ? find_gateway(x->ctl, p->obj.meta.namespace, t->name)
+                                       ? find_gateway(x, p->obj.meta.namespace, t->name)
                                        : NULL;
         for (j = 0; gs && j < gs->n_listeners; j++) {
             const struct eff_listener *l = &gs->listeners[j];

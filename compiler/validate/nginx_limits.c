@@ -7,6 +7,7 @@
  */
 #include "validate_internal.h"
 
+#include "base/arena.h"
 #include "base/compilation.h"
 #include "nginx/quote.h"
 #include "nginx/regex.h"
@@ -355,28 +356,39 @@ static void check_rule(struct rule_check *rc)
     approximations(rc);
 }
 
+/* A listener's entry in a table by port number; 0 for none (the port
+ * is invalid and reported elsewhere). */
+static size_t port_slot(const struct eff_listener *l)
+{
+    return l->port >= 1 && l->port <= 65535 ? (size_t)l->port : 0;
+}
+
 /* nginx 1.22 serves h2c (prior knowledge) or HTTP/1.1 on a cleartext port,
  * never both (docs/nginx-recipes.md, "HTTP/2, gRPC and h2c backends").  When GRPCRoutes and HTTPRoutes share one, the
  * HTTPRoutes keep the port and the GRPCRoutes are not programmed there. */
-static void cleartext_h2c(struct ctx *x, struct gateway_state *gs)
+static void cleartext_h2c(struct ctx *x, struct gateway_state *gs, unsigned char *http_port)
 {
-    size_t i, j, k;
+    size_t i, k;
 
+    /* The cleartext ports with an HTTPRoute attached: one pass over the
+     * attachments, however many listeners share a port. */
+    for (i = 0; i < gs->n_listeners; i++) {
+        const struct eff_listener *o = &gs->listeners[i];
+        size_t at = port_slot(o);
+        if (o->protocol != PROTO_HTTP || !at)
+            continue;
+        for (k = 0; k < o->attachments.n && !http_port[at]; k++) {
+            const struct attachment *a = o->attachments.v[k];
+            http_port[at] = a->route->route->obj.kind == KIND_HTTP_ROUTE;
+        }
+    }
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *l = &gs->listeners[i];
-        bool http = false;
+        bool http;
 
         if (l->protocol != PROTO_HTTP || !l->valid)
             continue;
-        for (j = 0; j < gs->n_listeners; j++) {
-            const struct eff_listener *o = &gs->listeners[j];
-            if (o->protocol != PROTO_HTTP || o->port != l->port)
-                continue;
-            for (k = 0; k < o->attachments.n; k++) {
-                const struct attachment *a = o->attachments.v[k];
-                http |= a->route->route->obj.kind == KIND_HTTP_ROUTE;
-            }
-        }
+        http = http_port[port_slot(l)];
         for (k = 0; http && k < l->attachments.n; k++) {
             struct attachment *a = l->attachments.v[k];
             if (a->route->route->obj.kind != KIND_GRPC_ROUTE || !a->carries_traffic)
@@ -391,6 +403,8 @@ static void cleartext_h2c(struct ctx *x, struct gateway_state *gs)
                     (long long)l->port, l->spec->name);
         }
     }
+    for (i = 0; i < gs->n_listeners; i++)
+        http_port[port_slot(&gs->listeners[i])] = 0;
 }
 
 /* nginx verifies an upstream certificate against one DNS name, the one it
@@ -445,6 +459,8 @@ static void unsupported_routes(struct gateway_state *gs)
 
 void nginx_limits(struct ctx *x)
 {
+    /* Per port, cleared after each Gateway (cleartext_h2c). */
+    unsigned char *http_port = ARENA_NEW_ARRAY(x->c->arena, unsigned char, 65536);
     size_t i, j;
 
     for (i = 0; i < x->ctl->n_routes; i++) {
@@ -457,7 +473,7 @@ void nginx_limits(struct ctx *x)
     for (i = 0; i < x->ctl->n_gateways; i++)
         unsupported_routes(&x->ctl->gateways[i]);
     for (i = 0; i < x->ctl->n_gateways; i++)
-        cleartext_h2c(x, &x->ctl->gateways[i]);
+        cleartext_h2c(x, &x->ctl->gateways[i], http_port);
     for (i = 0; i < x->ctl->n_policies; i++)
         subject_alt_names(x, &x->ctl->policies[i]);
 }

@@ -13,28 +13,41 @@
 
 #include <string.h>
 
-/* Does an older policy claim the same target and sectionName? */
+/* The policies (not rejected, in nsname order) that claim one target. */
+static const char *claim_key(struct ctx *x, const struct backend_tls_policy *p,
+                             const struct policy_target_ref *t)
+{
+    const char *parts[] = {p->obj.meta.namespace, t->group, t->kind, t->name,
+                           t->section_name};
+
+    return strhash_key(x->c->arena, NULL, 0, parts, sizeof(parts) / sizeof(parts[0]));
+}
+
+/* The oldest other policy claiming the same target and sectionName, when
+ * it is older than p (claims holds each target's oldest claimant). */
 static const struct backend_tls_policy *
-older_claim(struct ctx *x, const struct backend_tls_policy *p,
-            const struct policy_target_ref *t)
+older_claim(struct ctx *x, const struct strhash *claims,
+            const struct backend_tls_policy *p, const struct policy_target_ref *t)
+{
+    const struct backend_tls_policy *q = strhash_get(claims, claim_key(x, p, t));
+
+    return q && q != p && object_cmp_age(&q->obj, &p->obj) <= 0 ? q : NULL;
+}
+
+static void index_claims(struct ctx *x, struct strhash *claims)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_BACKEND_TLS_POLICY];
     size_t i, j;
 
+    strhash_init(claims, x->c->arena);
     for (i = 0; i < pv->n; i++) {
-        const struct backend_tls_policy *q = pv->v[i];
-        if (q == p || q->obj.rejected ||
-            !str_eq(q->obj.meta.namespace, p->obj.meta.namespace) ||
-            object_cmp_age(&q->obj, &p->obj) > 0)
-            continue;
-        for (j = 0; j < q->n_target_refs; j++) {
-            const struct policy_target_ref *u = &q->target_refs[j];
-            if (str_eq(u->group, t->group) && str_eq(u->kind, t->kind) &&
-                str_eq(u->name, t->name) && str_eq(u->section_name, t->section_name))
-                return q;
+        const struct backend_tls_policy *p = pv->v[i];
+        for (j = 0; !p->obj.rejected && j < p->n_target_refs; j++) {
+            void **slot = strhash_slot(claims, claim_key(x, p, &p->target_refs[j]));
+            if (!*slot || object_cmp_age(&p->obj, *slot) < 0)
+                *slot = (void *)p;
         }
     }
-    return NULL;
 }
 
 /* What makes a CA reference unusable, or NULL (then *pem is its bundle,
@@ -67,7 +80,7 @@ static const char *ca_ref_problem(struct ctx *x, const struct object *o,
 /*
  * Sets the policy's Accepted/ResolvedRefs from its CA references
  * (BackendTLSPolicyValidation).  A policy left without a usable CA still
- * applies to its targets (link_policy), whose requests then get 500.
+ * applies to its targets (link_backends), whose requests then get 500.
  */
 static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *cs)
 {
@@ -162,22 +175,6 @@ static void attach_to_backend(struct policy_state *ps, struct backend *b)
         b->tls_policy = ps;
 }
 
-/* Attaches the policy to those of the backends it targets; are there any? */
-static bool link_backends(struct policy_state *ps, struct backend *v, size_t n)
-{
-    bool used = false;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (!targets(ps->policy, &v[i]))
-            continue;
-        used = true;
-        if (!ps->conflicted)
-            attach_to_backend(ps, &v[i]);
-    }
-    return used;
-}
-
 static void add_ancestor(struct ctx *x, struct policy_state *ps,
                          struct gateway_state *gs, const struct conditions *cs)
 {
@@ -192,44 +189,114 @@ static void add_ancestor(struct ctx *x, struct policy_state *ps,
     (void)x;
 }
 
-/* Every backend the policy targets, reached through routes attached to our
- * Gateways: those Gateways are the ancestors.  A policy that wins its
- * targets applies even when it is not accepted for want of a usable CA:
- * connections under it must fail (5xx), never go out in cleartext
- * (BackendTLSPolicyValidation.CACertificateRefs). */
-static void link_policy(struct ctx *x, struct policy_state *ps,
-                        const struct conditions *cs)
+/* The policies that may target a Service: by namespace and name. */
+static void index_targets(struct ctx *x, struct strhash *by_service)
 {
-    size_t r, i, k;
+    size_t i, j;
 
-    ps->ancestors = ARENA_NEW_ARRAY(x->c->arena, struct policy_ancestor,
-                                    x->ctl->n_gateways);
-    for (r = 0; r < x->ctl->n_routes; r++) {
-        struct route_state *rs = &x->ctl->routes[r];
-        bool used = false;
-
-        for (i = 0; i < rs->n_rules; i++) {
-            used |= link_backends(ps, rs->rules[i].backends, rs->rules[i].n_backends);
-            used |= link_backends(ps, rs->rules[i].mirrors, rs->rules[i].n_mirrors);
+    strhash_init(by_service, x->c->arena);
+    for (i = 0; i < x->ctl->n_policies; i++) {
+        struct policy_state *ps = &x->ctl->policies[i];
+        const struct backend_tls_policy *p = ps->policy;
+        for (j = 0; j < p->n_target_refs; j++) {
+            const char *parts[] = {p->obj.meta.namespace, p->target_refs[j].name};
+            struct ptrvec **v;
+            if (!str_eq(p->target_refs[j].group, "") ||
+                !str_eq(p->target_refs[j].kind, "Service"))
+                continue;
+            v = (struct ptrvec **)strhash_slot(
+                by_service, strhash_key(x->c->arena, NULL, 0, parts, 2));
+            if (!*v)
+                *v = ARENA_NEW(x->c->arena, struct ptrvec);
+            if (!(*v)->n || (*v)->v[(*v)->n - 1] != ps)
+                ptrvec_push(x->c->arena, *v, ps);
         }
-        if (!used)
+    }
+}
+
+/* The Gateway a route's parentRef reaches, if it is ours. */
+static struct gateway_state *parent_gateway(struct ctx *x, const struct route_state *rs,
+                                            const struct parent_ref *p)
+{
+    const char *ns = p->namespace ? p->namespace : rs->route->obj.meta.namespace;
+
+    if (str_eq(p->kind, "Gateway"))
+        return find_gateway(x, ns, p->name);
+    if (str_eq(p->kind, "ListenerSet")) {
+        struct listener_set_state *ls = find_listener_set(x, ns, p->name);
+        return ls ? ls->parent : NULL;
+    }
+    return NULL;
+}
+
+/* Linking one route's backends to the policies that target them. */
+struct link {
+    struct strhash by_service; /* index_targets() */
+    struct ptrvec used;        /* the policies the route reaches, once each */
+    size_t *last;              /* per policy: 1 + the route that last used it */
+    size_t route;
+};
+
+/* Attaches the policies targeting each backend (attach_to_backend() decides
+ * between them) and notes them as used by the route.  A
+ * policy that wins its targets applies even when it is not accepted for
+ * want of a usable CA: connections under it must fail (5xx), never go out
+ * in cleartext (BackendTLSPolicyValidation.CACertificateRefs). */
+static void link_backends(struct ctx *x, struct link *l, struct backend *v, size_t n)
+{
+    size_t i, k;
+
+    for (i = 0; i < n; i++) {
+        const char *parts[] = {v[i].namespace, v[i].name};
+        char buf[320];
+        const struct ptrvec *ps_of;
+
+        if (v[i].status == BACKEND_INVALID)
             continue;
-        for (i = 0; i < rs->n_parents; i++) {
-            const struct parent_ref *p = rs->parents[i].ref;
-            const char *ns = p->namespace ? p->namespace : rs->route->obj.meta.namespace;
-            struct gateway_state *gs = NULL;
-            if (str_eq(p->kind, "Gateway"))
-                gs = find_gateway(x->ctl, ns, p->name);
-            else if (str_eq(p->kind, "ListenerSet")) {
-                struct listener_set_state *ls = find_listener_set(x->ctl, ns, p->name);
-                gs = ls ? ls->parent : NULL;
+        ps_of = strhash_get(&l->by_service,
+                            strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
+        for (k = 0; ps_of && k < ps_of->n; k++) {
+            struct policy_state *ps = ps_of->v[k];
+            size_t at = (size_t)(ps - x->ctl->policies);
+            if (!targets(ps->policy, &v[i]))
+                continue;
+            if (l->last[at] != l->route + 1) {
+                l->last[at] = l->route + 1;
+                ptrvec_push(x->c->arena, &l->used, ps);
             }
-            for (k = 0; gs && k < ps->n_ancestors; k++) {
-                if (ps->ancestors[k].gateway == gs)
-                    gs = NULL;
+            if (!ps->conflicted)
+                attach_to_backend(ps, &v[i]);
+        }
+    }
+}
+
+/*
+ * Every backend a policy targets, reached through routes attached to our
+ * Gateways: those Gateways are the policy's ancestors, in route order.
+ * Policies reach a backend in policy order.
+ */
+static void link_policies(struct ctx *x, const struct conditions *cs)
+{
+    struct link l = {0};
+    size_t i, k;
+
+    index_targets(x, &l.by_service);
+    l.last = ARENA_NEW_ARRAY(x->c->arena, size_t, x->ctl->n_policies + 1);
+    for (l.route = 0; l.route < x->ctl->n_routes; l.route++) {
+        struct route_state *rs = &x->ctl->routes[l.route];
+
+        l.used.n = 0;
+        for (i = 0; i < rs->n_rules; i++) {
+            link_backends(x, &l, rs->rules[i].backends, rs->rules[i].n_backends);
+            link_backends(x, &l, rs->rules[i].mirrors, rs->rules[i].n_mirrors);
+        }
+        for (k = 0; k < l.used.n; k++) {
+            struct policy_state *ps = l.used.v[k];
+            for (i = 0; i < rs->n_parents; i++) {
+                struct gateway_state *gs = parent_gateway(x, rs, rs->parents[i].ref);
+                if (gs)
+                    add_ancestor(x, ps, gs, &cs[ps - x->ctl->policies]);
             }
-            if (gs)
-                add_ancestor(x, ps, gs, cs);
         }
     }
 }
@@ -237,33 +304,39 @@ static void link_policy(struct ctx *x, struct policy_state *ps,
 void policies_build(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_BACKEND_TLS_POLICY];
+    struct conditions *cs = ARENA_NEW_ARRAY(x->c->arena, struct conditions, pv->n + 1);
+    struct strhash claims;
     size_t i, j;
 
+    index_claims(x, &claims);
     x->ctl->policies = ARENA_NEW_ARRAY(x->c->arena, struct policy_state, pv->n);
     for (i = 0; i < pv->n; i++) {
         struct backend_tls_policy *p = pv->v[i];
+        struct conditions *c = &cs[x->ctl->n_policies];
         struct policy_state *ps;
-        struct conditions cs = {0};
 
         if (p->obj.rejected)
             continue;
         ps = &x->ctl->policies[x->ctl->n_policies++];
         ps->policy = p;
         ps->accepted = true;
-        conditions_set(&cs, "Accepted", true, "Accepted", "");
+        ps->ancestors = ARENA_NEW_ARRAY(x->c->arena, struct policy_ancestor,
+                                        x->ctl->n_gateways);
+        conditions_set(c, "Accepted", true, "Accepted", "");
         for (j = 0; j < p->n_target_refs; j++) {
-            const struct backend_tls_policy *older = older_claim(x, p, &p->target_refs[j]);
+            const struct backend_tls_policy *older =
+                older_claim(x, &claims, p, &p->target_refs[j]);
             if (older) {
                 const char *m = msgf(x, "the older BackendTLSPolicy %s targets the "
                                         "same Service and sectionName", older->obj.nsname);
-                conditions_set(&cs, "Accepted", false, "Conflicted", m);
+                conditions_set(c, "Accepted", false, "Conflicted", m);
                 finding(x, DIAG_POLICY_CONFLICT, &p->obj, p->target_refs[j].src, "%s", m);
                 ps->accepted = false;
                 ps->conflicted = true;
                 break;
             }
         }
-        check_ca(x, ps, &cs);
+        check_ca(x, ps, c);
         for (j = 0; j < p->n_target_refs; j++) {
             const struct policy_target_ref *t = &p->target_refs[j];
             const char *ns = p->obj.meta.namespace;
@@ -278,6 +351,6 @@ void policies_build(struct ctx *x)
                     "Service '%s/%s' is not in the input: the policy protects "
                     "nothing%s", ns, t->name, name_suggestion(x, KIND_SERVICE, ns, t->name));
         }
-        link_policy(x, ps, &cs);
     }
+    link_policies(x, cs);
 }

@@ -297,6 +297,10 @@ struct controller {
     size_t n_gwc_policies;
     struct strhash policies_by_target; /* target key -> struct ptrvec * of
                                           struct gwc_policy *, oldest first */
+    /* ReferenceGrants: (from group, kind, namespace; to group, kind,
+     * namespace, name or any) -> the first grant with that pair
+     * (grants.c). */
+    struct strhash grants;
 };
 
 struct validate_options {
@@ -320,10 +324,10 @@ struct validate_options {
 
 /* The first ReferenceGrant in to_ns that lets an object of from_kind in
  * from_ns refer to the object, or NULL (grants.c). */
-const struct reference_grant *validate_grant(const struct model *m, const char *from_kind,
-                                             const char *from_ns, const char *to_group,
-                                             const char *to_kind, const char *to_ns,
-                                             const char *to_name);
+const struct reference_grant *validate_grant(const struct controller *ctl,
+                                             const char *from_kind, const char *from_ns,
+                                             const char *to_group, const char *to_kind,
+                                             const char *to_ns, const char *to_name);
 
 /*
  * Runs the API server's checks, then the controller.  Returns false when a

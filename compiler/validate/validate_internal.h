@@ -30,10 +30,6 @@ bool is_service_name(const char *s);
  * by a DNS subdomain) have this name? */
 bool can_name(enum kind kind, const char *name);
 
-/* grants.c: may an object of from_kind in from_ns refer to the object? */
-bool grant_allows(const struct model *m, const char *from_kind,
-                  const char *from_ns, const char *to_group,
-                  const char *to_kind, const char *to_ns, const char *to_name);
 
 /* tls_material.c: NULL when usable, else what is wrong ("is not of type
  * kubernetes.io/tls"), to follow "Secret 'ns/name' ". */
@@ -62,7 +58,18 @@ struct ctx {
     struct controller *ctl;
     size_t suggest_budget; /* work left for "did you mean" (base/suggest.h) */
     struct strhash missing_namespaces; /* reported once each */
+    /* Lookups built once (gateways.c); the grants' is ctl->grants. */
+    struct strhash gateways;         /* nsname -> struct gateway_state * */
+    struct strhash listener_sets;    /* nsname -> struct listener_set_state * */
 };
+
+/* grants.c: indexes the ReferenceGrants the API server keeps into
+ * ctl->grants; then: may an object of from_kind in from_ns refer to the
+ * object? */
+void grants_index(struct ctx *x);
+bool grant_allows(const struct ctx *x, const char *from_kind, const char *from_ns,
+                  const char *to_group, const char *to_kind, const char *to_ns,
+                  const char *to_name);
 
 /* Reports a controller finding at a node (NULL: at the object). */
 struct diag *finding(struct ctx *x, enum diag_code code, const struct object *o,
@@ -96,10 +103,10 @@ const char *name_suggestion(struct ctx *x, enum kind kind, const char *ns,
 void gateways_build(struct ctx *x);
 /* Does --gateway (when given) select Gateway ns/name? */
 bool gateway_selected(const struct ctx *x, const char *ns, const char *name);
-struct gateway_state *find_gateway(struct controller *ctl, const char *ns,
+struct gateway_state *find_gateway(const struct ctx *x, const char *ns,
                                    const char *name);
-struct listener_set_state *find_listener_set(struct controller *ctl,
-                                             const char *ns, const char *name);
+struct listener_set_state *find_listener_set(const struct ctx *x, const char *ns,
+                                             const char *name);
 /* Does nf (of object owner) admit namespace ns? */
 bool namespace_selected(struct ctx *x, const struct object *owner,
                         const struct namespaces_from *nf, const char *home_ns,

@@ -381,6 +381,51 @@ START_TEST(strhash_finds_what_was_put)
 }
 END_TEST
 
+START_TEST(strhash_reserve_makes_room_once)
+{
+    struct arena *a = arena_create(0);
+    struct strhash m;
+    const struct strhash_slot *slots;
+    int i;
+
+    strhash_init(&m, a);
+    strhash_reserve(&m, 1000);
+    slots = m.slots;
+    for (i = 0; i < 1000; i++)
+        strhash_put(&m, arena_printf(a, "k%d", i), a);
+    ck_assert_ptr_eq(m.slots, slots); /* no growth on the way */
+    ck_assert_ptr_eq(strhash_get(&m, "k999"), a);
+    arena_destroy(a);
+}
+END_TEST
+
+START_TEST(strhash_keys_of_parts_never_collide)
+{
+    struct arena *a = arena_create(0);
+    const char *ab_c[] = {"a/b", "c"}, *a_bc[] = {"a", "b/c"};
+    const char *ab_[] = {"ab", ""}, *a_b[] = {"a", "b"}, *a_null[] = {"a", NULL};
+    const char *a_empty[] = {"a", ""}, *digits[] = {"1:a", ""}, *digits2[] = {"", "a"};
+    char buf[8], big[256];
+    const char *k;
+
+    ck_assert_str_ne(strhash_key(a, big, sizeof(big), ab_c, 2),
+                     strhash_key(a, buf, sizeof(buf), a_bc, 2));
+    ck_assert_str_ne(strhash_key(a, big, sizeof(big), ab_, 2),
+                     strhash_key(a, buf, sizeof(buf), a_b, 2));
+    ck_assert_str_ne(strhash_key(a, big, sizeof(big), digits, 2),
+                     strhash_key(a, buf, sizeof(buf), digits2, 2));
+    /* NULL reads as "", as str_eq() compares absent fields. */
+    ck_assert_str_eq(strhash_key(a, big, sizeof(big), a_null, 2),
+                     strhash_key(a, buf, sizeof(buf), a_empty, 2));
+    /* In the buffer when it fits, else in the arena. */
+    ck_assert_ptr_eq(strhash_key(a, big, sizeof(big), ab_c, 2), big);
+    k = strhash_key(a, buf, sizeof(buf), ab_c, 2);
+    ck_assert_ptr_ne(k, buf);
+    ck_assert_str_eq(k, "3:a/b1:c");
+    arena_destroy(a);
+}
+END_TEST
+
 static bool take_all(const char *rel, bool is_dir, void *ctx)
 {
     (void)rel, (void)is_dir, (void)ctx;
@@ -536,6 +581,8 @@ static Suite *base_suite(void)
     tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
+    tcase_add_test(tc, strhash_reserve_makes_room_once);
+    tcase_add_test(tc, strhash_keys_of_parts_never_collide);
     tcase_add_test(tc, fs_lists_an_empty_directory);
     tcase_add_test(tc, glob_matches_as_gitignore_does);
     tcase_add_test(tc, suggest_distance_counts_edits);

@@ -367,6 +367,45 @@ START_TEST(string_map_duplicates_keep_document_order)
 }
 END_TEST
 
+START_TEST(lookups_by_name_and_by_service)
+{
+    struct fixture f;
+    const struct ptrvec *v;
+    const char text[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
+        "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"
+        "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+        "metadata: {name: web-b, namespace: shop,"
+        " labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\n"
+        "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+        "metadata: {name: web-a, namespace: shop,"
+        " labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\n"
+        "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+        "metadata: {name: web-c, namespace: other,"
+        " labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\n"
+        "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+        "metadata: {name: unlabelled, namespace: shop}\naddressType: IPv4\n";
+
+    build(&f, text, true);
+    ck_assert(f.ok);
+    ck_assert_str_eq(model_find(&f.m, KIND_SERVICE, "shop", "web")->nsname, "shop/web");
+    ck_assert_ptr_null(model_find(&f.m, KIND_SERVICE, "other", "web"));
+    ck_assert_ptr_null(model_find(&f.m, KIND_SERVICE, "shop", NULL));
+    /* Cluster-scoped: the namespace is ignored. */
+    ck_assert_str_eq(model_find(&f.m, KIND_NAMESPACE, "x", "shop")->nsname, "shop");
+    /* A Service's slices, in name order, from its namespace only. */
+    v = model_endpoint_slices(&f.m, "shop", "web");
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(v->n, 2);
+    ck_assert_str_eq(((struct object *)v->v[0])->nsname, "shop/web-a");
+    ck_assert_str_eq(((struct object *)v->v[1])->nsname, "shop/web-b");
+    ck_assert_uint_eq(model_endpoint_slices(&f.m, "other", "web")->n, 1);
+    ck_assert_ptr_null(model_endpoint_slices(&f.m, "shop", "unlabelled"));
+    ck_assert_ptr_null(model_endpoint_slices(&f.m, "shop/web", ""));
+    done(&f);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
     Suite *s = suite_create("decode");
@@ -386,6 +425,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, positions_on_one_long_line_are_not_rescanned);
     tcase_add_test(tc, string_maps_sort_in_n_log_n);
     tcase_add_test(tc, string_map_duplicates_keep_document_order);
+    tcase_add_test(tc, lookups_by_name_and_by_service);
     suite_add_tcase(s, tc);
     return s;
 }
