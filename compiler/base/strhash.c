@@ -10,7 +10,7 @@
  * (a manifest author can only slow their own compilation down). */
 static size_t hash_of(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 14695981039346656037ull;
 
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;

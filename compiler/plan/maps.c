@@ -18,7 +18,7 @@
 
 static uint64_t fnv1a(const char *a, const char *b)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 14695981039346656037ull;
     const char *s;
 
     for (s = a; *s; s++)
