@@ -38,6 +38,43 @@ void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct back
     ptrvec_push(im->a, &r->backends, v);
 }
 
+bool ingress_backend_port(struct imp *im, const char *label,
+                          const struct ynode *root, const char *ns,
+                          const struct ingress_backend *b, struct backend *out)
+{
+    const struct ingress_port *p = &b->service.port;
+    const struct service *svc;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    out->src = b->src;
+    out->namespace = ns;
+    if (!b->service.name) {
+        report_at(im, label, root, b->src, DIAG_IMPORT_NOT_CONVERTED,
+                  "only Service backends are converted");
+        return false;
+    }
+    if (p->number > 0) {
+        out->service = b->service.name;
+        out->port = p->number;
+        return true;
+    }
+    svc = (const struct service *)importer_find_object(im, KIND_SERVICE, ns,
+                                                       b->service.name);
+    for (i = 0; svc && p->name && i < svc->n_ports; i++) {
+        if (str_eq(svc->ports[i].name, p->name)) {
+            out->service = b->service.name;
+            out->port = svc->ports[i].port;
+            return true;
+        }
+    }
+    report_at(im, label, root, p->src ? p->src : b->src, DIAG_IMPORT_NOT_CONVERTED,
+              "port '%s' of Service '%s/%s' is not in the input: the port "
+              "number cannot be written; the path answers 500",
+              p->name ? p->name : "", ns, b->service.name);
+    return false;
+}
+
 void grant_add(struct imp *im, const char *ns, const char *from_kind,
                const char *from_ns, const char *to_kind, const char *to_name,
                const char *label)
@@ -127,4 +164,32 @@ size_t rules_chunk_end(const struct ptrvec *rules, size_t start)
         end = next;
     }
     return end;
+}
+
+/* The first of the sorted v[0..n) above key (or at least key). */
+static size_t bound(const char *const *v, size_t n, const char *key, bool above)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid], key);
+        if (c < 0 || (above && c == 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* With the prefixes sorted, an extension "/foobar" sorts right after "/foo"
+ * or after its "/foo/..." block ('0' follows '/'). */
+bool prefix_extended(struct imp *im, const char *const *v, size_t n,
+                     const char *p)
+{
+    size_t len = strlen(p), next = bound(v, n, p, true);
+    size_t past = bound(v, n, arena_printf(im->a, "%s0", p), false);
+
+    return (next < n && strncmp(v[next], p, len) == 0 && v[next][len] != '/') ||
+           (past < n && strncmp(v[past], p, len) == 0);
 }

@@ -106,9 +106,12 @@ struct o_filters {
     const struct o_rewrite *rewrite;
     struct ptrvec request_set;  /* struct o_header * */
     struct ptrvec response_set; /* struct o_header * */
+    struct ptrvec request_remove, response_remove; /* const char * */
     const struct o_cors *cors;
     const struct o_backend *mirror;
+    int64_t mirror_percent; /* 1-99; 0: every request */
     const char *timeout; /* timeouts.backendRequest */
+    const char *request_timeout; /* timeouts.request */
     const struct o_session *session;
 };
 
@@ -143,6 +146,10 @@ struct o_listener {
     int64_t port;
     const char *secret; /* HTTPS: the certificate Secret */
     const char *secret_namespace; /* NULL: the Gateway's own */
+    /* Namespaces besides the Gateway's whose routes may attach (none:
+     * the Gateway's only). */
+    const char **route_namespaces;
+    size_t n_route_namespaces;
 };
 
 struct o_gateway {
@@ -334,6 +341,17 @@ void grant_add(struct imp *im, const char *ns, const char *from_kind,
 const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
                          const char *host, const char *secret,
                          const char *secret_namespace);
+/* The Service port an Ingress backend of namespace ns names, as out;
+ * false (reported at the backend) for a backend that is no Service or a
+ * port name the input cannot resolve. */
+bool ingress_backend_port(struct imp *im, const char *label,
+                          const struct ynode *root, const char *ns,
+                          const struct ingress_backend *b, struct backend *out);
+/* Does one of the sorted string prefixes v[0..n) extend p inside a path
+ * segment ("/foo" by "/foobar", not by "/foo/x" alone)?  Then a regex
+ * "p[^/].*" that makes p a string prefix would beat that longer prefix. */
+bool prefix_extended(struct imp *im, const char *const *v, size_t n,
+                     const char *p);
 /* Where the route starting at rules->v[start] (struct o_rule *) ends:
  * whole groups while they fit in 16 rules (one group alone never needs
  * that many). */

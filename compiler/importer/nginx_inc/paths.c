@@ -101,27 +101,9 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The first of the sorted v[0..n) above key (or at least key). */
-static size_t bound(const char *const *v, size_t n, const char *key, bool above)
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(v[mid], key);
-        if (c < 0 || (above && c == 0))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* "/foo" with "/foobar" on the server: nginx gives /foobar to the longer
  * prefix, but a Gateway API regex /foo[^/].* would win over PathPrefix
- * /foobar, so the regex is dropped and the difference reported.  With the
- * prefixes sorted, "/foobar" sorts right after "/foo" or after its
- * "/foo/..." block. */
+ * /foobar, so the regex is dropped and the difference reported. */
 void nic_prefix_siblings(struct imp *im, struct nic_server *s)
 {
     const char **v = ARENA_NEW_ARRAY(im->a, const char *, s->locs.n + 1);
@@ -136,15 +118,8 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s)
     for (i = 0; i < s->locs.n; i++) {
         struct nic_loc *l = s->locs.v[i];
         const char *p = prefix_of(l);
-        size_t len, next, past;
 
-        if (!p)
-            continue;
-        len = strlen(p);
-        next = bound(v, n, p, true);
-        past = bound(v, n, arena_printf(im->a, "%s0", p), false); /* '0' follows '/' */
-        if ((next < n && strncmp(v[next], p, len) == 0 && v[next][len] != '/') ||
-            (past < n && strncmp(v[past], p, len) == 0)) {
+        if (p && prefix_extended(im, v, n, p)) {
             l->n_matches = 1;
             nic_report(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
                        "NIC matches '%s' as a string prefix ('%sX' too); "
