@@ -193,3 +193,61 @@ bool prefix_extended(struct imp *im, const char *const *v, size_t n,
     return (next < n && strncmp(v[next], p, len) == 0 && v[next][len] != '/') ||
            (past < n && strncmp(v[past], p, len) == 0);
 }
+
+struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,
+                              size_t need)
+{
+    struct o_gateway *gw = NULL;
+    size_t i;
+
+    for (i = im->gateways.n; i-- > 0;) {
+        struct o_gateway *g = im->gateways.v[i];
+        if (str_eq(g->namespace, ns)) {
+            gw = g;
+            break;
+        }
+    }
+    if (gw && gw->listeners.n + need <= MAX_GATEWAY_LISTENERS)
+        return gw;
+    gw = ARENA_NEW(im->a, struct o_gateway);
+    gw->namespace = ns;
+    gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name : "nginx";
+    gw->name = name_claim(im, arena_printf(im->a, "Gateway/%s", ns),
+                          im->o->gateway_name ? im->o->gateway_name : name, 253);
+    ptrvec_push(im->a, &im->gateways, gw);
+    return gw;
+}
+
+void routes_emit(struct imp *im, enum kind kind, const char *ns, const char *base,
+                 const char *host, const struct o_gateway *gw,
+                 const struct ptrvec *rules, const char *const *sections,
+                 size_t n_sections)
+{
+    const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), ns);
+    size_t i = 0, part = 0, k;
+
+    while (i < rules->n) {
+        size_t end = rules_chunk_end(rules, i);
+        struct o_route *r = ARENA_NEW(im->a, struct o_route);
+        const char *name = ++part == 1 ? base
+                                       : arena_printf(im->a, "%s-%02zu", base, part);
+
+        r->kind = kind;
+        r->namespace = ns;
+        r->name = name_claim(im, scope, name, 253);
+        if (*host) {
+            r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
+            r->hostnames[r->n_hostnames++] = host;
+        }
+        for (k = 0; k < n_sections; k++) {
+            struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
+            p->gateway = gw->name;
+            p->section = sections[k];
+            ptrvec_push(im->a, &r->parents, p);
+        }
+        for (; i < end; i++)
+            ptrvec_push(im->a, &r->rules, rules->v[i]);
+        grants_for_route(im, r);
+        ptrvec_push(im->a, &im->routes, r);
+    }
+}

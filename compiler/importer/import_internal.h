@@ -352,6 +352,17 @@ bool ingress_backend_port(struct imp *im, const char *label,
  * "p[^/].*" that makes p a string prefix would beat that longer prefix. */
 bool prefix_extended(struct imp *im, const char *const *v, size_t n,
                      const char *p);
+/* The Gateway of namespace ns with room for need more listeners, else a
+ * new one named name (--gateway-name wins), made unique. */
+struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,
+                              size_t need);
+/* rules as routes of kind in ns for host ("": any), named base (then
+ * base-02, ...: at most 16 rules each, whole groups), attached to the
+ * sections of gw, with the ReferenceGrants their backends need. */
+void routes_emit(struct imp *im, enum kind kind, const char *ns, const char *base,
+                 const char *host, const struct o_gateway *gw,
+                 const struct ptrvec *rules, const char *const *sections,
+                 size_t n_sections);
 /* Where the route starting at rules->v[start] (struct o_rule *) ends:
  * whole groups while they fit in 16 rules (one group alone never needs
  * that many). */
