@@ -243,6 +243,8 @@ void routes_emit(struct imp *im, enum kind kind, const char *ns, const char *bas
             struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
             p->gateway = gw->name;
             p->section = sections[k];
+            if (!str_eq(gw->namespace, ns))
+                p->namespace = gw->namespace;
             ptrvec_push(im->a, &r->parents, p);
         }
         for (; i < end; i++)

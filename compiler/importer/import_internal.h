@@ -128,6 +128,7 @@ struct o_rule {
 
 struct o_parent {
     const char *gateway, *section;
+    const char *namespace; /* NULL: the route's */
 };
 
 struct o_route {
@@ -211,8 +212,7 @@ struct imp {
 };
 
 /* One source controller: how to recognise its inputs (detect.c) and how
- * to convert them (NULL: recognised only, so that its inputs are not
- * converted as another's). */
+ * to convert them. */
 struct imp_provider {
     const char *name;       /* --provider */
     const char *controller; /* IngressClass spec.controller */
@@ -226,6 +226,7 @@ struct imp_provider {
 extern const struct imp_provider imp_provider_ingress_nginx;
 extern const struct imp_provider imp_provider_nginx_inc;
 extern const struct imp_provider imp_provider_traefik;
+extern const struct imp_provider imp_provider_contour;
 /* importer.c: every provider, NULL-terminated. */
 extern const struct imp_provider *const imp_providers[];
 const struct imp_provider *imp_provider_find(const char *name);

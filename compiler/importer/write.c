@@ -336,6 +336,7 @@ static void route(struct writer *w, const struct o_route *r)
         const struct o_parent *pr = r->parents.v[i];
         struct doc *p = doc_push(w->a, parents, doc_map(w->a));
         doc_put_str(w->a, p, "name", pr->gateway);
+        put_opt(w, p, "namespace", pr->namespace);
         doc_put_str(w->a, p, "sectionName", pr->section);
     }
     if (r->n_hostnames)
