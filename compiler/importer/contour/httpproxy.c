@@ -10,8 +10,9 @@
  *   - includes (name, namespace, conditions: prefix and header) put the
  *     included proxy's routes on the root's host, in the included
  *     namespace, with the include's conditions folded in.  Including a
- *     root, a cycle, or a missing proxy is reported; Contour answers 502
- *     on a missing include's conditions, the Gateway 500;
+ *     root or closing a cycle is reported and serves nothing, as in
+ *     Contour; on a missing proxy's conditions Contour answers 502, the
+ *     Gateway 500;
  *   - proxies no root reaches are not served (reported);
  *   - access control (authorization, jwtProviders, ip*Policy, TLS client
  *     validation) is not converted: every route of the host answers 500.
@@ -186,21 +187,24 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
         o = name ? find_proxy(im, ns ? ns : x->o->namespace, name) : NULL;
         for (k = 0; o && k < stack->n; k++)
             cycle |= stack->v[k] == o;
-        if (!o || ynode_get(o->spec, "virtualhost") || cycle ||
-            ++w->visits > MAX_INCLUDE_VISITS) {
+        if (!o || ++w->visits > MAX_INCLUDE_VISITS) {
+            /* Contour answers 502 there; gwc never lets the paths fall
+             * through to a shorter prefix either. */
             ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: %s%s",
-                      !o ? "no HTTPProxy of that name in the input"
-                      : cycle ? "the include closes a cycle, which Contour rejects"
-                      : w->visits > MAX_INCLUDE_VISITS
-                          ? "the include tree holds more than 10000 includes"
-                          : "it includes a root HTTPProxy (one with a "
-                            "virtualhost), which Contour rejects",
-                      chain.prefix || chain.header.name
-                          ? "; Contour answers 502 on the include's conditions, "
-                            "the Gateway 500"
-                          : "");
+                      "not converted: %s; Contour answers 502 on the include's "
+                      "conditions, the Gateway 500",
+                      o ? "the include tree holds more than 10000 includes"
+                        : "no HTTPProxy of that name in the input");
             include_fails(im, x, inc, &chain);
+            continue;
+        }
+        if (ynode_get(o->spec, "virtualhost") || cycle) {
+            ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: %s, which Contour rejects: nothing of "
+                      "it is served there",
+                      cycle ? "the include closes a cycle"
+                            : "it includes a root HTTPProxy (one with a "
+                              "virtualhost)");
             continue;
         }
         index_put(im->a, &w->reached, o->label, (void *)o);
