@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
@@ -166,6 +167,20 @@ size_t rules_chunk_end(const struct ptrvec *rules, size_t start)
     return end;
 }
 
+size_t match_string_prefix(struct imp *im, struct o_match m[2], const char *p)
+{
+    size_t n = strlen(p);
+
+    m[0].path.type = "PathPrefix";
+    m[0].path.value = p;
+    if (n < 2 || p[n - 1] == '/')
+        return 1;
+    m[1] = m[0];
+    m[1].path.type = "RegularExpression";
+    m[1].path.value = arena_printf(im->a, "%s[^/].*", re_quote(im->a, p));
+    return 2;
+}
+
 /* The first of the sorted v[0..n) above key (or at least key). */
 static size_t bound(const char *const *v, size_t n, const char *key, bool above)
 {
@@ -182,16 +197,40 @@ static size_t bound(const char *const *v, size_t n, const char *key, bool above)
     return lo;
 }
 
-/* With the prefixes sorted, an extension "/foobar" sorts right after "/foo"
- * or after its "/foo/..." block ('0' follows '/'). */
-bool prefix_extended(struct imp *im, const char *const *v, size_t n,
-                     const char *p)
+static int cmp_str(const void *a, const void *b)
 {
-    size_t len = strlen(p), next = bound(v, n, p, true);
-    size_t past = bound(v, n, arena_printf(im->a, "%s0", p), false);
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-    return (next < n && strncmp(v[next], p, len) == 0 && v[next][len] != '/') ||
-           (past < n && strncmp(v[past], p, len) == 0);
+/* With the prefixes sorted, an extension "/foobar" of "/foo" sorts right
+ * after it or after its "/foo/..." block ('0' follows '/'). */
+void prefix_siblings(struct imp *im, struct o_match *const *ms,
+                     size_t *const *ns, size_t n, bool *narrowed)
+{
+    const char **v = ARENA_NEW_ARRAY(im->a, const char *, n + 1);
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        narrowed[i] = false;
+        if (*ns[i] && str_eq(ms[i][0].path.type, "PathPrefix"))
+            v[k++] = ms[i][0].path.value;
+    }
+    qsort(v, k, sizeof(*v), cmp_str);
+    for (i = 0; i < n; i++) {
+        const char *p = *ns[i] == 2 ? ms[i][0].path.value : NULL;
+        size_t len, next, past;
+
+        if (!p)
+            continue;
+        len = strlen(p);
+        next = bound(v, k, p, true);
+        past = bound(v, k, arena_printf(im->a, "%s0", p), false);
+        if ((next < k && strncmp(v[next], p, len) == 0 && v[next][len] != '/') ||
+            (past < k && strncmp(v[past], p, len) == 0)) {
+            *ns[i] = 1;
+            narrowed[i] = true;
+        }
+    }
 }
 
 struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,

@@ -247,6 +247,7 @@ void crd_collect(struct imp *im, const char *const *groups, struct ptrvec *out);
 void crd_for_each(const struct imp *im,
                   void (*fn)(void *ctx, const struct ynode *root), void *ctx);
 const char *crd_text(const struct ynode *n); /* a string scalar, else NULL */
+const struct ynode *crd_seq(const struct ynode *n); /* a sequence, else NULL */
 const char *crd_group(struct arena *a, const struct ynode *root);
 
 /* importer.c: context objects, with --namespace applied. */
@@ -348,11 +349,16 @@ const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto
 bool ingress_backend_port(struct imp *im, const char *label,
                           const struct ynode *root, const char *ns,
                           const struct ingress_backend *b, struct backend *out);
-/* Does one of the sorted string prefixes v[0..n) extend p inside a path
- * segment ("/foo" by "/foobar", not by "/foo/x" alone)?  Then a regex
- * "p[^/].*" that makes p a string prefix would beat that longer prefix. */
-bool prefix_extended(struct imp *im, const char *const *v, size_t n,
-                     const char *p);
+/* A string prefix p ("/api" takes "/apiX" too) as matches: PathPrefix p,
+ * and the regex p[^/].* unless p ends a segment.  Returns how many. */
+size_t match_string_prefix(struct imp *im, struct o_match m[2], const char *p);
+/* The rules of one host as their matches (ms[i], *ns[i] of them): a string
+ * prefix (the two matches above) that a longer PathPrefix of the host
+ * extends inside a segment ("/foo" by "/foobar") loses its regex, which
+ * would beat that prefix in the Gateway; narrowed[i] says which, for the
+ * report. */
+void prefix_siblings(struct imp *im, struct o_match *const *ms,
+                     size_t *const *ns, size_t n, bool *narrowed);
 /* The Gateway of namespace ns with room for need more listeners, else a
  * new one named name (--gateway-name wins), made unique. */
 struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,

@@ -71,10 +71,8 @@ static inline struct ct *CT(const struct imp *im)
     return im->state;
 }
 
-struct diag *ct_report(struct imp *im, const struct ct_src *src,
-                       const struct ynode *at, enum diag_code code,
-                       const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* report_at() at a field of src's object. */
+#define ct_report(im, src, ...) report_at((im), (src)->label, (src)->root, __VA_ARGS__)
 
 /* The class an object names (projectcontour.io/ingress.class, then
  * kubernetes.io/ingress.class, then spec.ingressClassName) is converted:

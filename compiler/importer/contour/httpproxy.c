@@ -26,16 +26,6 @@
 
 #define MAX_INCLUDE_VISITS 10000
 
-static const char *text(const struct ynode *n)
-{
-    return crd_text(n);
-}
-
-static const struct ynode *seq(const struct ynode *n)
-{
-    return n && n->kind == YNODE_SEQ ? n : NULL;
-}
-
 static void not_converted(struct imp *im, const struct ct_src *src,
                           const struct ynode *at, const char *why)
 {
@@ -106,9 +96,9 @@ static bool fold(struct imp *im, const struct ct_proxy_ctx *x,
     size_t i;
 
     *out = *x->chain;
-    for (i = 0; seq(conds) && i < conds->n; i++) {
+    for (i = 0; crd_seq(conds) && i < conds->n; i++) {
         const struct ynode *c = conds->items[i], *h = ynode_get(c, "header");
-        const char *p = text(ynode_get(c, "prefix"));
+        const char *p = crd_text(ynode_get(c, "prefix"));
 
         report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
         if (ynode_get(c, "exact") || ynode_get(c, "regex") ||
@@ -125,8 +115,8 @@ static bool fold(struct imp *im, const struct ct_proxy_ctx *x,
         if (p)
             out->prefix = arena_printf(im->a, "%s%s", out->prefix ? out->prefix : "", p);
         if (h) {
-            const char *name = text(ynode_get(h, "name"));
-            const char *exact = text(ynode_get(h, "exact"));
+            const char *name = crd_text(ynode_get(h, "name"));
+            const char *exact = crd_text(ynode_get(h, "exact"));
             if (out->header.name || !name || !value_header_name(name) ||
                 (!exact && !ynode_get(h, "present")) ||
                 (exact && value_unsafe_text(exact))) {
@@ -169,14 +159,14 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
 static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
                  struct ptrvec *stack)
 {
-    const struct ynode *incs = seq(ynode_get(x->o->spec, "includes"));
+    const struct ynode *incs = crd_seq(ynode_get(x->o->spec, "includes"));
     size_t i, k;
 
     ct_proxy_routes(im, x);
     for (i = 0; incs && i < incs->n; i++) {
         const struct ynode *inc = incs->items[i];
-        const char *name = text(ynode_get(inc, "name"));
-        const char *ns = text(ynode_get(inc, "namespace"));
+        const char *name = crd_text(ynode_get(inc, "name"));
+        const char *ns = crd_text(ynode_get(inc, "namespace"));
         const struct crd *o;
         struct ct_proxy_ctx sub;
         struct ct_chain chain;
@@ -227,7 +217,7 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
                                         "clientValidation",
                                         "minimumProtocolVersion",
                                         "maximumProtocolVersion", NULL};
-    const char *secret = text(ynode_get(t, "secretName"));
+    const char *secret = crd_text(ynode_get(t, "secretName"));
     const char *slash = secret ? strchr(secret, '/') : NULL;
 
     report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
@@ -264,7 +254,7 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
                      const struct ynode *t)
 {
     static const char *const known[] = {"services", NULL};
-    const struct ynode *svcs = seq(ynode_get(t, "services"));
+    const struct ynode *svcs = crd_seq(ynode_get(t, "services"));
     size_t i;
     int64_t port, w;
 
@@ -284,7 +274,7 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
 
         memset(&b, 0, sizeof(b));
         b.namespace = x->o->namespace;
-        b.service = text(ynode_get(s, "name"));
+        b.service = crd_text(ynode_get(s, "name"));
         if (!b.service || !pn || !value_parse_decimal(pn->text, 1, 65535, &port)) {
             not_converted(im, &x->src, s, "a service needs a name and a port");
             continue;
@@ -319,7 +309,7 @@ static void root(struct imp *im, const struct crd *o, struct walk *w)
     static const char *const known[] = {"virtualhost", "routes", "includes",
                                         "tcpproxy", "ingressClassName", NULL};
     const struct ynode *vh = ynode_get(o->spec, "virtualhost");
-    const char *fqdn = value_ascii_lower(im->a, text(ynode_get(vh, "fqdn")));
+    const char *fqdn = value_ascii_lower(im->a, crd_text(ynode_get(vh, "fqdn")));
     struct ct_chain none;
     struct ct_proxy_ctx x;
     struct ptrvec stack = {0};
@@ -348,7 +338,7 @@ static void root(struct imp *im, const struct crd *o, struct walk *w)
 static bool usable_root(struct imp *im, const struct crd *o, struct index *fqdns)
 {
     const struct ynode *vh = ynode_get(o->spec, "virtualhost");
-    const char *fqdn = text(ynode_get(vh, "fqdn"));
+    const char *fqdn = crd_text(ynode_get(vh, "fqdn"));
     struct ct_src src = {o->label, o->root};
 
     if (!fqdn || !value_hostname(value_ascii_lower(im->a, fqdn), true)) {
@@ -374,7 +364,7 @@ static bool selected(struct imp *im, const struct crd *o)
 
     if (ct_class_selected(im, o->root, &klass, &at))
         return true;
-    ct_report(im, &(struct ct_src){o->label, o->root}, at, DIAG_IMPORT_SKIPPED,
+    report_at(im, o->label, o->root, at, DIAG_IMPORT_SKIPPED,
               "ingress class '%s' is not converted (Contour serves 'contour' and "
               "objects without a class; --ingress-class chooses others)",
               klass);
@@ -396,7 +386,7 @@ void ct_proxies(struct imp *im)
         if (str_eq(o->kind, "TLSCertificateDelegation"))
             continue; /* what it allows, the ReferenceGrants written allow */
         if (!str_eq(o->kind, "HTTPProxy")) {
-            ct_report(im, &(struct ct_src){o->label, o->root}, o->root,
+            report_at(im, o->label, o->root, o->root,
                       DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc converts HTTPProxy (and honours "
                       "TLSCertificateDelegation), not %s",
@@ -405,7 +395,7 @@ void ct_proxies(struct imp *im)
         }
         if (!ynode_get(o->spec, "virtualhost") || !selected(im, o))
             continue;
-        fqdn = text(ynode_get(ynode_get(o->spec, "virtualhost"), "fqdn"));
+        fqdn = crd_text(ynode_get(ynode_get(o->spec, "virtualhost"), "fqdn"));
         if (fqdn) {
             fqdn = value_ascii_lower(im->a, fqdn);
             /* Two roots of one fqdn: neither is the owner (a sentinel). */
@@ -422,7 +412,7 @@ void ct_proxies(struct imp *im)
         const struct crd *o = crds->v[i];
         if (str_eq(o->kind, "HTTPProxy") && !ynode_get(o->spec, "virtualhost") &&
             !index_get(&w.reached, o->label))
-            ct_report(im, &(struct ct_src){o->label, o->root}, o->root,
+            report_at(im, o->label, o->root, o->root,
                       DIAG_IMPORT_SKIPPED,
                       "no root HTTPProxy includes this one: Contour serves none "
                       "of its routes (an orphan); not converted");

@@ -26,16 +26,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *text(const struct ynode *n)
-{
-    return crd_text(n);
-}
-
-static const struct ynode *seq(const struct ynode *n)
-{
-    return n && n->kind == YNODE_SEQ ? n : NULL;
-}
-
 static bool not_converted(struct imp *im, const struct ct_proxy_ctx *x,
                           const struct ynode *at, const char *why)
 {
@@ -76,10 +66,10 @@ static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
                                         "regex", "ignoreCase", "notpresent",
                                         "notcontains", "notexact",
                                         "treatMissingAsEmpty", NULL};
-    const char *name = text(ynode_get(h, "name"));
-    const char *exact = text(ynode_get(h, "exact"));
-    const char *contains = text(ynode_get(h, "contains"));
-    const char *regex = text(ynode_get(h, "regex"));
+    const char *name = crd_text(ynode_get(h, "name"));
+    const char *exact = crd_text(ynode_get(h, "exact"));
+    const char *contains = crd_text(ynode_get(h, "contains"));
+    const char *regex = crd_text(ynode_get(h, "regex"));
     bool ignore = ct_flag(ynode_get(h, "ignoreCase"));
     char err[128];
 
@@ -124,9 +114,9 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
         {"exact", "", ""}, {"prefix", "", ".*"}, {"suffix", ".*", ""},
         {"contains", ".*", ".*"},
     };
-    const char *name = text(ynode_get(q, "name"));
+    const char *name = crd_text(ynode_get(q, "name"));
     bool ignore = ct_flag(ynode_get(q, "ignoreCase"));
-    const char *regex = text(ynode_get(q, "regex"));
+    const char *regex = crd_text(ynode_get(q, "regex"));
     char err[128];
     size_t i;
 
@@ -143,7 +133,7 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
         return true;
     }
     for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-        const char *v = text(ynode_get(q, forms[i][0]));
+        const char *v = crd_text(ynode_get(q, forms[i][0]));
         if (!literal_ok(v))
             continue;
         if (i == 0 && !ignore) {
@@ -207,11 +197,11 @@ static bool conditions(struct imp *im, const struct ct_proxy_ctx *x,
     bool ok = true;
     size_t i, k;
 
-    for (i = 0; seq(conds) && i < conds->n; i++) {
+    for (i = 0; crd_seq(conds) && i < conds->n; i++) {
         const struct ynode *c = conds->items[i];
         report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
         for (k = 0; kinds[k]; k++) {
-            const char *v = text(ynode_get(c, kinds[k]));
+            const char *v = crd_text(ynode_get(c, kinds[k]));
             if (!v)
                 continue;
             if (own || v[0] != '/')
@@ -245,7 +235,7 @@ static void service_fields(struct imp *im, const struct ct_proxy_ctx *x,
     static const char *const known[] = {"name", "port", "weight", "mirror",
                                         "protocol", "requestHeadersPolicy",
                                         "responseHeadersPolicy", NULL};
-    const char *proto = text(ynode_get(s, "protocol"));
+    const char *proto = crd_text(ynode_get(s, "protocol"));
 
     report_other_fields(im, x->src.label, x->src.root, s, known, "Contour");
     if (proto)
@@ -287,7 +277,7 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
         memset(&b, 0, sizeof(b));
         b.src = s;
         b.namespace = x->o->namespace;
-        b.service = text(ynode_get(s, "name"));
+        b.service = crd_text(ynode_get(s, "name"));
         if (!b.service || !port || port->kind != YNODE_SCALAR ||
             !value_parse_decimal(port->text, 1, 65535, &p))
             return not_converted(im, x, s, "a service needs a name and a port");
@@ -330,15 +320,15 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
                            const struct ynode *p, bool request, struct ct_route *r)
 {
     static const char *const known[] = {"set", "remove", NULL};
-    const struct ynode *set = seq(ynode_get(p, "set"));
-    const struct ynode *rm = seq(ynode_get(p, "remove"));
+    const struct ynode *set = crd_seq(ynode_get(p, "set"));
+    const struct ynode *rm = crd_seq(ynode_get(p, "remove"));
     size_t i;
 
     report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
     for (i = 0; set && i < set->n; i++) {
         struct o_header *h = ARENA_NEW(im->a, struct o_header);
-        h->name = text(ynode_get(set->items[i], "name"));
-        h->value = text(ynode_get(set->items[i], "value"));
+        h->name = crd_text(ynode_get(set->items[i], "name"));
+        h->value = crd_text(ynode_get(set->items[i], "value"));
         if (!h->name || !h->value || !value_header_name(h->name) ||
             strchr(h->value, '%') || value_unsafe_text(h->value))
             return not_converted(im, x, set->items[i],
@@ -357,7 +347,7 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
         ptrvec_push(im->a, request ? &r->filters->request_set : &r->filters->response_set, h);
     }
     for (i = 0; rm && i < rm->n; i++) {
-        const char *name = text(rm->items[i]);
+        const char *name = crd_text(rm->items[i]);
         if (!name || !value_header_name(name))
             return not_converted(im, x, rm->items[i], "not a header name");
         ptrvec_push(im->a, request ? &r->filters->request_remove
@@ -388,15 +378,15 @@ static bool one_prefix(struct imp *im, const struct ct_proxy_ctx *x,
 static bool rewrite(struct imp *im, const struct ct_proxy_ctx *x,
                     const struct ynode *p, struct ct_route *r)
 {
-    const struct ynode *rp = seq(ynode_get(p, "replacePrefix"));
+    const struct ynode *rp = crd_seq(ynode_get(p, "replacePrefix"));
     const char *prefix = r->matches[0].path.value, *to = NULL;
     struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
     size_t i;
 
     for (i = 0; rp && i < rp->n && !to; i++) {
-        const char *pre = text(ynode_get(rp->items[i], "prefix"));
+        const char *pre = crd_text(ynode_get(rp->items[i], "prefix"));
         if (!pre || str_eq(collapse(im, pre), prefix))
-            to = text(ynode_get(rp->items[i], "replacement"));
+            to = crd_text(ynode_get(rp->items[i], "replacement"));
     }
     if (!to || !value_gateway_path(to))
         return not_converted(im, x, p, "no replacePrefix entry for the route's "
@@ -424,12 +414,12 @@ static bool redirect(struct imp *im, const struct ct_proxy_ctx *x,
                                         "path", "prefix", NULL};
     struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
     const struct ynode *code = ynode_get(p, "statusCode"), *port = ynode_get(p, "port");
-    const char *path = text(ynode_get(p, "path")), *prefix = text(ynode_get(p, "prefix"));
+    const char *path = crd_text(ynode_get(p, "path")), *prefix = crd_text(ynode_get(p, "prefix"));
 
     report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
     rd->code = 302;
-    rd->scheme = text(ynode_get(p, "scheme"));
-    rd->hostname = text(ynode_get(p, "hostname"));
+    rd->scheme = crd_text(ynode_get(p, "scheme"));
+    rd->hostname = crd_text(ynode_get(p, "hostname"));
     if ((code && (code->kind != YNODE_SCALAR ||
                   !value_parse_decimal(code->text, 301, 302, &rd->code))) ||
         (port && (port->kind != YNODE_SCALAR ||
@@ -457,7 +447,7 @@ static void timeouts(struct imp *im, const struct ct_proxy_ctx *x,
                      const struct ynode *t, struct ct_route *r, bool *noted)
 {
     static const char *const known[] = {"response", NULL};
-    const char *resp = text(ynode_get(t, "response"));
+    const char *resp = crd_text(ynode_get(t, "response"));
 
     report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
     r->filters->request_timeout = resp ? ct_duration(im, resp) : NULL;
@@ -523,7 +513,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
         "internalRedirectPolicy", "enableWebsockets", "authPolicy",
         "ipAllowPolicy", "ipDenyPolicy", "jwtVerificationPolicy", NULL};
     struct ct_route *r = ARENA_NEW(im->a, struct ct_route);
-    const struct ynode *svcs = seq(ynode_get(item, "services"));
+    const struct ynode *svcs = crd_seq(ynode_get(item, "services"));
     const struct ynode *p;
     bool ok;
 
@@ -565,7 +555,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
 
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x)
 {
-    const struct ynode *routes = seq(ynode_get(x->o->spec, "routes"));
+    const struct ynode *routes = crd_seq(ynode_get(x->o->spec, "routes"));
     bool noted = false;
     size_t i;
 

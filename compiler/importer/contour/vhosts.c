@@ -16,23 +16,8 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct diag *ct_report(struct imp *im, const struct ct_src *src,
-                       const struct ynode *at, enum diag_code code,
-                       const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = report_vat(im, src->label, src->root, at, diag_info(code)->severity,
-                   code, fmt, ap);
-    va_end(ap);
-    return d;
-}
 
 struct ct_vhost *ct_vhost_get(struct imp *im, const struct ct_src *owner,
                               const char *ns, const char *host,
@@ -59,49 +44,34 @@ struct ct_vhost *ct_vhost_get(struct imp *im, const struct ct_src *owner,
 
 void ct_string_prefix(struct imp *im, struct ct_route *r, const char *p)
 {
-    size_t n = strlen(p);
-
-    r->matches[0].path.type = "PathPrefix";
-    r->matches[0].path.value = p;
-    r->n_matches = 1;
-    if (n > 1 && p[n - 1] != '/') {
-        r->matches[1] = r->matches[0];
-        r->matches[1].path.type = "RegularExpression";
-        r->matches[1].path.value = arena_printf(im->a, "%s[^/].*", re_quote(im->a, p));
-        r->n_matches = 2;
-    }
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    r->n_matches = match_string_prefix(im, r->matches, p);
 }
 
 /* "/foo" with "/foobar" on the host: Contour gives /foobar to the longer
- * prefix, but the regex /foo[^/].* would win over PathPrefix /foobar in
- * the Gateway (regexes rank above prefixes), so it is dropped. */
-static void prefix_siblings(struct imp *im, struct ct_vhost *v)
+ * prefix; the Gateway would give it to the regex that makes /foo a string
+ * prefix, so that regex goes. */
+static void string_prefixes(struct imp *im, struct ct_vhost *v)
 {
-    const char **p = ARENA_NEW_ARRAY(im->a, const char *, v->routes.n + 1);
-    size_t i, n = 0;
+    struct o_match **ms = ARENA_NEW_ARRAY(im->a, struct o_match *, v->routes.n + 1);
+    size_t **ns = ARENA_NEW_ARRAY(im->a, size_t *, v->routes.n + 1);
+    bool *narrowed = ARENA_NEW_ARRAY(im->a, bool, v->routes.n + 1);
+    size_t i;
 
     for (i = 0; i < v->routes.n; i++) {
-        const struct ct_route *r = v->routes.v[i];
-        if (r->n_matches && str_eq(r->matches[0].path.type, "PathPrefix"))
-            p[n++] = r->matches[0].path.value;
-    }
-    qsort(p, n, sizeof(*p), cmp_str);
-    for (i = 0; i < v->routes.n; i++) {
         struct ct_route *r = v->routes.v[i];
-        const char *pre = r->n_matches == 2 ? r->matches[0].path.value : NULL;
-        if (pre && prefix_extended(im, p, n, pre)) {
-            r->n_matches = 1;
+        ms[i] = r->matches;
+        ns[i] = &r->n_matches;
+    }
+    prefix_siblings(im, ms, ns, v->routes.n, narrowed);
+    for (i = 0; i < v->routes.n; i++) {
+        const struct ct_route *r = v->routes.v[i];
+        if (narrowed[i])
             ct_report(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
                       "Contour matches prefix '%s' string-wise ('%sX' too); "
                       "converted to PathPrefix, which matches whole segments, "
                       "because a longer prefix of the host starts with it",
-                      report_value(im, pre), report_value(im, pre));
-        }
+                      report_value(im, r->matches[0].path.value),
+                      report_value(im, r->matches[0].path.value));
     }
 }
 
@@ -125,6 +95,11 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_route *r,
     if (!r->denied)
         rule->backends = r->backends;
     return rule;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* The namespaces besides the Gateway's whose routes v carries. */
@@ -243,7 +218,7 @@ static void vhost_write(struct imp *im, struct ct_vhost *v)
     struct o_gateway *gw = gateway_for(im, v->namespace, "contour", 3);
     const char *http, *https = NULL;
 
-    prefix_siblings(im, v);
+    string_prefixes(im, v);
     if (v->passthrough && v->tls_backends.n)
         tls_route(im, v, gw);
     if (!v->routes.n)
