@@ -231,10 +231,14 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
         x->vh->passthrough = true;
         return;
     }
-    if (!secret || (slash && (!value_dns_label(arena_strndup(im->a, secret,
-                                                             (size_t)(slash - secret))) ||
-                              !value_dns_subdomain(slash + 1)))) {
-        not_converted(im, &x->src, t, "tls needs a secretName (or passthrough)");
+    if (!secret || (slash && !value_dns_label(arena_strndup(im->a, secret,
+                                                            (size_t)(slash - secret)))) ||
+        !value_dns_subdomain(slash ? slash + 1 : secret)) {
+        /* Contour serves the host without its certificate nowhere, never
+         * in clear text either. */
+        not_converted(im, &x->src, t, "tls needs a Secret name (or passthrough); "
+                                      "every route of the host answers 500");
+        x->denied = true;
         return;
     }
     x->secure = true;
@@ -275,7 +279,8 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
         memset(&b, 0, sizeof(b));
         b.namespace = x->o->namespace;
         b.service = crd_text(ynode_get(s, "name"));
-        if (!b.service || !pn || !value_parse_decimal(pn->text, 1, 65535, &port)) {
+        if (!b.service || !value_dns_label(b.service) || !pn ||
+            !value_parse_decimal(pn->text, 1, 65535, &port)) {
             not_converted(im, &x->src, s, "a service needs a name and a port");
             continue;
         }

@@ -8,7 +8,7 @@
  *     no pathType) a regular expression (RE2, whole path) when the path
  *     holds one of ^+*[]%, else a string prefix; an empty path is "/";
  *   - an empty host is every host; tls.hosts get HTTPS; defaultBackend is
- *     "/" on every host, before the rules;
+ *     "/" on every host, which the rules override;
  *   - response-timeout (request-timeout) is the route timeout, 15 s when
  *     unset; force-ssl-redirect "true" answers port 80 with a 301;
  *     allow-http "false" leaves port 80 out; tls-cert-namespace is the
@@ -204,9 +204,6 @@ static void ingress(struct imp *im, const struct ingress *in)
         return;
     }
     annotations(im, &g);
-    if (in->default_backend.src)
-        add_path(im, &g, vhost(im, &g, "", NULL), in->default_backend.src, "/",
-                 "ImplementationSpecific", &in->default_backend);
     for (r = 0; r < in->n_rules; r++) {
         const struct ingress_rule *rule = &in->rules[r];
         struct ct_vhost *v = vhost(im, &g, rule->host ? rule->host : "",
@@ -215,6 +212,28 @@ static void ingress(struct imp *im, const struct ingress *in)
             const struct ingress_path *p = &rule->http.paths[k];
             add_path(im, &g, v, p->src, p->path, p->path_type, &p->backend);
         }
+    }
+    /* Contour puts it first so that the rules override it; in the Gateway
+     * the first of equal matches wins, so it goes last. */
+    if (in->default_backend.src)
+        add_path(im, &g, vhost(im, &g, "", NULL), in->default_backend.src, "/",
+                 "ImplementationSpecific", &in->default_backend);
+}
+
+/* Contour reads its annotations on Services too (upstream protocol,
+ * circuit breakers): none has a Gateway API equivalent gwc writes. */
+static void service_annotations(struct imp *im, const struct object *o)
+{
+    const struct strmap *m = &o->meta.annotations;
+    struct ct_src src = {object_label(im->c, o), o->src};
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+        if (strncmp(m->v[i].key, PREFIX, strlen(PREFIX)) == 0)
+            ct_report(im, &src, m->v[i].src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: Contour's Service annotations (upstream "
+                      "protocol, circuit breakers) have no Gateway API "
+                      "equivalent gwc writes");
     }
 }
 
@@ -228,4 +247,7 @@ void ct_ingresses(struct imp *im)
         if (!in->obj.rejected)
             ingress(im, in);
     }
+    all = &im->m->objects[KIND_SERVICE];
+    for (i = 0; i < all->n; i++)
+        service_annotations(im, all->v[i]);
 }

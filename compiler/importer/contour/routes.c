@@ -278,7 +278,8 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
         b.src = s;
         b.namespace = x->o->namespace;
         b.service = crd_text(ynode_get(s, "name"));
-        if (!b.service || !port || port->kind != YNODE_SCALAR ||
+        if (!b.service || !value_dns_label(b.service) || !port ||
+            port->kind != YNODE_SCALAR ||
             !value_parse_decimal(port->text, 1, 65535, &p))
             return not_converted(im, x, s, "a service needs a name and a port");
         b.port = p;
@@ -330,7 +331,11 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
         h->name = crd_text(ynode_get(set->items[i], "name"));
         h->value = crd_text(ynode_get(set->items[i], "value"));
         if (!h->name || !h->value || !value_header_name(h->name) ||
-            strchr(h->value, '%') || value_unsafe_text(h->value))
+            value_unsafe_text(h->value))
+            return not_converted(im, x, set->items[i],
+                                 "a header needs a name and a value without "
+                                 "control characters");
+        if (strchr(h->value, '%'))
             return not_converted(im, x, set->items[i],
                                  "Gateway API sets headers to literal values; "
                                  "Envoy's %VARIABLES% have no equivalent");
