@@ -300,9 +300,18 @@ static void vhost_fields(struct imp *im, struct ct_proxy_ctx *x,
 {
     static const char *const known[] = {"fqdn", "tls", "authorization",
                                         "jwtProviders", "ipAllowPolicy",
-                                        "ipDenyPolicy", NULL};
+                                        "ipDenyPolicy", "corsPolicy",
+                                        "rateLimitPolicy", NULL};
 
     report_other_fields(im, x->src.label, x->src.root, vh, known, "Contour");
+    if (ynode_get(vh, "corsPolicy"))
+        not_converted(im, &x->src, ynode_get(vh, "corsPolicy"),
+                      "gwc does not write the CORS filter for HTTPProxy yet; "
+                      "browsers refuse the cross-origin requests the host "
+                      "allowed");
+    if (ynode_get(vh, "rateLimitPolicy"))
+        not_converted(im, &x->src, ynode_get(vh, "rateLimitPolicy"),
+                      "rate limits need a gwc ClientPolicy");
     if (ct_access_control(im, &x->src, vh, "virtual host"))
         x->denied = true;
     if (ynode_get(vh, "tls"))
