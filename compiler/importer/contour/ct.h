@@ -58,6 +58,9 @@ struct ct_vhost {
     struct ptrvec tls_backends; /* passthrough tcpproxy: struct o_backend * */
     const char *tls_owner;      /* the HTTPProxy of the TLSRoute */
     struct ptrvec routes;       /* struct ct_route *, in Contour's order */
+    /* Its access control is not converted: every route answers 500, the
+     * passthrough is not written (Envoy applies it to the whole host). */
+    bool denied;
 };
 
 struct ct {

@@ -337,6 +337,7 @@ static void root(struct imp *im, const struct crd *o, struct walk *w)
     report_other_fields(im, x.src.label, x.src.root, o->spec, known, "Contour");
     x.vh = ct_vhost_get(im, &x.src, o->namespace, fqdn, ynode_get(vh, "fqdn"));
     vhost_fields(im, &x, vh);
+    x.vh->denied |= x.denied;
     if (x.vh->passthrough && !ynode_get(o->spec, "tcpproxy"))
         not_converted(im, &x.src, ynode_get(vh, "tls"),
                       "passthrough without a tcpproxy serves nothing on 443");

@@ -77,9 +77,11 @@ static void string_prefixes(struct imp *im, struct ct_vhost *v)
 
 /* ---- output ---- */
 
-static struct o_rule *rule_of(struct imp *im, const struct ct_route *r,
-                              size_t group, bool redirect)
+static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
+                              const struct ct_route *r, size_t group,
+                              bool redirect)
 {
+    bool denied = r->denied || v->denied;
     struct o_rule *rule;
 
     if (redirect) {
@@ -91,8 +93,8 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_route *r,
         return routes_rule_new(im, r->matches, r->n_matches, f, group);
     }
     rule = routes_rule_new(im, r->matches, r->n_matches,
-                           r->denied ? NULL : r->filters, group);
-    if (!r->denied)
+                           denied ? NULL : r->filters, group);
+    if (!denied)
         rule->backends = r->backends;
     return rule;
 }
@@ -180,11 +182,11 @@ static void http_routes(struct imp *im, const struct ct_vhost *v,
         const struct ct_route *r = v->routes.v[i];
         struct group *g = group_of(im, &groups, &order, r);
         if (https)
-            ptrvec_push(im->a, &g->secure, rule_of(im, r, i, false));
+            ptrvec_push(im->a, &g->secure, rule_of(im, v, r, i, false));
         if (!https || r->plain == CT_PLAIN_SERVE)
-            ptrvec_push(im->a, &g->plain, rule_of(im, r, i, false));
+            ptrvec_push(im->a, &g->plain, rule_of(im, v, r, i, false));
         else if (r->plain == CT_PLAIN_REDIRECT)
-            ptrvec_push(im->a, &g->plain, rule_of(im, r, i, true));
+            ptrvec_push(im->a, &g->plain, rule_of(im, v, r, i, true));
     }
     for (i = 0; i < order.n; i++) {
         const struct group *g = order.v[i];
@@ -219,7 +221,7 @@ static void vhost_write(struct imp *im, struct ct_vhost *v)
     const char *http, *https = NULL;
 
     string_prefixes(im, v);
-    if (v->passthrough && v->tls_backends.n)
+    if (v->passthrough && v->tls_backends.n && !v->denied)
         tls_route(im, v, gw);
     if (!v->routes.n)
         return;
