@@ -75,7 +75,8 @@ const struct cli_command cli_commands[] = {
     {CMD_IMPORT, "import-ingress", "[options] PATH...",
      "Ingresses of another controller to Gateway API",
      "Converts the Ingress objects and custom resources of another controller "
-     "(ingress-nginx, F5 NGINX Ingress Controller or Traefik Proxy; with the "
+     "(ingress-nginx, F5 NGINX Ingress Controller, Traefik Proxy or Contour; "
+     "with the "
      "IngressClass, Service, Secret and ConfigMap objects around them) into "
      "Gateway API YAML on standard output, and reports on standard error "
      "everything that was converted approximately or not at all.  Access "
@@ -337,7 +338,7 @@ const struct cli_option cli_options[] = {
     {OPT_PROVIDER, "provider", 0, "NAME", false, IMPORT, NULL, COMPLETE_NONE,
      NULL, "the one the inputs name",
      "the controller that served the inputs: ingress-nginx, nginx-inc (F5 "
-     "NGINX Ingress Controller) or traefik (Traefik Proxy)",
+     "NGINX Ingress Controller), traefik (Traefik Proxy) or contour",
      "Without it, gwc picks the controller the inputs name (an annotation "
      "prefix, the controller of an IngressClass, a class name only one "
      "controller serves by default, a custom resource's API group) and says "

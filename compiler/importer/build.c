@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
@@ -36,6 +37,43 @@ void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct back
     v->port = b->port;
     v->weight = weight;
     ptrvec_push(im->a, &r->backends, v);
+}
+
+bool ingress_backend_port(struct imp *im, const char *label,
+                          const struct ynode *root, const char *ns,
+                          const struct ingress_backend *b, struct backend *out)
+{
+    const struct ingress_port *p = &b->service.port;
+    const struct service *svc;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    out->src = b->src;
+    out->namespace = ns;
+    if (!b->service.name) {
+        report_at(im, label, root, b->src, DIAG_IMPORT_NOT_CONVERTED,
+                  "only Service backends are converted");
+        return false;
+    }
+    if (p->number > 0) {
+        out->service = b->service.name;
+        out->port = p->number;
+        return true;
+    }
+    svc = (const struct service *)importer_find_object(im, KIND_SERVICE, ns,
+                                                       b->service.name);
+    for (i = 0; svc && p->name && i < svc->n_ports; i++) {
+        if (str_eq(svc->ports[i].name, p->name)) {
+            out->service = b->service.name;
+            out->port = svc->ports[i].port;
+            return true;
+        }
+    }
+    report_at(im, label, root, p->src ? p->src : b->src, DIAG_IMPORT_NOT_CONVERTED,
+              "port '%s' of Service '%s/%s' is not in the input: the port "
+              "number cannot be written; the path answers 500",
+              p->name ? p->name : "", ns, b->service.name);
+    return false;
 }
 
 void grant_add(struct imp *im, const char *ns, const char *from_kind,
@@ -127,4 +165,130 @@ size_t rules_chunk_end(const struct ptrvec *rules, size_t start)
         end = next;
     }
     return end;
+}
+
+size_t match_string_prefix(struct imp *im, struct o_match m[2], const char *p)
+{
+    size_t n = strlen(p);
+
+    m[0].path.type = "PathPrefix";
+    m[0].path.value = p;
+    if (n < 2 || p[n - 1] == '/')
+        return 1;
+    m[1] = m[0];
+    m[1].path.type = "RegularExpression";
+    m[1].path.value = arena_printf(im->a, "%s[^/].*", re_quote(im->a, p));
+    return 2;
+}
+
+/* The first of the sorted v[0..n) above key (or at least key). */
+static size_t bound(const char *const *v, size_t n, const char *key, bool above)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid], key);
+        if (c < 0 || (above && c == 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* With the prefixes sorted, an extension "/foobar" of "/foo" sorts right
+ * after it or after its "/foo/..." block ('0' follows '/'). */
+void prefix_siblings(struct imp *im, struct o_match *const *ms,
+                     size_t *const *ns, size_t n, bool *narrowed)
+{
+    const char **v = ARENA_NEW_ARRAY(im->a, const char *, n + 1);
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        narrowed[i] = false;
+        if (*ns[i] && str_eq(ms[i][0].path.type, "PathPrefix"))
+            v[k++] = ms[i][0].path.value;
+    }
+    qsort(v, k, sizeof(*v), cmp_str);
+    for (i = 0; i < n; i++) {
+        const char *p = *ns[i] == 2 ? ms[i][0].path.value : NULL;
+        size_t len, next, past;
+
+        if (!p)
+            continue;
+        len = strlen(p);
+        next = bound(v, k, p, true);
+        past = bound(v, k, arena_printf(im->a, "%s0", p), false);
+        if ((next < k && strncmp(v[next], p, len) == 0 && v[next][len] != '/') ||
+            (past < k && strncmp(v[past], p, len) == 0)) {
+            *ns[i] = 1;
+            narrowed[i] = true;
+        }
+    }
+}
+
+struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,
+                              size_t need)
+{
+    struct o_gateway *gw = NULL;
+    size_t i;
+
+    for (i = im->gateways.n; i-- > 0;) {
+        struct o_gateway *g = im->gateways.v[i];
+        if (str_eq(g->namespace, ns)) {
+            gw = g;
+            break;
+        }
+    }
+    if (gw && gw->listeners.n + need <= MAX_GATEWAY_LISTENERS)
+        return gw;
+    gw = ARENA_NEW(im->a, struct o_gateway);
+    gw->namespace = ns;
+    gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name : "nginx";
+    gw->name = name_claim(im, arena_printf(im->a, "Gateway/%s", ns),
+                          im->o->gateway_name ? im->o->gateway_name : name, 253);
+    ptrvec_push(im->a, &im->gateways, gw);
+    return gw;
+}
+
+void routes_emit(struct imp *im, enum kind kind, const char *ns, const char *base,
+                 const char *host, const struct o_gateway *gw,
+                 const struct ptrvec *rules, const char *const *sections,
+                 size_t n_sections)
+{
+    const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), ns);
+    size_t i = 0, part = 0, k;
+
+    while (i < rules->n) {
+        size_t end = rules_chunk_end(rules, i);
+        struct o_route *r = ARENA_NEW(im->a, struct o_route);
+        const char *name = ++part == 1 ? base
+                                       : arena_printf(im->a, "%s-%02zu", base, part);
+
+        r->kind = kind;
+        r->namespace = ns;
+        r->name = name_claim(im, scope, name, 253);
+        if (*host) {
+            r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
+            r->hostnames[r->n_hostnames++] = host;
+        }
+        for (k = 0; k < n_sections; k++) {
+            struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
+            p->gateway = gw->name;
+            p->section = sections[k];
+            if (!str_eq(gw->namespace, ns))
+                p->namespace = gw->namespace;
+            ptrvec_push(im->a, &r->parents, p);
+        }
+        for (; i < end; i++)
+            ptrvec_push(im->a, &r->rules, rules->v[i]);
+        grants_for_route(im, r);
+        ptrvec_push(im->a, &im->routes, r);
+    }
 }

@@ -135,6 +135,11 @@ const char *crd_text(const struct ynode *n)
     return text(n);
 }
 
+const struct ynode *crd_seq(const struct ynode *n)
+{
+    return n && n->kind == YNODE_SEQ ? n : NULL;
+}
+
 /* The API group of an apiVersion ("" for the core group), in the arena. */
 const char *crd_group(struct arena *a, const struct ynode *root)
 {

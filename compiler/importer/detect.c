@@ -240,13 +240,6 @@ const struct imp_provider *detect_provider(struct imp *im)
     if (n == 0)
         return &imp_provider_ingress_nginx;
     e = &d.found[last];
-    if (!imp_providers[last]->convert) {
-        report_at(im, e->label, e->root, e->at, DIAG_IMPORT_AMBIGUOUS,
-                  "%s: objects of %s, which gwc cannot convert yet; nothing "
-                  "is written",
-                  e->what, imp_providers[last]->name);
-        return NULL;
-    }
     report_at(im, e->label, e->root, e->at, DIAG_IMPORT_PROVIDER,
               "%s: converting as %s (--provider chooses another)", e->what,
               imp_providers[last]->name);

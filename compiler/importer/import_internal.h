@@ -106,9 +106,12 @@ struct o_filters {
     const struct o_rewrite *rewrite;
     struct ptrvec request_set;  /* struct o_header * */
     struct ptrvec response_set; /* struct o_header * */
+    struct ptrvec request_remove, response_remove; /* const char * */
     const struct o_cors *cors;
     const struct o_backend *mirror;
+    int64_t mirror_percent; /* 1-99; 0: every request */
     const char *timeout; /* timeouts.backendRequest */
+    const char *request_timeout; /* timeouts.request */
     const struct o_session *session;
 };
 
@@ -125,6 +128,7 @@ struct o_rule {
 
 struct o_parent {
     const char *gateway, *section;
+    const char *namespace; /* NULL: the route's */
 };
 
 struct o_route {
@@ -143,6 +147,10 @@ struct o_listener {
     int64_t port;
     const char *secret; /* HTTPS: the certificate Secret */
     const char *secret_namespace; /* NULL: the Gateway's own */
+    /* Namespaces besides the Gateway's whose routes may attach (none:
+     * the Gateway's only). */
+    const char **route_namespaces;
+    size_t n_route_namespaces;
 };
 
 struct o_gateway {
@@ -204,8 +212,7 @@ struct imp {
 };
 
 /* One source controller: how to recognise its inputs (detect.c) and how
- * to convert them (NULL: recognised only, so that its inputs are not
- * converted as another's). */
+ * to convert them. */
 struct imp_provider {
     const char *name;       /* --provider */
     const char *controller; /* IngressClass spec.controller */
@@ -219,6 +226,7 @@ struct imp_provider {
 extern const struct imp_provider imp_provider_ingress_nginx;
 extern const struct imp_provider imp_provider_nginx_inc;
 extern const struct imp_provider imp_provider_traefik;
+extern const struct imp_provider imp_provider_contour;
 /* importer.c: every provider, NULL-terminated. */
 extern const struct imp_provider *const imp_providers[];
 const struct imp_provider *imp_provider_find(const char *name);
@@ -239,6 +247,7 @@ void crd_collect(struct imp *im, const char *const *groups, struct ptrvec *out);
 void crd_for_each(const struct imp *im,
                   void (*fn)(void *ctx, const struct ynode *root), void *ctx);
 const char *crd_text(const struct ynode *n); /* a string scalar, else NULL */
+const struct ynode *crd_seq(const struct ynode *n); /* a sequence, else NULL */
 const char *crd_group(struct arena *a, const struct ynode *root);
 
 /* importer.c: context objects, with --namespace applied. */
@@ -334,6 +343,33 @@ void grant_add(struct imp *im, const char *ns, const char *from_kind,
 const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
                          const char *host, const char *secret,
                          const char *secret_namespace);
+/* The Service port an Ingress backend of namespace ns names, as out;
+ * false (reported at the backend) for a backend that is no Service or a
+ * port name the input cannot resolve. */
+bool ingress_backend_port(struct imp *im, const char *label,
+                          const struct ynode *root, const char *ns,
+                          const struct ingress_backend *b, struct backend *out);
+/* A string prefix p ("/api" takes "/apiX" too) as matches: PathPrefix p,
+ * and the regex p[^/].* unless p ends a segment.  Returns how many. */
+size_t match_string_prefix(struct imp *im, struct o_match m[2], const char *p);
+/* The rules of one host as their matches (ms[i], *ns[i] of them): a string
+ * prefix (the two matches above) that a longer PathPrefix of the host
+ * extends inside a segment ("/foo" by "/foobar") loses its regex, which
+ * would beat that prefix in the Gateway; narrowed[i] says which, for the
+ * report. */
+void prefix_siblings(struct imp *im, struct o_match *const *ms,
+                     size_t *const *ns, size_t n, bool *narrowed);
+/* The Gateway of namespace ns with room for need more listeners, else a
+ * new one named name (--gateway-name wins), made unique. */
+struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,
+                              size_t need);
+/* rules as routes of kind in ns for host ("": any), named base (then
+ * base-02, ...: at most 16 rules each, whole groups), attached to the
+ * sections of gw, with the ReferenceGrants their backends need. */
+void routes_emit(struct imp *im, enum kind kind, const char *ns, const char *base,
+                 const char *host, const struct o_gateway *gw,
+                 const struct ptrvec *rules, const char *const *sections,
+                 size_t n_sections);
 /* Where the route starting at rules->v[start] (struct o_rule *) ends:
  * whole groups while they fit in 16 rules (one group alone never needs
  * that many). */

@@ -9,19 +9,10 @@
 
 #include <string.h>
 
-/* A controller whose inputs gwc recognises but does not convert yet: an
- * estate of its is refused rather than converted as another's. */
-static const char *const contour_prefixes[] = {"projectcontour.io/", NULL};
-static const char *const contour_groups[] = {"projectcontour.io", NULL};
-static const char *const contour_classes[] = {"contour", NULL};
-static const struct imp_provider contour = {
-    "contour", "projectcontour.io/ingress-controller", contour_prefixes,
-    contour_groups, contour_classes, NULL,
-};
 /* Every provider, in the order --provider lists them. */
 const struct imp_provider *const imp_providers[] = {
     &imp_provider_ingress_nginx, &imp_provider_nginx_inc, &imp_provider_traefik,
-    &contour, NULL,
+    &imp_provider_contour, NULL,
 };
 
 const struct imp_provider *imp_provider_find(const char *name)
@@ -83,10 +74,8 @@ const char *import_options_problem(const struct import_options *o)
 {
     size_t i;
 
-    if (o->provider && (!imp_provider_find(o->provider) ||
-                        !imp_provider_find(o->provider)->convert))
-        return "--provider must be ingress-nginx, nginx-inc or traefik (the "
-               "objects of contour are recognised, not converted yet)";
+    if (o->provider && !imp_provider_find(o->provider))
+        return "--provider must be ingress-nginx, nginx-inc, traefik or contour";
     if (o->default_namespace && !value_dns_label(o->default_namespace))
         return "--namespace must be a namespace name (a DNS-1123 label)";
     if (o->gateway_name && (!value_dns_subdomain(o->gateway_name) ||

@@ -57,6 +57,25 @@ static struct doc *strings(struct writer *w, const char *const *v, size_t n)
 
 /* ---- Gateway ---- */
 
+/* The Gateway's namespace and the listener's other ones, by name. */
+static void allowed_routes(struct writer *w, struct doc *ld,
+                           const struct o_listener *l)
+{
+    struct doc *ns = doc_put(w->a, doc_put(w->a, ld, "allowedRoutes", doc_map(w->a)),
+                             "namespaces", doc_map(w->a));
+    struct doc *expr;
+
+    doc_put_str(w->a, ns, "from", "Selector");
+    expr = doc_push(w->a,
+                    doc_put(w->a, doc_put(w->a, ns, "selector", doc_map(w->a)),
+                            "matchExpressions", doc_seq(w->a)),
+                    doc_map(w->a));
+    doc_put_str(w->a, expr, "key", "kubernetes.io/metadata.name");
+    doc_put_str(w->a, expr, "operator", "In");
+    doc_put(w->a, expr, "values",
+            strings(w, l->route_namespaces, l->n_route_namespaces));
+}
+
 static void gateway(struct writer *w, const struct o_gateway *g)
 {
     struct doc *d = object(w, GW_V1, "Gateway", g->namespace, g->name);
@@ -85,6 +104,8 @@ static void gateway(struct writer *w, const struct o_gateway *g)
             doc_put_str(w->a, ref, "name", l->secret);
             put_opt(w, ref, "namespace", l->secret_namespace);
         }
+        if (l->n_route_namespaces)
+            allowed_routes(w, ld, l);
     }
 }
 
@@ -123,21 +144,28 @@ static struct doc *filter(struct writer *w, struct doc *filters,
     return doc_put(w->a, f, member, doc_map(w->a));
 }
 
-static void header_set(struct writer *w, struct doc *filters, const char *type,
-                       const char *member, const struct ptrvec *headers)
+static void header_mod(struct writer *w, struct doc *filters, const char *type,
+                       const char *member, const struct ptrvec *set,
+                       const struct ptrvec *remove)
 {
-    struct doc *set;
+    struct doc *d, *seq;
     size_t i;
 
-    if (!headers->n)
+    if (!set->n && !remove->n)
         return;
-    set = doc_put(w->a, filter(w, filters, type, member), "set", doc_seq(w->a));
-    for (i = 0; i < headers->n; i++) {
-        const struct o_header *h = headers->v[i];
-        struct doc *e = doc_push(w->a, set, doc_map(w->a));
-        doc_put_str(w->a, e, "name", h->name);
-        doc_put_str(w->a, e, "value", h->value);
+    d = filter(w, filters, type, member);
+    if (set->n) {
+        seq = doc_put(w->a, d, "set", doc_seq(w->a));
+        for (i = 0; i < set->n; i++) {
+            const struct o_header *h = set->v[i];
+            struct doc *e = doc_push(w->a, seq, doc_map(w->a));
+            doc_put_str(w->a, e, "name", h->name);
+            doc_put_str(w->a, e, "value", h->value);
+        }
     }
+    if (remove->n)
+        doc_put(w->a, d, "remove",
+                strings(w, (const char *const *)remove->v, remove->n));
 }
 
 static void redirect(struct writer *w, struct doc *filters,
@@ -181,15 +209,18 @@ static struct doc *filters(struct writer *w, const struct o_filters *f)
         if (f->rewrite->path.type)
             doc_put(w->a, d, "path", path_mod(w, &f->rewrite->path));
     }
-    header_set(w, fs, "RequestHeaderModifier", "requestHeaderModifier",
-               &f->request_set);
-    header_set(w, fs, "ResponseHeaderModifier", "responseHeaderModifier",
-               &f->response_set);
+    header_mod(w, fs, "RequestHeaderModifier", "requestHeaderModifier",
+               &f->request_set, &f->request_remove);
+    header_mod(w, fs, "ResponseHeaderModifier", "responseHeaderModifier",
+               &f->response_set, &f->response_remove);
     if (f->cors)
         cors(w, fs, f->cors);
-    if (f->mirror)
-        doc_put(w->a, filter(w, fs, "RequestMirror", "requestMirror"),
-                "backendRef", backend(w, f->mirror));
+    if (f->mirror) {
+        struct doc *m = filter(w, fs, "RequestMirror", "requestMirror");
+        doc_put(w->a, m, "backendRef", backend(w, f->mirror));
+        if (f->mirror_percent)
+            doc_put(w->a, m, "percent", doc_int(w->a, f->mirror_percent));
+    }
     return fs;
 }
 
@@ -281,9 +312,12 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
         for (i = 0; i < r->backends.n; i++)
             doc_push(w->a, b, backend(w, r->backends.v[i]));
     }
-    if (r->filters && r->filters->timeout && route->kind == KIND_HTTP_ROUTE)
-        doc_put_str(w->a, doc_put(w->a, d, "timeouts", doc_map(w->a)),
-                    "backendRequest", r->filters->timeout);
+    if (r->filters && (r->filters->timeout || r->filters->request_timeout) &&
+        route->kind == KIND_HTTP_ROUTE) {
+        struct doc *t = doc_put(w->a, d, "timeouts", doc_map(w->a));
+        put_opt(w, t, "request", r->filters->request_timeout);
+        put_opt(w, t, "backendRequest", r->filters->timeout);
+    }
     if (r->filters && r->filters->session && route->kind != KIND_TLS_ROUTE)
         doc_put(w->a, d, "sessionPersistence", session(w, r->filters->session));
     return d;
@@ -302,6 +336,7 @@ static void route(struct writer *w, const struct o_route *r)
         const struct o_parent *pr = r->parents.v[i];
         struct doc *p = doc_push(w->a, parents, doc_map(w->a));
         doc_put_str(w->a, p, "name", pr->gateway);
+        put_opt(w, p, "namespace", pr->namespace);
         doc_put_str(w->a, p, "sectionName", pr->section);
     }
     if (r->n_hostnames)

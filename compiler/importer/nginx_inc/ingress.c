@@ -97,43 +97,6 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
 
 /* ---- backends ---- */
 
-static bool resolve(struct imp *im, const struct nic_ing *ni,
-                    const struct ingress_backend *b, struct backend *out)
-{
-    const char *ns = importer_object_namespace(im, &ni->in->obj);
-    const struct ingress_port *p = &b->service.port;
-    const struct service *svc;
-    size_t i;
-
-    memset(out, 0, sizeof(*out));
-    out->src = b->src;
-    out->namespace = ns;
-    if (!b->service.name) {
-        nic_report(im, &ni->src, b->src, DIAG_IMPORT_NOT_CONVERTED,
-                   "only Service backends are converted");
-        return false;
-    }
-    if (p->number > 0) {
-        out->service = b->service.name;
-        out->port = p->number;
-        return true;
-    }
-    svc = (const struct service *)importer_find_object(im, KIND_SERVICE, ns,
-                                                       b->service.name);
-    for (i = 0; svc && p->name && i < svc->n_ports; i++) {
-        if (str_eq(svc->ports[i].name, p->name)) {
-            out->service = b->service.name;
-            out->port = svc->ports[i].port;
-            return true;
-        }
-    }
-    nic_report(im, &ni->src, p->src ? p->src : b->src, DIAG_IMPORT_NOT_CONVERTED,
-               "port '%s' of Service '%s/%s' is not in the input: the port "
-               "number cannot be written; the path answers 500",
-               p->name ? p->name : "", ns, b->service.name);
-    return false;
-}
-
 static bool listed(const char *const *v, size_t n, const char *s)
 {
     size_t i;
@@ -239,7 +202,9 @@ static void add_path(struct imp *im, struct nic_server *s, const struct nic_ing 
                      ni->ann.path_regex);
     if (!l->n_matches)
         return;
-    if (resolve(im, ni, &p->backend, &b)) {
+    if (ingress_backend_port(im, ni->src.label, ni->src.root,
+                             importer_object_namespace(im, &ni->in->obj),
+                             &p->backend, &b)) {
         struct o_rule tmp;
         memset(&tmp, 0, sizeof(tmp));
         routes_rule_add_backend(im, &tmp, &b, -1);

@@ -66,8 +66,6 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *path,
 void nic_path_matches(struct imp *im, struct nic_loc *l, const char *path,
                       bool exact, const char *path_regex)
 {
-    size_t n = strlen(path);
-
     if (path_regex && !str_eq(path_regex, "exact")) {
         nic_regex_path(im, l, arena_printf(im->a, "^%s", path),
                        str_eq(path_regex, "case_insensitive"));
@@ -83,74 +81,32 @@ void nic_path_matches(struct imp *im, struct nic_loc *l, const char *path,
         form(l, "Exact", path);
         return;
     }
-    form(l, "PathPrefix", path);
-    if (n > 1 && path[n - 1] != '/')
-        form(l, "RegularExpression",
-             arena_printf(im->a, "%s[^/].*", re_quote(im->a, path)));
+    l->n_matches = match_string_prefix(im, l->matches, path);
 }
 
 /* ---- string prefixes with longer siblings ---- */
 
-static const char *prefix_of(const struct nic_loc *l)
-{
-    return l->n_matches == 2 ? l->matches[0].path.value : NULL;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The first of the sorted v[0..n) above key (or at least key). */
-static size_t bound(const char *const *v, size_t n, const char *key, bool above)
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(v[mid], key);
-        if (c < 0 || (above && c == 0))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* "/foo" with "/foobar" on the server: nginx gives /foobar to the longer
- * prefix, but a Gateway API regex /foo[^/].* would win over PathPrefix
- * /foobar, so the regex is dropped and the difference reported.  With the
- * prefixes sorted, "/foobar" sorts right after "/foo" or after its
- * "/foo/..." block. */
 void nic_prefix_siblings(struct imp *im, struct nic_server *s)
 {
-    const char **v = ARENA_NEW_ARRAY(im->a, const char *, s->locs.n + 1);
-    size_t i, n = 0;
+    struct o_match **ms = ARENA_NEW_ARRAY(im->a, struct o_match *, s->locs.n + 1);
+    size_t **ns = ARENA_NEW_ARRAY(im->a, size_t *, s->locs.n + 1);
+    bool *narrowed = ARENA_NEW_ARRAY(im->a, bool, s->locs.n + 1);
+    size_t i;
 
-    for (i = 0; i < s->locs.n; i++) {
-        const struct nic_loc *l = s->locs.v[i];
-        if (l->n_matches && str_eq(l->matches[0].path.type, "PathPrefix"))
-            v[n++] = l->matches[0].path.value;
-    }
-    qsort(v, n, sizeof(*v), cmp_str);
     for (i = 0; i < s->locs.n; i++) {
         struct nic_loc *l = s->locs.v[i];
-        const char *p = prefix_of(l);
-        size_t len, next, past;
-
-        if (!p)
-            continue;
-        len = strlen(p);
-        next = bound(v, n, p, true);
-        past = bound(v, n, arena_printf(im->a, "%s0", p), false); /* '0' follows '/' */
-        if ((next < n && strncmp(v[next], p, len) == 0 && v[next][len] != '/') ||
-            (past < n && strncmp(v[past], p, len) == 0)) {
-            l->n_matches = 1;
+        ms[i] = l->matches;
+        ns[i] = &l->n_matches;
+    }
+    prefix_siblings(im, ms, ns, s->locs.n, narrowed);
+    for (i = 0; i < s->locs.n; i++) {
+        const struct nic_loc *l = s->locs.v[i];
+        if (narrowed[i])
             nic_report(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
                        "NIC matches '%s' as a string prefix ('%sX' too); "
                        "converted to PathPrefix, which matches whole segments, "
                        "because a longer path of the host starts with it",
-                       report_value(im, p), report_value(im, p));
-        }
+                       report_value(im, l->matches[0].path.value),
+                       report_value(im, l->matches[0].path.value));
     }
 }

@@ -47,31 +47,6 @@ struct nic_server *nic_server_claim(struct imp *im, const struct nic_src *owner,
     return s;
 }
 
-/* ---- Gateways ---- */
-
-static struct o_gateway *gateway_for(struct imp *im, const char *ns, size_t need)
-{
-    const char *name = im->o->gateway_name ? im->o->gateway_name : "nginx";
-    struct o_gateway *gw = NULL;
-    size_t i;
-
-    for (i = im->gateways.n; i-- > 0;) {
-        struct o_gateway *g = im->gateways.v[i];
-        if (str_eq(g->namespace, ns)) {
-            gw = g;
-            break;
-        }
-    }
-    if (gw && gw->listeners.n + need <= MAX_GATEWAY_LISTENERS)
-        return gw;
-    gw = ARENA_NEW(im->a, struct o_gateway);
-    gw->namespace = ns;
-    gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name : "nginx";
-    gw->name = name_claim(im, arena_printf(im->a, "Gateway/%s", ns), name, 253);
-    ptrvec_push(im->a, &im->gateways, gw);
-    return gw;
-}
-
 /* ---- routes ---- */
 
 static struct o_rule *rule_of(struct imp *im, const struct nic_loc *l, size_t group)
@@ -111,39 +86,14 @@ static void emit(struct imp *im, const struct nic_server *s, struct o_gateway *g
                  const char *const *sections, size_t n_sections)
 {
     const char *label = *s->host ? name_host_label(im->a, s->host) : "all-hosts";
-    const char *base = arena_printf(im->a, "%s%s", label, suffix);
-    const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), s->namespace);
-    size_t i = 0, part = 0, k;
 
-    while (i < rules->n) {
-        size_t end = rules_chunk_end(rules, i);
-        struct o_route *r = ARENA_NEW(im->a, struct o_route);
-        const char *name = ++part == 1 ? base
-                                       : arena_printf(im->a, "%s-%02zu", base, part);
-
-        r->kind = kind;
-        r->namespace = s->namespace;
-        r->name = name_claim(im, scope, name, 253);
-        if (*s->host) {
-            r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
-            r->hostnames[r->n_hostnames++] = s->host;
-        }
-        for (k = 0; k < n_sections; k++) {
-            struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
-            p->gateway = gw->name;
-            p->section = sections[k];
-            ptrvec_push(im->a, &r->parents, p);
-        }
-        for (; i < end; i++)
-            ptrvec_push(im->a, &r->rules, rules->v[i]);
-        grants_for_route(im, r);
-        ptrvec_push(im->a, &im->routes, r);
-    }
+    routes_emit(im, kind, s->namespace, arena_printf(im->a, "%s%s", label, suffix),
+                s->host, gw, rules, sections, n_sections);
 }
 
 static void server_routes(struct imp *im, struct nic_server *s)
 {
-    struct o_gateway *gw = gateway_for(im, s->namespace, s->secret ? 2 : 1);
+    struct o_gateway *gw = gateway_for(im, s->namespace, "nginx", s->secret ? 2 : 1);
     const char *sections[2];
     struct ptrvec http = {0}, grpc = {0};
     size_t i, n = 0;

@@ -134,25 +134,6 @@ static void precedence(struct imp *im)
 
 /* ---- output ---- */
 
-static struct o_gateway *gateway_for(struct imp *im, const char *ns)
-{
-    const char *name = im->o->gateway_name ? im->o->gateway_name : "traefik";
-    size_t i;
-    struct o_gateway *gw;
-
-    for (i = 0; i < im->gateways.n; i++) {
-        gw = im->gateways.v[i];
-        if (str_eq(gw->namespace, ns))
-            return gw;
-    }
-    gw = ARENA_NEW(im->a, struct o_gateway);
-    gw->namespace = ns;
-    gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name : "nginx";
-    gw->name = name_claim(im, arena_printf(im->a, "Gateway/%s", ns), name, 253);
-    ptrvec_push(im->a, &im->gateways, gw);
-    return gw;
-}
-
 struct out {
     struct index listeners; /* "ns/proto/host" -> name */
 };
@@ -226,7 +207,7 @@ static struct o_rule *rule_for(struct imp *im, const struct tr_router *r,
 
 static void router_write(struct imp *im, struct out *o, const struct tr_router *r)
 {
-    struct o_gateway *gw = gateway_for(im, r->namespace);
+    struct o_gateway *gw = gateway_for(im, r->namespace, "traefik", 0);
     struct index seen = {0};
     size_t i;
 

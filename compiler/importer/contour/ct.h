@@ -1,0 +1,137 @@
+/*
+ * The contour provider: Contour (projectcontour.io) inputs.
+ *
+ *   provider.c   the passes and the provider's identity
+ *   ingress.c    Ingresses of the contour class and the annotations Contour
+ *                honours
+ *   httpproxy.c  HTTPProxy roots, their virtual hosts, TLS and tcpproxy,
+ *                and the include tree with its ownership rules
+ *   routes.c     one HTTPProxy route: conditions (with the includes'
+ *                folded in), services, policies; access control fails
+ *                closed
+ *   vhosts.c     the virtual hosts to listeners and routes
+ *
+ * Ingresses and HTTPProxies both become "virtual hosts" (one per host name,
+ * as Contour builds them) holding "routes" (each a rule of the output).
+ */
+#ifndef GWC_IMPORT_CONTOUR_H
+#define GWC_IMPORT_CONTOUR_H
+
+#include "importer/import_internal.h"
+
+#define CT_CONTROLLER "projectcontour.io/ingress-controller"
+
+/* Where a route came from, for the report. */
+struct ct_src {
+    const char *label;        /* "HTTPProxy ns/name" */
+    const struct ynode *root; /* its document */
+};
+
+/* What port 80 does with a route of a host that has a certificate (a host
+ * without one serves every route on port 80). */
+enum ct_plain {
+    CT_PLAIN_REDIRECT, /* 301 to https (HTTPProxy's default) */
+    CT_PLAIN_SERVE,    /* permitInsecure; an Ingress by default */
+    CT_PLAIN_NONE,     /* kubernetes.io/ingress.allow-http: "false" */
+};
+
+struct ct_route {
+    struct ct_src src;
+    const struct ynode *at;
+    const char *namespace, *owner; /* the object's: its HTTPRoute */
+    struct o_match matches[2];     /* ORed (a string prefix needs two) */
+    size_t n_matches;
+    struct o_filters *filters;
+    struct ptrvec backends; /* struct o_backend * */
+    enum ct_plain plain;
+    /* Access control (or a part) gwc cannot carry over: written without
+     * backends, so the Gateway answers 500, never the backend. */
+    bool denied;
+};
+
+struct ct_vhost {
+    struct ct_src owner;
+    const char *host;      /* "": every host (an Ingress rule without one) */
+    const char *namespace; /* the Gateway's: the owner's */
+    const char *secret, *secret_namespace;
+    bool passthrough;
+    struct ptrvec tls_backends; /* passthrough tcpproxy: struct o_backend * */
+    const char *tls_owner;      /* the HTTPProxy of the TLSRoute */
+    struct ptrvec routes;       /* struct ct_route *, in Contour's order */
+    /* Its access control is not converted: every route answers 500, the
+     * passthrough is not written (Envoy applies it to the whole host). */
+    bool denied;
+};
+
+struct ct {
+    struct ptrvec vhosts;     /* struct ct_vhost * */
+    struct index vhost_index; /* by host */
+    struct ptrvec crds;       /* struct crd * of projectcontour.io */
+};
+
+static inline struct ct *CT(const struct imp *im)
+{
+    return im->state;
+}
+
+/* report_at() at a field of src's object. */
+#define ct_report(im, src, ...) report_at((im), (src)->label, (src)->root, __VA_ARGS__)
+
+/* The class an object names (projectcontour.io/ingress.class, then
+ * kubernetes.io/ingress.class, then spec.ingressClassName) is converted:
+ * no class or "contour", or one of --ingress-class. */
+bool ct_class_selected(const struct imp *im, const struct ynode *root,
+                       const char **klass, const struct ynode **at);
+
+/* A boolean field that is true. */
+bool ct_flag(const struct ynode *n);
+
+/* A Contour duration ("infinity" included) as a Gateway API one, or NULL. */
+const char *ct_duration(struct imp *im, const char *s);
+
+/* Contour's 15 s default response timeout, spelled out (reported once per
+ * object). */
+extern const char ct_default_timeout[];
+
+/* ---- vhosts.c ---- */
+
+/* The virtual host of host, made for owner (in ns) when new; a wildcard
+ * host is reported at at. */
+struct ct_vhost *ct_vhost_get(struct imp *im, const struct ct_src *owner,
+                              const char *ns, const char *host,
+                              const struct ynode *at);
+/* A string prefix (Contour's prefixes are string-wise): PathPrefix p, and
+ * the regex p[^/].* for "/pX" unless p ends a segment. */
+void ct_string_prefix(struct imp *im, struct ct_route *r, const char *p);
+void ct_vhosts_write(struct imp *im);
+
+/* ---- ingress.c ---- */
+void ct_ingresses(struct imp *im);
+
+/* ---- httpproxy.c, routes.c ---- */
+
+/* The conditions the include chain leading to a proxy adds. */
+struct ct_chain {
+    const char *prefix;               /* concatenated, NULL: none */
+    struct o_header_match header;     /* name NULL: none */
+    const struct ynode *header_at;
+    bool denied;                      /* an include's condition failed */
+};
+
+struct ct_proxy_ctx {
+    const struct crd *o;
+    struct ct_src src;
+    struct ct_vhost *vh;
+    const struct ct_chain *chain;
+    bool denied; /* the virtual host's access control is not converted */
+    bool secure; /* the virtual host terminates TLS */
+};
+
+void ct_proxies(struct imp *im);
+/* Every route of the proxy x->o, into x->vh. */
+void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x);
+/* Fields that are access control: reported, true when present. */
+bool ct_access_control(struct imp *im, const struct ct_src *src,
+                       const struct ynode *map, const char *what);
+
+#endif

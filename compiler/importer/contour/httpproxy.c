@@ -1,0 +1,435 @@
+/*
+ * HTTPProxy (projectcontour.io/v1; projectcontour.io/docs/main/config/
+ * fundamentals/, inclusion-delegation/, tls-termination/, tls-delegation/):
+ *   - a root has spec.virtualhost (fqdn, tls); only roots do.  Two roots
+ *     with one fqdn are both invalid (Contour serves neither);
+ *   - tls.secretName ("ns/name" with a TLSCertificateDelegation) is the
+ *     HTTPS certificate; tls.passthrough with tcpproxy is TLS passthrough
+ *     (a TLSRoute); a TLS vhost answers port 80 with a 301 except on
+ *     permitInsecure routes;
+ *   - includes (name, namespace, conditions: prefix and header) put the
+ *     included proxy's routes on the root's host, in the included
+ *     namespace, with the include's conditions folded in.  Including a
+ *     root or closing a cycle is reported and serves nothing, as in
+ *     Contour; on a missing proxy's conditions Contour answers 502, the
+ *     Gateway 500;
+ *   - proxies no root reaches are not served (reported);
+ *   - access control (authorization, jwtProviders, ip*Policy, TLS client
+ *     validation) is not converted: every route of the host answers 500.
+ */
+#include "ct.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+#define MAX_INCLUDE_VISITS 10000
+
+static void not_converted(struct imp *im, const struct ct_src *src,
+                          const struct ynode *at, const char *why)
+{
+    ct_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s", why);
+}
+
+bool ct_access_control(struct imp *im, const struct ct_src *src,
+                       const struct ynode *map, const char *what)
+{
+    static const char *const fields[] = {"authorization", "jwtProviders",
+                                         "ipAllowPolicy", "ipDenyPolicy",
+                                         "authPolicy", "jwtVerificationPolicy",
+                                         "clientValidation", NULL};
+    bool found = false;
+    size_t i;
+
+    for (i = 0; fields[i]; i++) {
+        const struct ynode *at = ynode_get(map, fields[i]);
+        if (!at)
+            continue;
+        /* authPolicy {disabled: true} only lifts the host's own. */
+        if (str_eq(fields[i], "authPolicy") && ct_flag(ynode_get(at, "disabled")))
+            continue;
+        ct_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: %s is access control with no Gateway API "
+                  "equivalent gwc writes; the %s answers 500 instead of being "
+                  "served without it",
+                  fields[i], what);
+        found = true;
+    }
+    return found;
+}
+
+struct walk {
+    struct index reached; /* labels of the proxies some root includes */
+    size_t visits;        /* per root */
+};
+
+static const struct crd *find_proxy(struct imp *im, const char *ns, const char *name)
+{
+    const struct ptrvec *crds = &CT(im)->crds;
+    size_t lo = 0, hi = crds->n;
+
+    /* crds are sorted by kind, namespace and name. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct crd *o = crds->v[mid];
+        int c = strcmp(o->kind, "HTTPProxy");
+        if (!c)
+            c = strcmp(o->namespace, ns);
+        if (!c)
+            c = strcmp(o->name, name);
+        if (!c)
+            return o;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The include's conditions folded into the chain (false: reported). */
+static bool fold(struct imp *im, const struct ct_proxy_ctx *x,
+                 const struct ynode *conds, struct ct_chain *out)
+{
+    static const char *const known[] = {"prefix", "header", NULL};
+    size_t i;
+
+    *out = *x->chain;
+    for (i = 0; crd_seq(conds) && i < conds->n; i++) {
+        const struct ynode *c = conds->items[i], *h = ynode_get(c, "header");
+        const char *p = crd_text(ynode_get(c, "prefix"));
+
+        report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
+        if (ynode_get(c, "exact") || ynode_get(c, "regex") ||
+            ynode_get(c, "queryParameter")) {
+            not_converted(im, &x->src, c, "Contour rejects exact, regex and query "
+                                          "conditions on an include");
+            return false;
+        }
+        if (p && p[0] != '/') {
+            not_converted(im, &x->src, c, "Contour rejects a prefix not starting "
+                                          "with '/'");
+            return false;
+        }
+        if (p)
+            out->prefix = arena_printf(im->a, "%s%s", out->prefix ? out->prefix : "", p);
+        if (h) {
+            const char *name = crd_text(ynode_get(h, "name"));
+            const char *exact = crd_text(ynode_get(h, "exact"));
+            if (out->header.name || !name || !value_header_name(name) ||
+                (!exact && !ynode_get(h, "present")) ||
+                (exact && value_unsafe_text(exact))) {
+                not_converted(im, &x->src, h,
+                              "gwc converts one exact or present header "
+                              "condition per include chain; the included "
+                              "routes answer 500");
+                out->denied = true;
+                continue;
+            }
+            out->header.name = name;
+            out->header.type = exact ? "Exact" : "RegularExpression";
+            out->header.value = exact ? exact : ".*";
+            out->header_at = h;
+        }
+    }
+    return true;
+}
+
+/* Contour answers 502 on the conditions of an include it cannot follow. */
+static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
+                          const struct ynode *inc, const struct ct_chain *c)
+{
+    struct ct_route *r;
+
+    if (!c->prefix && !c->header.name)
+        return;
+    r = ARENA_NEW(im->a, struct ct_route);
+    r->src = x->src;
+    r->at = inc;
+    r->namespace = x->o->namespace;
+    r->owner = x->o->name;
+    r->plain = CT_PLAIN_REDIRECT;
+    r->denied = true;
+    ct_string_prefix(im, r, c->prefix ? c->prefix : "/");
+    r->matches[0].header = r->matches[1].header = c->header;
+    ptrvec_push(im->a, &x->vh->routes, r);
+}
+
+static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
+                 struct ptrvec *stack)
+{
+    const struct ynode *incs = crd_seq(ynode_get(x->o->spec, "includes"));
+    size_t i, k;
+
+    ct_proxy_routes(im, x);
+    for (i = 0; incs && i < incs->n; i++) {
+        const struct ynode *inc = incs->items[i];
+        const char *name = crd_text(ynode_get(inc, "name"));
+        const char *ns = crd_text(ynode_get(inc, "namespace"));
+        const struct crd *o;
+        struct ct_proxy_ctx sub;
+        struct ct_chain chain;
+        bool cycle = false;
+
+        if (!fold(im, x, ynode_get(inc, "conditions"), &chain))
+            continue;
+        o = name ? find_proxy(im, ns ? ns : x->o->namespace, name) : NULL;
+        for (k = 0; o && k < stack->n; k++)
+            cycle |= stack->v[k] == o;
+        if (!o || ++w->visits > MAX_INCLUDE_VISITS) {
+            /* Contour answers 502 there; gwc never lets the paths fall
+             * through to a shorter prefix either. */
+            ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: %s; Contour answers 502 on the include's "
+                      "conditions, the Gateway 500",
+                      o ? "the include tree holds more than 10000 includes"
+                        : "no HTTPProxy of that name in the input");
+            include_fails(im, x, inc, &chain);
+            continue;
+        }
+        if (ynode_get(o->spec, "virtualhost") || cycle) {
+            ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: %s, which Contour rejects: nothing of "
+                      "it is served there",
+                      cycle ? "the include closes a cycle"
+                            : "it includes a root HTTPProxy (one with a "
+                              "virtualhost)");
+            continue;
+        }
+        index_put(im->a, &w->reached, o->label, (void *)o);
+        sub = *x;
+        sub.o = o;
+        sub.src.label = o->label;
+        sub.src.root = o->root;
+        sub.chain = &chain;
+        ptrvec_push(im->a, stack, (void *)o);
+        walk(im, &sub, w, stack);
+        stack->n--;
+    }
+}
+
+/* ---- roots ---- */
+
+static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
+{
+    static const char *const known[] = {"secretName", "passthrough",
+                                        "clientValidation",
+                                        "minimumProtocolVersion",
+                                        "maximumProtocolVersion", NULL};
+    const char *secret = crd_text(ynode_get(t, "secretName"));
+    const char *slash = secret ? strchr(secret, '/') : NULL;
+
+    report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
+    if (ct_access_control(im, &x->src, t, "virtual host"))
+        x->denied = true;
+    if (ynode_get(t, "minimumProtocolVersion") || ynode_get(t, "maximumProtocolVersion"))
+        not_converted(im, &x->src, t, "TLS protocol versions are listener "
+                                      "options gwc does not write; nginx's "
+                                      "defaults (TLS 1.2 and 1.3) apply");
+    if (ct_flag(ynode_get(t, "passthrough"))) {
+        x->vh->passthrough = true;
+        return;
+    }
+    if (!secret || (slash && !value_dns_label(arena_strndup(im->a, secret,
+                                                            (size_t)(slash - secret)))) ||
+        !value_dns_subdomain(slash ? slash + 1 : secret)) {
+        /* Contour serves the host without its certificate nowhere, never
+         * in clear text either. */
+        not_converted(im, &x->src, t, "tls needs a Secret name (or passthrough); "
+                                      "every route of the host answers 500");
+        x->denied = true;
+        return;
+    }
+    x->secure = true;
+    if (x->vh->secret)
+        return;
+    x->vh->secret = slash ? slash + 1 : secret;
+    x->vh->secret_namespace = slash ? arena_strndup(im->a, secret, (size_t)(slash - secret))
+                                    : x->o->namespace;
+    if (slash)
+        ct_report(im, &x->src, ynode_get(t, "secretName"), DIAG_IMPORT_DETAIL,
+                  "a certificate of another namespace: Contour needs a "
+                  "TLSCertificateDelegation, the Gateway a ReferenceGrant "
+                  "(written)");
+}
+
+static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
+                     const struct ynode *t)
+{
+    static const char *const known[] = {"services", NULL};
+    const struct ynode *svcs = crd_seq(ynode_get(t, "services"));
+    size_t i;
+    int64_t port, w;
+
+    report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
+    if (!x->vh->passthrough) {
+        not_converted(im, &x->src, t, "a tcpproxy behind TLS termination needs "
+                                      "a TLSRoute in Terminate mode, which gwc "
+                                      "does not write; use tls.passthrough");
+        return;
+    }
+    x->vh->tls_owner = x->o->name;
+    for (i = 0; svcs && i < svcs->n; i++) {
+        const struct ynode *s = svcs->items[i], *pn = ynode_get(s, "port");
+        const struct ynode *wn = ynode_get(s, "weight");
+        struct o_rule tmp;
+        struct backend b;
+
+        memset(&b, 0, sizeof(b));
+        b.namespace = x->o->namespace;
+        b.service = crd_text(ynode_get(s, "name"));
+        if (!b.service || !value_dns_label(b.service) || !pn ||
+            !value_parse_decimal(pn->text, 1, 65535, &port)) {
+            not_converted(im, &x->src, s, "a service needs a name and a port");
+            continue;
+        }
+        b.port = port;
+        w = -1;
+        if (wn && !value_parse_decimal(wn->text, 0, 1000000, &w))
+            w = -1;
+        memset(&tmp, 0, sizeof(tmp));
+        tmp.backends = x->vh->tls_backends;
+        routes_rule_add_backend(im, &tmp, &b, w);
+        x->vh->tls_backends = tmp.backends;
+    }
+}
+
+static void vhost_fields(struct imp *im, struct ct_proxy_ctx *x,
+                         const struct ynode *vh)
+{
+    static const char *const known[] = {"fqdn", "tls", "authorization",
+                                        "jwtProviders", "ipAllowPolicy",
+                                        "ipDenyPolicy", "corsPolicy",
+                                        "rateLimitPolicy", NULL};
+
+    report_other_fields(im, x->src.label, x->src.root, vh, known, "Contour");
+    if (ynode_get(vh, "corsPolicy"))
+        not_converted(im, &x->src, ynode_get(vh, "corsPolicy"),
+                      "gwc does not write the CORS filter for HTTPProxy yet; "
+                      "browsers refuse the cross-origin requests the host "
+                      "allowed");
+    if (ynode_get(vh, "rateLimitPolicy"))
+        not_converted(im, &x->src, ynode_get(vh, "rateLimitPolicy"),
+                      "rate limits need a gwc ClientPolicy");
+    if (ct_access_control(im, &x->src, vh, "virtual host"))
+        x->denied = true;
+    if (ynode_get(vh, "tls"))
+        tls(im, x, ynode_get(vh, "tls"));
+}
+
+static void root(struct imp *im, const struct crd *o, struct walk *w)
+{
+    static const char *const known[] = {"virtualhost", "routes", "includes",
+                                        "tcpproxy", "ingressClassName", NULL};
+    const struct ynode *vh = ynode_get(o->spec, "virtualhost");
+    const char *fqdn = value_ascii_lower(im->a, crd_text(ynode_get(vh, "fqdn")));
+    struct ct_chain none;
+    struct ct_proxy_ctx x;
+    struct ptrvec stack = {0};
+
+    memset(&x, 0, sizeof(x));
+    memset(&none, 0, sizeof(none));
+    x.o = o;
+    x.src.label = o->label;
+    x.src.root = o->root;
+    x.chain = &none;
+    report_other_fields(im, x.src.label, x.src.root, o->spec, known, "Contour");
+    x.vh = ct_vhost_get(im, &x.src, o->namespace, fqdn, ynode_get(vh, "fqdn"));
+    vhost_fields(im, &x, vh);
+    x.vh->denied |= x.denied;
+    if (x.vh->passthrough && !ynode_get(o->spec, "tcpproxy"))
+        not_converted(im, &x.src, ynode_get(vh, "tls"),
+                      "passthrough without a tcpproxy serves nothing on 443");
+    if (ynode_get(o->spec, "tcpproxy"))
+        tcpproxy(im, &x, ynode_get(o->spec, "tcpproxy"));
+    ptrvec_push(im->a, &stack, (void *)o);
+    w->visits = 0;
+    walk(im, &x, w, &stack);
+}
+
+/* A root with a usable fqdn that no other root claims (fqdns: the roots by
+ * fqdn, fqdns itself for an fqdn of several). */
+static bool usable_root(struct imp *im, const struct crd *o, struct index *fqdns)
+{
+    const struct ynode *vh = ynode_get(o->spec, "virtualhost");
+    const char *fqdn = crd_text(ynode_get(vh, "fqdn"));
+    struct ct_src src = {o->label, o->root};
+
+    if (!fqdn || !value_hostname(value_ascii_lower(im->a, fqdn), true)) {
+        not_converted(im, &src, vh, "a virtualhost needs an fqdn Gateway API "
+                                    "accepts");
+        return false;
+    }
+    if (index_get(fqdns, value_ascii_lower(im->a, fqdn)) == (void *)fqdns) {
+        ct_report(im, &src, ynode_get(vh, "fqdn"), DIAG_IMPORT_CONFLICT,
+                  "fqdn '%s' is the virtualhost of more than one root "
+                  "HTTPProxy: Contour serves none of them; this one is not "
+                  "converted",
+                  report_value(im, fqdn));
+        return false;
+    }
+    return true;
+}
+
+static bool selected(struct imp *im, const struct crd *o)
+{
+    const char *klass;
+    const struct ynode *at;
+
+    if (ct_class_selected(im, o->root, &klass, &at))
+        return true;
+    report_at(im, o->label, o->root, at, DIAG_IMPORT_SKIPPED,
+              "ingress class '%s' is not converted (Contour serves 'contour' and "
+              "objects without a class; --ingress-class chooses others)",
+              klass);
+    return false;
+}
+
+void ct_proxies(struct imp *im)
+{
+    const struct ptrvec *crds = &CT(im)->crds;
+    struct index fqdns = {0};
+    struct ptrvec roots = {0};
+    struct walk w;
+    size_t i;
+
+    memset(&w, 0, sizeof(w));
+    for (i = 0; i < crds->n; i++) {
+        const struct crd *o = crds->v[i];
+        const char *fqdn;
+        if (str_eq(o->kind, "TLSCertificateDelegation"))
+            continue; /* what it allows, the ReferenceGrants written allow */
+        if (!str_eq(o->kind, "HTTPProxy")) {
+            report_at(im, o->label, o->root, o->root,
+                      DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: gwc converts HTTPProxy (and honours "
+                      "TLSCertificateDelegation), not %s",
+                      o->kind);
+            continue;
+        }
+        if (!ynode_get(o->spec, "virtualhost") || !selected(im, o))
+            continue;
+        fqdn = crd_text(ynode_get(ynode_get(o->spec, "virtualhost"), "fqdn"));
+        if (fqdn) {
+            fqdn = value_ascii_lower(im->a, fqdn);
+            /* Two roots of one fqdn: neither is the owner (a sentinel). */
+            index_put(im->a, &fqdns, fqdn,
+                      index_get(&fqdns, fqdn) ? (void *)&fqdns : (void *)o);
+        }
+        ptrvec_push(im->a, &roots, (void *)o);
+    }
+    for (i = 0; i < roots.n; i++) {
+        if (usable_root(im, roots.v[i], &fqdns))
+            root(im, roots.v[i], &w);
+    }
+    for (i = 0; i < crds->n; i++) {
+        const struct crd *o = crds->v[i];
+        if (str_eq(o->kind, "HTTPProxy") && !ynode_get(o->spec, "virtualhost") &&
+            !index_get(&w.reached, o->label))
+            report_at(im, o->label, o->root, o->root,
+                      DIAG_IMPORT_SKIPPED,
+                      "no root HTTPProxy includes this one: Contour serves none "
+                      "of its routes (an orphan); not converted");
+    }
+}

@@ -1,0 +1,253 @@
+/*
+ * Contour's Ingresses (internal/dag/ingress_processor.go; annotations:
+ * projectcontour.io/docs/main/config/annotations/):
+ *   - class: projectcontour.io/ingress.class, else
+ *     kubernetes.io/ingress.class, else spec.ingressClassName; "contour"
+ *     or none is served;
+ *   - paths: Exact exact; Prefix segment-wise; ImplementationSpecific (and
+ *     no pathType) a regular expression (RE2, whole path) when the path
+ *     holds one of ^+*[]%, else a string prefix; an empty path is "/";
+ *   - an empty host is every host; tls.hosts get HTTPS; defaultBackend is
+ *     "/" on every host, which the rules override;
+ *   - response-timeout (request-timeout) is the route timeout, 15 s when
+ *     unset; force-ssl-redirect "true" answers port 80 with a 301;
+ *     allow-http "false" leaves port 80 out; tls-cert-namespace is the
+ *     namespace of every tls[].secretName.
+ */
+#include "ct.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+#define PREFIX "projectcontour.io/"
+
+struct ing {
+    const struct ingress *in;
+    struct ct_src src;
+    const char *ns;
+    const char *timeout;    /* timeouts.request */
+    enum ct_plain plain;
+    const char *secret_ns;  /* tls-cert-namespace */
+};
+
+static void not_converted(struct imp *im, const struct ing *g,
+                          const struct ynode *at, const char *why)
+{
+    ct_report(im, &g->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s", why);
+}
+
+static void annotations(struct imp *im, struct ing *g)
+{
+    const struct strmap *m = &g->in->obj.meta.annotations;
+    bool force = false, allow = true, b;
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+        const char *k = m->v[i].key, *v = m->v[i].value;
+        const struct ynode *at = m->v[i].src;
+
+        if (str_eq(k, "ingress.kubernetes.io/force-ssl-redirect")) {
+            force = value_parse_go_bool(v, &b) && b;
+            continue;
+        }
+        if (str_eq(k, "kubernetes.io/ingress.allow-http")) {
+            allow = !(value_parse_go_bool(v, &b) && !b);
+            continue;
+        }
+        if (strncmp(k, PREFIX, strlen(PREFIX)) != 0)
+            continue;
+        k += strlen(PREFIX);
+        if (str_eq(k, "ingress.class"))
+            continue;
+        if (str_eq(k, "response-timeout") || str_eq(k, "request-timeout")) {
+            g->timeout = ct_duration(im, v);
+            if (!g->timeout) {
+                not_converted(im, g, at, "the timeout is not a duration Gateway "
+                                         "API can write (such as 30s, 1m or "
+                                         "infinity); Contour's 15s default is "
+                                         "written instead");
+                g->timeout = ct_default_timeout;
+            }
+        } else if (str_eq(k, "tls-cert-namespace")) {
+            if (value_dns_label(v))
+                g->secret_ns = v;
+            else
+                not_converted(im, g, at, "not a namespace name");
+        } else if (str_eq(k, "websocket-routes")) {
+            ct_report(im, &g->src, at, DIAG_IMPORT_IGNORED,
+                      "nothing to convert: the Gateway forwards WebSocket "
+                      "upgrades on every route");
+        } else if (str_eq(k, "retry-on") || str_eq(k, "num-retries") ||
+                   str_eq(k, "per-try-timeout")) {
+            not_converted(im, g, at, "retries are experimental in Gateway API "
+                                     "(HTTPRoute retry) and gwc does not write "
+                                     "them; requests are tried once");
+        } else {
+            not_converted(im, g, at, "gwc does not convert this Contour "
+                                     "annotation");
+        }
+    }
+    g->plain = force ? CT_PLAIN_REDIRECT : allow ? CT_PLAIN_SERVE : CT_PLAIN_NONE;
+    if (!g->timeout) {
+        g->timeout = ct_default_timeout;
+        ct_report(im, &g->src, g->in->obj.meta.src, DIAG_IMPORT_DETAIL,
+                  "Contour's default response timeout is 15s (Envoy's route "
+                  "timeout); written as timeouts.request: 15s on every rule "
+                  "(projectcontour.io/response-timeout changes it)");
+    }
+}
+
+static const char *secret_for(const struct ingress *in, const char *host)
+{
+    size_t i, k;
+
+    for (i = 0; *host && i < in->n_tls; i++) {
+        for (k = 0; k < in->tls[i].n_hosts; k++) {
+            if (str_eq(in->tls[i].hosts[k], host))
+                return in->tls[i].secret_name;
+        }
+    }
+    return NULL;
+}
+
+static bool regex_path(const char *p)
+{
+    return strpbrk(p, "^+*[]%") != NULL;
+}
+
+static void add_path(struct imp *im, const struct ing *g, struct ct_vhost *v,
+                     const struct ynode *at, const char *path, const char *type,
+                     const struct ingress_backend *be)
+{
+    struct ct_route *r = ARENA_NEW(im->a, struct ct_route);
+    struct backend b;
+    char err[128];
+
+    r->src = g->src;
+    r->at = at;
+    r->namespace = g->ns;
+    r->owner = g->in->obj.meta.name;
+    r->plain = g->plain;
+    if (!path || !*path)
+        path = "/";
+    if (!value_gateway_path(path) && !(type == NULL || str_eq(type, "ImplementationSpecific"))) {
+        not_converted(im, g, at, "the path is not one Gateway API accepts");
+        return;
+    }
+    if (str_eq(type, "Exact")) {
+        r->matches[0].path.type = "Exact";
+        r->matches[0].path.value = path;
+        r->n_matches = 1;
+    } else if (str_eq(type, "Prefix")) {
+        r->matches[0].path.type = "PathPrefix";
+        r->matches[0].path.value = path;
+        r->n_matches = 1;
+    } else if (regex_path(path)) {
+        if (!re_ok(path, err, sizeof(err))) {
+            not_converted(im, g, at, "the path is a regular expression nginx's "
+                                     "PCRE does not take");
+            return;
+        }
+        r->matches[0].path.type = "RegularExpression";
+        r->matches[0].path.value = path;
+        r->n_matches = 1;
+    } else if (value_gateway_path(path)) {
+        ct_string_prefix(im, r, path);
+    } else {
+        not_converted(im, g, at, "the path is not one Gateway API accepts");
+        return;
+    }
+    r->filters = ARENA_NEW(im->a, struct o_filters);
+    r->filters->request_timeout = g->timeout;
+    if (ingress_backend_port(im, g->src.label, g->src.root, g->ns, be, &b)) {
+        struct o_rule tmp;
+        memset(&tmp, 0, sizeof(tmp));
+        routes_rule_add_backend(im, &tmp, &b, -1);
+        r->backends = tmp.backends;
+    }
+    ptrvec_push(im->a, &v->routes, r);
+}
+
+static struct ct_vhost *vhost(struct imp *im, const struct ing *g,
+                              const char *host, const struct ynode *at)
+{
+    struct ct_vhost *v = ct_vhost_get(im, &g->src, g->ns, host, at);
+    const char *secret = secret_for(g->in, host);
+
+    if (secret && !v->secret && !v->passthrough) {
+        v->secret = secret;
+        v->secret_namespace = g->secret_ns ? g->secret_ns : g->ns;
+    }
+    return v;
+}
+
+static void ingress(struct imp *im, const struct ingress *in)
+{
+    struct ing g;
+    const char *klass;
+    const struct ynode *at;
+    size_t r, k;
+
+    memset(&g, 0, sizeof(g));
+    g.in = in;
+    g.src.label = object_label(im->c, &in->obj);
+    g.src.root = in->obj.src;
+    g.ns = importer_object_namespace(im, &in->obj);
+    if (!ct_class_selected(im, in->obj.src, &klass, &at)) {
+        ct_report(im, &g.src, at, DIAG_IMPORT_SKIPPED,
+                  "ingress class '%s' is not converted (Contour serves "
+                  "'contour' and Ingresses without a class; --ingress-class "
+                  "chooses others)",
+                  klass);
+        return;
+    }
+    annotations(im, &g);
+    for (r = 0; r < in->n_rules; r++) {
+        const struct ingress_rule *rule = &in->rules[r];
+        struct ct_vhost *v = vhost(im, &g, rule->host ? rule->host : "",
+                                   ynode_get(rule->src, "host"));
+        for (k = 0; k < rule->http.n_paths; k++) {
+            const struct ingress_path *p = &rule->http.paths[k];
+            add_path(im, &g, v, p->src, p->path, p->path_type, &p->backend);
+        }
+    }
+    /* Contour puts it first so that the rules override it; in the Gateway
+     * the first of equal matches wins, so it goes last. */
+    if (in->default_backend.src)
+        add_path(im, &g, vhost(im, &g, "", NULL), in->default_backend.src, "/",
+                 "ImplementationSpecific", &in->default_backend);
+}
+
+/* Contour reads its annotations on Services too (upstream protocol,
+ * circuit breakers): none has a Gateway API equivalent gwc writes. */
+static void service_annotations(struct imp *im, const struct object *o)
+{
+    const struct strmap *m = &o->meta.annotations;
+    struct ct_src src = {object_label(im->c, o), o->src};
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+        if (strncmp(m->v[i].key, PREFIX, strlen(PREFIX)) == 0)
+            ct_report(im, &src, m->v[i].src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: Contour's Service annotations (upstream "
+                      "protocol, circuit breakers) have no Gateway API "
+                      "equivalent gwc writes");
+    }
+}
+
+void ct_ingresses(struct imp *im)
+{
+    const struct ptrvec *all = &im->m->objects[KIND_INGRESS];
+    size_t i;
+
+    for (i = 0; i < all->n; i++) {
+        const struct ingress *in = all->v[i];
+        if (!in->obj.rejected)
+            ingress(im, in);
+    }
+    all = &im->m->objects[KIND_SERVICE];
+    for (i = 0; i < all->n; i++)
+        service_annotations(im, all->v[i]);
+}

@@ -1,0 +1,569 @@
+/*
+ * One HTTPProxy route (projectcontour.io/docs/main/config/request-routing/,
+ * request-rewriting/, upstream weights, timeouts):
+ *   - conditions: the include chain's prefixes concatenated with the
+ *     route's prefix, exact or regex ("//" collapsed; the last decides the
+ *     kind; none is prefix "/"); prefixes match string-wise; regexes
+ *     (RE2) the whole path; headers exact, contains, regex, present;
+ *     query parameters exact, prefix, suffix, contains, regex, present
+ *     (ignoreCase: a (?i) regex).  Negations have no Gateway API match;
+ *   - services: no weight anywhere is an equal split; a weight somewhere
+ *     makes the unweighted ones 0 (written as 0, not Gateway API's 1); all
+ *     0 is an equal split again; a mirror's weight is its percentage;
+ *   - pathRewritePolicy.replacePrefix, request/responseHeadersPolicy
+ *     (set, remove; Host sets the upstream host), requestRedirectPolicy,
+ *     timeoutPolicy.response (15 s when unset);
+ *   - retries, load balancing, health checks, idle timeouts, rate limits
+ *     are reported.  A condition, header, rewrite or redirect that cannot
+ *     be converted, and any access control, leaves the route answering
+ *     500 (never served without it).
+ */
+#include "ct.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <string.h>
+#include <strings.h>
+
+static bool not_converted(struct imp *im, const struct ct_proxy_ctx *x,
+                          const struct ynode *at, const char *why)
+{
+    ct_report(im, &x->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s", why);
+    return false;
+}
+
+/* "a//b" -> "a/b", as Contour merges include prefixes. */
+static const char *collapse(struct imp *im, const char *s)
+{
+    char *out = arena_strdup(im->a, s), *w = out;
+
+    for (; *s; s++) {
+        if (*s == '/' && w > out && w[-1] == '/')
+            continue;
+        *w++ = *s;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* ---- conditions ---- */
+
+static bool literal_ok(const char *v)
+{
+    return v && !value_unsafe_text(v);
+}
+
+static const char *nocase(struct imp *im, const char *re, bool ignore)
+{
+    return ignore ? arena_printf(im->a, "(?i)%s", re) : re;
+}
+
+static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
+                        const struct ynode *h, struct o_header_match *out)
+{
+    static const char *const known[] = {"name", "present", "contains", "exact",
+                                        "regex", "ignoreCase", "notpresent",
+                                        "notcontains", "notexact",
+                                        "treatMissingAsEmpty", NULL};
+    const char *name = crd_text(ynode_get(h, "name"));
+    const char *exact = crd_text(ynode_get(h, "exact"));
+    const char *contains = crd_text(ynode_get(h, "contains"));
+    const char *regex = crd_text(ynode_get(h, "regex"));
+    bool ignore = ct_flag(ynode_get(h, "ignoreCase"));
+    char err[128];
+
+    report_other_fields(im, x->src.label, x->src.root, h, known, "Contour");
+    if (!name || !value_header_name(name))
+        return not_converted(im, x, h, "a header condition needs a header name");
+    if (ynode_get(h, "notpresent") || ynode_get(h, "notcontains") ||
+        ynode_get(h, "notexact"))
+        return not_converted(im, x, h, "Gateway API has no negated header match");
+    if (out->name)
+        return not_converted(im, x, h, "gwc converts one header condition per "
+                                       "route (the include chain's included)");
+    out->name = name;
+    if (ct_flag(ynode_get(h, "present"))) {
+        out->type = "RegularExpression";
+        out->value = ".*";
+    } else if (literal_ok(exact) && !ignore) {
+        out->type = "Exact";
+        out->value = exact;
+    } else if (literal_ok(exact) || literal_ok(contains)) {
+        const char *q = re_quote(im->a, exact ? exact : contains);
+        out->type = "RegularExpression";
+        out->value = nocase(im, exact ? q : arena_printf(im->a, ".*%s.*", q), ignore);
+    } else if (literal_ok(regex) && re_ok(regex, err, sizeof(err))) {
+        out->type = "RegularExpression";
+        out->value = regex;
+    } else {
+        return not_converted(im, x, h, "the header condition has no value gwc "
+                                       "can match");
+    }
+    return true;
+}
+
+static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
+                       const struct ynode *q, struct o_header_match *out)
+{
+    static const char *const known[] = {"name", "exact", "prefix", "suffix",
+                                        "regex", "contains", "present",
+                                        "ignoreCase", NULL};
+    /* The regex around the quoted value: before, after. */
+    static const char *const forms[][3] = {
+        {"exact", "", ""}, {"prefix", "", ".*"}, {"suffix", ".*", ""},
+        {"contains", ".*", ".*"},
+    };
+    const char *name = crd_text(ynode_get(q, "name"));
+    bool ignore = ct_flag(ynode_get(q, "ignoreCase"));
+    const char *regex = crd_text(ynode_get(q, "regex"));
+    char err[128];
+    size_t i;
+
+    report_other_fields(im, x->src.label, x->src.root, q, known, "Contour");
+    if (!name || !*name || value_unsafe_text(name))
+        return not_converted(im, x, q, "a query parameter condition needs a name");
+    if (out->name)
+        return not_converted(im, x, q, "gwc converts one query parameter "
+                                       "condition per route");
+    out->name = name;
+    out->type = "RegularExpression";
+    if (ct_flag(ynode_get(q, "present"))) {
+        out->value = ".*";
+        return true;
+    }
+    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        const char *v = crd_text(ynode_get(q, forms[i][0]));
+        if (!literal_ok(v))
+            continue;
+        if (i == 0 && !ignore) {
+            out->type = "Exact";
+            out->value = v;
+        } else {
+            out->value = nocase(im, arena_printf(im->a, "%s%s%s", forms[i][1],
+                                                 re_quote(im->a, v), forms[i][2]),
+                                ignore);
+        }
+        return true;
+    }
+    if (literal_ok(regex) && re_ok(regex, err, sizeof(err))) {
+        out->value = regex;
+        return true;
+    }
+    return not_converted(im, x, q, "the query parameter condition has no value "
+                                   "gwc can match");
+}
+
+static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route *r,
+                    const char *kind, const char *own, const struct ynode *at)
+{
+    const char *merged = collapse(im, arena_printf(im->a, "%s%s",
+                                                   x->chain->prefix ? x->chain->prefix : "",
+                                                   own ? own : ""));
+    char err[128];
+
+    if (!*merged)
+        merged = "/";
+    if (str_eq(kind, "regex")) {
+        if (!re_ok(merged, err, sizeof(err)))
+            return not_converted(im, x, at, "the regular expression does not "
+                                            "compile with nginx's PCRE");
+        r->matches[0].path.type = "RegularExpression";
+        r->matches[0].path.value = merged;
+        r->n_matches = 1;
+        return true;
+    }
+    if (!value_gateway_path(merged))
+        return not_converted(im, x, at, "the path is not one Gateway API accepts");
+    if (str_eq(kind, "exact")) {
+        r->matches[0].path.type = "Exact";
+        r->matches[0].path.value = merged;
+        r->n_matches = 1;
+    } else {
+        ct_string_prefix(im, r, merged);
+    }
+    return true;
+}
+
+static bool conditions(struct imp *im, const struct ct_proxy_ctx *x,
+                       const struct ynode *conds, struct ct_route *r)
+{
+    static const char *const known[] = {"prefix", "exact", "regex", "header",
+                                        "queryParameter", NULL};
+    static const char *const kinds[] = {"prefix", "exact", "regex", NULL};
+    struct o_header_match header = x->chain->header, query = {0};
+    const char *kind = "prefix", *own = NULL;
+    const struct ynode *at = conds;
+    bool ok = true;
+    size_t i, k;
+
+    for (i = 0; crd_seq(conds) && i < conds->n; i++) {
+        const struct ynode *c = conds->items[i];
+        report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
+        for (k = 0; kinds[k]; k++) {
+            const char *v = crd_text(ynode_get(c, kinds[k]));
+            if (!v)
+                continue;
+            if (own || v[0] != '/')
+                return not_converted(im, x, c, "Contour rejects a route with more "
+                                               "than one prefix, exact or regex "
+                                               "condition, or one not starting "
+                                               "with '/'");
+            kind = kinds[k];
+            own = v;
+            at = c;
+        }
+        if (ynode_get(c, "header"))
+            ok = header_cond(im, x, ynode_get(c, "header"), &header) && ok;
+        if (ynode_get(c, "queryParameter"))
+            ok = query_cond(im, x, ynode_get(c, "queryParameter"), &query) && ok;
+    }
+    if (!path_of(im, x, r, kind, own, at ? at : r->at))
+        return false;
+    for (i = 0; i < r->n_matches; i++) {
+        r->matches[i].header = header;
+        r->matches[i].query = query;
+    }
+    return ok;
+}
+
+/* ---- services ---- */
+
+static void service_fields(struct imp *im, const struct ct_proxy_ctx *x,
+                           const struct ynode *s, struct ct_route *r)
+{
+    static const char *const known[] = {"name", "port", "weight", "mirror",
+                                        "protocol", "requestHeadersPolicy",
+                                        "responseHeadersPolicy", NULL};
+    const char *proto = crd_text(ynode_get(s, "protocol"));
+
+    report_other_fields(im, x->src.label, x->src.root, s, known, "Contour");
+    if (proto)
+        not_converted(im, x, ynode_get(s, "protocol"),
+                      "the Gateway speaks HTTP/1.1 in clear to Services; "
+                      "h2, h2c and tls upstreams need a BackendTLSPolicy or "
+                      "appProtocol on the Service port");
+    if (ynode_get(s, "requestHeadersPolicy") || ynode_get(s, "responseHeadersPolicy")) {
+        not_converted(im, x, s, "per-service header policies (backendRef "
+                                "filters) are not converted yet; the route "
+                                "answers 500 rather than forward without them");
+        r->denied = true;
+    }
+}
+
+static bool services(struct imp *im, const struct ct_proxy_ctx *x,
+                     const struct ynode *svcs, struct ct_route *r)
+{
+    int64_t sum = 0, w;
+    bool weighted = false;
+    size_t i;
+
+    for (i = 0; i < svcs->n; i++) {
+        const struct ynode *wn = ynode_get(svcs->items[i], "weight");
+        if (wn && !ct_flag(ynode_get(svcs->items[i], "mirror"))) {
+            if (wn->kind != YNODE_SCALAR || !value_parse_decimal(wn->text, 0, 1000000, &w))
+                return not_converted(im, x, wn, "a weight is a whole number");
+            weighted = true;
+            sum += w;
+        }
+    }
+    for (i = 0; i < svcs->n; i++) {
+        const struct ynode *s = svcs->items[i], *wn = ynode_get(s, "weight");
+        const struct ynode *port = ynode_get(s, "port");
+        struct backend b;
+        int64_t p;
+
+        service_fields(im, x, s, r);
+        memset(&b, 0, sizeof(b));
+        b.src = s;
+        b.namespace = x->o->namespace;
+        b.service = crd_text(ynode_get(s, "name"));
+        if (!b.service || !value_dns_label(b.service) || !port ||
+            port->kind != YNODE_SCALAR ||
+            !value_parse_decimal(port->text, 1, 65535, &p))
+            return not_converted(im, x, s, "a service needs a name and a port");
+        b.port = p;
+        w = -1;
+        if (wn)
+            value_parse_decimal(wn->text, 0, 1000000, &w);
+        if (ct_flag(ynode_get(s, "mirror"))) {
+            struct o_rule tmp;
+            if (r->filters->mirror)
+                return not_converted(im, x, s, "Contour takes one mirror per route");
+            memset(&tmp, 0, sizeof(tmp));
+            routes_rule_add_backend(im, &tmp, &b, -1);
+            r->filters->mirror = tmp.backends.v[0];
+            r->filters->mirror_percent = w > 0 && w < 100 ? w : 0;
+            continue;
+        }
+        if (weighted && sum > 0 && !wn)
+            ct_report(im, &x->src, s, DIAG_IMPORT_DETAIL,
+                      "Contour gives a service without a weight 0 when another "
+                      "service of the route has one; written as weight: 0 "
+                      "(Gateway API's default is 1)");
+        {
+            struct o_rule tmp;
+            memset(&tmp, 0, sizeof(tmp));
+            tmp.backends = r->backends;
+            routes_rule_add_backend(im, &tmp, &b, weighted && sum > 0 ? (w < 0 ? 0 : w) : -1);
+            r->backends = tmp.backends;
+        }
+    }
+    if (!r->backends.n)
+        return not_converted(im, x, svcs, "Contour needs a service that is not "
+                                          "a mirror");
+    return true;
+}
+
+/* ---- policies ---- */
+
+static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
+                           const struct ynode *p, bool request, struct ct_route *r)
+{
+    static const char *const known[] = {"set", "remove", NULL};
+    const struct ynode *set = crd_seq(ynode_get(p, "set"));
+    const struct ynode *rm = crd_seq(ynode_get(p, "remove"));
+    size_t i;
+
+    report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
+    for (i = 0; set && i < set->n; i++) {
+        struct o_header *h = ARENA_NEW(im->a, struct o_header);
+        h->name = crd_text(ynode_get(set->items[i], "name"));
+        h->value = crd_text(ynode_get(set->items[i], "value"));
+        if (!h->name || !h->value || !value_header_name(h->name) ||
+            value_unsafe_text(h->value))
+            return not_converted(im, x, set->items[i],
+                                 "a header needs a name and a value without "
+                                 "control characters");
+        if (strchr(h->value, '%'))
+            return not_converted(im, x, set->items[i],
+                                 "Gateway API sets headers to literal values; "
+                                 "Envoy's %VARIABLES% have no equivalent");
+        if (request && !strcasecmp(h->name, "Host")) {
+            struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
+            if (r->filters->rewrite)
+                *rw = *r->filters->rewrite;
+            if (!value_hostname(h->value, false))
+                return not_converted(im, x, set->items[i], "Host must be a hostname");
+            rw->hostname = h->value;
+            r->filters->rewrite = rw;
+            continue;
+        }
+        ptrvec_push(im->a, request ? &r->filters->request_set : &r->filters->response_set, h);
+    }
+    for (i = 0; rm && i < rm->n; i++) {
+        const char *name = crd_text(rm->items[i]);
+        if (!name || !value_header_name(name))
+            return not_converted(im, x, rm->items[i], "not a header name");
+        ptrvec_push(im->a, request ? &r->filters->request_remove
+                                   : &r->filters->response_remove,
+                    (void *)name);
+    }
+    return true;
+}
+
+/* ReplacePrefixMatch needs one PathPrefix match: the string-prefix regex
+ * goes (reported). */
+static bool one_prefix(struct imp *im, const struct ct_proxy_ctx *x,
+                       const struct ynode *at, struct ct_route *r)
+{
+    if (!str_eq(r->matches[0].path.type, "PathPrefix"))
+        return not_converted(im, x, at, "a prefix replacement on an exact or "
+                                        "regular expression path");
+    if (r->n_matches == 2)
+        ct_report(im, &x->src, at, DIAG_IMPORT_APPROXIMATED,
+                  "Contour matches prefix '%s' string-wise ('%sX' too); with the "
+                  "prefix replaced, the Gateway matches whole segments only",
+                  report_value(im, r->matches[0].path.value),
+                  report_value(im, r->matches[0].path.value));
+    r->n_matches = 1;
+    return true;
+}
+
+static bool rewrite(struct imp *im, const struct ct_proxy_ctx *x,
+                    const struct ynode *p, struct ct_route *r)
+{
+    const struct ynode *rp = crd_seq(ynode_get(p, "replacePrefix"));
+    const char *prefix = r->matches[0].path.value, *to = NULL;
+    struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
+    size_t i;
+
+    for (i = 0; rp && i < rp->n && !to; i++) {
+        const char *pre = crd_text(ynode_get(rp->items[i], "prefix"));
+        if (!pre || str_eq(collapse(im, pre), prefix))
+            to = crd_text(ynode_get(rp->items[i], "replacement"));
+    }
+    if (!to || !value_gateway_path(to))
+        return not_converted(im, x, p, "no replacePrefix entry for the route's "
+                                       "prefix with a replacement path");
+    if (!one_prefix(im, x, p, r))
+        return false;
+    if (to[strlen(to) - 1] == '/' && prefix[strlen(prefix) - 1] != '/')
+        ct_report(im, &x->src, p, DIAG_IMPORT_APPROXIMATED,
+                  "Envoy replaces the prefix '%s' string-wise ('%s/x' becomes "
+                  "'%s/x'); the Gateway does not double the slash",
+                  report_value(im, prefix), report_value(im, prefix),
+                  report_value(im, to));
+    if (r->filters->rewrite)
+        *rw = *r->filters->rewrite;
+    rw->path.type = "ReplacePrefixMatch";
+    rw->path.value = to;
+    r->filters->rewrite = rw;
+    return true;
+}
+
+static bool redirect(struct imp *im, const struct ct_proxy_ctx *x,
+                     const struct ynode *p, struct ct_route *r)
+{
+    static const char *const known[] = {"scheme", "hostname", "port", "statusCode",
+                                        "path", "prefix", NULL};
+    struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
+    const struct ynode *code = ynode_get(p, "statusCode"), *port = ynode_get(p, "port");
+    const char *path = crd_text(ynode_get(p, "path")), *prefix = crd_text(ynode_get(p, "prefix"));
+
+    report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
+    rd->code = 302;
+    rd->scheme = crd_text(ynode_get(p, "scheme"));
+    rd->hostname = crd_text(ynode_get(p, "hostname"));
+    if ((code && (code->kind != YNODE_SCALAR ||
+                  !value_parse_decimal(code->text, 301, 302, &rd->code))) ||
+        (port && (port->kind != YNODE_SCALAR ||
+                  !value_parse_decimal(port->text, 1, 65535, &rd->port))) ||
+        (rd->scheme && !str_eq(rd->scheme, "http") && !str_eq(rd->scheme, "https")) ||
+        (rd->hostname && !value_hostname(rd->hostname, false)) ||
+        (path && !value_gateway_path(path)) || (prefix && !value_gateway_path(prefix)))
+        return not_converted(im, x, p, "a redirect needs a scheme http or https, "
+                                       "a hostname, a port, a path and a status "
+                                       "301 or 302 Gateway API accepts");
+    if (path) {
+        rd->path.type = "ReplaceFullPath";
+        rd->path.value = path;
+    } else if (prefix) {
+        if (!one_prefix(im, x, p, r))
+            return false;
+        rd->path.type = "ReplacePrefixMatch";
+        rd->path.value = prefix;
+    }
+    r->filters->redirect = rd;
+    return true;
+}
+
+static void timeouts(struct imp *im, const struct ct_proxy_ctx *x,
+                     const struct ynode *t, struct ct_route *r, bool *noted)
+{
+    static const char *const known[] = {"response", NULL};
+    const char *resp = crd_text(ynode_get(t, "response"));
+
+    report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
+    r->filters->request_timeout = resp ? ct_duration(im, resp) : NULL;
+    if (resp && !r->filters->request_timeout)
+        not_converted(im, x, ynode_get(t, "response"),
+                      "the timeout is not a duration Gateway API can write "
+                      "(such as 30s, 1m or infinity); Contour's 15s default is "
+                      "written instead");
+    if (!r->filters->request_timeout) {
+        r->filters->request_timeout = ct_default_timeout;
+        if (!*noted)
+            ct_report(im, &x->src, r->at, DIAG_IMPORT_DETAIL,
+                      "Contour's default response timeout is 15s (Envoy's route "
+                      "timeout); written as timeouts.request: 15s on the "
+                      "routes of this HTTPProxy without timeoutPolicy.response");
+        *noted = true;
+    }
+}
+
+/* Fields reported, not converted; the route is served without them. */
+static void reported(struct imp *im, const struct ct_proxy_ctx *x,
+                     const struct ynode *route)
+{
+    static const struct {
+        const char *field, *why;
+    } table[] = {
+        {"retryPolicy", "retries are experimental in Gateway API (HTTPRoute "
+                        "retry) and gwc does not write them; requests are tried "
+                        "once"},
+        {"loadBalancerPolicy", "the Gateway balances round robin; a gwc "
+                               "BackendPolicy on the Services sets another "
+                               "method"},
+        {"healthCheckPolicy", "active health checks have no Gateway API "
+                              "equivalent; nginx checks passively"},
+        {"rateLimitPolicy", "rate limits need a gwc ClientPolicy"},
+        {"cookieRewritePolicies", "Set-Cookie rewriting has no Gateway API "
+                                  "equivalent"},
+        {"internalRedirectPolicy", "internal redirects have no Gateway API "
+                                   "equivalent"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        const struct ynode *at = ynode_get(route, table[i].field);
+        if (at)
+            not_converted(im, x, at, table[i].why);
+    }
+    if (ynode_get(route, "enableWebsockets"))
+        ct_report(im, &x->src, ynode_get(route, "enableWebsockets"),
+                  DIAG_IMPORT_IGNORED,
+                  "nothing to convert: the Gateway forwards WebSocket upgrades "
+                  "on every route");
+}
+
+static void route(struct imp *im, const struct ct_proxy_ctx *x,
+                  const struct ynode *item, bool *noted)
+{
+    static const char *const known[] = {
+        "conditions", "services", "permitInsecure", "timeoutPolicy",
+        "pathRewritePolicy", "requestHeadersPolicy", "responseHeadersPolicy",
+        "requestRedirectPolicy", "retryPolicy", "loadBalancerPolicy",
+        "healthCheckPolicy", "rateLimitPolicy", "cookieRewritePolicies",
+        "internalRedirectPolicy", "enableWebsockets", "authPolicy",
+        "ipAllowPolicy", "ipDenyPolicy", "jwtVerificationPolicy", NULL};
+    struct ct_route *r = ARENA_NEW(im->a, struct ct_route);
+    const struct ynode *svcs = crd_seq(ynode_get(item, "services"));
+    const struct ynode *p;
+    bool ok;
+
+    r->src = x->src;
+    r->at = item;
+    r->namespace = x->o->namespace;
+    r->owner = x->o->name;
+    r->plain = ct_flag(ynode_get(item, "permitInsecure")) ? CT_PLAIN_SERVE
+                                                       : CT_PLAIN_REDIRECT;
+    r->filters = ARENA_NEW(im->a, struct o_filters);
+    report_other_fields(im, x->src.label, x->src.root, item, known, "Contour");
+    ok = conditions(im, x, ynode_get(item, "conditions"), r);
+    if (!r->n_matches)
+        return; /* no path to answer on: nothing is written */
+    r->denied = x->denied || x->chain->denied ||
+                ct_access_control(im, &x->src, item, "route");
+    reported(im, x, item);
+    timeouts(im, x, ynode_get(item, "timeoutPolicy"), r, noted);
+    if ((p = ynode_get(item, "requestHeadersPolicy")))
+        ok = headers_policy(im, x, p, true, r) && ok;
+    if ((p = ynode_get(item, "responseHeadersPolicy")))
+        ok = headers_policy(im, x, p, false, r) && ok;
+    if ((p = ynode_get(item, "pathRewritePolicy")))
+        ok = rewrite(im, x, p, r) && ok;
+    if ((p = ynode_get(item, "requestRedirectPolicy")))
+        ok = redirect(im, x, p, r) && ok;
+    else if (svcs)
+        ok = services(im, x, svcs, r) && ok;
+    else
+        ok = not_converted(im, x, item, "Contour needs services or a "
+                                        "requestRedirectPolicy on a route");
+    if (!ok && !r->denied)
+        ct_report(im, &x->src, item, DIAG_IMPORT_NOT_CONVERTED,
+                  "part of this route is not converted (above); it answers "
+                  "500 rather than serve requests without it");
+    r->denied |= !ok;
+    ptrvec_push(im->a, &x->vh->routes, r);
+}
+
+void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x)
+{
+    const struct ynode *routes = crd_seq(ynode_get(x->o->spec, "routes"));
+    bool noted = false;
+    size_t i;
+
+    for (i = 0; routes && i < routes->n; i++)
+        route(im, x, routes->items[i], &noted);
+}

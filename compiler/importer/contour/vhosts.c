@@ -1,0 +1,251 @@
+/*
+ * Contour's virtual hosts to Gateway API: a Gateway per namespace of the
+ * objects that own hosts (named "contour"), an HTTP listener per host, an
+ * HTTPS one for a host with a certificate, a TLS (passthrough) one for an
+ * HTTPProxy with tls.passthrough.  Routes stay in the namespace of the
+ * object that wrote them (an included HTTPProxy's, an Ingress's); the
+ * listeners admit exactly the namespaces whose routes they carry.
+ *
+ * A host with a certificate serves every route on HTTPS; on port 80 each
+ * route is served (permitInsecure, or an Ingress without
+ * force-ssl-redirect), answered with a 301 to https (HTTPProxy's default),
+ * or absent (allow-http: "false").
+ */
+#include "ct.h"
+
+#include "base/arena.h"
+#include "base/compilation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ct_vhost *ct_vhost_get(struct imp *im, const struct ct_src *owner,
+                              const char *ns, const char *host,
+                              const struct ynode *at)
+{
+    struct ct *ct = CT(im);
+    struct ct_vhost *v = index_get(&ct->vhost_index, host);
+
+    if (host[0] == '*')
+        ct_report(im, owner, at, DIAG_IMPORT_APPROXIMATED,
+                  "Contour's wildcard '%s' matches one label; the Gateway's "
+                  "matches one or more ('a.b%s' too)",
+                  report_value(im, host), report_value(im, host + 1));
+    if (v)
+        return v;
+    v = ARENA_NEW(im->a, struct ct_vhost);
+    v->owner = *owner;
+    v->namespace = ns;
+    v->host = host;
+    index_put(im->a, &ct->vhost_index, host, v);
+    ptrvec_push(im->a, &ct->vhosts, v);
+    return v;
+}
+
+void ct_string_prefix(struct imp *im, struct ct_route *r, const char *p)
+{
+    r->n_matches = match_string_prefix(im, r->matches, p);
+}
+
+/* "/foo" with "/foobar" on the host: Contour gives /foobar to the longer
+ * prefix; the Gateway would give it to the regex that makes /foo a string
+ * prefix, so that regex goes. */
+static void string_prefixes(struct imp *im, struct ct_vhost *v)
+{
+    struct o_match **ms = ARENA_NEW_ARRAY(im->a, struct o_match *, v->routes.n + 1);
+    size_t **ns = ARENA_NEW_ARRAY(im->a, size_t *, v->routes.n + 1);
+    bool *narrowed = ARENA_NEW_ARRAY(im->a, bool, v->routes.n + 1);
+    size_t i;
+
+    for (i = 0; i < v->routes.n; i++) {
+        struct ct_route *r = v->routes.v[i];
+        ms[i] = r->matches;
+        ns[i] = &r->n_matches;
+    }
+    prefix_siblings(im, ms, ns, v->routes.n, narrowed);
+    for (i = 0; i < v->routes.n; i++) {
+        const struct ct_route *r = v->routes.v[i];
+        if (narrowed[i])
+            ct_report(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+                      "Contour matches prefix '%s' string-wise ('%sX' too); "
+                      "converted to PathPrefix, which matches whole segments, "
+                      "because a longer prefix of the host starts with it",
+                      report_value(im, r->matches[0].path.value),
+                      report_value(im, r->matches[0].path.value));
+    }
+}
+
+/* ---- output ---- */
+
+static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
+                              const struct ct_route *r, size_t group,
+                              bool redirect)
+{
+    bool denied = r->denied || v->denied;
+    struct o_rule *rule;
+
+    if (redirect) {
+        struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
+        struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
+        rd->scheme = "https";
+        rd->code = 301;
+        f->redirect = rd;
+        return routes_rule_new(im, r->matches, r->n_matches, f, group);
+    }
+    rule = routes_rule_new(im, r->matches, r->n_matches,
+                           denied ? NULL : r->filters, group);
+    if (!denied)
+        rule->backends = r->backends;
+    return rule;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The namespaces besides the Gateway's whose routes v carries. */
+static void route_namespaces(struct imp *im, const struct ct_vhost *v,
+                             struct o_listener *l)
+{
+    struct index seen = {0};
+    size_t i;
+
+    for (i = 0; i < v->routes.n; i++) {
+        const struct ct_route *r = v->routes.v[i];
+        if (!index_get(&seen, r->namespace)) {
+            index_put(im->a, &seen, r->namespace, (void *)r->namespace);
+            if (!str_eq(r->namespace, v->namespace))
+                l->n_route_namespaces++;
+        }
+    }
+    if (!l->n_route_namespaces)
+        return;
+    l->route_namespaces = ARENA_NEW_ARRAY(im->a, const char *, ++l->n_route_namespaces);
+    l->n_route_namespaces = 0;
+    memset(&seen, 0, sizeof(seen));
+    l->route_namespaces[l->n_route_namespaces++] = v->namespace;
+    index_put(im->a, &seen, v->namespace, (void *)v->namespace);
+    for (i = 0; i < v->routes.n; i++) {
+        const struct ct_route *r = v->routes.v[i];
+        if (!index_get(&seen, r->namespace)) {
+            index_put(im->a, &seen, r->namespace, (void *)r->namespace);
+            l->route_namespaces[l->n_route_namespaces++] = r->namespace;
+        }
+    }
+    qsort(l->route_namespaces, l->n_route_namespaces, sizeof(char *), cmp_str);
+}
+
+static const char *listener(struct imp *im, struct o_gateway *gw,
+                            const struct ct_vhost *v, const char *proto,
+                            const char *secret)
+{
+    const char *name = listener_add(im, gw, proto, v->host, secret,
+                                    v->secret_namespace ? v->secret_namespace
+                                                        : v->namespace);
+    if (!str_eq(proto, "TLS"))
+        route_namespaces(im, v, gw->listeners.v[gw->listeners.n - 1]);
+    return name;
+}
+
+/* The rules of one object on a host: an HTTPRoute per listener. */
+struct group {
+    const char *namespace, *owner;
+    struct ptrvec plain, secure; /* struct o_rule * */
+};
+
+static struct group *group_of(struct imp *im, struct index *groups,
+                              struct ptrvec *order, const struct ct_route *r)
+{
+    const char *key = arena_printf(im->a, "%s/%s", r->namespace, r->owner);
+    struct group *g = index_get(groups, key);
+
+    if (g)
+        return g;
+    g = ARENA_NEW(im->a, struct group);
+    g->namespace = r->namespace;
+    g->owner = r->owner;
+    index_put(im->a, groups, key, g);
+    ptrvec_push(im->a, order, g);
+    return g;
+}
+
+static void http_routes(struct imp *im, const struct ct_vhost *v,
+                        struct o_gateway *gw, const char *http, const char *https)
+{
+    const char *host = *v->host ? name_host_label(im->a, v->host) : "all-hosts";
+    struct index groups = {0};
+    struct ptrvec order = {0};
+    size_t i;
+
+    for (i = 0; i < v->routes.n; i++) {
+        const struct ct_route *r = v->routes.v[i];
+        struct group *g = group_of(im, &groups, &order, r);
+        if (https)
+            ptrvec_push(im->a, &g->secure, rule_of(im, v, r, i, false));
+        if (!https || r->plain == CT_PLAIN_SERVE)
+            ptrvec_push(im->a, &g->plain, rule_of(im, v, r, i, false));
+        else if (r->plain == CT_PLAIN_REDIRECT)
+            ptrvec_push(im->a, &g->plain, rule_of(im, v, r, i, true));
+    }
+    for (i = 0; i < order.n; i++) {
+        const struct group *g = order.v[i];
+        const char *base = arena_printf(im->a, "%s-%s", g->owner, host);
+        routes_emit(im, KIND_HTTP_ROUTE, g->namespace,
+                    https ? arena_printf(im->a, "%s-http", base) : base, v->host,
+                    gw, &g->plain, &http, 1);
+        if (https)
+            routes_emit(im, KIND_HTTP_ROUTE, g->namespace, base, v->host, gw,
+                        &g->secure, &https, 1);
+    }
+}
+
+static void tls_route(struct imp *im, const struct ct_vhost *v,
+                      struct o_gateway *gw)
+{
+    const char *section = listener(im, gw, v, "TLS", NULL);
+    struct o_rule *rule = routes_rule_new(im, NULL, 0, NULL, 0);
+    struct ptrvec rules = {0};
+
+    rule->backends = v->tls_backends;
+    ptrvec_push(im->a, &rules, rule);
+    routes_emit(im, KIND_TLS_ROUTE, v->namespace,
+                arena_printf(im->a, "%s-%s", v->tls_owner,
+                             name_host_label(im->a, v->host)),
+                v->host, gw, &rules, &section, 1);
+}
+
+static void vhost_write(struct imp *im, struct ct_vhost *v)
+{
+    struct o_gateway *gw = gateway_for(im, v->namespace, "contour", 3);
+    const char *http, *https = NULL;
+
+    string_prefixes(im, v);
+    if (v->passthrough && v->tls_backends.n && !v->denied)
+        tls_route(im, v, gw);
+    if (!v->routes.n)
+        return;
+    http = listener(im, gw, v, "HTTP", NULL);
+    if (v->secret && !v->passthrough)
+        https = listener(im, gw, v, "HTTPS", v->secret);
+    http_routes(im, v, gw, http, https);
+}
+
+static int cmp_vhosts(const void *pa, const void *pb)
+{
+    const struct ct_vhost *a = *(const struct ct_vhost *const *)pa;
+    const struct ct_vhost *b = *(const struct ct_vhost *const *)pb;
+    int c = strcmp(a->namespace, b->namespace);
+
+    return c ? c : strcmp(a->host, b->host);
+}
+
+void ct_vhosts_write(struct imp *im)
+{
+    struct ptrvec *vs = &CT(im)->vhosts;
+    size_t i;
+
+    ptrvec_sort(vs, cmp_vhosts);
+    for (i = 0; i < vs->n; i++)
+        vhost_write(im, vs->v[i]);
+}

@@ -1,0 +1,209 @@
+"""End to end: a Contour estate (HTTPProxy roots with an include across
+namespaces, TLS with permitInsecure, Ingresses of the contour class)
+through `gwc import-ingress` (provider detected from the CRD group),
+`gwc check` and `gwc compile`, a real nginx serving it, echo backends
+behind.
+
+Expectations are what Contour documents (projectcontour.io/docs/main/
+config/: request-routing, inclusion-delegation, request-rewriting,
+upstream weights, tls-termination, annotations).  ipAllowPolicy is access
+control gwc cannot carry over: the import exits 1 and the route answers
+500, never the backend; so does the include of a proxy that does not
+exist (Contour: 502).
+"""
+import unittest
+
+from estate import ImportedEstate, tls_secret_yaml
+
+ESTATE = """apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: shop, namespace: web}
+spec:
+  virtualhost: {fqdn: shop.example.com}
+  routes:
+  - conditions: [{prefix: /api}]
+    services:
+    - {name: api, port: 80, weight: 100}
+    - {name: canary, port: 80}
+  - conditions: [{prefix: /split}]
+    services:
+    - {name: web, port: 80, weight: 3}
+    - {name: api, port: 80, weight: 1}
+  - conditions: [{exact: /exact}]
+    services: [{name: canary, port: 80}]
+  - conditions: [{regex: "/items/[0-9]+"}]
+    services: [{name: canary, port: 80}]
+  - conditions:
+    - prefix: /beta
+    - header: {name: X-Beta, contains: "yes", ignoreCase: true}
+    services: [{name: canary, port: 80}]
+  - conditions:
+    - prefix: /beta
+    - queryParameter: {name: lang, exact: en}
+    services: [{name: api, port: 80}]
+  - conditions: [{prefix: /rewrite/}]
+    pathRewritePolicy:
+      replacePrefix: [{replacement: /v1/}]
+    requestHeadersPolicy:
+      set: [{name: X-Via, value: contour}]
+      remove: [X-Debug]
+    responseHeadersPolicy:
+      set: [{name: X-Served-By, value: gwc}]
+    services: [{name: api, port: 80}]
+  - conditions: [{prefix: /old}]
+    requestRedirectPolicy: {hostname: new.example.com, statusCode: 301}
+  - conditions: [{prefix: /admin}]
+    ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]
+    services: [{name: api, port: 80}]
+  - services: [{name: web, port: 80}]
+  includes:
+  - name: blog
+    namespace: marketing
+    conditions: [{prefix: /blog}]
+  - name: missing
+    conditions: [{prefix: /gone}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: blog, namespace: marketing}
+spec:
+  routes:
+  - conditions: [{prefix: /feed}]
+    pathRewritePolicy:
+      replacePrefix: [{prefix: /blog/feed, replacement: /rss}]
+    services: [{name: blog, port: 80}]
+  - services: [{name: blog, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: secure, namespace: web}
+spec:
+  virtualhost:
+    fqdn: secure.example.com
+    tls: {secretName: secure-tls}
+  routes:
+  - conditions: [{prefix: /.well-known/}]
+    permitInsecure: true
+    services: [{name: canary, port: 80}]
+  - services: [{name: web, port: 80}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: legacy
+  namespace: web
+spec:
+  ingressClassName: contour
+  rules:
+  - host: legacy.example.com
+    http:
+      paths:
+      - path: /static
+        pathType: ImplementationSpecific
+        backend: {service: {name: api, port: {number: 80}}}
+      - path: /v[0-9]+/docs
+        pathType: ImplementationSpecific
+        backend: {service: {name: canary, port: {number: 80}}}
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: web, port: {number: 80}}}
+"""
+
+
+class ImportedContourEstate(ImportedEstate):
+    SERVICES = [("api", "web"), ("canary", "web"), ("web", "web"),
+                ("blog", "marketing")]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        pair = ca.issue("secure", dns_names=["secure.example.com"])
+        return [ESTATE, tls_secret_yaml("secure-tls", pair, "web")]
+
+    def test_import_reports_access_control_and_exits_1(self):
+        self.assertIn("converting as contour", self.imported.stderr)
+        self.assertIn("spec.routes[8].ipAllowPolicy: not converted", self.imported.stderr)
+        self.assertIn("default response timeout is 15s", self.imported.stderr)
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    # ---- matching ----
+
+    def test_prefix_is_a_string_prefix(self):
+        self.assertServed(self.get("shop.example.com", "/api/x"), "api", "/api/x")
+        self.assertServed(self.get("shop.example.com", "/apix"), "api", "/apix")
+
+    def test_exact_and_regex(self):
+        self.assertServed(self.get("shop.example.com", "/exact"), "canary")
+        self.assertServed(self.get("shop.example.com", "/exact/x"), "web")
+        self.assertServed(self.get("shop.example.com", "/items/42"), "canary")
+        # Contour's regex matches the whole path.
+        self.assertServed(self.get("shop.example.com", "/items/42/x"), "web")
+
+    def test_header_and_query_conditions(self):
+        self.assertServed(self.get("shop.example.com", "/beta",
+                                   headers={"X-Beta": "Oh YES please"}), "canary")
+        self.assertServed(self.get("shop.example.com", "/beta?lang=en"), "api")
+        self.assertServed(self.get("shop.example.com", "/beta?lang=de"), "web")
+
+    def test_ingress_paths(self):
+        # ImplementationSpecific without regex characters: a string prefix.
+        self.assertServed(self.get("legacy.example.com", "/staticfiles"), "api")
+        # With them: a regular expression over the whole path.
+        self.assertServed(self.get("legacy.example.com", "/v2/docs"), "canary")
+        self.assertServed(self.get("legacy.example.com", "/v2/docs/x"), "web")
+
+    # ---- weights ----
+
+    def test_unweighted_service_gets_nothing_next_to_a_weighted_one(self):
+        for _ in range(30):
+            self.assertServed(self.get("shop.example.com", "/api"), "api")
+
+    def test_weighted_split(self):
+        n = 200
+        hits = sum(self.get("shop.example.com", "/split").echo["service"] == "api"
+                   for _ in range(n))
+        self.assertTrue(25 <= hits <= 80, "%d of %d requests went to api" % (hits, n))
+
+    # ---- rewrites and headers ----
+
+    def test_prefix_rewrite_and_header_policies(self):
+        r = self.get("shop.example.com", "/rewrite/a?q=1", headers={"X-Debug": "1"})
+        self.assertServed(r, "api", "/v1/a?q=1")
+        self.assertEqual(r.echo["headers"].get("X-Via"), ["contour"])
+        self.assertNotIn("X-Debug", r.echo["headers"])
+        self.assertEqual(r.header("X-Served-By"), "gwc")
+
+    def test_redirect_policy(self):
+        # statusCode 301; scheme, port and path kept.
+        self.assertRedirect(self.get("shop.example.com", "/old/page"), 301,
+                            "http://new.example.com/old/page")
+
+    # ---- includes ----
+
+    def test_include_across_namespaces(self):
+        self.assertServed(self.get("shop.example.com", "/blog/post"), "blog", "/blog/post")
+        # The included route's replacePrefix names the merged prefix.
+        self.assertServed(self.get("shop.example.com", "/blog/feed/1"), "blog", "/rss/1")
+
+    def test_missing_include_is_not_served_by_a_shorter_prefix(self):
+        self.assertEqual(self.get("shop.example.com", "/gone/x").status, 500)
+
+    # ---- TLS ----
+
+    def test_tls_host_redirects_port_80_except_permit_insecure(self):
+        self.assertRedirect(self.get("secure.example.com", "/a"), 301,
+                            "https://secure.example.com/a")
+        self.assertServed(self.get("secure.example.com", "/.well-known/x"), "canary")
+        self.assertServed(self.get_tls("secure.example.com", "/a"), "web")
+
+    # ---- access control fails closed ----
+
+    def test_ip_allow_policy_route_is_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/admin").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/admin/x").status, 500)
+
+
+if __name__ == "__main__":
+    unittest.main()
