@@ -261,6 +261,9 @@ const char *cli_option_apply(struct arena *a, struct options *o,
     case OPT_SNI:
         o->sni = v;
         return NULL;
+    case OPT_ALLOW_INSECURE_IMPORT:
+        o->allow_insecure_import = v[0] == 't';
+        return NULL;
     case OPT_VERIFY_NGINX:
         o->verify_nginx = v[0] == 't';
         return NULL;

@@ -344,6 +344,15 @@ const struct cli_option cli_options[] = {
      "controller serves by default, a custom resource's API group) and says "
      "so in a note.  Inputs that name several controllers, or only the class "
      "nginx, are an error that asks for --provider; nothing is written."},
+    {OPT_ALLOW_INSECURE_IMPORT, "allow-insecure-import", 0, NULL, false, IMPORT,
+     NULL, COMPLETE_NONE, NULL, NULL,
+     "serve paths whose access control is not converted exactly, without it",
+     "ingress-nginx only.  By default such paths answer 403 (an AccessPolicy "
+     "that denies every client) and the annotation is an error (GW0831).  "
+     "With this option the rest of the Ingress is converted and served "
+     "without that access control, and every affected Ingress gets a warning "
+     "(GW0832); the annotations stay errors.  There is no gwc.yaml key for "
+     "it."},
     {OPT_HELP, "help", 'h', NULL, false, ALL | CLI_FOR(CMD_EXPLAIN), NULL, COMPLETE_NONE, NULL, NULL,
      "show the help of the command", NULL},
 };

@@ -53,6 +53,7 @@ enum opt_id {
     OPT_VERIFY_NGINX,
     OPT_NGINX,
     OPT_PROVIDER,
+    OPT_ALLOW_INSECURE_IMPORT,
     OPT_HELP,
     OPT__COUNT
 };

@@ -92,6 +92,7 @@ struct options {
     const char *import_namespace;
     const char *import_gateway_class;
     const char *import_gateway_name;
+    bool allow_insecure_import;
 
     /* explain-request, test and graph */
     const char *output_format; /* their --format: one of the option's choices */

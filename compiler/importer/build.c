@@ -88,6 +88,11 @@ void grant_add(struct imp *im, const char *ns, const char *from_kind,
         return;
     g = ARENA_NEW(im->a, struct o_grant);
     g->namespace = ns;
+    g->from_group = str_eq(from_kind, "AccessPolicy") ||
+                            str_eq(from_kind, "ClientPolicy") ||
+                            str_eq(from_kind, "BackendPolicy")
+                        ? GWC_GROUP
+                        : GATEWAY_GROUP;
     g->from_kind = from_kind;
     g->from_namespace = from_ns;
     g->to_kind = to_kind;
@@ -118,6 +123,20 @@ void grants_for_route(struct imp *im, const struct o_route *r)
         if (rule->filters && rule->filters->mirror)
             grant_backend(im, r, rule->filters->mirror, "mirror");
     }
+}
+
+static void grant_ref(struct imp *im, const struct o_gwc_policy *p,
+                      const struct o_ref *r, const char *kind, const char *label)
+{
+    if (r && r->namespace && !str_eq(r->namespace, p->namespace))
+        grant_add(im, r->namespace, p->kind, p->namespace, kind, r->name, label);
+}
+
+void grants_for_policy(struct imp *im, const struct o_gwc_policy *p)
+{
+    grant_ref(im, p, p->basic_secret, "Secret", "auth");
+    if (p->ext_auth)
+        grant_ref(im, p, &p->ext_auth->service, "Service", "auth");
 }
 
 const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,

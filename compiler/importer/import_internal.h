@@ -124,6 +124,8 @@ struct o_rule {
     /* Rules of one group (one location) stay in one route: their relative
      * order decides ties that Gateway API precedence does not. */
     size_t group;
+    const char *name;   /* NULL: none (a policy targets named rules) */
+    const void *source; /* the provider's object the rule came from */
 };
 
 struct o_parent {
@@ -163,13 +165,61 @@ struct o_policy { /* BackendTLSPolicy */
     const char *namespace, *name, *service, *hostname, *ca_config_map;
 };
 
+/* A gwc.dev/v1alpha1 policy (docs/policies.md): kind decides which of the
+ * fields below are written; unset ones are NULL, 0 or empty. */
+struct o_target {
+    enum kind kind; /* KIND_HTTP_ROUTE, KIND_GRPC_ROUTE */
+    const char *name, *section; /* section NULL: the whole route */
+};
+
+struct o_ref { /* a Secret or Service; namespace NULL: the policy's */
+    const char *name, *namespace;
+    int64_t port; /* Services */
+};
+
+struct o_rate {
+    int64_t requests, burst;
+    const char *per; /* Second | Minute */
+};
+
+struct o_ext_auth {
+    struct o_ref service;
+    const char *path, *method, *request_redirect, *set_cookie;
+    const char **response_headers;
+    size_t n_response_headers;
+    const char *signin_url, *signin_path, *signin_parameter;
+};
+
+struct o_gwc_policy {
+    const char *kind; /* AccessPolicy | ClientPolicy | BackendPolicy */
+    const char *namespace, *name;
+    struct ptrvec targets; /* struct o_target *, at most 16 */
+    /* AccessPolicy */
+    const char **allow, **deny;
+    size_t n_allow, n_deny;
+    const struct o_ref *basic_secret;
+    const char *basic_format, *basic_realm; /* NULL: Htpasswd, "" */
+    const struct o_ext_auth *ext_auth;
+    const char *satisfy;
+    /* ClientPolicy */
+    const char *max_body_size;
+    struct o_rate rates[2];
+    size_t n_rates;
+    int64_t concurrent; /* 0: unset */
+    const char **exempt;
+    size_t n_exempt;
+    /* BackendPolicy */
+    const char *connect_timeout, *send_timeout, *read_timeout;
+};
+
 struct o_config_map {
     const char *namespace, *name, *key, *value;
 };
 
-struct o_grant { /* ReferenceGrant: from_kind objects of from_namespace to
-                  * the to_kind object to_name of namespace */
-    const char *namespace, *name, *from_kind, *from_namespace;
+struct o_grant { /* ReferenceGrant: from_kind objects (API group
+                  * from_group) of from_namespace to the to_kind object
+                  * to_name of namespace */
+    const char *namespace, *name, *from_group, *from_kind, *from_namespace;
     const char *to_kind, *to_name;
 };
 
@@ -209,6 +259,7 @@ struct imp {
     struct index names; /* claimed "<scope>/<name>" keys (names.c) */
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
+    struct ptrvec gwc_policies; /* struct o_gwc_policy * */
 };
 
 /* One source controller: how to recognise its inputs (detect.c) and how
@@ -333,10 +384,14 @@ struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n
 void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
                       int64_t weight);
 /* A ReferenceGrant letting from_kind objects of from_ns refer to to_kind
- * to_name of ns (once per such pair); label goes into its name. */
+ * to_name of ns (once per such pair); label goes into its name.  from_kind
+ * is a Gateway API kind, or a gwc.dev policy kind. */
 void grant_add(struct imp *im, const char *ns, const char *from_kind,
                const char *from_ns, const char *to_kind, const char *to_name,
                const char *label);
+/* The ReferenceGrants policy p needs for its Secret and Service
+ * references in other namespaces. */
+void grants_for_policy(struct imp *im, const struct o_gwc_policy *p);
 /* A listener of gw on port 80 (HTTP) or 443 (HTTPS, TLS) for host ("":
  * any), named "<http|https|tls>-<host label>"; a certificate in another
  * namespace gets its ReferenceGrant.  Returns its name. */

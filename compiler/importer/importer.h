@@ -36,6 +36,9 @@ struct import_options {
     size_t n_ingress_classes;
     /* Namespace of objects that have none (NULL: "default"). */
     const char *default_namespace;
+    /* Access control that cannot be converted exactly: serve its paths
+     * without it (reported) instead of answering 403. */
+    bool allow_insecure;
 };
 
 /* Fills out (NULL-terminated, at most max entries with the NULL) with the

@@ -2,7 +2,8 @@
  * The output objects as one YAML stream, built as a document tree and
  * rendered by libyaml's emitter (base/doc.c): quoting is libyaml's job, so
  * no value of the input can change the structure of the output.  Order:
- * by kind (Gateways, routes, policies, grants, ConfigMaps), then namespace
+ * by kind (Gateways, routes, BackendTLSPolicies, gwc policies, grants,
+ * ConfigMaps), then namespace
  * and name; inside an object, the order the passes produced, which is
  * itself derived only from the input's content.
  */
@@ -297,6 +298,7 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
     struct doc *d = doc_map(w->a), *m, *b;
     size_t i;
 
+    put_opt(w, d, "name", r->name);
     if (route->kind != KIND_TLS_ROUTE) {
         m = route->kind == KIND_GRPC_ROUTE ? grpc_matches(w, r) : http_matches(w, r);
         if (m->n)
@@ -371,6 +373,124 @@ static void policy(struct writer *w, const struct o_policy *p)
     doc_put_str(w->a, v, "hostname", p->hostname);
 }
 
+static struct doc *object_ref(struct writer *w, const struct o_ref *r,
+                              const char *ns)
+{
+    struct doc *d = doc_map(w->a);
+
+    doc_put_str(w->a, d, "name", r->name);
+    if (r->namespace && !str_eq(r->namespace, ns))
+        doc_put_str(w->a, d, "namespace", r->namespace);
+    if (r->port)
+        doc_put(w->a, d, "port", doc_int(w->a, r->port));
+    return d;
+}
+
+static void ext_auth(struct writer *w, struct doc *spec, const char *ns,
+                     const struct o_ext_auth *e)
+{
+    struct doc *d = doc_put(w->a, spec, "externalAuth", doc_map(w->a)), *s;
+
+    doc_put(w->a, d, "backendRef", object_ref(w, &e->service, ns));
+    put_opt(w, d, "path", e->path);
+    put_opt(w, d, "method", e->method);
+    if (e->n_response_headers)
+        doc_put(w->a, d, "responseHeaders",
+                strings(w, e->response_headers, e->n_response_headers));
+    put_opt(w, d, "requestRedirect", e->request_redirect);
+    put_opt(w, d, "setCookie", e->set_cookie);
+    if (e->signin_url || e->signin_path) {
+        s = doc_put(w->a, d, "signIn", doc_map(w->a));
+        put_opt(w, s, "url", e->signin_url);
+        put_opt(w, s, "path", e->signin_path);
+        put_opt(w, s, "redirectParameter", e->signin_parameter);
+    }
+}
+
+static void access_spec(struct writer *w, struct doc *spec,
+                        const struct o_gwc_policy *p)
+{
+    if (p->n_allow || p->n_deny) {
+        struct doc *ca = doc_put(w->a, spec, "clientAddresses", doc_map(w->a));
+        if (p->n_allow)
+            doc_put(w->a, ca, "allow", strings(w, p->allow, p->n_allow));
+        if (p->n_deny)
+            doc_put(w->a, ca, "deny", strings(w, p->deny, p->n_deny));
+    }
+    if (p->basic_secret) {
+        struct doc *b = doc_put(w->a, spec, "basicAuth", doc_map(w->a));
+        doc_put(w->a, b, "secretRef", object_ref(w, p->basic_secret, p->namespace));
+        put_opt(w, b, "format", p->basic_format);
+        put_opt(w, b, "realm", p->basic_realm);
+    }
+    if (p->ext_auth)
+        ext_auth(w, spec, p->namespace, p->ext_auth);
+    put_opt(w, spec, "satisfy", p->satisfy);
+}
+
+static void client_spec(struct writer *w, struct doc *spec,
+                        const struct o_gwc_policy *p)
+{
+    size_t i;
+
+    if (p->max_body_size)
+        doc_put_str(w->a, doc_put(w->a, spec, "requestBody", doc_map(w->a)),
+                    "maxSize", p->max_body_size);
+    if (p->n_rates || p->concurrent) {
+        struct doc *l = doc_put(w->a, spec, "requestLimits", doc_map(w->a)), *rs;
+        if (p->n_rates) {
+            rs = doc_put(w->a, l, "rate", doc_seq(w->a));
+            for (i = 0; i < p->n_rates; i++) {
+                struct doc *r = doc_push(w->a, rs, doc_map(w->a));
+                doc_put(w->a, r, "requests", doc_int(w->a, p->rates[i].requests));
+                doc_put_str(w->a, r, "per", p->rates[i].per);
+                if (p->rates[i].burst)
+                    doc_put(w->a, r, "burst", doc_int(w->a, p->rates[i].burst));
+            }
+        }
+        if (p->concurrent)
+            doc_put(w->a, l, "concurrent", doc_int(w->a, p->concurrent));
+        if (p->n_exempt)
+            doc_put(w->a, l, "exemptCIDRs", strings(w, p->exempt, p->n_exempt));
+    }
+}
+
+static void backend_spec(struct writer *w, struct doc *spec,
+                         const struct o_gwc_policy *p)
+{
+    struct doc *t;
+
+    if (!p->connect_timeout && !p->send_timeout && !p->read_timeout)
+        return;
+    t = doc_put(w->a, spec, "timeouts", doc_map(w->a));
+    put_opt(w, t, "connect", p->connect_timeout);
+    put_opt(w, t, "send", p->send_timeout);
+    put_opt(w, t, "read", p->read_timeout);
+}
+
+static void gwc_policy(struct writer *w, const struct o_gwc_policy *p)
+{
+    struct doc *d = object(w, GWC_GROUP "/v1alpha1", p->kind, p->namespace, p->name);
+    struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
+    struct doc *refs = doc_put(w->a, spec, "targetRefs", doc_seq(w->a));
+    size_t i;
+
+    for (i = 0; i < p->targets.n; i++) {
+        const struct o_target *t = p->targets.v[i];
+        struct doc *r = doc_push(w->a, refs, doc_map(w->a));
+        doc_put_str(w->a, r, "group", GATEWAY_GROUP);
+        doc_put_str(w->a, r, "kind", kind_name(t->kind));
+        doc_put_str(w->a, r, "name", t->name);
+        put_opt(w, r, "sectionName", t->section);
+    }
+    if (str_eq(p->kind, "AccessPolicy"))
+        access_spec(w, spec, p);
+    else if (str_eq(p->kind, "ClientPolicy"))
+        client_spec(w, spec, p);
+    else
+        backend_spec(w, spec, p);
+}
+
 static void grant(struct writer *w, const struct o_grant *g)
 {
     struct doc *d = object(w, GATEWAY_GROUP "/v1beta1", "ReferenceGrant",
@@ -379,7 +499,7 @@ static void grant(struct writer *w, const struct o_grant *g)
 
     from = doc_push(w->a, doc_put(w->a, spec, "from", doc_seq(w->a)),
                     doc_map(w->a));
-    doc_put_str(w->a, from, "group", GATEWAY_GROUP);
+    doc_put_str(w->a, from, "group", g->from_group);
     doc_put_str(w->a, from, "kind", g->from_kind);
     doc_put_str(w->a, from, "namespace", g->from_namespace);
     doc_push(w->a, doc_put(w->a, spec, "to", doc_seq(w->a)),
@@ -434,6 +554,19 @@ BY_NS_NAME(cmp_policies, struct o_policy)
 BY_NS_NAME(cmp_grants, struct o_grant)
 BY_NS_NAME(cmp_config_maps, struct o_config_map)
 
+static int cmp_gwc_policies(const void *pa, const void *pb)
+{
+    const struct o_gwc_policy *a = *(const struct o_gwc_policy *const *)pa;
+    const struct o_gwc_policy *b = *(const struct o_gwc_policy *const *)pb;
+    int c = strcmp(a->kind, b->kind);
+
+    if (c)
+        return c;
+    if ((c = strcmp(a->namespace, b->namespace)) != 0)
+        return c;
+    return strcmp(a->name, b->name);
+}
+
 void write_output(struct imp *im, struct strbuf *out)
 {
     struct writer w = {im, im->a, {0}, NULL};
@@ -442,6 +575,7 @@ void write_output(struct imp *im, struct strbuf *out)
     ptrvec_sort(&im->gateways, cmp_gateways);
     ptrvec_sort(&im->routes, cmp_routes);
     ptrvec_sort(&im->policies, cmp_policies);
+    ptrvec_sort(&im->gwc_policies, cmp_gwc_policies);
     ptrvec_sort(&im->grants, cmp_grants);
     ptrvec_sort(&im->config_maps, cmp_config_maps);
     for (i = 0; i < im->gateways.n; i++)
@@ -450,6 +584,8 @@ void write_output(struct imp *im, struct strbuf *out)
         route(&w, im->routes.v[i]);
     for (i = 0; i < im->policies.n; i++)
         policy(&w, im->policies.v[i]);
+    for (i = 0; i < im->gwc_policies.n; i++)
+        gwc_policy(&w, im->gwc_policies.v[i]);
     for (i = 0; i < im->grants.n; i++)
         grant(&w, im->grants.v[i]);
     for (i = 0; i < im->config_maps.n; i++)

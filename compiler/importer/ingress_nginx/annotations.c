@@ -9,7 +9,9 @@
  * Values are checked with anchored allowlists (values.c) modelled on
  * ingress-nginx's validators; a value ingress-nginx's validation refuses is
  * refused here too, and the annotation then counts as absent, as it does in
- * the controller.
+ * the controller; except access control (allow lists, authentication),
+ * which fails closed instead (policies.c): ingress-nginx serves such a
+ * path without the check, the import does not.
  */
 #include "nx.h"
 
@@ -35,8 +37,11 @@ enum ann_type {
  * annotations to canary traffic and ignores the canary's own, except the
  * canary family, load-balance, upstream-hash-by and session affinity. */
 #define F_CANARY 1u
-/* Access control: not converted, so the Ingress's paths are not served. */
+/* Access control: a value not converted exactly fails closed
+ * (policies.c). */
 #define F_DENY 2u
+/* AT_NO: converted with a difference, not left out. */
+#define F_APPROX 4u
 
 struct ann_spec {
     const char *name; /* after "nginx.ingress.kubernetes.io/" */
@@ -57,17 +62,21 @@ struct ann_spec {
 #define NO(n, why) {n, AT_NO, 0, 0, NULL, 0, 0, why, NULL}
 #define NO_C(n, why) {n, AT_NO, F_CANARY, 0, NULL, 0, 0, why, NULL}
 #define DENY(n, why) {n, AT_NO, F_DENY, 0, NULL, 0, 0, why, NULL}
+#define ACCESS(n, f, alpha) {n, AT_STRING, F_DENY, CFG(f), alpha, 0, 0, NULL, NULL}
+#define APPROX(n, why) {n, AT_NO, F_APPROX, 0, NULL, 0, 0, why, NULL}
+#define ALPHA_CIDRS ".:/, "
 #define NOOP(n, value, why) {n, AT_NO, 0, 0, NULL, 0, 0, why, value}
 #define SNIPPET(n) {n, AT_SNIPPET, 0, 0, NULL, 0, 0, NULL, NULL}
 
-#define WHY_AUTH "authentication has no standard Gateway API filter (the " \
-    "experimental ExternalAuth filter calls an auth Service, not a URL)"
+#define WHY_AUTH_CACHE "gwc asks the auth service on every request (stricter)"
+#define WHY_AUTH_KEEPALIVE "gwc opens a connection to the auth service per " \
+    "request (connection reuse only)"
+#define WHY_BANDWIDTH "bandwidth limits are not in gwc policies"
 #define WHY_MTLS "client certificates are validated per Gateway " \
-    "(spec.tls.frontend), not per route"
-#define WHY_LIMIT "rate and connection limits have no Gateway API " \
-    "equivalent; an implementation policy is needed"
-#define WHY_RANGES "client address allow and deny lists have no Gateway " \
-    "API equivalent; an implementation policy is needed"
+    "(spec.tls.frontend), not per route, and the import does not convert " \
+    "them yet"
+#define WHY_LIMIT "global (cluster-wide) rate limits need a shared store " \
+    "nginx OSS does not have"
 #define WHY_BUFFER "buffering and body sizes are implementation settings " \
     "with no Gateway API field"
 #define WHY_HASH "consistent hashing on nginx variables has no Gateway API " \
@@ -85,33 +94,36 @@ static const struct ann_spec specs[] = {
          "not distinguish canary backends"),
     NO_C("affinity-mode", "Gateway API session persistence has no balanced "
          "or persistent mode"),
-    DENY("allowlist-source-range", WHY_RANGES),
+    ACCESS("allowlist-source-range", allowlist_source_range, ALPHA_CIDRS),
     STR("app-root", app_root, ALPHA_PATH, 0),
-    NO("auth-always-set-cookie", WHY_AUTH),
-    NO("auth-cache-duration", WHY_AUTH),
-    NO("auth-cache-key", WHY_AUTH),
-    NO("auth-keepalive", WHY_AUTH),
-    NO("auth-keepalive-requests", WHY_AUTH),
-    NO("auth-keepalive-share-vars", WHY_AUTH),
-    NO("auth-keepalive-timeout", WHY_AUTH),
-    NO("auth-method", WHY_AUTH),
-    NO("auth-proxy-set-headers", WHY_AUTH),
-    NO("auth-realm", WHY_AUTH),
-    NO("auth-request-redirect", WHY_AUTH),
-    NO("auth-response-headers", WHY_AUTH),
-    DENY("auth-secret", WHY_AUTH),
-    NO("auth-secret-type", WHY_AUTH),
-    NO("auth-signin", WHY_AUTH),
-    NO("auth-signin-redirect-param", WHY_AUTH),
-    SNIPPET("auth-snippet"),
+    BOOL("auth-always-set-cookie", auth_always_set_cookie, 0),
+    APPROX("auth-cache-duration", WHY_AUTH_CACHE),
+    APPROX("auth-cache-key", WHY_AUTH_CACHE),
+    APPROX("auth-keepalive", WHY_AUTH_KEEPALIVE),
+    APPROX("auth-keepalive-requests", WHY_AUTH_KEEPALIVE),
+    APPROX("auth-keepalive-share-vars", WHY_AUTH_KEEPALIVE),
+    APPROX("auth-keepalive-timeout", WHY_AUTH_KEEPALIVE),
+    ACCESS("auth-method", auth_method, ""),
+    DENY("auth-proxy-set-headers", "the headers of a ConfigMap sent to the "
+         "auth service are not converted (the auth decision may depend on "
+         "them)"),
+    STR("auth-realm", auth_realm, ALPHA_BASIC " ", 0),
+    STR("auth-request-redirect", auth_request_redirect, ALPHA_URL "$", 0),
+    ACCESS("auth-response-headers", auth_response_headers, ALPHA_HEADERS),
+    ACCESS("auth-secret", auth_secret, ALPHA_BASIC),
+    ACCESS("auth-secret-type", auth_secret_type, "-"),
+    STR("auth-signin", auth_signin, ALPHA_URL "$", 0),
+    STR("auth-signin-redirect-param", auth_signin_redirect_param, "-_.", 0),
+    DENY("auth-snippet", "an auth snippet is raw nginx configuration, never "
+         "imported"),
     NO("auth-tls-error-page", WHY_MTLS),
     NO("auth-tls-match-cn", WHY_MTLS),
     NO("auth-tls-pass-certificate-to-upstream", WHY_MTLS),
     DENY("auth-tls-secret", WHY_MTLS),
     NO("auth-tls-verify-client", WHY_MTLS),
     NO("auth-tls-verify-depth", WHY_MTLS),
-    DENY("auth-type", WHY_AUTH),
-    DENY("auth-url", WHY_AUTH),
+    ACCESS("auth-type", auth_type, ""),
+    ACCESS("auth-url", auth_url, ALPHA_URL "$"),
     STR("backend-protocol", backend_protocol, "_", 0),
     BOOL("canary", canary, F_CANARY),
     STR("canary-by-cookie", canary_by_cookie, ALPHA_BASIC, F_CANARY),
@@ -122,7 +134,8 @@ static const struct ann_spec specs[] = {
         F_CANARY),
     INT("canary-weight", canary_weight, 0, 1000000, F_CANARY),
     INT("canary-weight-total", canary_weight_total, 1, 1000000, F_CANARY),
-    NO("client-body-buffer-size", WHY_BUFFER),
+    NO("client-body-buffer-size", "gwc policies have no request body buffer "
+       "size (nginx buffers larger bodies in a file)"),
     SNIPPET("configuration-snippet"),
     STR("connection-proxy-header", connection_proxy_header, "-", 0),
     BOOL("cors-allow-credentials", cors_allow_credentials, 0),
@@ -136,12 +149,13 @@ static const struct ann_spec specs[] = {
        "Gateway API equivalent"),
     NO("default-backend", "a fallback Service for upstreams without "
        "endpoints has no Gateway API equivalent"),
-    DENY("denylist-source-range", WHY_RANGES),
+    ACCESS("denylist-source-range", denylist_source_range, ALPHA_CIDRS),
     NOOP("disable-proxy-intercept-errors", "false", "intercepting upstream "
          "error codes has no Gateway API equivalent"),
     NOOP("enable-access-log", "true", WHY_OBSERVE),
     BOOL("enable-cors", enable_cors, 0),
-    NO("enable-global-auth", WHY_AUTH),
+    NO("enable-global-auth", "the ConfigMap's global external auth is not "
+       "converted"),
     NOOP("enable-modsecurity", "false", WHY_WAF),
     NOOP("enable-opentelemetry", "false", WHY_OBSERVE),
     NOOP("enable-owasp-core-rules", "false", WHY_WAF),
@@ -154,14 +168,14 @@ static const struct ann_spec specs[] = {
     NO("global-rate-limit-window", WHY_LIMIT),
     NOOP("http2-push-preload", "false", "HTTP/2 server push has no Gateway "
          "API equivalent"),
-    NO("limit-allowlist", WHY_LIMIT),
-    NO("limit-burst-multiplier", WHY_LIMIT),
-    NO("limit-connections", WHY_LIMIT),
-    NO("limit-rate", WHY_LIMIT),
-    NO("limit-rate-after", WHY_LIMIT),
-    NO("limit-rpm", WHY_LIMIT),
-    NO("limit-rps", WHY_LIMIT),
-    NO("limit-whitelist", WHY_LIMIT),
+    STR("limit-allowlist", limit_allowlist, ALPHA_CIDRS, 0),
+    INT("limit-burst-multiplier", limit_burst_multiplier, 0, 1000000, 0),
+    INT("limit-connections", limit_connections, 0, 2147483647, 0),
+    NO("limit-rate", WHY_BANDWIDTH),
+    NO("limit-rate-after", WHY_BANDWIDTH),
+    INT("limit-rpm", limit_rpm, 0, 2147483647, 0),
+    INT("limit-rps", limit_rps, 0, 2147483647, 0),
+    STR("limit-whitelist", limit_whitelist, ALPHA_CIDRS, 0),
     {"load-balance", AT_NO, F_CANARY, 0, NULL, 0, 0,
      "the load-balancing algorithm is an implementation setting",
      "round_robin"},
@@ -175,7 +189,7 @@ static const struct ann_spec specs[] = {
     INT("permanent-redirect-code", permanent_redirect_code, 0, 999, 0),
     STR("permanent-redirect", permanent_redirect, ALPHA_URL, 0),
     BOOL("preserve-trailing-slash", preserve_trailing_slash, 0),
-    NO("proxy-body-size", WHY_BUFFER),
+    STR("proxy-body-size", proxy_body_size, "", 0),
     NO("proxy-buffer-size", WHY_BUFFER),
     NOOP("proxy-buffering", "off", WHY_BUFFER),
     NO("proxy-buffers-number", WHY_BUFFER),
@@ -211,7 +225,7 @@ static const struct ann_spec specs[] = {
     NOOP("relative-redirects", "false", "relative Location headers have no "
          "Gateway API equivalent"),
     STR("rewrite-target", rewrite_target, ALPHA_PATH, 0),
-    NO("satisfy", WHY_AUTH),
+    STR("satisfy", satisfy, "", 0),
     STR("server-alias", server_alias, ALPHA_REGEX ", ", 0),
     SNIPPET("server-snippet"),
     NOOP("service-upstream", "false", "proxying to the Service cluster IP "
@@ -244,7 +258,7 @@ static const struct ann_spec specs[] = {
     BOOL("use-regex", use_regex, 0),
     NOOP("use-port-in-redirects", "false", "port_in_redirect has no Gateway "
          "API equivalent"),
-    DENY("whitelist-source-range", WHY_RANGES),
+    ACCESS("whitelist-source-range", whitelist_source_range, ALPHA_CIDRS),
     STR("x-forwarded-prefix", x_forwarded_prefix, ALPHA_PATH, 0),
 };
 
@@ -270,13 +284,19 @@ static bool noop_value(const struct ann_spec *sp, const char *v)
     return strcmp(sp->noop, v) == 0;
 }
 
-static void refuse(struct imp *im, const struct ing *ing,
+static void refuse(struct imp *im, struct ing *ing, const struct ann_spec *sp,
                    const struct strmap_entry *e, const char *what)
 {
-    report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
-                "'%s' %s; ingress-nginx refuses the value and so does the "
-                "import",
-                report_value(im, e->value), what);
+    if (sp->flags & F_DENY)
+        imp_fail_closed(im, ing, e->src,
+                             "'%s' %s; ingress-nginx's validation refuses the "
+                             "value",
+                             report_value(im, e->value), what);
+    else
+        report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
+                    "'%s' %s; ingress-nginx refuses the value and so does the "
+                    "import",
+                    report_value(im, e->value), what);
 }
 
 /* Decodes one converted annotation into ing->cfg. */
@@ -293,19 +313,19 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
     switch (sp->type) {
     case AT_BOOL:
         if (!value_parse_go_bool(v, &b))
-            refuse(im, ing, e, "is not a boolean (true or false)");
+            refuse(im, ing, sp, e, "is not a boolean (true or false)");
         else
             *(enum tri *)(void *)field = b ? TRI_TRUE : TRI_FALSE;
         return;
     case AT_ONOFF:
         if (!str_eq(v, "on") && !str_eq(v, "off"))
-            refuse(im, ing, e, "is neither on nor off");
+            refuse(im, ing, sp, e, "is neither on nor off");
         else
             *(enum tri *)(void *)field = str_eq(v, "on") ? TRI_TRUE : TRI_FALSE;
         return;
     case AT_INT:
         if (!value_parse_decimal(v, sp->min, sp->max, &i))
-            refuse(im, ing, e,
+            refuse(im, ing, sp, e,
                    arena_printf(im->a, "is not an integer from %lld to %lld",
                                 (long long)sp->min, (long long)sp->max));
         else
@@ -313,7 +333,7 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
         return;
     case AT_STRING:
         if (strlen(v) > MAX_VALUE || !value_in_alphabet(v, sp->alphabet))
-            refuse(im, ing, e,
+            refuse(im, ing, sp, e,
                    arena_printf(im->a, "has characters outside [A-Za-z0-9%s]",
                                 sp->alphabet));
         else
@@ -367,13 +387,12 @@ static void one(struct imp *im, struct ing *ing, const struct strmap_entry *e,
             report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
                         "'%s' is ingress-nginx's default: nothing to convert",
                         report_value(im, e->value));
-        else if (sp->flags & F_DENY) {
-            ing->denied = true;
-            report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
-                        "not converted: %s; the Ingress's paths answer 500 "
-                        "instead of being served without it",
-                        sp->note);
-        } else
+        else if (sp->flags & F_DENY)
+            imp_fail_closed(im, ing, e->src, "%s", sp->note);
+        else if (sp->flags & F_APPROX)
+            report_node(im, ing, e->src, DIAG_IMPORT_APPROXIMATED,
+                        "approximated: %s", sp->note);
+        else
             report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
                         "not converted: %s", sp->note);
         return;
@@ -390,6 +409,8 @@ static void config_init(struct ing_config *cfg)
     cfg->proxy_connect_timeout = cfg->proxy_send_timeout = INT_UNSET;
     cfg->proxy_read_timeout = cfg->cors_max_age = INT_UNSET;
     cfg->session_cookie_expires = cfg->session_cookie_max_age = INT_UNSET;
+    cfg->limit_rps = cfg->limit_rpm = cfg->limit_connections = INT_UNSET;
+    cfg->limit_burst_multiplier = INT_UNSET;
 }
 
 void annotations_parse(struct imp *im, struct ing *ing)

@@ -15,8 +15,7 @@
 
 static const char *const mirror_keys[] = {"mirror-host", "mirror-request-body"};
 
-/* svc[.ns[.svc[.cluster.local]]] */
-static bool service_host(struct imp *im, const char *host, const char *home,
+bool service_host(struct imp *im, const char *host, const char *home,
                          const char **svc, const char **ns)
 {
     const char *dot = strchr(host, '.'), *rest;

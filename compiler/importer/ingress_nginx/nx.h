@@ -7,13 +7,14 @@
  *   classes.c      which Ingresses are converted, in ingress-nginx's order
  *   annotations.c  every annotation checked against the table and decoded
  *   features       per-Ingress output pieces: backends.c (backend-protocol),
- *                  redirects.c, headers.c, cors.c, session.c, timeouts.c,
- *                  mirror.c, canary.c, paths.c
+ *                  redirects.c, headers.c, cors.c, session.c, mirror.c,
+ *                  canary.c, paths.c, policies.c (gwc policies)
  *   hosts.c        Ingress paths grouped per host, as ingress-nginx builds
  *                  its server blocks, with canaries merged in
  *   tls.c          certificates per host; backend_tls.c BackendTLSPolicies
  *   gateways.c     listeners and Gateways
- *   routes.c       host groups to route rules (paths.c, canary.c)
+ *   routes.c       host groups to route rules (paths.c, canary.c), and
+ *                  the targets of the gwc policies (policies.c)
  */
 #ifndef GWC_IMPORT_INGRESS_NGINX_H
 #define GWC_IMPORT_INGRESS_NGINX_H
@@ -63,6 +64,16 @@ struct ing_config {
     const char *mirror_target, *mirror_host;
     enum tri mirror_request_body;
     const char *server_alias;
+
+    /* gwc policies (policies.c) */
+    const char *allowlist_source_range, *whitelist_source_range;
+    const char *denylist_source_range, *satisfy;
+    const char *auth_type, *auth_secret, *auth_secret_type, *auth_realm;
+    const char *auth_url, *auth_method, *auth_response_headers;
+    const char *auth_request_redirect, *auth_signin, *auth_signin_redirect_param;
+    enum tri auth_always_set_cookie;
+    const char *proxy_body_size, *limit_allowlist, *limit_whitelist;
+    int64_t limit_rps, limit_rpm, limit_connections, limit_burst_multiplier;
 };
 
 enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
@@ -78,7 +89,6 @@ struct ing_features {
     struct ptrvec response_set; /* o_header *: custom-headers */
     const struct o_cors *cors;
     const struct o_backend *mirror;
-    const char *timeout;
     const struct o_session *session;
     bool ssl_redirect; /* when the host has a certificate */
     bool force_ssl_redirect;
@@ -98,10 +108,8 @@ struct ing {
     /* ingress-nginx's order: creationTimestamp, then "ns/name" descending */
     size_t order;
     bool slash_noted; /* routes.c: the https redirect's trailing '/' */
-    /* Access control gwc does not convert: the Ingress's locations keep
-     * their matches and redirects but lose their backends, so the Gateway
-     * answers 500 rather than serve them openly. */
-    bool denied;
+    bool https_noted; /* routes.c: force-ssl-redirect without a tls entry */
+    struct ing_policies *pol; /* policies.c */
 };
 
 
@@ -213,7 +221,6 @@ void redirects_feature(struct imp *im, struct ing *ing, bool grpc);
 void headers_feature(struct imp *im, struct ing *ing);
 void cors_feature(struct imp *im, struct ing *ing);
 void session_feature(struct imp *im, struct ing *ing);
-void timeouts_feature(struct imp *im, struct ing *ing);
 void mirror_feature(struct imp *im, struct ing *ing);
 void canary_feature(struct imp *im, struct ing *ing);
 void paths_feature(struct imp *im, struct ing *ing);
@@ -232,6 +239,8 @@ struct location *host_location(const struct host_group *g, const char *value,
 
 /* tls.c: certificates per host, ssl-passthrough. */
 void tls_build(struct imp *im);
+/* The tls entry of ing that names host, or else covers it; NULL if none. */
+const struct ingress_tls *tls_entry_for(const struct ing *ing, const char *host);
 
 /* backend_tls.c: backend-protocol HTTPS/GRPCS to BackendTLSPolicy. */
 void backend_tls_build(struct imp *im);
@@ -253,6 +262,24 @@ void canary_rules(struct imp *im, const struct location *l,
 /* redirects.c */
 struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r);
 const struct o_redirect *redirects_https(struct imp *im);
+
+/* policies.c: the gwc policies of an Ingress.  Access control not
+ * converted exactly fails closed: reported at its annotation (at), the
+ * Ingress's AccessPolicy then denies every client. */
+void imp_fail_closed(struct imp *im, struct ing *ing,
+                          const struct ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void imp_policies_feature(struct imp *im, struct ing *ing);
+/* Targets for the policies of the Ingresses whose rules route r holds
+ * (rule names are unique within g's routes). */
+void imp_policies_target(struct imp *im, const struct host_group *g,
+                     const struct o_route *r);
+void imp_policies_build(struct imp *im);
+
+/* mirror.c: svc[.ns[.svc[.cluster.local]]] as a Service and namespace
+ * (home when the host has none). */
+bool service_host(struct imp *im, const char *host, const char *home,
+                  const char **svc, const char **ns);
 
 /* routes.c, gateways.c */
 void routes_build(struct imp *im);

@@ -22,12 +22,12 @@ static void features(struct imp *im, struct ing *ing)
     redirects_feature(im, ing, grpc);
     headers_feature(im, ing);
     session_feature(im, ing);
+    imp_policies_feature(im, ing);
     mirror_feature(im, ing);
     if (grpc)
         return;
     paths_feature(im, ing);
     cors_feature(im, ing);
-    timeouts_feature(im, ing);
 }
 
 /* An import that converts nothing must not pass: say why nothing was. */
@@ -75,6 +75,7 @@ static void convert(struct imp *im)
     backend_tls_build(im);
     gateways_assign(im);
     routes_build(im);
+    imp_policies_build(im);
 }
 
 static const char *const prefixes[] = {NGINX_PREFIX, NULL};

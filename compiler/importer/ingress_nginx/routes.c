@@ -30,11 +30,31 @@ static bool is_grpc(const struct location *l)
     return l->ing->feat.protocol == BP_GRPC || l->ing->feat.protocol == BP_GRPCS;
 }
 
+/* Only to an HTTPS listener the output has: ingress-nginx's
+ * force-ssl-redirect for a host without a tls entry lands on its default
+ * (self-signed) certificate, which the import cannot write (reported). */
 static bool redirects_to_https(const struct location *l, bool has_tls)
 {
     const struct ing_features *f = &l->ing->feat;
 
-    return f->force_ssl_redirect || (has_tls && f->ssl_redirect);
+    return has_tls && (f->force_ssl_redirect || f->ssl_redirect);
+}
+
+static void no_https_listener(struct imp *im, const struct host_group *g,
+                              struct ing *ing)
+{
+    if (g->secret || !ing->feat.force_ssl_redirect || ing->https_noted)
+        return;
+    ing->https_noted = true;
+    report_annotation(im, ing, "force-ssl-redirect", DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted for host '%s': ingress-nginx redirects "
+                      "to https and answers there with its default "
+                      "self-signed certificate, but the Ingress has no tls "
+                      "entry for the host, so the output has no HTTPS "
+                      "listener to redirect to; the paths are served on "
+                      "plain HTTP.  Add a tls entry with the host's "
+                      "certificate to keep the redirect",
+                      *g->host ? g->host : "*");
 }
 
 static const struct o_filters *proxy_filters(struct imp *im,
@@ -68,7 +88,6 @@ static const struct o_filters *proxy_filters(struct imp *im,
     f->response_set = fe->response_set;
     f->cors = fe->cors;
     f->mirror = fe->mirror;
-    f->timeout = fe->timeout;
     f->session = l->session;
     return f;
 }
@@ -216,9 +235,6 @@ static void grpc_limits(struct imp *im, const struct ing *ing)
         {"cors-expose-headers", "CORS"},
         {"cors-allow-credentials", "CORS"},
         {"cors-max-age", "CORS"},
-        {"proxy-connect-timeout", "timeouts"},
-        {"proxy-read-timeout", "timeouts"},
-        {"proxy-send-timeout", "timeouts"},
     };
     size_t i;
 
@@ -262,16 +278,27 @@ static void redirect_rule(struct imp *im, struct ptrvec *rules,
 }
 
 /* lua_ingress.lua strips one trailing '/' from the URI of its https
- * redirect unless preserve-trailing-slash; once per Ingress. */
-static void slash_note(struct imp *im, struct ing *ing)
+ * redirect unless preserve-trailing-slash; once per Ingress, at the
+ * annotation that asks for the redirect, or else at the tls entry that
+ * turns it on. */
+static void slash_note(struct imp *im, const struct host_group *g, struct ing *ing)
 {
+    const char *key = ing->cfg.force_ssl_redirect == TRI_TRUE ? "force-ssl-redirect"
+                                                               : "ssl-redirect";
+    const struct ynode *at = report_annotation_node(ing, key);
+    const struct ing *owner = ing;
+
     if (ing->cfg.preserve_trailing_slash == TRI_TRUE || ing->slash_noted)
         return;
     ing->slash_noted = true;
-    report_annotation(im, ing,
-                      ing->cfg.force_ssl_redirect == TRI_TRUE
-                          ? "force-ssl-redirect"
-                          : "ssl-redirect",
+    if (!at && g->tls_ing && tls_entry_for(g->tls_ing, g->host)) {
+        owner = g->tls_ing;
+        at = tls_entry_for(owner, g->host)->src;
+        if (owner != ing && owner->slash_noted)
+            return; /* said there already */
+        ((struct ing *)owner)->slash_noted = true;
+    }
+    report_node(im, owner, at,
                       DIAG_IMPORT_DETAIL,
                       "ingress-nginx's redirect to https drops one trailing "
                       "'/' of the URI ('/a/' becomes '/a') unless "
@@ -279,23 +306,15 @@ static void slash_note(struct imp *im, struct ing *ing)
                       "redirect keeps the URI as it is");
 }
 
-/* Unconverted access control: rules that would forward lose their
- * backends and filters (a rule without backends answers 500); redirects
- * stay, since nginx answers them before it checks access. */
-static void deny_rules(struct imp *im, const struct location *l,
-                       struct ptrvec *rules, size_t first)
+/* The rules of a location come from its Ingress: its gwc policies target
+ * them (policies.c). */
+static void own_rules(const struct location *l, struct ptrvec *rules,
+                      size_t first)
 {
     size_t i;
 
-    if (!l->ing->denied)
-        return;
-    for (i = first; i < rules->n; i++) {
-        struct o_rule *r = rules->v[i];
-        if (r->filters && r->filters->redirect)
-            continue;
-        r->filters = ARENA_NEW(im->a, struct o_filters);
-        memset(&r->backends, 0, sizeof(r->backends));
-    }
+    for (i = first; i < rules->n; i++)
+        ((struct o_rule *)rules->v[i])->source = l->ing;
 }
 
 static void location_routes(struct imp *im, const struct host_group *g,
@@ -306,12 +325,13 @@ static void location_routes(struct imp *im, const struct host_group *g,
     struct ptrvec rules = {0};
     size_t i;
 
+    no_https_listener(im, g, l->ing);
     if (is_grpc(l)) {
         struct ptrvec *grpc = tls ? &rs->grpc : &rs->grpc_http;
         size_t first = grpc->n;
 
         grpc_location(im, g, l, group, grpc);
-        deny_rules(im, l, grpc, first);
+        own_rules(l, grpc, first);
         if (tls && up && l->plan->n_forms) {
             redirect_rule(im, &rs->http, l, group);
             rs->split = true;
@@ -319,7 +339,7 @@ static void location_routes(struct imp *im, const struct host_group *g,
         return;
     }
     http_location(im, l, group, &rules);
-    deny_rules(im, l, &rules, 0);
+    own_rules(l, &rules, 0);
     for (i = 0; i < rules.n; i++) {
         struct o_rule *r = rules.v[i];
         if (tls)
@@ -330,7 +350,7 @@ static void location_routes(struct imp *im, const struct host_group *g,
     if (up && !l->ing->feat.redirect) {
         redirect_rule(im, &rs->http, l, group);
         rs->split = true;
-        slash_note(im, l->ing);
+        slash_note(im, g, l->ing);
     }
 }
 
@@ -435,6 +455,7 @@ static void emit_routes(struct imp *im, const struct host_group *g,
         for (; i < end; i++)
             ptrvec_push(im->a, &r->rules, rules->v[i]);
         grants_for_route(im, r);
+        imp_policies_target(im, g, r);
     }
     if (part > 1 && g->locations.n) {
         const struct location *l = g->locations.v[0];

@@ -85,7 +85,7 @@ static bool secret_usable(struct imp *im, const struct ing *ing,
 
 /* The tls entry of the Ingress for host (extractTLSSecretName): one listing
  * it, else one with a wildcard covering it; NULL when none does. */
-static const struct ingress_tls *entry_for(const struct ing *ing,
+const struct ingress_tls *tls_entry_for(const struct ing *ing,
                                            const char *host)
 {
     const struct ingress *in = ing->src;
@@ -138,7 +138,7 @@ static void www_certificate(struct imp *im, struct host_group *g)
 
     if (!t || !t->secret || !t->tls_ing)
         return;
-    e = entry_for(t->tls_ing, g->host);
+    e = tls_entry_for(t->tls_ing, g->host);
     if (!e || !str_eq(e->secret_name, t->secret))
         return;
     g->secret = t->secret;
@@ -197,7 +197,7 @@ static bool hostless_entry(const struct ing *ing)
 static void host_certificate(struct imp *im, const struct ing *ing,
                              struct host_group *g, const bool *usable)
 {
-    const struct ingress_tls *t = entry_for(ing, g->host);
+    const struct ingress_tls *t = tls_entry_for(ing, g->host);
     const struct ynode *tls = ynode_get(ing->src->spec_src, "tls");
 
     if (g->tls_decided) {
