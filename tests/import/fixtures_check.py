@@ -18,7 +18,10 @@ For each *.yaml / *.yml under FIXTURE_DIR (sorted):
        - a TLS Secret named by a listener: gwc check refuses the listener
          (GW0407).  That is a fact about the input, not the conversion, so
          the script supplies a throw-away self-signed kubernetes.io/tls
-         Secret of that name (as the cluster would have) and checks again.
+         Secret of that name (as the cluster would have) and checks again;
+       - an htpasswd Secret named by an AccessPolicy (basic auth): gwc
+         check reports GW0620; the script supplies one with a single user,
+         in the format (htpasswd file or user map) the policy reads.
      Warnings of gwc's NGINX class (GW07xx) are allowed too: they say what
      nginx 1.22 can only approximate of valid Gateway API (a session-
      persistence field, per-step timeouts), which is the data plane's
@@ -40,6 +43,22 @@ import tempfile
 INPUT_WARNINGS = {"GW0605"}
 NGINX_WARNING = re.compile(r"^GW07[0-9][0-9]$")
 MISSING_SECRET = re.compile(r"^Secret '([^/']+)/([^']+)' does not exist$")
+MISSING_AUTH = re.compile(r"^Secret '([^/']+)/([^']+)' is not in the input; the rules "
+                          r"this policy covers")
+# htpasswd -m's hash of "stub" (salt "gwcstub1")
+STUB_HASH = "$apr1$gwcstub1$Y7qD4gUfCQprfN5WVjdrN/"
+USER_MAP_REF = re.compile(r"secretRef:\n\s+name: (\S+)\n(?:\s+namespace: (\S+)\n)?"
+                          r"\s+format: UserMap")
+
+
+def user_maps(output):
+    """(namespace, name) of the Secrets the output reads as user maps."""
+    found = set()
+    for doc in output.split("\n---\n"):
+        ns = re.search(r"(?m)^  namespace: (\S+)$", doc)
+        for m in USER_MAP_REF.finditer(doc):
+            found.add((m.group(2) or (ns.group(1) if ns else "default"), m.group(1)))
+    return found
 
 
 def self_signed(tmp):
@@ -52,8 +71,12 @@ def self_signed(tmp):
         return base64.b64encode(c.read()).decode(), base64.b64encode(k.read()).decode()
 
 
-def stub_secrets(names, pem):
+def stub_secrets(names, pem, htpasswd=(), maps=()):
     docs = []
+    for ns, name in sorted(htpasswd):
+        line = ("stub: '%s'" if (ns, name) in maps else "auth: 'stub:%s'") % STUB_HASH
+        docs.append("apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\n"
+                    "stringData:\n  %s\n" % (name, ns, line))
     for ns, name in sorted(names):
         docs.append("apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\n"
                     "type: kubernetes.io/tls\ndata:\n  tls.crt: %s\n  tls.key: %s\n"
@@ -90,15 +113,18 @@ def run_file(gwc, path, tmp, pem):
         f.write(r.stdout)
     files = [out, path]
     diags = check(gwc, files)
-    missing = set()
+    missing, htpasswd = set(), set()
     for d in diags:
         m = MISSING_SECRET.match(d["message"])
         if d["code"] == "GW0407" and d["file"] == out and m:
             missing.add(m.groups())
-    if missing:
+        m = MISSING_AUTH.match(d["message"])
+        if d["code"] == "GW0620" and d["file"] == out and m:
+            htpasswd.add(m.groups())
+    if missing or htpasswd:
         stub = os.path.join(tmp, "cluster-secrets.yaml")
         with open(stub, "w") as f:
-            f.write(stub_secrets(missing, pem))
+            f.write(stub_secrets(missing, pem, htpasswd, user_maps(r.stdout.decode())))
         diags = check(gwc, files + [stub])
     for d in diags:
         if d["severity"] == "error" or (d["severity"] == "warning"
