@@ -2,9 +2,9 @@
 """Every YAML file of the vendored ingress2gateway fixtures through
 `gwc import-ingress`, and its output through `gwc check`.
 
-usage: fixtures_check.py GWC FIXTURE_DIR
+usage: fixtures_check.py GWC PATH...
 
-For each *.yaml / *.yml under FIXTURE_DIR (sorted):
+For each *.yaml / *.yml file given or under a directory given (sorted):
   1. `gwc import-ingress FILE` must not crash: exit 0 (everything exact) or
      1 (something reported as not carried over), with the report on stderr
      and YAML on stdout;
@@ -137,9 +137,13 @@ def run_file(gwc, path, tmp, pem):
 
 
 def main():
-    gwc, root = os.path.abspath(sys.argv[1]), sys.argv[2]
-    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs
-                   if f.endswith((".yaml", ".yml")))
+    gwc, paths = os.path.abspath(sys.argv[1]), sys.argv[2:]
+    root = os.path.commonpath([os.path.abspath(p) for p in paths])
+    if not os.path.isdir(root):
+        root = os.path.dirname(root)
+    files = sorted(os.path.abspath(p) for p in paths if os.path.isfile(p))
+    files += sorted(os.path.join(d, f) for p in paths if os.path.isdir(p)
+                    for d, _, fs in os.walk(p) for f in fs if f.endswith((".yaml", ".yml")))
     print("1..%d" % len(files))
     failed = 0
     with tempfile.TemporaryDirectory(prefix="gwc-fixtures-") as tmp:

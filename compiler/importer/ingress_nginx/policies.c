@@ -203,32 +203,51 @@ static void ignored_without(struct imp *im, const struct ing *ing,
 
 /* A comma list of addresses and CIDR blocks as ingress-nginx reads it
  * (Go's net.ParseCIDR, which clears the bits after the prefix, or
- * net.ParseIP): NULL when an entry is neither, or gwc refuses it. */
-static const char **cidr_list(struct imp *im, const char *key, struct ing *ing,
-                              const char *value, size_t max, size_t *n)
+ * net.ParseIP; an empty entry is neither): NULL, with *why, when an entry
+ * is neither or gwc refuses it. */
+static const char **cidrs(struct imp *im, const char *value, size_t max,
+                          size_t *n, const char **why)
 {
     const char **items = value_split_list(im->a, value, n), **out;
-    size_t i;
+    size_t i, entries = 1;
 
-    if (*n == 0 || *n > max) {
-        fail_closed(im, ing, key, "%zu entries (gwc takes 1 to %zu)", *n, max);
+    for (i = 0; value[i]; i++)
+        entries += value[i] == ',';
+    if (entries != *n) {
+        *why = "an empty entry is not an address";
+        return NULL;
+    }
+    if (*n > max) {
+        *why = arena_printf(im->a, "%zu entries (gwc takes at most %zu)", *n, max);
         return NULL;
     }
     out = ARENA_NEW_ARRAY(im->a, const char *, *n);
     for (i = 0; i < *n; i++) {
         struct cidr c;
-        const char *why;
         char buf[64];
 
-        if (!cidr_parse(items[i], &c, &why) &&
-            strcmp(why, "has bits set after the prefix length") != 0) {
-            fail_closed(im, ing, key, "'%s' %s", report_value(im, items[i]), why);
+        if (!cidr_parse(items[i], &c, why) &&
+            strcmp(*why, "has bits set after the prefix length") != 0) {
+            *why = arena_printf(im->a, "'%s' %s", report_value(im, items[i]), *why);
             return NULL;
         }
         cidr_format(&c, buf);
         out[i] = arena_strdup(im->a, buf);
     }
     return out;
+}
+
+/* Address lists are access control: not converted exactly, they fail
+ * closed. */
+static const char **cidr_list(struct imp *im, const char *key, struct ing *ing,
+                              const char *value, size_t *n)
+{
+    const char *why;
+    const char **v = cidrs(im, value, MAX_CIDRS, n, &why);
+
+    if (!v)
+        fail_closed(im, ing, key, "%s", why);
+    return v;
 }
 
 static void source_ranges(struct imp *im, struct ing *ing)
@@ -246,7 +265,7 @@ static void source_ranges(struct imp *im, struct ing *ing)
     if (allow) {
         const char **v;
         size_t n;
-        if ((v = cidr_list(im, allow_key, ing, allow, MAX_CIDRS, &n))) {
+        if ((v = cidr_list(im, allow_key, ing, allow, &n))) {
             p = policy(im, ing, "AccessPolicy");
             p->allow = v;
             p->n_allow = n;
@@ -258,7 +277,7 @@ static void source_ranges(struct imp *im, struct ing *ing)
         const char **v;
         size_t n;
         if ((v = cidr_list(im, "denylist-source-range", ing,
-                           c->denylist_source_range, MAX_CIDRS, &n))) {
+                           c->denylist_source_range, &n))) {
             p = policy(im, ing, "AccessPolicy");
             p->deny = v;
             p->n_deny = n;
@@ -603,8 +622,13 @@ static void rate(struct imp *im, struct ing *ing, const char *key, int64_t v,
 {
     struct o_gwc_policy *p;
 
-    if (v == INT_UNSET || v == 0)
+    if (v == INT_UNSET)
         return;
+    if (v == 0) {
+        report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
+                          "0 is ingress-nginx's 'no limit': nothing to convert");
+        return;
+    }
     if (v > MAX_RATE || v * mult > MAX_RATE) {
         report_annotation(im, ing, key, DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: gwc takes a rate and a burst of at "
@@ -650,24 +674,12 @@ static void limits(struct imp *im, struct ing *ing)
         converted(im, ing, "limit-burst-multiplier", "ClientPolicy",
                   "spec.requestLimits.rate[].burst");
     if (exempt) {
+        const char *why;
         size_t n;
-        const char **v = value_split_list(im->a, exempt, &n);
-        size_t i;
-        for (i = 0; i < n; i++) {
-            struct cidr cd;
-            const char *why;
-            char buf[64];
-            if (!cidr_parse(v[i], &cd, &why) &&
-                strcmp(why, "has bits set after the prefix length") != 0)
-                break;
-            cidr_format(&cd, buf);
-            v[i] = arena_strdup(im->a, buf);
-        }
-        if (i < n || n == 0 || n > MAX_EXEMPT) {
+        const char **v = cidrs(im, exempt, MAX_EXEMPT, &n, &why);
+        if (!v) {
             report_annotation(im, ing, exempt_key, DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: gwc takes 1 to %d addresses or "
-                              "CIDR blocks; every client is limited",
-                              MAX_EXEMPT);
+                              "not converted: %s; every client is limited", why);
             return;
         }
         p->exempt = v;
@@ -865,8 +877,8 @@ static void ingress_policies(struct imp *im, struct ing *ing)
     if (p->fail_closed && im->o->allow_insecure)
         report_node(im, ing, p->insecure_at, DIAG_IMPORT_INSECURE,
                     "Ingress %s/%s is served WITHOUT access control "
-                    "ingress-nginx enforces (--allow-insecure-import): "
-                    "anyone can reach its paths",
+                    "ingress-nginx enforces on it (--allow-insecure-import); "
+                    "convert it by hand before the output is applied",
                     ing->namespace, ing->src->obj.meta.name);
     else if (p->fail_closed)
         deny_all(im, &p->access);
