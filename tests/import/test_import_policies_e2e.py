@@ -1,0 +1,234 @@
+"""End to end: ingress-nginx access control, limits and timeouts through
+`gwc import-ingress` (which writes gwc policies, docs/policies.md), the
+result through `gwc compile`, a real nginx serving it, echo backends and an
+external auth server behind.
+
+Every expectation is what ingress-nginx answers for the same annotation
+(the comment at each test says which behaviour).  The test client
+connects from 127.0.0.1, so address lists name or miss that address.
+
+Two estates: the default import, where access control that cannot be
+converted exactly answers 403 (and import exits 1), and the same Ingress
+under --allow-insecure-import, which serves it without that control.
+"""
+import base64
+import http.server
+import subprocess
+import threading
+import unittest
+
+from gwtest.nginx import free_ports
+
+from estate import ImportedEstate
+from test_import_e2e import ingress
+
+
+def apr1(password):
+    """An htpasswd line's hash as `htpasswd -m` writes it."""
+    return subprocess.run(["openssl", "passwd", "-apr1", "-salt", "gwcimprt", password],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def basic(user, password):
+    return {"Authorization": "Basic " + base64.b64encode(
+        ("%s:%s" % (user, password)).encode()).decode()}
+
+
+class AuthHandler(http.server.BaseHTTPRequestHandler):
+    """An auth-url service (oauth2-proxy's contract): 2xx lets the request
+    through with the user in a response header, 401 and 403 refuse."""
+
+    def do_GET(self):
+        token = self.headers.get("X-Token", "")
+        if token == "good" and self.path == "/check":
+            self.send_response(200)
+            self.send_header("X-Auth-Request-User", "alice")
+        elif token == "forbidden":
+            self.send_response(403)
+        else:
+            self.send_response(401)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def auth_service(port):
+    """Service authz (port 80) whose endpoint is the auth server."""
+    return ("apiVersion: v1\nkind: Service\nmetadata: {name: authz, namespace: default}\n"
+            "spec:\n  ports: [{name: http, port: 80}]\n---\n"
+            "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+            "metadata: {name: authz-e2e, namespace: default, "
+            "labels: {kubernetes.io/service-name: authz}}\n"
+            "addressType: IPv4\nports: [{name: http, port: %d}]\n"
+            "endpoints: [{addresses: [\"127.0.0.1\"]}]\n" % port)
+
+
+SECRETS = """apiVersion: v1
+kind: Secret
+metadata: {name: htpasswd, namespace: default}
+stringData:
+  auth: |
+    alice:%s
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: users, namespace: default}
+stringData:
+  bob: '%s'
+"""
+
+# auth-url with nginx variables cannot be converted exactly.
+UNCONVERTED = ingress("per-host", "per-host.example.com", [("/", "Prefix", "web")],
+                      [("auth-url", "https://$host/oauth2/auth")])
+
+
+class WithAuthServer(ImportedEstate):
+    @classmethod
+    def setUpClass(cls):
+        cls.auth = http.server.ThreadingHTTPServer(("127.0.0.1", free_ports(1)[0]), AuthHandler)
+        threading.Thread(target=cls.auth.serve_forever, daemon=True).start()
+        try:
+            super().setUpClass()
+        except BaseException:
+            cls.auth.shutdown()
+            cls.auth.server_close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.auth.shutdown()
+        cls.auth.server_close()
+
+
+class ImportedPolicies(WithAuthServer):
+    SERVICES = ["web", "admin", "slow"]
+    IMPORT_ARGS = ["--fail-on=error"]
+    IMPORT_EXIT = 1  # per-host's auth-url is not converted exactly
+
+    @classmethod
+    def documents(cls, ca):
+        return [
+            # whitelist-source-range: only these clients; others 403.
+            ingress("allowed", "allowed.example.com", [("/", "Prefix", "web")],
+                    [("whitelist-source-range", "127.0.0.1/32, 10.0.0.0/8")]),
+            ingress("elsewhere", "elsewhere.example.com", [("/", "Prefix", "web")],
+                    [("whitelist-source-range", "10.0.0.0/8")]),
+            # denylist-source-range: these clients get 403.
+            ingress("denied", "denied.example.com", [("/", "Prefix", "web")],
+                    [("denylist-source-range", "127.0.0.0/8")]),
+            # One Ingress's allow list covers its own path only.
+            ingress("shop", "shop.example.com", [("/", "Prefix", "web")]),
+            ingress("shop-admin", "shop.example.com", [("/admin", "Prefix", "admin")],
+                    [("whitelist-source-range", "10.0.0.0/8")]),
+            # auth-type basic, from an auth-file and from an auth-map Secret.
+            ingress("files", "files.example.com", [("/", "Prefix", "web")],
+                    [("auth-type", "basic"), ("auth-secret", "htpasswd"),
+                     ("auth-realm", "Files")]),
+            ingress("map", "map.example.com", [("/", "Prefix", "web")],
+                    [("auth-type", "basic"), ("auth-secret", "users"),
+                     ("auth-secret-type", "auth-map")]),
+            # auth-url to an auth Service by its cluster name.
+            ingress("sso", "sso.example.com", [("/", "Prefix", "web")],
+                    [("auth-url", "http://authz.default.svc.cluster.local/check"),
+                     ("auth-response-headers", "X-Auth-Request-User")]),
+            # proxy-body-size: 413 above it.
+            ingress("upload", "upload.example.com", [("/", "Prefix", "web")],
+                    [("proxy-body-size", "1k")]),
+            # limit-rpm 1, burst 1 x 2: three requests pass, then 503.
+            ingress("limited", "limited.example.com", [("/", "Prefix", "web")],
+                    [("limit-rpm", "1"), ("limit-burst-multiplier", "2")]),
+            # proxy-read-timeout: 504 when the backend pauses longer.
+            ingress("slow", "slow.example.com", [("/", "Prefix", "slow")],
+                    [("proxy-read-timeout", "1")]),
+            # force-ssl-redirect without a tls entry: ingress-nginx would send
+            # clients to its default certificate; the import serves HTTP.
+            ingress("plain", "plain.example.com", [("/", "Prefix", "web")],
+                    [("force-ssl-redirect", "true")]),
+            UNCONVERTED,
+            SECRETS % (apr1("secret"), apr1("hunter2")),
+            auth_service(cls.auth.server_port),
+        ]
+
+    def test_import_reports_the_unconverted_auth_url(self):
+        self.assertIn("[GW0831]", self.imported.stderr)
+        self.assertNotIn("error", self.checked.stderr)
+
+    def test_allow_list(self):
+        self.assertServed(self.get("allowed.example.com", "/"), "web")
+        self.assertEqual(self.get("elsewhere.example.com", "/").status, 403)
+
+    def test_deny_list(self):
+        self.assertEqual(self.get("denied.example.com", "/").status, 403)
+
+    def test_allow_list_of_one_ingress_on_a_shared_host(self):
+        self.assertEqual(self.get("shop.example.com", "/admin").status, 403)
+        self.assertServed(self.get("shop.example.com", "/"), "web")
+
+    def test_basic_auth_from_an_htpasswd_file(self):
+        r = self.get("files.example.com", "/")
+        self.assertEqual(r.status, 401)
+        self.assertEqual(r.header("WWW-Authenticate"), 'Basic realm="Files"')
+        self.assertEqual(self.get("files.example.com", "/",
+                                  headers=basic("alice", "wrong")).status, 401)
+        r = self.get("files.example.com", "/", headers=basic("alice", "secret"))
+        self.assertServed(r, "web")
+        # ingress-nginx does not pass the credentials to the backend.
+        self.assertNotIn("Authorization", r.echo["headers"])
+
+    def test_basic_auth_from_an_auth_map(self):
+        self.assertEqual(self.get("map.example.com", "/").status, 401)
+        self.assertServed(self.get("map.example.com", "/", headers=basic("bob", "hunter2")),
+                          "web")
+
+    def test_external_auth_allows_and_denies(self):
+        r = self.get("sso.example.com", "/page", headers={"X-Token": "good",
+                                                          "X-Auth-Request-User": "mallory"})
+        self.assertServed(r, "web")
+        self.assertEqual(r.echo["headers"]["X-Auth-Request-User"], ["alice"])
+        self.assertEqual(self.get("sso.example.com", "/page").status, 401)
+        self.assertEqual(self.get("sso.example.com", "/page",
+                                  headers={"X-Token": "forbidden"}).status, 403)
+
+    def test_body_limit(self):
+        r = self.get("upload.example.com", "/", method="POST", body=b"x" * 512)
+        self.assertServed(r, "web")
+        r = self.get("upload.example.com", "/", method="POST", body=b"x" * 2048)
+        self.assertEqual(r.status, 413)
+
+    def test_rate_limit_burst(self):
+        statuses = [self.get("limited.example.com", "/").status for _ in range(4)]
+        self.assertEqual(statuses, [200, 200, 200, 503])
+
+    def test_backend_read_timeout(self):
+        self.assertServed(self.get("slow.example.com", "/"), "slow")
+        self.assertEqual(self.get("slow.example.com", "/?delay=3s", timeout=10).status, 504)
+
+    def test_force_ssl_redirect_without_tls_serves_http(self):
+        self.assertServed(self.get("plain.example.com", "/"), "web")
+        self.assertIn("no HTTPS listener", self.imported.stderr)
+
+    def test_unconverted_access_control_fails_closed(self):
+        self.assertEqual(self.get("per-host.example.com", "/").status, 403)
+        self.assertEqual(self.get("per-host.example.com", "/",
+                                  headers={"X-Token": "good"}).status, 403)
+
+
+class InsecureImport(ImportedEstate):
+    SERVICES = ["web"]
+    IMPORT_ARGS = ["--allow-insecure-import"]
+    IMPORT_EXIT = 1  # the annotation is still an error
+
+    @classmethod
+    def documents(cls, ca):
+        return [UNCONVERTED]
+
+    def test_served_without_it_and_warned(self):
+        self.assertServed(self.get("per-host.example.com", "/"), "web")
+        self.assertIn("[GW0832]", self.imported.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
