@@ -330,10 +330,13 @@ class ImportedIngresses(ImportedEstate):
 
 
 class ImportedAccessControl(ImportedEstate):
-    """Access control that gwc does not convert fails closed: the import
-    exits 1 and the Ingress's paths answer 500, never the backend; other
-    Ingresses of the same host, and redirects nginx answers before access
-    checks, are unaffected."""
+    """Access control is never served openly: converted to an AccessPolicy
+    (an allow list, basic auth whose Secret the input lacks: 500 until it
+    exists), or, where it cannot be converted exactly (an auth-url outside
+    the cluster), an AccessPolicy that denies every client, and the import
+    exits 1.  Other Ingresses of the same host, and redirects nginx answers
+    before access checks, are unaffected.  (test_import_policies_e2e serves
+    the converted policies with their Secrets and auth service.)"""
     SERVICES = ["web", "admin"]
     IMPORT_EXIT = 1
 
@@ -353,13 +356,17 @@ class ImportedAccessControl(ImportedEstate):
         ]
 
     def test_reported(self):
-        for key in ("auth-type", "auth-url", "whitelist-source-range"):
-            self.assertIn('%s"]: not converted' % key, self.imported.stderr)
-        self.assertIn("answer 500", self.imported.stderr)
+        self.assertIn('auth-url"]: access control not converted exactly', self.imported.stderr)
+        self.assertIn("answer 403", self.imported.stderr)
+        for key in ("auth-type", "whitelist-source-range"):
+            self.assertIn('%s"]: converted to gwc policy AccessPolicy/' % key,
+                          self.imported.stderr)
 
-    def test_access_controlled_paths_answer_500(self):
-        for path in ("/admin", "/admin/x", "/team", "/office/a"):
+    def test_access_controlled_paths_are_not_served(self):
+        for path in ("/admin", "/admin/x"):  # its Secret is not in the input
             self.assertEqual(self.get("shop.example.com", path).status, 500, path)
+        for path in ("/team", "/office/a"):
+            self.assertEqual(self.get("shop.example.com", path).status, 403, path)
 
     def test_other_ingresses_of_the_host_are_served(self):
         self.assertServed(self.get("shop.example.com", "/shop"), "web")
