@@ -529,7 +529,9 @@ static void external_auth(struct imp *im, struct ing *ing)
         fail_closed(im, ing, "auth-url", "not an http URL");
         return;
     }
-    if (!str_eq(u.scheme, "http") || u.query ||
+    /* A bare "SERVICE" is resolved from the controller's pod, in its
+     * namespace, not the Ingress's: the namespace must be written. */
+    if (!str_eq(u.scheme, "http") || u.query || !strchr(u.host, '.') ||
         !service_host(im, u.host, ing->namespace, &svc, &ns)) {
         fail_closed(im, ing, "auth-url",
                     "gwc calls an auth Service by its cluster name over http "
