@@ -8,7 +8,8 @@
  *   annotations.c  every annotation checked against the table and decoded
  *   features       per-Ingress output pieces: backends.c (backend-protocol),
  *                  redirects.c, headers.c, cors.c, session.c, mirror.c,
- *                  canary.c, paths.c, policies.c (gwc policies)
+ *                  canary.c, paths.c; policies.c (gwc policies, with
+ *                  access.c and traffic.c)
  *   hosts.c        Ingress paths grouped per host, as ingress-nginx builds
  *                  its server blocks, with canaries merged in
  *   tls.c          certificates per host; backend_tls.c BackendTLSPolicies
@@ -270,6 +271,29 @@ void imp_fail_closed(struct imp *im, struct ing *ing,
                           const struct ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void imp_policies_feature(struct imp *im, struct ing *ing);
+/* The Ingress's policy of kind (AccessPolicy, ClientPolicy,
+ * BackendPolicy): pol_get names it on first use, pol_find says NULL. */
+struct o_gwc_policy *pol_get(struct imp *im, struct ing *ing, const char *kind);
+struct o_gwc_policy *pol_find(struct ing *ing, const char *kind);
+/* A note at annotation key: converted to that policy's field. */
+void pol_converted(struct imp *im, struct ing *ing, const char *key,
+                   const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* imp_fail_closed at annotation key. */
+void pol_fail_closed(struct imp *im, struct ing *ing, const char *key,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A note at each of keys present: ignored without what. */
+void pol_ignored_without(struct imp *im, const struct ing *ing,
+                         const char *const *keys, size_t n, const char *what);
+/* access.c: a comma list of addresses and CIDR blocks as ingress-nginx
+ * reads it, written as gwc's CIDRs; NULL with *why when it cannot be. */
+const char **pol_cidrs(struct imp *im, const char *value, size_t max,
+                       size_t *n, const char **why);
+/* access.c: the AccessPolicy; traffic.c: the ClientPolicy and the
+ * BackendPolicy. */
+void access_feature(struct imp *im, struct ing *ing);
+void traffic_feature(struct imp *im, struct ing *ing);
 /* Targets for the policies of the Ingresses whose rules route r holds
  * (rule names are unique within g's routes). */
 void imp_policies_target(struct imp *im, const struct host_group *g,

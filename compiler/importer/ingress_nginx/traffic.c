@@ -1,0 +1,162 @@
+/*
+ * ingress-nginx's client and backend settings as a ClientPolicy (body
+ * size, request rate and connection limits) and a BackendPolicy (upstream
+ * timeouts), docs/policies.md "Importing ingress-nginx annotations".
+ */
+#include "nx.h"
+
+#include "base/arena.h"
+
+#include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* gwc's limits */
+#define MAX_EXEMPT 64
+#define MAX_RATE 1000000
+#define MAX_SIZE 9999999
+#define MAX_CONNECT 75           /* seconds */
+#define MAX_TIMEOUT (576 * 3600) /* seconds */
+
+/* nginx's size (bytes, k, m, g) as gwc's (bytes, Ki, Mi, Gi). */
+static void body_size(struct imp *im, struct ing *ing)
+{
+    const char *v = ing->cfg.proxy_body_size;
+    size_t n;
+    int64_t size;
+    char unit;
+
+    if (!v)
+        return;
+    n = strlen(v);
+    unit = (char)(v[n - 1] | 0x20);
+    if (unit >= 'a' && unit <= 'z')
+        n--;
+    if (!value_parse_decimal(arena_strndup(im->a, v, n), 0, MAX_SIZE, &size) ||
+        (n < strlen(v) && unit != 'k' && unit != 'm' && unit != 'g')) {
+        report_annotation(im, ing, "proxy-body-size", DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: gwc takes 0 to %d bytes, KiB, MiB or "
+                          "GiB (nginx's k, m, g)",
+                          MAX_SIZE);
+        return;
+    }
+    pol_get(im, ing, "ClientPolicy")->max_body_size =
+        size == 0 || n == strlen(v)
+            ? arena_printf(im->a, "%lld", (long long)size)
+            : arena_printf(im->a, "%lld%s", (long long)size,
+                           unit == 'k' ? "Ki" : unit == 'm' ? "Mi" : "Gi");
+    pol_converted(im, ing, "proxy-body-size", "ClientPolicy", "spec.requestBody.maxSize");
+}
+
+static void rate(struct imp *im, struct ing *ing, const char *key, int64_t v,
+                 const char *per, int64_t mult)
+{
+    struct o_gwc_policy *p;
+
+    if (v == INT_UNSET)
+        return;
+    if (v == 0) {
+        report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
+                          "0 is ingress-nginx's 'no limit': nothing to convert");
+        return;
+    }
+    if (v > MAX_RATE || v * mult > MAX_RATE) {
+        report_annotation(im, ing, key, DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: gwc takes a rate and a burst of at "
+                          "most %d",
+                          MAX_RATE);
+        return;
+    }
+    p = pol_get(im, ing, "ClientPolicy");
+    p->rates[p->n_rates].requests = v;
+    p->rates[p->n_rates].per = per;
+    p->rates[p->n_rates].burst = v * mult;
+    p->n_rates++;
+    pol_converted(im, ing, key, "ClientPolicy",
+              "spec.requestLimits.rate, burst %lld = %lld x "
+              "limit-burst-multiplier %lld, as ingress-nginx; over it 503",
+              (long long)(v * mult), (long long)v, (long long)mult);
+}
+
+static void limits(struct imp *im, struct ing *ing)
+{
+    static const char *const keys[] = {"limit-burst-multiplier",
+                                       "limit-allowlist", "limit-whitelist"};
+    const struct ing_config *c = &ing->cfg;
+    int64_t mult = c->limit_burst_multiplier >= 1 ? c->limit_burst_multiplier : 5;
+    const char *exempt_key = c->limit_allowlist ? "limit-allowlist" : "limit-whitelist";
+    const char *exempt = c->limit_allowlist ? c->limit_allowlist : c->limit_whitelist;
+    struct o_gwc_policy *p;
+
+    rate(im, ing, "limit-rps", c->limit_rps, "Second", mult);
+    rate(im, ing, "limit-rpm", c->limit_rpm, "Minute", mult);
+    if (c->limit_connections > 0) {
+        pol_get(im, ing, "ClientPolicy")->concurrent = c->limit_connections;
+        pol_converted(im, ing, "limit-connections", "ClientPolicy",
+                  "spec.requestLimits.concurrent; over it 503");
+    }
+    p = pol_find(ing, "ClientPolicy");
+    if (!p || (!p->n_rates && !p->concurrent)) {
+        pol_ignored_without(im, ing, keys, COUNT(keys),
+                        "limit-rps, limit-rpm or limit-connections");
+        return;
+    }
+    if (c->limit_burst_multiplier != INT_UNSET && p->n_rates)
+        pol_converted(im, ing, "limit-burst-multiplier", "ClientPolicy",
+                  "spec.requestLimits.rate[].burst");
+    if (exempt) {
+        const char *why;
+        size_t n;
+        const char **v = pol_cidrs(im, exempt, MAX_EXEMPT, &n, &why);
+        if (!v) {
+            report_annotation(im, ing, exempt_key, DIAG_IMPORT_NOT_CONVERTED,
+                              "not converted: %s; every client is limited", why);
+            return;
+        }
+        p->exempt = v;
+        p->n_exempt = n;
+        pol_converted(im, ing, exempt_key, "ClientPolicy",
+                  "spec.requestLimits.exemptCIDRs");
+    }
+}
+
+/* BackendPolicy */
+
+static const char *timeout(struct imp *im, struct ing *ing, const char *key,
+                           int64_t v, int64_t max, const char *field)
+{
+    if (v == INT_UNSET)
+        return NULL;
+    if (v > max) {
+        report_annotation(im, ing, key, DIAG_IMPORT_APPROXIMATED,
+                          "%lld s is longer than nginx waits (%lld s): "
+                          "written as that",
+                          (long long)v, (long long)max);
+        v = max;
+    }
+    pol_converted(im, ing, key, "BackendPolicy", "spec.timeouts.%s", field);
+    return value_duration_seconds(im->a, v);
+}
+
+static void timeouts(struct imp *im, struct ing *ing)
+{
+    const struct ing_config *c = &ing->cfg;
+    struct o_gwc_policy *p;
+
+    if (c->proxy_connect_timeout == INT_UNSET && c->proxy_send_timeout == INT_UNSET &&
+        c->proxy_read_timeout == INT_UNSET)
+        return;
+    p = pol_get(im, ing, "BackendPolicy");
+    p->connect_timeout = timeout(im, ing, "proxy-connect-timeout",
+                                 c->proxy_connect_timeout, MAX_CONNECT, "connect");
+    p->send_timeout = timeout(im, ing, "proxy-send-timeout", c->proxy_send_timeout,
+                              MAX_TIMEOUT, "send");
+    p->read_timeout = timeout(im, ing, "proxy-read-timeout", c->proxy_read_timeout,
+                              MAX_TIMEOUT, "read");
+}
+
+void traffic_feature(struct imp *im, struct ing *ing)
+{
+    body_size(im, ing);
+    limits(im, ing);
+    timeouts(im, ing);
+}
