@@ -152,16 +152,14 @@ static void notes(struct imp *im, struct ing *ing)
         strbuf_release(&p->written[i]);
 }
 
-void imp_fail_closed(struct imp *im, struct ing *ing,
-                          const struct ynode *at, const char *fmt, ...)
+__attribute__((format(printf, 4, 0)))
+static void vfail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
+                         const char *fmt, va_list ap)
 {
     struct ing_policies *p = pol(im, ing);
     struct strbuf why = STRBUF_INIT;
-    va_list ap;
 
-    va_start(ap, fmt);
     strbuf_vaddf(&why, fmt, ap);
-    va_end(ap);
     if (im->o->allow_insecure)
         report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
                     "access control not converted exactly: %s; the Ingress's "
@@ -180,17 +178,24 @@ void imp_fail_closed(struct imp *im, struct ing *ing,
     p->fail_closed = true;
 }
 
-void pol_fail_closed(struct imp *im, struct ing *ing, const char *key,
+void imp_fail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
                      const char *fmt, ...)
 {
-    struct strbuf why = STRBUF_INIT;
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&why, fmt, ap);
+    vfail_closed(im, ing, at, fmt, ap);
     va_end(ap);
-    imp_fail_closed(im, ing, report_annotation_node(ing, key), "%s", why.buf);
-    strbuf_release(&why);
+}
+
+void pol_fail_closed(struct imp *im, struct ing *ing, const char *key,
+                     const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfail_closed(im, ing, report_annotation_node(ing, key), fmt, ap);
+    va_end(ap);
 }
 
 void pol_ignored_without(struct imp *im, const struct ing *ing,
