@@ -190,6 +190,12 @@ struct o_ext_auth {
     const char *signin_url, *signin_path, *signin_parameter;
 };
 
+struct o_load_balancing {
+    const char *method; /* RoundRobin | LeastConnections | ConsistentHash */
+    const char *source; /* ConsistentHash: ClientAddress, Header, ... */
+    const char *name;   /* the header, cookie or query parameter */
+};
+
 struct o_gwc_policy {
     const char *kind; /* AccessPolicy | ClientPolicy | BackendPolicy */
     const char *namespace, *name;
@@ -210,6 +216,7 @@ struct o_gwc_policy {
     size_t n_exempt;
     /* BackendPolicy */
     const char *connect_timeout, *send_timeout, *read_timeout;
+    const struct o_load_balancing *load_balancing;
 };
 
 struct o_config_map {

@@ -458,14 +458,30 @@ static void client_spec(struct writer *w, struct doc *spec,
 static void backend_spec(struct writer *w, struct doc *spec,
                          const struct o_gwc_policy *p)
 {
+    const struct o_load_balancing *lb = p->load_balancing;
     struct doc *t;
 
-    if (!p->connect_timeout && !p->send_timeout && !p->read_timeout)
-        return;
-    t = doc_put(w->a, spec, "timeouts", doc_map(w->a));
-    put_opt(w, t, "connect", p->connect_timeout);
-    put_opt(w, t, "send", p->send_timeout);
-    put_opt(w, t, "read", p->read_timeout);
+    if (p->connect_timeout || p->send_timeout || p->read_timeout) {
+        t = doc_put(w->a, spec, "timeouts", doc_map(w->a));
+        put_opt(w, t, "connect", p->connect_timeout);
+        put_opt(w, t, "send", p->send_timeout);
+        put_opt(w, t, "read", p->read_timeout);
+    }
+    if (lb) {
+        t = doc_put(w->a, spec, "loadBalancing", doc_map(w->a));
+        doc_put_str(w->a, t, "method", lb->method);
+        if (lb->source) {
+            struct doc *h = doc_put(w->a, t, "consistentHash", doc_map(w->a));
+            doc_put_str(w->a, h, "source", lb->source);
+            if (str_eq(lb->source, "Header"))
+                doc_put_str(w->a, h, "header", lb->name);
+            else if (str_eq(lb->source, "QueryParameter"))
+                doc_put_str(w->a, h, "queryParameter", lb->name);
+            else if (str_eq(lb->source, "Cookie"))
+                doc_put_str(w->a, doc_put(w->a, h, "cookie", doc_map(w->a)),
+                            "name", lb->name);
+        }
+    }
 }
 
 static void gwc_policy(struct writer *w, const struct o_gwc_policy *p)

@@ -54,6 +54,23 @@ class AuthHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+POOL = ["pool-%d" % i for i in range(4)]
+
+
+def pool_service(pool):
+    """Service pool (port 80) with four echo endpoints, a slice each."""
+    docs = ["apiVersion: v1\nkind: Service\nmetadata: {name: pool, namespace: default}\n"
+            "spec:\n  ports: [{name: http, port: 80}]\n"]
+    for name in POOL:
+        docs.append("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+                    "metadata: {name: %s, namespace: default, "
+                    "labels: {kubernetes.io/service-name: pool}}\n"
+                    "addressType: IPv4\nports: [{name: http, port: %d}]\n"
+                    "endpoints: [{addresses: [\"127.0.0.1\"]}]\n"
+                    % (name, pool.start(name, "default").port))
+    return "---\n".join(docs)
+
+
 def auth_service(port):
     """Service authz (port 80) whose endpoint is the auth server."""
     return ("apiVersion: v1\nkind: Service\nmetadata: {name: authz, namespace: default}\n"
@@ -147,9 +164,13 @@ class ImportedPolicies(WithAuthServer):
             # clients to its default certificate; the import serves HTTP.
             ingress("plain", "plain.example.com", [("/", "Prefix", "web")],
                     [("force-ssl-redirect", "true")]),
+            # upstream-hash-by: one key, one endpoint.
+            ingress("sticky", "sticky.example.com", [("/", "Prefix", "pool")],
+                    [("upstream-hash-by", "$http_x_user")]),
             UNCONVERTED,
             SECRETS % (apr1("secret"), apr1("hunter2")),
             auth_service(cls.auth.server_port),
+            pool_service(cls.pool),
         ]
 
     def test_import_reports_the_unconverted_auth_url(self):
@@ -205,6 +226,18 @@ class ImportedPolicies(WithAuthServer):
     def test_backend_read_timeout(self):
         self.assertServed(self.get("slow.example.com", "/"), "slow")
         self.assertEqual(self.get("slow.example.com", "/?delay=3s", timeout=10).status, 504)
+
+    def test_consistent_hash_keeps_a_key_on_one_endpoint(self):
+        seen = {}
+        for user in ("u%d" % i for i in range(12)):
+            served = set()
+            for _ in range(4):
+                r = self.get("sticky.example.com", "/", headers={"X-User": user})
+                self.assertEqual(r.status, 200)
+                served.add(r.echo["service"])
+            self.assertEqual(len(served), 1, user)
+            seen[user] = served.pop()
+        self.assertGreater(len(set(seen.values())), 1)  # keys spread over the pool
 
     def test_force_ssl_redirect_without_tls_serves_http(self):
         self.assertServed(self.get("plain.example.com", "/"), "web")

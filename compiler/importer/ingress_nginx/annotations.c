@@ -79,8 +79,8 @@ struct ann_spec {
     "nginx OSS does not have"
 #define WHY_BUFFER "buffering and body sizes are implementation settings " \
     "with no Gateway API field"
-#define WHY_HASH "consistent hashing on nginx variables has no Gateway API " \
-    "equivalent"
+#define WHY_HASH "hashing onto a subset of the endpoints is not in gwc " \
+    "policies"
 #define WHY_COOKIE "Gateway API session persistence has no such cookie " \
     "attribute"
 #define WHY_OBSERVE "logging and tracing are implementation settings"
@@ -176,9 +176,7 @@ static const struct ann_spec specs[] = {
     INT("limit-rpm", limit_rpm, 0, 2147483647, 0),
     INT("limit-rps", limit_rps, 0, 2147483647, 0),
     STR("limit-whitelist", limit_whitelist, ALPHA_CIDRS, 0),
-    {"load-balance", AT_NO, F_CANARY, 0, NULL, 0, 0,
-     "the load-balancing algorithm is an implementation setting",
-     "round_robin"},
+    STR("load-balance", load_balance, "_", F_CANARY),
     STR("mirror-host", mirror_host, "-.", 0),
     ONOFF("mirror-request-body", mirror_request_body),
     STR("mirror-target", mirror_target, ALPHA_URL "$", 0),
@@ -250,7 +248,7 @@ static const struct ann_spec specs[] = {
     SNIPPET("stream-snippet"),
     INT("temporal-redirect-code", temporal_redirect_code, 0, 999, 0),
     STR("temporal-redirect", temporal_redirect, ALPHA_URL, 0),
-    {"upstream-hash-by", AT_NO, F_CANARY, 0, NULL, 0, 0, WHY_HASH, NULL},
+    STR("upstream-hash-by", upstream_hash_by, "$_", F_CANARY),
     {"upstream-hash-by-subset", AT_NO, F_CANARY, 0, NULL, 0, 0, WHY_HASH, NULL},
     {"upstream-hash-by-subset-size", AT_NO, F_CANARY, 0, NULL, 0, 0, WHY_HASH,
      NULL},

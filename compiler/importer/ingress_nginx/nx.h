@@ -75,6 +75,7 @@ struct ing_config {
     enum tri auth_always_set_cookie;
     const char *proxy_body_size, *limit_allowlist, *limit_whitelist;
     int64_t limit_rps, limit_rpm, limit_connections, limit_burst_multiplier;
+    const char *load_balance, *upstream_hash_by;
 };
 
 enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
@@ -294,6 +295,8 @@ const char **pol_cidrs(struct imp *im, const char *value, size_t max,
  * BackendPolicy. */
 void access_feature(struct imp *im, struct ing *ing);
 void traffic_feature(struct imp *im, struct ing *ing);
+/* What a canary Ingress's own load balancing is left as (reported). */
+void traffic_canary(struct imp *im, const struct ing *ing);
 /* Targets for the policies of the Ingresses whose rules route r holds
  * (rule names are unique within g's routes). */
 void imp_policies_target(struct imp *im, const struct host_group *g,

@@ -15,8 +15,10 @@ static void features(struct imp *im, struct ing *ing)
     bool grpc;
 
     canary_feature(im, ing);
-    if (ing->cfg.canary == TRI_TRUE)
+    if (ing->cfg.canary == TRI_TRUE) {
+        traffic_canary(im, ing);
         return;
+    }
     backends_protocol(im, ing);
     grpc = ing->feat.protocol == BP_GRPC || ing->feat.protocol == BP_GRPCS;
     redirects_feature(im, ing, grpc);

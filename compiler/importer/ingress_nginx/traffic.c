@@ -154,9 +154,121 @@ static void timeouts(struct imp *im, struct ing *ing)
                               MAX_TIMEOUT, "read");
 }
 
+/* upstream-hash-by: one nginx variable as the consistent-hash key.  Both
+ * hash with ketama, so a key stays on one endpoint, but not on the same
+ * endpoint ingress-nginx's Lua balancer picks; a request without the key
+ * is spread round robin here, where ingress-nginx hashes the empty key
+ * and sends all of them to one endpoint. */
+static bool hash_key(struct imp *im, const char *v, struct o_load_balancing *lb)
+{
+    static const struct {
+        const char *prefix, *source;
+    } named[] = {{"$http_", "Header"}, {"$cookie_", "Cookie"},
+                 {"$arg_", "QueryParameter"}};
+    size_t i;
+
+    lb->method = "ConsistentHash";
+    if (str_eq(v, "$request_uri")) {
+        lb->source = "RequestURI";
+        return true;
+    }
+    if (str_eq(v, "$remote_addr") || str_eq(v, "$binary_remote_addr")) {
+        lb->source = "ClientAddress";
+        return true;
+    }
+    for (i = 0; i < COUNT(named); i++) {
+        size_t n = strlen(named[i].prefix);
+        char *name, *p;
+        if (strncmp(v, named[i].prefix, n) != 0 || !v[n] ||
+            strchr(v + n, '$') || !value_in_alphabet(v + n, "_"))
+            continue;
+        lb->source = named[i].source;
+        name = arena_strdup(im->a, v + n);
+        if (i == 0) /* $http_x_user is the header X-User */
+            for (p = name; *p; p++)
+                *p = *p == '_' ? '-' : *p;
+        lb->name = name;
+        return value_header_name(name);
+    }
+    return false;
+}
+
+static void load_balancing(struct imp *im, struct ing *ing)
+{
+    const struct ing_config *c = &ing->cfg;
+    struct o_load_balancing *lb;
+
+    if (!c->load_balance && !c->upstream_hash_by)
+        return;
+    lb = ARENA_NEW(im->a, struct o_load_balancing);
+    if (c->upstream_hash_by) {
+        if (!hash_key(im, c->upstream_hash_by, lb)) {
+            report_annotation(im, ing, "upstream-hash-by",
+                              DIAG_IMPORT_NOT_CONVERTED,
+                              "not converted: gwc hashes on $request_uri, "
+                              "$remote_addr, or one $http_, $cookie_ or $arg_ "
+                              "variable; requests are spread round robin");
+            return;
+        }
+        if (c->load_balance)
+            report_annotation(im, ing, "load-balance", DIAG_IMPORT_IGNORED,
+                              "ignored: upstream-hash-by takes precedence");
+        pol_get(im, ing, "BackendPolicy")->load_balancing = lb;
+        pol_converted(im, ing, "upstream-hash-by", "BackendPolicy",
+                      "spec.loadBalancing.consistentHash");
+        report_annotation(im, ing, "upstream-hash-by", DIAG_IMPORT_APPROXIMATED,
+                          "requests without the key are spread round robin, "
+                          "where ingress-nginx sends them all to one endpoint%s",
+                          str_eq(lb->source, "Cookie") ||
+                                  str_eq(lb->source, "QueryParameter")
+                              ? "; the name is matched case-sensitively"
+                              : "");
+        return;
+    }
+    if (str_eq(c->load_balance, "round_robin")) {
+        report_annotation(im, ing, "load-balance", DIAG_IMPORT_IGNORED,
+                          "'round_robin' is ingress-nginx's default: nothing "
+                          "to convert");
+        return;
+    }
+    if (!str_eq(c->load_balance, "ewma")) {
+        report_annotation(im, ing, "load-balance", DIAG_IMPORT_BAD_VALUE,
+                          "ingress-nginx knows round_robin and ewma; not "
+                          "converted");
+        return;
+    }
+    lb->method = "LeastConnections";
+    pol_get(im, ing, "BackendPolicy")->load_balancing = lb;
+    pol_converted(im, ing, "load-balance", "BackendPolicy",
+                  "spec.loadBalancing.method");
+    report_annotation(im, ing, "load-balance", DIAG_IMPORT_APPROXIMATED,
+                      "nginx has no EWMA (latency-weighted) balancing: the "
+                      "endpoint with the fewest active connections is chosen");
+}
+
 void traffic_feature(struct imp *im, struct ing *ing)
 {
     body_size(im, ing);
     limits(im, ing);
     timeouts(im, ing);
+    load_balancing(im, ing);
+}
+
+void traffic_canary(struct imp *im, const struct ing *ing)
+{
+    static const char *const keys[] = {"load-balance", "upstream-hash-by"};
+    size_t i;
+
+    for (i = 0; i < COUNT(keys); i++) {
+        if (i == 0 && ing->cfg.load_balance &&
+            str_eq(ing->cfg.load_balance, "round_robin"))
+            report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
+                              "'round_robin' is ingress-nginx's default: "
+                              "nothing to convert");
+        else if (report_annotation_node(ing, keys[i]))
+            report_annotation(im, ing, keys[i], DIAG_IMPORT_NOT_CONVERTED,
+                              "not converted: how ingress-nginx picks an "
+                              "endpoint of the canary's Service; the canary's "
+                              "rules follow the main Ingress's BackendPolicy");
+    }
 }
