@@ -20,8 +20,8 @@
  * (Go's net.ParseCIDR, which clears the bits after the prefix, or
  * net.ParseIP; an empty entry is neither): NULL, with *why, when an entry
  * is neither or gwc refuses it. */
-const char **pol_cidrs(struct imp *im, const char *value, size_t max,
-                          size_t *n, const char **why)
+const char **pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
+                       const char **why)
 {
     const char **items = value_split_list(im->a, value, n), **out;
     size_t i, entries = 1;
@@ -85,7 +85,7 @@ static void source_ranges(struct imp *im, struct ing *ing)
             p->allow = v;
             p->n_allow = n;
             pol_converted(im, ing, allow_key, "AccessPolicy",
-                      "spec.clientAddresses.allow");
+                          "spec.clientAddresses.allow");
         }
     }
     if (c->denylist_source_range) {
@@ -97,7 +97,7 @@ static void source_ranges(struct imp *im, struct ing *ing)
             p->deny = v;
             p->n_deny = n;
             pol_converted(im, ing, "denylist-source-range", "AccessPolicy",
-                      "spec.clientAddresses.deny");
+                          "spec.clientAddresses.deny");
         }
     }
 }
@@ -151,32 +151,32 @@ static void basic_auth(struct imp *im, struct ing *ing)
     }
     if (str_eq(c->auth_type, "digest")) {
         pol_fail_closed(im, ing, "auth-type",
-                    "nginx without extra modules has no digest authentication");
+                        "nginx without extra modules has no digest authentication");
         return;
     }
     if (!str_eq(c->auth_type, "basic")) {
         pol_fail_closed(im, ing, "auth-type",
-                    "ingress-nginx knows basic and digest, and denies the "
-                    "paths for '%s'",
-                    report_value(im, c->auth_type));
+                        "ingress-nginx knows basic and digest, and denies the "
+                        "paths for '%s'",
+                        report_value(im, c->auth_type));
         return;
     }
     if (!c->auth_secret) {
         pol_fail_closed(im, ing, "auth-type",
-                    "no auth-secret names the htpasswd Secret (ingress-nginx "
-                    "denies the paths)");
+                        "no auth-secret names the htpasswd Secret (ingress-nginx "
+                        "denies the paths)");
         return;
     }
     secret = ARENA_NEW(im->a, struct o_ref);
     if (!name_ns(im, ing, c->auth_secret, secret)) {
         pol_fail_closed(im, ing, "auth-secret",
-                    "not a Secret name or namespace/name");
+                        "not a Secret name or namespace/name");
         return;
     }
     if (c->auth_secret_type && !str_eq(c->auth_secret_type, "auth-file") &&
         !str_eq(c->auth_secret_type, "auth-map")) {
         pol_fail_closed(im, ing, "auth-secret-type",
-                    "ingress-nginx knows auth-file and auth-map");
+                        "ingress-nginx knows auth-file and auth-map");
         return;
     }
     p = pol_get(im, ing, "AccessPolicy");
@@ -184,23 +184,24 @@ static void basic_auth(struct imp *im, struct ing *ing)
     if (c->auth_secret_type && str_eq(c->auth_secret_type, "auth-map"))
         p->basic_format = "UserMap";
     pol_converted(im, ing, "auth-type", "AccessPolicy", "spec.basicAuth");
-    pol_converted(im, ing, "auth-secret", "AccessPolicy", "spec.basicAuth.secretRef%s",
-              str_eq(secret->namespace, ing->namespace)
-                  ? ""
-                  : "; ingress-nginx reads a Secret of another namespace only "
-                    "with allow-cross-namespace-resources, gwc through the "
-                    "generated ReferenceGrant");
+    pol_converted(im, ing, "auth-secret", "AccessPolicy",
+                  "spec.basicAuth.secretRef%s",
+                  str_eq(secret->namespace, ing->namespace)
+                      ? ""
+                      : "; ingress-nginx reads a Secret of another namespace only "
+                        "with allow-cross-namespace-resources, gwc through the "
+                        "generated ReferenceGrant");
     if (c->auth_secret_type)
         pol_converted(im, ing, "auth-secret-type", "AccessPolicy",
-                  "spec.basicAuth.format");
+                      "spec.basicAuth.format");
     realm(im, ing, p);
 }
 
 /* GET is the default; CONNECT and TRACE ingress-nginx allows, gwc not. */
 static bool auth_method(struct imp *im, struct ing *ing, struct o_ext_auth *e)
 {
-    static const char *const methods[] = {"HEAD", "POST", "PUT", "PATCH",
-                                          "DELETE", "OPTIONS"};
+    static const char *const methods[] = {"HEAD",  "POST",   "PUT",
+                                          "PATCH", "DELETE", "OPTIONS"};
     const char *m = ing->cfg.auth_method;
     size_t i;
 
@@ -213,9 +214,9 @@ static bool auth_method(struct imp *im, struct ing *ing, struct o_ext_auth *e)
         }
     }
     pol_fail_closed(im, ing, "auth-method",
-                "gwc calls the auth service with GET, HEAD, POST, PUT, PATCH, "
-                "DELETE or OPTIONS, not '%s'",
-                report_value(im, m));
+                    "gwc calls the auth service with GET, HEAD, POST, PUT, PATCH, "
+                    "DELETE or OPTIONS, not '%s'",
+                    report_value(im, m));
     return false;
 }
 
@@ -230,14 +231,14 @@ static bool response_headers(struct imp *im, struct ing *ing, struct o_ext_auth 
     h = value_split_list(im->a, v, &n);
     if (n > MAX_RESPONSE_HEADERS) {
         pol_fail_closed(im, ing, "auth-response-headers",
-                    "%zu headers (gwc copies at most %d)", n,
-                    MAX_RESPONSE_HEADERS);
+                        "%zu headers (gwc copies at most %d)", n,
+                        MAX_RESPONSE_HEADERS);
         return false;
     }
     for (i = 0; i < n; i++) {
         if (!value_header_name(h[i])) {
             pol_fail_closed(im, ing, "auth-response-headers",
-                        "'%s' is not a header name", report_value(im, h[i]));
+                            "'%s' is not a header name", report_value(im, h[i]));
             return false;
         }
     }
@@ -254,7 +255,8 @@ static void sign_in(struct imp *im, struct ing *ing, struct o_ext_auth *e)
 {
     static const char *const own[] = {"$scheme://$host", "$scheme://$http_host",
                                       "https://$host", "https://$http_host"};
-    const char *s = ing->cfg.auth_signin, *param = ing->cfg.auth_signin_redirect_param;
+    const char *s = ing->cfg.auth_signin,
+               *param = ing->cfg.auth_signin_redirect_param;
     bool https = false;
     size_t i;
 
@@ -306,7 +308,7 @@ static void external_auth_refinements(struct imp *im, struct ing *ing,
     if (rr && !strchr(rr, '$')) {
         e->request_redirect = rr;
         pol_converted(im, ing, "auth-request-redirect", "AccessPolicy",
-                  "spec.externalAuth.requestRedirect");
+                      "spec.externalAuth.requestRedirect");
     } else if (rr && !str_eq(rr, "$request_uri")) {
         report_annotation(im, ing, "auth-request-redirect",
                           DIAG_IMPORT_APPROXIMATED,
@@ -316,7 +318,7 @@ static void external_auth_refinements(struct imp *im, struct ing *ing,
     if (ing->cfg.auth_always_set_cookie == TRI_TRUE) {
         e->set_cookie = "Always";
         pol_converted(im, ing, "auth-always-set-cookie", "AccessPolicy",
-                  "spec.externalAuth.setCookie");
+                      "spec.externalAuth.setCookie");
     }
     sign_in(im, ing, e);
 }
@@ -324,7 +326,7 @@ static void external_auth_refinements(struct imp *im, struct ing *ing,
 static void external_auth(struct imp *im, struct ing *ing)
 {
     static const char *const keys[] = {
-        "auth-method", "auth-response-headers", "auth-request-redirect",
+        "auth-method", "auth-response-headers",      "auth-request-redirect",
         "auth-signin", "auth-signin-redirect-param", "auth-always-set-cookie"};
     const char *v = ing->cfg.auth_url;
     struct o_ext_auth *e;
@@ -337,9 +339,9 @@ static void external_auth(struct imp *im, struct ing *ing)
     }
     if (strchr(v, '$')) {
         pol_fail_closed(im, ing, "auth-url",
-                    "a URL with nginx variables names its host per request; "
-                    "write the auth Service's cluster name "
-                    "(http://SERVICE.NAMESPACE.svc.cluster.local/path)");
+                        "a URL with nginx variables names its host per request; "
+                        "write the auth Service's cluster name "
+                        "(http://SERVICE.NAMESPACE.svc.cluster.local/path)");
         return;
     }
     if (!value_parse_url(im->a, v, &u)) {
@@ -351,15 +353,15 @@ static void external_auth(struct imp *im, struct ing *ing)
     if (!str_eq(u.scheme, "http") || u.query || !strchr(u.host, '.') ||
         !service_host(im, u.host, ing->namespace, &svc, &ns)) {
         pol_fail_closed(im, ing, "auth-url",
-                    "gwc calls an auth Service by its cluster name over http "
-                    "(http://SERVICE.NAMESPACE.svc.cluster.local/path, no "
-                    "query); '%s' is not one",
-                    report_value(im, v));
+                        "gwc calls an auth Service by its cluster name over http "
+                        "(http://SERVICE.NAMESPACE.svc.cluster.local/path, no "
+                        "query); '%s' is not one",
+                        report_value(im, v));
         return;
     }
     if (*u.path && !value_gateway_path(u.path)) {
         pol_fail_closed(im, ing, "auth-url", "'%s' is not a path gwc can send",
-                    report_value(im, u.path));
+                        report_value(im, u.path));
         return;
     }
     e = ARENA_NEW(im->a, struct o_ext_auth);
@@ -370,13 +372,14 @@ static void external_auth(struct imp *im, struct ing *ing)
     if (!auth_method(im, ing, e) || !response_headers(im, ing, e))
         return;
     pol_get(im, ing, "AccessPolicy")->ext_auth = e;
-    pol_converted(im, ing, "auth-url", "AccessPolicy", "spec.externalAuth.backendRef%s",
-              e->path ? " and path" : "");
+    pol_converted(im, ing, "auth-url", "AccessPolicy",
+                  "spec.externalAuth.backendRef%s", e->path ? " and path" : "");
     if (e->method)
-        pol_converted(im, ing, "auth-method", "AccessPolicy", "spec.externalAuth.method");
+        pol_converted(im, ing, "auth-method", "AccessPolicy",
+                      "spec.externalAuth.method");
     if (e->n_response_headers)
         pol_converted(im, ing, "auth-response-headers", "AccessPolicy",
-                  "spec.externalAuth.responseHeaders");
+                      "spec.externalAuth.responseHeaders");
     external_auth_refinements(im, ing, e);
 }
 

@@ -48,8 +48,13 @@ struct pol_target {
 
 static struct ing_policies *pol(struct imp *im, struct ing *ing)
 {
-    if (!ing->pol)
+    size_t i;
+
+    if (!ing->pol) {
         ing->pol = ARENA_NEW(im->a, struct ing_policies);
+        for (i = 0; i < 3; i++)
+            strbuf_init(&ing->pol->written[i]);
+    }
     return ing->pol;
 }
 
@@ -62,14 +67,13 @@ static const char *suffix_of(const char *kind)
 }
 
 static const char *policy_name(struct imp *im, const struct ing *ing,
-                               const char *kind, const char *ns,
-                               const char *suffix)
+                               const char *kind, const char *ns, const char *suffix)
 {
-    const char *base = str_eq(ns, ing->namespace)
-                           ? arena_printf(im->a, "%s-%s",
-                                          ing->src->obj.meta.name, suffix)
-                           : arena_printf(im->a, "%s-%s-%s", ing->namespace,
-                                          ing->src->obj.meta.name, suffix);
+    const char *base =
+        str_eq(ns, ing->namespace)
+            ? arena_printf(im->a, "%s-%s", ing->src->obj.meta.name, suffix)
+            : arena_printf(im->a, "%s-%s-%s", ing->namespace,
+                           ing->src->obj.meta.name, suffix);
 
     return name_claim(im, arena_printf(im->a, "%s/%s", kind, ns), base, 253);
 }
@@ -152,9 +156,9 @@ static void notes(struct imp *im, struct ing *ing)
         strbuf_release(&p->written[i]);
 }
 
-__attribute__((format(printf, 4, 0)))
-static void vfail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
-                         const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void
+vfail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
+             const char *fmt, va_list ap)
 {
     struct ing_policies *p = pol(im, ing);
     struct strbuf why = STRBUF_INIT;
@@ -253,15 +257,14 @@ static const char *rule_name(struct imp *im, const struct host_group *g,
                ? arena_printf(im->a, "%s-%zu", ing->src->obj.meta.name,
                               ing->pol->n_rule_names)
                : ing->src->obj.meta.name;
-    rule->name = name_claim(im,
-                            arena_printf(im->a, "rule/%s/%s/%s", g->namespace,
-                                         g->klass, g->host),
-                            base, 253);
+    rule->name = name_claim(
+        im, arena_printf(im->a, "rule/%s/%s/%s", g->namespace, g->klass, g->host),
+        base, 253);
     return rule->name;
 }
 
 void imp_policies_target(struct imp *im, const struct host_group *g,
-                     const struct o_route *r)
+                         const struct o_route *r)
 {
     size_t i, k;
 
@@ -340,11 +343,11 @@ static void emit(struct imp *im, struct ing *ing, const struct o_gwc_policy *tpl
             memset(&p->targets, 0, sizeof(p->targets));
             p->namespace = ns;
             if (parts++ || !str_eq(ns, tpl->namespace))
-                p->name = policy_name(
-                    im, ing, tpl->kind, ns,
-                    parts > 1 ? arena_printf(im->a, "%s-%02zu",
-                                             suffix_of(tpl->kind), parts)
-                              : suffix_of(tpl->kind));
+                p->name = policy_name(im, ing, tpl->kind, ns,
+                                      parts > 1 ? arena_printf(im->a, "%s-%02zu",
+                                                               suffix_of(tpl->kind),
+                                                               parts)
+                                                : suffix_of(tpl->kind));
             ptrvec_push(im->a, &im->gwc_policies, p);
             grants_for_policy(im, p);
             said(ing, p);
@@ -401,7 +404,7 @@ static void ingress_policies(struct imp *im, struct ing *ing)
     }
     for (k = 0; k < namespaces.n; k++) {
         const struct o_gwc_policy *const all[] = {&p->access, &p->client,
-                                                   &p->backend};
+                                                  &p->backend};
         size_t j;
         for (j = 0; j < 3; j++) {
             if (all[j]->kind)

@@ -40,11 +40,13 @@ static void body_size(struct imp *im, struct ing *ing)
         return;
     }
     pol_get(im, ing, "ClientPolicy")->max_body_size =
-        size == 0 || n == strlen(v)
-            ? arena_printf(im->a, "%lld", (long long)size)
-            : arena_printf(im->a, "%lld%s", (long long)size,
-                           unit == 'k' ? "Ki" : unit == 'm' ? "Mi" : "Gi");
-    pol_converted(im, ing, "proxy-body-size", "ClientPolicy", "spec.requestBody.maxSize");
+        size == 0 || n == strlen(v) ? arena_printf(im->a, "%lld", (long long)size)
+                                    : arena_printf(im->a, "%lld%s", (long long)size,
+                                                   unit == 'k'   ? "Ki"
+                                                   : unit == 'm' ? "Mi"
+                                                                 : "Gi");
+    pol_converted(im, ing, "proxy-body-size", "ClientPolicy",
+                  "spec.requestBody.maxSize");
 }
 
 static void rate(struct imp *im, struct ing *ing, const char *key, int64_t v,
@@ -72,19 +74,21 @@ static void rate(struct imp *im, struct ing *ing, const char *key, int64_t v,
     p->rates[p->n_rates].burst = v * mult;
     p->n_rates++;
     pol_converted(im, ing, key, "ClientPolicy",
-              "spec.requestLimits.rate, burst %lld = %lld x "
-              "limit-burst-multiplier %lld, as ingress-nginx; over it 503",
-              (long long)(v * mult), (long long)v, (long long)mult);
+                  "spec.requestLimits.rate, burst %lld = %lld x "
+                  "limit-burst-multiplier %lld, as ingress-nginx; over it 503",
+                  (long long)(v * mult), (long long)v, (long long)mult);
 }
 
 static void limits(struct imp *im, struct ing *ing)
 {
-    static const char *const keys[] = {"limit-burst-multiplier",
-                                       "limit-allowlist", "limit-whitelist"};
+    static const char *const keys[] = {"limit-burst-multiplier", "limit-allowlist",
+                                       "limit-whitelist"};
     const struct ing_config *c = &ing->cfg;
     int64_t mult = c->limit_burst_multiplier >= 1 ? c->limit_burst_multiplier : 5;
-    const char *exempt_key = c->limit_allowlist ? "limit-allowlist" : "limit-whitelist";
-    const char *exempt = c->limit_allowlist ? c->limit_allowlist : c->limit_whitelist;
+    const char *exempt_key =
+        c->limit_allowlist ? "limit-allowlist" : "limit-whitelist";
+    const char *exempt =
+        c->limit_allowlist ? c->limit_allowlist : c->limit_whitelist;
     struct o_gwc_policy *p;
 
     rate(im, ing, "limit-rps", c->limit_rps, "Second", mult);
@@ -92,17 +96,17 @@ static void limits(struct imp *im, struct ing *ing)
     if (c->limit_connections > 0) {
         pol_get(im, ing, "ClientPolicy")->concurrent = c->limit_connections;
         pol_converted(im, ing, "limit-connections", "ClientPolicy",
-                  "spec.requestLimits.concurrent; over it 503");
+                      "spec.requestLimits.concurrent; over it 503");
     }
     p = pol_find(ing, "ClientPolicy");
     if (!p || (!p->n_rates && !p->concurrent)) {
         pol_ignored_without(im, ing, keys, COUNT(keys),
-                        "limit-rps, limit-rpm or limit-connections");
+                            "limit-rps, limit-rpm or limit-connections");
         return;
     }
     if (c->limit_burst_multiplier != INT_UNSET && p->n_rates)
         pol_converted(im, ing, "limit-burst-multiplier", "ClientPolicy",
-                  "spec.requestLimits.rate[].burst");
+                      "spec.requestLimits.rate[].burst");
     if (exempt) {
         const char *why;
         size_t n;
@@ -115,7 +119,7 @@ static void limits(struct imp *im, struct ing *ing)
         p->exempt = v;
         p->n_exempt = n;
         pol_converted(im, ing, exempt_key, "ClientPolicy",
-                  "spec.requestLimits.exemptCIDRs");
+                      "spec.requestLimits.exemptCIDRs");
     }
 }
 
@@ -142,8 +146,8 @@ static void timeouts(struct imp *im, struct ing *ing)
     const struct ing_config *c = &ing->cfg;
     struct o_gwc_policy *p;
 
-    if (c->proxy_connect_timeout == INT_UNSET && c->proxy_send_timeout == INT_UNSET &&
-        c->proxy_read_timeout == INT_UNSET)
+    if (c->proxy_connect_timeout == INT_UNSET &&
+        c->proxy_send_timeout == INT_UNSET && c->proxy_read_timeout == INT_UNSET)
         return;
     p = pol_get(im, ing, "BackendPolicy");
     p->connect_timeout = timeout(im, ing, "proxy-connect-timeout",
@@ -163,8 +167,8 @@ static bool hash_key(struct imp *im, const char *v, struct o_load_balancing *lb)
 {
     static const struct {
         const char *prefix, *source;
-    } named[] = {{"$http_", "Header"}, {"$cookie_", "Cookie"},
-                 {"$arg_", "QueryParameter"}};
+    } named[] = {
+        {"$http_", "Header"}, {"$cookie_", "Cookie"}, {"$arg_", "QueryParameter"}};
     size_t i;
 
     lb->method = "ConsistentHash";
@@ -179,8 +183,8 @@ static bool hash_key(struct imp *im, const char *v, struct o_load_balancing *lb)
     for (i = 0; i < COUNT(named); i++) {
         size_t n = strlen(named[i].prefix);
         char *name, *p;
-        if (strncmp(v, named[i].prefix, n) != 0 || !v[n] ||
-            strchr(v + n, '$') || !value_in_alphabet(v + n, "_"))
+        if (strncmp(v, named[i].prefix, n) != 0 || !v[n] || strchr(v + n, '$') ||
+            !value_in_alphabet(v + n, "_"))
             continue;
         lb->source = named[i].source;
         name = arena_strdup(im->a, v + n);
