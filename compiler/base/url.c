@@ -1,5 +1,8 @@
 #include "url.h"
 
+#include "str.h"
+
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,4 +50,18 @@ const char *url_split(const char *url, struct url_parts *out)
     out->host_len = (size_t)(host_end - authority);
     out->rest = end;
     return NULL;
+}
+
+bool url_is_http(const char *s)
+{
+    struct url_parts u;
+    const char *c;
+
+    if (url_split(s, &u) || *u.rest == '#')
+        return false;
+    for (c = s; *c; c++) {
+        if (!isalnum((unsigned char)*c) && !str_has_char("-/._~!&'()*+,;=:@?%[]", *c))
+            return false;
+    }
+    return true;
 }

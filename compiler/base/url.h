@@ -23,5 +23,10 @@ struct url_parts {
 /* NULL and *out filled, or what is wrong ("the URL must ...").  The parts
  * point into url. */
 const char *url_split(const char *url, struct url_parts *out);
+/* A URL gwc writes into nginx as it is (a policy's auth or sign-in URL):
+ * url_split() takes it, it has no fragment, and every character is a
+ * letter, a digit or one of -/._~!&'()*+,;=:@?%[] (no '$', quotes,
+ * spaces or controls). */
+bool url_is_http(const char *s);
 
 #endif

@@ -183,7 +183,8 @@ struct o_rate {
 };
 
 struct o_ext_auth {
-    struct o_ref service;
+    struct o_ref service; /* or ... */
+    const char *url;      /* ... an auth service outside the cluster */
     const char *path, *method, *request_redirect, *set_cookie;
     const char **response_headers;
     size_t n_response_headers;

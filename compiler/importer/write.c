@@ -391,7 +391,10 @@ static void ext_auth(struct writer *w, struct doc *spec, const char *ns,
 {
     struct doc *d = doc_put(w->a, spec, "externalAuth", doc_map(w->a)), *s;
 
-    doc_put(w->a, d, "backendRef", object_ref(w, &e->service, ns));
+    if (e->url)
+        doc_put(w->a, d, "url", doc_str(w->a, e->url));
+    else
+        doc_put(w->a, d, "backendRef", object_ref(w, &e->service, ns));
     put_opt(w, d, "path", e->path);
     put_opt(w, d, "method", e->method);
     if (e->n_response_headers)

@@ -60,26 +60,6 @@ static bool is_redirect_value(const char *s)
     return true;
 }
 
-static bool is_url_char(char ch)
-{
-    return isalnum((unsigned char)ch) || str_has_char("-/._~!&'()*+,;=:@?%[]", ch);
-}
-
-/* http(s)://host[:port][/path][?query], without '$', quotes or spaces. */
-static bool is_http_url(const char *s)
-{
-    struct url_parts u;
-    const char *c;
-
-    if (url_split(s, &u) || *u.rest == '#')
-        return false;
-    for (c = s; *c; c++) {
-        if (!is_url_char(*c))
-            return false;
-    }
-    return true;
-}
-
 static bool is_param_name(const char *s)
 {
     if (!*s)
@@ -140,7 +120,7 @@ static const struct str_format fmt_realm = {
 static const struct str_format fmt_redirect_value = {
     "value", 1, 1024, is_redirect_value, "printable ASCII without spaces, '\"' and '$'"};
 static const struct str_format fmt_http_url = {
-    "URL", 1, 2048, is_http_url,
+    "URL", 1, 2048, url_is_http,
     "http(s)://host[:port][/path][?query] (a port from 1 to 65535, no user@) without "
     "'$', quotes or spaces"};
 static const struct str_format fmt_param_name = {

@@ -332,8 +332,8 @@ class ImportedIngresses(ImportedEstate):
 class ImportedAccessControl(ImportedEstate):
     """Access control is never served openly: converted to an AccessPolicy
     (an allow list, basic auth whose Secret the input lacks: 500 until it
-    exists), or, where it cannot be converted exactly (an auth-url outside
-    the cluster), an AccessPolicy that denies every client, and the import
+    exists), or, where it cannot be converted exactly (an auth-url whose
+    host is an nginx variable), an AccessPolicy that denies every client, and the import
     exits 1.  Other Ingresses of the same host, and redirects nginx answers
     before access checks, are unaffected.  (test_import_policies_e2e serves
     the converted policies with their Secrets and auth service.)"""
@@ -347,11 +347,11 @@ class ImportedAccessControl(ImportedEstate):
             ingress("basic", "shop.example.com", [("/admin", "Prefix", "admin")],
                     [("auth-type", "basic"), ("auth-secret", "users")]),
             ingress("external", "shop.example.com", [("/team", "Prefix", "admin")],
-                    [("auth-url", "https://auth.example.com/check")]),
+                    [("auth-url", "https://$host/check")]),
             ingress("office", "shop.example.com", [("/office", "Prefix", "admin")],
                     [("whitelist-source-range", "10.0.0.0/8")]),
             ingress("moved", "moved.example.com", [("/", "Prefix", "admin")],
-                    [("auth-url", "https://auth.example.com/check"),
+                    [("auth-url", "https://$host/check"),
                      ("permanent-redirect", "https://www.example.org/")]),
         ]
 

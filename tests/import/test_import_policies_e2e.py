@@ -40,7 +40,8 @@ class AuthHandler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         token = self.headers.get("X-Token", "")
-        if token == "good" and self.path == "/check":
+        # The auth-url's path, and its query as written (auth by URL).
+        if token == "good" and self.path in ("/check", "/check?from=ingress"):
             self.send_response(200)
             self.send_header("X-Auth-Request-User", "alice")
         elif token == "forbidden":
@@ -151,6 +152,11 @@ class ImportedPolicies(WithAuthServer):
             ingress("sso", "sso.example.com", [("/", "Prefix", "web")],
                     [("auth-url", "http://authz.default.svc.cluster.local/check"),
                      ("auth-response-headers", "X-Auth-Request-User")]),
+            # auth-url to a host outside the cluster: called by its URL.
+            ingress("sso-url", "sso-url.example.com", [("/", "Prefix", "web")],
+                    [("auth-url", "http://127.0.0.1:%d/check?from=ingress"
+                      % cls.auth.server_port),
+                     ("auth-response-headers", "X-Auth-Request-User")]),
             # proxy-body-size: 413 above it.
             ingress("upload", "upload.example.com", [("/", "Prefix", "web")],
                     [("proxy-body-size", "1k")]),
@@ -212,6 +218,16 @@ class ImportedPolicies(WithAuthServer):
         self.assertEqual(self.get("sso.example.com", "/page").status, 401)
         self.assertEqual(self.get("sso.example.com", "/page",
                                   headers={"X-Token": "forbidden"}).status, 403)
+
+    def test_external_auth_by_url(self):
+        r = self.get("sso-url.example.com", "/page", headers={"X-Token": "good"})
+        self.assertServed(r, "web")
+        self.assertEqual(r.echo["headers"]["X-Auth-Request-User"], ["alice"])
+        self.assertEqual(self.get("sso-url.example.com", "/page").status, 401)
+        self.assertEqual(self.get("sso-url.example.com", "/page",
+                                  headers={"X-Token": "forbidden"}).status, 403)
+        self.assertIn('auth-url"]: converted to gwc policy AccessPolicy/sso-url-access '
+                      '(spec.externalAuth.url)', self.imported.stderr)
 
     def test_body_limit(self):
         r = self.get("upload.example.com", "/", method="POST", body=b"x" * 512)

@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/cidr.h"
+#include "base/url.h"
 
 #include <string.h>
 
@@ -348,32 +349,41 @@ static void external_auth(struct imp *im, struct ing *ing)
         pol_fail_closed(im, ing, "auth-url", "not an http URL");
         return;
     }
+    e = ARENA_NEW(im->a, struct o_ext_auth);
     /* A bare "SERVICE" is resolved from the controller's pod, in its
-     * namespace, not the Ingress's: the namespace must be written. */
-    if (!str_eq(u.scheme, "http") || u.query || !strchr(u.host, '.') ||
-        !service_host(im, u.host, ing->namespace, &svc, &ns)) {
+     * namespace, not the Ingress's: the namespace must be written.  A
+     * name outside the cluster's (auth.example.com) is called by URL,
+     * resolved per request as ingress-nginx resolves it. */
+    if (str_eq(u.scheme, "http") && !u.query && strchr(u.host, '.') &&
+        service_host(im, u.host, ing->namespace, &svc, &ns)) {
+        e->service.name = svc;
+        e->service.namespace = ns;
+        e->service.port = u.port ? u.port : 80;
+    } else if (strchr(u.host, '.') && !service_host(im, u.host, ing->namespace, &svc, &ns) &&
+               url_is_http(v)) {
+        e->url = v;
+    } else {
         pol_fail_closed(im, ing, "auth-url",
                         "gwc calls an auth Service by its cluster name over http "
                         "(http://SERVICE.NAMESPACE.svc.cluster.local/path, no "
-                        "query); '%s' is not one",
+                        "query) or a host outside the cluster by its URL; '%s' "
+                        "is neither",
                         report_value(im, v));
         return;
     }
-    if (*u.path && !value_gateway_path(u.path)) {
+    if (!e->url && *u.path && !value_gateway_path(u.path)) {
         pol_fail_closed(im, ing, "auth-url", "'%s' is not a path gwc can send",
                         report_value(im, u.path));
         return;
     }
-    e = ARENA_NEW(im->a, struct o_ext_auth);
-    e->service.name = svc;
-    e->service.namespace = ns;
-    e->service.port = u.port ? u.port : 80;
-    e->path = *u.path && !str_eq(u.path, "/") ? u.path : NULL;
+    e->path = !e->url && *u.path && !str_eq(u.path, "/") ? u.path : NULL;
     if (!auth_method(im, ing, e) || !response_headers(im, ing, e))
         return;
     pol_get(im, ing, "AccessPolicy")->ext_auth = e;
-    pol_converted(im, ing, "auth-url", "AccessPolicy",
-                  "spec.externalAuth.backendRef%s", e->path ? " and path" : "");
+    pol_converted(im, ing, "auth-url", "AccessPolicy", "%s",
+                  e->url ? "spec.externalAuth.url"
+                  : e->path ? "spec.externalAuth.backendRef and path"
+                            : "spec.externalAuth.backendRef");
     if (e->method)
         pol_converted(im, ing, "auth-method", "AccessPolicy",
                       "spec.externalAuth.method");
