@@ -1,5 +1,6 @@
 #include "fuzz.h"
 
+#include "base/array.h"
 #include "base/strbuf.h"
 
 #include <stdarg.h>
@@ -64,7 +65,7 @@ void fuzz_diagnostics(struct fuzz_run *r)
             check_position(&r->c, r->c.diags.v[i]->note_loc);
     }
     diag_sort(&r->c.diags, &r->c.sources);
-    for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(formats); i++) {
         struct diag_render_options ro = {formats[i], true, true, "fuzz"};
         struct strbuf out = STRBUF_INIT;
 

@@ -1,6 +1,7 @@
 #include "escape.h"
 
 #include "arena.h"
+#include "array.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -30,7 +31,7 @@ static const struct {
 
 static bool is_hidden(uint32_t cp)
 {
-    size_t lo = 0, hi = sizeof(hidden) / sizeof(hidden[0]);
+    size_t lo = 0, hi = ARRAY_SIZE(hidden);
 
     if ((cp & 0xfffe) == 0xfffe)
         return true;

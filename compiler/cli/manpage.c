@@ -6,6 +6,7 @@
  */
 #include "cli_internal.h"
 
+#include "base/array.h"
 #include "base/strbuf.h"
 
 #include <string.h>
@@ -220,7 +221,7 @@ static bool directive(struct strbuf *out, const char *line, size_t len)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(fills) / sizeof(fills[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(fills); i++) {
         if (strlen(fills[i].name) == len && memcmp(fills[i].name, line, len) == 0) {
             fills[i].fill(out);
             return true;

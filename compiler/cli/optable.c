@@ -4,6 +4,8 @@
  */
 #include "optable.h"
 
+#include "base/array.h"
+
 #include "cli.h"
 
 #include <string.h>
@@ -135,7 +137,7 @@ const struct cli_command cli_commands[] = {
     {CMD_VERSION, "version", "", "print the version (also: gwc --version)",
      "Prints gwc's version."},
 };
-const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+const size_t cli_n_commands = ARRAY_SIZE(cli_commands);
 
 const struct cli_exit_status cli_exit_statuses[] = {
     {EXIT_CLEAN, "no errors"},
@@ -148,7 +150,7 @@ const struct cli_exit_status cli_exit_statuses[] = {
     {EXIT_INTERNAL, "internal error"},
 };
 const size_t cli_n_exit_statuses =
-    sizeof(cli_exit_statuses) / sizeof(cli_exit_statuses[0]);
+    ARRAY_SIZE(cli_exit_statuses);
 
 const struct cli_option cli_options[] = {
     {OPT_OUTPUT, "output", 'o', "DIR", false, COMPILE, NULL, COMPLETE_DIR,
@@ -360,7 +362,7 @@ const struct cli_option cli_options[] = {
     {OPT_HELP, "help", 'h', NULL, false, ALL | CLI_FOR(CMD_EXPLAIN), NULL, COMPLETE_NONE, NULL, NULL,
      "show the help of the command", NULL},
 };
-const size_t cli_n_options = sizeof(cli_options) / sizeof(cli_options[0]);
+const size_t cli_n_options = ARRAY_SIZE(cli_options);
 
 const struct cli_command *cli_command_find(const char *name)
 {

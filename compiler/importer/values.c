@@ -8,6 +8,7 @@
 #include "import_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/utf8.h"
 
 #include <stdint.h>
@@ -53,7 +54,7 @@ bool value_parse_go_bool(const char *s, bool *out)
     static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
     size_t i;
 
-    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(yes); i++) {
         if (strcmp(s, yes[i]) == 0 || strcmp(s, no[i]) == 0) {
             *out = strcmp(s, yes[i]) == 0;
             return true;
@@ -187,7 +188,7 @@ bool value_gateway_path(const char *s)
 
     if (s[0] != '/' || n > 1024)
         return false;
-    for (i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(forbidden); i++) {
         if (strstr(s, forbidden[i]))
             return false;
     }
@@ -272,13 +273,13 @@ const char *value_inspector_denies(const char *s)
     static const char *const directives[] = {"alias", "root"};
     size_t i;
 
-    for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(directives); i++) {
         const char *at = strstr(s, directives[i]);
         if (at && strchr(at + strlen(directives[i]), ';'))
             return directives[i] == directives[0] ? "an alias directive"
                                                  : "a root directive";
     }
-    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(dirs); i++) {
         if (strstr(s, dirs[i]))
             return dirs[i];
     }

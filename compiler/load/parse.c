@@ -9,6 +9,7 @@
 #include "load_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "base/strhash.h"
@@ -230,7 +231,7 @@ static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev
     for (i = start.offset; i < end.offset; i++) {
         if (data[i] != '\\')
             continue;
-        for (k = 0; k < sizeof(spellings) / sizeof(spellings[0]); k++) {
+        for (k = 0; k < ARRAY_SIZE(spellings); k++) {
             if (strncmp(data + i, spellings[k], strlen(spellings[k])) == 0)
                 return source_loc_from_offset(&b->c->sources, b->file, i);
         }

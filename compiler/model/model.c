@@ -6,6 +6,7 @@
 #include "tables.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/str.h"
 #include "base/strbuf.h"
@@ -240,7 +241,7 @@ static const char *const *known_group(const char *group)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(known_groups) / sizeof(known_groups[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(known_groups); i++) {
         if (strcmp(known_groups[i].group, group) == 0)
             return known_groups[i].others;
     }

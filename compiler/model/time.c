@@ -2,6 +2,8 @@
  * and Gateway API durations. */
 #include "decode_internal.h"
 
+#include "base/array.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,7 +167,7 @@ const char *model_duration_fix(const char *text, char buf[32])
     else if (ms <= 99999)
         snprintf(buf, 32, "%lldms", (long long)ms);
     else {
-        for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        for (i = 0; i < ARRAY_SIZE(units); i++) {
             int64_t v = ms / units[i].ms;
             if (v == 0)
                 continue;

@@ -9,6 +9,7 @@
 #include "nginx/vars.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/strbuf.h"
 
 #include <ctype.h>
@@ -253,7 +254,7 @@ const char *nginx_time(struct arena *a, const char *d, const char *zero)
         BUG("duration not validated");
     if (ms == 0)
         return zero;
-    for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+    for (i = 0; i < ARRAY_SIZE(units); i++) {
         if (ms >= units[i].ms)
             n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld%s",
                                   (long long)(ms / units[i].ms), units[i].unit);
@@ -488,7 +489,7 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
 
     if (!r->src)
         return;
-    for (i = 0; i < sizeof(retryable) / sizeof(retryable[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(retryable); i++) {
         for (j = 0; j < r->n_codes; j++) {
             if (r->codes[j] == retryable[i]) {
                 on = arena_printf(p->a, "%s http_%lld", on, (long long)retryable[i]);

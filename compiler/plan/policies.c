@@ -8,6 +8,7 @@
  */
 #include "plan_internal.h"
 
+#include "base/array.h"
 #include "base/cidr.h"
 #include "nginx/vars.h"
 
@@ -433,7 +434,7 @@ static void retry(struct planner *p, const struct backend_retry *r, struct plan_
     struct strbuf sb = STRBUF_INIT;
     size_t i, j;
 
-    for (i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(on); i++) {
         for (j = 0; j < r->n_on; j++) {
             if (str_eq(r->on[j], on[i].field)) {
                 strbuf_addf(&sb, "%s%s", sb.len ? " " : "", on[i].nginx);

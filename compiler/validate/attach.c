@@ -8,6 +8,7 @@
 #include "validate_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/suggest.h"
 
@@ -371,10 +372,10 @@ void routes_attach(struct ctx *x)
                                       KIND_TLS_ROUTE, KIND_TCP_ROUTE, KIND_UDP_ROUTE};
     size_t total = 0, i, j;
 
-    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(kinds); i++)
         total += x->m->objects[kinds[i]].n;
     x->ctl->routes = ARENA_NEW_ARRAY(x->c->arena, struct route_state, total);
-    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(kinds); i++) {
         const struct ptrvec *pv = &x->m->objects[kinds[i]];
         for (j = 0; j < pv->n; j++) {
             struct route *r = pv->v[j];

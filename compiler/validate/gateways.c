@@ -8,6 +8,7 @@
 #include "validate_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/suggest.h"
 
@@ -43,7 +44,7 @@ static enum protocol parse_protocol(const char *p)
                  {"TCP", PROTO_TCP},   {"UDP", PROTO_UDP}};
     size_t i;
 
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(names); i++) {
         if (str_eq(p, names[i].name))
             return names[i].proto;
     }
@@ -687,7 +688,7 @@ static size_t first_conflict(struct ctx *x, const struct strhash *seen,
         at = strhash_get(seen, conflict_key(x, buf, sizeof(buf), b, FAMILY_UDP, false));
         return at ? *at : none;
     }
-    for (k = 0; k < sizeof(tcp_side) / sizeof(tcp_side[0]); k++) {
+    for (k = 0; k < ARRAY_SIZE(tcp_side); k++) {
         if (tcp_side[k] == fb && fb != FAMILY_TCP)
             at = strhash_get(seen, conflict_key(x, buf, sizeof(buf), b, fb, true));
         else

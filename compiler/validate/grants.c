@@ -10,6 +10,7 @@
 #include "validate_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 
 #include <string.h>
@@ -32,7 +33,7 @@ static const char *grant_key(struct arena *a, char *buf, size_t cap,
     const char *parts[] = {to_ns, from_group, from_kind, from_ns, to_group, to_kind,
                            to_name ? "=" : "*", to_name};
 
-    return strhash_key(a, buf, cap, parts, sizeof(parts) / sizeof(parts[0]));
+    return strhash_key(a, buf, cap, parts, ARRAY_SIZE(parts));
 }
 
 void grants_index(struct ctx *x)

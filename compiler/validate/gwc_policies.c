@@ -8,6 +8,7 @@
 #include "validate_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/ptrvec.h"
 #include "base/strbuf.h"
@@ -469,7 +470,7 @@ void gwc_policies_build(struct ctx *x)
                                         o->meta.name, NULL),
                     &x->ctl->routes[i]);
     }
-    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+    for (k = 0; k < ARRAY_SIZE(kinds); k++) {
         const struct ptrvec *pv = &x->m->objects[kinds[k]];
         for (i = 0; i < pv->n; i++) {
             if (!((const struct object *)pv->v[i])->rejected)

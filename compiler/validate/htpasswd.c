@@ -7,6 +7,7 @@
 #include "validate_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "base/strhash.h"
@@ -49,7 +50,7 @@ static enum hash_class classify(const char *h, size_t n)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(schemes); i++) {
         size_t pl = strlen(schemes[i].prefix);
         if (n < pl || memcmp(h, schemes[i].prefix, pl) != 0)
             continue;

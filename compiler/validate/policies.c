@@ -9,6 +9,7 @@
 #include "validate_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 
 #include <string.h>
@@ -20,7 +21,7 @@ static const char *claim_key(struct ctx *x, const struct backend_tls_policy *p,
     const char *parts[] = {p->obj.meta.namespace, t->group, t->kind, t->name,
                            t->section_name};
 
-    return strhash_key(x->c->arena, NULL, 0, parts, sizeof(parts) / sizeof(parts[0]));
+    return strhash_key(x->c->arena, NULL, 0, parts, ARRAY_SIZE(parts));
 }
 
 /* The oldest other policy claiming the same target and sectionName, when

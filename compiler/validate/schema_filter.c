@@ -7,6 +7,7 @@
 #include "schema_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 
 #include <inttypes.h>
@@ -223,7 +224,7 @@ static void check_redirect(struct schema *s, const struct request_redirect *r)
     check_int(s, r->src, "port", r->port, 1, 65535);
     if (r->status_code == INT_UNSET)
         return;
-    for (i = 0; i < sizeof(redirect_codes) / sizeof(redirect_codes[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(redirect_codes); i++) {
         if (r->status_code == redirect_codes[i])
             return;
     }

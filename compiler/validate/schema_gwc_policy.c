@@ -6,6 +6,7 @@
 #include "schema_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/cidr.h"
 #include "base/compilation.h"
 #include "base/url.h"
@@ -569,7 +570,7 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
     check_enum(s, h->src, "source", h->source, sources);
     check_str(s, h->src, "header", h->header, &fmt_policy_header);
     check_str(s, h->src, "queryParameter", h->query_parameter, &fmt_query_name);
-    for (i = 0; h->source && i < sizeof(needs) / sizeof(needs[0]); i++) {
+    for (i = 0; h->source && i < ARRAY_SIZE(needs); i++) {
         bool want = str_is(h->source, needs[i].source), has = has_field(h->src, needs[i].field);
         if (want != has)
             schema_report(s, DIAG_POLICY_VALIDATION,

@@ -6,6 +6,7 @@
 #include "schema_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "base/utf8.h"
@@ -58,7 +59,7 @@ static void check_path_value(struct schema *s, const struct ynode *at,
 
     if (v[0] != '/')
         add_problem(&why, "must start with '/'");
-    for (i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(forbidden); i++) {
         if (strstr(v, forbidden[i]))
             add_problem(&why, "must not contain '%s'", forbidden[i]);
     }

@@ -7,6 +7,7 @@
 #include "schema_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/ipaddr.h"
 
@@ -50,7 +51,7 @@ static const struct route_shape *shape_of(const struct object *o)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(shapes); i++) {
         if (shapes[i].kind == o->kind &&
             (!shapes[i].version || strcmp(shapes[i].version, o->version) == 0))
             return &shapes[i];

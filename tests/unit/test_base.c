@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/doc.h"
 #include "base/fs.h"
 #include "base/glob.h"
@@ -550,13 +551,13 @@ START_TEST(ipaddr_is_as_strict_as_the_api_server)
                                          "::1.2.3", ""};
     size_t i;
 
-    for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(v4); i++)
         ck_assert_msg(ipaddr_is_v4(v4[i]) && ipaddr_is_ip(v4[i]), "%s", v4[i]);
-    for (i = 0; i < sizeof(not_v4) / sizeof(not_v4[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(not_v4); i++)
         ck_assert_msg(!ipaddr_is_v4(not_v4[i]), "%s", not_v4[i]);
-    for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(v6); i++)
         ck_assert_msg(ipaddr_is_v6(v6[i]) && !ipaddr_is_v4(v6[i]), "%s", v6[i]);
-    for (i = 0; i < sizeof(not_v6) / sizeof(not_v6[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(not_v6); i++)
         ck_assert_msg(!ipaddr_is_v6(not_v6[i]) && !ipaddr_is_ip(not_v6[i]), "%s", not_v6[i]);
 }
 END_TEST

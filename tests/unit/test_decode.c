@@ -1,6 +1,7 @@
 /* Unit tests: decode tables, strict scalars, defaults, field paths. */
 #include "unit.h"
 
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "load/load.h"
@@ -122,7 +123,7 @@ START_TEST(strict_scalars_are_type_errors)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
         struct fixture f;
         char text[512];
         const struct diag *d;

@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/escape.h"
 #include "base/strbuf.h"
@@ -229,7 +230,7 @@ START_TEST(user_text_is_shown_escaped)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
         struct strbuf out = STRBUF_INIT;
         escape_text(&out, cases[i].in, cases[i].len);
         ck_assert_str_eq(out.buf, cases[i].want);

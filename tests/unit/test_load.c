@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "load/load.h"
@@ -111,7 +112,7 @@ START_TEST(scalars_resolve_as_yaml_1_1)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
         struct fixture f;
         struct strbuf text = STRBUF_INIT;
         strbuf_addf(&text, "v: %s\n", cases[i].text);

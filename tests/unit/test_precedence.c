@@ -4,6 +4,8 @@
  */
 #include "unit.h"
 
+#include "base/array.h"
+
 #include "plan/plan_internal.h"
 #include "validate/validate.h"
 
@@ -229,7 +231,7 @@ START_TEST(sorting_follows_the_pairs)
 {
     /* Every pair, shuffled into one array and sorted: each first element
      * must land before its second. */
-    enum { N = sizeof(pairs) / sizeof(pairs[0]) };
+    enum { N = ARRAY_SIZE(pairs) };
     static struct built store[2 * N];
     struct candidate all[2 * N];
     size_t i, j;
@@ -323,10 +325,10 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_loop_test(tc, pair_is_ordered_both_ways, 0,
-                        (int)(sizeof(pairs) / sizeof(pairs[0])));
+                        (int)(ARRAY_SIZE(pairs)));
     tcase_add_test(tc, sorting_follows_the_pairs);
     tcase_add_loop_test(tc, intersection_row, 0,
-                        (int)(sizeof(intersections) / sizeof(intersections[0])));
+                        (int)(ARRAY_SIZE(intersections)));
     tcase_add_test(tc, hostname_and_prefix_matching);
     suite_add_tcase(s, tc);
     return s;

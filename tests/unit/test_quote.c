@@ -8,6 +8,7 @@
 #include "unit.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "base/array.h"
 #include "base/strbuf.h"
 #include "nginx/quote.h"
 
@@ -196,7 +197,7 @@ START_TEST(every_byte_reads_back_or_is_refused)
     unsigned b;
     size_t c;
 
-    for (c = 0; c < sizeof(contexts) / sizeof(contexts[0]); c++) {
+    for (c = 0; c < ARRAY_SIZE(contexts); c++) {
         for (b = 1; b < 256; b++) {
             char alone[2] = {(char)b, 0}, inside[4] = {'a', (char)b, 'b', 0};
             bool control = (b < 0x20 && b != '\t') || b == 0x7f;
@@ -223,8 +224,8 @@ START_TEST(nginx_syntax_is_inert)
     };
     size_t i, c;
 
-    for (c = 0; c < sizeof(contexts) / sizeof(contexts[0]); c++) {
-        for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+    for (c = 0; c < ARRAY_SIZE(contexts); c++) {
+        for (i = 0; i < ARRAY_SIZE(hostile); i++) {
             ck_assert_ptr_null(quote_problem(hostile[i], contexts[c]));
             ck_assert_msg(round_trip(hostile[i], contexts[c], 0), "'%s' in context %zu",
                           hostile[i], c);
@@ -262,7 +263,7 @@ static void check_longest(char fill, enum quote_ctx ctx)
     ck_assert_ptr_nonnull(strstr(quote_problem(repeat(&s, fill, hi), ctx), "longer"));
     ck_assert_uint_gt(lo, 0);
     repeat(&s, fill, lo);
-    for (i = 0; i < sizeof(pads) / sizeof(pads[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(pads); i++)
         ck_assert_msg(round_trip(s.buf, ctx, pads[i]), "%zu x '%c' at offset %zu", lo,
                       fill, pads[i]);
     strbuf_release(&s);
@@ -272,7 +273,7 @@ START_TEST(longest_words_fit_nginx_buffer)
 {
     size_t c;
 
-    for (c = 0; c < sizeof(contexts) / sizeof(contexts[0]); c++) {
+    for (c = 0; c < ARRAY_SIZE(contexts); c++) {
         check_longest('a', contexts[c]);
         check_longest('"', contexts[c]);
         check_longest('$', contexts[c]);
@@ -333,7 +334,7 @@ START_TEST(map_keys_are_never_keywords)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(keys); i++)
         map_key_reads_back(keys[i]);
 }
 END_TEST

@@ -21,6 +21,7 @@
 #include "ct.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 
 #include <string.h>
@@ -132,7 +133,7 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
         out->value = ".*";
         return true;
     }
-    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(forms); i++) {
         const char *v = crd_text(ynode_get(q, forms[i][0]));
         if (!literal_ok(v))
             continue;
@@ -495,7 +496,7 @@ static void reported(struct imp *im, const struct ct_proxy_ctx *x,
     };
     size_t i;
 
-    for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(table); i++) {
         const struct ynode *at = ynode_get(route, table[i].field);
         if (at)
             not_converted(im, x, at, table[i].why);

@@ -7,12 +7,12 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/cidr.h"
 #include "base/url.h"
 
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 /* gwc's limits */
 #define MAX_CIDRS 256
 #define MAX_RESPONSE_HEADERS 64
@@ -147,7 +147,7 @@ static void basic_auth(struct imp *im, struct ing *ing)
     struct o_ref *secret;
 
     if (!c->auth_type) {
-        pol_ignored_without(im, ing, keys, COUNT(keys), "auth-type");
+        pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys), "auth-type");
         return;
     }
     if (str_eq(c->auth_type, "digest")) {
@@ -208,7 +208,7 @@ static bool auth_method(struct imp *im, struct ing *ing, struct o_ext_auth *e)
 
     if (!m || str_eq(m, "GET"))
         return true;
-    for (i = 0; i < COUNT(methods); i++) {
+    for (i = 0; i < ARRAY_SIZE(methods); i++) {
         if (str_eq(m, methods[i])) {
             e->method = methods[i];
             return true;
@@ -267,7 +267,7 @@ static void sign_in(struct imp *im, struct ing *ing, struct o_ext_auth *e)
                               DIAG_IMPORT_IGNORED, "ignored without auth-signin");
         return;
     }
-    for (i = 0; i < COUNT(own) && !e->signin_path; i++) {
+    for (i = 0; i < ARRAY_SIZE(own) && !e->signin_path; i++) {
         size_t n = strlen(own[i]);
         if (strncmp(s, own[i], n) == 0 && !strchr(s + n, '$') &&
             value_gateway_path(s + n)) {
@@ -335,7 +335,7 @@ static void external_auth(struct imp *im, struct ing *ing)
     struct url u;
 
     if (!v) {
-        pol_ignored_without(im, ing, keys, COUNT(keys), "auth-url");
+        pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys), "auth-url");
         return;
     }
     if (strchr(v, '$')) {

@@ -16,6 +16,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 
@@ -264,7 +265,7 @@ static const struct ann_spec *find_spec(const char *name)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(specs); i++) {
         if (strcmp(specs[i].name, name) == 0)
             return &specs[i];
     }

@@ -14,6 +14,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/base64.h"
 
 #include <string.h>
@@ -193,7 +194,7 @@ static void unused(struct imp *im, const struct ing *ing)
                                        "proxy-ssl-name", "proxy-ssl-server-name"};
     size_t i;
 
-    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(keys); i++) {
         if (report_annotation_node(ing, keys[i]))
             report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
                               "ignored: backend-protocol is not HTTPS or GRPCS");

@@ -10,6 +10,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
 #include <string.h>
 
@@ -137,7 +138,7 @@ void backends_protocol(struct imp *im, struct ing *ing)
     for (i = 0; v[i] && i + 1 < sizeof(up); i++)
         up[i] = v[i] >= 'a' && v[i] <= 'z' ? (char)(v[i] - 'a' + 'A') : v[i];
     up[i] = '\0';
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(names); i++) {
         if (strcmp(up, names[i].name) != 0 || strlen(v) >= sizeof(up))
             continue;
         ing->feat.protocol = names[i].p;

@@ -20,6 +20,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
 #include <string.h>
 
@@ -130,7 +131,7 @@ static void canary_affinity(struct imp *im, struct ing *ing)
         "session-cookie-expires", "session-cookie-max-age"};
     size_t i;
 
-    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(keys); i++) {
         if (report_annotation_node(ing, keys[i]))
             report_annotation(im, ing, keys[i], DIAG_IMPORT_NOT_CONVERTED,
                               "not converted: session persistence is per "

@@ -10,6 +10,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
 #include <string.h>
 
@@ -22,8 +23,6 @@ static const char *const default_headers[] = {
 static const char *const gateway_methods[] = {
     "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
     "PATCH", "*"};
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const cors_keys[] = {
     "cors-allow-origin",  "cors-allow-methods",     "cors-allow-headers",
@@ -86,7 +85,7 @@ static const char **filter(struct imp *im, const struct ing *ing,
 static bool method_ok(struct imp *im, const char *m)
 {
     (void)im;
-    return in(gateway_methods, N(gateway_methods), m);
+    return in(gateway_methods, ARRAY_SIZE(gateway_methods), m);
 }
 
 static bool header_ok(struct imp *im, const char *h)
@@ -150,7 +149,7 @@ void cors_feature(struct imp *im, struct ing *ing)
     size_t i;
 
     if (cfg->enable_cors != TRI_TRUE) {
-        for (i = 0; i < N(cors_keys); i++) {
+        for (i = 0; i < ARRAY_SIZE(cors_keys); i++) {
             if (report_annotation_node(ing, cors_keys[i]))
                 report_annotation(im, ing, cors_keys[i], DIAG_IMPORT_IGNORED,
                                   "ignored without enable-cors: \"true\"");
@@ -164,16 +163,16 @@ void cors_feature(struct imp *im, struct ing *ing)
                             method_ok, &c->n_methods);
     star_alone(im, ing, "cors-allow-methods", &c->methods, &c->n_methods);
     if (!c->n_methods) {
-        c->methods = copy(im, default_methods, N(default_methods));
-        c->n_methods = N(default_methods);
+        c->methods = copy(im, default_methods, ARRAY_SIZE(default_methods));
+        c->n_methods = ARRAY_SIZE(default_methods);
     }
     if (cfg->cors_allow_headers)
         c->headers = filter(im, ing, "cors-allow-headers", cfg->cors_allow_headers,
                             header_ok, &c->n_headers);
     star_alone(im, ing, "cors-allow-headers", &c->headers, &c->n_headers);
     if (!c->n_headers) {
-        c->headers = copy(im, default_headers, N(default_headers));
-        c->n_headers = N(default_headers);
+        c->headers = copy(im, default_headers, ARRAY_SIZE(default_headers));
+        c->n_headers = ARRAY_SIZE(default_headers);
     }
     if (cfg->cors_expose_headers)
         c->expose = filter(im, ing, "cors-expose-headers",

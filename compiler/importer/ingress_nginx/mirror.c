@@ -10,6 +10,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
 #include <string.h>
 
@@ -61,7 +62,7 @@ void mirror_feature(struct imp *im, struct ing *ing)
     size_t i;
 
     if (!t) {
-        for (i = 0; i < sizeof(mirror_keys) / sizeof(mirror_keys[0]); i++) {
+        for (i = 0; i < ARRAY_SIZE(mirror_keys); i++) {
             if (report_annotation_node(ing, mirror_keys[i]))
                 report_annotation(im, ing, mirror_keys[i], DIAG_IMPORT_IGNORED,
                                   "ignored without mirror-target");

@@ -28,6 +28,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
 #include <string.h>
 
@@ -166,7 +167,7 @@ static enum idiom find_idiom(struct imp *im, const char *path, const char *targe
         plen--; /* "/p/(.*)": the slash belongs to the suffix */
     if (plen < 2 || path[0] != '/')
         return ID_NONE;
-    for (i = 0; i < sizeof(idioms) / sizeof(idioms[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(idioms); i++) {
         if (strcmp(path + plen, idioms[i].suffix) != 0 ||
             !ends_with(target, idioms[i].capture))
             continue;

@@ -18,6 +18,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 
 #include <stdlib.h>
@@ -238,7 +239,7 @@ static void grpc_limits(struct imp *im, const struct ing *ing)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(http_only) / sizeof(http_only[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(http_only); i++) {
         if (report_annotation_node(ing, http_only[i].key))
             report_annotation(im, ing, http_only[i].key, DIAG_IMPORT_NOT_CONVERTED,
                               "not converted: GRPCRoute has no %s",

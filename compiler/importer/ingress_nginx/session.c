@@ -9,6 +9,7 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
 #include <string.h>
 
@@ -24,7 +25,7 @@ void session_feature(struct imp *im, struct ing *ing)
     size_t i;
 
     if (!c->affinity) {
-        for (i = 0; i < sizeof(session_keys) / sizeof(session_keys[0]); i++) {
+        for (i = 0; i < ARRAY_SIZE(session_keys); i++) {
             if (report_annotation_node(ing, session_keys[i]))
                 report_annotation(im, ing, session_keys[i], DIAG_IMPORT_IGNORED,
                                   "ignored without affinity: cookie");

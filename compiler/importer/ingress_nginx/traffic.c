@@ -6,10 +6,10 @@
 #include "nx.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 /* gwc's limits */
 #define MAX_EXEMPT 64
 #define MAX_RATE 1000000
@@ -100,7 +100,7 @@ static void limits(struct imp *im, struct ing *ing)
     }
     p = pol_find(ing, "ClientPolicy");
     if (!p || (!p->n_rates && !p->concurrent)) {
-        pol_ignored_without(im, ing, keys, COUNT(keys),
+        pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys),
                             "limit-rps, limit-rpm or limit-connections");
         return;
     }
@@ -180,7 +180,7 @@ static bool hash_key(struct imp *im, const char *v, struct o_load_balancing *lb)
         lb->source = "ClientAddress";
         return true;
     }
-    for (i = 0; i < COUNT(named); i++) {
+    for (i = 0; i < ARRAY_SIZE(named); i++) {
         size_t n = strlen(named[i].prefix);
         char *name, *p;
         if (strncmp(v, named[i].prefix, n) != 0 || !v[n] || strchr(v + n, '$') ||
@@ -263,7 +263,7 @@ void traffic_canary(struct imp *im, const struct ing *ing)
     static const char *const keys[] = {"load-balance", "upstream-hash-by"};
     size_t i;
 
-    for (i = 0; i < COUNT(keys); i++) {
+    for (i = 0; i < ARRAY_SIZE(keys); i++) {
         if (i == 0 && ing->cfg.load_balance &&
             str_eq(ing->cfg.load_balance, "round_robin"))
             report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,

@@ -15,6 +15,7 @@
 #include "nic.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 
 #include <string.h>
@@ -122,7 +123,7 @@ static const struct nic_ann_spec specs[] = {
 
 static const struct nic_ann_spec *find_spec(const char *name)
 {
-    size_t lo = 0, hi = sizeof(specs) / sizeof(specs[0]);
+    size_t lo = 0, hi = ARRAY_SIZE(specs);
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
