@@ -13,9 +13,9 @@ set --
 if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
     set -- "$regressions"/*
     echo "replaying $# inputs of $regressions"
-    "$bin" -rss_limit_mb=2048 -timeout=60 "$@"
+    "$bin" -error_exitcode=1 -timeout_exitcode=1 -rss_limit_mb=2048 -timeout=60 "$@"
 fi
 echo "fuzzing $target: ${FUZZ_RUNS:-2000} runs, seed 1"
-"$bin" -runs="${FUZZ_RUNS:-2000}" -seed=1 -max_len=16384 -timeout=60 \
+"$bin" -error_exitcode=1 -timeout_exitcode=1 -runs="${FUZZ_RUNS:-2000}" -seed=1 -max_len=16384 -timeout=60 \
     -rss_limit_mb=2048 -dict="$seeds/gwc.dict" -print_final_stats=1 \
     "$scratch" "$seeds/$target"

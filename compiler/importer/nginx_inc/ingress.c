@@ -272,8 +272,11 @@ static void plain(struct imp *im, const struct nic_ing *ni)
     for (r = 0; r < in->n_rules; r++) {
         const struct ingress_rule *rule = &in->rules[r];
         const char *host = rule->host ? rule->host : "";
-        struct nic_server *s = nic_server_claim(im, &ni->src, ns, host);
+        struct nic_server *s;
 
+        if (!nic_host_ok(im, &ni->src, ynode_get(rule->src, "host"), host))
+            continue;
+        s = nic_server_claim(im, &ni->src, ns, host);
         if (!s) {
             const struct nic_server *owner =
                 index_get(&NIC(im)->server_index, host);
@@ -298,8 +301,12 @@ static void master(struct imp *im, const struct nic_ing *ni)
     const struct ingress *in = ni->in;
     const char *ns = importer_object_namespace(im, &in->obj);
     const char *host = in->n_rules && in->rules[0].host ? in->rules[0].host : "";
-    struct nic_server *s = nic_server_claim(im, &ni->src, ns, host);
+    struct nic_server *s;
 
+    if (!nic_host_ok(im, &ni->src, in->n_rules ? ynode_get(in->rules[0].src, "host") : NULL,
+                     host))
+        return;
+    s = nic_server_claim(im, &ni->src, ns, host);
     if (!s) {
         nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_CONFLICT,
                    "host '%s' already belongs to an older Ingress or "

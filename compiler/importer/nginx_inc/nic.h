@@ -96,6 +96,10 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *re,
 void nic_prefix_siblings(struct imp *im, struct nic_server *s);
 
 /* servers.c */
+/* Is host ("" for none) a name a Gateway API hostname can hold?  If not,
+ * says so at 'at' (the host field). */
+bool nic_host_ok(struct imp *im, const struct nic_src *src, const struct ynode *at,
+                 const char *host);
 struct nic_server *nic_server_claim(struct imp *im, const struct nic_src *owner,
                                     const char *ns, const char *host);
 void nic_servers_write(struct imp *im);

@@ -30,6 +30,17 @@ struct diag *nic_report(struct imp *im, const struct nic_src *src,
     return d;
 }
 
+bool nic_host_ok(struct imp *im, const struct nic_src *src, const struct ynode *at,
+                 const char *host)
+{
+    if (!*host || value_hostname(host, true))
+        return true;
+    nic_report(im, src, at, DIAG_IMPORT_BAD_VALUE,
+               "host must be a lower-case DNS name, optionally with a leading "
+               "'*.', and not an IP address; it is left out");
+    return false;
+}
+
 struct nic_server *nic_server_claim(struct imp *im, const struct nic_src *owner,
                                     const char *ns, const char *host)
 {
