@@ -83,7 +83,6 @@ static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
     if (out->name)
         return not_converted(im, x, h, "gwc converts one header condition per "
                                        "route (the include chain's included)");
-    out->name = name;
     if (ct_flag(ynode_get(h, "present"))) {
         out->type = "RegularExpression";
         out->value = ".*";
@@ -101,6 +100,7 @@ static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
         return not_converted(im, x, h, "the header condition has no value gwc "
                                        "can match");
     }
+    out->name = name; /* only now: a refused condition leaves no half match */
     return true;
 }
 
@@ -151,6 +151,7 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
         out->value = regex;
         return true;
     }
+    out->name = out->type = NULL; /* a refused condition leaves no half match */
     return not_converted(im, x, q, "the query parameter condition has no value "
                                    "gwc can match");
 }
