@@ -240,6 +240,13 @@ const struct ynode *ynode_get(const struct ynode *map, const char *key)
     return NULL;
 }
 
+const struct ynode *ynode_item(const struct ynode *map, const char *key, size_t i)
+{
+    const struct ynode *list = ynode_get(map, key);
+
+    return list && list->kind == YNODE_SEQ && i < list->n ? list->items[i] : map;
+}
+
 bool ynode_is_null(const struct ynode *n)
 {
     return !n || (n->kind == YNODE_SCALAR && n->scalar == YSCALAR_NULL);

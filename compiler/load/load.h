@@ -110,6 +110,11 @@ bool load_buffer(struct compilation *c, const struct load_limits *lim,
 
 /* Tree access. */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
+/* Item i of the list map.key, the node a diagnostic about the model's
+ * item i points at; map itself when map.key is not a list that long.  The
+ * model's count of a list need not be the tree's: of a duplicate key
+ * (reported), decoding keeps one occurrence and ynode_get finds another. */
+const struct ynode *ynode_item(const struct ynode *map, const char *key, size_t i);
 bool ynode_is_null(const struct ynode *n);
 /* "string", "integer", "boolean", "null", "number", "list", "mapping". */
 const char *ynode_type_name(const struct ynode *n);

@@ -36,14 +36,6 @@ static void drop(struct rule_check *rc, enum diag_code code, const struct ynode 
     rc->st->dropped = true;
 }
 
-/* The node of item i of list field parent.key, else parent. */
-static const struct ynode *item_node(const struct ynode *parent, const char *key, size_t i)
-{
-    const struct ynode *list = ynode_get(parent, key);
-
-    return list && i < list->n ? list->items[i] : parent;
-}
-
 /* A user string nginx must read back unchanged, written after `taken`
  * bytes of its word; at is where it is written. */
 static void quotable_at(struct rule_check *rc, const struct ynode *at, const char *what,
@@ -152,7 +144,7 @@ static void header_filter(struct rule_check *rc, const struct header_filter *f,
                     after_value ? VARS_HEADER_ADD_REF_LEN : 0, f->add[i].value, QUOTE_VALUE);
     }
     for (i = 0; i < f->n_remove; i++)
-        header_name(rc, item_node(f->src, "remove", i), f->remove[i], grpc);
+        header_name(rc, ynode_item(f->src, "remove", i), f->remove[i], grpc);
 }
 
 /* nginx's rewrite splits its replacement at '?' into path and arguments.
@@ -185,7 +177,7 @@ static void cors_list(struct rule_check *rc, const struct cors_filter *f,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        quotable_at(rc, item_node(f->src, field, i), field, 0, v[i], QUOTE_VALUE);
+        quotable_at(rc, ynode_item(f->src, field, i), field, 0, v[i], QUOTE_VALUE);
         joined = msgf(rc->x, "%s%s%s", joined, i ? ", " : "", v[i]);
     }
     quotable(rc, f->src, field, joined, QUOTE_VALUE);
@@ -249,7 +241,7 @@ static void retry(struct rule_check *rc, const struct route_retry *r)
         case 403: case 404: case 429: case 500: case 502: case 503: case 504:
             break;
         default:
-            finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, item_node(r->src, "codes", i),
+            finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, ynode_item(r->src, "codes", i),
                     "nginx retries only on 403, 404, 429, 500, 502, 503 and 504; "
                     "responses with status %lld are not retried",
                     (long long)r->codes[i]);

@@ -125,13 +125,11 @@ const struct ynode *field_node(const struct ynode *map, const char *key)
 const struct ynode *string_item(const struct ynode *map, const char *key,
                                 size_t i)
 {
-    const struct ynode *list = ynode_get(map, key), *item;
+    const struct ynode *item = ynode_item(map, key, i);
 
-    if (!list || list->kind != YNODE_SEQ || i >= list->n)
+    if (item == map || item->kind != YNODE_SCALAR || item->scalar != YSCALAR_STRING)
         return NULL;
-    item = list->items[i];
-    return item->kind == YNODE_SCALAR && item->scalar == YSCALAR_STRING ? item
-                                                                        : NULL;
+    return item;
 }
 
 bool check_string(struct schema *s, const struct ynode *at, const char *what,

@@ -352,13 +352,6 @@ static void check_request_limits(struct schema *s, const struct request_limits *
                       "requestLimits needs rate or concurrent");
 }
 
-static const struct ynode *int_item(const struct ynode *map, const char *key, size_t i)
-{
-    const struct ynode *l = ynode_get(map, key);
-
-    return l && l->kind == YNODE_SEQ && i < l->n ? l->items[i] : map;
-}
-
 static void check_error_responses(struct schema *s, const struct client_policy *p)
 {
     struct seen seen;
@@ -374,7 +367,7 @@ static void check_error_responses(struct schema *s, const struct client_policy *
             continue;
         check_count(s, e->src, "statusCodes", e->n_status_codes, 1, 16);
         for (j = 0; j < e->n_status_codes; j++) {
-            const struct ynode *at = int_item(e->src, "statusCodes", j);
+            const struct ynode *at = ynode_item(e->src, "statusCodes", j);
             int64_t c = e->status_codes[j];
             if (c < 400 || c > 599)
                 schema_report(s, DIAG_VALUE_RANGE, at,
@@ -645,7 +638,7 @@ static void check_backend_policy(struct schema *s)
             int64_t c = r->status_codes[i];
             if (c != 403 && c != 404 && c != 429 && c != 500 && c != 502 && c != 503 &&
                 c != 504)
-                schema_report(s, DIAG_ENUM_VALUE, int_item(r->src, "statusCodes", i),
+                schema_report(s, DIAG_ENUM_VALUE, ynode_item(r->src, "statusCodes", i),
                               "statusCodes[%zu] %" PRId64 " is not one nginx can retry "
                               "on: 403, 404, 429, 500, 502, 503, 504", i, c);
         }

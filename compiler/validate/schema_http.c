@@ -274,7 +274,6 @@ static void check_timeouts(struct schema *s, const struct route_timeouts *t)
 /* Experimental channel: codes are a set of 400-599, attempts >= 1. */
 static void check_retry(struct schema *s, const struct route_retry *r)
 {
-    const struct ynode *list = ynode_get(r->src, "codes");
     struct seen codes;
     size_t i;
 
@@ -282,7 +281,7 @@ static void check_retry(struct schema *s, const struct route_retry *r)
         return;
     seen_init(&codes, s->c->arena, r->n_codes, false);
     for (i = 0; i < r->n_codes; i++) {
-        const struct ynode *at = list->items[i];
+        const struct ynode *at = ynode_item(r->src, "codes", i);
         const struct seen_slot *first;
         struct diag *d;
 
