@@ -230,20 +230,19 @@ static void basic_auth(struct imp *im, struct tr_policy *t, const struct ynode *
     t->field = "spec.basicAuth";
 }
 
-/* Bytes as gwc's size: exact, or NULL. */
+/* Bytes as gwc's size, in the largest unit that holds them exactly;
+ * NULL when none does. */
 static const char *size_text(struct imp *im, int64_t n)
 {
     static const char *const units[] = {"", "Ki", "Mi", "Gi"};
-    size_t u;
+    size_t u = 0;
 
-    for (u = 0; u < ARRAY_SIZE(units); u++) {
-        if (n <= MAX_SIZE)
-            return arena_printf(im->a, "%lld%s", (long long)n, units[u]);
-        if (n % 1024)
-            return NULL;
+    while (n && n % 1024 == 0 && u + 1 < ARRAY_SIZE(units)) {
         n /= 1024;
+        u++;
     }
-    return NULL;
+    return n <= MAX_SIZE ? arena_printf(im->a, "%lld%s", (long long)n, units[u])
+                         : NULL;
 }
 
 /* Traefik answers 413 to a request body above maxRequestBodyBytes (0, the
