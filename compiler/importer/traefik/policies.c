@@ -23,6 +23,7 @@
 
 #include "base/arena.h"
 #include "base/array.h"
+#include "base/base64.h"
 
 #include <string.h>
 
@@ -149,6 +150,71 @@ static bool realm_ok(const char *r)
     return i <= MAX_REALM && !str_eq(r, "off");
 }
 
+/* Traefik takes "user:hash" lines (exactly one ':'; any other non-empty
+ * line, a '#' comment too, makes it refuse the Middleware) and checks the
+ * hashes its htpasswd library knows; any other hash never matches.  nginx
+ * reads comments and more hash schemes, so such a Secret would let users
+ * in whom Traefik keeps out. */
+static const char *users_problem(struct imp *im, const char *text)
+{
+    static const char *const schemes[] = {"$apr1$", "$1$", "{SHA}",
+                                          "$2a$",   "$2x$", "$2y$"};
+    const char *line = text;
+
+    while (*line) {
+        size_t n = strcspn(line, "\n"), k;
+        char *l = arena_strndup(im->a, line, n);
+        const char *colon;
+
+        line += n + (line[n] == '\n');
+        if (n && l[n - 1] == '\r') /* Go's line scanner drops it */
+            l[--n] = '\0';
+        if (!n)
+            continue;
+        colon = strchr(l, ':');
+        if (!colon || strchr(colon + 1, ':'))
+            return arena_printf(im->a,
+                                "Traefik refuses the line '%s' (user:hash "
+                                "expected) and with it the Middleware",
+                                report_value(im, l));
+        for (k = 0; k < ARRAY_SIZE(schemes); k++) {
+            if (strncmp(colon + 1, schemes[k], strlen(schemes[k])) == 0)
+                break;
+        }
+        if (k == ARRAY_SIZE(schemes))
+            return arena_printf(
+                im->a,
+                "user '%s' has a hash Traefik cannot check ($apr1$, $1$, "
+                "{SHA}, $2a$, $2x$, $2y$): Traefik keeps that user out, "
+                "nginx may let them in",
+                report_value(im, arena_strndup(im->a, l, (size_t)(colon - l))));
+    }
+    return NULL;
+}
+
+static bool users_ok(struct imp *im, struct tr_policy *t, const struct ynode *at,
+                     const struct secret *s)
+{
+    const char *text = s->string_data.n ? s->string_data.v[0].value : NULL;
+    const char *why;
+    char *raw;
+    size_t len;
+
+    if (!text) {
+        if (!base64_decode(im->a, s->data.v[0].value, &raw, &len) ||
+            strlen(raw) != len) {
+            fail_closed(im, t, at, "the Secret's data is not base64 text");
+            return false;
+        }
+        text = raw;
+    }
+    if ((why = users_problem(im, text))) {
+        fail_closed(im, t, at, why);
+        return false;
+    }
+    return true;
+}
+
 /* Traefik reads a Secret of type kubernetes.io/basic-auth as one user
  * (username, password), any other as the htpasswd lines of its only key,
  * whatever that key's name. */
@@ -182,7 +248,7 @@ static bool secret_key(struct imp *im, struct tr_policy *t, const struct ynode *
         return false;
     }
     t->p.basic_key = s->data.n ? s->data.v[0].key : s->string_data.v[0].key;
-    return true;
+    return users_ok(im, t, at, s);
 }
 
 static void basic_auth(struct imp *im, struct tr_policy *t, const struct ynode *m)
