@@ -22,7 +22,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-
 struct ing_policies {
     /* without targets; kind NULL until the Ingress has one */
     struct o_gwc_policy access, client, backend;

@@ -84,7 +84,11 @@ static bool remote_address(struct imp *im, struct tr_policy *t, const struct yno
     int64_t depth = 0;
     size_t i;
 
-    for (i = 0; s && s->kind == YNODE_MAP && i < s->n; i++) {
+    if (s && s->kind != YNODE_MAP) {
+        fail_closed(im, t, s, "ipStrategy is a map");
+        return false;
+    }
+    for (i = 0; s && i < s->n; i++) {
         const struct ynode *f = s->items[i];
         if (str_eq(f->key, "depth") && tr_int(f, 0, 0, &depth))
             continue;
@@ -322,7 +326,7 @@ static bool buffering(struct imp *im, struct tr_policy *t, const struct ynode *m
     bool ok = true;
     size_t i;
 
-    for (i = 0; i < m->n; i++) {
+    for (i = 0; m->kind == YNODE_MAP && i < m->n; i++) {
         const struct ynode *f = m->items[i];
         if (str_eq(f->key, "maxRequestBodyBytes"))
             continue;
@@ -384,15 +388,16 @@ static struct tr_policy *convert(struct imp *im, const struct crd *o,
                     "client's own X-Forwarded-* headers on");
     else
         t->ok = buffering(im, t, m);
-    if (t->p.kind)
+    if (t->p.kind) {
         t->p.name = name_claim(im, arena_printf(im->a, "%s/%s", t->p.kind, o->namespace),
                                o->name, 253);
-    if (t->p.kind)
         ptrvec_push(im->a, &TR(im)->policies, t);
+    }
     return t;
 }
 
-/* gwc takes one basicAuth per rule, and one ClientPolicy per target. */
+/* gwc takes one basicAuth per rule, and one ClientPolicy per target; the
+ * same Middleware twice (directly and in a chain) is one policy. */
 static const struct tr_policy *clash(const struct tr_router *r,
                                      const struct tr_policy *t)
 {
@@ -400,6 +405,8 @@ static const struct tr_policy *clash(const struct tr_router *r,
 
     for (i = 0; i < r->policies.n; i++) {
         const struct tr_policy *o = r->policies.v[i];
+        if (o == t)
+            return o;
         if (str_eq(o->p.kind, t->p.kind) &&
             (str_eq(t->p.kind, "ClientPolicy") || (o->p.basic_secret && t->p.basic_secret)))
             return o;
@@ -423,7 +430,9 @@ bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
     }
     if (!t->p.kind)
         return t->ok;
-    if ((other = clash(r, t))) {
+    if ((other = clash(r, t)) == t)
+        return t->ok;
+    if (other) {
         tr_report(im, &r->src, r->at, str_eq(t->p.kind, "AccessPolicy")
                                           ? DIAG_IMPORT_FAIL_CLOSED
                                           : DIAG_IMPORT_NOT_CONVERTED,
