@@ -148,7 +148,7 @@ static bool realm_ok(const char *r)
     size_t i;
 
     for (i = 0; r[i]; i++) {
-        if (r[i] < ' ' || r[i] > '~' || strchr("\"\\$", r[i]))
+        if (r[i] < ' ' || r[i] > '~' || str_has_char("\"\\$", r[i]))
             return false;
     }
     return i <= MAX_REALM && !str_eq(r, "off");
