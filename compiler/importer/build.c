@@ -139,6 +139,29 @@ void grants_for_policy(struct imp *im, const struct o_gwc_policy *p)
         grant_ref(im, p, &p->ext_auth->service, "Service", "auth");
 }
 
+size_t policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
+                   const struct ptrvec *targets)
+{
+    struct o_gwc_policy *p = NULL;
+    size_t i, parts = 0;
+
+    for (i = 0; i < targets->n; i++) {
+        if (!p || p->targets.n == MAX_POLICY_TARGETS) {
+            p = ARENA_NEW(im->a, struct o_gwc_policy);
+            *p = *tpl;
+            memset(&p->targets, 0, sizeof(p->targets));
+            if (parts++)
+                p->name = name_claim(
+                    im, arena_printf(im->a, "%s/%s", tpl->kind, tpl->namespace),
+                    arena_printf(im->a, "%s-%02zu", tpl->name, parts), 253);
+            ptrvec_push(im->a, &im->gwc_policies, p);
+            grants_for_policy(im, p);
+        }
+        ptrvec_push(im->a, &p->targets, targets->v[i]);
+    }
+    return parts;
+}
+
 const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
                          const char *host, const char *secret,
                          const char *secret_namespace)

@@ -37,6 +37,7 @@ struct arena;
 #define MAX_ROUTE_RULES 16
 #define MAX_ROUTE_HOSTNAMES 16
 #define MAX_GATEWAY_LISTENERS 64
+#define MAX_POLICY_TARGETS 16 /* gwc policies' targetRefs (docs/policies.md) */
 
 /* ---- output objects ---- */
 
@@ -206,6 +207,8 @@ struct o_gwc_policy {
     size_t n_allow, n_deny;
     const struct o_ref *basic_secret;
     const char *basic_format, *basic_realm; /* NULL: Htpasswd, "" */
+    const char *basic_key;                  /* NULL: auth */
+    bool basic_forward; /* forwardCredentials: the backend sees them */
     const struct o_ext_auth *ext_auth;
     const char *satisfy;
     /* ClientPolicy */
@@ -366,6 +369,10 @@ struct url {
     int64_t port;                             /* 0 when absent */
 };
 bool value_parse_url(struct arena *a, const char *s, struct url *u);
+/* An address or CIDR block as Go's net.ParseIP or net.ParseCIDR reads it
+ * (ParseCIDR clears the bits after the prefix), written as gwc's CIDR;
+ * NULL, with *why naming it, when it is neither or gwc refuses it. */
+const char *value_cidr(struct imp *im, const char *s, const char **why);
 
 /* names.c: DNS-1123 names (at most max characters), unique in a scope
  * ("HTTPRoute/<ns>", "listener/<ns>/<gateway>", ...). */
@@ -400,6 +407,11 @@ void grant_add(struct imp *im, const char *ns, const char *from_kind,
 /* The ReferenceGrants policy p needs for its Secret and Service
  * references in other namespaces. */
 void grants_for_policy(struct imp *im, const struct o_gwc_policy *p);
+/* Copies of tpl (its name claimed in "<kind>/<namespace>") for targets
+ * (struct o_target *), 16 each: tpl's name, then "<name>-02", ...; each
+ * written with the ReferenceGrants it needs.  Returns how many. */
+size_t policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
+                   const struct ptrvec *targets);
 /* A listener of gw on port 80 (HTTP) or 443 (HTTPS, TLS) for host ("":
  * any), named "<http|https|tls>-<host label>"; a certificate in another
  * namespace gets its ReferenceGrant.  Returns its name. */

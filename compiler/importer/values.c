@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/array.h"
+#include "base/cidr.h"
 #include "base/utf8.h"
 
 #include <stdint.h>
@@ -318,4 +319,18 @@ const char *value_unsafe_text(const char *s)
         left -= n;
     }
     return NULL;
+}
+
+const char *value_cidr(struct imp *im, const char *s, const char **why)
+{
+    struct cidr c;
+    char buf[64];
+
+    if (!cidr_parse(s, &c, why) &&
+        strcmp(*why, "has bits set after the prefix length") != 0) {
+        *why = arena_printf(im->a, "'%s' %s", report_value(im, s), *why);
+        return NULL;
+    }
+    cidr_format(&c, buf);
+    return arena_strdup(im->a, buf);
 }

@@ -424,7 +424,10 @@ static void access_spec(struct writer *w, struct doc *spec,
         struct doc *b = doc_put(w->a, spec, "basicAuth", doc_map(w->a));
         doc_put(w->a, b, "secretRef", object_ref(w, p->basic_secret, p->namespace));
         put_opt(w, b, "format", p->basic_format);
+        put_opt(w, b, "key", p->basic_key);
         put_opt(w, b, "realm", p->basic_realm);
+        if (p->basic_forward)
+            doc_put(w->a, b, "forwardCredentials", doc_bool(w->a, true));
     }
     if (p->ext_auth)
         ext_auth(w, spec, p->namespace, p->ext_auth);

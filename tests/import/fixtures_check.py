@@ -2,7 +2,7 @@
 """Every YAML file of the vendored ingress2gateway fixtures through
 `gwc import-ingress`, and its output through `gwc check`.
 
-usage: fixtures_check.py GWC PATH...
+usage: fixtures_check.py GWC [--provider=NAME] PATH...
 
 For each *.yaml / *.yml file given or under a directory given (sorted):
   1. `gwc import-ingress FILE` must not crash: exit 0 (everything exact) or
@@ -21,7 +21,8 @@ For each *.yaml / *.yml file given or under a directory given (sorted):
          Secret of that name (as the cluster would have) and checks again;
        - an htpasswd Secret named by an AccessPolicy (basic auth): gwc
          check reports GW0620; the script supplies one with a single user,
-         in the format (htpasswd file or user map) the policy reads.
+         in the format (htpasswd file under the policy's key, or user map)
+         the policy reads.
      Warnings of gwc's NGINX class (GW07xx) are allowed too: they say what
      nginx 1.22 can only approximate of valid Gateway API (a session-
      persistence field, per-step timeouts), which is the data plane's
@@ -51,6 +52,20 @@ USER_MAP_REF = re.compile(r"secretRef:\n\s+name: (\S+)\n(?:\s+namespace: (\S+)\n
                           r"\s+format: UserMap")
 
 
+KEY_REF = re.compile(r"secretRef:\n\s+name: (\S+)\n(?:\s+namespace: (\S+)\n)?"
+                     r"\s+key: (\S+)")
+
+
+def htpasswd_keys(output):
+    """{(namespace, name): key} of the Secrets the output reads by key."""
+    found = {}
+    for doc in output.split("\n---\n"):
+        ns = re.search(r"(?m)^  namespace: (\S+)$", doc)
+        for m in KEY_REF.finditer(doc):
+            found[(m.group(2) or (ns.group(1) if ns else "default"), m.group(1))] = m.group(3)
+    return found
+
+
 def user_maps(output):
     """(namespace, name) of the Secrets the output reads as user maps."""
     found = set()
@@ -71,10 +86,12 @@ def self_signed(tmp):
         return base64.b64encode(c.read()).decode(), base64.b64encode(k.read()).decode()
 
 
-def stub_secrets(names, pem, htpasswd=(), maps=()):
+def stub_secrets(names, pem, htpasswd=(), maps=(), keys=None):
     docs = []
     for ns, name in sorted(htpasswd):
-        line = ("stub: '%s'" if (ns, name) in maps else "auth: 'stub:%s'") % STUB_HASH
+        key = (keys or {}).get((ns, name), "auth")
+        line = ("stub: '%s'" % STUB_HASH if (ns, name) in maps
+                else "%s: 'stub:%s'" % (key, STUB_HASH))
         docs.append("apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\n"
                     "stringData:\n  %s\n" % (name, ns, line))
     for ns, name in sorted(names):
@@ -92,12 +109,9 @@ def check(gwc, files):
     return json.loads(r.stdout)["diagnostics"]
 
 
-def run_file(gwc, path, tmp, pem):
+def run_file(gwc, path, tmp, pem, provider):
     problems = []
-    # The corpus is the input of ingress2gateway's ingress-nginx provider;
-    # some of its Ingresses name only class "nginx", which F5's controller
-    # serves too, so the provider is given, not detected.
-    r = subprocess.run([gwc, "import-ingress", "--provider", "ingress-nginx", path],
+    r = subprocess.run([gwc, "import-ingress", "--provider", provider, path],
                        capture_output=True, timeout=60)
     if r.returncode not in (0, 1):
         return ["import-ingress exited %d:\n%s" % (r.returncode, r.stderr.decode())]
@@ -124,7 +138,8 @@ def run_file(gwc, path, tmp, pem):
     if missing or htpasswd:
         stub = os.path.join(tmp, "cluster-secrets.yaml")
         with open(stub, "w") as f:
-            f.write(stub_secrets(missing, pem, htpasswd, user_maps(r.stdout.decode())))
+            f.write(stub_secrets(missing, pem, htpasswd, user_maps(r.stdout.decode()),
+                                 htpasswd_keys(r.stdout.decode())))
         diags = check(gwc, files + [stub])
     for d in diags:
         if d["severity"] == "error" or (d["severity"] == "warning"
@@ -138,6 +153,12 @@ def run_file(gwc, path, tmp, pem):
 
 def main():
     gwc, paths = os.path.abspath(sys.argv[1]), sys.argv[2:]
+    # The corpus is the input of ingress2gateway's ingress-nginx provider;
+    # some of its Ingresses name only class "nginx", which F5's controller
+    # serves too, so the provider is given, not detected.
+    provider = "ingress-nginx"
+    if paths and paths[0].startswith("--provider="):
+        provider, paths = paths[0].split("=", 1)[1], paths[1:]
     root = os.path.commonpath([os.path.abspath(p) for p in paths])
     if not os.path.isdir(root):
         root = os.path.dirname(root)
@@ -150,7 +171,7 @@ def main():
         pem = self_signed(tmp)
         for i, path in enumerate(files, 1):
             name = os.path.relpath(path, root)
-            problems = run_file(gwc, path, tmp, pem)
+            problems = run_file(gwc, path, tmp, pem, provider)
             if problems:
                 failed += 1
                 print("not ok %d - %s" % (i, name))

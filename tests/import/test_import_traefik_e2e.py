@@ -5,13 +5,18 @@ detected from the CRD groups), `gwc check` and `gwc compile`, a real nginx
 serving it, echo backends behind.
 
 Expectations are what Traefik documents (doc.traefik.io/traefik: routing
-rules, the middlewares' pages, TraefikService).  basicAuth is access
-control gwc cannot carry over: the import exits 1 and the route answers
-500, never the backend.
+rules, the middlewares' pages, TraefikService).  ipAllowList and basicAuth
+become AccessPolicies: a client outside the list gets 403 (Traefik v3's
+answer too), a request without valid credentials 401, and the credentials
+reach the backend (Traefik keeps the header unless removeHeader).
+forwardAuth is access control gwc does not carry over exactly: the import
+exits 1 and the route answers 500, never the backend.  The client is
+127.0.0.1.
 """
 import unittest
 
 from estate import ImportedEstate
+from test_import_policies_e2e import apr1, basic
 
 ESTATE = """apiVersion: traefik.io/v1alpha1
 kind: IngressRoute
@@ -29,6 +34,22 @@ spec:
   - match: Host(`shop.example.com`) && PathPrefix(`/admin`)
     kind: Rule
     middlewares: [{name: login}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/local`)
+    kind: Rule
+    middlewares: [{name: loopback}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/office`)
+    kind: Rule
+    middlewares: [{name: office}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/upload`)
+    kind: Rule
+    middlewares: [{name: small-bodies}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/sso`)
+    kind: Rule
+    middlewares: [{name: sso}]
     services: [{name: api, port: 80}]
   - match: Host(`shop.example.com`)
     kind: Rule
@@ -57,6 +78,37 @@ kind: Middleware
 metadata: {name: login, namespace: default}
 spec:
   basicAuth: {secret: users}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: users, namespace: default}
+stringData:
+  users: |
+    alice:%s
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: loopback, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [127.0.0.0/8]}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: small-bodies, namespace: default}
+spec:
+  buffering: {maxRequestBodyBytes: 1024}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: sso, namespace: default}
+spec:
+  forwardAuth: {address: "http://127.0.0.1:9/verify"}
 ---
 apiVersion: traefik.io/v1alpha1
 kind: Middleware
@@ -130,11 +182,14 @@ class ImportedTraefikEstate(ImportedEstate):
 
     @classmethod
     def documents(cls, ca):
-        return [ESTATE]
+        return [ESTATE % apr1("secret")]
 
     def test_import_reports_access_control_and_exits_1(self):
         self.assertIn("converting as traefik", self.imported.stderr)
-        self.assertIn("spec.basicAuth: not converted", self.imported.stderr)
+        self.assertIn("spec.basicAuth: converted to gwc policy AccessPolicy/login",
+                      self.imported.stderr)
+        self.assertIn("spec.forwardAuth: access control not converted exactly",
+                      self.imported.stderr)
 
     def test_output_passes_check(self):
         self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
@@ -194,11 +249,36 @@ class ImportedTraefikEstate(ImportedEstate):
         self.assertEqual(r.echo["headers"].get("X-Via"), ["traefik-import"])
         self.assertEqual(r.header("X-Served-By"), "gwc")
 
-    # ---- access control fails closed ----
+    # ---- buffering ----
 
-    def test_basic_auth_route_is_not_served_openly(self):
-        self.assertEqual(self.get("shop.example.com", "/admin").status, 500)
-        self.assertEqual(self.get("shop.example.com", "/admin/x").status, 500)
+    def test_request_body_limit(self):
+        # Traefik answers 413 above maxRequestBodyBytes.
+        self.assertServed(self.get("shop.example.com", "/upload", method="POST",
+                                   body=b"x" * 1024), "api", "/upload")
+        self.assertEqual(self.get("shop.example.com", "/upload", method="POST",
+                                  body=b"x" * 1025).status, 413)
+
+    # ---- access control ----
+
+    def test_ip_allow_list(self):
+        self.assertServed(self.get("shop.example.com", "/local/x"), "api", "/local/x")
+        self.assertEqual(self.get("shop.example.com", "/office/x").status, 403)
+
+    def test_basic_auth(self):
+        self.assertEqual(self.get("shop.example.com", "/admin").status, 401)
+        self.assertEqual(self.get("shop.example.com", "/admin/x",
+                                  headers=basic("alice", "wrong")).status, 401)
+        r = self.get("shop.example.com", "/admin/x", headers=basic("alice", "secret"))
+        self.assertServed(r, "api", "/admin/x")
+        self.assertEqual(r.header("WWW-Authenticate"), None)
+        self.assertEqual(r.echo["headers"].get("Authorization"),
+                         [basic("alice", "secret")["Authorization"]])
+        r = self.get("shop.example.com", "/admin")
+        self.assertEqual(r.header("WWW-Authenticate"), 'Basic realm="traefik"')
+
+    def test_forward_auth_route_is_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/sso").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/sso/x").status, 500)
 
 
 if __name__ == "__main__":

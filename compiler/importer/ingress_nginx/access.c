@@ -8,7 +8,6 @@
 
 #include "base/arena.h"
 #include "base/array.h"
-#include "base/cidr.h"
 #include "base/url.h"
 
 #include <string.h>
@@ -18,9 +17,8 @@
 #define MAX_RESPONSE_HEADERS 64
 
 /* A comma list of addresses and CIDR blocks as ingress-nginx reads it
- * (Go's net.ParseCIDR, which clears the bits after the prefix, or
- * net.ParseIP; an empty entry is neither): NULL, with *why, when an entry
- * is neither or gwc refuses it. */
+ * (each entry as value_cidr reads it; an empty entry is none): NULL, with
+ * *why, when an entry is neither or gwc refuses it. */
 const char **pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
                        const char **why)
 {
@@ -39,16 +37,8 @@ const char **pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
     }
     out = ARENA_NEW_ARRAY(im->a, const char *, *n);
     for (i = 0; i < *n; i++) {
-        struct cidr c;
-        char buf[64];
-
-        if (!cidr_parse(items[i], &c, why) &&
-            strcmp(*why, "has bits set after the prefix length") != 0) {
-            *why = arena_printf(im->a, "'%s' %s", report_value(im, items[i]), *why);
+        if (!(out[i] = value_cidr(im, items[i], why)))
             return NULL;
-        }
-        cidr_format(&c, buf);
-        out[i] = arena_strdup(im->a, buf);
     }
     return out;
 }

@@ -22,8 +22,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define MAX_TARGETS 16 /* gwc's limit (docs/policies.md) */
-
 struct ing_policies {
     /* without targets; kind NULL until the Ingress has one */
     struct o_gwc_policy access, client, backend;
@@ -330,36 +328,27 @@ static void emit(struct imp *im, struct ing *ing, const struct o_gwc_policy *tpl
                  const char *ns)
 {
     const struct ptrvec *targets = &ing->pol->targets;
-    struct o_gwc_policy *p = NULL;
-    size_t i, parts = 0;
+    struct ptrvec mine = {0};
+    struct o_gwc_policy first = *tpl;
+    size_t i, parts, before = im->gwc_policies.n;
 
     for (i = 0; i < targets->n; i++) {
         const struct pol_target *t = targets->v[i];
-        if (!str_eq(t->namespace, ns))
-            continue;
-        if (!p || p->targets.n == MAX_TARGETS) {
-            p = ARENA_NEW(im->a, struct o_gwc_policy);
-            *p = *tpl;
-            memset(&p->targets, 0, sizeof(p->targets));
-            p->namespace = ns;
-            if (parts++ || !str_eq(ns, tpl->namespace))
-                p->name = policy_name(im, ing, tpl->kind, ns,
-                                      parts > 1 ? arena_printf(im->a, "%s-%02zu",
-                                                               suffix_of(tpl->kind),
-                                                               parts)
-                                                : suffix_of(tpl->kind));
-            ptrvec_push(im->a, &im->gwc_policies, p);
-            grants_for_policy(im, p);
-            said(ing, p);
-        }
-        ptrvec_push(im->a, &p->targets, (void *)&t->t);
+        if (str_eq(t->namespace, ns))
+            ptrvec_push(im->a, &mine, (void *)&t->t);
     }
+    first.namespace = ns;
+    if (!str_eq(ns, tpl->namespace))
+        first.name = policy_name(im, ing, tpl->kind, ns, suffix_of(tpl->kind));
+    parts = policy_emit(im, &first, &mine);
+    for (i = before; i < im->gwc_policies.n; i++)
+        said(ing, im->gwc_policies.v[i]);
     if (parts > 1 && (tpl->n_rates || tpl->concurrent))
         report_node(im, ing, limit_key(ing), DIAG_IMPORT_APPROXIMATED,
                     "the rules of this Ingress need %zu ClientPolicies (at "
                     "most %d targets each), and each counts its rate and "
                     "connection limits apart",
-                    parts, MAX_TARGETS);
+                    parts, MAX_POLICY_TARGETS);
 }
 
 /* Denies every client: what an Ingress whose access control was not

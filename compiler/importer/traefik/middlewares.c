@@ -12,11 +12,14 @@
  *                            RequestRedirect on web; on websecure Traefik
  *                            does nothing, and neither does the output
  *   chain {middlewares}      its middlewares, in order
- *   basicAuth, digestAuth, forwardAuth, ipAllowList, ipWhiteList
- *                            access control: not converted, the route
- *                            answers 500 (fail closed)
- * Every other middleware (rateLimit, buffering, retry, compress, ...) is
- * reported, not converted.
+ *   ipAllowList, ipWhiteList, basicAuth, digestAuth, forwardAuth,
+ *   buffering                gwc policies (policies.c)
+ *   rateLimit                reported: Traefik delays a request up to
+ *                            half a request interval before it refuses
+ *                            one with 429; nginx's limit_req, which gwc's
+ *                            ClientPolicy writes, refuses at once
+ * Every other middleware (retry, compress, ...) is reported, not
+ * converted.
  */
 #include "tr.h"
 
@@ -26,19 +29,6 @@
 #include <string.h>
 
 #define MAX_CHAIN_DEPTH 8
-
-static const char *const access_control[] = {"basicAuth", "digestAuth",
-                                             "forwardAuth", "ipAllowList",
-                                             "ipWhiteList", NULL};
-
-static bool in(const char *const *list, const char *s)
-{
-    for (; *list; list++) {
-        if (str_eq(*list, s))
-            return true;
-    }
-    return false;
-}
 
 static struct o_filters *filters(struct imp *im, struct tr_router *r)
 {
@@ -154,15 +144,8 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
     }
     m = spec->items[0];
     kind = m->key;
-    if (in(access_control, kind)) {
-        r->denied = true;
-        tr_report(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: %s is access control with no Gateway API "
-                  "equivalent gwc writes; the routes using it answer 500 "
-                  "instead of being served without it",
-                  kind);
-        return true;
-    }
+    if (tr_policy_kind(kind))
+        return tr_policy_apply(im, r, o, m);
     if (str_eq(kind, "stripPrefix")) {
         const struct ynode *p = ynode_get(m, "prefixes");
         if (!p || p->kind != YNODE_SEQ || p->n != 1 || ynode_get(m, "forceSlash")) {
@@ -193,10 +176,17 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
         }
         return ok;
     }
-    tr_report(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
-              "not converted: the %s middleware has no Gateway API filter gwc "
-              "writes (an implementation policy is needed)",
-              kind);
+    if (str_eq(kind, "rateLimit"))
+        tr_report(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: Traefik delays a request up to half a "
+                  "request interval (500 ms below one a second) before it "
+                  "refuses one with 429; gwc's rate limits (nginx limit_req) "
+                  "refuse at once");
+    else
+        tr_report(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: gwc has no filter or policy for the %s "
+                  "middleware",
+                  kind);
     return false;
 }
 

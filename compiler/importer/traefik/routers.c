@@ -155,6 +155,7 @@ static void emit(struct imp *im, const struct tr_router *r, const char *host,
                  const char *section, const char *suffix, struct o_gateway *gw,
                  struct o_rule *rule)
 {
+    bool redirect = rule->filters && rule->filters->redirect;
     struct o_route *rt = ARENA_NEW(im->a, struct o_route);
     struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
     const char *base = *host ? arena_printf(im->a, "%s-%s%s", r->name,
@@ -175,6 +176,9 @@ static void emit(struct imp *im, const struct tr_router *r, const char *host,
     ptrvec_push(im->a, &rt->rules, rule);
     grants_for_route(im, rt);
     ptrvec_push(im->a, &im->routes, rt);
+    /* A redirect is answered before any check (docs/policies.md). */
+    if (!r->denied && !redirect)
+        tr_policies_target(im, r, rt);
 }
 
 static struct o_rule *rule_for(struct imp *im, const struct tr_router *r,
@@ -260,4 +264,5 @@ void tr_routers_write(struct imp *im)
         else
             router_write(im, &o, r);
     }
+    tr_policies_write(im);
 }

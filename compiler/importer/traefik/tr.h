@@ -6,8 +6,9 @@
  *   rule.c         the router rule language: parsed, then as alternatives
  *                  (OR of ANDs) of Gateway API matches
  *   ingressroute.c IngressRoute, IngressRouteTCP/UDP, TraefikService
- *   middlewares.c  Middleware objects as filters, or reported (access
- *                  control fails closed)
+ *   middlewares.c  Middleware objects as filters, or reported
+ *   policies.c     access-control and buffering Middlewares as gwc
+ *                  policies (access control fails closed)
  *   ingress.c      Ingresses of the traefik class and their router.*
  *                  annotations
  *   routers.c      every router to listeners and HTTPRoutes, with
@@ -84,15 +85,29 @@ struct tr_router {
     struct ptrvec backends; /* struct o_backend * */
     /* Access control gwc cannot carry over: no backends, so 500. */
     bool denied;
+    struct ptrvec policies; /* struct tr_policy * of its Middlewares */
     /* Middlewares that depend on the rule's paths (tr_middleware_paths). */
     const struct ynode *strip_at, *add_at, *replace_at;
     const char *strip, *add, *replace;
     int64_t https_redirect; /* redirectScheme https: the code on web */
 };
 
+/* One Middleware as a gwc policy, converted once for all its routers. */
+struct tr_policy {
+    struct tr_src src;
+    const struct ynode *at; /* the middleware field */
+    struct o_gwc_policy p;  /* p.kind NULL: nothing to write */
+    const char *field;      /* what it became, for the report */
+    bool denied;            /* access control not converted exactly */
+    bool ok;                /* false: part of it not converted (reported) */
+    struct ptrvec targets;  /* struct o_target * */
+};
+
 struct tr {
-    struct ptrvec routers; /* struct tr_router * */
-    struct ptrvec crds;    /* struct crd * of the traefik groups */
+    struct ptrvec routers;  /* struct tr_router * */
+    struct ptrvec crds;     /* struct crd * of the traefik groups */
+    struct ptrvec policies; /* struct tr_policy *, with something to write */
+    struct index converted; /* Middleware label -> struct tr_policy * */
 };
 
 static inline struct tr *TR(const struct imp *im)
@@ -121,6 +136,19 @@ bool tr_middleware_apply(struct imp *im, struct tr_router *r,
 /* After the rule: stripPrefix, addPrefix and replacePath as URLRewrite on
  * r's alternatives (false: reported, not converted). */
 bool tr_middleware_paths(struct imp *im, struct tr_router *r);
+
+/* policies.c: is kind a middleware policies.c converts? */
+bool tr_policy_kind(const char *kind);
+/* Applies the middleware m of Middleware o to r: its policy then targets
+ * r's routes (false: reported, not converted; r->denied when it was
+ * access control). */
+bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
+                     const struct ynode *m);
+/* r's policies target route rt, which serves r. */
+void tr_policies_target(struct imp *im, const struct tr_router *r,
+                        const struct o_route *rt);
+/* The policies with targets, into the output, and the report's notes. */
+void tr_policies_write(struct imp *im);
 
 /* ingressroute.c */
 void tr_ingress_routes(struct imp *im);
