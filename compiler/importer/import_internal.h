@@ -195,6 +195,17 @@ struct o_load_balancing {
     const char *method; /* RoundRobin | LeastConnections | ConsistentHash */
     const char *source; /* ConsistentHash: ClientAddress, Header, ... */
     const char *name;   /* the header, cookie or query parameter */
+    bool issue_cookie;  /* source Cookie: gwc sets it when the client has none */
+};
+
+/* BackendPolicy retry; no condition at all is "never retry". */
+struct o_retry {
+    const char *on[3]; /* Error, Timeout, InvalidHeader */
+    size_t n_on;
+    int64_t codes[7];  /* of 403, 404, 429, 500, 502, 503, 504 */
+    size_t n_codes;
+    bool non_idempotent;
+    int64_t tries; /* 0: unset */
 };
 
 struct o_gwc_policy {
@@ -218,6 +229,7 @@ struct o_gwc_policy {
     /* BackendPolicy */
     const char *connect_timeout, *send_timeout, *read_timeout;
     const struct o_load_balancing *load_balancing;
+    const struct o_retry *retry;
 };
 
 struct o_config_map {

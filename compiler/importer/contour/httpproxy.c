@@ -305,10 +305,7 @@ static void vhost_fields(struct imp *im, struct ct_proxy_ctx *x,
 
     report_other_fields(im, x->src.label, x->src.root, vh, known, "Contour");
     if (ynode_get(vh, "corsPolicy"))
-        not_converted(im, &x->src, ynode_get(vh, "corsPolicy"),
-                      "gwc does not write the CORS filter for HTTPProxy yet; "
-                      "browsers refuse the cross-origin requests the host "
-                      "allowed");
+        x->cors = ct_cors(im, &x->src, ynode_get(vh, "corsPolicy"));
     if (ynode_get(vh, "rateLimitPolicy"))
         not_converted(im, &x->src, ynode_get(vh, "rateLimitPolicy"),
                       "rate limits need a gwc ClientPolicy");

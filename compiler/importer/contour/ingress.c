@@ -12,7 +12,8 @@
  *   - response-timeout (request-timeout) is the route timeout, 15 s when
  *     unset; force-ssl-redirect "true" answers port 80 with a 301;
  *     allow-http "false" leaves port 80 out; tls-cert-namespace is the
- *     namespace of every tls[].secretName.
+ *     namespace of every tls[].secretName; retry-on, num-retries and
+ *     per-try-timeout a gwc BackendPolicy on every rule (backend.c).
  */
 #include "ct.h"
 
@@ -30,6 +31,8 @@ struct ing {
     const char *timeout;    /* timeouts.request */
     enum ct_plain plain;
     const char *secret_ns;  /* tls-cert-namespace */
+    struct ct_backend *backend; /* retries */
+    size_t n_paths;
 };
 
 static void not_converted(struct imp *im, const struct ing *g,
@@ -81,15 +84,15 @@ static void annotations(struct imp *im, struct ing *g)
                       "upgrades on every route");
         } else if (str_eq(k, "retry-on") || str_eq(k, "num-retries") ||
                    str_eq(k, "per-try-timeout")) {
-            not_converted(im, g, at, "retries are experimental in Gateway API "
-                                     "(HTTPRoute retry) and gwc does not write "
-                                     "them; requests are tried once");
+            continue; /* backend.c */
         } else {
             not_converted(im, g, at, "gwc does not convert this Contour "
                                      "annotation");
         }
     }
     g->plain = force ? CT_PLAIN_REDIRECT : allow ? CT_PLAIN_SERVE : CT_PLAIN_NONE;
+    g->backend = ct_ingress_backend(
+        im, &g->src, ynode_get(ynode_get(g->in->obj.src, "metadata"), "annotations"));
     if (!g->timeout) {
         g->timeout = ct_default_timeout;
         ct_report(im, &g->src, g->in->obj.meta.src, DIAG_IMPORT_DETAIL,
@@ -117,7 +120,7 @@ static bool regex_path(const char *p)
     return strpbrk(p, "^+*[]%") != NULL;
 }
 
-static void add_path(struct imp *im, const struct ing *g, struct ct_vhost *v,
+static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
                      const struct ynode *at, const char *path, const char *type,
                      const struct ingress_backend *be)
 {
@@ -130,6 +133,8 @@ static void add_path(struct imp *im, const struct ing *g, struct ct_vhost *v,
     r->namespace = g->ns;
     r->owner = g->in->obj.meta.name;
     r->plain = g->plain;
+    r->backend = g->backend;
+    r->rule_name = arena_printf(im->a, "path-%zu", ++g->n_paths);
     if (!path || !*path)
         path = "/";
     if (!value_gateway_path(path) && !(type == NULL || str_eq(type, "ImplementationSpecific"))) {
