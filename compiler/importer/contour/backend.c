@@ -189,6 +189,8 @@ static const struct o_retry *retry_policy(struct imp *im, const struct ct_src *s
     if (!tries)
         return NULL;
     memset(&c, 0, sizeof(c));
+    if (tries == 1) /* count -1: Contour turns retries off */
+        return retry_of(im, &c, tries);
     per_try(im, src, ynode_get(p, "perTryTimeout"));
     if (!on || !on->n)
         condition(im, src, p, "5xx", NULL, &c);
@@ -371,11 +373,12 @@ struct ct_backend *ct_ingress_backend(struct imp *im, const struct ct_src *src,
     tries = tries_of(im, src, count);
     if (!tries)
         return NULL;
-    per_try(im, src, timeout);
     memset(&c, 0, sizeof(c));
     v = value_split_list(im->a, list, &n);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n && tries > 1; i++)
         condition(im, src, on, v[i], NULL, &c);
+    if (tries > 1)
+        per_try(im, src, timeout);
     b->retry = retry_of(im, &c, tries);
     return finish(im, b);
 }

@@ -130,8 +130,9 @@ const struct o_cors *ct_cors(struct imp *im, const struct ct_src *src,
 
     report_other_fields(im, src->label, src->root, p, known, "Contour");
     c->origins = entries(im, src, p, "allowOrigin", keep_origin,
-                         "the CORS filter takes '*' or an exact http(s) origin, "
-                         "where Contour reads this one as a regular expression",
+                         "the CORS filter takes '*' or an exact http(s) origin; "
+                         "Contour matches this one as a regular expression "
+                         "(or, holding '*', literally)",
                          &c->n_origins);
     c->methods = entries(im, src, p, "allowMethods", keep_method,
                          "the CORS filter takes the methods of RFC 9110 and '*'",

@@ -13,6 +13,7 @@
  *   backend.c    retries and load balancing as gwc BackendPolicies on the
  *                rules of the routes that ask for them
  *   cors.c       a virtual host's corsPolicy as the CORS filter
+ *   delegation.c TLSCertificateDelegation: a Secret of another namespace
  *
  * Ingresses and HTTPProxies both become "virtual hosts" (one per host name,
  * as Contour builds them) holding "routes" (each a rule of the output).
@@ -84,6 +85,7 @@ struct ct {
     struct ptrvec backends;   /* struct ct_backend *, in input order */
     struct index vhost_index; /* by host */
     struct ptrvec crds;       /* struct crd * of projectcontour.io */
+    struct index wildcard_uses; /* "*" delegations said for a namespace */
 };
 
 static inline struct ct *CT(const struct imp *im)
@@ -121,6 +123,15 @@ struct ct_vhost *ct_vhost_get(struct imp *im, const struct ct_src *owner,
  * the regex p[^/].* for "/pX" unless p ends a segment. */
 void ct_string_prefix(struct imp *im, struct ct_route *r, const char *p);
 void ct_vhosts_write(struct imp *im);
+
+/* ---- delegation.c ---- */
+
+/* A TLSCertificateDelegation lets namespace ns use Secret secret_ns/name
+ * (reported at at of user's object either way; refused: what Contour
+ * does without one). */
+bool ct_delegated(struct imp *im, const struct ct_src *user, const struct ynode *at,
+                  const char *secret_ns, const char *name, const char *ns,
+                  const char *refused);
 
 /* ---- backend.c ---- */
 

@@ -31,6 +31,7 @@ struct ing {
     const char *timeout;    /* timeouts.request */
     enum ct_plain plain;
     const char *secret_ns;  /* tls-cert-namespace */
+    const struct ynode *secret_ns_at;
     struct ct_backend *backend; /* retries */
     size_t n_paths;
 };
@@ -74,8 +75,10 @@ static void annotations(struct imp *im, struct ing *g)
                 g->timeout = ct_default_timeout;
             }
         } else if (str_eq(k, "tls-cert-namespace")) {
-            if (value_dns_label(v))
+            if (value_dns_label(v)) {
                 g->secret_ns = v;
+                g->secret_ns_at = at;
+            }
             else
                 not_converted(im, g, at, "not a namespace name");
         } else if (str_eq(k, "websocket-routes")) {
@@ -181,6 +184,13 @@ static struct ct_vhost *vhost(struct imp *im, const struct ing *g,
     struct ct_vhost *v = ct_vhost_get(im, &g->src, g->ns, host, at);
     const char *secret = secret_for(g->in, host);
 
+    /* Contour skips a tls entry whose Secret is not delegated: the host
+     * is served on port 80 only. */
+    if (secret && g->secret_ns && !str_eq(g->secret_ns, g->ns) &&
+        !ct_delegated(im, &g->src, g->secret_ns_at, g->secret_ns, secret, g->ns,
+                      "Contour leaves the tls entry out and serves the host on "
+                      "port 80 only, as the import does"))
+        return v;
     if (secret && !v->secret && !v->passthrough) {
         v->secret = secret;
         v->secret_namespace = g->secret_ns ? g->secret_ns : g->ns;
