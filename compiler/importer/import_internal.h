@@ -412,6 +412,22 @@ void grant_add(struct imp *im, const char *ns, const char *from_kind,
 /* The ReferenceGrants policy p needs for its Secret and Service
  * references in other namespaces. */
 void grants_for_policy(struct imp *im, const struct o_gwc_policy *p);
+/* Who a policy of the output is for: owner(ctx, rule) is the source
+ * object whose policy covers a rule (NULL: none), name(ctx, owner, rule)
+ * a name for a rule still without one, add(ctx, owner, route, section)
+ * takes a target (section NULL: the whole route). */
+struct rule_owners {
+    const void *(*owner)(void *ctx, const struct o_rule *rule);
+    const char *(*name)(void *ctx, const void *owner, struct o_rule *rule);
+    void (*add)(void *ctx, const void *owner, const struct o_route *r,
+                const char *section);
+    void *ctx;
+};
+/* The targets route r gives each owner of its rules: the whole route when
+ * the owner has every rule that forwards (no redirect), else each of its
+ * rules by name.  A policy then covers exactly its owner's rules, however
+ * the other rules of the route, to the same Services or not, are set. */
+void policy_targets(const struct o_route *r, const struct rule_owners *ro);
 /* A listener of gw on port 80 (HTTP) or 443 (HTTPS, TLS) for host ("":
  * any), named "<http|https|tls>-<host label>"; a certificate in another
  * namespace gets its ReferenceGrant.  Returns its name. */

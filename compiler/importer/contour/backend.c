@@ -394,25 +394,24 @@ struct group {
 };
 
 struct groups {
+    struct imp *im;
+    struct index rule_names; /* by route, "%p" */
     struct index by_key;
     struct ptrvec order; /* struct group * */
 };
 
-static bool forwards(const struct o_rule *r)
+/* The group of a rule that forwards to Services, or NULL: no policy for
+ * the rule. */
+static const void *group_of(void *ctx, const struct o_rule *rule)
 {
-    return r->backends.n && !(r->filters && r->filters->redirect);
-}
-
-/* The group of a rule's route, or NULL: none for the rule. */
-static struct group *group_of(struct imp *im, struct groups *gs,
-                              const struct o_rule *rule)
-{
+    struct groups *gs = ctx;
+    struct imp *im = gs->im;
     const struct ct_route *r = rule->source;
     const char *key;
     struct group *g;
     size_t i;
 
-    if (!r || !r->backend || !forwards(rule))
+    if (!r || !r->backend || !rule->backends.n)
         return NULL;
     key = arena_printf(im->a, "%s\n%s\n%s", r->src.label, r->namespace, r->backend->key);
     g = index_get(&gs->by_key, key);
@@ -431,46 +430,37 @@ static struct group *group_of(struct imp *im, struct groups *gs,
     return g;
 }
 
-static void target(struct imp *im, struct group *g, const struct o_route *route,
-                   const char *section)
+/* "route-N" (an HTTPProxy's spec.routes[N-1]) or "path-N" (an Ingress's
+ * N-th path), unique among the rules of the object; the plain and the
+ * secure rule of a route share it. */
+static const char *rule_name(void *ctx, const void *owner, struct o_rule *rule)
 {
+    struct groups *gs = ctx;
+    struct imp *im = gs->im;
+    const struct ct_route *r = rule->source;
+    const char *key = arena_printf(im->a, "%p", (const void *)r);
+    const char *name = index_get(&gs->rule_names, key);
+
+    (void)owner;
+    if (!name) {
+        name = name_claim(im, arena_printf(im->a, "rule/%s", r->src.label),
+                          r->rule_name, 253);
+        index_put(im->a, &gs->rule_names, key, (void *)name);
+    }
+    return name;
+}
+
+static void add_target(void *ctx, const void *owner, const struct o_route *route,
+                       const char *section)
+{
+    struct imp *im = ((struct groups *)ctx)->im;
+    struct group *g = (struct group *)owner;
     struct o_target *t = ARENA_NEW(im->a, struct o_target);
 
     t->kind = route->kind;
     t->name = route->name;
     t->section = section;
     ptrvec_push(im->a, &g->targets, t);
-}
-
-static void route_targets(struct imp *im, struct groups *gs, struct o_route *route)
-{
-    struct group *whole = NULL;
-    bool mixed = false;
-    size_t i;
-
-    for (i = 0; i < route->rules.n; i++) {
-        const struct o_rule *rule = route->rules.v[i];
-        struct group *g = group_of(im, gs, rule);
-        if (forwards(rule) && (!g || (whole && g != whole)))
-            mixed = true;
-        if (g && !whole)
-            whole = g;
-    }
-    if (whole && !mixed) {
-        target(im, whole, route, NULL);
-        return;
-    }
-    for (i = 0; i < route->rules.n; i++) {
-        struct o_rule *rule = route->rules.v[i];
-        const struct ct_route *r = rule->source;
-        struct group *g = group_of(im, gs, rule);
-        if (!g)
-            continue;
-        rule->name = name_claim(im, arena_printf(im->a, "rule/%s/%s",
-                                                 route->namespace, route->name),
-                                r->rule_name, 253);
-        target(im, g, route, rule->name);
-    }
 }
 
 /* g's policies, at most 16 targets each, named "<owner>-backend", then
@@ -528,14 +518,16 @@ void ct_backend_policies(struct imp *im)
 {
     const struct ptrvec *bs = &CT(im)->backends;
     struct groups gs;
+    const struct rule_owners ro = {group_of, rule_name, add_target, &gs};
     struct index per_owner = {0};
     size_t i;
 
     memset(&gs, 0, sizeof(gs));
+    gs.im = im;
     for (i = 0; i < im->routes.n; i++) {
-        struct o_route *r = im->routes.v[i];
+        const struct o_route *r = im->routes.v[i];
         if (r->kind == KIND_HTTP_ROUTE)
-            route_targets(im, &gs, r);
+            policy_targets(r, &ro);
     }
     for (i = 0; i < gs.order.n; i++) {
         struct group *g = gs.order.v[i];
