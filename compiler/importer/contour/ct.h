@@ -138,8 +138,8 @@ bool ct_delegated(struct imp *im, const struct ct_src *user, const struct ynode 
 /* route's retryPolicy and loadBalancerPolicy, or NULL (reported). */
 struct ct_backend *ct_route_backend(struct imp *im, const struct ct_src *src,
                                     const struct ynode *route);
-/* An Ingress's retry-on, num-retries and per-try-timeout annotations (ann
- * the annotations map; absent values NULL), or NULL (reported). */
+/* An Ingress's projectcontour.io/retry-on, num-retries and
+ * per-try-timeout (ann: its metadata.annotations), or NULL (reported). */
 struct ct_backend *ct_ingress_backend(struct imp *im, const struct ct_src *src,
                                       const struct ynode *ann);
 /* The BackendPolicies of every route with one, once the routes are

@@ -78,9 +78,9 @@ static void annotations(struct imp *im, struct ing *g)
             if (value_dns_label(v)) {
                 g->secret_ns = v;
                 g->secret_ns_at = at;
-            }
-            else
+            } else {
                 not_converted(im, g, at, "not a namespace name");
+            }
         } else if (str_eq(k, "websocket-routes")) {
             ct_report(im, &g->src, at, DIAG_IMPORT_IGNORED,
                       "nothing to convert: the Gateway forwards WebSocket "

@@ -15,9 +15,10 @@
  *     timeoutPolicy.response (15 s when unset);
  *   - retryPolicy and loadBalancerPolicy become a gwc BackendPolicy
  *     (backend.c); the virtual host's corsPolicy the CORS filter;
- *   - health checks, idle timeouts, rate limits are reported.  A condition, header, rewrite or redirect that cannot
- *     be converted, and any access control, leaves the route answering
- *     500 (never served without it).
+ *   - health checks, idle timeouts, rate limits are reported.  A
+ *     condition, header, rewrite or redirect that cannot be converted, and
+ *     any access control, leaves the route answering 500 (never served
+ *     without it).
  */
 #include "ct.h"
 
