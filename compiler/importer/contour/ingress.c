@@ -31,7 +31,7 @@ struct ing {
     const char *timeout;    /* timeouts.request */
     enum ct_plain plain;
     const char *secret_ns;  /* tls-cert-namespace */
-    const struct ynode *secret_ns_at;
+    bool *undelegated; /* per tls entry: its Secret may not be used */
     struct ct_backend *backend; /* retries */
     size_t n_paths;
 };
@@ -75,12 +75,10 @@ static void annotations(struct imp *im, struct ing *g)
                 g->timeout = ct_default_timeout;
             }
         } else if (str_eq(k, "tls-cert-namespace")) {
-            if (value_dns_label(v)) {
+            if (value_dns_label(v))
                 g->secret_ns = v;
-                g->secret_ns_at = at;
-            } else {
+            else
                 not_converted(im, g, at, "not a namespace name");
-            }
         } else if (str_eq(k, "websocket-routes")) {
             ct_report(im, &g->src, at, DIAG_IMPORT_IGNORED,
                       "nothing to convert: the Gateway forwards WebSocket "
@@ -105,17 +103,40 @@ static void annotations(struct imp *im, struct ing *g)
     }
 }
 
-static const char *secret_for(const struct ingress *in, const char *host)
+/* The Secret of host's tls entry, unless Contour leaves the entry out. */
+static const char *secret_for(const struct ing *g, const char *host)
 {
+    const struct ingress *in = g->in;
     size_t i, k;
 
     for (i = 0; *host && i < in->n_tls; i++) {
         for (k = 0; k < in->tls[i].n_hosts; k++) {
             if (str_eq(in->tls[i].hosts[k], host))
-                return in->tls[i].secret_name;
+                return g->undelegated && g->undelegated[i] ? NULL
+                                                           : in->tls[i].secret_name;
         }
     }
     return NULL;
+}
+
+/* tls-cert-namespace names another namespace: Contour skips a tls entry
+ * whose Secret there is not delegated, and serves its hosts on port 80
+ * only. */
+static void delegations(struct imp *im, struct ing *g)
+{
+    const struct ingress *in = g->in;
+    size_t i;
+
+    if (!g->secret_ns || str_eq(g->secret_ns, g->ns) || !in->n_tls)
+        return;
+    g->undelegated = ARENA_NEW_ARRAY(im->a, bool, in->n_tls);
+    for (i = 0; i < in->n_tls; i++)
+        g->undelegated[i] =
+            in->tls[i].secret_name &&
+            !ct_delegated(im, &g->src, ynode_get(in->tls[i].src, "secretName"),
+                          g->secret_ns, in->tls[i].secret_name, g->ns,
+                          "Contour leaves the tls entry out and serves its hosts "
+                          "on port 80 only, as the import does");
 }
 
 static bool regex_path(const char *p)
@@ -182,15 +203,8 @@ static struct ct_vhost *vhost(struct imp *im, const struct ing *g,
                               const char *host, const struct ynode *at)
 {
     struct ct_vhost *v = ct_vhost_get(im, &g->src, g->ns, host, at);
-    const char *secret = secret_for(g->in, host);
+    const char *secret = secret_for(g, host);
 
-    /* Contour skips a tls entry whose Secret is not delegated: the host
-     * is served on port 80 only. */
-    if (secret && g->secret_ns && !str_eq(g->secret_ns, g->ns) &&
-        !ct_delegated(im, &g->src, g->secret_ns_at, g->secret_ns, secret, g->ns,
-                      "Contour leaves the tls entry out and serves the host on "
-                      "port 80 only, as the import does"))
-        return v;
     if (secret && !v->secret && !v->passthrough) {
         v->secret = secret;
         v->secret_namespace = g->secret_ns ? g->secret_ns : g->ns;
@@ -219,6 +233,7 @@ static void ingress(struct imp *im, const struct ingress *in)
         return;
     }
     annotations(im, &g);
+    delegations(im, &g);
     for (r = 0; r < in->n_rules; r++) {
         const struct ingress_rule *rule = &in->rules[r];
         struct ct_vhost *v = vhost(im, &g, rule->host ? rule->host : "",
