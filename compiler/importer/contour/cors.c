@@ -40,17 +40,6 @@ static bool exact_origin(struct imp *im, const char *v)
            !*u.path && !u.query;
 }
 
-static bool is_method(const char *v)
-{
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(methods); i++) {
-        if (str_eq(methods[i], v))
-            return true;
-    }
-    return false;
-}
-
 /* The entries of list that keep(v) accepts; the others are reported. */
 static const char **entries(struct imp *im, const struct ct_src *src,
                             const struct ynode *map, const char *key,
@@ -67,10 +56,12 @@ static const char **entries(struct imp *im, const struct ct_src *src,
     out = ARENA_NEW_ARRAY(im->a, const char *, list->n + 1);
     for (i = 0; i < list->n; i++) {
         const char *v = crd_text(list->items[i]);
-        if (v && keep(im, v) && *n < MAX_ENTRIES)
-            out[(*n)++] = v;
-        else
+        if (!v || !keep(im, v))
             left_out(im, src, list->items[i], why);
+        else if (*n == MAX_ENTRIES)
+            left_out(im, src, list->items[i], "the CORS filter takes 64 entries");
+        else
+            out[(*n)++] = v;
     }
     return out;
 }
@@ -82,8 +73,14 @@ static bool keep_origin(struct imp *im, const char *v)
 
 static bool keep_method(struct imp *im, const char *v)
 {
+    size_t i;
+
     (void)im;
-    return is_method(v);
+    for (i = 0; i < ARRAY_SIZE(methods); i++) {
+        if (str_eq(methods[i], v))
+            return true;
+    }
+    return false;
 }
 
 static bool keep_header(struct imp *im, const char *v)
@@ -98,12 +95,13 @@ static int64_t max_age(struct imp *im, const struct ct_src *src,
                        const struct ynode *at)
 {
     const char *s = crd_text(at);
-    const char *d = s && !str_eq(ct_duration(im, s), "0s") ? ct_duration(im, s) : s;
     int64_t ms;
 
     if (!at)
         return DEFAULT_MAX_AGE;
-    if (!d || !model_parse_duration(d, &ms)) {
+    /* "infinity" is a word of route timeouts, not of maxAge */
+    s = s && !str_eq(s, "infinity") && !str_eq(s, "infinite") ? ct_duration(im, s) : NULL;
+    if (!s || !model_parse_duration(s, &ms)) {
         ct_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: not a duration gwc reads; maxAge is %d "
                   "seconds, browsers' default",
