@@ -40,7 +40,20 @@ static bool exact_origin(struct imp *im, const char *v)
            !*u.path && !u.query;
 }
 
-/* The entries of list that keep(v) accepts; the others are reported. */
+static bool listed(const char *const *v, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n && !str_eq(v[i], s); i++)
+        ;
+    return i < n;
+}
+
+/* The entries of list that keep(v) accepts, each once (Envoy repeats a
+ * repeated one to no effect); the others are reported.  The filter takes
+ * '*' only alone: next to others, Envoy allows every origin, so that is
+ * '*'; in a header list a browser reads '*' as a wildcard only without
+ * credentials, so it is left out there. */
 static const char **entries(struct imp *im, const struct ct_src *src,
                             const struct ynode *map, const char *key,
                             bool (*keep)(struct imp *, const char *),
@@ -48,6 +61,7 @@ static const char **entries(struct imp *im, const struct ct_src *src,
 {
     const struct ynode *list = crd_seq(ynode_get(map, key));
     const char **out;
+    const struct ynode *star = NULL;
     size_t i;
 
     *n = 0;
@@ -60,9 +74,24 @@ static const char **entries(struct imp *im, const struct ct_src *src,
             left_out(im, src, list->items[i], why);
         else if (*n == MAX_ENTRIES)
             left_out(im, src, list->items[i], "the CORS filter takes 64 entries");
-        else
+        else if (!listed(out, *n, v))
             out[(*n)++] = v;
+        if (str_eq(v, "*"))
+            star = list->items[i];
     }
+    if (!star || *n == 1)
+        return out;
+    if (str_eq(key, "allowOrigin")) {
+        out[0] = "*";
+        *n = 1;
+        return out;
+    }
+    left_out(im, src, star, "the CORS filter takes '*' only alone, and next "
+                            "to other entries a browser reads it as a "
+                            "wildcard only without credentials");
+    for (i = 0; !str_eq(out[i], "*"); i++)
+        ;
+    memmove(&out[i], &out[i + 1], (--*n - i) * sizeof(*out));
     return out;
 }
 
