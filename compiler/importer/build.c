@@ -162,6 +162,50 @@ size_t policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
     return parts;
 }
 
+static bool forwards(const struct o_rule *r)
+{
+    return !r->filters || !r->filters->redirect;
+}
+
+void policy_targets(const struct o_route *r, const struct rule_owners *ro)
+{
+    size_t i, k;
+
+    for (i = 0; i < r->rules.n; i++) {
+        struct o_rule *rule = r->rules.v[i];
+        const void *owner = forwards(rule) ? ro->owner(ro->ctx, rule) : NULL;
+        bool seen = false, whole = true;
+
+        if (!owner)
+            continue;
+        for (k = 0; k < r->rules.n; k++) {
+            const struct o_rule *o = r->rules.v[k];
+            const void *other;
+            if (!forwards(o))
+                continue;
+            other = ro->owner(ro->ctx, o);
+            if (k < i && other == owner)
+                seen = true;
+            if (other != owner)
+                whole = false;
+        }
+        if (seen)
+            continue;
+        if (whole) {
+            ro->add(ro->ctx, owner, r, NULL);
+            continue;
+        }
+        for (k = i; k < r->rules.n; k++) {
+            struct o_rule *o = r->rules.v[k];
+            if (!forwards(o) || ro->owner(ro->ctx, o) != owner)
+                continue;
+            if (!o->name)
+                o->name = ro->name(ro->ctx, owner, o);
+            ro->add(ro->ctx, owner, r, o->name);
+        }
+    }
+}
+
 const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
                          const char *host, const char *secret,
                          const char *secret_namespace)

@@ -196,6 +196,17 @@ struct o_load_balancing {
     const char *method; /* RoundRobin | LeastConnections | ConsistentHash */
     const char *source; /* ConsistentHash: ClientAddress, Header, ... */
     const char *name;   /* the header, cookie or query parameter */
+    bool issue_cookie;  /* source Cookie: gwc sets it when the client has none */
+};
+
+/* BackendPolicy retry; no condition at all is "never retry". */
+struct o_retry {
+    const char *on[3]; /* Error, Timeout, InvalidHeader */
+    size_t n_on;
+    int64_t codes[7];  /* of 403, 404, 429, 500, 502, 503, 504 */
+    size_t n_codes;
+    bool non_idempotent;
+    int64_t tries; /* 0: unset */
 };
 
 struct o_gwc_policy {
@@ -221,6 +232,7 @@ struct o_gwc_policy {
     /* BackendPolicy */
     const char *connect_timeout, *send_timeout, *read_timeout;
     const struct o_load_balancing *load_balancing;
+    const struct o_retry *retry;
 };
 
 struct o_config_map {
@@ -412,6 +424,22 @@ void grants_for_policy(struct imp *im, const struct o_gwc_policy *p);
  * written with the ReferenceGrants it needs.  Returns how many. */
 size_t policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
                    const struct ptrvec *targets);
+/* Who a policy of the output is for: owner(ctx, rule) is the source
+ * object whose policy covers a rule (NULL: none), name(ctx, owner, rule)
+ * a name for a rule still without one, add(ctx, owner, route, section)
+ * takes a target (section NULL: the whole route). */
+struct rule_owners {
+    const void *(*owner)(void *ctx, const struct o_rule *rule);
+    const char *(*name)(void *ctx, const void *owner, struct o_rule *rule);
+    void (*add)(void *ctx, const void *owner, const struct o_route *r,
+                const char *section);
+    void *ctx;
+};
+/* The targets route r gives each owner of its rules: the whole route when
+ * the owner has every rule that forwards (no redirect), else each of its
+ * rules by name.  A policy then covers exactly its owner's rules, however
+ * the other rules of the route, to the same Services or not, are set. */
+void policy_targets(const struct o_route *r, const struct rule_owners *ro);
 /* A listener of gw on port 80 (HTTP) or 443 (HTTPS, TLS) for host ("":
  * any), named "<http|https|tls>-<host label>"; a certificate in another
  * namespace gets its ReferenceGrant.  Returns its name. */

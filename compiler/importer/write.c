@@ -461,6 +461,24 @@ static void client_spec(struct writer *w, struct doc *spec,
     }
 }
 
+static void retry(struct writer *w, struct doc *spec, const struct o_retry *r)
+{
+    struct doc *d = doc_put(w->a, spec, "retry", doc_map(w->a)), *codes;
+    size_t i;
+
+    if (r->n_on)
+        doc_put(w->a, d, "on", strings(w, r->on, r->n_on));
+    if (r->n_codes) {
+        codes = doc_put(w->a, d, "statusCodes", doc_seq(w->a));
+        for (i = 0; i < r->n_codes; i++)
+            doc_push(w->a, codes, doc_int(w->a, r->codes[i]));
+    }
+    if (r->non_idempotent)
+        doc_put(w->a, d, "nonIdempotent", doc_bool(w->a, true));
+    if (r->tries)
+        doc_put(w->a, d, "tries", doc_int(w->a, r->tries));
+}
+
 static void backend_spec(struct writer *w, struct doc *spec,
                          const struct o_gwc_policy *p)
 {
@@ -483,11 +501,16 @@ static void backend_spec(struct writer *w, struct doc *spec,
                 doc_put_str(w->a, h, "header", lb->name);
             else if (str_eq(lb->source, "QueryParameter"))
                 doc_put_str(w->a, h, "queryParameter", lb->name);
-            else if (str_eq(lb->source, "Cookie"))
-                doc_put_str(w->a, doc_put(w->a, h, "cookie", doc_map(w->a)),
-                            "name", lb->name);
+            else if (str_eq(lb->source, "Cookie")) {
+                struct doc *c = doc_put(w->a, h, "cookie", doc_map(w->a));
+                doc_put_str(w->a, c, "name", lb->name);
+                if (lb->issue_cookie)
+                    doc_put(w->a, c, "issue", doc_bool(w->a, true));
+            }
         }
     }
+    if (p->retry)
+        retry(w, spec, p->retry);
 }
 
 static void gwc_policy(struct writer *w, const struct o_gwc_policy *p)

@@ -6,7 +6,10 @@ behind.
 
 Expectations are what Contour documents (projectcontour.io/docs/main/
 config/: request-routing, inclusion-delegation, request-rewriting,
-upstream weights, tls-termination, annotations).  ipAllowPolicy is access
+upstream weights, tls-termination, annotations, cors).  retryPolicy and
+loadBalancerPolicy become gwc BackendPolicies on the rules of their routes
+only: another route to the same Service keeps nginx's defaults.
+ipAllowPolicy is access
 control gwc cannot carry over: the import exits 1 and the route answers
 500, never the backend; so does the include of a proxy that does not
 exist (Contour: 502).
@@ -56,6 +59,16 @@ spec:
     ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]
     services: [{name: api, port: 80}]
   - services: [{name: web, port: 80}]
+  - conditions: [{prefix: /retry/}]
+    retryPolicy: {count: 2, retryOn: [gateway-error]}
+    services: [{name: api, port: 80}]
+  - conditions: [{prefix: /once/}]
+    pathRewritePolicy:
+      replacePrefix: [{replacement: /retry/}]
+    services: [{name: api, port: 80}]
+  - conditions: [{prefix: /sticky}]
+    loadBalancerPolicy: {strategy: Cookie}
+    services: [{name: canary, port: 80}]
   includes:
   - name: blog
     namespace: marketing
@@ -86,6 +99,22 @@ spec:
     permitInsecure: true
     services: [{name: canary, port: 80}]
   - services: [{name: web, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: app, namespace: web}
+spec:
+  virtualhost:
+    fqdn: app.example.com
+    corsPolicy:
+      allowOrigin: [https://www.example.com]
+      allowMethods: [GET, PUT]
+      allowHeaders: [X-Token]
+      exposeHeaders: [X-Served-By]
+      allowCredentials: true
+      maxAge: 10m
+  routes:
+  - services: [{name: api, port: 80}]
 ---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -197,6 +226,58 @@ class ImportedContourEstate(ImportedEstate):
                             "https://secure.example.com/a")
         self.assertServed(self.get("secure.example.com", "/.well-known/x"), "canary")
         self.assertServed(self.get_tls("secure.example.com", "/a"), "web")
+
+    # ---- retries and load balancing (gwc BackendPolicies) ----
+
+    def test_retry_policy_retries_gateway_errors(self):
+        # count 2: three tries in all; the echo backend fails the first
+        # succeedAfter tries of a uuid with responseCode.
+        self.assertServed(self.get("shop.example.com",
+                                   "/retry/a?uuid=twice&succeedAfter=2&responseCode=503"), "api")
+        self.assertEqual(self.get("shop.example.com",
+                                  "/retry/a?uuid=thrice&succeedAfter=3&responseCode=503").status,
+                         503)
+
+    def test_retry_policy_retries_a_post_as_envoy_does(self):
+        r = self.get("shop.example.com", "/retry/a?uuid=post&succeedAfter=1&responseCode=502",
+                     method="POST", body=b"x")
+        self.assertServed(r, "api")
+
+    def test_retry_policy_stays_on_its_route(self):
+        # /once/ reaches the same Service without a retryPolicy: the 503 is
+        # the answer.
+        self.assertEqual(self.get("shop.example.com",
+                                  "/once/a?uuid=once&succeedAfter=1&responseCode=503").status,
+                         503)
+
+    def test_cookie_strategy_issues_contours_affinity_cookie(self):
+        r = self.get("shop.example.com", "/sticky")
+        self.assertServed(r, "canary")
+        cookie = r.header("Set-Cookie") or ""
+        self.assertTrue(cookie.startswith("X-Contour-Session-Affinity="), cookie)
+        self.assertIn("HttpOnly", cookie)
+        self.assertNotIn("Max-Age", cookie)  # a session cookie, as Contour's
+
+    # ---- CORS ----
+
+    def test_cors_preflight(self):
+        r = self.get("app.example.com", "/x", method="OPTIONS",
+                     headers={"Origin": "https://www.example.com",
+                              "Access-Control-Request-Method": "PUT"})
+        self.assertIn(r.status, (200, 204))
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "https://www.example.com")
+        self.assertEqual(r.header("Access-Control-Allow-Credentials"), "true")
+        self.assertIn("PUT", r.header("Access-Control-Allow-Methods", ""))
+        self.assertEqual(r.header("Access-Control-Max-Age"), "600")
+
+    def test_cors_on_a_request_and_an_origin_not_allowed(self):
+        r = self.get("app.example.com", "/x", headers={"Origin": "https://www.example.com"})
+        self.assertServed(r, "api")
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "https://www.example.com")
+        self.assertEqual(r.header("Access-Control-Expose-Headers"), "X-Served-By")
+        r = self.get("app.example.com", "/x", headers={"Origin": "https://evil.example.com"})
+        self.assertServed(r, "api")
+        self.assertIsNone(r.header("Access-Control-Allow-Origin"))
 
     # ---- access control fails closed ----
 

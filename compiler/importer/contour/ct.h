@@ -10,6 +10,10 @@
  *                folded in), services, policies; access control fails
  *                closed
  *   vhosts.c     the virtual hosts to listeners and routes
+ *   backend.c    retries and load balancing as gwc BackendPolicies on the
+ *                rules of the routes that ask for them
+ *   cors.c       a virtual host's corsPolicy as the CORS filter
+ *   delegation.c TLSCertificateDelegation: a Secret of another namespace
  *
  * Ingresses and HTTPProxies both become "virtual hosts" (one per host name,
  * as Contour builds them) holding "routes" (each a rule of the output).
@@ -35,6 +39,17 @@ enum ct_plain {
     CT_PLAIN_NONE,     /* kubernetes.io/ingress.allow-http: "false" */
 };
 
+/* A route's BackendPolicy fields (backend.c): routes of one object with
+ * equal settings share a policy. */
+struct ct_backend {
+    struct ct_src src;
+    const struct ynode *lb_at, *retry_at; /* converted; reported once written */
+    const struct o_load_balancing *lb;
+    const struct o_retry *retry;
+    const char *key; /* the settings spelled out */
+    struct ptrvec policies; /* struct o_gwc_policy * written for it */
+};
+
 struct ct_route {
     struct ct_src src;
     const struct ynode *at;
@@ -44,6 +59,8 @@ struct ct_route {
     struct o_filters *filters;
     struct ptrvec backends; /* struct o_backend * */
     enum ct_plain plain;
+    struct ct_backend *backend; /* NULL: no BackendPolicy */
+    const char *rule_name;      /* what its rules are named when targeted */
     /* Access control (or a part) gwc cannot carry over: written without
      * backends, so the Gateway answers 500, never the backend. */
     bool denied;
@@ -65,8 +82,10 @@ struct ct_vhost {
 
 struct ct {
     struct ptrvec vhosts;     /* struct ct_vhost * */
+    struct ptrvec backends;   /* struct ct_backend *, in input order */
     struct index vhost_index; /* by host */
     struct ptrvec crds;       /* struct crd * of projectcontour.io */
+    struct index wildcard_uses; /* "*" delegations said for a namespace */
 };
 
 static inline struct ct *CT(const struct imp *im)
@@ -105,6 +124,34 @@ struct ct_vhost *ct_vhost_get(struct imp *im, const struct ct_src *owner,
 void ct_string_prefix(struct imp *im, struct ct_route *r, const char *p);
 void ct_vhosts_write(struct imp *im);
 
+/* ---- delegation.c ---- */
+
+/* A TLSCertificateDelegation lets namespace ns use Secret secret_ns/name
+ * (reported at at of user's object either way; refused: what Contour
+ * does without one). */
+bool ct_delegated(struct imp *im, const struct ct_src *user, const struct ynode *at,
+                  const char *secret_ns, const char *name, const char *ns,
+                  const char *refused);
+
+/* ---- backend.c ---- */
+
+/* route's retryPolicy and loadBalancerPolicy, or NULL (reported). */
+struct ct_backend *ct_route_backend(struct imp *im, const struct ct_src *src,
+                                    const struct ynode *route);
+/* An Ingress's projectcontour.io/retry-on, num-retries and
+ * per-try-timeout (ann: its metadata.annotations), or NULL (reported). */
+struct ct_backend *ct_ingress_backend(struct imp *im, const struct ct_src *src,
+                                      const struct ynode *ann);
+/* The BackendPolicies of every route with one, once the routes are
+ * written. */
+void ct_backend_policies(struct imp *im);
+
+/* ---- cors.c ---- */
+
+/* A virtual host's corsPolicy as the CORS filter, or NULL (reported). */
+const struct o_cors *ct_cors(struct imp *im, const struct ct_src *src,
+                             const struct ynode *policy);
+
 /* ---- ingress.c ---- */
 void ct_ingresses(struct imp *im);
 
@@ -125,6 +172,7 @@ struct ct_proxy_ctx {
     const struct ct_chain *chain;
     bool denied; /* the virtual host's access control is not converted */
     bool secure; /* the virtual host terminates TLS */
+    const struct o_cors *cors; /* the root's corsPolicy, on every route */
 };
 
 void ct_proxies(struct imp *im);

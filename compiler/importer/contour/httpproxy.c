@@ -3,8 +3,8 @@
  * fundamentals/, inclusion-delegation/, tls-termination/, tls-delegation/):
  *   - a root has spec.virtualhost (fqdn, tls); only roots do.  Two roots
  *     with one fqdn are both invalid (Contour serves neither);
- *   - tls.secretName ("ns/name" with a TLSCertificateDelegation) is the
- *     HTTPS certificate; tls.passthrough with tcpproxy is TLS passthrough
+ *   - tls.secretName ("ns/name" with a TLSCertificateDelegation,
+ *     delegation.c) is the HTTPS certificate; tls.passthrough with tcpproxy is TLS passthrough
  *     (a TLSRoute); a TLS vhost answers port 80 with a 301 except on
  *     permitInsecure routes;
  *   - includes (name, namespace, conditions: prefix and header) put the
@@ -219,6 +219,7 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
                                         "maximumProtocolVersion", NULL};
     const char *secret = crd_text(ynode_get(t, "secretName"));
     const char *slash = secret ? strchr(secret, '/') : NULL;
+    const char *ns;
 
     report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
     if (ct_access_control(im, &x->src, t, "virtual host"))
@@ -241,17 +242,21 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
         x->denied = true;
         return;
     }
+    ns = slash ? arena_strndup(im->a, secret, (size_t)(slash - secret))
+               : x->o->namespace;
+    if (!str_eq(ns, x->o->namespace) &&
+        !ct_delegated(im, &x->src, ynode_get(t, "secretName"), ns, slash + 1,
+                      x->o->namespace,
+                      "Contour refuses the virtual host; every route of the "
+                      "host answers 500")) {
+        x->denied = true;
+        return;
+    }
     x->secure = true;
     if (x->vh->secret)
         return;
     x->vh->secret = slash ? slash + 1 : secret;
-    x->vh->secret_namespace = slash ? arena_strndup(im->a, secret, (size_t)(slash - secret))
-                                    : x->o->namespace;
-    if (slash)
-        ct_report(im, &x->src, ynode_get(t, "secretName"), DIAG_IMPORT_DETAIL,
-                  "a certificate of another namespace: Contour needs a "
-                  "TLSCertificateDelegation, the Gateway a ReferenceGrant "
-                  "(written)");
+    x->vh->secret_namespace = ns; /* another: listener_add writes the grant */
 }
 
 static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
@@ -305,10 +310,7 @@ static void vhost_fields(struct imp *im, struct ct_proxy_ctx *x,
 
     report_other_fields(im, x->src.label, x->src.root, vh, known, "Contour");
     if (ynode_get(vh, "corsPolicy"))
-        not_converted(im, &x->src, ynode_get(vh, "corsPolicy"),
-                      "gwc does not write the CORS filter for HTTPProxy yet; "
-                      "browsers refuse the cross-origin requests the host "
-                      "allowed");
+        x->cors = ct_cors(im, &x->src, ynode_get(vh, "corsPolicy"));
     if (ynode_get(vh, "rateLimitPolicy"))
         not_converted(im, &x->src, ynode_get(vh, "rateLimitPolicy"),
                       "rate limits need a gwc ClientPolicy");

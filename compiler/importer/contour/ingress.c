@@ -12,7 +12,8 @@
  *   - response-timeout (request-timeout) is the route timeout, 15 s when
  *     unset; force-ssl-redirect "true" answers port 80 with a 301;
  *     allow-http "false" leaves port 80 out; tls-cert-namespace is the
- *     namespace of every tls[].secretName.
+ *     namespace of every tls[].secretName; retry-on, num-retries and
+ *     per-try-timeout a gwc BackendPolicy on every rule (backend.c).
  */
 #include "ct.h"
 
@@ -30,6 +31,9 @@ struct ing {
     const char *timeout;    /* timeouts.request */
     enum ct_plain plain;
     const char *secret_ns;  /* tls-cert-namespace */
+    bool *undelegated; /* per tls entry: its Secret may not be used */
+    struct ct_backend *backend; /* retries */
+    size_t n_paths;
 };
 
 static void not_converted(struct imp *im, const struct ing *g,
@@ -81,15 +85,15 @@ static void annotations(struct imp *im, struct ing *g)
                       "upgrades on every route");
         } else if (str_eq(k, "retry-on") || str_eq(k, "num-retries") ||
                    str_eq(k, "per-try-timeout")) {
-            not_converted(im, g, at, "retries are experimental in Gateway API "
-                                     "(HTTPRoute retry) and gwc does not write "
-                                     "them; requests are tried once");
+            continue; /* backend.c */
         } else {
             not_converted(im, g, at, "gwc does not convert this Contour "
                                      "annotation");
         }
     }
     g->plain = force ? CT_PLAIN_REDIRECT : allow ? CT_PLAIN_SERVE : CT_PLAIN_NONE;
+    g->backend = ct_ingress_backend(
+        im, &g->src, ynode_get(ynode_get(g->in->obj.src, "metadata"), "annotations"));
     if (!g->timeout) {
         g->timeout = ct_default_timeout;
         ct_report(im, &g->src, g->in->obj.meta.src, DIAG_IMPORT_DETAIL,
@@ -99,17 +103,40 @@ static void annotations(struct imp *im, struct ing *g)
     }
 }
 
-static const char *secret_for(const struct ingress *in, const char *host)
+/* The Secret of host's tls entry, unless Contour leaves the entry out. */
+static const char *secret_for(const struct ing *g, const char *host)
 {
+    const struct ingress *in = g->in;
     size_t i, k;
 
     for (i = 0; *host && i < in->n_tls; i++) {
         for (k = 0; k < in->tls[i].n_hosts; k++) {
             if (str_eq(in->tls[i].hosts[k], host))
-                return in->tls[i].secret_name;
+                return g->undelegated && g->undelegated[i] ? NULL
+                                                           : in->tls[i].secret_name;
         }
     }
     return NULL;
+}
+
+/* tls-cert-namespace names another namespace: Contour skips a tls entry
+ * whose Secret there is not delegated, and serves its hosts on port 80
+ * only. */
+static void delegations(struct imp *im, struct ing *g)
+{
+    const struct ingress *in = g->in;
+    size_t i;
+
+    if (!g->secret_ns || str_eq(g->secret_ns, g->ns) || !in->n_tls)
+        return;
+    g->undelegated = ARENA_NEW_ARRAY(im->a, bool, in->n_tls);
+    for (i = 0; i < in->n_tls; i++)
+        g->undelegated[i] =
+            in->tls[i].secret_name &&
+            !ct_delegated(im, &g->src, ynode_get(in->tls[i].src, "secretName"),
+                          g->secret_ns, in->tls[i].secret_name, g->ns,
+                          "Contour leaves the tls entry out and serves its hosts "
+                          "on port 80 only, as the import does");
 }
 
 static bool regex_path(const char *p)
@@ -117,7 +144,7 @@ static bool regex_path(const char *p)
     return strpbrk(p, "^+*[]%") != NULL;
 }
 
-static void add_path(struct imp *im, const struct ing *g, struct ct_vhost *v,
+static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
                      const struct ynode *at, const char *path, const char *type,
                      const struct ingress_backend *be)
 {
@@ -130,6 +157,8 @@ static void add_path(struct imp *im, const struct ing *g, struct ct_vhost *v,
     r->namespace = g->ns;
     r->owner = g->in->obj.meta.name;
     r->plain = g->plain;
+    r->backend = g->backend;
+    r->rule_name = arena_printf(im->a, "path-%zu", ++g->n_paths);
     if (!path || !*path)
         path = "/";
     if (!value_gateway_path(path) && !(type == NULL || str_eq(type, "ImplementationSpecific"))) {
@@ -174,7 +203,7 @@ static struct ct_vhost *vhost(struct imp *im, const struct ing *g,
                               const char *host, const struct ynode *at)
 {
     struct ct_vhost *v = ct_vhost_get(im, &g->src, g->ns, host, at);
-    const char *secret = secret_for(g->in, host);
+    const char *secret = secret_for(g, host);
 
     if (secret && !v->secret && !v->passthrough) {
         v->secret = secret;
@@ -204,6 +233,7 @@ static void ingress(struct imp *im, const struct ingress *in)
         return;
     }
     annotations(im, &g);
+    delegations(im, &g);
     for (r = 0; r < in->n_rules; r++) {
         const struct ingress_rule *rule = &in->rules[r];
         struct ct_vhost *v = vhost(im, &g, rule->host ? rule->host : "",

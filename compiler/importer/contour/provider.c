@@ -67,6 +67,7 @@ static void convert(struct imp *im)
     ct_proxies(im);
     ct_ingresses(im);
     ct_vhosts_write(im);
+    ct_backend_policies(im);
 }
 
 static const char *const prefixes[] = {"projectcontour.io/", NULL};

@@ -13,10 +13,12 @@
  *   - pathRewritePolicy.replacePrefix, request/responseHeadersPolicy
  *     (set, remove; Host sets the upstream host), requestRedirectPolicy,
  *     timeoutPolicy.response (15 s when unset);
- *   - retries, load balancing, health checks, idle timeouts, rate limits
- *     are reported.  A condition, header, rewrite or redirect that cannot
- *     be converted, and any access control, leaves the route answering
- *     500 (never served without it).
+ *   - retryPolicy and loadBalancerPolicy become a gwc BackendPolicy
+ *     (backend.c); the virtual host's corsPolicy the CORS filter;
+ *   - health checks, idle timeouts, rate limits are reported.  A
+ *     condition, header, rewrite or redirect that cannot be converted, and
+ *     any access control, leaves the route answering 500 (never served
+ *     without it).
  */
 #include "ct.h"
 
@@ -481,12 +483,6 @@ static void reported(struct imp *im, const struct ct_proxy_ctx *x,
     static const struct {
         const char *field, *why;
     } table[] = {
-        {"retryPolicy", "retries are experimental in Gateway API (HTTPRoute "
-                        "retry) and gwc does not write them; requests are tried "
-                        "once"},
-        {"loadBalancerPolicy", "the Gateway balances round robin; a gwc "
-                               "BackendPolicy on the Services sets another "
-                               "method"},
         {"healthCheckPolicy", "active health checks have no Gateway API "
                               "equivalent; nginx checks passively"},
         {"rateLimitPolicy", "rate limits need a gwc ClientPolicy"},
@@ -510,7 +506,7 @@ static void reported(struct imp *im, const struct ct_proxy_ctx *x,
 }
 
 static void route(struct imp *im, const struct ct_proxy_ctx *x,
-                  const struct ynode *item, bool *noted)
+                  const struct ynode *item, size_t index, bool *noted)
 {
     static const char *const known[] = {
         "conditions", "services", "permitInsecure", "timeoutPolicy",
@@ -531,6 +527,8 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     r->plain = ct_flag(ynode_get(item, "permitInsecure")) ? CT_PLAIN_SERVE
                                                        : CT_PLAIN_REDIRECT;
     r->filters = ARENA_NEW(im->a, struct o_filters);
+    r->filters->cors = x->cors;
+    r->rule_name = arena_printf(im->a, "route-%zu", index + 1);
     report_other_fields(im, x->src.label, x->src.root, item, known, "Contour");
     ok = conditions(im, x, ynode_get(item, "conditions"), r);
     if (!r->n_matches)
@@ -538,6 +536,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     r->denied = x->denied || x->chain->denied ||
                 ct_access_control(im, &x->src, item, "route");
     reported(im, x, item);
+    r->backend = ct_route_backend(im, &x->src, item);
     timeouts(im, x, ynode_get(item, "timeoutPolicy"), r, noted);
     if ((p = ynode_get(item, "requestHeadersPolicy")))
         ok = headers_policy(im, x, p, true, r) && ok;
@@ -567,5 +566,5 @@ void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x)
     size_t i;
 
     for (i = 0; routes && i < routes->n; i++)
-        route(im, x, routes->items[i], &noted);
+        route(im, x, routes->items[i], i, &noted);
 }

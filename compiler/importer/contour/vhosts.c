@@ -96,6 +96,7 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
                            denied ? NULL : r->filters, group);
     if (!denied)
         rule->backends = r->backends;
+    rule->source = r; /* backend.c: its BackendPolicy targets the rule */
     return rule;
 }
 

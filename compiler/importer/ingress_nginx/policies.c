@@ -220,11 +220,6 @@ void imp_policies_feature(struct imp *im, struct ing *ing)
 
 /* ---- targets ---- */
 
-static bool forwards(const struct o_rule *r)
-{
-    return !r->filters || !r->filters->redirect;
-}
-
 static bool has_policy(const struct ing *ing)
 {
     const struct ing_policies *p = ing->pol;
@@ -232,9 +227,42 @@ static bool has_policy(const struct ing *ing)
     return p && (p->access.kind || p->client.kind || p->backend.kind);
 }
 
-static void add_target(struct imp *im, struct ing *ing, const struct o_route *r,
+struct targeting {
+    struct imp *im;
+    const struct host_group *g;
+};
+
+static const void *owner(void *ctx, const struct o_rule *rule)
+{
+    const struct ing *ing = rule->source;
+
+    (void)ctx;
+    return ing && has_policy(ing) ? ing : NULL;
+}
+
+/* "<ingress>", "<ingress>-2", ...: unique among the rules of the host. */
+static const char *rule_name(void *ctx, const void *owner, struct o_rule *rule)
+{
+    const struct targeting *t = ctx;
+    struct ing *ing = (struct ing *)owner;
+    struct imp *im = t->im;
+    const char *base = ing->pol->n_rule_names++
+                           ? arena_printf(im->a, "%s-%zu", ing->src->obj.meta.name,
+                                          ing->pol->n_rule_names)
+                           : ing->src->obj.meta.name;
+
+    (void)rule;
+    return name_claim(im,
+                      arena_printf(im->a, "rule/%s/%s/%s", t->g->namespace,
+                                   t->g->klass, t->g->host),
+                      base, 253);
+}
+
+static void add_target(void *ctx, const void *owner, const struct o_route *r,
                        const char *section)
 {
+    struct imp *im = ((const struct targeting *)ctx)->im;
+    struct ing *ing = (struct ing *)owner;
     struct pol_target *t = ARENA_NEW(im->a, struct pol_target);
 
     t->namespace = r->namespace;
@@ -244,56 +272,13 @@ static void add_target(struct imp *im, struct ing *ing, const struct o_route *r,
     ptrvec_push(im->a, &ing->pol->targets, t);
 }
 
-static const char *rule_name(struct imp *im, const struct host_group *g,
-                             struct ing *ing, struct o_rule *rule)
-{
-    const char *base;
-
-    if (rule->name)
-        return rule->name;
-    base = ing->pol->n_rule_names++
-               ? arena_printf(im->a, "%s-%zu", ing->src->obj.meta.name,
-                              ing->pol->n_rule_names)
-               : ing->src->obj.meta.name;
-    rule->name = name_claim(
-        im, arena_printf(im->a, "rule/%s/%s/%s", g->namespace, g->klass, g->host),
-        base, 253);
-    return rule->name;
-}
-
 void imp_policies_target(struct imp *im, const struct host_group *g,
                          const struct o_route *r)
 {
-    size_t i, k;
+    struct targeting t = {im, g};
+    const struct rule_owners ro = {owner, rule_name, add_target, &t};
 
-    for (i = 0; i < r->rules.n; i++) {
-        const struct o_rule *rule = r->rules.v[i];
-        struct ing *ing = (struct ing *)rule->source;
-        bool seen = false, whole = true;
-
-        if (!ing || !has_policy(ing) || !forwards(rule))
-            continue;
-        for (k = 0; k < r->rules.n; k++) {
-            const struct o_rule *o = r->rules.v[k];
-            if (!forwards(o))
-                continue;
-            if (k < i && o->source == ing)
-                seen = true;
-            if (o->source != ing)
-                whole = false;
-        }
-        if (seen)
-            continue;
-        if (whole) {
-            add_target(im, ing, r, NULL);
-            continue;
-        }
-        for (k = i; k < r->rules.n; k++) {
-            struct o_rule *o = r->rules.v[k];
-            if (o->source == ing && forwards(o))
-                add_target(im, ing, r, rule_name(im, g, ing, o));
-        }
-    }
+    policy_targets(r, &ro);
 }
 
 /* ---- the policies ---- */
