@@ -8,7 +8,7 @@
  *   - services[]: a Service port (weight: 1 when unset) or a
  *     TraefikService: weighted (weights multiply when nested) or
  *     mirroring (a mirror at 100 percent becomes RequestMirror).
- * IngressRouteTCP and IngressRouteUDP are reported, not converted.
+ * IngressRouteTCP and IngressRouteUDP: l4.c.
  */
 #include "tr.h"
 
@@ -193,6 +193,37 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
                           crd_text(port), weight);
 }
 
+bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *svcs,
+                     const char *ns)
+{
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; i < svcs->n; i++) {
+        const struct ynode *wn = ynode_get(svcs->items[i], "weight");
+        int64_t w = svcs->n > 1 ? 1 : -1;
+        if (wn && !tr_int(wn, 0, 1000000, &w))
+            tr_report(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
+                      "a weight is an integer from 0 to 1000000");
+        ok = tr_service_add(im, r, svcs->items[i], ns, w, 0) && ok;
+    }
+    return ok;
+}
+
+bool tr_class_ok(struct imp *im, const struct crd *o)
+{
+    const struct tr_src src = {o->label, o->root};
+    const char *klass = crd_text(ynode_get(o->spec, "ingressClassName"));
+
+    if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
+                                                         : "traefik")) {
+        tr_report(im, &src, ynode_get(o->spec, "ingressClassName"),
+                  DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
+        return false;
+    }
+    return true;
+}
+
 /* ---- IngressRoute ---- */
 
 static void entry_points(struct imp *im, struct tr_router *r, const struct ynode *eps)
@@ -260,21 +291,15 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
         if (!tr_middleware_apply(im, r, mws->items[i], ns ? ns : o->namespace, name))
             ok = false;
     }
-    if (!tr_rule_alternatives(im, &r->src, ynode_get(rt, "match"), v2, r->denied,
-                              &r->alts)) {
+    if (!tr_rule_alternatives(im, &r->src, ynode_get(rt, "match"), v2, false,
+                              r->denied, &r->alts)) {
         tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "this route is not converted: its requests go to the routes "
                   "Traefik ranks below it");
         return;
     }
-    for (i = 0; svcs && i < svcs->n; i++) {
-        const struct ynode *wn = ynode_get(svcs->items[i], "weight");
-        int64_t w = svcs->n > 1 ? 1 : -1;
-        if (wn && !tr_int(wn, 0, 1000000, &w))
-            tr_report(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
-                      "a weight is an integer from 0 to 1000000");
-        ok = tr_service_add(im, r, svcs->items[i], o->namespace, w, 0) && ok;
-    }
+    if (svcs)
+        ok = tr_services_add(im, r, svcs, o->namespace) && ok;
     if (!svcs || !svcs->n) {
         tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "a route without services answers nothing Gateway API can "
@@ -298,15 +323,10 @@ static void ingress_route(struct imp *im, const struct crd *o)
     const struct ynode *tls = ynode_get(o->spec, "tls");
     const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
     const char *secret = crd_text(ynode_get(tls, "secretName"));
-    const char *klass = crd_text(ynode_get(o->spec, "ingressClassName"));
     size_t i;
 
-    if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
-                                                         : "traefik")) {
-        tr_report(im, &src, ynode_get(o->spec, "ingressClassName"),
-                  DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
+    if (!tr_class_ok(im, o))
         return;
-    }
     other_fields(im, &src, o->spec, known);
     other_fields(im, &src, tls, tls_known);
     if (tls && !secret)
@@ -329,12 +349,8 @@ void tr_ingress_routes(struct imp *im)
 
         if (str_eq(o->kind, "IngressRoute"))
             ingress_route(im, o);
-        else if (str_eq(o->kind, "IngressRouteTCP") || str_eq(o->kind, "IngressRouteUDP"))
-            tr_report(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc does not convert %s yet (TLSRoute, "
-                      "TCPRoute and UDPRoute)",
-                      o->kind);
-        else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService"))
+        else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService") &&
+                 !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP"))
             tr_report(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc does not convert %s", o->kind);
     }

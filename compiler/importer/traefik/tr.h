@@ -5,7 +5,9 @@
  *   provider.c     the passes and the provider's identity
  *   rule.c         the router rule language: parsed, then as alternatives
  *                  (OR of ANDs) of Gateway API matches
- *   ingressroute.c IngressRoute, IngressRouteTCP/UDP, TraefikService
+ *   ingressroute.c IngressRoute, TraefikService
+ *   l4.c           IngressRouteTCP and IngressRouteUDP: TLS, TCP and UDP
+ *                  routes
  *   middlewares.c  Middleware objects as filters, or reported (access
  *                  control fails closed)
  *   ingress.c      Ingresses of the traefik class and their router.*
@@ -46,11 +48,14 @@ struct tr_expr {
 };
 
 /* Parses rule (v2: the traefik.containo.us grammar, multi-argument
- * matchers).  NULL on a malformed rule, with *err_off and *err set. */
+ * matchers; tcp: a TCP router's matchers, HostSNI, HostSNIRegexp,
+ * ClientIP and ALPN).  NULL on a malformed rule, with *err_off and *err
+ * set. */
 const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
-                                    size_t *err_off, const char **err);
+                                    bool tcp, size_t *err_off, const char **err);
 
-/* One alternative of a rule: its hosts and one Gateway API match. */
+/* One alternative of a rule: its hosts (HTTP Host, or TCP HostSNI) and
+ * one Gateway API match (HTTP only). */
 struct tr_alt {
     const char **hosts; /* none: any host */
     size_t n_hosts;
@@ -63,7 +68,7 @@ struct tr_alt {
  * converted is left out instead, widening the match (reported): for
  * routers that answer 500 anyway. */
 bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
-                          const struct ynode *at, bool v2, bool loose,
+                          const struct ynode *at, bool v2, bool tcp, bool loose,
                           struct ptrvec *out /* struct tr_alt * */);
 
 /* A Go regular expression, which Traefik searches for, as the whole-string
@@ -127,6 +132,20 @@ void tr_ingress_routes(struct imp *im);
 /* A Service port or TraefikService of ns as r's backends (false: reported). */
 bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
                     const char *ns, int64_t weight, int depth);
+
+/* services (a sequence) of a route of namespace ns as r's backends,
+ * weighted when several (false: some are reported, not converted). */
+bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *svcs,
+                     const char *ns);
+/* Whether the ingressClassName of o is converted (else reported). */
+bool tr_class_ok(struct imp *im, const struct crd *o);
+
+/* l4.c: IngressRouteTCP and IngressRouteUDP as TLS, TCP and UDP routes. */
+void tr_l4_routes(struct imp *im);
+/* The port of a Traefik entry point, and whether it is UDP; false for
+ * one the import does not know. */
+bool tr_entry_point(const struct imp *im, const char *name, int64_t *port,
+                    bool *udp);
 
 /* A port of Service ns/name, by number or else by name, as r's backend. */
 bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,

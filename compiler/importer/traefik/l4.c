@@ -1,0 +1,327 @@
+/*
+ * IngressRouteTCP and IngressRouteUDP (doc.traefik.io/traefik/reference/
+ * routing-configuration/kubernetes/crd/tcp/ingressroutetcp/ and
+ * .../crd/udp/ingressrouteudp/):
+ *   - entryPoints: each the port of a listener (tr_entry_point); none:
+ *     every entry point of the protocol the import knows;
+ *   - TCP routes[].match (the TCP rule language, rule.c): with
+ *     tls.passthrough a TLSRoute per HostSNI name on a TLS listener in
+ *     Passthrough mode; with tls.secretName Traefik ends TLS, a TLSRoute on
+ *     a TLS listener in Terminate mode; without tls only HostSNI(`*`)
+ *     matches (a plain connection has no SNI), a TCPRoute;
+ *   - UDP routes[]: services only, a UDPRoute;
+ *   - services[]: Service ports, weighted (unset: 1) when several.
+ * A route with middlewares (MiddlewareTCP: ipAllowList, inFlightConn) is
+ * left out, reported: an allow list never becomes an open port.  A TCP or
+ * UDP listener carries one route, so the first router of an entry point
+ * in Traefik's order (priority, by default the rule's length) takes it
+ * and the others are reported.
+ */
+#include "tr.h"
+
+#include "base/arena.h"
+#include "base/array.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+enum l4_mode { L4_TCP, L4_UDP, L4_PASSTHROUGH, L4_TERMINATE };
+
+struct l4 {
+    struct tr_router r; /* src, at, namespace, name, alts, backends, secret */
+    enum l4_mode mode;
+    const int64_t *ports;
+    size_t n_ports;
+};
+
+bool tr_entry_point(const struct imp *im, const char *name, int64_t *port, bool *udp)
+{
+    static const struct {
+        const char *name;
+        int64_t port;
+    } defaults[] = {{"web", 80}, {"websecure", 443}};
+    size_t i;
+
+    (void)im;
+    *udp = false;
+    for (i = 0; name && i < ARRAY_SIZE(defaults); i++) {
+        if (str_eq(name, defaults[i].name)) {
+            *port = defaults[i].port;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The ports of the object's entry points, each reported when the import
+ * cannot serve the router there. */
+static size_t entry_points(struct imp *im, const struct tr_src *src,
+                           const struct crd *o, bool udp, int64_t **out)
+{
+    static const char *const all[] = {"web", "websecure"};
+    const struct ynode *eps = crd_seq(ynode_get(o->spec, "entryPoints"));
+    size_t i, n = eps && eps->n ? eps->n : ARRAY_SIZE(all), n_ports = 0;
+    int64_t port;
+    bool ep_udp;
+
+    *out = ARENA_NEW_ARRAY(im->a, int64_t, n);
+    for (i = 0; i < n; i++) {
+        const char *ep = eps && eps->n ? crd_text(eps->items[i]) : all[i];
+        if (!tr_entry_point(im, ep, &port, &ep_udp)) {
+            tr_report(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: entry point '%s' is not web (port 80) or "
+                      "websecure (443); its port is Traefik's static "
+                      "configuration, which the import does not read",
+                      ep ? report_value(im, ep) : "");
+        } else if (ep_udp != udp) {
+            if (eps && eps->n)
+                tr_report(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: entry point '%s' listens on %s, not "
+                          "%s; Traefik does not serve the router there",
+                          report_value(im, ep), ep_udp ? "UDP" : "TCP",
+                          udp ? "UDP" : "TCP");
+        } else {
+            (*out)[n_ports++] = port;
+        }
+    }
+    if (!n_ports && !(eps && eps->n))
+        tr_report(im, src, o->spec, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: no entryPoints are listed and the import "
+                  "knows no %s entry point to serve the routes on",
+                  udp ? "UDP" : "TCP");
+    return n_ports;
+}
+
+static const struct ynode *seq(const struct ynode *n)
+{
+    return crd_seq(n);
+}
+
+/* The route's services as x's backends; false when one is not converted
+ * (reported), which leaves the route out: a share of the connections
+ * would otherwise go to the others. */
+static bool services(struct imp *im, struct l4 *x, const struct crd *o,
+                     const struct ynode *rt)
+{
+    const struct ynode *svcs = seq(ynode_get(rt, "services"));
+    bool ok = true;
+    size_t i;
+
+    if (!svcs || !svcs->n) {
+        tr_report(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: a route without services");
+        return false;
+    }
+    for (i = 0; i < svcs->n; i++) {
+        const struct ynode *kind = ynode_get(svcs->items[i], "kind");
+        if (kind) { /* TCP and UDP services are Services only */
+            tr_report(im, &x->r.src, kind, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: a %s service has no kind (TraefikService "
+                      "is HTTP only)",
+                      o->kind);
+            ok = false;
+        }
+    }
+    return tr_services_add(im, &x->r, svcs, o->namespace) && ok;
+}
+
+/* How a TCP route is served, from the IngressRouteTCP's tls. */
+static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
+{
+    static const char *const known[] = {"passthrough", "secretName", NULL};
+    const struct ynode *pt = ynode_get(tls, "passthrough");
+    bool passthrough = false;
+
+    x->mode = L4_TCP;
+    if (!tls)
+        return true;
+    report_other_fields(im, x->r.src.label, x->r.src.root, tls, known, "Traefik");
+    if (pt && !(pt->kind == YNODE_SCALAR && value_parse_go_bool(pt->text, &passthrough))) {
+        tr_report(im, &x->r.src, pt, DIAG_IMPORT_BAD_VALUE,
+                  "passthrough is true or false");
+        return false;
+    }
+    if (passthrough) {
+        x->mode = L4_PASSTHROUGH;
+        return true;
+    }
+    x->r.secret = crd_text(ynode_get(tls, "secretName"));
+    if (!x->r.secret) {
+        tr_report(im, &x->r.src, tls, DIAG_IMPORT_TLS,
+                  "not converted: TLS without secretName uses Traefik's default "
+                  "certificate, which the import cannot name; the routes are "
+                  "left out");
+        return false;
+    }
+    x->mode = L4_TERMINATE;
+    return true;
+}
+
+static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode *rt,
+                        size_t index, const struct ynode *tls, bool udp)
+{
+    static const char *const tcp_known[] = {"match", "priority", "services",
+                                            "middlewares", "syntax", NULL};
+    static const char *const udp_known[] = {"services", NULL};
+    struct l4 *x = ARENA_NEW(im->a, struct l4);
+    const struct ynode *match = ynode_get(rt, "match");
+    const struct ynode *prio = ynode_get(rt, "priority");
+    const struct ynode *mws = seq(ynode_get(rt, "middlewares"));
+    const char *rule = crd_text(match);
+    bool v2 = str_eq(o->group, "traefik.containo.us") ||
+              str_eq(crd_text(ynode_get(rt, "syntax")), "v2");
+    size_t i;
+
+    x->r.src.label = o->label;
+    x->r.src.root = o->root;
+    x->r.at = rt;
+    x->r.namespace = o->namespace;
+    x->r.name = index ? arena_printf(im->a, "%s-%zu", o->name, index + 1) : o->name;
+    report_other_fields(im, o->label, o->root, rt, udp ? udp_known : tcp_known,
+                        "Traefik");
+    if (!services(im, x, o, rt))
+        return NULL;
+    if (udp) {
+        x->mode = L4_UDP;
+        return x;
+    }
+    if (!tls_mode(im, x, tls))
+        return NULL;
+    for (i = 0; mws && i < mws->n; i++)
+        tr_report(im, &x->r.src, mws->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                  "not converted: gwc converts no MiddlewareTCP (ipAllowList, "
+                  "inFlightConn); the route is left out rather than served "
+                  "without it");
+    if (mws && mws->n)
+        return NULL;
+    x->r.priority = rule ? (int64_t)strlen(rule) : 0;
+    if (prio && !tr_int(prio, 0, INT32_MAX, &x->r.priority))
+        tr_report(im, &x->r.src, prio, DIAG_IMPORT_BAD_VALUE,
+                  "priority is a non-negative integer");
+    else if (prio && x->r.priority == 0)
+        x->r.priority = rule ? (int64_t)strlen(rule) : 0;
+    if (!tr_rule_alternatives(im, &x->r.src, match, v2, true, false, &x->r.alts)) {
+        tr_report(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                  "this route is not converted: its connections go to the "
+                  "routers Traefik ranks below it");
+        return NULL;
+    }
+    for (i = 0; x->mode == L4_TCP && i < x->r.alts.n; i++) {
+        const struct tr_alt *a = x->r.alts.v[i];
+        if (a->n_hosts) {
+            tr_report(im, &x->r.src, match, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: HostSNI(`%s`) without tls never matches "
+                      "(a plain TCP connection has no SNI); only HostSNI(`*`) "
+                      "does",
+                      report_value(im, a->hosts[0]));
+            return NULL;
+        }
+    }
+    return x;
+}
+
+static void routes_of(struct imp *im, const struct crd *o, bool udp,
+                      struct ptrvec *out)
+{
+    static const char *const known[] = {"entryPoints", "routes", "tls",
+                                        "ingressClassName", NULL};
+    const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
+    const struct ynode *tls = udp ? NULL : ynode_get(o->spec, "tls");
+    const struct tr_src src = {o->label, o->root};
+    int64_t *ports;
+    size_t i, n_ports;
+
+    if (!tr_class_ok(im, o))
+        return;
+    report_other_fields(im, o->label, o->root, o->spec, known, "Traefik");
+    n_ports = entry_points(im, &src, o, udp, &ports);
+    for (i = 0; routes && i < routes->n; i++) {
+        struct l4 *x = route(im, o, routes->items[i], i, tls, udp);
+        if (!x || !n_ports)
+            continue;
+        x->ports = ports;
+        x->n_ports = n_ports;
+        ptrvec_push(im->a, out, x);
+    }
+}
+
+/* ---- output ---- */
+
+static const char *const protocols[] = {"TCP", "UDP", "TLS", "TLS"};
+static const enum kind kinds[] = {KIND_TCP_ROUTE, KIND_UDP_ROUTE, KIND_TLS_ROUTE,
+                                  KIND_TLS_ROUTE};
+
+/* Traefik's order: the higher priority first, then the name. */
+static int cmp_l4(const void *pa, const void *pb)
+{
+    const struct l4 *a = *(const struct l4 *const *)pa;
+    const struct l4 *b = *(const struct l4 *const *)pb;
+    int c = strcmp(a->r.namespace, b->r.namespace);
+
+    if (c)
+        return c;
+    if (a->r.priority != b->r.priority)
+        return a->r.priority > b->r.priority ? -1 : 1;
+    return strcmp(a->r.name, b->r.name);
+}
+
+static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
+{
+    struct o_gateway *gw = gateway_for(im, x->r.namespace, "traefik", 0);
+    const char *proto = protocols[x->mode];
+    size_t i, k;
+
+    for (k = 0; k < x->r.alts.n; k++) {
+        const struct tr_alt *a = x->r.alts.v[k];
+        const char *host = a->n_hosts ? a->hosts[0] : "";
+        struct o_rule *rule = routes_rule_new(im, NULL, 0, NULL, 0);
+        struct ptrvec rules = {0};
+        const char *base = *host ? arena_printf(im->a, "%s-%s", x->r.name,
+                                                name_host_label(im->a, host))
+                                 : x->r.name;
+
+        rule->backends = x->r.backends;
+        ptrvec_push(im->a, &rules, rule);
+        for (i = 0; i < x->n_ports; i++) {
+            const char *key = arena_printf(im->a, "%s/%s/%s/%lld/%s", gw->namespace,
+                                           gw->name, proto,
+                                           (long long)x->ports[i], host);
+            const struct l4 *first = index_get(taken, key);
+            const char *section;
+            if (first) {
+                tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: router %s/%s (priority %lld) takes "
+                          "the %s connections of port %lld%s%s first",
+                          first->r.namespace, first->r.name,
+                          (long long)first->r.priority, proto,
+                          (long long)x->ports[i], *host ? " for " : "", host);
+                continue;
+            }
+            index_put(im->a, taken, key, (void *)x);
+            section = listener_add_port(im, gw, proto, x->ports[i], host,
+                                        x->mode == L4_TERMINATE ? x->r.secret : NULL,
+                                        gw->namespace);
+            routes_emit(im, kinds[x->mode], x->r.namespace,
+                        x->n_ports > 1 ? arena_printf(im->a, "%s-%lld", base,
+                                                      (long long)x->ports[i])
+                                       : base,
+                        host, gw, &rules, &section, 1);
+        }
+    }
+}
+
+void tr_l4_routes(struct imp *im)
+{
+    struct ptrvec v = {0};
+    struct index taken = {0};
+    size_t i;
+
+    for (i = 0; i < TR(im)->crds.n; i++) {
+        const struct crd *o = TR(im)->crds.v[i];
+        if (str_eq(o->kind, "IngressRouteTCP") || str_eq(o->kind, "IngressRouteUDP"))
+            routes_of(im, o, str_eq(o->kind, "IngressRouteUDP"), &v);
+    }
+    ptrvec_sort(&v, cmp_l4);
+    for (i = 0; i < v.n; i++)
+        write_one(im, &taken, v.v[i]);
+}
