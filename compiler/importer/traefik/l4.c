@@ -42,7 +42,8 @@ bool tr_entry_point(const struct imp *im, const char *name, int64_t *port, bool 
     } defaults[] = {{"web", 80}, {"websecure", 443}};
     size_t i;
 
-    (void)im;
+    if (import_entry_point(im->o, name, port, udp))
+        return true;
     *udp = false;
     for (i = 0; name && i < ARRAY_SIZE(defaults); i++) {
         if (str_eq(name, defaults[i].name)) {
@@ -54,37 +55,51 @@ bool tr_entry_point(const struct imp *im, const char *name, int64_t *port, bool 
 }
 
 /* The ports of the object's entry points, each reported when the import
- * cannot serve the router there. */
+ * cannot serve the router there.  None listed: Traefik's default, every
+ * entry point (those the import knows, of the router's transport). */
 static size_t entry_points(struct imp *im, const struct tr_src *src,
                            const struct crd *o, bool udp, int64_t **out)
 {
-    static const char *const all[] = {"web", "websecure"};
     const struct ynode *eps = crd_seq(ynode_get(o->spec, "entryPoints"));
-    size_t i, n = eps && eps->n ? eps->n : ARRAY_SIZE(all), n_ports = 0;
+    bool listed = eps && eps->n;
+    size_t i, k, n = listed ? eps->n : 2 + im->o->n_entry_points, n_ports = 0;
+    const char **names = ARENA_NEW_ARRAY(im->a, const char *, n);
     int64_t port;
     bool ep_udp;
 
+    for (i = 0; i < n; i++) {
+        const char *e = listed || i < 2 ? NULL : im->o->entry_points[i - 2];
+        names[i] = listed ? crd_text(eps->items[i])
+                   : i < 2 ? (i ? "websecure" : "web")
+                           : arena_strndup(im->a, e, (size_t)(strchr(e, '=') - e));
+    }
     *out = ARENA_NEW_ARRAY(im->a, int64_t, n);
     for (i = 0; i < n; i++) {
-        const char *ep = eps && eps->n ? crd_text(eps->items[i]) : all[i];
+        const char *ep = names[i];
         if (!tr_entry_point(im, ep, &port, &ep_udp)) {
             tr_report(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: entry point '%s' is not web (port 80) or "
-                      "websecure (443); its port is Traefik's static "
+                      "not converted: entry point '%s' is not web (port 80), "
+                      "websecure (443) or one given with --entry-point "
+                      "NAME=PORT[/udp]; its port is Traefik's static "
                       "configuration, which the import does not read",
                       ep ? report_value(im, ep) : "");
-        } else if (ep_udp != udp) {
-            if (eps && eps->n)
+            continue;
+        }
+        if (ep_udp != udp) {
+            if (listed)
                 tr_report(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: entry point '%s' listens on %s, not "
                           "%s; Traefik does not serve the router there",
                           report_value(im, ep), ep_udp ? "UDP" : "TCP",
                           udp ? "UDP" : "TCP");
-        } else {
-            (*out)[n_ports++] = port;
+            continue;
         }
+        for (k = 0; k < n_ports && (*out)[k] != port; k++)
+            ;
+        if (k == n_ports)
+            (*out)[n_ports++] = port;
     }
-    if (!n_ports && !(eps && eps->n))
+    if (!n_ports && !listed)
         tr_report(im, src, o->spec, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: no entryPoints are listed and the import "
                   "knows no %s entry point to serve the routes on",
@@ -181,8 +196,9 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
                         "Traefik");
     if (!services(im, x, o, rt))
         return NULL;
-    if (udp) {
+    if (udp) { /* no rule: one alternative, any host */
         x->mode = L4_UDP;
+        ptrvec_push(im->a, &x->r.alts, ARENA_NEW(im->a, struct tr_alt));
         return x;
     }
     if (!tls_mode(im, x, tls))
@@ -265,6 +281,25 @@ static int cmp_l4(const void *pa, const void *pb)
     return strcmp(a->r.name, b->r.name);
 }
 
+/* A listener of gw that port cannot be shared with, as validation sees
+ * it: UDP shares a port number with anything else; HTTPS and TLS tell
+ * their hostnames apart by SNI; TCP takes its port alone. */
+static const struct o_listener *clash(const struct o_gateway *gw, const char *proto,
+                                      int64_t port, const char *host)
+{
+    size_t i;
+
+    for (i = 0; i < gw->listeners.n; i++) {
+        const struct o_listener *l = gw->listeners.v[i];
+        bool l_tls = str_eq(l->protocol, "HTTPS") || str_eq(l->protocol, "TLS");
+        if (l->port != port || str_eq(l->protocol, "UDP") != str_eq(proto, "UDP"))
+            continue;
+        if (!l_tls || !str_eq(proto, "TLS") || str_eq(l->hostname ? l->hostname : "", host))
+            return l;
+    }
+    return NULL;
+}
+
 static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
 {
     struct o_gateway *gw = gateway_for(im, x->r.namespace, "traefik", 0);
@@ -287,6 +322,7 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
                                            gw->name, proto,
                                            (long long)x->ports[i], host);
             const struct l4 *first = index_get(taken, key);
+            const struct o_listener *other;
             const char *section;
             if (first) {
                 tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
@@ -295,6 +331,16 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
                           first->r.namespace, first->r.name,
                           (long long)first->r.priority, proto,
                           (long long)x->ports[i], *host ? " for " : "", host);
+                continue;
+            }
+            if ((other = clash(gw, proto, x->ports[i], host)) != NULL) {
+                tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: Traefik tries TCP routers before the "
+                          "HTTP routers of an entry point, but Gateway %s/%s "
+                          "cannot hold this %s listener on port %lld%s%s beside "
+                          "its %s listener '%s'; the HTTP routers keep the port",
+                          gw->namespace, gw->name, proto, (long long)x->ports[i],
+                          *host ? " for " : "", host, other->protocol, other->name);
                 continue;
             }
             index_put(im->a, taken, key, (void *)x);
