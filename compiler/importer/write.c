@@ -331,10 +331,11 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
 static void route(struct writer *w, const struct o_route *r)
 {
     /* TCPRoute and UDPRoute are served as v1alpha2 by the Gateway API's
-     * experimental CRDs. */
-    const char *version = r->kind == KIND_TCP_ROUTE || r->kind == KIND_UDP_ROUTE
-                              ? GATEWAY_GROUP "/v1alpha2"
-                              : GW_V1;
+     * experimental CRDs; so is a TLSRoute for every name, as v1 requires
+     * hostnames. */
+    bool alpha = r->kind == KIND_TCP_ROUTE || r->kind == KIND_UDP_ROUTE ||
+                 (r->kind == KIND_TLS_ROUTE && !r->n_hostnames);
+    const char *version = alpha ? GATEWAY_GROUP "/v1alpha2" : GW_V1;
     struct doc *d = object(w, version, kind_name(r->kind), r->namespace, r->name);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
     struct doc *parents = doc_put(w->a, spec, "parentRefs", doc_seq(w->a));

@@ -267,35 +267,43 @@ static const char *const protocols[] = {"TCP", "UDP", "TLS", "TLS"};
 static const enum kind kinds[] = {KIND_TCP_ROUTE, KIND_UDP_ROUTE, KIND_TLS_ROUTE,
                                   KIND_TLS_ROUTE};
 
-/* Traefik's order: the higher priority first, then the name. */
+/* Traefik's order, across namespaces (one Traefik served them all): the
+ * higher priority first, then the name. */
 static int cmp_l4(const void *pa, const void *pb)
 {
     const struct l4 *a = *(const struct l4 *const *)pa;
     const struct l4 *b = *(const struct l4 *const *)pb;
-    int c = strcmp(a->r.namespace, b->r.namespace);
+    int c;
 
-    if (c)
-        return c;
     if (a->r.priority != b->r.priority)
         return a->r.priority > b->r.priority ? -1 : 1;
-    return strcmp(a->r.name, b->r.name);
+    c = strcmp(a->r.namespace, b->r.namespace);
+    return c ? c : strcmp(a->r.name, b->r.name);
 }
 
-/* A listener of gw that port cannot be shared with, as validation sees
+/* A listener the new one cannot share its port with, as validation sees
  * it: UDP shares a port number with anything else; HTTPS and TLS tell
- * their hostnames apart by SNI; TCP takes its port alone. */
-static const struct o_listener *clash(const struct o_gateway *gw, const char *proto,
-                                      int64_t port, const char *host)
+ * their hostnames apart by SNI; TCP takes its port alone.  Every Gateway
+ * counts: one Traefik served them all, on the same addresses. */
+static const struct o_listener *clash(const struct imp *im, const char *proto,
+                                      int64_t port, const char *host,
+                                      const struct o_gateway **owner)
 {
-    size_t i;
+    size_t g, i;
 
-    for (i = 0; i < gw->listeners.n; i++) {
-        const struct o_listener *l = gw->listeners.v[i];
-        bool l_tls = str_eq(l->protocol, "HTTPS") || str_eq(l->protocol, "TLS");
-        if (l->port != port || str_eq(l->protocol, "UDP") != str_eq(proto, "UDP"))
-            continue;
-        if (!l_tls || !str_eq(proto, "TLS") || str_eq(l->hostname ? l->hostname : "", host))
-            return l;
+    for (g = 0; g < im->gateways.n; g++) {
+        const struct o_gateway *gw = im->gateways.v[g];
+        for (i = 0; i < gw->listeners.n; i++) {
+            const struct o_listener *l = gw->listeners.v[i];
+            bool l_tls = str_eq(l->protocol, "HTTPS") || str_eq(l->protocol, "TLS");
+            if (l->port != port || str_eq(l->protocol, "UDP") != str_eq(proto, "UDP"))
+                continue;
+            if (!l_tls || !str_eq(proto, "TLS") ||
+                str_eq(l->hostname ? l->hostname : "", host)) {
+                *owner = gw;
+                return l;
+            }
+        }
     }
     return NULL;
 }
@@ -318,29 +326,40 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
         rule->backends = x->r.backends;
         ptrvec_push(im->a, &rules, rule);
         for (i = 0; i < x->n_ports; i++) {
-            const char *key = arena_printf(im->a, "%s/%s/%s/%lld/%s", gw->namespace,
-                                           gw->name, proto,
+            const char *key = arena_printf(im->a, "%s/%lld/%s", proto,
                                            (long long)x->ports[i], host);
             const struct l4 *first = index_get(taken, key);
             const struct o_listener *other;
+            const struct o_gateway *owner;
             const char *section;
+            if (first && x->mode == L4_UDP) {
+                tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: a UDP listener carries one route, and "
+                          "router %s/%s, first by namespace and name, has port "
+                          "%lld",
+                          first->r.namespace, first->r.name, (long long)x->ports[i]);
+                continue;
+            }
             if (first) {
                 tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: router %s/%s (priority %lld) takes "
-                          "the %s connections of port %lld%s%s first",
+                          "not converted: router %s/%s (priority %lld) comes "
+                          "first in Traefik's order and takes the %s "
+                          "connections of port %lld%s%s",
                           first->r.namespace, first->r.name,
                           (long long)first->r.priority, proto,
                           (long long)x->ports[i], *host ? " for " : "", host);
                 continue;
             }
-            if ((other = clash(gw, proto, x->ports[i], host)) != NULL) {
+            if ((other = clash(im, proto, x->ports[i], host, &owner)) != NULL) {
                 tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: Traefik tries TCP routers before the "
-                          "HTTP routers of an entry point, but Gateway %s/%s "
-                          "cannot hold this %s listener on port %lld%s%s beside "
-                          "its %s listener '%s'; the HTTP routers keep the port",
-                          gw->namespace, gw->name, proto, (long long)x->ports[i],
-                          *host ? " for " : "", host, other->protocol, other->name);
+                          "HTTP routers of an entry point, but this %s listener "
+                          "on port %lld%s%s cannot share the port with %s "
+                          "listener '%s' of Gateway %s/%s; the HTTP routers keep "
+                          "it",
+                          proto, (long long)x->ports[i], *host ? " for " : "", host,
+                          other->protocol, other->name, owner->namespace,
+                          owner->name);
                 continue;
             }
             index_put(im->a, taken, key, (void *)x);

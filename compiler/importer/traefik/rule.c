@@ -400,18 +400,25 @@ struct conv {
     const struct ynode *at;
     bool v2, loose;
     bool ok;
+    struct index reported; /* "<offset>/<why>": a token is reported once,
+                            * though every alternative holding it meets it */
 };
 
 static void unsupported(struct conv *cv, const struct lit *l, size_t off,
                         const char *why)
 {
+    const char *key = arena_printf(cv->im->a, "%zu/%s", off, why);
+
+    cv->ok = false;
+    if (index_get(&cv->reported, key))
+        return;
+    index_put(cv->im->a, &cv->reported, key, (void *)key);
     report_in_scalar(cv->im, cv->src->label, cv->src->root, cv->at, off,
                      cv->loose ? DIAG_IMPORT_APPROXIMATED : DIAG_IMPORT_NOT_CONVERTED,
                      "%s%s: %s%s", l->neg ? "!" : "", l->m->name, why,
                      cv->loose ? "; left out, so the route matches more "
                                  "requests (and answers them 500)"
                                : "");
-    cv->ok = false;
 }
 
 static const char *gateway_method(const char *m)
@@ -599,7 +606,7 @@ bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
     const char *rule = crd_text(at), *err = NULL;
     size_t err_off = 0, i, k;
     const struct tr_expr *e;
-    struct conv cv = {im, src, at, v2, loose, true};
+    struct conv cv = {im, src, at, v2, loose, true, {0}};
     struct dnf d;
 
     if (!rule) {
