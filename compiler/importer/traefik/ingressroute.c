@@ -44,6 +44,12 @@ static const struct crd *find_crd(const struct imp *im, const char *kind,
     return NULL;
 }
 
+/* What becomes of a route whose service is not converted. */
+static const char *fate(const struct tr_router *r)
+{
+    return r->l4 ? "the route is left out" : "the route answers 500";
+}
+
 bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
                     const char *ns, const char *name, int64_t number,
                     const char *port_name, int64_t weight)
@@ -66,9 +72,8 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
     if (!b.port) {
         tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: a Service port number, or the name of a port "
-                  "of Service %s/%s in the input, expected; the route answers "
-                  "500",
-                  ns, name);
+                  "of Service %s/%s in the input, expected; %s",
+                  ns, name, fate(r));
         return false;
     }
     memset(&tmp, 0, sizeof(tmp));
@@ -137,9 +142,8 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
     }
     tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
               "not converted: TraefikService %s/%s is neither weighted nor "
-              "mirroring (failover and highestRandomWeight need a policy); the "
-              "route answers 500",
-              ts->namespace, ts->name);
+              "mirroring (failover and highestRandomWeight need a policy); %s",
+              ts->namespace, ts->name, fate(r));
     return false;
 }
 
@@ -169,16 +173,16 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
         /* allowCrossNamespace is off by default: Traefik refuses it. */
         tr_report(im, &r->src, ynode_get(svc, "namespace"), DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: Traefik refuses a service in another namespace "
-                  "unless allowCrossNamespace is set; the route answers 500");
+                  "unless allowCrossNamespace is set; %s",
+                  fate(r));
         return false;
     }
     if (str_eq(kind, "TraefikService")) {
         const struct crd *ts = find_crd(im, "TraefikService", ns, name);
         if (!ts) {
             tr_report(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: no TraefikService %s/%s in the input; the "
-                      "route answers 500",
-                      ns, name);
+                      "not converted: no TraefikService %s/%s in the input; %s",
+                      ns, name, fate(r));
             return false;
         }
         return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth);

@@ -131,13 +131,13 @@ static bool services(struct imp *im, struct l4 *x, const struct crd *o,
         const struct ynode *kind = ynode_get(svcs->items[i], "kind");
         if (kind) { /* TCP and UDP services are Services only */
             tr_report(im, &x->r.src, kind, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: a %s service has no kind (TraefikService "
-                      "is HTTP only)",
+                      "not converted: the services of an %s have no kind "
+                      "(TraefikService is HTTP only); the route is left out",
                       o->kind);
             ok = false;
         }
     }
-    return tr_services_add(im, &x->r, svcs, o->namespace) && ok;
+    return ok && tr_services_add(im, &x->r, svcs, o->namespace);
 }
 
 /* How a TCP route is served, from the IngressRouteTCP's tls. */
@@ -187,6 +187,7 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
               str_eq(crd_text(ynode_get(rt, "syntax")), "v2");
     size_t i;
 
+    x->r.l4 = true;
     x->r.src.label = o->label;
     x->r.src.root = o->root;
     x->r.at = rt;

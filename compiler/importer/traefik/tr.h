@@ -89,6 +89,9 @@ struct tr_router {
     struct ptrvec backends; /* struct o_backend * */
     /* Access control gwc cannot carry over: no backends, so 500. */
     bool denied;
+    /* IngressRouteTCP/UDP: what is not converted leaves the route out (a
+     * connection has no 500 to answer). */
+    bool l4;
     /* Middlewares that depend on the rule's paths (tr_middleware_paths). */
     const struct ynode *strip_at, *add_at, *replace_at;
     const char *strip, *add, *replace;
