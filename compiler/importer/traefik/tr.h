@@ -12,8 +12,9 @@
  *                  control fails closed)
  *   ingress.c      Ingresses of the traefik class and their router.*
  *                  annotations
- *   routers.c      every router to listeners and HTTPRoutes, with
- *                  Traefik's priority simulated
+ *   routers.c      every router to listeners and HTTPRoutes
+ *   precedence.c   Traefik's priority simulated against Gateway API
+ *                  precedence
  *
  * IngressRoutes and Ingresses both become "routers", as in Traefik: a rule,
  * a priority, entry points, TLS, middlewares and services.
@@ -142,6 +143,10 @@ bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *sv
                      const char *ns);
 /* Whether the ingressClassName of o is converted (else reported). */
 bool tr_class_ok(struct imp *im, const struct crd *o);
+
+/* precedence.c: where Traefik's priority and Gateway API precedence
+ * disagree on two routers, reported. */
+void tr_precedence(struct imp *im);
 
 /* l4.c: IngressRouteTCP and IngressRouteUDP as TLS, TCP and UDP routes. */
 void tr_l4_routes(struct imp *im);
