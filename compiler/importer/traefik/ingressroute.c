@@ -238,19 +238,8 @@ static void entry_points(struct imp *im, struct tr_router *r, const struct ynode
         r->web = r->websecure = true;
         return;
     }
-    for (i = 0; i < eps->n; i++) {
-        const char *ep = crd_text(eps->items[i]);
-        if (str_eq(ep, "web"))
-            r->web = true;
-        else if (str_eq(ep, "websecure"))
-            r->websecure = true;
-        else
-            tr_report(im, &r->src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: entry point '%s' is not web (port 80) or "
-                      "websecure (443); its port is Traefik's static "
-                      "configuration, which the import does not read",
-                      ep ? report_value(im, ep) : "");
-    }
+    for (i = 0; i < eps->n; i++)
+        tr_http_entry_point(im, r, &r->src, eps->items[i], crd_text(eps->items[i]));
 }
 
 static void route(struct imp *im, const struct crd *o, const struct ynode *rt,

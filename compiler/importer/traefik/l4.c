@@ -2,7 +2,7 @@
  * IngressRouteTCP and IngressRouteUDP (doc.traefik.io/traefik/reference/
  * routing-configuration/kubernetes/crd/tcp/ingressroutetcp/ and
  * .../crd/udp/ingressrouteudp/):
- *   - entryPoints: each the port of a listener (tr_entry_point); none:
+ *   - entryPoints: each the port of a listener (entrypoints.c); none:
  *     every entry point of the protocol the import knows;
  *   - TCP routes[].match (the TCP rule language, rule.c): with
  *     tls.passthrough a TLSRoute per HostSNI name on a TLS listener in
@@ -34,26 +34,6 @@ struct l4 {
     size_t n_ports;
 };
 
-bool tr_entry_point(const struct imp *im, const char *name, int64_t *port, bool *udp)
-{
-    static const struct {
-        const char *name;
-        int64_t port;
-    } defaults[] = {{"web", 80}, {"websecure", 443}};
-    size_t i;
-
-    if (import_entry_point(im->o, name, port, udp))
-        return true;
-    *udp = false;
-    for (i = 0; name && i < ARRAY_SIZE(defaults); i++) {
-        if (str_eq(name, defaults[i].name)) {
-            *port = defaults[i].port;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The ports of the object's entry points, each reported when the import
  * cannot serve the router there.  None listed: Traefik's default, every
  * entry point (those the import knows, of the router's transport). */
@@ -69,7 +49,7 @@ static size_t entry_points(struct imp *im, const struct tr_src *src,
 
     for (i = 0; i < n; i++) {
         const char *e = listed || i < 2 ? NULL : im->o->entry_points[i - 2];
-        names[i] = listed ? crd_text(eps->items[i])
+        names[i] = listed  ? crd_text(eps->items[i])
                    : i < 2 ? (i ? "websecure" : "web")
                            : arena_strndup(im->a, e, (size_t)(strchr(e, '=') - e));
     }
@@ -77,12 +57,7 @@ static size_t entry_points(struct imp *im, const struct tr_src *src,
     for (i = 0; i < n; i++) {
         const char *ep = names[i];
         if (!tr_entry_point(im, ep, &port, &ep_udp)) {
-            tr_report(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: entry point '%s' is not web (port 80), "
-                      "websecure (443) or one given with --entry-point "
-                      "NAME=PORT[/udp]; its port is Traefik's static "
-                      "configuration, which the import does not read",
-                      ep ? report_value(im, ep) : "");
+            tr_entry_point_unknown(im, src, eps->items[i], ep);
             continue;
         }
         if (ep_udp != udp) {
@@ -151,7 +126,8 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
     if (!tls)
         return true;
     report_other_fields(im, x->r.src.label, x->r.src.root, tls, known, "Traefik");
-    if (pt && !(pt->kind == YNODE_SCALAR && value_parse_go_bool(pt->text, &passthrough))) {
+    if (pt && !(pt->kind == YNODE_SCALAR &&
+                value_parse_go_bool(pt->text, &passthrough))) {
         tr_report(im, &x->r.src, pt, DIAG_IMPORT_BAD_VALUE,
                   "passthrough is true or false");
         return false;
@@ -175,8 +151,8 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
 static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode *rt,
                         size_t index, const struct ynode *tls, bool udp)
 {
-    static const char *const tcp_known[] = {"match", "priority", "services",
-                                            "middlewares", "syntax", NULL};
+    static const char *const tcp_known[] = {"match",       "priority", "services",
+                                            "middlewares", "syntax",   NULL};
     static const char *const udp_known[] = {"services", NULL};
     struct l4 *x = ARENA_NEW(im->a, struct l4);
     const struct ynode *match = ynode_get(rt, "match");
@@ -297,7 +273,8 @@ static const struct o_listener *clash(const struct imp *im, const char *proto,
         for (i = 0; i < gw->listeners.n; i++) {
             const struct o_listener *l = gw->listeners.v[i];
             bool l_tls = str_eq(l->protocol, "HTTPS") || str_eq(l->protocol, "TLS");
-            if (l->port != port || str_eq(l->protocol, "UDP") != str_eq(proto, "UDP"))
+            if (l->port != port ||
+                str_eq(l->protocol, "UDP") != str_eq(proto, "UDP"))
                 continue;
             if (!l_tls || !str_eq(proto, "TLS") ||
                 str_eq(l->hostname ? l->hostname : "", host)) {
@@ -338,7 +315,8 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
                           "not converted: a UDP listener carries one route, and "
                           "router %s/%s, first by namespace and name, has port "
                           "%lld",
-                          first->r.namespace, first->r.name, (long long)x->ports[i]);
+                          first->r.namespace, first->r.name,
+                          (long long)x->ports[i]);
                 continue;
             }
             if (first) {
@@ -364,9 +342,9 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
                 continue;
             }
             index_put(im->a, taken, key, (void *)x);
-            section = listener_add_port(im, gw, proto, x->ports[i], host,
-                                        x->mode == L4_TERMINATE ? x->r.secret : NULL,
-                                        gw->namespace);
+            section = listener_add_port(
+                im, gw, proto, x->ports[i], host,
+                x->mode == L4_TERMINATE ? x->r.secret : NULL, gw->namespace);
             routes_emit(im, kinds[x->mode], x->r.namespace,
                         x->n_ports > 1 ? arena_printf(im->a, "%s-%lld", base,
                                                       (long long)x->ports[i])
@@ -384,7 +362,8 @@ void tr_l4_routes(struct imp *im)
 
     for (i = 0; i < TR(im)->crds.n; i++) {
         const struct crd *o = TR(im)->crds.v[i];
-        if (str_eq(o->kind, "IngressRouteTCP") || str_eq(o->kind, "IngressRouteUDP"))
+        if (str_eq(o->kind, "IngressRouteTCP") ||
+            str_eq(o->kind, "IngressRouteUDP"))
             routes_of(im, o, str_eq(o->kind, "IngressRouteUDP"), &v);
     }
     ptrvec_sort(&v, cmp_l4);

@@ -93,7 +93,8 @@ static int cmp_entries(const void *pa, const void *pb)
 
 static bool below(const struct entry *v, uint32_t i, uint32_t k)
 {
-    return v[i].priority < v[k].priority || (v[i].priority == v[k].priority && i < k);
+    return v[i].priority < v[k].priority ||
+           (v[i].priority == v[k].priority && i < k);
 }
 
 static void sparse_table(struct imp *im, struct bucket *b)
@@ -289,12 +290,11 @@ static void collect(struct imp *im, struct buckets *bs)
             e.router = k;
             e.alt = x;
             for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
+                const char *key;
                 if (!serves(r, ep))
                     continue;
-                push(im, find(im, bs, arena_printf(im->a, "%s/%s", entry_points[ep],
-                                                   host_of(a)),
-                              true),
-                     &e);
+                key = arena_printf(im->a, "%s/%s", entry_points[ep], host_of(a));
+                push(im, find(im, bs, key, true), &e);
                 push(im, find(im, bs, entry_points[ep], true), &e);
             }
         }
@@ -340,17 +340,18 @@ void tr_precedence(struct imp *im)
         for (x = 0; x < a->alts.n && !f.more; x++) {
             const struct tr_alt *aa = a->alts.v[x];
             for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
-                const char *e = entry_points[ep];
+                const char *e = entry_points[ep], *host, *any;
                 if (!serves(a, ep))
                     continue;
                 if (!aa->n_hosts) {
                     query(find(im, &bs, e, false), &aa->m[0], x, a->priority, &f);
                     continue;
                 }
-                query(find(im, &bs, arena_printf(im->a, "%s/%s", e, aa->hosts[0]), false),
-                      &aa->m[0], x, a->priority, &f);
-                query(find(im, &bs, arena_printf(im->a, "%s/", e), false), &aa->m[0], x,
-                      a->priority, &f);
+                /* its host's paths, and those of routers without a host */
+                host = arena_printf(im->a, "%s/%s", e, aa->hosts[0]);
+                any = arena_printf(im->a, "%s/", e);
+                query(find(im, &bs, host, false), &aa->m[0], x, a->priority, &f);
+                query(find(im, &bs, any, false), &aa->m[0], x, a->priority, &f);
             }
         }
         report(im, a, &f);

@@ -8,6 +8,7 @@
  *   ingressroute.c IngressRoute, TraefikService
  *   l4.c           IngressRouteTCP and IngressRouteUDP: TLS, TCP and UDP
  *                  routes
+ *   entrypoints.c  entry point names as listener ports
  *   middlewares.c  Middleware objects as filters, or reported (access
  *                  control fails closed)
  *   ingress.c      Ingresses of the traefik class and their router.*
@@ -150,10 +151,20 @@ void tr_precedence(struct imp *im);
 
 /* l4.c: IngressRouteTCP and IngressRouteUDP as TLS, TCP and UDP routes. */
 void tr_l4_routes(struct imp *im);
-/* The port of a Traefik entry point, and whether it is UDP; false for
- * one the import does not know. */
+
+/* entrypoints.c */
+/* The port of a Traefik entry point (web 80, websecure 443, or as
+ * --entry-point gives it), and whether it is UDP; false for one the import
+ * does not know. */
 bool tr_entry_point(const struct imp *im, const char *name, int64_t *port,
                     bool *udp);
+/* An HTTP router's entry point name (at: where it is written): r->web for
+ * TCP port 80, r->websecure for 443, else reported. */
+void tr_http_entry_point(struct imp *im, struct tr_router *r, const struct tr_src *src,
+                         const struct ynode *at, const char *name);
+/* Reports entry point name (at: where it is written) as unknown. */
+void tr_entry_point_unknown(struct imp *im, const struct tr_src *src,
+                            const struct ynode *at, const char *name);
 
 /* A port of Service ns/name, by number or else by name, as r's backend. */
 bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
