@@ -214,6 +214,20 @@ bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *sv
     return ok;
 }
 
+void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt)
+{
+    const struct ynode *prio = ynode_get(rt, "priority");
+    const char *rule = crd_text(ynode_get(rt, "match"));
+    int64_t length = rule ? (int64_t)strlen(rule) : 0;
+
+    r->priority = length;
+    if (prio && !tr_int(prio, 0, INT32_MAX, &r->priority))
+        tr_report(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
+                  "priority is a non-negative integer");
+    else if (prio && r->priority == 0)
+        r->priority = length;
+}
+
 bool tr_class_ok(struct imp *im, const struct crd *o)
 {
     const struct tr_src src = {o->label, o->root};
@@ -249,11 +263,9 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     static const char *const known[] = {"kind", "match", "priority", "services",
                                         "middlewares", "syntax", NULL};
     struct tr_router *r = ARENA_NEW(im->a, struct tr_router);
-    const struct ynode *prio = ynode_get(rt, "priority");
     const struct ynode *mws = seq(ynode_get(rt, "middlewares"));
     const struct ynode *svcs = seq(ynode_get(rt, "services"));
     const char *syntax = crd_text(ynode_get(rt, "syntax"));
-    const char *rule = crd_text(ynode_get(rt, "match"));
     bool v2 = str_eq(o->group, "traefik.containo.us") || str_eq(syntax, "v2");
     bool ok = true;
     size_t i;
@@ -270,12 +282,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
         tr_tls_only(im, r, seq(eps) && eps->n ? eps : NULL);
     }
     r->secret = secret;
-    r->priority = rule ? (int64_t)strlen(rule) : 0;
-    if (prio && !tr_int(prio, 0, INT32_MAX, &r->priority))
-        tr_report(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
-                  "priority is a non-negative integer");
-    else if (prio && r->priority == 0)
-        r->priority = rule ? (int64_t)strlen(rule) : 0;
+    tr_priority(im, r, rt);
     /* Middlewares first: a router that answers 500 anyway may widen its
      * match where the rule cannot be converted exactly. */
     for (i = 0; mws && i < mws->n; i++) {

@@ -156,9 +156,7 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
     static const char *const udp_known[] = {"services", NULL};
     struct l4 *x = ARENA_NEW(im->a, struct l4);
     const struct ynode *match = ynode_get(rt, "match");
-    const struct ynode *prio = ynode_get(rt, "priority");
     const struct ynode *mws = seq(ynode_get(rt, "middlewares"));
-    const char *rule = crd_text(match);
     bool v2 = str_eq(o->group, "traefik.containo.us") ||
               str_eq(crd_text(ynode_get(rt, "syntax")), "v2");
     size_t i;
@@ -187,12 +185,7 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
                   "without it");
     if (mws && mws->n)
         return NULL;
-    x->r.priority = rule ? (int64_t)strlen(rule) : 0;
-    if (prio && !tr_int(prio, 0, INT32_MAX, &x->r.priority))
-        tr_report(im, &x->r.src, prio, DIAG_IMPORT_BAD_VALUE,
-                  "priority is a non-negative integer");
-    else if (prio && x->r.priority == 0)
-        x->r.priority = rule ? (int64_t)strlen(rule) : 0;
+    tr_priority(im, &x->r, rt);
     if (!tr_rule_alternatives(im, &x->r.src, match, v2, true, false, &x->r.alts)) {
         tr_report(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "this route is not converted: its connections go to the "
@@ -216,8 +209,10 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
 static void routes_of(struct imp *im, const struct crd *o, bool udp,
                       struct ptrvec *out)
 {
-    static const char *const known[] = {"entryPoints", "routes", "tls",
-                                        "ingressClassName", NULL};
+    static const char *const tcp_known[] = {"entryPoints", "routes", "tls",
+                                            "ingressClassName", NULL};
+    static const char *const udp_known[] = {"entryPoints", "routes",
+                                            "ingressClassName", NULL};
     const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
     const struct ynode *tls = udp ? NULL : ynode_get(o->spec, "tls");
     const struct tr_src src = {o->label, o->root};
@@ -226,7 +221,8 @@ static void routes_of(struct imp *im, const struct crd *o, bool udp,
 
     if (!tr_class_ok(im, o))
         return;
-    report_other_fields(im, o->label, o->root, o->spec, known, "Traefik");
+    report_other_fields(im, o->label, o->root, o->spec, udp ? udp_known : tcp_known,
+                        "Traefik");
     n_ports = entry_points(im, &src, o, udp, &ports);
     for (i = 0; routes && i < routes->n; i++) {
         struct l4 *x = route(im, o, routes->items[i], i, tls, udp);
@@ -330,15 +326,20 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
                 continue;
             }
             if ((other = clash(im, proto, x->ports[i], host, &owner)) != NULL) {
+                bool http = str_eq(other->protocol, "HTTP") ||
+                            str_eq(other->protocol, "HTTPS");
                 tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: Traefik tries TCP routers before the "
-                          "HTTP routers of an entry point, but this %s listener "
-                          "on port %lld%s%s cannot share the port with %s "
-                          "listener '%s' of Gateway %s/%s; the HTTP routers keep "
-                          "it",
+                          "not converted: this %s listener on port %lld%s%s "
+                          "cannot share the port with %s listener '%s' of "
+                          "Gateway %s/%s%s",
                           proto, (long long)x->ports[i], *host ? " for " : "", host,
                           other->protocol, other->name, owner->namespace,
-                          owner->name);
+                          owner->name,
+                          http ? "; Traefik tries TCP routers before the HTTP "
+                                 "routers of an entry point, here the HTTP routers "
+                                 "keep the port"
+                               : ", written for a router before this one in "
+                                 "Traefik's order");
                 continue;
             }
             index_put(im->a, taken, key, (void *)x);

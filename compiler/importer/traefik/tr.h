@@ -142,6 +142,9 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
  * weighted when several (false: some are reported, not converted). */
 bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *svcs,
                      const char *ns);
+/* r's priority from route rt: its priority field, or (unset or 0) the
+ * length of its match, as Traefik defaults it. */
+void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt);
 /* Whether the ingressClassName of o is converted (else reported). */
 bool tr_class_ok(struct imp *im, const struct crd *o);
 
