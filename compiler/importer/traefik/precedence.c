@@ -97,7 +97,8 @@ static bool below(const struct entry *v, uint32_t i, uint32_t k)
            (v[i].priority == v[k].priority && i < k);
 }
 
-static void sparse_table(struct imp *im, struct bucket *b)
+/* Sorts b and builds its sparse table. */
+static void prepare(struct imp *im, struct bucket *b)
 {
     size_t j, i;
 
@@ -133,8 +134,8 @@ static uint32_t range_min(const struct bucket *b, size_t lo, size_t hi)
     return below(b->v, r, l) ? r : l;
 }
 
-/* The first entry of v[lo, hi) for which past(entry) is false (v is
- * ordered so that past holds for a prefix of it). */
+/* What a query looks for: the literal path of a's match, its type and
+ * score. */
 struct probe {
     const char *path;
     size_t len;
@@ -161,6 +162,8 @@ static bool not_above(const struct entry *e, const struct probe *q)
     return e->type < q->type || (e->type == q->type && e->score <= q->score);
 }
 
+/* The first entry of v[lo, hi) for which past(entry) is false (v is
+ * ordered so that past holds for a prefix of it). */
 static size_t first_not(const struct bucket *b, size_t lo, size_t hi,
                         bool (*past)(const struct entry *, const struct probe *),
                         const struct probe *q)
@@ -300,7 +303,7 @@ static void collect(struct imp *im, struct buckets *bs)
         }
     }
     for (k = 0; k < bs->all.n; k++)
-        sparse_table(im, bs->all.v[k]);
+        prepare(im, bs->all.v[k]);
 }
 
 static void report(struct imp *im, const struct tr_router *a, const struct found *f)
