@@ -195,11 +195,12 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
     for (i = 0; x->mode == L4_TCP && i < x->r.alts.n; i++) {
         const struct tr_alt *a = x->r.alts.v[i];
         if (a->n_hosts) {
-            tr_report(im, &x->r.src, match, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: HostSNI(`%s`) without tls never matches "
-                      "(a plain TCP connection has no SNI); only HostSNI(`*`) "
-                      "does",
-                      report_value(im, a->hosts[0]));
+            report_in_scalar(im, x->r.src.label, x->r.src.root, match, a->host_off,
+                             DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: HostSNI(`%s`) without tls never "
+                             "matches (a plain TCP connection has no SNI); only "
+                             "HostSNI(`*`) does",
+                             report_value(im, a->hosts[0]));
             return NULL;
         }
     }

@@ -515,6 +515,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         alt->hosts = ARENA_NEW_ARRAY(im->a, const char *, 1);
         alt->hosts[0] = h;
         alt->n_hosts = 1;
+        alt->host_off = off;
     } else if (str_eq(name, "Path") || str_eq(name, "PathPrefix")) {
         if (arg[0] != '/' || !value_gateway_path(arg) || (cv->v2 && strchr(arg, '{'))) {
             unsupported(cv, l, off, "a path starting with '/' without "

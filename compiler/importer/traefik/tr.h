@@ -61,6 +61,7 @@ const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
 struct tr_alt {
     const char **hosts; /* none: any host */
     size_t n_hosts;
+    size_t host_off; /* where the rule names the host */
     struct o_match m[2]; /* ORed (a string prefix needs two) */
     size_t n_m;
 };
