@@ -245,6 +245,8 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         return NULL;
     case OPT_INGRESS_CLASS:
         return add_to(o->ingress_classes, &o->n_ingress_classes, MAX_CLASSES, v);
+    case OPT_ENTRY_POINT:
+        return add_to(o->entry_points, &o->n_entry_points, MAX_ENTRY_POINTS, v);
     case OPT_NAMESPACE:
         o->import_namespace = v;
         return NULL;

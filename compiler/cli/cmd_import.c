@@ -40,7 +40,8 @@ int run_import(const struct options *o)
     struct import_options io = {o->import_provider, o->import_gateway_class,
                                 o->import_gateway_name, o->ingress_classes,
                                 o->n_ingress_classes, o->import_namespace,
-                                o->allow_insecure_import};
+                                o->allow_insecure_import, o->entry_points,
+                                o->n_entry_points};
     const char *problem = import_options_problem(&io);
     struct strbuf yaml = STRBUF_INIT;
     struct ydoc_list docs = {0};

@@ -309,6 +309,12 @@ const struct cli_option cli_options[] = {
      "IngressClass whose controller is k8s.io/ingress-nginx",
      "convert only Ingresses of this class",
      NULL},
+    {OPT_ENTRY_POINT, "entry-point", 0, "NAME=PORT[/udp]", true, IMPORT, NULL,
+     COMPLETE_NONE, NULL, "web=80 and websecure=443",
+     "the port of a Traefik entry point that IngressRouteTCP and "
+     "IngressRouteUDP name (its address in Traefik's static configuration, "
+     "which the import does not read); /udp for a UDP entry point",
+     NULL},
     {OPT_NAMESPACE, "namespace", 0, "NS", false, IMPORT, NULL, COMPLETE_NONE,
      NULL, "default", "the namespace of Ingresses that have none", NULL},
     {OPT_EXPLAIN_FORMAT, "format", 0, "FMT", false, EXPLAIN_REQUEST, "text|json",

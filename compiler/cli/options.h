@@ -37,6 +37,7 @@ struct port_map_entry {
 
 #define MAX_PORT_MAP 256
 #define MAX_CLASSES 64
+#define MAX_ENTRY_POINTS 64 /* import-ingress --entry-point */
 #define MAX_PATHS 256 /* --exclude and --context each */
 #define MAX_HEADERS 256 /* explain-request -H */
 #define MAX_GATEWAYS 256
@@ -89,6 +90,8 @@ struct options {
     const char *import_provider;
     const char *ingress_classes[MAX_CLASSES];
     size_t n_ingress_classes;
+    const char *entry_points[MAX_ENTRY_POINTS]; /* "NAME=PORT[/udp]" */
+    size_t n_entry_points;
     const char *import_namespace;
     const char *import_gateway_class;
     const char *import_gateway_name;

@@ -6,6 +6,7 @@
 #include "import_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -210,15 +211,32 @@ const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto
                          const char *host, const char *secret,
                          const char *secret_namespace)
 {
-    struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
-    const char *prefix = str_eq(proto, "HTTP")    ? "http"
-                         : str_eq(proto, "HTTPS") ? "https"
-                                                  : "tls";
-    const char *label = name_host_label(im->a, host);
+    return listener_add_port(im, gw, proto, str_eq(proto, "HTTP") ? 80 : 443, host,
+                             secret, secret_namespace);
+}
 
+const char *listener_add_port(struct imp *im, struct o_gateway *gw,
+                              const char *proto, int64_t port, const char *host,
+                              const char *secret, const char *secret_namespace)
+{
+    static const char *const protos[][2] = {
+        {"HTTP", "http"}, {"HTTPS", "https"}, {"TLS", "tls"}, {"TCP", "tcp"},
+        {"UDP", "udp"},
+    };
+    struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
+    const char *prefix = "tls", *label = name_host_label(im->a, host);
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(protos); i++) {
+        if (str_eq(proto, protos[i][0]))
+            prefix = protos[i][1];
+    }
+    /* The usual ports go unnamed: "http", "https-a-example-com". */
+    if (port != (str_eq(proto, "HTTP") ? 80 : 443))
+        prefix = arena_printf(im->a, "%s-%lld", prefix, (long long)port);
     l->protocol = proto;
     l->hostname = *host ? host : NULL;
-    l->port = str_eq(proto, "HTTP") ? 80 : 443;
+    l->port = port;
     l->secret = secret;
     if (secret && !str_eq(secret_namespace, gw->namespace)) {
         l->secret_namespace = secret_namespace;

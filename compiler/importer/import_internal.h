@@ -135,7 +135,8 @@ struct o_parent {
 };
 
 struct o_route {
-    enum kind kind; /* KIND_HTTP_ROUTE, KIND_GRPC_ROUTE, KIND_TLS_ROUTE */
+    enum kind kind; /* KIND_HTTP_ROUTE, KIND_GRPC_ROUTE, KIND_TLS_ROUTE,
+                     * KIND_TCP_ROUTE, KIND_UDP_ROUTE */
     const char *namespace, *name;
     const char **hostnames;
     size_t n_hostnames;
@@ -146,9 +147,9 @@ struct o_route {
 struct o_listener {
     const char *name;
     const char *hostname; /* NULL: every hostname */
-    const char *protocol; /* HTTP | HTTPS | TLS */
+    const char *protocol; /* HTTP | HTTPS | TLS | TCP | UDP */
     int64_t port;
-    const char *secret; /* HTTPS: the certificate Secret */
+    const char *secret; /* HTTPS, TLS Terminate: the certificate Secret */
     const char *secret_namespace; /* NULL: the Gateway's own */
     /* Namespaces besides the Gateway's whose routes may attach (none:
      * the Gateway's only). */
@@ -446,6 +447,12 @@ void policy_targets(const struct o_route *r, const struct rule_owners *ro);
 const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
                          const char *host, const char *secret,
                          const char *secret_namespace);
+/* The same on port (TCP and UDP listeners too), named "<proto>-<port>-
+ * <host label>" when port is not the protocol's usual one.  A TLS
+ * listener with a secret terminates TLS, without one passes it through. */
+const char *listener_add_port(struct imp *im, struct o_gateway *gw,
+                              const char *proto, int64_t port, const char *host,
+                              const char *secret, const char *secret_namespace);
 /* The Service port an Ingress backend of namespace ns names, as out;
  * false (reported at the backend) for a backend that is no Service or a
  * port name the input cannot resolve. */

@@ -70,6 +70,30 @@ const struct object *importer_find_object(const struct imp *im, enum kind kind,
     return NULL;
 }
 
+/* "NAME=PORT[/tcp|/udp]" (Traefik's address ":PORT/udp", named): the
+ * name's length, the port and the transport. */
+static bool entry_point_parse(const char *s, size_t *name_len, int64_t *port,
+                              bool *udp)
+{
+    const char *eq = strchr(s, '='), *slash;
+    char num[6];
+    size_t n;
+
+    if (!eq || eq == s)
+        return false;
+    slash = strchr(eq, '/');
+    *udp = slash && str_eq(slash, "/udp");
+    if (slash && !*udp && !str_eq(slash, "/tcp"))
+        return false;
+    n = slash ? (size_t)(slash - eq - 1) : strlen(eq + 1);
+    if (!n || n >= sizeof(num))
+        return false;
+    memcpy(num, eq + 1, n);
+    num[n] = '\0';
+    *name_len = (size_t)(eq - s);
+    return value_parse_decimal(num, 1, 65535, port);
+}
+
 const char *import_options_problem(const struct import_options *o)
 {
     size_t i;
@@ -90,7 +114,34 @@ const char *import_options_problem(const struct import_options *o)
             return "--ingress-class must be an IngressClass name (a DNS-1123 "
                    "subdomain)";
     }
+    for (i = 0; i < o->n_entry_points; i++) {
+        size_t n;
+        int64_t port;
+        bool udp;
+        if (!entry_point_parse(o->entry_points[i], &n, &port, &udp))
+            return "--entry-point must be NAME=PORT, NAME=PORT/tcp or "
+                   "NAME=PORT/udp, PORT from 1 to 65535";
+    }
     return NULL;
+}
+
+bool import_entry_point(const struct import_options *o, const char *name,
+                        int64_t *port, bool *udp)
+{
+    bool found = false;
+    size_t i, n;
+
+    for (i = 0; name && i < o->n_entry_points; i++) { /* the last one wins */
+        int64_t p;
+        bool u;
+        if (entry_point_parse(o->entry_points[i], &n, &p, &u) &&
+            strlen(name) == n && strncmp(o->entry_points[i], name, n) == 0) {
+            *port = p;
+            *udp = u;
+            found = true;
+        }
+    }
+    return found;
 }
 
 void import_ingress(struct compilation *c, const struct model *m,

@@ -2,7 +2,7 @@
  * The importer: the Ingress objects (and the CRDs) of another controller,
  * with their IngressClass, Service, Secret and ConfigMap context,
  * converted to Gateway API objects (Gateway, HTTPRoute, GRPCRoute,
- * TLSRoute, BackendTLSPolicy, ConfigMap, ReferenceGrant) as YAML.  One
+ * TLSRoute, TCPRoute, UDPRoute, BackendTLSPolicy, ConfigMap, ReferenceGrant) as YAML.  One
  * provider per source controller; the inputs name it when --provider
  * does not.
  *
@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct compilation;
 struct model;
@@ -39,7 +40,16 @@ struct import_options {
     /* Access control that cannot be converted exactly: serve its paths
      * without it (reported) instead of answering 403. */
     bool allow_insecure;
+    /* Traefik entry points besides web (80) and websecure (443), each
+     * "NAME=PORT" or "NAME=PORT/udp" (import_entry_point reads them). */
+    const char *const *entry_points;
+    size_t n_entry_points;
 };
+
+/* The port of entry point name among o's, and whether it is UDP; false
+ * when o has none of that name. */
+bool import_entry_point(const struct import_options *o, const char *name,
+                        int64_t *port, bool *udp);
 
 /* Fills out (NULL-terminated, at most max entries with the NULL) with the
  * API groups of every provider's custom resources; false if max is too

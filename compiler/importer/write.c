@@ -94,12 +94,14 @@ static void gateway(struct writer *w, const struct o_gateway *g)
         put_opt(w, ld, "hostname", l->hostname);
         doc_put(w->a, ld, "port", doc_int(w->a, l->port));
         doc_put_str(w->a, ld, "protocol", l->protocol);
-        if (str_eq(l->protocol, "TLS")) {
+        if (str_eq(l->protocol, "TLS") && !l->secret) {
             tls = doc_put(w->a, ld, "tls", doc_map(w->a));
             doc_put_str(w->a, tls, "mode", "Passthrough");
         } else if (l->secret) {
             struct doc *refs, *ref;
             tls = doc_put(w->a, ld, "tls", doc_map(w->a));
+            if (str_eq(l->protocol, "TLS"))
+                doc_put_str(w->a, tls, "mode", "Terminate");
             refs = doc_put(w->a, tls, "certificateRefs", doc_seq(w->a));
             ref = doc_push(w->a, refs, doc_map(w->a));
             doc_put_str(w->a, ref, "name", l->secret);
@@ -299,7 +301,7 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
     size_t i;
 
     put_opt(w, d, "name", r->name);
-    if (route->kind != KIND_TLS_ROUTE) {
+    if (route->kind == KIND_HTTP_ROUTE || route->kind == KIND_GRPC_ROUTE) {
         m = route->kind == KIND_GRPC_ROUTE ? grpc_matches(w, r) : http_matches(w, r);
         if (m->n)
             doc_put(w->a, d, "matches", m);
@@ -320,14 +322,21 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
         put_opt(w, t, "request", r->filters->request_timeout);
         put_opt(w, t, "backendRequest", r->filters->timeout);
     }
-    if (r->filters && r->filters->session && route->kind != KIND_TLS_ROUTE)
+    if (r->filters && r->filters->session &&
+        (route->kind == KIND_HTTP_ROUTE || route->kind == KIND_GRPC_ROUTE))
         doc_put(w->a, d, "sessionPersistence", session(w, r->filters->session));
     return d;
 }
 
 static void route(struct writer *w, const struct o_route *r)
 {
-    struct doc *d = object(w, GW_V1, kind_name(r->kind), r->namespace, r->name);
+    /* TCPRoute and UDPRoute are served as v1alpha2 by the Gateway API's
+     * experimental CRDs; so is a TLSRoute for every name, as v1 requires
+     * hostnames. */
+    bool alpha = r->kind == KIND_TCP_ROUTE || r->kind == KIND_UDP_ROUTE ||
+                 (r->kind == KIND_TLS_ROUTE && !r->n_hostnames);
+    const char *version = alpha ? GATEWAY_GROUP "/v1alpha2" : GW_V1;
+    struct doc *d = object(w, version, kind_name(r->kind), r->namespace, r->name);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
     struct doc *parents = doc_put(w->a, spec, "parentRefs", doc_seq(w->a));
     struct doc *rules;
@@ -567,8 +576,12 @@ static int kind_rank(enum kind k)
         return 0;
     case KIND_GRPC_ROUTE:
         return 1;
-    default:
+    case KIND_TLS_ROUTE:
         return 2;
+    case KIND_TCP_ROUTE:
+        return 3;
+    default:
+        return 4;
     }
 }
 

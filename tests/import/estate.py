@@ -7,7 +7,9 @@ kubernetes.io/service-name, port name "http", address 127.0.0.1) pointing
 at its echo server, so gwc routes to it.
 
 A test class sets SERVICES, IMPORT_ARGS and IMPORT_EXIT and defines
-documents(ca), the estate's YAML documents (the Services are added).
+documents(ca), the estate's YAML documents (the Services are added);
+backends(ca) may give a Service's echo server other options than plain
+HTTP (mode "tls" or "tcp", cert and key).
 """
 import base64
 import os
@@ -62,6 +64,11 @@ class ImportedEstate(unittest.TestCase):
         raise NotImplementedError
 
     @classmethod
+    def backends(cls, ca):
+        """Service name -> EchoPool.start() options; none: HTTP echo."""
+        return {}
+
+    @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="gwc-%s-" % cls.__name__.lower())
         cls.pool = EchoPool()
@@ -92,9 +99,11 @@ class ImportedEstate(unittest.TestCase):
                                     cls.imported.stderr))
         cls.checked = run(["check", gateway, source])
         slices = os.path.join(d, "endpoints.yaml")
+        options = cls.backends(ca)
         with open(slices, "w") as f:
-            f.write("---\n".join(endpoint_slice_yaml(s, cls.pool.start(s, ns).port, ns)
-                                 for s, ns in cls._services()))
+            f.write("---\n".join(endpoint_slice_yaml(
+                s, cls.pool.start(s, ns, **options.get(s, {})).port, ns)
+                for s, ns in cls._services()))
         cls.http, cls.https = free_ports(2)
         sockets = os.path.join(d, "sockets")
         os.mkdir(sockets)

@@ -8,7 +8,8 @@ The provider is ingress-nginx unless given; with another one every file
 must give output (its CRDs are inputs as much as Ingresses).
 
 For each *.yaml / *.yml file given or under a directory given (sorted):
-  1. `gwc import-ingress FILE` must not crash: exit 0 (everything exact) or
+  1. `gwc import-ingress FILE` (a golden case's input.yaml: with the
+     case's args) must not crash: exit 0 (everything exact) or
      1 (something reported as not carried over), with the report on stderr
      and YAML on stdout;
   2. the output must pass `gwc check` with zero errors.  check is given the
@@ -112,14 +113,30 @@ def check(gwc, files):
     return json.loads(r.stdout)["diagnostics"]
 
 
+def import_argv(path, provider):
+    """The command line of a golden case's input.yaml (its args file), else
+    the given provider's (the corpus is the input of ingress2gateway's
+    ingress-nginx provider; some of its Ingresses name only class "nginx",
+    which F5's controller serves too, so the provider is given, not
+    detected)."""
+    args = os.path.join(os.path.dirname(path), "args")
+    if os.path.basename(path) == "input.yaml" and os.path.exists(args):
+        with open(args) as f:
+            argv = [a for a in f.read().split("\n") if a]
+        if argv and argv[0] == "import-ingress":
+            return [path if a == "input.yaml" else a for a in argv]
+    return ["import-ingress", "--provider", provider, path]
+
+
 def run_file(gwc, path, tmp, pem, provider):
     problems = []
-    r = subprocess.run([gwc, "import-ingress", "--provider", provider, path],
-                       capture_output=True, timeout=60)
+    r = subprocess.run([gwc] + import_argv(path, provider), capture_output=True,
+                       timeout=60)
     if r.returncode not in (0, 1):
         return ["import-ingress exited %d:\n%s" % (r.returncode, r.stderr.decode())]
-    has_ingress = (provider != "ingress-nginx"
-                   or re.search(rb"(?m)^kind:\s*Ingress\s*$", open(path, "rb").read()))
+    has_ingress = (provider != "ingress-nginx" or
+                   re.search(rb"(?m)^kind:\s*(Ingress|IngressRoute|IngressRouteTCP|"
+                             rb"IngressRouteUDP)\s*$", open(path, "rb").read()))
     if not has_ingress:
         if r.stdout:
             problems.append("no Ingress in the file, but output was written")

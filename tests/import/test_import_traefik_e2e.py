@@ -15,7 +15,8 @@ exits 1 and the route answers 500, never the backend.  The client is
 """
 import unittest
 
-from estate import ImportedEstate
+from estate import ImportedEstate, tls_secret_yaml
+from gwtest import client
 from test_import_policies_e2e import apr1, basic
 
 ESTATE = """apiVersion: traefik.io/v1alpha1
@@ -279,6 +280,81 @@ class ImportedTraefikEstate(ImportedEstate):
     def test_forward_auth_route_is_not_served_openly(self):
         self.assertEqual(self.get("shop.example.com", "/sso").status, 500)
         self.assertEqual(self.get("shop.example.com", "/sso/x").status, 500)
+
+
+TCP_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: vault, namespace: default}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: HostSNI(`vault.example.com`)
+    services: [{name: vault, port: 80}]
+  tls: {passthrough: true}
+---
+apiVersion: traefik.containo.us/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: queue, namespace: default}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: HostSNI(`queue.example.com`, `mq.example.com`)
+    services: [{name: queue, port: 80}]
+  tls: {secretName: queue-cert}
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: site, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`www.example.com`)
+    kind: Rule
+    services: [{name: web, port: 80}]
+"""
+
+
+class ImportedTraefikTCPEstate(ImportedEstate):
+    """IngressRouteTCP: TLS passthrough picks the backend by SNI and leaves
+    TLS to it; with a secretName Traefik ends TLS and forwards plain TCP
+    (doc.traefik.io/traefik/routing/routers/, TCP routers and tls)."""
+    SERVICES = ["vault", "queue", "web"]
+
+    @classmethod
+    def documents(cls, ca):
+        cls.vault_pair = ca.issue("vault", ["vault.example.com"])
+        queue = ca.issue("queue", ["queue.example.com", "mq.example.com"])
+        return [TCP_ESTATE, tls_secret_yaml("queue-cert", queue)]
+
+    @classmethod
+    def backends(cls, ca):
+        return {"vault": {"mode": "tls", "cert": cls.vault_pair.cert,
+                          "key": cls.vault_pair.key},
+                "queue": {"mode": "tcp"}}
+
+    def exchange(self, sni):
+        return client.tcp_exchange(self.https, ["IS_TLS", "TEST"], tls=True, sni=sni)
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_passthrough_reaches_the_backend_still_encrypted(self):
+        x = self.exchange("vault.example.com")
+        self.assertEqual(x.replies[0], "true")
+        self.assertEqual(x.json()["service"], "vault")
+        self.assertEqual(x.json()["tls"]["serverName"], "vault.example.com")
+
+    def test_terminated_tls_reaches_the_backend_as_plain_tcp(self):
+        for sni in ("queue.example.com", "mq.example.com"):  # v2: both names
+            x = self.exchange(sni)
+            self.assertEqual(x.replies[0], "false")
+            self.assertEqual(x.json()["service"], "queue")
+
+    def test_unknown_sni_is_refused(self):
+        self.assertFalse(client.tls_handshake(self.https, "other.example.com"))
+
+    def test_http_router_still_served(self):
+        self.assertServed(self.get("www.example.com", "/"), "web")
 
 
 if __name__ == "__main__":

@@ -94,17 +94,8 @@ static void entry_points(struct imp *im, struct ing_ctx *x, struct tr_router *r)
         return;
     }
     eps = value_split_list(im->a, x->entrypoints->text, &n);
-    for (i = 0; i < n; i++) {
-        if (str_eq(eps[i], "web"))
-            r->web = true;
-        else if (str_eq(eps[i], "websecure"))
-            r->websecure = true;
-        else
-            tr_report(im, &x->src, x->entrypoints, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: entry point '%s' is not web (port 80) or "
-                      "websecure (443)",
-                      report_value(im, eps[i]));
-    }
+    for (i = 0; i < n; i++)
+        tr_http_entry_point(im, r, &x->src, x->entrypoints, eps[i]);
 }
 
 /* "<ns>-<name>@kubernetescrd": the dash is ambiguous, so the loaded

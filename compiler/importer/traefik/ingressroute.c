@@ -8,7 +8,7 @@
  *   - services[]: a Service port (weight: 1 when unset) or a
  *     TraefikService: weighted (weights multiply when nested) or
  *     mirroring (a mirror at 100 percent becomes RequestMirror).
- * IngressRouteTCP and IngressRouteUDP are reported, not converted.
+ * IngressRouteTCP and IngressRouteUDP: l4.c.
  */
 #include "tr.h"
 
@@ -44,6 +44,12 @@ static const struct crd *find_crd(const struct imp *im, const char *kind,
     return NULL;
 }
 
+/* What becomes of a route whose service is not converted. */
+static const char *fate(const struct tr_router *r)
+{
+    return r->l4 ? "the route is left out" : "the route answers 500";
+}
+
 bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
                     const char *ns, const char *name, int64_t number,
                     const char *port_name, int64_t weight)
@@ -66,9 +72,8 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
     if (!b.port) {
         tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: a Service port number, or the name of a port "
-                  "of Service %s/%s in the input, expected; the route answers "
-                  "500",
-                  ns, name);
+                  "of Service %s/%s in the input, expected; %s",
+                  ns, name, fate(r));
         return false;
     }
     memset(&tmp, 0, sizeof(tmp));
@@ -137,9 +142,8 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
     }
     tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
               "not converted: TraefikService %s/%s is neither weighted nor "
-              "mirroring (failover and highestRandomWeight need a policy); the "
-              "route answers 500",
-              ts->namespace, ts->name);
+              "mirroring (failover and highestRandomWeight need a policy); %s",
+              ts->namespace, ts->name, fate(r));
     return false;
 }
 
@@ -169,16 +173,16 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
         /* allowCrossNamespace is off by default: Traefik refuses it. */
         tr_report(im, &r->src, ynode_get(svc, "namespace"), DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: Traefik refuses a service in another namespace "
-                  "unless allowCrossNamespace is set; the route answers 500");
+                  "unless allowCrossNamespace is set; %s",
+                  fate(r));
         return false;
     }
     if (str_eq(kind, "TraefikService")) {
         const struct crd *ts = find_crd(im, "TraefikService", ns, name);
         if (!ts) {
             tr_report(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: no TraefikService %s/%s in the input; the "
-                      "route answers 500",
-                      ns, name);
+                      "not converted: no TraefikService %s/%s in the input; %s",
+                      ns, name, fate(r));
             return false;
         }
         return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth);
@@ -193,6 +197,51 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
                           crd_text(port), weight);
 }
 
+bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *svcs,
+                     const char *ns)
+{
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; i < svcs->n; i++) {
+        const struct ynode *wn = ynode_get(svcs->items[i], "weight");
+        int64_t w = svcs->n > 1 ? 1 : -1;
+        if (wn && !tr_int(wn, 0, 1000000, &w))
+            tr_report(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
+                      "a weight is an integer from 0 to 1000000");
+        ok = tr_service_add(im, r, svcs->items[i], ns, w, 0) && ok;
+    }
+    return ok;
+}
+
+void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt)
+{
+    const struct ynode *prio = ynode_get(rt, "priority");
+    const char *rule = crd_text(ynode_get(rt, "match"));
+    int64_t length = rule ? (int64_t)strlen(rule) : 0;
+
+    r->priority = length;
+    if (prio && !tr_int(prio, 0, INT32_MAX, &r->priority))
+        tr_report(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
+                  "priority is a non-negative integer");
+    else if (prio && r->priority == 0)
+        r->priority = length;
+}
+
+bool tr_class_ok(struct imp *im, const struct crd *o)
+{
+    const struct tr_src src = {o->label, o->root};
+    const char *klass = crd_text(ynode_get(o->spec, "ingressClassName"));
+
+    if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
+                                                         : "traefik")) {
+        tr_report(im, &src, ynode_get(o->spec, "ingressClassName"),
+                  DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
+        return false;
+    }
+    return true;
+}
+
 /* ---- IngressRoute ---- */
 
 static void entry_points(struct imp *im, struct tr_router *r, const struct ynode *eps)
@@ -203,19 +252,8 @@ static void entry_points(struct imp *im, struct tr_router *r, const struct ynode
         r->web = r->websecure = true;
         return;
     }
-    for (i = 0; i < eps->n; i++) {
-        const char *ep = crd_text(eps->items[i]);
-        if (str_eq(ep, "web"))
-            r->web = true;
-        else if (str_eq(ep, "websecure"))
-            r->websecure = true;
-        else
-            tr_report(im, &r->src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: entry point '%s' is not web (port 80) or "
-                      "websecure (443); its port is Traefik's static "
-                      "configuration, which the import does not read",
-                      ep ? report_value(im, ep) : "");
-    }
+    for (i = 0; i < eps->n; i++)
+        tr_http_entry_point(im, r, &r->src, eps->items[i], crd_text(eps->items[i]));
 }
 
 static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
@@ -225,11 +263,9 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     static const char *const known[] = {"kind", "match", "priority", "services",
                                         "middlewares", "syntax", NULL};
     struct tr_router *r = ARENA_NEW(im->a, struct tr_router);
-    const struct ynode *prio = ynode_get(rt, "priority");
     const struct ynode *mws = seq(ynode_get(rt, "middlewares"));
     const struct ynode *svcs = seq(ynode_get(rt, "services"));
     const char *syntax = crd_text(ynode_get(rt, "syntax"));
-    const char *rule = crd_text(ynode_get(rt, "match"));
     bool v2 = str_eq(o->group, "traefik.containo.us") || str_eq(syntax, "v2");
     bool ok = true;
     size_t i;
@@ -246,12 +282,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
         tr_tls_only(im, r, seq(eps) && eps->n ? eps : NULL);
     }
     r->secret = secret;
-    r->priority = rule ? (int64_t)strlen(rule) : 0;
-    if (prio && !tr_int(prio, 0, INT32_MAX, &r->priority))
-        tr_report(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
-                  "priority is a non-negative integer");
-    else if (prio && r->priority == 0)
-        r->priority = rule ? (int64_t)strlen(rule) : 0;
+    tr_priority(im, r, rt);
     /* Middlewares first: a router that answers 500 anyway may widen its
      * match where the rule cannot be converted exactly. */
     for (i = 0; mws && i < mws->n; i++) {
@@ -260,21 +291,15 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
         if (!tr_middleware_apply(im, r, mws->items[i], ns ? ns : o->namespace, name))
             ok = false;
     }
-    if (!tr_rule_alternatives(im, &r->src, ynode_get(rt, "match"), v2, r->denied,
-                              &r->alts)) {
+    if (!tr_rule_alternatives(im, &r->src, ynode_get(rt, "match"), v2, false,
+                              r->denied, &r->alts)) {
         tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "this route is not converted: its requests go to the routes "
                   "Traefik ranks below it");
         return;
     }
-    for (i = 0; svcs && i < svcs->n; i++) {
-        const struct ynode *wn = ynode_get(svcs->items[i], "weight");
-        int64_t w = svcs->n > 1 ? 1 : -1;
-        if (wn && !tr_int(wn, 0, 1000000, &w))
-            tr_report(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
-                      "a weight is an integer from 0 to 1000000");
-        ok = tr_service_add(im, r, svcs->items[i], o->namespace, w, 0) && ok;
-    }
+    if (svcs)
+        ok = tr_services_add(im, r, svcs, o->namespace) && ok;
     if (!svcs || !svcs->n) {
         tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "a route without services answers nothing Gateway API can "
@@ -298,15 +323,10 @@ static void ingress_route(struct imp *im, const struct crd *o)
     const struct ynode *tls = ynode_get(o->spec, "tls");
     const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
     const char *secret = crd_text(ynode_get(tls, "secretName"));
-    const char *klass = crd_text(ynode_get(o->spec, "ingressClassName"));
     size_t i;
 
-    if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
-                                                         : "traefik")) {
-        tr_report(im, &src, ynode_get(o->spec, "ingressClassName"),
-                  DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
+    if (!tr_class_ok(im, o))
         return;
-    }
     other_fields(im, &src, o->spec, known);
     other_fields(im, &src, tls, tls_known);
     if (tls && !secret)
@@ -329,12 +349,8 @@ void tr_ingress_routes(struct imp *im)
 
         if (str_eq(o->kind, "IngressRoute"))
             ingress_route(im, o);
-        else if (str_eq(o->kind, "IngressRouteTCP") || str_eq(o->kind, "IngressRouteUDP"))
-            tr_report(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc does not convert %s yet (TLSRoute, "
-                      "TCPRoute and UDPRoute)",
-                      o->kind);
-        else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService"))
+        else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService") &&
+                 !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP"))
             tr_report(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc does not convert %s", o->kind);
     }

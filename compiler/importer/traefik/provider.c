@@ -16,6 +16,7 @@ static void convert(struct imp *im)
     tr_ingress_routes(im);
     tr_ingresses(im);
     tr_routers_write(im);
+    tr_l4_routes(im);
 }
 
 static const char *const prefixes[] = {"traefik.ingress.kubernetes.io/", NULL};

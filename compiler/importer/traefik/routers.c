@@ -4,11 +4,8 @@
  * HTTPS one per host with a certificate for websecure; per router and
  * host, an HTTPRoute for each entry point (web redirects when the router
  * has redirectScheme https).
- *
- * Precedence: Traefik tries routers by priority, by default the length of
- * the rule; Gateway API by the match (Exact, then the longest prefix, then
- * method, headers, query).  Where two routers match a common path and the
- * two orders disagree, the difference is reported.
+ * Where Traefik's priority and Gateway API precedence disagree, the
+ * difference is reported (precedence.c).
  */
 #include "tr.h"
 
@@ -32,51 +29,6 @@ struct diag *tr_report(struct imp *im, const struct tr_src *src,
     return d;
 }
 
-/* ---- precedence ---- */
-
-/* Gateway API's order of two matches on one host: > 0 when a wins. */
-static int gateway_order(const struct o_match *a, const struct o_match *b)
-{
-    static const char *const types[] = {"RegularExpression", "PathPrefix", "Exact"};
-    int ta = 1, tb = 1; /* no path: PathPrefix / */
-    size_t la = a->path.value ? strlen(a->path.value) : 1;
-    size_t lb = b->path.value ? strlen(b->path.value) : 1;
-    int i;
-
-    for (i = 0; i < 3; i++) {
-        ta = str_eq(a->path.type, types[i]) ? i : ta;
-        tb = str_eq(b->path.type, types[i]) ? i : tb;
-    }
-    if (ta != tb)
-        return ta - tb;
-    if (ta == 1 && la != lb)
-        return la > lb ? 1 : -1;
-    if (!!a->method != !!b->method)
-        return a->method ? 1 : -1;
-    if (!!a->header.name != !!b->header.name)
-        return a->header.name ? 1 : -1;
-    if (!!a->query.name != !!b->query.name)
-        return a->query.name ? 1 : -1;
-    return 0;
-}
-
-/* Does a's path take the literal path p (Traefik's string prefix)? */
-static bool path_takes(const struct o_match *a, const char *p)
-{
-    if (!a->path.type)
-        return true;
-    if (str_eq(a->path.type, "Exact"))
-        return str_eq(a->path.value, p);
-    if (str_eq(a->path.type, "PathPrefix"))
-        return strncmp(p, a->path.value, strlen(a->path.value)) == 0;
-    return false; /* regular expressions: not simulated */
-}
-
-static bool hosts_meet(const struct tr_alt *a, const struct tr_alt *b)
-{
-    return !a->n_hosts || !b->n_hosts || str_eq(a->hosts[0], b->hosts[0]);
-}
-
 void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps)
 {
     /* Without websecure it serves nothing, which is reported as such. */
@@ -86,50 +38,6 @@ void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps)
                   "terminates TLS on port 80 for it; the import serves it on "
                   "websecure (443) only");
     r->web = false;
-}
-
-static bool both_web(const struct tr_router *a, const struct tr_router *b)
-{
-    return (a->web && b->web) || (a->websecure && b->websecure);
-}
-
-/* One report per router that Traefik prefers and Gateway API ranks below
- * another on a common path.  Quadratic in the routers of the estate,
- * which is what comparing orders takes; routers without a path literal
- * in common are skipped at once. */
-static void precedence(struct imp *im)
-{
-    const struct ptrvec *rs = &TR(im)->routers;
-    size_t i, k, x, y;
-
-    for (i = 0; i < rs->n; i++) {
-        const struct tr_router *a = rs->v[i];
-        for (k = 0; k < rs->n; k++) {
-            const struct tr_router *b = rs->v[k];
-            bool reported = false;
-            if (a == b || a->priority <= b->priority || !both_web(a, b))
-                continue;
-            for (x = 0; !reported && x < a->alts.n; x++) {
-                const struct tr_alt *aa = a->alts.v[x];
-                for (y = 0; !reported && y < b->alts.n; y++) {
-                    const struct tr_alt *bb = b->alts.v[y];
-                    const char *p = bb->m[0].path.value;
-                    if (!hosts_meet(aa, bb) || !p || str_eq(bb->m[0].path.type, "RegularExpression") ||
-                        !path_takes(&aa->m[0], p) ||
-                        gateway_order(&aa->m[0], &bb->m[0]) >= 0)
-                        continue;
-                    tr_report(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
-                              "Traefik gives %s to this router (priority "
-                              "%lld) before router %s/%s (priority %lld); "
-                              "Gateway API precedence picks the other one's "
-                              "more specific match",
-                              report_value(im, p), (long long)a->priority,
-                              b->namespace, b->name, (long long)b->priority);
-                    reported = true;
-                }
-            }
-        }
-    }
 }
 
 /* ---- output ---- */
@@ -254,7 +162,7 @@ void tr_routers_write(struct imp *im)
         if (!r->denied && !tr_middleware_paths(im, r))
             r->denied = true;
     }
-    precedence(im);
+    tr_precedence(im);
     for (i = 0; i < rs->n; i++) {
         const struct tr_router *r = rs->v[i];
         if (!r->web && !(r->websecure && r->secret))

@@ -12,14 +12,18 @@
  * ClientIP (one argument), Header, HeaderRegexp (two), Query, QueryRegexp
  * (one or two).  v2: Host, HostHeader, HostRegexp, Path, PathPrefix,
  * Method, ClientIP (one or more, ORed), Headers, HeadersRegexp (two),
- * Query ("k=v", one or more).
+ * Query ("k=v", one or more).  TCP routers (doc.traefik.io/traefik/
+ * routing/routers/#rule_1): HostSNI, HostSNIRegexp, ClientIP, ALPN (v3:
+ * one argument; v2: one or more, ORed); HostSNI(`*`) takes every
+ * connection, with or without SNI.
  *
  * The rule becomes alternatives (OR of ANDs), each one Gateway API match
  * plus its hostnames.  Go regular expressions search the string (RE2,
  * unanchored); Gateway API's match it whole, so they are widened with .*.
  * PathPrefix is a string prefix in Traefik: PathPrefix /p plus the regex
  * /p[^/].* for /pX.  Negations, ClientIP, HostRegexp and v2 path
- * templates have no Gateway API match.
+ * templates have no Gateway API match; neither have ALPN and
+ * HostSNIRegexp.
  */
 #include "tr.h"
 
@@ -37,7 +41,7 @@ struct parser {
     struct arena *a;
     const char *s;
     size_t pos;
-    bool v2;
+    bool v2, tcp;
     size_t depth;
     size_t err_off;
     const char *err;
@@ -62,6 +66,17 @@ static const struct matcher_spec v2_matchers[] = {
     {"Method", 1, SIZE_MAX},     {"Headers", 2, 2},
     {"HeadersRegexp", 2, 2},     {"Query", 1, SIZE_MAX},
     {NULL, 0, 0},
+};
+
+/* TCP routers (IngressRouteTCP): v3 takes one argument, v2 several (ORed). */
+static const struct matcher_spec v3_tcp_matchers[] = {
+    {"HostSNI", 1, 1}, {"HostSNIRegexp", 1, 1}, {"ClientIP", 1, 1},
+    {"ALPN", 1, 1},    {NULL, 0, 0},
+};
+
+static const struct matcher_spec v2_tcp_matchers[] = {
+    {"HostSNI", 1, SIZE_MAX}, {"HostSNIRegexp", 1, SIZE_MAX},
+    {"ClientIP", 1, SIZE_MAX}, {"ALPN", 1, SIZE_MAX}, {NULL, 0, 0},
 };
 
 static bool fail(struct parser *p, size_t off, const char *err)
@@ -127,7 +142,8 @@ static const char *string(struct parser *p)
 
 static const struct matcher_spec *spec_of(const struct parser *p, const char *name)
 {
-    const struct matcher_spec *s = p->v2 ? v2_matchers : v3_matchers;
+    const struct matcher_spec *s = p->tcp ? (p->v2 ? v2_tcp_matchers : v3_tcp_matchers)
+                                          : (p->v2 ? v2_matchers : v3_matchers);
 
     for (; s->name; s++) {
         if (str_eq(s->name, name))
@@ -165,8 +181,10 @@ static const struct tr_expr *matcher(struct parser *p)
     name = arena_strndup(p->a, p->s + start, p->pos - start);
     spec = spec_of(p, name);
     if (!spec) {
-        fail(p, start, p->v2 ? "not a matcher of the v2 rule syntax"
-                             : "not a matcher of the v3 rule syntax");
+        fail(p, start, p->tcp ? (p->v2 ? "not a TCP matcher of the v2 rule syntax"
+                                       : "not a TCP matcher of the v3 rule syntax")
+                              : (p->v2 ? "not a matcher of the v2 rule syntax"
+                                       : "not a matcher of the v3 rule syntax"));
         return NULL;
     }
     if (!take(p, "(")) {
@@ -275,7 +293,7 @@ static const struct tr_expr *or_expr(struct parser *p)
 }
 
 const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
-                                    size_t *err_off, const char **err)
+                                    bool tcp, size_t *err_off, const char **err)
 {
     struct parser p;
     const struct tr_expr *e;
@@ -284,6 +302,7 @@ const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
     p.a = a;
     p.s = rule;
     p.v2 = v2;
+    p.tcp = tcp;
     e = or_expr(&p);
     blanks(&p);
     if (e && p.s[p.pos]) {
@@ -381,18 +400,25 @@ struct conv {
     const struct ynode *at;
     bool v2, loose;
     bool ok;
+    struct index reported; /* "<offset>/<why>": a token is reported once,
+                            * though every alternative holding it meets it */
 };
 
 static void unsupported(struct conv *cv, const struct lit *l, size_t off,
                         const char *why)
 {
+    const char *key = arena_printf(cv->im->a, "%zu/%s", off, why);
+
+    cv->ok = false;
+    if (index_get(&cv->reported, key))
+        return;
+    index_put(cv->im->a, &cv->reported, key, (void *)key);
     report_in_scalar(cv->im, cv->src->label, cv->src->root, cv->at, off,
                      cv->loose ? DIAG_IMPORT_APPROXIMATED : DIAG_IMPORT_NOT_CONVERTED,
                      "%s%s: %s%s", l->neg ? "!" : "", l->m->name, why,
                      cv->loose ? "; left out, so the route matches more "
                                  "requests (and answers them 500)"
                                : "");
-    cv->ok = false;
 }
 
 static const char *gateway_method(const char *m)
@@ -473,9 +499,11 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         unsupported(cv, l, m->off, "Gateway API has no negated match");
         return;
     }
-    if (str_eq(name, "Host") || str_eq(name, "HostHeader")) {
+    if (str_eq(name, "HostSNI") && str_eq(arg, "*"))
+        return; /* any name, and connections without SNI */
+    if (str_eq(name, "Host") || str_eq(name, "HostHeader") || str_eq(name, "HostSNI")) {
         const char *h = value_ascii_lower(im->a, arg);
-        if (!value_hostname(h, false)) {
+        if (!value_hostname(h, str_eq(name, "HostSNI"))) {
             unsupported(cv, l, off, "not a hostname Gateway API accepts");
             return;
         }
@@ -487,6 +515,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         alt->hosts = ARENA_NEW_ARRAY(im->a, const char *, 1);
         alt->hosts[0] = h;
         alt->n_hosts = 1;
+        alt->host_off = off;
     } else if (str_eq(name, "Path") || str_eq(name, "PathPrefix")) {
         if (arg[0] != '/' || !value_gateway_path(arg) || (cv->v2 && strchr(arg, '{'))) {
             unsupported(cv, l, off, "a path starting with '/' without "
@@ -559,6 +588,9 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
             return;
         set_header(cv, l, &alt->m[0].query, re ? "RegularExpression" : "Exact", k,
                    re ? tr_regex_whole(im, v) : v, "query");
+    } else if (str_eq(name, "ALPN")) {
+        unsupported(cv, l, m->off, "TLSRoute has no ALPN match; an "
+                                   "implementation policy is needed");
     } else if (str_eq(name, "ClientIP")) {
         unsupported(cv, l, m->off, "client address matches have no Gateway API "
                                    "equivalent; an implementation policy is needed");
@@ -569,20 +601,20 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
 }
 
 bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
-                          const struct ynode *at, bool v2, bool loose,
+                          const struct ynode *at, bool v2, bool tcp, bool loose,
                           struct ptrvec *out)
 {
     const char *rule = crd_text(at), *err = NULL;
     size_t err_off = 0, i, k;
     const struct tr_expr *e;
-    struct conv cv = {im, src, at, v2, loose, true};
+    struct conv cv = {im, src, at, v2, loose, true, {0}};
     struct dnf d;
 
     if (!rule) {
         tr_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED, "a rule string expected");
         return false;
     }
-    e = tr_rule_parse(im->a, rule, v2, &err_off, &err);
+    e = tr_rule_parse(im->a, rule, v2, tcp, &err_off, &err);
     if (!e) {
         report_in_scalar(im, src->label, src->root, at, err_off,
                          DIAG_IMPORT_BAD_VALUE,

@@ -5,14 +5,18 @@
  *   provider.c     the passes and the provider's identity
  *   rule.c         the router rule language: parsed, then as alternatives
  *                  (OR of ANDs) of Gateway API matches
- *   ingressroute.c IngressRoute, IngressRouteTCP/UDP, TraefikService
+ *   ingressroute.c IngressRoute, TraefikService
+ *   l4.c           IngressRouteTCP and IngressRouteUDP: TLS, TCP and UDP
+ *                  routes
+ *   entrypoints.c  entry point names as listener ports
  *   middlewares.c  Middleware objects as filters, or reported
  *   policies.c     access-control and buffering Middlewares as gwc
  *                  policies (access control fails closed)
  *   ingress.c      Ingresses of the traefik class and their router.*
  *                  annotations
- *   routers.c      every router to listeners and HTTPRoutes, with
- *                  Traefik's priority simulated
+ *   routers.c      every router to listeners and HTTPRoutes
+ *   precedence.c   Traefik's priority simulated against Gateway API
+ *                  precedence
  *
  * IngressRoutes and Ingresses both become "routers", as in Traefik: a rule,
  * a priority, entry points, TLS, middlewares and services.
@@ -47,14 +51,18 @@ struct tr_expr {
 };
 
 /* Parses rule (v2: the traefik.containo.us grammar, multi-argument
- * matchers).  NULL on a malformed rule, with *err_off and *err set. */
+ * matchers; tcp: a TCP router's matchers, HostSNI, HostSNIRegexp,
+ * ClientIP and ALPN).  NULL on a malformed rule, with *err_off and *err
+ * set. */
 const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
-                                    size_t *err_off, const char **err);
+                                    bool tcp, size_t *err_off, const char **err);
 
-/* One alternative of a rule: its hosts and one Gateway API match. */
+/* One alternative of a rule: its hosts (HTTP Host, or TCP HostSNI) and
+ * one Gateway API match (HTTP only). */
 struct tr_alt {
     const char **hosts; /* none: any host */
     size_t n_hosts;
+    size_t host_off; /* where the rule names the host */
     struct o_match m[2]; /* ORed (a string prefix needs two) */
     size_t n_m;
 };
@@ -64,7 +72,7 @@ struct tr_alt {
  * converted is left out instead, widening the match (reported): for
  * routers that answer 500 anyway. */
 bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
-                          const struct ynode *at, bool v2, bool loose,
+                          const struct ynode *at, bool v2, bool tcp, bool loose,
                           struct ptrvec *out /* struct tr_alt * */);
 
 /* A Go regular expression, which Traefik searches for, as the whole-string
@@ -86,6 +94,9 @@ struct tr_router {
     /* Access control gwc cannot carry over: no backends, so 500. */
     bool denied;
     struct ptrvec policies; /* struct tr_policy * of its Middlewares */
+    /* IngressRouteTCP/UDP: what is not converted leaves the route out (a
+     * connection has no 500 to answer). */
+    bool l4;
     /* Middlewares that depend on the rule's paths (tr_middleware_paths). */
     const struct ynode *strip_at, *add_at, *replace_at;
     const char *strip, *add, *replace;
@@ -155,6 +166,37 @@ void tr_ingress_routes(struct imp *im);
 /* A Service port or TraefikService of ns as r's backends (false: reported). */
 bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
                     const char *ns, int64_t weight, int depth);
+
+/* services (a sequence) of a route of namespace ns as r's backends,
+ * weighted when several (false: some are reported, not converted). */
+bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *svcs,
+                     const char *ns);
+/* r's priority from route rt: its priority field, or (unset or 0) the
+ * length of its match, as Traefik defaults it. */
+void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt);
+/* Whether the ingressClassName of o is converted (else reported). */
+bool tr_class_ok(struct imp *im, const struct crd *o);
+
+/* precedence.c: where Traefik's priority and Gateway API precedence
+ * disagree on two routers, reported. */
+void tr_precedence(struct imp *im);
+
+/* l4.c: IngressRouteTCP and IngressRouteUDP as TLS, TCP and UDP routes. */
+void tr_l4_routes(struct imp *im);
+
+/* entrypoints.c */
+/* The port of a Traefik entry point (web 80, websecure 443, or as
+ * --entry-point gives it), and whether it is UDP; false for one the import
+ * does not know. */
+bool tr_entry_point(const struct imp *im, const char *name, int64_t *port,
+                    bool *udp);
+/* An HTTP router's entry point name (at: where it is written): r->web for
+ * TCP port 80, r->websecure for 443, else reported. */
+void tr_http_entry_point(struct imp *im, struct tr_router *r, const struct tr_src *src,
+                         const struct ynode *at, const char *name);
+/* Reports entry point name (at: where it is written) as unknown. */
+void tr_entry_point_unknown(struct imp *im, const struct tr_src *src,
+                            const struct ynode *at, const char *name);
 
 /* A port of Service ns/name, by number or else by name, as r's backend. */
 bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,

@@ -1,0 +1,362 @@
+/*
+ * Traefik's priority against Gateway API precedence.  Traefik tries
+ * routers by priority, by default the length of the rule; Gateway API by
+ * the match (Exact, then the longest prefix, then method, headers,
+ * query).  Router a is reported for router b when both serve an entry
+ * point, their hosts meet, a's path takes b's literal path p, Traefik
+ * ranks a first (higher priority) and the Gateway b (more specific).
+ *
+ * Without comparing every pair: the literal paths of every entry point
+ * and host are sorted by (path, type, method/header/query), so that the
+ * matches the Gateway ranks above a's match and whose paths a's takes are
+ * one contiguous range (the paths with a's prefix, less those equal to
+ * it that are not more specific).  A sparse table answers "the lowest
+ * priority in a range" in O(1), and splitting the range at that minimum
+ * lists the entries below a's priority in O(1) each.  A router is
+ * reported for at most MAX_REPORTED others (then once more, that there
+ * are more), so with E path literals the whole check is O(E log E).
+ */
+#include "tr.h"
+
+#include "base/arena.h"
+#include "base/array.h"
+#include "base/compilation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REPORTED 8
+
+enum { TYPE_PREFIX = 1, TYPE_EXACT = 2 };
+
+struct entry {
+    const char *path;
+    int type, score; /* score: method, header, query present (4, 2, 1) */
+    int64_t priority;
+    size_t router, alt; /* indexes, which break ties */
+};
+
+struct bucket {
+    struct entry *v;
+    size_t n, cap;
+    uint32_t **min; /* min[j][i]: the lowest entry of v[i .. i + 2^j) */
+    size_t levels;
+};
+
+static int score_of(const struct o_match *m)
+{
+    return (m->method ? 4 : 0) | (m->header.name ? 2 : 0) | (m->query.name ? 1 : 0);
+}
+
+/* The path of m as a literal: false for a regular expression (not
+ * simulated).  No path is PathPrefix "/". */
+static bool literal(const struct o_match *m, const char **path, int *type)
+{
+    if (!m->path.type) {
+        *path = "/";
+        *type = TYPE_PREFIX;
+        return true;
+    }
+    *path = m->path.value;
+    *type = str_eq(m->path.type, "Exact") ? TYPE_EXACT : TYPE_PREFIX;
+    return !str_eq(m->path.type, "RegularExpression");
+}
+
+static void push(struct imp *im, struct bucket *b, const struct entry *e)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 8;
+        struct entry *v = ARENA_NEW_ARRAY(im->a, struct entry, cap);
+        if (b->n)
+            memcpy(v, b->v, b->n * sizeof(*v));
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = *e;
+}
+
+static int cmp_entries(const void *pa, const void *pb)
+{
+    const struct entry *a = pa, *b = pb;
+    int c = strcmp(a->path, b->path);
+
+    if (c)
+        return c;
+    if (a->type != b->type)
+        return a->type - b->type;
+    if (a->score != b->score)
+        return a->score - b->score;
+    if (a->router != b->router)
+        return a->router < b->router ? -1 : 1;
+    return a->alt < b->alt ? -1 : a->alt > b->alt;
+}
+
+static bool below(const struct entry *v, uint32_t i, uint32_t k)
+{
+    return v[i].priority < v[k].priority ||
+           (v[i].priority == v[k].priority && i < k);
+}
+
+/* Sorts b and builds its sparse table. */
+static void prepare(struct imp *im, struct bucket *b)
+{
+    size_t j, i;
+
+    qsort(b->v, b->n, sizeof(*b->v), cmp_entries);
+    for (b->levels = 1; ((size_t)1 << b->levels) <= b->n; b->levels++)
+        ;
+    b->min = ARENA_NEW_ARRAY(im->a, uint32_t *, b->levels);
+    for (j = 0; j < b->levels; j++) {
+        size_t half = (size_t)1 << (j ? j - 1 : 0);
+        b->min[j] = ARENA_NEW_ARRAY(im->a, uint32_t, b->n);
+        for (i = 0; i + ((size_t)1 << j) <= b->n; i++) {
+            uint32_t l, r;
+            if (!j) {
+                b->min[0][i] = (uint32_t)i;
+                continue;
+            }
+            l = b->min[j - 1][i];
+            r = b->min[j - 1][i + half];
+            b->min[j][i] = below(b->v, r, l) ? r : l;
+        }
+    }
+}
+
+static uint32_t range_min(const struct bucket *b, size_t lo, size_t hi)
+{
+    size_t j = 0;
+    uint32_t l, r;
+
+    while (((size_t)2 << j) <= hi - lo)
+        j++;
+    l = b->min[j][lo];
+    r = b->min[j][hi - ((size_t)1 << j)];
+    return below(b->v, r, l) ? r : l;
+}
+
+/* What a query looks for: the literal path of a's match, its type and
+ * score. */
+struct probe {
+    const char *path;
+    size_t len;
+    int type, score;
+};
+
+static bool before_path(const struct entry *e, const struct probe *q)
+{
+    return strcmp(e->path, q->path) < 0;
+}
+
+static bool within_path(const struct entry *e, const struct probe *q)
+{
+    return strcmp(e->path, q->path) <= 0;
+}
+
+static bool within_prefix(const struct entry *e, const struct probe *q)
+{
+    return strncmp(e->path, q->path, q->len) <= 0;
+}
+
+static bool not_above(const struct entry *e, const struct probe *q)
+{
+    return e->type < q->type || (e->type == q->type && e->score <= q->score);
+}
+
+/* The first entry of v[lo, hi) for which past(entry) is false (v is
+ * ordered so that past holds for a prefix of it). */
+static size_t first_not(const struct bucket *b, size_t lo, size_t hi,
+                        bool (*past)(const struct entry *, const struct probe *),
+                        const struct probe *q)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (past(&b->v[mid], q))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* What router a is reported for: the first MAX_REPORTED routers, each
+ * with the first of a's alternatives and then of its own that meet. */
+struct found {
+    size_t router[MAX_REPORTED], alt[MAX_REPORTED], a_alt[MAX_REPORTED];
+    size_t n;
+    bool more;
+};
+
+static void note(struct found *f, const struct entry *e, size_t a_alt)
+{
+    size_t i;
+
+    for (i = 0; i < f->n; i++) {
+        if (f->router[i] == e->router) {
+            if (f->a_alt[i] == a_alt && e->alt < f->alt[i])
+                f->alt[i] = e->alt;
+            return;
+        }
+    }
+    if (f->n == MAX_REPORTED) {
+        f->more = true;
+        return;
+    }
+    f->router[f->n] = e->router;
+    f->alt[f->n] = e->alt;
+    f->a_alt[f->n++] = a_alt;
+}
+
+/* Every entry of b the Gateway ranks above match m (of alternative a_alt)
+ * and Traefik below priority. */
+static void query(const struct bucket *b, const struct o_match *m, size_t a_alt,
+                  int64_t priority, struct found *f)
+{
+    struct probe q;
+    size_t lo, block, start, end, top = 0;
+    size_t stack[2 * (MAX_REPORTED + 1) * 16 + 2][2];
+
+    if (!b || !b->n || !literal(m, &q.path, &q.type))
+        return;
+    q.len = strlen(q.path);
+    q.score = score_of(m);
+    lo = first_not(b, 0, b->n, before_path, &q);
+    block = first_not(b, lo, b->n, within_path, &q);
+    start = first_not(b, lo, block, not_above, &q);
+    end = q.type == TYPE_EXACT ? block : first_not(b, lo, b->n, within_prefix, &q);
+    if (start >= end)
+        return;
+    stack[top][0] = start;
+    stack[top++][1] = end;
+    while (top && !f->more) {
+        size_t l = stack[--top][0], h = stack[top][1];
+        uint32_t k;
+        if (l >= h)
+            continue;
+        k = range_min(b, l, h);
+        if (b->v[k].priority >= priority)
+            continue;
+        note(f, &b->v[k], a_alt);
+        if (top + 2 > ARRAY_SIZE(stack))
+            break; /* only past MAX_REPORTED routers of 16 alternatives */
+        stack[top][0] = l;
+        stack[top++][1] = k;
+        stack[top][0] = k + 1;
+        stack[top++][1] = h;
+    }
+}
+
+struct buckets {
+    struct index ix;
+    struct ptrvec all; /* struct bucket * */
+};
+
+/* Per entry point: "web/<host>" (no host: "web/"), and "web" for all. */
+static struct bucket *find(struct imp *im, struct buckets *bs, const char *key,
+                           bool create)
+{
+    struct bucket *b = index_get(&bs->ix, key);
+
+    if (!b && create) {
+        b = ARENA_NEW(im->a, struct bucket);
+        index_put(im->a, &bs->ix, key, b);
+        ptrvec_push(im->a, &bs->all, b);
+    }
+    return b;
+}
+
+static const char *host_of(const struct tr_alt *a)
+{
+    return a->n_hosts ? a->hosts[0] : "";
+}
+
+static bool serves(const struct tr_router *r, size_t ep)
+{
+    return ep ? r->websecure : r->web;
+}
+
+static const char *const entry_points[] = {"web", "websecure"};
+
+static void collect(struct imp *im, struct buckets *bs)
+{
+    const struct ptrvec *rs = &TR(im)->routers;
+    size_t k, x, ep;
+
+    for (k = 0; k < rs->n; k++) {
+        const struct tr_router *r = rs->v[k];
+        for (x = 0; x < r->alts.n; x++) {
+            const struct tr_alt *a = r->alts.v[x];
+            struct entry e;
+            if (!a->m[0].path.type || !literal(&a->m[0], &e.path, &e.type))
+                continue; /* b needs a literal path */
+            e.score = score_of(&a->m[0]);
+            e.priority = r->priority;
+            e.router = k;
+            e.alt = x;
+            for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
+                const char *key;
+                if (!serves(r, ep))
+                    continue;
+                key = arena_printf(im->a, "%s/%s", entry_points[ep], host_of(a));
+                push(im, find(im, bs, key, true), &e);
+                push(im, find(im, bs, entry_points[ep], true), &e);
+            }
+        }
+    }
+    for (k = 0; k < bs->all.n; k++)
+        prepare(im, bs->all.v[k]);
+}
+
+static void report(struct imp *im, const struct tr_router *a, const struct found *f)
+{
+    const struct ptrvec *rs = &TR(im)->routers;
+    size_t i;
+
+    for (i = 0; i < f->n; i++) {
+        const struct tr_router *b = rs->v[f->router[i]];
+        const struct tr_alt *bb = b->alts.v[f->alt[i]];
+        tr_report(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
+                  "Traefik gives %s to this router (priority %lld) before router "
+                  "%s/%s (priority %lld); Gateway API precedence picks the other "
+                  "one's more specific match",
+                  report_value(im, bb->m[0].path.value), (long long)a->priority,
+                  b->namespace, b->name, (long long)b->priority);
+    }
+    if (f->more)
+        tr_report(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
+                  "more routers than the %d above have a more specific match "
+                  "that Traefik ranks below this router",
+                  MAX_REPORTED);
+}
+
+void tr_precedence(struct imp *im)
+{
+    const struct ptrvec *rs = &TR(im)->routers;
+    struct buckets bs;
+    size_t k, x, ep;
+
+    memset(&bs, 0, sizeof(bs));
+    collect(im, &bs);
+    for (k = 0; k < rs->n; k++) {
+        const struct tr_router *a = rs->v[k];
+        struct found f;
+        memset(&f, 0, sizeof(f));
+        for (x = 0; x < a->alts.n && !f.more; x++) {
+            const struct tr_alt *aa = a->alts.v[x];
+            for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
+                const char *e = entry_points[ep], *host, *any;
+                if (!serves(a, ep))
+                    continue;
+                if (!aa->n_hosts) {
+                    query(find(im, &bs, e, false), &aa->m[0], x, a->priority, &f);
+                    continue;
+                }
+                /* its host's paths, and those of routers without a host */
+                host = arena_printf(im->a, "%s/%s", e, aa->hosts[0]);
+                any = arena_printf(im->a, "%s/", e);
+                query(find(im, &bs, host, false), &aa->m[0], x, a->priority, &f);
+                query(find(im, &bs, any, false), &aa->m[0], x, a->priority, &f);
+            }
+        }
+        report(im, a, &f);
+    }
+}
