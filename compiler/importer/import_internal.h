@@ -339,6 +339,15 @@ struct diag *report_vat(struct imp *im, const char *label,
                         enum diag_severity sev, enum diag_code code,
                         const char *fmt, va_list ap)
     __attribute__((format(printf, 7, 0)));
+/* Where a converted object came from: its label ("HTTPProxy ns/name")
+ * and document, for the report. */
+struct imp_src {
+    const char *label;
+    const struct ynode *root;
+};
+struct diag *report_src(struct imp *im, const struct imp_src *src,
+                        const struct ynode *at, enum diag_code code,
+                        const char *fmt, ...);
 struct diag *report_at(struct imp *im, const char *label,
                        const struct ynode *root, const struct ynode *at,
                        enum diag_code code, const char *fmt, ...)

@@ -115,6 +115,20 @@ struct diag *report_vat(struct imp *im, const char *label,
     return d;
 }
 
+struct diag *report_src(struct imp *im, const struct imp_src *src,
+                        const struct ynode *at, enum diag_code code,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    struct diag *d;
+
+    va_start(ap, fmt);
+    d = report_vat(im, src->label, src->root, at, diag_info(code)->severity,
+                   code, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
 struct diag *report_at(struct imp *im, const char *label,
                        const struct ynode *root, const struct ynode *at,
                        enum diag_code code, const char *fmt, ...)

@@ -36,7 +36,7 @@ struct conds {
     bool codes[ARRAY_SIZE(nginx_codes)]; /* by nginx_codes */
 };
 
-static void not_converted(struct imp *im, const struct ct_src *src,
+static void not_converted(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, const char *why)
 {
     ct_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s", why);
@@ -55,7 +55,7 @@ static bool add_code(struct conds *c, int64_t code)
     return false;
 }
 
-static void retriable_codes(struct imp *im, const struct ct_src *src,
+static void retriable_codes(struct imp *im, const struct imp_src *src,
                             const struct ynode *list, struct conds *c)
 {
     size_t i;
@@ -72,7 +72,7 @@ static void retriable_codes(struct imp *im, const struct ct_src *src,
 }
 
 /* One retryOn value; codes is retriableStatusCodes (NULL for an Ingress). */
-static void condition(struct imp *im, const struct ct_src *src,
+static void condition(struct imp *im, const struct imp_src *src,
                       const struct ynode *at, const char *v,
                       const struct ynode *codes, struct conds *c)
 {
@@ -117,7 +117,7 @@ static void condition(struct imp *im, const struct ct_src *src,
 }
 
 /* count as nginx's tries, or 0 (reported): -1 is "never" (tries 1). */
-static int64_t tries_of(struct imp *im, const struct ct_src *src,
+static int64_t tries_of(struct imp *im, const struct imp_src *src,
                         const struct ynode *at)
 {
     int64_t n = 0;
@@ -164,7 +164,7 @@ static struct o_retry *retry_of(struct imp *im, const struct conds *c,
     return r;
 }
 
-static void per_try(struct imp *im, const struct ct_src *src,
+static void per_try(struct imp *im, const struct imp_src *src,
                     const struct ynode *at)
 {
     if (at)
@@ -173,7 +173,7 @@ static void per_try(struct imp *im, const struct ct_src *src,
                                    "ends it");
 }
 
-static const struct o_retry *retry_policy(struct imp *im, const struct ct_src *src,
+static const struct o_retry *retry_policy(struct imp *im, const struct imp_src *src,
                                           const struct ynode *p)
 {
     static const char *const known[] = {"count", "perTryTimeout", "retryOn",
@@ -208,7 +208,7 @@ static const struct o_retry *retry_policy(struct imp *im, const struct ct_src *s
 
 /* ---- load balancing ---- */
 
-static struct o_load_balancing *request_hash(struct imp *im, const struct ct_src *src,
+static struct o_load_balancing *request_hash(struct imp *im, const struct imp_src *src,
                                              const struct ynode *lb)
 {
     static const char *const known[] = {"terminal", "headerHashOptions",
@@ -251,7 +251,7 @@ static struct o_load_balancing *request_hash(struct imp *im, const struct ct_src
 }
 
 static const struct o_load_balancing *lb_policy(struct imp *im,
-                                                const struct ct_src *src,
+                                                const struct imp_src *src,
                                                 const struct ynode *lb)
 {
     static const char *const known[] = {"strategy", "requestHashPolicies", NULL};
@@ -329,7 +329,7 @@ static struct ct_backend *finish(struct imp *im, struct ct_backend *b)
     return b;
 }
 
-struct ct_backend *ct_route_backend(struct imp *im, const struct ct_src *src,
+struct ct_backend *ct_route_backend(struct imp *im, const struct imp_src *src,
                                     const struct ynode *route)
 {
     struct ct_backend *b = ARENA_NEW(im->a, struct ct_backend);
@@ -344,7 +344,7 @@ struct ct_backend *ct_route_backend(struct imp *im, const struct ct_src *src,
     return finish(im, b);
 }
 
-struct ct_backend *ct_ingress_backend(struct imp *im, const struct ct_src *src,
+struct ct_backend *ct_ingress_backend(struct imp *im, const struct imp_src *src,
                                       const struct ynode *ann)
 {
     struct ct_backend *b = ARENA_NEW(im->a, struct ct_backend);

@@ -24,7 +24,7 @@ static const char *const methods[] = {"GET",     "HEAD",    "POST",  "PUT",
                                       "DELETE",  "CONNECT", "OPTIONS",
                                       "TRACE",   "PATCH",   "*"};
 
-static void left_out(struct imp *im, const struct ct_src *src,
+static void left_out(struct imp *im, const struct imp_src *src,
                      const struct ynode *at, const char *why)
 {
     ct_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
@@ -54,7 +54,7 @@ static bool listed(const char *const *v, size_t n, const char *s)
  * '*' only alone: next to others, Envoy allows every origin, so that is
  * '*'; in a header list a browser reads '*' as a wildcard only without
  * credentials, so it is left out there. */
-static const char **entries(struct imp *im, const struct ct_src *src,
+static const char **entries(struct imp *im, const struct imp_src *src,
                             const struct ynode *map, const char *key,
                             bool (*keep)(struct imp *, const char *),
                             const char *why, size_t *n)
@@ -120,7 +120,7 @@ static bool keep_header(struct imp *im, const char *v)
 
 /* Contour sends the whole seconds of a Go duration; 0 means "never
  * cache", which the filter (maxAge 1 or more) cannot say. */
-static int64_t max_age(struct imp *im, const struct ct_src *src,
+static int64_t max_age(struct imp *im, const struct imp_src *src,
                        const struct ynode *at)
 {
     const char *s = crd_text(at);
@@ -146,7 +146,7 @@ static int64_t max_age(struct imp *im, const struct ct_src *src,
     return (ms + 500) / 1000;
 }
 
-const struct o_cors *ct_cors(struct imp *im, const struct ct_src *src,
+const struct o_cors *ct_cors(struct imp *im, const struct imp_src *src,
                              const struct ynode *p)
 {
     static const char *const known[] = {"allowOrigin", "allowMethods",

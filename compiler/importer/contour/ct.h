@@ -25,12 +25,6 @@
 
 #define CT_CONTROLLER "projectcontour.io/ingress-controller"
 
-/* Where a route came from, for the report. */
-struct ct_src {
-    const char *label;        /* "HTTPProxy ns/name" */
-    const struct ynode *root; /* its document */
-};
-
 /* What port 80 does with a route of a host that has a certificate (a host
  * without one serves every route on port 80). */
 enum ct_plain {
@@ -42,7 +36,7 @@ enum ct_plain {
 /* A route's BackendPolicy fields (backend.c): routes of one object with
  * equal settings share a policy. */
 struct ct_backend {
-    struct ct_src src;
+    struct imp_src src;
     const struct ynode *lb_at, *retry_at; /* converted; reported once written */
     const struct o_load_balancing *lb;
     const struct o_retry *retry;
@@ -51,7 +45,7 @@ struct ct_backend {
 };
 
 struct ct_route {
-    struct ct_src src;
+    struct imp_src src;
     const struct ynode *at;
     const char *namespace, *owner; /* the object's: its HTTPRoute */
     struct o_match matches[2];     /* ORed (a string prefix needs two) */
@@ -67,7 +61,7 @@ struct ct_route {
 };
 
 struct ct_vhost {
-    struct ct_src owner;
+    struct imp_src owner;
     const char *host;      /* "": every host (an Ingress rule without one) */
     const char *namespace; /* the Gateway's: the owner's */
     const char *secret, *secret_namespace;
@@ -116,7 +110,7 @@ extern const char ct_default_timeout[];
 
 /* The virtual host of host, made for owner (in ns) when new; a wildcard
  * host is reported at at. */
-struct ct_vhost *ct_vhost_get(struct imp *im, const struct ct_src *owner,
+struct ct_vhost *ct_vhost_get(struct imp *im, const struct imp_src *owner,
                               const char *ns, const char *host,
                               const struct ynode *at);
 /* A string prefix (Contour's prefixes are string-wise): PathPrefix p, and
@@ -129,18 +123,18 @@ void ct_vhosts_write(struct imp *im);
 /* A TLSCertificateDelegation lets namespace ns use Secret secret_ns/name
  * (reported at at of user's object either way; refused: what Contour
  * does without one). */
-bool ct_delegated(struct imp *im, const struct ct_src *user, const struct ynode *at,
+bool ct_delegated(struct imp *im, const struct imp_src *user, const struct ynode *at,
                   const char *secret_ns, const char *name, const char *ns,
                   const char *refused);
 
 /* ---- backend.c ---- */
 
 /* route's retryPolicy and loadBalancerPolicy, or NULL (reported). */
-struct ct_backend *ct_route_backend(struct imp *im, const struct ct_src *src,
+struct ct_backend *ct_route_backend(struct imp *im, const struct imp_src *src,
                                     const struct ynode *route);
 /* An Ingress's projectcontour.io/retry-on, num-retries and
  * per-try-timeout (ann: its metadata.annotations), or NULL (reported). */
-struct ct_backend *ct_ingress_backend(struct imp *im, const struct ct_src *src,
+struct ct_backend *ct_ingress_backend(struct imp *im, const struct imp_src *src,
                                       const struct ynode *ann);
 /* The BackendPolicies of every route with one, once the routes are
  * written. */
@@ -149,7 +143,7 @@ void ct_backend_policies(struct imp *im);
 /* ---- cors.c ---- */
 
 /* A virtual host's corsPolicy as the CORS filter, or NULL (reported). */
-const struct o_cors *ct_cors(struct imp *im, const struct ct_src *src,
+const struct o_cors *ct_cors(struct imp *im, const struct imp_src *src,
                              const struct ynode *policy);
 
 /* ---- ingress.c ---- */
@@ -167,7 +161,7 @@ struct ct_chain {
 
 struct ct_proxy_ctx {
     const struct crd *o;
-    struct ct_src src;
+    struct imp_src src;
     struct ct_vhost *vh;
     const struct ct_chain *chain;
     bool denied; /* the virtual host's access control is not converted */
@@ -179,7 +173,7 @@ void ct_proxies(struct imp *im);
 /* Every route of the proxy x->o, into x->vh. */
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x);
 /* Fields that are access control: reported, true when present. */
-bool ct_access_control(struct imp *im, const struct ct_src *src,
+bool ct_access_control(struct imp *im, const struct imp_src *src,
                        const struct ynode *map, const char *what);
 
 #endif

@@ -34,7 +34,7 @@ static const struct ynode *delegation_entry(const struct crd *o, const char *nam
     return NULL;
 }
 
-bool ct_delegated(struct imp *im, const struct ct_src *user, const struct ynode *at,
+bool ct_delegated(struct imp *im, const struct imp_src *user, const struct ynode *at,
                   const char *secret_ns, const char *name, const char *ns,
                   const char *refused)
 {
@@ -45,7 +45,7 @@ bool ct_delegated(struct imp *im, const struct ct_src *user, const struct ynode 
         const struct crd *o = crds->v[i];
         const struct ynode *e;
         const char *key;
-        struct ct_src src;
+        struct imp_src src;
         if (!str_eq(o->kind, "TLSCertificateDelegation") ||
             !str_eq(o->namespace, secret_ns) ||
             !(e = delegation_entry(o, name, ns)))

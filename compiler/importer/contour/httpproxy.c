@@ -26,13 +26,13 @@
 
 #define MAX_INCLUDE_VISITS 10000
 
-static void not_converted(struct imp *im, const struct ct_src *src,
+static void not_converted(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, const char *why)
 {
     ct_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s", why);
 }
 
-bool ct_access_control(struct imp *im, const struct ct_src *src,
+bool ct_access_control(struct imp *im, const struct imp_src *src,
                        const struct ynode *map, const char *what)
 {
     static const char *const fields[] = {"authorization", "jwtProviders",
@@ -356,7 +356,7 @@ static bool usable_root(struct imp *im, const struct crd *o, struct index *fqdns
 {
     const struct ynode *vh = ynode_get(o->spec, "virtualhost");
     const char *fqdn = crd_text(ynode_get(vh, "fqdn"));
-    struct ct_src src = {o->label, o->root};
+    struct imp_src src = {o->label, o->root};
 
     if (!fqdn || !value_hostname(value_ascii_lower(im->a, fqdn), true)) {
         not_converted(im, &src, vh, "a virtualhost needs an fqdn Gateway API "

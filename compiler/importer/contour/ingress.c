@@ -26,7 +26,7 @@
 
 struct ing {
     const struct ingress *in;
-    struct ct_src src;
+    struct imp_src src;
     const char *ns;
     const char *timeout;    /* timeouts.request */
     enum ct_plain plain;
@@ -255,7 +255,7 @@ static void ingress(struct imp *im, const struct ingress *in)
 static void service_annotations(struct imp *im, const struct object *o)
 {
     const struct strmap *m = &o->meta.annotations;
-    struct ct_src src = {object_label(im->c, o), o->src};
+    struct imp_src src = {object_label(im->c, o), o->src};
     size_t i;
 
     for (i = 0; i < m->n; i++) {

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct ct_vhost *ct_vhost_get(struct imp *im, const struct ct_src *owner,
+struct ct_vhost *ct_vhost_get(struct imp *im, const struct imp_src *owner,
                               const char *ns, const char *host,
                               const struct ynode *at)
 {

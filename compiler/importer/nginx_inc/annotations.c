@@ -138,10 +138,10 @@ static const struct nic_ann_spec *find_spec(const char *name)
     return NULL;
 }
 
-static bool bad(struct imp *im, const struct nic_src *src, const struct ynode *at,
+static bool bad(struct imp *im, const struct imp_src *src, const struct ynode *at,
                 const char *what)
 {
-    nic_report(im, src, at, DIAG_IMPORT_BAD_VALUE,
+    report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
                "'%s' is not %s; NIC rejects the Ingress's annotation, and it "
                "is not converted",
                report_value(im, at->text), what);
@@ -150,7 +150,7 @@ static bool bad(struct imp *im, const struct nic_src *src, const struct ynode *a
 
 /* "serviceName=a rewrite=/x;serviceName=b rewrite=/y" (rewrites), or
  * "a,b" (grpc-services). */
-static bool parse_rewrites(struct imp *im, const struct nic_src *src,
+static bool parse_rewrites(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, struct nic_ann *out)
 {
     const char *s = at->text;
@@ -188,7 +188,7 @@ static bool parse_rewrites(struct imp *im, const struct nic_src *src,
 
 /* "Name: value, Name2" (proxy-set-headers): a bare name passes the
  * client's header on, which nginx does anyway. */
-static void parse_set_headers(struct imp *im, const struct nic_src *src,
+static void parse_set_headers(struct imp *im, const struct imp_src *src,
                               const struct ynode *at, struct nic_ann *out)
 {
     size_t n, i;
@@ -207,7 +207,7 @@ static void parse_set_headers(struct imp *im, const struct nic_src *src,
             ;
         h->value = v;
         if (!value_header_name(h->name) || strchr(v, '$') || value_unsafe_text(v)) {
-            nic_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
                        "header '%s' is not converted: Gateway API sets literal "
                        "values only (no nginx variables)",
                        report_value(im, items[i]));
@@ -217,7 +217,7 @@ static void parse_set_headers(struct imp *im, const struct nic_src *src,
     }
 }
 
-static void decode(struct imp *im, const struct nic_src *src, const char *name,
+static void decode(struct imp *im, const struct imp_src *src, const char *name,
                    const struct ynode *at, struct nic_ann *out)
 {
     const char *v = at->text;
@@ -259,7 +259,7 @@ static void decode(struct imp *im, const struct nic_src *src, const char *name,
             return;
         }
         out->read_timeout = value_duration_seconds(im->a, n * mult);
-        nic_report(im, src, at, DIAG_IMPORT_APPROXIMATED,
+        report_src(im, src, at, DIAG_IMPORT_APPROXIMATED,
                    "proxy_read_timeout limits each read from the backend; "
                    "converted to timeouts.backendRequest %s, which limits the "
                    "whole response",
@@ -274,7 +274,7 @@ static void decode(struct imp *im, const struct nic_src *src, const char *name,
     }
 }
 
-void nic_annotations(struct imp *im, const struct nic_src *src,
+void nic_annotations(struct imp *im, const struct imp_src *src,
                      const struct ynode *annotations, struct nic_ann *out)
 {
     size_t i;
@@ -297,13 +297,13 @@ void nic_annotations(struct imp *im, const struct nic_src *src,
             continue;
         spec = find_spec(name);
         if (!spec) {
-            nic_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
                        "unknown annotation: not one NGINX Ingress Controller "
                        "reads; not converted");
             continue;
         }
         if (at->kind != YNODE_SCALAR || at->scalar != YSCALAR_STRING) {
-            nic_report(im, src, at, DIAG_IMPORT_BAD_VALUE,
+            report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
                        "annotation values are strings; not converted");
             if (spec->kind == NA_DENY)
                 out->denied = true;
@@ -315,7 +315,7 @@ void nic_annotations(struct imp *im, const struct nic_src *src,
             break;
         case NA_DENY:
             out->denied = true;
-            nic_report(im, src, at, str_eq(name, "server-snippets") ||
+            report_src(im, src, at, str_eq(name, "server-snippets") ||
                                             str_eq(name, "location-snippets")
                                         ? DIAG_IMPORT_SNIPPET
                                         : DIAG_IMPORT_NOT_CONVERTED,
@@ -324,11 +324,11 @@ void nic_annotations(struct imp *im, const struct nic_src *src,
                        spec->why);
             break;
         case NA_NO:
-            nic_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
                        "not converted: %s", spec->why);
             break;
         case NA_DROP:
-            nic_report(im, src, at, DIAG_IMPORT_IGNORED,
+            report_src(im, src, at, DIAG_IMPORT_IGNORED,
                        "nothing to convert: %s", spec->why);
             break;
         }

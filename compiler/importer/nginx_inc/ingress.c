@@ -19,7 +19,7 @@
 
 struct nic_ing {
     const struct ingress *in;
-    struct nic_src src;
+    struct imp_src src;
     const char *klass;
     struct nic_ann ann;
 };
@@ -80,7 +80,7 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
         ni->src.label = object_label(im->c, &in->obj);
         ni->src.root = in->obj.src;
         if (!klass || !class_selected(im, klass)) {
-            nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_SKIPPED,
+            report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_SKIPPED,
                        klass ? "ingress class '%s' is not converted (NIC "
                                "serves one class; --ingress-class chooses it)"
                              : "NIC ignores Ingresses without a class%s",
@@ -133,7 +133,7 @@ static struct o_filters *filters(struct imp *im, const struct nic_ing *ni,
         struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
         bool exact = str_eq(l->matches[0].path.type, "Exact");
         if (!exact && !str_eq(l->matches[0].path.type, "PathPrefix")) {
-            nic_report(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                        "the rewrite of Service '%s' is not converted on a "
                        "regular expression path",
                        svc);
@@ -141,7 +141,7 @@ static struct o_filters *filters(struct imp *im, const struct nic_ing *ni,
         }
         if (l->n_matches == 2) {
             l->n_matches = 1; /* ReplacePrefixMatch needs one PathPrefix */
-            nic_report(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
+            report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
                        "NIC matches '%s' as a string prefix ('%sX' too); with "
                        "the rewrite of Service '%s' it is a PathPrefix, which "
                        "matches whole segments",
@@ -212,7 +212,7 @@ static void add_path(struct imp *im, struct nic_server *s, const struct nic_ing 
         l->grpc = listed(ni->ann.grpc, ni->ann.n_grpc, b.service);
     }
     if (l->grpc && !(str_eq(path, "/") && !ni->ann.path_regex)) {
-        nic_report(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                    "gRPC Service '%s' on path '%s': a GRPCRoute matches "
                    "services and methods, not paths; not converted",
                    b.service, report_value(im, path));
@@ -280,7 +280,7 @@ static void plain(struct imp *im, const struct nic_ing *ni)
         if (!s) {
             const struct nic_server *owner =
                 index_get(&NIC(im)->server_index, host);
-            nic_report(im, &ni->src, ynode_get(rule->src, "host"),
+            report_src(im, &ni->src, ynode_get(rule->src, "host"),
                        DIAG_IMPORT_CONFLICT,
                        "host '%s' belongs to the older %s: NIC ignores this "
                        "rule (hosts are not merged, except by mergeable "
@@ -308,7 +308,7 @@ static void master(struct imp *im, const struct nic_ing *ni)
         return;
     s = nic_server_claim(im, &ni->src, ns, host);
     if (!s) {
-        nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_CONFLICT,
+        report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_CONFLICT,
                    "host '%s' already belongs to an older Ingress or "
                    "VirtualServer: NIC ignores this master",
                    host);
@@ -316,7 +316,7 @@ static void master(struct imp *im, const struct nic_ing *ni)
     }
     server_settings(s, ni);
     if (in->n_rules && in->rules[0].http.n_paths)
-        nic_report(im, &ni->src, in->rules[0].http.src, DIAG_IMPORT_IGNORED,
+        report_src(im, &ni->src, in->rules[0].http.src, DIAG_IMPORT_IGNORED,
                    "a master Ingress has no paths (NIC rejects it with them); "
                    "its minions' paths are converted");
 }
@@ -336,14 +336,14 @@ static void minion(struct imp *im, const struct nic_ing *ni,
             m = c;
     }
     if (!m) {
-        nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
                    "minion of host '%s' without a master Ingress of that host: "
                    "NIC serves none of its paths",
                    host);
         return;
     }
     if (m->ann.denied && !ni->ann.denied) {
-        nic_report(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
                    "the access control of its master %s is not converted: "
                    "this minion's paths answer 500",
                    m->src.label);

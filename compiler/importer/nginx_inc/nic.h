@@ -19,15 +19,9 @@
 
 #define NIC_CONTROLLER "nginx.org/ingress-controller"
 
-/* Where a location came from, for the report. */
-struct nic_src {
-    const char *label;        /* "Ingress ns/name" */
-    const struct ynode *root; /* its document */
-};
-
 /* One nginx location (an Ingress path, a VirtualServer route or match). */
 struct nic_loc {
-    struct nic_src src;
+    struct imp_src src;
     const struct ynode *at;
     struct o_match matches[2]; /* ORed */
     size_t n_matches;
@@ -41,7 +35,7 @@ struct nic_loc {
 
 /* A host's server block. */
 struct nic_server {
-    struct nic_src owner; /* the Ingress or VirtualServer that owns it */
+    struct imp_src owner; /* the Ingress or VirtualServer that owns it */
     const char *namespace, *host;
     const char *secret;          /* HTTPS certificate, in namespace */
     int64_t redirect_code;       /* 0: plain HTTP is served */
@@ -76,7 +70,7 @@ static inline struct nic *NIC(const struct imp *im)
 }
 
 /* annotations.c */
-void nic_annotations(struct imp *im, const struct nic_src *src,
+void nic_annotations(struct imp *im, const struct imp_src *src,
                      const struct ynode *annotations, struct nic_ann *out);
 
 /* ingress.c */
@@ -98,15 +92,11 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s);
 /* servers.c */
 /* Is host ("" for none) a name a Gateway API hostname can hold?  If not,
  * says so at 'at' (the host field). */
-bool nic_host_ok(struct imp *im, const struct nic_src *src, const struct ynode *at,
+bool nic_host_ok(struct imp *im, const struct imp_src *src, const struct ynode *at,
                  const char *host);
-struct nic_server *nic_server_claim(struct imp *im, const struct nic_src *owner,
+struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
                                     const char *ns, const char *host);
 void nic_servers_write(struct imp *im);
 
-struct diag *nic_report(struct imp *im, const struct nic_src *src,
-                        const struct ynode *at, enum diag_code code,
-                        const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 
 #endif

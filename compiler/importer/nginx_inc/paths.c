@@ -48,7 +48,7 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *path,
     char err[128];
 
     if (!re_ok(path, err, sizeof(err)) || top_level_alternation(path)) {
-        nic_report(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                    "path '%s' is not converted: %s", report_value(im, path),
                    top_level_alternation(path)
                        ? "nginx anchors only the first alternative of a "
@@ -72,7 +72,7 @@ void nic_path_matches(struct imp *im, struct nic_loc *l, const char *path,
         return;
     }
     if (!value_gateway_path(path)) {
-        nic_report(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                    "path '%s' is not a valid Gateway API path; not converted",
                    report_value(im, path));
         return;
@@ -102,7 +102,7 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s)
     for (i = 0; i < s->locs.n; i++) {
         const struct nic_loc *l = s->locs.v[i];
         if (narrowed[i])
-            nic_report(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
+            report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
                        "NIC matches '%s' as a string prefix ('%sX' too); "
                        "converted to PathPrefix, which matches whole segments, "
                        "because a longer path of the host starts with it",

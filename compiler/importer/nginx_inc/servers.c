@@ -16,32 +16,18 @@
 #include <stdarg.h>
 #include <string.h>
 
-struct diag *nic_report(struct imp *im, const struct nic_src *src,
-                        const struct ynode *at, enum diag_code code,
-                        const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = report_vat(im, src->label, src->root, at, diag_info(code)->severity,
-                   code, fmt, ap);
-    va_end(ap);
-    return d;
-}
-
-bool nic_host_ok(struct imp *im, const struct nic_src *src, const struct ynode *at,
+bool nic_host_ok(struct imp *im, const struct imp_src *src, const struct ynode *at,
                  const char *host)
 {
     if (!*host || value_hostname(host, true))
         return true;
-    nic_report(im, src, at, DIAG_IMPORT_BAD_VALUE,
+    report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
                "host must be a lower-case DNS name, optionally with a leading "
                "'*.', and not an IP address; it is left out");
     return false;
 }
 
-struct nic_server *nic_server_claim(struct imp *im, const struct nic_src *owner,
+struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
                                     const char *ns, const char *host)
 {
     struct nic *nic = NIC(im);
@@ -116,7 +102,7 @@ static void server_routes(struct imp *im, struct nic_server *s)
     for (i = 0; i < s->locs.n; i++) {
         const struct nic_loc *l = s->locs.v[i];
         if (l->grpc && !s->secret) {
-            nic_report(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                        "gRPC needs HTTP/2, which NIC offers with TLS only, and "
                        "host '%s' has no certificate; not converted",
                        *s->host ? s->host : "*");

@@ -25,7 +25,7 @@
 
 struct vs_ctx {
     const struct crd *o;   /* the VirtualServer or VirtualServerRoute */
-    struct nic_src src;
+    struct imp_src src;
     const struct ynode *upstreams;
     bool denied;           /* spec.policies */
 };
@@ -43,7 +43,7 @@ static const struct ynode *seq(const struct ynode *n)
 static void not_converted(struct imp *im, const struct vs_ctx *v,
                           const struct ynode *at, const char *why)
 {
-    nic_report(im, &v->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
+    report_src(im, &v->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
                why);
 }
 
@@ -345,7 +345,7 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
         ok = ok && action(im, v, ynode_get(ms->items[i], "action"), l);
         l->denied |= !ok;
         if (rank(&l->matches[0]) > lowest)
-            nic_report(im, &v->src, ms->items[i], DIAG_IMPORT_APPROXIMATED,
+            report_src(im, &v->src, ms->items[i], DIAG_IMPORT_APPROXIMATED,
                        "NIC tries matches in order, first match wins; Gateway "
                        "API tries this one before an earlier one with fewer "
                        "conditions");
@@ -391,7 +391,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
         return;
     }
     if (ynode_get(r, "policies")) {
-        nic_report(im, &v->src, ynode_get(r, "policies"), DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &v->src, ynode_get(r, "policies"), DIAG_IMPORT_NOT_CONVERTED,
                    "not converted: NIC Policy resources (access control, rate "
                    "limits, JWT, ...) have no Gateway API equivalent gwc "
                    "writes; the route answers 500 instead of being served "
@@ -515,7 +515,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
     v.upstreams = ynode_get(o->spec, "upstreams");
     if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
                                                          : "nginx")) {
-        nic_report(im, &v.src, ynode_get(o->spec, "ingressClassName"),
+        report_src(im, &v.src, ynode_get(o->spec, "ingressClassName"),
                    DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
         return;
     }
@@ -527,7 +527,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
         return;
     s = nic_server_claim(im, &v.src, o->namespace, host);
     if (!s) {
-        nic_report(im, &v.src, ynode_get(o->spec, "host"), DIAG_IMPORT_CONFLICT,
+        report_src(im, &v.src, ynode_get(o->spec, "host"), DIAG_IMPORT_CONFLICT,
                    "host '%s' already belongs to %s: NIC keeps the oldest of "
                    "them (creationTimestamp); this VirtualServer is not "
                    "converted",
@@ -538,7 +538,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
     other_fields(im, &v, o->spec, known);
     upstream_fields_check(im, &v);
     if (ynode_get(o->spec, "policies")) {
-        nic_report(im, &v.src, ynode_get(o->spec, "policies"),
+        report_src(im, &v.src, ynode_get(o->spec, "policies"),
                    DIAG_IMPORT_NOT_CONVERTED,
                    "not converted: NIC Policy resources (access control, rate "
                    "limits, JWT, ...) have no Gateway API equivalent gwc "
@@ -563,7 +563,7 @@ void nic_virtual_servers(struct imp *im)
         if (str_eq(o->kind, "VirtualServer"))
             virtual_server(im, o);
         else if (!str_eq(o->kind, "VirtualServerRoute"))
-            nic_report(im, &(struct nic_src){o->label, o->root}, o->root,
+            report_src(im, &(struct imp_src){o->label, o->root}, o->root,
                        DIAG_IMPORT_NOT_CONVERTED,
                        "%s is not converted (the VirtualServers and routes "
                        "that refer to a Policy answer 500)",

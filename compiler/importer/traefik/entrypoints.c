@@ -30,10 +30,10 @@ bool tr_entry_point(const struct imp *im, const char *name, int64_t *port,
     return false;
 }
 
-void tr_entry_point_unknown(struct imp *im, const struct tr_src *src,
+void tr_entry_point_unknown(struct imp *im, const struct imp_src *src,
                             const struct ynode *at, const char *name)
 {
-    tr_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+    report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
               "not converted: entry point '%s' is not web (port 80), websecure "
               "(443) or one given with --entry-point NAME=PORT[/udp]; its port "
               "is Traefik's static configuration, which the import does not read",
@@ -41,7 +41,7 @@ void tr_entry_point_unknown(struct imp *im, const struct tr_src *src,
 }
 
 void tr_http_entry_point(struct imp *im, struct tr_router *r,
-                         const struct tr_src *src, const struct ynode *at,
+                         const struct imp_src *src, const struct ynode *at,
                          const char *name)
 {
     int64_t port;
@@ -52,7 +52,7 @@ void tr_http_entry_point(struct imp *im, struct tr_router *r,
     else if (!udp && (port == 80 || port == 443))
         *(port == 80 ? &r->web : &r->websecure) = true;
     else
-        tr_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: entry point '%s' is %s port %lld; the import "
                   "serves HTTP routers on ports 80 and 443 only",
                   report_value(im, name), udp ? "UDP" : "TCP", (long long)port);

@@ -25,7 +25,7 @@
 
 struct ing_ctx {
     const struct ingress *in;
-    struct tr_src src;
+    struct imp_src src;
     const char *ns;
     const struct ynode *entrypoints, *middlewares, *priority, *pathmatcher;
     bool tls;
@@ -78,7 +78,7 @@ static void annotations(struct imp *im, struct ing_ctx *x)
         else if (str_eq(k, "router.tls") && value_parse_go_bool(m->v[i].value, &b))
             x->tls = b;
         else
-            tr_report(im, &x->src, m->v[i].src, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &x->src, m->v[i].src, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc does not convert this Traefik "
                       "annotation");
     }
@@ -126,7 +126,7 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
         }
         if (!name) {
             r->denied = true;
-            tr_report(im, &x->src, x->middlewares, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &x->src, x->middlewares, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: middleware '%s' is not a Middleware of "
                       "the input (<namespace>-<name>@kubernetescrd); Traefik "
                       "drops the router without it, the Gateway answers 500",
@@ -169,7 +169,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         tr_tls_only(im, r, x->entrypoints);
         r->secret = secret_for(x->in, host);
         if (!r->secret)
-            tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: router.tls without a spec.tls Secret "
                       "uses Traefik's default certificate, which the import "
                       "cannot name");
@@ -178,7 +178,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         !str_eq(p->path_type, "Prefix"))
         matcher = x->pathmatcher->text;
     if (*host == '*')
-        tr_report(im, &x->src, rule->src, DIAG_IMPORT_APPROXIMATED,
+        report_src(im, &x->src, rule->src, DIAG_IMPORT_APPROXIMATED,
                   "Traefik v3 matches one label for '%s'; Gateway API matches "
                   "one or more",
                   report_value(im, host));
@@ -188,7 +188,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     if (!*host)
         r->priority -= (int64_t)strlen("Host(``) && ");
     if (x->priority && !tr_int(x->priority, 0, INT32_MAX, &r->priority))
-        tr_report(im, &x->src, x->priority, DIAG_IMPORT_BAD_VALUE,
+        report_src(im, &x->src, x->priority, DIAG_IMPORT_BAD_VALUE,
                   "router.priority is a non-negative integer");
     middlewares(im, x, r);
     if (*host) {
@@ -202,7 +202,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     } else if (str_eq(matcher, "PathRegexp")) {
         char err[128];
         if (!re_ok(value, err, sizeof(err))) {
-            tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: the PathRegexp '%s' does not compile: %s",
                       report_value(im, value), err);
             return;
@@ -220,13 +220,13 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     }
     if (!str_eq(alt->m[0].path.type, "RegularExpression") &&
         !value_gateway_path(value)) {
-        tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: not a path Gateway API accepts");
         return;
     }
     ptrvec_push(im->a, &r->alts, alt);
     if (!p->backend.service.name) {
-        tr_report(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: Traefik serves Service backends only");
         r->denied = true;
     } else if (!tr_backend_add(im, r, p->backend.src, x->ns, p->backend.service.name,
@@ -249,7 +249,7 @@ static void service_annotations(struct imp *im)
     for (i = 0; i < v->n; i++) {
         const struct object *o = v->v[i];
         const struct strmap *m = &o->meta.annotations;
-        struct tr_src src = {NULL, o->src};
+        struct imp_src src = {NULL, o->src};
 
         for (k = 0; k < m->n; k++) {
             if (strncmp(m->v[k].key, PREFIX "service.", strlen(PREFIX "service.")) != 0)
@@ -258,7 +258,7 @@ static void service_annotations(struct imp *im)
                 src.label = arena_printf(im->a, "Service %s/%s",
                                          importer_object_namespace(im, o),
                                          o->meta.name);
-            tr_report(im, &src, m->v[k].src, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &src, m->v[k].src, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: Traefik's Service annotation %s, which "
                       "changes every route to this Service",
                       report_value(im, m->v[k].key + strlen(PREFIX)));
@@ -283,17 +283,17 @@ void tr_ingresses(struct imp *im)
         x.src.label = arena_printf(im->a, "Ingress %s/%s", x.ns, in->obj.meta.name);
         x.src.root = in->obj.src;
         if (!class_selected(im, in)) {
-            tr_report(im, &x.src, NULL, DIAG_IMPORT_SKIPPED,
+            report_src(im, &x.src, NULL, DIAG_IMPORT_SKIPPED,
                       "another ingress class: not converted");
             continue;
         }
         annotations(im, &x);
         if (in->default_backend.src && in->n_rules)
-            tr_report(im, &x.src, in->default_backend.src, DIAG_IMPORT_IGNORED,
+            report_src(im, &x.src, in->default_backend.src, DIAG_IMPORT_IGNORED,
                       "Traefik uses defaultBackend only when an Ingress has no "
                       "rules");
         else if (in->default_backend.src)
-            tr_report(im, &x.src, in->default_backend.src, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &x.src, in->default_backend.src, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: the catch-all default backend");
         for (n = 0, k = 0; k < in->n_rules; k++) {
             for (size_t j = 0; j < in->rules[k].http.n_paths; j++)

@@ -24,7 +24,7 @@ static const struct ynode *seq(const struct ynode *n)
     return n && n->kind == YNODE_SEQ ? n : NULL;
 }
 
-static void other_fields(struct imp *im, const struct tr_src *src,
+static void other_fields(struct imp *im, const struct imp_src *src,
                          const struct ynode *map, const char *const *known)
 {
     report_other_fields(im, src->label, src->root, map, known, "Traefik");
@@ -70,7 +70,7 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
             b.port = svc->ports[i].port;
     }
     if (!b.port) {
-        tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: a Service port number, or the name of a port "
                   "of Service %s/%s in the input, expected; %s",
                   ns, name, fate(r));
@@ -98,7 +98,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
             const struct ynode *wn = ynode_get(list->items[i], "weight");
             int64_t sub = 1;
             if (wn && !tr_int(wn, 0, 1000000, &sub)) {
-                tr_report(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
+                report_src(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
                           "a weight is an integer from 0 to 1000000");
                 return false;
             }
@@ -114,7 +114,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
         if (!tr_service_add(im, r, mi, ts->namespace, weight, depth + 1))
             return false;
         if (mirrors && mirrors->n > 1) {
-            tr_report(im, &r->src, mirrors, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &r->src, mirrors, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: Gateway API rules take one mirror per "
                       "backend list here; only the first is kept");
         }
@@ -124,7 +124,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
             const struct ynode *pct = ynode_get(mirrors->items[0], "percent");
             int64_t p = 100;
             if (pct && (!tr_int(pct, 0, 100, &p) || p != 100)) {
-                tr_report(im, &r->src, pct, DIAG_IMPORT_NOT_CONVERTED,
+                report_src(im, &r->src, pct, DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: gwc writes mirrors of every request "
                           "(percent 100); this mirror is left out");
                 return true;
@@ -140,7 +140,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
         }
         return true;
     }
-    tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+    report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
               "not converted: TraefikService %s/%s is neither weighted nor "
               "mirroring (failover and highestRandomWeight need a policy); %s",
               ts->namespace, ts->name, fate(r));
@@ -160,18 +160,18 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
 
     other_fields(im, &r->src, svc, known);
     if (depth > MAX_SERVICE_DEPTH) {
-        tr_report(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: TraefikServices nested more than %d deep",
                   MAX_SERVICE_DEPTH);
         return false;
     }
     if (!name) {
-        tr_report(im, &r->src, svc, DIAG_IMPORT_BAD_VALUE, "a service needs a name");
+        report_src(im, &r->src, svc, DIAG_IMPORT_BAD_VALUE, "a service needs a name");
         return false;
     }
     if (sns && !str_eq(sns, ns)) {
         /* allowCrossNamespace is off by default: Traefik refuses it. */
-        tr_report(im, &r->src, ynode_get(svc, "namespace"), DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &r->src, ynode_get(svc, "namespace"), DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: Traefik refuses a service in another namespace "
                   "unless allowCrossNamespace is set; %s",
                   fate(r));
@@ -180,7 +180,7 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
     if (str_eq(kind, "TraefikService")) {
         const struct crd *ts = find_crd(im, "TraefikService", ns, name);
         if (!ts) {
-            tr_report(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: no TraefikService %s/%s in the input; %s",
                       ns, name, fate(r));
             return false;
@@ -188,7 +188,7 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
         return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth);
     }
     if (kind && !str_eq(kind, "Service")) {
-        tr_report(im, &r->src, ynode_get(svc, "kind"), DIAG_IMPORT_BAD_VALUE,
+        report_src(im, &r->src, ynode_get(svc, "kind"), DIAG_IMPORT_BAD_VALUE,
                   "kind is Service or TraefikService");
         return false;
     }
@@ -207,7 +207,7 @@ bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *sv
         const struct ynode *wn = ynode_get(svcs->items[i], "weight");
         int64_t w = svcs->n > 1 ? 1 : -1;
         if (wn && !tr_int(wn, 0, 1000000, &w))
-            tr_report(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
+            report_src(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
                       "a weight is an integer from 0 to 1000000");
         ok = tr_service_add(im, r, svcs->items[i], ns, w, 0) && ok;
     }
@@ -222,7 +222,7 @@ void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt)
 
     r->priority = length;
     if (prio && !tr_int(prio, 0, INT32_MAX, &r->priority))
-        tr_report(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
+        report_src(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
                   "priority is a non-negative integer");
     else if (prio && r->priority == 0)
         r->priority = length;
@@ -230,12 +230,12 @@ void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt)
 
 bool tr_class_ok(struct imp *im, const struct crd *o)
 {
-    const struct tr_src src = {o->label, o->root};
+    const struct imp_src src = {o->label, o->root};
     const char *klass = crd_text(ynode_get(o->spec, "ingressClassName"));
 
     if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
                                                          : "traefik")) {
-        tr_report(im, &src, ynode_get(o->spec, "ingressClassName"),
+        report_src(im, &src, ynode_get(o->spec, "ingressClassName"),
                   DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
         return false;
     }
@@ -293,7 +293,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     }
     if (!tr_rule_alternatives(im, &r->src, ynode_get(rt, "match"), v2, false,
                               r->denied, &r->alts)) {
-        tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "this route is not converted: its requests go to the routes "
                   "Traefik ranks below it");
         return;
@@ -301,13 +301,13 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     if (svcs)
         ok = tr_services_add(im, r, svcs, o->namespace) && ok;
     if (!svcs || !svcs->n) {
-        tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "a route without services answers nothing Gateway API can "
                   "express; it answers 500");
         ok = false;
     }
     if (!ok && !r->denied)
-        tr_report(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "part of this route is not converted (above); it answers "
                   "500 rather than serve requests without it");
     r->denied |= !ok;
@@ -319,7 +319,7 @@ static void ingress_route(struct imp *im, const struct crd *o)
     static const char *const known[] = {"entryPoints", "routes", "tls",
                                         "ingressClassName", NULL};
     static const char *const tls_known[] = {"secretName", NULL};
-    const struct tr_src src = {o->label, o->root};
+    const struct imp_src src = {o->label, o->root};
     const struct ynode *tls = ynode_get(o->spec, "tls");
     const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
     const char *secret = crd_text(ynode_get(tls, "secretName"));
@@ -330,7 +330,7 @@ static void ingress_route(struct imp *im, const struct crd *o)
     other_fields(im, &src, o->spec, known);
     other_fields(im, &src, tls, tls_known);
     if (tls && !secret)
-        tr_report(im, &src, tls, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &src, tls, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: TLS without secretName uses Traefik's default "
                   "certificate, which the import cannot name; the routes are "
                   "left out");
@@ -345,13 +345,13 @@ void tr_ingress_routes(struct imp *im)
 
     for (i = 0; i < TR(im)->crds.n; i++) {
         const struct crd *o = TR(im)->crds.v[i];
-        const struct tr_src src = {o->label, o->root};
+        const struct imp_src src = {o->label, o->root};
 
         if (str_eq(o->kind, "IngressRoute"))
             ingress_route(im, o);
         else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService") &&
                  !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP"))
-            tr_report(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc does not convert %s", o->kind);
     }
 }

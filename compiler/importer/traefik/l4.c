@@ -37,7 +37,7 @@ struct l4 {
 /* The ports of the object's entry points, each reported when the import
  * cannot serve the router there.  None listed: Traefik's default, every
  * entry point (those the import knows, of the router's transport). */
-static size_t entry_points(struct imp *im, const struct tr_src *src,
+static size_t entry_points(struct imp *im, const struct imp_src *src,
                            const struct crd *o, bool udp, int64_t **out)
 {
     const struct ynode *eps = crd_seq(ynode_get(o->spec, "entryPoints"));
@@ -62,7 +62,7 @@ static size_t entry_points(struct imp *im, const struct tr_src *src,
         }
         if (ep_udp != udp) {
             if (listed)
-                tr_report(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                report_src(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: entry point '%s' listens on %s, not "
                           "%s; Traefik does not serve the router there",
                           report_value(im, ep), ep_udp ? "UDP" : "TCP",
@@ -75,7 +75,7 @@ static size_t entry_points(struct imp *im, const struct tr_src *src,
             (*out)[n_ports++] = port;
     }
     if (!n_ports && !listed)
-        tr_report(im, src, o->spec, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, src, o->spec, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: no entryPoints are listed and the import "
                   "knows no %s entry point to serve the routes on",
                   udp ? "UDP" : "TCP");
@@ -98,14 +98,14 @@ static bool services(struct imp *im, struct l4 *x, const struct crd *o,
     size_t i;
 
     if (!svcs || !svcs->n) {
-        tr_report(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: a route without services");
         return false;
     }
     for (i = 0; i < svcs->n; i++) {
         const struct ynode *kind = ynode_get(svcs->items[i], "kind");
         if (kind) { /* TCP and UDP services are Services only */
-            tr_report(im, &x->r.src, kind, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &x->r.src, kind, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: the services of an %s have no kind "
                       "(TraefikService is HTTP only); the route is left out",
                       o->kind);
@@ -128,7 +128,7 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
     report_other_fields(im, x->r.src.label, x->r.src.root, tls, known, "Traefik");
     if (pt && !(pt->kind == YNODE_SCALAR &&
                 value_parse_go_bool(pt->text, &passthrough))) {
-        tr_report(im, &x->r.src, pt, DIAG_IMPORT_BAD_VALUE,
+        report_src(im, &x->r.src, pt, DIAG_IMPORT_BAD_VALUE,
                   "passthrough is true or false");
         return false;
     }
@@ -138,7 +138,7 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
     }
     x->r.secret = crd_text(ynode_get(tls, "secretName"));
     if (!x->r.secret) {
-        tr_report(im, &x->r.src, tls, DIAG_IMPORT_TLS,
+        report_src(im, &x->r.src, tls, DIAG_IMPORT_TLS,
                   "not converted: TLS without secretName uses Traefik's default "
                   "certificate, which the import cannot name; the routes are "
                   "left out");
@@ -179,7 +179,7 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
     if (!tls_mode(im, x, tls))
         return NULL;
     for (i = 0; mws && i < mws->n; i++)
-        tr_report(im, &x->r.src, mws->items[i], DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &x->r.src, mws->items[i], DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: gwc converts no MiddlewareTCP (ipAllowList, "
                   "inFlightConn); the route is left out rather than served "
                   "without it");
@@ -187,7 +187,7 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
         return NULL;
     tr_priority(im, &x->r, rt);
     if (!tr_rule_alternatives(im, &x->r.src, match, v2, true, false, &x->r.alts)) {
-        tr_report(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
                   "this route is not converted: its connections go to the "
                   "routers Traefik ranks below it");
         return NULL;
@@ -216,7 +216,7 @@ static void routes_of(struct imp *im, const struct crd *o, bool udp,
                                             "ingressClassName", NULL};
     const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
     const struct ynode *tls = udp ? NULL : ynode_get(o->spec, "tls");
-    const struct tr_src src = {o->label, o->root};
+    const struct imp_src src = {o->label, o->root};
     int64_t *ports;
     size_t i, n_ports;
 
@@ -308,7 +308,7 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
             const struct o_gateway *owner;
             const char *section;
             if (first && x->mode == L4_UDP) {
-                tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                report_src(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: a UDP listener carries one route, and "
                           "router %s/%s, first by namespace and name, has port "
                           "%lld",
@@ -317,7 +317,7 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
                 continue;
             }
             if (first) {
-                tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                report_src(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: router %s/%s (priority %lld) comes "
                           "first in Traefik's order and takes the %s "
                           "connections of port %lld%s%s",
@@ -329,7 +329,7 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
             if ((other = clash(im, proto, x->ports[i], host, &owner)) != NULL) {
                 bool http = str_eq(other->protocol, "HTTP") ||
                             str_eq(other->protocol, "HTTPS");
-                tr_report(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                report_src(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: this %s listener on port %lld%s%s "
                           "cannot share the port with %s listener '%s' of "
                           "Gateway %s/%s%s",

@@ -37,7 +37,7 @@ static struct o_filters *filters(struct imp *im, struct tr_router *r)
     return r->filters;
 }
 
-static bool header_map(struct imp *im, const struct tr_src *src,
+static bool header_map(struct imp *im, const struct imp_src *src,
                        const struct ynode *map, struct ptrvec *out)
 {
     size_t i;
@@ -49,7 +49,7 @@ static bool header_map(struct imp *im, const struct tr_src *src,
         struct o_header *h;
 
         if (!value || !*value || !value_header_name(v->key) || value_unsafe_text(value)) {
-            tr_report(im, src, v, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, src, v, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: %s", value && !*value
                           ? "an empty value removes the header, which gwc does "
                             "not write yet"
@@ -65,7 +65,7 @@ static bool header_map(struct imp *im, const struct tr_src *src,
     return ok;
 }
 
-static bool headers(struct imp *im, struct tr_router *r, const struct tr_src *src,
+static bool headers(struct imp *im, struct tr_router *r, const struct imp_src *src,
                     const struct ynode *h)
 {
     bool ok = true;
@@ -78,7 +78,7 @@ static bool headers(struct imp *im, struct tr_router *r, const struct tr_src *sr
         else if (str_eq(f->key, "customResponseHeaders"))
             ok = header_map(im, src, f, &filters(im, r)->response_set) && ok;
         else {
-            tr_report(im, src, f, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, src, f, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc converts the custom request and "
                       "response headers of this middleware");
             ok = false;
@@ -88,22 +88,22 @@ static bool headers(struct imp *im, struct tr_router *r, const struct tr_src *sr
 }
 
 static bool redirect_scheme(struct imp *im, struct tr_router *r,
-                            const struct tr_src *src, const struct ynode *m)
+                            const struct imp_src *src, const struct ynode *m)
 {
     const char *scheme = crd_text(ynode_get(m, "scheme"));
     const struct ynode *perm = ynode_get(m, "permanent");
     bool permanent = false;
 
     if (!str_eq(scheme, "https") || ynode_get(m, "port")) {
-        tr_report(im, src, m, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, src, m, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: gwc converts redirectScheme to https on the "
                   "default port");
         return false;
     }
     if (perm && !(perm->kind == YNODE_SCALAR && value_parse_go_bool(perm->text, &permanent)))
-        tr_report(im, src, perm, DIAG_IMPORT_BAD_VALUE, "permanent is a boolean");
+        report_src(im, src, perm, DIAG_IMPORT_BAD_VALUE, "permanent is a boolean");
     r->https_redirect = permanent ? 301 : 302;
-    tr_report(im, src, m, DIAG_IMPORT_APPROXIMATED,
+    report_src(im, src, m, DIAG_IMPORT_APPROXIMATED,
               "Traefik answers %s for GET and HEAD and %s for other methods; "
               "the Gateway answers %lld to every method",
               permanent ? "301" : "302", permanent ? "308" : "307",
@@ -111,13 +111,13 @@ static bool redirect_scheme(struct imp *im, struct tr_router *r,
     return true;
 }
 
-static bool path_field(struct imp *im, const struct tr_src *src, const struct ynode *m,
+static bool path_field(struct imp *im, const struct imp_src *src, const struct ynode *m,
                        const char *key, const struct ynode **at, const char **out)
 {
     const char *v = crd_text(ynode_get(m, key));
 
     if (!v || v[0] != '/' || !value_gateway_path(v)) {
-        tr_report(im, src, ynode_get(m, key) ? ynode_get(m, key) : m,
+        report_src(im, src, ynode_get(m, key) ? ynode_get(m, key) : m,
                   DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: a literal path starting with '/' expected");
         return false;
@@ -132,13 +132,13 @@ static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
 
 static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int depth)
 {
-    const struct tr_src src = {o->label, o->root};
+    const struct imp_src src = {o->label, o->root};
     const struct ynode *spec = o->spec;
     const struct ynode *m;
     const char *kind;
 
     if (!spec || spec->kind != YNODE_MAP || spec->n != 1) {
-        tr_report(im, &src, spec ? spec : o->root, DIAG_IMPORT_BAD_VALUE,
+        report_src(im, &src, spec ? spec : o->root, DIAG_IMPORT_BAD_VALUE,
                   "a Middleware's spec holds exactly one middleware");
         return false;
     }
@@ -149,7 +149,7 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
     if (str_eq(kind, "stripPrefix")) {
         const struct ynode *p = ynode_get(m, "prefixes");
         if (!p || p->kind != YNODE_SEQ || p->n != 1 || ynode_get(m, "forceSlash")) {
-            tr_report(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc converts stripPrefix with one prefix");
             return false;
         }
@@ -177,13 +177,13 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
         return ok;
     }
     if (str_eq(kind, "rateLimit"))
-        tr_report(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: Traefik delays a request up to half a "
                   "request interval (500 ms below one a second) before it "
                   "refuses one with 429; gwc's rate limits (nginx limit_req) "
                   "refuse at once");
     else
-        tr_report(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: gwc has no filter or policy for the %s "
                   "middleware",
                   kind);
@@ -205,7 +205,7 @@ static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
     if (depth > MAX_CHAIN_DEPTH || !o || !str_eq(ns, r->namespace)) {
         /* Traefik drops a router whose middleware it cannot find. */
         r->denied = true;
-        tr_report(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: %s; the route answers 500",
                   depth > MAX_CHAIN_DEPTH ? "chains nested too deeply"
                   : !o ? "no Middleware of that name in the input"
@@ -245,7 +245,7 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
     if (!r->strip && !r->add && !r->replace)
         return true;
     if (!!r->strip + !!r->add + !!r->replace > 1) {
-        tr_report(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: one rule takes one URL rewrite; these "
                   "middlewares rewrite the path twice");
         return false;
@@ -253,12 +253,12 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
     if (r->replace) {
         rw->path.type = "ReplaceFullPath";
         rw->path.value = r->replace;
-        tr_report(im, &r->src, r->replace_at, DIAG_IMPORT_APPROXIMATED,
+        report_src(im, &r->src, r->replace_at, DIAG_IMPORT_APPROXIMATED,
                   "Traefik also sends the original path in X-Replaced-Path; "
                   "the Gateway does not");
     } else if (r->strip) {
         if (!same_prefix(r, "PathPrefix", r->strip)) {
-            tr_report(im, &r->src, r->strip_at, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &r->src, r->strip_at, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc converts stripPrefix when the rule is "
                       "PathPrefix of the same prefix");
             return false;
@@ -275,7 +275,7 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
         const char *type = first ? first->m[0].path.type : NULL;
         const char *p = first ? first->m[0].path.value : NULL;
         if (!type || str_eq(type, "RegularExpression") || !same_prefix(r, type, p)) {
-            tr_report(im, &r->src, r->add_at, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &r->src, r->add_at, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: gwc converts addPrefix when every "
                       "alternative of the rule has the same Path or PathPrefix");
             return false;
@@ -289,7 +289,7 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
         struct tr_alt *a = r->alts.v[i];
         if (a->n_m == 2 && !str_eq(rw->path.type, "ReplaceFullPath")) {
             a->n_m = 1;
-            tr_report(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+            report_src(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
                       "Traefik's PathPrefix %s also matches %sX; with the "
                       "rewrite, the Gateway matches whole segments only",
                       a->m[0].path.value, a->m[0].path.value);

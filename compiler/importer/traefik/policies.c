@@ -48,7 +48,7 @@ bool tr_policy_kind(const char *kind)
 static void fail_closed(struct imp *im, struct tr_policy *t,
                         const struct ynode *at, const char *why)
 {
-    tr_report(im, &t->src, at, DIAG_IMPORT_FAIL_CLOSED,
+    report_src(im, &t->src, at, DIAG_IMPORT_FAIL_CLOSED,
               "access control not converted exactly: %s; the routes using "
               "this Middleware answer 500 instead of being served without it",
               why);
@@ -230,7 +230,7 @@ static bool secret_key(struct imp *im, struct tr_policy *t, const struct ynode *
 
     if (!s) {
         t->p.basic_key = "users";
-        tr_report(im, &t->src, at, DIAG_IMPORT_APPROXIMATED,
+        report_src(im, &t->src, at, DIAG_IMPORT_APPROXIMATED,
                   "Secret %s/%s is not in the input: the AccessPolicy reads "
                   "its key 'users', where Traefik reads its only key, whatever "
                   "the name (gwc answers 500 until that key is there)",
@@ -291,7 +291,7 @@ static void basic_auth(struct imp *im, struct tr_policy *t, const struct ynode *
     t->p.basic_forward = !remove;
     t->p.basic_realm = realm ? realm : "traefik";
     if (!realm_ok(t->p.basic_realm)) {
-        tr_report(im, &t->src, ynode_get(m, "realm"), DIAG_IMPORT_APPROXIMATED,
+        report_src(im, &t->src, ynode_get(m, "realm"), DIAG_IMPORT_APPROXIMATED,
                   "gwc takes a realm of at most 64 printable characters "
                   "without '\"', '\\' and '$', not 'off'; the realm is left "
                   "empty");
@@ -333,13 +333,13 @@ static bool buffering(struct imp *im, struct tr_policy *t, const struct ynode *m
         if ((str_eq(f->key, "memRequestBodyBytes") ||
              str_eq(f->key, "memResponseBodyBytes")) &&
             tr_int(f, 0, INT64_MAX, &n))
-            tr_report(im, &t->src, f, DIAG_IMPORT_IGNORED,
+            report_src(im, &t->src, f, DIAG_IMPORT_IGNORED,
                       "ignored: how much of a body Traefik keeps in memory, "
                       "which clients do not see");
         else if (str_eq(f->key, "maxResponseBodyBytes") && tr_int(f, 0, 0, &n))
             continue;
         else {
-            tr_report(im, &t->src, f, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &t->src, f, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: %s", str_eq(f->key, "maxResponseBodyBytes")
                           ? "gwc has no limit on response bodies"
                           : "gwc converts maxRequestBodyBytes of buffering");
@@ -348,12 +348,12 @@ static bool buffering(struct imp *im, struct tr_policy *t, const struct ynode *m
     }
     n = 0;
     if (max && !tr_int(max, 0, INT64_MAX, &n)) {
-        tr_report(im, &t->src, max, DIAG_IMPORT_BAD_VALUE,
+        report_src(im, &t->src, max, DIAG_IMPORT_BAD_VALUE,
                   "maxRequestBodyBytes is a non-negative integer");
         return false;
     }
     if (!(t->p.max_body_size = size_text(im, n))) {
-        tr_report(im, &t->src, max, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, &t->src, max, DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: gwc takes sizes up to 9999999 bytes, KiB, "
                   "MiB or GiB");
         return false;
@@ -433,7 +433,7 @@ bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
     if ((other = clash(r, t)) == t)
         return t->ok;
     if (other) {
-        tr_report(im, &r->src, r->at, str_eq(t->p.kind, "AccessPolicy")
+        report_src(im, &r->src, r->at, str_eq(t->p.kind, "AccessPolicy")
                                           ? DIAG_IMPORT_FAIL_CLOSED
                                           : DIAG_IMPORT_NOT_CONVERTED,
                   "not converted: this router uses %s and %s, and gwc takes one "
@@ -470,12 +470,12 @@ void tr_policies_write(struct imp *im)
         const struct tr_policy *t = ps->v[i];
         size_t parts = policy_emit(im, &t->p, &t->targets);
         if (!parts)
-            tr_report(im, &t->src, t->at, DIAG_IMPORT_POLICY,
+            report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
                       "converts to a gwc %s (%s), not written: no route using "
                       "it is served",
                       t->p.kind, t->field);
         else
-            tr_report(im, &t->src, t->at, DIAG_IMPORT_POLICY,
+            report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
                       "converted to gwc policy %s/%s%s (%s)", t->p.kind,
                       t->p.name, parts > 1 ? " and its parts -02, ..." : "",
                       t->field);

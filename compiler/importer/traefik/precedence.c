@@ -314,7 +314,7 @@ static void report(struct imp *im, const struct tr_router *a, const struct found
     for (i = 0; i < f->n; i++) {
         const struct tr_router *b = rs->v[f->router[i]];
         const struct tr_alt *bb = b->alts.v[f->alt[i]];
-        tr_report(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
+        report_src(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
                   "Traefik gives %s to this router (priority %lld) before router "
                   "%s/%s (priority %lld); Gateway API precedence picks the other "
                   "one's more specific match",
@@ -322,7 +322,7 @@ static void report(struct imp *im, const struct tr_router *a, const struct found
                   b->namespace, b->name, (long long)b->priority);
     }
     if (f->more)
-        tr_report(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
+        report_src(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
                   "more routers than the %d above have a more specific match "
                   "that Traefik ranks below this router",
                   MAX_REPORTED);

@@ -15,25 +15,11 @@
 #include <stdarg.h>
 #include <string.h>
 
-struct diag *tr_report(struct imp *im, const struct tr_src *src,
-                       const struct ynode *at, enum diag_code code,
-                       const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = report_vat(im, src->label, src->root, at, diag_info(code)->severity,
-                   code, fmt, ap);
-    va_end(ap);
-    return d;
-}
-
 void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps)
 {
     /* Without websecure it serves nothing, which is reported as such. */
     if (r->web && r->websecure && eps)
-        tr_report(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+        report_src(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
                   "a TLS router listed on the web entry point: Traefik "
                   "terminates TLS on port 80 for it; the import serves it on "
                   "websecure (443) only");
@@ -166,7 +152,7 @@ void tr_routers_write(struct imp *im)
     for (i = 0; i < rs->n; i++) {
         const struct tr_router *r = rs->v[i];
         if (!r->web && !(r->websecure && r->secret))
-            tr_report(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
+            report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: the router serves no entry point the "
                       "import converts");
         else

@@ -396,7 +396,7 @@ static struct dnf to_dnf(struct arena *a, const struct tr_expr *e, bool neg, boo
 
 struct conv {
     struct imp *im;
-    const struct tr_src *src;
+    const struct imp_src *src;
     const struct ynode *at;
     bool v2, loose;
     bool ok;
@@ -600,7 +600,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
     }
 }
 
-bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
+bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, bool v2, bool tcp, bool loose,
                           struct ptrvec *out)
 {
@@ -611,7 +611,7 @@ bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
     struct dnf d;
 
     if (!rule) {
-        tr_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED, "a rule string expected");
+        report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED, "a rule string expected");
         return false;
     }
     e = tr_rule_parse(im->a, rule, v2, tcp, &err_off, &err);
@@ -625,7 +625,7 @@ bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
     }
     d = to_dnf(im->a, e, false, v2);
     if (d.too_many) {
-        tr_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+        report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
                   "the rule has more than %d alternatives (OR of ANDs); not "
                   "converted",
                   MAX_ALTS);

@@ -28,12 +28,6 @@
 
 #define TR_CONTROLLER "traefik.io/ingress-controller"
 
-/* Where a router came from, for the report. */
-struct tr_src {
-    const char *label;        /* "IngressRoute ns/name" */
-    const struct ynode *root; /* its document */
-};
-
 /* ---- rule.c ---- */
 
 enum tr_op { TR_MATCHER, TR_AND, TR_OR, TR_NOT };
@@ -71,7 +65,7 @@ struct tr_alt {
  * converted exactly (reported at its token).  loose: a part that cannot be
  * converted is left out instead, widening the match (reported): for
  * routers that answer 500 anyway. */
-bool tr_rule_alternatives(struct imp *im, const struct tr_src *src,
+bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, bool v2, bool tcp, bool loose,
                           struct ptrvec *out /* struct tr_alt * */);
 
@@ -82,7 +76,7 @@ const char *tr_regex_whole(struct imp *im, const char *re);
 /* ---- routers ---- */
 
 struct tr_router {
-    struct tr_src src;
+    struct imp_src src;
     const struct ynode *at; /* the route, or the Ingress path */
     const char *namespace, *name;
     struct ptrvec alts; /* struct tr_alt * */
@@ -105,7 +99,7 @@ struct tr_router {
 
 /* One Middleware as a gwc policy, converted once for all its routers. */
 struct tr_policy {
-    struct tr_src src;
+    struct imp_src src;
     const struct ynode *at; /* the middleware field */
     struct o_gwc_policy p;  /* p.kind NULL: nothing to write */
     const char *field;      /* what it became, for the report */
@@ -133,10 +127,6 @@ static inline bool tr_int(const struct ynode *n, int64_t min, int64_t max,
     return n && n->kind == YNODE_SCALAR && value_parse_decimal(n->text, min, max, out);
 }
 
-struct diag *tr_report(struct imp *im, const struct tr_src *src,
-                       const struct ynode *at, enum diag_code code,
-                       const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 
 /* middlewares.c: applies the Middleware ns/name to r (false: reported,
  * not converted; r->denied when it was access control). */
@@ -192,10 +182,10 @@ bool tr_entry_point(const struct imp *im, const char *name, int64_t *port,
                     bool *udp);
 /* An HTTP router's entry point name (at: where it is written): r->web for
  * TCP port 80, r->websecure for 443, else reported. */
-void tr_http_entry_point(struct imp *im, struct tr_router *r, const struct tr_src *src,
+void tr_http_entry_point(struct imp *im, struct tr_router *r, const struct imp_src *src,
                          const struct ynode *at, const char *name);
 /* Reports entry point name (at: where it is written) as unknown. */
-void tr_entry_point_unknown(struct imp *im, const struct tr_src *src,
+void tr_entry_point_unknown(struct imp *im, const struct imp_src *src,
                             const struct ynode *at, const char *name);
 
 /* A port of Service ns/name, by number or else by name, as r's backend. */
