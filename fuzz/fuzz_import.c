@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_load(&r, CMD_IMPORT, data, size);
     model_build(&r.c, &r.docs, &(struct model_options){false}, &r.m);
     if (!diag_has_class_error(&r.c.diags, DCLASS_INPUT)) {
-        import_ingress(&r.c, &r.m, &r.docs, &io, &yaml);
+        imp_ingress(&r.c, &r.m, &r.docs, &io, &yaml);
         if (yaml.len)
             check_output(&yaml, input_valid(data, size));
     }

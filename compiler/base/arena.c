@@ -34,13 +34,13 @@ enum { ARENA_DEBUG = 1 };
 enum { ARENA_DEBUG = 0 };
 #endif
 
-_Noreturn void die_oom(size_t wanted)
+_Noreturn void arena_die_oom(size_t wanted)
 {
     fprintf(stderr, "gwc: out of memory (wanted %zu bytes)\n", wanted);
     abort();
 }
 
-_Noreturn void bug_at(const char *file, int line, const char *msg)
+_Noreturn void arena_bug_at(const char *file, int line, const char *msg)
 {
     fprintf(stderr, "gwc: BUG at %s:%d: %s\n", file, line, msg);
     abort();
@@ -62,7 +62,7 @@ static size_t block_bytes(size_t cap)
     size_t unit;
 
     if (cap > SIZE_MAX / 2)
-        die_oom(cap);
+        arena_die_oom(cap);
     unit = sizeof(struct block) + cap >= HUGE_PAGE ? HUGE_PAGE : PAGE;
     return (sizeof(struct block) + cap + unit - 1) & ~(unit - 1);
 }
@@ -75,7 +75,7 @@ static struct block *block_new(size_t cap)
     struct block *b;
 
     if (m == MAP_FAILED)
-        die_oom(bytes);
+        arena_die_oom(bytes);
     if (extra) {
         /* Keep the huge-page-aligned part, so the kernel can back it with
          * huge pages (a hint: fine if it does not). */
@@ -106,7 +106,7 @@ struct arena *arena_create(size_t block_size)
     struct arena *a = malloc(sizeof(*a));
 
     if (!a)
-        die_oom(sizeof(*a));
+        arena_die_oom(sizeof(*a));
     if (block_size < 1024 || ARENA_DEBUG)
         block_size = 1024; /* debug blocks hold only pointers */
     a->block_size = block_size;
@@ -156,7 +156,7 @@ static void *debug_alloc(struct arena *a, size_t size, size_t align)
     }
     p = calloc(1, size);
     if (!p)
-        die_oom(size);
+        arena_die_oom(size);
     memcpy((unsigned char *)b->data + b->used, &p, sizeof(p));
     b->used += sizeof(p);
     return p;
@@ -196,7 +196,7 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
 void *arena_alloc_array(struct arena *a, size_t n, size_t size, size_t align)
 {
     if (size && n > SIZE_MAX / size)
-        die_oom(SIZE_MAX);
+        arena_die_oom(SIZE_MAX);
     return arena_alloc(a, n * size, align);
 }
 
@@ -205,7 +205,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t len)
     char *p;
 
     if (len == SIZE_MAX)
-        die_oom(len);
+        arena_die_oom(len);
     p = arena_alloc(a, len + 1, 1);
     if (len)
         memcpy(p, s, len);

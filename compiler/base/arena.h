@@ -33,9 +33,9 @@ size_t arena_used(const struct arena *a);
     ((T *)arena_alloc_array((a), (n), sizeof(T), alignof(T)))
 
 /* Abort with a message; the single home of out-of-memory handling. */
-_Noreturn void die_oom(size_t wanted);
+_Noreturn void arena_die_oom(size_t wanted);
 /* Programmer error: report where and abort.  Never shown for bad input. */
-#define BUG(msg) bug_at(__FILE__, __LINE__, (msg))
-_Noreturn void bug_at(const char *file, int line, const char *msg);
+#define BUG(msg) arena_bug_at(__FILE__, __LINE__, (msg))
+_Noreturn void arena_bug_at(const char *file, int line, const char *msg);
 
 #endif

@@ -252,7 +252,7 @@ void diag_sort(struct diag_sink *s, const struct source_table *t)
         return;
     items = malloc(s->n * sizeof(*items));
     if (!items)
-        die_oom(s->n * sizeof(*items));
+        arena_die_oom(s->n * sizeof(*items));
     for (i = 0; i < s->n; i++) {
         const struct source *src = source_get(t, s->v[i]->loc.file);
         items[i].file = src ? src->name : NULL;

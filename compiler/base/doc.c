@@ -194,7 +194,7 @@ struct doc_writer *doc_writer_begin(enum doc_format format, struct strbuf *out,
     yaml_event_t ev;
 
     if (!w)
-        die_oom(sizeof(*w));
+        arena_die_oom(sizeof(*w));
     w->format = format;
     w->out = out;
     w->flush = flush;
@@ -204,7 +204,7 @@ struct doc_writer *doc_writer_begin(enum doc_format format, struct strbuf *out,
         return w;
     }
     if (!yaml_emitter_initialize(&w->yaml))
-        die_oom(sizeof(w->yaml));
+        arena_die_oom(sizeof(w->yaml));
     yaml_emitter_set_output(&w->yaml, yaml_output, out);
     yaml_emitter_set_unicode(&w->yaml, 1);
     yaml_emitter_set_width(&w->yaml, -1); /* never fold long values */

@@ -61,7 +61,7 @@ void jsonw_object_end(struct jsonw *w) { close(w, '}'); }
 void jsonw_array_begin(struct jsonw *w) { open(w, '['); }
 void jsonw_array_end(struct jsonw *w) { close(w, ']'); }
 
-void json_escape(struct strbuf *out, const char *s, size_t n)
+void jsonw_escape(struct strbuf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i;
@@ -91,7 +91,7 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 void jsonw_key(struct jsonw *w, const char *key)
 {
     before_item(w);
-    json_escape(w->out, key, strlen(key));
+    jsonw_escape(w->out, key, strlen(key));
     strbuf_addstr(w->out, w->compact ? ":" : ": ");
     w->pending = true;
 }
@@ -99,7 +99,7 @@ void jsonw_key(struct jsonw *w, const char *key)
 void jsonw_string_n(struct jsonw *w, const char *s, size_t n)
 {
     before_item(w);
-    json_escape(w->out, s, n);
+    jsonw_escape(w->out, s, n);
 }
 
 void jsonw_string(struct jsonw *w, const char *s)

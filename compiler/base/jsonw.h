@@ -34,6 +34,6 @@ void jsonw_null(struct jsonw *w);
 void jsonw_kv_string(struct jsonw *w, const char *key, const char *s);
 void jsonw_kv_int(struct jsonw *w, const char *key, int64_t v);
 /* Escape s[0..n) as a JSON string literal (with quotes) into out. */
-void json_escape(struct strbuf *out, const char *s, size_t n);
+void jsonw_escape(struct strbuf *out, const char *s, size_t n);
 
 #endif

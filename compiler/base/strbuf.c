@@ -22,7 +22,7 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
     char *p;
 
     if (extra > SIZE_MAX - sb->len - 1)
-        die_oom(SIZE_MAX);
+        arena_die_oom(SIZE_MAX);
     want = sb->len + extra + 1;
     if (want <= sb->cap)
         return;
@@ -31,7 +31,7 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
         cap = cap > SIZE_MAX / 2 ? want : cap * 2;
     p = realloc(sb->cap ? sb->buf : NULL, cap);
     if (!p)
-        die_oom(cap);
+        arena_die_oom(cap);
     if (!sb->cap)
         p[0] = '\0';
     sb->buf = p;

@@ -27,7 +27,7 @@ static const char *mount_dir_problem(const char *dir)
 
 /* Unix socket paths are limited to 108 bytes (sun_path, with its NUL);
  * gwc appends at most 36: "/gw-<port>_<n>-<kind>.sock". */
-const char *socket_dir_problem(const char *dir)
+const char *cli_socket_dir_problem(const char *dir)
 {
     if (dir[0] != '/')
         return "must be an absolute path";
@@ -221,8 +221,8 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         o->modules_dir = v;
         return NULL;
     case OPT_SOCKET_DIR:
-        if (socket_dir_problem(v))
-            return socket_dir_problem(v);
+        if (cli_socket_dir_problem(v))
+            return cli_socket_dir_problem(v);
         o->socket_dir = v;
         return NULL;
     case OPT_SECRETS_DIR:
@@ -427,7 +427,7 @@ bool cli_parse(struct arena *a, int argc, char **argv, struct options *o)
         config = "gwc.yaml";
     /* Remembered, so that a directory walk does not read it as a manifest. */
     o->config_path = config;
-    if (config && !settings_load(a, config, o, by_flag))
+    if (config && !cli_settings_load(a, config, o, by_flag))
         return false;
     for (i = 0; i < n_given; i++) {
         const char *problem = cli_option_apply(a, o, given[i].opt, given[i].value);

@@ -28,28 +28,28 @@ int cli_main(int argc, char **argv)
         }
         break;
     case CMD_CHECK:
-        status = run_check(&o);
+        status = cli_run_check(&o);
         break;
     case CMD_COMPILE:
-        status = run_compile(&o);
+        status = cli_run_compile(&o);
         break;
     case CMD_STATUS:
-        status = run_status(&o);
+        status = cli_run_status(&o);
         break;
     case CMD_IMPORT:
-        status = run_import(&o);
+        status = cli_run_import(&o);
         break;
     case CMD_EXPLAIN_REQUEST:
-        status = run_explain_request(&o);
+        status = cli_run_explain_request(&o);
         break;
     case CMD_TEST:
-        status = run_test(&o);
+        status = cli_run_test(&o);
         break;
     case CMD_GRAPH:
-        status = run_graph(&o);
+        status = cli_run_graph(&o);
         break;
     case CMD_EXPLAIN:
-        status = run_explain(&o);
+        status = cli_run_explain(&o);
         break;
     case CMD_NONE:
         break;

@@ -36,11 +36,11 @@ bool cli_usage_error(enum command cmd, const char *fmt, ...)
 const char *cli_option_apply(struct arena *a, struct options *o,
                              const struct cli_option *opt, const char *value);
 /* Why DIR cannot hold gwc's unix sockets, or NULL when it can. */
-const char *socket_dir_problem(const char *dir);
+const char *cli_socket_dir_problem(const char *dir);
 /* Reads the settings file into o, for every option by_flag (indexed by
  * enum opt_id) does not mark as given on the command line. */
-bool settings_load(struct arena *a, const char *path, struct options *o,
-                   const bool *by_flag);
+bool cli_settings_load(struct arena *a, const char *path, struct options *o,
+                       const bool *by_flag);
 
 /* Help (help.c). */
 const char *cli_command_name(enum command cmd);
@@ -111,14 +111,14 @@ size_t cli_routing_tests(struct compilation *c, const struct options *o,
                          const struct model *m, const struct controller *ctl,
                          const struct plan *built, struct explain_case **cases);
 
-int run_check(const struct options *o);
-int run_compile(const struct options *o);
-int run_status(const struct options *o);
-int run_import(const struct options *o);
-int run_explain_request(const struct options *o);
-int run_test(const struct options *o);
-int run_graph(const struct options *o);
-int run_explain(const struct options *o);
+int cli_run_check(const struct options *o);
+int cli_run_compile(const struct options *o);
+int cli_run_status(const struct options *o);
+int cli_run_import(const struct options *o);
+int cli_run_explain_request(const struct options *o);
+int cli_run_test(const struct options *o);
+int cli_run_graph(const struct options *o);
+int cli_run_explain(const struct options *o);
 /* docs/diagnostics.md (explain.c). */
 void cli_render_catalogue(struct strbuf *out);
 

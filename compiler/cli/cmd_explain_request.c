@@ -20,7 +20,7 @@
  * plan names them. */
 #define EXPLAIN_SOCKET_DIR "/run/gwc-explain"
 
-int run_explain_request(const struct options *o)
+int cli_run_explain_request(const struct options *o)
 {
     struct options in = *o;
     struct compilation c;

@@ -85,7 +85,7 @@ static bool run_dot(struct arena *a, const char *dot, const struct strbuf *text,
     return true;
 }
 
-int run_graph(const struct options *o)
+int cli_run_graph(const struct options *o)
 {
     enum graph_format f = FORMAT_DOT;
     struct compilation c;

@@ -35,14 +35,14 @@ static void write_yaml(struct compilation *c, const char *path,
                     "cannot write '%s': %s", path, strerror(errno));
 }
 
-int run_import(const struct options *o)
+int cli_run_import(const struct options *o)
 {
     struct import_options io = {o->import_provider, o->import_gateway_class,
                                 o->import_gateway_name, o->ingress_classes,
                                 o->n_ingress_classes, o->import_namespace,
                                 o->allow_insecure_import, o->entry_points,
                                 o->n_entry_points};
-    const char *problem = import_options_problem(&io);
+    const char *problem = imp_options_problem(&io);
     struct strbuf yaml = STRBUF_INIT;
     struct ydoc_list docs = {0};
     struct compilation c;
@@ -56,7 +56,7 @@ int run_import(const struct options *o)
     compilation_init(&c);
     cli_load_model(&c, o, &m, &docs);
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
-        import_ingress(&c, &m, &docs, &io, &yaml);
+        imp_ingress(&c, &m, &docs, &io, &yaml);
         write_yaml(&c, o->output, &yaml);
     }
     cli_report(&c, o, &m);

@@ -209,7 +209,7 @@ static void write_junit(struct compilation *c, const struct explain_case *k, siz
     strbuf_release(&body);
 }
 
-int run_test(const struct options *o)
+int cli_run_test(const struct options *o)
 {
     struct options in = *o;
     struct compilation c;
@@ -227,7 +227,7 @@ int run_test(const struct options *o)
         in.listen_address = VERIFY_ADDRESS;
     cli_validate_inputs(&c, &in, &m, &ctl);
     if (!diag_has_class_error(&c.diags, DCLASS_MANIFEST))
-        n = o->verify_nginx ? verify_nginx(&c, &in, &m, &ctl, &cases, &verdicts)
+        n = o->verify_nginx ? cli_verify_nginx(&c, &in, &m, &ctl, &cases, &verdicts)
                             : cli_routing_tests(&c, o, &m, &ctl, NULL, &cases);
     if (strcmp(format, "json") == 0)
         write_json(&c, cases, n, verdicts, &out);

@@ -63,7 +63,7 @@ static void explain_text(struct strbuf *out, enum diag_code code)
     strbuf_release(&line);
 }
 
-int run_explain(const struct options *o)
+int cli_run_explain(const struct options *o)
 {
     struct strbuf out = STRBUF_INIT;
     size_t i;

@@ -75,7 +75,7 @@ bool cli_load_model(struct compilation *c, const struct options *o,
     const char *groups[16];
     bool ok;
 
-    if (o->command == CMD_IMPORT && import_crd_groups(groups, 16))
+    if (o->command == CMD_IMPORT && imp_crd_groups(groups, 16))
         mo.read_elsewhere = groups;
     if (!docs)
         docs = &own;
@@ -106,7 +106,7 @@ void cli_validate(struct compilation *c, const struct options *o,
         vo.listen_address = o->listen_address;
     }
     model_build(c, docs, &mo, m);
-    validate_model(c, m, &vo, ctl);
+    val_model(c, m, &vo, ctl);
 }
 
 void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
@@ -122,7 +122,7 @@ void cli_validate_inputs(struct compilation *c, const struct options *o, struct 
     require_manifests(c, o, m);
 }
 
-int run_check(const struct options *o)
+int cli_run_check(const struct options *o)
 {
     struct compilation c;
     struct controller ctl;
@@ -252,20 +252,21 @@ bool cli_render(struct compilation *c, const struct options *o,
 
     cli_plan_options(o, port_map, socket_dir, &po);
     plan_build(c, ctl, &po, plan);
-    if (plan->uses_socket_dir && !o->socket_dir && socket_dir_problem(socket_dir)) {
+    if (plan->uses_socket_dir && !o->socket_dir &&
+        cli_socket_dir_problem(socket_dir)) {
         struct src_loc none = {SOURCE_NONE, 0, 0, 0};
         diag_report(&c->diags, DIAG_SOCKET_DIR_TOO_LONG, none, NULL, NULL,
                     "nginx needs unix sockets between stream{} and http{} here, "
                     "by default in '%s', which is %s; pass --socket-dir with a "
                     "shorter absolute directory, or compile into a shorter path",
-                    socket_dir, socket_dir_problem(socket_dir));
+                    socket_dir, cli_socket_dir_problem(socket_dir));
         return false;
     }
     emit_nginx(plan, &eopt, eo);
     return true;
 }
 
-int run_compile(const struct options *o)
+int cli_run_compile(const struct options *o)
 {
     struct explain_case *cases;
     struct compilation c;
@@ -307,7 +308,7 @@ static void write_stdout(struct strbuf *text, void *failed)
         *(bool *)failed = true;
 }
 
-int run_status(const struct options *o)
+int cli_run_status(const struct options *o)
 {
     struct compilation c;
     struct controller ctl;
@@ -318,9 +319,10 @@ int run_status(const struct options *o)
 
     cli_validate_inputs(&c, o, &m, &ctl);
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
-        status_write(&ctl, o->status_format == STATUS_JSON ? DOC_FORMAT_JSON
-                                                          : DOC_FORMAT_YAML,
-                     &out, write_stdout, &failed);
+        val_status_write(&ctl,
+                         o->status_format == STATUS_JSON ? DOC_FORMAT_JSON
+                                                         : DOC_FORMAT_YAML,
+                         &out, write_stdout, &failed);
         if (failed || fflush(stdout) != 0) {
             struct src_loc none = {SOURCE_NONE, 0, 0, 0};
             diag_report(&c.diags, DIAG_OUTPUT_FAILED, none, NULL, NULL,

@@ -159,8 +159,8 @@ static void read_setting(struct reader *r, const struct ynode *v)
     }
 }
 
-bool settings_load(struct arena *a, const char *path, struct options *o,
-                   const bool *by_flag)
+bool cli_settings_load(struct arena *a, const char *path, struct options *o,
+                       const bool *by_flag)
 {
     static const struct load_scope plain = {.plain = true};
     struct ydoc_list docs = {0};

@@ -82,7 +82,7 @@ static bool map_ports(const struct controller *ctl, struct options *o)
             if (mapped(o, port))
                 continue;
             if (o->n_port_map == MAX_PORT_MAP ||
-                !(to = verify_free_port(o->port_map, o->n_port_map)))
+                !(to = cli_verify_free_port(o->port_map, o->n_port_map)))
                 return false;
             o->port_map[o->n_port_map].from = port;
             o->port_map[o->n_port_map++].to = to;
@@ -184,7 +184,7 @@ static void ask(struct compilation *c, const struct options *o, struct explain_c
         v->detail = why;
         return;
     }
-    why = verify_http(a, mapped(o, k->request.port), &k->request, &ans);
+    why = cli_verify_http(a, mapped(o, k->request.port), &k->request, &ans);
     v->result = VERIFY_DISAGREES;
     if (why) {
         v->detail = why;
@@ -196,7 +196,7 @@ static void ask(struct compilation *c, const struct options *o, struct explain_c
         return;
     }
     diag_report(&c->diags, DIAG_ROUTING_TEST_NGINX, ynode_loc(c, k->rcase->src),
-                object_label(c, &k->test->obj), model_path(c, k->rcase->src),
+                model_object_label(c, &k->test->obj), model_path(c, k->rcase->src),
                 "%s: gwc predicts %s; nginx: %s", k->name,
                 explain_summary(a, &k->result), v->detail);
 }
@@ -220,9 +220,10 @@ static bool compile_into(struct compilation *c, const struct options *o,
     return ok;
 }
 
-size_t verify_nginx(struct compilation *c, const struct options *o, const struct model *m,
-                    const struct controller *ctl, struct explain_case **cases,
-                    struct verify_verdict **verdicts)
+size_t cli_verify_nginx(struct compilation *c, const struct options *o,
+                        const struct model *m, const struct controller *ctl,
+                        struct explain_case **cases,
+                        struct verify_verdict **verdicts)
 {
     struct options vo = *o;
     struct verify_stubs stubs;
@@ -233,7 +234,7 @@ size_t verify_nginx(struct compilation *c, const struct options *o, const struct
 
     *cases = NULL;
     *verdicts = NULL;
-    verify_stubs_init(&stubs, c->arena);
+    cli_verify_stubs_init(&stubs, c->arena);
     if (!(dir = make_dir(c->arena))) {
         diag_report(&c->diags, DIAG_VERIFY_FAILED, no_loc, NULL, NULL,
                     "cannot create a temporary directory: %s", strerror(errno));
@@ -251,10 +252,11 @@ size_t verify_nginx(struct compilation *c, const struct options *o, const struct
         why = arena_printf(c->arena, "cannot open a stub backend: %s", strerror(stubs.error));
     } else {
         n = cli_routing_tests(c, &vo, m, ctl, &plan, cases);
-        if (n && !verify_stubs_start(&stubs))
+        if (n && !cli_verify_stubs_start(&stubs))
             why = arena_printf(c->arena, "cannot start the stub backends: %s", strerror(errno));
         else if (n)
-            why = verify_nginx_start(c->arena, nginx_path(o), vo.output, &nginx);
+            why =
+                cli_verify_nginx_start(c->arena, nginx_path(o), vo.output, &nginx);
     }
     if (why) {
         diag_report(&c->diags, DIAG_VERIFY_FAILED, no_loc, NULL, NULL,
@@ -264,8 +266,8 @@ size_t verify_nginx(struct compilation *c, const struct options *o, const struct
         for (i = 0; i < n; i++)
             ask(c, &vo, &(*cases)[i], &(*verdicts)[i]);
     }
-    verify_nginx_stop(&nginx);
-    verify_stubs_stop(&stubs);
+    cli_verify_nginx_stop(&nginx);
+    cli_verify_stubs_stop(&stubs);
     if (!fs_remove_tree(dir))
         diag_report(&c->diags, DIAG_VERIFY_FAILED, no_loc, NULL, NULL,
                     "cannot remove the temporary directory %s: %s", dir, strerror(errno));

@@ -37,9 +37,10 @@ struct verify_verdict {
  * configuration compiled for loopback, then asks nginx each case.
  * *verdicts is one per case, or NULL when nginx could not be asked (the
  * reason is a diagnostic in c). */
-size_t verify_nginx(struct compilation *c, const struct options *o, const struct model *m,
-                    const struct controller *ctl, struct explain_case **cases,
-                    struct verify_verdict **verdicts);
+size_t cli_verify_nginx(struct compilation *c, const struct options *o,
+                        const struct model *m, const struct controller *ctl,
+                        struct explain_case **cases,
+                        struct verify_verdict **verdicts);
 
 /* ---- verify_stub.c: the stand-ins for Services ---- */
 
@@ -55,17 +56,17 @@ struct verify_stubs {
     int stop_fd;  /* closing it tells the child to exit */
 };
 
-void verify_stubs_init(struct verify_stubs *s, struct arena *a);
+void cli_verify_stubs_init(struct verify_stubs *s, struct arena *a);
 /* Starts the child; false with errno set. */
-bool verify_stubs_start(struct verify_stubs *s);
+bool cli_verify_stubs_start(struct verify_stubs *s);
 /* Stops the child (if started) and closes every socket. */
-void verify_stubs_stop(struct verify_stubs *s);
+void cli_verify_stubs_stop(struct verify_stubs *s);
 
 /* ---- verify_proc.c: nginx ---- */
 
 /* A loopback port free for TCP and UDP, not a destination of taken[0..n);
  * 0 if none. */
-uint32_t verify_free_port(const struct port_map_entry *taken, size_t n);
+uint32_t cli_verify_free_port(const struct port_map_entry *taken, size_t n);
 
 struct verify_nginx {
     pid_t pid;       /* the master, leader of its own process group */
@@ -74,17 +75,17 @@ struct verify_nginx {
 
 /* Starts nginx on dir (a compiled output) and waits until it has bound its
  * listeners.  NULL, or why it did not start (with what nginx said). */
-const char *verify_nginx_start(struct arena *a, const char *nginx, const char *dir,
-                               struct verify_nginx *out);
+const char *cli_verify_nginx_start(struct arena *a, const char *nginx,
+                                   const char *dir, struct verify_nginx *out);
 /* Stops it: graceful, then its whole process group killed after a grace
  * period; reaps the master. */
-void verify_nginx_stop(struct verify_nginx *n);
+void cli_verify_nginx_stop(struct verify_nginx *n);
 
 /* ---- verify_http.c: one request ---- */
 
 struct sockaddr_in;
 /* 127.0.0.1:port (0: any free port, for bind). */
-void verify_loopback(struct sockaddr_in *sin, uint32_t port);
+void cli_verify_loopback(struct sockaddr_in *sin, uint32_t port);
 
 struct verify_answer {
     int status;
@@ -96,7 +97,8 @@ struct verify_answer {
 
 /* Sends r to 127.0.0.1:port over plain HTTP and reads the answer; NULL,
  * or why there is none. */
-const char *verify_http(struct arena *a, uint32_t port, const struct explain_request *r,
-                        struct verify_answer *out);
+const char *cli_verify_http(struct arena *a, uint32_t port,
+                            const struct explain_request *r,
+                            struct verify_answer *out);
 
 #endif

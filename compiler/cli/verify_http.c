@@ -25,7 +25,7 @@
 #define HTTP_TIMEOUT_MS 10000
 #define HTTP_ANSWER_MAX (1u << 20)
 
-void verify_loopback(struct sockaddr_in *sin, uint32_t port)
+void cli_verify_loopback(struct sockaddr_in *sin, uint32_t port)
 {
     memset(sin, 0, sizeof(*sin));
     sin->sin_family = AF_INET;
@@ -40,7 +40,7 @@ static int connect_loopback(uint32_t port)
 
     if (fd < 0)
         return -1;
-    verify_loopback(&sin, port);
+    cli_verify_loopback(&sin, port);
     if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
         int e = errno;
         close(fd);
@@ -102,8 +102,9 @@ static const char *body_line(struct arena *a, const char *body, const char *key)
     return NULL;
 }
 
-const char *verify_http(struct arena *a, uint32_t port, const struct explain_request *r,
-                        struct verify_answer *out)
+const char *cli_verify_http(struct arena *a, uint32_t port,
+                            const struct explain_request *r,
+                            struct verify_answer *out)
 {
     struct strbuf req = STRBUF_INIT, resp = STRBUF_INIT;
     const char *why = NULL, *end;

@@ -44,7 +44,7 @@ static bool bindable(uint32_t port, int type)
 
     if (fd < 0)
         return false;
-    verify_loopback(&sin, port);
+    cli_verify_loopback(&sin, port);
     ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
     close(fd);
     return ok;
@@ -66,7 +66,7 @@ static uint32_t ephemeral_low(void)
     return low;
 }
 
-uint32_t verify_free_port(const struct port_map_entry *taken, size_t n)
+uint32_t cli_verify_free_port(const struct port_map_entry *taken, size_t n)
 {
     uint32_t low = 10000, high = ephemeral_low(), span, start, k;
     struct timespec now;
@@ -180,8 +180,8 @@ static const char *stderr_text(struct arena *a, const char *path)
     return data;
 }
 
-const char *verify_nginx_start(struct arena *a, const char *nginx, const char *dir,
-                               struct verify_nginx *out)
+const char *cli_verify_nginx_start(struct arena *a, const char *nginx,
+                                   const char *dir, struct verify_nginx *out)
 {
     const char *err_path = arena_printf(a, "%s/logs/nginx.stderr", dir);
     const char *globals = global_directives(a);
@@ -211,19 +211,19 @@ const char *verify_nginx_start(struct arena *a, const char *nginx, const char *d
         if (exited(pid)) {
             const char *why = arena_printf(a, "%s exited at start:\n%s", nginx,
                                            stderr_text(a, err_path));
-            verify_nginx_stop(out);
+            cli_verify_nginx_stop(out);
             return why;
         }
         if (pid_file_names(dir, pid))
             return NULL;
         sleep_ms(POLL_MS);
     }
-    verify_nginx_stop(out);
+    cli_verify_nginx_stop(out);
     return arena_printf(a, "%s did not start within %d seconds:\n%s", nginx,
                         NGINX_START_MS / 1000, stderr_text(a, err_path));
 }
 
-void verify_nginx_stop(struct verify_nginx *n)
+void cli_verify_nginx_stop(struct verify_nginx *n)
 {
     long waited;
 

@@ -42,7 +42,7 @@ static int listen_loopback(uint16_t *port)
 
     if (fd < 0)
         return -1;
-    verify_loopback(&sin, 0);
+    cli_verify_loopback(&sin, 0);
     if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || bind(fd, (struct sockaddr *)&sin, len) != 0 ||
         listen(fd, 64) != 0 || getsockname(fd, (struct sockaddr *)&sin, &len) != 0) {
         int e = errno;
@@ -80,7 +80,7 @@ static const char *stub_address(void *ctx, const char *ns, const char *name)
     return st->address;
 }
 
-void verify_stubs_init(struct verify_stubs *s, struct arena *a)
+void cli_verify_stubs_init(struct verify_stubs *s, struct arena *a)
 {
     memset(s, 0, sizeof(*s));
     s->a = a;
@@ -185,7 +185,7 @@ static _Noreturn void serve(const struct verify_stubs *s, int stop)
     }
 }
 
-bool verify_stubs_start(struct verify_stubs *s)
+bool cli_verify_stubs_start(struct verify_stubs *s)
 {
     int pipefd[2];
     pid_t pid;
@@ -213,7 +213,7 @@ bool verify_stubs_start(struct verify_stubs *s)
     return true;
 }
 
-void verify_stubs_stop(struct verify_stubs *s)
+void cli_verify_stubs_stop(struct verify_stubs *s)
 {
     size_t i;
 

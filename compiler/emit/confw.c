@@ -35,7 +35,7 @@ void confw_rawf(struct confw *w, const char *fmt, ...)
 void confw_quoted(struct confw *w, const char *s, enum quote_ctx ctx)
 {
     strbuf_addch(w->out, ' ');
-    quote_token(w->out, s, ctx);
+    nginx_quote_token(w->out, s, ctx);
 }
 
 void confw_text(struct confw *w, const struct plan_text *t)
@@ -45,9 +45,9 @@ void confw_text(struct confw *w, const struct plan_text *t)
     strbuf_addstr(w->out, " \"");
     for (i = 0; i < t->n; i++) {
         if (t->parts[i].variable)
-            quote_variable(w->out, t->parts[i].text);
+            nginx_quote_variable(w->out, t->parts[i].text);
         else
-            quote_part(w->out, t->parts[i].text, QUOTE_VALUE);
+            nginx_quote_part(w->out, t->parts[i].text, QUOTE_VALUE);
     }
     strbuf_addch(w->out, '"');
 }

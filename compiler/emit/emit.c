@@ -48,7 +48,7 @@ void emit_nginx(const struct plan *plan, const struct emit_options *o,
          * (a relative one would resolve against -p). */
         strbuf_addf(&path, "%s/ngx_stream_module.so", o->modules_dir);
         strbuf_addstr(&modules, "load_module ");
-        quote_token(&modules, path.buf, QUOTE_LITERAL);
+        nginx_quote_token(&modules, path.buf, QUOTE_LITERAL);
         strbuf_addstr(&modules, ";");
         strbuf_addstr(&stream, "\nstream {\n    include stream.conf;\n}");
         slots[1] = modules.buf;

@@ -42,10 +42,10 @@ static void emit_map(struct confw *w, const struct plan_map *m)
             struct strbuf key = STRBUF_INIT;
             strbuf_addch(&key, '~');
             strbuf_addstr(&key, e->key);
-            quote_token(w->out, key.buf, QUOTE_REGEX);
+            nginx_quote_token(w->out, key.buf, QUOTE_REGEX);
             strbuf_release(&key);
         } else {
-            quote_map_key(w->out, e->key);
+            nginx_quote_map_key(w->out, e->key);
         }
         confw_text(w, &e->value);
         confw_end(w);
@@ -351,7 +351,7 @@ static void if_raw_uri(struct confw *w, const char *prefix, const char *rest)
     struct strbuf re = STRBUF_INIT;
 
     strbuf_addch(&re, '^');
-    quote_regex_literal(&re, strcmp(prefix, "/") == 0 ? "" : prefix);
+    nginx_quote_regex_literal(&re, strcmp(prefix, "/") == 0 ? "" : prefix);
     strbuf_addstr(&re, rest);
     confw_begin(w, "if");
     strbuf_addstr(w->out, " ($request_uri ~");
@@ -547,7 +547,8 @@ static void rewrites(struct confw *w, const struct plan_handler *h, bool interna
         parts[1].variable = true;
         parts[1].text = "gw_rest";
         strbuf_addch(&re, '^');
-        quote_regex_literal(&re, strcmp(h->rewrite_prefix, "/") == 0 ? "" : h->rewrite_prefix);
+        nginx_quote_regex_literal(
+            &re, strcmp(h->rewrite_prefix, "/") == 0 ? "" : h->rewrite_prefix);
         strbuf_addstr(&re, "$");
         rewrite(w, re.buf, &t);
         strbuf_setlen(&re, re.len - 1);

@@ -170,17 +170,17 @@ static void signin_location(struct confw *w, const struct plan_signin *s)
     confw_raw(w, "\"^(.*)$\"");
     strbuf_addstr(w->out, " \"");
     if (!s->url) {
-        quote_variable(w->out, "scheme");
+        nginx_quote_variable(w->out, "scheme");
         strbuf_addstr(w->out, "://");
-        quote_variable(w->out, "http_host");
+        nginx_quote_variable(w->out, "http_host");
     }
-    quote_part(w->out, base, QUOTE_VALUE);
+    nginx_quote_part(w->out, base, QUOTE_VALUE);
     strbuf_addch(w->out, strchr(base, '?') ? '&' : '?');
-    quote_part(w->out, s->param, QUOTE_VALUE);
+    nginx_quote_part(w->out, s->param, QUOTE_VALUE);
     strbuf_addch(w->out, '=');
-    quote_variable(w->out, "scheme");
+    nginx_quote_variable(w->out, "scheme");
     strbuf_addstr(w->out, "://");
-    quote_variable(w->out, "http_host");
+    nginx_quote_variable(w->out, "http_host");
     strbuf_addstr(w->out, "$1?\"");
     confw_raw(w, "redirect");
     confw_end(w);

@@ -132,7 +132,7 @@ static void hostname_losers(struct arena *a, const struct eff_listener *l,
         bool covered = att->n_hostnames == 0;
 
         for (j = 0; j < att->n_hostnames && !covered; j++)
-            covered = hostname_matches(att->hostnames[j], host);
+            covered = val_hostname_matches(att->hostnames[j], host);
         if (covered || !att->carries_traffic)
             continue;
         strbuf_addstr(&why, "its hostnames here (");
@@ -187,7 +187,7 @@ void explain_request(struct arena *a, const struct plan *plan,
                      const struct plan_options *po, const struct explain_request *r,
                      struct explain_result *out)
 {
-    int64_t port = mapped_port(po, r->port);
+    int64_t port = plan_mapped_port(po, r->port);
     struct ptrvec socket = {0};
     const char *address = NULL;
     const struct plan_server *srv;

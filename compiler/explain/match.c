@@ -25,8 +25,8 @@ static const char *path_why_not(struct arena *a, const struct candidate *c,
     const char *path;
     enum location_kind k = plan_candidate_path(a, c, &path);
     bool ok = k == LOC_EXACT    ? strcmp(path, r->uri) == 0
-              : k == LOC_PREFIX ? prefix_covers(path, r->uri)
-                                : regex_full_match(path, r->uri);
+              : k == LOC_PREFIX ? plan_prefix_covers(path, r->uri)
+                                : nginx_regex_full_match(path, r->uri);
 
     if (ok)
         return NULL;
@@ -45,7 +45,7 @@ static const char *request_header(struct arena *a, const struct explain_request 
 
     for (i = 0; i < r->n_headers; i++) {
         if (str_eq_nocase(r->headers[i].name, name) &&
-            header_variable(a, r->headers[i].name))
+            nginx_header_variable(a, r->headers[i].name))
             return r->headers[i].value;
     }
     return NULL;
@@ -56,7 +56,8 @@ static const char *value_why_not(struct arena *a, const char *what, const char *
 {
     bool regex = str_eq(m->type, "RegularExpression");
 
-    if (regex_full_match(regex_for_value(a, m->type, m->value), got ? got : ""))
+    if (nginx_regex_full_match(nginx_regex_for_value(a, m->type, m->value),
+                               got ? got : ""))
         return NULL;
     if (!got)
         return arena_printf(a, "%s %s is absent", what, name);
@@ -73,7 +74,7 @@ static const char *headers_why_not(struct arena *a, const struct value_match *h,
     for (i = 0; i < n; i++) {
         if (model_header_ignored(h, i))
             continue;
-        if (!header_variable(a, h[i].name))
+        if (!nginx_header_variable(a, h[i].name))
             return arena_printf(a, "header %s never reaches a route: nginx drops header "
                                    "names with characters other than letters, digits and '-'",
                                 h[i].name);

@@ -53,7 +53,7 @@ static void json_route(struct compilation *c, struct jsonw *w, const struct atta
 
     jsonw_key(w, "route");
     jsonw_object_begin(w);
-    jsonw_kv_string(w, "kind", kind_name(o->kind));
+    jsonw_kv_string(w, "kind", model_kind_name(o->kind));
     jsonw_kv_string(w, "namespace", o->meta.namespace);
     jsonw_kv_string(w, "name", o->meta.name);
     json_opt_string(w, "source", where(c, o->src));
@@ -210,7 +210,7 @@ static void text_candidate(struct compilation *c, struct strbuf *out,
 {
     const struct object *o = route_obj(att);
 
-    strbuf_addf(out, "%s ", kind_name(o->kind));
+    strbuf_addf(out, "%s ", model_kind_name(o->kind));
     text(out, o->nsname);
     if (cand) {
         strbuf_addf(out, " rule %zu match %zu", cand->rule_index, cand->match_index);

@@ -117,7 +117,8 @@ const char *explain_request_init(struct arena *a, struct explain_request *r,
                                : arena_printf(a, "/%.*s", (int)n, slash);
     n = strcspn(r->raw_uri, "?");
     r->args = r->raw_uri[n] ? r->raw_uri + n + 1 : "";
-    r->uri = normalize_path(a, uri_decoded(a, arena_strndup(a, r->raw_uri, n)));
+    r->uri =
+        normalize_path(a, nginx_uri_decoded(a, arena_strndup(a, r->raw_uri, n)));
     if (!r->uri)
         return "the path climbs above '/' with '..' (nginx answers 400)";
     r->headers = ARENA_NEW_ARRAY(a, struct explain_header, n_headers + 1);

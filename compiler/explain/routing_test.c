@@ -61,7 +61,7 @@ static bool known_backend(struct compilation *c, const struct model *m,
     if (model_find(m, KIND_SERVICE, ns, slash + 1))
         return true;
     diag_report(&c->diags, DIAG_ROUTING_TEST_BACKEND, ynode_loc(c, at),
-                object_label(c, &k->test->obj), model_path(c, at),
+                model_object_label(c, &k->test->obj), model_path(c, at),
                 "%s: Service '%s' is not in the input", k->name, name);
     return false;
 }
@@ -150,7 +150,8 @@ static bool build_request(struct compilation *c, struct explain_case *k)
     if (!why)
         return true;
     diag_report(&c->diags, DIAG_ROUTING_TEST_INVALID, ynode_loc(c, r->src),
-                object_label(c, &k->test->obj), model_path(c, r->src), "%s: %s", k->name, why);
+                model_object_label(c, &k->test->obj), model_path(c, r->src),
+                "%s: %s", k->name, why);
     return false;
 }
 
@@ -170,14 +171,16 @@ static void run_case(struct compilation *c, const struct model *m, const struct 
     }
     if (reported)
         return;
-    d = diag_report(&c->diags, DIAG_ROUTING_TEST_FAILED, ynode_loc(c, k->rcase->src),
-                    object_label(c, &k->test->obj), model_path(c, k->rcase->src), "%s: %s",
-                    k->name, k->failure);
+    d = diag_report(&c->diags, DIAG_ROUTING_TEST_FAILED,
+                    ynode_loc(c, k->rcase->src),
+                    model_object_label(c, &k->test->obj),
+                    model_path(c, k->rcase->src), "%s: %s", k->name, k->failure);
     if ((w = k->result.winner) != NULL)
-        diag_add_note(&c->diags, d, ynode_loc(c, explain_match_src(w)),
-                      "answered by %s rule %zu match %zu (gwc explain-request shows why)",
-                      object_label(c, &w->att->route->route->obj), w->rule_index,
-                      w->match_index);
+        diag_add_note(
+            &c->diags, d, ynode_loc(c, explain_match_src(w)),
+            "answered by %s rule %zu match %zu (gwc explain-request shows why)",
+            model_object_label(c, &w->att->route->route->obj), w->rule_index,
+            w->match_index);
 }
 
 size_t explain_run_tests(struct compilation *c, const struct model *m,

@@ -77,7 +77,7 @@ static void edge(struct builder *b, const struct graph_node *from, const struct 
 /* The condition's reason when it does not hold, else NULL. */
 static const char *refused(const struct conditions *cs, const char *type)
 {
-    const struct condition *k = conditions_get(cs, type);
+    const struct condition *k = val_conditions_get(cs, type);
 
     return k && !str_eq(k->status, "True") ? k->reason : NULL;
 }
@@ -186,8 +186,8 @@ static void add_backends(struct builder *b, const struct controller *ctl,
             const struct reference_grant *g = NULL;
 
             if (!str_eq(ns, r->obj.meta.namespace))
-                g = validate_grant(ctl, kind_name(r->obj.kind), r->obj.meta.namespace,
-                                   group, kind, ns, be->name);
+                g = val_grant(ctl, model_kind_name(r->obj.kind),
+                              r->obj.meta.namespace, group, kind, ns, be->name);
             if (g)
                 label = arena_printf(a, "%s, ReferenceGrant %s", label, g->obj.nsname);
             else if (!str_eq(ns, r->obj.meta.namespace))
@@ -207,7 +207,7 @@ static void add_routes(struct builder *b, const struct controller *ctl)
     for (i = 0; i < ctl->n_routes; i++) {
         const struct route_state *rs = &ctl->routes[i];
         const struct route *r = rs->route;
-        const char *kind = kind_name(r->obj.kind);
+        const char *kind = model_kind_name(r->obj.kind);
         const struct graph_node *rn =
             node(b, GRAPH_ROUTE, arena_printf(a, "route %s %s", kind, r->obj.nsname),
                  arena_printf(a, "%s %s", kind, r->obj.nsname), r->obj.src);

@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
-                        const struct o_filters *f, size_t group)
+struct o_rule *imp_routes_rule_new(struct imp *im, const struct o_match *m,
+                                   size_t n, const struct o_filters *f,
+                                   size_t group)
 {
     struct o_rule *r = ARENA_NEW(im->a, struct o_rule);
 
@@ -25,8 +26,8 @@ struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n
     return r;
 }
 
-void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
-                      int64_t weight)
+void imp_routes_rule_add_backend(struct imp *im, struct o_rule *r,
+                                 const struct backend *b, int64_t weight)
 {
     struct o_backend *v;
 
@@ -40,9 +41,9 @@ void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct back
     ptrvec_push(im->a, &r->backends, v);
 }
 
-bool ingress_backend_port(struct imp *im, const char *label,
-                          const struct ynode *root, const char *ns,
-                          const struct ingress_backend *b, struct backend *out)
+bool imp_ingress_backend_port(struct imp *im, const char *label,
+                              const struct ynode *root, const char *ns,
+                              const struct ingress_backend *b, struct backend *out)
 {
     const struct ingress_port *p = &b->service.port;
     const struct service *svc;
@@ -52,8 +53,8 @@ bool ingress_backend_port(struct imp *im, const char *label,
     out->src = b->src;
     out->namespace = ns;
     if (!b->service.name) {
-        report_at(im, label, root, b->src, DIAG_IMPORT_NOT_CONVERTED,
-                  "only Service backends are converted");
+        imp_report_at(im, label, root, b->src, DIAG_IMPORT_NOT_CONVERTED,
+                      "only Service backends are converted");
         return false;
     }
     if (p->number > 0) {
@@ -61,8 +62,8 @@ bool ingress_backend_port(struct imp *im, const char *label,
         out->port = p->number;
         return true;
     }
-    svc = (const struct service *)importer_find_object(im, KIND_SERVICE, ns,
-                                                       b->service.name);
+    svc = (const struct service *)imp_find_object(im, KIND_SERVICE, ns,
+                                                  b->service.name);
     for (i = 0; svc && p->name && i < svc->n_ports; i++) {
         if (str_eq(svc->ports[i].name, p->name)) {
             out->service = b->service.name;
@@ -70,22 +71,23 @@ bool ingress_backend_port(struct imp *im, const char *label,
             return true;
         }
     }
-    report_at(im, label, root, p->src ? p->src : b->src, DIAG_IMPORT_NOT_CONVERTED,
-              "port '%s' of Service '%s/%s' is not in the input: the port "
-              "number cannot be written; the path answers 500",
-              p->name ? p->name : "", ns, b->service.name);
+    imp_report_at(im, label, root, p->src ? p->src : b->src,
+                  DIAG_IMPORT_NOT_CONVERTED,
+                  "port '%s' of Service '%s/%s' is not in the input: the port "
+                  "number cannot be written; the path answers 500",
+                  p->name ? p->name : "", ns, b->service.name);
     return false;
 }
 
-void grant_add(struct imp *im, const char *ns, const char *from_kind,
-               const char *from_ns, const char *to_kind, const char *to_name,
-               const char *label)
+void imp_grant_add(struct imp *im, const char *ns, const char *from_kind,
+                   const char *from_ns, const char *to_kind, const char *to_name,
+                   const char *label)
 {
     const char *key = arena_printf(im->a, "%s/%s/%s/%s/%s", ns, from_kind,
                                    from_ns, to_kind, to_name);
     struct o_grant *g;
 
-    if (index_get(&im->grant_index, key))
+    if (imp_index_get(&im->grant_index, key))
         return;
     g = ARENA_NEW(im->a, struct o_grant);
     g->namespace = ns;
@@ -98,22 +100,22 @@ void grant_add(struct imp *im, const char *ns, const char *from_kind,
     g->from_namespace = from_ns;
     g->to_kind = to_kind;
     g->to_name = to_name;
-    g->name = name_claim(im, arena_printf(im->a, "ReferenceGrant/%s", ns),
-                         arena_printf(im->a, "%s-%s-%s", from_ns, label, to_name),
-                         253);
+    g->name = imp_name_claim(
+        im, arena_printf(im->a, "ReferenceGrant/%s", ns),
+        arena_printf(im->a, "%s-%s-%s", from_ns, label, to_name), 253);
     ptrvec_push(im->a, &im->grants, g);
-    index_put(im->a, &im->grant_index, key, g);
+    imp_index_put(im->a, &im->grant_index, key, g);
 }
 
 static void grant_backend(struct imp *im, const struct o_route *r,
                           const struct o_backend *b, const char *label)
 {
     if (b->namespace && !str_eq(b->namespace, r->namespace))
-        grant_add(im, b->namespace, kind_name(r->kind), r->namespace, "Service",
-                  b->name, label);
+        imp_grant_add(im, b->namespace, model_kind_name(r->kind), r->namespace,
+                      "Service", b->name, label);
 }
 
-void grants_for_route(struct imp *im, const struct o_route *r)
+void imp_grants_for_route(struct imp *im, const struct o_route *r)
 {
     size_t i, k;
 
@@ -130,18 +132,19 @@ static void grant_ref(struct imp *im, const struct o_gwc_policy *p,
                       const struct o_ref *r, const char *kind, const char *label)
 {
     if (r && r->namespace && !str_eq(r->namespace, p->namespace))
-        grant_add(im, r->namespace, p->kind, p->namespace, kind, r->name, label);
+        imp_grant_add(im, r->namespace, p->kind, p->namespace, kind, r->name,
+                      label);
 }
 
-void grants_for_policy(struct imp *im, const struct o_gwc_policy *p)
+void imp_grants_for_policy(struct imp *im, const struct o_gwc_policy *p)
 {
     grant_ref(im, p, p->basic_secret, "Secret", "auth");
     if (p->ext_auth)
         grant_ref(im, p, &p->ext_auth->service, "Service", "auth");
 }
 
-size_t policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
-                   const struct ptrvec *targets)
+size_t imp_policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
+                       const struct ptrvec *targets)
 {
     struct o_gwc_policy *p = NULL;
     size_t i, parts = 0;
@@ -152,11 +155,11 @@ size_t policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
             *p = *tpl;
             memset(&p->targets, 0, sizeof(p->targets));
             if (parts++)
-                p->name = name_claim(
+                p->name = imp_name_claim(
                     im, arena_printf(im->a, "%s/%s", tpl->kind, tpl->namespace),
                     arena_printf(im->a, "%s-%02zu", tpl->name, parts), 253);
             ptrvec_push(im->a, &im->gwc_policies, p);
-            grants_for_policy(im, p);
+            imp_grants_for_policy(im, p);
         }
         ptrvec_push(im->a, &p->targets, targets->v[i]);
     }
@@ -168,7 +171,7 @@ static bool forwards(const struct o_rule *r)
     return !r->filters || !r->filters->redirect;
 }
 
-void policy_targets(const struct o_route *r, const struct rule_owners *ro)
+void imp_policy_targets(const struct o_route *r, const struct rule_owners *ro)
 {
     size_t i, k;
 
@@ -207,24 +210,24 @@ void policy_targets(const struct o_route *r, const struct rule_owners *ro)
     }
 }
 
-const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
-                         const char *host, const char *secret,
-                         const char *secret_namespace)
+const char *imp_listener_add(struct imp *im, struct o_gateway *gw,
+                             const char *proto, const char *host,
+                             const char *secret, const char *secret_namespace)
 {
-    return listener_add_port(im, gw, proto, str_eq(proto, "HTTP") ? 80 : 443, host,
-                             secret, secret_namespace);
+    return imp_listener_add_port(im, gw, proto, str_eq(proto, "HTTP") ? 80 : 443,
+                                 host, secret, secret_namespace);
 }
 
-const char *listener_add_port(struct imp *im, struct o_gateway *gw,
-                              const char *proto, int64_t port, const char *host,
-                              const char *secret, const char *secret_namespace)
+const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
+                                  const char *proto, int64_t port, const char *host,
+                                  const char *secret, const char *secret_namespace)
 {
     static const char *const protos[][2] = {
         {"HTTP", "http"}, {"HTTPS", "https"}, {"TLS", "tls"}, {"TCP", "tcp"},
         {"UDP", "udp"},
     };
     struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
-    const char *prefix = "tls", *label = name_host_label(im->a, host);
+    const char *prefix = "tls", *label = imp_name_host_label(im->a, host);
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(protos); i++) {
@@ -240,10 +243,10 @@ const char *listener_add_port(struct imp *im, struct o_gateway *gw,
     l->secret = secret;
     if (secret && !str_eq(secret_namespace, gw->namespace)) {
         l->secret_namespace = secret_namespace;
-        grant_add(im, secret_namespace, "Gateway", gw->namespace, "Secret",
-                  secret, "tls");
+        imp_grant_add(im, secret_namespace, "Gateway", gw->namespace, "Secret",
+                      secret, "tls");
     }
-    l->name = name_claim(
+    l->name = imp_name_claim(
         im, arena_printf(im->a, "listener/%s/%s", gw->namespace, gw->name),
         *label ? arena_printf(im->a, "%s-%s", prefix, label) : prefix, 253);
     ptrvec_push(im->a, &gw->listeners, l);
@@ -255,7 +258,7 @@ static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
     return rules->v[i];
 }
 
-size_t rules_chunk_end(const struct ptrvec *rules, size_t start)
+size_t imp_rules_chunk_end(const struct ptrvec *rules, size_t start)
 {
     size_t end = start;
 
@@ -271,7 +274,7 @@ size_t rules_chunk_end(const struct ptrvec *rules, size_t start)
     return end;
 }
 
-size_t match_string_prefix(struct imp *im, struct o_match m[2], const char *p)
+size_t imp_match_string_prefix(struct imp *im, struct o_match m[2], const char *p)
 {
     size_t n = strlen(p);
 
@@ -281,7 +284,7 @@ size_t match_string_prefix(struct imp *im, struct o_match m[2], const char *p)
         return 1;
     m[1] = m[0];
     m[1].path.type = "RegularExpression";
-    m[1].path.value = arena_printf(im->a, "%s[^/].*", re_quote(im->a, p));
+    m[1].path.value = arena_printf(im->a, "%s[^/].*", imp_re_quote(im->a, p));
     return 2;
 }
 
@@ -308,8 +311,8 @@ static int cmp_str(const void *a, const void *b)
 
 /* With the prefixes sorted, an extension "/foobar" of "/foo" sorts right
  * after it or after its "/foo/..." block ('0' follows '/'). */
-void prefix_siblings(struct imp *im, struct o_match *const *ms,
-                     size_t *const *ns, size_t n, bool *narrowed)
+void imp_prefix_siblings(struct imp *im, struct o_match *const *ms,
+                         size_t *const *ns, size_t n, bool *narrowed)
 {
     const char **v = ARENA_NEW_ARRAY(im->a, const char *, n + 1);
     size_t i, k = 0;
@@ -337,8 +340,8 @@ void prefix_siblings(struct imp *im, struct o_match *const *ms,
     }
 }
 
-struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,
-                              size_t need)
+struct o_gateway *imp_gateway_for(struct imp *im, const char *ns, const char *name,
+                                  size_t need)
 {
     struct o_gateway *gw = NULL;
     size_t i;
@@ -355,29 +358,30 @@ struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,
     gw = ARENA_NEW(im->a, struct o_gateway);
     gw->namespace = ns;
     gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name : "nginx";
-    gw->name = name_claim(im, arena_printf(im->a, "Gateway/%s", ns),
-                          im->o->gateway_name ? im->o->gateway_name : name, 253);
+    gw->name =
+        imp_name_claim(im, arena_printf(im->a, "Gateway/%s", ns),
+                       im->o->gateway_name ? im->o->gateway_name : name, 253);
     ptrvec_push(im->a, &im->gateways, gw);
     return gw;
 }
 
-void routes_emit(struct imp *im, enum kind kind, const char *ns, const char *base,
-                 const char *host, const struct o_gateway *gw,
-                 const struct ptrvec *rules, const char *const *sections,
-                 size_t n_sections)
+void imp_routes_emit(struct imp *im, enum kind kind, const char *ns,
+                     const char *base, const char *host, const struct o_gateway *gw,
+                     const struct ptrvec *rules, const char *const *sections,
+                     size_t n_sections)
 {
-    const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), ns);
+    const char *scope = arena_printf(im->a, "%s/%s", model_kind_name(kind), ns);
     size_t i = 0, part = 0, k;
 
     while (i < rules->n) {
-        size_t end = rules_chunk_end(rules, i);
+        size_t end = imp_rules_chunk_end(rules, i);
         struct o_route *r = ARENA_NEW(im->a, struct o_route);
         const char *name = ++part == 1 ? base
                                        : arena_printf(im->a, "%s-%02zu", base, part);
 
         r->kind = kind;
         r->namespace = ns;
-        r->name = name_claim(im, scope, name, 253);
+        r->name = imp_name_claim(im, scope, name, 253);
         if (*host) {
             r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
             r->hostnames[r->n_hostnames++] = host;
@@ -392,7 +396,7 @@ void routes_emit(struct imp *im, enum kind kind, const char *ns, const char *bas
         }
         for (; i < end; i++)
             ptrvec_push(im->a, &r->rules, rules->v[i]);
-        grants_for_route(im, r);
+        imp_grants_for_route(im, r);
         ptrvec_push(im->a, &im->routes, r);
     }
 }

@@ -59,8 +59,8 @@ static void consider(void *ctx, const struct ynode *root)
     o->label = arena_printf(im->a, "%s %s/%s", kind, o->namespace,
                             o->name ? o->name : "");
     if (!o->name) {
-        report_at(im, o->label, root, meta, DIAG_IMPORT_BAD_VALUE,
-                  "%s has no metadata.name; skipped", kind);
+        imp_report_at(im, o->label, root, meta, DIAG_IMPORT_BAD_VALUE,
+                      "%s has no metadata.name; skipped", kind);
         return;
     }
     ptrvec_push(im->a, k->out, o);
@@ -92,16 +92,16 @@ static void drop_duplicates(struct imp *im, struct ptrvec *pv)
         }
         for (size_t k = i; k < j; k++) {
             const struct crd *o = pv->v[k];
-            report_at(im, o->label, o->root, NULL, DIAG_IMPORT_BAD_VALUE,
-                      "%s is defined %zu times; none of them is converted",
-                      o->label, j - i);
+            imp_report_at(im, o->label, o->root, NULL, DIAG_IMPORT_BAD_VALUE,
+                          "%s is defined %zu times; none of them is converted",
+                          o->label, j - i);
         }
     }
     pv->n = n;
 }
 
-void crd_for_each(const struct imp *im,
-                  void (*fn)(void *ctx, const struct ynode *root), void *ctx)
+void imp_crd_for_each(const struct imp *im,
+                      void (*fn)(void *ctx, const struct ynode *root), void *ctx)
 {
     size_t i, k;
 
@@ -121,27 +121,27 @@ void crd_for_each(const struct imp *im,
     }
 }
 
-void crd_collect(struct imp *im, const char *const *groups, struct ptrvec *out)
+void imp_crd_collect(struct imp *im, const char *const *groups, struct ptrvec *out)
 {
     struct collect k = {im, groups, out};
 
-    crd_for_each(im, consider, &k);
+    imp_crd_for_each(im, consider, &k);
     ptrvec_sort(out, cmp_crds);
     drop_duplicates(im, out);
 }
 
-const char *crd_text(const struct ynode *n)
+const char *imp_crd_text(const struct ynode *n)
 {
     return text(n);
 }
 
-const struct ynode *crd_seq(const struct ynode *n)
+const struct ynode *imp_crd_seq(const struct ynode *n)
 {
     return n && n->kind == YNODE_SEQ ? n : NULL;
 }
 
 /* The API group of an apiVersion ("" for the core group), in the arena. */
-const char *crd_group(struct arena *a, const struct ynode *root)
+const char *imp_crd_group(struct arena *a, const struct ynode *root)
 {
     const char *av = text(ynode_get(root, "apiVersion"));
     const char *slash = av ? strchr(av, '/') : NULL;

@@ -122,7 +122,7 @@ static void ingress_class_evidence(struct detect *d, const struct ingress *in,
         const struct ingress_class *ic = (const struct ingress_class *)o;
         for (i = 0; imp_providers[i]; i++) {
             if (ic->controller && str_eq(imp_providers[i]->controller, ic->controller))
-                note(&d->found[i], object_label(d->im->c, o), o->src,
+                note(&d->found[i], model_object_label(d->im->c, o), o->src,
                      ynode_get(ic->spec_src, "controller"),
                      arena_printf(d->im->a, "IngressClass controller %s",
                                   ic->controller));
@@ -148,11 +148,11 @@ static void ingress_class_evidence(struct detect *d, const struct ingress *in,
 static void crd_evidence(void *ctx, const struct ynode *root)
 {
     struct detect *d = ctx;
-    const char *group = crd_group(d->im->a, root);
+    const char *group = imp_crd_group(d->im->a, root);
     const struct ynode *meta = ynode_get(root, "metadata");
-    const char *kind = crd_text(ynode_get(root, "kind"));
-    const char *name = crd_text(ynode_get(meta, "name"));
-    const char *ns = crd_text(ynode_get(meta, "namespace"));
+    const char *kind = imp_crd_text(ynode_get(root, "kind"));
+    const char *name = imp_crd_text(ynode_get(meta, "name"));
+    const char *ns = imp_crd_text(ynode_get(meta, "namespace"));
     size_t i, j;
 
     for (i = 0; imp_providers[i]; i++) {
@@ -177,12 +177,12 @@ static const struct imp_provider *ambiguous_class(struct detect *d)
         strbuf_addf(&names, "%s--provider %s", names.len ? " or " : "",
                     imp_providers[i]->name);
     }
-    report_at(d->im, d->shared.label, d->shared.root, d->shared.at,
-              DIAG_IMPORT_AMBIGUOUS,
-              "ingress class '%s' is the default of more than one controller, "
-              "and no annotation, IngressClass or custom resource says which "
-              "one served these inputs; pass %s",
-              d->shared_class, names.buf);
+    imp_report_at(d->im, d->shared.label, d->shared.root, d->shared.at,
+                  DIAG_IMPORT_AMBIGUOUS,
+                  "ingress class '%s' is the default of more than one controller, "
+                  "and no annotation, IngressClass or custom resource says which "
+                  "one served these inputs; pass %s",
+                  d->shared_class, names.buf);
     strbuf_release(&names);
     return NULL;
 }
@@ -199,17 +199,17 @@ static const struct imp_provider *several(struct detect *d, size_t n)
     for (i = 0; imp_providers[i]; i++) {
         const struct evidence *e = &d->found[i];
         if (e->label)
-            report_at(d->im, e->label, e->root, e->at, DIAG_IMPORT_AMBIGUOUS,
-                      "%s: objects of %s, but the inputs hold objects of %zu "
-                      "controllers (%s); convert each controller's objects on "
-                      "their own, with --provider",
-                      e->what, imp_providers[i]->name, n, names.buf);
+            imp_report_at(d->im, e->label, e->root, e->at, DIAG_IMPORT_AMBIGUOUS,
+                          "%s: objects of %s, but the inputs hold objects of %zu "
+                          "controllers (%s); convert each controller's objects on "
+                          "their own, with --provider",
+                          e->what, imp_providers[i]->name, n, names.buf);
     }
     strbuf_release(&names);
     return NULL;
 }
 
-const struct imp_provider *detect_provider(struct imp *im)
+const struct imp_provider *imp_detect_provider(struct imp *im)
 {
     const struct ptrvec *ings = &im->m->objects[KIND_INGRESS];
     const struct evidence *e;
@@ -220,13 +220,13 @@ const struct imp_provider *detect_provider(struct imp *im)
     d.im = im;
     for (i = 0; i < ings->n; i++) {
         const struct ingress *in = ings->v[i];
-        const char *label = object_label(im->c, &in->obj);
+        const char *label = model_object_label(im->c, &in->obj);
         if (in->obj.rejected)
             continue;
         annotations(&d, label, in->obj.src);
         ingress_class_evidence(&d, in, label);
     }
-    crd_for_each(im, crd_evidence, &d);
+    imp_crd_for_each(im, crd_evidence, &d);
     for (i = 0; i < n_providers(); i++) {
         if (d.found[i].label) {
             n++;
@@ -238,10 +238,10 @@ const struct imp_provider *detect_provider(struct imp *im)
     if (n == 0 && d.shared_class)
         return ambiguous_class(&d);
     if (n == 0)
-        return &imp_provider_ingress_nginx;
+        return &nx_provider;
     e = &d.found[last];
-    report_at(im, e->label, e->root, e->at, DIAG_IMPORT_PROVIDER,
-              "%s: converting as %s (--provider chooses another)", e->what,
-              imp_providers[last]->name);
+    imp_report_at(im, e->label, e->root, e->at, DIAG_IMPORT_PROVIDER,
+                  "%s: converting as %s (--provider chooses another)", e->what,
+                  imp_providers[last]->name);
     return imp_providers[last];
 }

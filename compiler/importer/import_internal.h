@@ -265,8 +265,8 @@ struct index {
     struct index_slot *slots;
     size_t cap, n;
 };
-void *index_get(const struct index *ix, const char *key);
-void index_put(struct arena *a, struct index *ix, const char *key, void *value);
+void *imp_index_get(const struct index *ix, const char *key);
+void imp_index_put(struct arena *a, struct index *ix, const char *key, void *value);
 
 /* ---- one run ---- */
 
@@ -298,16 +298,16 @@ struct imp_provider {
 };
 
 #define IMP_MAX_PROVIDERS 8
-extern const struct imp_provider imp_provider_ingress_nginx;
-extern const struct imp_provider imp_provider_nginx_inc;
-extern const struct imp_provider imp_provider_traefik;
-extern const struct imp_provider imp_provider_contour;
+extern const struct imp_provider nx_provider;
+extern const struct imp_provider nic_provider;
+extern const struct imp_provider tr_provider;
+extern const struct imp_provider ct_provider;
 /* importer.c: every provider, NULL-terminated. */
 extern const struct imp_provider *const imp_providers[];
 const struct imp_provider *imp_provider_find(const char *name);
 
 /* detect.c: the provider the inputs name, or NULL (reported). */
-const struct imp_provider *detect_provider(struct imp *im);
+const struct imp_provider *imp_detect_provider(struct imp *im);
 
 /* crd.c: custom resources, from the documents. */
 struct crd {
@@ -317,27 +317,27 @@ struct crd {
 };
 /* Every object of one of groups (NULL-terminated), sorted by kind,
  * namespace and name; duplicates are reported and left out. */
-void crd_collect(struct imp *im, const char *const *groups, struct ptrvec *out);
+void imp_crd_collect(struct imp *im, const char *const *groups, struct ptrvec *out);
 /* fn on every object of the inputs, items of a List included. */
-void crd_for_each(const struct imp *im,
-                  void (*fn)(void *ctx, const struct ynode *root), void *ctx);
-const char *crd_text(const struct ynode *n); /* a string scalar, else NULL */
-const struct ynode *crd_seq(const struct ynode *n); /* a sequence, else NULL */
-const char *crd_group(struct arena *a, const struct ynode *root);
+void imp_crd_for_each(const struct imp *im,
+                      void (*fn)(void *ctx, const struct ynode *root), void *ctx);
+const char *imp_crd_text(const struct ynode *n); /* a string scalar, else NULL */
+const struct ynode *imp_crd_seq(const struct ynode *n); /* a sequence, else NULL */
+const char *imp_crd_group(struct arena *a, const struct ynode *root);
 
 /* importer.c: context objects, with --namespace applied. */
-const char *importer_object_namespace(const struct imp *im, const struct object *o);
-const struct object *importer_find_object(const struct imp *im, enum kind kind,
-                                 const char *ns, const char *name);
+const char *imp_object_namespace(const struct imp *im, const struct object *o);
+const struct object *imp_find_object(const struct imp *im, enum kind kind,
+                                     const char *ns, const char *name);
 
 /* report.c: diagnostics at annotations and fields of one input object
  * (label "Ingress ns/name", root its document).  An annotation is shown
  * at its key, where its line starts. */
-const char *report_value(struct imp *im, const char *s); /* cut short */
-struct diag *report_vat(struct imp *im, const char *label,
-                        const struct ynode *root, const struct ynode *at,
-                        enum diag_severity sev, enum diag_code code,
-                        const char *fmt, va_list ap)
+const char *imp_report_value(struct imp *im, const char *s); /* cut short */
+struct diag *imp_report_vat(struct imp *im, const char *label,
+                            const struct ynode *root, const struct ynode *at,
+                            enum diag_severity sev, enum diag_code code,
+                            const char *fmt, va_list ap)
     __attribute__((format(printf, 7, 0)));
 /* Where a converted object came from: its label ("HTTPProxy ns/name")
  * and document, for the report. */
@@ -345,27 +345,26 @@ struct imp_src {
     const char *label;
     const struct ynode *root;
 };
-struct diag *report_src(struct imp *im, const struct imp_src *src,
-                        const struct ynode *at, enum diag_code code,
-                        const char *fmt, ...);
-struct diag *report_at(struct imp *im, const char *label,
-                       const struct ynode *root, const struct ynode *at,
-                       enum diag_code code, const char *fmt, ...)
+struct diag *imp_report_src(struct imp *im, const struct imp_src *src,
+                            const struct ynode *at, enum diag_code code,
+                            const char *fmt, ...);
+struct diag *imp_report_at(struct imp *im, const char *label,
+                           const struct ynode *root, const struct ynode *at,
+                           enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 /* At the character of at's text (a scalar) that starts at byte off, as
  * the file spells it: the token of a rule inside a YAML string. */
-struct diag *report_in_scalar(struct imp *im, const char *label,
-                              const struct ynode *root, const struct ynode *at,
-                              size_t off, enum diag_code code, const char *fmt,
-                              ...)
-    __attribute__((format(printf, 7, 8)));
+struct diag *imp_report_in_scalar(struct imp *im, const char *label,
+                                  const struct ynode *root, const struct ynode *at,
+                                  size_t off, enum diag_code code, const char *fmt,
+                                  ...) __attribute__((format(printf, 7, 8)));
 
 /* Every key of map not in known (NULL-terminated), as a field of
  * controller gwc does not convert. */
-void report_other_fields(struct imp *im, const char *label,
-                         const struct ynode *root, const struct ynode *map,
-                         const char *const *known, const char *controller);
+void imp_report_other_fields(struct imp *im, const char *label,
+                             const struct ynode *root, const struct ynode *map,
+                             const char *const *known, const char *controller);
 
 /* values.c: anchored allowlists and parsers for annotation values. */
 #define ALPHA_BASIC "-._~/:"             /* ingress-nginx alphaNumericChars */
@@ -373,67 +372,68 @@ void report_other_fields(struct imp *im, const char *label,
 #define ALPHA_PATH ALPHA_BASIC "$"       /* RegexPathWithCapture */
 #define ALPHA_REGEX ALPHA_BASIC "^$[](){}*+?|&=\\" /* IsValidRegex */
 #define ALPHA_HEADERS "-_, "             /* HeadersVariable */
-bool value_in_alphabet(const char *s, const char *extra);
-const char *value_ascii_lower(struct arena *a, const char *s);
-bool value_parse_go_bool(const char *s, bool *out);
-bool value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
-const char **value_split_list(struct arena *a, const char *s, size_t *n);
-bool value_dns_label(const char *s);
-bool value_dns_subdomain(const char *s);
-bool value_hostname(const char *s, bool wildcard_ok);
-bool value_header_name(const char *s);
-bool value_gateway_path(const char *s);
-const char *value_inspector_denies(const char *s);
-const char *value_unsafe_text(const char *s);
-const char *value_duration_seconds(struct arena *a, int64_t seconds);
+bool imp_value_in_alphabet(const char *s, const char *extra);
+const char *imp_value_ascii_lower(struct arena *a, const char *s);
+bool imp_value_parse_go_bool(const char *s, bool *out);
+bool imp_value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
+const char **imp_value_split_list(struct arena *a, const char *s, size_t *n);
+bool imp_value_dns_label(const char *s);
+bool imp_value_dns_subdomain(const char *s);
+bool imp_value_hostname(const char *s, bool wildcard_ok);
+bool imp_value_header_name(const char *s);
+bool imp_value_gateway_path(const char *s);
+const char *imp_value_inspector_denies(const char *s);
+const char *imp_value_unsafe_text(const char *s);
+const char *imp_value_duration_seconds(struct arena *a, int64_t seconds);
 struct url {
     const char *scheme, *host, *path, *query; /* path "" when absent */
     int64_t port;                             /* 0 when absent */
 };
-bool value_parse_url(struct arena *a, const char *s, struct url *u);
+bool imp_value_parse_url(struct arena *a, const char *s, struct url *u);
 /* An address or CIDR block as Go's net.ParseIP or net.ParseCIDR reads it
  * (ParseCIDR clears the bits after the prefix), written as gwc's CIDR;
  * NULL, with *why naming it, when it is neither or gwc refuses it. */
-const char *value_cidr(struct imp *im, const char *s, const char **why);
+const char *imp_value_cidr(struct imp *im, const char *s, const char **why);
 
 /* names.c: DNS-1123 names (at most max characters), unique in a scope
  * ("HTTPRoute/<ns>", "listener/<ns>/<gateway>", ...). */
 /* "*.a.com" -> "wildcard.a.com"; "" for no host */
-const char *name_host_label(struct arena *a, const char *host);
-const char *name_claim(struct imp *im, const char *scope, const char *base,
-                       size_t max);
+const char *imp_name_host_label(struct arena *a, const char *host);
+const char *imp_name_claim(struct imp *im, const char *scope, const char *base,
+                           size_t max);
 
 /* regex.c: PCRE2, as nginx links it. */
-bool re_ok(const char *pattern, char *err, size_t errlen);
-struct re *re_compile(const char *pattern); /* matches whole subjects */
-bool re_matches(const struct re *re, const char *subject);
-void re_free(struct re *re);
-const char *re_quote(struct arena *a, const char *literal);
+bool imp_re_ok(const char *pattern, char *err, size_t errlen);
+struct re *imp_re_compile(const char *pattern); /* matches whole subjects */
+bool imp_re_matches(const struct re *re, const char *subject);
+void imp_re_free(struct re *re);
+const char *imp_re_quote(struct arena *a, const char *literal);
 
 /* write.c */
-void write_output(struct imp *im, struct strbuf *out);
+void imp_write_output(struct imp *im, struct strbuf *out);
 
 /* build.c: output pieces. */
-struct o_rule *routes_rule_new(struct imp *im, const struct o_match *m, size_t n,
-                        const struct o_filters *f, size_t group);
+struct o_rule *imp_routes_rule_new(struct imp *im, const struct o_match *m,
+                                   size_t n, const struct o_filters *f,
+                                   size_t group);
 /* Adds nothing for an unusable backend (reported): the rule then answers
  * 500 for its share. */
-void routes_rule_add_backend(struct imp *im, struct o_rule *r, const struct backend *b,
-                      int64_t weight);
+void imp_routes_rule_add_backend(struct imp *im, struct o_rule *r,
+                                 const struct backend *b, int64_t weight);
 /* A ReferenceGrant letting from_kind objects of from_ns refer to to_kind
  * to_name of ns (once per such pair); label goes into its name.  from_kind
  * is a Gateway API kind, or a gwc.dev policy kind. */
-void grant_add(struct imp *im, const char *ns, const char *from_kind,
-               const char *from_ns, const char *to_kind, const char *to_name,
-               const char *label);
+void imp_grant_add(struct imp *im, const char *ns, const char *from_kind,
+                   const char *from_ns, const char *to_kind, const char *to_name,
+                   const char *label);
 /* The ReferenceGrants policy p needs for its Secret and Service
  * references in other namespaces. */
-void grants_for_policy(struct imp *im, const struct o_gwc_policy *p);
+void imp_grants_for_policy(struct imp *im, const struct o_gwc_policy *p);
 /* Copies of tpl (its name claimed in "<kind>/<namespace>") for targets
  * (struct o_target *), 16 each: tpl's name, then "<name>-02", ...; each
  * written with the ReferenceGrants it needs.  Returns how many. */
-size_t policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
-                   const struct ptrvec *targets);
+size_t imp_policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
+                       const struct ptrvec *targets);
 /* Who a policy of the output is for: owner(ctx, rule) is the source
  * object whose policy covers a rule (NULL: none), name(ctx, owner, rule)
  * a name for a rule still without one, add(ctx, owner, route, section)
@@ -449,52 +449,52 @@ struct rule_owners {
  * the owner has every rule that forwards (no redirect), else each of its
  * rules by name.  A policy then covers exactly its owner's rules, however
  * the other rules of the route, to the same Services or not, are set. */
-void policy_targets(const struct o_route *r, const struct rule_owners *ro);
+void imp_policy_targets(const struct o_route *r, const struct rule_owners *ro);
 /* A listener of gw on port 80 (HTTP) or 443 (HTTPS, TLS) for host ("":
  * any), named "<http|https|tls>-<host label>"; a certificate in another
  * namespace gets its ReferenceGrant.  Returns its name. */
-const char *listener_add(struct imp *im, struct o_gateway *gw, const char *proto,
-                         const char *host, const char *secret,
-                         const char *secret_namespace);
+const char *imp_listener_add(struct imp *im, struct o_gateway *gw,
+                             const char *proto, const char *host,
+                             const char *secret, const char *secret_namespace);
 /* The same on port (TCP and UDP listeners too), named "<proto>-<port>-
  * <host label>" when port is not the protocol's usual one.  A TLS
  * listener with a secret terminates TLS, without one passes it through. */
-const char *listener_add_port(struct imp *im, struct o_gateway *gw,
-                              const char *proto, int64_t port, const char *host,
-                              const char *secret, const char *secret_namespace);
+const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
+                                  const char *proto, int64_t port, const char *host,
+                                  const char *secret, const char *secret_namespace);
 /* The Service port an Ingress backend of namespace ns names, as out;
  * false (reported at the backend) for a backend that is no Service or a
  * port name the input cannot resolve. */
-bool ingress_backend_port(struct imp *im, const char *label,
-                          const struct ynode *root, const char *ns,
-                          const struct ingress_backend *b, struct backend *out);
+bool imp_ingress_backend_port(struct imp *im, const char *label,
+                              const struct ynode *root, const char *ns,
+                              const struct ingress_backend *b, struct backend *out);
 /* A string prefix p ("/api" takes "/apiX" too) as matches: PathPrefix p,
  * and the regex p[^/].* unless p ends a segment.  Returns how many. */
-size_t match_string_prefix(struct imp *im, struct o_match m[2], const char *p);
+size_t imp_match_string_prefix(struct imp *im, struct o_match m[2], const char *p);
 /* The rules of one host as their matches (ms[i], *ns[i] of them): a string
  * prefix (the two matches above) that a longer PathPrefix of the host
  * extends inside a segment ("/foo" by "/foobar") loses its regex, which
  * would beat that prefix in the Gateway; narrowed[i] says which, for the
  * report. */
-void prefix_siblings(struct imp *im, struct o_match *const *ms,
-                     size_t *const *ns, size_t n, bool *narrowed);
+void imp_prefix_siblings(struct imp *im, struct o_match *const *ms,
+                         size_t *const *ns, size_t n, bool *narrowed);
 /* The Gateway of namespace ns with room for need more listeners, else a
  * new one named name (--gateway-name wins), made unique. */
-struct o_gateway *gateway_for(struct imp *im, const char *ns, const char *name,
-                              size_t need);
+struct o_gateway *imp_gateway_for(struct imp *im, const char *ns, const char *name,
+                                  size_t need);
 /* rules as routes of kind in ns for host ("": any), named base (then
  * base-02, ...: at most 16 rules each, whole groups), attached to the
  * sections of gw, with the ReferenceGrants their backends need. */
-void routes_emit(struct imp *im, enum kind kind, const char *ns, const char *base,
-                 const char *host, const struct o_gateway *gw,
-                 const struct ptrvec *rules, const char *const *sections,
-                 size_t n_sections);
+void imp_routes_emit(struct imp *im, enum kind kind, const char *ns,
+                     const char *base, const char *host, const struct o_gateway *gw,
+                     const struct ptrvec *rules, const char *const *sections,
+                     size_t n_sections);
 /* Where the route starting at rules->v[start] (struct o_rule *) ends:
  * whole groups while they fit in 16 rules (one group alone never needs
  * that many). */
-size_t rules_chunk_end(const struct ptrvec *rules, size_t start);
+size_t imp_rules_chunk_end(const struct ptrvec *rules, size_t start);
 /* The ReferenceGrants route r needs for its backends and mirrors in other
  * namespaces. */
-void grants_for_route(struct imp *im, const struct o_route *r);
+void imp_grants_for_route(struct imp *im, const struct o_route *r);
 
 #endif

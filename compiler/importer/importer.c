@@ -1,5 +1,5 @@
 /*
- * import_ingress(): the provider table, the options, and the lookups of
+ * imp_ingress(): the provider table, the options, and the lookups of
  * context objects every provider shares.
  */
 #include "import_internal.h"
@@ -11,8 +11,7 @@
 
 /* Every provider, in the order --provider lists them. */
 const struct imp_provider *const imp_providers[] = {
-    &imp_provider_ingress_nginx, &imp_provider_nginx_inc, &imp_provider_traefik,
-    &imp_provider_contour, NULL,
+    &nx_provider, &nic_provider, &tr_provider, &ct_provider, NULL,
 };
 
 const struct imp_provider *imp_provider_find(const char *name)
@@ -26,7 +25,7 @@ const struct imp_provider *imp_provider_find(const char *name)
     return NULL;
 }
 
-bool import_crd_groups(const char **out, size_t max)
+bool imp_crd_groups(const char **out, size_t max)
 {
     size_t i, k, n = 0;
 
@@ -43,7 +42,7 @@ bool import_crd_groups(const char **out, size_t max)
 
 /* The namespace of an object: its own, or --namespace when it has none
  * (the model has already defaulted that case to "default"). */
-const char *importer_object_namespace(const struct imp *im, const struct object *o)
+const char *imp_object_namespace(const struct imp *im, const struct object *o)
 {
     const struct ynode *meta = ynode_get(o->src, "metadata");
 
@@ -54,17 +53,17 @@ const char *importer_object_namespace(const struct imp *im, const struct object 
     return o->meta.namespace;
 }
 
-const struct object *importer_find_object(const struct imp *im, enum kind kind,
-                                 const char *ns, const char *name)
+const struct object *imp_find_object(const struct imp *im, enum kind kind,
+                                     const char *ns, const char *name)
 {
     const struct object *o = model_find(im->m, kind, ns, name);
 
-    if (o && (!ns || str_eq(importer_object_namespace(im, o), ns)))
+    if (o && (!ns || str_eq(imp_object_namespace(im, o), ns)))
         return o->rejected ? NULL : o;
     /* Objects without a namespace sit under "default" in the model. */
     if (ns && im->o->default_namespace && str_eq(ns, im->o->default_namespace)) {
         o = model_find(im->m, kind, "default", name);
-        if (o && str_eq(importer_object_namespace(im, o), ns))
+        if (o && str_eq(imp_object_namespace(im, o), ns))
             return o->rejected ? NULL : o;
     }
     return NULL;
@@ -91,26 +90,26 @@ static bool entry_point_parse(const char *s, size_t *name_len, int64_t *port,
     memcpy(num, eq + 1, n);
     num[n] = '\0';
     *name_len = (size_t)(eq - s);
-    return value_parse_decimal(num, 1, 65535, port);
+    return imp_value_parse_decimal(num, 1, 65535, port);
 }
 
-const char *import_options_problem(const struct import_options *o)
+const char *imp_options_problem(const struct import_options *o)
 {
     size_t i;
 
     if (o->provider && !imp_provider_find(o->provider))
         return "--provider must be ingress-nginx, nginx-inc, traefik or contour";
-    if (o->default_namespace && !value_dns_label(o->default_namespace))
+    if (o->default_namespace && !imp_value_dns_label(o->default_namespace))
         return "--namespace must be a namespace name (a DNS-1123 label)";
-    if (o->gateway_name && (!value_dns_subdomain(o->gateway_name) ||
+    if (o->gateway_name && (!imp_value_dns_subdomain(o->gateway_name) ||
                             strlen(o->gateway_name) > 240))
         return "--gateway-name must be a Gateway name (a DNS-1123 subdomain of at "
                "most 240 characters, leaving room for a suffix)";
-    if (o->gateway_class_name && !value_dns_subdomain(o->gateway_class_name))
+    if (o->gateway_class_name && !imp_value_dns_subdomain(o->gateway_class_name))
         return "--gateway-class must be a GatewayClass name (a DNS-1123 "
                "subdomain)";
     for (i = 0; i < o->n_ingress_classes; i++) {
-        if (!value_dns_subdomain(o->ingress_classes[i]))
+        if (!imp_value_dns_subdomain(o->ingress_classes[i]))
             return "--ingress-class must be an IngressClass name (a DNS-1123 "
                    "subdomain)";
     }
@@ -125,8 +124,8 @@ const char *import_options_problem(const struct import_options *o)
     return NULL;
 }
 
-bool import_entry_point(const struct import_options *o, const char *name,
-                        int64_t *port, bool *udp)
+bool imp_entry_point(const struct import_options *o, const char *name,
+                            int64_t *port, bool *udp)
 {
     bool found = false;
     size_t i, n;
@@ -144,9 +143,9 @@ bool import_entry_point(const struct import_options *o, const char *name,
     return found;
 }
 
-void import_ingress(struct compilation *c, const struct model *m,
-                    const struct ydoc_list *docs,
-                    const struct import_options *o, struct strbuf *out)
+void imp_ingress(struct compilation *c, const struct model *m,
+                 const struct ydoc_list *docs, const struct import_options *o,
+                 struct strbuf *out)
 {
     const struct imp_provider *p;
     struct imp im;
@@ -157,9 +156,9 @@ void import_ingress(struct compilation *c, const struct model *m,
     im.m = m;
     im.docs = docs;
     im.o = o;
-    p = o->provider ? imp_provider_find(o->provider) : detect_provider(&im);
+    p = o->provider ? imp_provider_find(o->provider) : imp_detect_provider(&im);
     if (!p)
         return; /* ambiguous, reported: nothing is written */
     p->convert(&im);
-    write_output(&im, out);
+    imp_write_output(&im, out);
 }

@@ -48,16 +48,16 @@ struct import_options {
 
 /* The port of entry point name among o's, and whether it is UDP; false
  * when o has none of that name. */
-bool import_entry_point(const struct import_options *o, const char *name,
-                        int64_t *port, bool *udp);
+bool imp_entry_point(const struct import_options *o, const char *name,
+                            int64_t *port, bool *udp);
 
 /* Fills out (NULL-terminated, at most max entries with the NULL) with the
  * API groups of every provider's custom resources; false if max is too
  * small. */
-bool import_crd_groups(const char **out, size_t max);
+bool imp_crd_groups(const char **out, size_t max);
 
 /* NULL when the options are usable, else what is wrong with them. */
-const char *import_options_problem(const struct import_options *o);
+const char *imp_options_problem(const struct import_options *o);
 
 /*
  * Converts the Ingresses of m (and the CRDs among docs, the documents m
@@ -65,8 +65,8 @@ const char *import_options_problem(const struct import_options *o);
  * sorted by kind, then namespace and name) to out.  Deterministic: the
  * same objects give the same bytes whatever their input order.
  */
-void import_ingress(struct compilation *c, const struct model *m,
-                    const struct ydoc_list *docs,
-                    const struct import_options *o, struct strbuf *out);
+void imp_ingress(struct compilation *c, const struct model *m,
+                 const struct ydoc_list *docs, const struct import_options *o,
+                 struct strbuf *out);
 
 #endif

@@ -31,7 +31,7 @@ static struct index_slot *slot(const struct index *ix, const char *key)
     return &ix->slots[i];
 }
 
-void *index_get(const struct index *ix, const char *key)
+void *imp_index_get(const struct index *ix, const char *key)
 {
     return ix->cap ? slot(ix, key)->value : NULL;
 }
@@ -49,7 +49,7 @@ static void grow(struct arena *a, struct index *ix)
     }
 }
 
-void index_put(struct arena *a, struct index *ix, const char *key, void *value)
+void imp_index_put(struct arena *a, struct index *ix, const char *key, void *value)
 {
     struct index_slot *s;
 

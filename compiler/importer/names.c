@@ -5,7 +5,7 @@
  * A text that is already a valid name is used as it is.  Anything else
  * (upper case, '_', a name too long once a suffix is added) is cleaned up
  * and given "-" plus a hash of the original text, so two texts that clean
- * up alike ("A.com" and "a.com") still get distinct names.  name_claim()
+ * up alike ("A.com" and "a.com") still get distinct names.  imp_name_claim()
  * then makes names unique in a scope (a kind and namespace, or the
  * listeners of one Gateway), in the deterministic
  * order the importer generates them (i2gw's "a-b.com" and "a.b.com" both
@@ -76,7 +76,7 @@ static const char *dns_name(struct arena *a, const char *text, size_t max)
     const char *hash, *name;
     size_t keep;
 
-    if (strlen(text) <= max && value_dns_subdomain(text))
+    if (strlen(text) <= max && imp_value_dns_subdomain(text))
         return text;
     clean(text, &sb);
     hash = name_hash(a, text);
@@ -91,7 +91,7 @@ static const char *dns_name(struct arena *a, const char *text, size_t max)
     return name;
 }
 
-const char *name_host_label(struct arena *a, const char *host)
+const char *imp_name_host_label(struct arena *a, const char *host)
 {
     if (!host || !*host)
         return "";
@@ -100,8 +100,8 @@ const char *name_host_label(struct arena *a, const char *host)
     return host;
 }
 
-const char *name_claim(struct imp *im, const char *scope, const char *base,
-                       size_t max)
+const char *imp_name_claim(struct imp *im, const char *scope, const char *base,
+                           size_t max)
 {
     const char *first = dns_name(im->a, base, max), *name = first;
     const char *key = arena_printf(im->a, "%s/%s", scope, name);
@@ -110,7 +110,7 @@ const char *name_claim(struct imp *im, const char *scope, const char *base,
 
     /* Taken: the name plus a hash of the base (and of a counter, should
      * even that be taken), cut to fit. */
-    for (n = 0; index_get(&im->names, key); n++) {
+    for (n = 0; imp_index_get(&im->names, key); n++) {
         const char *seed = n ? arena_printf(im->a, "%s#%u", base, n) : base;
         char *cut = arena_strndup(im->a, first, len > keep ? keep : len);
         size_t l = strlen(cut);
@@ -120,6 +120,6 @@ const char *name_claim(struct imp *im, const char *scope, const char *base,
         name = arena_printf(im->a, "%s-%s", cut, name_hash(im->a, seed));
         key = arena_printf(im->a, "%s/%s", scope, name);
     }
-    index_put(im->a, &im->names, key, (void *)key);
+    imp_index_put(im->a, &im->names, key, (void *)key);
     return name;
 }

@@ -1,6 +1,6 @@
 /*
  * Regular expressions met by the importer (use-regex paths, canary header
- * patterns) are checked by the rule gwc compiles them with (regex_user():
+ * patterns) are checked by the rule gwc compiles them with (nginx_regex_user():
  * PCRE2, the engine nginx links, and no references to groups by name), so
  * a pattern the import accepts is one compile accepts; and literal text is
  * quoted when it becomes part of one.
@@ -19,7 +19,7 @@
 
 #define MAX_PATTERN 1024
 
-bool re_ok(const char *pattern, char *err, size_t errlen)
+bool imp_re_ok(const char *pattern, char *err, size_t errlen)
 {
     struct regex_error why;
 
@@ -27,7 +27,7 @@ bool re_ok(const char *pattern, char *err, size_t errlen)
         snprintf(err, errlen, "longer than %d characters", MAX_PATTERN);
         return false;
     }
-    if (regex_user(pattern, NULL, &why))
+    if (nginx_regex_user(pattern, NULL, &why))
         return true;
     snprintf(err, errlen, "%s", why.message);
     return false;
@@ -40,7 +40,7 @@ struct re {
 
 /* The pattern as gwc compiles Gateway API regex matches: the whole
  * subject, ^(?:body)$.  NULL when gwc refuses it. */
-struct re *re_compile(const char *pattern)
+struct re *imp_re_compile(const char *pattern)
 {
     struct strbuf sb = STRBUF_INIT;
     struct re *re = malloc(sizeof(*re));
@@ -49,9 +49,9 @@ struct re *re_compile(const char *pattern)
     PCRE2_SIZE off;
 
     if (!re)
-        die_oom(sizeof(*re));
+        arena_die_oom(sizeof(*re));
     strbuf_addstr(&sb, "^(?:");
-    if (!regex_user(pattern, &sb, &why)) {
+    if (!nginx_regex_user(pattern, &sb, &why)) {
         strbuf_release(&sb);
         free(re);
         return NULL;
@@ -61,19 +61,19 @@ struct re *re_compile(const char *pattern)
     strbuf_release(&sb);
     re->md = re->code ? pcre2_match_data_create_from_pattern(re->code, NULL) : NULL;
     if (!re->md) {
-        re_free(re);
+        imp_re_free(re);
         return NULL;
     }
     return re;
 }
 
-bool re_matches(const struct re *re, const char *subject)
+bool imp_re_matches(const struct re *re, const char *subject)
 {
     return pcre2_match(re->code, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
                        re->md, NULL) >= 0;
 }
 
-void re_free(struct re *re)
+void imp_re_free(struct re *re)
 {
     if (!re)
         return;
@@ -82,7 +82,7 @@ void re_free(struct re *re)
     free(re);
 }
 
-const char *re_quote(struct arena *a, const char *literal)
+const char *imp_re_quote(struct arena *a, const char *literal)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *out;

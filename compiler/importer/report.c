@@ -17,7 +17,7 @@
 /* A value quoted in a message, cut short at a character boundary so that
  * a long annotation does not drown the report.  Escaping is the
  * diagnostics' own business (every message is shown escaped). */
-const char *report_value(struct imp *im, const char *s)
+const char *imp_report_value(struct imp *im, const char *s)
 {
     size_t len = strlen(s), keep = utf8_advance(s, len, 80);
 
@@ -76,10 +76,10 @@ static struct diag *report_loc(struct imp *im, const char *label,
                            msg);
 }
 
-struct diag *report_in_scalar(struct imp *im, const char *label,
-                              const struct ynode *root, const struct ynode *at,
-                              size_t off, enum diag_code code, const char *fmt,
-                              ...)
+struct diag *imp_report_in_scalar(struct imp *im, const char *label,
+                                  const struct ynode *root, const struct ynode *at,
+                                  size_t off, enum diag_code code, const char *fmt,
+                                  ...)
 {
     struct strbuf msg = STRBUF_INIT;
     struct diag *d;
@@ -94,10 +94,10 @@ struct diag *report_in_scalar(struct imp *im, const char *label,
     return d;
 }
 
-struct diag *report_vat(struct imp *im, const char *label,
-                        const struct ynode *root, const struct ynode *at,
-                        enum diag_severity sev, enum diag_code code,
-                        const char *fmt, va_list ap)
+struct diag *imp_report_vat(struct imp *im, const char *label,
+                            const struct ynode *root, const struct ynode *at,
+                            enum diag_severity sev, enum diag_code code,
+                            const char *fmt, va_list ap)
 {
     const struct ynode *annotations =
         ynode_get(ynode_get(root, "metadata"), "annotations");
@@ -115,36 +115,37 @@ struct diag *report_vat(struct imp *im, const char *label,
     return d;
 }
 
-struct diag *report_src(struct imp *im, const struct imp_src *src,
-                        const struct ynode *at, enum diag_code code,
-                        const char *fmt, ...)
+struct diag *imp_report_src(struct imp *im, const struct imp_src *src,
+                            const struct ynode *at, enum diag_code code,
+                            const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;
 
     va_start(ap, fmt);
-    d = report_vat(im, src->label, src->root, at, diag_info(code)->severity,
-                   code, fmt, ap);
+    d = imp_report_vat(im, src->label, src->root, at, diag_info(code)->severity,
+                       code, fmt, ap);
     va_end(ap);
     return d;
 }
 
-struct diag *report_at(struct imp *im, const char *label,
-                       const struct ynode *root, const struct ynode *at,
-                       enum diag_code code, const char *fmt, ...)
+struct diag *imp_report_at(struct imp *im, const char *label,
+                           const struct ynode *root, const struct ynode *at,
+                           enum diag_code code, const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;
 
     va_start(ap, fmt);
-    d = report_vat(im, label, root, at, diag_info(code)->severity, code, fmt, ap);
+    d = imp_report_vat(im, label, root, at, diag_info(code)->severity, code, fmt,
+                       ap);
     va_end(ap);
     return d;
 }
 
-void report_other_fields(struct imp *im, const char *label,
-                         const struct ynode *root, const struct ynode *map,
-                         const char *const *known, const char *controller)
+void imp_report_other_fields(struct imp *im, const char *label,
+                             const struct ynode *root, const struct ynode *map,
+                             const char *const *known, const char *controller)
 {
     size_t i;
     const char *const *k;
@@ -153,8 +154,8 @@ void report_other_fields(struct imp *im, const char *label,
         for (k = known; *k && !str_eq(*k, map->items[i]->key); k++)
             ;
         if (!*k)
-            report_at(im, label, root, map->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc does not convert this field of %s",
-                      controller);
+            imp_report_at(im, label, root, map->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: gwc does not convert this field of %s",
+                          controller);
     }
 }

@@ -28,7 +28,7 @@ static bool is_digit(char c)
 }
 
 /* Host names compare case-insensitively; Gateway API writes them lower. */
-const char *value_ascii_lower(struct arena *a, const char *s)
+const char *imp_value_ascii_lower(struct arena *a, const char *s)
 {
     char *out = arena_strdup(a, s), *p;
 
@@ -39,7 +39,7 @@ const char *value_ascii_lower(struct arena *a, const char *s)
     return out;
 }
 
-bool value_in_alphabet(const char *s, const char *extra)
+bool imp_value_in_alphabet(const char *s, const char *extra)
 {
     for (; *s; s++) {
         if (!is_alnum(*s) && !str_has_char(extra, *s))
@@ -49,7 +49,7 @@ bool value_in_alphabet(const char *s, const char *extra)
 }
 
 /* strconv.ParseBool, which ingress-nginx uses for every boolean. */
-bool value_parse_go_bool(const char *s, bool *out)
+bool imp_value_parse_go_bool(const char *s, bool *out)
 {
     static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
     static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
@@ -66,7 +66,7 @@ bool value_parse_go_bool(const char *s, bool *out)
 
 /* strconv.Atoi within [min, max]: an optional sign and decimal digits,
  * nothing else (no spaces, no "0x", no exponent). */
-bool value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
+bool imp_value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     bool neg = *s == '-';
     int64_t v = 0;
@@ -89,7 +89,7 @@ bool value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out)
 }
 
 /* A comma-separated list, items trimmed of blanks, empty items dropped. */
-const char **value_split_list(struct arena *a, const char *s, size_t *n)
+const char **imp_value_split_list(struct arena *a, const char *s, size_t *n)
 {
     size_t cap = 1, k = 0;
     const char *p, **v;
@@ -130,7 +130,7 @@ static bool label_ok(const char *s, size_t len, size_t max)
     return true;
 }
 
-bool value_dns_label(const char *s)
+bool imp_value_dns_label(const char *s)
 {
     return label_ok(s, strlen(s), 63);
 }
@@ -150,14 +150,14 @@ static bool labels_ok(const char *s, size_t max_label)
     }
 }
 
-bool value_dns_subdomain(const char *s)
+bool imp_value_dns_subdomain(const char *s)
 {
     return labels_ok(s, 253);
 }
 
 /* An Ingress rule host (and a Gateway Hostname): a DNS name, labels of at
  * most 63 characters, optionally "*." in front; not an IP address. */
-bool value_hostname(const char *s, bool wildcard_ok)
+bool imp_value_hostname(const char *s, bool wildcard_ok)
 {
     const char *p;
     bool digits_and_dots = true;
@@ -170,7 +170,7 @@ bool value_hostname(const char *s, bool wildcard_ok)
 }
 
 /* RFC 7230 token, as the Gateway API HTTPHeaderName pattern. */
-bool value_header_name(const char *s)
+bool imp_value_header_name(const char *s)
 {
     if (!*s || strlen(s) > 256)
         return false;
@@ -182,7 +182,7 @@ bool value_header_name(const char *s)
 }
 
 /* An Exact or PathPrefix value the Gateway API CRD accepts. */
-bool value_gateway_path(const char *s)
+bool imp_value_gateway_path(const char *s)
 {
     static const char *const forbidden[] = {"//", "/./", "/../", "%2f", "%2F"};
     size_t i, n = strlen(s);
@@ -211,7 +211,7 @@ bool value_gateway_path(const char *s)
 
 /* Seconds as a Gateway API Duration: at most four "<1-5 digits><unit>"
  * parts, so 2592000 is "720h", not the refused "2592000s". */
-const char *value_duration_seconds(struct arena *a, int64_t seconds)
+const char *imp_value_duration_seconds(struct arena *a, int64_t seconds)
 {
     int64_t h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60;
     char buf[64];
@@ -231,7 +231,7 @@ const char *value_duration_seconds(struct arena *a, int64_t seconds)
 
 /* http(s)://host[:port][/path][?query], the only URLs ingress-nginx's
  * redirect and mirror annotations take.  No user info, no fragment. */
-bool value_parse_url(struct arena *a, const char *s, struct url *u)
+bool imp_value_parse_url(struct arena *a, const char *s, struct url *u)
 {
     const char *host, *end, *colon;
     size_t hlen;
@@ -252,7 +252,7 @@ bool value_parse_url(struct arena *a, const char *s, struct url *u)
     u->host = arena_strndup(a, host, hlen);
     if (colon) {
         char *port = arena_strndup(a, colon + 1, (size_t)(end - colon - 1));
-        if (!value_parse_decimal(port, 1, 65535, &u->port) || port[0] == '+' ||
+        if (!imp_value_parse_decimal(port, 1, 65535, &u->port) || port[0] == '+' ||
             port[0] == '-')
             return false;
     }
@@ -266,7 +266,7 @@ bool value_parse_url(struct arena *a, const char *s, struct url *u)
  * secretName makes the controller ignore the whole Ingress; NULL when
  * nothing does.  "alias" or "root" count only with a ';' after them
  * ((?s)\s*alias\s*.*;), "_by_lua" anywhere. */
-const char *value_inspector_denies(const char *s)
+const char *imp_value_inspector_denies(const char *s)
 {
     static const char *const dirs[] = {
         "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/nginx",
@@ -294,7 +294,7 @@ const char *value_inspector_denies(const char *s)
  * ASCII and C1 controls, NEL, the line and paragraph separators, bidi
  * overrides and isolates, zero-width characters and BOMs, and bytes that
  * are not UTF-8.  What is wrong, or NULL. */
-const char *value_unsafe_text(const char *s)
+const char *imp_value_unsafe_text(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t left = strlen(s);
@@ -321,14 +321,14 @@ const char *value_unsafe_text(const char *s)
     return NULL;
 }
 
-const char *value_cidr(struct imp *im, const char *s, const char **why)
+const char *imp_value_cidr(struct imp *im, const char *s, const char **why)
 {
     struct cidr c;
     char buf[64];
 
     if (!cidr_parse(s, &c, why) &&
         strcmp(*why, "has bits set after the prefix length") != 0) {
-        *why = arena_printf(im->a, "'%s' %s", report_value(im, s), *why);
+        *why = arena_printf(im->a, "'%s' %s", imp_report_value(im, s), *why);
         return NULL;
     }
     cidr_format(&c, buf);

@@ -336,7 +336,8 @@ static void route(struct writer *w, const struct o_route *r)
     bool alpha = r->kind == KIND_TCP_ROUTE || r->kind == KIND_UDP_ROUTE ||
                  (r->kind == KIND_TLS_ROUTE && !r->n_hostnames);
     const char *version = alpha ? GATEWAY_GROUP "/v1alpha2" : GW_V1;
-    struct doc *d = object(w, version, kind_name(r->kind), r->namespace, r->name);
+    struct doc *d =
+        object(w, version, model_kind_name(r->kind), r->namespace, r->name);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
     struct doc *parents = doc_put(w->a, spec, "parentRefs", doc_seq(w->a));
     struct doc *rules;
@@ -533,7 +534,7 @@ static void gwc_policy(struct writer *w, const struct o_gwc_policy *p)
         const struct o_target *t = p->targets.v[i];
         struct doc *r = doc_push(w->a, refs, doc_map(w->a));
         doc_put_str(w->a, r, "group", GATEWAY_GROUP);
-        doc_put_str(w->a, r, "kind", kind_name(t->kind));
+        doc_put_str(w->a, r, "kind", model_kind_name(t->kind));
         doc_put_str(w->a, r, "name", t->name);
         put_opt(w, r, "sectionName", t->section);
     }
@@ -625,7 +626,7 @@ static int cmp_gwc_policies(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
-void write_output(struct imp *im, struct strbuf *out)
+void imp_write_output(struct imp *im, struct strbuf *out)
 {
     struct writer w = {im, im->a, {0}, NULL};
     size_t i;

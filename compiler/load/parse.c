@@ -50,7 +50,7 @@ static void push_scratch(struct builder *b, struct ynode *n)
         size_t cap = b->scratch_cap ? b->scratch_cap * 2 : 256;
         struct ynode **v = realloc(b->scratch, cap * sizeof(*v));
         if (!v)
-            die_oom(cap * sizeof(*v));
+            arena_die_oom(cap * sizeof(*v));
         b->scratch = v;
         b->scratch_cap = cap;
     }
@@ -151,7 +151,7 @@ static bool check_duplicates(struct builder *b, struct ynode *map)
     {
         struct ynode **sorted = malloc(map->n * sizeof(*sorted));
         if (!sorted)
-            die_oom(map->n * sizeof(*sorted));
+            arena_die_oom(map->n * sizeof(*sorted));
         memcpy(sorted, map->items, map->n * sizeof(*sorted));
         qsort(sorted, map->n, sizeof(*sorted), cmp_key_text);
         for (i = 1; i < map->n; i++) {
@@ -186,7 +186,7 @@ static bool open_container(struct builder *b, enum ynode_kind kind,
         size_t cap = b->stack_cap ? b->stack_cap * 2 : 16;
         struct frame *s = realloc(b->stack, cap * sizeof(*s));
         if (!s)
-            die_oom(cap * sizeof(*s));
+            arena_die_oom(cap * sizeof(*s));
         b->stack = s;
         b->stack_cap = cap;
     }
@@ -352,7 +352,7 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
 
     strhash_init(&b.keys, c->arena);
     if (!yaml_parser_initialize(&parser))
-        die_oom(sizeof(parser));
+        arena_die_oom(sizeof(parser));
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     /* With the encoding fixed, libyaml would read a BOM as text; skip it
      * (the source table already starts line 1 after it). */

@@ -83,8 +83,8 @@ static void type_error(struct decoder *d, const struct ynode *n, const char *wan
     strbuf_release(&got);
 }
 
-void decode_type_error(struct decoder *d, const struct ynode *n,
-                       const char *want)
+void model_decode_type_error(struct decoder *d, const struct ynode *n,
+                             const char *want)
 {
     type_error(d, n, want, 0);
 }
@@ -148,7 +148,7 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
     uint32_t i, k = 0;
 
     if (n->kind != YNODE_MAP) {
-        decode_type_error(d, n, "mapping");
+        model_decode_type_error(d, n, "mapping");
         return;
     }
     out->v = ARENA_NEW_ARRAY(d->c->arena, struct strmap_entry, n->n);
@@ -167,7 +167,7 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
         k++;
     }
     out->n = k;
-    strmap_sort(out);
+    model_strmap_sort(out);
 }
 
 static void decode_field(struct decoder *d, const struct field *f,
@@ -194,21 +194,21 @@ static void decode_field(struct decoder *d, const struct field *f,
             *(enum tri *)dst = yaml_bool_value(n->text) ? TRI_TRUE : TRI_FALSE;
         return;
     case FT_OBJECT:
-        decode_mapping(d, f->sub, n, dst);
+        model_decode_mapping(d, f->sub, n, dst);
         return;
     case FT_LIST: {
         char *items;
         if (n->kind != YNODE_SEQ) {
-            decode_type_error(d, n, "list");
+            model_decode_type_error(d, n, "list");
             return;
         }
         items = arena_alloc_array(d->c->arena, n->n, f->sub->size, f->sub->align);
         for (i = 0; i < n->n; i++) {
             if (n->items[i]->kind != YNODE_MAP) {
-                decode_type_error(d, n->items[i], "mapping");
+                model_decode_type_error(d, n->items[i], "mapping");
                 continue;
             }
-            decode_mapping(d, f->sub, n->items[i], items + i * f->sub->size);
+            model_decode_mapping(d, f->sub, n->items[i], items + i * f->sub->size);
         }
         *(void **)dst = items;
         *(size_t *)((char *)base + f->count_offset) = n->n;
@@ -217,7 +217,7 @@ static void decode_field(struct decoder *d, const struct field *f,
     case FT_STRING_LIST: {
         const char **v;
         if (n->kind != YNODE_SEQ) {
-            decode_type_error(d, n, "list");
+            model_decode_type_error(d, n, "list");
             return;
         }
         v = ARENA_NEW_ARRAY(d->c->arena, const char *, n->n);
@@ -234,7 +234,7 @@ static void decode_field(struct decoder *d, const struct field *f,
     case FT_INT_LIST: {
         int64_t *v;
         if (n->kind != YNODE_SEQ) {
-            decode_type_error(d, n, "list");
+            model_decode_type_error(d, n, "list");
             return;
         }
         v = ARENA_NEW_ARRAY(d->c->arena, int64_t, n->n);
@@ -314,8 +314,8 @@ static void init_fields(const struct table *t, void *dst)
     }
 }
 
-void decode_mapping(struct decoder *d, const struct table *t,
-                    const struct ynode *map, void *dst)
+void model_decode_mapping(struct decoder *d, const struct table *t,
+                          const struct ynode *map, void *dst)
 {
     const struct field *f;
     uint32_t i;
@@ -324,7 +324,7 @@ void decode_mapping(struct decoder *d, const struct table *t,
     if (ynode_is_null(map))
         return;
     if (map->kind != YNODE_MAP) {
-        decode_type_error(d, map, "mapping");
+        model_decode_type_error(d, map, "mapping");
         return;
     }
     *(const struct ynode **)((char *)dst + t->src_offset) = map;

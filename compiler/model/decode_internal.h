@@ -73,10 +73,10 @@ struct decoder {
 
 /* Decodes mapping 'map' into dst with table t; a null or absent map is
  * left unset.  Errors go to the sink and clear d->ok. */
-void decode_mapping(struct decoder *d, const struct table *t,
-                    const struct ynode *map, void *dst);
-void decode_type_error(struct decoder *d, const struct ynode *n,
-                       const char *want);
+void model_decode_mapping(struct decoder *d, const struct table *t,
+                          const struct ynode *map, void *dst);
+void model_decode_type_error(struct decoder *d, const struct ynode *n,
+                             const char *want);
 
 struct kind_info {
     enum kind kind;
@@ -88,10 +88,10 @@ struct kind_info {
     const struct table *top; /* the whole object: metadata, spec, ... */
 };
 
-extern const struct kind_info kind_infos[KIND__COUNT];
+extern const struct kind_info model_kind_infos[KIND__COUNT];
 
 /* Parses RFC 3339; returns false when the text is not a timestamp. */
-bool parse_rfc3339(const char *s, int64_t *seconds);
+bool model_parse_rfc3339(const char *s, int64_t *seconds);
 /* Fills the defaults the CRDs declare, before any validation. */
 void model_apply_defaults(struct compilation *c, struct object *o);
 /* Builds the model's lookup tables once the kinds are sorted (index.c). */

@@ -45,7 +45,8 @@ void model_index(struct compilation *c, struct model *m)
     strhash_reserve(&m->slices_by_service, slices->n);
     for (i = 0; i < slices->n; i++) {
         struct endpoint_slice *es = slices->v[i];
-        const char *svc = strmap_get(&es->obj.meta.labels, "kubernetes.io/service-name");
+        const char *svc =
+            model_strmap_get(&es->obj.meta.labels, "kubernetes.io/service-name");
         struct ptrvec **list;
 
         if (!svc)
@@ -70,7 +71,8 @@ struct object *model_find(const struct model *m, enum kind kind,
         return NULL;
     o = strhash_get(&m->by_nsname[kind],
                     nsname_key(&sb, buf, sizeof(buf),
-                               kind_infos[kind].namespaced ? namespace : NULL, name));
+                               model_kind_infos[kind].namespaced ? namespace : NULL,
+                               name));
     strbuf_release(&sb);
     return o;
 }

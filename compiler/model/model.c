@@ -27,55 +27,56 @@ static const char *const tls_route_versions[] = {"v1", "v1alpha2", "v1alpha3",
 #define KIND(k, name, group, versions, namespaced, T, table) \
     [k] = {k, name, group, versions, namespaced, sizeof(T), alignof(T), &table}
 
-const struct kind_info kind_infos[KIND__COUNT] = {
+const struct kind_info model_kind_infos[KIND__COUNT] = {
     KIND(KIND_GATEWAY_CLASS, "GatewayClass", GATEWAY_GROUP, v1_v1beta1, false,
-         struct gateway_class, gateway_class_table),
-    KIND(KIND_GATEWAY, "Gateway", GATEWAY_GROUP, v1_v1beta1, true,
-         struct gateway, gateway_table),
+         struct gateway_class, model_gateway_class_table),
+    KIND(KIND_GATEWAY, "Gateway", GATEWAY_GROUP, v1_v1beta1, true, struct gateway,
+         model_gateway_table),
     KIND(KIND_LISTENER_SET, "ListenerSet", GATEWAY_GROUP, v1, true,
-         struct listener_set, listener_set_table),
+         struct listener_set, model_listener_set_table),
     KIND(KIND_HTTP_ROUTE, "HTTPRoute", GATEWAY_GROUP, v1_v1beta1, true,
-         struct route, http_route_table),
+         struct route, model_http_route_table),
     KIND(KIND_GRPC_ROUTE, "GRPCRoute", GATEWAY_GROUP, v1, true, struct route,
-         grpc_route_table),
+         model_grpc_route_table),
     KIND(KIND_TLS_ROUTE, "TLSRoute", GATEWAY_GROUP, tls_route_versions, true,
-         struct route, tls_route_table),
-    KIND(KIND_TCP_ROUTE, "TCPRoute", GATEWAY_GROUP, v1_v1alpha2, true,
-         struct route, tcp_route_table),
-    KIND(KIND_UDP_ROUTE, "UDPRoute", GATEWAY_GROUP, v1_v1alpha2, true,
-         struct route, udp_route_table),
+         struct route, model_tls_route_table),
+    KIND(KIND_TCP_ROUTE, "TCPRoute", GATEWAY_GROUP, v1_v1alpha2, true, struct route,
+         model_tcp_route_table),
+    KIND(KIND_UDP_ROUTE, "UDPRoute", GATEWAY_GROUP, v1_v1alpha2, true, struct route,
+         model_udp_route_table),
     KIND(KIND_REFERENCE_GRANT, "ReferenceGrant", GATEWAY_GROUP, v1_v1beta1, true,
-         struct reference_grant, reference_grant_table),
+         struct reference_grant, model_reference_grant_table),
     KIND(KIND_BACKEND_TLS_POLICY, "BackendTLSPolicy", GATEWAY_GROUP, v1_v1alpha3,
-         true, struct backend_tls_policy, backend_tls_policy_table),
+         true, struct backend_tls_policy, model_backend_tls_policy_table),
     KIND(KIND_CLIENT_POLICY, "ClientPolicy", GWC_GROUP, v1alpha1, true,
-         struct client_policy, client_policy_table),
+         struct client_policy, model_client_policy_table),
     KIND(KIND_ACCESS_POLICY, "AccessPolicy", GWC_GROUP, v1alpha1, true,
-         struct access_policy, access_policy_table),
+         struct access_policy, model_access_policy_table),
     KIND(KIND_BACKEND_POLICY, "BackendPolicy", GWC_GROUP, v1alpha1, true,
-         struct backend_policy, backend_policy_table),
+         struct backend_policy, model_backend_policy_table),
     KIND(KIND_NAMESPACE, "Namespace", "", v1, false, struct namespace_obj,
-         namespace_table),
-    KIND(KIND_SERVICE, "Service", "", v1, true, struct service, service_table),
+         model_namespace_table),
+    KIND(KIND_SERVICE, "Service", "", v1, true, struct service,
+         model_service_table),
     KIND(KIND_ENDPOINT_SLICE, "EndpointSlice", "discovery.k8s.io", v1, true,
-         struct endpoint_slice, endpoint_slice_table),
-    KIND(KIND_SECRET, "Secret", "", v1, true, struct secret, secret_table),
+         struct endpoint_slice, model_endpoint_slice_table),
+    KIND(KIND_SECRET, "Secret", "", v1, true, struct secret, model_secret_table),
     KIND(KIND_CONFIG_MAP, "ConfigMap", "", v1, true, struct config_map,
-         config_map_table),
+         model_config_map_table),
     KIND(KIND_INGRESS, "Ingress", "networking.k8s.io", v1, true, struct ingress,
-         ingress_table),
+         model_ingress_table),
     KIND(KIND_INGRESS_CLASS, "IngressClass", "networking.k8s.io", v1, false,
-         struct ingress_class, ingress_class_table),
+         struct ingress_class, model_ingress_class_table),
     KIND(KIND_ROUTING_TEST, "RoutingTest", GWC_GROUP, v1alpha1, true,
-         struct routing_test, routing_test_table),
+         struct routing_test, model_routing_test_table),
 };
 
-const char *kind_name(enum kind k)
+const char *model_kind_name(enum kind k)
 {
-    return kind_infos[k].name;
+    return model_kind_infos[k].name;
 }
 
-bool kind_is_route(enum kind k)
+bool model_kind_is_route(enum kind k)
 {
     return k == KIND_HTTP_ROUTE || k == KIND_GRPC_ROUTE || k == KIND_TLS_ROUTE ||
            k == KIND_TCP_ROUTE || k == KIND_UDP_ROUTE;
@@ -95,9 +96,9 @@ const struct policy_targets *model_policy_targets(const struct object *o)
     }
 }
 
-const char *object_label(struct compilation *c, const struct object *o)
+const char *model_object_label(struct compilation *c, const struct object *o)
 {
-    return arena_printf(c->arena, "%s %s", kind_name(o->kind), o->nsname);
+    return arena_printf(c->arena, "%s %s", model_kind_name(o->kind), o->nsname);
 }
 
 const char *model_path(struct compilation *c, const struct ynode *n)
@@ -143,7 +144,7 @@ static size_t merge_sort(struct strmap_entry *v, size_t n, struct strmap_entry *
     return compares + 1 + merge(v, mid, n, tmp);
 }
 
-size_t strmap_sort(struct strmap *m)
+size_t model_strmap_sort(struct strmap *m)
 {
     struct strmap_entry *tmp;
     size_t compares;
@@ -152,13 +153,13 @@ size_t strmap_sort(struct strmap *m)
         return 0;
     tmp = malloc(m->n * sizeof(*tmp));
     if (!tmp)
-        die_oom(m->n * sizeof(*tmp));
+        arena_die_oom(m->n * sizeof(*tmp));
     compares = merge_sort(m->v, m->n, tmp);
     free(tmp);
     return compares;
 }
 
-const char *strmap_get(const struct strmap *m, const char *key)
+const char *model_strmap_get(const struct strmap *m, const char *key)
 {
     size_t lo = 0, hi = m->n;
 
@@ -256,11 +257,11 @@ static const struct kind_info *find_kind(const char *group, const char *name)
     size_t i;
 
     for (i = 0; i < KIND__COUNT; i++) {
-        if (strcmp(kind_infos[i].name, name) != 0)
+        if (strcmp(model_kind_infos[i].name, name) != 0)
             continue;
-        if (strcmp(kind_infos[i].group, group) == 0)
-            return &kind_infos[i];
-        any = &kind_infos[i];
+        if (strcmp(model_kind_infos[i].group, group) == 0)
+            return &model_kind_infos[i];
+        any = &model_kind_infos[i];
     }
     return any;
 }
@@ -285,8 +286,8 @@ static void report_unknown_kind(struct builder *b, const struct ynode *kn,
 
     suggest_begin(&sg, kind, NULL);
     for (i = 0; i < KIND__COUNT; i++) {
-        if (strcmp(kind_infos[i].group, group) == 0)
-            suggest_add(&sg, kind_infos[i].name);
+        if (strcmp(model_kind_infos[i].group, group) == 0)
+            suggest_add(&sg, model_kind_infos[i].name);
     }
     for (; *others; others++)
         suggest_add(&sg, *others);
@@ -348,14 +349,14 @@ static void decode_list(struct builder *b, const struct ynode *root)
         return;
     if (items->kind != YNODE_SEQ) {
         struct decoder d = {b->c, NULL, false, true, 0};
-        decode_type_error(&d, items, "list");
+        model_decode_type_error(&d, items, "list");
         b->ok = false;
         return;
     }
     for (i = 0; i < items->n; i++) {
         if (items->items[i]->kind != YNODE_MAP) {
             struct decoder d = {b->c, NULL, false, true, 0};
-            decode_type_error(&d, items->items[i], "mapping");
+            model_decode_type_error(&d, items->items[i], "mapping");
             b->ok = false;
             continue;
         }
@@ -463,17 +464,17 @@ static void decode_object(struct builder *b, const struct ynode *root)
     o->nsname = ns ? arena_printf(b->c->arena, "%s/%s", ns, name) : name;
     o->created = INT_UNSET;
     d.c = b->c;
-    d.object = object_label(b->c, o);
+    d.object = model_object_label(b->c, o);
     /* A misspelt AccessPolicy field (clientAdresses) would leave a route
      * open: unknown fields there are errors whatever the mode. */
     d.allow_unknown_fields =
         b->opt->allow_unknown_fields && ki->kind != KIND_ACCESS_POLICY;
     d.ok = true;
     d.suggest_budget = 1u << 22;
-    decode_mapping(&d, ki->top, root, o);
+    model_decode_mapping(&d, ki->top, root, o);
     o->meta.namespace = ns;
     if (o->meta.creation_timestamp &&
-        !parse_rfc3339(o->meta.creation_timestamp, &o->created)) {
+        !model_parse_rfc3339(o->meta.creation_timestamp, &o->created)) {
         error_at(b, DIAG_INVALID_TIMESTAMP,
                  ynode_get(meta, "creationTimestamp"),
                  "creationTimestamp '%s' is not an RFC 3339 timestamp",
@@ -511,10 +512,10 @@ static void check_duplicates(struct builder *b, struct ptrvec *pv)
 
         if (strcmp(prev->nsname, o->nsname) != 0)
             continue;
-        d = diag_report(&b->c->diags, DIAG_DUPLICATE_OBJECT, ynode_loc(b->c, o->src),
-                        object_label(b->c, o), NULL,
-                        "%s '%s' is defined more than once", kind_name(o->kind),
-                        o->nsname);
+        d = diag_report(&b->c->diags, DIAG_DUPLICATE_OBJECT,
+                        ynode_loc(b->c, o->src), model_object_label(b->c, o), NULL,
+                        "%s '%s' is defined more than once",
+                        model_kind_name(o->kind), o->nsname);
         diag_add_note(&b->c->diags, d, ynode_loc(b->c, prev->src),
                       "first definition is here");
         b->ok = false;
@@ -550,7 +551,7 @@ const char *model_suggest_name(const struct model *m, enum kind kind,
 
     if (budget && !*budget)
         return NULL;
-    if (namespace && kind_infos[kind].namespaced)
+    if (namespace && model_kind_infos[kind].namespaced)
         strbuf_addf(&key, "%s/", namespace);
     prefix = key.buf;
     plen = key.len;
@@ -575,7 +576,7 @@ const char *model_suggest_name(const struct model *m, enum kind kind,
     return suggest_result(&s);
 }
 
-int object_cmp_age(const struct object *a, const struct object *b)
+int model_object_cmp_age(const struct object *a, const struct object *b)
 {
     if (a->created != b->created) {
         if (a->created == INT_UNSET)

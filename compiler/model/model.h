@@ -63,11 +63,11 @@ struct strmap {
     size_t n;
 };
 
-const char *strmap_get(const struct strmap *m, const char *key);
+const char *model_strmap_get(const struct strmap *m, const char *key);
 /* Orders the entries by key; equal keys (which the loader reports as
  * duplicates) keep their document order.  Returns the number of key
  * comparisons made, which tests bound. */
-size_t strmap_sort(struct strmap *m);
+size_t model_strmap_sort(struct strmap *m);
 
 struct int_or_string {
     const struct ynode *src;
@@ -113,7 +113,7 @@ bool model_parse_size(const char *s, int64_t *bytes);
 /* The Gateway API's order of precedence between objects: the older one
  * first (creationTimestamp; none counts as newest), then by the string
  * "{namespace}/{name}". */
-int object_cmp_age(const struct object *a, const struct object *b);
+int model_object_cmp_age(const struct object *a, const struct object *b);
 
 /* ---- references ---- */
 
@@ -928,11 +928,11 @@ const char *model_suggest_name(const struct model *m, enum kind kind,
                                const char *namespace, const char *name,
                                size_t *budget);
 
-const char *kind_name(enum kind k);
+const char *model_kind_name(enum kind k);
 /* Route kinds in the order gwc reports them. */
-bool kind_is_route(enum kind k);
+bool model_kind_is_route(enum kind k);
 /* "HTTPRoute default/shop" in the arena. */
-const char *object_label(struct compilation *c, const struct object *o);
+const char *model_object_label(struct compilation *c, const struct object *o);
 
 /* HTTPHeaderMatch and GRPCHeaderMatch (apis/v1/httproute_types.go,
  * grpcroute_types.go): header names are case-insensitive, and of entries

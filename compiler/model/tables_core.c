@@ -25,7 +25,7 @@ static const struct field object_meta_fields[] = {
     {"deletionGracePeriodSeconds", FT_IGNORE, 0, 0, 0, NULL},
     FIELD_END,
 };
-const struct table object_meta_table =
+const struct table model_object_meta_table =
     TABLE(struct object_meta, "ObjectMeta", object_meta_fields);
 
 static const struct field namespace_fields[] = {
@@ -33,7 +33,7 @@ static const struct field namespace_fields[] = {
     {"spec", FT_IGNORE, 0, 0, 0, NULL},
     FIELD_END,
 };
-const struct table namespace_table =
+const struct table model_namespace_table =
     TOP_TABLE(struct namespace_obj, "Namespace", namespace_fields);
 
 static const struct field service_port_fields[] = {
@@ -65,7 +65,8 @@ static const struct field service_fields[] = {
     FIELD_SPEC(0, service_spec_table),
     FIELD_END,
 };
-const struct table service_table = TOP_TABLE(struct service, "Service", service_fields);
+const struct table model_service_table =
+    TOP_TABLE(struct service, "Service", service_fields);
 
 static const struct field endpoint_conditions_fields[] = {
     FIELD("ready", FT_BOOL, 0, struct endpoint_conditions, ready),
@@ -106,7 +107,7 @@ static const struct field endpoint_slice_fields[] = {
     FIELD_LIST("ports", 0, struct endpoint_slice, ports, endpoint_port_table),
     FIELD_END,
 };
-const struct table endpoint_slice_table =
+const struct table model_endpoint_slice_table =
     TOP_TABLE(struct endpoint_slice, "EndpointSlice", endpoint_slice_fields);
 
 static const struct field secret_fields[] = {
@@ -117,7 +118,8 @@ static const struct field secret_fields[] = {
     {"immutable", FT_IGNORE, 0, 0, 0, NULL},
     FIELD_END,
 };
-const struct table secret_table = TOP_TABLE(struct secret, "Secret", secret_fields);
+const struct table model_secret_table =
+    TOP_TABLE(struct secret, "Secret", secret_fields);
 
 static const struct field config_map_fields[] = {
     OBJECT_HEADER(struct config_map),
@@ -126,7 +128,7 @@ static const struct field config_map_fields[] = {
     {"immutable", FT_IGNORE, 0, 0, 0, NULL},
     FIELD_END,
 };
-const struct table config_map_table =
+const struct table model_config_map_table =
     TOP_TABLE(struct config_map, "ConfigMap", config_map_fields);
 
 /* ---- Ingress (networking.k8s.io/v1) ---- */
@@ -217,7 +219,8 @@ static const struct field ingress_fields[] = {
     FIELD_SPEC(0, ingress_spec_table),
     FIELD_END,
 };
-const struct table ingress_table = TOP_TABLE(struct ingress, "Ingress", ingress_fields);
+const struct table model_ingress_table =
+    TOP_TABLE(struct ingress, "Ingress", ingress_fields);
 
 static const struct field ingress_class_spec_fields[] = {
     FIELD("controller", FT_STRING, 0, struct ingress_class, controller),
@@ -233,5 +236,5 @@ static const struct field ingress_class_fields[] = {
     FIELD_SPEC(0, ingress_class_spec_table),
     FIELD_END,
 };
-const struct table ingress_class_table =
+const struct table model_ingress_class_table =
     TOP_TABLE(struct ingress_class, "IngressClass", ingress_class_fields);

@@ -16,7 +16,7 @@ static const struct field parent_ref_fields[] = {
     FIELD("port", FT_INT32, 0, struct parent_ref, port),
     FIELD_END,
 };
-const struct table parent_ref_table =
+const struct table model_parent_ref_table =
     TABLE(struct parent_ref, "ParentReference", parent_ref_fields);
 
 static const struct field backend_object_ref_fields[] = {
@@ -27,7 +27,7 @@ static const struct field backend_object_ref_fields[] = {
     FIELD("port", FT_INT32, 0, struct backend_object_ref, port),
     FIELD_END,
 };
-const struct table backend_object_ref_table = TABLE(
+const struct table model_backend_object_ref_table = TABLE(
     struct backend_object_ref, "BackendObjectReference", backend_object_ref_fields);
 
 static const struct field secret_ref_fields[] = {
@@ -56,7 +56,7 @@ static const struct field local_ref_fields[] = {
     FIELD("name", FT_STRING, FIELD_REQUIRED, struct local_ref, name),
     FIELD_END,
 };
-const struct table local_ref_table =
+const struct table model_local_ref_table =
     TABLE(struct local_ref, "LocalObjectReference", local_ref_fields);
 
 /* ---- GatewayClass ---- */
@@ -88,7 +88,7 @@ static const struct field gateway_class_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, gateway_class_spec_table),
     FIELD_END,
 };
-const struct table gateway_class_table =
+const struct table model_gateway_class_table =
     TOP_TABLE(struct gateway_class, "GatewayClass", gateway_class_fields);
 
 /* ---- listeners ---- */
@@ -239,7 +239,7 @@ static const struct field infrastructure_fields[] = {
     FIELD("labels", FT_MAP, 0, struct gateway_infrastructure, labels),
     FIELD("annotations", FT_MAP, 0, struct gateway_infrastructure, annotations),
     FIELD_OBJ("parametersRef", 0, struct gateway_infrastructure, parameters_ref,
-              local_ref_table),
+              model_local_ref_table),
     FIELD_END,
 };
 static const struct table infrastructure_table = TABLE(
@@ -276,13 +276,14 @@ static const struct field gateway_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, gateway_spec_table),
     FIELD_END,
 };
-const struct table gateway_table = TOP_TABLE(struct gateway, "Gateway", gateway_fields);
+const struct table model_gateway_table =
+    TOP_TABLE(struct gateway, "Gateway", gateway_fields);
 
 /* ---- ListenerSet ---- */
 
 static const struct field listener_set_spec_fields[] = {
     FIELD_OBJ("parentRef", FIELD_REQUIRED, struct listener_set, parent_ref,
-              parent_ref_table),
+              model_parent_ref_table),
     FIELD_LIST("listeners", FIELD_REQUIRED, struct listener_set, listeners,
                listener_entry_table),
     FIELD_END,
@@ -296,7 +297,7 @@ static const struct field listener_set_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, listener_set_spec_table),
     FIELD_END,
 };
-const struct table listener_set_table =
+const struct table model_listener_set_table =
     TOP_TABLE(struct listener_set, "ListenerSet", listener_set_fields);
 
 /* ---- ReferenceGrant ---- */
@@ -334,7 +335,7 @@ static const struct field reference_grant_fields[] = {
     FIELD_SPEC(0, reference_grant_spec_table),
     FIELD_END,
 };
-const struct table reference_grant_table =
+const struct table model_reference_grant_table =
     TOP_TABLE(struct reference_grant, "ReferenceGrant", reference_grant_fields);
 
 /* ---- BackendTLSPolicy ---- */
@@ -346,7 +347,7 @@ static const struct field policy_target_ref_fields[] = {
     FIELD("sectionName", FT_STRING, 0, struct policy_target_ref, section_name),
     FIELD_END,
 };
-const struct table policy_target_ref_table =
+const struct table model_policy_target_ref_table =
     TABLE(struct policy_target_ref, "LocalPolicyTargetReferenceWithSectionName",
           policy_target_ref_fields);
 
@@ -361,7 +362,7 @@ static const struct table san_table =
 
 static const struct field backend_tls_validation_fields[] = {
     FIELD_LIST("caCertificateRefs", 0, struct backend_tls_validation,
-               ca_certificate_refs, local_ref_table),
+               ca_certificate_refs, model_local_ref_table),
     FIELD("wellKnownCACertificates", FT_STRING, 0, struct backend_tls_validation,
           well_known_ca_certificates),
     FIELD("hostname", FT_STRING, FIELD_REQUIRED, struct backend_tls_validation,
@@ -375,10 +376,10 @@ static const struct table backend_tls_validation_table =
           backend_tls_validation_fields);
 
 static const struct field backend_tls_policy_spec_fields[] = {
-    FIELD_LIST("targetRefs", FIELD_REQUIRED, struct backend_tls_policy,
-               target_refs, policy_target_ref_table),
-    FIELD_OBJ("validation", FIELD_REQUIRED, struct backend_tls_policy,
-              validation, backend_tls_validation_table),
+    FIELD_LIST("targetRefs", FIELD_REQUIRED, struct backend_tls_policy, target_refs,
+               model_policy_target_ref_table),
+    FIELD_OBJ("validation", FIELD_REQUIRED, struct backend_tls_policy, validation,
+              backend_tls_validation_table),
     FIELD("options", FT_MAP, 0, struct backend_tls_policy, options),
     FIELD_END,
 };
@@ -391,5 +392,5 @@ static const struct field backend_tls_policy_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, backend_tls_policy_spec_table),
     FIELD_END,
 };
-const struct table backend_tls_policy_table = TOP_TABLE(
+const struct table model_backend_tls_policy_table = TOP_TABLE(
     struct backend_tls_policy, "BackendTLSPolicy", backend_tls_policy_fields);

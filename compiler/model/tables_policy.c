@@ -2,9 +2,11 @@
 #include "tables.h"
 
 /* spec.targetRefs, the same in the three kinds. */
-#define FIELD_TARGETS(T)                                                      \
-    {"targetRefs", FT_LIST, FIELD_REQUIRED, offsetof(T, targets.v),           \
-     offsetof(T, targets.n), &policy_target_ref_table}
+#define FIELD_TARGETS(T)                                               \
+    {                                                                  \
+        "targetRefs", FT_LIST, FIELD_REQUIRED, offsetof(T, targets.v), \
+            offsetof(T, targets.n), &model_policy_target_ref_table     \
+    }
 
 #define SPEC_TABLE(T, go_name, fields) \
     {go_name, 0, 1, offsetof(T, spec_src), false, fields}
@@ -89,7 +91,7 @@ static const struct field error_response_fields[] = {
               config_map_key_ref_table),
     FIELD("contentType", FT_STRING, 0, struct error_response, content_type),
     FIELD_OBJ("backendRef", 0, struct error_response, backend_ref,
-              backend_object_ref_table),
+              model_backend_object_ref_table),
     FIELD_END,
 };
 static const struct table error_response_table =
@@ -116,7 +118,7 @@ static const struct field client_policy_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, client_policy_spec_table),
     FIELD_END,
 };
-const struct table client_policy_table =
+const struct table model_client_policy_table =
     TOP_TABLE(struct client_policy, "ClientPolicy", client_policy_fields);
 
 /* ---- AccessPolicy ---- */
@@ -151,15 +153,16 @@ static const struct table sign_in_table = TABLE(struct sign_in, "SignIn", sign_i
 
 static const struct field external_auth_fields[] = {
     FIELD_OBJ("backendRef", 0, struct external_auth_policy, backend_ref,
-              backend_object_ref_table),
+              model_backend_object_ref_table),
     FIELD("url", FT_STRING, 0, struct external_auth_policy, url),
     FIELD("path", FT_STRING, 0, struct external_auth_policy, path),
     FIELD("method", FT_STRING, 0, struct external_auth_policy, method),
     FIELD_STRS("requestHeaders", 0, struct external_auth_policy, request_headers),
-    FIELD_LIST("setRequestHeaders", 0, struct external_auth_policy, set_request_headers,
-               http_header_table),
+    FIELD_LIST("setRequestHeaders", 0, struct external_auth_policy,
+               set_request_headers, model_http_header_table),
     FIELD_STRS("responseHeaders", 0, struct external_auth_policy, response_headers),
-    FIELD("requestRedirect", FT_STRING, 0, struct external_auth_policy, request_redirect),
+    FIELD("requestRedirect", FT_STRING, 0, struct external_auth_policy,
+          request_redirect),
     FIELD("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie),
     FIELD_OBJ("signIn", 0, struct external_auth_policy, sign_in, sign_in_table),
     FIELD("timeout", FT_STRING, 0, struct external_auth_policy, timeout),
@@ -186,7 +189,7 @@ static const struct field access_policy_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, access_policy_spec_table),
     FIELD_END,
 };
-const struct table access_policy_table =
+const struct table model_access_policy_table =
     TOP_TABLE(struct access_policy, "AccessPolicy", access_policy_fields);
 
 /* ---- BackendPolicy ---- */
@@ -280,5 +283,5 @@ static const struct field backend_policy_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, backend_policy_spec_table),
     FIELD_END,
 };
-const struct table backend_policy_table =
+const struct table model_backend_policy_table =
     TOP_TABLE(struct backend_policy, "BackendPolicy", backend_policy_fields);

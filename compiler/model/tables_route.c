@@ -11,12 +11,12 @@ static const struct field http_header_fields[] = {
     FIELD("value", FT_STRING, FIELD_REQUIRED, struct http_header, value),
     FIELD_END,
 };
-const struct table http_header_table =
+const struct table model_http_header_table =
     TABLE(struct http_header, "HTTPHeader", http_header_fields);
 
 static const struct field header_filter_fields[] = {
-    FIELD_LIST("set", 0, struct header_filter, set, http_header_table),
-    FIELD_LIST("add", 0, struct header_filter, add, http_header_table),
+    FIELD_LIST("set", 0, struct header_filter, set, model_http_header_table),
+    FIELD_LIST("add", 0, struct header_filter, add, model_http_header_table),
     FIELD_STRS("remove", 0, struct header_filter, remove),
     FIELD_END,
 };
@@ -62,7 +62,7 @@ static const struct table fraction_table =
 
 static const struct field request_mirror_fields[] = {
     FIELD_OBJ("backendRef", FIELD_REQUIRED, struct request_mirror, backend_ref,
-              backend_object_ref_table),
+              model_backend_object_ref_table),
     FIELD("percent", FT_INT32, 0, struct request_mirror, percent),
     FIELD_OBJ("fraction", 0, struct request_mirror, fraction, fraction_table),
     FIELD_END,
@@ -85,7 +85,7 @@ static const struct table cors_table =
 static const struct field external_auth_fields[] = {
     FIELD("protocol", FT_STRING, FIELD_REQUIRED, struct external_auth, protocol),
     FIELD_OBJ("backendRef", FIELD_REQUIRED, struct external_auth, backend_ref,
-              backend_object_ref_table),
+              model_backend_object_ref_table),
     FIELD("grpc", FT_NODE, 0, struct external_auth, grpc),
     FIELD("http", FT_NODE, 0, struct external_auth, http),
     FIELD("forwardBody", FT_NODE, 0, struct external_auth, forward_body),
@@ -109,7 +109,7 @@ static const struct field http_filter_fields[] = {
     FIELD_OBJ("externalAuth", 0, struct route_filter, external_auth,
               external_auth_table),
     FIELD_OBJ("extensionRef", 0, struct route_filter, extension_ref,
-              local_ref_table),
+              model_local_ref_table),
     FIELD_END,
 };
 static const struct table http_filter_table =
@@ -124,7 +124,7 @@ static const struct field grpc_filter_fields[] = {
     FIELD_OBJ("requestMirror", 0, struct route_filter, request_mirror,
               request_mirror_table),
     FIELD_OBJ("extensionRef", 0, struct route_filter, extension_ref,
-              local_ref_table),
+              model_local_ref_table),
     FIELD_END,
 };
 static const struct table grpc_filter_table =
@@ -296,7 +296,7 @@ static const struct table udp_rule_table =
     TABLE(struct route_rule, "UDPRouteRule", l4_rule_fields);
 
 static const struct field http_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
+    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
     FIELD_STRS("hostnames", 0, struct route, hostnames),
     FIELD_LIST("rules", 0, struct route, rules, http_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
@@ -307,7 +307,7 @@ static const struct table http_spec_table = {
     http_spec_fields};
 
 static const struct field grpc_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
+    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
     FIELD_STRS("hostnames", 0, struct route, hostnames),
     FIELD_LIST("rules", 0, struct route, rules, grpc_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
@@ -318,7 +318,7 @@ static const struct table grpc_spec_table = {
     grpc_spec_fields};
 
 static const struct field tls_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
+    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
     FIELD_STRS("hostnames", 0, struct route, hostnames),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tls_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
@@ -329,7 +329,7 @@ static const struct table tls_spec_table = {
     tls_spec_fields};
 
 static const struct field tcp_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
+    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tcp_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
@@ -339,7 +339,7 @@ static const struct table tcp_spec_table = {
     tcp_spec_fields};
 
 static const struct field udp_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, parent_ref_table),
+    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, udp_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
@@ -353,7 +353,7 @@ static const struct field http_route_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, http_spec_table),
     FIELD_END,
 };
-const struct table http_route_table =
+const struct table model_http_route_table =
     TOP_TABLE(struct route, "HTTPRoute", http_route_fields);
 
 static const struct field grpc_route_fields[] = {
@@ -361,7 +361,7 @@ static const struct field grpc_route_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, grpc_spec_table),
     FIELD_END,
 };
-const struct table grpc_route_table =
+const struct table model_grpc_route_table =
     TOP_TABLE(struct route, "GRPCRoute", grpc_route_fields);
 
 static const struct field tls_route_fields[] = {
@@ -369,7 +369,7 @@ static const struct field tls_route_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, tls_spec_table),
     FIELD_END,
 };
-const struct table tls_route_table =
+const struct table model_tls_route_table =
     TOP_TABLE(struct route, "TLSRoute", tls_route_fields);
 
 static const struct field tcp_route_fields[] = {
@@ -377,7 +377,7 @@ static const struct field tcp_route_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, tcp_spec_table),
     FIELD_END,
 };
-const struct table tcp_route_table =
+const struct table model_tcp_route_table =
     TOP_TABLE(struct route, "TCPRoute", tcp_route_fields);
 
 static const struct field udp_route_fields[] = {
@@ -385,5 +385,5 @@ static const struct field udp_route_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, udp_spec_table),
     FIELD_END,
 };
-const struct table udp_route_table =
+const struct table model_udp_route_table =
     TOP_TABLE(struct route, "UDPRoute", udp_route_fields);

@@ -49,5 +49,5 @@ static const struct field routing_test_fields[] = {
     FIELD_SPEC(FIELD_REQUIRED, routing_test_spec_table),
     FIELD_END,
 };
-const struct table routing_test_table =
+const struct table model_routing_test_table =
     TOP_TABLE(struct routing_test, "RoutingTest", routing_test_fields);

@@ -35,7 +35,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-bool parse_rfc3339(const char *s, int64_t *seconds)
+bool model_parse_rfc3339(const char *s, int64_t *seconds)
 {
     int y, mo, d, h, mi, sec, oh = 0, om = 0;
     size_t n = strlen(s), i = 19;

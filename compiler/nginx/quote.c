@@ -10,7 +10,7 @@ static bool is_control(unsigned char c)
     return (c < 0x20 && c != '\t') || c == 0x7f;
 }
 
-/* Length of the token body as quote_part() writes it. */
+/* Length of the token body as nginx_quote_part() writes it. */
 static size_t quoted_length(const char *s, enum quote_ctx ctx)
 {
     size_t n = 0;
@@ -26,7 +26,8 @@ static size_t quoted_length(const char *s, enum quote_ctx ctx)
     return n;
 }
 
-const char *quote_problem_after(size_t taken, const char *s, enum quote_ctx ctx)
+const char *nginx_quote_problem_after(size_t taken, const char *s,
+                                      enum quote_ctx ctx)
 {
     const unsigned char *p;
 
@@ -39,12 +40,12 @@ const char *quote_problem_after(size_t taken, const char *s, enum quote_ctx ctx)
     return NULL;
 }
 
-const char *quote_problem(const char *s, enum quote_ctx ctx)
+const char *nginx_quote_problem(const char *s, enum quote_ctx ctx)
 {
-    return quote_problem_after(0, s, ctx);
+    return nginx_quote_problem_after(0, s, ctx);
 }
 
-void quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx)
+void nginx_quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx)
 {
     for (; *s; s++) {
         if (is_control((unsigned char)*s))
@@ -60,14 +61,14 @@ void quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx)
     }
 }
 
-void quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx)
+void nginx_quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx)
 {
     strbuf_addch(out, '"');
-    quote_part(out, s, ctx);
+    nginx_quote_part(out, s, ctx);
     strbuf_addch(out, '"');
 }
 
-void quote_map_key(struct strbuf *out, const char *s)
+void nginx_quote_map_key(struct strbuf *out, const char *s)
 {
     /* map takes "default" and "include" as keywords and a leading '~' as
      * a regex, even when quoted, and strips one leading '\'.  Such a key
@@ -77,11 +78,11 @@ void quote_map_key(struct strbuf *out, const char *s)
                   s[0] == '~' || s[0] == '\\';
 
     strbuf_addstr(out, escape ? "\"\\\\" : "\"");
-    quote_part(out, s, QUOTE_LITERAL);
+    nginx_quote_part(out, s, QUOTE_LITERAL);
     strbuf_addch(out, '"');
 }
 
-void quote_variable(struct strbuf *out, const char *name)
+void nginx_quote_variable(struct strbuf *out, const char *name)
 {
     const char *p;
 
@@ -93,7 +94,7 @@ void quote_variable(struct strbuf *out, const char *name)
     strbuf_addf(out, "${%s}", name);
 }
 
-void quote_regex_literal(struct strbuf *out, const char *s)
+void nginx_quote_regex_literal(struct strbuf *out, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;

@@ -30,12 +30,12 @@
  *
  * Policy per context:
  *   QUOTE_LITERAL  location prefixes, server names, file names: nginx
- *                  never expands these (map keys: quote_map_key()).
+ *                  never expands these (map keys: nginx_quote_map_key()).
  *   QUOTE_VALUE    directive values that nginx expands (proxy_set_header,
  *                  add_header, return, rewrite replacements, map values,
  *                  set, proxy_pass): '$' is neutralised.
  *   QUOTE_REGEX    a PCRE pattern (location ~, map ~key): '$' is the anchor.
- * Callers that need variables write them with quote_variable(); they never
+ * Callers that need variables write them with nginx_quote_variable(); they never
  * splice user text into a variable name.
  */
 #ifndef GWC_QUOTE_H
@@ -57,20 +57,21 @@ enum quote_ctx { QUOTE_LITERAL, QUOTE_VALUE, QUOTE_REGEX };
 #define QUOTE_DOLLAR_VARIABLE "gw_dollar"
 
 /* NULL when s can be written in that context, else why not. */
-const char *quote_problem(const char *s, enum quote_ctx ctx);
+const char *nginx_quote_problem(const char *s, enum quote_ctx ctx);
 /* The same for s written after `taken` bytes of its word (a variable). */
-const char *quote_problem_after(size_t taken, const char *s, enum quote_ctx ctx);
-/* Appends s as one double-quoted token; s must pass quote_problem(). */
-void quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx);
+const char *nginx_quote_problem_after(size_t taken, const char *s,
+                                      enum quote_ctx ctx);
+/* Appends s as one double-quoted token; s must pass nginx_quote_problem(). */
+void nginx_quote_token(struct strbuf *out, const char *s, enum quote_ctx ctx);
 /* Appends the body of a token (no surrounding quotes) so callers can build
  * one token from several parts, e.g. "$http_x,value". */
-void quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx);
+void nginx_quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx);
 /* Appends an exact (or hostnames) map key as one token that map reads as
  * exactly s, even "default", "include" or "~x". */
-void quote_map_key(struct strbuf *out, const char *s);
+void nginx_quote_map_key(struct strbuf *out, const char *s);
 /* Appends a variable reference ${name}; name must be [A-Za-z0-9_]. */
-void quote_variable(struct strbuf *out, const char *name);
+void nginx_quote_variable(struct strbuf *out, const char *name);
 /* Appends s escaped for PCRE so that it matches itself literally. */
-void quote_regex_literal(struct strbuf *out, const char *s);
+void nginx_quote_regex_literal(struct strbuf *out, const char *s);
 
 #endif

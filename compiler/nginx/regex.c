@@ -483,7 +483,8 @@ static uint32_t info(const pcre2_code *re, uint32_t what)
     return v;
 }
 
-bool regex_user(const char *pattern, struct strbuf *body, struct regex_error *err)
+bool nginx_regex_user(const char *pattern, struct strbuf *body,
+                      struct regex_error *err)
 {
     size_t len = strlen(pattern);
     struct strbuf mine = STRBUF_INIT, wrapped = STRBUF_INIT;
@@ -527,35 +528,35 @@ bool regex_user(const char *pattern, struct strbuf *body, struct regex_error *er
     return ok;
 }
 
-const char *regex_user_body(struct arena *a, const char *pattern)
+const char *nginx_regex_user_body(struct arena *a, const char *pattern)
 {
     struct strbuf sb = STRBUF_INIT;
     struct regex_error err;
     const char *s;
 
-    if (!regex_user(pattern, &sb, &err))
+    if (!nginx_regex_user(pattern, &sb, &err))
         BUG("a regular expression validation refused reached the plan");
     s = arena_strndup(a, sb.buf, sb.len);
     strbuf_release(&sb);
     return s;
 }
 
-const char *regex_grpc_path(struct arena *a, const char *service, const char *method,
-                            bool regex)
+const char *nginx_regex_grpc_path(struct arena *a, const char *service,
+                                  const char *method, bool regex)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *s;
 
     strbuf_addch(&sb, '/');
     if (service && regex)
-        strbuf_addf(&sb, "(?:%s)", regex_user_body(a, service));
+        strbuf_addf(&sb, "(?:%s)", nginx_regex_user_body(a, service));
     else
         strbuf_addstr(&sb, "[^/]+");
     strbuf_addch(&sb, '/');
     if (method && regex)
-        strbuf_addf(&sb, "(?:%s)", regex_user_body(a, method));
+        strbuf_addf(&sb, "(?:%s)", nginx_regex_user_body(a, method));
     else if (method)
-        quote_regex_literal(&sb, method);
+        nginx_quote_regex_literal(&sb, method);
     else
         strbuf_addstr(&sb, "[^/]+");
     s = arena_strndup(a, sb.buf, sb.len);
@@ -563,7 +564,7 @@ const char *regex_grpc_path(struct arena *a, const char *service, const char *me
     return s;
 }
 
-bool regex_full_match(const char *pattern, const char *subject)
+bool nginx_regex_full_match(const char *pattern, const char *subject)
 {
     struct strbuf re = STRBUF_INIT;
     pcre2_match_data *md;
@@ -583,16 +584,18 @@ bool regex_full_match(const char *pattern, const char *subject)
     return rc >= 0;
 }
 
-const char *regex_for_value(struct arena *a, const char *type, const char *value)
+const char *nginx_regex_for_value(struct arena *a, const char *type,
+                                  const char *value)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *s;
 
     if (type && strcmp(type, "RegularExpression") == 0) {
-        strbuf_addf(&sb, WRAP_OPEN "%s" WRAP_CLOSE, regex_user_body(a, value));
+        strbuf_addf(&sb, WRAP_OPEN "%s" WRAP_CLOSE,
+                    nginx_regex_user_body(a, value));
     } else {
         strbuf_addch(&sb, '^');
-        quote_regex_literal(&sb, value);
+        nginx_quote_regex_literal(&sb, value);
         strbuf_addch(&sb, '$');
     }
     s = arena_strndup(a, sb.buf, sb.len);

@@ -6,7 +6,7 @@
  * map ~key, if ~, rewrite) a variable of that name, shared by the whole
  * configuration: a route's (?<http_x_admin>.*) would replace the header
  * variable every other route matches on, (?<host>...) makes nginx -t fail.
- * So a user's pattern never reaches nginx as written: regex_user() rewrites
+ * So a user's pattern never reaches nginx as written: nginx_regex_user() rewrites
  * each named group to a plain capturing group (same numbering, so numbered
  * back-references keep their meaning) and refuses what the rewrite would
  * change (references by name) or what gwc's ^(?:...)$ wrapping would
@@ -33,24 +33,26 @@ struct regex_error {
 
 /* The body gwc writes for a user's pattern inside its own ^(?:...)$:
  * appended to body (when not NULL), true; or false with *err. */
-bool regex_user(const char *pattern, struct strbuf *body, struct regex_error *err);
+bool nginx_regex_user(const char *pattern, struct strbuf *body,
+                      struct regex_error *err);
 
-/* regex_user() for a pattern validation already accepted. */
-const char *regex_user_body(struct arena *a, const char *pattern);
+/* nginx_regex_user() for a pattern validation already accepted. */
+const char *nginx_regex_user_body(struct arena *a, const char *pattern);
 
 /* The pattern of a gRPC method match, whose wire path is /service/method:
  * each part the user's pattern (regex), the method's literal text, or any
  * name when absent. */
-const char *regex_grpc_path(struct arena *a, const char *service, const char *method,
-                            bool regex);
+const char *nginx_regex_grpc_path(struct arena *a, const char *service,
+                                  const char *method, bool regex);
 
 /* Does the whole subject match the pattern (as ^(?:pattern)$)?  A pattern
  * that does not compile matches nothing. */
-bool regex_full_match(const char *pattern, const char *subject);
+bool nginx_regex_full_match(const char *pattern, const char *subject);
 
 /* The anchored pattern a header or query value match becomes: the value
  * escaped (Exact) or the user's pattern wrapped (RegularExpression),
  * e.g. "^abc$". */
-const char *regex_for_value(struct arena *a, const char *type, const char *value);
+const char *nginx_regex_for_value(struct arena *a, const char *type,
+                                  const char *value);
 
 #endif

@@ -13,7 +13,7 @@ static int hex_value(char c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-const char *uri_decoded(struct arena *a, const char *s)
+const char *nginx_uri_decoded(struct arena *a, const char *s)
 {
     char *out, *o;
 

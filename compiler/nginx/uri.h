@@ -9,6 +9,6 @@
 struct arena;
 
 /* s with every valid %XX escape decoded; s itself when it has none. */
-const char *uri_decoded(struct arena *a, const char *s);
+const char *nginx_uri_decoded(struct arena *a, const char *s);
 
 #endif

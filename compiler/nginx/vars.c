@@ -4,7 +4,7 @@
 
 #include <ctype.h>
 
-const char *header_variable(struct arena *a, const char *name)
+const char *nginx_header_variable(struct arena *a, const char *name)
 {
     char *v = arena_printf(a, "http_%s", name), *p;
 

@@ -8,7 +8,7 @@ struct arena;
  * with '-' as '_'.  NULL when nginx drops such a header from requests
  * (ignore_invalid_headers passes only letters, digits and '-'), so that
  * nothing can ever match it. */
-const char *header_variable(struct arena *a, const char *name);
+const char *nginx_header_variable(struct arena *a, const char *name);
 
 /* A request header "add" is written after a variable holding the header's
  * value and a comma, named from the header (plan/maps.c): gw_a and 16 hex

@@ -66,7 +66,8 @@ static const char *mounted(struct planner *p, const char *dir, const char *ns,
     return arena_printf(p->a, "%s/%s/%s/%s", dir, ns, name, key);
 }
 
-struct cert_files certificate_files(struct planner *p, const struct certificate *cert)
+struct cert_files plan_certificate_files(struct planner *p,
+                                         const struct certificate *cert)
 {
     struct strbuf sb = STRBUF_INIT;
     struct cert_files f;
@@ -97,20 +98,20 @@ struct cert_files certificate_files(struct planner *p, const struct certificate 
     return f;
 }
 
-const char *ca_bundle_file(struct planner *p, const struct ca_bundle *ca,
-                           const char *path)
+const char *plan_ca_bundle_file(struct planner *p, const struct ca_bundle *ca,
+                                const char *path)
 {
     if (!ca->pem)
         return mounted(p, p->o->configmaps_dir, ca->namespace, ca->name, "ca.crt");
-    return text_file(p, path, ca->pem);
+    return plan_text_file(p, path, ca->pem);
 }
 
-const char *text_file(struct planner *p, const char *path, const char *text)
+const char *plan_text_file(struct planner *p, const char *path, const char *text)
 {
     return add_file(p, path, text, strlen(text), 0644);
 }
 
-const char *secret_file(struct planner *p, const char *path, const char *text)
+const char *plan_secret_file(struct planner *p, const char *path, const char *text)
 {
     /* nginx's workers read it on every request: readable by the group
      * nginx runs in, by nobody else. */

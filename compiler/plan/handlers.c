@@ -38,7 +38,8 @@ static void push_header(struct arena *a, struct plan_header **v, size_t *n,
     *v = nv;
 }
 
-void handler_push_header(struct planner *p, struct plan_handler *h, struct plan_header x)
+void plan_handler_push_header(struct planner *p, struct plan_handler *h,
+                              struct plan_header x)
 {
     push_header(p->a, &h->request_headers, &h->n_request_headers, x);
 }
@@ -56,9 +57,10 @@ static void header_filter(struct planner *p, struct plan_handler *h,
     }
     for (i = 0; i < f->n_add; i++) {
         struct plan_header x = {HEADER_ADD, f->add[i].name, f->add[i].value, NULL};
-        const char *var = request ? header_variable(p->a, f->add[i].name) : NULL;
+        const char *var =
+            request ? nginx_header_variable(p->a, f->add[i].name) : NULL;
         if (var)
-            x.add_variable = map_header_prefix(p, var);
+            x.add_variable = plan_map_header_prefix(p, var);
         push_header(p->a, v, n, x);
     }
     for (i = 0; i < f->n_remove; i++) {
@@ -70,7 +72,7 @@ static void header_filter(struct planner *p, struct plan_handler *h,
 static const char *matched_prefix(struct planner *p, const struct candidate *c)
 {
     if (c->match && str_eq(c->match->path.type, "PathPrefix"))
-        return normalize_prefix(p->a, c->match->path.value);
+        return plan_normalize_prefix(p->a, c->match->path.value);
     return "/";
 }
 
@@ -136,7 +138,8 @@ static void origin_regex(struct arena *a, struct strbuf *re, const char *origin)
         return;
     }
     host = sep ? sep + 3 : origin;
-    quote_regex_literal(re, arena_strndup(a, origin, (size_t)(host - origin)));
+    nginx_quote_regex_literal(re,
+                              arena_strndup(a, origin, (size_t)(host - origin)));
     if (strcmp(host, "*") == 0) {
         strbuf_addstr(re, "[^/]+");
         return;
@@ -147,9 +150,9 @@ static void origin_regex(struct arena *a, struct strbuf *re, const char *origin)
     }
     colon = strchr(host, ':');
     host_len = colon ? (size_t)(colon - host) : strlen(host);
-    quote_regex_literal(re, arena_strndup(a, host, host_len));
+    nginx_quote_regex_literal(re, arena_strndup(a, host, host_len));
     if (colon)
-        quote_regex_literal(re, colon);
+        nginx_quote_regex_literal(re, colon);
     else
         strbuf_addstr(re, strncmp(origin, "https", 5) == 0 ? "(?::443)?" : "(?::80)?");
 }
@@ -187,7 +190,7 @@ static void cors_header(struct planner *p, struct plan_cors *c, const char *orig
     struct plan_cors_header *h = &c->headers[c->n_headers++];
 
     h->name = name;
-    h->variable = map_when_set(p, origin, value);
+    h->variable = plan_map_when_set(p, origin, value);
 }
 
 /* A list header: its entries, a wildcard, or the request's own header
@@ -199,9 +202,10 @@ static void cors_list(struct planner *p, struct plan_cors *c, const char *origin
     if (n == 0)
         return;
     if (!is_star(v, n) || !creds)
-        cors_header(p, c, origin, name, text_literal(p->a, joined(p->a, v, n)));
+        cors_header(p, c, origin, name,
+                    plan_text_literal(p->a, joined(p->a, v, n)));
     else if (echo_variable)
-        cors_header(p, c, origin, name, text_variable(p->a, echo_variable));
+        cors_header(p, c, origin, name, plan_text_variable(p->a, echo_variable));
 }
 
 static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
@@ -220,25 +224,27 @@ static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
         patterns[i] = arena_strndup(p->a, re.buf, re.len);
         strbuf_release(&re);
     }
-    origin = map_allowed(p, "gw_co", "http_origin", patterns, f->n_allow_origins);
+    origin =
+        plan_map_allowed(p, "gw_co", "http_origin", patterns, f->n_allow_origins);
     c->headers[c->n_headers].name = "Access-Control-Allow-Origin";
     c->headers[c->n_headers++].variable = origin;
     if (creds)
         cors_header(p, c, origin, "Access-Control-Allow-Credentials",
-                    text_literal(p->a, "true"));
+                    plan_text_literal(p->a, "true"));
     cors_list(p, c, origin, "Access-Control-Allow-Methods", f->allow_methods,
               f->n_allow_methods, creds, "http_access_control_request_method");
     cors_list(p, c, origin, "Access-Control-Allow-Headers", f->allow_headers,
               f->n_allow_headers, creds, "http_access_control_request_headers");
     cors_list(p, c, origin, "Access-Control-Expose-Headers", f->expose_headers,
               f->n_expose_headers, creds, NULL);
-    cors_header(p, c, origin, "Access-Control-Max-Age",
-                text_literal(p->a, arena_printf(p->a, "%lld", (long long)f->max_age)));
+    cors_header(
+        p, c, origin, "Access-Control-Max-Age",
+        plan_text_literal(p->a, arena_printf(p->a, "%lld", (long long)f->max_age)));
     c->preflight_variable = "gw_cors_preflight";
     return c;
 }
 
-const char *nginx_time(struct arena *a, const char *d, const char *zero)
+const char *plan_nginx_time(struct arena *a, const char *d, const char *zero)
 {
     static const struct {
         const char *unit;
@@ -268,13 +274,13 @@ static const char *ca_file(struct planner *p, const struct policy_state *ps)
 {
     const struct object *o = &ps->policy->obj;
 
-    return ca_bundle_file(p, ps->ca,
-                          arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace,
-                                       o->meta.name));
+    return plan_ca_bundle_file(
+        p, ps->ca,
+        arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace, o->meta.name));
 }
 
-struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc,
-                             const struct gateway_state *gs)
+struct plan_target plan_target_of(struct planner *p, const struct backend *b,
+                                  bool grpc, const struct gateway_state *gs)
 {
     struct plan_target t = {0};
 
@@ -293,7 +299,7 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
         t.status = 500; /* the policy is unusable: fail, never fall back */
         return t;
     }
-    t.upstream = upstream_for(p, b, 1);
+    t.upstream = plan_upstream_for(p, b, 1);
     if (!t.upstream) {
         t.address = arena_printf(p->a, "%s:%lld", b->dns_name, (long long)b->port_number);
         p->sec->needs_resolver = true;
@@ -304,7 +310,8 @@ struct plan_target target_of(struct planner *p, const struct backend *b, bool gr
         t.tls_name = b->tls_policy->policy->validation.hostname;
         t.tls_ca_file = b->tls_policy->ca ? ca_file(p, b->tls_policy) : NULL;
         if (gs->backend_client_cert) {
-            struct cert_files f = certificate_files(p, gs->backend_client_cert);
+            struct cert_files f =
+                plan_certificate_files(p, gs->backend_client_cert);
             t.tls_client_cert_file = f.cert;
             t.tls_client_key_file = f.key;
         }
@@ -326,7 +333,7 @@ static struct plan_handler *mirror_handler(struct planner *p,
     m->by_uri = true; /* the mirror directive takes a URI */
     m->request_headers = h->request_headers;
     m->n_request_headers = h->n_request_headers;
-    m->target = target_of(p, b, h->grpc, sc->listener->gateway);
+    m->target = plan_target_of(p, b, h->grpc, sc->listener->gateway);
     m->grpc = m->target.grpc;
     if (rm->percent != INT_UNSET)
         hundredths = rm->percent * 100;
@@ -339,7 +346,7 @@ static struct plan_handler *mirror_handler(struct planner *p,
         struct plan_split_entry e = {(unsigned)hundredths, "1"};
         struct plan_split s = {NULL, &e, hundredths > 0 ? 1 : 0,
                                arena_printf(p->a, "m%zu:", k)};
-        m->sample_variable = split_shared(p, "gw_ms", &s);
+        m->sample_variable = plan_split_shared(p, "gw_ms", &s);
     }
     return m;
 }
@@ -394,8 +401,8 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
  * linearly while loading, independent of the number of rules.  The draft
  * is copied when it is new.
  */
-const char *split_shared(struct planner *p, const char *prefix,
-                         const struct plan_split *draft)
+const char *plan_split_shared(struct planner *p, const char *prefix,
+                              const struct plan_split *draft)
 {
     struct strbuf key = STRBUF_INIT;
     struct plan_split *s;
@@ -410,7 +417,7 @@ const char *split_shared(struct planner *p, const char *prefix,
     strbuf_release(&key);
     if (*slot)
         return ((const struct plan_split *)*slot)->variable;
-    s = split_new(p, prefix);
+    s = plan_split_new(p, prefix);
     s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, draft->n_entries);
     if (draft->n_entries)
         memcpy(s->entries, draft->entries, draft->n_entries * sizeof(*s->entries));
@@ -420,7 +427,7 @@ const char *split_shared(struct planner *p, const char *prefix,
     return s->variable;
 }
 
-struct plan_split *split_new(struct planner *p, const char *prefix)
+struct plan_split *plan_split_new(struct planner *p, const char *prefix)
 {
     struct plan_split *s = ARENA_NEW(p->a, struct plan_split);
 
@@ -429,8 +436,8 @@ struct plan_split *split_new(struct planner *p, const char *prefix)
     return s;
 }
 
-void split_weights(struct planner *p, struct plan_split *s, const int64_t *weights,
-                   const char *const *values, size_t n)
+void plan_split_weights(struct planner *p, struct plan_split *s,
+                        const int64_t *weights, const char *const *values, size_t n)
 {
     int64_t total = 0;
     size_t i;
@@ -465,11 +472,11 @@ static void weighted_split(struct planner *p, struct plan_handler *h)
         weights[i] = h->backends[i]->weight;
         values[i] = h->backends[i]->id + prefix;
     }
-    split_weights(p, &draft, weights, values, h->n_backends);
-    h->split_variable = split_shared(p, "gw_s", &draft);
-    h->split_target = text_new(p->a, 2);
-    text_lit(&h->split_target, arena_printf(p->a, "@%s/", h->id));
-    text_var(&h->split_target, h->split_variable);
+    plan_split_weights(p, &draft, weights, values, h->n_backends);
+    h->split_variable = plan_split_shared(p, "gw_s", &draft);
+    h->split_target = plan_text_new(p->a, 2);
+    plan_text_lit(&h->split_target, arena_printf(p->a, "@%s/", h->id));
+    plan_text_var(&h->split_target, h->split_variable);
 }
 
 static const char *kind_slug(enum kind k)
@@ -499,7 +506,7 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
     }
     h->retry_on = on;
     h->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
-    h->retry_within = nginx_time(p->a, rule->timeouts.request, NO_TIMEOUT);
+    h->retry_within = plan_nginx_time(p->a, rule->timeouts.request, NO_TIMEOUT);
 }
 
 static void apply_timeouts(struct planner *p, struct plan_handler *h,
@@ -509,14 +516,14 @@ static void apply_timeouts(struct planner *p, struct plan_handler *h,
         return;
     /* nginx has no total request timeout; a read timeout is the closest it
      * comes (validate reported the approximation). */
-    h->read_timeout = nginx_time(p->a, t->backend_request ? t->backend_request : t->request,
-                                 NO_TIMEOUT);
-    h->connect_timeout = nginx_time(p->a, t->backend_request, NO_TIMEOUT);
+    h->read_timeout = plan_nginx_time(
+        p->a, t->backend_request ? t->backend_request : t->request, NO_TIMEOUT);
+    h->connect_timeout = plan_nginx_time(p->a, t->backend_request, NO_TIMEOUT);
 }
 
-struct plan_handler *handler_for_rule(struct planner *p,
-                                      const struct server_ctx *sc,
-                                      const struct candidate *c)
+struct plan_handler *plan_handler_for_rule(struct planner *p,
+                                           const struct server_ctx *sc,
+                                           const struct candidate *c)
 {
     const struct route *r = c->att->route->route;
     const struct rule_state *rs = c->rule;
@@ -533,7 +540,7 @@ struct plan_handler *handler_for_rule(struct planner *p,
     }
     apply_filters(p, h, rs->rule->filters, rs->rule->n_filters, c, sc, rs->mirrors,
                   &next_mirror);
-    if (!policy_apply(p, sc, c, h, &up)) {
+    if (!plan_policy_apply(p, sc, c, h, &up)) {
         /* A policy gwc cannot program exactly: fail closed. */
         memset(h, 0, sizeof(*h));
         h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
@@ -568,11 +575,12 @@ struct plan_handler *handler_for_rule(struct planner *p,
         child->id = arena_printf(p->a, "%s/b%zu", h->id, i);
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
-        child->target = target_of(p, b, h->grpc, sc->listener->gateway);
+        child->target = plan_target_of(p, b, h->grpc, sc->listener->gateway);
         child->backend = b;
         child->grpc = child->target.grpc;
         if (child->target.upstream && (h->retry_tries > 1 || up.lb || up.keepalive))
-            child->target.upstream = upstream_balanced(p, b, h->retry_tries, &up);
+            child->target.upstream =
+                plan_upstream_balanced(p, b, h->retry_tries, &up);
         h->backends[h->n_backends++] = child;
     }
     if (h->n_backends == 1) {
@@ -585,14 +593,14 @@ struct plan_handler *handler_for_rule(struct planner *p,
     return h;
 }
 
-void handler_dependents(struct planner *p, struct plan_handler *h,
-                        struct ptrvec *out)
+void plan_handler_dependents(struct planner *p, struct plan_handler *h,
+                             struct ptrvec *out)
 {
     size_t i;
 
     for (i = 0; i < h->n_backends; i++) {
         ptrvec_push(p->a, out, h->backends[i]);
-        handler_dependents(p, h->backends[i], out);
+        plan_handler_dependents(p, h->backends[i], out);
     }
     for (i = 0; i < h->n_mirrors; i++)
         ptrvec_push(p->a, out, h->mirrors[i]);

@@ -43,11 +43,12 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
         const char *t = c->match->path.type;
         f.kind = str_eq(t, "Exact") ? LOC_EXACT
                  : str_eq(t, "RegularExpression") ? LOC_REGEX : LOC_PREFIX;
-        f.path = f.kind == LOC_PREFIX  ? normalize_prefix(a, c->match->path.value)
-                 : f.kind == LOC_REGEX ? regex_user_body(a, c->match->path.value)
-                                       : c->match->path.value;
+        f.path =
+            f.kind == LOC_PREFIX  ? plan_normalize_prefix(a, c->match->path.value)
+            : f.kind == LOC_REGEX ? nginx_regex_user_body(a, c->match->path.value)
+                                  : c->match->path.value;
         if (f.kind != LOC_REGEX)
-            f.path = uri_decoded(a, f.path);
+            f.path = nginx_uri_decoded(a, f.path);
         return f;
     }
     {
@@ -70,7 +71,7 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
             return f;
         }
         f.kind = LOC_REGEX;
-        f.path = regex_grpc_path(a, m->service, m->method, regex);
+        f.path = nginx_regex_grpc_path(a, m->service, m->method, regex);
         return f;
     }
 }
@@ -102,12 +103,13 @@ static void header_conditions(struct planner *p, struct cond_set *cs,
         const char *var;
         if (model_header_ignored(h, i))
             continue;
-        if (!(var = header_variable(p->a, h[i].name))) {
+        if (!(var = nginx_header_variable(p->a, h[i].name))) {
             cs->impossible = true;
             return;
         }
-        cond_add(p->a, cs, map_condition(p, var,
-                                         regex_for_value(p->a, h[i].type, h[i].value)));
+        cond_add(p->a, cs,
+                 plan_map_condition(
+                     p, var, nginx_regex_for_value(p->a, h[i].type, h[i].value)));
     }
 }
 
@@ -123,15 +125,18 @@ static struct cond_set conditions(struct planner *p, const struct candidate *c,
         if (c->match->method) {
             struct strbuf sb = STRBUF_INIT;
             strbuf_addf(&sb, "^%s$", c->match->method);
-            cond_add(p->a, &cs, map_condition(p, "request_method",
-                                              arena_strndup(p->a, sb.buf, sb.len)));
+            cond_add(p->a, &cs,
+                     plan_map_condition(p, "request_method",
+                                        arena_strndup(p->a, sb.buf, sb.len)));
             strbuf_release(&sb);
         }
         header_conditions(p, &cs, c->match->headers, c->match->n_headers);
         for (i = 0; i < c->match->n_query_params; i++) {
             const struct value_match *q = &c->match->query_params[i];
-            cond_add(p->a, &cs, map_condition(p, map_query_value(p, q->name),
-                                              regex_for_value(p->a, q->type, q->value)));
+            cond_add(
+                p->a, &cs,
+                plan_map_condition(p, plan_map_query_value(p, q->name),
+                                   nginx_regex_for_value(p->a, q->type, q->value)));
         }
     } else if (c->grpc) {
         header_conditions(p, &cs, c->grpc->headers, c->grpc->n_headers);
@@ -152,13 +157,16 @@ static enum reach reaches(const struct path_form *cand, const struct path_form *
         if (cand->kind == LOC_EXACT)
             return strcmp(cand->path, loc->path) == 0 ? REACH_ALWAYS : REACH_NEVER;
         if (cand->kind == LOC_PREFIX)
-            return prefix_covers(cand->path, loc->path) ? REACH_ALWAYS : REACH_NEVER;
-        return regex_full_match(cand->path, loc->path) ? REACH_ALWAYS : REACH_NEVER;
+            return plan_prefix_covers(cand->path, loc->path) ? REACH_ALWAYS
+                                                             : REACH_NEVER;
+        return nginx_regex_full_match(cand->path, loc->path) ? REACH_ALWAYS
+                                                             : REACH_NEVER;
     case LOC_PREFIX:
         /* loc->path is the prefix P (the location is "P/", or "/"). */
         if (cand->kind != LOC_PREFIX)
             return REACH_NEVER;
-        return prefix_covers(cand->path, loc->path) ? REACH_ALWAYS : REACH_NEVER;
+        return plan_prefix_covers(cand->path, loc->path) ? REACH_ALWAYS
+                                                         : REACH_NEVER;
     case LOC_REGEX:
         if (cand->kind == LOC_EXACT)
             return REACH_NEVER; /* its = location wins first */
@@ -183,12 +191,12 @@ static const char *path_condition(struct planner *p, const struct path_form *f)
 
     if (f->kind == LOC_PREFIX) {
         strbuf_addch(&sb, '^');
-        quote_regex_literal(&sb, f->path);
+        nginx_quote_regex_literal(&sb, f->path);
         strbuf_addstr(&sb, "(?:/|$)");
     } else {
         strbuf_addf(&sb, "^(?:%s)$", f->path);
     }
-    var = map_condition(p, "uri", arena_strndup(p->a, sb.buf, sb.len));
+    var = plan_map_condition(p, "uri", arena_strndup(p->a, sb.buf, sb.len));
     strbuf_release(&sb);
     return var;
 }
@@ -223,7 +231,7 @@ static struct plan_handler *handler_of(struct server_build *sb, size_t i)
     struct plan_handler **h = &sb->handlers[sb->cands[i].group];
 
     if (!*h)
-        *h = handler_for_rule(sb->p, sb->sc, &sb->cands[i]);
+        *h = plan_handler_for_rule(sb->p, sb->sc, &sb->cands[i]);
     return *h;
 }
 
@@ -333,12 +341,12 @@ static struct plan_text target_text(struct planner *p, struct plan_handler *h,
                                     struct ptrvec *internal)
 {
     if (h->split_variable) {
-        handler_dependents(p, h, internal);
+        plan_handler_dependents(p, h, internal);
         return h->split_target;
     }
     ptrvec_push(p->a, internal, h);
-    handler_dependents(p, h, internal);
-    return text_literal(p->a, arena_printf(p->a, "@%s", h->id));
+    plan_handler_dependents(p, h, internal);
+    return plan_text_literal(p->a, arena_printf(p->a, "@%s", h->id));
 }
 
 /* The part of the targets' names that they all start with, up to and
@@ -362,10 +370,10 @@ static const char *common_prefix(struct arena *a, const struct plan_text *t, siz
 /* t less the prefix: the value a dispatch map gives for it. */
 static struct plan_text relative_to(struct arena *a, const struct plan_text *t, size_t cut)
 {
-    struct plan_text r = text_new(a, t->n);
+    struct plan_text r = plan_text_new(a, t->n);
     size_t i;
 
-    text_lit(&r, t->parts[0].text + cut);
+    plan_text_lit(&r, t->parts[0].text + cut);
     for (i = 1; i < t->n; i++)
         r.parts[r.n++] = t->parts[i];
     return r;
@@ -397,7 +405,7 @@ static void dispatch_limits(struct server_build *sb, struct plan_location *loc,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        int64_t l = policy_body_limit(targets[i]);
+        int64_t l = plan_policy_body_limit(targets[i]);
         policies |= targets[i]->policy != NULL;
         if (l == 0 || max == 0)
             max = 0;
@@ -408,7 +416,7 @@ static void dispatch_limits(struct server_build *sb, struct plan_location *loc,
         return;
     loc->recursive_errors = true;
     if (max != 1 << 20)
-        loc->max_body_size = policy_body_size_text(sb->p, max);
+        loc->max_body_size = plan_policy_body_size_text(sb->p, max);
     if (sb->max_body < 0 || max == 0)
         sb->max_body = max;
     else if (sb->max_body != 0 && max > sb->max_body)
@@ -450,7 +458,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     if (sets[0].n == 0) {
         loc->handler = handler_of(sb, order[0]);
         loc->save_uri = mirror_needs_uri(loc->handler);
-        handler_dependents(p, loc->handler, &sb->internal);
+        plan_handler_dependents(p, loc->handler, &sb->internal);
         if (loc->handler->split_variable)
             dispatch_limits(sb, loc, (struct plan_handler **)&loc->handler, 1);
         return;
@@ -486,10 +494,11 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     prefix = common_prefix(p->a, texts, n);
     cut = strlen(prefix);
     {
-        struct plan_text src = text_new(p->a, vars.n);
+        struct plan_text src = plan_text_new(p->a, vars.n);
         for (k = 0; k < vars.n; k++)
-            text_var(&src, vars.v[k]);
-        dispatch = map_draft(p, src, arena_printf(p->a, "gw_d%u", p->n_dispatch));
+            plan_text_var(&src, vars.v[k]);
+        dispatch =
+            plan_map_draft(p, src, arena_printf(p->a, "gw_d%u", p->n_dispatch));
     }
     for (i = 0; i < n; i++) {
         struct plan_text value = relative_to(p->a, &texts[i], cut);
@@ -506,13 +515,14 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
                 need = strcmp(sets[i].vars[j], vars.v[k]) == 0;
             strbuf_addch(&key, need ? '1' : '.');
         }
-        map_add(p, dispatch, MAP_KEY_REGEX, arena_strndup(p->a, key.buf, key.len), value);
+        plan_map_add(p, dispatch, MAP_KEY_REGEX,
+                     arena_strndup(p->a, key.buf, key.len), value);
         strbuf_release(&key);
     }
     if (sets[n - 1].n != 0) {
         /* No candidate without conditions: the rest is not found.  Handler
          * names end in "/r<rule>..." so "<prefix>404" names no handler. */
-        dispatch->default_value = text_literal(p->a, "404");
+        dispatch->default_value = plan_text_literal(p->a, "404");
         need_404(sb, arena_printf(p->a, "%s404", prefix));
     }
     dispatch_limits(sb, loc, (struct plan_handler **)slots.v, slots.n);
@@ -521,7 +531,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
      * encodes nothing else (body limits and error handling are the
      * location's own). */
     loc->dispatch_prefix = prefix;
-    loc->dispatch_variable = map_intern(p, dispatch);
+    loc->dispatch_variable = plan_map_intern(p, dispatch);
     if (loc->dispatch_variable == dispatch->variable)
         p->n_dispatch++;
 }
@@ -627,9 +637,10 @@ static void internal_locations(struct server_build *sb)
         loc->path = h->by_uri ? h->id : arena_printf(p->a, "@%s", h->id);
         loc->handler = h;
         /* Below what a dispatching location let through: check here. */
-        if (!h->by_uri && sb->max_body >= 0 && policy_body_limit(h) != 0 &&
-            (sb->max_body == 0 || policy_body_limit(h) < sb->max_body))
-            loc->body_over_variable = map_body_over(p, policy_body_limit(h));
+        if (!h->by_uri && sb->max_body >= 0 && plan_policy_body_limit(h) != 0 &&
+            (sb->max_body == 0 || plan_policy_body_limit(h) < sb->max_body))
+            loc->body_over_variable =
+                plan_map_body_over(p, plan_policy_body_limit(h));
         ptrvec_push(p->a, &sb->locations, loc);
     }
     ptrvec_sort(&sb->not_found_names, cmp_strings);
@@ -641,9 +652,9 @@ static void internal_locations(struct server_build *sb)
     }
 }
 
-void locations_build(struct planner *p, struct plan_server *srv,
-                     const struct server_ctx *sc, struct candidate *cands,
-                     size_t n)
+void plan_locations_build(struct planner *p, struct plan_server *srv,
+                          const struct server_ctx *sc, struct candidate *cands,
+                          size_t n)
 {
     struct server_build sb;
     struct ptrvec keys = {0}, regexes = {0};

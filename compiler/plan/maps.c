@@ -29,14 +29,14 @@ static uint64_t fnv1a(const char *a, const char *b)
     return h;
 }
 
-struct plan_map *map_draft(struct planner *p, struct plan_text source,
-                           const char *variable)
+struct plan_map *plan_map_draft(struct planner *p, struct plan_text source,
+                                const char *variable)
 {
     struct plan_map *m = ARENA_NEW(p->a, struct plan_map);
 
     m->source = source;
     m->variable = variable;
-    m->default_value = text_literal(p->a, "");
+    m->default_value = plan_text_literal(p->a, "");
     return m;
 }
 
@@ -46,10 +46,10 @@ static void map_register(struct planner *p, struct plan_map *m)
     strhash_put(&p->sec->maps_by_name, m->variable, m);
 }
 
-struct plan_map *map_new(struct planner *p, struct plan_text source,
-                         const char *variable)
+struct plan_map *plan_map_new(struct planner *p, struct plan_text source,
+                              const char *variable)
 {
-    struct plan_map *m = map_draft(p, source, variable);
+    struct plan_map *m = plan_map_draft(p, source, variable);
 
     map_register(p, m);
     return m;
@@ -93,7 +93,7 @@ static const char *content_key(struct arena *a, const struct plan_map *m)
 
 /* Only maps that went through here are compared: dispatch maps, whose
  * sources (condition flags) no other kind of map reads. */
-const char *map_intern(struct planner *p, struct plan_map *m)
+const char *plan_map_intern(struct planner *p, struct plan_map *m)
 {
     void **slot = strhash_slot(&p->sec->dispatch_by_content, content_key(p->a, m));
 
@@ -104,8 +104,8 @@ const char *map_intern(struct planner *p, struct plan_map *m)
     return m->variable;
 }
 
-void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
-             const char *key, struct plan_text value)
+void plan_map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
+                  const char *key, struct plan_text value)
 {
     struct plan_map_entry *e;
 
@@ -139,18 +139,19 @@ static struct plan_map *content_map(struct planner *p, const char *prefix,
         return m;
     }
     *created = true;
-    return map_new(p, text_variable(p->a, source_variable), arena_strdup(p->a, name));
+    return plan_map_new(p, plan_text_variable(p->a, source_variable),
+                        arena_strdup(p->a, name));
 }
 
-const char *map_condition(struct planner *p, const char *source_variable,
-                          const char *pattern)
+const char *plan_map_condition(struct planner *p, const char *source_variable,
+                               const char *pattern)
 {
     bool created;
     struct plan_map *m = content_map(p, "gw_c", source_variable, pattern, &created);
 
     if (created) {
-        map_add(p, m, MAP_KEY_REGEX, pattern, text_literal(p->a, "1"));
-        m->default_value = text_literal(p->a, "0");
+        plan_map_add(p, m, MAP_KEY_REGEX, pattern, plan_text_literal(p->a, "1"));
+        m->default_value = plan_text_literal(p->a, "0");
     } else if (m->n_entries != 1 || strcmp(m->entries[0].key, pattern) != 0) {
         BUG("64-bit hash collision between two conditions");
     }
@@ -171,26 +172,26 @@ static const char *map_list_value(struct planner *p, const char *prefix, const c
         char capture[48];
         snprintf(capture, sizeof(capture), "%sv%s", prefix, m->variable + strlen(prefix));
         strbuf_addf(&re, "(?:^|%s)", separator);
-        quote_regex_literal(&re, name);
+        nginx_quote_regex_literal(&re, name);
         strbuf_addf(&re, "=(?<%s>[^%c]*)", capture, end);
-        map_add(p, m, MAP_KEY_REGEX, arena_strdup(p->a, re.buf),
-                text_variable(p->a, arena_strdup(p->a, capture)));
+        plan_map_add(p, m, MAP_KEY_REGEX, arena_strdup(p->a, re.buf),
+                     plan_text_variable(p->a, arena_strdup(p->a, capture)));
         strbuf_release(&re);
     }
     return m->variable;
 }
 
-const char *map_query_value(struct planner *p, const char *name)
+const char *plan_map_query_value(struct planner *p, const char *name)
 {
     return map_list_value(p, "gw_q", "args", "&", '&', name);
 }
 
-const char *map_cookie_value(struct planner *p, const char *name)
+const char *plan_map_cookie_value(struct planner *p, const char *name)
 {
     return map_list_value(p, "gw_k", "http_cookie", ";\\s*", ';', name);
 }
 
-const char *hashed_id(struct planner *p, const char *text)
+const char *plan_hashed_id(struct planner *p, const char *text)
 {
     return arena_printf(p->a, "%016llx", (unsigned long long)fnv1a("gwc-policy", text));
 }
@@ -204,22 +205,22 @@ static const char *when_set(struct planner *p, const char *prefix, const char *s
     struct plan_map *m = content_map(p, prefix, source, content, &created);
 
     if (created)
-        map_add(p, m, MAP_KEY_REGEX, ".", value);
+        plan_map_add(p, m, MAP_KEY_REGEX, ".", value);
     return m->variable;
 }
 
-const char *map_header_prefix(struct planner *p, const char *header_variable)
+const char *plan_map_header_prefix(struct planner *p, const char *header_variable)
 {
     /* An absent header gives "", a present one "value,". */
-    struct plan_text t = text_new(p->a, 2);
+    struct plan_text t = plan_text_new(p->a, 2);
 
-    text_var(&t, header_variable);
-    text_lit(&t, ",");
+    plan_text_var(&t, header_variable);
+    plan_text_lit(&t, ",");
     return when_set(p, VARS_HEADER_ADD_PREFIX, header_variable, "add", t);
 }
 
-const char *map_when_set(struct planner *p, const char *source_variable,
-                         struct plan_text value)
+const char *plan_map_when_set(struct planner *p, const char *source_variable,
+                              struct plan_text value)
 {
     struct strbuf content = STRBUF_INIT;
     const char *v;
@@ -230,8 +231,9 @@ const char *map_when_set(struct planner *p, const char *source_variable,
     return v;
 }
 
-const char *map_allowed(struct planner *p, const char *prefix, const char *source_variable,
-                        const char *const *patterns, size_t n)
+const char *plan_map_allowed(struct planner *p, const char *prefix,
+                             const char *source_variable,
+                             const char *const *patterns, size_t n)
 {
     struct strbuf content = STRBUF_INIT;
     struct plan_map *m;
@@ -244,7 +246,8 @@ const char *map_allowed(struct planner *p, const char *prefix, const char *sourc
     m = content_map(p, prefix, source_variable, content.buf, &created);
     strbuf_release(&content);
     for (i = 0; created && i < n; i++)
-        map_add(p, m, MAP_KEY_REGEX, patterns[i], text_variable(p->a, source_variable));
+        plan_map_add(p, m, MAP_KEY_REGEX, patterns[i],
+                     plan_text_variable(p->a, source_variable));
     return m->variable;
 }
 
@@ -256,8 +259,8 @@ static int cmp_maps(const void *pa, const void *pb)
     return strcmp(a->variable, b->variable);
 }
 
-void maps_finish(struct planner *p, struct section_builder *sb,
-                 struct plan_section *out)
+void plan_maps_finish(struct planner *p, struct section_builder *sb,
+                      struct plan_section *out)
 {
     size_t i;
 

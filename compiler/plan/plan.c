@@ -147,7 +147,7 @@ static void *copy_out(struct arena *a, const struct ptrvec *v, size_t size,
 static void finish_section(struct planner *p, struct section_builder *sb,
                            struct plan_section *out)
 {
-    maps_finish(p, sb, out);
+    plan_maps_finish(p, sb, out);
     ptrvec_sort(&sb->upstreams, cmp_upstreams);
     ptrvec_sort(&sb->splits, cmp_splits);
     out->upstreams = copy_out(p->a, &sb->upstreams, sizeof(*out->upstreams),
@@ -184,11 +184,11 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     strhash_init(&p.zones_by_name, p.a);
     strhash_init(&p.geos_by_name, p.a);
     p.sec = &p.stream;
-    stream_build(&p);
+    plan_stream_build(&p);
     p.sec = &p.http;
-    servers_build(&p);
+    plan_servers_build(&p);
     finish_section(&p, &p.http, &out->http);
-    policy_zones_finish(&p);
+    plan_policy_zones_finish(&p);
     finish_section(&p, &p.stream, &out->stream);
     ptrvec_sort(&p.files, cmp_files);
     out->servers = copy_out(p.a, &p.servers, sizeof(*out->servers), &out->n_servers);

@@ -442,7 +442,7 @@ struct candidate {
 };
 
 /* <0 when a takes precedence over b. Total: ties end on input order. */
-int candidate_cmp(const struct candidate *a, const struct candidate *b);
+int plan_candidate_cmp(const struct candidate *a, const struct candidate *b);
 
 /* The step of the order above that tells two candidates apart. */
 enum plan_precedence {
@@ -470,8 +470,8 @@ enum plan_precedence plan_precedence_step(const struct candidate *a,
 enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,
                                        const char **path);
 /* The port nginx listens on for a listener's port (--port-map). */
-int64_t mapped_port(const struct plan_options *o, int64_t port);
+int64_t plan_mapped_port(const struct plan_options *o, int64_t port);
 /* Does a prefix (without final '/') cover the path, segment-wise? */
-bool prefix_covers(const char *prefix, const char *path);
+bool plan_prefix_covers(const char *prefix, const char *path);
 
 #endif

@@ -63,8 +63,10 @@ struct section_builder {
     unsigned n_splits;
     /* Lookups that would otherwise scan the lists above. */
     struct strhash maps_by_name;       /* variable -> struct plan_map * */
-    struct strhash dispatch_by_content; /* map_intern()'s key -> struct plan_map * */
-    struct strhash splits_by_content;  /* split_shared()'s key -> struct plan_split * */
+    struct strhash
+        dispatch_by_content; /* plan_map_intern()'s key -> struct plan_map * */
+    struct strhash
+        splits_by_content; /* plan_split_shared()'s key -> struct plan_split * */
     struct strhash upstreams_by_name;  /* name -> struct plan_upstream * */
 };
 
@@ -99,107 +101,114 @@ struct planner {
 };
 
 /* text.c */
-struct plan_text text_literal(struct arena *a, const char *s);
-struct plan_text text_variable(struct arena *a, const char *name);
-/* A text of up to cap parts, built with text_lit() and text_var(). */
-struct plan_text text_new(struct arena *a, size_t cap);
-void text_lit(struct plan_text *t, const char *s);
-void text_var(struct plan_text *t, const char *name);
-bool text_is_empty(const struct plan_text *t);
+struct plan_text plan_text_literal(struct arena *a, const char *s);
+struct plan_text plan_text_variable(struct arena *a, const char *name);
+/* A text of up to cap parts, built with plan_text_lit() and plan_text_var(). */
+struct plan_text plan_text_new(struct arena *a, size_t cap);
+void plan_text_lit(struct plan_text *t, const char *s);
+void plan_text_var(struct plan_text *t, const char *name);
+bool plan_text_is_empty(const struct plan_text *t);
 
 /* maps.c: one map per distinct condition, named by content order. */
-const char *map_condition(struct planner *p, const char *source_variable,
-                          const char *pattern);
+const char *plan_map_condition(struct planner *p, const char *source_variable,
+                               const char *pattern);
 /* map $args: the first value of a query parameter, by exact name. */
-const char *map_query_value(struct planner *p, const char *name);
+const char *plan_map_query_value(struct planner *p, const char *name);
 /* map $http_cookie: the value of a cookie, by exact name. */
-const char *map_cookie_value(struct planner *p, const char *name);
+const char *plan_map_cookie_value(struct planner *p, const char *name);
 /* 16 hex digits naming what `text` describes, for zones and files. */
-const char *hashed_id(struct planner *p, const char *text);
+const char *plan_hashed_id(struct planner *p, const char *text);
 /* map $http_X: "existing," or "" (for adding to a request header). */
-const char *map_header_prefix(struct planner *p, const char *header_variable);
+const char *plan_map_header_prefix(struct planner *p, const char *header_variable);
 /* map $source: value when $source is not empty, else "". */
-const char *map_when_set(struct planner *p, const char *source_variable,
-                         struct plan_text value);
+const char *plan_map_when_set(struct planner *p, const char *source_variable,
+                              struct plan_text value);
 /* map $source: $source itself when one of the regexes matches, else "". */
-const char *map_allowed(struct planner *p, const char *prefix, const char *source_variable,
-                        const char *const *patterns, size_t n);
-struct plan_map *map_new(struct planner *p, struct plan_text source,
-                         const char *variable);
-/* A map not yet registered; map_intern() registers it unless an identical
+const char *plan_map_allowed(struct planner *p, const char *prefix,
+                             const char *source_variable,
+                             const char *const *patterns, size_t n);
+struct plan_map *plan_map_new(struct planner *p, struct plan_text source,
+                              const char *variable);
+/* A map not yet registered; plan_map_intern() registers it unless an identical
  * one exists, and returns the variable to use. */
-struct plan_map *map_draft(struct planner *p, struct plan_text source,
-                           const char *variable);
-const char *map_intern(struct planner *p, struct plan_map *m);
-void map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
-             const char *key, struct plan_text value);
+struct plan_map *plan_map_draft(struct planner *p, struct plan_text source,
+                                const char *variable);
+const char *plan_map_intern(struct planner *p, struct plan_map *m);
+void plan_map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
+                  const char *key, struct plan_text value);
 /* Sorts a section's maps into their final order and copies them out. */
-void maps_finish(struct planner *p, struct section_builder *sb,
-                 struct plan_section *out);
+void plan_maps_finish(struct planner *p, struct section_builder *sb,
+                      struct plan_section *out);
 
 /* upstreams.c */
 /* The upstream block for b (NULL when it has no addresses); repeat > 1
  * gives the variant that retries can try `repeat` times. */
-const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat);
+const char *plan_upstream_for(struct planner *p, const struct backend *b,
+                              unsigned repeat);
 /* What a BackendPolicy changes in a rule's upstreams. */
 struct upstream_options {
     const struct load_balancing *lb; /* NULL: round robin */
     const char *hash_key;            /* the variable a ConsistentHash hashes */
     const struct upstream_keepalive *keepalive; /* NULL: gwc's default */
 };
-const char *upstream_balanced(struct planner *p, const struct backend *b, unsigned repeat,
-                              const struct upstream_options *o);
+const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
+                                   unsigned repeat,
+                                   const struct upstream_options *o);
 
 struct server_ctx;
 /* policies.c: the gwc policies of a rule on the server's listener, into
  * h->policy; false when they cannot be programmed exactly (the rule then
  * answers 500).  *up: what they change in the rule's upstreams. */
-bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct candidate *c,
-                  struct plan_handler *h, struct upstream_options *up);
+bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
+                       const struct candidate *c, struct plan_handler *h,
+                       struct upstream_options *up);
 /* The body limit h enforces, in bytes (0: none; nginx's 1 MiB default). */
-int64_t policy_body_limit(const struct plan_handler *h);
+int64_t plan_policy_body_limit(const struct plan_handler *h);
 /* client_max_body_size in nginx's form for a limit in bytes. */
-const char *policy_body_size_text(struct planner *p, int64_t bytes);
+const char *plan_policy_body_size_text(struct planner *p, int64_t bytes);
 /* map $content_length: "1" when it is above limit. */
-const char *map_body_over(struct planner *p, int64_t limit);
+const char *plan_map_body_over(struct planner *p, int64_t limit);
 /* ClientPolicy clientAddressDetection of the listener, on its server. */
-void policy_real_ip(struct planner *p, const struct eff_listener *l, struct plan_server *srv);
+void plan_policy_real_ip(struct planner *p, const struct eff_listener *l,
+                         struct plan_server *srv);
 /* Sorts the zones and geos into the plan. */
-void policy_zones_finish(struct planner *p);
+void plan_policy_zones_finish(struct planner *p);
 
 /* handlers.c: what a rule does, for one server. */
 struct server_ctx {
     const struct eff_listener *listener;
     struct plan_server *srv; /* collects auth and error page locations */
 };
-struct plan_handler *handler_for_rule(struct planner *p,
-                                      const struct server_ctx *sc,
-                                      const struct candidate *cand);
+struct plan_handler *plan_handler_for_rule(struct planner *p,
+                                           const struct server_ctx *sc,
+                                           const struct candidate *cand);
 /* A Gateway duration in nginx's time syntax (NULL for NULL).  nginx wants
  * units largest first and each once, while the Gateway API also accepts
  * "30s1m" or "1m1m", so the value is written in its normal form ("1m30s");
  * zero is what 0 becomes (NO_TIMEOUT where "0s" means none). */
-const char *nginx_time(struct arena *a, const char *d, const char *zero);
+const char *plan_nginx_time(struct arena *a, const char *d, const char *zero);
 #define NO_TIMEOUT "24d" /* nginx has no "never": a very long time */
 /* Sets a request header toward the backend, replacing an earlier one. */
-void handler_push_header(struct planner *p, struct plan_handler *h, struct plan_header x);
+void plan_handler_push_header(struct planner *p, struct plan_handler *h,
+                              struct plan_header x);
 /* The handlers a handler sends requests on to (split backends, mirrors):
  * each needs an internal location.  Appended to out. */
-void handler_dependents(struct planner *p, struct plan_handler *h,
-                        struct ptrvec *out);
+void plan_handler_dependents(struct planner *p, struct plan_handler *h,
+                             struct ptrvec *out);
 
 /* locations.c */
-void locations_build(struct planner *p, struct plan_server *srv,
-                     const struct server_ctx *sc, struct candidate *cands,
-                     size_t n);
+void plan_locations_build(struct planner *p, struct plan_server *srv,
+                          const struct server_ctx *sc, struct candidate *cands,
+                          size_t n);
 
 /* servers.c */
-void servers_build(struct planner *p);
+void plan_servers_build(struct planner *p);
 /* Where a Gateway's listeners listen: --listen-address, else its
  * IPAddress addresses, else every address (one NULL entry). */
 #define MAX_BIND 16 /* spec.addresses holds at most 16 */
-size_t gateway_bind_addresses(const struct planner *p, const struct gateway_state *gs,
-                              const char **out);
+size_t plan_gateway_bind_addresses(const struct planner *p,
+                                   const struct gateway_state *gs,
+                                   const char **out);
 /* files.c: files under certs/, each written once; return their paths.  A
  * certificate whose Secret is in the input is written there (one file with
  * certificate and key); one assumed to exist in the cluster is read where a
@@ -208,30 +217,32 @@ size_t gateway_bind_addresses(const struct planner *p, const struct gateway_stat
 struct cert_files {
     const char *cert, *key;
 };
-struct cert_files certificate_files(struct planner *p, const struct certificate *cert);
-const char *ca_bundle_file(struct planner *p, const struct ca_bundle *ca,
-                           const char *path);
-const char *text_file(struct planner *p, const char *path, const char *text);
+struct cert_files plan_certificate_files(struct planner *p,
+                                         const struct certificate *cert);
+const char *plan_ca_bundle_file(struct planner *p, const struct ca_bundle *ca,
+                                const char *path);
+const char *plan_text_file(struct planner *p, const char *path, const char *text);
 /* A file of secrets (htpasswd), not for other users. */
-const char *secret_file(struct planner *p, const char *path, const char *text);
+const char *plan_secret_file(struct planner *p, const char *path, const char *text);
 
 /* stream.c: TCP, UDP and TLS listeners. */
-void stream_build(struct planner *p);
+void plan_stream_build(struct planner *p);
 
 /* handlers.c, shared with stream.c */
-struct plan_split *split_new(struct planner *p, const char *prefix);
+struct plan_split *plan_split_new(struct planner *p, const char *prefix);
 /* The variable of a split with the draft's entries, made when new. */
-const char *split_shared(struct planner *p, const char *prefix,
-                         const struct plan_split *draft);
+const char *plan_split_shared(struct planner *p, const char *prefix,
+                              const struct plan_split *draft);
 /* Fills a split from weights (none zero): values[i] gets weights[i]. */
-void split_weights(struct planner *p, struct plan_split *s, const int64_t *weights,
-                   const char *const *values, size_t n);
+void plan_split_weights(struct planner *p, struct plan_split *s,
+                        const int64_t *weights, const char *const *values,
+                        size_t n);
 /* Where requests for b go; gs presents its backend client certificate. */
-struct plan_target target_of(struct planner *p, const struct backend *b, bool grpc,
-                             const struct gateway_state *gs);
+struct plan_target plan_target_of(struct planner *p, const struct backend *b,
+                                  bool grpc, const struct gateway_state *gs);
 
 /* precedence.c */
-void candidates_sort(struct candidate *c, size_t n);
-const char *normalize_prefix(struct arena *a, const char *value);
+void plan_candidates_sort(struct candidate *c, size_t n);
+const char *plan_normalize_prefix(struct arena *a, const char *value);
 
 #endif

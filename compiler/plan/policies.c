@@ -22,16 +22,17 @@
 
 static const char *policy_id(struct planner *p, const struct object *o)
 {
-    return hashed_id(p, arena_printf(p->a, "%s/%s", kind_name(o->kind), o->nsname));
+    return plan_hashed_id(
+        p, arena_printf(p->a, "%s/%s", model_kind_name(o->kind), o->nsname));
 }
 
 /* Policy durations: "0s" only where 0 means "at once" (keepalive_timeout). */
 static const char *nginx_duration(struct planner *p, const char *d)
 {
-    return nginx_time(p->a, d, "0s");
+    return plan_nginx_time(p->a, d, "0s");
 }
 
-const char *policy_body_size_text(struct planner *p, int64_t bytes)
+const char *plan_policy_body_size_text(struct planner *p, int64_t bytes)
 {
     if (bytes > 0 && bytes % (1 << 30) == 0)
         return arena_printf(p->a, "%" PRId64 "g", bytes >> 30);
@@ -42,7 +43,7 @@ const char *policy_body_size_text(struct planner *p, int64_t bytes)
     return arena_printf(p->a, "%" PRId64, bytes);
 }
 
-int64_t policy_body_limit(const struct plan_handler *h)
+int64_t plan_policy_body_limit(const struct plan_handler *h)
 {
     return h->policy && h->policy->max_body >= 0 ? h->policy->max_body : 1 << 20;
 }
@@ -150,11 +151,12 @@ static void basic_auth(struct planner *p, const struct gwc_policy *gp, struct pl
     const struct basic_auth *b = &((const struct access_policy *)gp->obj)->basic_auth;
 
     pp->basic_realm = b->realm ? b->realm : "";
-    pp->htpasswd_file = secret_file(
-        p, arena_printf(p->a, "auth/%s.htpasswd", policy_id(p, gp->obj)), gp->htpasswd);
+    pp->htpasswd_file = plan_secret_file(
+        p, arena_printf(p->a, "auth/%s.htpasswd", policy_id(p, gp->obj)),
+        gp->htpasswd);
     if (b->forward_credentials != TRI_TRUE) {
         struct plan_header x = {HEADER_SET, "Authorization", "", NULL, NULL};
-        handler_push_header(p, h, x);
+        plan_handler_push_header(p, h, x);
     }
 }
 
@@ -202,7 +204,7 @@ static struct plan_auth *auth_location(struct planner *p, const struct server_ct
     if (e->url) {
         url_target(p, e->url, a);
     } else {
-        a->target = target_of(p, &gp->auth, false, sc->listener->gateway);
+        a->target = plan_target_of(p, &gp->auth, false, sc->listener->gateway);
         a->host = gp->auth.dns_name
                       ? gp->auth.dns_name
                       : arena_printf(p->a, "%s.%s.svc.cluster.local", gp->auth.name,
@@ -215,7 +217,8 @@ static struct plan_auth *auth_location(struct planner *p, const struct server_ct
     a->n_request_headers = e->n_request_headers;
     a->request_header_vars = ARENA_NEW_ARRAY(p->a, const char *, e->n_request_headers + 1);
     for (i = 0; i < e->n_request_headers; i++)
-        a->request_header_vars[i] = header_variable(p->a, e->request_headers[i]);
+        a->request_header_vars[i] =
+            nginx_header_variable(p->a, e->request_headers[i]);
     a->set_headers = ARENA_NEW_ARRAY(p->a, struct plan_header, e->n_set_request_headers + 1);
     for (i = 0; i < e->n_set_request_headers; i++) {
         struct plan_header x = {HEADER_SET, e->set_request_headers[i].name,
@@ -277,13 +280,13 @@ static bool external_auth(struct planner *p, const struct server_ctx *sc,
     pp->auth_set = ARENA_NEW_ARRAY(p->a, const char *, 2 * (e->n_response_headers + 1));
     for (i = 0; i < e->n_response_headers; i++) {
         const char *var = arena_printf(p->a, "gw_ar_%s_%zu", id, i);
-        const char *up = header_variable(p->a, e->response_headers[i]);
+        const char *up = nginx_header_variable(p->a, e->response_headers[i]);
         struct plan_header x = {HEADER_SET, e->response_headers[i], "", NULL, var};
         pp->auth_set[pp->n_auth_set * 2] = var;
         /* $http_x_y is the request's; the auth response's is $upstream_http_x_y */
         pp->auth_set[pp->n_auth_set * 2 + 1] = arena_printf(p->a, "upstream_%s", up);
         pp->n_auth_set++;
-        handler_push_header(p, h, x);
+        plan_handler_push_header(p, h, x);
     }
     if (!str_eq(e->set_cookie, "Never")) {
         const char *var = arena_printf(p->a, "gw_ac_%s", id);
@@ -323,9 +326,9 @@ static const char *limit_key(struct planner *p, const struct gwc_policy *gp)
     g->n_cidrs = l->n_exempt_cidrs;
     *slot = g;
     ptrvec_push(p->a, &p->geos, g);
-    m = map_new(p, text_variable(p->a, geo_var), key_var);
-    map_add(p, m, MAP_KEY_EXACT, "1", text_literal(p->a, ""));
-    m->default_value = text_variable(p->a, "binary_remote_addr");
+    m = plan_map_new(p, plan_text_variable(p->a, geo_var), key_var);
+    plan_map_add(p, m, MAP_KEY_EXACT, "1", plan_text_literal(p->a, ""));
+    m->default_value = plan_text_variable(p->a, "binary_remote_addr");
     return key_var;
 }
 
@@ -466,7 +469,7 @@ static void retry(struct planner *p, const struct backend_retry *r, struct plan_
 static const char *issued_cookie(struct planner *p, const struct hash_cookie *ck,
                                  const char **set_cookie)
 {
-    const char *value = map_cookie_value(p, ck->name);
+    const char *value = plan_map_cookie_value(p, ck->name);
     struct strbuf attrs = STRBUF_INIT;
     const char *id, *key_var, *set_var;
     struct plan_map *m;
@@ -483,20 +486,21 @@ static const char *issued_cookie(struct planner *p, const struct hash_cookie *ck
         strbuf_addstr(&attrs, "; HttpOnly");
     if (ck->same_site)
         strbuf_addf(&attrs, "; SameSite=%s", ck->same_site);
-    id = hashed_id(p, arena_printf(p->a, "%s=%s", ck->name, attrs.buf));
+    id = plan_hashed_id(p, arena_printf(p->a, "%s=%s", ck->name, attrs.buf));
     key_var = arena_printf(p->a, "gw_hk_%s", id);
     set_var = arena_printf(p->a, "gw_hs_%s", id);
     *set_cookie = set_var;
     if (!strhash_get(&p->sec->maps_by_name, key_var)) {
-        m = map_new(p, text_variable(p->a, value), key_var);
-        map_add(p, m, MAP_KEY_EXACT, "", text_variable(p->a, "request_id"));
-        m->default_value = text_variable(p->a, value);
-        m = map_new(p, text_variable(p->a, value), set_var);
-        t = text_new(p->a, 3);
-        text_lit(&t, arena_printf(p->a, "%s=", ck->name));
-        text_var(&t, "request_id");
-        text_lit(&t, arena_strndup(p->a, attrs.buf, attrs.len));
-        map_add(p, m, MAP_KEY_EXACT, "", t);
+        m = plan_map_new(p, plan_text_variable(p->a, value), key_var);
+        plan_map_add(p, m, MAP_KEY_EXACT, "",
+                     plan_text_variable(p->a, "request_id"));
+        m->default_value = plan_text_variable(p->a, value);
+        m = plan_map_new(p, plan_text_variable(p->a, value), set_var);
+        t = plan_text_new(p->a, 3);
+        plan_text_lit(&t, arena_printf(p->a, "%s=", ck->name));
+        plan_text_var(&t, "request_id");
+        plan_text_lit(&t, arena_strndup(p->a, attrs.buf, attrs.len));
+        plan_map_add(p, m, MAP_KEY_EXACT, "", t);
     }
     strbuf_release(&attrs);
     return key_var;
@@ -511,23 +515,24 @@ static const char *hash_key(struct planner *p, const struct consistent_hash *ch,
     if (str_eq(ch->source, "RequestURI"))
         return "request_uri";
     if (str_eq(ch->source, "Header"))
-        return header_variable(p->a, ch->header);
+        return nginx_header_variable(p->a, ch->header);
     if (str_eq(ch->source, "QueryParameter"))
-        return map_query_value(p, ch->query_parameter);
+        return plan_map_query_value(p, ch->query_parameter);
     if (ch->cookie.issue == TRI_TRUE)
         return issued_cookie(p, &ch->cookie, set_cookie);
-    return map_cookie_value(p, ch->cookie.name);
+    return plan_map_cookie_value(p, ch->cookie.name);
 }
 
-bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct candidate *c,
-                  struct plan_handler *h, struct upstream_options *up)
+bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
+                       const struct candidate *c, struct plan_handler *h,
+                       struct upstream_options *up)
 {
     struct policy_effective e;
     struct plan_policy *pp;
     int64_t bytes;
 
     memset(up, 0, sizeof(*up));
-    policy_effective(p->ctl, sc->listener, c->att->route, c->rule_index, &e);
+    val_policy_effective(p->ctl, sc->listener, c->att->route, c->rule_index, &e);
     if (e.fail)
         return false;
     if (!e.any)
@@ -549,7 +554,7 @@ bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct c
     limits(p, &e, pp);
     if (e.max_body_size && model_parse_size(e.max_body_size, &bytes)) {
         pp->max_body = bytes;
-        pp->max_body_size = policy_body_size_text(p, bytes);
+        pp->max_body_size = plan_policy_body_size_text(p, bytes);
     }
     pp->body_timeout = nginx_duration(p, e.body_timeout);
     pp->idle_timeout = nginx_duration(p, e.idle_timeout);
@@ -590,7 +595,7 @@ bool policy_apply(struct planner *p, const struct server_ctx *sc, const struct c
 
 /* ---- http{} and server level ---- */
 
-const char *map_body_over(struct planner *p, int64_t limit)
+const char *plan_map_body_over(struct planner *p, int64_t limit)
 {
     char digits[24];
     struct strbuf re = STRBUF_INIT;
@@ -612,14 +617,17 @@ const char *map_body_over(struct planner *p, int64_t limit)
             strbuf_addf(&re, "[0-9]{%zu}", n - i - 1);
     }
     strbuf_addstr(&re, ")$");
-    var = map_condition(p, "content_length", arena_strndup(p->a, re.buf, re.len));
+    var = plan_map_condition(p, "content_length",
+                             arena_strndup(p->a, re.buf, re.len));
     strbuf_release(&re);
     return var;
 }
 
-void policy_real_ip(struct planner *p, const struct eff_listener *l, struct plan_server *srv)
+void plan_policy_real_ip(struct planner *p, const struct eff_listener *l,
+                         struct plan_server *srv)
 {
-    const struct client_address_detection *d = policy_address_detection(p->ctl, l);
+    const struct client_address_detection *d =
+        val_policy_address_detection(p->ctl, l);
 
     if (!d || !str_eq(d->source, "Header"))
         return;
@@ -648,7 +656,7 @@ static int cmp_geos(const void *a, const void *b)
                   (*(const struct plan_geo *const *)b)->variable);
 }
 
-void policy_zones_finish(struct planner *p)
+void plan_policy_zones_finish(struct planner *p)
 {
     size_t i;
 

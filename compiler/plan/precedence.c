@@ -39,7 +39,7 @@ static int host_rank(const char *h)
     return h[0] == '*' ? 1 : 2;
 }
 
-const char *normalize_prefix(struct arena *a, const char *value)
+const char *plan_normalize_prefix(struct arena *a, const char *value)
 {
     size_t n = strlen(value);
 
@@ -48,7 +48,7 @@ const char *normalize_prefix(struct arena *a, const char *value)
     return value;
 }
 
-bool prefix_covers(const char *prefix, const char *path)
+bool plan_prefix_covers(const char *prefix, const char *path)
 {
     size_t n = strlen(prefix);
 
@@ -150,7 +150,7 @@ static int compare(const struct candidate *a, const struct candidate *b,
     } else if ((c = http_cmp(a->match, b->match, step)) != 0) {
         return c;
     }
-    if ((*step = PREC_AGE, c = object_cmp_age(oa, ob)) != 0)
+    if ((*step = PREC_AGE, c = model_object_cmp_age(oa, ob)) != 0)
         return c;
     if ((*step = PREC_RULE, c = cmp_size(a->rule_index, b->rule_index)) != 0)
         return c;
@@ -160,7 +160,7 @@ static int compare(const struct candidate *a, const struct candidate *b,
     return c;
 }
 
-int candidate_cmp(const struct candidate *a, const struct candidate *b)
+int plan_candidate_cmp(const struct candidate *a, const struct candidate *b)
 {
     enum plan_precedence step;
 
@@ -178,10 +178,10 @@ enum plan_precedence plan_precedence_step(const struct candidate *a,
 
 static int cmp_void(const void *a, const void *b)
 {
-    return candidate_cmp(a, b);
+    return plan_candidate_cmp(a, b);
 }
 
-void candidates_sort(struct candidate *c, size_t n)
+void plan_candidates_sort(struct candidate *c, size_t n)
 {
     if (n > 1)
         qsort(c, n, sizeof(*c), cmp_void);

@@ -39,7 +39,7 @@ struct sock {
     size_t any_hostname;
 };
 
-int64_t mapped_port(const struct plan_options *o, int64_t port)
+int64_t plan_mapped_port(const struct plan_options *o, int64_t port)
 {
     size_t i;
 
@@ -69,8 +69,8 @@ static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
     return s;
 }
 
-size_t gateway_bind_addresses(const struct planner *p, const struct gateway_state *gs,
-                              const char **out)
+size_t plan_gateway_bind_addresses(const struct planner *p,
+                                   const struct gateway_state *gs, const char **out)
 {
     size_t n = 0, k;
 
@@ -95,7 +95,7 @@ static void collect_sockets(struct planner *p, struct ptrvec *socks)
     for (g = 0; g < p->ctl->n_gateways; g++) {
         const struct gateway_state *gs = &p->ctl->gateways[g];
         const char *addrs[MAX_BIND];
-        size_t n = gateway_bind_addresses(p, gs, addrs);
+        size_t n = plan_gateway_bind_addresses(p, gs, addrs);
 
         for (i = 0; i < gs->n_listeners; i++) {
             struct eff_listener *l = &gs->listeners[i];
@@ -104,8 +104,11 @@ static void collect_sockets(struct planner *p, struct ptrvec *socks)
             if (!l->valid || (l->protocol != PROTO_HTTP && !https))
                 continue;
             for (k = 0; k < n; k++)
-                ptrvec_push(p->a, &sock_for(p, socks, addrs[k],
-                                            mapped_port(p->o, l->port), https)->listeners, l);
+                ptrvec_push(p->a,
+                            &sock_for(p, socks, addrs[k],
+                                      plan_mapped_port(p->o, l->port), https)
+                                 ->listeners,
+                            l);
         }
     }
 }
@@ -128,9 +131,9 @@ static bool covers(const char *r, const char *s)
         /* *.a.b.com lies under *.b.com: test a host of it. */
         char probe[300];
         snprintf(probe, sizeof(probe), "x%s", s + 1);
-        return hostname_matches(r, probe);
+        return val_hostname_matches(r, probe);
     }
-    return hostname_matches(r, s);
+    return val_hostname_matches(r, s);
 }
 
 /* exact > longer wildcard > shorter wildcard > any */
@@ -490,12 +493,13 @@ static const char *sni_listener_map(struct planner *p, const struct sock *s, siz
         if (!first || *first != i)
             continue; /* no hostname, or one an earlier listener has */
         if (!m) {
-            m = map_new(p, text_variable(p->a, "ssl_server_name"),
-                        arena_printf(p->a, "gw_listener%zu", index));
+            m = plan_map_new(p, plan_text_variable(p->a, "ssl_server_name"),
+                             arena_printf(p->a, "gw_listener%zu", index));
             m->hostnames = true;
-            m->default_value = text_literal(p->a, "*");
+            m->default_value = plan_text_literal(p->a, "*");
         }
-        map_add(p, m, MAP_KEY_HOSTNAME, l->hostname, text_literal(p->a, l->hostname));
+        plan_map_add(p, m, MAP_KEY_HOSTNAME, l->hostname,
+                     plan_text_literal(p->a, l->hostname));
     }
     return m ? m->variable : NULL;
 }
@@ -518,10 +522,10 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
     flat = ARENA_NEW_ARRAY(p->a, struct candidate, cands.n);
     for (i = 0; i < cands.n; i++)
         flat[i] = *(struct candidate *)cands.v[i];
-    candidates_sort(flat, cands.n);
+    plan_candidates_sort(flat, cands.n);
     if (s->https) {
         if (l && l->n_certificates) {
-            struct cert_files f = certificate_files(p, &l->certificates[0]);
+            struct cert_files f = plan_certificate_files(p, &l->certificates[0]);
             srv->cert_file = f.cert;
             srv->key_file = f.key;
         } else {
@@ -529,10 +533,10 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
         }
         if (l && l->client_ca) {
             const struct object *g = &l->gateway->gw->obj;
-            srv->client_ca_file = ca_bundle_file(
+            srv->client_ca_file = plan_ca_bundle_file(
                 p, l->client_ca,
-                arena_printf(p->a, "certs/client_ca_%s_%s_%lld.pem", g->meta.namespace,
-                             g->meta.name, (long long)l->port));
+                arena_printf(p->a, "certs/client_ca_%s_%s_%lld.pem",
+                             g->meta.namespace, g->meta.name, (long long)l->port));
             srv->client_verify_optional = l->client_verify_optional;
         }
         if (sni_variable && l) {
@@ -542,8 +546,8 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
     }
     srv->listener = l;
     if (l)
-        policy_real_ip(p, l, srv);
-    locations_build(p, srv, &sc, flat, cands.n);
+        plan_policy_real_ip(p, l, srv);
+    plan_locations_build(p, srv, &sc, flat, cands.n);
 }
 
 static int cmp_socks(const void *pa, const void *pb)
@@ -559,7 +563,7 @@ static int cmp_socks(const void *pa, const void *pb)
     return a->port < b->port ? -1 : a->port > b->port;
 }
 
-void servers_build(struct planner *p)
+void plan_servers_build(struct planner *p)
 {
     struct ptrvec socks = {0};
     size_t i, j, k;

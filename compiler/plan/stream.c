@@ -56,11 +56,11 @@ static void collect(struct planner *p, struct ptrvec *socks)
     for (g = 0; g < p->ctl->n_gateways; g++) {
         const struct gateway_state *gs = &p->ctl->gateways[g];
         const char *addrs[MAX_BIND];
-        size_t n = gateway_bind_addresses(p, gs, addrs);
+        size_t n = plan_gateway_bind_addresses(p, gs, addrs);
 
         for (i = 0; i < gs->n_listeners; i++) {
             struct eff_listener *l = &gs->listeners[i];
-            int64_t port = mapped_port(p->o, l->port);
+            int64_t port = plan_mapped_port(p->o, l->port);
 
             if (!l->valid)
                 continue;
@@ -77,14 +77,14 @@ static void collect(struct planner *p, struct ptrvec *socks)
     for (g = 0; g < p->ctl->n_gateways; g++) {
         const struct gateway_state *gs = &p->ctl->gateways[g];
         const char *addrs[MAX_BIND];
-        size_t n = gateway_bind_addresses(p, gs, addrs);
+        size_t n = plan_gateway_bind_addresses(p, gs, addrs);
         for (i = 0; i < gs->n_listeners; i++) {
             struct eff_listener *l = &gs->listeners[i];
             for (k = 0; l->valid && l->protocol == PROTO_HTTPS && k < n; k++) {
                 size_t j;
                 for (j = 0; j < socks->n; j++) {
                     struct l4_sock *s = socks->v[j];
-                    if (!s->udp && s->port == mapped_port(p->o, l->port) &&
+                    if (!s->udp && s->port == plan_mapped_port(p->o, l->port) &&
                         str_eq(s->address, addrs[k]) && !s->address == !addrs[k])
                         ptrvec_push(p->a, &s->https, l);
                 }
@@ -135,8 +135,8 @@ static const char *tls_hop(struct planner *p, const struct plan_target *t)
     } else {
         /* A name for the resolver: through a variable, as for splits. */
         int64_t one = 1;
-        struct plan_split *sp = split_new(p, "gw_l4s");
-        split_weights(p, sp, &one, &t->address, 1);
+        struct plan_split *sp = plan_split_new(p, "gw_l4s");
+        plan_split_weights(p, sp, &one, &t->address, 1);
         h->pass_variable = sp->variable;
     }
     return arena_printf(p->a, "unix:%s", h->listen.unix_path);
@@ -168,7 +168,7 @@ static const char *backends_target(struct planner *p, const struct attachment *a
                 continue;
             if (a->listener->passthrough)
                 b.tls_policy = NULL;
-            t = target_of(p, &b, false, a->listener->gateway);
+            t = plan_target_of(p, &b, false, a->listener->gateway);
             only = t;
             weights[n] = b.ref->weight;
             values[n++] = t.status  ? ""
@@ -185,8 +185,8 @@ static const char *backends_target(struct planner *p, const struct attachment *a
     {
         /* A run-time name, a failing share or several backends: a split
          * per connection, whose values proxy_pass takes from a variable. */
-        struct plan_split *sp = split_new(p, "gw_l4s");
-        split_weights(p, sp, weights, values, n);
+        struct plan_split *sp = plan_split_new(p, "gw_l4s");
+        plan_split_weights(p, sp, weights, values, n);
         *variable = true;
         return sp->variable;
     }
@@ -248,7 +248,7 @@ static int cmp_attachments(const void *pa, const void *pb)
 {
     const struct attachment *a = *(const struct attachment *const *)pa;
     const struct attachment *b = *(const struct attachment *const *)pb;
-    int c = object_cmp_age(&a->route->route->obj, &b->route->route->obj);
+    int c = model_object_cmp_age(&a->route->route->obj, &b->route->route->obj);
 
     if (c)
         return c;
@@ -275,10 +275,10 @@ static bool listener_takes(const char *listener, const char *name)
     if (!name)
         return false;
     if (name[0] != '*')
-        return hostname_matches(listener, name);
+        return val_hostname_matches(listener, name);
     /* A wildcard lies under a listener when one of its hosts does. */
     snprintf(probe, sizeof(probe), "x%s", name + 1);
-    return strcmp(listener, name) == 0 || hostname_matches(listener, probe);
+    return strcmp(listener, name) == 0 || val_hostname_matches(listener, probe);
 }
 
 /* Listener isolation: SNI picks the most specific listener of the socket
@@ -351,7 +351,7 @@ static void tls_entries(struct planner *p, const struct l4_sock *s, struct ptrve
 
 static struct plan_map *sni_map(struct planner *p, const char *source, const char *var)
 {
-    struct plan_map *m = map_new(p, text_variable(p->a, source), var);
+    struct plan_map *m = plan_map_new(p, plan_text_variable(p->a, source), var);
 
     m->hostnames = true;
     return m;
@@ -359,7 +359,8 @@ static struct plan_map *sni_map(struct planner *p, const char *source, const cha
 
 static struct plan_text target_text(struct planner *p, const char *target)
 {
-    return target[0] == '$' ? text_variable(p->a, target + 1) : text_literal(p->a, target);
+    return target[0] == '$' ? plan_text_variable(p->a, target + 1)
+                            : plan_text_literal(p->a, target);
 }
 
 /* "<port>", or "<port>_<n>" when Gateways on different addresses share
@@ -402,7 +403,7 @@ static void certificates(struct planner *p, struct plan_stream_server *srv,
         const struct eff_listener *l = s->listeners.v[i];
         if (!terminates(l))
             continue;
-        f[i] = certificate_files(p, &l->certificates[0]);
+        f[i] = plan_certificate_files(p, &l->certificates[0]);
         separate_keys |= f[i].cert != f[i].key;
         terminating++;
     }
@@ -420,14 +421,14 @@ static void certificates(struct planner *p, struct plan_stream_server *srv,
             m[1] = separate_keys ? sni_map(p, sni_source, sock_var(p, s, "key")) : m[0];
         }
         for (k = 0; l->hostname && k < (separate_keys ? 2u : 1u); k++)
-            map_add(p, m[k], MAP_KEY_HOSTNAME, l->hostname,
-                    text_literal(p->a, k ? f[i].key : f[i].cert));
+            plan_map_add(p, m[k], MAP_KEY_HOSTNAME, l->hostname,
+                         plan_text_literal(p->a, k ? f[i].key : f[i].cert));
         if (!fallback.cert || !l->hostname)
             fallback = f[i];
     }
     if (m[0]) {
-        m[0]->default_value = text_literal(p->a, fallback.cert);
-        m[1]->default_value = text_literal(p->a, fallback.key);
+        m[0]->default_value = plan_text_literal(p->a, fallback.cert);
+        m[1]->default_value = plan_text_literal(p->a, fallback.key);
         srv->cert_variable = m[0]->variable;
         srv->key_variable = m[1]->variable;
     }
@@ -446,12 +447,13 @@ static void sni_server(struct planner *p, struct plan_stream_server *srv,
         if (e->passthrough != passthrough)
             continue;
         if (e->hostname)
-            map_add(p, m, MAP_KEY_HOSTNAME, e->hostname, target_text(p, e->target));
+            plan_map_add(p, m, MAP_KEY_HOSTNAME, e->hostname,
+                         target_text(p, e->target));
         else
             m->default_value = target_text(p, e->target);
     }
-    if (fallback && text_is_empty(&m->default_value))
-        m->default_value = text_literal(p->a, fallback);
+    if (fallback && plan_text_is_empty(&m->default_value))
+        m->default_value = plan_text_literal(p->a, fallback);
     srv->pass_variable = var;
 }
 
@@ -511,10 +513,12 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
                         e->target[0] == '$');
             }
             if (e->hostname)
-                map_add(p, m, MAP_KEY_HOSTNAME, e->hostname,
-                        text_literal(p->a, arena_printf(p->a, "unix:%s", hop)));
+                plan_map_add(
+                    p, m, MAP_KEY_HOSTNAME, e->hostname,
+                    plan_text_literal(p->a, arena_printf(p->a, "unix:%s", hop)));
             else
-                m->default_value = text_literal(p->a, arena_printf(p->a, "unix:%s", hop));
+                m->default_value =
+                    plan_text_literal(p->a, arena_printf(p->a, "unix:%s", hop));
         }
         if (s->https.n) {
             /* SNI picks the most specific listener hostname (docs/spec-notes.md,
@@ -534,12 +538,15 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
                 seen = strhash_slot(&keys, l->hostname);
                 if (!*seen) {
                     *seen = m;
-                    map_add(p, m, MAP_KEY_HOSTNAME, l->hostname,
-                            text_literal(p->a, arena_printf(p->a, "unix:%s", https_hop)));
+                    plan_map_add(
+                        p, m, MAP_KEY_HOSTNAME, l->hostname,
+                        plan_text_literal(
+                            p->a, arena_printf(p->a, "unix:%s", https_hop)));
                 }
             }
-            if (https_default && text_is_empty(&m->default_value))
-                m->default_value = text_literal(p->a, arena_printf(p->a, "unix:%s", https_hop));
+            if (https_default && plan_text_is_empty(&m->default_value))
+                m->default_value = plan_text_literal(
+                    p->a, arena_printf(p->a, "unix:%s", https_hop));
             {
                 struct https_hop *hop = ARENA_NEW(p->a, struct https_hop);
                 hop->address = s->address;
@@ -576,7 +583,7 @@ static int cmp_socks(const void *pa, const void *pb)
     return (int)a->udp - (int)b->udp;
 }
 
-void stream_build(struct planner *p)
+void plan_stream_build(struct planner *p)
 {
     struct ptrvec socks = {0};
     size_t i;

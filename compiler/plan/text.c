@@ -2,7 +2,7 @@
 
 #include "base/arena.h"
 
-struct plan_text text_new(struct arena *a, size_t cap)
+struct plan_text plan_text_new(struct arena *a, size_t cap)
 {
     struct plan_text t;
 
@@ -21,33 +21,33 @@ static void push(struct plan_text *t, bool variable, const char *s)
     t->n++;
 }
 
-void text_lit(struct plan_text *t, const char *s)
+void plan_text_lit(struct plan_text *t, const char *s)
 {
     push(t, false, s);
 }
 
-void text_var(struct plan_text *t, const char *name)
+void plan_text_var(struct plan_text *t, const char *name)
 {
     push(t, true, name);
 }
 
-struct plan_text text_literal(struct arena *a, const char *s)
+struct plan_text plan_text_literal(struct arena *a, const char *s)
 {
-    struct plan_text t = text_new(a, 1);
+    struct plan_text t = plan_text_new(a, 1);
 
-    text_lit(&t, s);
+    plan_text_lit(&t, s);
     return t;
 }
 
-struct plan_text text_variable(struct arena *a, const char *name)
+struct plan_text plan_text_variable(struct arena *a, const char *name)
 {
-    struct plan_text t = text_new(a, 1);
+    struct plan_text t = plan_text_new(a, 1);
 
-    text_var(&t, name);
+    plan_text_var(&t, name);
     return t;
 }
 
-bool text_is_empty(const struct plan_text *t)
+bool plan_text_is_empty(const struct plan_text *t)
 {
     size_t i;
 

@@ -18,15 +18,17 @@ static const char *host_port(struct arena *a, const char *host, int64_t port)
                              : arena_printf(a, "%s:%lld", host, (long long)port);
 }
 
-const char *upstream_for(struct planner *p, const struct backend *b, unsigned repeat)
+const char *plan_upstream_for(struct planner *p, const struct backend *b,
+                              unsigned repeat)
 {
-    return upstream_balanced(p, b, repeat, NULL);
+    return plan_upstream_balanced(p, b, repeat, NULL);
 }
 
 /* Upstreams differ by load balancing too: "_lc" for least_conn, "_h" and
  * the key's hash for a consistent hash. */
-const char *upstream_balanced(struct planner *p, const struct backend *b, unsigned repeat,
-                              const struct upstream_options *o)
+const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
+                                   unsigned repeat,
+                                   const struct upstream_options *o)
 {
     const struct load_balancing *lb = o ? o->lb : NULL;
     const struct upstream_keepalive *k = o ? o->keepalive : NULL;
@@ -47,14 +49,15 @@ const char *upstream_balanced(struct planner *p, const struct backend *b, unsign
     if (lb && str_eq(lb->method, "LeastConnections"))
         name = arena_printf(p->a, "%s_lc", name);
     else if (lb && str_eq(lb->method, "ConsistentHash"))
-        name = arena_printf(p->a, "%s_h%s", name, hashed_id(p, o->hash_key));
+        name = arena_printf(p->a, "%s_h%s", name, plan_hashed_id(p, o->hash_key));
     if (k)
-        name = arena_printf(p->a, "%s_k%s", name,
-                            hashed_id(p, arena_printf(p->a, "%lld/%lld/%s/%s",
-                                                      (long long)k->connections,
-                                                      (long long)k->requests,
-                                                      k->idle_timeout ? k->idle_timeout : "",
-                                                      k->max_lifetime ? k->max_lifetime : "")));
+        name = arena_printf(
+            p->a, "%s_k%s", name,
+            plan_hashed_id(
+                p, arena_printf(p->a, "%lld/%lld/%s/%s", (long long)k->connections,
+                                (long long)k->requests,
+                                k->idle_timeout ? k->idle_timeout : "",
+                                k->max_lifetime ? k->max_lifetime : "")));
     slot = strhash_slot(&p->sec->upstreams_by_name, name);
     if (*slot)
         return ((struct plan_upstream *)*slot)->name;

@@ -41,8 +41,8 @@ static bool intersect_hostnames(struct ctx *x, const struct route *r,
     const char **v = ARENA_NEW_ARRAY(x->c->arena, const char *, n);
 
     for (i = 0; i < n; i++) {
-        const char *h = hostname_intersect(l->hostname,
-                                           r->n_hostnames ? r->hostnames[i] : NULL);
+        const char *h = val_hostname_intersect(
+            l->hostname, r->n_hostnames ? r->hostnames[i] : NULL);
         bool dup = false;
 
         if (!h)
@@ -115,7 +115,8 @@ static const char *kinds_text(struct ctx *x, const struct eff_listener *l)
     size_t i;
 
     for (i = 0; i < l->n_supported_kinds; i++)
-        s = msgf(x, "%s%s%s", s, i ? ", " : "", kind_name(l->supported_kinds[i]));
+        s = val_msgf(x, "%s%s%s", s, i ? ", " : "",
+                     model_kind_name(l->supported_kinds[i]));
     return *s ? s : "no route kinds";
 }
 
@@ -126,20 +127,23 @@ static const char *failure_message(struct ctx *x, const struct route *r,
 
     switch (f->why) {
     case REFUSED_NOT_ACCEPTED:
-        return msgf(x, "listener '%s' is not accepted", l->spec->name);
+        return val_msgf(x, "listener '%s' is not accepted", l->spec->name);
     case REFUSED_KIND:
-        return msgf(x, "listener '%s' (%s) does not allow %s; it allows %s", l->spec->name,
-                    protocol_name(l->protocol), kind_name(r->obj.kind), kinds_text(x, l));
+        return val_msgf(x, "listener '%s' (%s) does not allow %s; it allows %s",
+                        l->spec->name, val_protocol_name(l->protocol),
+                        model_kind_name(r->obj.kind), kinds_text(x, l));
     case REFUSED_NAMESPACE:
-        return msgf(x, "listener '%s' does not allow routes from namespace '%s' "
-                       "(allowedRoutes.namespaces.from: %s)",
-                    l->spec->name, r->obj.meta.namespace,
-                    l->spec->allowed_routes.namespaces.from);
+        return val_msgf(x,
+                        "listener '%s' does not allow routes from namespace '%s' "
+                        "(allowedRoutes.namespaces.from: %s)",
+                        l->spec->name, r->obj.meta.namespace,
+                        l->spec->allowed_routes.namespaces.from);
     case REFUSED_HOSTNAME:
         break;
     }
-    return msgf(x, "no hostname of the route matches listener '%s' hostname '%s'",
-                l->spec->name, l->hostname);
+    return val_msgf(x,
+                    "no hostname of the route matches listener '%s' hostname '%s'",
+                    l->spec->name, l->hostname);
 }
 
 static bool try_listener(struct ctx *x, struct route_state *rs,
@@ -159,8 +163,9 @@ static bool try_listener(struct ctx *x, struct route_state *rs,
         note_failure(f, REFUSED_KIND, l);
         return false;
     }
-    if (!namespace_selected(x, listener_owner(l), &l->spec->allowed_routes.namespaces,
-                            home, r->obj.meta.namespace)) {
+    if (!val_namespace_selected(x, val_listener_owner(l),
+                                &l->spec->allowed_routes.namespaces, home,
+                                r->obj.meta.namespace)) {
         note_failure(f, REFUSED_NAMESPACE, l);
         return false;
     }
@@ -175,12 +180,12 @@ static bool try_listener(struct ctx *x, struct route_state *rs,
 static const char *selector_text(struct ctx *x, const struct parent_ref *p)
 {
     if (p->section_name && p->port != INT_UNSET)
-        return msgf(x, "no listener named '%s' on port %lld", p->section_name,
-                    (long long)p->port);
+        return val_msgf(x, "no listener named '%s' on port %lld", p->section_name,
+                        (long long)p->port);
     if (p->section_name)
-        return msgf(x, "no listener named '%s'", p->section_name);
+        return val_msgf(x, "no listener named '%s'", p->section_name);
     if (p->port != INT_UNSET)
-        return msgf(x, "no listener on port %lld", (long long)p->port);
+        return val_msgf(x, "no listener on port %lld", (long long)p->port);
     return "no listeners";
 }
 
@@ -198,7 +203,7 @@ static const char *section_suggestion(struct ctx *x, const struct parent_ref *p,
     for (i = 0; i < n; i++)
         suggest_add(&s, ls[i].spec->name);
     best = suggest_result(&s);
-    return msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
+    return val_msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
 }
 
 static void attach_parent(struct ctx *x, struct route_state *rs,
@@ -223,23 +228,24 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
     }
     rp->accepted = rp->listeners.n > 0;
     if (rp->accepted) {
-        conditions_set(&rp->conditions, "Accepted", true, "Accepted", "");
+        val_conditions_set(&rp->conditions, "Accepted", true, "Accepted", "");
         return;
     }
     if (!selected) {
         f.reason = "NoMatchingParent";
-        message = msgf(x, "%s has %s", parent_label, selector_text(x, p));
+        message = val_msgf(x, "%s has %s", parent_label, selector_text(x, p));
         hint = section_suggestion(x, p, ls, n);
     } else {
         message = failure_message(x, rs->route, &f);
     }
-    conditions_set(&rp->conditions, "Accepted", false, f.reason, message);
-    finding(x, strcmp(f.reason, "NoMatchingParent") == 0 ? DIAG_NO_MATCHING_PARENT
-               : strcmp(f.reason, "NoMatchingListenerHostname") == 0
-                   ? DIAG_NO_MATCHING_HOSTNAME
-                   : DIAG_NOT_ALLOWED_BY_LISTENERS,
-            &rs->route->obj, p->src, "route does not attach to %s: %s (%s)%s",
-            parent_label, message, f.reason, hint);
+    val_conditions_set(&rp->conditions, "Accepted", false, f.reason, message);
+    val_finding(x,
+                strcmp(f.reason, "NoMatchingParent") == 0 ? DIAG_NO_MATCHING_PARENT
+                : strcmp(f.reason, "NoMatchingListenerHostname") == 0
+                    ? DIAG_NO_MATCHING_HOSTNAME
+                    : DIAG_NOT_ALLOWED_BY_LISTENERS,
+                &rs->route->obj, p->src, "route does not attach to %s: %s (%s)%s",
+                parent_label, message, f.reason, hint);
 }
 
 /* Does --gateway select the Gateway of this parent (a Gateway, or the
@@ -251,12 +257,12 @@ static bool parent_selected(const struct ctx *x, enum kind kind, const char *ns,
     const struct parent_ref *p;
 
     if (kind == KIND_GATEWAY)
-        return gateway_selected(x, ns, name);
+        return val_gateway_selected(x, ns, name);
     set = (const struct listener_set *)model_find(x->m, KIND_LISTENER_SET, ns, name);
     if (!set || set->obj.rejected || !set->parent_ref.name)
         return true;
     p = &set->parent_ref;
-    return gateway_selected(x, p->namespace ? p->namespace : ns, p->name);
+    return val_gateway_selected(x, p->namespace ? p->namespace : ns, p->name);
 }
 
 /* Finds the Gateway or ListenerSet a parentRef names among ours; reports a
@@ -274,10 +280,10 @@ static bool resolve_parent(struct ctx *x, const struct route *r,
         return false; /* e.g. a Service parent (GAMMA): not a Gateway's business */
     if (str_eq(p->kind, "Gateway")) {
         kind = KIND_GATEWAY;
-        *gs = find_gateway(x, ns, p->name);
+        *gs = val_find_gateway(x, ns, p->name);
     } else if (str_eq(p->kind, "ListenerSet")) {
         kind = KIND_LISTENER_SET;
-        *ls = find_listener_set(x, ns, p->name);
+        *ls = val_find_listener_set(x, ns, p->name);
     } else {
         return false;
     }
@@ -288,18 +294,20 @@ static bool resolve_parent(struct ctx *x, const struct route *r,
     {
         const struct object *o = model_find(x->m, kind, ns, p->name);
         if (!o)
-            finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
-                    "parentRef names %s '%s/%s', which is not in the input%s",
-                    kind_name(kind), ns, p->name,
-                    name_suggestion(x, kind, ns, p->name));
+            val_finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
+                        "parentRef names %s '%s/%s', which is not in the input%s",
+                        model_kind_name(kind), ns, p->name,
+                        val_name_suggestion(x, kind, ns, p->name));
         else if (o->rejected)
-            finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
-                    "parentRef names %s '%s/%s', which is invalid and would not be "
-                    "stored", kind_name(kind), ns, p->name);
+            val_finding(
+                x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
+                "parentRef names %s '%s/%s', which is invalid and would not be "
+                "stored",
+                model_kind_name(kind), ns, p->name);
         else
-            finding(x, DIAG_PARENT_NOT_OURS, &r->obj, p->src,
-                    "parentRef names %s '%s/%s', which gwc does not handle",
-                    kind_name(kind), ns, p->name);
+            val_finding(x, DIAG_PARENT_NOT_OURS, &r->obj, p->src,
+                        "parentRef names %s '%s/%s', which gwc does not handle",
+                        model_kind_name(kind), ns, p->name);
     }
     return false;
 }
@@ -326,16 +334,17 @@ static void attach_route(struct ctx *x, struct route *r)
         rp->ref = &r->parent_refs[i];
         if (gs)
             attach_parent(x, rs, rp, gs->listeners, gs->n_own,
-                          object_label(x->c, &gs->gw->obj));
+                          model_object_label(x->c, &gs->gw->obj));
         else if (!ls->accepted)
-            conditions_set(&rp->conditions, "Accepted", false, "NotAllowedByListeners",
-                           "the ListenerSet is not accepted by its Gateway");
+            val_conditions_set(&rp->conditions, "Accepted", false,
+                               "NotAllowedByListeners",
+                               "the ListenerSet is not accepted by its Gateway");
         else
             attach_parent(x, rs, rp, ls->listeners, ls->n_listeners,
-                          object_label(x->c, &ls->ls->obj));
+                          model_object_label(x->c, &ls->ls->obj));
     }
     if (rs)
-        backends_resolve(x, rs);
+        val_backends_resolve(x, rs);
 }
 
 /* Several TCP or UDP routes on one listener: all are accepted and counted,
@@ -350,7 +359,8 @@ static void l4_oldest_wins(struct ctx *x, struct eff_listener *l)
         return;
     for (i = 0; i < l->attachments.n; i++) {
         struct attachment *a = l->attachments.v[i];
-        if (!oldest || object_cmp_age(&a->route->route->obj, &oldest->route->route->obj) < 0)
+        if (!oldest || model_object_cmp_age(&a->route->route->obj,
+                                            &oldest->route->route->obj) < 0)
             oldest = a;
     }
     for (i = 0; i < l->attachments.n; i++) {
@@ -358,15 +368,17 @@ static void l4_oldest_wins(struct ctx *x, struct eff_listener *l)
         if (a == oldest)
             continue;
         a->carries_traffic = false;
-        finding_sev(x, DIAG_WARNING, DIAG_ROUTE_CONFLICT, &a->route->route->obj,
-                    a->route->route->spec_src,
-                    "%s shares listener '%s' with the older %s, which takes its "
-                    "traffic", object_label(x->c, &a->route->route->obj),
-                    l->spec->name, object_label(x->c, &oldest->route->route->obj));
+        val_finding_sev(
+            x, DIAG_WARNING, DIAG_ROUTE_CONFLICT, &a->route->route->obj,
+            a->route->route->spec_src,
+            "%s shares listener '%s' with the older %s, which takes its "
+            "traffic",
+            model_object_label(x->c, &a->route->route->obj), l->spec->name,
+            model_object_label(x->c, &oldest->route->route->obj));
     }
 }
 
-void routes_attach(struct ctx *x)
+void val_routes_attach(struct ctx *x)
 {
     static const enum kind kinds[] = {KIND_HTTP_ROUTE, KIND_GRPC_ROUTE,
                                       KIND_TLS_ROUTE, KIND_TCP_ROUTE, KIND_UDP_ROUTE};
@@ -386,7 +398,7 @@ void routes_attach(struct ctx *x)
     for (i = 0; i < x->ctl->n_gateways; i++) {
         struct gateway_state *gs = &x->ctl->gateways[i];
         for (j = 0; j < gs->n_listeners; j++) {
-            cross_serving(x, &gs->listeners[j]);
+            val_cross_serving(x, &gs->listeners[j]);
             l4_oldest_wins(x, &gs->listeners[j]);
         }
     }

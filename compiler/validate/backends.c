@@ -48,7 +48,7 @@ static const char *ports_text(struct ctx *x, const struct service *s)
     size_t i;
 
     for (i = 0; i < s->n_ports; i++)
-        t = msgf(x, "%s%s%lld", t, i ? ", " : "", (long long)s->ports[i].port);
+        t = val_msgf(x, "%s%s%lld", t, i ? ", " : "", (long long)s->ports[i].port);
     return *t ? t : "none";
 }
 
@@ -64,7 +64,7 @@ static bool port_usable(const struct endpoint_port *ep)
     return ep->port >= 1 && ep->port <= 65535;
 }
 
-void endpoint_slices_check(struct ctx *x)
+void val_endpoint_slices_check(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_ENDPOINT_SLICE];
     size_t i, j;
@@ -78,10 +78,12 @@ void endpoint_slices_check(struct ctx *x)
             const struct endpoint_port *ep = &es->ports[j];
             if (ep->port == INT_UNSET || port_usable(ep))
                 continue;
-            finding(x, DIAG_ENDPOINT_PORT_UNUSABLE, &es->obj, ynode_get(ep->src, "port"),
-                    "port %lld is not a port number nginx can connect to (1-65535); "
-                    "the endpoints of this EndpointSlice are not used for it",
-                    (long long)ep->port);
+            val_finding(
+                x, DIAG_ENDPOINT_PORT_UNUSABLE, &es->obj,
+                ynode_get(ep->src, "port"),
+                "port %lld is not a port number nginx can connect to (1-65535); "
+                "the endpoints of this EndpointSlice are not used for it",
+                (long long)ep->port);
         }
     }
 }
@@ -102,8 +104,10 @@ static bool endpoints(struct ctx *x, const struct service *s,
         const struct endpoint_slice *es = pv->v[i];
         const struct endpoint_port *ep = NULL;
 
-        if (es->obj.rejected || !str_eq(es->obj.meta.namespace, s->obj.meta.namespace) ||
-            !str_eq(strmap_get(&es->obj.meta.labels, "kubernetes.io/service-name"),
+        if (es->obj.rejected ||
+            !str_eq(es->obj.meta.namespace, s->obj.meta.namespace) ||
+            !str_eq(model_strmap_get(&es->obj.meta.labels,
+                                     "kubernetes.io/service-name"),
                     s->obj.meta.name) ||
             str_eq(es->address_type, "FQDN"))
             continue;
@@ -114,7 +118,7 @@ static bool endpoints(struct ctx *x, const struct service *s,
         if (!ep)
             continue;
         if (!port_usable(ep))
-            continue; /* reported by endpoint_slices_check() */
+            continue; /* reported by val_endpoint_slices_check() */
         found = true;
         for (j = 0; j < es->n_endpoints; j++) {
             const struct endpoint *e = &es->endpoints[j];
@@ -123,10 +127,11 @@ static bool endpoints(struct ctx *x, const struct service *s,
             for (k = 0; k < e->n_addresses; k++) {
                 const char *a = e->addresses[k];
                 /* An IPv6 literal needs brackets before the port. */
-                ptrvec_push(x->c->arena, &addrs,
-                            (void *)(strchr(a, ':')
-                                         ? msgf(x, "[%s]:%lld", a, (long long)ep->port)
-                                         : msgf(x, "%s:%lld", a, (long long)ep->port)));
+                ptrvec_push(
+                    x->c->arena, &addrs,
+                    (void *)(strchr(a, ':')
+                                 ? val_msgf(x, "[%s]:%lld", a, (long long)ep->port)
+                                 : val_msgf(x, "%s:%lld", a, (long long)ep->port)));
             }
         }
     }
@@ -156,7 +161,7 @@ static void invalid_hint(struct ctx *x, const struct referrer *from, struct back
     b->status = BACKEND_INVALID;
     if (from->rs)
         refs_failed(from->rs, reason, message);
-    finding(x, code, from->obj, r->src, "%s (%s)%s", message, reason, hint);
+    val_finding(x, code, from->obj, r->src, "%s (%s)%s", message, reason, hint);
 }
 
 static void invalid(struct ctx *x, const struct referrer *from, struct backend *b,
@@ -180,59 +185,66 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
     b->status = BACKEND_OK;
     if (!str_eq(r->group, "") || !str_eq(r->kind, "Service")) {
         invalid(x, rs, b, DIAG_BACKEND_INVALID_KIND, r, "InvalidKind",
-                msgf(x, "backend kind %s%s%s is not supported; gwc routes to core "
-                        "Services", *r->group ? r->group : "", *r->group ? "/" : "",
-                     r->kind));
+                val_msgf(x,
+                         "backend kind %s%s%s is not supported; gwc routes to core "
+                         "Services",
+                         *r->group ? r->group : "", *r->group ? "/" : "", r->kind));
         return;
     }
     /* The CRD lets a backendRef name be any string of 1-253 characters,
      * but a Service name is a DNS-1035 label: anything else names no
      * Service that can exist, and must never become a DNS name (or an
      * upstream name) in the output. */
-    if (!is_service_name(r->name)) {
+    if (!schema_is_service_name(r->name)) {
         invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
-                msgf(x, "'%s' cannot name a Service: Service names are DNS-1035 "
-                        "labels (lowercase letters, digits and '-', starting with "
-                        "a letter, at most 63 characters)", r->name));
+                val_msgf(x,
+                         "'%s' cannot name a Service: Service names are DNS-1035 "
+                         "labels (lowercase letters, digits and '-', starting with "
+                         "a letter, at most 63 characters)",
+                         r->name));
         return;
     }
-    if (!grant_allows(x, kind_name(route_obj->kind), route_obj->meta.namespace, "",
-                      "Service", ns, r->name)) {
+    if (!val_grant_allows(x, model_kind_name(route_obj->kind),
+                          route_obj->meta.namespace, "", "Service", ns, r->name)) {
         invalid(x, rs, b, DIAG_REF_NOT_PERMITTED, r, "RefNotPermitted",
-                msgf(x, "Service '%s/%s' is in another namespace and no "
-                        "ReferenceGrant there allows %s from '%s'", ns, r->name,
-                     kind_name(route_obj->kind), route_obj->meta.namespace));
+                val_msgf(x,
+                         "Service '%s/%s' is in another namespace and no "
+                         "ReferenceGrant there allows %s from '%s'",
+                         ns, r->name, model_kind_name(route_obj->kind),
+                         route_obj->meta.namespace));
         return;
     }
     if (r->port == INT_UNSET) {
-        invalid(x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, "BackendNotFound",
-                msgf(x, "reference to Service '%s/%s' has no port", ns, r->name));
+        invalid(
+            x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, "BackendNotFound",
+            val_msgf(x, "reference to Service '%s/%s' has no port", ns, r->name));
         return;
     }
     s = (const struct service *)model_find(x->m, KIND_SERVICE, ns, r->name);
     if (s && s->obj.rejected) {
         invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
-                msgf(x, "Service '%s/%s' is invalid and would not be stored", ns,
-                     r->name));
+                val_msgf(x, "Service '%s/%s' is invalid and would not be stored",
+                         ns, r->name));
         return;
     }
     if (!s) {
-        if (!assume_exists(x, route_obj, r->src, KIND_SERVICE, ns, r->name,
-                           "resolved by DNS at run time")) {
-            invalid_hint(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
-                         msgf(x, "Service '%s/%s' is not in the input", ns, r->name),
-                         name_suggestion(x, KIND_SERVICE, ns, r->name));
+        if (!val_assume_exists(x, route_obj, r->src, KIND_SERVICE, ns, r->name,
+                               "resolved by DNS at run time")) {
+            invalid_hint(
+                x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+                val_msgf(x, "Service '%s/%s' is not in the input", ns, r->name),
+                val_name_suggestion(x, KIND_SERVICE, ns, r->name));
             return;
         }
-        b->dns_name = msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
+        b->dns_name = val_msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
         return;
     }
     b->service = s;
     b->port = find_port(s, r->port);
     if (!b->port) {
         invalid(x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, "BackendNotFound",
-                msgf(x, "Service '%s/%s' has no port %lld (its ports: %s)", ns, r->name,
-                     (long long)r->port, ports_text(x, s)));
+                val_msgf(x, "Service '%s/%s' has no port %lld (its ports: %s)", ns,
+                         r->name, (long long)r->port, ports_text(x, s)));
         return;
     }
     b->app_protocol = b->port->app_protocol;
@@ -260,10 +272,12 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
         b->cluster_ip = cluster_ip;
         return;
     }
-    b->dns_name = msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
-    finding(x, DIAG_BACKEND_DNS, route_obj, r->src,
-            "Service '%s/%s' has neither EndpointSlices nor a clusterIP in the input; "
-            "nginx resolves %s at run time", ns, r->name, b->dns_name);
+    b->dns_name = val_msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
+    val_finding(
+        x, DIAG_BACKEND_DNS, route_obj, r->src,
+        "Service '%s/%s' has neither EndpointSlices nor a clusterIP in the input; "
+        "nginx resolves %s at run time",
+        ns, r->name, b->dns_name);
 }
 
 static struct ref_view view_backend(const struct backend_ref *b)
@@ -289,18 +303,20 @@ static void rule_filters(struct ctx *x, struct route_state *rs,
         if (str_eq(f[i].type, "ExtensionRef")) {
             st->fixed_status = 500;
             refs_failed(rs, "InvalidKind",
-                        msgf(x, "ExtensionRef %s '%s' is not supported",
-                             f[i].extension_ref.kind, f[i].extension_ref.name));
-            finding(x, DIAG_EXTENSION_REF, &rs->route->obj, f[i].src,
-                    "ExtensionRef filter %s/%s '%s' is not supported; matching "
-                    "requests get 500", f[i].extension_ref.group,
-                    f[i].extension_ref.kind, f[i].extension_ref.name);
+                        val_msgf(x, "ExtensionRef %s '%s' is not supported",
+                                 f[i].extension_ref.kind, f[i].extension_ref.name));
+            val_finding(x, DIAG_EXTENSION_REF, &rs->route->obj, f[i].src,
+                        "ExtensionRef filter %s/%s '%s' is not supported; matching "
+                        "requests get 500",
+                        f[i].extension_ref.group, f[i].extension_ref.kind,
+                        f[i].extension_ref.name);
         } else if (str_eq(f[i].type, "ExternalAuth")) {
             st->fixed_status = 500;
-            finding(x, DIAG_NGINX_UNSUPPORTED, &rs->route->obj, f[i].src,
-                    "ExternalAuth needs njs or auth_request with a response "
-                    "contract gwc does not implement; matching requests get 500 "
-                    "(failing closed)");
+            val_finding(
+                x, DIAG_NGINX_UNSUPPORTED, &rs->route->obj, f[i].src,
+                "ExternalAuth needs njs or auth_request with a response "
+                "contract gwc does not implement; matching requests get 500 "
+                "(failing closed)");
         }
     }
 }
@@ -314,8 +330,9 @@ static size_t count_mirrors(const struct route_rule *r)
     return n;
 }
 
-bool backend_resolve_for(struct ctx *x, const struct object *from,
-                         const struct backend_object_ref *ref, struct backend *b)
+bool val_backend_resolve_for(struct ctx *x, const struct object *from,
+                             const struct backend_object_ref *ref,
+                             struct backend *b)
 {
     struct referrer who = {from, NULL};
     struct ref_view v = view_object(ref);
@@ -324,7 +341,7 @@ bool backend_resolve_for(struct ctx *x, const struct object *from,
     return b->status != BACKEND_INVALID;
 }
 
-void backends_resolve(struct ctx *x, struct route_state *rs)
+void val_backends_resolve(struct ctx *x, struct route_state *rs)
 {
     const struct route *r = rs->route;
     struct referrer who = {&r->obj, rs};

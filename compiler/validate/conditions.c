@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-void conditions_set(struct conditions *cs, const char *type, bool status,
-                    const char *reason, const char *message)
+void val_conditions_set(struct conditions *cs, const char *type, bool status,
+                        const char *reason, const char *message)
 {
     struct condition *c = NULL;
     size_t i;
@@ -25,8 +25,8 @@ void conditions_set(struct conditions *cs, const char *type, bool status,
     c->message = message ? message : "";
 }
 
-const struct condition *conditions_get(const struct conditions *cs,
-                                       const char *type)
+const struct condition *val_conditions_get(const struct conditions *cs,
+                                           const char *type)
 {
     size_t i;
 

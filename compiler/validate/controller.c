@@ -24,13 +24,14 @@ static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
 
     strbuf_vaddf(&msg, fmt, ap);
     d = diag_report_sev(&x->c->diags, sev, code, ynode_loc(x->c, where),
-                        object_label(x->c, o), model_path(x->c, at), "%s", msg.buf);
+                        model_object_label(x->c, o), model_path(x->c, at), "%s",
+                        msg.buf);
     strbuf_release(&msg);
     return d;
 }
 
-struct diag *finding(struct ctx *x, enum diag_code code, const struct object *o,
-                     const struct ynode *at, const char *fmt, ...)
+struct diag *val_finding(struct ctx *x, enum diag_code code, const struct object *o,
+                         const struct ynode *at, const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;
@@ -41,9 +42,9 @@ struct diag *finding(struct ctx *x, enum diag_code code, const struct object *o,
     return d;
 }
 
-struct diag *finding_sev(struct ctx *x, enum diag_severity sev,
-                         enum diag_code code, const struct object *o,
-                         const struct ynode *at, const char *fmt, ...)
+struct diag *val_finding_sev(struct ctx *x, enum diag_severity sev,
+                             enum diag_code code, const struct object *o,
+                             const struct ynode *at, const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;
@@ -54,7 +55,7 @@ struct diag *finding_sev(struct ctx *x, enum diag_severity sev,
     return d;
 }
 
-const char *msgf(struct ctx *x, const char *fmt, ...)
+const char *val_msgf(struct ctx *x, const char *fmt, ...)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *s;
@@ -68,8 +69,8 @@ const char *msgf(struct ctx *x, const char *fmt, ...)
     return s;
 }
 
-void controller_build(struct compilation *c, struct model *m,
-                      const struct validate_options *o, struct controller *out)
+void val_controller_build(struct compilation *c, struct model *m,
+                          const struct validate_options *o, struct controller *out)
 {
     struct ctx x = {.c = c, .m = m, .o = o, .ctl = out, .suggest_budget = 1u << 26};
     size_t i;
@@ -78,15 +79,15 @@ void controller_build(struct compilation *c, struct model *m,
     memset(out, 0, sizeof(*out));
     out->model = m;
     out->controller_name = o->controller_name;
-    grants_index(&x);
-    gateways_build(&x);
-    endpoint_slices_check(&x);
-    routes_attach(&x);
-    policies_build(&x);
-    gwc_policies_build(&x);
-    nginx_limits(&x);
+    val_grants_index(&x);
+    val_gateways_build(&x);
+    val_endpoint_slices_check(&x);
+    val_routes_attach(&x);
+    val_policies_build(&x);
+    val_gwc_policies_build(&x);
+    val_nginx_limits(&x);
     for (i = 0; i < out->n_routes; i++) {
-        header_matches_check(&x, &out->routes[i]);
-        route_conditions(&x, &out->routes[i]);
+        val_header_matches_check(&x, &out->routes[i]);
+        val_route_conditions(&x, &out->routes[i]);
     }
 }

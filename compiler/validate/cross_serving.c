@@ -121,7 +121,7 @@ static int cmp_age(const void *pa, const void *pb)
 {
     const struct attachment *a = *(const struct attachment *const *)pa;
     const struct attachment *b = *(const struct attachment *const *)pb;
-    int c = object_cmp_age(&a->route->route->obj, &b->route->route->obj);
+    int c = model_object_cmp_age(&a->route->route->obj, &b->route->route->obj);
 
     return c ? c : (int)a->route->route->obj.kind - (int)b->route->route->obj.kind;
 }
@@ -136,12 +136,14 @@ static void reject(struct ctx *x, struct eff_listener *l, struct attachment *los
     const char *why;
     size_t i, j, k;
 
-    why = msgf(x, "not accepted on listener '%s': %s (older, or first by "
-                  "namespace/name) already serves %s%s%s there; a listener gives "
-                  "each hostname to HTTPRoutes or to GRPCRoutes, not both",
-               l->spec->name, object_label(x->c, &winner->route->route->obj),
-               host ? "a hostname intersecting '" : "hostnames of the listener",
-               host ? host : "", host ? "'" : "");
+    why = val_msgf(x,
+                   "not accepted on listener '%s': %s (older, or first by "
+                   "namespace/name) already serves %s%s%s there; a listener gives "
+                   "each hostname to HTTPRoutes or to GRPCRoutes, not both",
+                   l->spec->name,
+                   model_object_label(x->c, &winner->route->route->obj),
+                   host ? "a hostname intersecting '" : "hostnames of the listener",
+                   host ? host : "", host ? "'" : "");
     for (i = 0; i < rs->n_parents; i++) {
         struct route_parent *rp = &rs->parents[i];
         for (j = k = 0; j < rp->listeners.n; j++) {
@@ -155,14 +157,15 @@ static void reject(struct ctx *x, struct eff_listener *l, struct attachment *los
             at = rp->ref->src;
         if (k == 0 && rp->accepted) {
             rp->accepted = false;
-            conditions_set(&rp->conditions, "Accepted", false, "HostnameConflict", why);
+            val_conditions_set(&rp->conditions, "Accepted", false,
+                               "HostnameConflict", why);
         }
     }
     l->attached_routes--;
-    finding(x, DIAG_ROUTE_CONFLICT, &rs->route->obj, at, "route %s", why);
+    val_finding(x, DIAG_ROUTE_CONFLICT, &rs->route->obj, at, "route %s", why);
 }
 
-void cross_serving(struct ctx *x, struct eff_listener *l)
+void val_cross_serving(struct ctx *x, struct eff_listener *l)
 {
     struct served sv[2];
     struct ptrvec order = {0};

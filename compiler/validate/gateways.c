@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *protocol_name(enum protocol p)
+const char *val_protocol_name(enum protocol p)
 {
     switch (p) {
     case PROTO_HTTP:
@@ -53,8 +53,8 @@ static enum protocol parse_protocol(const char *p)
 
 /* ---- lookups ---- */
 
-struct gateway_state *find_gateway(const struct ctx *x, const char *ns,
-                                   const char *name)
+struct gateway_state *val_find_gateway(const struct ctx *x, const char *ns,
+                                       const char *name)
 {
     char buf[320];
     const char *parts[] = {ns, name};
@@ -62,8 +62,8 @@ struct gateway_state *find_gateway(const struct ctx *x, const char *ns,
     return strhash_get(&x->gateways, strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
 }
 
-struct listener_set_state *find_listener_set(const struct ctx *x, const char *ns,
-                                             const char *name)
+struct listener_set_state *val_find_listener_set(const struct ctx *x,
+                                                 const char *ns, const char *name)
 {
     char buf[320];
     const char *parts[] = {ns, name};
@@ -104,7 +104,7 @@ static const char *ns_label(const struct object *nso, const char *ns,
 {
     if (strcmp(key, "kubernetes.io/metadata.name") == 0)
         return ns;
-    return nso ? strmap_get(&nso->meta.labels, key) : NULL;
+    return nso ? model_strmap_get(&nso->meta.labels, key) : NULL;
 }
 
 /* metav1.LabelSelector: every matchLabels entry and every expression holds. */
@@ -141,9 +141,9 @@ static bool selector_matches(const struct label_selector *sel,
 
 /* Does `from` (Same, All, Selector) admit an object from namespace ns?
  * "Same" is the namespace of the object that declares the rule. */
-bool namespace_selected(struct ctx *x, const struct object *owner,
-                        const struct namespaces_from *nf, const char *home_ns,
-                        const char *ns)
+bool val_namespace_selected(struct ctx *x, const struct object *owner,
+                            const struct namespaces_from *nf, const char *home_ns,
+                            const char *ns)
 {
     const struct object *nso;
 
@@ -154,7 +154,7 @@ bool namespace_selected(struct ctx *x, const struct object *owner,
     if (!str_eq(nf->from, "Selector"))
         return false; /* None, or anything else */
     nso = model_find(x->m, KIND_NAMESPACE, NULL, ns);
-    if (!nso && namespace_missing(x, owner, nf->src, ns))
+    if (!nso && val_namespace_missing(x, owner, nf->src, ns))
         return false;
     return selector_matches(&nf->selector, nso, ns);
 }
@@ -189,14 +189,14 @@ static void classes_build(struct ctx *x)
             continue;
         cs = &x->ctl->classes[x->ctl->n_classes++];
         cs->gc = gc;
-        conditions_set(&cs->conditions, "Accepted", true, "Accepted",
-                       "handled by gwc");
-        conditions_set(&cs->conditions, "SupportedVersion", true,
-                       "SupportedVersion", "");
+        val_conditions_set(&cs->conditions, "Accepted", true, "Accepted",
+                           "handled by gwc");
+        val_conditions_set(&cs->conditions, "SupportedVersion", true,
+                           "SupportedVersion", "");
     }
 }
 
-bool gateway_selected(const struct ctx *x, const char *ns, const char *name)
+bool val_gateway_selected(const struct ctx *x, const char *ns, const char *name)
 {
     size_t i, n = strlen(ns);
 
@@ -241,26 +241,32 @@ static bool gateway_is_ours(struct ctx *x, struct gateway *g)
 
     const struct ynode *at = ynode_get(g->spec_src, "gatewayClassName");
 
-    if (g->obj.rejected || !gateway_selected(x, g->obj.meta.namespace, g->obj.meta.name))
+    if (g->obj.rejected ||
+        !val_gateway_selected(x, g->obj.meta.namespace, g->obj.meta.name))
         return false;
     if (!class_selected(x, g->gateway_class_name)) {
-        finding(x, DIAG_GATEWAY_NO_CLASS, &g->obj, at,
-                "GatewayClass '%s' is not among the --gateway-class classes; this "
-                "Gateway is left out", g->gateway_class_name);
+        val_finding(
+            x, DIAG_GATEWAY_NO_CLASS, &g->obj, at,
+            "GatewayClass '%s' is not among the --gateway-class classes; this "
+            "Gateway is left out",
+            g->gateway_class_name);
         return false;
     }
     gc = (const struct gateway_class *)model_find(x->m, KIND_GATEWAY_CLASS, NULL,
                                                   g->gateway_class_name);
     if (!gc)
-        finding(x, DIAG_GATEWAYCLASS_MISSING, &g->obj, at,
-                "GatewayClass '%s' is not in the input; gwc assumes it handles it%s",
-                g->gateway_class_name,
-                name_suggestion(x, KIND_GATEWAY_CLASS, NULL, g->gateway_class_name));
+        val_finding(
+            x, DIAG_GATEWAYCLASS_MISSING, &g->obj, at,
+            "GatewayClass '%s' is not in the input; gwc assumes it handles it%s",
+            g->gateway_class_name,
+            val_name_suggestion(x, KIND_GATEWAY_CLASS, NULL,
+                                g->gateway_class_name));
     if (gc && !gc->obj.rejected &&
         !str_eq(gc->controller_name, x->o->controller_name)) {
-        finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj, at,
-                "GatewayClass '%s' belongs to controller '%s'; gwc leaves this "
-                "Gateway alone", g->gateway_class_name, gc->controller_name);
+        val_finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj, at,
+                    "GatewayClass '%s' belongs to controller '%s'; gwc leaves this "
+                    "Gateway alone",
+                    g->gateway_class_name, gc->controller_name);
         return false;
     }
     return true;
@@ -313,7 +319,8 @@ static const char *listener_kinds(struct ctx *x, struct eff_listener *l,
         bool ok = false;
 
         for (j = 0; j < n && !ok; j++) {
-            if (str_eq(rk->group, GATEWAY_GROUP) && str_eq(rk->kind, kind_name(kinds[j]))) {
+            if (str_eq(rk->group, GATEWAY_GROUP) &&
+                str_eq(rk->kind, model_kind_name(kinds[j]))) {
                 bool dup = false;
                 size_t k;
                 for (k = 0; k < l->n_supported_kinds; k++)
@@ -324,11 +331,13 @@ static const char *listener_kinds(struct ctx *x, struct eff_listener *l,
             }
         }
         if (!ok) {
-            finding(x, DIAG_LISTENER_ROUTE_KINDS, owner, rk->src,
-                    "listener '%s' (%s) cannot serve routes of kind %s/%s",
-                    l->spec->name, protocol_name(l->protocol), rk->group, rk->kind);
-            problem = msgf(x, "%s/%s is not a route kind this listener supports",
-                           rk->group, rk->kind);
+            val_finding(x, DIAG_LISTENER_ROUTE_KINDS, owner, rk->src,
+                        "listener '%s' (%s) cannot serve routes of kind %s/%s",
+                        l->spec->name, val_protocol_name(l->protocol), rk->group,
+                        rk->kind);
+            problem =
+                val_msgf(x, "%s/%s is not a route kind this listener supports",
+                         rk->group, rk->kind);
         }
     }
     return problem;
@@ -343,7 +352,7 @@ static const struct ynode *field_or(const struct ynode *map, const char *key)
 }
 
 /* The object whose namespace and grants govern a listener's references. */
-const struct object *listener_owner(const struct eff_listener *l)
+const struct object *val_listener_owner(const struct eff_listener *l)
 {
     return l->set ? &l->set->ls->obj : &l->gateway->gw->obj;
 }
@@ -352,7 +361,7 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
                                   const char **reason, const char **message)
 {
     const struct listener_tls *tls = &l->spec->tls;
-    const struct object *owner = listener_owner(l);
+    const struct object *owner = val_listener_owner(l);
     size_t i;
 
     if (tls->n_certificate_refs == 0) {
@@ -364,17 +373,20 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
             *reason = "InvalidCertificateRef";
             *message = "the listener has no certificateRefs, and gwc implements no "
                        "TLS options that could provide a certificate";
-            finding(x, DIAG_CERT_REF_INVALID, owner, field_or(tls->src, "options"),
-                    "%s listener '%s' has tls.options but no tls.certificateRefs; "
-                    "gwc implements no TLS options, so it has no certificate to "
-                    "terminate TLS with", protocol_name(l->protocol), l->spec->name);
+            val_finding(
+                x, DIAG_CERT_REF_INVALID, owner, field_or(tls->src, "options"),
+                "%s listener '%s' has tls.options but no tls.certificateRefs; "
+                "gwc implements no TLS options, so it has no certificate to "
+                "terminate TLS with",
+                val_protocol_name(l->protocol), l->spec->name);
             return;
         }
         *reason = "InvalidCertificateRef";
         *message = "the listener has no certificateRefs";
-        finding(x, DIAG_CERT_REF_INVALID, owner, l->spec->src,
-                "%s listener '%s' has no tls.certificateRefs to terminate TLS with",
-                protocol_name(l->protocol), l->spec->name);
+        val_finding(
+            x, DIAG_CERT_REF_INVALID, owner, l->spec->src,
+            "%s listener '%s' has no tls.certificateRefs to terminate TLS with",
+            val_protocol_name(l->protocol), l->spec->name);
         return;
     }
     l->certificates = ARENA_NEW_ARRAY(x->c->arena, struct certificate,
@@ -386,44 +398,51 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
         const char *problem;
 
         if (!str_eq(r->group, "") || !str_eq(r->kind, "Secret")) {
-            finding(x, DIAG_CERT_REF_INVALID, owner, r->src,
-                    "certificateRef to %s/%s is not supported; use a core Secret",
-                    *r->group ? r->group : "core", r->kind);
+            val_finding(
+                x, DIAG_CERT_REF_INVALID, owner, r->src,
+                "certificateRef to %s/%s is not supported; use a core Secret",
+                *r->group ? r->group : "core", r->kind);
             if (!*reason) {
                 *reason = "InvalidCertificateRef";
-                *message = msgf(x, "unsupported certificateRef kind %s", r->kind);
+                *message =
+                    val_msgf(x, "unsupported certificateRef kind %s", r->kind);
             }
             continue;
         }
-        if (!grant_allows(x, kind_name(owner->kind), owner->meta.namespace, "",
-                          "Secret", ns, r->name)) {
-            finding(x, DIAG_CERT_REF_NOT_PERMITTED, owner, r->src,
-                    "certificateRef to Secret '%s/%s' needs a ReferenceGrant in "
-                    "namespace '%s' from %s in '%s'", ns, r->name, ns,
-                    kind_name(owner->kind), owner->meta.namespace);
+        if (!val_grant_allows(x, model_kind_name(owner->kind),
+                              owner->meta.namespace, "", "Secret", ns, r->name)) {
+            val_finding(
+                x, DIAG_CERT_REF_NOT_PERMITTED, owner, r->src,
+                "certificateRef to Secret '%s/%s' needs a ReferenceGrant in "
+                "namespace '%s' from %s in '%s'",
+                ns, r->name, ns, model_kind_name(owner->kind),
+                owner->meta.namespace);
             if (!*reason || strcmp(*reason, "InvalidCertificateRef") == 0) {
                 *reason = "RefNotPermitted";
-                *message = msgf(x, "Secret %s/%s is in another namespace and no "
-                                   "ReferenceGrant allows it", ns, r->name);
+                *message = val_msgf(x,
+                                    "Secret %s/%s is in another namespace and no "
+                                    "ReferenceGrant allows it",
+                                    ns, r->name);
             }
             continue;
         }
         s = (const struct secret *)model_find(x->m, KIND_SECRET, ns, r->name);
-        if (!s && assume_exists(x, owner, r->src, KIND_SECRET, ns, r->name,
-                                SECRET_MOUNTED)) {
-            mounted_certificate(&l->certificates[l->n_certificates++], ns, r->name);
+        if (!s && val_assume_exists(x, owner, r->src, KIND_SECRET, ns, r->name,
+                                    SECRET_MOUNTED)) {
+            val_mounted_certificate(&l->certificates[l->n_certificates++], ns,
+                                    r->name);
             continue;
         }
         problem = !s ? "is not in the input"
-                     : tls_secret_problem(x->c->arena, s,
-                                          &l->certificates[l->n_certificates]);
+                     : val_tls_secret_problem(x->c->arena, s,
+                                              &l->certificates[l->n_certificates]);
         if (problem) {
-            finding(x, DIAG_CERT_REF_INVALID, owner, r->src, "Secret '%s/%s' %s%s", ns,
-                    r->name, problem,
-                    s ? "" : name_suggestion(x, KIND_SECRET, ns, r->name));
+            val_finding(x, DIAG_CERT_REF_INVALID, owner, r->src,
+                        "Secret '%s/%s' %s%s", ns, r->name, problem,
+                        s ? "" : val_name_suggestion(x, KIND_SECRET, ns, r->name));
             if (!*reason) {
                 *reason = "InvalidCertificateRef";
-                *message = msgf(x, "Secret %s/%s %s", ns, r->name, problem);
+                *message = val_msgf(x, "Secret %s/%s %s", ns, r->name, problem);
             }
             continue;
         }
@@ -465,16 +484,18 @@ static void keep_one_ca_file(struct ctx *x, struct eff_listener *l,
         return;
     }
     if (pem && cur->pem) {
-        cur->pem = msgf(x, "%s%s", cur->pem, pem);
+        cur->pem = val_msgf(x, "%s%s", cur->pem, pem);
         return;
     }
-    finding(x, DIAG_NGINX_UNSUPPORTED, &g->obj, r->src,
-            "nginx reads client CA certificates from one file, and ConfigMap '%s/%s' "
-            "is %s; its ca.crt is left out, so clients that only it validates are "
-            "refused", ns, r->name,
-            pem ? "in the input while the first one is not"
-                : "not in the input (a file mounted at run time) and cannot be "
-                  "joined with the others");
+    val_finding(
+        x, DIAG_NGINX_UNSUPPORTED, &g->obj, r->src,
+        "nginx reads client CA certificates from one file, and ConfigMap '%s/%s' "
+        "is %s; its ca.crt is left out, so clients that only it validates are "
+        "refused",
+        ns, r->name,
+        pem ? "in the input while the first one is not"
+            : "not in the input (a file mounted at run time) and cannot be "
+              "joined with the others");
 }
 
 /* Collects the usable CA bundles into l->client_ca; returns true when there
@@ -493,44 +514,50 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
         const char *problem = NULL, *pem, *why;
 
         if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
-            finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
-                    "caCertificateRef to %s/%s is not supported; use a ConfigMap "
-                    "with ca.crt", *r->group ? r->group : "core", r->kind);
+            val_finding(
+                x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
+                "caCertificateRef to %s/%s is not supported; use a ConfigMap "
+                "with ca.crt",
+                *r->group ? r->group : "core", r->kind);
             why = "InvalidCACertificateKind";
-            problem = msgf(x, "unsupported kind %s", r->kind);
-        } else if (!grant_allows(x, "Gateway", g->obj.meta.namespace, "",
-                                 "ConfigMap", ns, r->name)) {
-            finding(x, DIAG_REF_NOT_PERMITTED, &g->obj, r->src,
-                    "caCertificateRef to ConfigMap '%s/%s' needs a ReferenceGrant",
-                    ns, r->name);
+            problem = val_msgf(x, "unsupported kind %s", r->kind);
+        } else if (!val_grant_allows(x, "Gateway", g->obj.meta.namespace, "",
+                                     "ConfigMap", ns, r->name)) {
+            val_finding(
+                x, DIAG_REF_NOT_PERMITTED, &g->obj, r->src,
+                "caCertificateRef to ConfigMap '%s/%s' needs a ReferenceGrant", ns,
+                r->name);
             why = "RefNotPermitted";
             problem = "no ReferenceGrant allows it";
         } else if (!(cm = (const struct config_map *)model_find(
                          x->m, KIND_CONFIG_MAP, ns, r->name))) {
-            if (assume_exists(x, &g->obj, r->src, KIND_CONFIG_MAP, ns, r->name,
-                              CONFIG_MAP_MOUNTED)) {
+            if (val_assume_exists(x, &g->obj, r->src, KIND_CONFIG_MAP, ns, r->name,
+                                  CONFIG_MAP_MOUNTED)) {
                 usable++;
                 keep_one_ca_file(x, l, r, ns, NULL);
                 continue;
             }
-            finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
-                    "ConfigMap '%s/%s' is not in the input%s", ns, r->name,
-                    name_suggestion(x, KIND_CONFIG_MAP, ns, r->name));
+            val_finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
+                        "ConfigMap '%s/%s' is not in the input%s", ns, r->name,
+                        val_name_suggestion(x, KIND_CONFIG_MAP, ns, r->name));
             why = "InvalidCACertificateRef";
             problem = "is not in the input";
-        } else if ((problem = ca_config_map_problem(x->c->arena, cm, &pem)) != NULL) {
-            finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
-                    "ConfigMap '%s/%s' %s", ns, r->name, problem);
+        } else if ((problem = val_ca_config_map_problem(x->c->arena, cm, &pem)) !=
+                   NULL) {
+            val_finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
+                        "ConfigMap '%s/%s' %s", ns, r->name, problem);
             why = "InvalidCACertificateRef";
         } else {
             usable++;
-            keep_one_ca_file(x, l, r, ns,
-                             msgf(x, "%s%s", pem, pem[strlen(pem) - 1] == '\n' ? "" : "\n"));
+            keep_one_ca_file(
+                x, l, r, ns,
+                val_msgf(x, "%s%s", pem, pem[strlen(pem) - 1] == '\n' ? "" : "\n"));
             continue;
         }
         if (!*reason) {
             *reason = why;
-            *message = msgf(x, "CA certificate %s/%s: %s", ns, r->name, problem);
+            *message =
+                val_msgf(x, "CA certificate %s/%s: %s", ns, r->name, problem);
         }
     }
     if (usable)
@@ -556,17 +583,20 @@ static void init_listener(struct ctx *x, struct gateway_state *gs,
 /* Everything about one listener except its conflicts with others. */
 static void check_listener(struct ctx *x, struct eff_listener *l)
 {
-    const struct object *owner = listener_owner(l);
+    const struct object *owner = val_listener_owner(l);
     const char *ref_reason = NULL, *ref_message = NULL;
     const char *kinds_problem;
 
     if (l->protocol == PROTO_OTHER) {
-        finding(x, DIAG_LISTENER_UNSUPPORTED_PROTOCOL, owner,
-                ynode_get(l->spec->src, "protocol"),
-                "listener '%s' uses protocol '%s'; gwc serves HTTP, HTTPS, TLS, TCP "
-                "and UDP", l->spec->name, l->spec->protocol);
-        conditions_set(&l->conditions, "Accepted", false, "UnsupportedProtocol",
-                       msgf(x, "protocol %s is not supported", l->spec->protocol));
+        val_finding(
+            x, DIAG_LISTENER_UNSUPPORTED_PROTOCOL, owner,
+            ynode_get(l->spec->src, "protocol"),
+            "listener '%s' uses protocol '%s'; gwc serves HTTP, HTTPS, TLS, TCP "
+            "and UDP",
+            l->spec->name, l->spec->protocol);
+        val_conditions_set(
+            &l->conditions, "Accepted", false, "UnsupportedProtocol",
+            val_msgf(x, "protocol %s is not supported", l->spec->protocol));
         l->accepted = false;
         return;
     }
@@ -576,8 +606,9 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
     if (l->protocol == PROTO_HTTPS) {
         const struct frontend_validation *v = frontend_for(l->gateway->gw, l->port);
         if (v && !listener_client_ca(x, l, v, &ref_reason, &ref_message)) {
-            conditions_set(&l->conditions, "Accepted", false, "NoValidCACertificate",
-                           "no usable CA certificate for client validation");
+            val_conditions_set(&l->conditions, "Accepted", false,
+                               "NoValidCACertificate",
+                               "no usable CA certificate for client validation");
             l->accepted = false;
         }
     }
@@ -588,14 +619,15 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
         ref_message = kinds_problem;
     }
     if (l->accepted)
-        conditions_set(&l->conditions, "Accepted", true, "Accepted", "");
+        val_conditions_set(&l->conditions, "Accepted", true, "Accepted", "");
     if (ref_reason)
-        conditions_set(&l->conditions, "ResolvedRefs", false, ref_reason, ref_message);
+        val_conditions_set(&l->conditions, "ResolvedRefs", false, ref_reason,
+                           ref_message);
 }
 
 /* ---- conflicts ---- */
 
-enum family family_of(enum protocol p)
+enum family val_family_of(enum protocol p)
 {
     switch (p) {
     case PROTO_HTTP:
@@ -617,10 +649,10 @@ enum family family_of(enum protocol p)
  * share a port and are told apart by SNI; everything else on one port must
  * be the same protocol with different hostnames (docs/spec-notes.md, "Listeners: validity and
  * conflicts"). */
-const char *conflict_reason(const struct eff_listener *a,
-                                   const struct eff_listener *b)
+const char *val_conflict_reason(const struct eff_listener *a,
+                                const struct eff_listener *b)
 {
-    enum family fa = family_of(a->protocol), fb = family_of(b->protocol);
+    enum family fa = val_family_of(a->protocol), fb = val_family_of(b->protocol);
 
     if (a->port != b->port || a->protocol == PROTO_OTHER || b->protocol == PROTO_OTHER)
         return NULL;
@@ -640,20 +672,22 @@ static void mark_conflicted(struct ctx *x, struct eff_listener *l,
 {
     const char *msg;
 
-    if (conditions_get(&l->conditions, "Conflicted"))
+    if (val_conditions_get(&l->conditions, "Conflicted"))
         return;
-    msg = msgf(x, "%s with listener '%s' of %s", reason, with->spec->name,
-               object_label(x->c, listener_owner(with)));
-    conditions_set(&l->conditions, "Accepted", false, reason, msg);
-    conditions_set(&l->conditions, "Conflicted", true, reason, msg);
+    msg = val_msgf(x, "%s with listener '%s' of %s", reason, with->spec->name,
+                   model_object_label(x->c, val_listener_owner(with)));
+    val_conditions_set(&l->conditions, "Accepted", false, reason, msg);
+    val_conditions_set(&l->conditions, "Conflicted", true, reason, msg);
     l->accepted = false;
-    finding(x, strcmp(reason, "HostnameConflict") == 0 ? DIAG_LISTENER_HOSTNAME_CONFLICT
-                                                       : DIAG_LISTENER_PROTOCOL_CONFLICT,
-            listener_owner(l), l->spec->src,
-            "listener '%s' (%s port %lld%s%s) conflicts with listener '%s' of %s: %s",
-            l->spec->name, protocol_name(l->protocol), (long long)l->port,
-            l->hostname ? " " : "", l->hostname ? l->hostname : "", with->spec->name,
-            object_label(x->c, listener_owner(with)), reason);
+    val_finding(
+        x,
+        strcmp(reason, "HostnameConflict") == 0 ? DIAG_LISTENER_HOSTNAME_CONFLICT
+                                                : DIAG_LISTENER_PROTOCOL_CONFLICT,
+        val_listener_owner(l), l->spec->src,
+        "listener '%s' (%s port %lld%s%s) conflicts with listener '%s' of %s: %s",
+        l->spec->name, val_protocol_name(l->protocol), (long long)l->port,
+        l->hostname ? " " : "", l->hostname ? l->hostname : "", with->spec->name,
+        model_object_label(x->c, val_listener_owner(with)), reason);
 }
 
 /* Keys of the listeners a conflict check looks up: by port and family,
@@ -671,13 +705,13 @@ static const char *conflict_key(struct ctx *x, char *buf, size_t cap,
     return strhash_key(x->c->arena, buf, cap, parts, 4);
 }
 
-/* The earliest listener conflict_reason() pairs with b among those
+/* The earliest listener val_conflict_reason() pairs with b among those
  * registered so far (each key holds the first listener of its kind). */
 static size_t first_conflict(struct ctx *x, const struct strhash *seen,
                              const struct eff_listener *b, size_t none)
 {
     static const enum family tcp_side[] = {FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP};
-    enum family fb = family_of(b->protocol);
+    enum family fb = val_family_of(b->protocol);
     size_t best = none, k;
     char buf[320];
     const size_t *at;
@@ -702,7 +736,7 @@ static size_t first_conflict(struct ctx *x, const struct strhash *seen,
 static void register_listener(struct ctx *x, struct strhash *seen,
                               const struct eff_listener *l, size_t i)
 {
-    enum family f = family_of(l->protocol);
+    enum family f = val_family_of(l->protocol);
     size_t *at = ARENA_NEW(x->c->arena, size_t);
     void **slot;
     int with;
@@ -734,7 +768,7 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
     for (i = 0; i < gs->n_own; i++) {
         for (j = i + 1; j < gs->n_own; j++) {
             struct eff_listener *a = &gs->listeners[i], *b = &gs->listeners[j];
-            const char *why = conflict_reason(a, b);
+            const char *why = val_conflict_reason(a, b);
             if (why) {
                 mark_conflicted(x, a, b, why);
                 mark_conflicted(x, b, a, why);
@@ -744,13 +778,13 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
     strhash_init(&seen, x->c->arena);
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *b = &gs->listeners[i];
-        if (i >= gs->n_own && !conditions_get(&b->conditions, "Conflicted")) {
+        if (i >= gs->n_own && !val_conditions_get(&b->conditions, "Conflicted")) {
             size_t a = first_conflict(x, &seen, b, gs->n_listeners);
             if (a < gs->n_listeners)
                 mark_conflicted(x, b, &gs->listeners[a],
-                                conflict_reason(&gs->listeners[a], b));
+                                val_conflict_reason(&gs->listeners[a], b));
         }
-        if (!conditions_get(&b->conditions, "Conflicted"))
+        if (!val_conditions_get(&b->conditions, "Conflicted"))
             register_listener(x, &seen, b, i);
     }
 }
@@ -798,12 +832,13 @@ static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
         for (j = 0; v && j < v->n; j++) {
             const struct eff_listener *b = v->v[j];
             if (b == a || str_eq(a->hostname, b->hostname) ||
-                !hostname_matches(a->hostname, b->hostname))
+                !val_hostname_matches(a->hostname, b->hostname))
                 continue;
-            conditions_set(&a->conditions, "OverlappingTLSConfig", true,
-                           "OverlappingHostnames",
-                           msgf(x, "hostname %s overlaps listener '%s' (%s)",
-                                a->hostname, b->spec->name, b->hostname));
+            val_conditions_set(&a->conditions, "OverlappingTLSConfig", true,
+                               "OverlappingHostnames",
+                               val_msgf(x,
+                                        "hostname %s overlaps listener '%s' (%s)",
+                                        a->hostname, b->spec->name, b->hostname));
             break;
         }
     }
@@ -811,8 +846,8 @@ static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
 
 static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
 {
-    const struct condition *rr = conditions_get(&l->conditions, "ResolvedRefs");
-    const struct condition *acc = conditions_get(&l->conditions, "Accepted");
+    const struct condition *rr = val_conditions_get(&l->conditions, "ResolvedRefs");
+    const struct condition *acc = val_conditions_get(&l->conditions, "Accepted");
     /* Kinds it cannot serve only narrow what attaches (supportedKinds
      * keeps the valid ones); the listener is programmed with those. */
     bool resolved = !rr || strcmp(rr->status, "True") == 0 ||
@@ -820,18 +855,22 @@ static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
 
     (void)x;
     if (!rr)
-        conditions_set(&l->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
-    if (!conditions_get(&l->conditions, "Conflicted"))
-        conditions_set(&l->conditions, "Conflicted", false, "NoConflicts", "");
+        val_conditions_set(&l->conditions, "ResolvedRefs", true, "ResolvedRefs",
+                           "");
+    if (!val_conditions_get(&l->conditions, "Conflicted"))
+        val_conditions_set(&l->conditions, "Conflicted", false, "NoConflicts", "");
     l->valid = l->accepted && resolved;
     if (l->valid)
-        conditions_set(&l->conditions, "Programmed", true, "Programmed", "");
-    else if (!l->accepted && acc && conditions_get(&l->conditions, "Conflicted") &&
-             strcmp(conditions_get(&l->conditions, "Conflicted")->status, "True") == 0)
-        conditions_set(&l->conditions, "Programmed", false, acc->reason, acc->message);
+        val_conditions_set(&l->conditions, "Programmed", true, "Programmed", "");
+    else if (!l->accepted && acc &&
+             val_conditions_get(&l->conditions, "Conflicted") &&
+             strcmp(val_conditions_get(&l->conditions, "Conflicted")->status,
+                    "True") == 0)
+        val_conditions_set(&l->conditions, "Programmed", false, acc->reason,
+                           acc->message);
     else
-        conditions_set(&l->conditions, "Programmed", false, "Invalid",
-                       "the listener cannot be programmed");
+        val_conditions_set(&l->conditions, "Programmed", false, "Invalid",
+                           "the listener cannot be programmed");
 }
 
 /* ---- ListenerSets ---- */
@@ -842,7 +881,7 @@ static int cmp_sets(const void *pa, const void *pb)
 {
     const struct listener_set_state *a = pa, *b = pb;
 
-    return object_cmp_age(&a->ls->obj, &b->ls->obj);
+    return model_object_cmp_age(&a->ls->obj, &b->ls->obj);
 }
 
 static void listener_sets_collect(struct ctx *x)
@@ -862,31 +901,36 @@ static void listener_sets_collect(struct ctx *x)
             continue;
         if (!str_eq(p->group, GATEWAY_GROUP) || !str_eq(p->kind, "Gateway"))
             continue;
-        gs = find_gateway(x, ns, p->name);
+        gs = val_find_gateway(x, ns, p->name);
         if (!gs) {
             if (!model_find(x->m, KIND_GATEWAY, ns, p->name))
-                finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
-                        "parent Gateway '%s/%s' is not in the input%s", ns, p->name,
-                        name_suggestion(x, KIND_GATEWAY, ns, p->name));
+                val_finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
+                            "parent Gateway '%s/%s' is not in the input%s", ns,
+                            p->name,
+                            val_name_suggestion(x, KIND_GATEWAY, ns, p->name));
             continue;
         }
         st = &x->ctl->listener_sets[x->ctl->n_listener_sets++];
         st->ls = ls;
         st->parent = gs;
-        st->accepted = namespace_selected(x, &gs->gw->obj,
-                                          &gs->gw->allowed_listeners.namespaces,
-                                          gs->gw->obj.meta.namespace,
-                                          ls->obj.meta.namespace);
+        st->accepted = val_namespace_selected(
+            x, &gs->gw->obj, &gs->gw->allowed_listeners.namespaces,
+            gs->gw->obj.meta.namespace, ls->obj.meta.namespace);
         if (!st->accepted) {
-            const char *msg = msgf(x, "Gateway %s does not allow ListenerSets from "
-                                      "namespace %s", gs->gw->obj.nsname,
-                                   ls->obj.meta.namespace);
-            finding(x, DIAG_LISTENERSET_NOT_ALLOWED, &ls->obj, p->src,
-                    "Gateway '%s' does not allow this ListenerSet "
-                    "(spec.allowedListeners.namespaces.from: %s)",
-                    gs->gw->obj.nsname, gs->gw->allowed_listeners.namespaces.from);
-            conditions_set(&st->conditions, "Accepted", false, "NotAllowed", msg);
-            conditions_set(&st->conditions, "Programmed", false, "NotAllowed", msg);
+            const char *msg =
+                val_msgf(x,
+                         "Gateway %s does not allow ListenerSets from "
+                         "namespace %s",
+                         gs->gw->obj.nsname, ls->obj.meta.namespace);
+            val_finding(x, DIAG_LISTENERSET_NOT_ALLOWED, &ls->obj, p->src,
+                        "Gateway '%s' does not allow this ListenerSet "
+                        "(spec.allowedListeners.namespaces.from: %s)",
+                        gs->gw->obj.nsname,
+                        gs->gw->allowed_listeners.namespaces.from);
+            val_conditions_set(&st->conditions, "Accepted", false, "NotAllowed",
+                               msg);
+            val_conditions_set(&st->conditions, "Programmed", false, "NotAllowed",
+                               msg);
         }
     }
     qsort(x->ctl->listener_sets, x->ctl->n_listener_sets,
@@ -904,10 +948,12 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
     if (!st->accepted)
         return;
     if (!st->parent->accepted) {
-        const char *msg = msgf(x, "parent Gateway %s is not accepted",
-                               st->parent->gw->obj.nsname);
-        conditions_set(&st->conditions, "Accepted", false, "ParentNotAccepted", msg);
-        conditions_set(&st->conditions, "Programmed", false, "ParentNotProgrammed", msg);
+        const char *msg = val_msgf(x, "parent Gateway %s is not accepted",
+                                   st->parent->gw->obj.nsname);
+        val_conditions_set(&st->conditions, "Accepted", false, "ParentNotAccepted",
+                           msg);
+        val_conditions_set(&st->conditions, "Programmed", false,
+                           "ParentNotProgrammed", msg);
         st->accepted = false;
         return;
     }
@@ -916,13 +962,15 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
     if (valid == 0) {
         const char *msg = "no listener of the ListenerSet is valid";
         (void)x;
-        conditions_set(&st->conditions, "Accepted", false, "ListenersNotValid", msg);
-        conditions_set(&st->conditions, "Programmed", false, "ListenersNotValid", msg);
+        val_conditions_set(&st->conditions, "Accepted", false, "ListenersNotValid",
+                           msg);
+        val_conditions_set(&st->conditions, "Programmed", false,
+                           "ListenersNotValid", msg);
         st->accepted = false;
         return;
     }
-    conditions_set(&st->conditions, "Accepted", true, "Accepted", "");
-    conditions_set(&st->conditions, "Programmed", true, "Programmed", "");
+    val_conditions_set(&st->conditions, "Accepted", true, "Accepted", "");
+    val_conditions_set(&st->conditions, "Programmed", true, "Programmed", "");
 }
 
 /* ---- Gateways ---- */
@@ -977,18 +1025,20 @@ static void gateway_addresses(struct ctx *x, struct gateway_state *gs,
     for (i = 0; i < g->n_addresses; i++) {
         const struct gateway_address *a = &g->addresses[i];
         if (!address_type_supported(a->type)) {
-            finding(x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
-                    "address type '%s' is not supported; gwc listens on IP addresses",
-                    a->type);
+            val_finding(
+                x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
+                "address type '%s' is not supported; gwc listens on IP addresses",
+                a->type);
             *accepted_reason = "UnsupportedAddress";
-            *message = msgf(x, "address type %s is not supported", a->type);
+            *message = val_msgf(x, "address type %s is not supported", a->type);
         } else if (a->value && *a->value && x->o->listen_address &&
                    !str_eq(a->value, x->o->listen_address)) {
-            finding(x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
-                    "address %s is not where this nginx listens: --listen-address %s "
-                    "puts every Gateway on that address (drop --listen-address to "
-                    "listen on the Gateways' own addresses)",
-                    a->value, x->o->listen_address);
+            val_finding(
+                x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
+                "address %s is not where this nginx listens: --listen-address %s "
+                "puts every Gateway on that address (drop --listen-address to "
+                "listen on the Gateways' own addresses)",
+                a->value, x->o->listen_address);
         }
     }
 }
@@ -1005,15 +1055,15 @@ static const char *gateway_parameters(struct ctx *x, struct gateway_state *gs)
         return NULL;
     if (str_eq(p->group, "") && str_eq(p->kind, "ConfigMap")) {
         if (model_find(x->m, KIND_CONFIG_MAP, ns, p->name) ||
-            assume_exists(x, &gs->gw->obj, p->src, KIND_CONFIG_MAP, ns, p->name,
-                          "gwc takes no parameters from it"))
+            val_assume_exists(x, &gs->gw->obj, p->src, KIND_CONFIG_MAP, ns, p->name,
+                              "gwc takes no parameters from it"))
             return NULL;
-        hint = name_suggestion(x, KIND_CONFIG_MAP, ns, p->name);
+        hint = val_name_suggestion(x, KIND_CONFIG_MAP, ns, p->name);
     }
-    finding(x, DIAG_GATEWAY_PARAMETERS, &gs->gw->obj, p->src,
-            "infrastructure.parametersRef to %s '%s' cannot be resolved%s", p->kind,
-            p->name, hint);
-    return msgf(x, "parametersRef %s %s cannot be resolved", p->kind, p->name);
+    val_finding(x, DIAG_GATEWAY_PARAMETERS, &gs->gw->obj, p->src,
+                "infrastructure.parametersRef to %s '%s' cannot be resolved%s",
+                p->kind, p->name, hint);
+    return val_msgf(x, "parametersRef %s %s cannot be resolved", p->kind, p->name);
 }
 
 /* spec.tls.backend.clientCertificateRef: the certificate nginx presents to
@@ -1027,37 +1077,42 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     struct certificate cert;
 
     if (!r->src) {
-        conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
+        val_conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs",
+                           "");
         return;
     }
     ns = r->namespace ? r->namespace : g->obj.meta.namespace;
     if (!str_eq(r->group, "") || !str_eq(r->kind, "Secret")) {
-        problem = msgf(x, "clientCertificateRef to %s/%s is not supported",
-                       *r->group ? r->group : "core", r->kind);
-    } else if (!grant_allows(x, "Gateway", g->obj.meta.namespace, "", "Secret", ns,
-                             r->name)) {
+        problem = val_msgf(x, "clientCertificateRef to %s/%s is not supported",
+                           *r->group ? r->group : "core", r->kind);
+    } else if (!val_grant_allows(x, "Gateway", g->obj.meta.namespace, "", "Secret",
+                                 ns, r->name)) {
         reason = "RefNotPermitted";
-        problem = msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
-    } else if (!(s = (const struct secret *)model_find(x->m, KIND_SECRET, ns, r->name))) {
-        if (assume_exists(x, &g->obj, r->src, KIND_SECRET, ns, r->name, SECRET_MOUNTED)) {
-            mounted_certificate(&cert, ns, r->name);
+        problem = val_msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
+    } else if (!(s = (const struct secret *)model_find(x->m, KIND_SECRET, ns,
+                                                       r->name))) {
+        if (val_assume_exists(x, &g->obj, r->src, KIND_SECRET, ns, r->name,
+                              SECRET_MOUNTED)) {
+            val_mounted_certificate(&cert, ns, r->name);
         } else {
-            problem = msgf(x, "Secret %s/%s is not in the input", ns, r->name);
-            hint = name_suggestion(x, KIND_SECRET, ns, r->name);
+            problem = val_msgf(x, "Secret %s/%s is not in the input", ns, r->name);
+            hint = val_name_suggestion(x, KIND_SECRET, ns, r->name);
         }
-    } else if ((problem = tls_secret_problem(x->c->arena, s, &cert)) != NULL) {
-        problem = msgf(x, "Secret %s/%s %s", ns, r->name, problem);
+    } else if ((problem = val_tls_secret_problem(x->c->arena, s, &cert)) != NULL) {
+        problem = val_msgf(x, "Secret %s/%s %s", ns, r->name, problem);
     }
     if (!problem) {
         gs->backend_client_cert = ARENA_NEW(x->c->arena, struct certificate);
         *gs->backend_client_cert = cert;
-        conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
+        val_conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs",
+                           "");
         return;
     }
-    finding(x, strcmp(reason, "RefNotPermitted") == 0 ? DIAG_REF_NOT_PERMITTED
-                                                      : DIAG_CERT_REF_INVALID,
-            &g->obj, r->src, "%s%s", problem, hint);
-    conditions_set(&gs->conditions, "ResolvedRefs", false, reason, problem);
+    val_finding(x,
+                strcmp(reason, "RefNotPermitted") == 0 ? DIAG_REF_NOT_PERMITTED
+                                                       : DIAG_CERT_REF_INVALID,
+                &g->obj, r->src, "%s%s", problem, hint);
+    val_conditions_set(&gs->conditions, "ResolvedRefs", false, reason, problem);
 }
 
 static bool insecure_fallback(const struct gateway *g)
@@ -1100,13 +1155,13 @@ static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
     gs->accepted = !v->accepted_reason;
     if (gs->accepted)
         return;
-    msg = msgf(x, "the Gateway is not accepted: %s", v->message);
+    msg = val_msgf(x, "the Gateway is not accepted: %s", v->message);
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *l = &gs->listeners[i];
         if (!l->valid)
             continue;
         l->valid = false;
-        conditions_set(&l->conditions, "Programmed", false, "Invalid", msg);
+        val_conditions_set(&l->conditions, "Programmed", false, "Invalid", msg);
     }
 }
 
@@ -1118,28 +1173,31 @@ static void gateway_conditions(struct ctx *x, struct gateway_state *gs,
     for (i = 0; i < gs->n_own; i++)
         valid += gs->listeners[i].valid;
     if (v->accepted_reason) {
-        conditions_set(&gs->conditions, "Accepted", false, v->accepted_reason,
-                       v->message);
-        conditions_set(&gs->conditions, "Programmed", false, "Invalid", v->message);
+        val_conditions_set(&gs->conditions, "Accepted", false, v->accepted_reason,
+                           v->message);
+        val_conditions_set(&gs->conditions, "Programmed", false, "Invalid",
+                           v->message);
     } else {
         bool all_valid = valid == gs->n_own;
         const char *lmsg = all_valid ? "" : "some listeners are not valid";
-        conditions_set(&gs->conditions, "Accepted", valid > 0,
-                       all_valid ? "Accepted" : "ListenersNotValid", lmsg);
+        val_conditions_set(&gs->conditions, "Accepted", valid > 0,
+                           all_valid ? "Accepted" : "ListenersNotValid", lmsg);
         if (valid > 0)
-            conditions_set(&gs->conditions, "Programmed", true, "Programmed", "");
+            val_conditions_set(&gs->conditions, "Programmed", true, "Programmed",
+                               "");
         else
-            conditions_set(&gs->conditions, "Programmed", false, "Invalid",
-                           "no listener can be programmed");
+            val_conditions_set(&gs->conditions, "Programmed", false, "Invalid",
+                               "no listener can be programmed");
     }
     gateway_client_certificate(x, gs);
     if (insecure_fallback(gs->gw))
-        conditions_set(&gs->conditions, "InsecureFrontendValidationMode", true,
-                       "ConfigurationChanged",
-                       "client certificate validation allows insecure fallback");
+        val_conditions_set(
+            &gs->conditions, "InsecureFrontendValidationMode", true,
+            "ConfigurationChanged",
+            "client certificate validation allows insecure fallback");
 }
 
-void gateways_build(struct ctx *x)
+void val_gateways_build(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_GATEWAY];
     struct gateway_verdict *verdicts;
@@ -1170,7 +1228,7 @@ void gateways_build(struct ctx *x)
     verdicts = ARENA_NEW_ARRAY(x->c->arena, struct gateway_verdict, x->ctl->n_gateways);
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_verdict(x, &x->ctl->gateways[i], &verdicts[i]);
-    shared_addresses(x);
+    val_shared_addresses(x);
     for (i = 0; i < x->ctl->n_listener_sets; i++) {
         struct listener_set_state *st = &x->ctl->listener_sets[i];
         listener_set_conditions(x, st);
@@ -1180,5 +1238,5 @@ void gateways_build(struct ctx *x)
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_conditions(x, &x->ctl->gateways[i], &verdicts[i]);
     if (x->o->one_nginx)
-        shared_nginx(x);
+        val_shared_nginx(x);
 }

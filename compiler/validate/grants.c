@@ -36,7 +36,7 @@ static const char *grant_key(struct arena *a, char *buf, size_t cap,
     return strhash_key(a, buf, cap, parts, ARRAY_SIZE(parts));
 }
 
-void grants_index(struct ctx *x)
+void val_grants_index(struct ctx *x)
 {
     const struct ptrvec *grants = &x->m->objects[KIND_REFERENCE_GRANT];
     struct strhash *index = &x->ctl->grants;
@@ -64,10 +64,10 @@ void grants_index(struct ctx *x)
     }
 }
 
-const struct reference_grant *validate_grant(const struct controller *ctl,
-                                             const char *from_kind, const char *from_ns,
-                                             const char *to_group, const char *to_kind,
-                                             const char *to_ns, const char *to_name)
+const struct reference_grant *val_grant(const struct controller *ctl,
+                                        const char *from_kind, const char *from_ns,
+                                        const char *to_group, const char *to_kind,
+                                        const char *to_ns, const char *to_name)
 {
     const char *from_group = group_of(from_kind);
     const struct reference_grant *any, *named;
@@ -85,11 +85,11 @@ const struct reference_grant *validate_grant(const struct controller *ctl,
     return any;
 }
 
-bool grant_allows(const struct ctx *x, const char *from_kind, const char *from_ns,
-                  const char *to_group, const char *to_kind, const char *to_ns,
-                  const char *to_name)
+bool val_grant_allows(const struct ctx *x, const char *from_kind,
+                      const char *from_ns, const char *to_group,
+                      const char *to_kind, const char *to_ns, const char *to_name)
 {
     /* Same namespace: no grant needed. */
     return str_eq(from_ns, to_ns) ||
-           validate_grant(x->ctl, from_kind, from_ns, to_group, to_kind, to_ns, to_name);
+           val_grant(x->ctl, from_kind, from_ns, to_group, to_kind, to_ns, to_name);
 }

@@ -62,20 +62,23 @@ static bool writable(struct ctx *x, const struct object *o)
         const struct client_policy *p = (const struct client_policy *)o;
         for (i = 0; i < p->n_error_responses; i++) {
             const char *body = p->error_responses[i].body;
-            if (body && (problem = quote_problem(body, QUOTE_VALUE))) {
-                finding(x, DIAG_NGINX_UNQUOTABLE, o,
-                        ynode_get(p->error_responses[i].src, "body"),
-                        "the body %s; the rules this policy covers answer 500", problem);
+            if (body && (problem = nginx_quote_problem(body, QUOTE_VALUE))) {
+                val_finding(x, DIAG_NGINX_UNQUOTABLE, o,
+                            ynode_get(p->error_responses[i].src, "body"),
+                            "the body %s; the rules this policy covers answer 500",
+                            problem);
                 return false;
             }
         }
     } else if (o->kind == KIND_ACCESS_POLICY) {
         const struct sign_in *si = &((const struct access_policy *)o)->external_auth.sign_in;
         const char *target = si->url ? si->url : si->path;
-        if (si->src && target && (problem = quote_problem(target, QUOTE_VALUE))) {
-            finding(x, DIAG_NGINX_UNQUOTABLE, o, si->src,
-                    "the sign-in target %s; the rules this policy covers answer 500",
-                    problem);
+        if (si->src && target &&
+            (problem = nginx_quote_problem(target, QUOTE_VALUE))) {
+            val_finding(
+                x, DIAG_NGINX_UNQUOTABLE, o, si->src,
+                "the sign-in target %s; the rules this policy covers answer 500",
+                problem);
             return false;
         }
     }
@@ -94,16 +97,19 @@ static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char *
     struct strbuf all = STRBUF_INIT;
     size_t i;
 
-    if (!grant_allows(x, "AccessPolicy", p->obj.meta.namespace, "", "Secret", ns,
-                      b->secret_ref.name)) {
-        *why = msgf(x, "Secret '%s/%s' is in another namespace and no ReferenceGrant "
-                       "there allows AccessPolicy from '%s'", ns, b->secret_ref.name,
-                    p->obj.meta.namespace);
+    if (!val_grant_allows(x, "AccessPolicy", p->obj.meta.namespace, "", "Secret",
+                          ns, b->secret_ref.name)) {
+        *why =
+            val_msgf(x,
+                     "Secret '%s/%s' is in another namespace and no ReferenceGrant "
+                     "there allows AccessPolicy from '%s'",
+                     ns, b->secret_ref.name, p->obj.meta.namespace);
         return false;
     }
     sec = (const struct secret *)model_find(x->m, KIND_SECRET, ns, b->secret_ref.name);
     if (!sec || sec->obj.rejected) {
-        *why = msgf(x, "Secret '%s/%s' is not in the input", ns, b->secret_ref.name);
+        *why = val_msgf(x, "Secret '%s/%s' is not in the input", ns,
+                        b->secret_ref.name);
         return false;
     }
     strhash_init(&users, x->c->arena);
@@ -116,31 +122,35 @@ static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char *
                 char *v;
                 size_t n;
                 const char *line;
-                if (!secret_value(x->c->arena, sec, maps[k]->v[i].key, &v, &n))
+                if (!val_secret_value(x->c->arena, sec, maps[k]->v[i].key, &v, &n))
                     continue;
-                line = msgf(x, "%s:%.*s", maps[k]->v[i].key, (int)n, v);
-                strbuf_addstr(&all, htpasswd_lines(x, &p->obj, b->secret_ref.src,
-                                                   msgf(x, "key '%s'", maps[k]->v[i].key),
-                                                   line, strlen(line), &users));
+                line = val_msgf(x, "%s:%.*s", maps[k]->v[i].key, (int)n, v);
+                strbuf_addstr(&all, val_htpasswd_lines(
+                                        x, &p->obj, b->secret_ref.src,
+                                        val_msgf(x, "key '%s'", maps[k]->v[i].key),
+                                        line, strlen(line), &users));
             }
         }
     } else {
         const char *key = b->key ? b->key : "auth";
         char *v;
         size_t n;
-        if (!secret_value(x->c->arena, sec, key, &v, &n)) {
-            *why = msgf(x, "Secret '%s/%s' has no key '%s'", ns, b->secret_ref.name, key);
+        if (!val_secret_value(x->c->arena, sec, key, &v, &n)) {
+            *why = val_msgf(x, "Secret '%s/%s' has no key '%s'", ns,
+                            b->secret_ref.name, key);
             return false;
         }
-        strbuf_addstr(&all, htpasswd_lines(x, &p->obj, b->secret_ref.src,
-                                           msgf(x, "Secret '%s/%s' key '%s'", ns,
-                                                b->secret_ref.name, key),
-                                           v, n, &users));
+        strbuf_addstr(&all,
+                      val_htpasswd_lines(x, &p->obj, b->secret_ref.src,
+                                         val_msgf(x, "Secret '%s/%s' key '%s'", ns,
+                                                  b->secret_ref.name, key),
+                                         v, n, &users));
     }
     gp->htpasswd = arena_strndup(x->c->arena, all.buf ? all.buf : "", all.len);
     strbuf_release(&all);
     if (!*gp->htpasswd) {
-        *why = msgf(x, "Secret '%s/%s' has no usable htpasswd line", ns, b->secret_ref.name);
+        *why = val_msgf(x, "Secret '%s/%s' has no usable htpasswd line", ns,
+                        b->secret_ref.name);
         return false;
     }
     return true;
@@ -154,25 +164,30 @@ static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions 
     const char *why = NULL;
 
     if (p->basic_auth.src && !basic_auth_secret(x, gp, &why))
-        finding(x, DIAG_POLICY_REF_INVALID, &p->obj, p->basic_auth.secret_ref.src,
-                "%s; the rules this policy covers answer 500 until it is", why);
+        val_finding(x, DIAG_POLICY_REF_INVALID, &p->obj,
+                    p->basic_auth.secret_ref.src,
+                    "%s; the rules this policy covers answer 500 until it is", why);
     if (p->external_auth.backend_ref.src &&
-        (!backend_resolve_for(x, &p->obj, &p->external_auth.backend_ref, &gp->auth) ||
+        (!val_backend_resolve_for(x, &p->obj, &p->external_auth.backend_ref,
+                                  &gp->auth) ||
          gp->auth.status != BACKEND_OK)) {
         if (!why)
-            why = msgf(x, "the auth Service '%s' cannot be used",
-                       p->external_auth.backend_ref.name);
+            why = val_msgf(x, "the auth Service '%s' cannot be used",
+                           p->external_auth.backend_ref.name);
         if (gp->auth.status == BACKEND_UNAVAILABLE)
-            finding(x, DIAG_POLICY_REF_INVALID, &p->obj, p->external_auth.backend_ref.src,
-                    "auth Service '%s' has no ready endpoints; the rules this policy "
-                    "covers answer 500", p->external_auth.backend_ref.name);
+            val_finding(
+                x, DIAG_POLICY_REF_INVALID, &p->obj,
+                p->external_auth.backend_ref.src,
+                "auth Service '%s' has no ready endpoints; the rules this policy "
+                "covers answer 500",
+                p->external_auth.backend_ref.name);
     }
     if (why) {
-        conditions_set(cs, "ResolvedRefs", false, "Invalid", why);
+        val_conditions_set(cs, "ResolvedRefs", false, "Invalid", why);
         return false;
     }
     if (p->basic_auth.src || p->external_auth.src)
-        conditions_set(cs, "ResolvedRefs", true, "ResolvedRefs", "");
+        val_conditions_set(cs, "ResolvedRefs", true, "ResolvedRefs", "");
     return true;
 }
 
@@ -223,22 +238,26 @@ static const char *resolve_target(struct ctx *x, struct gwc_policy *gp,
     size_t i;
 
     if (str_eq(t->kind, "Gateway")) {
-        struct gateway_state *gs = find_gateway(x, ns, t->name);
+        struct gateway_state *gs = val_find_gateway(x, ns, t->name);
         if (!gs)
             return model_find(x->m, KIND_GATEWAY, ns, t->name)
                        ? NULL /* another controller's: not ours to report */
-                       : msgf(x, "Gateway '%s/%s' is not in the input", ns, t->name);
+                       : val_msgf(x, "Gateway '%s/%s' is not in the input", ns,
+                                  t->name);
         if (sec && !has_listener(gs->listeners, gs->n_own, sec))
-            return msgf(x, "Gateway '%s/%s' has no listener '%s'", ns, t->name, sec);
+            return val_msgf(x, "Gateway '%s/%s' has no listener '%s'", ns, t->name,
+                            sec);
         add_ancestor(x, gp, gs);
     } else if (str_eq(t->kind, "ListenerSet")) {
-        struct listener_set_state *ls = find_listener_set(x, ns, t->name);
+        struct listener_set_state *ls = val_find_listener_set(x, ns, t->name);
         if (!ls)
             return model_find(x->m, KIND_LISTENER_SET, ns, t->name)
                        ? NULL
-                       : msgf(x, "ListenerSet '%s/%s' is not in the input", ns, t->name);
+                       : val_msgf(x, "ListenerSet '%s/%s' is not in the input", ns,
+                                  t->name);
         if (sec && !has_listener(ls->listeners, ls->n_listeners, sec))
-            return msgf(x, "ListenerSet '%s/%s' has no listener '%s'", ns, t->name, sec);
+            return val_msgf(x, "ListenerSet '%s/%s' has no listener '%s'", ns,
+                            t->name, sec);
         if (ls->parent)
             add_ancestor(x, gp, ls->parent);
     } else {
@@ -247,9 +266,11 @@ static const char *resolve_target(struct ctx *x, struct gwc_policy *gp,
         const struct route_state *rs =
             strhash_get(routes, target_key(x->c->arena, t->kind, ns, t->name, NULL));
         if (!r || r->obj.rejected)
-            return msgf(x, "%s '%s/%s' is not in the input", t->kind, ns, t->name);
+            return val_msgf(x, "%s '%s/%s' is not in the input", t->kind, ns,
+                            t->name);
         if (sec && !has_rule(r, sec))
-            return msgf(x, "%s '%s/%s' has no rule named '%s'", t->kind, ns, t->name, sec);
+            return val_msgf(x, "%s '%s/%s' has no rule named '%s'", t->kind, ns,
+                            t->name, sec);
         for (i = 0; rs && i < rs->n_parents; i++) {
             const struct ptrvec *ls = &rs->parents[i].listeners;
             size_t j;
@@ -276,13 +297,16 @@ static void index_target(struct ctx *x, struct gwc_policy *gp,
     for (i = 0; gp->obj->kind != KIND_ACCESS_POLICY && i < (*slot)->n; i++) {
         const struct gwc_policy *q = (*slot)->v[i];
         if (q->obj->kind == gp->obj->kind) {
-            const char *m = msgf(x, "the older %s %s targets the same %s '%s'%s%s",
-                                 kind_name(q->obj->kind), q->obj->nsname, t->kind, t->name,
-                                 t->section_name ? " sectionName " : "",
-                                 t->section_name ? t->section_name : "");
-            finding(x, DIAG_POLICY_CONFLICT, gp->obj, t->src, "%s; this policy does "
-                    "not apply there", m);
-            conditions_set(cs, "Accepted", false, "Conflicted", m);
+            const char *m =
+                val_msgf(x, "the older %s %s targets the same %s '%s'%s%s",
+                         model_kind_name(q->obj->kind), q->obj->nsname, t->kind,
+                         t->name, t->section_name ? " sectionName " : "",
+                         t->section_name ? t->section_name : "");
+            val_finding(x, DIAG_POLICY_CONFLICT, gp->obj, t->src,
+                        "%s; this policy does "
+                        "not apply there",
+                        m);
+            val_conditions_set(cs, "Accepted", false, "Conflicted", m);
             *lost = true;
             return;
         }
@@ -292,7 +316,8 @@ static void index_target(struct ctx *x, struct gwc_policy *gp,
 
 static int cmp_age(const void *a, const void *b)
 {
-    return object_cmp_age(*(const struct object *const *)a, *(const struct object *const *)b);
+    return model_object_cmp_age(*(const struct object *const *)a,
+                                *(const struct object *const *)b);
 }
 
 /* trustedProxies of 0.0.0.0/0 or ::/0 lets every client name itself. */
@@ -304,10 +329,11 @@ static void check_trust_all(struct ctx *x, const struct object *o)
 
     for (i = 0; i < d->n_trusted_proxies; i++) {
         if (str_eq(d->trusted_proxies[i], "0.0.0.0/0") || str_eq(d->trusted_proxies[i], "::/0"))
-            finding(x, DIAG_TRUST_ALL, o, ynode_get(d->src, "trustedProxies"),
-                    "trustedProxies %s trusts every peer: any client can choose the "
-                    "address that allow lists and rate limits see; list your proxies",
-                    d->trusted_proxies[i]);
+            val_finding(
+                x, DIAG_TRUST_ALL, o, ynode_get(d->src, "trustedProxies"),
+                "trustedProxies %s trusts every peer: any client can choose the "
+                "address that allow lists and rate limits see; list your proxies",
+                d->trusted_proxies[i]);
     }
 }
 
@@ -333,19 +359,23 @@ static void check_detection_ports(struct ctx *x, const struct gwc_policy *gp,
         return;
     for (i = 0; i < p->targets.n; i++) {
         const struct policy_target_ref *t = &p->targets.v[i];
-        struct gateway_state *gs = str_eq(t->kind, "Gateway")
-                                       ? find_gateway(x, p->obj.meta.namespace, t->name)
-                                       : NULL;
+        struct gateway_state *gs =
+            str_eq(t->kind, "Gateway")
+                ? val_find_gateway(x, p->obj.meta.namespace, t->name)
+                : NULL;
         for (j = 0; gs && j < gs->n_listeners; j++) {
             const struct eff_listener *l = &gs->listeners[j];
             if (l->protocol != PROTO_HTTPS || !on_tls_port(tp, l->port) ||
                 (t->section_name && !str_eq(t->section_name, l->spec->name)))
                 continue;
-            finding(x, DIAG_CLIENT_ADDRESS_CONFLICT, gp->obj, ynode_get(d->src, "source"),
-                    "listener '%s' of Gateway %s shares port %lld with TLS listeners, so "
-                    "gwc serves it through its stream front, where a header cannot be "
-                    "trusted; address lists and rate limits there answer 500",
-                    l->spec->name, gs->gw->obj.nsname, (long long)l->port);
+            val_finding(
+                x, DIAG_CLIENT_ADDRESS_CONFLICT, gp->obj,
+                ynode_get(d->src, "source"),
+                "listener '%s' of Gateway %s shares port %lld with TLS listeners, "
+                "so "
+                "gwc serves it through its stream front, where a header cannot be "
+                "trusted; address lists and rate limits there answer 500",
+                l->spec->name, gs->gw->obj.nsname, (long long)l->port);
             return;
         }
     }
@@ -360,20 +390,24 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
     size_t i, lost = 0;
 
     gp->usable = true;
-    conditions_set(&cs, "Accepted", true, "Accepted", "");
+    val_conditions_set(&cs, "Accepted", true, "Accepted", "");
     if (gp->obj->kind == KIND_ACCESS_POLICY)
         gp->usable = access_refs(x, gp, &cs);
     if (gp->obj->kind == KIND_CLIENT_POLICY)
         check_trust_all(x, gp->obj);
     if (!writable(x, gp->obj)) {
-        conditions_set(&cs, "Accepted", false, "Invalid", "a value nginx cannot read back");
+        val_conditions_set(&cs, "Accepted", false, "Invalid",
+                           "a value nginx cannot read back");
         gp->usable = false;
     }
     if (np) {
-        const char *m = msgf(x, "%s is not programmed by this gwc; the rules this policy "
-                                "covers answer 500 rather than run without it", what);
-        finding(x, DIAG_POLICY_NOT_PROGRAMMED, gp->obj, np, "%s", m);
-        conditions_set(&cs, "Accepted", false, "Invalid", m);
+        const char *m =
+            val_msgf(x,
+                     "%s is not programmed by this gwc; the rules this policy "
+                     "covers answer 500 rather than run without it",
+                     what);
+        val_finding(x, DIAG_POLICY_NOT_PROGRAMMED, gp->obj, np, "%s", m);
+        val_conditions_set(&cs, "Accepted", false, "Invalid", m);
         gp->usable = false;
     }
     gp->missing = ARENA_NEW_ARRAY(x->c->arena, struct policy_missing_target, ts->n);
@@ -382,8 +416,8 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
         const char *why = resolve_target(x, gp, t, routes);
         bool l = false;
         if (why) {
-            finding(x, DIAG_POLICY_TARGET_NOT_FOUND, gp->obj, t->src,
-                    "%s: the policy protects nothing there", why);
+            val_finding(x, DIAG_POLICY_TARGET_NOT_FOUND, gp->obj, t->src,
+                        "%s: the policy protects nothing there", why);
             gp->missing[gp->n_missing].ref = t;
             gp->missing[gp->n_missing++].message = why;
             continue;
@@ -392,8 +426,9 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
         lost += l;
     }
     if (lost && lost < ts->n)
-        conditions_set(&cs, "Accepted", true, "Accepted",
-                       "applies to its targets except those an older policy holds");
+        val_conditions_set(
+            &cs, "Accepted", true, "Accepted",
+            "applies to its targets except those an older policy holds");
     for (i = 0; i < gp->n_ancestors; i++)
         gp->ancestors[i].conditions = cs;
 }
@@ -415,7 +450,7 @@ static void check_stacking(struct ctx *x)
                     struct policy_effective e;
                     const struct gwc_policy *a, *b;
                     size_t k;
-                    policy_effective(x->ctl, ls->v[l], rs, i, &e);
+                    val_policy_effective(x->ctl, ls->v[l], rs, i, &e);
                     for (k = 1; k < e.n_access; k++) {
                         const struct access_policy *pa, *pb;
                         a = e.access[k - 1];
@@ -428,24 +463,28 @@ static void check_stacking(struct ctx *x)
                             !(pa->external_auth.src && pb->external_auth.src) &&
                             !str_eq(pa->satisfy, "Any") && !str_eq(pb->satisfy, "Any"))
                             continue;
-                        m = msgf(x, "%s|%s|%s|%zu", a->obj->nsname, b->obj->nsname,
-                                 rs->route->obj.nsname, i);
+                        m = val_msgf(x, "%s|%s|%s|%zu", a->obj->nsname,
+                                     b->obj->nsname, rs->route->obj.nsname, i);
                         seen = strhash_slot(&reported, m);
                         if (*seen)
                             continue;
                         *seen = (void *)m;
-                        finding(x, DIAG_POLICY_CONFLICT, b->obj,
-                                pa->basic_auth.src && pb->basic_auth.src ? pb->basic_auth.src
-                                : pa->external_auth.src && pb->external_auth.src
-                                    ? pb->external_auth.src
-                                    : ynode_get(pb->spec_src, "satisfy"),
-                                "AccessPolicy %s and %s both apply to rule '%s' of %s and "
-                                "cannot be enforced together (one basicAuth, one "
-                                "externalAuth, satisfy Any alone); that rule answers 500",
-                                a->obj->nsname, b->obj->nsname,
-                                rs->route->rules[i].name ? rs->route->rules[i].name
-                                                         : msgf(x, "%zu", i),
-                                object_label(x->c, &rs->route->obj));
+                        val_finding(
+                            x, DIAG_POLICY_CONFLICT, b->obj,
+                            pa->basic_auth.src && pb->basic_auth.src
+                                ? pb->basic_auth.src
+                            : pa->external_auth.src && pb->external_auth.src
+                                ? pb->external_auth.src
+                                : ynode_get(pb->spec_src, "satisfy"),
+                            "AccessPolicy %s and %s both apply to rule '%s' of %s "
+                            "and "
+                            "cannot be enforced together (one basicAuth, one "
+                            "externalAuth, satisfy Any alone); that rule answers "
+                            "500",
+                            a->obj->nsname, b->obj->nsname,
+                            rs->route->rules[i].name ? rs->route->rules[i].name
+                                                     : val_msgf(x, "%zu", i),
+                            model_object_label(x->c, &rs->route->obj));
                     }
                 }
             }
@@ -453,7 +492,7 @@ static void check_stacking(struct ctx *x)
     }
 }
 
-void gwc_policies_build(struct ctx *x)
+void val_gwc_policies_build(struct ctx *x)
 {
     static const enum kind kinds[] = {KIND_CLIENT_POLICY, KIND_ACCESS_POLICY,
                                       KIND_BACKEND_POLICY};
@@ -466,8 +505,9 @@ void gwc_policies_build(struct ctx *x)
     strhash_init(&routes, x->c->arena);
     for (i = 0; i < x->ctl->n_routes; i++) {
         const struct object *o = &x->ctl->routes[i].route->obj;
-        strhash_put(&routes, target_key(x->c->arena, kind_name(o->kind), o->meta.namespace,
-                                        o->meta.name, NULL),
+        strhash_put(&routes,
+                    target_key(x->c->arena, model_kind_name(o->kind),
+                               o->meta.namespace, o->meta.name, NULL),
                     &x->ctl->routes[i]);
     }
     for (k = 0; k < ARRAY_SIZE(kinds); k++) {
@@ -509,15 +549,16 @@ static void listener_levels(const struct controller *ctl, const struct eff_liste
                             struct arena *a, struct levels *lv)
 {
     const struct gateway *g = l->gateway->gw;
-    const struct object *owner = listener_owner(l);
+    const struct object *owner = val_listener_owner(l);
 
     (void)ctl;
     lv->keys[lv->n++] = target_key(a, "Gateway", g->obj.meta.namespace, g->obj.meta.name, NULL);
     if (l->set)
         lv->keys[lv->n++] = target_key(a, "ListenerSet", owner->meta.namespace,
                                        owner->meta.name, NULL);
-    lv->keys[lv->n++] = target_key(a, kind_name(owner->kind), owner->meta.namespace,
-                                   owner->meta.name, l->spec->name);
+    lv->keys[lv->n++] =
+        target_key(a, model_kind_name(owner->kind), owner->meta.namespace,
+                   owner->meta.name, l->spec->name);
 }
 
 static const struct gwc_policy *winner(const struct ptrvec *v, enum kind k)
@@ -620,9 +661,10 @@ static void merge_access(struct policy_effective *e, const struct ptrvec *v)
     }
 }
 
-void policy_effective(const struct controller *ctl, const struct eff_listener *l,
-                      const struct route_state *rs, size_t rule,
-                      struct policy_effective *out)
+void val_policy_effective(const struct controller *ctl,
+                          const struct eff_listener *l,
+                          const struct route_state *rs, size_t rule,
+                          struct policy_effective *out)
 {
     struct arena *a = ctl->policies_by_target.a;
     const struct object *ro = &rs->route->obj;
@@ -636,11 +678,11 @@ void policy_effective(const struct controller *ctl, const struct eff_listener *l
     if (!a || ctl->n_gwc_policies == 0)
         return;
     listener_levels(ctl, l, a, &lv);
-    lv.keys[lv.n++] = target_key(a, kind_name(ro->kind), ro->meta.namespace, ro->meta.name,
-                                 NULL);
+    lv.keys[lv.n++] = target_key(a, model_kind_name(ro->kind), ro->meta.namespace,
+                                 ro->meta.name, NULL);
     if (name)
-        lv.keys[lv.n++] = target_key(a, kind_name(ro->kind), ro->meta.namespace,
-                                     ro->meta.name, name);
+        lv.keys[lv.n++] = target_key(a, model_kind_name(ro->kind),
+                                     ro->meta.namespace, ro->meta.name, name);
     for (i = 0; i < lv.n; i++) {
         const struct ptrvec *v = policies_at(ctl, lv.keys[i]);
         const struct gwc_policy *c = winner(v, KIND_CLIENT_POLICY);
@@ -659,7 +701,8 @@ void policy_effective(const struct controller *ctl, const struct eff_listener *l
 }
 
 const struct client_address_detection *
-policy_address_detection(const struct controller *ctl, const struct eff_listener *l)
+val_policy_address_detection(const struct controller *ctl,
+                             const struct eff_listener *l)
 {
     struct arena *a = ctl->policies_by_target.a;
     const struct client_address_detection *d = NULL;

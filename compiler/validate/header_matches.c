@@ -22,17 +22,18 @@ static void ignored_in(struct ctx *x, const struct object *o, const struct value
             continue;
         for (j = 0; !v[j].name || !str_eq_nocase(v[j].name, v[i].name); j++)
             ;
-        d = finding(x, DIAG_HEADER_MATCH_IGNORED, o, ynode_get(v[i].src, "name"),
-                    "header name '%s' repeats '%s' of an earlier entry (header names "
-                    "are case-insensitive); only the first entry with a name is "
-                    "considered, so this one is ignored",
-                    v[i].name, v[j].name);
+        d = val_finding(
+            x, DIAG_HEADER_MATCH_IGNORED, o, ynode_get(v[i].src, "name"),
+            "header name '%s' repeats '%s' of an earlier entry (header names "
+            "are case-insensitive); only the first entry with a name is "
+            "considered, so this one is ignored",
+            v[i].name, v[j].name);
         diag_add_note(&x->c->diags, d, ynode_loc(x->c, ynode_get(v[j].src, "name")),
                       "first listed here");
     }
 }
 
-void header_matches_check(struct ctx *x, const struct route_state *rs)
+void val_header_matches_check(struct ctx *x, const struct route_state *rs)
 {
     const struct route *r = rs->route;
     size_t i, k;

@@ -33,7 +33,7 @@ static bool under_wildcard(const char *wild, const char *name)
     return strlen(name) > strlen(suffix) && ends_with(name, suffix);
 }
 
-const char *hostname_intersect(const char *listener, const char *route)
+const char *val_hostname_intersect(const char *listener, const char *route)
 {
     if (is_any(listener))
         return route ? route : "*";
@@ -53,7 +53,7 @@ const char *hostname_intersect(const char *listener, const char *route)
     return NULL;
 }
 
-bool hostname_matches(const char *pattern, const char *host)
+bool val_hostname_matches(const char *pattern, const char *host)
 {
     if (is_any(pattern))
         return true;

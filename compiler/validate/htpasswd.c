@@ -79,8 +79,8 @@ static void check_line(struct ctx *x, const struct object *o, const struct ynode
     if (n == 0 || line[0] == '#')
         return;
     if (!colon || colon == line) {
-        finding(x, DIAG_HTPASSWD_LINE, o, at, "%s line %zu is not user:hash; it is left out",
-                where, lineno);
+        val_finding(x, DIAG_HTPASSWD_LINE, o, at,
+                    "%s line %zu is not user:hash; it is left out", where, lineno);
         return;
     }
     end = memchr(colon + 1, ':', n - (size_t)(colon + 1 - line));
@@ -89,31 +89,34 @@ static void check_line(struct ctx *x, const struct object *o, const struct ynode
     user = arena_strndup(x->c->arena, line, (size_t)(colon - line));
     c = classify(colon + 1, (size_t)(end - colon - 1));
     if (c == HASH_REFUSED) {
-        finding(x, DIAG_HTPASSWD_LINE, o, at,
-                "%s line %zu (user '%s'): nginx cannot check this hash, so that user "
-                "could never sign in; use htpasswd -B (bcrypt) or -m ($apr1$)",
-                where, lineno, user);
+        val_finding(
+            x, DIAG_HTPASSWD_LINE, o, at,
+            "%s line %zu (user '%s'): nginx cannot check this hash, so that user "
+            "could never sign in; use htpasswd -B (bcrypt) or -m ($apr1$)",
+            where, lineno, user);
         return;
     }
     if (*strhash_slot(users, user)) {
-        finding(x, DIAG_HTPASSWD_LINE, o, at,
-                "%s line %zu: user '%s' is listed twice (nginx would take the first)",
-                where, lineno, user);
+        val_finding(
+            x, DIAG_HTPASSWD_LINE, o, at,
+            "%s line %zu: user '%s' is listed twice (nginx would take the first)",
+            where, lineno, user);
         return;
     }
     strhash_put(users, user, (void *)user);
     if (c == HASH_WEAK)
-        finding(x, DIAG_HTPASSWD_WEAK, o, at,
-                "%s line %zu (user '%s'): the password is stored in a weak form "
-                "(plain text, unsalted SHA-1, DES or NT hash); use htpasswd -B",
-                where, lineno, user);
+        val_finding(
+            x, DIAG_HTPASSWD_WEAK, o, at,
+            "%s line %zu (user '%s'): the password is stored in a weak form "
+            "(plain text, unsalted SHA-1, DES or NT hash); use htpasswd -B",
+            where, lineno, user);
     strbuf_add(out, line, (size_t)(end - line));
     strbuf_addch(out, '\n');
 }
 
-const char *htpasswd_lines(struct ctx *x, const struct object *o, const struct ynode *at,
-                           const char *where, const char *text, size_t len,
-                           struct strhash *users)
+const char *val_htpasswd_lines(struct ctx *x, const struct object *o,
+                               const struct ynode *at, const char *where,
+                               const char *text, size_t len, struct strhash *users)
 {
     struct strbuf out = STRBUF_INIT;
     const char *p = text, *end = text + len, *r;

@@ -31,8 +31,9 @@ static void drop(struct rule_check *rc, enum diag_code code, const struct ynode 
     const struct object *o = &rc->rs->route->obj;
 
     if (!rc->st->dropped)
-        finding(rc->x, code, o, at ? at : rc->st->rule->src,
-                "rule %zu cannot be programmed: %s; the rule is dropped", rc->index, why);
+        val_finding(rc->x, code, o, at ? at : rc->st->rule->src,
+                    "rule %zu cannot be programmed: %s; the rule is dropped",
+                    rc->index, why);
     rc->st->dropped = true;
 }
 
@@ -43,10 +44,12 @@ static void quotable_at(struct rule_check *rc, const struct ynode *at, const cha
 {
     const char *problem;
 
-    if (!value || !(problem = quote_problem_after(taken, value, ctx)))
+    if (!value || !(problem = nginx_quote_problem_after(taken, value, ctx)))
         return;
-    drop(rc, strstr(problem, "longer") ? DIAG_NGINX_VALUE_TOO_LONG : DIAG_NGINX_UNQUOTABLE,
-         at, msgf(rc->x, "the %s %s", what, problem));
+    drop(rc,
+         strstr(problem, "longer") ? DIAG_NGINX_VALUE_TOO_LONG
+                                   : DIAG_NGINX_UNQUOTABLE,
+         at, val_msgf(rc->x, "the %s %s", what, problem));
 }
 
 static void quotable(struct rule_check *rc, const struct ynode *parent,
@@ -64,16 +67,19 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
     for (i = 0; i < n; i++) {
         if (headers && model_header_ignored(v, i))
             continue;
-        if (headers && !header_variable(rc->x->c->arena, v[i].name))
+        if (headers && !nginx_header_variable(rc->x->c->arena, v[i].name))
             drop(rc, DIAG_NGINX_UNSUPPORTED, v[i].src,
-                 msgf(rc->x, "header '%s' cannot be matched: nginx ignores request "
-                             "headers whose names have characters other than letters, "
-                             "digits and '-'", v[i].name));
+                 val_msgf(rc->x,
+                          "header '%s' cannot be matched: nginx ignores request "
+                          "headers whose names have characters other than letters, "
+                          "digits and '-'",
+                          v[i].name));
         /* The word nginx reads is "~" and the anchored, escaped pattern. */
         if (v[i].value)
             quotable(rc, v[i].src, "value",
-                     msgf(rc->x, "~%s", regex_for_value(rc->x->c->arena, v[i].type,
-                                                        v[i].value)),
+                     val_msgf(rc->x, "~%s",
+                              nginx_regex_for_value(rc->x->c->arena, v[i].type,
+                                                    v[i].value)),
                      QUOTE_REGEX);
     }
 }
@@ -82,7 +88,7 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
  * so "/%5Fgw/..." lands there too. */
 static bool reserved(struct rule_check *rc, const char *path)
 {
-    const char *d = uri_decoded(rc->x->c->arena, path);
+    const char *d = nginx_uri_decoded(rc->x->c->arena, path);
 
     return strncmp(d, "/_gw/", 5) == 0 || strcmp(d, "/_gw") == 0;
 }
@@ -96,7 +102,8 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
              "paths under /_gw/ are reserved for gwc's internal locations");
     if (str_eq(p->type, "RegularExpression")) /* its longest word: a map key */
         quotable(rc, p->src, "value",
-                 msgf(rc->x, "~^(?:%s)$", regex_user_body(rc->x->c->arena, p->value)),
+                 val_msgf(rc->x, "~^(?:%s)$",
+                          nginx_regex_user_body(rc->x->c->arena, p->value)),
                  QUOTE_REGEX);
     else
         quotable(rc, p->src, "value", p->value, QUOTE_LITERAL);
@@ -121,8 +128,11 @@ static void header_name(struct rule_check *rc, const struct ynode *at, const cha
     quotable_at(rc, at, "header name", 0, name, QUOTE_LITERAL);
     if (hashed_for_grpc && strlen(name) > GRPC_HEADER_NAME_MAX)
         drop(rc, DIAG_NGINX_UNSUPPORTED, at,
-             msgf(rc->x, "header '%s' is longer than the %d characters nginx's gRPC proxy "
-                         "can set or remove", name, GRPC_HEADER_NAME_MAX));
+             val_msgf(
+                 rc->x,
+                 "header '%s' is longer than the %d characters nginx's gRPC proxy "
+                 "can set or remove",
+                 name, GRPC_HEADER_NAME_MAX));
 }
 
 /* Request headers are set, added and removed with proxy_set_header (or
@@ -138,7 +148,8 @@ static void header_filter(struct rule_check *rc, const struct header_filter *f,
         quotable(rc, f->set[i].src, "value", f->set[i].value, QUOTE_VALUE);
     }
     for (i = 0; i < f->n_add; i++) {
-        bool after_value = request && header_variable(rc->x->c->arena, f->add[i].name);
+        bool after_value =
+            request && nginx_header_variable(rc->x->c->arena, f->add[i].name);
         header_name(rc, ynode_get(f->add[i].src, "name"), f->add[i].name, grpc && request);
         quotable_at(rc, ynode_get(f->add[i].src, "value"), "value",
                     after_value ? VARS_HEADER_ADD_REF_LEN : 0, f->add[i].value, QUOTE_VALUE);
@@ -178,7 +189,7 @@ static void cors_list(struct rule_check *rc, const struct cors_filter *f,
 
     for (i = 0; i < n; i++) {
         quotable_at(rc, ynode_item(f->src, field, i), field, 0, v[i], QUOTE_VALUE);
-        joined = msgf(rc->x, "%s%s%s", joined, i ? ", " : "", v[i]);
+        joined = val_msgf(rc->x, "%s%s%s", joined, i ? ", " : "", v[i]);
     }
     quotable(rc, f->src, field, joined, QUOTE_VALUE);
 }
@@ -210,13 +221,14 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
             cors_list(rc, c, "exposeHeaders", c->expose_headers, c->n_expose_headers);
             if (c->allow_credentials == TRI_TRUE && c->n_expose_headers == 1 &&
                 str_eq(c->expose_headers[0], "*"))
-                finding(rc->x, DIAG_NGINX_UNSUPPORTED, &rc->rs->route->obj,
-                        ynode_get(c->src, "exposeHeaders"),
-                        "exposeHeaders '*' cannot be sent with allowCredentials "
-                        "(browsers then read it as a header named '*'), and nginx "
-                        "cannot list a response's header names instead; "
-                        "Access-Control-Expose-Headers is left out, so only the "
-                        "CORS-safelisted response headers are exposed");
+                val_finding(
+                    rc->x, DIAG_NGINX_UNSUPPORTED, &rc->rs->route->obj,
+                    ynode_get(c->src, "exposeHeaders"),
+                    "exposeHeaders '*' cannot be sent with allowCredentials "
+                    "(browsers then read it as a header named '*'), and nginx "
+                    "cannot list a response's header names instead; "
+                    "Access-Control-Expose-Headers is left out, so only the "
+                    "CORS-safelisted response headers are exposed");
         } else if (str_eq(t, "RequestMirror") && backend_level) {
             drop(rc, DIAG_NGINX_UNSUPPORTED, f[i].src,
                  "a RequestMirror filter on a backendRef is not supported; put it on "
@@ -241,21 +253,26 @@ static void retry(struct rule_check *rc, const struct route_retry *r)
         case 403: case 404: case 429: case 500: case 502: case 503: case 504:
             break;
         default:
-            finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, ynode_item(r->src, "codes", i),
-                    "nginx retries only on 403, 404, 429, 500, 502, 503 and 504; "
-                    "responses with status %lld are not retried",
-                    (long long)r->codes[i]);
+            val_finding(
+                rc->x, DIAG_NGINX_UNSUPPORTED, o, ynode_item(r->src, "codes", i),
+                "nginx retries only on 403, 404, 429, 500, 502, 503 and 504; "
+                "responses with status %lld are not retried",
+                (long long)r->codes[i]);
         }
     }
     if (r->backoff && strspn(r->backoff, "0hms") != strlen(r->backoff)) {
-        rc->rs->unsupported = msgf(rc->x, "rule %zu: retry.backoff %s is not supported: "
-                                          "nginx retries at once", rc->index, r->backoff);
-        finding_sev(rc->x, DIAG_ERROR, DIAG_NGINX_UNSUPPORTED, o,
-                    ynode_get(r->src, "backoff"),
-                    "nginx retries at once and cannot wait %s between tries, so the "
-                    "route is not accepted (UnsupportedValue) and none of its rules is "
-                    "served; remove backoff (or set it to 0s) to retry without waiting",
-                    r->backoff);
+        rc->rs->unsupported =
+            val_msgf(rc->x,
+                     "rule %zu: retry.backoff %s is not supported: "
+                     "nginx retries at once",
+                     rc->index, r->backoff);
+        val_finding_sev(
+            rc->x, DIAG_ERROR, DIAG_NGINX_UNSUPPORTED, o,
+            ynode_get(r->src, "backoff"),
+            "nginx retries at once and cannot wait %s between tries, so the "
+            "route is not accepted (UnsupportedValue) and none of its rules is "
+            "served; remove backoff (or set it to 0s) to retry without waiting",
+            r->backoff);
     }
 }
 
@@ -265,32 +282,37 @@ static void approximations(struct rule_check *rc)
     const struct object *o = &rc->rs->route->obj;
 
     if (r->timeouts.request && strspn(r->timeouts.request, "0hms") != strlen(r->timeouts.request))
-        finding(rc->x, DIAG_NGINX_APPROXIMATED, o, ynode_get(r->timeouts.src, "request"),
-                !r->timeouts.backend_request
-                    ? "nginx has no total request timeout; timeouts.request %s is applied "
-                      "as the backend read timeout (504 when the backend is slower)"
-                : r->retry.src
-                    ? "nginx has no total request timeout; timeouts.request %s only "
-                      "bounds when retries may start"
-                    : "nginx has no total request timeout; timeouts.request %s is not "
-                      "enforced beyond timeouts.backendRequest",
-                r->timeouts.request);
+        val_finding(
+            rc->x, DIAG_NGINX_APPROXIMATED, o,
+            ynode_get(r->timeouts.src, "request"),
+            !r->timeouts.backend_request
+                ? "nginx has no total request timeout; timeouts.request %s is "
+                  "applied "
+                  "as the backend read timeout (504 when the backend is slower)"
+            : r->retry.src
+                ? "nginx has no total request timeout; timeouts.request %s only "
+                  "bounds when retries may start"
+                : "nginx has no total request timeout; timeouts.request %s is not "
+                  "enforced beyond timeouts.backendRequest",
+            r->timeouts.request);
     if (r->timeouts.backend_request)
-        finding(rc->x, DIAG_NGINX_APPROXIMATED, o,
-                ynode_get(r->timeouts.src, "backendRequest"),
-                "timeouts.backendRequest %s is applied to nginx's connect, send and "
-                "read timeouts, which each bound one step, not the whole attempt",
-                r->timeouts.backend_request);
+        val_finding(
+            rc->x, DIAG_NGINX_APPROXIMATED, o,
+            ynode_get(r->timeouts.src, "backendRequest"),
+            "timeouts.backendRequest %s is applied to nginx's connect, send and "
+            "read timeouts, which each bound one step, not the whole attempt",
+            r->timeouts.backend_request);
     if (r->retry.src)
         retry(rc, &r->retry);
     if (r->session_persistence.src)
-        finding(rc->x, DIAG_NGINX_UNSUPPORTED, o, r->session_persistence.src,
-                "sessionPersistence needs sticky sessions, which nginx 1.22 (OSS) "
-                "lacks; requests are balanced without affinity");
+        val_finding(
+            rc->x, DIAG_NGINX_UNSUPPORTED, o, r->session_persistence.src,
+            "sessionPersistence needs sticky sessions, which nginx 1.22 (OSS) "
+            "lacks; requests are balanced without affinity");
 }
 
 /* nginx talks to a backend with grpc_pass for a GRPCRoute, and for an
- * h2c Service port (plan/handlers.c target_of()). */
+ * h2c Service port (plan/handlers.c plan_target_of()). */
 static bool grpc_backend(const struct rule_check *rc, const struct backend *b)
 {
     return rc->rs->route->obj.kind == KIND_GRPC_ROUTE ||
@@ -335,8 +357,9 @@ static void check_rule(struct rule_check *rc)
             quotable(rc, m->src, "method", m->method, QUOTE_REGEX);
             /* Its longest word: a map key. */
             quotable_at(rc, m->src, "method match", 0,
-                        msgf(rc->x, "~^(?:%s)$",
-                             regex_grpc_path(rc->x->c->arena, m->service, m->method, true)),
+                        val_msgf(rc->x, "~^(?:%s)$",
+                                 nginx_regex_grpc_path(rc->x->c->arena, m->service,
+                                                       m->method, true)),
                         QUOTE_REGEX);
         }
         value_matches(rc, r->grpc_matches[i].headers, r->grpc_matches[i].n_headers, true);
@@ -386,13 +409,14 @@ static void cleartext_h2c(struct ctx *x, struct gateway_state *gs, unsigned char
             if (a->route->route->obj.kind != KIND_GRPC_ROUTE || !a->carries_traffic)
                 continue;
             a->carries_traffic = false;
-            finding(x, DIAG_CLEARTEXT_H2C_CONFLICT, &a->route->route->obj,
-                    a->route->route->spec_src,
-                    "GRPCRoute needs HTTP/2 cleartext (h2c) on port %lld, where "
-                    "HTTPRoutes need HTTP/1.1; nginx 1.22 cannot offer both on one "
-                    "cleartext port, so this route is not served on listener '%s' "
-                    "(use an HTTPS listener, where ALPN negotiates either)",
-                    (long long)l->port, l->spec->name);
+            val_finding(
+                x, DIAG_CLEARTEXT_H2C_CONFLICT, &a->route->route->obj,
+                a->route->route->spec_src,
+                "GRPCRoute needs HTTP/2 cleartext (h2c) on port %lld, where "
+                "HTTPRoutes need HTTP/1.1; nginx 1.22 cannot offer both on one "
+                "cleartext port, so this route is not served on listener '%s' "
+                "(use an HTTPS listener, where ALPN negotiates either)",
+                (long long)l->port, l->spec->name);
         }
     }
     for (i = 0; i < gs->n_listeners; i++)
@@ -418,19 +442,23 @@ static void subject_alt_names(struct ctx *x, struct policy_state *ps)
     }
     if (i < v->n_subject_alt_names) {
         if (v->n_subject_alt_names > 1)
-            finding(x, DIAG_NGINX_APPROXIMATED, &ps->policy->obj, v->subject_alt_names[0].src,
-                    "nginx verifies backend certificates against the hostname '%s' only; "
-                    "certificates that match just the other subjectAltNames are refused",
-                    v->hostname);
+            val_finding(x, DIAG_NGINX_APPROXIMATED, &ps->policy->obj,
+                        v->subject_alt_names[0].src,
+                        "nginx verifies backend certificates against the hostname "
+                        "'%s' only; "
+                        "certificates that match just the other subjectAltNames "
+                        "are refused",
+                        v->hostname);
         return;
     }
     ps->unverifiable = true;
-    finding(x, DIAG_NGINX_UNSUPPORTED, &ps->policy->obj, v->subject_alt_names[0].src,
-            "nginx 1.22 verifies backend certificates against one DNS name, the SNI "
-            "hostname '%s', and cannot check these subjectAltNames; requests to the "
-            "targeted Services are answered with 500 rather than sent unverified "
-            "(add a Hostname entry equal to validation.hostname)",
-            v->hostname ? v->hostname : "");
+    val_finding(
+        x, DIAG_NGINX_UNSUPPORTED, &ps->policy->obj, v->subject_alt_names[0].src,
+        "nginx 1.22 verifies backend certificates against one DNS name, the SNI "
+        "hostname '%s', and cannot check these subjectAltNames; requests to the "
+        "targeted Services are answered with 500 rather than sent unverified "
+        "(add a Hostname entry equal to validation.hostname)",
+        v->hostname ? v->hostname : "");
 }
 
 /* A route that is not accepted keeps its attachments (attachedRoutes
@@ -449,7 +477,7 @@ static void unsupported_routes(struct gateway_state *gs)
     }
 }
 
-void nginx_limits(struct ctx *x)
+void val_nginx_limits(struct ctx *x)
 {
     /* Per port, cleared after each Gateway (cleartext_h2c). */
     unsigned char *http_port = ARENA_NEW_ARRAY(x->c->arena, unsigned char, 65536);

@@ -32,7 +32,7 @@ older_claim(struct ctx *x, const struct strhash *claims,
 {
     const struct backend_tls_policy *q = strhash_get(claims, claim_key(x, p, t));
 
-    return q && q != p && object_cmp_age(&q->obj, &p->obj) <= 0 ? q : NULL;
+    return q && q != p && model_object_cmp_age(&q->obj, &p->obj) <= 0 ? q : NULL;
 }
 
 static void index_claims(struct ctx *x, struct strhash *claims)
@@ -45,7 +45,7 @@ static void index_claims(struct ctx *x, struct strhash *claims)
         const struct backend_tls_policy *p = pv->v[i];
         for (j = 0; !p->obj.rejected && j < p->n_target_refs; j++) {
             void **slot = strhash_slot(claims, claim_key(x, p, &p->target_refs[j]));
-            if (!*slot || object_cmp_age(&p->obj, *slot) < 0)
+            if (!*slot || model_object_cmp_age(&p->obj, *slot) < 0)
                 *slot = (void *)p;
         }
     }
@@ -65,17 +65,24 @@ static const char *ca_ref_problem(struct ctx *x, const struct object *o,
 
     if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
         *reason = "InvalidKind";
-        return msgf(x, "is of kind %s, which gwc does not support (use a ConfigMap "
-                       "with ca.crt)", r->kind);
+        return val_msgf(
+            x,
+            "is of kind %s, which gwc does not support (use a ConfigMap "
+            "with ca.crt)",
+            r->kind);
     }
     cm = (const struct config_map *)model_find(x->m, KIND_CONFIG_MAP, ns, r->name);
-    if (!cm && assume_exists(x, o, r->src, KIND_CONFIG_MAP, ns, r->name, CONFIG_MAP_MOUNTED))
+    if (!cm && val_assume_exists(x, o, r->src, KIND_CONFIG_MAP, ns, r->name,
+                                 CONFIG_MAP_MOUNTED))
         return NULL;
-    problem = !cm ? "is not in the input" : ca_config_map_problem(x->c->arena, cm, pem);
+    problem = !cm ? "is not in the input"
+                  : val_ca_config_map_problem(x->c->arena, cm, pem);
     *reason = "InvalidCACertificateRef";
-    return problem ? msgf(x, "ConfigMap '%s/%s' %s%s", ns, r->name, problem,
-                          cm ? "" : name_suggestion(x, KIND_CONFIG_MAP, ns, r->name))
-                   : NULL;
+    return problem
+               ? val_msgf(x, "ConfigMap '%s/%s' %s%s", ns, r->name, problem,
+                          cm ? ""
+                             : val_name_suggestion(x, KIND_CONFIG_MAP, ns, r->name))
+               : NULL;
 }
 
 /*
@@ -98,7 +105,7 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
         problems[i] = ca_ref_problem(x, o, &v->ca_certificate_refs[i], &pem, &why);
         if (problems[i] && !reason) {
             reason = why;
-            msg = msgf(x, "caCertificateRefs[%zu] %s", i, problems[i]);
+            msg = val_msgf(x, "caCertificateRefs[%zu] %s", i, problems[i]);
         }
         /* nginx verifies with one CA file: the first usable bundle. */
         if (!problems[i] && !ps->ca) {
@@ -111,29 +118,32 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
     }
     for (i = 0; i < n; i++) {
         if (problems[i])
-            finding(x, DIAG_POLICY_CA_INVALID, o, v->ca_certificate_refs[i].src,
-                    "caCertificateRef %s%s", problems[i], ps->ca ? "" : fails);
+            val_finding(x, DIAG_POLICY_CA_INVALID, o, v->ca_certificate_refs[i].src,
+                        "caCertificateRef %s%s", problems[i], ps->ca ? "" : fails);
     }
     if (n > 0 && !ps->ca) {
-        conditions_set(cs, "Accepted", false, "NoValidCACertificate",
-                       "no usable CA certificate");
+        val_conditions_set(cs, "Accepted", false, "NoValidCACertificate",
+                           "no usable CA certificate");
         ps->accepted = false;
     }
     /* An implementation-defined set gwc does not know must not fall back
      * to trusting the system's. */
     if (v->well_known_ca_certificates && *v->well_known_ca_certificates &&
         !str_eq(v->well_known_ca_certificates, "System")) {
-        const char *m = msgf(x, "wellKnownCACertificates '%s' is not a set gwc knows "
-                                "(only System)", v->well_known_ca_certificates);
-        finding(x, DIAG_POLICY_CA_INVALID, o, ynode_get(v->src, "wellKnownCACertificates"),
-                "%s%s", m, fails);
-        conditions_set(cs, "Accepted", false, "Invalid", m);
+        const char *m =
+            val_msgf(x,
+                     "wellKnownCACertificates '%s' is not a set gwc knows "
+                     "(only System)",
+                     v->well_known_ca_certificates);
+        val_finding(x, DIAG_POLICY_CA_INVALID, o,
+                    ynode_get(v->src, "wellKnownCACertificates"), "%s%s", m, fails);
+        val_conditions_set(cs, "Accepted", false, "Invalid", m);
         ps->accepted = false;
     }
     if (reason)
-        conditions_set(cs, "ResolvedRefs", false, reason, msg);
+        val_conditions_set(cs, "ResolvedRefs", false, reason, msg);
     else
-        conditions_set(cs, "ResolvedRefs", true, "ResolvedRefs", "");
+        val_conditions_set(cs, "ResolvedRefs", true, "ResolvedRefs", "");
 }
 
 /* A Service absent from the input is reached by DNS all the same, so a
@@ -222,9 +232,9 @@ static struct gateway_state *parent_gateway(struct ctx *x, const struct route_st
     const char *ns = p->namespace ? p->namespace : rs->route->obj.meta.namespace;
 
     if (str_eq(p->kind, "Gateway"))
-        return find_gateway(x, ns, p->name);
+        return val_find_gateway(x, ns, p->name);
     if (str_eq(p->kind, "ListenerSet")) {
-        struct listener_set_state *ls = find_listener_set(x, ns, p->name);
+        struct listener_set_state *ls = val_find_listener_set(x, ns, p->name);
         return ls ? ls->parent : NULL;
     }
     return NULL;
@@ -302,7 +312,7 @@ static void link_policies(struct ctx *x, const struct conditions *cs)
     }
 }
 
-void policies_build(struct ctx *x)
+void val_policies_build(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_BACKEND_TLS_POLICY];
     struct conditions *cs = ARENA_NEW_ARRAY(x->c->arena, struct conditions, pv->n + 1);
@@ -323,15 +333,19 @@ void policies_build(struct ctx *x)
         ps->accepted = true;
         ps->ancestors = ARENA_NEW_ARRAY(x->c->arena, struct policy_ancestor,
                                         x->ctl->n_gateways);
-        conditions_set(c, "Accepted", true, "Accepted", "");
+        val_conditions_set(c, "Accepted", true, "Accepted", "");
         for (j = 0; j < p->n_target_refs; j++) {
             const struct backend_tls_policy *older =
                 older_claim(x, &claims, p, &p->target_refs[j]);
             if (older) {
-                const char *m = msgf(x, "the older BackendTLSPolicy %s targets the "
-                                        "same Service and sectionName", older->obj.nsname);
-                conditions_set(c, "Accepted", false, "Conflicted", m);
-                finding(x, DIAG_POLICY_CONFLICT, &p->obj, p->target_refs[j].src, "%s", m);
+                const char *m =
+                    val_msgf(x,
+                             "the older BackendTLSPolicy %s targets the "
+                             "same Service and sectionName",
+                             older->obj.nsname);
+                val_conditions_set(c, "Accepted", false, "Conflicted", m);
+                val_finding(x, DIAG_POLICY_CONFLICT, &p->obj, p->target_refs[j].src,
+                            "%s", m);
                 ps->accepted = false;
                 ps->conflicted = true;
                 break;
@@ -341,16 +355,20 @@ void policies_build(struct ctx *x)
         for (j = 0; j < p->n_target_refs; j++) {
             const struct policy_target_ref *t = &p->target_refs[j];
             const char *ns = p->obj.meta.namespace;
-            if (!str_eq(t->kind, "Service") || model_find(x->m, KIND_SERVICE, ns, t->name) ||
-                assume_exists(x, &p->obj, t->src, KIND_SERVICE, ns, t->name,
-                              t->section_name
-                                  ? "its ports are unknown, so the policy applies to "
-                                    "every port of it that routes use"
-                                  : "routes to it are resolved by DNS at run time"))
+            if (!str_eq(t->kind, "Service") ||
+                model_find(x->m, KIND_SERVICE, ns, t->name) ||
+                val_assume_exists(
+                    x, &p->obj, t->src, KIND_SERVICE, ns, t->name,
+                    t->section_name
+                        ? "its ports are unknown, so the policy applies to "
+                          "every port of it that routes use"
+                        : "routes to it are resolved by DNS at run time"))
                 continue;
-            finding(x, DIAG_POLICY_TARGET_NOT_FOUND, &p->obj, t->src,
-                    "Service '%s/%s' is not in the input: the policy protects "
-                    "nothing%s", ns, t->name, name_suggestion(x, KIND_SERVICE, ns, t->name));
+            val_finding(x, DIAG_POLICY_TARGET_NOT_FOUND, &p->obj, t->src,
+                        "Service '%s/%s' is not in the input: the policy protects "
+                        "nothing%s",
+                        ns, t->name,
+                        val_name_suggestion(x, KIND_SERVICE, ns, t->name));
         }
     }
     link_policies(x, cs);

@@ -5,7 +5,7 @@
  */
 #include "validate_internal.h"
 
-void route_conditions(struct ctx *x, struct route_state *rs)
+void val_route_conditions(struct ctx *x, struct route_state *rs)
 {
     size_t i, dropped = 0;
 
@@ -16,22 +16,25 @@ void route_conditions(struct ctx *x, struct route_state *rs)
         struct route_parent *rp = &rs->parents[i];
 
         if (rp->accepted && rs->unsupported) {
-            conditions_set(&rp->conditions, "Accepted", false, "UnsupportedValue",
-                           rs->unsupported);
+            val_conditions_set(&rp->conditions, "Accepted", false,
+                               "UnsupportedValue", rs->unsupported);
             rp->accepted = false;
         }
         if (rp->accepted && rs->n_rules > 0 && dropped == rs->n_rules) {
-            conditions_set(&rp->conditions, "Accepted", false, "UnsupportedValue",
-                           "no rule of the route can be programmed");
+            val_conditions_set(&rp->conditions, "Accepted", false,
+                               "UnsupportedValue",
+                               "no rule of the route can be programmed");
             rp->accepted = false;
         }
         if (rs->resolved)
-            conditions_set(&rp->conditions, "ResolvedRefs", true, "ResolvedRefs", "");
+            val_conditions_set(&rp->conditions, "ResolvedRefs", true,
+                               "ResolvedRefs", "");
         else
-            conditions_set(&rp->conditions, "ResolvedRefs", false, rs->refs_reason,
-                           rs->refs_message);
+            val_conditions_set(&rp->conditions, "ResolvedRefs", false,
+                               rs->refs_reason, rs->refs_message);
         if (rp->accepted && dropped && dropped < rs->n_rules)
-            conditions_set(&rp->conditions, "PartiallyInvalid", true, "UnsupportedValue",
-                           "Dropped Rule(s): some rules cannot be programmed");
+            val_conditions_set(&rp->conditions, "PartiallyInvalid", true,
+                               "UnsupportedValue",
+                               "Dropped Rule(s): some rules cannot be programmed");
     }
 }

@@ -23,7 +23,7 @@
 static const char *object_text(struct schema *s)
 {
     if (!s->label)
-        s->label = object_label(s->c, s->obj);
+        s->label = model_object_label(s->c, s->obj);
     return s->label;
 }
 
@@ -115,15 +115,15 @@ const char *schema_quote(struct schema *s, const char *v)
     return arena_printf(s->c->arena, "%.*s...", (int)keep, v);
 }
 
-const struct ynode *field_node(const struct ynode *map, const char *key)
+const struct ynode *schema_field_node(const struct ynode *map, const char *key)
 {
     const struct ynode *n = ynode_get(map, key);
 
     return n ? n : map;
 }
 
-const struct ynode *string_item(const struct ynode *map, const char *key,
-                                size_t i)
+const struct ynode *schema_string_item(const struct ynode *map, const char *key,
+                                       size_t i)
 {
     const struct ynode *item = ynode_item(map, key, i);
 
@@ -132,8 +132,8 @@ const struct ynode *string_item(const struct ynode *map, const char *key,
     return item;
 }
 
-bool check_string(struct schema *s, const struct ynode *at, const char *what,
-                  const char *v, const struct str_format *f)
+bool schema_check_string(struct schema *s, const struct ynode *at, const char *what,
+                         const char *v, const struct str_format *f)
 {
     size_t len = strlen(v), chars;
     bool ok = true;
@@ -163,30 +163,30 @@ bool check_string(struct schema *s, const struct ynode *at, const char *what,
     return ok;
 }
 
-void check_str(struct schema *s, const struct ynode *map, const char *key,
-               const char *v, const struct str_format *f)
+void schema_check_str(struct schema *s, const struct ynode *map, const char *key,
+                      const char *v, const struct str_format *f)
 {
     if (v)
-        check_string(s, field_node(map, key), key, v, f);
+        schema_check_string(s, schema_field_node(map, key), key, v, f);
 }
 
-void check_str_list(struct schema *s, const struct ynode *map, const char *key,
-                    const char *what, const char *const *v, size_t n,
-                    const struct str_format *f)
+void schema_check_str_list(struct schema *s, const struct ynode *map,
+                           const char *key, const char *what, const char *const *v,
+                           size_t n, const struct str_format *f)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
-        const struct ynode *item = string_item(map, key, i);
+        const struct ynode *item = schema_string_item(map, key, i);
         if (item)
-            check_string(s, item, what, v[i], f);
+            schema_check_string(s, item, what, v[i], f);
     }
 }
 
-void check_int(struct schema *s, const struct ynode *map, const char *key,
-               int64_t v, int64_t min, int64_t max)
+void schema_check_int(struct schema *s, const struct ynode *map, const char *key,
+                      int64_t v, int64_t min, int64_t max)
 {
-    const struct ynode *at = field_node(map, key);
+    const struct ynode *at = schema_field_node(map, key);
 
     if (v == INT_UNSET || (v >= min && v <= max))
         return;
@@ -201,8 +201,9 @@ void check_int(struct schema *s, const struct ynode *map, const char *key,
                       key, min, max, v);
 }
 
-void check_enum_at(struct schema *s, const struct ynode *at, const char *what,
-                   const char *v, const char *const *allowed)
+void schema_check_enum_at(struct schema *s, const struct ynode *at,
+                          const char *what, const char *v,
+                          const char *const *allowed)
 {
     struct strbuf list = STRBUF_INIT;
     const char *const *a;
@@ -221,15 +222,15 @@ void check_enum_at(struct schema *s, const struct ynode *at, const char *what,
     strbuf_release(&list);
 }
 
-void check_enum(struct schema *s, const struct ynode *map, const char *key,
-                const char *v, const char *const *allowed)
+void schema_check_enum(struct schema *s, const struct ynode *map, const char *key,
+                       const char *v, const char *const *allowed)
 {
     if (v)
-        check_enum_at(s, field_node(map, key), key, v, allowed);
+        schema_check_enum_at(s, schema_field_node(map, key), key, v, allowed);
 }
 
-void check_count(struct schema *s, const struct ynode *map, const char *key,
-                 size_t n, size_t min, size_t max)
+void schema_check_count(struct schema *s, const struct ynode *map, const char *key,
+                        size_t n, size_t min, size_t max)
 {
     const struct ynode *list = ynode_get(map, key);
 
@@ -246,22 +247,21 @@ void check_count(struct schema *s, const struct ynode *map, const char *key,
                       "%s must have at least %zu items, got %zu", key, min, n);
 }
 
-void check_map(struct schema *s, const struct ynode *map, const char *key,
-               const struct strmap *m, size_t max,
-               const struct str_format *values)
+void schema_check_map(struct schema *s, const struct ynode *map, const char *key,
+                      const struct strmap *m, size_t max,
+                      const struct str_format *values)
 {
     size_t i;
 
     if (m->n > max)
-        schema_report(s, DIAG_TOO_MANY_ITEMS, field_node(map, key),
-                      "%s must have at most %zu entries, got %zu", key, max,
-                      m->n);
+        schema_report(s, DIAG_TOO_MANY_ITEMS, schema_field_node(map, key),
+                      "%s must have at most %zu entries, got %zu", key, max, m->n);
     for (i = 0; i < m->n; i++)
-        check_string(s, m->v[i].src, "value", m->v[i].value, values);
+        schema_check_string(s, m->v[i].src, "value", m->v[i].value, values);
 }
 
-bool check_required(struct schema *s, const struct ynode *map, const char *key,
-                    const char *type_name)
+bool schema_check_required(struct schema *s, const struct ynode *map,
+                           const char *key, const char *type_name)
 {
     if (!map || has_field(map, key))
         return true;
@@ -272,11 +272,12 @@ bool check_required(struct schema *s, const struct ynode *map, const char *key,
     return false;
 }
 
-void check_regex(struct schema *s, const struct ynode *at, const char *pattern)
+void schema_check_regex(struct schema *s, const struct ynode *at,
+                        const char *pattern)
 {
     struct regex_error err;
 
-    if (regex_user(pattern, NULL, &err))
+    if (nginx_regex_user(pattern, NULL, &err))
         return;
     schema_report(s, DIAG_INVALID_REGEX, at, "regular expression '%s' %s%s at character %zu%s",
                   schema_quote(s, pattern), err.refused ? "" : "does not compile: ",

@@ -100,7 +100,7 @@ static const struct filter_type *find_type(const char *type,
 static void check_action(struct schema *s, struct seen *names,
                          const struct ynode *at, const char *name)
 {
-    const struct seen_slot *first = seen_add(names, name, at, 0);
+    const struct seen_slot *first = schema_seen_add(names, name, at, 0);
     struct diag *d;
 
     if (!first)
@@ -119,14 +119,15 @@ static void check_header_list(struct schema *s, const struct header_filter *h,
 {
     size_t i;
 
-    check_count(s, h->src, key, n, 0, 16);
+    schema_check_count(s, h->src, key, n, 0, 16);
     for (i = 0; i < n; i++) {
         if (!v[i].src)
             continue;
-        check_str(s, v[i].src, "name", v[i].name, &fmt_header_name);
-        check_str(s, v[i].src, "value", v[i].value, &fmt_header_value);
+        schema_check_str(s, v[i].src, "name", v[i].name, &schema_fmt_header_name);
+        schema_check_str(s, v[i].src, "value", v[i].value,
+                         &schema_fmt_header_value);
         if (v[i].name)
-            check_action(s, names, field_node(v[i].src, "name"), v[i].name);
+            check_action(s, names, schema_field_node(v[i].src, "name"), v[i].name);
     }
 }
 
@@ -135,13 +136,13 @@ static void check_header_filter(struct schema *s, const struct header_filter *h)
     struct seen names;
     size_t i;
 
-    seen_init(&names, s->c->arena, h->n_set + h->n_add + h->n_remove, true);
+    schema_seen_init(&names, s->c->arena, h->n_set + h->n_add + h->n_remove, true);
     check_header_list(s, h, "set", h->set, h->n_set, &names);
     check_header_list(s, h, "add", h->add, h->n_add, &names);
     /* remove: a set of at most 16, with no pattern or length limit */
-    check_count(s, h->src, "remove", h->n_remove, 0, 16);
+    schema_check_count(s, h->src, "remove", h->n_remove, 0, 16);
     for (i = 0; i < h->n_remove; i++) {
-        const struct ynode *at = string_item(h->src, "remove", i);
+        const struct ynode *at = schema_string_item(h->src, "remove", i);
         if (at)
             check_action(s, &names, at, h->remove[i]);
     }
@@ -153,10 +154,10 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
 {
     const struct fraction *f = &m->fraction;
 
-    check_backend_object_ref(s, &m->backend_ref);
-    check_int(s, m->src, "percent", m->percent, 0, 100);
-    check_int(s, f->src, "numerator", f->numerator, 0, NO_MAX);
-    check_int(s, f->src, "denominator", f->denominator, 1, NO_MAX);
+    schema_check_backend_object_ref(s, &m->backend_ref);
+    schema_check_int(s, m->src, "percent", m->percent, 0, 100);
+    schema_check_int(s, f->src, "numerator", f->numerator, 0, NO_MAX);
+    schema_check_int(s, f->src, "denominator", f->denominator, 1, NO_MAX);
     /* CEL: self.numerator <= self.denominator */
     if (f->src && f->numerator != INT_UNSET && f->denominator != INT_UNSET &&
         f->numerator > f->denominator)
@@ -185,10 +186,11 @@ static void check_modifier_field(struct schema *s,
     if (!p->type)
         return;
     if (str_is(p->type, type) && !has_field(p->src, key))
-        schema_report(s, DIAG_PATH_MODIFIER_FIELDS, field_node(p->src, "type"),
-                      "type %s needs %s", type, key);
+        schema_report(s, DIAG_PATH_MODIFIER_FIELDS,
+                      schema_field_node(p->src, "type"), "type %s needs %s", type,
+                      key);
     else if (!str_is(p->type, type) && has_field(p->src, key))
-        schema_report(s, DIAG_PATH_MODIFIER_FIELDS, field_node(p->src, key),
+        schema_report(s, DIAG_PATH_MODIFIER_FIELDS, schema_field_node(p->src, key),
                       "%s must not be set when type is '%s'", key,
                       schema_quote(s, p->type));
 }
@@ -197,15 +199,16 @@ static void check_path_modifier(struct schema *s, const struct path_modifier *p)
 {
     if (!p->src)
         return;
-    check_enum(s, p->src, "type", p->type, modifier_types);
-    check_str(s, p->src, "replaceFullPath", p->replace_full_path, &fmt_path);
-    check_str(s, p->src, "replacePrefixMatch", p->replace_prefix_match,
-              &fmt_path);
+    schema_check_enum(s, p->src, "type", p->type, modifier_types);
+    schema_check_str(s, p->src, "replaceFullPath", p->replace_full_path,
+                     &schema_fmt_path);
+    schema_check_str(s, p->src, "replacePrefixMatch", p->replace_prefix_match,
+                     &schema_fmt_path);
     check_modifier_field(s, p, "ReplaceFullPath", "replaceFullPath");
     check_modifier_field(s, p, "ReplacePrefixMatch", "replacePrefixMatch");
 }
 
-bool filter_replaces_prefix(const struct route_filter *f, bool redirect)
+bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect)
 {
     const struct path_modifier *p =
         redirect ? &f->request_redirect.path : &f->url_rewrite.path;
@@ -218,17 +221,18 @@ static void check_redirect(struct schema *s, const struct request_redirect *r)
 {
     size_t i;
 
-    check_enum(s, r->src, "scheme", r->scheme, schemes);
-    check_str(s, r->src, "hostname", r->hostname, &fmt_precise_hostname);
+    schema_check_enum(s, r->src, "scheme", r->scheme, schemes);
+    schema_check_str(s, r->src, "hostname", r->hostname,
+                     &schema_fmt_precise_hostname);
     check_path_modifier(s, &r->path);
-    check_int(s, r->src, "port", r->port, 1, 65535);
+    schema_check_int(s, r->src, "port", r->port, 1, 65535);
     if (r->status_code == INT_UNSET)
         return;
     for (i = 0; i < ARRAY_SIZE(redirect_codes); i++) {
         if (r->status_code == redirect_codes[i])
             return;
     }
-    schema_report(s, DIAG_ENUM_VALUE, field_node(r->src, "statusCode"),
+    schema_report(s, DIAG_ENUM_VALUE, schema_field_node(r->src, "statusCode"),
                   "statusCode %" PRId64 " is not supported: must be one of "
                   "301, 302, 303, 307, 308",
                   r->status_code);
@@ -236,7 +240,8 @@ static void check_redirect(struct schema *s, const struct request_redirect *r)
 
 static void check_rewrite(struct schema *s, const struct url_rewrite *r)
 {
-    check_str(s, r->src, "hostname", r->hostname, &fmt_precise_hostname);
+    schema_check_str(s, r->src, "hostname", r->hostname,
+                     &schema_fmt_precise_hostname);
     check_path_modifier(s, &r->path);
 }
 
@@ -254,7 +259,7 @@ static void check_wildcard_alone(struct schema *s, const struct ynode *map,
     size_t i;
 
     for (i = 0; n > 1 && i < n; i++) {
-        const struct ynode *at = string_item(map, key, i);
+        const struct ynode *at = schema_string_item(map, key, i);
 
         if (at && strcmp(v[i], "*") == 0) {
             schema_report(s, DIAG_CORS_WILDCARD, at,
@@ -270,37 +275,41 @@ static void check_cors(struct schema *s, const struct cors_filter *c)
 {
     size_t i;
 
-    check_count(s, c->src, "allowOrigins", c->n_allow_origins, 0, 64);
-    check_str_list(s, c->src, "allowOrigins", "origin", c->allow_origins,
-                   c->n_allow_origins, &fmt_cors_origin);
-    check_set(s, c->src, "allowOrigins", c->allow_origins, c->n_allow_origins);
+    schema_check_count(s, c->src, "allowOrigins", c->n_allow_origins, 0, 64);
+    schema_check_str_list(s, c->src, "allowOrigins", "origin", c->allow_origins,
+                          c->n_allow_origins, &schema_fmt_cors_origin);
+    schema_check_set(s, c->src, "allowOrigins", c->allow_origins,
+                     c->n_allow_origins);
     check_wildcard_alone(s, c->src, "allowOrigins", c->allow_origins,
                          c->n_allow_origins);
 
-    check_count(s, c->src, "allowMethods", c->n_allow_methods, 0, 9);
+    schema_check_count(s, c->src, "allowMethods", c->n_allow_methods, 0, 9);
     for (i = 0; i < c->n_allow_methods; i++) {
-        const struct ynode *at = string_item(c->src, "allowMethods", i);
+        const struct ynode *at = schema_string_item(c->src, "allowMethods", i);
         if (at)
-            check_enum_at(s, at, "method", c->allow_methods[i], cors_methods);
+            schema_check_enum_at(s, at, "method", c->allow_methods[i],
+                                 cors_methods);
     }
-    check_set(s, c->src, "allowMethods", c->allow_methods, c->n_allow_methods);
+    schema_check_set(s, c->src, "allowMethods", c->allow_methods,
+                     c->n_allow_methods);
     check_wildcard_alone(s, c->src, "allowMethods", c->allow_methods,
                          c->n_allow_methods);
 
-    check_count(s, c->src, "allowHeaders", c->n_allow_headers, 0, 64);
-    check_str_list(s, c->src, "allowHeaders", "header", c->allow_headers,
-                   c->n_allow_headers, &fmt_header_name);
-    check_set(s, c->src, "allowHeaders", c->allow_headers, c->n_allow_headers);
+    schema_check_count(s, c->src, "allowHeaders", c->n_allow_headers, 0, 64);
+    schema_check_str_list(s, c->src, "allowHeaders", "header", c->allow_headers,
+                          c->n_allow_headers, &schema_fmt_header_name);
+    schema_check_set(s, c->src, "allowHeaders", c->allow_headers,
+                     c->n_allow_headers);
     check_wildcard_alone(s, c->src, "allowHeaders", c->allow_headers,
                          c->n_allow_headers);
 
-    check_count(s, c->src, "exposeHeaders", c->n_expose_headers, 0, 64);
-    check_str_list(s, c->src, "exposeHeaders", "header", c->expose_headers,
-                   c->n_expose_headers, &fmt_header_name);
-    check_set(s, c->src, "exposeHeaders", c->expose_headers,
-              c->n_expose_headers);
+    schema_check_count(s, c->src, "exposeHeaders", c->n_expose_headers, 0, 64);
+    schema_check_str_list(s, c->src, "exposeHeaders", "header", c->expose_headers,
+                          c->n_expose_headers, &schema_fmt_header_name);
+    schema_check_set(s, c->src, "exposeHeaders", c->expose_headers,
+                     c->n_expose_headers);
 
-    check_int(s, c->src, "maxAge", c->max_age, 1, NO_MAX);
+    schema_check_int(s, c->src, "maxAge", c->max_age, 1, NO_MAX);
 }
 
 /* ---- ExternalAuth (experimental channel) ---- */
@@ -315,7 +324,7 @@ static void check_auth_member(struct schema *s, const struct external_auth *a,
     if (!a->protocol)
         return;
     if (str_is(a->protocol, protocol) && !member)
-        schema_report(s, DIAG_FILTER_FIELDS, field_node(a->src, "protocol"),
+        schema_report(s, DIAG_FILTER_FIELDS, schema_field_node(a->src, "protocol"),
                       "protocol %s needs %s", protocol, key);
     else if (!str_is(a->protocol, protocol) && member)
         schema_report(s, DIAG_FILTER_FIELDS, member,
@@ -330,7 +339,7 @@ static void check_raw_list(struct schema *s, const struct ynode *map,
     const struct ynode *list = ynode_get(map, key);
 
     if (list && list->kind == YNODE_SEQ)
-        check_count(s, map, key, list->n, 0, max);
+        schema_check_count(s, map, key, list->n, 0, max);
 }
 
 static void check_external_auth(struct schema *s, const struct external_auth *a)
@@ -338,15 +347,15 @@ static void check_external_auth(struct schema *s, const struct external_auth *a)
     const struct ynode *path = ynode_get(a->http, "path");
     const struct ynode *max_size = ynode_get(a->forward_body, "maxSize");
 
-    check_enum(s, a->src, "protocol", a->protocol, auth_protocols);
-    check_backend_object_ref(s, &a->backend_ref);
+    schema_check_enum(s, a->src, "protocol", a->protocol, auth_protocols);
+    schema_check_backend_object_ref(s, &a->backend_ref);
     check_auth_member(s, a, "GRPC", "grpc", a->grpc);
     check_auth_member(s, a, "HTTP", "http", a->http);
     check_raw_list(s, a->grpc, "allowedHeaders", 64);
     check_raw_list(s, a->http, "allowedHeaders", 64);
     check_raw_list(s, a->http, "allowedResponseHeaders", 64);
     if (path && path->kind == YNODE_SCALAR && path->scalar == YSCALAR_STRING)
-        check_string(s, path, "path", path->text, &fmt_request_path);
+        schema_check_string(s, path, "path", path->text, &schema_fmt_request_path);
     if (max_size && max_size->kind == YNODE_SCALAR &&
         max_size->scalar == YSCALAR_INT && max_size->text[0] == '-' &&
         strspn(max_size->text + 1, "0") != strlen(max_size->text + 1))
@@ -372,7 +381,7 @@ static void check_members(struct schema *s, const struct route_filter *f,
                           "%s must not be set when type is %s", t->field,
                           want->type);
         else if (!member && t == want)
-            schema_report(s, DIAG_FILTER_FIELDS, field_node(f->src, "type"),
+            schema_report(s, DIAG_FILTER_FIELDS, schema_field_node(f->src, "type"),
                           "type %s needs the %s field", t->type, t->field);
     }
 }
@@ -397,7 +406,7 @@ static void check_filter_type(struct schema *s, const struct route_filter *f,
             allowed[k++] = filter_types[i].type;
     }
     allowed[k] = NULL;
-    check_enum(s, f->src, "type", f->type, allowed);
+    schema_check_enum(s, f->src, "type", f->type, allowed);
 }
 
 static void check_filter(struct schema *s, const struct route_filter *f,
@@ -418,20 +427,21 @@ static void check_filter(struct schema *s, const struct route_filter *f,
         check_cors(s, &f->cors);
     if (f->external_auth.src)
         check_external_auth(s, &f->external_auth);
-    check_local_ref(s, &f->extension_ref);
+    schema_check_local_ref(s, &f->extension_ref);
 }
 
 /* CEL on a filter list: the types marked once appear at most once, and
  * RequestRedirect and URLRewrite not together. */
-void check_filters(struct schema *s, const struct ynode *map,
-                   const struct route_filter *v, size_t n, enum filter_set set)
+void schema_check_filters(struct schema *s, const struct ynode *map,
+                          const struct route_filter *v, size_t n,
+                          enum filter_set set)
 {
     const struct route_filter *first[F__COUNT] = {NULL};
     const struct route_filter *redirect, *rewrite;
     size_t i;
     struct diag *d;
 
-    check_count(s, map, "filters", n, 0, 16);
+    schema_check_count(s, map, "filters", n, 0, 16);
     for (i = 0; i < n; i++) {
         const struct filter_type *t;
 
@@ -444,7 +454,7 @@ void check_filters(struct schema *s, const struct ynode *map,
             first[t - filter_types] = &v[i];
         } else if (t->once) {
             d = schema_report(s, DIAG_FILTER_REPEATED,
-                              field_node(v[i].src, "type"),
+                              schema_field_node(v[i].src, "type"),
                               "a %s filter may appear only once in a filter "
                               "list",
                               t->type);
@@ -460,11 +470,11 @@ void check_filters(struct schema *s, const struct ynode *map,
         const struct route_filter *earlier =
             later == redirect ? rewrite : redirect;
 
-        d = schema_report(
-            s, DIAG_REDIRECT_AND_REWRITE, field_node(later->src, "type"),
-            "RequestRedirect and URLRewrite cannot be combined in "
-            "one filter list: a redirect answers the request, so "
-            "there is nothing to rewrite");
+        d = schema_report(s, DIAG_REDIRECT_AND_REWRITE,
+                          schema_field_node(later->src, "type"),
+                          "RequestRedirect and URLRewrite cannot be combined in "
+                          "one filter list: a redirect answers the request, so "
+                          "there is nothing to rewrite");
         schema_note(s, d, earlier->src, "the %s filter is here", earlier->type);
     }
 }

@@ -24,11 +24,11 @@ void schema_gateway_class(struct schema *s)
     const struct parameters_ref *p = &gc->parameters_ref;
     struct ref_fields f = {p->src, p->group, p->kind, p->name, p->namespace};
 
-    check_str(s, gc->spec_src, "controllerName", gc->controller_name,
-              &fmt_controller_name);
-    check_str(s, gc->spec_src, "description", gc->description,
-              &fmt_description);
-    check_ref(s, &f);
+    schema_check_str(s, gc->spec_src, "controllerName", gc->controller_name,
+                     &schema_fmt_controller_name);
+    schema_check_str(s, gc->spec_src, "description", gc->description,
+                     &schema_fmt_description);
+    schema_check_ref(s, &f);
 }
 
 /*
@@ -42,7 +42,7 @@ void schema_gateway_class(struct schema *s)
 static void check_address_value(struct schema *s, struct seen *values,
                                 const struct gateway_address *a, size_t i)
 {
-    const struct ynode *at = field_node(a->src, "value");
+    const struct ynode *at = schema_field_node(a->src, "value");
     bool ip = str_is(a->type, "IPAddress"), host = str_is(a->type, "Hostname");
     const struct seen_slot *first;
     struct diag *d;
@@ -54,13 +54,12 @@ static void check_address_value(struct schema *s, struct seen *values,
                       "IPAddress address '%s' is not a valid IPv4 or IPv6 "
                       "address",
                       schema_quote(s, a->value));
-    if (host && !is_hostname(a->value))
+    if (host && !schema_is_hostname(a->value))
         schema_report(s, DIAG_PATTERN_MISMATCH, at,
                       "Hostname address '%s' is not a valid hostname: %s",
-                      schema_quote(s, a->value), fmt_hostname.allowed);
-    first = seen_add(values,
-                     arena_printf(s->c->arena, "%s\x1f%s", a->type, a->value),
-                     at, i);
+                      schema_quote(s, a->value), schema_fmt_hostname.allowed);
+    first = schema_seen_add(
+        values, arena_printf(s->c->arena, "%s\x1f%s", a->type, a->value), at, i);
     if (!first)
         return;
     d = schema_report(s, DIAG_ADDRESS_DUPLICATE, at,
@@ -74,15 +73,15 @@ static void check_addresses(struct schema *s, const struct gateway *g)
     struct seen values;
     size_t i;
 
-    check_count(s, g->spec_src, "addresses", g->n_addresses, 0, 16);
-    seen_init(&values, s->c->arena, g->n_addresses, false);
+    schema_check_count(s, g->spec_src, "addresses", g->n_addresses, 0, 16);
+    schema_seen_init(&values, s->c->arena, g->n_addresses, false);
     for (i = 0; i < g->n_addresses; i++) {
         const struct gateway_address *a = &g->addresses[i];
 
         if (!a->src)
             continue;
-        check_str(s, a->src, "type", a->type, &fmt_address_type);
-        check_str(s, a->src, "value", a->value, &fmt_address_value);
+        schema_check_str(s, a->src, "type", a->type, &schema_fmt_address_type);
+        schema_check_str(s, a->src, "value", a->value, &schema_fmt_address_value);
         check_address_value(s, &values, a, i);
     }
 }
@@ -93,12 +92,13 @@ static void check_infrastructure(struct schema *s,
     if (!inf->src)
         return;
     /* Keys by CEL: a qualified name whose prefix has size() < 253. */
-    check_label_keys(s, &inf->labels, "label", 252);
-    check_map(s, inf->src, "labels", &inf->labels, 8, &fmt_label_value);
-    check_label_keys(s, &inf->annotations, "annotation", 252);
-    check_map(s, inf->src, "annotations", &inf->annotations, 16,
-              &fmt_long_value);
-    check_local_ref(s, &inf->parameters_ref);
+    schema_check_label_keys(s, &inf->labels, "label", 252);
+    schema_check_map(s, inf->src, "labels", &inf->labels, 8,
+                     &schema_fmt_label_value);
+    schema_check_label_keys(s, &inf->annotations, "annotation", 252);
+    schema_check_map(s, inf->src, "annotations", &inf->annotations, 16,
+                     &schema_fmt_long_value);
+    schema_check_local_ref(s, &inf->parameters_ref);
 }
 
 static void check_frontend_validation(struct schema *s,
@@ -108,12 +108,13 @@ static void check_frontend_validation(struct schema *s,
 
     if (!v->src)
         return;
-    if (check_required(s, v->src, "caCertificateRefs", "FrontendTLSValidation"))
-        check_count(s, v->src, "caCertificateRefs", v->n_ca_certificate_refs, 1,
-                    16);
+    if (schema_check_required(s, v->src, "caCertificateRefs",
+                              "FrontendTLSValidation"))
+        schema_check_count(s, v->src, "caCertificateRefs", v->n_ca_certificate_refs,
+                           1, 16);
     for (i = 0; i < v->n_ca_certificate_refs; i++)
-        check_object_ref(s, &v->ca_certificate_refs[i]);
-    check_enum(s, v->src, "mode", v->mode, frontend_modes);
+        schema_check_object_ref(s, &v->ca_certificate_refs[i]);
+    schema_check_enum(s, v->src, "mode", v->mode, frontend_modes);
 }
 
 /* CEL: perPort entries have unique ports (also the list's map key). */
@@ -122,22 +123,21 @@ static void check_per_port(struct schema *s, const struct frontend_tls *f)
     struct seen ports;
     size_t i;
 
-    check_count(s, f->src, "perPort", f->n_per_port, 0, 64);
-    seen_init(&ports, s->c->arena, f->n_per_port, false);
+    schema_check_count(s, f->src, "perPort", f->n_per_port, 0, 64);
+    schema_seen_init(&ports, s->c->arena, f->n_per_port, false);
     for (i = 0; i < f->n_per_port; i++) {
         const struct tls_port_config *p = &f->per_port[i];
-        const struct ynode *at = field_node(p->src, "port");
+        const struct ynode *at = schema_field_node(p->src, "port");
         const struct seen_slot *first;
         struct diag *d;
 
         if (!p->src)
             continue;
-        check_int(s, p->src, "port", p->port, 1, 65535);
+        schema_check_int(s, p->src, "port", p->port, 1, 65535);
         check_frontend_validation(s, &p->tls.validation);
         if (p->port == INT_UNSET ||
-            !(first = seen_add(&ports,
-                               arena_printf(s->c->arena, "%" PRId64, p->port),
-                               at, i)))
+            !(first = schema_seen_add(
+                  &ports, arena_printf(s->c->arena, "%" PRId64, p->port), at, i)))
             continue;
         d = schema_report(s, DIAG_PERPORT_DUPLICATE, at,
                           "port %" PRId64 " already has a frontend TLS "
@@ -152,10 +152,10 @@ static void check_gateway_tls(struct schema *s, const struct gateway_tls *t)
 {
     const struct frontend_tls *f = &t->frontend;
 
-    check_secret_ref(s, &t->backend.client_certificate_ref);
+    schema_check_secret_ref(s, &t->backend.client_certificate_ref);
     if (!f->src)
         return;
-    check_required(s, f->src, "default", "FrontendTLSConfig");
+    schema_check_required(s, f->src, "default", "FrontendTLSConfig");
     check_frontend_validation(s, &f->default_.validation);
     check_per_port(s, f);
 }
@@ -164,15 +164,15 @@ void schema_gateway(struct schema *s)
 {
     const struct gateway *g = (const struct gateway *)s->obj;
 
-    check_str(s, g->spec_src, "gatewayClassName", g->gateway_class_name,
-              &fmt_object_name);
-    check_listeners(s, g->spec_src, g->listeners, g->n_listeners, false);
+    schema_check_str(s, g->spec_src, "gatewayClassName", g->gateway_class_name,
+                     &schema_fmt_object_name);
+    schema_check_listeners(s, g->spec_src, g->listeners, g->n_listeners, false);
     check_addresses(s, g);
     check_infrastructure(s, &g->infrastructure);
-    check_enum(s, g->allowed_listeners.namespaces.src, "from",
-               g->allowed_listeners.namespaces.from, allowed_listeners_from);
+    schema_check_enum(s, g->allowed_listeners.namespaces.src, "from",
+                      g->allowed_listeners.namespaces.from, allowed_listeners_from);
     check_gateway_tls(s, &g->tls);
     /* Experimental channel. */
-    check_enum(s, g->spec_src, "defaultScope", g->default_scope,
-               default_scopes);
+    schema_check_enum(s, g->spec_src, "defaultScope", g->default_scope,
+                      default_scopes);
 }

@@ -1,7 +1,7 @@
 /*
  * GRPCRoute rules (grpcroute_types.go): method and header matches.  The
  * rest of a rule is shared with the other kinds (schema_route.c) and with
- * HTTPRoute (schema_filter.c, check_value_matches()).
+ * HTTPRoute (schema_filter.c, schema_check_value_matches()).
  */
 #include "schema_internal.h"
 
@@ -18,36 +18,38 @@ static void check_method_match(struct schema *s,
 {
     if (!m->src)
         return;
-    check_enum(s, m->src, "type", m->type, method_match_types);
+    schema_check_enum(s, m->src, "type", m->type, method_match_types);
     if (!has_field(m->src, "service") && !has_field(m->src, "method"))
         schema_report(s, DIAG_GRPC_METHOD_EMPTY, m->src,
                       "a method match needs service, method or both");
     if (str_is(m->type, "Exact")) {
-        check_str(s, m->src, "service", m->service, &fmt_grpc_service);
-        check_str(s, m->src, "method", m->method, &fmt_grpc_method);
+        schema_check_str(s, m->src, "service", m->service,
+                         &schema_fmt_grpc_service);
+        schema_check_str(s, m->src, "method", m->method, &schema_fmt_grpc_method);
     } else if (str_is(m->type, "RegularExpression")) {
-        check_str(s, m->src, "service", m->service, &fmt_text_1024);
-        check_str(s, m->src, "method", m->method, &fmt_text_1024);
+        schema_check_str(s, m->src, "service", m->service, &schema_fmt_text_1024);
+        schema_check_str(s, m->src, "method", m->method, &schema_fmt_text_1024);
         if (m->service)
-            check_regex(s, field_node(m->src, "service"), m->service);
+            schema_check_regex(s, schema_field_node(m->src, "service"), m->service);
         if (m->method)
-            check_regex(s, field_node(m->src, "method"), m->method);
+            schema_check_regex(s, schema_field_node(m->src, "method"), m->method);
     }
 }
 
-void check_grpc_rule(struct schema *s, const struct route_rule *r)
+void schema_check_grpc_rule(struct schema *s, const struct route_rule *r)
 {
     size_t i;
 
-    check_count(s, r->src, "matches", r->n_grpc_matches, 0, 64);
+    schema_check_count(s, r->src, "matches", r->n_grpc_matches, 0, 64);
     for (i = 0; i < r->n_grpc_matches; i++) {
         const struct grpc_match *m = &r->grpc_matches[i];
 
         if (!m->src)
             continue;
         check_method_match(s, &m->method);
-        check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
-                            &fmt_header_name, &fmt_header_value);
+        schema_check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
+                                   &schema_fmt_header_name,
+                                   &schema_fmt_header_value);
     }
-    check_filters(s, r->src, r->filters, r->n_filters, FILTERS_GRPC);
+    schema_check_filters(s, r->src, r->filters, r->n_filters, FILTERS_GRPC);
 }

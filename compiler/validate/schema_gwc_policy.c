@@ -36,7 +36,7 @@ static bool is_size(const char *s)
 
 static bool is_request_path(const char *s)
 {
-    return *s == '/' && path_char_error(s) == SIZE_MAX;
+    return *s == '/' && schema_path_char_error(s) == SIZE_MAX;
 }
 
 /* ^[ !#%-\[\]-~]*$: printable ASCII without '"', '$' and '\'. */
@@ -167,16 +167,17 @@ static void check_targets(struct schema *s, const struct ynode *spec,
                                                t->n ? t->n : 1);
     size_t i, k = 0;
 
-    check_count(s, spec, "targetRefs", t->n, 1, 16);
+    schema_check_count(s, spec, "targetRefs", t->n, 1, 16);
     for (i = 0; i < t->n; i++) {
         const struct policy_target_ref *r = &t->v[i];
 
         if (!r->src)
             continue;
-        check_enum(s, r->src, "group", r->group, target_groups);
-        check_enum(s, r->src, "kind", r->kind, target_kinds);
-        check_str(s, r->src, "name", r->name, &fmt_object_name);
-        check_str(s, r->src, "sectionName", r->section_name, &fmt_dns_subdomain);
+        schema_check_enum(s, r->src, "group", r->group, target_groups);
+        schema_check_enum(s, r->src, "kind", r->kind, target_kinds);
+        schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
+        schema_check_str(s, r->src, "sectionName", r->section_name,
+                         &schema_fmt_dns_subdomain);
         if (!r->group || !r->kind || !r->name)
             continue;
         refs[k].at = r->src;
@@ -185,7 +186,7 @@ static void check_targets(struct schema *s, const struct ynode *spec,
         refs[k].section = r->section_name;
         k++;
     }
-    check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
+    schema_check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
 }
 
 static void check_cidrs(struct schema *s, const struct ynode *map, const char *key,
@@ -194,10 +195,10 @@ static void check_cidrs(struct schema *s, const struct ynode *map, const char *k
     struct seen seen;
     size_t i;
 
-    check_count(s, map, key, n, 0, max);
-    seen_init(&seen, s->c->arena, n, false);
+    schema_check_count(s, map, key, n, 0, max);
+    schema_seen_init(&seen, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
-        const struct ynode *at = string_item(map, key, i);
+        const struct ynode *at = schema_string_item(map, key, i);
         struct cidr c;
         const char *why;
         char norm[64];
@@ -217,7 +218,7 @@ static void check_cidrs(struct schema *s, const struct ynode *map, const char *k
             continue;
         }
         cidr_format(&c, norm);
-        if (seen_add(&seen, norm, at, i))
+        if (schema_seen_add(&seen, norm, at, i))
             schema_report(s, DIAG_DUPLICATE_LIST_KEY, at, "%s is listed twice in %s",
                           norm, key);
     }
@@ -232,12 +233,13 @@ static void check_duration(struct schema *s, const struct ynode *map, const char
 
     if (!v)
         return;
-    if (!check_string(s, field_node(map, key), key, v, &fmt_duration))
+    if (!schema_check_string(s, schema_field_node(map, key), key, v,
+                             &schema_fmt_duration))
         return;
     if (strlen(v) > 32 || !model_parse_duration(v, &ms))
         return;
     if (ms < min_ms || ms > max_ms)
-        schema_report(s, DIAG_DURATION_RANGE, field_node(map, key),
+        schema_report(s, DIAG_DURATION_RANGE, schema_field_node(map, key),
                       "%s '%s' is outside %s", key, schema_quote(s, v), range);
 }
 
@@ -245,8 +247,8 @@ static void check_header_list(struct schema *s, const struct ynode *map,
                               const char *key, const char *const *v, size_t n,
                               size_t max)
 {
-    check_count(s, map, key, n, 0, max);
-    check_str_list(s, map, key, key, v, n, &fmt_policy_header);
+    schema_check_count(s, map, key, n, 0, max);
+    schema_check_str_list(s, map, key, key, v, n, &fmt_policy_header);
 }
 
 /* One of the listed field names in lower case? */
@@ -263,8 +265,8 @@ static void check_ref_name(struct schema *s, const struct policy_object_ref *r)
 {
     if (!r->src)
         return;
-    check_str(s, r->src, "name", r->name, &fmt_object_name);
-    check_str(s, r->src, "namespace", r->namespace, &fmt_dns_label);
+    schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
+    schema_check_str(s, r->src, "namespace", r->namespace, &schema_fmt_dns_label);
 }
 
 static void check_service_ref(struct schema *s, const struct backend_object_ref *r)
@@ -273,13 +275,13 @@ static void check_service_ref(struct schema *s, const struct backend_object_ref 
 
     if (!r->src)
         return;
-    check_enum(s, r->src, "group", r->group, core);
-    check_enum(s, r->src, "kind", r->kind, service);
-    check_str(s, r->src, "name", r->name, &fmt_object_name);
-    check_str(s, r->src, "namespace", r->namespace, &fmt_dns_label);
-    if (!check_required(s, r->src, "port", "ServiceReference"))
+    schema_check_enum(s, r->src, "group", r->group, core);
+    schema_check_enum(s, r->src, "kind", r->kind, service);
+    schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
+    schema_check_str(s, r->src, "namespace", r->namespace, &schema_fmt_dns_label);
+    if (!schema_check_required(s, r->src, "port", "ServiceReference"))
         return;
-    check_int(s, r->src, "port", r->port, 1, 65535);
+    schema_check_int(s, r->src, "port", r->port, 1, 65535);
 }
 
 /* ---- ClientPolicy ---- */
@@ -294,37 +296,44 @@ static void check_address_detection(struct schema *s, const struct client_policy
 
     if (!d->src)
         return;
-    check_enum(s, d->src, "source", d->source, sources);
-    check_str(s, d->src, "header", d->header, &fmt_policy_header);
+    schema_check_enum(s, d->src, "source", d->source, sources);
+    schema_check_str(s, d->src, "header", d->header, &fmt_policy_header);
     if (d->header && name_in(d->header, reserved))
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "header"),
+        schema_report(s, DIAG_POLICY_VALIDATION,
+                      schema_field_node(d->src, "header"),
                       "header '%s' cannot carry the client address",
                       schema_quote(s, d->header));
     check_cidrs(s, d->src, "trustedProxies", d->trusted_proxies, d->n_trusted_proxies, 64);
     if (str_is(d->source, "Connection") && has_field(d->src, "trustedProxies"))
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "trustedProxies"),
+        schema_report(s, DIAG_POLICY_VALIDATION,
+                      schema_field_node(d->src, "trustedProxies"),
                       "trustedProxies is for source Header or ProxyProtocol; with "
                       "Connection the peer address is the client's");
     else if (d->source && !str_is(d->source, "Connection") && d->n_trusted_proxies == 0)
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "trustedProxies"),
+        schema_report(s, DIAG_POLICY_VALIDATION,
+                      schema_field_node(d->src, "trustedProxies"),
                       "source %s needs trustedProxies: only those peers may name "
-                      "the client", d->source);
+                      "the client",
+                      d->source);
     if (d->source && !str_is(d->source, "Header")) {
         if (has_field(d->src, "header"))
-            schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "header"),
+            schema_report(s, DIAG_POLICY_VALIDATION,
+                          schema_field_node(d->src, "header"),
                           "header is for source Header only");
         if (has_field(d->src, "recursive"))
-            schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "recursive"),
+            schema_report(s, DIAG_POLICY_VALIDATION,
+                          schema_field_node(d->src, "recursive"),
                           "recursive is for source Header only");
     }
     /* CEL: Gateway, ListenerSet or listener targets only. */
     for (i = 0; i < p->targets.n; i++) {
         const struct policy_target_ref *t = &p->targets.v[i];
         if (t->kind && !str_is(t->kind, "Gateway") && !str_is(t->kind, "ListenerSet"))
-            schema_report(s, DIAG_POLICY_VALIDATION, field_node(d->src, "source"),
-                          "clientAddressDetection applies to Gateways, ListenerSets "
-                          "and listeners only, and targetRefs[%zu] is %s '%s'", i,
-                          t->kind, t->name ? t->name : "");
+            schema_report(
+                s, DIAG_POLICY_VALIDATION, schema_field_node(d->src, "source"),
+                "clientAddressDetection applies to Gateways, ListenerSets "
+                "and listeners only, and targetRefs[%zu] is %s '%s'",
+                i, t->kind, t->name ? t->name : "");
     }
 }
 
@@ -335,18 +344,19 @@ static void check_request_limits(struct schema *s, const struct request_limits *
 
     if (!l->src)
         return;
-    check_count(s, l->src, "rate", l->n_rate, 0, 4);
+    schema_check_count(s, l->src, "rate", l->n_rate, 0, 4);
     for (i = 0; i < l->n_rate; i++) {
         const struct rate_limit *r = &l->rate[i];
         if (!r->src)
             continue;
-        check_int(s, r->src, "requests", r->requests, 1, 1000000);
-        check_enum(s, r->src, "per", r->per, pers);
-        check_int(s, r->src, "burst", r->burst, 0, 1000000);
+        schema_check_int(s, r->src, "requests", r->requests, 1, 1000000);
+        schema_check_enum(s, r->src, "per", r->per, pers);
+        schema_check_int(s, r->src, "burst", r->burst, 0, 1000000);
     }
-    check_int(s, l->src, "concurrent", l->concurrent, 1, 65535);
+    schema_check_int(s, l->src, "concurrent", l->concurrent, 1, 65535);
     check_cidrs(s, l->src, "exemptCIDRs", l->exempt_cidrs, l->n_exempt_cidrs, 64);
-    check_int(s, l->src, "rejectStatusCode", l->reject_status_code, 400, 599);
+    schema_check_int(s, l->src, "rejectStatusCode", l->reject_status_code, 400,
+                     599);
     if (!has_field(l->src, "rate") && !has_field(l->src, "concurrent"))
         schema_report(s, DIAG_POLICY_VALIDATION, l->src,
                       "requestLimits needs rate or concurrent");
@@ -357,15 +367,16 @@ static void check_error_responses(struct schema *s, const struct client_policy *
     struct seen seen;
     size_t i, j;
 
-    check_count(s, p->spec_src, "errorResponses", p->n_error_responses, 0, 16);
-    seen_init(&seen, s->c->arena, 16 * p->n_error_responses, false);
+    schema_check_count(s, p->spec_src, "errorResponses", p->n_error_responses, 0,
+                       16);
+    schema_seen_init(&seen, s->c->arena, 16 * p->n_error_responses, false);
     for (i = 0; i < p->n_error_responses; i++) {
         const struct error_response *e = &p->error_responses[i];
         int given;
 
         if (!e->src)
             continue;
-        check_count(s, e->src, "statusCodes", e->n_status_codes, 1, 16);
+        schema_check_count(s, e->src, "statusCodes", e->n_status_codes, 1, 16);
         for (j = 0; j < e->n_status_codes; j++) {
             const struct ynode *at = ynode_item(e->src, "statusCodes", j);
             int64_t c = e->status_codes[j];
@@ -377,17 +388,19 @@ static void check_error_responses(struct schema *s, const struct client_policy *
                 schema_report(s, DIAG_POLICY_VALIDATION, at,
                               "%" PRId64 " cannot have an error page (418 is gwc's "
                               "internal dispatch, 444 and 499 send no response)", c);
-            else if (seen_add(&seen, arena_printf(s->c->arena, "%" PRId64, c), at, i))
+            else if (schema_seen_add(
+                         &seen, arena_printf(s->c->arena, "%" PRId64, c), at, i))
                 schema_report(s, DIAG_POLICY_VALIDATION, at,
                               "status %" PRId64 " already has an error response", c);
         }
-        check_str(s, e->src, "body", e->body, &fmt_body);
+        schema_check_str(s, e->src, "body", e->body, &fmt_body);
         check_ref_name(s, &e->config_map_ref);
         if (e->config_map_ref.src)
-            check_str(s, e->config_map_ref.src, "key", e->config_map_ref.key,
-                      &fmt_secret_key);
+            schema_check_str(s, e->config_map_ref.src, "key", e->config_map_ref.key,
+                             &fmt_secret_key);
         check_service_ref(s, &e->backend_ref);
-        check_str(s, e->src, "contentType", e->content_type, &fmt_content_type);
+        schema_check_str(s, e->src, "contentType", e->content_type,
+                         &fmt_content_type);
         given = has_field(e->src, "body") + has_field(e->src, "configMapRef") +
                 has_field(e->src, "backendRef");
         if (given != 1)
@@ -395,8 +408,9 @@ static void check_error_responses(struct schema *s, const struct client_policy *
                           "an error response needs exactly one of body, configMapRef "
                           "and backendRef");
         if (has_field(e->src, "contentType") && has_field(e->src, "backendRef"))
-            schema_report(s, DIAG_POLICY_VALIDATION, field_node(e->src, "contentType"),
-                          "contentType is for static bodies; the backend sends its own");
+            schema_report(
+                s, DIAG_POLICY_VALIDATION, schema_field_node(e->src, "contentType"),
+                "contentType is for static bodies; the backend sends its own");
     }
 }
 
@@ -419,18 +433,21 @@ static void check_client_policy(struct schema *s)
         const char *v = p->request_body.max_size;
         size_t n = strlen(v);
         bool nginx_unit = n > 1 && str_has_char("kKmMgG", v[n - 1]) && isdigit((unsigned char)v[0]);
-        schema_report(s, DIAG_POLICY_SIZE, field_node(p->request_body.src, "maxSize"),
-                      "maxSize '%s' is not a size gwc maps exactly; %s", schema_quote(s, v),
-                      nginx_unit ? "nginx's k, m and g are written Ki, Mi and Gi here "
-                                   "(in a Kubernetes quantity 10m means 0.01)"
-                                 : fmt_size.allowed);
+        schema_report(
+            s, DIAG_POLICY_SIZE, schema_field_node(p->request_body.src, "maxSize"),
+            "maxSize '%s' is not a size gwc maps exactly; %s", schema_quote(s, v),
+            nginx_unit ? "nginx's k, m and g are written Ki, Mi and Gi here "
+                         "(in a Kubernetes quantity 10m means 0.01)"
+                       : fmt_size.allowed);
     }
     check_request_limits(s, &p->request_limits);
     if (p->hsts.src) {
-        check_int(s, p->hsts.src, "maxAgeSeconds", p->hsts.max_age_seconds, 0, INT32_MAX);
+        schema_check_int(s, p->hsts.src, "maxAgeSeconds", p->hsts.max_age_seconds,
+                         0, INT32_MAX);
         if (p->hsts.preload == TRI_TRUE &&
             (p->hsts.include_sub_domains != TRI_TRUE || p->hsts.max_age_seconds < 31536000))
-            schema_report(s, DIAG_POLICY_VALIDATION, field_node(p->hsts.src, "preload"),
+            schema_report(s, DIAG_POLICY_VALIDATION,
+                          schema_field_node(p->hsts.src, "preload"),
                           "preload needs includeSubDomains and maxAgeSeconds of at "
                           "least 31536000 (the preload list's rules)");
     }
@@ -451,15 +468,17 @@ static void check_basic_auth(struct schema *s, const struct basic_auth *b)
     if (!b->src)
         return;
     check_ref_name(s, &b->secret_ref);
-    check_enum(s, b->src, "format", b->format, formats);
-    check_str(s, b->src, "key", b->key, &fmt_secret_key);
+    schema_check_enum(s, b->src, "format", b->format, formats);
+    schema_check_str(s, b->src, "key", b->key, &fmt_secret_key);
     if (has_field(b->src, "key") && !str_is(b->format, "Htpasswd"))
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(b->src, "key"),
-                      "key is for format Htpasswd; with UserMap every key is a user");
-    if (b->realm && check_string(s, field_node(b->src, "realm"), "realm", b->realm,
-                                 &fmt_realm) &&
+        schema_report(
+            s, DIAG_POLICY_VALIDATION, schema_field_node(b->src, "key"),
+            "key is for format Htpasswd; with UserMap every key is a user");
+    if (b->realm &&
+        schema_check_string(s, schema_field_node(b->src, "realm"), "realm",
+                            b->realm, &fmt_realm) &&
         str_eq_nocase(b->realm, "off"))
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(b->src, "realm"),
+        schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(b->src, "realm"),
                       "realm 'off' would switch authentication off in nginx");
 }
 
@@ -477,37 +496,41 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
     if (!e->src)
         return;
     check_service_ref(s, &e->backend_ref);
-    check_str(s, e->src, "url", e->url, &fmt_http_url);
-    check_str(s, e->src, "path", e->path, &fmt_policy_path);
+    schema_check_str(s, e->src, "url", e->url, &fmt_http_url);
+    schema_check_str(s, e->src, "path", e->path, &fmt_policy_path);
     if (has_field(e->src, "backendRef") == has_field(e->src, "url"))
         schema_report(s, DIAG_POLICY_VALIDATION, e->src,
                       "externalAuth needs exactly one of backendRef and url");
     if (has_field(e->src, "path") && !has_field(e->src, "backendRef"))
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(e->src, "path"),
+        schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(e->src, "path"),
                       "path is for backendRef; a url carries its own path");
-    check_enum(s, e->src, "method", e->method, methods);
+    schema_check_enum(s, e->src, "method", e->method, methods);
     check_header_list(s, e->src, "requestHeaders", e->request_headers,
                       e->n_request_headers, 64);
     check_header_list(s, e->src, "responseHeaders", e->response_headers,
                       e->n_response_headers, 64);
-    check_count(s, e->src, "setRequestHeaders", e->n_set_request_headers, 0, 16);
+    schema_check_count(s, e->src, "setRequestHeaders", e->n_set_request_headers, 0,
+                       16);
     for (i = 0; i < e->n_set_request_headers; i++) {
         const struct http_header *h = &e->set_request_headers[i];
         if (!h->src)
             continue;
-        check_str(s, h->src, "name", h->name, &fmt_policy_header);
-        check_str(s, h->src, "value", h->value, &fmt_text_1024);
+        schema_check_str(s, h->src, "name", h->name, &fmt_policy_header);
+        schema_check_str(s, h->src, "value", h->value, &schema_fmt_text_1024);
         if (h->name && name_in(h->name, reserved))
-            schema_report(s, DIAG_POLICY_VALIDATION, field_node(h->src, "name"),
+            schema_report(s, DIAG_POLICY_VALIDATION,
+                          schema_field_node(h->src, "name"),
                           "gwc sets %s itself on the auth request", h->name);
     }
-    check_str(s, e->src, "requestRedirect", e->request_redirect, &fmt_redirect_value);
-    check_enum(s, e->src, "setCookie", e->set_cookie, cookies);
+    schema_check_str(s, e->src, "requestRedirect", e->request_redirect,
+                     &fmt_redirect_value);
+    schema_check_enum(s, e->src, "setCookie", e->set_cookie, cookies);
     if (e->sign_in.src) {
         const struct sign_in *si = &e->sign_in;
-        check_str(s, si->src, "url", si->url, &fmt_http_url);
-        check_str(s, si->src, "path", si->path, &fmt_policy_path);
-        check_str(s, si->src, "redirectParameter", si->redirect_parameter, &fmt_param_name);
+        schema_check_str(s, si->src, "url", si->url, &fmt_http_url);
+        schema_check_str(s, si->src, "path", si->path, &fmt_policy_path);
+        schema_check_str(s, si->src, "redirectParameter", si->redirect_parameter,
+                         &fmt_param_name);
         if (has_field(si->src, "url") == has_field(si->src, "path"))
             schema_report(s, DIAG_POLICY_VALIDATION, si->src,
                           "signIn needs exactly one of url and path");
@@ -532,16 +555,17 @@ static void check_access_policy(struct schema *s)
     }
     check_basic_auth(s, &p->basic_auth);
     check_external_auth(s, &p->external_auth);
-    check_enum(s, p->spec_src, "satisfy", p->satisfy, satisfy);
+    schema_check_enum(s, p->spec_src, "satisfy", p->satisfy, satisfy);
     if (!has_field(p->spec_src, "clientAddresses") && !has_field(p->spec_src, "basicAuth") &&
         !has_field(p->spec_src, "externalAuth"))
         schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
                       "an AccessPolicy needs clientAddresses, basicAuth or externalAuth");
     if (str_is(p->satisfy, "Any") &&
         (a->n_allow == 0 || (!p->basic_auth.src && !p->external_auth.src)))
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(p->spec_src, "satisfy"),
-                      "satisfy Any needs clientAddresses.allow and an authentication "
-                      "(either one lets a request in)");
+        schema_report(
+            s, DIAG_POLICY_VALIDATION, schema_field_node(p->spec_src, "satisfy"),
+            "satisfy Any needs clientAddresses.allow and an authentication "
+            "(either one lets a request in)");
 }
 
 /* ---- BackendPolicy ---- */
@@ -560,25 +584,28 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
 
     if (!h->src)
         return;
-    check_enum(s, h->src, "source", h->source, sources);
-    check_str(s, h->src, "header", h->header, &fmt_policy_header);
-    check_str(s, h->src, "queryParameter", h->query_parameter, &fmt_query_name);
+    schema_check_enum(s, h->src, "source", h->source, sources);
+    schema_check_str(s, h->src, "header", h->header, &fmt_policy_header);
+    schema_check_str(s, h->src, "queryParameter", h->query_parameter,
+                     &schema_fmt_query_name);
     for (i = 0; h->source && i < ARRAY_SIZE(needs); i++) {
         bool want = str_is(h->source, needs[i].source), has = has_field(h->src, needs[i].field);
         if (want != has)
             schema_report(s, DIAG_POLICY_VALIDATION,
-                          has ? field_node(h->src, needs[i].field) : field_node(h->src, "source"),
+                          has ? schema_field_node(h->src, needs[i].field)
+                              : schema_field_node(h->src, "source"),
                           want ? "source %s needs %s" : "%s is for source %s",
                           want ? needs[i].source : needs[i].field,
                           want ? needs[i].field : needs[i].source);
     }
     if (!ck->src)
         return;
-    check_str(s, ck->src, "name", ck->name, &fmt_cookie_name);
-    check_str(s, ck->src, "path", ck->path, &fmt_cookie_path);
-    check_str(s, ck->src, "domain", ck->domain, &fmt_dns_subdomain);
-    check_int(s, ck->src, "maxAgeSeconds", ck->max_age_seconds, 1, INT32_MAX);
-    check_enum(s, ck->src, "sameSite", ck->same_site, same_site);
+    schema_check_str(s, ck->src, "name", ck->name, &fmt_cookie_name);
+    schema_check_str(s, ck->src, "path", ck->path, &fmt_cookie_path);
+    schema_check_str(s, ck->src, "domain", ck->domain, &schema_fmt_dns_subdomain);
+    schema_check_int(s, ck->src, "maxAgeSeconds", ck->max_age_seconds, 1,
+                     INT32_MAX);
+    schema_check_enum(s, ck->src, "sameSite", ck->same_site, same_site);
     if (ck->issue != TRI_TRUE &&
         (has_field(ck->src, "path") || has_field(ck->src, "domain") ||
          has_field(ck->src, "maxAgeSeconds") || has_field(ck->src, "secure") ||
@@ -586,7 +613,8 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
         schema_report(s, DIAG_POLICY_VALIDATION, ck->src,
                       "cookie attributes are for an issued cookie (issue: true)");
     if (str_is(ck->same_site, "None") && ck->secure != TRI_TRUE)
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(ck->src, "sameSite"),
+        schema_report(s, DIAG_POLICY_VALIDATION,
+                      schema_field_node(ck->src, "sameSite"),
                       "sameSite None needs secure: browsers refuse it otherwise");
 }
 
@@ -609,31 +637,32 @@ static void check_backend_policy(struct schema *s)
         check_duration(s, t->src, "read", t->read, 1, MS(576, 0, 0, 0), "1ms-576h");
     }
     if (lb->src) {
-        check_enum(s, lb->src, "method", lb->method, methods);
+        schema_check_enum(s, lb->src, "method", lb->method, methods);
         if (str_is(lb->method, "ConsistentHash") != has_field(lb->src, "consistentHash"))
-            schema_report(s, DIAG_POLICY_VALIDATION,
-                          field_node(lb->src, lb->consistent_hash.src ? "consistentHash"
-                                                                       : "method"),
-                          "consistentHash goes with method ConsistentHash, and only "
-                          "with it");
+            schema_report(
+                s, DIAG_POLICY_VALIDATION,
+                schema_field_node(
+                    lb->src, lb->consistent_hash.src ? "consistentHash" : "method"),
+                "consistentHash goes with method ConsistentHash, and only "
+                "with it");
         check_consistent_hash(s, &lb->consistent_hash);
     }
     if (k->src) {
-        check_int(s, k->src, "connections", k->connections, 0, 1024);
-        check_int(s, k->src, "requests", k->requests, 1, 1000000);
+        schema_check_int(s, k->src, "connections", k->connections, 0, 1024);
+        schema_check_int(s, k->src, "requests", k->requests, 1, 1000000);
         check_duration(s, k->src, "idleTimeout", k->idle_timeout, MS(0, 0, 1, 0),
                        MS(1, 0, 0, 0), "1s-1h");
         check_duration(s, k->src, "maxLifetime", k->max_lifetime, MS(0, 0, 1, 0),
                        MS(24, 0, 0, 0), "1s-24h");
     }
     if (r->src) {
-        check_count(s, r->src, "on", r->n_on, 0, 3);
+        schema_check_count(s, r->src, "on", r->n_on, 0, 3);
         for (i = 0; i < r->n_on; i++) {
-            const struct ynode *at = string_item(r->src, "on", i);
+            const struct ynode *at = schema_string_item(r->src, "on", i);
             if (at)
-                check_enum_at(s, at, "on", r->on[i], retry_on);
+                schema_check_enum_at(s, at, "on", r->on[i], retry_on);
         }
-        check_count(s, r->src, "statusCodes", r->n_status_codes, 0, 7);
+        schema_check_count(s, r->src, "statusCodes", r->n_status_codes, 0, 7);
         for (i = 0; i < r->n_status_codes; i++) {
             int64_t c = r->status_codes[i];
             if (c != 403 && c != 404 && c != 429 && c != 500 && c != 502 && c != 503 &&
@@ -642,7 +671,7 @@ static void check_backend_policy(struct schema *s)
                               "statusCodes[%zu] %" PRId64 " is not one nginx can retry "
                               "on: 403, 404, 429, 500, 502, 503, 504", i, c);
         }
-        check_int(s, r->src, "tries", r->tries, 1, 16);
+        schema_check_int(s, r->src, "tries", r->tries, 1, 16);
         check_duration(s, r->src, "timeout", r->timeout, 1, MS(24, 0, 0, 0), "1ms-24h");
     }
     if (!has_field(p->spec_src, "timeouts") && !has_field(p->spec_src, "loadBalancing") &&

@@ -55,7 +55,7 @@ static void check_path_value(struct schema *s, const struct ynode *at,
     static const char *const forbidden[] = {"//",  "/./", "/../",
                                             "%2f", "%2F", "#"};
     struct strbuf why = STRBUF_INIT;
-    size_t i, bad = path_char_error(v);
+    size_t i, bad = schema_path_char_error(v);
 
     if (v[0] != '/')
         add_problem(&why, "must start with '/'");
@@ -80,47 +80,47 @@ static void check_path_value(struct schema *s, const struct ynode *at,
 
 static void check_path_match(struct schema *s, const struct path_match *p)
 {
-    const struct ynode *at = field_node(p->src, "value");
+    const struct ynode *at = schema_field_node(p->src, "value");
 
     if (!p->src)
         return; /* the default: PathPrefix "/" */
-    check_enum(s, p->src, "type", p->type, path_types);
-    check_str(s, p->src, "value", p->value, &fmt_path);
+    schema_check_enum(s, p->src, "type", p->type, path_types);
+    schema_check_str(s, p->src, "value", p->value, &schema_fmt_path);
     if (!p->value)
         return;
     if (str_is(p->type, "Exact") || str_is(p->type, "PathPrefix"))
         check_path_value(s, at, p->type, p->value);
     else if (str_is(p->type, "RegularExpression"))
-        check_regex(s, at, p->value);
+        schema_check_regex(s, at, p->value);
 }
 
 /* HTTP and gRPC header matches and query parameter matches: a list keyed
  * by name (listType=map: exact duplicates are refused; names differing in
  * case are distinct keys to the API server). */
-void check_value_matches(struct schema *s, const struct ynode *map,
-                         const char *key, const struct value_match *v, size_t n,
-                         const struct str_format *name,
-                         const struct str_format *value)
+void schema_check_value_matches(struct schema *s, const struct ynode *map,
+                                const char *key, const struct value_match *v,
+                                size_t n, const struct str_format *name,
+                                const struct str_format *value)
 {
     struct seen names;
     size_t i;
 
-    check_count(s, map, key, n, 0, 16);
-    seen_init(&names, s->c->arena, n, false);
+    schema_check_count(s, map, key, n, 0, 16);
+    schema_seen_init(&names, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
         const struct value_match *m = &v[i];
-        const struct ynode *name_at = field_node(m->src, "name");
+        const struct ynode *name_at = schema_field_node(m->src, "name");
         const struct seen_slot *first;
         struct diag *d;
 
         if (!m->src)
             continue;
-        check_str(s, m->src, "name", m->name, name);
-        check_enum(s, m->src, "type", m->type, value_match_types);
-        check_str(s, m->src, "value", m->value, value);
+        schema_check_str(s, m->src, "name", m->name, name);
+        schema_check_enum(s, m->src, "type", m->type, value_match_types);
+        schema_check_str(s, m->src, "value", m->value, value);
         if (m->value && str_is(m->type, "RegularExpression"))
-            check_regex(s, field_node(m->src, "value"), m->value);
-        if (!m->name || !(first = seen_add(&names, m->name, name_at, i)))
+            schema_check_regex(s, schema_field_node(m->src, "value"), m->value);
+        if (!m->name || !(first = schema_seen_add(&names, m->name, name_at, i)))
             continue;
         d = schema_report(s, DIAG_DUPLICATE_LIST_KEY, name_at,
                           "%s lists name '%s' more than once; names must be "
@@ -133,11 +133,12 @@ void check_value_matches(struct schema *s, const struct ynode *map,
 static void check_http_match(struct schema *s, const struct http_match *m)
 {
     check_path_match(s, &m->path);
-    check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
-                        &fmt_header_name, &fmt_header_value);
-    check_value_matches(s, m->src, "queryParams", m->query_params,
-                        m->n_query_params, &fmt_query_name, &fmt_query_value);
-    check_enum(s, m->src, "method", m->method, methods);
+    schema_check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
+                               &schema_fmt_header_name, &schema_fmt_header_value);
+    schema_check_value_matches(s, m->src, "queryParams", m->query_params,
+                               m->n_query_params, &schema_fmt_query_name,
+                               &schema_fmt_query_value);
+    schema_check_enum(s, m->src, "method", m->method, methods);
 }
 
 /* CEL: a rule with backendRefs has no filter with requestRedirect. */
@@ -167,7 +168,7 @@ one_prefix_filter(const struct route_filter *v, size_t n, bool redirect)
     size_t i;
 
     for (i = 0; i < n; i++) {
-        if (!filter_replaces_prefix(&v[i], redirect))
+        if (!schema_filter_replaces_prefix(&v[i], redirect))
             continue;
         if (found)
             return NULL;
@@ -196,7 +197,7 @@ one_backend_prefix_filter(const struct route_rule *r, bool redirect)
     return found;
 }
 
-size_t http_match_count(const struct route_rule *r)
+size_t schema_http_match_count(const struct route_rule *r)
 {
     const struct ynode *m = ynode_get(r->src, "matches");
 
@@ -208,17 +209,17 @@ static void report_prefix_match(struct schema *s, const struct route_rule *r,
 {
     const struct path_modifier *p =
         redirect ? &f->request_redirect.path : &f->url_rewrite.path;
-    size_t n = http_match_count(r);
+    size_t n = schema_http_match_count(r);
 
     if (n != 1)
         schema_report(s, DIAG_REPLACE_PREFIX_MATCH,
-                      field_node(p->src, "replacePrefixMatch"),
+                      schema_field_node(p->src, "replacePrefixMatch"),
                       "ReplacePrefixMatch needs the rule to have exactly one "
                       "match, of type PathPrefix; this rule has %zu matches",
                       n);
     else
         schema_report(s, DIAG_REPLACE_PREFIX_MATCH,
-                      field_node(p->src, "replacePrefixMatch"),
+                      schema_field_node(p->src, "replacePrefixMatch"),
                       "ReplacePrefixMatch needs the rule's match to be of type "
                       "PathPrefix, not %s",
                       r->matches[0].path.type ? r->matches[0].path.type : "");
@@ -235,7 +236,7 @@ static void check_replace_prefix(struct schema *s, const struct route_rule *r)
 {
     int redirect;
 
-    if (http_match_count(r) == 1 &&
+    if (schema_http_match_count(r) == 1 &&
         str_is(r->matches[0].path.type, "PathPrefix"))
         return;
     for (redirect = 0; redirect <= 1; redirect++) {
@@ -257,14 +258,15 @@ static void check_timeouts(struct schema *s, const struct route_timeouts *t)
 
     if (!t->src)
         return;
-    check_str(s, t->src, "request", t->request, &fmt_duration);
-    check_str(s, t->src, "backendRequest", t->backend_request, &fmt_duration);
+    schema_check_str(s, t->src, "request", t->request, &schema_fmt_duration);
+    schema_check_str(s, t->src, "backendRequest", t->backend_request,
+                     &schema_fmt_duration);
     if (t->request && t->backend_request &&
         model_parse_duration(t->request, &request) &&
         model_parse_duration(t->backend_request, &backend) && request != 0 &&
         backend > request)
         schema_report(s, DIAG_TIMEOUT_ORDER,
-                      field_node(t->src, "backendRequest"),
+                      schema_field_node(t->src, "backendRequest"),
                       "backendRequest timeout %s is longer than the request "
                       "timeout %s; one backend request cannot outlast the "
                       "whole request",
@@ -279,7 +281,7 @@ static void check_retry(struct schema *s, const struct route_retry *r)
 
     if (!r->src)
         return;
-    seen_init(&codes, s->c->arena, r->n_codes, false);
+    schema_seen_init(&codes, s->c->arena, r->n_codes, false);
     for (i = 0; i < r->n_codes; i++) {
         const struct ynode *at = ynode_item(r->src, "codes", i);
         const struct seen_slot *first;
@@ -292,7 +294,7 @@ static void check_retry(struct schema *s, const struct route_retry *r)
                 s, DIAG_VALUE_RANGE, at,
                 "retry code must be between 400 and 599, got %" PRId64,
                 r->codes[i]);
-        first = seen_add(
+        first = schema_seen_add(
             &codes, arena_printf(s->c->arena, "%" PRId64, r->codes[i]), at, i);
         if (!first)
             continue;
@@ -302,20 +304,20 @@ static void check_retry(struct schema *s, const struct route_retry *r)
                           r->codes[i]);
         schema_note(s, d, first->at, "first listed here");
     }
-    check_int(s, r->src, "attempts", r->attempts, 1, NO_MAX);
-    check_str(s, r->src, "backoff", r->backoff, &fmt_duration);
+    schema_check_int(s, r->src, "attempts", r->attempts, 1, NO_MAX);
+    schema_check_str(s, r->src, "backoff", r->backoff, &schema_fmt_duration);
 }
 
-void check_http_rule(struct schema *s, const struct route_rule *r)
+void schema_check_http_rule(struct schema *s, const struct route_rule *r)
 {
     size_t i;
 
-    check_count(s, r->src, "matches", r->n_matches, 0, 64);
+    schema_check_count(s, r->src, "matches", r->n_matches, 0, 64);
     for (i = 0; i < r->n_matches; i++) {
         if (r->matches[i].src)
             check_http_match(s, &r->matches[i]);
     }
-    check_filters(s, r->src, r->filters, r->n_filters, FILTERS_HTTP);
+    schema_check_filters(s, r->src, r->filters, r->n_filters, FILTERS_HTTP);
     check_redirect_with_backends(s, r);
     check_replace_prefix(s, r);
     check_timeouts(s, &r->timeouts);

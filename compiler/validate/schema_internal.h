@@ -34,7 +34,7 @@ struct arena;
 struct schema {
     struct compilation *c;
     struct object *obj; /* under check; every report marks it rejected */
-    const char *label;  /* object_label(obj), made on the first report */
+    const char *label;  /* model_object_label(obj), made on the first report */
 };
 
 /* Reports at node 'at' (NULL: the object) and rejects the object. */
@@ -52,7 +52,7 @@ void schema_note(struct schema *s, struct diag *d, const struct ynode *at,
 const char *schema_quote(struct schema *s, const char *v);
 
 /* The value node of map[key]; map itself when the key is absent. */
-const struct ynode *field_node(const struct ynode *map, const char *key);
+const struct ynode *schema_field_node(const struct ynode *map, const char *key);
 /* has(map.key) as CEL reads it: the field is given and not null.  Tests
  * of presence read the source, so a value of the wrong type (reported by
  * decode) still counts as given. */
@@ -67,8 +67,8 @@ static inline bool str_is(const char *v, const char *want)
 }
 /* Item i of list field map[key] when it is a string scalar, else NULL
  * (decode already reported an item of the wrong type). */
-const struct ynode *string_item(const struct ynode *map, const char *key,
-                                size_t i);
+const struct ynode *schema_string_item(const struct ynode *map, const char *key,
+                                       size_t i);
 
 /* ---- string formats (schema_util.c) ---- */
 
@@ -86,65 +86,71 @@ struct str_format {
     const char *(*fix)(const char *s, char buf[32]);
 };
 
-extern const struct str_format fmt_object_name, fmt_dns_subdomain,
-    fmt_dns_label, fmt_dns1035_label, fmt_section_name, fmt_hostname,
-    fmt_precise_hostname, fmt_namespace, fmt_group, fmt_kind, fmt_header_name,
-    fmt_query_name, fmt_header_value, fmt_query_value, fmt_path, fmt_duration,
-    fmt_protocol, fmt_controller_name, fmt_address_type, fmt_address_value,
-    fmt_cors_origin, fmt_label_value, fmt_long_value, fmt_description,
-    fmt_well_known_ca, fmt_uri, fmt_grpc_service, fmt_grpc_method,
-    fmt_request_path, fmt_text_1024;
+extern const struct str_format schema_fmt_object_name, schema_fmt_dns_subdomain,
+    schema_fmt_dns_label, schema_fmt_dns1035_label, schema_fmt_section_name,
+    schema_fmt_hostname, schema_fmt_precise_hostname, schema_fmt_namespace,
+    schema_fmt_group, schema_fmt_kind, schema_fmt_header_name,
+    schema_fmt_query_name, schema_fmt_header_value, schema_fmt_query_value,
+    schema_fmt_path, schema_fmt_duration, schema_fmt_protocol,
+    schema_fmt_controller_name, schema_fmt_address_type, schema_fmt_address_value,
+    schema_fmt_cors_origin, schema_fmt_label_value, schema_fmt_long_value,
+    schema_fmt_description, schema_fmt_well_known_ca, schema_fmt_uri,
+    schema_fmt_grpc_service, schema_fmt_grpc_method, schema_fmt_request_path,
+    schema_fmt_text_1024;
 
-bool is_hostname(const char *s);
+bool schema_is_hostname(const char *s);
 /* GEP-2257 duration to milliseconds; false when it is not one. */
 
 /* The characters of a request path (HTTPRoute path matches): offset of the
  * first one ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$ refuses,
  * or SIZE_MAX. */
-size_t path_char_error(const char *s);
+size_t schema_path_char_error(const char *s);
 #define PATH_CHARS_WORDS "letters, digits, -._~!$&'()*+,;=:@/ and %XX escapes"
 
 enum qname_problem { QNAME_OK, QNAME_INVALID, QNAME_PREFIX_TOO_LONG };
 /* A label or annotation key: [prefix/]name, the prefix a DNS subdomain of
  * at most max_prefix characters, the name 1-63 characters. */
-enum qname_problem qualified_name_problem(const char *key, size_t max_prefix);
-extern const char qualified_name_allowed[];
+enum qname_problem schema_qualified_name_problem(const char *key,
+                                                 size_t max_prefix);
+extern const char schema_qualified_name_allowed[];
 
 /* ---- generic checks (schema_field.c) ---- */
 
 /* v against f at node at; 'what' names the field.  True when valid. */
-bool check_string(struct schema *s, const struct ynode *at, const char *what,
-                  const char *v, const struct str_format *f);
+bool schema_check_string(struct schema *s, const struct ynode *at, const char *what,
+                         const char *v, const struct str_format *f);
 /* map[key] when set. */
-void check_str(struct schema *s, const struct ynode *map, const char *key,
-               const char *v, const struct str_format *f);
+void schema_check_str(struct schema *s, const struct ynode *map, const char *key,
+                      const char *v, const struct str_format *f);
 /* Every item of list map[key], each named 'what'. */
-void check_str_list(struct schema *s, const struct ynode *map, const char *key,
-                    const char *what, const char *const *v, size_t n,
-                    const struct str_format *f);
+void schema_check_str_list(struct schema *s, const struct ynode *map,
+                           const char *key, const char *what, const char *const *v,
+                           size_t n, const struct str_format *f);
 /* map[key] in [min, max] when set (max NO_MAX: no upper bound). */
-void check_int(struct schema *s, const struct ynode *map, const char *key,
-               int64_t v, int64_t min, int64_t max);
+void schema_check_int(struct schema *s, const struct ynode *map, const char *key,
+                      int64_t v, int64_t min, int64_t max);
 /* v, at node at, one of the NULL-terminated 'allowed'. */
-void check_enum_at(struct schema *s, const struct ynode *at, const char *what,
-                   const char *v, const char *const *allowed);
+void schema_check_enum_at(struct schema *s, const struct ynode *at,
+                          const char *what, const char *v,
+                          const char *const *allowed);
 /* map[key] one of 'allowed' when set. */
-void check_enum(struct schema *s, const struct ynode *map, const char *key,
-                const char *v, const char *const *allowed);
+void schema_check_enum(struct schema *s, const struct ynode *map, const char *key,
+                       const char *v, const char *const *allowed);
 /* Item counts of list map[key] when it is given (absent lists take their
  * default or are reported missing elsewhere). */
-void check_count(struct schema *s, const struct ynode *map, const char *key,
-                 size_t n, size_t min, size_t max);
+void schema_check_count(struct schema *s, const struct ynode *map, const char *key,
+                        size_t n, size_t min, size_t max);
 /* Entry count (maxProperties) and every value of string map map[key]. */
-void check_map(struct schema *s, const struct ynode *map, const char *key,
-               const struct strmap *m, size_t max,
-               const struct str_format *values);
+void schema_check_map(struct schema *s, const struct ynode *map, const char *key,
+                      const struct strmap *m, size_t max,
+                      const struct str_format *values);
 /* For fields the decode tables leave optional but a CRD requires (or whose
  * requirement depends on the version): absent or null is reported. */
-bool check_required(struct schema *s, const struct ynode *map, const char *key,
-                    const char *type_name);
+bool schema_check_required(struct schema *s, const struct ynode *map,
+                           const char *key, const char *type_name);
 /* A regular expression must compile with the PCRE2 nginx links. */
-void check_regex(struct schema *s, const struct ynode *at, const char *pattern);
+void schema_check_regex(struct schema *s, const struct ynode *at,
+                        const char *pattern);
 
 /* ---- keyed lists (schema_unique.c) ---- */
 
@@ -163,20 +169,20 @@ struct seen {
 };
 
 /* Room for n keys. */
-void seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case);
+void schema_seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case);
 /* The earlier slot with an equal key, or NULL after recording this one. */
-const struct seen_slot *seen_add(struct seen *t, const char *key,
-                                 const struct ynode *at, size_t index);
+const struct seen_slot *schema_seen_add(struct seen *t, const char *key,
+                                        const struct ynode *at, size_t index);
 /* listType=set: items of map[key] must be distinct. */
-void check_set(struct schema *s, const struct ynode *map, const char *key,
-               const char *const *v, size_t n);
+void schema_check_set(struct schema *s, const struct ynode *map, const char *key,
+                      const char *const *v, size_t n);
 
 /* ---- shared parts (schema_meta.c, schema_refs.c) ---- */
 
 void schema_meta(struct schema *s);
 /* Keys of a label or annotation map, the prefix at most max_prefix long. */
-void check_label_keys(struct schema *s, const struct strmap *m,
-                      const char *what, size_t max_prefix);
+void schema_check_label_keys(struct schema *s, const struct strmap *m,
+                             const char *what, size_t max_prefix);
 
 /* A reference of the fields group, kind, name and namespace (NULL when the
  * reference type has no such field). */
@@ -184,16 +190,16 @@ struct ref_fields {
     const struct ynode *src;
     const char *group, *kind, *name, *namespace;
 };
-void check_ref(struct schema *s, const struct ref_fields *r);
-void check_secret_ref(struct schema *s, const struct secret_ref *r);
-void check_local_ref(struct schema *s, const struct local_ref *r);
-void check_object_ref(struct schema *s, const struct object_ref *r);
+void schema_check_ref(struct schema *s, const struct ref_fields *r);
+void schema_check_secret_ref(struct schema *s, const struct secret_ref *r);
+void schema_check_local_ref(struct schema *s, const struct local_ref *r);
+void schema_check_object_ref(struct schema *s, const struct object_ref *r);
 /* BackendObjectReference: a core Service needs a port (CEL). */
-void check_backend_object_ref(struct schema *s,
-                              const struct backend_object_ref *r);
-void check_backend_ref(struct schema *s, const struct backend_ref *b);
-void check_parent_refs(struct schema *s, const struct ynode *spec,
-                       const struct parent_ref *v, size_t n);
+void schema_check_backend_object_ref(struct schema *s,
+                                     const struct backend_object_ref *r);
+void schema_check_backend_ref(struct schema *s, const struct backend_ref *b);
+void schema_check_parent_refs(struct schema *s, const struct ynode *spec,
+                              const struct parent_ref *v, size_t n);
 
 /* References to one target must all set distinct sectionNames, or none. */
 struct section_ref {
@@ -202,8 +208,8 @@ struct section_ref {
     const char *key;    /* identity of the target */
     const char *section;
 };
-void check_distinct_sections(struct schema *s, enum diag_code code,
-                             const struct section_ref *v, size_t n);
+void schema_check_distinct_sections(struct schema *s, enum diag_code code,
+                                    const struct section_ref *v, size_t n);
 
 /* ---- kinds ---- */
 
@@ -211,8 +217,8 @@ void schema_gateway_class(struct schema *s);
 void schema_gateway(struct schema *s);
 void schema_listener_set(struct schema *s);
 /* Gateway and ListenerSet listeners; in_set: ListenerSet entries. */
-void check_listeners(struct schema *s, const struct ynode *spec,
-                     const struct listener *v, size_t n, bool in_set);
+void schema_check_listeners(struct schema *s, const struct ynode *spec,
+                            const struct listener *v, size_t n, bool in_set);
 void schema_route(struct schema *s);
 void schema_reference_grant(struct schema *s);
 /* Core kinds gwc routes with (schema_meta.c). */
@@ -224,24 +230,25 @@ void schema_backend_tls_policy(struct schema *s);
 void schema_gwc_policy(struct schema *s);
 
 /* Route parts, called by schema_route(). */
-void check_http_rule(struct schema *s, const struct route_rule *r);
+void schema_check_http_rule(struct schema *s, const struct route_rule *r);
 /* An HTTPRoute rule's matches as the API server counts them: the CRD
  * default (one PathPrefix "/" match) fills an absent list but not an empty
  * one, which the model's defaults fill too. */
-size_t http_match_count(const struct route_rule *r);
-void check_grpc_rule(struct schema *s, const struct route_rule *r);
+size_t schema_http_match_count(const struct route_rule *r);
+void schema_check_grpc_rule(struct schema *s, const struct route_rule *r);
 /* Header or query parameter matches, a list keyed by name. */
-void check_value_matches(struct schema *s, const struct ynode *map,
-                         const char *key, const struct value_match *v, size_t n,
-                         const struct str_format *name,
-                         const struct str_format *value);
+void schema_check_value_matches(struct schema *s, const struct ynode *map,
+                                const char *key, const struct value_match *v,
+                                size_t n, const struct str_format *name,
+                                const struct str_format *value);
 
 enum filter_set { FILTERS_HTTP, FILTERS_GRPC };
 /* The filters of a rule or of a backendRef (map is its mapping). */
-void check_filters(struct schema *s, const struct ynode *map,
-                   const struct route_filter *v, size_t n, enum filter_set set);
+void schema_check_filters(struct schema *s, const struct ynode *map,
+                          const struct route_filter *v, size_t n,
+                          enum filter_set set);
 /* A RequestRedirect (redirect) or URLRewrite filter whose path replaces
  * the prefix match, as the ReplacePrefixMatch CEL rules test it. */
-bool filter_replaces_prefix(const struct route_filter *f, bool redirect);
+bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect);
 
 #endif

@@ -20,11 +20,11 @@ static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 
     if (!t->src)
         return;
-    check_enum(s, t->src, "mode", t->mode, tls_modes);
-    check_count(s, t->src, "certificateRefs", t->n_certificate_refs, 0, 64);
+    schema_check_enum(s, t->src, "mode", t->mode, tls_modes);
+    schema_check_count(s, t->src, "certificateRefs", t->n_certificate_refs, 0, 64);
     for (i = 0; i < t->n_certificate_refs; i++)
-        check_secret_ref(s, &t->certificate_refs[i]);
-    check_map(s, t->src, "options", &t->options, 16, &fmt_long_value);
+        schema_check_secret_ref(s, &t->certificate_refs[i]);
+    schema_check_map(s, t->src, "options", &t->options, 16, &schema_fmt_long_value);
     /* CEL: self.mode == 'Terminate' ? size(self.certificateRefs) > 0 ||
      * size(self.options) > 0 : true */
     if (str_is(t->mode, "Terminate") && t->n_certificate_refs == 0 &&
@@ -42,12 +42,13 @@ static void check_allowed_routes(struct schema *s,
 
     if (!a->src)
         return;
-    check_enum(s, a->namespaces.src, "from", a->namespaces.from, routes_from);
-    check_count(s, a->src, "kinds", a->n_kinds, 0, 8);
+    schema_check_enum(s, a->namespaces.src, "from", a->namespaces.from,
+                      routes_from);
+    schema_check_count(s, a->src, "kinds", a->n_kinds, 0, 8);
     for (i = 0; i < a->n_kinds; i++) {
         const struct route_group_kind *k = &a->kinds[i];
-        check_str(s, k->src, "group", k->group, &fmt_group);
-        check_str(s, k->src, "kind", k->kind, &fmt_kind);
+        schema_check_str(s, k->src, "group", k->group, &schema_fmt_group);
+        schema_check_str(s, k->src, "kind", k->kind, &schema_fmt_kind);
     }
 }
 
@@ -67,18 +68,18 @@ static void check_protocol_rules(struct schema *s, const struct listener *l)
     if (str_is(p, "HTTPS") && l->tls.src && mode && *mode &&
         !str_is(mode, "Terminate"))
         schema_report(s, DIAG_LISTENER_HTTPS_MODE,
-                      field_node(l->tls.src, "mode"),
+                      schema_field_node(l->tls.src, "mode"),
                       "an HTTPS listener terminates TLS: tls mode must be "
                       "Terminate, got '%s'",
                       schema_quote(s, mode));
     if (str_is(p, "TLS") && (!l->tls.src || !mode || !*mode))
         schema_report(s, DIAG_LISTENER_TLS_MODE_REQUIRED,
-                      field_node(l->src, "tls"),
+                      schema_field_node(l->src, "tls"),
                       "a TLS listener must set tls with mode Terminate or "
                       "Passthrough");
     if ((str_is(p, "TCP") || str_is(p, "UDP")) && l->hostname && *l->hostname)
         schema_report(s, DIAG_LISTENER_HOSTNAME_FORBIDDEN,
-                      field_node(l->src, "hostname"),
+                      schema_field_node(l->src, "hostname"),
                       "hostname must not be set on a listener of protocol %s; "
                       "only HTTP, HTTPS and TLS listeners match host names",
                       p);
@@ -87,12 +88,12 @@ static void check_protocol_rules(struct schema *s, const struct listener *l)
 static void check_listener(struct schema *s, const struct listener *l,
                            bool in_set)
 {
-    check_str(s, l->src, "name", l->name, &fmt_section_name);
-    check_str(s, l->src, "hostname", l->hostname, &fmt_hostname);
+    schema_check_str(s, l->src, "name", l->name, &schema_fmt_section_name);
+    schema_check_str(s, l->src, "hostname", l->hostname, &schema_fmt_hostname);
     if (in_set) /* the decode table of ListenerEntry leaves port optional */
-        check_required(s, l->src, "port", "ListenerEntry");
-    check_int(s, l->src, "port", l->port, 1, 65535);
-    check_str(s, l->src, "protocol", l->protocol, &fmt_protocol);
+        schema_check_required(s, l->src, "port", "ListenerEntry");
+    schema_check_int(s, l->src, "port", l->port, 1, 65535);
+    schema_check_str(s, l->src, "protocol", l->protocol, &schema_fmt_protocol);
     check_listener_tls(s, &l->tls);
     check_allowed_routes(s, &l->allowed_routes);
     check_protocol_rules(s, l);
@@ -104,14 +105,14 @@ static void check_names(struct schema *s, const struct listener *v, size_t n)
     struct seen names;
     size_t i;
 
-    seen_init(&names, s->c->arena, n, false);
+    schema_seen_init(&names, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
-        const struct ynode *at = field_node(v[i].src, "name");
+        const struct ynode *at = schema_field_node(v[i].src, "name");
         const struct seen_slot *first;
         struct diag *d;
 
         if (!v[i].src || !v[i].name ||
-            !(first = seen_add(&names, v[i].name, at, i)))
+            !(first = schema_seen_add(&names, v[i].name, at, i)))
             continue;
         d = schema_report(s, DIAG_LISTENER_NAME_DUPLICATE, at,
                           "listener name '%s' is used more than once; "
@@ -129,7 +130,7 @@ static void check_combinations(struct schema *s, const struct listener *v,
     struct seen combos;
     size_t i;
 
-    seen_init(&combos, s->c->arena, n, false);
+    schema_seen_init(&combos, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
         const struct listener *l = &v[i];
         const struct seen_slot *first;
@@ -142,7 +143,7 @@ static void check_combinations(struct schema *s, const struct listener *v,
         key = arena_printf(s->c->arena, "%" PRId64 "\x1f%s\x1f%s%s", l->port,
                            l->protocol, l->hostname ? "=" : "none",
                            l->hostname ? l->hostname : "");
-        if (!(first = seen_add(&combos, key, l->src, i)))
+        if (!(first = schema_seen_add(&combos, key, l->src, i)))
             continue;
         other = v[first->index].name ? v[first->index].name : "";
         d = schema_report(s, DIAG_LISTENER_COMBINATION_DUPLICATE, l->src,
@@ -159,12 +160,12 @@ static void check_combinations(struct schema *s, const struct listener *v,
     }
 }
 
-void check_listeners(struct schema *s, const struct ynode *spec,
-                     const struct listener *v, size_t n, bool in_set)
+void schema_check_listeners(struct schema *s, const struct ynode *spec,
+                            const struct listener *v, size_t n, bool in_set)
 {
     size_t i;
 
-    check_count(s, spec, "listeners", n, 1, 64);
+    schema_check_count(s, spec, "listeners", n, 1, 64);
     for (i = 0; i < n; i++) {
         if (v[i].src)
             check_listener(s, &v[i], in_set);
@@ -180,6 +181,6 @@ void schema_listener_set(struct schema *s)
     /* ParentGatewayReference: no sectionName or port of its own. */
     struct ref_fields f = {p->src, p->group, p->kind, p->name, p->namespace};
 
-    check_ref(s, &f);
-    check_listeners(s, ls->spec_src, ls->listeners, ls->n_listeners, true);
+    schema_check_ref(s, &f);
+    schema_check_listeners(s, ls->spec_src, ls->listeners, ls->n_listeners, true);
 }

@@ -31,18 +31,18 @@ static const struct str_format *name_format(enum kind k)
 {
     switch (k) {
     case KIND_NAMESPACE:
-        return &fmt_dns_label;
+        return &schema_fmt_dns_label;
     case KIND_SERVICE:
-        return &fmt_dns1035_label;
+        return &schema_fmt_dns1035_label;
     default:
-        return &fmt_dns_subdomain;
+        return &schema_fmt_dns_subdomain;
     }
 }
 
 static void check_key(struct schema *s, const struct strmap_entry *e,
                       const char *what, const char *key, size_t max_prefix)
 {
-    switch (qualified_name_problem(key, max_prefix)) {
+    switch (schema_qualified_name_problem(key, max_prefix)) {
     case QNAME_OK:
         return;
     case QNAME_PREFIX_TOO_LONG:
@@ -55,15 +55,15 @@ static void check_key(struct schema *s, const struct strmap_entry *e,
     case QNAME_INVALID:
         schema_report_key(s, DIAG_PATTERN_MISMATCH, e->src,
                           "%s key '%s' is not a valid qualified name: %s", what,
-                          schema_quote(s, e->key), qualified_name_allowed);
+                          schema_quote(s, e->key), schema_qualified_name_allowed);
         return;
     }
 }
 
 /* Infrastructure labels and annotations check their keys by CEL rules
  * whose prefix limit is "size() < 253"; metadata's limit is 253. */
-void check_label_keys(struct schema *s, const struct strmap *m,
-                      const char *what, size_t max_prefix)
+void schema_check_label_keys(struct schema *s, const struct strmap *m,
+                             const char *what, size_t max_prefix)
 {
     size_t i;
 
@@ -87,7 +87,8 @@ static void check_annotations(struct schema *s, const struct ynode *meta,
         total += strlen(m->v[i].key) + strlen(m->v[i].value);
     }
     if (total > ANNOTATIONS_MAX_BYTES)
-        schema_report(s, DIAG_STRING_TOO_LONG, field_node(meta, "annotations"),
+        schema_report(s, DIAG_STRING_TOO_LONG,
+                      schema_field_node(meta, "annotations"),
                       "annotations must total at most %u bytes, got %zu",
                       ANNOTATIONS_MAX_BYTES, total);
 }
@@ -96,12 +97,13 @@ void schema_meta(struct schema *s)
 {
     const struct object_meta *m = &s->obj->meta;
 
-    check_str(s, m->src, "name", m->name, name_format(s->obj->kind));
+    schema_check_str(s, m->src, "name", m->name, name_format(s->obj->kind));
     /* Cluster-scoped objects have namespace NULL: the API server clears a
      * namespace given to them. */
-    check_str(s, m->src, "namespace", m->namespace, &fmt_namespace);
-    check_label_keys(s, &m->labels, "label", 253);
-    check_map(s, m->src, "labels", &m->labels, SIZE_MAX, &fmt_label_value);
+    schema_check_str(s, m->src, "namespace", m->namespace, &schema_fmt_namespace);
+    schema_check_label_keys(s, &m->labels, "label", 253);
+    schema_check_map(s, m->src, "labels", &m->labels, SIZE_MAX,
+                     &schema_fmt_label_value);
     check_annotations(s, m->src, &m->annotations);
 }
 
@@ -129,23 +131,25 @@ static void check_external_name(struct schema *s, const struct service *svc)
 
     if (!name || !*name) {
         if (!name)
-            check_required(s, spec, "externalName", "ServiceSpec");
+            schema_check_required(s, spec, "externalName", "ServiceSpec");
         else
-            schema_report(s, DIAG_MISSING_FIELD, field_node(spec, "externalName"),
+            schema_report(s, DIAG_MISSING_FIELD,
+                          schema_field_node(spec, "externalName"),
                           "an ExternalName Service needs externalName, the DNS "
                           "name it stands for");
     } else {
         n = strlen(name);
         if (name[n - 1] == '.')
             name = arena_strndup(s->c->arena, name, n - 1);
-        check_string(s, field_node(spec, "externalName"), "externalName", name,
-                     &fmt_dns_subdomain);
+        schema_check_string(s, schema_field_node(spec, "externalName"),
+                            "externalName", name, &schema_fmt_dns_subdomain);
     }
     if (svc->cluster_ip && *svc->cluster_ip)
-        schema_report(s, DIAG_CORE_VALIDATION, field_node(spec, "clusterIP"),
+        schema_report(s, DIAG_CORE_VALIDATION, schema_field_node(spec, "clusterIP"),
                       "clusterIP may not be set for ExternalName Services");
     else if (svc->n_cluster_ips)
-        schema_report(s, DIAG_CORE_VALIDATION, field_node(spec, "clusterIPs"),
+        schema_report(s, DIAG_CORE_VALIDATION,
+                      schema_field_node(spec, "clusterIPs"),
                       "clusterIPs may not be set for ExternalName Services");
 }
 
@@ -162,14 +166,15 @@ static void check_cluster_ips(struct schema *s, const struct service *svc)
     size_t i;
 
     if (ip && *ip && strcmp(ip, "None") != 0 && !ipaddr_is_ip(ip))
-        schema_report(s, DIAG_PATTERN_MISMATCH, field_node(spec, "clusterIP"),
+        schema_report(s, DIAG_PATTERN_MISMATCH,
+                      schema_field_node(spec, "clusterIP"),
                       "clusterIP '%s' is not 'None' or a valid IPv4 or IPv6 "
                       "address",
                       schema_quote(s, ip));
-    check_count(s, spec, "clusterIPs", svc->n_cluster_ips, 0, 2);
+    schema_check_count(s, spec, "clusterIPs", svc->n_cluster_ips, 0, 2);
     for (i = 0; i < svc->n_cluster_ips; i++) {
         const char *v = svc->cluster_ips[i];
-        const struct ynode *at = string_item(spec, "clusterIPs", i);
+        const struct ynode *at = schema_string_item(spec, "clusterIPs", i);
 
         if (!at)
             continue;
@@ -191,17 +196,19 @@ static void check_cluster_ips(struct schema *s, const struct service *svc)
                           schema_quote(s, v), is_ipv6_only(v) ? "IPv6" : "IPv4");
         }
     }
-    if (ip && *ip && svc->n_cluster_ips && string_item(spec, "clusterIPs", 0) &&
+    if (ip && *ip && svc->n_cluster_ips &&
+        schema_string_item(spec, "clusterIPs", 0) &&
         strcmp(ip, svc->cluster_ips[0]) != 0)
-        schema_report(s, DIAG_CORE_VALIDATION, string_item(spec, "clusterIPs", 0),
+        schema_report(s, DIAG_CORE_VALIDATION,
+                      schema_string_item(spec, "clusterIPs", 0),
                       "the first value of clusterIPs must equal clusterIP '%s'",
                       schema_quote(s, ip));
     if ((str_is(ip, "None") ||
          (svc->n_cluster_ips && str_is(svc->cluster_ips[0], "None"))) &&
         (str_is(svc->type, "NodePort") || str_is(svc->type, "LoadBalancer")))
         schema_report(s, DIAG_CORE_VALIDATION,
-                      field_node(spec, str_is(ip, "None") ? "clusterIP"
-                                                          : "clusterIPs"),
+                      schema_field_node(spec, str_is(ip, "None") ? "clusterIP"
+                                                                 : "clusterIPs"),
                       "a %s Service cannot be headless (clusterIP None)",
                       svc->type);
 }
@@ -214,10 +221,11 @@ void schema_service(struct schema *s)
 
     if (!spec)
         return;
-    check_enum(s, spec, "type", svc->type, service_types);
+    schema_check_enum(s, spec, "type", svc->type, service_types);
     for (i = 0; i < svc->n_ports; i++) {
         if (svc->ports[i].src)
-            check_int(s, svc->ports[i].src, "port", svc->ports[i].port, 1, 65535);
+            schema_check_int(s, svc->ports[i].src, "port", svc->ports[i].port, 1,
+                             65535);
     }
     if (str_is(svc->type, "ExternalName"))
         check_external_name(s, svc);
@@ -243,10 +251,10 @@ static void check_endpoint(struct schema *s, const struct endpoint_slice *es,
     bool v4 = str_is(es->address_type, "IPv4");
     size_t i;
 
-    check_count(s, e->src, "addresses", e->n_addresses, 1, 100);
+    schema_check_count(s, e->src, "addresses", e->n_addresses, 1, 100);
     for (i = 0; i < e->n_addresses; i++) {
         const char *a = e->addresses[i];
-        const struct ynode *at = string_item(e->src, "addresses", i);
+        const struct ynode *at = schema_string_item(e->src, "addresses", i);
 
         if (!at || (v4 ? ipaddr_is_v4(a) : is_ipv6_only(a)))
             continue;
@@ -263,9 +271,10 @@ void schema_endpoint_slice(struct schema *s)
     const struct ynode *src = s->obj->src;
     size_t i;
 
-    check_enum(s, src, "addressType", es->address_type, endpoint_address_types);
-    check_count(s, src, "endpoints", es->n_endpoints, 0, 1000);
-    check_count(s, src, "ports", es->n_ports, 0, 100);
+    schema_check_enum(s, src, "addressType", es->address_type,
+                      endpoint_address_types);
+    schema_check_count(s, src, "endpoints", es->n_endpoints, 0, 1000);
+    schema_check_count(s, src, "ports", es->n_ports, 0, 100);
     if (!str_is(es->address_type, "IPv4") && !str_is(es->address_type, "IPv6"))
         return;
     for (i = 0; i < es->n_endpoints; i++) {

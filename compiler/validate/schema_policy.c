@@ -13,19 +13,19 @@ void schema_reference_grant(struct schema *s)
     size_t i;
 
     /* The decode table leaves spec optional; the CRD requires it. */
-    if (!check_required(s, g->obj.src, "spec", "ReferenceGrant"))
+    if (!schema_check_required(s, g->obj.src, "spec", "ReferenceGrant"))
         return;
-    check_count(s, g->spec_src, "from", g->n_from, 1, 16);
+    schema_check_count(s, g->spec_src, "from", g->n_from, 1, 16);
     for (i = 0; i < g->n_from; i++) {
         const struct grant_from *f = &g->from[i];
         struct ref_fields r = {f->src, f->group, f->kind, NULL, f->namespace};
-        check_ref(s, &r);
+        schema_check_ref(s, &r);
     }
-    check_count(s, g->spec_src, "to", g->n_to, 1, 16);
+    schema_check_count(s, g->spec_src, "to", g->n_to, 1, 16);
     for (i = 0; i < g->n_to; i++) {
         const struct grant_to *t = &g->to[i];
         struct ref_fields r = {t->src, t->group, t->kind, t->name, NULL};
-        check_ref(s, &r);
+        schema_check_ref(s, &r);
     }
 }
 
@@ -37,7 +37,7 @@ static void check_target_refs(struct schema *s,
     struct section_ref *refs = NULL;
     size_t i, k = 0;
 
-    check_count(s, p->spec_src, "targetRefs", p->n_target_refs, 1, 16);
+    schema_check_count(s, p->spec_src, "targetRefs", p->n_target_refs, 1, 16);
     if (p->n_target_refs >= 2)
         refs =
             ARENA_NEW_ARRAY(s->c->arena, struct section_ref, p->n_target_refs);
@@ -47,8 +47,9 @@ static void check_target_refs(struct schema *s,
 
         if (!t->src)
             continue;
-        check_ref(s, &r);
-        check_str(s, t->src, "sectionName", t->section_name, &fmt_section_name);
+        schema_check_ref(s, &r);
+        schema_check_str(s, t->src, "sectionName", t->section_name,
+                         &schema_fmt_section_name);
         if (!refs || !t->group || !t->kind || !t->name)
             continue;
         refs[k].at = t->src;
@@ -59,7 +60,7 @@ static void check_target_refs(struct schema *s,
             t->section_name && *t->section_name ? t->section_name : NULL;
         k++;
     }
-    check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
+    schema_check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
 }
 
 static const char *const san_types[] = {"Hostname", "URI", NULL};
@@ -75,10 +76,10 @@ static void check_san_field(struct schema *s, const struct subject_alt_name *n,
     if (!n->type)
         return;
     if (str_is(n->type, type) && !set)
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(n->src, "type"),
+        schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(n->src, "type"),
                       "a subjectAltName of type %s needs %s", type, key);
     else if (!str_is(n->type, type) && set)
-        schema_report(s, DIAG_POLICY_VALIDATION, field_node(n->src, key),
+        schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(n->src, key),
                       "%s must not be set when type is '%s'", key,
                       schema_quote(s, n->type));
 }
@@ -88,15 +89,15 @@ static void check_subject_alt_names(struct schema *s,
 {
     size_t i;
 
-    check_count(s, v->src, "subjectAltNames", v->n_subject_alt_names, 0, 5);
+    schema_check_count(s, v->src, "subjectAltNames", v->n_subject_alt_names, 0, 5);
     for (i = 0; i < v->n_subject_alt_names; i++) {
         const struct subject_alt_name *n = &v->subject_alt_names[i];
 
         if (!n->src)
             continue;
-        check_enum(s, n->src, "type", n->type, san_types);
-        check_str(s, n->src, "hostname", n->hostname, &fmt_hostname);
-        check_str(s, n->src, "uri", n->uri, &fmt_uri);
+        schema_check_enum(s, n->src, "type", n->type, san_types);
+        schema_check_str(s, n->src, "hostname", n->hostname, &schema_fmt_hostname);
+        schema_check_str(s, n->src, "uri", n->uri, &schema_fmt_uri);
         check_san_field(s, n, "Hostname", "hostname", n->hostname);
         check_san_field(s, n, "URI", "uri", n->uri);
     }
@@ -111,19 +112,21 @@ static void check_validation(struct schema *s,
 
     if (!v->src)
         return;
-    check_count(s, v->src, "caCertificateRefs", v->n_ca_certificate_refs, 0, 8);
+    schema_check_count(s, v->src, "caCertificateRefs", v->n_ca_certificate_refs, 0,
+                       8);
     for (i = 0; i < v->n_ca_certificate_refs; i++)
-        check_local_ref(s, &v->ca_certificate_refs[i]);
-    check_str(s, v->src, "wellKnownCACertificates", known, &fmt_well_known_ca);
-    check_str(s, v->src, "hostname", v->hostname, &fmt_precise_hostname);
+        schema_check_local_ref(s, &v->ca_certificate_refs[i]);
+    schema_check_str(s, v->src, "wellKnownCACertificates", known,
+                     &schema_fmt_well_known_ca);
+    schema_check_str(s, v->src, "hostname", v->hostname,
+                     &schema_fmt_precise_hostname);
     check_subject_alt_names(s, v);
     /* CEL: exactly one of caCertificateRefs and wellKnownCACertificates. */
     if (has_refs && has_known)
-        schema_report(
-            s, DIAG_POLICY_VALIDATION,
-            field_node(v->src, "wellKnownCACertificates"),
-            "set either caCertificateRefs or wellKnownCACertificates, "
-            "not both");
+        schema_report(s, DIAG_POLICY_VALIDATION,
+                      schema_field_node(v->src, "wellKnownCACertificates"),
+                      "set either caCertificateRefs or wellKnownCACertificates, "
+                      "not both");
     else if (!has_refs && !has_known)
         schema_report(s, DIAG_POLICY_VALIDATION, v->src,
                       "validation needs caCertificateRefs or "
@@ -138,5 +141,6 @@ void schema_backend_tls_policy(struct schema *s)
 
     check_target_refs(s, p);
     check_validation(s, &p->validation);
-    check_map(s, p->spec_src, "options", &p->options, 16, &fmt_long_value);
+    schema_check_map(s, p->spec_src, "options", &p->options, 16,
+                     &schema_fmt_long_value);
 }

@@ -10,35 +10,35 @@
 
 #include <string.h>
 
-void check_ref(struct schema *s, const struct ref_fields *r)
+void schema_check_ref(struct schema *s, const struct ref_fields *r)
 {
     if (!r->src)
         return;
-    check_str(s, r->src, "group", r->group, &fmt_group);
-    check_str(s, r->src, "kind", r->kind, &fmt_kind);
-    check_str(s, r->src, "name", r->name, &fmt_object_name);
-    check_str(s, r->src, "namespace", r->namespace, &fmt_namespace);
+    schema_check_str(s, r->src, "group", r->group, &schema_fmt_group);
+    schema_check_str(s, r->src, "kind", r->kind, &schema_fmt_kind);
+    schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
+    schema_check_str(s, r->src, "namespace", r->namespace, &schema_fmt_namespace);
 }
 
-void check_secret_ref(struct schema *s, const struct secret_ref *r)
+void schema_check_secret_ref(struct schema *s, const struct secret_ref *r)
 {
     struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
 
-    check_ref(s, &f);
+    schema_check_ref(s, &f);
 }
 
-void check_local_ref(struct schema *s, const struct local_ref *r)
+void schema_check_local_ref(struct schema *s, const struct local_ref *r)
 {
     struct ref_fields f = {r->src, r->group, r->kind, r->name, NULL};
 
-    check_ref(s, &f);
+    schema_check_ref(s, &f);
 }
 
-void check_object_ref(struct schema *s, const struct object_ref *r)
+void schema_check_object_ref(struct schema *s, const struct object_ref *r)
 {
     struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
 
-    check_ref(s, &f);
+    schema_check_ref(s, &f);
 }
 
 /* CEL: (size(self.group) == 0 && self.kind == 'Service') ? has(self.port)
@@ -56,27 +56,27 @@ static void check_service_port(struct schema *s, const struct ynode *src,
                   name ? name : "");
 }
 
-void check_backend_object_ref(struct schema *s,
-                              const struct backend_object_ref *r)
+void schema_check_backend_object_ref(struct schema *s,
+                                     const struct backend_object_ref *r)
 {
     struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
 
     if (!r->src)
         return;
-    check_ref(s, &f);
-    check_int(s, r->src, "port", r->port, 1, 65535);
+    schema_check_ref(s, &f);
+    schema_check_int(s, r->src, "port", r->port, 1, 65535);
     check_service_port(s, r->src, r->group, r->kind, r->name);
 }
 
-void check_backend_ref(struct schema *s, const struct backend_ref *b)
+void schema_check_backend_ref(struct schema *s, const struct backend_ref *b)
 {
     struct ref_fields f = {b->src, b->group, b->kind, b->name, b->namespace};
 
     if (!b->src)
         return;
-    check_ref(s, &f);
-    check_int(s, b->src, "port", b->port, 1, 65535);
-    check_int(s, b->src, "weight", b->weight, 0, 1000000);
+    schema_check_ref(s, &f);
+    schema_check_int(s, b->src, "port", b->port, 1, 65535);
+    schema_check_int(s, b->src, "weight", b->weight, 0, 1000000);
     check_service_port(s, b->src, b->group, b->kind, b->name);
 }
 
@@ -87,22 +87,22 @@ void check_backend_ref(struct schema *s, const struct backend_ref *b)
  * and no two share a sectionName (or the lack of one).  The experimental
  * channel also keys on port; the standard rule is the stricter one.
  */
-void check_distinct_sections(struct schema *s, enum diag_code code,
-                             const struct section_ref *v, size_t n)
+void schema_check_distinct_sections(struct schema *s, enum diag_code code,
+                                    const struct section_ref *v, size_t n)
 {
     struct seen targets, pairs;
     size_t i;
 
     if (n < 2)
         return;
-    seen_init(&targets, s->c->arena, n, false);
-    seen_init(&pairs, s->c->arena, n, false);
+    schema_seen_init(&targets, s->c->arena, n, false);
+    schema_seen_init(&pairs, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
         const struct seen_slot *first =
-            seen_add(&targets, v[i].key, v[i].at, i);
+            schema_seen_add(&targets, v[i].key, v[i].at, i);
         const char *pair = arena_printf(s->c->arena, "%s\x1f%s", v[i].key,
                                         v[i].section ? v[i].section : "");
-        const struct seen_slot *dup = seen_add(&pairs, pair, v[i].at, i);
+        const struct seen_slot *dup = schema_seen_add(&pairs, pair, v[i].at, i);
         struct diag *d;
 
         if (first && !v[first->index].section != !v[i].section) {
@@ -136,13 +136,13 @@ static const char *nonempty(const char *v)
     return v && *v ? v : NULL;
 }
 
-void check_parent_refs(struct schema *s, const struct ynode *spec,
-                       const struct parent_ref *v, size_t n)
+void schema_check_parent_refs(struct schema *s, const struct ynode *spec,
+                              const struct parent_ref *v, size_t n)
 {
     struct section_ref *refs = NULL;
     size_t i, k = 0;
 
-    check_count(s, spec, "parentRefs", n, 0, 32);
+    schema_check_count(s, spec, "parentRefs", n, 0, 32);
     if (n >= 2)
         refs = ARENA_NEW_ARRAY(s->c->arena, struct section_ref, n);
     for (i = 0; i < n; i++) {
@@ -153,9 +153,10 @@ void check_parent_refs(struct schema *s, const struct ynode *spec,
 
         if (!p->src)
             continue;
-        check_ref(s, &f);
-        check_str(s, p->src, "sectionName", p->section_name, &fmt_section_name);
-        check_int(s, p->src, "port", p->port, 1, 65535);
+        schema_check_ref(s, &f);
+        schema_check_str(s, p->src, "sectionName", p->section_name,
+                         &schema_fmt_section_name);
+        schema_check_int(s, p->src, "port", p->port, 1, 65535);
         if (!refs || !p->group || !p->kind || !p->name)
             continue; /* a decode error hides the parent's identity */
         refs[k].at = p->src;
@@ -166,5 +167,5 @@ void check_parent_refs(struct schema *s, const struct ynode *spec,
         refs[k].section = nonempty(p->section_name);
         k++;
     }
-    check_distinct_sections(s, DIAG_PARENTREF_SECTIONS, refs, k);
+    schema_check_distinct_sections(s, DIAG_PARENTREF_SECTIONS, refs, k);
 }

@@ -66,15 +66,15 @@ static void check_hostnames(struct schema *s, const struct route *r,
 
     if (!sh->max_hostnames ||
         (sh->sni_hostnames &&
-         !check_required(s, r->spec_src, "hostnames", sh->spec_type)))
+         !schema_check_required(s, r->spec_src, "hostnames", sh->spec_type)))
         return;
-    check_count(s, r->spec_src, "hostnames", r->n_hostnames,
-                sh->sni_hostnames ? 1 : 0, sh->max_hostnames);
+    schema_check_count(s, r->spec_src, "hostnames", r->n_hostnames,
+                       sh->sni_hostnames ? 1 : 0, sh->max_hostnames);
     for (i = 0; i < r->n_hostnames; i++) {
-        const struct ynode *at = string_item(r->spec_src, "hostnames", i);
+        const struct ynode *at = schema_string_item(r->spec_src, "hostnames", i);
 
-        if (!at ||
-            !check_string(s, at, "hostname", r->hostnames[i], &fmt_hostname))
+        if (!at || !schema_check_string(s, at, "hostname", r->hostnames[i],
+                                        &schema_fmt_hostname))
             continue;
         /* TLSRoute CEL: self.all(h, !isIP(h)); the pattern alone lets
          * dotted-decimal addresses through. */
@@ -91,7 +91,7 @@ static void check_rule_count(struct schema *s, const struct route *r,
                              const struct route_shape *sh)
 {
     const struct ynode *at = ynode_get(r->spec_src, "rules");
-    const char *kind = kind_name(r->obj.kind);
+    const char *kind = model_kind_name(r->obj.kind);
     size_t n = r->n_rules;
 
     /* Absent rules are defaulted (HTTPRoute) or reported missing. */
@@ -121,10 +121,10 @@ static void check_total_matches(struct schema *s, const struct route *r)
     size_t i, total = 0;
 
     for (i = 0; i < r->n_rules && i < 16; i++)
-        total += http_match_count(&r->rules[i]) + r->rules[i].n_grpc_matches;
+        total += schema_http_match_count(&r->rules[i]) + r->rules[i].n_grpc_matches;
     if (total > 128)
         schema_report(s, DIAG_TOO_MANY_MATCHES,
-                      field_node(r->spec_src, "rules"),
+                      schema_field_node(r->spec_src, "rules"),
                       "the rules hold %zu matches in total; at most 128 are "
                       "allowed",
                       total);
@@ -136,15 +136,15 @@ static void check_rule_names(struct schema *s, const struct route *r)
     struct seen names;
     size_t i;
 
-    seen_init(&names, s->c->arena, r->n_rules, false);
+    schema_seen_init(&names, s->c->arena, r->n_rules, false);
     for (i = 0; i < r->n_rules; i++) {
         const struct route_rule *rule = &r->rules[i];
-        const struct ynode *at = field_node(rule->src, "name");
+        const struct ynode *at = schema_field_node(rule->src, "name");
         const struct seen_slot *first;
         struct diag *d;
 
         if (!rule->src || !rule->name ||
-            !(first = seen_add(&names, rule->name, at, i)))
+            !(first = schema_seen_add(&names, rule->name, at, i)))
             continue;
         d = schema_report(s, DIAG_RULE_NAME_DUPLICATE, at,
                           "rule name '%s' is used more than once; rule names "
@@ -163,12 +163,12 @@ static const char *const lifetime_types[] = {"Permanent", "Session", NULL};
 static void check_persistence_union(struct schema *s,
                                     const struct session_persistence *p)
 {
-    const struct ynode *type_at = field_node(p->src, "type");
+    const struct ynode *type_at = schema_field_node(p->src, "type");
 
     if (str_is(p->cookie.lifetime_type, "Permanent") &&
         !has_field(p->src, "absoluteTimeout"))
         schema_report(s, DIAG_SESSION_PERSISTENCE,
-                      field_node(p->cookie.src, "lifetimeType"),
+                      schema_field_node(p->cookie.src, "lifetimeType"),
                       "a Permanent cookie needs absoluteTimeout");
     if (!p->type)
         return;
@@ -197,13 +197,16 @@ static void check_session_persistence(struct schema *s,
 
     if (!p->src)
         return;
-    check_str(s, p->src, "absoluteTimeout", p->absolute_timeout, &fmt_duration);
-    check_enum(s, p->src, "type", p->type, persistence_types);
-    check_str(s, ck->src, "name", ck->name, &fmt_header_name);
-    check_str(s, ck->src, "path", ck->path, &fmt_path);
-    check_enum(s, ck->src, "lifetimeType", ck->lifetime_type, lifetime_types);
-    if (check_required(s, p->header.src, "name", "HeaderConfig"))
-        check_str(s, p->header.src, "name", p->header.name, &fmt_header_name);
+    schema_check_str(s, p->src, "absoluteTimeout", p->absolute_timeout,
+                     &schema_fmt_duration);
+    schema_check_enum(s, p->src, "type", p->type, persistence_types);
+    schema_check_str(s, ck->src, "name", ck->name, &schema_fmt_header_name);
+    schema_check_str(s, ck->src, "path", ck->path, &schema_fmt_path);
+    schema_check_enum(s, ck->src, "lifetimeType", ck->lifetime_type,
+                      lifetime_types);
+    if (schema_check_required(s, p->header.src, "name", "HeaderConfig"))
+        schema_check_str(s, p->header.src, "name", p->header.name,
+                         &schema_fmt_header_name);
     check_persistence_union(s, p);
 }
 
@@ -216,15 +219,17 @@ static void check_backend_refs(struct schema *s, const struct route *r,
     size_t i;
 
     if (!sh->l4)
-        check_count(s, rule->src, "backendRefs", rule->n_backend_refs, 0, 16);
-    else if (check_required(s, rule->src, "backendRefs", sh->rule_type))
-        check_count(s, rule->src, "backendRefs", rule->n_backend_refs, 1, 16);
+        schema_check_count(s, rule->src, "backendRefs", rule->n_backend_refs, 0,
+                           16);
+    else if (schema_check_required(s, rule->src, "backendRefs", sh->rule_type))
+        schema_check_count(s, rule->src, "backendRefs", rule->n_backend_refs, 1,
+                           16);
     for (i = 0; i < rule->n_backend_refs; i++) {
         const struct backend_ref *b = &rule->backend_refs[i];
 
-        check_backend_ref(s, b);
+        schema_check_backend_ref(s, b);
         if (b->src && !sh->l4)
-            check_filters(s, b->src, b->filters, b->n_filters, set);
+            schema_check_filters(s, b->src, b->filters, b->n_filters, set);
     }
 }
 
@@ -232,13 +237,13 @@ static void check_rule(struct schema *s, const struct route *r,
                        const struct route_rule *rule,
                        const struct route_shape *sh)
 {
-    check_str(s, rule->src, "name", rule->name, &fmt_section_name);
+    schema_check_str(s, rule->src, "name", rule->name, &schema_fmt_section_name);
     check_backend_refs(s, r, rule, sh);
     check_session_persistence(s, &rule->session_persistence);
     if (r->obj.kind == KIND_HTTP_ROUTE)
-        check_http_rule(s, rule);
+        schema_check_http_rule(s, rule);
     else if (r->obj.kind == KIND_GRPC_ROUTE)
-        check_grpc_rule(s, rule);
+        schema_check_grpc_rule(s, rule);
 }
 
 void schema_route(struct schema *s)
@@ -247,7 +252,7 @@ void schema_route(struct schema *s)
     const struct route_shape *sh = shape_of(&r->obj);
     size_t i;
 
-    check_parent_refs(s, r->spec_src, r->parent_refs, r->n_parent_refs);
+    schema_check_parent_refs(s, r->spec_src, r->parent_refs, r->n_parent_refs);
     check_hostnames(s, r, sh);
     check_rule_count(s, r, sh);
     if (!sh->l4)

@@ -50,12 +50,13 @@ static void check_backends(struct schema *s, const struct ynode *map)
                       "backends must have 1 to %d entries, got %u", MAX_BACKENDS, map->n);
     for (i = 0; i < map->n; i++) {
         const struct ynode *w = map->items[i];
-        check_string(s, w, "backend name", w->key, &fmt_backend);
+        schema_check_string(s, w, "backend name", w->key, &fmt_backend);
         if (w->kind != YNODE_SCALAR || w->scalar != YSCALAR_INT)
             schema_report(s, DIAG_TYPE_MISMATCH, w, "the weight of %s must be an integer",
                           w->key);
         else
-            check_int(s, map, w->key, strtoll(w->text, NULL, 10), 0, 1000000);
+            schema_check_int(s, map, w->key, strtoll(w->text, NULL, 10), 0,
+                             1000000);
     }
 }
 
@@ -64,11 +65,12 @@ static void check_case(struct schema *s, const struct routing_case *k)
     const struct routing_request *r = &k->request;
     const struct routing_expect *e = &k->expect;
 
-    check_str(s, k->src, "name", k->name, &fmt_case_name);
-    check_str(s, r->src, "method", r->method, &fmt_method);
-    check_str(s, r->src, "url", r->url, &fmt_url);
-    check_map(s, r->src, "headers", &r->headers, MAX_HEADERS, &fmt_header_value);
-    check_str(s, r->src, "sni", r->sni, &fmt_sni);
+    schema_check_str(s, k->src, "name", k->name, &fmt_case_name);
+    schema_check_str(s, r->src, "method", r->method, &fmt_method);
+    schema_check_str(s, r->src, "url", r->url, &fmt_url);
+    schema_check_map(s, r->src, "headers", &r->headers, MAX_HEADERS,
+                     &schema_fmt_header_value);
+    schema_check_str(s, r->src, "sni", r->sni, &fmt_sni);
     if (!e->src)
         return;
     if (!e->backend && !e->backends && e->status == INT_UNSET)
@@ -77,11 +79,12 @@ static void check_case(struct schema *s, const struct routing_case *k)
     if (e->backend && e->backends)
         schema_report(s, DIAG_ROUTING_TEST_INVALID, e->backends,
                       "expect takes backend or backends, not both");
-    check_str(s, e->src, "backend", e->backend, &fmt_backend);
+    schema_check_str(s, e->src, "backend", e->backend, &fmt_backend);
     check_backends(s, e->backends);
-    check_int(s, e->src, "status", e->status, 100, 599);
-    check_str(s, e->src, "location", e->location, &fmt_location);
-    check_map(s, e->src, "headers_set", &e->headers_set, MAX_HEADERS, &fmt_header_value);
+    schema_check_int(s, e->src, "status", e->status, 100, 599);
+    schema_check_str(s, e->src, "location", e->location, &fmt_location);
+    schema_check_map(s, e->src, "headers_set", &e->headers_set, MAX_HEADERS,
+                     &schema_fmt_header_value);
 }
 
 void schema_routing_test(struct schema *s)
@@ -89,7 +92,7 @@ void schema_routing_test(struct schema *s)
     const struct routing_test *t = (const struct routing_test *)s->obj;
     size_t i;
 
-    check_count(s, t->spec_src, "cases", t->n_cases, 1, MAX_CASES);
+    schema_check_count(s, t->spec_src, "cases", t->n_cases, 1, MAX_CASES);
     for (i = 0; i < t->n_cases; i++)
         check_case(s, &t->cases[i]);
 }

@@ -37,7 +37,7 @@ static bool same(const char *a, const char *b, bool fold_case)
     return *a == '\0' && *b == '\0';
 }
 
-void seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case)
+void schema_seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case)
 {
     size_t cap = 8;
 
@@ -53,8 +53,8 @@ void seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case)
     t->mask = cap - 1;
 }
 
-const struct seen_slot *seen_add(struct seen *t, const char *key,
-                                 const struct ynode *at, size_t index)
+const struct seen_slot *schema_seen_add(struct seen *t, const char *key,
+                                        const struct ynode *at, size_t index)
 {
     size_t i;
 
@@ -73,21 +73,21 @@ const struct seen_slot *seen_add(struct seen *t, const char *key,
     return NULL;
 }
 
-void check_set(struct schema *s, const struct ynode *map, const char *key,
-               const char *const *v, size_t n)
+void schema_check_set(struct schema *s, const struct ynode *map, const char *key,
+                      const char *const *v, size_t n)
 {
     struct seen t;
     size_t i;
 
     if (n < 2)
         return;
-    seen_init(&t, s->c->arena, n, false);
+    schema_seen_init(&t, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
-        const struct ynode *item = string_item(map, key, i);
+        const struct ynode *item = schema_string_item(map, key, i);
         const struct seen_slot *first;
         struct diag *d;
 
-        if (!item || !(first = seen_add(&t, v[i], item, i)))
+        if (!item || !(first = schema_seen_add(&t, v[i], item, i)))
             continue;
         d = schema_report(s, DIAG_DUPLICATE_LIST_KEY, item,
                           "%s lists '%s' more than once; its entries must be "

@@ -89,22 +89,22 @@ static bool is_dns1035_label(const char *s)
     return s[0] >= 'a' && s[0] <= 'z' && is_dns_label(s);
 }
 
-bool is_service_name(const char *s)
+bool schema_is_service_name(const char *s)
 {
     return strlen(s) <= 63 && is_dns1035_label(s);
 }
 
-bool can_name(enum kind kind, const char *name)
+bool schema_can_name(enum kind kind, const char *name)
 {
     if (kind == KIND_SERVICE)
-        return is_service_name(name);
+        return schema_is_service_name(name);
     if (kind == KIND_NAMESPACE)
         return strlen(name) <= 63 && is_dns_label(name);
     return strlen(name) <= 253 && is_dns_subdomain(name);
 }
 
 /* ^(\*\.)?<subdomain>$ */
-bool is_hostname(const char *s)
+bool schema_is_hostname(const char *s)
 {
     if (s[0] == '*' && s[1] == '.')
         s += 2;
@@ -289,12 +289,12 @@ static bool is_label_value(const char *s)
     return n == 0 || qname_chars(s, n);
 }
 
-const char qualified_name_allowed[] =
+const char schema_qualified_name_allowed[] =
     "an optional DNS subdomain prefix and '/', then a name of 1 to 63 "
     "letters, digits, '-', '_' or '.', starting and ending with a letter or "
     "digit";
 
-enum qname_problem qualified_name_problem(const char *key, size_t max_prefix)
+enum qname_problem schema_qualified_name_problem(const char *key, size_t max_prefix)
 {
     const char *slash = strchr(key, '/'), *name = key;
 
@@ -370,7 +370,7 @@ static bool is_hex(char ch)
     return is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
 }
 
-size_t path_char_error(const char *s)
+size_t schema_path_char_error(const char *s)
 {
     const char *p;
 
@@ -388,97 +388,101 @@ size_t path_char_error(const char *s)
 
 static bool is_request_path(const char *s)
 {
-    return *s && path_char_error(s) == SIZE_MAX;
+    return *s && schema_path_char_error(s) == SIZE_MAX;
 }
 
 #define SUBDOMAIN_WORDS                                                        \
     "lowercase letters, digits, '-' and '.', each '.'-separated label "        \
     "starting and ending with a letter or digit"
 
-const struct str_format fmt_object_name = {"name", 1, 253, NULL, NULL};
-const struct str_format fmt_dns_subdomain = {"DNS subdomain name", 1, 253,
-                                             is_dns_subdomain, SUBDOMAIN_WORDS};
-const struct str_format fmt_dns_label = {
+const struct str_format schema_fmt_object_name = {"name", 1, 253, NULL, NULL};
+const struct str_format schema_fmt_dns_subdomain = {
+    "DNS subdomain name", 1, 253, is_dns_subdomain, SUBDOMAIN_WORDS};
+const struct str_format schema_fmt_dns_label = {
     "DNS label", 1, 63, is_dns_label,
     "lowercase letters, digits and '-', starting and ending with a letter or "
     "digit"};
-const struct str_format fmt_dns1035_label = {
+const struct str_format schema_fmt_dns1035_label = {
     "DNS-1035 label", 1, 63, is_dns1035_label,
     "lowercase letters, digits and '-', starting with a letter and ending "
     "with a letter or digit"};
-const struct str_format fmt_section_name = {"section name", 1, 253,
-                                            is_dns_subdomain, SUBDOMAIN_WORDS};
-const struct str_format fmt_hostname = {
-    "hostname", 1, 253, is_hostname,
+const struct str_format schema_fmt_section_name = {
+    "section name", 1, 253, is_dns_subdomain, SUBDOMAIN_WORDS};
+const struct str_format schema_fmt_hostname = {
+    "hostname", 1, 253, schema_is_hostname,
     "lowercase letters, digits, '-' and '.' only, optionally starting with "
     "'*.'"};
-const struct str_format fmt_precise_hostname = {
+const struct str_format schema_fmt_precise_hostname = {
     "hostname", 1, 253, is_dns_subdomain,
     "lowercase letters, digits, '-' and '.' only, no wildcard"};
-const struct str_format fmt_namespace = {
+const struct str_format schema_fmt_namespace = {
     "namespace", 1, 63, is_dns_label,
     "lowercase letters, digits and '-', starting and ending with a letter or "
     "digit"};
-const struct str_format fmt_group = {
+const struct str_format schema_fmt_group = {
     "group", 0, 253, is_group,
     "empty for the core group, or a DNS subdomain such as "
     "gateway.networking.k8s.io"};
-const struct str_format fmt_kind = {
+const struct str_format schema_fmt_kind = {
     "kind", 1, 63, is_kind,
     "letters, digits and '-', starting with a letter and ending with a letter "
     "or digit"};
-const struct str_format fmt_header_name = {
+const struct str_format schema_fmt_header_name = {
     "header name", 1, 256, is_token,
     "letters, digits and !#$%&'*+-.^_`|~ only (an HTTP token)"};
 /* Query parameter names are of type HTTPHeaderName too. */
-const struct str_format fmt_query_name = {
+const struct str_format schema_fmt_query_name = {
     "query parameter name", 1, 256, is_token,
     "letters, digits and !#$%&'*+-.^_`|~ only"};
-const struct str_format fmt_header_value = {"header value", 1, 4096, NULL,
-                                            NULL};
-const struct str_format fmt_query_value = {"query value", 1, 1024, NULL, NULL};
-const struct str_format fmt_path = {"path", 0, 1024, NULL, NULL};
-const struct str_format fmt_text_1024 = {"value", 0, 1024, NULL, NULL};
-const struct str_format fmt_duration = {
-    "duration", 0, 0, is_duration,
+const struct str_format schema_fmt_header_value = {"header value", 1, 4096, NULL,
+                                                   NULL};
+const struct str_format schema_fmt_query_value = {"query value", 1, 1024, NULL,
+                                                  NULL};
+const struct str_format schema_fmt_path = {"path", 0, 1024, NULL, NULL};
+const struct str_format schema_fmt_text_1024 = {"value", 0, 1024, NULL, NULL};
+const struct str_format schema_fmt_duration = {
+    "duration",
+    0,
+    0,
+    is_duration,
     "1 to 4 groups of up to 5 digits, each followed by h, m, s or ms, such as "
     "1h30m or 500ms",
     model_duration_fix};
-const struct str_format fmt_protocol = {
+const struct str_format schema_fmt_protocol = {
     "protocol", 1, 255, is_protocol,
     "a name of letters, digits and '-' (HTTP, HTTPS, TLS, TCP, UDP, ...) or "
     "a domain-prefixed name such as example.com/proto"};
-const struct str_format fmt_controller_name = {
+const struct str_format schema_fmt_controller_name = {
     "controller name", 1, 253, is_controller_name,
     "a domain-prefixed path such as example.com/gateway-controller"};
-const struct str_format fmt_address_type = {
+const struct str_format schema_fmt_address_type = {
     "address type", 1, 253, is_address_type,
     "IPAddress, Hostname, NamedAddress or a domain-prefixed type such as "
     "example.com/type"};
-const struct str_format fmt_address_value = {"address value", 0, 253, NULL,
-                                             NULL};
-const struct str_format fmt_cors_origin = {
+const struct str_format schema_fmt_address_value = {"address value", 0, 253, NULL,
+                                                    NULL};
+const struct str_format schema_fmt_cors_origin = {
     "CORS origin", 1, 253, is_cors_origin,
     "'*' or http(s)://host[:port], where the host may be '*' or start with "
     "'*.'"};
-const struct str_format fmt_label_value = {
+const struct str_format schema_fmt_label_value = {
     "label value", 0, 63, is_label_value,
     "empty, or letters, digits, '-', '_' and '.', starting and ending with a "
     "letter or digit"};
-const struct str_format fmt_long_value = {"value", 0, 4096, NULL, NULL};
-const struct str_format fmt_description = {"description", 0, 64, NULL, NULL};
-const struct str_format fmt_well_known_ca = {
+const struct str_format schema_fmt_long_value = {"value", 0, 4096, NULL, NULL};
+const struct str_format schema_fmt_description = {"description", 0, 64, NULL, NULL};
+const struct str_format schema_fmt_well_known_ca = {
     "well-known CA set", 1, 253, is_well_known_ca,
     "System, or a domain-prefixed name such as example.com/bundle"};
-const struct str_format fmt_uri = {
+const struct str_format schema_fmt_uri = {
     "absolute URI", 1, 253, is_absolute_uri,
     "a scheme followed by '://', such as spiffe://example.org/workload"};
-const struct str_format fmt_grpc_service = {
+const struct str_format schema_fmt_grpc_service = {
     "gRPC service", 0, 1024, is_grpc_service,
     "identifiers of letters, digits and '_' joined by '.', optionally "
     "starting with '.'"};
-const struct str_format fmt_grpc_method = {
+const struct str_format schema_fmt_grpc_method = {
     "gRPC method", 0, 1024, is_grpc_method,
     "letters, digits and '_', not starting with a digit"};
-const struct str_format fmt_request_path = {"path", 0, 1024, is_request_path,
-                                            PATH_CHARS_WORDS};
+const struct str_format schema_fmt_request_path = {"path", 0, 1024, is_request_path,
+                                                   PATH_CHARS_WORDS};

@@ -34,7 +34,7 @@ static void item_begin(struct doc_writer *w, const struct object *o)
 {
     doc_writer_map_begin(w);
     doc_writer_kv_str(w, "apiVersion", o->api_version);
-    doc_writer_kv_str(w, "kind", kind_name(o->kind));
+    doc_writer_kv_str(w, "kind", model_kind_name(o->kind));
     doc_writer_key(w, "metadata");
     doc_writer_map_begin(w);
     if (o->meta.namespace)
@@ -68,7 +68,7 @@ static void listeners(struct doc_writer *w, const struct eff_listener *ls,
         for (k = 0; k < l->n_supported_kinds; k++) {
             doc_writer_map_begin(w);
             doc_writer_kv_str(w, "group", GATEWAY_GROUP);
-            doc_writer_kv_str(w, "kind", kind_name(l->supported_kinds[k]));
+            doc_writer_kv_str(w, "kind", model_kind_name(l->supported_kinds[k]));
             doc_writer_map_end(w);
         }
         doc_writer_seq_end(w);
@@ -217,7 +217,8 @@ static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
         const struct policy_target_ref *t = gp->missing[i].ref;
         struct conditions cs = {0};
 
-        conditions_set(&cs, "Accepted", false, "TargetNotFound", gp->missing[i].message);
+        val_conditions_set(&cs, "Accepted", false, "TargetNotFound",
+                           gp->missing[i].message);
         doc_writer_map_begin(w);
         doc_writer_key(w, "ancestorRef");
         doc_writer_map_begin(w);
@@ -236,8 +237,8 @@ static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
     item_end(w);
 }
 
-void status_write(const struct controller *ctl, enum doc_format format,
-                  struct strbuf *out, doc_flush_fn *flush, void *ctx)
+void val_status_write(const struct controller *ctl, enum doc_format format,
+                      struct strbuf *out, doc_flush_fn *flush, void *ctx)
 {
     struct doc_writer *w = doc_writer_begin(format, out, flush, ctx);
     size_t i;

@@ -65,31 +65,31 @@ static bool tls_pem_private_key(struct arena *a, const char *pem, size_t len)
 }
 
 /* Secret data values are base64; stringData values are plain text. */
-bool secret_value(struct arena *a, const struct secret *s, const char *key,
-                  char **out, size_t *len)
+bool val_secret_value(struct arena *a, const struct secret *s, const char *key,
+                      char **out, size_t *len)
 {
-    const char *v = strmap_get(&s->string_data, key);
+    const char *v = model_strmap_get(&s->string_data, key);
 
     if (v) {
         *out = arena_strdup(a, v);
         *len = strlen(v);
         return true;
     }
-    v = strmap_get(&s->data, key);
+    v = model_strmap_get(&s->data, key);
     return v && base64_decode(a, v, out, len);
 }
 
-const char *tls_secret_problem(struct arena *a, const struct secret *s,
-                               struct certificate *out)
+const char *val_tls_secret_problem(struct arena *a, const struct secret *s,
+                                   struct certificate *out)
 {
     char *crt, *key;
     size_t crt_len, key_len;
 
     if (!s->type || strcmp(s->type, "kubernetes.io/tls") != 0)
         return "is not of type kubernetes.io/tls";
-    if (!secret_value(a, s, "tls.crt", &crt, &crt_len))
+    if (!val_secret_value(a, s, "tls.crt", &crt, &crt_len))
         return "has no base64 tls.crt";
-    if (!secret_value(a, s, "tls.key", &key, &key_len))
+    if (!val_secret_value(a, s, "tls.key", &key, &key_len))
         return "has no base64 tls.key";
     if (!tls_pem_certificate(a, crt, crt_len))
         return "has a tls.crt that is not a PEM certificate";
@@ -104,17 +104,18 @@ const char *tls_secret_problem(struct arena *a, const struct secret *s,
     return NULL;
 }
 
-void mounted_certificate(struct certificate *out, const char *ns, const char *name)
+void val_mounted_certificate(struct certificate *out, const char *ns,
+                             const char *name)
 {
     memset(out, 0, sizeof(*out));
     out->namespace = ns;
     out->name = name;
 }
 
-const char *ca_config_map_problem(struct arena *a, const struct config_map *cm,
-                                  const char **pem)
+const char *val_ca_config_map_problem(struct arena *a, const struct config_map *cm,
+                                      const char **pem)
 {
-    const char *v = strmap_get(&cm->data, "ca.crt");
+    const char *v = model_strmap_get(&cm->data, "ca.crt");
 
     if (!v)
         return "has no ca.crt";

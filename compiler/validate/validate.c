@@ -5,12 +5,12 @@
 
 #include <string.h>
 
-bool validate_model(struct compilation *c, struct model *m,
-                    const struct validate_options *o, struct controller *out)
+bool val_model(struct compilation *c, struct model *m,
+               const struct validate_options *o, struct controller *out)
 {
     unsigned before = c->diags.class_errors[DCLASS_MANIFEST];
 
     schema_check(c, m);
-    controller_build(c, m, o, out);
+    val_controller_build(c, m, o, out);
     return c->diags.class_errors[DCLASS_MANIFEST] == before;
 }

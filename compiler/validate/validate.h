@@ -42,10 +42,10 @@ struct conditions {
 };
 
 /* Sets (or replaces) the condition of that type. */
-void conditions_set(struct conditions *cs, const char *type, bool status,
-                    const char *reason, const char *message);
-const struct condition *conditions_get(const struct conditions *cs,
-                                       const char *type);
+void val_conditions_set(struct conditions *cs, const char *type, bool status,
+                        const char *reason, const char *message);
+const struct condition *val_conditions_get(const struct conditions *cs,
+                                           const char *type);
 
 /* ---- listeners ---- */
 
@@ -265,13 +265,15 @@ struct policy_effective {
 };
 
 /* The effective policies of rule `rule` of rs as served by listener l. */
-void policy_effective(const struct controller *ctl, const struct eff_listener *l,
-                      const struct route_state *rs, size_t rule,
-                      struct policy_effective *out);
+void val_policy_effective(const struct controller *ctl,
+                          const struct eff_listener *l,
+                          const struct route_state *rs, size_t rule,
+                          struct policy_effective *out);
 /* Address detection of a listener (Gateway, ListenerSet and listener
  * levels), or NULL. */
 const struct client_address_detection *
-policy_address_detection(const struct controller *ctl, const struct eff_listener *l);
+val_policy_address_detection(const struct controller *ctl,
+                             const struct eff_listener *l);
 
 struct class_state {
     struct gateway_class *gc;
@@ -324,29 +326,29 @@ struct validate_options {
 
 /* The first ReferenceGrant in to_ns that lets an object of from_kind in
  * from_ns refer to the object, or NULL (grants.c). */
-const struct reference_grant *validate_grant(const struct controller *ctl,
-                                             const char *from_kind, const char *from_ns,
-                                             const char *to_group, const char *to_kind,
-                                             const char *to_ns, const char *to_name);
+const struct reference_grant *val_grant(const struct controller *ctl,
+                                        const char *from_kind, const char *from_ns,
+                                        const char *to_group, const char *to_kind,
+                                        const char *to_ns, const char *to_name);
 
 /*
  * Runs the API server's checks, then the controller.  Returns false when a
  * manifest error was found (the API server would refuse an object); the
  * controller view is built from the accepted objects either way.
  */
-bool validate_model(struct compilation *c, struct model *m,
-                    const struct validate_options *o, struct controller *out);
+bool val_model(struct compilation *c, struct model *m,
+               const struct validate_options *o, struct controller *out);
 
 /* Writes the status of every object gwc reports on, as YAML or JSON,
  * through a document writer (base/doc.h: out, flushed by flush). */
-void status_write(const struct controller *ctl, enum doc_format format,
-                  struct strbuf *out, doc_flush_fn *flush, void *ctx);
+void val_status_write(const struct controller *ctl, enum doc_format format,
+                      struct strbuf *out, doc_flush_fn *flush, void *ctx);
 
 /* Gateway API hostname intersection (docs/spec-notes.md); NULL when none. "*" or
  * NULL stands for "any host".  Returns one of its arguments. */
-const char *hostname_intersect(const char *listener, const char *route);
+const char *val_hostname_intersect(const char *listener, const char *route);
 /* Does a request host match a listener or route hostname (wildcards match
  * one or more labels)? */
-bool hostname_matches(const char *pattern, const char *host);
+bool val_hostname_matches(const char *pattern, const char *host);
 
 #endif

@@ -25,30 +25,30 @@ void schema_check(struct compilation *c, struct model *m);
 
 /* schema_util.c: can s name a Service (a DNS-1035 label: lowercase letters,
  * digits and '-', starting with a letter, at most 63 characters)? */
-bool is_service_name(const char *s);
+bool schema_is_service_name(const char *s);
 /* Could an object of that kind (Service, Namespace, or another kind named
  * by a DNS subdomain) have this name? */
-bool can_name(enum kind kind, const char *name);
-
+bool schema_can_name(enum kind kind, const char *name);
 
 /* tls_material.c: NULL when usable, else what is wrong ("is not of type
  * kubernetes.io/tls"), to follow "Secret 'ns/name' ". */
-const char *tls_secret_problem(struct arena *a, const struct secret *s,
-                               struct certificate *out);
-const char *ca_config_map_problem(struct arena *a, const struct config_map *cm,
-                                  const char **pem);
+const char *val_tls_secret_problem(struct arena *a, const struct secret *s,
+                                   struct certificate *out);
+const char *val_ca_config_map_problem(struct arena *a, const struct config_map *cm,
+                                      const char **pem);
 /* A Secret or ConfigMap not in the input, assumed to exist: its files, as a
  * volume mounts them, are what compile refers to (--secrets-dir,
  * --configmaps-dir). */
 #define SECRET_MOUNTED "compile reads its tls.crt and tls.key from --secrets-dir"
 #define CONFIG_MAP_MOUNTED "compile reads its ca.crt from --configmaps-dir"
-void mounted_certificate(struct certificate *out, const char *ns, const char *name);
-bool secret_value(struct arena *a, const struct secret *s, const char *key,
-                  char **out, size_t *len);
+void val_mounted_certificate(struct certificate *out, const char *ns,
+                             const char *name);
+bool val_secret_value(struct arena *a, const struct secret *s, const char *key,
+                      char **out, size_t *len);
 
 /* The controller's part (controller.c and friends). */
-void controller_build(struct compilation *c, struct model *m,
-                      const struct validate_options *o, struct controller *out);
+void val_controller_build(struct compilation *c, struct model *m,
+                          const struct validate_options *o, struct controller *out);
 
 /* What the controller's passes share. */
 struct ctx {
@@ -66,97 +66,100 @@ struct ctx {
 /* grants.c: indexes the ReferenceGrants the API server keeps into
  * ctl->grants; then: may an object of from_kind in from_ns refer to the
  * object? */
-void grants_index(struct ctx *x);
-bool grant_allows(const struct ctx *x, const char *from_kind, const char *from_ns,
-                  const char *to_group, const char *to_kind, const char *to_ns,
-                  const char *to_name);
+void val_grants_index(struct ctx *x);
+bool val_grant_allows(const struct ctx *x, const char *from_kind,
+                      const char *from_ns, const char *to_group,
+                      const char *to_kind, const char *to_ns, const char *to_name);
 
 /* Reports a controller finding at a node (NULL: at the object). */
-struct diag *finding(struct ctx *x, enum diag_code code, const struct object *o,
-                     const struct ynode *at, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-struct diag *finding_sev(struct ctx *x, enum diag_severity sev,
-                         enum diag_code code, const struct object *o,
+struct diag *val_finding(struct ctx *x, enum diag_code code, const struct object *o,
                          const struct ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+struct diag *val_finding_sev(struct ctx *x, enum diag_severity sev,
+                             enum diag_code code, const struct object *o,
+                             const struct ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 /* Message text in the arena. */
-const char *msgf(struct ctx *x, const char *fmt, ...)
+const char *val_msgf(struct ctx *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* outside.c: a reference to a Service, Secret, ConfigMap or Namespace that
  * the input does not hold.  Without --strict-refs it is assumed to exist in
  * the cluster (a note at 'at' that ends "(how; --strict-refs makes this an
  * error)") and true is returned; with it, false, and the caller reports the
- * error, ending its message with name_suggestion(). */
-bool assume_exists(struct ctx *x, const struct object *from, const struct ynode *at,
-                   enum kind kind, const char *ns, const char *name, const char *how);
+ * error, ending its message with val_name_suggestion(). */
+bool val_assume_exists(struct ctx *x, const struct object *from,
+                       const struct ynode *at, enum kind kind, const char *ns,
+                       const char *name, const char *how);
 /* A selector must read the labels of Namespace ns, which the input lacks:
  * reported once per namespace; true when it counts as selecting nothing
  * (--strict-refs), false when it is assumed to exist. */
-bool namespace_missing(struct ctx *x, const struct object *owner,
-                       const struct ynode *at, const char *ns);
+bool val_namespace_missing(struct ctx *x, const struct object *owner,
+                           const struct ynode *at, const char *ns);
 /* "; did you mean 'web'?" for a name the input lacks, or "". */
-const char *name_suggestion(struct ctx *x, enum kind kind, const char *ns,
-                            const char *name);
+const char *val_name_suggestion(struct ctx *x, enum kind kind, const char *ns,
+                                const char *name);
 
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
-void gateways_build(struct ctx *x);
+void val_gateways_build(struct ctx *x);
 /* Does --gateway (when given) select Gateway ns/name? */
-bool gateway_selected(const struct ctx *x, const char *ns, const char *name);
-struct gateway_state *find_gateway(const struct ctx *x, const char *ns,
-                                   const char *name);
-struct listener_set_state *find_listener_set(const struct ctx *x, const char *ns,
-                                             const char *name);
+bool val_gateway_selected(const struct ctx *x, const char *ns, const char *name);
+struct gateway_state *val_find_gateway(const struct ctx *x, const char *ns,
+                                       const char *name);
+struct listener_set_state *val_find_listener_set(const struct ctx *x,
+                                                 const char *ns, const char *name);
 /* Does nf (of object owner) admit namespace ns? */
-bool namespace_selected(struct ctx *x, const struct object *owner,
-                        const struct namespaces_from *nf, const char *home_ns,
-                        const char *ns);
-const char *protocol_name(enum protocol p);
+bool val_namespace_selected(struct ctx *x, const struct object *owner,
+                            const struct namespaces_from *nf, const char *home_ns,
+                            const char *ns);
+const char *val_protocol_name(enum protocol p);
 
 /* attach.c: routes to listeners. */
-void routes_attach(struct ctx *x);
+void val_routes_attach(struct ctx *x);
 /* cross_serving.c: HTTPRoutes and GRPCRoutes sharing a hostname on l; the
  * younger route leaves the listener. */
-void cross_serving(struct ctx *x, struct eff_listener *l);
+void val_cross_serving(struct ctx *x, struct eff_listener *l);
 /* backends.c: backendRefs and mirrors to Services. */
-void backends_resolve(struct ctx *x, struct route_state *rs);
+void val_backends_resolve(struct ctx *x, struct route_state *rs);
 /* backends.c: a Service reference of another object (a policy's auth
  * Service), resolved and reported as a backendRef would be; usable? */
-bool backend_resolve_for(struct ctx *x, const struct object *from,
-                         const struct backend_object_ref *ref, struct backend *b);
+bool val_backend_resolve_for(struct ctx *x, const struct object *from,
+                             const struct backend_object_ref *ref,
+                             struct backend *b);
 /* backends.c: EndpointSlice ports no proxy can use, reported once each. */
-void endpoint_slices_check(struct ctx *x);
+void val_endpoint_slices_check(struct ctx *x);
 /* gateways.c: shared with shared_sockets.c. */
 enum family { FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP, FAMILY_UDP };
-enum family family_of(enum protocol p);
+enum family val_family_of(enum protocol p);
 /* Why two listeners on one port cannot both be served, or NULL. */
-const char *conflict_reason(const struct eff_listener *a, const struct eff_listener *b);
+const char *val_conflict_reason(const struct eff_listener *a,
+                                const struct eff_listener *b);
 /* The Gateway or ListenerSet that declares l. */
-const struct object *listener_owner(const struct eff_listener *l);
+const struct object *val_listener_owner(const struct eff_listener *l);
 
 /* shared_sockets.c: listeners of different Gateways on one socket.
- * shared_addresses() judges Gateways that ask for the same IP address, as
- * the cluster's controller would (status); shared_nginx() the clashes that
+ * val_shared_addresses() judges Gateways that ask for the same IP address, as
+ * the cluster's controller would (status); val_shared_nginx() the clashes that
  * exist only because compile serves every Gateway from one nginx (a
  * finding each; no status changes). */
-void shared_addresses(struct ctx *x);
-void shared_nginx(struct ctx *x);
+void val_shared_addresses(struct ctx *x);
+void val_shared_nginx(struct ctx *x);
 
 /* nginx_limits.c: what nginx 1.22 cannot express, dropped or approximated. */
-void nginx_limits(struct ctx *x);
+void val_nginx_limits(struct ctx *x);
 /* policies.c: BackendTLSPolicy. */
-void policies_build(struct ctx *x);
+void val_policies_build(struct ctx *x);
 /* gwc_policies.c: ClientPolicy, AccessPolicy, BackendPolicy. */
-void gwc_policies_build(struct ctx *x);
+void val_gwc_policies_build(struct ctx *x);
 /* htpasswd.c: the lines of text nginx can check (users collects the user
  * names, across the keys of one Secret); the others are reported at `at`,
  * `where` naming the Secret key. */
-const char *htpasswd_lines(struct ctx *x, const struct object *o, const struct ynode *at,
-                           const char *where, const char *text, size_t len,
-                           struct strhash *users);
+const char *val_htpasswd_lines(struct ctx *x, const struct object *o,
+                               const struct ynode *at, const char *where,
+                               const char *text, size_t len, struct strhash *users);
 /* header_matches.c: reports the header matches plan/ ignores. */
-void header_matches_check(struct ctx *x, const struct route_state *rs);
+void val_header_matches_check(struct ctx *x, const struct route_state *rs);
 /* route_status.c: the route conditions once everything is known. */
-void route_conditions(struct ctx *x, struct route_state *rs);
+void val_route_conditions(struct ctx *x, struct route_state *rs);
 
 #endif

@@ -75,7 +75,7 @@ START_TEST(route_decodes_with_defaults)
     r = f.m.objects[KIND_HTTP_ROUTE].v[0];
     ck_assert_str_eq(r->obj.nsname, "default/web");
     ck_assert_str_eq(r->obj.meta.namespace, "default");
-    ck_assert_str_eq(strmap_get(&r->obj.meta.labels, "app"), "web");
+    ck_assert_str_eq(model_strmap_get(&r->obj.meta.labels, "app"), "web");
     ck_assert_int_eq(r->obj.created, 1704164645);
     ck_assert_str_eq(r->parent_refs[0].group, GATEWAY_GROUP);
     ck_assert_str_eq(r->parent_refs[0].kind, "Gateway");
@@ -339,7 +339,7 @@ START_TEST(string_maps_sort_in_n_log_n)
         snprintf(keys[i], sizeof(keys[i]), "k%06zu", N - i);
         m.v[i].key = keys[i];
     }
-    compares = strmap_sort(&m);
+    compares = model_strmap_sort(&m);
     for (i = 1; i < N; i++)
         ck_assert_int_lt(strcmp(m.v[i - 1].key, m.v[i].key), 0);
     ck_assert_uint_le(compares, (size_t)N * LOG2_N);

@@ -220,10 +220,12 @@ START_TEST(pair_is_ordered_both_ways)
     const struct candidate *ca = build(&a, &pairs[_i].first);
     const struct candidate *cb = build(&b, &pairs[_i].second);
 
-    ck_assert_msg(candidate_cmp(ca, cb) < 0, "%s: first should come first", pairs[_i].why);
-    ck_assert_msg(candidate_cmp(cb, ca) > 0, "%s: order is not antisymmetric",
+    ck_assert_msg(plan_candidate_cmp(ca, cb) < 0, "%s: first should come first",
                   pairs[_i].why);
-    ck_assert_msg(candidate_cmp(ca, ca) == 0, "%s: not reflexive", pairs[_i].why);
+    ck_assert_msg(plan_candidate_cmp(cb, ca) > 0, "%s: order is not antisymmetric",
+                  pairs[_i].why);
+    ck_assert_msg(plan_candidate_cmp(ca, ca) == 0, "%s: not reflexive",
+                  pairs[_i].why);
 }
 END_TEST
 
@@ -240,9 +242,9 @@ START_TEST(sorting_follows_the_pairs)
         all[2 * N - 1 - 2 * i] = *build(&store[2 * i], &pairs[i].first);
         all[2 * N - 2 - 2 * i] = *build(&store[2 * i + 1], &pairs[i].second);
     }
-    candidates_sort(all, 2 * N);
+    plan_candidates_sort(all, 2 * N);
     for (i = 1; i < 2 * N; i++)
-        ck_assert_int_le(candidate_cmp(&all[i - 1], &all[i]), 0);
+        ck_assert_int_le(plan_candidate_cmp(&all[i - 1], &all[i]), 0);
     for (i = 0; i < N; i++) {
         size_t first = 2 * N, second = 2 * N;
         for (j = 0; j < 2 * N; j++) {
@@ -256,7 +258,7 @@ START_TEST(sorting_follows_the_pairs)
 }
 END_TEST
 
-/* Hostname intersection, one row per branch of hostname_intersect(). */
+/* Hostname intersection, one row per branch of val_hostname_intersect(). */
 static const struct {
     const char *listener, *route, *want; /* want NULL: no intersection */
 } intersections[] = {
@@ -284,7 +286,8 @@ static const struct {
 
 START_TEST(intersection_row)
 {
-    const char *got = hostname_intersect(intersections[_i].listener, intersections[_i].route);
+    const char *got =
+        val_hostname_intersect(intersections[_i].listener, intersections[_i].route);
     const char *want = intersections[_i].want;
 
     if (!want)
@@ -301,21 +304,21 @@ END_TEST
 
 START_TEST(hostname_and_prefix_matching)
 {
-    ck_assert(hostname_matches(NULL, "anything.example"));
-    ck_assert(hostname_matches("*", "anything.example"));
-    ck_assert(hostname_matches("a.com", "a.com"));
-    ck_assert(!hostname_matches("a.com", "b.a.com"));
-    ck_assert(hostname_matches("*.a.com", "b.a.com"));
-    ck_assert(hostname_matches("*.a.com", "c.b.a.com"));
-    ck_assert(!hostname_matches("*.a.com", "a.com"));
-    ck_assert(!hostname_matches("*.a.com", "ba.com"));
+    ck_assert(val_hostname_matches(NULL, "anything.example"));
+    ck_assert(val_hostname_matches("*", "anything.example"));
+    ck_assert(val_hostname_matches("a.com", "a.com"));
+    ck_assert(!val_hostname_matches("a.com", "b.a.com"));
+    ck_assert(val_hostname_matches("*.a.com", "b.a.com"));
+    ck_assert(val_hostname_matches("*.a.com", "c.b.a.com"));
+    ck_assert(!val_hostname_matches("*.a.com", "a.com"));
+    ck_assert(!val_hostname_matches("*.a.com", "ba.com"));
 
-    ck_assert(prefix_covers("/", "/anything"));
-    ck_assert(prefix_covers("/foo", "/foo"));
-    ck_assert(prefix_covers("/foo", "/foo/"));
-    ck_assert(prefix_covers("/foo", "/foo/bar"));
-    ck_assert(!prefix_covers("/foo", "/foobar"));
-    ck_assert(!prefix_covers("/foo/bar", "/foo"));
+    ck_assert(plan_prefix_covers("/", "/anything"));
+    ck_assert(plan_prefix_covers("/foo", "/foo"));
+    ck_assert(plan_prefix_covers("/foo", "/foo/"));
+    ck_assert(plan_prefix_covers("/foo", "/foo/bar"));
+    ck_assert(!plan_prefix_covers("/foo", "/foobar"));
+    ck_assert(!plan_prefix_covers("/foo/bar", "/foo"));
 }
 END_TEST
 

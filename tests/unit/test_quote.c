@@ -180,7 +180,7 @@ static bool round_trip(const char *s, enum quote_ctx ctx, size_t pad)
     struct strbuf token = STRBUF_INIT, word = STRBUF_INIT, value = STRBUF_INIT;
     bool ok;
 
-    quote_token(&token, s, ctx);
+    nginx_quote_token(&token, s, ctx);
     ok = read_back(token.buf, pad, &word);
     if (ok && ctx == QUOTE_VALUE)
         ok = expand(word.buf, &value) && strcmp(value.buf, s) == 0;
@@ -202,9 +202,11 @@ START_TEST(every_byte_reads_back_or_is_refused)
             char alone[2] = {(char)b, 0}, inside[4] = {'a', (char)b, 'b', 0};
             bool control = (b < 0x20 && b != '\t') || b == 0x7f;
 
-            ck_assert_msg((quote_problem(alone, contexts[c]) != NULL) == control,
+            ck_assert_msg((nginx_quote_problem(alone, contexts[c]) != NULL) ==
+                              control,
                           "byte 0x%02x in context %zu", b, c);
-            ck_assert((quote_problem(inside, contexts[c]) != NULL) == control);
+            ck_assert((nginx_quote_problem(inside, contexts[c]) != NULL) ==
+                      control);
             if (control)
                 continue;
             ck_assert_msg(round_trip(alone, contexts[c], 0), "byte 0x%02x, context %zu", b, c);
@@ -226,7 +228,7 @@ START_TEST(nginx_syntax_is_inert)
 
     for (c = 0; c < ARRAY_SIZE(contexts); c++) {
         for (i = 0; i < ARRAY_SIZE(hostile); i++) {
-            ck_assert_ptr_null(quote_problem(hostile[i], contexts[c]));
+            ck_assert_ptr_null(nginx_quote_problem(hostile[i], contexts[c]));
             ck_assert_msg(round_trip(hostile[i], contexts[c], 0), "'%s' in context %zu",
                           hostile[i], c);
         }
@@ -242,7 +244,7 @@ static const char *repeat(struct strbuf *s, char fill, size_t n)
     return s->buf;
 }
 
-/* The longest word quote_problem() lets through reads back wherever the
+/* The longest word nginx_quote_problem() lets through reads back wherever the
  * 4096-byte read buffer cuts the file (the word starting before the first
  * cut, at it, or after it); one byte more is refused. */
 static void check_longest(char fill, enum quote_ctx ctx)
@@ -252,15 +254,16 @@ static void check_longest(char fill, enum quote_ctx ctx)
     struct strbuf s = STRBUF_INIT;
     size_t lo = 0, hi = 2 * CONF_BUFFER, i;
 
-    ck_assert_ptr_nonnull(quote_problem(repeat(&s, fill, hi), ctx));
-    while (hi - lo > 1) { /* quote_problem() is NULL at lo, not at hi */
+    ck_assert_ptr_nonnull(nginx_quote_problem(repeat(&s, fill, hi), ctx));
+    while (hi - lo > 1) { /* nginx_quote_problem() is NULL at lo, not at hi */
         size_t mid = lo + (hi - lo) / 2;
-        if (quote_problem(repeat(&s, fill, mid), ctx))
+        if (nginx_quote_problem(repeat(&s, fill, mid), ctx))
             hi = mid;
         else
             lo = mid;
     }
-    ck_assert_ptr_nonnull(strstr(quote_problem(repeat(&s, fill, hi), ctx), "longer"));
+    ck_assert_ptr_nonnull(
+        strstr(nginx_quote_problem(repeat(&s, fill, hi), ctx), "longer"));
     ck_assert_uint_gt(lo, 0);
     repeat(&s, fill, lo);
     for (i = 0; i < ARRAY_SIZE(pads); i++)
@@ -294,9 +297,9 @@ START_TEST(parts_join_into_one_word)
     struct strbuf token = STRBUF_INIT, word = STRBUF_INIT, value = STRBUF_INIT;
 
     strbuf_addch(&token, '"');
-    quote_part(&token, "a\"$", QUOTE_VALUE);
-    quote_variable(&token, QUOTE_DOLLAR_VARIABLE);
-    quote_part(&token, "; b", QUOTE_VALUE);
+    nginx_quote_part(&token, "a\"$", QUOTE_VALUE);
+    nginx_quote_variable(&token, QUOTE_DOLLAR_VARIABLE);
+    nginx_quote_part(&token, "; b", QUOTE_VALUE);
     strbuf_addch(&token, '"');
     ck_assert(read_back(token.buf, 0, &word));
     ck_assert(expand(word.buf, &value));
@@ -314,7 +317,7 @@ static void map_key_reads_back(const char *key)
     struct strbuf token = STRBUF_INIT, word = STRBUF_INIT;
     const char *k;
 
-    quote_map_key(&token, key);
+    nginx_quote_map_key(&token, key);
     ck_assert(read_back(token.buf, 0, &word));
     k = word.buf;
     ck_assert_msg(strcmp(k, "default") != 0 && strcmp(k, "include") != 0 && k[0] != '~',
@@ -353,7 +356,7 @@ START_TEST(regex_literals_match_themselves)
         PCRE2_SIZE off;
 
         strbuf_addch(&re, '^');
-        quote_regex_literal(&re, lit);
+        nginx_quote_regex_literal(&re, lit);
         strbuf_addch(&re, '$');
         code = pcre2_compile((PCRE2_SPTR)re.buf, re.len, 0, &err, &off, NULL);
         ck_assert_msg(code != NULL, "byte 0x%02x: '%s' does not compile", b, re.buf);

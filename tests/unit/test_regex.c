@@ -38,7 +38,7 @@ static void expect_body(const char *pattern, const char *body)
     struct strbuf sb = STRBUF_INIT;
     struct regex_error err;
 
-    ck_assert_msg(regex_user(pattern, &sb, &err), "'%s' refused: %s", pattern,
+    ck_assert_msg(nginx_regex_user(pattern, &sb, &err), "'%s' refused: %s", pattern,
                   err.message);
     ck_assert_str_eq(sb.buf, body);
     ck_assert_uint_eq(info(sb.buf, PCRE2_INFO_NAMECOUNT), 0);
@@ -50,8 +50,8 @@ static void expect_refused(const char *pattern, size_t offset, const char *what)
     struct strbuf sb = STRBUF_INIT;
     struct regex_error err;
 
-    ck_assert_msg(!regex_user(pattern, &sb, &err), "'%s' accepted as '%s'", pattern,
-                  sb.buf);
+    ck_assert_msg(!nginx_regex_user(pattern, &sb, &err), "'%s' accepted as '%s'",
+                  pattern, sb.buf);
     ck_assert_uint_eq(sb.len, 0);
     ck_assert_msg(err.refused, "'%s': %s", pattern, err.message);
     ck_assert_uint_eq(err.offset, offset);
@@ -63,7 +63,7 @@ static void expect_invalid(const char *pattern, size_t offset)
 {
     struct regex_error err;
 
-    ck_assert_msg(!regex_user(pattern, NULL, &err), "'%s' accepted", pattern);
+    ck_assert_msg(!nginx_regex_user(pattern, NULL, &err), "'%s' accepted", pattern);
     ck_assert_msg(!err.refused, "'%s': %s", pattern, err.message);
     ck_assert_uint_eq(err.offset, offset);
 }
@@ -207,7 +207,7 @@ START_TEST(random_patterns_never_keep_a_name)
             pattern[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
         }
         pattern[len] = '\0';
-        if (regex_user(pattern, &sb, &err)) {
+        if (nginx_regex_user(pattern, &sb, &err)) {
             accepted++;
             ck_assert_uint_eq(info(sb.buf, PCRE2_INFO_NAMECOUNT), 0);
             ck_assert_uint_eq(info(sb.buf, PCRE2_INFO_CAPTURECOUNT),

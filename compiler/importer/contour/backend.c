@@ -61,9 +61,10 @@ static void retriable_codes(struct imp *im, const struct imp_src *src,
     size_t i;
     int64_t code;
 
-    for (i = 0; crd_seq(list) && i < list->n; i++) {
+    for (i = 0; imp_crd_seq(list) && i < list->n; i++) {
         const struct ynode *n = list->items[i];
-        if (n->kind != YNODE_SCALAR || !value_parse_decimal(n->text, 100, 599, &code))
+        if (n->kind != YNODE_SCALAR ||
+            !imp_value_parse_decimal(n->text, 100, 599, &code))
             not_converted(im, src, n, "not an HTTP status code");
         else if (!add_code(c, code))
             not_converted(im, src, n, "nginx retries on the statuses 403, 404, "
@@ -123,7 +124,7 @@ static int64_t tries_of(struct imp *im, const struct imp_src *src,
     int64_t n = 0;
 
     if (at && (at->kind != YNODE_SCALAR ||
-               !value_parse_decimal(at->text, -1, 1000000, &n))) {
+               !imp_value_parse_decimal(at->text, -1, 1000000, &n))) {
         not_converted(im, src, at, "the count is a whole number, -1 or more; "
                                    "the retry policy is not converted");
         return 0;
@@ -178,14 +179,14 @@ static const struct o_retry *retry_policy(struct imp *im, const struct imp_src *
 {
     static const char *const known[] = {"count", "perTryTimeout", "retryOn",
                                         "retriableStatusCodes", NULL};
-    const struct ynode *on = crd_seq(ynode_get(p, "retryOn"));
+    const struct ynode *on = imp_crd_seq(ynode_get(p, "retryOn"));
     const struct ynode *codes = ynode_get(p, "retriableStatusCodes");
     struct conds c;
     int64_t tries = tries_of(im, src, ynode_get(p, "count"));
     bool codes_used = false;
     size_t i;
 
-    report_other_fields(im, src->label, src->root, p, known, "Contour");
+    imp_report_other_fields(im, src->label, src->root, p, known, "Contour");
     if (!tries)
         return NULL;
     memset(&c, 0, sizeof(c));
@@ -195,7 +196,7 @@ static const struct o_retry *retry_policy(struct imp *im, const struct imp_src *
     if (!on || !on->n)
         condition(im, src, p, "5xx", NULL, &c);
     for (i = 0; on && i < on->n; i++) {
-        const char *v = crd_text(on->items[i]);
+        const char *v = imp_crd_text(on->items[i]);
         condition(im, src, on->items[i], v ? v : "", codes, &c);
         codes_used |= str_eq(v, "retriable-status-codes");
     }
@@ -214,7 +215,7 @@ static struct o_load_balancing *request_hash(struct imp *im, const struct imp_sr
     static const char *const known[] = {"terminal", "headerHashOptions",
                                         "queryParameterHashOptions",
                                         "hashSourceIP", NULL};
-    const struct ynode *hp = crd_seq(ynode_get(lb, "requestHashPolicies"));
+    const struct ynode *hp = imp_crd_seq(ynode_get(lb, "requestHashPolicies"));
     struct o_load_balancing *o = ARENA_NEW(im->a, struct o_load_balancing);
     const struct ynode *p;
     const char *header, *param;
@@ -227,17 +228,18 @@ static struct o_load_balancing *request_hash(struct imp *im, const struct imp_sr
         return NULL;
     }
     p = hp->items[0];
-    report_other_fields(im, src->label, src->root, p, known, "Contour");
-    header = crd_text(ynode_get(ynode_get(p, "headerHashOptions"), "headerName"));
-    param = crd_text(ynode_get(ynode_get(p, "queryParameterHashOptions"),
-                               "parameterName"));
+    imp_report_other_fields(im, src->label, src->root, p, known, "Contour");
+    header =
+        imp_crd_text(ynode_get(ynode_get(p, "headerHashOptions"), "headerName"));
+    param = imp_crd_text(
+        ynode_get(ynode_get(p, "queryParameterHashOptions"), "parameterName"));
     set = !!header + !!param + ct_flag(ynode_get(p, "hashSourceIP"));
     o->method = "ConsistentHash";
-    if (set == 1 && header && value_header_name(header)) {
+    if (set == 1 && header && imp_value_header_name(header)) {
         o->source = "Header";
         o->name = header;
     } else if (set == 1 && param && *param && strlen(param) <= 256 &&
-               value_in_alphabet(param, "!#$%&'*+-.^_`|~")) {
+               imp_value_in_alphabet(param, "!#$%&'*+-.^_`|~")) {
         o->source = "QueryParameter";
         o->name = param;
     } else if (set == 1 && !header && !param) {
@@ -256,10 +258,10 @@ static const struct o_load_balancing *lb_policy(struct imp *im,
 {
     static const char *const known[] = {"strategy", "requestHashPolicies", NULL};
     const struct ynode *at = ynode_get(lb, "strategy");
-    const char *s = crd_text(at);
+    const char *s = imp_crd_text(at);
     struct o_load_balancing *o;
 
-    report_other_fields(im, src->label, src->root, lb, known, "Contour");
+    imp_report_other_fields(im, src->label, src->root, lb, known, "Contour");
     if (!at)
         at = lb;
     if (ynode_get(lb, "requestHashPolicies") && !str_eq(s, "RequestHash"))
@@ -351,7 +353,7 @@ struct ct_backend *ct_ingress_backend(struct imp *im, const struct imp_src *src,
     const struct ynode *on = ynode_get(ann, "projectcontour.io/retry-on");
     const struct ynode *count = ynode_get(ann, "projectcontour.io/num-retries");
     const struct ynode *timeout = ynode_get(ann, "projectcontour.io/per-try-timeout");
-    const char *list = crd_text(on);
+    const char *list = imp_crd_text(on);
     const char **v;
     struct conds c;
     int64_t tries;
@@ -374,7 +376,7 @@ struct ct_backend *ct_ingress_backend(struct imp *im, const struct imp_src *src,
     if (!tries)
         return NULL;
     memset(&c, 0, sizeof(c));
-    v = value_split_list(im->a, list, &n);
+    v = imp_value_split_list(im->a, list, &n);
     for (i = 0; i < n && tries > 1; i++)
         condition(im, src, on, v[i], NULL, &c);
     if (tries > 1)
@@ -414,13 +416,13 @@ static const void *group_of(void *ctx, const struct o_rule *rule)
     if (!r || !r->backend || !rule->backends.n)
         return NULL;
     key = arena_printf(im->a, "%s\n%s\n%s", r->src.label, r->namespace, r->backend->key);
-    g = index_get(&gs->by_key, key);
+    g = imp_index_get(&gs->by_key, key);
     if (!g) {
         g = ARENA_NEW(im->a, struct group);
         g->b = r->backend;
         g->namespace = r->namespace;
         g->owner = r->owner;
-        index_put(im->a, &gs->by_key, key, g);
+        imp_index_put(im->a, &gs->by_key, key, g);
         ptrvec_push(im->a, &gs->order, g);
     }
     for (i = 0; i < g->members.n && g->members.v[i] != r->backend; i++)
@@ -439,13 +441,13 @@ static const char *rule_name(void *ctx, const void *owner, struct o_rule *rule)
     struct imp *im = gs->im;
     const struct ct_route *r = rule->source;
     const char *key = arena_printf(im->a, "%p", (const void *)r);
-    const char *name = index_get(&gs->rule_names, key);
+    const char *name = imp_index_get(&gs->rule_names, key);
 
     (void)owner;
     if (!name) {
-        name = name_claim(im, arena_printf(im->a, "rule/%s", r->src.label),
-                          r->rule_name, 253);
-        index_put(im->a, &gs->rule_names, key, (void *)name);
+        name = imp_name_claim(im, arena_printf(im->a, "rule/%s", r->src.label),
+                              r->rule_name, 253);
+        imp_index_put(im->a, &gs->rule_names, key, (void *)name);
     }
     return name;
 }
@@ -475,7 +477,7 @@ static void emit(struct imp *im, struct group *g, size_t *n)
             p = ARENA_NEW(im->a, struct o_gwc_policy);
             p->kind = "BackendPolicy";
             p->namespace = g->namespace;
-            p->name = name_claim(
+            p->name = imp_name_claim(
                 im, arena_printf(im->a, "BackendPolicy/%s", g->namespace),
                 ++*n == 1 ? arena_printf(im->a, "%s-backend", g->owner)
                           : arena_printf(im->a, "%s-backend-%zu", g->owner, *n),
@@ -527,15 +529,15 @@ void ct_backend_policies(struct imp *im)
     for (i = 0; i < im->routes.n; i++) {
         const struct o_route *r = im->routes.v[i];
         if (r->kind == KIND_HTTP_ROUTE)
-            policy_targets(r, &ro);
+            imp_policy_targets(r, &ro);
     }
     for (i = 0; i < gs.order.n; i++) {
         struct group *g = gs.order.v[i];
         const char *owner = arena_printf(im->a, "%s/%s", g->namespace, g->owner);
-        size_t *n = index_get(&per_owner, owner);
+        size_t *n = imp_index_get(&per_owner, owner);
         if (!n) {
             n = ARENA_NEW(im->a, size_t);
-            index_put(im->a, &per_owner, owner, n);
+            imp_index_put(im->a, &per_owner, owner, n);
         }
         emit(im, g, n);
     }

@@ -35,7 +35,7 @@ static bool exact_origin(struct imp *im, const char *v)
 {
     struct url u;
 
-    return value_in_alphabet(v, "-.:/") && value_parse_url(im->a, v, &u) &&
+    return imp_value_in_alphabet(v, "-.:/") && imp_value_parse_url(im->a, v, &u) &&
            (str_eq(u.scheme, "http") || str_eq(u.scheme, "https")) && *u.host &&
            !*u.path && !u.query;
 }
@@ -59,7 +59,7 @@ static const char **entries(struct imp *im, const struct imp_src *src,
                             bool (*keep)(struct imp *, const char *),
                             const char *why, size_t *n)
 {
-    const struct ynode *list = crd_seq(ynode_get(map, key));
+    const struct ynode *list = imp_crd_seq(ynode_get(map, key));
     const char **out;
     const struct ynode *star = NULL;
     size_t i;
@@ -69,7 +69,7 @@ static const char **entries(struct imp *im, const struct imp_src *src,
         return NULL;
     out = ARENA_NEW_ARRAY(im->a, const char *, list->n + 1);
     for (i = 0; i < list->n; i++) {
-        const char *v = crd_text(list->items[i]);
+        const char *v = imp_crd_text(list->items[i]);
         if (!v || !keep(im, v))
             left_out(im, src, list->items[i], why);
         else if (*n == MAX_ENTRIES)
@@ -115,7 +115,7 @@ static bool keep_method(struct imp *im, const char *v)
 static bool keep_header(struct imp *im, const char *v)
 {
     (void)im;
-    return str_eq(v, "*") || value_header_name(v);
+    return str_eq(v, "*") || imp_value_header_name(v);
 }
 
 /* Contour sends the whole seconds of a Go duration; 0 means "never
@@ -123,7 +123,7 @@ static bool keep_header(struct imp *im, const char *v)
 static int64_t max_age(struct imp *im, const struct imp_src *src,
                        const struct ynode *at)
 {
-    const char *s = crd_text(at);
+    const char *s = imp_crd_text(at);
     int64_t ms;
 
     if (!at)
@@ -155,7 +155,7 @@ const struct o_cors *ct_cors(struct imp *im, const struct imp_src *src,
                                         "allowPrivateNetwork", NULL};
     struct o_cors *c = ARENA_NEW(im->a, struct o_cors);
 
-    report_other_fields(im, src->label, src->root, p, known, "Contour");
+    imp_report_other_fields(im, src->label, src->root, p, known, "Contour");
     c->origins = entries(im, src, p, "allowOrigin", keep_origin,
                          "the CORS filter takes '*' or an exact http(s) origin; "
                          "Contour matches this one as a regular expression "

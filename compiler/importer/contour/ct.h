@@ -87,8 +87,9 @@ static inline struct ct *CT(const struct imp *im)
     return im->state;
 }
 
-/* report_at() at a field of src's object. */
-#define ct_report(im, src, ...) report_at((im), (src)->label, (src)->root, __VA_ARGS__)
+/* imp_report_at() at a field of src's object. */
+#define ct_report(im, src, ...) \
+    imp_report_at((im), (src)->label, (src)->root, __VA_ARGS__)
 
 /* The class an object names (projectcontour.io/ingress.class, then
  * kubernetes.io/ingress.class, then spec.ingressClassName) is converted:

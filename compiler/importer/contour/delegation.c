@@ -17,16 +17,16 @@
 static const struct ynode *delegation_entry(const struct crd *o, const char *name,
                                             const char *ns)
 {
-    const struct ynode *ds = crd_seq(ynode_get(o->spec, "delegations"));
+    const struct ynode *ds = imp_crd_seq(ynode_get(o->spec, "delegations"));
     size_t i, k;
 
     for (i = 0; ds && i < ds->n; i++) {
         const struct ynode *d = ds->items[i];
-        const struct ynode *ts = crd_seq(ynode_get(d, "targetNamespaces"));
-        if (!str_eq(crd_text(ynode_get(d, "secretName")), name))
+        const struct ynode *ts = imp_crd_seq(ynode_get(d, "targetNamespaces"));
+        if (!str_eq(imp_crd_text(ynode_get(d, "secretName")), name))
             continue;
         for (k = 0; ts && k < ts->n; k++) {
-            const char *t = crd_text(ts->items[k]);
+            const char *t = imp_crd_text(ts->items[k]);
             if (str_eq(t, ns) || str_eq(t, "*"))
                 return ts->items[k];
         }
@@ -56,8 +56,9 @@ bool ct_delegated(struct imp *im, const struct imp_src *user, const struct ynode
                   "there for the Gateway of namespace %s",
                   secret_ns, o->namespace, o->name, ns);
         key = arena_printf(im->a, "%s/%s/%s", o->label, name, ns);
-        if (str_eq(crd_text(e), "*") && !index_get(&CT(im)->wildcard_uses, key)) {
-            index_put(im->a, &CT(im)->wildcard_uses, key, (void *)key);
+        if (str_eq(imp_crd_text(e), "*") &&
+            !imp_index_get(&CT(im)->wildcard_uses, key)) {
+            imp_index_put(im->a, &CT(im)->wildcard_uses, key, (void *)key);
             src.label = o->label;
             src.root = o->root;
             ct_report(im, &src, e, DIAG_IMPORT_DETAIL,

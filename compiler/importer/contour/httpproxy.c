@@ -96,11 +96,11 @@ static bool fold(struct imp *im, const struct ct_proxy_ctx *x,
     size_t i;
 
     *out = *x->chain;
-    for (i = 0; crd_seq(conds) && i < conds->n; i++) {
+    for (i = 0; imp_crd_seq(conds) && i < conds->n; i++) {
         const struct ynode *c = conds->items[i], *h = ynode_get(c, "header");
-        const char *p = crd_text(ynode_get(c, "prefix"));
+        const char *p = imp_crd_text(ynode_get(c, "prefix"));
 
-        report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
+        imp_report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
         if (ynode_get(c, "exact") || ynode_get(c, "regex") ||
             ynode_get(c, "queryParameter")) {
             not_converted(im, &x->src, c, "Contour rejects exact, regex and query "
@@ -115,11 +115,11 @@ static bool fold(struct imp *im, const struct ct_proxy_ctx *x,
         if (p)
             out->prefix = arena_printf(im->a, "%s%s", out->prefix ? out->prefix : "", p);
         if (h) {
-            const char *name = crd_text(ynode_get(h, "name"));
-            const char *exact = crd_text(ynode_get(h, "exact"));
-            if (out->header.name || !name || !value_header_name(name) ||
+            const char *name = imp_crd_text(ynode_get(h, "name"));
+            const char *exact = imp_crd_text(ynode_get(h, "exact"));
+            if (out->header.name || !name || !imp_value_header_name(name) ||
                 (!exact && !ynode_get(h, "present")) ||
-                (exact && value_unsafe_text(exact))) {
+                (exact && imp_value_unsafe_text(exact))) {
                 not_converted(im, &x->src, h,
                               "gwc converts one exact or present header "
                               "condition per include chain; the included "
@@ -159,14 +159,14 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
 static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
                  struct ptrvec *stack)
 {
-    const struct ynode *incs = crd_seq(ynode_get(x->o->spec, "includes"));
+    const struct ynode *incs = imp_crd_seq(ynode_get(x->o->spec, "includes"));
     size_t i, k;
 
     ct_proxy_routes(im, x);
     for (i = 0; incs && i < incs->n; i++) {
         const struct ynode *inc = incs->items[i];
-        const char *name = crd_text(ynode_get(inc, "name"));
-        const char *ns = crd_text(ynode_get(inc, "namespace"));
+        const char *name = imp_crd_text(ynode_get(inc, "name"));
+        const char *ns = imp_crd_text(ynode_get(inc, "namespace"));
         const struct crd *o;
         struct ct_proxy_ctx sub;
         struct ct_chain chain;
@@ -197,7 +197,7 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
                               "virtualhost)");
             continue;
         }
-        index_put(im->a, &w->reached, o->label, (void *)o);
+        imp_index_put(im->a, &w->reached, o->label, (void *)o);
         sub = *x;
         sub.o = o;
         sub.src.label = o->label;
@@ -217,11 +217,11 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
                                         "clientValidation",
                                         "minimumProtocolVersion",
                                         "maximumProtocolVersion", NULL};
-    const char *secret = crd_text(ynode_get(t, "secretName"));
+    const char *secret = imp_crd_text(ynode_get(t, "secretName"));
     const char *slash = secret ? strchr(secret, '/') : NULL;
     const char *ns;
 
-    report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
+    imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
     if (ct_access_control(im, &x->src, t, "virtual host"))
         x->denied = true;
     if (ynode_get(t, "minimumProtocolVersion") || ynode_get(t, "maximumProtocolVersion"))
@@ -232,9 +232,10 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
         x->vh->passthrough = true;
         return;
     }
-    if (!secret || (slash && !value_dns_label(arena_strndup(im->a, secret,
-                                                            (size_t)(slash - secret)))) ||
-        !value_dns_subdomain(slash ? slash + 1 : secret)) {
+    if (!secret ||
+        (slash && !imp_value_dns_label(
+                      arena_strndup(im->a, secret, (size_t)(slash - secret)))) ||
+        !imp_value_dns_subdomain(slash ? slash + 1 : secret)) {
         /* Contour serves the host without its certificate nowhere, never
          * in clear text either. */
         not_converted(im, &x->src, t, "tls needs a Secret name (or passthrough); "
@@ -263,11 +264,11 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
                      const struct ynode *t)
 {
     static const char *const known[] = {"services", NULL};
-    const struct ynode *svcs = crd_seq(ynode_get(t, "services"));
+    const struct ynode *svcs = imp_crd_seq(ynode_get(t, "services"));
     size_t i;
     int64_t port, w;
 
-    report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
+    imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
     if (!x->vh->passthrough) {
         not_converted(im, &x->src, t, "a tcpproxy behind TLS termination needs "
                                       "a TLSRoute in Terminate mode, which gwc "
@@ -283,19 +284,19 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
 
         memset(&b, 0, sizeof(b));
         b.namespace = x->o->namespace;
-        b.service = crd_text(ynode_get(s, "name"));
-        if (!b.service || !value_dns_label(b.service) || !pn ||
-            !value_parse_decimal(pn->text, 1, 65535, &port)) {
+        b.service = imp_crd_text(ynode_get(s, "name"));
+        if (!b.service || !imp_value_dns_label(b.service) || !pn ||
+            !imp_value_parse_decimal(pn->text, 1, 65535, &port)) {
             not_converted(im, &x->src, s, "a service needs a name and a port");
             continue;
         }
         b.port = port;
         w = -1;
-        if (wn && !value_parse_decimal(wn->text, 0, 1000000, &w))
+        if (wn && !imp_value_parse_decimal(wn->text, 0, 1000000, &w))
             w = -1;
         memset(&tmp, 0, sizeof(tmp));
         tmp.backends = x->vh->tls_backends;
-        routes_rule_add_backend(im, &tmp, &b, w);
+        imp_routes_rule_add_backend(im, &tmp, &b, w);
         x->vh->tls_backends = tmp.backends;
     }
 }
@@ -308,7 +309,7 @@ static void vhost_fields(struct imp *im, struct ct_proxy_ctx *x,
                                         "ipDenyPolicy", "corsPolicy",
                                         "rateLimitPolicy", NULL};
 
-    report_other_fields(im, x->src.label, x->src.root, vh, known, "Contour");
+    imp_report_other_fields(im, x->src.label, x->src.root, vh, known, "Contour");
     if (ynode_get(vh, "corsPolicy"))
         x->cors = ct_cors(im, &x->src, ynode_get(vh, "corsPolicy"));
     if (ynode_get(vh, "rateLimitPolicy"))
@@ -325,7 +326,8 @@ static void root(struct imp *im, const struct crd *o, struct walk *w)
     static const char *const known[] = {"virtualhost", "routes", "includes",
                                         "tcpproxy", "ingressClassName", NULL};
     const struct ynode *vh = ynode_get(o->spec, "virtualhost");
-    const char *fqdn = value_ascii_lower(im->a, crd_text(ynode_get(vh, "fqdn")));
+    const char *fqdn =
+        imp_value_ascii_lower(im->a, imp_crd_text(ynode_get(vh, "fqdn")));
     struct ct_chain none;
     struct ct_proxy_ctx x;
     struct ptrvec stack = {0};
@@ -336,7 +338,7 @@ static void root(struct imp *im, const struct crd *o, struct walk *w)
     x.src.label = o->label;
     x.src.root = o->root;
     x.chain = &none;
-    report_other_fields(im, x.src.label, x.src.root, o->spec, known, "Contour");
+    imp_report_other_fields(im, x.src.label, x.src.root, o->spec, known, "Contour");
     x.vh = ct_vhost_get(im, &x.src, o->namespace, fqdn, ynode_get(vh, "fqdn"));
     vhost_fields(im, &x, vh);
     x.vh->denied |= x.denied;
@@ -355,20 +357,20 @@ static void root(struct imp *im, const struct crd *o, struct walk *w)
 static bool usable_root(struct imp *im, const struct crd *o, struct index *fqdns)
 {
     const struct ynode *vh = ynode_get(o->spec, "virtualhost");
-    const char *fqdn = crd_text(ynode_get(vh, "fqdn"));
+    const char *fqdn = imp_crd_text(ynode_get(vh, "fqdn"));
     struct imp_src src = {o->label, o->root};
 
-    if (!fqdn || !value_hostname(value_ascii_lower(im->a, fqdn), true)) {
+    if (!fqdn || !imp_value_hostname(imp_value_ascii_lower(im->a, fqdn), true)) {
         not_converted(im, &src, vh, "a virtualhost needs an fqdn Gateway API "
                                     "accepts");
         return false;
     }
-    if (index_get(fqdns, value_ascii_lower(im->a, fqdn)) == (void *)fqdns) {
+    if (imp_index_get(fqdns, imp_value_ascii_lower(im->a, fqdn)) == (void *)fqdns) {
         ct_report(im, &src, ynode_get(vh, "fqdn"), DIAG_IMPORT_CONFLICT,
                   "fqdn '%s' is the virtualhost of more than one root "
                   "HTTPProxy: Contour serves none of them; this one is not "
                   "converted",
-                  report_value(im, fqdn));
+                  imp_report_value(im, fqdn));
         return false;
     }
     return true;
@@ -381,10 +383,11 @@ static bool selected(struct imp *im, const struct crd *o)
 
     if (ct_class_selected(im, o->root, &klass, &at))
         return true;
-    report_at(im, o->label, o->root, at, DIAG_IMPORT_SKIPPED,
-              "ingress class '%s' is not converted (Contour serves 'contour' and "
-              "objects without a class; --ingress-class chooses others)",
-              klass);
+    imp_report_at(
+        im, o->label, o->root, at, DIAG_IMPORT_SKIPPED,
+        "ingress class '%s' is not converted (Contour serves 'contour' and "
+        "objects without a class; --ingress-class chooses others)",
+        klass);
     return false;
 }
 
@@ -403,21 +406,20 @@ void ct_proxies(struct imp *im)
         if (str_eq(o->kind, "TLSCertificateDelegation"))
             continue; /* what it allows, the ReferenceGrants written allow */
         if (!str_eq(o->kind, "HTTPProxy")) {
-            report_at(im, o->label, o->root, o->root,
-                      DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc converts HTTPProxy (and honours "
-                      "TLSCertificateDelegation), not %s",
-                      o->kind);
+            imp_report_at(im, o->label, o->root, o->root, DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: gwc converts HTTPProxy (and honours "
+                          "TLSCertificateDelegation), not %s",
+                          o->kind);
             continue;
         }
         if (!ynode_get(o->spec, "virtualhost") || !selected(im, o))
             continue;
-        fqdn = crd_text(ynode_get(ynode_get(o->spec, "virtualhost"), "fqdn"));
+        fqdn = imp_crd_text(ynode_get(ynode_get(o->spec, "virtualhost"), "fqdn"));
         if (fqdn) {
-            fqdn = value_ascii_lower(im->a, fqdn);
+            fqdn = imp_value_ascii_lower(im->a, fqdn);
             /* Two roots of one fqdn: neither is the owner (a sentinel). */
-            index_put(im->a, &fqdns, fqdn,
-                      index_get(&fqdns, fqdn) ? (void *)&fqdns : (void *)o);
+            imp_index_put(im->a, &fqdns, fqdn,
+                          imp_index_get(&fqdns, fqdn) ? (void *)&fqdns : (void *)o);
         }
         ptrvec_push(im->a, &roots, (void *)o);
     }
@@ -428,10 +430,10 @@ void ct_proxies(struct imp *im)
     for (i = 0; i < crds->n; i++) {
         const struct crd *o = crds->v[i];
         if (str_eq(o->kind, "HTTPProxy") && !ynode_get(o->spec, "virtualhost") &&
-            !index_get(&w.reached, o->label))
-            report_at(im, o->label, o->root, o->root,
-                      DIAG_IMPORT_SKIPPED,
-                      "no root HTTPProxy includes this one: Contour serves none "
-                      "of its routes (an orphan); not converted");
+            !imp_index_get(&w.reached, o->label))
+            imp_report_at(
+                im, o->label, o->root, o->root, DIAG_IMPORT_SKIPPED,
+                "no root HTTPProxy includes this one: Contour serves none "
+                "of its routes (an orphan); not converted");
     }
 }

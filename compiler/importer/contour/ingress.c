@@ -53,11 +53,11 @@ static void annotations(struct imp *im, struct ing *g)
         const struct ynode *at = m->v[i].src;
 
         if (str_eq(k, "ingress.kubernetes.io/force-ssl-redirect")) {
-            force = value_parse_go_bool(v, &b) && b;
+            force = imp_value_parse_go_bool(v, &b) && b;
             continue;
         }
         if (str_eq(k, "kubernetes.io/ingress.allow-http")) {
-            allow = !(value_parse_go_bool(v, &b) && !b);
+            allow = !(imp_value_parse_go_bool(v, &b) && !b);
             continue;
         }
         if (strncmp(k, PREFIX, strlen(PREFIX)) != 0)
@@ -75,7 +75,7 @@ static void annotations(struct imp *im, struct ing *g)
                 g->timeout = ct_default_timeout;
             }
         } else if (str_eq(k, "tls-cert-namespace")) {
-            if (value_dns_label(v))
+            if (imp_value_dns_label(v))
                 g->secret_ns = v;
             else
                 not_converted(im, g, at, "not a namespace name");
@@ -161,7 +161,8 @@ static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
     r->rule_name = arena_printf(im->a, "path-%zu", ++g->n_paths);
     if (!path || !*path)
         path = "/";
-    if (!value_gateway_path(path) && !(type == NULL || str_eq(type, "ImplementationSpecific"))) {
+    if (!imp_value_gateway_path(path) &&
+        !(type == NULL || str_eq(type, "ImplementationSpecific"))) {
         not_converted(im, g, at, "the path is not one Gateway API accepts");
         return;
     }
@@ -174,7 +175,7 @@ static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
         r->matches[0].path.value = path;
         r->n_matches = 1;
     } else if (regex_path(path)) {
-        if (!re_ok(path, err, sizeof(err))) {
+        if (!imp_re_ok(path, err, sizeof(err))) {
             not_converted(im, g, at, "the path is a regular expression nginx's "
                                      "PCRE does not take");
             return;
@@ -182,7 +183,7 @@ static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
         r->matches[0].path.type = "RegularExpression";
         r->matches[0].path.value = path;
         r->n_matches = 1;
-    } else if (value_gateway_path(path)) {
+    } else if (imp_value_gateway_path(path)) {
         ct_string_prefix(im, r, path);
     } else {
         not_converted(im, g, at, "the path is not one Gateway API accepts");
@@ -190,10 +191,10 @@ static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
     }
     r->filters = ARENA_NEW(im->a, struct o_filters);
     r->filters->request_timeout = g->timeout;
-    if (ingress_backend_port(im, g->src.label, g->src.root, g->ns, be, &b)) {
+    if (imp_ingress_backend_port(im, g->src.label, g->src.root, g->ns, be, &b)) {
         struct o_rule tmp;
         memset(&tmp, 0, sizeof(tmp));
-        routes_rule_add_backend(im, &tmp, &b, -1);
+        imp_routes_rule_add_backend(im, &tmp, &b, -1);
         r->backends = tmp.backends;
     }
     ptrvec_push(im->a, &v->routes, r);
@@ -221,9 +222,9 @@ static void ingress(struct imp *im, const struct ingress *in)
 
     memset(&g, 0, sizeof(g));
     g.in = in;
-    g.src.label = object_label(im->c, &in->obj);
+    g.src.label = model_object_label(im->c, &in->obj);
     g.src.root = in->obj.src;
-    g.ns = importer_object_namespace(im, &in->obj);
+    g.ns = imp_object_namespace(im, &in->obj);
     if (!ct_class_selected(im, in->obj.src, &klass, &at)) {
         ct_report(im, &g.src, at, DIAG_IMPORT_SKIPPED,
                   "ingress class '%s' is not converted (Contour serves "
@@ -255,7 +256,7 @@ static void ingress(struct imp *im, const struct ingress *in)
 static void service_annotations(struct imp *im, const struct object *o)
 {
     const struct strmap *m = &o->meta.annotations;
-    struct imp_src src = {object_label(im->c, o), o->src};
+    struct imp_src src = {model_object_label(im->c, o), o->src};
     size_t i;
 
     for (i = 0; i < m->n; i++) {

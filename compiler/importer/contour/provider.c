@@ -23,11 +23,11 @@ bool ct_class_selected(const struct imp *im, const struct ynode *root,
     *klass = NULL;
     for (i = 0; keys[i] && !*klass; i++) {
         *at = ynode_get(ann, keys[i]);
-        *klass = crd_text(*at);
+        *klass = imp_crd_text(*at);
     }
     if (!*klass) {
         *at = ynode_get(ynode_get(root, "spec"), "ingressClassName");
-        *klass = crd_text(*at);
+        *klass = imp_crd_text(*at);
     }
     if (!im->o->n_ingress_classes)
         return !*klass || str_eq(*klass, "contour");
@@ -57,13 +57,14 @@ bool ct_flag(const struct ynode *n)
 {
     bool b = false;
 
-    return n && n->kind == YNODE_SCALAR && value_parse_go_bool(n->text, &b) && b;
+    return n && n->kind == YNODE_SCALAR && imp_value_parse_go_bool(n->text, &b) &&
+           b;
 }
 
 static void convert(struct imp *im)
 {
     im->state = ARENA_NEW(im->a, struct ct);
-    crd_collect(im, groups, &CT(im)->crds);
+    imp_crd_collect(im, groups, &CT(im)->crds);
     ct_proxies(im);
     ct_ingresses(im);
     ct_vhosts_write(im);
@@ -73,6 +74,6 @@ static void convert(struct imp *im)
 static const char *const prefixes[] = {"projectcontour.io/", NULL};
 static const char *const classes[] = {"contour", NULL};
 
-const struct imp_provider imp_provider_contour = {
+const struct imp_provider ct_provider = {
     "contour", CT_CONTROLLER, prefixes, groups, classes, convert,
 };

@@ -54,7 +54,7 @@ static const char *collapse(struct imp *im, const char *s)
 
 static bool literal_ok(const char *v)
 {
-    return v && !value_unsafe_text(v);
+    return v && !imp_value_unsafe_text(v);
 }
 
 static const char *nocase(struct imp *im, const char *re, bool ignore)
@@ -69,15 +69,15 @@ static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
                                         "regex", "ignoreCase", "notpresent",
                                         "notcontains", "notexact",
                                         "treatMissingAsEmpty", NULL};
-    const char *name = crd_text(ynode_get(h, "name"));
-    const char *exact = crd_text(ynode_get(h, "exact"));
-    const char *contains = crd_text(ynode_get(h, "contains"));
-    const char *regex = crd_text(ynode_get(h, "regex"));
+    const char *name = imp_crd_text(ynode_get(h, "name"));
+    const char *exact = imp_crd_text(ynode_get(h, "exact"));
+    const char *contains = imp_crd_text(ynode_get(h, "contains"));
+    const char *regex = imp_crd_text(ynode_get(h, "regex"));
     bool ignore = ct_flag(ynode_get(h, "ignoreCase"));
     char err[128];
 
-    report_other_fields(im, x->src.label, x->src.root, h, known, "Contour");
-    if (!name || !value_header_name(name))
+    imp_report_other_fields(im, x->src.label, x->src.root, h, known, "Contour");
+    if (!name || !imp_value_header_name(name))
         return not_converted(im, x, h, "a header condition needs a header name");
     if (ynode_get(h, "notpresent") || ynode_get(h, "notcontains") ||
         ynode_get(h, "notexact"))
@@ -92,10 +92,10 @@ static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
         out->type = "Exact";
         out->value = exact;
     } else if (literal_ok(exact) || literal_ok(contains)) {
-        const char *q = re_quote(im->a, exact ? exact : contains);
+        const char *q = imp_re_quote(im->a, exact ? exact : contains);
         out->type = "RegularExpression";
         out->value = nocase(im, exact ? q : arena_printf(im->a, ".*%s.*", q), ignore);
-    } else if (literal_ok(regex) && re_ok(regex, err, sizeof(err))) {
+    } else if (literal_ok(regex) && imp_re_ok(regex, err, sizeof(err))) {
         out->type = "RegularExpression";
         out->value = regex;
     } else {
@@ -117,14 +117,14 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
         {"exact", "", ""}, {"prefix", "", ".*"}, {"suffix", ".*", ""},
         {"contains", ".*", ".*"},
     };
-    const char *name = crd_text(ynode_get(q, "name"));
+    const char *name = imp_crd_text(ynode_get(q, "name"));
     bool ignore = ct_flag(ynode_get(q, "ignoreCase"));
-    const char *regex = crd_text(ynode_get(q, "regex"));
+    const char *regex = imp_crd_text(ynode_get(q, "regex"));
     char err[128];
     size_t i;
 
-    report_other_fields(im, x->src.label, x->src.root, q, known, "Contour");
-    if (!name || !*name || value_unsafe_text(name))
+    imp_report_other_fields(im, x->src.label, x->src.root, q, known, "Contour");
+    if (!name || !*name || imp_value_unsafe_text(name))
         return not_converted(im, x, q, "a query parameter condition needs a name");
     if (out->name)
         return not_converted(im, x, q, "gwc converts one query parameter "
@@ -136,20 +136,21 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
         return true;
     }
     for (i = 0; i < ARRAY_SIZE(forms); i++) {
-        const char *v = crd_text(ynode_get(q, forms[i][0]));
+        const char *v = imp_crd_text(ynode_get(q, forms[i][0]));
         if (!literal_ok(v))
             continue;
         if (i == 0 && !ignore) {
             out->type = "Exact";
             out->value = v;
         } else {
-            out->value = nocase(im, arena_printf(im->a, "%s%s%s", forms[i][1],
-                                                 re_quote(im->a, v), forms[i][2]),
+            out->value = nocase(im,
+                                arena_printf(im->a, "%s%s%s", forms[i][1],
+                                             imp_re_quote(im->a, v), forms[i][2]),
                                 ignore);
         }
         return true;
     }
-    if (literal_ok(regex) && re_ok(regex, err, sizeof(err))) {
+    if (literal_ok(regex) && imp_re_ok(regex, err, sizeof(err))) {
         out->value = regex;
         return true;
     }
@@ -169,7 +170,7 @@ static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_rout
     if (!*merged)
         merged = "/";
     if (str_eq(kind, "regex")) {
-        if (!re_ok(merged, err, sizeof(err)))
+        if (!imp_re_ok(merged, err, sizeof(err)))
             return not_converted(im, x, at, "the regular expression does not "
                                             "compile with nginx's PCRE");
         r->matches[0].path.type = "RegularExpression";
@@ -177,7 +178,7 @@ static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_rout
         r->n_matches = 1;
         return true;
     }
-    if (!value_gateway_path(merged))
+    if (!imp_value_gateway_path(merged))
         return not_converted(im, x, at, "the path is not one Gateway API accepts");
     if (str_eq(kind, "exact")) {
         r->matches[0].path.type = "Exact";
@@ -201,11 +202,11 @@ static bool conditions(struct imp *im, const struct ct_proxy_ctx *x,
     bool ok = true;
     size_t i, k;
 
-    for (i = 0; crd_seq(conds) && i < conds->n; i++) {
+    for (i = 0; imp_crd_seq(conds) && i < conds->n; i++) {
         const struct ynode *c = conds->items[i];
-        report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
+        imp_report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
         for (k = 0; kinds[k]; k++) {
-            const char *v = crd_text(ynode_get(c, kinds[k]));
+            const char *v = imp_crd_text(ynode_get(c, kinds[k]));
             if (!v)
                 continue;
             if (own || v[0] != '/')
@@ -239,9 +240,9 @@ static void service_fields(struct imp *im, const struct ct_proxy_ctx *x,
     static const char *const known[] = {"name", "port", "weight", "mirror",
                                         "protocol", "requestHeadersPolicy",
                                         "responseHeadersPolicy", NULL};
-    const char *proto = crd_text(ynode_get(s, "protocol"));
+    const char *proto = imp_crd_text(ynode_get(s, "protocol"));
 
-    report_other_fields(im, x->src.label, x->src.root, s, known, "Contour");
+    imp_report_other_fields(im, x->src.label, x->src.root, s, known, "Contour");
     if (proto)
         not_converted(im, x, ynode_get(s, "protocol"),
                       "the Gateway speaks HTTP/1.1 in clear to Services; "
@@ -265,7 +266,8 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
     for (i = 0; i < svcs->n; i++) {
         const struct ynode *wn = ynode_get(svcs->items[i], "weight");
         if (wn && !ct_flag(ynode_get(svcs->items[i], "mirror"))) {
-            if (wn->kind != YNODE_SCALAR || !value_parse_decimal(wn->text, 0, 1000000, &w))
+            if (wn->kind != YNODE_SCALAR ||
+                !imp_value_parse_decimal(wn->text, 0, 1000000, &w))
                 return not_converted(im, x, wn, "a weight is a whole number");
             weighted = true;
             sum += w;
@@ -281,21 +283,21 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
         memset(&b, 0, sizeof(b));
         b.src = s;
         b.namespace = x->o->namespace;
-        b.service = crd_text(ynode_get(s, "name"));
-        if (!b.service || !value_dns_label(b.service) || !port ||
+        b.service = imp_crd_text(ynode_get(s, "name"));
+        if (!b.service || !imp_value_dns_label(b.service) || !port ||
             port->kind != YNODE_SCALAR ||
-            !value_parse_decimal(port->text, 1, 65535, &p))
+            !imp_value_parse_decimal(port->text, 1, 65535, &p))
             return not_converted(im, x, s, "a service needs a name and a port");
         b.port = p;
         w = -1;
         if (wn)
-            value_parse_decimal(wn->text, 0, 1000000, &w);
+            imp_value_parse_decimal(wn->text, 0, 1000000, &w);
         if (ct_flag(ynode_get(s, "mirror"))) {
             struct o_rule tmp;
             if (r->filters->mirror)
                 return not_converted(im, x, s, "Contour takes one mirror per route");
             memset(&tmp, 0, sizeof(tmp));
-            routes_rule_add_backend(im, &tmp, &b, -1);
+            imp_routes_rule_add_backend(im, &tmp, &b, -1);
             r->filters->mirror = tmp.backends.v[0];
             r->filters->mirror_percent = w > 0 && w < 100 ? w : 0;
             continue;
@@ -309,7 +311,8 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
             struct o_rule tmp;
             memset(&tmp, 0, sizeof(tmp));
             tmp.backends = r->backends;
-            routes_rule_add_backend(im, &tmp, &b, weighted && sum > 0 ? (w < 0 ? 0 : w) : -1);
+            imp_routes_rule_add_backend(im, &tmp, &b,
+                                        weighted && sum > 0 ? (w < 0 ? 0 : w) : -1);
             r->backends = tmp.backends;
         }
     }
@@ -325,17 +328,17 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
                            const struct ynode *p, bool request, struct ct_route *r)
 {
     static const char *const known[] = {"set", "remove", NULL};
-    const struct ynode *set = crd_seq(ynode_get(p, "set"));
-    const struct ynode *rm = crd_seq(ynode_get(p, "remove"));
+    const struct ynode *set = imp_crd_seq(ynode_get(p, "set"));
+    const struct ynode *rm = imp_crd_seq(ynode_get(p, "remove"));
     size_t i;
 
-    report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
+    imp_report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
     for (i = 0; set && i < set->n; i++) {
         struct o_header *h = ARENA_NEW(im->a, struct o_header);
-        h->name = crd_text(ynode_get(set->items[i], "name"));
-        h->value = crd_text(ynode_get(set->items[i], "value"));
-        if (!h->name || !h->value || !value_header_name(h->name) ||
-            value_unsafe_text(h->value))
+        h->name = imp_crd_text(ynode_get(set->items[i], "name"));
+        h->value = imp_crd_text(ynode_get(set->items[i], "value"));
+        if (!h->name || !h->value || !imp_value_header_name(h->name) ||
+            imp_value_unsafe_text(h->value))
             return not_converted(im, x, set->items[i],
                                  "a header needs a name and a value without "
                                  "control characters");
@@ -347,7 +350,7 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
             struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
             if (r->filters->rewrite)
                 *rw = *r->filters->rewrite;
-            if (!value_hostname(h->value, false))
+            if (!imp_value_hostname(h->value, false))
                 return not_converted(im, x, set->items[i], "Host must be a hostname");
             rw->hostname = h->value;
             r->filters->rewrite = rw;
@@ -356,8 +359,8 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
         ptrvec_push(im->a, request ? &r->filters->request_set : &r->filters->response_set, h);
     }
     for (i = 0; rm && i < rm->n; i++) {
-        const char *name = crd_text(rm->items[i]);
-        if (!name || !value_header_name(name))
+        const char *name = imp_crd_text(rm->items[i]);
+        if (!name || !imp_value_header_name(name))
             return not_converted(im, x, rm->items[i], "not a header name");
         ptrvec_push(im->a, request ? &r->filters->request_remove
                                    : &r->filters->response_remove,
@@ -378,8 +381,8 @@ static bool one_prefix(struct imp *im, const struct ct_proxy_ctx *x,
         ct_report(im, &x->src, at, DIAG_IMPORT_APPROXIMATED,
                   "Contour matches prefix '%s' string-wise ('%sX' too); with the "
                   "prefix replaced, the Gateway matches whole segments only",
-                  report_value(im, r->matches[0].path.value),
-                  report_value(im, r->matches[0].path.value));
+                  imp_report_value(im, r->matches[0].path.value),
+                  imp_report_value(im, r->matches[0].path.value));
     r->n_matches = 1;
     return true;
 }
@@ -387,17 +390,17 @@ static bool one_prefix(struct imp *im, const struct ct_proxy_ctx *x,
 static bool rewrite(struct imp *im, const struct ct_proxy_ctx *x,
                     const struct ynode *p, struct ct_route *r)
 {
-    const struct ynode *rp = crd_seq(ynode_get(p, "replacePrefix"));
+    const struct ynode *rp = imp_crd_seq(ynode_get(p, "replacePrefix"));
     const char *prefix = r->matches[0].path.value, *to = NULL;
     struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
     size_t i;
 
     for (i = 0; rp && i < rp->n && !to; i++) {
-        const char *pre = crd_text(ynode_get(rp->items[i], "prefix"));
+        const char *pre = imp_crd_text(ynode_get(rp->items[i], "prefix"));
         if (!pre || str_eq(collapse(im, pre), prefix))
-            to = crd_text(ynode_get(rp->items[i], "replacement"));
+            to = imp_crd_text(ynode_get(rp->items[i], "replacement"));
     }
-    if (!to || !value_gateway_path(to))
+    if (!to || !imp_value_gateway_path(to))
         return not_converted(im, x, p, "no replacePrefix entry for the route's "
                                        "prefix with a replacement path");
     if (!one_prefix(im, x, p, r))
@@ -406,8 +409,8 @@ static bool rewrite(struct imp *im, const struct ct_proxy_ctx *x,
         ct_report(im, &x->src, p, DIAG_IMPORT_APPROXIMATED,
                   "Envoy replaces the prefix '%s' string-wise ('%s/x' becomes "
                   "'%s/x'); the Gateway does not double the slash",
-                  report_value(im, prefix), report_value(im, prefix),
-                  report_value(im, to));
+                  imp_report_value(im, prefix), imp_report_value(im, prefix),
+                  imp_report_value(im, to));
     if (r->filters->rewrite)
         *rw = *r->filters->rewrite;
     rw->path.type = "ReplacePrefixMatch";
@@ -423,19 +426,22 @@ static bool redirect(struct imp *im, const struct ct_proxy_ctx *x,
                                         "path", "prefix", NULL};
     struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
     const struct ynode *code = ynode_get(p, "statusCode"), *port = ynode_get(p, "port");
-    const char *path = crd_text(ynode_get(p, "path")), *prefix = crd_text(ynode_get(p, "prefix"));
+    const char *path = imp_crd_text(ynode_get(p, "path")),
+               *prefix = imp_crd_text(ynode_get(p, "prefix"));
 
-    report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
+    imp_report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
     rd->code = 302;
-    rd->scheme = crd_text(ynode_get(p, "scheme"));
-    rd->hostname = crd_text(ynode_get(p, "hostname"));
+    rd->scheme = imp_crd_text(ynode_get(p, "scheme"));
+    rd->hostname = imp_crd_text(ynode_get(p, "hostname"));
     if ((code && (code->kind != YNODE_SCALAR ||
-                  !value_parse_decimal(code->text, 301, 302, &rd->code))) ||
+                  !imp_value_parse_decimal(code->text, 301, 302, &rd->code))) ||
         (port && (port->kind != YNODE_SCALAR ||
-                  !value_parse_decimal(port->text, 1, 65535, &rd->port))) ||
-        (rd->scheme && !str_eq(rd->scheme, "http") && !str_eq(rd->scheme, "https")) ||
-        (rd->hostname && !value_hostname(rd->hostname, false)) ||
-        (path && !value_gateway_path(path)) || (prefix && !value_gateway_path(prefix)))
+                  !imp_value_parse_decimal(port->text, 1, 65535, &rd->port))) ||
+        (rd->scheme && !str_eq(rd->scheme, "http") &&
+         !str_eq(rd->scheme, "https")) ||
+        (rd->hostname && !imp_value_hostname(rd->hostname, false)) ||
+        (path && !imp_value_gateway_path(path)) ||
+        (prefix && !imp_value_gateway_path(prefix)))
         return not_converted(im, x, p, "a redirect needs a scheme http or https, "
                                        "a hostname, a port, a path and a status "
                                        "301 or 302 Gateway API accepts");
@@ -456,9 +462,9 @@ static void timeouts(struct imp *im, const struct ct_proxy_ctx *x,
                      const struct ynode *t, struct ct_route *r, bool *noted)
 {
     static const char *const known[] = {"response", NULL};
-    const char *resp = crd_text(ynode_get(t, "response"));
+    const char *resp = imp_crd_text(ynode_get(t, "response"));
 
-    report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
+    imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
     r->filters->request_timeout = resp ? ct_duration(im, resp) : NULL;
     if (resp && !r->filters->request_timeout)
         not_converted(im, x, ynode_get(t, "response"),
@@ -516,7 +522,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
         "internalRedirectPolicy", "enableWebsockets", "authPolicy",
         "ipAllowPolicy", "ipDenyPolicy", "jwtVerificationPolicy", NULL};
     struct ct_route *r = ARENA_NEW(im->a, struct ct_route);
-    const struct ynode *svcs = crd_seq(ynode_get(item, "services"));
+    const struct ynode *svcs = imp_crd_seq(ynode_get(item, "services"));
     const struct ynode *p;
     bool ok;
 
@@ -529,7 +535,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     r->filters = ARENA_NEW(im->a, struct o_filters);
     r->filters->cors = x->cors;
     r->rule_name = arena_printf(im->a, "route-%zu", index + 1);
-    report_other_fields(im, x->src.label, x->src.root, item, known, "Contour");
+    imp_report_other_fields(im, x->src.label, x->src.root, item, known, "Contour");
     ok = conditions(im, x, ynode_get(item, "conditions"), r);
     if (!r->n_matches)
         return; /* no path to answer on: nothing is written */
@@ -561,7 +567,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
 
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x)
 {
-    const struct ynode *routes = crd_seq(ynode_get(x->o->spec, "routes"));
+    const struct ynode *routes = imp_crd_seq(ynode_get(x->o->spec, "routes"));
     bool noted = false;
     size_t i;
 

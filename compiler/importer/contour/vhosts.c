@@ -24,27 +24,27 @@ struct ct_vhost *ct_vhost_get(struct imp *im, const struct imp_src *owner,
                               const struct ynode *at)
 {
     struct ct *ct = CT(im);
-    struct ct_vhost *v = index_get(&ct->vhost_index, host);
+    struct ct_vhost *v = imp_index_get(&ct->vhost_index, host);
 
     if (host[0] == '*')
         ct_report(im, owner, at, DIAG_IMPORT_APPROXIMATED,
                   "Contour's wildcard '%s' matches one label; the Gateway's "
                   "matches one or more ('a.b%s' too)",
-                  report_value(im, host), report_value(im, host + 1));
+                  imp_report_value(im, host), imp_report_value(im, host + 1));
     if (v)
         return v;
     v = ARENA_NEW(im->a, struct ct_vhost);
     v->owner = *owner;
     v->namespace = ns;
     v->host = host;
-    index_put(im->a, &ct->vhost_index, host, v);
+    imp_index_put(im->a, &ct->vhost_index, host, v);
     ptrvec_push(im->a, &ct->vhosts, v);
     return v;
 }
 
 void ct_string_prefix(struct imp *im, struct ct_route *r, const char *p)
 {
-    r->n_matches = match_string_prefix(im, r->matches, p);
+    r->n_matches = imp_match_string_prefix(im, r->matches, p);
 }
 
 /* "/foo" with "/foobar" on the host: Contour gives /foobar to the longer
@@ -62,7 +62,7 @@ static void string_prefixes(struct imp *im, struct ct_vhost *v)
         ms[i] = r->matches;
         ns[i] = &r->n_matches;
     }
-    prefix_siblings(im, ms, ns, v->routes.n, narrowed);
+    imp_prefix_siblings(im, ms, ns, v->routes.n, narrowed);
     for (i = 0; i < v->routes.n; i++) {
         const struct ct_route *r = v->routes.v[i];
         if (narrowed[i])
@@ -70,8 +70,8 @@ static void string_prefixes(struct imp *im, struct ct_vhost *v)
                       "Contour matches prefix '%s' string-wise ('%sX' too); "
                       "converted to PathPrefix, which matches whole segments, "
                       "because a longer prefix of the host starts with it",
-                      report_value(im, r->matches[0].path.value),
-                      report_value(im, r->matches[0].path.value));
+                      imp_report_value(im, r->matches[0].path.value),
+                      imp_report_value(im, r->matches[0].path.value));
     }
 }
 
@@ -90,10 +90,10 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
         rd->scheme = "https";
         rd->code = 301;
         f->redirect = rd;
-        return routes_rule_new(im, r->matches, r->n_matches, f, group);
+        return imp_routes_rule_new(im, r->matches, r->n_matches, f, group);
     }
-    rule = routes_rule_new(im, r->matches, r->n_matches,
-                           denied ? NULL : r->filters, group);
+    rule = imp_routes_rule_new(im, r->matches, r->n_matches,
+                               denied ? NULL : r->filters, group);
     if (!denied)
         rule->backends = r->backends;
     rule->source = r; /* backend.c: its BackendPolicy targets the rule */
@@ -114,8 +114,8 @@ static void route_namespaces(struct imp *im, const struct ct_vhost *v,
 
     for (i = 0; i < v->routes.n; i++) {
         const struct ct_route *r = v->routes.v[i];
-        if (!index_get(&seen, r->namespace)) {
-            index_put(im->a, &seen, r->namespace, (void *)r->namespace);
+        if (!imp_index_get(&seen, r->namespace)) {
+            imp_index_put(im->a, &seen, r->namespace, (void *)r->namespace);
             if (!str_eq(r->namespace, v->namespace))
                 l->n_route_namespaces++;
         }
@@ -126,11 +126,11 @@ static void route_namespaces(struct imp *im, const struct ct_vhost *v,
     l->n_route_namespaces = 0;
     memset(&seen, 0, sizeof(seen));
     l->route_namespaces[l->n_route_namespaces++] = v->namespace;
-    index_put(im->a, &seen, v->namespace, (void *)v->namespace);
+    imp_index_put(im->a, &seen, v->namespace, (void *)v->namespace);
     for (i = 0; i < v->routes.n; i++) {
         const struct ct_route *r = v->routes.v[i];
-        if (!index_get(&seen, r->namespace)) {
-            index_put(im->a, &seen, r->namespace, (void *)r->namespace);
+        if (!imp_index_get(&seen, r->namespace)) {
+            imp_index_put(im->a, &seen, r->namespace, (void *)r->namespace);
             l->route_namespaces[l->n_route_namespaces++] = r->namespace;
         }
     }
@@ -141,9 +141,9 @@ static const char *listener(struct imp *im, struct o_gateway *gw,
                             const struct ct_vhost *v, const char *proto,
                             const char *secret)
 {
-    const char *name = listener_add(im, gw, proto, v->host, secret,
-                                    v->secret_namespace ? v->secret_namespace
-                                                        : v->namespace);
+    const char *name =
+        imp_listener_add(im, gw, proto, v->host, secret,
+                         v->secret_namespace ? v->secret_namespace : v->namespace);
     if (!str_eq(proto, "TLS"))
         route_namespaces(im, v, gw->listeners.v[gw->listeners.n - 1]);
     return name;
@@ -159,14 +159,14 @@ static struct group *group_of(struct imp *im, struct index *groups,
                               struct ptrvec *order, const struct ct_route *r)
 {
     const char *key = arena_printf(im->a, "%s/%s", r->namespace, r->owner);
-    struct group *g = index_get(groups, key);
+    struct group *g = imp_index_get(groups, key);
 
     if (g)
         return g;
     g = ARENA_NEW(im->a, struct group);
     g->namespace = r->namespace;
     g->owner = r->owner;
-    index_put(im->a, groups, key, g);
+    imp_index_put(im->a, groups, key, g);
     ptrvec_push(im->a, order, g);
     return g;
 }
@@ -174,7 +174,7 @@ static struct group *group_of(struct imp *im, struct index *groups,
 static void http_routes(struct imp *im, const struct ct_vhost *v,
                         struct o_gateway *gw, const char *http, const char *https)
 {
-    const char *host = *v->host ? name_host_label(im->a, v->host) : "all-hosts";
+    const char *host = *v->host ? imp_name_host_label(im->a, v->host) : "all-hosts";
     struct index groups = {0};
     struct ptrvec order = {0};
     size_t i;
@@ -192,12 +192,12 @@ static void http_routes(struct imp *im, const struct ct_vhost *v,
     for (i = 0; i < order.n; i++) {
         const struct group *g = order.v[i];
         const char *base = arena_printf(im->a, "%s-%s", g->owner, host);
-        routes_emit(im, KIND_HTTP_ROUTE, g->namespace,
-                    https ? arena_printf(im->a, "%s-http", base) : base, v->host,
-                    gw, &g->plain, &http, 1);
+        imp_routes_emit(im, KIND_HTTP_ROUTE, g->namespace,
+                        https ? arena_printf(im->a, "%s-http", base) : base,
+                        v->host, gw, &g->plain, &http, 1);
         if (https)
-            routes_emit(im, KIND_HTTP_ROUTE, g->namespace, base, v->host, gw,
-                        &g->secure, &https, 1);
+            imp_routes_emit(im, KIND_HTTP_ROUTE, g->namespace, base, v->host, gw,
+                            &g->secure, &https, 1);
     }
 }
 
@@ -205,20 +205,20 @@ static void tls_route(struct imp *im, const struct ct_vhost *v,
                       struct o_gateway *gw)
 {
     const char *section = listener(im, gw, v, "TLS", NULL);
-    struct o_rule *rule = routes_rule_new(im, NULL, 0, NULL, 0);
+    struct o_rule *rule = imp_routes_rule_new(im, NULL, 0, NULL, 0);
     struct ptrvec rules = {0};
 
     rule->backends = v->tls_backends;
     ptrvec_push(im->a, &rules, rule);
-    routes_emit(im, KIND_TLS_ROUTE, v->namespace,
-                arena_printf(im->a, "%s-%s", v->tls_owner,
-                             name_host_label(im->a, v->host)),
-                v->host, gw, &rules, &section, 1);
+    imp_routes_emit(im, KIND_TLS_ROUTE, v->namespace,
+                    arena_printf(im->a, "%s-%s", v->tls_owner,
+                                 imp_name_host_label(im->a, v->host)),
+                    v->host, gw, &rules, &section, 1);
 }
 
 static void vhost_write(struct imp *im, struct ct_vhost *v)
 {
-    struct o_gateway *gw = gateway_for(im, v->namespace, "contour", 3);
+    struct o_gateway *gw = imp_gateway_for(im, v->namespace, "contour", 3);
     const char *http, *https = NULL;
 
     string_prefixes(im, v);

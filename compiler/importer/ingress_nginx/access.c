@@ -19,10 +19,10 @@
 /* A comma list of addresses and CIDR blocks as ingress-nginx reads it
  * (each entry as value_cidr reads it; an empty entry is none): NULL, with
  * *why, when an entry is neither or gwc refuses it. */
-const char **pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
-                       const char **why)
+const char **nx_pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
+                          const char **why)
 {
-    const char **items = value_split_list(im->a, value, n), **out;
+    const char **items = imp_value_split_list(im->a, value, n), **out;
     size_t i, entries = 1;
 
     for (i = 0; value[i]; i++)
@@ -37,7 +37,7 @@ const char **pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
     }
     out = ARENA_NEW_ARRAY(im->a, const char *, *n);
     for (i = 0; i < *n; i++) {
-        if (!(out[i] = value_cidr(im, items[i], why)))
+        if (!(out[i] = imp_value_cidr(im, items[i], why)))
             return NULL;
     }
     return out;
@@ -49,10 +49,10 @@ static const char **cidr_list(struct imp *im, const char *key, struct ing *ing,
                               const char *value, size_t *n)
 {
     const char *why;
-    const char **v = pol_cidrs(im, value, MAX_CIDRS, n, &why);
+    const char **v = nx_pol_cidrs(im, value, MAX_CIDRS, n, &why);
 
     if (!v)
-        pol_fail_closed(im, ing, key, "%s", why);
+        nx_pol_fail_closed(im, ing, key, "%s", why);
     return v;
 }
 
@@ -66,17 +66,17 @@ static void source_ranges(struct imp *im, struct ing *ing)
     struct o_gwc_policy *p;
 
     if (c->allowlist_source_range && c->whitelist_source_range)
-        report_annotation(im, ing, "whitelist-source-range", DIAG_IMPORT_IGNORED,
-                          "ignored: allowlist-source-range takes precedence");
+        nx_report_annotation(im, ing, "whitelist-source-range", DIAG_IMPORT_IGNORED,
+                             "ignored: allowlist-source-range takes precedence");
     if (allow) {
         const char **v;
         size_t n;
         if ((v = cidr_list(im, allow_key, ing, allow, &n))) {
-            p = pol_get(im, ing, "AccessPolicy");
+            p = nx_pol_get(im, ing, "AccessPolicy");
             p->allow = v;
             p->n_allow = n;
-            pol_converted(im, ing, allow_key, "AccessPolicy",
-                          "spec.clientAddresses.allow");
+            nx_pol_converted(im, ing, allow_key, "AccessPolicy",
+                             "spec.clientAddresses.allow");
         }
     }
     if (c->denylist_source_range) {
@@ -84,11 +84,11 @@ static void source_ranges(struct imp *im, struct ing *ing)
         size_t n;
         if ((v = cidr_list(im, "denylist-source-range", ing,
                            c->denylist_source_range, &n))) {
-            p = pol_get(im, ing, "AccessPolicy");
+            p = nx_pol_get(im, ing, "AccessPolicy");
             p->deny = v;
             p->n_deny = n;
-            pol_converted(im, ing, "denylist-source-range", "AccessPolicy",
-                          "spec.clientAddresses.deny");
+            nx_pol_converted(im, ing, "denylist-source-range", "AccessPolicy",
+                             "spec.clientAddresses.deny");
         }
     }
 }
@@ -104,10 +104,10 @@ static bool name_ns(struct imp *im, const struct ing *ing, const char *s,
     if (slash) {
         out->namespace = arena_strndup(im->a, s, (size_t)(slash - s));
         out->name = slash + 1;
-        if (!value_dns_label(out->namespace))
+        if (!imp_value_dns_label(out->namespace))
             return false;
     }
-    return value_dns_subdomain(out->name);
+    return imp_value_dns_subdomain(out->name);
 }
 
 /* gwc's realm: printable ASCII without '"', '\' and '$', not "off"; the
@@ -119,13 +119,13 @@ static void realm(struct imp *im, struct ing *ing, struct o_gwc_policy *p)
     if (!r)
         return;
     if (strlen(r) > 64 || str_eq(r, "off")) {
-        report_annotation(im, ing, "auth-realm", DIAG_IMPORT_APPROXIMATED,
-                          "gwc takes a realm of at most 64 characters, not "
-                          "'off'; the realm is left empty");
+        nx_report_annotation(im, ing, "auth-realm", DIAG_IMPORT_APPROXIMATED,
+                             "gwc takes a realm of at most 64 characters, not "
+                             "'off'; the realm is left empty");
         return;
     }
     p->basic_realm = r;
-    pol_converted(im, ing, "auth-realm", "AccessPolicy", "spec.basicAuth.realm");
+    nx_pol_converted(im, ing, "auth-realm", "AccessPolicy", "spec.basicAuth.realm");
 }
 
 static void basic_auth(struct imp *im, struct ing *ing)
@@ -137,54 +137,56 @@ static void basic_auth(struct imp *im, struct ing *ing)
     struct o_ref *secret;
 
     if (!c->auth_type) {
-        pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys), "auth-type");
+        nx_pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys), "auth-type");
         return;
     }
     if (str_eq(c->auth_type, "digest")) {
-        pol_fail_closed(im, ing, "auth-type",
-                        "nginx without extra modules has no digest authentication");
+        nx_pol_fail_closed(
+            im, ing, "auth-type",
+            "nginx without extra modules has no digest authentication");
         return;
     }
     if (!str_eq(c->auth_type, "basic")) {
-        pol_fail_closed(im, ing, "auth-type",
-                        "ingress-nginx knows basic and digest, and denies the "
-                        "paths for '%s'",
-                        report_value(im, c->auth_type));
+        nx_pol_fail_closed(im, ing, "auth-type",
+                           "ingress-nginx knows basic and digest, and denies the "
+                           "paths for '%s'",
+                           imp_report_value(im, c->auth_type));
         return;
     }
     if (!c->auth_secret) {
-        pol_fail_closed(im, ing, "auth-type",
-                        "no auth-secret names the htpasswd Secret (ingress-nginx "
-                        "denies the paths)");
+        nx_pol_fail_closed(
+            im, ing, "auth-type",
+            "no auth-secret names the htpasswd Secret (ingress-nginx "
+            "denies the paths)");
         return;
     }
     secret = ARENA_NEW(im->a, struct o_ref);
     if (!name_ns(im, ing, c->auth_secret, secret)) {
-        pol_fail_closed(im, ing, "auth-secret",
-                        "not a Secret name or namespace/name");
+        nx_pol_fail_closed(im, ing, "auth-secret",
+                           "not a Secret name or namespace/name");
         return;
     }
     if (c->auth_secret_type && !str_eq(c->auth_secret_type, "auth-file") &&
         !str_eq(c->auth_secret_type, "auth-map")) {
-        pol_fail_closed(im, ing, "auth-secret-type",
-                        "ingress-nginx knows auth-file and auth-map");
+        nx_pol_fail_closed(im, ing, "auth-secret-type",
+                           "ingress-nginx knows auth-file and auth-map");
         return;
     }
-    p = pol_get(im, ing, "AccessPolicy");
+    p = nx_pol_get(im, ing, "AccessPolicy");
     p->basic_secret = secret;
     if (c->auth_secret_type && str_eq(c->auth_secret_type, "auth-map"))
         p->basic_format = "UserMap";
-    pol_converted(im, ing, "auth-type", "AccessPolicy", "spec.basicAuth");
-    pol_converted(im, ing, "auth-secret", "AccessPolicy",
-                  "spec.basicAuth.secretRef%s",
-                  str_eq(secret->namespace, ing->namespace)
-                      ? ""
-                      : "; ingress-nginx reads a Secret of another namespace only "
-                        "with allow-cross-namespace-resources, gwc through the "
-                        "generated ReferenceGrant");
+    nx_pol_converted(im, ing, "auth-type", "AccessPolicy", "spec.basicAuth");
+    nx_pol_converted(
+        im, ing, "auth-secret", "AccessPolicy", "spec.basicAuth.secretRef%s",
+        str_eq(secret->namespace, ing->namespace)
+            ? ""
+            : "; ingress-nginx reads a Secret of another namespace only "
+              "with allow-cross-namespace-resources, gwc through the "
+              "generated ReferenceGrant");
     if (c->auth_secret_type)
-        pol_converted(im, ing, "auth-secret-type", "AccessPolicy",
-                      "spec.basicAuth.format");
+        nx_pol_converted(im, ing, "auth-secret-type", "AccessPolicy",
+                         "spec.basicAuth.format");
     realm(im, ing, p);
 }
 
@@ -204,10 +206,11 @@ static bool auth_method(struct imp *im, struct ing *ing, struct o_ext_auth *e)
             return true;
         }
     }
-    pol_fail_closed(im, ing, "auth-method",
-                    "gwc calls the auth service with GET, HEAD, POST, PUT, PATCH, "
-                    "DELETE or OPTIONS, not '%s'",
-                    report_value(im, m));
+    nx_pol_fail_closed(
+        im, ing, "auth-method",
+        "gwc calls the auth service with GET, HEAD, POST, PUT, PATCH, "
+        "DELETE or OPTIONS, not '%s'",
+        imp_report_value(im, m));
     return false;
 }
 
@@ -219,17 +222,18 @@ static bool response_headers(struct imp *im, struct ing *ing, struct o_ext_auth 
 
     if (!v)
         return true;
-    h = value_split_list(im->a, v, &n);
+    h = imp_value_split_list(im->a, v, &n);
     if (n > MAX_RESPONSE_HEADERS) {
-        pol_fail_closed(im, ing, "auth-response-headers",
-                        "%zu headers (gwc copies at most %d)", n,
-                        MAX_RESPONSE_HEADERS);
+        nx_pol_fail_closed(im, ing, "auth-response-headers",
+                           "%zu headers (gwc copies at most %d)", n,
+                           MAX_RESPONSE_HEADERS);
         return false;
     }
     for (i = 0; i < n; i++) {
-        if (!value_header_name(h[i])) {
-            pol_fail_closed(im, ing, "auth-response-headers",
-                            "'%s' is not a header name", report_value(im, h[i]));
+        if (!imp_value_header_name(h[i])) {
+            nx_pol_fail_closed(im, ing, "auth-response-headers",
+                               "'%s' is not a header name",
+                               imp_report_value(im, h[i]));
             return false;
         }
     }
@@ -253,42 +257,43 @@ static void sign_in(struct imp *im, struct ing *ing, struct o_ext_auth *e)
 
     if (!s) {
         if (param)
-            report_annotation(im, ing, "auth-signin-redirect-param",
-                              DIAG_IMPORT_IGNORED, "ignored without auth-signin");
+            nx_report_annotation(im, ing, "auth-signin-redirect-param",
+                                 DIAG_IMPORT_IGNORED,
+                                 "ignored without auth-signin");
         return;
     }
     for (i = 0; i < ARRAY_SIZE(own) && !e->signin_path; i++) {
         size_t n = strlen(own[i]);
         if (strncmp(s, own[i], n) == 0 && !strchr(s + n, '$') &&
-            value_gateway_path(s + n)) {
+            imp_value_gateway_path(s + n)) {
             e->signin_path = s + n;
             https = own[i][0] == 'h';
         }
     }
     if (!e->signin_path && !strchr(s, '$')) {
         struct url u;
-        if (value_parse_url(im->a, s, &u))
+        if (imp_value_parse_url(im->a, s, &u))
             e->signin_url = s;
     }
     if (!e->signin_path && !e->signin_url) {
-        report_annotation(im, ing, "auth-signin", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: a sign-in URL with nginx variables "
-                          "other than $host; a 401 reaches the client as it is");
+        nx_report_annotation(im, ing, "auth-signin", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: a sign-in URL with nginx variables "
+                             "other than $host; a 401 reaches the client as it is");
         return;
     }
-    pol_converted(im, ing, "auth-signin", "AccessPolicy",
-                  "spec.externalAuth.signIn");
+    nx_pol_converted(im, ing, "auth-signin", "AccessPolicy",
+                     "spec.externalAuth.signIn");
     if (param) {
         e->signin_parameter = param;
-        pol_converted(im, ing, "auth-signin-redirect-param", "AccessPolicy",
-                      "spec.externalAuth.signIn.redirectParameter");
+        nx_pol_converted(im, ing, "auth-signin-redirect-param", "AccessPolicy",
+                         "spec.externalAuth.signIn.redirectParameter");
     }
-    report_annotation(im, ing, "auth-signin", DIAG_IMPORT_APPROXIMATED,
-                      "the sign-in redirect's parameter carries the original "
-                      "URL without its query string%s",
-                      https ? ", and the sign-in page keeps the request's "
-                              "scheme instead of https"
-                            : "");
+    nx_report_annotation(im, ing, "auth-signin", DIAG_IMPORT_APPROXIMATED,
+                         "the sign-in redirect's parameter carries the original "
+                         "URL without its query string%s",
+                         https ? ", and the sign-in page keeps the request's "
+                                 "scheme instead of https"
+                               : "");
 }
 
 static void external_auth_refinements(struct imp *im, struct ing *ing,
@@ -298,18 +303,18 @@ static void external_auth_refinements(struct imp *im, struct ing *ing,
 
     if (rr && !strchr(rr, '$')) {
         e->request_redirect = rr;
-        pol_converted(im, ing, "auth-request-redirect", "AccessPolicy",
-                      "spec.externalAuth.requestRedirect");
+        nx_pol_converted(im, ing, "auth-request-redirect", "AccessPolicy",
+                         "spec.externalAuth.requestRedirect");
     } else if (rr && !str_eq(rr, "$request_uri")) {
-        report_annotation(im, ing, "auth-request-redirect",
-                          DIAG_IMPORT_APPROXIMATED,
-                          "X-Auth-Request-Redirect carries the request URI: "
-                          "gwc sends literal values only");
+        nx_report_annotation(im, ing, "auth-request-redirect",
+                             DIAG_IMPORT_APPROXIMATED,
+                             "X-Auth-Request-Redirect carries the request URI: "
+                             "gwc sends literal values only");
     }
     if (ing->cfg.auth_always_set_cookie == TRI_TRUE) {
         e->set_cookie = "Always";
-        pol_converted(im, ing, "auth-always-set-cookie", "AccessPolicy",
-                      "spec.externalAuth.setCookie");
+        nx_pol_converted(im, ing, "auth-always-set-cookie", "AccessPolicy",
+                         "spec.externalAuth.setCookie");
     }
     sign_in(im, ing, e);
 }
@@ -325,18 +330,18 @@ static void external_auth(struct imp *im, struct ing *ing)
     struct url u;
 
     if (!v) {
-        pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys), "auth-url");
+        nx_pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys), "auth-url");
         return;
     }
     if (strchr(v, '$')) {
-        pol_fail_closed(im, ing, "auth-url",
-                        "a URL with nginx variables names its host per request; "
-                        "write the auth Service's cluster name "
-                        "(http://SERVICE.NAMESPACE.svc.cluster.local/path)");
+        nx_pol_fail_closed(im, ing, "auth-url",
+                           "a URL with nginx variables names its host per request; "
+                           "write the auth Service's cluster name "
+                           "(http://SERVICE.NAMESPACE.svc.cluster.local/path)");
         return;
     }
-    if (!value_parse_url(im->a, v, &u)) {
-        pol_fail_closed(im, ing, "auth-url", "not an http URL");
+    if (!imp_value_parse_url(im->a, v, &u)) {
+        nx_pol_fail_closed(im, ing, "auth-url", "not an http URL");
         return;
     }
     e = ARENA_NEW(im->a, struct o_ext_auth);
@@ -345,41 +350,43 @@ static void external_auth(struct imp *im, struct ing *ing)
      * name outside the cluster's (auth.example.com) is called by URL,
      * resolved per request as ingress-nginx resolves it. */
     if (str_eq(u.scheme, "http") && !u.query && strchr(u.host, '.') &&
-        service_host(im, u.host, ing->namespace, &svc, &ns)) {
+        nx_service_host(im, u.host, ing->namespace, &svc, &ns)) {
         e->service.name = svc;
         e->service.namespace = ns;
         e->service.port = u.port ? u.port : 80;
-    } else if (strchr(u.host, '.') && !service_host(im, u.host, ing->namespace, &svc, &ns) &&
+    } else if (strchr(u.host, '.') &&
+               !nx_service_host(im, u.host, ing->namespace, &svc, &ns) &&
                url_is_http(v)) {
         e->url = v;
     } else {
-        pol_fail_closed(im, ing, "auth-url",
-                        "gwc calls an auth Service by its cluster name over http "
-                        "(http://SERVICE.NAMESPACE.svc.cluster.local/path, no "
-                        "query) or a host outside the cluster by its URL; '%s' "
-                        "is neither",
-                        report_value(im, v));
+        nx_pol_fail_closed(
+            im, ing, "auth-url",
+            "gwc calls an auth Service by its cluster name over http "
+            "(http://SERVICE.NAMESPACE.svc.cluster.local/path, no "
+            "query) or a host outside the cluster by its URL; '%s' "
+            "is neither",
+            imp_report_value(im, v));
         return;
     }
-    if (!e->url && *u.path && !value_gateway_path(u.path)) {
-        pol_fail_closed(im, ing, "auth-url", "'%s' is not a path gwc can send",
-                        report_value(im, u.path));
+    if (!e->url && *u.path && !imp_value_gateway_path(u.path)) {
+        nx_pol_fail_closed(im, ing, "auth-url", "'%s' is not a path gwc can send",
+                           imp_report_value(im, u.path));
         return;
     }
     e->path = !e->url && *u.path && !str_eq(u.path, "/") ? u.path : NULL;
     if (!auth_method(im, ing, e) || !response_headers(im, ing, e))
         return;
-    pol_get(im, ing, "AccessPolicy")->ext_auth = e;
-    pol_converted(im, ing, "auth-url", "AccessPolicy", "%s",
-                  e->url ? "spec.externalAuth.url"
-                  : e->path ? "spec.externalAuth.backendRef and path"
-                            : "spec.externalAuth.backendRef");
+    nx_pol_get(im, ing, "AccessPolicy")->ext_auth = e;
+    nx_pol_converted(im, ing, "auth-url", "AccessPolicy", "%s",
+                     e->url    ? "spec.externalAuth.url"
+                     : e->path ? "spec.externalAuth.backendRef and path"
+                               : "spec.externalAuth.backendRef");
     if (e->method)
-        pol_converted(im, ing, "auth-method", "AccessPolicy",
-                      "spec.externalAuth.method");
+        nx_pol_converted(im, ing, "auth-method", "AccessPolicy",
+                         "spec.externalAuth.method");
     if (e->n_response_headers)
-        pol_converted(im, ing, "auth-response-headers", "AccessPolicy",
-                      "spec.externalAuth.responseHeaders");
+        nx_pol_converted(im, ing, "auth-response-headers", "AccessPolicy",
+                         "spec.externalAuth.responseHeaders");
     external_auth_refinements(im, ing, e);
 }
 
@@ -387,27 +394,27 @@ static void external_auth(struct imp *im, struct ing *ing)
  * only one of them it means what all does. */
 static void satisfy(struct imp *im, struct ing *ing)
 {
-    struct o_gwc_policy *p = pol_find(ing, "AccessPolicy");
+    struct o_gwc_policy *p = nx_pol_find(ing, "AccessPolicy");
     const char *s = ing->cfg.satisfy;
 
     if (!s || str_eq(s, "all"))
         return;
     if (!str_eq(s, "any")) {
-        report_annotation(im, ing, "satisfy", DIAG_IMPORT_IGNORED,
-                          "ignored: ingress-nginx knows 'all' and 'any'");
+        nx_report_annotation(im, ing, "satisfy", DIAG_IMPORT_IGNORED,
+                             "ignored: ingress-nginx knows 'all' and 'any'");
         return;
     }
     if (!p || !p->n_allow || (!p->basic_secret && !p->ext_auth)) {
-        report_annotation(im, ing, "satisfy", DIAG_IMPORT_IGNORED,
-                          "'any' with only one of an allow list and an "
-                          "authentication means what 'all' means");
+        nx_report_annotation(im, ing, "satisfy", DIAG_IMPORT_IGNORED,
+                             "'any' with only one of an allow list and an "
+                             "authentication means what 'all' means");
         return;
     }
     p->satisfy = "Any";
-    pol_converted(im, ing, "satisfy", "AccessPolicy", "spec.satisfy");
+    nx_pol_converted(im, ing, "satisfy", "AccessPolicy", "spec.satisfy");
 }
 
-void access_feature(struct imp *im, struct ing *ing)
+void nx_access_feature(struct imp *im, struct ing *ing)
 {
     source_ranges(im, ing);
     basic_auth(im, ing);

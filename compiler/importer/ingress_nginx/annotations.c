@@ -278,7 +278,7 @@ static bool noop_value(const struct ann_spec *sp, const char *v)
 
     if (!sp->noop)
         return false;
-    if (value_parse_go_bool(sp->noop, &b1) && value_parse_go_bool(v, &b2))
+    if (imp_value_parse_go_bool(sp->noop, &b1) && imp_value_parse_go_bool(v, &b2))
         return b1 == b2;
     return strcmp(sp->noop, v) == 0;
 }
@@ -287,15 +287,15 @@ static void refuse(struct imp *im, struct ing *ing, const struct ann_spec *sp,
                    const struct strmap_entry *e, const char *what)
 {
     if (sp->flags & F_DENY)
-        imp_fail_closed(im, ing, e->src,
-                             "'%s' %s; ingress-nginx's validation refuses the "
-                             "value",
-                             report_value(im, e->value), what);
+        nx_fail_closed(im, ing, e->src,
+                       "'%s' %s; ingress-nginx's validation refuses the "
+                       "value",
+                       imp_report_value(im, e->value), what);
     else
-        report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
-                    "'%s' %s; ingress-nginx refuses the value and so does the "
-                    "import",
-                    report_value(im, e->value), what);
+        nx_report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
+                       "'%s' %s; ingress-nginx refuses the value and so does the "
+                       "import",
+                       imp_report_value(im, e->value), what);
 }
 
 /* Decodes one converted annotation into ing->cfg. */
@@ -311,7 +311,7 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
         return; /* ingress-nginx reads an empty value as absent */
     switch (sp->type) {
     case AT_BOOL:
-        if (!value_parse_go_bool(v, &b))
+        if (!imp_value_parse_go_bool(v, &b))
             refuse(im, ing, sp, e, "is not a boolean (true or false)");
         else
             *(enum tri *)(void *)field = b ? TRI_TRUE : TRI_FALSE;
@@ -323,7 +323,7 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
             *(enum tri *)(void *)field = str_eq(v, "on") ? TRI_TRUE : TRI_FALSE;
         return;
     case AT_INT:
-        if (!value_parse_decimal(v, sp->min, sp->max, &i))
+        if (!imp_value_parse_decimal(v, sp->min, sp->max, &i))
             refuse(im, ing, sp, e,
                    arena_printf(im->a, "is not an integer from %lld to %lld",
                                 (long long)sp->min, (long long)sp->max));
@@ -331,7 +331,7 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
             *(int64_t *)(void *)field = i;
         return;
     case AT_STRING:
-        if (strlen(v) > MAX_VALUE || !value_in_alphabet(v, sp->alphabet))
+        if (strlen(v) > MAX_VALUE || !imp_value_in_alphabet(v, sp->alphabet))
             refuse(im, ing, sp, e,
                    arena_printf(im->a, "has characters outside [A-Za-z0-9%s]",
                                 sp->alphabet));
@@ -352,48 +352,48 @@ static void one(struct imp *im, struct ing *ing, const struct strmap_entry *e,
     const struct ann_spec *sp = find_spec(name);
 
     if (!sp) {
-        report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
-                    "unknown annotation: not one ingress-nginx reads (or one "
-                    "it removed); not converted");
+        nx_report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
+                       "unknown annotation: not one ingress-nginx reads (or one "
+                       "it removed); not converted");
         return;
     }
     if (!canary && strncmp(name, "canary-", 7) == 0) {
-        report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
-                    "ignored: the Ingress is not marked canary: \"true\", so "
-                    "ingress-nginx ignores its canary settings");
+        nx_report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
+                       "ignored: the Ingress is not marked canary: \"true\", so "
+                       "ingress-nginx ignores its canary settings");
         return;
     }
     if (canary && !(sp->flags & F_CANARY)) {
-        report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
-                    "ignored on a canary Ingress: ingress-nginx applies the "
-                    "main Ingress's annotations to canary traffic");
+        nx_report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
+                       "ignored on a canary Ingress: ingress-nginx applies the "
+                       "main Ingress's annotations to canary traffic");
         return;
     }
     if (passthrough && strcmp(name, "ssl-passthrough") != 0) {
-        report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
-                    "ignored with ssl-passthrough: ingress-nginx forwards the "
-                    "TLS stream without looking at HTTP");
+        nx_report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
+                       "ignored with ssl-passthrough: ingress-nginx forwards the "
+                       "TLS stream without looking at HTTP");
         return;
     }
     switch (sp->type) {
     case AT_SNIPPET:
-        report_node(im, ing, e->src, DIAG_IMPORT_SNIPPET,
-                    "raw nginx configuration is never imported; express what "
-                    "it does with Gateway API filters, or leave it behind");
+        nx_report_node(im, ing, e->src, DIAG_IMPORT_SNIPPET,
+                       "raw nginx configuration is never imported; express what "
+                       "it does with Gateway API filters, or leave it behind");
         return;
     case AT_NO:
         if (noop_value(sp, e->value))
-            report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
-                        "'%s' is ingress-nginx's default: nothing to convert",
-                        report_value(im, e->value));
+            nx_report_node(im, ing, e->src, DIAG_IMPORT_IGNORED,
+                           "'%s' is ingress-nginx's default: nothing to convert",
+                           imp_report_value(im, e->value));
         else if (sp->flags & F_DENY)
-            imp_fail_closed(im, ing, e->src, "%s", sp->note);
+            nx_fail_closed(im, ing, e->src, "%s", sp->note);
         else if (sp->flags & F_APPROX)
-            report_node(im, ing, e->src, DIAG_IMPORT_APPROXIMATED,
-                        "approximated: %s", sp->note);
+            nx_report_node(im, ing, e->src, DIAG_IMPORT_APPROXIMATED,
+                           "approximated: %s", sp->note);
         else
-            report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
-                        "not converted: %s", sp->note);
+            nx_report_node(im, ing, e->src, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: %s", sp->note);
         return;
     default:
         store(im, ing, sp, e);
@@ -412,7 +412,7 @@ static void config_init(struct ing_config *cfg)
     cfg->limit_burst_multiplier = INT_UNSET;
 }
 
-void annotations_parse(struct imp *im, struct ing *ing)
+void nx_annotations_parse(struct imp *im, struct ing *ing)
 {
     const struct strmap *m = &ing->src->obj.meta.annotations;
     size_t plen = strlen(NGINX_PREFIX), i;
@@ -431,9 +431,9 @@ void annotations_parse(struct imp *im, struct ing *ing)
     canary = ing->cfg.canary == TRI_TRUE;
     passthrough = !canary && ing->cfg.ssl_passthrough == TRI_TRUE;
     if (canary && ing->cfg.ssl_passthrough != TRI_UNSET) {
-        report_annotation(im, ing, "ssl-passthrough", DIAG_IMPORT_IGNORED,
-                          "ignored on a canary Ingress: ingress-nginx applies "
-                          "the main Ingress's annotations to canary traffic");
+        nx_report_annotation(im, ing, "ssl-passthrough", DIAG_IMPORT_IGNORED,
+                             "ignored on a canary Ingress: ingress-nginx applies "
+                             "the main Ingress's annotations to canary traffic");
         ing->cfg.ssl_passthrough = TRI_UNSET;
     }
     for (i = 0; i < m->n; i++) {

@@ -23,12 +23,12 @@
 static const char *secret_text(struct imp *im, const struct secret *s,
                                const char *key)
 {
-    const char *v = strmap_get(&s->string_data, key);
+    const char *v = model_strmap_get(&s->string_data, key);
     char *out;
     size_t len, i;
 
     if (!v) {
-        v = strmap_get(&s->data, key);
+        v = model_strmap_get(&s->data, key);
         if (!v || !base64_decode(im->a, v, &out, &len))
             return NULL;
         v = out;
@@ -54,8 +54,8 @@ static const char *ca_config_map(struct imp *im, const char *ns,
     }
     cm = ARENA_NEW(im->a, struct o_config_map);
     cm->namespace = ns;
-    cm->name = name_claim(im, arena_printf(im->a, "ConfigMap/%s", ns),
-                          arena_printf(im->a, "%s-ca", secret), 253);
+    cm->name = imp_name_claim(im, arena_printf(im->a, "ConfigMap/%s", ns),
+                              arena_printf(im->a, "%s-ca", secret), 253);
     cm->key = "ca.crt";
     cm->value = pem;
     ptrvec_push(im->a, &im->config_maps, cm);
@@ -73,10 +73,10 @@ static void add_policy(struct imp *im, const struct ing *ing, const char *svc,
         if (!str_eq(p->namespace, ing->namespace) || !str_eq(p->service, svc))
             continue;
         if (!str_eq(p->hostname, hostname) || !str_eq(p->ca_config_map, ca))
-            report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_CONFLICT,
-                              "Service '%s' already has a BackendTLSPolicy "
-                              "from an older Ingress; ignored",
-                              svc);
+            nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_CONFLICT,
+                                 "Service '%s' already has a BackendTLSPolicy "
+                                 "from an older Ingress; ignored",
+                                 svc);
         return;
     }
     p = ARENA_NEW(im->a, struct o_policy);
@@ -84,9 +84,9 @@ static void add_policy(struct imp *im, const struct ing *ing, const char *svc,
     p->service = svc;
     p->hostname = hostname;
     p->ca_config_map = ca;
-    p->name = name_claim(im, arena_printf(im->a, "BackendTLSPolicy/%s",
-                                          ing->namespace),
-                         arena_printf(im->a, "%s-backend-tls", svc), 253);
+    p->name = imp_name_claim(
+        im, arena_printf(im->a, "BackendTLSPolicy/%s", ing->namespace),
+        arena_printf(im->a, "%s-backend-tls", svc), 253);
     ptrvec_push(im->a, &im->policies, p);
 }
 
@@ -97,35 +97,35 @@ static const char *ca_of(struct imp *im, const struct ing *ing,
     const char *ref = ing->cfg.proxy_ssl_secret, *slash, *ns, *name, *pem;
 
     if (!ref) {
-        report_annotation(im, ing, "proxy-ssl-verify", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: verification needs proxy-ssl-secret "
-                          "with a ca.crt");
+        nx_report_annotation(im, ing, "proxy-ssl-verify", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: verification needs proxy-ssl-secret "
+                             "with a ca.crt");
         return NULL;
     }
     slash = strchr(ref, '/');
     ns = slash ? arena_strndup(im->a, ref, (size_t)(slash - ref)) : ing->namespace;
     name = slash ? slash + 1 : ref;
     if (!str_eq(ns, ing->namespace)) {
-        report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: ingress-nginx refuses a Secret of "
-                          "another namespace (allow-cross-namespace-resources "
-                          "is off by default)");
+        nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: ingress-nginx refuses a Secret of "
+                             "another namespace (allow-cross-namespace-resources "
+                             "is off by default)");
         return NULL;
     }
-    *secret = (const struct secret *)importer_find_object(im, KIND_SECRET, ns, name);
+    *secret = (const struct secret *)imp_find_object(im, KIND_SECRET, ns, name);
     if (!*secret) {
-        report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: give Secret '%s/%s' to import-ingress "
-                          "so that its ca.crt becomes the BackendTLSPolicy's CA "
-                          "ConfigMap",
-                          ns, name);
+        nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: give Secret '%s/%s' to import-ingress "
+                             "so that its ca.crt becomes the BackendTLSPolicy's CA "
+                             "ConfigMap",
+                             ns, name);
         return NULL;
     }
     pem = secret_text(im, *secret, "ca.crt");
     if (!pem) {
-        report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: Secret '%s/%s' has no PEM ca.crt",
-                          ns, name);
+        nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: Secret '%s/%s' has no PEM ca.crt", ns,
+                             name);
         return NULL;
     }
     return ca_config_map(im, ns, name, pem);
@@ -135,16 +135,17 @@ static void differences(struct imp *im, const struct ing *ing,
                         const struct secret *s)
 {
     if (ing->cfg.proxy_ssl_server_name != TRI_TRUE)
-        report_annotation(im, ing, "proxy-ssl-verify", DIAG_IMPORT_APPROXIMATED,
-                          "a BackendTLSPolicy sends the hostname as SNI; "
-                          "ingress-nginx sends none without "
-                          "proxy-ssl-server-name: on");
-    if (secret_text(im, s, "tls.crt") && (strmap_get(&s->data, "tls.key") ||
-                                          strmap_get(&s->string_data, "tls.key")))
-        report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: the Secret's client certificate "
-                          "(Gateway API sets one per Gateway, in "
-                          "spec.tls.backend)");
+        nx_report_annotation(im, ing, "proxy-ssl-verify", DIAG_IMPORT_APPROXIMATED,
+                             "a BackendTLSPolicy sends the hostname as SNI; "
+                             "ingress-nginx sends none without "
+                             "proxy-ssl-server-name: on");
+    if (secret_text(im, s, "tls.crt") &&
+        (model_strmap_get(&s->data, "tls.key") ||
+         model_strmap_get(&s->string_data, "tls.key")))
+        nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: the Secret's client certificate "
+                             "(Gateway API sets one per Gateway, in "
+                             "spec.tls.backend)");
 }
 
 static void policies_for(struct imp *im, const struct ing *ing)
@@ -154,19 +155,19 @@ static void policies_for(struct imp *im, const struct ing *ing)
     size_t i, j;
 
     if (ing->cfg.proxy_ssl_verify != TRI_TRUE) {
-        report_annotation(im, ing, "backend-protocol", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: without proxy-ssl-verify: on, "
-                          "ingress-nginx speaks TLS to the backend without "
-                          "checking it, and Gateway API has no unverified "
-                          "backend TLS (a BackendTLSPolicy needs a CA): the "
-                          "routes reach the Service in cleartext");
+        nx_report_annotation(im, ing, "backend-protocol", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: without proxy-ssl-verify: on, "
+                             "ingress-nginx speaks TLS to the backend without "
+                             "checking it, and Gateway API has no unverified "
+                             "backend TLS (a BackendTLSPolicy needs a CA): the "
+                             "routes reach the Service in cleartext");
         return;
     }
-    if (!host || !value_hostname(host, false)) {
-        report_annotation(im, ing, host ? "proxy-ssl-name" : "proxy-ssl-verify",
-                          DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: a BackendTLSPolicy needs the name to "
-                          "verify, proxy-ssl-name (a DNS name)");
+    if (!host || !imp_value_hostname(host, false)) {
+        nx_report_annotation(im, ing, host ? "proxy-ssl-name" : "proxy-ssl-verify",
+                             DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: a BackendTLSPolicy needs the name to "
+                             "verify, proxy-ssl-name (a DNS name)");
         return;
     }
     if (!(ca = ca_of(im, ing, &s)))
@@ -195,13 +196,13 @@ static void unused(struct imp *im, const struct ing *ing)
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(keys); i++) {
-        if (report_annotation_node(ing, keys[i]))
-            report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
-                              "ignored: backend-protocol is not HTTPS or GRPCS");
+        if (nx_report_annotation_node(ing, keys[i]))
+            nx_report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
+                                 "ignored: backend-protocol is not HTTPS or GRPCS");
     }
 }
 
-void backend_tls_build(struct imp *im)
+void nx_backend_tls_build(struct imp *im)
 {
     size_t i;
 

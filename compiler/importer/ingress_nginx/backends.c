@@ -16,7 +16,7 @@
 
 static bool is_dns1035_label(const char *s)
 {
-    return value_dns_label(s) && s[0] >= 'a' && s[0] <= 'z';
+    return imp_value_dns_label(s) && s[0] >= 'a' && s[0] <= 'z';
 }
 
 static const char *port_number_of(const struct service *svc, const char *name,
@@ -44,8 +44,8 @@ static bool has_port(const struct service *svc, int64_t port)
     return false;
 }
 
-bool backend_resolve(struct imp *im, const struct ing *ing,
-                     const struct ingress_backend *b, struct backend *out)
+bool nx_backend_resolve(struct imp *im, const struct ing *ing,
+                        const struct ingress_backend *b, struct backend *out)
 {
     const struct ingress_service_backend *s = &b->service;
     const struct service *svc;
@@ -54,61 +54,61 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
     out->src = b->src;
     out->namespace = ing->namespace;
     if (b->resource.src) {
-        report_node(im, ing, b->resource.src, DIAG_IMPORT_NOT_CONVERTED,
-                    "not converted: a resource backend; ingress-nginx serves "
-                    "only Service backends");
+        nx_report_node(im, ing, b->resource.src, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: a resource backend; ingress-nginx serves "
+                       "only Service backends");
         return false;
     }
     if (!s->src || !s->name) {
-        report_node(im, ing, b->src, DIAG_IMPORT_BAD_VALUE,
-                    "the backend names no Service");
+        nx_report_node(im, ing, b->src, DIAG_IMPORT_BAD_VALUE,
+                       "the backend names no Service");
         return false;
     }
     if (!is_dns1035_label(s->name)) {
-        report_node(im, ing, ynode_get(s->src, "name"), DIAG_IMPORT_BAD_VALUE,
-                    "Service name is not a DNS-1035 label; the API server "
-                    "refuses it");
+        nx_report_node(im, ing, ynode_get(s->src, "name"), DIAG_IMPORT_BAD_VALUE,
+                       "Service name is not a DNS-1035 label; the API server "
+                       "refuses it");
         return false;
     }
     if (s->port.number != INT_UNSET) {
         if (s->port.number < 1 || s->port.number > 65535) {
-            report_node(im, ing, ynode_get(s->port.src, "number"),
-                        DIAG_IMPORT_BAD_VALUE, "port %lld is not in 1-65535",
-                        (long long)s->port.number);
+            nx_report_node(im, ing, ynode_get(s->port.src, "number"),
+                           DIAG_IMPORT_BAD_VALUE, "port %lld is not in 1-65535",
+                           (long long)s->port.number);
             return false;
         }
         out->service = s->name;
         out->port = s->port.number;
-        svc = (const struct service *)importer_find_object(im, KIND_SERVICE,
-                                                  ing->namespace, s->name);
+        svc = (const struct service *)imp_find_object(im, KIND_SERVICE,
+                                                      ing->namespace, s->name);
         if (svc && !has_port(svc, out->port))
-            report_node(im, ing, ynode_get(s->port.src, "number"),
-                        DIAG_IMPORT_APPROXIMATED,
-                        "Service '%s/%s' has no port %lld: ingress-nginx "
-                        "answers 503 for this path, a Gateway 500",
-                        ing->namespace, s->name, (long long)out->port);
+            nx_report_node(im, ing, ynode_get(s->port.src, "number"),
+                           DIAG_IMPORT_APPROXIMATED,
+                           "Service '%s/%s' has no port %lld: ingress-nginx "
+                           "answers 503 for this path, a Gateway 500",
+                           ing->namespace, s->name, (long long)out->port);
         return true;
     }
     if (!s->port.name) {
-        report_node(im, ing, s->src, DIAG_IMPORT_BAD_VALUE,
-                    "the Service backend has no port number or name");
+        nx_report_node(im, ing, s->src, DIAG_IMPORT_BAD_VALUE,
+                       "the Service backend has no port number or name");
         return false;
     }
-    svc = (const struct service *)importer_find_object(im, KIND_SERVICE, ing->namespace,
-                                              s->name);
+    svc = (const struct service *)imp_find_object(im, KIND_SERVICE, ing->namespace,
+                                                  s->name);
     if (!svc) {
-        report_node(im, ing, ynode_get(s->port.src, "name"),
-                    DIAG_IMPORT_NOT_CONVERTED,
-                    "not converted: a backendRef needs the port number behind "
-                    "port name '%s'; give Service '%s/%s' to import-ingress",
-                    s->port.name, ing->namespace, s->name);
+        nx_report_node(im, ing, ynode_get(s->port.src, "name"),
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: a backendRef needs the port number behind "
+                       "port name '%s'; give Service '%s/%s' to import-ingress",
+                       s->port.name, ing->namespace, s->name);
         return false;
     }
     if (port_number_of(svc, s->port.name, &out->port)) {
-        report_node(im, ing, ynode_get(s->port.src, "name"),
-                    DIAG_IMPORT_NOT_CONVERTED,
-                    "not converted: Service '%s/%s' has no port named '%s'",
-                    ing->namespace, s->name, s->port.name);
+        nx_report_node(im, ing, ynode_get(s->port.src, "name"),
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: Service '%s/%s' has no port named '%s'",
+                       ing->namespace, s->name, s->port.name);
         return false;
     }
     out->service = s->name;
@@ -121,7 +121,7 @@ bool backend_resolve(struct imp *im, const struct ing *ing,
  * and GRPCS make the paths a GRPCRoute.  AUTO_HTTP and FCGI have no
  * Gateway API counterpart.
  */
-void backends_protocol(struct imp *im, struct ing *ing)
+void nx_backends_protocol(struct imp *im, struct ing *ing)
 {
     static const struct {
         const char *name;
@@ -143,19 +143,19 @@ void backends_protocol(struct imp *im, struct ing *ing)
             continue;
         ing->feat.protocol = names[i].p;
         if (str_eq(up, "AUTO_HTTP"))
-            report_annotation(im, ing, "backend-protocol",
-                              DIAG_IMPORT_APPROXIMATED,
-                              "AUTO_HTTP is converted as HTTP: Gateway API "
-                              "picks the upstream protocol from the Service's "
-                              "appProtocol");
+            nx_report_annotation(im, ing, "backend-protocol",
+                                 DIAG_IMPORT_APPROXIMATED,
+                                 "AUTO_HTTP is converted as HTTP: Gateway API "
+                                 "picks the upstream protocol from the Service's "
+                                 "appProtocol");
         else if (names[i].p == BP_OTHER)
-            report_annotation(im, ing, "backend-protocol",
-                              DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: Gateway API routes cannot speak "
-                              "FastCGI; the paths of this Ingress are left out");
+            nx_report_annotation(im, ing, "backend-protocol",
+                                 DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: Gateway API routes cannot speak "
+                                 "FastCGI; the paths of this Ingress are left out");
         return;
     }
-    report_annotation(im, ing, "backend-protocol", DIAG_IMPORT_BAD_VALUE,
-                      "not one of HTTP, HTTPS, AUTO_HTTP, GRPC, GRPCS, FCGI; "
-                      "ingress-nginx refuses it, and so does the import");
+    nx_report_annotation(im, ing, "backend-protocol", DIAG_IMPORT_BAD_VALUE,
+                         "not one of HTTP, HTTPS, AUTO_HTTP, GRPC, GRPCS, FCGI; "
+                         "ingress-nginx refuses it, and so does the import");
 }

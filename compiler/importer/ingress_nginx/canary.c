@@ -26,7 +26,7 @@
 
 static bool cookie_name_ok(const char *s)
 {
-    return *s && value_in_alphabet(s, "-._~");
+    return *s && imp_value_in_alphabet(s, "-._~");
 }
 
 static void header_rules(struct imp *im, struct ing *ing)
@@ -37,28 +37,28 @@ static void header_rules(struct imp *im, struct ing *ing)
 
     if (!c->canary_by_header) {
         if (c->canary_by_header_value)
-            report_annotation(im, ing, "canary-by-header-value",
-                              DIAG_IMPORT_IGNORED,
-                              "ignored without canary-by-header");
+            nx_report_annotation(im, ing, "canary-by-header-value",
+                                 DIAG_IMPORT_IGNORED,
+                                 "ignored without canary-by-header");
         if (c->canary_by_header_pattern)
-            report_annotation(im, ing, "canary-by-header-pattern",
-                              DIAG_IMPORT_IGNORED,
-                              "ignored without canary-by-header");
+            nx_report_annotation(im, ing, "canary-by-header-pattern",
+                                 DIAG_IMPORT_IGNORED,
+                                 "ignored without canary-by-header");
         return;
     }
-    if (!value_header_name(c->canary_by_header) || strchr(c->canary_by_header, '/') ||
-        strchr(c->canary_by_header, ':')) {
-        report_annotation(im, ing, "canary-by-header", DIAG_IMPORT_BAD_VALUE,
-                          "not an HTTP header name; not converted");
+    if (!imp_value_header_name(c->canary_by_header) ||
+        strchr(c->canary_by_header, '/') || strchr(c->canary_by_header, ':')) {
+        nx_report_annotation(im, ing, "canary-by-header", DIAG_IMPORT_BAD_VALUE,
+                             "not an HTTP header name; not converted");
         return;
     }
     f->canary_header = c->canary_by_header;
     if (c->canary_by_header_value) {
         f->canary_value = c->canary_by_header_value;
         if (c->canary_by_header_pattern)
-            report_annotation(im, ing, "canary-by-header-pattern",
-                              DIAG_IMPORT_IGNORED,
-                              "ignored: canary-by-header-value takes precedence");
+            nx_report_annotation(
+                im, ing, "canary-by-header-pattern", DIAG_IMPORT_IGNORED,
+                "ignored: canary-by-header-value takes precedence");
         return;
     }
     if (!c->canary_by_header_pattern)
@@ -67,10 +67,10 @@ static void header_rules(struct imp *im, struct ing *ing)
      * regexes must match the whole value. */
     f->canary_pattern = arena_printf(im->a, ".*(?:%s).*",
                                      c->canary_by_header_pattern);
-    if (!re_ok(f->canary_pattern, err, sizeof(err))) {
-        report_annotation(im, ing, "canary-by-header-pattern",
-                          DIAG_IMPORT_BAD_VALUE,
-                          "PCRE2 refuses the pattern: %s; not converted", err);
+    if (!imp_re_ok(f->canary_pattern, err, sizeof(err))) {
+        nx_report_annotation(im, ing, "canary-by-header-pattern",
+                             DIAG_IMPORT_BAD_VALUE,
+                             "PCRE2 refuses the pattern: %s; not converted", err);
         f->canary_pattern = NULL;
         f->canary_header = NULL;
     }
@@ -84,20 +84,20 @@ static void cookie_rules(struct imp *im, struct ing *ing)
     if (!name)
         return;
     if (!cookie_name_ok(name)) {
-        report_annotation(im, ing, "canary-by-cookie", DIAG_IMPORT_BAD_VALUE,
-                          "not a cookie name; not converted");
+        nx_report_annotation(im, ing, "canary-by-cookie", DIAG_IMPORT_BAD_VALUE,
+                             "not a cookie name; not converted");
         return;
     }
     /* nginx's $cookie_C: the name case-insensitively, the value exactly. */
-    q = re_quote(im->a, name);
+    q = imp_re_quote(im->a, name);
     f->canary_cookie_always =
         arena_printf(im->a, "(?:.*;[ \\t]*)?(?i:%s)=always(?:;.*)?", q);
     f->canary_cookie_never =
         arena_printf(im->a, "(?:.*;[ \\t]*)?(?i:%s)=never(?:;.*)?", q);
-    report_annotation(im, ing, "canary-by-cookie", DIAG_IMPORT_APPROXIMATED,
-                      "Gateway API has no cookie match: converted to "
-                      "RegularExpression matches on the Cookie header, which "
-                      "implementations support optionally");
+    nx_report_annotation(im, ing, "canary-by-cookie", DIAG_IMPORT_APPROXIMATED,
+                         "Gateway API has no cookie match: converted to "
+                         "RegularExpression matches on the Cookie header, which "
+                         "implementations support optionally");
 }
 
 static void weight(struct imp *im, struct ing *ing)
@@ -109,17 +109,17 @@ static void weight(struct imp *im, struct ing *ing)
                                                            : ing->cfg.canary_weight;
     f->canary_total = total != INT_UNSET && total > 100 ? total : 100;
     if (total != INT_UNSET && total < 100)
-        report_annotation(im, ing, "canary-weight-total", DIAG_IMPORT_IGNORED,
-                          "ingress-nginx counts a total of 100 or less as 100 "
-                          "(balancer.lua): the canary gets %lld%%, not %lld of "
-                          "%lld",
-                          (long long)f->canary_weight, (long long)f->canary_weight,
-                          (long long)total);
+        nx_report_annotation(im, ing, "canary-weight-total", DIAG_IMPORT_IGNORED,
+                             "ingress-nginx counts a total of 100 or less as 100 "
+                             "(balancer.lua): the canary gets %lld%%, not %lld of "
+                             "%lld",
+                             (long long)f->canary_weight,
+                             (long long)f->canary_weight, (long long)total);
     if (f->canary_weight > f->canary_total)
-        report_annotation(im, ing, "canary-weight", DIAG_IMPORT_IGNORED,
-                          "more than the total %lld: ingress-nginx sends all "
-                          "traffic to the canary",
-                          (long long)f->canary_total);
+        nx_report_annotation(im, ing, "canary-weight", DIAG_IMPORT_IGNORED,
+                             "more than the total %lld: ingress-nginx sends all "
+                             "traffic to the canary",
+                             (long long)f->canary_total);
 }
 
 /* ingress-nginx reads session affinity on a canary for its own upstream;
@@ -132,15 +132,15 @@ static void canary_affinity(struct imp *im, struct ing *ing)
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(keys); i++) {
-        if (report_annotation_node(ing, keys[i]))
-            report_annotation(im, ing, keys[i], DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: session persistence is per "
-                              "rule, shared by the canary and the main "
-                              "backend");
+        if (nx_report_annotation_node(ing, keys[i]))
+            nx_report_annotation(im, ing, keys[i], DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: session persistence is per "
+                                 "rule, shared by the canary and the main "
+                                 "backend");
     }
 }
 
-void canary_feature(struct imp *im, struct ing *ing)
+void nx_canary_feature(struct imp *im, struct ing *ing)
 {
     if (ing->cfg.canary != TRI_TRUE)
         return; /* annotations.c reported canary-* as ignored */
@@ -172,16 +172,16 @@ static void header_rule(struct imp *im, const struct o_match *base, size_t n,
                         const struct o_filters *f, size_t group,
                         const struct backend *b, struct ptrvec *rules)
 {
-    struct o_rule *r = routes_rule_new(im, with_header(im, base, n, type, name, value),
-                                n, f, group);
+    struct o_rule *r = imp_routes_rule_new(
+        im, with_header(im, base, n, type, name, value), n, f, group);
 
-    routes_rule_add_backend(im, r, b, -1);
+    imp_routes_rule_add_backend(im, r, b, -1);
     ptrvec_push(im->a, rules, r);
 }
 
-void canary_rules(struct imp *im, const struct location *l,
-                  const struct o_match *base, size_t n_base,
-                  const struct o_filters *f, size_t group, struct ptrvec *rules)
+void nx_canary_rules(struct imp *im, const struct location *l,
+                     const struct o_match *base, size_t n_base,
+                     const struct o_filters *f, size_t group, struct ptrvec *rules)
 {
     const struct backend *main = &l->backend, *can = &l->canary_backend;
     const struct ing_features *cf = l->canary ? &l->canary->feat : NULL;
@@ -213,14 +213,15 @@ void canary_rules(struct imp *im, const struct location *l,
             header_rule(im, base, n_base, "RegularExpression", "Cookie",
                         cf->canary_cookie_never, f, group, main, rules);
     }
-    r = routes_rule_new(im, base, n_base, f, group);
+    r = imp_routes_rule_new(im, base, n_base, f, group);
     if (!cf || cf->canary_weight <= 0) {
-        routes_rule_add_backend(im, r, main, -1);
+        imp_routes_rule_add_backend(im, r, main, -1);
     } else if (cf->canary_weight >= cf->canary_total) {
-        routes_rule_add_backend(im, r, can, -1);
+        imp_routes_rule_add_backend(im, r, can, -1);
     } else {
-        routes_rule_add_backend(im, r, main, cf->canary_total - cf->canary_weight);
-        routes_rule_add_backend(im, r, can, cf->canary_weight);
+        imp_routes_rule_add_backend(im, r, main,
+                                    cf->canary_total - cf->canary_weight);
+        imp_routes_rule_add_backend(im, r, can, cf->canary_weight);
     }
     ptrvec_push(im->a, rules, r);
 }

@@ -29,8 +29,8 @@
 static const struct ingress_class *find_class(const struct imp *im,
                                               const char *name)
 {
-    return (const struct ingress_class *)importer_find_object(im, KIND_INGRESS_CLASS,
-                                                     NULL, name);
+    return (const struct ingress_class *)imp_find_object(im, KIND_INGRESS_CLASS,
+                                                         NULL, name);
 }
 
 static bool class_selected(const struct imp *im, const char *name)
@@ -59,7 +59,8 @@ static size_t default_classes(const struct imp *im, const char **first,
 
     for (i = 0; i < pv->n; i++) {
         const struct ingress_class *ic = pv->v[i];
-        if (!str_eq(strmap_get(&ic->obj.meta.annotations, DEFAULT_CLASS_ANNOTATION),
+        if (!str_eq(model_strmap_get(&ic->obj.meta.annotations,
+                                     DEFAULT_CLASS_ANNOTATION),
                     "true"))
             continue;
         if (n == 0)
@@ -75,7 +76,8 @@ static size_t default_classes(const struct imp *im, const char **first,
 static const char *named_class(const struct ingress *in, const struct ynode **at)
 {
     const struct ynode *ann = ynode_get(in->obj.meta.src, "annotations");
-    const char *legacy = strmap_get(&in->obj.meta.annotations, CLASS_ANNOTATION);
+    const char *legacy =
+        model_strmap_get(&in->obj.meta.annotations, CLASS_ANNOTATION);
 
     if (in->ingress_class_name) {
         *at = ynode_get(in->spec_src, "ingressClassName");
@@ -105,24 +107,24 @@ static const char *resolve(struct imp *im, const struct ing *ing)
     if (!klass) {
         n_defaults = default_classes(im, &d1, &d2);
         if (n_defaults > 1) {
-            report_node(im, ing, ing->src->obj.meta.src, DIAG_IMPORT_NO_CLASS,
-                        "Ingress has no class and IngressClasses '%s' and '%s' "
-                        "are both marked default: the API server refuses it; "
-                        "not converted",
-                        d1, d2);
+            nx_report_node(im, ing, ing->src->obj.meta.src, DIAG_IMPORT_NO_CLASS,
+                           "Ingress has no class and IngressClasses '%s' and '%s' "
+                           "are both marked default: the API server refuses it; "
+                           "not converted",
+                           d1, d2);
             return NULL;
         }
         if (n_defaults == 1) {
             klass = d1;
             at = ing->src->obj.meta.src;
         } else {
-            report_node(im, ing, ing->src->obj.meta.src, DIAG_IMPORT_NO_CLASS,
-                        "Ingress has no class (no spec.ingressClassName, no "
-                        "kubernetes.io/ingress.class annotation, no default "
-                        "IngressClass): ingress-nginx serves it only with "
-                        "--watch-ingress-without-class; converted as class "
-                        "'%s', set spec.ingressClassName to say so",
-                        fallback_class(im));
+            nx_report_node(im, ing, ing->src->obj.meta.src, DIAG_IMPORT_NO_CLASS,
+                           "Ingress has no class (no spec.ingressClassName, no "
+                           "kubernetes.io/ingress.class annotation, no default "
+                           "IngressClass): ingress-nginx serves it only with "
+                           "--watch-ingress-without-class; converted as class "
+                           "'%s', set spec.ingressClassName to say so",
+                           fallback_class(im));
             return fallback_class(im);
         }
     }
@@ -130,19 +132,19 @@ static const char *resolve(struct imp *im, const struct ing *ing)
         return klass;
     ic = find_class(im, klass);
     if (im->o->n_ingress_classes)
-        report_node(im, ing, at, DIAG_IMPORT_SKIPPED,
-                    "class '%s' is not among the --ingress-class names; left out",
-                    klass);
+        nx_report_node(
+            im, ing, at, DIAG_IMPORT_SKIPPED,
+            "class '%s' is not among the --ingress-class names; left out", klass);
     else if (ic && ic->controller)
-        report_node(im, ing, at, DIAG_IMPORT_SKIPPED,
-                    "class '%s' belongs to controller '%s', not ingress-nginx; "
-                    "left out (--ingress-class %s converts it)",
-                    klass, ic->controller, klass);
+        nx_report_node(im, ing, at, DIAG_IMPORT_SKIPPED,
+                       "class '%s' belongs to controller '%s', not ingress-nginx; "
+                       "left out (--ingress-class %s converts it)",
+                       klass, ic->controller, klass);
     else
-        report_node(im, ing, at, DIAG_IMPORT_SKIPPED,
-                    "class '%s' is not an ingress-nginx class; left out "
-                    "(--ingress-class %s converts it)",
-                    klass, klass);
+        nx_report_node(im, ing, at, DIAG_IMPORT_SKIPPED,
+                       "class '%s' is not an ingress-nginx class; left out "
+                       "(--ingress-class %s converts it)",
+                       klass, klass);
     return NULL;
 }
 
@@ -196,14 +198,14 @@ static bool inspect_value(struct imp *im, const struct ing *ing,
                           const struct ynode *at, const char *what,
                           const char *value)
 {
-    const char *rule = value ? value_inspector_denies(value) : NULL;
+    const char *rule = value ? imp_value_inspector_denies(value) : NULL;
 
     if (!rule)
         return true;
-    report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
-                "the %s contains %s: ingress-nginx's deep inspector refuses "
-                "the whole Ingress (CVE-2021-25745), and so does the import",
-                what, rule);
+    nx_report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                   "the %s contains %s: ingress-nginx's deep inspector refuses "
+                   "the whole Ingress (CVE-2021-25745), and so does the import",
+                   what, rule);
     return false;
 }
 
@@ -242,7 +244,7 @@ static bool inspect(struct imp *im, const struct ing *ing)
     return true;
 }
 
-void classes_resolve(struct imp *im)
+void nx_classes_resolve(struct imp *im)
 {
     const struct ptrvec *pv = &im->m->objects[KIND_INGRESS];
     size_t i;
@@ -255,7 +257,7 @@ void classes_resolve(struct imp *im)
             continue;
         ing = ARENA_NEW(im->a, struct ing);
         ing->src = in;
-        ing->namespace = importer_object_namespace(im, &in->obj);
+        ing->namespace = imp_object_namespace(im, &in->obj);
         ing->annotations = ynode_get(in->obj.meta.src, "annotations");
         ing->klass = resolve(im, ing);
         if (ing->klass && inspect(im, ing))

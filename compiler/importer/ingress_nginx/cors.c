@@ -36,10 +36,10 @@ static bool origin_ok(struct imp *im, const char *o)
 
     if (strcmp(o, "*") == 0)
         return true;
-    if (!value_parse_url(im->a, o, &u) || *u.path || u.query)
+    if (!imp_value_parse_url(im->a, o, &u) || *u.path || u.query)
         return false;
     host = strncmp(u.host, "*.", 2) == 0 ? u.host + 2 : u.host;
-    return value_in_alphabet(host, "-.") && *host;
+    return imp_value_in_alphabet(host, "-.") && *host;
 }
 
 static const char **copy(struct imp *im, const char *const *v, size_t n)
@@ -67,17 +67,17 @@ static const char **filter(struct imp *im, const struct ing *ing,
                            bool (*ok)(struct imp *, const char *), size_t *n)
 {
     size_t all, i;
-    const char **items = value_split_list(im->a, value, &all);
+    const char **items = imp_value_split_list(im->a, value, &all);
 
     *n = 0;
     for (i = 0; i < all; i++) {
         if (ok(im, items[i]))
             items[(*n)++] = items[i];
         else
-            report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
-                              "'%s' is refused by ingress-nginx's validation "
-                              "and left out",
-                              items[i]);
+            nx_report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
+                                 "'%s' is refused by ingress-nginx's validation "
+                                 "and left out",
+                                 items[i]);
     }
     return items;
 }
@@ -91,7 +91,7 @@ static bool method_ok(struct imp *im, const char *m)
 static bool header_ok(struct imp *im, const char *h)
 {
     (void)im;
-    return value_header_name(h) || strcmp(h, "*") == 0;
+    return imp_value_header_name(h) || strcmp(h, "*") == 0;
 }
 
 /* Gateway API takes "*" only alone; next to it the rest says nothing. */
@@ -102,9 +102,9 @@ static void star_alone(struct imp *im, const struct ing *ing, const char *key,
 
     if (*n < 2 || !in(*list, *n, "*"))
         return;
-    report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
-                      "'*' allows everything; the other entries are redundant "
-                      "and left out");
+    nx_report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
+                         "'*' allows everything; the other entries are redundant "
+                         "and left out");
     *list = copy(im, any, 1);
     *n = 1;
 }
@@ -135,14 +135,14 @@ static void any_origin_with_credentials(struct imp *im, const struct ing *ing,
                                         struct o_cors *c)
 {
     c->credentials = false;
-    report_annotation(im, ing, "enable-cors", DIAG_IMPORT_APPROXIMATED,
-                      "with every origin allowed ingress-nginx answers "
-                      "'Access-Control-Allow-Origin: *', which browsers refuse "
-                      "for credentialed requests; allowCredentials is false so "
-                      "that they stay refused (true would echo any Origin)");
+    nx_report_annotation(im, ing, "enable-cors", DIAG_IMPORT_APPROXIMATED,
+                         "with every origin allowed ingress-nginx answers "
+                         "'Access-Control-Allow-Origin: *', which browsers refuse "
+                         "for credentialed requests; allowCredentials is false so "
+                         "that they stay refused (true would echo any Origin)");
 }
 
-void cors_feature(struct imp *im, struct ing *ing)
+void nx_cors_feature(struct imp *im, struct ing *ing)
 {
     const struct ing_config *cfg = &ing->cfg;
     struct o_cors *c;
@@ -150,9 +150,9 @@ void cors_feature(struct imp *im, struct ing *ing)
 
     if (cfg->enable_cors != TRI_TRUE) {
         for (i = 0; i < ARRAY_SIZE(cors_keys); i++) {
-            if (report_annotation_node(ing, cors_keys[i]))
-                report_annotation(im, ing, cors_keys[i], DIAG_IMPORT_IGNORED,
-                                  "ignored without enable-cors: \"true\"");
+            if (nx_report_annotation_node(ing, cors_keys[i]))
+                nx_report_annotation(im, ing, cors_keys[i], DIAG_IMPORT_IGNORED,
+                                     "ignored without enable-cors: \"true\"");
         }
         return;
     }

@@ -32,8 +32,8 @@ static void new_gateway(struct gw_builder *b)
     gw->namespace = b->namespace;
     gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name
                                                : "nginx";
-    gw->name = name_claim(im, arena_printf(im->a, "Gateway/%s", b->namespace),
-                          base, 253);
+    gw->name = imp_name_claim(im, arena_printf(im->a, "Gateway/%s", b->namespace),
+                              base, 253);
     ptrvec_push(im->a, &im->gateways, gw);
     b->gw = gw;
 }
@@ -44,7 +44,7 @@ static const char *add_listener(struct imp *im, struct o_gateway *gw,
 {
     const char *secret = str_eq(proto, "HTTPS") ? g->secret : NULL;
 
-    return listener_add(im, gw, proto, host, secret, g->secret_namespace);
+    return imp_listener_add(im, gw, proto, host, secret, g->secret_namespace);
 }
 
 static bool serves_http(const struct host_group *g)
@@ -76,12 +76,12 @@ static void place(struct gw_builder *b, struct host_group *g)
         return;
     if (!b->gw || b->gw->listeners.n + need > MAX_GATEWAY_LISTENERS) {
         if (b->gw && group_ing(g))
-            report_node(im, group_ing(g), group_ing(g)->src->obj.meta.src,
-                        DIAG_IMPORT_LIMIT,
-                        "Gateway '%s' is full (a Gateway has at most %d "
-                        "listeners): host '%s' and the hosts after it go to "
-                        "another Gateway",
-                        b->gw->name, MAX_GATEWAY_LISTENERS, g->host);
+            nx_report_node(im, group_ing(g), group_ing(g)->src->obj.meta.src,
+                           DIAG_IMPORT_LIMIT,
+                           "Gateway '%s' is full (a Gateway has at most %d "
+                           "listeners): host '%s' and the hosts after it go to "
+                           "another Gateway",
+                           b->gw->name, MAX_GATEWAY_LISTENERS, g->host);
         new_gateway(b);
     }
     g->gateway = b->gw;
@@ -101,7 +101,7 @@ static void place(struct gw_builder *b, struct host_group *g)
         g->tls_listener = add_listener(im, b->gw, "TLS", g->host, g);
 }
 
-void gateways_assign(struct imp *im)
+void nx_gateways_assign(struct imp *im)
 {
     size_t i = 0, j;
 

@@ -33,13 +33,14 @@ static void upstream_vhost(struct imp *im, struct ing *ing)
     if (!v)
         return;
     colon = strchr(v, ':');
-    host = value_ascii_lower(im->a, colon ? arena_strndup(im->a, v, (size_t)(colon - v)) : v);
-    if (!value_hostname(host, false) ||
+    host = imp_value_ascii_lower(
+        im->a, colon ? arena_strndup(im->a, v, (size_t)(colon - v)) : v);
+    if (!imp_value_hostname(host, false) ||
         (colon && (colon[1] < '0' || colon[1] > '9' ||
-                   !value_parse_decimal(colon + 1, 1, 65535, &port)))) {
-        report_annotation(im, ing, "upstream-vhost", DIAG_IMPORT_BAD_VALUE,
-                          "not a host name (with an optional port); not "
-                          "converted");
+                   !imp_value_parse_decimal(colon + 1, 1, 65535, &port)))) {
+        nx_report_annotation(im, ing, "upstream-vhost", DIAG_IMPORT_BAD_VALUE,
+                             "not a host name (with an optional port); not "
+                             "converted");
         return;
     }
     if (colon) /* URLRewrite.hostname has no port */
@@ -60,7 +61,7 @@ static void connection_header(struct imp *im, struct ing *ing)
 static bool custom_value_ok(const char *v)
 {
     return *v && strlen(v) <= 4096 &&
-           value_in_alphabet(v, "_ :;.,\\/\"'?!(){}[]@<>=-+*#$&`|~^%");
+           imp_value_in_alphabet(v, "_ :;.,\\/\"'?!(){}[]@<>=-+*#$&`|~^%");
 }
 
 static void custom_headers(struct imp *im, struct ing *ing)
@@ -75,33 +76,33 @@ static void custom_headers(struct imp *im, struct ing *ing)
     slash = strchr(ref, '/');
     ns = slash ? arena_strndup(im->a, ref, (size_t)(slash - ref)) : ing->namespace;
     name = slash ? slash + 1 : ref;
-    if (!value_dns_label(ns) || !value_dns_subdomain(name)) {
-        report_annotation(im, ing, "custom-headers", DIAG_IMPORT_BAD_VALUE,
-                          "not a ConfigMap reference (name or namespace/name)");
+    if (!imp_value_dns_label(ns) || !imp_value_dns_subdomain(name)) {
+        nx_report_annotation(im, ing, "custom-headers", DIAG_IMPORT_BAD_VALUE,
+                             "not a ConfigMap reference (name or namespace/name)");
         return;
     }
     if (!str_eq(ns, ing->namespace)) {
-        report_annotation(im, ing, "custom-headers", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: ingress-nginx refuses a ConfigMap of "
-                          "another namespace (allow-cross-namespace-resources "
-                          "is off by default)");
+        nx_report_annotation(im, ing, "custom-headers", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: ingress-nginx refuses a ConfigMap of "
+                             "another namespace (allow-cross-namespace-resources "
+                             "is off by default)");
         return;
     }
-    cm = (const struct config_map *)importer_find_object(im, KIND_CONFIG_MAP, ns, name);
+    cm = (const struct config_map *)imp_find_object(im, KIND_CONFIG_MAP, ns, name);
     if (!cm) {
-        report_annotation(im, ing, "custom-headers", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: the headers are in ConfigMap '%s/%s'; "
-                          "give it to import-ingress",
-                          ns, name);
+        nx_report_annotation(im, ing, "custom-headers", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: the headers are in ConfigMap '%s/%s'; "
+                             "give it to import-ingress",
+                             ns, name);
         return;
     }
     for (i = 0; i < cm->data.n; i++) { /* strmap: sorted by key */
         const struct strmap_entry *e = &cm->data.v[i];
-        if (!value_in_alphabet(e->key, "-_") || !*e->key ||
+        if (!imp_value_in_alphabet(e->key, "-_") || !*e->key ||
             !custom_value_ok(e->value)) {
-            report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
-                        "ingress-nginx refuses this header (names "
-                        "[A-Za-z0-9-_], printable values); not converted");
+            nx_report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
+                           "ingress-nginx refuses this header (names "
+                           "[A-Za-z0-9-_], printable values); not converted");
             continue;
         }
         h = ARENA_NEW(im->a, struct o_header);
@@ -109,12 +110,12 @@ static void custom_headers(struct imp *im, struct ing *ing)
         h->value = e->value;
         ptrvec_push(im->a, &ing->feat.response_set, h);
     }
-    report_annotation(im, ing, "custom-headers", DIAG_IMPORT_DETAIL,
-                      "ingress-nginx sets these response headers only if the "
-                      "controller's global-allowed-response-headers lists them");
+    nx_report_annotation(im, ing, "custom-headers", DIAG_IMPORT_DETAIL,
+                         "ingress-nginx sets these response headers only if the "
+                         "controller's global-allowed-response-headers lists them");
 }
 
-void headers_feature(struct imp *im, struct ing *ing)
+void nx_headers_feature(struct imp *im, struct ing *ing)
 {
     upstream_vhost(im, ing);
     connection_header(im, ing);

@@ -38,10 +38,10 @@ static const char *group_key(struct imp *im, const char *klass,
     return arena_printf(im->a, "%zu:%s%s", strlen(klass), klass, host);
 }
 
-struct host_group *host_group_find(struct imp *im, const char *klass,
-                                   const char *host)
+struct host_group *nx_host_group_find(struct imp *im, const char *klass,
+                                      const char *host)
 {
-    return index_get(&NX(im)->group_index, group_key(im, klass, host));
+    return imp_index_get(&NX(im)->group_index, group_key(im, klass, host));
 }
 
 /* The group of host: the first Ingress to name it creates it, in its own
@@ -49,7 +49,7 @@ struct host_group *host_group_find(struct imp *im, const char *klass,
 static struct host_group *group_get(struct imp *im, const struct ing *ing,
                                     const char *host)
 {
-    struct host_group *g = host_group_find(im, ing->klass, host);
+    struct host_group *g = nx_host_group_find(im, ing->klass, host);
 
     if (g)
         return g;
@@ -59,7 +59,7 @@ static struct host_group *group_get(struct imp *im, const struct ing *ing,
     g->host = host;
     g->creator = ing;
     ptrvec_push(im->a, &NX(im)->groups, g);
-    index_put(im->a, &NX(im)->group_index, group_key(im, ing->klass, host), g);
+    imp_index_put(im->a, &NX(im)->group_index, group_key(im, ing->klass, host), g);
     return g;
 }
 
@@ -69,13 +69,13 @@ static void note_foreign(struct imp *im, const struct ing *ing,
 {
     if (str_eq(ing->namespace, g->namespace))
         return;
-    report_node(im, ing, at, DIAG_IMPORT_DETAIL,
-                "ingress-nginx serves every Ingress of host '%s' in one "
-                "server: these paths join the routes of namespace '%s' (where "
-                "Ingress %s/%s created the server), which refer to Services "
-                "here through a ReferenceGrant",
-                *g->host ? g->host : "*", g->namespace, g->creator->namespace,
-                g->creator->src->obj.meta.name);
+    nx_report_node(im, ing, at, DIAG_IMPORT_DETAIL,
+                   "ingress-nginx serves every Ingress of host '%s' in one "
+                   "server: these paths join the routes of namespace '%s' (where "
+                   "Ingress %s/%s created the server), which refer to Services "
+                   "here through a ReferenceGrant",
+                   *g->host ? g->host : "*", g->namespace, g->creator->namespace,
+                   g->creator->src->obj.meta.name);
 }
 
 static bool parse_path_type(const char *s, enum path_type *out)
@@ -96,7 +96,7 @@ static bool parse_path_type(const char *s, enum path_type *out)
  * refuses anything else, such as a regex written with pathType Prefix. */
 static bool strict_path(const char *p)
 {
-    return p[0] == '/' && value_in_alphabet(p, "._-/");
+    return p[0] == '/' && imp_value_in_alphabet(p, "._-/");
 }
 
 /* A path of an Ingress, checked as the API server and ingress-nginx's
@@ -111,42 +111,43 @@ static const char *path_value(struct imp *im, const struct ing *ing,
     if (!p->path_type)
         return NULL; /* the decoder reported the missing pathType */
     if (!parse_path_type(p->path_type, type)) {
-        report_node(im, ing, ynode_get(p->src, "pathType"), DIAG_IMPORT_BAD_VALUE,
-                    "pathType must be Exact, Prefix or ImplementationSpecific");
+        nx_report_node(im, ing, ynode_get(p->src, "pathType"),
+                       DIAG_IMPORT_BAD_VALUE,
+                       "pathType must be Exact, Prefix or ImplementationSpecific");
         return NULL;
     }
-    if ((bad = value_unsafe_text(v)) != NULL) {
-        report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
-                    "the path has %s; the path is left out", bad);
+    if ((bad = imp_value_unsafe_text(v)) != NULL) {
+        nx_report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                       "the path has %s; the path is left out", bad);
         return NULL;
     }
     if (v[0] != '/' || strlen(v) > 1024) {
-        report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
-                    "a path must start with '/' and have at most 1024 "
-                    "characters; the path is left out");
+        nx_report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                       "a path must start with '/' and have at most 1024 "
+                       "characters; the path is left out");
         return NULL;
     }
     if (*type != PT_IMPLEMENTATION_SPECIFIC && !strict_path(v))
-        report_node_sev(im, ing, at, DIAG_WARNING, DIAG_IMPORT_BAD_VALUE,
-                        "ingress-nginx 1.12 and later refuse %s paths with "
-                        "characters other than letters, digits and '._-/' "
-                        "(strict-validate-path-type); converted as earlier "
-                        "versions served it, but use ImplementationSpecific for "
-                        "a regular expression",
-                        p->path_type);
+        nx_report_node_sev(im, ing, at, DIAG_WARNING, DIAG_IMPORT_BAD_VALUE,
+                           "ingress-nginx 1.12 and later refuse %s paths with "
+                           "characters other than letters, digits and '._-/' "
+                           "(strict-validate-path-type); converted as earlier "
+                           "versions served it, but use ImplementationSpecific for "
+                           "a regular expression",
+                           p->path_type);
     return v;
 }
 
 /* Locations are keyed by path type and path, as ingress-nginx compares
  * them. */
-struct location *host_location(const struct host_group *g, const char *value,
-                               enum path_type type)
+struct location *nx_host_location(const struct host_group *g, const char *value,
+                                  enum path_type type)
 {
     struct strbuf key = STRBUF_INIT;
     struct location *l;
 
     strbuf_addf(&key, "%d:%s", (int)type, value);
-    l = index_get(&g->location_index, key.buf);
+    l = imp_index_get(&g->location_index, key.buf);
     strbuf_release(&key);
     return l;
 }
@@ -157,8 +158,8 @@ static void push_location(struct imp *im, struct host_group *g, struct location 
     l->session = l->ing->feat.session;
     ptrvec_push(im->a, &g->locations, l);
     if (l->path)
-        index_put(im->a, &g->location_index,
-                  arena_printf(im->a, "%d:%s", (int)l->type, l->value), l);
+        imp_index_put(im->a, &g->location_index,
+                      arena_printf(im->a, "%d:%s", (int)l->type, l->value), l);
 }
 
 static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
@@ -171,32 +172,32 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
     if (!v)
         return;
     if (g->catch_all && type == PT_PREFIX && strcmp(v, "/") == 0) {
-        report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
-                    "the catch-all server's '/' is the default backend of "
-                    "Ingress %s/%s; ignored, as in ingress-nginx (location "
-                    "already configured)",
-                    g->catch_all->ing->namespace,
-                    g->catch_all->ing->src->obj.meta.name);
+        nx_report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                       "the catch-all server's '/' is the default backend of "
+                       "Ingress %s/%s; ignored, as in ingress-nginx (location "
+                       "already configured)",
+                       g->catch_all->ing->namespace,
+                       g->catch_all->ing->src->obj.meta.name);
         return;
     }
-    old = host_location(g, v, type);
+    old = nx_host_location(g, v, type);
     if (old) {
-        report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
-                    "host '%s' already has %s path '%s' from Ingress %s/%s; "
-                    "ignored, as ingress-nginx keeps the first Ingress in "
-                    "its order (oldest, then ns/name descending)",
-                    *g->host ? g->host : "*", p->path_type,
-                    report_value(im, v), old->ing->namespace,
-                    old->ing->src->obj.meta.name);
+        nx_report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                       "host '%s' already has %s path '%s' from Ingress %s/%s; "
+                       "ignored, as ingress-nginx keeps the first Ingress in "
+                       "its order (oldest, then ns/name descending)",
+                       *g->host ? g->host : "*", p->path_type,
+                       imp_report_value(im, v), old->ing->namespace,
+                       old->ing->src->obj.meta.name);
         return;
     }
     l = ARENA_NEW(im->a, struct location);
     l->ing = ing;
     l->path = p;
     l->value = v;
-    l->shown = report_value(im, v);
+    l->shown = imp_report_value(im, v);
     l->type = type;
-    backend_resolve(im, ing, &p->backend, &l->backend);
+    nx_backend_resolve(im, ing, &p->backend, &l->backend);
     push_location(im, g, l);
 }
 
@@ -208,7 +209,7 @@ static struct location *new_default(struct imp *im, struct ing *ing)
     l->ing = ing;
     l->value = l->shown = "/";
     l->type = PT_PREFIX;
-    backend_resolve(im, ing, &ing->src->default_backend, &l->backend);
+    nx_backend_resolve(im, ing, &ing->src->default_backend, &l->backend);
     return l;
 }
 
@@ -229,10 +230,10 @@ static const char *rule_host(struct imp *im, const struct ing *ing,
 {
     if (!r->host || !*r->host)
         return "";
-    if (!value_hostname(r->host, true)) {
-        report_node(im, ing, ynode_get(r->src, "host"), DIAG_IMPORT_BAD_VALUE,
-                    "host must be a lower-case DNS name, optionally with a "
-                    "leading '*.', and not an IP address; the rule is left out");
+    if (!imp_value_hostname(r->host, true)) {
+        nx_report_node(im, ing, ynode_get(r->src, "host"), DIAG_IMPORT_BAD_VALUE,
+                       "host must be a lower-case DNS name, optionally with a "
+                       "leading '*.', and not an IP address; the rule is left out");
         return NULL;
     }
     return r->host;
@@ -251,16 +252,16 @@ static void add_passthrough(struct imp *im, struct ing *ing, struct host_group *
         const char *v = p->path && *p->path ? p->path : "/";
 
         if (strcmp(v, "/") != 0)
-            report_node(im, ing, p->src, DIAG_IMPORT_IGNORED,
-                        "ssl-passthrough forwards TLS to the backend of '/' "
-                        "only; ingress-nginx ignores this path");
+            nx_report_node(im, ing, p->src, DIAG_IMPORT_IGNORED,
+                           "ssl-passthrough forwards TLS to the backend of '/' "
+                           "only; ingress-nginx ignores this path");
         else if (g->passthrough)
-            report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
-                        "Ingress %s/%s already passes TLS through for host "
-                        "'%s'; ignored",
-                        g->passthrough->namespace,
-                        g->passthrough->src->obj.meta.name, g->host);
-        else if (backend_resolve(im, ing, &p->backend, &g->passthrough_backend))
+            nx_report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                           "Ingress %s/%s already passes TLS through for host "
+                           "'%s'; ignored",
+                           g->passthrough->namespace,
+                           g->passthrough->src->obj.meta.name, g->host);
+        else if (nx_backend_resolve(im, ing, &p->backend, &g->passthrough_backend))
             g->passthrough = ing;
     }
 }
@@ -284,7 +285,7 @@ static void add_ingress(struct imp *im, struct ing *ing)
             continue;
         }
         if (ing->feat.protocol == BP_OTHER)
-            continue; /* FCGI: reported by backends_protocol() */
+            continue; /* FCGI: reported by nx_backends_protocol() */
         for (j = 0; j < r->http.n_paths; j++)
             add_location(im, ing, g, &r->http.paths[j]);
     }
@@ -305,11 +306,11 @@ static void add_catch_all(struct imp *im, struct ing *ing)
     g = group_get(im, ing, "");
     note_foreign(im, ing, g, in->default_backend.src);
     if (g->catch_all) {
-        report_node(im, ing, in->default_backend.src, DIAG_IMPORT_CONFLICT,
-                    "Ingress %s/%s already gives the catch-all server its "
-                    "backend; ignored, as in ingress-nginx",
-                    g->catch_all->ing->namespace,
-                    g->catch_all->ing->src->obj.meta.name);
+        nx_report_node(im, ing, in->default_backend.src, DIAG_IMPORT_CONFLICT,
+                       "Ingress %s/%s already gives the catch-all server its "
+                       "backend; ignored, as in ingress-nginx",
+                       g->catch_all->ing->namespace,
+                       g->catch_all->ing->src->obj.meta.name);
         return;
     }
     g->catch_all = new_default(im, ing); /* pushed after the paths */
@@ -342,23 +343,23 @@ static void add_defaults(struct imp *im, struct ing *ing)
         return;
     for (i = 0; i < in->n_rules; i++) {
         const char *host = in->rules[i].host ? in->rules[i].host : "";
-        struct host_group *g = host_group_find(im, ing->klass, host);
+        struct host_group *g = nx_host_group_find(im, ing->klass, host);
 
         if (!g || host_seen(in, i))
             continue;
         if (!*host)
-            report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
-                        "not used for the rules without host: ingress-nginx's "
-                        "catch-all server takes its default backend only from "
-                        "an Ingress without rules");
+            nx_report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                           "not used for the rules without host: ingress-nginx's "
+                           "catch-all server takes its default backend only from "
+                           "an Ingress without rules");
         else if (g->creator != ing)
-            report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
-                        "not used for host '%s': Ingress %s/%s, first in "
-                        "ingress-nginx's order, created its server, and its "
-                        "default backend (or the controller's) answers what "
-                        "no path matches",
-                        host, g->creator->namespace,
-                        g->creator->src->obj.meta.name);
+            nx_report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                           "not used for host '%s': Ingress %s/%s, first in "
+                           "ingress-nginx's order, created its server, and its "
+                           "default backend (or the controller's) answers what "
+                           "no path matches",
+                           host, g->creator->namespace,
+                           g->creator->src->obj.meta.name);
         else
             add_default(im, ing, g);
     }
@@ -380,8 +381,8 @@ static void add_canary(struct imp *im, struct ing *ing)
     size_t i, j;
 
     if (in->default_backend.src)
-        report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
-                    "a canary's default backend is ignored");
+        nx_report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                       "a canary's default backend is ignored");
     for (i = 0; i < in->n_rules; i++) {
         const struct ingress_rule *r = &in->rules[i];
         const char *host = rule_host(im, ing, r);
@@ -389,33 +390,34 @@ static void add_canary(struct imp *im, struct ing *ing)
 
         if (!host)
             continue;
-        g = host_group_find(im, ing->klass, host);
+        g = nx_host_group_find(im, ing->klass, host);
         if (g && r->http.n_paths)
             note_foreign(im, ing, g, r->src);
         for (j = 0; j < r->http.n_paths; j++) {
             const struct ingress_path *p = &r->http.paths[j];
             enum path_type type;
             const char *v = path_value(im, ing, p, &type);
-            struct location *l = v && g ? host_location(g, v, type) : NULL;
+            struct location *l = v && g ? nx_host_location(g, v, type) : NULL;
 
             if (!v)
                 continue;
             if (!l) {
-                report_node_sev(im, ing, p->src, DIAG_WARNING, DIAG_IMPORT_IGNORED,
-                                "no main Ingress has %s path '%s' on host '%s': "
-                                "ingress-nginx ignores this canary path",
-                                p->path_type, report_value(im, v),
-                                *host ? host : "*");
+                nx_report_node_sev(
+                    im, ing, p->src, DIAG_WARNING, DIAG_IMPORT_IGNORED,
+                    "no main Ingress has %s path '%s' on host '%s': "
+                    "ingress-nginx ignores this canary path",
+                    p->path_type, imp_report_value(im, v), *host ? host : "*");
             } else if (l->canary) {
-                report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
-                            "the path already has canary Ingress %s/%s; "
-                            "ingress-nginx takes one canary per path",
-                            l->canary->namespace, l->canary->src->obj.meta.name);
-            } else if (backend_resolve(im, ing, &p->backend, &l->canary_backend)) {
+                nx_report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                               "the path already has canary Ingress %s/%s; "
+                               "ingress-nginx takes one canary per path",
+                               l->canary->namespace, l->canary->src->obj.meta.name);
+            } else if (nx_backend_resolve(im, ing, &p->backend,
+                                          &l->canary_backend)) {
                 const char *key = upstream_key(im, &l->backend);
                 l->canary = ing;
-                if (key && !index_get(&NX(im)->canary_index, key))
-                    index_put(im->a, &NX(im)->canary_index, key, l);
+                if (key && !imp_index_get(&NX(im)->canary_index, key))
+                    imp_index_put(im->a, &NX(im)->canary_index, key, l);
             }
         }
     }
@@ -442,26 +444,26 @@ static const struct ynode *location_node(const struct location *l)
  * upstream's first alternative backend, whichever path merged it). */
 static void share_canary(struct imp *im, struct location *l, const char *key)
 {
-    const struct location *s = index_get(&NX(im)->canary_index, key);
+    const struct location *s = imp_index_get(&NX(im)->canary_index, key);
 
     if (!s || s == l || l->canary == s->canary)
         return;
     if (l->canary)
-        report_node(im, l->canary, NULL, DIAG_IMPORT_CONFLICT,
-                    "Service '%s' port %lld already has canary Ingress %s/%s "
-                    "(merged first): ingress-nginx uses that one for every "
-                    "path of the Service, including '%s'",
-                    l->backend.service, (long long)l->backend.port,
-                    s->canary->namespace, s->canary->src->obj.meta.name,
-                    l->shown);
+        nx_report_node(im, l->canary, NULL, DIAG_IMPORT_CONFLICT,
+                       "Service '%s' port %lld already has canary Ingress %s/%s "
+                       "(merged first): ingress-nginx uses that one for every "
+                       "path of the Service, including '%s'",
+                       l->backend.service, (long long)l->backend.port,
+                       s->canary->namespace, s->canary->src->obj.meta.name,
+                       l->shown);
     l->canary = s->canary;
     l->canary_backend = s->canary_backend;
-    report_node(im, l->ing, location_node(l), DIAG_IMPORT_DETAIL,
-                "ingress-nginx attaches canary Ingress %s/%s to the upstream "
-                "of Service '%s' port %lld (balancer.lua), so this path "
-                "splits traffic to the canary too",
-                s->canary->namespace, s->canary->src->obj.meta.name,
-                l->backend.service, (long long)l->backend.port);
+    nx_report_node(im, l->ing, location_node(l), DIAG_IMPORT_DETAIL,
+                   "ingress-nginx attaches canary Ingress %s/%s to the upstream "
+                   "of Service '%s' port %lld (balancer.lua), so this path "
+                   "splits traffic to the canary too",
+                   s->canary->namespace, s->canary->src->obj.meta.name,
+                   l->backend.service, (long long)l->backend.port);
 }
 
 /* Canaries and session affinity are per upstream in ingress-nginx, not per
@@ -483,7 +485,7 @@ static void share_upstreams(struct imp *im)
         const struct location *l = all.v[i];
         const char *key = upstream_key(im, &l->backend);
         if (key && l->ing->feat.session)
-            index_put(im->a, &sessions, key, l->ing);
+            imp_index_put(im->a, &sessions, key, l->ing);
     }
     for (i = 0; i < all.n; i++) {
         struct location *l = all.v[i];
@@ -493,23 +495,23 @@ static void share_upstreams(struct imp *im)
         if (!key)
             continue;
         share_canary(im, l, key);
-        s = index_get(&sessions, key);
+        s = imp_index_get(&sessions, key);
         if (s && s->feat.session != l->session) {
             l->session = s->feat.session;
-            report_node(im, l->ing, location_node(l), DIAG_IMPORT_DETAIL,
-                        "ingress-nginx keeps session affinity per upstream: "
-                        "the affinity of Ingress %s/%s for Service '%s' port "
-                        "%lld applies to this path too",
-                        s->namespace, s->src->obj.meta.name,
-                        l->backend.service, (long long)l->backend.port);
+            nx_report_node(im, l->ing, location_node(l), DIAG_IMPORT_DETAIL,
+                           "ingress-nginx keeps session affinity per upstream: "
+                           "the affinity of Ingress %s/%s for Service '%s' port "
+                           "%lld applies to this path too",
+                           s->namespace, s->src->obj.meta.name, l->backend.service,
+                           (long long)l->backend.port);
         }
     }
 }
 
 static bool host_taken(struct imp *im, const struct ing *ing, const char *host)
 {
-    return host_group_find(im, ing->klass, host) ||
-           index_get(&NX(im)->alias_index, group_key(im, ing->klass, host));
+    return nx_host_group_find(im, ing->klass, host) ||
+           imp_index_get(&NX(im)->alias_index, group_key(im, ing->klass, host));
 }
 
 /* server-alias, first step (createServers): the first Ingress with
@@ -524,28 +526,28 @@ static void claim_aliases(struct imp *im, struct ing *ing)
 
     if (!ing->cfg.server_alias || ing->cfg.canary == TRI_TRUE)
         return;
-    names = value_split_list(im->a, ing->cfg.server_alias, &n);
+    names = imp_value_split_list(im->a, ing->cfg.server_alias, &n);
     for (i = 0; i < n; i++) {
-        if (!value_hostname(names[i], true))
-            report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: alias '%s' is not a DNS name "
-                              "(nginx regex names have no Gateway API form)",
-                              names[i]); /* the annotation's alphabet */
+        if (!imp_value_hostname(names[i], true))
+            nx_report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: alias '%s' is not a DNS name "
+                                 "(nginx regex names have no Gateway API form)",
+                                 names[i]); /* the annotation's alphabet */
     }
     for (r = 0; r < ing->src->n_rules; r++) {
         const char *host = ing->src->rules[r].host;
         struct host_group *g =
-            host && *host ? host_group_find(im, ing->klass, host) : NULL;
+            host && *host ? nx_host_group_find(im, ing->klass, host) : NULL;
 
         if (!g || g->alias_ing == ing)
             continue;
         if (g->alias_ing) {
-            report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
-                              "ignored for host '%s': Ingress %s/%s already "
-                              "gave it aliases (ingress-nginx: \"Aliases "
-                              "already configured\")",
-                              host, g->alias_ing->namespace,
-                              g->alias_ing->src->obj.meta.name);
+            nx_report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
+                                 "ignored for host '%s': Ingress %s/%s already "
+                                 "gave it aliases (ingress-nginx: \"Aliases "
+                                 "already configured\")",
+                                 host, g->alias_ing->namespace,
+                                 g->alias_ing->src->obj.meta.name);
             continue;
         }
         g->alias_ing = ing;
@@ -584,31 +586,33 @@ static void assign_aliases(struct imp *im)
         for (k = 0; k < g->n_alias_names; k++) {
             const char *name = g->alias_names[k];
             const char *key = group_key(im, g->klass, name);
-            const struct host_group *other = index_get(&NX(im)->alias_index, key);
+            const struct host_group *other =
+                imp_index_get(&NX(im)->alias_index, key);
 
-            if (!value_hostname(name, true) || str_eq(name, g->host) ||
+            if (!imp_value_hostname(name, true) || str_eq(name, g->host) ||
                 other == g)
                 continue; /* reported, the host itself, or a duplicate */
-            if (host_group_find(im, g->klass, name))
-                report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
-                                  "alias '%s' is already a server name; "
-                                  "ingress-nginx ignores it",
-                                  name);
+            if (nx_host_group_find(im, g->klass, name))
+                nx_report_annotation(im, ing, "server-alias", DIAG_IMPORT_IGNORED,
+                                     "alias '%s' is already a server name; "
+                                     "ingress-nginx ignores it",
+                                     name);
             else if (other)
-                report_annotation(im, ing, "server-alias", DIAG_IMPORT_CONFLICT,
-                                  "alias '%s' of host '%s' is also an alias of "
-                                  "host '%s', whose server comes first in "
-                                  "nginx.conf: nginx ignores it here "
-                                  "(conflicting server name)",
-                                  name, g->host, other->host);
+                nx_report_annotation(im, ing, "server-alias", DIAG_IMPORT_CONFLICT,
+                                     "alias '%s' of host '%s' is also an alias of "
+                                     "host '%s', whose server comes first in "
+                                     "nginx.conf: nginx ignores it here "
+                                     "(conflicting server name)",
+                                     name, g->host, other->host);
             else if (g->aliases.n + 1 >= MAX_ROUTE_HOSTNAMES)
-                report_annotation(im, ing, "server-alias", DIAG_IMPORT_NOT_CONVERTED,
-                                  "not converted: alias '%s' would give a route "
-                                  "more than %d hostnames",
-                                  name, MAX_ROUTE_HOSTNAMES);
+                nx_report_annotation(im, ing, "server-alias",
+                                     DIAG_IMPORT_NOT_CONVERTED,
+                                     "not converted: alias '%s' would give a route "
+                                     "more than %d hostnames",
+                                     name, MAX_ROUTE_HOSTNAMES);
             else {
                 ptrvec_push(im->a, &g->aliases, (void *)name);
-                index_put(im->a, &NX(im)->alias_index, key, g);
+                imp_index_put(im->a, &NX(im)->alias_index, key, g);
             }
         }
     }
@@ -627,32 +631,34 @@ static void add_www(struct imp *im, struct ing *ing)
         const char *host = ing->src->rules[r].host, *other;
         struct host_group *g;
 
-        if (!host || !*host || !host_group_find(im, ing->klass, host))
+        if (!host || !*host || !nx_host_group_find(im, ing->klass, host))
             continue;
         if (host[0] == '*') {
-            report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_IGNORED,
-                              "'%s' is a wildcard: it has no www name", host);
+            nx_report_annotation(im, ing, "from-to-www-redirect",
+                                 DIAG_IMPORT_IGNORED,
+                                 "'%s' is a wildcard: it has no www name", host);
             continue;
         }
         other = strncmp(host, "www.", 4) == 0
                     ? host + 4
                     : arena_printf(im->a, "www.%s", host);
         if (host_taken(im, ing, other)) {
-            report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_IGNORED,
-                              "'%s' is already a server name; ingress-nginx adds "
-                              "no redirect for it",
-                              other);
+            nx_report_annotation(
+                im, ing, "from-to-www-redirect", DIAG_IMPORT_IGNORED,
+                "'%s' is already a server name; ingress-nginx adds "
+                "no redirect for it",
+                other);
             continue;
         }
         g = group_get(im, ing, other);
         g->www_target = host;
-        report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_DETAIL,
-                          "'%s' redirects to '%s' with 308, keeping scheme "
-                          "and URI; ingress-nginx (ngx_srv_redirect.lua) also "
-                          "strips one trailing '/' from the URI ('/a/' becomes "
-                          "'/a') and names the port, which the Gateway API "
-                          "redirect does not",
-                          other, host);
+        nx_report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_DETAIL,
+                             "'%s' redirects to '%s' with 308, keeping scheme "
+                             "and URI; ingress-nginx (ngx_srv_redirect.lua) also "
+                             "strips one trailing '/' from the URI ('/a/' becomes "
+                             "'/a') and names the port, which the Gateway API "
+                             "redirect does not",
+                             other, host);
     }
 }
 
@@ -670,12 +676,12 @@ static void add_app_root(struct imp *im, struct host_group *g)
             g->app_root = l;
         else if (g->app_root->ing != l->ing &&
                  !str_eq(g->app_root->ing->feat.app_root, l->ing->feat.app_root))
-            report_annotation(im, l->ing, "app-root", DIAG_IMPORT_CONFLICT,
-                              "host '%s' already has app-root '%s' from Ingress "
-                              "%s/%s; ignored",
-                              g->host, g->app_root->ing->feat.app_root,
-                              g->app_root->ing->namespace,
-                              g->app_root->ing->src->obj.meta.name);
+            nx_report_annotation(im, l->ing, "app-root", DIAG_IMPORT_CONFLICT,
+                                 "host '%s' already has app-root '%s' from Ingress "
+                                 "%s/%s; ignored",
+                                 g->host, g->app_root->ing->feat.app_root,
+                                 g->app_root->ing->namespace,
+                                 g->app_root->ing->src->obj.meta.name);
     }
     if (!g->app_root || g->regex)
         return;
@@ -684,11 +690,11 @@ static void add_app_root(struct imp *im, struct host_group *g)
     for (i = 0; i < g->locations.n; i++) {
         struct location *l = g->locations.v[i];
         if (l->path && l->type == PT_EXACT && strcmp(l->value, "/") == 0)
-            report_node(im, l->ing, l->path->src, DIAG_IMPORT_IGNORED,
-                        "app-root of Ingress %s/%s answers '/' first: "
-                        "ingress-nginx never reaches this path",
-                        g->app_root->ing->namespace,
-                        g->app_root->ing->src->obj.meta.name);
+            nx_report_node(im, l->ing, l->path->src, DIAG_IMPORT_IGNORED,
+                           "app-root of Ingress %s/%s answers '/' first: "
+                           "ingress-nginx never reaches this path",
+                           g->app_root->ing->namespace,
+                           g->app_root->ing->src->obj.meta.name);
         else
             g->locations.v[k++] = l;
     }
@@ -708,7 +714,7 @@ static int cmp_groups(const void *pa, const void *pb)
     return strcmp(a->host, b->host);
 }
 
-void hosts_build(struct imp *im)
+void nx_hosts_build(struct imp *im)
 {
     size_t i;
 
@@ -745,9 +751,9 @@ void hosts_build(struct imp *im)
         add_www(im, NX(im)->ings.v[i]);
     for (i = 0; i < NX(im)->groups.n; i++) {
         struct host_group *g = NX(im)->groups.v[i];
-        g->regex_cause = paths_regex_cause(g);
+        g->regex_cause = nx_paths_regex_cause(g);
         g->regex = g->regex_cause != NULL;
-        paths_index(im, g);
+        nx_paths_index(im, g);
         add_app_root(im, g);
     }
     ptrvec_sort(&NX(im)->groups, cmp_groups);

@@ -197,119 +197,117 @@ static inline struct nx *NX(const struct imp *im)
 }
 
 /* report.c: diagnostics at the annotations and fields of an Ingress. */
-const struct ynode *report_annotation_node(const struct ing *ing, const char *name);
-struct diag *report_annotation(struct imp *im, const struct ing *ing,
-                               const char *name, enum diag_code code,
-                               const char *fmt, ...)
+const struct ynode *nx_report_annotation_node(const struct ing *ing,
+                                              const char *name);
+struct diag *nx_report_annotation(struct imp *im, const struct ing *ing,
+                                  const char *name, enum diag_code code,
+                                  const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-struct diag *report_node(struct imp *im, const struct ing *ing,
-                         const struct ynode *at, enum diag_code code,
-                         const char *fmt, ...)
+struct diag *nx_report_node(struct imp *im, const struct ing *ing,
+                            const struct ynode *at, enum diag_code code,
+                            const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-struct diag *report_node_sev(struct imp *im, const struct ing *ing,
-                             const struct ynode *at, enum diag_severity sev,
-                             enum diag_code code, const char *fmt, ...)
+struct diag *nx_report_node_sev(struct imp *im, const struct ing *ing,
+                                const struct ynode *at, enum diag_severity sev,
+                                enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 /* classes.c */
-void classes_resolve(struct imp *im);
+void nx_classes_resolve(struct imp *im);
 
 /* annotations.c */
-void annotations_parse(struct imp *im, struct ing *ing);
+void nx_annotations_parse(struct imp *im, struct ing *ing);
 
 /* Features, one Ingress at a time (after every Ingress is parsed). */
-void backends_protocol(struct imp *im, struct ing *ing);
-void redirects_feature(struct imp *im, struct ing *ing, bool grpc);
-void headers_feature(struct imp *im, struct ing *ing);
-void cors_feature(struct imp *im, struct ing *ing);
-void session_feature(struct imp *im, struct ing *ing);
-void mirror_feature(struct imp *im, struct ing *ing);
-void canary_feature(struct imp *im, struct ing *ing);
-void paths_feature(struct imp *im, struct ing *ing);
+void nx_backends_protocol(struct imp *im, struct ing *ing);
+void nx_redirects_feature(struct imp *im, struct ing *ing, bool grpc);
+void nx_headers_feature(struct imp *im, struct ing *ing);
+void nx_cors_feature(struct imp *im, struct ing *ing);
+void nx_session_feature(struct imp *im, struct ing *ing);
+void nx_mirror_feature(struct imp *im, struct ing *ing);
+void nx_canary_feature(struct imp *im, struct ing *ing);
+void nx_paths_feature(struct imp *im, struct ing *ing);
 
 /* backends.c: a Service port behind an Ingress path. */
-bool backend_resolve(struct imp *im, const struct ing *ing,
-                     const struct ingress_backend *b, struct backend *out);
+bool nx_backend_resolve(struct imp *im, const struct ing *ing,
+                        const struct ingress_backend *b, struct backend *out);
 
 /* hosts.c: host groups with their locations, canaries and aliases. */
-void hosts_build(struct imp *im);
+void nx_hosts_build(struct imp *im);
 
-struct host_group *host_group_find(struct imp *im, const char *klass,
-                                   const char *host);
-struct location *host_location(const struct host_group *g, const char *value,
-                               enum path_type type);
+struct host_group *nx_host_group_find(struct imp *im, const char *klass,
+                                      const char *host);
+struct location *nx_host_location(const struct host_group *g, const char *value,
+                                  enum path_type type);
 
 /* tls.c: certificates per host, ssl-passthrough. */
-void tls_build(struct imp *im);
+void nx_tls_build(struct imp *im);
 /* The tls entry of ing that names host, or else covers it; NULL if none. */
-const struct ingress_tls *tls_entry_for(const struct ing *ing, const char *host);
+const struct ingress_tls *nx_tls_entry_for(const struct ing *ing, const char *host);
 
 /* backend_tls.c: backend-protocol HTTPS/GRPCS to BackendTLSPolicy. */
-void backend_tls_build(struct imp *im);
+void nx_backend_tls_build(struct imp *im);
 
 /* paths.c: the matches and rewrite of one location. */
-const struct ing *paths_regex_cause(const struct host_group *g);
-void paths_index(struct imp *im, struct host_group *g);
-void paths_plan(struct imp *im, const struct host_group *g,
-                const struct location *l, struct path_plan *out);
-void paths_precedence(struct imp *im, const struct host_group *g);
+const struct ing *nx_paths_regex_cause(const struct host_group *g);
+void nx_paths_index(struct imp *im, struct host_group *g);
+void nx_paths_plan(struct imp *im, const struct host_group *g,
+                   const struct location *l, struct path_plan *out);
+void nx_paths_precedence(struct imp *im, const struct host_group *g);
 
 /* canary.c: a location's rules, with its canary's header, cookie and
  * weight rules. */
-void canary_rules(struct imp *im, const struct location *l,
-                  const struct o_match *base, size_t n_base,
-                  const struct o_filters *f, size_t group,
-                  struct ptrvec *rules);
+void nx_canary_rules(struct imp *im, const struct location *l,
+                     const struct o_match *base, size_t n_base,
+                     const struct o_filters *f, size_t group, struct ptrvec *rules);
 
 /* redirects.c */
-struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r);
-const struct o_redirect *redirects_https(struct imp *im);
+struct o_filters *nx_redirects_filters(struct imp *im, const struct o_redirect *r);
+const struct o_redirect *nx_redirects_https(struct imp *im);
 
 /* policies.c: the gwc policies of an Ingress.  Access control not
  * converted exactly fails closed: reported at its annotation (at), the
  * Ingress's AccessPolicy then denies every client. */
-void imp_fail_closed(struct imp *im, struct ing *ing,
-                          const struct ynode *at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void imp_policies_feature(struct imp *im, struct ing *ing);
+void nx_fail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void nx_policies_feature(struct imp *im, struct ing *ing);
 /* The Ingress's policy of kind (AccessPolicy, ClientPolicy,
  * BackendPolicy): pol_get names it on first use, pol_find says NULL. */
-struct o_gwc_policy *pol_get(struct imp *im, struct ing *ing, const char *kind);
-struct o_gwc_policy *pol_find(struct ing *ing, const char *kind);
+struct o_gwc_policy *nx_pol_get(struct imp *im, struct ing *ing, const char *kind);
+struct o_gwc_policy *nx_pol_find(struct ing *ing, const char *kind);
 /* A note at annotation key: converted to that policy's field. */
-void pol_converted(struct imp *im, struct ing *ing, const char *key,
-                   const char *kind, const char *fmt, ...)
+void nx_pol_converted(struct imp *im, struct ing *ing, const char *key,
+                      const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* imp_fail_closed at annotation key. */
-void pol_fail_closed(struct imp *im, struct ing *ing, const char *key,
-                     const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+void nx_pol_fail_closed(struct imp *im, struct ing *ing, const char *key,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A note at each of keys present: ignored without what. */
-void pol_ignored_without(struct imp *im, const struct ing *ing,
-                         const char *const *keys, size_t n, const char *what);
+void nx_pol_ignored_without(struct imp *im, const struct ing *ing,
+                            const char *const *keys, size_t n, const char *what);
 /* access.c: a comma list of addresses and CIDR blocks as ingress-nginx
  * reads it, written as gwc's CIDRs; NULL with *why when it cannot be. */
-const char **pol_cidrs(struct imp *im, const char *value, size_t max,
-                       size_t *n, const char **why);
+const char **nx_pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
+                          const char **why);
 /* access.c: the AccessPolicy; traffic.c: the ClientPolicy and the
  * BackendPolicy. */
-void access_feature(struct imp *im, struct ing *ing);
-void traffic_feature(struct imp *im, struct ing *ing);
+void nx_access_feature(struct imp *im, struct ing *ing);
+void nx_traffic_feature(struct imp *im, struct ing *ing);
 /* What a canary Ingress's own load balancing is left as (reported). */
-void traffic_canary(struct imp *im, const struct ing *ing);
+void nx_traffic_canary(struct imp *im, const struct ing *ing);
 /* Targets for the policies of the Ingresses whose rules route r holds
  * (rule names are unique within g's routes). */
-void imp_policies_target(struct imp *im, const struct host_group *g,
-                     const struct o_route *r);
-void imp_policies_build(struct imp *im);
+void nx_policies_target(struct imp *im, const struct host_group *g,
+                        const struct o_route *r);
+void nx_policies_build(struct imp *im);
 
 /* mirror.c: svc[.ns[.svc[.cluster.local]]] as a Service and namespace
  * (home when the host has none). */
-bool service_host(struct imp *im, const char *host, const char *home,
-                  const char **svc, const char **ns);
+bool nx_service_host(struct imp *im, const char *host, const char *home,
+                     const char **svc, const char **ns);
 
 /* routes.c, gateways.c */
-void routes_build(struct imp *im);
-void gateways_assign(struct imp *im);
+void nx_routes_build(struct imp *im);
+void nx_gateways_assign(struct imp *im);
 
 #endif

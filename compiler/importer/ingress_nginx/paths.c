@@ -48,7 +48,7 @@ static bool rewrites(const struct location *l)
 
 /* enforceRegex of ingress-nginx: one location decides for the host; the
  * Ingress of the first such location, or NULL. */
-const struct ing *paths_regex_cause(const struct host_group *g)
+const struct ing *nx_paths_regex_cause(const struct host_group *g)
 {
     size_t i;
 
@@ -64,18 +64,19 @@ const struct ing *paths_regex_cause(const struct host_group *g)
  * implicit trailing-slash redirect for it). */
 static bool paths_claims_exact(const struct host_group *g, const char *path)
 {
-    return host_location(g, path, PT_EXACT) || host_location(g, path, PT_PREFIX) ||
-           host_location(g, path, PT_IMPLEMENTATION_SPECIFIC);
+    return nx_host_location(g, path, PT_EXACT) ||
+           nx_host_location(g, path, PT_PREFIX) ||
+           nx_host_location(g, path, PT_IMPLEMENTATION_SPECIFIC);
 }
 
-void paths_feature(struct imp *im, struct ing *ing)
+void nx_paths_feature(struct imp *im, struct ing *ing)
 {
     const char *t = ing->cfg.rewrite_target;
 
     if (ing->cfg.x_forwarded_prefix && !t)
-        report_annotation(im, ing, "x-forwarded-prefix", DIAG_IMPORT_IGNORED,
-                          "ignored without rewrite-target: ingress-nginx sends "
-                          "X-Forwarded-Prefix only when it rewrites");
+        nx_report_annotation(im, ing, "x-forwarded-prefix", DIAG_IMPORT_IGNORED,
+                             "ignored without rewrite-target: ingress-nginx sends "
+                             "X-Forwarded-Prefix only when it rewrites");
     /* A target not starting with '/' ("$1") is valid in ingress-nginx
      * (RegexPathWithCapture) and still puts the host in regex mode; the
      * idioms convert "$1" after a "(/.*)" group, regex_plan() reports the
@@ -173,8 +174,9 @@ static enum idiom find_idiom(struct imp *im, const char *path, const char *targe
             continue;
         tlen = strlen(target) - strlen(idioms[i].capture);
         *base = arena_strndup(im->a, target, tlen);
-        if (**base && ((*base)[0] != '/' || !value_in_alphabet(*base, "/-_~.") ||
-                       (*base)[tlen - 1] == '/'))
+        if (**base &&
+            ((*base)[0] != '/' || !imp_value_in_alphabet(*base, "/-_~.") ||
+             (*base)[tlen - 1] == '/'))
             return ID_NONE;
         *prefix = arena_strndup(im->a, path, plen);
         return idioms[i].kind;
@@ -201,21 +203,21 @@ static bool idiom_plan(struct imp *im, const struct location *l,
         out->exact_rewrite.type = "ReplaceFullPath";
         out->exact_rewrite.value = arena_printf(im->a, "%s/", t);
     }
-    report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_DETAIL,
-                      "path '%s' with target '%s' is converted to PathPrefix "
-                      "'%s' with ReplacePrefixMatch '%s' (ingress-nginx matched "
-                      "it case-insensitively)",
-                      l->shown, target, p, out->rewrite.value);
+    nx_report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_DETAIL,
+                         "path '%s' with target '%s' is converted to PathPrefix "
+                         "'%s' with ReplacePrefixMatch '%s' (ingress-nginx matched "
+                         "it case-insensitively)",
+                         l->shown, target, p, out->rewrite.value);
     if (kind == ID_BYTE)
-        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
-                          "ingress-nginx also sent '%sxyz' here (as '%s/xyz'); "
-                          "PathPrefix '%s' matches whole segments only",
-                          p, t, p);
+        nx_report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                             "ingress-nginx also sent '%sxyz' here (as '%s/xyz'); "
+                             "PathPrefix '%s' matches whole segments only",
+                             p, t, p);
     else if (kind == ID_AFTER_SLASH)
-        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
-                          "ingress-nginx did not send '%s' itself here; "
-                          "PathPrefix '%s' does (as '%s')",
-                          p, p, out->rewrite.value);
+        nx_report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                             "ingress-nginx did not send '%s' itself here; "
+                             "PathPrefix '%s' does (as '%s')",
+                             p, p, out->rewrite.value);
     return true;
 }
 
@@ -228,15 +230,15 @@ static void regex_mode_note(struct imp *im, const struct host_group *g,
     const struct ynode *at = ynode_get(l->path->src, "path");
 
     if (cause && cause != l->ing)
-        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
-                    "Ingress %s/%s puts host '%s' in regex mode (use-regex or "
-                    "rewrite-target): ingress-nginx matches this path too as a "
-                    "case-insensitive regular expression prefix",
-                    cause->namespace, cause->src->obj.meta.name, g->host);
+        nx_report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                       "Ingress %s/%s puts host '%s' in regex mode (use-regex or "
+                       "rewrite-target): ingress-nginx matches this path too as a "
+                       "case-insensitive regular expression prefix",
+                       cause->namespace, cause->src->obj.meta.name, g->host);
     else if (l->type == PT_EXACT)
-        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
-                    "in regex mode ingress-nginx matches an Exact path as a "
-                    "case-insensitive regular expression prefix too");
+        nx_report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                       "in regex mode ingress-nginx matches an Exact path as a "
+                       "case-insensitive regular expression prefix too");
 }
 
 /* The target as a fixed path, when it is one: no "$", or only $1..$9 of a
@@ -285,34 +287,35 @@ static void regex_plan(struct imp *im, const struct host_group *g,
         set_form(out, "PathPrefix", "/"); /* every path starts with "/" */
     } else {
         form = regex_form(im, l->value);
-        if (!re_ok(form, err, sizeof(err))) {
-            report_node(im, l->ing, ynode_get(l->path->src, "path"),
-                        DIAG_IMPORT_BAD_VALUE,
-                        "with use-regex the path is a regular expression, and "
-                        "PCRE2 refuses it: %s; the path is left out",
-                        err);
+        if (!imp_re_ok(form, err, sizeof(err))) {
+            nx_report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                           DIAG_IMPORT_BAD_VALUE,
+                           "with use-regex the path is a regular expression, and "
+                           "PCRE2 refuses it: %s; the path is left out",
+                           err);
             return;
         }
         set_form(out, "RegularExpression", form);
         if (top_level_bar(l->value))
-            report_node(im, l->ing, ynode_get(l->path->src, "path"),
-                        DIAG_IMPORT_DETAIL,
-                        "'%s' has a '|' outside any group: ingress-nginx "
-                        "writes location ~* \"^%s\", where '^' anchors only "
-                        "the first alternative and the others match anywhere "
-                        "in the path; the RegularExpression does the same",
-                        l->shown, l->shown);
+            nx_report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                           DIAG_IMPORT_DETAIL,
+                           "'%s' has a '|' outside any group: ingress-nginx "
+                           "writes location ~* \"^%s\", where '^' anchors only "
+                           "the first alternative and the others match anywhere "
+                           "in the path; the RegularExpression does the same",
+                           l->shown, l->shown);
     }
     if (!rewrites(l))
         return;
     if (target[0] != '/' && target[0] != '$') {
-        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted for path '%s': target '%s' does not "
-                          "start with '/' or a capture group, so nginx "
-                          "rewrites to a URI that is not a path; the path is "
-                          "matched as a regular expression and forwarded "
-                          "unchanged",
-                          l->shown, target);
+        nx_report_annotation(im, l->ing, "rewrite-target",
+                             DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted for path '%s': target '%s' does not "
+                             "start with '/' or a capture group, so nginx "
+                             "rewrites to a URI that is not a path; the path is "
+                             "matched as a regular expression and forwarded "
+                             "unchanged",
+                             l->shown, target);
         return;
     }
     if ((fixed = fixed_target(im, l->value, target)) != NULL) {
@@ -321,12 +324,12 @@ static void regex_plan(struct imp *im, const struct host_group *g,
         out->rewritten = true;
         return;
     }
-    report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted for path '%s': target '%s' uses capture "
-                      "groups or nginx variables, and Gateway API rewrites "
-                      "cannot substitute them; the path is matched as a "
-                      "regular expression and forwarded unchanged",
-                      l->shown, target);
+    nx_report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_NOT_CONVERTED,
+                         "not converted for path '%s': target '%s' uses capture "
+                         "groups or nginx variables, and Gateway API rewrites "
+                         "cannot substitute them; the path is matched as a "
+                         "regular expression and forwarded unchanged",
+                         l->shown, target);
 }
 
 /* ---- plain mode ---- */
@@ -336,7 +339,7 @@ static int cmp_values(const void *pa, const void *pb)
     return strcmp(*(const char *const *)pa, *(const char *const *)pb);
 }
 
-void paths_index(struct imp *im, struct host_group *g)
+void nx_paths_index(struct imp *im, struct host_group *g)
 {
     size_t i;
 
@@ -401,10 +404,10 @@ static void trailing_slash(struct imp *im, const struct host_group *g,
     if (paths_claims_exact(g, bare))
         return;
     out->exact = bare;
-    report_node(im, l->ing, ynode_get(l->path->src, "path"), DIAG_IMPORT_DETAIL,
-                "nginx answers '%s' with a 301 to '%s' (location '%s'); the "
-                "redirect is an Exact rule in the output",
-                report_value(im, bare), l->shown, l->shown);
+    nx_report_node(im, l->ing, ynode_get(l->path->src, "path"), DIAG_IMPORT_DETAIL,
+                   "nginx answers '%s' with a 301 to '%s' (location '%s'); the "
+                   "redirect is an Exact rule in the output",
+                   imp_report_value(im, bare), l->shown, l->shown);
 }
 
 static void byte_prefix(struct imp *im, const struct host_group *g,
@@ -413,14 +416,14 @@ static void byte_prefix(struct imp *im, const struct host_group *g,
     const char *v = l->value;
     const struct ynode *at = ynode_get(l->path->src, "pathType");
 
-    if (!value_gateway_path(v)) {
+    if (!imp_value_gateway_path(v)) {
         set_form(out, "RegularExpression",
-                 arena_printf(im->a, "%s.*", re_quote(im->a, v)));
-        report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
-                    "'%s' is a byte prefix in ingress-nginx and not a valid "
-                    "Gateway API path: converted to a RegularExpression of the "
-                    "literal prefix",
-                    l->shown);
+                 arena_printf(im->a, "%s.*", imp_re_quote(im->a, v)));
+        nx_report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                       "'%s' is a byte prefix in ingress-nginx and not a valid "
+                       "Gateway API path: converted to a RegularExpression of the "
+                       "literal prefix",
+                       l->shown);
         return;
     }
     set_form(out, "PathPrefix", v);
@@ -429,25 +432,25 @@ static void byte_prefix(struct imp *im, const struct host_group *g,
         return;
     }
     if (byte_siblings(im, g, l)) {
-        report_node(im, l->ing, at, DIAG_IMPORT_APPROXIMATED,
-                    "ingress-nginx matches ImplementationSpecific '%s' as a "
-                    "byte prefix ('%sX' too); converted to PathPrefix, which "
-                    "matches whole segments, because a longer path of the "
-                    "host starts with it",
-                    l->shown, l->shown);
+        nx_report_node(im, l->ing, at, DIAG_IMPORT_APPROXIMATED,
+                       "ingress-nginx matches ImplementationSpecific '%s' as a "
+                       "byte prefix ('%sX' too); converted to PathPrefix, which "
+                       "matches whole segments, because a longer path of the "
+                       "host starts with it",
+                       l->shown, l->shown);
         return;
     }
     set_form(out, "RegularExpression",
-             arena_printf(im->a, "%s[^/].*", re_quote(im->a, v)));
-    report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
-                "ImplementationSpecific '%s' is a byte prefix in ingress-nginx "
-                "(it matches '%sX' too): PathPrefix '%s' plus a "
-                "RegularExpression for the rest",
-                l->shown, l->shown, l->shown);
+             arena_printf(im->a, "%s[^/].*", imp_re_quote(im->a, v)));
+    nx_report_node(im, l->ing, at, DIAG_IMPORT_DETAIL,
+                   "ImplementationSpecific '%s' is a byte prefix in ingress-nginx "
+                   "(it matches '%sX' too): PathPrefix '%s' plus a "
+                   "RegularExpression for the rest",
+                   l->shown, l->shown, l->shown);
 }
 
-void paths_plan(struct imp *im, const struct host_group *g,
-                const struct location *l, struct path_plan *out)
+void nx_paths_plan(struct imp *im, const struct host_group *g,
+                   const struct location *l, struct path_plan *out)
 {
     memset(out, 0, sizeof(*out));
     if (!l->path) { /* a default backend */
@@ -458,13 +461,14 @@ void paths_plan(struct imp *im, const struct host_group *g,
         regex_plan(im, g, l, out);
         return;
     }
-    if (l->type != PT_IMPLEMENTATION_SPECIFIC && !value_gateway_path(l->value)) {
-        report_node(im, l->ing, ynode_get(l->path->src, "path"),
-                    DIAG_IMPORT_NOT_CONVERTED,
-                    "not converted: '%s' is not a valid Gateway API %s path "
-                    "(no '//', '/./', '/../', '%%2f' or characters outside "
-                    "RFC 3986 paths)",
-                    l->shown, l->type == PT_EXACT ? "Exact" : "PathPrefix");
+    if (l->type != PT_IMPLEMENTATION_SPECIFIC &&
+        !imp_value_gateway_path(l->value)) {
+        nx_report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: '%s' is not a valid Gateway API %s path "
+                       "(no '//', '/./', '/../', '%%2f' or characters outside "
+                       "RFC 3986 paths)",
+                       l->shown, l->type == PT_EXACT ? "Exact" : "PathPrefix");
         return;
     }
     switch (l->type) {
@@ -526,10 +530,10 @@ struct regex_loc {
 static bool regex_loc_matches(struct regex_loc *r, const char *a, const char *b)
 {
     if (!r->re && !r->bad) {
-        r->re = re_compile(r->loc->plan->forms[0].value);
+        r->re = imp_re_compile(r->loc->plan->forms[0].value);
         r->bad = !r->re;
     }
-    return r->re && (re_matches(r->re, a) || re_matches(r->re, b));
+    return r->re && (imp_re_matches(r->re, a) || imp_re_matches(r->re, b));
 }
 
 /* The first regex location (in the host's order) that nginx tries after l
@@ -552,7 +556,7 @@ static struct regex_loc *shadowing(struct imp *im, const struct index *by_prefix
         const struct ptrvec *v;
 
         key[k] = '\0';
-        v = index_get(by_prefix, key);
+        v = imp_index_get(by_prefix, key);
         key[k] = c;
         for (i = 0; v && i < v->n; i++) {
             struct regex_loc *r = v->v[i];
@@ -565,7 +569,7 @@ static struct regex_loc *shadowing(struct imp *im, const struct index *by_prefix
     return best;
 }
 
-void paths_precedence(struct imp *im, const struct host_group *g)
+void nx_paths_precedence(struct imp *im, const struct host_group *g)
 {
     struct index by_prefix = {0};
     struct ptrvec all = {0};
@@ -586,9 +590,9 @@ void paths_precedence(struct imp *im, const struct host_group *g)
         r->loc = o;
         r->pos = i;
         key = literal_prefix(im, o->value);
-        if (!(v = index_get(&by_prefix, key))) {
+        if (!(v = imp_index_get(&by_prefix, key))) {
             v = ARENA_NEW(im->a, struct ptrvec);
-            index_put(im->a, &by_prefix, key, v);
+            imp_index_put(im->a, &by_prefix, key, v);
         }
         ptrvec_push(im->a, v, r);
         ptrvec_push(im->a, &all, r);
@@ -601,14 +605,14 @@ void paths_precedence(struct imp *im, const struct host_group *g)
         if (!p || l->plan->shadowed || !(r = shadowing(im, &by_prefix, l, p)))
             continue;
         l->plan->shadowed = true;
-        report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
-                          "the shorter regex path '%s' of Ingress %s/%s also "
-                          "matches '%s': ingress-nginx tried '%s' first, but "
-                          "Gateway API ranks regular expressions above "
-                          "PathPrefix",
-                          r->loc->shown, r->loc->ing->namespace,
-                          r->loc->ing->src->obj.meta.name, p, l->shown);
+        nx_report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_APPROXIMATED,
+                             "the shorter regex path '%s' of Ingress %s/%s also "
+                             "matches '%s': ingress-nginx tried '%s' first, but "
+                             "Gateway API ranks regular expressions above "
+                             "PathPrefix",
+                             r->loc->shown, r->loc->ing->namespace,
+                             r->loc->ing->src->obj.meta.name, p, l->shown);
     }
     for (i = 0; i < all.n; i++)
-        re_free(((struct regex_loc *)all.v[i])->re);
+        imp_re_free(((struct regex_loc *)all.v[i])->re);
 }

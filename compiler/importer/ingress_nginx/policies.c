@@ -73,7 +73,7 @@ static const char *policy_name(struct imp *im, const struct ing *ing,
             : arena_printf(im->a, "%s-%s-%s", ing->namespace,
                            ing->src->obj.meta.name, suffix);
 
-    return name_claim(im, arena_printf(im->a, "%s/%s", kind, ns), base, 253);
+    return imp_name_claim(im, arena_printf(im->a, "%s/%s", kind, ns), base, 253);
 }
 
 static struct o_gwc_policy *slot(struct ing_policies *p, const char *kind)
@@ -83,7 +83,7 @@ static struct o_gwc_policy *slot(struct ing_policies *p, const char *kind)
                                           : &p->backend;
 }
 
-struct o_gwc_policy *pol_get(struct imp *im, struct ing *ing, const char *kind)
+struct o_gwc_policy *nx_pol_get(struct imp *im, struct ing *ing, const char *kind)
 {
     struct o_gwc_policy *o = slot(pol(im, ing), kind);
 
@@ -95,21 +95,21 @@ struct o_gwc_policy *pol_get(struct imp *im, struct ing *ing, const char *kind)
     return o;
 }
 
-struct o_gwc_policy *pol_find(struct ing *ing, const char *kind)
+struct o_gwc_policy *nx_pol_find(struct ing *ing, const char *kind)
 {
     struct o_gwc_policy *o = ing->pol ? slot(ing->pol, kind) : NULL;
 
     return o && o->kind ? o : NULL;
 }
 
-void pol_converted(struct imp *im, struct ing *ing, const char *key,
-                   const char *kind, const char *fmt, ...)
+void nx_pol_converted(struct imp *im, struct ing *ing, const char *key,
+                      const char *kind, const char *fmt, ...)
 {
     struct note *n = ARENA_NEW(im->a, struct note);
     struct strbuf field = STRBUF_INIT;
     va_list ap;
 
-    pol_get(im, ing, kind);
+    nx_pol_get(im, ing, kind);
     va_start(ap, fmt);
     strbuf_vaddf(&field, fmt, ap);
     va_end(ap);
@@ -134,21 +134,21 @@ static void notes(struct imp *im, struct ing *ing)
         const struct note *n = p->notes.v[i];
         const struct strbuf *names = &p->written[kind_index(n->kind)];
         if (!names->len)
-            report_annotation(im, ing, n->key, DIAG_IMPORT_POLICY,
-                              "converts to a gwc %s (%s), not written: no rule "
-                              "of the Ingress forwards requests",
-                              n->kind, n->field);
+            nx_report_annotation(im, ing, n->key, DIAG_IMPORT_POLICY,
+                                 "converts to a gwc %s (%s), not written: no rule "
+                                 "of the Ingress forwards requests",
+                                 n->kind, n->field);
         else if (str_eq(n->kind, "AccessPolicy") && p->fail_closed &&
                  !im->o->allow_insecure)
-            report_annotation(im, ing, n->key, DIAG_IMPORT_POLICY,
-                              "converts to gwc policy %s (%s), which denies "
-                              "every client instead, since other access control "
-                              "of the Ingress is not converted exactly",
-                              names->buf, n->field);
+            nx_report_annotation(im, ing, n->key, DIAG_IMPORT_POLICY,
+                                 "converts to gwc policy %s (%s), which denies "
+                                 "every client instead, since other access control "
+                                 "of the Ingress is not converted exactly",
+                                 names->buf, n->field);
         else
-            report_annotation(im, ing, n->key, DIAG_IMPORT_POLICY,
-                              "converted to gwc policy %s (%s)", names->buf,
-                              n->field);
+            nx_report_annotation(im, ing, n->key, DIAG_IMPORT_POLICY,
+                                 "converted to gwc policy %s (%s)", names->buf,
+                                 n->field);
     }
     for (i = 0; i < 3; i++)
         strbuf_release(&p->written[i]);
@@ -163,25 +163,25 @@ vfail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
 
     strbuf_vaddf(&why, fmt, ap);
     if (im->o->allow_insecure)
-        report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
-                    "access control not converted exactly: %s; the Ingress's "
-                    "paths are served WITHOUT it (--allow-insecure-import)",
-                    why.buf);
+        nx_report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted exactly: %s; the Ingress's "
+                       "paths are served WITHOUT it (--allow-insecure-import)",
+                       why.buf);
     else
-        report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
-                    "access control not converted exactly: %s; the Ingress's "
-                    "paths answer 403 (its AccessPolicy denies every client) "
-                    "instead of being served without it",
-                    why.buf);
+        nx_report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted exactly: %s; the Ingress's "
+                       "paths answer 403 (its AccessPolicy denies every client) "
+                       "instead of being served without it",
+                       why.buf);
     strbuf_release(&why);
-    pol_get(im, ing, "AccessPolicy");
+    nx_pol_get(im, ing, "AccessPolicy");
     if (!p->insecure_at)
         p->insecure_at = at;
     p->fail_closed = true;
 }
 
-void imp_fail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
-                     const char *fmt, ...)
+void nx_fail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
+                    const char *fmt, ...)
 {
     va_list ap;
 
@@ -190,32 +190,32 @@ void imp_fail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
     va_end(ap);
 }
 
-void pol_fail_closed(struct imp *im, struct ing *ing, const char *key,
-                     const char *fmt, ...)
+void nx_pol_fail_closed(struct imp *im, struct ing *ing, const char *key,
+                        const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    vfail_closed(im, ing, report_annotation_node(ing, key), fmt, ap);
+    vfail_closed(im, ing, nx_report_annotation_node(ing, key), fmt, ap);
     va_end(ap);
 }
 
-void pol_ignored_without(struct imp *im, const struct ing *ing,
-                         const char *const *keys, size_t n, const char *what)
+void nx_pol_ignored_without(struct imp *im, const struct ing *ing,
+                            const char *const *keys, size_t n, const char *what)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
-        if (report_annotation_node(ing, keys[i]))
-            report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
-                              "ignored without %s", what);
+        if (nx_report_annotation_node(ing, keys[i]))
+            nx_report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
+                                 "ignored without %s", what);
     }
 }
 
-void imp_policies_feature(struct imp *im, struct ing *ing)
+void nx_policies_feature(struct imp *im, struct ing *ing)
 {
-    access_feature(im, ing);
-    traffic_feature(im, ing);
+    nx_access_feature(im, ing);
+    nx_traffic_feature(im, ing);
 }
 
 /* ---- targets ---- */
@@ -252,10 +252,10 @@ static const char *rule_name(void *ctx, const void *owner, struct o_rule *rule)
                            : ing->src->obj.meta.name;
 
     (void)rule;
-    return name_claim(im,
-                      arena_printf(im->a, "rule/%s/%s/%s", t->g->namespace,
-                                   t->g->klass, t->g->host),
-                      base, 253);
+    return imp_name_claim(im,
+                          arena_printf(im->a, "rule/%s/%s/%s", t->g->namespace,
+                                       t->g->klass, t->g->host),
+                          base, 253);
 }
 
 static void add_target(void *ctx, const void *owner, const struct o_route *r,
@@ -272,13 +272,13 @@ static void add_target(void *ctx, const void *owner, const struct o_route *r,
     ptrvec_push(im->a, &ing->pol->targets, t);
 }
 
-void imp_policies_target(struct imp *im, const struct host_group *g,
-                         const struct o_route *r)
+void nx_policies_target(struct imp *im, const struct host_group *g,
+                        const struct o_route *r)
 {
     struct targeting t = {im, g};
     const struct rule_owners ro = {owner, rule_name, add_target, &t};
 
-    policy_targets(r, &ro);
+    imp_policy_targets(r, &ro);
 }
 
 /* ---- the policies ---- */
@@ -290,9 +290,9 @@ static const struct ynode *limit_key(const struct ing *ing)
                                        "limit-connections"};
     size_t i;
 
-    for (i = 0; i < 2 && !report_annotation_node(ing, keys[i]); i++)
+    for (i = 0; i < 2 && !nx_report_annotation_node(ing, keys[i]); i++)
         ;
-    return report_annotation_node(ing, keys[i]);
+    return nx_report_annotation_node(ing, keys[i]);
 }
 
 /* Adds p's name to what the notes of its kind name. */
@@ -325,15 +325,15 @@ static void emit(struct imp *im, struct ing *ing, const struct o_gwc_policy *tpl
     first.namespace = ns;
     if (!str_eq(ns, tpl->namespace))
         first.name = policy_name(im, ing, tpl->kind, ns, suffix_of(tpl->kind));
-    parts = policy_emit(im, &first, &mine);
+    parts = imp_policy_emit(im, &first, &mine);
     for (i = before; i < im->gwc_policies.n; i++)
         said(ing, im->gwc_policies.v[i]);
     if (parts > 1 && (tpl->n_rates || tpl->concurrent))
-        report_node(im, ing, limit_key(ing), DIAG_IMPORT_APPROXIMATED,
-                    "the rules of this Ingress need %zu ClientPolicies (at "
-                    "most %d targets each), and each counts its rate and "
-                    "connection limits apart",
-                    parts, MAX_POLICY_TARGETS);
+        nx_report_node(im, ing, limit_key(ing), DIAG_IMPORT_APPROXIMATED,
+                       "the rules of this Ingress need %zu ClientPolicies (at "
+                       "most %d targets each), and each counts its rate and "
+                       "connection limits apart",
+                       parts, MAX_POLICY_TARGETS);
 }
 
 /* Denies every client: what an Ingress whose access control was not
@@ -359,11 +359,11 @@ static void ingress_policies(struct imp *im, struct ing *ing)
     size_t i, k;
 
     if (p->fail_closed && im->o->allow_insecure)
-        report_node(im, ing, p->insecure_at, DIAG_IMPORT_INSECURE,
-                    "Ingress %s/%s is served WITHOUT access control "
-                    "ingress-nginx enforces on it (--allow-insecure-import); "
-                    "convert it by hand before the output is applied",
-                    ing->namespace, ing->src->obj.meta.name);
+        nx_report_node(im, ing, p->insecure_at, DIAG_IMPORT_INSECURE,
+                       "Ingress %s/%s is served WITHOUT access control "
+                       "ingress-nginx enforces on it (--allow-insecure-import); "
+                       "convert it by hand before the output is applied",
+                       ing->namespace, ing->src->obj.meta.name);
     else if (p->fail_closed)
         deny_all(im, &p->access);
     if (p->access.kind && !p->access.n_allow && !p->access.n_deny &&
@@ -388,7 +388,7 @@ static void ingress_policies(struct imp *im, struct ing *ing)
     notes(im, ing);
 }
 
-void imp_policies_build(struct imp *im)
+void nx_policies_build(struct imp *im)
 {
     size_t i;
 

@@ -14,22 +14,22 @@ static void features(struct imp *im, struct ing *ing)
 {
     bool grpc;
 
-    canary_feature(im, ing);
+    nx_canary_feature(im, ing);
     if (ing->cfg.canary == TRI_TRUE) {
-        traffic_canary(im, ing);
+        nx_traffic_canary(im, ing);
         return;
     }
-    backends_protocol(im, ing);
+    nx_backends_protocol(im, ing);
     grpc = ing->feat.protocol == BP_GRPC || ing->feat.protocol == BP_GRPCS;
-    redirects_feature(im, ing, grpc);
-    headers_feature(im, ing);
-    session_feature(im, ing);
-    imp_policies_feature(im, ing);
-    mirror_feature(im, ing);
+    nx_redirects_feature(im, ing, grpc);
+    nx_headers_feature(im, ing);
+    nx_session_feature(im, ing);
+    nx_policies_feature(im, ing);
+    nx_mirror_feature(im, ing);
     if (grpc)
         return;
-    paths_feature(im, ing);
-    cors_feature(im, ing);
+    nx_paths_feature(im, ing);
+    nx_cors_feature(im, ing);
 }
 
 /* An import that converts nothing must not pass: say why nothing was. */
@@ -65,25 +65,25 @@ static void convert(struct imp *im)
     size_t i;
 
     im->state = nx;
-    classes_resolve(im);
+    nx_classes_resolve(im);
     if (nx->ings.n == 0)
         report_nothing(im);
     for (i = 0; i < nx->ings.n; i++)
-        annotations_parse(im, nx->ings.v[i]);
+        nx_annotations_parse(im, nx->ings.v[i]);
     for (i = 0; i < nx->ings.n; i++)
         features(im, nx->ings.v[i]);
-    hosts_build(im);
-    tls_build(im);
-    backend_tls_build(im);
-    gateways_assign(im);
-    routes_build(im);
-    imp_policies_build(im);
+    nx_hosts_build(im);
+    nx_tls_build(im);
+    nx_backend_tls_build(im);
+    nx_gateways_assign(im);
+    nx_routes_build(im);
+    nx_policies_build(im);
 }
 
 static const char *const prefixes[] = {NGINX_PREFIX, NULL};
 static const char *const no_groups[] = {NULL};
 static const char *const classes[] = {"nginx", NULL};
 
-const struct imp_provider imp_provider_ingress_nginx = {
+const struct imp_provider nx_provider = {
     "ingress-nginx", NGINX_CONTROLLER, prefixes, no_groups, classes, convert,
 };

@@ -37,16 +37,16 @@ static int64_t redirect_code(struct imp *im, const struct ing *ing,
     if (code == INT_UNSET)
         return def;
     if (code < 300 || code > max) {
-        report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
-                          "%lld is outside 300-%lld: ingress-nginx uses %lld",
-                          (long long)code, (long long)max, (long long)def);
+        nx_report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
+                             "%lld is outside 300-%lld: ingress-nginx uses %lld",
+                             (long long)code, (long long)max, (long long)def);
         return def;
     }
     if (!gateway_code(code)) {
-        report_annotation(im, ing, key, DIAG_IMPORT_APPROXIMATED,
-                          "Gateway API redirects use 301, 302, 303, 307 or "
-                          "308: %lld becomes %lld",
-                          (long long)code, (long long)def);
+        nx_report_annotation(im, ing, key, DIAG_IMPORT_APPROXIMATED,
+                             "Gateway API redirects use 301, 302, 303, 307 or "
+                             "308: %lld becomes %lld",
+                             (long long)code, (long long)def);
         return def;
     }
     return code;
@@ -64,16 +64,17 @@ static void relative_redirect(struct imp *im, struct ing *ing, const char *value
     r->code = redirect_code(im, ing, "permanent-redirect-code",
                             ing->cfg.permanent_redirect_code, 308, 301);
     if (q)
-        report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_APPROXIMATED,
-                          "the query '%s' is dropped: a Gateway API redirect "
-                          "cannot set one",
-                          q);
+        nx_report_annotation(im, ing, "permanent-redirect",
+                             DIAG_IMPORT_APPROXIMATED,
+                             "the query '%s' is dropped: a Gateway API redirect "
+                             "cannot set one",
+                             q);
     else
-        report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_DETAIL,
-                          "a path: nginx redirects to it on the request's own "
-                          "scheme and host, as the RequestRedirect does; it "
-                          "keeps the request's query string, which nginx's "
-                          "'return' drops");
+        nx_report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_DETAIL,
+                             "a path: nginx redirects to it on the request's own "
+                             "scheme and host, as the RequestRedirect does; it "
+                             "keeps the request's query string, which nginx's "
+                             "'return' drops");
     ing->feat.redirect = r;
 }
 
@@ -88,33 +89,36 @@ static void url_redirect(struct imp *im, struct ing *ing)
     const char *host;
 
     if (!c->permanent_redirect && c->permanent_redirect_code != INT_UNSET)
-        report_annotation(im, ing, "permanent-redirect-code", DIAG_IMPORT_IGNORED,
-                          "ignored without permanent-redirect");
+        nx_report_annotation(im, ing, "permanent-redirect-code",
+                             DIAG_IMPORT_IGNORED,
+                             "ignored without permanent-redirect");
     if (!c->temporal_redirect && c->temporal_redirect_code != INT_UNSET)
-        report_annotation(im, ing, "temporal-redirect-code", DIAG_IMPORT_IGNORED,
-                          "ignored without temporal-redirect");
+        nx_report_annotation(im, ing, "temporal-redirect-code", DIAG_IMPORT_IGNORED,
+                             "ignored without temporal-redirect");
     if (!value)
         return;
     if (temporal && c->permanent_redirect)
-        report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_IGNORED,
-                          "ignored: temporal-redirect takes precedence");
+        nx_report_annotation(im, ing, "permanent-redirect", DIAG_IMPORT_IGNORED,
+                             "ignored: temporal-redirect takes precedence");
     if (!temporal && value[0] == '/') {
         relative_redirect(im, ing, value);
         return;
     }
-    host = value_parse_url(im->a, value, &u) ? value_ascii_lower(im->a, u.host) : NULL;
-    if (!host || (!value_hostname(host, false) && !ipaddr_is_v4(host))) {
+    host = imp_value_parse_url(im->a, value, &u)
+               ? imp_value_ascii_lower(im->a, u.host)
+               : NULL;
+    if (!host || (!imp_value_hostname(host, false) && !ipaddr_is_v4(host))) {
         if (temporal)
-            report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
-                              "not an absolute http or https URL with a host "
-                              "name; ingress-nginx refuses it, and so does the "
-                              "import");
+            nx_report_annotation(im, ing, key, DIAG_IMPORT_BAD_VALUE,
+                                 "not an absolute http or https URL with a host "
+                                 "name; ingress-nginx refuses it, and so does the "
+                                 "import");
         else
-            report_annotation(im, ing, key, DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: neither a path nor an http or "
-                              "https URL with a host name, the only redirects "
-                              "Gateway API can send (ingress-nginx does not "
-                              "check this value and returns it as Location)");
+            nx_report_annotation(im, ing, key, DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: neither a path nor an http or "
+                                 "https URL with a host name, the only redirects "
+                                 "Gateway API can send (ingress-nginx does not "
+                                 "check this value and returns it as Location)");
         return;
     }
     r = ARENA_NEW(im->a, struct o_redirect);
@@ -128,14 +132,14 @@ static void url_redirect(struct imp *im, struct ing *ing)
                        : redirect_code(im, ing, "permanent-redirect-code",
                                        c->permanent_redirect_code, 308, 301);
     if (u.query)
-        report_annotation(im, ing, key, DIAG_IMPORT_APPROXIMATED,
-                          "the query '?%s' is dropped: a Gateway API redirect "
-                          "cannot set one",
-                          u.query);
+        nx_report_annotation(im, ing, key, DIAG_IMPORT_APPROXIMATED,
+                             "the query '?%s' is dropped: a Gateway API redirect "
+                             "cannot set one",
+                             u.query);
     else
-        report_annotation(im, ing, key, DIAG_IMPORT_DETAIL,
-                          "a Gateway API redirect keeps the request's query "
-                          "string, which nginx's 'return' drops");
+        nx_report_annotation(im, ing, key, DIAG_IMPORT_DETAIL,
+                             "a Gateway API redirect keeps the request's query "
+                             "string, which nginx's 'return' drops");
     ing->feat.redirect = r;
 }
 
@@ -146,15 +150,15 @@ static void app_root(struct imp *im, struct ing *ing)
     if (!root)
         return;
     if (root[0] != '/' || strchr(root, '$') || strcmp(root, "/") == 0) {
-        report_annotation(im, ing, "app-root", DIAG_IMPORT_BAD_VALUE,
-                          "app-root must be a path other than '/', without "
-                          "nginx variables; not converted");
+        nx_report_annotation(im, ing, "app-root", DIAG_IMPORT_BAD_VALUE,
+                             "app-root must be a path other than '/', without "
+                             "nginx variables; not converted");
         return;
     }
     ing->feat.app_root = root;
 }
 
-void redirects_feature(struct imp *im, struct ing *ing, bool grpc)
+void nx_redirects_feature(struct imp *im, struct ing *ing, bool grpc)
 {
     ing->feat.ssl_redirect = ing->cfg.ssl_redirect != TRI_FALSE;
     ing->feat.force_ssl_redirect = ing->cfg.force_ssl_redirect == TRI_TRUE;
@@ -164,7 +168,7 @@ void redirects_feature(struct imp *im, struct ing *ing, bool grpc)
     url_redirect(im, ing);
 }
 
-const struct o_redirect *redirects_https(struct imp *im)
+const struct o_redirect *nx_redirects_https(struct imp *im)
 {
     struct o_redirect *r = ARENA_NEW(im->a, struct o_redirect);
 
@@ -173,7 +177,7 @@ const struct o_redirect *redirects_https(struct imp *im)
     return r;
 }
 
-struct o_filters *redirects_filters(struct imp *im, const struct o_redirect *r)
+struct o_filters *nx_redirects_filters(struct imp *im, const struct o_redirect *r)
 {
     struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
 

@@ -9,7 +9,8 @@
 
 #include <stdarg.h>
 
-const struct ynode *report_annotation_node(const struct ing *ing, const char *name)
+const struct ynode *nx_report_annotation_node(const struct ing *ing,
+                                              const char *name)
 {
     const struct ynode *n;
     struct strbuf sb = STRBUF_INIT;
@@ -27,27 +28,27 @@ static struct diag *vreport(struct imp *im, const struct ing *ing,
                             const struct ynode *at, enum diag_severity sev,
                             enum diag_code code, const char *fmt, va_list ap)
 {
-    return report_vat(im, object_label(im->c, &ing->src->obj),
-                      ing->src->obj.src, at, sev, code, fmt, ap);
+    return imp_report_vat(im, model_object_label(im->c, &ing->src->obj),
+                          ing->src->obj.src, at, sev, code, fmt, ap);
 }
 
-struct diag *report_annotation(struct imp *im, const struct ing *ing,
-                               const char *name, enum diag_code code,
-                               const char *fmt, ...)
+struct diag *nx_report_annotation(struct imp *im, const struct ing *ing,
+                                  const char *name, enum diag_code code,
+                                  const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(im, ing, report_annotation_node(ing, name),
+    d = vreport(im, ing, nx_report_annotation_node(ing, name),
                 diag_info(code)->severity, code, fmt, ap);
     va_end(ap);
     return d;
 }
 
-struct diag *report_node_sev(struct imp *im, const struct ing *ing,
-                             const struct ynode *at, enum diag_severity sev,
-                             enum diag_code code, const char *fmt, ...)
+struct diag *nx_report_node_sev(struct imp *im, const struct ing *ing,
+                                const struct ynode *at, enum diag_severity sev,
+                                enum diag_code code, const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;
@@ -58,9 +59,9 @@ struct diag *report_node_sev(struct imp *im, const struct ing *ing,
     return d;
 }
 
-struct diag *report_node(struct imp *im, const struct ing *ing,
-                         const struct ynode *at, enum diag_code code,
-                         const char *fmt, ...)
+struct diag *nx_report_node(struct imp *im, const struct ing *ing,
+                            const struct ynode *at, enum diag_code code,
+                            const char *fmt, ...)
 {
     va_list ap;
     struct diag *d;

@@ -47,15 +47,15 @@ static void no_https_listener(struct imp *im, const struct host_group *g,
     if (g->secret || !ing->feat.force_ssl_redirect || ing->https_noted)
         return;
     ing->https_noted = true;
-    report_annotation(im, ing, "force-ssl-redirect", DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted for host '%s': ingress-nginx redirects "
-                      "to https and answers there with its default "
-                      "self-signed certificate, but the Ingress has no tls "
-                      "entry for the host, so the output has no HTTPS "
-                      "listener to redirect to; the paths are served on "
-                      "plain HTTP.  Add a tls entry with the host's "
-                      "certificate to keep the redirect",
-                      *g->host ? g->host : "*");
+    nx_report_annotation(im, ing, "force-ssl-redirect", DIAG_IMPORT_NOT_CONVERTED,
+                         "not converted for host '%s': ingress-nginx redirects "
+                         "to https and answers there with its default "
+                         "self-signed certificate, but the Ingress has no tls "
+                         "entry for the host, so the output has no HTTPS "
+                         "listener to redirect to; the paths are served on "
+                         "plain HTTP.  Add a tls entry with the host's "
+                         "certificate to keep the redirect",
+                         *g->host ? g->host : "*");
 }
 
 static const struct o_filters *proxy_filters(struct imp *im,
@@ -100,7 +100,7 @@ static const struct o_filters *slash_redirect(struct imp *im, const char *to)
     r->path.type = "ReplaceFullPath";
     r->path.value = to;
     r->code = 301;
-    return redirects_filters(im, r);
+    return nx_redirects_filters(im, r);
 }
 
 static struct o_match *path_matches(struct imp *im, const struct path_plan *p)
@@ -116,7 +116,7 @@ static struct o_match *path_matches(struct imp *im, const struct path_plan *p)
 static void push_rule(struct imp *im, struct ptrvec *rules, const struct o_match *m,
                       size_t n, const struct o_filters *f, size_t group)
 {
-    ptrvec_push(im->a, rules, routes_rule_new(im, m, n, f, group));
+    ptrvec_push(im->a, rules, imp_routes_rule_new(im, m, n, f, group));
 }
 
 /* The rules of an HTTP location, in precedence order among themselves. */
@@ -131,7 +131,7 @@ static void http_location(struct imp *im, const struct location *l,
         return;
     if (l->ing->feat.redirect) {
         push_rule(im, rules, base, p->n_forms,
-                  redirects_filters(im, l->ing->feat.redirect), group);
+                  nx_redirects_filters(im, l->ing->feat.redirect), group);
         return;
     }
     if (p->exact) {
@@ -139,16 +139,16 @@ static void http_location(struct imp *im, const struct location *l,
         exact.path.type = "Exact";
         exact.path.value = p->exact;
         if (p->exact_rewrite.type)
-            canary_rules(im, l, &exact, 1,
-                         proxy_filters(im, l, &p->exact_rewrite, true), group,
-                         rules);
+            nx_canary_rules(im, l, &exact, 1,
+                            proxy_filters(im, l, &p->exact_rewrite, true), group,
+                            rules);
         else
             push_rule(im, rules, &exact, 1,
                       slash_redirect(im, arena_printf(im->a, "%s/", p->exact)),
                       group);
     }
-    canary_rules(im, l, base, p->n_forms,
-                 proxy_filters(im, l, &p->rewrite, p->rewritten), group, rules);
+    nx_canary_rules(im, l, base, p->n_forms,
+                    proxy_filters(im, l, &p->rewrite, p->rewritten), group, rules);
 }
 
 /* ---- gRPC ---- */
@@ -157,7 +157,7 @@ static bool grpc_service_ok(const char *s)
 {
     if (*s == '.')
         s++;
-    return *s && !(*s >= '0' && *s <= '9') && value_in_alphabet(s, "._") &&
+    return *s && !(*s >= '0' && *s <= '9') && imp_value_in_alphabet(s, "._") &&
            !strstr(s, "..") && s[strlen(s) - 1] != '.';
 }
 
@@ -176,7 +176,8 @@ static bool grpc_method(struct imp *im, const struct location *l,
     if (l->type == PT_EXACT && slash && slash[1] && !strchr(slash + 1, '/')) {
         m->service = arena_strndup(im->a, v + 1, (size_t)(slash - v - 1));
         m->method = slash + 1;
-        return grpc_service_ok(m->service) && value_in_alphabet(m->method, "_") &&
+        return grpc_service_ok(m->service) &&
+               imp_value_in_alphabet(m->method, "_") &&
                !(m->method[0] >= '0' && m->method[0] <= '9');
     }
     if (l->type != PT_EXACT && (!slash || (size_t)(slash - v) == n - 1)) {
@@ -197,10 +198,10 @@ static void grpc_location(struct imp *im, const struct host_group *g,
     size_t first = rules->n, i;
 
     if (g->regex || !grpc_method(im, l, &method)) {
-        report_node(im, l->ing, l->path ? ynode_get(l->path->src, "path") : NULL,
-                    DIAG_IMPORT_NOT_CONVERTED,
-                    "not converted: a gRPC path must be '/', '/<service>' or an "
-                    "Exact '/<service>/<method>' to become a GRPCRoute match");
+        nx_report_node(im, l->ing, l->path ? ynode_get(l->path->src, "path") : NULL,
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: a gRPC path must be '/', '/<service>' or an "
+                       "Exact '/<service>/<method>' to become a GRPCRoute match");
         return;
     }
     f->request_set = fe->request_set;
@@ -208,7 +209,7 @@ static void grpc_location(struct imp *im, const struct host_group *g,
     f->mirror = fe->mirror;
     f->session = l->session;
     memset(&any, 0, sizeof(any));
-    canary_rules(im, l, &any, 1, f, group, rules);
+    nx_canary_rules(im, l, &any, 1, f, group, rules);
     for (i = first; i < rules->n; i++) {
         struct o_rule *r = rules->v[i];
         r->grpc = method;
@@ -240,10 +241,10 @@ static void grpc_limits(struct imp *im, const struct ing *ing)
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(http_only); i++) {
-        if (report_annotation_node(ing, http_only[i].key))
-            report_annotation(im, ing, http_only[i].key, DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: GRPCRoute has no %s",
-                              http_only[i].what);
+        if (nx_report_annotation_node(ing, http_only[i].key))
+            nx_report_annotation(
+                im, ing, http_only[i].key, DIAG_IMPORT_NOT_CONVERTED,
+                "not converted: GRPCRoute has no %s", http_only[i].what);
     }
 }
 
@@ -275,7 +276,7 @@ static void redirect_rule(struct imp *im, struct ptrvec *rules,
 {
     if (l->plan->n_forms)
         push_rule(im, rules, path_matches(im, l->plan), l->plan->n_forms,
-                  redirects_filters(im, redirects_https(im)), group);
+                  nx_redirects_filters(im, nx_redirects_https(im)), group);
 }
 
 /* lua_ingress.lua strips one trailing '/' from the URI of its https
@@ -286,25 +287,24 @@ static void slash_note(struct imp *im, const struct host_group *g, struct ing *i
 {
     const char *key = ing->cfg.force_ssl_redirect == TRI_TRUE ? "force-ssl-redirect"
                                                                : "ssl-redirect";
-    const struct ynode *at = report_annotation_node(ing, key);
+    const struct ynode *at = nx_report_annotation_node(ing, key);
     const struct ing *owner = ing;
 
     if (ing->cfg.preserve_trailing_slash == TRI_TRUE || ing->slash_noted)
         return;
     ing->slash_noted = true;
-    if (!at && g->tls_ing && tls_entry_for(g->tls_ing, g->host)) {
+    if (!at && g->tls_ing && nx_tls_entry_for(g->tls_ing, g->host)) {
         owner = g->tls_ing;
-        at = tls_entry_for(owner, g->host)->src;
+        at = nx_tls_entry_for(owner, g->host)->src;
         if (owner != ing && owner->slash_noted)
             return; /* said there already */
         ((struct ing *)owner)->slash_noted = true;
     }
-    report_node(im, owner, at,
-                      DIAG_IMPORT_DETAIL,
-                      "ingress-nginx's redirect to https drops one trailing "
-                      "'/' of the URI ('/a/' becomes '/a') unless "
-                      "preserve-trailing-slash is true; the Gateway API "
-                      "redirect keeps the URI as it is");
+    nx_report_node(im, owner, at, DIAG_IMPORT_DETAIL,
+                   "ingress-nginx's redirect to https drops one trailing "
+                   "'/' of the URI ('/a/' becomes '/a') unless "
+                   "preserve-trailing-slash is true; the Gateway API "
+                   "redirect keeps the URI as it is");
 }
 
 /* The rules of a location come from its Ingress: its gwc policies target
@@ -368,7 +368,7 @@ static void server_rules(struct imp *im, const struct host_group *g,
         r = ARENA_NEW(im->a, struct o_redirect);
         r->hostname = g->www_target;
         r->code = 308;
-        rule = routes_rule_new(im, NULL, 0, redirects_filters(im, r), 0);
+        rule = imp_routes_rule_new(im, NULL, 0, nx_redirects_filters(im, r), 0);
         ptrvec_push(im->a, &rs->http, rule);
         ptrvec_push(im->a, &rs->https, rule);
     }
@@ -379,7 +379,7 @@ static void server_rules(struct imp *im, const struct host_group *g,
         r->code = 302;
         m.path.type = "Exact";
         m.path.value = "/";
-        rule = routes_rule_new(im, &m, 1, redirects_filters(im, r), 0);
+        rule = imp_routes_rule_new(im, &m, 1, nx_redirects_filters(im, r), 0);
         ptrvec_push(im->a, &rs->http, rule);
         ptrvec_push(im->a, &rs->https, rule);
     }
@@ -439,32 +439,35 @@ static void emit_routes(struct imp *im, const struct host_group *g,
                         enum kind kind, const char *suffix,
                         const struct ptrvec *rules, bool http, bool https)
 {
-    const char *label = *g->host ? name_host_label(im->a, g->host) : "all-hosts";
+    const char *label =
+        *g->host ? imp_name_host_label(im->a, g->host) : "all-hosts";
     const char *base = arena_printf(im->a, "%s%s", label, suffix);
-    const char *scope = arena_printf(im->a, "%s/%s", kind_name(kind), g->namespace);
+    const char *scope =
+        arena_printf(im->a, "%s/%s", model_kind_name(kind), g->namespace);
     size_t i = 0, part = 0;
 
     while (i < rules->n) {
-        size_t end = rules_chunk_end(rules, i);
+        size_t end = imp_rules_chunk_end(rules, i);
         /* "-02", "-03": the parts sort in rule order, as route names break
          * precedence ties. */
         const char *name = ++part == 1 ? base
                                        : arena_printf(im->a, "%s-%02zu", base, part);
-        struct o_route *r = new_route(im, g, kind, name_claim(im, scope, name, 253));
+        struct o_route *r =
+            new_route(im, g, kind, imp_name_claim(im, scope, name, 253));
 
         attach(im, g, r, http, https);
         for (; i < end; i++)
             ptrvec_push(im->a, &r->rules, rules->v[i]);
-        grants_for_route(im, r);
-        imp_policies_target(im, g, r);
+        imp_grants_for_route(im, r);
+        nx_policies_target(im, g, r);
     }
     if (part > 1 && g->locations.n) {
         const struct location *l = g->locations.v[0];
-        report_node(im, l->ing, l->ing->src->obj.meta.src, DIAG_IMPORT_LIMIT,
-                    "host '%s' needs %zu rules: split into %zu %ss (at most %d "
-                    "rules each)",
-                    *g->host ? g->host : "*", rules->n, part, kind_name(kind),
-                    MAX_ROUTE_RULES);
+        nx_report_node(im, l->ing, l->ing->src->obj.meta.src, DIAG_IMPORT_LIMIT,
+                       "host '%s' needs %zu rules: split into %zu %ss (at most %d "
+                       "rules each)",
+                       *g->host ? g->host : "*", rules->n, part,
+                       model_kind_name(kind), MAX_ROUTE_RULES);
     }
 }
 
@@ -475,23 +478,23 @@ static void tls_route(struct imp *im, const struct host_group *g)
 
     if (!g->tls_listener || !*g->host) {
         if (!*g->host)
-            report_annotation(im, g->passthrough, "ssl-passthrough",
-                              DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: passthrough needs a host (SNI)");
+            nx_report_annotation(im, g->passthrough, "ssl-passthrough",
+                                 DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: passthrough needs a host (SNI)");
         return;
     }
     r = ARENA_NEW(im->a, struct o_route);
     r->kind = KIND_TLS_ROUTE;
     r->namespace = g->namespace;
-    r->name = name_claim(im, arena_printf(im->a, "TLSRoute/%s", g->namespace),
-                         name_host_label(im->a, g->host), 253);
+    r->name = imp_name_claim(im, arena_printf(im->a, "TLSRoute/%s", g->namespace),
+                             imp_name_host_label(im->a, g->host), 253);
     r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
     r->hostnames[r->n_hostnames++] = g->host;
     add_parent(im, r, g->gateway->name, g->tls_listener);
-    rule = routes_rule_new(im, NULL, 0, NULL, 0);
-    routes_rule_add_backend(im, rule, &g->passthrough_backend, -1);
+    rule = imp_routes_rule_new(im, NULL, 0, NULL, 0);
+    imp_routes_rule_add_backend(im, rule, &g->passthrough_backend, -1);
     ptrvec_push(im->a, &r->rules, rule);
-    grants_for_route(im, r);
+    imp_grants_for_route(im, r);
     ptrvec_push(im->a, &im->routes, r);
 }
 
@@ -526,10 +529,10 @@ static void group_routes(struct imp *im, struct host_group *g)
     for (i = 0; i < g->locations.n; i++) {
         struct location *l = g->locations.v[i];
         l->plan = ARENA_NEW(im->a, struct path_plan);
-        paths_plan(im, g, l, l->plan);
+        nx_paths_plan(im, g, l, l->plan);
         ptrvec_push(im->a, &order, l);
     }
-    paths_precedence(im, g);
+    nx_paths_precedence(im, g);
     if (g->regex) /* nginx's order of regex locations decides their ties */
         ptrvec_sort(&order, cmp_nginx_regex_order);
     server_rules(im, g, &rs);
@@ -550,18 +553,19 @@ static void group_routes(struct imp *im, struct host_group *g)
     if (rs.grpc_http.n && g->gateway->http1_on_80) {
         const struct o_rule *r = rs.grpc_http.v[0];
         const struct location *l = order.v[r->group - 1];
-        report_annotation(im, l->ing, "backend-protocol", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: gRPC without TLS needs HTTP/2 "
-                          "cleartext on port 80, which HTTP routes of Gateway "
-                          "'%s' use for HTTP/1.1 (nginx 1.22 cannot serve both "
-                          "on one port); give host '%s' a tls entry",
-                          g->gateway->name, *g->host ? g->host : "*");
+        nx_report_annotation(im, l->ing, "backend-protocol",
+                             DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: gRPC without TLS needs HTTP/2 "
+                             "cleartext on port 80, which HTTP routes of Gateway "
+                             "'%s' use for HTTP/1.1 (nginx 1.22 cannot serve both "
+                             "on one port); give host '%s' a tls entry",
+                             g->gateway->name, *g->host ? g->host : "*");
         return;
     }
     emit_routes(im, g, KIND_GRPC_ROUTE, "", &rs.grpc_http, true, false);
 }
 
-void routes_build(struct imp *im)
+void nx_routes_build(struct imp *im)
 {
     size_t i;
 

@@ -17,7 +17,7 @@ static const char *const session_keys[] = {
     "session-cookie-name", "session-cookie-path", "session-cookie-expires",
     "session-cookie-max-age"};
 
-void session_feature(struct imp *im, struct ing *ing)
+void nx_session_feature(struct imp *im, struct ing *ing)
 {
     const struct ing_config *c = &ing->cfg;
     struct o_session *s;
@@ -26,15 +26,15 @@ void session_feature(struct imp *im, struct ing *ing)
 
     if (!c->affinity) {
         for (i = 0; i < ARRAY_SIZE(session_keys); i++) {
-            if (report_annotation_node(ing, session_keys[i]))
-                report_annotation(im, ing, session_keys[i], DIAG_IMPORT_IGNORED,
-                                  "ignored without affinity: cookie");
+            if (nx_report_annotation_node(ing, session_keys[i]))
+                nx_report_annotation(im, ing, session_keys[i], DIAG_IMPORT_IGNORED,
+                                     "ignored without affinity: cookie");
         }
         return;
     }
     if (strcmp(c->affinity, "cookie") != 0) {
-        report_annotation(im, ing, "affinity", DIAG_IMPORT_BAD_VALUE,
-                          "ingress-nginx knows only 'cookie'; not converted");
+        nx_report_annotation(im, ing, "affinity", DIAG_IMPORT_BAD_VALUE,
+                             "ingress-nginx knows only 'cookie'; not converted");
         return;
     }
     s = ARENA_NEW(im->a, struct o_session);
@@ -43,26 +43,27 @@ void session_feature(struct imp *im, struct ing *ing)
     if (c->session_cookie_path && c->session_cookie_path[0] == '/')
         s->cookie_path = c->session_cookie_path;
     else if (c->session_cookie_path)
-        report_annotation(im, ing, "session-cookie-path", DIAG_IMPORT_BAD_VALUE,
-                          "a cookie path starts with '/'; not converted");
+        nx_report_annotation(im, ing, "session-cookie-path", DIAG_IMPORT_BAD_VALUE,
+                             "a cookie path starts with '/'; not converted");
     lifetime = c->session_cookie_max_age > 0 ? c->session_cookie_max_age
                : c->session_cookie_expires > 0 ? c->session_cookie_expires
                                                 : 0;
     if (lifetime) {
-        s->absolute_timeout = value_duration_seconds(im->a, lifetime);
+        s->absolute_timeout = imp_value_duration_seconds(im->a, lifetime);
         s->lifetime = "Permanent";
     }
     if (lifetime && !s->absolute_timeout) {
-        report_annotation(im, ing, c->session_cookie_max_age > 0
-                                       ? "session-cookie-max-age"
-                                       : "session-cookie-expires",
-                          DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: longer than a Gateway API duration "
-                          "can say");
+        nx_report_annotation(im, ing,
+                             c->session_cookie_max_age > 0
+                                 ? "session-cookie-max-age"
+                                 : "session-cookie-expires",
+                             DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: longer than a Gateway API duration "
+                             "can say");
         s->lifetime = NULL;
     }
-    report_annotation(im, ing, "affinity", DIAG_IMPORT_DETAIL,
-                      "sessionPersistence is in Gateway API's experimental "
-                      "channel");
+    nx_report_annotation(im, ing, "affinity", DIAG_IMPORT_DETAIL,
+                         "sessionPersistence is in Gateway API's experimental "
+                         "channel");
     ing->feat.session = s;
 }

@@ -39,7 +39,8 @@ static bool tls_host_covered(const char *tls_host, const char *host)
 
 static bool has_key(const struct secret *s, const char *key)
 {
-    return strmap_get(&s->data, key) || strmap_get(&s->string_data, key);
+    return model_strmap_get(&s->data, key) ||
+           model_strmap_get(&s->string_data, key);
 }
 
 static bool secret_usable(struct imp *im, const struct ing *ing,
@@ -49,35 +50,35 @@ static bool secret_usable(struct imp *im, const struct ing *ing,
     const struct secret *s;
 
     if (!t->secret_name || !*t->secret_name) {
-        report_node(im, ing, at ? at : t->src, DIAG_IMPORT_TLS,
-                    "no secretName: ingress-nginx serves these hosts with its "
-                    "default certificate (--default-ssl-certificate), which "
-                    "the import cannot name; no HTTPS listener is generated");
+        nx_report_node(im, ing, at ? at : t->src, DIAG_IMPORT_TLS,
+                       "no secretName: ingress-nginx serves these hosts with its "
+                       "default certificate (--default-ssl-certificate), which "
+                       "the import cannot name; no HTTPS listener is generated");
         return false;
     }
-    if (!value_dns_subdomain(t->secret_name)) {
-        report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
-                    "secretName is not a valid Secret name");
+    if (!imp_value_dns_subdomain(t->secret_name)) {
+        nx_report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                       "secretName is not a valid Secret name");
         return false;
     }
-    s = (const struct secret *)importer_find_object(im, KIND_SECRET, ing->namespace,
-                                           t->secret_name);
+    s = (const struct secret *)imp_find_object(im, KIND_SECRET, ing->namespace,
+                                               t->secret_name);
     if (!s) {
-        report_node_sev(im, ing, at, DIAG_WARNING, DIAG_IMPORT_TLS,
-                        "Secret '%s/%s' is not in the input: the HTTPS "
-                        "listener refers to it, and gwc check of the output "
-                        "fails until it is given (or ingress-nginx falls back "
-                        "to its default certificate if it does not exist)",
-                        ing->namespace, t->secret_name);
+        nx_report_node_sev(im, ing, at, DIAG_WARNING, DIAG_IMPORT_TLS,
+                           "Secret '%s/%s' is not in the input: the HTTPS "
+                           "listener refers to it, and gwc check of the output "
+                           "fails until it is given (or ingress-nginx falls back "
+                           "to its default certificate if it does not exist)",
+                           ing->namespace, t->secret_name);
         return true;
     }
     if (!str_eq(s->type, "kubernetes.io/tls") || !has_key(s, "tls.crt") ||
         !has_key(s, "tls.key")) {
-        report_node(im, ing, at, DIAG_IMPORT_TLS,
-                    "Secret '%s/%s' is not a kubernetes.io/tls Secret with "
-                    "tls.crt and tls.key: ingress-nginx falls back to its "
-                    "default certificate; no HTTPS listener is generated",
-                    ing->namespace, t->secret_name);
+        nx_report_node(im, ing, at, DIAG_IMPORT_TLS,
+                       "Secret '%s/%s' is not a kubernetes.io/tls Secret with "
+                       "tls.crt and tls.key: ingress-nginx falls back to its "
+                       "default certificate; no HTTPS listener is generated",
+                       ing->namespace, t->secret_name);
         return false;
     }
     return true;
@@ -85,8 +86,7 @@ static bool secret_usable(struct imp *im, const struct ing *ing,
 
 /* The tls entry of the Ingress for host (extractTLSSecretName): one listing
  * it, else one with a wildcard covering it; NULL when none does. */
-const struct ingress_tls *tls_entry_for(const struct ing *ing,
-                                           const char *host)
+const struct ingress_tls *nx_tls_entry_for(const struct ing *ing, const char *host)
 {
     const struct ingress *in = ing->src;
     size_t i, j;
@@ -133,12 +133,12 @@ static bool rule_covered(const struct ing *ing, const char *tls_host)
  * the target's tls entry lists the other name too. */
 static void www_certificate(struct imp *im, struct host_group *g)
 {
-    const struct host_group *t = host_group_find(im, g->klass, g->www_target);
+    const struct host_group *t = nx_host_group_find(im, g->klass, g->www_target);
     const struct ingress_tls *e;
 
     if (!t || !t->secret || !t->tls_ing)
         return;
-    e = tls_entry_for(t->tls_ing, g->host);
+    e = nx_tls_entry_for(t->tls_ing, g->host);
     if (!e || !str_eq(e->secret_name, t->secret))
         return;
     g->secret = t->secret;
@@ -157,10 +157,10 @@ static void check_entries(struct imp *im, const struct ing *ing, bool *usable)
 
         usable[i] = false;
         if (t->n_hosts == 0) {
-            report_node(im, ing, t->src, DIAG_IMPORT_TLS,
-                        "a tls entry without hosts: ingress-nginx matches its "
-                        "certificate to hosts by the certificate's own names, "
-                        "which the import does not read; list the hosts");
+            nx_report_node(im, ing, t->src, DIAG_IMPORT_TLS,
+                           "a tls entry without hosts: ingress-nginx matches its "
+                           "certificate to hosts by the certificate's own names, "
+                           "which the import does not read; list the hosts");
             continue;
         }
         usable[i] = secret_usable(im, ing, t);
@@ -168,15 +168,15 @@ static void check_entries(struct imp *im, const struct ing *ing, bool *usable)
             const char *h = t->hosts[j];
             const struct ynode *at = hosts && j < hosts->n ? hosts->items[j] : t->src;
 
-            if (!value_hostname(h, true))
-                report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
-                            "not a lower-case DNS name; ignored");
+            if (!imp_value_hostname(h, true))
+                nx_report_node(im, ing, at, DIAG_IMPORT_BAD_VALUE,
+                               "not a lower-case DNS name; ignored");
             else if (!rule_covered(ing, h))
-                report_node(im, ing, at, DIAG_IMPORT_IGNORED,
-                            "no rule of this Ingress has host '%s': "
-                            "ingress-nginx takes an Ingress's certificates "
-                            "only for the hosts of its own rules",
-                            h);
+                nx_report_node(im, ing, at, DIAG_IMPORT_IGNORED,
+                               "no rule of this Ingress has host '%s': "
+                               "ingress-nginx takes an Ingress's certificates "
+                               "only for the hosts of its own rules",
+                               h);
         }
     }
 }
@@ -197,33 +197,34 @@ static bool hostless_entry(const struct ing *ing)
 static void host_certificate(struct imp *im, const struct ing *ing,
                              struct host_group *g, const bool *usable)
 {
-    const struct ingress_tls *t = tls_entry_for(ing, g->host);
+    const struct ingress_tls *t = nx_tls_entry_for(ing, g->host);
     const struct ynode *tls = ynode_get(ing->src->spec_src, "tls");
 
     if (g->tls_decided) {
         if (t && usable[t - ing->src->tls] && g->tls_ing != ing &&
             !str_eq(g->secret, t->secret_name))
-            report_node(im, ing, t->src, DIAG_IMPORT_CONFLICT,
-                        "host '%s' already has %s from Ingress %s/%s; "
-                        "ignored, as ingress-nginx takes the first",
-                        g->host,
-                        g->secret ? arena_printf(im->a, "certificate Secret "
-                                                        "'%s'",
-                                                 g->secret)
-                                  : "its default certificate",
-                        g->tls_ing->namespace, g->tls_ing->src->obj.meta.name);
+            nx_report_node(im, ing, t->src, DIAG_IMPORT_CONFLICT,
+                           "host '%s' already has %s from Ingress %s/%s; "
+                           "ignored, as ingress-nginx takes the first",
+                           g->host,
+                           g->secret ? arena_printf(im->a,
+                                                    "certificate Secret "
+                                                    "'%s'",
+                                                    g->secret)
+                                     : "its default certificate",
+                           g->tls_ing->namespace, g->tls_ing->src->obj.meta.name);
         return;
     }
     g->tls_decided = true;
     g->tls_ing = ing;
     if (!t && !hostless_entry(ing)) { /* else reported by check_entries() */
-        report_node_sev(im, ing, tls, DIAG_WARNING, DIAG_IMPORT_TLS,
-                        "host '%s' of this Ingress is in none of its tls "
-                        "entries: ingress-nginx serves it with the "
-                        "certificate of an entry whose Secret names it, or "
-                        "its default certificate, and no later Ingress "
-                        "changes that; no HTTPS listener is generated",
-                        g->host);
+        nx_report_node_sev(im, ing, tls, DIAG_WARNING, DIAG_IMPORT_TLS,
+                           "host '%s' of this Ingress is in none of its tls "
+                           "entries: ingress-nginx serves it with the "
+                           "certificate of an entry whose Secret names it, or "
+                           "its default certificate, and no later Ingress "
+                           "changes that; no HTTPS listener is generated",
+                           g->host);
         return;
     }
     if (!t || !usable[t - ing->src->tls])
@@ -240,7 +241,8 @@ static void ingress_tls(struct imp *im, const struct ing *ing)
     check_entries(im, ing, usable);
     for (r = 0; r < ing->src->n_rules; r++) {
         const char *h = ing->src->rules[r].host;
-        struct host_group *g = h && *h ? host_group_find(im, ing->klass, h) : NULL;
+        struct host_group *g =
+            h && *h ? nx_host_group_find(im, ing->klass, h) : NULL;
 
         if (g && g->tls_ing != ing && (ing->src->n_tls || g->tls_decided))
             host_certificate(im, ing, g, usable);
@@ -255,16 +257,17 @@ static void passthrough_wins(struct imp *im, struct host_group *g)
     if (!g->passthrough || !g->secret)
         return;
     if (g->tls_ing != g->passthrough)
-        report_annotation(im, g->passthrough, "ssl-passthrough", DIAG_IMPORT_CONFLICT,
-                      "host '%s' passes TLS through, so the certificate Secret "
-                      "'%s' of Ingress %s/%s is not used",
-                      g->host, g->secret, g->tls_ing->namespace,
-                      g->tls_ing->src->obj.meta.name);
+        nx_report_annotation(
+            im, g->passthrough, "ssl-passthrough", DIAG_IMPORT_CONFLICT,
+            "host '%s' passes TLS through, so the certificate Secret "
+            "'%s' of Ingress %s/%s is not used",
+            g->host, g->secret, g->tls_ing->namespace,
+            g->tls_ing->src->obj.meta.name);
     g->secret = NULL;
     g->tls_ing = NULL;
 }
 
-void tls_build(struct imp *im)
+void nx_tls_build(struct imp *im)
 {
     size_t i;
 
@@ -272,10 +275,10 @@ void tls_build(struct imp *im)
         const struct ing *ing = NX(im)->ings.v[i];
         if (ing->cfg.canary == TRI_TRUE) {
             if (ing->src->n_tls)
-                report_node(im, ing, ynode_get(ing->src->spec_src, "tls"),
-                            DIAG_IMPORT_IGNORED,
-                            "ignored on a canary Ingress: the main Ingress's "
-                            "certificates apply");
+                nx_report_node(im, ing, ynode_get(ing->src->spec_src, "tls"),
+                               DIAG_IMPORT_IGNORED,
+                               "ignored on a canary Ingress: the main Ingress's "
+                               "certificates apply");
             continue;
         }
         ingress_tls(im, ing);

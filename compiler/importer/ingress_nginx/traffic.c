@@ -31,22 +31,22 @@ static void body_size(struct imp *im, struct ing *ing)
     unit = (char)(v[n - 1] | 0x20);
     if (unit >= 'a' && unit <= 'z')
         n--;
-    if (!value_parse_decimal(arena_strndup(im->a, v, n), 0, MAX_SIZE, &size) ||
+    if (!imp_value_parse_decimal(arena_strndup(im->a, v, n), 0, MAX_SIZE, &size) ||
         (n < strlen(v) && unit != 'k' && unit != 'm' && unit != 'g')) {
-        report_annotation(im, ing, "proxy-body-size", DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: gwc takes 0 to %d bytes, KiB, MiB or "
-                          "GiB (nginx's k, m, g)",
-                          MAX_SIZE);
+        nx_report_annotation(im, ing, "proxy-body-size", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: gwc takes 0 to %d bytes, KiB, MiB or "
+                             "GiB (nginx's k, m, g)",
+                             MAX_SIZE);
         return;
     }
-    pol_get(im, ing, "ClientPolicy")->max_body_size =
+    nx_pol_get(im, ing, "ClientPolicy")->max_body_size =
         size == 0 || n == strlen(v) ? arena_printf(im->a, "%lld", (long long)size)
                                     : arena_printf(im->a, "%lld%s", (long long)size,
                                                    unit == 'k'   ? "Ki"
                                                    : unit == 'm' ? "Mi"
                                                                  : "Gi");
-    pol_converted(im, ing, "proxy-body-size", "ClientPolicy",
-                  "spec.requestBody.maxSize");
+    nx_pol_converted(im, ing, "proxy-body-size", "ClientPolicy",
+                     "spec.requestBody.maxSize");
 }
 
 static void rate(struct imp *im, struct ing *ing, const char *key, int64_t v,
@@ -57,26 +57,26 @@ static void rate(struct imp *im, struct ing *ing, const char *key, int64_t v,
     if (v == INT_UNSET)
         return;
     if (v == 0) {
-        report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
-                          "0 is ingress-nginx's 'no limit': nothing to convert");
+        nx_report_annotation(im, ing, key, DIAG_IMPORT_IGNORED,
+                             "0 is ingress-nginx's 'no limit': nothing to convert");
         return;
     }
     if (v > MAX_RATE || v * mult > MAX_RATE) {
-        report_annotation(im, ing, key, DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: gwc takes a rate and a burst of at "
-                          "most %d",
-                          MAX_RATE);
+        nx_report_annotation(im, ing, key, DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: gwc takes a rate and a burst of at "
+                             "most %d",
+                             MAX_RATE);
         return;
     }
-    p = pol_get(im, ing, "ClientPolicy");
+    p = nx_pol_get(im, ing, "ClientPolicy");
     p->rates[p->n_rates].requests = v;
     p->rates[p->n_rates].per = per;
     p->rates[p->n_rates].burst = v * mult;
     p->n_rates++;
-    pol_converted(im, ing, key, "ClientPolicy",
-                  "spec.requestLimits.rate, burst %lld = %lld x "
-                  "limit-burst-multiplier %lld, as ingress-nginx; over it 503",
-                  (long long)(v * mult), (long long)v, (long long)mult);
+    nx_pol_converted(im, ing, key, "ClientPolicy",
+                     "spec.requestLimits.rate, burst %lld = %lld x "
+                     "limit-burst-multiplier %lld, as ingress-nginx; over it 503",
+                     (long long)(v * mult), (long long)v, (long long)mult);
 }
 
 static void limits(struct imp *im, struct ing *ing)
@@ -94,32 +94,32 @@ static void limits(struct imp *im, struct ing *ing)
     rate(im, ing, "limit-rps", c->limit_rps, "Second", mult);
     rate(im, ing, "limit-rpm", c->limit_rpm, "Minute", mult);
     if (c->limit_connections > 0) {
-        pol_get(im, ing, "ClientPolicy")->concurrent = c->limit_connections;
-        pol_converted(im, ing, "limit-connections", "ClientPolicy",
-                      "spec.requestLimits.concurrent; over it 503");
+        nx_pol_get(im, ing, "ClientPolicy")->concurrent = c->limit_connections;
+        nx_pol_converted(im, ing, "limit-connections", "ClientPolicy",
+                         "spec.requestLimits.concurrent; over it 503");
     }
-    p = pol_find(ing, "ClientPolicy");
+    p = nx_pol_find(ing, "ClientPolicy");
     if (!p || (!p->n_rates && !p->concurrent)) {
-        pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys),
-                            "limit-rps, limit-rpm or limit-connections");
+        nx_pol_ignored_without(im, ing, keys, ARRAY_SIZE(keys),
+                               "limit-rps, limit-rpm or limit-connections");
         return;
     }
     if (c->limit_burst_multiplier != INT_UNSET && p->n_rates)
-        pol_converted(im, ing, "limit-burst-multiplier", "ClientPolicy",
-                      "spec.requestLimits.rate[].burst");
+        nx_pol_converted(im, ing, "limit-burst-multiplier", "ClientPolicy",
+                         "spec.requestLimits.rate[].burst");
     if (exempt) {
         const char *why;
         size_t n;
-        const char **v = pol_cidrs(im, exempt, MAX_EXEMPT, &n, &why);
+        const char **v = nx_pol_cidrs(im, exempt, MAX_EXEMPT, &n, &why);
         if (!v) {
-            report_annotation(im, ing, exempt_key, DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: %s; every client is limited", why);
+            nx_report_annotation(im, ing, exempt_key, DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: %s; every client is limited", why);
             return;
         }
         p->exempt = v;
         p->n_exempt = n;
-        pol_converted(im, ing, exempt_key, "ClientPolicy",
-                      "spec.requestLimits.exemptCIDRs");
+        nx_pol_converted(im, ing, exempt_key, "ClientPolicy",
+                         "spec.requestLimits.exemptCIDRs");
     }
 }
 
@@ -131,14 +131,14 @@ static const char *timeout(struct imp *im, struct ing *ing, const char *key,
     if (v == INT_UNSET)
         return NULL;
     if (v > max) {
-        report_annotation(im, ing, key, DIAG_IMPORT_APPROXIMATED,
-                          "%lld s is longer than nginx waits (%lld s): "
-                          "written as that",
-                          (long long)v, (long long)max);
+        nx_report_annotation(im, ing, key, DIAG_IMPORT_APPROXIMATED,
+                             "%lld s is longer than nginx waits (%lld s): "
+                             "written as that",
+                             (long long)v, (long long)max);
         v = max;
     }
-    pol_converted(im, ing, key, "BackendPolicy", "spec.timeouts.%s", field);
-    return value_duration_seconds(im->a, v);
+    nx_pol_converted(im, ing, key, "BackendPolicy", "spec.timeouts.%s", field);
+    return imp_value_duration_seconds(im->a, v);
 }
 
 static void timeouts(struct imp *im, struct ing *ing)
@@ -149,7 +149,7 @@ static void timeouts(struct imp *im, struct ing *ing)
     if (c->proxy_connect_timeout == INT_UNSET &&
         c->proxy_send_timeout == INT_UNSET && c->proxy_read_timeout == INT_UNSET)
         return;
-    p = pol_get(im, ing, "BackendPolicy");
+    p = nx_pol_get(im, ing, "BackendPolicy");
     p->connect_timeout = timeout(im, ing, "proxy-connect-timeout",
                                  c->proxy_connect_timeout, MAX_CONNECT, "connect");
     p->send_timeout = timeout(im, ing, "proxy-send-timeout", c->proxy_send_timeout,
@@ -184,7 +184,7 @@ static bool hash_key(struct imp *im, const char *v, struct o_load_balancing *lb)
         size_t n = strlen(named[i].prefix);
         char *name, *p;
         if (strncmp(v, named[i].prefix, n) != 0 || !v[n] || strchr(v + n, '$') ||
-            !value_in_alphabet(v + n, "_"))
+            !imp_value_in_alphabet(v + n, "_"))
             continue;
         lb->source = named[i].source;
         name = arena_strdup(im->a, v + n);
@@ -192,7 +192,7 @@ static bool hash_key(struct imp *im, const char *v, struct o_load_balancing *lb)
             for (p = name; *p; p++)
                 *p = *p == '_' ? '-' : *p;
         lb->name = name;
-        return value_header_name(name);
+        return imp_value_header_name(name);
     }
     return false;
 }
@@ -207,50 +207,50 @@ static void load_balancing(struct imp *im, struct ing *ing)
     lb = ARENA_NEW(im->a, struct o_load_balancing);
     if (c->upstream_hash_by) {
         if (!hash_key(im, c->upstream_hash_by, lb)) {
-            report_annotation(im, ing, "upstream-hash-by",
-                              DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: gwc hashes on $request_uri, "
-                              "$remote_addr, or one $http_, $cookie_ or $arg_ "
-                              "variable; requests are spread round robin");
+            nx_report_annotation(im, ing, "upstream-hash-by",
+                                 DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: gwc hashes on $request_uri, "
+                                 "$remote_addr, or one $http_, $cookie_ or $arg_ "
+                                 "variable; requests are spread round robin");
             return;
         }
         if (c->load_balance)
-            report_annotation(im, ing, "load-balance", DIAG_IMPORT_IGNORED,
-                              "ignored: upstream-hash-by takes precedence");
-        pol_get(im, ing, "BackendPolicy")->load_balancing = lb;
-        pol_converted(im, ing, "upstream-hash-by", "BackendPolicy",
-                      "spec.loadBalancing.consistentHash");
-        report_annotation(im, ing, "upstream-hash-by", DIAG_IMPORT_APPROXIMATED,
-                          "requests without the key are spread round robin, "
-                          "where ingress-nginx sends them all to one endpoint%s",
-                          str_eq(lb->source, "Cookie") ||
-                                  str_eq(lb->source, "QueryParameter")
-                              ? "; the name is matched case-sensitively"
-                              : "");
+            nx_report_annotation(im, ing, "load-balance", DIAG_IMPORT_IGNORED,
+                                 "ignored: upstream-hash-by takes precedence");
+        nx_pol_get(im, ing, "BackendPolicy")->load_balancing = lb;
+        nx_pol_converted(im, ing, "upstream-hash-by", "BackendPolicy",
+                         "spec.loadBalancing.consistentHash");
+        nx_report_annotation(im, ing, "upstream-hash-by", DIAG_IMPORT_APPROXIMATED,
+                             "requests without the key are spread round robin, "
+                             "where ingress-nginx sends them all to one endpoint%s",
+                             str_eq(lb->source, "Cookie") ||
+                                     str_eq(lb->source, "QueryParameter")
+                                 ? "; the name is matched case-sensitively"
+                                 : "");
         return;
     }
     if (str_eq(c->load_balance, "round_robin")) {
-        report_annotation(im, ing, "load-balance", DIAG_IMPORT_IGNORED,
-                          "'round_robin' is ingress-nginx's default: nothing "
-                          "to convert");
+        nx_report_annotation(im, ing, "load-balance", DIAG_IMPORT_IGNORED,
+                             "'round_robin' is ingress-nginx's default: nothing "
+                             "to convert");
         return;
     }
     if (!str_eq(c->load_balance, "ewma")) {
-        report_annotation(im, ing, "load-balance", DIAG_IMPORT_BAD_VALUE,
-                          "ingress-nginx knows round_robin and ewma; not "
-                          "converted");
+        nx_report_annotation(im, ing, "load-balance", DIAG_IMPORT_BAD_VALUE,
+                             "ingress-nginx knows round_robin and ewma; not "
+                             "converted");
         return;
     }
     lb->method = "LeastConnections";
-    pol_get(im, ing, "BackendPolicy")->load_balancing = lb;
-    pol_converted(im, ing, "load-balance", "BackendPolicy",
-                  "spec.loadBalancing.method");
-    report_annotation(im, ing, "load-balance", DIAG_IMPORT_APPROXIMATED,
-                      "nginx has no EWMA (latency-weighted) balancing: the "
-                      "endpoint with the fewest active connections is chosen");
+    nx_pol_get(im, ing, "BackendPolicy")->load_balancing = lb;
+    nx_pol_converted(im, ing, "load-balance", "BackendPolicy",
+                     "spec.loadBalancing.method");
+    nx_report_annotation(im, ing, "load-balance", DIAG_IMPORT_APPROXIMATED,
+                         "nginx has no EWMA (latency-weighted) balancing: the "
+                         "endpoint with the fewest active connections is chosen");
 }
 
-void traffic_feature(struct imp *im, struct ing *ing)
+void nx_traffic_feature(struct imp *im, struct ing *ing)
 {
     body_size(im, ing);
     limits(im, ing);
@@ -258,7 +258,7 @@ void traffic_feature(struct imp *im, struct ing *ing)
     load_balancing(im, ing);
 }
 
-void traffic_canary(struct imp *im, const struct ing *ing)
+void nx_traffic_canary(struct imp *im, const struct ing *ing)
 {
     static const char *const keys[] = {"load-balance", "upstream-hash-by"};
     size_t i;
@@ -266,13 +266,13 @@ void traffic_canary(struct imp *im, const struct ing *ing)
     for (i = 0; i < ARRAY_SIZE(keys); i++) {
         if (i == 0 && ing->cfg.load_balance &&
             str_eq(ing->cfg.load_balance, "round_robin"))
-            report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
-                              "'round_robin' is ingress-nginx's default: "
-                              "nothing to convert");
-        else if (report_annotation_node(ing, keys[i]))
-            report_annotation(im, ing, keys[i], DIAG_IMPORT_NOT_CONVERTED,
-                              "not converted: how ingress-nginx picks an "
-                              "endpoint of the canary's Service; the canary's "
-                              "rules follow the main Ingress's BackendPolicy");
+            nx_report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
+                                 "'round_robin' is ingress-nginx's default: "
+                                 "nothing to convert");
+        else if (nx_report_annotation_node(ing, keys[i]))
+            nx_report_annotation(im, ing, keys[i], DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: how ingress-nginx picks an "
+                                 "endpoint of the canary's Service; the canary's "
+                                 "rules follow the main Ingress's BackendPolicy");
     }
 }

@@ -141,10 +141,10 @@ static const struct nic_ann_spec *find_spec(const char *name)
 static bool bad(struct imp *im, const struct imp_src *src, const struct ynode *at,
                 const char *what)
 {
-    report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
-               "'%s' is not %s; NIC rejects the Ingress's annotation, and it "
-               "is not converted",
-               report_value(im, at->text), what);
+    imp_report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
+                   "'%s' is not %s; NIC rejects the Ingress's annotation, and it "
+                   "is not converted",
+                   imp_report_value(im, at->text), what);
     return false;
 }
 
@@ -175,7 +175,7 @@ static bool parse_rewrites(struct imp *im, const struct imp_src *src,
                 return bad(im, src, at, "a list of 'serviceName=S rewrite=PATH'");
             svc = arena_strndup(im->a, item + 12, (size_t)(sp - item - 12));
             to = sp + 9;
-            if (!value_dns_label(svc) || !value_gateway_path(to))
+            if (!imp_value_dns_label(svc) || !imp_value_gateway_path(to))
                 return bad(im, src, at, "a list of 'serviceName=S rewrite=PATH'");
             out->rewrite_svc[n] = svc;
             out->rewrite_to[n++] = to;
@@ -192,7 +192,7 @@ static void parse_set_headers(struct imp *im, const struct imp_src *src,
                               const struct ynode *at, struct nic_ann *out)
 {
     size_t n, i;
-    const char **items = value_split_list(im->a, at->text, &n);
+    const char **items = imp_value_split_list(im->a, at->text, &n);
 
     for (i = 0; i < n; i++) {
         const char *colon = strchr(items[i], ':');
@@ -206,11 +206,12 @@ static void parse_set_headers(struct imp *im, const struct imp_src *src,
         for (v = colon + 1; *v == ' '; v++)
             ;
         h->value = v;
-        if (!value_header_name(h->name) || strchr(v, '$') || value_unsafe_text(v)) {
-            report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
-                       "header '%s' is not converted: Gateway API sets literal "
-                       "values only (no nginx variables)",
-                       report_value(im, items[i]));
+        if (!imp_value_header_name(h->name) || strchr(v, '$') ||
+            imp_value_unsafe_text(v)) {
+            imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                           "header '%s' is not converted: Gateway API sets literal "
+                           "values only (no nginx variables)",
+                           imp_report_value(im, items[i]));
             continue;
         }
         ptrvec_push(im->a, &out->request_set, h);
@@ -236,14 +237,14 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
         else
             bad(im, src, at, "case_sensitive, case_insensitive or exact");
     } else if (str_eq(name, "ssl-redirect") || str_eq(name, "redirect-to-https")) {
-        if (!value_parse_go_bool(v, &b))
+        if (!imp_value_parse_go_bool(v, &b))
             bad(im, src, at, "a boolean");
         else if (str_eq(name, "ssl-redirect"))
             out->ssl_redirect = b;
         else
             out->redirect_to_https = b;
     } else if (str_eq(name, "http-redirect-code")) {
-        if (value_parse_decimal(v, 301, 308, &n) &&
+        if (imp_value_parse_decimal(v, 301, 308, &n) &&
             (n == 301 || n == 302 || n == 307 || n == 308))
             out->redirect_code = n;
         else
@@ -254,18 +255,18 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
         const char *digits = arena_strndup(im->a, v, len && (v[len - 1] == 's' ||
                                                              v[len - 1] == 'm')
                                                          ? len - 1 : len);
-        if (!value_parse_decimal(digits, 1, 86400, &n)) {
+        if (!imp_value_parse_decimal(digits, 1, 86400, &n)) {
             bad(im, src, at, "a duration in seconds or minutes ('60s', '2m')");
             return;
         }
-        out->read_timeout = value_duration_seconds(im->a, n * mult);
-        report_src(im, src, at, DIAG_IMPORT_APPROXIMATED,
-                   "proxy_read_timeout limits each read from the backend; "
-                   "converted to timeouts.backendRequest %s, which limits the "
-                   "whole response",
-                   out->read_timeout);
+        out->read_timeout = imp_value_duration_seconds(im->a, n * mult);
+        imp_report_src(im, src, at, DIAG_IMPORT_APPROXIMATED,
+                       "proxy_read_timeout limits each read from the backend; "
+                       "converted to timeouts.backendRequest %s, which limits the "
+                       "whole response",
+                       out->read_timeout);
     } else if (str_eq(name, "grpc-services")) {
-        out->grpc = value_split_list(im->a, v, &out->n_grpc);
+        out->grpc = imp_value_split_list(im->a, v, &out->n_grpc);
     } else if (str_eq(name, "rewrites")) {
         if (!parse_rewrites(im, src, at, out))
             out->n_rewrites = 0;
@@ -297,14 +298,14 @@ void nic_annotations(struct imp *im, const struct imp_src *src,
             continue;
         spec = find_spec(name);
         if (!spec) {
-            report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
-                       "unknown annotation: not one NGINX Ingress Controller "
-                       "reads; not converted");
+            imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                           "unknown annotation: not one NGINX Ingress Controller "
+                           "reads; not converted");
             continue;
         }
         if (at->kind != YNODE_SCALAR || at->scalar != YSCALAR_STRING) {
-            report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
-                       "annotation values are strings; not converted");
+            imp_report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
+                           "annotation values are strings; not converted");
             if (spec->kind == NA_DENY)
                 out->denied = true;
             continue;
@@ -315,21 +316,22 @@ void nic_annotations(struct imp *im, const struct imp_src *src,
             break;
         case NA_DENY:
             out->denied = true;
-            report_src(im, src, at, str_eq(name, "server-snippets") ||
-                                            str_eq(name, "location-snippets")
-                                        ? DIAG_IMPORT_SNIPPET
-                                        : DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: %s; the Ingress's paths answer 500 "
-                       "instead of being served without it",
-                       spec->why);
+            imp_report_src(im, src, at,
+                           str_eq(name, "server-snippets") ||
+                                   str_eq(name, "location-snippets")
+                               ? DIAG_IMPORT_SNIPPET
+                               : DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: %s; the Ingress's paths answer 500 "
+                           "instead of being served without it",
+                           spec->why);
             break;
         case NA_NO:
-            report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: %s", spec->why);
+            imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: %s", spec->why);
             break;
         case NA_DROP:
-            report_src(im, src, at, DIAG_IMPORT_IGNORED,
-                       "nothing to convert: %s", spec->why);
+            imp_report_src(im, src, at, DIAG_IMPORT_IGNORED,
+                           "nothing to convert: %s", spec->why);
             break;
         }
     }

@@ -77,14 +77,14 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
             continue;
         ni = ARENA_NEW(im->a, struct nic_ing);
         ni->in = in;
-        ni->src.label = object_label(im->c, &in->obj);
+        ni->src.label = model_object_label(im->c, &in->obj);
         ni->src.root = in->obj.src;
         if (!klass || !class_selected(im, klass)) {
-            report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_SKIPPED,
-                       klass ? "ingress class '%s' is not converted (NIC "
-                               "serves one class; --ingress-class chooses it)"
-                             : "NIC ignores Ingresses without a class%s",
-                       klass ? klass : "");
+            imp_report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_SKIPPED,
+                           klass ? "ingress class '%s' is not converted (NIC "
+                                   "serves one class; --ingress-class chooses it)"
+                                 : "NIC ignores Ingresses without a class%s",
+                           klass ? klass : "");
             continue;
         }
         ni->klass = klass;
@@ -133,20 +133,20 @@ static struct o_filters *filters(struct imp *im, const struct nic_ing *ni,
         struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
         bool exact = str_eq(l->matches[0].path.type, "Exact");
         if (!exact && !str_eq(l->matches[0].path.type, "PathPrefix")) {
-            report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
-                       "the rewrite of Service '%s' is not converted on a "
-                       "regular expression path",
-                       svc);
+            imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                           "the rewrite of Service '%s' is not converted on a "
+                           "regular expression path",
+                           svc);
             return f;
         }
         if (l->n_matches == 2) {
             l->n_matches = 1; /* ReplacePrefixMatch needs one PathPrefix */
-            report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
-                       "NIC matches '%s' as a string prefix ('%sX' too); with "
-                       "the rewrite of Service '%s' it is a PathPrefix, which "
-                       "matches whole segments",
-                       report_value(im, l->matches[0].path.value),
-                       report_value(im, l->matches[0].path.value), svc);
+            imp_report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
+                           "NIC matches '%s' as a string prefix ('%sX' too); with "
+                           "the rewrite of Service '%s' it is a PathPrefix, which "
+                           "matches whole segments",
+                           imp_report_value(im, l->matches[0].path.value),
+                           imp_report_value(im, l->matches[0].path.value), svc);
         }
         rw->path.type = exact ? "ReplaceFullPath" : "ReplacePrefixMatch";
         rw->path.value = to;
@@ -202,20 +202,20 @@ static void add_path(struct imp *im, struct nic_server *s, const struct nic_ing 
                      ni->ann.path_regex);
     if (!l->n_matches)
         return;
-    if (ingress_backend_port(im, ni->src.label, ni->src.root,
-                             importer_object_namespace(im, &ni->in->obj),
-                             &p->backend, &b)) {
+    if (imp_ingress_backend_port(im, ni->src.label, ni->src.root,
+                                 imp_object_namespace(im, &ni->in->obj),
+                                 &p->backend, &b)) {
         struct o_rule tmp;
         memset(&tmp, 0, sizeof(tmp));
-        routes_rule_add_backend(im, &tmp, &b, -1);
+        imp_routes_rule_add_backend(im, &tmp, &b, -1);
         l->backends = tmp.backends;
         l->grpc = listed(ni->ann.grpc, ni->ann.n_grpc, b.service);
     }
     if (l->grpc && !(str_eq(path, "/") && !ni->ann.path_regex)) {
-        report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
-                   "gRPC Service '%s' on path '%s': a GRPCRoute matches "
-                   "services and methods, not paths; not converted",
-                   b.service, report_value(im, path));
+        imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                       "gRPC Service '%s' on path '%s': a GRPCRoute matches "
+                       "services and methods, not paths; not converted",
+                       b.service, imp_report_value(im, path));
         return;
     }
     l->filters = filters(im, ni, l, b.service);
@@ -266,7 +266,7 @@ static void server_settings(struct nic_server *s, const struct nic_ing *ni)
 static void plain(struct imp *im, const struct nic_ing *ni)
 {
     const struct ingress *in = ni->in;
-    const char *ns = importer_object_namespace(im, &in->obj);
+    const char *ns = imp_object_namespace(im, &in->obj);
     size_t r, k;
 
     for (r = 0; r < in->n_rules; r++) {
@@ -279,13 +279,13 @@ static void plain(struct imp *im, const struct nic_ing *ni)
         s = nic_server_claim(im, &ni->src, ns, host);
         if (!s) {
             const struct nic_server *owner =
-                index_get(&NIC(im)->server_index, host);
-            report_src(im, &ni->src, ynode_get(rule->src, "host"),
-                       DIAG_IMPORT_CONFLICT,
-                       "host '%s' belongs to the older %s: NIC ignores this "
-                       "rule (hosts are not merged, except by mergeable "
-                       "Ingresses)",
-                       host, owner->owner.label);
+                imp_index_get(&NIC(im)->server_index, host);
+            imp_report_src(im, &ni->src, ynode_get(rule->src, "host"),
+                           DIAG_IMPORT_CONFLICT,
+                           "host '%s' belongs to the older %s: NIC ignores this "
+                           "rule (hosts are not merged, except by mergeable "
+                           "Ingresses)",
+                           host, owner->owner.label);
             continue;
         }
         if (!s->locs.n)
@@ -299,7 +299,7 @@ static void plain(struct imp *im, const struct nic_ing *ni)
 static void master(struct imp *im, const struct nic_ing *ni)
 {
     const struct ingress *in = ni->in;
-    const char *ns = importer_object_namespace(im, &in->obj);
+    const char *ns = imp_object_namespace(im, &in->obj);
     const char *host = in->n_rules && in->rules[0].host ? in->rules[0].host : "";
     struct nic_server *s;
 
@@ -308,17 +308,17 @@ static void master(struct imp *im, const struct nic_ing *ni)
         return;
     s = nic_server_claim(im, &ni->src, ns, host);
     if (!s) {
-        report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_CONFLICT,
-                   "host '%s' already belongs to an older Ingress or "
-                   "VirtualServer: NIC ignores this master",
-                   host);
+        imp_report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_CONFLICT,
+                       "host '%s' already belongs to an older Ingress or "
+                       "VirtualServer: NIC ignores this master",
+                       host);
         return;
     }
     server_settings(s, ni);
     if (in->n_rules && in->rules[0].http.n_paths)
-        report_src(im, &ni->src, in->rules[0].http.src, DIAG_IMPORT_IGNORED,
-                   "a master Ingress has no paths (NIC rejects it with them); "
-                   "its minions' paths are converted");
+        imp_report_src(im, &ni->src, in->rules[0].http.src, DIAG_IMPORT_IGNORED,
+                       "a master Ingress has no paths (NIC rejects it with them); "
+                       "its minions' paths are converted");
 }
 
 static void minion(struct imp *im, const struct nic_ing *ni,
@@ -326,7 +326,7 @@ static void minion(struct imp *im, const struct nic_ing *ni,
 {
     const struct ingress *in = ni->in;
     const char *host = in->n_rules && in->rules[0].host ? in->rules[0].host : "";
-    struct nic_server *s = index_get(&NIC(im)->server_index, host);
+    struct nic_server *s = imp_index_get(&NIC(im)->server_index, host);
     const struct nic_ing *m = NULL;
     size_t i, k;
 
@@ -336,17 +336,17 @@ static void minion(struct imp *im, const struct nic_ing *ni,
             m = c;
     }
     if (!m) {
-        report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
-                   "minion of host '%s' without a master Ingress of that host: "
-                   "NIC serves none of its paths",
-                   host);
+        imp_report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
+                       "minion of host '%s' without a master Ingress of that host: "
+                       "NIC serves none of its paths",
+                       host);
         return;
     }
     if (m->ann.denied && !ni->ann.denied) {
-        report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
-                   "the access control of its master %s is not converted: "
-                   "this minion's paths answer 500",
-                   m->src.label);
+        imp_report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
+                       "the access control of its master %s is not converted: "
+                       "this minion's paths answer 500",
+                       m->src.label);
         ((struct nic_ing *)ni)->ann.denied = true;
     }
     for (k = 0; in->n_rules && k < in->rules[0].http.n_paths; k++)

@@ -47,13 +47,13 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *path,
     bool anchored = path[0] == '^';
     char err[128];
 
-    if (!re_ok(path, err, sizeof(err)) || top_level_alternation(path)) {
-        report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
-                   "path '%s' is not converted: %s", report_value(im, path),
-                   top_level_alternation(path)
-                       ? "nginx anchors only the first alternative of a "
-                         "top-level '|'"
-                       : err);
+    if (!imp_re_ok(path, err, sizeof(err)) || top_level_alternation(path)) {
+        imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                       "path '%s' is not converted: %s", imp_report_value(im, path),
+                       top_level_alternation(path)
+                           ? "nginx anchors only the first alternative of a "
+                             "top-level '|'"
+                           : err);
         return;
     }
     /* Gateway API regular expressions match the whole path; nginx's
@@ -71,17 +71,17 @@ void nic_path_matches(struct imp *im, struct nic_loc *l, const char *path,
                        str_eq(path_regex, "case_insensitive"));
         return;
     }
-    if (!value_gateway_path(path)) {
-        report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
-                   "path '%s' is not a valid Gateway API path; not converted",
-                   report_value(im, path));
+    if (!imp_value_gateway_path(path)) {
+        imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                       "path '%s' is not a valid Gateway API path; not converted",
+                       imp_report_value(im, path));
         return;
     }
     if (exact || str_eq(path_regex, "exact")) {
         form(l, "Exact", path);
         return;
     }
-    l->n_matches = match_string_prefix(im, l->matches, path);
+    l->n_matches = imp_match_string_prefix(im, l->matches, path);
 }
 
 /* ---- string prefixes with longer siblings ---- */
@@ -98,15 +98,15 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s)
         ms[i] = l->matches;
         ns[i] = &l->n_matches;
     }
-    prefix_siblings(im, ms, ns, s->locs.n, narrowed);
+    imp_prefix_siblings(im, ms, ns, s->locs.n, narrowed);
     for (i = 0; i < s->locs.n; i++) {
         const struct nic_loc *l = s->locs.v[i];
         if (narrowed[i])
-            report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
-                       "NIC matches '%s' as a string prefix ('%sX' too); "
-                       "converted to PathPrefix, which matches whole segments, "
-                       "because a longer path of the host starts with it",
-                       report_value(im, l->matches[0].path.value),
-                       report_value(im, l->matches[0].path.value));
+            imp_report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
+                           "NIC matches '%s' as a string prefix ('%sX' too); "
+                           "converted to PathPrefix, which matches whole segments, "
+                           "because a longer path of the host starts with it",
+                           imp_report_value(im, l->matches[0].path.value),
+                           imp_report_value(im, l->matches[0].path.value));
     }
 }

@@ -19,6 +19,6 @@ static const char *const prefixes[] = {"nginx.org/", "nginx.com/", NULL};
 static const char *const groups[] = {"k8s.nginx.org", NULL};
 static const char *const classes[] = {"nginx", NULL};
 
-const struct imp_provider imp_provider_nginx_inc = {
+const struct imp_provider nic_provider = {
     "nginx-inc", NIC_CONTROLLER, prefixes, groups, classes, convert,
 };

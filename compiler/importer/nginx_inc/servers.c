@@ -19,11 +19,11 @@
 bool nic_host_ok(struct imp *im, const struct imp_src *src, const struct ynode *at,
                  const char *host)
 {
-    if (!*host || value_hostname(host, true))
+    if (!*host || imp_value_hostname(host, true))
         return true;
-    report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
-               "host must be a lower-case DNS name, optionally with a leading "
-               "'*.', and not an IP address; it is left out");
+    imp_report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
+                   "host must be a lower-case DNS name, optionally with a leading "
+                   "'*.', and not an IP address; it is left out");
     return false;
 }
 
@@ -31,7 +31,7 @@ struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
                                     const char *ns, const char *host)
 {
     struct nic *nic = NIC(im);
-    struct nic_server *s = index_get(&nic->server_index, host);
+    struct nic_server *s = imp_index_get(&nic->server_index, host);
 
     if (s)
         return str_eq(s->owner.label, owner->label) ? s : NULL;
@@ -39,7 +39,7 @@ struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
     s->owner = *owner;
     s->namespace = ns;
     s->host = host;
-    index_put(im->a, &nic->server_index, host, s);
+    imp_index_put(im->a, &nic->server_index, host, s);
     ptrvec_push(im->a, &nic->servers, s);
     return s;
 }
@@ -48,8 +48,8 @@ struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
 
 static struct o_rule *rule_of(struct imp *im, const struct nic_loc *l, size_t group)
 {
-    struct o_rule *r = routes_rule_new(im, l->matches, l->n_matches,
-                                       l->denied ? NULL : l->filters, group);
+    struct o_rule *r = imp_routes_rule_new(im, l->matches, l->n_matches,
+                                           l->denied ? NULL : l->filters, group);
 
     if (!l->denied)
         r->backends = l->backends;
@@ -75,37 +75,40 @@ static struct o_rule *xfp_twin(struct imp *im, const struct nic_loc *l,
     rd->scheme = "https";
     rd->code = code;
     f->redirect = rd;
-    return routes_rule_new(im, m, l->n_matches, f, group);
+    return imp_routes_rule_new(im, m, l->n_matches, f, group);
 }
 
 static void emit(struct imp *im, const struct nic_server *s, struct o_gateway *gw,
                  enum kind kind, const char *suffix, const struct ptrvec *rules,
                  const char *const *sections, size_t n_sections)
 {
-    const char *label = *s->host ? name_host_label(im->a, s->host) : "all-hosts";
+    const char *label =
+        *s->host ? imp_name_host_label(im->a, s->host) : "all-hosts";
 
-    routes_emit(im, kind, s->namespace, arena_printf(im->a, "%s%s", label, suffix),
-                s->host, gw, rules, sections, n_sections);
+    imp_routes_emit(im, kind, s->namespace,
+                    arena_printf(im->a, "%s%s", label, suffix), s->host, gw, rules,
+                    sections, n_sections);
 }
 
 static void server_routes(struct imp *im, struct nic_server *s)
 {
-    struct o_gateway *gw = gateway_for(im, s->namespace, "nginx", s->secret ? 2 : 1);
+    struct o_gateway *gw =
+        imp_gateway_for(im, s->namespace, "nginx", s->secret ? 2 : 1);
     const char *sections[2];
     struct ptrvec http = {0}, grpc = {0};
     size_t i, n = 0;
 
-    sections[n++] = listener_add(im, gw, "HTTP", s->host, NULL, NULL);
+    sections[n++] = imp_listener_add(im, gw, "HTTP", s->host, NULL, NULL);
     if (s->secret)
-        sections[n++] = listener_add(im, gw, "HTTPS", s->host, s->secret,
-                                     s->namespace);
+        sections[n++] =
+            imp_listener_add(im, gw, "HTTPS", s->host, s->secret, s->namespace);
     for (i = 0; i < s->locs.n; i++) {
         const struct nic_loc *l = s->locs.v[i];
         if (l->grpc && !s->secret) {
-            report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
-                       "gRPC needs HTTP/2, which NIC offers with TLS only, and "
-                       "host '%s' has no certificate; not converted",
-                       *s->host ? s->host : "*");
+            imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                           "gRPC needs HTTP/2, which NIC offers with TLS only, and "
+                           "host '%s' has no certificate; not converted",
+                           *s->host ? s->host : "*");
             continue;
         }
         if (l->grpc) {
@@ -117,7 +120,7 @@ static void server_routes(struct imp *im, struct nic_server *s)
         ptrvec_push(im->a, &http, rule_of(im, l, i));
     }
     if (s->redirect_code) {
-        struct o_rule *r = routes_rule_new(im, NULL, 0, NULL, 0);
+        struct o_rule *r = imp_routes_rule_new(im, NULL, 0, NULL, 0);
         struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
         struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
         struct ptrvec one = {0};

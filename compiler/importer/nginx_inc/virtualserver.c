@@ -32,7 +32,7 @@ struct vs_ctx {
 
 static const char *text(const struct ynode *n)
 {
-    return crd_text(n);
+    return imp_crd_text(n);
 }
 
 static const struct ynode *seq(const struct ynode *n)
@@ -43,16 +43,16 @@ static const struct ynode *seq(const struct ynode *n)
 static void not_converted(struct imp *im, const struct vs_ctx *v,
                           const struct ynode *at, const char *why)
 {
-    report_src(im, &v->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
-               why);
+    imp_report_src(im, &v->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
+                   why);
 }
 
 /* Fields gwc converts, per object; any other is reported. */
 static void other_fields(struct imp *im, const struct vs_ctx *v,
                          const struct ynode *map, const char *const *known)
 {
-    report_other_fields(im, v->src.label, v->src.root, map, known,
-                        "NGINX Ingress Controller");
+    imp_report_other_fields(im, v->src.label, v->src.root, map, known,
+                            "NGINX Ingress Controller");
 }
 
 /* ---- upstreams ---- */
@@ -86,7 +86,7 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
         if (!str_eq(text(ynode_get(u, "name")), name))
             continue;
         if (!svc || !port || port->kind != YNODE_SCALAR ||
-            !value_parse_decimal(port->text, 1, 65535, &n)) {
+            !imp_value_parse_decimal(port->text, 1, 65535, &n)) {
             not_converted(im, v, u, "an upstream needs a service and a port");
             return false;
         }
@@ -114,7 +114,8 @@ static bool redirect(struct imp *im, const struct vs_ctx *v, const struct ynode 
     const char *rest;
     int64_t c = 301;
 
-    if (code && (code->kind != YNODE_SCALAR || !value_parse_decimal(code->text, 301, 308, &c) ||
+    if (code && (code->kind != YNODE_SCALAR ||
+                 !imp_value_parse_decimal(code->text, 301, 308, &c) ||
                  (c != 301 && c != 302 && c != 307 && c != 308))) {
         not_converted(im, v, code, "the code must be 301, 302, 307 or 308");
         return false;
@@ -126,7 +127,7 @@ static bool redirect(struct imp *im, const struct vs_ctx *v, const struct ynode 
                      strncmp(url, "http://${host}", 14) == 0)) {
         rd->scheme = url[4] == 's' ? "https" : "http";
         rest = url + (url[4] == 's' ? 15 : 14);
-    } else if (url && value_parse_url(im->a, url, &u) && !strchr(url, '$') &&
+    } else if (url && imp_value_parse_url(im->a, url, &u) && !strchr(url, '$') &&
                !u.query) {
         rd->scheme = u.scheme;
         rd->hostname = u.host;
@@ -139,7 +140,7 @@ static bool redirect(struct imp *im, const struct vs_ctx *v, const struct ynode 
         return false;
     }
     if (*rest && !str_eq(rest, "${request_uri}")) {
-        if (strchr(rest, '$') || !value_gateway_path(rest)) {
+        if (strchr(rest, '$') || !imp_value_gateway_path(rest)) {
             not_converted(im, v, ynode_get(r, "url"),
                           "the redirect's path holds variables");
             return false;
@@ -161,8 +162,8 @@ static bool header_list(struct imp *im, const struct vs_ctx *v,
         struct o_header *h = ARENA_NEW(im->a, struct o_header);
         h->name = text(ynode_get(set->items[i], "name"));
         h->value = text(ynode_get(set->items[i], "value"));
-        if (!h->name || !h->value || !value_header_name(h->name) ||
-            strchr(h->value, '$') || value_unsafe_text(h->value)) {
+        if (!h->name || !h->value || !imp_value_header_name(h->name) ||
+            strchr(h->value, '$') || imp_value_unsafe_text(h->value)) {
             not_converted(im, v, set->items[i],
                           "Gateway API sets headers to literal values (no "
                           "nginx variables)");
@@ -184,7 +185,7 @@ static bool add_backend(struct imp *im, const struct vs_ctx *v, const char *name
         return false;
     memset(&tmp, 0, sizeof(tmp));
     tmp.backends = l->backends;
-    routes_rule_add_backend(im, &tmp, &b, weight);
+    imp_routes_rule_add_backend(im, &tmp, &b, weight);
     l->backends = tmp.backends;
     l->grpc = grpc;
     return true;
@@ -210,7 +211,8 @@ static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
         const char *to = text(rw);
         const char *type = l->n_matches ? l->matches[0].path.type : "";
         struct o_rewrite *r = ARENA_NEW(im->a, struct o_rewrite);
-        if (!to || !value_gateway_path(to) || str_eq(type, "RegularExpression")) {
+        if (!to || !imp_value_gateway_path(to) ||
+            str_eq(type, "RegularExpression")) {
             not_converted(im, v, rw, "rewritePath with captures, variables or "
                                      "on a regular expression path");
             return false;
@@ -250,7 +252,8 @@ static bool splits(struct imp *im, const struct vs_ctx *v, const struct ynode *s
         const struct ynode *a = ynode_get(s->items[i], "action");
         int64_t weight;
 
-        if (!w || w->kind != YNODE_SCALAR || !value_parse_decimal(w->text, 0, 100, &weight)) {
+        if (!w || w->kind != YNODE_SCALAR ||
+            !imp_value_parse_decimal(w->text, 0, 100, &weight)) {
             not_converted(im, v, s->items[i], "a split needs a weight of 0 to 100");
             return false;
         }
@@ -298,20 +301,20 @@ static bool condition(struct imp *im, const struct vs_ctx *v, const struct ynode
         return false;
     }
     if (str_eq(var, "$request_method") && !m->method) {
-        m->method = value_ascii_lower(im->a, value);
+        m->method = imp_value_ascii_lower(im->a, value);
         for (char *p = (char *)m->method; *p; p++)
             *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
         return true;
     }
     slot = h && !m->header.name ? &m->header : arg && !m->query.name ? &m->query : NULL;
-    if (!slot || (h && !value_header_name(h))) {
+    if (!slot || (h && !imp_value_header_name(h))) {
         not_converted(im, v, c, "cookie and variable conditions, and more than "
                                 "one header or argument condition per match");
         return false;
     }
     slot->type = "RegularExpression";
     slot->name = h ? h : arg;
-    slot->value = arena_printf(im->a, "(?i)%s", re_quote(im->a, value));
+    slot->value = arena_printf(im->a, "(?i)%s", imp_re_quote(im->a, value));
     return true;
 }
 
@@ -345,10 +348,10 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
         ok = ok && action(im, v, ynode_get(ms->items[i], "action"), l);
         l->denied |= !ok;
         if (rank(&l->matches[0]) > lowest)
-            report_src(im, &v->src, ms->items[i], DIAG_IMPORT_APPROXIMATED,
-                       "NIC tries matches in order, first match wins; Gateway "
-                       "API tries this one before an earlier one with fewer "
-                       "conditions");
+            imp_report_src(im, &v->src, ms->items[i], DIAG_IMPORT_APPROXIMATED,
+                           "NIC tries matches in order, first match wins; Gateway "
+                           "API tries this one before an earlier one with fewer "
+                           "conditions");
         if (rank(&l->matches[0]) < lowest)
             lowest = rank(&l->matches[0]);
         ptrvec_push(im->a, &s->locs, l);
@@ -391,11 +394,12 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
         return;
     }
     if (ynode_get(r, "policies")) {
-        report_src(im, &v->src, ynode_get(r, "policies"), DIAG_IMPORT_NOT_CONVERTED,
-                   "not converted: NIC Policy resources (access control, rate "
-                   "limits, JWT, ...) have no Gateway API equivalent gwc "
-                   "writes; the route answers 500 instead of being served "
-                   "without them");
+        imp_report_src(im, &v->src, ynode_get(r, "policies"),
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: NIC Policy resources (access control, rate "
+                       "limits, JWT, ...) have no Gateway API equivalent gwc "
+                       "writes; the route answers 500 instead of being served "
+                       "without them");
         l->denied = true;
     }
     if (!route_path(im, l, path))
@@ -426,7 +430,7 @@ static const struct ptrvec *all_crds(struct imp *im)
     static const char *const groups[] = {"k8s.nginx.org", NULL};
     struct ptrvec *pv = ARENA_NEW(im->a, struct ptrvec);
 
-    crd_collect(im, groups, pv);
+    imp_crd_collect(im, groups, pv);
     return pv;
 }
 
@@ -484,9 +488,9 @@ static void tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
     other_fields(im, v, t, known);
     s->secret = text(ynode_get(t, "secret"));
     if (r && ynode_get(r, "enable") &&
-        !value_parse_go_bool(ynode_get(r, "enable")->text, &on))
+        !imp_value_parse_go_bool(ynode_get(r, "enable")->text, &on))
         not_converted(im, v, r, "enable is a boolean");
-    if (code && (!value_parse_decimal(code->text, 301, 308, &c) ||
+    if (code && (!imp_value_parse_decimal(code->text, 301, 308, &c) ||
                  (c != 301 && c != 302 && c != 307 && c != 308)))
         not_converted(im, v, code, "the code must be 301, 302, 307 or 308");
     if (str_eq(text(ynode_get(r, "basedOn")), "x-forwarded-proto")) {
@@ -515,8 +519,9 @@ static void virtual_server(struct imp *im, const struct crd *o)
     v.upstreams = ynode_get(o->spec, "upstreams");
     if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
                                                          : "nginx")) {
-        report_src(im, &v.src, ynode_get(o->spec, "ingressClassName"),
-                   DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
+        imp_report_src(im, &v.src, ynode_get(o->spec, "ingressClassName"),
+                       DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted",
+                       klass);
         return;
     }
     if (!host) {
@@ -527,23 +532,25 @@ static void virtual_server(struct imp *im, const struct crd *o)
         return;
     s = nic_server_claim(im, &v.src, o->namespace, host);
     if (!s) {
-        report_src(im, &v.src, ynode_get(o->spec, "host"), DIAG_IMPORT_CONFLICT,
-                   "host '%s' already belongs to %s: NIC keeps the oldest of "
-                   "them (creationTimestamp); this VirtualServer is not "
-                   "converted",
-                   host, ((const struct nic_server *)index_get(
-                              &NIC(im)->server_index, host))->owner.label);
+        imp_report_src(
+            im, &v.src, ynode_get(o->spec, "host"), DIAG_IMPORT_CONFLICT,
+            "host '%s' already belongs to %s: NIC keeps the oldest of "
+            "them (creationTimestamp); this VirtualServer is not "
+            "converted",
+            host,
+            ((const struct nic_server *)imp_index_get(&NIC(im)->server_index, host))
+                ->owner.label);
         return;
     }
     other_fields(im, &v, o->spec, known);
     upstream_fields_check(im, &v);
     if (ynode_get(o->spec, "policies")) {
-        report_src(im, &v.src, ynode_get(o->spec, "policies"),
-                   DIAG_IMPORT_NOT_CONVERTED,
-                   "not converted: NIC Policy resources (access control, rate "
-                   "limits, JWT, ...) have no Gateway API equivalent gwc "
-                   "writes; every route answers 500 instead of being served "
-                   "without them");
+        imp_report_src(im, &v.src, ynode_get(o->spec, "policies"),
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: NIC Policy resources (access control, rate "
+                       "limits, JWT, ...) have no Gateway API equivalent gwc "
+                       "writes; every route answers 500 instead of being served "
+                       "without them");
         v.denied = true;
     }
     if (ynode_get(o->spec, "tls"))
@@ -563,10 +570,10 @@ void nic_virtual_servers(struct imp *im)
         if (str_eq(o->kind, "VirtualServer"))
             virtual_server(im, o);
         else if (!str_eq(o->kind, "VirtualServerRoute"))
-            report_src(im, &(struct imp_src){o->label, o->root}, o->root,
-                       DIAG_IMPORT_NOT_CONVERTED,
-                       "%s is not converted (the VirtualServers and routes "
-                       "that refer to a Policy answer 500)",
-                       o->kind);
+            imp_report_src(im, &(struct imp_src){o->label, o->root}, o->root,
+                           DIAG_IMPORT_NOT_CONVERTED,
+                           "%s is not converted (the VirtualServers and routes "
+                           "that refer to a Policy answer 500)",
+                           o->kind);
     }
 }

@@ -18,7 +18,7 @@ bool tr_entry_point(const struct imp *im, const char *name, int64_t *port,
     } defaults[] = {{"web", 80}, {"websecure", 443}};
     size_t i;
 
-    if (import_entry_point(im->o, name, port, udp))
+    if (imp_entry_point(im->o, name, port, udp))
         return true;
     *udp = false;
     for (i = 0; name && i < ARRAY_SIZE(defaults); i++) {
@@ -33,11 +33,12 @@ bool tr_entry_point(const struct imp *im, const char *name, int64_t *port,
 void tr_entry_point_unknown(struct imp *im, const struct imp_src *src,
                             const struct ynode *at, const char *name)
 {
-    report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
-              "not converted: entry point '%s' is not web (port 80), websecure "
-              "(443) or one given with --entry-point NAME=PORT[/udp]; its port "
-              "is Traefik's static configuration, which the import does not read",
-              name ? report_value(im, name) : "");
+    imp_report_src(
+        im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+        "not converted: entry point '%s' is not web (port 80), websecure "
+        "(443) or one given with --entry-point NAME=PORT[/udp]; its port "
+        "is Traefik's static configuration, which the import does not read",
+        name ? imp_report_value(im, name) : "");
 }
 
 void tr_http_entry_point(struct imp *im, struct tr_router *r,
@@ -52,8 +53,9 @@ void tr_http_entry_point(struct imp *im, struct tr_router *r,
     else if (!udp && (port == 80 || port == 443))
         *(port == 80 ? &r->web : &r->websecure) = true;
     else
-        report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: entry point '%s' is %s port %lld; the import "
-                  "serves HTTP routers on ports 80 and 443 only",
-                  report_value(im, name), udp ? "UDP" : "TCP", (long long)port);
+        imp_report_src(
+            im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+            "not converted: entry point '%s' is %s port %lld; the import "
+            "serves HTTP routers on ports 80 and 443 only",
+            imp_report_value(im, name), udp ? "UDP" : "TCP", (long long)port);
 }

@@ -33,7 +33,8 @@ struct ing_ctx {
 
 static bool class_selected(const struct imp *im, const struct ingress *in)
 {
-    const char *ann = strmap_get(&in->obj.meta.annotations, "kubernetes.io/ingress.class");
+    const char *ann =
+        model_strmap_get(&in->obj.meta.annotations, "kubernetes.io/ingress.class");
     const char *klass = ann ? ann : in->ingress_class_name;
     const struct object *ic;
     size_t i;
@@ -75,12 +76,13 @@ static void annotations(struct imp *im, struct ing_ctx *x)
                  (str_eq(m->v[i].value, "Path") || str_eq(m->v[i].value, "PathPrefix") ||
                   str_eq(m->v[i].value, "PathRegexp")))
             x->pathmatcher = m->v[i].src;
-        else if (str_eq(k, "router.tls") && value_parse_go_bool(m->v[i].value, &b))
+        else if (str_eq(k, "router.tls") &&
+                 imp_value_parse_go_bool(m->v[i].value, &b))
             x->tls = b;
         else
-            report_src(im, &x->src, m->v[i].src, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc does not convert this Traefik "
-                      "annotation");
+            imp_report_src(im, &x->src, m->v[i].src, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: gwc does not convert this Traefik "
+                           "annotation");
     }
 }
 
@@ -93,7 +95,7 @@ static void entry_points(struct imp *im, struct ing_ctx *x, struct tr_router *r)
         r->web = r->websecure = true;
         return;
     }
-    eps = value_split_list(im->a, x->entrypoints->text, &n);
+    eps = imp_value_split_list(im->a, x->entrypoints->text, &n);
     for (i = 0; i < n; i++)
         tr_http_entry_point(im, r, &x->src, x->entrypoints, eps[i]);
 }
@@ -107,7 +109,7 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
 
     if (!x->middlewares)
         return;
-    refs = value_split_list(im->a, x->middlewares->text, &n);
+    refs = imp_value_split_list(im->a, x->middlewares->text, &n);
     for (i = 0; i < n; i++) {
         const char *at = strchr(refs[i], '@');
         const char *ns = NULL, *name = NULL;
@@ -126,11 +128,11 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
         }
         if (!name) {
             r->denied = true;
-            report_src(im, &x->src, x->middlewares, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: middleware '%s' is not a Middleware of "
-                      "the input (<namespace>-<name>@kubernetescrd); Traefik "
-                      "drops the router without it, the Gateway answers 500",
-                      report_value(im, refs[i]));
+            imp_report_src(im, &x->src, x->middlewares, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: middleware '%s' is not a Middleware of "
+                           "the input (<namespace>-<name>@kubernetescrd); Traefik "
+                           "drops the router without it, the Gateway answers 500",
+                           imp_report_value(im, refs[i]));
             continue;
         }
         tr_middleware_apply(im, r, x->middlewares, ns, name);
@@ -169,27 +171,27 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         tr_tls_only(im, r, x->entrypoints);
         r->secret = secret_for(x->in, host);
         if (!r->secret)
-            report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: router.tls without a spec.tls Secret "
-                      "uses Traefik's default certificate, which the import "
-                      "cannot name");
+            imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: router.tls without a spec.tls Secret "
+                           "uses Traefik's default certificate, which the import "
+                           "cannot name");
     }
     if (x->pathmatcher && !str_eq(p->path_type, "Exact") &&
         !str_eq(p->path_type, "Prefix"))
         matcher = x->pathmatcher->text;
     if (*host == '*')
-        report_src(im, &x->src, rule->src, DIAG_IMPORT_APPROXIMATED,
-                  "Traefik v3 matches one label for '%s'; Gateway API matches "
-                  "one or more",
-                  report_value(im, host));
+        imp_report_src(im, &x->src, rule->src, DIAG_IMPORT_APPROXIMATED,
+                       "Traefik v3 matches one label for '%s'; Gateway API matches "
+                       "one or more",
+                       imp_report_value(im, host));
     /* The rule Traefik builds, for its default priority. */
     r->priority = (int64_t)strlen(arena_printf(im->a, "Host(`%s`) && %s(`%s`)",
                                                host, matcher, value));
     if (!*host)
         r->priority -= (int64_t)strlen("Host(``) && ");
     if (x->priority && !tr_int(x->priority, 0, INT32_MAX, &r->priority))
-        report_src(im, &x->src, x->priority, DIAG_IMPORT_BAD_VALUE,
-                  "router.priority is a non-negative integer");
+        imp_report_src(im, &x->src, x->priority, DIAG_IMPORT_BAD_VALUE,
+                       "router.priority is a non-negative integer");
     middlewares(im, x, r);
     if (*host) {
         alt->hosts = ARENA_NEW_ARRAY(im->a, const char *, 1);
@@ -201,10 +203,11 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         alt->m[0].path.type = "Exact";
     } else if (str_eq(matcher, "PathRegexp")) {
         char err[128];
-        if (!re_ok(value, err, sizeof(err))) {
-            report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: the PathRegexp '%s' does not compile: %s",
-                      report_value(im, value), err);
+        if (!imp_re_ok(value, err, sizeof(err))) {
+            imp_report_src(
+                im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                "not converted: the PathRegexp '%s' does not compile: %s",
+                imp_report_value(im, value), err);
             return;
         }
         alt->m[0].path.type = "RegularExpression";
@@ -214,20 +217,21 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         if (strlen(value) > 1 && value[strlen(value) - 1] != '/') {
             alt->m[1] = alt->m[0];
             alt->m[1].path.type = "RegularExpression";
-            alt->m[1].path.value = arena_printf(im->a, "%s[^/].*", re_quote(im->a, value));
+            alt->m[1].path.value =
+                arena_printf(im->a, "%s[^/].*", imp_re_quote(im->a, value));
             alt->n_m = 2;
         }
     }
     if (!str_eq(alt->m[0].path.type, "RegularExpression") &&
-        !value_gateway_path(value)) {
-        report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: not a path Gateway API accepts");
+        !imp_value_gateway_path(value)) {
+        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: not a path Gateway API accepts");
         return;
     }
     ptrvec_push(im->a, &r->alts, alt);
     if (!p->backend.service.name) {
-        report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: Traefik serves Service backends only");
+        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: Traefik serves Service backends only");
         r->denied = true;
     } else if (!tr_backend_add(im, r, p->backend.src, x->ns, p->backend.service.name,
                                p->backend.service.port.number,
@@ -256,12 +260,11 @@ static void service_annotations(struct imp *im)
                 continue;
             if (!src.label)
                 src.label = arena_printf(im->a, "Service %s/%s",
-                                         importer_object_namespace(im, o),
-                                         o->meta.name);
-            report_src(im, &src, m->v[k].src, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: Traefik's Service annotation %s, which "
-                      "changes every route to this Service",
-                      report_value(im, m->v[k].key + strlen(PREFIX)));
+                                         imp_object_namespace(im, o), o->meta.name);
+            imp_report_src(im, &src, m->v[k].src, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: Traefik's Service annotation %s, which "
+                           "changes every route to this Service",
+                           imp_report_value(im, m->v[k].key + strlen(PREFIX)));
         }
     }
 }
@@ -279,22 +282,24 @@ void tr_ingresses(struct imp *im)
             continue;
         memset(&x, 0, sizeof(x));
         x.in = in;
-        x.ns = importer_object_namespace(im, &in->obj);
+        x.ns = imp_object_namespace(im, &in->obj);
         x.src.label = arena_printf(im->a, "Ingress %s/%s", x.ns, in->obj.meta.name);
         x.src.root = in->obj.src;
         if (!class_selected(im, in)) {
-            report_src(im, &x.src, NULL, DIAG_IMPORT_SKIPPED,
-                      "another ingress class: not converted");
+            imp_report_src(im, &x.src, NULL, DIAG_IMPORT_SKIPPED,
+                           "another ingress class: not converted");
             continue;
         }
         annotations(im, &x);
         if (in->default_backend.src && in->n_rules)
-            report_src(im, &x.src, in->default_backend.src, DIAG_IMPORT_IGNORED,
-                      "Traefik uses defaultBackend only when an Ingress has no "
-                      "rules");
+            imp_report_src(
+                im, &x.src, in->default_backend.src, DIAG_IMPORT_IGNORED,
+                "Traefik uses defaultBackend only when an Ingress has no "
+                "rules");
         else if (in->default_backend.src)
-            report_src(im, &x.src, in->default_backend.src, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: the catch-all default backend");
+            imp_report_src(im, &x.src, in->default_backend.src,
+                           DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: the catch-all default backend");
         for (n = 0, k = 0; k < in->n_rules; k++) {
             for (size_t j = 0; j < in->rules[k].http.n_paths; j++)
                 path(im, &x, &in->rules[k], &in->rules[k].http.paths[j], n++);

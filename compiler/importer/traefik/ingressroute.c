@@ -27,7 +27,7 @@ static const struct ynode *seq(const struct ynode *n)
 static void other_fields(struct imp *im, const struct imp_src *src,
                          const struct ynode *map, const char *const *known)
 {
-    report_other_fields(im, src->label, src->root, map, known, "Traefik");
+    imp_report_other_fields(im, src->label, src->root, map, known, "Traefik");
 }
 
 static const struct crd *find_crd(const struct imp *im, const char *kind,
@@ -54,7 +54,7 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
                     const char *ns, const char *name, int64_t number,
                     const char *port_name, int64_t weight)
 {
-    const struct object *o = importer_find_object(im, KIND_SERVICE, ns, name);
+    const struct object *o = imp_find_object(im, KIND_SERVICE, ns, name);
     const struct service *svc = (const struct service *)o;
     struct backend b;
     struct o_rule tmp;
@@ -70,15 +70,16 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
             b.port = svc->ports[i].port;
     }
     if (!b.port) {
-        report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: a Service port number, or the name of a port "
-                  "of Service %s/%s in the input, expected; %s",
-                  ns, name, fate(r));
+        imp_report_src(
+            im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+            "not converted: a Service port number, or the name of a port "
+            "of Service %s/%s in the input, expected; %s",
+            ns, name, fate(r));
         return false;
     }
     memset(&tmp, 0, sizeof(tmp));
     tmp.backends = r->backends;
-    routes_rule_add_backend(im, &tmp, &b, weight);
+    imp_routes_rule_add_backend(im, &tmp, &b, weight);
     r->backends = tmp.backends;
     return true;
 }
@@ -98,8 +99,8 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
             const struct ynode *wn = ynode_get(list->items[i], "weight");
             int64_t sub = 1;
             if (wn && !tr_int(wn, 0, 1000000, &sub)) {
-                report_src(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
-                          "a weight is an integer from 0 to 1000000");
+                imp_report_src(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
+                               "a weight is an integer from 0 to 1000000");
                 return false;
             }
             ok = tr_service_add(im, r, list->items[i], ts->namespace,
@@ -114,9 +115,9 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
         if (!tr_service_add(im, r, mi, ts->namespace, weight, depth + 1))
             return false;
         if (mirrors && mirrors->n > 1) {
-            report_src(im, &r->src, mirrors, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: Gateway API rules take one mirror per "
-                      "backend list here; only the first is kept");
+            imp_report_src(im, &r->src, mirrors, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: Gateway API rules take one mirror per "
+                           "backend list here; only the first is kept");
         }
         if (!mirrors || !mirrors->n)
             return true;
@@ -124,9 +125,9 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
             const struct ynode *pct = ynode_get(mirrors->items[0], "percent");
             int64_t p = 100;
             if (pct && (!tr_int(pct, 0, 100, &p) || p != 100)) {
-                report_src(im, &r->src, pct, DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: gwc writes mirrors of every request "
-                          "(percent 100); this mirror is left out");
+                imp_report_src(im, &r->src, pct, DIAG_IMPORT_NOT_CONVERTED,
+                               "not converted: gwc writes mirrors of every request "
+                               "(percent 100); this mirror is left out");
                 return true;
             }
         }
@@ -140,10 +141,10 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
         }
         return true;
     }
-    report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
-              "not converted: TraefikService %s/%s is neither weighted nor "
-              "mirroring (failover and highestRandomWeight need a policy); %s",
-              ts->namespace, ts->name, fate(r));
+    imp_report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+                   "not converted: TraefikService %s/%s is neither weighted nor "
+                   "mirroring (failover and highestRandomWeight need a policy); %s",
+                   ts->namespace, ts->name, fate(r));
     return false;
 }
 
@@ -152,49 +153,52 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
 {
     static const char *const known[] = {"name", "namespace", "kind", "port",
                                         "weight", "mirrors", NULL};
-    const char *name = crd_text(ynode_get(svc, "name"));
-    const char *kind = crd_text(ynode_get(svc, "kind"));
-    const char *sns = crd_text(ynode_get(svc, "namespace"));
+    const char *name = imp_crd_text(ynode_get(svc, "name"));
+    const char *kind = imp_crd_text(ynode_get(svc, "kind"));
+    const char *sns = imp_crd_text(ynode_get(svc, "namespace"));
     const struct ynode *port = ynode_get(svc, "port");
     int64_t number = 0;
 
     other_fields(im, &r->src, svc, known);
     if (depth > MAX_SERVICE_DEPTH) {
-        report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: TraefikServices nested more than %d deep",
-                  MAX_SERVICE_DEPTH);
+        imp_report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: TraefikServices nested more than %d deep",
+                       MAX_SERVICE_DEPTH);
         return false;
     }
     if (!name) {
-        report_src(im, &r->src, svc, DIAG_IMPORT_BAD_VALUE, "a service needs a name");
+        imp_report_src(im, &r->src, svc, DIAG_IMPORT_BAD_VALUE,
+                       "a service needs a name");
         return false;
     }
     if (sns && !str_eq(sns, ns)) {
         /* allowCrossNamespace is off by default: Traefik refuses it. */
-        report_src(im, &r->src, ynode_get(svc, "namespace"), DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: Traefik refuses a service in another namespace "
-                  "unless allowCrossNamespace is set; %s",
-                  fate(r));
+        imp_report_src(
+            im, &r->src, ynode_get(svc, "namespace"), DIAG_IMPORT_NOT_CONVERTED,
+            "not converted: Traefik refuses a service in another namespace "
+            "unless allowCrossNamespace is set; %s",
+            fate(r));
         return false;
     }
     if (str_eq(kind, "TraefikService")) {
         const struct crd *ts = find_crd(im, "TraefikService", ns, name);
         if (!ts) {
-            report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: no TraefikService %s/%s in the input; %s",
-                      ns, name, fate(r));
+            imp_report_src(
+                im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
+                "not converted: no TraefikService %s/%s in the input; %s", ns, name,
+                fate(r));
             return false;
         }
         return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth);
     }
     if (kind && !str_eq(kind, "Service")) {
-        report_src(im, &r->src, ynode_get(svc, "kind"), DIAG_IMPORT_BAD_VALUE,
-                  "kind is Service or TraefikService");
+        imp_report_src(im, &r->src, ynode_get(svc, "kind"), DIAG_IMPORT_BAD_VALUE,
+                       "kind is Service or TraefikService");
         return false;
     }
     tr_int(port, 1, 65535, &number);
     return tr_backend_add(im, r, port ? port : svc, ns, name, number,
-                          crd_text(port), weight);
+                          imp_crd_text(port), weight);
 }
 
 bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *svcs,
@@ -207,8 +211,8 @@ bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *sv
         const struct ynode *wn = ynode_get(svcs->items[i], "weight");
         int64_t w = svcs->n > 1 ? 1 : -1;
         if (wn && !tr_int(wn, 0, 1000000, &w))
-            report_src(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
-                      "a weight is an integer from 0 to 1000000");
+            imp_report_src(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
+                           "a weight is an integer from 0 to 1000000");
         ok = tr_service_add(im, r, svcs->items[i], ns, w, 0) && ok;
     }
     return ok;
@@ -217,13 +221,13 @@ bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *sv
 void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt)
 {
     const struct ynode *prio = ynode_get(rt, "priority");
-    const char *rule = crd_text(ynode_get(rt, "match"));
+    const char *rule = imp_crd_text(ynode_get(rt, "match"));
     int64_t length = rule ? (int64_t)strlen(rule) : 0;
 
     r->priority = length;
     if (prio && !tr_int(prio, 0, INT32_MAX, &r->priority))
-        report_src(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
-                  "priority is a non-negative integer");
+        imp_report_src(im, &r->src, prio, DIAG_IMPORT_BAD_VALUE,
+                       "priority is a non-negative integer");
     else if (prio && r->priority == 0)
         r->priority = length;
 }
@@ -231,12 +235,13 @@ void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt)
 bool tr_class_ok(struct imp *im, const struct crd *o)
 {
     const struct imp_src src = {o->label, o->root};
-    const char *klass = crd_text(ynode_get(o->spec, "ingressClassName"));
+    const char *klass = imp_crd_text(ynode_get(o->spec, "ingressClassName"));
 
     if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
                                                          : "traefik")) {
-        report_src(im, &src, ynode_get(o->spec, "ingressClassName"),
-                  DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted", klass);
+        imp_report_src(im, &src, ynode_get(o->spec, "ingressClassName"),
+                       DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted",
+                       klass);
         return false;
     }
     return true;
@@ -253,7 +258,8 @@ static void entry_points(struct imp *im, struct tr_router *r, const struct ynode
         return;
     }
     for (i = 0; i < eps->n; i++)
-        tr_http_entry_point(im, r, &r->src, eps->items[i], crd_text(eps->items[i]));
+        tr_http_entry_point(im, r, &r->src, eps->items[i],
+                            imp_crd_text(eps->items[i]));
 }
 
 static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
@@ -265,7 +271,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     struct tr_router *r = ARENA_NEW(im->a, struct tr_router);
     const struct ynode *mws = seq(ynode_get(rt, "middlewares"));
     const struct ynode *svcs = seq(ynode_get(rt, "services"));
-    const char *syntax = crd_text(ynode_get(rt, "syntax"));
+    const char *syntax = imp_crd_text(ynode_get(rt, "syntax"));
     bool v2 = str_eq(o->group, "traefik.containo.us") || str_eq(syntax, "v2");
     bool ok = true;
     size_t i;
@@ -286,30 +292,30 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     /* Middlewares first: a router that answers 500 anyway may widen its
      * match where the rule cannot be converted exactly. */
     for (i = 0; mws && i < mws->n; i++) {
-        const char *name = crd_text(ynode_get(mws->items[i], "name"));
-        const char *ns = crd_text(ynode_get(mws->items[i], "namespace"));
+        const char *name = imp_crd_text(ynode_get(mws->items[i], "name"));
+        const char *ns = imp_crd_text(ynode_get(mws->items[i], "namespace"));
         if (!tr_middleware_apply(im, r, mws->items[i], ns ? ns : o->namespace, name))
             ok = false;
     }
     if (!tr_rule_alternatives(im, &r->src, ynode_get(rt, "match"), v2, false,
                               r->denied, &r->alts)) {
-        report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
-                  "this route is not converted: its requests go to the routes "
-                  "Traefik ranks below it");
+        imp_report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                       "this route is not converted: its requests go to the routes "
+                       "Traefik ranks below it");
         return;
     }
     if (svcs)
         ok = tr_services_add(im, r, svcs, o->namespace) && ok;
     if (!svcs || !svcs->n) {
-        report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
-                  "a route without services answers nothing Gateway API can "
-                  "express; it answers 500");
+        imp_report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                       "a route without services answers nothing Gateway API can "
+                       "express; it answers 500");
         ok = false;
     }
     if (!ok && !r->denied)
-        report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
-                  "part of this route is not converted (above); it answers "
-                  "500 rather than serve requests without it");
+        imp_report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                       "part of this route is not converted (above); it answers "
+                       "500 rather than serve requests without it");
     r->denied |= !ok;
     ptrvec_push(im->a, &TR(im)->routers, r);
 }
@@ -322,7 +328,7 @@ static void ingress_route(struct imp *im, const struct crd *o)
     const struct imp_src src = {o->label, o->root};
     const struct ynode *tls = ynode_get(o->spec, "tls");
     const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
-    const char *secret = crd_text(ynode_get(tls, "secretName"));
+    const char *secret = imp_crd_text(ynode_get(tls, "secretName"));
     size_t i;
 
     if (!tr_class_ok(im, o))
@@ -330,10 +336,11 @@ static void ingress_route(struct imp *im, const struct crd *o)
     other_fields(im, &src, o->spec, known);
     other_fields(im, &src, tls, tls_known);
     if (tls && !secret)
-        report_src(im, &src, tls, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: TLS without secretName uses Traefik's default "
-                  "certificate, which the import cannot name; the routes are "
-                  "left out");
+        imp_report_src(
+            im, &src, tls, DIAG_IMPORT_NOT_CONVERTED,
+            "not converted: TLS without secretName uses Traefik's default "
+            "certificate, which the import cannot name; the routes are "
+            "left out");
     for (i = 0; routes && i < routes->n; i++)
         route(im, o, routes->items[i], i, ynode_get(o->spec, "entryPoints"),
               tls != NULL, secret);
@@ -351,7 +358,7 @@ void tr_ingress_routes(struct imp *im)
             ingress_route(im, o);
         else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService") &&
                  !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP"))
-            report_src(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc does not convert %s", o->kind);
+            imp_report_src(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: gwc does not convert %s", o->kind);
     }
 }

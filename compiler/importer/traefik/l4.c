@@ -40,7 +40,7 @@ struct l4 {
 static size_t entry_points(struct imp *im, const struct imp_src *src,
                            const struct crd *o, bool udp, int64_t **out)
 {
-    const struct ynode *eps = crd_seq(ynode_get(o->spec, "entryPoints"));
+    const struct ynode *eps = imp_crd_seq(ynode_get(o->spec, "entryPoints"));
     bool listed = eps && eps->n;
     size_t i, k, n = listed ? eps->n : 2 + im->o->n_entry_points, n_ports = 0;
     const char **names = ARENA_NEW_ARRAY(im->a, const char *, n);
@@ -49,7 +49,7 @@ static size_t entry_points(struct imp *im, const struct imp_src *src,
 
     for (i = 0; i < n; i++) {
         const char *e = listed || i < 2 ? NULL : im->o->entry_points[i - 2];
-        names[i] = listed  ? crd_text(eps->items[i])
+        names[i] = listed  ? imp_crd_text(eps->items[i])
                    : i < 2 ? (i ? "websecure" : "web")
                            : arena_strndup(im->a, e, (size_t)(strchr(e, '=') - e));
     }
@@ -62,11 +62,11 @@ static size_t entry_points(struct imp *im, const struct imp_src *src,
         }
         if (ep_udp != udp) {
             if (listed)
-                report_src(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: entry point '%s' listens on %s, not "
-                          "%s; Traefik does not serve the router there",
-                          report_value(im, ep), ep_udp ? "UDP" : "TCP",
-                          udp ? "UDP" : "TCP");
+                imp_report_src(im, src, eps->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                               "not converted: entry point '%s' listens on %s, not "
+                               "%s; Traefik does not serve the router there",
+                               imp_report_value(im, ep), ep_udp ? "UDP" : "TCP",
+                               udp ? "UDP" : "TCP");
             continue;
         }
         for (k = 0; k < n_ports && (*out)[k] != port; k++)
@@ -75,16 +75,16 @@ static size_t entry_points(struct imp *im, const struct imp_src *src,
             (*out)[n_ports++] = port;
     }
     if (!n_ports && !listed)
-        report_src(im, src, o->spec, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: no entryPoints are listed and the import "
-                  "knows no %s entry point to serve the routes on",
-                  udp ? "UDP" : "TCP");
+        imp_report_src(im, src, o->spec, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: no entryPoints are listed and the import "
+                       "knows no %s entry point to serve the routes on",
+                       udp ? "UDP" : "TCP");
     return n_ports;
 }
 
 static const struct ynode *seq(const struct ynode *n)
 {
-    return crd_seq(n);
+    return imp_crd_seq(n);
 }
 
 /* The route's services as x's backends; false when one is not converted
@@ -98,17 +98,17 @@ static bool services(struct imp *im, struct l4 *x, const struct crd *o,
     size_t i;
 
     if (!svcs || !svcs->n) {
-        report_src(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: a route without services");
+        imp_report_src(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: a route without services");
         return false;
     }
     for (i = 0; i < svcs->n; i++) {
         const struct ynode *kind = ynode_get(svcs->items[i], "kind");
         if (kind) { /* TCP and UDP services are Services only */
-            report_src(im, &x->r.src, kind, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: the services of an %s have no kind "
-                      "(TraefikService is HTTP only); the route is left out",
-                      o->kind);
+            imp_report_src(im, &x->r.src, kind, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: the services of an %s have no kind "
+                           "(TraefikService is HTTP only); the route is left out",
+                           o->kind);
             ok = false;
         }
     }
@@ -125,23 +125,25 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
     x->mode = L4_TCP;
     if (!tls)
         return true;
-    report_other_fields(im, x->r.src.label, x->r.src.root, tls, known, "Traefik");
+    imp_report_other_fields(im, x->r.src.label, x->r.src.root, tls, known,
+                            "Traefik");
     if (pt && !(pt->kind == YNODE_SCALAR &&
-                value_parse_go_bool(pt->text, &passthrough))) {
-        report_src(im, &x->r.src, pt, DIAG_IMPORT_BAD_VALUE,
-                  "passthrough is true or false");
+                imp_value_parse_go_bool(pt->text, &passthrough))) {
+        imp_report_src(im, &x->r.src, pt, DIAG_IMPORT_BAD_VALUE,
+                       "passthrough is true or false");
         return false;
     }
     if (passthrough) {
         x->mode = L4_PASSTHROUGH;
         return true;
     }
-    x->r.secret = crd_text(ynode_get(tls, "secretName"));
+    x->r.secret = imp_crd_text(ynode_get(tls, "secretName"));
     if (!x->r.secret) {
-        report_src(im, &x->r.src, tls, DIAG_IMPORT_TLS,
-                  "not converted: TLS without secretName uses Traefik's default "
-                  "certificate, which the import cannot name; the routes are "
-                  "left out");
+        imp_report_src(
+            im, &x->r.src, tls, DIAG_IMPORT_TLS,
+            "not converted: TLS without secretName uses Traefik's default "
+            "certificate, which the import cannot name; the routes are "
+            "left out");
         return false;
     }
     x->mode = L4_TERMINATE;
@@ -158,7 +160,7 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
     const struct ynode *match = ynode_get(rt, "match");
     const struct ynode *mws = seq(ynode_get(rt, "middlewares"));
     bool v2 = str_eq(o->group, "traefik.containo.us") ||
-              str_eq(crd_text(ynode_get(rt, "syntax")), "v2");
+              str_eq(imp_crd_text(ynode_get(rt, "syntax")), "v2");
     size_t i;
 
     x->r.l4 = true;
@@ -167,8 +169,8 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
     x->r.at = rt;
     x->r.namespace = o->namespace;
     x->r.name = index ? arena_printf(im->a, "%s-%zu", o->name, index + 1) : o->name;
-    report_other_fields(im, o->label, o->root, rt, udp ? udp_known : tcp_known,
-                        "Traefik");
+    imp_report_other_fields(im, o->label, o->root, rt, udp ? udp_known : tcp_known,
+                            "Traefik");
     if (!services(im, x, o, rt))
         return NULL;
     if (udp) { /* no rule: one alternative, any host */
@@ -179,28 +181,29 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
     if (!tls_mode(im, x, tls))
         return NULL;
     for (i = 0; mws && i < mws->n; i++)
-        report_src(im, &x->r.src, mws->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: gwc converts no MiddlewareTCP (ipAllowList, "
-                  "inFlightConn); the route is left out rather than served "
-                  "without it");
+        imp_report_src(im, &x->r.src, mws->items[i], DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: gwc converts no MiddlewareTCP (ipAllowList, "
+                       "inFlightConn); the route is left out rather than served "
+                       "without it");
     if (mws && mws->n)
         return NULL;
     tr_priority(im, &x->r, rt);
     if (!tr_rule_alternatives(im, &x->r.src, match, v2, true, false, &x->r.alts)) {
-        report_src(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
-                  "this route is not converted: its connections go to the "
-                  "routers Traefik ranks below it");
+        imp_report_src(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
+                       "this route is not converted: its connections go to the "
+                       "routers Traefik ranks below it");
         return NULL;
     }
     for (i = 0; x->mode == L4_TCP && i < x->r.alts.n; i++) {
         const struct tr_alt *a = x->r.alts.v[i];
         if (a->n_hosts) {
-            report_in_scalar(im, x->r.src.label, x->r.src.root, match, a->host_off,
-                             DIAG_IMPORT_NOT_CONVERTED,
-                             "not converted: HostSNI(`%s`) without tls never "
-                             "matches (a plain TCP connection has no SNI); only "
-                             "HostSNI(`*`) does",
-                             report_value(im, a->hosts[0]));
+            imp_report_in_scalar(
+                im, x->r.src.label, x->r.src.root, match, a->host_off,
+                DIAG_IMPORT_NOT_CONVERTED,
+                "not converted: HostSNI(`%s`) without tls never "
+                "matches (a plain TCP connection has no SNI); only "
+                "HostSNI(`*`) does",
+                imp_report_value(im, a->hosts[0]));
             return NULL;
         }
     }
@@ -222,8 +225,8 @@ static void routes_of(struct imp *im, const struct crd *o, bool udp,
 
     if (!tr_class_ok(im, o))
         return;
-    report_other_fields(im, o->label, o->root, o->spec, udp ? udp_known : tcp_known,
-                        "Traefik");
+    imp_report_other_fields(im, o->label, o->root, o->spec,
+                            udp ? udp_known : tcp_known, "Traefik");
     n_ports = entry_points(im, &src, o, udp, &ports);
     for (i = 0; routes && i < routes->n; i++) {
         struct l4 *x = route(im, o, routes->items[i], i, tls, udp);
@@ -285,17 +288,17 @@ static const struct o_listener *clash(const struct imp *im, const char *proto,
 
 static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
 {
-    struct o_gateway *gw = gateway_for(im, x->r.namespace, "traefik", 0);
+    struct o_gateway *gw = imp_gateway_for(im, x->r.namespace, "traefik", 0);
     const char *proto = protocols[x->mode];
     size_t i, k;
 
     for (k = 0; k < x->r.alts.n; k++) {
         const struct tr_alt *a = x->r.alts.v[k];
         const char *host = a->n_hosts ? a->hosts[0] : "";
-        struct o_rule *rule = routes_rule_new(im, NULL, 0, NULL, 0);
+        struct o_rule *rule = imp_routes_rule_new(im, NULL, 0, NULL, 0);
         struct ptrvec rules = {0};
         const char *base = *host ? arena_printf(im->a, "%s-%s", x->r.name,
-                                                name_host_label(im->a, host))
+                                                imp_name_host_label(im->a, host))
                                  : x->r.name;
 
         rule->backends = x->r.backends;
@@ -303,55 +306,55 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
         for (i = 0; i < x->n_ports; i++) {
             const char *key = arena_printf(im->a, "%s/%lld/%s", proto,
                                            (long long)x->ports[i], host);
-            const struct l4 *first = index_get(taken, key);
+            const struct l4 *first = imp_index_get(taken, key);
             const struct o_listener *other;
             const struct o_gateway *owner;
             const char *section;
             if (first && x->mode == L4_UDP) {
-                report_src(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: a UDP listener carries one route, and "
-                          "router %s/%s, first by namespace and name, has port "
-                          "%lld",
-                          first->r.namespace, first->r.name,
-                          (long long)x->ports[i]);
+                imp_report_src(
+                    im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                    "not converted: a UDP listener carries one route, and "
+                    "router %s/%s, first by namespace and name, has port "
+                    "%lld",
+                    first->r.namespace, first->r.name, (long long)x->ports[i]);
                 continue;
             }
             if (first) {
-                report_src(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: router %s/%s (priority %lld) comes "
-                          "first in Traefik's order and takes the %s "
-                          "connections of port %lld%s%s",
-                          first->r.namespace, first->r.name,
-                          (long long)first->r.priority, proto,
-                          (long long)x->ports[i], *host ? " for " : "", host);
+                imp_report_src(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                               "not converted: router %s/%s (priority %lld) comes "
+                               "first in Traefik's order and takes the %s "
+                               "connections of port %lld%s%s",
+                               first->r.namespace, first->r.name,
+                               (long long)first->r.priority, proto,
+                               (long long)x->ports[i], *host ? " for " : "", host);
                 continue;
             }
             if ((other = clash(im, proto, x->ports[i], host, &owner)) != NULL) {
                 bool http = str_eq(other->protocol, "HTTP") ||
                             str_eq(other->protocol, "HTTPS");
-                report_src(im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
-                          "not converted: this %s listener on port %lld%s%s "
-                          "cannot share the port with %s listener '%s' of "
-                          "Gateway %s/%s%s",
-                          proto, (long long)x->ports[i], *host ? " for " : "", host,
-                          other->protocol, other->name, owner->namespace,
-                          owner->name,
-                          http ? "; Traefik tries TCP routers before the HTTP "
-                                 "routers of an entry point, here the HTTP routers "
-                                 "keep the port"
-                               : ", written for a router before this one in "
-                                 "Traefik's order");
+                imp_report_src(
+                    im, &x->r.src, x->r.at, DIAG_IMPORT_NOT_CONVERTED,
+                    "not converted: this %s listener on port %lld%s%s "
+                    "cannot share the port with %s listener '%s' of "
+                    "Gateway %s/%s%s",
+                    proto, (long long)x->ports[i], *host ? " for " : "", host,
+                    other->protocol, other->name, owner->namespace, owner->name,
+                    http ? "; Traefik tries TCP routers before the HTTP "
+                           "routers of an entry point, here the HTTP routers "
+                           "keep the port"
+                         : ", written for a router before this one in "
+                           "Traefik's order");
                 continue;
             }
-            index_put(im->a, taken, key, (void *)x);
-            section = listener_add_port(
+            imp_index_put(im->a, taken, key, (void *)x);
+            section = imp_listener_add_port(
                 im, gw, proto, x->ports[i], host,
                 x->mode == L4_TERMINATE ? x->r.secret : NULL, gw->namespace);
-            routes_emit(im, kinds[x->mode], x->r.namespace,
-                        x->n_ports > 1 ? arena_printf(im->a, "%s-%lld", base,
-                                                      (long long)x->ports[i])
-                                       : base,
-                        host, gw, &rules, &section, 1);
+            imp_routes_emit(im, kinds[x->mode], x->r.namespace,
+                            x->n_ports > 1 ? arena_printf(im->a, "%s-%lld", base,
+                                                          (long long)x->ports[i])
+                                           : base,
+                            host, gw, &rules, &section, 1);
         }
     }
 }

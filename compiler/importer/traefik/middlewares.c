@@ -45,15 +45,17 @@ static bool header_map(struct imp *im, const struct imp_src *src,
 
     for (i = 0; map && map->kind == YNODE_MAP && i < map->n; i++) {
         const struct ynode *v = map->items[i];
-        const char *value = crd_text(v);
+        const char *value = imp_crd_text(v);
         struct o_header *h;
 
-        if (!value || !*value || !value_header_name(v->key) || value_unsafe_text(value)) {
-            report_src(im, src, v, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: %s", value && !*value
-                          ? "an empty value removes the header, which gwc does "
-                            "not write yet"
-                          : "a header name and a literal value expected");
+        if (!value || !*value || !imp_value_header_name(v->key) ||
+            imp_value_unsafe_text(value)) {
+            imp_report_src(
+                im, src, v, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
+                value && !*value
+                    ? "an empty value removes the header, which gwc does "
+                      "not write yet"
+                    : "a header name and a literal value expected");
             ok = false;
             continue;
         }
@@ -78,9 +80,9 @@ static bool headers(struct imp *im, struct tr_router *r, const struct imp_src *s
         else if (str_eq(f->key, "customResponseHeaders"))
             ok = header_map(im, src, f, &filters(im, r)->response_set) && ok;
         else {
-            report_src(im, src, f, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc converts the custom request and "
-                      "response headers of this middleware");
+            imp_report_src(im, src, f, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: gwc converts the custom request and "
+                           "response headers of this middleware");
             ok = false;
         }
     }
@@ -90,36 +92,38 @@ static bool headers(struct imp *im, struct tr_router *r, const struct imp_src *s
 static bool redirect_scheme(struct imp *im, struct tr_router *r,
                             const struct imp_src *src, const struct ynode *m)
 {
-    const char *scheme = crd_text(ynode_get(m, "scheme"));
+    const char *scheme = imp_crd_text(ynode_get(m, "scheme"));
     const struct ynode *perm = ynode_get(m, "permanent");
     bool permanent = false;
 
     if (!str_eq(scheme, "https") || ynode_get(m, "port")) {
-        report_src(im, src, m, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: gwc converts redirectScheme to https on the "
-                  "default port");
+        imp_report_src(im, src, m, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: gwc converts redirectScheme to https on the "
+                       "default port");
         return false;
     }
-    if (perm && !(perm->kind == YNODE_SCALAR && value_parse_go_bool(perm->text, &permanent)))
-        report_src(im, src, perm, DIAG_IMPORT_BAD_VALUE, "permanent is a boolean");
+    if (perm && !(perm->kind == YNODE_SCALAR &&
+                  imp_value_parse_go_bool(perm->text, &permanent)))
+        imp_report_src(im, src, perm, DIAG_IMPORT_BAD_VALUE,
+                       "permanent is a boolean");
     r->https_redirect = permanent ? 301 : 302;
-    report_src(im, src, m, DIAG_IMPORT_APPROXIMATED,
-              "Traefik answers %s for GET and HEAD and %s for other methods; "
-              "the Gateway answers %lld to every method",
-              permanent ? "301" : "302", permanent ? "308" : "307",
-              (long long)r->https_redirect);
+    imp_report_src(im, src, m, DIAG_IMPORT_APPROXIMATED,
+                   "Traefik answers %s for GET and HEAD and %s for other methods; "
+                   "the Gateway answers %lld to every method",
+                   permanent ? "301" : "302", permanent ? "308" : "307",
+                   (long long)r->https_redirect);
     return true;
 }
 
 static bool path_field(struct imp *im, const struct imp_src *src, const struct ynode *m,
                        const char *key, const struct ynode **at, const char **out)
 {
-    const char *v = crd_text(ynode_get(m, key));
+    const char *v = imp_crd_text(ynode_get(m, key));
 
-    if (!v || v[0] != '/' || !value_gateway_path(v)) {
-        report_src(im, src, ynode_get(m, key) ? ynode_get(m, key) : m,
-                  DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: a literal path starting with '/' expected");
+    if (!v || v[0] != '/' || !imp_value_gateway_path(v)) {
+        imp_report_src(im, src, ynode_get(m, key) ? ynode_get(m, key) : m,
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: a literal path starting with '/' expected");
         return false;
     }
     *at = ynode_get(m, key);
@@ -138,8 +142,8 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
     const char *kind;
 
     if (!spec || spec->kind != YNODE_MAP || spec->n != 1) {
-        report_src(im, &src, spec ? spec : o->root, DIAG_IMPORT_BAD_VALUE,
-                  "a Middleware's spec holds exactly one middleware");
+        imp_report_src(im, &src, spec ? spec : o->root, DIAG_IMPORT_BAD_VALUE,
+                       "a Middleware's spec holds exactly one middleware");
         return false;
     }
     m = spec->items[0];
@@ -149,12 +153,13 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
     if (str_eq(kind, "stripPrefix")) {
         const struct ynode *p = ynode_get(m, "prefixes");
         if (!p || p->kind != YNODE_SEQ || p->n != 1 || ynode_get(m, "forceSlash")) {
-            report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc converts stripPrefix with one prefix");
+            imp_report_src(
+                im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+                "not converted: gwc converts stripPrefix with one prefix");
             return false;
         }
         r->strip_at = p->items[0];
-        r->strip = crd_text(p->items[0]);
+        r->strip = imp_crd_text(p->items[0]);
         return r->strip != NULL;
     }
     if (str_eq(kind, "addPrefix"))
@@ -170,23 +175,25 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
         bool ok = true;
         size_t i;
         for (i = 0; list && list->kind == YNODE_SEQ && i < list->n; i++) {
-            const char *mns = crd_text(ynode_get(list->items[i], "namespace"));
-            ok = apply(im, r, list->items[i], mns ? mns : o->namespace,
-                       crd_text(ynode_get(list->items[i], "name")), depth + 1) && ok;
+            const char *mns = imp_crd_text(ynode_get(list->items[i], "namespace"));
+            ok =
+                apply(im, r, list->items[i], mns ? mns : o->namespace,
+                      imp_crd_text(ynode_get(list->items[i], "name")), depth + 1) &&
+                ok;
         }
         return ok;
     }
     if (str_eq(kind, "rateLimit"))
-        report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: Traefik delays a request up to half a "
-                  "request interval (500 ms below one a second) before it "
-                  "refuses one with 429; gwc's rate limits (nginx limit_req) "
-                  "refuse at once");
+        imp_report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: Traefik delays a request up to half a "
+                       "request interval (500 ms below one a second) before it "
+                       "refuses one with 429; gwc's rate limits (nginx limit_req) "
+                       "refuse at once");
     else
-        report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: gwc has no filter or policy for the %s "
-                  "middleware",
-                  kind);
+        imp_report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: gwc has no filter or policy for the %s "
+                       "middleware",
+                       kind);
     return false;
 }
 
@@ -205,12 +212,12 @@ static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
     if (depth > MAX_CHAIN_DEPTH || !o || !str_eq(ns, r->namespace)) {
         /* Traefik drops a router whose middleware it cannot find. */
         r->denied = true;
-        report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: %s; the route answers 500",
-                  depth > MAX_CHAIN_DEPTH ? "chains nested too deeply"
-                  : !o ? "no Middleware of that name in the input"
-                       : "Traefik refuses a Middleware of another namespace "
-                         "unless allowCrossNamespace is set");
+        imp_report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: %s; the route answers 500",
+                       depth > MAX_CHAIN_DEPTH ? "chains nested too deeply"
+                       : !o ? "no Middleware of that name in the input"
+                            : "Traefik refuses a Middleware of another namespace "
+                              "unless allowCrossNamespace is set");
         return false;
     }
     return one(im, r, o, depth);
@@ -245,22 +252,23 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
     if (!r->strip && !r->add && !r->replace)
         return true;
     if (!!r->strip + !!r->add + !!r->replace > 1) {
-        report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: one rule takes one URL rewrite; these "
-                  "middlewares rewrite the path twice");
+        imp_report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: one rule takes one URL rewrite; these "
+                       "middlewares rewrite the path twice");
         return false;
     }
     if (r->replace) {
         rw->path.type = "ReplaceFullPath";
         rw->path.value = r->replace;
-        report_src(im, &r->src, r->replace_at, DIAG_IMPORT_APPROXIMATED,
-                  "Traefik also sends the original path in X-Replaced-Path; "
-                  "the Gateway does not");
+        imp_report_src(im, &r->src, r->replace_at, DIAG_IMPORT_APPROXIMATED,
+                       "Traefik also sends the original path in X-Replaced-Path; "
+                       "the Gateway does not");
     } else if (r->strip) {
         if (!same_prefix(r, "PathPrefix", r->strip)) {
-            report_src(im, &r->src, r->strip_at, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc converts stripPrefix when the rule is "
-                      "PathPrefix of the same prefix");
+            imp_report_src(
+                im, &r->src, r->strip_at, DIAG_IMPORT_NOT_CONVERTED,
+                "not converted: gwc converts stripPrefix when the rule is "
+                "PathPrefix of the same prefix");
             return false;
         }
         rw->path.type = "ReplacePrefixMatch";
@@ -275,9 +283,10 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
         const char *type = first ? first->m[0].path.type : NULL;
         const char *p = first ? first->m[0].path.value : NULL;
         if (!type || str_eq(type, "RegularExpression") || !same_prefix(r, type, p)) {
-            report_src(im, &r->src, r->add_at, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: gwc converts addPrefix when every "
-                      "alternative of the rule has the same Path or PathPrefix");
+            imp_report_src(
+                im, &r->src, r->add_at, DIAG_IMPORT_NOT_CONVERTED,
+                "not converted: gwc converts addPrefix when every "
+                "alternative of the rule has the same Path or PathPrefix");
             return false;
         }
         rw->path.type = str_eq(type, "Exact") ? "ReplaceFullPath" : "ReplacePrefixMatch";
@@ -289,10 +298,10 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
         struct tr_alt *a = r->alts.v[i];
         if (a->n_m == 2 && !str_eq(rw->path.type, "ReplaceFullPath")) {
             a->n_m = 1;
-            report_src(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
-                      "Traefik's PathPrefix %s also matches %sX; with the "
-                      "rewrite, the Gateway matches whole segments only",
-                      a->m[0].path.value, a->m[0].path.value);
+            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+                           "Traefik's PathPrefix %s also matches %sX; with the "
+                           "rewrite, the Gateway matches whole segments only",
+                           a->m[0].path.value, a->m[0].path.value);
         }
     }
     filters(im, r)->rewrite = rw;

@@ -48,10 +48,10 @@ bool tr_policy_kind(const char *kind)
 static void fail_closed(struct imp *im, struct tr_policy *t,
                         const struct ynode *at, const char *why)
 {
-    report_src(im, &t->src, at, DIAG_IMPORT_FAIL_CLOSED,
-              "access control not converted exactly: %s; the routes using "
-              "this Middleware answer 500 instead of being served without it",
-              why);
+    imp_report_src(im, &t->src, at, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: %s; the routes using "
+                   "this Middleware answer 500 instead of being served without it",
+                   why);
     t->denied = true;
 }
 
@@ -67,7 +67,8 @@ static bool only_known(struct imp *im, struct tr_policy *t, const struct ynode *
         if (!known[k]) {
             fail_closed(im, t, m->items[i],
                         arena_printf(im->a, "gwc does not convert %s's field %s",
-                                     m->key, report_value(im, m->items[i]->key)));
+                                     m->key,
+                                     imp_report_value(im, m->items[i]->key)));
             return false;
         }
     }
@@ -108,7 +109,7 @@ static void allow_list(struct imp *im, struct tr_policy *t, const struct ynode *
 {
     static const char *const known[] = {"sourceRange", "ipStrategy",
                                         "rejectStatusCode", NULL};
-    const struct ynode *range = crd_seq(ynode_get(m, "sourceRange"));
+    const struct ynode *range = imp_crd_seq(ynode_get(m, "sourceRange"));
     const struct ynode *code = ynode_get(m, "rejectStatusCode");
     int64_t status;
     const char **allow;
@@ -130,8 +131,8 @@ static void allow_list(struct imp *im, struct tr_policy *t, const struct ynode *
     }
     allow = ARENA_NEW_ARRAY(im->a, const char *, range->n);
     for (i = 0; i < range->n; i++) {
-        const char *s = crd_text(range->items[i]), *why = "not an address";
-        if (!s || !(allow[i] = value_cidr(im, s, &why))) {
+        const char *s = imp_crd_text(range->items[i]), *why = "not an address";
+        if (!s || !(allow[i] = imp_value_cidr(im, s, &why))) {
             fail_closed(im, t, range->items[i], why);
             return;
         }
@@ -180,7 +181,7 @@ static const char *users_problem(struct imp *im, const char *text)
             return arena_printf(im->a,
                                 "Traefik refuses the line '%s' (user:hash "
                                 "expected) and with it the Middleware",
-                                report_value(im, l));
+                                imp_report_value(im, l));
         for (k = 0; k < ARRAY_SIZE(schemes); k++) {
             if (strncmp(colon + 1, schemes[k], strlen(schemes[k])) == 0)
                 break;
@@ -191,7 +192,7 @@ static const char *users_problem(struct imp *im, const char *text)
                 "user '%s' has a hash Traefik cannot check ($apr1$, $1$, "
                 "{SHA}, $2a$, $2x$, $2y$): Traefik keeps that user out, "
                 "nginx may let them in",
-                report_value(im, arena_strndup(im->a, l, (size_t)(colon - l))));
+                imp_report_value(im, arena_strndup(im->a, l, (size_t)(colon - l))));
     }
     return NULL;
 }
@@ -225,16 +226,17 @@ static bool users_ok(struct imp *im, struct tr_policy *t, const struct ynode *at
 static bool secret_key(struct imp *im, struct tr_policy *t, const struct ynode *at,
                        const char *name)
 {
-    const struct secret *s = (const struct secret *)importer_find_object(
+    const struct secret *s = (const struct secret *)imp_find_object(
         im, KIND_SECRET, t->p.namespace, name);
 
     if (!s) {
         t->p.basic_key = "users";
-        report_src(im, &t->src, at, DIAG_IMPORT_APPROXIMATED,
-                  "Secret %s/%s is not in the input: the AccessPolicy reads "
-                  "its key 'users', where Traefik reads its only key, whatever "
-                  "the name (gwc answers 500 until that key is there)",
-                  t->p.namespace, name);
+        imp_report_src(
+            im, &t->src, at, DIAG_IMPORT_APPROXIMATED,
+            "Secret %s/%s is not in the input: the AccessPolicy reads "
+            "its key 'users', where Traefik reads its only key, whatever "
+            "the name (gwc answers 500 until that key is there)",
+            t->p.namespace, name);
         return true;
     }
     if (str_eq(s->type, "kubernetes.io/basic-auth")) {
@@ -260,7 +262,8 @@ static void basic_auth(struct imp *im, struct tr_policy *t, const struct ynode *
     static const char *const known[] = {"secret", "realm", "removeHeader",
                                         "headerField", NULL};
     const struct ynode *sec = ynode_get(m, "secret"), *rm = ynode_get(m, "removeHeader");
-    const char *secret = crd_text(sec), *realm = crd_text(ynode_get(m, "realm"));
+    const char *secret = imp_crd_text(sec),
+               *realm = imp_crd_text(ynode_get(m, "realm"));
     bool remove = false;
     struct o_ref *ref;
 
@@ -273,11 +276,12 @@ static void basic_auth(struct imp *im, struct tr_policy *t, const struct ynode *
                     "header of that name");
         return;
     }
-    if (rm && !(rm->kind == YNODE_SCALAR && value_parse_go_bool(rm->text, &remove))) {
+    if (rm &&
+        !(rm->kind == YNODE_SCALAR && imp_value_parse_go_bool(rm->text, &remove))) {
         fail_closed(im, t, rm, "removeHeader is a boolean");
         return;
     }
-    if (!secret || !value_dns_subdomain(secret)) {
+    if (!secret || !imp_value_dns_subdomain(secret)) {
         fail_closed(im, t, sec ? sec : m, "secret names no Secret");
         return;
     }
@@ -291,10 +295,10 @@ static void basic_auth(struct imp *im, struct tr_policy *t, const struct ynode *
     t->p.basic_forward = !remove;
     t->p.basic_realm = realm ? realm : "traefik";
     if (!realm_ok(t->p.basic_realm)) {
-        report_src(im, &t->src, ynode_get(m, "realm"), DIAG_IMPORT_APPROXIMATED,
-                  "gwc takes a realm of at most 64 printable characters "
-                  "without '\"', '\\' and '$', not 'off'; the realm is left "
-                  "empty");
+        imp_report_src(im, &t->src, ynode_get(m, "realm"), DIAG_IMPORT_APPROXIMATED,
+                       "gwc takes a realm of at most 64 printable characters "
+                       "without '\"', '\\' and '$', not 'off'; the realm is left "
+                       "empty");
         t->p.basic_realm = NULL;
     }
     t->field = "spec.basicAuth";
@@ -333,29 +337,30 @@ static bool buffering(struct imp *im, struct tr_policy *t, const struct ynode *m
         if ((str_eq(f->key, "memRequestBodyBytes") ||
              str_eq(f->key, "memResponseBodyBytes")) &&
             tr_int(f, 0, INT64_MAX, &n))
-            report_src(im, &t->src, f, DIAG_IMPORT_IGNORED,
-                      "ignored: how much of a body Traefik keeps in memory, "
-                      "which clients do not see");
+            imp_report_src(im, &t->src, f, DIAG_IMPORT_IGNORED,
+                           "ignored: how much of a body Traefik keeps in memory, "
+                           "which clients do not see");
         else if (str_eq(f->key, "maxResponseBodyBytes") && tr_int(f, 0, 0, &n))
             continue;
         else {
-            report_src(im, &t->src, f, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: %s", str_eq(f->key, "maxResponseBodyBytes")
-                          ? "gwc has no limit on response bodies"
-                          : "gwc converts maxRequestBodyBytes of buffering");
+            imp_report_src(im, &t->src, f, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: %s",
+                           str_eq(f->key, "maxResponseBodyBytes")
+                               ? "gwc has no limit on response bodies"
+                               : "gwc converts maxRequestBodyBytes of buffering");
             ok = false;
         }
     }
     n = 0;
     if (max && !tr_int(max, 0, INT64_MAX, &n)) {
-        report_src(im, &t->src, max, DIAG_IMPORT_BAD_VALUE,
-                  "maxRequestBodyBytes is a non-negative integer");
+        imp_report_src(im, &t->src, max, DIAG_IMPORT_BAD_VALUE,
+                       "maxRequestBodyBytes is a non-negative integer");
         return false;
     }
     if (!(t->p.max_body_size = size_text(im, n))) {
-        report_src(im, &t->src, max, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: gwc takes sizes up to 9999999 bytes, KiB, "
-                  "MiB or GiB");
+        imp_report_src(im, &t->src, max, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: gwc takes sizes up to 9999999 bytes, KiB, "
+                       "MiB or GiB");
         return false;
     }
     t->p.kind = "ClientPolicy";
@@ -389,8 +394,9 @@ static struct tr_policy *convert(struct imp *im, const struct crd *o,
     else
         t->ok = buffering(im, t, m);
     if (t->p.kind) {
-        t->p.name = name_claim(im, arena_printf(im->a, "%s/%s", t->p.kind, o->namespace),
-                               o->name, 253);
+        t->p.name = imp_name_claim(
+            im, arena_printf(im->a, "%s/%s", t->p.kind, o->namespace), o->name,
+            253);
         ptrvec_push(im->a, &TR(im)->policies, t);
     }
     return t;
@@ -417,12 +423,12 @@ static const struct tr_policy *clash(const struct tr_router *r,
 bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
                      const struct ynode *m)
 {
-    struct tr_policy *t = index_get(&TR(im)->converted, o->label);
+    struct tr_policy *t = imp_index_get(&TR(im)->converted, o->label);
     const struct tr_policy *other;
 
     if (!t) {
         t = convert(im, o, m);
-        index_put(im->a, &TR(im)->converted, o->label, t);
+        imp_index_put(im->a, &TR(im)->converted, o->label, t);
     }
     if (t->denied) {
         r->denied = true;
@@ -433,13 +439,14 @@ bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
     if ((other = clash(r, t)) == t)
         return t->ok;
     if (other) {
-        report_src(im, &r->src, r->at, str_eq(t->p.kind, "AccessPolicy")
-                                          ? DIAG_IMPORT_FAIL_CLOSED
-                                          : DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: this router uses %s and %s, and gwc takes one "
-                  "%s per route; the route answers 500",
-                  other->src.label, t->src.label,
-                  t->p.basic_secret ? "basicAuth" : "ClientPolicy");
+        imp_report_src(
+            im, &r->src, r->at,
+            str_eq(t->p.kind, "AccessPolicy") ? DIAG_IMPORT_FAIL_CLOSED
+                                              : DIAG_IMPORT_NOT_CONVERTED,
+            "not converted: this router uses %s and %s, and gwc takes one "
+            "%s per route; the route answers 500",
+            other->src.label, t->src.label,
+            t->p.basic_secret ? "basicAuth" : "ClientPolicy");
         r->denied = true;
         return false;
     }
@@ -468,16 +475,16 @@ void tr_policies_write(struct imp *im)
 
     for (i = 0; i < ps->n; i++) {
         const struct tr_policy *t = ps->v[i];
-        size_t parts = policy_emit(im, &t->p, &t->targets);
+        size_t parts = imp_policy_emit(im, &t->p, &t->targets);
         if (!parts)
-            report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
-                      "converts to a gwc %s (%s), not written: no route using "
-                      "it is served",
-                      t->p.kind, t->field);
+            imp_report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
+                           "converts to a gwc %s (%s), not written: no route using "
+                           "it is served",
+                           t->p.kind, t->field);
         else
-            report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
-                      "converted to gwc policy %s/%s%s (%s)", t->p.kind,
-                      t->p.name, parts > 1 ? " and its parts -02, ..." : "",
-                      t->field);
+            imp_report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
+                           "converted to gwc policy %s/%s%s (%s)", t->p.kind,
+                           t->p.name, parts > 1 ? " and its parts -02, ..." : "",
+                           t->field);
     }
 }

@@ -254,11 +254,11 @@ struct buckets {
 static struct bucket *find(struct imp *im, struct buckets *bs, const char *key,
                            bool create)
 {
-    struct bucket *b = index_get(&bs->ix, key);
+    struct bucket *b = imp_index_get(&bs->ix, key);
 
     if (!b && create) {
         b = ARENA_NEW(im->a, struct bucket);
-        index_put(im->a, &bs->ix, key, b);
+        imp_index_put(im->a, &bs->ix, key, b);
         ptrvec_push(im->a, &bs->all, b);
     }
     return b;
@@ -314,18 +314,19 @@ static void report(struct imp *im, const struct tr_router *a, const struct found
     for (i = 0; i < f->n; i++) {
         const struct tr_router *b = rs->v[f->router[i]];
         const struct tr_alt *bb = b->alts.v[f->alt[i]];
-        report_src(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
-                  "Traefik gives %s to this router (priority %lld) before router "
-                  "%s/%s (priority %lld); Gateway API precedence picks the other "
-                  "one's more specific match",
-                  report_value(im, bb->m[0].path.value), (long long)a->priority,
-                  b->namespace, b->name, (long long)b->priority);
+        imp_report_src(
+            im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
+            "Traefik gives %s to this router (priority %lld) before router "
+            "%s/%s (priority %lld); Gateway API precedence picks the other "
+            "one's more specific match",
+            imp_report_value(im, bb->m[0].path.value), (long long)a->priority,
+            b->namespace, b->name, (long long)b->priority);
     }
     if (f->more)
-        report_src(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
-                  "more routers than the %d above have a more specific match "
-                  "that Traefik ranks below this router",
-                  MAX_REPORTED);
+        imp_report_src(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
+                       "more routers than the %d above have a more specific match "
+                       "that Traefik ranks below this router",
+                       MAX_REPORTED);
 }
 
 void tr_precedence(struct imp *im)

@@ -12,7 +12,7 @@ static const char *const groups[] = {"traefik.io", "traefik.containo.us", NULL};
 static void convert(struct imp *im)
 {
     im->state = ARENA_NEW(im->a, struct tr);
-    crd_collect(im, groups, &TR(im)->crds);
+    imp_crd_collect(im, groups, &TR(im)->crds);
     tr_ingress_routes(im);
     tr_ingresses(im);
     tr_routers_write(im);
@@ -22,6 +22,6 @@ static void convert(struct imp *im)
 static const char *const prefixes[] = {"traefik.ingress.kubernetes.io/", NULL};
 static const char *const classes[] = {"traefik", NULL};
 
-const struct imp_provider imp_provider_traefik = {
+const struct imp_provider tr_provider = {
     "traefik", TR_CONTROLLER, prefixes, groups, classes, convert,
 };

@@ -19,10 +19,10 @@ void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps)
 {
     /* Without websecure it serves nothing, which is reported as such. */
     if (r->web && r->websecure && eps)
-        report_src(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
-                  "a TLS router listed on the web entry point: Traefik "
-                  "terminates TLS on port 80 for it; the import serves it on "
-                  "websecure (443) only");
+        imp_report_src(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+                       "a TLS router listed on the web entry point: Traefik "
+                       "terminates TLS on port 80 for it; the import serves it on "
+                       "websecure (443) only");
     r->web = false;
 }
 
@@ -36,12 +36,12 @@ static const char *listener(struct imp *im, struct out *o, struct o_gateway *gw,
                             const char *proto, const char *host, const char *secret)
 {
     const char *key = arena_printf(im->a, "%s/%s/%s", gw->namespace, proto, host);
-    const char *name = index_get(&o->listeners, key);
+    const char *name = imp_index_get(&o->listeners, key);
 
     if (name)
         return name;
-    name = listener_add(im, gw, proto, host, secret, gw->namespace);
-    index_put(im->a, &o->listeners, key, (void *)name);
+    name = imp_listener_add(im, gw, proto, host, secret, gw->namespace);
+    imp_index_put(im->a, &o->listeners, key, (void *)name);
     return name;
 }
 
@@ -52,14 +52,15 @@ static void emit(struct imp *im, const struct tr_router *r, const char *host,
     bool redirect = rule->filters && rule->filters->redirect;
     struct o_route *rt = ARENA_NEW(im->a, struct o_route);
     struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
-    const char *base = *host ? arena_printf(im->a, "%s-%s%s", r->name,
-                                            name_host_label(im->a, host), suffix)
-                             : arena_printf(im->a, "%s%s", r->name, suffix);
+    const char *base = *host
+                           ? arena_printf(im->a, "%s-%s%s", r->name,
+                                          imp_name_host_label(im->a, host), suffix)
+                           : arena_printf(im->a, "%s%s", r->name, suffix);
 
     rt->kind = KIND_HTTP_ROUTE;
     rt->namespace = r->namespace;
-    rt->name = name_claim(im, arena_printf(im->a, "HTTPRoute/%s", r->namespace),
-                          base, 253);
+    rt->name = imp_name_claim(im, arena_printf(im->a, "HTTPRoute/%s", r->namespace),
+                              base, 253);
     if (*host) {
         rt->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
         rt->hostnames[rt->n_hostnames++] = host;
@@ -68,7 +69,7 @@ static void emit(struct imp *im, const struct tr_router *r, const char *host,
     p->section = section;
     ptrvec_push(im->a, &rt->parents, p);
     ptrvec_push(im->a, &rt->rules, rule);
-    grants_for_route(im, rt);
+    imp_grants_for_route(im, rt);
     ptrvec_push(im->a, &im->routes, rt);
     /* A redirect is answered before any check (docs/policies.md). */
     if (!r->denied && !redirect)
@@ -95,9 +96,9 @@ static struct o_rule *rule_for(struct imp *im, const struct tr_router *r,
         rd->scheme = "https";
         rd->code = r->https_redirect;
         f->redirect = rd;
-        return routes_rule_new(im, m, n, f, 0);
+        return imp_routes_rule_new(im, m, n, f, 0);
     }
-    rule = routes_rule_new(im, m, n, r->denied ? NULL : r->filters, 0);
+    rule = imp_routes_rule_new(im, m, n, r->denied ? NULL : r->filters, 0);
     if (!r->denied)
         rule->backends = r->backends;
     return rule;
@@ -105,7 +106,7 @@ static struct o_rule *rule_for(struct imp *im, const struct tr_router *r,
 
 static void router_write(struct imp *im, struct out *o, const struct tr_router *r)
 {
-    struct o_gateway *gw = gateway_for(im, r->namespace, "traefik", 0);
+    struct o_gateway *gw = imp_gateway_for(im, r->namespace, "traefik", 0);
     struct index seen = {0};
     size_t i;
 
@@ -113,9 +114,10 @@ static void router_write(struct imp *im, struct out *o, const struct tr_router *
         const struct tr_alt *a = r->alts.v[i];
         const char *host = a->n_hosts ? a->hosts[0] : "";
 
-        if (index_get(&seen, arena_printf(im->a, "h/%s", host)))
+        if (imp_index_get(&seen, arena_printf(im->a, "h/%s", host)))
             continue;
-        index_put(im->a, &seen, arena_printf(im->a, "h/%s", host), (void *)host);
+        imp_index_put(im->a, &seen, arena_printf(im->a, "h/%s", host),
+                      (void *)host);
         if (r->web)
             emit(im, r, host, listener(im, o, gw, "HTTP", host, NULL),
                  r->websecure && r->secret ? "-http" : "", gw,
@@ -152,9 +154,9 @@ void tr_routers_write(struct imp *im)
     for (i = 0; i < rs->n; i++) {
         const struct tr_router *r = rs->v[i];
         if (!r->web && !(r->websecure && r->secret))
-            report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: the router serves no entry point the "
-                      "import converts");
+            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: the router serves no entry point the "
+                           "import converts");
         else
             router_write(im, &o, r);
     }

@@ -410,15 +410,16 @@ static void unsupported(struct conv *cv, const struct lit *l, size_t off,
     const char *key = arena_printf(cv->im->a, "%zu/%s", off, why);
 
     cv->ok = false;
-    if (index_get(&cv->reported, key))
+    if (imp_index_get(&cv->reported, key))
         return;
-    index_put(cv->im->a, &cv->reported, key, (void *)key);
-    report_in_scalar(cv->im, cv->src->label, cv->src->root, cv->at, off,
-                     cv->loose ? DIAG_IMPORT_APPROXIMATED : DIAG_IMPORT_NOT_CONVERTED,
-                     "%s%s: %s%s", l->neg ? "!" : "", l->m->name, why,
-                     cv->loose ? "; left out, so the route matches more "
-                                 "requests (and answers them 500)"
-                               : "");
+    imp_index_put(cv->im->a, &cv->reported, key, (void *)key);
+    imp_report_in_scalar(cv->im, cv->src->label, cv->src->root, cv->at, off,
+                         cv->loose ? DIAG_IMPORT_APPROXIMATED
+                                   : DIAG_IMPORT_NOT_CONVERTED,
+                         "%s%s: %s%s", l->neg ? "!" : "", l->m->name, why,
+                         cv->loose ? "; left out, so the route matches more "
+                                     "requests (and answers them 500)"
+                                   : "");
 }
 
 static const char *gateway_method(const char *m)
@@ -451,7 +452,7 @@ static bool regex_ok(struct conv *cv, const struct lit *l, size_t off,
 {
     char err[128];
 
-    if (re_ok(re, err, sizeof(err)))
+    if (imp_re_ok(re, err, sizeof(err)))
         return true;
     unsupported(cv, l, off, arena_printf(cv->im->a, "the regular expression "
                                                     "does not compile: %s",
@@ -502,8 +503,8 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
     if (str_eq(name, "HostSNI") && str_eq(arg, "*"))
         return; /* any name, and connections without SNI */
     if (str_eq(name, "Host") || str_eq(name, "HostHeader") || str_eq(name, "HostSNI")) {
-        const char *h = value_ascii_lower(im->a, arg);
-        if (!value_hostname(h, str_eq(name, "HostSNI"))) {
+        const char *h = imp_value_ascii_lower(im->a, arg);
+        if (!imp_value_hostname(h, str_eq(name, "HostSNI"))) {
             unsupported(cv, l, off, "not a hostname Gateway API accepts");
             return;
         }
@@ -517,7 +518,8 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         alt->n_hosts = 1;
         alt->host_off = off;
     } else if (str_eq(name, "Path") || str_eq(name, "PathPrefix")) {
-        if (arg[0] != '/' || !value_gateway_path(arg) || (cv->v2 && strchr(arg, '{'))) {
+        if (arg[0] != '/' || !imp_value_gateway_path(arg) ||
+            (cv->v2 && strchr(arg, '{'))) {
             unsupported(cv, l, off, "a path starting with '/' without "
                                     "templates or variables expected");
             return;
@@ -527,7 +529,8 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         if (str_eq(name, "PathPrefix") && strlen(arg) > 1 && arg[strlen(arg) - 1] != '/') {
             alt->m[1] = alt->m[0];
             alt->m[1].path.type = "RegularExpression";
-            alt->m[1].path.value = arena_printf(im->a, "%s[^/].*", re_quote(im->a, arg));
+            alt->m[1].path.value =
+                arena_printf(im->a, "%s[^/].*", imp_re_quote(im->a, arg));
             alt->n_m = 2;
         }
     } else if (str_eq(name, "PathRegexp")) {
@@ -545,7 +548,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
                str_eq(name, "HeaderRegexp") || str_eq(name, "HeadersRegexp")) {
         bool re = strstr(name, "Regexp") != NULL;
         const char *v = m->args[1];
-        if (!value_header_name(arg) || value_unsafe_text(v)) {
+        if (!imp_value_header_name(arg) || imp_value_unsafe_text(v)) {
             unsupported(cv, l, off, "not a header name, or a value with "
                                     "control characters");
             return;
@@ -568,18 +571,19 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
             v = eq ? eq + 1 : ".*";
             re = !eq;
             if (!eq)
-                report_in_scalar(im, cv->src->label, cv->src->root, cv->at, off,
-                                 DIAG_IMPORT_APPROXIMATED,
-                                 "Query(`%s`): Traefik v2 matches requests that "
-                                 "have the parameter; the import matches any "
-                                 "value, so requests without it too",
-                                 report_value(im, k));
+                imp_report_in_scalar(
+                    im, cv->src->label, cv->src->root, cv->at, off,
+                    DIAG_IMPORT_APPROXIMATED,
+                    "Query(`%s`): Traefik v2 matches requests that "
+                    "have the parameter; the import matches any "
+                    "value, so requests without it too",
+                    imp_report_value(im, k));
         } else if (!v) {
             unsupported(cv, l, m->off, "a parameter with an empty value has no "
                                        "Gateway API match");
             return;
         }
-        if (!*k || !value_in_alphabet(k, "-_.~") || value_unsafe_text(v)) {
+        if (!*k || !imp_value_in_alphabet(k, "-_.~") || imp_value_unsafe_text(v)) {
             unsupported(cv, l, off, "a query parameter name Gateway API accepts "
                                     "expected");
             return;
@@ -604,31 +608,32 @@ bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, bool v2, bool tcp, bool loose,
                           struct ptrvec *out)
 {
-    const char *rule = crd_text(at), *err = NULL;
+    const char *rule = imp_crd_text(at), *err = NULL;
     size_t err_off = 0, i, k;
     const struct tr_expr *e;
     struct conv cv = {im, src, at, v2, loose, true, {0}};
     struct dnf d;
 
     if (!rule) {
-        report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED, "a rule string expected");
+        imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "a rule string expected");
         return false;
     }
     e = tr_rule_parse(im->a, rule, v2, tcp, &err_off, &err);
     if (!e) {
-        report_in_scalar(im, src->label, src->root, at, err_off,
-                         DIAG_IMPORT_BAD_VALUE,
-                         "rule not read: %s (Traefik rejects a malformed "
-                         "rule)",
-                         err);
+        imp_report_in_scalar(im, src->label, src->root, at, err_off,
+                             DIAG_IMPORT_BAD_VALUE,
+                             "rule not read: %s (Traefik rejects a malformed "
+                             "rule)",
+                             err);
         return false;
     }
     d = to_dnf(im->a, e, false, v2);
     if (d.too_many) {
-        report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
-                  "the rule has more than %d alternatives (OR of ANDs); not "
-                  "converted",
-                  MAX_ALTS);
+        imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "the rule has more than %d alternatives (OR of ANDs); not "
+                       "converted",
+                       MAX_ALTS);
         return false;
     }
     for (i = 0; i < d.n; i++) {

@@ -124,7 +124,8 @@ static inline struct tr *TR(const struct imp *im)
 static inline bool tr_int(const struct ynode *n, int64_t min, int64_t max,
                           int64_t *out)
 {
-    return n && n->kind == YNODE_SCALAR && value_parse_decimal(n->text, min, max, out);
+    return n && n->kind == YNODE_SCALAR &&
+           imp_value_parse_decimal(n->text, min, max, out);
 }
 
 
