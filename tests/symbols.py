@@ -17,7 +17,7 @@ STAGES = {  # folder under compiler/ -> the prefixes its symbols may carry
     "load": ["load_", "ynode_"],
     "model": ["model_"],
     "validate": ["val_"],
-    "validate/schema": ["schema_"],  # validate/schema*.c: the API server's checks
+    "schema": ["schema_"],
     "plan": ["plan_"],
     "nginx": ["nginx_"],
     "emit": ["emit_", "confw_", "template_"],
@@ -57,8 +57,6 @@ def home(root, src):
     folder = rel.parent.as_posix()
     if folder == "base":
         return "base/" + rel.stem.split("_")[0]  # diag_sarif.c is diag's
-    if folder == "validate" and rel.name.startswith("schema"):
-        return "validate/schema"
     return folder
 
 

@@ -1,5 +1,5 @@
 /* RoutingTest (gwc.dev/v1alpha1): requests and the answers they must get.
- * Limits live with the schema checks (validate/schema_test.c). */
+ * Limits live with the schema checks (schema/test.c). */
 #include "tables.h"
 
 static const struct field routing_request_fields[] = {

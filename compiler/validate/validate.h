@@ -1,9 +1,9 @@
 /*
  * Stage 3: be the controller.
  *
- * First the API server's part: every CRD limit, pattern and CEL rule
- * (schema*.c); an object that breaks one would never have been stored, so it
- * is marked rejected and takes no further part.  Then the controller's part:
+ * First the API server's part (schema/): every CRD limit, pattern and CEL
+ * rule; an object that breaks one would never have been stored, so it is
+ * marked rejected and takes no further part.  Then the controller's part:
  * which Gateways are ours, listener validity and conflicts, ListenerSet
  * merging, route attachment with hostname intersection, backend and
  * certificate references with ReferenceGrants, and the status of every

@@ -4,6 +4,8 @@
 
 #include "validate.h"
 
+#include "schema/schema.h"
+
 #include "base/str.h"
 #include "base/strhash.h"
 
@@ -13,22 +15,6 @@ struct arena;
 
 #include <stdbool.h>
 #include <stddef.h>
-
-/*
- * The API server's part (schema*.c): every CRD size limit, string pattern,
- * enum and CEL rule, checked on the defaulted model.  Each violation is a
- * DCLASS_MANIFEST diagnostic at the exact field, and the object is marked
- * rejected (o->rejected) so the controller never sees it.
- */
-void schema_check(struct compilation *c, struct model *m);
-
-
-/* schema_util.c: can s name a Service (a DNS-1035 label: lowercase letters,
- * digits and '-', starting with a letter, at most 63 characters)? */
-bool schema_is_service_name(const char *s);
-/* Could an object of that kind (Service, Namespace, or another kind named
- * by a DNS subdomain) have this name? */
-bool schema_can_name(enum kind kind, const char *name);
 
 /* tls_material.c: NULL when usable, else what is wrong ("is not of type
  * kubernetes.io/tls"), to follow "Secret 'ns/name' ". */

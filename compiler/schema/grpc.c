@@ -1,7 +1,7 @@
 /*
  * GRPCRoute rules (grpcroute_types.go): method and header matches.  The
- * rest of a rule is shared with the other kinds (schema_route.c) and with
- * HTTPRoute (schema_filter.c, schema_check_value_matches()).
+ * rest of a rule is shared with the other kinds (route.c) and with
+ * HTTPRoute (filter.c, schema_check_value_matches()).
  */
 #include "schema_internal.h"
 

@@ -2,7 +2,7 @@
  * What the five route kinds share: parentRefs, hostnames, the number of
  * rules (which differs by kind and by version), rule names, backendRefs and
  * sessionPersistence.  HTTPRoute and GRPCRoute rules continue in
- * schema_http.c and schema_grpc.c.
+ * http.c and grpc.c.
  */
 #include "schema_internal.h"
 

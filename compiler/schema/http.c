@@ -1,7 +1,7 @@
 /*
  * HTTPRoute rules (httproute_types.go): matches, the rule-level CEL rules
  * about filters, timeouts, and the experimental retry.  Filters themselves
- * are in schema_filter.c.
+ * are in filter.c.
  */
 #include "schema_internal.h"
 

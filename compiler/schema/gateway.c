@@ -1,6 +1,6 @@
 /*
  * GatewayClass and Gateway (gatewayclass_types.go, gateway_types.go), all
- * but the listeners (schema_listener.c).  GatewayClass's CEL rule makes
+ * but the listeners (listener.c).  GatewayClass's CEL rule makes
  * controllerName immutable; with no earlier version of the object offline,
  * there is nothing to compare it with.
  */

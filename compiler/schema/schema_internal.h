@@ -1,9 +1,9 @@
 /*
- * Shared by the schema*.c files only: the API server's checks, split by
- * subject.  schema_field.c holds the reporting context and the generic
+ * Shared by the files of the schema stage only: the API server's checks, split by
+ * subject.  field.c holds the reporting context and the generic
  * checks of one field against one CRD constraint (length, pattern, range,
- * enum, list size, required); schema_util.c the string formats of the CRDs;
- * schema_unique.c keyed lists; schema_meta.c and schema_refs.c what every
+ * enum, list size, required); util.c the string formats of the CRDs;
+ * unique.c keyed lists; meta.c and refs.c what every
  * kind shares; the other files one group of kinds each.
  *
  * Every check reads the defaulted model.  A diagnostic points at the source
@@ -15,7 +15,10 @@
 #ifndef GWC_SCHEMA_INTERNAL_H
 #define GWC_SCHEMA_INTERNAL_H
 
-#include "validate_internal.h"
+#include "schema.h"
+
+#include "base/str.h"
+#include "load/load.h"
 
 #include "base/diag.h"
 
@@ -29,7 +32,7 @@ struct arena;
 #define SCHEMA_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define NO_MAX INT64_MAX
 
-/* ---- reporting (schema_field.c) ---- */
+/* ---- reporting (field.c) ---- */
 
 struct schema {
     struct compilation *c;
@@ -70,7 +73,7 @@ static inline bool str_is(const char *v, const char *want)
 const struct ynode *schema_string_item(const struct ynode *map, const char *key,
                                        size_t i);
 
-/* ---- string formats (schema_util.c) ---- */
+/* ---- string formats (util.c) ---- */
 
 /*
  * One CRD string type: its length limits, in characters as the API server
@@ -114,7 +117,7 @@ enum qname_problem schema_qualified_name_problem(const char *key,
                                                  size_t max_prefix);
 extern const char schema_qualified_name_allowed[];
 
-/* ---- generic checks (schema_field.c) ---- */
+/* ---- generic checks (field.c) ---- */
 
 /* v against f at node at; 'what' names the field.  True when valid. */
 bool schema_check_string(struct schema *s, const struct ynode *at, const char *what,
@@ -152,7 +155,7 @@ bool schema_check_required(struct schema *s, const struct ynode *map,
 void schema_check_regex(struct schema *s, const struct ynode *at,
                         const char *pattern);
 
-/* ---- keyed lists (schema_unique.c) ---- */
+/* ---- keyed lists (unique.c) ---- */
 
 /* First occurrences by key: an open-addressing table in the arena, so a
  * list of n items is checked in O(n) whatever its length. */
@@ -177,7 +180,7 @@ const struct seen_slot *schema_seen_add(struct seen *t, const char *key,
 void schema_check_set(struct schema *s, const struct ynode *map, const char *key,
                       const char *const *v, size_t n);
 
-/* ---- shared parts (schema_meta.c, schema_refs.c) ---- */
+/* ---- shared parts (meta.c, refs.c) ---- */
 
 void schema_meta(struct schema *s);
 /* Keys of a label or annotation map, the prefix at most max_prefix long. */
@@ -221,12 +224,12 @@ void schema_check_listeners(struct schema *s, const struct ynode *spec,
                             const struct listener *v, size_t n, bool in_set);
 void schema_route(struct schema *s);
 void schema_reference_grant(struct schema *s);
-/* Core kinds gwc routes with (schema_meta.c). */
+/* Core kinds gwc routes with (meta.c). */
 void schema_service(struct schema *s);
 void schema_endpoint_slice(struct schema *s);
 void schema_routing_test(struct schema *s);
 void schema_backend_tls_policy(struct schema *s);
-/* ClientPolicy, AccessPolicy, BackendPolicy (schema_gwc_policy.c). */
+/* ClientPolicy, AccessPolicy, BackendPolicy (gwc_policy.c). */
 void schema_gwc_policy(struct schema *s);
 
 /* Route parts, called by schema_route(). */
