@@ -1,73 +1,9 @@
 /* The controller's passes, in order, over the objects the API server kept. */
 #include "validate_internal.h"
 
-#include "base/arena.h"
 #include "base/compilation.h"
-#include "base/strbuf.h"
 
-#include <stdarg.h>
 #include <string.h>
-
-__attribute__((format(printf, 6, 0)))
-static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
-                             enum diag_code code, const struct object *o,
-                             const struct ynode *at, const char *fmt, va_list ap)
-    __attribute__((format(printf, 6, 0)));
-
-static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
-                             enum diag_code code, const struct object *o,
-                             const struct ynode *at, const char *fmt, va_list ap)
-{
-    struct strbuf msg = STRBUF_INIT;
-    const struct ynode *where = at ? at : o->src;
-    struct diag *d;
-
-    strbuf_vaddf(&msg, fmt, ap);
-    d = diag_report_sev(&x->c->diags, sev, code, ynode_loc(x->c, where),
-                        model_object_label(x->c, o), model_path(x->c, at), "%s",
-                        msg.buf);
-    strbuf_release(&msg);
-    return d;
-}
-
-struct diag *val_finding(struct ctx *x, enum diag_code code, const struct object *o,
-                         const struct ynode *at, const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = vfinding(x, diag_info(code)->severity, code, o, at, fmt, ap);
-    va_end(ap);
-    return d;
-}
-
-struct diag *val_finding_sev(struct ctx *x, enum diag_severity sev,
-                             enum diag_code code, const struct object *o,
-                             const struct ynode *at, const char *fmt, ...)
-{
-    va_list ap;
-    struct diag *d;
-
-    va_start(ap, fmt);
-    d = vfinding(x, sev, code, o, at, fmt, ap);
-    va_end(ap);
-    return d;
-}
-
-const char *val_msgf(struct ctx *x, const char *fmt, ...)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *s;
-    va_list ap;
-
-    va_start(ap, fmt);
-    strbuf_vaddf(&sb, fmt, ap);
-    va_end(ap);
-    s = arena_strndup(x->c->arena, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return s;
-}
 
 void val_controller_build(struct compilation *c, struct model *m,
                           const struct validate_options *o, struct controller *out)
