@@ -347,7 +347,8 @@ struct imp_src {
 };
 struct diag *imp_report_src(struct imp *im, const struct imp_src *src,
                             const struct ynode *at, enum diag_code code,
-                            const char *fmt, ...);
+                            const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 struct diag *imp_report_at(struct imp *im, const char *label,
                            const struct ynode *root, const struct ynode *at,
                            enum diag_code code, const char *fmt, ...)
