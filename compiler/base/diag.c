@@ -91,16 +91,10 @@ static void count(struct diag_sink *s, const struct diag *d)
 }
 
 __attribute__((format(printf, 7, 0)))
-static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
-                            enum diag_code code, struct src_loc loc,
-                            const char *object, const char *path,
-                            const char *fmt, va_list ap)
-    __attribute__((format(printf, 7, 0)));
-
-static struct diag *vreport(struct diag_sink *s, enum diag_severity sev,
-                            enum diag_code code, struct src_loc loc,
-                            const char *object, const char *path,
-                            const char *fmt, va_list ap)
+struct diag *diag_vreport(struct diag_sink *s, enum diag_severity sev,
+                          enum diag_code code, struct src_loc loc,
+                          const char *object, const char *path, const char *fmt,
+                          va_list ap)
 {
     struct diag *d = ARENA_NEW(s->arena, struct diag);
     struct strbuf sb = STRBUF_INIT;
@@ -136,7 +130,7 @@ struct diag *diag_report(struct diag_sink *s, enum diag_code code,
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(s, diag_info(code)->severity, code, loc, object, path, fmt, ap);
+    d = diag_vreport(s, diag_info(code)->severity, code, loc, object, path, fmt, ap);
     va_end(ap);
     return d;
 }
@@ -150,7 +144,7 @@ struct diag *diag_report_sev(struct diag_sink *s, enum diag_severity sev,
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(s, sev, code, loc, object, path, fmt, ap);
+    d = diag_vreport(s, sev, code, loc, object, path, fmt, ap);
     va_end(ap);
     return d;
 }

@@ -7,6 +7,7 @@
 
 #include "source.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,12 +71,17 @@ struct diag *diag_report(struct diag_sink *s, enum diag_code code,
                          struct src_loc loc, const char *object,
                          const char *path, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-/* Same, with an explicit severity. */
+/* Same, with an explicit severity; and from a va_list, for the stages'
+ * own reporting wrappers. */
 struct diag *diag_report_sev(struct diag_sink *s, enum diag_severity sev,
                              enum diag_code code, struct src_loc loc,
                              const char *object, const char *path,
                              const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+struct diag *diag_vreport(struct diag_sink *s, enum diag_severity sev,
+                          enum diag_code code, struct src_loc loc,
+                          const char *object, const char *path, const char *fmt,
+                          va_list ap) __attribute__((format(printf, 7, 0)));
 void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Orders by file name, line, column, then report order: deterministic. */

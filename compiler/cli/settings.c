@@ -37,17 +37,16 @@ static void report(struct reader *r, const struct ynode *at, const char *fmt,
 static void report(struct reader *r, const struct ynode *at, const char *fmt,
                    ...)
 {
-    struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+    struct strbuf path = STRBUF_INIT;
     va_list ap;
 
-    va_start(ap, fmt);
-    strbuf_vaddf(&msg, fmt, ap);
-    va_end(ap);
     ynode_path(at, &path);
-    diag_report(&r->c.diags, DIAG_SETTINGS_INVALID, ynode_loc(&r->c, at), NULL,
-                path.buf, "%s", msg.buf);
+    va_start(ap, fmt);
+    diag_vreport(&r->c.diags, diag_info(DIAG_SETTINGS_INVALID)->severity,
+                 DIAG_SETTINGS_INVALID, ynode_loc(&r->c, at), NULL, path.buf, fmt,
+                 ap);
+    va_end(ap);
     strbuf_release(&path);
-    strbuf_release(&msg);
 }
 
 static void unknown_key(struct reader *r, const struct ynode *v)

@@ -26,17 +26,14 @@ static void report(struct decoder *d, enum diag_code code,
                    enum diag_severity sev, struct src_loc at,
                    const struct ynode *path_node, const char *fmt, ...)
 {
-    struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+    struct strbuf path = STRBUF_INIT;
     va_list ap;
 
-    va_start(ap, fmt);
-    strbuf_vaddf(&msg, fmt, ap);
-    va_end(ap);
     ynode_path(path_node, &path);
-    diag_report_sev(&d->c->diags, sev, code, at, d->object,
-                    path.buf, "%s", msg.buf);
+    va_start(ap, fmt);
+    diag_vreport(&d->c->diags, sev, code, at, d->object, path.buf, fmt, ap);
+    va_end(ap);
     strbuf_release(&path);
-    strbuf_release(&msg);
     if (sev == DIAG_ERROR)
         d->ok = false;
 }

@@ -197,17 +197,15 @@ static void error_at(struct builder *b, enum diag_code code,
 static void error_at(struct builder *b, enum diag_code code,
                      const struct ynode *at, const char *fmt, ...)
 {
-    struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+    struct strbuf path = STRBUF_INIT;
     va_list ap;
 
-    va_start(ap, fmt);
-    strbuf_vaddf(&msg, fmt, ap);
-    va_end(ap);
     ynode_path(at, &path);
-    diag_report(&b->c->diags, code, ynode_loc(b->c, at), NULL, path.buf, "%s",
-                msg.buf);
+    va_start(ap, fmt);
+    diag_vreport(&b->c->diags, diag_info(code)->severity, code,
+                 ynode_loc(b->c, at), NULL, path.buf, fmt, ap);
+    va_end(ap);
     strbuf_release(&path);
-    strbuf_release(&msg);
     if (diag_info(code)->severity == DIAG_ERROR)
         b->ok = false;
 }

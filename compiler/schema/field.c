@@ -37,17 +37,15 @@ static struct diag *vreport(struct schema *s, enum diag_code code,
                             const char *path_suffix, const char *fmt,
                             va_list ap)
 {
-    struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+    struct strbuf path = STRBUF_INIT;
     struct diag *d;
 
     ynode_path(path_node, &path);
     if (path_suffix)
         strbuf_addf(&path, "%s%s", path.len ? "." : "", path_suffix);
-    strbuf_vaddf(&msg, fmt, ap);
-    d = diag_report(&s->c->diags, code, loc, object_text(s), path.buf, "%s",
-                    msg.buf);
+    d = diag_vreport(&s->c->diags, diag_info(code)->severity, code, loc,
+                     object_text(s), path.buf, fmt, ap);
     strbuf_release(&path);
-    strbuf_release(&msg);
     s->obj->rejected = true;
     return d;
 }

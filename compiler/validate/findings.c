@@ -19,16 +19,10 @@ static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
                              enum diag_code code, const struct object *o,
                              const struct ynode *at, const char *fmt, va_list ap)
 {
-    struct strbuf msg = STRBUF_INIT;
     const struct ynode *where = at ? at : o->src;
-    struct diag *d;
 
-    strbuf_vaddf(&msg, fmt, ap);
-    d = diag_report_sev(&x->c->diags, sev, code, ynode_loc(x->c, where),
-                        model_object_label(x->c, o), model_path(x->c, at), "%s",
-                        msg.buf);
-    strbuf_release(&msg);
-    return d;
+    return diag_vreport(&x->c->diags, sev, code, ynode_loc(x->c, where),
+                        model_object_label(x->c, o), model_path(x->c, at), fmt, ap);
 }
 
 struct diag *val_finding(struct ctx *x, enum diag_code code, const struct object *o,
