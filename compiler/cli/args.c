@@ -308,7 +308,6 @@ void cli_defaults(struct options *o)
     o->modules_dir = GWC_DEFAULT_MODULES_DIR;
     o->secrets_dir = GWC_DEFAULT_SECRETS_DIR;
     o->configmaps_dir = GWC_DEFAULT_CONFIGMAPS_DIR;
-    o->resolver = GWC_DEFAULT_RESOLVER;
     o->diag_format = DIAG_FORMAT_TEXT;
     o->status_format = STATUS_YAML;
 }

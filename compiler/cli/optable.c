@@ -7,6 +7,7 @@
 #include "base/array.h"
 
 #include "cli.h"
+#include "plan/plan.h"
 
 #include <string.h>
 
@@ -292,7 +293,7 @@ const struct cli_option cli_options[] = {
      "DIR/NAMESPACE/NAME/ca.crt; an absolute path",
      NULL},
     {OPT_RESOLVER, "resolver", 0, "ADDR", false, COMPILE | STATUS, NULL, COMPLETE_NONE,
-     "resolver", GWC_DEFAULT_RESOLVER ", the usual cluster DNS",
+     "resolver", PLAN_DEFAULT_RESOLVER ", the usual cluster DNS",
      "the DNS server nginx asks for backends resolved at run time: "
      "ExternalName Services, and Services with neither a clusterIP nor "
      "EndpointSlices in the input",

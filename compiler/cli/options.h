@@ -117,6 +117,5 @@ struct options {
 #define GWC_DEFAULT_MODULES_DIR "/usr/lib/nginx/modules"
 #define GWC_DEFAULT_SECRETS_DIR "/etc/gwc/secrets"
 #define GWC_DEFAULT_CONFIGMAPS_DIR "/etc/gwc/configmaps"
-#define GWC_DEFAULT_RESOLVER "10.96.0.10"
 
 #endif

@@ -153,9 +153,8 @@ static void finish_section(struct planner *p, struct section_builder *sb,
     out->upstreams = copy_out(p->a, &sb->upstreams, sizeof(*out->upstreams),
                               &out->n_upstreams);
     out->splits = copy_out(p->a, &sb->splits, sizeof(*out->splits), &out->n_splits);
-    /* kubeadm's kube-dns address unless told otherwise. */
     if (sb->needs_resolver)
-        out->resolver = p->o->resolver ? p->o->resolver : "10.96.0.10";
+        out->resolver = p->o->resolver ? p->o->resolver : PLAN_DEFAULT_RESOLVER;
 }
 
 static void section_init(struct planner *p, struct section_builder *sb)

@@ -408,11 +408,14 @@ struct plan_endpoints {
     void *ctx;
 };
 
+/* kubeadm's kube-dns address: the resolver unless one is given. */
+#define PLAN_DEFAULT_RESOLVER "10.96.0.10"
+
 struct plan_options {
     const char *listen_address;
     const uint32_t (*port_map)[2];
     size_t n_port_map;
-    const char *resolver;
+    const char *resolver; /* NULL: PLAN_DEFAULT_RESOLVER */
     const char *socket_dir; /* unix sockets for hops between stream and http */
     const char *secrets_dir;    /* Secrets not in the input, mounted here */
     const char *configmaps_dir; /* ConfigMaps not in the input, likewise */
