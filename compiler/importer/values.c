@@ -10,6 +10,7 @@
 #include "base/arena.h"
 #include "base/array.h"
 #include "base/cidr.h"
+#include "base/url.h"
 #include "base/utf8.h"
 
 #include <stdint.h>
@@ -230,34 +231,28 @@ const char *imp_value_duration_seconds(struct arena *a, int64_t seconds)
 }
 
 /* http(s)://host[:port][/path][?query], the only URLs ingress-nginx's
- * redirect and mirror annotations take.  No user info, no fragment. */
+ * redirect and mirror annotations take, read by base/url.c.  Their hosts
+ * may be followed by nginx variables ("https://$host$request_uri" is
+ * refused, "https://example.com$request_uri" keeps the variable in the
+ * path): the authority ends at the first '$'. */
 bool imp_value_parse_url(struct arena *a, const char *s, struct url *u)
 {
-    const char *host, *end, *colon;
-    size_t hlen;
+    size_t scheme = strncmp(s, "https://", 8) == 0  ? 8
+                    : strncmp(s, "http://", 7) == 0 ? 7
+                                                    : 0;
+    size_t authority = strcspn(s + scheme, "/?#$");
+    const char *tail = s + scheme + authority, *q;
+    struct url_parts p;
 
     memset(u, 0, sizeof(*u));
-    if (strncmp(s, "http://", 7) == 0)
-        u->scheme = "http";
-    else if (strncmp(s, "https://", 8) == 0)
-        u->scheme = "https";
-    else
+    if (!scheme || url_split(arena_strndup(a, s, scheme + authority), &p))
         return false;
-    host = s + strlen(u->scheme) + 3;
-    end = host + strcspn(host, "/?$"); /* "$request_uri" follows hosts */
-    colon = memchr(host, ':', (size_t)(end - host));
-    hlen = (size_t)((colon ? colon : end) - host);
-    if (hlen == 0)
-        return false;
-    u->host = arena_strndup(a, host, hlen);
-    if (colon) {
-        char *port = arena_strndup(a, colon + 1, (size_t)(end - colon - 1));
-        if (!imp_value_parse_decimal(port, 1, 65535, &u->port) || port[0] == '+' ||
-            port[0] == '-')
-            return false;
-    }
-    u->path = arena_strndup(a, end, strcspn(end, "?"));
-    u->query = end[strcspn(end, "?")] ? end + strcspn(end, "?") + 1 : NULL;
+    u->scheme = p.https ? "https" : "http";
+    u->host = arena_strndup(a, p.host, p.host_len);
+    u->port = p.authority_len > p.host_len ? p.port : 0;
+    q = strchr(tail, '?');
+    u->path = q ? arena_strndup(a, tail, (size_t)(q - tail)) : tail;
+    u->query = q ? q + 1 : NULL;
     return true;
 }
 
