@@ -71,8 +71,8 @@ def main():
     bad, unknown, count = {}, [], 0
     for line in out.splitlines():
         f = line.split()  # libgwc.a:member.c.o:address type name
-        if len(f) != 3 or f[1] not in "TDRB":
-            continue
+        if len(f) != 3 or f[1] not in "TDRB" or f[2].startswith("__"):
+            continue  # "__": the implementation's (a sanitizer's ODR markers)
         member = f[0].split(":")[-2].rsplit("/", 1)[-1]
         src = source_of(root, member)
         h = home(root, src) if src else None
