@@ -200,6 +200,22 @@ void *arena_alloc_array(struct arena *a, size_t n, size_t size, size_t align)
     return arena_alloc(a, n * size, align);
 }
 
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size,
+                 size_t align, size_t first)
+{
+    size_t grown;
+    void *w;
+
+    if (n < *cap)
+        return v;
+    grown = *cap ? *cap * 2 : first;
+    w = arena_alloc_array(a, grown, size, align);
+    if (n)
+        memcpy(w, v, n * size);
+    *cap = grown;
+    return w;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
     char *p;

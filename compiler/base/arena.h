@@ -28,9 +28,18 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 /* Bytes handed out so far (for benchmarks and tests). */
 size_t arena_used(const struct arena *a);
 
+/* Room for one more element in the array v of n elements: v itself while
+ * n < *cap, else a copy with twice the capacity (first when empty).  The
+ * old array stays in the arena, which frees everything at once. */
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size,
+                 size_t align, size_t first);
+
 #define ARENA_NEW(a, T) ((T *)arena_alloc((a), sizeof(T), alignof(T)))
 #define ARENA_NEW_ARRAY(a, T, n) \
     ((T *)arena_alloc_array((a), (n), sizeof(T), alignof(T)))
+/* ARENA_GROW(a, T, v, n, cap, first) before v[n++] = ... */
+#define ARENA_GROW(a, T, v, n, cap, first) \
+    ((v) = (T *)arena_grow((a), (v), (n), &(cap), sizeof(T), alignof(T), (first)))
 
 /* Abort with a message; the single home of out-of-memory handling. */
 _Noreturn void arena_die_oom(size_t wanted);

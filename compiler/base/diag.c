@@ -109,14 +109,7 @@ struct diag *diag_vreport(struct diag_sink *s, enum diag_severity sev,
     d->note_loc.file = SOURCE_NONE;
     d->seq = (uint32_t)s->n;
     strbuf_release(&sb);
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 32;
-        struct diag **v = ARENA_NEW_ARRAY(s->arena, struct diag *, cap);
-        if (s->n)
-            memcpy(v, s->v, s->n * sizeof(*v));
-        s->v = v;
-        s->cap = cap;
-    }
+    ARENA_GROW(s->arena, struct diag *, s->v, s->n, s->cap, 32);
     s->v[s->n++] = d;
     count(s, d);
     return d;

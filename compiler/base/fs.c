@@ -103,14 +103,7 @@ bool fs_is_dir(const char *path)
 
 static void list_push(struct arena *a, struct fs_list *l, char *path)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **v = ARENA_NEW_ARRAY(a, char *, cap);
-        if (l->n)
-            memcpy(v, l->v, l->n * sizeof(*v));
-        l->v = v;
-        l->cap = cap;
-    }
+    ARENA_GROW(a, char *, l->v, l->n, l->cap, 64);
     l->v[l->n++] = path;
 }
 

@@ -7,14 +7,7 @@
 
 void ptrvec_push(struct arena *a, struct ptrvec *pv, void *p)
 {
-    if (pv->n == pv->cap) {
-        size_t cap = pv->cap ? pv->cap * 2 : 8;
-        void **v = ARENA_NEW_ARRAY(a, void *, cap);
-        if (pv->n)
-            memcpy(v, pv->v, pv->n * sizeof(*v));
-        pv->v = v;
-        pv->cap = cap;
-    }
+    ARENA_GROW(a, void *, pv->v, pv->n, pv->cap, 8);
     pv->v[pv->n++] = p;
 }
 

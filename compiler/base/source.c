@@ -191,14 +191,7 @@ uint32_t source_add(struct source_table *t, const char *name, const char *data,
     else
         index_lines(s, t->arena);
     index_strides(s, t->arena);
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        struct source **v = ARENA_NEW_ARRAY(t->arena, struct source *, cap);
-        if (t->n)
-            memcpy(v, t->v, t->n * sizeof(*v));
-        t->v = v;
-        t->cap = cap;
-    }
+    ARENA_GROW(t->arena, struct source *, t->v, t->n, t->cap, 16);
     t->v[t->n] = s;
     return (uint32_t)t->n++;
 }

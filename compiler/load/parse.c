@@ -309,14 +309,7 @@ static void finish_document(struct builder *b, struct ydoc_list *out,
 
     if (!root || (root->kind == YNODE_SCALAR && root->scalar == YSCALAR_NULL))
         return; /* empty document: comments only, or a stray "---" */
-    if (out->n == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 64;
-        struct ydoc *v = ARENA_NEW_ARRAY(b->c->arena, struct ydoc, cap);
-        if (out->n)
-            memcpy(v, out->v, out->n * sizeof(*v));
-        out->v = v;
-        out->cap = cap;
-    }
+    ARENA_GROW(b->c->arena, struct ydoc, out->v, out->n, out->cap, 64);
     out->v[out->n].root = root;
     out->v[out->n].file = b->file;
     out->v[out->n].index = index;

@@ -109,14 +109,8 @@ void plan_map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
 {
     struct plan_map_entry *e;
 
-    if (m->n_entries == m->entries_cap) {
-        size_t cap = m->entries_cap ? m->entries_cap * 2 : 4;
-        struct plan_map_entry *v = ARENA_NEW_ARRAY(p->a, struct plan_map_entry, cap);
-        if (m->n_entries)
-            memcpy(v, m->entries, m->n_entries * sizeof(*v));
-        m->entries = v;
-        m->entries_cap = cap;
-    }
+    ARENA_GROW(p->a, struct plan_map_entry, m->entries, m->n_entries, m->entries_cap,
+               4);
     e = &m->entries[m->n_entries++];
     e->kind = kind;
     e->key = key;
