@@ -114,7 +114,10 @@ bool val_backend_resolve_for(struct ctx *x, const struct object *from,
                              struct backend *b);
 /* backends.c: EndpointSlice ports no proxy can use, reported once each. */
 void val_endpoint_slices_check(struct ctx *x);
-/* gateways.c: shared with shared_sockets.c. */
+/* conflicts.c: marks the listeners of gs that conflict on a port and
+ * gives every listener its final conditions (Programmed, Conflicted). */
+void val_listener_conflicts(struct ctx *x, struct gateway_state *gs);
+/* listener_facts.c: what every pass asks of a listener. */
 enum family { FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP, FAMILY_UDP };
 enum family val_family_of(enum protocol p);
 /* Why two listeners on one port cannot both be served, or NULL. */
