@@ -112,6 +112,20 @@ bool imp_entry_point(const struct import_options *o, const char *name,
     return found;
 }
 
+/* Whether the provider said itself why nothing was converted. */
+static bool reported_nothing(const struct compilation *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->diags.n; i++) {
+        if (c->diags.v[i]->code == DIAG_IMPORT_NOTHING)
+            return true;
+    }
+    return false;
+}
+
+/* An import that converts nothing must not pass, whichever the provider:
+ * a migration that silently produced no routes would look done. */
 void imp_ingress(struct compilation *c, const struct model *m,
                  const struct ydoc_list *docs, const struct import_options *o,
                  struct strbuf *out)
@@ -129,5 +143,11 @@ void imp_ingress(struct compilation *c, const struct model *m,
     if (!p)
         return; /* ambiguous, reported: nothing is written */
     p->convert(&im);
+    if (!im.routes.n && !reported_nothing(c))
+        diag_report(&c->diags, DIAG_IMPORT_NOTHING, (struct src_loc){SOURCE_NONE, 0, 0, 0},
+                    NULL, NULL,
+                    "nothing converted: no route came out of the input for "
+                    "provider %s (what was left out is reported)",
+                    p->name);
     imp_write_output(&im, out);
 }
