@@ -24,6 +24,7 @@
 
 #include "base/diag.h"
 #include "base/ptrvec.h"
+#include "base/strhash.h"
 #include "model/model.h"
 
 #include <stdarg.h>
@@ -255,15 +256,11 @@ struct backend {
     int64_t port;
 };
 
-struct index_slot {
-    const char *key;
-    void *value;
-};
-
-/* index.c: string keys to pointers, for lookups only. */
+/* index.c: string keys to pointers, for lookups only: a base/strhash.h
+ * table that copies its keys (callers build them in buffers) and for which
+ * {0} is an empty index. */
 struct index {
-    struct index_slot *slots;
-    size_t cap, n;
+    struct strhash h;
 };
 void *imp_index_get(const struct index *ix, const char *key);
 void imp_index_put(struct arena *a, struct index *ix, const char *key, void *value);

@@ -18,6 +18,7 @@
 #include "schema.h"
 
 #include "base/str.h"
+#include "base/strhash.h"
 #include "load/load.h"
 
 #include "base/diag.h"
@@ -166,9 +167,9 @@ struct seen_slot {
 };
 
 struct seen {
-    struct seen_slot *slot;
-    size_t mask, used;
-    bool fold_case; /* ASCII case-insensitive keys (header names) */
+    struct strhash keys; /* struct seen_slot * by key */
+    bool fold_case;      /* ASCII case-insensitive keys (header names) */
+    bool on;             /* off for fewer than two items */
 };
 
 /* Room for n keys. */

@@ -611,7 +611,7 @@ bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
     const char *rule = imp_crd_text(at), *err = NULL;
     size_t err_off = 0, i, k;
     const struct tr_expr *e;
-    struct conv cv = {im, src, at, v2, loose, true, {0}};
+    struct conv cv = {im, src, at, v2, loose, true};
     struct dnf d;
 
     if (!rule) {
