@@ -6,14 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 
+uint64_t strhash_fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
 /* FNV-1a: short keys, no adversary that gains anything from collisions
  * (a manifest author can only slow their own compilation down). */
 static size_t hash_of(const char *s)
 {
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = strhash_fnv1a(STRHASH_FNV_BASIS, s);
 
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return (size_t)(h ^ (h >> 32));
 }
 

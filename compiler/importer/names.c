@@ -14,6 +14,7 @@
 #include "import_internal.h"
 
 #include "base/arena.h"
+#include "base/strhash.h"
 #include "base/strbuf.h"
 
 #include <stdint.h>
@@ -24,13 +25,8 @@
 /* FNV-1a, 64 bits, printed as 8 hex digits: short, stable everywhere. */
 static const char *name_hash(struct arena *a, const char *key)
 {
-    uint64_t h = 0xcbf29ce484222325u;
-    const unsigned char *p;
+    uint64_t h = strhash_fnv1a(STRHASH_FNV_BASIS, key);
 
-    for (p = (const unsigned char *)key; *p; p++) {
-        h ^= *p;
-        h *= 0x100000001b3u;
-    }
     return arena_printf(a, "%08x", (unsigned)(h ^ (h >> 32)));
 }
 

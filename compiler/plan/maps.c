@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/strbuf.h"
+#include "base/strhash.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -18,15 +19,9 @@
 
 static uint64_t fnv1a(const char *a, const char *b)
 {
-    uint64_t h = 14695981039346656037ull;
-    const char *s;
-
-    for (s = a; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull; /* separator no string contains */
-    for (s = b; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    /* "\xff" between them: a separator no string of a manifest contains
+     * (invalid UTF-8 is refused on load). */
+    return strhash_fnv1a(strhash_fnv1a(strhash_fnv1a(STRHASH_FNV_BASIS, a), "\xff"), b);
 }
 
 struct plan_map *plan_map_draft(struct planner *p, struct plan_text source,
