@@ -63,6 +63,25 @@ static void consider(void *ctx, const struct ynode *root)
                       "%s has no metadata.name; skipped", kind);
         return;
     }
+    /* gwc does not model these kinds, so no schema check has read their
+     * metadata: names the API server would refuse must not reach the
+     * output (they would name routes and policies there). */
+    if (!imp_value_dns_subdomain(o->name)) {
+        imp_report_at(im, o->label, root, ynode_get(meta, "name"),
+                      DIAG_IMPORT_BAD_VALUE,
+                      "'%s' is not a valid object name (a DNS "
+                      "subdomain); skipped",
+                      imp_report_value(im, o->name));
+        return;
+    }
+    if (!imp_value_dns_label(o->namespace)) {
+        imp_report_at(im, o->label, root, ynode_get(meta, "namespace"),
+                      DIAG_IMPORT_BAD_VALUE,
+                      "'%s' is not a valid namespace (a DNS "
+                      "label); skipped",
+                      imp_report_value(im, o->namespace));
+        return;
+    }
     ptrvec_push(im->a, k->out, o);
 }
 
