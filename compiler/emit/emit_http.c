@@ -106,10 +106,7 @@ static void emit_upstream(struct confw *w, const struct plan_upstream *u)
     }
     if (u->keepalive && u->keepalive_connections != 0) {
         confw_begin(w, "keepalive");
-        if (u->keepalive_connections > 0)
-            confw_rawf(w, "%lld", (long long)u->keepalive_connections);
-        else
-            confw_raw(w, "16");
+        confw_rawf(w, "%lld", (long long)u->keepalive_connections);
         confw_end(w);
         if (u->keepalive_requests != INT_UNSET) {
             confw_begin(w, "keepalive_requests");
@@ -315,22 +312,6 @@ static void cors(struct confw *w, const struct plan_cors *c)
     confw_close(w);
 }
 
-/* scheme://host[:port] as literal and variable parts. */
-static void redirect_origin(struct plan_text *t, const struct plan_redirect *r,
-                            char *port_buf, size_t port_len)
-{
-    text_push(t, false, r->scheme);
-    text_push(t, false, "://");
-    if (r->hostname)
-        text_push(t, false, r->hostname);
-    else
-        text_push(t, true, "host");
-    if (r->port) {
-        snprintf(port_buf, port_len, ":%lld", (long long)r->port);
-        text_push(t, false, port_buf);
-    }
-}
-
 static void return_text(struct confw *w, int status, const struct plan_text *t)
 {
     confw_begin(w, "return");
@@ -339,75 +320,25 @@ static void return_text(struct confw *w, int status, const struct plan_text *t)
     confw_end(w);
 }
 
-/*
- * The Location header is built from the raw $request_uri so that percent
- * encoding survives (docs/nginx-recipes.md, "Redirects").  ReplacePrefixMatch splits the raw URI
- * with a regex: the rest of the path after the prefix, and the query.
- */
-/* Opens "if ($request_uri ~ ^PREFIX...) {": the raw URI, so its encoding
- * reaches the Location unchanged ("/" as prefix matches from the start). */
-static void if_raw_uri(struct confw *w, const char *prefix, const char *rest)
-{
-    struct strbuf re = STRBUF_INIT;
-
-    strbuf_addch(&re, '^');
-    nginx_quote_regex_literal(&re, strcmp(prefix, "/") == 0 ? "" : prefix);
-    strbuf_addstr(&re, rest);
-    confw_begin(w, "if");
-    strbuf_addstr(w->out, " ($request_uri ~");
-    confw_quoted(w, re.buf, QUOTE_REGEX);
-    strbuf_addch(w->out, ')');
-    confw_open(w);
-    strbuf_release(&re);
-}
-
+/* The Location's steps (plan/uris.c): the first whose regex matches the raw
+ * $request_uri answers. */
 static void redirect(struct confw *w, const struct plan_redirect *r)
 {
-    struct plan_part parts[8];
-    struct plan_text t = {parts, 0, 8};
-    char port[16];
-    const char *repl = r->path ? r->path : "";
-    size_t rl = strlen(repl);
+    size_t i;
 
-    redirect_origin(&t, r, port, sizeof(port));
-    if (r->path_kind == REDIRECT_PATH_KEEP) {
-        text_push(&t, true, "request_uri");
-        return_text(w, r->status, &t);
-        return;
-    }
-    if (r->path_kind == REDIRECT_PATH_FULL) {
-        text_push(&t, false, repl);
-        text_push(&t, true, "is_args");
-        text_push(&t, true, "args");
-        return_text(w, r->status, &t);
-        return;
-    }
-    if (rl && repl[rl - 1] == '/')
-        rl--; /* "/xyz/" and "/xyz" replace the same way */
-    {
-        size_t base = t.n;
-        char trimmed[1100];
+    for (i = 0; i < r->n_steps; i++) {
+        const struct plan_uri_step *s = &r->steps[i];
 
-        snprintf(trimmed, sizeof(trimmed), "%.*s", (int)rl, repl);
-        /* Exactly the prefix: the replacement, or "/" when it is empty. */
-        if_raw_uri(w, r->prefix, "(?<gw_q>\\?.*)?$");
-        text_push(&t, false, rl ? trimmed : "/");
-        text_push(&t, true, "gw_q");
-        return_text(w, r->status, &t);
-        confw_close(w);
-        /* The prefix and more: the replacement, then the rest. */
-        t.n = base;
-        if_raw_uri(w, r->prefix, "(?<gw_r>/[^?]*)(?<gw_q>\\?.*)?$");
-        text_push(&t, false, trimmed);
-        text_push(&t, true, "gw_r");
-        text_push(&t, true, "gw_q");
-        return_text(w, r->status, &t);
-        confw_close(w);
-        /* A raw URI that does not spell the prefix as matched (encoded
-         * letters): keep the path as it is. */
-        t.n = base;
-        text_push(&t, true, "request_uri");
-        return_text(w, r->status, &t);
+        if (s->regex) {
+            confw_begin(w, "if");
+            strbuf_addstr(w->out, " ($request_uri ~");
+            confw_quoted(w, s->regex, QUOTE_REGEX);
+            strbuf_addch(w->out, ')');
+            confw_open(w);
+        }
+        return_text(w, r->status, &s->text);
+        if (s->regex)
+            confw_close(w);
     }
 }
 
@@ -425,9 +356,7 @@ void emit_tls_to_backend(struct confw *w, const struct plan_target *t)
     snprintf(d, sizeof(d), "%sverify", p);
     confw_directive(w, d, "on", QUOTE_LITERAL);
     snprintf(d, sizeof(d), "%strusted_certificate", p);
-    confw_directive(w, d, t->tls_ca_file ? t->tls_ca_file
-                                         : "/etc/ssl/certs/ca-certificates.crt",
-                     QUOTE_LITERAL);
+    confw_directive(w, d, t->tls_ca_file, QUOTE_LITERAL);
     if (t->tls_client_cert_file) {
         snprintf(d, sizeof(d), "%scertificate", p);
         confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
@@ -478,30 +407,6 @@ static void pass(struct confw *w, const struct plan_handler *h, bool internal)
     confw_end(w);
 }
 
-/*
- * A rewrite replacement is a path, never a redirect.  nginx answers with a
- * redirect when the replacement's text starts with "http://", "https://"
- * or "$scheme" (ngx_http_rewrite()); a value that does not start with '/'
- * ("http://evil.example/" is valid Gateway API) is therefore set into a
- * variable first, and the backend is asked for exactly that value, as
- * "replace the path" says.  The first part of the replacement for a
- * non-empty path:
- */
-static struct plan_part rewrite_part(struct confw *w, const char *path)
-{
-    struct plan_part part = {false, path};
-
-    if (*path != '/') {
-        confw_begin(w, "set");
-        confw_raw(w, "$gw_rewrite");
-        confw_quoted(w, path, QUOTE_VALUE);
-        confw_end(w);
-        part.variable = true;
-        part.text = "gw_rewrite";
-    }
-    return part;
-}
-
 static void rewrite(struct confw *w, const char *regex, const struct plan_text *t)
 {
     confw_begin(w, "rewrite");
@@ -516,6 +421,8 @@ static void rewrite(struct confw *w, const char *regex, const struct plan_text *
 
 static void rewrites(struct confw *w, const struct plan_handler *h, bool internal)
 {
+    size_t i;
+
     if (internal && (h->rewrite != REWRITE_NONE || h->grpc)) {
         /* Back to the decoded original URI saved before the dispatch; a
          * variable replacement is not split at '?'. */
@@ -526,42 +433,14 @@ static void rewrites(struct confw *w, const struct plan_handler *h, bool interna
             confw_raw(w, "break");
         confw_end(w);
     }
-    if (h->rewrite == REWRITE_FULL) {
-        /* An empty path is "/", as HTTP sends it (RFC 9112, 3.2.1). */
-        struct plan_part part = rewrite_part(w, *h->rewrite_path ? h->rewrite_path : "/");
-        struct plan_text t = {&part, 1, 1};
-        rewrite(w, "^", &t);
-    } else if (h->rewrite == REWRITE_PREFIX) {
-        /* The matched prefix, segment-wise (as HTTPURLModifier's
-         * ReplacePrefixMatch table says): the rest keeps its
-         * leading '/', a replacement's trailing '/' is dropped, and an
-         * empty result is "/". */
-        struct strbuf re = STRBUF_INIT, trimmed = STRBUF_INIT;
-        struct plan_part parts[2];
-        struct plan_text t = {parts, 1, 2};
-
-        strbuf_addstr(&trimmed, h->rewrite_path);
-        if (strbuf_ends_with(&trimmed, "/"))
-            strbuf_setlen(&trimmed, trimmed.len - 1);
-        parts[0] = rewrite_part(w, trimmed.len ? trimmed.buf : "/");
-        parts[1].variable = true;
-        parts[1].text = "gw_rest";
-        strbuf_addch(&re, '^');
-        nginx_quote_regex_literal(
-            &re, strcmp(h->rewrite_prefix, "/") == 0 ? "" : h->rewrite_prefix);
-        strbuf_addstr(&re, "$");
-        rewrite(w, re.buf, &t);
-        strbuf_setlen(&re, re.len - 1);
-        strbuf_addstr(&re, "(?<gw_rest>/.*)$");
-        if (trimmed.len) {
-            t.n = 2;
-        } else {
-            t.parts = parts + 1; /* the rest alone */
-        }
-        rewrite(w, re.buf, &t);
-        strbuf_release(&re);
-        strbuf_release(&trimmed);
+    if (h->rewrite_set) {
+        confw_begin(w, "set");
+        confw_raw(w, "$gw_rewrite");
+        confw_quoted(w, h->rewrite_set, QUOTE_VALUE);
+        confw_end(w);
     }
+    for (i = 0; i < h->n_rewrites; i++)
+        rewrite(w, h->rewrites[i].regex, &h->rewrites[i].text);
 }
 
 static void timeouts(struct confw *w, const struct plan_handler *h)

@@ -103,6 +103,7 @@ static struct plan_redirect *redirect(struct planner *p,
         r->path = rr->path.replace_prefix_match;
         r->prefix = matched_prefix(p, c);
     }
+    plan_redirect_steps(p, r);
     return r;
 }
 
@@ -121,6 +122,7 @@ static void url_rewrite(struct planner *p, struct plan_handler *h,
         h->rewrite_path = u->path.replace_prefix_match;
         h->rewrite_prefix = matched_prefix(p, c);
     }
+    plan_rewrite_steps(p, h);
 }
 
 /* An origin pattern as a regex.  "*" alone is any origin; a host of "*"
@@ -308,7 +310,8 @@ struct plan_target plan_target_of(struct planner *p, const struct backend *b,
     if (b->tls_policy) {
         t.tls = true;
         t.tls_name = b->tls_policy->policy->validation.hostname;
-        t.tls_ca_file = b->tls_policy->ca ? ca_file(p, b->tls_policy) : NULL;
+        t.tls_ca_file =
+            b->tls_policy->ca ? ca_file(p, b->tls_policy) : PLAN_SYSTEM_CA_FILE;
         if (gs->backend_client_cert) {
             struct cert_files f =
                 plan_certificate_files(p, gs->backend_client_cert);

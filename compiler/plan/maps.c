@@ -1,8 +1,9 @@
 /*
  * Maps: the conditions nginx evaluates per request without njs (docs/nginx-recipes.md, "Named-location dispatch through shared maps").
  * One map per distinct condition gives "1" or "0"; conditions are shared by
- * every location that needs them.  Variable names come from a hash of the
- * content, so they never depend on the order things were seen.
+ * every location that needs them.  Variable names are hashed ids of the
+ * content (ids.c), so they never depend on the order things were seen, and
+ * two different contents never share a map.
  */
 #include "plan_internal.h"
 
@@ -12,16 +13,15 @@
 #include "base/strbuf.h"
 #include "base/strhash.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t fnv1a(const char *a, const char *b)
+/* The id of the pair (a, b).  "\xff" between them: a separator no string
+ * of a manifest contains (invalid UTF-8 is refused on load). */
+static const char *pair_id(struct planner *p, const char *a, const char *b)
 {
-    /* "\xff" between them: a separator no string of a manifest contains
-     * (invalid UTF-8 is refused on load). */
-    return strhash_fnv1a(strhash_fnv1a(strhash_fnv1a(STRHASH_FNV_BASIS, a), "\xff"), b);
+    return plan_id(p, arena_printf(p->a, "%s\xff%s", a, b));
 }
 
 struct plan_map *plan_map_draft(struct planner *p, struct plan_text source,
@@ -117,19 +117,13 @@ static struct plan_map *content_map(struct planner *p, const char *prefix,
                                     const char *source_variable,
                                     const char *content, bool *created)
 {
-    char name[48];
-    struct plan_map *m;
+    const char *name =
+        arena_printf(p->a, "%s%s", prefix, pair_id(p, source_variable, content));
+    struct plan_map *m = strhash_get(&p->sec->maps_by_name, name);
 
-    snprintf(name, sizeof(name), "%s%016llx", prefix,
-             (unsigned long long)fnv1a(source_variable, content));
-    m = strhash_get(&p->sec->maps_by_name, name);
-    if (m) {
-        *created = false;
-        return m;
-    }
-    *created = true;
-    return plan_map_new(p, plan_text_variable(p->a, source_variable),
-                        arena_strdup(p->a, name));
+    *created = !m;
+    return m ? m
+             : plan_map_new(p, plan_text_variable(p->a, source_variable), name);
 }
 
 const char *plan_map_condition(struct planner *p, const char *source_variable,
@@ -141,8 +135,6 @@ const char *plan_map_condition(struct planner *p, const char *source_variable,
     if (created) {
         plan_map_add(p, m, MAP_KEY_REGEX, pattern, plan_text_literal(p->a, "1"));
         m->default_value = plan_text_literal(p->a, "0");
-    } else if (m->n_entries != 1 || strcmp(m->entries[0].key, pattern) != 0) {
-        BUG("64-bit hash collision between two conditions");
     }
     return m->variable;
 }
@@ -182,7 +174,7 @@ const char *plan_map_cookie_value(struct planner *p, const char *name)
 
 const char *plan_hashed_id(struct planner *p, const char *text)
 {
-    return arena_printf(p->a, "%016llx", (unsigned long long)fnv1a("gwc-policy", text));
+    return pair_id(p, "gwc-policy", text);
 }
 
 /* value when $source is not empty, else "": the regex "." never matches an

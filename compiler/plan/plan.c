@@ -182,6 +182,8 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     strhash_init(&p.files_by_path, p.a);
     strhash_init(&p.zones_by_name, p.a);
     strhash_init(&p.geos_by_name, p.a);
+    strhash_init(&p.ids_by_text, p.a);
+    strhash_init(&p.texts_by_id, p.a);
     p.sec = &p.stream;
     plan_stream_build(&p);
     p.sec = &p.http;

@@ -82,7 +82,7 @@ struct plan_upstream {
      * consistent` (NULL: round robin). */
     bool least_conn;
     const char *hash_key;
-    /* BackendPolicy keepalive (keepalive_connections -1: gwc's default) */
+    /* BackendPolicy keepalive (keepalive_connections 0: none) */
     int64_t keepalive_connections, keepalive_requests;
     const char *keepalive_timeout, *keepalive_time;
     /* For retries: nginx retries on the next peer, never the same one, so
@@ -105,6 +105,14 @@ struct plan_header {
                                    (instead of the literal value) */
 };
 
+/* One way nginx makes a new URI: `rewrite REGEX TEXT break`, or for a
+ * redirect `if ($request_uri ~ REGEX) { return STATUS TEXT; }` (regex
+ * NULL: unconditionally, the last step). */
+struct plan_uri_step {
+    const char *regex;
+    struct plan_text text;
+};
+
 struct plan_redirect {
     int status;
     const char *scheme;   /* NULL: the request's */
@@ -113,6 +121,8 @@ struct plan_redirect {
     enum { REDIRECT_PATH_KEEP, REDIRECT_PATH_FULL, REDIRECT_PATH_PREFIX } path_kind;
     const char *path;       /* replacement */
     const char *prefix;     /* the matched prefix, for PREFIX */
+    struct plan_uri_step *steps; /* the Location, as nginx builds it */
+    size_t n_steps;
 };
 
 /* A CORS response header whose value is a variable: empty, so that nginx
@@ -136,7 +146,7 @@ struct plan_target {
     bool grpc;
     bool tls;             /* BackendTLSPolicy: proxy over TLS */
     const char *tls_name;       /* SNI and verified name */
-    const char *tls_ca_file;    /* CA bundle file under certs/, or NULL */
+    const char *tls_ca_file;    /* CA bundle file under certs/, or the system's */
     const char *tls_client_cert_file; /* presented to the backend, or NULL */
     const char *tls_client_key_file;
     bool websocket;
@@ -237,6 +247,9 @@ struct plan_handler {
     enum { REWRITE_NONE, REWRITE_FULL, REWRITE_PREFIX } rewrite;
     const char *rewrite_prefix;
     const char *rewrite_path;
+    const char *rewrite_set; /* the value of $gw_rewrite, or NULL */
+    struct plan_uri_step *rewrites; /* the new path, as nginx builds it */
+    size_t n_rewrites;
     const char *rewrite_host;
     struct plan_header *request_headers;
     size_t n_request_headers;
@@ -407,6 +420,14 @@ struct plan_endpoints {
     const char *(*address)(void *ctx, const char *namespace, const char *name);
     void *ctx;
 };
+
+/* Debian's (and Alpine's) bundle of the system's trusted CAs: what
+ * WellKnownCACertificates "System" and https auth URLs verify against. */
+#define PLAN_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+/* Idle keepalive connections an upstream keeps per worker unless a
+ * BackendPolicy says otherwise. */
+#define PLAN_DEFAULT_KEEPALIVE 16
 
 /* kubeadm's kube-dns address: the resolver unless one is given. */
 #define PLAN_DEFAULT_RESOLVER "10.96.0.10"

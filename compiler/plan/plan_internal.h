@@ -96,6 +96,7 @@ struct planner {
     struct strhash zones_by_name;
     struct ptrvec geos;            /* struct plan_geo * */
     struct strhash geos_by_name;
+    struct strhash ids_by_text, texts_by_id; /* ids.c */
     unsigned n_dispatch;
     unsigned n_tls_hops;
 };
@@ -109,7 +110,16 @@ void plan_text_lit(struct plan_text *t, const char *s);
 void plan_text_var(struct plan_text *t, const char *name);
 bool plan_text_is_empty(const struct plan_text *t);
 
-/* maps.c: one map per distinct condition, named by content order. */
+/* uris.c: the nginx steps of a redirect's Location and a rewrite's path,
+ * from their path_kind/rewrite fields. */
+void plan_redirect_steps(struct planner *p, struct plan_redirect *r);
+void plan_rewrite_steps(struct planner *p, struct plan_handler *h);
+
+/* ids.c: 16 hex digits naming `text` (an arena string), distinct for
+ * distinct texts. */
+const char *plan_id(struct planner *p, const char *text);
+
+/* maps.c: one map per distinct condition, named by a hashed id. */
 const char *plan_map_condition(struct planner *p, const char *source_variable,
                                const char *pattern);
 /* map $args: the first value of a query parameter, by exact name. */

@@ -175,10 +175,12 @@ static void url_target(struct planner *p, const char *url, struct plan_auth *a)
     if (*u.host != '[' && !ipaddr_is_v4(arena_strndup(p->a, u.host, u.host_len)))
         p->sec->needs_resolver = true;
     a->target.tls = u.https;
-    if (u.https)
+    if (u.https) {
         a->target.tls_name = *u.host == '['
                                  ? arena_strndup(p->a, u.host + 1, u.host_len - 2)
                                  : arena_strndup(p->a, u.host, u.host_len);
+        a->target.tls_ca_file = PLAN_SYSTEM_CA_FILE;
+    }
     a->host = arena_strndup(p->a, u.authority, u.authority_len);
     n = strcspn(u.rest, "#");
     a->path = *u.rest == '/' ? arena_strndup(p->a, u.rest, n)

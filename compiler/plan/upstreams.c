@@ -69,7 +69,8 @@ const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
     u->repeat = repeat > 1 ? repeat : 1;
     u->least_conn = lb && str_eq(lb->method, "LeastConnections");
     u->hash_key = lb && str_eq(lb->method, "ConsistentHash") ? o->hash_key : NULL;
-    u->keepalive_connections = k && k->connections != INT_UNSET ? k->connections : -1;
+    u->keepalive_connections = k && k->connections != INT_UNSET ? k->connections
+                                                         : PLAN_DEFAULT_KEEPALIVE;
     u->keepalive_requests = k ? k->requests : INT_UNSET;
     u->keepalive_timeout = k ? k->idle_timeout : NULL;
     u->keepalive_time = k ? k->max_lifetime : NULL;

@@ -1,0 +1,151 @@
+/*
+ * Rewrites and redirects as nginx performs them: the regex that takes the
+ * request's URI apart and the text that makes the new one.  Decided here
+ * so that the emitter only prints (docs/nginx-recipes.md, "Redirects").
+ *
+ * A prefix is replaced segment-wise, as HTTPPathModifier's
+ * ReplacePrefixMatch says: the rest keeps its leading '/', a replacement's
+ * trailing '/' is dropped ("/xyz/" and "/xyz" replace alike), and an empty
+ * result is "/".
+ */
+#include "plan_internal.h"
+
+#include "nginx/quote.h"
+
+#include "base/arena.h"
+#include "base/strbuf.h"
+
+#include <string.h>
+
+/* "^PREFIX" then rest; "/" as the prefix matches from the start. */
+static const char *prefix_regex(struct planner *p, const char *prefix, const char *rest)
+{
+    struct strbuf re = STRBUF_INIT;
+    const char *s;
+
+    strbuf_addch(&re, '^');
+    nginx_quote_regex_literal(&re, strcmp(prefix, "/") == 0 ? "" : prefix);
+    strbuf_addstr(&re, rest);
+    s = arena_strndup(p->a, re.buf, re.len);
+    strbuf_release(&re);
+    return s;
+}
+
+static const char *without_trailing_slash(struct planner *p, const char *path)
+{
+    size_t n = strlen(path);
+
+    return arena_strndup(p->a, path, n && path[n - 1] == '/' ? n - 1 : n);
+}
+
+static struct plan_uri_step *add_step(struct planner *p, struct plan_uri_step **v,
+                                      size_t *n, const char *regex, size_t parts)
+{
+    struct plan_uri_step *s;
+
+    if (!*v)
+        *v = ARENA_NEW_ARRAY(p->a, struct plan_uri_step, 3);
+    s = &(*v)[(*n)++];
+    s->regex = regex;
+    s->text = plan_text_new(p->a, parts);
+    return s;
+}
+
+/* scheme://host[:port] */
+static void origin(struct planner *p, const struct plan_redirect *r, struct plan_text *t)
+{
+    plan_text_lit(t, r->scheme);
+    plan_text_lit(t, "://");
+    if (r->hostname)
+        plan_text_lit(t, r->hostname);
+    else
+        plan_text_var(t, "host");
+    if (r->port)
+        plan_text_lit(t, arena_printf(p->a, ":%lld", (long long)r->port));
+}
+
+static struct plan_text *redirect_step(struct planner *p, struct plan_redirect *r,
+                                       const char *regex)
+{
+    struct plan_uri_step *s = add_step(p, &r->steps, &r->n_steps, regex, 8);
+
+    origin(p, r, &s->text);
+    return &s->text;
+}
+
+/* The Location is built from the raw $request_uri, so that its percent
+ * encoding reaches the client unchanged. */
+void plan_redirect_steps(struct planner *p, struct plan_redirect *r)
+{
+    const char *repl, *trimmed;
+    struct plan_text *t;
+
+    if (r->path_kind == REDIRECT_PATH_KEEP) {
+        plan_text_var(redirect_step(p, r, NULL), "request_uri");
+        return;
+    }
+    if (r->path_kind == REDIRECT_PATH_FULL) {
+        t = redirect_step(p, r, NULL);
+        plan_text_lit(t, r->path);
+        plan_text_var(t, "is_args");
+        plan_text_var(t, "args");
+        return;
+    }
+    repl = r->path ? r->path : "";
+    trimmed = without_trailing_slash(p, repl);
+    /* Exactly the prefix: the replacement, or "/" when it is empty. */
+    t = redirect_step(p, r, prefix_regex(p, r->prefix, "(?<gw_q>\\?.*)?$"));
+    plan_text_lit(t, *trimmed ? trimmed : "/");
+    plan_text_var(t, "gw_q");
+    /* The prefix and more: the replacement, then the rest. */
+    t = redirect_step(p, r, prefix_regex(p, r->prefix, "(?<gw_r>/[^?]*)(?<gw_q>\\?.*)?$"));
+    plan_text_lit(t, trimmed);
+    plan_text_var(t, "gw_r");
+    plan_text_var(t, "gw_q");
+    /* A raw URI that does not spell the prefix as matched (encoded
+     * letters): the path stays as it is. */
+    plan_text_var(redirect_step(p, r, NULL), "request_uri");
+}
+
+/*
+ * A rewrite replacement is a path, never a redirect.  nginx answers with a
+ * redirect when the replacement's text starts with "http://", "https://"
+ * or "$scheme" (ngx_http_rewrite()); a value that does not start with '/'
+ * ("http://evil.example/" is valid Gateway API) is therefore set into a
+ * variable first, and the backend is asked for exactly that value, as
+ * "replace the path" says.
+ */
+static void rewrite_head(struct plan_handler *h, const char *path, struct plan_text *t)
+{
+    if (*path == '/') {
+        plan_text_lit(t, path);
+        return;
+    }
+    h->rewrite_set = path;
+    plan_text_var(t, "gw_rewrite");
+}
+
+void plan_rewrite_steps(struct planner *p, struct plan_handler *h)
+{
+    const char *trimmed;
+    struct plan_text *t;
+
+    h->rewrite_set = NULL;
+    h->rewrites = NULL;
+    h->n_rewrites = 0;
+    if (h->rewrite == REWRITE_FULL) {
+        /* An empty path is "/", as HTTP sends it (RFC 9112, 3.2.1). */
+        t = &add_step(p, &h->rewrites, &h->n_rewrites, "^", 1)->text;
+        rewrite_head(h, *h->rewrite_path ? h->rewrite_path : "/", t);
+        return;
+    }
+    trimmed = without_trailing_slash(p, h->rewrite_path);
+    t = &add_step(p, &h->rewrites, &h->n_rewrites,
+                  prefix_regex(p, h->rewrite_prefix, "$"), 1)->text;
+    rewrite_head(h, *trimmed ? trimmed : "/", t);
+    t = &add_step(p, &h->rewrites, &h->n_rewrites,
+                  prefix_regex(p, h->rewrite_prefix, "(?<gw_rest>/.*)$"), 2)->text;
+    if (*trimmed)
+        rewrite_head(h, trimmed, t);
+    plan_text_var(t, "gw_rest");
+}
