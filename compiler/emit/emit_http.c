@@ -1,6 +1,6 @@
 /*
- * The http{} fragment: defaults, maps, splits, upstreams, then servers with
- * their locations, in that fixed order.  Every value of the plan that came
+ * The http{} fragment: defaults, the shared blocks (emit_section.c), then
+ * servers with their locations, in that fixed order.  Every value of the plan that came
  * from a manifest is written with confw_quoted()/confw_text().
  */
 #include "emit_internal.h"
@@ -18,120 +18,6 @@ static void text_push(struct plan_text *t, bool variable, const char *s)
         BUG("emitter text built past its capacity");
     t->parts[t->n].variable = variable;
     t->parts[t->n++].text = s;
-}
-
-/* ---- maps and splits ---- */
-
-static void emit_map(struct confw *w, const struct plan_map *m)
-{
-    size_t i;
-
-    confw_begin(w, "map");
-    confw_text(w, &m->source);
-    confw_rawf(w, "$%s", m->variable);
-    confw_open(w);
-    if (m->hostnames) {
-        confw_begin(w, "hostnames");
-        confw_end(w);
-    }
-    for (i = 0; i < m->n_entries; i++) {
-        const struct plan_map_entry *e = &m->entries[i];
-
-        confw_begin(w, "");
-        if (e->kind == MAP_KEY_REGEX) {
-            struct strbuf key = STRBUF_INIT;
-            strbuf_addch(&key, '~');
-            strbuf_addstr(&key, e->key);
-            nginx_quote_token(w->out, key.buf, QUOTE_REGEX);
-            strbuf_release(&key);
-        } else {
-            nginx_quote_map_key(w->out, e->key);
-        }
-        confw_text(w, &e->value);
-        confw_end(w);
-    }
-    confw_begin(w, "default");
-    confw_text(w, &m->default_value);
-    confw_end(w);
-    confw_close(w);
-}
-
-static void emit_split(struct confw *w, const struct plan_split *s, const char *key)
-{
-    size_t i;
-
-    confw_begin(w, "split_clients");
-    confw_rawf(w, "\"%s%s\"", s->salt ? s->salt : "", key); /* gwc's own words */
-    confw_rawf(w, "$%s", s->variable);
-    confw_open(w);
-    for (i = 0; i < s->n_entries; i++) {
-        const struct plan_split_entry *e = &s->entries[i];
-        if (e->hundredths)
-            confw_begin(w, "");
-        else
-            confw_begin(w, "*");
-        if (e->hundredths)
-            strbuf_addf(w->out, "%u.%02u%%", e->hundredths / 100,
-                        e->hundredths % 100);
-        confw_quoted(w, e->value, QUOTE_LITERAL); /* split_clients never expands */
-        confw_end(w);
-    }
-    confw_close(w);
-}
-
-static void emit_upstream(struct confw *w, const struct plan_upstream *u)
-{
-    size_t i;
-    unsigned r;
-
-    confw_begin(w, "upstream");
-    confw_raw(w, u->name); /* gw_<namespace>_<service>_<port>: DNS labels */
-    confw_open(w);
-    if (u->least_conn)
-        confw_template(w, "least_conn;");
-    if (u->hash_key) {
-        confw_begin(w, "hash");
-        confw_rawf(w, "$%s", u->hash_key); /* a variable gwc named */
-        confw_raw(w, "consistent");
-        confw_end(w);
-    }
-    for (r = 0; r < u->repeat; r++) {
-        for (i = 0; i < u->n_servers; i++) {
-            confw_begin(w, "server");
-            confw_quoted(w, u->servers[i], QUOTE_LITERAL);
-            if (u->repeat > 1)
-                confw_raw(w, "max_fails=0");
-            confw_end(w);
-        }
-    }
-    if (u->keepalive && u->keepalive_connections != 0) {
-        confw_begin(w, "keepalive");
-        confw_rawf(w, "%lld", (long long)u->keepalive_connections);
-        confw_end(w);
-        if (u->keepalive_requests != INT_UNSET) {
-            confw_begin(w, "keepalive_requests");
-            confw_rawf(w, "%lld", (long long)u->keepalive_requests);
-            confw_end(w);
-        }
-        if (u->keepalive_timeout)
-            confw_directive(w, "keepalive_timeout", u->keepalive_timeout, QUOTE_LITERAL);
-        if (u->keepalive_time)
-            confw_directive(w, "keepalive_time", u->keepalive_time, QUOTE_LITERAL);
-    }
-    confw_close(w);
-}
-
-/* Maps, splits and upstreams of http{} or stream{}; splits hash `key`. */
-void emit_section(struct confw *w, const struct plan_section *sec, const char *key)
-{
-    size_t i;
-
-    for (i = 0; i < sec->n_maps; i++)
-        emit_map(w, &sec->maps[i]);
-    for (i = 0; i < sec->n_splits; i++)
-        emit_split(w, &sec->splits[i], key);
-    for (i = 0; i < sec->n_upstreams; i++)
-        emit_upstream(w, &sec->upstreams[i]);
 }
 
 /* ---- handlers ---- */
@@ -153,163 +39,6 @@ static void jump(struct confw *w, const struct plan_text *target)
     confw_begin(w, "return");
     confw_raw(w, "418");
     confw_end(w);
-}
-
-static bool user_sets(const struct plan_handler *h, const char *name)
-{
-    size_t i;
-
-    if (h->rewrite_host && str_eq_nocase(name, "Host"))
-        return true;
-    for (i = 0; i < h->n_request_headers; i++) {
-        if (str_eq_nocase(h->request_headers[i].name, name))
-            return true;
-    }
-    return false;
-}
-
-static void include_base_headers(struct confw *w, bool grpc)
-{
-    confw_begin(w, "include");
-    confw_raw(w, grpc ? EMIT_GRPC_HEADERS_FILE : EMIT_PROXY_HEADERS_FILE);
-    confw_end(w);
-}
-
-static const char *next_line(const char *line)
-{
-    const char *nl = strchr(line, '\n');
-
-    return nl ? nl + 1 : line + strlen(line);
-}
-
-/* The header a template line sets ("<directive> <name> <value>;"). */
-static bool line_header(const char *line, char *hdr, size_t cap)
-{
-    const char *name = strchr(line, ' ');
-    size_t n;
-
-    if (!name)
-        return false;
-    n = strcspn(++name, " \n");
-    if (n == 0 || n >= cap)
-        return false;
-    memcpy(hdr, name, n);
-    hdr[n] = '\0';
-    return true;
-}
-
-/* The base request headers (templates/proxy_headers.conf, grpc_headers.conf):
- * a location-level proxy_set_header (grpc_set_header) replaces all the
- * inherited ones, so they are repeated: by including their file, or, when
- * the route sets one of them itself, line by line without it (both lines
- * would be sent). */
-static void base_request_headers(struct confw *w, const struct plan_handler *h)
-{
-    const char *base = h->grpc ? template_grpc_headers_conf : template_proxy_headers_conf;
-    const char *line;
-    char hdr[64];
-    bool overridden = false;
-
-    for (line = base; *line; line = next_line(line))
-        overridden |= line_header(line, hdr, sizeof(hdr)) && user_sets(h, hdr);
-    if (!overridden) {
-        include_base_headers(w, h->grpc);
-        return;
-    }
-    for (line = base; *line; line = next_line(line)) {
-        if (line_header(line, hdr, sizeof(hdr)) && !user_sets(h, hdr)) {
-            confw_begin(w, "");
-            strbuf_add(w->out, line, strcspn(line, "\n"));
-            strbuf_addch(w->out, '\n');
-        }
-    }
-}
-
-static void request_headers(struct confw *w, const struct plan_handler *h)
-{
-    const char *directive = h->grpc ? "grpc_set_header" : "proxy_set_header";
-    size_t i;
-
-    if (!h->n_request_headers && !h->rewrite_host)
-        return;
-    base_request_headers(w, h);
-    if (h->rewrite_host) {
-        confw_begin(w, directive);
-        confw_raw(w, "Host");
-        confw_quoted(w, h->rewrite_host, QUOTE_VALUE);
-        confw_end(w);
-    }
-    for (i = 0; i < h->n_request_headers; i++) {
-        const struct plan_header *x = &h->request_headers[i];
-        struct plan_part parts[2];
-        struct plan_text t = {parts, 0, 2};
-
-        confw_begin(w, directive);
-        confw_quoted(w, x->name, QUOTE_LITERAL);
-        if (x->op == HEADER_ADD && x->add_variable) {
-            parts[t.n].variable = true;
-            parts[t.n++].text = x->add_variable;
-        }
-        if (x->value_variable) {
-            parts[t.n].variable = true;
-            parts[t.n++].text = x->value_variable;
-        } else if (x->op != HEADER_REMOVE) {
-            parts[t.n].variable = false;
-            parts[t.n++].text = x->value;
-        }
-        confw_text(w, &t);
-        confw_end(w);
-    }
-}
-
-static void response_headers(struct confw *w, const struct plan_handler *h)
-{
-    size_t i;
-
-    for (i = 0; i < h->n_response_headers; i++) {
-        const struct plan_header *x = &h->response_headers[i];
-        if (x->op != HEADER_ADD)
-            confw_directive(w, h->grpc ? "grpc_hide_header" : "proxy_hide_header",
-                             x->name, QUOTE_LITERAL);
-        if (x->op == HEADER_REMOVE)
-            continue;
-        confw_begin(w, "add_header");
-        confw_quoted(w, x->name, QUOTE_LITERAL);
-        confw_quoted(w, x->value, QUOTE_VALUE);
-        confw_raw(w, "always");
-        confw_end(w);
-    }
-}
-
-static void add_header_text(struct confw *w, const char *name,
-                            const struct plan_text *t)
-{
-    confw_begin(w, "add_header");
-    confw_raw(w, name);
-    confw_text(w, t);
-    confw_raw(w, "always");
-    confw_end(w);
-}
-
-/* CORS headers on every response of the route (each empty, so absent,
- * when the Origin is not allowed), and preflights answered here. */
-static void cors(struct confw *w, const struct plan_cors *c)
-{
-    struct plan_part part = {true, NULL};
-    struct plan_text t = {&part, 1, 1};
-    size_t i;
-
-    for (i = 0; i < c->n_headers; i++) {
-        part.text = c->headers[i].variable;
-        add_header_text(w, c->headers[i].name, &t);
-    }
-    confw_begin(w, "if");
-    confw_rawf(w, "($%s)", c->preflight_variable);
-    confw_open(w);
-    confw_begin(w, "return");
-    confw_raw(w, "204");
-    confw_end(w);
-    confw_close(w);
 }
 
 static void return_text(struct confw *w, int status, const struct plan_text *t)
@@ -508,7 +237,7 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
     if (h->policy && !h->split_variable && !h->status)
         emit_policy_handler(w, h->policy, h->grpc);
     if (h->cors)
-        cors(w, h->cors);
+        emit_cors(w, h->cors);
     if (h->status) {
         confw_begin(w, "return");
         confw_rawf(w, "%d", h->status);
@@ -526,8 +255,8 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
     rewrites(w, h, internal);
     for (i = 0; i < h->n_mirrors; i++)
         confw_directive(w, "mirror", h->mirrors[i]->id, QUOTE_LITERAL);
-    request_headers(w, h);
-    response_headers(w, h);
+    emit_request_headers(w, h);
+    emit_response_headers(w, h);
     timeouts(w, h);
     pass(w, h, internal);
 }
@@ -705,8 +434,8 @@ void emit_http(const struct plan *plan, struct confw *w)
 
     confw_comment(w, "Generated by gwc; do not edit.");
     confw_template(w, template_http_defaults_conf);
-    include_base_headers(w, false);
-    include_base_headers(w, true);
+    emit_include_base_headers(w, false);
+    emit_include_base_headers(w, true);
     confw_begin(w, "server_names_hash_bucket_size");
     confw_rawf(w, "%u", plan->server_names_bucket);
     confw_end(w);

@@ -48,7 +48,14 @@ void confw_template(struct confw *w, const char *text);
 
 void emit_http(const struct plan *plan, struct confw *w);
 void emit_stream(const struct plan *plan, struct confw *w);
+/* emit_section.c */
 void emit_section(struct confw *w, const struct plan_section *sec, const char *key);
+/* emit_headers.c */
+/* `include` of the base request headers (http{} level, or a location's). */
+void emit_include_base_headers(struct confw *w, bool grpc);
+void emit_request_headers(struct confw *w, const struct plan_handler *h);
+void emit_response_headers(struct confw *w, const struct plan_handler *h);
+void emit_cors(struct confw *w, const struct plan_cors *c);
 void emit_listen(struct confw *w, const struct plan_listen *l);
 /* proxy_ssl_* (grpc_ssl_*) for a BackendTLSPolicy, http{} or stream{}. */
 void emit_tls_to_backend(struct confw *w, const struct plan_target *t);
