@@ -87,6 +87,70 @@ WRONG_EXPECTATION = textwrap.dedent("""\
     """)
 
 
+# Two tenants on one host, each matching a query parameter of its own.  The
+# two names were searched for (a distinguished-point collision search) so
+# that FNV-1a over gwc's map key ("args", 0xff, name) gives both the same
+# 64-bit hash, ced2af3b13e1003a: when a map's hash was its identity, the
+# second tenant's match read the first tenant's parameter.
+COLLIDING_QUERY_NAMES = textwrap.dedent("""\
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    metadata: {name: shared, namespace: infra}
+    spec:
+      gatewayClassName: nginx
+      listeners:
+        - name: http
+          protocol: HTTP
+          port: 80
+          allowedRoutes: {namespaces: {from: All}}
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: HTTPRoute
+    metadata: {name: first, namespace: tenant-a}
+    spec:
+      parentRefs: [{name: shared, namespace: infra}]
+      hostnames: [shop.example.com]
+      rules:
+        - matches: [{queryParams: [{name: 5bcb6873374a6420, value: "yes"}]}]
+          backendRefs: [{name: a, port: 80}]
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: HTTPRoute
+    metadata: {name: second, namespace: tenant-b}
+    spec:
+      parentRefs: [{name: shared, namespace: infra}]
+      hostnames: [shop.example.com]
+      rules:
+        - matches: [{queryParams: [{name: 2a0f1cf0b138bd64, value: "yes"}]}]
+          backendRefs: [{name: b, port: 80}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: a, namespace: tenant-a}
+    spec: {clusterIP: 10.96.40.1, ports: [{port: 80}]}
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: b, namespace: tenant-b}
+    spec: {clusterIP: 10.96.40.2, ports: [{port: 80}]}
+    ---
+    apiVersion: gwc.dev/v1alpha1
+    kind: RoutingTest
+    metadata: {name: collision, namespace: tenant-b}
+    spec:
+      cases:
+        - name: tenant b's parameter reaches b
+          request: {url: "http://shop.example.com/?2a0f1cf0b138bd64=yes"}
+          expect: {backend: tenant-b/b}
+        - name: tenant a's parameter reaches a
+          request: {url: "http://shop.example.com/?5bcb6873374a6420=yes"}
+          expect: {backend: tenant-a/a}
+        - name: neither parameter, nothing matches
+          request: {url: "http://shop.example.com/"}
+          expect: {status: 404}
+    """)
+
+
 @unittest.skipUnless(os.access(NGINX, os.X_OK), "needs " + NGINX)
 class VerifyNginx(unittest.TestCase):
     @classmethod
@@ -135,6 +199,14 @@ class VerifyNginx(unittest.TestCase):
                       "https://www.example.com/old-blog/x?page=2", r.stdout)
         self.assertIn("nginx agrees: status 404", r.stdout)
         self.assertTrue(lines[-1].endswith("0 failed, 1 not verified with nginx"), lines[-1])
+
+    def test_maps_whose_names_hash_alike_stay_apart(self):
+        manifest = os.path.join(self.work, "collision.yaml")
+        with open(manifest, "w") as f:
+            f.write(COLLIDING_QUERY_NAMES)
+        r = self.run_gwc(manifest)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(r.stdout.count("nginx agrees: "), 3, r.stdout)
 
     def test_json(self):
         r = self.run_gwc("--format", "json", os.path.join(EXAMPLES, "traffic-split"))
