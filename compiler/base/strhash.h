@@ -39,15 +39,16 @@ void **strhash_slot(struct strhash *m, const char *key);
 /* Stores value under key (replacing any earlier one). */
 void strhash_put(struct strhash *m, const char *key, void *value);
 
+/* FNV-1a, 64 bits, of s continuing from h (STRHASH_FNV_BASIS to start):
+ * the one string hash, also for names derived from content. */
+#define STRHASH_FNV_BASIS 14695981039346656037ull
+uint64_t strhash_fnv1a(uint64_t h, const char *s);
+
 /*
  * A key made of several strings (NULL reads as ""), each length-prefixed so
  * that no two different lists give the same key, whatever bytes the strings
  * hold.  Written to buf when it fits in cap bytes, else to the arena.
  */
-/* FNV-1a, 64 bits, of s continuing from h (STRHASH_FNV_BASIS to start):
- * the one string hash, also for names derived from content. */
-#define STRHASH_FNV_BASIS 14695981039346656037ull
-uint64_t strhash_fnv1a(uint64_t h, const char *s);
 const char *strhash_key(struct arena *a, char *buf, size_t cap,
                         const char *const *parts, size_t n);
 
