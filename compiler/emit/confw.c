@@ -2,6 +2,7 @@
 
 #include "base/strbuf.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -36,6 +37,13 @@ void confw_quoted(struct confw *w, const char *s, enum quote_ctx ctx)
 {
     strbuf_addch(w->out, ' ');
     nginx_quote_token(w->out, s, ctx);
+}
+
+void confw_number(struct confw *w, const char *name, int64_t value)
+{
+    confw_begin(w, name);
+    confw_rawf(w, "%" PRId64, value);
+    confw_end(w);
 }
 
 void confw_text(struct confw *w, const struct plan_text *t)

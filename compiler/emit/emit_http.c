@@ -196,9 +196,7 @@ static void timeouts(struct confw *w, const struct plan_handler *h)
         confw_raw(w, h->retry_on); /* gwc's own words: error timeout http_NNN */
         confw_end(w);
         snprintf(d, sizeof(d), "%snext_upstream_tries", p);
-        confw_begin(w, d);
-        confw_rawf(w, "%u", h->retry_tries);
-        confw_end(w);
+        confw_number(w, d, h->retry_tries);
         if (h->retry_within) {
             snprintf(d, sizeof(d), "%snext_upstream_timeout", p);
             confw_directive(w, d, h->retry_within, QUOTE_LITERAL);
@@ -436,25 +434,13 @@ void emit_http(const struct plan *plan, struct confw *w)
     confw_template(w, template_http_defaults_conf);
     emit_include_base_headers(w, false);
     emit_include_base_headers(w, true);
-    confw_begin(w, "server_names_hash_bucket_size");
-    confw_rawf(w, "%u", plan->server_names_bucket);
-    confw_end(w);
-    confw_begin(w, "server_names_hash_max_size");
-    confw_rawf(w, "%u", plan->server_names_max);
-    confw_end(w);
-    confw_begin(w, "map_hash_bucket_size");
-    confw_rawf(w, "%u", plan->http.map_bucket);
-    confw_end(w);
-    confw_begin(w, "variables_hash_bucket_size");
-    confw_rawf(w, "%u", plan->variables_bucket);
-    confw_end(w);
-    confw_begin(w, "variables_hash_max_size");
-    confw_rawf(w, "%u", plan->variables_max);
-    confw_end(w);
+    confw_number(w, "server_names_hash_bucket_size", plan->server_names_bucket);
+    confw_number(w, "server_names_hash_max_size", plan->server_names_max);
+    confw_number(w, "map_hash_bucket_size", plan->http.map_bucket);
+    confw_number(w, "variables_hash_bucket_size", plan->variables_bucket);
+    confw_number(w, "variables_hash_max_size", plan->variables_max);
     if (plan->proxy_headers_bucket) {
-        confw_begin(w, "proxy_headers_hash_bucket_size");
-        confw_rawf(w, "%u", plan->proxy_headers_bucket);
-        confw_end(w);
+        confw_number(w, "proxy_headers_hash_bucket_size", plan->proxy_headers_bucket);
     }
     if (plan->http.resolver)
         confw_directive(w, "resolver", plan->http.resolver, QUOTE_LITERAL);

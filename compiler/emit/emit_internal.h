@@ -9,6 +9,7 @@
 #include "nginx/quote.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf;
 
@@ -36,6 +37,8 @@ void confw_quoted(struct confw *w, const char *s, enum quote_ctx ctx);
 /* "name value;" with the value quoted. */
 void confw_directive(struct confw *w, const char *name, const char *value,
                      enum quote_ctx ctx);
+/* "name number;" */
+void confw_number(struct confw *w, const char *name, int64_t value);
 void confw_text(struct confw *w, const struct plan_text *t);    /* with variables */
 void confw_end(struct confw *w);                                /* ";\n" */
 void confw_open(struct confw *w);                               /* " {\n" */

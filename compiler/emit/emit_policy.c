@@ -11,13 +11,6 @@
 #include <inttypes.h>
 #include <string.h>
 
-static void directive_num(struct confw *w, const char *name, int64_t value)
-{
-    confw_begin(w, name);
-    confw_rawf(w, "%" PRId64, value);
-    confw_end(w);
-}
-
 static void directive_raw(struct confw *w, const char *name, const char *value)
 {
     confw_begin(w, name);
@@ -259,8 +252,8 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
         confw_end(w);
     }
     if (pp->reject_status && (pp->n_rates || pp->n_conn)) {
-        directive_num(w, "limit_req_status", pp->reject_status);
-        directive_num(w, "limit_conn_status", pp->reject_status);
+        confw_number(w, "limit_req_status", pp->reject_status);
+        confw_number(w, "limit_conn_status", pp->reject_status);
     }
     if (pp->max_body_size)
         directive_raw(w, "client_max_body_size", pp->max_body_size);

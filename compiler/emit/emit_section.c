@@ -92,13 +92,9 @@ static void emit_upstream(struct confw *w, const struct plan_upstream *u)
         }
     }
     if (u->keepalive && u->keepalive_connections != 0) {
-        confw_begin(w, "keepalive");
-        confw_rawf(w, "%lld", (long long)u->keepalive_connections);
-        confw_end(w);
+        confw_number(w, "keepalive", u->keepalive_connections);
         if (u->keepalive_requests != INT_UNSET) {
-            confw_begin(w, "keepalive_requests");
-            confw_rawf(w, "%lld", (long long)u->keepalive_requests);
-            confw_end(w);
+            confw_number(w, "keepalive_requests", u->keepalive_requests);
         }
         if (u->keepalive_timeout)
             confw_directive(w, "keepalive_timeout", u->keepalive_timeout, QUOTE_LITERAL);

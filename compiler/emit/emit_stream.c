@@ -75,9 +75,7 @@ void emit_stream(const struct plan *plan, struct confw *w)
         confw_end(w);
     }
     if (plan->stream.n_maps) {
-        confw_begin(w, "map_hash_bucket_size");
-        confw_rawf(w, "%u", plan->stream.map_bucket);
-        confw_end(w);
+        confw_number(w, "map_hash_bucket_size", plan->stream.map_bucket);
     }
     /* A literal '$' in map values, as in http{} (nginx/quote.h). */
     confw_template(w, "geo $gw_dollar {\n    default \"$\";\n}");
