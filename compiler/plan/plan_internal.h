@@ -213,12 +213,16 @@ void plan_locations_build(struct planner *p, struct plan_server *srv,
 
 /* servers.c */
 void plan_servers_build(struct planner *p);
-/* Where a Gateway's listeners listen: --listen-address, else its
- * IPAddress addresses, else every address (one NULL entry). */
-#define MAX_BIND 16 /* spec.addresses holds at most 16 */
-size_t plan_gateway_bind_addresses(const struct planner *p,
-                                   const struct gateway_state *gs,
-                                   const char **out);
+
+/* bindings.c: each valid listener on each address its Gateway binds
+ * (--listen-address, else its IPAddress addresses, else NULL: any), with its
+ * port as mapped; Gateway by Gateway, listener by listener. */
+struct plan_binding {
+    struct eff_listener *l;
+    const char *address;
+    int64_t port;
+};
+struct plan_binding *plan_bindings(struct planner *p, size_t *n);
 /* files.c: files under certs/, each written once; return their paths.  A
  * certificate whose Secret is in the input is written there (one file with
  * certificate and key); one assumed to exist in the cluster is read where a

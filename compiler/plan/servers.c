@@ -69,47 +69,18 @@ static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
     return s;
 }
 
-size_t plan_gateway_bind_addresses(const struct planner *p,
-                                   const struct gateway_state *gs, const char **out)
-{
-    size_t n = 0, k;
-
-    if (p->o->listen_address) {
-        out[0] = p->o->listen_address;
-        return 1;
-    }
-    for (k = 0; k < gs->gw->n_addresses && n < MAX_BIND; k++) {
-        const struct gateway_address *a = &gs->gw->addresses[k];
-        if (str_eq(a->type, "IPAddress") && a->value && *a->value)
-            out[n++] = a->value;
-    }
-    if (n == 0)
-        out[n++] = NULL;
-    return n;
-}
-
 static void collect_sockets(struct planner *p, struct ptrvec *socks)
 {
-    size_t g, i, k;
+    size_t n, i;
+    const struct plan_binding *b = plan_bindings(p, &n);
 
-    for (g = 0; g < p->ctl->n_gateways; g++) {
-        const struct gateway_state *gs = &p->ctl->gateways[g];
-        const char *addrs[MAX_BIND];
-        size_t n = plan_gateway_bind_addresses(p, gs, addrs);
+    for (i = 0; i < n; i++) {
+        bool https = b[i].l->protocol == PROTO_HTTPS;
 
-        for (i = 0; i < gs->n_listeners; i++) {
-            struct eff_listener *l = &gs->listeners[i];
-            bool https = l->protocol == PROTO_HTTPS;
-
-            if (!l->valid || (l->protocol != PROTO_HTTP && !https))
-                continue;
-            for (k = 0; k < n; k++)
-                ptrvec_push(p->a,
-                            &sock_for(p, socks, addrs[k],
-                                      plan_mapped_port(p->o, l->port), https)
-                                 ->listeners,
-                            l);
-        }
+        if (https || b[i].l->protocol == PROTO_HTTP)
+            ptrvec_push(p->a,
+                        &sock_for(p, socks, b[i].address, b[i].port, https)->listeners,
+                        b[i].l);
     }
 }
 

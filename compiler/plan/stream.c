@@ -51,44 +51,26 @@ static struct l4_sock *sock_for(struct planner *p, struct ptrvec *socks,
 
 static void collect(struct planner *p, struct ptrvec *socks)
 {
-    size_t g, i, k;
+    size_t n, i, j;
+    const struct plan_binding *b = plan_bindings(p, &n);
 
-    for (g = 0; g < p->ctl->n_gateways; g++) {
-        const struct gateway_state *gs = &p->ctl->gateways[g];
-        const char *addrs[MAX_BIND];
-        size_t n = plan_gateway_bind_addresses(p, gs, addrs);
+    for (i = 0; i < n; i++) {
+        enum protocol proto = b[i].l->protocol;
 
-        for (i = 0; i < gs->n_listeners; i++) {
-            struct eff_listener *l = &gs->listeners[i];
-            int64_t port = plan_mapped_port(p->o, l->port);
-
-            if (!l->valid)
-                continue;
-            for (k = 0; k < n; k++) {
-                if (l->protocol == PROTO_TCP || l->protocol == PROTO_TLS)
-                    ptrvec_push(p->a, &sock_for(p, socks, addrs[k], port, false)->listeners, l);
-                else if (l->protocol == PROTO_UDP)
-                    ptrvec_push(p->a, &sock_for(p, socks, addrs[k], port, true)->listeners, l);
-            }
-        }
+        if (proto == PROTO_TCP || proto == PROTO_TLS || proto == PROTO_UDP)
+            ptrvec_push(
+                p->a,
+                &sock_for(p, socks, b[i].address, b[i].port, proto == PROTO_UDP)->listeners,
+                b[i].l);
     }
     /* HTTPS on a port with TLS listeners must be reached through the
      * stream front: note it, so servers.c listens on a unix socket. */
-    for (g = 0; g < p->ctl->n_gateways; g++) {
-        const struct gateway_state *gs = &p->ctl->gateways[g];
-        const char *addrs[MAX_BIND];
-        size_t n = plan_gateway_bind_addresses(p, gs, addrs);
-        for (i = 0; i < gs->n_listeners; i++) {
-            struct eff_listener *l = &gs->listeners[i];
-            for (k = 0; l->valid && l->protocol == PROTO_HTTPS && k < n; k++) {
-                size_t j;
-                for (j = 0; j < socks->n; j++) {
-                    struct l4_sock *s = socks->v[j];
-                    if (!s->udp && s->port == plan_mapped_port(p->o, l->port) &&
-                        str_eq(s->address, addrs[k]) && !s->address == !addrs[k])
-                        ptrvec_push(p->a, &s->https, l);
-                }
-            }
+    for (i = 0; i < n; i++) {
+        for (j = 0; b[i].l->protocol == PROTO_HTTPS && j < socks->n; j++) {
+            struct l4_sock *s = socks->v[j];
+            if (!s->udp && s->port == b[i].port && str_eq(s->address, b[i].address) &&
+                !s->address == !b[i].address)
+                ptrvec_push(p->a, &s->https, b[i].l);
         }
     }
 }

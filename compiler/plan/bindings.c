@@ -1,0 +1,55 @@
+/*
+ * Bindings: each valid listener on each address its Gateway binds, with its
+ * port as mapped.  servers.c groups the HTTP and HTTPS ones into http{}
+ * servers, stream.c the TCP, TLS and UDP ones into stream{} servers.
+ */
+#include "plan_internal.h"
+
+#include "base/arena.h"
+
+/* --listen-address, else the Gateway's IPAddress addresses, else every
+ * address (one NULL entry). */
+#define MAX_BIND 16 /* spec.addresses holds at most 16 */
+static size_t bind_addresses(const struct planner *p, const struct gateway_state *gs,
+                             const char **out)
+{
+    size_t n = 0, k;
+
+    if (p->o->listen_address) {
+        out[0] = p->o->listen_address;
+        return 1;
+    }
+    for (k = 0; k < gs->gw->n_addresses && n < MAX_BIND; k++) {
+        const struct gateway_address *a = &gs->gw->addresses[k];
+        if (str_eq(a->type, "IPAddress") && a->value && *a->value)
+            out[n++] = a->value;
+    }
+    if (n == 0)
+        out[n++] = NULL;
+    return n;
+}
+
+struct plan_binding *plan_bindings(struct planner *p, size_t *n_out)
+{
+    struct plan_binding *v = NULL;
+    size_t n = 0, cap = 0, g, i, k;
+
+    for (g = 0; g < p->ctl->n_gateways; g++) {
+        const struct gateway_state *gs = &p->ctl->gateways[g];
+        const char *addrs[MAX_BIND];
+        size_t n_addrs = bind_addresses(p, gs, addrs);
+
+        for (i = 0; i < gs->n_listeners; i++) {
+            struct eff_listener *l = &gs->listeners[i];
+
+            for (k = 0; l->valid && k < n_addrs; k++) {
+                ARENA_GROW(p->a, struct plan_binding, v, n, cap, 16);
+                v[n].l = l;
+                v[n].address = addrs[k];
+                v[n++].port = plan_mapped_port(p->o, l->port);
+            }
+        }
+    }
+    *n_out = n;
+    return v;
+}
