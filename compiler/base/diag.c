@@ -142,18 +142,25 @@ struct diag *diag_report_sev(struct diag_sink *s, enum diag_severity sev,
     return d;
 }
 
-void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
-                   const char *fmt, ...)
+void diag_add_vnote(struct diag_sink *s, struct diag *d, struct src_loc loc,
+                    const char *fmt, va_list ap)
 {
     struct strbuf sb = STRBUF_INIT;
-    va_list ap;
 
-    va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
-    va_end(ap);
     d->note_loc = loc;
     d->note = escape_text_dup(s->arena, sb.buf, sb.len);
     strbuf_release(&sb);
+}
+
+void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
+                   const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    diag_add_vnote(s, d, loc, fmt, ap);
+    va_end(ap);
 }
 
 bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls)

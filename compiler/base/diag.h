@@ -84,6 +84,8 @@ struct diag *diag_vreport(struct diag_sink *s, enum diag_severity sev,
                           va_list ap) __attribute__((format(printf, 7, 0)));
 void diag_add_note(struct diag_sink *s, struct diag *d, struct src_loc loc,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void diag_add_vnote(struct diag_sink *s, struct diag *d, struct src_loc loc,
+                    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 /* Orders by file name, line, column, then report order: deterministic. */
 void diag_sort(struct diag_sink *s, const struct source_table *t);
 bool diag_has_class_error(const struct diag_sink *s, enum diag_class cls);

@@ -94,14 +94,11 @@ static void report_path(struct schema *s, enum diag_code code,
 void schema_note(struct schema *s, struct diag *d, const struct ynode *at,
                  const char *fmt, ...)
 {
-    struct strbuf msg = STRBUF_INIT;
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&msg, fmt, ap);
+    diag_add_vnote(&s->c->diags, d, ynode_loc(s->c, at), fmt, ap);
     va_end(ap);
-    diag_add_note(&s->c->diags, d, ynode_loc(s->c, at), "%s", msg.buf);
-    strbuf_release(&msg);
 }
 
 const char *schema_quote(struct schema *s, const char *v)
