@@ -288,7 +288,7 @@ static const struct o_listener *clash(const struct imp *im, const char *proto,
 
 static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
 {
-    struct o_gateway *gw = imp_gateway_for(im, x->r.namespace, "traefik", 0);
+    struct o_gateway *gw = imp_gateway_for(im, "traefik");
     const char *proto = protocols[x->mode];
     size_t i, k;
 
@@ -348,8 +348,8 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
             }
             imp_index_put(im->a, taken, key, (void *)x);
             section = imp_listener_add_port(
-                im, gw, proto, x->ports[i], host,
-                x->mode == L4_TERMINATE ? x->r.secret : NULL, gw->namespace);
+                im, gw, &x->r.src, x->r.at, proto, x->ports[i], host,
+                x->mode == L4_TERMINATE ? x->r.secret : NULL, x->r.namespace);
             imp_routes_emit(im, kinds[x->mode], x->r.namespace,
                             x->n_ports > 1 ? arena_printf(im->a, "%s-%lld", base,
                                                           (long long)x->ports[i])
