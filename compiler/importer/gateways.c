@@ -104,16 +104,16 @@ static struct o_gateway *gateway_new(struct imp *im, const char *ns, const char 
     return gw;
 }
 
+/* Made on first use: the input's Gateway, or a new one. */
 static struct o_gateway *shared_gateway(struct imp *im)
 {
-    const char *ns = im->shared_ns;
-    const char *name = im->shared_name;
-    const struct object *o = model_find(im->m, KIND_GATEWAY, ns, name);
+    const struct object *o;
     struct o_gateway *gw;
 
     if (im->shared)
         return im->shared;
-    gw = gateway_new(im, ns, name);
+    o = model_find(im->m, KIND_GATEWAY, im->shared_ns, im->shared_name);
+    gw = gateway_new(im, im->shared_ns, im->shared_name);
     im->shared = gw;
     if (o && !o->rejected) {
         seed_from_input(im, gw, (const struct gateway *)o);
@@ -125,7 +125,8 @@ static struct o_gateway *shared_gateway(struct imp *im)
         diag_report_sev(&im->c->diags, DIAG_ERROR, DIAG_IMPORT_SHARED_GATEWAY,
                         ynode_loc(im->c, o->src), model_object_label(im->c, o), NULL,
                         "--gateway names this Gateway, which the API server would "
-                        "refuse (reported above): fix it, then import again");
+                        "refuse (see the error at its field): fix it, then import "
+                        "again; the output holds a new Gateway of that name");
     }
     return gw;
 }

@@ -6,6 +6,8 @@
  *   importer.c  options, the provider table, the run
  *   detect.c    which provider wrote the inputs, when --provider is absent
  *   build.c     rules, backends and ReferenceGrants of the output
+ *   gateways.c  the Gateways (one per class, or --gateway's), listeners,
+ *               ListenerSets past 64, and which namespaces they admit
  *   write.c     the output objects as a document tree, then YAML
  *   report.c    diagnostics at annotations and fields
  *   values.c (anchored allowlists), names.c (DNS names), regex.c (PCRE2),

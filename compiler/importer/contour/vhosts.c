@@ -1,6 +1,6 @@
 /*
- * Contour's virtual hosts to Gateway API: a Gateway per namespace of the
- * objects that own hosts (named "contour"), an HTTP listener per host, an
+ * Contour's virtual hosts to Gateway API: the Gateway "contour"
+ * (importer/gateways.c), an HTTP listener per host, an
  * HTTPS one for a host with a certificate, a TLS (passthrough) one for an
  * HTTPProxy with tls.passthrough.  Routes stay in the namespace of the
  * object that wrote them (an included HTTPProxy's, an Ingress's); the

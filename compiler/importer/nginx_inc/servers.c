@@ -1,6 +1,6 @@
 /*
  * NIC's servers (one per host, hosts global across namespaces) to Gateway
- * API: a Gateway per namespace named after the class, an HTTP listener per
+ * API: the Gateway "nginx" (importer/gateways.c), an HTTP listener per
  * host and an HTTPS one for hosts with a certificate.  With the HTTPS
  * redirect on, the HTTP listener gets one route answering every request
  * with the redirect and the locations attach to HTTPS only; otherwise one

@@ -1,6 +1,6 @@
 /*
- * Traefik's routers to Gateway API: a Gateway per namespace (named after
- * the class), an HTTP listener per host for the web entry point and an
+ * Traefik's routers to Gateway API: the Gateway "traefik" (importer/
+ * gateways.c), an HTTP listener per host for the web entry point and an
  * HTTPS one per host with a certificate for websecure; per router and
  * host, an HTTPRoute for each entry point (web redirects when the router
  * has redirectScheme https).
