@@ -88,6 +88,7 @@ static void seed_from_input(struct imp *im, struct o_gateway *gw,
         l->secret_namespace = cert ? cert->namespace : NULL;
         seed_admission(im, l, gw->namespace);
         claim_listener(im, gw, l, s->name);
+        l->name = s->name; /* as written, even when repeated (reported by check) */
         ptrvec_push(im->a, &gw->listeners, l);
     }
     gw->open_sets = !from || str_eq(from, "None");
@@ -175,11 +176,10 @@ static bool same_secret(const struct o_gateway *gw, const struct o_listener *l,
     return str_eq(l->secret, secret) && str_eq(l_ns, secret_ns);
 }
 
-/* Every listener of gw and its ListenerSets, fn until it returns one. */
-static struct o_listener *family_find(const struct o_gateway *gw,
-                                      bool (*fn)(const struct o_listener *l,
-                                                 const void *ctx),
-                                      const void *ctx, const struct o_gateway **holder)
+struct o_listener *imp_listener_find(const struct o_gateway *gw,
+                                     bool (*fn)(const struct o_listener *l,
+                                                const void *ctx),
+                                     const void *ctx, const struct o_gateway **holder)
 {
     size_t s, i;
 
@@ -237,7 +237,7 @@ static const char *reuse(struct imp *im, const struct o_gateway *gw,
                          const struct wanted *w, const char *secret,
                          const char *secret_ns)
 {
-    const struct o_listener *l = family_find(gw, same_socket, w, NULL);
+    const struct o_listener *l = imp_listener_find(gw, same_socket, w, NULL);
     const char *host = *w->host ? w->host : "*";
 
     if (!l)
@@ -323,7 +323,7 @@ const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
 
     if (found)
         return found;
-    clash = family_find(gw, port_clash, &w, NULL);
+    clash = imp_listener_find(gw, port_clash, &w, NULL);
     if (clash && clash->src)
         imp_report_src(im, src, at, DIAG_IMPORT_LISTENER_CONFLICT,
                        "Gateway %s/%s has listener '%s' (%s) on port %lld, which "
@@ -393,7 +393,7 @@ void imp_route_attach(struct imp *im, struct o_route *r, const struct o_gateway 
 {
     struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
     const struct o_gateway *h = gw;
-    struct o_listener *l = family_find(gw, same_name, section, &h);
+    struct o_listener *l = imp_listener_find(gw, same_name, section, &h);
 
     p->gateway = h->name;
     p->section = section;

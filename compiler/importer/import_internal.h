@@ -453,6 +453,12 @@ const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
                                   const struct imp_src *src, const struct ynode *at,
                                   const char *proto, int64_t port, const char *host,
                                   const char *secret, const char *secret_namespace);
+/* The first listener of gw, then of its ListenerSets, for which fn is
+ * true; *holder (unless NULL) is the Gateway or ListenerSet that has it. */
+struct o_listener *imp_listener_find(const struct o_gateway *gw,
+                                     bool (*fn)(const struct o_listener *l,
+                                                const void *ctx),
+                                     const void *ctx, const struct o_gateway **holder);
 /* r (its namespace set) as a route of listener section of gw's Gateway
  * or ListenerSets, which then admits r's namespace. */
 void imp_route_attach(struct imp *im, struct o_route *r, const struct o_gateway *gw,

@@ -158,10 +158,7 @@ static struct doc *copy(struct writer *w, const struct ynode *n)
         case YSCALAR_NULL:
             return doc_null(w->a);
         case YSCALAR_BOOL:
-            return doc_bool(w->a, n->text[0] == 't' || n->text[0] == 'T' ||
-                                      n->text[0] == 'y' || n->text[0] == 'Y' ||
-                                      str_eq(n->text, "on") || str_eq(n->text, "On") ||
-                                      str_eq(n->text, "ON"));
+            return doc_bool(w->a, ynode_bool_value(n));
         case YSCALAR_INT:
             return doc_int(w->a, strtoll(n->text, NULL, 10));
         default:
