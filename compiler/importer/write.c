@@ -261,8 +261,9 @@ static void gateway_amended(struct writer *w, const struct o_gateway *g)
             continue;
         ld = ls->items[at->index];
         ar = map_at(w, ld, "allowedRoutes", doc_map);
-        if (ar->kind == DOC_MAP)
-            put_replace(w, ar, "namespaces", admitted(w, l));
+        if (ar->kind != DOC_MAP) /* allowedRoutes: null */
+            put_replace(w, ld, "allowedRoutes", ar = doc_map(w->a));
+        put_replace(w, ar, "namespaces", admitted(w, l));
     }
     listeners(w, g, ls);
     if (g->sets.n && g->open_sets)
