@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "load/load.h"
 
 #include <string.h>
 
@@ -19,16 +20,31 @@ static const struct ing *group_ing(const struct host_group *g)
     return g->passthrough ? g->passthrough : g->creator;
 }
 
+/* Where a listener of host is reported: the Ingress rule's host, else
+ * (an alias, a www redirect, the default backend) its metadata. */
+static const struct ynode *host_node(const struct ing *ing, const char *host)
+{
+    const struct ingress *src = ing->src;
+    size_t r;
+
+    for (r = 0; r < src->n_rules; r++) {
+        const struct ynode *n = ynode_get(src->rules[r].src, "host");
+        if (n && src->rules[r].host && str_eq(src->rules[r].host, host))
+            return n;
+    }
+    return src->obj.meta.src;
+}
+
 static const char *add_listener(struct imp *im, struct o_gateway *gw,
                                 const char *proto, const char *host,
                                 const struct host_group *g)
 {
     const char *secret = str_eq(proto, "HTTPS") ? g->secret : NULL;
-    const struct ing *ing = group_ing(g);
+    const struct ing *ing = secret && g->tls_ing ? g->tls_ing : group_ing(g);
     struct imp_src src = {model_object_label(im->c, &ing->src->obj),
                           ing->src->obj.src};
 
-    return imp_listener_add(im, gw, &src, ing->src->obj.meta.src, proto, host,
+    return imp_listener_add(im, gw, &src, host_node(ing, host), proto, host,
                             secret, g->secret_namespace);
 }
 
