@@ -172,7 +172,8 @@ struct o_listener {
      * unless a route namespace must be added to its allowedRoutes. */
     const struct listener *src;
     bool admits_all;   /* src admits every namespace */
-    bool admits_named; /* src lists namespaces by kubernetes.io/metadata.name */
+    bool admits_named; /* src admits its own (Same) or names them by label
+                        * kubernetes.io/metadata.name: gwc can add names */
     bool widened;      /* src's allowedRoutes gained a namespace */
 };
 

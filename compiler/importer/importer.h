@@ -1,10 +1,10 @@
 /*
  * The importer: the Ingress objects (and the CRDs) of another controller,
  * with their IngressClass, Service, Secret and ConfigMap context,
- * converted to Gateway API objects (Gateway, HTTPRoute, GRPCRoute,
- * TLSRoute, TCPRoute, UDPRoute, BackendTLSPolicy, ConfigMap, ReferenceGrant) as YAML.  One
- * provider per source controller; the inputs name it when --provider
- * does not.
+ * converted to Gateway API objects (Gateway, ListenerSet, HTTPRoute,
+ * GRPCRoute, TLSRoute, TCPRoute, UDPRoute, BackendTLSPolicy, ConfigMap,
+ * ReferenceGrant) as YAML.  One provider per source controller; the
+ * inputs name it when --provider does not.
  *
  * The importer reads the model only; it never prints.  Everything that is
  * converted approximately or not at all is a diagnostic in the

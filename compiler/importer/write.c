@@ -2,10 +2,11 @@
  * The output objects as one YAML stream, built as a document tree and
  * rendered by libyaml's emitter (base/doc.c): quoting is libyaml's job, so
  * no value of the input can change the structure of the output.  Order:
- * by kind (Gateways, routes, BackendTLSPolicies, gwc policies, grants,
- * ConfigMaps), then namespace
- * and name; inside an object, the order the passes produced, which is
- * itself derived only from the input's content.
+ * by kind (Gateways, ListenerSets, routes, BackendTLSPolicies, gwc
+ * policies, grants, ConfigMaps), then namespace and name; inside an
+ * object, the order the passes produced, which is itself derived only
+ * from the input's content.  A Gateway of the input (--gateway) is
+ * carried as written, amended.
  */
 #include "import_internal.h"
 
