@@ -20,6 +20,7 @@ static struct doc *new_doc(struct arena *a, enum doc_kind kind)
 
 struct doc *doc_map(struct arena *a) { return new_doc(a, DOC_MAP); }
 struct doc *doc_seq(struct arena *a) { return new_doc(a, DOC_SEQ); }
+struct doc *doc_null(struct arena *a) { return new_doc(a, DOC_NULL); }
 
 struct doc *doc_str(struct arena *a, const char *s)
 {

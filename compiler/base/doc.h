@@ -33,6 +33,7 @@ struct doc *doc_seq(struct arena *a);
 struct doc *doc_str(struct arena *a, const char *s); /* copied */
 struct doc *doc_int(struct arena *a, int64_t v);
 struct doc *doc_bool(struct arena *a, bool v);
+struct doc *doc_null(struct arena *a);
 
 /* Appends to a mapping (key copied) or a sequence; returns the value. */
 struct doc *doc_put(struct arena *a, struct doc *map, const char *key,

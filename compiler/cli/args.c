@@ -189,10 +189,15 @@ const char *cli_option_apply(struct arena *a, struct options *o,
     case OPT_ALLOW_EMPTY:
         o->allow_empty = v[0] == 't';
         return NULL;
-    case OPT_GATEWAY: {
+    case OPT_GATEWAY:
+    case OPT_IMPORT_GATEWAY: {
         const char *slash = strchr(v, '/');
         if (!slash || slash == v || !slash[1] || strchr(slash + 1, '/'))
             return "expected NAMESPACE/NAME";
+        if (opt->id == OPT_IMPORT_GATEWAY) {
+            o->import_gateway = v;
+            return NULL;
+        }
         return add_to(o->gateways, &o->n_gateways, MAX_GATEWAYS, v);
     }
     case OPT_STRICT_REFS:
@@ -242,6 +247,9 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         return NULL;
     case OPT_GATEWAY_NAME:
         o->import_gateway_name = v;
+        return NULL;
+    case OPT_GATEWAY_NAMESPACE:
+        o->import_gateway_namespace = v;
         return NULL;
     case OPT_INGRESS_CLASS:
         return add_to(o->ingress_classes, &o->n_ingress_classes, MAX_CLASSES, v);

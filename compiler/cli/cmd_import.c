@@ -38,7 +38,8 @@ static void write_yaml(struct compilation *c, const char *path,
 int cli_run_import(const struct options *o)
 {
     struct import_options io = {o->import_provider, o->import_gateway_class,
-                                o->import_gateway_name, o->ingress_classes,
+                                o->import_gateway_name, o->import_gateway,
+                                o->import_gateway_namespace, o->ingress_classes,
                                 o->n_ingress_classes, o->import_namespace,
                                 o->allow_insecure_import, o->entry_points,
                                 o->n_entry_points};

@@ -304,6 +304,25 @@ const struct cli_option cli_options[] = {
     {OPT_GATEWAY_NAME, "gateway-name", 0, "NAME", false, IMPORT, NULL,
      COMPLETE_NONE, NULL, "the ingress class",
      "the name of the generated Gateways", NULL},
+    {OPT_IMPORT_GATEWAY, "gateway", 0, "NS/NAME", false, IMPORT, NULL,
+     COMPLETE_NONE, NULL, "one Gateway per ingress class",
+     "attach every generated route to this one Gateway.  When the inputs hold "
+     "it, the output carries it amended: the listeners it lacks are added "
+     "(one it has for the same port and hostname is reused; a different "
+     "protocol or certificate there is an error, GW0821), and its "
+     "allowedRoutes admit the namespaces of the routes by name; otherwise "
+     "it is created",
+     "Certificates in the routes' namespaces get ReferenceGrants from the "
+     "Gateway's namespace.  Past 64 listeners, ListenerSets attached to the "
+     "Gateway carry the rest (GW0820).  Not with --gateway-name or "
+     "--gateway-namespace."},
+    {OPT_GATEWAY_NAMESPACE, "gateway-namespace", 0, "NS", false, IMPORT, NULL,
+     COMPLETE_NONE, NULL,
+     "where the source controller usually runs: ingress-nginx, nginx-ingress "
+     "(nginx-inc), traefik, projectcontour (contour)",
+     "the namespace of the generated Gateways, one per ingress class; routes "
+     "stay in their Ingress's namespace and are admitted by name",
+     NULL},
     {OPT_INGRESS_CLASS, "ingress-class", 0, "NAME", true, IMPORT, NULL,
      COMPLETE_NONE, NULL,
      "the classes the provider serves; for ingress-nginx, nginx and every "

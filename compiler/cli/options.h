@@ -95,6 +95,8 @@ struct options {
     const char *import_namespace;
     const char *import_gateway_class;
     const char *import_gateway_name;
+    const char *import_gateway_namespace;
+    const char *import_gateway; /* --gateway NAMESPACE/NAME */
     bool allow_insecure_import;
 
     /* explain-request, test and graph */

@@ -1,12 +1,11 @@
 /*
  * Output pieces every provider builds the same way: rules with their
- * backends, listeners, and the ReferenceGrants that cross-namespace
+ * backends, routes, and the ReferenceGrants that cross-namespace
  * references need.
  */
 #include "import_internal.h"
 
 #include "base/arena.h"
-#include "base/array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -210,49 +209,6 @@ void imp_policy_targets(const struct o_route *r, const struct rule_owners *ro)
     }
 }
 
-const char *imp_listener_add(struct imp *im, struct o_gateway *gw,
-                             const char *proto, const char *host,
-                             const char *secret, const char *secret_namespace)
-{
-    return imp_listener_add_port(im, gw, proto, str_eq(proto, "HTTP") ? 80 : 443,
-                                 host, secret, secret_namespace);
-}
-
-const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
-                                  const char *proto, int64_t port, const char *host,
-                                  const char *secret, const char *secret_namespace)
-{
-    static const char *const protos[][2] = {
-        {"HTTP", "http"}, {"HTTPS", "https"}, {"TLS", "tls"}, {"TCP", "tcp"},
-        {"UDP", "udp"},
-    };
-    struct o_listener *l = ARENA_NEW(im->a, struct o_listener);
-    const char *prefix = "tls", *label = imp_name_host_label(im->a, host);
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(protos); i++) {
-        if (str_eq(proto, protos[i][0]))
-            prefix = protos[i][1];
-    }
-    /* The usual ports go unnamed: "http", "https-a-example-com". */
-    if (port != (str_eq(proto, "HTTP") ? 80 : 443))
-        prefix = arena_printf(im->a, "%s-%lld", prefix, (long long)port);
-    l->protocol = proto;
-    l->hostname = *host ? host : NULL;
-    l->port = port;
-    l->secret = secret;
-    if (secret && !str_eq(secret_namespace, gw->namespace)) {
-        l->secret_namespace = secret_namespace;
-        imp_grant_add(im, secret_namespace, "Gateway", gw->namespace, "Secret",
-                      secret, "tls");
-    }
-    l->name = imp_name_claim(
-        im, arena_printf(im->a, "listener/%s/%s", gw->namespace, gw->name),
-        *label ? arena_printf(im->a, "%s-%s", prefix, label) : prefix, 253);
-    ptrvec_push(im->a, &gw->listeners, l);
-    return l->name;
-}
-
 static const struct o_rule *rule_at(const struct ptrvec *rules, size_t i)
 {
     return rules->v[i];
@@ -340,31 +296,6 @@ void imp_prefix_siblings(struct imp *im, struct o_match *const *ms,
     }
 }
 
-struct o_gateway *imp_gateway_for(struct imp *im, const char *ns, const char *name,
-                                  size_t need)
-{
-    struct o_gateway *gw = NULL;
-    size_t i;
-
-    for (i = im->gateways.n; i-- > 0;) {
-        struct o_gateway *g = im->gateways.v[i];
-        if (str_eq(g->namespace, ns)) {
-            gw = g;
-            break;
-        }
-    }
-    if (gw && gw->listeners.n + need <= MAX_GATEWAY_LISTENERS)
-        return gw;
-    gw = ARENA_NEW(im->a, struct o_gateway);
-    gw->namespace = ns;
-    gw->class_name = im->o->gateway_class_name ? im->o->gateway_class_name : "nginx";
-    gw->name =
-        imp_name_claim(im, arena_printf(im->a, "Gateway/%s", ns),
-                       im->o->gateway_name ? im->o->gateway_name : name, 253);
-    ptrvec_push(im->a, &im->gateways, gw);
-    return gw;
-}
-
 void imp_routes_emit(struct imp *im, enum kind kind, const char *ns,
                      const char *base, const char *host, const struct o_gateway *gw,
                      const struct ptrvec *rules, const char *const *sections,
@@ -386,14 +317,8 @@ void imp_routes_emit(struct imp *im, enum kind kind, const char *ns,
             r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
             r->hostnames[r->n_hostnames++] = host;
         }
-        for (k = 0; k < n_sections; k++) {
-            struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
-            p->gateway = gw->name;
-            p->section = sections[k];
-            if (!str_eq(gw->namespace, ns))
-                p->namespace = gw->namespace;
-            ptrvec_push(im->a, &r->parents, p);
-        }
+        for (k = 0; k < n_sections; k++)
+            imp_route_attach(im, r, gw, sections[k]);
         for (; i < end; i++)
             ptrvec_push(im->a, &r->rules, rules->v[i]);
         imp_grants_for_route(im, r);

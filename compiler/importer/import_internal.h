@@ -6,6 +6,8 @@
  *   importer.c  options, the provider table, the run
  *   detect.c    which provider wrote the inputs, when --provider is absent
  *   build.c     rules, backends and ReferenceGrants of the output
+ *   gateways.c  the Gateways (one per class, or --gateway's), listeners,
+ *               ListenerSets past 64, and which namespaces they admit
  *   write.c     the output objects as a document tree, then YAML
  *   report.c    diagnostics at annotations and fields
  *   values.c (anchored allowlists), names.c (DNS names), regex.c (PCRE2),
@@ -39,6 +41,15 @@ struct arena;
 #define MAX_ROUTE_HOSTNAMES 16
 #define MAX_GATEWAY_LISTENERS 64
 #define MAX_POLICY_TARGETS 16 /* gwc policies' targetRefs (docs/policies.md) */
+
+/* index.c: string keys to pointers, for lookups only: a base/strhash.h
+ * table that copies its keys (callers build them in buffers) and for which
+ * {0} is an empty index. */
+struct index {
+    struct strhash h;
+};
+void *imp_index_get(const struct index *ix, const char *key);
+void imp_index_put(struct arena *a, struct index *ix, const char *key, void *value);
 
 /* ---- output objects ---- */
 
@@ -131,8 +142,9 @@ struct o_rule {
 };
 
 struct o_parent {
-    const char *gateway, *section;
+    const char *gateway, *section; /* gateway: a Gateway's or ListenerSet's name */
     const char *namespace; /* NULL: the route's */
+    bool listener_set;     /* gateway names a ListenerSet */
 };
 
 struct o_route {
@@ -152,16 +164,31 @@ struct o_listener {
     int64_t port;
     const char *secret; /* HTTPS, TLS Terminate: the certificate Secret */
     const char *secret_namespace; /* NULL: the Gateway's own */
-    /* Namespaces besides the Gateway's whose routes may attach (none:
-     * the Gateway's only). */
-    const char **route_namespaces;
-    size_t n_route_namespaces;
+    /* The namespaces whose routes attach (gateways.c): allowedRoutes
+     * lists them by name when one is not the Gateway's. */
+    struct ptrvec route_namespaces; /* const char *, unique */
+    struct index admitted;          /* the same, for lookups */
+    /* A listener of the input's Gateway (--gateway), kept as written
+     * unless a route namespace must be added to its allowedRoutes. */
+    const struct listener *src;
+    bool admits_all;   /* src admits every namespace */
+    bool admits_named; /* src admits its own (Same) or names them by label
+                        * kubernetes.io/metadata.name: gwc can add names */
+    bool widened;      /* src's allowedRoutes gained a namespace */
 };
 
+/* A Gateway of the output, or one of the ListenerSets that carry its
+ * listeners past 64 (gateways.c).  Listener names are unique in the
+ * Gateway and all its ListenerSets, so a route finds its parent by the
+ * listener's name. */
 struct o_gateway {
     const char *namespace, *name, *class_name;
     struct ptrvec listeners; /* struct o_listener * */
     bool http1_on_80;        /* routes.c: an HTTPRoute uses port 80 */
+    struct o_gateway *parent; /* a ListenerSet's Gateway; NULL: a Gateway */
+    struct ptrvec sets;       /* a Gateway's ListenerSets, in order */
+    const struct gateway *src; /* the input's Gateway (--gateway), or NULL */
+    bool open_sets;           /* src: allowedListeners must admit the sets */
 };
 
 struct o_policy { /* BackendTLSPolicy */
@@ -256,15 +283,6 @@ struct backend {
     int64_t port;
 };
 
-/* index.c: string keys to pointers, for lookups only: a base/strhash.h
- * table that copies its keys (callers build them in buffers) and for which
- * {0} is an empty index. */
-struct index {
-    struct strhash h;
-};
-void *imp_index_get(const struct index *ix, const char *key);
-void imp_index_put(struct arena *a, struct index *ix, const char *key, void *value);
-
 /* ---- one run ---- */
 
 struct ydoc_list;
@@ -278,6 +296,10 @@ struct imp {
     void *state;                  /* the provider's own */
     struct index grant_index; /* ReferenceGrants, by what they allow */
     struct index names; /* claimed "<scope>/<name>" keys (names.c) */
+    const struct imp_provider *provider;
+    const char *shared_ns, *shared_name; /* --gateway, NULL when absent */
+    struct o_gateway *shared;   /* its Gateway (gateways.c) */
+    struct index gateway_index; /* the others, by name (gateways.c) */
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
     struct ptrvec gwc_policies; /* struct o_gwc_policy * */
@@ -291,6 +313,9 @@ struct imp_provider {
     const char *const *annotation_prefixes;
     const char *const *crd_groups;
     const char *const *class_names; /* ingress classes it serves by default */
+    /* Where its controller usually runs: the namespace of the Gateways
+     * that replace it, unless --gateway-namespace says otherwise. */
+    const char *namespace;
     void (*convert)(struct imp *im);
 };
 
@@ -407,6 +432,39 @@ bool imp_re_matches(const struct re *re, const char *subject);
 void imp_re_free(struct re *re);
 const char *imp_re_quote(struct arena *a, const char *literal);
 
+/* gateways.c: the Gateway that routes of class name ("nginx", the
+ * provider's name) attach to: --gateway's (the input's, amended, or a new
+ * one), else one per name in --gateway-namespace (--gateway-name
+ * renames it). */
+struct o_gateway *imp_gateway_for(struct imp *im, const char *name);
+/* A listener of gw (or of a ListenerSet of gw, past its 64) on port 80
+ * (HTTP) or 443 (HTTPS, TLS) for host ("": any), named "<http|https|tls>-
+ * <host label>"; a certificate in another namespace gets its
+ * ReferenceGrant.  A listener gw has for the same port and hostname is
+ * reused (one with another protocol or certificate is reported at src,
+ * at).  Returns its name. */
+const char *imp_listener_add(struct imp *im, struct o_gateway *gw,
+                             const struct imp_src *src, const struct ynode *at,
+                             const char *proto, const char *host,
+                             const char *secret, const char *secret_namespace);
+/* The same on port (TCP and UDP listeners too), named "<proto>-<port>-
+ * <host label>" when port is not the protocol's usual one.  A TLS
+ * listener with a secret terminates TLS, without one passes it through. */
+const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
+                                  const struct imp_src *src, const struct ynode *at,
+                                  const char *proto, int64_t port, const char *host,
+                                  const char *secret, const char *secret_namespace);
+/* The first listener of gw, then of its ListenerSets, for which fn is
+ * true; *holder (unless NULL) is the Gateway or ListenerSet that has it. */
+struct o_listener *imp_listener_find(const struct o_gateway *gw,
+                                     bool (*fn)(const struct o_listener *l,
+                                                const void *ctx),
+                                     const void *ctx, const struct o_gateway **holder);
+/* r (its namespace set) as a route of listener section of gw's Gateway
+ * or ListenerSets, which then admits r's namespace. */
+void imp_route_attach(struct imp *im, struct o_route *r, const struct o_gateway *gw,
+                      const char *section);
+
 /* write.c */
 void imp_write_output(struct imp *im, struct strbuf *out);
 
@@ -448,18 +506,6 @@ struct rule_owners {
  * rules by name.  A policy then covers exactly its owner's rules, however
  * the other rules of the route, to the same Services or not, are set. */
 void imp_policy_targets(const struct o_route *r, const struct rule_owners *ro);
-/* A listener of gw on port 80 (HTTP) or 443 (HTTPS, TLS) for host ("":
- * any), named "<http|https|tls>-<host label>"; a certificate in another
- * namespace gets its ReferenceGrant.  Returns its name. */
-const char *imp_listener_add(struct imp *im, struct o_gateway *gw,
-                             const char *proto, const char *host,
-                             const char *secret, const char *secret_namespace);
-/* The same on port (TCP and UDP listeners too), named "<proto>-<port>-
- * <host label>" when port is not the protocol's usual one.  A TLS
- * listener with a secret terminates TLS, without one passes it through. */
-const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
-                                  const char *proto, int64_t port, const char *host,
-                                  const char *secret, const char *secret_namespace);
 /* The Service port an Ingress backend of namespace ns names, as out;
  * false (reported at the backend) for a backend that is no Service or a
  * port name the input cannot resolve. */
@@ -476,10 +522,6 @@ size_t imp_match_string_prefix(struct imp *im, struct o_match m[2], const char *
  * report. */
 void imp_prefix_siblings(struct imp *im, struct o_match *const *ms,
                          size_t *const *ns, size_t n, bool *narrowed);
-/* The Gateway of namespace ns with room for need more listeners, else a
- * new one named name (--gateway-name wins), made unique. */
-struct o_gateway *imp_gateway_for(struct imp *im, const char *ns, const char *name,
-                                  size_t need);
 /* rules as routes of kind in ns for host ("": any), named base (then
  * base-02, ...: at most 16 rules each, whole groups), attached to the
  * sections of gw, with the ReferenceGrants their backends need. */

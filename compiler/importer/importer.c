@@ -62,8 +62,25 @@ static bool entry_point_parse(const char *s, size_t *name_len, int64_t *port,
     return imp_value_parse_decimal(num, 1, 65535, port);
 }
 
+/* "NAMESPACE/NAME" (--gateway): the namespace into ns (a DNS label fits),
+ * and where the name starts; false when s is no such pair. */
+static bool ns_name_split(const char *s, char ns[64], const char **name)
+{
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : 0;
+
+    if (!n || n >= 64)
+        return false;
+    memcpy(ns, s, n);
+    ns[n] = '\0';
+    *name = slash + 1;
+    return imp_value_dns_label(ns) && imp_value_dns_subdomain(*name);
+}
+
 const char *imp_options_problem(const struct import_options *o)
 {
+    const char *name;
+    char ns[64];
     size_t i;
 
     if (o->provider && !imp_provider_find(o->provider))
@@ -74,6 +91,15 @@ const char *imp_options_problem(const struct import_options *o)
                             strlen(o->gateway_name) > 240))
         return "--gateway-name must be a Gateway name (a DNS-1123 subdomain of at "
                "most 240 characters, leaving room for a suffix)";
+    if (o->gateway_namespace && !imp_value_dns_label(o->gateway_namespace))
+        return "--gateway-namespace must be a namespace name (a DNS-1123 label)";
+    if (o->shared_gateway && !ns_name_split(o->shared_gateway, ns, &name))
+        return "--gateway must be NAMESPACE/NAME: a namespace name (a DNS-1123 "
+               "label), then a Gateway name (a DNS-1123 subdomain)";
+    if (o->shared_gateway && (o->gateway_name || o->gateway_namespace))
+        return "--gateway names the one Gateway of the output; --gateway-name and "
+               "--gateway-namespace name the per-class Gateways: give one or the "
+               "other";
     if (o->gateway_class_name && !imp_value_dns_subdomain(o->gateway_class_name))
         return "--gateway-class must be a GatewayClass name (a DNS-1123 "
                "subdomain)";
@@ -132,6 +158,7 @@ void imp_ingress(struct compilation *c, const struct model *m,
 {
     const struct imp_provider *p;
     struct imp im;
+    char ns[64];
 
     memset(&im, 0, sizeof(im));
     im.c = c;
@@ -142,6 +169,9 @@ void imp_ingress(struct compilation *c, const struct model *m,
     p = o->provider ? imp_provider_find(o->provider) : imp_detect_provider(&im);
     if (!p)
         return; /* ambiguous, reported: nothing is written */
+    im.provider = p;
+    if (o->shared_gateway && ns_name_split(o->shared_gateway, ns, &im.shared_name))
+        im.shared_ns = arena_strdup(im.a, ns);
     p->convert(&im);
     if (!im.routes.n && !reported_nothing(c))
         diag_report(&c->diags, DIAG_IMPORT_NOTHING, (struct src_loc){SOURCE_NONE, 0, 0, 0},

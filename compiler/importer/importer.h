@@ -1,10 +1,10 @@
 /*
  * The importer: the Ingress objects (and the CRDs) of another controller,
  * with their IngressClass, Service, Secret and ConfigMap context,
- * converted to Gateway API objects (Gateway, HTTPRoute, GRPCRoute,
- * TLSRoute, TCPRoute, UDPRoute, BackendTLSPolicy, ConfigMap, ReferenceGrant) as YAML.  One
- * provider per source controller; the inputs name it when --provider
- * does not.
+ * converted to Gateway API objects (Gateway, ListenerSet, HTTPRoute,
+ * GRPCRoute, TLSRoute, TCPRoute, UDPRoute, BackendTLSPolicy, ConfigMap,
+ * ReferenceGrant) as YAML.  One provider per source controller; the
+ * inputs name it when --provider does not.
  *
  * The importer reads the model only; it never prints.  Everything that is
  * converted approximately or not at all is a diagnostic in the
@@ -29,8 +29,14 @@ struct import_options {
     /* spec.gatewayClassName of the generated Gateways (NULL: "nginx"). */
     const char *gateway_class_name;
     /* metadata.name of the generated Gateways (NULL: the ingress class);
-     * made unique per namespace when several classes are converted. */
+     * made unique when several classes are converted. */
     const char *gateway_name;
+    /* --gateway NAMESPACE/NAME: the one Gateway every route attaches to
+     * (the input's, amended, or a new one); NULL: one per ingress class. */
+    const char *shared_gateway;
+    /* Namespace of the per-class Gateways (NULL: the provider's usual
+     * install namespace, such as ingress-nginx). */
+    const char *gateway_namespace;
     /* The ingress classes to convert; none: the provider's default class
      * and every IngressClass whose controller is the provider's. */
     const char *const *ingress_classes;

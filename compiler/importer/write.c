@@ -2,16 +2,18 @@
  * The output objects as one YAML stream, built as a document tree and
  * rendered by libyaml's emitter (base/doc.c): quoting is libyaml's job, so
  * no value of the input can change the structure of the output.  Order:
- * by kind (Gateways, routes, BackendTLSPolicies, gwc policies, grants,
- * ConfigMaps), then namespace
- * and name; inside an object, the order the passes produced, which is
- * itself derived only from the input's content.
+ * by kind (Gateways, ListenerSets, routes, BackendTLSPolicies, gwc
+ * policies, grants, ConfigMaps), then namespace and name; inside an
+ * object, the order the passes produced, which is itself derived only
+ * from the input's content.  A Gateway of the input (--gateway) is
+ * carried as written, amended.
  */
 #include "import_internal.h"
 
 #include "base/arena.h"
 #include "base/doc.h"
 #include "base/strbuf.h"
+#include "load/load.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,14 +60,19 @@ static struct doc *strings(struct writer *w, const char *const *v, size_t n)
 
 /* ---- Gateway ---- */
 
-/* The Gateway's namespace and the listener's other ones, by name. */
-static void allowed_routes(struct writer *w, struct doc *ld,
-                           const struct o_listener *l)
+static int cmp_str(const void *a, const void *b)
 {
-    struct doc *ns = doc_put(w->a, doc_put(w->a, ld, "allowedRoutes", doc_map(w->a)),
-                             "namespaces", doc_map(w->a));
-    struct doc *expr;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
+/* namespaces.from: Selector on the namespaces of l's routes, by name. */
+static struct doc *admitted(struct writer *w, const struct o_listener *l)
+{
+    struct doc *ns = doc_map(w->a), *expr;
+    const char **v = ARENA_NEW_ARRAY(w->a, const char *, l->route_namespaces.n + 1);
+
+    memcpy(v, l->route_namespaces.v, l->route_namespaces.n * sizeof(*v));
+    qsort(v, l->route_namespaces.n, sizeof(*v), cmp_str);
     doc_put_str(w->a, ns, "from", "Selector");
     expr = doc_push(w->a,
                     doc_put(w->a, doc_put(w->a, ns, "selector", doc_map(w->a)),
@@ -73,43 +80,223 @@ static void allowed_routes(struct writer *w, struct doc *ld,
                     doc_map(w->a));
     doc_put_str(w->a, expr, "key", "kubernetes.io/metadata.name");
     doc_put_str(w->a, expr, "operator", "In");
-    doc_put(w->a, expr, "values",
-            strings(w, l->route_namespaces, l->n_route_namespaces));
+    doc_put(w->a, expr, "values", strings(w, v, l->route_namespaces.n));
+    return ns;
+}
+
+/* Whether routes of a namespace other than ns attach to l. */
+static bool admits_others(const struct o_listener *l, const char *ns)
+{
+    size_t i;
+
+    for (i = 0; i < l->route_namespaces.n; i++) {
+        if (!str_eq(l->route_namespaces.v[i], ns))
+            return true;
+    }
+    return false;
+}
+
+static struct doc *listener(struct writer *w, const struct o_gateway *g,
+                            const struct o_listener *l)
+{
+    struct doc *ld = doc_map(w->a), *tls;
+
+    doc_put_str(w->a, ld, "name", l->name);
+    put_opt(w, ld, "hostname", l->hostname);
+    doc_put(w->a, ld, "port", doc_int(w->a, l->port));
+    doc_put_str(w->a, ld, "protocol", l->protocol);
+    if (str_eq(l->protocol, "TLS") && !l->secret) {
+        tls = doc_put(w->a, ld, "tls", doc_map(w->a));
+        doc_put_str(w->a, tls, "mode", "Passthrough");
+    } else if (l->secret) {
+        struct doc *refs, *ref;
+        tls = doc_put(w->a, ld, "tls", doc_map(w->a));
+        if (str_eq(l->protocol, "TLS"))
+            doc_put_str(w->a, tls, "mode", "Terminate");
+        refs = doc_put(w->a, tls, "certificateRefs", doc_seq(w->a));
+        ref = doc_push(w->a, refs, doc_map(w->a));
+        doc_put_str(w->a, ref, "name", l->secret);
+        put_opt(w, ref, "namespace", l->secret_namespace);
+    }
+    if (admits_others(l, g->namespace))
+        doc_put(w->a, doc_put(w->a, ld, "allowedRoutes", doc_map(w->a)), "namespaces",
+                admitted(w, l));
+    return ld;
+}
+
+static struct doc *listeners(struct writer *w, const struct o_gateway *g,
+                             struct doc *seq)
+{
+    size_t i;
+
+    for (i = 0; i < g->listeners.n; i++) {
+        const struct o_listener *l = g->listeners.v[i];
+        if (!l->src)
+            doc_push(w->a, seq, listener(w, g, l));
+    }
+    return seq;
+}
+
+/* allowedListeners for the ListenerSets gwc writes beside the Gateway. */
+static struct doc *sets_admitted(struct writer *w)
+{
+    struct doc *d = doc_map(w->a);
+
+    doc_put_str(w->a, doc_put(w->a, d, "namespaces", doc_map(w->a)), "from", "Same");
+    return d;
+}
+
+/* A YAML node of the input as a document tree: scalars keep the type
+ * they read as (a float or an unusual integer, which no Gateway field
+ * holds, is carried as its text). */
+static struct doc *copy(struct writer *w, const struct ynode *n)
+{
+    struct doc *d;
+    uint32_t i;
+
+    if (n->kind == YNODE_SCALAR) {
+        switch (n->scalar) {
+        case YSCALAR_NULL:
+            return doc_null(w->a);
+        case YSCALAR_BOOL:
+            return doc_bool(w->a, ynode_bool_value(n));
+        case YSCALAR_INT:
+            return doc_int(w->a, strtoll(n->text, NULL, 10));
+        default:
+            return doc_str(w->a, n->text);
+        }
+    }
+    d = n->kind == YNODE_MAP ? doc_map(w->a) : doc_seq(w->a);
+    for (i = 0; i < n->n; i++) {
+        if (n->kind == YNODE_MAP)
+            doc_put(w->a, d, n->items[i]->key, copy(w, n->items[i]));
+        else
+            doc_push(w->a, d, copy(w, n->items[i]));
+    }
+    return d;
+}
+
+/* The value of key in map d, replaced by (or added as) v. */
+static void put_replace(struct writer *w, struct doc *d, const char *key,
+                        struct doc *v)
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++) {
+        if (str_eq(d->keys[i], key)) {
+            d->items[i] = v;
+            return;
+        }
+    }
+    doc_put(w->a, d, key, v);
+}
+
+static struct doc *map_at(struct writer *w, struct doc *d, const char *key,
+                          struct doc *(*make)(struct arena *))
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++) {
+        if (str_eq(d->keys[i], key))
+            return d->items[i];
+    }
+    return doc_put(w->a, d, key, make(w->a));
+}
+
+/* What the API server keeps for itself, left out of an object the
+ * output carries. */
+static bool server_field(const char *key)
+{
+    static const char *const keys[] = {"status", "resourceVersion", "uid",
+                                       "generation", "creationTimestamp",
+                                       "managedFields", NULL};
+    size_t i;
+
+    for (i = 0; keys[i]; i++) {
+        if (str_eq(key, keys[i]))
+            return true;
+    }
+    return false;
+}
+
+static struct doc *copy_object(struct writer *w, const struct ynode *root)
+{
+    struct doc *d = doc_map(w->a);
+    uint32_t i, k;
+
+    for (i = 0; i < root->n; i++) {
+        const struct ynode *v = root->items[i];
+        struct doc *meta;
+        if (server_field(v->key))
+            continue;
+        if (!str_eq(v->key, "metadata") || v->kind != YNODE_MAP) {
+            doc_put(w->a, d, v->key, copy(w, v));
+            continue;
+        }
+        meta = doc_put(w->a, d, "metadata", doc_map(w->a));
+        for (k = 0; k < v->n; k++) {
+            if (!server_field(v->items[k]->key))
+                doc_put(w->a, meta, v->items[k]->key, copy(w, v->items[k]));
+        }
+    }
+    ptrvec_push(w->a, &w->docs, d);
+    return d;
+}
+
+/* The input's Gateway (--gateway) as written, with the listeners it
+ * gained, the namespaces its listeners now admit by name, and
+ * allowedListeners when ListenerSets carry some of its listeners. */
+static void gateway_amended(struct writer *w, const struct o_gateway *g)
+{
+    struct doc *d = copy_object(w, g->src->obj.src);
+    struct doc *spec = map_at(w, d, "spec", doc_map);
+    struct doc *ls = map_at(w, spec, "listeners", doc_seq);
+    size_t i;
+
+    for (i = 0; i < g->listeners.n; i++) {
+        const struct o_listener *l = g->listeners.v[i];
+        const struct ynode *at = l->src ? l->src->src : NULL;
+        struct doc *ld, *ar;
+        if (!l->widened || !at || at->index >= ls->n ||
+            ls->items[at->index]->kind != DOC_MAP)
+            continue;
+        ld = ls->items[at->index];
+        ar = map_at(w, ld, "allowedRoutes", doc_map);
+        if (ar->kind != DOC_MAP) /* allowedRoutes: null */
+            put_replace(w, ld, "allowedRoutes", ar = doc_map(w->a));
+        put_replace(w, ar, "namespaces", admitted(w, l));
+    }
+    listeners(w, g, ls);
+    if (g->sets.n && g->open_sets)
+        put_replace(w, spec, "allowedListeners", sets_admitted(w));
 }
 
 static void gateway(struct writer *w, const struct o_gateway *g)
 {
-    struct doc *d = object(w, GW_V1, "Gateway", g->namespace, g->name);
-    struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
-    struct doc *ls = doc_map(w->a);
-    size_t i;
+    struct doc *d, *spec;
 
-    doc_put_str(w->a, spec, "gatewayClassName", g->class_name);
-    ls = doc_put(w->a, spec, "listeners", doc_seq(w->a));
-    for (i = 0; i < g->listeners.n; i++) {
-        const struct o_listener *l = g->listeners.v[i];
-        struct doc *ld = doc_push(w->a, ls, doc_map(w->a)), *tls;
-
-        doc_put_str(w->a, ld, "name", l->name);
-        put_opt(w, ld, "hostname", l->hostname);
-        doc_put(w->a, ld, "port", doc_int(w->a, l->port));
-        doc_put_str(w->a, ld, "protocol", l->protocol);
-        if (str_eq(l->protocol, "TLS") && !l->secret) {
-            tls = doc_put(w->a, ld, "tls", doc_map(w->a));
-            doc_put_str(w->a, tls, "mode", "Passthrough");
-        } else if (l->secret) {
-            struct doc *refs, *ref;
-            tls = doc_put(w->a, ld, "tls", doc_map(w->a));
-            if (str_eq(l->protocol, "TLS"))
-                doc_put_str(w->a, tls, "mode", "Terminate");
-            refs = doc_put(w->a, tls, "certificateRefs", doc_seq(w->a));
-            ref = doc_push(w->a, refs, doc_map(w->a));
-            doc_put_str(w->a, ref, "name", l->secret);
-            put_opt(w, ref, "namespace", l->secret_namespace);
-        }
-        if (l->n_route_namespaces)
-            allowed_routes(w, ld, l);
+    if (g->src) {
+        gateway_amended(w, g);
+        return;
     }
+    d = object(w, GW_V1, "Gateway", g->namespace, g->name);
+    spec = doc_put(w->a, d, "spec", doc_map(w->a));
+    doc_put_str(w->a, spec, "gatewayClassName", g->class_name);
+    if (g->sets.n)
+        doc_put(w->a, spec, "allowedListeners", sets_admitted(w));
+    listeners(w, g, doc_put(w->a, spec, "listeners", doc_seq(w->a)));
+}
+
+static void listener_set(struct writer *w, const struct o_gateway *set)
+{
+    struct doc *d = object(w, GW_V1, "ListenerSet", set->namespace, set->name);
+    struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
+    struct doc *parent = doc_put(w->a, spec, "parentRef", doc_map(w->a));
+
+    doc_put_str(w->a, parent, "group", GATEWAY_GROUP);
+    doc_put_str(w->a, parent, "kind", "Gateway");
+    doc_put_str(w->a, parent, "name", set->parent->name);
+    listeners(w, set, doc_put(w->a, spec, "listeners", doc_seq(w->a)));
 }
 
 /* ---- route pieces ---- */
@@ -347,6 +534,8 @@ static void route(struct writer *w, const struct o_route *r)
     for (i = 0; i < r->parents.n; i++) {
         const struct o_parent *pr = r->parents.v[i];
         struct doc *p = doc_push(w->a, parents, doc_map(w->a));
+        if (pr->listener_set)
+            doc_put_str(w->a, p, "kind", "ListenerSet");
         doc_put_str(w->a, p, "name", pr->gateway);
         put_opt(w, p, "namespace", pr->namespace);
         doc_put_str(w->a, p, "sectionName", pr->section);
@@ -639,6 +828,12 @@ void imp_write_output(struct imp *im, struct strbuf *out)
     ptrvec_sort(&im->config_maps, cmp_config_maps);
     for (i = 0; i < im->gateways.n; i++)
         gateway(&w, im->gateways.v[i]);
+    for (i = 0; i < im->gateways.n; i++) {
+        const struct o_gateway *g = im->gateways.v[i];
+        size_t k;
+        for (k = 0; k < g->sets.n; k++)
+            listener_set(&w, g->sets.v[k]);
+    }
     for (i = 0; i < im->routes.n; i++)
         route(&w, im->routes.v[i]);
     for (i = 0; i < im->policies.n; i++)

@@ -247,6 +247,24 @@ const struct ynode *ynode_item(const struct ynode *map, const char *key, size_t 
     return list && list->kind == YNODE_SEQ && i < list->n ? list->items[i] : map;
 }
 
+bool ynode_bool_value(const struct ynode *n)
+{
+    const char *s = n->text;
+
+    switch (s[0]) {
+    case 'y':
+    case 'Y':
+    case 't':
+    case 'T':
+        return true;
+    case 'o':
+    case 'O':
+        return s[1] == 'n' || s[1] == 'N';
+    default:
+        return false;
+    }
+}
+
 bool ynode_is_null(const struct ynode *n)
 {
     return !n || (n->kind == YNODE_SCALAR && n->scalar == YSCALAR_NULL);

@@ -115,6 +115,9 @@ const struct ynode *ynode_get(const struct ynode *map, const char *key);
  * model's count of a list need not be the tree's: of a duplicate key
  * (reported), decoding keeps one occurrence and ynode_get finds another. */
 const struct ynode *ynode_item(const struct ynode *map, const char *key, size_t i);
+/* A YAML 1.1 boolean scalar's value: y, yes, true, on (any listed case)
+ * are true. */
+bool ynode_bool_value(const struct ynode *n);
 bool ynode_is_null(const struct ynode *n);
 /* "string", "integer", "boolean", "null", "number", "list", "mapping". */
 const char *ynode_type_name(const struct ynode *n);

@@ -86,23 +86,6 @@ void model_decode_type_error(struct decoder *d, const struct ynode *n,
     type_error(d, n, want, 0);
 }
 
-/* YAML 1.1 booleans: y, yes, true, on (any listed case) are true. */
-static bool yaml_bool_value(const char *s)
-{
-    switch (s[0]) {
-    case 'y':
-    case 'Y':
-    case 't':
-    case 'T':
-        return true;
-    case 'o':
-    case 'O':
-        return s[1] == 'n' || s[1] == 'N';
-    default:
-        return false;
-    }
-}
-
 static bool want_scalar(struct decoder *d, const struct ynode *n,
                         enum yscalar type, const char *want, unsigned flags)
 {
@@ -188,7 +171,7 @@ static void decode_field(struct decoder *d, const struct field *f,
         return;
     case FT_BOOL:
         if (want_scalar(d, n, YSCALAR_BOOL, "boolean", 0))
-            *(enum tri *)dst = yaml_bool_value(n->text) ? TRI_TRUE : TRI_FALSE;
+            *(enum tri *)dst = ynode_bool_value(n) ? TRI_TRUE : TRI_FALSE;
         return;
     case FT_OBJECT:
         model_decode_mapping(d, f->sub, n, dst);

@@ -8,6 +8,8 @@ at its echo server, so gwc routes to it.
 
 A test class sets SERVICES, IMPORT_ARGS and IMPORT_EXIT and defines
 documents(ca), the estate's YAML documents (the Services are added);
+import_only(ca) may give documents that only import-ingress reads (a
+Gateway of --gateway, which the output carries amended in its place);
 backends(ca) may give a Service's echo server other options than plain
 HTTP (mode "tls" or "tcp", cert and key).
 """
@@ -64,6 +66,10 @@ class ImportedEstate(unittest.TestCase):
         raise NotImplementedError
 
     @classmethod
+    def import_only(cls, ca):
+        return []
+
+    @classmethod
     def backends(cls, ca):
         """Service name -> EchoPool.start() options; none: HTTP echo."""
         return {}
@@ -92,7 +98,13 @@ class ImportedEstate(unittest.TestCase):
             f.write("---\n".join(cls.documents(ca)
                                  + [service_yaml(s, ns) for s, ns in cls._services()]))
         gateway = os.path.join(d, "gateway.yaml")
-        cls.imported = run(["import-ingress"] + cls.IMPORT_ARGS + ["-o", gateway, source])
+        extra = cls.import_only(ca)
+        if extra:
+            with open(os.path.join(d, "import-only.yaml"), "w") as f:
+                f.write("---\n".join(extra))
+            extra = [os.path.join(d, "import-only.yaml")]
+        cls.imported = run(["import-ingress"] + cls.IMPORT_ARGS + ["-o", gateway, source]
+                           + extra)
         if cls.imported.returncode != cls.IMPORT_EXIT:
             raise AssertionError("import-ingress exited %d, not %d:\n%s"
                                  % (cls.imported.returncode, cls.IMPORT_EXIT,

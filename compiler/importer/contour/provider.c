@@ -23,5 +23,6 @@ static const char *const prefixes[] = {"projectcontour.io/", NULL};
 static const char *const classes[] = {"contour", NULL};
 
 const struct imp_provider ct_provider = {
-    "contour", CT_CONTROLLER, prefixes, groups, classes, convert,
+    "contour", CT_CONTROLLER, prefixes, groups, classes, "projectcontour",
+    convert,
 };

@@ -1,6 +1,6 @@
 /*
- * Contour's virtual hosts to Gateway API: a Gateway per namespace of the
- * objects that own hosts (named "contour"), an HTTP listener per host, an
+ * Contour's virtual hosts to Gateway API: the Gateway "contour"
+ * (importer/gateways.c), an HTTP listener per host, an
  * HTTPS one for a host with a certificate, a TLS (passthrough) one for an
  * HTTPProxy with tls.passthrough.  Routes stay in the namespace of the
  * object that wrote them (an included HTTPProxy's, an Ingress's); the
@@ -16,7 +16,6 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 struct ct_vhost *ct_vhost_get(struct imp *im, const struct imp_src *owner,
@@ -100,53 +99,12 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
     return rule;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The namespaces besides the Gateway's whose routes v carries. */
-static void route_namespaces(struct imp *im, const struct ct_vhost *v,
-                             struct o_listener *l)
-{
-    struct index seen = {0};
-    size_t i;
-
-    for (i = 0; i < v->routes.n; i++) {
-        const struct ct_route *r = v->routes.v[i];
-        if (!imp_index_get(&seen, r->namespace)) {
-            imp_index_put(im->a, &seen, r->namespace, (void *)r->namespace);
-            if (!str_eq(r->namespace, v->namespace))
-                l->n_route_namespaces++;
-        }
-    }
-    if (!l->n_route_namespaces)
-        return;
-    l->route_namespaces = ARENA_NEW_ARRAY(im->a, const char *, ++l->n_route_namespaces);
-    l->n_route_namespaces = 0;
-    memset(&seen, 0, sizeof(seen));
-    l->route_namespaces[l->n_route_namespaces++] = v->namespace;
-    imp_index_put(im->a, &seen, v->namespace, (void *)v->namespace);
-    for (i = 0; i < v->routes.n; i++) {
-        const struct ct_route *r = v->routes.v[i];
-        if (!imp_index_get(&seen, r->namespace)) {
-            imp_index_put(im->a, &seen, r->namespace, (void *)r->namespace);
-            l->route_namespaces[l->n_route_namespaces++] = r->namespace;
-        }
-    }
-    qsort(l->route_namespaces, l->n_route_namespaces, sizeof(char *), cmp_str);
-}
-
 static const char *listener(struct imp *im, struct o_gateway *gw,
                             const struct ct_vhost *v, const char *proto,
                             const char *secret)
 {
-    const char *name =
-        imp_listener_add(im, gw, proto, v->host, secret,
-                         v->secret_namespace ? v->secret_namespace : v->namespace);
-    if (!str_eq(proto, "TLS"))
-        route_namespaces(im, v, gw->listeners.v[gw->listeners.n - 1]);
-    return name;
+    return imp_listener_add(im, gw, &v->owner, v->owner.root, proto, v->host, secret,
+                            v->secret_namespace ? v->secret_namespace : v->namespace);
 }
 
 /* The rules of one object on a host: an HTTPRoute per listener. */
@@ -218,7 +176,7 @@ static void tls_route(struct imp *im, const struct ct_vhost *v,
 
 static void vhost_write(struct imp *im, struct ct_vhost *v)
 {
-    struct o_gateway *gw = imp_gateway_for(im, v->namespace, "contour", 3);
+    struct o_gateway *gw = imp_gateway_for(im, "contour");
     const char *http, *https = NULL;
 
     string_prefixes(im, v);

@@ -85,5 +85,6 @@ static const char *const no_groups[] = {NULL};
 static const char *const classes[] = {"nginx", NULL};
 
 const struct imp_provider nx_provider = {
-    "ingress-nginx", NGINX_CONTROLLER, prefixes, no_groups, classes, convert,
+    "ingress-nginx", NGINX_CONTROLLER, prefixes, no_groups, classes, "ingress-nginx",
+    convert,
 };

@@ -385,17 +385,11 @@ static void server_rules(struct imp *im, const struct host_group *g,
     }
 }
 
-static void add_parent(struct imp *im, struct o_route *r, const char *gw,
+static void add_parent(struct imp *im, struct o_route *r, const struct o_gateway *gw,
                        const char *section)
 {
-    struct o_parent *p;
-
-    if (!section)
-        return;
-    p = ARENA_NEW(im->a, struct o_parent);
-    p->gateway = gw;
-    p->section = section;
-    ptrvec_push(im->a, &r->parents, p);
+    if (section)
+        imp_route_attach(im, r, gw, section);
 }
 
 static void attach(struct imp *im, const struct host_group *g, struct o_route *r,
@@ -404,14 +398,14 @@ static void attach(struct imp *im, const struct host_group *g, struct o_route *r
     size_t k;
 
     if (http) {
-        add_parent(im, r, g->gateway->name, g->http_listener);
+        add_parent(im, r, g->gateway, g->http_listener);
         for (k = 0; k < g->aliases.n; k++)
-            add_parent(im, r, g->gateway->name, g->alias_http[k]);
+            add_parent(im, r, g->gateway, g->alias_http[k]);
     }
     if (https) {
-        add_parent(im, r, g->gateway->name, g->https_listener);
+        add_parent(im, r, g->gateway, g->https_listener);
         for (k = 0; k < g->aliases.n; k++)
-            add_parent(im, r, g->gateway->name, g->alias_https[k]);
+            add_parent(im, r, g->gateway, g->alias_https[k]);
     }
 }
 
@@ -490,7 +484,7 @@ static void tls_route(struct imp *im, const struct host_group *g)
                              imp_name_host_label(im->a, g->host), 253);
     r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
     r->hostnames[r->n_hostnames++] = g->host;
-    add_parent(im, r, g->gateway->name, g->tls_listener);
+    add_parent(im, r, g->gateway, g->tls_listener);
     rule = imp_routes_rule_new(im, NULL, 0, NULL, 0);
     imp_routes_rule_add_backend(im, rule, &g->passthrough_backend, -1);
     ptrvec_push(im->a, &r->rules, rule);

@@ -20,5 +20,6 @@ static const char *const groups[] = {"k8s.nginx.org", NULL};
 static const char *const classes[] = {"nginx", NULL};
 
 const struct imp_provider nic_provider = {
-    "nginx-inc", NIC_CONTROLLER, prefixes, groups, classes, convert,
+    "nginx-inc", NIC_CONTROLLER, prefixes, groups, classes, "nginx-ingress",
+    convert,
 };

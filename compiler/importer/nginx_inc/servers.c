@@ -1,6 +1,6 @@
 /*
  * NIC's servers (one per host, hosts global across namespaces) to Gateway
- * API: a Gateway per namespace named after the class, an HTTP listener per
+ * API: the Gateway "nginx" (importer/gateways.c), an HTTP listener per
  * host and an HTTPS one for hosts with a certificate.  With the HTTPS
  * redirect on, the HTTP listener gets one route answering every request
  * with the redirect and the locations attach to HTTPS only; otherwise one
@@ -92,16 +92,16 @@ static void emit(struct imp *im, const struct nic_server *s, struct o_gateway *g
 
 static void server_routes(struct imp *im, struct nic_server *s)
 {
-    struct o_gateway *gw =
-        imp_gateway_for(im, s->namespace, "nginx", s->secret ? 2 : 1);
+    struct o_gateway *gw = imp_gateway_for(im, "nginx");
     const char *sections[2];
     struct ptrvec http = {0}, grpc = {0};
     size_t i, n = 0;
 
-    sections[n++] = imp_listener_add(im, gw, "HTTP", s->host, NULL, NULL);
+    sections[n++] = imp_listener_add(im, gw, &s->owner, s->owner.root, "HTTP",
+                                     s->host, NULL, NULL);
     if (s->secret)
-        sections[n++] =
-            imp_listener_add(im, gw, "HTTPS", s->host, s->secret, s->namespace);
+        sections[n++] = imp_listener_add(im, gw, &s->owner, s->owner.root, "HTTPS",
+                                         s->host, s->secret, s->namespace);
     for (i = 0; i < s->locs.n; i++) {
         const struct nic_loc *l = s->locs.v[i];
         if (l->grpc && !s->secret) {

@@ -258,37 +258,42 @@ static int cmp_l4(const void *pa, const void *pb)
     return c ? c : strcmp(a->r.name, b->r.name);
 }
 
+struct wanted_l4 {
+    const char *proto, *host;
+    int64_t port;
+};
+
 /* A listener the new one cannot share its port with, as validation sees
  * it: UDP shares a port number with anything else; HTTPS and TLS tell
  * their hostnames apart by SNI; TCP takes its port alone.  Every Gateway
  * counts: one Traefik served them all, on the same addresses. */
+static bool clashes(const struct o_listener *l, const void *ctx)
+{
+    const struct wanted_l4 *w = ctx;
+    bool l_tls = str_eq(l->protocol, "HTTPS") || str_eq(l->protocol, "TLS");
+
+    if (l->port != w->port || str_eq(l->protocol, "UDP") != str_eq(w->proto, "UDP"))
+        return false;
+    return !l_tls || !str_eq(w->proto, "TLS") ||
+           str_eq(l->hostname ? l->hostname : "", w->host);
+}
+
 static const struct o_listener *clash(const struct imp *im, const char *proto,
                                       int64_t port, const char *host,
                                       const struct o_gateway **owner)
 {
-    size_t g, i;
+    struct wanted_l4 w = {proto, host, port};
+    const struct o_listener *l = NULL;
+    size_t g;
 
-    for (g = 0; g < im->gateways.n; g++) {
-        const struct o_gateway *gw = im->gateways.v[g];
-        for (i = 0; i < gw->listeners.n; i++) {
-            const struct o_listener *l = gw->listeners.v[i];
-            bool l_tls = str_eq(l->protocol, "HTTPS") || str_eq(l->protocol, "TLS");
-            if (l->port != port ||
-                str_eq(l->protocol, "UDP") != str_eq(proto, "UDP"))
-                continue;
-            if (!l_tls || !str_eq(proto, "TLS") ||
-                str_eq(l->hostname ? l->hostname : "", host)) {
-                *owner = gw;
-                return l;
-            }
-        }
-    }
-    return NULL;
+    for (g = 0; g < im->gateways.n && !l; g++)
+        l = imp_listener_find(im->gateways.v[g], clashes, &w, owner);
+    return l;
 }
 
 static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
 {
-    struct o_gateway *gw = imp_gateway_for(im, x->r.namespace, "traefik", 0);
+    struct o_gateway *gw = imp_gateway_for(im, "traefik");
     const char *proto = protocols[x->mode];
     size_t i, k;
 
@@ -348,8 +353,8 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
             }
             imp_index_put(im->a, taken, key, (void *)x);
             section = imp_listener_add_port(
-                im, gw, proto, x->ports[i], host,
-                x->mode == L4_TERMINATE ? x->r.secret : NULL, gw->namespace);
+                im, gw, &x->r.src, x->r.at, proto, x->ports[i], host,
+                x->mode == L4_TERMINATE ? x->r.secret : NULL, x->r.namespace);
             imp_routes_emit(im, kinds[x->mode], x->r.namespace,
                             x->n_ports > 1 ? arena_printf(im->a, "%s-%lld", base,
                                                           (long long)x->ports[i])

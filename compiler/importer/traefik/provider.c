@@ -23,5 +23,6 @@ static const char *const prefixes[] = {"traefik.ingress.kubernetes.io/", NULL};
 static const char *const classes[] = {"traefik", NULL};
 
 const struct imp_provider tr_provider = {
-    "traefik", TR_CONTROLLER, prefixes, groups, classes, convert,
+    "traefik", TR_CONTROLLER, prefixes, groups, classes, "traefik",
+    convert,
 };

@@ -1,6 +1,6 @@
 /*
- * Traefik's routers to Gateway API: a Gateway per namespace (named after
- * the class), an HTTP listener per host for the web entry point and an
+ * Traefik's routers to Gateway API: the Gateway "traefik" (importer/
+ * gateways.c), an HTTP listener per host for the web entry point and an
  * HTTPS one per host with a certificate for websecure; per router and
  * host, an HTTPRoute for each entry point (web redirects when the router
  * has redirectScheme https).
@@ -32,15 +32,19 @@ struct out {
     struct index listeners; /* "ns/proto/host" -> name */
 };
 
+/* The secret of a router is in its namespace. */
 static const char *listener(struct imp *im, struct out *o, struct o_gateway *gw,
-                            const char *proto, const char *host, const char *secret)
+                            const struct tr_router *r, const char *proto,
+                            const char *host, const char *secret)
 {
-    const char *key = arena_printf(im->a, "%s/%s/%s", gw->namespace, proto, host);
+    const char *key = arena_printf(im->a, "%s/%s/%s/%s", gw->namespace, gw->name,
+                                   proto, host);
     const char *name = imp_index_get(&o->listeners, key);
 
     if (name)
         return name;
-    name = imp_listener_add(im, gw, proto, host, secret, gw->namespace);
+    name = imp_listener_add(im, gw, &r->src, r->at, proto, host, secret,
+                            r->namespace);
     imp_index_put(im->a, &o->listeners, key, (void *)name);
     return name;
 }
@@ -51,7 +55,6 @@ static void emit(struct imp *im, const struct tr_router *r, const char *host,
 {
     bool redirect = rule->filters && rule->filters->redirect;
     struct o_route *rt = ARENA_NEW(im->a, struct o_route);
-    struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
     const char *base = *host
                            ? arena_printf(im->a, "%s-%s%s", r->name,
                                           imp_name_host_label(im->a, host), suffix)
@@ -65,9 +68,7 @@ static void emit(struct imp *im, const struct tr_router *r, const char *host,
         rt->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
         rt->hostnames[rt->n_hostnames++] = host;
     }
-    p->gateway = gw->name;
-    p->section = section;
-    ptrvec_push(im->a, &rt->parents, p);
+    imp_route_attach(im, rt, gw, section);
     ptrvec_push(im->a, &rt->rules, rule);
     imp_grants_for_route(im, rt);
     ptrvec_push(im->a, &im->routes, rt);
@@ -106,7 +107,7 @@ static struct o_rule *rule_for(struct imp *im, const struct tr_router *r,
 
 static void router_write(struct imp *im, struct out *o, const struct tr_router *r)
 {
-    struct o_gateway *gw = imp_gateway_for(im, r->namespace, "traefik", 0);
+    struct o_gateway *gw = imp_gateway_for(im, "traefik");
     struct index seen = {0};
     size_t i;
 
@@ -119,11 +120,11 @@ static void router_write(struct imp *im, struct out *o, const struct tr_router *
         imp_index_put(im->a, &seen, arena_printf(im->a, "h/%s", host),
                       (void *)host);
         if (r->web)
-            emit(im, r, host, listener(im, o, gw, "HTTP", host, NULL),
+            emit(im, r, host, listener(im, o, gw, r, "HTTP", host, NULL),
                  r->websecure && r->secret ? "-http" : "", gw,
                  rule_for(im, r, host, r->https_redirect != 0));
         if (r->websecure && r->secret)
-            emit(im, r, host, listener(im, o, gw, "HTTPS", host, r->secret),
+            emit(im, r, host, listener(im, o, gw, r, "HTTPS", host, r->secret),
                  r->web ? "-https" : "", gw, rule_for(im, r, host, false));
     }
 }
