@@ -184,6 +184,7 @@ struct o_listener {
 struct o_gateway {
     const char *namespace, *name, *class_name;
     struct ptrvec listeners; /* struct o_listener * */
+    struct ptrvec annotations; /* struct o_header *, sorted by name */
     bool http1_on_80;        /* routes.c: an HTTPRoute uses port 80 */
     struct o_gateway *parent; /* a ListenerSet's Gateway; NULL: a Gateway */
     struct ptrvec sets;       /* a Gateway's ListenerSets, in order */
@@ -294,6 +295,7 @@ struct imp {
     const struct import_options *o;
     const struct ydoc_list *docs; /* every document, for the CRDs */
     void *state;                  /* the provider's own */
+    struct ptrvec ingresses; /* const struct ingress *: those converted */
     struct index grant_index; /* ReferenceGrants, by what they allow */
     struct index names; /* claimed "<scope>/<name>" keys (names.c) */
     const struct imp_provider *provider;
@@ -346,6 +348,19 @@ void imp_crd_for_each(const struct imp *im,
 const char *imp_crd_text(const struct ynode *n); /* a string scalar, else NULL */
 const struct ynode *imp_crd_seq(const struct ynode *n); /* a sequence, else NULL */
 const char *imp_crd_group(struct arena *a, const struct ynode *root);
+
+/* importer.c: an Ingress the provider converts.  Its own annotations are
+ * the provider's business; cert-manager's and other controllers' are the
+ * core's (certmgr.c, foreign.c), once the provider is done. */
+void imp_ingress_taken(struct imp *im, const struct ingress *in);
+
+/* certmgr.c: the cert-manager annotations of the Ingresses taken, moved
+ * to the Gateways that own their TLS listeners. */
+void imp_certmgr_move(struct imp *im);
+
+/* foreign.c: annotations of controllers other than p on the Ingresses
+ * taken, reported once per Ingress. */
+void imp_foreign_report(struct imp *im, const struct imp_provider *p);
 
 /* importer.c: context objects, with --namespace applied. */
 const char *imp_object_namespace(const struct imp *im, const struct object *o);

@@ -38,6 +38,11 @@ const struct object *imp_find_object(const struct imp *im, enum kind kind,
     return NULL;
 }
 
+void imp_ingress_taken(struct imp *im, const struct ingress *in)
+{
+    ptrvec_push(im->a, &im->ingresses, (void *)in);
+}
+
 /* "NAME=PORT[/tcp|/udp]" (Traefik's address ":PORT/udp", named): the
  * name's length, the port and the transport. */
 static bool entry_point_parse(const char *s, size_t *name_len, int64_t *port,
@@ -173,6 +178,8 @@ void imp_ingress(struct compilation *c, const struct model *m,
     if (o->shared_gateway && ns_name_split(o->shared_gateway, ns, &im.shared_name))
         im.shared_ns = arena_strdup(im.a, ns);
     p->convert(&im);
+    imp_certmgr_move(&im);
+    imp_foreign_report(&im, p);
     if (!im.routes.n && !reported_nothing(c))
         diag_report(&c->diags, DIAG_IMPORT_NOTHING, (struct src_loc){SOURCE_NONE, 0, 0, 0},
                     NULL, NULL,

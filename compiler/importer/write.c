@@ -27,18 +27,35 @@ struct writer {
     const char *route_ns; /* the namespace of the route being written */
 };
 
-static struct doc *object(struct writer *w, const char *api_version,
-                          const char *kind, const char *ns, const char *name)
+/* annotations: struct o_header *, or NULL for none. */
+static struct doc *object_annotated(struct writer *w, const char *api_version,
+                                    const char *kind, const char *ns,
+                                    const char *name,
+                                    const struct ptrvec *annotations)
 {
-    struct doc *d = doc_map(w->a), *meta;
+    struct doc *d = doc_map(w->a), *meta, *ann;
+    size_t i;
 
     doc_put_str(w->a, d, "apiVersion", api_version);
     doc_put_str(w->a, d, "kind", kind);
     meta = doc_put(w->a, d, "metadata", doc_map(w->a));
     doc_put_str(w->a, meta, "name", name);
     doc_put_str(w->a, meta, "namespace", ns);
+    if (annotations && annotations->n) {
+        ann = doc_put(w->a, meta, "annotations", doc_map(w->a));
+        for (i = 0; i < annotations->n; i++) {
+            const struct o_header *h = annotations->v[i];
+            doc_put_str(w->a, ann, h->name, h->value);
+        }
+    }
     ptrvec_push(w->a, &w->docs, d);
     return d;
+}
+
+static struct doc *object(struct writer *w, const char *api_version,
+                          const char *kind, const char *ns, const char *name)
+{
+    return object_annotated(w, api_version, kind, ns, name, NULL);
 }
 
 static void put_opt(struct writer *w, struct doc *map, const char *key,
@@ -279,7 +296,8 @@ static void gateway(struct writer *w, const struct o_gateway *g)
         gateway_amended(w, g);
         return;
     }
-    d = object(w, GW_V1, "Gateway", g->namespace, g->name);
+    d = object_annotated(w, GW_V1, "Gateway", g->namespace, g->name,
+                         &g->annotations);
     spec = doc_put(w->a, d, "spec", doc_map(w->a));
     doc_put_str(w->a, spec, "gatewayClassName", g->class_name);
     if (g->sets.n)

@@ -233,6 +233,7 @@ static void ingress(struct imp *im, const struct ingress *in)
                   klass);
         return;
     }
+    imp_ingress_taken(im, in);
     annotations(im, &g);
     delegations(im, &g);
     for (r = 0; r < in->n_rules; r++) {

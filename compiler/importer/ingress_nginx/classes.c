@@ -260,8 +260,10 @@ void nx_classes_resolve(struct imp *im)
         ing->namespace = imp_object_namespace(im, &in->obj);
         ing->annotations = ynode_get(in->obj.meta.src, "annotations");
         ing->klass = resolve(im, ing);
-        if (ing->klass && inspect(im, ing))
+        if (ing->klass && inspect(im, ing)) {
             ptrvec_push(im->a, &NX(im)->ings, ing);
+            imp_ingress_taken(im, in);
+        }
     }
     ptrvec_sort(&NX(im)->ings, cmp_nginx_order);
     for (i = 0; i < NX(im)->ings.n; i++)

@@ -88,6 +88,7 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
             continue;
         }
         ni->klass = klass;
+        imp_ingress_taken(im, in);
         nic_annotations(im, &ni->src,
                         ynode_get(in->obj.meta.src, "annotations"), &ni->ann);
         ptrvec_push(im->a, out, ni);

@@ -290,6 +290,7 @@ void tr_ingresses(struct imp *im)
                            "another ingress class: not converted");
             continue;
         }
+        imp_ingress_taken(im, in);
         annotations(im, &x);
         if (in->default_backend.src && in->n_rules)
             imp_report_src(
