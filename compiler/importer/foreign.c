@@ -93,9 +93,11 @@ static void one(struct imp *im, const struct imp_provider *p,
                     controllers[order[i]].controller);
     imp_report_at(im, model_object_label(im->c, &in->obj), in->obj.src, first,
                   DIAG_IMPORT_FOREIGN,
-                  "%zu annotation%s of another controller, which %s did not read "
-                  "on this Ingress and the import does not carry over: %s",
-                  total, total == 1 ? "" : "s", p->name, which.buf);
+                  "%zu annotation%s of %s, which %s did not read on this Ingress "
+                  "and the import does not carry over: %s",
+                  total, total == 1 ? "" : "s",
+                  n_order == 1 ? "another controller" : "other controllers",
+                  p->name, which.buf);
     strbuf_release(&which);
 }
 
