@@ -237,6 +237,7 @@ struct o_retry {
     size_t n_codes;
     bool non_idempotent;
     int64_t tries; /* 0: unset */
+    const char *timeout; /* NULL: none */
 };
 
 struct o_gwc_policy {

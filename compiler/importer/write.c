@@ -694,6 +694,7 @@ static void retry(struct writer *w, struct doc *spec, const struct o_retry *r)
         doc_put(w->a, d, "nonIdempotent", doc_bool(w->a, true));
     if (r->tries)
         doc_put(w->a, d, "tries", doc_int(w->a, r->tries));
+    put_opt(w, d, "timeout", r->timeout);
 }
 
 static void backend_spec(struct writer *w, struct doc *spec,

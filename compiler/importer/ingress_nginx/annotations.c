@@ -199,12 +199,11 @@ static const struct ann_spec specs[] = {
     NOOP("proxy-http-version", "1.1", "the upstream HTTP version follows the "
          "Service port's appProtocol"),
     NO("proxy-max-temp-file-size", WHY_BUFFER),
-    NO("proxy-next-upstream", "retries on nginx error classes have no "
-       "Gateway API equivalent (retry is experimental and counts codes)"),
-    NO("proxy-next-upstream-timeout", "retries on nginx error classes have "
-       "no Gateway API equivalent"),
-    NO("proxy-next-upstream-tries", "retries on nginx error classes have no "
-       "Gateway API equivalent"),
+    STR("proxy-next-upstream", proxy_next_upstream, "_ ", 0),
+    INT("proxy-next-upstream-timeout", proxy_next_upstream_timeout, 0,
+        2147483647, 0),
+    INT("proxy-next-upstream-tries", proxy_next_upstream_tries, 0, 2147483647,
+        0),
     INT("proxy-read-timeout", proxy_read_timeout, 1, 359999999, 0),
     NO("proxy-redirect-from", "rewriting Location headers of responses has "
        "no Gateway API filter"),
@@ -410,6 +409,7 @@ static void config_init(struct ing_config *cfg)
     cfg->session_cookie_expires = cfg->session_cookie_max_age = INT_UNSET;
     cfg->limit_rps = cfg->limit_rpm = cfg->limit_connections = INT_UNSET;
     cfg->limit_burst_multiplier = INT_UNSET;
+    cfg->proxy_next_upstream_tries = cfg->proxy_next_upstream_timeout = INT_UNSET;
 }
 
 void nx_annotations_parse(struct imp *im, struct ing *ing)

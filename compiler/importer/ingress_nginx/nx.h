@@ -76,6 +76,8 @@ struct ing_config {
     const char *proxy_body_size, *limit_allowlist, *limit_whitelist;
     int64_t limit_rps, limit_rpm, limit_connections, limit_burst_multiplier;
     const char *load_balance, *upstream_hash_by;
+    const char *proxy_next_upstream;
+    int64_t proxy_next_upstream_tries, proxy_next_upstream_timeout;
 };
 
 enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
@@ -290,9 +292,10 @@ void nx_pol_ignored_without(struct imp *im, const struct ing *ing,
 const char **nx_pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
                           const char **why);
 /* access.c: the AccessPolicy; traffic.c: the ClientPolicy and the
- * BackendPolicy. */
+ * BackendPolicy, whose retry is retry.c's. */
 void nx_access_feature(struct imp *im, struct ing *ing);
 void nx_traffic_feature(struct imp *im, struct ing *ing);
+void nx_retry_feature(struct imp *im, struct ing *ing);
 /* What a canary Ingress's own load balancing is left as (reported). */
 void nx_traffic_canary(struct imp *im, const struct ing *ing);
 /* Targets for the policies of the Ingresses whose rules route r holds

@@ -1,7 +1,8 @@
 /*
  * ingress-nginx's client and backend settings as a ClientPolicy (body
  * size, request rate and connection limits) and a BackendPolicy (upstream
- * timeouts), docs/policies.md "Importing ingress-nginx annotations".
+ * timeouts, load balancing; retries: retry.c), docs/policies.md
+ * "Importing ingress-nginx annotations".
  */
 #include "nx.h"
 
@@ -256,6 +257,7 @@ void nx_traffic_feature(struct imp *im, struct ing *ing)
     limits(im, ing);
     timeouts(im, ing);
     load_balancing(im, ing);
+    nx_retry_feature(im, ing);
 }
 
 void nx_traffic_canary(struct imp *im, const struct ing *ing)
