@@ -13,6 +13,7 @@ under --allow-insecure-import, which serves it without that control.
 """
 import base64
 import http.server
+import os
 import subprocess
 import threading
 import unittest
@@ -70,6 +71,19 @@ def pool_service(pool):
                     "endpoints: [{addresses: [\"127.0.0.1\"]}]\n"
                     % (name, pool.start(name, "default").port))
     return "---\n".join(docs)
+
+
+def dead_service(name):
+    """Service NAME (port 80) whose one endpoint refuses connections
+    (nothing listens on its port)."""
+    return ("apiVersion: v1\nkind: Service\nmetadata: {name: %s, namespace: default}\n"
+            "spec:\n  ports: [{name: http, port: 80}]\n---\n"
+            "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+            "metadata: {name: %s-dead, namespace: default, "
+            "labels: {kubernetes.io/service-name: %s}}\n"
+            "addressType: IPv4\nports: [{name: http, port: %d}]\n"
+            "endpoints: [{addresses: [\"127.0.0.1\"]}]\n"
+            % (name, name, name, free_ports(1)[0]))
 
 
 def auth_service(port):
@@ -173,8 +187,17 @@ class ImportedPolicies(WithAuthServer):
             # upstream-hash-by: one key, one endpoint.
             ingress("sticky", "sticky.example.com", [("/", "Prefix", "pool")],
                     [("upstream-hash-by", "$http_x_user")]),
+            # proxy-next-upstream: a refused connection is tried again, up
+            # to proxy-next-upstream-tries times in all; "off" tries once.
+            ingress("retried", "retried.example.com", [("/", "Prefix", "dead-retried")],
+                    [("proxy-next-upstream", "error timeout http_503"),
+                     ("proxy-next-upstream-tries", "3")]),
+            ingress("unretried", "unretried.example.com",
+                    [("/", "Prefix", "dead-off")], [("proxy-next-upstream", "off")]),
             UNCONVERTED,
             SECRETS % (apr1("secret"), apr1("hunter2")),
+            dead_service("dead-retried"),
+            dead_service("dead-off"),
             auth_service(cls.auth.server_port),
             pool_service(cls.pool),
         ]
@@ -255,6 +278,26 @@ class ImportedPolicies(WithAuthServer):
             self.assertEqual(len(served), 1, user)
             seen[user] = served.pop()
         self.assertGreater(len(set(seen.values())), 1)  # keys spread over the pool
+
+    def connect_failures(self, host):
+        """connect() errors nginx logged for requests to host so far."""
+        with open(os.path.join(self.nginx.prefix, "logs", "error.log")) as f:
+            return sum(1 for line in f
+                       if "connect() failed" in line and 'host: "%s"' % host in line)
+
+    def test_retry_tries_a_refused_request_again(self):
+        before = self.connect_failures("retried.example.com")
+        # Every try refused: ingress-nginx answers 502, the Gateway 503
+        # (reported as the one difference, GW0802).
+        self.assertEqual(self.get("retried.example.com", "/").status, 503)
+        self.assertEqual(self.connect_failures("retried.example.com") - before, 3)
+        before = self.connect_failures("unretried.example.com")
+        self.assertEqual(self.get("unretried.example.com", "/").status, 502)
+        self.assertEqual(self.connect_failures("unretried.example.com") - before, 1)
+        self.assertIn('proxy-next-upstream"]: converted to gwc policy '
+                      'BackendPolicy/retried-backend (spec.retry)', self.imported.stderr)
+        self.assertIn("the Gateway answers 503, where ingress-nginx answers 502",
+                      self.imported.stderr)
 
     def test_force_ssl_redirect_without_tls_serves_http(self):
         self.assertServed(self.get("plain.example.com", "/"), "web")
