@@ -146,10 +146,8 @@ static const struct ann_spec specs[] = {
     STR("cors-expose-headers", cors_expose_headers, ALPHA_HEADERS "*", 0),
     INT("cors-max-age", cors_max_age, 1, 2147483647, 0),
     STR("custom-headers", custom_headers, ALPHA_BASIC, 0),
-    NO("custom-http-errors", "intercepting upstream error codes has no "
-       "Gateway API equivalent"),
-    NO("default-backend", "a fallback Service for upstreams without "
-       "endpoints has no Gateway API equivalent"),
+    STR("custom-http-errors", custom_http_errors, ",", 0),
+    STR("default-backend", default_backend, "-.", 0),
     ACCESS("denylist-source-range", denylist_source_range, ALPHA_CIDRS),
     NOOP("disable-proxy-intercept-errors", "false", "intercepting upstream "
          "error codes has no Gateway API equivalent"),

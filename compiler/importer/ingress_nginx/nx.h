@@ -78,6 +78,7 @@ struct ing_config {
     const char *load_balance, *upstream_hash_by;
     const char *proxy_next_upstream;
     int64_t proxy_next_upstream_tries, proxy_next_upstream_timeout;
+    const char *custom_http_errors, *default_backend;
 };
 
 enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
@@ -296,6 +297,8 @@ const char **nx_pol_cidrs(struct imp *im, const char *value, size_t max, size_t 
 void nx_access_feature(struct imp *im, struct ing *ing);
 void nx_traffic_feature(struct imp *im, struct ing *ing);
 void nx_retry_feature(struct imp *im, struct ing *ing);
+/* errors.c: custom-http-errors and default-backend, reported. */
+void nx_errors_feature(struct imp *im, struct ing *ing);
 /* What a canary Ingress's own load balancing is left as (reported). */
 void nx_traffic_canary(struct imp *im, const struct ing *ing);
 /* Targets for the policies of the Ingresses whose rules route r holds

@@ -25,6 +25,7 @@ static void features(struct imp *im, struct ing *ing)
     nx_headers_feature(im, ing);
     nx_session_feature(im, ing);
     nx_policies_feature(im, ing);
+    nx_errors_feature(im, ing);
     nx_mirror_feature(im, ing);
     if (grpc)
         return;
