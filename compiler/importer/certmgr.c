@@ -119,6 +119,12 @@ static const char *secret_ns(const struct o_gateway *gw, const struct o_listener
     return l->secret_namespace ? l->secret_namespace : gw->namespace;
 }
 
+static const char *listener_key(struct arena *a, const char *host, const char *ns,
+                                const char *secret)
+{
+    return arena_printf(a, "%s %s/%s", host, ns, secret);
+}
+
 static void index_listeners(struct cm *cm)
 {
     struct imp *im = cm->im;
@@ -133,8 +139,7 @@ static void index_listeners(struct cm *cm)
             if (!l->secret || !l->hostname ||
                 !(str_eq(l->protocol, "HTTPS") || str_eq(l->protocol, "TLS")))
                 continue;
-            key = arena_printf(im->a, "%s %s/%s", l->hostname, secret_ns(gw, l),
-                               l->secret);
+            key = listener_key(im->a, l->hostname, secret_ns(gw, l), l->secret);
             x = ARENA_NEW(im->a, struct cm_listener);
             x->gw = gw;
             x->l = l;
@@ -147,8 +152,7 @@ static void index_listeners(struct cm *cm)
 static struct cm_listener *listeners_of(struct cm *cm, const char *host,
                                         const char *ns, const char *secret)
 {
-    return imp_index_get(&cm->listeners,
-                         arena_printf(cm->im->a, "%s %s/%s", host, ns, secret));
+    return imp_index_get(&cm->listeners, listener_key(cm->im->a, host, ns, secret));
 }
 
 /* The first annotation of the Ingress, in the file, that key_ok accepts. */
