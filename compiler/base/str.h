@@ -3,6 +3,7 @@
 #define GWC_STR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -23,6 +24,22 @@ static inline bool str_eq_nocase(const char *a, const char *b)
 static inline bool str_has_char(const char *set, char c)
 {
     return c != '\0' && strchr(set, c) != NULL;
+}
+
+/* s begins with prefix (an annotation key with its controller's prefix). */
+static inline bool str_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* s is one of the n strings of v. */
+static inline bool str_in(const char *const *v, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n && !str_eq(v[i], s); i++)
+        ;
+    return i < n;
 }
 
 #endif

@@ -56,26 +56,10 @@ static const char *const http01_names[] = {
     "http01-ingress-ingressclassname",
 };
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static bool listed(const char *const *v, size_t n, const char *s)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (str_eq(v[i], s))
-            return true;
-    }
-    return false;
-}
-
 /* A cert-manager annotation, whatever the shim does with it. */
 static bool ours(const char *key)
 {
-    return has_prefix(key, CM) || has_prefix(key, ACME) || str_eq(key, TLS_ACME);
+    return str_starts_with(key, CM) || str_starts_with(key, ACME) || str_eq(key, TLS_ACME);
 }
 
 /* An Ingress whose annotations move. */
@@ -252,11 +236,11 @@ static struct cm_ing *classify(struct imp *im, const struct ingress *in)
         if (str_eq(e->key, TLS_ACME)) {
             acme = e;
             acme_on = imp_value_parse_go_bool(e->value, &acme_on) && acme_on;
-        } else if (has_prefix(e->key, CM) &&
-                   listed(moved_names, ARRAY_SIZE(moved_names), e->key + strlen(CM))) {
+        } else if (str_starts_with(e->key, CM) &&
+                   str_in(moved_names, ARRAY_SIZE(moved_names), e->key + strlen(CM))) {
             ptrvec_push(im->a, &moved, (void *)e);
-        } else if (has_prefix(e->key, ACME) &&
-                   listed(http01_names, ARRAY_SIZE(http01_names),
+        } else if (str_starts_with(e->key, ACME) &&
+                   str_in(http01_names, ARRAY_SIZE(http01_names),
                           e->key + strlen(ACME))) {
             ptrvec_push(im->a, &http01, (void *)e);
         } else if (ours(e->key)) {
@@ -318,6 +302,11 @@ static struct cm_ing *classify(struct imp *im, const struct ingress *in)
 static void compare(struct imp *im, const struct cm_ing *x, const struct cm_ing *first,
                     const struct o_gateway *gw)
 {
+    const char *from = arena_printf(
+        im->a, "Gateway %s/%s, which serves this Ingress's certificates, takes its "
+               "cert-manager annotations from %s (the first annotated Ingress on "
+               "it, by namespace and name)",
+        gw->namespace, gw->name, first->label);
     size_t i = 0, k = 0;
 
     while (i < first->n_moved || k < x->n_moved) {
@@ -325,35 +314,22 @@ static void compare(struct imp *im, const struct cm_ing *x, const struct cm_ing 
         const struct strmap_entry *b = k < x->n_moved ? x->moved[k] : NULL;
         int c = !a ? 1 : !b ? -1 : strcmp(a->key, b->key);
 
-        if (c == 0 && str_eq(a->value, b->value)) {
-            i++;
-            k++;
-            continue;
-        }
-        if (c == 0)
+        if (c == 0 && !str_eq(a->value, b->value))
             report(im, x, b->src, DIAG_IMPORT_CERT_MANAGER_CONFLICT,
-                   "Gateway %s/%s, which serves this Ingress's certificates, "
-                   "carries %s: '%s' from %s (the first annotated Ingress on it, "
-                   "by namespace and name); cert-manager issues this Ingress's "
-                   "certificates with that value, not with '%s'",
-                   gw->namespace, gw->name, a->key, imp_report_value(im, a->value),
-                   first->label, imp_report_value(im, b->value));
+                   "%s: cert-manager issues this Ingress's certificates with "
+                   "'%s' there, not '%s'",
+                   from, imp_report_value(im, a->value),
+                   imp_report_value(im, b->value));
         else if (c < 0)
             report(im, x, x->issuer, DIAG_IMPORT_CERT_MANAGER_CONFLICT,
-                   "Gateway %s/%s, which serves this Ingress's certificates, "
-                   "carries %s: '%s' from %s (the first annotated Ingress on it, "
-                   "by namespace and name), which this Ingress does not set; "
+                   "%s, with %s: '%s', which this Ingress does not set; "
                    "cert-manager applies it to this Ingress's certificates too",
-                   gw->namespace, gw->name, a->key, imp_report_value(im, a->value),
-                   first->label);
-        else
+                   from, a->key, imp_report_value(im, a->value));
+        else if (c > 0)
             report(im, x, b->src, DIAG_IMPORT_CERT_MANAGER_CONFLICT,
-                   "not moved: Gateway %s/%s, which serves this Ingress's "
-                   "certificates, takes its cert-manager annotations from %s "
-                   "(the first annotated Ingress on it, by namespace and name), "
-                   "which does not set %s; cert-manager issues this Ingress's "
-                   "certificates without it",
-                   gw->namespace, gw->name, first->label, b->key);
+                   "not moved: %s, which does not set it; cert-manager issues "
+                   "this Ingress's certificates without it",
+                   from);
         i += c <= 0;
         k += c >= 0;
     }

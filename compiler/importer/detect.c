@@ -55,11 +55,6 @@ static void note(struct evidence *e, const char *label, const struct ynode *root
     e->what = what;
 }
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 static void annotations(struct detect *d, const char *label,
                         const struct ynode *root)
 {
@@ -72,7 +67,7 @@ static void annotations(struct detect *d, const char *label,
         for (i = 0; imp_providers[i]; i++) {
             const char *const *p = imp_providers[i]->annotation_prefixes;
             for (j = 0; p[j]; j++) {
-                if (has_prefix(ann->items[k]->key, p[j]))
+                if (str_starts_with(ann->items[k]->key, p[j]))
                     note(&d->found[i], label, root, ann->items[k],
                          arena_printf(d->im->a, "annotations with the prefix %s", p[j]));
             }

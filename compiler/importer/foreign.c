@@ -37,17 +37,12 @@ static const struct {
     {"zalando.org/", "Skipper"},
 };
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 static bool own(const struct imp_provider *p, const char *key)
 {
     const char *const *q;
 
     for (q = p->annotation_prefixes; *q; q++) {
-        if (has_prefix(key, *q))
+        if (str_starts_with(key, *q))
             return true;
     }
     return false;
@@ -61,7 +56,7 @@ static int controller_of(const struct imp_provider *p, const char *key)
     if (own(p, key))
         return -1;
     for (i = 0; i < ARRAY_SIZE(controllers); i++) {
-        if (has_prefix(key, controllers[i].prefix))
+        if (str_starts_with(key, controllers[i].prefix))
             return (int)i;
     }
     return -1;

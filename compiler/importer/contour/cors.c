@@ -40,15 +40,6 @@ static bool exact_origin(struct imp *im, const char *v)
            !*u.path && !u.query;
 }
 
-static bool listed(const char *const *v, size_t n, const char *s)
-{
-    size_t i;
-
-    for (i = 0; i < n && !str_eq(v[i], s); i++)
-        ;
-    return i < n;
-}
-
 /* The entries of list that keep(v) accepts, each once (Envoy repeats a
  * repeated one to no effect); the others are reported.  The filter takes
  * '*' only alone: next to others, Envoy allows every origin, so that is
@@ -74,7 +65,7 @@ static const char **entries(struct imp *im, const struct imp_src *src,
             left_out(im, src, list->items[i], why);
         else if (*n == MAX_ENTRIES)
             left_out(im, src, list->items[i], "the CORS filter takes 64 entries");
-        else if (!listed(out, *n, v))
+        else if (!str_in(out, *n, v))
             out[(*n)++] = v;
         if (str_eq(v, "*"))
             star = list->items[i];
