@@ -233,9 +233,10 @@ static struct cm_ing *classify(struct imp *im, const struct ingress *in)
     x->root = in->obj.src;
     for (i = 0; i < m->n; i++) {
         const struct strmap_entry *e = &m->v[i];
+        bool b;
         if (str_eq(e->key, TLS_ACME)) {
             acme = e;
-            acme_on = imp_value_parse_go_bool(e->value, &acme_on) && acme_on;
+            acme_on = imp_value_parse_go_bool(e->value, &b) && b;
         } else if (str_starts_with(e->key, CM) &&
                    str_in(moved_names, ARRAY_SIZE(moved_names), e->key + strlen(CM))) {
             ptrvec_push(im->a, &moved, (void *)e);
