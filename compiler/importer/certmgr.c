@@ -93,9 +93,12 @@ struct cm {
     struct index gateways;  /* "<ns>/<name>" -> struct cm_gw */
 };
 
-static const char *gw_key(struct cm *cm, const struct o_gateway *gw)
+/* "Gateway ns/name" or "ListenerSet ns/name": its key and its name in
+ * the report. */
+static const char *holder(struct arena *a, const struct o_gateway *gw)
 {
-    return arena_printf(cm->im->a, "%s/%s", gw->namespace, gw->name);
+    return arena_printf(a, "%s %s/%s", gw->parent ? "ListenerSet" : "Gateway",
+                        gw->namespace, gw->name);
 }
 
 static const char *secret_ns(const struct o_gateway *gw, const struct o_listener *l)
@@ -109,13 +112,28 @@ static const char *listener_key(struct arena *a, const char *host, const char *n
     return arena_printf(a, "%s %s/%s", host, ns, secret);
 }
 
-static void index_listeners(struct cm *cm)
+/* The Gateways of the output and their ListenerSets, each a holder of
+ * listeners whose annotations cert-manager reads (on ListenerSets from
+ * cert-manager 1.20 on), in output order. */
+static void holders(struct imp *im, struct ptrvec *out)
 {
-    struct imp *im = cm->im;
     size_t i, k;
 
     for (i = 0; i < im->gateways.n; i++) {
         struct o_gateway *gw = im->gateways.v[i];
+        ptrvec_push(im->a, out, gw);
+        for (k = 0; k < gw->sets.n; k++)
+            ptrvec_push(im->a, out, gw->sets.v[k]);
+    }
+}
+
+static void index_listeners(struct cm *cm, const struct ptrvec *all)
+{
+    struct imp *im = cm->im;
+    size_t i, k;
+
+    for (i = 0; i < all->n; i++) {
+        struct o_gateway *gw = all->v[i];
         for (k = 0; k < gw->listeners.n; k++) {
             const struct o_listener *l = gw->listeners.v[k];
             struct cm_listener *x;
@@ -304,10 +322,10 @@ static void compare(struct imp *im, const struct cm_ing *x, const struct cm_ing 
                     const struct o_gateway *gw)
 {
     const char *from = arena_printf(
-        im->a, "Gateway %s/%s, which serves this Ingress's certificates, takes its "
+        im->a, "%s, which serves this Ingress's certificates, takes its "
                "cert-manager annotations from %s (the first annotated Ingress on "
                "it, by namespace and name)",
-        gw->namespace, gw->name, first->label);
+        holder(im->a, gw), first->label);
     size_t i = 0, k = 0;
 
     while (i < first->n_moved || k < x->n_moved) {
@@ -388,6 +406,31 @@ static void find_gateways(struct cm *cm, const struct cm_ing *x, struct ptrvec *
     }
 }
 
+/* The Gateway of --gateway taken from the input keeps the annotations
+ * it has: x's must be there already. */
+static void check_input(struct imp *im, const struct cm_ing *x,
+                        const struct o_gateway *gw)
+{
+    const struct strmap *have = &gw->src->obj.meta.annotations;
+    size_t i, missing = 0;
+    const struct strmap_entry *first = NULL;
+
+    for (i = 0; i < x->n_moved; i++) {
+        if (!str_eq(model_strmap_get(have, x->moved[i]->key), x->moved[i]->value) &&
+            !missing++)
+            first = x->moved[i];
+    }
+    if (missing)
+        report(im, x, first->src, DIAG_IMPORT_CERT_MANAGER_LOST,
+               "%s serves this Ingress's certificates, and is the input's "
+               "(--gateway), whose annotations the import leaves as they are; "
+               "it lacks this annotation's value%s: add this Ingress's "
+               "cert-manager annotations to it, or its certificates stop "
+               "renewing",
+               holder(im->a, gw),
+               missing > 1 ? arena_printf(im->a, " and %zu more", missing - 1) : "");
+}
+
 static int cmp_ingress(const void *pa, const void *pb)
 {
     const struct ingress *a = *(const struct ingress *const *)pa;
@@ -447,7 +490,7 @@ static void warn_unmanaged(struct cm *cm, const struct ptrvec *ings)
                     listeners_of(cm, tls->hosts[h], ns, tls->secret_name);
                 for (; l; l = l->next) {
                     const struct cm_gw *g = imp_index_get(&cm->gateways,
-                                                          gw_key(cm, l->gw));
+                                                          holder(im->a, l->gw));
                     if (!g || l->managed || l->reported ||
                         !str_eq(l->gw->namespace, ns))
                         continue;
@@ -455,14 +498,14 @@ static void warn_unmanaged(struct cm *cm, const struct ptrvec *ings)
                     imp_report_at(
                         im, model_object_label(im->c, &in->obj), in->obj.src,
                         tls->src, DIAG_IMPORT_CERT_MANAGER_CONFLICT,
-                        "listener %s of Gateway %s/%s serves Secret %s, which "
+                        "listener %s of %s serves Secret %s, which "
                         "cert-manager does not manage for this Ingress, on a "
                         "Gateway that carries the cert-manager annotations of "
                         "%s: the import names the listener in "
                         "cert-manager.io/ignore-tls-listeners, which cert-manager "
                         "reads from version 1.21 on; an older one would issue a "
                         "certificate into that Secret, replacing it",
-                        l->l->name, l->gw->namespace, l->gw->name,
+                        l->l->name, holder(im->a, l->gw),
                         tls->secret_name, g->first->label);
                 }
             }
@@ -480,7 +523,7 @@ static int cmp_header(const void *pa, const void *pb)
 
 void imp_certmgr_move(struct imp *im)
 {
-    struct ptrvec ings = {0};
+    struct ptrvec ings = {0}, all = {0};
     struct cm cm;
     size_t i, g;
 
@@ -493,7 +536,8 @@ void imp_certmgr_move(struct imp *im)
         return; /* no cert-manager at all: nothing to index */
     memset(&cm, 0, sizeof(cm));
     cm.im = im;
-    index_listeners(&cm);
+    holders(im, &all);
+    index_listeners(&cm, &all);
     for (i = 0; i < im->ingresses.n; i++)
         ptrvec_push(im->a, &ings, im->ingresses.v[i]);
     ptrvec_sort(&ings, cmp_ingress);
@@ -507,9 +551,11 @@ void imp_certmgr_move(struct imp *im)
         find_gateways(&cm, x, &gws);
         for (g = 0; g < gws.n; g++) {
             struct o_gateway *gw = gws.v[g];
-            const char *key = gw_key(&cm, gw);
+            const char *key = holder(im->a, gw);
             struct cm_gw *cg = imp_index_get(&cm.gateways, key);
-            strbuf_addf(&names, "%s%s/%s", g ? ", " : "", gw->namespace, gw->name);
+            strbuf_addf(&names, "%s%s", g ? ", " : "", holder(im->a, gw));
+            if (gw->src)
+                check_input(im, x, gw);
             if (cg) {
                 compare(im, x, cg->first, gw);
                 continue;
@@ -520,18 +566,18 @@ void imp_certmgr_move(struct imp *im)
         }
         if (gws.n)
             report(im, x, x->issuer, DIAG_IMPORT_CERT_MANAGER,
-                   "moved with the other cert-manager annotations to Gateway%s "
-                   "%s, which serves this Ingress's tls hosts: cert-manager "
-                   "issues the same certificates there once its Gateway API "
-                   "support is on",
-                   gws.n > 1 ? "s" : "", names.buf);
+                   "moved with the other cert-manager annotations to %s, "
+                   "which serves this Ingress's tls hosts: cert-manager issues "
+                   "the same certificates there once its Gateway API support "
+                   "is on",
+                   names.buf);
         strbuf_release(&names);
     }
-    for (i = 0; i < im->gateways.n; i++) {
-        struct o_gateway *gw = im->gateways.v[i];
-        const struct cm_gw *cg = imp_index_get(&cm.gateways, gw_key(&cm, gw));
+    for (i = 0; i < all.n; i++) {
+        struct o_gateway *gw = all.v[i];
+        const struct cm_gw *cg = imp_index_get(&cm.gateways, holder(im->a, gw));
         size_t k;
-        if (!cg)
+        if (!cg || gw->src)
             continue;
         for (k = 0; k < cg->first->n_moved; k++)
             annotate(im, gw, cg->first->moved[k]->key, cg->first->moved[k]->value);

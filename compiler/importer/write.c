@@ -307,7 +307,8 @@ static void gateway(struct writer *w, const struct o_gateway *g)
 
 static void listener_set(struct writer *w, const struct o_gateway *set)
 {
-    struct doc *d = object(w, GW_V1, "ListenerSet", set->namespace, set->name);
+    struct doc *d = object_annotated(w, GW_V1, "ListenerSet", set->namespace,
+                                     set->name, &set->annotations);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
     struct doc *parent = doc_put(w->a, spec, "parentRef", doc_map(w->a));
 
