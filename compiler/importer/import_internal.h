@@ -254,7 +254,7 @@ struct o_gwc_policy {
     const char *satisfy;
     /* ClientPolicy */
     const char *max_body_size;
-    struct o_rate rates[2];
+    struct o_rate rates[4]; /* gwc takes at most 4 */
     size_t n_rates;
     int64_t concurrent; /* 0: unset */
     int64_t reject_status; /* rejectStatusCode; 0: unset */

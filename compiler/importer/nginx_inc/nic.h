@@ -33,7 +33,7 @@ struct nic_pols {
  * a subroute, an Ingress (policies.c). */
 struct nic_level {
     struct ptrvec allow, deny_lists; /* struct nic_policy *: accessControl */
-    struct ptrvec allow_at, deny_at; /* where each was referenced */
+    struct ptrvec deny_at;           /* where each deny list was named */
     struct ptrvec rates;             /* struct nic_policy *: rateLimit */
     const struct nic_policy *basic;  /* the first basicAuth */
     bool deny; /* a reference NIC answers 500 for, or not converted exactly */
@@ -84,6 +84,8 @@ struct nic {
     struct ptrvec servers; /* struct nic_server *, by namespace and host */
     struct index server_index; /* by host */
     const struct ptrvec *crds; /* struct crd *: VirtualServer(Route)s, ... */
+    struct index policy_crds;  /* struct crd *: Policies, by "ns/name" */
+    bool policies_indexed;
     struct index policies;     /* struct nic_policy *, by label */
     struct index gwc_index;    /* struct nic_gwc *, by owner and Policies */
     struct ptrvec gwc_list;    /* the same, in the order they were made */

@@ -30,10 +30,12 @@
 #include "base/compilation.h"
 #include "base/strbuf.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 #define MAX_CIDRS 256 /* gwc's clientAddresses lists */
-#define MAX_RATES 2   /* struct o_gwc_policy's rates */
+#define MAX_RATES 4   /* gwc's requestLimits.rate */
 
 enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_DENY, NP_OTHER };
 
@@ -252,8 +254,8 @@ static void rate_limit(struct imp *im, struct nic_policy *p)
     p->converted = true;
     if (!parse_rate(imp_crd_text(ynode_get(m, "rate")), &p->rate)) {
         invalid(im, p, ynode_get(m, "rate") ? ynode_get(m, "rate") : m,
-                "rate is a count of requests per second or minute, '10r/s' or "
-                "'600r/m' (gwc takes 1 to 1000000)");
+                "rate is requests per second or minute, like 10r/s or 600r/m; "
+                "gwc takes 1 to 1000000 of them");
         return;
     }
     if (!key) {
@@ -366,18 +368,49 @@ static struct nic_policy *decode(struct imp *im, const struct crd *o)
 
 /* ---- references ---- */
 
+/* Where a Policy is referenced: an item of a policies list, or a name in
+ * the nginx.org/policies annotation (at byte off of its value). */
+struct ref {
+    const struct imp_src *src;
+    const struct ynode *at;
+    size_t off; /* SIZE_MAX: at itself */
+    const char *namespace, *name;
+};
+
+__attribute__((format(printf, 4, 5))) static void
+ref_report(struct imp *im, const struct ref *r, enum diag_code code, const char *fmt, ...)
+{
+    struct strbuf msg = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    if (r->off == SIZE_MAX)
+        imp_report_src(im, r->src, r->at, code, "%s", msg.buf);
+    else
+        imp_report_in_scalar(im, r->src->label, r->src->root, r->at, r->off, code,
+                             "%s", msg.buf);
+    strbuf_release(&msg);
+}
+
+/* The Policy objects of the input, by "namespace/name" (built once). */
 static const struct crd *find_policy(struct imp *im, const char *ns, const char *name)
 {
-    const struct ptrvec *crds = NIC(im)->crds;
+    struct nic *nic = NIC(im);
     size_t i;
 
-    for (i = 0; i < crds->n; i++) {
-        const struct crd *o = crds->v[i];
-        if (str_eq(o->kind, "Policy") && str_eq(o->namespace, ns) &&
-            str_eq(o->name, name))
-            return o;
+    if (!nic->policies_indexed) {
+        for (i = 0; i < nic->crds->n; i++) {
+            const struct crd *o = nic->crds->v[i];
+            if (str_eq(o->kind, "Policy"))
+                imp_index_put(im->a, &nic->policy_crds,
+                              arena_printf(im->a, "%s/%s", o->namespace, o->name),
+                              (void *)o);
+        }
+        nic->policies_indexed = true;
     }
-    return NULL;
+    return imp_index_get(&nic->policy_crds, arena_printf(im->a, "%s/%s", ns, name));
 }
 
 static struct nic_policy *policy(struct imp *im, const struct crd *o)
@@ -396,21 +429,29 @@ static const char *nic_class(const struct imp *im)
     return im->o->n_ingress_classes ? im->o->ingress_classes[0] : "nginx";
 }
 
-static void add_ref(struct imp *im, const struct imp_src *src, const struct ynode *at,
-                    const char *ns, const char *name, bool ingress,
+static void add_ref(struct imp *im, const struct ref *r, bool ingress,
                     struct nic_level *lv)
 {
-    const struct crd *o = name ? find_policy(im, ns, name) : NULL;
+    const struct crd *o = r->name ? find_policy(im, r->namespace, r->name) : NULL;
     const char *klass = o ? imp_crd_text(ynode_get(o->spec, "ingressClassName")) : NULL;
     struct nic_policy *p;
 
     if (!o || (klass && !str_eq(klass, nic_class(im)))) {
-        imp_report_src(im, src, at, DIAG_IMPORT_POLICY_MISSING,
-                       o ? "Policy %s/%s belongs to ingress class '%s': NIC "
-                           "answers 500 on these paths, and so does the output"
-                         : "no Policy %s/%s in the input: NIC answers 500 on "
-                           "these paths, and so does the output%s",
-                       ns, name ? name : "", o ? klass : "");
+        if (!r->name)
+            ref_report(im, r, DIAG_IMPORT_POLICY_MISSING,
+                       "a Policy reference without a name: NIC answers 500 on "
+                       "these paths, and so does the output");
+        else if (o)
+            ref_report(im, r, DIAG_IMPORT_POLICY_MISSING,
+                       "Policy %s/%s belongs to ingress class '%s', not this "
+                       "controller's: NIC answers 500 on these paths, and so "
+                       "does the output",
+                       r->namespace, r->name, klass);
+        else
+            ref_report(im, r, DIAG_IMPORT_POLICY_MISSING,
+                       "no Policy %s/%s in the input: NIC answers 500 on these "
+                       "paths, and so does the output",
+                       r->namespace, r->name);
         lv->deny = true;
         return;
     }
@@ -419,54 +460,56 @@ static void add_ref(struct imp *im, const struct imp_src *src, const struct ynod
         lv->deny = true;
         return;
     }
-    if (ingress && p->kind != NP_ACCESS && p->kind != NP_OTHER) {
-        if (p->kind == NP_RATE) {
-            imp_report_src(im, src, at, DIAG_IMPORT_POLICY_SHADOWED,
-                           "NIC applies rateLimit Policies to VirtualServers, "
-                           "not to Ingresses; left out");
-            return;
-        }
-        imp_report_src(im, src, at, DIAG_IMPORT_FAIL_CLOSED,
-                       "access control not converted exactly: NIC documents "
-                       "%s Policies for VirtualServers, not Ingresses; the "
-                       "Ingress's paths answer 500 instead of being served "
-                       "without it",
-                       p->at->key);
+    if (ingress && p->kind == NP_RATE) {
+        ref_report(im, r, DIAG_IMPORT_POLICY_SHADOWED,
+                   "NIC applies rateLimit Policies to VirtualServers, not to "
+                   "Ingresses; left out");
+        return;
+    }
+    if (ingress && p->kind == NP_BASIC) {
+        ref_report(im, r, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: NIC documents "
+                   "basicAuth Policies for VirtualServers, not Ingresses; the "
+                   "Ingress's paths answer 500 instead of being served "
+                   "without it");
         lv->deny = true;
         return;
     }
     if (!p->converted)
         return;
     if (p->kind == NP_ACCESS) {
+        struct ref *copy = ARENA_NEW(im->a, struct ref);
+        *copy = *r;
         ptrvec_push(im->a, p->allow ? &lv->allow : &lv->deny_lists, p);
-        ptrvec_push(im->a, p->allow ? &lv->allow_at : &lv->deny_at, (void *)at);
+        if (!p->allow)
+            ptrvec_push(im->a, &lv->deny_at, copy);
     } else if (p->kind == NP_BASIC && lv->basic) {
-        imp_report_src(im, src, at, DIAG_IMPORT_POLICY_SHADOWED,
-                       "NIC applies the first basicAuth Policy of a level (%s) "
-                       "and ignores this one; so does the output",
-                       lv->basic->src.label);
+        ref_report(im, r, DIAG_IMPORT_POLICY_SHADOWED,
+                   "NIC applies the first basicAuth Policy of a level (%s) and "
+                   "ignores this one; so does the output",
+                   lv->basic->src.label);
     } else if (p->kind == NP_BASIC) {
         lv->basic = p;
     } else if (lv->rates.n == MAX_RATES) {
-        imp_report_src(im, src, at, DIAG_IMPORT_RATE_LIMIT,
-                       "not converted: gwc converts at most %d rateLimit "
-                       "Policies per location; served without this one",
-                       MAX_RATES);
+        ref_report(im, r, DIAG_IMPORT_RATE_LIMIT,
+                   "not converted: gwc takes at most %d rate limits per "
+                   "ClientPolicy; served without this one",
+                   MAX_RATES);
     } else {
         ptrvec_push(im->a, &lv->rates, p);
     }
 }
 
 /* Deny lists next to allow lists: NIC uses the allow lists only. */
-static void level_done(struct imp *im, const struct imp_src *src, struct nic_level *lv)
+static void level_done(struct imp *im, struct nic_level *lv)
 {
     size_t i;
 
     for (i = 0; lv->allow.n && i < lv->deny_at.n; i++)
-        imp_report_src(im, src, lv->deny_at.v[i], DIAG_IMPORT_POLICY_SHADOWED,
-                       "NIC ignores deny lists on a level with allow lists (%s); "
-                       "so does the output",
-                       ((const struct nic_policy *)lv->allow.v[0])->src.label);
+        ref_report(im, lv->deny_at.v[i], DIAG_IMPORT_POLICY_SHADOWED,
+                   "NIC ignores deny lists on a level with allow lists (%s); so "
+                   "does the output",
+                   ((const struct nic_policy *)lv->allow.v[0])->src.label);
     if (lv->allow.n)
         memset(&lv->deny_lists, 0, sizeof(lv->deny_lists));
 }
@@ -487,31 +530,43 @@ void nic_policy_refs(struct imp *im, const struct imp_src *src,
         return;
     }
     for (i = 0; i < refs->n; i++) {
-        const struct ynode *r = refs->items[i];
-        const char *name = imp_crd_text(ynode_get(r, "name"));
-        const char *rns = imp_crd_text(ynode_get(r, "namespace"));
-        add_ref(im, src, r, rns ? rns : ns, name, false, lv);
+        const struct ynode *at = refs->items[i];
+        const char *rns = imp_crd_text(ynode_get(at, "namespace"));
+        struct ref r = {src, at, SIZE_MAX, rns ? rns : ns,
+                        imp_crd_text(ynode_get(at, "name"))};
+        add_ref(im, &r, false, lv);
     }
-    level_done(im, src, lv);
+    level_done(im, lv);
 }
 
+/* "a, b, other-namespace/c" */
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
                            struct nic_level *lv)
 {
-    size_t n, i;
-    const char **items = imp_value_split_list(im->a, at->text, &n);
+    const char *s = at->text;
 
     memset(lv, 0, sizeof(*lv));
-    for (i = 0; i < n; i++) {
-        const char *slash = strchr(items[i], '/');
-        if (slash)
-            add_ref(im, src, at, arena_strndup(im->a, items[i], (size_t)(slash - items[i])),
-                    slash + 1, true, lv);
-        else
-            add_ref(im, src, at, ns, items[i], true, lv);
+    while (*s) {
+        size_t len = strcspn(s, ","), lead = strspn(s, " \t"), n;
+        const char *item = s + lead, *slash;
+        struct ref r = {src, at, (size_t)(item - at->text), ns, NULL};
+
+        n = len > lead ? len - lead : 0;
+        while (n && (item[n - 1] == ' ' || item[n - 1] == '\t'))
+            n--;
+        slash = memchr(item, '/', n);
+        if (n && slash) {
+            r.namespace = arena_strndup(im->a, item, (size_t)(slash - item));
+            r.name = arena_strndup(im->a, slash + 1, (size_t)(item + n - slash - 1));
+        } else if (n) {
+            r.name = arena_strndup(im->a, item, n);
+        }
+        if (n)
+            add_ref(im, &r, true, lv);
+        s += len + (s[len] == ',');
     }
-    level_done(im, src, lv);
+    level_done(im, lv);
 }
 
 /* ---- effective sets ---- */
