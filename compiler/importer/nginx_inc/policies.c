@@ -849,4 +849,19 @@ void nic_policies_write(struct imp *im, size_t first_route)
         if (parts)
             report(im, g, parts);
     }
+    for (i = 0; i < NIC(im)->crds->n; i++) {
+        const struct crd *o = NIC(im)->crds->v[i];
+        const struct ynode *klass = ynode_get(o->spec, "ingressClassName");
+        struct imp_src src = {o->label, o->root};
+        if (!str_eq(o->kind, "Policy"))
+            continue;
+        if (imp_crd_text(klass) && !str_eq(imp_crd_text(klass), nic_class(im)))
+            imp_report_src(im, &src, klass, DIAG_IMPORT_SKIPPED,
+                           "ingress class '%s' is not converted", klass->text);
+        else if (!imp_index_get(&NIC(im)->policies, o->label))
+            imp_report_src(im, &src, o->root, DIAG_IMPORT_IGNORED,
+                           "no VirtualServer, VirtualServerRoute or Ingress of the "
+                           "input that is converted refers to this Policy; nothing "
+                           "to convert");
+    }
 }
