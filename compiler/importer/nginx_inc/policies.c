@@ -859,7 +859,7 @@ void nic_policies_write(struct imp *im, size_t first_route)
             imp_report_src(im, &src, klass, DIAG_IMPORT_SKIPPED,
                            "ingress class '%s' is not converted", klass->text);
         else if (!imp_index_get(&NIC(im)->policies, o->label))
-            imp_report_src(im, &src, o->root, DIAG_IMPORT_IGNORED,
+            imp_report_src(im, &src, ynode_get(o->root, "metadata"), DIAG_IMPORT_IGNORED,
                            "no VirtualServer, VirtualServerRoute or Ingress of the "
                            "input that is converted refers to this Policy; nothing "
                            "to convert");
