@@ -133,22 +133,37 @@ static bool bool_field(const struct ynode *n, bool *out)
            imp_value_parse_go_bool(n->text, out);
 }
 
-static void access_control(struct imp *im, struct nic_policy *p)
+/* An access-control field gwc does not know might narrow access: the
+ * Policy fails closed at the first. */
+static bool only_known(struct imp *im, struct nic_policy *p, const char *const *known)
 {
-    static const char *const known[] = {"allow", "deny", NULL};
-    const struct ynode *allow = imp_crd_seq(ynode_get(p->at, "allow"));
-    const struct ynode *deny = imp_crd_seq(ynode_get(p->at, "deny"));
-    const struct ynode *list = allow ? allow : deny;
     size_t i, k;
 
     for (i = 0; p->at->kind == YNODE_MAP && i < p->at->n; i++) {
         for (k = 0; known[k] && !str_eq(known[k], p->at->items[i]->key); k++)
             ;
         if (!known[k]) {
-            fail_closed(im, p, p->at->items[i], "not a field of accessControl");
-            return;
+            fail_closed(im, p, p->at->items[i],
+                        arena_printf(im->a, "gwc does not convert the field %s "
+                                            "of %s",
+                                     imp_report_value(im, p->at->items[i]->key),
+                                     p->at->key));
+            return false;
         }
     }
+    return true;
+}
+
+static void access_control(struct imp *im, struct nic_policy *p)
+{
+    static const char *const known[] = {"allow", "deny", NULL};
+    const struct ynode *allow = imp_crd_seq(ynode_get(p->at, "allow"));
+    const struct ynode *deny = imp_crd_seq(ynode_get(p->at, "deny"));
+    const struct ynode *list = allow ? allow : deny;
+    size_t i;
+
+    if (!only_known(im, p, known))
+        return;
     if (!list || !list->n || (allow && deny)) {
         invalid(im, p, p->at, "an accessControl has either an allow or a deny list");
         return;
@@ -179,16 +194,9 @@ static void basic_auth(struct imp *im, struct nic_policy *p)
     const struct ynode *sec = ynode_get(p->at, "secret");
     const char *name = imp_crd_text(sec), *realm = imp_crd_text(ynode_get(p->at, "realm"));
     const struct secret *s;
-    size_t i, k;
 
-    for (i = 0; p->at->kind == YNODE_MAP && i < p->at->n; i++) {
-        for (k = 0; known[k] && !str_eq(known[k], p->at->items[i]->key); k++)
-            ;
-        if (!known[k]) {
-            fail_closed(im, p, p->at->items[i], "not a field of basicAuth");
-            return;
-        }
-    }
+    if (!only_known(im, p, known))
+        return;
     if (!name || !imp_value_dns_subdomain(name)) {
         invalid(im, p, sec ? sec : p->at, "secret names no Secret");
         return;
