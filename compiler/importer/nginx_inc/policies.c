@@ -856,6 +856,14 @@ void nic_policies_write(struct imp *im, size_t first_route)
         size_t parts = imp_policy_emit(im, &g->p, &g->targets);
         if (parts)
             report(im, g, parts);
+        if (parts > 1 && g->p.n_rates)
+            imp_report_src(im, &((const struct nic_policy *)g->from.v[0])->src,
+                           ((const struct nic_policy *)g->from.v[0])->at,
+                           DIAG_IMPORT_RATE_LIMIT,
+                           "the paths of %s with these limits need %zu "
+                           "ClientPolicies (at most %d targets each), and each "
+                           "counts apart",
+                           g->owner, parts, MAX_POLICY_TARGETS);
     }
     for (i = 0; i < NIC(im)->crds->n; i++) {
         const struct crd *o = NIC(im)->crds->v[i];
