@@ -71,7 +71,7 @@ static const struct {
 /* One Policy object, decoded once however often it is referenced. */
 struct nic_policy {
     struct imp_src src;
-    const char *namespace, *name;
+    const char *namespace;
     const struct ynode *at; /* its type's field */
     enum np_kind kind;
     bool deny;      /* the locations referring to it answer 500 */
@@ -256,7 +256,7 @@ static void rate_limit(struct imp *im, struct nic_policy *p)
     const struct ynode *m = p->at, *f;
     const char *key = imp_crd_text(ynode_get(m, "key"));
     bool b = false, no_delay = false;
-    int64_t n;
+    int64_t delay = 0;
     size_t i;
 
     p->converted = true;
@@ -298,7 +298,7 @@ static void rate_limit(struct imp *im, struct nic_policy *p)
         }
         if (str_eq(f->key, "scale") && bool_field(f, &b) && !b)
             continue;
-        if (str_eq(f->key, "delay") && int_field(f, 0, INT64_MAX, &n))
+        if (str_eq(f->key, "delay") && int_field(f, 0, INT64_MAX, &delay))
             continue; /* decided below, with noDelay */
         rate_not_converted(im, p, f,
                            str_eq(f->key, "scale")
@@ -311,7 +311,7 @@ static void rate_limit(struct imp *im, struct nic_policy *p)
                                  "value");
         return;
     }
-    if (!no_delay && ynode_get(m, "delay")) {
+    if (!no_delay && delay) { /* delay=0 delays the whole burst */
         rate_not_converted(im, p, ynode_get(m, "delay"),
                            "delay serves that many requests of the burst at once "
                            "and delays the rest; gwc serves the whole burst at "
@@ -335,7 +335,6 @@ static struct nic_policy *decode(struct imp *im, const struct crd *o)
     p->src.label = o->label;
     p->src.root = o->root;
     p->namespace = o->namespace;
-    p->name = o->name;
     p->kind = NP_OTHER;
     for (i = 0; spec && spec->kind == YNODE_MAP && i < spec->n; i++) {
         const struct ynode *f = spec->items[i];
