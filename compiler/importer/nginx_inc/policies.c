@@ -453,12 +453,12 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress,
                        "Policy %s/%s belongs to ingress class '%s', not this "
                        "controller's: NIC answers 500 on these paths, and so "
                        "does the output",
-                       r->namespace, r->name, klass);
+                       r->namespace, r->name, imp_report_value(im, klass));
         else
             ref_report(im, r, DIAG_IMPORT_POLICY_MISSING,
                        "no Policy %s/%s in the input: NIC answers 500 on these "
                        "paths, and so does the output",
-                       r->namespace, r->name);
+                       imp_report_value(im, r->namespace), imp_report_value(im, r->name));
         lv->deny = true;
         return;
     }
