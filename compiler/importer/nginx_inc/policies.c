@@ -706,6 +706,7 @@ static const struct nic_gwc *gwc_for(struct imp *im, const char *kind,
                                      const struct ptrvec *ps,
                                      const struct nic_policy *basic, bool *deny)
 {
+    static const struct nic_gwc refused; /* cached: reported once */
     struct strbuf key = STRBUF_INIT;
     struct nic_gwc *g;
 
@@ -718,14 +719,15 @@ static const struct nic_gwc *gwc_for(struct imp *im, const char *kind,
         g = str_eq(kind, "AccessPolicy")
                 ? access_policy(im, owner, owner_name, ns, ps, basic)
                 : client_policy(im, owner_name, ns, ps);
-        if (g) {
-            imp_index_put(im->a, &NIC(im)->gwc_index, key.buf, g);
+        imp_index_put(im->a, &NIC(im)->gwc_index, key.buf, g ? g : (void *)&refused);
+        if (g)
             ptrvec_push(im->a, &NIC(im)->gwc_list, g);
-        } else {
-            *deny = true;
-        }
     }
     strbuf_release(&key);
+    if (!g || (const struct nic_gwc *)g == &refused) {
+        *deny = true;
+        return NULL;
+    }
     return g;
 }
 
