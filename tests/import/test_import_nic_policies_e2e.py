@@ -105,7 +105,7 @@ class ImportedNicPolicies(ImportedEstate):
         self.assertIn("converted to gwc policy ClientPolicy default/shop-client",
                       self.imported.stderr)
         self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
-        self.assertNotIn("error", self.checked.stderr)
+        self.assertNotIn(": error:", self.checked.stderr)
 
     # ---- accessControl ----
 
