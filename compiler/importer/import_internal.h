@@ -211,6 +211,7 @@ struct o_ref { /* a Secret or Service; namespace NULL: the policy's */
 struct o_rate {
     int64_t requests, burst;
     const char *per; /* Second | Minute */
+    bool delay;      /* noDelay: false (requests within the burst wait) */
 };
 
 struct o_ext_auth {
@@ -255,9 +256,10 @@ struct o_gwc_policy {
     const char *satisfy;
     /* ClientPolicy */
     const char *max_body_size;
-    struct o_rate rates[2];
+    struct o_rate rates[4]; /* gwc takes at most 4 */
     size_t n_rates;
     int64_t concurrent; /* 0: unset */
+    int64_t reject_status; /* rejectStatusCode; 0: unset */
     const char **exempt;
     size_t n_exempt;
     /* BackendPolicy */
@@ -421,6 +423,7 @@ bool imp_value_dns_subdomain(const char *s);
 bool imp_value_hostname(const char *s, bool wildcard_ok);
 bool imp_value_header_name(const char *s);
 bool imp_value_gateway_path(const char *s);
+bool imp_value_realm(const char *s);
 const char *imp_value_inspector_denies(const char *s);
 const char *imp_value_unsafe_text(const char *s);
 const char *imp_value_duration_seconds(struct arena *a, int64_t seconds);

@@ -182,6 +182,20 @@ bool imp_value_header_name(const char *s)
     return true;
 }
 
+/* gwc's basicAuth.realm: at most 64 printable ASCII characters without
+ * '"', '\' and '$' (nginx writes it unescaped and expands variables), not
+ * "off" (which switches authentication off). */
+bool imp_value_realm(const char *s)
+{
+    size_t i;
+
+    for (i = 0; s[i]; i++) {
+        if (s[i] < ' ' || s[i] > '~' || str_has_char("\"\\$", s[i]))
+            return false;
+    }
+    return i <= 64 && !str_eq(s, "off");
+}
+
 /* An Exact or PathPrefix value the Gateway API CRD accepts. */
 bool imp_value_gateway_path(const char *s)
 {

@@ -670,12 +670,16 @@ static void client_spec(struct writer *w, struct doc *spec,
                 doc_put_str(w->a, r, "per", p->rates[i].per);
                 if (p->rates[i].burst)
                     doc_put(w->a, r, "burst", doc_int(w->a, p->rates[i].burst));
+                if (p->rates[i].delay)
+                    doc_put(w->a, r, "noDelay", doc_bool(w->a, false));
             }
         }
         if (p->concurrent)
             doc_put(w->a, l, "concurrent", doc_int(w->a, p->concurrent));
         if (p->n_exempt)
             doc_put(w->a, l, "exemptCIDRs", strings(w, p->exempt, p->n_exempt));
+        if (p->reject_status)
+            doc_put(w->a, l, "rejectStatusCode", doc_int(w->a, p->reject_status));
     }
 }
 

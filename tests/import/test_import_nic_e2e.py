@@ -93,7 +93,7 @@ class ImportedNicEstate(ImportedEstate):
         self.assertEqual(self.imported.returncode, 1, self.imported.stderr)
         self.assertIn("converting as nginx-inc", self.imported.stderr)
         self.assertIn('nginx.org/basic-auth-secret"]: not converted', self.imported.stderr)
-        self.assertIn("spec.routes[3].policies: not converted", self.imported.stderr)
+        self.assertIn("spec.routes[3].policies[0]: no Policy default/allow-office", self.imported.stderr)
 
     # ---- redirects: ssl-redirect is on by default for TLS hosts ----
 

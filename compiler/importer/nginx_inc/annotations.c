@@ -5,9 +5,10 @@
  * table, so none is dropped unreported; a name NIC does not read is
  * reported too.
  *
- * Access control (basic auth, JWT, policies) and snippets, which may hold
- * allow/deny rules, are not converted: the Ingress's locations are then
- * written without backends (the Gateway answers 500), never served openly.
+ * Access control (basic auth, JWT) and snippets, which may hold allow/deny
+ * rules, are not converted: the Ingress's locations are then written
+ * without backends (the Gateway answers 500), never served openly.  Policy
+ * references (nginx.org/policies) are resolved by policies.c.
  *
  * Reference: docs.nginx.com/nginx-ingress-controller/configuration/
  * ingress-resources/advanced-configuration-with-annotations/
@@ -34,8 +35,6 @@ struct nic_ann_spec {
 };
 
 #define WHY_AUTH "authentication has no standard Gateway API filter"
-#define WHY_POLICY "NIC Policy resources (access control, rate limits, JWT, " \
-    "OIDC, WAF) have no Gateway API equivalent gwc writes"
 #define WHY_SNIPPET "raw nginx configuration is never imported, and a " \
     "snippet may restrict access (allow/deny)"
 #define WHY_UPSTREAM "load balancing and upstream tuning are implementation " \
@@ -89,7 +88,7 @@ static const struct nic_ann_spec specs[] = {
     {"max-fails", NA_NO, WHY_UPSTREAM},
     {"mergeable-ingress-type", NA_CONVERT, NULL},
     {"path-regex", NA_CONVERT, NULL},
-    {"policies", NA_DENY, WHY_POLICY},
+    {"policies", NA_CONVERT, NULL},
     {"proxy-buffer-size", NA_NO, WHY_BUFFER},
     {"proxy-buffering", NA_NO, WHY_BUFFER},
     {"proxy-buffers", NA_NO, WHY_BUFFER},
@@ -225,7 +224,9 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
     bool b;
     int64_t n;
 
-    if (str_eq(name, "mergeable-ingress-type")) {
+    if (str_eq(name, "policies")) {
+        out->policies = at;
+    } else if (str_eq(name, "mergeable-ingress-type")) {
         if (str_eq(v, "master") || str_eq(v, "minion"))
             out->mergeable = v;
         else

@@ -8,7 +8,9 @@
  *   - mergeable: a master (host, TLS, server-level annotations, no paths)
  *     and minions of any namespace (paths) share one host.  A master's
  *     access control reaches its minions, so a denied master denies them.
- *   - TLS hosts redirect plain HTTP to HTTPS (ssl-redirect, default on).
+ *   - TLS hosts redirect plain HTTP to HTTPS (ssl-redirect, default on);
+ *   - nginx.org/policies: Policy resources for the whole Ingress; a
+ *     minion's replace its master's of the same type (policies.c).
  */
 #include "nic.h"
 
@@ -22,6 +24,9 @@ struct nic_ing {
     struct imp_src src;
     const char *klass;
     struct nic_ann ann;
+    struct nic_level *level;     /* nginx.org/policies; NULL: none */
+    const struct nic_pols *pols; /* the effective Policies of its paths */
+    bool pol_deny;               /* its paths answer 500 */
 };
 
 static const char *ingress_class(const struct ingress *in)
@@ -91,6 +96,11 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
         imp_ingress_taken(im, in);
         nic_annotations(im, &ni->src,
                         ynode_get(in->obj.meta.src, "annotations"), &ni->ann);
+        if (ni->ann.policies) {
+            ni->level = ARENA_NEW(im->a, struct nic_level);
+            nic_policy_annotation(im, &ni->src, ni->ann.policies,
+                                  imp_object_namespace(im, &in->obj), ni->level);
+        }
         ptrvec_push(im->a, out, ni);
     }
     ptrvec_sort(out, cmp_age);
@@ -163,7 +173,8 @@ static struct nic_loc *new_loc(struct imp *im, const struct nic_ing *ni,
 
     l->src = ni->src;
     l->at = at;
-    l->denied = ni->ann.denied;
+    l->denied = ni->ann.denied || ni->pol_deny;
+    l->pols = ni->pols;
     return l;
 }
 
@@ -264,6 +275,18 @@ static void server_settings(struct nic_server *s, const struct nic_ing *ni)
 
 /* ---- the passes ---- */
 
+/* The Policies of ni's paths on a server of namespace ns, under master's
+ * (NULL: none). */
+static void ingress_policies(struct imp *im, struct nic_ing *ni,
+                             const struct nic_ing *master, const char *ns)
+{
+    const struct nic_level *levels[2] = {master ? master->level : NULL, ni->level};
+
+    ni->pol_deny = false;
+    ni->pols = nic_policy_effective(im, &ni->src, ni->in->obj.meta.name, ns, levels,
+                                    2, &ni->pol_deny);
+}
+
 static void plain(struct imp *im, const struct nic_ing *ni)
 {
     const struct ingress *in = ni->in;
@@ -291,6 +314,7 @@ static void plain(struct imp *im, const struct nic_ing *ni)
         }
         if (!s->locs.n)
             server_settings(s, ni);
+        ingress_policies(im, (struct nic_ing *)ni, NULL, ns);
         for (k = 0; k < rule->http.n_paths; k++)
             add_path(im, s, ni, &rule->http.paths[k]);
         add_default(im, s, ni);
@@ -350,6 +374,7 @@ static void minion(struct imp *im, const struct nic_ing *ni,
                        m->src.label);
         ((struct nic_ing *)ni)->ann.denied = true;
     }
+    ingress_policies(im, (struct nic_ing *)ni, m, s->namespace);
     for (k = 0; in->n_rules && k < in->rules[0].http.n_paths; k++)
         add_path(im, s, ni, &in->rules[0].http.paths[k]);
 }

@@ -8,6 +8,7 @@
  *                  reported (access control fails closed)
  *   paths.c        NIC's location matching as Gateway API matches
  *   servers.c      one server per host to listeners and routes
+ *   policies.c     Policy resources (k8s.nginx.org/v1) as gwc policies
  *
  * Both Ingresses and VirtualServers become "servers" (one per host, as NIC
  * builds its server blocks) holding "locations" in NIC's order.
@@ -18,6 +19,25 @@
 #include "importer/import_internal.h"
 
 #define NIC_CONTROLLER "nginx.org/ingress-controller"
+
+struct nic_policy;
+struct nic_gwc; /* a gwc policy Policies become (policies.c) */
+
+/* The effective Policies of a location, as the gwc policies that carry
+ * them (NULL: none); locations with the same Policies share them. */
+struct nic_pols {
+    const struct nic_gwc *access, *client;
+};
+
+/* The Policy references of one level: a VirtualServer's spec, a route,
+ * a subroute, an Ingress (policies.c). */
+struct nic_level {
+    struct ptrvec allow, deny_lists; /* struct nic_policy *: accessControl */
+    struct ptrvec deny_at;           /* where each deny list was named */
+    struct ptrvec rates;             /* struct nic_policy *: rateLimit */
+    const struct nic_policy *basic;  /* the first basicAuth */
+    bool deny; /* a reference NIC answers 500 for, or not converted exactly */
+};
 
 /* One nginx location (an Ingress path, a VirtualServer route or match). */
 struct nic_loc {
@@ -31,6 +51,7 @@ struct nic_loc {
     /* Access control that gwc cannot carry over: the location is written
      * without backends, so the Gateway answers 500, never the backend. */
     bool denied;
+    const struct nic_pols *pols; /* NULL: none */
 };
 
 /* A host's server block. */
@@ -55,6 +76,7 @@ struct nic_ann {
     const char **grpc, **rewrite_svc, **rewrite_to; /* service lists */
     size_t n_grpc, n_rewrites;
     struct ptrvec request_set;  /* o_header * */
+    const struct ynode *policies; /* nginx.org/policies */
     bool denied;                /* access control not converted */
 };
 
@@ -62,6 +84,12 @@ struct nic {
     struct ptrvec servers; /* struct nic_server *, by namespace and host */
     struct index server_index; /* by host */
     const struct ptrvec *crds; /* struct crd *: VirtualServer(Route)s, ... */
+    struct index policy_crds;  /* struct crd *: Policies, by "ns/name" */
+    bool policies_indexed;
+    struct index policies;     /* struct nic_policy *, by label */
+    struct index gwc_index;    /* struct nic_gwc *, by owner and Policies */
+    struct ptrvec gwc_list;    /* the same, in the order they were made */
+    struct index counts;       /* int64_t *: gwc policies per owner, kind */
 };
 
 static inline struct nic *NIC(const struct imp *im)
@@ -88,6 +116,25 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *re,
 /* After every location is known: string prefixes that a longer path of the
  * server would lose to a regex keep PathPrefix only (reported). */
 void nic_prefix_siblings(struct imp *im, struct nic_server *s);
+
+/* policies.c */
+/* A level from refs (a list of {name, namespace}; NULL: none) of an
+ * object of namespace ns, or from the nginx.org/policies annotation at. */
+void nic_policy_refs(struct imp *im, const struct imp_src *src,
+                     const struct ynode *refs, const char *ns, struct nic_level *lv);
+void nic_policy_annotation(struct imp *im, const struct imp_src *src,
+                           const struct ynode *at, const char *ns,
+                           struct nic_level *lv);
+/* The Policies levels[0..n) (from the widest; NULL entries skipped) give
+ * a location of owner_name (a VirtualServer or Ingress, its routes in ns):
+ * NULL for none, or with *deny set when the location must answer 500. */
+const struct nic_pols *nic_policy_effective(struct imp *im, const struct imp_src *owner,
+                                            const char *owner_name, const char *ns,
+                                            const struct nic_level *const *levels,
+                                            size_t n, bool *deny);
+/* After the routes from im->routes[first_route] on are written: targets,
+ * then the gwc policies. */
+void nic_policies_write(struct imp *im, size_t first_route);
 
 /* servers.c */
 /* Is host ("" for none) a name a Gateway API hostname can hold?  If not,

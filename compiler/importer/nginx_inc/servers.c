@@ -53,6 +53,7 @@ static struct o_rule *rule_of(struct imp *im, const struct nic_loc *l, size_t gr
 
     if (!l->denied)
         r->backends = l->backends;
+    r->source = l;
     return r;
 }
 

@@ -11,8 +11,8 @@
  *     header and query conditions first, so a reordering is reported;
  *   - route: "[ns/]name" of a VirtualServerRoute, whose subroutes must
  *     start with the route's path;
- *   - policies (access control, rate limits, JWT, ...) are not converted:
- *     the affected locations answer 500.
+ *   - policies: spec-level, route-level and subroute-level references,
+ *     the more specific level replacing a Policy type (policies.c).
  * A location whose action cannot be converted answers 500 too, so its
  * requests never fall through to a shorter path that would serve them.
  */
@@ -27,7 +27,10 @@ struct vs_ctx {
     const struct crd *o;   /* the VirtualServer or VirtualServerRoute */
     struct imp_src src;
     const struct ynode *upstreams;
-    bool denied;           /* spec.policies */
+    /* Policy levels above this object's routes: the VirtualServer's spec,
+     * then (for a VirtualServerRoute) the route that delegates to it. */
+    const struct nic_level *levels[2];
+    const struct crd *owner; /* the VirtualServer */
 };
 
 static const char *text(const struct ynode *n)
@@ -362,7 +365,7 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
 
 static void subroutes(struct imp *im, const struct vs_ctx *v,
                       const struct ynode *route, const char *prefix,
-                      struct nic_server *s);
+                      struct nic_server *s, const struct nic_level *lv);
 
 static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
                   struct nic_server *s, const char *must_start)
@@ -373,12 +376,13 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
     const struct ynode *sp = seq(ynode_get(r, "splits"));
     const struct ynode *ms = seq(ynode_get(r, "matches"));
+    struct nic_level *lv = ARENA_NEW(im->a, struct nic_level);
+    const struct nic_level *levels[3];
     bool ok;
 
     other_fields(im, v, r, known);
     l->src = v->src;
     l->at = r;
-    l->denied = v->denied;
     if (!path) {
         not_converted(im, v, r, "a route without a path");
         return;
@@ -389,19 +393,17 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
                       "the VirtualServer route's");
         return;
     }
+    nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, lv);
     if (ynode_get(r, "route")) {
-        subroutes(im, v, r, path, s);
+        subroutes(im, v, r, path, s, lv);
         return;
     }
-    if (ynode_get(r, "policies")) {
-        imp_report_src(im, &v->src, ynode_get(r, "policies"),
-                       DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: NIC Policy resources (access control, rate "
-                       "limits, JWT, ...) have no Gateway API equivalent gwc "
-                       "writes; the route answers 500 instead of being served "
-                       "without them");
-        l->denied = true;
-    }
+    levels[0] = v->levels[0];
+    levels[1] = v->levels[1];
+    levels[2] = lv;
+    l->pols = nic_policy_effective(im, &(struct imp_src){v->owner->label, v->owner->root},
+                                   v->owner->name, s->namespace, levels, 3,
+                                   &l->denied);
     if (!route_path(im, l, path))
         return;
     if (ms)
@@ -425,18 +427,9 @@ static const struct crd *find_vsr(const struct ptrvec *vsrs, const char *ns,
     return NULL;
 }
 
-static const struct ptrvec *all_crds(struct imp *im)
-{
-    static const char *const groups[] = {"k8s.nginx.org", NULL};
-    struct ptrvec *pv = ARENA_NEW(im->a, struct ptrvec);
-
-    imp_crd_collect(im, groups, pv);
-    return pv;
-}
-
 static void subroutes(struct imp *im, const struct vs_ctx *v,
                       const struct ynode *r, const char *prefix,
-                      struct nic_server *s)
+                      struct nic_server *s, const struct nic_level *lv)
 {
     const char *ref = text(ynode_get(r, "route"));
     const char *slash = ref ? strchr(ref, '/') : NULL;
@@ -469,7 +462,9 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
     sub.src.label = o->label;
     sub.src.root = o->root;
     sub.upstreams = ynode_get(o->spec, "upstreams");
-    sub.denied = v->denied;
+    sub.levels[0] = v->levels[0];
+    sub.levels[1] = lv;
+    sub.owner = v->owner;
     upstream_fields_check(im, &sub);
     subs = seq(ynode_get(o->spec, "subroutes"));
     for (i = 0; subs && i < subs->n; i++)
@@ -509,6 +504,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
     const char *klass = text(ynode_get(o->spec, "ingressClassName"));
     struct vs_ctx v;
     struct nic_server *s;
+    struct nic_level *spec_level;
     const struct ynode *routes;
     size_t i;
 
@@ -517,6 +513,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
     v.src.label = o->label;
     v.src.root = o->root;
     v.upstreams = ynode_get(o->spec, "upstreams");
+    v.owner = o;
     if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
                                                          : "nginx")) {
         imp_report_src(im, &v.src, ynode_get(o->spec, "ingressClassName"),
@@ -544,15 +541,10 @@ static void virtual_server(struct imp *im, const struct crd *o)
     }
     other_fields(im, &v, o->spec, known);
     upstream_fields_check(im, &v);
-    if (ynode_get(o->spec, "policies")) {
-        imp_report_src(im, &v.src, ynode_get(o->spec, "policies"),
-                       DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: NIC Policy resources (access control, rate "
-                       "limits, JWT, ...) have no Gateway API equivalent gwc "
-                       "writes; every route answers 500 instead of being served "
-                       "without them");
-        v.denied = true;
-    }
+    spec_level = ARENA_NEW(im->a, struct nic_level);
+    nic_policy_refs(im, &v.src, ynode_get(o->spec, "policies"), o->namespace,
+                    spec_level);
+    v.levels[0] = spec_level;
     if (ynode_get(o->spec, "tls"))
         tls(im, &v, ynode_get(o->spec, "tls"), s);
     routes = seq(ynode_get(o->spec, "routes"));
@@ -564,16 +556,13 @@ void nic_virtual_servers(struct imp *im)
 {
     size_t i;
 
-    NIC(im)->crds = all_crds(im);
     for (i = 0; i < NIC(im)->crds->n; i++) {
         const struct crd *o = NIC(im)->crds->v[i];
         if (str_eq(o->kind, "VirtualServer"))
             virtual_server(im, o);
-        else if (!str_eq(o->kind, "VirtualServerRoute"))
+        else if (!str_eq(o->kind, "VirtualServerRoute") && !str_eq(o->kind, "Policy"))
             imp_report_src(im, &(struct imp_src){o->label, o->root}, o->root,
-                           DIAG_IMPORT_NOT_CONVERTED,
-                           "%s is not converted (the VirtualServers and routes "
-                           "that refer to a Policy answer 500)",
+                           DIAG_IMPORT_NOT_CONVERTED, "%s is not converted",
                            o->kind);
     }
 }

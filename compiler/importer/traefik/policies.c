@@ -28,7 +28,6 @@
 #include <string.h>
 
 #define MAX_ALLOW 256      /* gwc's clientAddresses.allow */
-#define MAX_REALM 64       /* gwc's basicAuth.realm */
 #define MAX_SIZE 9999999LL /* gwc's requestBody.maxSize, per unit */
 
 static const char *const kinds[] = {"ipAllowList", "ipWhiteList", "basicAuth",
@@ -141,18 +140,6 @@ static void allow_list(struct imp *im, struct tr_policy *t, const struct ynode *
     t->p.allow = allow;
     t->p.n_allow = range->n;
     t->field = "spec.clientAddresses.allow";
-}
-
-/* gwc's realm: printable ASCII without '"', '\' and '$', not "off". */
-static bool realm_ok(const char *r)
-{
-    size_t i;
-
-    for (i = 0; r[i]; i++) {
-        if (r[i] < ' ' || r[i] > '~' || str_has_char("\"\\$", r[i]))
-            return false;
-    }
-    return i <= MAX_REALM && !str_eq(r, "off");
 }
 
 /* Traefik takes "user:hash" lines (exactly one ':'; any other non-empty
@@ -294,7 +281,7 @@ static void basic_auth(struct imp *im, struct tr_policy *t, const struct ynode *
     /* Traefik forwards the credentials unless removeHeader is set. */
     t->p.basic_forward = !remove;
     t->p.basic_realm = realm ? realm : "traefik";
-    if (!realm_ok(t->p.basic_realm)) {
+    if (!imp_value_realm(t->p.basic_realm)) {
         imp_report_src(im, &t->src, ynode_get(m, "realm"), DIAG_IMPORT_APPROXIMATED,
                        "gwc takes a realm of at most 64 printable characters "
                        "without '\"', '\\' and '$', not 'off'; the realm is left "

@@ -1,0 +1,157 @@
+"""End to end: F5 NGINX Ingress Controller Policy resources (k8s.nginx.org/v1
+Policy) through `gwc import-ingress`, which writes gwc AccessPolicies and
+ClientPolicies (docs/policies.md), the result through `gwc compile`, a real
+nginx serving it, echo backends behind.
+
+Every expectation is what NIC answers for the same Policy
+(docs.nginx.com/nginx-ingress-controller/configuration/policy-resource/):
+an allow list refuses other clients with 403, a deny list refuses its own;
+a route's Policy of a type replaces the VirtualServer's; basic auth asks
+with 401; a rate limit rejects with its rejectCode; a missing Policy and
+access control gwc cannot express (jwt) answer 500.  The test client
+connects from 127.0.0.1.
+"""
+import base64
+import unittest
+
+from estate import ImportedEstate
+from test_import_policies_e2e import apr1, basic
+
+
+def policy(name, body):
+    return ("apiVersion: k8s.nginx.org/v1\nkind: Policy\n"
+            "metadata: {name: %s, namespace: default}\nspec:\n%s" % (name, body))
+
+
+ESTATE = """apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: shop, namespace: default}
+spec:
+  host: shop.example.com
+  policies: [{name: loopback-only}]
+  upstreams:
+  - {name: web, service: web, port: 80}
+  - {name: admin, service: admin, port: 80}
+  routes:
+  - path: /
+    action: {pass: web}
+  - path: /elsewhere
+    policies: [{name: office-only}]
+    action: {pass: web}
+  - path: /blocked
+    policies: [{name: no-loopback}]
+    action: {pass: web}
+  - path: /open
+    policies: [{name: no-office}]
+    action: {pass: web}
+  - path: /admin
+    policies: [{name: staff}]
+    action: {pass: admin}
+  - path: /limited
+    policies: [{name: three-then-429}]
+    action: {pass: web}
+  - path: /token
+    policies: [{name: jwt-check}]
+    action: {pass: web}
+  - path: /gone
+    policies: [{name: no-such-policy}]
+    action: {pass: web}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: intranet
+  namespace: default
+  annotations:
+    nginx.org/policies: office-only
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: intranet.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: web, port: {number: 80}}}
+---
+""" + "---\n".join([
+    policy("loopback-only", "  accessControl: {allow: [127.0.0.1]}\n"),
+    policy("office-only", "  accessControl: {allow: [10.0.0.0/8]}\n"),
+    policy("no-loopback", "  accessControl: {deny: [127.0.0.0/8]}\n"),
+    policy("no-office", "  accessControl: {deny: [10.0.0.0/8]}\n"),
+    policy("staff", "  basicAuth: {secret: staff-users, realm: Staff}\n"),
+    policy("three-then-429",
+           "  rateLimit: {rate: 1r/m, key: \"${binary_remote_addr}\", zoneSize: 10M,"
+           " burst: 2, noDelay: true, rejectCode: 429}\n"),
+    policy("jwt-check", "  jwt: {secret: jwk, realm: API}\n"),
+])
+
+
+class ImportedNicPolicies(ImportedEstate):
+    SERVICES = ["web", "admin"]
+    IMPORT_EXIT = 1  # jwt fails closed, a Policy is missing
+
+    @classmethod
+    def documents(cls, ca):
+        users = base64.b64encode(("alice:%s\n" % apr1("secret")).encode()).decode()
+        return [ESTATE,
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: staff-users, "
+                "namespace: default}\ntype: nginx.org/htpasswd\n"
+                "data:\n  htpasswd: %s\n" % users]
+
+    def test_import_reports_and_check_accepts(self):
+        self.assertIn("spec.jwt: access control not converted exactly", self.imported.stderr)
+        self.assertIn("[GW0833]", self.imported.stderr)
+        self.assertIn("converted to gwc policy ClientPolicy default/shop-client",
+                      self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+        self.assertNotIn(": error:", self.checked.stderr)
+
+    # ---- accessControl ----
+
+    def test_spec_allow_list_admits_the_listed_client(self):
+        self.assertServed(self.get("shop.example.com", "/"), "web")
+
+    def test_route_allow_list_replaces_the_spec_one(self):
+        # /elsewhere: only 10.0.0.0/8, the spec's 127.0.0.1 no longer counts.
+        self.assertEqual(self.get("shop.example.com", "/elsewhere").status, 403)
+
+    def test_deny_list_refuses_its_clients(self):
+        self.assertEqual(self.get("shop.example.com", "/blocked/x").status, 403)
+
+    def test_deny_list_admits_the_others(self):
+        self.assertServed(self.get("shop.example.com", "/open"), "web")
+
+    def test_ingress_annotation_allow_list(self):
+        self.assertEqual(self.get("intranet.example.com", "/").status, 403)
+
+    # ---- basicAuth (with the spec's allow list, which admits us) ----
+
+    def test_basic_auth(self):
+        r = self.get("shop.example.com", "/admin")
+        self.assertEqual(r.status, 401)
+        self.assertEqual(r.header("WWW-Authenticate"), 'Basic realm="Staff"')
+        self.assertEqual(self.get("shop.example.com", "/admin",
+                                  headers=basic("alice", "wrong")).status, 401)
+        r = self.get("shop.example.com", "/admin", headers=basic("alice", "secret"))
+        self.assertServed(r, "admin")
+        # nginx passes the credentials on, as NIC's does.
+        self.assertIn("Authorization", r.echo["headers"])
+
+    # ---- rateLimit ----
+
+    def test_rate_limit_with_burst_and_reject_code(self):
+        codes = [self.get("shop.example.com", "/limited").status for _ in range(5)]
+        self.assertEqual(codes, [200, 200, 200, 429, 429])
+
+    # ---- fail closed ----
+
+    def test_jwt_route_is_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/token").status, 500)
+
+    def test_missing_policy_answers_500(self):
+        self.assertEqual(self.get("shop.example.com", "/gone").status, 500)
+
+
+if __name__ == "__main__":
+    unittest.main()
