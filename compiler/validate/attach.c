@@ -103,7 +103,8 @@ static void note_failure(struct failure *f, enum refusal why,
                                   ? REASON_NO_MATCHING_LISTENER_HOSTNAME
                                   : REASON_NOT_ALLOWED_BY_LISTENERS;
 
-    if (f->reason == REASON_NONE || (why == REFUSED_HOSTNAME && f->why != REFUSED_HOSTNAME)) {
+    if (f->reason == REASON_NONE ||
+        (why == REFUSED_HOSTNAME && f->why != REFUSED_HOSTNAME)) {
         f->reason = reason;
         f->why = why;
         f->listener = l;
@@ -229,7 +230,8 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
     }
     rp->accepted = rp->listeners.n > 0;
     if (rp->accepted) {
-        val_conditions_set(&rp->conditions, COND_ACCEPTED, true, REASON_ACCEPTED, "");
+        val_conditions_set(&rp->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
+                           "");
         return;
     }
     if (!selected) {

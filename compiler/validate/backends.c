@@ -154,10 +154,10 @@ struct referrer {
 };
 
 /* hint: what the finding adds to the status message ("; did you mean"). */
-static void invalid_hint(struct ctx *x, const struct referrer *from, struct backend *b,
-                         enum diag_code code, const struct ref_view *r,
-                         enum cond_reason reason, const char *message,
-                         const char *hint)
+static void invalid_hint(struct ctx *x, const struct referrer *from,
+                         struct backend *b, enum diag_code code,
+                         const struct ref_view *r, enum cond_reason reason,
+                         const char *message, const char *hint)
 {
     b->status = BACKEND_INVALID;
     if (from->rs)

@@ -13,7 +13,8 @@
 #include <string.h>
 
 static void mark_conflicted(struct ctx *x, struct eff_listener *l,
-                            const struct eff_listener *with, enum cond_reason reason)
+                            const struct eff_listener *with,
+                            enum cond_reason reason)
 {
     const char *msg;
 
@@ -33,7 +34,8 @@ static void mark_conflicted(struct ctx *x, struct eff_listener *l,
         "listener '%s' (%s port %lld%s%s) conflicts with listener '%s' of %s: %s",
         l->spec->name, val_protocol_name(l->protocol), (long long)l->port,
         l->hostname ? " " : "", l->hostname ? l->hostname : "", with->spec->name,
-        model_object_label(x->c, val_listener_owner(with)), val_reason_name(reason));
+        model_object_label(x->c, val_listener_owner(with)),
+        val_reason_name(reason));
 }
 
 /* Keys of the listeners a conflict check looks up: by port and family,
@@ -124,7 +126,8 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
     strhash_init(&seen, x->c->arena);
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *b = &gs->listeners[i];
-        if (i >= gs->n_own && !val_conditions_get(&b->conditions, COND_CONFLICTED)) {
+        if (i >= gs->n_own &&
+            !val_conditions_get(&b->conditions, COND_CONFLICTED)) {
             size_t a = first_conflict(x, &seen, b, gs->n_listeners);
             if (a < gs->n_listeners)
                 mark_conflicted(x, b, &gs->listeners[a],
@@ -192,8 +195,8 @@ static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
 
 static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
 {
-    const struct condition *rr = val_conditions_get(&l->conditions,
-                                                    COND_RESOLVED_REFS);
+    const struct condition *rr =
+        val_conditions_get(&l->conditions, COND_RESOLVED_REFS);
     const struct condition *acc = val_conditions_get(&l->conditions, COND_ACCEPTED);
     /* Kinds it cannot serve only narrow what attaches (supportedKinds
      * keeps the valid ones); the listener is programmed with those. */
@@ -210,7 +213,8 @@ static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
                            REASON_NO_CONFLICTS, "");
     l->valid = l->accepted && resolved;
     if (l->valid)
-        val_conditions_set(&l->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED, "");
+        val_conditions_set(&l->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
+                           "");
     else if (!l->accepted && acc && conflicted && conflicted->status)
         val_conditions_set(&l->conditions, COND_PROGRAMMED, false, acc->reason,
                            acc->message);

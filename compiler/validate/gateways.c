@@ -391,7 +391,8 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
                 "namespace '%s' from %s in '%s'",
                 ns, r->name, ns, model_kind_name(owner->kind),
                 owner->meta.namespace);
-            if (*reason == REASON_NONE || *reason == REASON_INVALID_CERTIFICATE_REF) {
+            if (*reason == REASON_NONE ||
+                *reason == REASON_INVALID_CERTIFICATE_REF) {
                 *reason = REASON_REF_NOT_PERMITTED;
                 *message = val_msgf(x,
                                     "Secret %s/%s is in another namespace and no "
@@ -595,7 +596,8 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
         ref_message = kinds_problem;
     }
     if (l->accepted)
-        val_conditions_set(&l->conditions, COND_ACCEPTED, true, REASON_ACCEPTED, "");
+        val_conditions_set(&l->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
+                           "");
     if (ref_reason != REASON_NONE)
         val_conditions_set(&l->conditions, COND_RESOLVED_REFS, false, ref_reason,
                            ref_message);
@@ -655,10 +657,10 @@ static void listener_sets_collect(struct ctx *x)
                         "(spec.allowedListeners.namespaces.from: %s)",
                         gs->gw->obj.nsname,
                         gs->gw->allowed_listeners.namespaces.from);
-            val_conditions_set(&st->conditions, COND_ACCEPTED, false, REASON_NOT_ALLOWED,
-                               msg);
-            val_conditions_set(&st->conditions, COND_PROGRAMMED, false, REASON_NOT_ALLOWED,
-                               msg);
+            val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+                               REASON_NOT_ALLOWED, msg);
+            val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
+                               REASON_NOT_ALLOWED, msg);
         }
     }
     qsort(x->ctl->listener_sets, x->ctl->n_listener_sets,
@@ -678,8 +680,8 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
     if (!st->parent->accepted) {
         const char *msg = val_msgf(x, "parent Gateway %s is not accepted",
                                    st->parent->gw->obj.nsname);
-        val_conditions_set(&st->conditions, COND_ACCEPTED, false, REASON_PARENT_NOT_ACCEPTED,
-                           msg);
+        val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+                           REASON_PARENT_NOT_ACCEPTED, msg);
         val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
                            REASON_PARENT_NOT_PROGRAMMED, msg);
         st->accepted = false;
@@ -690,15 +692,16 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
     if (valid == 0) {
         const char *msg = "no listener of the ListenerSet is valid";
         (void)x;
-        val_conditions_set(&st->conditions, COND_ACCEPTED, false, REASON_LISTENERS_NOT_VALID,
-                           msg);
+        val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+                           REASON_LISTENERS_NOT_VALID, msg);
         val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
                            REASON_LISTENERS_NOT_VALID, msg);
         st->accepted = false;
         return;
     }
     val_conditions_set(&st->conditions, COND_ACCEPTED, true, REASON_ACCEPTED, "");
-    val_conditions_set(&st->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED, "");
+    val_conditions_set(&st->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
+                       "");
 }
 
 /* ---- Gateways ---- */
@@ -804,8 +807,8 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     struct certificate cert;
 
     if (!r->src) {
-        val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS,
-                           "");
+        val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
+                           REASON_RESOLVED_REFS, "");
         return;
     }
     ns = r->namespace ? r->namespace : g->obj.meta.namespace;
@@ -831,8 +834,8 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     if (!problem) {
         gs->backend_client_cert = ARENA_NEW(x->c->arena, struct certificate);
         *gs->backend_client_cert = cert;
-        val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS,
-                           "");
+        val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
+                           REASON_RESOLVED_REFS, "");
         return;
     }
     val_finding(x,
@@ -875,7 +878,8 @@ static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
     size_t i;
 
     gateway_addresses(x, gs, &v->accepted_reason, &v->message);
-    if (v->accepted_reason == REASON_NONE && (params = gateway_parameters(x, gs)) != NULL) {
+    if (v->accepted_reason == REASON_NONE &&
+        (params = gateway_parameters(x, gs)) != NULL) {
         v->accepted_reason = REASON_INVALID_PARAMETERS;
         v->message = params;
     }
@@ -888,7 +892,8 @@ static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
         if (!l->valid)
             continue;
         l->valid = false;
-        val_conditions_set(&l->conditions, COND_PROGRAMMED, false, REASON_INVALID, msg);
+        val_conditions_set(&l->conditions, COND_PROGRAMMED, false, REASON_INVALID,
+                           msg);
     }
 }
 
@@ -900,21 +905,22 @@ static void gateway_conditions(struct ctx *x, struct gateway_state *gs,
     for (i = 0; i < gs->n_own; i++)
         valid += gs->listeners[i].valid;
     if (v->accepted_reason != REASON_NONE) {
-        val_conditions_set(&gs->conditions, COND_ACCEPTED, false, v->accepted_reason,
-                           v->message);
+        val_conditions_set(&gs->conditions, COND_ACCEPTED, false,
+                           v->accepted_reason, v->message);
         val_conditions_set(&gs->conditions, COND_PROGRAMMED, false, REASON_INVALID,
                            v->message);
     } else {
         bool all_valid = valid == gs->n_own;
         const char *lmsg = all_valid ? "" : "some listeners are not valid";
         val_conditions_set(&gs->conditions, COND_ACCEPTED, valid > 0,
-                           all_valid ? REASON_ACCEPTED : REASON_LISTENERS_NOT_VALID, lmsg);
+                           all_valid ? REASON_ACCEPTED : REASON_LISTENERS_NOT_VALID,
+                           lmsg);
         if (valid > 0)
-            val_conditions_set(&gs->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
-                               "");
+            val_conditions_set(&gs->conditions, COND_PROGRAMMED, true,
+                               REASON_PROGRAMMED, "");
         else
-            val_conditions_set(&gs->conditions, COND_PROGRAMMED, false, REASON_INVALID,
-                               "no listener can be programmed");
+            val_conditions_set(&gs->conditions, COND_PROGRAMMED, false,
+                               REASON_INVALID, "no listener can be programmed");
     }
     gateway_client_certificate(x, gs);
     if (insecure_fallback(gs->gw))

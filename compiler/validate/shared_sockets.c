@@ -128,7 +128,8 @@ static void lose_socket(struct ctx *x, struct eff_listener *l,
             "of its own)",
             l->spec->name, what, where,
             x->o->listen_address ? " (--listen-address)" : "",
-            listener_label(x, with), with->gateway->gw->obj.nsname, val_reason_name(reason),
+            listener_label(x, with), with->gateway->gw->obj.nsname,
+            val_reason_name(reason),
             x->o->listen_address
                 ? "compile each Gateway on its own with --gateway "
                   "NAMESPACE/NAME, or drop --listen-address and give the "

@@ -13,7 +13,8 @@ static bool valid_reason(const char *s)
     size_t n = strlen(s);
 
     return n > 0 && n <= 1024 &&
-           str_has_char("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", s[0]) &&
+           str_has_char("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+                        s[0]) &&
            strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                      "0123456789_,:") == n &&
            s[n - 1] != ',' && s[n - 1] != ':';
@@ -23,8 +24,9 @@ static bool valid_reason(const char *s)
  * types): ^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$, at most 316. */
 static bool valid_type(const char *s)
 {
-    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                "0123456789";
+    static const char alnum[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+        "0123456789";
     size_t n = strlen(s);
 
     return n > 0 && n <= 316 && str_has_char(alnum, s[0]) &&
