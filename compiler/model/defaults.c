@@ -46,8 +46,10 @@ static void header_match_defaults(struct value_match *v, size_t n)
 {
     size_t i;
 
-    for (i = 0; i < n; i++)
-        default_str(&v[i].type, "Exact");
+    for (i = 0; i < n; i++) {
+        if (v[i].type == MATCH_TYPE_UNSET)
+            v[i].type = MATCH_EXACT;
+    }
 }
 
 static void filter_defaults(struct route_filter *f)
@@ -81,7 +83,8 @@ static void backend_ref_defaults(struct backend_ref *b)
 
 static void http_match_defaults(struct http_match *m)
 {
-    default_str(&m->path.type, "PathPrefix");
+    if (m->path.type == PATH_MATCH_UNSET)
+        m->path.type = PATH_MATCH_PREFIX;
     default_str(&m->path.value, "/");
     header_match_defaults(m->headers, m->n_headers);
     header_match_defaults(m->query_params, m->n_query_params);
@@ -101,8 +104,8 @@ static void rule_defaults(struct compilation *c, enum kind kind,
         http_match_defaults(&r->matches[i]);
     for (i = 0; i < r->n_grpc_matches; i++) {
         struct grpc_match *g = &r->grpc_matches[i];
-        if (g->method.src)
-            default_str(&g->method.type, "Exact");
+        if (g->method.src && g->method.type == MATCH_TYPE_UNSET)
+            g->method.type = MATCH_EXACT;
         header_match_defaults(g->headers, g->n_headers);
     }
     for (i = 0; i < r->n_filters; i++)

@@ -4,7 +4,8 @@
  * its mapping node, so later stages can point at the exact field.
  *
  * Conventions: strings are arena-owned and NULL when absent; integers are
- * int64_t and INT_UNSET when absent; booleans are enum tri; lists are a
+ * int64_t and INT_UNSET when absent; booleans are enum tri; a field with a
+ * fixed set of values is an enum whose 0 means absent; lists are a
  * pointer plus a count.  Field names follow the Kubernetes JSON names.
  */
 #ifndef GWC_MODEL_H
@@ -23,6 +24,29 @@ struct compilation;
 #define INT_UNSET INT64_MIN
 
 enum tri { TRI_UNSET, TRI_FALSE, TRI_TRUE };
+
+/*
+ * Fields with a fixed set of values, decoded by name through a table (as
+ * nginx's ngx_conf_enum_t).  0 is "not given"; the last value, _OTHER, is a
+ * name the table lacks, which schema/ refuses with the value as written, so
+ * no stage after it meets _OTHER.  model_*_names[v] is the value's name as
+ * the manifest writes it (NULL for 0 and _OTHER); from index 1 the table is
+ * the CRD's list of allowed values, in its order, NULL-terminated.
+ */
+enum path_match_type { PATH_MATCH_UNSET, PATH_MATCH_EXACT, PATH_MATCH_PREFIX, PATH_MATCH_REGEX, PATH_MATCH_OTHER };
+/* Header, query parameter and gRPC method matches. */
+enum match_type { MATCH_TYPE_UNSET, MATCH_EXACT, MATCH_REGEX, MATCH_TYPE_OTHER };
+/* HTTPPathModifier.type. */
+enum path_modifier_type {
+    MODIFIER_UNSET,
+    MODIFIER_FULL_PATH,
+    MODIFIER_PREFIX_MATCH,
+    MODIFIER_OTHER
+};
+
+extern const char *const model_path_type_names[PATH_MATCH_OTHER + 1];
+extern const char *const model_match_type_names[MATCH_TYPE_OTHER + 1];
+extern const char *const model_modifier_type_names[MODIFIER_OTHER + 1];
 
 enum kind {
     KIND_GATEWAY_CLASS,
@@ -304,7 +328,7 @@ struct header_filter {
 
 struct path_modifier {
     const struct ynode *src;
-    const char *type;
+    enum path_modifier_type type;
     const char *replace_full_path;
     const char *replace_prefix_match;
 };
@@ -380,13 +404,13 @@ struct backend_ref {
 
 struct value_match {
     const struct ynode *src;
-    const char *type; /* Exact | RegularExpression */
+    enum match_type type;
     const char *name, *value;
 };
 
 struct path_match {
     const struct ynode *src;
-    const char *type; /* Exact | PathPrefix | RegularExpression */
+    enum path_match_type type;
     const char *value;
 };
 
@@ -402,7 +426,8 @@ struct http_match {
 
 struct grpc_method_match {
     const struct ynode *src;
-    const char *type, *service, *method;
+    enum match_type type;
+    const char *service, *method;
 };
 
 struct grpc_match {

@@ -24,7 +24,8 @@ static const struct table header_filter_table =
     TABLE(struct header_filter, "HTTPHeaderFilter", header_filter_fields);
 
 static const struct field path_modifier_fields[] = {
-    FIELD("type", FT_STRING, FIELD_REQUIRED, struct path_modifier, type),
+    FIELD_ENUM("type", FIELD_REQUIRED, struct path_modifier, type,
+               model_modifier_type_names),
     FIELD("replaceFullPath", FT_STRING, 0, struct path_modifier, replace_full_path),
     FIELD("replacePrefixMatch", FT_STRING, 0, struct path_modifier,
           replace_prefix_match),
@@ -162,7 +163,7 @@ static const struct table backend_ref_table =
     TABLE(struct backend_ref, "BackendRef", backend_ref_fields);
 
 static const struct field value_match_fields[] = {
-    FIELD("type", FT_STRING, 0, struct value_match, type),
+    FIELD_ENUM("type", 0, struct value_match, type, model_match_type_names),
     FIELD("name", FT_STRING, FIELD_REQUIRED, struct value_match, name),
     FIELD("value", FT_STRING, FIELD_REQUIRED, struct value_match, value),
     FIELD_END,
@@ -175,7 +176,7 @@ static const struct table grpc_header_match_table =
     TABLE(struct value_match, "GRPCHeaderMatch", value_match_fields);
 
 static const struct field path_match_fields[] = {
-    FIELD("type", FT_STRING, 0, struct path_match, type),
+    FIELD_ENUM("type", 0, struct path_match, type, model_path_type_names),
     FIELD("value", FT_STRING, 0, struct path_match, value),
     FIELD_END,
 };
@@ -194,7 +195,8 @@ static const struct table http_match_table =
     TABLE(struct http_match, "HTTPRouteMatch", http_match_fields);
 
 static const struct field grpc_method_fields[] = {
-    FIELD("type", FT_STRING, 0, struct grpc_method_match, type),
+    FIELD_ENUM("type", 0, struct grpc_method_match, type,
+               model_match_type_names),
     FIELD("service", FT_STRING, 0, struct grpc_method_match, service),
     FIELD("method", FT_STRING, 0, struct grpc_method_match, method),
     FIELD_END,

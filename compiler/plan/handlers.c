@@ -71,7 +71,7 @@ static void header_filter(struct planner *p, struct plan_handler *h,
 
 static const char *matched_prefix(struct planner *p, const struct candidate *c)
 {
-    if (c->match && str_eq(c->match->path.type, "PathPrefix"))
+    if (c->match && c->match->path.type == PATH_MATCH_PREFIX)
         return plan_normalize_prefix(p->a, c->match->path.value);
     return "/";
 }
@@ -95,13 +95,19 @@ static struct plan_redirect *redirect(struct planner *p,
     if ((str_eq(scheme, "http") && port == 80) || (str_eq(scheme, "https") && port == 443))
         port = 0;
     r->port = port;
-    if (rr->path.src && str_eq(rr->path.type, "ReplaceFullPath")) {
+    switch (rr->path.type) {
+    case MODIFIER_FULL_PATH:
         r->path_kind = REDIRECT_PATH_FULL;
         r->path = rr->path.replace_full_path;
-    } else if (rr->path.src && str_eq(rr->path.type, "ReplacePrefixMatch")) {
+        break;
+    case MODIFIER_PREFIX_MATCH:
         r->path_kind = REDIRECT_PATH_PREFIX;
         r->path = rr->path.replace_prefix_match;
         r->prefix = matched_prefix(p, c);
+        break;
+    case MODIFIER_UNSET:
+    case MODIFIER_OTHER:
+        break;
     }
     plan_redirect_steps(p, r);
     return r;
@@ -112,15 +118,19 @@ static void url_rewrite(struct planner *p, struct plan_handler *h,
 {
     if (u->hostname)
         h->rewrite_host = u->hostname;
-    if (!u->path.src)
-        return;
-    if (str_eq(u->path.type, "ReplaceFullPath")) {
+    switch (u->path.type) {
+    case MODIFIER_FULL_PATH:
         h->rewrite = REWRITE_FULL;
         h->rewrite_path = u->path.replace_full_path;
-    } else {
+        break;
+    case MODIFIER_PREFIX_MATCH:
         h->rewrite = REWRITE_PREFIX;
         h->rewrite_path = u->path.replace_prefix_match;
         h->rewrite_prefix = matched_prefix(p, c);
+        break;
+    case MODIFIER_UNSET:
+    case MODIFIER_OTHER:
+        break;
     }
     plan_rewrite_steps(p, h);
 }

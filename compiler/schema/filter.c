@@ -173,39 +173,38 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
 
 /* ---- RequestRedirect and URLRewrite ---- */
 
-static const char *const modifier_types[] = {"ReplaceFullPath",
-                                             "ReplacePrefixMatch", NULL};
 static const char *const schemes[] = {"http", "https", NULL};
 static const int64_t redirect_codes[] = {301, 302, 303, 307, 308};
 
 /* CEL: field 'key' is set exactly when the type is 'type'. */
 static void check_modifier_field(struct schema *s,
                                  const struct path_modifier *p,
-                                 const char *type, const char *key)
+                                 enum path_modifier_type type, const char *key)
 {
-    if (!p->type)
+    if (p->type == MODIFIER_UNSET)
         return;
-    if (str_is(p->type, type) && !has_field(p->src, key))
+    if (p->type == type && !has_field(p->src, key))
         schema_report(s, DIAG_PATH_MODIFIER_FIELDS,
-                      schema_field_node(p->src, "type"), "type %s needs %s", type,
-                      key);
-    else if (!str_is(p->type, type) && has_field(p->src, key))
+                      schema_field_node(p->src, "type"), "type %s needs %s",
+                      model_modifier_type_names[type], key);
+    else if (p->type != type && has_field(p->src, key))
         schema_report(s, DIAG_PATH_MODIFIER_FIELDS, schema_field_node(p->src, key),
                       "%s must not be set when type is '%s'", key,
-                      schema_quote(s, p->type));
+                      schema_quote(s, schema_enum_text(p->src, "type", p->type,
+                                                       model_modifier_type_names)));
 }
 
 static void check_path_modifier(struct schema *s, const struct path_modifier *p)
 {
     if (!p->src)
         return;
-    schema_check_enum(s, p->src, "type", p->type, modifier_types);
+    schema_check_enum_field(s, p->src, "type", p->type, model_modifier_type_names);
     schema_check_str(s, p->src, "replaceFullPath", p->replace_full_path,
                      &schema_fmt_path);
     schema_check_str(s, p->src, "replacePrefixMatch", p->replace_prefix_match,
                      &schema_fmt_path);
-    check_modifier_field(s, p, "ReplaceFullPath", "replaceFullPath");
-    check_modifier_field(s, p, "ReplacePrefixMatch", "replacePrefixMatch");
+    check_modifier_field(s, p, MODIFIER_FULL_PATH, "replaceFullPath");
+    check_modifier_field(s, p, MODIFIER_PREFIX_MATCH, "replacePrefixMatch");
 }
 
 bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect)
@@ -213,7 +212,7 @@ bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect)
     const struct path_modifier *p =
         redirect ? &f->request_redirect.path : &f->url_rewrite.path;
 
-    return p->src && str_is(p->type, "ReplacePrefixMatch") &&
+    return p->src && p->type == MODIFIER_PREFIX_MATCH &&
            has_field(p->src, "replacePrefixMatch");
 }
 

@@ -78,7 +78,8 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
         if (v[i].value)
             quotable(rc, v[i].src, "value",
                      val_msgf(rc->x, "~%s",
-                              nginx_regex_for_value(rc->x->c->arena, v[i].type,
+                              nginx_regex_for_value(rc->x->c->arena,
+                                                    v[i].type == MATCH_REGEX,
                                                     v[i].value)),
                      QUOTE_REGEX);
     }
@@ -97,10 +98,10 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
 {
     if (!p->value)
         return;
-    if (!str_eq(p->type, "RegularExpression") && reserved(rc, p->value))
+    if (p->type != PATH_MATCH_REGEX && reserved(rc, p->value))
         drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(p->src, "value"),
              "paths under /_gw/ are reserved for gwc's internal locations");
-    if (str_eq(p->type, "RegularExpression")) /* its longest word: a map key */
+    if (p->type == PATH_MATCH_REGEX) /* its longest word: a map key */
         quotable(rc, p->src, "value",
                  val_msgf(rc->x, "~^(?:%s)$",
                           nginx_regex_user_body(rc->x->c->arena, p->value)),
@@ -348,11 +349,11 @@ static void check_rule(struct rule_check *rc)
     for (i = 0; i < r->n_grpc_matches; i++) {
         const struct grpc_method_match *m = &r->grpc_matches[i].method;
         /* The wire path is /<service>/<method>. */
-        if (str_eq(m->type, "Exact") && str_eq(m->service, "_gw"))
+        if (m->type == MATCH_EXACT && str_eq(m->service, "_gw"))
             drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(m->src, "service"),
                  "the gRPC service _gw would put the path under /_gw/, reserved "
                  "for gwc's internal locations");
-        if (str_eq(m->type, "RegularExpression")) {
+        if (m->type == MATCH_REGEX) {
             quotable(rc, m->src, "service", m->service, QUOTE_REGEX);
             quotable(rc, m->src, "method", m->method, QUOTE_REGEX);
             /* Its longest word: a map key. */

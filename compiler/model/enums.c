@@ -1,0 +1,26 @@
+/*
+ * The name tables of the model's enum-valued fields (model.h), in the
+ * order the CRDs list the values: schema/ prints them as the allowed list.
+ */
+#include "model.h"
+
+const char *const model_path_type_names[PATH_MATCH_OTHER + 1] = {
+    [PATH_MATCH_EXACT] = "Exact",
+    [PATH_MATCH_PREFIX] = "PathPrefix",
+    [PATH_MATCH_REGEX] = "RegularExpression",
+};
+
+const char *const model_match_type_names[MATCH_TYPE_OTHER + 1] = {
+    [MATCH_EXACT] = "Exact",
+    [MATCH_REGEX] = "RegularExpression",
+};
+
+const char *const model_modifier_type_names[MODIFIER_OTHER + 1] = {
+    [MODIFIER_FULL_PATH] = "ReplaceFullPath",
+    [MODIFIER_PREFIX_MATCH] = "ReplacePrefixMatch",
+};
+
+/* The decoder stores every enum field as an int (decode.c). */
+_Static_assert(sizeof(enum path_match_type) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum match_type) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum path_modifier_type) == sizeof(int), "enum stored as int");
