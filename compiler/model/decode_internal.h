@@ -55,7 +55,8 @@ struct table {
 };
 
 #define FIELD(k, ty, fl, T, m) {k, ty, fl, offsetof(T, m), 0, NULL}
-#define FIELD_ENUM(k, fl, T, m, names) {k, FT_ENUM, fl, offsetof(T, m), 0, NULL, names}
+#define FIELD_ENUM(k, fl, T, m, names) \
+    {k, FT_ENUM, fl, offsetof(T, m), 0, NULL, names}
 #define FIELD_OBJ(k, fl, T, m, sub) {k, FT_OBJECT, fl, offsetof(T, m), 0, &sub}
 #define FIELD_LIST(k, fl, T, m, sub) \
     {k, FT_LIST, fl, offsetof(T, m), offsetof(T, n_##m), &sub}

@@ -20,7 +20,19 @@ const char *const model_modifier_type_names[MODIFIER_OTHER + 1] = {
     [MODIFIER_PREFIX_MATCH] = "ReplacePrefixMatch",
 };
 
+const char *const model_filter_type_names[FILTER_OTHER + 1] = {
+    [FILTER_REQUEST_HEADER_MODIFIER] = "RequestHeaderModifier",
+    [FILTER_RESPONSE_HEADER_MODIFIER] = "ResponseHeaderModifier",
+    [FILTER_REQUEST_MIRROR] = "RequestMirror",
+    [FILTER_REQUEST_REDIRECT] = "RequestRedirect",
+    [FILTER_URL_REWRITE] = "URLRewrite",
+    [FILTER_EXTENSION_REF] = "ExtensionRef",
+    [FILTER_CORS] = "CORS",
+    [FILTER_EXTERNAL_AUTH] = "ExternalAuth",
+};
+
 /* The decoder stores every enum field as an int (decode.c). */
 _Static_assert(sizeof(enum path_match_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum match_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum path_modifier_type) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum route_filter_type) == sizeof(int), "enum stored as int");

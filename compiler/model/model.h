@@ -44,9 +44,24 @@ enum path_modifier_type {
     MODIFIER_OTHER
 };
 
+/* HTTPRouteFilter.type; GRPCRoute admits a subset (schema/filter.c). */
+enum route_filter_type {
+    FILTER_UNSET,
+    FILTER_REQUEST_HEADER_MODIFIER,
+    FILTER_RESPONSE_HEADER_MODIFIER,
+    FILTER_REQUEST_MIRROR,
+    FILTER_REQUEST_REDIRECT,
+    FILTER_URL_REWRITE,
+    FILTER_EXTENSION_REF,
+    FILTER_CORS,
+    FILTER_EXTERNAL_AUTH, /* experimental channel */
+    FILTER_OTHER
+};
+
 extern const char *const model_path_type_names[PATH_MATCH_OTHER + 1];
 extern const char *const model_match_type_names[MATCH_TYPE_OTHER + 1];
 extern const char *const model_modifier_type_names[MODIFIER_OTHER + 1];
+extern const char *const model_filter_type_names[FILTER_OTHER + 1];
 
 enum kind {
     KIND_GATEWAY_CLASS,
@@ -382,7 +397,7 @@ struct external_auth {
 
 struct route_filter {
     const struct ynode *src;
-    const char *type;
+    enum route_filter_type type;
     struct header_filter request_header_modifier;
     struct header_filter response_header_modifier;
     struct request_mirror request_mirror;

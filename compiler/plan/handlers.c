@@ -385,22 +385,35 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        const char *t = f[i].type;
-        if (str_eq(t, "RequestHeaderModifier"))
+        switch (f[i].type) {
+        case FILTER_REQUEST_HEADER_MODIFIER:
             header_filter(p, h, &f[i].request_header_modifier, true);
-        else if (str_eq(t, "ResponseHeaderModifier"))
+            break;
+        case FILTER_RESPONSE_HEADER_MODIFIER:
             header_filter(p, h, &f[i].response_header_modifier, false);
-        else if (str_eq(t, "RequestRedirect"))
+            break;
+        case FILTER_REQUEST_REDIRECT:
             h->redirect = redirect(p, &f[i].request_redirect, c, sc->listener);
-        else if (str_eq(t, "URLRewrite"))
+            break;
+        case FILTER_URL_REWRITE:
             url_rewrite(p, h, &f[i].url_rewrite, c);
-        else if (str_eq(t, "CORS"))
+            break;
+        case FILTER_CORS:
             h->cors = cors(p, &f[i].cors);
-        else if (str_eq(t, "RequestMirror") && mirrors) {
-            const struct backend *b = &mirrors[(*next_mirror)++];
-            if (b->status == BACKEND_OK)
-                add_mirror(p, h, mirror_handler(p, sc, h, &f[i].request_mirror, b,
-                                                h->n_mirrors));
+            break;
+        case FILTER_REQUEST_MIRROR:
+            if (mirrors) {
+                const struct backend *b = &mirrors[(*next_mirror)++];
+                if (b->status == BACKEND_OK)
+                    add_mirror(p, h, mirror_handler(p, sc, h, &f[i].request_mirror,
+                                                    b, h->n_mirrors));
+            }
+            break;
+        case FILTER_EXTENSION_REF: /* the rule answers 500 (validate/backends.c) */
+        case FILTER_EXTERNAL_AUTH:
+        case FILTER_UNSET:
+        case FILTER_OTHER:
+            break;
         }
     }
 }

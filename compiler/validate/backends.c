@@ -302,7 +302,7 @@ static void rule_filters(struct ctx *x, struct route_state *rs,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        if (str_eq(f[i].type, "ExtensionRef")) {
+        if (f[i].type == FILTER_EXTENSION_REF) {
             st->fixed_status = 500;
             refs_failed(rs, REASON_INVALID_KIND,
                         val_msgf(x, "ExtensionRef %s '%s' is not supported",
@@ -312,7 +312,7 @@ static void rule_filters(struct ctx *x, struct route_state *rs,
                         "requests get 500",
                         f[i].extension_ref.group, f[i].extension_ref.kind,
                         f[i].extension_ref.name);
-        } else if (str_eq(f[i].type, "ExternalAuth")) {
+        } else if (f[i].type == FILTER_EXTERNAL_AUTH) {
             st->fixed_status = 500;
             val_finding(
                 x, DIAG_NGINX_UNSUPPORTED, &rs->route->obj, f[i].src,
@@ -328,7 +328,7 @@ static size_t count_mirrors(const struct route_rule *r)
     size_t i, n = 0;
 
     for (i = 0; i < r->n_filters; i++)
-        n += str_eq(r->filters[i].type, "RequestMirror");
+        n += r->filters[i].type == FILTER_REQUEST_MIRROR;
     return n;
 }
 
@@ -367,7 +367,7 @@ void val_backends_resolve(struct ctx *x, struct route_state *rs)
         st->mirrors = ARENA_NEW_ARRAY(x->c->arena, struct backend, count_mirrors(rule));
         for (j = 0; j < rule->n_filters; j++) {
             struct ref_view v;
-            if (!str_eq(rule->filters[j].type, "RequestMirror"))
+            if (rule->filters[j].type != FILTER_REQUEST_MIRROR)
                 continue;
             v = view_object(&rule->filters[j].request_mirror.backend_ref);
             resolve(x, &who, &v, &st->mirrors[st->n_mirrors++]);

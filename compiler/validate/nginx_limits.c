@@ -202,20 +202,24 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
     size_t i;
 
     for (i = 0; i < n; i++) {
-        const char *t = f[i].type;
-        if (str_eq(t, "RequestHeaderModifier"))
+        switch (f[i].type) {
+        case FILTER_REQUEST_HEADER_MODIFIER:
             header_filter(rc, &f[i].request_header_modifier, true, grpc);
-        else if (str_eq(t, "ResponseHeaderModifier"))
+            break;
+        case FILTER_RESPONSE_HEADER_MODIFIER:
             header_filter(rc, &f[i].response_header_modifier, false, grpc);
-        else if (str_eq(t, "RequestRedirect")) {
+            break;
+        case FILTER_REQUEST_REDIRECT:
             quotable(rc, f[i].request_redirect.src, "hostname",
                      f[i].request_redirect.hostname, QUOTE_VALUE);
             replacement_path(rc, &f[i].request_redirect.path, true);
-        } else if (str_eq(t, "URLRewrite")) {
+            break;
+        case FILTER_URL_REWRITE:
             quotable(rc, f[i].url_rewrite.src, "hostname", f[i].url_rewrite.hostname,
                      QUOTE_VALUE);
             replacement_path(rc, &f[i].url_rewrite.path, false);
-        } else if (str_eq(t, "CORS")) {
+            break;
+        case FILTER_CORS: {
             const struct cors_filter *c = &f[i].cors;
             cors_list(rc, c, "allowMethods", c->allow_methods, c->n_allow_methods);
             cors_list(rc, c, "allowHeaders", c->allow_headers, c->n_allow_headers);
@@ -230,10 +234,19 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
                     "cannot list a response's header names instead; "
                     "Access-Control-Expose-Headers is left out, so only the "
                     "CORS-safelisted response headers are exposed");
-        } else if (str_eq(t, "RequestMirror") && backend_level) {
-            drop(rc, DIAG_NGINX_UNSUPPORTED, f[i].src,
-                 "a RequestMirror filter on a backendRef is not supported; put it on "
-                 "the rule");
+            break;
+        }
+        case FILTER_REQUEST_MIRROR:
+            if (backend_level)
+                drop(rc, DIAG_NGINX_UNSUPPORTED, f[i].src,
+                     "a RequestMirror filter on a backendRef is not supported; put "
+                     "it on the rule");
+            break;
+        case FILTER_EXTENSION_REF: /* the rule answers 500 (backends.c) */
+        case FILTER_EXTERNAL_AUTH:
+        case FILTER_UNSET:
+        case FILTER_OTHER:
+            break;
         }
     }
 }
