@@ -113,9 +113,11 @@ static void rule_defaults(struct compilation *c, enum kind kind,
     for (i = 0; i < r->n_backend_refs; i++)
         backend_ref_defaults(&r->backend_refs[i]);
     if (r->session_persistence.src) {
-        default_str(&r->session_persistence.type, "Cookie");
-        if (r->session_persistence.cookie.src)
-            default_str(&r->session_persistence.cookie.lifetime_type, "Session");
+        struct session_persistence *sp = &r->session_persistence;
+        if (sp->type == PERSISTENCE_UNSET)
+            sp->type = PERSISTENCE_COOKIE;
+        if (sp->cookie.src && sp->cookie.lifetime_type == LIFETIME_UNSET)
+            sp->cookie.lifetime_type = LIFETIME_SESSION;
     }
 }
 
@@ -142,16 +144,16 @@ static void listener_defaults(struct listener *l)
     default_str(&l->allowed_routes.namespaces.from, "Same");
     for (i = 0; i < l->allowed_routes.n_kinds; i++)
         default_str(&l->allowed_routes.kinds[i].group, GATEWAY_GROUP);
-    if (l->tls.src)
-        default_str(&l->tls.mode, "Terminate");
+    if (l->tls.src && l->tls.mode == TLS_MODE_UNSET)
+        l->tls.mode = TLS_TERMINATE;
     for (i = 0; i < l->tls.n_certificate_refs; i++)
         secret_ref_defaults(&l->tls.certificate_refs[i]);
 }
 
 static void frontend_validation_defaults(struct frontend_validation *v)
 {
-    if (v->src)
-        default_str(&v->mode, "AllowValidOnly");
+    if (v->src && v->mode == FRONTEND_MODE_UNSET)
+        v->mode = FRONTEND_ALLOW_VALID_ONLY;
 }
 
 static void gateway_defaults(struct gateway *g)

@@ -31,8 +31,32 @@ const char *const model_filter_type_names[FILTER_OTHER + 1] = {
     [FILTER_EXTERNAL_AUTH] = "ExternalAuth",
 };
 
+const char *const model_tls_mode_names[TLS_MODE_OTHER + 1] = {
+    [TLS_TERMINATE] = "Terminate",
+    [TLS_PASSTHROUGH] = "Passthrough",
+};
+
+const char *const model_frontend_mode_names[FRONTEND_MODE_OTHER + 1] = {
+    [FRONTEND_ALLOW_VALID_ONLY] = "AllowValidOnly",
+    [FRONTEND_ALLOW_INSECURE_FALLBACK] = "AllowInsecureFallback",
+};
+
+const char *const model_persistence_type_names[PERSISTENCE_OTHER + 1] = {
+    [PERSISTENCE_COOKIE] = "Cookie",
+    [PERSISTENCE_HEADER] = "Header",
+};
+
+const char *const model_cookie_lifetime_names[LIFETIME_OTHER + 1] = {
+    [LIFETIME_PERMANENT] = "Permanent",
+    [LIFETIME_SESSION] = "Session",
+};
+
 /* The decoder stores every enum field as an int (decode.c). */
 _Static_assert(sizeof(enum path_match_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum match_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum path_modifier_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum route_filter_type) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum listener_tls_mode) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum frontend_mode) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum persistence_type) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum cookie_lifetime) == sizeof(int), "enum stored as int");

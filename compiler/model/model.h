@@ -58,10 +58,32 @@ enum route_filter_type {
     FILTER_OTHER
 };
 
+/* Listener tls.mode. */
+enum listener_tls_mode { TLS_MODE_UNSET, TLS_TERMINATE, TLS_PASSTHROUGH, TLS_MODE_OTHER };
+/* FrontendTLSValidation.mode. */
+enum frontend_mode {
+    FRONTEND_MODE_UNSET,
+    FRONTEND_ALLOW_VALID_ONLY,
+    FRONTEND_ALLOW_INSECURE_FALLBACK,
+    FRONTEND_MODE_OTHER
+};
+/* SessionPersistence.type and its cookie's lifetimeType. */
+enum persistence_type {
+    PERSISTENCE_UNSET,
+    PERSISTENCE_COOKIE,
+    PERSISTENCE_HEADER,
+    PERSISTENCE_OTHER
+};
+enum cookie_lifetime { LIFETIME_UNSET, LIFETIME_PERMANENT, LIFETIME_SESSION, LIFETIME_OTHER };
+
 extern const char *const model_path_type_names[PATH_MATCH_OTHER + 1];
 extern const char *const model_match_type_names[MATCH_TYPE_OTHER + 1];
 extern const char *const model_modifier_type_names[MODIFIER_OTHER + 1];
 extern const char *const model_filter_type_names[FILTER_OTHER + 1];
+extern const char *const model_tls_mode_names[TLS_MODE_OTHER + 1];
+extern const char *const model_frontend_mode_names[FRONTEND_MODE_OTHER + 1];
+extern const char *const model_persistence_type_names[PERSISTENCE_OTHER + 1];
+extern const char *const model_cookie_lifetime_names[LIFETIME_OTHER + 1];
 
 enum kind {
     KIND_GATEWAY_CLASS,
@@ -234,7 +256,7 @@ struct allowed_routes {
 
 struct listener_tls {
     const struct ynode *src;
-    const char *mode;
+    enum listener_tls_mode mode;
     struct secret_ref *certificate_refs;
     size_t n_certificate_refs;
     struct strmap options;
@@ -259,7 +281,7 @@ struct frontend_validation {
     const struct ynode *src;
     struct object_ref *ca_certificate_refs;
     size_t n_ca_certificate_refs;
-    const char *mode;
+    enum frontend_mode mode;
 };
 
 struct tls_config {
@@ -467,7 +489,8 @@ struct route_retry {
 
 struct cookie_config {
     const struct ynode *src;
-    const char *name, *path, *lifetime_type;
+    const char *name, *path;
+    enum cookie_lifetime lifetime_type;
 };
 
 struct header_config {
@@ -477,7 +500,8 @@ struct header_config {
 
 struct session_persistence {
     const struct ynode *src;
-    const char *absolute_timeout, *type;
+    const char *absolute_timeout;
+    enum persistence_type type;
     struct cookie_config cookie;
     struct header_config header;
 };

@@ -234,7 +234,8 @@ static const struct table retry_table =
 static const struct field cookie_config_fields[] = {
     FIELD("name", FT_STRING, 0, struct cookie_config, name),
     FIELD("path", FT_STRING, 0, struct cookie_config, path),
-    FIELD("lifetimeType", FT_STRING, 0, struct cookie_config, lifetime_type),
+    FIELD_ENUM("lifetimeType", 0, struct cookie_config, lifetime_type,
+               model_cookie_lifetime_names),
     FIELD_END,
 };
 static const struct table cookie_config_table =
@@ -250,7 +251,8 @@ static const struct table header_config_table =
 static const struct field session_persistence_fields[] = {
     FIELD("absoluteTimeout", FT_STRING, FIELD_DURATION, struct session_persistence,
           absolute_timeout),
-    FIELD("type", FT_STRING, 0, struct session_persistence, type),
+    FIELD_ENUM("type", 0, struct session_persistence, type,
+               model_persistence_type_names),
     FIELD_OBJ("cookie", 0, struct session_persistence, cookie, cookie_config_table),
     FIELD_OBJ("header", 0, struct session_persistence, header, header_config_table),
     FIELD_END,

@@ -14,8 +14,6 @@
 
 static const char *const allowed_listeners_from[] = {"All", "Selector", "Same",
                                                      "None", NULL};
-static const char *const frontend_modes[] = {"AllowValidOnly",
-                                             "AllowInsecureFallback", NULL};
 static const char *const default_scopes[] = {"All", "None", NULL};
 
 void schema_gateway_class(struct schema *s)
@@ -114,7 +112,7 @@ static void check_frontend_validation(struct schema *s,
                            1, 16);
     for (i = 0; i < v->n_ca_certificate_refs; i++)
         schema_check_object_ref(s, &v->ca_certificate_refs[i]);
-    schema_check_enum(s, v->src, "mode", v->mode, frontend_modes);
+    schema_check_enum_field(s, v->src, "mode", v->mode, model_frontend_mode_names);
 }
 
 /* CEL: perPort entries have unique ports (also the list's map key). */

@@ -537,7 +537,7 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
         }
     }
     if (usable)
-        l->client_verify_optional = str_eq(v->mode, "AllowInsecureFallback");
+        l->client_verify_optional = v->mode == FRONTEND_ALLOW_INSECURE_FALLBACK;
     return usable > 0 || v->n_ca_certificate_refs == 0;
 }
 
@@ -552,7 +552,7 @@ static void init_listener(struct ctx *x, struct gateway_state *gs,
     l->protocol = parse_protocol(spec->protocol);
     l->hostname = spec->hostname;
     l->port = spec->port;
-    l->passthrough = l->protocol == PROTO_TLS && str_eq(spec->tls.mode, "Passthrough");
+    l->passthrough = l->protocol == PROTO_TLS && spec->tls.mode == TLS_PASSTHROUGH;
     l->accepted = true;
 }
 
@@ -849,11 +849,11 @@ static bool insecure_fallback(const struct gateway *g)
 {
     size_t i;
 
-    if (str_eq(g->tls.frontend.default_.validation.mode, "AllowInsecureFallback"))
+    if (g->tls.frontend.default_.validation.mode == FRONTEND_ALLOW_INSECURE_FALLBACK)
         return true;
     for (i = 0; i < g->tls.frontend.n_per_port; i++) {
-        if (str_eq(g->tls.frontend.per_port[i].tls.validation.mode,
-                   "AllowInsecureFallback"))
+        if (g->tls.frontend.per_port[i].tls.validation.mode ==
+            FRONTEND_ALLOW_INSECURE_FALLBACK)
             return true;
     }
     return false;
