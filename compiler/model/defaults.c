@@ -141,7 +141,8 @@ static void listener_defaults(struct listener *l)
 {
     size_t i;
 
-    default_str(&l->allowed_routes.namespaces.from, "Same");
+    if (l->allowed_routes.namespaces.from == FROM_UNSET)
+        l->allowed_routes.namespaces.from = FROM_SAME;
     for (i = 0; i < l->allowed_routes.n_kinds; i++)
         default_str(&l->allowed_routes.kinds[i].group, GATEWAY_GROUP);
     if (l->tls.src && l->tls.mode == TLS_MODE_UNSET)
@@ -164,7 +165,8 @@ static void gateway_defaults(struct gateway *g)
         listener_defaults(&g->listeners[i]);
     for (i = 0; i < g->n_addresses; i++)
         default_str(&g->addresses[i].type, "IPAddress");
-    default_str(&g->allowed_listeners.namespaces.from, "None");
+    if (g->allowed_listeners.namespaces.from == FROM_UNSET)
+        g->allowed_listeners.namespaces.from = FROM_NONE;
     if (g->tls.backend.client_certificate_ref.src)
         secret_ref_defaults(&g->tls.backend.client_certificate_ref);
     frontend_validation_defaults(&g->tls.frontend.default_.validation);

@@ -51,6 +51,13 @@ const char *const model_cookie_lifetime_names[LIFETIME_OTHER + 1] = {
     [LIFETIME_SESSION] = "Session",
 };
 
+const char *const model_from_names[FROM_OTHER + 1] = {
+    [FROM_ALL] = "All",
+    [FROM_SELECTOR] = "Selector",
+    [FROM_SAME] = "Same",
+    [FROM_NONE] = "None",
+};
+
 /* The decoder stores every enum field as an int (decode.c). */
 _Static_assert(sizeof(enum path_match_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum match_type) == sizeof(int), "enum stored as int");
@@ -60,3 +67,4 @@ _Static_assert(sizeof(enum listener_tls_mode) == sizeof(int), "enum stored as in
 _Static_assert(sizeof(enum frontend_mode) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum persistence_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum cookie_lifetime) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum namespaces_from_type) == sizeof(int), "enum stored as int");

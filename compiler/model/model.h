@@ -76,6 +76,17 @@ enum persistence_type {
 };
 enum cookie_lifetime { LIFETIME_UNSET, LIFETIME_PERMANENT, LIFETIME_SESSION, LIFETIME_OTHER };
 
+/* The namespaces an allowedRoutes or allowedListeners rule admits; None is
+ * for listeners only (schema/). */
+enum namespaces_from_type {
+    FROM_UNSET,
+    FROM_ALL,
+    FROM_SELECTOR,
+    FROM_SAME,
+    FROM_NONE,
+    FROM_OTHER
+};
+
 extern const char *const model_path_type_names[PATH_MATCH_OTHER + 1];
 extern const char *const model_match_type_names[MATCH_TYPE_OTHER + 1];
 extern const char *const model_modifier_type_names[MODIFIER_OTHER + 1];
@@ -84,6 +95,7 @@ extern const char *const model_tls_mode_names[TLS_MODE_OTHER + 1];
 extern const char *const model_frontend_mode_names[FRONTEND_MODE_OTHER + 1];
 extern const char *const model_persistence_type_names[PERSISTENCE_OTHER + 1];
 extern const char *const model_cookie_lifetime_names[LIFETIME_OTHER + 1];
+extern const char *const model_from_names[FROM_OTHER + 1];
 
 enum kind {
     KIND_GATEWAY_CLASS,
@@ -238,7 +250,7 @@ struct label_selector {
 
 struct namespaces_from {
     const struct ynode *src;
-    const char *from; /* All | Same | Selector (| None for listeners) */
+    enum namespaces_from_type from;
     struct label_selector selector;
 };
 

@@ -113,7 +113,7 @@ static const struct table label_selector_table =
     TABLE(struct label_selector, "LabelSelector", label_selector_fields);
 
 static const struct field namespaces_from_fields[] = {
-    FIELD("from", FT_STRING, 0, struct namespaces_from, from),
+    FIELD_ENUM("from", 0, struct namespaces_from, from, model_from_names),
     FIELD_OBJ("selector", 0, struct namespaces_from, selector,
               label_selector_table),
     FIELD_END,

@@ -12,8 +12,6 @@
 
 #include <inttypes.h>
 
-static const char *const allowed_listeners_from[] = {"All", "Selector", "Same",
-                                                     "None", NULL};
 static const char *const default_scopes[] = {"All", "None", NULL};
 
 void schema_gateway_class(struct schema *s)
@@ -167,8 +165,8 @@ void schema_gateway(struct schema *s)
     schema_check_listeners(s, g->spec_src, g->listeners, g->n_listeners, false);
     check_addresses(s, g);
     check_infrastructure(s, &g->infrastructure);
-    schema_check_enum(s, g->allowed_listeners.namespaces.src, "from",
-                      g->allowed_listeners.namespaces.from, allowed_listeners_from);
+    schema_check_enum_field(s, g->allowed_listeners.namespaces.src, "from",
+                            g->allowed_listeners.namespaces.from, model_from_names);
     check_gateway_tls(s, &g->tls);
     /* Experimental channel. */
     schema_check_enum(s, g->spec_src, "defaultScope", g->default_scope,

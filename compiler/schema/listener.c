@@ -11,7 +11,6 @@
 
 #include <inttypes.h>
 
-static const char *const routes_from[] = {"All", "Selector", "Same", NULL};
 
 static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 {
@@ -37,12 +36,20 @@ static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 static void check_allowed_routes(struct schema *s,
                                  const struct allowed_routes *a)
 {
+    /* None is for allowedListeners only. */
+    const char *const routes_from[] = {model_from_names[FROM_ALL],
+                                       model_from_names[FROM_SELECTOR],
+                                       model_from_names[FROM_SAME], NULL};
+    const struct namespaces_from *nf = &a->namespaces;
     size_t i;
 
     if (!a->src)
         return;
-    schema_check_enum(s, a->namespaces.src, "from", a->namespaces.from,
-                      routes_from);
+    if (nf->from != FROM_UNSET)
+        schema_check_enum(s, nf->src, "from",
+                          schema_enum_text(nf->src, "from", nf->from,
+                                           model_from_names),
+                          routes_from);
     schema_check_count(s, a->src, "kinds", a->n_kinds, 0, 8);
     for (i = 0; i < a->n_kinds; i++) {
         const struct route_group_kind *k = &a->kinds[i];

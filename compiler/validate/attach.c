@@ -139,7 +139,7 @@ static const char *failure_message(struct ctx *x, const struct route *r,
                         "listener '%s' does not allow routes from namespace '%s' "
                         "(allowedRoutes.namespaces.from: %s)",
                         l->spec->name, r->obj.meta.namespace,
-                        l->spec->allowed_routes.namespaces.from);
+                        model_from_names[l->spec->allowed_routes.namespaces.from]);
     case REFUSED_HOSTNAME:
         break;
     }

@@ -127,12 +127,18 @@ bool val_namespace_selected(struct ctx *x, const struct object *owner,
 {
     const struct object *nso;
 
-    if (str_eq(nf->from, "All"))
+    switch (nf->from) {
+    case FROM_ALL:
         return true;
-    if (str_eq(nf->from, "Same"))
+    case FROM_SAME:
         return str_eq(home_ns, ns);
-    if (!str_eq(nf->from, "Selector"))
-        return false; /* None, or anything else */
+    case FROM_SELECTOR:
+        break;
+    case FROM_NONE:
+    case FROM_UNSET:
+    case FROM_OTHER:
+        return false;
+    }
     nso = model_find(x->m, KIND_NAMESPACE, NULL, ns);
     if (!nso && val_namespace_missing(x, owner, nf->src, ns))
         return false;
@@ -656,7 +662,7 @@ static void listener_sets_collect(struct ctx *x)
                         "Gateway '%s' does not allow this ListenerSet "
                         "(spec.allowedListeners.namespaces.from: %s)",
                         gs->gw->obj.nsname,
-                        gs->gw->allowed_listeners.namespaces.from);
+                        model_from_names[gs->gw->allowed_listeners.namespaces.from]);
             val_conditions_set(&st->conditions, COND_ACCEPTED, false,
                                REASON_NOT_ALLOWED, msg);
             val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
