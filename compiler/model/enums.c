@@ -61,10 +61,12 @@ const char *const model_from_names[FROM_OTHER + 1] = {
 /* The decoder stores every enum field as an int (decode.c). */
 _Static_assert(sizeof(enum path_match_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum match_type) == sizeof(int), "enum stored as int");
-_Static_assert(sizeof(enum path_modifier_type) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum path_modifier_type) == sizeof(int),
+               "enum stored as int");
 _Static_assert(sizeof(enum route_filter_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum listener_tls_mode) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum frontend_mode) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum persistence_type) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum cookie_lifetime) == sizeof(int), "enum stored as int");
-_Static_assert(sizeof(enum namespaces_from_type) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum namespaces_from_type) == sizeof(int),
+               "enum stored as int");

@@ -33,7 +33,13 @@ enum tri { TRI_UNSET, TRI_FALSE, TRI_TRUE };
  * the manifest writes it (NULL for 0 and _OTHER); from index 1 the table is
  * the CRD's list of allowed values, in its order, NULL-terminated.
  */
-enum path_match_type { PATH_MATCH_UNSET, PATH_MATCH_EXACT, PATH_MATCH_PREFIX, PATH_MATCH_REGEX, PATH_MATCH_OTHER };
+enum path_match_type {
+    PATH_MATCH_UNSET,
+    PATH_MATCH_EXACT,
+    PATH_MATCH_PREFIX,
+    PATH_MATCH_REGEX,
+    PATH_MATCH_OTHER
+};
 /* Header, query parameter and gRPC method matches. */
 enum match_type { MATCH_TYPE_UNSET, MATCH_EXACT, MATCH_REGEX, MATCH_TYPE_OTHER };
 /* HTTPPathModifier.type. */
@@ -59,7 +65,12 @@ enum route_filter_type {
 };
 
 /* Listener tls.mode. */
-enum listener_tls_mode { TLS_MODE_UNSET, TLS_TERMINATE, TLS_PASSTHROUGH, TLS_MODE_OTHER };
+enum listener_tls_mode {
+    TLS_MODE_UNSET,
+    TLS_TERMINATE,
+    TLS_PASSTHROUGH,
+    TLS_MODE_OTHER
+};
 /* FrontendTLSValidation.mode. */
 enum frontend_mode {
     FRONTEND_MODE_UNSET,
@@ -74,7 +85,12 @@ enum persistence_type {
     PERSISTENCE_HEADER,
     PERSISTENCE_OTHER
 };
-enum cookie_lifetime { LIFETIME_UNSET, LIFETIME_PERMANENT, LIFETIME_SESSION, LIFETIME_OTHER };
+enum cookie_lifetime {
+    LIFETIME_UNSET,
+    LIFETIME_PERMANENT,
+    LIFETIME_SESSION,
+    LIFETIME_OTHER
+};
 
 /* The namespaces an allowedRoutes or allowedListeners rule admits; None is
  * for listeners only (schema/). */

@@ -197,8 +197,7 @@ static const struct table http_match_table =
     TABLE(struct http_match, "HTTPRouteMatch", http_match_fields);
 
 static const struct field grpc_method_fields[] = {
-    FIELD_ENUM("type", 0, struct grpc_method_match, type,
-               model_match_type_names),
+    FIELD_ENUM("type", 0, struct grpc_method_match, type, model_match_type_names),
     FIELD("service", FT_STRING, 0, struct grpc_method_match, service),
     FIELD("method", FT_STRING, 0, struct grpc_method_match, method),
     FIELD_END,

@@ -128,9 +128,9 @@ static void url_rewrite(struct planner *p, struct plan_handler *h,
         h->rewrite_path = u->path.replace_prefix_match;
         h->rewrite_prefix = matched_prefix(p, c);
         break;
-    case MODIFIER_UNSET:
+    case MODIFIER_UNSET: /* the host alone */
     case MODIFIER_OTHER:
-        break;
+        return;
     }
     plan_rewrite_steps(p, h);
 }
@@ -405,8 +405,9 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
             if (mirrors) {
                 const struct backend *b = &mirrors[(*next_mirror)++];
                 if (b->status == BACKEND_OK)
-                    add_mirror(p, h, mirror_handler(p, sc, h, &f[i].request_mirror,
-                                                    b, h->n_mirrors));
+                    add_mirror(p, h,
+                               mirror_handler(p, sc, h, &f[i].request_mirror, b,
+                                              h->n_mirrors));
             }
             break;
         case FILTER_EXTENSION_REF: /* the rule answers 500 (validate/backends.c) */

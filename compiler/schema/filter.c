@@ -33,14 +33,12 @@ static const struct filter_type filter_types[FILTER_OTHER] = {
                                          true},
     [FILTER_REQUEST_MIRROR] = {"requestMirror", MEMBER(request_mirror), false,
                                true},
-    [FILTER_REQUEST_REDIRECT] = {"requestRedirect", MEMBER(request_redirect),
-                                 true, false},
+    [FILTER_REQUEST_REDIRECT] = {"requestRedirect", MEMBER(request_redirect), true,
+                                 false},
     [FILTER_URL_REWRITE] = {"urlRewrite", MEMBER(url_rewrite), true, false},
-    [FILTER_EXTENSION_REF] = {"extensionRef", MEMBER(extension_ref), false,
-                              true},
+    [FILTER_EXTENSION_REF] = {"extensionRef", MEMBER(extension_ref), false, true},
     [FILTER_CORS] = {"cors", MEMBER(cors), true, false},
-    [FILTER_EXTERNAL_AUTH] = {"externalAuth", MEMBER(external_auth), false,
-                              false},
+    [FILTER_EXTERNAL_AUTH] = {"externalAuth", MEMBER(external_auth), false, false},
 };
 
 /* member_src() reads a member's src through its offset: each starts so. */
@@ -168,8 +166,7 @@ static const char *const schemes[] = {"http", "https", NULL};
 static const int64_t redirect_codes[] = {301, 302, 303, 307, 308};
 
 /* CEL: field 'key' is set exactly when the type is 'type'. */
-static void check_modifier_field(struct schema *s,
-                                 const struct path_modifier *p,
+static void check_modifier_field(struct schema *s, const struct path_modifier *p,
                                  enum path_modifier_type type, const char *key)
 {
     if (p->type == MODIFIER_UNSET)
@@ -396,10 +393,10 @@ static void check_filter_type(struct schema *s, const struct route_filter *f,
             allowed[k++] = model_filter_type_names[i];
     }
     allowed[k] = NULL;
-    schema_check_enum(s, f->src, "type",
-                      schema_enum_text(f->src, "type", f->type,
-                                       model_filter_type_names),
-                      allowed);
+    schema_check_enum(
+        s, f->src, "type",
+        schema_enum_text(f->src, "type", f->type, model_filter_type_names),
+        allowed);
 }
 
 static void check_filter(struct schema *s, const struct route_filter *f,

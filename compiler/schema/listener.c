@@ -11,7 +11,6 @@
 
 #include <inttypes.h>
 
-
 static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 {
     size_t i;
@@ -25,8 +24,7 @@ static void check_listener_tls(struct schema *s, const struct listener_tls *t)
     schema_check_map(s, t->src, "options", &t->options, 16, &schema_fmt_long_value);
     /* CEL: self.mode == 'Terminate' ? size(self.certificateRefs) > 0 ||
      * size(self.options) > 0 : true */
-    if (t->mode == TLS_TERMINATE && t->n_certificate_refs == 0 &&
-        t->options.n == 0)
+    if (t->mode == TLS_TERMINATE && t->n_certificate_refs == 0 && t->options.n == 0)
         schema_report(s, DIAG_LISTENER_CERT_REQUIRED, t->src,
                       "tls mode Terminate needs a certificate: set "
                       "certificateRefs (or an implementation-specific "
@@ -46,10 +44,10 @@ static void check_allowed_routes(struct schema *s,
     if (!a->src)
         return;
     if (nf->from != FROM_UNSET)
-        schema_check_enum(s, nf->src, "from",
-                          schema_enum_text(nf->src, "from", nf->from,
-                                           model_from_names),
-                          routes_from);
+        schema_check_enum(
+            s, nf->src, "from",
+            schema_enum_text(nf->src, "from", nf->from, model_from_names),
+            routes_from);
     schema_check_count(s, a->src, "kinds", a->n_kinds, 0, 8);
     for (i = 0; i < a->n_kinds; i++) {
         const struct route_group_kind *k = &a->kinds[i];

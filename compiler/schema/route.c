@@ -154,7 +154,6 @@ static void check_rule_names(struct schema *s, const struct route *r)
     }
 }
 
-
 /* The CEL rules of SessionPersistence: cookie and header each belong to
  * their type and are required by it (the type defaults to Cookie), and a
  * Permanent cookie needs absoluteTimeout. */
@@ -162,8 +161,8 @@ static void check_persistence_union(struct schema *s,
                                     const struct session_persistence *p)
 {
     const struct ynode *type_at = schema_field_node(p->src, "type");
-    const char *type = schema_enum_text(p->src, "type", p->type,
-                                        model_persistence_type_names);
+    const char *type =
+        schema_enum_text(p->src, "type", p->type, model_persistence_type_names);
 
     if (p->cookie.lifetime_type == LIFETIME_PERMANENT &&
         !has_field(p->src, "absoluteTimeout"))

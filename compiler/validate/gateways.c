@@ -658,11 +658,12 @@ static void listener_sets_collect(struct ctx *x)
                          "Gateway %s does not allow ListenerSets from "
                          "namespace %s",
                          gs->gw->obj.nsname, ls->obj.meta.namespace);
-            val_finding(x, DIAG_LISTENERSET_NOT_ALLOWED, &ls->obj, p->src,
-                        "Gateway '%s' does not allow this ListenerSet "
-                        "(spec.allowedListeners.namespaces.from: %s)",
-                        gs->gw->obj.nsname,
-                        model_from_names[gs->gw->allowed_listeners.namespaces.from]);
+            val_finding(
+                x, DIAG_LISTENERSET_NOT_ALLOWED, &ls->obj, p->src,
+                "Gateway '%s' does not allow this ListenerSet "
+                "(spec.allowedListeners.namespaces.from: %s)",
+                gs->gw->obj.nsname,
+                model_from_names[gs->gw->allowed_listeners.namespaces.from]);
             val_conditions_set(&st->conditions, COND_ACCEPTED, false,
                                REASON_NOT_ALLOWED, msg);
             val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
@@ -855,7 +856,8 @@ static bool insecure_fallback(const struct gateway *g)
 {
     size_t i;
 
-    if (g->tls.frontend.default_.validation.mode == FRONTEND_ALLOW_INSECURE_FALLBACK)
+    if (g->tls.frontend.default_.validation.mode ==
+        FRONTEND_ALLOW_INSECURE_FALLBACK)
         return true;
     for (i = 0; i < g->tls.frontend.n_per_port; i++) {
         if (g->tls.frontend.per_port[i].tls.validation.mode ==

@@ -157,7 +157,8 @@ START_TEST(enum_fields_decode_by_name)
     } cases[] = {
         {"{type: Exact, value: /a}", "{type: RegularExpression, name: h, value: v}",
          PATH_MATCH_EXACT, MATCH_REGEX, true},
-        {"{value: /a}", "{name: h, value: v}", PATH_MATCH_PREFIX, MATCH_EXACT, true},
+        {"{value: /a}", "{name: h, value: v}", PATH_MATCH_PREFIX, MATCH_EXACT,
+         true},
         {"{type: null, value: /a}", "{type: null, name: h, value: v}",
          PATH_MATCH_PREFIX, MATCH_EXACT, true},
         {"{type: exact, value: /a}", "{type: Prefix, name: h, value: v}",
@@ -185,7 +186,9 @@ START_TEST(enum_fields_decode_by_name)
             continue;
         }
         ck_assert_uint_eq(f.c.diags.n, 0);
-        m = &((struct route *)f.m.objects[KIND_HTTP_ROUTE].v[0])->rules[0].matches[0];
+        m = &((struct route *)f.m.objects[KIND_HTTP_ROUTE].v[0])
+                 ->rules[0]
+                 .matches[0];
         ck_assert_int_eq(m->path.type, cases[i].want_path);
         ck_assert_int_eq(m->headers[0].type, cases[i].want_header);
         done(&f);
