@@ -172,7 +172,8 @@ void explain_answer(struct arena *a, const struct plan *plan, const struct expla
 
     out->filters = ARENA_NEW_ARRAY(a, const char *, rule->n_filters + 1);
     for (i = 0; i < rule->n_filters; i++)
-        out->filters[out->n_filters++] = rule->filters[i].type;
+        out->filters[out->n_filters++] =
+            model_filter_type_names[rule->filters[i].type];
     if (h->cors && str_eq(r->method, "OPTIONS") && acrm && *acrm) {
         out->status = 204;
         out->status_reason = "a CORS preflight, answered by nginx";

@@ -14,11 +14,6 @@
 
 #include <string.h>
 
-static const char *path_kind_name(enum location_kind k)
-{
-    return k == LOC_EXACT ? "Exact" : k == LOC_PREFIX ? "PathPrefix" : "RegularExpression";
-}
-
 static const char *path_why_not(struct arena *a, const struct candidate *c,
                                 const struct explain_request *r)
 {
@@ -33,7 +28,8 @@ static const char *path_why_not(struct arena *a, const struct candidate *c,
     if (c->grpc)
         return arena_printf(a, "path %s is not the gRPC method %s", r->uri, path);
     return arena_printf(a, "path %s does not match %s %s", r->uri,
-                        path_kind_name(k), c->match->path.value);
+                        model_path_type_names[c->match->path.type],
+                        c->match->path.value);
 }
 
 /* What nginx puts in $http_<name>: the first header of that name whose
@@ -54,9 +50,9 @@ static const char *request_header(struct arena *a, const struct explain_request 
 static const char *value_why_not(struct arena *a, const char *what, const char *name,
                                  const struct value_match *m, const char *got)
 {
-    bool regex = str_eq(m->type, "RegularExpression");
+    bool regex = m->type == MATCH_REGEX;
 
-    if (nginx_regex_full_match(nginx_regex_for_value(a, m->type, m->value),
+    if (nginx_regex_full_match(nginx_regex_for_value(a, regex, m->value),
                                got ? got : ""))
         return NULL;
     if (!got)

@@ -75,22 +75,22 @@ static void edge(struct builder *b, const struct graph_node *from, const struct 
 }
 
 /* The condition's reason when it does not hold, else NULL. */
-static const char *refused(const struct conditions *cs, const char *type)
+static const char *refused(const struct conditions *cs, enum cond_type type)
 {
     const struct condition *k = val_conditions_get(cs, type);
 
-    return k && !str_eq(k->status, "True") ? k->reason : NULL;
+    return k && !k->status ? val_reason_name(k->reason) : NULL;
 }
 
 /* The most specific reason a listener is not programmed. */
 static const char *listener_problem(const struct eff_listener *l)
 {
-    const char *why = refused(&l->conditions, "ResolvedRefs");
+    const char *why = refused(&l->conditions, COND_RESOLVED_REFS);
 
     if (!why)
-        why = refused(&l->conditions, "Accepted");
+        why = refused(&l->conditions, COND_ACCEPTED);
     if (!why)
-        why = refused(&l->conditions, "Programmed");
+        why = refused(&l->conditions, COND_PROGRAMMED);
     return why ? why : "not programmed";
 }
 
@@ -127,7 +127,7 @@ static void add_gateways(struct builder *b, const struct controller *ctl)
         const struct graph_node *gn = gateway_node(b, gw->obj.meta.namespace, gw->obj.meta.name,
                                                    gw);
         const struct graph_node *cn = NULL;
-        const char *why = refused(&gs->conditions, "Accepted");
+        const char *why = refused(&gs->conditions, COND_ACCEPTED);
         size_t k;
 
         for (k = 0; k < ctl->n_classes; k++) {
@@ -138,11 +138,12 @@ static void add_gateways(struct builder *b, const struct controller *ctl)
         if (!cn)
             cn = node(b, GRAPH_CLASS, arena_printf(a, "class %s", cls),
                       arena_printf(a, "GatewayClass %s", cls), NULL);
-        edge(b, cn, gn, why ? why : "Accepted", why != NULL);
+        edge(b, cn, gn, why ? why : val_cond_type_name(COND_ACCEPTED), why != NULL);
         for (l = 0; l < gs->n_listeners; l++) {
             const struct eff_listener *el = &gs->listeners[l];
             const char *lwhy = el->valid ? NULL : listener_problem(el);
-            edge(b, gn, listener_node(b, el), lwhy ? lwhy : "Programmed", !el->valid);
+            edge(b, gn, listener_node(b, el),
+                 lwhy ? lwhy : val_cond_type_name(COND_PROGRAMMED), !el->valid);
         }
     }
 }
@@ -214,10 +215,11 @@ static void add_routes(struct builder *b, const struct controller *ctl)
 
         for (p = 0; p < rs->n_parents; p++) {
             const struct route_parent *rp = &rs->parents[p];
-            const char *why = refused(&rp->conditions, "Accepted");
+            const char *why = refused(&rp->conditions, COND_ACCEPTED);
             if (rp->accepted) {
                 for (l = 0; l < rp->listeners.n; l++)
-                    edge(b, listener_node(b, rp->listeners.v[l]), rn, "Accepted", false);
+                    edge(b, listener_node(b, rp->listeners.v[l]), rn,
+                         val_cond_type_name(COND_ACCEPTED), false);
             } else {
                 const char *ns = rp->ref->namespace ? rp->ref->namespace : r->obj.meta.namespace;
                 edge(b, gateway_node(b, ns, rp->ref->name, NULL), rn,

@@ -42,12 +42,12 @@ static void seed_admission(struct imp *im, struct o_listener *l, const char *gw_
     const struct label_selector *s = &f->selector;
     size_t i;
 
-    if (!f->from || str_eq(f->from, "Same")) {
+    if (f->from == FROM_UNSET || f->from == FROM_SAME) {
         l->admits_named = true;
         admit_seed(im, l, gw_ns);
-    } else if (str_eq(f->from, "All")) {
+    } else if (f->from == FROM_ALL) {
         l->admits_all = true;
-    } else if (str_eq(f->from, "Selector") && !s->match_labels.n &&
+    } else if (f->from == FROM_SELECTOR && !s->match_labels.n &&
                s->n_match_expressions == 1 &&
                str_eq(s->match_expressions[0].key, METADATA_NAME) &&
                str_eq(s->match_expressions[0].operator, "In")) {
@@ -69,7 +69,7 @@ static void claim_listener(struct imp *im, const struct o_gateway *gw,
 static void seed_from_input(struct imp *im, struct o_gateway *gw,
                             const struct gateway *src)
 {
-    const char *from = src->allowed_listeners.namespaces.from;
+    enum namespaces_from_type from = src->allowed_listeners.namespaces.from;
     size_t i;
 
     gw->src = src;
@@ -91,7 +91,7 @@ static void seed_from_input(struct imp *im, struct o_gateway *gw,
         l->name = s->name; /* as written, even when repeated (reported by check) */
         ptrvec_push(im->a, &gw->listeners, l);
     }
-    gw->open_sets = !from || str_eq(from, "None");
+    gw->open_sets = from == FROM_UNSET || from == FROM_NONE;
 }
 
 static struct o_gateway *gateway_new(struct imp *im, const char *ns, const char *name)

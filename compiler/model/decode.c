@@ -122,6 +122,19 @@ static bool decode_int(struct decoder *d, const struct ynode *n, int64_t min,
     return true;
 }
 
+/* The index of s in an enum's name table, or that of its terminating NULL
+ * (the _OTHER value) when the table lacks it. */
+static int enum_value(const char *const *names, const char *s)
+{
+    int i;
+
+    for (i = 1; names[i]; i++) {
+        if (strcmp(names[i], s) == 0)
+            break;
+    }
+    return i;
+}
+
 static void decode_strmap(struct decoder *d, const struct ynode *n,
                           struct strmap *out)
 {
@@ -162,6 +175,10 @@ static void decode_field(struct decoder *d, const struct field *f,
     case FT_STRING:
         if (want_scalar(d, n, YSCALAR_STRING, "string", f->flags))
             *(const char **)dst = n->text;
+        return;
+    case FT_ENUM:
+        if (want_scalar(d, n, YSCALAR_STRING, "string", f->flags))
+            *(int *)dst = enum_value(f->names, n->text);
         return;
     case FT_INT32:
         decode_int(d, n, INT32_MIN, INT32_MAX, (int64_t *)dst);

@@ -15,6 +15,7 @@ enum ftype {
     FT_INT32,
     FT_INT64,
     FT_BOOL,
+    FT_ENUM,        /* a string from 'names', stored as its index (model.h) */
     FT_OBJECT,      /* nested mapping, decoded at offset with 'sub' */
     FT_LIST,        /* list of mappings: pointer at offset, count at count */
     FT_STRING_LIST, /* const char ** */
@@ -41,6 +42,7 @@ struct field {
     size_t offset;
     size_t count_offset;
     const struct table *sub;
+    const char *const *names; /* FT_ENUM: model_*_names */
 };
 
 struct table {
@@ -53,6 +55,8 @@ struct table {
 };
 
 #define FIELD(k, ty, fl, T, m) {k, ty, fl, offsetof(T, m), 0, NULL}
+#define FIELD_ENUM(k, fl, T, m, names) \
+    {k, FT_ENUM, fl, offsetof(T, m), 0, NULL, names}
 #define FIELD_OBJ(k, fl, T, m, sub) {k, FT_OBJECT, fl, offsetof(T, m), 0, &sub}
 #define FIELD_LIST(k, fl, T, m, sub) \
     {k, FT_LIST, fl, offsetof(T, m), offsetof(T, n_##m), &sub}

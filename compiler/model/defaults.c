@@ -46,8 +46,10 @@ static void header_match_defaults(struct value_match *v, size_t n)
 {
     size_t i;
 
-    for (i = 0; i < n; i++)
-        default_str(&v[i].type, "Exact");
+    for (i = 0; i < n; i++) {
+        if (v[i].type == MATCH_TYPE_UNSET)
+            v[i].type = MATCH_EXACT;
+    }
 }
 
 static void filter_defaults(struct route_filter *f)
@@ -81,7 +83,8 @@ static void backend_ref_defaults(struct backend_ref *b)
 
 static void http_match_defaults(struct http_match *m)
 {
-    default_str(&m->path.type, "PathPrefix");
+    if (m->path.type == PATH_MATCH_UNSET)
+        m->path.type = PATH_MATCH_PREFIX;
     default_str(&m->path.value, "/");
     header_match_defaults(m->headers, m->n_headers);
     header_match_defaults(m->query_params, m->n_query_params);
@@ -101,8 +104,8 @@ static void rule_defaults(struct compilation *c, enum kind kind,
         http_match_defaults(&r->matches[i]);
     for (i = 0; i < r->n_grpc_matches; i++) {
         struct grpc_match *g = &r->grpc_matches[i];
-        if (g->method.src)
-            default_str(&g->method.type, "Exact");
+        if (g->method.src && g->method.type == MATCH_TYPE_UNSET)
+            g->method.type = MATCH_EXACT;
         header_match_defaults(g->headers, g->n_headers);
     }
     for (i = 0; i < r->n_filters; i++)
@@ -110,9 +113,11 @@ static void rule_defaults(struct compilation *c, enum kind kind,
     for (i = 0; i < r->n_backend_refs; i++)
         backend_ref_defaults(&r->backend_refs[i]);
     if (r->session_persistence.src) {
-        default_str(&r->session_persistence.type, "Cookie");
-        if (r->session_persistence.cookie.src)
-            default_str(&r->session_persistence.cookie.lifetime_type, "Session");
+        struct session_persistence *sp = &r->session_persistence;
+        if (sp->type == PERSISTENCE_UNSET)
+            sp->type = PERSISTENCE_COOKIE;
+        if (sp->cookie.src && sp->cookie.lifetime_type == LIFETIME_UNSET)
+            sp->cookie.lifetime_type = LIFETIME_SESSION;
     }
 }
 
@@ -136,19 +141,20 @@ static void listener_defaults(struct listener *l)
 {
     size_t i;
 
-    default_str(&l->allowed_routes.namespaces.from, "Same");
+    if (l->allowed_routes.namespaces.from == FROM_UNSET)
+        l->allowed_routes.namespaces.from = FROM_SAME;
     for (i = 0; i < l->allowed_routes.n_kinds; i++)
         default_str(&l->allowed_routes.kinds[i].group, GATEWAY_GROUP);
-    if (l->tls.src)
-        default_str(&l->tls.mode, "Terminate");
+    if (l->tls.src && l->tls.mode == TLS_MODE_UNSET)
+        l->tls.mode = TLS_TERMINATE;
     for (i = 0; i < l->tls.n_certificate_refs; i++)
         secret_ref_defaults(&l->tls.certificate_refs[i]);
 }
 
 static void frontend_validation_defaults(struct frontend_validation *v)
 {
-    if (v->src)
-        default_str(&v->mode, "AllowValidOnly");
+    if (v->src && v->mode == FRONTEND_MODE_UNSET)
+        v->mode = FRONTEND_ALLOW_VALID_ONLY;
 }
 
 static void gateway_defaults(struct gateway *g)
@@ -159,7 +165,8 @@ static void gateway_defaults(struct gateway *g)
         listener_defaults(&g->listeners[i]);
     for (i = 0; i < g->n_addresses; i++)
         default_str(&g->addresses[i].type, "IPAddress");
-    default_str(&g->allowed_listeners.namespaces.from, "None");
+    if (g->allowed_listeners.namespaces.from == FROM_UNSET)
+        g->allowed_listeners.namespaces.from = FROM_NONE;
     if (g->tls.backend.client_certificate_ref.src)
         secret_ref_defaults(&g->tls.backend.client_certificate_ref);
     frontend_validation_defaults(&g->tls.frontend.default_.validation);

@@ -4,7 +4,8 @@
  * its mapping node, so later stages can point at the exact field.
  *
  * Conventions: strings are arena-owned and NULL when absent; integers are
- * int64_t and INT_UNSET when absent; booleans are enum tri; lists are a
+ * int64_t and INT_UNSET when absent; booleans are enum tri; a field with a
+ * fixed set of values is an enum whose 0 means absent; lists are a
  * pointer plus a count.  Field names follow the Kubernetes JSON names.
  */
 #ifndef GWC_MODEL_H
@@ -23,6 +24,94 @@ struct compilation;
 #define INT_UNSET INT64_MIN
 
 enum tri { TRI_UNSET, TRI_FALSE, TRI_TRUE };
+
+/*
+ * Fields with a fixed set of values, decoded by name through a table (as
+ * nginx's ngx_conf_enum_t).  0 is "not given"; the last value, _OTHER, is a
+ * name the table lacks, which schema/ refuses with the value as written, so
+ * no stage after it meets _OTHER.  model_*_names[v] is the value's name as
+ * the manifest writes it (NULL for 0 and _OTHER); from index 1 the table is
+ * the CRD's list of allowed values, in its order, NULL-terminated.
+ */
+enum path_match_type {
+    PATH_MATCH_UNSET,
+    PATH_MATCH_EXACT,
+    PATH_MATCH_PREFIX,
+    PATH_MATCH_REGEX,
+    PATH_MATCH_OTHER
+};
+/* Header, query parameter and gRPC method matches. */
+enum match_type { MATCH_TYPE_UNSET, MATCH_EXACT, MATCH_REGEX, MATCH_TYPE_OTHER };
+/* HTTPPathModifier.type. */
+enum path_modifier_type {
+    MODIFIER_UNSET,
+    MODIFIER_FULL_PATH,
+    MODIFIER_PREFIX_MATCH,
+    MODIFIER_OTHER
+};
+
+/* HTTPRouteFilter.type; GRPCRoute admits a subset (schema/filter.c). */
+enum route_filter_type {
+    FILTER_UNSET,
+    FILTER_REQUEST_HEADER_MODIFIER,
+    FILTER_RESPONSE_HEADER_MODIFIER,
+    FILTER_REQUEST_MIRROR,
+    FILTER_REQUEST_REDIRECT,
+    FILTER_URL_REWRITE,
+    FILTER_EXTENSION_REF,
+    FILTER_CORS,
+    FILTER_EXTERNAL_AUTH, /* experimental channel */
+    FILTER_OTHER
+};
+
+/* Listener tls.mode. */
+enum listener_tls_mode {
+    TLS_MODE_UNSET,
+    TLS_TERMINATE,
+    TLS_PASSTHROUGH,
+    TLS_MODE_OTHER
+};
+/* FrontendTLSValidation.mode. */
+enum frontend_mode {
+    FRONTEND_MODE_UNSET,
+    FRONTEND_ALLOW_VALID_ONLY,
+    FRONTEND_ALLOW_INSECURE_FALLBACK,
+    FRONTEND_MODE_OTHER
+};
+/* SessionPersistence.type and its cookie's lifetimeType. */
+enum persistence_type {
+    PERSISTENCE_UNSET,
+    PERSISTENCE_COOKIE,
+    PERSISTENCE_HEADER,
+    PERSISTENCE_OTHER
+};
+enum cookie_lifetime {
+    LIFETIME_UNSET,
+    LIFETIME_PERMANENT,
+    LIFETIME_SESSION,
+    LIFETIME_OTHER
+};
+
+/* The namespaces an allowedRoutes or allowedListeners rule admits; None is
+ * for listeners only (schema/). */
+enum namespaces_from_type {
+    FROM_UNSET,
+    FROM_ALL,
+    FROM_SELECTOR,
+    FROM_SAME,
+    FROM_NONE,
+    FROM_OTHER
+};
+
+extern const char *const model_path_type_names[PATH_MATCH_OTHER + 1];
+extern const char *const model_match_type_names[MATCH_TYPE_OTHER + 1];
+extern const char *const model_modifier_type_names[MODIFIER_OTHER + 1];
+extern const char *const model_filter_type_names[FILTER_OTHER + 1];
+extern const char *const model_tls_mode_names[TLS_MODE_OTHER + 1];
+extern const char *const model_frontend_mode_names[FRONTEND_MODE_OTHER + 1];
+extern const char *const model_persistence_type_names[PERSISTENCE_OTHER + 1];
+extern const char *const model_cookie_lifetime_names[LIFETIME_OTHER + 1];
+extern const char *const model_from_names[FROM_OTHER + 1];
 
 enum kind {
     KIND_GATEWAY_CLASS,
@@ -177,7 +266,7 @@ struct label_selector {
 
 struct namespaces_from {
     const struct ynode *src;
-    const char *from; /* All | Same | Selector (| None for listeners) */
+    enum namespaces_from_type from;
     struct label_selector selector;
 };
 
@@ -195,7 +284,7 @@ struct allowed_routes {
 
 struct listener_tls {
     const struct ynode *src;
-    const char *mode;
+    enum listener_tls_mode mode;
     struct secret_ref *certificate_refs;
     size_t n_certificate_refs;
     struct strmap options;
@@ -220,7 +309,7 @@ struct frontend_validation {
     const struct ynode *src;
     struct object_ref *ca_certificate_refs;
     size_t n_ca_certificate_refs;
-    const char *mode;
+    enum frontend_mode mode;
 };
 
 struct tls_config {
@@ -304,7 +393,7 @@ struct header_filter {
 
 struct path_modifier {
     const struct ynode *src;
-    const char *type;
+    enum path_modifier_type type;
     const char *replace_full_path;
     const char *replace_prefix_match;
 };
@@ -358,7 +447,7 @@ struct external_auth {
 
 struct route_filter {
     const struct ynode *src;
-    const char *type;
+    enum route_filter_type type;
     struct header_filter request_header_modifier;
     struct header_filter response_header_modifier;
     struct request_mirror request_mirror;
@@ -380,13 +469,13 @@ struct backend_ref {
 
 struct value_match {
     const struct ynode *src;
-    const char *type; /* Exact | RegularExpression */
+    enum match_type type;
     const char *name, *value;
 };
 
 struct path_match {
     const struct ynode *src;
-    const char *type; /* Exact | PathPrefix | RegularExpression */
+    enum path_match_type type;
     const char *value;
 };
 
@@ -402,7 +491,8 @@ struct http_match {
 
 struct grpc_method_match {
     const struct ynode *src;
-    const char *type, *service, *method;
+    enum match_type type;
+    const char *service, *method;
 };
 
 struct grpc_match {
@@ -427,7 +517,8 @@ struct route_retry {
 
 struct cookie_config {
     const struct ynode *src;
-    const char *name, *path, *lifetime_type;
+    const char *name, *path;
+    enum cookie_lifetime lifetime_type;
 };
 
 struct header_config {
@@ -437,7 +528,8 @@ struct header_config {
 
 struct session_persistence {
     const struct ynode *src;
-    const char *absolute_timeout, *type;
+    const char *absolute_timeout;
+    enum persistence_type type;
     struct cookie_config cookie;
     struct header_config header;
 };

@@ -113,7 +113,7 @@ static const struct table label_selector_table =
     TABLE(struct label_selector, "LabelSelector", label_selector_fields);
 
 static const struct field namespaces_from_fields[] = {
-    FIELD("from", FT_STRING, 0, struct namespaces_from, from),
+    FIELD_ENUM("from", 0, struct namespaces_from, from, model_from_names),
     FIELD_OBJ("selector", 0, struct namespaces_from, selector,
               label_selector_table),
     FIELD_END,
@@ -139,7 +139,7 @@ static const struct table allowed_routes_table =
     TABLE(struct allowed_routes, "AllowedRoutes", allowed_routes_fields);
 
 static const struct field listener_tls_fields[] = {
-    FIELD("mode", FT_STRING, 0, struct listener_tls, mode),
+    FIELD_ENUM("mode", 0, struct listener_tls, mode, model_tls_mode_names),
     FIELD_LIST("certificateRefs", 0, struct listener_tls, certificate_refs,
                secret_ref_table),
     FIELD("options", FT_MAP, 0, struct listener_tls, options),
@@ -188,7 +188,8 @@ static const struct table gateway_address_table =
 static const struct field frontend_validation_fields[] = {
     FIELD_LIST("caCertificateRefs", 0, struct frontend_validation,
                ca_certificate_refs, object_ref_table),
-    FIELD("mode", FT_STRING, 0, struct frontend_validation, mode),
+    FIELD_ENUM("mode", 0, struct frontend_validation, mode,
+               model_frontend_mode_names),
     FIELD_END,
 };
 static const struct table frontend_validation_table = TABLE(

@@ -24,7 +24,8 @@ static const struct table header_filter_table =
     TABLE(struct header_filter, "HTTPHeaderFilter", header_filter_fields);
 
 static const struct field path_modifier_fields[] = {
-    FIELD("type", FT_STRING, FIELD_REQUIRED, struct path_modifier, type),
+    FIELD_ENUM("type", FIELD_REQUIRED, struct path_modifier, type,
+               model_modifier_type_names),
     FIELD("replaceFullPath", FT_STRING, 0, struct path_modifier, replace_full_path),
     FIELD("replacePrefixMatch", FT_STRING, 0, struct path_modifier,
           replace_prefix_match),
@@ -95,7 +96,8 @@ static const struct table external_auth_table =
     TABLE(struct external_auth, "HTTPExternalAuthFilter", external_auth_fields);
 
 static const struct field http_filter_fields[] = {
-    FIELD("type", FT_STRING, FIELD_REQUIRED, struct route_filter, type),
+    FIELD_ENUM("type", FIELD_REQUIRED, struct route_filter, type,
+               model_filter_type_names),
     FIELD_OBJ("requestHeaderModifier", 0, struct route_filter,
               request_header_modifier, header_filter_table),
     FIELD_OBJ("responseHeaderModifier", 0, struct route_filter,
@@ -116,7 +118,8 @@ static const struct table http_filter_table =
     TABLE(struct route_filter, "HTTPRouteFilter", http_filter_fields);
 
 static const struct field grpc_filter_fields[] = {
-    FIELD("type", FT_STRING, FIELD_REQUIRED, struct route_filter, type),
+    FIELD_ENUM("type", FIELD_REQUIRED, struct route_filter, type,
+               model_filter_type_names),
     FIELD_OBJ("requestHeaderModifier", 0, struct route_filter,
               request_header_modifier, header_filter_table),
     FIELD_OBJ("responseHeaderModifier", 0, struct route_filter,
@@ -162,7 +165,7 @@ static const struct table backend_ref_table =
     TABLE(struct backend_ref, "BackendRef", backend_ref_fields);
 
 static const struct field value_match_fields[] = {
-    FIELD("type", FT_STRING, 0, struct value_match, type),
+    FIELD_ENUM("type", 0, struct value_match, type, model_match_type_names),
     FIELD("name", FT_STRING, FIELD_REQUIRED, struct value_match, name),
     FIELD("value", FT_STRING, FIELD_REQUIRED, struct value_match, value),
     FIELD_END,
@@ -175,7 +178,7 @@ static const struct table grpc_header_match_table =
     TABLE(struct value_match, "GRPCHeaderMatch", value_match_fields);
 
 static const struct field path_match_fields[] = {
-    FIELD("type", FT_STRING, 0, struct path_match, type),
+    FIELD_ENUM("type", 0, struct path_match, type, model_path_type_names),
     FIELD("value", FT_STRING, 0, struct path_match, value),
     FIELD_END,
 };
@@ -194,7 +197,7 @@ static const struct table http_match_table =
     TABLE(struct http_match, "HTTPRouteMatch", http_match_fields);
 
 static const struct field grpc_method_fields[] = {
-    FIELD("type", FT_STRING, 0, struct grpc_method_match, type),
+    FIELD_ENUM("type", 0, struct grpc_method_match, type, model_match_type_names),
     FIELD("service", FT_STRING, 0, struct grpc_method_match, service),
     FIELD("method", FT_STRING, 0, struct grpc_method_match, method),
     FIELD_END,
@@ -230,7 +233,8 @@ static const struct table retry_table =
 static const struct field cookie_config_fields[] = {
     FIELD("name", FT_STRING, 0, struct cookie_config, name),
     FIELD("path", FT_STRING, 0, struct cookie_config, path),
-    FIELD("lifetimeType", FT_STRING, 0, struct cookie_config, lifetime_type),
+    FIELD_ENUM("lifetimeType", 0, struct cookie_config, lifetime_type,
+               model_cookie_lifetime_names),
     FIELD_END,
 };
 static const struct table cookie_config_table =
@@ -246,7 +250,8 @@ static const struct table header_config_table =
 static const struct field session_persistence_fields[] = {
     FIELD("absoluteTimeout", FT_STRING, FIELD_DURATION, struct session_persistence,
           absolute_timeout),
-    FIELD("type", FT_STRING, 0, struct session_persistence, type),
+    FIELD_ENUM("type", 0, struct session_persistence, type,
+               model_persistence_type_names),
     FIELD_OBJ("cookie", 0, struct session_persistence, cookie, cookie_config_table),
     FIELD_OBJ("header", 0, struct session_persistence, header, header_config_table),
     FIELD_END,

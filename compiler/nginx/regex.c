@@ -584,13 +584,12 @@ bool nginx_regex_full_match(const char *pattern, const char *subject)
     return rc >= 0;
 }
 
-const char *nginx_regex_for_value(struct arena *a, const char *type,
-                                  const char *value)
+const char *nginx_regex_for_value(struct arena *a, bool regex, const char *value)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *s;
 
-    if (type && strcmp(type, "RegularExpression") == 0) {
+    if (regex) {
         strbuf_addf(&sb, WRAP_OPEN "%s" WRAP_CLOSE,
                     nginx_regex_user_body(a, value));
     } else {

@@ -50,9 +50,8 @@ const char *nginx_regex_grpc_path(struct arena *a, const char *service,
 bool nginx_regex_full_match(const char *pattern, const char *subject);
 
 /* The anchored pattern a header or query value match becomes: the value
- * escaped (Exact) or the user's pattern wrapped (RegularExpression),
+ * escaped (Exact) or the user's pattern wrapped (regex: RegularExpression),
  * e.g. "^abc$". */
-const char *nginx_regex_for_value(struct arena *a, const char *type,
-                                  const char *value);
+const char *nginx_regex_for_value(struct arena *a, bool regex, const char *value);
 
 #endif

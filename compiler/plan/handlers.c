@@ -71,7 +71,7 @@ static void header_filter(struct planner *p, struct plan_handler *h,
 
 static const char *matched_prefix(struct planner *p, const struct candidate *c)
 {
-    if (c->match && str_eq(c->match->path.type, "PathPrefix"))
+    if (c->match && c->match->path.type == PATH_MATCH_PREFIX)
         return plan_normalize_prefix(p->a, c->match->path.value);
     return "/";
 }
@@ -95,13 +95,19 @@ static struct plan_redirect *redirect(struct planner *p,
     if ((str_eq(scheme, "http") && port == 80) || (str_eq(scheme, "https") && port == 443))
         port = 0;
     r->port = port;
-    if (rr->path.src && str_eq(rr->path.type, "ReplaceFullPath")) {
+    switch (rr->path.type) {
+    case MODIFIER_FULL_PATH:
         r->path_kind = REDIRECT_PATH_FULL;
         r->path = rr->path.replace_full_path;
-    } else if (rr->path.src && str_eq(rr->path.type, "ReplacePrefixMatch")) {
+        break;
+    case MODIFIER_PREFIX_MATCH:
         r->path_kind = REDIRECT_PATH_PREFIX;
         r->path = rr->path.replace_prefix_match;
         r->prefix = matched_prefix(p, c);
+        break;
+    case MODIFIER_UNSET:
+    case MODIFIER_OTHER:
+        break;
     }
     plan_redirect_steps(p, r);
     return r;
@@ -112,15 +118,19 @@ static void url_rewrite(struct planner *p, struct plan_handler *h,
 {
     if (u->hostname)
         h->rewrite_host = u->hostname;
-    if (!u->path.src)
-        return;
-    if (str_eq(u->path.type, "ReplaceFullPath")) {
+    switch (u->path.type) {
+    case MODIFIER_FULL_PATH:
         h->rewrite = REWRITE_FULL;
         h->rewrite_path = u->path.replace_full_path;
-    } else {
+        break;
+    case MODIFIER_PREFIX_MATCH:
         h->rewrite = REWRITE_PREFIX;
         h->rewrite_path = u->path.replace_prefix_match;
         h->rewrite_prefix = matched_prefix(p, c);
+        break;
+    case MODIFIER_UNSET: /* the host alone */
+    case MODIFIER_OTHER:
+        return;
     }
     plan_rewrite_steps(p, h);
 }
@@ -375,22 +385,36 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        const char *t = f[i].type;
-        if (str_eq(t, "RequestHeaderModifier"))
+        switch (f[i].type) {
+        case FILTER_REQUEST_HEADER_MODIFIER:
             header_filter(p, h, &f[i].request_header_modifier, true);
-        else if (str_eq(t, "ResponseHeaderModifier"))
+            break;
+        case FILTER_RESPONSE_HEADER_MODIFIER:
             header_filter(p, h, &f[i].response_header_modifier, false);
-        else if (str_eq(t, "RequestRedirect"))
+            break;
+        case FILTER_REQUEST_REDIRECT:
             h->redirect = redirect(p, &f[i].request_redirect, c, sc->listener);
-        else if (str_eq(t, "URLRewrite"))
+            break;
+        case FILTER_URL_REWRITE:
             url_rewrite(p, h, &f[i].url_rewrite, c);
-        else if (str_eq(t, "CORS"))
+            break;
+        case FILTER_CORS:
             h->cors = cors(p, &f[i].cors);
-        else if (str_eq(t, "RequestMirror") && mirrors) {
-            const struct backend *b = &mirrors[(*next_mirror)++];
-            if (b->status == BACKEND_OK)
-                add_mirror(p, h, mirror_handler(p, sc, h, &f[i].request_mirror, b,
-                                                h->n_mirrors));
+            break;
+        case FILTER_REQUEST_MIRROR:
+            if (mirrors) {
+                const struct backend *b = &mirrors[(*next_mirror)++];
+                if (b->status == BACKEND_OK)
+                    add_mirror(p, h,
+                               mirror_handler(p, sc, h, &f[i].request_mirror, b,
+                                              h->n_mirrors));
+            }
+            break;
+        case FILTER_EXTENSION_REF: /* the rule answers 500 (validate/backends.c) */
+        case FILTER_EXTERNAL_AUTH:
+        case FILTER_UNSET:
+        case FILTER_OTHER:
+            break;
         }
     }
 }

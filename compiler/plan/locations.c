@@ -40,9 +40,10 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
     struct path_form f;
 
     if (c->match) {
-        const char *t = c->match->path.type;
-        f.kind = str_eq(t, "Exact") ? LOC_EXACT
-                 : str_eq(t, "RegularExpression") ? LOC_REGEX : LOC_PREFIX;
+        enum path_match_type t = c->match->path.type;
+        f.kind = t == PATH_MATCH_EXACT   ? LOC_EXACT
+                 : t == PATH_MATCH_REGEX ? LOC_REGEX
+                                         : LOC_PREFIX;
         f.path =
             f.kind == LOC_PREFIX  ? plan_normalize_prefix(a, c->match->path.value)
             : f.kind == LOC_REGEX ? nginx_regex_user_body(a, c->match->path.value)
@@ -53,7 +54,7 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
     }
     {
         const struct grpc_method_match *m = &c->grpc->method;
-        bool regex = str_eq(m->type, "RegularExpression");
+        bool regex = m->type == MATCH_REGEX;
 
         if (!m->src || (!m->service && !m->method)) {
             f.kind = LOC_PREFIX;
@@ -107,9 +108,11 @@ static void header_conditions(struct planner *p, struct cond_set *cs,
             cs->impossible = true;
             return;
         }
-        cond_add(p->a, cs,
-                 plan_map_condition(
-                     p, var, nginx_regex_for_value(p->a, h[i].type, h[i].value)));
+        cond_add(
+            p->a, cs,
+            plan_map_condition(
+                p, var,
+                nginx_regex_for_value(p->a, h[i].type == MATCH_REGEX, h[i].value)));
     }
 }
 
@@ -135,8 +138,9 @@ static struct cond_set conditions(struct planner *p, const struct candidate *c,
             const struct value_match *q = &c->match->query_params[i];
             cond_add(
                 p->a, &cs,
-                plan_map_condition(p, plan_map_query_value(p, q->name),
-                                   nginx_regex_for_value(p->a, q->type, q->value)));
+                plan_map_condition(
+                    p, plan_map_query_value(p, q->name),
+                    nginx_regex_for_value(p->a, q->type == MATCH_REGEX, q->value)));
         }
     } else if (c->grpc) {
         header_conditions(p, &cs, c->grpc->headers, c->grpc->n_headers);

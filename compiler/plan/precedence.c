@@ -59,13 +59,12 @@ bool plan_prefix_covers(const char *prefix, const char *path)
 
 static enum path_rank path_rank(const struct http_match *m, size_t *len)
 {
-    const char *t = m->path.type;
     size_t n = strlen(m->path.value);
 
     *len = n;
-    if (str_eq(t, "Exact"))
+    if (m->path.type == PATH_MATCH_EXACT)
         return RANK_EXACT;
-    if (str_eq(t, "RegularExpression"))
+    if (m->path.type == PATH_MATCH_REGEX)
         return RANK_REGEX;
     /* A trailing "/" does not count: "/foo/" is the prefix "/foo". */
     if (n > 1 && m->path.value[n - 1] == '/')

@@ -224,6 +224,25 @@ void schema_check_enum(struct schema *s, const struct ynode *map, const char *ke
         schema_check_enum_at(s, schema_field_node(map, key), key, v, allowed);
 }
 
+const char *schema_enum_text(const struct ynode *map, const char *key, int v,
+                             const char *const *names)
+{
+    const struct ynode *n;
+
+    if (names[v])
+        return names[v];
+    n = v ? ynode_get(map, key) : NULL;
+    return n ? n->text : "";
+}
+
+void schema_check_enum_field(struct schema *s, const struct ynode *map,
+                             const char *key, int v, const char *const *names)
+{
+    if (v && !names[v])
+        schema_check_enum_at(s, schema_field_node(map, key), key,
+                             schema_enum_text(map, key, v, names), names + 1);
+}
+
 void schema_check_count(struct schema *s, const struct ynode *map, const char *key,
                         size_t n, size_t min, size_t max)
 {

@@ -13,20 +13,8 @@
 #include <inttypes.h>
 #include <string.h>
 
-enum filter_index {
-    F_REQUEST_HEADERS,
-    F_RESPONSE_HEADERS,
-    F_MIRROR,
-    F_REDIRECT,
-    F_REWRITE,
-    F_EXTENSION,
-    F_CORS,
-    F_EXTERNAL_AUTH,
-    F__COUNT
-};
-
+/* What each value of `type` (model_filter_type_names) asks of a filter. */
 struct filter_type {
-    const char *type;  /* the value of `type` */
     const char *field; /* the member that type requires, and only it */
     size_t member;     /* offset of that member in struct route_filter */
     bool once;         /* CEL: "<type> filter cannot be repeated" */
@@ -35,23 +23,22 @@ struct filter_type {
 
 #define MEMBER(m) offsetof(struct route_filter, m)
 
-static const struct filter_type filter_types[F__COUNT] = {
-    [F_REQUEST_HEADERS] = {"RequestHeaderModifier", "requestHeaderModifier",
-                           MEMBER(request_header_modifier), true, true},
-    [F_RESPONSE_HEADERS] = {"ResponseHeaderModifier", "responseHeaderModifier",
-                            MEMBER(response_header_modifier), true, true},
-    [F_MIRROR] = {"RequestMirror", "requestMirror", MEMBER(request_mirror),
-                  false, true},
-    [F_REDIRECT] = {"RequestRedirect", "requestRedirect",
-                    MEMBER(request_redirect), true, false},
-    [F_REWRITE] = {"URLRewrite", "urlRewrite", MEMBER(url_rewrite), true,
-                   false},
-    [F_EXTENSION] = {"ExtensionRef", "extensionRef", MEMBER(extension_ref),
-                     false, true},
-    [F_CORS] = {"CORS", "cors", MEMBER(cors), true, false},
-    /* experimental channel */
-    [F_EXTERNAL_AUTH] = {"ExternalAuth", "externalAuth", MEMBER(external_auth),
-                         false, false},
+/* Indexed by enum route_filter_type; FILTER_UNSET's row is empty. */
+static const struct filter_type filter_types[FILTER_OTHER] = {
+    [FILTER_REQUEST_HEADER_MODIFIER] = {"requestHeaderModifier",
+                                        MEMBER(request_header_modifier), true,
+                                        true},
+    [FILTER_RESPONSE_HEADER_MODIFIER] = {"responseHeaderModifier",
+                                         MEMBER(response_header_modifier), true,
+                                         true},
+    [FILTER_REQUEST_MIRROR] = {"requestMirror", MEMBER(request_mirror), false,
+                               true},
+    [FILTER_REQUEST_REDIRECT] = {"requestRedirect", MEMBER(request_redirect), true,
+                                 false},
+    [FILTER_URL_REWRITE] = {"urlRewrite", MEMBER(url_rewrite), true, false},
+    [FILTER_EXTENSION_REF] = {"extensionRef", MEMBER(extension_ref), false, true},
+    [FILTER_CORS] = {"cors", MEMBER(cors), true, false},
+    [FILTER_EXTERNAL_AUTH] = {"externalAuth", MEMBER(external_auth), false, false},
 };
 
 /* member_src() reads a member's src through its offset: each starts so. */
@@ -78,17 +65,19 @@ static bool in_set(const struct filter_type *t, enum filter_set set)
     return set == FILTERS_HTTP || t->grpc;
 }
 
-static const struct filter_type *find_type(const char *type,
+/* The row of a type the set admits, or NULL. */
+static const struct filter_type *find_type(enum route_filter_type type,
                                            enum filter_set set)
 {
-    size_t i;
+    if (type == FILTER_UNSET || type == FILTER_OTHER ||
+        !in_set(&filter_types[type], set))
+        return NULL;
+    return &filter_types[type];
+}
 
-    for (i = 0; type && i < F__COUNT; i++) {
-        if (in_set(&filter_types[i], set) &&
-            strcmp(filter_types[i].type, type) == 0)
-            return &filter_types[i];
-    }
-    return NULL;
+static const char *type_name(const struct filter_type *t)
+{
+    return model_filter_type_names[t - filter_types];
 }
 
 /* ---- header modifiers ---- */
@@ -173,39 +162,37 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
 
 /* ---- RequestRedirect and URLRewrite ---- */
 
-static const char *const modifier_types[] = {"ReplaceFullPath",
-                                             "ReplacePrefixMatch", NULL};
 static const char *const schemes[] = {"http", "https", NULL};
 static const int64_t redirect_codes[] = {301, 302, 303, 307, 308};
 
 /* CEL: field 'key' is set exactly when the type is 'type'. */
-static void check_modifier_field(struct schema *s,
-                                 const struct path_modifier *p,
-                                 const char *type, const char *key)
+static void check_modifier_field(struct schema *s, const struct path_modifier *p,
+                                 enum path_modifier_type type, const char *key)
 {
-    if (!p->type)
+    if (p->type == MODIFIER_UNSET)
         return;
-    if (str_is(p->type, type) && !has_field(p->src, key))
+    if (p->type == type && !has_field(p->src, key))
         schema_report(s, DIAG_PATH_MODIFIER_FIELDS,
-                      schema_field_node(p->src, "type"), "type %s needs %s", type,
-                      key);
-    else if (!str_is(p->type, type) && has_field(p->src, key))
+                      schema_field_node(p->src, "type"), "type %s needs %s",
+                      model_modifier_type_names[type], key);
+    else if (p->type != type && has_field(p->src, key))
         schema_report(s, DIAG_PATH_MODIFIER_FIELDS, schema_field_node(p->src, key),
                       "%s must not be set when type is '%s'", key,
-                      schema_quote(s, p->type));
+                      schema_quote(s, schema_enum_text(p->src, "type", p->type,
+                                                       model_modifier_type_names)));
 }
 
 static void check_path_modifier(struct schema *s, const struct path_modifier *p)
 {
     if (!p->src)
         return;
-    schema_check_enum(s, p->src, "type", p->type, modifier_types);
+    schema_check_enum_field(s, p->src, "type", p->type, model_modifier_type_names);
     schema_check_str(s, p->src, "replaceFullPath", p->replace_full_path,
                      &schema_fmt_path);
     schema_check_str(s, p->src, "replacePrefixMatch", p->replace_prefix_match,
                      &schema_fmt_path);
-    check_modifier_field(s, p, "ReplaceFullPath", "replaceFullPath");
-    check_modifier_field(s, p, "ReplacePrefixMatch", "replacePrefixMatch");
+    check_modifier_field(s, p, MODIFIER_FULL_PATH, "replaceFullPath");
+    check_modifier_field(s, p, MODIFIER_PREFIX_MATCH, "replacePrefixMatch");
 }
 
 bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect)
@@ -213,7 +200,7 @@ bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect)
     const struct path_modifier *p =
         redirect ? &f->request_redirect.path : &f->url_rewrite.path;
 
-    return p->src && str_is(p->type, "ReplacePrefixMatch") &&
+    return p->src && p->type == MODIFIER_PREFIX_MATCH &&
            has_field(p->src, "replacePrefixMatch");
 }
 
@@ -372,17 +359,17 @@ static void check_members(struct schema *s, const struct route_filter *f,
 {
     size_t i;
 
-    for (i = 0; i < F__COUNT; i++) {
+    for (i = FILTER_UNSET + 1; i < FILTER_OTHER; i++) {
         const struct filter_type *t = &filter_types[i];
         const struct ynode *member = member_src(f, t);
 
         if (member && t != want)
             schema_report(s, DIAG_FILTER_FIELDS, member,
                           "%s must not be set when type is %s", t->field,
-                          want->type);
+                          type_name(want));
         else if (!member && t == want)
             schema_report(s, DIAG_FILTER_FIELDS, schema_field_node(f->src, "type"),
-                          "type %s needs the %s field", t->type, t->field);
+                          "type %s needs the %s field", type_name(t), t->field);
     }
 }
 
@@ -390,23 +377,26 @@ static void check_filter_type(struct schema *s, const struct route_filter *f,
                               enum filter_set set)
 {
     const struct filter_type *want = find_type(f->type, set);
-    const char *allowed[F__COUNT + 1];
+    const char *allowed[FILTER_OTHER];
     size_t i, k = 0;
 
     if (want) {
         check_members(s, f, want);
         return;
     }
-    if (!f->type)
+    if (f->type == FILTER_UNSET)
         return; /* decode reported it missing */
     /* An unknown type: which member it should have is anyone's guess, so
      * the member rules are not reported on top. */
-    for (i = 0; i < F__COUNT; i++) {
+    for (i = FILTER_UNSET + 1; i < FILTER_OTHER; i++) {
         if (in_set(&filter_types[i], set))
-            allowed[k++] = filter_types[i].type;
+            allowed[k++] = model_filter_type_names[i];
     }
     allowed[k] = NULL;
-    schema_check_enum(s, f->src, "type", f->type, allowed);
+    schema_check_enum(
+        s, f->src, "type",
+        schema_enum_text(f->src, "type", f->type, model_filter_type_names),
+        allowed);
 }
 
 static void check_filter(struct schema *s, const struct route_filter *f,
@@ -436,7 +426,7 @@ void schema_check_filters(struct schema *s, const struct ynode *map,
                           const struct route_filter *v, size_t n,
                           enum filter_set set)
 {
-    const struct route_filter *first[F__COUNT] = {NULL};
+    const struct route_filter *first[FILTER_OTHER] = {NULL};
     const struct route_filter *redirect, *rewrite;
     size_t i;
     struct diag *d;
@@ -457,13 +447,13 @@ void schema_check_filters(struct schema *s, const struct ynode *map,
                               schema_field_node(v[i].src, "type"),
                               "a %s filter may appear only once in a filter "
                               "list",
-                              t->type);
+                              type_name(t));
             schema_note(s, d, first[t - filter_types]->src,
-                        "first %s filter is here", t->type);
+                        "first %s filter is here", type_name(t));
         }
     }
-    redirect = first[F_REDIRECT];
-    rewrite = first[F_REWRITE];
+    redirect = first[FILTER_REQUEST_REDIRECT];
+    rewrite = first[FILTER_URL_REWRITE];
     if (redirect && rewrite) {
         const struct route_filter *later =
             redirect > rewrite ? redirect : rewrite;
@@ -475,6 +465,7 @@ void schema_check_filters(struct schema *s, const struct ynode *map,
                           "RequestRedirect and URLRewrite cannot be combined in "
                           "one filter list: a redirect answers the request, so "
                           "there is nothing to rewrite");
-        schema_note(s, d, earlier->src, "the %s filter is here", earlier->type);
+        schema_note(s, d, earlier->src, "the %s filter is here",
+                    model_filter_type_names[earlier->type]);
     }
 }

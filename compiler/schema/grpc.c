@@ -5,9 +5,6 @@
  */
 #include "schema_internal.h"
 
-static const char *const method_match_types[] = {"Exact", "RegularExpression",
-                                                 NULL};
-
 /*
  * The CEL rules of GRPCMethodMatch: service or method (or both) is set; for
  * type Exact (the default) each matches its pattern.  For type
@@ -18,15 +15,15 @@ static void check_method_match(struct schema *s,
 {
     if (!m->src)
         return;
-    schema_check_enum(s, m->src, "type", m->type, method_match_types);
+    schema_check_enum_field(s, m->src, "type", m->type, model_match_type_names);
     if (!has_field(m->src, "service") && !has_field(m->src, "method"))
         schema_report(s, DIAG_GRPC_METHOD_EMPTY, m->src,
                       "a method match needs service, method or both");
-    if (str_is(m->type, "Exact")) {
+    if (m->type == MATCH_EXACT) {
         schema_check_str(s, m->src, "service", m->service,
                          &schema_fmt_grpc_service);
         schema_check_str(s, m->src, "method", m->method, &schema_fmt_grpc_method);
-    } else if (str_is(m->type, "RegularExpression")) {
+    } else if (m->type == MATCH_REGEX) {
         schema_check_str(s, m->src, "service", m->service, &schema_fmt_text_1024);
         schema_check_str(s, m->src, "method", m->method, &schema_fmt_text_1024);
         if (m->service)

@@ -15,10 +15,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-static const char *const path_types[] = {"Exact", "PathPrefix",
-                                         "RegularExpression", NULL};
-static const char *const value_match_types[] = {"Exact", "RegularExpression",
-                                                NULL};
 static const char *const methods[] = {"GET",    "HEAD",    "POST",    "PUT",
                                       "DELETE", "CONNECT", "OPTIONS", "TRACE",
                                       "PATCH",  NULL};
@@ -50,7 +46,7 @@ static void add_problem(struct strbuf *why, const char *fmt, ...)
  * one diagnostic.
  */
 static void check_path_value(struct schema *s, const struct ynode *at,
-                             const char *type, const char *v)
+                             enum path_match_type type, const char *v)
 {
     static const char *const forbidden[] = {"//",  "/./", "/../",
                                             "%2f", "%2F", "#"};
@@ -73,8 +69,8 @@ static void check_path_value(struct schema *s, const struct ynode *at,
                     (int)utf8_advance(v + bad, strlen(v + bad), 1), v + bad,
                     utf8_count(v, bad) + 1, PATH_CHARS_WORDS);
     if (why.len)
-        schema_report(s, DIAG_PATH_VALUE, at, "%s path '%s' %s", type,
-                      schema_quote(s, v), why.buf);
+        schema_report(s, DIAG_PATH_VALUE, at, "%s path '%s' %s",
+                      model_path_type_names[type], schema_quote(s, v), why.buf);
     strbuf_release(&why);
 }
 
@@ -84,13 +80,13 @@ static void check_path_match(struct schema *s, const struct path_match *p)
 
     if (!p->src)
         return; /* the default: PathPrefix "/" */
-    schema_check_enum(s, p->src, "type", p->type, path_types);
+    schema_check_enum_field(s, p->src, "type", p->type, model_path_type_names);
     schema_check_str(s, p->src, "value", p->value, &schema_fmt_path);
     if (!p->value)
         return;
-    if (str_is(p->type, "Exact") || str_is(p->type, "PathPrefix"))
+    if (p->type == PATH_MATCH_EXACT || p->type == PATH_MATCH_PREFIX)
         check_path_value(s, at, p->type, p->value);
-    else if (str_is(p->type, "RegularExpression"))
+    else if (p->type == PATH_MATCH_REGEX)
         schema_check_regex(s, at, p->value);
 }
 
@@ -116,9 +112,9 @@ void schema_check_value_matches(struct schema *s, const struct ynode *map,
         if (!m->src)
             continue;
         schema_check_str(s, m->src, "name", m->name, name);
-        schema_check_enum(s, m->src, "type", m->type, value_match_types);
+        schema_check_enum_field(s, m->src, "type", m->type, model_match_type_names);
         schema_check_str(s, m->src, "value", m->value, value);
-        if (m->value && str_is(m->type, "RegularExpression"))
+        if (m->value && m->type == MATCH_REGEX)
             schema_check_regex(s, schema_field_node(m->src, "value"), m->value);
         if (!m->name || !(first = schema_seen_add(&names, m->name, name_at, i)))
             continue;
@@ -222,7 +218,9 @@ static void report_prefix_match(struct schema *s, const struct route_rule *r,
                       schema_field_node(p->src, "replacePrefixMatch"),
                       "ReplacePrefixMatch needs the rule's match to be of type "
                       "PathPrefix, not %s",
-                      r->matches[0].path.type ? r->matches[0].path.type : "");
+                      schema_enum_text(r->matches[0].path.src, "type",
+                                       r->matches[0].path.type,
+                                       model_path_type_names));
 }
 
 /*
@@ -237,7 +235,7 @@ static void check_replace_prefix(struct schema *s, const struct route_rule *r)
     int redirect;
 
     if (schema_http_match_count(r) == 1 &&
-        str_is(r->matches[0].path.type, "PathPrefix"))
+        r->matches[0].path.type == PATH_MATCH_PREFIX)
         return;
     for (redirect = 0; redirect <= 1; redirect++) {
         const struct route_filter *f =

@@ -11,24 +11,20 @@
 
 #include <inttypes.h>
 
-static const char *const tls_modes[] = {"Terminate", "Passthrough", NULL};
-static const char *const routes_from[] = {"All", "Selector", "Same", NULL};
-
 static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 {
     size_t i;
 
     if (!t->src)
         return;
-    schema_check_enum(s, t->src, "mode", t->mode, tls_modes);
+    schema_check_enum_field(s, t->src, "mode", t->mode, model_tls_mode_names);
     schema_check_count(s, t->src, "certificateRefs", t->n_certificate_refs, 0, 64);
     for (i = 0; i < t->n_certificate_refs; i++)
         schema_check_secret_ref(s, &t->certificate_refs[i]);
     schema_check_map(s, t->src, "options", &t->options, 16, &schema_fmt_long_value);
     /* CEL: self.mode == 'Terminate' ? size(self.certificateRefs) > 0 ||
      * size(self.options) > 0 : true */
-    if (str_is(t->mode, "Terminate") && t->n_certificate_refs == 0 &&
-        t->options.n == 0)
+    if (t->mode == TLS_TERMINATE && t->n_certificate_refs == 0 && t->options.n == 0)
         schema_report(s, DIAG_LISTENER_CERT_REQUIRED, t->src,
                       "tls mode Terminate needs a certificate: set "
                       "certificateRefs (or an implementation-specific "
@@ -38,12 +34,20 @@ static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 static void check_allowed_routes(struct schema *s,
                                  const struct allowed_routes *a)
 {
+    /* None is for allowedListeners only. */
+    const char *const routes_from[] = {model_from_names[FROM_ALL],
+                                       model_from_names[FROM_SELECTOR],
+                                       model_from_names[FROM_SAME], NULL};
+    const struct namespaces_from *nf = &a->namespaces;
     size_t i;
 
     if (!a->src)
         return;
-    schema_check_enum(s, a->namespaces.src, "from", a->namespaces.from,
-                      routes_from);
+    if (nf->from != FROM_UNSET)
+        schema_check_enum(
+            s, nf->src, "from",
+            schema_enum_text(nf->src, "from", nf->from, model_from_names),
+            routes_from);
     schema_check_count(s, a->src, "kinds", a->n_kinds, 0, 8);
     for (i = 0; i < a->n_kinds; i++) {
         const struct route_group_kind *k = &a->kinds[i];
@@ -55,7 +59,10 @@ static void check_allowed_routes(struct schema *s,
 /* The CEL rules that tie tls and hostname to the protocol. */
 static void check_protocol_rules(struct schema *s, const struct listener *l)
 {
-    const char *p = l->protocol, *mode = l->tls.mode;
+    const char *p = l->protocol;
+    /* The mode as written: "" (refused as a mode) counts as not given. */
+    const char *mode =
+        schema_enum_text(l->tls.src, "mode", l->tls.mode, model_tls_mode_names);
 
     if (!p)
         return;
@@ -65,14 +72,13 @@ static void check_protocol_rules(struct schema *s, const struct listener *l)
                       "tls must not be set on a listener of protocol %s; only "
                       "HTTPS and TLS listeners use it",
                       p);
-    if (str_is(p, "HTTPS") && l->tls.src && mode && *mode &&
-        !str_is(mode, "Terminate"))
+    if (str_is(p, "HTTPS") && l->tls.src && *mode && l->tls.mode != TLS_TERMINATE)
         schema_report(s, DIAG_LISTENER_HTTPS_MODE,
                       schema_field_node(l->tls.src, "mode"),
                       "an HTTPS listener terminates TLS: tls mode must be "
                       "Terminate, got '%s'",
                       schema_quote(s, mode));
-    if (str_is(p, "TLS") && (!l->tls.src || !mode || !*mode))
+    if (str_is(p, "TLS") && (!l->tls.src || !*mode))
         schema_report(s, DIAG_LISTENER_TLS_MODE_REQUIRED,
                       schema_field_node(l->src, "tls"),
                       "a TLS listener must set tls with mode Terminate or "

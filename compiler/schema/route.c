@@ -154,9 +154,6 @@ static void check_rule_names(struct schema *s, const struct route *r)
     }
 }
 
-static const char *const persistence_types[] = {"Cookie", "Header", NULL};
-static const char *const lifetime_types[] = {"Permanent", "Session", NULL};
-
 /* The CEL rules of SessionPersistence: cookie and header each belong to
  * their type and are required by it (the type defaults to Cookie), and a
  * Permanent cookie needs absoluteTimeout. */
@@ -164,27 +161,29 @@ static void check_persistence_union(struct schema *s,
                                     const struct session_persistence *p)
 {
     const struct ynode *type_at = schema_field_node(p->src, "type");
+    const char *type =
+        schema_enum_text(p->src, "type", p->type, model_persistence_type_names);
 
-    if (str_is(p->cookie.lifetime_type, "Permanent") &&
+    if (p->cookie.lifetime_type == LIFETIME_PERMANENT &&
         !has_field(p->src, "absoluteTimeout"))
         schema_report(s, DIAG_SESSION_PERSISTENCE,
                       schema_field_node(p->cookie.src, "lifetimeType"),
                       "a Permanent cookie needs absoluteTimeout");
-    if (!p->type)
+    if (p->type == PERSISTENCE_UNSET)
         return;
-    if (p->cookie.src && !str_is(p->type, "Cookie"))
+    if (p->cookie.src && p->type != PERSISTENCE_COOKIE)
         schema_report(s, DIAG_SESSION_PERSISTENCE, p->cookie.src,
                       "cookie must not be set when type is '%s'",
-                      schema_quote(s, p->type));
-    if (!p->cookie.src && str_is(p->type, "Cookie"))
+                      schema_quote(s, type));
+    if (!p->cookie.src && p->type == PERSISTENCE_COOKIE)
         schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
                       "type Cookie%s needs cookie",
                       ynode_get(p->src, "type") ? "" : " (the default)");
-    if (p->header.src && !str_is(p->type, "Header"))
+    if (p->header.src && p->type != PERSISTENCE_HEADER)
         schema_report(s, DIAG_SESSION_PERSISTENCE, p->header.src,
                       "header must not be set when type is '%s'",
-                      schema_quote(s, p->type));
-    if (!p->header.src && str_is(p->type, "Header"))
+                      schema_quote(s, type));
+    if (!p->header.src && p->type == PERSISTENCE_HEADER)
         schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
                       "type Header needs header");
 }
@@ -199,11 +198,12 @@ static void check_session_persistence(struct schema *s,
         return;
     schema_check_str(s, p->src, "absoluteTimeout", p->absolute_timeout,
                      &schema_fmt_duration);
-    schema_check_enum(s, p->src, "type", p->type, persistence_types);
+    schema_check_enum_field(s, p->src, "type", p->type,
+                            model_persistence_type_names);
     schema_check_str(s, ck->src, "name", ck->name, &schema_fmt_header_name);
     schema_check_str(s, ck->src, "path", ck->path, &schema_fmt_path);
-    schema_check_enum(s, ck->src, "lifetimeType", ck->lifetime_type,
-                      lifetime_types);
+    schema_check_enum_field(s, ck->src, "lifetimeType", ck->lifetime_type,
+                            model_cookie_lifetime_names);
     if (schema_check_required(s, p->header.src, "name", "HeaderConfig"))
         schema_check_str(s, p->header.src, "name", p->header.name,
                          &schema_fmt_header_name);

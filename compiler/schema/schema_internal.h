@@ -140,6 +140,14 @@ void schema_check_enum_at(struct schema *s, const struct ynode *at,
 /* map[key] one of 'allowed' when set. */
 void schema_check_enum(struct schema *s, const struct ynode *map, const char *key,
                        const char *v, const char *const *allowed);
+/* An enum field of the model (FT_ENUM): map[key] one of its table's names
+ * when set.  The decoder kept an unknown name as _OTHER; the message names
+ * the value as written, like schema_check_enum's. */
+void schema_check_enum_field(struct schema *s, const struct ynode *map,
+                             const char *key, int v, const char *const *names);
+/* Enum field map[key] as the manifest writes it; "" when absent. */
+const char *schema_enum_text(const struct ynode *map, const char *key, int v,
+                             const char *const *names);
 /* Item counts of list map[key] when it is given (absent lists take their
  * default or are reported missing elsewhere). */
 void schema_check_count(struct schema *s, const struct ynode *map, const char *key,

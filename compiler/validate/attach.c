@@ -89,7 +89,7 @@ static void attach(struct ctx *x, struct route_state *rs, struct eff_listener *l
 enum refusal { REFUSED_NOT_ACCEPTED, REFUSED_KIND, REFUSED_NAMESPACE, REFUSED_HOSTNAME };
 
 struct failure {
-    const char *reason; /* NotAllowedByListeners, NoMatchingListenerHostname */
+    enum cond_reason reason; /* NotAllowedByListeners, NoMatchingListenerHostname */
     enum refusal why;
     const struct eff_listener *listener;
 };
@@ -99,10 +99,12 @@ struct failure {
 static void note_failure(struct failure *f, enum refusal why,
                          const struct eff_listener *l)
 {
-    const char *reason = why == REFUSED_HOSTNAME ? "NoMatchingListenerHostname"
-                                                 : "NotAllowedByListeners";
+    enum cond_reason reason = why == REFUSED_HOSTNAME
+                                  ? REASON_NO_MATCHING_LISTENER_HOSTNAME
+                                  : REASON_NOT_ALLOWED_BY_LISTENERS;
 
-    if (!f->reason || (why == REFUSED_HOSTNAME && f->why != REFUSED_HOSTNAME)) {
+    if (f->reason == REASON_NONE ||
+        (why == REFUSED_HOSTNAME && f->why != REFUSED_HOSTNAME)) {
         f->reason = reason;
         f->why = why;
         f->listener = l;
@@ -137,7 +139,7 @@ static const char *failure_message(struct ctx *x, const struct route *r,
                         "listener '%s' does not allow routes from namespace '%s' "
                         "(allowedRoutes.namespaces.from: %s)",
                         l->spec->name, r->obj.meta.namespace,
-                        l->spec->allowed_routes.namespaces.from);
+                        model_from_names[l->spec->allowed_routes.namespaces.from]);
     case REFUSED_HOSTNAME:
         break;
     }
@@ -211,7 +213,7 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
                           size_t n, const char *parent_label)
 {
     const struct parent_ref *p = rp->ref;
-    struct failure f = {NULL, REFUSED_NOT_ACCEPTED, NULL};
+    struct failure f = {REASON_NONE, REFUSED_NOT_ACCEPTED, NULL};
     const char *message, *hint = "";
     bool selected = false;
     size_t i;
@@ -228,24 +230,25 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
     }
     rp->accepted = rp->listeners.n > 0;
     if (rp->accepted) {
-        val_conditions_set(&rp->conditions, "Accepted", true, "Accepted", "");
+        val_conditions_set(&rp->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
+                           "");
         return;
     }
     if (!selected) {
-        f.reason = "NoMatchingParent";
+        f.reason = REASON_NO_MATCHING_PARENT;
         message = val_msgf(x, "%s has %s", parent_label, selector_text(x, p));
         hint = section_suggestion(x, p, ls, n);
     } else {
         message = failure_message(x, rs->route, &f);
     }
-    val_conditions_set(&rp->conditions, "Accepted", false, f.reason, message);
+    val_conditions_set(&rp->conditions, COND_ACCEPTED, false, f.reason, message);
     val_finding(x,
-                strcmp(f.reason, "NoMatchingParent") == 0 ? DIAG_NO_MATCHING_PARENT
-                : strcmp(f.reason, "NoMatchingListenerHostname") == 0
+                f.reason == REASON_NO_MATCHING_PARENT ? DIAG_NO_MATCHING_PARENT
+                : f.reason == REASON_NO_MATCHING_LISTENER_HOSTNAME
                     ? DIAG_NO_MATCHING_HOSTNAME
                     : DIAG_NOT_ALLOWED_BY_LISTENERS,
                 &rs->route->obj, p->src, "route does not attach to %s: %s (%s)%s",
-                parent_label, message, f.reason, hint);
+                parent_label, message, val_reason_name(f.reason), hint);
 }
 
 /* Does --gateway select the Gateway of this parent (a Gateway, or the
@@ -336,8 +339,8 @@ static void attach_route(struct ctx *x, struct route *r)
             attach_parent(x, rs, rp, gs->listeners, gs->n_own,
                           model_object_label(x->c, &gs->gw->obj));
         else if (!ls->accepted)
-            val_conditions_set(&rp->conditions, "Accepted", false,
-                               "NotAllowedByListeners",
+            val_conditions_set(&rp->conditions, COND_ACCEPTED, false,
+                               REASON_NOT_ALLOWED_BY_LISTENERS,
                                "the ListenerSet is not accepted by its Gateway");
         else
             attach_parent(x, rs, rp, ls->listeners, ls->n_listeners,

@@ -21,7 +21,7 @@ struct ref_view {
     int64_t port;
 };
 
-static void refs_failed(struct route_state *rs, const char *reason,
+static void refs_failed(struct route_state *rs, enum cond_reason reason,
                         const char *message)
 {
     if (rs->resolved) {
@@ -154,19 +154,21 @@ struct referrer {
 };
 
 /* hint: what the finding adds to the status message ("; did you mean"). */
-static void invalid_hint(struct ctx *x, const struct referrer *from, struct backend *b,
-                         enum diag_code code, const struct ref_view *r,
-                         const char *reason, const char *message, const char *hint)
+static void invalid_hint(struct ctx *x, const struct referrer *from,
+                         struct backend *b, enum diag_code code,
+                         const struct ref_view *r, enum cond_reason reason,
+                         const char *message, const char *hint)
 {
     b->status = BACKEND_INVALID;
     if (from->rs)
         refs_failed(from->rs, reason, message);
-    val_finding(x, code, from->obj, r->src, "%s (%s)%s", message, reason, hint);
+    val_finding(x, code, from->obj, r->src, "%s (%s)%s", message,
+                val_reason_name(reason), hint);
 }
 
 static void invalid(struct ctx *x, const struct referrer *from, struct backend *b,
                     enum diag_code code, const struct ref_view *r,
-                    const char *reason, const char *message)
+                    enum cond_reason reason, const char *message)
 {
     invalid_hint(x, from, b, code, r, reason, message, "");
 }
@@ -184,7 +186,7 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
     b->port_number = r->port;
     b->status = BACKEND_OK;
     if (!str_eq(r->group, "") || !str_eq(r->kind, "Service")) {
-        invalid(x, rs, b, DIAG_BACKEND_INVALID_KIND, r, "InvalidKind",
+        invalid(x, rs, b, DIAG_BACKEND_INVALID_KIND, r, REASON_INVALID_KIND,
                 val_msgf(x,
                          "backend kind %s%s%s is not supported; gwc routes to core "
                          "Services",
@@ -196,7 +198,7 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
      * Service that can exist, and must never become a DNS name (or an
      * upstream name) in the output. */
     if (!schema_is_service_name(r->name)) {
-        invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+        invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
                 val_msgf(x,
                          "'%s' cannot name a Service: Service names are DNS-1035 "
                          "labels (lowercase letters, digits and '-', starting with "
@@ -206,7 +208,7 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
     }
     if (!val_grant_allows(x, model_kind_name(route_obj->kind),
                           route_obj->meta.namespace, "", "Service", ns, r->name)) {
-        invalid(x, rs, b, DIAG_REF_NOT_PERMITTED, r, "RefNotPermitted",
+        invalid(x, rs, b, DIAG_REF_NOT_PERMITTED, r, REASON_REF_NOT_PERMITTED,
                 val_msgf(x,
                          "Service '%s/%s' is in another namespace and no "
                          "ReferenceGrant there allows %s from '%s'",
@@ -216,13 +218,13 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
     }
     if (r->port == INT_UNSET) {
         invalid(
-            x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, "BackendNotFound",
+            x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
             val_msgf(x, "reference to Service '%s/%s' has no port", ns, r->name));
         return;
     }
     s = (const struct service *)model_find(x->m, KIND_SERVICE, ns, r->name);
     if (s && s->obj.rejected) {
-        invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+        invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
                 val_msgf(x, "Service '%s/%s' is invalid and would not be stored",
                          ns, r->name));
         return;
@@ -231,7 +233,7 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
         if (!val_assume_exists(x, route_obj, r->src, KIND_SERVICE, ns, r->name,
                                "resolved by DNS at run time")) {
             invalid_hint(
-                x, rs, b, DIAG_BACKEND_NOT_FOUND, r, "BackendNotFound",
+                x, rs, b, DIAG_BACKEND_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
                 val_msgf(x, "Service '%s/%s' is not in the input", ns, r->name),
                 val_name_suggestion(x, KIND_SERVICE, ns, r->name));
             return;
@@ -242,7 +244,7 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
     b->service = s;
     b->port = find_port(s, r->port);
     if (!b->port) {
-        invalid(x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, "BackendNotFound",
+        invalid(x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
                 val_msgf(x, "Service '%s/%s' has no port %lld (its ports: %s)", ns,
                          r->name, (long long)r->port, ports_text(x, s)));
         return;
@@ -300,9 +302,9 @@ static void rule_filters(struct ctx *x, struct route_state *rs,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        if (str_eq(f[i].type, "ExtensionRef")) {
+        if (f[i].type == FILTER_EXTENSION_REF) {
             st->fixed_status = 500;
-            refs_failed(rs, "InvalidKind",
+            refs_failed(rs, REASON_INVALID_KIND,
                         val_msgf(x, "ExtensionRef %s '%s' is not supported",
                                  f[i].extension_ref.kind, f[i].extension_ref.name));
             val_finding(x, DIAG_EXTENSION_REF, &rs->route->obj, f[i].src,
@@ -310,7 +312,7 @@ static void rule_filters(struct ctx *x, struct route_state *rs,
                         "requests get 500",
                         f[i].extension_ref.group, f[i].extension_ref.kind,
                         f[i].extension_ref.name);
-        } else if (str_eq(f[i].type, "ExternalAuth")) {
+        } else if (f[i].type == FILTER_EXTERNAL_AUTH) {
             st->fixed_status = 500;
             val_finding(
                 x, DIAG_NGINX_UNSUPPORTED, &rs->route->obj, f[i].src,
@@ -326,7 +328,7 @@ static size_t count_mirrors(const struct route_rule *r)
     size_t i, n = 0;
 
     for (i = 0; i < r->n_filters; i++)
-        n += str_eq(r->filters[i].type, "RequestMirror");
+        n += r->filters[i].type == FILTER_REQUEST_MIRROR;
     return n;
 }
 
@@ -365,7 +367,7 @@ void val_backends_resolve(struct ctx *x, struct route_state *rs)
         st->mirrors = ARENA_NEW_ARRAY(x->c->arena, struct backend, count_mirrors(rule));
         for (j = 0; j < rule->n_filters; j++) {
             struct ref_view v;
-            if (!str_eq(rule->filters[j].type, "RequestMirror"))
+            if (rule->filters[j].type != FILTER_REQUEST_MIRROR)
                 continue;
             v = view_object(&rule->filters[j].request_mirror.backend_ref);
             resolve(x, &who, &v, &st->mirrors[st->n_mirrors++]);

@@ -1,17 +1,52 @@
+/*
+ * Conditions as status holds them: at most one per type, the catalogue
+ * (conditions.def) giving every type and reason its one spelling.
+ */
 #include "validate_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 
-#include <string.h>
+static const char *const type_names[] = {
+#define COND(id, name) [COND_##id] = name,
+#define REASON(id, name)
+#include "conditions.def"
+#undef COND
+#undef REASON
+};
 
-void val_conditions_set(struct conditions *cs, const char *type, bool status,
-                        const char *reason, const char *message)
+static const char *const reason_names[] = {
+#define COND(id, name)
+#define REASON(id, name) [REASON_##id] = name,
+#include "conditions.def"
+#undef COND
+#undef REASON
+};
+
+const char *val_cond_type_name(enum cond_type t)
+{
+    if ((size_t)t >= ARRAY_SIZE(type_names))
+        BUG("a condition type outside the catalogue");
+    return type_names[t];
+}
+
+const char *val_reason_name(enum cond_reason r)
+{
+    if (r == REASON_NONE || (size_t)r >= ARRAY_SIZE(reason_names))
+        BUG("a condition reason outside the catalogue");
+    return reason_names[r];
+}
+
+void val_conditions_set(struct conditions *cs, enum cond_type type, bool status,
+                        enum cond_reason reason, const char *message)
 {
     struct condition *c = NULL;
     size_t i;
 
+    if (reason == REASON_NONE)
+        BUG("a condition without a reason");
     for (i = 0; i < cs->n; i++) {
-        if (strcmp(cs->v[i].type, type) == 0)
+        if (cs->v[i].type == type)
             c = &cs->v[i];
     }
     if (!c) {
@@ -20,18 +55,18 @@ void val_conditions_set(struct conditions *cs, const char *type, bool status,
         c = &cs->v[cs->n++];
     }
     c->type = type;
-    c->status = status ? "True" : "False";
+    c->status = status;
     c->reason = reason;
     c->message = message ? message : "";
 }
 
 const struct condition *val_conditions_get(const struct conditions *cs,
-                                           const char *type)
+                                           enum cond_type type)
 {
     size_t i;
 
     for (i = 0; i < cs->n; i++) {
-        if (strcmp(cs->v[i].type, type) == 0)
+        if (cs->v[i].type == type)
             return &cs->v[i];
     }
     return NULL;

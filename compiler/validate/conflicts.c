@@ -13,26 +13,29 @@
 #include <string.h>
 
 static void mark_conflicted(struct ctx *x, struct eff_listener *l,
-                            const struct eff_listener *with, const char *reason)
+                            const struct eff_listener *with,
+                            enum cond_reason reason)
 {
     const char *msg;
 
-    if (val_conditions_get(&l->conditions, "Conflicted"))
+    if (val_conditions_get(&l->conditions, COND_CONFLICTED))
         return;
-    msg = val_msgf(x, "%s with listener '%s' of %s", reason, with->spec->name,
+    msg = val_msgf(x, "%s with listener '%s' of %s", val_reason_name(reason),
+                   with->spec->name,
                    model_object_label(x->c, val_listener_owner(with)));
-    val_conditions_set(&l->conditions, "Accepted", false, reason, msg);
-    val_conditions_set(&l->conditions, "Conflicted", true, reason, msg);
+    val_conditions_set(&l->conditions, COND_ACCEPTED, false, reason, msg);
+    val_conditions_set(&l->conditions, COND_CONFLICTED, true, reason, msg);
     l->accepted = false;
     val_finding(
         x,
-        strcmp(reason, "HostnameConflict") == 0 ? DIAG_LISTENER_HOSTNAME_CONFLICT
-                                                : DIAG_LISTENER_PROTOCOL_CONFLICT,
+        reason == REASON_HOSTNAME_CONFLICT ? DIAG_LISTENER_HOSTNAME_CONFLICT
+                                           : DIAG_LISTENER_PROTOCOL_CONFLICT,
         val_listener_owner(l), l->spec->src,
         "listener '%s' (%s port %lld%s%s) conflicts with listener '%s' of %s: %s",
         l->spec->name, val_protocol_name(l->protocol), (long long)l->port,
         l->hostname ? " " : "", l->hostname ? l->hostname : "", with->spec->name,
-        model_object_label(x->c, val_listener_owner(with)), reason);
+        model_object_label(x->c, val_listener_owner(with)),
+        val_reason_name(reason));
 }
 
 /* Keys of the listeners a conflict check looks up: by port and family,
@@ -113,8 +116,8 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
     for (i = 0; i < gs->n_own; i++) {
         for (j = i + 1; j < gs->n_own; j++) {
             struct eff_listener *a = &gs->listeners[i], *b = &gs->listeners[j];
-            const char *why = val_conflict_reason(a, b);
-            if (why) {
+            enum cond_reason why = val_conflict_reason(a, b);
+            if (why != REASON_NONE) {
                 mark_conflicted(x, a, b, why);
                 mark_conflicted(x, b, a, why);
             }
@@ -123,13 +126,14 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
     strhash_init(&seen, x->c->arena);
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *b = &gs->listeners[i];
-        if (i >= gs->n_own && !val_conditions_get(&b->conditions, "Conflicted")) {
+        if (i >= gs->n_own &&
+            !val_conditions_get(&b->conditions, COND_CONFLICTED)) {
             size_t a = first_conflict(x, &seen, b, gs->n_listeners);
             if (a < gs->n_listeners)
                 mark_conflicted(x, b, &gs->listeners[a],
                                 val_conflict_reason(&gs->listeners[a], b));
         }
-        if (!val_conditions_get(&b->conditions, "Conflicted"))
+        if (!val_conditions_get(&b->conditions, COND_CONFLICTED))
             register_listener(x, &seen, b, i);
     }
 }
@@ -179,8 +183,8 @@ static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
             if (b == a || str_eq(a->hostname, b->hostname) ||
                 !val_hostname_matches(a->hostname, b->hostname))
                 continue;
-            val_conditions_set(&a->conditions, "OverlappingTLSConfig", true,
-                               "OverlappingHostnames",
+            val_conditions_set(&a->conditions, COND_OVERLAPPING_TLS_CONFIG, true,
+                               REASON_OVERLAPPING_HOSTNAMES,
                                val_msgf(x,
                                         "hostname %s overlaps listener '%s' (%s)",
                                         a->hostname, b->spec->name, b->hostname));
@@ -191,30 +195,31 @@ static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
 
 static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
 {
-    const struct condition *rr = val_conditions_get(&l->conditions, "ResolvedRefs");
-    const struct condition *acc = val_conditions_get(&l->conditions, "Accepted");
+    const struct condition *rr =
+        val_conditions_get(&l->conditions, COND_RESOLVED_REFS);
+    const struct condition *acc = val_conditions_get(&l->conditions, COND_ACCEPTED);
     /* Kinds it cannot serve only narrow what attaches (supportedKinds
      * keeps the valid ones); the listener is programmed with those. */
-    bool resolved = !rr || strcmp(rr->status, "True") == 0 ||
-                    strcmp(rr->reason, "InvalidRouteKinds") == 0;
+    bool resolved = !rr || rr->status || rr->reason == REASON_INVALID_ROUTE_KINDS;
+    const struct condition *conflicted;
 
     (void)x;
     if (!rr)
-        val_conditions_set(&l->conditions, "ResolvedRefs", true, "ResolvedRefs",
-                           "");
-    if (!val_conditions_get(&l->conditions, "Conflicted"))
-        val_conditions_set(&l->conditions, "Conflicted", false, "NoConflicts", "");
+        val_conditions_set(&l->conditions, COND_RESOLVED_REFS, true,
+                           REASON_RESOLVED_REFS, "");
+    conflicted = val_conditions_get(&l->conditions, COND_CONFLICTED);
+    if (!conflicted)
+        val_conditions_set(&l->conditions, COND_CONFLICTED, false,
+                           REASON_NO_CONFLICTS, "");
     l->valid = l->accepted && resolved;
     if (l->valid)
-        val_conditions_set(&l->conditions, "Programmed", true, "Programmed", "");
-    else if (!l->accepted && acc &&
-             val_conditions_get(&l->conditions, "Conflicted") &&
-             strcmp(val_conditions_get(&l->conditions, "Conflicted")->status,
-                    "True") == 0)
-        val_conditions_set(&l->conditions, "Programmed", false, acc->reason,
+        val_conditions_set(&l->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
+                           "");
+    else if (!l->accepted && acc && conflicted && conflicted->status)
+        val_conditions_set(&l->conditions, COND_PROGRAMMED, false, acc->reason,
                            acc->message);
     else
-        val_conditions_set(&l->conditions, "Programmed", false, "Invalid",
+        val_conditions_set(&l->conditions, COND_PROGRAMMED, false, REASON_INVALID,
                            "the listener cannot be programmed");
 }
 

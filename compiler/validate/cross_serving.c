@@ -157,8 +157,8 @@ static void reject(struct ctx *x, struct eff_listener *l, struct attachment *los
             at = rp->ref->src;
         if (k == 0 && rp->accepted) {
             rp->accepted = false;
-            val_conditions_set(&rp->conditions, "Accepted", false,
-                               "HostnameConflict", why);
+            val_conditions_set(&rp->conditions, COND_ACCEPTED, false,
+                               REASON_HOSTNAME_CONFLICT, why);
         }
     }
     l->attached_routes--;

@@ -127,12 +127,18 @@ bool val_namespace_selected(struct ctx *x, const struct object *owner,
 {
     const struct object *nso;
 
-    if (str_eq(nf->from, "All"))
+    switch (nf->from) {
+    case FROM_ALL:
         return true;
-    if (str_eq(nf->from, "Same"))
+    case FROM_SAME:
         return str_eq(home_ns, ns);
-    if (!str_eq(nf->from, "Selector"))
-        return false; /* None, or anything else */
+    case FROM_SELECTOR:
+        break;
+    case FROM_NONE:
+    case FROM_UNSET:
+    case FROM_OTHER:
+        return false;
+    }
     nso = model_find(x->m, KIND_NAMESPACE, NULL, ns);
     if (!nso && val_namespace_missing(x, owner, nf->src, ns))
         return false;
@@ -169,10 +175,10 @@ static void classes_build(struct ctx *x)
             continue;
         cs = &x->ctl->classes[x->ctl->n_classes++];
         cs->gc = gc;
-        val_conditions_set(&cs->conditions, "Accepted", true, "Accepted",
+        val_conditions_set(&cs->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
                            "handled by gwc");
-        val_conditions_set(&cs->conditions, "SupportedVersion", true,
-                           "SupportedVersion", "");
+        val_conditions_set(&cs->conditions, COND_SUPPORTED_VERSION, true,
+                           REASON_SUPPORTED_VERSION, "");
     }
 }
 
@@ -332,7 +338,7 @@ static const struct ynode *field_or(const struct ynode *map, const char *key)
 }
 
 static void listener_certificates(struct ctx *x, struct eff_listener *l,
-                                  const char **reason, const char **message)
+                                  enum cond_reason *reason, const char **message)
 {
     const struct listener_tls *tls = &l->spec->tls;
     const struct object *owner = val_listener_owner(l);
@@ -344,7 +350,7 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
          * implements no TLS options, so there is nothing to terminate
          * TLS with (nginx refuses a TLS server without a certificate). */
         if (tls->options.n > 0) {
-            *reason = "InvalidCertificateRef";
+            *reason = REASON_INVALID_CERTIFICATE_REF;
             *message = "the listener has no certificateRefs, and gwc implements no "
                        "TLS options that could provide a certificate";
             val_finding(
@@ -355,7 +361,7 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
                 val_protocol_name(l->protocol), l->spec->name);
             return;
         }
-        *reason = "InvalidCertificateRef";
+        *reason = REASON_INVALID_CERTIFICATE_REF;
         *message = "the listener has no certificateRefs";
         val_finding(
             x, DIAG_CERT_REF_INVALID, owner, l->spec->src,
@@ -376,8 +382,8 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
                 x, DIAG_CERT_REF_INVALID, owner, r->src,
                 "certificateRef to %s/%s is not supported; use a core Secret",
                 *r->group ? r->group : "core", r->kind);
-            if (!*reason) {
-                *reason = "InvalidCertificateRef";
+            if (*reason == REASON_NONE) {
+                *reason = REASON_INVALID_CERTIFICATE_REF;
                 *message =
                     val_msgf(x, "unsupported certificateRef kind %s", r->kind);
             }
@@ -391,8 +397,9 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
                 "namespace '%s' from %s in '%s'",
                 ns, r->name, ns, model_kind_name(owner->kind),
                 owner->meta.namespace);
-            if (!*reason || strcmp(*reason, "InvalidCertificateRef") == 0) {
-                *reason = "RefNotPermitted";
+            if (*reason == REASON_NONE ||
+                *reason == REASON_INVALID_CERTIFICATE_REF) {
+                *reason = REASON_REF_NOT_PERMITTED;
                 *message = val_msgf(x,
                                     "Secret %s/%s is in another namespace and no "
                                     "ReferenceGrant allows it",
@@ -414,8 +421,8 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
             val_finding(x, DIAG_CERT_REF_INVALID, owner, r->src,
                         "Secret '%s/%s' %s%s", ns, r->name, problem,
                         s ? "" : val_name_suggestion(x, KIND_SECRET, ns, r->name));
-            if (!*reason) {
-                *reason = "InvalidCertificateRef";
+            if (*reason == REASON_NONE) {
+                *reason = REASON_INVALID_CERTIFICATE_REF;
                 *message = val_msgf(x, "Secret %s/%s %s", ns, r->name, problem);
             }
             continue;
@@ -476,7 +483,7 @@ static void keep_one_ca_file(struct ctx *x, struct eff_listener *l,
  * is at least one. */
 static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
                                const struct frontend_validation *v,
-                               const char **reason, const char **message)
+                               enum cond_reason *reason, const char **message)
 {
     const struct gateway *g = l->gateway->gw;
     size_t i, usable = 0;
@@ -485,7 +492,8 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
         const struct object_ref *r = &v->ca_certificate_refs[i];
         const char *ns = r->namespace ? r->namespace : g->obj.meta.namespace;
         const struct config_map *cm;
-        const char *problem = NULL, *pem, *why;
+        const char *problem = NULL, *pem;
+        enum cond_reason why;
 
         if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
             val_finding(
@@ -493,7 +501,7 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
                 "caCertificateRef to %s/%s is not supported; use a ConfigMap "
                 "with ca.crt",
                 *r->group ? r->group : "core", r->kind);
-            why = "InvalidCACertificateKind";
+            why = REASON_INVALID_CA_CERTIFICATE_KIND;
             problem = val_msgf(x, "unsupported kind %s", r->kind);
         } else if (!val_grant_allows(x, "Gateway", g->obj.meta.namespace, "",
                                      "ConfigMap", ns, r->name)) {
@@ -501,7 +509,7 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
                 x, DIAG_REF_NOT_PERMITTED, &g->obj, r->src,
                 "caCertificateRef to ConfigMap '%s/%s' needs a ReferenceGrant", ns,
                 r->name);
-            why = "RefNotPermitted";
+            why = REASON_REF_NOT_PERMITTED;
             problem = "no ReferenceGrant allows it";
         } else if (!(cm = (const struct config_map *)model_find(
                          x->m, KIND_CONFIG_MAP, ns, r->name))) {
@@ -514,13 +522,13 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
             val_finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
                         "ConfigMap '%s/%s' is not in the input%s", ns, r->name,
                         val_name_suggestion(x, KIND_CONFIG_MAP, ns, r->name));
-            why = "InvalidCACertificateRef";
+            why = REASON_INVALID_CA_CERTIFICATE_REF;
             problem = "is not in the input";
         } else if ((problem = val_ca_config_map_problem(x->c->arena, cm, &pem)) !=
                    NULL) {
             val_finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
                         "ConfigMap '%s/%s' %s", ns, r->name, problem);
-            why = "InvalidCACertificateRef";
+            why = REASON_INVALID_CA_CERTIFICATE_REF;
         } else {
             usable++;
             keep_one_ca_file(
@@ -528,14 +536,14 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
                 val_msgf(x, "%s%s", pem, pem[strlen(pem) - 1] == '\n' ? "" : "\n"));
             continue;
         }
-        if (!*reason) {
+        if (*reason == REASON_NONE) {
             *reason = why;
             *message =
                 val_msgf(x, "CA certificate %s/%s: %s", ns, r->name, problem);
         }
     }
     if (usable)
-        l->client_verify_optional = str_eq(v->mode, "AllowInsecureFallback");
+        l->client_verify_optional = v->mode == FRONTEND_ALLOW_INSECURE_FALLBACK;
     return usable > 0 || v->n_ca_certificate_refs == 0;
 }
 
@@ -550,7 +558,7 @@ static void init_listener(struct ctx *x, struct gateway_state *gs,
     l->protocol = parse_protocol(spec->protocol);
     l->hostname = spec->hostname;
     l->port = spec->port;
-    l->passthrough = l->protocol == PROTO_TLS && str_eq(spec->tls.mode, "Passthrough");
+    l->passthrough = l->protocol == PROTO_TLS && spec->tls.mode == TLS_PASSTHROUGH;
     l->accepted = true;
 }
 
@@ -558,7 +566,8 @@ static void init_listener(struct ctx *x, struct gateway_state *gs,
 static void check_listener(struct ctx *x, struct eff_listener *l)
 {
     const struct object *owner = val_listener_owner(l);
-    const char *ref_reason = NULL, *ref_message = NULL;
+    enum cond_reason ref_reason = REASON_NONE;
+    const char *ref_message = NULL;
     const char *kinds_problem;
 
     if (l->protocol == PROTO_OTHER) {
@@ -569,7 +578,7 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
             "and UDP",
             l->spec->name, l->spec->protocol);
         val_conditions_set(
-            &l->conditions, "Accepted", false, "UnsupportedProtocol",
+            &l->conditions, COND_ACCEPTED, false, REASON_UNSUPPORTED_PROTOCOL,
             val_msgf(x, "protocol %s is not supported", l->spec->protocol));
         l->accepted = false;
         return;
@@ -580,22 +589,23 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
     if (l->protocol == PROTO_HTTPS) {
         const struct frontend_validation *v = frontend_for(l->gateway->gw, l->port);
         if (v && !listener_client_ca(x, l, v, &ref_reason, &ref_message)) {
-            val_conditions_set(&l->conditions, "Accepted", false,
-                               "NoValidCACertificate",
+            val_conditions_set(&l->conditions, COND_ACCEPTED, false,
+                               REASON_NO_VALID_CA_CERTIFICATE,
                                "no usable CA certificate for client validation");
             l->accepted = false;
         }
     }
     /* A certificate or CA problem is the one to show: it keeps the
      * listener from being programmed, route kinds do not. */
-    if (kinds_problem && !ref_reason) {
-        ref_reason = "InvalidRouteKinds";
+    if (kinds_problem && ref_reason == REASON_NONE) {
+        ref_reason = REASON_INVALID_ROUTE_KINDS;
         ref_message = kinds_problem;
     }
     if (l->accepted)
-        val_conditions_set(&l->conditions, "Accepted", true, "Accepted", "");
-    if (ref_reason)
-        val_conditions_set(&l->conditions, "ResolvedRefs", false, ref_reason,
+        val_conditions_set(&l->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
+                           "");
+    if (ref_reason != REASON_NONE)
+        val_conditions_set(&l->conditions, COND_RESOLVED_REFS, false, ref_reason,
                            ref_message);
 }
 
@@ -648,15 +658,16 @@ static void listener_sets_collect(struct ctx *x)
                          "Gateway %s does not allow ListenerSets from "
                          "namespace %s",
                          gs->gw->obj.nsname, ls->obj.meta.namespace);
-            val_finding(x, DIAG_LISTENERSET_NOT_ALLOWED, &ls->obj, p->src,
-                        "Gateway '%s' does not allow this ListenerSet "
-                        "(spec.allowedListeners.namespaces.from: %s)",
-                        gs->gw->obj.nsname,
-                        gs->gw->allowed_listeners.namespaces.from);
-            val_conditions_set(&st->conditions, "Accepted", false, "NotAllowed",
-                               msg);
-            val_conditions_set(&st->conditions, "Programmed", false, "NotAllowed",
-                               msg);
+            val_finding(
+                x, DIAG_LISTENERSET_NOT_ALLOWED, &ls->obj, p->src,
+                "Gateway '%s' does not allow this ListenerSet "
+                "(spec.allowedListeners.namespaces.from: %s)",
+                gs->gw->obj.nsname,
+                model_from_names[gs->gw->allowed_listeners.namespaces.from]);
+            val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+                               REASON_NOT_ALLOWED, msg);
+            val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
+                               REASON_NOT_ALLOWED, msg);
         }
     }
     qsort(x->ctl->listener_sets, x->ctl->n_listener_sets,
@@ -676,10 +687,10 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
     if (!st->parent->accepted) {
         const char *msg = val_msgf(x, "parent Gateway %s is not accepted",
                                    st->parent->gw->obj.nsname);
-        val_conditions_set(&st->conditions, "Accepted", false, "ParentNotAccepted",
-                           msg);
-        val_conditions_set(&st->conditions, "Programmed", false,
-                           "ParentNotProgrammed", msg);
+        val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+                           REASON_PARENT_NOT_ACCEPTED, msg);
+        val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
+                           REASON_PARENT_NOT_PROGRAMMED, msg);
         st->accepted = false;
         return;
     }
@@ -688,15 +699,16 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
     if (valid == 0) {
         const char *msg = "no listener of the ListenerSet is valid";
         (void)x;
-        val_conditions_set(&st->conditions, "Accepted", false, "ListenersNotValid",
-                           msg);
-        val_conditions_set(&st->conditions, "Programmed", false,
-                           "ListenersNotValid", msg);
+        val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+                           REASON_LISTENERS_NOT_VALID, msg);
+        val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
+                           REASON_LISTENERS_NOT_VALID, msg);
         st->accepted = false;
         return;
     }
-    val_conditions_set(&st->conditions, "Accepted", true, "Accepted", "");
-    val_conditions_set(&st->conditions, "Programmed", true, "Programmed", "");
+    val_conditions_set(&st->conditions, COND_ACCEPTED, true, REASON_ACCEPTED, "");
+    val_conditions_set(&st->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
+                       "");
 }
 
 /* ---- Gateways ---- */
@@ -740,7 +752,8 @@ static bool address_type_supported(const char *type)
  * reports; the cluster's controller would use it, so status does not
  * change. */
 static void gateway_addresses(struct ctx *x, struct gateway_state *gs,
-                              const char **accepted_reason, const char **message)
+                              enum cond_reason *accepted_reason,
+                              const char **message)
 {
     const struct gateway *g = gs->gw;
     size_t i;
@@ -752,7 +765,7 @@ static void gateway_addresses(struct ctx *x, struct gateway_state *gs,
                 x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
                 "address type '%s' is not supported; gwc listens on IP addresses",
                 a->type);
-            *accepted_reason = "UnsupportedAddress";
+            *accepted_reason = REASON_UNSUPPORTED_ADDRESS;
             *message = val_msgf(x, "address type %s is not supported", a->type);
         } else if (a->value && *a->value && x->o->listen_address &&
                    !str_eq(a->value, x->o->listen_address)) {
@@ -795,13 +808,14 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
 {
     const struct secret_ref *r = &gs->gw->tls.backend.client_certificate_ref;
     const struct gateway *g = gs->gw;
-    const char *ns, *problem = NULL, *hint = "", *reason = "InvalidClientCertificateRef";
+    const char *ns, *problem = NULL, *hint = "";
+    enum cond_reason reason = REASON_INVALID_CLIENT_CERTIFICATE_REF;
     const struct secret *s;
     struct certificate cert;
 
     if (!r->src) {
-        val_conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs",
-                           "");
+        val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
+                           REASON_RESOLVED_REFS, "");
         return;
     }
     ns = r->namespace ? r->namespace : g->obj.meta.namespace;
@@ -810,7 +824,7 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
                            *r->group ? r->group : "core", r->kind);
     } else if (!val_grant_allows(x, "Gateway", g->obj.meta.namespace, "", "Secret",
                                  ns, r->name)) {
-        reason = "RefNotPermitted";
+        reason = REASON_REF_NOT_PERMITTED;
         problem = val_msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
     } else if (!(s = (const struct secret *)model_find(x->m, KIND_SECRET, ns,
                                                        r->name))) {
@@ -827,26 +841,27 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     if (!problem) {
         gs->backend_client_cert = ARENA_NEW(x->c->arena, struct certificate);
         *gs->backend_client_cert = cert;
-        val_conditions_set(&gs->conditions, "ResolvedRefs", true, "ResolvedRefs",
-                           "");
+        val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
+                           REASON_RESOLVED_REFS, "");
         return;
     }
     val_finding(x,
-                strcmp(reason, "RefNotPermitted") == 0 ? DIAG_REF_NOT_PERMITTED
-                                                       : DIAG_CERT_REF_INVALID,
+                reason == REASON_REF_NOT_PERMITTED ? DIAG_REF_NOT_PERMITTED
+                                                   : DIAG_CERT_REF_INVALID,
                 &g->obj, r->src, "%s%s", problem, hint);
-    val_conditions_set(&gs->conditions, "ResolvedRefs", false, reason, problem);
+    val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, false, reason, problem);
 }
 
 static bool insecure_fallback(const struct gateway *g)
 {
     size_t i;
 
-    if (str_eq(g->tls.frontend.default_.validation.mode, "AllowInsecureFallback"))
+    if (g->tls.frontend.default_.validation.mode ==
+        FRONTEND_ALLOW_INSECURE_FALLBACK)
         return true;
     for (i = 0; i < g->tls.frontend.n_per_port; i++) {
-        if (str_eq(g->tls.frontend.per_port[i].tls.validation.mode,
-                   "AllowInsecureFallback"))
+        if (g->tls.frontend.per_port[i].tls.validation.mode ==
+            FRONTEND_ALLOW_INSECURE_FALLBACK)
             return true;
     }
     return false;
@@ -854,7 +869,7 @@ static bool insecure_fallback(const struct gateway *g)
 
 /* What the Gateway itself (not its listeners) decides about its status. */
 struct gateway_verdict {
-    const char *accepted_reason; /* Accepted=False, or NULL */
+    enum cond_reason accepted_reason; /* Accepted=False, or REASON_NONE */
     const char *message;
 };
 
@@ -871,11 +886,12 @@ static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
     size_t i;
 
     gateway_addresses(x, gs, &v->accepted_reason, &v->message);
-    if (!v->accepted_reason && (params = gateway_parameters(x, gs)) != NULL) {
-        v->accepted_reason = "InvalidParameters";
+    if (v->accepted_reason == REASON_NONE &&
+        (params = gateway_parameters(x, gs)) != NULL) {
+        v->accepted_reason = REASON_INVALID_PARAMETERS;
         v->message = params;
     }
-    gs->accepted = !v->accepted_reason;
+    gs->accepted = v->accepted_reason == REASON_NONE;
     if (gs->accepted)
         return;
     msg = val_msgf(x, "the Gateway is not accepted: %s", v->message);
@@ -884,7 +900,8 @@ static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
         if (!l->valid)
             continue;
         l->valid = false;
-        val_conditions_set(&l->conditions, "Programmed", false, "Invalid", msg);
+        val_conditions_set(&l->conditions, COND_PROGRAMMED, false, REASON_INVALID,
+                           msg);
     }
 }
 
@@ -895,28 +912,29 @@ static void gateway_conditions(struct ctx *x, struct gateway_state *gs,
 
     for (i = 0; i < gs->n_own; i++)
         valid += gs->listeners[i].valid;
-    if (v->accepted_reason) {
-        val_conditions_set(&gs->conditions, "Accepted", false, v->accepted_reason,
-                           v->message);
-        val_conditions_set(&gs->conditions, "Programmed", false, "Invalid",
+    if (v->accepted_reason != REASON_NONE) {
+        val_conditions_set(&gs->conditions, COND_ACCEPTED, false,
+                           v->accepted_reason, v->message);
+        val_conditions_set(&gs->conditions, COND_PROGRAMMED, false, REASON_INVALID,
                            v->message);
     } else {
         bool all_valid = valid == gs->n_own;
         const char *lmsg = all_valid ? "" : "some listeners are not valid";
-        val_conditions_set(&gs->conditions, "Accepted", valid > 0,
-                           all_valid ? "Accepted" : "ListenersNotValid", lmsg);
+        val_conditions_set(&gs->conditions, COND_ACCEPTED, valid > 0,
+                           all_valid ? REASON_ACCEPTED : REASON_LISTENERS_NOT_VALID,
+                           lmsg);
         if (valid > 0)
-            val_conditions_set(&gs->conditions, "Programmed", true, "Programmed",
-                               "");
+            val_conditions_set(&gs->conditions, COND_PROGRAMMED, true,
+                               REASON_PROGRAMMED, "");
         else
-            val_conditions_set(&gs->conditions, "Programmed", false, "Invalid",
-                               "no listener can be programmed");
+            val_conditions_set(&gs->conditions, COND_PROGRAMMED, false,
+                               REASON_INVALID, "no listener can be programmed");
     }
     gateway_client_certificate(x, gs);
     if (insecure_fallback(gs->gw))
         val_conditions_set(
-            &gs->conditions, "InsecureFrontendValidationMode", true,
-            "ConfigurationChanged",
+            &gs->conditions, COND_INSECURE_FRONTEND_VALIDATION, true,
+            REASON_CONFIGURATION_CHANGED,
             "client certificate validation allows insecure fallback");
 }
 

@@ -183,11 +183,11 @@ static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions 
                 p->external_auth.backend_ref.name);
     }
     if (why) {
-        val_conditions_set(cs, "ResolvedRefs", false, "Invalid", why);
+        val_conditions_set(cs, COND_RESOLVED_REFS, false, REASON_INVALID, why);
         return false;
     }
     if (p->basic_auth.src || p->external_auth.src)
-        val_conditions_set(cs, "ResolvedRefs", true, "ResolvedRefs", "");
+        val_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
     return true;
 }
 
@@ -306,7 +306,7 @@ static void index_target(struct ctx *x, struct gwc_policy *gp,
                         "%s; this policy does "
                         "not apply there",
                         m);
-            val_conditions_set(cs, "Accepted", false, "Conflicted", m);
+            val_conditions_set(cs, COND_ACCEPTED, false, REASON_CONFLICTED, m);
             *lost = true;
             return;
         }
@@ -390,13 +390,13 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
     size_t i, lost = 0;
 
     gp->usable = true;
-    val_conditions_set(&cs, "Accepted", true, "Accepted", "");
+    val_conditions_set(&cs, COND_ACCEPTED, true, REASON_ACCEPTED, "");
     if (gp->obj->kind == KIND_ACCESS_POLICY)
         gp->usable = access_refs(x, gp, &cs);
     if (gp->obj->kind == KIND_CLIENT_POLICY)
         check_trust_all(x, gp->obj);
     if (!writable(x, gp->obj)) {
-        val_conditions_set(&cs, "Accepted", false, "Invalid",
+        val_conditions_set(&cs, COND_ACCEPTED, false, REASON_INVALID,
                            "a value nginx cannot read back");
         gp->usable = false;
     }
@@ -407,7 +407,7 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
                      "covers answer 500 rather than run without it",
                      what);
         val_finding(x, DIAG_POLICY_NOT_PROGRAMMED, gp->obj, np, "%s", m);
-        val_conditions_set(&cs, "Accepted", false, "Invalid", m);
+        val_conditions_set(&cs, COND_ACCEPTED, false, REASON_INVALID, m);
         gp->usable = false;
     }
     gp->missing = ARENA_NEW_ARRAY(x->c->arena, struct policy_missing_target, ts->n);
@@ -427,7 +427,7 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
     }
     if (lost && lost < ts->n)
         val_conditions_set(
-            &cs, "Accepted", true, "Accepted",
+            &cs, COND_ACCEPTED, true, REASON_ACCEPTED,
             "applies to its targets except those an older policy holds");
     for (i = 0; i < gp->n_ancestors; i++)
         gp->ancestors[i].conditions = cs;

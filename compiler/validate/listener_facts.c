@@ -54,20 +54,20 @@ enum family val_family_of(enum protocol p)
  * share a port and are told apart by SNI; everything else on one port must
  * be the same protocol with different hostnames (docs/spec-notes.md, "Listeners: validity and
  * conflicts"). */
-const char *val_conflict_reason(const struct eff_listener *a,
-                                const struct eff_listener *b)
+enum cond_reason val_conflict_reason(const struct eff_listener *a,
+                                     const struct eff_listener *b)
 {
     enum family fa = val_family_of(a->protocol), fb = val_family_of(b->protocol);
 
     if (a->port != b->port || a->protocol == PROTO_OTHER || b->protocol == PROTO_OTHER)
-        return NULL;
+        return REASON_NONE;
     if ((fa == FAMILY_UDP) != (fb == FAMILY_UDP))
-        return NULL;
+        return REASON_NONE;
     if (fa != fb)
-        return "ProtocolConflict";
+        return REASON_PROTOCOL_CONFLICT;
     if (fa == FAMILY_TCP || fa == FAMILY_UDP)
-        return "ProtocolConflict"; /* no hostname to tell them apart */
+        return REASON_PROTOCOL_CONFLICT; /* no hostname to tell them apart */
     if (str_eq(a->hostname, b->hostname))
-        return "HostnameConflict";
-    return NULL;
+        return REASON_HOSTNAME_CONFLICT;
+    return REASON_NONE;
 }

@@ -78,7 +78,8 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
         if (v[i].value)
             quotable(rc, v[i].src, "value",
                      val_msgf(rc->x, "~%s",
-                              nginx_regex_for_value(rc->x->c->arena, v[i].type,
+                              nginx_regex_for_value(rc->x->c->arena,
+                                                    v[i].type == MATCH_REGEX,
                                                     v[i].value)),
                      QUOTE_REGEX);
     }
@@ -97,10 +98,10 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
 {
     if (!p->value)
         return;
-    if (!str_eq(p->type, "RegularExpression") && reserved(rc, p->value))
+    if (p->type != PATH_MATCH_REGEX && reserved(rc, p->value))
         drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(p->src, "value"),
              "paths under /_gw/ are reserved for gwc's internal locations");
-    if (str_eq(p->type, "RegularExpression")) /* its longest word: a map key */
+    if (p->type == PATH_MATCH_REGEX) /* its longest word: a map key */
         quotable(rc, p->src, "value",
                  val_msgf(rc->x, "~^(?:%s)$",
                           nginx_regex_user_body(rc->x->c->arena, p->value)),
@@ -201,20 +202,24 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
     size_t i;
 
     for (i = 0; i < n; i++) {
-        const char *t = f[i].type;
-        if (str_eq(t, "RequestHeaderModifier"))
+        switch (f[i].type) {
+        case FILTER_REQUEST_HEADER_MODIFIER:
             header_filter(rc, &f[i].request_header_modifier, true, grpc);
-        else if (str_eq(t, "ResponseHeaderModifier"))
+            break;
+        case FILTER_RESPONSE_HEADER_MODIFIER:
             header_filter(rc, &f[i].response_header_modifier, false, grpc);
-        else if (str_eq(t, "RequestRedirect")) {
+            break;
+        case FILTER_REQUEST_REDIRECT:
             quotable(rc, f[i].request_redirect.src, "hostname",
                      f[i].request_redirect.hostname, QUOTE_VALUE);
             replacement_path(rc, &f[i].request_redirect.path, true);
-        } else if (str_eq(t, "URLRewrite")) {
+            break;
+        case FILTER_URL_REWRITE:
             quotable(rc, f[i].url_rewrite.src, "hostname", f[i].url_rewrite.hostname,
                      QUOTE_VALUE);
             replacement_path(rc, &f[i].url_rewrite.path, false);
-        } else if (str_eq(t, "CORS")) {
+            break;
+        case FILTER_CORS: {
             const struct cors_filter *c = &f[i].cors;
             cors_list(rc, c, "allowMethods", c->allow_methods, c->n_allow_methods);
             cors_list(rc, c, "allowHeaders", c->allow_headers, c->n_allow_headers);
@@ -229,10 +234,19 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
                     "cannot list a response's header names instead; "
                     "Access-Control-Expose-Headers is left out, so only the "
                     "CORS-safelisted response headers are exposed");
-        } else if (str_eq(t, "RequestMirror") && backend_level) {
-            drop(rc, DIAG_NGINX_UNSUPPORTED, f[i].src,
-                 "a RequestMirror filter on a backendRef is not supported; put it on "
-                 "the rule");
+            break;
+        }
+        case FILTER_REQUEST_MIRROR:
+            if (backend_level)
+                drop(rc, DIAG_NGINX_UNSUPPORTED, f[i].src,
+                     "a RequestMirror filter on a backendRef is not supported; put "
+                     "it on the rule");
+            break;
+        case FILTER_EXTENSION_REF: /* the rule answers 500 (backends.c) */
+        case FILTER_EXTERNAL_AUTH:
+        case FILTER_UNSET:
+        case FILTER_OTHER:
+            break;
         }
     }
 }
@@ -348,11 +362,11 @@ static void check_rule(struct rule_check *rc)
     for (i = 0; i < r->n_grpc_matches; i++) {
         const struct grpc_method_match *m = &r->grpc_matches[i].method;
         /* The wire path is /<service>/<method>. */
-        if (str_eq(m->type, "Exact") && str_eq(m->service, "_gw"))
+        if (m->type == MATCH_EXACT && str_eq(m->service, "_gw"))
             drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(m->src, "service"),
                  "the gRPC service _gw would put the path under /_gw/, reserved "
                  "for gwc's internal locations");
-        if (str_eq(m->type, "RegularExpression")) {
+        if (m->type == MATCH_REGEX) {
             quotable(rc, m->src, "service", m->service, QUOTE_REGEX);
             quotable(rc, m->src, "method", m->method, QUOTE_REGEX);
             /* Its longest word: a map key. */

@@ -57,14 +57,14 @@ static void index_claims(struct ctx *x, struct strhash *claims)
  * problem. */
 static const char *ca_ref_problem(struct ctx *x, const struct object *o,
                                   const struct local_ref *r, const char **pem,
-                                  const char **reason)
+                                  enum cond_reason *reason)
 {
     const char *ns = o->meta.namespace;
     const struct config_map *cm;
     const char *problem;
 
     if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
-        *reason = "InvalidKind";
+        *reason = REASON_INVALID_KIND;
         return val_msgf(
             x,
             "is of kind %s, which gwc does not support (use a ConfigMap "
@@ -77,7 +77,7 @@ static const char *ca_ref_problem(struct ctx *x, const struct object *o,
         return NULL;
     problem = !cm ? "is not in the input"
                   : val_ca_config_map_problem(x->c->arena, cm, pem);
-    *reason = "InvalidCACertificateRef";
+    *reason = REASON_INVALID_CA_CERTIFICATE_REF;
     return problem
                ? val_msgf(x, "ConfigMap '%s/%s' %s%s", ns, r->name, problem,
                           cm ? ""
@@ -96,14 +96,16 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
                                 "Services it targets fail (HTTP requests get 500)";
     const struct backend_tls_validation *v = &ps->policy->validation;
     const struct object *o = &ps->policy->obj;
-    const char *reason = NULL, *msg = NULL, **problems;
+    enum cond_reason reason = REASON_NONE;
+    const char *msg = NULL, **problems;
     size_t i, n = v->n_ca_certificate_refs;
 
     problems = ARENA_NEW_ARRAY(x->c->arena, const char *, n);
     for (i = 0; i < n; i++) {
-        const char *pem = NULL, *why;
+        const char *pem = NULL;
+        enum cond_reason why;
         problems[i] = ca_ref_problem(x, o, &v->ca_certificate_refs[i], &pem, &why);
-        if (problems[i] && !reason) {
+        if (problems[i] && reason == REASON_NONE) {
             reason = why;
             msg = val_msgf(x, "caCertificateRefs[%zu] %s", i, problems[i]);
         }
@@ -122,7 +124,7 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
                         "caCertificateRef %s%s", problems[i], ps->ca ? "" : fails);
     }
     if (n > 0 && !ps->ca) {
-        val_conditions_set(cs, "Accepted", false, "NoValidCACertificate",
+        val_conditions_set(cs, COND_ACCEPTED, false, REASON_NO_VALID_CA_CERTIFICATE,
                            "no usable CA certificate");
         ps->accepted = false;
     }
@@ -137,13 +139,13 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
                      v->well_known_ca_certificates);
         val_finding(x, DIAG_POLICY_CA_INVALID, o,
                     ynode_get(v->src, "wellKnownCACertificates"), "%s%s", m, fails);
-        val_conditions_set(cs, "Accepted", false, "Invalid", m);
+        val_conditions_set(cs, COND_ACCEPTED, false, REASON_INVALID, m);
         ps->accepted = false;
     }
-    if (reason)
-        val_conditions_set(cs, "ResolvedRefs", false, reason, msg);
+    if (reason != REASON_NONE)
+        val_conditions_set(cs, COND_RESOLVED_REFS, false, reason, msg);
     else
-        val_conditions_set(cs, "ResolvedRefs", true, "ResolvedRefs", "");
+        val_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
 }
 
 /* A Service absent from the input is reached by DNS all the same, so a
@@ -333,7 +335,7 @@ void val_policies_build(struct ctx *x)
         ps->accepted = true;
         ps->ancestors = ARENA_NEW_ARRAY(x->c->arena, struct policy_ancestor,
                                         x->ctl->n_gateways);
-        val_conditions_set(c, "Accepted", true, "Accepted", "");
+        val_conditions_set(c, COND_ACCEPTED, true, REASON_ACCEPTED, "");
         for (j = 0; j < p->n_target_refs; j++) {
             const struct backend_tls_policy *older =
                 older_claim(x, &claims, p, &p->target_refs[j]);
@@ -343,7 +345,7 @@ void val_policies_build(struct ctx *x)
                              "the older BackendTLSPolicy %s targets the "
                              "same Service and sectionName",
                              older->obj.nsname);
-                val_conditions_set(c, "Accepted", false, "Conflicted", m);
+                val_conditions_set(c, COND_ACCEPTED, false, REASON_CONFLICTED, m);
                 val_finding(x, DIAG_POLICY_CONFLICT, &p->obj, p->target_refs[j].src,
                             "%s", m);
                 ps->accepted = false;

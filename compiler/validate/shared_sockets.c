@@ -78,13 +78,14 @@ static bool in_stream_tcp(enum protocol p)
 }
 
 /* Why listeners a and b of different Gateways cannot share their socket. */
-static const char *socket_conflict(const struct eff_listener *a,
-                                   const struct eff_listener *b, enum overlap ov)
+static enum cond_reason socket_conflict(const struct eff_listener *a,
+                                        const struct eff_listener *b,
+                                        enum overlap ov)
 {
     if (ov == OVERLAP_WILDCARD && a->port == b->port &&
         ((in_http_module(a->protocol) && in_stream_tcp(b->protocol)) ||
          (in_stream_tcp(a->protocol) && in_http_module(b->protocol))))
-        return "ProtocolConflict";
+        return REASON_PROTOCOL_CONFLICT;
     return val_conflict_reason(a, b);
 }
 
@@ -102,10 +103,10 @@ static const char *listener_label(struct ctx *x, const struct eff_listener *l)
 /* Listener l loses its socket to the older Gateway's listener 'with';
  * address is where they meet (NULL: both listen on every address). */
 static void lose_socket(struct ctx *x, struct eff_listener *l,
-                        const struct eff_listener *with, const char *reason,
+                        const struct eff_listener *with, enum cond_reason reason,
                         enum overlap ov, const char *address, enum pass pass)
 {
-    enum diag_code code = strcmp(reason, "HostnameConflict") == 0
+    enum diag_code code = reason == REASON_HOSTNAME_CONFLICT
                               ? DIAG_LISTENER_HOSTNAME_CONFLICT
                               : DIAG_LISTENER_PROTOCOL_CONFLICT;
     const char *what = val_msgf(
@@ -127,7 +128,8 @@ static void lose_socket(struct ctx *x, struct eff_listener *l,
             "of its own)",
             l->spec->name, what, where,
             x->o->listen_address ? " (--listen-address)" : "",
-            listener_label(x, with), with->gateway->gw->obj.nsname, reason,
+            listener_label(x, with), with->gateway->gw->obj.nsname,
+            val_reason_name(reason),
             x->o->listen_address
                 ? "compile each Gateway on its own with --gateway "
                   "NAMESPACE/NAME, or drop --listen-address and give the "
@@ -137,17 +139,17 @@ static void lose_socket(struct ctx *x, struct eff_listener *l,
         return;
     }
     msg = val_msgf(x, "%s with %s, whose Gateway is older and also listens on %s",
-                   reason, listener_label(x, with), where);
-    val_conditions_set(&l->conditions, "Accepted", false, reason, msg);
-    val_conditions_set(&l->conditions, "Conflicted", true, reason, msg);
-    val_conditions_set(&l->conditions, "Programmed", false, reason, msg);
+                   val_reason_name(reason), listener_label(x, with), where);
+    val_conditions_set(&l->conditions, COND_ACCEPTED, false, reason, msg);
+    val_conditions_set(&l->conditions, COND_CONFLICTED, true, reason, msg);
+    val_conditions_set(&l->conditions, COND_PROGRAMMED, false, reason, msg);
     l->accepted = false;
     val_finding(
         x, code, val_listener_owner(l), l->spec->src,
         "listener '%s' (%s) conflicts with %s: both Gateways listen on %s, and "
         "Gateway %s is older, so only its listener is programmed (%s)",
         l->spec->name, what, listener_label(x, with), where,
-        with->gateway->gw->obj.nsname, reason);
+        with->gateway->gw->obj.nsname, val_reason_name(reason));
 }
 
 /*
@@ -288,7 +290,7 @@ static void number_addresses(struct sockets *so, size_t ng)
 /* The listener a newcomer loses to: the earliest it conflicts with. */
 struct verdict {
     struct claim with;
-    const char *reason;
+    enum cond_reason reason;
     enum overlap ov;
     const char *address; /* NULL: every address */
 };
@@ -296,13 +298,13 @@ struct verdict {
 static void consider(const struct claim *c, struct eff_listener *b, enum overlap ov,
                      const char *address, struct verdict *v)
 {
-    const char *r;
+    enum cond_reason r;
 
     if (!c->l || (v->with.l && (c->rank > v->with.rank ||
                                 (c->rank == v->with.rank &&
                                  c->l->order >= v->with.l->order))))
         return;
-    if ((r = socket_conflict(c->l, b, ov)) == NULL)
+    if ((r = socket_conflict(c->l, b, ov)) == REASON_NONE)
         return;
     v->with = *c;
     v->reason = r;
@@ -382,7 +384,7 @@ static void port_sockets(struct sockets *so, struct socket_entry *e, size_t n,
             ;
         /* e[i..j): one Gateway's listeners, against older Gateways' claims */
         for (k = i; k < j; k++) {
-            struct verdict v = {{NULL, 0}, NULL, OVERLAP_NONE, NULL};
+            struct verdict v = {{NULL, 0}, REASON_NONE, OVERLAP_NONE, NULL};
             struct eff_listener *b = e[k].l;
 
             if (!b->valid)

@@ -29,10 +29,34 @@ struct strbuf;
 
 #define MAX_CONDITIONS 8
 
+/* Condition types and reasons, from the catalogue conditions.def. */
+enum cond_type {
+#define COND(id, name) COND_##id,
+#define REASON(id, name)
+#include "conditions.def"
+#undef COND
+#undef REASON
+    COND__COUNT
+};
+
+enum cond_reason {
+    REASON_NONE, /* not decided yet; never written */
+#define COND(id, name)
+#define REASON(id, name) REASON_##id,
+#include "conditions.def"
+#undef COND
+#undef REASON
+    REASON__COUNT
+};
+
+/* Their spellings in status. */
+const char *val_cond_type_name(enum cond_type t);
+const char *val_reason_name(enum cond_reason r);
+
 struct condition {
-    const char *type;
-    const char *status; /* "True", "False" or "Unknown" */
-    const char *reason;
+    enum cond_type type;
+    bool status;
+    enum cond_reason reason;
     const char *message;
 };
 
@@ -42,10 +66,10 @@ struct conditions {
 };
 
 /* Sets (or replaces) the condition of that type. */
-void val_conditions_set(struct conditions *cs, const char *type, bool status,
-                        const char *reason, const char *message);
+void val_conditions_set(struct conditions *cs, enum cond_type type, bool status,
+                        enum cond_reason reason, const char *message);
 const struct condition *val_conditions_get(const struct conditions *cs,
-                                           const char *type);
+                                           enum cond_type type);
 
 /* ---- listeners ---- */
 
@@ -168,7 +192,7 @@ struct route_state {
     const char *unsupported;  /* why the route is not accepted
                                  (UnsupportedValue) and carries no traffic */
     bool resolved;            /* every reference resolved */
-    const char *refs_reason;  /* when not: the first reason ... */
+    enum cond_reason refs_reason; /* when not: the first reason ... */
     const char *refs_message; /* ... and its message */
 };
 

@@ -121,8 +121,8 @@ void val_listener_conflicts(struct ctx *x, struct gateway_state *gs);
 enum family { FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP, FAMILY_UDP };
 enum family val_family_of(enum protocol p);
 /* Why two listeners on one port cannot both be served, or NULL. */
-const char *val_conflict_reason(const struct eff_listener *a,
-                                const struct eff_listener *b);
+enum cond_reason val_conflict_reason(const struct eff_listener *a,
+                                     const struct eff_listener *b);
 /* The Gateway or ListenerSet that declares l. */
 const struct object *val_listener_owner(const struct eff_listener *l);
 

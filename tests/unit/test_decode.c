@@ -80,9 +80,9 @@ START_TEST(route_decodes_with_defaults)
     ck_assert_str_eq(r->parent_refs[0].group, GATEWAY_GROUP);
     ck_assert_str_eq(r->parent_refs[0].kind, "Gateway");
     ck_assert(r->parent_refs[0].port == INT_UNSET);
-    ck_assert_str_eq(r->rules[0].matches[0].path.type, "PathPrefix");
+    ck_assert_int_eq(r->rules[0].matches[0].path.type, PATH_MATCH_PREFIX);
     ck_assert_str_eq(r->rules[0].matches[0].path.value, "/");
-    ck_assert_str_eq(r->rules[0].matches[0].headers[0].type, "Exact");
+    ck_assert_int_eq(r->rules[0].matches[0].headers[0].type, MATCH_EXACT);
     ck_assert_int_eq(r->rules[0].filters[0].request_redirect.status_code, 302);
     ck_assert(r->rules[0].filters[0].request_redirect.port == INT_UNSET);
     ck_assert_str_eq(r->rules[0].backend_refs[0].kind, "Service");
@@ -138,6 +138,59 @@ START_TEST(strict_scalars_are_type_errors)
         ck_assert_str_eq(d->path, "spec.ports[0].port");
         ck_assert_uint_eq(d->loc.line, 6);
         ck_assert_uint_eq(d->loc.col, 11);
+        done(&f);
+    }
+}
+END_TEST
+
+/* An enum field decodes by name; absent and null take the CRD's default;
+ * a name the table lacks is kept as _OTHER for schema/ to refuse with the
+ * value as written (decoding itself accepts it); a non-string is a type
+ * error like any string field's. */
+START_TEST(enum_fields_decode_by_name)
+{
+    static const struct {
+        const char *path, *header;
+        enum path_match_type want_path;
+        enum match_type want_header;
+        bool ok;
+    } cases[] = {
+        {"{type: Exact, value: /a}", "{type: RegularExpression, name: h, value: v}",
+         PATH_MATCH_EXACT, MATCH_REGEX, true},
+        {"{value: /a}", "{name: h, value: v}", PATH_MATCH_PREFIX, MATCH_EXACT,
+         true},
+        {"{type: null, value: /a}", "{type: null, name: h, value: v}",
+         PATH_MATCH_PREFIX, MATCH_EXACT, true},
+        {"{type: exact, value: /a}", "{type: Prefix, name: h, value: v}",
+         PATH_MATCH_OTHER, MATCH_TYPE_OTHER, true},
+        {"{type: 7, value: /a}", "{type: [Exact], name: h, value: v}",
+         PATH_MATCH_PREFIX, MATCH_EXACT, false},
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct fixture f;
+        char text[512];
+        const struct http_match *m;
+
+        snprintf(text, sizeof(text),
+                 "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+                 "metadata: {name: r}\nspec:\n  rules:\n  - matches:\n"
+                 "    - path: %s\n      headers:\n      - %s\n",
+                 cases[i].path, cases[i].header);
+        build(&f, text, false);
+        ck_assert_msg(f.ok == cases[i].ok, "case %zu: ok %d", i, f.ok);
+        if (!cases[i].ok) {
+            ck_assert_ptr_nonnull(find_diag(&f, DIAG_TYPE_MISMATCH));
+            done(&f);
+            continue;
+        }
+        ck_assert_uint_eq(f.c.diags.n, 0);
+        m = &((struct route *)f.m.objects[KIND_HTTP_ROUTE].v[0])
+                 ->rules[0]
+                 .matches[0];
+        ck_assert_int_eq(m->path.type, cases[i].want_path);
+        ck_assert_int_eq(m->headers[0].type, cases[i].want_header);
         done(&f);
     }
 }
@@ -415,6 +468,7 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, route_decodes_with_defaults);
     tcase_add_test(tc, route_without_rules_gets_the_default_rule);
     tcase_add_test(tc, strict_scalars_are_type_errors);
+    tcase_add_test(tc, enum_fields_decode_by_name);
     tcase_add_test(tc, booleans_must_be_booleans);
     tcase_add_test(tc, unknown_fields_fail_unless_allowed);
     tcase_add_test(tc, core_kinds_ignore_fields_gwc_does_not_model);
