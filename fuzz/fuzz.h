@@ -11,7 +11,7 @@
 #include "cli/cli_internal.h"
 #include "load/load.h"
 #include "model/model.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <stddef.h>
 #include <stdint.h>

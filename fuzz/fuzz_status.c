@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_load(&r, CMD_STATUS, data, size);
     fuzz_validate(&r);
-    val_status_write(&r.ctl, DOC_FORMAT_YAML, &yaml, NULL, NULL);
-    val_status_write(&r.ctl, DOC_FORMAT_JSON, &json, NULL, NULL);
+    ctl_status_write(&r.ctl, DOC_FORMAT_YAML, &yaml, NULL, NULL);
+    ctl_status_write(&r.ctl, DOC_FORMAT_JSON, &json, NULL, NULL);
     fuzz_expect_loadable("status YAML", yaml.buf, yaml.len);
     fuzz_expect_loadable("status JSON", json.buf, json.len);
     fuzz_diagnostics(&r);

@@ -7,7 +7,7 @@ after its string's end keeps going: importer/paths.c read past the end of
 every path this way.  Membership tests use str_has_char() (base/str.h).
 
 Status condition types and reasons are spelled once, in
-validate/conditions.def: a spelling written as a string literal elsewhere
+controller/conditions.def: a spelling written as a string literal elsewhere
 would drift from the catalogue, and an entry no code names is dead.
 """
 import pathlib
@@ -20,7 +20,7 @@ RULES = [
 ]
 
 
-CATALOGUE = "validate/conditions.def"
+CATALOGUE = "controller/conditions.def"
 ENTRY = re.compile(r'^(COND|REASON)\((\w+),\s*"(\w+)"\)', re.M)
 
 

@@ -16,7 +16,7 @@ import sys
 STAGES = {  # folder under compiler/ -> the prefixes its symbols may carry
     "load": ["load_", "ynode_"],
     "model": ["model_"],
-    "validate": ["val_"],
+    "controller": ["ctl_"],
     "schema": ["schema_"],
     "plan": ["plan_"],
     "nginx": ["nginx_"],

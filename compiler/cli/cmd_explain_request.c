@@ -11,7 +11,7 @@
 #include "explain/explain.h"
 #include "model/model.h"
 #include "plan/plan.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #include "base/strbuf.h"
 #include "graph/graph.h"
 #include "model/model.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -16,7 +16,7 @@
 #include "load/load.h"
 #include "model/model.h"
 #include "plan/plan.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <stdio.h>
 #include <string.h>

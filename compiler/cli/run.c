@@ -11,7 +11,7 @@
 #include "load/load.h"
 #include "model/model.h"
 #include "importer/importer.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 #include "plan/plan.h"
 #include "emit/emit.h"
 #include "base/outdir.h"
@@ -106,7 +106,7 @@ void cli_validate(struct compilation *c, const struct options *o,
         vo.listen_address = o->listen_address;
     }
     model_build(c, docs, &mo, m);
-    val_model(c, m, &vo, ctl);
+    ctl_model(c, m, &vo, ctl);
 }
 
 void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
@@ -319,7 +319,7 @@ int cli_run_status(const struct options *o)
 
     cli_validate_inputs(&c, o, &m, &ctl);
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT)) {
-        val_status_write(&ctl,
+        ctl_status_write(&ctl,
                          o->status_format == STATUS_JSON ? DOC_FORMAT_JSON
                                                          : DOC_FORMAT_YAML,
                          &out, write_stdout, &failed);

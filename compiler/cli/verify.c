@@ -18,7 +18,7 @@
 #include "explain/explain.h"
 #include "model/model.h"
 #include "plan/plan.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -132,7 +132,7 @@ static void hostname_losers(struct arena *a, const struct eff_listener *l,
         bool covered = att->n_hostnames == 0;
 
         for (j = 0; j < att->n_hostnames && !covered; j++)
-            covered = val_hostname_matches(att->hostnames[j], host);
+            covered = ctl_hostname_matches(att->hostnames[j], host);
         if (covered || !att->carries_traffic)
             continue;
         strbuf_addstr(&why, "its hostnames here (");

@@ -11,7 +11,7 @@
 #include "base/strhash.h"
 #include "load/load.h"
 #include "model/model.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -77,9 +77,9 @@ static void edge(struct builder *b, const struct graph_node *from, const struct 
 /* The condition's reason when it does not hold, else NULL. */
 static const char *refused(const struct conditions *cs, enum cond_type type)
 {
-    const struct condition *k = val_conditions_get(cs, type);
+    const struct condition *k = ctl_conditions_get(cs, type);
 
-    return k && !k->status ? val_reason_name(k->reason) : NULL;
+    return k && !k->status ? ctl_reason_name(k->reason) : NULL;
 }
 
 /* The most specific reason a listener is not programmed. */
@@ -138,12 +138,12 @@ static void add_gateways(struct builder *b, const struct controller *ctl)
         if (!cn)
             cn = node(b, GRAPH_CLASS, arena_printf(a, "class %s", cls),
                       arena_printf(a, "GatewayClass %s", cls), NULL);
-        edge(b, cn, gn, why ? why : val_cond_type_name(COND_ACCEPTED), why != NULL);
+        edge(b, cn, gn, why ? why : ctl_cond_type_name(COND_ACCEPTED), why != NULL);
         for (l = 0; l < gs->n_listeners; l++) {
             const struct eff_listener *el = &gs->listeners[l];
             const char *lwhy = el->valid ? NULL : listener_problem(el);
             edge(b, gn, listener_node(b, el),
-                 lwhy ? lwhy : val_cond_type_name(COND_PROGRAMMED), !el->valid);
+                 lwhy ? lwhy : ctl_cond_type_name(COND_PROGRAMMED), !el->valid);
         }
     }
 }
@@ -187,7 +187,7 @@ static void add_backends(struct builder *b, const struct controller *ctl,
             const struct reference_grant *g = NULL;
 
             if (!str_eq(ns, r->obj.meta.namespace))
-                g = val_grant(ctl, model_kind_name(r->obj.kind),
+                g = ctl_grant(ctl, model_kind_name(r->obj.kind),
                               r->obj.meta.namespace, group, kind, ns, be->name);
             if (g)
                 label = arena_printf(a, "%s, ReferenceGrant %s", label, g->obj.nsname);
@@ -219,7 +219,7 @@ static void add_routes(struct builder *b, const struct controller *ctl)
             if (rp->accepted) {
                 for (l = 0; l < rp->listeners.n; l++)
                     edge(b, listener_node(b, rp->listeners.v[l]), rn,
-                         val_cond_type_name(COND_ACCEPTED), false);
+                         ctl_cond_type_name(COND_ACCEPTED), false);
             } else {
                 const char *ns = rp->ref->namespace ? rp->ref->namespace : r->obj.meta.namespace;
                 edge(b, gateway_node(b, ns, rp->ref->name, NULL), rn,

@@ -410,7 +410,7 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
                                               h->n_mirrors));
             }
             break;
-        case FILTER_EXTENSION_REF: /* the rule answers 500 (validate/backends.c) */
+        case FILTER_EXTENSION_REF: /* the rule answers 500 (controller/backends.c) */
         case FILTER_EXTERNAL_AUTH:
         case FILTER_UNSET:
         case FILTER_OTHER:

@@ -13,7 +13,7 @@
 #ifndef GWC_PLAN_H
 #define GWC_PLAN_H
 
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <stdbool.h>
 #include <stddef.h>

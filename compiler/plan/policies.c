@@ -1,6 +1,6 @@
 /*
  * The gwc policies of a rule as nginx directives (docs/policies.md,
- * "Maintainers: nginx mapping").  validate/ merged the levels; this file
+ * "Maintainers: nginx mapping").  controller/ merged the levels; this file
  * turns the effective settings into the rule's plan_policy, the http{}
  * zones, the server's auth and error page locations, and the load
  * balancing of the rule's upstreams.  Anything it cannot write exactly
@@ -534,7 +534,7 @@ bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
     int64_t bytes;
 
     memset(up, 0, sizeof(*up));
-    val_policy_effective(p->ctl, sc->listener, c->att->route, c->rule_index, &e);
+    ctl_policy_effective(p->ctl, sc->listener, c->att->route, c->rule_index, &e);
     if (e.fail)
         return false;
     if (!e.any)
@@ -629,7 +629,7 @@ void plan_policy_real_ip(struct planner *p, const struct eff_listener *l,
                          struct plan_server *srv)
 {
     const struct client_address_detection *d =
-        val_policy_address_detection(p->ctl, l);
+        ctl_policy_address_detection(p->ctl, l);
 
     if (!d || !str_eq(d->source, "Header"))
         return;

@@ -102,9 +102,9 @@ static bool covers(const char *r, const char *s)
         /* *.a.b.com lies under *.b.com: test a host of it. */
         char probe[300];
         snprintf(probe, sizeof(probe), "x%s", s + 1);
-        return val_hostname_matches(r, probe);
+        return ctl_hostname_matches(r, probe);
     }
-    return val_hostname_matches(r, s);
+    return ctl_hostname_matches(r, s);
 }
 
 /* exact > longer wildcard > shorter wildcard > any */

@@ -257,10 +257,10 @@ static bool listener_takes(const char *listener, const char *name)
     if (!name)
         return false;
     if (name[0] != '*')
-        return val_hostname_matches(listener, name);
+        return ctl_hostname_matches(listener, name);
     /* A wildcard lies under a listener when one of its hosts does. */
     snprintf(probe, sizeof(probe), "x%s", name + 1);
-    return strcmp(listener, name) == 0 || val_hostname_matches(listener, probe);
+    return strcmp(listener, name) == 0 || ctl_hostname_matches(listener, probe);
 }
 
 /* Listener isolation: SNI picks the most specific listener of the socket

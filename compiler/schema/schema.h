@@ -1,6 +1,6 @@
 /*
  * The schema stage: what the API server would refuse to store.  It runs
- * on the defaulted model, before the controller (validate/), and knows
+ * on the defaulted model, before the controller (controller/), and knows
  * nothing of Gateways' attachment or nginx.
  */
 #ifndef GWC_SCHEMA_H

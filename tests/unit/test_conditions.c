@@ -1,9 +1,9 @@
-/* Unit tests: the condition catalogue (validate/conditions.def) and the
+/* Unit tests: the condition catalogue (controller/conditions.def) and the
  * one-per-type rule of a condition list. */
 #include "unit.h"
 
 #include "base/str.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <string.h>
 
@@ -40,10 +40,10 @@ START_TEST(type_names_valid_and_unique)
     int i, j;
 
     for (i = 0; i < COND__COUNT; i++) {
-        const char *a = val_cond_type_name((enum cond_type)i);
+        const char *a = ctl_cond_type_name((enum cond_type)i);
         ck_assert_msg(a && valid_type(a), "condition type %d: bad name", i);
         for (j = 0; j < i; j++)
-            ck_assert_msg(strcmp(a, val_cond_type_name((enum cond_type)j)) != 0,
+            ck_assert_msg(strcmp(a, ctl_cond_type_name((enum cond_type)j)) != 0,
                           "condition type %s is in the catalogue twice", a);
     }
 }
@@ -54,10 +54,10 @@ START_TEST(reason_names_valid_and_unique)
     int i, j;
 
     for (i = REASON_NONE + 1; i < REASON__COUNT; i++) {
-        const char *a = val_reason_name((enum cond_reason)i);
+        const char *a = ctl_reason_name((enum cond_reason)i);
         ck_assert_msg(a && valid_reason(a), "reason %d: bad name", i);
         for (j = REASON_NONE + 1; j < i; j++)
-            ck_assert_msg(strcmp(a, val_reason_name((enum cond_reason)j)) != 0,
+            ck_assert_msg(strcmp(a, ctl_reason_name((enum cond_reason)j)) != 0,
                           "reason %s is in the catalogue twice", a);
     }
 }
@@ -71,20 +71,20 @@ START_TEST(set_replaces_in_place)
     struct conditions cs = {0};
     const struct condition *c;
 
-    val_conditions_set(&cs, COND_ACCEPTED, true, REASON_ACCEPTED, NULL);
-    val_conditions_set(&cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
-    val_conditions_set(&cs, COND_ACCEPTED, false, REASON_NOT_ALLOWED_BY_LISTENERS,
+    ctl_conditions_set(&cs, COND_ACCEPTED, true, REASON_ACCEPTED, NULL);
+    ctl_conditions_set(&cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
+    ctl_conditions_set(&cs, COND_ACCEPTED, false, REASON_NOT_ALLOWED_BY_LISTENERS,
                        "no");
     ck_assert_uint_eq(cs.n, 2);
     ck_assert_int_eq(cs.v[0].type, COND_ACCEPTED);
     ck_assert_int_eq(cs.v[1].type, COND_RESOLVED_REFS);
-    c = val_conditions_get(&cs, COND_ACCEPTED);
+    c = ctl_conditions_get(&cs, COND_ACCEPTED);
     ck_assert_ptr_eq(c, &cs.v[0]);
     ck_assert(!c->status);
     ck_assert_int_eq(c->reason, REASON_NOT_ALLOWED_BY_LISTENERS);
     ck_assert_str_eq(c->message, "no");
     ck_assert_str_eq(cs.v[1].message, "");
-    ck_assert_ptr_null(val_conditions_get(&cs, COND_PROGRAMMED));
+    ck_assert_ptr_null(ctl_conditions_get(&cs, COND_PROGRAMMED));
 }
 END_TEST
 

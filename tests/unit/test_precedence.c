@@ -7,7 +7,7 @@
 #include "base/array.h"
 
 #include "plan/plan_internal.h"
-#include "validate/validate.h"
+#include "controller/controller.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -259,7 +259,7 @@ START_TEST(sorting_follows_the_pairs)
 }
 END_TEST
 
-/* Hostname intersection, one row per branch of val_hostname_intersect(). */
+/* Hostname intersection, one row per branch of ctl_hostname_intersect(). */
 static const struct {
     const char *listener, *route, *want; /* want NULL: no intersection */
 } intersections[] = {
@@ -288,7 +288,7 @@ static const struct {
 START_TEST(intersection_row)
 {
     const char *got =
-        val_hostname_intersect(intersections[_i].listener, intersections[_i].route);
+        ctl_hostname_intersect(intersections[_i].listener, intersections[_i].route);
     const char *want = intersections[_i].want;
 
     if (!want)
@@ -305,14 +305,14 @@ END_TEST
 
 START_TEST(hostname_and_prefix_matching)
 {
-    ck_assert(val_hostname_matches(NULL, "anything.example"));
-    ck_assert(val_hostname_matches("*", "anything.example"));
-    ck_assert(val_hostname_matches("a.com", "a.com"));
-    ck_assert(!val_hostname_matches("a.com", "b.a.com"));
-    ck_assert(val_hostname_matches("*.a.com", "b.a.com"));
-    ck_assert(val_hostname_matches("*.a.com", "c.b.a.com"));
-    ck_assert(!val_hostname_matches("*.a.com", "a.com"));
-    ck_assert(!val_hostname_matches("*.a.com", "ba.com"));
+    ck_assert(ctl_hostname_matches(NULL, "anything.example"));
+    ck_assert(ctl_hostname_matches("*", "anything.example"));
+    ck_assert(ctl_hostname_matches("a.com", "a.com"));
+    ck_assert(!ctl_hostname_matches("a.com", "b.a.com"));
+    ck_assert(ctl_hostname_matches("*.a.com", "b.a.com"));
+    ck_assert(ctl_hostname_matches("*.a.com", "c.b.a.com"));
+    ck_assert(!ctl_hostname_matches("*.a.com", "a.com"));
+    ck_assert(!ctl_hostname_matches("*.a.com", "ba.com"));
 
     ck_assert(plan_prefix_covers("/", "/anything"));
     ck_assert(plan_prefix_covers("/foo", "/foo"));

@@ -6,7 +6,7 @@
  * "{namespace}/{name}", wins.  Status is reported per ancestor: each of our
  * Gateways through which a route reaches a targeted Service.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -65,23 +65,23 @@ static const char *ca_ref_problem(struct ctx *x, const struct object *o,
 
     if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
         *reason = REASON_INVALID_KIND;
-        return val_msgf(
+        return ctl_msgf(
             x,
             "is of kind %s, which gwc does not support (use a ConfigMap "
             "with ca.crt)",
             r->kind);
     }
     cm = (const struct config_map *)model_find(x->m, KIND_CONFIG_MAP, ns, r->name);
-    if (!cm && val_assume_exists(x, o, r->src, KIND_CONFIG_MAP, ns, r->name,
+    if (!cm && ctl_assume_exists(x, o, r->src, KIND_CONFIG_MAP, ns, r->name,
                                  CONFIG_MAP_MOUNTED))
         return NULL;
     problem = !cm ? "is not in the input"
-                  : val_ca_config_map_problem(x->c->arena, cm, pem);
+                  : ctl_ca_config_map_problem(x->c->arena, cm, pem);
     *reason = REASON_INVALID_CA_CERTIFICATE_REF;
     return problem
-               ? val_msgf(x, "ConfigMap '%s/%s' %s%s", ns, r->name, problem,
+               ? ctl_msgf(x, "ConfigMap '%s/%s' %s%s", ns, r->name, problem,
                           cm ? ""
-                             : val_name_suggestion(x, KIND_CONFIG_MAP, ns, r->name))
+                             : ctl_name_suggestion(x, KIND_CONFIG_MAP, ns, r->name))
                : NULL;
 }
 
@@ -107,7 +107,7 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
         problems[i] = ca_ref_problem(x, o, &v->ca_certificate_refs[i], &pem, &why);
         if (problems[i] && reason == REASON_NONE) {
             reason = why;
-            msg = val_msgf(x, "caCertificateRefs[%zu] %s", i, problems[i]);
+            msg = ctl_msgf(x, "caCertificateRefs[%zu] %s", i, problems[i]);
         }
         /* nginx verifies with one CA file: the first usable bundle. */
         if (!problems[i] && !ps->ca) {
@@ -120,11 +120,11 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
     }
     for (i = 0; i < n; i++) {
         if (problems[i])
-            val_finding(x, DIAG_POLICY_CA_INVALID, o, v->ca_certificate_refs[i].src,
+            ctl_finding(x, DIAG_POLICY_CA_INVALID, o, v->ca_certificate_refs[i].src,
                         "caCertificateRef %s%s", problems[i], ps->ca ? "" : fails);
     }
     if (n > 0 && !ps->ca) {
-        val_conditions_set(cs, COND_ACCEPTED, false, REASON_NO_VALID_CA_CERTIFICATE,
+        ctl_conditions_set(cs, COND_ACCEPTED, false, REASON_NO_VALID_CA_CERTIFICATE,
                            "no usable CA certificate");
         ps->accepted = false;
     }
@@ -133,19 +133,19 @@ static void check_ca(struct ctx *x, struct policy_state *ps, struct conditions *
     if (v->well_known_ca_certificates && *v->well_known_ca_certificates &&
         !str_eq(v->well_known_ca_certificates, "System")) {
         const char *m =
-            val_msgf(x,
+            ctl_msgf(x,
                      "wellKnownCACertificates '%s' is not a set gwc knows "
                      "(only System)",
                      v->well_known_ca_certificates);
-        val_finding(x, DIAG_POLICY_CA_INVALID, o,
+        ctl_finding(x, DIAG_POLICY_CA_INVALID, o,
                     ynode_get(v->src, "wellKnownCACertificates"), "%s%s", m, fails);
-        val_conditions_set(cs, COND_ACCEPTED, false, REASON_INVALID, m);
+        ctl_conditions_set(cs, COND_ACCEPTED, false, REASON_INVALID, m);
         ps->accepted = false;
     }
     if (reason != REASON_NONE)
-        val_conditions_set(cs, COND_RESOLVED_REFS, false, reason, msg);
+        ctl_conditions_set(cs, COND_RESOLVED_REFS, false, reason, msg);
     else
-        val_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
+        ctl_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
 }
 
 /* A Service absent from the input is reached by DNS all the same, so a
@@ -234,9 +234,9 @@ static struct gateway_state *parent_gateway(struct ctx *x, const struct route_st
     const char *ns = p->namespace ? p->namespace : rs->route->obj.meta.namespace;
 
     if (str_eq(p->kind, "Gateway"))
-        return val_find_gateway(x, ns, p->name);
+        return ctl_find_gateway(x, ns, p->name);
     if (str_eq(p->kind, "ListenerSet")) {
-        struct listener_set_state *ls = val_find_listener_set(x, ns, p->name);
+        struct listener_set_state *ls = ctl_find_listener_set(x, ns, p->name);
         return ls ? ls->parent : NULL;
     }
     return NULL;
@@ -314,7 +314,7 @@ static void link_policies(struct ctx *x, const struct conditions *cs)
     }
 }
 
-void val_policies_build(struct ctx *x)
+void ctl_policies_build(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_BACKEND_TLS_POLICY];
     struct conditions *cs = ARENA_NEW_ARRAY(x->c->arena, struct conditions, pv->n + 1);
@@ -335,18 +335,18 @@ void val_policies_build(struct ctx *x)
         ps->accepted = true;
         ps->ancestors = ARENA_NEW_ARRAY(x->c->arena, struct policy_ancestor,
                                         x->ctl->n_gateways);
-        val_conditions_set(c, COND_ACCEPTED, true, REASON_ACCEPTED, "");
+        ctl_conditions_set(c, COND_ACCEPTED, true, REASON_ACCEPTED, "");
         for (j = 0; j < p->n_target_refs; j++) {
             const struct backend_tls_policy *older =
                 older_claim(x, &claims, p, &p->target_refs[j]);
             if (older) {
                 const char *m =
-                    val_msgf(x,
+                    ctl_msgf(x,
                              "the older BackendTLSPolicy %s targets the "
                              "same Service and sectionName",
                              older->obj.nsname);
-                val_conditions_set(c, COND_ACCEPTED, false, REASON_CONFLICTED, m);
-                val_finding(x, DIAG_POLICY_CONFLICT, &p->obj, p->target_refs[j].src,
+                ctl_conditions_set(c, COND_ACCEPTED, false, REASON_CONFLICTED, m);
+                ctl_finding(x, DIAG_POLICY_CONFLICT, &p->obj, p->target_refs[j].src,
                             "%s", m);
                 ps->accepted = false;
                 ps->conflicted = true;
@@ -359,18 +359,18 @@ void val_policies_build(struct ctx *x)
             const char *ns = p->obj.meta.namespace;
             if (!str_eq(t->kind, "Service") ||
                 model_find(x->m, KIND_SERVICE, ns, t->name) ||
-                val_assume_exists(
+                ctl_assume_exists(
                     x, &p->obj, t->src, KIND_SERVICE, ns, t->name,
                     t->section_name
                         ? "its ports are unknown, so the policy applies to "
                           "every port of it that routes use"
                         : "routes to it are resolved by DNS at run time"))
                 continue;
-            val_finding(x, DIAG_POLICY_TARGET_NOT_FOUND, &p->obj, t->src,
+            ctl_finding(x, DIAG_POLICY_TARGET_NOT_FOUND, &p->obj, t->src,
                         "Service '%s/%s' is not in the input: the policy protects "
                         "nothing%s",
                         ns, t->name,
-                        val_name_suggestion(x, KIND_SERVICE, ns, t->name));
+                        ctl_name_suggestion(x, KIND_SERVICE, ns, t->name));
         }
     }
     link_policies(x, cs);

@@ -4,7 +4,7 @@
  * libxcrypt for the rest.  A line nginx cannot check locks its user out
  * forever, so it is refused; weak schemes are accepted with a warning.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -79,7 +79,7 @@ static void check_line(struct ctx *x, const struct object *o, const struct ynode
     if (n == 0 || line[0] == '#')
         return;
     if (!colon || colon == line) {
-        val_finding(x, DIAG_HTPASSWD_LINE, o, at,
+        ctl_finding(x, DIAG_HTPASSWD_LINE, o, at,
                     "%s line %zu is not user:hash; it is left out", where, lineno);
         return;
     }
@@ -89,7 +89,7 @@ static void check_line(struct ctx *x, const struct object *o, const struct ynode
     user = arena_strndup(x->c->arena, line, (size_t)(colon - line));
     c = classify(colon + 1, (size_t)(end - colon - 1));
     if (c == HASH_REFUSED) {
-        val_finding(
+        ctl_finding(
             x, DIAG_HTPASSWD_LINE, o, at,
             "%s line %zu (user '%s'): nginx cannot check this hash, so that user "
             "could never sign in; use htpasswd -B (bcrypt) or -m ($apr1$)",
@@ -97,7 +97,7 @@ static void check_line(struct ctx *x, const struct object *o, const struct ynode
         return;
     }
     if (*strhash_slot(users, user)) {
-        val_finding(
+        ctl_finding(
             x, DIAG_HTPASSWD_LINE, o, at,
             "%s line %zu: user '%s' is listed twice (nginx would take the first)",
             where, lineno, user);
@@ -105,7 +105,7 @@ static void check_line(struct ctx *x, const struct object *o, const struct ynode
     }
     strhash_put(users, user, (void *)user);
     if (c == HASH_WEAK)
-        val_finding(
+        ctl_finding(
             x, DIAG_HTPASSWD_WEAK, o, at,
             "%s line %zu (user '%s'): the password is stored in a weak form "
             "(plain text, unsalted SHA-1, DES or NT hash); use htpasswd -B",
@@ -114,7 +114,7 @@ static void check_line(struct ctx *x, const struct object *o, const struct ynode
     strbuf_addch(out, '\n');
 }
 
-const char *val_htpasswd_lines(struct ctx *x, const struct object *o,
+const char *ctl_htpasswd_lines(struct ctx *x, const struct object *o,
                                const struct ynode *at, const char *where,
                                const char *text, size_t len, struct strhash *users)
 {

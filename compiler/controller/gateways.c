@@ -5,7 +5,7 @@
  * across Gateways that share an address, and the conditions a controller
  * writes on each (docs/spec-notes.md, "Listeners: validity and conflicts").
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -33,7 +33,7 @@ static enum protocol parse_protocol(const char *p)
 
 /* ---- lookups ---- */
 
-struct gateway_state *val_find_gateway(const struct ctx *x, const char *ns,
+struct gateway_state *ctl_find_gateway(const struct ctx *x, const char *ns,
                                        const char *name)
 {
     char buf[320];
@@ -42,7 +42,7 @@ struct gateway_state *val_find_gateway(const struct ctx *x, const char *ns,
     return strhash_get(&x->gateways, strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
 }
 
-struct listener_set_state *val_find_listener_set(const struct ctx *x,
+struct listener_set_state *ctl_find_listener_set(const struct ctx *x,
                                                  const char *ns, const char *name)
 {
     char buf[320];
@@ -121,7 +121,7 @@ static bool selector_matches(const struct label_selector *sel,
 
 /* Does `from` (Same, All, Selector) admit an object from namespace ns?
  * "Same" is the namespace of the object that declares the rule. */
-bool val_namespace_selected(struct ctx *x, const struct object *owner,
+bool ctl_namespace_selected(struct ctx *x, const struct object *owner,
                             const struct namespaces_from *nf, const char *home_ns,
                             const char *ns)
 {
@@ -140,7 +140,7 @@ bool val_namespace_selected(struct ctx *x, const struct object *owner,
         return false;
     }
     nso = model_find(x->m, KIND_NAMESPACE, NULL, ns);
-    if (!nso && val_namespace_missing(x, owner, nf->src, ns))
+    if (!nso && ctl_namespace_missing(x, owner, nf->src, ns))
         return false;
     return selector_matches(&nf->selector, nso, ns);
 }
@@ -175,14 +175,14 @@ static void classes_build(struct ctx *x)
             continue;
         cs = &x->ctl->classes[x->ctl->n_classes++];
         cs->gc = gc;
-        val_conditions_set(&cs->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
+        ctl_conditions_set(&cs->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
                            "handled by gwc");
-        val_conditions_set(&cs->conditions, COND_SUPPORTED_VERSION, true,
+        ctl_conditions_set(&cs->conditions, COND_SUPPORTED_VERSION, true,
                            REASON_SUPPORTED_VERSION, "");
     }
 }
 
-bool val_gateway_selected(const struct ctx *x, const char *ns, const char *name)
+bool ctl_gateway_selected(const struct ctx *x, const char *ns, const char *name)
 {
     size_t i, n = strlen(ns);
 
@@ -228,10 +228,10 @@ static bool gateway_is_ours(struct ctx *x, struct gateway *g)
     const struct ynode *at = ynode_get(g->spec_src, "gatewayClassName");
 
     if (g->obj.rejected ||
-        !val_gateway_selected(x, g->obj.meta.namespace, g->obj.meta.name))
+        !ctl_gateway_selected(x, g->obj.meta.namespace, g->obj.meta.name))
         return false;
     if (!class_selected(x, g->gateway_class_name)) {
-        val_finding(
+        ctl_finding(
             x, DIAG_GATEWAY_NO_CLASS, &g->obj, at,
             "GatewayClass '%s' is not among the --gateway-class classes; this "
             "Gateway is left out",
@@ -241,15 +241,15 @@ static bool gateway_is_ours(struct ctx *x, struct gateway *g)
     gc = (const struct gateway_class *)model_find(x->m, KIND_GATEWAY_CLASS, NULL,
                                                   g->gateway_class_name);
     if (!gc)
-        val_finding(
+        ctl_finding(
             x, DIAG_GATEWAYCLASS_MISSING, &g->obj, at,
             "GatewayClass '%s' is not in the input; gwc assumes it handles it%s",
             g->gateway_class_name,
-            val_name_suggestion(x, KIND_GATEWAY_CLASS, NULL,
+            ctl_name_suggestion(x, KIND_GATEWAY_CLASS, NULL,
                                 g->gateway_class_name));
     if (gc && !gc->obj.rejected &&
         !str_eq(gc->controller_name, x->o->controller_name)) {
-        val_finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj, at,
+        ctl_finding(x, DIAG_GATEWAYCLASS_FOREIGN, &g->obj, at,
                     "GatewayClass '%s' belongs to controller '%s'; gwc leaves this "
                     "Gateway alone",
                     g->gateway_class_name, gc->controller_name);
@@ -317,12 +317,12 @@ static const char *listener_kinds(struct ctx *x, struct eff_listener *l,
             }
         }
         if (!ok) {
-            val_finding(x, DIAG_LISTENER_ROUTE_KINDS, owner, rk->src,
+            ctl_finding(x, DIAG_LISTENER_ROUTE_KINDS, owner, rk->src,
                         "listener '%s' (%s) cannot serve routes of kind %s/%s",
-                        l->spec->name, val_protocol_name(l->protocol), rk->group,
+                        l->spec->name, ctl_protocol_name(l->protocol), rk->group,
                         rk->kind);
             problem =
-                val_msgf(x, "%s/%s is not a route kind this listener supports",
+                ctl_msgf(x, "%s/%s is not a route kind this listener supports",
                          rk->group, rk->kind);
         }
     }
@@ -341,7 +341,7 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
                                   enum cond_reason *reason, const char **message)
 {
     const struct listener_tls *tls = &l->spec->tls;
-    const struct object *owner = val_listener_owner(l);
+    const struct object *owner = ctl_listener_owner(l);
     size_t i;
 
     if (tls->n_certificate_refs == 0) {
@@ -353,20 +353,20 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
             *reason = REASON_INVALID_CERTIFICATE_REF;
             *message = "the listener has no certificateRefs, and gwc implements no "
                        "TLS options that could provide a certificate";
-            val_finding(
+            ctl_finding(
                 x, DIAG_CERT_REF_INVALID, owner, field_or(tls->src, "options"),
                 "%s listener '%s' has tls.options but no tls.certificateRefs; "
                 "gwc implements no TLS options, so it has no certificate to "
                 "terminate TLS with",
-                val_protocol_name(l->protocol), l->spec->name);
+                ctl_protocol_name(l->protocol), l->spec->name);
             return;
         }
         *reason = REASON_INVALID_CERTIFICATE_REF;
         *message = "the listener has no certificateRefs";
-        val_finding(
+        ctl_finding(
             x, DIAG_CERT_REF_INVALID, owner, l->spec->src,
             "%s listener '%s' has no tls.certificateRefs to terminate TLS with",
-            val_protocol_name(l->protocol), l->spec->name);
+            ctl_protocol_name(l->protocol), l->spec->name);
         return;
     }
     l->certificates = ARENA_NEW_ARRAY(x->c->arena, struct certificate,
@@ -378,20 +378,20 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
         const char *problem;
 
         if (!str_eq(r->group, "") || !str_eq(r->kind, "Secret")) {
-            val_finding(
+            ctl_finding(
                 x, DIAG_CERT_REF_INVALID, owner, r->src,
                 "certificateRef to %s/%s is not supported; use a core Secret",
                 *r->group ? r->group : "core", r->kind);
             if (*reason == REASON_NONE) {
                 *reason = REASON_INVALID_CERTIFICATE_REF;
                 *message =
-                    val_msgf(x, "unsupported certificateRef kind %s", r->kind);
+                    ctl_msgf(x, "unsupported certificateRef kind %s", r->kind);
             }
             continue;
         }
-        if (!val_grant_allows(x, model_kind_name(owner->kind),
+        if (!ctl_grant_allows(x, model_kind_name(owner->kind),
                               owner->meta.namespace, "", "Secret", ns, r->name)) {
-            val_finding(
+            ctl_finding(
                 x, DIAG_CERT_REF_NOT_PERMITTED, owner, r->src,
                 "certificateRef to Secret '%s/%s' needs a ReferenceGrant in "
                 "namespace '%s' from %s in '%s'",
@@ -400,7 +400,7 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
             if (*reason == REASON_NONE ||
                 *reason == REASON_INVALID_CERTIFICATE_REF) {
                 *reason = REASON_REF_NOT_PERMITTED;
-                *message = val_msgf(x,
+                *message = ctl_msgf(x,
                                     "Secret %s/%s is in another namespace and no "
                                     "ReferenceGrant allows it",
                                     ns, r->name);
@@ -408,22 +408,22 @@ static void listener_certificates(struct ctx *x, struct eff_listener *l,
             continue;
         }
         s = (const struct secret *)model_find(x->m, KIND_SECRET, ns, r->name);
-        if (!s && val_assume_exists(x, owner, r->src, KIND_SECRET, ns, r->name,
+        if (!s && ctl_assume_exists(x, owner, r->src, KIND_SECRET, ns, r->name,
                                     SECRET_MOUNTED)) {
-            val_mounted_certificate(&l->certificates[l->n_certificates++], ns,
+            ctl_mounted_certificate(&l->certificates[l->n_certificates++], ns,
                                     r->name);
             continue;
         }
         problem = !s ? "is not in the input"
-                     : val_tls_secret_problem(x->c->arena, s,
+                     : ctl_tls_secret_problem(x->c->arena, s,
                                               &l->certificates[l->n_certificates]);
         if (problem) {
-            val_finding(x, DIAG_CERT_REF_INVALID, owner, r->src,
+            ctl_finding(x, DIAG_CERT_REF_INVALID, owner, r->src,
                         "Secret '%s/%s' %s%s", ns, r->name, problem,
-                        s ? "" : val_name_suggestion(x, KIND_SECRET, ns, r->name));
+                        s ? "" : ctl_name_suggestion(x, KIND_SECRET, ns, r->name));
             if (*reason == REASON_NONE) {
                 *reason = REASON_INVALID_CERTIFICATE_REF;
-                *message = val_msgf(x, "Secret %s/%s %s", ns, r->name, problem);
+                *message = ctl_msgf(x, "Secret %s/%s %s", ns, r->name, problem);
             }
             continue;
         }
@@ -465,10 +465,10 @@ static void keep_one_ca_file(struct ctx *x, struct eff_listener *l,
         return;
     }
     if (pem && cur->pem) {
-        cur->pem = val_msgf(x, "%s%s", cur->pem, pem);
+        cur->pem = ctl_msgf(x, "%s%s", cur->pem, pem);
         return;
     }
-    val_finding(
+    ctl_finding(
         x, DIAG_NGINX_UNSUPPORTED, &g->obj, r->src,
         "nginx reads client CA certificates from one file, and ConfigMap '%s/%s' "
         "is %s; its ca.crt is left out, so clients that only it validates are "
@@ -496,16 +496,16 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
         enum cond_reason why;
 
         if (!str_eq(r->group, "") || !str_eq(r->kind, "ConfigMap")) {
-            val_finding(
+            ctl_finding(
                 x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
                 "caCertificateRef to %s/%s is not supported; use a ConfigMap "
                 "with ca.crt",
                 *r->group ? r->group : "core", r->kind);
             why = REASON_INVALID_CA_CERTIFICATE_KIND;
-            problem = val_msgf(x, "unsupported kind %s", r->kind);
-        } else if (!val_grant_allows(x, "Gateway", g->obj.meta.namespace, "",
+            problem = ctl_msgf(x, "unsupported kind %s", r->kind);
+        } else if (!ctl_grant_allows(x, "Gateway", g->obj.meta.namespace, "",
                                      "ConfigMap", ns, r->name)) {
-            val_finding(
+            ctl_finding(
                 x, DIAG_REF_NOT_PERMITTED, &g->obj, r->src,
                 "caCertificateRef to ConfigMap '%s/%s' needs a ReferenceGrant", ns,
                 r->name);
@@ -513,33 +513,33 @@ static bool listener_client_ca(struct ctx *x, struct eff_listener *l,
             problem = "no ReferenceGrant allows it";
         } else if (!(cm = (const struct config_map *)model_find(
                          x->m, KIND_CONFIG_MAP, ns, r->name))) {
-            if (val_assume_exists(x, &g->obj, r->src, KIND_CONFIG_MAP, ns, r->name,
+            if (ctl_assume_exists(x, &g->obj, r->src, KIND_CONFIG_MAP, ns, r->name,
                                   CONFIG_MAP_MOUNTED)) {
                 usable++;
                 keep_one_ca_file(x, l, r, ns, NULL);
                 continue;
             }
-            val_finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
+            ctl_finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
                         "ConfigMap '%s/%s' is not in the input%s", ns, r->name,
-                        val_name_suggestion(x, KIND_CONFIG_MAP, ns, r->name));
+                        ctl_name_suggestion(x, KIND_CONFIG_MAP, ns, r->name));
             why = REASON_INVALID_CA_CERTIFICATE_REF;
             problem = "is not in the input";
-        } else if ((problem = val_ca_config_map_problem(x->c->arena, cm, &pem)) !=
+        } else if ((problem = ctl_ca_config_map_problem(x->c->arena, cm, &pem)) !=
                    NULL) {
-            val_finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
+            ctl_finding(x, DIAG_CA_CERT_REF_INVALID, &g->obj, r->src,
                         "ConfigMap '%s/%s' %s", ns, r->name, problem);
             why = REASON_INVALID_CA_CERTIFICATE_REF;
         } else {
             usable++;
             keep_one_ca_file(
                 x, l, r, ns,
-                val_msgf(x, "%s%s", pem, pem[strlen(pem) - 1] == '\n' ? "" : "\n"));
+                ctl_msgf(x, "%s%s", pem, pem[strlen(pem) - 1] == '\n' ? "" : "\n"));
             continue;
         }
         if (*reason == REASON_NONE) {
             *reason = why;
             *message =
-                val_msgf(x, "CA certificate %s/%s: %s", ns, r->name, problem);
+                ctl_msgf(x, "CA certificate %s/%s: %s", ns, r->name, problem);
         }
     }
     if (usable)
@@ -565,21 +565,21 @@ static void init_listener(struct ctx *x, struct gateway_state *gs,
 /* Everything about one listener except its conflicts with others. */
 static void check_listener(struct ctx *x, struct eff_listener *l)
 {
-    const struct object *owner = val_listener_owner(l);
+    const struct object *owner = ctl_listener_owner(l);
     enum cond_reason ref_reason = REASON_NONE;
     const char *ref_message = NULL;
     const char *kinds_problem;
 
     if (l->protocol == PROTO_OTHER) {
-        val_finding(
+        ctl_finding(
             x, DIAG_LISTENER_UNSUPPORTED_PROTOCOL, owner,
             ynode_get(l->spec->src, "protocol"),
             "listener '%s' uses protocol '%s'; gwc serves HTTP, HTTPS, TLS, TCP "
             "and UDP",
             l->spec->name, l->spec->protocol);
-        val_conditions_set(
+        ctl_conditions_set(
             &l->conditions, COND_ACCEPTED, false, REASON_UNSUPPORTED_PROTOCOL,
-            val_msgf(x, "protocol %s is not supported", l->spec->protocol));
+            ctl_msgf(x, "protocol %s is not supported", l->spec->protocol));
         l->accepted = false;
         return;
     }
@@ -589,7 +589,7 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
     if (l->protocol == PROTO_HTTPS) {
         const struct frontend_validation *v = frontend_for(l->gateway->gw, l->port);
         if (v && !listener_client_ca(x, l, v, &ref_reason, &ref_message)) {
-            val_conditions_set(&l->conditions, COND_ACCEPTED, false,
+            ctl_conditions_set(&l->conditions, COND_ACCEPTED, false,
                                REASON_NO_VALID_CA_CERTIFICATE,
                                "no usable CA certificate for client validation");
             l->accepted = false;
@@ -602,10 +602,10 @@ static void check_listener(struct ctx *x, struct eff_listener *l)
         ref_message = kinds_problem;
     }
     if (l->accepted)
-        val_conditions_set(&l->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
+        ctl_conditions_set(&l->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
                            "");
     if (ref_reason != REASON_NONE)
-        val_conditions_set(&l->conditions, COND_RESOLVED_REFS, false, ref_reason,
+        ctl_conditions_set(&l->conditions, COND_RESOLVED_REFS, false, ref_reason,
                            ref_message);
 }
 
@@ -637,36 +637,36 @@ static void listener_sets_collect(struct ctx *x)
             continue;
         if (!str_eq(p->group, GATEWAY_GROUP) || !str_eq(p->kind, "Gateway"))
             continue;
-        gs = val_find_gateway(x, ns, p->name);
+        gs = ctl_find_gateway(x, ns, p->name);
         if (!gs) {
             if (!model_find(x->m, KIND_GATEWAY, ns, p->name))
-                val_finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
+                ctl_finding(x, DIAG_LISTENERSET_PARENT_MISSING, &ls->obj, p->src,
                             "parent Gateway '%s/%s' is not in the input%s", ns,
                             p->name,
-                            val_name_suggestion(x, KIND_GATEWAY, ns, p->name));
+                            ctl_name_suggestion(x, KIND_GATEWAY, ns, p->name));
             continue;
         }
         st = &x->ctl->listener_sets[x->ctl->n_listener_sets++];
         st->ls = ls;
         st->parent = gs;
-        st->accepted = val_namespace_selected(
+        st->accepted = ctl_namespace_selected(
             x, &gs->gw->obj, &gs->gw->allowed_listeners.namespaces,
             gs->gw->obj.meta.namespace, ls->obj.meta.namespace);
         if (!st->accepted) {
             const char *msg =
-                val_msgf(x,
+                ctl_msgf(x,
                          "Gateway %s does not allow ListenerSets from "
                          "namespace %s",
                          gs->gw->obj.nsname, ls->obj.meta.namespace);
-            val_finding(
+            ctl_finding(
                 x, DIAG_LISTENERSET_NOT_ALLOWED, &ls->obj, p->src,
                 "Gateway '%s' does not allow this ListenerSet "
                 "(spec.allowedListeners.namespaces.from: %s)",
                 gs->gw->obj.nsname,
                 model_from_names[gs->gw->allowed_listeners.namespaces.from]);
-            val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+            ctl_conditions_set(&st->conditions, COND_ACCEPTED, false,
                                REASON_NOT_ALLOWED, msg);
-            val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
+            ctl_conditions_set(&st->conditions, COND_PROGRAMMED, false,
                                REASON_NOT_ALLOWED, msg);
         }
     }
@@ -685,11 +685,11 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
     if (!st->accepted)
         return;
     if (!st->parent->accepted) {
-        const char *msg = val_msgf(x, "parent Gateway %s is not accepted",
+        const char *msg = ctl_msgf(x, "parent Gateway %s is not accepted",
                                    st->parent->gw->obj.nsname);
-        val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+        ctl_conditions_set(&st->conditions, COND_ACCEPTED, false,
                            REASON_PARENT_NOT_ACCEPTED, msg);
-        val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
+        ctl_conditions_set(&st->conditions, COND_PROGRAMMED, false,
                            REASON_PARENT_NOT_PROGRAMMED, msg);
         st->accepted = false;
         return;
@@ -699,15 +699,15 @@ static void listener_set_conditions(struct ctx *x, struct listener_set_state *st
     if (valid == 0) {
         const char *msg = "no listener of the ListenerSet is valid";
         (void)x;
-        val_conditions_set(&st->conditions, COND_ACCEPTED, false,
+        ctl_conditions_set(&st->conditions, COND_ACCEPTED, false,
                            REASON_LISTENERS_NOT_VALID, msg);
-        val_conditions_set(&st->conditions, COND_PROGRAMMED, false,
+        ctl_conditions_set(&st->conditions, COND_PROGRAMMED, false,
                            REASON_LISTENERS_NOT_VALID, msg);
         st->accepted = false;
         return;
     }
-    val_conditions_set(&st->conditions, COND_ACCEPTED, true, REASON_ACCEPTED, "");
-    val_conditions_set(&st->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
+    ctl_conditions_set(&st->conditions, COND_ACCEPTED, true, REASON_ACCEPTED, "");
+    ctl_conditions_set(&st->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
                        "");
 }
 
@@ -738,7 +738,7 @@ static void gateway_listeners(struct ctx *x, struct gateway_state *gs,
         gs->listeners[i].order = (uint32_t)i;
         check_listener(x, &gs->listeners[i]);
     }
-    val_listener_conflicts(x, gs);
+    ctl_listener_conflicts(x, gs);
 }
 
 static bool address_type_supported(const char *type)
@@ -761,15 +761,15 @@ static void gateway_addresses(struct ctx *x, struct gateway_state *gs,
     for (i = 0; i < g->n_addresses; i++) {
         const struct gateway_address *a = &g->addresses[i];
         if (!address_type_supported(a->type)) {
-            val_finding(
+            ctl_finding(
                 x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
                 "address type '%s' is not supported; gwc listens on IP addresses",
                 a->type);
             *accepted_reason = REASON_UNSUPPORTED_ADDRESS;
-            *message = val_msgf(x, "address type %s is not supported", a->type);
+            *message = ctl_msgf(x, "address type %s is not supported", a->type);
         } else if (a->value && *a->value && x->o->listen_address &&
                    !str_eq(a->value, x->o->listen_address)) {
-            val_finding(
+            ctl_finding(
                 x, DIAG_GATEWAY_ADDRESS, &g->obj, a->src,
                 "address %s is not where this nginx listens: --listen-address %s "
                 "puts every Gateway on that address (drop --listen-address to "
@@ -791,15 +791,15 @@ static const char *gateway_parameters(struct ctx *x, struct gateway_state *gs)
         return NULL;
     if (str_eq(p->group, "") && str_eq(p->kind, "ConfigMap")) {
         if (model_find(x->m, KIND_CONFIG_MAP, ns, p->name) ||
-            val_assume_exists(x, &gs->gw->obj, p->src, KIND_CONFIG_MAP, ns, p->name,
+            ctl_assume_exists(x, &gs->gw->obj, p->src, KIND_CONFIG_MAP, ns, p->name,
                               "gwc takes no parameters from it"))
             return NULL;
-        hint = val_name_suggestion(x, KIND_CONFIG_MAP, ns, p->name);
+        hint = ctl_name_suggestion(x, KIND_CONFIG_MAP, ns, p->name);
     }
-    val_finding(x, DIAG_GATEWAY_PARAMETERS, &gs->gw->obj, p->src,
+    ctl_finding(x, DIAG_GATEWAY_PARAMETERS, &gs->gw->obj, p->src,
                 "infrastructure.parametersRef to %s '%s' cannot be resolved%s",
                 p->kind, p->name, hint);
-    return val_msgf(x, "parametersRef %s %s cannot be resolved", p->kind, p->name);
+    return ctl_msgf(x, "parametersRef %s %s cannot be resolved", p->kind, p->name);
 }
 
 /* spec.tls.backend.clientCertificateRef: the certificate nginx presents to
@@ -814,42 +814,42 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     struct certificate cert;
 
     if (!r->src) {
-        val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
+        ctl_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
                            REASON_RESOLVED_REFS, "");
         return;
     }
     ns = r->namespace ? r->namespace : g->obj.meta.namespace;
     if (!str_eq(r->group, "") || !str_eq(r->kind, "Secret")) {
-        problem = val_msgf(x, "clientCertificateRef to %s/%s is not supported",
+        problem = ctl_msgf(x, "clientCertificateRef to %s/%s is not supported",
                            *r->group ? r->group : "core", r->kind);
-    } else if (!val_grant_allows(x, "Gateway", g->obj.meta.namespace, "", "Secret",
+    } else if (!ctl_grant_allows(x, "Gateway", g->obj.meta.namespace, "", "Secret",
                                  ns, r->name)) {
         reason = REASON_REF_NOT_PERMITTED;
-        problem = val_msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
+        problem = ctl_msgf(x, "Secret %s/%s needs a ReferenceGrant", ns, r->name);
     } else if (!(s = (const struct secret *)model_find(x->m, KIND_SECRET, ns,
                                                        r->name))) {
-        if (val_assume_exists(x, &g->obj, r->src, KIND_SECRET, ns, r->name,
+        if (ctl_assume_exists(x, &g->obj, r->src, KIND_SECRET, ns, r->name,
                               SECRET_MOUNTED)) {
-            val_mounted_certificate(&cert, ns, r->name);
+            ctl_mounted_certificate(&cert, ns, r->name);
         } else {
-            problem = val_msgf(x, "Secret %s/%s is not in the input", ns, r->name);
-            hint = val_name_suggestion(x, KIND_SECRET, ns, r->name);
+            problem = ctl_msgf(x, "Secret %s/%s is not in the input", ns, r->name);
+            hint = ctl_name_suggestion(x, KIND_SECRET, ns, r->name);
         }
-    } else if ((problem = val_tls_secret_problem(x->c->arena, s, &cert)) != NULL) {
-        problem = val_msgf(x, "Secret %s/%s %s", ns, r->name, problem);
+    } else if ((problem = ctl_tls_secret_problem(x->c->arena, s, &cert)) != NULL) {
+        problem = ctl_msgf(x, "Secret %s/%s %s", ns, r->name, problem);
     }
     if (!problem) {
         gs->backend_client_cert = ARENA_NEW(x->c->arena, struct certificate);
         *gs->backend_client_cert = cert;
-        val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
+        ctl_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
                            REASON_RESOLVED_REFS, "");
         return;
     }
-    val_finding(x,
+    ctl_finding(x,
                 reason == REASON_REF_NOT_PERMITTED ? DIAG_REF_NOT_PERMITTED
                                                    : DIAG_CERT_REF_INVALID,
                 &g->obj, r->src, "%s%s", problem, hint);
-    val_conditions_set(&gs->conditions, COND_RESOLVED_REFS, false, reason, problem);
+    ctl_conditions_set(&gs->conditions, COND_RESOLVED_REFS, false, reason, problem);
 }
 
 static bool insecure_fallback(const struct gateway *g)
@@ -894,13 +894,13 @@ static void gateway_verdict(struct ctx *x, struct gateway_state *gs,
     gs->accepted = v->accepted_reason == REASON_NONE;
     if (gs->accepted)
         return;
-    msg = val_msgf(x, "the Gateway is not accepted: %s", v->message);
+    msg = ctl_msgf(x, "the Gateway is not accepted: %s", v->message);
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *l = &gs->listeners[i];
         if (!l->valid)
             continue;
         l->valid = false;
-        val_conditions_set(&l->conditions, COND_PROGRAMMED, false, REASON_INVALID,
+        ctl_conditions_set(&l->conditions, COND_PROGRAMMED, false, REASON_INVALID,
                            msg);
     }
 }
@@ -913,32 +913,32 @@ static void gateway_conditions(struct ctx *x, struct gateway_state *gs,
     for (i = 0; i < gs->n_own; i++)
         valid += gs->listeners[i].valid;
     if (v->accepted_reason != REASON_NONE) {
-        val_conditions_set(&gs->conditions, COND_ACCEPTED, false,
+        ctl_conditions_set(&gs->conditions, COND_ACCEPTED, false,
                            v->accepted_reason, v->message);
-        val_conditions_set(&gs->conditions, COND_PROGRAMMED, false, REASON_INVALID,
+        ctl_conditions_set(&gs->conditions, COND_PROGRAMMED, false, REASON_INVALID,
                            v->message);
     } else {
         bool all_valid = valid == gs->n_own;
         const char *lmsg = all_valid ? "" : "some listeners are not valid";
-        val_conditions_set(&gs->conditions, COND_ACCEPTED, valid > 0,
+        ctl_conditions_set(&gs->conditions, COND_ACCEPTED, valid > 0,
                            all_valid ? REASON_ACCEPTED : REASON_LISTENERS_NOT_VALID,
                            lmsg);
         if (valid > 0)
-            val_conditions_set(&gs->conditions, COND_PROGRAMMED, true,
+            ctl_conditions_set(&gs->conditions, COND_PROGRAMMED, true,
                                REASON_PROGRAMMED, "");
         else
-            val_conditions_set(&gs->conditions, COND_PROGRAMMED, false,
+            ctl_conditions_set(&gs->conditions, COND_PROGRAMMED, false,
                                REASON_INVALID, "no listener can be programmed");
     }
     gateway_client_certificate(x, gs);
     if (insecure_fallback(gs->gw))
-        val_conditions_set(
+        ctl_conditions_set(
             &gs->conditions, COND_INSECURE_FRONTEND_VALIDATION, true,
             REASON_CONFIGURATION_CHANGED,
             "client certificate validation allows insecure fallback");
 }
 
-void val_gateways_build(struct ctx *x)
+void ctl_gateways_build(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_GATEWAY];
     struct gateway_verdict *verdicts;
@@ -969,7 +969,7 @@ void val_gateways_build(struct ctx *x)
     verdicts = ARENA_NEW_ARRAY(x->c->arena, struct gateway_verdict, x->ctl->n_gateways);
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_verdict(x, &x->ctl->gateways[i], &verdicts[i]);
-    val_shared_addresses(x);
+    ctl_shared_addresses(x);
     for (i = 0; i < x->ctl->n_listener_sets; i++) {
         struct listener_set_state *st = &x->ctl->listener_sets[i];
         listener_set_conditions(x, st);
@@ -979,5 +979,5 @@ void val_gateways_build(struct ctx *x)
     for (i = 0; i < x->ctl->n_gateways; i++)
         gateway_conditions(x, &x->ctl->gateways[i], &verdicts[i]);
     if (x->o->one_nginx)
-        val_shared_nginx(x);
+        ctl_shared_nginx(x);
 }

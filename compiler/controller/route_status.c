@@ -3,9 +3,9 @@
  * ResolvedRefs from the references (reported even when Accepted is False),
  * PartiallyInvalid when some rules were dropped.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
-void val_route_conditions(struct ctx *x, struct route_state *rs)
+void ctl_route_conditions(struct ctx *x, struct route_state *rs)
 {
     size_t i, dropped = 0;
 
@@ -16,24 +16,24 @@ void val_route_conditions(struct ctx *x, struct route_state *rs)
         struct route_parent *rp = &rs->parents[i];
 
         if (rp->accepted && rs->unsupported) {
-            val_conditions_set(&rp->conditions, COND_ACCEPTED, false,
+            ctl_conditions_set(&rp->conditions, COND_ACCEPTED, false,
                                REASON_UNSUPPORTED_VALUE, rs->unsupported);
             rp->accepted = false;
         }
         if (rp->accepted && rs->n_rules > 0 && dropped == rs->n_rules) {
-            val_conditions_set(&rp->conditions, COND_ACCEPTED, false,
+            ctl_conditions_set(&rp->conditions, COND_ACCEPTED, false,
                                REASON_UNSUPPORTED_VALUE,
                                "no rule of the route can be programmed");
             rp->accepted = false;
         }
         if (rs->resolved)
-            val_conditions_set(&rp->conditions, COND_RESOLVED_REFS, true,
+            ctl_conditions_set(&rp->conditions, COND_RESOLVED_REFS, true,
                                REASON_RESOLVED_REFS, "");
         else
-            val_conditions_set(&rp->conditions, COND_RESOLVED_REFS, false,
+            ctl_conditions_set(&rp->conditions, COND_RESOLVED_REFS, false,
                                rs->refs_reason, rs->refs_message);
         if (rp->accepted && dropped && dropped < rs->n_rules)
-            val_conditions_set(&rp->conditions, COND_PARTIALLY_INVALID, true,
+            ctl_conditions_set(&rp->conditions, COND_PARTIALLY_INVALID, true,
                                REASON_UNSUPPORTED_VALUE,
                                "Dropped Rule(s): some rules cannot be programmed");
     }

@@ -1,7 +1,7 @@
 /* How the controller reports: a finding on an object, at a field; and
  * messages formatted into the arena.  A leaf: every pass calls it, it
  * calls none of them. */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -25,7 +25,7 @@ static struct diag *vfinding(struct ctx *x, enum diag_severity sev,
                         model_object_label(x->c, o), model_path(x->c, at), fmt, ap);
 }
 
-struct diag *val_finding(struct ctx *x, enum diag_code code, const struct object *o,
+struct diag *ctl_finding(struct ctx *x, enum diag_code code, const struct object *o,
                          const struct ynode *at, const char *fmt, ...)
 {
     va_list ap;
@@ -37,7 +37,7 @@ struct diag *val_finding(struct ctx *x, enum diag_code code, const struct object
     return d;
 }
 
-struct diag *val_finding_sev(struct ctx *x, enum diag_severity sev,
+struct diag *ctl_finding_sev(struct ctx *x, enum diag_severity sev,
                              enum diag_code code, const struct object *o,
                              const struct ynode *at, const char *fmt, ...)
 {
@@ -50,7 +50,7 @@ struct diag *val_finding_sev(struct ctx *x, enum diag_severity sev,
     return d;
 }
 
-const char *val_msgf(struct ctx *x, const char *fmt, ...)
+const char *ctl_msgf(struct ctx *x, const char *fmt, ...)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *s;

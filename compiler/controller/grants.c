@@ -7,7 +7,7 @@
  * Every (from, to) pair of every grant the API server keeps is one key of a
  * set, so a reference costs two probes however many grants there are.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -36,7 +36,7 @@ static const char *grant_key(struct arena *a, char *buf, size_t cap,
     return strhash_key(a, buf, cap, parts, ARRAY_SIZE(parts));
 }
 
-void val_grants_index(struct ctx *x)
+void ctl_grants_index(struct ctx *x)
 {
     const struct ptrvec *grants = &x->m->objects[KIND_REFERENCE_GRANT];
     struct strhash *index = &x->ctl->grants;
@@ -64,7 +64,7 @@ void val_grants_index(struct ctx *x)
     }
 }
 
-const struct reference_grant *val_grant(const struct controller *ctl,
+const struct reference_grant *ctl_grant(const struct controller *ctl,
                                         const char *from_kind, const char *from_ns,
                                         const char *to_group, const char *to_kind,
                                         const char *to_ns, const char *to_name)
@@ -85,11 +85,11 @@ const struct reference_grant *val_grant(const struct controller *ctl,
     return any;
 }
 
-bool val_grant_allows(const struct ctx *x, const char *from_kind,
+bool ctl_grant_allows(const struct ctx *x, const char *from_kind,
                       const char *from_ns, const char *to_group,
                       const char *to_kind, const char *to_ns, const char *to_name)
 {
     /* Same namespace: no grant needed. */
     return str_eq(from_ns, to_ns) ||
-           val_grant(x->ctl, from_kind, from_ns, to_group, to_kind, to_ns, to_name);
+           ctl_grant(x->ctl, from_kind, from_ns, to_group, to_kind, to_ns, to_name);
 }

@@ -1,8 +1,8 @@
 /* Shared between the files of the validate stage only. */
-#ifndef GWC_VALIDATE_INTERNAL_H
-#define GWC_VALIDATE_INTERNAL_H
+#ifndef GWC_CONTROLLER_INTERNAL_H
+#define GWC_CONTROLLER_INTERNAL_H
 
-#include "validate.h"
+#include "controller.h"
 
 #include "schema/schema.h"
 
@@ -18,22 +18,22 @@ struct arena;
 
 /* tls_material.c: NULL when usable, else what is wrong ("is not of type
  * kubernetes.io/tls"), to follow "Secret 'ns/name' ". */
-const char *val_tls_secret_problem(struct arena *a, const struct secret *s,
+const char *ctl_tls_secret_problem(struct arena *a, const struct secret *s,
                                    struct certificate *out);
-const char *val_ca_config_map_problem(struct arena *a, const struct config_map *cm,
+const char *ctl_ca_config_map_problem(struct arena *a, const struct config_map *cm,
                                       const char **pem);
 /* A Secret or ConfigMap not in the input, assumed to exist: its files, as a
  * volume mounts them, are what compile refers to (--secrets-dir,
  * --configmaps-dir). */
 #define SECRET_MOUNTED "compile reads its tls.crt and tls.key from --secrets-dir"
 #define CONFIG_MAP_MOUNTED "compile reads its ca.crt from --configmaps-dir"
-void val_mounted_certificate(struct certificate *out, const char *ns,
+void ctl_mounted_certificate(struct certificate *out, const char *ns,
                              const char *name);
-bool val_secret_value(struct arena *a, const struct secret *s, const char *key,
+bool ctl_secret_value(struct arena *a, const struct secret *s, const char *key,
                       char **out, size_t *len);
 
 /* The controller's part (controller.c and friends). */
-void val_controller_build(struct compilation *c, struct model *m,
+void ctl_controller_build(struct compilation *c, struct model *m,
                           const struct validate_options *o, struct controller *out);
 
 /* What the controller's passes share. */
@@ -52,103 +52,103 @@ struct ctx {
 /* grants.c: indexes the ReferenceGrants the API server keeps into
  * ctl->grants; then: may an object of from_kind in from_ns refer to the
  * object? */
-void val_grants_index(struct ctx *x);
-bool val_grant_allows(const struct ctx *x, const char *from_kind,
+void ctl_grants_index(struct ctx *x);
+bool ctl_grant_allows(const struct ctx *x, const char *from_kind,
                       const char *from_ns, const char *to_group,
                       const char *to_kind, const char *to_ns, const char *to_name);
 
 /* Reports a controller finding at a node (NULL: at the object). */
-struct diag *val_finding(struct ctx *x, enum diag_code code, const struct object *o,
+struct diag *ctl_finding(struct ctx *x, enum diag_code code, const struct object *o,
                          const struct ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-struct diag *val_finding_sev(struct ctx *x, enum diag_severity sev,
+struct diag *ctl_finding_sev(struct ctx *x, enum diag_severity sev,
                              enum diag_code code, const struct object *o,
                              const struct ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 /* Message text in the arena. */
-const char *val_msgf(struct ctx *x, const char *fmt, ...)
+const char *ctl_msgf(struct ctx *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* outside.c: a reference to a Service, Secret, ConfigMap or Namespace that
  * the input does not hold.  Without --strict-refs it is assumed to exist in
  * the cluster (a note at 'at' that ends "(how; --strict-refs makes this an
  * error)") and true is returned; with it, false, and the caller reports the
- * error, ending its message with val_name_suggestion(). */
-bool val_assume_exists(struct ctx *x, const struct object *from,
+ * error, ending its message with ctl_name_suggestion(). */
+bool ctl_assume_exists(struct ctx *x, const struct object *from,
                        const struct ynode *at, enum kind kind, const char *ns,
                        const char *name, const char *how);
 /* A selector must read the labels of Namespace ns, which the input lacks:
  * reported once per namespace; true when it counts as selecting nothing
  * (--strict-refs), false when it is assumed to exist. */
-bool val_namespace_missing(struct ctx *x, const struct object *owner,
+bool ctl_namespace_missing(struct ctx *x, const struct object *owner,
                            const struct ynode *at, const char *ns);
 /* "; did you mean 'web'?" for a name the input lacks, or "". */
-const char *val_name_suggestion(struct ctx *x, enum kind kind, const char *ns,
+const char *ctl_name_suggestion(struct ctx *x, enum kind kind, const char *ns,
                                 const char *name);
 
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
-void val_gateways_build(struct ctx *x);
+void ctl_gateways_build(struct ctx *x);
 /* Does --gateway (when given) select Gateway ns/name? */
-bool val_gateway_selected(const struct ctx *x, const char *ns, const char *name);
-struct gateway_state *val_find_gateway(const struct ctx *x, const char *ns,
+bool ctl_gateway_selected(const struct ctx *x, const char *ns, const char *name);
+struct gateway_state *ctl_find_gateway(const struct ctx *x, const char *ns,
                                        const char *name);
-struct listener_set_state *val_find_listener_set(const struct ctx *x,
+struct listener_set_state *ctl_find_listener_set(const struct ctx *x,
                                                  const char *ns, const char *name);
 /* Does nf (of object owner) admit namespace ns? */
-bool val_namespace_selected(struct ctx *x, const struct object *owner,
+bool ctl_namespace_selected(struct ctx *x, const struct object *owner,
                             const struct namespaces_from *nf, const char *home_ns,
                             const char *ns);
-const char *val_protocol_name(enum protocol p);
+const char *ctl_protocol_name(enum protocol p);
 
 /* attach.c: routes to listeners. */
-void val_routes_attach(struct ctx *x);
+void ctl_routes_attach(struct ctx *x);
 /* cross_serving.c: HTTPRoutes and GRPCRoutes sharing a hostname on l; the
  * younger route leaves the listener. */
-void val_cross_serving(struct ctx *x, struct eff_listener *l);
+void ctl_cross_serving(struct ctx *x, struct eff_listener *l);
 /* backends.c: backendRefs and mirrors to Services. */
-void val_backends_resolve(struct ctx *x, struct route_state *rs);
+void ctl_backends_resolve(struct ctx *x, struct route_state *rs);
 /* backends.c: a Service reference of another object (a policy's auth
  * Service), resolved and reported as a backendRef would be; usable? */
-bool val_backend_resolve_for(struct ctx *x, const struct object *from,
+bool ctl_backend_resolve_for(struct ctx *x, const struct object *from,
                              const struct backend_object_ref *ref,
                              struct backend *b);
 /* backends.c: EndpointSlice ports no proxy can use, reported once each. */
-void val_endpoint_slices_check(struct ctx *x);
+void ctl_endpoint_slices_check(struct ctx *x);
 /* conflicts.c: marks the listeners of gs that conflict on a port and
  * gives every listener its final conditions (Programmed, Conflicted). */
-void val_listener_conflicts(struct ctx *x, struct gateway_state *gs);
+void ctl_listener_conflicts(struct ctx *x, struct gateway_state *gs);
 /* listener_facts.c: what every pass asks of a listener. */
 enum family { FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP, FAMILY_UDP };
-enum family val_family_of(enum protocol p);
+enum family ctl_family_of(enum protocol p);
 /* Why two listeners on one port cannot both be served, or NULL. */
-enum cond_reason val_conflict_reason(const struct eff_listener *a,
+enum cond_reason ctl_conflict_reason(const struct eff_listener *a,
                                      const struct eff_listener *b);
 /* The Gateway or ListenerSet that declares l. */
-const struct object *val_listener_owner(const struct eff_listener *l);
+const struct object *ctl_listener_owner(const struct eff_listener *l);
 
 /* shared_sockets.c: listeners of different Gateways on one socket.
- * val_shared_addresses() judges Gateways that ask for the same IP address, as
- * the cluster's controller would (status); val_shared_nginx() the clashes that
+ * ctl_shared_addresses() judges Gateways that ask for the same IP address, as
+ * the cluster's controller would (status); ctl_shared_nginx() the clashes that
  * exist only because compile serves every Gateway from one nginx (a
  * finding each; no status changes). */
-void val_shared_addresses(struct ctx *x);
-void val_shared_nginx(struct ctx *x);
+void ctl_shared_addresses(struct ctx *x);
+void ctl_shared_nginx(struct ctx *x);
 
 /* nginx_limits.c: what nginx 1.22 cannot express, dropped or approximated. */
-void val_nginx_limits(struct ctx *x);
+void ctl_nginx_limits(struct ctx *x);
 /* policies.c: BackendTLSPolicy. */
-void val_policies_build(struct ctx *x);
+void ctl_policies_build(struct ctx *x);
 /* gwc_policies.c: ClientPolicy, AccessPolicy, BackendPolicy. */
-void val_gwc_policies_build(struct ctx *x);
+void ctl_gwc_policies_build(struct ctx *x);
 /* htpasswd.c: the lines of text nginx can check (users collects the user
  * names, across the keys of one Secret); the others are reported at `at`,
  * `where` naming the Secret key. */
-const char *val_htpasswd_lines(struct ctx *x, const struct object *o,
+const char *ctl_htpasswd_lines(struct ctx *x, const struct object *o,
                                const struct ynode *at, const char *where,
                                const char *text, size_t len, struct strhash *users);
 /* header_matches.c: reports the header matches plan/ ignores. */
-void val_header_matches_check(struct ctx *x, const struct route_state *rs);
+void ctl_header_matches_check(struct ctx *x, const struct route_state *rs);
 /* route_status.c: the route conditions once everything is known. */
-void val_route_conditions(struct ctx *x, struct route_state *rs);
+void ctl_route_conditions(struct ctx *x, struct route_state *rs);
 
 #endif

@@ -10,8 +10,8 @@
  * object.  The result, struct controller, is what plan/ compiles and what
  * `gwc status` prints.
  */
-#ifndef GWC_VALIDATE_H
-#define GWC_VALIDATE_H
+#ifndef GWC_CONTROLLER_H
+#define GWC_CONTROLLER_H
 
 #include "base/doc.h"
 #include "base/strhash.h"
@@ -50,8 +50,8 @@ enum cond_reason {
 };
 
 /* Their spellings in status. */
-const char *val_cond_type_name(enum cond_type t);
-const char *val_reason_name(enum cond_reason r);
+const char *ctl_cond_type_name(enum cond_type t);
+const char *ctl_reason_name(enum cond_reason r);
 
 struct condition {
     enum cond_type type;
@@ -66,9 +66,9 @@ struct conditions {
 };
 
 /* Sets (or replaces) the condition of that type. */
-void val_conditions_set(struct conditions *cs, enum cond_type type, bool status,
+void ctl_conditions_set(struct conditions *cs, enum cond_type type, bool status,
                         enum cond_reason reason, const char *message);
-const struct condition *val_conditions_get(const struct conditions *cs,
+const struct condition *ctl_conditions_get(const struct conditions *cs,
                                            enum cond_type type);
 
 /* ---- listeners ---- */
@@ -289,14 +289,14 @@ struct policy_effective {
 };
 
 /* The effective policies of rule `rule` of rs as served by listener l. */
-void val_policy_effective(const struct controller *ctl,
+void ctl_policy_effective(const struct controller *ctl,
                           const struct eff_listener *l,
                           const struct route_state *rs, size_t rule,
                           struct policy_effective *out);
 /* Address detection of a listener (Gateway, ListenerSet and listener
  * levels), or NULL. */
 const struct client_address_detection *
-val_policy_address_detection(const struct controller *ctl,
+ctl_policy_address_detection(const struct controller *ctl,
                              const struct eff_listener *l);
 
 struct class_state {
@@ -350,7 +350,7 @@ struct validate_options {
 
 /* The first ReferenceGrant in to_ns that lets an object of from_kind in
  * from_ns refer to the object, or NULL (grants.c). */
-const struct reference_grant *val_grant(const struct controller *ctl,
+const struct reference_grant *ctl_grant(const struct controller *ctl,
                                         const char *from_kind, const char *from_ns,
                                         const char *to_group, const char *to_kind,
                                         const char *to_ns, const char *to_name);
@@ -360,19 +360,19 @@ const struct reference_grant *val_grant(const struct controller *ctl,
  * manifest error was found (the API server would refuse an object); the
  * controller view is built from the accepted objects either way.
  */
-bool val_model(struct compilation *c, struct model *m,
+bool ctl_model(struct compilation *c, struct model *m,
                const struct validate_options *o, struct controller *out);
 
 /* Writes the status of every object gwc reports on, as YAML or JSON,
  * through a document writer (base/doc.h: out, flushed by flush). */
-void val_status_write(const struct controller *ctl, enum doc_format format,
+void ctl_status_write(const struct controller *ctl, enum doc_format format,
                       struct strbuf *out, doc_flush_fn *flush, void *ctx);
 
 /* Gateway API hostname intersection (docs/spec-notes.md); NULL when none. "*" or
  * NULL stands for "any host".  Returns one of its arguments. */
-const char *val_hostname_intersect(const char *listener, const char *route);
+const char *ctl_hostname_intersect(const char *listener, const char *route);
 /* Does a request host match a listener or route hostname (wildcards match
  * one or more labels)? */
-bool val_hostname_matches(const char *pattern, const char *host);
+bool ctl_hostname_matches(const char *pattern, const char *host);
 
 #endif

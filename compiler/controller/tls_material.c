@@ -5,7 +5,7 @@
  * (Core support).  gwc checks the PEM framing and base64 body here, so that
  * nginx never meets a file it cannot load.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/base64.h"
@@ -65,7 +65,7 @@ static bool tls_pem_private_key(struct arena *a, const char *pem, size_t len)
 }
 
 /* Secret data values are base64; stringData values are plain text. */
-bool val_secret_value(struct arena *a, const struct secret *s, const char *key,
+bool ctl_secret_value(struct arena *a, const struct secret *s, const char *key,
                       char **out, size_t *len)
 {
     const char *v = model_strmap_get(&s->string_data, key);
@@ -79,7 +79,7 @@ bool val_secret_value(struct arena *a, const struct secret *s, const char *key,
     return v && base64_decode(a, v, out, len);
 }
 
-const char *val_tls_secret_problem(struct arena *a, const struct secret *s,
+const char *ctl_tls_secret_problem(struct arena *a, const struct secret *s,
                                    struct certificate *out)
 {
     char *crt, *key;
@@ -87,9 +87,9 @@ const char *val_tls_secret_problem(struct arena *a, const struct secret *s,
 
     if (!s->type || strcmp(s->type, "kubernetes.io/tls") != 0)
         return "is not of type kubernetes.io/tls";
-    if (!val_secret_value(a, s, "tls.crt", &crt, &crt_len))
+    if (!ctl_secret_value(a, s, "tls.crt", &crt, &crt_len))
         return "has no base64 tls.crt";
-    if (!val_secret_value(a, s, "tls.key", &key, &key_len))
+    if (!ctl_secret_value(a, s, "tls.key", &key, &key_len))
         return "has no base64 tls.key";
     if (!tls_pem_certificate(a, crt, crt_len))
         return "has a tls.crt that is not a PEM certificate";
@@ -104,7 +104,7 @@ const char *val_tls_secret_problem(struct arena *a, const struct secret *s,
     return NULL;
 }
 
-void val_mounted_certificate(struct certificate *out, const char *ns,
+void ctl_mounted_certificate(struct certificate *out, const char *ns,
                              const char *name)
 {
     memset(out, 0, sizeof(*out));
@@ -112,7 +112,7 @@ void val_mounted_certificate(struct certificate *out, const char *ns,
     out->name = name;
 }
 
-const char *val_ca_config_map_problem(struct arena *a, const struct config_map *cm,
+const char *ctl_ca_config_map_problem(struct arena *a, const struct config_map *cm,
                                       const char **pem)
 {
     const char *v = model_strmap_get(&cm->data, "ca.crt");

@@ -12,7 +12,7 @@
  * testing a route costs a few lookups per hostname and label, whatever the
  * number of routes on the listener.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -136,7 +136,7 @@ static void reject(struct ctx *x, struct eff_listener *l, struct attachment *los
     const char *why;
     size_t i, j, k;
 
-    why = val_msgf(x,
+    why = ctl_msgf(x,
                    "not accepted on listener '%s': %s (older, or first by "
                    "namespace/name) already serves %s%s%s there; a listener gives "
                    "each hostname to HTTPRoutes or to GRPCRoutes, not both",
@@ -157,15 +157,15 @@ static void reject(struct ctx *x, struct eff_listener *l, struct attachment *los
             at = rp->ref->src;
         if (k == 0 && rp->accepted) {
             rp->accepted = false;
-            val_conditions_set(&rp->conditions, COND_ACCEPTED, false,
+            ctl_conditions_set(&rp->conditions, COND_ACCEPTED, false,
                                REASON_HOSTNAME_CONFLICT, why);
         }
     }
     l->attached_routes--;
-    val_finding(x, DIAG_ROUTE_CONFLICT, &rs->route->obj, at, "route %s", why);
+    ctl_finding(x, DIAG_ROUTE_CONFLICT, &rs->route->obj, at, "route %s", why);
 }
 
-void val_cross_serving(struct ctx *x, struct eff_listener *l)
+void ctl_cross_serving(struct ctx *x, struct eff_listener *l)
 {
     struct served sv[2];
     struct ptrvec order = {0};

@@ -2,7 +2,7 @@
  * Conditions as status holds them: at most one per type, the catalogue
  * (conditions.def) giving every type and reason its one spelling.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -23,21 +23,21 @@ static const char *const reason_names[] = {
 #undef REASON
 };
 
-const char *val_cond_type_name(enum cond_type t)
+const char *ctl_cond_type_name(enum cond_type t)
 {
     if ((size_t)t >= ARRAY_SIZE(type_names))
         BUG("a condition type outside the catalogue");
     return type_names[t];
 }
 
-const char *val_reason_name(enum cond_reason r)
+const char *ctl_reason_name(enum cond_reason r)
 {
     if (r == REASON_NONE || (size_t)r >= ARRAY_SIZE(reason_names))
         BUG("a condition reason outside the catalogue");
     return reason_names[r];
 }
 
-void val_conditions_set(struct conditions *cs, enum cond_type type, bool status,
+void ctl_conditions_set(struct conditions *cs, enum cond_type type, bool status,
                         enum cond_reason reason, const char *message)
 {
     struct condition *c = NULL;
@@ -60,7 +60,7 @@ void val_conditions_set(struct conditions *cs, enum cond_type type, bool status,
     c->message = message ? message : "";
 }
 
-const struct condition *val_conditions_get(const struct conditions *cs,
+const struct condition *ctl_conditions_get(const struct conditions *cs,
                                            enum cond_type type)
 {
     size_t i;

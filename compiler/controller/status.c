@@ -5,7 +5,7 @@
  * is produced, never held whole: the status of a large repository can be
  * many times its size.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/doc.h"
 
@@ -18,9 +18,9 @@ static void conditions(struct doc_writer *w, const struct conditions *cs,
     doc_writer_seq_begin(w);
     for (i = 0; i < cs->n; i++) {
         doc_writer_map_begin(w);
-        doc_writer_kv_str(w, "type", val_cond_type_name(cs->v[i].type));
+        doc_writer_kv_str(w, "type", ctl_cond_type_name(cs->v[i].type));
         doc_writer_kv_str(w, "status", cs->v[i].status ? "True" : "False");
-        doc_writer_kv_str(w, "reason", val_reason_name(cs->v[i].reason));
+        doc_writer_kv_str(w, "reason", ctl_reason_name(cs->v[i].reason));
         doc_writer_kv_str(w, "message", cs->v[i].message);
         if (o->meta.generation != INT_UNSET)
             doc_writer_kv_int(w, "observedGeneration", o->meta.generation);
@@ -217,7 +217,7 @@ static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
         const struct policy_target_ref *t = gp->missing[i].ref;
         struct conditions cs = {0};
 
-        val_conditions_set(&cs, COND_ACCEPTED, false, REASON_TARGET_NOT_FOUND,
+        ctl_conditions_set(&cs, COND_ACCEPTED, false, REASON_TARGET_NOT_FOUND,
                            gp->missing[i].message);
         doc_writer_map_begin(w);
         doc_writer_key(w, "ancestorRef");
@@ -237,7 +237,7 @@ static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
     item_end(w);
 }
 
-void val_status_write(const struct controller *ctl, enum doc_format format,
+void ctl_status_write(const struct controller *ctl, enum doc_format format,
                       struct strbuf *out, doc_flush_fn *flush, void *ctx)
 {
     struct doc_writer *w = doc_writer_begin(format, out, flush, ctx);

@@ -3,7 +3,7 @@
  * A wildcard "*.example.com" stands for one or more labels in front of
  * ".example.com", never for "example.com" itself.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -33,7 +33,7 @@ static bool under_wildcard(const char *wild, const char *name)
     return strlen(name) > strlen(suffix) && ends_with(name, suffix);
 }
 
-const char *val_hostname_intersect(const char *listener, const char *route)
+const char *ctl_hostname_intersect(const char *listener, const char *route)
 {
     if (is_any(listener))
         return route ? route : "*";
@@ -53,7 +53,7 @@ const char *val_hostname_intersect(const char *listener, const char *route)
     return NULL;
 }
 
-bool val_hostname_matches(const char *pattern, const char *host)
+bool ctl_hostname_matches(const char *pattern, const char *host)
 {
     if (is_any(pattern))
         return true;

@@ -5,7 +5,7 @@
  * or the setting is approximated and a warning says how.  Nothing here lets
  * an unrepresentable value reach the emitter.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -31,7 +31,7 @@ static void drop(struct rule_check *rc, enum diag_code code, const struct ynode 
     const struct object *o = &rc->rs->route->obj;
 
     if (!rc->st->dropped)
-        val_finding(rc->x, code, o, at ? at : rc->st->rule->src,
+        ctl_finding(rc->x, code, o, at ? at : rc->st->rule->src,
                     "rule %zu cannot be programmed: %s; the rule is dropped",
                     rc->index, why);
     rc->st->dropped = true;
@@ -49,7 +49,7 @@ static void quotable_at(struct rule_check *rc, const struct ynode *at, const cha
     drop(rc,
          strstr(problem, "longer") ? DIAG_NGINX_VALUE_TOO_LONG
                                    : DIAG_NGINX_UNQUOTABLE,
-         at, val_msgf(rc->x, "the %s %s", what, problem));
+         at, ctl_msgf(rc->x, "the %s %s", what, problem));
 }
 
 static void quotable(struct rule_check *rc, const struct ynode *parent,
@@ -69,7 +69,7 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
             continue;
         if (headers && !nginx_header_variable(rc->x->c->arena, v[i].name))
             drop(rc, DIAG_NGINX_UNSUPPORTED, v[i].src,
-                 val_msgf(rc->x,
+                 ctl_msgf(rc->x,
                           "header '%s' cannot be matched: nginx ignores request "
                           "headers whose names have characters other than letters, "
                           "digits and '-'",
@@ -77,7 +77,7 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
         /* The word nginx reads is "~" and the anchored, escaped pattern. */
         if (v[i].value)
             quotable(rc, v[i].src, "value",
-                     val_msgf(rc->x, "~%s",
+                     ctl_msgf(rc->x, "~%s",
                               nginx_regex_for_value(rc->x->c->arena,
                                                     v[i].type == MATCH_REGEX,
                                                     v[i].value)),
@@ -103,7 +103,7 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
              "paths under /_gw/ are reserved for gwc's internal locations");
     if (p->type == PATH_MATCH_REGEX) /* its longest word: a map key */
         quotable(rc, p->src, "value",
-                 val_msgf(rc->x, "~^(?:%s)$",
+                 ctl_msgf(rc->x, "~^(?:%s)$",
                           nginx_regex_user_body(rc->x->c->arena, p->value)),
                  QUOTE_REGEX);
     else
@@ -129,7 +129,7 @@ static void header_name(struct rule_check *rc, const struct ynode *at, const cha
     quotable_at(rc, at, "header name", 0, name, QUOTE_LITERAL);
     if (hashed_for_grpc && strlen(name) > GRPC_HEADER_NAME_MAX)
         drop(rc, DIAG_NGINX_UNSUPPORTED, at,
-             val_msgf(
+             ctl_msgf(
                  rc->x,
                  "header '%s' is longer than the %d characters nginx's gRPC proxy "
                  "can set or remove",
@@ -190,7 +190,7 @@ static void cors_list(struct rule_check *rc, const struct cors_filter *f,
 
     for (i = 0; i < n; i++) {
         quotable_at(rc, ynode_item(f->src, field, i), field, 0, v[i], QUOTE_VALUE);
-        joined = val_msgf(rc->x, "%s%s%s", joined, i ? ", " : "", v[i]);
+        joined = ctl_msgf(rc->x, "%s%s%s", joined, i ? ", " : "", v[i]);
     }
     quotable(rc, f->src, field, joined, QUOTE_VALUE);
 }
@@ -226,7 +226,7 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
             cors_list(rc, c, "exposeHeaders", c->expose_headers, c->n_expose_headers);
             if (c->allow_credentials == TRI_TRUE && c->n_expose_headers == 1 &&
                 str_eq(c->expose_headers[0], "*"))
-                val_finding(
+                ctl_finding(
                     rc->x, DIAG_NGINX_UNSUPPORTED, &rc->rs->route->obj,
                     ynode_get(c->src, "exposeHeaders"),
                     "exposeHeaders '*' cannot be sent with allowCredentials "
@@ -267,7 +267,7 @@ static void retry(struct rule_check *rc, const struct route_retry *r)
         case 403: case 404: case 429: case 500: case 502: case 503: case 504:
             break;
         default:
-            val_finding(
+            ctl_finding(
                 rc->x, DIAG_NGINX_UNSUPPORTED, o, ynode_item(r->src, "codes", i),
                 "nginx retries only on 403, 404, 429, 500, 502, 503 and 504; "
                 "responses with status %lld are not retried",
@@ -276,11 +276,11 @@ static void retry(struct rule_check *rc, const struct route_retry *r)
     }
     if (r->backoff && strspn(r->backoff, "0hms") != strlen(r->backoff)) {
         rc->rs->unsupported =
-            val_msgf(rc->x,
+            ctl_msgf(rc->x,
                      "rule %zu: retry.backoff %s is not supported: "
                      "nginx retries at once",
                      rc->index, r->backoff);
-        val_finding_sev(
+        ctl_finding_sev(
             rc->x, DIAG_ERROR, DIAG_NGINX_UNSUPPORTED, o,
             ynode_get(r->src, "backoff"),
             "nginx retries at once and cannot wait %s between tries, so the "
@@ -296,7 +296,7 @@ static void approximations(struct rule_check *rc)
     const struct object *o = &rc->rs->route->obj;
 
     if (r->timeouts.request && strspn(r->timeouts.request, "0hms") != strlen(r->timeouts.request))
-        val_finding(
+        ctl_finding(
             rc->x, DIAG_NGINX_APPROXIMATED, o,
             ynode_get(r->timeouts.src, "request"),
             !r->timeouts.backend_request
@@ -310,7 +310,7 @@ static void approximations(struct rule_check *rc)
                   "enforced beyond timeouts.backendRequest",
             r->timeouts.request);
     if (r->timeouts.backend_request)
-        val_finding(
+        ctl_finding(
             rc->x, DIAG_NGINX_APPROXIMATED, o,
             ynode_get(r->timeouts.src, "backendRequest"),
             "timeouts.backendRequest %s is applied to nginx's connect, send and "
@@ -319,7 +319,7 @@ static void approximations(struct rule_check *rc)
     if (r->retry.src)
         retry(rc, &r->retry);
     if (r->session_persistence.src)
-        val_finding(
+        ctl_finding(
             rc->x, DIAG_NGINX_UNSUPPORTED, o, r->session_persistence.src,
             "sessionPersistence needs sticky sessions, which nginx 1.22 (OSS) "
             "lacks; requests are balanced without affinity");
@@ -371,7 +371,7 @@ static void check_rule(struct rule_check *rc)
             quotable(rc, m->src, "method", m->method, QUOTE_REGEX);
             /* Its longest word: a map key. */
             quotable_at(rc, m->src, "method match", 0,
-                        val_msgf(rc->x, "~^(?:%s)$",
+                        ctl_msgf(rc->x, "~^(?:%s)$",
                                  nginx_regex_grpc_path(rc->x->c->arena, m->service,
                                                        m->method, true)),
                         QUOTE_REGEX);
@@ -423,7 +423,7 @@ static void cleartext_h2c(struct ctx *x, struct gateway_state *gs, unsigned char
             if (a->route->route->obj.kind != KIND_GRPC_ROUTE || !a->carries_traffic)
                 continue;
             a->carries_traffic = false;
-            val_finding(
+            ctl_finding(
                 x, DIAG_CLEARTEXT_H2C_CONFLICT, &a->route->route->obj,
                 a->route->route->spec_src,
                 "GRPCRoute needs HTTP/2 cleartext (h2c) on port %lld, where "
@@ -456,7 +456,7 @@ static void subject_alt_names(struct ctx *x, struct policy_state *ps)
     }
     if (i < v->n_subject_alt_names) {
         if (v->n_subject_alt_names > 1)
-            val_finding(x, DIAG_NGINX_APPROXIMATED, &ps->policy->obj,
+            ctl_finding(x, DIAG_NGINX_APPROXIMATED, &ps->policy->obj,
                         v->subject_alt_names[0].src,
                         "nginx verifies backend certificates against the hostname "
                         "'%s' only; "
@@ -466,7 +466,7 @@ static void subject_alt_names(struct ctx *x, struct policy_state *ps)
         return;
     }
     ps->unverifiable = true;
-    val_finding(
+    ctl_finding(
         x, DIAG_NGINX_UNSUPPORTED, &ps->policy->obj, v->subject_alt_names[0].src,
         "nginx 1.22 verifies backend certificates against one DNS name, the SNI "
         "hostname '%s', and cannot check these subjectAltNames; requests to the "
@@ -491,7 +491,7 @@ static void unsupported_routes(struct gateway_state *gs)
     }
 }
 
-void val_nginx_limits(struct ctx *x)
+void ctl_nginx_limits(struct ctx *x)
 {
     /* Per port, cleared after each Gateway (cleartext_h2c). */
     unsigned char *http_port = ARENA_NEW_ARRAY(x->c->arena, unsigned char, 65536);

@@ -3,11 +3,11 @@
  * family, the object that owns it, and whether two listeners can share a
  * port.  A leaf: the passes call it, it calls none of them.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/str.h"
 
-const char *val_protocol_name(enum protocol p)
+const char *ctl_protocol_name(enum protocol p)
 {
     switch (p) {
     case PROTO_HTTP:
@@ -27,12 +27,12 @@ const char *val_protocol_name(enum protocol p)
 }
 
 /* The object whose namespace and grants govern a listener's references. */
-const struct object *val_listener_owner(const struct eff_listener *l)
+const struct object *ctl_listener_owner(const struct eff_listener *l)
 {
     return l->set ? &l->set->ls->obj : &l->gateway->gw->obj;
 }
 
-enum family val_family_of(enum protocol p)
+enum family ctl_family_of(enum protocol p)
 {
     switch (p) {
     case PROTO_HTTP:
@@ -54,10 +54,10 @@ enum family val_family_of(enum protocol p)
  * share a port and are told apart by SNI; everything else on one port must
  * be the same protocol with different hostnames (docs/spec-notes.md, "Listeners: validity and
  * conflicts"). */
-enum cond_reason val_conflict_reason(const struct eff_listener *a,
+enum cond_reason ctl_conflict_reason(const struct eff_listener *a,
                                      const struct eff_listener *b)
 {
-    enum family fa = val_family_of(a->protocol), fb = val_family_of(b->protocol);
+    enum family fa = ctl_family_of(a->protocol), fb = ctl_family_of(b->protocol);
 
     if (a->port != b->port || a->protocol == PROTO_OTHER || b->protocol == PROTO_OTHER)
         return REASON_NONE;

@@ -8,21 +8,21 @@
  * Either way a misspelled name gets a suggestion from the names the input
  * does hold.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
 #include "base/suggest.h"
 
-const char *val_name_suggestion(struct ctx *x, enum kind kind, const char *ns,
+const char *ctl_name_suggestion(struct ctx *x, enum kind kind, const char *ns,
                                 const char *name)
 {
     const char *best = model_suggest_name(x->m, kind, ns, name, &x->suggest_budget);
 
-    return val_msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
+    return ctl_msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
 }
 
-bool val_assume_exists(struct ctx *x, const struct object *from,
+bool ctl_assume_exists(struct ctx *x, const struct object *from,
                        const struct ynode *at, enum kind kind, const char *ns,
                        const char *name, const char *how)
 {
@@ -31,16 +31,16 @@ bool val_assume_exists(struct ctx *x, const struct object *from,
     if (x->o->strict_refs || !schema_can_name(kind, name) ||
         (ns && !schema_can_name(KIND_NAMESPACE, ns)))
         return false;
-    val_finding(
+    ctl_finding(
         x, DIAG_REF_ASSUMED, from, at,
         "%s '%s%s%s' is not in the input; assuming it exists in the cluster (%s; "
         "--strict-refs makes this an error)%s",
         model_kind_name(kind), ns ? ns : "", ns ? "/" : "", name, how,
-        val_name_suggestion(x, kind, ns, name));
+        ctl_name_suggestion(x, kind, ns, name));
     return true;
 }
 
-bool val_namespace_missing(struct ctx *x, const struct object *owner,
+bool ctl_namespace_missing(struct ctx *x, const struct object *owner,
                            const struct ynode *at, const char *ns)
 {
     void **seen = strhash_slot(&x->missing_namespaces, ns);
@@ -48,15 +48,15 @@ bool val_namespace_missing(struct ctx *x, const struct object *owner,
     if (*seen)
         return x->o->strict_refs;
     *seen = (void *)ns;
-    if (val_assume_exists(
+    if (ctl_assume_exists(
             x, owner, at, KIND_NAMESPACE, NULL, ns,
             "the selector can match only its kubernetes.io/metadata.name "
             "label"))
         return false;
-    val_finding(
+    ctl_finding(
         x, DIAG_NAMESPACE_NOT_FOUND, owner, at,
         "Namespace '%s' is not in the input, so its labels are unknown and the "
         "selector admits nothing from it%s",
-        ns, val_name_suggestion(x, KIND_NAMESPACE, NULL, ns));
+        ns, ctl_name_suggestion(x, KIND_NAMESPACE, NULL, ns));
     return true;
 }

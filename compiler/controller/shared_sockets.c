@@ -2,7 +2,7 @@
  * Listeners of different Gateways on one nginx socket (docs/spec-notes.md,
  * "Listeners of different Gateways on one socket").
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -22,12 +22,12 @@
  * protocol and hostname twice.  The older Gateway (creationTimestamp, then
  * "{namespace}/{name}") keeps the socket; the younger one's listener is
  * Conflicted, not accepted and not programmed.  That is status, and
- * val_shared_addresses() computes it for every command alike.
+ * ctl_shared_addresses() computes it for every command alike.
  *
  * compile serves every Gateway from one nginx: a Gateway without
  * spec.addresses listens on every address (which overlaps every other
  * Gateway's), and with --listen-address all of them listen on that one
- * address.  The clashes this alone causes are judged by val_shared_nginx(),
+ * address.  The clashes this alone causes are judged by ctl_shared_nginx(),
  * for compile only: the younger listener is left out of the configuration
  * (valid = false) with a finding that says how to avoid it, and no status
  * changes.  Between a Gateway on every address and one on a specific
@@ -86,17 +86,17 @@ static enum cond_reason socket_conflict(const struct eff_listener *a,
         ((in_http_module(a->protocol) && in_stream_tcp(b->protocol)) ||
          (in_stream_tcp(a->protocol) && in_http_module(b->protocol))))
         return REASON_PROTOCOL_CONFLICT;
-    return val_conflict_reason(a, b);
+    return ctl_conflict_reason(a, b);
 }
 
 /* "listener 'x' of Gateway ns/gw", or of a ListenerSet of that Gateway. */
 static const char *listener_label(struct ctx *x, const struct eff_listener *l)
 {
     if (l->set)
-        return val_msgf(x, "listener '%s' of %s (on Gateway %s)", l->spec->name,
+        return ctl_msgf(x, "listener '%s' of %s (on Gateway %s)", l->spec->name,
                         model_object_label(x->c, &l->set->ls->obj),
                         l->gateway->gw->obj.nsname);
-    return val_msgf(x, "listener '%s' of %s", l->spec->name,
+    return ctl_msgf(x, "listener '%s' of %s", l->spec->name,
                     model_object_label(x->c, &l->gateway->gw->obj));
 }
 
@@ -109,19 +109,19 @@ static void lose_socket(struct ctx *x, struct eff_listener *l,
     enum diag_code code = reason == REASON_HOSTNAME_CONFLICT
                               ? DIAG_LISTENER_HOSTNAME_CONFLICT
                               : DIAG_LISTENER_PROTOCOL_CONFLICT;
-    const char *what = val_msgf(
-        x, "%s port %lld%s%s", val_protocol_name(l->protocol), (long long)l->port,
+    const char *what = ctl_msgf(
+        x, "%s port %lld%s%s", ctl_protocol_name(l->protocol), (long long)l->port,
         l->hostname ? " " : "", l->hostname ? l->hostname : "");
     const char *where, *msg;
 
     l->valid = false;
     where = !address ? "every address"
             : ov == OVERLAP_WILDCARD
-                ? val_msgf(x, "%s (one of them listens on every address)", address)
+                ? ctl_msgf(x, "%s (one of them listens on every address)", address)
                 : address;
     if (pass == PASS_ONE_NGINX) {
-        val_finding(
-            x, code, val_listener_owner(l), l->spec->src,
+        ctl_finding(
+            x, code, ctl_listener_owner(l), l->spec->src,
             "listener '%s' (%s) is left out of the nginx configuration: in one "
             "nginx it shares %s%s with %s, and Gateway %s is older (%s); %s "
             "(status is unchanged: in a cluster every Gateway has addresses "
@@ -129,7 +129,7 @@ static void lose_socket(struct ctx *x, struct eff_listener *l,
             l->spec->name, what, where,
             x->o->listen_address ? " (--listen-address)" : "",
             listener_label(x, with), with->gateway->gw->obj.nsname,
-            val_reason_name(reason),
+            ctl_reason_name(reason),
             x->o->listen_address
                 ? "compile each Gateway on its own with --gateway "
                   "NAMESPACE/NAME, or drop --listen-address and give the "
@@ -138,18 +138,18 @@ static void lose_socket(struct ctx *x, struct eff_listener *l,
                   "on its own with --gateway NAMESPACE/NAME");
         return;
     }
-    msg = val_msgf(x, "%s with %s, whose Gateway is older and also listens on %s",
-                   val_reason_name(reason), listener_label(x, with), where);
-    val_conditions_set(&l->conditions, COND_ACCEPTED, false, reason, msg);
-    val_conditions_set(&l->conditions, COND_CONFLICTED, true, reason, msg);
-    val_conditions_set(&l->conditions, COND_PROGRAMMED, false, reason, msg);
+    msg = ctl_msgf(x, "%s with %s, whose Gateway is older and also listens on %s",
+                   ctl_reason_name(reason), listener_label(x, with), where);
+    ctl_conditions_set(&l->conditions, COND_ACCEPTED, false, reason, msg);
+    ctl_conditions_set(&l->conditions, COND_CONFLICTED, true, reason, msg);
+    ctl_conditions_set(&l->conditions, COND_PROGRAMMED, false, reason, msg);
     l->accepted = false;
-    val_finding(
-        x, code, val_listener_owner(l), l->spec->src,
+    ctl_finding(
+        x, code, ctl_listener_owner(l), l->spec->src,
         "listener '%s' (%s) conflicts with %s: both Gateways listen on %s, and "
         "Gateway %s is older, so only its listener is programmed (%s)",
         l->spec->name, what, listener_label(x, with), where,
-        with->gateway->gw->obj.nsname, val_reason_name(reason));
+        with->gateway->gw->obj.nsname, ctl_reason_name(reason));
 }
 
 /*
@@ -324,7 +324,7 @@ static void against(struct claim_set *sets, struct name_table *names, size_t set
     for (p = 0; p < PROTO_OTHER; p++)
         consider(&sets[set].first[p], b, ov, address, v);
     if (b->protocol != PROTO_TCP && b->protocol != PROTO_UDP) {
-        ns = name_find(names, set, val_family_of(b->protocol),
+        ns = name_find(names, set, ctl_family_of(b->protocol),
                        b->hostname ? b->hostname : "");
         if (ns->hostname)
             consider(&ns->claim, b, ov, address, v);
@@ -345,12 +345,12 @@ static void claim(struct claim_set *sets, struct name_table *names, size_t set,
         sets[set].first[l->protocol] = me;
     if (l->protocol == PROTO_TCP || l->protocol == PROTO_UDP)
         return;
-    ns = name_find(names, set, val_family_of(l->protocol),
+    ns = name_find(names, set, ctl_family_of(l->protocol),
                    l->hostname ? l->hostname : "");
     if (!ns->hostname) {
         ns->hostname = l->hostname ? l->hostname : "";
         ns->set = set;
-        ns->family = val_family_of(l->protocol);
+        ns->family = ctl_family_of(l->protocol);
         ns->claim = me;
     }
 }
@@ -476,12 +476,12 @@ static void judge(struct ctx *x, enum pass pass)
     }
 }
 
-void val_shared_addresses(struct ctx *x)
+void ctl_shared_addresses(struct ctx *x)
 {
     judge(x, PASS_CLUSTER);
 }
 
-void val_shared_nginx(struct ctx *x)
+void ctl_shared_nginx(struct ctx *x)
 {
     judge(x, PASS_ONE_NGINX);
 }

@@ -3,7 +3,7 @@
  * on one port, and the conditions each listener ends with
  * (docs/spec-notes.md, "Listeners: validity and conflicts").
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -18,24 +18,24 @@ static void mark_conflicted(struct ctx *x, struct eff_listener *l,
 {
     const char *msg;
 
-    if (val_conditions_get(&l->conditions, COND_CONFLICTED))
+    if (ctl_conditions_get(&l->conditions, COND_CONFLICTED))
         return;
-    msg = val_msgf(x, "%s with listener '%s' of %s", val_reason_name(reason),
+    msg = ctl_msgf(x, "%s with listener '%s' of %s", ctl_reason_name(reason),
                    with->spec->name,
-                   model_object_label(x->c, val_listener_owner(with)));
-    val_conditions_set(&l->conditions, COND_ACCEPTED, false, reason, msg);
-    val_conditions_set(&l->conditions, COND_CONFLICTED, true, reason, msg);
+                   model_object_label(x->c, ctl_listener_owner(with)));
+    ctl_conditions_set(&l->conditions, COND_ACCEPTED, false, reason, msg);
+    ctl_conditions_set(&l->conditions, COND_CONFLICTED, true, reason, msg);
     l->accepted = false;
-    val_finding(
+    ctl_finding(
         x,
         reason == REASON_HOSTNAME_CONFLICT ? DIAG_LISTENER_HOSTNAME_CONFLICT
                                            : DIAG_LISTENER_PROTOCOL_CONFLICT,
-        val_listener_owner(l), l->spec->src,
+        ctl_listener_owner(l), l->spec->src,
         "listener '%s' (%s port %lld%s%s) conflicts with listener '%s' of %s: %s",
-        l->spec->name, val_protocol_name(l->protocol), (long long)l->port,
+        l->spec->name, ctl_protocol_name(l->protocol), (long long)l->port,
         l->hostname ? " " : "", l->hostname ? l->hostname : "", with->spec->name,
-        model_object_label(x->c, val_listener_owner(with)),
-        val_reason_name(reason));
+        model_object_label(x->c, ctl_listener_owner(with)),
+        ctl_reason_name(reason));
 }
 
 /* Keys of the listeners a conflict check looks up: by port and family,
@@ -53,13 +53,13 @@ static const char *conflict_key(struct ctx *x, char *buf, size_t cap,
     return strhash_key(x->c->arena, buf, cap, parts, 4);
 }
 
-/* The earliest listener val_conflict_reason() pairs with b among those
+/* The earliest listener ctl_conflict_reason() pairs with b among those
  * registered so far (each key holds the first listener of its kind). */
 static size_t first_conflict(struct ctx *x, const struct strhash *seen,
                              const struct eff_listener *b, size_t none)
 {
     static const enum family tcp_side[] = {FAMILY_HTTP, FAMILY_TLS, FAMILY_TCP};
-    enum family fb = val_family_of(b->protocol);
+    enum family fb = ctl_family_of(b->protocol);
     size_t best = none, k;
     char buf[320];
     const size_t *at;
@@ -84,7 +84,7 @@ static size_t first_conflict(struct ctx *x, const struct strhash *seen,
 static void register_listener(struct ctx *x, struct strhash *seen,
                               const struct eff_listener *l, size_t i)
 {
-    enum family f = val_family_of(l->protocol);
+    enum family f = ctl_family_of(l->protocol);
     size_t *at = ARENA_NEW(x->c->arena, size_t);
     void **slot;
     int with;
@@ -116,7 +116,7 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
     for (i = 0; i < gs->n_own; i++) {
         for (j = i + 1; j < gs->n_own; j++) {
             struct eff_listener *a = &gs->listeners[i], *b = &gs->listeners[j];
-            enum cond_reason why = val_conflict_reason(a, b);
+            enum cond_reason why = ctl_conflict_reason(a, b);
             if (why != REASON_NONE) {
                 mark_conflicted(x, a, b, why);
                 mark_conflicted(x, b, a, why);
@@ -127,13 +127,13 @@ static void resolve_conflicts(struct ctx *x, struct gateway_state *gs)
     for (i = 0; i < gs->n_listeners; i++) {
         struct eff_listener *b = &gs->listeners[i];
         if (i >= gs->n_own &&
-            !val_conditions_get(&b->conditions, COND_CONFLICTED)) {
+            !ctl_conditions_get(&b->conditions, COND_CONFLICTED)) {
             size_t a = first_conflict(x, &seen, b, gs->n_listeners);
             if (a < gs->n_listeners)
                 mark_conflicted(x, b, &gs->listeners[a],
-                                val_conflict_reason(&gs->listeners[a], b));
+                                ctl_conflict_reason(&gs->listeners[a], b));
         }
-        if (!val_conditions_get(&b->conditions, COND_CONFLICTED))
+        if (!ctl_conditions_get(&b->conditions, COND_CONFLICTED))
             register_listener(x, &seen, b, i);
     }
 }
@@ -181,11 +181,11 @@ static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
         for (j = 0; v && j < v->n; j++) {
             const struct eff_listener *b = v->v[j];
             if (b == a || str_eq(a->hostname, b->hostname) ||
-                !val_hostname_matches(a->hostname, b->hostname))
+                !ctl_hostname_matches(a->hostname, b->hostname))
                 continue;
-            val_conditions_set(&a->conditions, COND_OVERLAPPING_TLS_CONFIG, true,
+            ctl_conditions_set(&a->conditions, COND_OVERLAPPING_TLS_CONFIG, true,
                                REASON_OVERLAPPING_HOSTNAMES,
-                               val_msgf(x,
+                               ctl_msgf(x,
                                         "hostname %s overlaps listener '%s' (%s)",
                                         a->hostname, b->spec->name, b->hostname));
             break;
@@ -196,8 +196,8 @@ static void overlapping_tls(struct ctx *x, struct gateway_state *gs)
 static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
 {
     const struct condition *rr =
-        val_conditions_get(&l->conditions, COND_RESOLVED_REFS);
-    const struct condition *acc = val_conditions_get(&l->conditions, COND_ACCEPTED);
+        ctl_conditions_get(&l->conditions, COND_RESOLVED_REFS);
+    const struct condition *acc = ctl_conditions_get(&l->conditions, COND_ACCEPTED);
     /* Kinds it cannot serve only narrow what attaches (supportedKinds
      * keeps the valid ones); the listener is programmed with those. */
     bool resolved = !rr || rr->status || rr->reason == REASON_INVALID_ROUTE_KINDS;
@@ -205,25 +205,25 @@ static void listener_final_conditions(struct ctx *x, struct eff_listener *l)
 
     (void)x;
     if (!rr)
-        val_conditions_set(&l->conditions, COND_RESOLVED_REFS, true,
+        ctl_conditions_set(&l->conditions, COND_RESOLVED_REFS, true,
                            REASON_RESOLVED_REFS, "");
-    conflicted = val_conditions_get(&l->conditions, COND_CONFLICTED);
+    conflicted = ctl_conditions_get(&l->conditions, COND_CONFLICTED);
     if (!conflicted)
-        val_conditions_set(&l->conditions, COND_CONFLICTED, false,
+        ctl_conditions_set(&l->conditions, COND_CONFLICTED, false,
                            REASON_NO_CONFLICTS, "");
     l->valid = l->accepted && resolved;
     if (l->valid)
-        val_conditions_set(&l->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
+        ctl_conditions_set(&l->conditions, COND_PROGRAMMED, true, REASON_PROGRAMMED,
                            "");
     else if (!l->accepted && acc && conflicted && conflicted->status)
-        val_conditions_set(&l->conditions, COND_PROGRAMMED, false, acc->reason,
+        ctl_conditions_set(&l->conditions, COND_PROGRAMMED, false, acc->reason,
                            acc->message);
     else
-        val_conditions_set(&l->conditions, COND_PROGRAMMED, false, REASON_INVALID,
+        ctl_conditions_set(&l->conditions, COND_PROGRAMMED, false, REASON_INVALID,
                            "the listener cannot be programmed");
 }
 
-void val_listener_conflicts(struct ctx *x, struct gateway_state *gs)
+void ctl_listener_conflicts(struct ctx *x, struct gateway_state *gs)
 {
     size_t i;
 

@@ -5,7 +5,7 @@
  * The API server keeps "X-Mode" and "x-mode" side by side, so the later
  * entry is valid input that has no effect; plan/ skips it and this says so.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/compilation.h"
 #include "load/load.h"
@@ -22,7 +22,7 @@ static void ignored_in(struct ctx *x, const struct object *o, const struct value
             continue;
         for (j = 0; !v[j].name || !str_eq_nocase(v[j].name, v[i].name); j++)
             ;
-        d = val_finding(
+        d = ctl_finding(
             x, DIAG_HEADER_MATCH_IGNORED, o, ynode_get(v[i].src, "name"),
             "header name '%s' repeats '%s' of an earlier entry (header names "
             "are case-insensitive); only the first entry with a name is "
@@ -33,7 +33,7 @@ static void ignored_in(struct ctx *x, const struct object *o, const struct value
     }
 }
 
-void val_header_matches_check(struct ctx *x, const struct route_state *rs)
+void ctl_header_matches_check(struct ctx *x, const struct route_state *rs)
 {
     const struct route *r = rs->route;
     size_t i, k;

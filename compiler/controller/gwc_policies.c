@@ -5,7 +5,7 @@
  * path of a rule.  A policy affects objects of its own namespace only, so
  * every target key carries the policy's namespace.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -63,7 +63,7 @@ static bool writable(struct ctx *x, const struct object *o)
         for (i = 0; i < p->n_error_responses; i++) {
             const char *body = p->error_responses[i].body;
             if (body && (problem = nginx_quote_problem(body, QUOTE_VALUE))) {
-                val_finding(x, DIAG_NGINX_UNQUOTABLE, o,
+                ctl_finding(x, DIAG_NGINX_UNQUOTABLE, o,
                             ynode_get(p->error_responses[i].src, "body"),
                             "the body %s; the rules this policy covers answer 500",
                             problem);
@@ -75,7 +75,7 @@ static bool writable(struct ctx *x, const struct object *o)
         const char *target = si->url ? si->url : si->path;
         if (si->src && target &&
             (problem = nginx_quote_problem(target, QUOTE_VALUE))) {
-            val_finding(
+            ctl_finding(
                 x, DIAG_NGINX_UNQUOTABLE, o, si->src,
                 "the sign-in target %s; the rules this policy covers answer 500",
                 problem);
@@ -97,10 +97,10 @@ static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char *
     struct strbuf all = STRBUF_INIT;
     size_t i;
 
-    if (!val_grant_allows(x, "AccessPolicy", p->obj.meta.namespace, "", "Secret",
+    if (!ctl_grant_allows(x, "AccessPolicy", p->obj.meta.namespace, "", "Secret",
                           ns, b->secret_ref.name)) {
         *why =
-            val_msgf(x,
+            ctl_msgf(x,
                      "Secret '%s/%s' is in another namespace and no ReferenceGrant "
                      "there allows AccessPolicy from '%s'",
                      ns, b->secret_ref.name, p->obj.meta.namespace);
@@ -108,7 +108,7 @@ static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char *
     }
     sec = (const struct secret *)model_find(x->m, KIND_SECRET, ns, b->secret_ref.name);
     if (!sec || sec->obj.rejected) {
-        *why = val_msgf(x, "Secret '%s/%s' is not in the input", ns,
+        *why = ctl_msgf(x, "Secret '%s/%s' is not in the input", ns,
                         b->secret_ref.name);
         return false;
     }
@@ -122,12 +122,12 @@ static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char *
                 char *v;
                 size_t n;
                 const char *line;
-                if (!val_secret_value(x->c->arena, sec, maps[k]->v[i].key, &v, &n))
+                if (!ctl_secret_value(x->c->arena, sec, maps[k]->v[i].key, &v, &n))
                     continue;
-                line = val_msgf(x, "%s:%.*s", maps[k]->v[i].key, (int)n, v);
-                strbuf_addstr(&all, val_htpasswd_lines(
+                line = ctl_msgf(x, "%s:%.*s", maps[k]->v[i].key, (int)n, v);
+                strbuf_addstr(&all, ctl_htpasswd_lines(
                                         x, &p->obj, b->secret_ref.src,
-                                        val_msgf(x, "key '%s'", maps[k]->v[i].key),
+                                        ctl_msgf(x, "key '%s'", maps[k]->v[i].key),
                                         line, strlen(line), &users));
             }
         }
@@ -135,21 +135,21 @@ static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char *
         const char *key = b->key ? b->key : "auth";
         char *v;
         size_t n;
-        if (!val_secret_value(x->c->arena, sec, key, &v, &n)) {
-            *why = val_msgf(x, "Secret '%s/%s' has no key '%s'", ns,
+        if (!ctl_secret_value(x->c->arena, sec, key, &v, &n)) {
+            *why = ctl_msgf(x, "Secret '%s/%s' has no key '%s'", ns,
                             b->secret_ref.name, key);
             return false;
         }
         strbuf_addstr(&all,
-                      val_htpasswd_lines(x, &p->obj, b->secret_ref.src,
-                                         val_msgf(x, "Secret '%s/%s' key '%s'", ns,
+                      ctl_htpasswd_lines(x, &p->obj, b->secret_ref.src,
+                                         ctl_msgf(x, "Secret '%s/%s' key '%s'", ns,
                                                   b->secret_ref.name, key),
                                          v, n, &users));
     }
     gp->htpasswd = arena_strndup(x->c->arena, all.buf ? all.buf : "", all.len);
     strbuf_release(&all);
     if (!*gp->htpasswd) {
-        *why = val_msgf(x, "Secret '%s/%s' has no usable htpasswd line", ns,
+        *why = ctl_msgf(x, "Secret '%s/%s' has no usable htpasswd line", ns,
                         b->secret_ref.name);
         return false;
     }
@@ -164,18 +164,18 @@ static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions 
     const char *why = NULL;
 
     if (p->basic_auth.src && !basic_auth_secret(x, gp, &why))
-        val_finding(x, DIAG_POLICY_REF_INVALID, &p->obj,
+        ctl_finding(x, DIAG_POLICY_REF_INVALID, &p->obj,
                     p->basic_auth.secret_ref.src,
                     "%s; the rules this policy covers answer 500 until it is", why);
     if (p->external_auth.backend_ref.src &&
-        (!val_backend_resolve_for(x, &p->obj, &p->external_auth.backend_ref,
+        (!ctl_backend_resolve_for(x, &p->obj, &p->external_auth.backend_ref,
                                   &gp->auth) ||
          gp->auth.status != BACKEND_OK)) {
         if (!why)
-            why = val_msgf(x, "the auth Service '%s' cannot be used",
+            why = ctl_msgf(x, "the auth Service '%s' cannot be used",
                            p->external_auth.backend_ref.name);
         if (gp->auth.status == BACKEND_UNAVAILABLE)
-            val_finding(
+            ctl_finding(
                 x, DIAG_POLICY_REF_INVALID, &p->obj,
                 p->external_auth.backend_ref.src,
                 "auth Service '%s' has no ready endpoints; the rules this policy "
@@ -183,11 +183,11 @@ static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions 
                 p->external_auth.backend_ref.name);
     }
     if (why) {
-        val_conditions_set(cs, COND_RESOLVED_REFS, false, REASON_INVALID, why);
+        ctl_conditions_set(cs, COND_RESOLVED_REFS, false, REASON_INVALID, why);
         return false;
     }
     if (p->basic_auth.src || p->external_auth.src)
-        val_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
+        ctl_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
     return true;
 }
 
@@ -238,25 +238,25 @@ static const char *resolve_target(struct ctx *x, struct gwc_policy *gp,
     size_t i;
 
     if (str_eq(t->kind, "Gateway")) {
-        struct gateway_state *gs = val_find_gateway(x, ns, t->name);
+        struct gateway_state *gs = ctl_find_gateway(x, ns, t->name);
         if (!gs)
             return model_find(x->m, KIND_GATEWAY, ns, t->name)
                        ? NULL /* another controller's: not ours to report */
-                       : val_msgf(x, "Gateway '%s/%s' is not in the input", ns,
+                       : ctl_msgf(x, "Gateway '%s/%s' is not in the input", ns,
                                   t->name);
         if (sec && !has_listener(gs->listeners, gs->n_own, sec))
-            return val_msgf(x, "Gateway '%s/%s' has no listener '%s'", ns, t->name,
+            return ctl_msgf(x, "Gateway '%s/%s' has no listener '%s'", ns, t->name,
                             sec);
         add_ancestor(x, gp, gs);
     } else if (str_eq(t->kind, "ListenerSet")) {
-        struct listener_set_state *ls = val_find_listener_set(x, ns, t->name);
+        struct listener_set_state *ls = ctl_find_listener_set(x, ns, t->name);
         if (!ls)
             return model_find(x->m, KIND_LISTENER_SET, ns, t->name)
                        ? NULL
-                       : val_msgf(x, "ListenerSet '%s/%s' is not in the input", ns,
+                       : ctl_msgf(x, "ListenerSet '%s/%s' is not in the input", ns,
                                   t->name);
         if (sec && !has_listener(ls->listeners, ls->n_listeners, sec))
-            return val_msgf(x, "ListenerSet '%s/%s' has no listener '%s'", ns,
+            return ctl_msgf(x, "ListenerSet '%s/%s' has no listener '%s'", ns,
                             t->name, sec);
         if (ls->parent)
             add_ancestor(x, gp, ls->parent);
@@ -266,10 +266,10 @@ static const char *resolve_target(struct ctx *x, struct gwc_policy *gp,
         const struct route_state *rs =
             strhash_get(routes, target_key(x->c->arena, t->kind, ns, t->name, NULL));
         if (!r || r->obj.rejected)
-            return val_msgf(x, "%s '%s/%s' is not in the input", t->kind, ns,
+            return ctl_msgf(x, "%s '%s/%s' is not in the input", t->kind, ns,
                             t->name);
         if (sec && !has_rule(r, sec))
-            return val_msgf(x, "%s '%s/%s' has no rule named '%s'", t->kind, ns,
+            return ctl_msgf(x, "%s '%s/%s' has no rule named '%s'", t->kind, ns,
                             t->name, sec);
         for (i = 0; rs && i < rs->n_parents; i++) {
             const struct ptrvec *ls = &rs->parents[i].listeners;
@@ -298,15 +298,15 @@ static void index_target(struct ctx *x, struct gwc_policy *gp,
         const struct gwc_policy *q = (*slot)->v[i];
         if (q->obj->kind == gp->obj->kind) {
             const char *m =
-                val_msgf(x, "the older %s %s targets the same %s '%s'%s%s",
+                ctl_msgf(x, "the older %s %s targets the same %s '%s'%s%s",
                          model_kind_name(q->obj->kind), q->obj->nsname, t->kind,
                          t->name, t->section_name ? " sectionName " : "",
                          t->section_name ? t->section_name : "");
-            val_finding(x, DIAG_POLICY_CONFLICT, gp->obj, t->src,
+            ctl_finding(x, DIAG_POLICY_CONFLICT, gp->obj, t->src,
                         "%s; this policy does "
                         "not apply there",
                         m);
-            val_conditions_set(cs, COND_ACCEPTED, false, REASON_CONFLICTED, m);
+            ctl_conditions_set(cs, COND_ACCEPTED, false, REASON_CONFLICTED, m);
             *lost = true;
             return;
         }
@@ -329,7 +329,7 @@ static void check_trust_all(struct ctx *x, const struct object *o)
 
     for (i = 0; i < d->n_trusted_proxies; i++) {
         if (str_eq(d->trusted_proxies[i], "0.0.0.0/0") || str_eq(d->trusted_proxies[i], "::/0"))
-            val_finding(
+            ctl_finding(
                 x, DIAG_TRUST_ALL, o, ynode_get(d->src, "trustedProxies"),
                 "trustedProxies %s trusts every peer: any client can choose the "
                 "address that allow lists and rate limits see; list your proxies",
@@ -361,14 +361,14 @@ static void check_detection_ports(struct ctx *x, const struct gwc_policy *gp,
         const struct policy_target_ref *t = &p->targets.v[i];
         struct gateway_state *gs =
             str_eq(t->kind, "Gateway")
-                ? val_find_gateway(x, p->obj.meta.namespace, t->name)
+                ? ctl_find_gateway(x, p->obj.meta.namespace, t->name)
                 : NULL;
         for (j = 0; gs && j < gs->n_listeners; j++) {
             const struct eff_listener *l = &gs->listeners[j];
             if (l->protocol != PROTO_HTTPS || !on_tls_port(tp, l->port) ||
                 (t->section_name && !str_eq(t->section_name, l->spec->name)))
                 continue;
-            val_finding(
+            ctl_finding(
                 x, DIAG_CLIENT_ADDRESS_CONFLICT, gp->obj,
                 ynode_get(d->src, "source"),
                 "listener '%s' of Gateway %s shares port %lld with TLS listeners, "
@@ -390,24 +390,24 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
     size_t i, lost = 0;
 
     gp->usable = true;
-    val_conditions_set(&cs, COND_ACCEPTED, true, REASON_ACCEPTED, "");
+    ctl_conditions_set(&cs, COND_ACCEPTED, true, REASON_ACCEPTED, "");
     if (gp->obj->kind == KIND_ACCESS_POLICY)
         gp->usable = access_refs(x, gp, &cs);
     if (gp->obj->kind == KIND_CLIENT_POLICY)
         check_trust_all(x, gp->obj);
     if (!writable(x, gp->obj)) {
-        val_conditions_set(&cs, COND_ACCEPTED, false, REASON_INVALID,
+        ctl_conditions_set(&cs, COND_ACCEPTED, false, REASON_INVALID,
                            "a value nginx cannot read back");
         gp->usable = false;
     }
     if (np) {
         const char *m =
-            val_msgf(x,
+            ctl_msgf(x,
                      "%s is not programmed by this gwc; the rules this policy "
                      "covers answer 500 rather than run without it",
                      what);
-        val_finding(x, DIAG_POLICY_NOT_PROGRAMMED, gp->obj, np, "%s", m);
-        val_conditions_set(&cs, COND_ACCEPTED, false, REASON_INVALID, m);
+        ctl_finding(x, DIAG_POLICY_NOT_PROGRAMMED, gp->obj, np, "%s", m);
+        ctl_conditions_set(&cs, COND_ACCEPTED, false, REASON_INVALID, m);
         gp->usable = false;
     }
     gp->missing = ARENA_NEW_ARRAY(x->c->arena, struct policy_missing_target, ts->n);
@@ -416,7 +416,7 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
         const char *why = resolve_target(x, gp, t, routes);
         bool l = false;
         if (why) {
-            val_finding(x, DIAG_POLICY_TARGET_NOT_FOUND, gp->obj, t->src,
+            ctl_finding(x, DIAG_POLICY_TARGET_NOT_FOUND, gp->obj, t->src,
                         "%s: the policy protects nothing there", why);
             gp->missing[gp->n_missing].ref = t;
             gp->missing[gp->n_missing++].message = why;
@@ -426,7 +426,7 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
         lost += l;
     }
     if (lost && lost < ts->n)
-        val_conditions_set(
+        ctl_conditions_set(
             &cs, COND_ACCEPTED, true, REASON_ACCEPTED,
             "applies to its targets except those an older policy holds");
     for (i = 0; i < gp->n_ancestors; i++)
@@ -450,7 +450,7 @@ static void check_stacking(struct ctx *x)
                     struct policy_effective e;
                     const struct gwc_policy *a, *b;
                     size_t k;
-                    val_policy_effective(x->ctl, ls->v[l], rs, i, &e);
+                    ctl_policy_effective(x->ctl, ls->v[l], rs, i, &e);
                     for (k = 1; k < e.n_access; k++) {
                         const struct access_policy *pa, *pb;
                         a = e.access[k - 1];
@@ -463,13 +463,13 @@ static void check_stacking(struct ctx *x)
                             !(pa->external_auth.src && pb->external_auth.src) &&
                             !str_eq(pa->satisfy, "Any") && !str_eq(pb->satisfy, "Any"))
                             continue;
-                        m = val_msgf(x, "%s|%s|%s|%zu", a->obj->nsname,
+                        m = ctl_msgf(x, "%s|%s|%s|%zu", a->obj->nsname,
                                      b->obj->nsname, rs->route->obj.nsname, i);
                         seen = strhash_slot(&reported, m);
                         if (*seen)
                             continue;
                         *seen = (void *)m;
-                        val_finding(
+                        ctl_finding(
                             x, DIAG_POLICY_CONFLICT, b->obj,
                             pa->basic_auth.src && pb->basic_auth.src
                                 ? pb->basic_auth.src
@@ -483,7 +483,7 @@ static void check_stacking(struct ctx *x)
                             "500",
                             a->obj->nsname, b->obj->nsname,
                             rs->route->rules[i].name ? rs->route->rules[i].name
-                                                     : val_msgf(x, "%zu", i),
+                                                     : ctl_msgf(x, "%zu", i),
                             model_object_label(x->c, &rs->route->obj));
                     }
                 }
@@ -492,7 +492,7 @@ static void check_stacking(struct ctx *x)
     }
 }
 
-void val_gwc_policies_build(struct ctx *x)
+void ctl_gwc_policies_build(struct ctx *x)
 {
     static const enum kind kinds[] = {KIND_CLIENT_POLICY, KIND_ACCESS_POLICY,
                                       KIND_BACKEND_POLICY};
@@ -549,7 +549,7 @@ static void listener_levels(const struct controller *ctl, const struct eff_liste
                             struct arena *a, struct levels *lv)
 {
     const struct gateway *g = l->gateway->gw;
-    const struct object *owner = val_listener_owner(l);
+    const struct object *owner = ctl_listener_owner(l);
 
     (void)ctl;
     lv->keys[lv->n++] = target_key(a, "Gateway", g->obj.meta.namespace, g->obj.meta.name, NULL);
@@ -661,7 +661,7 @@ static void merge_access(struct policy_effective *e, const struct ptrvec *v)
     }
 }
 
-void val_policy_effective(const struct controller *ctl,
+void ctl_policy_effective(const struct controller *ctl,
                           const struct eff_listener *l,
                           const struct route_state *rs, size_t rule,
                           struct policy_effective *out)
@@ -701,7 +701,7 @@ void val_policy_effective(const struct controller *ctl,
 }
 
 const struct client_address_detection *
-val_policy_address_detection(const struct controller *ctl,
+ctl_policy_address_detection(const struct controller *ctl,
                              const struct eff_listener *l)
 {
     struct arena *a = ctl->policies_by_target.a;

@@ -5,7 +5,7 @@
  * The route is attached to every listener that accepts it, with the
  * hostnames of the intersection.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -41,7 +41,7 @@ static bool intersect_hostnames(struct ctx *x, const struct route *r,
     const char **v = ARENA_NEW_ARRAY(x->c->arena, const char *, n);
 
     for (i = 0; i < n; i++) {
-        const char *h = val_hostname_intersect(
+        const char *h = ctl_hostname_intersect(
             l->hostname, r->n_hostnames ? r->hostnames[i] : NULL);
         bool dup = false;
 
@@ -117,7 +117,7 @@ static const char *kinds_text(struct ctx *x, const struct eff_listener *l)
     size_t i;
 
     for (i = 0; i < l->n_supported_kinds; i++)
-        s = val_msgf(x, "%s%s%s", s, i ? ", " : "",
+        s = ctl_msgf(x, "%s%s%s", s, i ? ", " : "",
                      model_kind_name(l->supported_kinds[i]));
     return *s ? s : "no route kinds";
 }
@@ -129,13 +129,13 @@ static const char *failure_message(struct ctx *x, const struct route *r,
 
     switch (f->why) {
     case REFUSED_NOT_ACCEPTED:
-        return val_msgf(x, "listener '%s' is not accepted", l->spec->name);
+        return ctl_msgf(x, "listener '%s' is not accepted", l->spec->name);
     case REFUSED_KIND:
-        return val_msgf(x, "listener '%s' (%s) does not allow %s; it allows %s",
-                        l->spec->name, val_protocol_name(l->protocol),
+        return ctl_msgf(x, "listener '%s' (%s) does not allow %s; it allows %s",
+                        l->spec->name, ctl_protocol_name(l->protocol),
                         model_kind_name(r->obj.kind), kinds_text(x, l));
     case REFUSED_NAMESPACE:
-        return val_msgf(x,
+        return ctl_msgf(x,
                         "listener '%s' does not allow routes from namespace '%s' "
                         "(allowedRoutes.namespaces.from: %s)",
                         l->spec->name, r->obj.meta.namespace,
@@ -143,7 +143,7 @@ static const char *failure_message(struct ctx *x, const struct route *r,
     case REFUSED_HOSTNAME:
         break;
     }
-    return val_msgf(x,
+    return ctl_msgf(x,
                     "no hostname of the route matches listener '%s' hostname '%s'",
                     l->spec->name, l->hostname);
 }
@@ -165,7 +165,7 @@ static bool try_listener(struct ctx *x, struct route_state *rs,
         note_failure(f, REFUSED_KIND, l);
         return false;
     }
-    if (!val_namespace_selected(x, val_listener_owner(l),
+    if (!ctl_namespace_selected(x, ctl_listener_owner(l),
                                 &l->spec->allowed_routes.namespaces, home,
                                 r->obj.meta.namespace)) {
         note_failure(f, REFUSED_NAMESPACE, l);
@@ -182,12 +182,12 @@ static bool try_listener(struct ctx *x, struct route_state *rs,
 static const char *selector_text(struct ctx *x, const struct parent_ref *p)
 {
     if (p->section_name && p->port != INT_UNSET)
-        return val_msgf(x, "no listener named '%s' on port %lld", p->section_name,
+        return ctl_msgf(x, "no listener named '%s' on port %lld", p->section_name,
                         (long long)p->port);
     if (p->section_name)
-        return val_msgf(x, "no listener named '%s'", p->section_name);
+        return ctl_msgf(x, "no listener named '%s'", p->section_name);
     if (p->port != INT_UNSET)
-        return val_msgf(x, "no listener on port %lld", (long long)p->port);
+        return ctl_msgf(x, "no listener on port %lld", (long long)p->port);
     return "no listeners";
 }
 
@@ -205,7 +205,7 @@ static const char *section_suggestion(struct ctx *x, const struct parent_ref *p,
     for (i = 0; i < n; i++)
         suggest_add(&s, ls[i].spec->name);
     best = suggest_result(&s);
-    return val_msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
+    return ctl_msgf(x, SUGGEST_FMT, SUGGEST_ARGS(best));
 }
 
 static void attach_parent(struct ctx *x, struct route_state *rs,
@@ -230,25 +230,25 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
     }
     rp->accepted = rp->listeners.n > 0;
     if (rp->accepted) {
-        val_conditions_set(&rp->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
+        ctl_conditions_set(&rp->conditions, COND_ACCEPTED, true, REASON_ACCEPTED,
                            "");
         return;
     }
     if (!selected) {
         f.reason = REASON_NO_MATCHING_PARENT;
-        message = val_msgf(x, "%s has %s", parent_label, selector_text(x, p));
+        message = ctl_msgf(x, "%s has %s", parent_label, selector_text(x, p));
         hint = section_suggestion(x, p, ls, n);
     } else {
         message = failure_message(x, rs->route, &f);
     }
-    val_conditions_set(&rp->conditions, COND_ACCEPTED, false, f.reason, message);
-    val_finding(x,
+    ctl_conditions_set(&rp->conditions, COND_ACCEPTED, false, f.reason, message);
+    ctl_finding(x,
                 f.reason == REASON_NO_MATCHING_PARENT ? DIAG_NO_MATCHING_PARENT
                 : f.reason == REASON_NO_MATCHING_LISTENER_HOSTNAME
                     ? DIAG_NO_MATCHING_HOSTNAME
                     : DIAG_NOT_ALLOWED_BY_LISTENERS,
                 &rs->route->obj, p->src, "route does not attach to %s: %s (%s)%s",
-                parent_label, message, val_reason_name(f.reason), hint);
+                parent_label, message, ctl_reason_name(f.reason), hint);
 }
 
 /* Does --gateway select the Gateway of this parent (a Gateway, or the
@@ -260,12 +260,12 @@ static bool parent_selected(const struct ctx *x, enum kind kind, const char *ns,
     const struct parent_ref *p;
 
     if (kind == KIND_GATEWAY)
-        return val_gateway_selected(x, ns, name);
+        return ctl_gateway_selected(x, ns, name);
     set = (const struct listener_set *)model_find(x->m, KIND_LISTENER_SET, ns, name);
     if (!set || set->obj.rejected || !set->parent_ref.name)
         return true;
     p = &set->parent_ref;
-    return val_gateway_selected(x, p->namespace ? p->namespace : ns, p->name);
+    return ctl_gateway_selected(x, p->namespace ? p->namespace : ns, p->name);
 }
 
 /* Finds the Gateway or ListenerSet a parentRef names among ours; reports a
@@ -283,10 +283,10 @@ static bool resolve_parent(struct ctx *x, const struct route *r,
         return false; /* e.g. a Service parent (GAMMA): not a Gateway's business */
     if (str_eq(p->kind, "Gateway")) {
         kind = KIND_GATEWAY;
-        *gs = val_find_gateway(x, ns, p->name);
+        *gs = ctl_find_gateway(x, ns, p->name);
     } else if (str_eq(p->kind, "ListenerSet")) {
         kind = KIND_LISTENER_SET;
-        *ls = val_find_listener_set(x, ns, p->name);
+        *ls = ctl_find_listener_set(x, ns, p->name);
     } else {
         return false;
     }
@@ -297,18 +297,18 @@ static bool resolve_parent(struct ctx *x, const struct route *r,
     {
         const struct object *o = model_find(x->m, kind, ns, p->name);
         if (!o)
-            val_finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
+            ctl_finding(x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
                         "parentRef names %s '%s/%s', which is not in the input%s",
                         model_kind_name(kind), ns, p->name,
-                        val_name_suggestion(x, kind, ns, p->name));
+                        ctl_name_suggestion(x, kind, ns, p->name));
         else if (o->rejected)
-            val_finding(
+            ctl_finding(
                 x, DIAG_PARENT_NOT_FOUND, &r->obj, p->src,
                 "parentRef names %s '%s/%s', which is invalid and would not be "
                 "stored",
                 model_kind_name(kind), ns, p->name);
         else
-            val_finding(x, DIAG_PARENT_NOT_OURS, &r->obj, p->src,
+            ctl_finding(x, DIAG_PARENT_NOT_OURS, &r->obj, p->src,
                         "parentRef names %s '%s/%s', which gwc does not handle",
                         model_kind_name(kind), ns, p->name);
     }
@@ -339,7 +339,7 @@ static void attach_route(struct ctx *x, struct route *r)
             attach_parent(x, rs, rp, gs->listeners, gs->n_own,
                           model_object_label(x->c, &gs->gw->obj));
         else if (!ls->accepted)
-            val_conditions_set(&rp->conditions, COND_ACCEPTED, false,
+            ctl_conditions_set(&rp->conditions, COND_ACCEPTED, false,
                                REASON_NOT_ALLOWED_BY_LISTENERS,
                                "the ListenerSet is not accepted by its Gateway");
         else
@@ -347,7 +347,7 @@ static void attach_route(struct ctx *x, struct route *r)
                           model_object_label(x->c, &ls->ls->obj));
     }
     if (rs)
-        val_backends_resolve(x, rs);
+        ctl_backends_resolve(x, rs);
 }
 
 /* Several TCP or UDP routes on one listener: all are accepted and counted,
@@ -371,7 +371,7 @@ static void l4_oldest_wins(struct ctx *x, struct eff_listener *l)
         if (a == oldest)
             continue;
         a->carries_traffic = false;
-        val_finding_sev(
+        ctl_finding_sev(
             x, DIAG_WARNING, DIAG_ROUTE_CONFLICT, &a->route->route->obj,
             a->route->route->spec_src,
             "%s shares listener '%s' with the older %s, which takes its "
@@ -381,7 +381,7 @@ static void l4_oldest_wins(struct ctx *x, struct eff_listener *l)
     }
 }
 
-void val_routes_attach(struct ctx *x)
+void ctl_routes_attach(struct ctx *x)
 {
     static const enum kind kinds[] = {KIND_HTTP_ROUTE, KIND_GRPC_ROUTE,
                                       KIND_TLS_ROUTE, KIND_TCP_ROUTE, KIND_UDP_ROUTE};
@@ -401,7 +401,7 @@ void val_routes_attach(struct ctx *x)
     for (i = 0; i < x->ctl->n_gateways; i++) {
         struct gateway_state *gs = &x->ctl->gateways[i];
         for (j = 0; j < gs->n_listeners; j++) {
-            val_cross_serving(x, &gs->listeners[j]);
+            ctl_cross_serving(x, &gs->listeners[j]);
             l4_oldest_wins(x, &gs->listeners[j]);
         }
     }

@@ -6,7 +6,7 @@
  * --strict-refs; by default it is assumed to exist in the cluster.
  * Invalid references keep their share of traffic, answered with 500.
  */
-#include "validate_internal.h"
+#include "controller_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -48,7 +48,7 @@ static const char *ports_text(struct ctx *x, const struct service *s)
     size_t i;
 
     for (i = 0; i < s->n_ports; i++)
-        t = val_msgf(x, "%s%s%lld", t, i ? ", " : "", (long long)s->ports[i].port);
+        t = ctl_msgf(x, "%s%s%lld", t, i ? ", " : "", (long long)s->ports[i].port);
     return *t ? t : "none";
 }
 
@@ -64,7 +64,7 @@ static bool port_usable(const struct endpoint_port *ep)
     return ep->port >= 1 && ep->port <= 65535;
 }
 
-void val_endpoint_slices_check(struct ctx *x)
+void ctl_endpoint_slices_check(struct ctx *x)
 {
     const struct ptrvec *pv = &x->m->objects[KIND_ENDPOINT_SLICE];
     size_t i, j;
@@ -78,7 +78,7 @@ void val_endpoint_slices_check(struct ctx *x)
             const struct endpoint_port *ep = &es->ports[j];
             if (ep->port == INT_UNSET || port_usable(ep))
                 continue;
-            val_finding(
+            ctl_finding(
                 x, DIAG_ENDPOINT_PORT_UNUSABLE, &es->obj,
                 ynode_get(ep->src, "port"),
                 "port %lld is not a port number nginx can connect to (1-65535); "
@@ -118,7 +118,7 @@ static bool endpoints(struct ctx *x, const struct service *s,
         if (!ep)
             continue;
         if (!port_usable(ep))
-            continue; /* reported by val_endpoint_slices_check() */
+            continue; /* reported by ctl_endpoint_slices_check() */
         found = true;
         for (j = 0; j < es->n_endpoints; j++) {
             const struct endpoint *e = &es->endpoints[j];
@@ -130,8 +130,8 @@ static bool endpoints(struct ctx *x, const struct service *s,
                 ptrvec_push(
                     x->c->arena, &addrs,
                     (void *)(strchr(a, ':')
-                                 ? val_msgf(x, "[%s]:%lld", a, (long long)ep->port)
-                                 : val_msgf(x, "%s:%lld", a, (long long)ep->port)));
+                                 ? ctl_msgf(x, "[%s]:%lld", a, (long long)ep->port)
+                                 : ctl_msgf(x, "%s:%lld", a, (long long)ep->port)));
             }
         }
     }
@@ -162,8 +162,8 @@ static void invalid_hint(struct ctx *x, const struct referrer *from,
     b->status = BACKEND_INVALID;
     if (from->rs)
         refs_failed(from->rs, reason, message);
-    val_finding(x, code, from->obj, r->src, "%s (%s)%s", message,
-                val_reason_name(reason), hint);
+    ctl_finding(x, code, from->obj, r->src, "%s (%s)%s", message,
+                ctl_reason_name(reason), hint);
 }
 
 static void invalid(struct ctx *x, const struct referrer *from, struct backend *b,
@@ -187,7 +187,7 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
     b->status = BACKEND_OK;
     if (!str_eq(r->group, "") || !str_eq(r->kind, "Service")) {
         invalid(x, rs, b, DIAG_BACKEND_INVALID_KIND, r, REASON_INVALID_KIND,
-                val_msgf(x,
+                ctl_msgf(x,
                          "backend kind %s%s%s is not supported; gwc routes to core "
                          "Services",
                          *r->group ? r->group : "", *r->group ? "/" : "", r->kind));
@@ -199,17 +199,17 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
      * upstream name) in the output. */
     if (!schema_is_service_name(r->name)) {
         invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
-                val_msgf(x,
+                ctl_msgf(x,
                          "'%s' cannot name a Service: Service names are DNS-1035 "
                          "labels (lowercase letters, digits and '-', starting with "
                          "a letter, at most 63 characters)",
                          r->name));
         return;
     }
-    if (!val_grant_allows(x, model_kind_name(route_obj->kind),
+    if (!ctl_grant_allows(x, model_kind_name(route_obj->kind),
                           route_obj->meta.namespace, "", "Service", ns, r->name)) {
         invalid(x, rs, b, DIAG_REF_NOT_PERMITTED, r, REASON_REF_NOT_PERMITTED,
-                val_msgf(x,
+                ctl_msgf(x,
                          "Service '%s/%s' is in another namespace and no "
                          "ReferenceGrant there allows %s from '%s'",
                          ns, r->name, model_kind_name(route_obj->kind),
@@ -219,33 +219,33 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
     if (r->port == INT_UNSET) {
         invalid(
             x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
-            val_msgf(x, "reference to Service '%s/%s' has no port", ns, r->name));
+            ctl_msgf(x, "reference to Service '%s/%s' has no port", ns, r->name));
         return;
     }
     s = (const struct service *)model_find(x->m, KIND_SERVICE, ns, r->name);
     if (s && s->obj.rejected) {
         invalid(x, rs, b, DIAG_BACKEND_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
-                val_msgf(x, "Service '%s/%s' is invalid and would not be stored",
+                ctl_msgf(x, "Service '%s/%s' is invalid and would not be stored",
                          ns, r->name));
         return;
     }
     if (!s) {
-        if (!val_assume_exists(x, route_obj, r->src, KIND_SERVICE, ns, r->name,
+        if (!ctl_assume_exists(x, route_obj, r->src, KIND_SERVICE, ns, r->name,
                                "resolved by DNS at run time")) {
             invalid_hint(
                 x, rs, b, DIAG_BACKEND_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
-                val_msgf(x, "Service '%s/%s' is not in the input", ns, r->name),
-                val_name_suggestion(x, KIND_SERVICE, ns, r->name));
+                ctl_msgf(x, "Service '%s/%s' is not in the input", ns, r->name),
+                ctl_name_suggestion(x, KIND_SERVICE, ns, r->name));
             return;
         }
-        b->dns_name = val_msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
+        b->dns_name = ctl_msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
         return;
     }
     b->service = s;
     b->port = find_port(s, r->port);
     if (!b->port) {
         invalid(x, rs, b, DIAG_BACKEND_PORT_NOT_FOUND, r, REASON_BACKEND_NOT_FOUND,
-                val_msgf(x, "Service '%s/%s' has no port %lld (its ports: %s)", ns,
+                ctl_msgf(x, "Service '%s/%s' has no port %lld (its ports: %s)", ns,
                          r->name, (long long)r->port, ports_text(x, s)));
         return;
     }
@@ -274,8 +274,8 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
         b->cluster_ip = cluster_ip;
         return;
     }
-    b->dns_name = val_msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
-    val_finding(
+    b->dns_name = ctl_msgf(x, "%s.%s.svc.cluster.local", r->name, ns);
+    ctl_finding(
         x, DIAG_BACKEND_DNS, route_obj, r->src,
         "Service '%s/%s' has neither EndpointSlices nor a clusterIP in the input; "
         "nginx resolves %s at run time",
@@ -305,16 +305,16 @@ static void rule_filters(struct ctx *x, struct route_state *rs,
         if (f[i].type == FILTER_EXTENSION_REF) {
             st->fixed_status = 500;
             refs_failed(rs, REASON_INVALID_KIND,
-                        val_msgf(x, "ExtensionRef %s '%s' is not supported",
+                        ctl_msgf(x, "ExtensionRef %s '%s' is not supported",
                                  f[i].extension_ref.kind, f[i].extension_ref.name));
-            val_finding(x, DIAG_EXTENSION_REF, &rs->route->obj, f[i].src,
+            ctl_finding(x, DIAG_EXTENSION_REF, &rs->route->obj, f[i].src,
                         "ExtensionRef filter %s/%s '%s' is not supported; matching "
                         "requests get 500",
                         f[i].extension_ref.group, f[i].extension_ref.kind,
                         f[i].extension_ref.name);
         } else if (f[i].type == FILTER_EXTERNAL_AUTH) {
             st->fixed_status = 500;
-            val_finding(
+            ctl_finding(
                 x, DIAG_NGINX_UNSUPPORTED, &rs->route->obj, f[i].src,
                 "ExternalAuth needs njs or auth_request with a response "
                 "contract gwc does not implement; matching requests get 500 "
@@ -332,7 +332,7 @@ static size_t count_mirrors(const struct route_rule *r)
     return n;
 }
 
-bool val_backend_resolve_for(struct ctx *x, const struct object *from,
+bool ctl_backend_resolve_for(struct ctx *x, const struct object *from,
                              const struct backend_object_ref *ref,
                              struct backend *b)
 {
@@ -343,7 +343,7 @@ bool val_backend_resolve_for(struct ctx *x, const struct object *from,
     return b->status != BACKEND_INVALID;
 }
 
-void val_backends_resolve(struct ctx *x, struct route_state *rs)
+void ctl_backends_resolve(struct ctx *x, struct route_state *rs)
 {
     const struct route *r = rs->route;
     struct referrer who = {&r->obj, rs};
