@@ -159,7 +159,7 @@ static bool reported_nothing(const struct compilation *c)
  * a migration that silently produced no routes would look done. */
 void imp_ingress(struct compilation *c, const struct model *m,
                  const struct ydoc_list *docs, const struct import_options *o,
-                 struct strbuf *out)
+                 struct import_output *out)
 {
     const struct imp_provider *p;
     struct imp im;
