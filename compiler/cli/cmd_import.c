@@ -11,6 +11,7 @@
 #include "cli_internal.h"
 
 #include "base/compilation.h"
+#include "base/escape.h"
 #include "base/fs.h"
 #include "base/outdir.h"
 #include "base/strbuf.h"
@@ -66,6 +67,36 @@ static void write_stream(struct compilation *c, const char *path,
     strbuf_release(&yaml);
 }
 
+/* The summary, after the report: as text where the text report goes
+ * (standard error), as JSON into --summary FILE. */
+static void summarize(struct compilation *c, const struct options *o,
+                      struct imp_summary *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    if (!o->quiet && (o->report_path || o->diag_format == DIAG_FORMAT_TEXT)) {
+        imp_summary_text(c, s, &sb);
+        fwrite(sb.buf, 1, sb.len, stderr);
+        fflush(stderr);
+    }
+    if (o->summary_path) {
+        strbuf_reset(&sb);
+        imp_summary_json(c, s, &sb);
+        /* The report is out already: said here, and counted in the exit
+         * status. */
+        if (!fs_write_atomic(o->summary_path, sb.buf, sb.len, 0644)) {
+            const char *why = strerror(errno);
+            strbuf_reset(&sb);
+            escape_text(&sb, o->summary_path, strlen(o->summary_path));
+            fprintf(stderr, "gwc: error: cannot write the summary '%s': %s [GW0902]\n",
+                    sb.buf, why);
+            diag_report(&c->diags, DIAG_OUTPUT_FAILED, nowhere, NULL, NULL,
+                        "cannot write the summary '%s': %s", o->summary_path, why);
+        }
+    }
+    strbuf_release(&sb);
+}
+
 int cli_run_import(const struct options *o)
 {
     struct import_options io = {o->import_provider, o->import_gateway_class,
@@ -73,7 +104,7 @@ int cli_run_import(const struct options *o)
                                 o->import_gateway_namespace, o->ingress_classes,
                                 o->n_ingress_classes, o->import_namespace,
                                 o->allow_insecure_import, o->entry_points,
-                                o->n_entry_points};
+                                o->n_entry_points, o->include_inputs};
     const char *problem = imp_options_problem(&io);
     struct import_output out = {{0}};
     struct ydoc_list docs = {0};
@@ -95,6 +126,8 @@ int cli_run_import(const struct options *o)
             write_stream(&c, o->output, &out);
     }
     cli_report(&c, o, &m);
+    if (out.summary)
+        summarize(&c, o, out.summary);
     status = cli_exit_status(&c, o);
     compilation_release(&c);
     return status;

@@ -315,6 +315,14 @@ struct imp {
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
     struct ptrvec gwc_policies; /* struct o_gwc_policy * */
+    struct ptrvec written; /* write.c: struct imp_written *, in output order */
+};
+
+/* An object of the output, for the summary. */
+struct imp_written {
+    const char *kind;
+    const char *label; /* "Kind/namespace/name" */
+    const struct ptrvec *origins;
 };
 
 /* One source controller: how to recognise its inputs (detect.c) and how
@@ -504,6 +512,13 @@ const char *imp_origin_label(const struct imp *im, const struct ynode *root);
  * empty. */
 void imp_origins_render(struct imp *im, const struct ptrvec *v,
                         const char **annotation, const char **comment);
+
+/* inputs.c: --include-inputs, after the converted objects. */
+void imp_inputs_carry(struct imp *im, struct import_output *out);
+
+/* summary.c: what the summary needs of the run, once it is written. */
+struct imp_summary *imp_summary_collect(struct imp *im, const char *provider,
+                                        const char *const *groups);
 
 /* write.c */
 void imp_write_output(struct imp *im, struct import_output *out);

@@ -187,4 +187,7 @@ void imp_ingress(struct compilation *c, const struct model *m,
                     "provider %s (what was left out is reported)",
                     p->name);
     imp_write_output(&im, out);
+    if (o->include_inputs)
+        imp_inputs_carry(&im, out);
+    out->summary = imp_summary_collect(&im, p->name, p->crd_groups);
 }

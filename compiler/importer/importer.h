@@ -26,6 +26,7 @@ struct model;
 struct outdir_file;
 struct strbuf;
 struct ydoc_list;
+struct imp_summary;
 
 /* The annotation naming the input objects an output object came from. */
 #define IMP_SOURCE_ANNOTATION "gwc.dev/source"
@@ -60,6 +61,9 @@ struct import_options {
      * "NAME=PORT" or "NAME=PORT/udp" (import_entry_point reads them). */
     const char *const *entry_points;
     size_t n_entry_points;
+    /* Carry the other objects of the inputs (Services, Secrets, ...) into
+     * the output unchanged. */
+    bool include_inputs;
 };
 
 /* The port of entry point name among o's, and whether it is UDP; false
@@ -86,6 +90,7 @@ struct import_object {
 
 struct import_output {
     struct ptrvec objects; /* struct import_object *, in output order */
+    struct imp_summary *summary; /* NULL: nothing was converted */
 };
 
 /*
@@ -97,6 +102,14 @@ struct import_output {
 void imp_ingress(struct compilation *c, const struct model *m,
                  const struct ydoc_list *docs, const struct import_options *o,
                  struct import_output *out);
+
+/* summary.c: the summary of the import, from the final report (c's
+ * diagnostics, silenced ones left out): short text for standard error,
+ * and the JSON of --summary (docs/import-summary.md). */
+void imp_summary_text(const struct compilation *c, struct imp_summary *s,
+                      struct strbuf *sb);
+void imp_summary_json(const struct compilation *c, struct imp_summary *s,
+                      struct strbuf *sb);
 
 /* output.c: d rendered as an object of out. */
 void imp_output_add(struct arena *a, struct import_output *out, const char *kind,

@@ -35,7 +35,8 @@ struct pending {
 };
 
 static void pending_add(struct writer *w, struct doc *d, const char *kind,
-                        const char *ns, const struct ptrvec *origins);
+                        const char *ns, const char *name,
+                        const struct ptrvec *origins);
 
 /* annotations: struct o_header *, or NULL for none. */
 static struct doc *object_annotated(struct writer *w, const char *api_version,
@@ -59,7 +60,7 @@ static struct doc *object_annotated(struct writer *w, const char *api_version,
             doc_put_str(w->a, ann, h->name, h->value);
         }
     }
-    pending_add(w, d, kind, ns, origins);
+    pending_add(w, d, kind, ns, name, origins);
     return d;
 }
 
@@ -250,9 +251,11 @@ static bool server_field(const char *key)
 
 /* d, an object of the output, with the annotation naming its origins. */
 static void pending_add(struct writer *w, struct doc *d, const char *kind,
-                        const char *ns, const struct ptrvec *origins)
+                        const char *ns, const char *name,
+                        const struct ptrvec *origins)
 {
     struct pending *p = ARENA_NEW(w->a, struct pending);
+    struct imp_written *written = ARENA_NEW(w->a, struct imp_written);
     const char *annotation;
 
     imp_origins_render(w->im, origins, &annotation, &p->comment);
@@ -267,6 +270,10 @@ static void pending_add(struct writer *w, struct doc *d, const char *kind,
     p->kind = kind;
     p->namespace = ns;
     ptrvec_push(w->a, &w->pending, p);
+    written->kind = kind;
+    written->label = arena_printf(w->a, "%s/%s/%s", kind, ns, name);
+    written->origins = origins;
+    ptrvec_push(w->a, &w->im->written, written);
 }
 
 static struct doc *copy_object(struct writer *w, const struct o_gateway *g)
@@ -290,7 +297,7 @@ static struct doc *copy_object(struct writer *w, const struct o_gateway *g)
                 doc_put(w->a, meta, v->items[k]->key, copy(w, v->items[k]));
         }
     }
-    pending_add(w, d, "Gateway", g->namespace, &g->origins);
+    pending_add(w, d, "Gateway", g->namespace, g->name, &g->origins);
     return d;
 }
 
