@@ -75,6 +75,7 @@ struct imp_summary {
     struct ptrvec classes; /* const char *, sorted, each once */
     bool kinds[ARRAY_SIZE(crds)][8]; /* the output's kinds, by bundle */
     bool include_inputs;
+    bool converted; /* the output holds a converted object */
 };
 
 /* ---- collection, during the import ---- */
@@ -200,6 +201,7 @@ struct imp_summary *imp_summary_collect(struct imp *im, const char *provider,
 
     s->provider = provider;
     s->include_inputs = im->o->include_inputs;
+    s->converted = im->written.n > 0;
     imp_crd_for_each(im, consider, &k);
     s->n_spans = k.spans.n;
     s->spans = ARENA_NEW_ARRAY(im->a, struct span, k.spans.n + 1);
@@ -303,20 +305,32 @@ static bool bundle_used(const struct imp_summary *s, size_t b)
 
 /* ---- text ---- */
 
-static void text_diag(struct strbuf *sb, const struct diag *d)
+/* The findings shown in the text, at most this many per object: the
+ * diagnostics above it say the rest. */
+#define TEXT_FINDINGS 4
+
+static void text_findings(struct strbuf *sb, const struct summary_source *x)
 {
+    size_t k, shown = 0;
     char code[8];
 
-    strbuf_addf(sb, "      line %u: %s ", (unsigned)d->loc.line,
-                diag_code_name(d->code, code));
-    escape_text(sb, d->message, strlen(d->message));
-    strbuf_addch(sb, '\n');
+    for (k = 0; k < x->findings.n; k++) {
+        const struct diag *d = x->findings.v[k];
+        if (d->severity == DIAG_NOTE && x->outcome != OUT_LEFT_OUT)
+            continue;
+        if (shown++ == TEXT_FINDINGS) {
+            strbuf_addstr(sb, ", ...");
+            break;
+        }
+        strbuf_addf(sb, "%s%s at line %u", shown > 1 ? ", " : ": ",
+                    diag_code_name(d->code, code), (unsigned)d->loc.line);
+    }
 }
 
 void imp_summary_text(const struct compilation *c, struct imp_summary *s,
                       struct strbuf *sb)
 {
-    size_t count[4] = {0}, i, k, step = 0;
+    size_t count[4] = {0}, i, step = 0;
 
     judge(c, s);
     for (i = 0; i < s->sources.n; i++)
@@ -333,13 +347,12 @@ void imp_summary_text(const struct compilation *c, struct imp_summary *s,
         escape_text(sb, x->label, strlen(x->label));
         strbuf_addstr(sb, " (");
         escape_text(sb, x->file, strlen(x->file));
-        strbuf_addf(sb, ":%u)\n", (unsigned)x->line);
-        for (k = 0; k < x->findings.n; k++) {
-            const struct diag *d = x->findings.v[k];
-            if (d->severity != DIAG_NOTE || x->outcome == OUT_LEFT_OUT)
-                text_diag(sb, d);
-        }
+        strbuf_addf(sb, ":%u)", (unsigned)x->line);
+        text_findings(sb, x);
+        strbuf_addch(sb, '\n');
     }
+    if (!s->converted)
+        return; /* GW0812 said why */
     strbuf_addstr(sb, "gwc: next steps:\n");
     for (i = 0; i < ARRAY_SIZE(crds); i++) {
         if (bundle_used(s, i))
