@@ -58,7 +58,7 @@ static bool input_valid(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct import_options io = {0};
-    struct import_output out = {{0}};
+    struct import_output out = {.summary = NULL};
     struct strbuf yaml = STRBUF_INIT;
     struct fuzz_run r;
 

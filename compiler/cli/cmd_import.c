@@ -106,7 +106,7 @@ int cli_run_import(const struct options *o)
                                 o->allow_insecure_import, o->entry_points,
                                 o->n_entry_points, o->include_inputs};
     const char *problem = imp_options_problem(&io);
-    struct import_output out = {{0}};
+    struct import_output out = {.summary = NULL};
     struct ydoc_list docs = {0};
     struct compilation c;
     struct model m;
