@@ -76,6 +76,7 @@ struct imp_summary {
     bool kinds[ARRAY_SIZE(crds)][8]; /* the output's kinds, by bundle */
     bool include_inputs;
     bool converted; /* the output holds a converted object */
+    size_t count[4]; /* sources by outcome (judge) */
 };
 
 /* ---- collection, during the import ---- */
@@ -189,6 +190,11 @@ static void needs(struct imp *im, struct imp_summary *s)
     }
     ptrvec_sort(&s->secrets, cmp_secret);
     ptrvec_sort(&s->classes, cmp_str);
+    for (i = k = 0; i < s->classes.n; i++) { /* each once */
+        if (!k || !str_eq(s->classes.v[i], s->classes.v[k - 1]))
+            s->classes.v[k++] = s->classes.v[i];
+    }
+    s->classes.n = k;
 }
 
 struct imp_summary *imp_summary_collect(struct imp *im, const char *provider,
@@ -271,6 +277,7 @@ static void judge(const struct compilation *c, struct imp_summary *s)
         if (x)
             ptrvec_push(c->arena, &x->findings, (void *)d);
     }
+    memset(s->count, 0, sizeof(s->count));
     for (i = 0; i < s->sources.n; i++) {
         struct summary_source *x = s->sources.v[i];
         bool errors = false, warnings = false, skipped = false;
@@ -289,6 +296,7 @@ static void judge(const struct compilation *c, struct imp_summary *s)
             x->outcome = OUT_APPROXIMATED;
         else
             x->outcome = OUT_EXACT;
+        s->count[x->outcome]++;
     }
 }
 
@@ -330,15 +338,13 @@ static void text_findings(struct strbuf *sb, const struct summary_source *x)
 void imp_summary_text(const struct compilation *c, struct imp_summary *s,
                       struct strbuf *sb)
 {
-    size_t count[4] = {0}, i, step = 0;
+    size_t i, step = 0;
 
     judge(c, s);
-    for (i = 0; i < s->sources.n; i++)
-        count[((struct summary_source *)s->sources.v[i])->outcome]++;
-    strbuf_addf(sb, "gwc: import summary: %zu source objects: %zu exact, %zu "
+    strbuf_addf(sb, "gwc: import summary: %zu source object%s: %zu exact, %zu "
                 "approximated, %zu partly converted, %zu left out\n",
-                s->sources.n, count[OUT_EXACT], count[OUT_APPROXIMATED],
-                count[OUT_PARTIAL], count[OUT_LEFT_OUT]);
+                s->sources.n, s->sources.n == 1 ? "" : "s", s->count[OUT_EXACT], s->count[OUT_APPROXIMATED],
+                s->count[OUT_PARTIAL], s->count[OUT_LEFT_OUT]);
     for (i = 0; i < s->sources.n; i++) {
         const struct summary_source *x = s->sources.v[i];
         if (x->outcome == OUT_EXACT)
@@ -360,8 +366,6 @@ void imp_summary_text(const struct compilation *c, struct imp_summary *s,
                         crds[i].name, crds[i].install);
     }
     for (i = 0; i < s->classes.n; i++) {
-        if (i && str_eq(s->classes.v[i], s->classes.v[i - 1]))
-            continue;
         strbuf_addf(sb, "  %zu. make sure GatewayClass '%s' exists, served by your "
                     "Gateway API implementation\n", ++step,
                     (const char *)s->classes.v[i]); /* a DNS name (options) */
@@ -391,12 +395,10 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
                       struct strbuf *sb)
 {
     struct jsonw w;
-    size_t count[4] = {0}, i, k;
+    size_t i, k;
     char code[8];
 
     judge(c, s);
-    for (i = 0; i < s->sources.n; i++)
-        count[((struct summary_source *)s->sources.v[i])->outcome]++;
     jsonw_init(&w, sb, false);
     jsonw_object_begin(&w);
     jsonw_kv_int(&w, "version", 1);
@@ -405,7 +407,7 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
     jsonw_object_begin(&w);
     jsonw_kv_int(&w, "sources", (int64_t)s->sources.n);
     for (i = 0; i < 4; i++)
-        jsonw_kv_int(&w, outcome_names[i], (int64_t)count[i]);
+        jsonw_kv_int(&w, outcome_names[i], (int64_t)s->count[i]);
     jsonw_object_end(&w);
     jsonw_key(&w, "sources");
     jsonw_array_begin(&w);
@@ -462,10 +464,8 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
     jsonw_array_end(&w);
     jsonw_key(&w, "gatewayClasses");
     jsonw_array_begin(&w);
-    for (i = 0; i < s->classes.n; i++) {
-        if (!i || !str_eq(s->classes.v[i], s->classes.v[i - 1]))
-            jsonw_string(&w, s->classes.v[i]);
-    }
+    for (i = 0; i < s->classes.n; i++)
+        jsonw_string(&w, s->classes.v[i]);
     jsonw_array_end(&w);
     jsonw_key(&w, "secrets");
     jsonw_array_begin(&w);
