@@ -8,7 +8,12 @@
  *   build.c     rules, backends and ReferenceGrants of the output
  *   gateways.c  the Gateways (one per class, or --gateway's), listeners,
  *               ListenerSets past 64, and which namespaces they admit
- *   write.c     the output objects as a document tree, then YAML
+ *   write.c     the output objects as document trees, rendered one by one
+ *   origin.c    the input objects each output object came from
+ *   output.c    the rendered objects as one stream or one file per
+ *               namespace and kind
+ *   inputs.c    --include-inputs
+ *   summary.c   the summary: per source object, and the next steps
  *   report.c    diagnostics at annotations and fields
  *   values.c (anchored allowlists), names.c (DNS names), regex.c (PCRE2),
  *   index.c (lookups)

@@ -4,7 +4,9 @@
  * converted to Gateway API objects (Gateway, ListenerSet, HTTPRoute,
  * GRPCRoute, TLSRoute, TCPRoute, UDPRoute, BackendTLSPolicy, ConfigMap,
  * ReferenceGrant) as YAML.  One provider per source controller; the
- * inputs name it when --provider does not.
+ * inputs name it when --provider does not.  Every output object names
+ * the input objects it came from (IMP_SOURCE_ANNOTATION, and a comment
+ * with their files and lines).
  *
  * The importer reads the model only; it never prints.  Everything that is
  * converted approximately or not at all is a diagnostic in the

@@ -1,7 +1,8 @@
 /*
- * The output objects as one YAML stream, built as a document tree and
- * rendered by libyaml's emitter (base/doc.c): quoting is libyaml's job, so
- * no value of the input can change the structure of the output.  Order:
+ * The output objects, each built as a document tree and rendered by
+ * libyaml's emitter (base/doc.c, via output.c): quoting is libyaml's job,
+ * so no value of the input can change the structure of the output.  Each
+ * carries the gwc.dev/source annotation of its origins (origin.c).  Order:
  * by kind (Gateways, ListenerSets, routes, BackendTLSPolicies, gwc
  * policies, grants, ConfigMaps), then namespace and name; inside an
  * object, the order the passes produced, which is itself derived only
