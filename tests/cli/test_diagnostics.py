@@ -38,7 +38,7 @@ SUMMARY = re.compile(r"^gwc: \d+ errors?, \d+ warnings?"
                      r"(, \d+ silenced \(--disable: \d+, gwc\.dev/ignore: \d+\))?"
                      r"(, \d+ not shown \(--quiet\))?$")
 IMPORT_SUMMARY = re.compile(r"^(gwc: import summary: \d+ source objects?: .*"
-                            r"|  (approximated|partial|left-out) [^ ]+ \(.*:\d+\)(: .*)?"
+                            r"|  (approximated|partial|left-out) .+ \(.*:\d+\)(: .*)?"
                             r"|gwc: next steps:|  \d+\. .*)$")
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) [^:]*::.*$")
 
