@@ -40,7 +40,7 @@ static const struct {
      {"Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "BackendTLSPolicy"}},
     {"Gateway API, experimental channel",
      "https://gateway-api.sigs.k8s.io/guides/#install-experimental-channel",
-     {"TLSRoute", "TCPRoute", "UDPRoute"}},
+     {"TLSRoute", "TCPRoute", "UDPRoute", "ListenerSet"}},
     {"gwc policies", "kubectl apply -f deploy/crds/",
      {"AccessPolicy", "ClientPolicy", "BackendPolicy"}},
 };
@@ -164,20 +164,31 @@ static int cmp_secret(const void *pa, const void *pb)
     return c ? c : strcmp(a->user, b->user);
 }
 
+/* The certificates of the listeners of g, a Gateway or ListenerSet. */
+static void listener_secrets(struct imp *im, struct imp_summary *s,
+                             const struct o_gateway *g, const char *kind)
+{
+    const char *user = arena_printf(im->a, "%s/%s/%s", kind, g->namespace, g->name);
+    size_t k;
+
+    for (k = 0; k < g->listeners.n; k++) {
+        const struct o_listener *l = g->listeners.v[k];
+        if (l->secret)
+            add_secret(im, s, l->secret_namespace ? l->secret_namespace : g->namespace,
+                       l->secret, user);
+    }
+}
+
 static void needs(struct imp *im, struct imp_summary *s)
 {
     size_t i, k;
 
     for (i = 0; i < im->gateways.n; i++) {
         const struct o_gateway *g = im->gateways.v[i];
-        const char *user = arena_printf(im->a, "Gateway/%s/%s", g->namespace, g->name);
         ptrvec_push(im->a, &s->classes, (void *)g->class_name);
-        for (k = 0; k < g->listeners.n; k++) {
-            const struct o_listener *l = g->listeners.v[k];
-            if (l->secret)
-                add_secret(im, s, l->secret_namespace ? l->secret_namespace : g->namespace,
-                           l->secret, user);
-        }
+        listener_secrets(im, s, g, "Gateway");
+        for (k = 0; k < g->sets.n; k++)
+            listener_secrets(im, s, g->sets.v[k], "ListenerSet");
     }
     for (i = 0; i < im->gwc_policies.n; i++) {
         const struct o_gwc_policy *p = im->gwc_policies.v[i];
