@@ -172,10 +172,18 @@ static void route_origins(struct imp *im, struct o_route *r, struct index *gatew
                                    p->listener_set ? "ListenerSet" : "Gateway",
                                    p->namespace ? p->namespace : r->namespace,
                                    p->gateway));
-        if (gw)
-            origins_merge(im, &gw->origins, &r->origins);
-        if (gw && gw->parent) /* a ListenerSet: its Gateway admits it */
+        if (!gw)
+            continue;
+        origins_merge(im, &gw->origins, &r->origins);
+        if (gw->parent) /* a ListenerSet: its Gateway admits it */
             origins_merge(im, &gw->parent->origins, &r->origins);
+        for (k = 0; k < gw->listeners.n; k++) {
+            const struct o_listener *l = gw->listeners.v[k];
+            if (l->secret && str_eq(l->name, p->section))
+                grant_origins(im, l->secret_namespace,
+                              gw->parent ? "ListenerSet" : "Gateway", gw->namespace,
+                              "Secret", l->secret, &r->origins);
+        }
     }
 }
 
@@ -200,6 +208,26 @@ static void policy_origins(struct imp *im, struct o_gwc_policy *p, struct index 
     if (p->ext_auth)
         grant_origins(im, p->ext_auth->service.namespace, p->kind, p->namespace,
                       "Service", p->ext_auth->service.name, &p->origins);
+}
+
+/* The ReferenceGrants of the certificates of g, a Gateway or ListenerSet,
+ * that no route's listener gave origins (a listener no route uses): those
+ * of g. */
+static void listener_grants(struct imp *im, const struct o_gateway *g, const char *kind)
+{
+    size_t k;
+
+    for (k = 0; k < g->listeners.n; k++) {
+        const struct o_listener *l = g->listeners.v[k];
+        struct o_grant *gr;
+        if (!l->secret || !l->secret_namespace || str_eq(l->secret_namespace, g->namespace))
+            continue;
+        gr = imp_index_get(&im->grant_index,
+                           arena_printf(im->a, "%s/%s/%s/Secret/%s", l->secret_namespace,
+                                        kind, g->namespace, l->secret));
+        if (gr && !gr->origins.n)
+            origins_merge(im, &gr->origins, &g->origins);
+    }
 }
 
 void imp_origins_derive(struct imp *im)
@@ -233,11 +261,8 @@ void imp_origins_derive(struct imp *im)
         policy_origins(im, im->gwc_policies.v[i], &routes);
     for (i = 0; i < im->gateways.n; i++) {
         const struct o_gateway *g = im->gateways.v[i];
-        for (k = 0; k < g->listeners.n; k++) {
-            const struct o_listener *l = g->listeners.v[k];
-            if (l->secret)
-                grant_origins(im, l->secret_namespace, "Gateway", g->namespace,
-                              "Secret", l->secret, &g->origins);
-        }
+        listener_grants(im, g, "Gateway");
+        for (k = 0; k < g->sets.n; k++)
+            listener_grants(im, g->sets.v[k], "ListenerSet");
     }
 }

@@ -91,6 +91,7 @@ def estate(directory, clean=False):
 
 FILE_OF_KIND = {
     "Gateway": "gateways.yaml", "HTTPRoute": "httproutes.yaml",
+    "ReferenceGrant": "referencegrants.yaml",
     "AccessPolicy": "accesspolicies.yaml", "Service": "services.yaml",
     "Secret": "secrets.yaml", "ConfigMap": "configmaps.yaml", "Widget": "widgets.yaml",
 }
@@ -139,10 +140,11 @@ class ImportOutput(unittest.TestCase):
         files = tree(self.out)
         self.assertEqual(sorted(files), [
             MARKER,
-            "blog/configmaps.yaml", "blog/gateways.yaml", "blog/httproutes.yaml",
-            "blog/services.yaml", "blog/widgets.yaml",
-            "shop/accesspolicies.yaml", "shop/gateways.yaml", "shop/httproutes.yaml",
-            "shop/secrets.yaml", "shop/services.yaml",
+            "blog/configmaps.yaml", "blog/httproutes.yaml", "blog/services.yaml",
+            "blog/widgets.yaml",
+            "ingress-nginx/gateways.yaml",
+            "shop/accesspolicies.yaml", "shop/httproutes.yaml",
+            "shop/referencegrants.yaml", "shop/secrets.yaml", "shop/services.yaml",
         ])
         with open(os.path.join(self.out, MARKER)) as f:
             listed = [l for l in f.read().split("\n")[1:] if l and not l.startswith("#")]
@@ -200,13 +202,13 @@ class ImportOutput(unittest.TestCase):
         # before, is refused too: gwc never overwrites what it did not write.
         shutil.rmtree(self.out)
         self.assertEqual(imp("-o", self.out + "/", self.inputs).returncode, 1)
-        os.remove(os.path.join(self.out, "blog", "gateways.yaml"))
-        with open(os.path.join(self.out, "blog", "gateways.yaml"), "w") as f:
+        os.remove(os.path.join(self.out, "blog", "httproutes.yaml"))
+        with open(os.path.join(self.out, "blog", "httproutes.yaml"), "w") as f:
             f.write("mine\n")
         with open(os.path.join(self.out, MARKER)) as f:
             marker = f.read()
         with open(os.path.join(self.out, MARKER), "w") as f:
-            f.write(marker.replace("blog/gateways.yaml\n", ""))
+            f.write(marker.replace("blog/httproutes.yaml\n", ""))
         before = tree(self.out)
         r = imp("-o", self.out + "/", self.inputs)
         self.assertEqual(r.returncode, 2, r.stderr)
@@ -271,8 +273,12 @@ class ImportOutput(unittest.TestCase):
         self.assertEqual(by["Ingress/blog/legacy"]["output"], [])
         self.assertEqual(by["Ingress/blog/rewrite"]["outcome"], "approximated")
         self.assertEqual(by["Ingress/shop/admin"]["output"],
-                         ["AccessPolicy/shop/admin-access", "Gateway/shop/nginx",
+                         ["AccessPolicy/shop/admin-access", "Gateway/ingress-nginx/nginx",
                           "HTTPRoute/shop/admin.example.com"])
+        # The certificate's ReferenceGrant comes from the Ingress whose tls
+        # entry needs it, not from every Ingress on the Gateway.
+        self.assertIn("ReferenceGrant/shop/ingress-nginx-tls-shop-tls",
+                      by["Ingress/shop/web"]["output"])
         with open(os.path.join(self.inputs, "shop.yaml")) as f:
             lines = f.read().split("\n")
         web = lines.index("  name: web", lines.index("kind: Ingress")) - 3
@@ -284,8 +290,8 @@ class ImportOutput(unittest.TestCase):
         self.assertEqual(summary["nextSteps"]["secrets"], [
             {"namespace": "shop", "name": "htpasswd",
              "usedBy": "AccessPolicy/shop/admin-access", "inInputs": True},
-            {"namespace": "shop", "name": "shop-tls", "usedBy": "Gateway/shop/nginx",
-             "inInputs": True}])
+            {"namespace": "shop", "name": "shop-tls",
+             "usedBy": "Gateway/ingress-nginx/nginx", "inInputs": True}])
         # The text: after the diagnostics, one line per object not exact.
         text = r.stderr[r.stderr.index("gwc: import summary:"):]
         self.assertTrue(text.startswith(
