@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 struct arena;
+struct doc;
 
 /* Gateway API limits (CRD maxItems) the output respects. */
 #define MAX_ROUTE_RULES 16
@@ -520,6 +521,10 @@ void imp_origins_render(struct imp *im, const struct ptrvec *v,
 
 /* inputs.c: --include-inputs, after the converted objects. */
 void imp_inputs_carry(struct imp *im, struct import_output *out);
+/* A YAML node of the input as a document tree, value for value: a
+ * scalar keeps the type it reads as, a number the input spells 0x1F, 1.5
+ * or past int64 is written as spelled. */
+struct doc *imp_input_doc(struct arena *a, const struct ynode *n);
 
 /* summary.c: what the summary needs of the run, once it is written. */
 struct imp_summary *imp_summary_collect(struct imp *im, const char *provider,

@@ -43,7 +43,7 @@ struct carry {
     struct ptrvec objects; /* struct carried * */
 };
 
-static struct doc *rebuild(struct arena *a, const struct ynode *n)
+struct doc *imp_input_doc(struct arena *a, const struct ynode *n)
 {
     struct doc *d;
     size_t i;
@@ -51,21 +51,20 @@ static struct doc *rebuild(struct arena *a, const struct ynode *n)
     if (n->kind == YNODE_MAP) {
         d = doc_map(a);
         for (i = 0; i < n->n; i++)
-            doc_put(a, d, n->items[i]->key, rebuild(a, n->items[i]));
+            doc_put(a, d, n->items[i]->key, imp_input_doc(a, n->items[i]));
         return d;
     }
     if (n->kind == YNODE_SEQ) {
         d = doc_seq(a);
         for (i = 0; i < n->n; i++)
-            doc_push(a, d, rebuild(a, n->items[i]));
+            doc_push(a, d, imp_input_doc(a, n->items[i]));
         return d;
     }
     switch ((enum yscalar)n->scalar) {
     case YSCALAR_NULL:
         return doc_null(a);
     case YSCALAR_BOOL:
-        return doc_bool(a, str_has_char("tTyYoO", n->text[0]) &&
-                               !(tolower((unsigned char)n->text[1]) == 'f'));
+        return doc_bool(a, ynode_bool_value(n));
     case YSCALAR_INT: {
         char *end;
         long long v;
@@ -73,7 +72,7 @@ static struct doc *rebuild(struct arena *a, const struct ynode *n)
         v = strtoll(n->text, &end, 10);
         if (!errno && !*end)
             return doc_int(a, v);
-        return doc_plain(a, n->text);
+        return doc_plain(a, n->text); /* past int64: as written */
     }
     case YSCALAR_INT_OTHER:
     case YSCALAR_FLOAT:
@@ -207,6 +206,6 @@ void imp_inputs_carry(struct imp *im, struct import_output *out)
         imp_origin_add(im, &self, c->root);
         imp_origins_render(im, &self, &annotation, &comment);
         imp_output_add(im->a, out, c->kind, c->namespace, comment,
-                       rebuild(im->a, c->root));
+                       imp_input_doc(im->a, c->root));
     }
 }

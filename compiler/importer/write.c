@@ -177,36 +177,6 @@ static struct doc *sets_admitted(struct writer *w)
     return d;
 }
 
-/* A YAML node of the input as a document tree: scalars keep the type
- * they read as (a float or an unusual integer, which no Gateway field
- * holds, is carried as its text). */
-static struct doc *copy(struct writer *w, const struct ynode *n)
-{
-    struct doc *d;
-    uint32_t i;
-
-    if (n->kind == YNODE_SCALAR) {
-        switch (n->scalar) {
-        case YSCALAR_NULL:
-            return doc_null(w->a);
-        case YSCALAR_BOOL:
-            return doc_bool(w->a, ynode_bool_value(n));
-        case YSCALAR_INT:
-            return doc_int(w->a, strtoll(n->text, NULL, 10));
-        default:
-            return doc_str(w->a, n->text);
-        }
-    }
-    d = n->kind == YNODE_MAP ? doc_map(w->a) : doc_seq(w->a);
-    for (i = 0; i < n->n; i++) {
-        if (n->kind == YNODE_MAP)
-            doc_put(w->a, d, n->items[i]->key, copy(w, n->items[i]));
-        else
-            doc_push(w->a, d, copy(w, n->items[i]));
-    }
-    return d;
-}
-
 /* The value of key in map d, replaced by (or added as) v. */
 static void put_replace(struct writer *w, struct doc *d, const char *key,
                         struct doc *v)
@@ -289,13 +259,13 @@ static struct doc *copy_object(struct writer *w, const struct o_gateway *g)
         if (server_field(v->key))
             continue;
         if (!str_eq(v->key, "metadata") || v->kind != YNODE_MAP) {
-            doc_put(w->a, d, v->key, copy(w, v));
+            doc_put(w->a, d, v->key, imp_input_doc(w->a, v));
             continue;
         }
         meta = doc_put(w->a, d, "metadata", doc_map(w->a));
         for (k = 0; k < v->n; k++) {
             if (!server_field(v->items[k]->key))
-                doc_put(w->a, meta, v->items[k]->key, copy(w, v->items[k]));
+                doc_put(w->a, meta, v->items[k]->key, imp_input_doc(w->a, v->items[k]));
         }
     }
     pending_add(w, d, "Gateway", g->namespace, g->name, &g->origins);
