@@ -113,7 +113,7 @@ def stub_secrets(names, pem, htpasswd=(), maps=(), keys=None):
 
 SOURCE_COMMENT = re.compile(r"^# source: [^\n]+:[0-9]+(, [^\n]+:[0-9]+)*(, \.\.\. [0-9]+ more)?\n"
                             r"apiVersion: ")
-SOURCE_ANNOTATION = re.compile(r"(?m)^  annotations:\n    gwc\.dev/source: "
+SOURCE_ANNOTATION = re.compile(r"(?m)^  annotations:\n(    \S+: .*\n)*    gwc\.dev/source: "
                                r"[A-Za-z]+/[a-z0-9.-]+/[^\s,]+(,[A-Za-z]+/[^\s,]+)*"
                                r"(,\.\.\. [0-9]+ more)?$")
 
