@@ -58,6 +58,7 @@ static bool input_valid(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct import_options io = {0};
+    struct import_output out = {.summary = NULL};
     struct strbuf yaml = STRBUF_INIT;
     struct fuzz_run r;
 
@@ -66,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_load(&r, CMD_IMPORT, data, size);
     model_build(&r.c, &r.docs, &(struct model_options){false}, &r.m);
     if (!diag_has_class_error(&r.c.diags, DCLASS_INPUT)) {
-        imp_ingress(&r.c, &r.m, &r.docs, &io, &yaml);
+        imp_ingress(&r.c, &r.m, &r.docs, &io, &out);
+        imp_output_stream(&out, &yaml);
         if (yaml.len)
             check_output(&yaml, input_valid(data, size));
     }

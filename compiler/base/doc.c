@@ -46,6 +46,14 @@ struct doc *doc_bool(struct arena *a, bool v)
     return d;
 }
 
+struct doc *doc_plain(struct arena *a, const char *s)
+{
+    struct doc *d = new_doc(a, DOC_PLAIN);
+
+    d->str = arena_strdup(a, s);
+    return d;
+}
+
 static void grow(struct arena *a, struct doc *d)
 {
     size_t cap;
@@ -384,6 +392,15 @@ static void write_value(struct doc_writer *w, const struct doc *d)
         return;
     case DOC_NULL:
         doc_writer_null(w);
+        return;
+    case DOC_PLAIN:
+        if (w->format == DOC_FORMAT_JSON) {
+            doc_writer_str(w, d->str);
+            return;
+        }
+        value_begins(w);
+        yaml_scalar(w, d->str, true);
+        value_ends(w);
         return;
     }
 }

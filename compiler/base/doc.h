@@ -16,11 +16,11 @@
 struct arena;
 struct strbuf;
 
-enum doc_kind { DOC_MAP, DOC_SEQ, DOC_STR, DOC_INT, DOC_BOOL, DOC_NULL };
+enum doc_kind { DOC_MAP, DOC_SEQ, DOC_STR, DOC_INT, DOC_BOOL, DOC_NULL, DOC_PLAIN };
 
 struct doc {
     enum doc_kind kind;
-    const char *str; /* DOC_STR */
+    const char *str; /* DOC_STR, DOC_PLAIN */
     int64_t i;       /* DOC_INT, DOC_BOOL */
     /* DOC_MAP: keys[i] -> items[i]; DOC_SEQ: items */
     const char **keys;
@@ -34,6 +34,9 @@ struct doc *doc_str(struct arena *a, const char *s); /* copied */
 struct doc *doc_int(struct arena *a, int64_t v);
 struct doc *doc_bool(struct arena *a, bool v);
 struct doc *doc_null(struct arena *a);
+/* A scalar written unquoted as it is (copied): a number as the input
+ * spelled it (0x1F, 1.5).  JSON writes it as a string. */
+struct doc *doc_plain(struct arena *a, const char *s);
 
 /* Appends to a mapping (key copied) or a sequence; returns the value. */
 struct doc *doc_put(struct arena *a, struct doc *map, const char *key,

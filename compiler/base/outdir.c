@@ -317,7 +317,7 @@ static bool put_marker(struct job *j, const char *const *paths, size_t n)
     bool ok;
 
     strbuf_addstr(&sb, MARKER_FORMAT "\n"
-                       "# gwc compile wrote this directory.  The next gwc compile -o\n"
+                       "# gwc wrote this directory.  The next gwc run writing it (-o)\n"
                        "# replaces the files listed below and touches no other file.\n");
     for (i = 0; i < n; i++) {
         if (i == 0 || strcmp(paths[i], paths[i - 1]) != 0)

@@ -1,6 +1,6 @@
 /*
- * The output directory of `gwc compile -o DIR`: gwc never removes or
- * overwrites a file it did not write.
+ * The output directory of `gwc compile -o DIR` and `gwc import-ingress -o
+ * DIR`: gwc never removes or overwrites a file it did not write.
  *
  * gwc writes into DIR only when DIR does not exist, is empty, or holds the
  * marker DIR/.gwc-output, which lists the files gwc wrote there last time.

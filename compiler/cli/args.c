@@ -274,6 +274,12 @@ const char *cli_option_apply(struct arena *a, struct options *o,
     case OPT_ALLOW_INSECURE_IMPORT:
         o->allow_insecure_import = v[0] == 't';
         return NULL;
+    case OPT_INCLUDE_INPUTS:
+        o->include_inputs = v[0] == 't';
+        return NULL;
+    case OPT_SUMMARY:
+        o->summary_path = v;
+        return NULL;
     case OPT_VERIFY_NGINX:
         o->verify_nginx = v[0] == 't';
         return NULL;

@@ -156,13 +156,22 @@ const size_t cli_n_exit_statuses =
 const struct cli_option cli_options[] = {
     {OPT_OUTPUT, "output", 'o', "DIR", false, COMPILE, NULL, COMPLETE_DIR,
      NULL, NULL, "output directory (required)", NULL},
-    {OPT_FORCE, "force", 0, NULL, false, COMPILE, NULL, COMPLETE_NONE, NULL, NULL,
+    {OPT_FORCE, "force", 0, NULL, false, COMPILE | IMPORT, NULL, COMPLETE_NONE, NULL, NULL,
      "write into DIR although gwc did not write it before, overwriting files "
      "with the names of gwc's; still no other file is touched",
      NULL},
-    {OPT_OUTPUT, "output", 'o', "FILE", false, IMPORT, NULL, COMPLETE_FILE,
+    {OPT_OUTPUT, "output", 'o', "PATH", false, IMPORT, NULL, COMPLETE_FILE,
      NULL, "standard output",
-     "write the Gateway API YAML to FILE, atomically", NULL},
+     "write the Gateway API YAML to the file PATH, atomically; or, when PATH "
+     "is a directory or ends in /, one file per namespace and kind "
+     "(PATH/NAMESPACE/httproutes.yaml, ...; cluster-scoped objects in "
+     "PATH/_cluster/)",
+     "A directory is written as compile -o DIR writes its own: only when it "
+     "does not exist, is empty, or was written by gwc before (PATH/.gwc-output "
+     "lists gwc's files); then exactly gwc's files are replaced, each "
+     "atomically, and a file of an earlier run that this one does not write "
+     "is removed.  Anything else is refused with exit status 2 (GW0903) "
+     "unless --force."},
     {OPT_FORMAT, "format", 0, "FMT", false, CHECK | COMPILE | IMPORT,
      "text|gcc|json|sarif|github|junit", COMPLETE_NONE, NULL, "text",
      "how diagnostics are written: text (gcc is the same) on standard error; "
@@ -385,6 +394,23 @@ const struct cli_option cli_options[] = {
      "without that access control, and every affected Ingress gets a warning "
      "(GW0832); the annotations stay errors.  There is no gwc.yaml key for "
      "it."},
+    {OPT_INCLUDE_INPUTS, "include-inputs", 0, NULL, false, IMPORT, NULL,
+     COMPLETE_NONE, NULL, NULL,
+     "carry the other objects of the inputs (Services, Secrets, ConfigMaps, "
+     "Gateway API objects, ...) into the output unchanged, so that gwc check "
+     "of the output alone sees the backends",
+     "Ingresses, IngressClasses and the custom resources of the Ingress "
+     "controllers import-ingress reads are not carried: the output replaces "
+     "them.  Each object keeps its fields and values; comments and the "
+     "spelling of the YAML (quotes, indentation) are not kept.  With -o DIR "
+     "they go into their namespace's files (DIR/NAMESPACE/services.yaml)."},
+    {OPT_SUMMARY, "summary", 0, "FILE", false, IMPORT, NULL, COMPLETE_FILE, NULL,
+     NULL,
+     "write the import summary as JSON to FILE (atomically): per source "
+     "object what it became and how exactly, and the next steps "
+     "(docs/import-summary.md)",
+     "The same summary is shown as text on standard error after the "
+     "diagnostics, unless --quiet or a machine --format is written there."},
     {OPT_HELP, "help", 'h', NULL, false, ALL | CLI_FOR(CMD_EXPLAIN), NULL, COMPLETE_NONE, NULL, NULL,
      "show the help of the command", NULL},
 };

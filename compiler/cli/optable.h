@@ -57,6 +57,8 @@ enum opt_id {
     OPT_NGINX,
     OPT_PROVIDER,
     OPT_ALLOW_INSECURE_IMPORT,
+    OPT_INCLUDE_INPUTS,
+    OPT_SUMMARY,
     OPT_HELP,
     OPT__COUNT
 };

@@ -98,6 +98,8 @@ struct options {
     const char *import_gateway_namespace;
     const char *import_gateway; /* --gateway NAMESPACE/NAME */
     bool allow_insecure_import;
+    bool include_inputs; /* import-ingress --include-inputs */
+    const char *summary_path; /* import-ingress --summary FILE */
 
     /* explain-request, test and graph */
     const char *output_format; /* their --format: one of the option's choices */

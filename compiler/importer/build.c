@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct o_rule *imp_routes_rule_new(struct imp *im, const struct o_match *m,
-                                   size_t n, const struct o_filters *f,
-                                   size_t group)
+struct o_rule *imp_routes_rule_new(struct imp *im, const struct ynode *origin,
+                                   const struct o_match *m, size_t n,
+                                   const struct o_filters *f, size_t group)
 {
     struct o_rule *r = ARENA_NEW(im->a, struct o_rule);
 
+    imp_origin_add(im, &r->origins, origin);
     r->matches = ARENA_NEW_ARRAY(im->a, struct o_match, n ? n : 1);
     if (n)
         memcpy(r->matches, m, n * sizeof(*m));
@@ -146,13 +147,16 @@ size_t imp_policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
                        const struct ptrvec *targets)
 {
     struct o_gwc_policy *p = NULL;
-    size_t i, parts = 0;
+    size_t i, k, parts = 0;
 
     for (i = 0; i < targets->n; i++) {
         if (!p || p->targets.n == MAX_POLICY_TARGETS) {
             p = ARENA_NEW(im->a, struct o_gwc_policy);
             *p = *tpl;
             memset(&p->targets, 0, sizeof(p->targets));
+            memset(&p->origins, 0, sizeof(p->origins)); /* a copy of its own */
+            for (k = 0; k < tpl->origins.n; k++)
+                imp_origin_add(im, &p->origins, tpl->origins.v[k]);
             if (parts++)
                 p->name = imp_name_claim(
                     im, arena_printf(im->a, "%s/%s", tpl->kind, tpl->namespace),

@@ -8,7 +8,12 @@
  *   build.c     rules, backends and ReferenceGrants of the output
  *   gateways.c  the Gateways (one per class, or --gateway's), listeners,
  *               ListenerSets past 64, and which namespaces they admit
- *   write.c     the output objects as a document tree, then YAML
+ *   write.c     the output objects as document trees, rendered one by one
+ *   origin.c    the input objects each output object came from
+ *   output.c    the rendered objects as one stream or one file per
+ *               namespace and kind
+ *   inputs.c    --include-inputs
+ *   summary.c   the summary: per source object, and the next steps
  *   report.c    diagnostics at annotations and fields
  *   values.c (anchored allowlists), names.c (DNS names), regex.c (PCRE2),
  *   index.c (lookups)
@@ -35,6 +40,7 @@
 #include <stdint.h>
 
 struct arena;
+struct doc;
 
 /* Gateway API limits (CRD maxItems) the output respects. */
 #define MAX_ROUTE_RULES 16
@@ -139,6 +145,7 @@ struct o_rule {
     size_t group;
     const char *name;   /* NULL: none (a policy targets named rules) */
     const void *source; /* the provider's object the rule came from */
+    struct ptrvec origins; /* the input objects it came from (origin.c) */
 };
 
 struct o_parent {
@@ -155,6 +162,7 @@ struct o_route {
     size_t n_hostnames;
     struct ptrvec parents; /* struct o_parent * */
     struct ptrvec rules; /* struct o_rule * */
+    struct ptrvec origins; /* its rules' (origin.c) */
 };
 
 struct o_listener {
@@ -190,10 +198,12 @@ struct o_gateway {
     struct ptrvec sets;       /* a Gateway's ListenerSets, in order */
     const struct gateway *src; /* the input's Gateway (--gateway), or NULL */
     bool open_sets;           /* src: allowedListeners must admit the sets */
+    struct ptrvec origins;   /* its routes' (origin.c) */
 };
 
 struct o_policy { /* BackendTLSPolicy */
     const char *namespace, *name, *service, *hostname, *ca_config_map;
+    struct ptrvec origins;
 };
 
 /* A gwc.dev/v1alpha1 policy (docs/policies.md): kind decides which of the
@@ -266,10 +276,12 @@ struct o_gwc_policy {
     const char *connect_timeout, *send_timeout, *read_timeout;
     const struct o_load_balancing *load_balancing;
     const struct o_retry *retry;
+    struct ptrvec origins; /* its targets' rules' (origin.c) */
 };
 
 struct o_config_map {
     const char *namespace, *name, *key, *value;
+    struct ptrvec origins;
 };
 
 struct o_grant { /* ReferenceGrant: from_kind objects (API group
@@ -277,6 +289,7 @@ struct o_grant { /* ReferenceGrant: from_kind objects (API group
                   * to_name of namespace */
     const char *namespace, *name, *from_group, *from_kind, *from_namespace;
     const char *to_kind, *to_name;
+    struct ptrvec origins; /* those of the objects that need it (origin.c) */
 };
 
 /* A Service port a rule forwards to. */
@@ -308,6 +321,14 @@ struct imp {
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
     struct ptrvec gwc_policies; /* struct o_gwc_policy * */
+    struct ptrvec written; /* write.c: struct imp_written *, in output order */
+};
+
+/* An object of the output, for the summary. */
+struct imp_written {
+    const char *kind;
+    const char *label; /* "Kind/namespace/name" */
+    const struct ptrvec *origins;
 };
 
 /* One source controller: how to recognise its inputs (detect.c) and how
@@ -484,13 +505,40 @@ struct o_listener *imp_listener_find(const struct o_gateway *gw,
 void imp_route_attach(struct imp *im, struct o_route *r, const struct o_gateway *gw,
                       const char *section);
 
+/* origin.c: the input objects (document roots) each output object came
+ * from.  Providers add them to the rules they make (and to the objects
+ * they make that carry no rule); imp_origins_derive() gives every other
+ * object those of the rules it serves. */
+void imp_origin_add(struct imp *im, struct ptrvec *v, const struct ynode *root);
+void imp_origins_derive(struct imp *im);
+/* "Kind/namespace/name" of an input object. */
+const char *imp_origin_label(const struct imp *im, const struct ynode *root);
+/* The gwc.dev/source annotation of v ("Ingress/ns/a,Ingress/ns/b", sorted)
+ * and the comment line naming their files and lines; both NULL when v is
+ * empty. */
+void imp_origins_render(struct imp *im, const struct ptrvec *v,
+                        const char **annotation, const char **comment);
+
+/* inputs.c: --include-inputs, after the converted objects. */
+void imp_inputs_carry(struct imp *im, struct import_output *out);
+/* A YAML node of the input as a document tree, value for value: a
+ * scalar keeps the type it reads as, a number the input spells 0x1F, 1.5
+ * or past int64 is written as spelled. */
+struct doc *imp_input_doc(struct arena *a, const struct ynode *n);
+
+/* summary.c: what the summary needs of the run, once it is written. */
+struct imp_summary *imp_summary_collect(struct imp *im, const char *provider,
+                                        const char *const *groups);
+
 /* write.c */
-void imp_write_output(struct imp *im, struct strbuf *out);
+void imp_write_output(struct imp *im, struct import_output *out);
 
 /* build.c: output pieces. */
-struct o_rule *imp_routes_rule_new(struct imp *im, const struct o_match *m,
-                                   size_t n, const struct o_filters *f,
-                                   size_t group);
+/* A rule converted from the input object origin (its document root; NULL:
+ * the caller adds the origins). */
+struct o_rule *imp_routes_rule_new(struct imp *im, const struct ynode *origin,
+                                   const struct o_match *m, size_t n,
+                                   const struct o_filters *f, size_t group);
 /* Adds nothing for an unusable backend (reported): the rule then answers
  * 500 for its share. */
 void imp_routes_rule_add_backend(struct imp *im, struct o_rule *r,

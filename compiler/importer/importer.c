@@ -159,7 +159,7 @@ static bool reported_nothing(const struct compilation *c)
  * a migration that silently produced no routes would look done. */
 void imp_ingress(struct compilation *c, const struct model *m,
                  const struct ydoc_list *docs, const struct import_options *o,
-                 struct strbuf *out)
+                 struct import_output *out)
 {
     const struct imp_provider *p;
     struct imp im;
@@ -187,4 +187,7 @@ void imp_ingress(struct compilation *c, const struct model *m,
                     "provider %s (what was left out is reported)",
                     p->name);
     imp_write_output(&im, out);
+    if (o->include_inputs)
+        imp_inputs_carry(&im, out);
+    out->summary = imp_summary_collect(&im, p->name, p->crd_groups);
 }

@@ -1,7 +1,8 @@
 /*
- * The output objects as one YAML stream, built as a document tree and
- * rendered by libyaml's emitter (base/doc.c): quoting is libyaml's job, so
- * no value of the input can change the structure of the output.  Order:
+ * The output objects, each built as a document tree and rendered by
+ * libyaml's emitter (base/doc.c, via output.c): quoting is libyaml's job,
+ * so no value of the input can change the structure of the output.  Each
+ * carries the gwc.dev/source annotation of its origins (origin.c).  Order:
  * by kind (Gateways, ListenerSets, routes, BackendTLSPolicies, gwc
  * policies, grants, ConfigMaps), then namespace and name; inside an
  * object, the order the passes produced, which is itself derived only
@@ -23,15 +24,27 @@
 struct writer {
     struct imp *im;
     struct arena *a;
-    struct ptrvec docs;
+    struct ptrvec pending; /* struct pending * */
     const char *route_ns; /* the namespace of the route being written */
 };
+
+/* An object of the output, rendered when it is complete (imp_write_output)
+ * as the comment naming its origins, then its YAML. */
+struct pending {
+    struct doc *d;
+    const char *kind, *namespace, *comment;
+};
+
+static void pending_add(struct writer *w, struct doc *d, const char *kind,
+                        const char *ns, const char *name,
+                        const struct ptrvec *origins);
 
 /* annotations: struct o_header *, or NULL for none. */
 static struct doc *object_annotated(struct writer *w, const char *api_version,
                                     const char *kind, const char *ns,
                                     const char *name,
-                                    const struct ptrvec *annotations)
+                                    const struct ptrvec *annotations,
+                                    const struct ptrvec *origins)
 {
     struct doc *d = doc_map(w->a), *meta, *ann;
     size_t i;
@@ -48,14 +61,15 @@ static struct doc *object_annotated(struct writer *w, const char *api_version,
             doc_put_str(w->a, ann, h->name, h->value);
         }
     }
-    ptrvec_push(w->a, &w->docs, d);
+    pending_add(w, d, kind, ns, name, origins);
     return d;
 }
 
 static struct doc *object(struct writer *w, const char *api_version,
-                          const char *kind, const char *ns, const char *name)
+                          const char *kind, const char *ns, const char *name,
+                          const struct ptrvec *origins)
 {
-    return object_annotated(w, api_version, kind, ns, name, NULL);
+    return object_annotated(w, api_version, kind, ns, name, NULL, origins);
 }
 
 static void put_opt(struct writer *w, struct doc *map, const char *key,
@@ -163,36 +177,6 @@ static struct doc *sets_admitted(struct writer *w)
     return d;
 }
 
-/* A YAML node of the input as a document tree: scalars keep the type
- * they read as (a float or an unusual integer, which no Gateway field
- * holds, is carried as its text). */
-static struct doc *copy(struct writer *w, const struct ynode *n)
-{
-    struct doc *d;
-    uint32_t i;
-
-    if (n->kind == YNODE_SCALAR) {
-        switch (n->scalar) {
-        case YSCALAR_NULL:
-            return doc_null(w->a);
-        case YSCALAR_BOOL:
-            return doc_bool(w->a, ynode_bool_value(n));
-        case YSCALAR_INT:
-            return doc_int(w->a, strtoll(n->text, NULL, 10));
-        default:
-            return doc_str(w->a, n->text);
-        }
-    }
-    d = n->kind == YNODE_MAP ? doc_map(w->a) : doc_seq(w->a);
-    for (i = 0; i < n->n; i++) {
-        if (n->kind == YNODE_MAP)
-            doc_put(w->a, d, n->items[i]->key, copy(w, n->items[i]));
-        else
-            doc_push(w->a, d, copy(w, n->items[i]));
-    }
-    return d;
-}
-
 /* The value of key in map d, replaced by (or added as) v. */
 static void put_replace(struct writer *w, struct doc *d, const char *key,
                         struct doc *v)
@@ -236,8 +220,36 @@ static bool server_field(const char *key)
     return false;
 }
 
-static struct doc *copy_object(struct writer *w, const struct ynode *root)
+/* d, an object of the output, with the annotation naming its origins. */
+static void pending_add(struct writer *w, struct doc *d, const char *kind,
+                        const char *ns, const char *name,
+                        const struct ptrvec *origins)
 {
+    struct pending *p = ARENA_NEW(w->a, struct pending);
+    struct imp_written *written = ARENA_NEW(w->a, struct imp_written);
+    const char *annotation;
+
+    imp_origins_render(w->im, origins, &annotation, &p->comment);
+    if (annotation) {
+        struct doc *meta = map_at(w, d, "metadata", doc_map);
+        struct doc *ann = map_at(w, meta, "annotations", doc_map);
+        if (ann->kind != DOC_MAP) /* annotations: null */
+            put_replace(w, meta, "annotations", ann = doc_map(w->a));
+        put_replace(w, ann, IMP_SOURCE_ANNOTATION, doc_str(w->a, annotation));
+    }
+    p->d = d;
+    p->kind = kind;
+    p->namespace = ns;
+    ptrvec_push(w->a, &w->pending, p);
+    written->kind = kind;
+    written->label = arena_printf(w->a, "%s/%s/%s", kind, ns, name);
+    written->origins = origins;
+    ptrvec_push(w->a, &w->im->written, written);
+}
+
+static struct doc *copy_object(struct writer *w, const struct o_gateway *g)
+{
+    const struct ynode *root = g->src->obj.src;
     struct doc *d = doc_map(w->a);
     uint32_t i, k;
 
@@ -247,16 +259,16 @@ static struct doc *copy_object(struct writer *w, const struct ynode *root)
         if (server_field(v->key))
             continue;
         if (!str_eq(v->key, "metadata") || v->kind != YNODE_MAP) {
-            doc_put(w->a, d, v->key, copy(w, v));
+            doc_put(w->a, d, v->key, imp_input_doc(w->a, v));
             continue;
         }
         meta = doc_put(w->a, d, "metadata", doc_map(w->a));
         for (k = 0; k < v->n; k++) {
             if (!server_field(v->items[k]->key))
-                doc_put(w->a, meta, v->items[k]->key, copy(w, v->items[k]));
+                doc_put(w->a, meta, v->items[k]->key, imp_input_doc(w->a, v->items[k]));
         }
     }
-    ptrvec_push(w->a, &w->docs, d);
+    pending_add(w, d, "Gateway", g->namespace, g->name, &g->origins);
     return d;
 }
 
@@ -265,7 +277,7 @@ static struct doc *copy_object(struct writer *w, const struct ynode *root)
  * allowedListeners when ListenerSets carry some of its listeners. */
 static void gateway_amended(struct writer *w, const struct o_gateway *g)
 {
-    struct doc *d = copy_object(w, g->src->obj.src);
+    struct doc *d = copy_object(w, g);
     struct doc *spec = map_at(w, d, "spec", doc_map);
     struct doc *ls = map_at(w, spec, "listeners", doc_seq);
     size_t i;
@@ -297,7 +309,7 @@ static void gateway(struct writer *w, const struct o_gateway *g)
         return;
     }
     d = object_annotated(w, GW_V1, "Gateway", g->namespace, g->name,
-                         &g->annotations);
+                         &g->annotations, &g->origins);
     spec = doc_put(w->a, d, "spec", doc_map(w->a));
     doc_put_str(w->a, spec, "gatewayClassName", g->class_name);
     if (g->sets.n)
@@ -308,7 +320,7 @@ static void gateway(struct writer *w, const struct o_gateway *g)
 static void listener_set(struct writer *w, const struct o_gateway *set)
 {
     struct doc *d = object_annotated(w, GW_V1, "ListenerSet", set->namespace,
-                                     set->name, &set->annotations);
+                                     set->name, &set->annotations, &set->origins);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
     struct doc *parent = doc_put(w->a, spec, "parentRef", doc_map(w->a));
 
@@ -543,7 +555,8 @@ static void route(struct writer *w, const struct o_route *r)
                  (r->kind == KIND_TLS_ROUTE && !r->n_hostnames);
     const char *version = alpha ? GATEWAY_GROUP "/v1alpha2" : GW_V1;
     struct doc *d =
-        object(w, version, model_kind_name(r->kind), r->namespace, r->name);
+        object(w, version, model_kind_name(r->kind), r->namespace, r->name,
+               &r->origins);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
     struct doc *parents = doc_put(w->a, spec, "parentRefs", doc_seq(w->a));
     struct doc *rules;
@@ -580,7 +593,8 @@ static struct doc *ref(struct writer *w, const char *kind, const char *name)
 
 static void policy(struct writer *w, const struct o_policy *p)
 {
-    struct doc *d = object(w, GW_V1, "BackendTLSPolicy", p->namespace, p->name);
+    struct doc *d = object(w, GW_V1, "BackendTLSPolicy", p->namespace, p->name,
+                           &p->origins);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a)), *v;
 
     doc_push(w->a, doc_put(w->a, spec, "targetRefs", doc_seq(w->a)),
@@ -738,7 +752,8 @@ static void backend_spec(struct writer *w, struct doc *spec,
 
 static void gwc_policy(struct writer *w, const struct o_gwc_policy *p)
 {
-    struct doc *d = object(w, GWC_GROUP "/v1alpha1", p->kind, p->namespace, p->name);
+    struct doc *d = object(w, GWC_GROUP "/v1alpha1", p->kind, p->namespace, p->name,
+                           &p->origins);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a));
     struct doc *refs = doc_put(w->a, spec, "targetRefs", doc_seq(w->a));
     size_t i;
@@ -762,7 +777,7 @@ static void gwc_policy(struct writer *w, const struct o_gwc_policy *p)
 static void grant(struct writer *w, const struct o_grant *g)
 {
     struct doc *d = object(w, GATEWAY_GROUP "/v1beta1", "ReferenceGrant",
-                           g->namespace, g->name);
+                           g->namespace, g->name, &g->origins);
     struct doc *spec = doc_put(w->a, d, "spec", doc_map(w->a)), *from;
 
     from = doc_push(w->a, doc_put(w->a, spec, "from", doc_seq(w->a)),
@@ -776,7 +791,8 @@ static void grant(struct writer *w, const struct o_grant *g)
 
 static void config_map(struct writer *w, const struct o_config_map *cm)
 {
-    struct doc *d = object(w, "v1", "ConfigMap", cm->namespace, cm->name);
+    struct doc *d = object(w, "v1", "ConfigMap", cm->namespace, cm->name,
+                           &cm->origins);
 
     doc_put_str(w->a, doc_put(w->a, d, "data", doc_map(w->a)), cm->key, cm->value);
 }
@@ -839,10 +855,12 @@ static int cmp_gwc_policies(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
-void imp_write_output(struct imp *im, struct strbuf *out)
+void imp_write_output(struct imp *im, struct import_output *out)
 {
     struct writer w = {im, im->a, {0}, NULL};
     size_t i;
+
+    imp_origins_derive(im);
 
     ptrvec_sort(&im->gateways, cmp_gateways);
     ptrvec_sort(&im->routes, cmp_routes);
@@ -868,6 +886,8 @@ void imp_write_output(struct imp *im, struct strbuf *out)
         grant(&w, im->grants.v[i]);
     for (i = 0; i < im->config_maps.n; i++)
         config_map(&w, im->config_maps.v[i]);
-    if (w.docs.n)
-        doc_write_yaml((struct doc *const *)w.docs.v, w.docs.n, out);
+    for (i = 0; i < w.pending.n; i++) {
+        const struct pending *p = w.pending.v[i];
+        imp_output_add(im->a, out, p->kind, p->namespace, p->comment, p->d);
+    }
 }

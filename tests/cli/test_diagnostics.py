@@ -37,6 +37,9 @@ TEXT_LINE = re.compile(r"^(gwc|\S.*?)(:\d+:\d+)?: (error|warning|note): .*$")
 SUMMARY = re.compile(r"^gwc: \d+ errors?, \d+ warnings?"
                      r"(, \d+ silenced \(--disable: \d+, gwc\.dev/ignore: \d+\))?"
                      r"(, \d+ not shown \(--quiet\))?$")
+IMPORT_SUMMARY = re.compile(r"^(gwc: import summary: \d+ source objects?: .*"
+                            r"|  (approximated|partial|left-out) .+ \(.*:\d+\)(: .*)?"
+                            r"|gwc: next steps:|  \d+\. .*)$")
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) [^:]*::.*$")
 
 
@@ -113,6 +116,13 @@ class OutputChecks(unittest.TestCase):
 
         rt = run(args, cwd)
         lines = self.assert_clean(rt.stderr, what + " text").splitlines()
+        # import-ingress ends with its summary (docs/import-summary.md),
+        # after the diagnostics: clean too, and of its own shape.
+        tail = [i for i, l in enumerate(lines) if l.startswith("gwc: import summary: ")]
+        if tail:
+            for line in lines[tail[0]:]:
+                self.assertRegex(line, IMPORT_SUMMARY, what)
+            lines = lines[:tail[0]]
         self.assertEqual(len(lines), counts.diagnostics + counts.notes + counts.summary,
                          what + ": text lines are not one per diagnostic:\n" + "\n".join(lines))
         for line in lines[:len(lines) - counts.summary]:

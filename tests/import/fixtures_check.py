@@ -12,7 +12,10 @@ For each *.yaml / *.yml file given or under a directory given (sorted):
      case's args) must not crash: exit 0 (everything exact) or
      1 (something reported as not carried over), with the report on stderr
      and YAML on stdout;
-  2. the output must pass `gwc check` with zero errors.  check is given the
+  2. every object of the output names where it came from: a comment line
+     "# source: FILE:LINE, ..." right before it and the annotation
+     gwc.dev/source: Kind/namespace/name,...;
+  3. the output must pass `gwc check` with zero errors.  check is given the
      import output *and the input file*, because the input's Services,
      Secrets and ConfigMaps are the cluster the output will run in (the
      Ingresses in it are not gwc check's business).  Objects the output
@@ -108,6 +111,25 @@ def stub_secrets(names, pem, htpasswd=(), maps=(), keys=None):
     return "\n---\n".join(docs)
 
 
+SOURCE_COMMENT = re.compile(r"^# source: [^\n]+:[0-9]+(, [^\n]+:[0-9]+)*(, \.\.\. [0-9]+ more)?\n"
+                            r"apiVersion: ")
+SOURCE_ANNOTATION = re.compile(r"(?m)^  annotations:\n(    \S+: .*\n)*    gwc\.dev/source: "
+                               r"[A-Za-z]+/[a-z0-9.-]+/[^\s,]+(,[A-Za-z]+/[^\s,]+)*"
+                               r"(,\.\.\. [0-9]+ more)?$")
+
+
+def untraced(output):
+    """The objects of the output that do not say where they came from."""
+    bad = []
+    for doc in output.split("\n---\n"):
+        if not SOURCE_COMMENT.match(doc) or not SOURCE_ANNOTATION.search(doc):
+            kind = re.search(r"(?m)^kind: (\S+)$", doc)
+            name = re.search(r"(?m)^  name: (\S+)$", doc)
+            bad.append("%s %s names no source" % (kind.group(1) if kind else "?",
+                                                  name.group(1) if name else "?"))
+    return bad
+
+
 def check(gwc, files):
     r = subprocess.run([gwc, "check", "--format", "json", "--fail-on=never"] + files,
                        capture_output=True, timeout=60)
@@ -175,6 +197,7 @@ def run_file(gwc, path, tmp, pem, provider):
         return problems
     if not r.stdout:
         return ["no output for a file with Ingresses:\n" + r.stderr.decode()]
+    problems += untraced(r.stdout.decode())
     out = os.path.join(tmp, "output.yaml")
     with open(out, "wb") as f:
         f.write(r.stdout)

@@ -89,9 +89,10 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
         rd->scheme = "https";
         rd->code = 301;
         f->redirect = rd;
-        return imp_routes_rule_new(im, r->matches, r->n_matches, f, group);
+        return imp_routes_rule_new(im, r->src.root, r->matches, r->n_matches, f,
+                                   group);
     }
-    rule = imp_routes_rule_new(im, r->matches, r->n_matches,
+    rule = imp_routes_rule_new(im, r->src.root, r->matches, r->n_matches,
                                denied ? NULL : r->filters, group);
     if (!denied)
         rule->backends = r->backends;
@@ -163,7 +164,7 @@ static void tls_route(struct imp *im, const struct ct_vhost *v,
                       struct o_gateway *gw)
 {
     const char *section = listener(im, gw, v, "TLS", NULL);
-    struct o_rule *rule = imp_routes_rule_new(im, NULL, 0, NULL, 0);
+    struct o_rule *rule = imp_routes_rule_new(im, v->owner.root, NULL, 0, NULL, 0);
     struct ptrvec rules = {0};
 
     rule->backends = v->tls_backends;

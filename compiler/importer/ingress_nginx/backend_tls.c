@@ -41,16 +41,19 @@ static const char *secret_text(struct imp *im, const struct secret *s,
     return strstr(v, "-----BEGIN CERTIFICATE-----") ? v : NULL;
 }
 
-static const char *ca_config_map(struct imp *im, const char *ns,
-                                 const char *secret, const char *pem)
+static const char *ca_config_map(struct imp *im, const struct ing *ing,
+                                 const char *ns, const char *secret,
+                                 const char *pem)
 {
     struct o_config_map *cm;
     size_t i;
 
     for (i = 0; i < im->config_maps.n; i++) {
         cm = im->config_maps.v[i];
-        if (str_eq(cm->namespace, ns) && str_eq(cm->value, pem))
+        if (str_eq(cm->namespace, ns) && str_eq(cm->value, pem)) {
+            imp_origin_add(im, &cm->origins, ing->src->obj.src);
             return cm->name;
+        }
     }
     cm = ARENA_NEW(im->a, struct o_config_map);
     cm->namespace = ns;
@@ -58,6 +61,7 @@ static const char *ca_config_map(struct imp *im, const char *ns,
                               arena_printf(im->a, "%s-ca", secret), 253);
     cm->key = "ca.crt";
     cm->value = pem;
+    imp_origin_add(im, &cm->origins, ing->src->obj.src);
     ptrvec_push(im->a, &im->config_maps, cm);
     return cm->name;
 }
@@ -77,9 +81,11 @@ static void add_policy(struct imp *im, const struct ing *ing, const char *svc,
                                  "Service '%s' already has a BackendTLSPolicy "
                                  "from an older Ingress; ignored",
                                  svc);
+        imp_origin_add(im, &p->origins, ing->src->obj.src);
         return;
     }
     p = ARENA_NEW(im->a, struct o_policy);
+    imp_origin_add(im, &p->origins, ing->src->obj.src);
     p->namespace = ing->namespace;
     p->service = svc;
     p->hostname = hostname;
@@ -128,7 +134,7 @@ static const char *ca_of(struct imp *im, const struct ing *ing,
                              name);
         return NULL;
     }
-    return ca_config_map(im, ns, name, pem);
+    return ca_config_map(im, ing, ns, name, pem);
 }
 
 static void differences(struct imp *im, const struct ing *ing,

@@ -173,7 +173,7 @@ static void header_rule(struct imp *im, const struct o_match *base, size_t n,
                         const struct backend *b, struct ptrvec *rules)
 {
     struct o_rule *r = imp_routes_rule_new(
-        im, with_header(im, base, n, type, name, value), n, f, group);
+        im, NULL, with_header(im, base, n, type, name, value), n, f, group);
 
     imp_routes_rule_add_backend(im, r, b, -1);
     ptrvec_push(im->a, rules, r);
@@ -213,7 +213,7 @@ void nx_canary_rules(struct imp *im, const struct location *l,
             header_rule(im, base, n_base, "RegularExpression", "Cookie",
                         cf->canary_cookie_never, f, group, main, rules);
     }
-    r = imp_routes_rule_new(im, base, n_base, f, group);
+    r = imp_routes_rule_new(im, NULL, base, n_base, f, group);
     if (!cf || cf->canary_weight <= 0) {
         imp_routes_rule_add_backend(im, r, main, -1);
     } else if (cf->canary_weight >= cf->canary_total) {

@@ -652,6 +652,7 @@ static void add_www(struct imp *im, struct ing *ing)
         }
         g = group_get(im, ing, other);
         g->www_target = host;
+        g->www_ing = ing;
         nx_report_annotation(im, ing, "from-to-www-redirect", DIAG_IMPORT_DETAIL,
                              "'%s' redirects to '%s' with 308, keeping scheme "
                              "and URI; ingress-nginx (ngx_srv_redirect.lua) also "

@@ -169,6 +169,7 @@ struct host_group {
     const char **alias_names;    /* its names, as written */
     size_t n_alias_names;
     const char *www_target;  /* a from-to-www-redirect alias: its host */
+    const struct ing *www_ing; /* the Ingress that asked for it */
     const char *secret;      /* the TLS certificate, or NULL */
     const char *secret_namespace; /* tls_ing's namespace */
     const struct ing *tls_ing; /* the Ingress that decided the certificate */

@@ -113,10 +113,14 @@ static struct o_match *path_matches(struct imp *im, const struct path_plan *p)
     return m;
 }
 
-static void push_rule(struct imp *im, struct ptrvec *rules, const struct o_match *m,
-                      size_t n, const struct o_filters *f, size_t group)
+static struct o_rule *push_rule(struct imp *im, struct ptrvec *rules,
+                                const struct o_match *m, size_t n,
+                                const struct o_filters *f, size_t group)
 {
-    ptrvec_push(im->a, rules, imp_routes_rule_new(im, m, n, f, group));
+    struct o_rule *r = imp_routes_rule_new(im, NULL, m, n, f, group);
+
+    ptrvec_push(im->a, rules, r);
+    return r;
 }
 
 /* The rules of an HTTP location, in precedence order among themselves. */
@@ -275,8 +279,12 @@ static void redirect_rule(struct imp *im, struct ptrvec *rules,
                           const struct location *l, size_t group)
 {
     if (l->plan->n_forms)
-        push_rule(im, rules, path_matches(im, l->plan), l->plan->n_forms,
-                  nx_redirects_filters(im, nx_redirects_https(im)), group);
+        imp_origin_add(im,
+                       &push_rule(im, rules, path_matches(im, l->plan),
+                                  l->plan->n_forms,
+                                  nx_redirects_filters(im, nx_redirects_https(im)),
+                                  group)->origins,
+                       l->ing->src->obj.src);
 }
 
 /* lua_ingress.lua strips one trailing '/' from the URI of its https
@@ -308,14 +316,19 @@ static void slash_note(struct imp *im, const struct host_group *g, struct ing *i
 }
 
 /* The rules of a location come from its Ingress: its gwc policies target
- * them (policies.c). */
-static void own_rules(const struct location *l, struct ptrvec *rules,
-                      size_t first)
+ * them (policies.c).  A canary's Ingress is an origin too. */
+static void own_rules(struct imp *im, const struct location *l,
+                      struct ptrvec *rules, size_t first)
 {
     size_t i;
 
-    for (i = first; i < rules->n; i++)
-        ((struct o_rule *)rules->v[i])->source = l->ing;
+    for (i = first; i < rules->n; i++) {
+        struct o_rule *r = rules->v[i];
+        r->source = l->ing;
+        imp_origin_add(im, &r->origins, l->ing->src->obj.src);
+        if (l->canary)
+            imp_origin_add(im, &r->origins, l->canary->src->obj.src);
+    }
 }
 
 static void location_routes(struct imp *im, const struct host_group *g,
@@ -332,7 +345,7 @@ static void location_routes(struct imp *im, const struct host_group *g,
         size_t first = grpc->n;
 
         grpc_location(im, g, l, group, grpc);
-        own_rules(l, grpc, first);
+        own_rules(im, l, grpc, first);
         if (tls && up && l->plan->n_forms) {
             redirect_rule(im, &rs->http, l, group);
             rs->split = true;
@@ -340,7 +353,7 @@ static void location_routes(struct imp *im, const struct host_group *g,
         return;
     }
     http_location(im, l, group, &rules);
-    own_rules(l, &rules, 0);
+    own_rules(im, l, &rules, 0);
     for (i = 0; i < rules.n; i++) {
         struct o_rule *r = rules.v[i];
         if (tls)
@@ -368,7 +381,8 @@ static void server_rules(struct imp *im, const struct host_group *g,
         r = ARENA_NEW(im->a, struct o_redirect);
         r->hostname = g->www_target;
         r->code = 308;
-        rule = imp_routes_rule_new(im, NULL, 0, nx_redirects_filters(im, r), 0);
+        rule = imp_routes_rule_new(im, g->www_ing->src->obj.src, NULL, 0,
+                                   nx_redirects_filters(im, r), 0);
         ptrvec_push(im->a, &rs->http, rule);
         ptrvec_push(im->a, &rs->https, rule);
     }
@@ -379,7 +393,8 @@ static void server_rules(struct imp *im, const struct host_group *g,
         r->code = 302;
         m.path.type = "Exact";
         m.path.value = "/";
-        rule = imp_routes_rule_new(im, &m, 1, nx_redirects_filters(im, r), 0);
+        rule = imp_routes_rule_new(im, g->app_root->ing->src->obj.src, &m, 1,
+                                   nx_redirects_filters(im, r), 0);
         ptrvec_push(im->a, &rs->http, rule);
         ptrvec_push(im->a, &rs->https, rule);
     }
@@ -485,7 +500,7 @@ static void tls_route(struct imp *im, const struct host_group *g)
     r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, 1);
     r->hostnames[r->n_hostnames++] = g->host;
     add_parent(im, r, g->gateway, g->tls_listener);
-    rule = imp_routes_rule_new(im, NULL, 0, NULL, 0);
+    rule = imp_routes_rule_new(im, g->passthrough->src->obj.src, NULL, 0, NULL, 0);
     imp_routes_rule_add_backend(im, rule, &g->passthrough_backend, -1);
     ptrvec_push(im->a, &r->rules, rule);
     imp_grants_for_route(im, r);

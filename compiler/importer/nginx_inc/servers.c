@@ -48,7 +48,7 @@ struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
 
 static struct o_rule *rule_of(struct imp *im, const struct nic_loc *l, size_t group)
 {
-    struct o_rule *r = imp_routes_rule_new(im, l->matches, l->n_matches,
+    struct o_rule *r = imp_routes_rule_new(im, l->src.root, l->matches, l->n_matches,
                                            l->denied ? NULL : l->filters, group);
 
     if (!l->denied)
@@ -76,7 +76,7 @@ static struct o_rule *xfp_twin(struct imp *im, const struct nic_loc *l,
     rd->scheme = "https";
     rd->code = code;
     f->redirect = rd;
-    return imp_routes_rule_new(im, m, l->n_matches, f, group);
+    return imp_routes_rule_new(im, l->src.root, m, l->n_matches, f, group);
 }
 
 static void emit(struct imp *im, const struct nic_server *s, struct o_gateway *gw,
@@ -121,7 +121,7 @@ static void server_routes(struct imp *im, struct nic_server *s)
         ptrvec_push(im->a, &http, rule_of(im, l, i));
     }
     if (s->redirect_code) {
-        struct o_rule *r = imp_routes_rule_new(im, NULL, 0, NULL, 0);
+        struct o_rule *r = imp_routes_rule_new(im, s->owner.root, NULL, 0, NULL, 0);
         struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
         struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
         struct ptrvec one = {0};

@@ -300,7 +300,7 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
     for (k = 0; k < x->r.alts.n; k++) {
         const struct tr_alt *a = x->r.alts.v[k];
         const char *host = a->n_hosts ? a->hosts[0] : "";
-        struct o_rule *rule = imp_routes_rule_new(im, NULL, 0, NULL, 0);
+        struct o_rule *rule = imp_routes_rule_new(im, x->r.src.root, NULL, 0, NULL, 0);
         struct ptrvec rules = {0};
         const char *base = *host ? arena_printf(im->a, "%s-%s", x->r.name,
                                                 imp_name_host_label(im->a, host))

@@ -365,6 +365,7 @@ static struct tr_policy *convert(struct imp *im, const struct crd *o,
     t->at = m;
     t->ok = true;
     t->p.namespace = o->namespace;
+    imp_origin_add(im, &t->p.origins, o->root); /* the Middleware */
     if (str_eq(m->key, "ipAllowList") || str_eq(m->key, "ipWhiteList"))
         allow_list(im, t, m);
     else if (str_eq(m->key, "basicAuth"))

@@ -97,9 +97,10 @@ static struct o_rule *rule_for(struct imp *im, const struct tr_router *r,
         rd->scheme = "https";
         rd->code = r->https_redirect;
         f->redirect = rd;
-        return imp_routes_rule_new(im, m, n, f, 0);
+        return imp_routes_rule_new(im, r->src.root, m, n, f, 0);
     }
-    rule = imp_routes_rule_new(im, m, n, r->denied ? NULL : r->filters, 0);
+    rule = imp_routes_rule_new(im, r->src.root, m, n, r->denied ? NULL : r->filters,
+                               0);
     if (!r->denied)
         rule->backends = r->backends;
     return rule;
