@@ -155,9 +155,44 @@ static bool reported_nothing(const struct compilation *c)
     return false;
 }
 
+/* The API server refuses an Ingress whose name is not a DNS subdomain or
+ * whose namespace is not a DNS label, and no schema check reads Ingresses
+ * on import: such a name would reach the output, where it names routes,
+ * policies and, with -o DIR, directories.  Marked rejected, every provider
+ * leaves them out. */
+static void refuse_bad_names(struct imp *im, struct model *m)
+{
+    const struct ptrvec *v = &m->objects[KIND_INGRESS];
+    size_t i;
+
+    for (i = 0; i < v->n; i++) {
+        struct object *o = v->v[i];
+        const struct ynode *meta = ynode_get(o->src, "metadata");
+        const char *ns = imp_object_namespace(im, o);
+        const char *label = model_object_label(im->c, o);
+
+        if (o->rejected)
+            continue;
+        if (!imp_value_dns_subdomain(o->meta.name)) {
+            imp_report_at(im, label, o->src, ynode_get(meta, "name"),
+                          DIAG_IMPORT_BAD_VALUE,
+                          "'%s' is not a valid Ingress name (a DNS subdomain); "
+                          "skipped",
+                          imp_report_value(im, o->meta.name));
+            o->rejected = true;
+        } else if (ns && !imp_value_dns_label(ns)) {
+            imp_report_at(im, label, o->src, ynode_get(meta, "namespace"),
+                          DIAG_IMPORT_BAD_VALUE,
+                          "'%s' is not a valid namespace (a DNS label); skipped",
+                          imp_report_value(im, ns));
+            o->rejected = true;
+        }
+    }
+}
+
 /* An import that converts nothing must not pass, whichever the provider:
  * a migration that silently produced no routes would look done. */
-void imp_ingress(struct compilation *c, const struct model *m,
+void imp_ingress(struct compilation *c, struct model *m,
                  const struct ydoc_list *docs, const struct import_options *o,
                  struct import_output *out)
 {
@@ -171,6 +206,7 @@ void imp_ingress(struct compilation *c, const struct model *m,
     im.m = m;
     im.docs = docs;
     im.o = o;
+    refuse_bad_names(&im, m);
     p = o->provider ? imp_provider_find(o->provider) : imp_detect_provider(&im);
     if (!p)
         return; /* ambiguous, reported: nothing is written */

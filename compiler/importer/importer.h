@@ -97,11 +97,12 @@ struct import_output {
 
 /*
  * Converts the Ingresses of m (and the CRDs among docs, the documents m
- * was built from) and appends the objects (sorted by kind, then namespace
+ * was built from; Ingresses whose name or namespace the API server would
+ * refuse are marked rejected and reported) and appends the objects (sorted by kind, then namespace
  * and name) to out.  Deterministic: the same objects give the same bytes
  * whatever their input order.
  */
-void imp_ingress(struct compilation *c, const struct model *m,
+void imp_ingress(struct compilation *c, struct model *m,
                  const struct ydoc_list *docs, const struct import_options *o,
                  struct import_output *out);
 
