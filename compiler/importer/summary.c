@@ -377,9 +377,12 @@ void imp_summary_text(const struct compilation *c, struct imp_summary *s,
                         crds[i].name, crds[i].install);
     }
     for (i = 0; i < s->classes.n; i++) {
-        strbuf_addf(sb, "  %zu. make sure GatewayClass '%s' exists, served by your "
-                    "Gateway API implementation\n", ++step,
-                    (const char *)s->classes.v[i]); /* a DNS name (options) */
+        /* From the options, or (--gateway) from the input Gateway, whose
+         * gatewayClassName the CRD does not restrict to a DNS name. */
+        const char *klass = s->classes.v[i];
+        strbuf_addf(sb, "  %zu. make sure GatewayClass '", ++step);
+        escape_text(sb, klass, strlen(klass));
+        strbuf_addstr(sb, "' exists, served by your Gateway API implementation\n");
     }
     for (i = 0; i < s->secrets.n; i++) {
         const struct summary_secret *x = s->secrets.v[i];
