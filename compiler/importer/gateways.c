@@ -65,6 +65,48 @@ static void claim_listener(struct imp *im, const struct o_gateway *gw,
         253);
 }
 
+static const char *socket_key(struct imp *im, int64_t port, const char *host)
+{
+    return arena_printf(im->a, "%lld %s", (long long)port, host);
+}
+
+/* The protocols port_clash() asks for; any other (an implementation's own,
+ * from an input Gateway) is "" here, and shares a port with nothing. */
+static const char *const known_protocols[] = {"HTTP", "HTTPS", "TLS", "TCP", "UDP", ""};
+
+static const char *port_protocol_key(struct imp *im, int64_t port, const char *proto)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < ARRAY_SIZE(known_protocols); i++) {
+        if (str_eq(proto, known_protocols[i]))
+            break;
+    }
+    return arena_printf(im->a, "%lld %s", (long long)port, known_protocols[i]);
+}
+
+static void index_first(struct imp *im, struct index *ix, const char *key, void *l)
+{
+    if (!imp_index_get(ix, key))
+        imp_index_put(im->a, ix, key, l);
+}
+
+/* Adds l to h (gw or one of its sets) and to gw's indexes, so that each
+ * lookup below is one probe, not a scan of every listener: one Gateway
+ * grows ListenerSets without bound. */
+static void listener_push(struct imp *im, struct o_gateway *gw, struct o_gateway *h,
+                          struct o_listener *l)
+{
+    l->holder = h;
+    l->seq = gw->n_all++;
+    ptrvec_push(im->a, &h->listeners, l);
+    index_first(im, &gw->by_name, l->name, l);
+    index_first(im, &gw->by_socket,
+                socket_key(im, l->port, l->hostname ? l->hostname : ""), l);
+    index_first(im, &gw->by_port_protocol, port_protocol_key(im, l->port, l->protocol),
+                l);
+}
+
 /* The input's Gateway, its listeners as the model read them. */
 static void seed_from_input(struct imp *im, struct o_gateway *gw,
                             const struct gateway *src)
@@ -89,7 +131,7 @@ static void seed_from_input(struct imp *im, struct o_gateway *gw,
         seed_admission(im, l, gw->namespace);
         claim_listener(im, gw, l, s->name);
         l->name = s->name; /* as written, even when repeated (reported by check) */
-        ptrvec_push(im->a, &gw->listeners, l);
+        listener_push(im, gw, gw, l);
     }
     gw->open_sets = from == FROM_UNSET || from == FROM_NONE;
 }
@@ -150,11 +192,6 @@ struct o_gateway *imp_gateway_for(struct imp *im, const char *name)
 
 /* ---- listeners ---- */
 
-static const char *hostname_or_empty(const struct o_listener *l)
-{
-    return l->hostname ? l->hostname : "";
-}
-
 /* HTTP, HTTPS and TLS listeners share a port; TCP and UDP take theirs
  * alone (Gateway API's protocol conflicts, as gwc check sees them). */
 static bool port_compatible(const char *a, const char *b)
@@ -202,23 +239,22 @@ struct wanted {
     int64_t port;
 };
 
-static bool same_name(const struct o_listener *l, const void *name)
+/* The first listener on w's port whose protocol cannot share it with w's. */
+static const struct o_listener *port_clash(struct imp *im, const struct o_gateway *gw,
+                                           const struct wanted *w)
 {
-    return str_eq(l->name, name);
-}
+    const struct o_listener *first = NULL, *l;
+    size_t i;
 
-static bool same_socket(const struct o_listener *l, const void *ctx)
-{
-    const struct wanted *w = ctx;
-
-    return l->port == w->port && str_eq(hostname_or_empty(l), w->host);
-}
-
-static bool port_clash(const struct o_listener *l, const void *ctx)
-{
-    const struct wanted *w = ctx;
-
-    return l->port == w->port && !port_compatible(l->protocol, w->proto);
+    for (i = 0; i < ARRAY_SIZE(known_protocols); i++) {
+        if (port_compatible(known_protocols[i], w->proto))
+            continue;
+        l = imp_index_get(&gw->by_port_protocol,
+                          port_protocol_key(im, w->port, known_protocols[i]));
+        if (l && (!first || l->seq < first->seq))
+            first = l;
+    }
+    return first;
 }
 
 static const char *cert_text(struct imp *im, const struct o_gateway *gw,
@@ -237,7 +273,8 @@ static const char *reuse(struct imp *im, const struct o_gateway *gw,
                          const struct wanted *w, const char *secret,
                          const char *secret_ns)
 {
-    const struct o_listener *l = imp_listener_find(gw, same_socket, w, NULL);
+    const struct o_listener *l =
+        imp_index_get(&gw->by_socket, socket_key(im, w->port, w->host));
     const char *host = *w->host ? w->host : "*";
 
     if (!l)
@@ -323,7 +360,7 @@ const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
 
     if (found)
         return found;
-    clash = imp_listener_find(gw, port_clash, &w, NULL);
+    clash = port_clash(im, gw, &w);
     if (clash && clash->src)
         imp_report_src(im, src, at, DIAG_IMPORT_LISTENER_CONFLICT,
                        "Gateway %s/%s has listener '%s' (%s) on port %lld, which "
@@ -354,7 +391,7 @@ const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
      * finds its parent by the listener's name. */
     claim_listener(im, gw, l, *label ? arena_printf(im->a, "%s-%s", prefix, label)
                                      : prefix);
-    ptrvec_push(im->a, &h->listeners, l);
+    listener_push(im, gw, h, l);
     return l->name;
 }
 
@@ -392,8 +429,8 @@ void imp_route_attach(struct imp *im, struct o_route *r, const struct o_gateway 
                       const char *section)
 {
     struct o_parent *p = ARENA_NEW(im->a, struct o_parent);
-    const struct o_gateway *h = gw;
-    struct o_listener *l = imp_listener_find(gw, same_name, section, &h);
+    struct o_listener *l = imp_index_get(&gw->by_name, section);
+    const struct o_gateway *h = l ? l->holder : gw;
 
     p->gateway = h->name;
     p->section = section;

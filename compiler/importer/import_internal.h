@@ -183,6 +183,8 @@ struct o_listener {
     bool admits_named; /* src admits its own (Same) or names them by label
                         * kubernetes.io/metadata.name: gwc can add names */
     bool widened;      /* src's allowedRoutes gained a namespace */
+    const struct o_gateway *holder; /* its Gateway or ListenerSet */
+    size_t seq; /* its place among its Gateway's listeners, sets included */
 };
 
 /* A Gateway of the output, or one of the ListenerSets that carry its
@@ -199,6 +201,10 @@ struct o_gateway {
     const struct gateway *src; /* the input's Gateway (--gateway), or NULL */
     bool open_sets;           /* src: allowedListeners must admit the sets */
     struct ptrvec origins;   /* its routes' (origin.c) */
+    /* A Gateway's listeners, its sets' included, the first of each key:
+     * by name, by port and hostname, by port and protocol (gateways.c). */
+    struct index by_name, by_socket, by_port_protocol;
+    size_t n_all; /* listeners, its sets' included */
 };
 
 struct o_policy { /* BackendTLSPolicy */
