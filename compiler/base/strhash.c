@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 uint64_t strhash_fnv1a(uint64_t h, const char *s)
 {
@@ -13,13 +15,71 @@ uint64_t strhash_fnv1a(uint64_t h, const char *s)
     return h;
 }
 
-/* FNV-1a: short keys, no adversary that gains anything from collisions
- * (a manifest author can only slow their own compilation down). */
-static size_t hash_of(const char *s)
-{
-    uint64_t h = strhash_fnv1a(STRHASH_FNV_BASIS, s);
+/*
+ * Table slots are chosen with SipHash-1-3 under a key drawn at random for
+ * each table, not with FNV-1a: the keys are names from manifests, and one
+ * tenant who picks thousands of names that land in one slot of an unkeyed
+ * hash would make every lookup a scan of them (hash flooding), slowing the
+ * whole repository's compilation down quadratically.  No output order ever
+ * comes from a table, so a random key changes nothing but the probe paths.
+ */
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
-    return (size_t)(h ^ (h >> 32));
+static void sip_round(uint64_t v[4])
+{
+    v[0] += v[1]; v[1] = ROTL(v[1], 13); v[1] ^= v[0]; v[0] = ROTL(v[0], 32);
+    v[2] += v[3]; v[3] = ROTL(v[3], 16); v[3] ^= v[2];
+    v[0] += v[3]; v[3] = ROTL(v[3], 21); v[3] ^= v[0];
+    v[2] += v[1]; v[1] = ROTL(v[1], 17); v[1] ^= v[2]; v[2] = ROTL(v[2], 32);
+}
+
+static uint64_t load_le64(const unsigned char *p, size_t n)
+{
+    uint64_t w = 0;
+
+    while (n--)
+        w |= (uint64_t)p[n] << (8 * n);
+    return w;
+}
+
+static uint64_t siphash13(const uint64_t key[2], const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i;
+    uint64_t v[4] = {key[0] ^ 0x736f6d6570736575ull, key[1] ^ 0x646f72616e646f6dull,
+                     key[0] ^ 0x6c7967656e657261ull, key[1] ^ 0x7465646279746573ull};
+    uint64_t last;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        uint64_t m = load_le64(p + i, 8);
+        v[3] ^= m;
+        sip_round(v);
+        v[0] ^= m;
+    }
+    last = load_le64(p + i, len - i) | (uint64_t)len << 56;
+    v[3] ^= last;
+    sip_round(v);
+    v[0] ^= last;
+    v[2] ^= 0xff;
+    sip_round(v);
+    sip_round(v);
+    sip_round(v);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* Without the kernel's randomness (getrandom fails only on kernels before
+ * 3.17), the address-space layout is the best seed at hand. */
+static void draw_key(struct strhash *m)
+{
+    if (getrandom(m->key, sizeof(m->key), 0) == (ssize_t)sizeof(m->key))
+        return;
+    m->key[0] = (uint64_t)(uintptr_t)m ^ (uint64_t)time(NULL);
+    m->key[1] = (uint64_t)(uintptr_t)&draw_key;
+}
+
+static size_t hash_of(const struct strhash *m, const char *s)
+{
+    return (size_t)siphash13(m->key, s);
 }
 
 void strhash_init(struct strhash *m, struct arena *a)
@@ -46,6 +106,8 @@ static void grow_to(struct strhash *m, size_t cap)
     struct strhash_slot *old = m->slots;
     size_t old_cap = m->cap, i;
 
+    if (!old_cap)
+        draw_key(m);
     m->cap = cap;
     m->slots = ARENA_NEW_ARRAY(m->a, struct strhash_slot, m->cap);
     for (i = 0; i < old_cap; i++) {
@@ -70,18 +132,19 @@ void *strhash_get(const struct strhash *m, const char *key)
 
     if (m->n == 0)
         return NULL;
-    s = find(m, key, hash_of(key));
+    s = find(m, key, hash_of(m, key));
     return s->key ? s->value : NULL;
 }
 
 void **strhash_slot(struct strhash *m, const char *key)
 {
-    size_t h = hash_of(key);
     struct strhash_slot *s;
+    size_t h;
 
     /* At most half full, so probes stay short and one slot is always free. */
     if ((m->n + 1) * 2 > m->cap)
         grow_to(m, m->cap ? m->cap * 2 : 16);
+    h = hash_of(m, key);
     s = find(m, key, h);
     if (!s->key) {
         s->key = key;

@@ -6,7 +6,8 @@
  *
  * Keys are not copied: they must outlive the table (arena strings do).
  * Iteration order is not offered on purpose: output order never comes from
- * a hash table, only from sorting.
+ * a hash table, only from sorting.  That is also what lets each table hash
+ * with its own random key, against names chosen to collide (strhash.c).
  */
 #ifndef GWC_STRHASH_H
 #define GWC_STRHASH_H
@@ -26,6 +27,7 @@ struct strhash {
     struct arena *a;
     struct strhash_slot *slots;
     size_t n, cap; /* cap is 0 or a power of two */
+    uint64_t key[2]; /* the slot hash's random key, drawn with the first slots */
 };
 
 /* An empty table; {0} with a set arena is the same thing. */

@@ -18,16 +18,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* text: an arena string (the tables keep it). */
+/* text may be a temporary: it is copied only when its id is new, so the
+ * many lookups of a known text allocate nothing. */
 const char *plan_id(struct planner *p, const char *text)
 {
-    void **known = strhash_slot(&p->ids_by_text, text);
-    uint64_t h = strhash_fnv1a(STRHASH_FNV_BASIS, text);
+    const char *id = strhash_get(&p->ids_by_text, text);
+    uint64_t h;
     char buf[17];
-    const char *id;
 
-    if (*known)
-        return *known;
+    if (id)
+        return id;
+    text = arena_strdup(p->a, text);
+    h = strhash_fnv1a(STRHASH_FNV_BASIS, text);
     for (;;) {
         snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)h);
         if (!strhash_get(&p->texts_by_id, buf))
@@ -36,6 +38,6 @@ const char *plan_id(struct planner *p, const char *text)
     }
     id = arena_strdup(p->a, buf);
     strhash_put(&p->texts_by_id, id, (void *)text);
-    *known = (void *)id;
+    strhash_put(&p->ids_by_text, text, (void *)id);
     return id;
 }

@@ -21,7 +21,12 @@
  * of a manifest contains (invalid UTF-8 is refused on load). */
 static const char *pair_id(struct planner *p, const char *a, const char *b)
 {
-    return plan_id(p, arena_printf(p->a, "%s\xff%s", a, b));
+    char buf[256];
+    int n = snprintf(buf, sizeof(buf), "%s\xff%s", a, b);
+
+    if (n < 0 || (size_t)n >= sizeof(buf))
+        return plan_id(p, arena_printf(p->a, "%s\xff%s", a, b));
+    return plan_id(p, buf);
 }
 
 struct plan_map *plan_map_draft(struct planner *p, struct plan_text source,

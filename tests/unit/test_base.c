@@ -382,6 +382,38 @@ START_TEST(strhash_finds_what_was_put)
 }
 END_TEST
 
+/*
+ * Names picked so that an unkeyed FNV-1a puts them all in one slot of a
+ * 1,024-slot table (the size 512 keys grow it to): with the per-table
+ * random key they spread out, so no key sits far from its home slot.
+ */
+START_TEST(strhash_names_chosen_to_collide_spread_out)
+{
+    struct arena *a = arena_create(0);
+    struct strhash m;
+    size_t found = 0, longest = 0, i;
+    unsigned long c;
+
+    strhash_init(&m, a);
+    for (c = 0; found < 512; c++) {
+        char *k = arena_printf(a, "route-%lu", c);
+        uint64_t h = strhash_fnv1a(STRHASH_FNV_BASIS, k);
+        if (((h ^ (h >> 32)) & 1023) == 0) {
+            strhash_put(&m, k, k);
+            found++;
+        }
+    }
+    ck_assert_uint_eq(m.cap, 1024);
+    for (i = 0; i < m.cap; i++) {
+        size_t home = m.slots[i].hash & (m.cap - 1);
+        if (m.slots[i].key && ((i - home) & (m.cap - 1)) > longest)
+            longest = (i - home) & (m.cap - 1);
+    }
+    ck_assert_uint_lt(longest, 64);
+    arena_destroy(a);
+}
+END_TEST
+
 START_TEST(strhash_reserve_makes_room_once)
 {
     struct arena *a = arena_create(0);
@@ -583,6 +615,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
     tcase_add_test(tc, strhash_reserve_makes_room_once);
+    tcase_add_test(tc, strhash_names_chosen_to_collide_spread_out);
     tcase_add_test(tc, strhash_keys_of_parts_never_collide);
     tcase_add_test(tc, fs_lists_an_empty_directory);
     tcase_add_test(tc, glob_matches_as_gitignore_does);
