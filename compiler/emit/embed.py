@@ -5,10 +5,32 @@ usage: embed.py OUTPUT.c TEMPLATE...
 Each template becomes `const char template_<name>[]`, name from the file
 name with non-identifier characters as '_'.  The templates hold no logic:
 emit/ fills their @NAME@ slots with text it has already quoted.
+
+A header template (*_headers.conf) is also split here, at build time, into
+`template_<name>_lines[]`: each line with the header it sets, so the
+emitter can leave out the lines a route replaces without parsing text.  A
+line of any other shape fails the build.
 """
 import os
 import re
 import sys
+
+HEADER_LINE = re.compile(r"^(proxy|grpc)_set_header ([!#$%&'*+.^_`|~0-9A-Za-z-]+) [^;\n]+;$")
+
+
+def c_string(text):
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def header_lines(name, path, text):
+    out = ["const struct emit_template_line template_%s_lines[] = {" % name]
+    for line in text.splitlines():
+        m = HEADER_LINE.match(line)
+        if not m:
+            sys.exit("%s: not a header line: %r" % (path, line))
+        out.append("    {%s, %s}," % (c_string(m.group(2)), c_string(line)))
+    out += ["    {0, 0},", "};", ""]
+    return out
 
 
 def main():
@@ -21,10 +43,11 @@ def main():
             data = f.read()
         lines.append("const char template_%s[] =" % name)
         for line in data.decode().splitlines(True):
-            esc = line.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            lines.append('    "%s"' % esc)
+            lines.append("    " + c_string(line))
         lines[-1] += ";"
         lines.append("")
+        if path.endswith("_headers.conf"):
+            lines += header_lines(name, path, data.decode())
     with open(out, "w") as f:
         f.write("\n".join(lines))
 

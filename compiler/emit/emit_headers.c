@@ -6,7 +6,6 @@
 
 #include "base/strbuf.h"
 
-#include <string.h>
 
 static bool user_sets(const struct plan_handler *h, const char *name)
 {
@@ -28,29 +27,6 @@ void emit_include_base_headers(struct confw *w, bool grpc)
     confw_end(w);
 }
 
-static const char *next_line(const char *line)
-{
-    const char *nl = strchr(line, '\n');
-
-    return nl ? nl + 1 : line + strlen(line);
-}
-
-/* The header a template line sets ("<directive> <name> <value>;"). */
-static bool line_header(const char *line, char *hdr, size_t cap)
-{
-    const char *name = strchr(line, ' ');
-    size_t n;
-
-    if (!name)
-        return false;
-    n = strcspn(++name, " \n");
-    if (n == 0 || n >= cap)
-        return false;
-    memcpy(hdr, name, n);
-    hdr[n] = '\0';
-    return true;
-}
-
 /* The base request headers (templates/proxy_headers.conf, grpc_headers.conf):
  * a location-level proxy_set_header (grpc_set_header) replaces all the
  * inherited ones, so they are repeated: by including their file, or, when
@@ -58,21 +34,21 @@ static bool line_header(const char *line, char *hdr, size_t cap)
  * would be sent). */
 static void base_request_headers(struct confw *w, const struct plan_handler *h)
 {
-    const char *base = h->grpc ? template_grpc_headers_conf : template_proxy_headers_conf;
-    const char *line;
-    char hdr[64];
+    const struct emit_template_line *base =
+        h->grpc ? template_grpc_headers_conf_lines : template_proxy_headers_conf_lines;
+    const struct emit_template_line *l;
     bool overridden = false;
 
-    for (line = base; *line; line = next_line(line))
-        overridden |= line_header(line, hdr, sizeof(hdr)) && user_sets(h, hdr);
+    for (l = base; l->header; l++)
+        overridden |= user_sets(h, l->header);
     if (!overridden) {
         emit_include_base_headers(w, h->grpc);
         return;
     }
-    for (line = base; *line; line = next_line(line)) {
-        if (line_header(line, hdr, sizeof(hdr)) && !user_sets(h, hdr)) {
+    for (l = base; l->header; l++) {
+        if (!user_sets(h, l->header)) {
             confw_begin(w, "");
-            strbuf_add(w->out, line, strcspn(line, "\n"));
+            strbuf_addstr(w->out, l->text);
             strbuf_addch(w->out, '\n');
         }
     }

@@ -18,6 +18,13 @@ extern const char template_nginx_conf[];
 extern const char template_http_defaults_conf[];
 extern const char template_proxy_headers_conf[];
 extern const char template_grpc_headers_conf[];
+/* A header template's lines, split at build time; ends with {NULL, NULL}. */
+struct emit_template_line {
+    const char *header; /* the header the line sets */
+    const char *text;   /* the whole line, without its newline */
+};
+extern const struct emit_template_line template_proxy_headers_conf_lines[];
+extern const struct emit_template_line template_grpc_headers_conf_lines[];
 
 /*
  * The config writer: owns indentation and line structure.  Words that gwc
