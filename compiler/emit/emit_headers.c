@@ -6,7 +6,6 @@
 
 #include "base/strbuf.h"
 
-
 static bool user_sets(const struct plan_handler *h, const char *name)
 {
     size_t i;
