@@ -88,6 +88,8 @@ static void emit_upstream(struct confw *w, const struct plan_upstream *u)
             confw_quoted(w, u->servers[i], QUOTE_LITERAL);
             if (u->repeat > 1)
                 confw_raw(w, "max_fails=0");
+            if (r > 0 && u->copies_are_backups)
+                confw_raw(w, "backup");
             confw_end(w);
         }
     }

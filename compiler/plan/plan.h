@@ -86,9 +86,14 @@ struct plan_upstream {
     int64_t keepalive_connections, keepalive_requests;
     const char *keepalive_timeout, *keepalive_time;
     /* For retries: nginx retries on the next peer, never the same one, so
-     * each server is listed `repeat` times, without failure accounting
-     * (a retried error must not take the endpoint out for others). */
+     * the servers are listed `repeat` times, without failure accounting
+     * (a retried error must not take the endpoint out for others).  The
+     * copies after the first are `backup` servers, which nginx reaches only
+     * once a request has tried every endpoint, so no request spends its
+     * tries on a dead endpoint while a live one is untried; nginx forbids
+     * `backup` with `hash`, whose copies stay plain servers. */
     unsigned repeat;
+    bool copies_are_backups;
 };
 
 /* ---- what handles a request ---- */

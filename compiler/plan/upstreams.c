@@ -42,6 +42,10 @@ const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
 
     if (b->status != BACKEND_OK || (!stub && !b->n_endpoints && !b->cluster_ip))
         return NULL;
+    /* `repeat` tries need only that many peers: copies of the servers
+     * beyond one per try would only be more dead peers to pick. */
+    if (!stub && b->n_endpoints > 1)
+        repeat = (unsigned)((repeat + b->n_endpoints - 1) / b->n_endpoints);
     name = arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
                         (long long)b->port_number);
     if (repeat > 1)
@@ -69,6 +73,7 @@ const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
     u->repeat = repeat > 1 ? repeat : 1;
     u->least_conn = lb && str_eq(lb->method, "LeastConnections");
     u->hash_key = lb && str_eq(lb->method, "ConsistentHash") ? o->hash_key : NULL;
+    u->copies_are_backups = u->repeat > 1 && !u->hash_key;
     u->keepalive_connections = k && k->connections != INT_UNSET ? k->connections
                                                          : PLAN_DEFAULT_KEEPALIVE;
     u->keepalive_requests = k ? k->requests : INT_UNSET;

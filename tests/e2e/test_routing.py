@@ -346,3 +346,38 @@ class TheSeedExample(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RetriesReachEveryEndpoint(unittest.TestCase):
+    """A retry goes to an endpoint not yet tried while there is one: with
+    two of a Service's three endpoints refusing connections and three
+    retries (four tries, so the upstream holds copies of its servers),
+    every request reaches the live endpoint.  The copies let a Service with
+    fewer endpoints than tries be retried; they must not let a request
+    spend its tries on the dead ones."""
+
+    @staticmethod
+    def manifests(s):
+        port = s.echo[("shop", "mixed")].port
+        return GATEWAY + route("retries", """
+  rules:
+    - retry: {attempts: 3}
+      backendRefs: [{name: mixed, port: 8080}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: mixed-refusing
+  namespace: shop
+  labels: {kubernetes.io/service-name: mixed}
+addressType: IPv4
+ports: [{name: http, port: %d}]
+endpoints:
+  - addresses: ["127.0.0.2"]
+  - addresses: ["127.0.0.3"]
+""" % port, ["retries.example.com"])
+
+    def test_every_request_reaches_the_live_endpoint(self):
+        with Scenario(self.manifests, backends("mixed")) as s:
+            statuses = [s.get("/r%d" % i, "retries.example.com").status for i in range(60)]
+            self.assertEqual(statuses.count(200), 60, statuses)
