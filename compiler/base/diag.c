@@ -389,8 +389,8 @@ static void text_source_line(struct strbuf *out, const struct source_table *t,
     strbuf_addch(out, '\n');
 }
 
-static void render_text(const struct diag_sink *s, const struct source_table *t,
-                        const struct diag_render_options *o, struct strbuf *out)
+void diag_render_text(const struct diag_sink *s, const struct source_table *t,
+                      const struct diag_render_options *o, struct strbuf *out)
 {
     char code[8];
     size_t i;
@@ -443,8 +443,8 @@ static void json_location(struct jsonw *w, const struct source_table *t,
     }
 }
 
-static void render_json(const struct diag_sink *s, const struct source_table *t,
-                        struct strbuf *out)
+void diag_render_json(const struct diag_sink *s, const struct source_table *t,
+                      struct strbuf *out)
 {
     struct jsonw w;
     char code[8];
@@ -501,8 +501,8 @@ static void github_escape(struct strbuf *out, const char *s, bool property)
     }
 }
 
-static void render_github(const struct diag_sink *s, const struct source_table *t,
-                          struct strbuf *out)
+void diag_render_github(const struct diag_sink *s, const struct source_table *t,
+                        struct strbuf *out)
 {
     char code[8];
     size_t i;
@@ -530,27 +530,5 @@ static void render_github(const struct diag_sink *s, const struct source_table *
         github_escape(out, msg.buf, false);
         strbuf_release(&msg);
         strbuf_addch(out, '\n');
-    }
-}
-
-void diag_render(const struct diag_sink *s, const struct source_table *t,
-                 const struct diag_render_options *o, struct strbuf *out)
-{
-    switch (o->format) {
-    case DIAG_FORMAT_TEXT:
-        render_text(s, t, o, out);
-        return;
-    case DIAG_FORMAT_JSON:
-        render_json(s, t, out);
-        return;
-    case DIAG_FORMAT_SARIF:
-        diag_render_sarif(s, t, o, out);
-        return;
-    case DIAG_FORMAT_JUNIT:
-        diag_render_junit(s, t, o, out);
-        return;
-    case DIAG_FORMAT_GITHUB:
-        render_github(s, t, out);
-        return;
     }
 }

@@ -159,7 +159,14 @@ void diag_render(const struct diag_sink *s, const struct source_table *t,
 /* Looks a code up by "GW0102" or slug; DIAG__COUNT when unknown. */
 enum diag_code diag_lookup(const char *name);
 
-/* The formats rendered in files of their own (diag_sarif.c, diag_junit.c). */
+/* The renderers diag_render() picks from (diag_render.c): text, JSON and
+ * GitHub annotations in diag.c, the others in files of their own. */
+void diag_render_text(const struct diag_sink *s, const struct source_table *t,
+                      const struct diag_render_options *o, struct strbuf *out);
+void diag_render_json(const struct diag_sink *s, const struct source_table *t,
+                      struct strbuf *out);
+void diag_render_github(const struct diag_sink *s, const struct source_table *t,
+                        struct strbuf *out);
 void diag_render_sarif(const struct diag_sink *s, const struct source_table *t,
                        const struct diag_render_options *o, struct strbuf *out);
 void diag_render_junit(const struct diag_sink *s, const struct source_table *t,

@@ -50,7 +50,7 @@ static void diag_text(const struct diag *d, const struct source_table *t,
     text.format = DIAG_FORMAT_TEXT;
     view.v = &one;
     view.n = 1;
-    diag_render(&view, t, &text, out);
+    diag_render_text(&view, t, &text, out);
 }
 
 /* Writes one testcase; counts it as failed or in error. */

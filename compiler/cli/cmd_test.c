@@ -1,7 +1,7 @@
 /*
  * RoutingTests: `gwc test` runs them and prints a result per case;
- * `gwc check` and `gwc compile` run them too (cli_routing_tests), so that
- * a change that reroutes a case fails with an error at the case.
+ * `gwc check` and `gwc compile` run them too (cli_routing_tests, run.c),
+ * so that a change that reroutes a case fails with an error at the case.
  */
 #include "cli_internal.h"
 #include "verify.h"
@@ -20,28 +20,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-/* Explain writes no file; the plan only names its unix sockets. */
-#define TEST_SOCKET_DIR "/run/gwc-test"
-
-size_t cli_routing_tests(struct compilation *c, const struct options *o,
-                         const struct model *m, const struct controller *ctl,
-                         const struct plan *built, struct explain_case **cases)
-{
-    uint32_t port_map[MAX_PORT_MAP][2];
-    struct plan_options po;
-    struct plan plan;
-
-    *cases = NULL;
-    if (m->objects[KIND_ROUTING_TEST].n == 0 || diag_has_class_error(&c->diags, DCLASS_INPUT))
-        return 0;
-    cli_plan_options(o, port_map, o->socket_dir ? o->socket_dir : TEST_SOCKET_DIR, &po);
-    if (!built) {
-        plan_build(c, ctl, &po, &plan);
-        built = &plan;
-    }
-    return explain_run_tests(c, m, built, &po, cases);
-}
 
 /* A case passes when the plan answers as it expects and, verified, nginx
  * answers as the plan says. */

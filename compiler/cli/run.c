@@ -14,6 +14,7 @@
 #include "controller/controller.h"
 #include "plan/plan.h"
 #include "emit/emit.h"
+#include "explain/explain.h"
 #include "base/outdir.h"
 
 #include <errno.h>
@@ -157,6 +158,28 @@ void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
     po->secrets_dir = o->secrets_dir;
     po->configmaps_dir = o->configmaps_dir;
     po->endpoints = o->endpoints;
+}
+
+/* Explain writes no file; the plan only names its unix sockets. */
+#define TEST_SOCKET_DIR "/run/gwc-test"
+
+size_t cli_routing_tests(struct compilation *c, const struct options *o,
+                         const struct model *m, const struct controller *ctl,
+                         const struct plan *built, struct explain_case **cases)
+{
+    uint32_t port_map[MAX_PORT_MAP][2];
+    struct plan_options po;
+    struct plan plan;
+
+    *cases = NULL;
+    if (m->objects[KIND_ROUTING_TEST].n == 0 || diag_has_class_error(&c->diags, DCLASS_INPUT))
+        return 0;
+    cli_plan_options(o, port_map, o->socket_dir ? o->socket_dir : TEST_SOCKET_DIR, &po);
+    if (!built) {
+        plan_build(c, ctl, &po, &plan);
+        built = &plan;
+    }
+    return explain_run_tests(c, m, built, &po, cases);
 }
 
 /* The files of a compilation, entry point last: outdir.h renames them in

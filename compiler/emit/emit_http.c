@@ -73,27 +73,6 @@ static void redirect(struct confw *w, const struct plan_redirect *r)
 
 /* ---- where the request goes ---- */
 
-void emit_tls_to_backend(struct confw *w, const struct plan_target *t)
-{
-    const char *p = t->grpc ? "grpc_ssl_" : "proxy_ssl_";
-    char d[48];
-
-    snprintf(d, sizeof(d), "%sserver_name", p);
-    confw_directive(w, d, "on", QUOTE_LITERAL);
-    snprintf(d, sizeof(d), "%sname", p);
-    confw_directive(w, d, t->tls_name, QUOTE_VALUE);
-    snprintf(d, sizeof(d), "%sverify", p);
-    confw_directive(w, d, "on", QUOTE_LITERAL);
-    snprintf(d, sizeof(d), "%strusted_certificate", p);
-    confw_directive(w, d, t->tls_ca_file, QUOTE_LITERAL);
-    if (t->tls_client_cert_file) {
-        snprintf(d, sizeof(d), "%scertificate", p);
-        confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
-        snprintf(d, sizeof(d), "%scertificate_key", p);
-        confw_directive(w, d, t->tls_client_key_file, QUOTE_LITERAL);
-    }
-}
-
 /*
  * proxy_pass in its three forms (docs/nginx-recipes.md, "URL rewrites"):
  *   handled where the request arrived, or in the named location it was

@@ -7,6 +7,17 @@
 
 #include "base/arena.h"
 
+int64_t plan_mapped_port(const struct plan_options *o, int64_t port)
+{
+    size_t i;
+
+    for (i = 0; i < o->n_port_map; i++) {
+        if (o->port_map[i][0] == port)
+            return o->port_map[i][1];
+    }
+    return port;
+}
+
 /* --listen-address, else the Gateway's IPAddress addresses, else every
  * address (one NULL entry). */
 #define MAX_BIND 16 /* spec.addresses holds at most 16 */

@@ -16,34 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Appends (copy-on-write, so handlers copied from this one keep theirs), a
- * later operation on a header replacing an earlier one. */
-static void push_header(struct arena *a, struct plan_header **v, size_t *n,
-                        struct plan_header h)
-{
-    struct plan_header *nv;
-    size_t i;
-
-    nv = ARENA_NEW_ARRAY(a, struct plan_header, *n + 1);
-    if (*n)
-        memcpy(nv, *v, *n * sizeof(*nv));
-    for (i = 0; i < *n; i++) {
-        if (str_eq_nocase(nv[i].name, h.name)) {
-            nv[i] = h;
-            *v = nv;
-            return;
-        }
-    }
-    nv[(*n)++] = h;
-    *v = nv;
-}
-
-void plan_handler_push_header(struct planner *p, struct plan_handler *h,
-                              struct plan_header x)
-{
-    push_header(p->a, &h->request_headers, &h->n_request_headers, x);
-}
-
 static void header_filter(struct planner *p, struct plan_handler *h,
                           const struct header_filter *f, bool request)
 {
@@ -53,7 +25,7 @@ static void header_filter(struct planner *p, struct plan_handler *h,
 
     for (i = 0; i < f->n_set; i++) {
         struct plan_header x = {HEADER_SET, f->set[i].name, f->set[i].value, NULL};
-        push_header(p->a, v, n, x);
+        plan_header_push(p->a, v, n, x);
     }
     for (i = 0; i < f->n_add; i++) {
         struct plan_header x = {HEADER_ADD, f->add[i].name, f->add[i].value, NULL};
@@ -61,11 +33,11 @@ static void header_filter(struct planner *p, struct plan_handler *h,
             request ? nginx_header_variable(p->a, f->add[i].name) : NULL;
         if (var)
             x.add_variable = plan_map_header_prefix(p, var);
-        push_header(p->a, v, n, x);
+        plan_header_push(p->a, v, n, x);
     }
     for (i = 0; i < f->n_remove; i++) {
         struct plan_header x = {HEADER_REMOVE, f->remove[i], "", NULL};
-        push_header(p->a, v, n, x);
+        plan_header_push(p->a, v, n, x);
     }
 }
 
@@ -254,82 +226,6 @@ static struct plan_cors *cors(struct planner *p, const struct cors_filter *f)
         plan_text_literal(p->a, arena_printf(p->a, "%lld", (long long)f->max_age)));
     c->preflight_variable = "gw_cors_preflight";
     return c;
-}
-
-const char *plan_nginx_time(struct arena *a, const char *d, const char *zero)
-{
-    static const struct {
-        const char *unit;
-        int64_t ms;
-    } units[] = {{"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
-    char buf[64];
-    size_t i, n = 0;
-    int64_t ms;
-
-    if (!d)
-        return NULL;
-    if (!model_parse_duration(d, &ms))
-        BUG("duration not validated");
-    if (ms == 0)
-        return zero;
-    for (i = 0; i < ARRAY_SIZE(units); i++) {
-        if (ms >= units[i].ms)
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld%s",
-                                  (long long)(ms / units[i].ms), units[i].unit);
-        ms %= units[i].ms;
-    }
-    return arena_strdup(a, buf);
-}
-
-/* The CA bundle of a BackendTLSPolicy, written once under certs/. */
-static const char *ca_file(struct planner *p, const struct policy_state *ps)
-{
-    const struct object *o = &ps->policy->obj;
-
-    return plan_ca_bundle_file(
-        p, ps->ca,
-        arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace, o->meta.name));
-}
-
-struct plan_target plan_target_of(struct planner *p, const struct backend *b,
-                                  bool grpc, const struct gateway_state *gs)
-{
-    struct plan_target t = {0};
-
-    /* nginx speaks HTTP/2 cleartext to backends only through grpc_pass,
-     * which carries plain HTTP requests as well. */
-    t.grpc = grpc || str_eq(b->app_protocol, "kubernetes.io/h2c");
-    if (b->status == BACKEND_INVALID) {
-        t.status = 500;
-        return t;
-    }
-    if (b->status == BACKEND_UNAVAILABLE) {
-        t.status = 503;
-        return t;
-    }
-    if (b->tls_policy && (!b->tls_policy->accepted || b->tls_policy->unverifiable)) {
-        t.status = 500; /* the policy is unusable: fail, never fall back */
-        return t;
-    }
-    t.upstream = plan_upstream_for(p, b, 1);
-    if (!t.upstream) {
-        t.address = arena_printf(p->a, "%s:%lld", b->dns_name, (long long)b->port_number);
-        p->sec->needs_resolver = true;
-    }
-    t.websocket = str_eq(b->app_protocol, "kubernetes.io/ws");
-    if (b->tls_policy) {
-        t.tls = true;
-        t.tls_name = b->tls_policy->policy->validation.hostname;
-        t.tls_ca_file =
-            b->tls_policy->ca ? ca_file(p, b->tls_policy) : PLAN_SYSTEM_CA_FILE;
-        if (gs->backend_client_cert) {
-            struct cert_files f =
-                plan_certificate_files(p, gs->backend_client_cert);
-            t.tls_client_cert_file = f.cert;
-            t.tls_client_key_file = f.key;
-        }
-    }
-    return t;
 }
 
 /* A mirror copy: the rule's request headers, then the mirror backend. */

@@ -198,9 +198,11 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
  * zero is what 0 becomes (NO_TIMEOUT where "0s" means none). */
 const char *plan_nginx_time(struct arena *a, const char *d, const char *zero);
 #define NO_TIMEOUT "24d" /* nginx has no "never": a very long time */
-/* Sets a request header toward the backend, replacing an earlier one. */
-void plan_handler_push_header(struct planner *p, struct plan_handler *h,
-                              struct plan_header x);
+/* headers.c: appends h to a handler's headers (copy-on-write, so handlers
+ * copied from this one keep theirs), replacing an earlier operation on the
+ * same header. */
+void plan_header_push(struct arena *a, struct plan_header **v, size_t *n,
+                      struct plan_header h);
 /* The handlers a handler sends requests on to (split backends, mirrors):
  * each needs an internal location.  Appended to out. */
 void plan_handler_dependents(struct planner *p, struct plan_handler *h,

@@ -156,7 +156,7 @@ static void basic_auth(struct planner *p, const struct gwc_policy *gp, struct pl
         gp->htpasswd);
     if (b->forward_credentials != TRI_TRUE) {
         struct plan_header x = {HEADER_SET, "Authorization", "", NULL, NULL};
-        plan_handler_push_header(p, h, x);
+        plan_header_push(p->a, &h->request_headers, &h->n_request_headers, x);
     }
 }
 
@@ -288,7 +288,7 @@ static bool external_auth(struct planner *p, const struct server_ctx *sc,
         /* $http_x_y is the request's; the auth response's is $upstream_http_x_y */
         pp->auth_set[pp->n_auth_set * 2 + 1] = arena_printf(p->a, "upstream_%s", up);
         pp->n_auth_set++;
-        plan_handler_push_header(p, h, x);
+        plan_header_push(p->a, &h->request_headers, &h->n_request_headers, x);
     }
     if (!str_eq(e->set_cookie, "Never")) {
         const char *var = arena_printf(p->a, "gw_ac_%s", id);

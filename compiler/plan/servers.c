@@ -39,17 +39,6 @@ struct sock {
     size_t any_hostname;
 };
 
-int64_t plan_mapped_port(const struct plan_options *o, int64_t port)
-{
-    size_t i;
-
-    for (i = 0; i < o->n_port_map; i++) {
-        if (o->port_map[i][0] == port)
-            return o->port_map[i][1];
-    }
-    return port;
-}
-
 static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
                              const char *address, int64_t port, bool https)
 {

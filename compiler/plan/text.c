@@ -1,6 +1,9 @@
 #include "plan_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
+
+#include <stdio.h>
 
 struct plan_text plan_text_new(struct arena *a, size_t cap)
 {
@@ -56,4 +59,29 @@ bool plan_text_is_empty(const struct plan_text *t)
             return false;
     }
     return true;
+}
+
+const char *plan_nginx_time(struct arena *a, const char *d, const char *zero)
+{
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {{"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
+    char buf[64];
+    size_t i, n = 0;
+    int64_t ms;
+
+    if (!d)
+        return NULL;
+    if (!model_parse_duration(d, &ms))
+        BUG("duration not validated");
+    if (ms == 0)
+        return zero;
+    for (i = 0; i < ARRAY_SIZE(units); i++) {
+        if (ms >= units[i].ms)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld%s",
+                                  (long long)(ms / units[i].ms), units[i].unit);
+        ms %= units[i].ms;
+    }
+    return arena_strdup(a, buf);
 }

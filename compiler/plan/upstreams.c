@@ -94,3 +94,54 @@ const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
     ptrvec_push(p->a, &p->sec->upstreams, u);
     return u->name;
 }
+
+/* The CA bundle of a BackendTLSPolicy, written once under certs/. */
+static const char *ca_file(struct planner *p, const struct policy_state *ps)
+{
+    const struct object *o = &ps->policy->obj;
+
+    return plan_ca_bundle_file(
+        p, ps->ca,
+        arena_printf(p->a, "certs/ca_%s_%s.pem", o->meta.namespace, o->meta.name));
+}
+
+struct plan_target plan_target_of(struct planner *p, const struct backend *b,
+                                  bool grpc, const struct gateway_state *gs)
+{
+    struct plan_target t = {0};
+
+    /* nginx speaks HTTP/2 cleartext to backends only through grpc_pass,
+     * which carries plain HTTP requests as well. */
+    t.grpc = grpc || str_eq(b->app_protocol, "kubernetes.io/h2c");
+    if (b->status == BACKEND_INVALID) {
+        t.status = 500;
+        return t;
+    }
+    if (b->status == BACKEND_UNAVAILABLE) {
+        t.status = 503;
+        return t;
+    }
+    if (b->tls_policy && (!b->tls_policy->accepted || b->tls_policy->unverifiable)) {
+        t.status = 500; /* the policy is unusable: fail, never fall back */
+        return t;
+    }
+    t.upstream = plan_upstream_for(p, b, 1);
+    if (!t.upstream) {
+        t.address = arena_printf(p->a, "%s:%lld", b->dns_name, (long long)b->port_number);
+        p->sec->needs_resolver = true;
+    }
+    t.websocket = str_eq(b->app_protocol, "kubernetes.io/ws");
+    if (b->tls_policy) {
+        t.tls = true;
+        t.tls_name = b->tls_policy->policy->validation.hostname;
+        t.tls_ca_file =
+            b->tls_policy->ca ? ca_file(p, b->tls_policy) : PLAN_SYSTEM_CA_FILE;
+        if (gs->backend_client_cert) {
+            struct cert_files f =
+                plan_certificate_files(p, gs->backend_client_cert);
+            t.tls_client_cert_file = f.cert;
+            t.tls_client_key_file = f.key;
+        }
+    }
+    return t;
+}
