@@ -198,6 +198,8 @@ struct o_gateway {
     bool http1_on_80;        /* routes.c: an HTTPRoute uses port 80 */
     struct o_gateway *parent; /* a ListenerSet's Gateway; NULL: a Gateway */
     struct ptrvec sets;       /* a Gateway's ListenerSets, in order */
+    struct index last_set;    /* a Gateway's: namespace -> its last set there */
+    size_t ordinal;           /* a set's: 1 for the first of its namespace */
     const struct gateway *src; /* the input's Gateway (--gateway), or NULL */
     bool open_sets;           /* src: allowedListeners must admit the sets */
     struct ptrvec origins;   /* its routes' (origin.c) */
@@ -324,6 +326,7 @@ struct imp {
     const char *shared_ns, *shared_name; /* --gateway, NULL when absent */
     struct o_gateway *shared;   /* its Gateway (gateways.c) */
     struct index gateway_index; /* the others, by name (gateways.c) */
+    struct index cm_namespaces; /* certmgr.c: namespaces of cert-manager Ingresses */
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
     struct ptrvec gwc_policies; /* struct o_gwc_policy * */
@@ -387,6 +390,13 @@ void imp_ingress_taken(struct imp *im, const struct ingress *in);
 /* certmgr.c: the cert-manager annotations of the Ingresses taken, moved
  * to the Gateways that own their TLS listeners. */
 void imp_certmgr_move(struct imp *im);
+/* Before the provider runs: the namespaces with an Ingress that names a
+ * cert-manager issuer for its spec.tls.  cert-manager issues only into
+ * Secrets of the namespace of the Gateway or ListenerSet naming them, so
+ * their TLS listeners on a Gateway elsewhere go to a ListenerSet of their
+ * own namespace (gateways.c). */
+void imp_certmgr_plan(struct imp *im);
+bool imp_certmgr_namespace(const struct imp *im, const char *ns);
 
 /* foreign.c: annotations of controllers other than p on the Ingresses
  * taken, reported once per Ingress. */

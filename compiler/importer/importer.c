@@ -213,6 +213,7 @@ void imp_ingress(struct compilation *c, struct model *m,
     im.provider = p;
     if (o->shared_gateway && ns_name_split(o->shared_gateway, ns, &im.shared_name))
         im.shared_ns = arena_strdup(im.a, ns);
+    imp_certmgr_plan(&im);
     p->convert(&im);
     imp_certmgr_move(&im);
     imp_foreign_report(&im, p);

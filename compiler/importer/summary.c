@@ -37,10 +37,11 @@ static const struct {
 } crds[] = {
     {"Gateway API, standard channel",
      "https://gateway-api.sigs.k8s.io/guides/#installing-gateway-api",
-     {"Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "BackendTLSPolicy"}},
+     {"Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "BackendTLSPolicy",
+      "ListenerSet"}}, /* ListenerSet: standard from v1.5.0 */
     {"Gateway API, experimental channel",
      "https://gateway-api.sigs.k8s.io/guides/#install-experimental-channel",
-     {"TLSRoute", "TCPRoute", "UDPRoute", "ListenerSet"}},
+     {"TLSRoute", "TCPRoute", "UDPRoute"}},
     {"gwc policies", "kubectl apply -f deploy/crds/",
      {"AccessPolicy", "ClientPolicy", "BackendPolicy"}},
 };

@@ -168,12 +168,27 @@ static struct doc *listeners(struct writer *w, const struct o_gateway *g,
     return seq;
 }
 
-/* allowedListeners for the ListenerSets gwc writes beside the Gateway. */
-static struct doc *sets_admitted(struct writer *w)
+/* allowedListeners for the ListenerSets gwc writes for g: its own
+ * namespace (Same), else the namespaces of its sets by name. */
+static struct doc *sets_admitted(struct writer *w, const struct o_gateway *g)
 {
     struct doc *d = doc_map(w->a);
+    struct o_listener names = {0}; /* admitted() lists its route_namespaces */
+    struct index seen = {0};
+    size_t k;
 
-    doc_put_str(w->a, doc_put(w->a, d, "namespaces", doc_map(w->a)), "from", "Same");
+    for (k = 0; k < g->sets.n; k++) {
+        const char *ns = ((const struct o_gateway *)g->sets.v[k])->namespace;
+        if (imp_index_get(&seen, ns))
+            continue;
+        imp_index_put(w->a, &seen, ns, (void *)ns);
+        ptrvec_push(w->a, &names.route_namespaces, (void *)ns);
+    }
+    if (admits_others(&names, g->namespace))
+        doc_put(w->a, d, "namespaces", admitted(w, &names));
+    else
+        doc_put_str(w->a, doc_put(w->a, d, "namespaces", doc_map(w->a)), "from",
+                    "Same");
     return d;
 }
 
@@ -297,7 +312,7 @@ static void gateway_amended(struct writer *w, const struct o_gateway *g)
     }
     listeners(w, g, ls);
     if (g->sets.n && g->open_sets)
-        put_replace(w, spec, "allowedListeners", sets_admitted(w));
+        put_replace(w, spec, "allowedListeners", sets_admitted(w, g));
 }
 
 static void gateway(struct writer *w, const struct o_gateway *g)
@@ -313,7 +328,7 @@ static void gateway(struct writer *w, const struct o_gateway *g)
     spec = doc_put(w->a, d, "spec", doc_map(w->a));
     doc_put_str(w->a, spec, "gatewayClassName", g->class_name);
     if (g->sets.n)
-        doc_put(w->a, spec, "allowedListeners", sets_admitted(w));
+        doc_put(w->a, spec, "allowedListeners", sets_admitted(w, g));
     listeners(w, g, doc_put(w->a, spec, "listeners", doc_seq(w->a)));
 }
 
@@ -327,6 +342,8 @@ static void listener_set(struct writer *w, const struct o_gateway *set)
     doc_put_str(w->a, parent, "group", GATEWAY_GROUP);
     doc_put_str(w->a, parent, "kind", "Gateway");
     doc_put_str(w->a, parent, "name", set->parent->name);
+    if (!str_eq(set->namespace, set->parent->namespace))
+        doc_put_str(w->a, parent, "namespace", set->parent->namespace);
     listeners(w, set, doc_put(w->a, spec, "listeners", doc_seq(w->a)));
 }
 
