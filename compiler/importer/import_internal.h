@@ -324,6 +324,7 @@ struct imp {
     struct index names; /* claimed "<scope>/<name>" keys (names.c) */
     const struct imp_provider *provider;
     const char *shared_ns, *shared_name; /* --gateway, NULL when absent */
+    const char *config_ns, *config_name; /* --controller-config, NULL: absent */
     struct o_gateway *shared;   /* its Gateway (gateways.c) */
     struct index gateway_index; /* the others, by name (gateways.c) */
     struct index cm_namespaces; /* certmgr.c: namespaces of cert-manager Ingresses */

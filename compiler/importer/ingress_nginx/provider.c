@@ -66,6 +66,8 @@ static void convert(struct imp *im)
     size_t i;
 
     im->state = nx;
+    if (!nx_config_load(im))
+        return;
     nx_classes_resolve(im);
     if (nx->ings.n == 0)
         report_nothing(im);
