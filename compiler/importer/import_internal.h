@@ -328,6 +328,9 @@ struct imp {
     struct o_gateway *shared;   /* its Gateway (gateways.c) */
     struct index gateway_index; /* the others, by name (gateways.c) */
     struct index cm_namespaces; /* certmgr.c: namespaces of cert-manager Ingresses */
+    /* Input documents the summary counts as source objects besides the
+     * Ingresses and the provider's CRDs (ingress-nginx's ConfigMap). */
+    struct ptrvec summary_sources; /* const struct ynode * */
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
     struct ptrvec gwc_policies; /* struct o_gwc_policy * */

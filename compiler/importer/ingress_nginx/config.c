@@ -172,9 +172,17 @@ bool nx_config_load(struct imp *im)
     cf->label = model_object_label(im->c, o);
     cf->root = o->src;
     NX(im)->config = cf;
+    ptrvec_push(im->a, &im->summary_sources, (void *)cf->root);
     for (i = 0; i < cf->cm->data.n; i++)
         report_key(im, cf, &cf->cm->data.v[i]);
     return true;
+}
+
+void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,
+                      struct ptrvec *origins)
+{
+    if (imp_index_get(&ing->config_nodes, key))
+        imp_origin_add(im, origins, NX(im)->config->root);
 }
 
 /* The ConfigMap's value of key as annotation name of ing. */

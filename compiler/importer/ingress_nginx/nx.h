@@ -238,6 +238,9 @@ void nx_annotations_one(struct imp *im, struct ing *ing,
 bool nx_config_load(struct imp *im);
 void nx_config_defaults(struct imp *im, struct ing *ing, bool canary,
                         bool passthrough);
+/* The ConfigMap, into origins, when ing took annotation key from it. */
+void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,
+                      struct ptrvec *origins);
 
 /* Features, one Ingress at a time (after every Ingress is parsed). */
 void nx_backends_protocol(struct imp *im, struct ing *ing);
