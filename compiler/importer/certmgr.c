@@ -570,6 +570,53 @@ static void warn_unmanaged(struct cm *cm, const struct ptrvec *ings)
     }
 }
 
+/* cert-manager gives a ListenerSet its Gateway's issuer when it names
+ * none, and the Gateway's issuer-kind and issuer-group always
+ * (certificate-shim/listenerset: inheritAnnotations).  A set of the
+ * output without annotations, under an annotated Gateway, is treated as
+ * carrying the Gateway's (its other listeners are then named in
+ * ignore-tls-listeners); an annotated set whose Ingress's issuer-kind or
+ * issuer-group the Gateway's would replace is reported. */
+static void inherit(struct cm *cm, struct o_gateway *set)
+{
+    static const char *const replaced[] = {"issuer-kind", "issuer-group"};
+    struct imp *im = cm->im;
+    const struct cm_gw *parent, *own;
+    size_t k;
+
+    if (!set->parent || set->parent->src)
+        return;
+    parent = imp_index_get(&cm->gateways, holder(im->a, set->parent));
+    own = imp_index_get(&cm->gateways, holder(im->a, set));
+    if (!parent)
+        return;
+    if (!own) {
+        imp_index_put(im->a, &cm->gateways, holder(im->a, set), (void *)parent);
+        return;
+    }
+    for (k = 0; k < ARRAY_SIZE(replaced); k++) {
+        const struct strmap_entry *g = moved_entry(parent->first, replaced[k]);
+        const struct strmap_entry *s = moved_entry(own->first, replaced[k]);
+        if (g && (!s || !str_eq(g->value, s->value)))
+            report(im, own->first, s ? s->src : own->first->issuer,
+                   DIAG_IMPORT_CERT_MANAGER_CONFLICT,
+                   "%s takes %s%s: '%s' from its Gateway %s/%s (whose "
+                   "annotations come from %s): cert-manager issues this "
+                   "Ingress's certificates with it",
+                   holder(im->a, set), CM, replaced[k],
+                   imp_report_value(im, g->value), set->parent->namespace,
+                   set->parent->name, parent->first->label);
+    }
+}
+
+/* Whether set has cg only as its Gateway's (inherit()). */
+static bool inherited(struct cm *cm, const struct o_gateway *set,
+                      const struct cm_gw *cg)
+{
+    return set->parent &&
+           cg == imp_index_get(&cm->gateways, holder(cm->im->a, set->parent));
+}
+
 static int cmp_header(const void *pa, const void *pb)
 {
     const struct o_header *a = *(const struct o_header *const *)pa;
@@ -636,13 +683,15 @@ void imp_certmgr_move(struct imp *im)
                         : "");
         strbuf_release(&names);
     }
+    for (i = 0; i < all.n; i++)
+        inherit(&cm, all.v[i]);
     for (i = 0; i < all.n; i++) {
         struct o_gateway *gw = all.v[i];
         const struct cm_gw *cg = imp_index_get(&cm.gateways, holder(im->a, gw));
         size_t k;
         if (!cg || gw->src)
             continue;
-        for (k = 0; k < cg->first->n_moved; k++)
+        for (k = 0; k < cg->first->n_moved && !inherited(&cm, gw, cg); k++)
             annotate(im, gw, cg->first->moved[k]->key, cg->first->moved[k]->value);
         ignore_unmanaged(&cm, gw);
         ptrvec_sort(&gw->annotations, cmp_header);
