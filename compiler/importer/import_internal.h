@@ -217,7 +217,7 @@ struct o_policy { /* BackendTLSPolicy */
 /* A gwc.dev/v1alpha1 policy (docs/policies.md): kind decides which of the
  * fields below are written; unset ones are NULL, 0 or empty. */
 struct o_target {
-    enum kind kind; /* KIND_HTTP_ROUTE, KIND_GRPC_ROUTE */
+    enum kind kind; /* KIND_HTTP_ROUTE, KIND_GRPC_ROUTE, KIND_GATEWAY */
     const char *name, *section; /* section NULL: the whole route */
 };
 
@@ -248,6 +248,14 @@ struct o_load_balancing {
     bool issue_cookie;  /* source Cookie: gwc sets it when the client has none */
 };
 
+/* ClientPolicy clientAddressDetection (Gateway targets only). */
+struct o_client_address {
+    const char *source; /* Header (gwc compile has no ProxyProtocol yet) */
+    const char *header; /* Header: NULL for X-Forwarded-For */
+    const char **trusted;
+    size_t n_trusted;
+};
+
 /* BackendPolicy retry; no condition at all is "never retry". */
 struct o_retry {
     const char *on[3]; /* Error, Timeout, InvalidHeader */
@@ -273,6 +281,7 @@ struct o_gwc_policy {
     const struct o_ext_auth *ext_auth;
     const char *satisfy;
     /* ClientPolicy */
+    const struct o_client_address *client_address;
     const char *max_body_size;
     struct o_rate rates[4]; /* gwc takes at most 4 */
     size_t n_rates;

@@ -686,8 +686,15 @@ static void access_spec(struct writer *w, struct doc *spec,
 static void client_spec(struct writer *w, struct doc *spec,
                         const struct o_gwc_policy *p)
 {
+    const struct o_client_address *ca = p->client_address;
     size_t i;
 
+    if (ca) {
+        struct doc *d = doc_put(w->a, spec, "clientAddressDetection", doc_map(w->a));
+        doc_put_str(w->a, d, "source", ca->source);
+        put_opt(w, d, "header", ca->header);
+        doc_put(w->a, d, "trustedProxies", strings(w, ca->trusted, ca->n_trusted));
+    }
     if (p->max_body_size)
         doc_put_str(w->a, doc_put(w->a, spec, "requestBody", doc_map(w->a)),
                     "maxSize", p->max_body_size);

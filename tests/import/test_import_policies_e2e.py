@@ -333,12 +333,16 @@ metadata:
 data:
   proxy-body-size: 1k
   whitelist-source-range: 10.0.0.0/8
+  use-forwarded-headers: "true"
+  proxy-real-ip-cidr: 127.0.0.1/32
 """
 
 
 class ControllerConfig(ImportedEstate):
     """ingress-nginx's ConfigMap sets the body limit and the allow list of
-    every location; an Ingress's annotation replaces them for its own."""
+    every location; an Ingress's annotation replaces them for its own.  The
+    client address is X-Forwarded-For's when the peer is a trusted proxy
+    (use-forwarded-headers, proxy-real-ip-cidr: the test client's 127.0.0.1)."""
     SERVICES = ["web"]
 
     @classmethod
@@ -357,6 +361,17 @@ class ControllerConfig(ImportedEstate):
         self.assertEqual(self.get("closed.example.com", "/").status, 403)
         self.assertIn('data.whitelist-source-range: converted to gwc policy '
                       'AccessPolicy/closed-access', self.imported.stderr)
+
+    def test_forwarded_client_address(self):
+        # the trusted proxy 127.0.0.1 forwards a client of 10.0.0.0/8
+        r = self.get("closed.example.com", "/", headers={"X-Forwarded-For": "10.1.2.3"})
+        self.assertServed(r, "web")
+        r = self.get("closed.example.com", "/",
+                     headers={"X-Forwarded-For": "10.1.2.3, 192.0.2.1"})
+        self.assertEqual(r.status, 403)  # the right-most untrusted address
+        with open(self.dir + "/gateway.yaml") as f:
+            self.assertIn("  name: nginx-client-address\n  namespace: ingress-nginx\n",
+                          f.read())
 
     def test_annotation_replaces_global_allow_list(self):
         self.assertServed(self.get("small.example.com", "/"), "web")

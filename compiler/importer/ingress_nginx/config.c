@@ -35,11 +35,6 @@ static const char *const annotation_defaults[] = {
     "ssl-redirect", "upstream-hash-by", "whitelist-source-range",
 };
 
-#define WHY_REAL_IP "the client address the controller takes from a trusted " \
-    "proxy is a Gateway-level ClientPolicy clientAddressDetection, which the " \
-    "import does not write yet: allow and deny lists now judge the address " \
-    "of the peer that connects to nginx; set clientAddressDetection on the " \
-    "Gateway's ClientPolicy"
 #define WHY_HSTS "the controller sends HSTS on HTTPS by default; a ClientPolicy " \
     "hsts on the Gateway does the same, which the import does not write yet"
 
@@ -53,8 +48,8 @@ static const struct {
     {"block-cidrs", NULL, NULL, NULL},
     {"client-max-body-size", NULL, NULL, "ingress-nginx does not read it; its "
      "body limit is proxy-body-size"},
-    {"enable-real-ip", "false", NULL, WHY_REAL_IP},
-    {"forwarded-for-header", "X-Forwarded-For", NULL, WHY_REAL_IP},
+    {"enable-real-ip", NULL, NULL, NULL},        /* address(): */
+    {"forwarded-for-header", NULL, NULL, NULL},  /* the client address */
     {"hsts", "false", "the output sends no HSTS either", WHY_HSTS},
     {"hsts-include-subdomains", NULL, NULL, WHY_HSTS},
     {"hsts-max-age", NULL, NULL, WHY_HSTS},
@@ -63,11 +58,14 @@ static const struct {
      "answers both rate and connection limits, which the import leaves at 503"},
     {"limit-req-status-code", "503", NULL, "a ClientPolicy's rejectStatusCode "
      "answers both rate and connection limits, which the import leaves at 503"},
-    {"proxy-real-ip-cidr", "0.0.0.0/0", NULL, WHY_REAL_IP},
-    {"use-forwarded-headers", "false", NULL, WHY_REAL_IP},
-    {"use-proxy-protocol", "false", NULL, "the PROXY protocol is a Gateway-level "
-     "ClientPolicy clientAddressDetection, which the import does not write "
-     "yet: without it nginx reads the PROXY header as a bad request"},
+    {"proxy-real-ip-cidr", NULL, NULL, NULL},
+    {"use-forwarded-headers", NULL, NULL, NULL},
+    {"use-proxy-protocol", NULL, NULL, NULL},
+};
+
+static const char *const address_keys[] = {
+    "enable-real-ip", "forwarded-for-header", "proxy-real-ip-cidr",
+    "use-forwarded-headers", "use-proxy-protocol",
 };
 
 /* What the import needs of the ConfigMap. */
@@ -140,6 +138,8 @@ static void report_key(struct imp *im, const struct nx_config *cf,
     } else if (known[i].why) {
         report(im, cf, e, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
                known[i].why);
+    } else if (!str_eq(e->key, "block-cidrs")) {
+        return; /* address() */
     } else {
         report(im, cf, e, DIAG_IMPORT_CONTROLLER_CONFIG,
                "a deny list in nginx's http block, which the allow and deny "
@@ -176,6 +176,127 @@ bool nx_config_load(struct imp *im)
     for (i = 0; i < cf->cm->data.n; i++)
         report_key(im, cf, &cf->cm->data.v[i]);
     return true;
+}
+
+static bool flag(const struct nx_config *cf, const char *key)
+{
+    const struct strmap_entry *e = entry(cf, key);
+    bool b;
+
+    return e && imp_value_parse_go_bool(e->value, &b) && b;
+}
+
+/* Each address key the ConfigMap has, reported with how it was taken. */
+static void address_report(struct imp *im, const struct nx_config *cf,
+                           enum diag_code code, const char *what)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(address_keys); i++) {
+        const struct strmap_entry *e = entry(cf, address_keys[i]);
+        if (e)
+            report(im, cf, e, code, "%s", what);
+    }
+}
+
+/* The client address as ingress-nginx's http block takes it (nginx.tmpl:
+ * real_ip_header, real_ip_recursive on, set_real_ip_from
+ * proxy-real-ip-cidr, once use-forwarded-headers, use-proxy-protocol or
+ * enable-real-ip is on), or NULL (reported). */
+static const struct o_client_address *address(struct imp *im,
+                                              const struct nx_config *cf)
+{
+    bool forwarded = flag(cf, "use-forwarded-headers") || flag(cf, "enable-real-ip");
+    bool proxy = flag(cf, "use-proxy-protocol");
+    const struct strmap_entry *h = entry(cf, "forwarded-for-header");
+    const struct strmap_entry *cidrs = entry(cf, "proxy-real-ip-cidr");
+    struct o_client_address *ca;
+    const char *why;
+
+    if (!forwarded && !proxy) {
+        address_report(im, cf, DIAG_IMPORT_IGNORED,
+                       "nothing to convert: neither use-forwarded-headers, "
+                       "enable-real-ip nor use-proxy-protocol is on, so "
+                       "ingress-nginx takes the connection's address, as gwc "
+                       "does");
+        return NULL;
+    }
+    if (proxy) {
+        address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
+                       forwarded
+                           ? "not converted: with both the PROXY protocol and "
+                             "forwarded headers, ingress-nginx takes the "
+                             "header's address when the PROXY peer is trusted, "
+                             "else the PROXY address; gwc's "
+                             "clientAddressDetection takes one source, and gwc "
+                             "compile does not program source ProxyProtocol "
+                             "(GW0706): nginx would read the load balancer's "
+                             "PROXY header as a bad request, and allow and deny "
+                             "lists judge the connection's address"
+                           : "not converted: the PROXY protocol is "
+                             "clientAddressDetection source ProxyProtocol, "
+                             "which gwc compile does not program (GW0706, its "
+                             "rules would answer 500): nginx would read the "
+                             "load balancer's PROXY header as a bad request; "
+                             "turn the PROXY protocol off at the load balancer "
+                             "(or have it send X-Forwarded-For and set "
+                             "use-forwarded-headers), then import again");
+        return NULL;
+    }
+    ca = ARENA_NEW(im->a, struct o_client_address);
+    ca->source = "Header";
+    if (h && !str_eq(h->value, "X-Forwarded-For"))
+        ca->header = h->value;
+    if (ca->header && !imp_value_header_name(ca->header)) {
+        address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: forwarded-for-header is not a header "
+                       "name gwc takes: allow and deny lists judge the "
+                       "connection's address");
+        return NULL;
+    }
+    ca->trusted = nx_pol_cidrs(im, cidrs ? cidrs->value : "0.0.0.0/0", 64,
+                               &ca->n_trusted, &why);
+    if (!ca->trusted) {
+        address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
+                       arena_printf(im->a, "not converted: proxy-real-ip-cidr: "
+                                           "%s: allow and deny lists judge the "
+                                           "connection's address",
+                                    why));
+        return NULL;
+    }
+    address_report(im, cf, DIAG_IMPORT_CONTROLLER_CONFIG,
+                   arena_printf(im->a, "the client address: converted to the "
+                                       "clientAddressDetection (source Header, "
+                                       "recursive, as real_ip_recursive on) of "
+                                       "a ClientPolicy on each Gateway%s",
+                                cidrs ? "" : " (trusting every peer, "
+                                             "proxy-real-ip-cidr's default)"));
+    return ca;
+}
+
+void nx_config_gateways(struct imp *im)
+{
+    const struct nx_config *cf = NX(im)->config;
+    const struct o_client_address *ca = cf ? address(im, cf) : NULL;
+    size_t i;
+
+    for (i = 0; ca && i < im->gateways.n; i++) {
+        const struct o_gateway *gw = im->gateways.v[i];
+        struct o_gwc_policy *p = ARENA_NEW(im->a, struct o_gwc_policy);
+        struct o_target *t = ARENA_NEW(im->a, struct o_target);
+        struct ptrvec targets = {0};
+        p->kind = "ClientPolicy";
+        p->namespace = gw->namespace;
+        p->name = imp_name_claim(im, arena_printf(im->a, "ClientPolicy/%s", gw->namespace),
+                                 arena_printf(im->a, "%s-client-address", gw->name),
+                                 253);
+        p->client_address = ca;
+        imp_origin_add(im, &p->origins, cf->root);
+        t->kind = KIND_GATEWAY;
+        t->name = gw->name;
+        ptrvec_push(im->a, &targets, t);
+        imp_policy_emit(im, p, &targets);
+    }
 }
 
 void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,

@@ -238,6 +238,10 @@ void nx_annotations_one(struct imp *im, struct ing *ing,
 bool nx_config_load(struct imp *im);
 void nx_config_defaults(struct imp *im, struct ing *ing, bool canary,
                         bool passthrough);
+/* The client address the ConfigMap sets (use-forwarded-headers,
+ * use-proxy-protocol, ...): a ClientPolicy on each Gateway, once they are
+ * all made. */
+void nx_config_gateways(struct imp *im);
 /* The ConfigMap, into origins, when ing took annotation key from it. */
 void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,
                       struct ptrvec *origins);

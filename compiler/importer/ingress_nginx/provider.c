@@ -81,6 +81,7 @@ static void convert(struct imp *im)
     nx_gateways_assign(im);
     nx_routes_build(im);
     nx_policies_build(im);
+    nx_config_gateways(im);
 }
 
 static const char *const prefixes[] = {NGINX_PREFIX, NULL};
