@@ -13,7 +13,9 @@
  * own allow list could not replace the controller's as it does in
  * ingress-nginx.)  block-cidrs is a deny list in nginx's http block, which
  * the allow and deny lists of a location replace: the deny list of the
- * Ingresses that have neither.  Every other key is reported, with why.
+ * Ingresses that have neither.  The client address (use-forwarded-
+ * headers, enable-real-ip: nginx's real_ip module in the http block) is a
+ * ClientPolicy on each Gateway.  Every other key is reported, with why.
  */
 #include "nx.h"
 
