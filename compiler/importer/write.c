@@ -96,14 +96,15 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* namespaces.from: Selector on the namespaces of l's routes, by name. */
-static struct doc *admitted(struct writer *w, const struct o_listener *l)
+/* namespaces.from: Selector on these namespaces (const char *, unique),
+ * by name. */
+static struct doc *admitted(struct writer *w, const struct ptrvec *names)
 {
     struct doc *ns = doc_map(w->a), *expr;
-    const char **v = ARENA_NEW_ARRAY(w->a, const char *, l->route_namespaces.n + 1);
+    const char **v = ARENA_NEW_ARRAY(w->a, const char *, names->n + 1);
 
-    memcpy(v, l->route_namespaces.v, l->route_namespaces.n * sizeof(*v));
-    qsort(v, l->route_namespaces.n, sizeof(*v), cmp_str);
+    memcpy(v, names->v, names->n * sizeof(*v));
+    qsort(v, names->n, sizeof(*v), cmp_str);
     doc_put_str(w->a, ns, "from", "Selector");
     expr = doc_push(w->a,
                     doc_put(w->a, doc_put(w->a, ns, "selector", doc_map(w->a)),
@@ -111,17 +112,17 @@ static struct doc *admitted(struct writer *w, const struct o_listener *l)
                     doc_map(w->a));
     doc_put_str(w->a, expr, "key", "kubernetes.io/metadata.name");
     doc_put_str(w->a, expr, "operator", "In");
-    doc_put(w->a, expr, "values", strings(w, v, l->route_namespaces.n));
+    doc_put(w->a, expr, "values", strings(w, v, names->n));
     return ns;
 }
 
-/* Whether routes of a namespace other than ns attach to l. */
-static bool admits_others(const struct o_listener *l, const char *ns)
+/* Whether names holds a namespace other than ns. */
+static bool others(const struct ptrvec *names, const char *ns)
 {
     size_t i;
 
-    for (i = 0; i < l->route_namespaces.n; i++) {
-        if (!str_eq(l->route_namespaces.v[i], ns))
+    for (i = 0; i < names->n; i++) {
+        if (!str_eq(names->v[i], ns))
             return true;
     }
     return false;
@@ -149,9 +150,9 @@ static struct doc *listener(struct writer *w, const struct o_gateway *g,
         doc_put_str(w->a, ref, "name", l->secret);
         put_opt(w, ref, "namespace", l->secret_namespace);
     }
-    if (admits_others(l, g->namespace))
+    if (others(&l->route_namespaces, g->namespace))
         doc_put(w->a, doc_put(w->a, ld, "allowedRoutes", doc_map(w->a)), "namespaces",
-                admitted(w, l));
+                admitted(w, &l->route_namespaces));
     return ld;
 }
 
@@ -173,7 +174,7 @@ static struct doc *listeners(struct writer *w, const struct o_gateway *g,
 static struct doc *sets_admitted(struct writer *w, const struct o_gateway *g)
 {
     struct doc *d = doc_map(w->a);
-    struct o_listener names = {0}; /* admitted() lists its route_namespaces */
+    struct ptrvec names = {0};
     struct index seen = {0};
     size_t k;
 
@@ -182,9 +183,9 @@ static struct doc *sets_admitted(struct writer *w, const struct o_gateway *g)
         if (imp_index_get(&seen, ns))
             continue;
         imp_index_put(w->a, &seen, ns, (void *)ns);
-        ptrvec_push(w->a, &names.route_namespaces, (void *)ns);
+        ptrvec_push(w->a, &names, (void *)ns);
     }
-    if (admits_others(&names, g->namespace))
+    if (others(&names, g->namespace))
         doc_put(w->a, d, "namespaces", admitted(w, &names));
     else
         doc_put_str(w->a, doc_put(w->a, d, "namespaces", doc_map(w->a)), "from",
@@ -308,7 +309,7 @@ static void gateway_amended(struct writer *w, const struct o_gateway *g)
         ar = map_at(w, ld, "allowedRoutes", doc_map);
         if (ar->kind != DOC_MAP) /* allowedRoutes: null */
             put_replace(w, ld, "allowedRoutes", ar = doc_map(w->a));
-        put_replace(w, ar, "namespaces", admitted(w, l));
+        put_replace(w, ar, "namespaces", admitted(w, &l->route_namespaces));
     }
     listeners(w, g, ls);
     if (g->sets.n && g->open_sets)
