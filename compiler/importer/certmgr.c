@@ -11,7 +11,11 @@
  * certificates come out of the Gateway, provided that
  *   - each tls host of the Ingress is a listener of the Gateway with its
  *     Secret, in the Gateway's namespace (the shim skips listeners whose
- *     certificateRefs cross namespaces);
+ *     certificateRefs cross namespaces).  For a Gateway elsewhere (the
+ *     Gateway per class sits in the controller's namespace), gateways.c
+ *     puts the TLS listeners of the namespaces imp_certmgr_plan() names in
+ *     a ListenerSet of their own namespace, which cert-manager 1.20 reads
+ *     the same way (certificate-shim/listenerset);
  *   - every annotated Ingress on a Gateway agrees: the Gateway's
  *     annotations hold for all its listeners.  The first Ingress by
  *     namespace and name gives them; a difference is reported at the
