@@ -217,6 +217,12 @@ void imp_ingress(struct compilation *c, struct model *m,
     if (!p)
         return; /* ambiguous, reported: nothing is written */
     im.provider = p;
+    if (o->controller_config && p != &nx_provider)
+        diag_report(&c->diags, DIAG_IMPORT_CONTROLLER_CONFIG_UNUSED,
+                    (struct src_loc){SOURCE_NONE, 0, 0, 0}, NULL, NULL,
+                    "--controller-config names the ingress-nginx controller's "
+                    "ConfigMap, but the inputs are %s's: not read",
+                    p->name);
     if (o->shared_gateway && ns_name_split(o->shared_gateway, ns, &im.shared_name))
         im.shared_ns = arena_strdup(im.a, ns);
     if (o->controller_config &&
