@@ -228,6 +228,9 @@ const char *cli_option_apply(struct arena *a, struct options *o,
     case OPT_GATEWAY_NAMESPACE:
         o->import_gateway_namespace = v;
         return NULL;
+    case OPT_CONTROLLER_CONFIG:
+        o->controller_config = v;
+        return NULL;
     case OPT_INGRESS_CLASS:
         return add_to(o->ingress_classes, &o->n_ingress_classes, MAX_CLASSES, v);
     case OPT_ENTRY_POINT:

@@ -104,7 +104,8 @@ int cli_run_import(const struct options *o)
                                 o->import_gateway_namespace, o->ingress_classes,
                                 o->n_ingress_classes, o->import_namespace,
                                 o->allow_insecure_import, o->entry_points,
-                                o->n_entry_points, o->include_inputs};
+                                o->n_entry_points, o->include_inputs,
+                                o->controller_config};
     const char *problem = imp_options_problem(&io);
     struct import_output out = {.summary = NULL};
     struct ydoc_list docs = {0};

@@ -332,6 +332,16 @@ const struct cli_option cli_options[] = {
      "the namespace of the generated Gateways, one per ingress class; routes "
      "stay in their Ingress's namespace and are admitted by name",
      NULL},
+    {OPT_CONTROLLER_CONFIG, "controller-config", 0, "NS/NAME", false, IMPORT, NULL,
+     COMPLETE_NONE, NULL,
+     "ingress-nginx/ingress-nginx-controller (the Helm chart's) when the "
+     "inputs hold it",
+     "the ingress-nginx controller's ConfigMap, whose settings apply to every "
+     "Ingress: each key that is an annotation's default becomes that "
+     "annotation for every Ingress that does not set it; every other key is "
+     "reported",
+     "Only with --provider ingress-nginx (or inputs that name it).  A name the "
+     "inputs do not hold is an error (GW0837)."},
     {OPT_INGRESS_CLASS, "ingress-class", 0, "NAME", true, IMPORT, NULL,
      COMPLETE_NONE, NULL,
      "the classes the provider serves; for ingress-nginx, nginx and every "

@@ -96,6 +96,7 @@ struct options {
     const char *import_gateway_class;
     const char *import_gateway_name;
     const char *import_gateway_namespace;
+    const char *controller_config; /* import-ingress --controller-config */
     const char *import_gateway; /* --gateway NAMESPACE/NAME */
     bool allow_insecure_import;
     bool include_inputs; /* import-ingress --include-inputs */

@@ -11,7 +11,11 @@
  * certificates come out of the Gateway, provided that
  *   - each tls host of the Ingress is a listener of the Gateway with its
  *     Secret, in the Gateway's namespace (the shim skips listeners whose
- *     certificateRefs cross namespaces);
+ *     certificateRefs cross namespaces).  For a Gateway elsewhere (the
+ *     Gateway per class sits in the controller's namespace), gateways.c
+ *     puts the TLS listeners of the namespaces imp_certmgr_plan() names in
+ *     a ListenerSet of their own namespace, which cert-manager 1.20 reads
+ *     the same way (certificate-shim/listenerset);
  *   - every annotated Ingress on a Gateway agrees: the Gateway's
  *     annotations hold for all its listeners.  The first Ingress by
  *     namespace and name gives them; a difference is reported at the
@@ -212,25 +216,61 @@ static void report(struct imp *im, const struct cm_ing *x, const struct ynode *a
     va_end(ap);
 }
 
+/* The annotation cert-manager refuses cert-manager.io/cluster-issuer
+ * together with, when m has both; else NULL. */
+static const char *refused_with(const struct strmap *m)
+{
+    static const char *const others[] = {CM "issuer", CM "issuer-kind",
+                                         CM "issuer-group"};
+    size_t i;
+
+    for (i = 0; model_strmap_get(m, CM "cluster-issuer") && i < ARRAY_SIZE(others);
+         i++) {
+        if (model_strmap_get(m, others[i]))
+            return others[i];
+    }
+    return NULL;
+}
+
 /* The issuer as cert-manager reads it; false (reported) when cert-manager
  * refuses the combination and so issues nothing for the Ingress. */
 static bool issuer_ok(struct imp *im, struct cm_ing *x)
 {
     const struct strmap_entry *issuer = moved_entry(x, "issuer");
     const struct strmap_entry *cluster = moved_entry(x, "cluster-issuer");
-    const struct strmap_entry *kind = moved_entry(x, "issuer-kind");
-    const struct strmap_entry *group = moved_entry(x, "issuer-group");
-    const struct strmap_entry *other = issuer ? issuer : kind ? kind : group;
+    const char *other = refused_with(&x->in->obj.meta.annotations);
 
     x->issuer = cluster ? cluster->src : issuer ? issuer->src : NULL;
-    if (!cluster || !other)
+    if (!other)
         return true;
     report(im, x, cluster->src, DIAG_IMPORT_BAD_VALUE,
            "cert-manager refuses cert-manager.io/cluster-issuer together with "
            "%s and issues nothing for this Ingress; moved to a Gateway, it "
            "would stop the certificates of every Ingress there: nothing moved",
-           other->key);
+           other);
     return false;
+}
+
+void imp_certmgr_plan(struct imp *im)
+{
+    const struct ptrvec *v = &im->m->objects[KIND_INGRESS];
+    size_t i;
+
+    for (i = 0; i < v->n; i++) {
+        const struct ingress *in = v->v[i];
+        const struct strmap *m = &in->obj.meta.annotations;
+        const char *ns = imp_object_namespace(im, &in->obj);
+        if (in->obj.rejected || !in->n_tls || !ns || refused_with(m) ||
+            (!model_strmap_get(m, CM "issuer") &&
+             !model_strmap_get(m, CM "cluster-issuer")))
+            continue;
+        imp_index_put(im->a, &im->cm_namespaces, ns, (void *)ns);
+    }
+}
+
+bool imp_certmgr_namespace(const struct imp *im, const char *ns)
+{
+    return imp_index_get(&im->cm_namespaces, ns) != NULL;
 }
 
 /* The annotations of in that move, or NULL; what does not move is
@@ -354,6 +394,29 @@ static void compare(struct imp *im, const struct cm_ing *x, const struct cm_ing 
     }
 }
 
+/* Why the listener of holder h, of another namespace than the Secret's
+ * (ns), gets no certificate from cert-manager. */
+static const char *crossed_why(struct imp *im, const struct o_gateway *h,
+                               const char *ns)
+{
+    const char *why = arena_printf(
+        im->a, "%s serves it, and cert-manager issues only into Secrets of the "
+               "namespace of the Gateway or ListenerSet that names them",
+        holder(im->a, h));
+    const struct gateway *src = h->parent ? NULL : h->src;
+
+    if (src && src->allowed_listeners.namespaces.from != FROM_ALL &&
+        src->allowed_listeners.namespaces.from != FROM_NONE)
+        return arena_printf(
+            im->a, "%s; a ListenerSet of namespace '%s' would carry its "
+                   "listener, but the allowedListeners of that Gateway (the "
+                   "input's) do not admit ListenerSets from there: let them "
+                   "admit namespace '%s' (from: All, or a Selector on "
+                   "kubernetes.io/metadata.name) and import again",
+            why, ns, ns);
+    return why;
+}
+
 /* The Gateways serving x's tls hosts with their Secrets, in x's namespace
  * (their listeners now managed), into gws; the hosts no such listener
  * serves are reported, per tls entry. */
@@ -365,7 +428,7 @@ static void find_gateways(struct cm *cm, const struct cm_ing *x, struct ptrvec *
     for (t = 0; t < x->in->n_tls; t++) {
         const struct ingress_tls *tls = &x->in->tls[t];
         struct strbuf lost = STRBUF_INIT;
-        bool crossed = false;
+        const struct o_gateway *crossed = NULL;
         size_t served = 0;
         for (h = 0; tls->secret_name && h < tls->n_hosts; h++) {
             struct cm_listener *l =
@@ -373,7 +436,7 @@ static void find_gateways(struct cm *cm, const struct cm_ing *x, struct ptrvec *
             bool found = false;
             for (; l; l = l->next) {
                 if (!str_eq(l->gw->namespace, x->ns)) {
-                    crossed = true;
+                    crossed = l->gw;
                     continue;
                 }
                 found = l->managed = true;
@@ -397,9 +460,7 @@ static void find_gateways(struct cm *cm, const struct cm_ing *x, struct ptrvec *
                               : "cert-manager would no longer renew Secret",
                        tls->secret_name, served ? "would no longer name" : "for",
                        lost.buf,
-                       crossed ? "the Gateway serving it is in another namespace, "
-                                 "and cert-manager issues only for listeners whose "
-                                 "Secret is in the Gateway's own namespace"
+                       crossed ? crossed_why(im, crossed, x->ns)
                                : "no HTTPS listener of the output serves it with "
                                  "that Secret");
         strbuf_release(&lost);
@@ -513,6 +574,53 @@ static void warn_unmanaged(struct cm *cm, const struct ptrvec *ings)
     }
 }
 
+/* cert-manager gives a ListenerSet its Gateway's issuer when it names
+ * none, and the Gateway's issuer-kind and issuer-group always
+ * (certificate-shim/listenerset: inheritAnnotations).  A set of the
+ * output without annotations, under an annotated Gateway, is treated as
+ * carrying the Gateway's (its other listeners are then named in
+ * ignore-tls-listeners); an annotated set whose Ingress's issuer-kind or
+ * issuer-group the Gateway's would replace is reported. */
+static void inherit(struct cm *cm, struct o_gateway *set)
+{
+    static const char *const replaced[] = {"issuer-kind", "issuer-group"};
+    struct imp *im = cm->im;
+    const struct cm_gw *parent, *own;
+    size_t k;
+
+    if (!set->parent || set->parent->src)
+        return;
+    parent = imp_index_get(&cm->gateways, holder(im->a, set->parent));
+    own = imp_index_get(&cm->gateways, holder(im->a, set));
+    if (!parent)
+        return;
+    if (!own) {
+        imp_index_put(im->a, &cm->gateways, holder(im->a, set), (void *)parent);
+        return;
+    }
+    for (k = 0; k < ARRAY_SIZE(replaced); k++) {
+        const struct strmap_entry *g = moved_entry(parent->first, replaced[k]);
+        const struct strmap_entry *s = moved_entry(own->first, replaced[k]);
+        if (g && (!s || !str_eq(g->value, s->value)))
+            report(im, own->first, s ? s->src : own->first->issuer,
+                   DIAG_IMPORT_CERT_MANAGER_CONFLICT,
+                   "%s takes %s%s: '%s' from its Gateway %s/%s (whose "
+                   "annotations come from %s): cert-manager issues this "
+                   "Ingress's certificates with it",
+                   holder(im->a, set), CM, replaced[k],
+                   imp_report_value(im, g->value), set->parent->namespace,
+                   set->parent->name, parent->first->label);
+    }
+}
+
+/* Whether set has cg only as its Gateway's (inherit()). */
+static bool inherited(struct cm *cm, const struct o_gateway *set,
+                      const struct cm_gw *cg)
+{
+    return set->parent &&
+           cg == imp_index_get(&cm->gateways, holder(cm->im->a, set->parent));
+}
+
 static int cmp_header(const void *pa, const void *pb)
 {
     const struct o_header *a = *(const struct o_header *const *)pa;
@@ -546,6 +654,7 @@ void imp_certmgr_move(struct imp *im)
                                                              : NULL;
         struct ptrvec gws = {0};
         struct strbuf names = STRBUF_INIT;
+        bool sets = false;
         if (!x)
             continue;
         find_gateways(&cm, x, &gws);
@@ -554,6 +663,7 @@ void imp_certmgr_move(struct imp *im)
             const char *key = holder(im->a, gw);
             struct cm_gw *cg = imp_index_get(&cm.gateways, key);
             strbuf_addf(&names, "%s%s", g ? ", " : "", holder(im->a, gw));
+            sets |= gw->parent != NULL;
             if (gw->src)
                 check_input(im, x, gw);
             if (cg) {
@@ -569,17 +679,23 @@ void imp_certmgr_move(struct imp *im)
                    "moved with the other cert-manager annotations to %s, "
                    "which serves this Ingress's tls hosts: cert-manager issues "
                    "the same certificates there once its Gateway API support "
-                   "is on",
-                   names.buf);
+                   "is on%s",
+                   names.buf,
+                   sets ? " (for a ListenerSet: cert-manager 1.20 or later, "
+                          "with config.gatewayAPI.enableListenerSet and the "
+                          "ListenerSets feature gate)"
+                        : "");
         strbuf_release(&names);
     }
+    for (i = 0; i < all.n; i++)
+        inherit(&cm, all.v[i]);
     for (i = 0; i < all.n; i++) {
         struct o_gateway *gw = all.v[i];
         const struct cm_gw *cg = imp_index_get(&cm.gateways, holder(im->a, gw));
         size_t k;
         if (!cg || gw->src)
             continue;
-        for (k = 0; k < cg->first->n_moved; k++)
+        for (k = 0; k < cg->first->n_moved && !inherited(&cm, gw, cg); k++)
             annotate(im, gw, cg->first->moved[k]->key, cg->first->moved[k]->value);
         ignore_unmanaged(&cm, gw);
         ptrvec_sort(&gw->annotations, cmp_header);

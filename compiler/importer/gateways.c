@@ -203,10 +203,10 @@ static bool port_compatible(const char *a, const char *b)
     return (a_http && b_http) || (a_tls && b_tls);
 }
 
-static bool same_secret(const struct o_gateway *gw, const struct o_listener *l,
-                        const char *secret, const char *secret_ns)
+static bool same_secret(const struct o_listener *l, const char *secret,
+                        const char *secret_ns)
 {
-    const char *l_ns = l->secret_namespace ? l->secret_namespace : gw->namespace;
+    const char *l_ns = l->secret_namespace ? l->secret_namespace : l->holder->namespace;
 
     if (!l->secret || !secret)
         return !l->secret && !secret;
@@ -287,12 +287,12 @@ static const char *reuse(struct imp *im, const struct o_gateway *gw,
                        "listener or import onto another Gateway",
                        gw->namespace, gw->name, l->name, l->protocol,
                        (long long)w->port, host, w->proto, host);
-    else if (!same_secret(gw, l, secret, secret_ns))
+    else if (!same_secret(l, secret, secret_ns))
         imp_report_src(im, src, at, DIAG_IMPORT_LISTENER_CONFLICT,
                        "Gateway %s/%s has listener '%s' for host '%s' on port "
                        "%lld with %s, not %s: the Gateway's is kept",
                        gw->namespace, gw->name, l->name, host, (long long)w->port,
-                       cert_text(im, gw, l->secret, l->secret_namespace),
+                       cert_text(im, l->holder, l->secret, l->secret_namespace),
                        cert_text(im, gw, secret, secret_ns));
     else if (l->src)
         imp_report_src(im, src, at, DIAG_IMPORT_LISTENER_REUSED,
@@ -303,31 +303,65 @@ static const char *reuse(struct imp *im, const struct o_gateway *gw,
     return l->name;
 }
 
-/* The Gateway, or its last ListenerSet, while it has room; else a new
- * ListenerSet (noted at src). */
+/* The namespace of the holder of a listener for secret: the Gateway's,
+ * but the Secret's when an Ingress there names a cert-manager issuer and
+ * the Gateway admits ListenerSets from there (else certmgr.c reports the
+ * certificates cert-manager no longer renews). */
+static const char *holder_namespace(const struct imp *im, const struct o_gateway *gw,
+                                    const char *secret, const char *secret_ns)
+{
+    if (!secret || str_eq(secret_ns, gw->namespace) ||
+        !imp_certmgr_namespace(im, secret_ns))
+        return gw->namespace;
+    if (gw->src && !gw->open_sets &&
+        gw->src->allowed_listeners.namespaces.from != FROM_ALL)
+        return gw->namespace;
+    return secret_ns;
+}
+
+/* The holder of namespace ns with room: the Gateway or its last
+ * ListenerSet there; else a new ListenerSet there (past the Gateway's 64
+ * noted at src). */
 static struct o_gateway *holder_with_room(struct imp *im, struct o_gateway *gw,
-                                          const struct imp_src *src,
+                                          const char *ns, const struct imp_src *src,
                                           const struct ynode *at)
 {
-    struct o_gateway *h = gw->sets.n ? gw->sets.v[gw->sets.n - 1] : gw, *set;
+    struct o_gateway *h = imp_index_get(&gw->last_set, ns), *set;
+    bool own = str_eq(ns, gw->namespace);
 
-    if (h->listeners.n < MAX_GATEWAY_LISTENERS)
+    if (!h && own)
+        h = gw;
+    if (h && h->listeners.n < MAX_GATEWAY_LISTENERS)
         return h;
     set = ARENA_NEW(im->a, struct o_gateway);
     set->parent = gw;
-    set->namespace = gw->namespace;
+    set->namespace = ns;
+    set->ordinal = h ? h->ordinal + 1 : 1;
+    if (own && !h->parent)
+        set->ordinal = 2; /* the Gateway is the first */
     set->name = imp_name_claim(
-        im, arena_printf(im->a, "ListenerSet/%s", gw->namespace),
-        arena_printf(im->a, "%s-%02zu", gw->name, gw->sets.n + 2), 253);
+        im, arena_printf(im->a, "ListenerSet/%s", ns),
+        set->ordinal == 1 ? gw->name
+                          : arena_printf(im->a, "%s-%02zu", gw->name, set->ordinal),
+        253);
     ptrvec_push(im->a, &gw->sets, set);
-    imp_report_src(im, src, at, DIAG_IMPORT_LISTENER_SET,
-                   "Gateway %s/%s holds %d listeners, its limit: this one and "
-                   "those after it go to ListenerSet '%s', attached to it%s",
-                   gw->namespace, gw->name, MAX_GATEWAY_LISTENERS, set->name,
-                   gw->src && gw->open_sets
-                       ? " (the Gateway's allowedListeners now admits "
-                         "ListenerSets of its namespace)"
-                       : "");
+    imp_index_put(im->a, &gw->last_set, ns, set);
+    if (own)
+        imp_report_src(im, src, at, DIAG_IMPORT_LISTENER_SET,
+                       "Gateway %s/%s holds %d listeners, its limit: this one and "
+                       "those after it go to ListenerSet '%s', attached to it%s",
+                       gw->namespace, gw->name, MAX_GATEWAY_LISTENERS, set->name,
+                       gw->src && gw->open_sets
+                           ? " (the Gateway's allowedListeners now admits "
+                             "ListenerSets of its namespace)"
+                           : "");
+    else if (h)
+        imp_report_src(im, src, at, DIAG_IMPORT_LISTENER_SET,
+                       "ListenerSet %s/%s holds %d listeners, its limit: this one "
+                       "and those after it go to ListenerSet '%s', attached to "
+                       "Gateway %s/%s",
+                       h->namespace, h->name, MAX_GATEWAY_LISTENERS, set->name,
+                       gw->namespace, gw->name);
     return set;
 }
 
@@ -369,7 +403,8 @@ const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
                        "port or import onto another Gateway",
                        gw->namespace, gw->name, clash->name, clash->protocol,
                        (long long)port, proto, clash->name);
-    h = holder_with_room(im, gw, src, at);
+    h = holder_with_room(im, gw,
+                         holder_namespace(im, gw, secret, secret_namespace), src, at);
     l = ARENA_NEW(im->a, struct o_listener);
     for (i = 0; i < ARRAY_SIZE(protos); i++) {
         if (str_eq(proto, protos[i][0]))
@@ -382,10 +417,10 @@ const char *imp_listener_add_port(struct imp *im, struct o_gateway *gw,
     l->hostname = *host ? host : NULL;
     l->port = port;
     l->secret = secret;
-    if (secret && !str_eq(secret_namespace, gw->namespace)) {
+    if (secret && !str_eq(secret_namespace, h->namespace)) {
         l->secret_namespace = secret_namespace;
         imp_grant_add(im, secret_namespace, h->parent ? "ListenerSet" : "Gateway",
-                      gw->namespace, "Secret", secret, "tls");
+                      h->namespace, "Secret", secret, "tls");
     }
     /* Names are claimed in the Gateway's scope, sets included: a route
      * finds its parent by the listener's name. */

@@ -198,6 +198,8 @@ struct o_gateway {
     bool http1_on_80;        /* routes.c: an HTTPRoute uses port 80 */
     struct o_gateway *parent; /* a ListenerSet's Gateway; NULL: a Gateway */
     struct ptrvec sets;       /* a Gateway's ListenerSets, in order */
+    struct index last_set;    /* a Gateway's: namespace -> its last set there */
+    size_t ordinal;           /* a set's: 1 for the first of its namespace */
     const struct gateway *src; /* the input's Gateway (--gateway), or NULL */
     bool open_sets;           /* src: allowedListeners must admit the sets */
     struct ptrvec origins;   /* its routes' (origin.c) */
@@ -215,7 +217,7 @@ struct o_policy { /* BackendTLSPolicy */
 /* A gwc.dev/v1alpha1 policy (docs/policies.md): kind decides which of the
  * fields below are written; unset ones are NULL, 0 or empty. */
 struct o_target {
-    enum kind kind; /* KIND_HTTP_ROUTE, KIND_GRPC_ROUTE */
+    enum kind kind; /* KIND_HTTP_ROUTE, KIND_GRPC_ROUTE, KIND_GATEWAY */
     const char *name, *section; /* section NULL: the whole route */
 };
 
@@ -246,6 +248,14 @@ struct o_load_balancing {
     bool issue_cookie;  /* source Cookie: gwc sets it when the client has none */
 };
 
+/* ClientPolicy clientAddressDetection (Gateway targets only). */
+struct o_client_address {
+    const char *source; /* Header (gwc compile has no ProxyProtocol yet) */
+    const char *header; /* Header: NULL for X-Forwarded-For */
+    const char **trusted;
+    size_t n_trusted;
+};
+
 /* BackendPolicy retry; no condition at all is "never retry". */
 struct o_retry {
     const char *on[3]; /* Error, Timeout, InvalidHeader */
@@ -271,6 +281,7 @@ struct o_gwc_policy {
     const struct o_ext_auth *ext_auth;
     const char *satisfy;
     /* ClientPolicy */
+    const struct o_client_address *client_address;
     const char *max_body_size;
     struct o_rate rates[4]; /* gwc takes at most 4 */
     size_t n_rates;
@@ -322,8 +333,13 @@ struct imp {
     struct index names; /* claimed "<scope>/<name>" keys (names.c) */
     const struct imp_provider *provider;
     const char *shared_ns, *shared_name; /* --gateway, NULL when absent */
+    const char *config_ns, *config_name; /* --controller-config, NULL: absent */
     struct o_gateway *shared;   /* its Gateway (gateways.c) */
     struct index gateway_index; /* the others, by name (gateways.c) */
+    struct index cm_namespaces; /* certmgr.c: namespaces of cert-manager Ingresses */
+    /* Input documents the summary counts as source objects besides the
+     * Ingresses and the provider's CRDs (ingress-nginx's ConfigMap). */
+    struct ptrvec summary_sources; /* const struct ynode * */
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
     struct ptrvec gwc_policies; /* struct o_gwc_policy * */
@@ -387,6 +403,13 @@ void imp_ingress_taken(struct imp *im, const struct ingress *in);
 /* certmgr.c: the cert-manager annotations of the Ingresses taken, moved
  * to the Gateways that own their TLS listeners. */
 void imp_certmgr_move(struct imp *im);
+/* Before the provider runs: the namespaces with an Ingress that names a
+ * cert-manager issuer for its spec.tls.  cert-manager issues only into
+ * Secrets of the namespace of the Gateway or ListenerSet naming them, so
+ * their TLS listeners on a Gateway elsewhere go to a ListenerSet of their
+ * own namespace (gateways.c). */
+void imp_certmgr_plan(struct imp *im);
+bool imp_certmgr_namespace(const struct imp *im, const char *ns);
 
 /* foreign.c: annotations of controllers other than p on the Ingresses
  * taken, reported once per Ingress. */

@@ -101,6 +101,12 @@ const char *imp_options_problem(const struct import_options *o)
     if (o->shared_gateway && !ns_name_split(o->shared_gateway, ns, &name))
         return "--gateway must be NAMESPACE/NAME: a namespace name (a DNS-1123 "
                "label), then a Gateway name (a DNS-1123 subdomain)";
+    if (o->controller_config && !ns_name_split(o->controller_config, ns, &name))
+        return "--controller-config must be NAMESPACE/NAME: a namespace name (a "
+               "DNS-1123 label), then a ConfigMap name (a DNS-1123 subdomain)";
+    if (o->controller_config && o->provider && !str_eq(o->provider, "ingress-nginx"))
+        return "--controller-config names the ingress-nginx controller's "
+               "ConfigMap: it goes with --provider ingress-nginx";
     if (o->shared_gateway && (o->gateway_name || o->gateway_namespace))
         return "--gateway names the one Gateway of the output; --gateway-name and "
                "--gateway-namespace name the per-class Gateways: give one or the "
@@ -211,8 +217,18 @@ void imp_ingress(struct compilation *c, struct model *m,
     if (!p)
         return; /* ambiguous, reported: nothing is written */
     im.provider = p;
+    if (o->controller_config && p != &nx_provider)
+        diag_report(&c->diags, DIAG_IMPORT_CONTROLLER_CONFIG_UNUSED,
+                    (struct src_loc){SOURCE_NONE, 0, 0, 0}, NULL, NULL,
+                    "--controller-config names the ingress-nginx controller's "
+                    "ConfigMap, but the inputs are %s's: not read",
+                    p->name);
     if (o->shared_gateway && ns_name_split(o->shared_gateway, ns, &im.shared_name))
         im.shared_ns = arena_strdup(im.a, ns);
+    if (o->controller_config &&
+        ns_name_split(o->controller_config, ns, &im.config_name))
+        im.config_ns = arena_strdup(im.a, ns);
+    imp_certmgr_plan(&im);
     p->convert(&im);
     imp_certmgr_move(&im);
     imp_foreign_report(&im, p);

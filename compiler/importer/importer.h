@@ -66,6 +66,10 @@ struct import_options {
     /* Carry the other objects of the inputs (Services, Secrets, ...) into
      * the output unchanged. */
     bool include_inputs;
+    /* --controller-config NAMESPACE/NAME: the ingress-nginx controller's
+     * ConfigMap (NULL: ingress-nginx/ingress-nginx-controller when the
+     * inputs hold it). */
+    const char *controller_config;
 };
 
 /* The port of entry point name among o's, and whether it is UDP; false

@@ -94,6 +94,19 @@ struct diag *imp_report_in_scalar(struct imp *im, const char *label,
     return d;
 }
 
+/* An annotation, or a key of a ConfigMap's data: shown at its key. */
+static bool keyed(const struct ynode *at, const struct ynode *annotations)
+{
+    const struct ynode *map = at->parent;
+
+    if (!map)
+        return false;
+    return map == annotations ||
+           (map->key && str_eq(map->key, "data") && map->parent &&
+            !map->parent->parent &&
+            str_eq(imp_crd_text(ynode_get(map->parent, "kind")), "ConfigMap"));
+}
+
 struct diag *imp_report_vat(struct imp *im, const char *label,
                             const struct ynode *root, const struct ynode *at,
                             enum diag_severity sev, enum diag_code code,
@@ -107,8 +120,7 @@ struct diag *imp_report_vat(struct imp *im, const char *label,
 
     if (!at)
         at = root;
-    loc = annotations && at->parent == annotations ? ynode_key_loc(im->c, at)
-                                                    : ynode_loc(im->c, at);
+    loc = keyed(at, annotations) ? ynode_key_loc(im->c, at) : ynode_loc(im->c, at);
     strbuf_vaddf(&msg, fmt, ap);
     d = report_loc(im, label, root, at, loc, sev, code, msg.buf);
     strbuf_release(&msg);

@@ -7,8 +7,10 @@
  * JSON for --summary FILE (docs/import-summary.md describes its shape).
  *
  * The findings of a source object are the diagnostics positioned inside
- * it: every input object's document spans from its start to the next
- * object's start in the same file.  They are classified once the report
+ * it (every input object's document spans from its start to the next
+ * object's start in the same file), and those about it positioned in
+ * another (an Ingress's, at the key of the ingress-nginx ConfigMap it took
+ * a setting from).  They are classified once the report
  * is final (silenced codes left out), so the summary says what the report
  * says.
  */
@@ -37,10 +39,11 @@ static const struct {
 } crds[] = {
     {"Gateway API, standard channel",
      "https://gateway-api.sigs.k8s.io/guides/#installing-gateway-api",
-     {"Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "BackendTLSPolicy"}},
+     {"Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "BackendTLSPolicy",
+      "ListenerSet"}}, /* ListenerSet: standard from v1.5.0 */
     {"Gateway API, experimental channel",
      "https://gateway-api.sigs.k8s.io/guides/#install-experimental-channel",
-     {"TLSRoute", "TCPRoute", "UDPRoute", "ListenerSet"}},
+     {"TLSRoute", "TCPRoute", "UDPRoute"}},
     {"gwc policies", "kubectl apply -f deploy/crds/",
      {"AccessPolicy", "ClientPolicy", "BackendPolicy"}},
 };
@@ -53,6 +56,7 @@ struct span { /* an input object: where its document starts */
 
 struct summary_source {
     const char *label; /* "Ingress/ns/name" */
+    const char *object; /* "Ingress ns/name", as diagnostics name it */
     const char *file;
     uint32_t line;
     bool ingress;
@@ -102,6 +106,8 @@ static void consider(void *ctx, const struct ynode *root)
 
     for (i = 0; !source && k->groups[i]; i++)
         source = str_eq(group, k->groups[i]);
+    for (i = 0; !source && i < im->summary_sources.n; i++)
+        source = im->summary_sources.v[i] == root;
     sp->file = src ? src->name : "";
     sp->file_id = loc.file;
     sp->offset = loc.offset;
@@ -110,6 +116,8 @@ static void consider(void *ctx, const struct ynode *root)
         return;
     sp->source = ARENA_NEW(im->a, struct summary_source);
     sp->source->label = imp_origin_label(im, root);
+    sp->source->object = arena_strdup(im->a, sp->source->label);
+    *strchr((char *)sp->source->object, '/') = ' ';
     sp->source->file = sp->file;
     sp->source->line = loc.line;
     sp->source->ingress = str_eq(kind, "Ingress");
@@ -276,17 +284,23 @@ static struct summary_source *owner(const struct imp_summary *s, const struct di
 
 static void judge(const struct compilation *c, struct imp_summary *s)
 {
+    struct index by_object = {0};
     size_t i;
 
     for (i = 0; i < s->sources.n; i++) {
         struct summary_source *x = s->sources.v[i];
         x->findings.n = 0;
+        imp_index_put(c->arena, &by_object, x->object, x);
     }
     for (i = 0; i < c->diags.n; i++) {
         const struct diag *d = c->diags.v[i];
         struct summary_source *x = owner(s, d);
+        struct summary_source *about =
+            d->object ? imp_index_get(&by_object, d->object) : NULL;
         if (x)
             ptrvec_push(c->arena, &x->findings, (void *)d);
+        if (about && about != x)
+            ptrvec_push(c->arena, &about->findings, (void *)d);
     }
     memset(s->count, 0, sizeof(s->count));
     for (i = 0; i < s->sources.n; i++) {

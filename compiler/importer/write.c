@@ -96,14 +96,15 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* namespaces.from: Selector on the namespaces of l's routes, by name. */
-static struct doc *admitted(struct writer *w, const struct o_listener *l)
+/* namespaces.from: Selector on these namespaces (const char *, unique),
+ * by name. */
+static struct doc *admitted(struct writer *w, const struct ptrvec *names)
 {
     struct doc *ns = doc_map(w->a), *expr;
-    const char **v = ARENA_NEW_ARRAY(w->a, const char *, l->route_namespaces.n + 1);
+    const char **v = ARENA_NEW_ARRAY(w->a, const char *, names->n + 1);
 
-    memcpy(v, l->route_namespaces.v, l->route_namespaces.n * sizeof(*v));
-    qsort(v, l->route_namespaces.n, sizeof(*v), cmp_str);
+    memcpy(v, names->v, names->n * sizeof(*v));
+    qsort(v, names->n, sizeof(*v), cmp_str);
     doc_put_str(w->a, ns, "from", "Selector");
     expr = doc_push(w->a,
                     doc_put(w->a, doc_put(w->a, ns, "selector", doc_map(w->a)),
@@ -111,17 +112,17 @@ static struct doc *admitted(struct writer *w, const struct o_listener *l)
                     doc_map(w->a));
     doc_put_str(w->a, expr, "key", "kubernetes.io/metadata.name");
     doc_put_str(w->a, expr, "operator", "In");
-    doc_put(w->a, expr, "values", strings(w, v, l->route_namespaces.n));
+    doc_put(w->a, expr, "values", strings(w, v, names->n));
     return ns;
 }
 
-/* Whether routes of a namespace other than ns attach to l. */
-static bool admits_others(const struct o_listener *l, const char *ns)
+/* Whether names holds a namespace other than ns. */
+static bool others(const struct ptrvec *names, const char *ns)
 {
     size_t i;
 
-    for (i = 0; i < l->route_namespaces.n; i++) {
-        if (!str_eq(l->route_namespaces.v[i], ns))
+    for (i = 0; i < names->n; i++) {
+        if (!str_eq(names->v[i], ns))
             return true;
     }
     return false;
@@ -149,9 +150,9 @@ static struct doc *listener(struct writer *w, const struct o_gateway *g,
         doc_put_str(w->a, ref, "name", l->secret);
         put_opt(w, ref, "namespace", l->secret_namespace);
     }
-    if (admits_others(l, g->namespace))
+    if (others(&l->route_namespaces, g->namespace))
         doc_put(w->a, doc_put(w->a, ld, "allowedRoutes", doc_map(w->a)), "namespaces",
-                admitted(w, l));
+                admitted(w, &l->route_namespaces));
     return ld;
 }
 
@@ -168,12 +169,27 @@ static struct doc *listeners(struct writer *w, const struct o_gateway *g,
     return seq;
 }
 
-/* allowedListeners for the ListenerSets gwc writes beside the Gateway. */
-static struct doc *sets_admitted(struct writer *w)
+/* allowedListeners for the ListenerSets gwc writes for g: its own
+ * namespace (Same), else the namespaces of its sets by name. */
+static struct doc *sets_admitted(struct writer *w, const struct o_gateway *g)
 {
     struct doc *d = doc_map(w->a);
+    struct ptrvec names = {0};
+    struct index seen = {0};
+    size_t k;
 
-    doc_put_str(w->a, doc_put(w->a, d, "namespaces", doc_map(w->a)), "from", "Same");
+    for (k = 0; k < g->sets.n; k++) {
+        const char *ns = ((const struct o_gateway *)g->sets.v[k])->namespace;
+        if (imp_index_get(&seen, ns))
+            continue;
+        imp_index_put(w->a, &seen, ns, (void *)ns);
+        ptrvec_push(w->a, &names, (void *)ns);
+    }
+    if (others(&names, g->namespace))
+        doc_put(w->a, d, "namespaces", admitted(w, &names));
+    else
+        doc_put_str(w->a, doc_put(w->a, d, "namespaces", doc_map(w->a)), "from",
+                    "Same");
     return d;
 }
 
@@ -293,11 +309,11 @@ static void gateway_amended(struct writer *w, const struct o_gateway *g)
         ar = map_at(w, ld, "allowedRoutes", doc_map);
         if (ar->kind != DOC_MAP) /* allowedRoutes: null */
             put_replace(w, ld, "allowedRoutes", ar = doc_map(w->a));
-        put_replace(w, ar, "namespaces", admitted(w, l));
+        put_replace(w, ar, "namespaces", admitted(w, &l->route_namespaces));
     }
     listeners(w, g, ls);
     if (g->sets.n && g->open_sets)
-        put_replace(w, spec, "allowedListeners", sets_admitted(w));
+        put_replace(w, spec, "allowedListeners", sets_admitted(w, g));
 }
 
 static void gateway(struct writer *w, const struct o_gateway *g)
@@ -313,7 +329,7 @@ static void gateway(struct writer *w, const struct o_gateway *g)
     spec = doc_put(w->a, d, "spec", doc_map(w->a));
     doc_put_str(w->a, spec, "gatewayClassName", g->class_name);
     if (g->sets.n)
-        doc_put(w->a, spec, "allowedListeners", sets_admitted(w));
+        doc_put(w->a, spec, "allowedListeners", sets_admitted(w, g));
     listeners(w, g, doc_put(w->a, spec, "listeners", doc_seq(w->a)));
 }
 
@@ -327,6 +343,8 @@ static void listener_set(struct writer *w, const struct o_gateway *set)
     doc_put_str(w->a, parent, "group", GATEWAY_GROUP);
     doc_put_str(w->a, parent, "kind", "Gateway");
     doc_put_str(w->a, parent, "name", set->parent->name);
+    if (!str_eq(set->namespace, set->parent->namespace))
+        doc_put_str(w->a, parent, "namespace", set->parent->namespace);
     listeners(w, set, doc_put(w->a, spec, "listeners", doc_seq(w->a)));
 }
 
@@ -669,8 +687,15 @@ static void access_spec(struct writer *w, struct doc *spec,
 static void client_spec(struct writer *w, struct doc *spec,
                         const struct o_gwc_policy *p)
 {
+    const struct o_client_address *ca = p->client_address;
     size_t i;
 
+    if (ca) {
+        struct doc *d = doc_put(w->a, spec, "clientAddressDetection", doc_map(w->a));
+        doc_put_str(w->a, d, "source", ca->source);
+        put_opt(w, d, "header", ca->header);
+        doc_put(w->a, d, "trustedProxies", strings(w, ca->trusted, ca->n_trusted));
+    }
     if (p->max_body_size)
         doc_put_str(w->a, doc_put(w->a, spec, "requestBody", doc_map(w->a)),
                     "maxSize", p->max_body_size);

@@ -252,6 +252,36 @@ class ImportOutput(unittest.TestCase):
                  if d["severity"] != "note"}
         self.assertTrue(codes, check.stdout)
 
+    def test_summary_lists_the_controller_config(self):
+        """The ingress-nginx ConfigMap is a source object: its output is the
+        policies carrying its settings, and an Ingress whose allow list came
+        from it and fails closed is partial, though the finding is shown at
+        the ConfigMap's key."""
+        path = os.path.join(self.tmp, "summary.json")
+        case = os.path.join(ROOT, "testdata", "import", "controller-config-fail-closed")
+        config = os.path.join(ROOT, "testdata", "import", "controller-config",
+                              "input.yaml")
+        for inputs, config_outcome in [(case, "left-out"), (config, "partial")]:
+            imp("--summary", path, inputs)
+            with open(path) as f:
+                summary = json.load(f)
+            with open(os.path.join(ROOT, "docs", "import-summary.schema.json")) as f:
+                jsonschema.validate(summary, json.load(f))
+            by = {s["object"]: s for s in summary["sources"]}
+            cm = by["ConfigMap/ingress-nginx/ingress-nginx-controller"]
+            self.assertEqual(cm["outcome"], config_outcome, cm)
+        self.assertEqual(cm["output"], ["AccessPolicy/shop/small-access",
+                                        "BackendPolicy/shop/big-backend",
+                                        "BackendPolicy/shop/small-backend",
+                                        "ClientPolicy/shop/small-client"])
+        imp("--summary", path, case)
+        with open(path) as f:
+            by = {s["object"]: s for s in json.load(f)["sources"]}
+        self.assertEqual(by["Ingress/shop/open"]["outcome"], "partial")
+        self.assertEqual([(f["code"], f["field"]) for f in by["Ingress/shop/open"]["findings"]],
+                         [("GW0831", "data.whitelist-source-range")])
+        self.assertEqual(by["Ingress/shop/own"]["outcome"], "exact")
+
     def test_summary(self):
         path = os.path.join(self.tmp, "summary.json")
         r = imp("--include-inputs", "--summary", path, self.inputs)

@@ -7,9 +7,11 @@ Every expectation is what ingress-nginx answers for the same annotation
 (the comment at each test says which behaviour).  The test client
 connects from 127.0.0.1, so address lists name or miss that address.
 
-Two estates: the default import, where access control that cannot be
-converted exactly answers 403 (and import exits 1), and the same Ingress
-under --allow-insecure-import, which serves it without that control.
+Three estates: the default import, where access control that cannot be
+converted exactly answers 403 (and import exits 1), the same Ingress
+under --allow-insecure-import, which serves it without that control, and
+the controller's ConfigMap, whose settings every Ingress takes unless its
+own annotation says otherwise.
 """
 import base64
 import http.server
@@ -321,6 +323,70 @@ class InsecureImport(ImportedEstate):
     def test_served_without_it_and_warned(self):
         self.assertServed(self.get("per-host.example.com", "/"), "web")
         self.assertIn("[GW0832]", self.imported.stderr)
+
+
+CONTROLLER_CONFIG = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+data:
+  proxy-body-size: 1k
+  whitelist-source-range: 10.0.0.0/8
+  use-forwarded-headers: "true"
+  proxy-real-ip-cidr: 127.0.0.1/32
+"""
+
+
+class ControllerConfig(ImportedEstate):
+    """ingress-nginx's ConfigMap sets the body limit and the allow list of
+    every location; an Ingress's annotation replaces them for its own.  The
+    client address is X-Forwarded-For's when the peer is a trusted proxy
+    (use-forwarded-headers, proxy-real-ip-cidr: the test client's 127.0.0.1)."""
+    SERVICES = ["web"]
+
+    @classmethod
+    def documents(cls, ca):
+        mine = ("whitelist-source-range", "127.0.0.1/32")
+        return [
+            CONTROLLER_CONFIG,
+            ingress("closed", "closed.example.com", [("/", "Prefix", "web")]),
+            ingress("small", "small.example.com", [("/", "Prefix", "web")], [mine]),
+            ingress("big", "big.example.com", [("/", "Prefix", "web")],
+                    [mine, ("proxy-body-size", "8k")]),
+        ]
+
+    def test_global_allow_list(self):
+        # 127.0.0.1 is not in the ConfigMap's 10.0.0.0/8
+        self.assertEqual(self.get("closed.example.com", "/").status, 403)
+        self.assertIn('data.whitelist-source-range: converted to gwc policy '
+                      'AccessPolicy/closed-access', self.imported.stderr)
+
+    def test_forwarded_client_address(self):
+        # the trusted proxy 127.0.0.1 forwards a client of 10.0.0.0/8
+        r = self.get("closed.example.com", "/", headers={"X-Forwarded-For": "10.1.2.3"})
+        self.assertServed(r, "web")
+        r = self.get("closed.example.com", "/",
+                     headers={"X-Forwarded-For": "10.1.2.3, 192.0.2.1"})
+        self.assertEqual(r.status, 403)  # the right-most untrusted address
+        with open(self.dir + "/gateway.yaml") as f:
+            self.assertIn("  name: nginx-client-address\n  namespace: ingress-nginx\n",
+                          f.read())
+
+    def test_annotation_replaces_global_allow_list(self):
+        self.assertServed(self.get("small.example.com", "/"), "web")
+
+    def test_global_body_limit(self):
+        r = self.get("small.example.com", "/", method="POST", body=b"x" * 512)
+        self.assertServed(r, "web")
+        r = self.get("small.example.com", "/", method="POST", body=b"x" * 2048)
+        self.assertEqual(r.status, 413)
+
+    def test_annotation_replaces_global_body_limit(self):
+        r = self.get("big.example.com", "/", method="POST", body=b"x" * 2048)
+        self.assertServed(r, "web")
+        r = self.get("big.example.com", "/", method="POST", body=b"x" * 9000)
+        self.assertEqual(r.status, 413)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """End to end: Ingresses of four namespaces imported onto one shared
 Gateway (`--gateway edge/public`, the Gateway given to the import), the
 result checked by `gwc check` (zero errors) and served by a real nginx.
+Then the default shared Gateway (one per class, in ingress-nginx) with
+cert-manager annotations: their namespace's HTTPS listeners go to a
+ListenerSet there, which must serve its hosts over TLS as well.
 
 The Gateway already serves shop.example.com on port 80: the routes of
 that host attach to its listener, whose allowedRoutes gain namespace shop.
@@ -8,7 +11,11 @@ blog's certificate lives in namespace blog (a ReferenceGrant lets the
 Gateway use it); cart's Ingress adds a path to shop's host from another
 namespace, as ingress-nginx merges them into one server.
 """
+import socket
+import ssl
 import unittest
+
+import yaml
 
 from estate import ImportedEstate, tls_secret_yaml
 
@@ -81,6 +88,72 @@ class SharedGateway(ImportedEstate):
     def test_added_listener(self):
         self.assertServed(self.get("api.example.com", "/v1/users"), "api", "/v1/users")
         self.assertEqual(self.get("api.example.com", "/v2").status, 404)
+
+
+def cert_manager_ingress(namespace, name, host, service, issuer):
+    lines = ingress(namespace, name, host, "/", service, "2024-01-01T00:00:00Z",
+                    tls_secret=name + "-tls").split("\n")
+    if issuer:
+        lines[4:4] = ["  annotations:", "    cert-manager.io/cluster-issuer: %s" % issuer]
+    return "\n".join(lines)
+
+
+class CertManagerListenerSets(ImportedEstate):
+    """shop and news name a ClusterIssuer, plain does not: without
+    --gateway the Gateway is ingress-nginx/nginx, and cert-manager only
+    issues into Secrets of the ListenerSet's own namespace."""
+    SERVICES = [("web", "shop"), ("news", "news"), ("plain", "plain")]
+    IMPORT_ARGS = ["--provider", "ingress-nginx"]
+
+    @classmethod
+    def documents(cls, ca):
+        cls.ca_file = ca.cert
+        hosts = [("shop", "web", "shop.example.com", "letsencrypt"),
+                 ("news", "news", "news.example.com", "letsencrypt"),
+                 ("plain", "plain", "plain.example.com", None)]
+        docs = []
+        for ns, name, host, issuer in hosts:
+            docs.append(cert_manager_ingress(ns, name, host, name, issuer))
+            docs.append(tls_secret_yaml(name + "-tls", ca.issue(name, dns_names=[host]),
+                                        namespace=ns))
+        return docs
+
+    def objects(self):
+        with open(self.dir + "/gateway.yaml") as f:
+            return [d for d in yaml.safe_load_all(f) if d]
+
+    def test_listener_sets_carry_the_issuer(self):
+        sets = {(d["metadata"]["namespace"], d["metadata"]["name"]): d
+                for d in self.objects() if d["kind"] == "ListenerSet"}
+        self.assertEqual(sorted(sets), [("news", "nginx"), ("shop", "nginx")])
+        shop = sets[("shop", "nginx")]
+        self.assertEqual(shop["metadata"]["annotations"]["cert-manager.io/cluster-issuer"],
+                         "letsencrypt")
+        self.assertEqual(shop["spec"]["parentRef"]["namespace"], "ingress-nginx")
+        refs = shop["spec"]["listeners"][0]["tls"]["certificateRefs"]
+        self.assertEqual(refs, [{"name": "web-tls"}])  # the set's own namespace
+        self.assertNotIn("GW0818", self.imported.stderr)
+
+    def test_check_accepts_the_output(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+        self.assertNotIn(": error:", self.checked.stderr)
+        self.assertNotIn(": warning:", self.checked.stderr)
+
+    def peer(self, host):
+        ctx = ssl.create_default_context(cafile=self.ca_file)
+        with socket.create_connection(("127.0.0.1", self.https), timeout=5) as raw:
+            with ctx.wrap_socket(raw, server_hostname=host) as tls:
+                return tls.getpeercert()["subjectAltName"]
+
+    def test_hosts_of_listener_sets_served_over_tls(self):
+        for host, service in [("shop.example.com", "web"), ("news.example.com", "news")]:
+            self.assertEqual(self.peer(host), (("DNS", host),))
+            self.assertServed(self.get_tls(host, "/a"), service, "/a")
+            self.assertRedirect(self.get(host, "/a"), 308, "https://%s/a" % host)
+
+    def test_gateway_listener_still_served(self):
+        self.assertEqual(self.peer("plain.example.com"), (("DNS", "plain.example.com"),))
+        self.assertServed(self.get_tls("plain.example.com", "/"), "plain", "/")
 
 
 if __name__ == "__main__":

@@ -342,8 +342,8 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
     BUG("store() on an annotation that is not converted");
 }
 
-static void one(struct imp *im, struct ing *ing, const struct strmap_entry *e,
-                bool canary, bool passthrough)
+void nx_annotations_one(struct imp *im, struct ing *ing,
+                        const struct strmap_entry *e, bool canary, bool passthrough)
 {
     const char *name = e->key + strlen(NGINX_PREFIX);
     const struct ann_spec *sp = find_spec(name);
@@ -440,6 +440,7 @@ void nx_annotations_parse(struct imp *im, struct ing *ing)
             str_eq(e->key, NGINX_PREFIX "canary") ||
             str_eq(e->key, NGINX_PREFIX "ssl-passthrough"))
             continue;
-        one(im, ing, e, canary, passthrough);
+        nx_annotations_one(im, ing, e, canary, passthrough);
     }
+    nx_config_defaults(im, ing, canary, passthrough);
 }

@@ -115,6 +115,9 @@ struct ing {
     bool slash_noted; /* routes.c: the https redirect's trailing '/' */
     bool https_noted; /* routes.c: force-ssl-redirect without a tls entry */
     struct ing_policies *pol; /* policies.c */
+    /* config.c: the annotations the controller's ConfigMap gave it, by
+     * name (after the prefix): the ConfigMap's value nodes */
+    struct index config_nodes;
 };
 
 
@@ -193,6 +196,7 @@ struct nx {
     struct index alias_index; /* server-alias names, by class and name */
     struct index canary_index; /* upstream -> the location its canary joined */
     size_t n_locations;
+    const struct nx_config *config; /* the controller's ConfigMap, or NULL */
 };
 
 static inline struct nx *NX(const struct imp *im)
@@ -221,6 +225,26 @@ void nx_classes_resolve(struct imp *im);
 
 /* annotations.c */
 void nx_annotations_parse(struct imp *im, struct ing *ing);
+/* One annotation e of ing (its key with the prefix) into ing->cfg, or
+ * reported. */
+void nx_annotations_one(struct imp *im, struct ing *ing,
+                        const struct strmap_entry *e, bool canary, bool passthrough);
+
+/* config.c: the controller's ConfigMap (--controller-config, else the
+ * chart's when the inputs hold it), its keys reported; false when
+ * --controller-config names one the inputs lack (reported: nothing is
+ * converted).  nx_config_defaults() gives ing the annotations the
+ * ConfigMap sets by default, after its own. */
+bool nx_config_load(struct imp *im);
+void nx_config_defaults(struct imp *im, struct ing *ing, bool canary,
+                        bool passthrough);
+/* The client address the ConfigMap sets (use-forwarded-headers,
+ * use-proxy-protocol, ...): a ClientPolicy on each Gateway, once they are
+ * all made. */
+void nx_config_gateways(struct imp *im);
+/* The ConfigMap, into origins, when ing took annotation key from it. */
+void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,
+                      struct ptrvec *origins);
 
 /* Features, one Ingress at a time (after every Ingress is parsed). */
 void nx_backends_protocol(struct imp *im, struct ing *ing);

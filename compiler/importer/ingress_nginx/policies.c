@@ -109,7 +109,7 @@ void nx_pol_converted(struct imp *im, struct ing *ing, const char *key,
     struct strbuf field = STRBUF_INIT;
     va_list ap;
 
-    nx_pol_get(im, ing, kind);
+    nx_config_origin(im, ing, key, &nx_pol_get(im, ing, kind)->origins);
     va_start(ap, fmt);
     strbuf_vaddf(&field, fmt, ap);
     va_end(ap);

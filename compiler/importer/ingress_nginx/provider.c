@@ -66,6 +66,8 @@ static void convert(struct imp *im)
     size_t i;
 
     im->state = nx;
+    if (!nx_config_load(im))
+        return;
     nx_classes_resolve(im);
     if (nx->ings.n == 0)
         report_nothing(im);
@@ -79,6 +81,7 @@ static void convert(struct imp *im)
     nx_gateways_assign(im);
     nx_routes_build(im);
     nx_policies_build(im);
+    nx_config_gateways(im);
 }
 
 static const char *const prefixes[] = {NGINX_PREFIX, NULL};

@@ -15,12 +15,10 @@ const struct ynode *nx_report_annotation_node(const struct ing *ing,
     const struct ynode *n;
     struct strbuf sb = STRBUF_INIT;
 
-    if (!ing->annotations)
-        return NULL;
     strbuf_addf(&sb, "%s%s", NGINX_PREFIX, name);
-    n = ynode_get(ing->annotations, sb.buf);
+    n = ing->annotations ? ynode_get(ing->annotations, sb.buf) : NULL;
     strbuf_release(&sb);
-    return n;
+    return n ? n : imp_index_get(&ing->config_nodes, name);
 }
 
 __attribute__((format(printf, 6, 0)))

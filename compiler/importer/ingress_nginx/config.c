@@ -1,0 +1,350 @@
+/*
+ * The ingress-nginx controller's ConfigMap: settings of every Ingress.
+ *
+ * ingress-nginx reads the keys of its ConfigMap into one default backend
+ * (internal/ingress/defaults), and the annotation parsers fall back to it
+ * when an Ingress does not set the annotation (proxy-body-size, the proxy
+ * timeouts, whitelist-source-range, denylist-source-range, ssl-redirect,
+ * ...).  The import does the same: such a key becomes that annotation on
+ * every Ingress that lacks it, converted by the same code and positioned at
+ * the ConfigMap's key, so an annotation overrides the ConfigMap exactly as
+ * in ingress-nginx, one Ingress at a time.  (A Gateway-level policy would
+ * not do: AccessPolicies of every level apply together, so an Ingress's
+ * own allow list could not replace the controller's as it does in
+ * ingress-nginx.)  block-cidrs is a deny list in nginx's http block, which
+ * the allow and deny lists of a location replace: the deny list of the
+ * Ingresses that have neither.  The client address (use-forwarded-
+ * headers, enable-real-ip: nginx's real_ip module in the http block) is a
+ * ClientPolicy on each Gateway.  Every other key is reported, with why.
+ */
+#include "nx.h"
+
+#include "base/arena.h"
+#include "base/array.h"
+#include "base/compilation.h"
+
+#include <string.h>
+
+#define CHART_NAMESPACE "ingress-nginx"
+#define CHART_NAME "ingress-nginx-controller"
+
+/* Keys that are the default of the annotation of the same name. */
+static const char *const annotation_defaults[] = {
+    "custom-http-errors", "denylist-source-range", "force-ssl-redirect",
+    "load-balance", "preserve-trailing-slash", "proxy-body-size",
+    "proxy-connect-timeout", "proxy-next-upstream", "proxy-next-upstream-timeout",
+    "proxy-next-upstream-tries", "proxy-read-timeout", "proxy-send-timeout",
+    "ssl-redirect", "upstream-hash-by", "whitelist-source-range",
+};
+
+#define WHY_HSTS "the controller sends HSTS on HTTPS by default; a ClientPolicy " \
+    "hsts on the Gateway does the same, which the import does not write yet"
+
+/* Keys with something to say; any other key is not converted, plainly. */
+static const struct {
+    const char *key;
+    const char *noop;     /* the value the output already agrees with, or NULL */
+    const char *noop_why; /* why (NULL: it is ingress-nginx's default) */
+    const char *why;      /* NULL: converted (block-cidrs) */
+} known[] = {
+    {"block-cidrs", NULL, NULL, NULL},
+    {"client-max-body-size", NULL, NULL, "ingress-nginx does not read it; its "
+     "body limit is proxy-body-size"},
+    {"enable-real-ip", NULL, NULL, NULL},        /* address(): */
+    {"forwarded-for-header", NULL, NULL, NULL},  /* the client address */
+    {"hsts", "false", "the output sends no HSTS either", WHY_HSTS},
+    {"hsts-include-subdomains", NULL, NULL, WHY_HSTS},
+    {"hsts-max-age", NULL, NULL, WHY_HSTS},
+    {"hsts-preload", NULL, NULL, WHY_HSTS},
+    {"limit-conn-status-code", "503", NULL, "a ClientPolicy's rejectStatusCode "
+     "answers both rate and connection limits, which the import leaves at 503"},
+    {"limit-req-status-code", "503", NULL, "a ClientPolicy's rejectStatusCode "
+     "answers both rate and connection limits, which the import leaves at 503"},
+    {"proxy-real-ip-cidr", NULL, NULL, NULL},
+    {"use-forwarded-headers", NULL, NULL, NULL},
+    {"use-proxy-protocol", NULL, NULL, NULL},
+};
+
+static const char *const address_keys[] = {
+    "enable-real-ip", "forwarded-for-header", "proxy-real-ip-cidr",
+    "use-forwarded-headers", "use-proxy-protocol",
+};
+
+/* What the import needs of the ConfigMap. */
+struct nx_config {
+    const struct config_map *cm;
+    const char *label;
+    const struct ynode *root;
+};
+
+static const struct strmap_entry *entry(const struct nx_config *cf, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < cf->cm->data.n; i++) {
+        if (str_eq(cf->cm->data.v[i].key, key))
+            return &cf->cm->data.v[i];
+    }
+    return NULL;
+}
+
+static void report(struct imp *im, const struct nx_config *cf,
+                   const struct strmap_entry *e, enum diag_code code,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void report(struct imp *im, const struct nx_config *cf,
+                   const struct strmap_entry *e, enum diag_code code,
+                   const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    imp_report_vat(im, cf->label, cf->root, e ? e->src : NULL,
+                   diag_info(code)->severity, code, fmt, ap);
+    va_end(ap);
+}
+
+/* The key's value as ingress-nginx compares it: booleans as Go reads them. */
+static bool same_value(const char *a, const char *b)
+{
+    bool x, y;
+
+    if (imp_value_parse_go_bool(a, &x) && imp_value_parse_go_bool(b, &y))
+        return x == y;
+    return str_eq(a, b);
+}
+
+static void report_key(struct imp *im, const struct nx_config *cf,
+                       const struct strmap_entry *e)
+{
+    size_t i;
+
+    if (str_in(annotation_defaults, ARRAY_SIZE(annotation_defaults), e->key)) {
+        report(im, cf, e, DIAG_IMPORT_CONTROLLER_CONFIG,
+               "the default of annotation %s%s: converted as that annotation on "
+               "every Ingress that does not set it (an Ingress's own "
+               "annotation wins, as in ingress-nginx)",
+               NGINX_PREFIX, e->key);
+        return;
+    }
+    for (i = 0; i < ARRAY_SIZE(known) && !str_eq(known[i].key, e->key); i++)
+        ;
+    if (i == ARRAY_SIZE(known)) {
+        report(im, cf, e, DIAG_IMPORT_NOT_CONVERTED,
+               "not converted: a setting of the ingress-nginx controller that "
+               "gwc does not convert");
+    } else if (known[i].noop && same_value(known[i].noop, e->value)) {
+        report(im, cf, e, DIAG_IMPORT_IGNORED, "'%s': nothing to convert: %s",
+               imp_report_value(im, e->value),
+               known[i].noop_why ? known[i].noop_why
+                                 : "it is ingress-nginx's default");
+    } else if (known[i].why) {
+        report(im, cf, e, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
+               known[i].why);
+    } else if (!str_eq(e->key, "block-cidrs")) {
+        return; /* address() */
+    } else {
+        report(im, cf, e, DIAG_IMPORT_CONTROLLER_CONFIG,
+               "a deny list in nginx's http block, which the allow and deny "
+               "lists of a location replace: converted as the "
+               "denylist-source-range of every Ingress with neither");
+    }
+}
+
+bool nx_config_load(struct imp *im)
+{
+    const char *ns = im->config_ns ? im->config_ns : CHART_NAMESPACE;
+    const char *name = im->config_name ? im->config_name : CHART_NAME;
+    const struct object *o = imp_find_object(im, KIND_CONFIG_MAP, ns, name);
+    struct nx_config *cf;
+    size_t i;
+
+    if (!o) {
+        if (im->config_name)
+            diag_report(&im->c->diags, DIAG_IMPORT_CONTROLLER_CONFIG_MISSING,
+                        (struct src_loc){SOURCE_NONE, 0, 0, 0}, NULL, NULL,
+                        "--controller-config names ConfigMap %s/%s, which the "
+                        "inputs do not hold: give the controller's ConfigMap "
+                        "(kubectl get configmap -n %s %s -o yaml) with the "
+                        "inputs; nothing is converted without it",
+                        ns, name, ns, name);
+        return !im->config_name;
+    }
+    cf = ARENA_NEW(im->a, struct nx_config);
+    cf->cm = (const struct config_map *)o;
+    cf->label = model_object_label(im->c, o);
+    cf->root = o->src;
+    NX(im)->config = cf;
+    ptrvec_push(im->a, &im->summary_sources, (void *)cf->root);
+    for (i = 0; i < cf->cm->data.n; i++)
+        report_key(im, cf, &cf->cm->data.v[i]);
+    return true;
+}
+
+static bool flag(const struct nx_config *cf, const char *key)
+{
+    const struct strmap_entry *e = entry(cf, key);
+    bool b;
+
+    return e && imp_value_parse_go_bool(e->value, &b) && b;
+}
+
+/* Each address key the ConfigMap has, reported with how it was taken. */
+static void address_report(struct imp *im, const struct nx_config *cf,
+                           enum diag_code code, const char *what)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(address_keys); i++) {
+        const struct strmap_entry *e = entry(cf, address_keys[i]);
+        if (e)
+            report(im, cf, e, code, "%s", what);
+    }
+}
+
+/* The client address as ingress-nginx's http block takes it (nginx.tmpl:
+ * real_ip_header, real_ip_recursive on, set_real_ip_from
+ * proxy-real-ip-cidr, once use-forwarded-headers, use-proxy-protocol or
+ * enable-real-ip is on), or NULL (reported). */
+static const struct o_client_address *address(struct imp *im,
+                                              const struct nx_config *cf)
+{
+    bool forwarded = flag(cf, "use-forwarded-headers") || flag(cf, "enable-real-ip");
+    bool proxy = flag(cf, "use-proxy-protocol");
+    const struct strmap_entry *h = entry(cf, "forwarded-for-header");
+    const struct strmap_entry *cidrs = entry(cf, "proxy-real-ip-cidr");
+    struct o_client_address *ca;
+    const char *why;
+
+    if (!forwarded && !proxy) {
+        address_report(im, cf, DIAG_IMPORT_IGNORED,
+                       "nothing to convert: neither use-forwarded-headers, "
+                       "enable-real-ip nor use-proxy-protocol is on, so "
+                       "ingress-nginx takes the connection's address, as gwc "
+                       "does");
+        return NULL;
+    }
+    if (proxy) {
+        address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
+                       forwarded
+                           ? "not converted: with both the PROXY protocol and "
+                             "forwarded headers, ingress-nginx takes the "
+                             "header's address when the PROXY peer is trusted, "
+                             "else the PROXY address; gwc's "
+                             "clientAddressDetection takes one source, and gwc "
+                             "compile does not program source ProxyProtocol "
+                             "(GW0706): nginx would read the load balancer's "
+                             "PROXY header as a bad request, and allow and deny "
+                             "lists judge the connection's address"
+                           : "not converted: the PROXY protocol is "
+                             "clientAddressDetection source ProxyProtocol, "
+                             "which gwc compile does not program (GW0706, its "
+                             "rules would answer 500): nginx would read the "
+                             "load balancer's PROXY header as a bad request; "
+                             "turn the PROXY protocol off at the load balancer "
+                             "(or have it send X-Forwarded-For and set "
+                             "use-forwarded-headers), then import again");
+        return NULL;
+    }
+    ca = ARENA_NEW(im->a, struct o_client_address);
+    ca->source = "Header";
+    if (h && !str_eq(h->value, "X-Forwarded-For"))
+        ca->header = h->value;
+    if (ca->header && !imp_value_header_name(ca->header)) {
+        address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: forwarded-for-header is not a header "
+                       "name gwc takes: allow and deny lists judge the "
+                       "connection's address");
+        return NULL;
+    }
+    ca->trusted = nx_pol_cidrs(im, cidrs ? cidrs->value : "0.0.0.0/0", 64,
+                               &ca->n_trusted, &why);
+    if (!ca->trusted) {
+        address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
+                       arena_printf(im->a, "not converted: proxy-real-ip-cidr: "
+                                           "%s: allow and deny lists judge the "
+                                           "connection's address",
+                                    why));
+        return NULL;
+    }
+    address_report(im, cf, DIAG_IMPORT_CONTROLLER_CONFIG,
+                   arena_printf(im->a, "the client address: converted to the "
+                                       "clientAddressDetection (source Header, "
+                                       "recursive, as real_ip_recursive on) of "
+                                       "a ClientPolicy on each Gateway%s",
+                                cidrs ? "" : " (trusting every peer, "
+                                             "proxy-real-ip-cidr's default)"));
+    return ca;
+}
+
+void nx_config_gateways(struct imp *im)
+{
+    const struct nx_config *cf = NX(im)->config;
+    const struct o_client_address *ca = cf ? address(im, cf) : NULL;
+    size_t i;
+
+    for (i = 0; ca && i < im->gateways.n; i++) {
+        const struct o_gateway *gw = im->gateways.v[i];
+        struct o_gwc_policy *p = ARENA_NEW(im->a, struct o_gwc_policy);
+        struct o_target *t = ARENA_NEW(im->a, struct o_target);
+        struct ptrvec targets = {0};
+        p->kind = "ClientPolicy";
+        p->namespace = gw->namespace;
+        p->name = imp_name_claim(im, arena_printf(im->a, "ClientPolicy/%s", gw->namespace),
+                                 arena_printf(im->a, "%s-client-address", gw->name),
+                                 253);
+        p->client_address = ca;
+        imp_origin_add(im, &p->origins, cf->root);
+        t->kind = KIND_GATEWAY;
+        t->name = gw->name;
+        ptrvec_push(im->a, &targets, t);
+        imp_policy_emit(im, p, &targets);
+    }
+}
+
+void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,
+                      struct ptrvec *origins)
+{
+    if (imp_index_get(&ing->config_nodes, key))
+        imp_origin_add(im, origins, NX(im)->config->root);
+}
+
+/* The ConfigMap's value of key as annotation name of ing. */
+static void as_annotation(struct imp *im, struct ing *ing, const char *name,
+                          const struct strmap_entry *e, bool canary,
+                          bool passthrough)
+{
+    struct strmap_entry *a = ARENA_NEW(im->a, struct strmap_entry);
+
+    a->key = arena_printf(im->a, "%s%s", NGINX_PREFIX, name);
+    a->value = e->value;
+    a->src = e->src;
+    imp_index_put(im->a, &ing->config_nodes, name, (void *)e->src);
+    nx_annotations_one(im, ing, a, canary, passthrough);
+}
+
+void nx_config_defaults(struct imp *im, struct ing *ing, bool canary,
+                        bool passthrough)
+{
+    const struct nx_config *cf = NX(im)->config;
+    const struct strmap *m = &ing->src->obj.meta.annotations;
+    const struct strmap_entry *e;
+    size_t i;
+
+    if (!cf || canary || passthrough)
+        return; /* canaries take the main Ingress's settings */
+    for (i = 0; i < ARRAY_SIZE(annotation_defaults); i++) {
+        const char *key = annotation_defaults[i];
+        e = entry(cf, key);
+        if (!e || model_strmap_get(m, arena_printf(im->a, "%s%s", NGINX_PREFIX, key)))
+            continue;
+        /* allowlist-source-range is whitelist-source-range's new name */
+        if (str_eq(key, "whitelist-source-range") &&
+            model_strmap_get(m, NGINX_PREFIX "allowlist-source-range"))
+            continue;
+        as_annotation(im, ing, key, e, canary, passthrough);
+    }
+    e = entry(cf, "block-cidrs");
+    if (e && !ing->cfg.allowlist_source_range && !ing->cfg.whitelist_source_range &&
+        !ing->cfg.denylist_source_range)
+        as_annotation(im, ing, "denylist-source-range", e, canary, passthrough);
+}
