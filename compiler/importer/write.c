@@ -250,13 +250,14 @@ static void pending_add(struct writer *w, struct doc *d, const char *kind,
 /* spec.tls.frontend.perPort of g (client_certs.c), into spec. */
 static void frontend(struct writer *w, const struct o_gateway *g, struct doc *spec)
 {
-    struct doc *ports;
+    struct doc *fe, *ports;
     size_t i;
 
     if (!g->frontend.n)
         return;
-    ports = doc_put(w->a, map_at(w, map_at(w, spec, "tls", doc_map), "frontend", doc_map),
-                    "perPort", doc_seq(w->a));
+    fe = map_at(w, map_at(w, spec, "tls", doc_map), "frontend", doc_map);
+    doc_put(w->a, fe, "default", doc_map(w->a)); /* required: other ports ask nothing */
+    ports = doc_put(w->a, fe, "perPort", doc_seq(w->a));
     for (i = 0; i < g->frontend.n; i++) {
         const struct o_frontend *f = g->frontend.v[i];
         struct doc *p = doc_push(w->a, ports, doc_map(w->a));

@@ -148,7 +148,7 @@ static void ask(struct imp *im, struct host_cert *hc)
         return;
     mode = verify_mode(ing, &hc->why);
     if (!mode) {
-        nx_report_annotation(im, ing, "auth-tls-verify-client", DIAG_IMPORT_POLICY,
+        nx_report_annotation(im, ing, "auth-tls-verify-client", DIAG_IMPORT_IGNORED,
                              "off: no client certificate is asked for, as in "
                              "ingress-nginx");
         hc->g = NULL;

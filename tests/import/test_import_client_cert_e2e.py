@@ -1,0 +1,159 @@
+"""End to end: client certificates (mTLS) of the source controllers through
+`gwc import-ingress`, the result through `gwc compile`, a real nginx
+serving it, echo backends behind.  Certificates are openssl-made in a
+temporary directory: one CA whose ca.crt the auth-tls-secret Secret holds,
+a client certificate it issued, and one from another CA.
+
+Two estates:
+  - every HTTPS host on :443 asks for a certificate from the same CA: the
+    Gateway validates port 443.  No certificate, or one of another CA, gets
+    no answer (the connection is closed), also when the request's SNI is
+    absent or names another host than its Host header; a valid one is
+    served, without the ssl-client-* headers a client might forge;
+  - one host asks and another on :443 does not: Gateway API validates per
+    port, so the host that asked answers 403 (fail closed, import exits 1)
+    and the other is served without a certificate, as its source did.
+"""
+import base64
+import os
+import ssl
+import unittest
+
+from gwtest import client
+from gwtest.certs import CertificateAuthority
+
+from estate import ImportedEstate, tls_secret_yaml
+from test_import_e2e import ingress
+
+REFUSED = (ConnectionError, OSError, ssl.SSLError)
+
+
+def ca_secret_yaml(name, ca):
+    with open(ca.cert, "rb") as f:
+        crt = base64.b64encode(f.read()).decode()
+    return ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: default\n"
+            "type: Opaque\ndata:\n  ca.crt: %s\n" % (name, crt))
+
+
+class ClientCertEstate(ImportedEstate):
+    @classmethod
+    def certificates(cls, ca):
+        cls.client_cert = ca.issue("client", client=True)
+        cls.other_ca = CertificateAuthority(os.path.join(cls.dir, "other-ca"), "other CA")
+        cls.stranger = cls.other_ca.issue("stranger", client=True)
+
+    def request(self, host, sni, cert=None, headers=None):
+        return client.http_request(self.https, host, "/", scheme="https", sni=sni,
+                                   headers=headers,
+                                   client_cert=(cert.cert, cert.key) if cert else None)
+
+    def assertRefused(self, host, sni, cert=None):
+        try:
+            r = self.request(host, sni, cert)
+        except REFUSED:
+            return
+        self.fail("%s (SNI %s) answered %d" % (host, sni, r.status))
+
+
+class AllHostsAsk(ClientCertEstate):
+    SERVICES = ["admin", "reports", "api"]
+    IMPORT_EXIT = 1  # auth-tls-pass-certificate-to-upstream is not converted
+
+    @classmethod
+    def documents(cls, ca):
+        cls.certificates(ca)
+        return [
+            ingress("admin", "admin.example.com", [("/", "Prefix", "admin")],
+                    [("auth-tls-secret", "default/client-ca"),
+                     ("auth-tls-verify-client", "on"),
+                     ("auth-tls-pass-certificate-to-upstream", "true")],
+                    tls_secret="admin-cert"),
+            # No annotation: ingress-nginx still asks, for all of the host.
+            ingress("admin-reports", "admin.example.com",
+                    [("/reports", "Prefix", "reports")]),
+            ingress("api", "api.example.com", [("/", "Prefix", "api")],
+                    [("auth-tls-secret", "client-ca")], tls_secret="api-cert"),
+            tls_secret_yaml("admin-cert", ca.issue("admin", ["admin.example.com"])),
+            tls_secret_yaml("api-cert", ca.issue("api", ["api.example.com"])),
+            ca_secret_yaml("client-ca", ca),
+        ]
+
+    def test_import_validates_port_443(self):
+        self.assertIn("converted to the frontend validation of port 443", self.imported.stderr)
+        with open(os.path.join(self.dir, "gateway.yaml")) as f:
+            self.assertIn("mode: AllowValidOnly", f.read())
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_valid_certificate_is_served(self):
+        for host, service in (("admin.example.com", "admin"), ("api.example.com", "api")):
+            self.assertServed(self.request(host, host, self.client_cert), service)
+        r = client.http_request(self.https, "admin.example.com", "/reports/x", scheme="https",
+                                sni="admin.example.com",
+                                client_cert=(self.client_cert.cert, self.client_cert.key))
+        self.assertServed(r, "reports")
+
+    def test_no_certificate_gets_no_answer(self):
+        for host in ("admin.example.com", "api.example.com"):
+            self.assertRefused(host, host)
+
+    def test_certificate_of_another_ca_gets_no_answer(self):
+        self.assertRefused("admin.example.com", "admin.example.com", self.stranger)
+
+    def test_sni_other_than_host_is_no_way_around(self):
+        # No SNI at all, and an SNI naming a host nginx does not know.
+        self.assertRefused("admin.example.com", None)
+        self.assertRefused("admin.example.com", "unknown.example.com")
+        # A handshake for api's SNI does not open admin's Host.
+        r = self.request("admin.example.com", "api.example.com", self.client_cert)
+        self.assertEqual(r.status, 421)
+
+    def test_forged_client_certificate_headers_are_removed(self):
+        r = self.request("admin.example.com", "admin.example.com", self.client_cert,
+                         headers={"ssl-client-verify": "SUCCESS",
+                                  "ssl-client-subject-dn": "CN=root"})
+        self.assertServed(r, "admin")
+        self.assertNotIn("Ssl-Client-Verify", r.echo["headers"])
+        self.assertNotIn("Ssl-Client-Subject-Dn", r.echo["headers"])
+
+    def test_plain_http_redirects_to_https(self):
+        r = self.get("admin.example.com", "/")
+        self.assertEqual(r.status, 308)
+
+
+class OneHostAsks(ClientCertEstate):
+    SERVICES = ["secure", "open"]
+    IMPORT_EXIT = 1  # secure.example.com fails closed
+
+    @classmethod
+    def documents(cls, ca):
+        cls.certificates(ca)
+        return [
+            ingress("secure", "secure.example.com", [("/", "Prefix", "secure")],
+                    [("auth-tls-secret", "default/client-ca")], tls_secret="secure-cert"),
+            ingress("open", "open.example.com", [("/", "Prefix", "open")],
+                    tls_secret="open-cert"),
+            tls_secret_yaml("secure-cert", ca.issue("secure", ["secure.example.com"])),
+            tls_secret_yaml("open-cert", ca.issue("open", ["open.example.com"])),
+            ca_secret_yaml("client-ca", ca),
+        ]
+
+    def test_import_fails_closed_at_the_annotation(self):
+        self.assertIn("auth-tls-secret\"]: access control not converted exactly",
+                      self.imported.stderr)
+        self.assertIn("validates client certificates per port", self.imported.stderr)
+        with open(os.path.join(self.dir, "gateway.yaml")) as f:
+            self.assertNotIn("frontend:", f.read())
+
+    def test_host_that_asked_answers_403_with_or_without_a_certificate(self):
+        self.assertEqual(self.request("secure.example.com", "secure.example.com").status, 403)
+        self.assertEqual(self.request("secure.example.com", "secure.example.com",
+                                      self.client_cert).status, 403)
+        self.assertEqual(self.request("secure.example.com", "open.example.com").status, 421)
+        self.assertRefused("secure.example.com", None)  # no SNI: no server
+
+    def test_other_host_on_the_port_is_served_without_a_certificate(self):
+        self.assertServed(self.request("open.example.com", "open.example.com"), "open")
+
+
+if __name__ == "__main__":
+    unittest.main()
