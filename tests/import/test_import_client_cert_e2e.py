@@ -95,6 +95,9 @@ class AllHostsAsk(ClientCertEstate):
     def test_no_certificate_gets_no_answer(self):
         for host in ("admin.example.com", "api.example.com"):
             self.assertRefused(host, host)
+        # Plain HTTP only redirects to HTTPS, as in ingress-nginx.
+        r = self.get("admin.example.com", "/")
+        self.assertEqual((r.status, r.header("Location")), (308, "https://admin.example.com/"))
 
     def test_certificate_of_another_ca_gets_no_answer(self):
         self.assertRefused("admin.example.com", "admin.example.com", self.stranger)
@@ -103,7 +106,9 @@ class AllHostsAsk(ClientCertEstate):
         # No SNI at all, and an SNI naming a host nginx does not know.
         self.assertRefused("admin.example.com", None)
         self.assertRefused("admin.example.com", "unknown.example.com")
-        # A handshake for api's SNI does not open admin's Host.
+        # A handshake for api's SNI opens api, not admin's Host.
+        self.assertServed(self.request("api.example.com", "api.example.com",
+                                       self.client_cert), "api")
         r = self.request("admin.example.com", "api.example.com", self.client_cert)
         self.assertEqual(r.status, 421)
 
@@ -114,10 +119,6 @@ class AllHostsAsk(ClientCertEstate):
         self.assertServed(r, "admin")
         self.assertNotIn("Ssl-Client-Verify", r.echo["headers"])
         self.assertNotIn("Ssl-Client-Subject-Dn", r.echo["headers"])
-
-    def test_plain_http_redirects_to_https(self):
-        r = self.get("admin.example.com", "/")
-        self.assertEqual(r.status, 308)
 
 
 class OneHostAsks(ClientCertEstate):
@@ -137,21 +138,19 @@ class OneHostAsks(ClientCertEstate):
             ca_secret_yaml("client-ca", ca),
         ]
 
-    def test_import_fails_closed_at_the_annotation(self):
+    def test_host_that_asked_fails_closed_and_the_other_is_served(self):
         self.assertIn("auth-tls-secret\"]: access control not converted exactly",
                       self.imported.stderr)
         self.assertIn("validates client certificates per port", self.imported.stderr)
         with open(os.path.join(self.dir, "gateway.yaml")) as f:
             self.assertNotIn("frontend:", f.read())
-
-    def test_host_that_asked_answers_403_with_or_without_a_certificate(self):
+        # 403 with or without a certificate; no way around by SNI.
         self.assertEqual(self.request("secure.example.com", "secure.example.com").status, 403)
         self.assertEqual(self.request("secure.example.com", "secure.example.com",
                                       self.client_cert).status, 403)
         self.assertEqual(self.request("secure.example.com", "open.example.com").status, 421)
         self.assertRefused("secure.example.com", None)  # no SNI: no server
-
-    def test_other_host_on_the_port_is_served_without_a_certificate(self):
+        # The other host on :443 asks for no certificate, as in its source.
         self.assertServed(self.request("open.example.com", "open.example.com"), "open")
 
 
