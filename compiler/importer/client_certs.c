@@ -29,7 +29,7 @@ void imp_client_cert_ask(struct imp *im, struct o_gateway *gw,
     k->gw = gw->parent ? gw->parent : gw;
     k->l = imp_index_get(&k->gw->by_name, listener);
     k->cc = cc;
-    cc->refused = k->l ? NULL : "the host has no HTTPS listener (no tls entry) to validate them on";
+    cc->refused = k->l ? NULL : "the host has no HTTPS listener (no TLS certificate) to validate them on";
     k->done = !k->l;
     ptrvec_push(im->a, &im->client_certs, k);
 }

@@ -36,6 +36,8 @@ struct nic_level {
     struct ptrvec deny_at;           /* where each deny list was named */
     struct ptrvec rates;             /* struct nic_policy *: rateLimit */
     const struct nic_policy *basic;  /* the first basicAuth */
+    const struct nic_policy *mtls;   /* the first ingressMTLS (spec only) */
+    const struct ynode *mtls_at;     /* where it was named */
     bool deny; /* a reference NIC answers 500 for, or not converted exactly */
 };
 
@@ -63,6 +65,11 @@ struct nic_server {
     bool xfp_redirect;           /* redirect-to-https */
     int64_t xfp_code;
     struct ptrvec locs;          /* struct nic_loc *, NIC order */
+    const struct nic_level *spec; /* a VirtualServer's spec.policies */
+    /* servers.c: its listeners, and the client certificates it asks */
+    const char *sections[2];
+    size_t n_sections;
+    struct imp_client_cert *cc;
 };
 
 /* The decoded annotations of one Ingress (annotations.c). */
@@ -119,9 +126,14 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s);
 
 /* policies.c */
 /* A level from refs (a list of {name, namespace}; NULL: none) of an
- * object of namespace ns, or from the nginx.org/policies annotation at. */
+ * object of namespace ns (spec: a VirtualServer's spec, where NIC takes
+ * ingressMTLS), or from the nginx.org/policies annotation at. */
 void nic_policy_refs(struct imp *im, const struct imp_src *src,
-                     const struct ynode *refs, const char *ns, struct nic_level *lv);
+                     const struct ynode *refs, const char *ns, bool spec,
+                     struct nic_level *lv);
+/* ingressMTLS: the CA Secret (in the Policy's namespace) and mode of p;
+ * false for verifyClient off, which asks for nothing. */
+bool nic_policy_mtls(const struct nic_policy *p, struct imp_client_cert *cc);
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
                            struct nic_level *lv);

@@ -8,6 +8,9 @@
  *   basicAuth      AccessPolicy basicAuth from the Secret's key htpasswd
  *   rateLimit      ClientPolicy requestLimits, when the key is the client
  *                  address (the only key gwc counts by)
+ *   ingressMTLS    the Gateway's frontend validation of the host's port
+ *                  (servers.c, importer/client_certs.c), from a
+ *                  VirtualServer's spec only, as NIC takes it
  *
  * References come in levels: a VirtualServer's spec.policies, a route's,
  * a VirtualServerRoute subroute's; an Ingress's nginx.org/policies, then a
@@ -20,8 +23,9 @@
  *
  * NIC answers 500 where a referenced Policy is missing or invalid; so does
  * the output (GW0833, GW0834).  Access control gwc cannot express exactly
- * (jwt, oidc, apiKey, externalAuth, ingressMTLS, waf, or a list gwc
- * refuses) fails closed the same way (GW0831).
+ * (jwt, oidc, apiKey, externalAuth, waf, an ingressMTLS with optional
+ * verification or a CRL, or a list gwc refuses) fails closed the same way
+ * (GW0831).
  */
 #include "nic.h"
 
@@ -37,7 +41,7 @@
 #define MAX_CIDRS 256 /* gwc's clientAddresses lists */
 #define MAX_RATES 4   /* gwc's requestLimits.rate */
 
-enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_DENY, NP_OTHER };
+enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_MTLS, NP_DENY, NP_OTHER };
 
 static const struct {
     const char *field;
@@ -56,9 +60,7 @@ static const struct {
     {"externalAuth", NP_DENY, "NIC's external authentication is not converted "
                               "to gwc's externalAuth yet"},
     {"hsts", NP_OTHER, "NIC's HSTS Policy is not converted yet"},
-    {"ingressMTLS", NP_DENY, "client certificate verification is the Gateway's "
-                             "TLS frontend validation, which gwc does not write "
-                             "from a Policy yet"},
+    {"ingressMTLS", NP_MTLS, NULL},
     {"jwt", NP_DENY, "JWT validation needs NGINX Plus; gwc has no JWT "
                      "authentication"},
     {"oidc", NP_DENY, "OpenID Connect needs NGINX Plus; gwc has no OIDC "
@@ -85,8 +87,9 @@ struct nic_policy {
     int64_t reject;
     bool dry_run;
     const char *counted_by; /* the first set it counts in */
-    /* basicAuth */
+    /* basicAuth; ingressMTLS (secret: clientCertSecret) */
     const char *secret, *realm;
+    const char *mode; /* ingressMTLS: NULL for verifyClient off */
 };
 
 /* One gwc policy: what some Policies of one owner become, for the
@@ -227,6 +230,62 @@ static void basic_auth(struct imp *im, struct nic_policy *p)
     p->converted = true;
 }
 
+/* verifyClient on (the default) is the Gateway's AllowValidOnly; NIC
+ * leaves optional verification's result to the backend (in variables gwc
+ * cannot send), and gwc has no CRL check: both fail closed. */
+static void ingress_mtls(struct imp *im, struct nic_policy *p)
+{
+    static const char *const known[] = {"clientCertSecret", "verifyClient",
+                                        "verifyDepth", NULL};
+    const struct ynode *sec = ynode_get(p->at, "clientCertSecret");
+    const struct ynode *verify = ynode_get(p->at, "verifyClient");
+    const char *name = imp_crd_text(sec), *mode = verify ? imp_crd_text(verify) : "on";
+    const struct secret *s;
+    int64_t depth = 1;
+
+    if (ynode_get(p->at, "crlFileName")) {
+        fail_closed(im, p, ynode_get(p->at, "crlFileName"),
+                    "Gateway API cannot check a certificate revocation list");
+        return;
+    }
+    if (!only_known(im, p, known))
+        return;
+    if (!name || !imp_value_dns_subdomain(name)) {
+        invalid(im, p, sec ? sec : p->at, "clientCertSecret names no Secret");
+        return;
+    }
+    s = (const struct secret *)imp_find_object(im, KIND_SECRET, p->namespace, name);
+    if (s && !str_eq(s->type, "nginx.org/ca")) {
+        invalid(im, p, sec, "its Secret must be of type nginx.org/ca");
+        return;
+    }
+    if (!mode || (!str_eq(mode, "on") && !str_eq(mode, "off") &&
+                  !str_eq(mode, "optional") && !str_eq(mode, "optional_no_ca"))) {
+        invalid(im, p, verify, "verifyClient is on, off, optional or optional_no_ca");
+        return;
+    }
+    if (!str_eq(mode, "on") && !str_eq(mode, "off")) {
+        fail_closed(im, p, verify,
+                    "optional verification leaves the decision to the backend, "
+                    "and Gateway API cannot pass it the result");
+        return;
+    }
+    if (ynode_get(p->at, "verifyDepth") &&
+        !int_field(ynode_get(p->at, "verifyDepth"), 0, INT32_MAX, &depth)) {
+        invalid(im, p, ynode_get(p->at, "verifyDepth"), "verifyDepth is a number");
+        return;
+    }
+    if (depth > 1)
+        imp_report_src(im, &p->src, ynode_get(p->at, "verifyDepth"),
+                       DIAG_IMPORT_APPROXIMATED,
+                       "Gateway API has no verify depth: nginx checks one level "
+                       "(the client certificate issued by the CA), so certificates "
+                       "issued through an intermediate are refused");
+    p->secret = name;
+    p->mode = str_eq(mode, "on") ? "AllowValidOnly" : NULL;
+    p->converted = true;
+}
+
 static void rate_not_converted(struct imp *im, struct nic_policy *p,
                                const struct ynode *at, const char *why)
 {
@@ -362,6 +421,8 @@ static struct nic_policy *decode(struct imp *im, const struct crd *o)
             access_control(im, p);
         else if (types[k].kind == NP_BASIC)
             basic_auth(im, p);
+        else if (types[k].kind == NP_MTLS)
+            ingress_mtls(im, p);
         else
             rate_limit(im, p);
     }
@@ -436,7 +497,7 @@ static const char *nic_class(const struct imp *im)
     return im->o->n_ingress_classes ? im->o->ingress_classes[0] : "nginx";
 }
 
-static void add_ref(struct imp *im, const struct ref *r, bool ingress,
+static void add_ref(struct imp *im, const struct ref *r, bool ingress, bool spec,
                     struct nic_level *lv)
 {
     const struct crd *o = r->name ? find_policy(im, r->namespace, r->name) : NULL;
@@ -482,9 +543,28 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress,
         lv->deny = true;
         return;
     }
+    if (p->kind == NP_MTLS && !spec) {
+        ref_report(im, r, DIAG_IMPORT_FAIL_CLOSED, "%s",
+                   ingress ? "access control not converted exactly: an Ingress's "
+                             "ingressMTLS is not converted yet; its paths answer "
+                             "500 instead of being served without it"
+                           : "access control not converted exactly: NIC takes "
+                             "ingressMTLS Policies in a VirtualServer's spec only "
+                             "and answers 500 here; so does the output");
+        lv->deny = true;
+        return;
+    }
     if (!p->converted)
         return;
-    if (p->kind == NP_ACCESS) {
+    if (p->kind == NP_MTLS && lv->mtls) {
+        ref_report(im, r, DIAG_IMPORT_POLICY_SHADOWED,
+                   "NIC applies one ingressMTLS Policy (%s) and ignores this "
+                   "one; so does the output",
+                   lv->mtls->src.label);
+    } else if (p->kind == NP_MTLS) {
+        lv->mtls = p;
+        lv->mtls_at = r->at;
+    } else if (p->kind == NP_ACCESS) {
         struct ref *copy = ARENA_NEW(im->a, struct ref);
         *copy = *r;
         ptrvec_push(im->a, p->allow ? &lv->allow : &lv->deny_lists, p);
@@ -507,6 +587,14 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress,
     }
 }
 
+bool nic_policy_mtls(const struct nic_policy *p, struct imp_client_cert *cc)
+{
+    cc->ca_namespace = p->namespace;
+    cc->ca_secret = p->secret;
+    cc->mode = p->mode;
+    return p->mode != NULL;
+}
+
 /* Deny lists next to allow lists: NIC uses the allow lists only. */
 static void level_done(struct imp *im, struct nic_level *lv)
 {
@@ -522,7 +610,8 @@ static void level_done(struct imp *im, struct nic_level *lv)
 }
 
 void nic_policy_refs(struct imp *im, const struct imp_src *src,
-                     const struct ynode *refs, const char *ns, struct nic_level *lv)
+                     const struct ynode *refs, const char *ns, bool spec,
+                     struct nic_level *lv)
 {
     size_t i;
 
@@ -541,7 +630,7 @@ void nic_policy_refs(struct imp *im, const struct imp_src *src,
         const char *rns = imp_crd_text(ynode_get(at, "namespace"));
         struct ref r = {src, at, SIZE_MAX, rns ? rns : ns,
                         imp_crd_text(ynode_get(at, "name"))};
-        add_ref(im, &r, false, lv);
+        add_ref(im, &r, false, spec, lv);
     }
     level_done(im, lv);
 }
@@ -570,7 +659,7 @@ void nic_policy_annotation(struct imp *im, const struct imp_src *src,
             r.name = arena_strndup(im->a, item, n);
         }
         if (n)
-            add_ref(im, &r, true, lv);
+            add_ref(im, &r, true, false, lv);
         s += len + (s[len] == ',');
     }
     level_done(im, lv);
