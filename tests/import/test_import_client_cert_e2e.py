@@ -4,7 +4,8 @@ serving it, echo backends behind.  Certificates are openssl-made in a
 temporary directory: one CA whose ca.crt the auth-tls-secret Secret holds,
 a client certificate it issued, and one from another CA.
 
-Two estates:
+Two ingress-nginx estates, then the same conversion from Contour's
+tls.clientValidation and NIC's ingressMTLS Policy:
   - every HTTPS host on :443 asks for a certificate from the same CA: the
     Gateway validates port 443.  No certificate, or one of another CA, gets
     no answer (the connection is closed), also when the request's SNI is
@@ -28,11 +29,11 @@ from test_import_e2e import ingress
 REFUSED = (ConnectionError, OSError, ssl.SSLError)
 
 
-def ca_secret_yaml(name, ca):
+def ca_secret_yaml(name, ca, secret_type="Opaque"):
     with open(ca.cert, "rb") as f:
         crt = base64.b64encode(f.read()).decode()
     return ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: default\n"
-            "type: Opaque\ndata:\n  ca.crt: %s\n" % (name, crt))
+            "type: %s\ndata:\n  ca.crt: %s\n" % (name, secret_type, crt))
 
 
 class ClientCertEstate(ImportedEstate):
@@ -152,6 +153,69 @@ class OneHostAsks(ClientCertEstate):
         self.assertRefused("secure.example.com", None)  # no SNI: no server
         # The other host on :443 asks for no certificate, as in its source.
         self.assertServed(self.request("open.example.com", "open.example.com"), "open")
+
+
+class ProviderHosts:
+    """Two HTTPS hosts of another provider, both asking for certificates of
+    one CA: the same core converts them; no certificate gets no answer."""
+    SERVICES = ["a", "b"]
+
+    def test_valid_certificate_is_served_and_none_gets_no_answer(self):
+        self.assertIn("converted to the frontend validation of port 443", self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+        for host, service in (("a.example.com", "a"), ("b.example.com", "b")):
+            self.assertServed(self.request(host, host, self.client_cert), service)
+            self.assertRefused(host, host)
+            self.assertRefused(host, host, self.stranger)
+        self.assertRefused("a.example.com", None)
+
+
+class ContourHosts(ProviderHosts, ClientCertEstate):
+    IMPORT_ARGS = ["--provider", "contour"]
+    IMPORT_EXIT = 0
+
+    @classmethod
+    def documents(cls, ca):
+        cls.certificates(ca)
+        proxies = ["""apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: %s, namespace: default}
+spec:
+  virtualhost:
+    fqdn: %s.example.com
+    tls: {secretName: %s-cert, clientValidation: {caSecret: client-ca}}
+  routes:
+  - services: [{name: %s, port: 80}]
+""" % (h, h, h, h) for h in ("a", "b")]
+        return proxies + [tls_secret_yaml("%s-cert" % h, ca.issue(h, ["%s.example.com" % h]))
+                          for h in ("a", "b")] + [ca_secret_yaml("client-ca", ca)]
+
+
+class NicHosts(ProviderHosts, ClientCertEstate):
+    IMPORT_ARGS = ["--provider", "nginx-inc"]
+    IMPORT_EXIT = 0
+
+    @classmethod
+    def documents(cls, ca):
+        cls.certificates(ca)
+        servers = ["""apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: %s, namespace: default}
+spec:
+  host: %s.example.com
+  tls: {secret: %s-cert}
+  policies: [{name: client-certs}]
+  upstreams: [{name: up, service: %s, port: 80}]
+  routes:
+  - path: /
+    action: {pass: up}
+""" % (h, h, h, h) for h in ("a", "b")]
+        policy = ("apiVersion: k8s.nginx.org/v1\nkind: Policy\n"
+                  "metadata: {name: client-certs, namespace: default}\n"
+                  "spec:\n  ingressMTLS: {clientCertSecret: client-ca}\n")
+        return servers + [policy] + [
+            tls_secret_yaml("%s-cert" % h, ca.issue(h, ["%s.example.com" % h]))
+            for h in ("a", "b")] + [ca_secret_yaml("client-ca", ca, "nginx.org/ca")]
 
 
 if __name__ == "__main__":
