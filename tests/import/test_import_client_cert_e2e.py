@@ -157,8 +157,23 @@ class OneHostAsks(ClientCertEstate):
 
 class ProviderHosts:
     """Two HTTPS hosts of another provider, both asking for certificates of
-    one CA: the same core converts them; no certificate gets no answer."""
+    one CA: the same core converts them; no certificate gets no answer.
+    TEMPLATE is each host's object, formatted with its name."""
     SERVICES = ["a", "b"]
+    TEMPLATE = ""
+    CA_SECRET_TYPE = "Opaque"
+
+    @classmethod
+    def documents(cls, ca):
+        cls.certificates(ca)
+        return ([cls.TEMPLATE.format(h=h) for h in ("a", "b")] + cls.extra()
+                + [tls_secret_yaml("%s-cert" % h, ca.issue(h, ["%s.example.com" % h]))
+                   for h in ("a", "b")]
+                + [ca_secret_yaml("client-ca", ca, cls.CA_SECRET_TYPE)])
+
+    @classmethod
+    def extra(cls):
+        return []
 
     def test_valid_certificate_is_served_and_none_gets_no_answer(self):
         self.assertIn("converted to the frontend validation of port 443", self.imported.stderr)
@@ -172,51 +187,39 @@ class ProviderHosts:
 
 class ContourHosts(ProviderHosts, ClientCertEstate):
     IMPORT_ARGS = ["--provider", "contour"]
-    IMPORT_EXIT = 0
-
-    @classmethod
-    def documents(cls, ca):
-        cls.certificates(ca)
-        proxies = ["""apiVersion: projectcontour.io/v1
+    TEMPLATE = """apiVersion: projectcontour.io/v1
 kind: HTTPProxy
-metadata: {name: %s, namespace: default}
+metadata: {{name: {h}, namespace: default}}
 spec:
   virtualhost:
-    fqdn: %s.example.com
-    tls: {secretName: %s-cert, clientValidation: {caSecret: client-ca}}
+    fqdn: {h}.example.com
+    tls: {{secretName: {h}-cert, clientValidation: {{caSecret: client-ca}}}}
   routes:
-  - services: [{name: %s, port: 80}]
-""" % (h, h, h, h) for h in ("a", "b")]
-        return proxies + [tls_secret_yaml("%s-cert" % h, ca.issue(h, ["%s.example.com" % h]))
-                          for h in ("a", "b")] + [ca_secret_yaml("client-ca", ca)]
+  - services: [{{name: {h}, port: 80}}]
+"""
 
 
 class NicHosts(ProviderHosts, ClientCertEstate):
     IMPORT_ARGS = ["--provider", "nginx-inc"]
-    IMPORT_EXIT = 0
-
-    @classmethod
-    def documents(cls, ca):
-        cls.certificates(ca)
-        servers = ["""apiVersion: k8s.nginx.org/v1
+    CA_SECRET_TYPE = "nginx.org/ca"
+    TEMPLATE = """apiVersion: k8s.nginx.org/v1
 kind: VirtualServer
-metadata: {name: %s, namespace: default}
+metadata: {{name: {h}, namespace: default}}
 spec:
-  host: %s.example.com
-  tls: {secret: %s-cert}
-  policies: [{name: client-certs}]
-  upstreams: [{name: up, service: %s, port: 80}]
+  host: {h}.example.com
+  tls: {{secret: {h}-cert}}
+  policies: [{{name: client-certs}}]
+  upstreams: [{{name: up, service: {h}, port: 80}}]
   routes:
   - path: /
-    action: {pass: up}
-""" % (h, h, h, h) for h in ("a", "b")]
-        policy = ("apiVersion: k8s.nginx.org/v1\nkind: Policy\n"
-                  "metadata: {name: client-certs, namespace: default}\n"
-                  "spec:\n  ingressMTLS: {clientCertSecret: client-ca}\n")
-        return servers + [policy] + [
-            tls_secret_yaml("%s-cert" % h, ca.issue(h, ["%s.example.com" % h]))
-            for h in ("a", "b")] + [ca_secret_yaml("client-ca", ca, "nginx.org/ca")]
+    action: {{pass: up}}
+"""
 
+    @classmethod
+    def extra(cls):
+        return ["apiVersion: k8s.nginx.org/v1\nkind: Policy\n"
+                "metadata: {name: client-certs, namespace: default}\n"
+                "spec:\n  ingressMTLS: {clientCertSecret: client-ca}\n"]
 
 if __name__ == "__main__":
     unittest.main()
