@@ -3,7 +3,7 @@
  * ConfigMap Gateway API refers to (BackendTLSPolicy validation, Gateway
  * frontend validation): written into the output from the Secret when the
  * input has it.  One ConfigMap per namespace and PEM text, however many
- * objects share it.
+ * objects share it; one BackendTLSPolicy per Service.
  */
 #include "import_internal.h"
 
@@ -76,4 +76,30 @@ const char *imp_ca_config_map(struct imp *im, const struct ynode *origin,
     imp_origin_add(im, &cm->origins, origin);
     ptrvec_push(im->a, &im->config_maps, cm);
     return cm->name;
+}
+
+bool imp_backend_tls_add(struct imp *im, const struct ynode *origin, const char *ns,
+                         const char *service, const char *hostname,
+                         const char *config_map)
+{
+    struct o_policy *p;
+    size_t i;
+
+    for (i = 0; i < im->policies.n; i++) {
+        p = im->policies.v[i];
+        if (!str_eq(p->namespace, ns) || !str_eq(p->service, service))
+            continue;
+        imp_origin_add(im, &p->origins, origin);
+        return str_eq(p->hostname, hostname) && str_eq(p->ca_config_map, config_map);
+    }
+    p = ARENA_NEW(im->a, struct o_policy);
+    imp_origin_add(im, &p->origins, origin);
+    p->namespace = ns;
+    p->service = service;
+    p->hostname = hostname;
+    p->ca_config_map = config_map;
+    p->name = imp_name_claim(im, arena_printf(im->a, "BackendTLSPolicy/%s", ns),
+                             arena_printf(im->a, "%s-backend-tls", service), 253);
+    ptrvec_push(im->a, &im->policies, p);
+    return true;
 }

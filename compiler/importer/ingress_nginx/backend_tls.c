@@ -21,31 +21,11 @@
 static void add_policy(struct imp *im, const struct ing *ing, const char *svc,
                        const char *hostname, const char *ca)
 {
-    struct o_policy *p;
-    size_t i;
-
-    for (i = 0; i < im->policies.n; i++) {
-        p = im->policies.v[i];
-        if (!str_eq(p->namespace, ing->namespace) || !str_eq(p->service, svc))
-            continue;
-        if (!str_eq(p->hostname, hostname) || !str_eq(p->ca_config_map, ca))
-            nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_CONFLICT,
-                                 "Service '%s' already has a BackendTLSPolicy "
-                                 "from an older Ingress; ignored",
-                                 svc);
-        imp_origin_add(im, &p->origins, ing->src->obj.src);
-        return;
-    }
-    p = ARENA_NEW(im->a, struct o_policy);
-    imp_origin_add(im, &p->origins, ing->src->obj.src);
-    p->namespace = ing->namespace;
-    p->service = svc;
-    p->hostname = hostname;
-    p->ca_config_map = ca;
-    p->name = imp_name_claim(
-        im, arena_printf(im->a, "BackendTLSPolicy/%s", ing->namespace),
-        arena_printf(im->a, "%s-backend-tls", svc), 253);
-    ptrvec_push(im->a, &im->policies, p);
+    if (!imp_backend_tls_add(im, ing->src->obj.src, ing->namespace, svc, hostname, ca))
+        nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_CONFLICT,
+                             "Service '%s' already has a BackendTLSPolicy "
+                             "from an older Ingress; ignored",
+                             svc);
 }
 
 /* The CA of proxy-ssl-secret as a ConfigMap name, or NULL (reported). */
