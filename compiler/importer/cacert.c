@@ -78,9 +78,9 @@ const char *imp_ca_config_map(struct imp *im, const struct ynode *origin,
     return cm->name;
 }
 
-bool imp_backend_tls_add(struct imp *im, const struct ynode *origin, const char *ns,
-                         const char *service, const char *hostname,
-                         const char *config_map)
+int imp_backend_tls_add(struct imp *im, const struct ynode *origin, const char *ns,
+                        const char *service, const char *hostname,
+                        const char *config_map)
 {
     struct o_policy *p;
     size_t i;
@@ -90,7 +90,9 @@ bool imp_backend_tls_add(struct imp *im, const struct ynode *origin, const char 
         if (!str_eq(p->namespace, ns) || !str_eq(p->service, service))
             continue;
         imp_origin_add(im, &p->origins, origin);
-        return str_eq(p->hostname, hostname) && str_eq(p->ca_config_map, config_map);
+        return str_eq(p->hostname, hostname) && str_eq(p->ca_config_map, config_map)
+                   ? 0
+                   : -1;
     }
     p = ARENA_NEW(im->a, struct o_policy);
     imp_origin_add(im, &p->origins, origin);
@@ -101,5 +103,5 @@ bool imp_backend_tls_add(struct imp *im, const struct ynode *origin, const char 
     p->name = imp_name_claim(im, arena_printf(im->a, "BackendTLSPolicy/%s", ns),
                              arena_printf(im->a, "%s-backend-tls", service), 253);
     ptrvec_push(im->a, &im->policies, p);
-    return true;
+    return 1;
 }

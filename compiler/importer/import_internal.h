@@ -487,11 +487,11 @@ const char *imp_ca_config_map(struct imp *im, const struct ynode *origin,
                               const char *secret_ns, const char *secret_name,
                               const char *ns, const char *user, const char **why);
 /* The BackendTLSPolicy of Service ns/service: verify hostname against
- * config_map's CA.  False when the Service has one already that says
- * otherwise (kept: the caller reports the conflict). */
-bool imp_backend_tls_add(struct imp *im, const struct ynode *origin, const char *ns,
-                         const char *service, const char *hostname,
-                         const char *config_map);
+ * config_map's CA.  1: written; 0: the Service has it already; -1: the
+ * Service has one that says otherwise (kept: the caller reports it). */
+int imp_backend_tls_add(struct imp *im, const struct ynode *origin, const char *ns,
+                        const char *service, const char *hostname,
+                        const char *config_map);
 /* Whether Secret s has a PEM certificate under key. */
 bool imp_secret_has_pem(struct imp *im, const struct secret *s, const char *key);
 

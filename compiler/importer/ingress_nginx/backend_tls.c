@@ -21,7 +21,7 @@
 static void add_policy(struct imp *im, const struct ing *ing, const char *svc,
                        const char *hostname, const char *ca)
 {
-    if (!imp_backend_tls_add(im, ing->src->obj.src, ing->namespace, svc, hostname, ca))
+    if (imp_backend_tls_add(im, ing->src->obj.src, ing->namespace, svc, hostname, ca) < 0)
         nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_CONFLICT,
                              "Service '%s' already has a BackendTLSPolicy "
                              "from an older Ingress; ignored",

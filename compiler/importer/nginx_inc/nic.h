@@ -38,6 +38,8 @@ struct nic_level {
     const struct nic_policy *basic;  /* the first basicAuth */
     const struct nic_policy *mtls;   /* the first ingressMTLS (spec only) */
     const struct ynode *mtls_at;     /* where it was named */
+    const struct nic_policy *egress; /* its egressMTLS, when converted */
+    bool egress_named;               /* it names one, converted or not */
     bool deny; /* a reference NIC answers 500 for, or not converted exactly */
 };
 
@@ -54,6 +56,7 @@ struct nic_loc {
      * without backends, so the Gateway answers 500, never the backend. */
     bool denied;
     const struct nic_pols *pols; /* NULL: none */
+    const struct nic_level *egress; /* the level of its egressMTLS, or NULL */
 };
 
 /* A host's server block. */
@@ -134,6 +137,15 @@ void nic_policy_refs(struct imp *im, const struct imp_src *src,
 /* ingressMTLS: the CA Secret (in the Policy's namespace) and mode of p;
  * false for verifyClient off, which asks for nothing. */
 bool nic_policy_mtls(const struct nic_policy *p, struct imp_client_cert *cc);
+/* egressMTLS: the most specific of levels[0..n) (NULL entries skipped)
+ * that names one; backend_tls() writes the BackendTLSPolicy of b, a TLS
+ * upstream (at: its tls) of a location of src whose egressMTLS is lv's
+ * (NULL: none), or reports why not. */
+const struct nic_level *nic_policy_egress(const struct nic_level *const *levels,
+                                          size_t n);
+void nic_policy_backend_tls(struct imp *im, const struct imp_src *src,
+                            const struct ynode *at, const struct nic_level *lv,
+                            const struct backend *b);
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
                            struct nic_level *lv);

@@ -8,6 +8,10 @@
  *   basicAuth      AccessPolicy basicAuth from the Secret's key htpasswd
  *   rateLimit      ClientPolicy requestLimits, when the key is the client
  *                  address (the only key gwc counts by)
+ *   egressMTLS     a BackendTLSPolicy on the Services of the TLS upstreams
+ *                  of the locations it applies to, when it verifies them
+ *                  (verifyServer, trustedCertSecret, sslName) and has no
+ *                  client certificate (Gateway API's is per Gateway)
  *   ingressMTLS    the Gateway's frontend validation of the host's port
  *                  (servers.c, importer/client_certs.c), from a
  *                  VirtualServer's spec only, as NIC takes it
@@ -41,7 +45,7 @@
 #define MAX_CIDRS 256 /* gwc's clientAddresses lists */
 #define MAX_RATES 4   /* gwc's requestLimits.rate */
 
-enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_MTLS, NP_DENY, NP_OTHER };
+enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_MTLS, NP_EGRESS, NP_DENY, NP_OTHER };
 
 static const struct {
     const char *field;
@@ -54,9 +58,7 @@ static const struct {
     {"basicAuth", NP_BASIC, NULL},
     {"cache", NP_OTHER, "gwc does not cache responses"},
     {"cors", NP_OTHER, "NIC's CORS Policy is not converted yet"},
-    {"egressMTLS", NP_OTHER, "a client certificate towards the backends is not "
-                             "converted yet (BackendTLSPolicy has no client "
-                             "certificate)"},
+    {"egressMTLS", NP_EGRESS, NULL},
     {"externalAuth", NP_DENY, "NIC's external authentication is not converted "
                               "to gwc's externalAuth yet"},
     {"hsts", NP_OTHER, "NIC's HSTS Policy is not converted yet"},
@@ -90,6 +92,7 @@ struct nic_policy {
     /* basicAuth; ingressMTLS (secret: clientCertSecret) */
     const char *secret, *realm;
     const char *mode; /* ingressMTLS: NULL for verifyClient off */
+    const char *ssl_name; /* egressMTLS (secret: trustedCertSecret) */
 };
 
 /* One gwc policy: what some Policies of one owner become, for the
@@ -286,6 +289,59 @@ static void ingress_mtls(struct imp *im, struct nic_policy *p)
     p->converted = true;
 }
 
+/* A BackendTLSPolicy always verifies the backend against a CA and a
+ * name, and sends the name as SNI. */
+static void egress_mtls(struct imp *im, struct nic_policy *p)
+{
+    static const char *const known[] = {"tlsSecret", "trustedCertSecret",
+                                        "verifyServer", "verifyDepth",
+                                        "protocols", "ciphers", "sessionReuse",
+                                        "serverName", "sslName", NULL};
+    const struct ynode *m = p->at, *at = m;
+    const char *ca = imp_crd_text(ynode_get(m, "trustedCertSecret"));
+    const char *name = imp_crd_text(ynode_get(m, "sslName")), *why = NULL;
+    bool verify = false, sni = false;
+    int64_t depth = 1;
+
+    imp_report_other_fields(im, p->src.label, p->src.root, m, known, "NIC");
+    if (ynode_get(m, "tlsSecret")) {
+        why = "a client certificate towards the backends is the Gateway's "
+              "spec.tls.backend, one for every backend";
+        at = ynode_get(m, "tlsSecret");
+    } else if (!bool_field(ynode_get(m, "verifyServer"), &verify) || !verify) {
+        why = "without verifyServer: true NIC does not check the backend, and "
+              "a BackendTLSPolicy always does";
+    } else if (!ca || !imp_value_dns_subdomain(ca)) {
+        why = "a BackendTLSPolicy needs the CA of trustedCertSecret";
+    } else if (!name || !imp_value_hostname(name, false)) {
+        why = "a BackendTLSPolicy needs the name to verify, sslName (a DNS name)";
+        at = ynode_get(m, "sslName") ? ynode_get(m, "sslName") : m;
+    }
+    if (why) {
+        imp_report_src(im, &p->src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: %s; the paths that refer to this Policy "
+                       "reach their upstreams in cleartext",
+                       why);
+        return;
+    }
+    if (!bool_field(ynode_get(m, "serverName"), &sni) || !sni)
+        imp_report_src(im, &p->src, m, DIAG_IMPORT_APPROXIMATED,
+                       "a BackendTLSPolicy sends sslName as SNI; NIC sends none "
+                       "without serverName: true");
+    if (int_field(ynode_get(m, "verifyDepth"), 0, INT32_MAX, &depth) && depth > 1)
+        imp_report_src(im, &p->src, ynode_get(m, "verifyDepth"),
+                       DIAG_IMPORT_APPROXIMATED,
+                       "a BackendTLSPolicy has no verify depth: nginx checks one "
+                       "level");
+    if (ynode_get(m, "protocols") || ynode_get(m, "ciphers"))
+        imp_report_src(im, &p->src, m, DIAG_IMPORT_APPROXIMATED,
+                       "a BackendTLSPolicy has no protocols or ciphers: nginx's "
+                       "defaults apply");
+    p->secret = ca;
+    p->ssl_name = name;
+    p->converted = true;
+}
+
 static void rate_not_converted(struct imp *im, struct nic_policy *p,
                                const struct ynode *at, const char *why)
 {
@@ -423,6 +479,8 @@ static struct nic_policy *decode(struct imp *im, const struct crd *o)
             basic_auth(im, p);
         else if (types[k].kind == NP_MTLS)
             ingress_mtls(im, p);
+        else if (types[k].kind == NP_EGRESS)
+            egress_mtls(im, p);
         else
             rate_limit(im, p);
     }
@@ -554,9 +612,23 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress, bool spec
         lv->deny = true;
         return;
     }
+    if (p->kind == NP_EGRESS && !ingress && !lv->egress_named) {
+        lv->egress_named = true; /* replaces a wider level's, converted or not */
+        lv->egress = p->converted ? p : NULL;
+        return;
+    }
     if (!p->converted)
         return;
-    if (p->kind == NP_MTLS && lv->mtls) {
+    if (p->kind == NP_EGRESS && ingress) {
+        ref_report(im, r, DIAG_IMPORT_NOT_CONVERTED,
+                   "not converted: an Ingress's egressMTLS is not converted yet; "
+                   "the Ingress reaches its backends as nginx.org/ssl-services "
+                   "says");
+    } else if (p->kind == NP_EGRESS) {
+        ref_report(im, r, DIAG_IMPORT_POLICY_SHADOWED,
+                   "NIC applies the first egressMTLS Policy of a level and "
+                   "ignores this one; so does the output");
+    } else if (p->kind == NP_MTLS && lv->mtls) {
         ref_report(im, r, DIAG_IMPORT_POLICY_SHADOWED,
                    "NIC applies one ingressMTLS Policy (%s) and ignores this "
                    "one; so does the output",
@@ -585,6 +657,60 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress, bool spec
     } else {
         ptrvec_push(im->a, &lv->rates, p);
     }
+}
+
+const struct nic_level *nic_policy_egress(const struct nic_level *const *levels,
+                                          size_t n)
+{
+    const struct nic_level *lv = NULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (levels[i] && levels[i]->egress_named)
+            lv = levels[i];
+    }
+    return lv;
+}
+
+void nic_policy_backend_tls(struct imp *im, const struct imp_src *src,
+                            const struct ynode *at, const struct nic_level *lv,
+                            const struct backend *b)
+{
+    const struct nic_policy *p = lv ? lv->egress : NULL;
+    bool named = lv != NULL;
+    const char *why, *ca;
+    int added;
+
+    if (!p && named)
+        return; /* the Policy says why it is not converted */
+    if (!p) {
+        imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: without an egressMTLS Policy that verifies "
+                       "it, NIC speaks TLS to the upstream without checking it, "
+                       "and Gateway API has no unverified backend TLS (a "
+                       "BackendTLSPolicy needs a CA): the route reaches the "
+                       "Service in cleartext");
+        return;
+    }
+    ca = imp_ca_config_map(im, p->src.root, p->namespace, p->secret, b->namespace,
+                           "the BackendTLSPolicy's", &why);
+    if (!ca) {
+        imp_report_src(im, &p->src, ynode_get(p->at, "trustedCertSecret"),
+                       DIAG_IMPORT_NOT_CONVERTED, "not converted: %s", why);
+        return;
+    }
+    added = imp_backend_tls_add(im, src->root, b->namespace, b->service,
+                                p->ssl_name, ca);
+    if (added < 0)
+        imp_report_src(im, src, at, DIAG_IMPORT_CONFLICT,
+                       "Service '%s/%s' already has a BackendTLSPolicy with "
+                       "another name or CA; kept, this one is not converted",
+                       b->namespace, b->service);
+    else if (added > 0)
+        imp_report_src(im, &p->src, p->at, DIAG_IMPORT_POLICY,
+                       "converted to the BackendTLSPolicy of Service '%s/%s' "
+                       "(hostname %s, CA ConfigMap '%s')",
+                       b->namespace, b->service, p->ssl_name, ca);
 }
 
 bool nic_policy_mtls(const struct nic_policy *p, struct imp_client_cert *cc)
