@@ -14,6 +14,7 @@ tls.clientValidation and NIC's ingressMTLS Policy:
   - one host asks and another on :443 does not: Gateway API validates per
     port, so the host that asked answers 403 (fail closed, import exits 1)
     and the other is served without a certificate, as its source did.
+Last, NIC's egressMTLS as a BackendTLSPolicy towards TLS upstreams.
 """
 import base64
 import os
@@ -220,6 +221,57 @@ spec:
         return ["apiVersion: k8s.nginx.org/v1\nkind: Policy\n"
                 "metadata: {name: client-certs, namespace: default}\n"
                 "spec:\n  ingressMTLS: {clientCertSecret: client-ca}\n"]
+
+class NicEgress(ClientCertEstate):
+    """NIC egressMTLS that verifies TLS upstreams: a BackendTLSPolicy.  The
+    upstream whose certificate the CA issued for sslName is served; one
+    with a certificate of another CA is not (502), as in NIC."""
+    SERVICES = ["api", "rogue"]
+    IMPORT_ARGS = ["--provider", "nginx-inc"]
+
+    @classmethod
+    def documents(cls, ca):
+        cls.certificates(ca)
+        cls.api_pair = ca.issue("api-backend", ["api.example.com"])
+        cls.rogue_pair = cls.other_ca.issue("rogue-backend", ["api.example.com"])
+        return ["""apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: shop, namespace: default}
+spec:
+  host: shop.example.com
+  policies: [{name: verify-backend}]
+  upstreams:
+  - {name: api, service: api, port: 80, tls: {enable: true}}
+  - {name: rogue, service: rogue, port: 80, tls: {enable: true}}
+  routes:
+  - path: /rogue
+    action: {pass: rogue}
+  - path: /
+    action: {pass: api}
+""", """apiVersion: k8s.nginx.org/v1
+kind: Policy
+metadata: {name: verify-backend, namespace: default}
+spec:
+  egressMTLS:
+    trustedCertSecret: backend-ca
+    verifyServer: true
+    serverName: true
+    sslName: api.example.com
+""", ca_secret_yaml("backend-ca", ca, "nginx.org/ca")]
+
+    @classmethod
+    def backends(cls, ca):
+        return {"api": {"mode": "https", "cert": cls.api_pair.cert, "key": cls.api_pair.key},
+                "rogue": {"mode": "https", "cert": cls.rogue_pair.cert,
+                          "key": cls.rogue_pair.key}}
+
+    def test_verified_upstream_is_served_and_another_ca_is_not(self):
+        self.assertIn("converted to the BackendTLSPolicy of Service 'default/api'",
+                      self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+        self.assertServed(self.get("shop.example.com", "/"), "api")
+        self.assertEqual(self.get("shop.example.com", "/rogue").status, 502)
+
 
 if __name__ == "__main__":
     unittest.main()
