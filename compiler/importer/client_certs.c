@@ -92,6 +92,7 @@ static void resolve_port(struct imp *im, const struct ask *first)
     const struct ptrvec *all = &im->client_certs;
     struct index asked = {0};
     const char *why = NULL, *cm = NULL;
+    const struct ynode *said = NULL;
     int64_t port = first->l->port;
     size_t i;
 
@@ -121,13 +122,15 @@ static void resolve_port(struct imp *im, const struct ask *first)
             continue;
         k->done = true;
         k->cc->refused = cm ? NULL : why;
-        if (cm)
-            imp_report_src(im, &k->cc->src, k->cc->at, DIAG_IMPORT_CLIENT_CERT,
-                           "converted to the frontend validation of port %lld of "
-                           "Gateway '%s/%s' (spec.tls.frontend.perPort, CA "
-                           "ConfigMap '%s', mode %s)",
-                           (long long)port, first->gw->namespace, first->gw->name,
-                           cm, k->cc->mode);
+        if (!cm || k->cc->at == said)
+            continue; /* the provider says why; an alias's ask is its host's */
+        said = k->cc->at;
+        imp_report_src(im, &k->cc->src, k->cc->at, DIAG_IMPORT_CLIENT_CERT,
+                       "converted to the frontend validation of port %lld of "
+                       "Gateway '%s/%s' (spec.tls.frontend.perPort, CA "
+                       "ConfigMap '%s', mode %s)",
+                       (long long)port, first->gw->namespace, first->gw->name, cm,
+                       k->cc->mode);
     }
 }
 

@@ -162,7 +162,7 @@ static void ask(struct imp *im, struct host_cert *hc)
     hc->cc.at = nx_report_annotation_node(ing, "auth-tls-secret");
     imp_client_cert_ask(im, g->gateway, g->https_listener ? g->https_listener : "",
                         &hc->cc);
-    for (k = 0; k < g->aliases.n; k++) {
+    for (k = 0; g->https_listener && k < g->aliases.n; k++) {
         struct imp_client_cert *alias = ARENA_NEW(im->a, struct imp_client_cert);
         *alias = hc->cc;
         imp_client_cert_ask(im, g->gateway, g->alias_https[k], alias);
