@@ -114,6 +114,30 @@ static void differences(struct imp *im, const struct ing *ing)
                          "routes remove them)");
 }
 
+/* ingress-nginx asks for certificates on HTTPS only: an Ingress of the
+ * host with ssl-redirect off is served on port 80 without one, in its
+ * source as in the output.  Said, since it is what the host's owner may
+ * not expect. */
+static void plain_http(struct imp *im, const struct host_cert *hc)
+{
+    size_t i;
+
+    for (i = 0; i < hc->ings.n; i++) {
+        const struct ing *ing = hc->ings.v[i];
+        if (ing->feat.ssl_redirect || ing->feat.force_ssl_redirect)
+            continue;
+        nx_report_node(im, ing,
+                       nx_report_annotation_node(ing, "ssl-redirect")
+                           ? nx_report_annotation_node(ing, "ssl-redirect")
+                           : ing->src->obj.meta.src,
+                       DIAG_IMPORT_CLIENT_CERT_PLAIN,
+                       "host '%s' asks for client certificates on HTTPS, but "
+                       "this Ingress's paths are served on plain HTTP without "
+                       "one (ssl-redirect is off), as ingress-nginx serves them",
+                       *hc->g->host ? hc->g->host : "*");
+    }
+}
+
 /* The Secret of auth-tls-secret ("ns/name" or "name"), in the Ingress's
  * namespace; NULL with *why otherwise. */
 static bool secret_ref(struct imp *im, const struct ing *ing, struct imp_client_cert *cc,
@@ -214,6 +238,7 @@ void nx_client_certs_build(struct imp *im)
             continue;
         }
         differences(im, hc->ing);
+        plain_http(im, hc);
         for (k = 0; k < hc->g->locations.n; k++)
             ((struct location *)hc->g->locations.v[k])->strip_cert_headers = true;
     }
