@@ -138,8 +138,8 @@ static void plain_http(struct imp *im, const struct host_cert *hc)
     }
 }
 
-/* The Secret of auth-tls-secret ("ns/name" or "name"), in the Ingress's
- * namespace; NULL with *why otherwise. */
+/* The Secret of auth-tls-secret ("ns/name" or "name") into cc; false,
+ * with *why, unless it is one of the Ingress's namespace. */
 static bool secret_ref(struct imp *im, const struct ing *ing, struct imp_client_cert *cc,
                        const char **why)
 {
