@@ -158,7 +158,9 @@ static bool secret_ref(struct imp *im, const struct ing *ing, struct imp_client_
     return !*why;
 }
 
-static void ask(struct imp *im, struct host_cert *hc)
+/* Asks the core for hc's host; false when verification is off, which asks
+ * for nothing (hc->why: what fails closed without asking). */
+static bool ask(struct imp *im, struct host_cert *hc)
 {
     struct host_group *g = hc->g;
     struct ing *ing = hc->ing;
@@ -169,17 +171,16 @@ static void ask(struct imp *im, struct host_cert *hc)
         hc->why = "auth-tls-match-cn checks the certificate's subject, which "
                   "Gateway API cannot";
     if (!secret_ref(im, ing, &hc->cc, &hc->why))
-        return;
+        return true;
     mode = verify_mode(ing, &hc->why);
     if (!mode) {
         nx_report_annotation(im, ing, "auth-tls-verify-client", DIAG_IMPORT_IGNORED,
                              "off: no client certificate is asked for, as in "
                              "ingress-nginx");
-        hc->g = NULL;
-        return;
+        return false;
     }
     if (hc->why)
-        return;
+        return true;
     hc->cc.mode = mode;
     hc->cc.src.label = model_object_label(im->c, &ing->src->obj);
     hc->cc.src.root = ing->src->obj.src;
@@ -191,6 +192,7 @@ static void ask(struct imp *im, struct host_cert *hc)
         *alias = hc->cc;
         imp_client_cert_ask(im, g->gateway, g->alias_https[k], alias);
     }
+    return true;
 }
 
 /* Every Ingress with a path on g fails closed. */
@@ -218,15 +220,14 @@ void nx_client_certs_build(struct imp *im)
 
     for (i = 0; i < NX(im)->groups.n; i++) {
         struct host_group *g = NX(im)->groups.v[i];
-        struct host_cert *hc = ARENA_NEW(im->a, struct host_cert);
+        struct host_cert *hc;
         if (!g->gateway)
             continue;
+        hc = ARENA_NEW(im->a, struct host_cert);
         hc->g = g;
         ingresses_of(im, g, &hc->ings);
-        if (!(hc->ing = setter(im, *g->host ? g->host : "*", &hc->ings)))
-            continue;
-        ask(im, hc);
-        if (hc->g)
+        hc->ing = setter(im, *g->host ? g->host : "*", &hc->ings);
+        if (hc->ing && ask(im, hc))
             ptrvec_push(im->a, &hosts, hc);
     }
     imp_client_certs_resolve(im);
