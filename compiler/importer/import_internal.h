@@ -207,6 +207,13 @@ struct o_gateway {
      * by name, by port and hostname, by port and protocol (gateways.c). */
     struct index by_name, by_socket, by_port_protocol;
     size_t n_all; /* listeners, its sets' included */
+    struct ptrvec frontend; /* struct o_frontend *: spec.tls.frontend.perPort */
+};
+
+/* A port whose listeners validate client certificates (client_certs.c). */
+struct o_frontend {
+    int64_t port;
+    const char *ca_config_map, *mode; /* AllowValidOnly | AllowInsecureFallback */
 };
 
 struct o_policy { /* BackendTLSPolicy */
@@ -343,6 +350,7 @@ struct imp {
     /* output */
     struct ptrvec gateways, routes, policies, config_maps, grants;
     struct ptrvec gwc_policies; /* struct o_gwc_policy * */
+    struct ptrvec client_certs; /* client_certs.c: the asks, in order */
     struct ptrvec written; /* write.c: struct imp_written *, in output order */
 };
 
@@ -493,6 +501,41 @@ const char *imp_value_cidr(struct imp *im, const char *s, const char **why);
 const char *imp_name_host_label(struct arena *a, const char *host);
 const char *imp_name_claim(struct imp *im, const char *scope, const char *base,
                            size_t max);
+
+/* cacert.c: the CA of Secret secret_ns/secret_name (its ca.crt) as a
+ * ConfigMap of namespace ns, from the Secret of the input; its name, or
+ * NULL with *why saying what to do ("give Secret ... so that its ca.crt
+ * becomes <user> CA ConfigMap", or that it has no PEM ca.crt). */
+const char *imp_ca_config_map(struct imp *im, const struct ynode *origin,
+                              const char *secret_ns, const char *secret_name,
+                              const char *ns, const char *user, const char **why);
+/* The BackendTLSPolicy of Service ns/service: verify hostname against
+ * config_map's CA.  1: written; 0: the Service has it already; -1: the
+ * Service has one that says otherwise (kept: the caller reports it). */
+int imp_backend_tls_add(struct imp *im, const struct ynode *origin, const char *ns,
+                        const char *service, const char *hostname,
+                        const char *config_map);
+/* Whether Secret s has a PEM certificate under key. */
+bool imp_secret_has_pem(struct imp *im, const struct secret *s, const char *key);
+
+/* client_certs.c: client certificates a source controller asks of the TLS
+ * handshake of a host, converted to the Gateway's frontend validation of
+ * the host's port only when every listener on that port asks for the same
+ * CA and mode (Gateway API validates per port, not per host).  The
+ * provider fills an imp_client_cert and asks for it on the listener of
+ * its host; once every listener exists, imp_client_certs_resolve() says
+ * in each whether it was converted (a note at at) or why not, and the
+ * provider fails the hosts refused closed. */
+struct imp_client_cert {
+    const char *ca_namespace, *ca_secret; /* the Secret with ca.crt */
+    const char *mode; /* AllowValidOnly | AllowInsecureFallback */
+    struct imp_src src;
+    const struct ynode *at;
+    const char *refused; /* after resolve: NULL, converted; else why not */
+};
+void imp_client_cert_ask(struct imp *im, struct o_gateway *gw, const char *listener,
+                         struct imp_client_cert *cc);
+void imp_client_certs_resolve(struct imp *im);
 
 /* regex.c: PCRE2, as nginx links it. */
 bool imp_re_ok(const char *pattern, char *err, size_t errlen);

@@ -263,6 +263,34 @@ static void pending_add(struct writer *w, struct doc *d, const char *kind,
     ptrvec_push(w->a, &w->im->written, written);
 }
 
+/* spec.tls.frontend.perPort of g (client_certs.c), into spec. */
+static void frontend(struct writer *w, const struct o_gateway *g, struct doc *spec)
+{
+    struct doc *fe, *ports;
+    size_t i;
+
+    if (!g->frontend.n)
+        return;
+    fe = map_at(w, map_at(w, spec, "tls", doc_map), "frontend", doc_map);
+    doc_put(w->a, fe, "default", doc_map(w->a)); /* required: other ports ask nothing */
+    ports = doc_put(w->a, fe, "perPort", doc_seq(w->a));
+    for (i = 0; i < g->frontend.n; i++) {
+        const struct o_frontend *f = g->frontend.v[i];
+        struct doc *p = doc_push(w->a, ports, doc_map(w->a));
+        struct doc *v, *ref;
+
+        doc_put(w->a, p, "port", doc_int(w->a, f->port));
+        v = doc_put(w->a, doc_put(w->a, p, "tls", doc_map(w->a)), "validation",
+                    doc_map(w->a));
+        ref = doc_push(w->a, doc_put(w->a, v, "caCertificateRefs", doc_seq(w->a)),
+                       doc_map(w->a));
+        doc_put_str(w->a, ref, "group", "");
+        doc_put_str(w->a, ref, "kind", "ConfigMap");
+        doc_put_str(w->a, ref, "name", f->ca_config_map);
+        doc_put_str(w->a, v, "mode", f->mode);
+    }
+}
+
 static struct doc *copy_object(struct writer *w, const struct o_gateway *g)
 {
     const struct ynode *root = g->src->obj.src;
@@ -314,6 +342,7 @@ static void gateway_amended(struct writer *w, const struct o_gateway *g)
     listeners(w, g, ls);
     if (g->sets.n && g->open_sets)
         put_replace(w, spec, "allowedListeners", sets_admitted(w, g));
+    frontend(w, g, spec);
 }
 
 static void gateway(struct writer *w, const struct o_gateway *g)
@@ -331,6 +360,7 @@ static void gateway(struct writer *w, const struct o_gateway *g)
     if (g->sets.n)
         doc_put(w->a, spec, "allowedListeners", sets_admitted(w, g));
     listeners(w, g, doc_put(w->a, spec, "listeners", doc_seq(w->a)));
+    frontend(w, g, spec);
 }
 
 static void listener_set(struct writer *w, const struct o_gateway *set)

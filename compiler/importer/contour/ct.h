@@ -72,6 +72,8 @@ struct ct_vhost {
     /* Its access control is not converted: every route answers 500, the
      * passthrough is not written (Envoy applies it to the whole host). */
     bool denied;
+    struct imp_client_cert *cc; /* tls.clientValidation (client_certs.c) */
+    const char *http, *https, *tls; /* vhosts.c: its listeners */
 };
 
 struct ct {
@@ -171,6 +173,17 @@ struct ct_proxy_ctx {
 };
 
 void ct_proxies(struct imp *im);
+/* client_certs.c: tls.clientValidation of x's root into x->vh->cc, or
+ * x->denied (reported); once the listeners exist, ask() the core for it
+ * on v's HTTPS listener and, after imp_client_certs_resolve(), refused()
+ * denies a host whose ask was not converted; filters() is f with the
+ * x-forwarded-client-cert request header removed on a converted host. */
+void ct_client_validation(struct imp *im, struct ct_proxy_ctx *x,
+                          const struct ynode *cv);
+void ct_client_certs_ask(struct imp *im, struct ct_vhost *v, struct o_gateway *gw);
+void ct_client_certs_refused(struct imp *im, struct ct_vhost *v);
+const struct o_filters *ct_client_certs_filters(struct imp *im, const struct ct_vhost *v,
+                                                const struct o_filters *f);
 /* Every route of the proxy x->o, into x->vh. */
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x);
 /* Fields that are access control: reported, true when present. */

@@ -38,7 +38,7 @@ bool ct_access_control(struct imp *im, const struct imp_src *src,
     static const char *const fields[] = {"authorization", "jwtProviders",
                                          "ipAllowPolicy", "ipDenyPolicy",
                                          "authPolicy", "jwtVerificationPolicy",
-                                         "clientValidation", NULL};
+                                         NULL};
     bool found = false;
     size_t i;
 
@@ -220,18 +220,21 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
     const char *secret = imp_crd_text(ynode_get(t, "secretName"));
     const char *slash = secret ? strchr(secret, '/') : NULL;
     const char *ns;
+    bool passthrough = ct_flag(ynode_get(t, "passthrough"));
 
     imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
     if (ct_access_control(im, &x->src, t, "virtual host"))
         x->denied = true;
+    if (passthrough)
+        x->vh->passthrough = true;
+    if (ynode_get(t, "clientValidation"))
+        ct_client_validation(im, x, ynode_get(t, "clientValidation"));
     if (ynode_get(t, "minimumProtocolVersion") || ynode_get(t, "maximumProtocolVersion"))
         not_converted(im, &x->src, t, "TLS protocol versions are listener "
                                       "options gwc does not write; nginx's "
                                       "defaults (TLS 1.2 and 1.3) apply");
-    if (ct_flag(ynode_get(t, "passthrough"))) {
-        x->vh->passthrough = true;
+    if (passthrough)
         return;
-    }
     if (!secret ||
         (slash && !imp_value_dns_label(
                       arena_strndup(im->a, secret, (size_t)(slash - secret)))) ||

@@ -93,7 +93,8 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
                                    group);
     }
     rule = imp_routes_rule_new(im, r->src.root, r->matches, r->n_matches,
-                               denied ? NULL : r->filters, group);
+                               denied ? NULL : ct_client_certs_filters(im, v, r->filters),
+                               group);
     if (!denied)
         rule->backends = r->backends;
     rule->source = r; /* backend.c: its BackendPolicy targets the rule */
@@ -163,7 +164,7 @@ static void http_routes(struct imp *im, const struct ct_vhost *v,
 static void tls_route(struct imp *im, const struct ct_vhost *v,
                       struct o_gateway *gw)
 {
-    const char *section = listener(im, gw, v, "TLS", NULL);
+    const char *section = v->tls;
     struct o_rule *rule = imp_routes_rule_new(im, v->owner.root, NULL, 0, NULL, 0);
     struct ptrvec rules = {0};
 
@@ -175,20 +176,33 @@ static void tls_route(struct imp *im, const struct ct_vhost *v,
                     v->host, gw, &rules, &section, 1);
 }
 
+/* Its listeners, before any route: client certificates are decided per
+ * port, once every listener is known. */
+static void vhost_listeners(struct imp *im, struct ct_vhost *v)
+{
+    struct o_gateway *gw = imp_gateway_for(im, "contour");
+
+    if (v->passthrough && v->tls_backends.n && !v->denied)
+        v->tls = listener(im, gw, v, "TLS", NULL);
+    if (!v->routes.n)
+        return;
+    v->http = listener(im, gw, v, "HTTP", NULL);
+    if (v->secret && !v->passthrough)
+        v->https = listener(im, gw, v, "HTTPS", v->secret);
+    ct_client_certs_ask(im, v, gw);
+}
+
 static void vhost_write(struct imp *im, struct ct_vhost *v)
 {
     struct o_gateway *gw = imp_gateway_for(im, "contour");
-    const char *http, *https = NULL;
 
     string_prefixes(im, v);
-    if (v->passthrough && v->tls_backends.n && !v->denied)
+    if (v->tls)
         tls_route(im, v, gw);
     if (!v->routes.n)
         return;
-    http = listener(im, gw, v, "HTTP", NULL);
-    if (v->secret && !v->passthrough)
-        https = listener(im, gw, v, "HTTPS", v->secret);
-    http_routes(im, v, gw, http, https);
+    ct_client_certs_refused(im, v);
+    http_routes(im, v, gw, v->http, v->https);
 }
 
 static int cmp_vhosts(const void *pa, const void *pb)
@@ -206,6 +220,9 @@ void ct_vhosts_write(struct imp *im)
     size_t i;
 
     ptrvec_sort(vs, cmp_vhosts);
+    for (i = 0; i < vs->n; i++)
+        vhost_listeners(im, vs->v[i]);
+    imp_client_certs_resolve(im);
     for (i = 0; i < vs->n; i++)
         vhost_write(im, vs->v[i]);
 }

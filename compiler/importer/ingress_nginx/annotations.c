@@ -73,9 +73,6 @@ struct ann_spec {
 #define WHY_AUTH_KEEPALIVE "gwc opens a connection to the auth service per " \
     "request (connection reuse only)"
 #define WHY_BANDWIDTH "bandwidth limits are not in gwc policies"
-#define WHY_MTLS "client certificates are validated per Gateway " \
-    "(spec.tls.frontend), not per route, and the import does not convert " \
-    "them yet"
 #define WHY_LIMIT "global (cluster-wide) rate limits need a shared store " \
     "nginx OSS does not have"
 #define WHY_BUFFER "buffering and body sizes are implementation settings " \
@@ -117,12 +114,13 @@ static const struct ann_spec specs[] = {
     STR("auth-signin-redirect-param", auth_signin_redirect_param, "-_.", 0),
     DENY("auth-snippet", "an auth snippet is raw nginx configuration, never "
          "imported"),
-    NO("auth-tls-error-page", WHY_MTLS),
-    NO("auth-tls-match-cn", WHY_MTLS),
-    NO("auth-tls-pass-certificate-to-upstream", WHY_MTLS),
-    DENY("auth-tls-secret", WHY_MTLS),
-    NO("auth-tls-verify-client", WHY_MTLS),
-    NO("auth-tls-verify-depth", WHY_MTLS),
+    APPROX("auth-tls-error-page", "a missing or invalid client certificate "
+           "closes the connection (Gateway API) instead of showing this page"),
+    ACCESS("auth-tls-match-cn", auth_tls_match_cn, ALPHA_REGEX "=, "),
+    BOOL("auth-tls-pass-certificate-to-upstream", auth_tls_pass_certificate, 0),
+    ACCESS("auth-tls-secret", auth_tls_secret, ALPHA_BASIC),
+    ACCESS("auth-tls-verify-client", auth_tls_verify_client, "_"),
+    INT("auth-tls-verify-depth", auth_tls_verify_depth, 0, 2147483647, 0),
     ACCESS("auth-type", auth_type, ""),
     ACCESS("auth-url", auth_url, ALPHA_URL "$"),
     STR("backend-protocol", backend_protocol, "_", 0),
@@ -406,7 +404,7 @@ static void config_init(struct ing_config *cfg)
     cfg->proxy_read_timeout = cfg->cors_max_age = INT_UNSET;
     cfg->session_cookie_expires = cfg->session_cookie_max_age = INT_UNSET;
     cfg->limit_rps = cfg->limit_rpm = cfg->limit_connections = INT_UNSET;
-    cfg->limit_burst_multiplier = INT_UNSET;
+    cfg->limit_burst_multiplier = cfg->auth_tls_verify_depth = INT_UNSET;
     cfg->proxy_next_upstream_tries = cfg->proxy_next_upstream_timeout = INT_UNSET;
 }
 

@@ -15,92 +15,24 @@
 
 #include "base/arena.h"
 #include "base/array.h"
-#include "base/base64.h"
 
 #include <string.h>
-
-/* A Secret value as text: stringData, or data decoded. */
-static const char *secret_text(struct imp *im, const struct secret *s,
-                               const char *key)
-{
-    const char *v = model_strmap_get(&s->string_data, key);
-    char *out;
-    size_t len, i;
-
-    if (!v) {
-        v = model_strmap_get(&s->data, key);
-        if (!v || !base64_decode(im->a, v, &out, &len))
-            return NULL;
-        v = out;
-    }
-    for (i = 0; v[i]; i++) { /* PEM is printable ASCII lines */
-        unsigned char c = (unsigned char)v[i];
-        if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c >= 0x7f)
-            return NULL;
-    }
-    return strstr(v, "-----BEGIN CERTIFICATE-----") ? v : NULL;
-}
-
-static const char *ca_config_map(struct imp *im, const struct ing *ing,
-                                 const char *ns, const char *secret,
-                                 const char *pem)
-{
-    struct o_config_map *cm;
-    size_t i;
-
-    for (i = 0; i < im->config_maps.n; i++) {
-        cm = im->config_maps.v[i];
-        if (str_eq(cm->namespace, ns) && str_eq(cm->value, pem)) {
-            imp_origin_add(im, &cm->origins, ing->src->obj.src);
-            return cm->name;
-        }
-    }
-    cm = ARENA_NEW(im->a, struct o_config_map);
-    cm->namespace = ns;
-    cm->name = imp_name_claim(im, arena_printf(im->a, "ConfigMap/%s", ns),
-                              arena_printf(im->a, "%s-ca", secret), 253);
-    cm->key = "ca.crt";
-    cm->value = pem;
-    imp_origin_add(im, &cm->origins, ing->src->obj.src);
-    ptrvec_push(im->a, &im->config_maps, cm);
-    return cm->name;
-}
 
 static void add_policy(struct imp *im, const struct ing *ing, const char *svc,
                        const char *hostname, const char *ca)
 {
-    struct o_policy *p;
-    size_t i;
-
-    for (i = 0; i < im->policies.n; i++) {
-        p = im->policies.v[i];
-        if (!str_eq(p->namespace, ing->namespace) || !str_eq(p->service, svc))
-            continue;
-        if (!str_eq(p->hostname, hostname) || !str_eq(p->ca_config_map, ca))
-            nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_CONFLICT,
-                                 "Service '%s' already has a BackendTLSPolicy "
-                                 "from an older Ingress; ignored",
-                                 svc);
-        imp_origin_add(im, &p->origins, ing->src->obj.src);
-        return;
-    }
-    p = ARENA_NEW(im->a, struct o_policy);
-    imp_origin_add(im, &p->origins, ing->src->obj.src);
-    p->namespace = ing->namespace;
-    p->service = svc;
-    p->hostname = hostname;
-    p->ca_config_map = ca;
-    p->name = imp_name_claim(
-        im, arena_printf(im->a, "BackendTLSPolicy/%s", ing->namespace),
-        arena_printf(im->a, "%s-backend-tls", svc), 253);
-    ptrvec_push(im->a, &im->policies, p);
+    if (imp_backend_tls_add(im, ing->src->obj.src, ing->namespace, svc, hostname, ca) < 0)
+        nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_CONFLICT,
+                             "Service '%s' already has a BackendTLSPolicy "
+                             "from an older Ingress; ignored",
+                             svc);
 }
 
 /* The CA of proxy-ssl-secret as a ConfigMap name, or NULL (reported). */
 static const char *ca_of(struct imp *im, const struct ing *ing,
                          const struct secret **secret)
 {
-    const char *ref = ing->cfg.proxy_ssl_secret, *slash, *ns, *name, *pem;
+    const char *ref = ing->cfg.proxy_ssl_secret, *slash, *ns, *name, *ca, *why;
 
     if (!ref) {
         nx_report_annotation(im, ing, "proxy-ssl-verify", DIAG_IMPORT_NOT_CONVERTED,
@@ -119,22 +51,12 @@ static const char *ca_of(struct imp *im, const struct ing *ing,
         return NULL;
     }
     *secret = (const struct secret *)imp_find_object(im, KIND_SECRET, ns, name);
-    if (!*secret) {
+    ca = imp_ca_config_map(im, ing->src->obj.src, ns, name, ns,
+                           "the BackendTLSPolicy's", &why);
+    if (!ca)
         nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
-                             "not converted: give Secret '%s/%s' to import-ingress "
-                             "so that its ca.crt becomes the BackendTLSPolicy's CA "
-                             "ConfigMap",
-                             ns, name);
-        return NULL;
-    }
-    pem = secret_text(im, *secret, "ca.crt");
-    if (!pem) {
-        nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,
-                             "not converted: Secret '%s/%s' has no PEM ca.crt", ns,
-                             name);
-        return NULL;
-    }
-    return ca_config_map(im, ing, ns, name, pem);
+                             "not converted: %s", why);
+    return ca;
 }
 
 static void differences(struct imp *im, const struct ing *ing,
@@ -145,7 +67,7 @@ static void differences(struct imp *im, const struct ing *ing,
                              "a BackendTLSPolicy sends the hostname as SNI; "
                              "ingress-nginx sends none without "
                              "proxy-ssl-server-name: on");
-    if (secret_text(im, s, "tls.crt") &&
+    if (imp_secret_has_pem(im, s, "tls.crt") &&
         (model_strmap_get(&s->data, "tls.key") ||
          model_strmap_get(&s->string_data, "tls.key")))
         nx_report_annotation(im, ing, "proxy-ssl-secret", DIAG_IMPORT_NOT_CONVERTED,

@@ -14,6 +14,7 @@
  *                  its server blocks, with canaries merged in
  *   tls.c          certificates per host; backend_tls.c BackendTLSPolicies
  *   gateways.c     listeners and Gateways
+ *   client_certs.c auth-tls-* per host, as the Gateway's frontend validation
  *   routes.c       host groups to route rules (paths.c, canary.c), and
  *                  the targets of the gwc policies (policies.c)
  */
@@ -79,6 +80,10 @@ struct ing_config {
     const char *proxy_next_upstream;
     int64_t proxy_next_upstream_tries, proxy_next_upstream_timeout;
     const char *custom_http_errors, *default_backend;
+    /* client_certs.c */
+    const char *auth_tls_secret, *auth_tls_verify_client, *auth_tls_match_cn;
+    int64_t auth_tls_verify_depth;
+    enum tri auth_tls_pass_certificate;
 };
 
 enum backend_protocol { BP_HTTP, BP_HTTPS, BP_GRPC, BP_GRPCS, BP_OTHER };
@@ -150,6 +155,7 @@ struct location {
     const struct o_session *session; /* the session affinity of its upstream */
     size_t seq;                      /* creation order */
     struct path_plan *plan; /* routes.c */
+    bool strip_cert_headers; /* client_certs.c: its host validates them */
 };
 
 /* Every location ingress-nginx serves for one host, from the Ingresses of
@@ -272,6 +278,13 @@ struct location *nx_host_location(const struct host_group *g, const char *value,
 void nx_tls_build(struct imp *im);
 /* The tls entry of ing that names host, or else covers it; NULL if none. */
 const struct ingress_tls *nx_tls_entry_for(const struct ing *ing, const char *host);
+
+/* client_certs.c: auth-tls-* per host, once the listeners exist (before
+ * the routes and policies); strip() adds to the request filters of a
+ * location of such a host the removal of the ssl-client-* headers. */
+void nx_client_certs_build(struct imp *im);
+void nx_client_certs_strip(struct imp *im, const struct location *l,
+                           struct o_filters *f);
 
 /* backend_tls.c: backend-protocol HTTPS/GRPCS to BackendTLSPolicy. */
 void nx_backend_tls_build(struct imp *im);

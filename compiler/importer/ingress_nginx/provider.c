@@ -79,6 +79,7 @@ static void convert(struct imp *im)
     nx_tls_build(im);
     nx_backend_tls_build(im);
     nx_gateways_assign(im);
+    nx_client_certs_build(im);
     nx_routes_build(im);
     nx_policies_build(im);
     nx_config_gateways(im);

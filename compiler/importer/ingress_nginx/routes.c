@@ -90,6 +90,7 @@ static const struct o_filters *proxy_filters(struct imp *im,
     f->cors = fe->cors;
     f->mirror = fe->mirror;
     f->session = l->session;
+    nx_client_certs_strip(im, l, f);
     return f;
 }
 
@@ -212,6 +213,7 @@ static void grpc_location(struct imp *im, const struct host_group *g,
     f->response_set = fe->response_set;
     f->mirror = fe->mirror;
     f->session = l->session;
+    nx_client_certs_strip(im, l, f);
     memset(&any, 0, sizeof(any));
     nx_canary_rules(im, l, &any, 1, f, group, rules);
     for (i = first; i < rules->n; i++) {

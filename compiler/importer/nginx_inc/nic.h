@@ -36,6 +36,10 @@ struct nic_level {
     struct ptrvec deny_at;           /* where each deny list was named */
     struct ptrvec rates;             /* struct nic_policy *: rateLimit */
     const struct nic_policy *basic;  /* the first basicAuth */
+    const struct nic_policy *mtls;   /* the first ingressMTLS (spec only) */
+    const struct ynode *mtls_at;     /* where it was named */
+    const struct nic_policy *egress; /* its egressMTLS, when converted */
+    bool egress_named;               /* it names one, converted or not */
     bool deny; /* a reference NIC answers 500 for, or not converted exactly */
 };
 
@@ -52,6 +56,7 @@ struct nic_loc {
      * without backends, so the Gateway answers 500, never the backend. */
     bool denied;
     const struct nic_pols *pols; /* NULL: none */
+    const struct nic_level *egress; /* the level of its egressMTLS, or NULL */
 };
 
 /* A host's server block. */
@@ -63,6 +68,11 @@ struct nic_server {
     bool xfp_redirect;           /* redirect-to-https */
     int64_t xfp_code;
     struct ptrvec locs;          /* struct nic_loc *, NIC order */
+    const struct nic_level *spec; /* a VirtualServer's spec.policies */
+    /* servers.c: its listeners, and the client certificates it asks */
+    const char *sections[2];
+    size_t n_sections;
+    struct imp_client_cert *cc;
 };
 
 /* The decoded annotations of one Ingress (annotations.c). */
@@ -119,9 +129,23 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s);
 
 /* policies.c */
 /* A level from refs (a list of {name, namespace}; NULL: none) of an
- * object of namespace ns, or from the nginx.org/policies annotation at. */
+ * object of namespace ns (spec: a VirtualServer's spec, where NIC takes
+ * ingressMTLS), or from the nginx.org/policies annotation at. */
 void nic_policy_refs(struct imp *im, const struct imp_src *src,
-                     const struct ynode *refs, const char *ns, struct nic_level *lv);
+                     const struct ynode *refs, const char *ns, bool spec,
+                     struct nic_level *lv);
+/* ingressMTLS: the CA Secret (in the Policy's namespace) and mode of p;
+ * false for verifyClient off, which asks for nothing. */
+bool nic_policy_mtls(const struct nic_policy *p, struct imp_client_cert *cc);
+/* egressMTLS: the most specific of levels[0..n) (NULL entries skipped)
+ * that names one; backend_tls() writes the BackendTLSPolicy of b, a TLS
+ * upstream (at: its tls) of a location of src whose egressMTLS is lv's
+ * (NULL: none), or reports why not. */
+const struct nic_level *nic_policy_egress(const struct nic_level *const *levels,
+                                          size_t n);
+void nic_policy_backend_tls(struct imp *im, const struct imp_src *src,
+                            const struct ynode *at, const struct nic_level *lv,
+                            const struct backend *b);
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
                            struct nic_level *lv);

@@ -8,6 +8,13 @@
  *   basicAuth      AccessPolicy basicAuth from the Secret's key htpasswd
  *   rateLimit      ClientPolicy requestLimits, when the key is the client
  *                  address (the only key gwc counts by)
+ *   egressMTLS     a BackendTLSPolicy on the Services of the TLS upstreams
+ *                  of the locations it applies to, when it verifies them
+ *                  (verifyServer, trustedCertSecret, sslName) and has no
+ *                  client certificate (Gateway API's is per Gateway)
+ *   ingressMTLS    the Gateway's frontend validation of the host's port
+ *                  (servers.c, importer/client_certs.c), from a
+ *                  VirtualServer's spec only, as NIC takes it
  *
  * References come in levels: a VirtualServer's spec.policies, a route's,
  * a VirtualServerRoute subroute's; an Ingress's nginx.org/policies, then a
@@ -20,8 +27,9 @@
  *
  * NIC answers 500 where a referenced Policy is missing or invalid; so does
  * the output (GW0833, GW0834).  Access control gwc cannot express exactly
- * (jwt, oidc, apiKey, externalAuth, ingressMTLS, waf, or a list gwc
- * refuses) fails closed the same way (GW0831).
+ * (jwt, oidc, apiKey, externalAuth, waf, an ingressMTLS with optional
+ * verification or a CRL, or a list gwc refuses) fails closed the same way
+ * (GW0831).
  */
 #include "nic.h"
 
@@ -37,7 +45,7 @@
 #define MAX_CIDRS 256 /* gwc's clientAddresses lists */
 #define MAX_RATES 4   /* gwc's requestLimits.rate */
 
-enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_DENY, NP_OTHER };
+enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_MTLS, NP_EGRESS, NP_DENY, NP_OTHER };
 
 static const struct {
     const char *field;
@@ -50,15 +58,11 @@ static const struct {
     {"basicAuth", NP_BASIC, NULL},
     {"cache", NP_OTHER, "gwc does not cache responses"},
     {"cors", NP_OTHER, "NIC's CORS Policy is not converted yet"},
-    {"egressMTLS", NP_OTHER, "a client certificate towards the backends is not "
-                             "converted yet (BackendTLSPolicy has no client "
-                             "certificate)"},
+    {"egressMTLS", NP_EGRESS, NULL},
     {"externalAuth", NP_DENY, "NIC's external authentication is not converted "
                               "to gwc's externalAuth yet"},
     {"hsts", NP_OTHER, "NIC's HSTS Policy is not converted yet"},
-    {"ingressMTLS", NP_DENY, "client certificate verification is the Gateway's "
-                             "TLS frontend validation, which gwc does not write "
-                             "from a Policy yet"},
+    {"ingressMTLS", NP_MTLS, NULL},
     {"jwt", NP_DENY, "JWT validation needs NGINX Plus; gwc has no JWT "
                      "authentication"},
     {"oidc", NP_DENY, "OpenID Connect needs NGINX Plus; gwc has no OIDC "
@@ -85,8 +89,10 @@ struct nic_policy {
     int64_t reject;
     bool dry_run;
     const char *counted_by; /* the first set it counts in */
-    /* basicAuth */
+    /* basicAuth; ingressMTLS (secret: clientCertSecret) */
     const char *secret, *realm;
+    const char *mode; /* ingressMTLS: NULL for verifyClient off */
+    const char *ssl_name; /* egressMTLS (secret: trustedCertSecret) */
 };
 
 /* One gwc policy: what some Policies of one owner become, for the
@@ -227,6 +233,115 @@ static void basic_auth(struct imp *im, struct nic_policy *p)
     p->converted = true;
 }
 
+/* verifyClient on (the default) is the Gateway's AllowValidOnly; NIC
+ * leaves optional verification's result to the backend (in variables gwc
+ * cannot send), and gwc has no CRL check: both fail closed. */
+static void ingress_mtls(struct imp *im, struct nic_policy *p)
+{
+    static const char *const known[] = {"clientCertSecret", "verifyClient",
+                                        "verifyDepth", NULL};
+    const struct ynode *sec = ynode_get(p->at, "clientCertSecret");
+    const struct ynode *verify = ynode_get(p->at, "verifyClient");
+    const char *name = imp_crd_text(sec), *mode = verify ? imp_crd_text(verify) : "on";
+    const struct secret *s;
+    int64_t depth = 1;
+
+    if (ynode_get(p->at, "crlFileName")) {
+        fail_closed(im, p, ynode_get(p->at, "crlFileName"),
+                    "Gateway API cannot check a certificate revocation list");
+        return;
+    }
+    if (!only_known(im, p, known))
+        return;
+    if (!name || !imp_value_dns_subdomain(name)) {
+        invalid(im, p, sec ? sec : p->at, "clientCertSecret names no Secret");
+        return;
+    }
+    s = (const struct secret *)imp_find_object(im, KIND_SECRET, p->namespace, name);
+    if (s && !str_eq(s->type, "nginx.org/ca")) {
+        invalid(im, p, sec, "its Secret must be of type nginx.org/ca");
+        return;
+    }
+    if (!mode || (!str_eq(mode, "on") && !str_eq(mode, "off") &&
+                  !str_eq(mode, "optional") && !str_eq(mode, "optional_no_ca"))) {
+        invalid(im, p, verify, "verifyClient is on, off, optional or optional_no_ca");
+        return;
+    }
+    if (!str_eq(mode, "on") && !str_eq(mode, "off")) {
+        fail_closed(im, p, verify,
+                    "optional verification leaves the decision to the backend, "
+                    "and Gateway API cannot pass it the result");
+        return;
+    }
+    if (ynode_get(p->at, "verifyDepth") &&
+        !int_field(ynode_get(p->at, "verifyDepth"), 0, INT32_MAX, &depth)) {
+        invalid(im, p, ynode_get(p->at, "verifyDepth"), "verifyDepth is a number");
+        return;
+    }
+    if (depth > 1)
+        imp_report_src(im, &p->src, ynode_get(p->at, "verifyDepth"),
+                       DIAG_IMPORT_APPROXIMATED,
+                       "Gateway API has no verify depth: nginx checks one level "
+                       "(the client certificate issued by the CA), so certificates "
+                       "issued through an intermediate are refused");
+    p->secret = name;
+    p->mode = str_eq(mode, "on") ? "AllowValidOnly" : NULL;
+    p->converted = true;
+}
+
+/* A BackendTLSPolicy always verifies the backend against a CA and a
+ * name, and sends the name as SNI. */
+static void egress_mtls(struct imp *im, struct nic_policy *p)
+{
+    static const char *const known[] = {"tlsSecret", "trustedCertSecret",
+                                        "verifyServer", "verifyDepth",
+                                        "protocols", "ciphers", "sessionReuse",
+                                        "serverName", "sslName", NULL};
+    const struct ynode *m = p->at, *at = m;
+    const char *ca = imp_crd_text(ynode_get(m, "trustedCertSecret"));
+    const char *name = imp_crd_text(ynode_get(m, "sslName")), *why = NULL;
+    bool verify = false, sni = false;
+    int64_t depth = 1;
+
+    imp_report_other_fields(im, p->src.label, p->src.root, m, known, "NIC");
+    if (ynode_get(m, "tlsSecret")) {
+        why = "a client certificate towards the backends is the Gateway's "
+              "spec.tls.backend, one for every backend";
+        at = ynode_get(m, "tlsSecret");
+    } else if (!bool_field(ynode_get(m, "verifyServer"), &verify) || !verify) {
+        why = "without verifyServer: true NIC does not check the backend, and "
+              "a BackendTLSPolicy always does";
+    } else if (!ca || !imp_value_dns_subdomain(ca)) {
+        why = "a BackendTLSPolicy needs the CA of trustedCertSecret";
+    } else if (!name || !imp_value_hostname(name, false)) {
+        why = "a BackendTLSPolicy needs the name to verify, sslName (a DNS name)";
+        at = ynode_get(m, "sslName") ? ynode_get(m, "sslName") : m;
+    }
+    if (why) {
+        imp_report_src(im, &p->src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: %s; the paths that refer to this Policy "
+                       "reach their upstreams in cleartext",
+                       why);
+        return;
+    }
+    if (!bool_field(ynode_get(m, "serverName"), &sni) || !sni)
+        imp_report_src(im, &p->src, m, DIAG_IMPORT_APPROXIMATED,
+                       "a BackendTLSPolicy sends sslName as SNI; NIC sends none "
+                       "without serverName: true");
+    if (int_field(ynode_get(m, "verifyDepth"), 0, INT32_MAX, &depth) && depth > 1)
+        imp_report_src(im, &p->src, ynode_get(m, "verifyDepth"),
+                       DIAG_IMPORT_APPROXIMATED,
+                       "a BackendTLSPolicy has no verify depth: nginx checks one "
+                       "level");
+    if (ynode_get(m, "protocols") || ynode_get(m, "ciphers"))
+        imp_report_src(im, &p->src, m, DIAG_IMPORT_APPROXIMATED,
+                       "a BackendTLSPolicy has no protocols or ciphers: nginx's "
+                       "defaults apply");
+    p->secret = ca;
+    p->ssl_name = name;
+    p->converted = true;
+}
+
 static void rate_not_converted(struct imp *im, struct nic_policy *p,
                                const struct ynode *at, const char *why)
 {
@@ -362,6 +477,10 @@ static struct nic_policy *decode(struct imp *im, const struct crd *o)
             access_control(im, p);
         else if (types[k].kind == NP_BASIC)
             basic_auth(im, p);
+        else if (types[k].kind == NP_MTLS)
+            ingress_mtls(im, p);
+        else if (types[k].kind == NP_EGRESS)
+            egress_mtls(im, p);
         else
             rate_limit(im, p);
     }
@@ -436,7 +555,7 @@ static const char *nic_class(const struct imp *im)
     return im->o->n_ingress_classes ? im->o->ingress_classes[0] : "nginx";
 }
 
-static void add_ref(struct imp *im, const struct ref *r, bool ingress,
+static void add_ref(struct imp *im, const struct ref *r, bool ingress, bool spec,
                     struct nic_level *lv)
 {
     const struct crd *o = r->name ? find_policy(im, r->namespace, r->name) : NULL;
@@ -482,9 +601,42 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress,
         lv->deny = true;
         return;
     }
+    if (p->kind == NP_MTLS && !spec) {
+        ref_report(im, r, DIAG_IMPORT_FAIL_CLOSED, "%s",
+                   ingress ? "access control not converted exactly: an Ingress's "
+                             "ingressMTLS is not converted yet; its paths answer "
+                             "500 instead of being served without it"
+                           : "access control not converted exactly: NIC takes "
+                             "ingressMTLS Policies in a VirtualServer's spec only "
+                             "and answers 500 here; so does the output");
+        lv->deny = true;
+        return;
+    }
+    if (p->kind == NP_EGRESS && !ingress && !lv->egress_named) {
+        lv->egress_named = true; /* replaces a wider level's, converted or not */
+        lv->egress = p->converted ? p : NULL;
+        return;
+    }
     if (!p->converted)
         return;
-    if (p->kind == NP_ACCESS) {
+    if (p->kind == NP_EGRESS && ingress) {
+        ref_report(im, r, DIAG_IMPORT_NOT_CONVERTED,
+                   "not converted: an Ingress's egressMTLS is not converted yet; "
+                   "the Ingress reaches its backends as nginx.org/ssl-services "
+                   "says");
+    } else if (p->kind == NP_EGRESS) {
+        ref_report(im, r, DIAG_IMPORT_POLICY_SHADOWED,
+                   "NIC applies the first egressMTLS Policy of a level and "
+                   "ignores this one; so does the output");
+    } else if (p->kind == NP_MTLS && lv->mtls) {
+        ref_report(im, r, DIAG_IMPORT_POLICY_SHADOWED,
+                   "NIC applies one ingressMTLS Policy (%s) and ignores this "
+                   "one; so does the output",
+                   lv->mtls->src.label);
+    } else if (p->kind == NP_MTLS) {
+        lv->mtls = p;
+        lv->mtls_at = r->at;
+    } else if (p->kind == NP_ACCESS) {
         struct ref *copy = ARENA_NEW(im->a, struct ref);
         *copy = *r;
         ptrvec_push(im->a, p->allow ? &lv->allow : &lv->deny_lists, p);
@@ -507,6 +659,68 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress,
     }
 }
 
+const struct nic_level *nic_policy_egress(const struct nic_level *const *levels,
+                                          size_t n)
+{
+    const struct nic_level *lv = NULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (levels[i] && levels[i]->egress_named)
+            lv = levels[i];
+    }
+    return lv;
+}
+
+void nic_policy_backend_tls(struct imp *im, const struct imp_src *src,
+                            const struct ynode *at, const struct nic_level *lv,
+                            const struct backend *b)
+{
+    const struct nic_policy *p = lv ? lv->egress : NULL;
+    bool named = lv != NULL;
+    const char *why, *ca;
+    int added;
+
+    if (!p && named)
+        return; /* the Policy says why it is not converted */
+    if (!p) {
+        imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: without an egressMTLS Policy that verifies "
+                       "it, NIC speaks TLS to the upstream without checking it, "
+                       "and Gateway API has no unverified backend TLS (a "
+                       "BackendTLSPolicy needs a CA): the route reaches the "
+                       "Service in cleartext");
+        return;
+    }
+    ca = imp_ca_config_map(im, p->src.root, p->namespace, p->secret, b->namespace,
+                           "the BackendTLSPolicy's", &why);
+    if (!ca) {
+        imp_report_src(im, &p->src, ynode_get(p->at, "trustedCertSecret"),
+                       DIAG_IMPORT_NOT_CONVERTED, "not converted: %s", why);
+        return;
+    }
+    added = imp_backend_tls_add(im, src->root, b->namespace, b->service,
+                                p->ssl_name, ca);
+    if (added < 0)
+        imp_report_src(im, src, at, DIAG_IMPORT_CONFLICT,
+                       "Service '%s/%s' already has a BackendTLSPolicy with "
+                       "another name or CA; kept, this one is not converted",
+                       b->namespace, b->service);
+    else if (added > 0)
+        imp_report_src(im, &p->src, p->at, DIAG_IMPORT_POLICY,
+                       "converted to the BackendTLSPolicy of Service '%s/%s' "
+                       "(hostname %s, CA ConfigMap '%s')",
+                       b->namespace, b->service, p->ssl_name, ca);
+}
+
+bool nic_policy_mtls(const struct nic_policy *p, struct imp_client_cert *cc)
+{
+    cc->ca_namespace = p->namespace;
+    cc->ca_secret = p->secret;
+    cc->mode = p->mode;
+    return p->mode != NULL;
+}
+
 /* Deny lists next to allow lists: NIC uses the allow lists only. */
 static void level_done(struct imp *im, struct nic_level *lv)
 {
@@ -522,7 +736,8 @@ static void level_done(struct imp *im, struct nic_level *lv)
 }
 
 void nic_policy_refs(struct imp *im, const struct imp_src *src,
-                     const struct ynode *refs, const char *ns, struct nic_level *lv)
+                     const struct ynode *refs, const char *ns, bool spec,
+                     struct nic_level *lv)
 {
     size_t i;
 
@@ -541,7 +756,7 @@ void nic_policy_refs(struct imp *im, const struct imp_src *src,
         const char *rns = imp_crd_text(ynode_get(at, "namespace"));
         struct ref r = {src, at, SIZE_MAX, rns ? rns : ns,
                         imp_crd_text(ynode_get(at, "name"))};
-        add_ref(im, &r, false, lv);
+        add_ref(im, &r, false, spec, lv);
     }
     level_done(im, lv);
 }
@@ -570,7 +785,7 @@ void nic_policy_annotation(struct imp *im, const struct imp_src *src,
             r.name = arena_strndup(im->a, item, n);
         }
         if (n)
-            add_ref(im, &r, true, lv);
+            add_ref(im, &r, true, false, lv);
         s += len + (s[len] == ',');
     }
     level_done(im, lv);

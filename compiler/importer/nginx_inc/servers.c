@@ -91,18 +91,52 @@ static void emit(struct imp *im, const struct nic_server *s, struct o_gateway *g
                     sections, n_sections);
 }
 
+/* The listeners of s, and the client certificates its VirtualServer's
+ * ingressMTLS asks of its HTTPS one. */
+static void server_listeners(struct imp *im, struct nic_server *s)
+{
+    struct o_gateway *gw = imp_gateway_for(im, "nginx");
+    struct imp_client_cert cc;
+
+    memset(&cc, 0, sizeof(cc));
+    s->sections[s->n_sections++] = imp_listener_add(
+        im, gw, &s->owner, s->owner.root, "HTTP", s->host, NULL, NULL);
+    if (s->secret)
+        s->sections[s->n_sections++] = imp_listener_add(
+            im, gw, &s->owner, s->owner.root, "HTTPS", s->host, s->secret, s->namespace);
+    if (!s->spec || !s->spec->mtls || !nic_policy_mtls(s->spec->mtls, &cc))
+        return;
+    cc.src = s->owner;
+    cc.at = s->spec->mtls_at;
+    s->cc = ARENA_NEW(im->a, struct imp_client_cert);
+    *s->cc = cc;
+    imp_client_cert_ask(im, gw, s->secret ? s->sections[1] : "", s->cc);
+}
+
+/* Client certificates not converted: every path of s answers 500, as NIC
+ * answers for a Policy it cannot apply, never served without them. */
+static void client_certs_refused(struct imp *im, struct nic_server *s)
+{
+    size_t i;
+
+    if (!s->cc || !s->cc->refused)
+        return;
+    imp_report_src(im, &s->owner, s->cc->at, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: client certificates "
+                   "for host '%s': %s; the paths answer 500 instead of being "
+                   "served without them",
+                   *s->host ? s->host : "*", s->cc->refused);
+    for (i = 0; i < s->locs.n; i++)
+        ((struct nic_loc *)s->locs.v[i])->denied = true;
+}
+
 static void server_routes(struct imp *im, struct nic_server *s)
 {
     struct o_gateway *gw = imp_gateway_for(im, "nginx");
-    const char *sections[2];
+    const char *const *sections = s->sections;
     struct ptrvec http = {0}, grpc = {0};
-    size_t i, n = 0;
+    size_t i, n = s->n_sections;
 
-    sections[n++] = imp_listener_add(im, gw, &s->owner, s->owner.root, "HTTP",
-                                     s->host, NULL, NULL);
-    if (s->secret)
-        sections[n++] = imp_listener_add(im, gw, &s->owner, s->owner.root, "HTTPS",
-                                         s->host, s->secret, s->namespace);
     for (i = 0; i < s->locs.n; i++) {
         const struct nic_loc *l = s->locs.v[i];
         if (l->grpc && !s->secret) {
@@ -157,7 +191,14 @@ void nic_servers_write(struct imp *im)
     ptrvec_sort(&nic->servers, cmp_servers);
     for (i = 0; i < nic->servers.n; i++) {
         struct nic_server *s = nic->servers.v[i];
+        if (s->locs.n)
+            server_listeners(im, s);
+    }
+    imp_client_certs_resolve(im);
+    for (i = 0; i < nic->servers.n; i++) {
+        struct nic_server *s = nic->servers.v[i];
         nic_prefix_siblings(im, s);
+        client_certs_refused(im, s);
         if (s->locs.n)
             server_routes(im, s);
     }

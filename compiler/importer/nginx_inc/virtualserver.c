@@ -61,7 +61,7 @@ static void other_fields(struct imp *im, const struct vs_ctx *v,
 /* ---- upstreams ---- */
 
 static const char *const upstream_fields[] = {"name", "service", "port", "type",
-                                              NULL};
+                                              "tls", NULL};
 
 /* Every upstream's fields, reported once whatever uses it. */
 static void upstream_fields_check(struct imp *im, const struct vs_ctx *v)
@@ -73,8 +73,10 @@ static void upstream_fields_check(struct imp *im, const struct vs_ctx *v)
         other_fields(im, v, ups->items[i], upstream_fields);
 }
 
+/* The upstream name, as b; *tls: its tls.enable node when true. */
 static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
-                     const struct ynode *at, struct backend *b, bool *grpc)
+                     const struct ynode *at, struct backend *b, bool *grpc,
+                     const struct ynode **tls)
 {
     const struct ynode *ups = seq(v->upstreams);
     size_t i;
@@ -99,6 +101,9 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
         b->service = slash ? slash + 1 : svc;
         b->port = n;
         *grpc = str_eq(text(ynode_get(u, "type")), "grpc");
+        *tls = ynode_get(ynode_get(u, "tls"), "enable");
+        if (*tls && !((*tls)->kind == YNODE_SCALAR && str_eq((*tls)->text, "true")))
+            *tls = NULL;
         return true;
     }
     not_converted(im, v, at, "no upstream of that name");
@@ -183,9 +188,12 @@ static bool add_backend(struct imp *im, const struct vs_ctx *v, const char *name
     struct backend b;
     struct o_rule tmp;
     bool grpc = false;
+    const struct ynode *tls = NULL;
 
-    if (!upstream(im, v, name, at, &b, &grpc))
+    if (!upstream(im, v, name, at, &b, &grpc, &tls))
         return false;
+    if (tls)
+        nic_policy_backend_tls(im, &v->src, tls, l->egress, &b);
     memset(&tmp, 0, sizeof(tmp));
     tmp.backends = l->backends;
     imp_routes_rule_add_backend(im, &tmp, &b, weight);
@@ -393,7 +401,8 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
                       "the VirtualServer route's");
         return;
     }
-    nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, lv);
+    nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, false,
+                    lv);
     if (ynode_get(r, "route")) {
         subroutes(im, v, r, path, s, lv);
         return;
@@ -404,6 +413,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     l->pols = nic_policy_effective(im, &(struct imp_src){v->owner->label, v->owner->root},
                                    v->owner->name, s->namespace, levels, 3,
                                    &l->denied);
+    l->egress = nic_policy_egress(levels, 3);
     if (!route_path(im, l, path))
         return;
     if (ms)
@@ -542,9 +552,10 @@ static void virtual_server(struct imp *im, const struct crd *o)
     other_fields(im, &v, o->spec, known);
     upstream_fields_check(im, &v);
     spec_level = ARENA_NEW(im->a, struct nic_level);
-    nic_policy_refs(im, &v.src, ynode_get(o->spec, "policies"), o->namespace,
+    nic_policy_refs(im, &v.src, ynode_get(o->spec, "policies"), o->namespace, true,
                     spec_level);
     v.levels[0] = spec_level;
+    s->spec = spec_level;
     if (ynode_get(o->spec, "tls"))
         tls(im, &v, ynode_get(o->spec, "tls"), s);
     routes = seq(ynode_get(o->spec, "routes"));
