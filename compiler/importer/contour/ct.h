@@ -127,6 +127,11 @@ void ct_vhosts_write(struct imp *im);
 bool ct_delegated(struct imp *im, const struct imp_src *user, const struct ynode *at,
                   const char *secret_ns, const char *name, const char *ns,
                   const char *refused);
+/* A Secret reference as Contour reads it (k8s.NamespacedNameFrom):
+ * "namespace/name", or a name, whose namespace is then dflt.  False when
+ * either part is no Kubernetes name, so that no Secret can be found. */
+bool ct_secret_ref(struct imp *im, const char *text, const char *dflt,
+                   const char **ns, const char **name);
 
 /* ---- backend.c ---- */
 

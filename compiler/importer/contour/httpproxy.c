@@ -218,8 +218,7 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
                                         "minimumProtocolVersion",
                                         "maximumProtocolVersion", NULL};
     const char *secret = imp_crd_text(ynode_get(t, "secretName"));
-    const char *slash = secret ? strchr(secret, '/') : NULL;
-    const char *ns;
+    const char *ns, *name;
 
     imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
     if (ct_access_control(im, &x->src, t, "virtual host"))
@@ -232,10 +231,7 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
         x->vh->passthrough = true;
         return;
     }
-    if (!secret ||
-        (slash && !imp_value_dns_label(
-                      arena_strndup(im->a, secret, (size_t)(slash - secret)))) ||
-        !imp_value_dns_subdomain(slash ? slash + 1 : secret)) {
+    if (!ct_secret_ref(im, secret, x->o->namespace, &ns, &name)) {
         /* Contour serves the host without its certificate nowhere, never
          * in clear text either. */
         not_converted(im, &x->src, t, "tls needs a Secret name (or passthrough); "
@@ -243,10 +239,8 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
         x->denied = true;
         return;
     }
-    ns = slash ? arena_strndup(im->a, secret, (size_t)(slash - secret))
-               : x->o->namespace;
     if (!str_eq(ns, x->o->namespace) &&
-        !ct_delegated(im, &x->src, ynode_get(t, "secretName"), ns, slash + 1,
+        !ct_delegated(im, &x->src, ynode_get(t, "secretName"), ns, name,
                       x->o->namespace,
                       "Contour refuses the virtual host; every route of the "
                       "host answers 500")) {
@@ -256,7 +250,7 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
     x->secure = true;
     if (x->vh->secret)
         return;
-    x->vh->secret = slash ? slash + 1 : secret;
+    x->vh->secret = name;
     x->vh->secret_namespace = ns; /* another: listener_add writes the grant */
 }
 
