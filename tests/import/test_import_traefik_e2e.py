@@ -13,6 +13,8 @@ forwardAuth is access control gwc does not carry over exactly: the import
 exits 1 and the route answers 500, never the backend.  The client is
 127.0.0.1.
 """
+import threading
+import time
 import unittest
 
 from estate import ImportedEstate, tls_secret_yaml
@@ -47,6 +49,14 @@ spec:
   - match: Host(`shop.example.com`) && PathPrefix(`/upload`)
     kind: Rule
     middlewares: [{name: small-bodies}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/limited`)
+    kind: Rule
+    middlewares: [{name: small-bodies}, {name: six-a-minute}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/one-at-a-time`)
+    kind: Rule
+    middlewares: [{name: one-at-a-time}]
     services: [{name: api, port: 80}]
   - match: Host(`shop.example.com`) && PathPrefix(`/sso`)
     kind: Rule
@@ -104,6 +114,18 @@ kind: Middleware
 metadata: {name: small-bodies, namespace: default}
 spec:
   buffering: {maxRequestBodyBytes: 1024}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: six-a-minute, namespace: default}
+spec:
+  rateLimit: {average: 6, period: 1m, burst: 3}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: one-at-a-time, namespace: default}
+spec:
+  inFlightReq: {amount: 1, sourceCriterion: {ipStrategy: {}}}
 ---
 apiVersion: traefik.io/v1alpha1
 kind: Middleware
@@ -258,6 +280,35 @@ class ImportedTraefikEstate(ImportedEstate):
                                    body=b"x" * 1024), "api", "/upload")
         self.assertEqual(self.get("shop.example.com", "/upload", method="POST",
                                   body=b"x" * 1025).status, 413)
+
+    # ---- limits ----
+
+    def test_rate_limit(self):
+        # A bucket of burst 3 refilled at 6 a minute: three requests at
+        # once, then 429 (Traefik's refusal) until a token comes back.
+        for i in range(3):
+            self.assertServed(self.get("shop.example.com", "/limited"), "api",
+                              "/limited")
+        self.assertEqual(self.get("shop.example.com", "/limited").status, 429)
+        # The same router's buffering still applies, in the same policy.
+        self.assertEqual(self.get("shop.example.com", "/limited", method="POST",
+                                  body=b"x" * 1025).status, 413)
+
+    def test_in_flight_requests(self):
+        # One request of this client in flight at a time: a second one
+        # meanwhile gets 429; once the first is answered, the next passes.
+        slow = {}
+        t = threading.Thread(target=lambda: slow.update(
+            r=self.get("shop.example.com", "/one-at-a-time?delay=2s", timeout=10)))
+        t.start()
+        try:
+            time.sleep(0.5)  # the slow request is in flight for 2 s
+            self.assertEqual(self.get("shop.example.com", "/one-at-a-time").status, 429)
+        finally:
+            t.join()
+        self.assertEqual(slow["r"].status, 200)
+        self.assertServed(self.get("shop.example.com", "/one-at-a-time/x"), "api",
+                          "/one-at-a-time/x")
 
     # ---- access control ----
 
