@@ -408,5 +408,65 @@ class ImportedTraefikTCPEstate(ImportedEstate):
         self.assertServed(self.get("www.example.com", "/"), "web")
 
 
+TCP_MIDDLEWARE_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: db, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: HostSNI(`*`)
+    priority: 100
+    middlewares: [{name: office}]
+    services: [{name: db, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: MiddlewareTCP
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: fallback, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: HostSNI(`*`)
+    priority: 1
+    services: [{name: spare, port: 80}]
+"""
+
+
+class ImportedTraefikTCPMiddlewareEstate(ImportedEstate):
+    """A MiddlewareTCP ipAllowList: Traefik closes the connections of
+    addresses outside the list (127.0.0.1 here), and its router ranked
+    below never sees them.  gwc has no address lists for TCP routes: the
+    import fails closed (exit 1), the port's listener has no route, and
+    nginx closes every connection; the router ranked below does not get
+    the port."""
+    SERVICES = ["db", "spare"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [TCP_MIDDLEWARE_ESTATE]
+
+    @classmethod
+    def backends(cls, ca):
+        return {"db": {"mode": "tcp"}, "spare": {"mode": "tcp"}}
+
+    def test_import_fails_closed(self):
+        self.assertIn("spec.ipAllowList: access control not converted: gwc has no "
+                      "address lists for TCP and TLS routes", self.imported.stderr)
+        self.assertIn("[GW0831]", self.imported.stderr)
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_connections_are_closed_not_served(self):
+        with self.assertRaises((ConnectionError, OSError)):
+            client.tcp_exchange(self.http, ["TEST"], timeout=3)
+
+
 if __name__ == "__main__":
     unittest.main()

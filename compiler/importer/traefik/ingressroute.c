@@ -357,7 +357,8 @@ void tr_ingress_routes(struct imp *im)
         if (str_eq(o->kind, "IngressRoute"))
             ingress_route(im, o);
         else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService") &&
-                 !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP"))
+                 !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP") &&
+                 !str_eq(o->kind, "MiddlewareTCP")) /* reported where used (l4.c) */
             imp_report_src(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
                            "not converted: gwc does not convert %s", o->kind);
     }
