@@ -434,6 +434,19 @@ spec:
   - match: HostSNI(`*`)
     priority: 1
     services: [{name: spare, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: vault, namespace: default}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: HostSNI(`vault.example.com`)
+    middlewares: [{name: office}]
+    services: [{name: vault, port: 80}]
+  - match: HostSNI(`*`)
+    services: [{name: any, port: 80}]
+  tls: {passthrough: true}
 """
 
 
@@ -444,7 +457,7 @@ class ImportedTraefikTCPMiddlewareEstate(ImportedEstate):
     import fails closed (exit 1), the port's listener has no route, and
     nginx closes every connection; the router ranked below does not get
     the port."""
-    SERVICES = ["db", "spare"]
+    SERVICES = ["db", "spare", "vault", "any"]
     IMPORT_EXIT = 1
 
     @classmethod
@@ -453,7 +466,10 @@ class ImportedTraefikTCPMiddlewareEstate(ImportedEstate):
 
     @classmethod
     def backends(cls, ca):
-        return {"db": {"mode": "tcp"}, "spare": {"mode": "tcp"}}
+        pair = ca.issue("any", ["vault.example.com", "other.example.com"])
+        tls = {"mode": "tls", "cert": pair.cert, "key": pair.key}
+        return {"db": {"mode": "tcp"}, "spare": {"mode": "tcp"}, "vault": tls,
+                "any": tls}
 
     def test_import_fails_closed(self):
         self.assertIn("spec.ipAllowList: access control not converted: gwc has no "
@@ -466,6 +482,16 @@ class ImportedTraefikTCPMiddlewareEstate(ImportedEstate):
     def test_connections_are_closed_not_served(self):
         with self.assertRaises((ConnectionError, OSError)):
             client.tcp_exchange(self.http, ["TEST"], timeout=3)
+
+    def test_sni_of_the_closed_router_is_not_passed_to_the_catch_all(self):
+        # Traefik's HostSNI(`vault.example.com`) router takes that name and
+        # refuses 127.0.0.1; HostSNI(`*`) never sees it.
+        with self.assertRaises((ConnectionError, OSError)):
+            client.tcp_exchange(self.https, ["IS_TLS"], tls=True,
+                                sni="vault.example.com", timeout=3)
+        x = client.tcp_exchange(self.https, ["IS_TLS", "TEST"], tls=True,
+                                sni="other.example.com")
+        self.assertEqual(x.json()["service"], "any")
 
 
 if __name__ == "__main__":
