@@ -104,10 +104,13 @@ struct o_cors {
     int64_t max_age;
 };
 
+struct o_filters;
+
 struct o_backend {
     const char *name, *namespace; /* namespace: written when not the route's */
     int64_t port;
     int64_t weight; /* -1: unset */
+    const struct o_filters *filters; /* backendRef header modifiers, or NULL */
 };
 
 struct o_session {

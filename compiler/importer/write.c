@@ -531,8 +531,13 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
     }
     if (r->backends.n) {
         b = doc_put(w->a, d, "backendRefs", doc_seq(w->a));
-        for (i = 0; i < r->backends.n; i++)
-            doc_push(w->a, b, backend(w, r->backends.v[i]));
+        for (i = 0; i < r->backends.n; i++) {
+            const struct o_backend *be = r->backends.v[i];
+            struct doc *bd = doc_push(w->a, b, backend(w, be));
+            struct doc *fs = be->filters ? filters(w, be->filters) : NULL;
+            if (fs && fs->n)
+                doc_put(w->a, bd, "filters", fs);
+        }
     }
     if (r->filters && (r->filters->timeout || r->filters->request_timeout) &&
         route->kind == KIND_HTTP_ROUTE) {

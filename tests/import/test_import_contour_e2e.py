@@ -69,6 +69,21 @@ spec:
   - conditions: [{prefix: /sticky}]
     loadBalancerPolicy: {strategy: Cookie}
     services: [{name: canary, port: 80}]
+  - conditions: [{prefix: /per-service}]
+    requestHeadersPolicy:
+      set: [{name: X-Route, value: shop}]
+    services:
+    - name: web
+      port: 80
+      weight: 1
+      requestHeadersPolicy:
+        set: [{name: X-Service, value: web}]
+        remove: [X-Debug]
+      responseHeadersPolicy:
+        set: [{name: X-Answered-By, value: web}]
+    - name: api
+      port: 80
+      weight: 1
   includes:
   - name: blog
     namespace: marketing
@@ -203,6 +218,26 @@ class ImportedContourEstate(ImportedEstate):
         self.assertEqual(r.echo["headers"].get("X-Via"), ["contour"])
         self.assertNotIn("X-Debug", r.echo["headers"])
         self.assertEqual(r.header("X-Served-By"), "gwc")
+
+    def test_per_service_header_policies(self):
+        # A service's own header policies change only the requests it gets
+        # and its answers; the route's apply to both services.
+        seen = set()
+        for _ in range(60):
+            r = self.get("shop.example.com", "/per-service", headers={"X-Debug": "1"})
+            self.assertEqual(r.status, 200)
+            service = r.echo["service"]
+            seen.add(service)
+            self.assertEqual(r.echo["headers"].get("X-Route"), ["shop"])
+            if service == "web":
+                self.assertEqual(r.echo["headers"].get("X-Service"), ["web"])
+                self.assertNotIn("X-Debug", r.echo["headers"])
+                self.assertEqual(r.header("X-Answered-By"), "web")
+            else:
+                self.assertNotIn("X-Service", r.echo["headers"])
+                self.assertEqual(r.echo["headers"].get("X-Debug"), ["1"])
+                self.assertEqual(r.header("X-Answered-By"), None)
+        self.assertEqual(seen, {"web", "api"})
 
     def test_redirect_policy(self):
         # statusCode 301; scheme, port and path kept.
