@@ -17,6 +17,7 @@ exist (Contour: 502).
 import unittest
 
 from estate import ImportedEstate, tls_secret_yaml
+from gwtest import client
 
 ESTATE = """apiVersion: projectcontour.io/v1
 kind: HTTPProxy
@@ -117,6 +118,16 @@ spec:
 ---
 apiVersion: projectcontour.io/v1
 kind: HTTPProxy
+metadata: {name: mq, namespace: web}
+spec:
+  virtualhost:
+    fqdn: mq.example.com
+    tls: {secretName: mq-tls}
+  tcpproxy:
+    services: [{name: mq, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
 metadata: {name: app, namespace: web}
 spec:
   virtualhost:
@@ -156,13 +167,27 @@ spec:
 
 class ImportedContourEstate(ImportedEstate):
     SERVICES = [("api", "web"), ("canary", "web"), ("web", "web"),
-                ("blog", "marketing")]
+                ("blog", "marketing"), ("mq", "web")]
     IMPORT_EXIT = 1
 
     @classmethod
     def documents(cls, ca):
         pair = ca.issue("secure", dns_names=["secure.example.com"])
-        return [ESTATE, tls_secret_yaml("secure-tls", pair, "web")]
+        mq = ca.issue("mq", dns_names=["mq.example.com"])
+        return [ESTATE, tls_secret_yaml("secure-tls", pair, "web"),
+                tls_secret_yaml("mq-tls", mq, "web")]
+
+    @classmethod
+    def backends(cls, ca):
+        return {"mq": {"mode": "tcp"}}
+
+    def test_tcpproxy_behind_tls_termination(self):
+        # Envoy ends TLS with the virtual host's certificate and forwards
+        # the plain stream to the tcpproxy's service.
+        x = client.tcp_exchange(self.https, ["IS_TLS", "TEST"], tls=True,
+                                sni="mq.example.com")
+        self.assertEqual(x.replies[0], "false")
+        self.assertEqual(x.json()["service"], "mq")
 
     def test_import_reports_access_control_and_exits_1(self):
         self.assertIn("converting as contour", self.imported.stderr)

@@ -66,7 +66,8 @@ struct ct_vhost {
     const char *namespace; /* the Gateway's: the owner's */
     const char *secret, *secret_namespace;
     bool passthrough;
-    struct ptrvec tls_backends; /* passthrough tcpproxy: struct o_backend * */
+    bool terminate; /* tcpproxy behind TLS termination (secret) */
+    struct ptrvec tls_backends; /* tcpproxy: struct o_backend * */
     const char *tls_owner;      /* the HTTPProxy of the TLSRoute */
     struct ptrvec routes;       /* struct ct_route *, in Contour's order */
     /* Its access control is not converted: every route answers 500, the

@@ -4,7 +4,8 @@
  *   - a root has spec.virtualhost (fqdn, tls); only roots do.  Two roots
  *     with one fqdn are both invalid (Contour serves neither);
  *   - tls.secretName ("ns/name" with a TLSCertificateDelegation,
- *     delegation.c) is the HTTPS certificate; tls.passthrough with tcpproxy is TLS passthrough
+ *     delegation.c) is the HTTPS certificate; tls.passthrough with tcpproxy is TLS passthrough,
+ *     tcpproxy behind tls.secretName TLS termination (a TLSRoute either way)
  *     (a TLSRoute); a TLS vhost answers port 80 with a 301 except on
  *     permitInsecure routes;
  *   - includes (name, namespace, conditions: prefix and header) put the
@@ -263,12 +264,15 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
     int64_t port, w;
 
     imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
-    if (!x->vh->passthrough) {
-        not_converted(im, &x->src, t, "a tcpproxy behind TLS termination needs "
-                                      "a TLSRoute in Terminate mode, which gwc "
-                                      "does not write; use tls.passthrough");
+    if (!x->vh->passthrough && !x->secure) {
+        not_converted(im, &x->src, t, "Contour serves a tcpproxy only behind "
+                                      "tls (passthrough or a secretName)");
         return;
     }
+    /* Behind termination Envoy forwards the decrypted stream: a TLSRoute
+     * on a TLS listener in Terminate mode, which takes port 443 of the
+     * host from its HTTPS routes, as Envoy's TCP proxy filter chain does. */
+    x->vh->terminate = !x->vh->passthrough;
     x->vh->tls_owner = x->o->name;
     for (i = 0; svcs && i < svcs->n; i++) {
         const struct ynode *s = svcs->items[i], *pn = ynode_get(s, "port");

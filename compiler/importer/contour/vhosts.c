@@ -130,8 +130,11 @@ static struct group *group_of(struct imp *im, struct index *groups,
     return g;
 }
 
+/* tls_host: port 80 redirects the routes without permitInsecure (even
+ * when a tcpproxy leaves no HTTPS listener for them). */
 static void http_routes(struct imp *im, const struct ct_vhost *v,
-                        struct o_gateway *gw, const char *http, const char *https)
+                        struct o_gateway *gw, const char *http, const char *https,
+                        bool tls_host)
 {
     const char *host = *v->host ? imp_name_host_label(im->a, v->host) : "all-hosts";
     struct index groups = {0};
@@ -143,7 +146,7 @@ static void http_routes(struct imp *im, const struct ct_vhost *v,
         struct group *g = group_of(im, &groups, &order, r);
         if (https)
             ptrvec_push(im->a, &g->secure, rule_of(im, v, r, i, false));
-        if (!https || r->plain == CT_PLAIN_SERVE)
+        if (!tls_host || r->plain == CT_PLAIN_SERVE)
             ptrvec_push(im->a, &g->plain, rule_of(im, v, r, i, false));
         else if (r->plain == CT_PLAIN_REDIRECT)
             ptrvec_push(im->a, &g->plain, rule_of(im, v, r, i, true));
@@ -152,7 +155,7 @@ static void http_routes(struct imp *im, const struct ct_vhost *v,
         const struct group *g = order.v[i];
         const char *base = arena_printf(im->a, "%s-%s", g->owner, host);
         imp_routes_emit(im, KIND_HTTP_ROUTE, g->namespace,
-                        https ? arena_printf(im->a, "%s-http", base) : base,
+                        tls_host ? arena_printf(im->a, "%s-http", base) : base,
                         v->host, gw, &g->plain, &http, 1);
         if (https)
             imp_routes_emit(im, KIND_HTTP_ROUTE, g->namespace, base, v->host, gw,
@@ -163,7 +166,7 @@ static void http_routes(struct imp *im, const struct ct_vhost *v,
 static void tls_route(struct imp *im, const struct ct_vhost *v,
                       struct o_gateway *gw)
 {
-    const char *section = listener(im, gw, v, "TLS", NULL);
+    const char *section = listener(im, gw, v, "TLS", v->terminate ? v->secret : NULL);
     struct o_rule *rule = imp_routes_rule_new(im, v->owner.root, NULL, 0, NULL, 0);
     struct ptrvec rules = {0};
 
@@ -181,14 +184,14 @@ static void vhost_write(struct imp *im, struct ct_vhost *v)
     const char *http, *https = NULL;
 
     string_prefixes(im, v);
-    if (v->passthrough && v->tls_backends.n && !v->denied)
+    if ((v->passthrough || v->terminate) && v->tls_backends.n && !v->denied)
         tls_route(im, v, gw);
     if (!v->routes.n)
         return;
     http = listener(im, gw, v, "HTTP", NULL);
-    if (v->secret && !v->passthrough)
+    if (v->secret && !v->passthrough && !v->terminate)
         https = listener(im, gw, v, "HTTPS", v->secret);
-    http_routes(im, v, gw, http, https);
+    http_routes(im, v, gw, http, https, v->secret && !v->passthrough);
 }
 
 static int cmp_vhosts(const void *pa, const void *pb)
