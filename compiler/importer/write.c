@@ -420,7 +420,9 @@ static struct doc *filters(struct writer *w, const struct o_filters *f)
 {
     struct doc *fs = doc_seq(w->a);
 
-    if (f->redirect) {
+    if (f->redirect) { /* a redirect rule takes CORS only besides */
+        if (f->cors)
+            cors(w, fs, f->cors);
         redirect(w, fs, f->redirect);
         return fs;
     }

@@ -89,6 +89,9 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
         rd->scheme = "https";
         rd->code = 301;
         f->redirect = rd;
+        /* Contour gives the insecure virtual host the corsPolicy too:
+         * Envoy's CORS filter answers a preflight before the redirect. */
+        f->cors = r->filters ? r->filters->cors : NULL;
         return imp_routes_rule_new(im, r->src.root, r->matches, r->n_matches, f,
                                    group);
     }
