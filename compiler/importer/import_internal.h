@@ -227,6 +227,11 @@ struct o_ref { /* a Secret or Service; namespace NULL: the policy's */
     int64_t port; /* Services */
 };
 
+struct o_hsts { /* ClientPolicy hsts */
+    int64_t max_age;
+    bool include_subdomains, preload;
+};
+
 struct o_rate {
     int64_t requests, burst;
     const char *per; /* Second | Minute */
@@ -281,6 +286,7 @@ struct o_gwc_policy {
     int64_t reject_status; /* rejectStatusCode; 0: unset */
     const char **exempt;
     size_t n_exempt;
+    const struct o_hsts *hsts;
     /* BackendPolicy */
     const char *connect_timeout, *send_timeout, *read_timeout;
     const struct o_load_balancing *load_balancing;

@@ -702,6 +702,14 @@ static void client_spec(struct writer *w, struct doc *spec,
         if (p->reject_status)
             doc_put(w->a, l, "rejectStatusCode", doc_int(w->a, p->reject_status));
     }
+    if (p->hsts) {
+        struct doc *h = doc_put(w->a, spec, "hsts", doc_map(w->a));
+        doc_put(w->a, h, "maxAgeSeconds", doc_int(w->a, p->hsts->max_age));
+        if (p->hsts->include_subdomains)
+            doc_put(w->a, h, "includeSubDomains", doc_bool(w->a, true));
+        if (p->hsts->preload)
+            doc_put(w->a, h, "preload", doc_bool(w->a, true));
+    }
 }
 
 static void retry(struct writer *w, struct doc *spec, const struct o_retry *r)

@@ -36,7 +36,9 @@ struct nic_level {
     struct ptrvec deny_at;           /* where each deny list was named */
     struct ptrvec rates;             /* struct nic_policy *: rateLimit */
     const struct nic_policy *basic;  /* the first basicAuth */
+    const struct nic_policy *hsts;   /* the first hsts (spec level only) */
     bool deny; /* a reference NIC answers 500 for, or not converted exactly */
+    bool spec; /* a VirtualServer's spec.policies */
 };
 
 /* One nginx location (an Ingress path, a VirtualServer route or match). */
@@ -119,9 +121,11 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s);
 
 /* policies.c */
 /* A level from refs (a list of {name, namespace}; NULL: none) of an
- * object of namespace ns, or from the nginx.org/policies annotation at. */
+ * object of namespace ns (spec: a VirtualServer's spec.policies), or from
+ * the nginx.org/policies annotation at. */
 void nic_policy_refs(struct imp *im, const struct imp_src *src,
-                     const struct ynode *refs, const char *ns, struct nic_level *lv);
+                     const struct ynode *refs, const char *ns, bool spec,
+                     struct nic_level *lv);
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
                            struct nic_level *lv);

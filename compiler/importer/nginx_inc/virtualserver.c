@@ -393,7 +393,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
                       "the VirtualServer route's");
         return;
     }
-    nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, lv);
+    nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, false, lv);
     if (ynode_get(r, "route")) {
         subroutes(im, v, r, path, s, lv);
         return;
@@ -542,11 +542,18 @@ static void virtual_server(struct imp *im, const struct crd *o)
     other_fields(im, &v, o->spec, known);
     upstream_fields_check(im, &v);
     spec_level = ARENA_NEW(im->a, struct nic_level);
-    nic_policy_refs(im, &v.src, ynode_get(o->spec, "policies"), o->namespace,
+    nic_policy_refs(im, &v.src, ynode_get(o->spec, "policies"), o->namespace, true,
                     spec_level);
     v.levels[0] = spec_level;
     if (ynode_get(o->spec, "tls"))
         tls(im, &v, ynode_get(o->spec, "tls"), s);
+    if (spec_level->hsts && !s->secret) {
+        imp_report_src(im, &v.src, ynode_get(o->spec, "policies"),
+                       DIAG_IMPORT_POLICY_INVALID,
+                       "NIC refuses an HSTS Policy on a VirtualServer without "
+                       "TLS and answers 500 on its paths; so does the output");
+        spec_level->deny = true;
+    }
     routes = seq(ynode_get(o->spec, "routes"));
     for (i = 0; routes && i < routes->n; i++)
         route(im, &v, routes->items[i], s, NULL);
