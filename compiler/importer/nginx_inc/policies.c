@@ -51,12 +51,19 @@ static const struct {
                         "key authentication"},
     {"basicAuth", NP_BASIC, NULL},
     {"cache", NP_OTHER, "gwc does not cache responses"},
-    {"cors", NP_OTHER, "NIC's CORS Policy is not converted yet"},
+    {"cors", NP_OTHER, "NIC answers every OPTIONS request 204 itself and sends "
+                       "its CORS headers on every response (a single origin "
+                       "whatever the request's Origin), where gwc's CORS "
+                       "filter answers preflights only, to allowed origins"},
     {"egressMTLS", NP_OTHER, "a client certificate towards the backends is not "
                              "converted yet (BackendTLSPolicy has no client "
                              "certificate)"},
-    {"externalAuth", NP_DENY, "NIC's external authentication is not converted "
-                              "to gwc's externalAuth yet"},
+    {"externalAuth", NP_DENY, "NIC's auth subrequest carries the client's Host "
+                              "and X-Scheme (no X-Original-URI) and its sign-in "
+                              "is an internal redirect to a proxied location, "
+                              "where gwc's externalAuth sends the auth Service's "
+                              "Host with X-Original-URI and redirects the client "
+                              "(virtualserver.go generateExternalAuthLocation)"},
     {"hsts", NP_HSTS, NULL},
     {"ingressMTLS", NP_DENY, "client certificate verification is the Gateway's "
                              "TLS frontend validation, which gwc does not write "
