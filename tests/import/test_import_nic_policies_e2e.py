@@ -165,6 +165,26 @@ spec:
   - path: /
     action: {pass: web}
 ---
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: legacy
+  namespace: default
+  annotations:
+    nginx.org/hsts: "true"
+    nginx.org/hsts-max-age: "63072000"
+    nginx.org/hsts-include-subdomains: "true"
+spec:
+  ingressClassName: nginx
+  tls:
+  - {hosts: [legacy.example.com], secretName: legacy-tls}
+  rules:
+  - host: legacy.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+---
 """ + policy("hsts", "  hsts: {maxAge: 31536000, includeSubDomains: true, preload: true}\n")
 
 
@@ -176,7 +196,9 @@ class ImportedNicHsts(ImportedEstate):
     @classmethod
     def documents(cls, ca):
         pair = ca.issue("secure", dns_names=["secure.example.com"])
-        return [HSTS_ESTATE, tls_secret_yaml("secure-tls", pair)]
+        legacy = ca.issue("legacy", dns_names=["legacy.example.com"])
+        return [HSTS_ESTATE, tls_secret_yaml("secure-tls", pair),
+                tls_secret_yaml("legacy-tls", legacy)]
 
     def test_output_passes_check(self):
         self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
@@ -191,6 +213,14 @@ class ImportedNicHsts(ImportedEstate):
                               if k.lower() == "strict-transport-security"]), 1)
         self.assertIsNone(self.get("secure.example.com", "/").header(
             "Strict-Transport-Security"))
+
+    def test_hsts_annotations_of_an_ingress(self):
+        # nginx.org/hsts with a two-year max-age and includeSubDomains:
+        # NIC's Ingress template adds preload.
+        r = self.get_tls("legacy.example.com", "/")
+        self.assertServed(r, "web", "/")
+        self.assertEqual(r.header("Strict-Transport-Security"),
+                         "max-age=63072000; includeSubDomains; preload")
 
 
 if __name__ == "__main__":

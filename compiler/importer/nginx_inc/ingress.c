@@ -101,6 +101,15 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
             nic_policy_annotation(im, &ni->src, ni->ann.policies,
                                   imp_object_namespace(im, &in->obj), ni->level);
         }
+        if (ni->ann.hsts_at && str_eq(ni->ann.mergeable, "minion")) {
+            imp_report_src(im, &ni->src, ni->ann.hsts_at, DIAG_IMPORT_IGNORED,
+                           "ignored: NIC takes HSTS from the master of mergeable "
+                           "Ingresses, not from minions");
+        } else if (ni->ann.hsts_at) {
+            if (!ni->level)
+                ni->level = ARENA_NEW(im->a, struct nic_level);
+            nic_policy_hsts_annotations(im, &ni->src, &ni->ann, ni->level);
+        }
         ptrvec_push(im->a, out, ni);
     }
     ptrvec_sort(out, cmp_age);

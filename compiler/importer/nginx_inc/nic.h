@@ -79,6 +79,9 @@ struct nic_ann {
     size_t n_grpc, n_rewrites;
     struct ptrvec request_set;  /* o_header * */
     const struct ynode *policies; /* nginx.org/policies */
+    const struct ynode *hsts_at;  /* nginx.org/hsts "true", or NULL */
+    struct o_hsts hsts;           /* and the hsts-* annotations */
+    const struct ynode *hsts_proxy; /* hsts-behind-proxy "true" */
     bool denied;                /* access control not converted */
 };
 
@@ -126,6 +129,9 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s);
 void nic_policy_refs(struct imp *im, const struct imp_src *src,
                      const struct ynode *refs, const char *ns, bool spec,
                      struct nic_level *lv);
+/* The nginx.org/hsts annotations of an Ingress (src) into its level. */
+void nic_policy_hsts_annotations(struct imp *im, const struct imp_src *src,
+                                 const struct nic_ann *ann, struct nic_level *lv);
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
                            struct nic_level *lv);

@@ -623,6 +623,42 @@ void nic_policy_refs(struct imp *im, const struct imp_src *src,
     level_done(im, lv);
 }
 
+/* NIC's Ingress template (nginx.ingress.tmpl) sends "max-age=N;
+ * [includeSubDomains; ]preload" on HTTPS responses, always, hiding the
+ * backend's header: ClientPolicy hsts, but for a preload gwc's CRD refuses
+ * (the default max-age, a month, is one).  behind-proxy sends it on plain
+ * HTTP too when X-Forwarded-Proto says https: not converted. */
+void nic_policy_hsts_annotations(struct imp *im, const struct imp_src *src,
+                                 const struct nic_ann *ann, struct nic_level *lv)
+{
+    struct nic_policy *p;
+
+    if (!ann->hsts_at)
+        return;
+    if (ann->hsts_proxy) {
+        imp_report_src(im, src, ann->hsts_proxy, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: with hsts-behind-proxy NIC sends the "
+                       "header whenever X-Forwarded-Proto is https, plain HTTP "
+                       "included; gwc sends it on HTTPS listeners only");
+        return;
+    }
+    p = ARENA_NEW(im->a, struct nic_policy);
+    p->src = *src;
+    p->at = ann->hsts_at;
+    p->kind = NP_HSTS;
+    p->converted = true;
+    p->hsts = ann->hsts;
+    p->hsts.preload = ann->hsts.include_subdomains && ann->hsts.max_age >= 31536000;
+    if (!p->hsts.preload)
+        imp_report_src(im, src, ann->hsts_at, DIAG_IMPORT_APPROXIMATED,
+                       "NIC always adds preload; gwc's hsts takes it with "
+                       "includeSubDomains and a max-age of a year or more only "
+                       "(the preload list's requirements), so it is left out "
+                       "of max-age=%lld",
+                       (long long)ann->hsts.max_age);
+    lv->hsts = p;
+}
+
 /* "a, b, other-namespace/c" */
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
