@@ -284,7 +284,6 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
     return true;
 }
 
-
 static void service_fields(struct imp *im, const struct ct_proxy_ctx *x,
                            const struct ynode *s)
 {

@@ -208,7 +208,8 @@ static struct tr_limit *convert(struct imp *im, const struct crd *o,
     return l;
 }
 
-struct tr_policy *tr_limits_policy(struct imp *im, struct tr_router *r)
+/* r's own ClientPolicy, made when new. */
+static struct tr_policy *limits_policy(struct imp *im, struct tr_router *r)
 {
     struct tr_policy *t = r->limits;
 
@@ -239,7 +240,7 @@ bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct crd *o,
 
     if (!l->ok)
         return l->none;
-    t = tr_limits_policy(im, r);
+    t = limits_policy(im, r);
     imp_origin_add(im, &t->p.origins, o->root);
     if (!l->rate) {
         /* Two in-flight limits by one source: the smaller decides. */

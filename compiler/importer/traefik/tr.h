@@ -157,8 +157,6 @@ bool tr_limit_kind(const char *kind);
  * (false: reported, not converted). */
 bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct crd *o,
                     const struct ynode *m);
-/* r's own ClientPolicy, made when new. */
-struct tr_policy *tr_limits_policy(struct imp *im, struct tr_router *r);
 
 /* r's policies target route rt, which serves r. */
 void tr_policies_target(struct imp *im, const struct tr_router *r,
