@@ -142,6 +142,9 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
         return true;
     }
     x->r.secret = imp_crd_text(ynode_get(tls, "secretName"));
+    if (x->r.secret &&
+        !tr_secret_name_ok(im, &x->r.src, ynode_get(tls, "secretName"), x->r.secret))
+        return false;
     if (!x->r.secret) {
         imp_report_src(
             im, &x->r.src, tls, DIAG_IMPORT_TLS,

@@ -165,6 +165,11 @@ void tr_policies_target(struct imp *im, const struct tr_router *r,
 void tr_policies_write(struct imp *im);
 
 /* ingressroute.c */
+/* Traefik reads tls.secretName as a Secret of the route's namespace
+ * (getTLS): a name such as "namespace/name" finds none, and the routes
+ * get the default certificate.  Reported at at; false then. */
+bool tr_secret_name_ok(struct imp *im, const struct imp_src *src,
+                       const struct ynode *at, const char *secret);
 void tr_ingress_routes(struct imp *im);
 /* A Service port or TraefikService of ns as r's backends (false: reported). */
 bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
