@@ -420,14 +420,14 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
                       "(Gateway API's default is 1)");
         {
             struct o_rule tmp;
-            struct o_backend *added;
             memset(&tmp, 0, sizeof(tmp));
             tmp.backends = r->backends;
             imp_routes_rule_add_backend(im, &tmp, &b,
                                         weighted && sum > 0 ? (w < 0 ? 0 : w) : -1);
+            if (tmp.backends.n > r->backends.n) /* b.service is checked above */
+                ((struct o_backend *)tmp.backends.v[tmp.backends.n - 1])->filters =
+                    service_headers(im, x, s, r);
             r->backends = tmp.backends;
-            added = r->backends.v[r->backends.n - 1];
-            added->filters = service_headers(im, x, s, r);
         }
     }
     if (!r->backends.n)
