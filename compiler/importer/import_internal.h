@@ -104,10 +104,13 @@ struct o_cors {
     int64_t max_age;
 };
 
+struct o_filters;
+
 struct o_backend {
     const char *name, *namespace; /* namespace: written when not the route's */
     int64_t port;
     int64_t weight; /* -1: unset */
+    const struct o_filters *filters; /* backendRef header modifiers, or NULL */
 };
 
 struct o_session {
@@ -233,6 +236,11 @@ struct o_ref { /* a Secret or Service; namespace NULL: the policy's */
     int64_t port; /* Services */
 };
 
+struct o_hsts { /* ClientPolicy hsts */
+    int64_t max_age;
+    bool include_subdomains, preload;
+};
+
 struct o_rate {
     int64_t requests, burst;
     const char *per; /* Second | Minute */
@@ -296,6 +304,7 @@ struct o_gwc_policy {
     int64_t reject_status; /* rejectStatusCode; 0: unset */
     const char **exempt;
     size_t n_exempt;
+    const struct o_hsts *hsts;
     /* BackendPolicy */
     const char *connect_timeout, *send_timeout, *read_timeout;
     const struct o_load_balancing *load_balancing;

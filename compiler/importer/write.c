@@ -468,7 +468,9 @@ static struct doc *filters(struct writer *w, const struct o_filters *f)
 {
     struct doc *fs = doc_seq(w->a);
 
-    if (f->redirect) {
+    if (f->redirect) { /* a redirect rule takes CORS only besides */
+        if (f->cors)
+            cors(w, fs, f->cors);
         redirect(w, fs, f->redirect);
         return fs;
     }
@@ -579,8 +581,13 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
     }
     if (r->backends.n) {
         b = doc_put(w->a, d, "backendRefs", doc_seq(w->a));
-        for (i = 0; i < r->backends.n; i++)
-            doc_push(w->a, b, backend(w, r->backends.v[i]));
+        for (i = 0; i < r->backends.n; i++) {
+            const struct o_backend *be = r->backends.v[i];
+            struct doc *bd = doc_push(w->a, b, backend(w, be));
+            struct doc *fs = be->filters ? filters(w, be->filters) : NULL;
+            if (fs && fs->n)
+                doc_put(w->a, bd, "filters", fs);
+        }
     }
     if (r->filters && (r->filters->timeout || r->filters->request_timeout) &&
         route->kind == KIND_HTTP_ROUTE) {
@@ -749,6 +756,14 @@ static void client_spec(struct writer *w, struct doc *spec,
             doc_put(w->a, l, "exemptCIDRs", strings(w, p->exempt, p->n_exempt));
         if (p->reject_status)
             doc_put(w->a, l, "rejectStatusCode", doc_int(w->a, p->reject_status));
+    }
+    if (p->hsts) {
+        struct doc *h = doc_put(w->a, spec, "hsts", doc_map(w->a));
+        doc_put(w->a, h, "maxAgeSeconds", doc_int(w->a, p->hsts->max_age));
+        if (p->hsts->include_subdomains)
+            doc_put(w->a, h, "includeSubDomains", doc_bool(w->a, true));
+        if (p->hsts->preload)
+            doc_put(w->a, h, "preload", doc_bool(w->a, true));
     }
 }
 

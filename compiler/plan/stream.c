@@ -294,6 +294,26 @@ static bool has_entry(const struct ptrvec *v, const char *hostname)
     return false;
 }
 
+/* Would an entry so far, or an HTTPS listener of the socket, take SNI
+ * names of hostname (a more general name or the default)? */
+static bool taken_elsewhere(const struct l4_sock *s, const struct ptrvec *entries,
+                            const char *hostname)
+{
+    size_t i;
+
+    for (i = 0; i < entries->n; i++) {
+        const struct sni_entry *e = entries->v[i];
+        if (*e->target && listener_takes(e->hostname, hostname))
+            return true;
+    }
+    for (i = 0; i < s->https.n; i++) {
+        const struct eff_listener *l = s->https.v[i];
+        if (listener_takes(l->hostname, hostname))
+            return true;
+    }
+    return false;
+}
+
 static void tls_entries(struct planner *p, const struct l4_sock *s, struct ptrvec *out)
 {
     struct ptrvec atts = {0};
@@ -328,6 +348,21 @@ static void tls_entries(struct planner *p, const struct l4_sock *s, struct ptrve
             e->passthrough = a->listener->passthrough;
             ptrvec_push(p->a, out, e);
         }
+    }
+    /* Listener isolation also holds for a listener no route claims its
+     * hostname on: SNI names it picks are closed, never handed to a less
+     * specific listener's routes. */
+    for (i = 0; i < s->listeners.n; i++) {
+        const struct eff_listener *l = s->listeners.v[i];
+        struct sni_entry *e;
+        if (!l->hostname || has_entry(out, l->hostname) ||
+            !taken_elsewhere(s, out, l->hostname))
+            continue;
+        e = ARENA_NEW(p->a, struct sni_entry);
+        e->hostname = l->hostname;
+        e->target = "";
+        e->passthrough = l->passthrough;
+        ptrvec_push(p->a, out, e);
     }
 }
 
@@ -482,6 +517,11 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
             const char *hop;
             struct plan_stream_server *h;
 
+            if (!*e->target) { /* closed: no hop */
+                plan_map_add(p, m, MAP_KEY_HOSTNAME, e->hostname,
+                             plan_text_literal(p->a, ""));
+                continue;
+            }
             if (!e->passthrough)
                 hop = term_hop;
             else {

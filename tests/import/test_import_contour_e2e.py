@@ -17,6 +17,7 @@ exist (Contour: 502).
 import unittest
 
 from estate import ImportedEstate, tls_secret_yaml
+from gwtest import client
 
 ESTATE = """apiVersion: projectcontour.io/v1
 kind: HTTPProxy
@@ -69,6 +70,21 @@ spec:
   - conditions: [{prefix: /sticky}]
     loadBalancerPolicy: {strategy: Cookie}
     services: [{name: canary, port: 80}]
+  - conditions: [{prefix: /per-service}]
+    requestHeadersPolicy:
+      set: [{name: X-Route, value: shop}]
+    services:
+    - name: web
+      port: 80
+      weight: 1
+      requestHeadersPolicy:
+        set: [{name: X-Service, value: web}]
+        remove: [X-Debug]
+      responseHeadersPolicy:
+        set: [{name: X-Answered-By, value: web}]
+    - name: api
+      port: 80
+      weight: 1
   includes:
   - name: blog
     namespace: marketing
@@ -99,6 +115,16 @@ spec:
     permitInsecure: true
     services: [{name: canary, port: 80}]
   - services: [{name: web, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: mq, namespace: web}
+spec:
+  virtualhost:
+    fqdn: mq.example.com
+    tls: {secretName: mq-tls}
+  tcpproxy:
+    services: [{name: mq, port: 80}]
 ---
 apiVersion: projectcontour.io/v1
 kind: HTTPProxy
@@ -141,13 +167,27 @@ spec:
 
 class ImportedContourEstate(ImportedEstate):
     SERVICES = [("api", "web"), ("canary", "web"), ("web", "web"),
-                ("blog", "marketing")]
+                ("blog", "marketing"), ("mq", "web")]
     IMPORT_EXIT = 1
 
     @classmethod
     def documents(cls, ca):
         pair = ca.issue("secure", dns_names=["secure.example.com"])
-        return [ESTATE, tls_secret_yaml("secure-tls", pair, "web")]
+        mq = ca.issue("mq", dns_names=["mq.example.com"])
+        return [ESTATE, tls_secret_yaml("secure-tls", pair, "web"),
+                tls_secret_yaml("mq-tls", mq, "web")]
+
+    @classmethod
+    def backends(cls, ca):
+        return {"mq": {"mode": "tcp"}}
+
+    def test_tcpproxy_behind_tls_termination(self):
+        # Envoy ends TLS with the virtual host's certificate and forwards
+        # the plain stream to the tcpproxy's service.
+        x = client.tcp_exchange(self.https, ["IS_TLS", "TEST"], tls=True,
+                                sni="mq.example.com")
+        self.assertEqual(x.replies[0], "false")
+        self.assertEqual(x.json()["service"], "mq")
 
     def test_import_reports_access_control_and_exits_1(self):
         self.assertIn("converting as contour", self.imported.stderr)
@@ -203,6 +243,26 @@ class ImportedContourEstate(ImportedEstate):
         self.assertEqual(r.echo["headers"].get("X-Via"), ["contour"])
         self.assertNotIn("X-Debug", r.echo["headers"])
         self.assertEqual(r.header("X-Served-By"), "gwc")
+
+    def test_per_service_header_policies(self):
+        # A service's own header policies change only the requests it gets
+        # and its answers; the route's apply to both services.
+        seen = set()
+        for _ in range(60):
+            r = self.get("shop.example.com", "/per-service", headers={"X-Debug": "1"})
+            self.assertEqual(r.status, 200)
+            service = r.echo["service"]
+            seen.add(service)
+            self.assertEqual(r.echo["headers"].get("X-Route"), ["shop"])
+            if service == "web":
+                self.assertEqual(r.echo["headers"].get("X-Service"), ["web"])
+                self.assertNotIn("X-Debug", r.echo["headers"])
+                self.assertEqual(r.header("X-Answered-By"), "web")
+            else:
+                self.assertNotIn("X-Service", r.echo["headers"])
+                self.assertEqual(r.echo["headers"].get("X-Debug"), ["1"])
+                self.assertEqual(r.header("X-Answered-By"), None)
+        self.assertEqual(seen, {"web", "api"})
 
     def test_redirect_policy(self):
         # statusCode 301; scheme, port and path kept.

@@ -81,6 +81,13 @@ INGRESSES = [
     # CORS with an origin list.
     ingress("cors", "cors.example.com", [("/", "Prefix", "web")],
             [("enable-cors", "true"), ("cors-allow-origin", "https://app.example.com")]),
+    # CORS on paths that only redirect (to https, and permanent-redirect):
+    # ingress-nginx's CORS block runs before both redirects.
+    ingress("cors-secure", "cors-secure.example.com", [("/", "Prefix", "web")],
+            [("enable-cors", "true"), ("cors-allow-origin", "https://app.example.com")],
+            tls_secret="cors-secure-tls"),
+    ingress("cors-moved", "cors-moved.example.com", [("/", "Prefix", "web")],
+            [("enable-cors", "true"), ("permanent-redirect", "https://www.example.org/new")]),
     # Path types: Prefix with a trailing slash, ImplementationSpecific, Exact.
     ingress("paths", "paths.example.com", [("/docs/", "Prefix", "docs"),
                                            ("/static", "ImplementationSpecific", "static"),
@@ -138,7 +145,9 @@ class ImportedIngresses(ImportedEstate):
     @classmethod
     def documents(cls, ca):
         pair = ca.issue("secure", dns_names=["secure.example.com"])
-        return INGRESSES + [CATCH_ALL, CONFIG_MAP, tls_secret_yaml("secure-tls", pair)]
+        cors = ca.issue("cors-secure", dns_names=["cors-secure.example.com"])
+        return INGRESSES + [CATCH_ALL, CONFIG_MAP, tls_secret_yaml("secure-tls", pair),
+                            tls_secret_yaml("cors-secure-tls", cors)]
 
     def count_canary(self, host, n, headers=None):
         return sum(self.get(host, "/", headers=headers).echo["service"] == "canary"
@@ -275,6 +284,27 @@ class ImportedIngresses(ImportedEstate):
         self.assertEqual(r.header("Access-Control-Allow-Origin"), "https://app.example.com")
         other = self.get("cors.example.com", "/data", headers={"Origin": "https://evil.example"})
         self.assertIsNone(other.header("Access-Control-Allow-Origin"))
+
+    def test_cors_preflight_is_answered_before_a_redirect(self):
+        # ingress-nginx answers the preflight in the location's rewrite
+        # phase, before lua's https redirect and before permanent-redirect's
+        # return; the redirect itself carries the CORS headers.
+        preflight = {"Origin": "https://app.example.com",
+                     "Access-Control-Request-Method": "PUT"}
+        r = self.get("cors-secure.example.com", "/data", method="OPTIONS", headers=preflight)
+        self.assertEqual(r.status, 204)
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "https://app.example.com")
+        r = self.get("cors-secure.example.com", "/data",
+                     headers={"Origin": "https://app.example.com"})
+        self.assertRedirect(r, 308, "https://cors-secure.example.com/data")
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "https://app.example.com")
+        r = self.get("cors-moved.example.com", "/x", method="OPTIONS",
+                     headers={"Origin": "https://any.example.net",
+                              "Access-Control-Request-Method": "GET"})
+        self.assertEqual(r.status, 204)
+        self.assertIn(r.header("Access-Control-Allow-Origin"), ("*", "https://any.example.net"))
+        r = self.get("cors-moved.example.com", "/x")
+        self.assertEqual(r.status, 301)
 
     # ---- paths ----
 

@@ -14,7 +14,7 @@ connects from 127.0.0.1.
 import base64
 import unittest
 
-from estate import ImportedEstate
+from estate import ImportedEstate, tls_secret_yaml
 from test_import_policies_e2e import apr1, basic
 
 
@@ -151,6 +151,76 @@ class ImportedNicPolicies(ImportedEstate):
 
     def test_missing_policy_answers_500(self):
         self.assertEqual(self.get("shop.example.com", "/gone").status, 500)
+
+
+HSTS_ESTATE = """apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: secure, namespace: default}
+spec:
+  host: secure.example.com
+  tls: {secret: secure-tls}
+  policies: [{name: hsts}]
+  upstreams: [{name: web, service: web, port: 80}]
+  routes:
+  - path: /
+    action: {pass: web}
+---
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: legacy
+  namespace: default
+  annotations:
+    nginx.org/hsts: "true"
+    nginx.org/hsts-max-age: "63072000"
+    nginx.org/hsts-include-subdomains: "true"
+spec:
+  ingressClassName: nginx
+  tls:
+  - {hosts: [legacy.example.com], secretName: legacy-tls}
+  rules:
+  - host: legacy.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+---
+""" + policy("hsts", "  hsts: {maxAge: 31536000, includeSubDomains: true, preload: true}\n")
+
+
+class ImportedNicHsts(ImportedEstate):
+    """An HSTS Policy: NIC sets Strict-Transport-Security on the HTTPS
+    responses only (`if ($https = on)`), replacing the backend's."""
+    SERVICES = ["web"]
+
+    @classmethod
+    def documents(cls, ca):
+        pair = ca.issue("secure", dns_names=["secure.example.com"])
+        legacy = ca.issue("legacy", dns_names=["legacy.example.com"])
+        return [HSTS_ESTATE, tls_secret_yaml("secure-tls", pair),
+                tls_secret_yaml("legacy-tls", legacy)]
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_hsts_on_https_only(self):
+        r = self.get_tls("secure.example.com", "/",
+                         headers={"X-Echo-Set-Header": "Strict-Transport-Security: max-age=1"})
+        self.assertServed(r, "web", "/")
+        self.assertEqual(r.header("Strict-Transport-Security"),
+                         "max-age=31536000; includeSubDomains; preload")
+        self.assertEqual(len([v for k, v in r.headers
+                              if k.lower() == "strict-transport-security"]), 1)
+        self.assertIsNone(self.get("secure.example.com", "/").header(
+            "Strict-Transport-Security"))
+
+    def test_hsts_annotations_of_an_ingress(self):
+        # nginx.org/hsts with a two-year max-age and includeSubDomains:
+        # NIC's Ingress template adds preload.
+        r = self.get_tls("legacy.example.com", "/")
+        self.assertServed(r, "web", "/")
+        self.assertEqual(r.header("Strict-Transport-Security"),
+                         "max-age=63072000; includeSubDomains; preload")
 
 
 if __name__ == "__main__":

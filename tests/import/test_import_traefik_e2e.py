@@ -13,6 +13,8 @@ forwardAuth is access control gwc does not carry over exactly: the import
 exits 1 and the route answers 500, never the backend.  The client is
 127.0.0.1.
 """
+import threading
+import time
 import unittest
 
 from estate import ImportedEstate, tls_secret_yaml
@@ -47,6 +49,14 @@ spec:
   - match: Host(`shop.example.com`) && PathPrefix(`/upload`)
     kind: Rule
     middlewares: [{name: small-bodies}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/limited`)
+    kind: Rule
+    middlewares: [{name: small-bodies}, {name: six-a-minute}]
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/one-at-a-time`)
+    kind: Rule
+    middlewares: [{name: one-at-a-time}]
     services: [{name: api, port: 80}]
   - match: Host(`shop.example.com`) && PathPrefix(`/sso`)
     kind: Rule
@@ -104,6 +114,18 @@ kind: Middleware
 metadata: {name: small-bodies, namespace: default}
 spec:
   buffering: {maxRequestBodyBytes: 1024}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: six-a-minute, namespace: default}
+spec:
+  rateLimit: {average: 6, period: 1m, burst: 3}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: one-at-a-time, namespace: default}
+spec:
+  inFlightReq: {amount: 1, sourceCriterion: {ipStrategy: {}}}
 ---
 apiVersion: traefik.io/v1alpha1
 kind: Middleware
@@ -259,6 +281,35 @@ class ImportedTraefikEstate(ImportedEstate):
         self.assertEqual(self.get("shop.example.com", "/upload", method="POST",
                                   body=b"x" * 1025).status, 413)
 
+    # ---- limits ----
+
+    def test_rate_limit(self):
+        # A bucket of burst 3 refilled at 6 a minute: three requests at
+        # once, then 429 (Traefik's refusal) until a token comes back.
+        for i in range(3):
+            self.assertServed(self.get("shop.example.com", "/limited"), "api",
+                              "/limited")
+        self.assertEqual(self.get("shop.example.com", "/limited").status, 429)
+        # The same router's buffering still applies, in the same policy.
+        self.assertEqual(self.get("shop.example.com", "/limited", method="POST",
+                                  body=b"x" * 1025).status, 413)
+
+    def test_in_flight_requests(self):
+        # One request of this client in flight at a time: a second one
+        # meanwhile gets 429; once the first is answered, the next passes.
+        slow = {}
+        t = threading.Thread(target=lambda: slow.update(
+            r=self.get("shop.example.com", "/one-at-a-time?delay=2s", timeout=10)))
+        t.start()
+        try:
+            time.sleep(0.5)  # the slow request is in flight for 2 s
+            self.assertEqual(self.get("shop.example.com", "/one-at-a-time").status, 429)
+        finally:
+            t.join()
+        self.assertEqual(slow["r"].status, 200)
+        self.assertServed(self.get("shop.example.com", "/one-at-a-time/x"), "api",
+                          "/one-at-a-time/x")
+
     # ---- access control ----
 
     def test_ip_allow_list(self):
@@ -355,6 +406,92 @@ class ImportedTraefikTCPEstate(ImportedEstate):
 
     def test_http_router_still_served(self):
         self.assertServed(self.get("www.example.com", "/"), "web")
+
+
+TCP_MIDDLEWARE_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: db, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: HostSNI(`*`)
+    priority: 100
+    middlewares: [{name: office}]
+    services: [{name: db, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: MiddlewareTCP
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: fallback, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: HostSNI(`*`)
+    priority: 1
+    services: [{name: spare, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: vault, namespace: default}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: HostSNI(`vault.example.com`)
+    middlewares: [{name: office}]
+    services: [{name: vault, port: 80}]
+  - match: HostSNI(`*`)
+    services: [{name: any, port: 80}]
+  tls: {passthrough: true}
+"""
+
+
+class ImportedTraefikTCPMiddlewareEstate(ImportedEstate):
+    """A MiddlewareTCP ipAllowList: Traefik closes the connections of
+    addresses outside the list (127.0.0.1 here), and its router ranked
+    below never sees them.  gwc has no address lists for TCP routes: the
+    import fails closed (exit 1), the port's listener has no route, and
+    nginx closes every connection; the router ranked below does not get
+    the port."""
+    SERVICES = ["db", "spare", "vault", "any"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [TCP_MIDDLEWARE_ESTATE]
+
+    @classmethod
+    def backends(cls, ca):
+        pair = ca.issue("any", ["vault.example.com", "other.example.com"])
+        tls = {"mode": "tls", "cert": pair.cert, "key": pair.key}
+        return {"db": {"mode": "tcp"}, "spare": {"mode": "tcp"}, "vault": tls,
+                "any": tls}
+
+    def test_import_fails_closed(self):
+        self.assertIn("spec.ipAllowList: access control not converted: gwc has no "
+                      "address lists for TCP and TLS routes", self.imported.stderr)
+        self.assertIn("[GW0831]", self.imported.stderr)
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_connections_are_closed_not_served(self):
+        with self.assertRaises((ConnectionError, OSError)):
+            client.tcp_exchange(self.http, ["TEST"], timeout=3)
+
+    def test_sni_of_the_closed_router_is_not_passed_to_the_catch_all(self):
+        # Traefik's HostSNI(`vault.example.com`) router takes that name and
+        # refuses 127.0.0.1; HostSNI(`*`) never sees it.
+        with self.assertRaises((ConnectionError, OSError)):
+            client.tcp_exchange(self.https, ["IS_TLS"], tls=True,
+                                sni="vault.example.com", timeout=3)
+        x = client.tcp_exchange(self.https, ["IS_TLS", "TEST"], tls=True,
+                                sni="other.example.com")
+        self.assertEqual(x.json()["service"], "any")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ struct ct_vhost {
     const char *namespace; /* the Gateway's: the owner's */
     const char *secret, *secret_namespace;
     bool passthrough;
-    struct ptrvec tls_backends; /* passthrough tcpproxy: struct o_backend * */
+    bool terminate; /* tcpproxy behind TLS termination (secret) */
+    struct ptrvec tls_backends; /* tcpproxy: struct o_backend * */
     const char *tls_owner;      /* the HTTPProxy of the TLSRoute */
     struct ptrvec routes;       /* struct ct_route *, in Contour's order */
     /* Its access control is not converted: every route answers 500, the
@@ -129,6 +130,11 @@ void ct_vhosts_write(struct imp *im);
 bool ct_delegated(struct imp *im, const struct imp_src *user, const struct ynode *at,
                   const char *secret_ns, const char *name, const char *ns,
                   const char *refused);
+/* A Secret reference as Contour reads it (k8s.NamespacedNameFrom):
+ * "namespace/name", or a name, whose namespace is then dflt.  False when
+ * either part is no Kubernetes name, so that no Secret can be found. */
+bool ct_secret_ref(struct imp *im, const char *text, const char *dflt,
+                   const char **ns, const char **name);
 
 /* ---- backend.c ---- */
 

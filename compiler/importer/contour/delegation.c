@@ -12,6 +12,8 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 
+#include <string.h>
+
 /* The targetNamespaces entry of a delegation that lets ns use the Secret
  * secret_ns/name, or NULL. */
 static const struct ynode *delegation_entry(const struct crd *o, const char *name,
@@ -75,4 +77,16 @@ bool ct_delegated(struct imp *im, const struct imp_src *user, const struct ynode
               "no ReferenceGrant is written",
               secret_ns, name, ns, refused);
     return false;
+}
+
+bool ct_secret_ref(struct imp *im, const char *text, const char *dflt,
+                   const char **ns, const char **name)
+{
+    const char *slash = text ? strchr(text, '/') : NULL;
+
+    *ns = dflt;
+    *name = slash ? slash + 1 : text;
+    if (slash && slash != text)
+        *ns = arena_strndup(im->a, text, (size_t)(slash - text));
+    return *name && imp_value_dns_subdomain(*name) && imp_value_dns_label(*ns);
 }

@@ -4,7 +4,8 @@
  *   - a root has spec.virtualhost (fqdn, tls); only roots do.  Two roots
  *     with one fqdn are both invalid (Contour serves neither);
  *   - tls.secretName ("ns/name" with a TLSCertificateDelegation,
- *     delegation.c) is the HTTPS certificate; tls.passthrough with tcpproxy is TLS passthrough
+ *     delegation.c) is the HTTPS certificate; tls.passthrough with tcpproxy is TLS passthrough,
+ *     tcpproxy behind tls.secretName TLS termination (a TLSRoute either way)
  *     (a TLSRoute); a TLS vhost answers port 80 with a 301 except on
  *     permitInsecure routes;
  *   - includes (name, namespace, conditions: prefix and header) put the
@@ -218,8 +219,7 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
                                         "minimumProtocolVersion",
                                         "maximumProtocolVersion", NULL};
     const char *secret = imp_crd_text(ynode_get(t, "secretName"));
-    const char *slash = secret ? strchr(secret, '/') : NULL;
-    const char *ns;
+    const char *ns, *name;
     bool passthrough = ct_flag(ynode_get(t, "passthrough"));
 
     imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
@@ -235,10 +235,7 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
                                       "defaults (TLS 1.2 and 1.3) apply");
     if (passthrough)
         return;
-    if (!secret ||
-        (slash && !imp_value_dns_label(
-                      arena_strndup(im->a, secret, (size_t)(slash - secret)))) ||
-        !imp_value_dns_subdomain(slash ? slash + 1 : secret)) {
+    if (!ct_secret_ref(im, secret, x->o->namespace, &ns, &name)) {
         /* Contour serves the host without its certificate nowhere, never
          * in clear text either. */
         not_converted(im, &x->src, t, "tls needs a Secret name (or passthrough); "
@@ -246,10 +243,8 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
         x->denied = true;
         return;
     }
-    ns = slash ? arena_strndup(im->a, secret, (size_t)(slash - secret))
-               : x->o->namespace;
     if (!str_eq(ns, x->o->namespace) &&
-        !ct_delegated(im, &x->src, ynode_get(t, "secretName"), ns, slash + 1,
+        !ct_delegated(im, &x->src, ynode_get(t, "secretName"), ns, name,
                       x->o->namespace,
                       "Contour refuses the virtual host; every route of the "
                       "host answers 500")) {
@@ -259,7 +254,7 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
     x->secure = true;
     if (x->vh->secret)
         return;
-    x->vh->secret = slash ? slash + 1 : secret;
+    x->vh->secret = name;
     x->vh->secret_namespace = ns; /* another: listener_add writes the grant */
 }
 
@@ -272,12 +267,15 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
     int64_t port, w;
 
     imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
-    if (!x->vh->passthrough) {
-        not_converted(im, &x->src, t, "a tcpproxy behind TLS termination needs "
-                                      "a TLSRoute in Terminate mode, which gwc "
-                                      "does not write; use tls.passthrough");
+    if (!x->vh->passthrough && !x->secure) {
+        not_converted(im, &x->src, t, "Contour serves a tcpproxy only behind "
+                                      "tls (passthrough or a secretName)");
         return;
     }
+    /* Behind termination Envoy forwards the decrypted stream: a TLSRoute
+     * on a TLS listener in Terminate mode, which takes port 443 of the
+     * host from its HTTPS routes, as Envoy's TCP proxy filter chain does. */
+    x->vh->terminate = !x->vh->passthrough;
     x->vh->tls_owner = x->o->name;
     for (i = 0; svcs && i < svcs->n; i++) {
         const struct ynode *s = svcs->items[i], *pn = ynode_get(s, "port");

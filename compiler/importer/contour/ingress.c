@@ -11,15 +11,18 @@
  *     "/" on every host, which the rules override;
  *   - response-timeout (request-timeout) is the route timeout, 15 s when
  *     unset; force-ssl-redirect "true" answers port 80 with a 301;
- *     allow-http "false" leaves port 80 out; tls-cert-namespace is the
- *     namespace of every tls[].secretName; retry-on, num-retries and
- *     per-try-timeout a gwc BackendPolicy on every rule (backend.c).
+ *     allow-http "false" leaves port 80 out; a tls[].secretName
+ *     "namespace/name" names its namespace, tls-cert-namespace that of
+ *     the others (another needs a TLSCertificateDelegation); retry-on,
+ *     num-retries and per-try-timeout a gwc BackendPolicy on every rule
+ *     (backend.c).
  */
 #include "ct.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define PREFIX "projectcontour.io/"
@@ -31,7 +34,7 @@ struct ing {
     const char *timeout;    /* timeouts.request */
     enum ct_plain plain;
     const char *secret_ns;  /* tls-cert-namespace */
-    bool *undelegated; /* per tls entry: its Secret may not be used */
+    const char **tls_ns, **tls_name; /* per tls entry; NULL name: left out */
     struct ct_backend *backend; /* retries */
     size_t n_paths;
 };
@@ -103,8 +106,8 @@ static void annotations(struct imp *im, struct ing *g)
     }
 }
 
-/* The Secret of host's tls entry, unless Contour leaves the entry out. */
-static const char *secret_for(const struct ing *g, const char *host)
+/* The tls entry of host, unless Contour leaves the entry out; -1 if none. */
+static ptrdiff_t tls_entry(const struct ing *g, const char *host)
 {
     const struct ingress *in = g->in;
     size_t i, k;
@@ -112,31 +115,45 @@ static const char *secret_for(const struct ing *g, const char *host)
     for (i = 0; *host && i < in->n_tls; i++) {
         for (k = 0; k < in->tls[i].n_hosts; k++) {
             if (str_eq(in->tls[i].hosts[k], host))
-                return g->undelegated && g->undelegated[i] ? NULL
-                                                           : in->tls[i].secret_name;
+                return g->tls_name[i] ? (ptrdiff_t)i : -1;
         }
     }
-    return NULL;
+    return -1;
 }
 
-/* tls-cert-namespace names another namespace: Contour skips a tls entry
- * whose Secret there is not delegated, and serves its hosts on port 80
- * only. */
-static void delegations(struct imp *im, struct ing *g)
+/* Where each tls entry's Secret is: secretName "namespace/name" names its
+ * namespace, else tls-cert-namespace does, else the Ingress's.  Contour
+ * skips an entry whose Secret it cannot find or, in another namespace, is
+ * not delegated, and serves its hosts on port 80 only. */
+static void tls_entries(struct imp *im, struct ing *g)
 {
     const struct ingress *in = g->in;
     size_t i;
 
-    if (!g->secret_ns || str_eq(g->secret_ns, g->ns) || !in->n_tls)
-        return;
-    g->undelegated = ARENA_NEW_ARRAY(im->a, bool, in->n_tls);
-    for (i = 0; i < in->n_tls; i++)
-        g->undelegated[i] =
-            in->tls[i].secret_name &&
-            !ct_delegated(im, &g->src, ynode_get(in->tls[i].src, "secretName"),
-                          g->secret_ns, in->tls[i].secret_name, g->ns,
+    g->tls_ns = ARENA_NEW_ARRAY(im->a, const char *, in->n_tls);
+    g->tls_name = ARENA_NEW_ARRAY(im->a, const char *, in->n_tls);
+    for (i = 0; i < in->n_tls; i++) {
+        const char *text = in->tls[i].secret_name;
+        const struct ynode *at = ynode_get(in->tls[i].src, "secretName");
+        const char *ns, *name;
+        if (!text)
+            continue;
+        if (!ct_secret_ref(im, text, g->secret_ns ? g->secret_ns : g->ns, &ns,
+                           &name)) {
+            ct_report(im, &g->src, at, DIAG_IMPORT_TLS,
+                      "not converted: not a Secret name, nor namespace/name: "
+                      "Contour finds no Secret, leaves the tls entry out and "
+                      "serves its hosts on port 80 only, as the import does");
+            continue;
+        }
+        if (!str_eq(ns, g->ns) &&
+            !ct_delegated(im, &g->src, at, ns, name, g->ns,
                           "Contour leaves the tls entry out and serves its hosts "
-                          "on port 80 only, as the import does");
+                          "on port 80 only, as the import does"))
+            continue;
+        g->tls_ns[i] = ns;
+        g->tls_name[i] = name;
+    }
 }
 
 static bool regex_path(const char *p)
@@ -204,11 +221,11 @@ static struct ct_vhost *vhost(struct imp *im, const struct ing *g,
                               const char *host, const struct ynode *at)
 {
     struct ct_vhost *v = ct_vhost_get(im, &g->src, g->ns, host, at);
-    const char *secret = secret_for(g, host);
+    ptrdiff_t e = tls_entry(g, host);
 
-    if (secret && !v->secret && !v->passthrough) {
-        v->secret = secret;
-        v->secret_namespace = g->secret_ns ? g->secret_ns : g->ns;
+    if (e >= 0 && !v->secret && !v->passthrough) {
+        v->secret = g->tls_name[e];
+        v->secret_namespace = g->tls_ns[e];
     }
     return v;
 }
@@ -235,7 +252,7 @@ static void ingress(struct imp *im, const struct ingress *in)
     }
     imp_ingress_taken(im, in);
     annotations(im, &g);
-    delegations(im, &g);
+    tls_entries(im, &g);
     for (r = 0; r < in->n_rules; r++) {
         const struct ingress_rule *rule = &in->rules[r];
         struct ct_vhost *v = vhost(im, &g, rule->host ? rule->host : "",

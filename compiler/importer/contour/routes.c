@@ -234,8 +234,58 @@ static bool conditions(struct imp *im, const struct ct_proxy_ctx *x,
 
 /* ---- services ---- */
 
+static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
+                           const struct ynode *p, bool request, struct o_filters *f,
+                           bool host_ok)
+{
+    static const char *const known[] = {"set", "remove", NULL};
+    const struct ynode *set = imp_crd_seq(ynode_get(p, "set"));
+    const struct ynode *rm = imp_crd_seq(ynode_get(p, "remove"));
+    size_t i;
+
+    imp_report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
+    for (i = 0; set && i < set->n; i++) {
+        struct o_header *h = ARENA_NEW(im->a, struct o_header);
+        h->name = imp_crd_text(ynode_get(set->items[i], "name"));
+        h->value = imp_crd_text(ynode_get(set->items[i], "value"));
+        if (!h->name || !h->value || !imp_value_header_name(h->name) ||
+            imp_value_unsafe_text(h->value))
+            return not_converted(im, x, set->items[i],
+                                 "a header needs a name and a value without "
+                                 "control characters");
+        if (strchr(h->value, '%'))
+            return not_converted(im, x, set->items[i],
+                                 "Gateway API sets headers to literal values; "
+                                 "Envoy's %VARIABLES% have no equivalent");
+        if (request && !strcasecmp(h->name, "Host")) {
+            struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
+            if (!host_ok)
+                return not_converted(im, x, set->items[i],
+                                     "a Host per service would be a URLRewrite "
+                                     "filter on a backendRef, which gwc does not "
+                                     "write; the route answers 500");
+            if (f->rewrite)
+                *rw = *f->rewrite;
+            if (!imp_value_hostname(h->value, false))
+                return not_converted(im, x, set->items[i], "Host must be a hostname");
+            rw->hostname = h->value;
+            f->rewrite = rw;
+            continue;
+        }
+        ptrvec_push(im->a, request ? &f->request_set : &f->response_set, h);
+    }
+    for (i = 0; rm && i < rm->n; i++) {
+        const char *name = imp_crd_text(rm->items[i]);
+        if (!name || !imp_value_header_name(name))
+            return not_converted(im, x, rm->items[i], "not a header name");
+        ptrvec_push(im->a, request ? &f->request_remove : &f->response_remove,
+                    (void *)name);
+    }
+    return true;
+}
+
 static void service_fields(struct imp *im, const struct ct_proxy_ctx *x,
-                           const struct ynode *s, struct ct_route *r)
+                           const struct ynode *s)
 {
     static const char *const known[] = {"name", "port", "weight", "mirror",
                                         "protocol", "requestHeadersPolicy",
@@ -248,12 +298,73 @@ static void service_fields(struct imp *im, const struct ct_proxy_ctx *x,
                       "the Gateway speaks HTTP/1.1 in clear to Services; "
                       "h2, h2c and tls upstreams need a BackendTLSPolicy or "
                       "appProtocol on the Service port");
-    if (ynode_get(s, "requestHeadersPolicy") || ynode_get(s, "responseHeadersPolicy")) {
-        not_converted(im, x, s, "per-service header policies (backendRef "
-                                "filters) are not converted yet; the route "
-                                "answers 500 rather than forward without them");
-        r->denied = true;
+}
+
+static bool named(const struct ptrvec *v, bool headers, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < v->n; i++) {
+        const char *n = headers ? ((const struct o_header *)v->v[i])->name
+                                : (const char *)v->v[i];
+        if (!strcasecmp(n, name))
+            return true;
     }
+    return false;
+}
+
+/* Does a header the service sets or removes (set, rm) also change on the
+ * route (rset, rrm)? */
+static bool clash(const struct ptrvec *set, const struct ptrvec *rm,
+                  const struct ptrvec *rset, const struct ptrvec *rrm)
+{
+    size_t i;
+
+    for (i = 0; i < set->n; i++) {
+        const char *n = ((const struct o_header *)set->v[i])->name;
+        if (named(rset, true, n) || named(rrm, false, n))
+            return true;
+    }
+    for (i = 0; i < rm->n; i++) {
+        if (named(rset, true, rm->v[i]) || named(rrm, false, rm->v[i]))
+            return true;
+    }
+    return false;
+}
+
+/* A service's own header policies: filters of its backendRef, applied
+ * (after the route's) to the requests it gets and its responses.  Not
+ * converted: the route answers 500 rather than forward without them. */
+static const struct o_filters *service_headers(struct imp *im,
+                                               const struct ct_proxy_ctx *x,
+                                               const struct ynode *s,
+                                               struct ct_route *r)
+{
+    const struct ynode *req = ynode_get(s, "requestHeadersPolicy");
+    const struct ynode *resp = ynode_get(s, "responseHeadersPolicy");
+    struct o_filters *f;
+
+    if (!req && !resp)
+        return NULL;
+    f = ARENA_NEW(im->a, struct o_filters);
+    if ((req && !headers_policy(im, x, req, true, f, false)) ||
+        (resp && !headers_policy(im, x, resp, false, f, false))) {
+        r->denied = true;
+        return NULL;
+    }
+    if (clash(&f->request_set, &f->request_remove, &r->filters->request_set,
+              &r->filters->request_remove) ||
+        clash(&f->response_set, &f->response_remove, &r->filters->response_set,
+              &r->filters->response_remove)) {
+        not_converted(im, x, s,
+                      "the service and its route change the same header: "
+                      "Envoy applies the route's change last, Gateway API "
+                      "leaves the order of a rule's and a backendRef's filters "
+                      "open; the route answers 500");
+        r->denied = true;
+        return NULL;
+    }
+    return f;
 }
 
 static bool services(struct imp *im, const struct ct_proxy_ctx *x,
@@ -279,7 +390,7 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
         struct backend b;
         int64_t p;
 
-        service_fields(im, x, s, r);
+        service_fields(im, x, s);
         memset(&b, 0, sizeof(b));
         b.src = s;
         b.namespace = x->o->namespace;
@@ -313,6 +424,9 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
             tmp.backends = r->backends;
             imp_routes_rule_add_backend(im, &tmp, &b,
                                         weighted && sum > 0 ? (w < 0 ? 0 : w) : -1);
+            if (tmp.backends.n > r->backends.n) /* b.service is checked above */
+                ((struct o_backend *)tmp.backends.v[tmp.backends.n - 1])->filters =
+                    service_headers(im, x, s, r);
             r->backends = tmp.backends;
         }
     }
@@ -323,51 +437,6 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
 }
 
 /* ---- policies ---- */
-
-static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
-                           const struct ynode *p, bool request, struct ct_route *r)
-{
-    static const char *const known[] = {"set", "remove", NULL};
-    const struct ynode *set = imp_crd_seq(ynode_get(p, "set"));
-    const struct ynode *rm = imp_crd_seq(ynode_get(p, "remove"));
-    size_t i;
-
-    imp_report_other_fields(im, x->src.label, x->src.root, p, known, "Contour");
-    for (i = 0; set && i < set->n; i++) {
-        struct o_header *h = ARENA_NEW(im->a, struct o_header);
-        h->name = imp_crd_text(ynode_get(set->items[i], "name"));
-        h->value = imp_crd_text(ynode_get(set->items[i], "value"));
-        if (!h->name || !h->value || !imp_value_header_name(h->name) ||
-            imp_value_unsafe_text(h->value))
-            return not_converted(im, x, set->items[i],
-                                 "a header needs a name and a value without "
-                                 "control characters");
-        if (strchr(h->value, '%'))
-            return not_converted(im, x, set->items[i],
-                                 "Gateway API sets headers to literal values; "
-                                 "Envoy's %VARIABLES% have no equivalent");
-        if (request && !strcasecmp(h->name, "Host")) {
-            struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
-            if (r->filters->rewrite)
-                *rw = *r->filters->rewrite;
-            if (!imp_value_hostname(h->value, false))
-                return not_converted(im, x, set->items[i], "Host must be a hostname");
-            rw->hostname = h->value;
-            r->filters->rewrite = rw;
-            continue;
-        }
-        ptrvec_push(im->a, request ? &r->filters->request_set : &r->filters->response_set, h);
-    }
-    for (i = 0; rm && i < rm->n; i++) {
-        const char *name = imp_crd_text(rm->items[i]);
-        if (!name || !imp_value_header_name(name))
-            return not_converted(im, x, rm->items[i], "not a header name");
-        ptrvec_push(im->a, request ? &r->filters->request_remove
-                                   : &r->filters->response_remove,
-                    (void *)name);
-    }
-    return true;
-}
 
 /* ReplacePrefixMatch needs one PathPrefix match: the string-prefix regex
  * goes (reported). */
@@ -545,9 +614,9 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     r->backend = ct_route_backend(im, &x->src, item);
     timeouts(im, x, ynode_get(item, "timeoutPolicy"), r, noted);
     if ((p = ynode_get(item, "requestHeadersPolicy")))
-        ok = headers_policy(im, x, p, true, r) && ok;
+        ok = headers_policy(im, x, p, true, r->filters, true) && ok;
     if ((p = ynode_get(item, "responseHeadersPolicy")))
-        ok = headers_policy(im, x, p, false, r) && ok;
+        ok = headers_policy(im, x, p, false, r->filters, true) && ok;
     if ((p = ynode_get(item, "pathRewritePolicy")))
         ok = rewrite(im, x, p, r) && ok;
     if ((p = ynode_get(item, "requestRedirectPolicy")))

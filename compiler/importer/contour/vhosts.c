@@ -89,6 +89,9 @@ static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
         rd->scheme = "https";
         rd->code = 301;
         f->redirect = rd;
+        /* Contour gives the insecure virtual host the corsPolicy too:
+         * Envoy's CORS filter answers a preflight before the redirect. */
+        f->cors = r->filters ? r->filters->cors : NULL;
         return imp_routes_rule_new(im, r->src.root, r->matches, r->n_matches, f,
                                    group);
     }
@@ -131,8 +134,11 @@ static struct group *group_of(struct imp *im, struct index *groups,
     return g;
 }
 
+/* tls_host: port 80 redirects the routes without permitInsecure (even
+ * when a tcpproxy leaves no HTTPS listener for them). */
 static void http_routes(struct imp *im, const struct ct_vhost *v,
-                        struct o_gateway *gw, const char *http, const char *https)
+                        struct o_gateway *gw, const char *http, const char *https,
+                        bool tls_host)
 {
     const char *host = *v->host ? imp_name_host_label(im->a, v->host) : "all-hosts";
     struct index groups = {0};
@@ -144,7 +150,7 @@ static void http_routes(struct imp *im, const struct ct_vhost *v,
         struct group *g = group_of(im, &groups, &order, r);
         if (https)
             ptrvec_push(im->a, &g->secure, rule_of(im, v, r, i, false));
-        if (!https || r->plain == CT_PLAIN_SERVE)
+        if (!tls_host || r->plain == CT_PLAIN_SERVE)
             ptrvec_push(im->a, &g->plain, rule_of(im, v, r, i, false));
         else if (r->plain == CT_PLAIN_REDIRECT)
             ptrvec_push(im->a, &g->plain, rule_of(im, v, r, i, true));
@@ -153,7 +159,7 @@ static void http_routes(struct imp *im, const struct ct_vhost *v,
         const struct group *g = order.v[i];
         const char *base = arena_printf(im->a, "%s-%s", g->owner, host);
         imp_routes_emit(im, KIND_HTTP_ROUTE, g->namespace,
-                        https ? arena_printf(im->a, "%s-http", base) : base,
+                        tls_host ? arena_printf(im->a, "%s-http", base) : base,
                         v->host, gw, &g->plain, &http, 1);
         if (https)
             imp_routes_emit(im, KIND_HTTP_ROUTE, g->namespace, base, v->host, gw,
@@ -182,12 +188,12 @@ static void vhost_listeners(struct imp *im, struct ct_vhost *v)
 {
     struct o_gateway *gw = imp_gateway_for(im, "contour");
 
-    if (v->passthrough && v->tls_backends.n && !v->denied)
-        v->tls = listener(im, gw, v, "TLS", NULL);
+    if ((v->passthrough || v->terminate) && v->tls_backends.n && !v->denied)
+        v->tls = listener(im, gw, v, "TLS", v->terminate ? v->secret : NULL);
     if (!v->routes.n)
         return;
     v->http = listener(im, gw, v, "HTTP", NULL);
-    if (v->secret && !v->passthrough)
+    if (v->secret && !v->passthrough && !v->terminate)
         v->https = listener(im, gw, v, "HTTPS", v->secret);
     ct_client_certs_ask(im, v, gw);
 }
@@ -202,7 +208,7 @@ static void vhost_write(struct imp *im, struct ct_vhost *v)
     if (!v->routes.n)
         return;
     ct_client_certs_refused(im, v);
-    http_routes(im, v, gw, v->http, v->https);
+    http_routes(im, v, gw, v->http, v->https, v->secret && !v->passthrough);
 }
 
 static int cmp_vhosts(const void *pa, const void *pb)

@@ -94,6 +94,20 @@ static const struct o_filters *proxy_filters(struct imp *im,
     return f;
 }
 
+/* A redirect the location answers (permanent-redirect, the https
+ * redirect): ingress-nginx's CORS block comes first in the location (its
+ * rewrite-module `if`s run before the `return` and before lua's https
+ * redirect), so a preflight gets its 204 and the redirect carries the
+ * CORS headers.  gwc's CORS filter on the redirect rule does the same. */
+static const struct o_filters *location_redirect(struct imp *im, const struct location *l,
+                                                 const struct o_redirect *r)
+{
+    struct o_filters *f = nx_redirects_filters(im, r);
+
+    f->cors = l->ing->feat.cors;
+    return f;
+}
+
 static const struct o_filters *slash_redirect(struct imp *im, const char *to)
 {
     struct o_redirect *r = ARENA_NEW(im->a, struct o_redirect);
@@ -136,7 +150,7 @@ static void http_location(struct imp *im, const struct location *l,
         return;
     if (l->ing->feat.redirect) {
         push_rule(im, rules, base, p->n_forms,
-                  nx_redirects_filters(im, l->ing->feat.redirect), group);
+                  location_redirect(im, l, l->ing->feat.redirect), group);
         return;
     }
     if (p->exact) {
@@ -284,7 +298,7 @@ static void redirect_rule(struct imp *im, struct ptrvec *rules,
         imp_origin_add(im,
                        &push_rule(im, rules, path_matches(im, l->plan),
                                   l->plan->n_forms,
-                                  nx_redirects_filters(im, nx_redirects_https(im)),
+                                  location_redirect(im, l, nx_redirects_https(im)),
                                   group)->origins,
                        l->ing->src->obj.src);
 }

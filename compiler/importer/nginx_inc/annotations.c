@@ -19,6 +19,7 @@
 #include "base/array.h"
 #include "base/compilation.h"
 
+#include <stdint.h>
 #include <string.h>
 
 enum nic_ann_kind {
@@ -43,8 +44,6 @@ struct nic_ann_spec {
     "with no Gateway API field"
 #define WHY_LIMIT "rate limits have no Gateway API equivalent"
 #define WHY_TLS "TLS versions and ciphers are implementation settings"
-#define WHY_HSTS "HSTS (with NIC's max-age 2592000 and preload) is sent only " \
-    "on HTTPS; gwc has no per-scheme response header"
 
 static const struct nic_ann_spec specs[] = {
     {"add-header", NA_NO, "response headers with 'always' have no Gateway API form"},
@@ -60,10 +59,10 @@ static const struct nic_ann_spec specs[] = {
     {"health-checks", NA_NO, WHY_UPSTREAM},
     {"health-checks-mandatory", NA_NO, WHY_UPSTREAM},
     {"health-checks-mandatory-queue", NA_NO, WHY_UPSTREAM},
-    {"hsts", NA_NO, WHY_HSTS},
-    {"hsts-behind-proxy", NA_NO, WHY_HSTS},
-    {"hsts-include-subdomains", NA_NO, WHY_HSTS},
-    {"hsts-max-age", NA_NO, WHY_HSTS},
+    {"hsts", NA_CONVERT, NULL},
+    {"hsts-behind-proxy", NA_CONVERT, NULL},
+    {"hsts-include-subdomains", NA_CONVERT, NULL},
+    {"hsts-max-age", NA_CONVERT, NULL},
     {"http-redirect-code", NA_CONVERT, NULL},
     {"jwt-key", NA_DENY, WHY_AUTH},
     {"jwt-login-url", NA_DENY, WHY_AUTH},
@@ -273,6 +272,19 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
             out->n_rewrites = 0;
     } else if (str_eq(name, "proxy-set-headers")) {
         parse_set_headers(im, src, at, out);
+    } else if (str_eq(name, "hsts-max-age")) {
+        if (!imp_value_parse_decimal(v, 0, INT32_MAX, &out->hsts.max_age))
+            bad(im, src, at, "a number of seconds");
+    } else if (str_eq(name, "hsts") || str_eq(name, "hsts-include-subdomains") ||
+               str_eq(name, "hsts-behind-proxy")) {
+        if (!imp_value_parse_go_bool(v, &b))
+            bad(im, src, at, "a boolean");
+        else if (str_eq(name, "hsts"))
+            out->hsts_at = b ? at : NULL;
+        else if (str_eq(name, "hsts-include-subdomains"))
+            out->hsts.include_subdomains = b;
+        else
+            out->hsts_proxy = b ? at : NULL;
     }
 }
 
@@ -284,6 +296,7 @@ void nic_annotations(struct imp *im, const struct imp_src *src,
     memset(out, 0, sizeof(*out));
     out->ssl_redirect = true;
     out->redirect_code = 301;
+    out->hsts.max_age = 2592000; /* NIC's default */
     if (!annotations || annotations->kind != YNODE_MAP)
         return;
     for (i = 0; i < annotations->n; i++) {

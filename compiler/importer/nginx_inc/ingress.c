@@ -101,6 +101,15 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
             nic_policy_annotation(im, &ni->src, ni->ann.policies,
                                   imp_object_namespace(im, &in->obj), ni->level);
         }
+        if (ni->ann.hsts_at && str_eq(ni->ann.mergeable, "minion")) {
+            imp_report_src(im, &ni->src, ni->ann.hsts_at, DIAG_IMPORT_IGNORED,
+                           "ignored: NIC takes HSTS from the master of mergeable "
+                           "Ingresses, not from minions");
+        } else if (ni->ann.hsts_at) {
+            if (!ni->level)
+                ni->level = ARENA_NEW(im->a, struct nic_level);
+            nic_policy_hsts_annotations(im, &ni->src, &ni->ann, ni->level);
+        }
         ptrvec_push(im->a, out, ni);
     }
     ptrvec_sort(out, cmp_age);
@@ -251,6 +260,13 @@ static void add_default(struct imp *im, struct nic_server *s,
     add_path(im, s, ni, &p);
 }
 
+/* NIC finds an Ingress's certificate by name in the Ingress's namespace,
+ * so a Secret name it can hold is all a tls entry may give. */
+static bool tls_name_ok(const struct ingress_tls *t)
+{
+    return t->secret_name && imp_value_dns_subdomain(t->secret_name);
+}
+
 static const char *tls_secret(const struct ingress *in, const char *host)
 {
     size_t i, k;
@@ -258,10 +274,31 @@ static const char *tls_secret(const struct ingress *in, const char *host)
     for (i = 0; i < in->n_tls; i++) {
         for (k = 0; k < in->tls[i].n_hosts; k++) {
             if (str_eq(in->tls[i].hosts[k], host))
-                return in->tls[i].secret_name;
+                return tls_name_ok(&in->tls[i]) ? in->tls[i].secret_name : NULL;
         }
     }
     return NULL;
+}
+
+/* A secretName such as "namespace/name" names no Secret NIC can find: it
+ * rejects the TLS handshakes of those hosts (and its ssl-redirect sends
+ * HTTP there).  The import writes no HTTPS listener for them. */
+static void tls_names_check(struct imp *im, const struct nic_ing *ni)
+{
+    size_t i;
+
+    for (i = 0; i < ni->in->n_tls; i++) {
+        const struct ingress_tls *t = &ni->in->tls[i];
+        if (t->secret_name && *t->secret_name && !tls_name_ok(t))
+            imp_report_src(im, &ni->src, ynode_get(t->src, "secretName"),
+                           DIAG_IMPORT_TLS,
+                           "not converted: NIC looks the Secret up by name in "
+                           "the Ingress's namespace, and this is no Secret name "
+                           "(another namespace's Secret cannot be named): NIC "
+                           "rejects the TLS handshakes of these hosts; no HTTPS "
+                           "listener is written for them, they are served on "
+                           "HTTP only");
+    }
 }
 
 static void server_settings(struct nic_server *s, const struct nic_ing *ni)
@@ -387,6 +424,7 @@ void nic_ingresses(struct imp *im)
     select_ingresses(im, &ings);
     for (i = 0; i < ings.n; i++) {
         const struct nic_ing *ni = ings.v[i];
+        tls_names_check(im, ni);
         if (str_eq(ni->ann.mergeable, "master")) {
             master(im, ni);
             ptrvec_push(im->a, &masters, (void *)ni);

@@ -40,6 +40,7 @@ struct nic_level {
     const struct ynode *mtls_at;     /* where it was named */
     const struct nic_policy *egress; /* its egressMTLS, when converted */
     bool egress_named;               /* it names one, converted or not */
+    const struct nic_policy *hsts;   /* the first hsts (spec level only) */
     bool deny; /* a reference NIC answers 500 for, or not converted exactly */
 };
 
@@ -87,6 +88,9 @@ struct nic_ann {
     size_t n_grpc, n_rewrites;
     struct ptrvec request_set;  /* o_header * */
     const struct ynode *policies; /* nginx.org/policies */
+    const struct ynode *hsts_at;  /* nginx.org/hsts "true", or NULL */
+    struct o_hsts hsts;           /* and the hsts-* annotations */
+    const struct ynode *hsts_proxy; /* hsts-behind-proxy "true" */
     bool denied;                /* access control not converted */
 };
 
@@ -146,6 +150,9 @@ const struct nic_level *nic_policy_egress(const struct nic_level *const *levels,
 void nic_policy_backend_tls(struct imp *im, const struct imp_src *src,
                             const struct ynode *at, const struct nic_level *lv,
                             const struct backend *b);
+/* The nginx.org/hsts annotations of an Ingress (src) into its level. */
+void nic_policy_hsts_annotations(struct imp *im, const struct imp_src *src,
+                                 const struct nic_ann *ann, struct nic_level *lv);
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
                            struct nic_level *lv);

@@ -15,6 +15,8 @@
  *   ingressMTLS    the Gateway's frontend validation of the host's port
  *                  (servers.c, importer/client_certs.c), from a
  *                  VirtualServer's spec only, as NIC takes it
+ *   hsts           ClientPolicy hsts, on a VirtualServer's spec.policies
+ *                  (NIC refuses it on routes: 500)
  *
  * References come in levels: a VirtualServer's spec.policies, a route's,
  * a VirtualServerRoute subroute's; an Ingress's nginx.org/policies, then a
@@ -45,7 +47,8 @@
 #define MAX_CIDRS 256 /* gwc's clientAddresses lists */
 #define MAX_RATES 4   /* gwc's requestLimits.rate */
 
-enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_MTLS, NP_EGRESS, NP_DENY, NP_OTHER };
+enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_MTLS, NP_EGRESS, NP_HSTS, NP_DENY,
+               NP_OTHER };
 
 static const struct {
     const char *field;
@@ -57,11 +60,18 @@ static const struct {
                         "key authentication"},
     {"basicAuth", NP_BASIC, NULL},
     {"cache", NP_OTHER, "gwc does not cache responses"},
-    {"cors", NP_OTHER, "NIC's CORS Policy is not converted yet"},
+    {"cors", NP_OTHER, "NIC answers every OPTIONS request 204 itself and sends "
+                       "its CORS headers on every response (a single origin "
+                       "whatever the request's Origin), where gwc's CORS "
+                       "filter answers preflights only, to allowed origins"},
     {"egressMTLS", NP_EGRESS, NULL},
-    {"externalAuth", NP_DENY, "NIC's external authentication is not converted "
-                              "to gwc's externalAuth yet"},
-    {"hsts", NP_OTHER, "NIC's HSTS Policy is not converted yet"},
+    {"externalAuth", NP_DENY, "NIC's auth subrequest carries the client's Host "
+                              "and X-Scheme (no X-Original-URI) and its sign-in "
+                              "is an internal redirect to a proxied location, "
+                              "where gwc's externalAuth sends the auth Service's "
+                              "Host with X-Original-URI and redirects the client "
+                              "(virtualserver.go generateExternalAuthLocation)"},
+    {"hsts", NP_HSTS, NULL},
     {"ingressMTLS", NP_MTLS, NULL},
     {"jwt", NP_DENY, "JWT validation needs NGINX Plus; gwc has no JWT "
                      "authentication"},
@@ -93,6 +103,8 @@ struct nic_policy {
     const char *secret, *realm;
     const char *mode; /* ingressMTLS: NULL for verifyClient off */
     const char *ssl_name; /* egressMTLS (secret: trustedCertSecret) */
+    /* hsts */
+    struct o_hsts hsts;
 };
 
 /* One gwc policy: what some Policies of one owner become, for the
@@ -441,6 +453,47 @@ static void rate_limit(struct imp *im, struct nic_policy *p)
                        "is referenced first)");
 }
 
+/* NIC's HSTS Policy (policy.go addHSTSConfig; nginx.virtualserver.tmpl):
+ * "max-age=N[; includeSubDomains][; preload]" on every response of HTTPS
+ * requests, "always", the backend's header hidden: ClientPolicy hsts.
+ * behindProxy sends it whenever X-Forwarded-Proto says https, on port 80
+ * too, which gwc does not; a preload gwc's CRD refuses (without
+ * includeSubDomains or below a year) is left out.  Neither is access
+ * control: the paths are served. */
+static void hsts(struct imp *im, struct nic_policy *p)
+{
+    static const char *const known[] = {"maxAge", "includeSubDomains",
+                                        "behindProxy", "preload", NULL};
+    const struct ynode *proxy = ynode_get(p->at, "behindProxy");
+    const struct ynode *pre = ynode_get(p->at, "preload");
+    bool b = false;
+
+    imp_report_other_fields(im, p->src.label, p->src.root, p->at, known, "NIC");
+    if (!int_field(ynode_get(p->at, "maxAge"), 0, INT32_MAX, &p->hsts.max_age)) {
+        invalid(im, p, ynode_get(p->at, "maxAge") ? ynode_get(p->at, "maxAge") : p->at,
+                "maxAge is a whole number of seconds");
+        return;
+    }
+    if (bool_field(proxy, &b) && b) {
+        imp_report_src(im, &p->src, proxy, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: with behindProxy NIC sends the header "
+                       "whenever X-Forwarded-Proto is https, plain HTTP "
+                       "included; gwc sends it on HTTPS listeners only");
+        return;
+    }
+    bool_field(ynode_get(p->at, "includeSubDomains"), &p->hsts.include_subdomains);
+    if (bool_field(pre, &b) && b) {
+        if (p->hsts.include_subdomains && p->hsts.max_age >= 31536000)
+            p->hsts.preload = true;
+        else
+            imp_report_src(im, &p->src, pre, DIAG_IMPORT_APPROXIMATED,
+                           "preload is left out: gwc's hsts takes it with "
+                           "includeSubDomains and a maxAge of a year or more "
+                           "only (the preload list's requirements)");
+    }
+    p->converted = true;
+}
+
 static struct nic_policy *decode(struct imp *im, const struct crd *o)
 {
     struct nic_policy *p = ARENA_NEW(im->a, struct nic_policy);
@@ -481,6 +534,8 @@ static struct nic_policy *decode(struct imp *im, const struct crd *o)
             ingress_mtls(im, p);
         else if (types[k].kind == NP_EGRESS)
             egress_mtls(im, p);
+        else if (types[k].kind == NP_HSTS)
+            hsts(im, p);
         else
             rate_limit(im, p);
     }
@@ -615,6 +670,27 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress, bool spec
     if (p->kind == NP_EGRESS && !ingress && !lv->egress_named) {
         lv->egress_named = true; /* replaces a wider level's, converted or not */
         lv->egress = p->converted ? p : NULL;
+        return;
+    }
+    if (p->kind == NP_HSTS && p->converted) {
+        if (ingress) {
+            ref_report(im, r, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: gwc converts HSTS Policies of "
+                       "VirtualServers, not yet of Ingresses");
+        } else if (!spec) {
+            ref_report(im, r, DIAG_IMPORT_POLICY_INVALID,
+                       "NIC takes an HSTS Policy in a VirtualServer's "
+                       "spec.policies only and answers 500 on these paths; so "
+                       "does the output");
+            lv->deny = true;
+        } else if (lv->hsts) {
+            ref_report(im, r, DIAG_IMPORT_POLICY_SHADOWED,
+                       "NIC applies the first HSTS Policy (%s) and ignores this "
+                       "one; so does the output",
+                       lv->hsts->src.label);
+        } else {
+            lv->hsts = p;
+        }
         return;
     }
     if (!p->converted)
@@ -761,6 +837,42 @@ void nic_policy_refs(struct imp *im, const struct imp_src *src,
     level_done(im, lv);
 }
 
+/* NIC's Ingress template (nginx.ingress.tmpl) sends "max-age=N;
+ * [includeSubDomains; ]preload" on HTTPS responses, always, hiding the
+ * backend's header: ClientPolicy hsts, but for a preload gwc's CRD refuses
+ * (the default max-age, a month, is one).  behind-proxy sends it on plain
+ * HTTP too when X-Forwarded-Proto says https: not converted. */
+void nic_policy_hsts_annotations(struct imp *im, const struct imp_src *src,
+                                 const struct nic_ann *ann, struct nic_level *lv)
+{
+    struct nic_policy *p;
+
+    if (!ann->hsts_at)
+        return;
+    if (ann->hsts_proxy) {
+        imp_report_src(im, src, ann->hsts_proxy, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: with hsts-behind-proxy NIC sends the "
+                       "header whenever X-Forwarded-Proto is https, plain HTTP "
+                       "included; gwc sends it on HTTPS listeners only");
+        return;
+    }
+    p = ARENA_NEW(im->a, struct nic_policy);
+    p->src = *src;
+    p->at = ann->hsts_at;
+    p->kind = NP_HSTS;
+    p->converted = true;
+    p->hsts = ann->hsts;
+    p->hsts.preload = ann->hsts.include_subdomains && ann->hsts.max_age >= 31536000;
+    if (!p->hsts.preload)
+        imp_report_src(im, src, ann->hsts_at, DIAG_IMPORT_APPROXIMATED,
+                       "NIC always adds preload; gwc's hsts takes it with "
+                       "includeSubDomains and a max-age of a year or more only "
+                       "(the preload list's requirements), so it is left out "
+                       "of max-age=%lld",
+                       (long long)ann->hsts.max_age);
+    lv->hsts = p;
+}
+
 /* "a, b, other-namespace/c" */
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
@@ -901,16 +1013,21 @@ static struct nic_gwc *access_policy(struct imp *im, const struct imp_src *owner
 }
 
 static struct nic_gwc *client_policy(struct imp *im, const char *owner_name,
-                                     const char *ns, const struct ptrvec *rates)
+                                     const char *ns, const struct ptrvec *rates,
+                                     const struct nic_policy *hsts)
 {
     struct nic_gwc *g = gwc_new(im, "ClientPolicy", ns, owner_name);
-    const struct nic_policy *first = rates->v[0];
     size_t i;
 
     for (i = 0; i < rates->n; i++)
         g->p.rates[g->p.n_rates++] = ((const struct nic_policy *)rates->v[i])->rate;
-    g->p.reject_status = first->reject; /* NIC: the first one's, for all */
+    if (rates->n) /* NIC: the first one's, for all */
+        g->p.reject_status = ((const struct nic_policy *)rates->v[0])->reject;
     from(im, g, rates);
+    if (hsts) {
+        g->p.hsts = &hsts->hsts;
+        ptrvec_push(im->a, &g->from, (void *)hsts);
+    }
     return g;
 }
 
@@ -919,7 +1036,7 @@ static const struct nic_gwc *gwc_for(struct imp *im, const char *kind,
                                      const struct imp_src *owner,
                                      const char *owner_name, const char *ns,
                                      const struct ptrvec *ps,
-                                     const struct nic_policy *basic, bool *deny)
+                                     const struct nic_policy *one, bool *deny)
 {
     static const struct nic_gwc refused; /* cached: reported once */
     struct strbuf key = STRBUF_INIT;
@@ -927,13 +1044,13 @@ static const struct nic_gwc *gwc_for(struct imp *im, const char *kind,
 
     strbuf_addf(&key, "%s/%s/%s", kind, ns, owner_name);
     set_key(&key, ps);
-    if (basic)
-        strbuf_addf(&key, "|basic %s", basic->src.label);
+    if (one) /* the basicAuth of an AccessPolicy, the hsts of a ClientPolicy */
+        strbuf_addf(&key, "|%s", one->src.label);
     g = imp_index_get(&NIC(im)->gwc_index, key.buf);
     if (!g) {
         g = str_eq(kind, "AccessPolicy")
-                ? access_policy(im, owner, owner_name, ns, ps, basic)
-                : client_policy(im, owner_name, ns, ps);
+                ? access_policy(im, owner, owner_name, ns, ps, one)
+                : client_policy(im, owner_name, ns, ps, one);
         imp_index_put(im->a, &NIC(im)->gwc_index, key.buf, g ? g : (void *)&refused);
         if (g)
             ptrvec_push(im->a, &NIC(im)->gwc_list, g);
@@ -953,7 +1070,7 @@ const struct nic_pols *nic_policy_effective(struct imp *im, const struct imp_src
 {
     static const struct ptrvec none;
     const struct ptrvec *access = &none, *rates = &none;
-    const struct nic_policy *basic = NULL;
+    const struct nic_policy *basic = NULL, *hsts = NULL;
     struct nic_pols *out;
     size_t i;
 
@@ -968,17 +1085,19 @@ const struct nic_pols *nic_policy_effective(struct imp *im, const struct imp_src
             rates = &lv->rates;
         if (lv->basic)
             basic = lv->basic;
+        if (lv->hsts)
+            hsts = lv->hsts;
     }
     if (rates->n && ((const struct nic_policy *)rates->v[0])->dry_run)
         rates = &none; /* the first Policy's dryRun is every one's */
-    if (*deny || (!access->n && !rates->n && !basic))
+    if (*deny || (!access->n && !rates->n && !basic && !hsts))
         return NULL;
     out = ARENA_NEW(im->a, struct nic_pols);
     if (access->n || basic)
         out->access = gwc_for(im, "AccessPolicy", owner, owner_name, ns, access, basic,
                               deny);
-    if (rates->n)
-        out->client = gwc_for(im, "ClientPolicy", owner, owner_name, ns, rates, NULL,
+    if (rates->n || hsts)
+        out->client = gwc_for(im, "ClientPolicy", owner, owner_name, ns, rates, hsts,
                               deny);
     return *deny ? NULL : out;
 }
@@ -1041,6 +1160,7 @@ static void report(struct imp *im, const struct nic_gwc *g, size_t parts)
                        parts > 1 ? " and its parts -02, ..." : "",
                        np->kind == NP_ACCESS  ? "spec.clientAddresses"
                        : np->kind == NP_BASIC ? "spec.basicAuth"
+                       : np->kind == NP_HSTS  ? "spec.hsts"
                                               : "spec.requestLimits.rate",
                        g->owner);
         if (np->kind != NP_RATE)

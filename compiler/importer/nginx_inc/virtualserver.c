@@ -558,6 +558,24 @@ static void virtual_server(struct imp *im, const struct crd *o)
     s->spec = spec_level;
     if (ynode_get(o->spec, "tls"))
         tls(im, &v, ynode_get(o->spec, "tls"), s);
+    if (s->secret && !imp_value_dns_subdomain(s->secret)) {
+        /* NIC's validation (validateSecretName): a Secret of the
+         * VirtualServer's namespace, by name; "namespace/name" is none. */
+        imp_report_src(im, &v.src, ynode_get(ynode_get(o->spec, "tls"), "secret"),
+                       DIAG_IMPORT_TLS,
+                       "not converted: NIC takes a Secret name of the "
+                       "VirtualServer's namespace here and refuses the "
+                       "VirtualServer otherwise; its paths answer 500");
+        s->secret = NULL;
+        spec_level->deny = true;
+    }
+    if (spec_level->hsts && !s->secret) {
+        imp_report_src(im, &v.src, ynode_get(o->spec, "policies"),
+                       DIAG_IMPORT_POLICY_INVALID,
+                       "NIC refuses an HSTS Policy on a VirtualServer without "
+                       "TLS and answers 500 on its paths; so does the output");
+        spec_level->deny = true;
+    }
     routes = seq(ynode_get(o->spec, "routes"));
     for (i = 0; routes && i < routes->n; i++)
         route(im, &v, routes->items[i], s, NULL);

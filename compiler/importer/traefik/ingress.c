@@ -29,6 +29,7 @@ struct ing_ctx {
     const char *ns;
     const struct ynode *entrypoints, *middlewares, *priority, *pathmatcher;
     bool tls;
+    size_t n_tls; /* the tls entries whose Secrets Traefik loads */
 };
 
 static bool class_selected(const struct imp *im, const struct ingress *in)
@@ -139,17 +140,43 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
     }
 }
 
-static const char *secret_for(const struct ingress *in, const char *host)
+static const char *secret_for(const struct ing_ctx *x, const char *host)
 {
+    const struct ingress *in = x->in;
     size_t i, k;
 
-    for (i = 0; i < in->n_tls; i++) {
+    for (i = 0; i < x->n_tls; i++) {
         for (k = 0; k < in->tls[i].n_hosts; k++) {
             if (str_eq(in->tls[i].hosts[k], host))
                 return in->tls[i].secret_name;
         }
     }
-    return in->n_tls == 1 ? in->tls[0].secret_name : NULL;
+    return x->n_tls == 1 && in->n_tls == 1 ? in->tls[0].secret_name : NULL;
+}
+
+/* Traefik reads each tls entry's Secret by name in the Ingress's namespace
+ * (getCertificates) and stops at the first it cannot read: a name such as
+ * "namespace/name" is none it can hold, so neither that certificate nor
+ * any later one of the Ingress is loaded. */
+static void tls_entries(struct imp *im, struct ing_ctx *x)
+{
+    const struct ingress *in = x->in;
+
+    for (x->n_tls = 0; x->n_tls < in->n_tls; x->n_tls++) {
+        const struct ingress_tls *t = &in->tls[x->n_tls];
+        if (t->secret_name && *t->secret_name &&
+            !imp_value_dns_subdomain(t->secret_name)) {
+            imp_report_src(im, &x->src, ynode_get(t->src, "secretName"),
+                           DIAG_IMPORT_TLS,
+                           "not converted: Traefik looks the Secret up by name "
+                           "in the Ingress's namespace, and this is no Secret "
+                           "name (another namespace's Secret cannot be named); "
+                           "Traefik loads neither it nor the later tls entries "
+                           "of this Ingress, and serves their hosts with its "
+                           "default certificate");
+            return;
+        }
+    }
 }
 
 static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *rule,
@@ -169,7 +196,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     entry_points(im, x, r);
     if (x->tls) {
         tr_tls_only(im, r, x->entrypoints);
-        r->secret = secret_for(x->in, host);
+        r->secret = secret_for(x, host);
         if (!r->secret)
             imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                            "not converted: router.tls without a spec.tls Secret "
@@ -292,6 +319,7 @@ void tr_ingresses(struct imp *im)
         }
         imp_ingress_taken(im, in);
         annotations(im, &x);
+        tls_entries(im, &x);
         if (in->default_backend.src && in->n_rules)
             imp_report_src(
                 im, &x.src, in->default_backend.src, DIAG_IMPORT_IGNORED,

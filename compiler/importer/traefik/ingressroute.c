@@ -320,6 +320,20 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     ptrvec_push(im->a, &TR(im)->routers, r);
 }
 
+bool tr_secret_name_ok(struct imp *im, const struct imp_src *src,
+                       const struct ynode *at, const char *secret)
+{
+    if (imp_value_dns_subdomain(secret))
+        return true;
+    imp_report_src(im, src, at, DIAG_IMPORT_TLS,
+                   "not converted: Traefik looks the Secret up by name in the "
+                   "route's namespace, and this is no Secret name (another "
+                   "namespace's Secret cannot be named); it serves the routes "
+                   "with its default certificate, which the import cannot "
+                   "name; the routes are left out");
+    return false;
+}
+
 static void ingress_route(struct imp *im, const struct crd *o)
 {
     static const char *const known[] = {"entryPoints", "routes", "tls",
@@ -335,7 +349,9 @@ static void ingress_route(struct imp *im, const struct crd *o)
         return;
     other_fields(im, &src, o->spec, known);
     other_fields(im, &src, tls, tls_known);
-    if (tls && !secret)
+    if (secret && !tr_secret_name_ok(im, &src, ynode_get(tls, "secretName"), secret))
+        secret = NULL;
+    else if (tls && !secret)
         imp_report_src(
             im, &src, tls, DIAG_IMPORT_NOT_CONVERTED,
             "not converted: TLS without secretName uses Traefik's default "
@@ -357,7 +373,8 @@ void tr_ingress_routes(struct imp *im)
         if (str_eq(o->kind, "IngressRoute"))
             ingress_route(im, o);
         else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService") &&
-                 !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP"))
+                 !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP") &&
+                 !str_eq(o->kind, "MiddlewareTCP")) /* reported where used (l4.c) */
             imp_report_src(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,
                            "not converted: gwc does not convert %s", o->kind);
     }

@@ -11,8 +11,11 @@
  *     matches (a plain connection has no SNI), a TCPRoute;
  *   - UDP routes[]: services only, a UDPRoute;
  *   - services[]: Service ports, weighted (unset: 1) when several.
- * A route with middlewares (MiddlewareTCP: ipAllowList, inFlightConn) is
- * left out, reported: an allow list never becomes an open port.  A TCP or
+ * A route with middlewares (MiddlewareTCP: ipAllowList, inFlightConn;
+ * gwc's policies do not apply to TCP and TLS routes) keeps its listeners
+ * with no route: gwc closes their connections, Traefik's routers ranked
+ * below it do not take them, and an allow list never becomes an open
+ * port (ipAllowList fails closed, GW0831).  A TCP or
  * UDP listener carries one route, so the first router of an entry point
  * in Traefik's order (priority, by default the rule's length) takes it
  * and the others are reported.
@@ -32,6 +35,7 @@ struct l4 {
     enum l4_mode mode;
     const int64_t *ports;
     size_t n_ports;
+    bool closed; /* its listeners are written without the route */
 };
 
 /* The ports of the object's entry points, each reported when the import
@@ -138,6 +142,9 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
         return true;
     }
     x->r.secret = imp_crd_text(ynode_get(tls, "secretName"));
+    if (x->r.secret &&
+        !tr_secret_name_ok(im, &x->r.src, ynode_get(tls, "secretName"), x->r.secret))
+        return false;
     if (!x->r.secret) {
         imp_report_src(
             im, &x->r.src, tls, DIAG_IMPORT_TLS,
@@ -148,6 +155,61 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
     }
     x->mode = L4_TERMINATE;
     return true;
+}
+
+/* A MiddlewareTCP of the route, in the route's namespace unless it says
+ * another (Traefik's allowCrossNamespace).  None converts: the route's
+ * connections are closed instead (x->closed), reported at the
+ * MiddlewareTCP's field once, or at the reference when it is missing. */
+static void middleware(struct imp *im, struct l4 *x, const struct ynode *ref)
+{
+    const char *ns = imp_crd_text(ynode_get(ref, "namespace"));
+    const char *name = imp_crd_text(ynode_get(ref, "name"));
+    const struct crd *o = NULL;
+    const struct ynode *m;
+    const char *key;
+    size_t i;
+
+    x->closed = true;
+    ns = ns ? ns : x->r.namespace;
+    for (i = 0; name && i < TR(im)->crds.n; i++) {
+        const struct crd *c = TR(im)->crds.v[i];
+        if (str_eq(c->kind, "MiddlewareTCP") && str_eq(c->namespace, ns) &&
+            str_eq(c->name, name))
+            o = c;
+    }
+    if (!o) {
+        imp_report_src(im, &x->r.src, ref, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: no MiddlewareTCP of that name in the input "
+                       "(Traefik drops the router); the route's listeners are "
+                       "written without it, so their connections are closed");
+        return;
+    }
+    imp_report_src(im, &x->r.src, ref, DIAG_IMPORT_NOT_CONVERTED,
+                   "not converted: %s (below or above); the route's listeners "
+                   "are written without it, so their connections are closed",
+                   o->label);
+    key = arena_printf(im->a, "MiddlewareTCP %s", o->label);
+    if (imp_index_get(&TR(im)->converted, key))
+        return;
+    imp_index_put(im->a, &TR(im)->converted, key, (void *)key);
+    m = o->spec && o->spec->kind == YNODE_MAP && o->spec->n ? o->spec->items[0]
+                                                            : o->root;
+    if (str_eq(m->key, "ipAllowList") || str_eq(m->key, "ipWhiteList"))
+        imp_report_src(im, &(struct imp_src){o->label, o->root}, m,
+                       DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted: gwc has no address lists "
+                       "for TCP and TLS routes; the listeners of the routes "
+                       "using it are written without them, so their connections "
+                       "are closed rather than served to every address");
+    else
+        imp_report_src(im, &(struct imp_src){o->label, o->root}, m,
+                       DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: gwc has no %s for TCP and TLS routes; the "
+                       "listeners of the routes using it are written without "
+                       "them, so their connections are closed",
+                       str_eq(m->key, "inFlightConn") ? "connection limits"
+                                                      : "such middleware");
 }
 
 static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode *rt,
@@ -181,12 +243,7 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
     if (!tls_mode(im, x, tls))
         return NULL;
     for (i = 0; mws && i < mws->n; i++)
-        imp_report_src(im, &x->r.src, mws->items[i], DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: gwc converts no MiddlewareTCP (ipAllowList, "
-                       "inFlightConn); the route is left out rather than served "
-                       "without it");
-    if (mws && mws->n)
-        return NULL;
+        middleware(im, x, mws->items[i]);
     tr_priority(im, &x->r, rt);
     if (!tr_rule_alternatives(im, &x->r.src, match, v2, true, false, &x->r.alts)) {
         imp_report_src(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
@@ -355,6 +412,10 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
             section = imp_listener_add_port(
                 im, gw, &x->r.src, x->r.at, proto, x->ports[i], host,
                 x->mode == L4_TERMINATE ? x->r.secret : NULL, x->r.namespace);
+            if (x->closed) { /* no route brings the listener's origin */
+                imp_origin_add(im, &gw->origins, x->r.src.root);
+                continue;
+            }
             imp_routes_emit(im, kinds[x->mode], x->r.namespace,
                             x->n_ports > 1 ? arena_printf(im->a, "%s-%lld", base,
                                                           (long long)x->ports[i])

@@ -14,10 +14,7 @@
  *   chain {middlewares}      its middlewares, in order
  *   ipAllowList, ipWhiteList, basicAuth, digestAuth, forwardAuth,
  *   buffering                gwc policies (policies.c)
- *   rateLimit                reported: Traefik delays a request up to
- *                            half a request interval before it refuses
- *                            one with 429; nginx's limit_req, which gwc's
- *                            ClientPolicy writes, refuses at once
+ *   rateLimit, inFlightReq   the router's own ClientPolicy (limits.c)
  * Every other middleware (retry, compress, ...) is reported, not
  * converted.
  */
@@ -150,6 +147,8 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
     kind = m->key;
     if (tr_policy_kind(kind))
         return tr_policy_apply(im, r, o, m);
+    if (tr_limit_kind(kind))
+        return tr_limit_apply(im, r, o, m);
     if (str_eq(kind, "stripPrefix")) {
         const struct ynode *p = ynode_get(m, "prefixes");
         if (!p || p->kind != YNODE_SEQ || p->n != 1 || ynode_get(m, "forceSlash")) {
@@ -183,17 +182,10 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
         }
         return ok;
     }
-    if (str_eq(kind, "rateLimit"))
-        imp_report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: Traefik delays a request up to half a "
-                       "request interval (500 ms below one a second) before it "
-                       "refuses one with 429; gwc's rate limits (nginx limit_req) "
-                       "refuse at once");
-    else
-        imp_report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: gwc has no filter or policy for the %s "
-                       "middleware",
-                       kind);
+    imp_report_src(im, &src, m, DIAG_IMPORT_NOT_CONVERTED,
+                   "not converted: gwc has no filter or policy for the %s "
+                   "middleware",
+                   kind);
     return false;
 }
 

@@ -442,6 +442,15 @@ bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
     return t->ok;
 }
 
+static void target(struct imp *im, struct tr_policy *t, const struct o_route *rt)
+{
+    struct o_target *tg = ARENA_NEW(im->a, struct o_target);
+
+    tg->kind = rt->kind;
+    tg->name = rt->name;
+    ptrvec_push(im->a, &t->targets, tg);
+}
+
 void tr_policies_target(struct imp *im, const struct tr_router *r,
                         const struct o_route *rt)
 {
@@ -449,11 +458,18 @@ void tr_policies_target(struct imp *im, const struct tr_router *r,
 
     for (i = 0; i < r->policies.n; i++) {
         struct tr_policy *t = r->policies.v[i];
-        struct o_target *tg = ARENA_NEW(im->a, struct o_target);
-        tg->kind = rt->kind;
-        tg->name = rt->name;
-        ptrvec_push(im->a, &t->targets, tg);
+        /* A route takes one ClientPolicy: the router's own, with limits,
+         * carries its buffering too. */
+        if (r->limits && str_eq(t->p.kind, "ClientPolicy")) {
+            r->limits->p.max_body_size = t->p.max_body_size;
+            imp_origin_add(im, &r->limits->p.origins, t->src.root);
+            t->folded = true;
+            continue;
+        }
+        target(im, t, rt);
     }
+    if (r->limits)
+        target(im, r->limits, rt);
 }
 
 void tr_policies_write(struct imp *im)
@@ -464,7 +480,18 @@ void tr_policies_write(struct imp *im)
     for (i = 0; i < ps->n; i++) {
         const struct tr_policy *t = ps->v[i];
         size_t parts = imp_policy_emit(im, &t->p, &t->targets);
-        if (!parts)
+        if (!parts && t->folded)
+            imp_report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
+                           "converted into the ClientPolicy <router>-limits of "
+                           "each router using it (%s)",
+                           t->field);
+        else if (!parts && t->own)
+            imp_report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
+                           "its limits (%s) are not written: the router only "
+                           "redirects, which the Gateway answers before any "
+                           "limit",
+                           t->field);
+        else if (!parts)
             imp_report_src(im, &t->src, t->at, DIAG_IMPORT_POLICY,
                            "converts to a gwc %s (%s), not written: no route using "
                            "it is served",

@@ -12,6 +12,7 @@
  *   middlewares.c  Middleware objects as filters, or reported
  *   policies.c     access-control and buffering Middlewares as gwc
  *                  policies (access control fails closed)
+ *   limits.c       rateLimit and inFlightReq as a router's ClientPolicy
  *   ingress.c      Ingresses of the traefik class and their router.*
  *                  annotations
  *   routers.c      every router to listeners and HTTPRoutes
@@ -95,6 +96,7 @@ struct tr_router {
     const struct ynode *strip_at, *add_at, *replace_at;
     const char *strip, *add, *replace;
     int64_t https_redirect; /* redirectScheme https: the code on web */
+    struct tr_policy *limits; /* its own ClientPolicy (limits.c), or NULL */
 };
 
 /* One Middleware as a gwc policy, converted once for all its routers. */
@@ -105,6 +107,8 @@ struct tr_policy {
     const char *field;      /* what it became, for the report */
     bool denied;            /* access control not converted exactly */
     bool ok;                /* false: part of it not converted (reported) */
+    bool folded;            /* written into routers' limits policies */
+    bool own;               /* a router's limits policy (limits.c) */
     struct ptrvec targets;  /* struct o_target * */
 };
 
@@ -113,6 +117,7 @@ struct tr {
     struct ptrvec crds;     /* struct crd * of the traefik groups */
     struct ptrvec policies; /* struct tr_policy *, with something to write */
     struct index converted; /* Middleware label -> struct tr_policy * */
+    struct index limits;    /* Middleware label -> struct tr_limit * */
 };
 
 static inline struct tr *TR(const struct imp *im)
@@ -146,6 +151,13 @@ bool tr_policy_kind(const char *kind);
  * access control). */
 bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
                      const struct ynode *m);
+/* limits.c: is kind rateLimit or inFlightReq? */
+bool tr_limit_kind(const char *kind);
+/* Adds the limit of middleware m of Middleware o to r's own ClientPolicy
+ * (false: reported, not converted). */
+bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct crd *o,
+                    const struct ynode *m);
+
 /* r's policies target route rt, which serves r. */
 void tr_policies_target(struct imp *im, const struct tr_router *r,
                         const struct o_route *rt);
@@ -153,6 +165,11 @@ void tr_policies_target(struct imp *im, const struct tr_router *r,
 void tr_policies_write(struct imp *im);
 
 /* ingressroute.c */
+/* Traefik reads tls.secretName as a Secret of the route's namespace
+ * (getTLS): a name such as "namespace/name" finds none, and the routes
+ * get the default certificate.  Reported at at; false then. */
+bool tr_secret_name_ok(struct imp *im, const struct imp_src *src,
+                       const struct ynode *at, const char *secret);
 void tr_ingress_routes(struct imp *im);
 /* A Service port or TraefikService of ns as r's backends (false: reported). */
 bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
