@@ -112,14 +112,27 @@ static const struct field label_selector_fields[] = {
 static const struct table label_selector_table =
     TABLE(struct label_selector, "LabelSelector", label_selector_fields);
 
+/* allowedRoutes admits every value but None (schema/listener.c), which is
+ * for allowedListeners only. */
 static const struct field namespaces_from_fields[] = {
-    FIELD_ENUM("from", 0, struct namespaces_from, from, model_from_names),
+    FIELD_ENUM("from", FIELD_ENUM_BY_RULE, struct namespaces_from, from,
+               model_from_names),
     FIELD_OBJ("selector", 0, struct namespaces_from, selector,
               label_selector_table),
     FIELD_END,
 };
 static const struct table namespaces_from_table =
     TABLE(struct namespaces_from, "RouteNamespaces", namespaces_from_fields);
+
+static const struct field listener_namespaces_fields[] = {
+    FIELD_ENUM("from", 0, struct namespaces_from, from, model_from_names),
+    FIELD_OBJ("selector", 0, struct namespaces_from, selector,
+              label_selector_table),
+    FIELD_END,
+};
+/* Named as allowedRoutes' type in messages, as it always was. */
+static const struct table listener_namespaces_table =
+    TABLE(struct namespaces_from, "RouteNamespaces", listener_namespaces_fields);
 
 static const struct field route_group_kind_fields[] = {
     FIELD("group", FT_STRING, 0, struct route_group_kind, group),
@@ -248,7 +261,7 @@ static const struct table infrastructure_table = TABLE(
 
 static const struct field allowed_listeners_fields[] = {
     FIELD_OBJ("namespaces", 0, struct allowed_listeners, namespaces,
-              namespaces_from_table),
+              listener_namespaces_table),
     FIELD_END,
 };
 static const struct table allowed_listeners_table =

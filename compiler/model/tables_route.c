@@ -96,8 +96,8 @@ static const struct table external_auth_table =
     TABLE(struct external_auth, "HTTPExternalAuthFilter", external_auth_fields);
 
 static const struct field http_filter_fields[] = {
-    FIELD_ENUM("type", FIELD_REQUIRED, struct route_filter, type,
-               model_filter_type_names),
+    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
+               type, model_filter_type_names),
     FIELD_OBJ("requestHeaderModifier", 0, struct route_filter,
               request_header_modifier, header_filter_table),
     FIELD_OBJ("responseHeaderModifier", 0, struct route_filter,
@@ -118,8 +118,8 @@ static const struct table http_filter_table =
     TABLE(struct route_filter, "HTTPRouteFilter", http_filter_fields);
 
 static const struct field grpc_filter_fields[] = {
-    FIELD_ENUM("type", FIELD_REQUIRED, struct route_filter, type,
-               model_filter_type_names),
+    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
+               type, model_filter_type_names),
     FIELD_OBJ("requestHeaderModifier", 0, struct route_filter,
               request_header_modifier, header_filter_table),
     FIELD_OBJ("responseHeaderModifier", 0, struct route_filter,

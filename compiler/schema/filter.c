@@ -186,7 +186,6 @@ static void check_path_modifier(struct schema *s, const struct path_modifier *p)
 {
     if (!p->src)
         return;
-    schema_check_enum_field(s, p->src, "type", p->type, model_modifier_type_names);
     schema_check_str(s, p->src, "replaceFullPath", p->replace_full_path,
                      &schema_fmt_path);
     schema_check_str(s, p->src, "replacePrefixMatch", p->replace_prefix_match,

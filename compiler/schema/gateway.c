@@ -110,7 +110,6 @@ static void check_frontend_validation(struct schema *s,
                            1, 16);
     for (i = 0; i < v->n_ca_certificate_refs; i++)
         schema_check_object_ref(s, &v->ca_certificate_refs[i]);
-    schema_check_enum_field(s, v->src, "mode", v->mode, model_frontend_mode_names);
 }
 
 /* CEL: perPort entries have unique ports (also the list's map key). */
@@ -165,8 +164,6 @@ void schema_gateway(struct schema *s)
     schema_check_listeners(s, g->spec_src, g->listeners, g->n_listeners, false);
     check_addresses(s, g);
     check_infrastructure(s, &g->infrastructure);
-    schema_check_enum_field(s, g->allowed_listeners.namespaces.src, "from",
-                            g->allowed_listeners.namespaces.from, model_from_names);
     check_gateway_tls(s, &g->tls);
     /* Experimental channel. */
     schema_check_enum(s, g->spec_src, "defaultScope", g->default_scope,

@@ -15,7 +15,6 @@ static void check_method_match(struct schema *s,
 {
     if (!m->src)
         return;
-    schema_check_enum_field(s, m->src, "type", m->type, model_match_type_names);
     if (!has_field(m->src, "service") && !has_field(m->src, "method"))
         schema_report(s, DIAG_GRPC_METHOD_EMPTY, m->src,
                       "a method match needs service, method or both");

@@ -80,7 +80,6 @@ static void check_path_match(struct schema *s, const struct path_match *p)
 
     if (!p->src)
         return; /* the default: PathPrefix "/" */
-    schema_check_enum_field(s, p->src, "type", p->type, model_path_type_names);
     schema_check_str(s, p->src, "value", p->value, &schema_fmt_path);
     if (!p->value)
         return;
@@ -112,7 +111,6 @@ void schema_check_value_matches(struct schema *s, const struct ynode *map,
         if (!m->src)
             continue;
         schema_check_str(s, m->src, "name", m->name, name);
-        schema_check_enum_field(s, m->src, "type", m->type, model_match_type_names);
         schema_check_str(s, m->src, "value", m->value, value);
         if (m->value && m->type == MATCH_REGEX)
             schema_check_regex(s, schema_field_node(m->src, "value"), m->value);

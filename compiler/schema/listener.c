@@ -17,7 +17,6 @@ static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 
     if (!t->src)
         return;
-    schema_check_enum_field(s, t->src, "mode", t->mode, model_tls_mode_names);
     schema_check_count(s, t->src, "certificateRefs", t->n_certificate_refs, 0, 64);
     for (i = 0; i < t->n_certificate_refs; i++)
         schema_check_secret_ref(s, &t->certificate_refs[i]);

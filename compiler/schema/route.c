@@ -198,12 +198,8 @@ static void check_session_persistence(struct schema *s,
         return;
     schema_check_str(s, p->src, "absoluteTimeout", p->absolute_timeout,
                      &schema_fmt_duration);
-    schema_check_enum_field(s, p->src, "type", p->type,
-                            model_persistence_type_names);
     schema_check_str(s, ck->src, "name", ck->name, &schema_fmt_header_name);
     schema_check_str(s, ck->src, "path", ck->path, &schema_fmt_path);
-    schema_check_enum_field(s, ck->src, "lifetimeType", ck->lifetime_type,
-                            model_cookie_lifetime_names);
     if (schema_check_required(s, p->header.src, "name", "HeaderConfig"))
         schema_check_str(s, p->header.src, "name", p->header.name,
                          &schema_fmt_header_name);

@@ -36,6 +36,7 @@ void schema_check(struct compilation *c, struct model *m)
         for (i = 0; i < m->objects[k].n; i++) {
             struct schema s = {c, m->objects[k].v[i], NULL};
 
+            schema_check_limits(&s);
             schema_meta(&s);
             if (kind_checks[k])
                 kind_checks[k](&s);

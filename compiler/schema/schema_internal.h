@@ -102,6 +102,12 @@ extern const struct str_format schema_fmt_object_name, schema_fmt_dns_subdomain,
     schema_fmt_grpc_service, schema_fmt_grpc_method, schema_fmt_request_path,
     schema_fmt_text_1024;
 
+/* The formats the field tables name, indexed by enum field_format. */
+extern const struct str_format *const schema_formats[FMT__COUNT];
+/* Does v pass f's length limits and pattern (what schema_check_string()
+ * would accept, silently)? */
+bool schema_string_ok(const char *v, const struct str_format *f);
+
 bool schema_is_hostname(const char *s);
 /* GEP-2257 duration to milliseconds; false when it is not one. */
 
@@ -163,6 +169,12 @@ bool schema_check_required(struct schema *s, const struct ynode *map,
 /* A regular expression must compile with the PCRE2 nginx links. */
 void schema_check_regex(struct schema *s, const struct ynode *at,
                         const char *pattern);
+
+/* ---- the field tables' limits (limits.c) ---- */
+
+/* Every limit the field tables give the fields of s->obj (model.h): string
+ * formats, numeric bounds, item counts and enum names. */
+void schema_check_limits(struct schema *s);
 
 /* ---- keyed lists (unique.c) ---- */
 

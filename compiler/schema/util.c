@@ -9,6 +9,7 @@
 #include "schema_internal.h"
 
 #include "base/str.h"
+#include "base/utf8.h"
 
 #include <string.h>
 
@@ -486,3 +487,54 @@ const struct str_format schema_fmt_grpc_method = {
     "letters, digits and '_', not starting with a digit"};
 const struct str_format schema_fmt_request_path = {"path", 0, 1024, is_request_path,
                                                    PATH_CHARS_WORDS};
+
+/* The formats the field tables name (enum field_format in model.h). */
+const struct str_format *const schema_formats[FMT__COUNT] = {
+    [FMT_OBJECT_NAME] = &schema_fmt_object_name,
+    [FMT_DNS_SUBDOMAIN] = &schema_fmt_dns_subdomain,
+    [FMT_DNS_LABEL] = &schema_fmt_dns_label,
+    [FMT_SECTION_NAME] = &schema_fmt_section_name,
+    [FMT_HOSTNAME] = &schema_fmt_hostname,
+    [FMT_PRECISE_HOSTNAME] = &schema_fmt_precise_hostname,
+    [FMT_NAMESPACE] = &schema_fmt_namespace,
+    [FMT_GROUP] = &schema_fmt_group,
+    [FMT_KIND] = &schema_fmt_kind,
+    [FMT_HEADER_NAME] = &schema_fmt_header_name,
+    [FMT_QUERY_NAME] = &schema_fmt_query_name,
+    [FMT_HEADER_VALUE] = &schema_fmt_header_value,
+    [FMT_QUERY_VALUE] = &schema_fmt_query_value,
+    [FMT_PATH] = &schema_fmt_path,
+    [FMT_DURATION] = &schema_fmt_duration,
+    [FMT_PROTOCOL] = &schema_fmt_protocol,
+    [FMT_CONTROLLER_NAME] = &schema_fmt_controller_name,
+    [FMT_ADDRESS_TYPE] = &schema_fmt_address_type,
+    [FMT_ADDRESS_VALUE] = &schema_fmt_address_value,
+    [FMT_CORS_ORIGIN] = &schema_fmt_cors_origin,
+    [FMT_LABEL_VALUE] = &schema_fmt_label_value,
+    [FMT_LONG_VALUE] = &schema_fmt_long_value,
+    [FMT_DESCRIPTION] = &schema_fmt_description,
+    [FMT_WELL_KNOWN_CA] = &schema_fmt_well_known_ca,
+    [FMT_URI] = &schema_fmt_uri,
+    [FMT_TEXT_1024] = &schema_fmt_text_1024,
+};
+
+bool schema_string_ok(const char *v, const struct str_format *f)
+{
+    size_t len = strlen(v);
+
+    if (len == 0 && f->min > 0)
+        return false;
+    if (f->max && len > f->max && utf8_count(v, len) > f->max)
+        return false;
+    return !f->match || f->match(v);
+}
+
+bool schema_format_ok(enum field_format fmt, const char *v)
+{
+    return fmt == FMT_NONE || schema_string_ok(v, schema_formats[fmt]);
+}
+
+const char *schema_format_name(enum field_format fmt)
+{
+    return fmt == FMT_NONE ? NULL : schema_formats[fmt]->name;
+}
