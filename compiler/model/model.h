@@ -1103,12 +1103,9 @@ enum ftype {
 
 enum {
     FIELD_REQUIRED = 1u << 0,
-    /* A Gateway API Duration ("10s"): a bare number there needs a unit,
-     * not quotes, and the type error says so. */
-    FIELD_DURATION = 1u << 1,
     /* An enum whose allowed values depend on where it is used: schema/
      * checks it by a rule of its own, not from the name table. */
-    FIELD_ENUM_BY_RULE = 1u << 2,
+    FIELD_ENUM_BY_RULE = 1u << 1,
 };
 
 struct table;

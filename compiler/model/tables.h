@@ -24,8 +24,6 @@ extern const struct table model_object_meta_table;
 extern const struct table model_parent_ref_table;
 extern const struct table model_backend_object_ref_table;
 extern const struct table model_local_ref_table;
-extern const struct table model_policy_target_ref_table;
-extern const struct table model_http_header_table;
 
 extern const struct table model_gateway_class_table;
 extern const struct table model_gateway_table;

@@ -8,8 +8,10 @@
 
 static const struct field object_meta_fields[] = {
     FIELD("name", FT_STRING, 0, struct object_meta, name),
-    FIELD("namespace", FT_STRING, 0, struct object_meta, namespace),
-    FIELD("labels", FT_MAP, 0, struct object_meta, labels),
+    FIELD_L("namespace", FT_STRING, 0, struct object_meta, namespace,
+          LIM_FMT(FMT_NAMESPACE)),
+    FIELD_L("labels", FT_MAP, 0, struct object_meta, labels,
+          LIM_MAP(0, FMT_LABEL_VALUE)),
     FIELD("annotations", FT_MAP, 0, struct object_meta, annotations),
     FIELD("creationTimestamp", FT_STRING, 0, struct object_meta,
           creation_timestamp),
@@ -40,7 +42,8 @@ static const struct field service_port_fields[] = {
     FIELD("name", FT_STRING, 0, struct service_port, name),
     FIELD("protocol", FT_STRING, 0, struct service_port, protocol),
     FIELD("appProtocol", FT_STRING, 0, struct service_port, app_protocol),
-    FIELD("port", FT_INT32, FIELD_REQUIRED, struct service_port, port),
+    FIELD_L("port", FT_INT32, FIELD_REQUIRED, struct service_port, port,
+          LIM_RANGE(1, 65535)),
     FIELD("targetPort", FT_INT_OR_STRING, 0, struct service_port, target_port),
     FIELD_END,
 };
@@ -103,8 +106,10 @@ static const struct field endpoint_slice_fields[] = {
     OBJECT_HEADER(struct endpoint_slice),
     FIELD("addressType", FT_STRING, FIELD_REQUIRED, struct endpoint_slice,
           address_type),
-    FIELD_LIST("endpoints", 0, struct endpoint_slice, endpoints, endpoint_table),
-    FIELD_LIST("ports", 0, struct endpoint_slice, ports, endpoint_port_table),
+    FIELD_LIST_L("endpoints", 0, struct endpoint_slice, endpoints, endpoint_table,
+                 LIM_ITEMS(0, 1000)),
+    FIELD_LIST_L("ports", 0, struct endpoint_slice, ports, endpoint_port_table,
+                 LIM_ITEMS(0, 100)),
     FIELD_END,
 };
 const struct table model_endpoint_slice_table =

@@ -1,11 +1,46 @@
 /* ---- gwc.dev/v1alpha1: ClientPolicy, AccessPolicy, BackendPolicy ---- */
 #include "tables.h"
 
+/*
+ * The reference types these kinds share with the Gateway API have
+ * narrower limits here (schema/gwc_policy.c): their own tables, named as
+ * the Gateway API's in messages.
+ */
+static const struct field target_ref_fields[] = {
+    FIELD("group", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, group),
+    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, name),
+    FIELD("sectionName", FT_STRING, 0, struct policy_target_ref, section_name),
+    FIELD_END,
+};
+static const struct table target_ref_table =
+    TABLE(struct policy_target_ref, "LocalPolicyTargetReferenceWithSectionName",
+          target_ref_fields);
+
+static const struct field service_ref_fields[] = {
+    FIELD("group", FT_STRING, 0, struct backend_object_ref, group),
+    FIELD("kind", FT_STRING, 0, struct backend_object_ref, kind),
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct backend_object_ref, name),
+    FIELD("namespace", FT_STRING, 0, struct backend_object_ref, namespace),
+    FIELD("port", FT_INT32, 0, struct backend_object_ref, port),
+    FIELD_END,
+};
+static const struct table service_ref_table =
+    TABLE(struct backend_object_ref, "BackendObjectReference", service_ref_fields);
+
+static const struct field header_fields[] = {
+    FIELD("name", FT_STRING, FIELD_REQUIRED, struct http_header, name),
+    FIELD("value", FT_STRING, FIELD_REQUIRED, struct http_header, value),
+    FIELD_END,
+};
+static const struct table header_table =
+    TABLE(struct http_header, "HTTPHeader", header_fields);
+
 /* spec.targetRefs, the same in the three kinds. */
 #define FIELD_TARGETS(T)                                               \
     {                                                                  \
         "targetRefs", FT_LIST, FIELD_REQUIRED, offsetof(T, targets.v), \
-            offsetof(T, targets.n), &model_policy_target_ref_table     \
+            offsetof(T, targets.n), &target_ref_table                  \
     }
 
 #define SPEC_TABLE(T, go_name, fields) \
@@ -91,7 +126,7 @@ static const struct field error_response_fields[] = {
               config_map_key_ref_table),
     FIELD("contentType", FT_STRING, 0, struct error_response, content_type),
     FIELD_OBJ("backendRef", 0, struct error_response, backend_ref,
-              model_backend_object_ref_table),
+              service_ref_table),
     FIELD_END,
 };
 static const struct table error_response_table =
@@ -153,13 +188,13 @@ static const struct table sign_in_table = TABLE(struct sign_in, "SignIn", sign_i
 
 static const struct field external_auth_fields[] = {
     FIELD_OBJ("backendRef", 0, struct external_auth_policy, backend_ref,
-              model_backend_object_ref_table),
+              service_ref_table),
     FIELD("url", FT_STRING, 0, struct external_auth_policy, url),
     FIELD("path", FT_STRING, 0, struct external_auth_policy, path),
     FIELD("method", FT_STRING, 0, struct external_auth_policy, method),
     FIELD_STRS("requestHeaders", 0, struct external_auth_policy, request_headers),
     FIELD_LIST("setRequestHeaders", 0, struct external_auth_policy,
-               set_request_headers, model_http_header_table),
+               set_request_headers, header_table),
     FIELD_STRS("responseHeaders", 0, struct external_auth_policy, response_headers),
     FIELD("requestRedirect", FT_STRING, 0, struct external_auth_policy,
           request_redirect),

@@ -10,7 +10,6 @@ typedef void kind_check_fn(struct schema *s);
 
 /* Other core kinds are checked for their metadata only. */
 static kind_check_fn *const kind_checks[KIND__COUNT] = {
-    [KIND_GATEWAY_CLASS] = schema_gateway_class,
     [KIND_GATEWAY] = schema_gateway,
     [KIND_LISTENER_SET] = schema_listener_set,
     [KIND_HTTP_ROUTE] = schema_route,

@@ -208,22 +208,13 @@ void schema_meta(struct schema *s);
 void schema_check_label_keys(struct schema *s, const struct strmap *m,
                              const char *what, size_t max_prefix);
 
-/* A reference of the fields group, kind, name and namespace (NULL when the
- * reference type has no such field). */
-struct ref_fields {
-    const struct ynode *src;
-    const char *group, *kind, *name, *namespace;
-};
-void schema_check_ref(struct schema *s, const struct ref_fields *r);
-void schema_check_secret_ref(struct schema *s, const struct secret_ref *r);
-void schema_check_local_ref(struct schema *s, const struct local_ref *r);
-void schema_check_object_ref(struct schema *s, const struct object_ref *r);
 /* BackendObjectReference: a core Service needs a port (CEL). */
 void schema_check_backend_object_ref(struct schema *s,
                                      const struct backend_object_ref *r);
 void schema_check_backend_ref(struct schema *s, const struct backend_ref *b);
-void schema_check_parent_refs(struct schema *s, const struct ynode *spec,
-                              const struct parent_ref *v, size_t n);
+/* parentRefs' sectionName rules (CEL). */
+void schema_check_parent_refs(struct schema *s, const struct parent_ref *v,
+                              size_t n);
 
 /* References to one target must all set distinct sectionNames, or none. */
 struct section_ref {
@@ -237,12 +228,11 @@ void schema_check_distinct_sections(struct schema *s, enum diag_code code,
 
 /* ---- kinds ---- */
 
-void schema_gateway_class(struct schema *s);
 void schema_gateway(struct schema *s);
 void schema_listener_set(struct schema *s);
 /* Gateway and ListenerSet listeners; in_set: ListenerSet entries. */
-void schema_check_listeners(struct schema *s, const struct ynode *spec,
-                            const struct listener *v, size_t n, bool in_set);
+void schema_check_listeners(struct schema *s, const struct listener *v,
+                            size_t n, bool in_set);
 void schema_route(struct schema *s);
 void schema_reference_grant(struct schema *s);
 /* Core kinds gwc routes with (meta.c). */
@@ -261,15 +251,12 @@ void schema_check_http_rule(struct schema *s, const struct route_rule *r);
 size_t schema_http_match_count(const struct route_rule *r);
 void schema_check_grpc_rule(struct schema *s, const struct route_rule *r);
 /* Header or query parameter matches, a list keyed by name. */
-void schema_check_value_matches(struct schema *s, const struct ynode *map,
-                                const char *key, const struct value_match *v,
-                                size_t n, const struct str_format *name,
-                                const struct str_format *value);
+void schema_check_value_matches(struct schema *s, const char *key,
+                                const struct value_match *v, size_t n);
 
 enum filter_set { FILTERS_HTTP, FILTERS_GRPC };
-/* The filters of a rule or of a backendRef (map is its mapping). */
-void schema_check_filters(struct schema *s, const struct ynode *map,
-                          const struct route_filter *v, size_t n,
+/* The filters of a rule or of a backendRef. */
+void schema_check_filters(struct schema *s, const struct route_filter *v, size_t n,
                           enum filter_set set);
 /* A RequestRedirect (redirect) or URLRewrite filter whose path replaces
  * the prefix match, as the ReplacePrefixMatch CEL rules test it. */
