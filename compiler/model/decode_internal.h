@@ -43,6 +43,13 @@
 /* A list of lo to hi strings of format f, each called 'what'. */
 #define LIM_STRS(lo, hi, f, what) \
     LIM_(.min_items = (lo), .max_items = (hi), .format = (f), .item = (what))
+/* A string that is one of the given values. */
+#define LIM_ONE_OF(...) LIM_(.allowed = (const char *const[]){__VA_ARGS__, NULL})
+/* A list of lo to hi strings, each one of the given values and called
+ * 'what'. */
+#define LIM_STRS_ONE_OF(lo, hi, what, ...)                       \
+    LIM_(.min_items = (lo), .max_items = (hi), .item = (what),   \
+         .allowed = (const char *const[]){__VA_ARGS__, NULL})
 /* A map of at most hi entries (0: any number), values of format f. */
 #define LIM_MAP(hi, f) LIM_(.max_items = (hi), .format = (f))
 #define TABLE(T, go_name, fields) {go_name, sizeof(T), alignof(T), 0, false, fields}

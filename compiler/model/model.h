@@ -1082,6 +1082,8 @@ struct field_limits {
     int64_t min, max;
     size_t min_items, max_items; /* lists; maps: max entries.  max 0: none */
     enum field_format format;    /* strings, string list items, map values */
+    const char *const *allowed;  /* strings and string list items: one of
+                                    these (NULL-terminated), as written */
     const char *item;            /* a string list item, for messages */
 };
 

@@ -52,7 +52,8 @@ static const struct table service_port_table = {
     true, service_port_fields};
 
 static const struct field service_spec_fields[] = {
-    FIELD("type", FT_STRING, 0, struct service, type),
+    FIELD_L("type", FT_STRING, 0, struct service, type,
+          LIM_ONE_OF("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")),
     FIELD("clusterIP", FT_STRING, 0, struct service, cluster_ip),
     FIELD_STRS("clusterIPs", 0, struct service, cluster_ips),
     FIELD("externalName", FT_STRING, 0, struct service, external_name),
@@ -104,8 +105,8 @@ static const struct table endpoint_port_table = {
 
 static const struct field endpoint_slice_fields[] = {
     OBJECT_HEADER(struct endpoint_slice),
-    FIELD("addressType", FT_STRING, FIELD_REQUIRED, struct endpoint_slice,
-          address_type),
+    FIELD_L("addressType", FT_STRING, FIELD_REQUIRED, struct endpoint_slice, address_type,
+          LIM_ONE_OF("IPv4", "IPv6", "FQDN")),
     FIELD_LIST_L("endpoints", 0, struct endpoint_slice, endpoints, endpoint_table,
                  LIM_ITEMS(0, 1000)),
     FIELD_LIST_L("ports", 0, struct endpoint_slice, ports, endpoint_port_table,

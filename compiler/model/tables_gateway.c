@@ -324,7 +324,8 @@ static const struct field gateway_spec_fields[] = {
     FIELD_OBJ("allowedListeners", 0, struct gateway, allowed_listeners,
               allowed_listeners_table),
     FIELD_OBJ("tls", 0, struct gateway, tls, gateway_tls_table),
-    FIELD("defaultScope", FT_STRING, 0, struct gateway, default_scope),
+    FIELD_L("defaultScope", FT_STRING, 0, struct gateway, default_scope,
+          LIM_ONE_OF("All", "None")),
     FIELD_END,
 };
 static const struct table gateway_spec_table = {
@@ -423,7 +424,8 @@ static const struct table policy_target_ref_table =
           policy_target_ref_fields);
 
 static const struct field san_fields[] = {
-    FIELD("type", FT_STRING, FIELD_REQUIRED, struct subject_alt_name, type),
+    FIELD_L("type", FT_STRING, FIELD_REQUIRED, struct subject_alt_name, type,
+          LIM_ONE_OF("Hostname", "URI")),
     FIELD_L("hostname", FT_STRING, 0, struct subject_alt_name, hostname,
           LIM_FMT(FMT_HOSTNAME)),
     FIELD_L("uri", FT_STRING, 0, struct subject_alt_name, uri,

@@ -7,8 +7,10 @@
  * the Gateway API's in messages.
  */
 static const struct field target_ref_fields[] = {
-    FIELD("group", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, group),
-    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, kind),
+    FIELD_L("group", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, group,
+          LIM_ONE_OF(GATEWAY_GROUP)),
+    FIELD_L("kind", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, kind,
+          LIM_ONE_OF("Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute")),
     FIELD("name", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, name),
     FIELD("sectionName", FT_STRING, 0, struct policy_target_ref, section_name),
     FIELD_END,
@@ -18,8 +20,10 @@ static const struct table target_ref_table =
           target_ref_fields);
 
 static const struct field service_ref_fields[] = {
-    FIELD("group", FT_STRING, 0, struct backend_object_ref, group),
-    FIELD("kind", FT_STRING, 0, struct backend_object_ref, kind),
+    FIELD_L("group", FT_STRING, 0, struct backend_object_ref, group,
+          LIM_ONE_OF("")),
+    FIELD_L("kind", FT_STRING, 0, struct backend_object_ref, kind,
+          LIM_ONE_OF("Service")),
     FIELD("name", FT_STRING, FIELD_REQUIRED, struct backend_object_ref, name),
     FIELD("namespace", FT_STRING, 0, struct backend_object_ref, namespace),
     FIELD("port", FT_INT32, 0, struct backend_object_ref, port),
@@ -66,7 +70,8 @@ static const struct table config_map_key_ref_table =
 /* ---- ClientPolicy ---- */
 
 static const struct field address_detection_fields[] = {
-    FIELD("source", FT_STRING, FIELD_REQUIRED, struct client_address_detection, source),
+    FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct client_address_detection, source,
+          LIM_ONE_OF("Connection", "Header", "ProxyProtocol")),
     FIELD("header", FT_STRING, 0, struct client_address_detection, header),
     FIELD_STRS("trustedProxies", 0, struct client_address_detection, trusted_proxies),
     FIELD("recursive", FT_BOOL, 0, struct client_address_detection, recursive),
@@ -93,7 +98,8 @@ static const struct table request_body_table =
 
 static const struct field rate_limit_fields[] = {
     FIELD("requests", FT_INT32, FIELD_REQUIRED, struct rate_limit, requests),
-    FIELD("per", FT_STRING, FIELD_REQUIRED, struct rate_limit, per),
+    FIELD_L("per", FT_STRING, FIELD_REQUIRED, struct rate_limit, per,
+          LIM_ONE_OF("Second", "Minute")),
     FIELD("burst", FT_INT32, 0, struct rate_limit, burst),
     FIELD("noDelay", FT_BOOL, 0, struct rate_limit, no_delay),
     FIELD_END,
@@ -169,7 +175,8 @@ static const struct table client_addresses_table =
 static const struct field basic_auth_fields[] = {
     FIELD_OBJ("secretRef", FIELD_REQUIRED, struct basic_auth, secret_ref,
               secret_object_ref_table),
-    FIELD("format", FT_STRING, 0, struct basic_auth, format),
+    FIELD_L("format", FT_STRING, 0, struct basic_auth, format,
+          LIM_ONE_OF("Htpasswd", "UserMap")),
     FIELD("key", FT_STRING, 0, struct basic_auth, key),
     FIELD("realm", FT_STRING, 0, struct basic_auth, realm),
     FIELD("forwardCredentials", FT_BOOL, 0, struct basic_auth, forward_credentials),
@@ -191,14 +198,16 @@ static const struct field external_auth_fields[] = {
               service_ref_table),
     FIELD("url", FT_STRING, 0, struct external_auth_policy, url),
     FIELD("path", FT_STRING, 0, struct external_auth_policy, path),
-    FIELD("method", FT_STRING, 0, struct external_auth_policy, method),
+    FIELD_L("method", FT_STRING, 0, struct external_auth_policy, method,
+          LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
     FIELD_STRS("requestHeaders", 0, struct external_auth_policy, request_headers),
     FIELD_LIST("setRequestHeaders", 0, struct external_auth_policy,
                set_request_headers, header_table),
     FIELD_STRS("responseHeaders", 0, struct external_auth_policy, response_headers),
     FIELD("requestRedirect", FT_STRING, 0, struct external_auth_policy,
           request_redirect),
-    FIELD("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie),
+    FIELD_L("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie,
+          LIM_ONE_OF("Never", "OnSuccess", "Always")),
     FIELD_OBJ("signIn", 0, struct external_auth_policy, sign_in, sign_in_table),
     FIELD("timeout", FT_STRING, 0, struct external_auth_policy, timeout),
     FIELD_END,
@@ -213,7 +222,8 @@ static const struct field access_policy_spec_fields[] = {
     FIELD_OBJ("basicAuth", 0, struct access_policy, basic_auth, basic_auth_table),
     FIELD_OBJ("externalAuth", 0, struct access_policy, external_auth,
               external_auth_table),
-    FIELD("satisfy", FT_STRING, 0, struct access_policy, satisfy),
+    FIELD_L("satisfy", FT_STRING, 0, struct access_policy, satisfy,
+          LIM_ONE_OF("All", "Any")),
     FIELD_END,
 };
 static const struct table access_policy_spec_table =
@@ -246,14 +256,16 @@ static const struct field hash_cookie_fields[] = {
     FIELD("maxAgeSeconds", FT_INT32, 0, struct hash_cookie, max_age_seconds),
     FIELD("secure", FT_BOOL, 0, struct hash_cookie, secure),
     FIELD("httpOnly", FT_BOOL, 0, struct hash_cookie, http_only),
-    FIELD("sameSite", FT_STRING, 0, struct hash_cookie, same_site),
+    FIELD_L("sameSite", FT_STRING, 0, struct hash_cookie, same_site,
+          LIM_ONE_OF("Strict", "Lax", "None")),
     FIELD_END,
 };
 static const struct table hash_cookie_table =
     TABLE(struct hash_cookie, "HashCookie", hash_cookie_fields);
 
 static const struct field consistent_hash_fields[] = {
-    FIELD("source", FT_STRING, FIELD_REQUIRED, struct consistent_hash, source),
+    FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct consistent_hash, source,
+          LIM_ONE_OF("ClientAddress", "Header", "Cookie", "QueryParameter", "RequestURI")),
     FIELD("header", FT_STRING, 0, struct consistent_hash, header),
     FIELD("queryParameter", FT_STRING, 0, struct consistent_hash, query_parameter),
     FIELD_OBJ("cookie", 0, struct consistent_hash, cookie, hash_cookie_table),
@@ -263,7 +275,8 @@ static const struct table consistent_hash_table =
     TABLE(struct consistent_hash, "ConsistentHash", consistent_hash_fields);
 
 static const struct field load_balancing_fields[] = {
-    FIELD("method", FT_STRING, 0, struct load_balancing, method),
+    FIELD_L("method", FT_STRING, 0, struct load_balancing, method,
+          LIM_ONE_OF("RoundRobin", "LeastConnections", "ConsistentHash")),
     FIELD_OBJ("consistentHash", 0, struct load_balancing, consistent_hash,
               consistent_hash_table),
     FIELD_END,
@@ -290,7 +303,8 @@ static const struct table buffering_table =
     TABLE(struct buffering, "Buffering", buffering_fields);
 
 static const struct field backend_retry_fields[] = {
-    FIELD_STRS("on", 0, struct backend_retry, on),
+    FIELD_STRS_L("on", 0, struct backend_retry, on,
+                 LIM_STRS_ONE_OF(0, 3, "on", "Error", "Timeout", "InvalidHeader")),
     FIELD_INTS("statusCodes", 0, struct backend_retry, status_codes),
     FIELD("nonIdempotent", FT_BOOL, 0, struct backend_retry, non_idempotent),
     FIELD("tries", FT_INT32, 0, struct backend_retry, tries),

@@ -41,7 +41,8 @@ static const struct table path_modifier_table =
     TABLE(struct path_modifier, "HTTPPathModifier", path_modifier_fields);
 
 static const struct field request_redirect_fields[] = {
-    FIELD("scheme", FT_STRING, 0, struct request_redirect, scheme),
+    FIELD_L("scheme", FT_STRING, 0, struct request_redirect, scheme,
+          LIM_ONE_OF("http", "https")),
     FIELD_L("hostname", FT_STRING, 0, struct request_redirect, hostname,
           LIM_FMT(FMT_PRECISE_HOSTNAME)),
     FIELD_OBJ("path", 0, struct request_redirect, path, path_modifier_table),
@@ -88,7 +89,7 @@ static const struct field cors_fields[] = {
                  LIM_STRS(0, 64, FMT_CORS_ORIGIN, "origin")),
     FIELD("allowCredentials", FT_BOOL, 0, struct cors_filter, allow_credentials),
     FIELD_STRS_L("allowMethods", 0, struct cors_filter, allow_methods,
-                 LIM_ITEMS(0, 9)),
+                 LIM_STRS_ONE_OF(0, 9, "method", "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "*")),
     FIELD_STRS_L("allowHeaders", 0, struct cors_filter, allow_headers,
                  LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
     FIELD_STRS_L("exposeHeaders", 0, struct cors_filter, expose_headers,
@@ -101,7 +102,8 @@ static const struct table cors_table =
     TABLE(struct cors_filter, "HTTPCORSFilter", cors_fields);
 
 static const struct field external_auth_fields[] = {
-    FIELD("protocol", FT_STRING, FIELD_REQUIRED, struct external_auth, protocol),
+    FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct external_auth, protocol,
+          LIM_ONE_OF("HTTP", "GRPC")),
     FIELD_OBJ("backendRef", FIELD_REQUIRED, struct external_auth, backend_ref,
               model_backend_object_ref_table),
     FIELD("grpc", FT_NODE, 0, struct external_auth, grpc),
@@ -228,7 +230,8 @@ static const struct field http_match_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("queryParams", 0, struct http_match, query_params, query_match_table,
                  LIM_ITEMS(0, 16)),
-    FIELD("method", FT_STRING, 0, struct http_match, method),
+    FIELD_L("method", FT_STRING, 0, struct http_match, method,
+          LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")),
     FIELD_END,
 };
 static const struct table http_match_table =

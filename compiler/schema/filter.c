@@ -150,7 +150,6 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
 
 /* ---- RequestRedirect and URLRewrite ---- */
 
-static const char *const schemes[] = {"http", "https", NULL};
 static const int64_t redirect_codes[] = {301, 302, 303, 307, 308};
 
 /* CEL: field 'key' is set exactly when the type is 'type'. */
@@ -191,7 +190,6 @@ static void check_redirect(struct schema *s, const struct request_redirect *r)
 {
     size_t i;
 
-    schema_check_enum(s, r->src, "scheme", r->scheme, schemes);
     check_path_modifier(s, &r->path);
     if (r->status_code == INT_UNSET)
         return;
@@ -207,10 +205,6 @@ static void check_redirect(struct schema *s, const struct request_redirect *r)
 
 
 /* ---- CORS ---- */
-
-static const char *const cors_methods[] = {
-    "GET",     "HEAD",  "POST",  "PUT", "DELETE", "CONNECT",
-    "OPTIONS", "TRACE", "PATCH", "*",   NULL};
 
 /* CEL: !('*' in self && self.size() > 1) */
 static void check_wildcard_alone(struct schema *s, const struct ynode *map,
@@ -234,19 +228,11 @@ static void check_wildcard_alone(struct schema *s, const struct ynode *map,
 
 static void check_cors(struct schema *s, const struct cors_filter *c)
 {
-    size_t i;
-
     schema_check_set(s, c->src, "allowOrigins", c->allow_origins,
                      c->n_allow_origins);
     check_wildcard_alone(s, c->src, "allowOrigins", c->allow_origins,
                          c->n_allow_origins);
 
-    for (i = 0; i < c->n_allow_methods; i++) {
-        const struct ynode *at = schema_string_item(c->src, "allowMethods", i);
-        if (at)
-            schema_check_enum_at(s, at, "method", c->allow_methods[i],
-                                 cors_methods);
-    }
     schema_check_set(s, c->src, "allowMethods", c->allow_methods,
                      c->n_allow_methods);
     check_wildcard_alone(s, c->src, "allowMethods", c->allow_methods,
@@ -262,8 +248,6 @@ static void check_cors(struct schema *s, const struct cors_filter *c)
 }
 
 /* ---- ExternalAuth (experimental channel) ---- */
-
-static const char *const auth_protocols[] = {"HTTP", "GRPC", NULL};
 
 /* CEL: the member named by the protocol is set exactly for it. */
 static void check_auth_member(struct schema *s, const struct external_auth *a,
@@ -296,7 +280,6 @@ static void check_external_auth(struct schema *s, const struct external_auth *a)
     const struct ynode *path = ynode_get(a->http, "path");
     const struct ynode *max_size = ynode_get(a->forward_body, "maxSize");
 
-    schema_check_enum(s, a->src, "protocol", a->protocol, auth_protocols);
     schema_check_backend_object_ref(s, &a->backend_ref);
     check_auth_member(s, a, "GRPC", "grpc", a->grpc);
     check_auth_member(s, a, "HTTP", "http", a->http);

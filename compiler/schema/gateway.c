@@ -12,8 +12,6 @@
 
 #include <inttypes.h>
 
-static const char *const default_scopes[] = {"All", "None", NULL};
-
 /*
  * An address value by its type: the schema's oneOf makes an IPAddress (the
  * default type) an IPv4 or IPv6 address (format ipv4/ipv6: Go's
@@ -131,7 +129,4 @@ void schema_gateway(struct schema *s)
     check_addresses(s, g);
     check_infrastructure(s, &g->infrastructure);
     check_gateway_tls(s, &g->tls);
-    /* Experimental channel. */
-    schema_check_enum(s, g->spec_src, "defaultScope", g->default_scope,
-                      default_scopes);
 }

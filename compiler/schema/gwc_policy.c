@@ -156,10 +156,6 @@ static bool is_key(const char *s)
 static const struct str_format fmt_secret_key = {
     "key", 1, 253, is_key, "letters, digits and -._"};
 
-static const char *const target_groups[] = {GATEWAY_GROUP, NULL};
-static const char *const target_kinds[] = {"Gateway", "ListenerSet", "HTTPRoute",
-                                           "GRPCRoute", NULL};
-
 static void check_targets(struct schema *s, const struct ynode *spec,
                           const struct policy_targets *t)
 {
@@ -173,8 +169,6 @@ static void check_targets(struct schema *s, const struct ynode *spec,
 
         if (!r->src)
             continue;
-        schema_check_enum(s, r->src, "group", r->group, target_groups);
-        schema_check_enum(s, r->src, "kind", r->kind, target_kinds);
         schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
         schema_check_str(s, r->src, "sectionName", r->section_name,
                          &schema_fmt_dns_subdomain);
@@ -271,12 +265,8 @@ static void check_ref_name(struct schema *s, const struct policy_object_ref *r)
 
 static void check_service_ref(struct schema *s, const struct backend_object_ref *r)
 {
-    static const char *const core[] = {"", NULL}, *const service[] = {"Service", NULL};
-
     if (!r->src)
         return;
-    schema_check_enum(s, r->src, "group", r->group, core);
-    schema_check_enum(s, r->src, "kind", r->kind, service);
     schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
     schema_check_str(s, r->src, "namespace", r->namespace, &schema_fmt_dns_label);
     if (!schema_check_required(s, r->src, "port", "ServiceReference"))
@@ -288,7 +278,6 @@ static void check_service_ref(struct schema *s, const struct backend_object_ref 
 
 static void check_address_detection(struct schema *s, const struct client_policy *p)
 {
-    static const char *const sources[] = {"Connection", "Header", "ProxyProtocol", NULL};
     static const char *const reserved[] = {"host", "authorization", "cookie",
                                            "content-length", "transfer-encoding", NULL};
     const struct client_address_detection *d = &p->client_address_detection;
@@ -296,7 +285,6 @@ static void check_address_detection(struct schema *s, const struct client_policy
 
     if (!d->src)
         return;
-    schema_check_enum(s, d->src, "source", d->source, sources);
     schema_check_str(s, d->src, "header", d->header, &fmt_policy_header);
     if (d->header && name_in(d->header, reserved))
         schema_report(s, DIAG_POLICY_VALIDATION,
@@ -339,7 +327,6 @@ static void check_address_detection(struct schema *s, const struct client_policy
 
 static void check_request_limits(struct schema *s, const struct request_limits *l)
 {
-    static const char *const pers[] = {"Second", "Minute", NULL};
     size_t i;
 
     if (!l->src)
@@ -350,7 +337,6 @@ static void check_request_limits(struct schema *s, const struct request_limits *
         if (!r->src)
             continue;
         schema_check_int(s, r->src, "requests", r->requests, 1, 1000000);
-        schema_check_enum(s, r->src, "per", r->per, pers);
         schema_check_int(s, r->src, "burst", r->burst, 0, 1000000);
     }
     schema_check_int(s, l->src, "concurrent", l->concurrent, 1, 65535);
@@ -463,12 +449,9 @@ static void check_client_policy(struct schema *s)
 
 static void check_basic_auth(struct schema *s, const struct basic_auth *b)
 {
-    static const char *const formats[] = {"Htpasswd", "UserMap", NULL};
-
     if (!b->src)
         return;
     check_ref_name(s, &b->secret_ref);
-    schema_check_enum(s, b->src, "format", b->format, formats);
     schema_check_str(s, b->src, "key", b->key, &fmt_secret_key);
     if (has_field(b->src, "key") && !str_is(b->format, "Htpasswd"))
         schema_report(
@@ -484,9 +467,6 @@ static void check_basic_auth(struct schema *s, const struct basic_auth *b)
 
 static void check_external_auth(struct schema *s, const struct external_auth_policy *e)
 {
-    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH",
-                                          "DELETE", "OPTIONS", NULL};
-    static const char *const cookies[] = {"Never", "OnSuccess", "Always", NULL};
     static const char *const reserved[] = {
         "host", "content-length", "x-original-uri", "x-original-url",
         "x-original-method", "x-real-ip", "x-forwarded-for", "x-auth-request-redirect",
@@ -504,7 +484,6 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
     if (has_field(e->src, "path") && !has_field(e->src, "backendRef"))
         schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(e->src, "path"),
                       "path is for backendRef; a url carries its own path");
-    schema_check_enum(s, e->src, "method", e->method, methods);
     check_header_list(s, e->src, "requestHeaders", e->request_headers,
                       e->n_request_headers, 64);
     check_header_list(s, e->src, "responseHeaders", e->response_headers,
@@ -524,7 +503,6 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
     }
     schema_check_str(s, e->src, "requestRedirect", e->request_redirect,
                      &fmt_redirect_value);
-    schema_check_enum(s, e->src, "setCookie", e->set_cookie, cookies);
     if (e->sign_in.src) {
         const struct sign_in *si = &e->sign_in;
         schema_check_str(s, si->src, "url", si->url, &fmt_http_url);
@@ -541,7 +519,6 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
 
 static void check_access_policy(struct schema *s)
 {
-    static const char *const satisfy[] = {"All", "Any", NULL};
     const struct access_policy *p = (const struct access_policy *)s->obj;
     const struct client_addresses *a = &p->client_addresses;
 
@@ -555,7 +532,6 @@ static void check_access_policy(struct schema *s)
     }
     check_basic_auth(s, &p->basic_auth);
     check_external_auth(s, &p->external_auth);
-    schema_check_enum(s, p->spec_src, "satisfy", p->satisfy, satisfy);
     if (!has_field(p->spec_src, "clientAddresses") && !has_field(p->spec_src, "basicAuth") &&
         !has_field(p->spec_src, "externalAuth"))
         schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
@@ -572,9 +548,6 @@ static void check_access_policy(struct schema *s)
 
 static void check_consistent_hash(struct schema *s, const struct consistent_hash *h)
 {
-    static const char *const sources[] = {"ClientAddress", "Header", "Cookie",
-                                          "QueryParameter", "RequestURI", NULL};
-    static const char *const same_site[] = {"Strict", "Lax", "None", NULL};
     static const struct {
         const char *source, *field;
     } needs[] = {{"Header", "header"}, {"Cookie", "cookie"},
@@ -584,7 +557,6 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
 
     if (!h->src)
         return;
-    schema_check_enum(s, h->src, "source", h->source, sources);
     schema_check_str(s, h->src, "header", h->header, &fmt_policy_header);
     schema_check_str(s, h->src, "queryParameter", h->query_parameter,
                      &schema_fmt_query_name);
@@ -605,7 +577,6 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
     schema_check_str(s, ck->src, "domain", ck->domain, &schema_fmt_dns_subdomain);
     schema_check_int(s, ck->src, "maxAgeSeconds", ck->max_age_seconds, 1,
                      INT32_MAX);
-    schema_check_enum(s, ck->src, "sameSite", ck->same_site, same_site);
     if (ck->issue != TRI_TRUE &&
         (has_field(ck->src, "path") || has_field(ck->src, "domain") ||
          has_field(ck->src, "maxAgeSeconds") || has_field(ck->src, "secure") ||
@@ -620,9 +591,6 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
 
 static void check_backend_policy(struct schema *s)
 {
-    static const char *const methods[] = {"RoundRobin", "LeastConnections",
-                                          "ConsistentHash", NULL};
-    static const char *const retry_on[] = {"Error", "Timeout", "InvalidHeader", NULL};
     const struct backend_policy *p = (const struct backend_policy *)s->obj;
     const struct load_balancing *lb = &p->load_balancing;
     const struct upstream_keepalive *k = &p->keepalive;
@@ -637,7 +605,6 @@ static void check_backend_policy(struct schema *s)
         check_duration(s, t->src, "read", t->read, 1, MS(576, 0, 0, 0), "1ms-576h");
     }
     if (lb->src) {
-        schema_check_enum(s, lb->src, "method", lb->method, methods);
         if (str_is(lb->method, "ConsistentHash") != has_field(lb->src, "consistentHash"))
             schema_report(
                 s, DIAG_POLICY_VALIDATION,
@@ -656,12 +623,6 @@ static void check_backend_policy(struct schema *s)
                        MS(24, 0, 0, 0), "1s-24h");
     }
     if (r->src) {
-        schema_check_count(s, r->src, "on", r->n_on, 0, 3);
-        for (i = 0; i < r->n_on; i++) {
-            const struct ynode *at = schema_string_item(r->src, "on", i);
-            if (at)
-                schema_check_enum_at(s, at, "on", r->on[i], retry_on);
-        }
         schema_check_count(s, r->src, "statusCodes", r->n_status_codes, 0, 7);
         for (i = 0; i < r->n_status_codes; i++) {
             int64_t c = r->status_codes[i];

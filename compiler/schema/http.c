@@ -15,10 +15,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-static const char *const methods[] = {"GET",    "HEAD",    "POST",    "PUT",
-                                      "DELETE", "CONNECT", "OPTIONS", "TRACE",
-                                      "PATCH",  NULL};
-
 static bool ends_with(const char *v, const char *suffix)
 {
     size_t n = strlen(v), k = strlen(suffix);
@@ -122,7 +118,6 @@ static void check_http_match(struct schema *s, const struct http_match *m)
     schema_check_value_matches(s, "headers", m->headers, m->n_headers);
     schema_check_value_matches(s, "queryParams", m->query_params,
                                m->n_query_params);
-    schema_check_enum(s, m->src, "method", m->method, methods);
 }
 
 /* CEL: a rule with backendRefs has no filter with requestRedirect. */

@@ -14,13 +14,19 @@ static void check_strings(struct schema *s, const struct field *f,
                           const struct ynode *map, const char *base)
 {
     const char *const *v = *(const char *const *const *)(base + f->offset);
-    size_t n = *(const size_t *)(base + f->count_offset);
+    size_t i, n = *(const size_t *)(base + f->count_offset);
 
     if (f->lim->max_items)
         schema_check_count(s, map, f->key, n, f->lim->min_items, f->lim->max_items);
     if (f->lim->format)
         schema_check_str_list(s, map, f->key, f->lim->item, v, n,
                               schema_formats[f->lim->format]);
+    if (f->lim->allowed)
+        for (i = 0; i < n; i++) {
+            const struct ynode *at = schema_string_item(map, f->key, i);
+            if (at)
+                schema_check_enum_at(s, at, f->lim->item, v[i], f->lim->allowed);
+        }
 }
 
 static void check_list(struct schema *s, const struct field *f,
@@ -46,6 +52,8 @@ static void check_field(struct schema *s, const struct field *f,
         if (l && l->format)
             schema_check_str(s, map, f->key, *(const char *const *)p,
                              schema_formats[l->format]);
+        if (l && l->allowed)
+            schema_check_enum(s, map, f->key, *(const char *const *)p, l->allowed);
         return;
     case FT_INT32:
     case FT_INT64:

@@ -106,10 +106,6 @@ void schema_meta(struct schema *s)
 
 /* ---- Service ---- */
 
-static const char *const service_types[] = {"ClusterIP", "NodePort",
-                                            "LoadBalancer", "ExternalName",
-                                            NULL};
-
 static bool is_ipv6_only(const char *v)
 {
     return !ipaddr_is_v4(v) && ipaddr_is_ip(v);
@@ -217,7 +213,6 @@ void schema_service(struct schema *s)
 
     if (!spec)
         return;
-    schema_check_enum(s, spec, "type", svc->type, service_types);
     if (str_is(svc->type, "ExternalName"))
         check_external_name(s, svc);
     else
@@ -225,9 +220,6 @@ void schema_service(struct schema *s)
 }
 
 /* ---- EndpointSlice ---- */
-
-static const char *const endpoint_address_types[] = {"IPv4", "IPv6", "FQDN",
-                                                     NULL};
 
 /*
  * Addresses must be of the slice's addressType.  FQDN slices are not
@@ -259,11 +251,8 @@ static void check_endpoint(struct schema *s, const struct endpoint_slice *es,
 void schema_endpoint_slice(struct schema *s)
 {
     const struct endpoint_slice *es = (const struct endpoint_slice *)s->obj;
-    const struct ynode *src = s->obj->src;
     size_t i;
 
-    schema_check_enum(s, src, "addressType", es->address_type,
-                      endpoint_address_types);
     if (!str_is(es->address_type, "IPv4") && !str_is(es->address_type, "IPv6"))
         return;
     for (i = 0; i < es->n_endpoints; i++) {

@@ -42,8 +42,6 @@ static void check_target_refs(struct schema *s,
     schema_check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
 }
 
-static const char *const san_types[] = {"Hostname", "URI", NULL};
-
 /* CEL: an entry of type 'type' has a non-empty 'key', and no other entry
  * has one. */
 static void check_san_field(struct schema *s, const struct subject_alt_name *n,
@@ -73,7 +71,6 @@ static void check_subject_alt_names(struct schema *s,
 
         if (!n->src)
             continue;
-        schema_check_enum(s, n->src, "type", n->type, san_types);
         check_san_field(s, n, "Hostname", "hostname", n->hostname);
         check_san_field(s, n, "URI", "uri", n->uri);
     }
