@@ -1074,6 +1074,18 @@ enum field_format {
     FMT_WELL_KNOWN_CA,
     FMT_URI,
     FMT_TEXT_1024,
+    /* gwc.dev policies */
+    FMT_POLICY_HEADER,
+    FMT_POLICY_PATH,
+    FMT_REALM,
+    FMT_REDIRECT_VALUE,
+    FMT_HTTP_URL,
+    FMT_PARAM_NAME,
+    FMT_CONTENT_TYPE,
+    FMT_COOKIE_NAME,
+    FMT_COOKIE_PATH,
+    FMT_BODY,
+    FMT_SECRET_KEY,
     FMT__COUNT
 };
 

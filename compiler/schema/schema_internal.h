@@ -101,6 +101,11 @@ extern const struct str_format schema_fmt_object_name, schema_fmt_dns_subdomain,
     schema_fmt_description, schema_fmt_well_known_ca, schema_fmt_uri,
     schema_fmt_grpc_service, schema_fmt_grpc_method, schema_fmt_request_path,
     schema_fmt_text_1024;
+/* The gwc.dev policies' (formats_policy.c). */
+extern const struct str_format schema_fmt_policy_header, schema_fmt_policy_path,
+    schema_fmt_realm, schema_fmt_redirect_value, schema_fmt_http_url,
+    schema_fmt_param_name, schema_fmt_content_type, schema_fmt_cookie_name,
+    schema_fmt_cookie_path, schema_fmt_body, schema_fmt_secret_key;
 
 /* The formats the field tables name, indexed by enum field_format. */
 extern const struct str_format *const schema_formats[FMT__COUNT];

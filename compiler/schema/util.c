@@ -516,6 +516,17 @@ const struct str_format *const schema_formats[FMT__COUNT] = {
     [FMT_WELL_KNOWN_CA] = &schema_fmt_well_known_ca,
     [FMT_URI] = &schema_fmt_uri,
     [FMT_TEXT_1024] = &schema_fmt_text_1024,
+    [FMT_POLICY_HEADER] = &schema_fmt_policy_header,
+    [FMT_POLICY_PATH] = &schema_fmt_policy_path,
+    [FMT_REALM] = &schema_fmt_realm,
+    [FMT_REDIRECT_VALUE] = &schema_fmt_redirect_value,
+    [FMT_HTTP_URL] = &schema_fmt_http_url,
+    [FMT_PARAM_NAME] = &schema_fmt_param_name,
+    [FMT_CONTENT_TYPE] = &schema_fmt_content_type,
+    [FMT_COOKIE_NAME] = &schema_fmt_cookie_name,
+    [FMT_COOKIE_PATH] = &schema_fmt_cookie_path,
+    [FMT_BODY] = &schema_fmt_body,
+    [FMT_SECRET_KEY] = &schema_fmt_secret_key,
 };
 
 bool schema_string_ok(const char *v, const struct str_format *f)
