@@ -1086,6 +1086,13 @@ enum field_format {
     FMT_COOKIE_PATH,
     FMT_BODY,
     FMT_SECRET_KEY,
+    /* RoutingTest */
+    FMT_TEST_CASE_NAME,
+    FMT_TEST_METHOD,
+    FMT_TEST_URL,
+    FMT_TEST_SNI,
+    FMT_TEST_BACKEND,
+    FMT_TEST_LOCATION,
     FMT__COUNT
 };
 

@@ -106,6 +106,10 @@ extern const struct str_format schema_fmt_policy_header, schema_fmt_policy_path,
     schema_fmt_realm, schema_fmt_redirect_value, schema_fmt_http_url,
     schema_fmt_param_name, schema_fmt_content_type, schema_fmt_cookie_name,
     schema_fmt_cookie_path, schema_fmt_body, schema_fmt_secret_key;
+/* RoutingTest's (test.c). */
+extern const struct str_format schema_fmt_test_case_name, schema_fmt_test_method,
+    schema_fmt_test_url, schema_fmt_test_sni, schema_fmt_test_backend,
+    schema_fmt_test_location;
 
 /* The formats the field tables name, indexed by enum field_format. */
 extern const struct str_format *const schema_formats[FMT__COUNT];
