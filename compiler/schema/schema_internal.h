@@ -90,17 +90,7 @@ struct str_format {
     const char *(*fix)(const char *s, char buf[32]);
 };
 
-extern const struct str_format schema_fmt_object_name, schema_fmt_dns_subdomain,
-    schema_fmt_dns_label, schema_fmt_dns1035_label, schema_fmt_section_name,
-    schema_fmt_hostname, schema_fmt_precise_hostname, schema_fmt_namespace,
-    schema_fmt_group, schema_fmt_kind, schema_fmt_header_name,
-    schema_fmt_query_name, schema_fmt_header_value, schema_fmt_query_value,
-    schema_fmt_path, schema_fmt_duration, schema_fmt_protocol,
-    schema_fmt_controller_name, schema_fmt_address_type, schema_fmt_address_value,
-    schema_fmt_cors_origin, schema_fmt_label_value, schema_fmt_long_value,
-    schema_fmt_description, schema_fmt_well_known_ca, schema_fmt_uri,
-    schema_fmt_grpc_service, schema_fmt_grpc_method, schema_fmt_request_path,
-    schema_fmt_text_1024;
+extern const struct str_format schema_fmt_dns_subdomain, schema_fmt_dns_label, schema_fmt_dns1035_label, schema_fmt_hostname, schema_fmt_duration, schema_fmt_grpc_service, schema_fmt_grpc_method, schema_fmt_request_path, schema_fmt_text_1024;
 /* The gwc.dev policies' (formats_policy.c). */
 extern const struct str_format schema_fmt_policy_header, schema_fmt_policy_path,
     schema_fmt_realm, schema_fmt_redirect_value, schema_fmt_http_url,
