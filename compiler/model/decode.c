@@ -39,8 +39,8 @@ static void report(struct decoder *d, enum diag_code code,
 }
 
 /* What to write instead, when the value's type makes the fix plain. */
-static const char *type_hint(const struct ynode *n, const char *want,
-                             bool duration, char buf[64])
+static const char *type_hint(const struct ynode *n, const char *want, bool duration,
+                             char buf[64])
 {
     char fix[32];
 
@@ -75,8 +75,9 @@ static void type_error(struct decoder *d, const struct ynode *n, const char *wan
         else
             strbuf_addf(&got, " %s", n->text);
     }
-    report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, ynode_loc(d->c, n), n, "expected %s, got %s%s",
-           want, got.buf, type_hint(n, want, duration, buf));
+    report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, ynode_loc(d->c, n), n,
+           "expected %s, got %s%s", want, got.buf,
+           type_hint(n, want, duration, buf));
     strbuf_release(&got);
 }
 
@@ -86,8 +87,8 @@ void model_decode_type_error(struct decoder *d, const struct ynode *n,
     type_error(d, n, want, false);
 }
 
-static bool want_scalar(struct decoder *d, const struct ynode *n,
-                        enum yscalar type, const char *want, bool duration)
+static bool want_scalar(struct decoder *d, const struct ynode *n, enum yscalar type,
+                        const char *want, bool duration)
 {
     if (n->kind == YNODE_SCALAR && n->scalar == type)
         return true;

@@ -1097,7 +1097,7 @@ enum field_format {
 };
 
 struct field_limits {
-    bool ranged;                 /* integers: min <= value <= max */
+    bool ranged; /* integers: min <= value <= max */
     int64_t min, max;
     size_t min_items, max_items; /* lists; maps: max entries.  max 0: none */
     enum field_format format;    /* strings, string list items, map values */
@@ -1138,19 +1138,18 @@ struct field {
     size_t offset;
     size_t count_offset;
     const struct table *sub;
-    const char *const *names; /* FT_ENUM: model_*_names */
+    const char *const *names;       /* FT_ENUM: model_*_names */
     const struct field_limits *lim; /* NULL: none beyond the type */
 };
 
 struct table {
-    const char *name;  /* Go type name, for messages */
-    size_t size;       /* element size when used in a list */
+    const char *name; /* Go type name, for messages */
+    size_t size;      /* element size when used in a list */
     size_t align;
     size_t src_offset; /* where the mapping node is stored */
     bool open;         /* unknown keys ignored: a kind gwc reads in part */
     const struct field *fields;
 };
-
 
 /* The table of a whole object of kind k. */
 const struct table *model_kind_table(enum kind k);

@@ -8,10 +8,9 @@
 
 static const struct field object_meta_fields[] = {
     FIELD("name", FT_STRING, 0, struct object_meta, name),
-    FIELD_L("namespace", FT_STRING, 0, struct object_meta, namespace,
-          LIM_FMT(FMT_NAMESPACE)),
+    FIELD_NAMESPACE(0, struct object_meta),
     FIELD_L("labels", FT_MAP, 0, struct object_meta, labels,
-          LIM_MAP(0, FMT_LABEL_VALUE)),
+            LIM_MAP(0, FMT_LABEL_VALUE)),
     FIELD("annotations", FT_MAP, 0, struct object_meta, annotations),
     FIELD("creationTimestamp", FT_STRING, 0, struct object_meta,
           creation_timestamp),
@@ -42,8 +41,7 @@ static const struct field service_port_fields[] = {
     FIELD("name", FT_STRING, 0, struct service_port, name),
     FIELD("protocol", FT_STRING, 0, struct service_port, protocol),
     FIELD("appProtocol", FT_STRING, 0, struct service_port, app_protocol),
-    FIELD_L("port", FT_INT32, FIELD_REQUIRED, struct service_port, port,
-          LIM_RANGE(1, 65535)),
+    FIELD_PORT(FIELD_REQUIRED, struct service_port),
     FIELD("targetPort", FT_INT_OR_STRING, 0, struct service_port, target_port),
     FIELD_END,
 };
@@ -53,7 +51,7 @@ static const struct table service_port_table = {
 
 static const struct field service_spec_fields[] = {
     FIELD_L("type", FT_STRING, 0, struct service, type,
-          LIM_ONE_OF("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")),
+            LIM_ONE_OF("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")),
     FIELD("clusterIP", FT_STRING, 0, struct service, cluster_ip),
     FIELD_STRS("clusterIPs", 0, struct service, cluster_ips),
     FIELD("externalName", FT_STRING, 0, struct service, external_name),
@@ -105,8 +103,8 @@ static const struct table endpoint_port_table = {
 
 static const struct field endpoint_slice_fields[] = {
     OBJECT_HEADER(struct endpoint_slice),
-    FIELD_L("addressType", FT_STRING, FIELD_REQUIRED, struct endpoint_slice, address_type,
-          LIM_ONE_OF("IPv4", "IPv6", "FQDN")),
+    FIELD_L("addressType", FT_STRING, FIELD_REQUIRED, struct endpoint_slice,
+            address_type, LIM_ONE_OF("IPv4", "IPv6", "FQDN")),
     FIELD_LIST_L("endpoints", 0, struct endpoint_slice, endpoints, endpoint_table,
                  LIM_ITEMS(0, 1000)),
     FIELD_LIST_L("ports", 0, struct endpoint_slice, ports, endpoint_port_table,

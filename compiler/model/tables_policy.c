@@ -8,13 +8,12 @@
  */
 static const struct field target_ref_fields[] = {
     FIELD_L("group", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, group,
-          LIM_ONE_OF(GATEWAY_GROUP)),
+            LIM_ONE_OF(GATEWAY_GROUP)),
     FIELD_L("kind", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, kind,
-          LIM_ONE_OF("Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute")),
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, name,
-          LIM_FMT(FMT_OBJECT_NAME)),
+            LIM_ONE_OF("Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute")),
+    FIELD_NAME(FIELD_REQUIRED, struct policy_target_ref),
     FIELD_L("sectionName", FT_STRING, 0, struct policy_target_ref, section_name,
-          LIM_FMT(FMT_DNS_SUBDOMAIN)),
+            LIM_FMT(FMT_DNS_SUBDOMAIN)),
     FIELD_END,
 };
 static const struct table target_ref_table =
@@ -23,15 +22,13 @@ static const struct table target_ref_table =
 
 static const struct field service_ref_fields[] = {
     FIELD_L("group", FT_STRING, 0, struct backend_object_ref, group,
-          LIM_ONE_OF("")),
+            LIM_ONE_OF("")),
     FIELD_L("kind", FT_STRING, 0, struct backend_object_ref, kind,
-          LIM_ONE_OF("Service")),
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct backend_object_ref, name,
-          LIM_FMT(FMT_OBJECT_NAME)),
+            LIM_ONE_OF("Service")),
+    FIELD_NAME(FIELD_REQUIRED, struct backend_object_ref),
     FIELD_L("namespace", FT_STRING, 0, struct backend_object_ref, namespace,
-          LIM_FMT(FMT_DNS_LABEL)),
-    FIELD_L("port", FT_INT32, 0, struct backend_object_ref, port,
-          LIM_RANGE(1, 65535)),
+            LIM_FMT(FMT_DNS_LABEL)),
+    FIELD_PORT(0, struct backend_object_ref),
     FIELD_END,
 };
 static const struct table service_ref_table =
@@ -39,42 +36,39 @@ static const struct table service_ref_table =
 
 static const struct field header_fields[] = {
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct http_header, name,
-          LIM_FMT(FMT_POLICY_HEADER)),
+            LIM_FMT(FMT_POLICY_HEADER)),
     FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct http_header, value,
-          LIM_FMT(FMT_TEXT_1024)),
+            LIM_FMT(FMT_TEXT_1024)),
     FIELD_END,
 };
 static const struct table header_table =
     TABLE(struct http_header, "HTTPHeader", header_fields);
 
 /* spec.targetRefs, the same in the three kinds. */
-#define FIELD_TARGETS(T)                                               \
-    {                                                                  \
-        "targetRefs", FT_LIST, FIELD_REQUIRED, offsetof(T, targets.v), \
-            offsetof(T, targets.n), &target_ref_table, NULL,           \
-            LIM_ITEMS(1, 16)                                           \
+#define FIELD_TARGETS(T)                                                      \
+    {                                                                         \
+        "targetRefs", FT_LIST, FIELD_REQUIRED, offsetof(T, targets.v),        \
+            offsetof(T, targets.n), &target_ref_table, NULL, LIM_ITEMS(1, 16) \
     }
 
 #define SPEC_TABLE(T, go_name, fields) \
     {go_name, 0, 1, offsetof(T, spec_src), false, fields}
 
 static const struct field policy_object_ref_fields[] = {
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, name,
-          LIM_FMT(FMT_OBJECT_NAME)),
+    FIELD_NAME(FIELD_REQUIRED, struct policy_object_ref),
     FIELD_L("namespace", FT_STRING, 0, struct policy_object_ref, namespace,
-          LIM_FMT(FMT_DNS_LABEL)),
+            LIM_FMT(FMT_DNS_LABEL)),
     FIELD_END,
 };
 static const struct table secret_object_ref_table =
     TABLE(struct policy_object_ref, "SecretObjectReference", policy_object_ref_fields);
 
 static const struct field config_map_key_ref_fields[] = {
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, name,
-          LIM_FMT(FMT_OBJECT_NAME)),
+    FIELD_NAME(FIELD_REQUIRED, struct policy_object_ref),
     FIELD_L("namespace", FT_STRING, 0, struct policy_object_ref, namespace,
-          LIM_FMT(FMT_DNS_LABEL)),
+            LIM_FMT(FMT_DNS_LABEL)),
     FIELD_L("key", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, key,
-          LIM_FMT(FMT_SECRET_KEY)),
+            LIM_FMT(FMT_SECRET_KEY)),
     FIELD_END,
 };
 static const struct table config_map_key_ref_table =
@@ -83,12 +77,12 @@ static const struct table config_map_key_ref_table =
 /* ---- ClientPolicy ---- */
 
 static const struct field address_detection_fields[] = {
-    FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct client_address_detection, source,
-          LIM_ONE_OF("Connection", "Header", "ProxyProtocol")),
+    FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct client_address_detection,
+            source, LIM_ONE_OF("Connection", "Header", "ProxyProtocol")),
     FIELD_L("header", FT_STRING, 0, struct client_address_detection, header,
-          LIM_FMT(FMT_POLICY_HEADER)),
-    FIELD_STRS_L("trustedProxies", 0, struct client_address_detection, trusted_proxies,
-                 LIM_ITEMS(0, 64)),
+            LIM_FMT(FMT_POLICY_HEADER)),
+    FIELD_STRS_L("trustedProxies", 0, struct client_address_detection,
+                 trusted_proxies, LIM_ITEMS(0, 64)),
     FIELD("recursive", FT_BOOL, 0, struct client_address_detection, recursive),
     FIELD_END,
 };
@@ -113,11 +107,10 @@ static const struct table request_body_table =
 
 static const struct field rate_limit_fields[] = {
     FIELD_L("requests", FT_INT32, FIELD_REQUIRED, struct rate_limit, requests,
-          LIM_RANGE(1, 1000000)),
+            LIM_RANGE(1, 1000000)),
     FIELD_L("per", FT_STRING, FIELD_REQUIRED, struct rate_limit, per,
-          LIM_ONE_OF("Second", "Minute")),
-    FIELD_L("burst", FT_INT32, 0, struct rate_limit, burst,
-          LIM_RANGE(0, 1000000)),
+            LIM_ONE_OF("Second", "Minute")),
+    FIELD_L("burst", FT_INT32, 0, struct rate_limit, burst, LIM_RANGE(0, 1000000)),
     FIELD("noDelay", FT_BOOL, 0, struct rate_limit, no_delay),
     FIELD_END,
 };
@@ -128,11 +121,11 @@ static const struct field request_limits_fields[] = {
     FIELD_LIST_L("rate", 0, struct request_limits, rate, rate_limit_table,
                  LIM_ITEMS(0, 4)),
     FIELD_L("concurrent", FT_INT32, 0, struct request_limits, concurrent,
-          LIM_RANGE(1, 65535)),
+            LIM_RANGE(1, 65535)),
     FIELD_STRS_L("exemptCIDRs", 0, struct request_limits, exempt_cidrs,
                  LIM_ITEMS(0, 64)),
-    FIELD_L("rejectStatusCode", FT_INT32, 0, struct request_limits, reject_status_code,
-          LIM_RANGE(400, 599)),
+    FIELD_L("rejectStatusCode", FT_INT32, 0, struct request_limits,
+            reject_status_code, LIM_RANGE(400, 599)),
     FIELD_END,
 };
 static const struct table request_limits_table =
@@ -140,7 +133,7 @@ static const struct table request_limits_table =
 
 static const struct field hsts_fields[] = {
     FIELD_L("maxAgeSeconds", FT_INT32, 0, struct hsts, max_age_seconds,
-          LIM_RANGE(0, INT32_MAX)),
+            LIM_RANGE(0, INT32_MAX)),
     FIELD("includeSubDomains", FT_BOOL, 0, struct hsts, include_sub_domains),
     FIELD("preload", FT_BOOL, 0, struct hsts, preload),
     FIELD_END,
@@ -150,12 +143,11 @@ static const struct table hsts_table = TABLE(struct hsts, "HSTS", hsts_fields);
 static const struct field error_response_fields[] = {
     FIELD_INTS_L("statusCodes", FIELD_REQUIRED, struct error_response, status_codes,
                  LIM_ITEMS(1, 16)),
-    FIELD_L("body", FT_STRING, 0, struct error_response, body,
-          LIM_FMT(FMT_BODY)),
+    FIELD_L("body", FT_STRING, 0, struct error_response, body, LIM_FMT(FMT_BODY)),
     FIELD_OBJ("configMapRef", 0, struct error_response, config_map_ref,
               config_map_key_ref_table),
     FIELD_L("contentType", FT_STRING, 0, struct error_response, content_type,
-          LIM_FMT(FMT_CONTENT_TYPE)),
+            LIM_FMT(FMT_CONTENT_TYPE)),
     FIELD_OBJ("backendRef", 0, struct error_response, backend_ref,
               service_ref_table),
     FIELD_END,
@@ -168,12 +160,13 @@ static const struct field client_policy_spec_fields[] = {
     FIELD_OBJ("clientAddressDetection", 0, struct client_policy,
               client_address_detection, address_detection_table),
     FIELD_OBJ("timeouts", 0, struct client_policy, timeouts, client_timeouts_table),
-    FIELD_OBJ("requestBody", 0, struct client_policy, request_body, request_body_table),
+    FIELD_OBJ("requestBody", 0, struct client_policy, request_body,
+              request_body_table),
     FIELD_OBJ("requestLimits", 0, struct client_policy, request_limits,
               request_limits_table),
     FIELD_OBJ("hsts", 0, struct client_policy, hsts, hsts_table),
-    FIELD_LIST_L("errorResponses", 0, struct client_policy, error_responses, error_response_table,
-                 LIM_ITEMS(0, 16)),
+    FIELD_LIST_L("errorResponses", 0, struct client_policy, error_responses,
+                 error_response_table, LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table client_policy_spec_table =
@@ -190,10 +183,8 @@ const struct table model_client_policy_table =
 /* ---- AccessPolicy ---- */
 
 static const struct field client_addresses_fields[] = {
-    FIELD_STRS_L("allow", 0, struct client_addresses, allow,
-                 LIM_ITEMS(0, 256)),
-    FIELD_STRS_L("deny", 0, struct client_addresses, deny,
-                 LIM_ITEMS(0, 256)),
+    FIELD_STRS_L("allow", 0, struct client_addresses, allow, LIM_ITEMS(0, 256)),
+    FIELD_STRS_L("deny", 0, struct client_addresses, deny, LIM_ITEMS(0, 256)),
     FIELD_END,
 };
 static const struct table client_addresses_table =
@@ -203,11 +194,9 @@ static const struct field basic_auth_fields[] = {
     FIELD_OBJ("secretRef", FIELD_REQUIRED, struct basic_auth, secret_ref,
               secret_object_ref_table),
     FIELD_L("format", FT_STRING, 0, struct basic_auth, format,
-          LIM_ONE_OF("Htpasswd", "UserMap")),
-    FIELD_L("key", FT_STRING, 0, struct basic_auth, key,
-          LIM_FMT(FMT_SECRET_KEY)),
-    FIELD_L("realm", FT_STRING, 0, struct basic_auth, realm,
-          LIM_FMT(FMT_REALM)),
+            LIM_ONE_OF("Htpasswd", "UserMap")),
+    FIELD_L("key", FT_STRING, 0, struct basic_auth, key, LIM_FMT(FMT_SECRET_KEY)),
+    FIELD_L("realm", FT_STRING, 0, struct basic_auth, realm, LIM_FMT(FMT_REALM)),
     FIELD("forwardCredentials", FT_BOOL, 0, struct basic_auth, forward_credentials),
     FIELD_END,
 };
@@ -215,12 +204,10 @@ static const struct table basic_auth_table =
     TABLE(struct basic_auth, "BasicAuth", basic_auth_fields);
 
 static const struct field sign_in_fields[] = {
-    FIELD_L("url", FT_STRING, 0, struct sign_in, url,
-          LIM_FMT(FMT_HTTP_URL)),
-    FIELD_L("path", FT_STRING, 0, struct sign_in, path,
-          LIM_FMT(FMT_POLICY_PATH)),
+    FIELD_L("url", FT_STRING, 0, struct sign_in, url, LIM_FMT(FMT_HTTP_URL)),
+    FIELD_L("path", FT_STRING, 0, struct sign_in, path, LIM_FMT(FMT_POLICY_PATH)),
     FIELD_L("redirectParameter", FT_STRING, 0, struct sign_in, redirect_parameter,
-          LIM_FMT(FMT_PARAM_NAME)),
+            LIM_FMT(FMT_PARAM_NAME)),
     FIELD_END,
 };
 static const struct table sign_in_table = TABLE(struct sign_in, "SignIn", sign_in_fields);
@@ -229,21 +216,22 @@ static const struct field external_auth_fields[] = {
     FIELD_OBJ("backendRef", 0, struct external_auth_policy, backend_ref,
               service_ref_table),
     FIELD_L("url", FT_STRING, 0, struct external_auth_policy, url,
-          LIM_FMT(FMT_HTTP_URL)),
+            LIM_FMT(FMT_HTTP_URL)),
     FIELD_L("path", FT_STRING, 0, struct external_auth_policy, path,
-          LIM_FMT(FMT_POLICY_PATH)),
+            LIM_FMT(FMT_POLICY_PATH)),
     FIELD_L("method", FT_STRING, 0, struct external_auth_policy, method,
-          LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
+            LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
     FIELD_STRS_L("requestHeaders", 0, struct external_auth_policy, request_headers,
                  LIM_STRS(0, 64, FMT_POLICY_HEADER, "requestHeaders")),
-    FIELD_LIST_L("setRequestHeaders", 0, struct external_auth_policy, set_request_headers, header_table,
-                 LIM_ITEMS(0, 16)),
-    FIELD_STRS_L("responseHeaders", 0, struct external_auth_policy, response_headers,
+    FIELD_LIST_L("setRequestHeaders", 0, struct external_auth_policy,
+                 set_request_headers, header_table, LIM_ITEMS(0, 16)),
+    FIELD_STRS_L("responseHeaders", 0, struct external_auth_policy,
+                 response_headers,
                  LIM_STRS(0, 64, FMT_POLICY_HEADER, "responseHeaders")),
-    FIELD_L("requestRedirect", FT_STRING, 0, struct external_auth_policy, request_redirect,
-          LIM_FMT(FMT_REDIRECT_VALUE)),
+    FIELD_L("requestRedirect", FT_STRING, 0, struct external_auth_policy,
+            request_redirect, LIM_FMT(FMT_REDIRECT_VALUE)),
     FIELD_L("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie,
-          LIM_ONE_OF("Never", "OnSuccess", "Always")),
+            LIM_ONE_OF("Never", "OnSuccess", "Always")),
     FIELD_OBJ("signIn", 0, struct external_auth_policy, sign_in, sign_in_table),
     FIELD("timeout", FT_STRING, 0, struct external_auth_policy, timeout),
     FIELD_END,
@@ -259,7 +247,7 @@ static const struct field access_policy_spec_fields[] = {
     FIELD_OBJ("externalAuth", 0, struct access_policy, external_auth,
               external_auth_table),
     FIELD_L("satisfy", FT_STRING, 0, struct access_policy, satisfy,
-          LIM_ONE_OF("All", "Any")),
+            LIM_ONE_OF("All", "Any")),
     FIELD_END,
 };
 static const struct table access_policy_spec_table =
@@ -286,18 +274,18 @@ static const struct table backend_timeouts_table =
 
 static const struct field hash_cookie_fields[] = {
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct hash_cookie, name,
-          LIM_FMT(FMT_COOKIE_NAME)),
+            LIM_FMT(FMT_COOKIE_NAME)),
     FIELD("issue", FT_BOOL, 0, struct hash_cookie, issue),
     FIELD_L("path", FT_STRING, 0, struct hash_cookie, path,
-          LIM_FMT(FMT_COOKIE_PATH)),
+            LIM_FMT(FMT_COOKIE_PATH)),
     FIELD_L("domain", FT_STRING, 0, struct hash_cookie, domain,
-          LIM_FMT(FMT_DNS_SUBDOMAIN)),
+            LIM_FMT(FMT_DNS_SUBDOMAIN)),
     FIELD_L("maxAgeSeconds", FT_INT32, 0, struct hash_cookie, max_age_seconds,
-          LIM_RANGE(1, INT32_MAX)),
+            LIM_RANGE(1, INT32_MAX)),
     FIELD("secure", FT_BOOL, 0, struct hash_cookie, secure),
     FIELD("httpOnly", FT_BOOL, 0, struct hash_cookie, http_only),
     FIELD_L("sameSite", FT_STRING, 0, struct hash_cookie, same_site,
-          LIM_ONE_OF("Strict", "Lax", "None")),
+            LIM_ONE_OF("Strict", "Lax", "None")),
     FIELD_END,
 };
 static const struct table hash_cookie_table =
@@ -305,11 +293,12 @@ static const struct table hash_cookie_table =
 
 static const struct field consistent_hash_fields[] = {
     FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct consistent_hash, source,
-          LIM_ONE_OF("ClientAddress", "Header", "Cookie", "QueryParameter", "RequestURI")),
+            LIM_ONE_OF("ClientAddress", "Header", "Cookie", "QueryParameter",
+                       "RequestURI")),
     FIELD_L("header", FT_STRING, 0, struct consistent_hash, header,
-          LIM_FMT(FMT_POLICY_HEADER)),
+            LIM_FMT(FMT_POLICY_HEADER)),
     FIELD_L("queryParameter", FT_STRING, 0, struct consistent_hash, query_parameter,
-          LIM_FMT(FMT_QUERY_NAME)),
+            LIM_FMT(FMT_QUERY_NAME)),
     FIELD_OBJ("cookie", 0, struct consistent_hash, cookie, hash_cookie_table),
     FIELD_END,
 };
@@ -318,7 +307,7 @@ static const struct table consistent_hash_table =
 
 static const struct field load_balancing_fields[] = {
     FIELD_L("method", FT_STRING, 0, struct load_balancing, method,
-          LIM_ONE_OF("RoundRobin", "LeastConnections", "ConsistentHash")),
+            LIM_ONE_OF("RoundRobin", "LeastConnections", "ConsistentHash")),
     FIELD_OBJ("consistentHash", 0, struct load_balancing, consistent_hash,
               consistent_hash_table),
     FIELD_END,
@@ -328,9 +317,9 @@ static const struct table load_balancing_table =
 
 static const struct field keepalive_fields[] = {
     FIELD_L("connections", FT_INT32, 0, struct upstream_keepalive, connections,
-          LIM_RANGE(0, 1024)),
+            LIM_RANGE(0, 1024)),
     FIELD_L("requests", FT_INT32, 0, struct upstream_keepalive, requests,
-          LIM_RANGE(1, 1000000)),
+            LIM_RANGE(1, 1000000)),
     FIELD("idleTimeout", FT_STRING, 0, struct upstream_keepalive, idle_timeout),
     FIELD("maxLifetime", FT_STRING, 0, struct upstream_keepalive, max_lifetime),
     FIELD_END,
@@ -352,8 +341,7 @@ static const struct field backend_retry_fields[] = {
     FIELD_INTS_L("statusCodes", 0, struct backend_retry, status_codes,
                  LIM_ITEMS(0, 7)),
     FIELD("nonIdempotent", FT_BOOL, 0, struct backend_retry, non_idempotent),
-    FIELD_L("tries", FT_INT32, 0, struct backend_retry, tries,
-          LIM_RANGE(1, 16)),
+    FIELD_L("tries", FT_INT32, 0, struct backend_retry, tries, LIM_RANGE(1, 16)),
     FIELD("timeout", FT_STRING, 0, struct backend_retry, timeout),
     FIELD_END,
 };

@@ -8,9 +8,9 @@
 
 static const struct field http_header_fields[] = {
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct http_header, name,
-          LIM_FMT(FMT_HEADER_NAME)),
+            LIM_FMT(FMT_HEADER_NAME)),
     FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct http_header, value,
-          LIM_FMT(FMT_HEADER_VALUE)),
+            LIM_FMT(FMT_HEADER_VALUE)),
     FIELD_END,
 };
 static const struct table http_header_table =
@@ -21,8 +21,7 @@ static const struct field header_filter_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("add", 0, struct header_filter, add, http_header_table,
                  LIM_ITEMS(0, 16)),
-    FIELD_STRS_L("remove", 0, struct header_filter, remove,
-                 LIM_ITEMS(0, 16)),
+    FIELD_STRS_L("remove", 0, struct header_filter, remove, LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table header_filter_table =
@@ -31,10 +30,10 @@ static const struct table header_filter_table =
 static const struct field path_modifier_fields[] = {
     FIELD_ENUM("type", FIELD_REQUIRED, struct path_modifier, type,
                model_modifier_type_names),
-    FIELD_L("replaceFullPath", FT_STRING, 0, struct path_modifier, replace_full_path,
-          LIM_FMT(FMT_PATH)),
-    FIELD_L("replacePrefixMatch", FT_STRING, 0, struct path_modifier, replace_prefix_match,
-          LIM_FMT(FMT_PATH)),
+    FIELD_L("replaceFullPath", FT_STRING, 0, struct path_modifier,
+            replace_full_path, LIM_FMT(FMT_PATH)),
+    FIELD_L("replacePrefixMatch", FT_STRING, 0, struct path_modifier,
+            replace_prefix_match, LIM_FMT(FMT_PATH)),
     FIELD_END,
 };
 static const struct table path_modifier_table =
@@ -42,12 +41,11 @@ static const struct table path_modifier_table =
 
 static const struct field request_redirect_fields[] = {
     FIELD_L("scheme", FT_STRING, 0, struct request_redirect, scheme,
-          LIM_ONE_OF("http", "https")),
+            LIM_ONE_OF("http", "https")),
     FIELD_L("hostname", FT_STRING, 0, struct request_redirect, hostname,
-          LIM_FMT(FMT_PRECISE_HOSTNAME)),
+            LIM_FMT(FMT_PRECISE_HOSTNAME)),
     FIELD_OBJ("path", 0, struct request_redirect, path, path_modifier_table),
-    FIELD_L("port", FT_INT32, 0, struct request_redirect, port,
-          LIM_RANGE(1, 65535)),
+    FIELD_PORT(0, struct request_redirect),
     FIELD("statusCode", FT_INT32, 0, struct request_redirect, status_code),
     FIELD_END,
 };
@@ -56,7 +54,7 @@ static const struct table request_redirect_table = TABLE(
 
 static const struct field url_rewrite_fields[] = {
     FIELD_L("hostname", FT_STRING, 0, struct url_rewrite, hostname,
-          LIM_FMT(FMT_PRECISE_HOSTNAME)),
+            LIM_FMT(FMT_PRECISE_HOSTNAME)),
     FIELD_OBJ("path", 0, struct url_rewrite, path, path_modifier_table),
     FIELD_END,
 };
@@ -65,9 +63,9 @@ static const struct table url_rewrite_table =
 
 static const struct field fraction_fields[] = {
     FIELD_L("numerator", FT_INT32, FIELD_REQUIRED, struct fraction, numerator,
-          LIM_RANGE(0, INT64_MAX)),
+            LIM_RANGE(0, INT64_MAX)),
     FIELD_L("denominator", FT_INT32, 0, struct fraction, denominator,
-          LIM_RANGE(1, INT64_MAX)),
+            LIM_RANGE(1, INT64_MAX)),
     FIELD_END,
 };
 static const struct table fraction_table =
@@ -77,7 +75,7 @@ static const struct field request_mirror_fields[] = {
     FIELD_OBJ("backendRef", FIELD_REQUIRED, struct request_mirror, backend_ref,
               model_backend_object_ref_table),
     FIELD_L("percent", FT_INT32, 0, struct request_mirror, percent,
-          LIM_RANGE(0, 100)),
+            LIM_RANGE(0, 100)),
     FIELD_OBJ("fraction", 0, struct request_mirror, fraction, fraction_table),
     FIELD_END,
 };
@@ -89,13 +87,15 @@ static const struct field cors_fields[] = {
                  LIM_STRS(0, 64, FMT_CORS_ORIGIN, "origin")),
     FIELD("allowCredentials", FT_BOOL, 0, struct cors_filter, allow_credentials),
     FIELD_STRS_L("allowMethods", 0, struct cors_filter, allow_methods,
-                 LIM_STRS_ONE_OF(0, 9, "method", "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "*")),
+                 LIM_STRS_ONE_OF(0, 9, "method", "GET", "HEAD", "POST", "PUT",
+                                 "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+                                 "*")),
     FIELD_STRS_L("allowHeaders", 0, struct cors_filter, allow_headers,
                  LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
     FIELD_STRS_L("exposeHeaders", 0, struct cors_filter, expose_headers,
                  LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
     FIELD_L("maxAge", FT_INT32, 0, struct cors_filter, max_age,
-          LIM_RANGE(1, INT64_MAX)),
+            LIM_RANGE(1, INT64_MAX)),
     FIELD_END,
 };
 static const struct table cors_table =
@@ -103,7 +103,7 @@ static const struct table cors_table =
 
 static const struct field external_auth_fields[] = {
     FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct external_auth, protocol,
-          LIM_ONE_OF("HTTP", "GRPC")),
+            LIM_ONE_OF("HTTP", "GRPC")),
     FIELD_OBJ("backendRef", FIELD_REQUIRED, struct external_auth, backend_ref,
               model_backend_object_ref_table),
     FIELD("grpc", FT_NODE, 0, struct external_auth, grpc),
@@ -152,18 +152,11 @@ static const struct field grpc_filter_fields[] = {
 static const struct table grpc_filter_table =
     TABLE(struct route_filter, "GRPCRouteFilter", grpc_filter_fields);
 
-#define BACKEND_REF_FIELDS                                                     \
-    FIELD_L("group", FT_STRING, 0, struct backend_ref, group,                  \
-            LIM_FMT(FMT_GROUP)),                                               \
-        FIELD_L("kind", FT_STRING, 0, struct backend_ref, kind,                \
-                LIM_FMT(FMT_KIND)),                                            \
-        FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct backend_ref, name,   \
-                LIM_FMT(FMT_OBJECT_NAME)),                                     \
-        FIELD_L("namespace", FT_STRING, 0, struct backend_ref, namespace,      \
-                LIM_FMT(FMT_NAMESPACE)),                                       \
-        FIELD_L("port", FT_INT32, 0, struct backend_ref, port,                 \
-                LIM_RANGE(1, 65535)),                                          \
-        FIELD_L("weight", FT_INT32, 0, struct backend_ref, weight,             \
+#define BACKEND_REF_FIELDS                                                         \
+    FIELD_GROUP(0, struct backend_ref), FIELD_KIND(0, struct backend_ref),         \
+        FIELD_NAME(FIELD_REQUIRED, struct backend_ref),                            \
+        FIELD_NAMESPACE(0, struct backend_ref), FIELD_PORT(0, struct backend_ref), \
+        FIELD_L("weight", FT_INT32, 0, struct backend_ref, weight,                 \
                 LIM_RANGE(0, 1000000))
 
 static const struct field http_backend_ref_fields[] = {
@@ -194,9 +187,9 @@ static const struct table backend_ref_table =
 static const struct field value_match_fields[] = {
     FIELD_ENUM("type", 0, struct value_match, type, model_match_type_names),
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct value_match, name,
-          LIM_FMT(FMT_HEADER_NAME)),
+            LIM_FMT(FMT_HEADER_NAME)),
     FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct value_match, value,
-          LIM_FMT(FMT_HEADER_VALUE)),
+            LIM_FMT(FMT_HEADER_VALUE)),
     FIELD_END,
 };
 static const struct table header_match_table =
@@ -205,9 +198,9 @@ static const struct table header_match_table =
 static const struct field query_match_fields[] = {
     FIELD_ENUM("type", 0, struct value_match, type, model_match_type_names),
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct value_match, name,
-          LIM_FMT(FMT_QUERY_NAME)),
+            LIM_FMT(FMT_QUERY_NAME)),
     FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct value_match, value,
-          LIM_FMT(FMT_QUERY_VALUE)),
+            LIM_FMT(FMT_QUERY_VALUE)),
     FIELD_END,
 };
 static const struct table query_match_table =
@@ -217,8 +210,7 @@ static const struct table grpc_header_match_table =
 
 static const struct field path_match_fields[] = {
     FIELD_ENUM("type", 0, struct path_match, type, model_path_type_names),
-    FIELD_L("value", FT_STRING, 0, struct path_match, value,
-          LIM_FMT(FMT_PATH)),
+    FIELD_L("value", FT_STRING, 0, struct path_match, value, LIM_FMT(FMT_PATH)),
     FIELD_END,
 };
 static const struct table path_match_table =
@@ -228,10 +220,11 @@ static const struct field http_match_fields[] = {
     FIELD_OBJ("path", 0, struct http_match, path, path_match_table),
     FIELD_LIST_L("headers", 0, struct http_match, headers, header_match_table,
                  LIM_ITEMS(0, 16)),
-    FIELD_LIST_L("queryParams", 0, struct http_match, query_params, query_match_table,
-                 LIM_ITEMS(0, 16)),
+    FIELD_LIST_L("queryParams", 0, struct http_match, query_params,
+                 query_match_table, LIM_ITEMS(0, 16)),
     FIELD_L("method", FT_STRING, 0, struct http_match, method,
-          LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")),
+            LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+                       "TRACE", "PATCH")),
     FIELD_END,
 };
 static const struct table http_match_table =
@@ -257,9 +250,9 @@ static const struct table grpc_match_table =
 
 static const struct field timeouts_fields[] = {
     FIELD_L("request", FT_STRING, 0, struct route_timeouts, request,
-          LIM_FMT(FMT_DURATION)),
+            LIM_FMT(FMT_DURATION)),
     FIELD_L("backendRequest", FT_STRING, 0, struct route_timeouts, backend_request,
-          LIM_FMT(FMT_DURATION)),
+            LIM_FMT(FMT_DURATION)),
     FIELD_END,
 };
 static const struct table timeouts_table =
@@ -268,9 +261,9 @@ static const struct table timeouts_table =
 static const struct field retry_fields[] = {
     FIELD_INTS("codes", 0, struct route_retry, codes),
     FIELD_L("attempts", FT_INT32, 0, struct route_retry, attempts,
-          LIM_RANGE(1, INT64_MAX)),
+            LIM_RANGE(1, INT64_MAX)),
     FIELD_L("backoff", FT_STRING, 0, struct route_retry, backoff,
-          LIM_FMT(FMT_DURATION)),
+            LIM_FMT(FMT_DURATION)),
     FIELD_END,
 };
 static const struct table retry_table =
@@ -278,9 +271,8 @@ static const struct table retry_table =
 
 static const struct field cookie_config_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct cookie_config, name,
-          LIM_FMT(FMT_HEADER_NAME)),
-    FIELD_L("path", FT_STRING, 0, struct cookie_config, path,
-          LIM_FMT(FMT_PATH)),
+            LIM_FMT(FMT_HEADER_NAME)),
+    FIELD_L("path", FT_STRING, 0, struct cookie_config, path, LIM_FMT(FMT_PATH)),
     FIELD_ENUM("lifetimeType", 0, struct cookie_config, lifetime_type,
                model_cookie_lifetime_names),
     FIELD_END,
@@ -290,15 +282,15 @@ static const struct table cookie_config_table =
 
 static const struct field header_config_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct header_config, name,
-          LIM_FMT(FMT_HEADER_NAME)),
+            LIM_FMT(FMT_HEADER_NAME)),
     FIELD_END,
 };
 static const struct table header_config_table =
     TABLE(struct header_config, "HeaderConfig", header_config_fields);
 
 static const struct field session_persistence_fields[] = {
-    FIELD_L("absoluteTimeout", FT_STRING, 0, struct session_persistence, absolute_timeout,
-          LIM_FMT(FMT_DURATION)),
+    FIELD_L("absoluteTimeout", FT_STRING, 0, struct session_persistence,
+            absolute_timeout, LIM_FMT(FMT_DURATION)),
     FIELD_ENUM("type", 0, struct session_persistence, type,
                model_persistence_type_names),
     FIELD_OBJ("cookie", 0, struct session_persistence, cookie, cookie_config_table),
@@ -310,14 +302,13 @@ static const struct table session_persistence_table = TABLE(
 
 static const struct field http_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
-          LIM_FMT(FMT_SECTION_NAME)),
+            LIM_FMT(FMT_SECTION_NAME)),
     FIELD_LIST_L("matches", 0, struct route_rule, matches, http_match_table,
                  LIM_ITEMS(0, 64)),
     FIELD_LIST_L("filters", 0, struct route_rule, filters, http_filter_table,
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
-               http_backend_ref_table,
-                 LIM_ITEMS(0, 16)),
+                 http_backend_ref_table, LIM_ITEMS(0, 16)),
     FIELD_OBJ("timeouts", 0, struct route_rule, timeouts, timeouts_table),
     FIELD_OBJ("retry", 0, struct route_rule, retry, retry_table),
     FIELD_OBJ("sessionPersistence", 0, struct route_rule, session_persistence,
@@ -329,14 +320,13 @@ static const struct table http_rule_table =
 
 static const struct field grpc_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
-          LIM_FMT(FMT_SECTION_NAME)),
+            LIM_FMT(FMT_SECTION_NAME)),
     FIELD_LIST_L("matches", 0, struct route_rule, grpc_matches, grpc_match_table,
                  LIM_ITEMS(0, 64)),
     FIELD_LIST_L("filters", 0, struct route_rule, filters, grpc_filter_table,
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
-               grpc_backend_ref_table,
-                 LIM_ITEMS(0, 16)),
+                 grpc_backend_ref_table, LIM_ITEMS(0, 16)),
     FIELD_OBJ("sessionPersistence", 0, struct route_rule, session_persistence,
               session_persistence_table),
     FIELD_END,
@@ -346,10 +336,9 @@ static const struct table grpc_rule_table =
 
 static const struct field l4_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
-          LIM_FMT(FMT_SECTION_NAME)),
+            LIM_FMT(FMT_SECTION_NAME)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
-               backend_ref_table,
-                 LIM_ITEMS(1, 16)),
+                 backend_ref_table, LIM_ITEMS(1, 16)),
     FIELD_END,
 };
 static const struct table tls_rule_table =

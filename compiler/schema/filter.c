@@ -203,7 +203,6 @@ static void check_redirect(struct schema *s, const struct request_redirect *r)
                   r->status_code);
 }
 
-
 /* ---- CORS ---- */
 
 /* CEL: !('*' in self && self.size() > 1) */

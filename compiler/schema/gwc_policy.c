@@ -131,7 +131,8 @@ static void check_address_detection(struct schema *s, const struct client_policy
                       schema_field_node(d->src, "header"),
                       "header '%s' cannot carry the client address",
                       schema_quote(s, d->header));
-    check_cidrs(s, d->src, "trustedProxies", d->trusted_proxies, d->n_trusted_proxies);
+    check_cidrs(s, d->src, "trustedProxies", d->trusted_proxies,
+                d->n_trusted_proxies);
     if (str_is(d->source, "Connection") && has_field(d->src, "trustedProxies"))
         schema_report(s, DIAG_POLICY_VALIDATION,
                       schema_field_node(d->src, "trustedProxies"),

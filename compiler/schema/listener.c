@@ -146,8 +146,8 @@ static void check_combinations(struct schema *s, const struct listener *v,
     }
 }
 
-void schema_check_listeners(struct schema *s, const struct listener *v,
-                            size_t n, bool in_set)
+void schema_check_listeners(struct schema *s, const struct listener *v, size_t n,
+                            bool in_set)
 {
     size_t i;
 

@@ -28,22 +28,17 @@ struct route_shape {
 };
 
 static const struct route_shape shapes[] = {
-    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", "HTTPRouteRule",
-     1, 16, false, false},
-    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", "GRPCRouteRule",
-     0, 16, false, false},
-    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", "TLSRouteRule",
-     1, 16, false, true},
-    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", "TLSRouteRule",
-     1, 1, true, true},
-    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", "TCPRouteRule",
-     1, 16, false, true},
-    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", "TCPRouteRule",
-     1, 1, false, true},
-    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", "UDPRouteRule",
-     1, 16, false, true},
-    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", "UDPRouteRule",
-     1, 1, false, true},
+    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", "HTTPRouteRule", 1, 16, false, false},
+    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", "GRPCRouteRule", 0, 16, false, false},
+    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", "TLSRouteRule", 1, 16, false,
+     true},
+    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", "TLSRouteRule", 1, 1, true, true},
+    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", "TCPRouteRule", 1, 16, false,
+     true},
+    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", "TCPRouteRule", 1, 1, false, true},
+    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", "UDPRouteRule", 1, 16, false,
+     true},
+    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", "UDPRouteRule", 1, 1, false, true},
 };
 
 static const struct route_shape *shape_of(const struct object *o)

@@ -90,7 +90,10 @@ struct str_format {
     const char *(*fix)(const char *s, char buf[32]);
 };
 
-extern const struct str_format schema_fmt_dns_subdomain, schema_fmt_dns_label, schema_fmt_dns1035_label, schema_fmt_hostname, schema_fmt_duration, schema_fmt_grpc_service, schema_fmt_grpc_method, schema_fmt_request_path, schema_fmt_text_1024;
+extern const struct str_format schema_fmt_dns_subdomain, schema_fmt_dns_label,
+    schema_fmt_dns1035_label, schema_fmt_hostname, schema_fmt_duration,
+    schema_fmt_grpc_service, schema_fmt_grpc_method, schema_fmt_request_path,
+    schema_fmt_text_1024;
 /* The gwc.dev policies' (formats_policy.c). */
 extern const struct str_format schema_fmt_policy_header, schema_fmt_policy_path,
     schema_fmt_realm, schema_fmt_redirect_value, schema_fmt_http_url,
@@ -230,8 +233,8 @@ void schema_check_distinct_sections(struct schema *s, enum diag_code code,
 void schema_gateway(struct schema *s);
 void schema_listener_set(struct schema *s);
 /* Gateway and ListenerSet listeners; in_set: ListenerSet entries. */
-void schema_check_listeners(struct schema *s, const struct listener *v,
-                            size_t n, bool in_set);
+void schema_check_listeners(struct schema *s, const struct listener *v, size_t n,
+                            bool in_set);
 void schema_route(struct schema *s);
 void schema_reference_grant(struct schema *s);
 /* Core kinds gwc routes with (meta.c). */

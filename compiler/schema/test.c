@@ -24,14 +24,17 @@ static bool is_http_url(const char *s)
     return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
 }
 
-const struct str_format schema_fmt_test_case_name = {"case name", 1, 253, NULL, NULL};
-const struct str_format schema_fmt_test_method = {"method", 1, 16, is_method,
-                                             "upper-case letters, such as GET"};
-const struct str_format schema_fmt_test_url = {"URL", 8, 4096, is_http_url,
-                                          "http:// or https:// and the rest of a URL"};
+const struct str_format schema_fmt_test_case_name = {"case name", 1, 253, NULL,
+                                                     NULL};
+const struct str_format schema_fmt_test_method = {
+    "method", 1, 16, is_method, "upper-case letters, such as GET"};
+const struct str_format schema_fmt_test_url = {
+    "URL", 8, 4096, is_http_url, "http:// or https:// and the rest of a URL"};
 const struct str_format schema_fmt_test_sni = {"server name", 0, 253, NULL, NULL};
-const struct str_format schema_fmt_test_backend = {"backend name", 1, 317, NULL, NULL};
-const struct str_format schema_fmt_test_location = {"location", 1, 4096, NULL, NULL};
+const struct str_format schema_fmt_test_backend = {"backend name", 1, 317, NULL,
+                                                   NULL};
+const struct str_format schema_fmt_test_location = {"location", 1, 4096, NULL,
+                                                    NULL};
 
 static void check_backends(struct schema *s, const struct ynode *map)
 {

@@ -71,7 +71,8 @@ static void check_limits(const char *where, const struct field *f)
                   "%s: a format on a field that is not a string", where);
     ck_assert_msg(!l->allowed || is_string(f->type),
                   "%s: allowed values on a field that is not a string", where);
-    ck_assert_msg(!(l->allowed && l->format), "%s: both a format and values", where);
+    ck_assert_msg(!(l->allowed && l->format), "%s: both a format and values",
+                  where);
     if (l->allowed) {
         ck_assert_msg(l->allowed[0] != NULL, "%s: no allowed value", where);
         check_names_unique(where, l->allowed, 0);
@@ -80,10 +81,14 @@ static void check_limits(const char *where, const struct field *f)
                   "%s: an item count on a field that is not a list or map", where);
     ck_assert_msg(!l->max_items || l->min_items <= l->max_items,
                   "%s: min items > max items", where);
-    ck_assert_msg(l->max_items || !l->min_items, "%s: min items without max", where);
-    ck_assert_msg(f->type != FT_MAP || l->format, "%s: a map's limits without a "
-                  "value format", where);
-    ck_assert_msg(f->type != FT_STRING_LIST || !(l->format || l->allowed) || l->item,
+    ck_assert_msg(l->max_items || !l->min_items, "%s: min items without max",
+                  where);
+    ck_assert_msg(f->type != FT_MAP || l->format,
+                  "%s: a map's limits without a "
+                  "value format",
+                  where);
+    ck_assert_msg(f->type != FT_STRING_LIST || !(l->format || l->allowed) ||
+                      l->item,
                   "%s: string items checked but not named", where);
     ck_assert_msg(l->ranged || l->format || l->allowed || l->max_items,
                   "%s: limits that limit nothing", where);
@@ -91,7 +96,8 @@ static void check_limits(const char *where, const struct field *f)
 
 static void check_table(struct visit *v, const struct table *t);
 
-static void check_field(struct visit *v, const struct table *t, const struct field *f)
+static void check_field(struct visit *v, const struct table *t,
+                        const struct field *f)
 {
     char where[160];
 
@@ -208,11 +214,13 @@ START_TEST(dns_subdomain)
     for (i = 0; i < 3; i++) {
         OK(fmts[i], "a.b-c.d");
         /* 63 + '.' four times is 256: 62 + '.' four times, then 'a'. */
-        OK(fmts[i], rep("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.",
-                        4, "a"));
+        OK(fmts[i],
+           rep("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.", 4,
+               "a"));
         ck_assert_uint_eq(strlen(buf), 253);
-        NO(fmts[i], rep("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.",
-                        4, "ab"));
+        NO(fmts[i],
+           rep("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.", 4,
+               "ab"));
         NO(fmts[i], "");
         NO(fmts[i], "A.b");
         NO(fmts[i], "-a.b");
