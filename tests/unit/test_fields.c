@@ -300,6 +300,38 @@ START_TEST(duration)
 }
 END_TEST
 
+/* The gwc.dev policies' and RoutingTest's own formats. */
+START_TEST(policy_formats)
+{
+    OK(FMT_POLICY_HEADER, "X-Real-IP");
+    OK(FMT_POLICY_HEADER, rep("a", 128, ""));
+    NO(FMT_POLICY_HEADER, rep("a", 129, ""));
+    NO(FMT_POLICY_HEADER, "X_Real_IP");
+    NO(FMT_POLICY_HEADER, "-a");
+    NO(FMT_POLICY_HEADER, "");
+    OK(FMT_SECRET_KEY, "tls.crt");
+    OK(FMT_SECRET_KEY, rep("a", 253, ""));
+    NO(FMT_SECRET_KEY, rep("a", 254, ""));
+    NO(FMT_SECRET_KEY, "a/b");
+    OK(FMT_HTTP_URL, "https://auth.example.com:8443/check?x=1");
+    NO(FMT_HTTP_URL, "ftp://auth.example.com");
+    NO(FMT_HTTP_URL, "http://a.example/$x");
+    OK(FMT_COOKIE_PATH, "/a");
+    NO(FMT_COOKIE_PATH, "a");
+    NO(FMT_COOKIE_PATH, "/a;b");
+    OK(FMT_REALM, "");
+    OK(FMT_REALM, rep("a", 64, ""));
+    NO(FMT_REALM, rep("a", 65, ""));
+    NO(FMT_REALM, "a\"b");
+    OK(FMT_TEST_METHOD, "GET");
+    OK(FMT_TEST_METHOD, rep("A", 16, ""));
+    NO(FMT_TEST_METHOD, rep("A", 17, ""));
+    NO(FMT_TEST_METHOD, "get");
+    OK(FMT_TEST_URL, "http://a/");
+    NO(FMT_TEST_URL, "a.example/");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fields");
@@ -316,6 +348,7 @@ int main(void)
     tcase_add_test(formats, header_name);
     tcase_add_test(formats, lengths_in_characters);
     tcase_add_test(formats, duration);
+    tcase_add_test(formats, policy_formats);
     suite_add_tcase(s, formats);
     return unit_run(s);
 }
