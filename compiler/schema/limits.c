@@ -1,32 +1,36 @@
 /*
  * The limits the field tables carry (model.h, struct field_limits),
- * checked by walking a decoded object with its table: one check per
- * field, reported exactly as the hand-written check of that field would
- * be.  Structs and list items the manifest does not give (no source
- * node: absent, or CRD defaults) hold nothing of the user's and are
+ * checked by walking a decoded object with its table, each through the
+ * generic check of its kind (field.c), so a limit reads the same wherever
+ * it is written.  Structs and list items the manifest does not give (no
+ * source node: absent, or CRD defaults) hold nothing of the user's and are
  * skipped; so are values decode refused.
  */
 #include "schema_internal.h"
 
 static void check_struct(struct schema *s, const struct table *t, const char *base);
 
-static void check_strings(struct schema *s, const struct field *f,
-                          const struct ynode *map, const char *base)
+/* A list of strings or integers: its item count, and each string item. */
+static void check_items(struct schema *s, const struct field *f,
+                        const struct ynode *map, const char *base)
 {
-    const char *const *v = *(const char *const *const *)(base + f->offset);
+    const struct field_limits *l = f->lim;
     size_t i, n = *(const size_t *)(base + f->count_offset);
+    const char *const *v;
 
-    if (f->lim->max_items)
-        schema_check_count(s, map, f->key, n, f->lim->min_items, f->lim->max_items);
-    if (f->lim->format)
-        schema_check_str_list(s, map, f->key, f->lim->item, v, n,
-                              schema_formats[f->lim->format]);
-    if (f->lim->allowed)
-        for (i = 0; i < n; i++) {
-            const struct ynode *at = schema_string_item(map, f->key, i);
-            if (at)
-                schema_check_enum_at(s, at, f->lim->item, v[i], f->lim->allowed);
-        }
+    if (l->max_items)
+        schema_check_count(s, map, f->key, n, l->min_items, l->max_items);
+    if (f->type != FT_STRING_LIST)
+        return;
+    v = *(const char *const *const *)(base + f->offset);
+    if (l->format)
+        schema_check_str_list(s, map, f->key, l->item, v, n, schema_formats[l->format]);
+    for (i = 0; l->allowed && i < n; i++) {
+        const struct ynode *at = schema_string_item(map, f->key, i);
+
+        if (at)
+            schema_check_enum_at(s, at, l->item, v[i], l->allowed);
+    }
 }
 
 static void check_list(struct schema *s, const struct field *f,
@@ -73,7 +77,7 @@ static void check_field(struct schema *s, const struct field *f,
     case FT_STRING_LIST:
     case FT_INT_LIST:
         if (l)
-            check_strings(s, f, map, base);
+            check_items(s, f, map, base);
         return;
     case FT_MAP:
         if (l)
