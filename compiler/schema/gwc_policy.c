@@ -1,7 +1,8 @@
 /*
  * ClientPolicy, AccessPolicy and BackendPolicy (gwc.dev/v1alpha1): the
- * limits, patterns and CEL rules of deploy/crds/, as the API server would
- * check them (docs/policies.md gives each field's limits).
+ * rules of deploy/crds/ that a field table row cannot say (the rows are in
+ * model/tables_policy.c, the formats they name in formats_policy.c), as the
+ * API server would check them (docs/policies.md gives each field's limits).
  */
 #include "schema_internal.h"
 
@@ -9,7 +10,6 @@
 #include "base/array.h"
 #include "base/cidr.h"
 #include "base/compilation.h"
-#include "base/url.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -23,8 +23,7 @@ static bool is_size(const char *s)
     return model_parse_size(s, &b);
 }
 
-static const struct str_format fmt_size = {
-    "size", 1, 10, is_size, "0, or 1 to 9999999 with an optional Ki, Mi or Gi"};
+#define SIZE_WORDS "0, or 1 to 9999999 with an optional Ki, Mi or Gi"
 
 static void check_targets(struct schema *s, const struct policy_targets *t)
 {
@@ -249,7 +248,7 @@ static void check_client_policy(struct schema *s)
             "maxSize '%s' is not a size gwc maps exactly; %s", schema_quote(s, v),
             nginx_unit ? "nginx's k, m and g are written Ki, Mi and Gi here "
                          "(in a Kubernetes quantity 10m means 0.01)"
-                       : fmt_size.allowed);
+                       : SIZE_WORDS);
     }
     check_request_limits(s, &p->request_limits);
     if (p->hsts.src) {

@@ -2,9 +2,11 @@
  * Shared by the files of the schema stage only: the API server's checks, split by
  * subject.  field.c holds the reporting context and the generic
  * checks of one field against one CRD constraint (length, pattern, range,
- * enum, list size, required); util.c the string formats of the CRDs;
- * unique.c keyed lists; meta.c and refs.c what every
- * kind shares; the other files one group of kinds each.
+ * enum, list size, required); limits.c applies them to every field as the
+ * field tables (model.h) describe it; util.c the string formats of the
+ * CRDs, formats_policy.c those of gwc's policies; unique.c keyed lists;
+ * meta.c and refs.c what every kind shares; the other files the rules of
+ * one group of kinds each, those a table row cannot say.
  *
  * Every check reads the defaulted model.  A diagnostic points at the source
  * node of the offending field; a defaulted value has none, so it points at
