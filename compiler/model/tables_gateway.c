@@ -310,9 +310,20 @@ const struct table model_gateway_table =
 
 /* ---- ListenerSet ---- */
 
+/* ParentGatewayReference: a Gateway, with no sectionName or port. */
+static const struct field parent_gateway_ref_fields[] = {
+    FIELD_GROUP(0, struct parent_ref),
+    FIELD_KIND(0, struct parent_ref),
+    FIELD_NAMESPACE(0, struct parent_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct parent_ref),
+    FIELD_END,
+};
+static const struct table parent_gateway_ref_table =
+    TABLE(struct parent_ref, "ParentGatewayReference", parent_gateway_ref_fields);
+
 static const struct field listener_set_spec_fields[] = {
     FIELD_OBJ("parentRef", FIELD_REQUIRED, struct listener_set, parent_ref,
-              model_parent_ref_table),
+              parent_gateway_ref_table),
     FIELD_LIST_L("listeners", FIELD_REQUIRED, struct listener_set, listeners,
                  listener_entry_table, LIM_ITEMS(1, 64)),
     FIELD_END,
