@@ -1127,6 +1127,9 @@ enum {
     /* An enum whose allowed values depend on where it is used: schema/
      * checks it by a rule of its own, not from the name table. */
     FIELD_ENUM_BY_RULE = 1u << 1,
+    /* Required by the CRD, but reported by schema/, not by the decoder:
+     * the object decodes, and is refused with the rest of its findings. */
+    FIELD_REQUIRED_IN_SCHEMA = 1u << 2,
 };
 
 struct table;

@@ -180,13 +180,14 @@ static const struct field listener_fields[] = {
 static const struct table listener_table =
     TABLE(struct listener, "Listener", listener_fields);
 
-/* ListenerSet entries have the same fields; only the port is optional. */
+/* ListenerSet entries have the same fields; the port is required by the
+ * schema, not by the decoder. */
 static const struct field listener_entry_fields[] = {
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,
             LIM_FMT(FMT_SECTION_NAME)),
     FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,
             LIM_FMT(FMT_HOSTNAME)),
-    FIELD_PORT(0, struct listener),
+    FIELD_PORT(FIELD_REQUIRED_IN_SCHEMA, struct listener),
     FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
             LIM_FMT(FMT_PROTOCOL)),
     FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
@@ -210,7 +211,7 @@ static const struct table gateway_address_table =
     TABLE(struct gateway_address, "GatewaySpecAddress", gateway_address_fields);
 
 static const struct field frontend_validation_fields[] = {
-    FIELD_LIST_L("caCertificateRefs", 0, struct frontend_validation,
+    FIELD_LIST_L("caCertificateRefs", FIELD_REQUIRED_IN_SCHEMA, struct frontend_validation,
                  ca_certificate_refs, object_ref_table, LIM_ITEMS(1, 16)),
     FIELD_ENUM("mode", 0, struct frontend_validation, mode,
                model_frontend_mode_names),
@@ -236,7 +237,8 @@ static const struct table tls_port_config_table =
     TABLE(struct tls_port_config, "TLSPortConfig", tls_port_config_fields);
 
 static const struct field frontend_tls_fields[] = {
-    FIELD_OBJ("default", 0, struct frontend_tls, default_, tls_config_table),
+    FIELD_OBJ("default", FIELD_REQUIRED_IN_SCHEMA, struct frontend_tls, default_,
+              tls_config_table),
     FIELD_LIST_L("perPort", 0, struct frontend_tls, per_port, tls_port_config_table,
                  LIM_ITEMS(0, 64)),
     FIELD_END,
@@ -373,7 +375,7 @@ static const struct table reference_grant_spec_table = {
 
 static const struct field reference_grant_fields[] = {
     OBJECT_HEADER(struct reference_grant),
-    FIELD_SPEC(0, reference_grant_spec_table),
+    FIELD_SPEC(FIELD_REQUIRED_IN_SCHEMA, reference_grant_spec_table),
     FIELD_END,
 };
 const struct table model_reference_grant_table =

@@ -281,7 +281,7 @@ static const struct table cookie_config_table =
     TABLE(struct cookie_config, "CookieConfig", cookie_config_fields);
 
 static const struct field header_config_fields[] = {
-    FIELD_L("name", FT_STRING, 0, struct header_config, name,
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED_IN_SCHEMA, struct header_config, name,
             LIM_FMT(FMT_HEADER_NAME)),
     FIELD_END,
 };
@@ -337,7 +337,7 @@ static const struct table grpc_rule_table =
 static const struct field l4_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
             LIM_FMT(FMT_SECTION_NAME)),
-    FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
+    FIELD_LIST_L("backendRefs", FIELD_REQUIRED_IN_SCHEMA, struct route_rule, backend_refs,
                  backend_ref_table, LIM_ITEMS(1, 16)),
     FIELD_END,
 };

@@ -73,14 +73,6 @@ static void check_infrastructure(struct schema *s,
     schema_check_label_keys(s, &inf->annotations, "annotation", 252);
 }
 
-static void check_frontend_validation(struct schema *s,
-                                      const struct frontend_validation *v)
-{
-    if (v->src)
-        schema_check_required(s, v->src, "caCertificateRefs",
-                              "FrontendTLSValidation");
-}
-
 /* CEL: perPort entries have unique ports (also the list's map key). */
 static void check_per_port(struct schema *s, const struct frontend_tls *f)
 {
@@ -94,10 +86,7 @@ static void check_per_port(struct schema *s, const struct frontend_tls *f)
         const struct seen_slot *first;
         struct diag *d;
 
-        if (!p->src)
-            continue;
-        check_frontend_validation(s, &p->tls.validation);
-        if (p->port == INT_UNSET ||
+        if (!p->src || p->port == INT_UNSET ||
             !(first = schema_seen_add(
                   &ports, arena_printf(s->c->arena, "%" PRId64, p->port), at, i)))
             continue;
@@ -114,11 +103,8 @@ static void check_gateway_tls(struct schema *s, const struct gateway_tls *t)
 {
     const struct frontend_tls *f = &t->frontend;
 
-    if (!f->src)
-        return;
-    schema_check_required(s, f->src, "default", "FrontendTLSConfig");
-    check_frontend_validation(s, &f->default_.validation);
-    check_per_port(s, f);
+    if (f->src)
+        check_per_port(s, f);
 }
 
 void schema_gateway(struct schema *s)

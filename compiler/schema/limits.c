@@ -45,11 +45,16 @@ static void check_list(struct schema *s, const struct field *f,
         check_struct(s, f->sub, items + i * f->sub->size);
 }
 
-static void check_field(struct schema *s, const struct field *f,
-                        const struct ynode *map, const char *base)
+static void check_field(struct schema *s, const struct table *t,
+                        const struct field *f, const struct ynode *map,
+                        const char *base)
 {
     const char *p = base + f->offset;
     const struct field_limits *l = f->lim;
+
+    if ((f->flags & FIELD_REQUIRED_IN_SCHEMA) &&
+        !schema_check_required(s, map, f->key, t->name))
+        return;
 
     switch (f->type) {
     case FT_STRING:
@@ -101,7 +106,7 @@ static void check_struct(struct schema *s, const struct table *t, const char *ba
     if (!map)
         return;
     for (f = t->fields; f->key; f++)
-        check_field(s, f, map, base);
+        check_field(s, t, f, map, base);
 }
 
 void schema_check_limits(struct schema *s)

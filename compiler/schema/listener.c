@@ -75,11 +75,8 @@ static void check_protocol_rules(struct schema *s, const struct listener *l)
                       p);
 }
 
-static void check_listener(struct schema *s, const struct listener *l,
-                           bool in_set)
+static void check_listener(struct schema *s, const struct listener *l)
 {
-    if (in_set) /* the decode table of ListenerEntry leaves port optional */
-        schema_check_required(s, l->src, "port", "ListenerEntry");
     check_listener_tls(s, &l->tls);
     check_allowed_routes(s, &l->allowed_routes);
     check_protocol_rules(s, l);
@@ -153,7 +150,7 @@ void schema_check_listeners(struct schema *s, const struct listener *v, size_t n
 
     for (i = 0; i < n; i++) {
         if (v[i].src)
-            check_listener(s, &v[i], in_set);
+            check_listener(s, &v[i]);
     }
     check_names(s, v, n);
     check_combinations(s, v, n, in_set);

@@ -1,19 +1,11 @@
 /*
- * ReferenceGrant and BackendTLSPolicy (referencegrant_types.go,
- * backendtlspolicy_types.go, policy_types.go).
+ * BackendTLSPolicy (backendtlspolicy_types.go, policy_types.go).
+ * ReferenceGrant has no rules beyond its fields' limits (in its table).
  */
 #include "schema_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
-
-void schema_reference_grant(struct schema *s)
-{
-    const struct reference_grant *g = (const struct reference_grant *)s->obj;
-
-    /* The decode table leaves spec optional; the CRD requires it. */
-    schema_check_required(s, g->obj.src, "spec", "ReferenceGrant");
-}
 
 /* The CEL rules of targetRefs: references to one target (group, kind,
  * name) all set distinct sectionNames, or there is only one. */

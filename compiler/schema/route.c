@@ -21,24 +21,24 @@
 struct route_shape {
     enum kind kind;
     const char *version; /* NULL: every other version */
-    const char *spec_type, *rule_type;
+    const char *spec_type;
     size_t min_rules, max_rules;
     bool sni_hostnames; /* hostnames required, no IP addresses */
-    bool l4;            /* each rule requires backendRefs */
+    bool l4;            /* rules without matches or filters */
 };
 
 static const struct route_shape shapes[] = {
-    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", "HTTPRouteRule", 1, 16, false, false},
-    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", "GRPCRouteRule", 0, 16, false, false},
-    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", "TLSRouteRule", 1, 16, false,
+    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", 1, 16, false, false},
+    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", 0, 16, false, false},
+    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", 1, 16, false,
      true},
-    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", "TLSRouteRule", 1, 1, true, true},
-    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", "TCPRouteRule", 1, 16, false,
+    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", 1, 1, true, true},
+    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", 1, 16, false,
      true},
-    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", "TCPRouteRule", 1, 1, false, true},
-    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", "UDPRouteRule", 1, 16, false,
+    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", 1, 1, false, true},
+    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", 1, 16, false,
      true},
-    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", "UDPRouteRule", 1, 1, false, true},
+    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", 1, 1, false, true},
 };
 
 static const struct route_shape *shape_of(const struct object *o)
@@ -145,9 +145,9 @@ static void check_rule_names(struct schema *s, const struct route *r)
     }
 }
 
-/* The CEL rules of SessionPersistence: cookie and header each belong to
- * their type and are required by it (the type defaults to Cookie), and a
- * Permanent cookie needs absoluteTimeout. */
+/* The CEL rules of SessionPersistence (experimental channel): cookie and
+ * header each belong to their type and are required by it (the type
+ * defaults to Cookie), and a Permanent cookie needs absoluteTimeout. */
 static void check_persistence_union(struct schema *s,
                                     const struct session_persistence *p)
 {
@@ -179,16 +179,6 @@ static void check_persistence_union(struct schema *s,
                       "type Header needs header");
 }
 
-/* Experimental channel (HTTPRoute and GRPCRoute rules). */
-static void check_session_persistence(struct schema *s,
-                                      const struct session_persistence *p)
-{
-    if (!p->src)
-        return;
-    schema_check_required(s, p->header.src, "name", "HeaderConfig");
-    check_persistence_union(s, p);
-}
-
 static void check_backend_refs(struct schema *s, const struct route *r,
                                const struct route_rule *rule,
                                const struct route_shape *sh)
@@ -197,8 +187,6 @@ static void check_backend_refs(struct schema *s, const struct route *r,
         r->obj.kind == KIND_GRPC_ROUTE ? FILTERS_GRPC : FILTERS_HTTP;
     size_t i;
 
-    if (sh->l4)
-        schema_check_required(s, rule->src, "backendRefs", sh->rule_type);
     for (i = 0; i < rule->n_backend_refs; i++) {
         const struct backend_ref *b = &rule->backend_refs[i];
 
@@ -213,7 +201,8 @@ static void check_rule(struct schema *s, const struct route *r,
                        const struct route_shape *sh)
 {
     check_backend_refs(s, r, rule, sh);
-    check_session_persistence(s, &rule->session_persistence);
+    if (rule->session_persistence.src)
+        check_persistence_union(s, &rule->session_persistence);
     if (r->obj.kind == KIND_HTTP_ROUTE)
         schema_check_http_rule(s, rule);
     else if (r->obj.kind == KIND_GRPC_ROUTE)

@@ -17,7 +17,6 @@ static kind_check_fn *const kind_checks[KIND__COUNT] = {
     [KIND_TLS_ROUTE] = schema_route,
     [KIND_TCP_ROUTE] = schema_route,
     [KIND_UDP_ROUTE] = schema_route,
-    [KIND_REFERENCE_GRANT] = schema_reference_grant,
     [KIND_BACKEND_TLS_POLICY] = schema_backend_tls_policy,
     [KIND_CLIENT_POLICY] = schema_gwc_policy,
     [KIND_ACCESS_POLICY] = schema_gwc_policy,

@@ -238,7 +238,6 @@ void schema_listener_set(struct schema *s);
 void schema_check_listeners(struct schema *s, const struct listener *v, size_t n,
                             bool in_set);
 void schema_route(struct schema *s);
-void schema_reference_grant(struct schema *s);
 /* Core kinds gwc routes with (meta.c). */
 void schema_service(struct schema *s);
 void schema_endpoint_slice(struct schema *s);
