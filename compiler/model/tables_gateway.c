@@ -211,8 +211,9 @@ static const struct table gateway_address_table =
     TABLE(struct gateway_address, "GatewaySpecAddress", gateway_address_fields);
 
 static const struct field frontend_validation_fields[] = {
-    FIELD_LIST_L("caCertificateRefs", FIELD_REQUIRED_IN_SCHEMA, struct frontend_validation,
-                 ca_certificate_refs, object_ref_table, LIM_ITEMS(1, 16)),
+    FIELD_LIST_L("caCertificateRefs", FIELD_REQUIRED_IN_SCHEMA,
+                 struct frontend_validation, ca_certificate_refs, object_ref_table,
+                 LIM_ITEMS(1, 16)),
     FIELD_ENUM("mode", 0, struct frontend_validation, mode,
                model_frontend_mode_names),
     FIELD_END,

@@ -337,8 +337,8 @@ static const struct table grpc_rule_table =
 static const struct field l4_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
             LIM_FMT(FMT_SECTION_NAME)),
-    FIELD_LIST_L("backendRefs", FIELD_REQUIRED_IN_SCHEMA, struct route_rule, backend_refs,
-                 backend_ref_table, LIM_ITEMS(1, 16)),
+    FIELD_LIST_L("backendRefs", FIELD_REQUIRED_IN_SCHEMA, struct route_rule,
+                 backend_refs, backend_ref_table, LIM_ITEMS(1, 16)),
     FIELD_END,
 };
 static const struct table tls_rule_table =

@@ -24,7 +24,8 @@ static void check_items(struct schema *s, const struct field *f,
         return;
     v = *(const char *const *const *)(base + f->offset);
     if (l->format)
-        schema_check_str_list(s, map, f->key, l->item, v, n, schema_formats[l->format]);
+        schema_check_str_list(s, map, f->key, l->item, v, n,
+                              schema_formats[l->format]);
     for (i = 0; l->allowed && i < n; i++) {
         const struct ynode *at = schema_string_item(map, f->key, i);
 

@@ -30,14 +30,11 @@ struct route_shape {
 static const struct route_shape shapes[] = {
     {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", 1, 16, false, false},
     {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", 0, 16, false, false},
-    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", 1, 16, false,
-     true},
+    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", 1, 16, false, true},
     {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", 1, 1, true, true},
-    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", 1, 16, false,
-     true},
+    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", 1, 16, false, true},
     {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", 1, 1, false, true},
-    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", 1, 16, false,
-     true},
+    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", 1, 16, false, true},
     {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", 1, 1, false, true},
 };
 

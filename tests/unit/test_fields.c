@@ -107,7 +107,8 @@ static void check_field(struct visit *v, const struct table *t,
                   "%s: names go with FT_ENUM, and only with it", where);
     ck_assert_msg(!(f->flags & FIELD_ENUM_BY_RULE) || f->type == FT_ENUM,
                   "%s: FIELD_ENUM_BY_RULE on a field that is not an enum", where);
-    ck_assert_msg(!(f->flags & FIELD_REQUIRED) || !(f->flags & FIELD_REQUIRED_IN_SCHEMA),
+    ck_assert_msg(!(f->flags & FIELD_REQUIRED) ||
+                      !(f->flags & FIELD_REQUIRED_IN_SCHEMA),
                   "%s: required twice", where);
     if (f->names) {
         /* Index 0 is "not given", the terminating NULL "_OTHER". */
