@@ -39,15 +39,15 @@ static void report(struct decoder *d, enum diag_code code,
 }
 
 /* What to write instead, when the value's type makes the fix plain. */
-static const char *type_hint(const struct ynode *n, const char *want,
-                             unsigned flags, char buf[64])
+static const char *type_hint(const struct ynode *n, const char *want, bool duration,
+                             char buf[64])
 {
     char fix[32];
 
     if (n->kind != YNODE_SCALAR)
         return "";
     /* A duration needs its unit, not quotes: "10" is no duration either. */
-    if ((flags & FIELD_DURATION) && n->scalar != YSCALAR_STRING) {
+    if (duration && n->scalar != YSCALAR_STRING) {
         if (!model_duration_fix(n->text, fix))
             return "; write a duration such as \"10s\" or \"1h30m\"";
         snprintf(buf, 64, "; write \"%s\"", fix);
@@ -63,7 +63,7 @@ static const char *type_hint(const struct ynode *n, const char *want,
 }
 
 static void type_error(struct decoder *d, const struct ynode *n, const char *want,
-                       unsigned flags)
+                       bool duration)
 {
     struct strbuf got = STRBUF_INIT;
     char buf[64];
@@ -75,19 +75,20 @@ static void type_error(struct decoder *d, const struct ynode *n, const char *wan
         else
             strbuf_addf(&got, " %s", n->text);
     }
-    report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, ynode_loc(d->c, n), n, "expected %s, got %s%s",
-           want, got.buf, type_hint(n, want, flags, buf));
+    report(d, DIAG_TYPE_MISMATCH, DIAG_ERROR, ynode_loc(d->c, n), n,
+           "expected %s, got %s%s", want, got.buf,
+           type_hint(n, want, duration, buf));
     strbuf_release(&got);
 }
 
 void model_decode_type_error(struct decoder *d, const struct ynode *n,
                              const char *want)
 {
-    type_error(d, n, want, 0);
+    type_error(d, n, want, false);
 }
 
-static bool want_scalar(struct decoder *d, const struct ynode *n,
-                        enum yscalar type, const char *want, unsigned flags)
+static bool want_scalar(struct decoder *d, const struct ynode *n, enum yscalar type,
+                        const char *want, bool duration)
 {
     if (n->kind == YNODE_SCALAR && n->scalar == type)
         return true;
@@ -98,7 +99,7 @@ static bool want_scalar(struct decoder *d, const struct ynode *n,
                "write it in plain decimal", n->text);
         return false;
     }
-    type_error(d, n, want, flags);
+    type_error(d, n, want, duration);
     return false;
 }
 
@@ -108,7 +109,7 @@ static bool decode_int(struct decoder *d, const struct ynode *n, int64_t min,
     long long v;
     char *end;
 
-    if (!want_scalar(d, n, YSCALAR_INT, "integer", 0))
+    if (!want_scalar(d, n, YSCALAR_INT, "integer", false))
         return false;
     errno = 0;
     v = strtoll(n->text, &end, 10);
@@ -152,7 +153,7 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
             /* kubectl drops null map values; so do we. */
             continue;
         }
-        if (!want_scalar(d, v, YSCALAR_STRING, "string", 0))
+        if (!want_scalar(d, v, YSCALAR_STRING, "string", false))
             continue;
         out->v[k].key = v->key;
         out->v[k].value = v->text;
@@ -161,6 +162,13 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
     }
     out->n = k;
     model_strmap_sort(out);
+}
+
+/* A Gateway API Duration ("10s"): a bare number there needs a unit, not
+ * quotes, and the type error says so. */
+static bool is_duration(const struct field *f)
+{
+    return f->lim && f->lim->format == FMT_DURATION;
 }
 
 static void decode_field(struct decoder *d, const struct field *f,
@@ -173,11 +181,11 @@ static void decode_field(struct decoder *d, const struct field *f,
         return; /* null means unset, as in Kubernetes (already initialised) */
     switch (f->type) {
     case FT_STRING:
-        if (want_scalar(d, n, YSCALAR_STRING, "string", f->flags))
+        if (want_scalar(d, n, YSCALAR_STRING, "string", is_duration(f)))
             *(const char **)dst = n->text;
         return;
     case FT_ENUM:
-        if (want_scalar(d, n, YSCALAR_STRING, "string", f->flags))
+        if (want_scalar(d, n, YSCALAR_STRING, "string", false))
             *(int *)dst = enum_value(f->names, n->text);
         return;
     case FT_INT32:
@@ -187,7 +195,7 @@ static void decode_field(struct decoder *d, const struct field *f,
         decode_int(d, n, INT64_MIN + 1, INT64_MAX, (int64_t *)dst);
         return;
     case FT_BOOL:
-        if (want_scalar(d, n, YSCALAR_BOOL, "boolean", 0))
+        if (want_scalar(d, n, YSCALAR_BOOL, "boolean", false))
             *(enum tri *)dst = ynode_bool_value(n) ? TRI_TRUE : TRI_FALSE;
         return;
     case FT_OBJECT:
@@ -219,7 +227,7 @@ static void decode_field(struct decoder *d, const struct field *f,
         }
         v = ARENA_NEW_ARRAY(d->c->arena, const char *, n->n);
         for (i = 0; i < n->n; i++) {
-            if (want_scalar(d, n->items[i], YSCALAR_STRING, "string", 0))
+            if (want_scalar(d, n->items[i], YSCALAR_STRING, "string", false))
                 v[i] = n->items[i]->text;
             else
                 v[i] = "";

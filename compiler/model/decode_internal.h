@@ -10,50 +10,6 @@
 #include <stdalign.h>
 #include <stddef.h>
 
-enum ftype {
-    FT_STRING,
-    FT_INT32,
-    FT_INT64,
-    FT_BOOL,
-    FT_ENUM,        /* a string from 'names', stored as its index (model.h) */
-    FT_OBJECT,      /* nested mapping, decoded at offset with 'sub' */
-    FT_LIST,        /* list of mappings: pointer at offset, count at count */
-    FT_STRING_LIST, /* const char ** */
-    FT_INT_LIST,    /* int64_t * */
-    FT_MAP,         /* struct strmap of string to string */
-    FT_INT_OR_STRING,
-    FT_NODE,   /* keep the raw node (const struct ynode *) */
-    FT_IGNORE, /* any value, dropped (status, managedFields, ...) */
-};
-
-enum {
-    FIELD_REQUIRED = 1u << 0,
-    /* A Gateway API Duration ("10s"): a bare number there needs a unit,
-     * not quotes, and the type error says so. */
-    FIELD_DURATION = 1u << 1,
-};
-
-struct table;
-
-struct field {
-    const char *key;
-    enum ftype type;
-    unsigned flags;
-    size_t offset;
-    size_t count_offset;
-    const struct table *sub;
-    const char *const *names; /* FT_ENUM: model_*_names */
-};
-
-struct table {
-    const char *name;  /* Go type name, for messages */
-    size_t size;       /* element size when used in a list */
-    size_t align;
-    size_t src_offset; /* where the mapping node is stored */
-    bool open;         /* unknown keys ignored: a kind gwc reads in part */
-    const struct field *fields;
-};
-
 #define FIELD(k, ty, fl, T, m) {k, ty, fl, offsetof(T, m), 0, NULL}
 #define FIELD_ENUM(k, fl, T, m, names) \
     {k, FT_ENUM, fl, offsetof(T, m), 0, NULL, names}
@@ -65,6 +21,37 @@ struct table {
 #define FIELD_INTS(k, fl, T, m) \
     {k, FT_INT_LIST, fl, offsetof(T, m), offsetof(T, n_##m), NULL}
 #define FIELD_END {NULL, FT_IGNORE, 0, 0, 0, NULL}
+
+/* Rows with limits: FIELD_L and FIELD_LIST_L, FIELD_STRS_L, FIELD_INTS_L
+ * take one of the LIM_ constructors below as their last argument. */
+#define FIELD_L(k, ty, fl, T, m, lim) \
+    {k, ty, fl, offsetof(T, m), 0, NULL, NULL, lim}
+#define FIELD_LIST_L(k, fl, T, m, sub, lim) \
+    {k, FT_LIST, fl, offsetof(T, m), offsetof(T, n_##m), &sub, NULL, lim}
+#define FIELD_STRS_L(k, fl, T, m, lim) \
+    {k, FT_STRING_LIST, fl, offsetof(T, m), offsetof(T, n_##m), NULL, NULL, lim}
+#define FIELD_INTS_L(k, fl, T, m, lim) \
+    {k, FT_INT_LIST, fl, offsetof(T, m), offsetof(T, n_##m), NULL, NULL, lim}
+
+#define LIM_(...) (&(const struct field_limits){__VA_ARGS__})
+/* An integer in [lo, hi]. */
+#define LIM_RANGE(lo, hi) LIM_(.ranged = true, .min = (lo), .max = (hi))
+/* A string of format f. */
+#define LIM_FMT(f) LIM_(.format = (f))
+/* A list of lo to hi items. */
+#define LIM_ITEMS(lo, hi) LIM_(.min_items = (lo), .max_items = (hi))
+/* A list of lo to hi strings of format f, each called 'what'. */
+#define LIM_STRS(lo, hi, f, what) \
+    LIM_(.min_items = (lo), .max_items = (hi), .format = (f), .item = (what))
+/* A string that is one of the given values. */
+#define LIM_ONE_OF(...) LIM_(.allowed = (const char *const[]){__VA_ARGS__, NULL})
+/* A list of lo to hi strings, each one of the given values and called
+ * 'what'. */
+#define LIM_STRS_ONE_OF(lo, hi, what, ...)                       \
+    LIM_(.min_items = (lo), .max_items = (hi), .item = (what),   \
+         .allowed = (const char *const[]){__VA_ARGS__, NULL})
+/* A map of at most hi entries (0: any number), values of format f. */
+#define LIM_MAP(hi, f) LIM_(.max_items = (hi), .format = (f))
 #define TABLE(T, go_name, fields) {go_name, sizeof(T), alignof(T), 0, false, fields}
 
 struct decoder {

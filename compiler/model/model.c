@@ -71,6 +71,11 @@ const struct kind_info model_kind_infos[KIND__COUNT] = {
          struct routing_test, model_routing_test_table),
 };
 
+const struct table *model_kind_table(enum kind k)
+{
+    return model_kind_infos[k].top;
+}
+
 const char *model_kind_name(enum kind k)
 {
     return model_kind_infos[k].name;

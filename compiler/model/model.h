@@ -1035,4 +1035,126 @@ bool model_header_ignored(const struct value_match *v, size_t i);
 /* The field path of a node, in the arena (for diagnostics). */
 const char *model_path(struct compilation *c, const struct ynode *n);
 
+/* ---- field tables (model/tables_*.c) ----
+ *
+ * Each kind is described once, by a table of its fields (after nginx's
+ * ngx_command_t): the decoder reads a manifest with it, and schema/ checks
+ * the decoded object against the limits in it.  A field's limits are the
+ * CRD's: numeric bounds, item counts, and a string format (a length range
+ * and a pattern, named here and judged by schema/).
+ */
+
+/* String formats of the CRDs; schema/ holds each one's length limits and
+ * pattern (schema_format_ok()). */
+enum field_format {
+    FMT_NONE,
+    FMT_OBJECT_NAME,
+    FMT_DNS_SUBDOMAIN,
+    FMT_DNS_LABEL,
+    FMT_SECTION_NAME,
+    FMT_HOSTNAME,
+    FMT_PRECISE_HOSTNAME,
+    FMT_NAMESPACE,
+    FMT_GROUP,
+    FMT_KIND,
+    FMT_HEADER_NAME,
+    FMT_QUERY_NAME,
+    FMT_HEADER_VALUE,
+    FMT_QUERY_VALUE,
+    FMT_PATH,
+    FMT_DURATION,
+    FMT_PROTOCOL,
+    FMT_CONTROLLER_NAME,
+    FMT_ADDRESS_TYPE,
+    FMT_ADDRESS_VALUE,
+    FMT_CORS_ORIGIN,
+    FMT_LABEL_VALUE,
+    FMT_LONG_VALUE,
+    FMT_DESCRIPTION,
+    FMT_WELL_KNOWN_CA,
+    FMT_URI,
+    FMT_TEXT_1024,
+    /* gwc.dev policies */
+    FMT_POLICY_HEADER,
+    FMT_POLICY_PATH,
+    FMT_REALM,
+    FMT_REDIRECT_VALUE,
+    FMT_HTTP_URL,
+    FMT_PARAM_NAME,
+    FMT_CONTENT_TYPE,
+    FMT_COOKIE_NAME,
+    FMT_COOKIE_PATH,
+    FMT_BODY,
+    FMT_SECRET_KEY,
+    /* RoutingTest */
+    FMT_TEST_CASE_NAME,
+    FMT_TEST_METHOD,
+    FMT_TEST_URL,
+    FMT_TEST_SNI,
+    FMT_TEST_BACKEND,
+    FMT_TEST_LOCATION,
+    FMT__COUNT
+};
+
+struct field_limits {
+    bool ranged; /* integers: min <= value <= max */
+    int64_t min, max;
+    size_t min_items, max_items; /* lists; maps: max entries.  max 0: none */
+    enum field_format format;    /* strings, string list items, map values */
+    const char *const *allowed;  /* strings and string list items: one of
+                                    these (NULL-terminated), as written */
+    const char *item;            /* a string list item, for messages */
+};
+
+enum ftype {
+    FT_STRING,
+    FT_INT32,
+    FT_INT64,
+    FT_BOOL,
+    FT_ENUM,        /* a string from 'names', stored as its index (model.h) */
+    FT_OBJECT,      /* nested mapping, decoded at offset with 'sub' */
+    FT_LIST,        /* list of mappings: pointer at offset, count at count */
+    FT_STRING_LIST, /* const char ** */
+    FT_INT_LIST,    /* int64_t * */
+    FT_MAP,         /* struct strmap of string to string */
+    FT_INT_OR_STRING,
+    FT_NODE,   /* keep the raw node (const struct ynode *) */
+    FT_IGNORE, /* any value, dropped (status, managedFields, ...) */
+};
+
+enum {
+    FIELD_REQUIRED = 1u << 0,
+    /* An enum whose allowed values depend on where it is used: schema/
+     * checks it by a rule of its own, not from the name table. */
+    FIELD_ENUM_BY_RULE = 1u << 1,
+    /* Required by the CRD, but reported by schema/, not by the decoder:
+     * the object decodes, and is refused with the rest of its findings. */
+    FIELD_REQUIRED_IN_SCHEMA = 1u << 2,
+};
+
+struct table;
+
+struct field {
+    const char *key;
+    enum ftype type;
+    unsigned flags;
+    size_t offset;
+    size_t count_offset;
+    const struct table *sub;
+    const char *const *names;       /* FT_ENUM: model_*_names */
+    const struct field_limits *lim; /* NULL: none beyond the type */
+};
+
+struct table {
+    const char *name; /* Go type name, for messages */
+    size_t size;      /* element size when used in a list */
+    size_t align;
+    size_t src_offset; /* where the mapping node is stored */
+    bool open;         /* unknown keys ignored: a kind gwc reads in part */
+    const struct field *fields;
+};
+
+/* The table of a whole object of kind k. */
+const struct table *model_kind_table(enum kind k);
+
 #endif

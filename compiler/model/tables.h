@@ -20,12 +20,25 @@
 /* spec's fields live directly in the kind's struct (offset 0). */
 #define FIELD_SPEC(fl, sub) {"spec", FT_OBJECT, fl, 0, 0, &sub}
 
+/* Rows of the Gateway API's shared field types (Group, Kind, ObjectName,
+ * Namespace, SectionName, PortNumber), under their usual JSON names. */
+#define FIELD_GROUP(fl, T) \
+    FIELD_L("group", FT_STRING, fl, T, group, LIM_FMT(FMT_GROUP))
+#define FIELD_KIND(fl, T) FIELD_L("kind", FT_STRING, fl, T, kind, LIM_FMT(FMT_KIND))
+#define FIELD_NAME(fl, T) \
+    FIELD_L("name", FT_STRING, fl, T, name, LIM_FMT(FMT_OBJECT_NAME))
+#define FIELD_NAMESPACE(fl, T) \
+    FIELD_L("namespace", FT_STRING, fl, T, namespace, LIM_FMT(FMT_NAMESPACE))
+#define FIELD_SECTION_NAME(fl, T)                          \
+    FIELD_L("sectionName", FT_STRING, fl, T, section_name, \
+            LIM_FMT(FMT_SECTION_NAME))
+#define FIELD_PORT(fl, T) \
+    FIELD_L("port", FT_INT32, fl, T, port, LIM_RANGE(1, 65535))
+
 extern const struct table model_object_meta_table;
 extern const struct table model_parent_ref_table;
 extern const struct table model_backend_object_ref_table;
 extern const struct table model_local_ref_table;
-extern const struct table model_policy_target_ref_table;
-extern const struct table model_http_header_table;
 
 extern const struct table model_gateway_class_table;
 extern const struct table model_gateway_table;

@@ -8,8 +8,9 @@
 
 static const struct field object_meta_fields[] = {
     FIELD("name", FT_STRING, 0, struct object_meta, name),
-    FIELD("namespace", FT_STRING, 0, struct object_meta, namespace),
-    FIELD("labels", FT_MAP, 0, struct object_meta, labels),
+    FIELD_NAMESPACE(0, struct object_meta),
+    FIELD_L("labels", FT_MAP, 0, struct object_meta, labels,
+            LIM_MAP(0, FMT_LABEL_VALUE)),
     FIELD("annotations", FT_MAP, 0, struct object_meta, annotations),
     FIELD("creationTimestamp", FT_STRING, 0, struct object_meta,
           creation_timestamp),
@@ -40,7 +41,7 @@ static const struct field service_port_fields[] = {
     FIELD("name", FT_STRING, 0, struct service_port, name),
     FIELD("protocol", FT_STRING, 0, struct service_port, protocol),
     FIELD("appProtocol", FT_STRING, 0, struct service_port, app_protocol),
-    FIELD("port", FT_INT32, FIELD_REQUIRED, struct service_port, port),
+    FIELD_PORT(FIELD_REQUIRED, struct service_port),
     FIELD("targetPort", FT_INT_OR_STRING, 0, struct service_port, target_port),
     FIELD_END,
 };
@@ -49,7 +50,8 @@ static const struct table service_port_table = {
     true, service_port_fields};
 
 static const struct field service_spec_fields[] = {
-    FIELD("type", FT_STRING, 0, struct service, type),
+    FIELD_L("type", FT_STRING, 0, struct service, type,
+            LIM_ONE_OF("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")),
     FIELD("clusterIP", FT_STRING, 0, struct service, cluster_ip),
     FIELD_STRS("clusterIPs", 0, struct service, cluster_ips),
     FIELD("externalName", FT_STRING, 0, struct service, external_name),
@@ -101,10 +103,12 @@ static const struct table endpoint_port_table = {
 
 static const struct field endpoint_slice_fields[] = {
     OBJECT_HEADER(struct endpoint_slice),
-    FIELD("addressType", FT_STRING, FIELD_REQUIRED, struct endpoint_slice,
-          address_type),
-    FIELD_LIST("endpoints", 0, struct endpoint_slice, endpoints, endpoint_table),
-    FIELD_LIST("ports", 0, struct endpoint_slice, ports, endpoint_port_table),
+    FIELD_L("addressType", FT_STRING, FIELD_REQUIRED, struct endpoint_slice,
+            address_type, LIM_ONE_OF("IPv4", "IPv6", "FQDN")),
+    FIELD_LIST_L("endpoints", 0, struct endpoint_slice, endpoints, endpoint_table,
+                 LIM_ITEMS(0, 1000)),
+    FIELD_LIST_L("ports", 0, struct endpoint_slice, ports, endpoint_port_table,
+                 LIM_ITEMS(0, 100)),
     FIELD_END,
 };
 const struct table model_endpoint_slice_table =

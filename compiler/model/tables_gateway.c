@@ -8,52 +8,52 @@
 /* ---- shared references ---- */
 
 static const struct field parent_ref_fields[] = {
-    FIELD("group", FT_STRING, 0, struct parent_ref, group),
-    FIELD("kind", FT_STRING, 0, struct parent_ref, kind),
-    FIELD("namespace", FT_STRING, 0, struct parent_ref, namespace),
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct parent_ref, name),
-    FIELD("sectionName", FT_STRING, 0, struct parent_ref, section_name),
-    FIELD("port", FT_INT32, 0, struct parent_ref, port),
+    FIELD_GROUP(0, struct parent_ref),
+    FIELD_KIND(0, struct parent_ref),
+    FIELD_NAMESPACE(0, struct parent_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct parent_ref),
+    FIELD_SECTION_NAME(0, struct parent_ref),
+    FIELD_PORT(0, struct parent_ref),
     FIELD_END,
 };
 const struct table model_parent_ref_table =
     TABLE(struct parent_ref, "ParentReference", parent_ref_fields);
 
 static const struct field backend_object_ref_fields[] = {
-    FIELD("group", FT_STRING, 0, struct backend_object_ref, group),
-    FIELD("kind", FT_STRING, 0, struct backend_object_ref, kind),
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct backend_object_ref, name),
-    FIELD("namespace", FT_STRING, 0, struct backend_object_ref, namespace),
-    FIELD("port", FT_INT32, 0, struct backend_object_ref, port),
+    FIELD_GROUP(0, struct backend_object_ref),
+    FIELD_KIND(0, struct backend_object_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct backend_object_ref),
+    FIELD_NAMESPACE(0, struct backend_object_ref),
+    FIELD_PORT(0, struct backend_object_ref),
     FIELD_END,
 };
 const struct table model_backend_object_ref_table = TABLE(
     struct backend_object_ref, "BackendObjectReference", backend_object_ref_fields);
 
 static const struct field secret_ref_fields[] = {
-    FIELD("group", FT_STRING, 0, struct secret_ref, group),
-    FIELD("kind", FT_STRING, 0, struct secret_ref, kind),
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct secret_ref, name),
-    FIELD("namespace", FT_STRING, 0, struct secret_ref, namespace),
+    FIELD_GROUP(0, struct secret_ref),
+    FIELD_KIND(0, struct secret_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct secret_ref),
+    FIELD_NAMESPACE(0, struct secret_ref),
     FIELD_END,
 };
 static const struct table secret_ref_table =
     TABLE(struct secret_ref, "SecretObjectReference", secret_ref_fields);
 
 static const struct field object_ref_fields[] = {
-    FIELD("group", FT_STRING, FIELD_REQUIRED, struct object_ref, group),
-    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct object_ref, kind),
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct object_ref, name),
-    FIELD("namespace", FT_STRING, 0, struct object_ref, namespace),
+    FIELD_GROUP(FIELD_REQUIRED, struct object_ref),
+    FIELD_KIND(FIELD_REQUIRED, struct object_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct object_ref),
+    FIELD_NAMESPACE(0, struct object_ref),
     FIELD_END,
 };
 static const struct table object_ref_table =
     TABLE(struct object_ref, "ObjectReference", object_ref_fields);
 
 static const struct field local_ref_fields[] = {
-    FIELD("group", FT_STRING, FIELD_REQUIRED, struct local_ref, group),
-    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct local_ref, kind),
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct local_ref, name),
+    FIELD_GROUP(FIELD_REQUIRED, struct local_ref),
+    FIELD_KIND(FIELD_REQUIRED, struct local_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct local_ref),
     FIELD_END,
 };
 const struct table model_local_ref_table =
@@ -62,21 +62,22 @@ const struct table model_local_ref_table =
 /* ---- GatewayClass ---- */
 
 static const struct field parameters_ref_fields[] = {
-    FIELD("group", FT_STRING, FIELD_REQUIRED, struct parameters_ref, group),
-    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct parameters_ref, kind),
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct parameters_ref, name),
-    FIELD("namespace", FT_STRING, 0, struct parameters_ref, namespace),
+    FIELD_GROUP(FIELD_REQUIRED, struct parameters_ref),
+    FIELD_KIND(FIELD_REQUIRED, struct parameters_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct parameters_ref),
+    FIELD_NAMESPACE(0, struct parameters_ref),
     FIELD_END,
 };
 static const struct table parameters_ref_table =
     TABLE(struct parameters_ref, "ParametersReference", parameters_ref_fields);
 
 static const struct field gateway_class_spec_fields[] = {
-    FIELD("controllerName", FT_STRING, FIELD_REQUIRED, struct gateway_class,
-          controller_name),
+    FIELD_L("controllerName", FT_STRING, FIELD_REQUIRED, struct gateway_class,
+            controller_name, LIM_FMT(FMT_CONTROLLER_NAME)),
     FIELD_OBJ("parametersRef", 0, struct gateway_class, parameters_ref,
               parameters_ref_table),
-    FIELD("description", FT_STRING, 0, struct gateway_class, description),
+    FIELD_L("description", FT_STRING, 0, struct gateway_class, description,
+            LIM_FMT(FMT_DESCRIPTION)),
     FIELD_END,
 };
 static const struct table gateway_class_spec_table = {
@@ -112,8 +113,11 @@ static const struct field label_selector_fields[] = {
 static const struct table label_selector_table =
     TABLE(struct label_selector, "LabelSelector", label_selector_fields);
 
+/* allowedRoutes admits every value but None (schema/listener.c), which is
+ * for allowedListeners only. */
 static const struct field namespaces_from_fields[] = {
-    FIELD_ENUM("from", 0, struct namespaces_from, from, model_from_names),
+    FIELD_ENUM("from", FIELD_ENUM_BY_RULE, struct namespaces_from, from,
+               model_from_names),
     FIELD_OBJ("selector", 0, struct namespaces_from, selector,
               label_selector_table),
     FIELD_END,
@@ -121,9 +125,19 @@ static const struct field namespaces_from_fields[] = {
 static const struct table namespaces_from_table =
     TABLE(struct namespaces_from, "RouteNamespaces", namespaces_from_fields);
 
+static const struct field listener_namespaces_fields[] = {
+    FIELD_ENUM("from", 0, struct namespaces_from, from, model_from_names),
+    FIELD_OBJ("selector", 0, struct namespaces_from, selector,
+              label_selector_table),
+    FIELD_END,
+};
+/* Named as allowedRoutes' type in messages, as it always was. */
+static const struct table listener_namespaces_table =
+    TABLE(struct namespaces_from, "RouteNamespaces", listener_namespaces_fields);
+
 static const struct field route_group_kind_fields[] = {
-    FIELD("group", FT_STRING, 0, struct route_group_kind, group),
-    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct route_group_kind, kind),
+    FIELD_GROUP(0, struct route_group_kind),
+    FIELD_KIND(FIELD_REQUIRED, struct route_group_kind),
     FIELD_END,
 };
 static const struct table route_group_kind_table =
@@ -132,7 +146,8 @@ static const struct table route_group_kind_table =
 static const struct field allowed_routes_fields[] = {
     FIELD_OBJ("namespaces", 0, struct allowed_routes, namespaces,
               namespaces_from_table),
-    FIELD_LIST("kinds", 0, struct allowed_routes, kinds, route_group_kind_table),
+    FIELD_LIST_L("kinds", 0, struct allowed_routes, kinds, route_group_kind_table,
+                 LIM_ITEMS(0, 8)),
     FIELD_END,
 };
 static const struct table allowed_routes_table =
@@ -140,19 +155,23 @@ static const struct table allowed_routes_table =
 
 static const struct field listener_tls_fields[] = {
     FIELD_ENUM("mode", 0, struct listener_tls, mode, model_tls_mode_names),
-    FIELD_LIST("certificateRefs", 0, struct listener_tls, certificate_refs,
-               secret_ref_table),
-    FIELD("options", FT_MAP, 0, struct listener_tls, options),
+    FIELD_LIST_L("certificateRefs", 0, struct listener_tls, certificate_refs,
+                 secret_ref_table, LIM_ITEMS(0, 64)),
+    FIELD_L("options", FT_MAP, 0, struct listener_tls, options,
+            LIM_MAP(16, FMT_LONG_VALUE)),
     FIELD_END,
 };
 static const struct table listener_tls_table =
     TABLE(struct listener_tls, "ListenerTLSConfig", listener_tls_fields);
 
 static const struct field listener_fields[] = {
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct listener, name),
-    FIELD("hostname", FT_STRING, 0, struct listener, hostname),
-    FIELD("port", FT_INT32, FIELD_REQUIRED, struct listener, port),
-    FIELD("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol),
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,
+            LIM_FMT(FMT_SECTION_NAME)),
+    FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,
+            LIM_FMT(FMT_HOSTNAME)),
+    FIELD_PORT(FIELD_REQUIRED, struct listener),
+    FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
+            LIM_FMT(FMT_PROTOCOL)),
     FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
     FIELD_OBJ("allowedRoutes", 0, struct listener, allowed_routes,
               allowed_routes_table),
@@ -161,12 +180,16 @@ static const struct field listener_fields[] = {
 static const struct table listener_table =
     TABLE(struct listener, "Listener", listener_fields);
 
-/* ListenerSet entries have the same fields; only the port is optional. */
+/* ListenerSet entries have the same fields; the port is required by the
+ * schema, not by the decoder. */
 static const struct field listener_entry_fields[] = {
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct listener, name),
-    FIELD("hostname", FT_STRING, 0, struct listener, hostname),
-    FIELD("port", FT_INT32, 0, struct listener, port),
-    FIELD("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol),
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,
+            LIM_FMT(FMT_SECTION_NAME)),
+    FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,
+            LIM_FMT(FMT_HOSTNAME)),
+    FIELD_PORT(FIELD_REQUIRED_IN_SCHEMA, struct listener),
+    FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
+            LIM_FMT(FMT_PROTOCOL)),
     FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
     FIELD_OBJ("allowedRoutes", 0, struct listener, allowed_routes,
               allowed_routes_table),
@@ -178,16 +201,19 @@ static const struct table listener_entry_table =
 /* ---- Gateway ---- */
 
 static const struct field gateway_address_fields[] = {
-    FIELD("type", FT_STRING, 0, struct gateway_address, type),
-    FIELD("value", FT_STRING, 0, struct gateway_address, value),
+    FIELD_L("type", FT_STRING, 0, struct gateway_address, type,
+            LIM_FMT(FMT_ADDRESS_TYPE)),
+    FIELD_L("value", FT_STRING, 0, struct gateway_address, value,
+            LIM_FMT(FMT_ADDRESS_VALUE)),
     FIELD_END,
 };
 static const struct table gateway_address_table =
     TABLE(struct gateway_address, "GatewaySpecAddress", gateway_address_fields);
 
 static const struct field frontend_validation_fields[] = {
-    FIELD_LIST("caCertificateRefs", 0, struct frontend_validation,
-               ca_certificate_refs, object_ref_table),
+    FIELD_LIST_L("caCertificateRefs", FIELD_REQUIRED_IN_SCHEMA,
+                 struct frontend_validation, ca_certificate_refs, object_ref_table,
+                 LIM_ITEMS(1, 16)),
     FIELD_ENUM("mode", 0, struct frontend_validation, mode,
                model_frontend_mode_names),
     FIELD_END,
@@ -204,17 +230,18 @@ static const struct table tls_config_table =
     TABLE(struct tls_config, "TLSConfig", tls_config_fields);
 
 static const struct field tls_port_config_fields[] = {
-    FIELD("port", FT_INT32, FIELD_REQUIRED, struct tls_port_config, port),
-    FIELD_OBJ("tls", FIELD_REQUIRED, struct tls_port_config, tls,
-              tls_config_table),
+    FIELD_PORT(FIELD_REQUIRED, struct tls_port_config),
+    FIELD_OBJ("tls", FIELD_REQUIRED, struct tls_port_config, tls, tls_config_table),
     FIELD_END,
 };
 static const struct table tls_port_config_table =
     TABLE(struct tls_port_config, "TLSPortConfig", tls_port_config_fields);
 
 static const struct field frontend_tls_fields[] = {
-    FIELD_OBJ("default", 0, struct frontend_tls, default_, tls_config_table),
-    FIELD_LIST("perPort", 0, struct frontend_tls, per_port, tls_port_config_table),
+    FIELD_OBJ("default", FIELD_REQUIRED_IN_SCHEMA, struct frontend_tls, default_,
+              tls_config_table),
+    FIELD_LIST_L("perPort", 0, struct frontend_tls, per_port, tls_port_config_table,
+                 LIM_ITEMS(0, 64)),
     FIELD_END,
 };
 static const struct table frontend_tls_table =
@@ -237,8 +264,10 @@ static const struct table gateway_tls_table =
     TABLE(struct gateway_tls, "GatewayTLSConfig", gateway_tls_fields);
 
 static const struct field infrastructure_fields[] = {
-    FIELD("labels", FT_MAP, 0, struct gateway_infrastructure, labels),
-    FIELD("annotations", FT_MAP, 0, struct gateway_infrastructure, annotations),
+    FIELD_L("labels", FT_MAP, 0, struct gateway_infrastructure, labels,
+            LIM_MAP(8, FMT_LABEL_VALUE)),
+    FIELD_L("annotations", FT_MAP, 0, struct gateway_infrastructure, annotations,
+            LIM_MAP(16, FMT_LONG_VALUE)),
     FIELD_OBJ("parametersRef", 0, struct gateway_infrastructure, parameters_ref,
               model_local_ref_table),
     FIELD_END,
@@ -248,24 +277,26 @@ static const struct table infrastructure_table = TABLE(
 
 static const struct field allowed_listeners_fields[] = {
     FIELD_OBJ("namespaces", 0, struct allowed_listeners, namespaces,
-              namespaces_from_table),
+              listener_namespaces_table),
     FIELD_END,
 };
 static const struct table allowed_listeners_table =
     TABLE(struct allowed_listeners, "AllowedListeners", allowed_listeners_fields);
 
 static const struct field gateway_spec_fields[] = {
-    FIELD("gatewayClassName", FT_STRING, FIELD_REQUIRED, struct gateway,
-          gateway_class_name),
-    FIELD_LIST("listeners", FIELD_REQUIRED, struct gateway, listeners,
-               listener_table),
-    FIELD_LIST("addresses", 0, struct gateway, addresses, gateway_address_table),
+    FIELD_L("gatewayClassName", FT_STRING, FIELD_REQUIRED, struct gateway,
+            gateway_class_name, LIM_FMT(FMT_OBJECT_NAME)),
+    FIELD_LIST_L("listeners", FIELD_REQUIRED, struct gateway, listeners,
+                 listener_table, LIM_ITEMS(1, 64)),
+    FIELD_LIST_L("addresses", 0, struct gateway, addresses, gateway_address_table,
+                 LIM_ITEMS(0, 16)),
     FIELD_OBJ("infrastructure", 0, struct gateway, infrastructure,
               infrastructure_table),
     FIELD_OBJ("allowedListeners", 0, struct gateway, allowed_listeners,
               allowed_listeners_table),
     FIELD_OBJ("tls", 0, struct gateway, tls, gateway_tls_table),
-    FIELD("defaultScope", FT_STRING, 0, struct gateway, default_scope),
+    FIELD_L("defaultScope", FT_STRING, 0, struct gateway, default_scope,
+            LIM_ONE_OF("All", "None")),
     FIELD_END,
 };
 static const struct table gateway_spec_table = {
@@ -282,11 +313,22 @@ const struct table model_gateway_table =
 
 /* ---- ListenerSet ---- */
 
+/* ParentGatewayReference: a Gateway, with no sectionName or port. */
+static const struct field parent_gateway_ref_fields[] = {
+    FIELD_GROUP(0, struct parent_ref),
+    FIELD_KIND(0, struct parent_ref),
+    FIELD_NAMESPACE(0, struct parent_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct parent_ref),
+    FIELD_END,
+};
+static const struct table parent_gateway_ref_table =
+    TABLE(struct parent_ref, "ParentGatewayReference", parent_gateway_ref_fields);
+
 static const struct field listener_set_spec_fields[] = {
     FIELD_OBJ("parentRef", FIELD_REQUIRED, struct listener_set, parent_ref,
-              model_parent_ref_table),
-    FIELD_LIST("listeners", FIELD_REQUIRED, struct listener_set, listeners,
-               listener_entry_table),
+              parent_gateway_ref_table),
+    FIELD_LIST_L("listeners", FIELD_REQUIRED, struct listener_set, listeners,
+                 listener_entry_table, LIM_ITEMS(1, 64)),
     FIELD_END,
 };
 static const struct table listener_set_spec_table = {
@@ -304,27 +346,28 @@ const struct table model_listener_set_table =
 /* ---- ReferenceGrant ---- */
 
 static const struct field grant_from_fields[] = {
-    FIELD("group", FT_STRING, FIELD_REQUIRED, struct grant_from, group),
-    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct grant_from, kind),
-    FIELD("namespace", FT_STRING, FIELD_REQUIRED, struct grant_from, namespace),
+    FIELD_GROUP(FIELD_REQUIRED, struct grant_from),
+    FIELD_KIND(FIELD_REQUIRED, struct grant_from),
+    FIELD_NAMESPACE(FIELD_REQUIRED, struct grant_from),
     FIELD_END,
 };
 static const struct table grant_from_table =
     TABLE(struct grant_from, "ReferenceGrantFrom", grant_from_fields);
 
 static const struct field grant_to_fields[] = {
-    FIELD("group", FT_STRING, FIELD_REQUIRED, struct grant_to, group),
-    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct grant_to, kind),
-    FIELD("name", FT_STRING, 0, struct grant_to, name),
+    FIELD_GROUP(FIELD_REQUIRED, struct grant_to),
+    FIELD_KIND(FIELD_REQUIRED, struct grant_to),
+    FIELD_NAME(0, struct grant_to),
     FIELD_END,
 };
 static const struct table grant_to_table =
     TABLE(struct grant_to, "ReferenceGrantTo", grant_to_fields);
 
 static const struct field reference_grant_spec_fields[] = {
-    FIELD_LIST("from", FIELD_REQUIRED, struct reference_grant, from,
-               grant_from_table),
-    FIELD_LIST("to", FIELD_REQUIRED, struct reference_grant, to, grant_to_table),
+    FIELD_LIST_L("from", FIELD_REQUIRED, struct reference_grant, from,
+                 grant_from_table, LIM_ITEMS(1, 16)),
+    FIELD_LIST_L("to", FIELD_REQUIRED, struct reference_grant, to, grant_to_table,
+                 LIM_ITEMS(1, 16)),
     FIELD_END,
 };
 static const struct table reference_grant_spec_table = {
@@ -333,7 +376,7 @@ static const struct table reference_grant_spec_table = {
 
 static const struct field reference_grant_fields[] = {
     OBJECT_HEADER(struct reference_grant),
-    FIELD_SPEC(0, reference_grant_spec_table),
+    FIELD_SPEC(FIELD_REQUIRED_IN_SCHEMA, reference_grant_spec_table),
     FIELD_END,
 };
 const struct table model_reference_grant_table =
@@ -342,34 +385,36 @@ const struct table model_reference_grant_table =
 /* ---- BackendTLSPolicy ---- */
 
 static const struct field policy_target_ref_fields[] = {
-    FIELD("group", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, group),
-    FIELD("kind", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, kind),
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, name),
-    FIELD("sectionName", FT_STRING, 0, struct policy_target_ref, section_name),
+    FIELD_GROUP(FIELD_REQUIRED, struct policy_target_ref),
+    FIELD_KIND(FIELD_REQUIRED, struct policy_target_ref),
+    FIELD_NAME(FIELD_REQUIRED, struct policy_target_ref),
+    FIELD_SECTION_NAME(0, struct policy_target_ref),
     FIELD_END,
 };
-const struct table model_policy_target_ref_table =
+static const struct table policy_target_ref_table =
     TABLE(struct policy_target_ref, "LocalPolicyTargetReferenceWithSectionName",
           policy_target_ref_fields);
 
 static const struct field san_fields[] = {
-    FIELD("type", FT_STRING, FIELD_REQUIRED, struct subject_alt_name, type),
-    FIELD("hostname", FT_STRING, 0, struct subject_alt_name, hostname),
-    FIELD("uri", FT_STRING, 0, struct subject_alt_name, uri),
+    FIELD_L("type", FT_STRING, FIELD_REQUIRED, struct subject_alt_name, type,
+            LIM_ONE_OF("Hostname", "URI")),
+    FIELD_L("hostname", FT_STRING, 0, struct subject_alt_name, hostname,
+            LIM_FMT(FMT_HOSTNAME)),
+    FIELD_L("uri", FT_STRING, 0, struct subject_alt_name, uri, LIM_FMT(FMT_URI)),
     FIELD_END,
 };
 static const struct table san_table =
     TABLE(struct subject_alt_name, "SubjectAltName", san_fields);
 
 static const struct field backend_tls_validation_fields[] = {
-    FIELD_LIST("caCertificateRefs", 0, struct backend_tls_validation,
-               ca_certificate_refs, model_local_ref_table),
-    FIELD("wellKnownCACertificates", FT_STRING, 0, struct backend_tls_validation,
-          well_known_ca_certificates),
-    FIELD("hostname", FT_STRING, FIELD_REQUIRED, struct backend_tls_validation,
-          hostname),
-    FIELD_LIST("subjectAltNames", 0, struct backend_tls_validation,
-               subject_alt_names, san_table),
+    FIELD_LIST_L("caCertificateRefs", 0, struct backend_tls_validation,
+                 ca_certificate_refs, model_local_ref_table, LIM_ITEMS(0, 8)),
+    FIELD_L("wellKnownCACertificates", FT_STRING, 0, struct backend_tls_validation,
+            well_known_ca_certificates, LIM_FMT(FMT_WELL_KNOWN_CA)),
+    FIELD_L("hostname", FT_STRING, FIELD_REQUIRED, struct backend_tls_validation,
+            hostname, LIM_FMT(FMT_PRECISE_HOSTNAME)),
+    FIELD_LIST_L("subjectAltNames", 0, struct backend_tls_validation,
+                 subject_alt_names, san_table, LIM_ITEMS(0, 5)),
     FIELD_END,
 };
 static const struct table backend_tls_validation_table =
@@ -377,11 +422,12 @@ static const struct table backend_tls_validation_table =
           backend_tls_validation_fields);
 
 static const struct field backend_tls_policy_spec_fields[] = {
-    FIELD_LIST("targetRefs", FIELD_REQUIRED, struct backend_tls_policy, target_refs,
-               model_policy_target_ref_table),
+    FIELD_LIST_L("targetRefs", FIELD_REQUIRED, struct backend_tls_policy,
+                 target_refs, policy_target_ref_table, LIM_ITEMS(1, 16)),
     FIELD_OBJ("validation", FIELD_REQUIRED, struct backend_tls_policy, validation,
               backend_tls_validation_table),
-    FIELD("options", FT_MAP, 0, struct backend_tls_policy, options),
+    FIELD_L("options", FT_MAP, 0, struct backend_tls_policy, options,
+            LIM_MAP(16, FMT_LONG_VALUE)),
     FIELD_END,
 };
 static const struct table backend_tls_policy_spec_table = {

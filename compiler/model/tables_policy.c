@@ -1,28 +1,74 @@
 /* ---- gwc.dev/v1alpha1: ClientPolicy, AccessPolicy, BackendPolicy ---- */
 #include "tables.h"
 
+/*
+ * The reference types these kinds share with the Gateway API have
+ * narrower limits here (schema/gwc_policy.c): their own tables, named as
+ * the Gateway API's in messages.
+ */
+static const struct field target_ref_fields[] = {
+    FIELD_L("group", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, group,
+            LIM_ONE_OF(GATEWAY_GROUP)),
+    FIELD_L("kind", FT_STRING, FIELD_REQUIRED, struct policy_target_ref, kind,
+            LIM_ONE_OF("Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute")),
+    FIELD_NAME(FIELD_REQUIRED, struct policy_target_ref),
+    FIELD_L("sectionName", FT_STRING, 0, struct policy_target_ref, section_name,
+            LIM_FMT(FMT_DNS_SUBDOMAIN)),
+    FIELD_END,
+};
+static const struct table target_ref_table =
+    TABLE(struct policy_target_ref, "LocalPolicyTargetReferenceWithSectionName",
+          target_ref_fields);
+
+static const struct field service_ref_fields[] = {
+    FIELD_L("group", FT_STRING, 0, struct backend_object_ref, group,
+            LIM_ONE_OF("")),
+    FIELD_L("kind", FT_STRING, 0, struct backend_object_ref, kind,
+            LIM_ONE_OF("Service")),
+    FIELD_NAME(FIELD_REQUIRED, struct backend_object_ref),
+    FIELD_L("namespace", FT_STRING, 0, struct backend_object_ref, namespace,
+            LIM_FMT(FMT_DNS_LABEL)),
+    FIELD_PORT(0, struct backend_object_ref),
+    FIELD_END,
+};
+static const struct table service_ref_table =
+    TABLE(struct backend_object_ref, "BackendObjectReference", service_ref_fields);
+
+static const struct field header_fields[] = {
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct http_header, name,
+            LIM_FMT(FMT_POLICY_HEADER)),
+    FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct http_header, value,
+            LIM_FMT(FMT_TEXT_1024)),
+    FIELD_END,
+};
+static const struct table header_table =
+    TABLE(struct http_header, "HTTPHeader", header_fields);
+
 /* spec.targetRefs, the same in the three kinds. */
-#define FIELD_TARGETS(T)                                               \
-    {                                                                  \
-        "targetRefs", FT_LIST, FIELD_REQUIRED, offsetof(T, targets.v), \
-            offsetof(T, targets.n), &model_policy_target_ref_table     \
+#define FIELD_TARGETS(T)                                                      \
+    {                                                                         \
+        "targetRefs", FT_LIST, FIELD_REQUIRED, offsetof(T, targets.v),        \
+            offsetof(T, targets.n), &target_ref_table, NULL, LIM_ITEMS(1, 16) \
     }
 
 #define SPEC_TABLE(T, go_name, fields) \
     {go_name, 0, 1, offsetof(T, spec_src), false, fields}
 
 static const struct field policy_object_ref_fields[] = {
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, name),
-    FIELD("namespace", FT_STRING, 0, struct policy_object_ref, namespace),
+    FIELD_NAME(FIELD_REQUIRED, struct policy_object_ref),
+    FIELD_L("namespace", FT_STRING, 0, struct policy_object_ref, namespace,
+            LIM_FMT(FMT_DNS_LABEL)),
     FIELD_END,
 };
 static const struct table secret_object_ref_table =
     TABLE(struct policy_object_ref, "SecretObjectReference", policy_object_ref_fields);
 
 static const struct field config_map_key_ref_fields[] = {
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, name),
-    FIELD("namespace", FT_STRING, 0, struct policy_object_ref, namespace),
-    FIELD("key", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, key),
+    FIELD_NAME(FIELD_REQUIRED, struct policy_object_ref),
+    FIELD_L("namespace", FT_STRING, 0, struct policy_object_ref, namespace,
+            LIM_FMT(FMT_DNS_LABEL)),
+    FIELD_L("key", FT_STRING, FIELD_REQUIRED, struct policy_object_ref, key,
+            LIM_FMT(FMT_SECRET_KEY)),
     FIELD_END,
 };
 static const struct table config_map_key_ref_table =
@@ -31,9 +77,12 @@ static const struct table config_map_key_ref_table =
 /* ---- ClientPolicy ---- */
 
 static const struct field address_detection_fields[] = {
-    FIELD("source", FT_STRING, FIELD_REQUIRED, struct client_address_detection, source),
-    FIELD("header", FT_STRING, 0, struct client_address_detection, header),
-    FIELD_STRS("trustedProxies", 0, struct client_address_detection, trusted_proxies),
+    FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct client_address_detection,
+            source, LIM_ONE_OF("Connection", "Header", "ProxyProtocol")),
+    FIELD_L("header", FT_STRING, 0, struct client_address_detection, header,
+            LIM_FMT(FMT_POLICY_HEADER)),
+    FIELD_STRS_L("trustedProxies", 0, struct client_address_detection,
+                 trusted_proxies, LIM_ITEMS(0, 64)),
     FIELD("recursive", FT_BOOL, 0, struct client_address_detection, recursive),
     FIELD_END,
 };
@@ -57,9 +106,11 @@ static const struct table request_body_table =
     TABLE(struct request_body, "RequestBody", request_body_fields);
 
 static const struct field rate_limit_fields[] = {
-    FIELD("requests", FT_INT32, FIELD_REQUIRED, struct rate_limit, requests),
-    FIELD("per", FT_STRING, FIELD_REQUIRED, struct rate_limit, per),
-    FIELD("burst", FT_INT32, 0, struct rate_limit, burst),
+    FIELD_L("requests", FT_INT32, FIELD_REQUIRED, struct rate_limit, requests,
+            LIM_RANGE(1, 1000000)),
+    FIELD_L("per", FT_STRING, FIELD_REQUIRED, struct rate_limit, per,
+            LIM_ONE_OF("Second", "Minute")),
+    FIELD_L("burst", FT_INT32, 0, struct rate_limit, burst, LIM_RANGE(0, 1000000)),
     FIELD("noDelay", FT_BOOL, 0, struct rate_limit, no_delay),
     FIELD_END,
 };
@@ -67,17 +118,22 @@ static const struct table rate_limit_table =
     TABLE(struct rate_limit, "RateLimit", rate_limit_fields);
 
 static const struct field request_limits_fields[] = {
-    FIELD_LIST("rate", 0, struct request_limits, rate, rate_limit_table),
-    FIELD("concurrent", FT_INT32, 0, struct request_limits, concurrent),
-    FIELD_STRS("exemptCIDRs", 0, struct request_limits, exempt_cidrs),
-    FIELD("rejectStatusCode", FT_INT32, 0, struct request_limits, reject_status_code),
+    FIELD_LIST_L("rate", 0, struct request_limits, rate, rate_limit_table,
+                 LIM_ITEMS(0, 4)),
+    FIELD_L("concurrent", FT_INT32, 0, struct request_limits, concurrent,
+            LIM_RANGE(1, 65535)),
+    FIELD_STRS_L("exemptCIDRs", 0, struct request_limits, exempt_cidrs,
+                 LIM_ITEMS(0, 64)),
+    FIELD_L("rejectStatusCode", FT_INT32, 0, struct request_limits,
+            reject_status_code, LIM_RANGE(400, 599)),
     FIELD_END,
 };
 static const struct table request_limits_table =
     TABLE(struct request_limits, "RequestLimits", request_limits_fields);
 
 static const struct field hsts_fields[] = {
-    FIELD("maxAgeSeconds", FT_INT32, 0, struct hsts, max_age_seconds),
+    FIELD_L("maxAgeSeconds", FT_INT32, 0, struct hsts, max_age_seconds,
+            LIM_RANGE(0, INT32_MAX)),
     FIELD("includeSubDomains", FT_BOOL, 0, struct hsts, include_sub_domains),
     FIELD("preload", FT_BOOL, 0, struct hsts, preload),
     FIELD_END,
@@ -85,13 +141,15 @@ static const struct field hsts_fields[] = {
 static const struct table hsts_table = TABLE(struct hsts, "HSTS", hsts_fields);
 
 static const struct field error_response_fields[] = {
-    FIELD_INTS("statusCodes", FIELD_REQUIRED, struct error_response, status_codes),
-    FIELD("body", FT_STRING, 0, struct error_response, body),
+    FIELD_INTS_L("statusCodes", FIELD_REQUIRED, struct error_response, status_codes,
+                 LIM_ITEMS(1, 16)),
+    FIELD_L("body", FT_STRING, 0, struct error_response, body, LIM_FMT(FMT_BODY)),
     FIELD_OBJ("configMapRef", 0, struct error_response, config_map_ref,
               config_map_key_ref_table),
-    FIELD("contentType", FT_STRING, 0, struct error_response, content_type),
+    FIELD_L("contentType", FT_STRING, 0, struct error_response, content_type,
+            LIM_FMT(FMT_CONTENT_TYPE)),
     FIELD_OBJ("backendRef", 0, struct error_response, backend_ref,
-              model_backend_object_ref_table),
+              service_ref_table),
     FIELD_END,
 };
 static const struct table error_response_table =
@@ -102,12 +160,13 @@ static const struct field client_policy_spec_fields[] = {
     FIELD_OBJ("clientAddressDetection", 0, struct client_policy,
               client_address_detection, address_detection_table),
     FIELD_OBJ("timeouts", 0, struct client_policy, timeouts, client_timeouts_table),
-    FIELD_OBJ("requestBody", 0, struct client_policy, request_body, request_body_table),
+    FIELD_OBJ("requestBody", 0, struct client_policy, request_body,
+              request_body_table),
     FIELD_OBJ("requestLimits", 0, struct client_policy, request_limits,
               request_limits_table),
     FIELD_OBJ("hsts", 0, struct client_policy, hsts, hsts_table),
-    FIELD_LIST("errorResponses", 0, struct client_policy, error_responses,
-               error_response_table),
+    FIELD_LIST_L("errorResponses", 0, struct client_policy, error_responses,
+                 error_response_table, LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table client_policy_spec_table =
@@ -124,8 +183,8 @@ const struct table model_client_policy_table =
 /* ---- AccessPolicy ---- */
 
 static const struct field client_addresses_fields[] = {
-    FIELD_STRS("allow", 0, struct client_addresses, allow),
-    FIELD_STRS("deny", 0, struct client_addresses, deny),
+    FIELD_STRS_L("allow", 0, struct client_addresses, allow, LIM_ITEMS(0, 256)),
+    FIELD_STRS_L("deny", 0, struct client_addresses, deny, LIM_ITEMS(0, 256)),
     FIELD_END,
 };
 static const struct table client_addresses_table =
@@ -134,9 +193,10 @@ static const struct table client_addresses_table =
 static const struct field basic_auth_fields[] = {
     FIELD_OBJ("secretRef", FIELD_REQUIRED, struct basic_auth, secret_ref,
               secret_object_ref_table),
-    FIELD("format", FT_STRING, 0, struct basic_auth, format),
-    FIELD("key", FT_STRING, 0, struct basic_auth, key),
-    FIELD("realm", FT_STRING, 0, struct basic_auth, realm),
+    FIELD_L("format", FT_STRING, 0, struct basic_auth, format,
+            LIM_ONE_OF("Htpasswd", "UserMap")),
+    FIELD_L("key", FT_STRING, 0, struct basic_auth, key, LIM_FMT(FMT_SECRET_KEY)),
+    FIELD_L("realm", FT_STRING, 0, struct basic_auth, realm, LIM_FMT(FMT_REALM)),
     FIELD("forwardCredentials", FT_BOOL, 0, struct basic_auth, forward_credentials),
     FIELD_END,
 };
@@ -144,26 +204,34 @@ static const struct table basic_auth_table =
     TABLE(struct basic_auth, "BasicAuth", basic_auth_fields);
 
 static const struct field sign_in_fields[] = {
-    FIELD("url", FT_STRING, 0, struct sign_in, url),
-    FIELD("path", FT_STRING, 0, struct sign_in, path),
-    FIELD("redirectParameter", FT_STRING, 0, struct sign_in, redirect_parameter),
+    FIELD_L("url", FT_STRING, 0, struct sign_in, url, LIM_FMT(FMT_HTTP_URL)),
+    FIELD_L("path", FT_STRING, 0, struct sign_in, path, LIM_FMT(FMT_POLICY_PATH)),
+    FIELD_L("redirectParameter", FT_STRING, 0, struct sign_in, redirect_parameter,
+            LIM_FMT(FMT_PARAM_NAME)),
     FIELD_END,
 };
 static const struct table sign_in_table = TABLE(struct sign_in, "SignIn", sign_in_fields);
 
 static const struct field external_auth_fields[] = {
     FIELD_OBJ("backendRef", 0, struct external_auth_policy, backend_ref,
-              model_backend_object_ref_table),
-    FIELD("url", FT_STRING, 0, struct external_auth_policy, url),
-    FIELD("path", FT_STRING, 0, struct external_auth_policy, path),
-    FIELD("method", FT_STRING, 0, struct external_auth_policy, method),
-    FIELD_STRS("requestHeaders", 0, struct external_auth_policy, request_headers),
-    FIELD_LIST("setRequestHeaders", 0, struct external_auth_policy,
-               set_request_headers, model_http_header_table),
-    FIELD_STRS("responseHeaders", 0, struct external_auth_policy, response_headers),
-    FIELD("requestRedirect", FT_STRING, 0, struct external_auth_policy,
-          request_redirect),
-    FIELD("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie),
+              service_ref_table),
+    FIELD_L("url", FT_STRING, 0, struct external_auth_policy, url,
+            LIM_FMT(FMT_HTTP_URL)),
+    FIELD_L("path", FT_STRING, 0, struct external_auth_policy, path,
+            LIM_FMT(FMT_POLICY_PATH)),
+    FIELD_L("method", FT_STRING, 0, struct external_auth_policy, method,
+            LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
+    FIELD_STRS_L("requestHeaders", 0, struct external_auth_policy, request_headers,
+                 LIM_STRS(0, 64, FMT_POLICY_HEADER, "requestHeaders")),
+    FIELD_LIST_L("setRequestHeaders", 0, struct external_auth_policy,
+                 set_request_headers, header_table, LIM_ITEMS(0, 16)),
+    FIELD_STRS_L("responseHeaders", 0, struct external_auth_policy,
+                 response_headers,
+                 LIM_STRS(0, 64, FMT_POLICY_HEADER, "responseHeaders")),
+    FIELD_L("requestRedirect", FT_STRING, 0, struct external_auth_policy,
+            request_redirect, LIM_FMT(FMT_REDIRECT_VALUE)),
+    FIELD_L("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie,
+            LIM_ONE_OF("Never", "OnSuccess", "Always")),
     FIELD_OBJ("signIn", 0, struct external_auth_policy, sign_in, sign_in_table),
     FIELD("timeout", FT_STRING, 0, struct external_auth_policy, timeout),
     FIELD_END,
@@ -178,7 +246,8 @@ static const struct field access_policy_spec_fields[] = {
     FIELD_OBJ("basicAuth", 0, struct access_policy, basic_auth, basic_auth_table),
     FIELD_OBJ("externalAuth", 0, struct access_policy, external_auth,
               external_auth_table),
-    FIELD("satisfy", FT_STRING, 0, struct access_policy, satisfy),
+    FIELD_L("satisfy", FT_STRING, 0, struct access_policy, satisfy,
+            LIM_ONE_OF("All", "Any")),
     FIELD_END,
 };
 static const struct table access_policy_spec_table =
@@ -204,23 +273,32 @@ static const struct table backend_timeouts_table =
     TABLE(struct backend_timeouts, "BackendTimeouts", backend_timeouts_fields);
 
 static const struct field hash_cookie_fields[] = {
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct hash_cookie, name),
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct hash_cookie, name,
+            LIM_FMT(FMT_COOKIE_NAME)),
     FIELD("issue", FT_BOOL, 0, struct hash_cookie, issue),
-    FIELD("path", FT_STRING, 0, struct hash_cookie, path),
-    FIELD("domain", FT_STRING, 0, struct hash_cookie, domain),
-    FIELD("maxAgeSeconds", FT_INT32, 0, struct hash_cookie, max_age_seconds),
+    FIELD_L("path", FT_STRING, 0, struct hash_cookie, path,
+            LIM_FMT(FMT_COOKIE_PATH)),
+    FIELD_L("domain", FT_STRING, 0, struct hash_cookie, domain,
+            LIM_FMT(FMT_DNS_SUBDOMAIN)),
+    FIELD_L("maxAgeSeconds", FT_INT32, 0, struct hash_cookie, max_age_seconds,
+            LIM_RANGE(1, INT32_MAX)),
     FIELD("secure", FT_BOOL, 0, struct hash_cookie, secure),
     FIELD("httpOnly", FT_BOOL, 0, struct hash_cookie, http_only),
-    FIELD("sameSite", FT_STRING, 0, struct hash_cookie, same_site),
+    FIELD_L("sameSite", FT_STRING, 0, struct hash_cookie, same_site,
+            LIM_ONE_OF("Strict", "Lax", "None")),
     FIELD_END,
 };
 static const struct table hash_cookie_table =
     TABLE(struct hash_cookie, "HashCookie", hash_cookie_fields);
 
 static const struct field consistent_hash_fields[] = {
-    FIELD("source", FT_STRING, FIELD_REQUIRED, struct consistent_hash, source),
-    FIELD("header", FT_STRING, 0, struct consistent_hash, header),
-    FIELD("queryParameter", FT_STRING, 0, struct consistent_hash, query_parameter),
+    FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct consistent_hash, source,
+            LIM_ONE_OF("ClientAddress", "Header", "Cookie", "QueryParameter",
+                       "RequestURI")),
+    FIELD_L("header", FT_STRING, 0, struct consistent_hash, header,
+            LIM_FMT(FMT_POLICY_HEADER)),
+    FIELD_L("queryParameter", FT_STRING, 0, struct consistent_hash, query_parameter,
+            LIM_FMT(FMT_QUERY_NAME)),
     FIELD_OBJ("cookie", 0, struct consistent_hash, cookie, hash_cookie_table),
     FIELD_END,
 };
@@ -228,7 +306,8 @@ static const struct table consistent_hash_table =
     TABLE(struct consistent_hash, "ConsistentHash", consistent_hash_fields);
 
 static const struct field load_balancing_fields[] = {
-    FIELD("method", FT_STRING, 0, struct load_balancing, method),
+    FIELD_L("method", FT_STRING, 0, struct load_balancing, method,
+            LIM_ONE_OF("RoundRobin", "LeastConnections", "ConsistentHash")),
     FIELD_OBJ("consistentHash", 0, struct load_balancing, consistent_hash,
               consistent_hash_table),
     FIELD_END,
@@ -237,8 +316,10 @@ static const struct table load_balancing_table =
     TABLE(struct load_balancing, "LoadBalancing", load_balancing_fields);
 
 static const struct field keepalive_fields[] = {
-    FIELD("connections", FT_INT32, 0, struct upstream_keepalive, connections),
-    FIELD("requests", FT_INT32, 0, struct upstream_keepalive, requests),
+    FIELD_L("connections", FT_INT32, 0, struct upstream_keepalive, connections,
+            LIM_RANGE(0, 1024)),
+    FIELD_L("requests", FT_INT32, 0, struct upstream_keepalive, requests,
+            LIM_RANGE(1, 1000000)),
     FIELD("idleTimeout", FT_STRING, 0, struct upstream_keepalive, idle_timeout),
     FIELD("maxLifetime", FT_STRING, 0, struct upstream_keepalive, max_lifetime),
     FIELD_END,
@@ -255,10 +336,12 @@ static const struct table buffering_table =
     TABLE(struct buffering, "Buffering", buffering_fields);
 
 static const struct field backend_retry_fields[] = {
-    FIELD_STRS("on", 0, struct backend_retry, on),
-    FIELD_INTS("statusCodes", 0, struct backend_retry, status_codes),
+    FIELD_STRS_L("on", 0, struct backend_retry, on,
+                 LIM_STRS_ONE_OF(0, 3, "on", "Error", "Timeout", "InvalidHeader")),
+    FIELD_INTS_L("statusCodes", 0, struct backend_retry, status_codes,
+                 LIM_ITEMS(0, 7)),
     FIELD("nonIdempotent", FT_BOOL, 0, struct backend_retry, non_idempotent),
-    FIELD("tries", FT_INT32, 0, struct backend_retry, tries),
+    FIELD_L("tries", FT_INT32, 0, struct backend_retry, tries, LIM_RANGE(1, 16)),
     FIELD("timeout", FT_STRING, 0, struct backend_retry, timeout),
     FIELD_END,
 };

@@ -7,17 +7,21 @@
 #include "tables.h"
 
 static const struct field http_header_fields[] = {
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct http_header, name),
-    FIELD("value", FT_STRING, FIELD_REQUIRED, struct http_header, value),
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct http_header, name,
+            LIM_FMT(FMT_HEADER_NAME)),
+    FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct http_header, value,
+            LIM_FMT(FMT_HEADER_VALUE)),
     FIELD_END,
 };
-const struct table model_http_header_table =
+static const struct table http_header_table =
     TABLE(struct http_header, "HTTPHeader", http_header_fields);
 
 static const struct field header_filter_fields[] = {
-    FIELD_LIST("set", 0, struct header_filter, set, model_http_header_table),
-    FIELD_LIST("add", 0, struct header_filter, add, model_http_header_table),
-    FIELD_STRS("remove", 0, struct header_filter, remove),
+    FIELD_LIST_L("set", 0, struct header_filter, set, http_header_table,
+                 LIM_ITEMS(0, 16)),
+    FIELD_LIST_L("add", 0, struct header_filter, add, http_header_table,
+                 LIM_ITEMS(0, 16)),
+    FIELD_STRS_L("remove", 0, struct header_filter, remove, LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table header_filter_table =
@@ -26,19 +30,22 @@ static const struct table header_filter_table =
 static const struct field path_modifier_fields[] = {
     FIELD_ENUM("type", FIELD_REQUIRED, struct path_modifier, type,
                model_modifier_type_names),
-    FIELD("replaceFullPath", FT_STRING, 0, struct path_modifier, replace_full_path),
-    FIELD("replacePrefixMatch", FT_STRING, 0, struct path_modifier,
-          replace_prefix_match),
+    FIELD_L("replaceFullPath", FT_STRING, 0, struct path_modifier,
+            replace_full_path, LIM_FMT(FMT_PATH)),
+    FIELD_L("replacePrefixMatch", FT_STRING, 0, struct path_modifier,
+            replace_prefix_match, LIM_FMT(FMT_PATH)),
     FIELD_END,
 };
 static const struct table path_modifier_table =
     TABLE(struct path_modifier, "HTTPPathModifier", path_modifier_fields);
 
 static const struct field request_redirect_fields[] = {
-    FIELD("scheme", FT_STRING, 0, struct request_redirect, scheme),
-    FIELD("hostname", FT_STRING, 0, struct request_redirect, hostname),
+    FIELD_L("scheme", FT_STRING, 0, struct request_redirect, scheme,
+            LIM_ONE_OF("http", "https")),
+    FIELD_L("hostname", FT_STRING, 0, struct request_redirect, hostname,
+            LIM_FMT(FMT_PRECISE_HOSTNAME)),
     FIELD_OBJ("path", 0, struct request_redirect, path, path_modifier_table),
-    FIELD("port", FT_INT32, 0, struct request_redirect, port),
+    FIELD_PORT(0, struct request_redirect),
     FIELD("statusCode", FT_INT32, 0, struct request_redirect, status_code),
     FIELD_END,
 };
@@ -46,7 +53,8 @@ static const struct table request_redirect_table = TABLE(
     struct request_redirect, "HTTPRequestRedirectFilter", request_redirect_fields);
 
 static const struct field url_rewrite_fields[] = {
-    FIELD("hostname", FT_STRING, 0, struct url_rewrite, hostname),
+    FIELD_L("hostname", FT_STRING, 0, struct url_rewrite, hostname,
+            LIM_FMT(FMT_PRECISE_HOSTNAME)),
     FIELD_OBJ("path", 0, struct url_rewrite, path, path_modifier_table),
     FIELD_END,
 };
@@ -54,8 +62,10 @@ static const struct table url_rewrite_table =
     TABLE(struct url_rewrite, "HTTPURLRewriteFilter", url_rewrite_fields);
 
 static const struct field fraction_fields[] = {
-    FIELD("numerator", FT_INT32, FIELD_REQUIRED, struct fraction, numerator),
-    FIELD("denominator", FT_INT32, 0, struct fraction, denominator),
+    FIELD_L("numerator", FT_INT32, FIELD_REQUIRED, struct fraction, numerator,
+            LIM_RANGE(0, INT64_MAX)),
+    FIELD_L("denominator", FT_INT32, 0, struct fraction, denominator,
+            LIM_RANGE(1, INT64_MAX)),
     FIELD_END,
 };
 static const struct table fraction_table =
@@ -64,7 +74,8 @@ static const struct table fraction_table =
 static const struct field request_mirror_fields[] = {
     FIELD_OBJ("backendRef", FIELD_REQUIRED, struct request_mirror, backend_ref,
               model_backend_object_ref_table),
-    FIELD("percent", FT_INT32, 0, struct request_mirror, percent),
+    FIELD_L("percent", FT_INT32, 0, struct request_mirror, percent,
+            LIM_RANGE(0, 100)),
     FIELD_OBJ("fraction", 0, struct request_mirror, fraction, fraction_table),
     FIELD_END,
 };
@@ -72,19 +83,27 @@ static const struct table request_mirror_table = TABLE(
     struct request_mirror, "HTTPRequestMirrorFilter", request_mirror_fields);
 
 static const struct field cors_fields[] = {
-    FIELD_STRS("allowOrigins", 0, struct cors_filter, allow_origins),
+    FIELD_STRS_L("allowOrigins", 0, struct cors_filter, allow_origins,
+                 LIM_STRS(0, 64, FMT_CORS_ORIGIN, "origin")),
     FIELD("allowCredentials", FT_BOOL, 0, struct cors_filter, allow_credentials),
-    FIELD_STRS("allowMethods", 0, struct cors_filter, allow_methods),
-    FIELD_STRS("allowHeaders", 0, struct cors_filter, allow_headers),
-    FIELD_STRS("exposeHeaders", 0, struct cors_filter, expose_headers),
-    FIELD("maxAge", FT_INT32, 0, struct cors_filter, max_age),
+    FIELD_STRS_L("allowMethods", 0, struct cors_filter, allow_methods,
+                 LIM_STRS_ONE_OF(0, 9, "method", "GET", "HEAD", "POST", "PUT",
+                                 "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+                                 "*")),
+    FIELD_STRS_L("allowHeaders", 0, struct cors_filter, allow_headers,
+                 LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
+    FIELD_STRS_L("exposeHeaders", 0, struct cors_filter, expose_headers,
+                 LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
+    FIELD_L("maxAge", FT_INT32, 0, struct cors_filter, max_age,
+            LIM_RANGE(1, INT64_MAX)),
     FIELD_END,
 };
 static const struct table cors_table =
     TABLE(struct cors_filter, "HTTPCORSFilter", cors_fields);
 
 static const struct field external_auth_fields[] = {
-    FIELD("protocol", FT_STRING, FIELD_REQUIRED, struct external_auth, protocol),
+    FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct external_auth, protocol,
+            LIM_ONE_OF("HTTP", "GRPC")),
     FIELD_OBJ("backendRef", FIELD_REQUIRED, struct external_auth, backend_ref,
               model_backend_object_ref_table),
     FIELD("grpc", FT_NODE, 0, struct external_auth, grpc),
@@ -96,8 +115,8 @@ static const struct table external_auth_table =
     TABLE(struct external_auth, "HTTPExternalAuthFilter", external_auth_fields);
 
 static const struct field http_filter_fields[] = {
-    FIELD_ENUM("type", FIELD_REQUIRED, struct route_filter, type,
-               model_filter_type_names),
+    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
+               type, model_filter_type_names),
     FIELD_OBJ("requestHeaderModifier", 0, struct route_filter,
               request_header_modifier, header_filter_table),
     FIELD_OBJ("responseHeaderModifier", 0, struct route_filter,
@@ -118,8 +137,8 @@ static const struct table http_filter_table =
     TABLE(struct route_filter, "HTTPRouteFilter", http_filter_fields);
 
 static const struct field grpc_filter_fields[] = {
-    FIELD_ENUM("type", FIELD_REQUIRED, struct route_filter, type,
-               model_filter_type_names),
+    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
+               type, model_filter_type_names),
     FIELD_OBJ("requestHeaderModifier", 0, struct route_filter,
               request_header_modifier, header_filter_table),
     FIELD_OBJ("responseHeaderModifier", 0, struct route_filter,
@@ -133,17 +152,17 @@ static const struct field grpc_filter_fields[] = {
 static const struct table grpc_filter_table =
     TABLE(struct route_filter, "GRPCRouteFilter", grpc_filter_fields);
 
-#define BACKEND_REF_FIELDS                                                     \
-    FIELD("group", FT_STRING, 0, struct backend_ref, group),                   \
-        FIELD("kind", FT_STRING, 0, struct backend_ref, kind),                 \
-        FIELD("name", FT_STRING, FIELD_REQUIRED, struct backend_ref, name),    \
-        FIELD("namespace", FT_STRING, 0, struct backend_ref, namespace),       \
-        FIELD("port", FT_INT32, 0, struct backend_ref, port),                  \
-        FIELD("weight", FT_INT32, 0, struct backend_ref, weight)
+#define BACKEND_REF_FIELDS                                                         \
+    FIELD_GROUP(0, struct backend_ref), FIELD_KIND(0, struct backend_ref),         \
+        FIELD_NAME(FIELD_REQUIRED, struct backend_ref),                            \
+        FIELD_NAMESPACE(0, struct backend_ref), FIELD_PORT(0, struct backend_ref), \
+        FIELD_L("weight", FT_INT32, 0, struct backend_ref, weight,                 \
+                LIM_RANGE(0, 1000000))
 
 static const struct field http_backend_ref_fields[] = {
     BACKEND_REF_FIELDS,
-    FIELD_LIST("filters", 0, struct backend_ref, filters, http_filter_table),
+    FIELD_LIST_L("filters", 0, struct backend_ref, filters, http_filter_table,
+                 LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table http_backend_ref_table =
@@ -151,7 +170,8 @@ static const struct table http_backend_ref_table =
 
 static const struct field grpc_backend_ref_fields[] = {
     BACKEND_REF_FIELDS,
-    FIELD_LIST("filters", 0, struct backend_ref, filters, grpc_filter_table),
+    FIELD_LIST_L("filters", 0, struct backend_ref, filters, grpc_filter_table,
+                 LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table grpc_backend_ref_table =
@@ -166,20 +186,31 @@ static const struct table backend_ref_table =
 
 static const struct field value_match_fields[] = {
     FIELD_ENUM("type", 0, struct value_match, type, model_match_type_names),
-    FIELD("name", FT_STRING, FIELD_REQUIRED, struct value_match, name),
-    FIELD("value", FT_STRING, FIELD_REQUIRED, struct value_match, value),
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct value_match, name,
+            LIM_FMT(FMT_HEADER_NAME)),
+    FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct value_match, value,
+            LIM_FMT(FMT_HEADER_VALUE)),
     FIELD_END,
 };
 static const struct table header_match_table =
     TABLE(struct value_match, "HTTPHeaderMatch", value_match_fields);
+
+static const struct field query_match_fields[] = {
+    FIELD_ENUM("type", 0, struct value_match, type, model_match_type_names),
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct value_match, name,
+            LIM_FMT(FMT_QUERY_NAME)),
+    FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct value_match, value,
+            LIM_FMT(FMT_QUERY_VALUE)),
+    FIELD_END,
+};
 static const struct table query_match_table =
-    TABLE(struct value_match, "HTTPQueryParamMatch", value_match_fields);
+    TABLE(struct value_match, "HTTPQueryParamMatch", query_match_fields);
 static const struct table grpc_header_match_table =
     TABLE(struct value_match, "GRPCHeaderMatch", value_match_fields);
 
 static const struct field path_match_fields[] = {
     FIELD_ENUM("type", 0, struct path_match, type, model_path_type_names),
-    FIELD("value", FT_STRING, 0, struct path_match, value),
+    FIELD_L("value", FT_STRING, 0, struct path_match, value, LIM_FMT(FMT_PATH)),
     FIELD_END,
 };
 static const struct table path_match_table =
@@ -187,10 +218,13 @@ static const struct table path_match_table =
 
 static const struct field http_match_fields[] = {
     FIELD_OBJ("path", 0, struct http_match, path, path_match_table),
-    FIELD_LIST("headers", 0, struct http_match, headers, header_match_table),
-    FIELD_LIST("queryParams", 0, struct http_match, query_params,
-               query_match_table),
-    FIELD("method", FT_STRING, 0, struct http_match, method),
+    FIELD_LIST_L("headers", 0, struct http_match, headers, header_match_table,
+                 LIM_ITEMS(0, 16)),
+    FIELD_LIST_L("queryParams", 0, struct http_match, query_params,
+                 query_match_table, LIM_ITEMS(0, 16)),
+    FIELD_L("method", FT_STRING, 0, struct http_match, method,
+            LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+                       "TRACE", "PATCH")),
     FIELD_END,
 };
 static const struct table http_match_table =
@@ -207,15 +241,18 @@ static const struct table grpc_method_table =
 
 static const struct field grpc_match_fields[] = {
     FIELD_OBJ("method", 0, struct grpc_match, method, grpc_method_table),
-    FIELD_LIST("headers", 0, struct grpc_match, headers, grpc_header_match_table),
+    FIELD_LIST_L("headers", 0, struct grpc_match, headers, grpc_header_match_table,
+                 LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table grpc_match_table =
     TABLE(struct grpc_match, "GRPCRouteMatch", grpc_match_fields);
 
 static const struct field timeouts_fields[] = {
-    FIELD("request", FT_STRING, FIELD_DURATION, struct route_timeouts, request),
-    FIELD("backendRequest", FT_STRING, FIELD_DURATION, struct route_timeouts, backend_request),
+    FIELD_L("request", FT_STRING, 0, struct route_timeouts, request,
+            LIM_FMT(FMT_DURATION)),
+    FIELD_L("backendRequest", FT_STRING, 0, struct route_timeouts, backend_request,
+            LIM_FMT(FMT_DURATION)),
     FIELD_END,
 };
 static const struct table timeouts_table =
@@ -223,16 +260,19 @@ static const struct table timeouts_table =
 
 static const struct field retry_fields[] = {
     FIELD_INTS("codes", 0, struct route_retry, codes),
-    FIELD("attempts", FT_INT32, 0, struct route_retry, attempts),
-    FIELD("backoff", FT_STRING, FIELD_DURATION, struct route_retry, backoff),
+    FIELD_L("attempts", FT_INT32, 0, struct route_retry, attempts,
+            LIM_RANGE(1, INT64_MAX)),
+    FIELD_L("backoff", FT_STRING, 0, struct route_retry, backoff,
+            LIM_FMT(FMT_DURATION)),
     FIELD_END,
 };
 static const struct table retry_table =
     TABLE(struct route_retry, "HTTPRouteRetry", retry_fields);
 
 static const struct field cookie_config_fields[] = {
-    FIELD("name", FT_STRING, 0, struct cookie_config, name),
-    FIELD("path", FT_STRING, 0, struct cookie_config, path),
+    FIELD_L("name", FT_STRING, 0, struct cookie_config, name,
+            LIM_FMT(FMT_HEADER_NAME)),
+    FIELD_L("path", FT_STRING, 0, struct cookie_config, path, LIM_FMT(FMT_PATH)),
     FIELD_ENUM("lifetimeType", 0, struct cookie_config, lifetime_type,
                model_cookie_lifetime_names),
     FIELD_END,
@@ -241,15 +281,16 @@ static const struct table cookie_config_table =
     TABLE(struct cookie_config, "CookieConfig", cookie_config_fields);
 
 static const struct field header_config_fields[] = {
-    FIELD("name", FT_STRING, 0, struct header_config, name),
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED_IN_SCHEMA, struct header_config, name,
+            LIM_FMT(FMT_HEADER_NAME)),
     FIELD_END,
 };
 static const struct table header_config_table =
     TABLE(struct header_config, "HeaderConfig", header_config_fields);
 
 static const struct field session_persistence_fields[] = {
-    FIELD("absoluteTimeout", FT_STRING, FIELD_DURATION, struct session_persistence,
-          absolute_timeout),
+    FIELD_L("absoluteTimeout", FT_STRING, 0, struct session_persistence,
+            absolute_timeout, LIM_FMT(FMT_DURATION)),
     FIELD_ENUM("type", 0, struct session_persistence, type,
                model_persistence_type_names),
     FIELD_OBJ("cookie", 0, struct session_persistence, cookie, cookie_config_table),
@@ -260,11 +301,14 @@ static const struct table session_persistence_table = TABLE(
     struct session_persistence, "SessionPersistence", session_persistence_fields);
 
 static const struct field http_rule_fields[] = {
-    FIELD("name", FT_STRING, 0, struct route_rule, name),
-    FIELD_LIST("matches", 0, struct route_rule, matches, http_match_table),
-    FIELD_LIST("filters", 0, struct route_rule, filters, http_filter_table),
-    FIELD_LIST("backendRefs", 0, struct route_rule, backend_refs,
-               http_backend_ref_table),
+    FIELD_L("name", FT_STRING, 0, struct route_rule, name,
+            LIM_FMT(FMT_SECTION_NAME)),
+    FIELD_LIST_L("matches", 0, struct route_rule, matches, http_match_table,
+                 LIM_ITEMS(0, 64)),
+    FIELD_LIST_L("filters", 0, struct route_rule, filters, http_filter_table,
+                 LIM_ITEMS(0, 16)),
+    FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
+                 http_backend_ref_table, LIM_ITEMS(0, 16)),
     FIELD_OBJ("timeouts", 0, struct route_rule, timeouts, timeouts_table),
     FIELD_OBJ("retry", 0, struct route_rule, retry, retry_table),
     FIELD_OBJ("sessionPersistence", 0, struct route_rule, session_persistence,
@@ -275,11 +319,14 @@ static const struct table http_rule_table =
     TABLE(struct route_rule, "HTTPRouteRule", http_rule_fields);
 
 static const struct field grpc_rule_fields[] = {
-    FIELD("name", FT_STRING, 0, struct route_rule, name),
-    FIELD_LIST("matches", 0, struct route_rule, grpc_matches, grpc_match_table),
-    FIELD_LIST("filters", 0, struct route_rule, filters, grpc_filter_table),
-    FIELD_LIST("backendRefs", 0, struct route_rule, backend_refs,
-               grpc_backend_ref_table),
+    FIELD_L("name", FT_STRING, 0, struct route_rule, name,
+            LIM_FMT(FMT_SECTION_NAME)),
+    FIELD_LIST_L("matches", 0, struct route_rule, grpc_matches, grpc_match_table,
+                 LIM_ITEMS(0, 64)),
+    FIELD_LIST_L("filters", 0, struct route_rule, filters, grpc_filter_table,
+                 LIM_ITEMS(0, 16)),
+    FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
+                 grpc_backend_ref_table, LIM_ITEMS(0, 16)),
     FIELD_OBJ("sessionPersistence", 0, struct route_rule, session_persistence,
               session_persistence_table),
     FIELD_END,
@@ -288,9 +335,10 @@ static const struct table grpc_rule_table =
     TABLE(struct route_rule, "GRPCRouteRule", grpc_rule_fields);
 
 static const struct field l4_rule_fields[] = {
-    FIELD("name", FT_STRING, 0, struct route_rule, name),
-    FIELD_LIST("backendRefs", 0, struct route_rule, backend_refs,
-               backend_ref_table),
+    FIELD_L("name", FT_STRING, 0, struct route_rule, name,
+            LIM_FMT(FMT_SECTION_NAME)),
+    FIELD_LIST_L("backendRefs", FIELD_REQUIRED_IN_SCHEMA, struct route_rule,
+                 backend_refs, backend_ref_table, LIM_ITEMS(1, 16)),
     FIELD_END,
 };
 static const struct table tls_rule_table =
@@ -301,8 +349,10 @@ static const struct table udp_rule_table =
     TABLE(struct route_rule, "UDPRouteRule", l4_rule_fields);
 
 static const struct field http_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
-    FIELD_STRS("hostnames", 0, struct route, hostnames),
+    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
+                 LIM_ITEMS(0, 32)),
+    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
+                 LIM_STRS(0, 16, FMT_HOSTNAME, "hostname")),
     FIELD_LIST("rules", 0, struct route, rules, http_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
@@ -312,8 +362,10 @@ static const struct table http_spec_table = {
     http_spec_fields};
 
 static const struct field grpc_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
-    FIELD_STRS("hostnames", 0, struct route, hostnames),
+    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
+                 LIM_ITEMS(0, 32)),
+    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
+                 LIM_STRS(0, 16, FMT_HOSTNAME, "hostname")),
     FIELD_LIST("rules", 0, struct route, rules, grpc_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
@@ -323,8 +375,10 @@ static const struct table grpc_spec_table = {
     grpc_spec_fields};
 
 static const struct field tls_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
-    FIELD_STRS("hostnames", 0, struct route, hostnames),
+    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
+                 LIM_ITEMS(0, 32)),
+    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
+                 LIM_STRS(0, 1024, FMT_HOSTNAME, "hostname")),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tls_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
@@ -334,7 +388,8 @@ static const struct table tls_spec_table = {
     tls_spec_fields};
 
 static const struct field tcp_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
+    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
+                 LIM_ITEMS(0, 32)),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tcp_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
@@ -344,7 +399,8 @@ static const struct table tcp_spec_table = {
     tcp_spec_fields};
 
 static const struct field udp_spec_fields[] = {
-    FIELD_LIST("parentRefs", 0, struct route, parent_refs, model_parent_ref_table),
+    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
+                 LIM_ITEMS(0, 32)),
     FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, udp_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,

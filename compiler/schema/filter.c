@@ -102,20 +102,13 @@ static void check_action(struct schema *s, struct seen *names,
     schema_note(s, d, first->at, "first named here");
 }
 
-static void check_header_list(struct schema *s, const struct header_filter *h,
-                              const char *key, const struct http_header *v,
+static void check_header_list(struct schema *s, const struct http_header *v,
                               size_t n, struct seen *names)
 {
     size_t i;
 
-    schema_check_count(s, h->src, key, n, 0, 16);
     for (i = 0; i < n; i++) {
-        if (!v[i].src)
-            continue;
-        schema_check_str(s, v[i].src, "name", v[i].name, &schema_fmt_header_name);
-        schema_check_str(s, v[i].src, "value", v[i].value,
-                         &schema_fmt_header_value);
-        if (v[i].name)
+        if (v[i].src && v[i].name)
             check_action(s, names, schema_field_node(v[i].src, "name"), v[i].name);
     }
 }
@@ -126,10 +119,8 @@ static void check_header_filter(struct schema *s, const struct header_filter *h)
     size_t i;
 
     schema_seen_init(&names, s->c->arena, h->n_set + h->n_add + h->n_remove, true);
-    check_header_list(s, h, "set", h->set, h->n_set, &names);
-    check_header_list(s, h, "add", h->add, h->n_add, &names);
-    /* remove: a set of at most 16, with no pattern or length limit */
-    schema_check_count(s, h->src, "remove", h->n_remove, 0, 16);
+    check_header_list(s, h->set, h->n_set, &names);
+    check_header_list(s, h->add, h->n_add, &names);
     for (i = 0; i < h->n_remove; i++) {
         const struct ynode *at = schema_string_item(h->src, "remove", i);
         if (at)
@@ -144,9 +135,6 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
     const struct fraction *f = &m->fraction;
 
     schema_check_backend_object_ref(s, &m->backend_ref);
-    schema_check_int(s, m->src, "percent", m->percent, 0, 100);
-    schema_check_int(s, f->src, "numerator", f->numerator, 0, NO_MAX);
-    schema_check_int(s, f->src, "denominator", f->denominator, 1, NO_MAX);
     /* CEL: self.numerator <= self.denominator */
     if (f->src && f->numerator != INT_UNSET && f->denominator != INT_UNSET &&
         f->numerator > f->denominator)
@@ -162,7 +150,6 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
 
 /* ---- RequestRedirect and URLRewrite ---- */
 
-static const char *const schemes[] = {"http", "https", NULL};
 static const int64_t redirect_codes[] = {301, 302, 303, 307, 308};
 
 /* CEL: field 'key' is set exactly when the type is 'type'. */
@@ -186,11 +173,6 @@ static void check_path_modifier(struct schema *s, const struct path_modifier *p)
 {
     if (!p->src)
         return;
-    schema_check_enum_field(s, p->src, "type", p->type, model_modifier_type_names);
-    schema_check_str(s, p->src, "replaceFullPath", p->replace_full_path,
-                     &schema_fmt_path);
-    schema_check_str(s, p->src, "replacePrefixMatch", p->replace_prefix_match,
-                     &schema_fmt_path);
     check_modifier_field(s, p, MODIFIER_FULL_PATH, "replaceFullPath");
     check_modifier_field(s, p, MODIFIER_PREFIX_MATCH, "replacePrefixMatch");
 }
@@ -208,11 +190,7 @@ static void check_redirect(struct schema *s, const struct request_redirect *r)
 {
     size_t i;
 
-    schema_check_enum(s, r->src, "scheme", r->scheme, schemes);
-    schema_check_str(s, r->src, "hostname", r->hostname,
-                     &schema_fmt_precise_hostname);
     check_path_modifier(s, &r->path);
-    schema_check_int(s, r->src, "port", r->port, 1, 65535);
     if (r->status_code == INT_UNSET)
         return;
     for (i = 0; i < ARRAY_SIZE(redirect_codes); i++) {
@@ -225,18 +203,7 @@ static void check_redirect(struct schema *s, const struct request_redirect *r)
                   r->status_code);
 }
 
-static void check_rewrite(struct schema *s, const struct url_rewrite *r)
-{
-    schema_check_str(s, r->src, "hostname", r->hostname,
-                     &schema_fmt_precise_hostname);
-    check_path_modifier(s, &r->path);
-}
-
 /* ---- CORS ---- */
-
-static const char *const cors_methods[] = {
-    "GET",     "HEAD",  "POST",  "PUT", "DELETE", "CONNECT",
-    "OPTIONS", "TRACE", "PATCH", "*",   NULL};
 
 /* CEL: !('*' in self && self.size() > 1) */
 static void check_wildcard_alone(struct schema *s, const struct ynode *map,
@@ -260,48 +227,26 @@ static void check_wildcard_alone(struct schema *s, const struct ynode *map,
 
 static void check_cors(struct schema *s, const struct cors_filter *c)
 {
-    size_t i;
-
-    schema_check_count(s, c->src, "allowOrigins", c->n_allow_origins, 0, 64);
-    schema_check_str_list(s, c->src, "allowOrigins", "origin", c->allow_origins,
-                          c->n_allow_origins, &schema_fmt_cors_origin);
     schema_check_set(s, c->src, "allowOrigins", c->allow_origins,
                      c->n_allow_origins);
     check_wildcard_alone(s, c->src, "allowOrigins", c->allow_origins,
                          c->n_allow_origins);
 
-    schema_check_count(s, c->src, "allowMethods", c->n_allow_methods, 0, 9);
-    for (i = 0; i < c->n_allow_methods; i++) {
-        const struct ynode *at = schema_string_item(c->src, "allowMethods", i);
-        if (at)
-            schema_check_enum_at(s, at, "method", c->allow_methods[i],
-                                 cors_methods);
-    }
     schema_check_set(s, c->src, "allowMethods", c->allow_methods,
                      c->n_allow_methods);
     check_wildcard_alone(s, c->src, "allowMethods", c->allow_methods,
                          c->n_allow_methods);
 
-    schema_check_count(s, c->src, "allowHeaders", c->n_allow_headers, 0, 64);
-    schema_check_str_list(s, c->src, "allowHeaders", "header", c->allow_headers,
-                          c->n_allow_headers, &schema_fmt_header_name);
     schema_check_set(s, c->src, "allowHeaders", c->allow_headers,
                      c->n_allow_headers);
     check_wildcard_alone(s, c->src, "allowHeaders", c->allow_headers,
                          c->n_allow_headers);
 
-    schema_check_count(s, c->src, "exposeHeaders", c->n_expose_headers, 0, 64);
-    schema_check_str_list(s, c->src, "exposeHeaders", "header", c->expose_headers,
-                          c->n_expose_headers, &schema_fmt_header_name);
     schema_check_set(s, c->src, "exposeHeaders", c->expose_headers,
                      c->n_expose_headers);
-
-    schema_check_int(s, c->src, "maxAge", c->max_age, 1, NO_MAX);
 }
 
 /* ---- ExternalAuth (experimental channel) ---- */
-
-static const char *const auth_protocols[] = {"HTTP", "GRPC", NULL};
 
 /* CEL: the member named by the protocol is set exactly for it. */
 static void check_auth_member(struct schema *s, const struct external_auth *a,
@@ -334,7 +279,6 @@ static void check_external_auth(struct schema *s, const struct external_auth *a)
     const struct ynode *path = ynode_get(a->http, "path");
     const struct ynode *max_size = ynode_get(a->forward_body, "maxSize");
 
-    schema_check_enum(s, a->src, "protocol", a->protocol, auth_protocols);
     schema_check_backend_object_ref(s, &a->backend_ref);
     check_auth_member(s, a, "GRPC", "grpc", a->grpc);
     check_auth_member(s, a, "HTTP", "http", a->http);
@@ -412,18 +356,16 @@ static void check_filter(struct schema *s, const struct route_filter *f,
     if (f->request_redirect.src)
         check_redirect(s, &f->request_redirect);
     if (f->url_rewrite.src)
-        check_rewrite(s, &f->url_rewrite);
+        check_path_modifier(s, &f->url_rewrite.path);
     if (f->cors.src)
         check_cors(s, &f->cors);
     if (f->external_auth.src)
         check_external_auth(s, &f->external_auth);
-    schema_check_local_ref(s, &f->extension_ref);
 }
 
 /* CEL on a filter list: the types marked once appear at most once, and
  * RequestRedirect and URLRewrite not together. */
-void schema_check_filters(struct schema *s, const struct ynode *map,
-                          const struct route_filter *v, size_t n,
+void schema_check_filters(struct schema *s, const struct route_filter *v, size_t n,
                           enum filter_set set)
 {
     const struct route_filter *first[FILTER_OTHER] = {NULL};
@@ -431,7 +373,6 @@ void schema_check_filters(struct schema *s, const struct ynode *map,
     size_t i;
     struct diag *d;
 
-    schema_check_count(s, map, "filters", n, 0, 16);
     for (i = 0; i < n; i++) {
         const struct filter_type *t;
 

@@ -1,8 +1,8 @@
 /*
- * GatewayClass and Gateway (gatewayclass_types.go, gateway_types.go), all
- * but the listeners (listener.c).  GatewayClass's CEL rule makes
- * controllerName immutable; with no earlier version of the object offline,
- * there is nothing to compare it with.
+ * Gateway (gateway_types.go), all but the listeners (listener.c).
+ * GatewayClass has no rules beyond its fields' limits (in its table): its
+ * one CEL rule makes controllerName immutable, and with no earlier version
+ * of the object offline there is nothing to compare it with.
  */
 #include "schema_internal.h"
 
@@ -11,21 +11,6 @@
 #include "base/ipaddr.h"
 
 #include <inttypes.h>
-
-static const char *const default_scopes[] = {"All", "None", NULL};
-
-void schema_gateway_class(struct schema *s)
-{
-    const struct gateway_class *gc = (const struct gateway_class *)s->obj;
-    const struct parameters_ref *p = &gc->parameters_ref;
-    struct ref_fields f = {p->src, p->group, p->kind, p->name, p->namespace};
-
-    schema_check_str(s, gc->spec_src, "controllerName", gc->controller_name,
-                     &schema_fmt_controller_name);
-    schema_check_str(s, gc->spec_src, "description", gc->description,
-                     &schema_fmt_description);
-    schema_check_ref(s, &f);
-}
 
 /*
  * An address value by its type: the schema's oneOf makes an IPAddress (the
@@ -69,16 +54,12 @@ static void check_addresses(struct schema *s, const struct gateway *g)
     struct seen values;
     size_t i;
 
-    schema_check_count(s, g->spec_src, "addresses", g->n_addresses, 0, 16);
     schema_seen_init(&values, s->c->arena, g->n_addresses, false);
     for (i = 0; i < g->n_addresses; i++) {
         const struct gateway_address *a = &g->addresses[i];
 
-        if (!a->src)
-            continue;
-        schema_check_str(s, a->src, "type", a->type, &schema_fmt_address_type);
-        schema_check_str(s, a->src, "value", a->value, &schema_fmt_address_value);
-        check_address_value(s, &values, a, i);
+        if (a->src)
+            check_address_value(s, &values, a, i);
     }
 }
 
@@ -89,28 +70,7 @@ static void check_infrastructure(struct schema *s,
         return;
     /* Keys by CEL: a qualified name whose prefix has size() < 253. */
     schema_check_label_keys(s, &inf->labels, "label", 252);
-    schema_check_map(s, inf->src, "labels", &inf->labels, 8,
-                     &schema_fmt_label_value);
     schema_check_label_keys(s, &inf->annotations, "annotation", 252);
-    schema_check_map(s, inf->src, "annotations", &inf->annotations, 16,
-                     &schema_fmt_long_value);
-    schema_check_local_ref(s, &inf->parameters_ref);
-}
-
-static void check_frontend_validation(struct schema *s,
-                                      const struct frontend_validation *v)
-{
-    size_t i;
-
-    if (!v->src)
-        return;
-    if (schema_check_required(s, v->src, "caCertificateRefs",
-                              "FrontendTLSValidation"))
-        schema_check_count(s, v->src, "caCertificateRefs", v->n_ca_certificate_refs,
-                           1, 16);
-    for (i = 0; i < v->n_ca_certificate_refs; i++)
-        schema_check_object_ref(s, &v->ca_certificate_refs[i]);
-    schema_check_enum_field(s, v->src, "mode", v->mode, model_frontend_mode_names);
 }
 
 /* CEL: perPort entries have unique ports (also the list's map key). */
@@ -119,7 +79,6 @@ static void check_per_port(struct schema *s, const struct frontend_tls *f)
     struct seen ports;
     size_t i;
 
-    schema_check_count(s, f->src, "perPort", f->n_per_port, 0, 64);
     schema_seen_init(&ports, s->c->arena, f->n_per_port, false);
     for (i = 0; i < f->n_per_port; i++) {
         const struct tls_port_config *p = &f->per_port[i];
@@ -127,11 +86,7 @@ static void check_per_port(struct schema *s, const struct frontend_tls *f)
         const struct seen_slot *first;
         struct diag *d;
 
-        if (!p->src)
-            continue;
-        schema_check_int(s, p->src, "port", p->port, 1, 65535);
-        check_frontend_validation(s, &p->tls.validation);
-        if (p->port == INT_UNSET ||
+        if (!p->src || p->port == INT_UNSET ||
             !(first = schema_seen_add(
                   &ports, arena_printf(s->c->arena, "%" PRId64, p->port), at, i)))
             continue;
@@ -148,27 +103,16 @@ static void check_gateway_tls(struct schema *s, const struct gateway_tls *t)
 {
     const struct frontend_tls *f = &t->frontend;
 
-    schema_check_secret_ref(s, &t->backend.client_certificate_ref);
-    if (!f->src)
-        return;
-    schema_check_required(s, f->src, "default", "FrontendTLSConfig");
-    check_frontend_validation(s, &f->default_.validation);
-    check_per_port(s, f);
+    if (f->src)
+        check_per_port(s, f);
 }
 
 void schema_gateway(struct schema *s)
 {
     const struct gateway *g = (const struct gateway *)s->obj;
 
-    schema_check_str(s, g->spec_src, "gatewayClassName", g->gateway_class_name,
-                     &schema_fmt_object_name);
-    schema_check_listeners(s, g->spec_src, g->listeners, g->n_listeners, false);
+    schema_check_listeners(s, g->listeners, g->n_listeners, false);
     check_addresses(s, g);
     check_infrastructure(s, &g->infrastructure);
-    schema_check_enum_field(s, g->allowed_listeners.namespaces.src, "from",
-                            g->allowed_listeners.namespaces.from, model_from_names);
     check_gateway_tls(s, &g->tls);
-    /* Experimental channel. */
-    schema_check_enum(s, g->spec_src, "defaultScope", g->default_scope,
-                      default_scopes);
 }

@@ -15,7 +15,6 @@ static void check_method_match(struct schema *s,
 {
     if (!m->src)
         return;
-    schema_check_enum_field(s, m->src, "type", m->type, model_match_type_names);
     if (!has_field(m->src, "service") && !has_field(m->src, "method"))
         schema_report(s, DIAG_GRPC_METHOD_EMPTY, m->src,
                       "a method match needs service, method or both");
@@ -37,16 +36,13 @@ void schema_check_grpc_rule(struct schema *s, const struct route_rule *r)
 {
     size_t i;
 
-    schema_check_count(s, r->src, "matches", r->n_grpc_matches, 0, 64);
     for (i = 0; i < r->n_grpc_matches; i++) {
         const struct grpc_match *m = &r->grpc_matches[i];
 
         if (!m->src)
             continue;
         check_method_match(s, &m->method);
-        schema_check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
-                                   &schema_fmt_header_name,
-                                   &schema_fmt_header_value);
+        schema_check_value_matches(s, "headers", m->headers, m->n_headers);
     }
-    schema_check_filters(s, r->src, r->filters, r->n_filters, FILTERS_GRPC);
+    schema_check_filters(s, r->filters, r->n_filters, FILTERS_GRPC);
 }

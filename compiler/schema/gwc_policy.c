@@ -1,7 +1,8 @@
 /*
  * ClientPolicy, AccessPolicy and BackendPolicy (gwc.dev/v1alpha1): the
- * limits, patterns and CEL rules of deploy/crds/, as the API server would
- * check them (docs/policies.md gives each field's limits).
+ * rules of deploy/crds/ that a field table row cannot say (the rows are in
+ * model/tables_policy.c, the formats they name in formats_policy.c), as the
+ * API server would check them (docs/policies.md gives each field's limits).
  */
 #include "schema_internal.h"
 
@@ -9,23 +10,11 @@
 #include "base/array.h"
 #include "base/cidr.h"
 #include "base/compilation.h"
-#include "base/url.h"
 
 #include <ctype.h>
 #include <inttypes.h>
 
 #define MS(h, m, s, ms) ((((int64_t)(h) * 60 + (m)) * 60 + (s)) * 1000 + (ms))
-
-static bool is_policy_header_name(const char *s)
-{
-    if (!isalnum((unsigned char)*s))
-        return false;
-    for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && *s != '-')
-            return false;
-    }
-    return true;
-}
 
 static bool is_size(const char *s)
 {
@@ -34,151 +23,18 @@ static bool is_size(const char *s)
     return model_parse_size(s, &b);
 }
 
-static bool is_request_path(const char *s)
-{
-    return *s == '/' && schema_path_char_error(s) == SIZE_MAX;
-}
+#define SIZE_WORDS "0, or 1 to 9999999 with an optional Ki, Mi or Gi"
 
-/* ^[ !#%-\[\]-~]*$: printable ASCII without '"', '$' and '\'. */
-static bool is_realm(const char *s)
-{
-    for (; *s; s++) {
-        if (*s < ' ' || *s > '~' || *s == '"' || *s == '$' || *s == '\\')
-            return false;
-    }
-    return true;
-}
-
-/* ^[!#%-~]+$: printable ASCII without space, '"' and '$'. */
-static bool is_redirect_value(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s <= ' ' || *s > '~' || *s == '"' || *s == '$')
-            return false;
-    }
-    return true;
-}
-
-static bool is_param_name(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && !str_has_char("._~-", *s))
-            return false;
-    }
-    return true;
-}
-
-static bool is_content_type(const char *s)
-{
-    const char *slash = strchr(s, '/');
-
-    if (!slash || slash == s || !slash[1])
-        return false;
-    for (; *s && *s != ';'; s++) {
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
-              str_has_char("!#$&^_.+-/", *s)))
-            return false;
-    }
-    if (!*s)
-        return true;
-    s++;
-    if (*s == ' ')
-        s++;
-    if (strncmp(s, "charset=", 8) != 0 || !s[8])
-        return false;
-    for (s += 8; *s; s++) {
-        if (!isalnum((unsigned char)*s) && !str_has_char("._-", *s))
-            return false;
-    }
-    return true;
-}
-
-static bool is_cookie_path(const char *s)
-{
-    if (*s != '/')
-        return false;
-    for (; *s; s++) {
-        if (*s < '!' || *s > '~' || *s == ';')
-            return false;
-    }
-    return true;
-}
-
-static const struct str_format fmt_policy_header = {
-    "header name", 1, 128, is_policy_header_name,
-    "letters, digits and '-', starting with a letter or digit (nginx drops "
-    "other header names, underscores included)"};
-static const struct str_format fmt_size = {
-    "size", 1, 10, is_size, "0, or 1 to 9999999 with an optional Ki, Mi or Gi"};
-static const struct str_format fmt_policy_path = {
-    "path", 1, 1024, is_request_path, "a path starting with '/': " PATH_CHARS_WORDS};
-static const struct str_format fmt_realm = {
-    "realm", 0, 64, is_realm, "printable ASCII without '\"', '$' and '\\'"};
-static const struct str_format fmt_redirect_value = {
-    "value", 1, 1024, is_redirect_value, "printable ASCII without spaces, '\"' and '$'"};
-static const struct str_format fmt_http_url = {
-    "URL", 1, 2048, url_is_http,
-    "http(s)://host[:port][/path][?query] (a port from 1 to 65535, no user@) without "
-    "'$', quotes or spaces"};
-static const struct str_format fmt_param_name = {
-    "parameter name", 1, 64, is_param_name, "letters, digits and ._~-"};
-static const struct str_format fmt_content_type = {
-    "content type", 1, 128, is_content_type, "type/subtype[; charset=x] in lower case"};
-static bool is_token(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && !str_has_char("!#$%&'*+-.^_`|~", *s))
-            return false;
-    }
-    return true;
-}
-
-static const struct str_format fmt_cookie_name = {
-    "cookie name", 1, 64, is_token, "letters, digits and !#$%&'*+-.^_`|~ only"};
-static const struct str_format fmt_cookie_path = {
-    "cookie path", 1, 1024, is_cookie_path, "'/' then printable ASCII without ';'"};
-static const struct str_format fmt_body = {"body", 0, 4096, NULL, NULL};
-static bool is_key(const char *s)
-{
-    for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && !str_has_char("-._", *s))
-            return false;
-    }
-    return true;
-}
-
-static const struct str_format fmt_secret_key = {
-    "key", 1, 253, is_key, "letters, digits and -._"};
-
-static const char *const target_groups[] = {GATEWAY_GROUP, NULL};
-static const char *const target_kinds[] = {"Gateway", "ListenerSet", "HTTPRoute",
-                                           "GRPCRoute", NULL};
-
-static void check_targets(struct schema *s, const struct ynode *spec,
-                          const struct policy_targets *t)
+static void check_targets(struct schema *s, const struct policy_targets *t)
 {
     struct section_ref *refs = ARENA_NEW_ARRAY(s->c->arena, struct section_ref,
                                                t->n ? t->n : 1);
     size_t i, k = 0;
 
-    schema_check_count(s, spec, "targetRefs", t->n, 1, 16);
     for (i = 0; i < t->n; i++) {
         const struct policy_target_ref *r = &t->v[i];
 
-        if (!r->src)
-            continue;
-        schema_check_enum(s, r->src, "group", r->group, target_groups);
-        schema_check_enum(s, r->src, "kind", r->kind, target_kinds);
-        schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
-        schema_check_str(s, r->src, "sectionName", r->section_name,
-                         &schema_fmt_dns_subdomain);
-        if (!r->group || !r->kind || !r->name)
+        if (!r->src || !r->group || !r->kind || !r->name)
             continue;
         refs[k].at = r->src;
         refs[k].target = arena_printf(s->c->arena, "%s '%s'", r->kind, r->name);
@@ -190,12 +46,11 @@ static void check_targets(struct schema *s, const struct ynode *spec,
 }
 
 static void check_cidrs(struct schema *s, const struct ynode *map, const char *key,
-                        const char *const *v, size_t n, size_t max)
+                        const char *const *v, size_t n)
 {
     struct seen seen;
     size_t i;
 
-    schema_check_count(s, map, key, n, 0, max);
     schema_seen_init(&seen, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
         const struct ynode *at = schema_string_item(map, key, i);
@@ -243,14 +98,6 @@ static void check_duration(struct schema *s, const struct ynode *map, const char
                       "%s '%s' is outside %s", key, schema_quote(s, v), range);
 }
 
-static void check_header_list(struct schema *s, const struct ynode *map,
-                              const char *key, const char *const *v, size_t n,
-                              size_t max)
-{
-    schema_check_count(s, map, key, n, 0, max);
-    schema_check_str_list(s, map, key, key, v, n, &fmt_policy_header);
-}
-
 /* One of the listed field names in lower case? */
 static bool name_in(const char *name, const char *const *v)
 {
@@ -261,34 +108,16 @@ static bool name_in(const char *name, const char *const *v)
     return false;
 }
 
-static void check_ref_name(struct schema *s, const struct policy_object_ref *r)
-{
-    if (!r->src)
-        return;
-    schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
-    schema_check_str(s, r->src, "namespace", r->namespace, &schema_fmt_dns_label);
-}
-
 static void check_service_ref(struct schema *s, const struct backend_object_ref *r)
 {
-    static const char *const core[] = {"", NULL}, *const service[] = {"Service", NULL};
-
-    if (!r->src)
-        return;
-    schema_check_enum(s, r->src, "group", r->group, core);
-    schema_check_enum(s, r->src, "kind", r->kind, service);
-    schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
-    schema_check_str(s, r->src, "namespace", r->namespace, &schema_fmt_dns_label);
-    if (!schema_check_required(s, r->src, "port", "ServiceReference"))
-        return;
-    schema_check_int(s, r->src, "port", r->port, 1, 65535);
+    if (r->src)
+        schema_check_required(s, r->src, "port", "ServiceReference");
 }
 
 /* ---- ClientPolicy ---- */
 
 static void check_address_detection(struct schema *s, const struct client_policy *p)
 {
-    static const char *const sources[] = {"Connection", "Header", "ProxyProtocol", NULL};
     static const char *const reserved[] = {"host", "authorization", "cookie",
                                            "content-length", "transfer-encoding", NULL};
     const struct client_address_detection *d = &p->client_address_detection;
@@ -296,14 +125,13 @@ static void check_address_detection(struct schema *s, const struct client_policy
 
     if (!d->src)
         return;
-    schema_check_enum(s, d->src, "source", d->source, sources);
-    schema_check_str(s, d->src, "header", d->header, &fmt_policy_header);
     if (d->header && name_in(d->header, reserved))
         schema_report(s, DIAG_POLICY_VALIDATION,
                       schema_field_node(d->src, "header"),
                       "header '%s' cannot carry the client address",
                       schema_quote(s, d->header));
-    check_cidrs(s, d->src, "trustedProxies", d->trusted_proxies, d->n_trusted_proxies, 64);
+    check_cidrs(s, d->src, "trustedProxies", d->trusted_proxies,
+                d->n_trusted_proxies);
     if (str_is(d->source, "Connection") && has_field(d->src, "trustedProxies"))
         schema_report(s, DIAG_POLICY_VALIDATION,
                       schema_field_node(d->src, "trustedProxies"),
@@ -339,24 +167,16 @@ static void check_address_detection(struct schema *s, const struct client_policy
 
 static void check_request_limits(struct schema *s, const struct request_limits *l)
 {
-    static const char *const pers[] = {"Second", "Minute", NULL};
     size_t i;
 
     if (!l->src)
         return;
-    schema_check_count(s, l->src, "rate", l->n_rate, 0, 4);
     for (i = 0; i < l->n_rate; i++) {
         const struct rate_limit *r = &l->rate[i];
         if (!r->src)
             continue;
-        schema_check_int(s, r->src, "requests", r->requests, 1, 1000000);
-        schema_check_enum(s, r->src, "per", r->per, pers);
-        schema_check_int(s, r->src, "burst", r->burst, 0, 1000000);
     }
-    schema_check_int(s, l->src, "concurrent", l->concurrent, 1, 65535);
-    check_cidrs(s, l->src, "exemptCIDRs", l->exempt_cidrs, l->n_exempt_cidrs, 64);
-    schema_check_int(s, l->src, "rejectStatusCode", l->reject_status_code, 400,
-                     599);
+    check_cidrs(s, l->src, "exemptCIDRs", l->exempt_cidrs, l->n_exempt_cidrs);
     if (!has_field(l->src, "rate") && !has_field(l->src, "concurrent"))
         schema_report(s, DIAG_POLICY_VALIDATION, l->src,
                       "requestLimits needs rate or concurrent");
@@ -367,8 +187,6 @@ static void check_error_responses(struct schema *s, const struct client_policy *
     struct seen seen;
     size_t i, j;
 
-    schema_check_count(s, p->spec_src, "errorResponses", p->n_error_responses, 0,
-                       16);
     schema_seen_init(&seen, s->c->arena, 16 * p->n_error_responses, false);
     for (i = 0; i < p->n_error_responses; i++) {
         const struct error_response *e = &p->error_responses[i];
@@ -376,7 +194,6 @@ static void check_error_responses(struct schema *s, const struct client_policy *
 
         if (!e->src)
             continue;
-        schema_check_count(s, e->src, "statusCodes", e->n_status_codes, 1, 16);
         for (j = 0; j < e->n_status_codes; j++) {
             const struct ynode *at = ynode_item(e->src, "statusCodes", j);
             int64_t c = e->status_codes[j];
@@ -393,14 +210,7 @@ static void check_error_responses(struct schema *s, const struct client_policy *
                 schema_report(s, DIAG_POLICY_VALIDATION, at,
                               "status %" PRId64 " already has an error response", c);
         }
-        schema_check_str(s, e->src, "body", e->body, &fmt_body);
-        check_ref_name(s, &e->config_map_ref);
-        if (e->config_map_ref.src)
-            schema_check_str(s, e->config_map_ref.src, "key", e->config_map_ref.key,
-                             &fmt_secret_key);
         check_service_ref(s, &e->backend_ref);
-        schema_check_str(s, e->src, "contentType", e->content_type,
-                         &fmt_content_type);
         given = has_field(e->src, "body") + has_field(e->src, "configMapRef") +
                 has_field(e->src, "backendRef");
         if (given != 1)
@@ -419,7 +229,7 @@ static void check_client_policy(struct schema *s)
     const struct client_policy *p = (const struct client_policy *)s->obj;
     const struct client_timeouts *t = &p->timeouts;
 
-    check_targets(s, p->spec_src, &p->targets);
+    check_targets(s, &p->targets);
     check_address_detection(s, p);
     if (t->src) {
         check_duration(s, t->src, "requestBody", t->request_body, MS(0, 0, 1, 0),
@@ -438,12 +248,10 @@ static void check_client_policy(struct schema *s)
             "maxSize '%s' is not a size gwc maps exactly; %s", schema_quote(s, v),
             nginx_unit ? "nginx's k, m and g are written Ki, Mi and Gi here "
                          "(in a Kubernetes quantity 10m means 0.01)"
-                       : fmt_size.allowed);
+                       : SIZE_WORDS);
     }
     check_request_limits(s, &p->request_limits);
     if (p->hsts.src) {
-        schema_check_int(s, p->hsts.src, "maxAgeSeconds", p->hsts.max_age_seconds,
-                         0, INT32_MAX);
         if (p->hsts.preload == TRI_TRUE &&
             (p->hsts.include_sub_domains != TRI_TRUE || p->hsts.max_age_seconds < 31536000))
             schema_report(s, DIAG_POLICY_VALIDATION,
@@ -463,20 +271,13 @@ static void check_client_policy(struct schema *s)
 
 static void check_basic_auth(struct schema *s, const struct basic_auth *b)
 {
-    static const char *const formats[] = {"Htpasswd", "UserMap", NULL};
-
     if (!b->src)
         return;
-    check_ref_name(s, &b->secret_ref);
-    schema_check_enum(s, b->src, "format", b->format, formats);
-    schema_check_str(s, b->src, "key", b->key, &fmt_secret_key);
     if (has_field(b->src, "key") && !str_is(b->format, "Htpasswd"))
         schema_report(
             s, DIAG_POLICY_VALIDATION, schema_field_node(b->src, "key"),
             "key is for format Htpasswd; with UserMap every key is a user");
-    if (b->realm &&
-        schema_check_string(s, schema_field_node(b->src, "realm"), "realm",
-                            b->realm, &fmt_realm) &&
+    if (b->realm && schema_string_ok(b->realm, &schema_fmt_realm) &&
         str_eq_nocase(b->realm, "off"))
         schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(b->src, "realm"),
                       "realm 'off' would switch authentication off in nginx");
@@ -484,9 +285,6 @@ static void check_basic_auth(struct schema *s, const struct basic_auth *b)
 
 static void check_external_auth(struct schema *s, const struct external_auth_policy *e)
 {
-    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH",
-                                          "DELETE", "OPTIONS", NULL};
-    static const char *const cookies[] = {"Never", "OnSuccess", "Always", NULL};
     static const char *const reserved[] = {
         "host", "content-length", "x-original-uri", "x-original-url",
         "x-original-method", "x-real-ip", "x-forwarded-for", "x-auth-request-redirect",
@@ -496,41 +294,23 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
     if (!e->src)
         return;
     check_service_ref(s, &e->backend_ref);
-    schema_check_str(s, e->src, "url", e->url, &fmt_http_url);
-    schema_check_str(s, e->src, "path", e->path, &fmt_policy_path);
     if (has_field(e->src, "backendRef") == has_field(e->src, "url"))
         schema_report(s, DIAG_POLICY_VALIDATION, e->src,
                       "externalAuth needs exactly one of backendRef and url");
     if (has_field(e->src, "path") && !has_field(e->src, "backendRef"))
         schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(e->src, "path"),
                       "path is for backendRef; a url carries its own path");
-    schema_check_enum(s, e->src, "method", e->method, methods);
-    check_header_list(s, e->src, "requestHeaders", e->request_headers,
-                      e->n_request_headers, 64);
-    check_header_list(s, e->src, "responseHeaders", e->response_headers,
-                      e->n_response_headers, 64);
-    schema_check_count(s, e->src, "setRequestHeaders", e->n_set_request_headers, 0,
-                       16);
     for (i = 0; i < e->n_set_request_headers; i++) {
         const struct http_header *h = &e->set_request_headers[i];
         if (!h->src)
             continue;
-        schema_check_str(s, h->src, "name", h->name, &fmt_policy_header);
-        schema_check_str(s, h->src, "value", h->value, &schema_fmt_text_1024);
         if (h->name && name_in(h->name, reserved))
             schema_report(s, DIAG_POLICY_VALIDATION,
                           schema_field_node(h->src, "name"),
                           "gwc sets %s itself on the auth request", h->name);
     }
-    schema_check_str(s, e->src, "requestRedirect", e->request_redirect,
-                     &fmt_redirect_value);
-    schema_check_enum(s, e->src, "setCookie", e->set_cookie, cookies);
     if (e->sign_in.src) {
         const struct sign_in *si = &e->sign_in;
-        schema_check_str(s, si->src, "url", si->url, &fmt_http_url);
-        schema_check_str(s, si->src, "path", si->path, &fmt_policy_path);
-        schema_check_str(s, si->src, "redirectParameter", si->redirect_parameter,
-                         &fmt_param_name);
         if (has_field(si->src, "url") == has_field(si->src, "path"))
             schema_report(s, DIAG_POLICY_VALIDATION, si->src,
                           "signIn needs exactly one of url and path");
@@ -541,21 +321,19 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
 
 static void check_access_policy(struct schema *s)
 {
-    static const char *const satisfy[] = {"All", "Any", NULL};
     const struct access_policy *p = (const struct access_policy *)s->obj;
     const struct client_addresses *a = &p->client_addresses;
 
-    check_targets(s, p->spec_src, &p->targets);
+    check_targets(s, &p->targets);
     if (a->src) {
-        check_cidrs(s, a->src, "allow", a->allow, a->n_allow, 256);
-        check_cidrs(s, a->src, "deny", a->deny, a->n_deny, 256);
+        check_cidrs(s, a->src, "allow", a->allow, a->n_allow);
+        check_cidrs(s, a->src, "deny", a->deny, a->n_deny);
         if (!has_field(a->src, "allow") && !has_field(a->src, "deny"))
             schema_report(s, DIAG_POLICY_VALIDATION, a->src,
                           "clientAddresses needs allow or deny");
     }
     check_basic_auth(s, &p->basic_auth);
     check_external_auth(s, &p->external_auth);
-    schema_check_enum(s, p->spec_src, "satisfy", p->satisfy, satisfy);
     if (!has_field(p->spec_src, "clientAddresses") && !has_field(p->spec_src, "basicAuth") &&
         !has_field(p->spec_src, "externalAuth"))
         schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
@@ -572,9 +350,6 @@ static void check_access_policy(struct schema *s)
 
 static void check_consistent_hash(struct schema *s, const struct consistent_hash *h)
 {
-    static const char *const sources[] = {"ClientAddress", "Header", "Cookie",
-                                          "QueryParameter", "RequestURI", NULL};
-    static const char *const same_site[] = {"Strict", "Lax", "None", NULL};
     static const struct {
         const char *source, *field;
     } needs[] = {{"Header", "header"}, {"Cookie", "cookie"},
@@ -584,10 +359,6 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
 
     if (!h->src)
         return;
-    schema_check_enum(s, h->src, "source", h->source, sources);
-    schema_check_str(s, h->src, "header", h->header, &fmt_policy_header);
-    schema_check_str(s, h->src, "queryParameter", h->query_parameter,
-                     &schema_fmt_query_name);
     for (i = 0; h->source && i < ARRAY_SIZE(needs); i++) {
         bool want = str_is(h->source, needs[i].source), has = has_field(h->src, needs[i].field);
         if (want != has)
@@ -600,12 +371,6 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
     }
     if (!ck->src)
         return;
-    schema_check_str(s, ck->src, "name", ck->name, &fmt_cookie_name);
-    schema_check_str(s, ck->src, "path", ck->path, &fmt_cookie_path);
-    schema_check_str(s, ck->src, "domain", ck->domain, &schema_fmt_dns_subdomain);
-    schema_check_int(s, ck->src, "maxAgeSeconds", ck->max_age_seconds, 1,
-                     INT32_MAX);
-    schema_check_enum(s, ck->src, "sameSite", ck->same_site, same_site);
     if (ck->issue != TRI_TRUE &&
         (has_field(ck->src, "path") || has_field(ck->src, "domain") ||
          has_field(ck->src, "maxAgeSeconds") || has_field(ck->src, "secure") ||
@@ -620,16 +385,13 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
 
 static void check_backend_policy(struct schema *s)
 {
-    static const char *const methods[] = {"RoundRobin", "LeastConnections",
-                                          "ConsistentHash", NULL};
-    static const char *const retry_on[] = {"Error", "Timeout", "InvalidHeader", NULL};
     const struct backend_policy *p = (const struct backend_policy *)s->obj;
     const struct load_balancing *lb = &p->load_balancing;
     const struct upstream_keepalive *k = &p->keepalive;
     const struct backend_retry *r = &p->retry;
     size_t i;
 
-    check_targets(s, p->spec_src, &p->targets);
+    check_targets(s, &p->targets);
     if (p->timeouts.src) {
         const struct backend_timeouts *t = &p->timeouts;
         check_duration(s, t->src, "connect", t->connect, 1, MS(0, 0, 75, 0), "1ms-75s");
@@ -637,7 +399,6 @@ static void check_backend_policy(struct schema *s)
         check_duration(s, t->src, "read", t->read, 1, MS(576, 0, 0, 0), "1ms-576h");
     }
     if (lb->src) {
-        schema_check_enum(s, lb->src, "method", lb->method, methods);
         if (str_is(lb->method, "ConsistentHash") != has_field(lb->src, "consistentHash"))
             schema_report(
                 s, DIAG_POLICY_VALIDATION,
@@ -648,21 +409,12 @@ static void check_backend_policy(struct schema *s)
         check_consistent_hash(s, &lb->consistent_hash);
     }
     if (k->src) {
-        schema_check_int(s, k->src, "connections", k->connections, 0, 1024);
-        schema_check_int(s, k->src, "requests", k->requests, 1, 1000000);
         check_duration(s, k->src, "idleTimeout", k->idle_timeout, MS(0, 0, 1, 0),
                        MS(1, 0, 0, 0), "1s-1h");
         check_duration(s, k->src, "maxLifetime", k->max_lifetime, MS(0, 0, 1, 0),
                        MS(24, 0, 0, 0), "1s-24h");
     }
     if (r->src) {
-        schema_check_count(s, r->src, "on", r->n_on, 0, 3);
-        for (i = 0; i < r->n_on; i++) {
-            const struct ynode *at = schema_string_item(r->src, "on", i);
-            if (at)
-                schema_check_enum_at(s, at, "on", r->on[i], retry_on);
-        }
-        schema_check_count(s, r->src, "statusCodes", r->n_status_codes, 0, 7);
         for (i = 0; i < r->n_status_codes; i++) {
             int64_t c = r->status_codes[i];
             if (c != 403 && c != 404 && c != 429 && c != 500 && c != 502 && c != 503 &&
@@ -671,7 +423,6 @@ static void check_backend_policy(struct schema *s)
                               "statusCodes[%zu] %" PRId64 " is not one nginx can retry "
                               "on: 403, 404, 429, 500, 502, 503, 504", i, c);
         }
-        schema_check_int(s, r->src, "tries", r->tries, 1, 16);
         check_duration(s, r->src, "timeout", r->timeout, 1, MS(24, 0, 0, 0), "1ms-24h");
     }
     if (!has_field(p->spec_src, "timeouts") && !has_field(p->spec_src, "loadBalancing") &&

@@ -15,10 +15,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-static const char *const methods[] = {"GET",    "HEAD",    "POST",    "PUT",
-                                      "DELETE", "CONNECT", "OPTIONS", "TRACE",
-                                      "PATCH",  NULL};
-
 static bool ends_with(const char *v, const char *suffix)
 {
     size_t n = strlen(v), k = strlen(suffix);
@@ -78,12 +74,8 @@ static void check_path_match(struct schema *s, const struct path_match *p)
 {
     const struct ynode *at = schema_field_node(p->src, "value");
 
-    if (!p->src)
-        return; /* the default: PathPrefix "/" */
-    schema_check_enum_field(s, p->src, "type", p->type, model_path_type_names);
-    schema_check_str(s, p->src, "value", p->value, &schema_fmt_path);
-    if (!p->value)
-        return;
+    if (!p->src || !p->value)
+        return; /* the default (PathPrefix "/"), or no value */
     if (p->type == PATH_MATCH_EXACT || p->type == PATH_MATCH_PREFIX)
         check_path_value(s, at, p->type, p->value);
     else if (p->type == PATH_MATCH_REGEX)
@@ -93,15 +85,12 @@ static void check_path_match(struct schema *s, const struct path_match *p)
 /* HTTP and gRPC header matches and query parameter matches: a list keyed
  * by name (listType=map: exact duplicates are refused; names differing in
  * case are distinct keys to the API server). */
-void schema_check_value_matches(struct schema *s, const struct ynode *map,
-                                const char *key, const struct value_match *v,
-                                size_t n, const struct str_format *name,
-                                const struct str_format *value)
+void schema_check_value_matches(struct schema *s, const char *key,
+                                const struct value_match *v, size_t n)
 {
     struct seen names;
     size_t i;
 
-    schema_check_count(s, map, key, n, 0, 16);
     schema_seen_init(&names, s->c->arena, n, false);
     for (i = 0; i < n; i++) {
         const struct value_match *m = &v[i];
@@ -111,9 +100,6 @@ void schema_check_value_matches(struct schema *s, const struct ynode *map,
 
         if (!m->src)
             continue;
-        schema_check_str(s, m->src, "name", m->name, name);
-        schema_check_enum_field(s, m->src, "type", m->type, model_match_type_names);
-        schema_check_str(s, m->src, "value", m->value, value);
         if (m->value && m->type == MATCH_REGEX)
             schema_check_regex(s, schema_field_node(m->src, "value"), m->value);
         if (!m->name || !(first = schema_seen_add(&names, m->name, name_at, i)))
@@ -129,12 +115,9 @@ void schema_check_value_matches(struct schema *s, const struct ynode *map,
 static void check_http_match(struct schema *s, const struct http_match *m)
 {
     check_path_match(s, &m->path);
-    schema_check_value_matches(s, m->src, "headers", m->headers, m->n_headers,
-                               &schema_fmt_header_name, &schema_fmt_header_value);
-    schema_check_value_matches(s, m->src, "queryParams", m->query_params,
-                               m->n_query_params, &schema_fmt_query_name,
-                               &schema_fmt_query_value);
-    schema_check_enum(s, m->src, "method", m->method, methods);
+    schema_check_value_matches(s, "headers", m->headers, m->n_headers);
+    schema_check_value_matches(s, "queryParams", m->query_params,
+                               m->n_query_params);
 }
 
 /* CEL: a rule with backendRefs has no filter with requestRedirect. */
@@ -256,9 +239,6 @@ static void check_timeouts(struct schema *s, const struct route_timeouts *t)
 
     if (!t->src)
         return;
-    schema_check_str(s, t->src, "request", t->request, &schema_fmt_duration);
-    schema_check_str(s, t->src, "backendRequest", t->backend_request,
-                     &schema_fmt_duration);
     if (t->request && t->backend_request &&
         model_parse_duration(t->request, &request) &&
         model_parse_duration(t->backend_request, &backend) && request != 0 &&
@@ -302,20 +282,17 @@ static void check_retry(struct schema *s, const struct route_retry *r)
                           r->codes[i]);
         schema_note(s, d, first->at, "first listed here");
     }
-    schema_check_int(s, r->src, "attempts", r->attempts, 1, NO_MAX);
-    schema_check_str(s, r->src, "backoff", r->backoff, &schema_fmt_duration);
 }
 
 void schema_check_http_rule(struct schema *s, const struct route_rule *r)
 {
     size_t i;
 
-    schema_check_count(s, r->src, "matches", r->n_matches, 0, 64);
     for (i = 0; i < r->n_matches; i++) {
         if (r->matches[i].src)
             check_http_match(s, &r->matches[i]);
     }
-    schema_check_filters(s, r->src, r->filters, r->n_filters, FILTERS_HTTP);
+    schema_check_filters(s, r->filters, r->n_filters, FILTERS_HTTP);
     check_redirect_with_backends(s, r);
     check_replace_prefix(s, r);
     check_timeouts(s, &r->timeouts);

@@ -13,15 +13,8 @@
 
 static void check_listener_tls(struct schema *s, const struct listener_tls *t)
 {
-    size_t i;
-
     if (!t->src)
         return;
-    schema_check_enum_field(s, t->src, "mode", t->mode, model_tls_mode_names);
-    schema_check_count(s, t->src, "certificateRefs", t->n_certificate_refs, 0, 64);
-    for (i = 0; i < t->n_certificate_refs; i++)
-        schema_check_secret_ref(s, &t->certificate_refs[i]);
-    schema_check_map(s, t->src, "options", &t->options, 16, &schema_fmt_long_value);
     /* CEL: self.mode == 'Terminate' ? size(self.certificateRefs) > 0 ||
      * size(self.options) > 0 : true */
     if (t->mode == TLS_TERMINATE && t->n_certificate_refs == 0 && t->options.n == 0)
@@ -39,21 +32,12 @@ static void check_allowed_routes(struct schema *s,
                                        model_from_names[FROM_SELECTOR],
                                        model_from_names[FROM_SAME], NULL};
     const struct namespaces_from *nf = &a->namespaces;
-    size_t i;
 
-    if (!a->src)
-        return;
-    if (nf->from != FROM_UNSET)
+    if (a->src && nf->from != FROM_UNSET)
         schema_check_enum(
             s, nf->src, "from",
             schema_enum_text(nf->src, "from", nf->from, model_from_names),
             routes_from);
-    schema_check_count(s, a->src, "kinds", a->n_kinds, 0, 8);
-    for (i = 0; i < a->n_kinds; i++) {
-        const struct route_group_kind *k = &a->kinds[i];
-        schema_check_str(s, k->src, "group", k->group, &schema_fmt_group);
-        schema_check_str(s, k->src, "kind", k->kind, &schema_fmt_kind);
-    }
 }
 
 /* The CEL rules that tie tls and hostname to the protocol. */
@@ -91,15 +75,8 @@ static void check_protocol_rules(struct schema *s, const struct listener *l)
                       p);
 }
 
-static void check_listener(struct schema *s, const struct listener *l,
-                           bool in_set)
+static void check_listener(struct schema *s, const struct listener *l)
 {
-    schema_check_str(s, l->src, "name", l->name, &schema_fmt_section_name);
-    schema_check_str(s, l->src, "hostname", l->hostname, &schema_fmt_hostname);
-    if (in_set) /* the decode table of ListenerEntry leaves port optional */
-        schema_check_required(s, l->src, "port", "ListenerEntry");
-    schema_check_int(s, l->src, "port", l->port, 1, 65535);
-    schema_check_str(s, l->src, "protocol", l->protocol, &schema_fmt_protocol);
     check_listener_tls(s, &l->tls);
     check_allowed_routes(s, &l->allowed_routes);
     check_protocol_rules(s, l);
@@ -166,15 +143,14 @@ static void check_combinations(struct schema *s, const struct listener *v,
     }
 }
 
-void schema_check_listeners(struct schema *s, const struct ynode *spec,
-                            const struct listener *v, size_t n, bool in_set)
+void schema_check_listeners(struct schema *s, const struct listener *v, size_t n,
+                            bool in_set)
 {
     size_t i;
 
-    schema_check_count(s, spec, "listeners", n, 1, 64);
     for (i = 0; i < n; i++) {
         if (v[i].src)
-            check_listener(s, &v[i], in_set);
+            check_listener(s, &v[i]);
     }
     check_names(s, v, n);
     check_combinations(s, v, n, in_set);
@@ -183,10 +159,6 @@ void schema_check_listeners(struct schema *s, const struct ynode *spec,
 void schema_listener_set(struct schema *s)
 {
     const struct listener_set *ls = (const struct listener_set *)s->obj;
-    const struct parent_ref *p = &ls->parent_ref;
-    /* ParentGatewayReference: no sectionName or port of its own. */
-    struct ref_fields f = {p->src, p->group, p->kind, p->name, p->namespace};
 
-    schema_check_ref(s, &f);
-    schema_check_listeners(s, ls->spec_src, ls->listeners, ls->n_listeners, true);
+    schema_check_listeners(s, ls->listeners, ls->n_listeners, true);
 }

@@ -97,21 +97,14 @@ void schema_meta(struct schema *s)
 {
     const struct object_meta *m = &s->obj->meta;
 
+    /* The name's format is the kind's; namespace and label values are the
+     * table's. */
     schema_check_str(s, m->src, "name", m->name, name_format(s->obj->kind));
-    /* Cluster-scoped objects have namespace NULL: the API server clears a
-     * namespace given to them. */
-    schema_check_str(s, m->src, "namespace", m->namespace, &schema_fmt_namespace);
     schema_check_label_keys(s, &m->labels, "label", 253);
-    schema_check_map(s, m->src, "labels", &m->labels, SIZE_MAX,
-                     &schema_fmt_label_value);
     check_annotations(s, m->src, &m->annotations);
 }
 
 /* ---- Service ---- */
-
-static const char *const service_types[] = {"ClusterIP", "NodePort",
-                                            "LoadBalancer", "ExternalName",
-                                            NULL};
 
 static bool is_ipv6_only(const char *v)
 {
@@ -217,16 +210,9 @@ void schema_service(struct schema *s)
 {
     const struct service *svc = (const struct service *)s->obj;
     const struct ynode *spec = svc->spec_src;
-    size_t i;
 
     if (!spec)
         return;
-    schema_check_enum(s, spec, "type", svc->type, service_types);
-    for (i = 0; i < svc->n_ports; i++) {
-        if (svc->ports[i].src)
-            schema_check_int(s, svc->ports[i].src, "port", svc->ports[i].port, 1,
-                             65535);
-    }
     if (str_is(svc->type, "ExternalName"))
         check_external_name(s, svc);
     else
@@ -234,9 +220,6 @@ void schema_service(struct schema *s)
 }
 
 /* ---- EndpointSlice ---- */
-
-static const char *const endpoint_address_types[] = {"IPv4", "IPv6", "FQDN",
-                                                     NULL};
 
 /*
  * Addresses must be of the slice's addressType.  FQDN slices are not
@@ -268,13 +251,8 @@ static void check_endpoint(struct schema *s, const struct endpoint_slice *es,
 void schema_endpoint_slice(struct schema *s)
 {
     const struct endpoint_slice *es = (const struct endpoint_slice *)s->obj;
-    const struct ynode *src = s->obj->src;
     size_t i;
 
-    schema_check_enum(s, src, "addressType", es->address_type,
-                      endpoint_address_types);
-    schema_check_count(s, src, "endpoints", es->n_endpoints, 0, 1000);
-    schema_check_count(s, src, "ports", es->n_ports, 0, 100);
     if (!str_is(es->address_type, "IPv4") && !str_is(es->address_type, "IPv6"))
         return;
     for (i = 0; i < es->n_endpoints; i++) {

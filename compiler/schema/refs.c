@@ -1,7 +1,8 @@
 /*
- * The reference types every kind shares (object_reference_types.go,
- * shared_types.go): their fields' formats, the CEL rule of
- * BackendObjectReference, and parentRefs with their sectionName rules.
+ * The rules on the reference types every kind shares
+ * (object_reference_types.go, shared_types.go) that go beyond one field
+ * (the fields' formats are in the tables): the CEL rule of
+ * BackendObjectReference, and parentRefs' sectionName rules.
  */
 #include "schema_internal.h"
 
@@ -9,37 +10,6 @@
 #include "base/compilation.h"
 
 #include <string.h>
-
-void schema_check_ref(struct schema *s, const struct ref_fields *r)
-{
-    if (!r->src)
-        return;
-    schema_check_str(s, r->src, "group", r->group, &schema_fmt_group);
-    schema_check_str(s, r->src, "kind", r->kind, &schema_fmt_kind);
-    schema_check_str(s, r->src, "name", r->name, &schema_fmt_object_name);
-    schema_check_str(s, r->src, "namespace", r->namespace, &schema_fmt_namespace);
-}
-
-void schema_check_secret_ref(struct schema *s, const struct secret_ref *r)
-{
-    struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
-
-    schema_check_ref(s, &f);
-}
-
-void schema_check_local_ref(struct schema *s, const struct local_ref *r)
-{
-    struct ref_fields f = {r->src, r->group, r->kind, r->name, NULL};
-
-    schema_check_ref(s, &f);
-}
-
-void schema_check_object_ref(struct schema *s, const struct object_ref *r)
-{
-    struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
-
-    schema_check_ref(s, &f);
-}
 
 /* CEL: (size(self.group) == 0 && self.kind == 'Service') ? has(self.port)
  * : true.  Presence is the field's, so a port of the wrong type (already
@@ -59,25 +29,14 @@ static void check_service_port(struct schema *s, const struct ynode *src,
 void schema_check_backend_object_ref(struct schema *s,
                                      const struct backend_object_ref *r)
 {
-    struct ref_fields f = {r->src, r->group, r->kind, r->name, r->namespace};
-
-    if (!r->src)
-        return;
-    schema_check_ref(s, &f);
-    schema_check_int(s, r->src, "port", r->port, 1, 65535);
-    check_service_port(s, r->src, r->group, r->kind, r->name);
+    if (r->src)
+        check_service_port(s, r->src, r->group, r->kind, r->name);
 }
 
 void schema_check_backend_ref(struct schema *s, const struct backend_ref *b)
 {
-    struct ref_fields f = {b->src, b->group, b->kind, b->name, b->namespace};
-
-    if (!b->src)
-        return;
-    schema_check_ref(s, &f);
-    schema_check_int(s, b->src, "port", b->port, 1, 65535);
-    schema_check_int(s, b->src, "weight", b->weight, 0, 1000000);
-    check_service_port(s, b->src, b->group, b->kind, b->name);
+    if (b->src)
+        check_service_port(s, b->src, b->group, b->kind, b->name);
 }
 
 /*
@@ -136,28 +95,19 @@ static const char *nonempty(const char *v)
     return v && *v ? v : NULL;
 }
 
-void schema_check_parent_refs(struct schema *s, const struct ynode *spec,
-                              const struct parent_ref *v, size_t n)
+void schema_check_parent_refs(struct schema *s, const struct parent_ref *v,
+                              size_t n)
 {
     struct section_ref *refs = NULL;
     size_t i, k = 0;
 
-    schema_check_count(s, spec, "parentRefs", n, 0, 32);
     if (n >= 2)
         refs = ARENA_NEW_ARRAY(s->c->arena, struct section_ref, n);
     for (i = 0; i < n; i++) {
         const struct parent_ref *p = &v[i];
-        struct ref_fields f = {p->src, p->group, p->kind, p->name,
-                               p->namespace};
         const char *ns = nonempty(p->namespace);
 
-        if (!p->src)
-            continue;
-        schema_check_ref(s, &f);
-        schema_check_str(s, p->src, "sectionName", p->section_name,
-                         &schema_fmt_section_name);
-        schema_check_int(s, p->src, "port", p->port, 1, 65535);
-        if (!refs || !p->group || !p->kind || !p->name)
+        if (!p->src || !refs || !p->group || !p->kind || !p->name)
             continue; /* a decode error hides the parent's identity */
         refs[k].at = p->src;
         refs[k].target = arena_printf(s->c->arena, "%s '%s%s%s'", p->kind,

@@ -21,30 +21,21 @@
 struct route_shape {
     enum kind kind;
     const char *version; /* NULL: every other version */
-    const char *spec_type, *rule_type;
+    const char *spec_type;
     size_t min_rules, max_rules;
-    size_t max_hostnames; /* 0: the kind has no hostnames */
-    bool sni_hostnames;   /* hostnames required, 1..max, no IP addresses */
-    bool l4;              /* each rule requires 1..16 backendRefs */
+    bool sni_hostnames; /* hostnames required, no IP addresses */
+    bool l4;            /* rules without matches or filters */
 };
 
 static const struct route_shape shapes[] = {
-    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", "HTTPRouteRule",
-     1, 16, 16, false, false},
-    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", "GRPCRouteRule",
-     0, 16, 16, false, false},
-    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", "TLSRouteRule",
-     1, 16, 1024, false, true},
-    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", "TLSRouteRule",
-     1, 1, 1024, true, true},
-    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", "TCPRouteRule",
-     1, 16, 0, false, true},
-    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", "TCPRouteRule",
-     1, 1, 0, false, true},
-    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", "UDPRouteRule",
-     1, 16, 0, false, true},
-    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", "UDPRouteRule",
-     1, 1, 0, false, true},
+    {KIND_HTTP_ROUTE, NULL, "HTTPRouteSpec", 1, 16, false, false},
+    {KIND_GRPC_ROUTE, NULL, "GRPCRouteSpec", 0, 16, false, false},
+    {KIND_TLS_ROUTE, "v1alpha2", "TLSRouteSpec", 1, 16, false, true},
+    {KIND_TLS_ROUTE, NULL, "TLSRouteSpec", 1, 1, true, true},
+    {KIND_TCP_ROUTE, "v1alpha2", "TCPRouteSpec", 1, 16, false, true},
+    {KIND_TCP_ROUTE, NULL, "TCPRouteSpec", 1, 1, false, true},
+    {KIND_UDP_ROUTE, "v1alpha2", "UDPRouteSpec", 1, 16, false, true},
+    {KIND_UDP_ROUTE, NULL, "UDPRouteSpec", 1, 1, false, true},
 };
 
 static const struct route_shape *shape_of(const struct object *o)
@@ -64,21 +55,18 @@ static void check_hostnames(struct schema *s, const struct route *r,
 {
     size_t i;
 
-    if (!sh->max_hostnames ||
-        (sh->sni_hostnames &&
-         !schema_check_required(s, r->spec_src, "hostnames", sh->spec_type)))
+    /* The rest of the limits, the same in every version, are the table's. */
+    if (!sh->sni_hostnames ||
+        !schema_check_required(s, r->spec_src, "hostnames", sh->spec_type))
         return;
-    schema_check_count(s, r->spec_src, "hostnames", r->n_hostnames,
-                       sh->sni_hostnames ? 1 : 0, sh->max_hostnames);
+    schema_check_count(s, r->spec_src, "hostnames", r->n_hostnames, 1, SIZE_MAX);
     for (i = 0; i < r->n_hostnames; i++) {
         const struct ynode *at = schema_string_item(r->spec_src, "hostnames", i);
 
-        if (!at || !schema_check_string(s, at, "hostname", r->hostnames[i],
-                                        &schema_fmt_hostname))
-            continue;
         /* TLSRoute CEL: self.all(h, !isIP(h)); the pattern alone lets
          * dotted-decimal addresses through. */
-        if (sh->sni_hostnames && ipaddr_is_v4(r->hostnames[i]))
+        if (at && schema_string_ok(r->hostnames[i], &schema_fmt_hostname) &&
+            ipaddr_is_v4(r->hostnames[i]))
             schema_report(s, DIAG_HOSTNAME_IP, at,
                           "hostname '%s' is an IP address; TLSRoute hostnames "
                           "are server names (SNI), which cannot be IP "
@@ -154,9 +142,9 @@ static void check_rule_names(struct schema *s, const struct route *r)
     }
 }
 
-/* The CEL rules of SessionPersistence: cookie and header each belong to
- * their type and are required by it (the type defaults to Cookie), and a
- * Permanent cookie needs absoluteTimeout. */
+/* The CEL rules of SessionPersistence (experimental channel): cookie and
+ * header each belong to their type and are required by it (the type
+ * defaults to Cookie), and a Permanent cookie needs absoluteTimeout. */
 static void check_persistence_union(struct schema *s,
                                     const struct session_persistence *p)
 {
@@ -188,28 +176,6 @@ static void check_persistence_union(struct schema *s,
                       "type Header needs header");
 }
 
-/* Experimental channel (HTTPRoute and GRPCRoute rules). */
-static void check_session_persistence(struct schema *s,
-                                      const struct session_persistence *p)
-{
-    const struct cookie_config *ck = &p->cookie;
-
-    if (!p->src)
-        return;
-    schema_check_str(s, p->src, "absoluteTimeout", p->absolute_timeout,
-                     &schema_fmt_duration);
-    schema_check_enum_field(s, p->src, "type", p->type,
-                            model_persistence_type_names);
-    schema_check_str(s, ck->src, "name", ck->name, &schema_fmt_header_name);
-    schema_check_str(s, ck->src, "path", ck->path, &schema_fmt_path);
-    schema_check_enum_field(s, ck->src, "lifetimeType", ck->lifetime_type,
-                            model_cookie_lifetime_names);
-    if (schema_check_required(s, p->header.src, "name", "HeaderConfig"))
-        schema_check_str(s, p->header.src, "name", p->header.name,
-                         &schema_fmt_header_name);
-    check_persistence_union(s, p);
-}
-
 static void check_backend_refs(struct schema *s, const struct route *r,
                                const struct route_rule *rule,
                                const struct route_shape *sh)
@@ -218,18 +184,12 @@ static void check_backend_refs(struct schema *s, const struct route *r,
         r->obj.kind == KIND_GRPC_ROUTE ? FILTERS_GRPC : FILTERS_HTTP;
     size_t i;
 
-    if (!sh->l4)
-        schema_check_count(s, rule->src, "backendRefs", rule->n_backend_refs, 0,
-                           16);
-    else if (schema_check_required(s, rule->src, "backendRefs", sh->rule_type))
-        schema_check_count(s, rule->src, "backendRefs", rule->n_backend_refs, 1,
-                           16);
     for (i = 0; i < rule->n_backend_refs; i++) {
         const struct backend_ref *b = &rule->backend_refs[i];
 
         schema_check_backend_ref(s, b);
         if (b->src && !sh->l4)
-            schema_check_filters(s, b->src, b->filters, b->n_filters, set);
+            schema_check_filters(s, b->filters, b->n_filters, set);
     }
 }
 
@@ -237,9 +197,9 @@ static void check_rule(struct schema *s, const struct route *r,
                        const struct route_rule *rule,
                        const struct route_shape *sh)
 {
-    schema_check_str(s, rule->src, "name", rule->name, &schema_fmt_section_name);
     check_backend_refs(s, r, rule, sh);
-    check_session_persistence(s, &rule->session_persistence);
+    if (rule->session_persistence.src)
+        check_persistence_union(s, &rule->session_persistence);
     if (r->obj.kind == KIND_HTTP_ROUTE)
         schema_check_http_rule(s, rule);
     else if (r->obj.kind == KIND_GRPC_ROUTE)
@@ -252,7 +212,7 @@ void schema_route(struct schema *s)
     const struct route_shape *sh = shape_of(&r->obj);
     size_t i;
 
-    schema_check_parent_refs(s, r->spec_src, r->parent_refs, r->n_parent_refs);
+    schema_check_parent_refs(s, r->parent_refs, r->n_parent_refs);
     check_hostnames(s, r, sh);
     check_rule_count(s, r, sh);
     if (!sh->l4)

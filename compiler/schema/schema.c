@@ -10,7 +10,6 @@ typedef void kind_check_fn(struct schema *s);
 
 /* Other core kinds are checked for their metadata only. */
 static kind_check_fn *const kind_checks[KIND__COUNT] = {
-    [KIND_GATEWAY_CLASS] = schema_gateway_class,
     [KIND_GATEWAY] = schema_gateway,
     [KIND_LISTENER_SET] = schema_listener_set,
     [KIND_HTTP_ROUTE] = schema_route,
@@ -18,7 +17,6 @@ static kind_check_fn *const kind_checks[KIND__COUNT] = {
     [KIND_TLS_ROUTE] = schema_route,
     [KIND_TCP_ROUTE] = schema_route,
     [KIND_UDP_ROUTE] = schema_route,
-    [KIND_REFERENCE_GRANT] = schema_reference_grant,
     [KIND_BACKEND_TLS_POLICY] = schema_backend_tls_policy,
     [KIND_CLIENT_POLICY] = schema_gwc_policy,
     [KIND_ACCESS_POLICY] = schema_gwc_policy,
@@ -36,6 +34,7 @@ void schema_check(struct compilation *c, struct model *m)
         for (i = 0; i < m->objects[k].n; i++) {
             struct schema s = {c, m->objects[k].v[i], NULL};
 
+            schema_check_limits(&s);
             schema_meta(&s);
             if (kind_checks[k])
                 kind_checks[k](&s);

@@ -27,4 +27,10 @@ bool schema_is_service_name(const char *s);
  * by a DNS subdomain) have this name? */
 bool schema_can_name(enum kind kind, const char *name);
 
+/* Does v have format fmt (its length limits and pattern)?  FMT_NONE
+ * accepts anything. */
+bool schema_format_ok(enum field_format fmt, const char *v);
+/* "DNS label", for messages; NULL for FMT_NONE. */
+const char *schema_format_name(enum field_format fmt);
+
 #endif

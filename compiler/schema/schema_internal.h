@@ -2,9 +2,11 @@
  * Shared by the files of the schema stage only: the API server's checks, split by
  * subject.  field.c holds the reporting context and the generic
  * checks of one field against one CRD constraint (length, pattern, range,
- * enum, list size, required); util.c the string formats of the CRDs;
- * unique.c keyed lists; meta.c and refs.c what every
- * kind shares; the other files one group of kinds each.
+ * enum, list size, required); limits.c applies them to every field as the
+ * field tables (model.h) describe it; util.c the string formats of the
+ * CRDs, formats_policy.c those of gwc's policies; unique.c keyed lists;
+ * meta.c and refs.c what every kind shares; the other files the rules of
+ * one group of kinds each, those a table row cannot say.
  *
  * Every check reads the defaulted model.  A diagnostic points at the source
  * node of the offending field; a defaulted value has none, so it points at
@@ -90,17 +92,25 @@ struct str_format {
     const char *(*fix)(const char *s, char buf[32]);
 };
 
-extern const struct str_format schema_fmt_object_name, schema_fmt_dns_subdomain,
-    schema_fmt_dns_label, schema_fmt_dns1035_label, schema_fmt_section_name,
-    schema_fmt_hostname, schema_fmt_precise_hostname, schema_fmt_namespace,
-    schema_fmt_group, schema_fmt_kind, schema_fmt_header_name,
-    schema_fmt_query_name, schema_fmt_header_value, schema_fmt_query_value,
-    schema_fmt_path, schema_fmt_duration, schema_fmt_protocol,
-    schema_fmt_controller_name, schema_fmt_address_type, schema_fmt_address_value,
-    schema_fmt_cors_origin, schema_fmt_label_value, schema_fmt_long_value,
-    schema_fmt_description, schema_fmt_well_known_ca, schema_fmt_uri,
+extern const struct str_format schema_fmt_dns_subdomain, schema_fmt_dns_label,
+    schema_fmt_dns1035_label, schema_fmt_hostname, schema_fmt_duration,
     schema_fmt_grpc_service, schema_fmt_grpc_method, schema_fmt_request_path,
     schema_fmt_text_1024;
+/* The gwc.dev policies' (formats_policy.c). */
+extern const struct str_format schema_fmt_policy_header, schema_fmt_policy_path,
+    schema_fmt_realm, schema_fmt_redirect_value, schema_fmt_http_url,
+    schema_fmt_param_name, schema_fmt_content_type, schema_fmt_cookie_name,
+    schema_fmt_cookie_path, schema_fmt_body, schema_fmt_secret_key;
+/* RoutingTest's (test.c). */
+extern const struct str_format schema_fmt_test_case_name, schema_fmt_test_method,
+    schema_fmt_test_url, schema_fmt_test_sni, schema_fmt_test_backend,
+    schema_fmt_test_location;
+
+/* The formats the field tables name, indexed by enum field_format. */
+extern const struct str_format *const schema_formats[FMT__COUNT];
+/* Does v pass f's length limits and pattern (what schema_check_string()
+ * would accept, silently)? */
+bool schema_string_ok(const char *v, const struct str_format *f);
 
 bool schema_is_hostname(const char *s);
 /* GEP-2257 duration to milliseconds; false when it is not one. */
@@ -164,6 +174,12 @@ bool schema_check_required(struct schema *s, const struct ynode *map,
 void schema_check_regex(struct schema *s, const struct ynode *at,
                         const char *pattern);
 
+/* ---- the field tables' limits (limits.c) ---- */
+
+/* Every limit the field tables give the fields of s->obj (model.h): string
+ * formats, numeric bounds, item counts and enum names. */
+void schema_check_limits(struct schema *s);
+
 /* ---- keyed lists (unique.c) ---- */
 
 /* First occurrences by key: an open-addressing table in the arena, so a
@@ -196,22 +212,13 @@ void schema_meta(struct schema *s);
 void schema_check_label_keys(struct schema *s, const struct strmap *m,
                              const char *what, size_t max_prefix);
 
-/* A reference of the fields group, kind, name and namespace (NULL when the
- * reference type has no such field). */
-struct ref_fields {
-    const struct ynode *src;
-    const char *group, *kind, *name, *namespace;
-};
-void schema_check_ref(struct schema *s, const struct ref_fields *r);
-void schema_check_secret_ref(struct schema *s, const struct secret_ref *r);
-void schema_check_local_ref(struct schema *s, const struct local_ref *r);
-void schema_check_object_ref(struct schema *s, const struct object_ref *r);
 /* BackendObjectReference: a core Service needs a port (CEL). */
 void schema_check_backend_object_ref(struct schema *s,
                                      const struct backend_object_ref *r);
 void schema_check_backend_ref(struct schema *s, const struct backend_ref *b);
-void schema_check_parent_refs(struct schema *s, const struct ynode *spec,
-                              const struct parent_ref *v, size_t n);
+/* parentRefs' sectionName rules (CEL). */
+void schema_check_parent_refs(struct schema *s, const struct parent_ref *v,
+                              size_t n);
 
 /* References to one target must all set distinct sectionNames, or none. */
 struct section_ref {
@@ -225,14 +232,12 @@ void schema_check_distinct_sections(struct schema *s, enum diag_code code,
 
 /* ---- kinds ---- */
 
-void schema_gateway_class(struct schema *s);
 void schema_gateway(struct schema *s);
 void schema_listener_set(struct schema *s);
 /* Gateway and ListenerSet listeners; in_set: ListenerSet entries. */
-void schema_check_listeners(struct schema *s, const struct ynode *spec,
-                            const struct listener *v, size_t n, bool in_set);
+void schema_check_listeners(struct schema *s, const struct listener *v, size_t n,
+                            bool in_set);
 void schema_route(struct schema *s);
-void schema_reference_grant(struct schema *s);
 /* Core kinds gwc routes with (meta.c). */
 void schema_service(struct schema *s);
 void schema_endpoint_slice(struct schema *s);
@@ -249,15 +254,12 @@ void schema_check_http_rule(struct schema *s, const struct route_rule *r);
 size_t schema_http_match_count(const struct route_rule *r);
 void schema_check_grpc_rule(struct schema *s, const struct route_rule *r);
 /* Header or query parameter matches, a list keyed by name. */
-void schema_check_value_matches(struct schema *s, const struct ynode *map,
-                                const char *key, const struct value_match *v,
-                                size_t n, const struct str_format *name,
-                                const struct str_format *value);
+void schema_check_value_matches(struct schema *s, const char *key,
+                                const struct value_match *v, size_t n);
 
 enum filter_set { FILTERS_HTTP, FILTERS_GRPC };
-/* The filters of a rule or of a backendRef (map is its mapping). */
-void schema_check_filters(struct schema *s, const struct ynode *map,
-                          const struct route_filter *v, size_t n,
+/* The filters of a rule or of a backendRef. */
+void schema_check_filters(struct schema *s, const struct route_filter *v, size_t n,
                           enum filter_set set);
 /* A RequestRedirect (redirect) or URLRewrite filter whose path replaces
  * the prefix match, as the ReplacePrefixMatch CEL rules test it. */

@@ -9,6 +9,7 @@
 #include "schema_internal.h"
 
 #include "base/str.h"
+#include "base/utf8.h"
 
 #include <string.h>
 
@@ -395,7 +396,7 @@ static bool is_request_path(const char *s)
     "lowercase letters, digits, '-' and '.', each '.'-separated label "        \
     "starting and ending with a letter or digit"
 
-const struct str_format schema_fmt_object_name = {"name", 1, 253, NULL, NULL};
+static const struct str_format fmt_object_name = {"name", 1, 253, NULL, NULL};
 const struct str_format schema_fmt_dns_subdomain = {
     "DNS subdomain name", 1, 253, is_dns_subdomain, SUBDOMAIN_WORDS};
 const struct str_format schema_fmt_dns_label = {
@@ -406,39 +407,39 @@ const struct str_format schema_fmt_dns1035_label = {
     "DNS-1035 label", 1, 63, is_dns1035_label,
     "lowercase letters, digits and '-', starting with a letter and ending "
     "with a letter or digit"};
-const struct str_format schema_fmt_section_name = {
+static const struct str_format fmt_section_name = {
     "section name", 1, 253, is_dns_subdomain, SUBDOMAIN_WORDS};
 const struct str_format schema_fmt_hostname = {
     "hostname", 1, 253, schema_is_hostname,
     "lowercase letters, digits, '-' and '.' only, optionally starting with "
     "'*.'"};
-const struct str_format schema_fmt_precise_hostname = {
+static const struct str_format fmt_precise_hostname = {
     "hostname", 1, 253, is_dns_subdomain,
     "lowercase letters, digits, '-' and '.' only, no wildcard"};
-const struct str_format schema_fmt_namespace = {
+static const struct str_format fmt_namespace = {
     "namespace", 1, 63, is_dns_label,
     "lowercase letters, digits and '-', starting and ending with a letter or "
     "digit"};
-const struct str_format schema_fmt_group = {
+static const struct str_format fmt_group = {
     "group", 0, 253, is_group,
     "empty for the core group, or a DNS subdomain such as "
     "gateway.networking.k8s.io"};
-const struct str_format schema_fmt_kind = {
+static const struct str_format fmt_kind = {
     "kind", 1, 63, is_kind,
     "letters, digits and '-', starting with a letter and ending with a letter "
     "or digit"};
-const struct str_format schema_fmt_header_name = {
+static const struct str_format fmt_header_name = {
     "header name", 1, 256, is_token,
     "letters, digits and !#$%&'*+-.^_`|~ only (an HTTP token)"};
 /* Query parameter names are of type HTTPHeaderName too. */
-const struct str_format schema_fmt_query_name = {
+static const struct str_format fmt_query_name = {
     "query parameter name", 1, 256, is_token,
     "letters, digits and !#$%&'*+-.^_`|~ only"};
-const struct str_format schema_fmt_header_value = {"header value", 1, 4096, NULL,
+static const struct str_format fmt_header_value = {"header value", 1, 4096, NULL,
                                                    NULL};
-const struct str_format schema_fmt_query_value = {"query value", 1, 1024, NULL,
+static const struct str_format fmt_query_value = {"query value", 1, 1024, NULL,
                                                   NULL};
-const struct str_format schema_fmt_path = {"path", 0, 1024, NULL, NULL};
+static const struct str_format fmt_path = {"path", 0, 1024, NULL, NULL};
 const struct str_format schema_fmt_text_1024 = {"value", 0, 1024, NULL, NULL};
 const struct str_format schema_fmt_duration = {
     "duration",
@@ -448,33 +449,33 @@ const struct str_format schema_fmt_duration = {
     "1 to 4 groups of up to 5 digits, each followed by h, m, s or ms, such as "
     "1h30m or 500ms",
     model_duration_fix};
-const struct str_format schema_fmt_protocol = {
+static const struct str_format fmt_protocol = {
     "protocol", 1, 255, is_protocol,
     "a name of letters, digits and '-' (HTTP, HTTPS, TLS, TCP, UDP, ...) or "
     "a domain-prefixed name such as example.com/proto"};
-const struct str_format schema_fmt_controller_name = {
+static const struct str_format fmt_controller_name = {
     "controller name", 1, 253, is_controller_name,
     "a domain-prefixed path such as example.com/gateway-controller"};
-const struct str_format schema_fmt_address_type = {
+static const struct str_format fmt_address_type = {
     "address type", 1, 253, is_address_type,
     "IPAddress, Hostname, NamedAddress or a domain-prefixed type such as "
     "example.com/type"};
-const struct str_format schema_fmt_address_value = {"address value", 0, 253, NULL,
+static const struct str_format fmt_address_value = {"address value", 0, 253, NULL,
                                                     NULL};
-const struct str_format schema_fmt_cors_origin = {
+static const struct str_format fmt_cors_origin = {
     "CORS origin", 1, 253, is_cors_origin,
     "'*' or http(s)://host[:port], where the host may be '*' or start with "
     "'*.'"};
-const struct str_format schema_fmt_label_value = {
+static const struct str_format fmt_label_value = {
     "label value", 0, 63, is_label_value,
     "empty, or letters, digits, '-', '_' and '.', starting and ending with a "
     "letter or digit"};
-const struct str_format schema_fmt_long_value = {"value", 0, 4096, NULL, NULL};
-const struct str_format schema_fmt_description = {"description", 0, 64, NULL, NULL};
-const struct str_format schema_fmt_well_known_ca = {
+static const struct str_format fmt_long_value = {"value", 0, 4096, NULL, NULL};
+static const struct str_format fmt_description = {"description", 0, 64, NULL, NULL};
+static const struct str_format fmt_well_known_ca = {
     "well-known CA set", 1, 253, is_well_known_ca,
     "System, or a domain-prefixed name such as example.com/bundle"};
-const struct str_format schema_fmt_uri = {
+static const struct str_format fmt_uri = {
     "absolute URI", 1, 253, is_absolute_uri,
     "a scheme followed by '://', such as spiffe://example.org/workload"};
 const struct str_format schema_fmt_grpc_service = {
@@ -486,3 +487,71 @@ const struct str_format schema_fmt_grpc_method = {
     "letters, digits and '_', not starting with a digit"};
 const struct str_format schema_fmt_request_path = {"path", 0, 1024, is_request_path,
                                                    PATH_CHARS_WORDS};
+
+/* The formats the field tables name (enum field_format in model.h). */
+const struct str_format *const schema_formats[FMT__COUNT] = {
+    [FMT_OBJECT_NAME] = &fmt_object_name,
+    [FMT_DNS_SUBDOMAIN] = &schema_fmt_dns_subdomain,
+    [FMT_DNS_LABEL] = &schema_fmt_dns_label,
+    [FMT_SECTION_NAME] = &fmt_section_name,
+    [FMT_HOSTNAME] = &schema_fmt_hostname,
+    [FMT_PRECISE_HOSTNAME] = &fmt_precise_hostname,
+    [FMT_NAMESPACE] = &fmt_namespace,
+    [FMT_GROUP] = &fmt_group,
+    [FMT_KIND] = &fmt_kind,
+    [FMT_HEADER_NAME] = &fmt_header_name,
+    [FMT_QUERY_NAME] = &fmt_query_name,
+    [FMT_HEADER_VALUE] = &fmt_header_value,
+    [FMT_QUERY_VALUE] = &fmt_query_value,
+    [FMT_PATH] = &fmt_path,
+    [FMT_DURATION] = &schema_fmt_duration,
+    [FMT_PROTOCOL] = &fmt_protocol,
+    [FMT_CONTROLLER_NAME] = &fmt_controller_name,
+    [FMT_ADDRESS_TYPE] = &fmt_address_type,
+    [FMT_ADDRESS_VALUE] = &fmt_address_value,
+    [FMT_CORS_ORIGIN] = &fmt_cors_origin,
+    [FMT_LABEL_VALUE] = &fmt_label_value,
+    [FMT_LONG_VALUE] = &fmt_long_value,
+    [FMT_DESCRIPTION] = &fmt_description,
+    [FMT_WELL_KNOWN_CA] = &fmt_well_known_ca,
+    [FMT_URI] = &fmt_uri,
+    [FMT_TEXT_1024] = &schema_fmt_text_1024,
+    [FMT_POLICY_HEADER] = &schema_fmt_policy_header,
+    [FMT_POLICY_PATH] = &schema_fmt_policy_path,
+    [FMT_REALM] = &schema_fmt_realm,
+    [FMT_REDIRECT_VALUE] = &schema_fmt_redirect_value,
+    [FMT_HTTP_URL] = &schema_fmt_http_url,
+    [FMT_PARAM_NAME] = &schema_fmt_param_name,
+    [FMT_CONTENT_TYPE] = &schema_fmt_content_type,
+    [FMT_COOKIE_NAME] = &schema_fmt_cookie_name,
+    [FMT_COOKIE_PATH] = &schema_fmt_cookie_path,
+    [FMT_BODY] = &schema_fmt_body,
+    [FMT_SECRET_KEY] = &schema_fmt_secret_key,
+    [FMT_TEST_CASE_NAME] = &schema_fmt_test_case_name,
+    [FMT_TEST_METHOD] = &schema_fmt_test_method,
+    [FMT_TEST_URL] = &schema_fmt_test_url,
+    [FMT_TEST_SNI] = &schema_fmt_test_sni,
+    [FMT_TEST_BACKEND] = &schema_fmt_test_backend,
+    [FMT_TEST_LOCATION] = &schema_fmt_test_location,
+};
+
+bool schema_string_ok(const char *v, const struct str_format *f)
+{
+    size_t len = strlen(v);
+
+    if (len == 0 && f->min > 0)
+        return false;
+    if (f->max && len > f->max && utf8_count(v, len) > f->max)
+        return false;
+    return !f->match || f->match(v);
+}
+
+bool schema_format_ok(enum field_format fmt, const char *v)
+{
+    return fmt == FMT_NONE || schema_string_ok(v, schema_formats[fmt]);
+}
+
+const char *schema_format_name(enum field_format fmt)
+{
+    return fmt == FMT_NONE ? NULL : schema_formats[fmt]->name;
+}

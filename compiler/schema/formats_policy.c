@@ -1,0 +1,142 @@
+/*
+ * The string formats of the gwc.dev policies (deploy/crds/, whose limits
+ * docs/policies.md gives field by field), named by the field tables.
+ */
+#include "schema_internal.h"
+
+#include "base/str.h"
+#include "base/url.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static bool is_policy_header_name(const char *s)
+{
+    if (!isalnum((unsigned char)*s))
+        return false;
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && *s != '-')
+            return false;
+    }
+    return true;
+}
+
+static bool is_request_path(const char *s)
+{
+    return *s == '/' && schema_path_char_error(s) == SIZE_MAX;
+}
+
+/* ^[ !#%-\[\]-~]*$: printable ASCII without '"', '$' and '\'. */
+static bool is_realm(const char *s)
+{
+    for (; *s; s++) {
+        if (*s < ' ' || *s > '~' || *s == '"' || *s == '$' || *s == '\\')
+            return false;
+    }
+    return true;
+}
+
+/* ^[!#%-~]+$: printable ASCII without space, '"' and '$'. */
+static bool is_redirect_value(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s <= ' ' || *s > '~' || *s == '"' || *s == '$')
+            return false;
+    }
+    return true;
+}
+
+static bool is_param_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !str_has_char("._~-", *s))
+            return false;
+    }
+    return true;
+}
+
+static bool is_content_type(const char *s)
+{
+    const char *slash = strchr(s, '/');
+
+    if (!slash || slash == s || !slash[1])
+        return false;
+    for (; *s && *s != ';'; s++) {
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+              str_has_char("!#$&^_.+-/", *s)))
+            return false;
+    }
+    if (!*s)
+        return true;
+    s++;
+    if (*s == ' ')
+        s++;
+    if (strncmp(s, "charset=", 8) != 0 || !s[8])
+        return false;
+    for (s += 8; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !str_has_char("._-", *s))
+            return false;
+    }
+    return true;
+}
+
+static bool is_cookie_path(const char *s)
+{
+    if (*s != '/')
+        return false;
+    for (; *s; s++) {
+        if (*s < '!' || *s > '~' || *s == ';')
+            return false;
+    }
+    return true;
+}
+
+const struct str_format schema_fmt_policy_header = {
+    "header name", 1, 128, is_policy_header_name,
+    "letters, digits and '-', starting with a letter or digit (nginx drops "
+    "other header names, underscores included)"};
+const struct str_format schema_fmt_policy_path = {
+    "path", 1, 1024, is_request_path, "a path starting with '/': " PATH_CHARS_WORDS};
+const struct str_format schema_fmt_realm = {
+    "realm", 0, 64, is_realm, "printable ASCII without '\"', '$' and '\\'"};
+const struct str_format schema_fmt_redirect_value = {
+    "value", 1, 1024, is_redirect_value, "printable ASCII without spaces, '\"' and '$'"};
+const struct str_format schema_fmt_http_url = {
+    "URL", 1, 2048, url_is_http,
+    "http(s)://host[:port][/path][?query] (a port from 1 to 65535, no user@) without "
+    "'$', quotes or spaces"};
+const struct str_format schema_fmt_param_name = {
+    "parameter name", 1, 64, is_param_name, "letters, digits and ._~-"};
+const struct str_format schema_fmt_content_type = {
+    "content type", 1, 128, is_content_type, "type/subtype[; charset=x] in lower case"};
+static bool is_token(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !str_has_char("!#$%&'*+-.^_`|~", *s))
+            return false;
+    }
+    return true;
+}
+
+const struct str_format schema_fmt_cookie_name = {
+    "cookie name", 1, 64, is_token, "letters, digits and !#$%&'*+-.^_`|~ only"};
+const struct str_format schema_fmt_cookie_path = {
+    "cookie path", 1, 1024, is_cookie_path, "'/' then printable ASCII without ';'"};
+const struct str_format schema_fmt_body = {"body", 0, 4096, NULL, NULL};
+static bool is_key(const char *s)
+{
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !str_has_char("-._", *s))
+            return false;
+    }
+    return true;
+}
+
+const struct str_format schema_fmt_secret_key = {
+    "key", 1, 253, is_key, "letters, digits and -._"};
