@@ -13,7 +13,8 @@ struct arena;
 
 struct compilation {
     struct arena *arena;
-    struct arena *tree; /* the YAML nodes (load/), NULL once dropped */
+    struct arena *tree; /* YAML nodes (load/) and validation's scratch;
+                          NULL once dropped */
     struct source_table sources;
     struct diag_sink diags;
 };

@@ -70,7 +70,7 @@ static void check_addresses(struct schema *s, const struct gateway *g)
     size_t i;
 
     schema_check_count(s, g->spec_src, "addresses", g->n_addresses, 0, 16);
-    schema_seen_init(&values, s->c->arena, g->n_addresses, false);
+    schema_seen_init(&values, s->c->tree, g->n_addresses, false);
     for (i = 0; i < g->n_addresses; i++) {
         const struct gateway_address *a = &g->addresses[i];
 
@@ -120,7 +120,7 @@ static void check_per_port(struct schema *s, const struct frontend_tls *f)
     size_t i;
 
     schema_check_count(s, f->src, "perPort", f->n_per_port, 0, 64);
-    schema_seen_init(&ports, s->c->arena, f->n_per_port, false);
+    schema_seen_init(&ports, s->c->tree, f->n_per_port, false);
     for (i = 0; i < f->n_per_port; i++) {
         const struct tls_port_config *p = &f->per_port[i];
         const struct ynode *at = schema_field_node(p->src, "port");

@@ -196,7 +196,7 @@ static void check_cidrs(struct schema *s, const struct ynode *map, const char *k
     size_t i;
 
     schema_check_count(s, map, key, n, 0, max);
-    schema_seen_init(&seen, s->c->arena, n, false);
+    schema_seen_init(&seen, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct ynode *at = schema_string_item(map, key, i);
         struct cidr c;
@@ -369,7 +369,7 @@ static void check_error_responses(struct schema *s, const struct client_policy *
 
     schema_check_count(s, p->spec_src, "errorResponses", p->n_error_responses, 0,
                        16);
-    schema_seen_init(&seen, s->c->arena, 16 * p->n_error_responses, false);
+    schema_seen_init(&seen, s->c->tree, 16 * p->n_error_responses, false);
     for (i = 0; i < p->n_error_responses; i++) {
         const struct error_response *e = &p->error_responses[i];
         int given;
