@@ -4,6 +4,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,13 @@
 struct block {
     struct block *prev;
     size_t used, cap;
+    bool reused; /* not fresh from the system: clear what is handed out */
     max_align_t data[];
 };
 
 struct arena {
     struct block *head;
+    struct block *spare; /* adopted blocks, served before new ones */
     size_t block_size;
     size_t total;
 };
@@ -93,6 +96,7 @@ static struct block *block_new(size_t cap)
     b->prev = NULL;
     b->used = 0;
     b->cap = bytes - sizeof(struct block);
+    b->reused = false;
     return b;
 }
 
@@ -111,6 +115,7 @@ struct arena *arena_create(size_t block_size)
         block_size = 1024; /* debug blocks hold only pointers */
     a->block_size = block_size;
     a->head = block_new(block_size);
+    a->spare = NULL;
     a->total = 0;
     return a;
 }
@@ -126,18 +131,51 @@ static void debug_free(struct block *b)
     }
 }
 
-void arena_destroy(struct arena *a)
+/* A block and, in the debug build, the objects it lists. */
+static void block_release(struct block *b)
+{
+    if (ARENA_DEBUG)
+        debug_free(b);
+    block_free(b);
+}
+
+static void free_chain(struct block *b)
+{
+    struct block *prev;
+
+    for (; b; b = prev) {
+        prev = b->prev;
+        block_release(b);
+    }
+}
+
+void arena_adopt(struct arena *dst, struct arena *src)
 {
     struct block *b, *prev;
 
+    for (b = src->head; b; b = prev) {
+        prev = b->prev;
+        /* The debug build frees the objects, so a use after the drop is
+         * caught. */
+        if (ARENA_DEBUG || b->cap < dst->block_size) {
+            block_release(b);
+            continue;
+        }
+        b->used = 0;
+        b->reused = true;
+        b->prev = dst->spare;
+        dst->spare = b;
+    }
+    free_chain(src->spare);
+    free(src);
+}
+
+void arena_destroy(struct arena *a)
+{
     if (!a)
         return;
-    for (b = a->head; b; b = prev) {
-        prev = b->prev;
-        if (ARENA_DEBUG)
-            debug_free(b);
-        block_free(b);
-    }
+    free_chain(a->head);
+    free_chain(a->spare);
     free(a);
 }
 
@@ -182,13 +220,19 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
     } else {
         size_t off = (b->used + align - 1) & ~(align - 1);
         if (off > b->cap || size > b->cap - off) {
-            struct block *fresh = block_new(a->block_size);
+            struct block *fresh = a->spare;
+            if (fresh)
+                a->spare = fresh->prev;
+            else
+                fresh = block_new(a->block_size);
             fresh->prev = b;
             a->head = b = fresh;
             off = 0;
         }
         b->used = off + size;
         p = (unsigned char *)b->data + off;
+        if (b->reused)
+            memset(p, 0, size);
     }
     return p;
 }

@@ -14,6 +14,10 @@ struct arena;
 
 struct arena *arena_create(size_t block_size);
 void arena_destroy(struct arena *a);
+/* Destroys src and gives its memory to dst, which serves later requests
+ * from it before asking the system for more (cleared as it is reused).
+ * Nothing src handed out may be used afterwards. */
+void arena_adopt(struct arena *dst, struct arena *src);
 
 /* Zeroed memory aligned to 'align' (a power of two). */
 void *arena_alloc(struct arena *a, size_t size, size_t align);

@@ -84,7 +84,10 @@ void cli_validate_inputs(struct compilation *c, const struct options *o, struct 
 void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
                       const char *socket_dir, struct plan_options *po);
 /* compile without its files: plans and renders the configuration into
- * memory.  False, with a diagnostic, when it cannot be rendered. */
+ * memory.  False, with a diagnostic, when it cannot be rendered.  Unless
+ * the input has RoutingTests (which read the trees after planning), the
+ * YAML trees end first (compilation_drop_tree()) and the plan reuses their
+ * memory. */
 bool cli_render(struct compilation *c, const struct options *o,
                 const struct controller *ctl, struct plan *plan,
                 struct emit_output *eo);

@@ -90,9 +90,8 @@ static void junit_subjects(struct compilation *c, const struct model *m,
 
     for (i = 0; i < m->inputs.n; i++) {
         const struct model_input *in = m->inputs.v[i];
-        struct src_loc loc = ynode_loc(c, in->src);
-        v[i].file = loc.file;
-        v[i].offset = loc.offset;
+        v[i].file = in->loc.file;
+        v[i].offset = in->loc.offset;
         v[i].name = in->label;
     }
     ro->subjects = v;

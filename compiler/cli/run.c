@@ -274,6 +274,10 @@ bool cli_render(struct compilation *c, const struct options *o,
     struct plan_options po;
 
     cli_plan_options(o, port_map, socket_dir, &po);
+    /* Planning needs the model's values, not the YAML positions: the plan
+     * reuses the trees' memory.  RoutingTests read them after planning. */
+    if (ctl->model->objects[KIND_ROUTING_TEST].n == 0)
+        compilation_drop_tree(c);
     plan_build(c, ctl, &po, plan);
     if (plan->uses_socket_dir && !o->socket_dir &&
         cli_socket_dir_problem(socket_dir)) {

@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IGNORE_ANNOTATION "gwc.dev/ignore"
-
 /* A mapping of the input, from its position to the next one's in the same
  * file, and the codes its annotation silences (NULL: none). */
 struct span {
@@ -44,7 +42,7 @@ static const bool *parse_ignore(struct compilation *c, const struct ynode *v)
     if (v->kind != YNODE_SCALAR || v->scalar != YSCALAR_STRING) {
         diag_report(&c->diags, DIAG_IGNORE_ANNOTATION, ynode_loc(c, v), NULL,
                     model_path(c, v), "%s must be a string of codes such as "
-                    "\"GW0605,GW0401\"", IGNORE_ANNOTATION);
+                    "\"GW0605,GW0401\"", MODEL_IGNORE_ANNOTATION);
         return NULL;
     }
     for (p = v->text; *p;) {
@@ -145,14 +143,10 @@ void cli_silence(struct compilation *c, const struct options *o, const struct mo
         spans = ARENA_NEW_ARRAY(c->arena, struct span, m->inputs.n + 1);
         for (i = 0; i < m->inputs.n; i++) {
             const struct model_input *in = m->inputs.v[i];
-            const struct ynode *meta = ynode_get(in->src, "metadata");
-            const struct ynode *v = ynode_get(ynode_get(meta, "annotations"),
-                                              IGNORE_ANNOTATION);
-            struct src_loc loc = ynode_loc(c, in->src);
 
-            spans[n].file = loc.file;
-            spans[n].offset = loc.offset;
-            spans[n].ignore = v && in->label ? parse_ignore(c, v) : NULL;
+            spans[n].file = in->loc.file;
+            spans[n].offset = in->loc.offset;
+            spans[n].ignore = in->ignore ? parse_ignore(c, in->ignore) : NULL;
             n++;
         }
         qsort(spans, n, sizeof(*spans), cmp_spans);

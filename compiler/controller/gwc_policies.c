@@ -600,7 +600,7 @@ static void merge_client(struct policy_effective *e, const struct gwc_policy *gp
         e->reject_status = p->request_limits.reject_status_code;
     if (p->hsts.src)
         e->hsts = &p->hsts;
-    if (ynode_get(p->spec_src, "errorResponses")) {
+    if (p->error_responses) {
         e->errors = p->error_responses;
         e->n_errors = p->n_error_responses;
         e->errors_from = gp;

@@ -326,6 +326,22 @@ uint32_t ynode_file(const struct ynode *n)
     return n->file;
 }
 
+const struct ynode *ynode_keep(struct arena *a, const struct ynode *n)
+{
+    struct ynode *copy;
+
+    if (!n)
+        return NULL;
+    copy = ARENA_NEW(a, struct ynode);
+    *copy = *n;
+    if (n->kind != YNODE_SCALAR) {
+        copy->n = 0;
+        copy->items = NULL;
+    }
+    copy->parent = ynode_keep(a, n->parent);
+    return copy;
+}
+
 struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n)
 {
     if (!n) {

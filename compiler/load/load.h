@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arena;
 struct compilation;
 struct strbuf;
 
@@ -125,6 +126,11 @@ const char *ynode_type_name(const struct ynode *n);
 void ynode_path(const struct ynode *n, struct strbuf *out);
 /* The file a node was read from. */
 uint32_t ynode_file(const struct ynode *n);
+/* A copy of n, in the arena a, that outlives the trees
+ * (compilation_drop_tree()): its kind, value (a scalar's text lives in the
+ * compilation's arena), position and field path, without its children.
+ * For the few nodes read after planning. */
+const struct ynode *ynode_keep(struct arena *a, const struct ynode *n);
 /* The user position of a node, and of the key of a mapping value. */
 struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n);
 struct src_loc ynode_key_loc(const struct compilation *c,

@@ -60,7 +60,7 @@ static void push_scratch(struct builder *b, struct ynode *n)
 static struct ynode *new_node(struct builder *b, enum ynode_kind kind,
                               yaml_mark_t m)
 {
-    struct ynode *n = ARENA_NEW(b->c->arena, struct ynode);
+    struct ynode *n = ARENA_NEW(b->c->tree, struct ynode);
 
     n->kind = (uint8_t)kind;
     n->file = b->file; /* kept by a root; attach() reuses the field */
@@ -205,7 +205,7 @@ static bool close_container(struct builder *b)
 
     n->n = (uint32_t)count;
     if (count) {
-        n->items = ARENA_NEW_ARRAY(b->c->arena, struct ynode *, count);
+        n->items = ARENA_NEW_ARRAY(b->c->tree, struct ynode *, count);
         memcpy(n->items, b->scratch + f->first_child, count * sizeof(*n->items));
     }
     b->n_scratch = f->first_child;
@@ -309,7 +309,7 @@ static void finish_document(struct builder *b, struct ydoc_list *out,
 
     if (!root || (root->kind == YNODE_SCALAR && root->scalar == YSCALAR_NULL))
         return; /* empty document: comments only, or a stray "---" */
-    ARENA_GROW(b->c->arena, struct ydoc, out->v, out->n, out->cap, 64);
+    ARENA_GROW(b->c->tree, struct ydoc, out->v, out->n, out->cap, 64);
     out->v[out->n].root = root;
     out->v[out->n].file = b->file;
     out->v[out->n].index = index;
@@ -343,7 +343,7 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
     uint32_t doc_index = 0;
     bool ok = true, done = false;
 
-    strhash_init(&b.keys, c->arena);
+    strhash_init(&b.keys, c->tree);
     if (!yaml_parser_initialize(&parser))
         arena_die_oom(sizeof(parser));
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);

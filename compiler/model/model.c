@@ -376,7 +376,12 @@ static void add_input(struct builder *b, const struct ynode *root, const char *l
 {
     struct model_input *in = ARENA_NEW(b->c->arena, struct model_input);
 
-    in->src = root;
+    in->loc = ynode_loc(b->c, root);
+    if (label)
+        in->ignore = ynode_keep(b->c->arena,
+                                ynode_get(ynode_get(ynode_get(root, "metadata"),
+                                                    "annotations"),
+                                          MODEL_IGNORE_ANNOTATION));
     in->label = label;
     ptrvec_push(b->c->arena, &b->m->inputs, in);
 }

@@ -720,7 +720,7 @@ struct external_auth_policy {
     const struct ynode *src;
     struct backend_object_ref backend_ref;
     const char *url, *path, *method;
-    const char **request_headers;
+    const char **request_headers; /* NULL when absent, never when listed */
     size_t n_request_headers;
     struct http_header *set_request_headers;
     size_t n_set_request_headers;
@@ -971,8 +971,14 @@ struct routing_test {
 
 /* A mapping of the input that may be an object: a document or an item of
  * a kind: List, whatever its kind (gwc decodes some kinds, not all). */
+/* The annotation that silences diagnostics inside its object. */
+#define MODEL_IGNORE_ANNOTATION "gwc.dev/ignore"
+
 struct model_input {
-    const struct ynode *src;
+    struct src_loc loc; /* of its mapping */
+    /* Its gwc.dev/ignore annotation (ynode_keep(): it outlives the trees),
+     * or NULL. */
+    const struct ynode *ignore;
     /* "HTTPRoute default/shop", "Deployment web"; NULL when the mapping is
      * no object (no apiVersion or kind) or a List. */
     const char *label;

@@ -5,6 +5,11 @@
  * dispatch maps encode, upstreams, splits, certificates.  emit/ only prints
  * it; it never sees YAML or the model.
  *
+ * The YAML trees may be gone by the time the plan is built (`gwc compile`
+ * drops them to reuse their memory unless RoutingTests need them): a model
+ * `src` field may be tested against NULL here and in what the controller
+ * answers the planner, never followed.
+ *
  * Strings in the plan are data, not config text.  Where nginx must expand a
  * variable, the value is a struct plan_text: literal parts and variable
  * names kept apart, so the emitter quotes the literals and nothing a user

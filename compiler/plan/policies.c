@@ -214,7 +214,7 @@ static struct plan_auth *auth_location(struct planner *p, const struct server_ct
         a->path = e->path ? e->path : "/";
     }
     a->method = str_eq(e->method, "GET") ? NULL : e->method;
-    a->pass_all_headers = !ynode_get(e->src, "requestHeaders");
+    a->pass_all_headers = !e->request_headers;
     a->request_headers = e->request_headers;
     a->n_request_headers = e->n_request_headers;
     a->request_header_vars = ARENA_NEW_ARRAY(p->a, const char *, e->n_request_headers + 1);

@@ -118,7 +118,7 @@ static void check_header_filter(struct schema *s, const struct header_filter *h)
     struct seen names;
     size_t i;
 
-    schema_seen_init(&names, s->c->arena, h->n_set + h->n_add + h->n_remove, true);
+    schema_seen_init(&names, s->c->tree, h->n_set + h->n_add + h->n_remove, true);
     check_header_list(s, h->set, h->n_set, &names);
     check_header_list(s, h->add, h->n_add, &names);
     for (i = 0; i < h->n_remove; i++) {

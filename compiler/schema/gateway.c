@@ -54,7 +54,7 @@ static void check_addresses(struct schema *s, const struct gateway *g)
     struct seen values;
     size_t i;
 
-    schema_seen_init(&values, s->c->arena, g->n_addresses, false);
+    schema_seen_init(&values, s->c->tree, g->n_addresses, false);
     for (i = 0; i < g->n_addresses; i++) {
         const struct gateway_address *a = &g->addresses[i];
 
@@ -79,7 +79,7 @@ static void check_per_port(struct schema *s, const struct frontend_tls *f)
     struct seen ports;
     size_t i;
 
-    schema_seen_init(&ports, s->c->arena, f->n_per_port, false);
+    schema_seen_init(&ports, s->c->tree, f->n_per_port, false);
     for (i = 0; i < f->n_per_port; i++) {
         const struct tls_port_config *p = &f->per_port[i];
         const struct ynode *at = schema_field_node(p->src, "port");

@@ -51,7 +51,7 @@ static void check_cidrs(struct schema *s, const struct ynode *map, const char *k
     struct seen seen;
     size_t i;
 
-    schema_seen_init(&seen, s->c->arena, n, false);
+    schema_seen_init(&seen, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct ynode *at = schema_string_item(map, key, i);
         struct cidr c;
@@ -187,7 +187,7 @@ static void check_error_responses(struct schema *s, const struct client_policy *
     struct seen seen;
     size_t i, j;
 
-    schema_seen_init(&seen, s->c->arena, 16 * p->n_error_responses, false);
+    schema_seen_init(&seen, s->c->tree, 16 * p->n_error_responses, false);
     for (i = 0; i < p->n_error_responses; i++) {
         const struct error_response *e = &p->error_responses[i];
         int given;

@@ -91,7 +91,7 @@ void schema_check_value_matches(struct schema *s, const char *key,
     struct seen names;
     size_t i;
 
-    schema_seen_init(&names, s->c->arena, n, false);
+    schema_seen_init(&names, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct value_match *m = &v[i];
         const struct ynode *name_at = schema_field_node(m->src, "name");
@@ -259,7 +259,7 @@ static void check_retry(struct schema *s, const struct route_retry *r)
 
     if (!r->src)
         return;
-    schema_seen_init(&codes, s->c->arena, r->n_codes, false);
+    schema_seen_init(&codes, s->c->tree, r->n_codes, false);
     for (i = 0; i < r->n_codes; i++) {
         const struct ynode *at = ynode_item(r->src, "codes", i);
         const struct seen_slot *first;

@@ -88,7 +88,7 @@ static void check_names(struct schema *s, const struct listener *v, size_t n)
     struct seen names;
     size_t i;
 
-    schema_seen_init(&names, s->c->arena, n, false);
+    schema_seen_init(&names, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct ynode *at = schema_field_node(v[i].src, "name");
         const struct seen_slot *first;
@@ -113,7 +113,7 @@ static void check_combinations(struct schema *s, const struct listener *v,
     struct seen combos;
     size_t i;
 
-    schema_seen_init(&combos, s->c->arena, n, false);
+    schema_seen_init(&combos, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct listener *l = &v[i];
         const struct seen_slot *first;

@@ -54,8 +54,8 @@ void schema_check_distinct_sections(struct schema *s, enum diag_code code,
 
     if (n < 2)
         return;
-    schema_seen_init(&targets, s->c->arena, n, false);
-    schema_seen_init(&pairs, s->c->arena, n, false);
+    schema_seen_init(&targets, s->c->tree, n, false);
+    schema_seen_init(&pairs, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct seen_slot *first =
             schema_seen_add(&targets, v[i].key, v[i].at, i);

@@ -124,7 +124,7 @@ static void check_rule_names(struct schema *s, const struct route *r)
     struct seen names;
     size_t i;
 
-    schema_seen_init(&names, s->c->arena, r->n_rules, false);
+    schema_seen_init(&names, s->c->tree, r->n_rules, false);
     for (i = 0; i < r->n_rules; i++) {
         const struct route_rule *rule = &r->rules[i];
         const struct ynode *at = schema_field_node(rule->src, "name");

@@ -196,7 +196,8 @@ struct seen {
     bool on;             /* off for fewer than two items */
 };
 
-/* Room for n keys. */
+/* Room for n keys, in a: the trees' arena (c->tree), since the table is
+ * scratch of validation, dead with the trees. */
 void schema_seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case);
 /* The earlier slot with an equal key, or NULL after recording this one. */
 const struct seen_slot *schema_seen_add(struct seen *t, const char *key,

@@ -57,7 +57,7 @@ void schema_check_set(struct schema *s, const struct ynode *map, const char *key
 
     if (n < 2)
         return;
-    schema_seen_init(&t, s->c->arena, n, false);
+    schema_seen_init(&t, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct ynode *item = schema_string_item(map, key, i);
         const struct seen_slot *first;

@@ -42,6 +42,29 @@ START_TEST(arena_memory_is_zeroed_and_aligned)
 }
 END_TEST
 
+START_TEST(arena_adopted_memory_is_reused_zeroed)
+{
+    struct arena *a = arena_create(4096), *b = arena_create(4096);
+    unsigned char *p;
+    size_t before, i;
+    int k;
+
+    /* Fill b with non-zero bytes over several blocks, then hand it to a. */
+    for (k = 0; k < 10; k++)
+        memset(arena_alloc(b, 900, 1), 0xff, 900);
+    arena_adopt(a, b);
+    before = arena_used(a);
+    for (k = 0; k < 20; k++) {
+        p = arena_alloc(a, 900, 1);
+        for (i = 0; i < 900; i++)
+            ck_assert_uint_eq(p[i], 0);
+        memset(p, 0xee, 900);
+    }
+    ck_assert_uint_eq(arena_used(a), before + 20 * 900);
+    arena_destroy(a);
+}
+END_TEST
+
 START_TEST(arena_strings)
 {
     struct arena *a = arena_create(0);
@@ -600,6 +623,7 @@ static Suite *base_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, arena_memory_is_zeroed_and_aligned);
+    tcase_add_test(tc, arena_adopted_memory_is_reused_zeroed);
     tcase_add_test(tc, arena_strings);
     tcase_add_test(tc, strbuf_grows_and_keeps_invariants);
     tcase_add_test(tc, strbuf_detach_hands_over);

@@ -64,6 +64,44 @@ START_TEST(tree_keeps_positions_parents_and_paths)
 }
 END_TEST
 
+/* The sanitizer build frees the trees at the drop: a kept node that still
+ * pointed into them would fail there. */
+START_TEST(kept_nodes_outlive_the_trees)
+{
+    struct fixture f;
+    const struct ynode *kept, *list;
+    struct strbuf path = STRBUF_INIT;
+    struct src_loc loc, before;
+
+    load(&f, "kind: HTTPRoute\nspec:\n  rules:\n  - backendRefs:\n    - name: a\n      port: 80\n");
+    ck_assert(f.ok);
+    list = ynode_get(ynode_get(f.docs.v[0].root, "spec"), "rules");
+    before = ynode_loc(&f.c, ynode_get(list->items[0], "backendRefs"));
+    kept = ynode_keep(f.c.arena, ynode_get(ynode_get(list->items[0], "backendRefs")->items[0],
+                                           "port"));
+    list = ynode_keep(f.c.arena, ynode_get(list->items[0], "backendRefs"));
+    compilation_drop_tree(&f.c);
+    ck_assert_str_eq(kept->text, "80");
+    ck_assert_int_eq(kept->scalar, YSCALAR_INT);
+    ynode_path(kept, &path);
+    ck_assert_str_eq(path.buf, "spec.rules[0].backendRefs[0].port");
+    loc = ynode_loc(&f.c, kept);
+    ck_assert_uint_eq(loc.line, 6);
+    ck_assert_uint_eq(loc.col, 13);
+    loc = ynode_key_loc(&f.c, kept);
+    ck_assert_uint_eq(loc.line, 6);
+    ck_assert_uint_eq(loc.col, 7);
+    /* A kept container has its position, not its children. */
+    ck_assert_int_eq(list->kind, YNODE_SEQ);
+    ck_assert_uint_eq(list->n, 0);
+    loc = ynode_loc(&f.c, list);
+    ck_assert_uint_eq(loc.line, before.line);
+    ck_assert_uint_eq(loc.col, before.col);
+    strbuf_release(&path);
+    done(&f);
+}
+END_TEST
+
 START_TEST(path_quotes_keys_that_are_not_identifiers)
 {
     struct fixture f;
@@ -312,6 +350,7 @@ static Suite *load_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, tree_keeps_positions_parents_and_paths);
+    tcase_add_test(tc, kept_nodes_outlive_the_trees);
     tcase_add_test(tc, path_quotes_keys_that_are_not_identifiers);
     tcase_add_test(tc, multi_document_streams_skip_empty_documents);
     tcase_add_test(tc, scalars_resolve_as_yaml_1_1);
