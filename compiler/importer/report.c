@@ -97,14 +97,15 @@ struct diag *imp_report_in_scalar(struct imp *im, const char *label,
 /* An annotation, or a key of a ConfigMap's data: shown at its key. */
 static bool keyed(const struct ynode *at, const struct ynode *annotations)
 {
-    const struct ynode *map = at->parent;
+    const struct ynode *map = at->parent, *kind;
 
     if (!map)
         return false;
-    return map == annotations ||
-           (map->key && str_eq(map->key, "data") && map->parent &&
-            !map->parent->parent &&
-            str_eq(imp_crd_text(ynode_get(map->parent, "kind")), "ConfigMap"));
+    if (map == annotations)
+        return true;
+    kind = map->parent ? ynode_get(map->parent, "kind") : NULL;
+    return kind && map->key && str_eq(map->key, "data") && !map->parent->parent &&
+           kind->kind == YNODE_SCALAR && str_eq(kind->text, "ConfigMap");
 }
 
 struct diag *imp_report_vat(struct imp *im, const char *label,

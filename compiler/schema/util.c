@@ -365,28 +365,6 @@ static bool is_grpc_method(const char *s)
     return is_ident(s, strlen(s));
 }
 
-/* ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$ */
-static bool is_hex(char ch)
-{
-    return is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-}
-
-size_t schema_path_char_error(const char *s)
-{
-    const char *p;
-
-    for (p = s; *p; p++) {
-        if (*p == '%') {
-            if (!is_hex(p[1]) || !is_hex(p[2]))
-                return (size_t)(p - s);
-            p += 2;
-        } else if (!is_alnum(*p) && !str_has_char("-/._~!$&'()*+,;=:@", *p)) {
-            return (size_t)(p - s);
-        }
-    }
-    return SIZE_MAX;
-}
-
 static bool is_request_path(const char *s)
 {
     return *s && schema_path_char_error(s) == SIZE_MAX;
