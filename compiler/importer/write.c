@@ -353,6 +353,10 @@ static void gateway(struct writer *w, const struct o_gateway *g)
         gateway_amended(w, g);
         return;
     }
+    /* Made for routes that were all left out: a Gateway without listeners
+     * is one the API server refuses, and serves nothing. */
+    if (!g->listeners.n && !g->sets.n)
+        return;
     d = object_annotated(w, GW_V1, "Gateway", g->namespace, g->name,
                          &g->annotations, &g->origins);
     spec = doc_put(w->a, d, "spec", doc_map(w->a));

@@ -109,19 +109,55 @@ static void star_alone(struct imp *im, const struct ing *ing, const char *key,
     *n = 1;
 }
 
-static void origins(struct imp *im, const struct ing *ing, struct o_cors *c)
+/* ingress-nginx also takes empty host labels ("https://example.com."),
+ * which Gateway API's CORS filter refuses. */
+static bool labels_filled(const char *o)
+{
+    const char *host = strstr(o, "://");
+
+    if (!host)
+        return true; /* "*" */
+    host += 3;
+    if (strncmp(host, "*.", 2) == 0)
+        host += 2;
+    return *host != '.' && !strstr(host, "..") && !strstr(host, ".:") &&
+           host[strlen(host) - 1] != '.';
+}
+
+/* False when every origin given is one Gateway API cannot take: then CORS
+ * is left out, which lets no other origin in, rather than widened to "*". */
+static bool origins(struct imp *im, const struct ing *ing, struct o_cors *c)
 {
     static const char *const any[] = {"*"};
     const char *v = ing->cfg.cors_allow_origin;
+    size_t i, kept = 0, taken;
 
     if (v)
         c->origins = filter(im, ing, "cors-allow-origin", v, origin_ok,
                             &c->n_origins);
+    taken = c->n_origins;
+    for (i = 0; i < c->n_origins; i++) {
+        if (labels_filled(c->origins[i]))
+            c->origins[kept++] = c->origins[i];
+        else
+            nx_report_annotation(im, ing, "cors-allow-origin", DIAG_IMPORT_BAD_VALUE,
+                                 "'%s' has an empty host label, which Gateway "
+                                 "API's CORS filter does not take; left out",
+                                 c->origins[i]);
+    }
+    c->n_origins = kept;
+    if (taken && !kept) {
+        nx_report_annotation(im, ing, "cors-allow-origin", DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: no origin left; CORS is left out, "
+                             "so browsers let no other origin read the answers");
+        return false;
+    }
     star_alone(im, ing, "cors-allow-origin", &c->origins, &c->n_origins);
     if (!c->n_origins) {
         c->origins = copy(im, any, 1);
         c->n_origins = 1;
     }
+    return true;
 }
 
 /*
@@ -157,7 +193,8 @@ void nx_cors_feature(struct imp *im, struct ing *ing)
         return;
     }
     c = ARENA_NEW(im->a, struct o_cors);
-    origins(im, ing, c);
+    if (!origins(im, ing, c))
+        return;
     if (cfg->cors_allow_methods)
         c->methods = filter(im, ing, "cors-allow-methods", cfg->cors_allow_methods,
                             method_ok, &c->n_methods);
