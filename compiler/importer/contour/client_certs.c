@@ -83,6 +83,19 @@ void ct_client_certs_ask(struct imp *im, struct ct_vhost *v, struct o_gateway *g
         imp_client_cert_ask(im, gw, v->https ? v->https : "", v->cc);
 }
 
+void ct_client_certs_behind_termination(struct imp *im, struct ct_vhost *v)
+{
+    if (!v->cc || v->denied || !v->terminate)
+        return;
+    ct_report(im, &v->cc->src, v->cc->at, DIAG_IMPORT_FAIL_CLOSED,
+              "access control not converted exactly: client certificates for "
+              "the tcpproxy of host '%s', behind TLS termination, are not "
+              "converted; its connections are not served instead of being "
+              "served without them",
+              *v->host ? v->host : "*");
+    v->denied = true;
+}
+
 void ct_client_certs_refused(struct imp *im, struct ct_vhost *v)
 {
     if (!v->cc || v->denied || !v->cc->refused)

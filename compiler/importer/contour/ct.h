@@ -188,6 +188,9 @@ void ct_client_validation(struct imp *im, struct ct_proxy_ctx *x,
                           const struct ynode *cv);
 void ct_client_certs_ask(struct imp *im, struct ct_vhost *v, struct o_gateway *gw);
 void ct_client_certs_refused(struct imp *im, struct ct_vhost *v);
+/* A tcpproxy behind TLS termination with clientValidation: the TLSRoute
+ * would serve it without client certificates, so the host is denied. */
+void ct_client_certs_behind_termination(struct imp *im, struct ct_vhost *v);
 const struct o_filters *ct_client_certs_filters(struct imp *im, const struct ct_vhost *v,
                                                 const struct o_filters *f);
 /* Every route of the proxy x->o, into x->vh. */

@@ -188,6 +188,7 @@ static void vhost_listeners(struct imp *im, struct ct_vhost *v)
 {
     struct o_gateway *gw = imp_gateway_for(im, "contour");
 
+    ct_client_certs_behind_termination(im, v);
     if ((v->passthrough || v->terminate) && v->tls_backends.n && !v->denied)
         v->tls = listener(im, gw, v, "TLS", v->terminate ? v->secret : NULL);
     if (!v->routes.n)
