@@ -64,6 +64,10 @@ struct ann_spec {
 #define NO_C(n, why) {n, AT_NO, F_CANARY, 0, NULL, 0, 0, why, NULL}
 #define DENY(n, why) {n, AT_NO, F_DENY, 0, NULL, 0, 0, why, NULL}
 #define ACCESS(n, f, alpha) {n, AT_STRING, F_DENY, CFG(f), alpha, 0, 0, NULL, NULL}
+/* Read on canaries too: ingress-nginx takes a host's client certificates
+ * from the first Ingress of the host that sets them, canary or not. */
+#define ACCESS_C(n, f, alpha)                                                  \
+    {n, AT_STRING, F_DENY | F_CANARY, CFG(f), alpha, 0, 0, NULL, NULL}
 #define APPROX(n, why) {n, AT_NO, F_APPROX, 0, NULL, 0, 0, why, NULL}
 #define ALPHA_CIDRS ".:/, "
 #define NOOP(n, value, why) {n, AT_NO, 0, 0, NULL, 0, 0, why, value}
@@ -116,11 +120,11 @@ static const struct ann_spec specs[] = {
          "imported"),
     APPROX("auth-tls-error-page", "a missing or invalid client certificate "
            "closes the connection (Gateway API) instead of showing this page"),
-    ACCESS("auth-tls-match-cn", auth_tls_match_cn, ALPHA_REGEX "=, "),
+    ACCESS_C("auth-tls-match-cn", auth_tls_match_cn, ALPHA_REGEX "=, "),
     BOOL("auth-tls-pass-certificate-to-upstream", auth_tls_pass_certificate, 0),
-    ACCESS("auth-tls-secret", auth_tls_secret, ALPHA_BASIC),
-    ACCESS("auth-tls-verify-client", auth_tls_verify_client, "_"),
-    INT("auth-tls-verify-depth", auth_tls_verify_depth, 0, 2147483647, 0),
+    ACCESS_C("auth-tls-secret", auth_tls_secret, ALPHA_BASIC),
+    ACCESS_C("auth-tls-verify-client", auth_tls_verify_client, "_"),
+    INT("auth-tls-verify-depth", auth_tls_verify_depth, 0, 2147483647, F_CANARY),
     ACCESS("auth-type", auth_type, ""),
     ACCESS("auth-url", auth_url, ALPHA_URL "$"),
     STR("backend-protocol", backend_protocol, "_", 0),

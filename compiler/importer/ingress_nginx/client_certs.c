@@ -35,20 +35,30 @@ struct host_cert {
     const char *why; /* not converted: why (fail closed) */
 };
 
-/* The Ingresses with a path on g, each once, in the order of g's paths. */
+static void add_once(struct imp *im, struct index *seen, struct ing *ing,
+                     struct ptrvec *out)
+{
+    const char *key = arena_printf(im->a, "%s/%s", ing->namespace,
+                                   ing->src->obj.meta.name);
+
+    if (!imp_index_get(seen, key)) {
+        imp_index_put(im->a, seen, key, ing);
+        ptrvec_push(im->a, out, ing);
+    }
+}
+
+/* The Ingresses with a path on g, canaries included, each once, in the
+ * order of g's paths. */
 static void ingresses_of(struct imp *im, const struct host_group *g, struct ptrvec *out)
 {
     struct index seen = {0};
     size_t i;
 
     for (i = 0; i < g->locations.n; i++) {
-        struct ing *ing = ((const struct location *)g->locations.v[i])->ing;
-        const char *key = arena_printf(im->a, "%s/%s", ing->namespace,
-                                       ing->src->obj.meta.name);
-        if (!imp_index_get(&seen, key)) {
-            imp_index_put(im->a, &seen, key, ing);
-            ptrvec_push(im->a, out, ing);
-        }
+        const struct location *l = g->locations.v[i];
+        add_once(im, &seen, l->ing, out);
+        if (l->canary)
+            add_once(im, &seen, l->canary, out);
     }
 }
 
@@ -124,7 +134,9 @@ static void plain_http(struct imp *im, const struct host_cert *hc)
 
     for (i = 0; i < hc->ings.n; i++) {
         const struct ing *ing = hc->ings.v[i];
-        if (ing->feat.ssl_redirect || ing->feat.force_ssl_redirect)
+        /* A canary's plain-HTTP paths are its main Ingress's. */
+        if (ing->feat.ssl_redirect || ing->feat.force_ssl_redirect ||
+            ing->cfg.canary == TRI_TRUE)
             continue;
         nx_report_node(im, ing,
                        nx_report_annotation_node(ing, "ssl-redirect")

@@ -245,6 +245,22 @@ static const struct o_client_address *address(struct imp *im,
                              "use-forwarded-headers), then import again");
         return NULL;
     }
+    if (im->o->shared_gateway) {
+        /* The Gateway also serves routes this import does not own: a
+         * Gateway-wide trust in the header would let their clients forge
+         * the address their allow lists judge. */
+        address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
+                       arena_printf(im->a,
+                                    "not converted: --gateway %s may serve routes "
+                                    "this import does not own, and trusting "
+                                    "forwarded headers on the whole Gateway would "
+                                    "let their clients choose the address their "
+                                    "allow lists judge; write the ClientPolicy "
+                                    "for that Gateway by hand, with the proxies' "
+                                    "addresses as trustedProxies",
+                                    im->o->shared_gateway));
+        return NULL;
+    }
     ca = ARENA_NEW(im->a, struct o_client_address);
     ca->source = "Header";
     if (h && !str_eq(h->value, "X-Forwarded-For"))
