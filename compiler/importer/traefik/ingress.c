@@ -30,6 +30,9 @@ struct ing_ctx {
     const struct ynode *entrypoints, *middlewares, *priority, *pathmatcher;
     bool tls;
     size_t n_tls; /* the tls entries whose Secrets Traefik loads */
+    const struct ynode *tls_options; /* router.tls.options */
+    const char *tls_options_ref;
+    bool tls_denied; /* its TLS options ask for client certificates */
 };
 
 static bool class_selected(const struct imp *im, const struct ingress *in)
@@ -77,7 +80,10 @@ static void annotations(struct imp *im, struct ing_ctx *x)
                  (str_eq(m->v[i].value, "Path") || str_eq(m->v[i].value, "PathPrefix") ||
                   str_eq(m->v[i].value, "PathRegexp")))
             x->pathmatcher = m->v[i].src;
-        else if (str_eq(k, "router.tls") &&
+        else if (str_eq(k, "router.tls.options")) {
+            x->tls_options = m->v[i].src;
+            x->tls_options_ref = m->v[i].value;
+        } else if (str_eq(k, "router.tls") &&
                  imp_value_parse_go_bool(m->v[i].value, &b))
             x->tls = b;
         else
@@ -220,6 +226,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         imp_report_src(im, &x->src, x->priority, DIAG_IMPORT_BAD_VALUE,
                        "router.priority is a non-negative integer");
     middlewares(im, x, r);
+    r->denied |= x->tls_denied;
     if (*host) {
         alt->hosts = ARENA_NEW_ARRAY(im->a, const char *, 1);
         alt->hosts[alt->n_hosts++] = host;
@@ -320,6 +327,8 @@ void tr_ingresses(struct imp *im)
         imp_ingress_taken(im, in);
         annotations(im, &x);
         tls_entries(im, &x);
+        x.tls_denied = x.tls && tr_tls_options_deny(im, &x.src, x.tls_options, NULL, NULL,
+                                                    x.tls_options_ref);
         if (in->default_backend.src && in->n_rules)
             imp_report_src(
                 im, &x.src, in->default_backend.src, DIAG_IMPORT_IGNORED,
@@ -333,5 +342,6 @@ void tr_ingresses(struct imp *im)
             for (size_t j = 0; j < in->rules[k].http.n_paths; j++)
                 path(im, &x, &in->rules[k], &in->rules[k].http.paths[j], n++);
         }
-    }    service_annotations(im);
+    }
+    service_annotations(im);
 }

@@ -262,9 +262,10 @@ static void entry_points(struct imp *im, struct tr_router *r, const struct ynode
                             imp_crd_text(eps->items[i]));
 }
 
+/* deny: the route answers 500 whatever it holds (its TLS options). */
 static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
                   size_t index, const struct ynode *eps, bool tls,
-                  const char *secret)
+                  const char *secret, bool deny)
 {
     static const char *const known[] = {"kind", "match", "priority", "services",
                                         "middlewares", "syntax", NULL};
@@ -281,6 +282,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     r->at = rt;
     r->namespace = o->namespace;
     r->name = index ? arena_printf(im->a, "%s-%zu", o->name, index + 1) : o->name;
+    r->denied = deny;
     other_fields(im, &r->src, rt, known);
     entry_points(im, r, eps);
     if (tls) {
@@ -338,11 +340,14 @@ static void ingress_route(struct imp *im, const struct crd *o)
 {
     static const char *const known[] = {"entryPoints", "routes", "tls",
                                         "ingressClassName", NULL};
-    static const char *const tls_known[] = {"secretName", NULL};
+    static const char *const tls_known[] = {"secretName", "options", NULL};
     const struct imp_src src = {o->label, o->root};
     const struct ynode *tls = ynode_get(o->spec, "tls");
     const struct ynode *routes = seq(ynode_get(o->spec, "routes"));
     const char *secret = imp_crd_text(ynode_get(tls, "secretName"));
+    const struct ynode *opts = ynode_get(tls, "options");
+    const char *opts_ns = imp_crd_text(ynode_get(opts, "namespace"));
+    bool deny;
     size_t i;
 
     if (!tr_class_ok(im, o))
@@ -357,9 +362,12 @@ static void ingress_route(struct imp *im, const struct crd *o)
             "not converted: TLS without secretName uses Traefik's default "
             "certificate, which the import cannot name; the routes are "
             "left out");
+    deny = tls && tr_tls_options_deny(im, &src, opts ? opts : tls,
+                                      opts_ns ? opts_ns : o->namespace,
+                                      imp_crd_text(ynode_get(opts, "name")), NULL);
     for (i = 0; routes && i < routes->n; i++)
         route(im, o, routes->items[i], i, ynode_get(o->spec, "entryPoints"),
-              tls != NULL, secret);
+              tls != NULL, secret, deny);
 }
 
 void tr_ingress_routes(struct imp *im)

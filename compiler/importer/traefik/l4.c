@@ -122,8 +122,11 @@ static bool services(struct imp *im, struct l4 *x, const struct crd *o,
 /* How a TCP route is served, from the IngressRouteTCP's tls. */
 static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
 {
-    static const char *const known[] = {"passthrough", "secretName", NULL};
+    static const char *const known[] = {"passthrough", "secretName", "options",
+                                        NULL};
     const struct ynode *pt = ynode_get(tls, "passthrough");
+    const struct ynode *opts = ynode_get(tls, "options");
+    const char *opts_ns = imp_crd_text(ynode_get(opts, "namespace"));
     bool passthrough = false;
 
     x->mode = L4_TCP;
@@ -154,6 +157,12 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
         return false;
     }
     x->mode = L4_TERMINATE;
+    /* Terminated here, so its TLS options apply: when they ask for client
+     * certificates its connections are closed (x->closed). */
+    if (tr_tls_options_deny(im, &x->r.src, opts ? opts : tls,
+                            opts_ns ? opts_ns : x->r.namespace,
+                            imp_crd_text(ynode_get(opts, "name")), NULL))
+        x->closed = true;
     return true;
 }
 

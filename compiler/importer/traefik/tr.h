@@ -221,4 +221,11 @@ void tr_routers_write(struct imp *im);
  * router's rule. */
 void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps);
 
+/* tlsoptions.c: true, reported (GW0831), when the TLS options of a router
+ * (ns/name, or crd_ref "<ns>-<name>@kubernetescrd"; neither: the default
+ * TLSOption) ask for client certificates or are not in the input. */
+bool tr_tls_options_deny(struct imp *im, const struct imp_src *src,
+                         const struct ynode *at, const char *ns, const char *name,
+                         const char *crd_ref);
+
 #endif
