@@ -21,23 +21,35 @@ static bool asks(const struct crd *o)
     return ca && type && !str_eq(type, "NoClientCert");
 }
 
-/* The TLSOption ns/name, or with ns NULL the first named "default"; an
- * Ingress's reference "<ns>-<name>@kubernetescrd" when crd_ref is set. */
-static const struct crd *find(struct imp *im, const char *ns, const char *name,
-                              const char *crd_ref)
+/* Indexed once, so that each router's lookup is one probe. */
+static void index_options(struct imp *im)
 {
     size_t i;
 
+    TR(im)->tls_options_indexed = true;
     for (i = 0; i < TR(im)->crds.n; i++) {
         const struct crd *o = TR(im)->crds.v[i];
         if (!str_eq(o->kind, "TLSOption"))
             continue;
-        if (crd_ref ? str_eq(crd_ref, arena_printf(im->a, "%s-%s@kubernetescrd",
-                                                    o->namespace, o->name))
-                    : (!ns || str_eq(o->namespace, ns)) && str_eq(o->name, name))
-            return o;
+        imp_index_put(im->a, &TR(im)->tls_options,
+                      arena_printf(im->a, "%s/%s", o->namespace, o->name), (void *)o);
+        imp_index_put(im->a, &TR(im)->tls_options,
+                      arena_printf(im->a, "%s-%s@kubernetescrd", o->namespace, o->name),
+                      (void *)o);
+        if (str_eq(o->name, "default") && !TR(im)->default_tls_option)
+            TR(im)->default_tls_option = o;
     }
-    return NULL;
+}
+
+/* The TLSOption ns/name, or an Ingress's reference crd_ref
+ * "<ns>-<name>@kubernetescrd" when that is set. */
+static const struct crd *find(struct imp *im, const char *ns, const char *name,
+                              const char *crd_ref)
+{
+    if (!TR(im)->tls_options_indexed)
+        index_options(im);
+    return imp_index_get(&TR(im)->tls_options,
+                         crd_ref ? crd_ref : arena_printf(im->a, "%s/%s", ns, name));
 }
 
 bool tr_tls_options_deny(struct imp *im, const struct imp_src *src,
@@ -47,7 +59,9 @@ bool tr_tls_options_deny(struct imp *im, const struct imp_src *src,
     const struct crd *o;
 
     if (!name && !crd_ref) {
-        o = find(im, NULL, "default", NULL);
+        if (!TR(im)->tls_options_indexed)
+            index_options(im);
+        o = TR(im)->default_tls_option;
         if (!o || !asks(o))
             return false;
     } else {

@@ -115,6 +115,11 @@ struct tr_policy {
 struct tr {
     struct ptrvec routers;  /* struct tr_router * */
     struct ptrvec crds;     /* struct crd * of the traefik groups */
+    /* TLSOptions by "ns/name", by "<ns>-<name>@kubernetescrd", and the
+     * first named "default" (tlsoptions.c, built once) */
+    struct index tls_options;
+    const struct crd *default_tls_option;
+    bool tls_options_indexed;
     struct ptrvec policies; /* struct tr_policy *, with something to write */
     struct index converted; /* Middleware label -> struct tr_policy * */
     struct index limits;    /* Middleware label -> struct tr_limit * */
