@@ -452,6 +452,8 @@ struct imp_src {
     const char *label;
     const struct ynode *root;
 };
+bool imp_ingress_host_ok(struct imp *im, const struct imp_src *src,
+                         const struct ynode *at, const char *host);
 struct diag *imp_report_src(struct imp *im, const struct imp_src *src,
                             const struct ynode *at, enum diag_code code,
                             const char *fmt, ...)

@@ -43,6 +43,20 @@ void imp_ingress_taken(struct imp *im, const struct ingress *in)
     ptrvec_push(im->a, &im->ingresses, (void *)in);
 }
 
+/* Every provider's Ingress host (and NIC's VirtualServer host) must become
+ * a Gateway listener hostname, which the CRD pattern keeps lower-case:
+ * report anything else at the host, where the API server would. */
+bool imp_ingress_host_ok(struct imp *im, const struct imp_src *src,
+                         const struct ynode *at, const char *host)
+{
+    if (!*host || imp_value_hostname(host, true))
+        return true;
+    imp_report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
+                   "host must be a lower-case DNS name, optionally with a leading "
+                   "'*.', and not an IP address; it is left out");
+    return false;
+}
+
 /* "NAME=PORT[/tcp|/udp]" (Traefik's address ":PORT/udp", named): the
  * name's length, the port and the transport. */
 static bool entry_point_parse(const char *s, size_t *name_len, int64_t *port,

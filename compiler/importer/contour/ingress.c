@@ -255,8 +255,13 @@ static void ingress(struct imp *im, const struct ingress *in)
     tls_entries(im, &g);
     for (r = 0; r < in->n_rules; r++) {
         const struct ingress_rule *rule = &in->rules[r];
-        struct ct_vhost *v = vhost(im, &g, rule->host ? rule->host : "",
-                                   ynode_get(rule->src, "host"));
+        const char *host = rule->host ? rule->host : "";
+        const struct ynode *host_at = ynode_get(rule->src, "host");
+        struct ct_vhost *v;
+
+        if (!imp_ingress_host_ok(im, &g.src, host_at, host))
+            continue;
+        v = vhost(im, &g, host, host_at);
         for (k = 0; k < rule->http.n_paths; k++) {
             const struct ingress_path *p = &rule->http.paths[k];
             add_path(im, &g, v, p->src, p->path, p->path_type, &p->backend);

@@ -335,7 +335,7 @@ static void plain(struct imp *im, const struct nic_ing *ni)
         const char *host = rule->host ? rule->host : "";
         struct nic_server *s;
 
-        if (!nic_host_ok(im, &ni->src, ynode_get(rule->src, "host"), host))
+        if (!imp_ingress_host_ok(im, &ni->src, ynode_get(rule->src, "host"), host))
             continue;
         s = nic_server_claim(im, &ni->src, ns, host);
         if (!s) {
@@ -365,7 +365,7 @@ static void master(struct imp *im, const struct nic_ing *ni)
     const char *host = in->n_rules && in->rules[0].host ? in->rules[0].host : "";
     struct nic_server *s;
 
-    if (!nic_host_ok(im, &ni->src, in->n_rules ? ynode_get(in->rules[0].src, "host") : NULL,
+    if (!imp_ingress_host_ok(im, &ni->src, in->n_rules ? ynode_get(in->rules[0].src, "host") : NULL,
                      host))
         return;
     s = nic_server_claim(im, &ni->src, ns, host);

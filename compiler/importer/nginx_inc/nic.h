@@ -170,8 +170,6 @@ void nic_policies_write(struct imp *im, size_t first_route);
 /* servers.c */
 /* Is host ("" for none) a name a Gateway API hostname can hold?  If not,
  * says so at 'at' (the host field). */
-bool nic_host_ok(struct imp *im, const struct imp_src *src, const struct ynode *at,
-                 const char *host);
 struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
                                     const char *ns, const char *host);
 void nic_servers_write(struct imp *im);

@@ -16,17 +16,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-bool nic_host_ok(struct imp *im, const struct imp_src *src, const struct ynode *at,
-                 const char *host)
-{
-    if (!*host || imp_value_hostname(host, true))
-        return true;
-    imp_report_src(im, src, at, DIAG_IMPORT_BAD_VALUE,
-                   "host must be a lower-case DNS name, optionally with a leading "
-                   "'*.', and not an IP address; it is left out");
-    return false;
-}
-
 struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
                                     const char *ns, const char *host)
 {

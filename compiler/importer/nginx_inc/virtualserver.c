@@ -535,7 +535,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
         not_converted(im, &v, o->spec ? o->spec : o->root, "a VirtualServer needs a host");
         return;
     }
-    if (!nic_host_ok(im, &v.src, ynode_get(o->spec, "host"), host))
+    if (!imp_ingress_host_ok(im, &v.src, ynode_get(o->spec, "host"), host))
         return;
     s = nic_server_claim(im, &v.src, o->namespace, host);
     if (!s) {

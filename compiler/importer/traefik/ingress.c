@@ -339,8 +339,14 @@ void tr_ingresses(struct imp *im)
                            DIAG_IMPORT_NOT_CONVERTED,
                            "not converted: the catch-all default backend");
         for (n = 0, k = 0; k < in->n_rules; k++) {
-            for (size_t j = 0; j < in->rules[k].http.n_paths; j++)
-                path(im, &x, &in->rules[k], &in->rules[k].http.paths[j], n++);
+            const struct ingress_rule *rule = &in->rules[k];
+            if (!imp_ingress_host_ok(im, &x.src, ynode_get(rule->src, "host"),
+                                     rule->host ? rule->host : "")) {
+                n += rule->http.n_paths; /* the other routers keep their names */
+                continue;
+            }
+            for (size_t j = 0; j < rule->http.n_paths; j++)
+                path(im, &x, rule, &rule->http.paths[j], n++);
         }
     }
     service_annotations(im);
