@@ -126,6 +126,11 @@ static void consider(void *ctx, const struct ynode *root)
         if (str_eq(group, k->groups[i]))
             return;
     }
+    if (!ns && !is_cluster_kind(kind))
+        ns = im->o->default_namespace ? im->o->default_namespace : "default";
+    if (im->shared && str_eq(kind, "Gateway") && str_eq(group, GATEWAY_GROUP) &&
+        str_eq(ns, im->shared_ns) && str_eq(name, im->shared_name))
+        return; /* --gateway's: the output holds it, with what it lacked */
     c = ARENA_NEW(im->a, struct carried);
     c->root = root;
     c->kind = kind;
@@ -134,8 +139,6 @@ static void consider(void *ctx, const struct ynode *root)
     c->name = name;
     c->label = arena_printf(im->a, "%s %s", kind ? kind : "object",
                             imp_origin_label(im, root));
-    if (!ns && !is_cluster_kind(kind))
-        ns = im->o->default_namespace ? im->o->default_namespace : "default";
     c->namespace = ns;
     if (!kind_ok(kind) || !name || (ns && !imp_value_dns_label(ns))) {
         imp_report_at(im, c->label, root, kind_ok(kind) ? meta : ynode_get(root, "kind"),

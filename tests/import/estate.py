@@ -12,6 +12,10 @@ import_only(ca) may give documents that only import-ingress reads (a
 Gateway of --gateway, which the output carries amended in its place);
 backends(ca) may give a Service's echo server other options than plain
 HTTP (mode "tls" or "tcp", cert and key).
+
+With --include-inputs in IMPORT_ARGS the output carries the estate's
+Services, Secrets and other objects: it is checked and compiled alone,
+as a user applies it.
 """
 import base64
 import os
@@ -109,7 +113,9 @@ class ImportedEstate(unittest.TestCase):
             raise AssertionError("import-ingress exited %d, not %d:\n%s"
                                  % (cls.imported.returncode, cls.IMPORT_EXIT,
                                     cls.imported.stderr))
-        cls.checked = run(["check", gateway, source])
+        carried = "--include-inputs" in cls.IMPORT_ARGS
+        inputs = [gateway] if carried else [gateway, source]
+        cls.checked = run(["check"] + inputs)
         slices = os.path.join(d, "endpoints.yaml")
         options = cls.backends(ca)
         with open(slices, "w") as f:
@@ -122,7 +128,7 @@ class ImportedEstate(unittest.TestCase):
         out = os.path.join(d, "out")
         compiled = run(["compile", "-o", out, "--listen-address", "127.0.0.1",
                         "--port-map", "80=%d" % cls.http, "--port-map", "443=%d" % cls.https,
-                        "--socket-dir", sockets, "--fail-on=never", gateway, source, slices])
+                        "--socket-dir", sockets, "--fail-on=never"] + inputs + [slices])
         if compiled.returncode != 0 or not os.path.exists(os.path.join(out, "nginx.conf")):
             raise AssertionError("gwc compile failed (%d):\n%s"
                                  % (compiled.returncode, compiled.stderr))

@@ -13,13 +13,14 @@ from gwtest import client
 from estate import ImportedEstate, tls_secret_yaml
 
 
-def ingress(name, host, paths, annotations=(), tls_secret=None, canary=False):
+def ingress(name, host, paths, annotations=(), tls_secret=None, canary=False,
+            namespace="default"):
     """An Ingress of class nginx; paths are (path, pathType, service)."""
     ann = list(annotations)
     if canary:
         ann.insert(0, ("canary", "true"))
     lines = ["apiVersion: networking.k8s.io/v1", "kind: Ingress", "metadata:",
-             "  name: %s" % name, "  namespace: default"]
+             "  name: %s" % name, "  namespace: %s" % namespace]
     if ann:
         lines.append("  annotations:")
         lines += ['    nginx.ingress.kubernetes.io/%s: "%s"' % (k, v) for k, v in ann]

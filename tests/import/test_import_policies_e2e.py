@@ -88,15 +88,15 @@ def dead_service(name):
             % (name, name, name, free_ports(1)[0]))
 
 
-def auth_service(port):
+def auth_service(port, namespace="default"):
     """Service authz (port 80) whose endpoint is the auth server."""
-    return ("apiVersion: v1\nkind: Service\nmetadata: {name: authz, namespace: default}\n"
+    return ("apiVersion: v1\nkind: Service\nmetadata: {name: authz, namespace: %s}\n"
             "spec:\n  ports: [{name: http, port: 80}]\n---\n"
             "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
-            "metadata: {name: authz-e2e, namespace: default, "
+            "metadata: {name: authz-e2e, namespace: %s, "
             "labels: {kubernetes.io/service-name: authz}}\n"
             "addressType: IPv4\nports: [{name: http, port: %d}]\n"
-            "endpoints: [{addresses: [\"127.0.0.1\"]}]\n" % port)
+            "endpoints: [{addresses: [\"127.0.0.1\"]}]\n" % (namespace, namespace, port))
 
 
 SECRETS = """apiVersion: v1
