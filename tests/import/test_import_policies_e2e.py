@@ -22,7 +22,7 @@ import unittest
 
 from gwtest.nginx import free_ports
 
-from estate import ImportedEstate
+from estate import ImportedEstate, tls_secret_yaml
 from test_import_e2e import ingress
 
 
@@ -370,7 +370,7 @@ class ControllerConfig(ImportedEstate):
                      headers={"X-Forwarded-For": "10.1.2.3, 192.0.2.1"})
         self.assertEqual(r.status, 403)  # the right-most untrusted address
         with open(self.dir + "/gateway.yaml") as f:
-            self.assertIn("  name: nginx-client-address\n  namespace: ingress-nginx\n",
+            self.assertIn("  name: nginx-controller-config\n  namespace: ingress-nginx\n",
                           f.read())
 
     def test_annotation_replaces_global_allow_list(self):
@@ -387,6 +387,54 @@ class ControllerConfig(ImportedEstate):
         self.assertServed(r, "web")
         r = self.get("big.example.com", "/", method="POST", body=b"x" * 9000)
         self.assertEqual(r.status, 413)
+
+
+HSTS_CONFIG = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+data:
+  hsts-max-age: "600"
+  limit-req-status-code: "429"
+"""
+
+
+class ControllerHsts(ImportedEstate):
+    """ingress-nginx sends HSTS (on by default; includeSubDomains by
+    default) on every https response of a host with a certificate, never
+    on http; its rate limits answer limit-req-status-code."""
+    SERVICES = ["web"]
+
+    @classmethod
+    def documents(cls, ca):
+        pair = ca.issue("secure", dns_names=["secure.example.com"])
+        return [
+            HSTS_CONFIG,
+            ingress("secure", "secure.example.com", [("/", "Prefix", "web")],
+                    [("limit-rpm", "1"), ("limit-burst-multiplier", "1")],
+                    tls_secret="secure-tls"),
+            tls_secret_yaml("secure-tls", pair),
+        ]
+
+    def test_hsts_on_https_only(self):
+        r = self.get_tls("secure.example.com", "/")
+        self.assertServed(r, "web")
+        self.assertEqual(r.header_values("Strict-Transport-Security"),
+                         ["max-age=600; includeSubDomains"])
+        r = self.get("secure.example.com", "/")
+        self.assertRedirect(r, 308, "https://secure.example.com/")
+        self.assertEqual(r.header_values("Strict-Transport-Security"), [])
+
+    def test_rate_limit_status(self):
+        statuses = [self.get_tls("secure.example.com", "/limited").status for _ in range(4)]
+        self.assertIn(429, statuses)
+        self.assertNotIn(503, statuses)
+        r = self.get_tls("secure.example.com", "/limited")
+        self.assertEqual(r.status, 429)
+        # errors carry HSTS too, as ingress-nginx's more_set_headers does
+        self.assertEqual(r.header_values("Strict-Transport-Security"),
+                         ["max-age=600; includeSubDomains"])
 
 
 if __name__ == "__main__":

@@ -14,8 +14,12 @@
  * ingress-nginx.)  block-cidrs is a deny list in nginx's http block, which
  * the allow and deny lists of a location replace: the deny list of the
  * Ingresses that have neither.  The client address (use-forwarded-
- * headers, enable-real-ip: nginx's real_ip module in the http block) is a
- * ClientPolicy on each Gateway.  Every other key is reported, with why.
+ * headers, enable-real-ip: nginx's real_ip module in the http block) and
+ * HSTS (on by default in ingress-nginx, for every server with a
+ * certificate) are one ClientPolicy on each Gateway.  limit-req-status-code
+ * and limit-conn-status-code are the rejectStatusCode of the ClientPolicy
+ * of each Ingress with limits (traffic.c).  Every other key is reported,
+ * with why.
  */
 #include "nx.h"
 
@@ -37,32 +41,42 @@ static const char *const annotation_defaults[] = {
     "ssl-redirect", "upstream-hash-by", "whitelist-source-range",
 };
 
-#define WHY_HSTS "the controller sends HSTS on HTTPS by default; a ClientPolicy " \
-    "hsts on the Gateway does the same, which the import does not write yet"
+#define HSTS_MAX_AGE 31536000 /* ingress-nginx's hsts-max-age */
+#define MAX_HSTS_AGE 2147483647 /* gwc's */
 
 /* Keys with something to say; any other key is not converted, plainly. */
 static const struct {
     const char *key;
     const char *noop;     /* the value the output already agrees with, or NULL */
     const char *noop_why; /* why (NULL: it is ingress-nginx's default) */
-    const char *why;      /* NULL: converted (block-cidrs) */
+    const char *why;      /* not converted, why; NULL: converted (how), or
+                           * reported where it is converted (how NULL) */
+    const char *how;
 } known[] = {
-    {"block-cidrs", NULL, NULL, NULL},
+    {"block-cidrs", NULL, NULL, NULL, "a deny list in nginx's http block, "
+     "which the allow and deny lists of a location replace: converted as the "
+     "denylist-source-range of every Ingress with neither"},
     {"client-max-body-size", NULL, NULL, "ingress-nginx does not read it; its "
-     "body limit is proxy-body-size"},
-    {"enable-real-ip", NULL, NULL, NULL},        /* address(): */
-    {"forwarded-for-header", NULL, NULL, NULL},  /* the client address */
-    {"hsts", "false", "the output sends no HSTS either", WHY_HSTS},
-    {"hsts-include-subdomains", NULL, NULL, WHY_HSTS},
-    {"hsts-max-age", NULL, NULL, WHY_HSTS},
-    {"hsts-preload", NULL, NULL, WHY_HSTS},
-    {"limit-conn-status-code", "503", NULL, "a ClientPolicy's rejectStatusCode "
-     "answers both rate and connection limits, which the import leaves at 503"},
-    {"limit-req-status-code", "503", NULL, "a ClientPolicy's rejectStatusCode "
-     "answers both rate and connection limits, which the import leaves at 503"},
-    {"proxy-real-ip-cidr", NULL, NULL, NULL},
-    {"use-forwarded-headers", NULL, NULL, NULL},
-    {"use-proxy-protocol", NULL, NULL, NULL},
+     "body limit is proxy-body-size", NULL},
+    {"enable-real-ip", NULL, NULL, NULL, NULL},        /* address(): */
+    {"forwarded-for-header", NULL, NULL, NULL, NULL},  /* the client address */
+    {"hsts", NULL, NULL, NULL, NULL},                  /* hsts() */
+    {"hsts-include-subdomains", NULL, NULL, NULL, NULL},
+    {"hsts-max-age", NULL, NULL, NULL, NULL},
+    {"hsts-preload", NULL, NULL, NULL, NULL},
+    {"limit-conn-status-code", "503", NULL, NULL, "the status of ingress-nginx's "
+     "connection limits: converted as the rejectStatusCode of the ClientPolicy "
+     "of every Ingress with limit-connections"},
+    {"limit-req-status-code", "503", NULL, NULL, "the status of ingress-nginx's "
+     "rate limits: converted as the rejectStatusCode of the ClientPolicy of "
+     "every Ingress with limit-rps or limit-rpm"},
+    {"proxy-real-ip-cidr", NULL, NULL, NULL, NULL},
+    {"use-forwarded-headers", NULL, NULL, NULL, NULL},
+    {"use-proxy-protocol", NULL, NULL, NULL, NULL},
+};
+
+static const char *const hsts_keys[] = {
+    "hsts", "hsts-include-subdomains", "hsts-max-age", "hsts-preload",
 };
 
 static const char *const address_keys[] = {
@@ -116,6 +130,7 @@ static bool same_value(const char *a, const char *b)
 static void report_key(struct imp *im, const struct nx_config *cf,
                        const struct strmap_entry *e)
 {
+    int64_t code;
     size_t i;
 
     if (str_in(annotation_defaults, ARRAY_SIZE(annotation_defaults), e->key)) {
@@ -140,13 +155,10 @@ static void report_key(struct imp *im, const struct nx_config *cf,
     } else if (known[i].why) {
         report(im, cf, e, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
                known[i].why);
-    } else if (!str_eq(e->key, "block-cidrs")) {
-        return; /* address() */
-    } else {
-        report(im, cf, e, DIAG_IMPORT_CONTROLLER_CONFIG,
-               "a deny list in nginx's http block, which the allow and deny "
-               "lists of a location replace: converted as the "
-               "denylist-source-range of every Ingress with neither");
+    } else if (known[i].how && (!strstr(e->key, "-status-code") ||
+                                imp_value_parse_decimal(e->value, 400, 599, &code))) {
+        /* a status gwc cannot answer: reported at each Ingress taking it */
+        report(im, cf, e, DIAG_IMPORT_CONTROLLER_CONFIG, "%s", known[i].how);
     }
 }
 
@@ -188,17 +200,30 @@ static bool flag(const struct nx_config *cf, const char *key)
     return e && imp_value_parse_go_bool(e->value, &b) && b;
 }
 
-/* Each address key the ConfigMap has, reported with how it was taken. */
+/* Each of keys the ConfigMap has, reported with how it was taken; with
+ * none of them and or_data, its data, whose defaults were taken. */
+static void keys_report(struct imp *im, const struct nx_config *cf,
+                        const char *const *keys, size_t n, bool or_data,
+                        enum diag_code code, const char *what)
+{
+    size_t i;
+    bool any = false;
+
+    for (i = 0; i < n; i++) {
+        const struct strmap_entry *e = entry(cf, keys[i]);
+        if (e)
+            report(im, cf, e, code, "%s", what);
+        any = any || e;
+    }
+    if (!any && or_data)
+        imp_report_at(im, cf->label, cf->root, ynode_get(cf->root, "data"), code,
+                      "%s", what);
+}
+
 static void address_report(struct imp *im, const struct nx_config *cf,
                            enum diag_code code, const char *what)
 {
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(address_keys); i++) {
-        const struct strmap_entry *e = entry(cf, address_keys[i]);
-        if (e)
-            report(im, cf, e, code, "%s", what);
-    }
+    keys_report(im, cf, address_keys, ARRAY_SIZE(address_keys), false, code, what);
 }
 
 /* The client address as ingress-nginx's http block takes it (nginx.tmpl:
@@ -292,29 +317,160 @@ static const struct o_client_address *address(struct imp *im,
     return ca;
 }
 
+/* A boolean key as ingress-nginx reads it (dflt when absent), or false
+ * with *bad set (reported). */
+static bool flag_or(struct imp *im, const struct nx_config *cf, const char *key,
+                    bool dflt, bool *bad)
+{
+    const struct strmap_entry *e = entry(cf, key);
+    bool b = dflt;
+
+    if (e && !imp_value_parse_go_bool(e->value, &b)) {
+        report(im, cf, e, DIAG_IMPORT_NOT_CONVERTED,
+               "not converted: '%s' is not a boolean (true, false, 1, 0, ...): "
+               "the output sends no HSTS", imp_report_value(im, e->value));
+        *bad = true;
+    }
+    return b;
+}
+
+/* HSTS as ingress-nginx sends it on every https response of a server with
+ * a certificate (nginx.tmpl: "max-age=N[; includeSubDomains][; preload]",
+ * replacing the backend's header): on, 31536000 s, includeSubDomains
+ * unless the ConfigMap says otherwise.  NULL: off, or reported. */
+static const struct o_hsts *hsts(struct imp *im, const struct nx_config *cf)
+{
+    const struct strmap_entry *age = entry(cf, "hsts-max-age");
+    struct o_hsts *h = ARENA_NEW(im->a, struct o_hsts);
+    bool bad = false;
+
+    if (!flag_or(im, cf, "hsts", true, &bad)) {
+        if (!bad)
+            keys_report(im, cf, hsts_keys, ARRAY_SIZE(hsts_keys), false,
+                        DIAG_IMPORT_IGNORED, "nothing to convert: hsts is off, and the output sends "
+                        "no HSTS either");
+        return NULL;
+    }
+    h->max_age = HSTS_MAX_AGE;
+    h->include_subdomains = flag_or(im, cf, "hsts-include-subdomains", true, &bad);
+    h->preload = flag_or(im, cf, "hsts-preload", false, &bad);
+    if (age && !imp_value_parse_decimal(age->value, 0, MAX_HSTS_AGE, &h->max_age)) {
+        report(im, cf, age, DIAG_IMPORT_NOT_CONVERTED,
+               "not converted: gwc takes a max-age of 0 to %d seconds: the "
+               "output sends no HSTS", MAX_HSTS_AGE);
+        bad = true;
+    }
+    if (!bad && h->preload && (!h->include_subdomains || h->max_age < HSTS_MAX_AGE)) {
+        report(im, cf, entry(cf, "hsts-preload"), DIAG_IMPORT_NOT_CONVERTED,
+               "not converted: gwc's hsts takes preload only with "
+               "includeSubDomains and a max-age of at least %d s (what the "
+               "browsers' preload list requires): the output sends no HSTS",
+               HSTS_MAX_AGE);
+        bad = true;
+    }
+    return bad ? NULL : h;
+}
+
+static bool has_https(const struct o_gateway *gw)
+{
+    size_t i;
+
+    for (i = 0; i < gw->listeners.n; i++) {
+        const struct o_listener *l = gw->listeners.v[i];
+        if (str_eq(l->protocol, "HTTPS"))
+            return true;
+    }
+    for (i = 0; i < gw->sets.n; i++) {
+        if (has_https(gw->sets.v[i]))
+            return true;
+    }
+    return false;
+}
+
+/* How hsts h went to the Gateways: sent (on some), dropped because
+ * --gateway's Gateway serves HTTPS to routes this import does not own, or
+ * neither: no HTTPS at all. */
+static void hsts_report(struct imp *im, const struct nx_config *cf,
+                        const struct o_hsts *h, bool sent, bool dropped)
+{
+    const char *header = arena_printf(im->a, "max-age=%lld%s%s", (long long)h->max_age,
+                                      h->include_subdomains ? "; includeSubDomains" : "",
+                                      h->preload ? "; preload" : "");
+
+    if (!sent && !dropped)
+        keys_report(im, cf, hsts_keys, ARRAY_SIZE(hsts_keys), false,
+                    DIAG_IMPORT_IGNORED, "nothing to convert: no Gateway of the output has an HTTPS "
+                    "listener, and ingress-nginx sends HSTS on https only");
+    else if (sent)
+        keys_report(im, cf, hsts_keys, ARRAY_SIZE(hsts_keys), true,
+                    DIAG_IMPORT_CONTROLLER_CONFIG,
+                    arena_printf(im->a,
+                                 "ingress-nginx sends HSTS on every https response "
+                                 "(%s): converted to the hsts of a ClientPolicy on "
+                                 "each Gateway with an HTTPS listener",
+                                 header));
+    else
+        keys_report(im, cf, hsts_keys, ARRAY_SIZE(hsts_keys), true,
+                    DIAG_IMPORT_NOT_CONVERTED,
+                    arena_printf(im->a,
+                                 "not converted: ingress-nginx sends HSTS on every "
+                                 "https response (%s), but --gateway %s may serve "
+                                 "routes this import does not own, which a "
+                                 "Gateway-wide hsts would change; write a "
+                                 "ClientPolicy with hsts for the HTTPS listeners "
+                                 "of the imported hosts by hand",
+                                 header, im->o->shared_gateway));
+}
+
 void nx_config_gateways(struct imp *im)
 {
     const struct nx_config *cf = NX(im)->config;
     const struct o_client_address *ca = cf ? address(im, cf) : NULL;
+    const struct o_hsts *h = cf ? hsts(im, cf) : NULL;
+    bool sent = false, dropped = false;
     size_t i;
 
-    for (i = 0; ca && i < im->gateways.n; i++) {
+    for (i = 0; i < im->gateways.n; i++) {
         const struct o_gateway *gw = im->gateways.v[i];
-        struct o_gwc_policy *p = ARENA_NEW(im->a, struct o_gwc_policy);
-        struct o_target *t = ARENA_NEW(im->a, struct o_target);
+        const struct o_hsts *gh = h && has_https(gw) ? h : NULL;
+        struct o_gwc_policy *p;
+        struct o_target *t;
         struct ptrvec targets = {0};
+        if (gh && im->o->shared_gateway) {
+            dropped = true;
+            gh = NULL;
+        }
+        sent = sent || gh;
+        if (!ca && !gh)
+            continue;
+        p = ARENA_NEW(im->a, struct o_gwc_policy);
+        t = ARENA_NEW(im->a, struct o_target);
         p->kind = "ClientPolicy";
         p->namespace = gw->namespace;
         p->name = imp_name_claim(im, arena_printf(im->a, "ClientPolicy/%s", gw->namespace),
-                                 arena_printf(im->a, "%s-client-address", gw->name),
+                                 arena_printf(im->a, "%s-controller-config", gw->name),
                                  253);
         p->client_address = ca;
+        p->hsts = gh;
         imp_origin_add(im, &p->origins, cf->root);
         t->kind = KIND_GATEWAY;
         t->name = gw->name;
         ptrvec_push(im->a, &targets, t);
         imp_policy_emit(im, p, &targets);
     }
+    if (h)
+        hsts_report(im, cf, h, sent, dropped);
+}
+
+const char *nx_config_take(struct imp *im, struct ing *ing, const char *key)
+{
+    const struct nx_config *cf = NX(im)->config;
+    const struct strmap_entry *e = cf ? entry(cf, key) : NULL;
+
+    if (!e)
+        return NULL;
+    imp_index_put(im->a, &ing->config_nodes, key, (void *)e->src);
+    return e->value;
 }
 
 void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,

@@ -50,8 +50,54 @@ static void body_size(struct imp *im, struct ing *ing)
                      "spec.requestBody.maxSize");
 }
 
+/* ingress-nginx answers limits with limit-req-status-code and
+ * limit-conn-status-code of its ConfigMap (503 by default) in the http
+ * block; gwc with one rejectStatusCode per policy, for both. */
+static const char *const status_keys[2] = {"limit-req-status-code",
+                                           "limit-conn-status-code"};
+
+static int64_t limit_status(struct imp *im, struct ing *ing, size_t which)
+{
+    const char *v = nx_config_take(im, ing, status_keys[which]);
+    int64_t code = 503;
+
+    if (v && !imp_value_parse_decimal(v, 400, 599, &code)) {
+        nx_report_annotation(im, ing, status_keys[which], DIAG_IMPORT_NOT_CONVERTED,
+                             "not converted: gwc answers a limit with 400 to 599; "
+                             "over it 503");
+        code = 503;
+    }
+    return code;
+}
+
+/* p's rejectStatusCode: one status for the limits p has (req and conn,
+ * 0 for a kind it lacks); rate limits win when the two differ (reported). */
+static void reject_status(struct imp *im, struct ing *ing, struct o_gwc_policy *p,
+                          int64_t req, int64_t conn)
+{
+    int64_t code = req ? req : conn;
+    size_t i;
+
+    if (req && conn && req != conn)
+        nx_report_annotation(im, ing, nx_config_take(im, ing, status_keys[1])
+                                          ? status_keys[1] : status_keys[0],
+                             DIAG_IMPORT_APPROXIMATED,
+                             "one rejectStatusCode answers rate and connection "
+                             "limits: over limit-connections the Gateway answers "
+                             "%lld, where ingress-nginx answers %lld",
+                             (long long)req, (long long)conn);
+    if (code == 503)
+        return; /* gwc's default */
+    p->reject_status = code;
+    for (i = 0; i < 2; i++) {
+        if ((i ? conn : req) == code)
+            nx_pol_converted(im, ing, status_keys[i], "ClientPolicy",
+                             "spec.requestLimits.rejectStatusCode");
+    }
+}
+
 static void rate(struct imp *im, struct ing *ing, const char *key, int64_t v,
-                 const char *per, int64_t mult)
+                 const char *per, int64_t mult, int64_t status)
 {
     struct o_gwc_policy *p;
 
@@ -76,8 +122,9 @@ static void rate(struct imp *im, struct ing *ing, const char *key, int64_t v,
     p->n_rates++;
     nx_pol_converted(im, ing, key, "ClientPolicy",
                      "spec.requestLimits.rate, burst %lld = %lld x "
-                     "limit-burst-multiplier %lld, as ingress-nginx; over it 503",
-                     (long long)(v * mult), (long long)v, (long long)mult);
+                     "limit-burst-multiplier %lld, as ingress-nginx; over it %lld",
+                     (long long)(v * mult), (long long)v, (long long)mult,
+                     (long long)status);
 }
 
 static void limits(struct imp *im, struct ing *ing)
@@ -90,14 +137,16 @@ static void limits(struct imp *im, struct ing *ing)
         c->limit_allowlist ? "limit-allowlist" : "limit-whitelist";
     const char *exempt =
         c->limit_allowlist ? c->limit_allowlist : c->limit_whitelist;
+    int64_t req = c->limit_rps > 0 || c->limit_rpm > 0 ? limit_status(im, ing, 0) : 0;
+    int64_t conn = c->limit_connections > 0 ? limit_status(im, ing, 1) : 0;
     struct o_gwc_policy *p;
 
-    rate(im, ing, "limit-rps", c->limit_rps, "Second", mult);
-    rate(im, ing, "limit-rpm", c->limit_rpm, "Minute", mult);
-    if (c->limit_connections > 0) {
+    rate(im, ing, "limit-rps", c->limit_rps, "Second", mult, req);
+    rate(im, ing, "limit-rpm", c->limit_rpm, "Minute", mult, req);
+    if (conn) {
         nx_pol_get(im, ing, "ClientPolicy")->concurrent = c->limit_connections;
         nx_pol_converted(im, ing, "limit-connections", "ClientPolicy",
-                         "spec.requestLimits.concurrent; over it 503");
+                         "spec.requestLimits.concurrent; over it %lld", (long long)conn);
     }
     p = nx_pol_find(ing, "ClientPolicy");
     if (!p || (!p->n_rates && !p->concurrent)) {
@@ -105,6 +154,7 @@ static void limits(struct imp *im, struct ing *ing)
                                "limit-rps, limit-rpm or limit-connections");
         return;
     }
+    reject_status(im, ing, p, p->n_rates ? req : 0, conn);
     if (c->limit_burst_multiplier != INT_UNSET && p->n_rates)
         nx_pol_converted(im, ing, "limit-burst-multiplier", "ClientPolicy",
                          "spec.requestLimits.rate[].burst");
