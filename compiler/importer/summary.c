@@ -77,6 +77,9 @@ struct imp_summary {
     struct ptrvec sources; /* struct summary_source *, by label */
     struct ptrvec secrets; /* struct summary_secret *, sorted */
     struct ptrvec classes; /* const char *, sorted, each once */
+    struct ptrvec cert_manager; /* "Kind/ns/name" carrying cert-manager's
+                                 * annotations, in output order */
+    bool cert_manager_sets;     /* some of them are ListenerSets */
     bool kinds[ARRAY_SIZE(crds)][8]; /* the output's kinds, by bundle */
     bool include_inputs;
     bool converted; /* the output holds a converted object */
@@ -187,6 +190,26 @@ static void listener_secrets(struct imp *im, struct imp_summary *s,
     }
 }
 
+/* g (kind Gateway or ListenerSet) among those cert-manager must read,
+ * when it carries cert-manager's annotations (certmgr.c) other than the
+ * listeners it must leave alone. */
+static void cert_manager(struct imp *im, struct imp_summary *s,
+                         const struct o_gateway *g, const char *kind)
+{
+    size_t i;
+
+    for (i = 0; i < g->annotations.n; i++) {
+        const struct o_header *h = g->annotations.v[i];
+        if (!strncmp(h->name, "cert-manager.io/", strlen("cert-manager.io/")) &&
+            !str_eq(h->name, "cert-manager.io/ignore-tls-listeners")) {
+            ptrvec_push(im->a, &s->cert_manager,
+                        arena_printf(im->a, "%s/%s/%s", kind, g->namespace, g->name));
+            s->cert_manager_sets = s->cert_manager_sets || g->parent;
+            return;
+        }
+    }
+}
+
 static void needs(struct imp *im, struct imp_summary *s)
 {
     size_t i, k;
@@ -195,8 +218,11 @@ static void needs(struct imp *im, struct imp_summary *s)
         const struct o_gateway *g = im->gateways.v[i];
         ptrvec_push(im->a, &s->classes, (void *)g->class_name);
         listener_secrets(im, s, g, "Gateway");
-        for (k = 0; k < g->sets.n; k++)
+        cert_manager(im, s, g, "Gateway");
+        for (k = 0; k < g->sets.n; k++) {
             listener_secrets(im, s, g->sets.v[k], "ListenerSet");
+            cert_manager(im, s, g->sets.v[k], "ListenerSet");
+        }
     }
     for (i = 0; i < im->gwc_policies.n; i++) {
         const struct o_gwc_policy *p = im->gwc_policies.v[i];
@@ -413,6 +439,24 @@ void imp_summary_text(const struct compilation *c, struct imp_summary *s,
                                    "import with --include-inputs)"
                                  : ": it is not in the inputs");
     }
+    if (s->cert_manager.n) {
+        strbuf_addf(sb, "  %zu. turn on cert-manager's Gateway API support "
+                        "(config.enableGatewayAPI)%s, so that it keeps issuing "
+                        "the certificates of ",
+                    ++step,
+                    s->cert_manager_sets
+                        ? " and its ListenerSets (cert-manager 1.20 or later, "
+                          "config.gatewayAPI.enableListenerSet and the "
+                          "ListenerSets feature gate enabled)"
+                        : "");
+        for (i = 0; i < s->cert_manager.n; i++) {
+            const char *x = s->cert_manager.v[i];
+            if (i)
+                strbuf_addstr(sb, ", ");
+            escape_text(sb, x, strlen(x));
+        }
+        strbuf_addch(sb, '\n');
+    }
     strbuf_addf(sb, "  %zu. check the output: gwc check on it%s\n", ++step,
                 s->include_inputs ? "" : " and the Services and Secrets it uses");
 }
@@ -507,6 +551,11 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
         jsonw_bool(&w, x->in_inputs);
         jsonw_object_end(&w);
     }
+    jsonw_array_end(&w);
+    jsonw_key(&w, "certManager");
+    jsonw_array_begin(&w);
+    for (i = 0; i < s->cert_manager.n; i++)
+        jsonw_string(&w, s->cert_manager.v[i]);
     jsonw_array_end(&w);
     jsonw_object_end(&w);
     jsonw_object_end(&w);

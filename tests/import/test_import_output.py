@@ -317,6 +317,7 @@ class ImportOutput(unittest.TestCase):
         self.assertEqual([c["bundle"] for c in summary["nextSteps"]["crds"]],
                          ["Gateway API, standard channel", "gwc policies"])
         self.assertEqual(summary["nextSteps"]["gatewayClasses"], ["nginx"])
+        self.assertEqual(summary["nextSteps"]["certManager"], [])
         self.assertEqual(summary["nextSteps"]["secrets"], [
             {"namespace": "shop", "name": "htpasswd",
              "usedBy": "AccessPolicy/shop/admin-access", "inInputs": True},

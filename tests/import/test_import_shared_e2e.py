@@ -133,6 +133,12 @@ class CertManagerListenerSets(ImportedEstate):
         refs = shop["spec"]["listeners"][0]["tls"]["certificateRefs"]
         self.assertEqual(refs, [{"name": "web-tls"}])  # the set's own namespace
         self.assertNotIn("GW0818", self.imported.stderr)
+        # The next steps say what cert-manager needs to read them.
+        step = [l for l in self.imported.stderr.splitlines()
+                if "ListenerSets feature gate enabled" in l]
+        self.assertEqual(len(step), 1, self.imported.stderr)
+        self.assertTrue(step[0].endswith("ListenerSet/news/nginx, ListenerSet/shop/nginx"),
+                        step[0])
 
     def test_check_accepts_the_output(self):
         self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
