@@ -347,8 +347,9 @@ static const struct o_hsts *hsts(struct imp *im, const struct nx_config *cf)
     if (!flag_or(im, cf, "hsts", true, &bad)) {
         if (!bad)
             keys_report(im, cf, hsts_keys, ARRAY_SIZE(hsts_keys), false,
-                        DIAG_IMPORT_IGNORED, "nothing to convert: hsts is off, and the output sends "
-                        "no HSTS either");
+                        DIAG_IMPORT_IGNORED,
+                        "nothing to convert: hsts is off, and the output "
+                        "sends no HSTS either");
         return NULL;
     }
     h->max_age = HSTS_MAX_AGE;
@@ -399,8 +400,10 @@ static void hsts_report(struct imp *im, const struct nx_config *cf,
 
     if (!sent && !dropped)
         keys_report(im, cf, hsts_keys, ARRAY_SIZE(hsts_keys), false,
-                    DIAG_IMPORT_IGNORED, "nothing to convert: no Gateway of the output has an HTTPS "
-                    "listener, and ingress-nginx sends HSTS on https only");
+                    DIAG_IMPORT_IGNORED,
+                    "nothing to convert: no Gateway of the output has an "
+                    "HTTPS listener, and ingress-nginx sends HSTS on https "
+                    "only");
     else if (sent)
         keys_report(im, cf, hsts_keys, ARRAY_SIZE(hsts_keys), true,
                     DIAG_IMPORT_CONTROLLER_CONFIG,

@@ -248,10 +248,10 @@ void nx_config_defaults(struct imp *im, struct ing *ing, bool canary,
  * use-proxy-protocol, ...): a ClientPolicy on each Gateway, once they are
  * all made. */
 void nx_config_gateways(struct imp *im);
-/* The ConfigMap, into origins, when ing took annotation key from it. */
 /* The ConfigMap's value of key, which ing takes as its own (its
  * diagnostics about key are then positioned there), or NULL. */
 const char *nx_config_take(struct imp *im, struct ing *ing, const char *key);
+/* The ConfigMap, into origins, when ing took annotation key from it. */
 void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,
                       struct ptrvec *origins);
 

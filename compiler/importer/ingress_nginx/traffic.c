@@ -78,14 +78,16 @@ static void reject_status(struct imp *im, struct ing *ing, struct o_gwc_policy *
     int64_t code = req ? req : conn;
     size_t i;
 
-    if (req && conn && req != conn)
-        nx_report_annotation(im, ing, nx_config_take(im, ing, status_keys[1])
-                                          ? status_keys[1] : status_keys[0],
+    if (req && conn && req != conn) {
+        /* at the key that set the status lost (503 unset: the other) */
+        bool conn_set = imp_index_get(&ing->config_nodes, status_keys[1]);
+        nx_report_annotation(im, ing, status_keys[conn_set ? 1 : 0],
                              DIAG_IMPORT_APPROXIMATED,
                              "one rejectStatusCode answers rate and connection "
                              "limits: over limit-connections the Gateway answers "
                              "%lld, where ingress-nginx answers %lld",
                              (long long)req, (long long)conn);
+    }
     if (code == 503)
         return; /* gwc's default */
     p->reject_status = code;
