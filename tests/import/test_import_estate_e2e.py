@@ -110,6 +110,7 @@ class Estate(WithAuthServer):
                           for g in gateways], [("edge", "public")])
         self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
         self.assertNotIn(": error:", self.checked.stderr)
+        self.assertNotIn(": warning:", self.checked.stderr)
         kinds = {d["kind"] for d in self.objects()}
         self.assertTrue({"Service", "Secret", "EndpointSlice"} <= kinds, kinds)
 
@@ -167,6 +168,12 @@ class Estate(WithAuthServer):
         self.assertEqual(len(annotated), 1, [d["metadata"] for d in self.objects()])
         listeners = annotated[0]["spec"]["listeners"]
         self.assertIn("shop.example.com", [l.get("hostname") for l in listeners])
+        # and the summary's next steps say what cert-manager needs to read it
+        self.assertRegex(self.imported.stderr,
+                         r"\n  \d+\. turn on cert-manager's Gateway API support .*"
+                         r"ListenerSets feature gate enabled.*%s/%s/%s\n"
+                         % (annotated[0]["kind"], annotated[0]["metadata"]["namespace"],
+                            annotated[0]["metadata"]["name"]))
 
     def test_rewrite(self):
         self.assertServed(self.get("api.example.com", "/v1/users/7"), "api", "/users/7")
