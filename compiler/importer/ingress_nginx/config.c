@@ -425,6 +425,29 @@ static void hsts_report(struct imp *im, const struct nx_config *cf,
                                  header, im->o->shared_gateway));
 }
 
+/* Without the ConfigMap the import cannot tell whether HSTS, on by default
+ * in ingress-nginx, was turned off; guessing it on could pin browsers to
+ * https for a year on subdomains served over http, so say what is lost. */
+static void hsts_default_report(struct imp *im)
+{
+    size_t i;
+
+    for (i = 0; i < im->gateways.n; i++) {
+        if (!has_https(im->gateways.v[i]))
+            continue;
+        diag_report(&im->c->diags, DIAG_IMPORT_CONTROLLER_DEFAULTS,
+                    (struct src_loc){SOURCE_NONE, 0, 0, 0}, NULL, NULL,
+                    "ingress-nginx sends 'Strict-Transport-Security: "
+                    "max-age=%d; includeSubDomains' on https responses unless "
+                    "its controller ConfigMap turns hsts off; that ConfigMap is "
+                    "not in the inputs, so the output sends no HSTS: give it "
+                    "with the inputs (or --controller-config NS/NAME) to carry "
+                    "its hsts keys over, or write a ClientPolicy with hsts",
+                    HSTS_MAX_AGE);
+        return;
+    }
+}
+
 void nx_config_gateways(struct imp *im)
 {
     const struct nx_config *cf = NX(im)->config;
@@ -463,6 +486,8 @@ void nx_config_gateways(struct imp *im)
     }
     if (h)
         hsts_report(im, cf, h, sent, dropped);
+    else if (!cf)
+        hsts_default_report(im);
 }
 
 const char *nx_config_take(struct imp *im, struct ing *ing, const char *key)
