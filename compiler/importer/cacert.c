@@ -43,6 +43,15 @@ const char *imp_ca_config_map(struct imp *im, const struct ynode *origin,
                               const char *secret_ns, const char *secret_name,
                               const char *ns, const char *user, const char **why)
 {
+    return imp_ca_config_map_key(im, origin, secret_ns, secret_name, "ca.crt", ns,
+                                 user, why);
+}
+
+const char *imp_ca_config_map_key(struct imp *im, const struct ynode *origin,
+                                  const char *secret_ns, const char *secret_name,
+                                  const char *key, const char *ns, const char *user,
+                                  const char **why)
+{
     const struct secret *s =
         (const struct secret *)imp_find_object(im, KIND_SECRET, secret_ns, secret_name);
     struct o_config_map *cm;
@@ -51,13 +60,13 @@ const char *imp_ca_config_map(struct imp *im, const struct ynode *origin,
 
     if (!s) {
         *why = arena_printf(im->a, "give Secret '%s/%s' to import-ingress so that "
-                            "its ca.crt becomes %s CA ConfigMap",
-                            secret_ns, secret_name, user);
+                            "its %s becomes %s CA ConfigMap",
+                            secret_ns, secret_name, key, user);
         return NULL;
     }
-    if (!(pem = secret_pem(im, s, "ca.crt"))) {
-        *why = arena_printf(im->a, "Secret '%s/%s' has no PEM ca.crt", secret_ns,
-                            secret_name);
+    if (!(pem = secret_pem(im, s, key))) {
+        *why = arena_printf(im->a, "Secret '%s/%s' has no PEM %s", secret_ns,
+                            secret_name, key);
         return NULL;
     }
     for (i = 0; i < im->config_maps.n; i++) {

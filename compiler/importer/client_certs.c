@@ -37,7 +37,9 @@ void imp_client_cert_ask(struct imp *im, struct o_gateway *gw,
 static bool same_ask(const struct imp_client_cert *a, const struct imp_client_cert *b)
 {
     return str_eq(a->ca_namespace, b->ca_namespace) &&
-           str_eq(a->ca_secret, b->ca_secret) && str_eq(a->mode, b->mode);
+           str_eq(a->ca_secret, b->ca_secret) &&
+           str_eq(a->ca_key ? a->ca_key : "ca.crt", b->ca_key ? b->ca_key : "ca.crt") &&
+           str_eq(a->mode, b->mode);
 }
 
 /* Why the listeners of gw on port cannot all validate as first asks, or
@@ -111,9 +113,11 @@ static void resolve_port(struct imp *im, const struct ask *first)
     if (!why)
         why = port_refusal(im, first->gw, port, &asked);
     if (!why)
-        cm = imp_ca_config_map(im, first->cc->src.root, first->cc->ca_namespace,
-                               first->cc->ca_secret, first->gw->namespace,
-                               "the Gateway's frontend validation", &why);
+        cm = imp_ca_config_map_key(im, first->cc->src.root, first->cc->ca_namespace,
+                                   first->cc->ca_secret,
+                                   first->cc->ca_key ? first->cc->ca_key : "ca.crt",
+                                   first->gw->namespace,
+                                   "the Gateway's frontend validation", &why);
     if (cm)
         add_frontend(im, first->gw, port, cm, first->cc->mode);
     for (i = 0; i < all->n; i++) {

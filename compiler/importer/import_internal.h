@@ -520,6 +520,11 @@ const char *imp_name_claim(struct imp *im, const char *scope, const char *base,
 const char *imp_ca_config_map(struct imp *im, const struct ynode *origin,
                               const char *secret_ns, const char *secret_name,
                               const char *ns, const char *user, const char **why);
+/* The same from the Secret's key (ca.crt, tls.ca, ...). */
+const char *imp_ca_config_map_key(struct imp *im, const struct ynode *origin,
+                                  const char *secret_ns, const char *secret_name,
+                                  const char *key, const char *ns, const char *user,
+                                  const char **why);
 /* The BackendTLSPolicy of Service ns/service: verify hostname against
  * config_map's CA.  1: written; 0: the Service has it already; -1: the
  * Service has one that says otherwise (kept: the caller reports it). */
@@ -538,7 +543,8 @@ bool imp_secret_has_pem(struct imp *im, const struct secret *s, const char *key)
  * in each whether it was converted (a note at at) or why not, and the
  * provider fails the hosts refused closed. */
 struct imp_client_cert {
-    const char *ca_namespace, *ca_secret; /* the Secret with ca.crt */
+    const char *ca_namespace, *ca_secret; /* the Secret with the CA */
+    const char *ca_key;                   /* its key; NULL: ca.crt */
     const char *mode; /* AllowValidOnly | AllowInsecureFallback */
     struct imp_src src;
     const struct ynode *at;

@@ -5,7 +5,8 @@ temporary directory: one CA whose ca.crt the auth-tls-secret Secret holds,
 a client certificate it issued, and one from another CA.
 
 Two ingress-nginx estates, then the same conversion from Contour's
-tls.clientValidation and NIC's ingressMTLS Policy:
+tls.clientValidation, NIC's ingressMTLS Policy and Traefik's TLSOption
+clientAuth (and, for Traefik, one host asking beside one that does not):
   - every HTTPS host on :443 asks for a certificate from the same CA: the
     Gateway validates port 443.  No certificate, or one of another CA, gets
     no answer (the connection is closed), also when the request's SNI is
@@ -221,6 +222,87 @@ spec:
         return ["apiVersion: k8s.nginx.org/v1\nkind: Policy\n"
                 "metadata: {name: client-certs, namespace: default}\n"
                 "spec:\n  ingressMTLS: {clientCertSecret: client-ca}\n"]
+
+# A Traefik router on the web entry point, for nginx to open port 80 too.
+TRAEFIK_PLAIN = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: plain, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`plain.example.com`)
+    services: [{name: a, port: 80}]
+"""
+
+
+class TraefikHosts(ProviderHosts, ClientCertEstate):
+    """Traefik's TLSOption clientAuth (RequireAndVerifyClientCert), named by
+    the IngressRoute of each host."""
+    IMPORT_ARGS = ["--provider", "traefik"]
+    TEMPLATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {{name: {h}, namespace: default}}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: Host(`{h}.example.com`)
+    kind: Rule
+    services: [{{name: {h}, port: 80}}]
+  tls: {{secretName: {h}-cert, options: {{name: mtls}}}}
+"""
+
+    @classmethod
+    def extra(cls):
+        return [TRAEFIK_PLAIN,
+                "apiVersion: traefik.io/v1alpha1\nkind: TLSOption\n"
+                "metadata: {name: mtls, namespace: default}\n"
+                "spec:\n  clientAuth: {secretNames: [client-ca], "
+                "clientAuthType: RequireAndVerifyClientCert}\n"]
+
+
+class TraefikOneHostAsks(ClientCertEstate):
+    """One Traefik host asks for client certificates, the other on :443
+    does not: Gateway API validates per port, so the host that asked
+    answers 500 (fail closed, import exits 1), with or without a
+    certificate, and the other is served without one, as in Traefik."""
+    SERVICES = ["secure", "open"]
+    IMPORT_ARGS = ["--provider", "traefik"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        cls.certificates(ca)
+        route = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {{name: {h}, namespace: default}}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: Host(`{h}.example.com`)
+    kind: Rule
+    services: [{{name: {h}, port: 80}}]
+  tls: {{secretName: {h}-cert{options}}}
+"""
+        return [route.format(h="secure", options=", options: {name: mtls}"),
+                route.format(h="open", options=""),
+                TRAEFIK_PLAIN.replace("name: a,", "name: open,"),
+                "apiVersion: traefik.io/v1alpha1\nkind: TLSOption\n"
+                "metadata: {name: mtls, namespace: default}\n"
+                "spec:\n  clientAuth: {secretNames: [client-ca]}\n",
+                tls_secret_yaml("secure-cert", ca.issue("secure", ["secure.example.com"])),
+                tls_secret_yaml("open-cert", ca.issue("open", ["open.example.com"])),
+                ca_secret_yaml("client-ca", ca)]
+
+    def test_host_that_asked_fails_closed_and_the_other_is_served(self):
+        self.assertIn("validates client certificates per port", self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+        with open(os.path.join(self.dir, "gateway.yaml")) as f:
+            self.assertNotIn("frontend:", f.read())
+        self.assertEqual(self.request("secure.example.com", "secure.example.com").status, 500)
+        self.assertEqual(self.request("secure.example.com", "secure.example.com",
+                                      self.client_cert).status, 500)
+        self.assertServed(self.request("open.example.com", "open.example.com"), "open")
+
 
 class NicEgress(ClientCertEstate):
     """NIC egressMTLS that verifies TLS upstreams: a BackendTLSPolicy.  The

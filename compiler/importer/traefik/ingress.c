@@ -32,7 +32,7 @@ struct ing_ctx {
     size_t n_tls; /* the tls entries whose Secrets Traefik loads */
     const struct ynode *tls_options; /* router.tls.options */
     const char *tls_options_ref;
-    bool tls_denied; /* its TLS options ask for client certificates */
+    struct tr_tls_opts tls_opts;
 };
 
 static bool class_selected(const struct imp *im, const struct ingress *in)
@@ -226,7 +226,8 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         imp_report_src(im, &x->src, x->priority, DIAG_IMPORT_BAD_VALUE,
                        "router.priority is a non-negative integer");
     middlewares(im, x, r);
-    r->denied |= x->tls_denied;
+    r->tls = x->tls_opts;
+    r->denied |= x->tls_opts.denied;
     if (*host) {
         alt->hosts = ARENA_NEW_ARRAY(im->a, const char *, 1);
         alt->hosts[alt->n_hosts++] = host;
@@ -327,8 +328,9 @@ void tr_ingresses(struct imp *im)
         imp_ingress_taken(im, in);
         annotations(im, &x);
         tls_entries(im, &x);
-        x.tls_denied = x.tls && tr_tls_options_deny(im, &x.src, x.tls_options, NULL, NULL,
-                                                    x.tls_options_ref);
+        if (x.tls)
+            tr_tls_options(im, &x.src, x.tls_options, NULL, NULL, x.tls_options_ref,
+                           &x.tls_opts);
         if (in->default_backend.src && in->n_rules)
             imp_report_src(
                 im, &x.src, in->default_backend.src, DIAG_IMPORT_IGNORED,

@@ -262,10 +262,11 @@ static void entry_points(struct imp *im, struct tr_router *r, const struct ynode
                             imp_crd_text(eps->items[i]));
 }
 
-/* deny: the route answers 500 whatever it holds (its TLS options). */
+/* topts: the TLS options of the IngressRoute (denied: the route answers
+ * 500 whatever it holds). */
 static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
                   size_t index, const struct ynode *eps, bool tls,
-                  const char *secret, bool deny)
+                  const char *secret, const struct tr_tls_opts *topts)
 {
     static const char *const known[] = {"kind", "match", "priority", "services",
                                         "middlewares", "syntax", NULL};
@@ -282,7 +283,8 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     r->at = rt;
     r->namespace = o->namespace;
     r->name = index ? arena_printf(im->a, "%s-%zu", o->name, index + 1) : o->name;
-    r->denied = deny;
+    r->tls = *topts;
+    r->denied = topts->denied;
     other_fields(im, &r->src, rt, known);
     entry_points(im, r, eps);
     if (tls) {
@@ -347,7 +349,7 @@ static void ingress_route(struct imp *im, const struct crd *o)
     const char *secret = imp_crd_text(ynode_get(tls, "secretName"));
     const struct ynode *opts = ynode_get(tls, "options");
     const char *opts_ns = imp_crd_text(ynode_get(opts, "namespace"));
-    bool deny;
+    struct tr_tls_opts topts = {0};
     size_t i;
 
     if (!tr_class_ok(im, o))
@@ -362,12 +364,12 @@ static void ingress_route(struct imp *im, const struct crd *o)
             "not converted: TLS without secretName uses Traefik's default "
             "certificate, which the import cannot name; the routes are "
             "left out");
-    deny = tls && tr_tls_options_deny(im, &src, opts ? opts : tls,
-                                      opts_ns ? opts_ns : o->namespace,
-                                      imp_crd_text(ynode_get(opts, "name")), NULL);
+    if (tls)
+        tr_tls_options(im, &src, opts ? opts : tls, opts_ns ? opts_ns : o->namespace,
+                       imp_crd_text(ynode_get(opts, "name")), NULL, &topts);
     for (i = 0; routes && i < routes->n; i++)
         route(im, o, routes->items[i], i, ynode_get(o->spec, "entryPoints"),
-              tls != NULL, secret, deny);
+              tls != NULL, secret, &topts);
 }
 
 void tr_ingress_routes(struct imp *im)
@@ -381,6 +383,7 @@ void tr_ingress_routes(struct imp *im)
         if (str_eq(o->kind, "IngressRoute"))
             ingress_route(im, o);
         else if (!str_eq(o->kind, "Middleware") && !str_eq(o->kind, "TraefikService") &&
+                 !str_eq(o->kind, "TLSOption") && /* tlsoptions.c */
                  !str_eq(o->kind, "IngressRouteTCP") && !str_eq(o->kind, "IngressRouteUDP") &&
                  !str_eq(o->kind, "MiddlewareTCP")) /* reported where used (l4.c) */
             imp_report_src(im, &src, o->root, DIAG_IMPORT_NOT_CONVERTED,

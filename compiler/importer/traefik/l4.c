@@ -159,10 +159,15 @@ static bool tls_mode(struct imp *im, struct l4 *x, const struct ynode *tls)
     x->mode = L4_TERMINATE;
     /* Terminated here, so its TLS options apply: when they ask for client
      * certificates its connections are closed (x->closed). */
-    if (tr_tls_options_deny(im, &x->r.src, opts ? opts : tls,
-                            opts_ns ? opts_ns : x->r.namespace,
-                            imp_crd_text(ynode_get(opts, "name")), NULL))
-        x->closed = true;
+    tr_tls_options(im, &x->r.src, opts ? opts : tls, opts_ns ? opts_ns : x->r.namespace,
+                   imp_crd_text(ynode_get(opts, "name")), NULL, &x->r.tls);
+    if (x->r.tls.cc)
+        imp_report_src(im, &x->r.src, opts ? opts : tls, DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted exactly: the import converts "
+                       "client certificates for HTTPS routers only; the listeners "
+                       "are written without this route, so their connections are "
+                       "closed instead of being served without a certificate");
+    x->closed |= x->r.tls.denied || x->r.tls.cc;
     return true;
 }
 

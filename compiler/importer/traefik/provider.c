@@ -15,8 +15,10 @@ static void convert(struct imp *im)
     imp_crd_collect(im, groups, &TR(im)->crds);
     tr_ingress_routes(im);
     tr_ingresses(im);
-    tr_routers_write(im);
+    tr_routers_listeners(im);
     tr_l4_routes(im);
+    tr_routers_write(im);
+    tr_tls_options_report(im);
 }
 
 static const char *const prefixes[] = {"traefik.ingress.kubernetes.io/", NULL};

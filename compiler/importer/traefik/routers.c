@@ -5,7 +5,10 @@
  * host, an HTTPRoute for each entry point (web redirects when the router
  * has redirectScheme https).
  * Where Traefik's priority and Gateway API precedence disagree, the
- * difference is reported (precedence.c).
+ * difference is reported (precedence.c).  The listeners come first, so
+ * that the client certificates the routers' TLS options ask are resolved
+ * per port (importer/client_certs.c) once IngressRouteTCP has added its
+ * own, before any route is written.
  */
 #include "tr.h"
 
@@ -26,10 +29,21 @@ void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps)
     r->web = false;
 }
 
-/* ---- output ---- */
+static int cmp_routers(const void *pa, const void *pb)
+{
+    const struct tr_router *a = *(const struct tr_router *const *)pa;
+    const struct tr_router *b = *(const struct tr_router *const *)pb;
+    int c = strcmp(a->namespace, b->namespace);
+
+    return c ? c : strcmp(a->name, b->name);
+}
+
+/* ---- listeners ---- */
 
 struct out {
-    struct index listeners; /* "ns/proto/host" -> name */
+    struct index listeners; /* "ns/gateway/proto/host" -> name */
+    struct index options;   /* HTTPS listener -> the key of its routers' TLS options */
+    struct index mixed;     /* HTTPS listeners whose routers name different ones */
 };
 
 /* The secret of a router is in its namespace. */
@@ -48,6 +62,123 @@ static const char *listener(struct imp *im, struct out *o, struct o_gateway *gw,
     imp_index_put(im->a, &o->listeners, key, (void *)name);
     return name;
 }
+
+static void router_listeners(struct imp *im, struct out *o, struct tr_router *r)
+{
+    struct o_gateway *gw = imp_gateway_for(im, "traefik");
+    struct index seen = {0};
+    size_t i;
+
+    for (i = 0; i < r->alts.n; i++) {
+        const struct tr_alt *a = r->alts.v[i];
+        struct tr_host *h;
+        const char *key, *host = a->n_hosts ? a->hosts[0] : "";
+
+        if (imp_index_get(&seen, host))
+            continue;
+        imp_index_put(im->a, &seen, host, (void *)host);
+        h = ARENA_NEW(im->a, struct tr_host);
+        h->host = host;
+        if (r->web)
+            h->http = listener(im, o, gw, r, "HTTP", host, NULL);
+        if (r->websecure && r->secret) {
+            h->https = listener(im, o, gw, r, "HTTPS", host, r->secret);
+            key = imp_index_get(&o->options, h->https);
+            if (!key)
+                imp_index_put(im->a, &o->options, h->https, (void *)r->tls.key);
+            else if (!str_eq(key, r->tls.key))
+                imp_index_put(im->a, &o->mixed, h->https, (void *)h->https);
+        }
+        ptrvec_push(im->a, &r->hosts, h);
+    }
+}
+
+/* Client certificates of r not converted: reported once for its TLS
+ * options, and r answers 500. */
+static void client_certs_refused(struct imp *im, struct tr_router *r, const char *why)
+{
+    struct tr_client_certs *cc = r->tls.cc;
+
+    r->denied = true;
+    if (cc->said)
+        return;
+    cc->said = true;
+    imp_report_src(im, &cc->cc.src, cc->cc.at, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: client certificates of "
+                   "TLSOption %s/%s: %s; the routes answer 500 instead of being "
+                   "served without them",
+                   cc->options->namespace, cc->options->name, why);
+}
+
+/* Traefik configures the TLS of a host once, from the options its routers
+ * name; where they name different ones, or a router's rule names no host
+ * (Host() only: HostRegexp names none), it uses the default options.  So
+ * a router's client certificates are asked on its HTTPS listeners only
+ * when they are its host's alone. */
+static void client_certs_ask(struct imp *im, const struct out *o, struct tr_router *r)
+{
+    struct o_gateway *gw = imp_gateway_for(im, "traefik");
+    size_t i;
+
+    for (i = 0; i < r->hosts.n; i++) {
+        const struct tr_host *h = r->hosts.v[i];
+        if (h->https && (!*h->host || *h->host == '*')) {
+            client_certs_refused(
+                im, r, arena_printf(im->a, "Traefik applies the TLS options of a "
+                                    "router to the hosts its Host matchers name, "
+                                    "and %s names none; other hosts get the "
+                                    "default TLS options",
+                                    *h->host ? imp_report_value(im, h->host)
+                                             : "this rule"));
+            return;
+        }
+        if (h->https && imp_index_get(&o->mixed, h->https)) {
+            client_certs_refused(
+                im, r, arena_printf(im->a, "the routers of host '%s' name different "
+                                    "TLS options, so Traefik uses the default ones "
+                                    "for it",
+                                    h->host));
+            return;
+        }
+    }
+    for (i = 0; i < r->hosts.n; i++) {
+        const struct tr_host *h = r->hosts.v[i];
+        if (h->https)
+            imp_client_cert_ask(im, gw, h->https, &r->tls.cc->cc);
+    }
+}
+
+void tr_routers_listeners(struct imp *im)
+{
+    struct ptrvec *rs = &TR(im)->routers;
+    struct out o;
+    size_t i;
+
+    memset(&o, 0, sizeof(o));
+    ptrvec_sort(rs, cmp_routers);
+    for (i = 0; i < rs->n; i++) {
+        struct tr_router *r = rs->v[i];
+        if (!r->denied && !tr_middleware_paths(im, r))
+            r->denied = true;
+    }
+    tr_precedence(im);
+    for (i = 0; i < rs->n; i++) {
+        struct tr_router *r = rs->v[i];
+        if (!r->web && !(r->websecure && r->secret))
+            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: the router serves no entry point the "
+                           "import converts");
+        else
+            router_listeners(im, &o, r);
+    }
+    for (i = 0; i < rs->n; i++) {
+        struct tr_router *r = rs->v[i];
+        if (r->tls.cc && !r->denied)
+            client_certs_ask(im, &o, r);
+    }
+}
+
+/* ---- routes ---- */
 
 static void emit(struct imp *im, const struct tr_router *r, const char *host,
                  const char *section, const char *suffix, struct o_gateway *gw,
@@ -106,61 +237,36 @@ static struct o_rule *rule_for(struct imp *im, const struct tr_router *r,
     return rule;
 }
 
-static void router_write(struct imp *im, struct out *o, const struct tr_router *r)
+static void router_write(struct imp *im, const struct tr_router *r)
 {
     struct o_gateway *gw = imp_gateway_for(im, "traefik");
-    struct index seen = {0};
     size_t i;
 
-    for (i = 0; i < r->alts.n; i++) {
-        const struct tr_alt *a = r->alts.v[i];
-        const char *host = a->n_hosts ? a->hosts[0] : "";
-
-        if (imp_index_get(&seen, arena_printf(im->a, "h/%s", host)))
-            continue;
-        imp_index_put(im->a, &seen, arena_printf(im->a, "h/%s", host),
-                      (void *)host);
-        if (r->web)
-            emit(im, r, host, listener(im, o, gw, r, "HTTP", host, NULL),
-                 r->websecure && r->secret ? "-http" : "", gw,
-                 rule_for(im, r, host, r->https_redirect != 0));
-        if (r->websecure && r->secret)
-            emit(im, r, host, listener(im, o, gw, r, "HTTPS", host, r->secret),
-                 r->web ? "-https" : "", gw, rule_for(im, r, host, false));
+    for (i = 0; i < r->hosts.n; i++) {
+        const struct tr_host *h = r->hosts.v[i];
+        if (h->http)
+            emit(im, r, h->host, h->http, h->https ? "-http" : "", gw,
+                 rule_for(im, r, h->host, r->https_redirect != 0));
+        if (h->https)
+            emit(im, r, h->host, h->https, h->http ? "-https" : "", gw,
+                 rule_for(im, r, h->host, false));
     }
-}
-
-static int cmp_routers(const void *pa, const void *pb)
-{
-    const struct tr_router *a = *(const struct tr_router *const *)pa;
-    const struct tr_router *b = *(const struct tr_router *const *)pb;
-    int c = strcmp(a->namespace, b->namespace);
-
-    return c ? c : strcmp(a->name, b->name);
 }
 
 void tr_routers_write(struct imp *im)
 {
     struct ptrvec *rs = &TR(im)->routers;
-    struct out o;
     size_t i;
 
-    memset(&o, 0, sizeof(o));
-    ptrvec_sort(rs, cmp_routers);
+    imp_client_certs_resolve(im);
     for (i = 0; i < rs->n; i++) {
         struct tr_router *r = rs->v[i];
-        if (!r->denied && !tr_middleware_paths(im, r))
-            r->denied = true;
-    }
-    tr_precedence(im);
-    for (i = 0; i < rs->n; i++) {
-        const struct tr_router *r = rs->v[i];
-        if (!r->web && !(r->websecure && r->secret))
-            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
-                           "not converted: the router serves no entry point the "
-                           "import converts");
-        else
-            router_write(im, &o, r);
+        if (r->tls.cc && !r->denied && r->tls.cc->cc.refused)
+            client_certs_refused(im, r, r->tls.cc->cc.refused);
+        else if (r->tls.cc && !r->denied) /* its clientAuth is the Gateway's */
+            imp_origin_add(im, &imp_gateway_for(im, "traefik")->origins,
+                           r->tls.cc->options->root);
+        router_write(im, r);
     }
     tr_policies_write(im);
 }

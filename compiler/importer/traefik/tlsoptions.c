@@ -1,25 +1,26 @@
 /*
- * TLSOption clientAuth: Traefik asks for client certificates per router,
- * through the TLS options it names (IngressRoute tls.options, an Ingress's
- * router.tls.options) or, when it names none, the TLSOption "default".
- * The import does not convert them, so a router whose options ask for a
- * certificate, or whose options it cannot see, answers 500 instead of
- * being served without one (GW0831).
+ * TLSOption clientAuth: Traefik asks for client certificates per host,
+ * through the TLS options its routers name (IngressRoute tls.options, an
+ * Ingress's router.tls.options) or, when they name none, the TLSOption
+ * "default" (doc.traefik.io/traefik/https/tls/#client-authentication-mtls,
+ * and the CRD provider's buildTLSOptions, which reads each of
+ * clientAuth.secretNames from the TLSOption's namespace, its tls.ca or
+ * else its ca.crt).  Traefik's tls.Config then requires and verifies a
+ * certificate when clientAuthType says so or, unset, when a CA was read.
+ *
+ * RequireAndVerifyClientCert against one CA Secret converts through the
+ * core (importer/client_certs.c) to the Gateway's frontend validation of
+ * port 443, which holds only when every listener on the port asks for the
+ * same CA; a router whose options ask for anything else, or cannot be
+ * converted, answers 500 instead of being served without a certificate
+ * (GW0831).
  */
 #include "tr.h"
 
 #include "base/arena.h"
+#include "base/compilation.h"
 
 #include <string.h>
-
-/* clientAuthType NoClientCert (Traefik's default) asks for nothing. */
-static bool asks(const struct crd *o)
-{
-    const struct ynode *ca = ynode_get(o->spec, "clientAuth");
-    const char *type = imp_crd_text(ynode_get(ca, "clientAuthType"));
-
-    return ca && type && !str_eq(type, "NoClientCert");
-}
 
 /* Indexed once, so that each router's lookup is one probe. */
 static void index_options(struct imp *im)
@@ -36,8 +37,12 @@ static void index_options(struct imp *im)
         imp_index_put(im->a, &TR(im)->tls_options,
                       arena_printf(im->a, "%s-%s@kubernetescrd", o->namespace, o->name),
                       (void *)o);
-        if (str_eq(o->name, "default") && !TR(im)->default_tls_option)
+        if (!str_eq(o->name, "default"))
+            continue;
+        if (!TR(im)->default_tls_option)
             TR(im)->default_tls_option = o;
+        else if (!str_eq(TR(im)->default_tls_option->namespace, o->namespace))
+            TR(im)->default_tls_options_clash = o;
     }
 }
 
@@ -46,38 +51,102 @@ static void index_options(struct imp *im)
 static const struct crd *find(struct imp *im, const char *ns, const char *name,
                               const char *crd_ref)
 {
-    if (!TR(im)->tls_options_indexed)
-        index_options(im);
     return imp_index_get(&TR(im)->tls_options,
                          crd_ref ? crd_ref : arena_printf(im->a, "%s/%s", ns, name));
 }
 
-bool tr_tls_options_deny(struct imp *im, const struct imp_src *src,
-                         const struct ynode *at, const char *ns, const char *name,
-                         const char *crd_ref)
+/* The Secret of o's clientAuth whose CA is validated against, with the
+ * key Traefik reads, into cc; why not when its options cannot be
+ * converted; NULL with cc->mode NULL when they ask for nothing. */
+static const char *client_auth(struct imp *im, const struct crd *o,
+                               struct imp_client_cert *cc)
+{
+    const struct ynode *ca = ynode_get(o->spec, "clientAuth");
+    const struct ynode *names = imp_crd_seq(ynode_get(ca, "secretNames"));
+    const char *type = imp_crd_text(ynode_get(ca, "clientAuthType"));
+    const struct secret *s;
+
+    if (!ca || str_eq(type, "NoClientCert") || (!type && (!names || !names->n)))
+        return NULL;
+    if (type && !str_eq(type, "RequireAndVerifyClientCert"))
+        return str_eq(type, "VerifyClientCertIfGiven")
+                   ? "VerifyClientCertIfGiven serves clients without a "
+                     "certificate as well, and Gateway API's "
+                     "AllowInsecureFallback would serve invalid ones too"
+               : str_eq(type, "RequestClientCert") || str_eq(type, "RequireAnyClientCert")
+                   ? "Gateway API cannot ask for a certificate without "
+                     "validating it against a CA"
+                   : "an unknown clientAuthType, for which Traefik refuses the "
+                     "TLS options";
+    if (!names || names->n != 1 || !imp_crd_text(names->items[0]))
+        return !names || !names->n
+                   ? "RequireAndVerifyClientCert without secretNames, for which "
+                     "Traefik refuses the TLS options"
+                   : "the import converts one CA Secret, not several";
+    cc->ca_namespace = o->namespace;
+    cc->ca_secret = imp_crd_text(names->items[0]);
+    cc->mode = "AllowValidOnly";
+    s = (const struct secret *)imp_find_object(im, KIND_SECRET, cc->ca_namespace,
+                                               cc->ca_secret);
+    if (s && (model_strmap_get(&s->data, "tls.ca") ||
+              model_strmap_get(&s->string_data, "tls.ca")))
+        cc->ca_key = "tls.ca"; /* read before ca.crt, as Traefik does */
+    return NULL;
+}
+
+void tr_tls_options(struct imp *im, const struct imp_src *src, const struct ynode *at,
+                    const char *ns, const char *name, const char *crd_ref,
+                    struct tr_tls_opts *out)
 {
     const struct crd *o;
+    struct tr_client_certs *cc = ARENA_NEW(im->a, struct tr_client_certs);
+    const char *why;
 
-    if (!name && !crd_ref) {
-        if (!TR(im)->tls_options_indexed)
-            index_options(im);
-        o = TR(im)->default_tls_option;
-        if (!o || !asks(o))
-            return false;
-    } else {
-        o = find(im, ns, name, crd_ref);
-        if (o && !asks(o))
-            return false;
+    memset(out, 0, sizeof(*out));
+    if (!TR(im)->tls_options_indexed)
+        index_options(im);
+    o = name || crd_ref ? find(im, ns, name, crd_ref) : TR(im)->default_tls_option;
+    out->key = o ? o->label : "default";
+    if (!o && (name || crd_ref))
+        why = "the TLS options named here are not in the input, and they may ask "
+              "for client certificates";
+    else if (!o)
+        return;
+    else if (!(why = client_auth(im, o, &cc->cc)) && !cc->cc.mode)
+        return;
+    else if (!why && !name && !crd_ref && TR(im)->default_tls_options_clash)
+        why = arena_printf(im->a, "TLSOption 'default' is in namespaces '%s' and "
+                           "'%s', and Traefik then uses none of them",
+                           o->namespace, TR(im)->default_tls_options_clash->namespace);
+    if (why) {
+        imp_report_src(im, src, at, DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted exactly: %s%s; the routes "
+                       "answer 500 instead of being served without them",
+                       o ? arena_printf(im->a, "client certificates of TLSOption "
+                                        "%s/%s: ", o->namespace, o->name)
+                         : "",
+                       why);
+        out->denied = true;
+        return;
     }
-    imp_report_src(im, src, at, DIAG_IMPORT_FAIL_CLOSED,
-                   "access control not converted exactly: %s; the routes "
-                   "answer 500 instead of being served without them",
-                   !o ? "the TLS options named here are not in the input, and "
-                        "they may ask for client certificates"
-                      : arena_printf(im->a,
-                                     "TLSOption %s/%s asks for client "
-                                     "certificates, which the import does not "
-                                     "convert",
-                                     o->namespace, o->name));
-    return true;
+    cc->options = o;
+    cc->cc.src = *src;
+    cc->cc.at = at;
+    out->cc = cc;
+}
+
+void tr_tls_options_report(struct imp *im)
+{
+    static const char *const known[] = {"clientAuth", NULL};
+    static const char *const auth_known[] = {"secretNames", "clientAuthType", NULL};
+    size_t i;
+
+    for (i = 0; i < TR(im)->crds.n; i++) {
+        const struct crd *o = TR(im)->crds.v[i];
+        if (!str_eq(o->kind, "TLSOption"))
+            continue;
+        imp_report_other_fields(im, o->label, o->root, o->spec, known, "Traefik");
+        imp_report_other_fields(im, o->label, o->root, ynode_get(o->spec, "clientAuth"),
+                                auth_known, "Traefik");
+    }
 }

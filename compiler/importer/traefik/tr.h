@@ -76,6 +76,23 @@ const char *tr_regex_whole(struct imp *im, const char *re);
 
 /* ---- routers ---- */
 
+/* Client certificates asked by the TLS options of one IngressRoute or
+ * Ingress, shared by its routers. */
+struct tr_client_certs {
+    struct imp_client_cert cc;
+    const struct crd *options; /* the TLSOption */
+    bool said; /* not converted: reported once */
+};
+
+/* The TLS options of a router (tlsoptions.c). */
+struct tr_tls_opts {
+    const char *key; /* which: Traefik gives a host one set of options */
+    /* The client certificates they ask, to convert on the router's HTTPS
+     * listeners; NULL: none asked, or denied. */
+    struct tr_client_certs *cc;
+    bool denied; /* they ask for what the import cannot convert (reported) */
+};
+
 struct tr_router {
     struct imp_src src;
     const struct ynode *at; /* the route, or the Ingress path */
@@ -84,6 +101,7 @@ struct tr_router {
     int64_t priority;   /* effective: the rule's length when unset */
     bool web, websecure;
     const char *secret; /* websecure: the certificate, in namespace */
+    struct tr_tls_opts tls;
     struct o_filters *filters;
     struct ptrvec backends; /* struct o_backend * */
     /* Access control gwc cannot carry over: no backends, so 500. */
@@ -97,6 +115,13 @@ struct tr_router {
     const char *strip, *add, *replace;
     int64_t https_redirect; /* redirectScheme https: the code on web */
     struct tr_policy *limits; /* its own ClientPolicy (limits.c), or NULL */
+    /* routers.c: per host of its alternatives, its listeners, and the
+     * HTTPS routes that await the client certificates' resolution */
+    struct ptrvec hosts; /* struct tr_host * */
+};
+
+struct tr_host {
+    const char *host, *http, *https; /* http, https: listener names or NULL */
 };
 
 /* One Middleware as a gwc policy, converted once for all its routers. */
@@ -119,6 +144,7 @@ struct tr {
      * first named "default" (tlsoptions.c, built once) */
     struct index tls_options;
     const struct crd *default_tls_option;
+    const struct crd *default_tls_options_clash; /* another namespace's */
     bool tls_options_indexed;
     struct ptrvec policies; /* struct tr_policy *, with something to write */
     struct index converted; /* Middleware label -> struct tr_policy * */
@@ -219,18 +245,24 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
 /* ingress.c */
 void tr_ingresses(struct imp *im);
 
-/* routers.c */
+/* routers.c: the routers' listeners (and the client certificates their
+ * TLS options ask of the HTTPS ones), then, once every listener of the
+ * Gateway exists, their routes. */
+void tr_routers_listeners(struct imp *im);
 void tr_routers_write(struct imp *im);
 /* A TLS router serves HTTPS only; when its entry points (eps, if listed
  * explicitly) name web and websecure, losing web is a warning at the
  * router's rule. */
 void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps);
 
-/* tlsoptions.c: true, reported (GW0831), when the TLS options of a router
- * (ns/name, or crd_ref "<ns>-<name>@kubernetescrd"; neither: the default
- * TLSOption) ask for client certificates or are not in the input. */
-bool tr_tls_options_deny(struct imp *im, const struct imp_src *src,
-                         const struct ynode *at, const char *ns, const char *name,
-                         const char *crd_ref);
+/* tlsoptions.c: the TLS options of a router (ns/name, or crd_ref
+ * "<ns>-<name>@kubernetescrd"; neither: the default TLSOption), named at
+ * at: out->denied, reported (GW0831), when they ask for client
+ * certificates the import cannot convert or are not in the input. */
+void tr_tls_options(struct imp *im, const struct imp_src *src, const struct ynode *at,
+                    const char *ns, const char *name, const char *crd_ref,
+                    struct tr_tls_opts *out);
+/* The fields of the TLSOptions the import does not convert. */
+void tr_tls_options_report(struct imp *im);
 
 #endif
