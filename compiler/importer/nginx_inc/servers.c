@@ -119,6 +119,21 @@ static void client_certs_refused(struct imp *im, struct nic_server *s)
         ((struct nic_loc *)s->locs.v[i])->denied = true;
 }
 
+/* NIC asks for client certificates in the TLS handshake, so only on
+ * HTTPS: without tls.redirect the host's routes are served on port 80 to
+ * anyone, in NIC as in the output.  Said, as ingress-nginx's import says
+ * it, since it is what the host's owner may not expect. */
+static void client_certs_plain(struct imp *im, const struct nic_server *s)
+{
+    if (!s->cc || s->cc->refused || s->redirect_code)
+        return;
+    imp_report_src(im, &s->owner, s->cc->at, DIAG_IMPORT_CLIENT_CERT_PLAIN,
+                   "host '%s' asks for client certificates on HTTPS, but its "
+                   "routes are served on plain HTTP without one (tls.redirect "
+                   "is not enabled), as NIC serves them",
+                   *s->host ? s->host : "*");
+}
+
 static void server_routes(struct imp *im, struct nic_server *s)
 {
     struct o_gateway *gw = imp_gateway_for(im, "nginx");
@@ -188,6 +203,7 @@ void nic_servers_write(struct imp *im)
         struct nic_server *s = nic->servers.v[i];
         nic_prefix_siblings(im, s);
         client_certs_refused(im, s);
+        client_certs_plain(im, s);
         if (s->locs.n)
             server_routes(im, s);
     }
