@@ -128,6 +128,17 @@ spec:
 ---
 apiVersion: projectcontour.io/v1
 kind: HTTPProxy
+metadata: {name: vault, namespace: web}
+spec:
+  virtualhost:
+    fqdn: vault.example.com
+    tls: {secretName: vault-tls}
+    ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]
+  tcpproxy:
+    services: [{name: mq, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
 metadata: {name: app, namespace: web}
 spec:
   virtualhost:
@@ -174,8 +185,10 @@ class ImportedContourEstate(ImportedEstate):
     def documents(cls, ca):
         pair = ca.issue("secure", dns_names=["secure.example.com"])
         mq = ca.issue("mq", dns_names=["mq.example.com"])
+        vault = ca.issue("vault", dns_names=["vault.example.com"])
         return [ESTATE, tls_secret_yaml("secure-tls", pair, "web"),
-                tls_secret_yaml("mq-tls", mq, "web")]
+                tls_secret_yaml("mq-tls", mq, "web"),
+                tls_secret_yaml("vault-tls", vault, "web")]
 
     @classmethod
     def backends(cls, ca):
@@ -191,7 +204,8 @@ class ImportedContourEstate(ImportedEstate):
 
     def test_import_reports_access_control_and_exits_1(self):
         self.assertIn("converting as contour", self.imported.stderr)
-        self.assertIn("spec.routes[8].ipAllowPolicy: not converted", self.imported.stderr)
+        self.assertIn("spec.routes[8].ipAllowPolicy: access control not converted exactly",
+                      self.imported.stderr)
         self.assertIn("default response timeout is 15s", self.imported.stderr)
 
     def test_output_passes_check(self):
@@ -344,6 +358,18 @@ class ImportedContourEstate(ImportedEstate):
     def test_ip_allow_policy_route_is_not_served_openly(self):
         self.assertEqual(self.get("shop.example.com", "/admin").status, 500)
         self.assertEqual(self.get("shop.example.com", "/admin/x").status, 500)
+
+    def test_ip_allow_policy_tcpproxy_is_closed_not_served(self):
+        # Envoy closes connections from outside 10.0.0.0/8; the output
+        # keeps the host's TLS listener without its route, so nginx
+        # closes them all, and no other listener of :443 takes the name.
+        self.assertIn("spec.virtualhost.ipAllowPolicy: access control not converted "
+                      "exactly: ipAllowPolicy has no equivalent for TLS routes",
+                      self.imported.stderr)
+        with self.assertRaises((ConnectionError, OSError)):
+            x = client.tcp_exchange(self.https, ["IS_TLS", "TEST"], tls=True,
+                                    sni="vault.example.com", timeout=3)
+            self.fail("served: %r" % (x.replies,))
 
 
 if __name__ == "__main__":

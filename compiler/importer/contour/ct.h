@@ -195,7 +195,8 @@ const struct o_filters *ct_client_certs_filters(struct imp *im, const struct ct_
                                                 const struct o_filters *f);
 /* Every route of the proxy x->o, into x->vh. */
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x);
-/* Fields that are access control: reported, true when present. */
+/* Fields that are access control: reported (GW0831) as failing closed
+ * for what ("route", "virtual host", or "tcpproxy"), true when present. */
 bool ct_access_control(struct imp *im, const struct imp_src *src,
                        const struct ynode *map, const char *what);
 

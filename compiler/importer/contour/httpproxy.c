@@ -15,8 +15,10 @@
  *     Contour; on a missing proxy's conditions Contour answers 502, the
  *     Gateway 500;
  *   - proxies no root reaches are not served (reported);
- *   - access control (authorization, jwtProviders, ip*Policy, TLS client
- *     validation) is not converted: every route of the host answers 500.
+ *   - access control (authorization, jwtProviders, ip*Policy) is not
+ *     converted: every route of the host answers 500, and a tcpproxy's
+ *     TLS listener is written without its route, so that its connections
+ *     are closed (client validation: client_certs.c).
  */
 #include "ct.h"
 
@@ -50,11 +52,19 @@ bool ct_access_control(struct imp *im, const struct imp_src *src,
         /* authPolicy {disabled: true} only lifts the host's own. */
         if (str_eq(fields[i], "authPolicy") && ct_flag(ynode_get(at, "disabled")))
             continue;
-        ct_report(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
-                  "not converted: %s is access control with no Gateway API "
-                  "equivalent gwc writes; the %s answers 500 instead of being "
-                  "served without it",
-                  fields[i], what);
+        if (str_eq(what, "tcpproxy"))
+            ct_report(im, src, at, DIAG_IMPORT_FAIL_CLOSED,
+                      "access control not converted exactly: %s has no "
+                      "equivalent for TLS routes; the host's TLS listener is "
+                      "written without its route, so its connections are "
+                      "closed instead of being served without it",
+                      fields[i]);
+        else
+            ct_report(im, src, at, DIAG_IMPORT_FAIL_CLOSED,
+                      "access control not converted exactly: %s has no Gateway "
+                      "API equivalent gwc writes; the %s answers 500 instead of "
+                      "being served without it",
+                      fields[i], what);
         found = true;
     }
     return found;
@@ -223,7 +233,9 @@ static void tls(struct imp *im, struct ct_proxy_ctx *x, const struct ynode *t)
     bool passthrough = ct_flag(ynode_get(t, "passthrough"));
 
     imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
-    if (ct_access_control(im, &x->src, t, "virtual host"))
+    if (ct_access_control(im, &x->src, t,
+                          ynode_get(x->o->spec, "tcpproxy") ? "tcpproxy"
+                                                            : "virtual host"))
         x->denied = true;
     if (passthrough)
         x->vh->passthrough = true;
@@ -316,7 +328,9 @@ static void vhost_fields(struct imp *im, struct ct_proxy_ctx *x,
     if (ynode_get(vh, "rateLimitPolicy"))
         not_converted(im, &x->src, ynode_get(vh, "rateLimitPolicy"),
                       "rate limits need a gwc ClientPolicy");
-    if (ct_access_control(im, &x->src, vh, "virtual host"))
+    if (ct_access_control(im, &x->src, vh,
+                          ynode_get(x->o->spec, "tcpproxy") ? "tcpproxy"
+                                                            : "virtual host"))
         x->denied = true;
     if (ynode_get(vh, "tls"))
         tls(im, x, ynode_get(vh, "tls"));

@@ -189,7 +189,9 @@ static void vhost_listeners(struct imp *im, struct ct_vhost *v)
     struct o_gateway *gw = imp_gateway_for(im, "contour");
 
     ct_client_certs_behind_termination(im, v);
-    if ((v->passthrough || v->terminate) && v->tls_backends.n && !v->denied)
+    /* Denied, the listener is written without the route: its connections
+     * are closed, and no other listener of the port takes the host. */
+    if ((v->passthrough || v->terminate) && v->tls_backends.n)
         v->tls = listener(im, gw, v, "TLS", v->terminate ? v->secret : NULL);
     if (!v->routes.n)
         return;
@@ -204,7 +206,9 @@ static void vhost_write(struct imp *im, struct ct_vhost *v)
     struct o_gateway *gw = imp_gateway_for(im, "contour");
 
     string_prefixes(im, v);
-    if (v->tls)
+    if (v->tls && v->denied) /* no route brings the listener's origin */
+        imp_origin_add(im, &gw->origins, v->owner.root);
+    else if (v->tls)
         tls_route(im, v, gw);
     if (!v->routes.n)
         return;
