@@ -494,5 +494,78 @@ class ImportedTraefikTCPMiddlewareEstate(ImportedEstate):
         self.assertEqual(x.json()["service"], "any")
 
 
+SHADOWED_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: MiddlewareTCP
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: vault, namespace: default}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: HostSNI(`vault.example.com`)
+    middlewares: [{name: office}]
+    services: [{name: vault, port: 80}]
+  tls: {passthrough: true}
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: web, namespace: default}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: Host(`vault.example.com`)
+    kind: Rule
+    services: [{name: web, port: 80}]
+  tls: {secretName: vault-tls}
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: plain, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`plain.example.com`)
+    services: [{name: web, port: 80}]
+"""
+
+
+class TraefikShadowedTCP(ImportedEstate):
+    """A passthrough IngressRouteTCP with an ipAllowList beside an HTTPS
+    router of the same host.  Traefik gives the name's connections to the
+    TCP router first (vault for allowed addresses, closed for the others);
+    the output cannot, so the HTTPS router keeps :443 for the name, the
+    report says so, and vault, which the allow list protected, is never
+    reached."""
+    SERVICES = ["vault", "web"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [SHADOWED_ESTATE,
+                tls_secret_yaml("vault-tls", ca.issue("web", ["vault.example.com"]))]
+
+    @classmethod
+    def backends(cls, ca):
+        pair = ca.issue("vault", ["vault.example.com"])
+        return {"vault": {"mode": "tls", "cert": pair.cert, "key": pair.key}}
+
+    def test_report_says_the_https_routes_keep_the_name(self):
+        self.assertIn("here the HTTP routers keep the port, so the connections reach "
+                      "their routes (never this route's services), not closed",
+                      self.imported.stderr)
+        self.assertIn("spec.ipAllowList: access control not converted", self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_protected_backend_is_never_reached(self):
+        # nginx ends TLS for the name and answers from web's routes: the
+        # connection is not passed through to vault.
+        self.assertServed(self.get_tls("vault.example.com", "/"), "web")
+        self.assertServed(self.get_tls("vault.example.com", "/admin"), "web")
+
+
 if __name__ == "__main__":
     unittest.main()

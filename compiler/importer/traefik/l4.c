@@ -201,7 +201,9 @@ static void middleware(struct imp *im, struct l4 *x, const struct ynode *ref)
     }
     imp_report_src(im, &x->r.src, ref, DIAG_IMPORT_NOT_CONVERTED,
                    "not converted: %s (below or above); the route's listeners "
-                   "are written without it, so their connections are closed",
+                   "are written without it, so their connections are closed "
+                   "(unless another listener keeps the port: reported at the "
+                   "route)",
                    o->label);
     key = arena_printf(im->a, "MiddlewareTCP %s", o->label);
     if (imp_index_get(&TR(im)->converted, key))
@@ -415,11 +417,18 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
                     "Gateway %s/%s%s",
                     proto, (long long)x->ports[i], *host ? " for " : "", host,
                     other->protocol, other->name, owner->namespace, owner->name,
-                    http ? "; Traefik tries TCP routers before the HTTP "
-                           "routers of an entry point, here the HTTP routers "
-                           "keep the port"
-                         : ", written for a router before this one in "
-                           "Traefik's order");
+                    !http ? ", written for a router before this one in "
+                            "Traefik's order"
+                    : x->closed
+                        ? "; Traefik tries TCP routers before the HTTP routers of "
+                          "an entry point and would give these connections to "
+                          "this route, closing those its middlewares or TLS "
+                          "options refuse; here the HTTP routers keep the port, "
+                          "so the connections reach their routes (never this "
+                          "route's services), not closed"
+                        : "; Traefik tries TCP routers before the HTTP "
+                          "routers of an entry point, here the HTTP routers "
+                          "keep the port");
                 continue;
             }
             imp_index_put(im->a, taken, key, (void *)x);
