@@ -85,6 +85,8 @@ spec:
     - name: api
       port: 80
       weight: 1
+      requestHeadersPolicy:
+        set: [{name: Host, value: internal.example.com}]
   includes:
   - name: blog
     namespace: marketing
@@ -269,10 +271,12 @@ class ImportedContourEstate(ImportedEstate):
             seen.add(service)
             self.assertEqual(r.echo["headers"].get("X-Route"), ["shop"])
             if service == "web":
+                self.assertEqual(r.echo["host"], "shop.example.com")
                 self.assertEqual(r.echo["headers"].get("X-Service"), ["web"])
                 self.assertNotIn("X-Debug", r.echo["headers"])
                 self.assertEqual(r.header("X-Answered-By"), "web")
-            else:
+            else:  # its own Host (Envoy's host rewrite of its cluster)
+                self.assertEqual(r.echo["host"], "internal.example.com")
                 self.assertNotIn("X-Service", r.echo["headers"])
                 self.assertEqual(r.echo["headers"].get("X-Debug"), ["1"])
                 self.assertEqual(r.header("X-Answered-By"), None)

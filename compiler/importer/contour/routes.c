@@ -235,8 +235,7 @@ static bool conditions(struct imp *im, const struct ct_proxy_ctx *x,
 /* ---- services ---- */
 
 static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
-                           const struct ynode *p, bool request, struct o_filters *f,
-                           bool host_ok)
+                           const struct ynode *p, bool request, struct o_filters *f)
 {
     static const char *const known[] = {"set", "remove", NULL};
     const struct ynode *set = imp_crd_seq(ynode_get(p, "set"));
@@ -259,11 +258,6 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
                                  "Envoy's %VARIABLES% have no equivalent");
         if (request && !strcasecmp(h->name, "Host")) {
             struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
-            if (!host_ok)
-                return not_converted(im, x, set->items[i],
-                                     "a Host per service would be a URLRewrite "
-                                     "filter on a backendRef, which gwc does not "
-                                     "write; the route answers 500");
             if (f->rewrite)
                 *rw = *f->rewrite;
             if (!imp_value_hostname(h->value, false))
@@ -333,8 +327,10 @@ static bool clash(const struct ptrvec *set, const struct ptrvec *rm,
 }
 
 /* A service's own header policies: filters of its backendRef, applied
- * (after the route's) to the requests it gets and its responses.  Not
- * converted: the route answers 500 rather than forward without them. */
+ * (after the route's) to the requests it gets and its responses; its Host
+ * (Envoy's host rewrite of the service's weighted cluster) a URLRewrite
+ * hostname there.  Not converted: the route answers 500 rather than
+ * forward without them. */
 static const struct o_filters *service_headers(struct imp *im,
                                                const struct ct_proxy_ctx *x,
                                                const struct ynode *s,
@@ -347,8 +343,17 @@ static const struct o_filters *service_headers(struct imp *im,
     if (!req && !resp)
         return NULL;
     f = ARENA_NEW(im->a, struct o_filters);
-    if ((req && !headers_policy(im, x, req, true, f, false)) ||
-        (resp && !headers_policy(im, x, resp, false, f, false))) {
+    if ((req && !headers_policy(im, x, req, true, f)) ||
+        (resp && !headers_policy(im, x, resp, false, f))) {
+        r->denied = true;
+        return NULL;
+    }
+    if (f->rewrite && r->filters->rewrite && r->filters->rewrite->hostname) {
+        not_converted(im, x, s,
+                      "the service and its route both set Host (Envoy's host "
+                      "rewrite of the route and of the service's cluster), and "
+                      "Gateway API leaves the order of a rule's and a "
+                      "backendRef's URLRewrite open; the route answers 500");
         r->denied = true;
         return NULL;
     }
@@ -614,9 +619,9 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     r->backend = ct_route_backend(im, &x->src, item);
     timeouts(im, x, ynode_get(item, "timeoutPolicy"), r, noted);
     if ((p = ynode_get(item, "requestHeadersPolicy")))
-        ok = headers_policy(im, x, p, true, r->filters, true) && ok;
+        ok = headers_policy(im, x, p, true, r->filters) && ok;
     if ((p = ynode_get(item, "responseHeadersPolicy")))
-        ok = headers_policy(im, x, p, false, r->filters, true) && ok;
+        ok = headers_policy(im, x, p, false, r->filters) && ok;
     if ((p = ynode_get(item, "pathRewritePolicy")))
         ok = rewrite(im, x, p, r) && ok;
     if ((p = ynode_get(item, "requestRedirectPolicy")))
