@@ -148,5 +148,114 @@ class ImportedNicEstate(ImportedEstate):
         self.assertEqual(self.get("shop.example.com", "/admin/x").status, 500)
 
 
+MERGEABLE_ESTATE = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: store-master
+  namespace: default
+  annotations:
+    nginx.org/mergeable-ingress-type: master
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: store.example.com
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: store-cart
+  namespace: team-cart
+  annotations:
+    nginx.org/mergeable-ingress-type: minion
+    nginx.org/rewrites: "serviceName=cart rewrite=/basket"
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: store.example.com
+    http:
+      paths:
+      - path: /cart
+        pathType: Prefix
+        backend: {service: {name: cart, port: {number: 80}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: store-front
+  namespace: default
+  annotations:
+    nginx.org/mergeable-ingress-type: minion
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: store.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: front, port: {number: 80}}}
+---
+apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: docs, namespace: default}
+spec:
+  host: docs.example.com
+  upstreams:
+  - {name: front, service: front, port: 80}
+  routes:
+  - path: /
+    action: {pass: front}
+  - path: /api
+    route: team-cart/docs-api
+---
+apiVersion: k8s.nginx.org/v1
+kind: VirtualServerRoute
+metadata: {name: docs-api, namespace: team-cart}
+spec:
+  host: docs.example.com
+  upstreams:
+  - {name: cart, service: cart, port: 80}
+  subroutes:
+  - path: /api/v1
+    action:
+      proxy: {upstream: cart, rewritePath: /v1}
+  - path: /api/other
+    action: {pass: cart}
+"""
+
+
+class NicMergeableEstate(ImportedEstate):
+    """Mergeable Ingresses (a master owning the host, minions of two
+    namespaces bringing the paths) and a VirtualServer delegating /api to a
+    VirtualServerRoute of another namespace: imported with no error (one
+    warning: the rewritten minion path matches whole segments), gwc check
+    has no error, and the paths answer as NIC documents."""
+    SERVICES = ["front", ("cart", "team-cart")]
+    IMPORT_ARGS = ["--provider", "nginx-inc", "--fail-on", "error"]
+
+    @classmethod
+    def documents(cls, ca):
+        return [MERGEABLE_ESTATE]
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+        self.assertNotIn(": error:", self.checked.stderr)
+
+    def test_minions_bring_the_master_host_paths(self):
+        self.assertServed(self.get("store.example.com", "/"), "front", "/")
+        # The minion's rewrite replaces its location's prefix.
+        self.assertServed(self.get("store.example.com", "/cart/items"), "cart",
+                          "/basket/items")
+
+    def test_virtual_server_route_subroutes(self):
+        self.assertServed(self.get("docs.example.com", "/guide"), "front", "/guide")
+        self.assertServed(self.get("docs.example.com", "/api/v1/users"), "cart", "/v1/users")
+        self.assertServed(self.get("docs.example.com", "/api/other/x"), "cart",
+                          "/api/other/x")
+        # /api itself is no subroute's: NIC has no location for it but the
+        # VirtualServer's /.
+        self.assertServed(self.get("docs.example.com", "/api"), "front", "/api")
+
+
 if __name__ == "__main__":
     unittest.main()
