@@ -1,6 +1,6 @@
 """End to end: a Traefik estate (traefik.io IngressRoutes and Middlewares,
 a weighted TraefikService, Ingresses with router annotations, and a v2
-traefik.containo.us IngressRoute) through `gwc import-ingress` (provider
+traefik.containo.us IngressRoute with its own Middlewares) through `gwc import-ingress` (provider
 detected from the CRD groups), `gwc check` and `gwc compile`, a real nginx
 serving it, echo backends behind.
 
@@ -196,6 +196,32 @@ spec:
   - match: Host(`v2.example.com`, `v2.example.org`) && PathPrefix(`/app`)
     kind: Rule
     services: [{name: legacy, port: 80}]
+  - match: Host(`v2.example.com`) && PathPrefix(`/strip`)
+    kind: Rule
+    middlewares: [{name: legacy-strip}, {name: legacy-office}]
+    services: [{name: legacy, port: 80}]
+  - match: Host(`v2.example.com`) && PathPrefix(`/closed`)
+    kind: Rule
+    middlewares: [{name: legacy-elsewhere}]
+    services: [{name: legacy, port: 80}]
+---
+apiVersion: traefik.containo.us/v1alpha1
+kind: Middleware
+metadata: {name: legacy-strip, namespace: default}
+spec:
+  stripPrefix: {prefixes: [/strip]}
+---
+apiVersion: traefik.containo.us/v1alpha1
+kind: Middleware
+metadata: {name: legacy-office, namespace: default}
+spec:
+  ipWhiteList: {sourceRange: [127.0.0.1/32]}
+---
+apiVersion: traefik.containo.us/v1alpha1
+kind: Middleware
+metadata: {name: legacy-elsewhere, namespace: default}
+spec:
+  ipWhiteList: {sourceRange: [10.0.0.0/8]}
 """
 
 
@@ -233,6 +259,13 @@ class ImportedTraefikEstate(ImportedEstate):
         self.assertServed(self.get("v2.example.com", "/app/x"), "legacy")
         self.assertServed(self.get("v2.example.org", "/app/x"), "legacy")
         self.assertEqual(self.get("v2.example.net", "/app/x").status, 404)
+
+    def test_v2_middlewares(self):
+        # traefik.containo.us Middlewares: stripPrefix, and ipWhiteList (v2's
+        # name of ipAllowList) as an AccessPolicy: 127.0.0.1 is in one list
+        # and outside the other (403, Traefik's answer).
+        self.assertServed(self.get("v2.example.com", "/strip/x"), "legacy", "/x")
+        self.assertEqual(self.get("v2.example.com", "/closed/x").status, 403)
 
     def test_ingress_path_regexp_is_searched(self):
         # Traefik searches the path for the expression (PathRegexp).
