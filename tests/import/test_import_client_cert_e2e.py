@@ -202,6 +202,8 @@ spec:
 
 
 class NicHosts(ProviderHosts, ClientCertEstate):
+    # tls.redirect: port 80 only redirects, so no host is served there
+    # without a certificate (which would be warning GW0844).
     IMPORT_ARGS = ["--provider", "nginx-inc"]
     CA_SECRET_TYPE = "nginx.org/ca"
     TEMPLATE = """apiVersion: k8s.nginx.org/v1
@@ -209,7 +211,7 @@ kind: VirtualServer
 metadata: {{name: {h}, namespace: default}}
 spec:
   host: {h}.example.com
-  tls: {{secret: {h}-cert}}
+  tls: {{secret: {h}-cert, redirect: {{enable: true}}}}
   policies: [{{name: client-certs}}]
   upstreams: [{{name: up, service: {h}, port: 80}}]
   routes:
