@@ -10,8 +10,9 @@
  *                  redirects.c, headers.c, cors.c, session.c, mirror.c,
  *                  canary.c, paths.c; policies.c (gwc policies, with
  *                  access.c and traffic.c)
- *   hosts.c        Ingress paths grouped per host, as ingress-nginx builds
- *                  its server blocks, with canaries merged in
+ *   hosts.c        Ingress paths grouped per host (groups.c), as
+ *                  ingress-nginx builds its server blocks, with canaries
+ *                  merged in and the servers' other names (aliases.c)
  *   tls.c          certificates per host; backend_tls.c BackendTLSPolicies
  *   gateways.c     listeners and Gateways
  *   client_certs.c auth-tls-* per host, as the Gateway's frontend validation
@@ -273,13 +274,21 @@ void nx_paths_feature(struct imp *im, struct ing *ing);
 bool nx_backend_resolve(struct imp *im, const struct ing *ing,
                         const struct ingress_backend *b, struct backend *out);
 
-/* hosts.c: host groups with their locations, canaries and aliases. */
+/* hosts.c: host groups with their locations and canaries; aliases.c:
+ * their server-alias and from-to-www-redirect names. */
 void nx_hosts_build(struct imp *im);
+void nx_aliases_build(struct imp *im);
 
+/* groups.c: a group by class and host (get creates it for ing), a
+ * location by path and type. */
+const char *nx_host_group_key(struct imp *im, const char *klass, const char *host);
 struct host_group *nx_host_group_find(struct imp *im, const char *klass,
                                       const char *host);
+struct host_group *nx_host_group_get(struct imp *im, const struct ing *ing,
+                                     const char *host);
 struct location *nx_host_location(const struct host_group *g, const char *value,
                                   enum path_type type);
+void nx_host_location_push(struct imp *im, struct host_group *g, struct location *l);
 
 /* tls.c: certificates per host, ssl-passthrough. */
 void nx_tls_build(struct imp *im);
