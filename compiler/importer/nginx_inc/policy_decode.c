@@ -12,39 +12,6 @@
 #include <stdint.h>
 #include <string.h>
 
-static const struct {
-    const char *field;
-    enum np_kind kind;
-    const char *why; /* NP_DENY, NP_OTHER */
-} types[] = {
-    {"accessControl", NP_ACCESS, NULL},
-    {"apiKey", NP_DENY, "API key checks run in NGINX JavaScript; gwc has no API "
-                        "key authentication"},
-    {"basicAuth", NP_BASIC, NULL},
-    {"cache", NP_OTHER, "gwc does not cache responses"},
-    {"cors", NP_OTHER, "NIC answers every OPTIONS request 204 itself and sends "
-                       "its CORS headers on every response (a single origin "
-                       "whatever the request's Origin), where gwc's CORS "
-                       "filter answers preflights only, to allowed origins"},
-    {"egressMTLS", NP_EGRESS, NULL},
-    {"externalAuth", NP_DENY, "NIC's auth subrequest carries the client's Host "
-                              "and X-Scheme (no X-Original-URI) and its sign-in "
-                              "is an internal redirect to a proxied location, "
-                              "where gwc's externalAuth sends the auth Service's "
-                              "Host with X-Original-URI and redirects the client "
-                              "(virtualserver.go generateExternalAuthLocation)"},
-    {"hsts", NP_HSTS, NULL},
-    {"ingressMTLS", NP_MTLS, NULL},
-    {"jwt", NP_DENY, "JWT validation needs NGINX Plus; gwc has no JWT "
-                     "authentication"},
-    {"oidc", NP_DENY, "OpenID Connect needs NGINX Plus; gwc has no OIDC "
-                      "authentication"},
-    {"rateLimit", NP_RATE, NULL},
-    {"waf", NP_DENY, "NGINX App Protect WAF has no gwc equivalent, and the "
-                     "paths it guards are not served without it"},
-};
-
-
 static void fail_closed(struct imp *im, struct nic_policy *p, const struct ynode *at,
                         const char *why)
 {
@@ -421,6 +388,40 @@ static void hsts(struct imp *im, struct nic_policy *p)
     p->converted = true;
 }
 
+/* Policy types by their spec field: how each converts. */
+static const struct {
+    const char *field;
+    enum np_kind kind;
+    const char *why; /* NP_DENY, NP_OTHER */
+    void (*decode)(struct imp *im, struct nic_policy *p); /* the others */
+} types[] = {
+    {"accessControl", NP_ACCESS, NULL, access_control},
+    {"apiKey", NP_DENY, "API key checks run in NGINX JavaScript; gwc has no API "
+                        "key authentication", NULL},
+    {"basicAuth", NP_BASIC, NULL, basic_auth},
+    {"cache", NP_OTHER, "gwc does not cache responses", NULL},
+    {"cors", NP_OTHER, "NIC answers every OPTIONS request 204 itself and sends "
+                       "its CORS headers on every response (a single origin "
+                       "whatever the request's Origin), where gwc's CORS "
+                       "filter answers preflights only, to allowed origins", NULL},
+    {"egressMTLS", NP_EGRESS, NULL, egress_mtls},
+    {"externalAuth", NP_DENY, "NIC's auth subrequest carries the client's Host "
+                              "and X-Scheme (no X-Original-URI) and its sign-in "
+                              "is an internal redirect to a proxied location, "
+                              "where gwc's externalAuth sends the auth Service's "
+                              "Host with X-Original-URI and redirects the client "
+                              "(virtualserver.go generateExternalAuthLocation)", NULL},
+    {"hsts", NP_HSTS, NULL, hsts},
+    {"ingressMTLS", NP_MTLS, NULL, ingress_mtls},
+    {"jwt", NP_DENY, "JWT validation needs NGINX Plus; gwc has no JWT "
+                     "authentication", NULL},
+    {"oidc", NP_DENY, "OpenID Connect needs NGINX Plus; gwc has no OIDC "
+                      "authentication", NULL},
+    {"rateLimit", NP_RATE, NULL, rate_limit},
+    {"waf", NP_DENY, "NGINX App Protect WAF has no gwc equivalent, and the "
+                     "paths it guards are not served without it", NULL},
+};
+
 struct nic_policy *nic_policy_decode(struct imp *im, const struct crd *o)
 {
     struct nic_policy *p = ARENA_NEW(im->a, struct nic_policy);
@@ -453,18 +454,8 @@ struct nic_policy *nic_policy_decode(struct imp *im, const struct crd *o)
                            "not converted: %s", types[k].why);
         else if (f->kind != YNODE_MAP)
             invalid(im, p, f, "the type's settings are a map");
-        else if (types[k].kind == NP_ACCESS)
-            access_control(im, p);
-        else if (types[k].kind == NP_BASIC)
-            basic_auth(im, p);
-        else if (types[k].kind == NP_MTLS)
-            ingress_mtls(im, p);
-        else if (types[k].kind == NP_EGRESS)
-            egress_mtls(im, p);
-        else if (types[k].kind == NP_HSTS)
-            hsts(im, p);
         else
-            rate_limit(im, p);
+            types[k].decode(im, p);
     }
     if (found != 1) {
         invalid(im, p, spec ? spec : o->root,
