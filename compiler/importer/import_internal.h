@@ -432,7 +432,7 @@ bool imp_certmgr_namespace(const struct imp *im, const char *ns);
  * taken, reported once per Ingress. */
 void imp_foreign_report(struct imp *im, const struct imp_provider *p);
 
-/* importer.c: context objects, with --namespace applied. */
+/* objects.c: context objects, with --namespace applied. */
 const char *imp_object_namespace(const struct imp *im, const struct object *o);
 const struct object *imp_find_object(const struct imp *im, enum kind kind,
                                      const char *ns, const char *name);
@@ -632,15 +632,6 @@ struct o_rule *imp_routes_rule_new(struct imp *im, const struct ynode *origin,
  * 500 for its share. */
 void imp_routes_rule_add_backend(struct imp *im, struct o_rule *r,
                                  const struct backend *b, int64_t weight);
-/* A ReferenceGrant letting from_kind objects of from_ns refer to to_kind
- * to_name of ns (once per such pair); label goes into its name.  from_kind
- * is a Gateway API kind, or a gwc.dev policy kind. */
-void imp_grant_add(struct imp *im, const char *ns, const char *from_kind,
-                   const char *from_ns, const char *to_kind, const char *to_name,
-                   const char *label);
-/* The ReferenceGrants policy p needs for its Secret and Service
- * references in other namespaces. */
-void imp_grants_for_policy(struct imp *im, const struct o_gwc_policy *p);
 /* Copies of tpl (its name claimed in "<kind>/<namespace>") for targets
  * (struct o_target *), 16 each: tpl's name, then "<name>-02", ...; each
  * written with the ReferenceGrants it needs.  Returns how many. */
@@ -689,6 +680,17 @@ void imp_routes_emit(struct imp *im, enum kind kind, const char *ns,
  * whole groups while they fit in 16 rules (one group alone never needs
  * that many). */
 size_t imp_rules_chunk_end(const struct ptrvec *rules, size_t start);
+
+/* grants.c */
+/* A ReferenceGrant letting from_kind objects of from_ns refer to to_kind
+ * to_name of ns (once per such pair); label goes into its name.  from_kind
+ * is a Gateway API kind, or a gwc.dev policy kind. */
+void imp_grant_add(struct imp *im, const char *ns, const char *from_kind,
+                   const char *from_ns, const char *to_kind, const char *to_name,
+                   const char *label);
+/* The ReferenceGrants policy p needs for its Secret and Service
+ * references in other namespaces. */
+void imp_grants_for_policy(struct imp *im, const struct o_gwc_policy *p);
 /* The ReferenceGrants route r needs for its backends and mirrors in other
  * namespaces. */
 void imp_grants_for_route(struct imp *im, const struct o_route *r);

@@ -103,6 +103,12 @@ bool ct_class_selected(const struct imp *im, const struct ynode *root,
 /* A boolean field that is true. */
 bool ct_flag(const struct ynode *n);
 
+/* Fields of map that are access control: reported (GW0831) as failing
+ * closed for what ("route", "virtual host", or "tcpproxy"), true when
+ * present. */
+bool ct_access_control(struct imp *im, const struct imp_src *src,
+                       const struct ynode *map, const char *what);
+
 /* A Contour duration ("infinity" included) as a Gateway API one, or NULL. */
 const char *ct_duration(struct imp *im, const char *s);
 
@@ -195,9 +201,5 @@ const struct o_filters *ct_client_certs_filters(struct imp *im, const struct ct_
                                                 const struct o_filters *f);
 /* Every route of the proxy x->o, into x->vh. */
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x);
-/* Fields that are access control: reported (GW0831) as failing closed
- * for what ("route", "virtual host", or "tcpproxy"), true when present. */
-bool ct_access_control(struct imp *im, const struct imp_src *src,
-                       const struct ynode *map, const char *what);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * What Contour's Ingresses and HTTPProxies share: the class
- * (internal/ingressclass/ingressclass.go), durations and flags.  A leaf:
+ * (internal/ingressclass/ingressclass.go), durations, flags, and the
+ * access control fields of a virtual host or route.  A leaf:
  * every pass calls it, it calls none of them.
  */
 #include "ct.h"
@@ -56,4 +57,39 @@ bool ct_flag(const struct ynode *n)
 
     return n && n->kind == YNODE_SCALAR && imp_value_parse_go_bool(n->text, &b) &&
            b;
+}
+
+bool ct_access_control(struct imp *im, const struct imp_src *src,
+                       const struct ynode *map, const char *what)
+{
+    static const char *const fields[] = {"authorization", "jwtProviders",
+                                         "ipAllowPolicy", "ipDenyPolicy",
+                                         "authPolicy", "jwtVerificationPolicy",
+                                         NULL};
+    bool found = false;
+    size_t i;
+
+    for (i = 0; fields[i]; i++) {
+        const struct ynode *at = ynode_get(map, fields[i]);
+        if (!at)
+            continue;
+        /* authPolicy {disabled: true} only lifts the host's own. */
+        if (str_eq(fields[i], "authPolicy") && ct_flag(ynode_get(at, "disabled")))
+            continue;
+        if (str_eq(what, "tcpproxy"))
+            ct_report(im, src, at, DIAG_IMPORT_FAIL_CLOSED,
+                      "access control not converted exactly: %s has no "
+                      "equivalent for TLS routes; the host's TLS listener is "
+                      "written without its route, so its connections are "
+                      "closed instead of being served without it",
+                      fields[i]);
+        else
+            ct_report(im, src, at, DIAG_IMPORT_FAIL_CLOSED,
+                      "access control not converted exactly: %s has no Gateway "
+                      "API equivalent gwc writes; the %s answers 500 instead of "
+                      "being served without it",
+                      fields[i], what);
+        found = true;
+    }
+    return found;
 }

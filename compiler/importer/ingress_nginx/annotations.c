@@ -444,5 +444,4 @@ void nx_annotations_parse(struct imp *im, struct ing *ing)
             continue;
         nx_annotations_one(im, ing, e, canary, passthrough);
     }
-    nx_config_defaults(im, ing, canary, passthrough);
 }

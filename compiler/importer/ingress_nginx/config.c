@@ -84,13 +84,6 @@ static const char *const address_keys[] = {
     "use-forwarded-headers", "use-proxy-protocol",
 };
 
-/* What the import needs of the ConfigMap. */
-struct nx_config {
-    const struct config_map *cm;
-    const char *label;
-    const struct ynode *root;
-};
-
 static const struct strmap_entry *entry(const struct nx_config *cf, const char *key)
 {
     size_t i;
@@ -501,17 +494,9 @@ const char *nx_config_take(struct imp *im, struct ing *ing, const char *key)
     return e->value;
 }
 
-void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,
-                      struct ptrvec *origins)
-{
-    if (imp_index_get(&ing->config_nodes, key))
-        imp_origin_add(im, origins, NX(im)->config->root);
-}
-
 /* The ConfigMap's value of key as annotation name of ing. */
 static void as_annotation(struct imp *im, struct ing *ing, const char *name,
-                          const struct strmap_entry *e, bool canary,
-                          bool passthrough)
+                          const struct strmap_entry *e)
 {
     struct strmap_entry *a = ARENA_NEW(im->a, struct strmap_entry);
 
@@ -519,18 +504,17 @@ static void as_annotation(struct imp *im, struct ing *ing, const char *name,
     a->value = e->value;
     a->src = e->src;
     imp_index_put(im->a, &ing->config_nodes, name, (void *)e->src);
-    nx_annotations_one(im, ing, a, canary, passthrough);
+    nx_annotations_one(im, ing, a, false, false);
 }
 
-void nx_config_defaults(struct imp *im, struct ing *ing, bool canary,
-                        bool passthrough)
+void nx_config_defaults(struct imp *im, struct ing *ing)
 {
     const struct nx_config *cf = NX(im)->config;
     const struct strmap *m = &ing->src->obj.meta.annotations;
     const struct strmap_entry *e;
     size_t i;
 
-    if (!cf || canary || passthrough)
+    if (!cf || ing->cfg.canary == TRI_TRUE || ing->cfg.ssl_passthrough == TRI_TRUE)
         return; /* canaries take the main Ingress's settings */
     for (i = 0; i < ARRAY_SIZE(annotation_defaults); i++) {
         const char *key = annotation_defaults[i];
@@ -541,10 +525,10 @@ void nx_config_defaults(struct imp *im, struct ing *ing, bool canary,
         if (str_eq(key, "whitelist-source-range") &&
             model_strmap_get(m, NGINX_PREFIX "allowlist-source-range"))
             continue;
-        as_annotation(im, ing, key, e, canary, passthrough);
+        as_annotation(im, ing, key, e);
     }
     e = entry(cf, "block-cidrs");
     if (e && !ing->cfg.allowlist_source_range && !ing->cfg.whitelist_source_range &&
         !ing->cfg.denylist_source_range)
-        as_annotation(im, ing, "denylist-source-range", e, canary, passthrough);
+        as_annotation(im, ing, "denylist-source-range", e);
 }

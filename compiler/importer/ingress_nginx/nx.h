@@ -10,8 +10,9 @@
  *                  redirects.c, headers.c, cors.c, session.c, mirror.c,
  *                  canary.c, paths.c; policies.c (gwc policies, with
  *                  access.c and traffic.c)
- *   hosts.c        Ingress paths grouped per host, as ingress-nginx builds
- *                  its server blocks, with canaries merged in
+ *   hosts.c        Ingress paths grouped per host (groups.c), as
+ *                  ingress-nginx builds its server blocks, with canaries
+ *                  merged in and the servers' other names (aliases.c)
  *   tls.c          certificates per host; backend_tls.c BackendTLSPolicies
  *   gateways.c     listeners and Gateways
  *   client_certs.c auth-tls-* per host, as the Gateway's frontend validation
@@ -194,6 +195,13 @@ struct host_group {
 
 /* ---- one run ---- */
 
+/* What the import needs of the controller's ConfigMap (config.c). */
+struct nx_config {
+    const struct config_map *cm;
+    const char *label;
+    const struct ynode *root;
+};
+
 /* The provider's state, im->state. */
 struct nx {
     struct ptrvec ings;   /* struct ing *, ingress-nginx order */
@@ -240,10 +248,10 @@ void nx_annotations_one(struct imp *im, struct ing *ing,
  * chart's when the inputs hold it), its keys reported; false when
  * --controller-config names one the inputs lack (reported: nothing is
  * converted).  nx_config_defaults() gives ing the annotations the
- * ConfigMap sets by default, after its own. */
+ * ConfigMap sets by default, after its own (nx_annotations_parse()); not
+ * to canary and ssl-passthrough Ingresses. */
 bool nx_config_load(struct imp *im);
-void nx_config_defaults(struct imp *im, struct ing *ing, bool canary,
-                        bool passthrough);
+void nx_config_defaults(struct imp *im, struct ing *ing);
 /* The client address the ConfigMap sets (use-forwarded-headers,
  * use-proxy-protocol, ...): a ClientPolicy on each Gateway, once they are
  * all made. */
@@ -251,9 +259,6 @@ void nx_config_gateways(struct imp *im);
 /* The ConfigMap's value of key, which ing takes as its own (its
  * diagnostics about key are then positioned there), or NULL. */
 const char *nx_config_take(struct imp *im, struct ing *ing, const char *key);
-/* The ConfigMap, into origins, when ing took annotation key from it. */
-void nx_config_origin(struct imp *im, const struct ing *ing, const char *key,
-                      struct ptrvec *origins);
 
 /* Features, one Ingress at a time (after every Ingress is parsed). */
 void nx_backends_protocol(struct imp *im, struct ing *ing);
@@ -269,13 +274,21 @@ void nx_paths_feature(struct imp *im, struct ing *ing);
 bool nx_backend_resolve(struct imp *im, const struct ing *ing,
                         const struct ingress_backend *b, struct backend *out);
 
-/* hosts.c: host groups with their locations, canaries and aliases. */
+/* hosts.c: host groups with their locations and canaries; aliases.c:
+ * their server-alias and from-to-www-redirect names. */
 void nx_hosts_build(struct imp *im);
+void nx_aliases_build(struct imp *im);
 
+/* groups.c: a group by class and host (get creates it for ing), a
+ * location by path and type. */
+const char *nx_host_group_key(struct imp *im, const char *klass, const char *host);
 struct host_group *nx_host_group_find(struct imp *im, const char *klass,
                                       const char *host);
+struct host_group *nx_host_group_get(struct imp *im, const struct ing *ing,
+                                     const char *host);
 struct location *nx_host_location(const struct host_group *g, const char *value,
                                   enum path_type type);
+void nx_host_location_push(struct imp *im, struct host_group *g, struct location *l);
 
 /* tls.c: certificates per host, ssl-passthrough. */
 void nx_tls_build(struct imp *im);
@@ -314,7 +327,6 @@ const struct o_redirect *nx_redirects_https(struct imp *im);
  * Ingress's AccessPolicy then denies every client. */
 void nx_fail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void nx_policies_feature(struct imp *im, struct ing *ing);
 /* The Ingress's policy of kind (AccessPolicy, ClientPolicy,
  * BackendPolicy): pol_get names it on first use, pol_find says NULL. */
 struct o_gwc_policy *nx_pol_get(struct imp *im, struct ing *ing, const char *kind);
@@ -329,7 +341,7 @@ void nx_pol_fail_closed(struct imp *im, struct ing *ing, const char *key,
 /* A note at each of keys present: ignored without what. */
 void nx_pol_ignored_without(struct imp *im, const struct ing *ing,
                             const char *const *keys, size_t n, const char *what);
-/* access.c: a comma list of addresses and CIDR blocks as ingress-nginx
+/* cidrs.c: a comma list of addresses and CIDR blocks as ingress-nginx
  * reads it, written as gwc's CIDRs; NULL with *why when it cannot be. */
 const char **nx_pol_cidrs(struct imp *im, const char *value, size_t max, size_t *n,
                           const char **why);

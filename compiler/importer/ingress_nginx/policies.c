@@ -102,6 +102,14 @@ struct o_gwc_policy *nx_pol_find(struct ing *ing, const char *kind)
     return o && o->kind ? o : NULL;
 }
 
+/* The ConfigMap, into origins, when ing took annotation key from it. */
+static void config_origin(struct imp *im, const struct ing *ing, const char *key,
+                          struct ptrvec *origins)
+{
+    if (imp_index_get(&ing->config_nodes, key))
+        imp_origin_add(im, origins, NX(im)->config->root);
+}
+
 void nx_pol_converted(struct imp *im, struct ing *ing, const char *key,
                       const char *kind, const char *fmt, ...)
 {
@@ -109,7 +117,7 @@ void nx_pol_converted(struct imp *im, struct ing *ing, const char *key,
     struct strbuf field = STRBUF_INIT;
     va_list ap;
 
-    nx_config_origin(im, ing, key, &nx_pol_get(im, ing, kind)->origins);
+    config_origin(im, ing, key, &nx_pol_get(im, ing, kind)->origins);
     va_start(ap, fmt);
     strbuf_vaddf(&field, fmt, ap);
     va_end(ap);
@@ -210,12 +218,6 @@ void nx_pol_ignored_without(struct imp *im, const struct ing *ing,
             nx_report_annotation(im, ing, keys[i], DIAG_IMPORT_IGNORED,
                                  "ignored without %s", what);
     }
-}
-
-void nx_policies_feature(struct imp *im, struct ing *ing)
-{
-    nx_access_feature(im, ing);
-    nx_traffic_feature(im, ing);
 }
 
 /* ---- targets ---- */

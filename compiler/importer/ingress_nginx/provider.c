@@ -24,7 +24,8 @@ static void features(struct imp *im, struct ing *ing)
     nx_redirects_feature(im, ing, grpc);
     nx_headers_feature(im, ing);
     nx_session_feature(im, ing);
-    nx_policies_feature(im, ing);
+    nx_access_feature(im, ing);
+    nx_traffic_feature(im, ing);
     nx_errors_feature(im, ing);
     nx_mirror_feature(im, ing);
     if (grpc)
@@ -71,8 +72,10 @@ static void convert(struct imp *im)
     nx_classes_resolve(im);
     if (nx->ings.n == 0)
         report_nothing(im);
-    for (i = 0; i < nx->ings.n; i++)
+    for (i = 0; i < nx->ings.n; i++) {
         nx_annotations_parse(im, nx->ings.v[i]);
+        nx_config_defaults(im, nx->ings.v[i]);
+    }
     for (i = 0; i < nx->ings.n; i++)
         features(im, nx->ings.v[i]);
     nx_hosts_build(im);

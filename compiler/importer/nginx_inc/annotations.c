@@ -8,7 +8,7 @@
  * Access control (basic auth, JWT) and snippets, which may hold allow/deny
  * rules, are not converted: the Ingress's locations are then written
  * without backends (the Gateway answers 500), never served openly.  Policy
- * references (nginx.org/policies) are resolved by policies.c.
+ * references (nginx.org/policies) are resolved by policy_refs.c.
  *
  * Reference: docs.nginx.com/nginx-ingress-controller/configuration/
  * ingress-resources/advanced-configuration-with-annotations/

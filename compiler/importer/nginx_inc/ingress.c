@@ -10,7 +10,7 @@
  *     access control reaches its minions, so a denied master denies them.
  *   - TLS hosts redirect plain HTTP to HTTPS (ssl-redirect, default on);
  *   - nginx.org/policies: Policy resources for the whole Ingress; a
- *     minion's replace its master's of the same type (policies.c).
+ *     minion's replace its master's of the same type (policy_refs.c).
  */
 #include "nic.h"
 

@@ -8,7 +8,8 @@
  *                  reported (access control fails closed)
  *   paths.c        NIC's location matching as Gateway API matches
  *   servers.c      one server per host to listeners and routes
- *   policies.c     Policy resources (k8s.nginx.org/v1) as gwc policies
+ *   policy_*.c     Policy resources (k8s.nginx.org/v1) as gwc policies
+ *                  (nic_policy.h)
  *
  * Both Ingresses and VirtualServers become "servers" (one per host, as NIC
  * builds its server blocks) holding "locations" in NIC's order.
@@ -21,7 +22,7 @@
 #define NIC_CONTROLLER "nginx.org/ingress-controller"
 
 struct nic_policy;
-struct nic_gwc; /* a gwc policy Policies become (policies.c) */
+struct nic_gwc; /* a gwc policy Policies become (policy_sets.c) */
 
 /* The effective Policies of a location, as the gwc policies that carry
  * them (NULL: none); locations with the same Policies share them. */
@@ -30,7 +31,7 @@ struct nic_pols {
 };
 
 /* The Policy references of one level: a VirtualServer's spec, a route,
- * a subroute, an Ingress (policies.c). */
+ * a subroute, an Ingress (policy_refs.c). */
 struct nic_level {
     struct ptrvec allow, deny_lists; /* struct nic_policy *: accessControl */
     struct ptrvec deny_at;           /* where each deny list was named */
@@ -111,6 +112,13 @@ static inline struct nic *NIC(const struct imp *im)
     return im->state;
 }
 
+/* The class whose Policies and VirtualServers are converted: the first
+ * --ingress-class, else "nginx". */
+static inline const char *nic_class(const struct imp *im)
+{
+    return im->o->n_ingress_classes ? im->o->ingress_classes[0] : "nginx";
+}
+
 /* annotations.c */
 void nic_annotations(struct imp *im, const struct imp_src *src,
                      const struct ynode *annotations, struct nic_ann *out);
@@ -131,7 +139,7 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *re,
  * server would lose to a regex keep PathPrefix only (reported). */
 void nic_prefix_siblings(struct imp *im, struct nic_server *s);
 
-/* policies.c */
+/* policy_refs.c */
 /* A level from refs (a list of {name, namespace}; NULL: none) of an
  * object of namespace ns (spec: a VirtualServer's spec, where NIC takes
  * ingressMTLS), or from the nginx.org/policies annotation at. */
@@ -156,15 +164,15 @@ void nic_policy_hsts_annotations(struct imp *im, const struct imp_src *src,
 void nic_policy_annotation(struct imp *im, const struct imp_src *src,
                            const struct ynode *at, const char *ns,
                            struct nic_level *lv);
-/* The Policies levels[0..n) (from the widest; NULL entries skipped) give
+/* policy_sets.c: the Policies levels[0..n) (from the widest; NULL entries skipped) give
  * a location of owner_name (a VirtualServer or Ingress, its routes in ns):
  * NULL for none, or with *deny set when the location must answer 500. */
 const struct nic_pols *nic_policy_effective(struct imp *im, const struct imp_src *owner,
                                             const char *owner_name, const char *ns,
                                             const struct nic_level *const *levels,
                                             size_t n, bool *deny);
-/* After the routes from im->routes[first_route] on are written: targets,
- * then the gwc policies. */
+/* policy_write.c: after the routes from im->routes[first_route] on are
+ * written: targets, then the gwc policies. */
 void nic_policies_write(struct imp *im, size_t first_route);
 
 /* servers.c */

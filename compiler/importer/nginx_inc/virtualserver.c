@@ -12,7 +12,7 @@
  *   - route: "[ns/]name" of a VirtualServerRoute, whose subroutes must
  *     start with the route's path;
  *   - policies: spec-level, route-level and subroute-level references,
- *     the more specific level replacing a Policy type (policies.c).
+ *     the more specific level replacing a Policy type (policy_refs.c).
  * A location whose action cannot be converted answers 500 too, so its
  * requests never fall through to a shorter path that would serve them.
  */
@@ -524,8 +524,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
     v.src.root = o->root;
     v.upstreams = ynode_get(o->spec, "upstreams");
     v.owner = o;
-    if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
-                                                         : "nginx")) {
+    if (klass && !str_eq(klass, nic_class(im))) {
         imp_report_src(im, &v.src, ynode_get(o->spec, "ingressClassName"),
                        DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted",
                        klass);
