@@ -283,12 +283,40 @@ static void check_basic_auth(struct schema *s, const struct basic_auth *b)
                       "realm 'off' would switch authentication off in nginx");
 }
 
+/* Names in a header-name list that nginx would send twice or that decide
+ * the framing of a request gwc builds: refused at the list item. */
+static void check_header_names(struct schema *s, const struct ynode *map, const char *key,
+                               const char *const *v, size_t n,
+                               const char *const *reserved, const char *why)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const struct ynode *at = schema_string_item(map, key, i);
+        if (at && v[i] && name_in(v[i], reserved))
+            schema_report(s, DIAG_POLICY_VALIDATION, at, "%s %s",
+                          schema_quote(s, v[i]), why);
+    }
+}
+
 static void check_external_auth(struct schema *s, const struct external_auth_policy *e)
 {
+    /* What gwc writes on the auth request itself.  A client's copy passed
+     * on by requestHeaders would come first, and an auth service that reads
+     * the first X-Original-URL or Host would authorize the path the client
+     * claims; a client's Transfer-Encoding announces a body nginx never
+     * sends. */
     static const char *const reserved[] = {
-        "host", "content-length", "x-original-uri", "x-original-url",
-        "x-original-method", "x-real-ip", "x-forwarded-for", "x-auth-request-redirect",
-        "x-forwarded-proto", "connection", NULL};
+        "host", "content-length", "transfer-encoding", "x-original-uri",
+        "x-original-url", "x-original-method", "x-real-ip", "x-forwarded-for",
+        "x-auth-request-redirect", "x-forwarded-proto", "connection", NULL};
+    /* Framing and hop-by-hop headers (RFC 9110, section 7.6.1) of the
+     * request to the backend: an auth service's Content-Length (usually 0)
+     * on a request with a body would let the body pass as a second request
+     * on the kept-alive backend connection. */
+    static const char *const framing[] = {
+        "host", "content-length", "transfer-encoding", "connection", "keep-alive",
+        "proxy-connection", "te", "trailer", "upgrade", NULL};
     size_t i;
 
     if (!e->src)
@@ -309,6 +337,14 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
                           schema_field_node(h->src, "name"),
                           "gwc sets %s itself on the auth request", h->name);
     }
+    check_header_names(s, e->src, "requestHeaders", e->request_headers,
+                       e->n_request_headers, reserved,
+                       "is set by gwc on the auth request; a client's copy must not "
+                       "reach the auth service");
+    check_header_names(s, e->src, "responseHeaders", e->response_headers,
+                       e->n_response_headers, framing,
+                       "frames the request to the backend or is hop-by-hop; nginx "
+                       "sets it, never the auth service");
     if (e->sign_in.src) {
         const struct sign_in *si = &e->sign_in;
         if (has_field(si->src, "url") == has_field(si->src, "path"))
