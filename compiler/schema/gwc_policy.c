@@ -10,6 +10,7 @@
 #include "base/array.h"
 #include "base/cidr.h"
 #include "base/compilation.h"
+#include "nginx/vars.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -283,22 +284,6 @@ static void check_basic_auth(struct schema *s, const struct basic_auth *b)
                       "realm 'off' would switch authentication off in nginx");
 }
 
-/* Names in a header-name list that nginx would send twice or that decide
- * the framing of a request gwc builds: refused at the list item. */
-static void check_header_names(struct schema *s, const struct ynode *map, const char *key,
-                               const char *const *v, size_t n,
-                               const char *const *reserved, const char *why)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        const struct ynode *at = schema_string_item(map, key, i);
-        if (at && v[i] && name_in(v[i], reserved))
-            schema_report(s, DIAG_POLICY_VALIDATION, at, "%s %s",
-                          schema_quote(s, v[i]), why);
-    }
-}
-
 static void check_external_auth(struct schema *s, const struct external_auth_policy *e)
 {
     /* What gwc writes on the auth request itself.  A client's copy passed
@@ -310,13 +295,9 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
         "host", "content-length", "transfer-encoding", "x-original-uri",
         "x-original-url", "x-original-method", "x-real-ip", "x-forwarded-for",
         "x-auth-request-redirect", "x-forwarded-proto", "connection", NULL};
-    /* Framing and hop-by-hop headers (RFC 9110, section 7.6.1) of the
-     * request to the backend: an auth service's Content-Length (usually 0)
-     * on a request with a body would let the body pass as a second request
-     * on the kept-alive backend connection. */
-    static const char *const framing[] = {
-        "host", "content-length", "transfer-encoding", "connection", "keep-alive",
-        "proxy-connection", "te", "trailer", "upgrade", NULL};
+    static const char *const hop_by_hop[] = {"host", "connection", "keep-alive",
+                                             "proxy-connection", "te", "trailer",
+                                             "upgrade", NULL};
     size_t i;
 
     if (!e->src)
@@ -337,14 +318,28 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
                           schema_field_node(h->src, "name"),
                           "gwc sets %s itself on the auth request", h->name);
     }
-    check_header_names(s, e->src, "requestHeaders", e->request_headers,
-                       e->n_request_headers, reserved,
-                       "is set by gwc on the auth request; a client's copy must not "
-                       "reach the auth service");
-    check_header_names(s, e->src, "responseHeaders", e->response_headers,
-                       e->n_response_headers, framing,
-                       "frames the request to the backend or is hop-by-hop; nginx "
-                       "sets it, never the auth service");
+    for (i = 0; i < e->n_request_headers; i++) {
+        const struct ynode *at = schema_string_item(e->src, "requestHeaders", i);
+        const char *name = e->request_headers[i];
+        if (at && name && name_in(name, reserved))
+            schema_report(s, DIAG_POLICY_VALIDATION, at,
+                          "%s is set by gwc on the auth request; a client's copy "
+                          "must not reach the auth service",
+                          schema_quote(s, name));
+    }
+    /* An auth service's Content-Length (usually 0) on a request with a
+     * body would let the body pass as a second request on the kept-alive
+     * backend connection; hop-by-hop headers (RFC 9110, section 7.6.1) and
+     * Host are the proxy's to write. */
+    for (i = 0; i < e->n_response_headers; i++) {
+        const struct ynode *at = schema_string_item(e->src, "responseHeaders", i);
+        const char *name = e->response_headers[i];
+        if (at && name && (name_in(name, hop_by_hop) || nginx_header_frames_message(name)))
+            schema_report(s, DIAG_POLICY_VALIDATION, at,
+                          "%s frames the request to the backend or is hop-by-hop; "
+                          "nginx sets it, never the auth service",
+                          schema_quote(s, name));
+    }
     if (e->sign_in.src) {
         const struct sign_in *si = &e->sign_in;
         if (has_field(si->src, "url") == has_field(si->src, "path"))
