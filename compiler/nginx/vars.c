@@ -1,6 +1,7 @@
 #include "vars.h"
 
 #include "base/arena.h"
+#include "base/str.h"
 
 #include <ctype.h>
 
@@ -17,4 +18,9 @@ const char *nginx_header_variable(struct arena *a, const char *name)
             return NULL;
     }
     return v;
+}
+
+bool nginx_header_frames_message(const char *name)
+{
+    return str_eq_nocase(name, "content-length") || str_eq_nocase(name, "transfer-encoding");
 }

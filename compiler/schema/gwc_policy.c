@@ -10,6 +10,7 @@
 #include "base/array.h"
 #include "base/cidr.h"
 #include "base/compilation.h"
+#include "nginx/vars.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -285,10 +286,18 @@ static void check_basic_auth(struct schema *s, const struct basic_auth *b)
 
 static void check_external_auth(struct schema *s, const struct external_auth_policy *e)
 {
+    /* What gwc writes on the auth request itself.  A client's copy passed
+     * on by requestHeaders would come first, and an auth service that reads
+     * the first X-Original-URL or Host would authorize the path the client
+     * claims; a client's Transfer-Encoding announces a body nginx never
+     * sends. */
     static const char *const reserved[] = {
-        "host", "content-length", "x-original-uri", "x-original-url",
-        "x-original-method", "x-real-ip", "x-forwarded-for", "x-auth-request-redirect",
-        "x-forwarded-proto", "connection", NULL};
+        "host", "content-length", "transfer-encoding", "x-original-uri",
+        "x-original-url", "x-original-method", "x-real-ip", "x-forwarded-for",
+        "x-auth-request-redirect", "x-forwarded-proto", "connection", NULL};
+    static const char *const hop_by_hop[] = {"host", "connection", "keep-alive",
+                                             "proxy-connection", "te", "trailer",
+                                             "upgrade", NULL};
     size_t i;
 
     if (!e->src)
@@ -308,6 +317,28 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
             schema_report(s, DIAG_POLICY_VALIDATION,
                           schema_field_node(h->src, "name"),
                           "gwc sets %s itself on the auth request", h->name);
+    }
+    for (i = 0; i < e->n_request_headers; i++) {
+        const struct ynode *at = schema_string_item(e->src, "requestHeaders", i);
+        const char *name = e->request_headers[i];
+        if (at && name && name_in(name, reserved))
+            schema_report(s, DIAG_POLICY_VALIDATION, at,
+                          "%s is set by gwc on the auth request; a client's copy "
+                          "must not reach the auth service",
+                          schema_quote(s, name));
+    }
+    /* An auth service's Content-Length (usually 0) on a request with a
+     * body would let the body pass as a second request on the kept-alive
+     * backend connection; hop-by-hop headers (RFC 9110, section 7.6.1) and
+     * Host are the proxy's to write. */
+    for (i = 0; i < e->n_response_headers; i++) {
+        const struct ynode *at = schema_string_item(e->src, "responseHeaders", i);
+        const char *name = e->response_headers[i];
+        if (at && name && (name_in(name, hop_by_hop) || nginx_header_frames_message(name)))
+            schema_report(s, DIAG_POLICY_VALIDATION, at,
+                          "%s frames the request to the backend or is hop-by-hop; "
+                          "nginx sets it, never the auth service",
+                          schema_quote(s, name));
     }
     if (e->sign_in.src) {
         const struct sign_in *si = &e->sign_in;
