@@ -149,25 +149,53 @@ static void free_chain(struct block *b)
     }
 }
 
+/* Blocks at least a's block size wait on its spare list, cleared as they
+ * are handed out again; smaller ones (a big request's own) go back.  The
+ * debug build frees the objects, so a use after the end is caught. */
+static void keep_spare(struct arena *a, struct block *b)
+{
+    if (ARENA_DEBUG || b->cap < a->block_size) {
+        block_release(b);
+        return;
+    }
+    b->used = 0;
+    b->reused = true;
+    b->prev = a->spare;
+    a->spare = b;
+}
+
 void arena_adopt(struct arena *dst, struct arena *src)
 {
     struct block *b, *prev;
 
     for (b = src->head; b; b = prev) {
         prev = b->prev;
-        /* The debug build frees the objects, so a use after the drop is
-         * caught. */
-        if (ARENA_DEBUG || b->cap < dst->block_size) {
-            block_release(b);
-            continue;
-        }
-        b->used = 0;
-        b->reused = true;
-        b->prev = dst->spare;
-        dst->spare = b;
+        keep_spare(dst, b);
     }
     free_chain(src->spare);
     free(src);
+}
+
+void arena_reset(struct arena *a)
+{
+    struct block *b, *prev;
+
+    for (b = a->head; b; b = prev) {
+        prev = b->prev;
+        keep_spare(a, b);
+    }
+    a->head = a->spare;
+    if (a->head)
+        a->spare = a->head->prev;
+    else
+        a->head = block_new(a->block_size);
+    a->head->prev = NULL;
+}
+
+void arena_trim(struct arena *a)
+{
+    free_chain(a->spare);
+    a->spare = NULL;
 }
 
 void arena_destroy(struct arena *a)
@@ -212,8 +240,16 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
         return debug_alloc(a, size, align);
     if (size > a->block_size / 4) {
         /* A big request gets its own block behind the head, so the head
-         * keeps serving small requests (nginx keeps a "large" list). */
-        struct block *big = block_new(size);
+         * keeps serving small requests (nginx keeps a "large" list): a
+         * spare one if it is big enough, its pages being in memory already. */
+        struct block *big = a->spare;
+        if (big && big->cap >= size) {
+            a->spare = big->prev;
+            memset(big->data, 0, size);
+        } else {
+            big = block_new(size);
+        }
+        big->used = size;
         big->prev = b->prev;
         b->prev = big;
         p = big->data;
