@@ -239,20 +239,24 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
     if (ARENA_DEBUG)
         return debug_alloc(a, size, align);
     if (size > a->block_size / 4) {
-        /* A big request gets its own block behind the head, so the head
-         * keeps serving small requests (nginx keeps a "large" list): a
-         * spare one if it is big enough, its pages being in memory already. */
         struct block *big = a->spare;
         if (big && big->cap >= size) {
+            /* A spare block, its pages in memory already, opens with it
+             * and serves small requests after it. */
             a->spare = big->prev;
-            memset(big->data, 0, size);
+            big->prev = b;
+            big->used = size;
+            a->head = big;
+            p = big->data;
+            memset(p, 0, size);
         } else {
+            /* Its own block behind the head, so the head keeps serving
+             * small requests (nginx keeps a "large" list). */
             big = block_new(size);
+            big->prev = b->prev;
+            b->prev = big;
+            p = big->data;
         }
-        big->used = size;
-        big->prev = b->prev;
-        b->prev = big;
-        p = big->data;
     } else {
         size_t off = (b->used + align - 1) & ~(align - 1);
         if (off > b->cap || size > b->cap - off) {

@@ -724,7 +724,6 @@ void plan_locations_build(struct planner *p, struct plan_server *srv,
     srv->candidates = cands;
     srv->n_candidates = n;
     srv->group_handlers = sb.handlers;
-    arena_reset(p->tmp);
 }
 
 enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,

@@ -97,8 +97,8 @@ struct planner {
     struct ptrvec geos;            /* struct plan_geo * */
     struct strhash geos_by_name;
     struct strhash ids_by_text, texts_by_id; /* ids.c */
-    /* Scratch of one server's locations (locations.c), reset after each:
-     * what only finds them does not stay in the plan. */
+    /* Scratch of one server (its candidates, what finds its locations),
+     * reset after each: what only builds a server does not stay. */
     struct arena *tmp;
     unsigned n_dispatch;
     unsigned n_tls_hops;
