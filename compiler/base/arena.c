@@ -149,25 +149,53 @@ static void free_chain(struct block *b)
     }
 }
 
+/* Blocks at least a's block size wait on its spare list, cleared as they
+ * are handed out again; smaller ones (a big request's own) go back.  The
+ * debug build frees the objects, so a use after the end is caught. */
+static void keep_spare(struct arena *a, struct block *b)
+{
+    if (ARENA_DEBUG || b->cap < a->block_size) {
+        block_release(b);
+        return;
+    }
+    b->used = 0;
+    b->reused = true;
+    b->prev = a->spare;
+    a->spare = b;
+}
+
 void arena_adopt(struct arena *dst, struct arena *src)
 {
     struct block *b, *prev;
 
     for (b = src->head; b; b = prev) {
         prev = b->prev;
-        /* The debug build frees the objects, so a use after the drop is
-         * caught. */
-        if (ARENA_DEBUG || b->cap < dst->block_size) {
-            block_release(b);
-            continue;
-        }
-        b->used = 0;
-        b->reused = true;
-        b->prev = dst->spare;
-        dst->spare = b;
+        keep_spare(dst, b);
     }
     free_chain(src->spare);
     free(src);
+}
+
+void arena_reset(struct arena *a)
+{
+    struct block *b, *prev;
+
+    for (b = a->head; b; b = prev) {
+        prev = b->prev;
+        keep_spare(a, b);
+    }
+    a->head = a->spare;
+    if (a->head)
+        a->spare = a->head->prev;
+    else
+        a->head = block_new(a->block_size);
+    a->head->prev = NULL;
+}
+
+void arena_trim(struct arena *a)
+{
+    free_chain(a->spare);
+    a->spare = NULL;
 }
 
 void arena_destroy(struct arena *a)
@@ -211,12 +239,24 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
     if (ARENA_DEBUG)
         return debug_alloc(a, size, align);
     if (size > a->block_size / 4) {
-        /* A big request gets its own block behind the head, so the head
-         * keeps serving small requests (nginx keeps a "large" list). */
-        struct block *big = block_new(size);
-        big->prev = b->prev;
-        b->prev = big;
-        p = big->data;
+        struct block *big = a->spare;
+        if (big && big->cap >= size) {
+            /* A spare block, its pages in memory already, opens with it
+             * and serves small requests after it. */
+            a->spare = big->prev;
+            big->prev = b;
+            big->used = size;
+            a->head = big;
+            p = big->data;
+            memset(p, 0, size);
+        } else {
+            /* Its own block behind the head, so the head keeps serving
+             * small requests (nginx keeps a "large" list). */
+            big = block_new(size);
+            big->prev = b->prev;
+            b->prev = big;
+            p = big->data;
+        }
     } else {
         size_t off = (b->used + align - 1) & ~(align - 1);
         if (off > b->cap || size > b->cap - off) {

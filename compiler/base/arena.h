@@ -19,6 +19,13 @@ void arena_destroy(struct arena *a);
  * Nothing src handed out may be used afterwards. */
 void arena_adopt(struct arena *dst, struct arena *src);
 
+/* Ends everything a handed out, keeping its blocks for what it hands out
+ * next: a scratch arena reused for one piece of work after another. */
+void arena_reset(struct arena *a);
+/* Returns the blocks a holds for reuse (arena_adopt(), arena_reset()) to
+ * the system, once nothing will ask for that much again. */
+void arena_trim(struct arena *a);
+
 /* Zeroed memory aligned to 'align' (a power of two). */
 void *arena_alloc(struct arena *a, size_t size, size_t align);
 /* n * size bytes, with the multiplication checked for overflow. */

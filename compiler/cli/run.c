@@ -279,6 +279,9 @@ bool cli_render(struct compilation *c, const struct options *o,
     if (ctl->model->objects[KIND_ROUTING_TEST].n == 0)
         compilation_drop_tree(c);
     plan_build(c, ctl, &po, plan);
+    /* What of the trees' memory the plan left unused goes back before
+     * the output is written. */
+    arena_trim(c->arena);
     if (plan->uses_socket_dir && !o->socket_dir &&
         cli_socket_dir_problem(socket_dir)) {
         struct src_loc none = {SOURCE_NONE, 0, 0, 0};

@@ -348,10 +348,14 @@ void model_decode_mapping(struct decoder *d, const struct table *t,
         }
     }
     for (f = t->fields; f->key; f++) {
-        const struct ynode *v = ynode_get(map, f->key);
+        const struct ynode *v;
+
+        if (!(f->flags & FIELD_REQUIRED))
+            continue;
         /* "name: null" leaves a required field unset: the API server says
          * "Required value" for it too. */
-        if ((f->flags & FIELD_REQUIRED) && (!v || ynode_is_null(v)))
+        v = ynode_get(map, f->key);
+        if (!v || ynode_is_null(v))
             report_missing(d, t, map, f);
     }
 }

@@ -516,15 +516,15 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
     return h;
 }
 
-void plan_handler_dependents(struct planner *p, struct plan_handler *h,
+void plan_handler_dependents(struct arena *a, const struct plan_handler *h,
                              struct ptrvec *out)
 {
     size_t i;
 
     for (i = 0; i < h->n_backends; i++) {
-        ptrvec_push(p->a, out, h->backends[i]);
-        plan_handler_dependents(p, h->backends[i], out);
+        ptrvec_push(a, out, h->backends[i]);
+        plan_handler_dependents(a, h->backends[i], out);
     }
     for (i = 0; i < h->n_mirrors; i++)
-        ptrvec_push(p->a, out, h->mirrors[i]);
+        ptrvec_push(a, out, h->mirrors[i]);
 }

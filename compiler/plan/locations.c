@@ -109,7 +109,7 @@ static void header_conditions(struct planner *p, struct cond_set *cs,
             return;
         }
         cond_add(
-            p->a, cs,
+            p->tmp, cs,
             plan_map_condition(
                 p, var,
                 nginx_regex_for_value(p->a, h[i].type == MATCH_REGEX, h[i].value)));
@@ -123,12 +123,12 @@ static struct cond_set conditions(struct planner *p, const struct candidate *c,
     size_t i;
 
     if (path_var)
-        cond_add(p->a, &cs, path_var);
+        cond_add(p->tmp, &cs, path_var);
     if (c->match) {
         if (c->match->method) {
             struct strbuf sb = STRBUF_INIT;
             strbuf_addf(&sb, "^%s$", c->match->method);
-            cond_add(p->a, &cs,
+            cond_add(p->tmp, &cs,
                      plan_map_condition(p, "request_method",
                                         arena_strndup(p->a, sb.buf, sb.len)));
             strbuf_release(&sb);
@@ -137,7 +137,7 @@ static struct cond_set conditions(struct planner *p, const struct candidate *c,
         for (i = 0; i < c->match->n_query_params; i++) {
             const struct value_match *q = &c->match->query_params[i];
             cond_add(
-                p->a, &cs,
+                p->tmp, &cs,
                 plan_map_condition(
                     p, plan_map_query_value(p, q->name),
                     nginx_regex_for_value(p->a, q->type == MATCH_REGEX, q->value)));
@@ -207,6 +207,7 @@ static const char *path_condition(struct planner *p, const struct path_form *f)
 
 /* ---- per-server state ---- */
 
+/* Everything here but the handlers lives in p->tmp. */
 struct server_build {
     struct planner *p;
     const struct server_ctx *sc;
@@ -275,15 +276,15 @@ static void index_candidate(struct server_build *sb, size_t i)
     struct idxvec **bucket;
 
     if (f->kind == LOC_REGEX) {
-        idx_push(sb->p->a, &sb->regex_cands, i);
+        idx_push(sb->p->tmp, &sb->regex_cands, i);
         return;
     }
     bucket = (struct idxvec **)strhash_slot(
-        &sb->by_path, path_key(sb->p->a, f->kind == LOC_EXACT ? '=' : '^', f->path,
+        &sb->by_path, path_key(sb->p->tmp, f->kind == LOC_EXACT ? '=' : '^', f->path,
                                strlen(f->path)));
     if (!*bucket)
-        *bucket = ARENA_NEW(sb->p->a, struct idxvec);
-    idx_push(sb->p->a, *bucket, i);
+        *bucket = ARENA_NEW(sb->p->tmp, struct idxvec);
+    idx_push(sb->p->tmp, *bucket, i);
 }
 
 static void add_bucket(struct server_build *sb, struct strbuf *key, char kind,
@@ -297,7 +298,7 @@ static void add_bucket(struct server_build *sb, struct strbuf *key, char kind,
     strbuf_add(key, path, len);
     b = strhash_get(&sb->by_path, key->buf);
     for (i = 0; b && i < b->n; i++)
-        idx_push(sb->p->a, out, b->v[i]);
+        idx_push(sb->p->tmp, out, b->v[i]);
 }
 
 /*
@@ -315,7 +316,7 @@ static struct idxvec reach_list(struct server_build *sb, const struct path_form 
     size_t len = strlen(loc->path), i;
 
     if (loc->kind == LOC_REGEX) {
-        out.v = ARENA_NEW_ARRAY(sb->p->a, size_t, sb->n ? sb->n : 1);
+        out.v = ARENA_NEW_ARRAY(sb->p->tmp, size_t, sb->n ? sb->n : 1);
         for (i = 0; i < sb->n; i++)
             out.v[i] = i;
         out.n = out.cap = sb->n;
@@ -324,7 +325,7 @@ static struct idxvec reach_list(struct server_build *sb, const struct path_form 
     if (loc->kind == LOC_EXACT) {
         add_bucket(sb, &key, '=', loc->path, len, &out);
         for (i = 0; i < sb->regex_cands.n; i++)
-            idx_push(sb->p->a, &out, sb->regex_cands.v[i]);
+            idx_push(sb->p->tmp, &out, sb->regex_cands.v[i]);
     }
     add_bucket(sb, &key, '^', "/", 1, &out); /* covers every path */
     for (i = 0; i < len; i++) {
@@ -345,11 +346,11 @@ static struct plan_text target_text(struct planner *p, struct plan_handler *h,
                                     struct ptrvec *internal)
 {
     if (h->split_variable) {
-        plan_handler_dependents(p, h, internal);
+        plan_handler_dependents(p->tmp, h, internal);
         return h->split_target;
     }
-    ptrvec_push(p->a, internal, h);
-    plan_handler_dependents(p, h, internal);
+    ptrvec_push(p->tmp, internal, h);
+    plan_handler_dependents(p->tmp, h, internal);
     return plan_text_literal(p->a, arena_printf(p->a, "@%s", h->id));
 }
 
@@ -390,7 +391,7 @@ static void need_404(struct server_build *sb, const char *name)
 
     if (!*slot) {
         *slot = (void *)name;
-        ptrvec_push(sb->p->a, &sb->not_found_names, (void *)name);
+        ptrvec_push(sb->p->tmp, &sb->not_found_names, (void *)name);
     }
 }
 
@@ -435,8 +436,8 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     struct ptrvec vars = {0}, slots = {0};
     struct path_form lf = {loc->kind, loc->path};
     struct idxvec reach = reach_list(sb, &lf);
-    struct cond_set *sets = ARENA_NEW_ARRAY(p->a, struct cond_set, reach.n ? reach.n : 1);
-    size_t *order = ARENA_NEW_ARRAY(p->a, size_t, reach.n ? reach.n : 1);
+    struct cond_set *sets = ARENA_NEW_ARRAY(p->tmp, struct cond_set, reach.n ? reach.n : 1);
+    size_t *order = ARENA_NEW_ARRAY(p->tmp, size_t, reach.n ? reach.n : 1);
     struct plan_text *texts, *slot_texts;
     const char *prefix;
     size_t n = 0, r, i, j, k, cut;
@@ -462,7 +463,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     if (sets[0].n == 0) {
         loc->handler = handler_of(sb, order[0]);
         loc->save_uri = mirror_needs_uri(loc->handler);
-        plan_handler_dependents(p, loc->handler, &sb->internal);
+        plan_handler_dependents(p->tmp, loc->handler, &sb->internal);
         if (loc->handler->split_variable)
             dispatch_limits(sb, loc, (struct plan_handler **)&loc->handler, 1);
         return;
@@ -474,18 +475,18 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
             for (k = 0; k < vars.n && !seen; k++)
                 seen = strcmp(vars.v[k], sets[i].vars[j]) == 0;
             if (!seen)
-                ptrvec_push(p->a, &vars, (void *)sets[i].vars[j]);
+                ptrvec_push(p->tmp, &vars, (void *)sets[i].vars[j]);
         }
     }
     /* Each candidate's target, each distinct handler's made once. */
-    texts = ARENA_NEW_ARRAY(p->a, struct plan_text, n);
-    slot_texts = ARENA_NEW_ARRAY(p->a, struct plan_text, n);
+    texts = ARENA_NEW_ARRAY(p->tmp, struct plan_text, n);
+    slot_texts = ARENA_NEW_ARRAY(p->tmp, struct plan_text, n);
     for (i = 0; i < n; i++) {
         struct plan_handler *h = handler_of(sb, order[i]);
         for (k = 0; k < slots.n && slots.v[k] != h; k++)
             ;
         if (k == slots.n) {
-            ptrvec_push(p->a, &slots, h);
+            ptrvec_push(p->tmp, &slots, h);
             slot_texts[k] = target_text(p, h, &sb->internal);
             loc->save_uri |= mirror_needs_uri(h);
         }
@@ -636,7 +637,7 @@ static void internal_locations(struct server_build *sb)
 
         if (i > 0 && strcmp(((struct plan_handler *)sb->internal.v[i - 1])->id, h->id) == 0)
             continue;
-        loc = ARENA_NEW(p->a, struct plan_location);
+        loc = ARENA_NEW(p->tmp, struct plan_location);
         loc->kind = h->by_uri ? LOC_INTERNAL : LOC_NAMED;
         loc->path = h->by_uri ? h->id : arena_printf(p->a, "@%s", h->id);
         loc->handler = h;
@@ -645,14 +646,14 @@ static void internal_locations(struct server_build *sb)
             (sb->max_body == 0 || plan_policy_body_limit(h) < sb->max_body))
             loc->body_over_variable =
                 plan_map_body_over(p, plan_policy_body_limit(h));
-        ptrvec_push(p->a, &sb->locations, loc);
+        ptrvec_push(p->tmp, &sb->locations, loc);
     }
     ptrvec_sort(&sb->not_found_names, cmp_strings);
     for (i = 0; i < sb->not_found_names.n; i++) {
-        struct plan_location *loc = ARENA_NEW(p->a, struct plan_location);
+        struct plan_location *loc = ARENA_NEW(p->tmp, struct plan_location);
         loc->kind = LOC_NAMED;
         loc->path = sb->not_found_names.v[i];
-        ptrvec_push(p->a, &sb->locations, loc);
+        ptrvec_push(p->tmp, &sb->locations, loc);
     }
 }
 
@@ -671,32 +672,32 @@ void plan_locations_build(struct planner *p, struct plan_server *srv,
     sb.max_body = -1;
     sb.cands = cands;
     sb.n = n;
-    strhash_init(&sb.by_path, p->a);
-    strhash_init(&sb.not_found, p->a);
-    strhash_init(&seen, p->a);
-    strhash_init(&regex_pos, p->a);
+    strhash_init(&sb.by_path, p->tmp);
+    strhash_init(&sb.not_found, p->tmp);
+    strhash_init(&seen, p->tmp);
+    strhash_init(&regex_pos, p->tmp);
     for (i = 0; i < n; i++)
         groups = cands[i].group >= groups ? cands[i].group + 1 : groups;
-    sb.forms = ARENA_NEW_ARRAY(p->a, struct path_form, n ? n : 1);
-    sb.regex_order = ARENA_NEW_ARRAY(p->a, size_t, n ? n : 1);
+    sb.forms = ARENA_NEW_ARRAY(p->tmp, struct path_form, n ? n : 1);
+    sb.regex_order = ARENA_NEW_ARRAY(p->tmp, size_t, n ? n : 1);
     sb.handlers = ARENA_NEW_ARRAY(p->a, struct plan_handler *, groups ? groups : 1);
     for (i = 0; i < n; i++) {
         struct path_form *f = &sb.forms[i];
         *f = path_of(p->a, &cands[i]);
         index_candidate(&sb, i);
         if (f->kind == LOC_EXACT) {
-            add_key(p->a, &keys, &seen, LOC_EXACT, f->path);
+            add_key(p->tmp, &keys, &seen, LOC_EXACT, f->path);
         } else if (f->kind == LOC_PREFIX) {
-            add_key(p->a, &keys, &seen, LOC_PREFIX, f->path);
+            add_key(p->tmp, &keys, &seen, LOC_PREFIX, f->path);
             if (strcmp(f->path, "/") != 0)
-                add_key(p->a, &keys, &seen, LOC_EXACT, f->path);
+                add_key(p->tmp, &keys, &seen, LOC_EXACT, f->path);
         } else {
-            add_key(p->a, &regexes, &seen, LOC_REGEX, f->path);
+            add_key(p->tmp, &regexes, &seen, LOC_REGEX, f->path);
         }
     }
-    add_key(p->a, &keys, &seen, LOC_PREFIX, "/"); /* the catch-all: 404 if unclaimed */
+    add_key(p->tmp, &keys, &seen, LOC_PREFIX, "/"); /* the catch-all: 404 if unclaimed */
     /* A regex candidate's position among the regex locations. */
-    positions = ARENA_NEW_ARRAY(p->a, size_t, regexes.n ? regexes.n : 1);
+    positions = ARENA_NEW_ARRAY(p->tmp, size_t, regexes.n ? regexes.n : 1);
     for (i = 0; i < regexes.n; i++) {
         positions[i] = i;
         strhash_put(&regex_pos, ((struct path_form *)regexes.v[i])->path, &positions[i]);
@@ -708,13 +709,13 @@ void plan_locations_build(struct planner *p, struct plan_server *srv,
     }
     for (i = 0; i < keys.n + regexes.n; i++) {
         const struct path_form *k = i < keys.n ? keys.v[i] : regexes.v[i - keys.n];
-        struct plan_location *loc = ARENA_NEW(p->a, struct plan_location);
+        struct plan_location *loc = ARENA_NEW(p->tmp, struct plan_location);
         loc->kind = k->kind;
         loc->path = k->path;
         fill_location(&sb, loc, i < keys.n ? regexes.n : i - keys.n);
-        ptrvec_push(p->a, &sb.locations, loc);
+        ptrvec_push(p->tmp, &sb.locations, loc);
     }
-    stable_sort(p->a, &sb.locations);
+    stable_sort(p->tmp, &sb.locations);
     internal_locations(&sb);
     srv->locations = ARENA_NEW_ARRAY(p->a, struct plan_location, sb.locations.n);
     for (i = 0; i < sb.locations.n; i++)

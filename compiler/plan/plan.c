@@ -177,6 +177,7 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     p.ctl = ctl;
     p.o = o;
     p.plan = out;
+    p.tmp = arena_create((size_t)64 << 10);
     section_init(&p, &p.http);
     section_init(&p, &p.stream);
     strhash_init(&p.files_by_path, p.a);
@@ -197,4 +198,5 @@ void plan_build(struct compilation *c, const struct controller *ctl,
                                    &out->n_stream_servers);
     out->files = copy_out(p.a, &p.files, sizeof(*out->files), &out->n_files);
     hash_sizes(out);
+    arena_destroy(p.tmp);
 }

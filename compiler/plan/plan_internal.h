@@ -97,6 +97,9 @@ struct planner {
     struct ptrvec geos;            /* struct plan_geo * */
     struct strhash geos_by_name;
     struct strhash ids_by_text, texts_by_id; /* ids.c */
+    /* Scratch of one server (its candidates, what finds its locations),
+     * reset after each: what only builds a server does not stay. */
+    struct arena *tmp;
     unsigned n_dispatch;
     unsigned n_tls_hops;
 };
@@ -204,8 +207,8 @@ const char *plan_nginx_time(struct arena *a, const char *d, const char *zero);
 void plan_header_push(struct arena *a, struct plan_header **v, size_t *n,
                       struct plan_header h);
 /* The handlers a handler sends requests on to (split backends, mirrors):
- * each needs an internal location.  Appended to out. */
-void plan_handler_dependents(struct planner *p, struct plan_handler *h,
+ * each needs an internal location.  Appended to out, which grows in a. */
+void plan_handler_dependents(struct arena *a, const struct plan_handler *h,
                              struct ptrvec *out);
 
 /* locations.c */

@@ -340,7 +340,7 @@ static void candidates_for(struct planner *p, const struct eff_listener *l,
 
     if (!l)
         return;
-    atts = attachments_for(p->a, x, name);
+    atts = attachments_for(p->tmp, x, name);
     for (i = 0; i < atts.n; i++) {
         const struct attachment *a = l->attachments.v[atts.v[i]];
         const struct route_state *rs = a->route;
@@ -353,7 +353,7 @@ static void candidates_for(struct planner *p, const struct eff_listener *l,
             if (rs->rules[j].dropped)
                 continue;
             for (k = 0; k < rule_matches(rs->route, rule); k++) {
-                struct candidate *c = ARENA_NEW(p->a, struct candidate);
+                struct candidate *c = ARENA_NEW(p->tmp, struct candidate);
                 c->att = a;
                 c->rule = &rs->rules[j];
                 c->rule_index = j;
@@ -366,7 +366,7 @@ static void candidates_for(struct planner *p, const struct eff_listener *l,
                 } else {
                     c->match = &rule->matches[k];
                 }
-                ptrvec_push(p->a, out, c);
+                ptrvec_push(p->tmp, out, c);
             }
             group++;
         }
@@ -508,6 +508,7 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
     if (l)
         plan_policy_real_ip(p, l, srv);
     plan_locations_build(p, srv, &sc, flat, cands.n);
+    arena_reset(p->tmp);
 }
 
 static int cmp_socks(const void *pa, const void *pb)

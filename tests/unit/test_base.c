@@ -65,6 +65,40 @@ START_TEST(arena_adopted_memory_is_reused_zeroed)
 }
 END_TEST
 
+static void assert_zero(const unsigned char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        ck_assert_uint_eq(p[i], 0);
+}
+
+/* A scratch arena reset between pieces of work hands out cleared memory
+ * again, for small requests and for big ones served from its old blocks. */
+START_TEST(arena_reset_memory_is_reused_zeroed)
+{
+    struct arena *a = arena_create(4096);
+    unsigned char *p;
+    int round, k;
+
+    for (round = 0; round < 3; round++) {
+        for (k = 0; k < 10; k++) {
+            p = arena_alloc(a, 900, 1);
+            assert_zero(p, 900);
+            memset(p, 0xff, 900);
+        }
+        p = arena_alloc(a, 2000, 1); /* beyond a quarter block: its own */
+        assert_zero(p, 2000);
+        memset(p, 0xff, 2000);
+        arena_reset(a);
+    }
+    arena_trim(a);
+    p = arena_alloc(a, 900, 1);
+    assert_zero(p, 900);
+    arena_destroy(a);
+}
+END_TEST
+
 START_TEST(arena_strings)
 {
     struct arena *a = arena_create(0);
@@ -624,6 +658,7 @@ static Suite *base_suite(void)
 
     tcase_add_test(tc, arena_memory_is_zeroed_and_aligned);
     tcase_add_test(tc, arena_adopted_memory_is_reused_zeroed);
+    tcase_add_test(tc, arena_reset_memory_is_reused_zeroed);
     tcase_add_test(tc, arena_strings);
     tcase_add_test(tc, strbuf_grows_and_keeps_invariants);
     tcase_add_test(tc, strbuf_detach_hands_over);
