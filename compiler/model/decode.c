@@ -343,6 +343,8 @@ void model_decode_mapping(struct decoder *d, const struct table *t,
         }
         if (f->key) {
             decode_field(d, f, v, dst);
+            if (FIELD_GIVEN_BIT(f->flags) && !ynode_is_null(v))
+                *((uint8_t *)dst + t->present_offset) |= FIELD_GIVEN_BIT(f->flags);
         } else if (!t->open) {
             unknown_field(d, t, v);
         }

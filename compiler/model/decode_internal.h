@@ -53,6 +53,9 @@
 /* A map of at most hi entries (0: any number), values of format f. */
 #define LIM_MAP(hi, f) LIM_(.max_items = (hi), .format = (f))
 #define TABLE(T, go_name, fields) {go_name, sizeof(T), alignof(T), 0, false, fields}
+/* A table whose rows name *_GIVEN_* bits of T's 'present' byte. */
+#define TABLE_GIVEN(T, go_name, fields) \
+    {go_name, sizeof(T), alignof(T), 0, false, fields, offsetof(T, present)}
 
 struct decoder {
     struct compilation *c;

@@ -222,12 +222,12 @@ static const struct table frontend_validation_table = TABLE(
     struct frontend_validation, "FrontendTLSValidation", frontend_validation_fields);
 
 static const struct field tls_config_fields[] = {
-    FIELD_OBJ("validation", 0, struct tls_config, validation,
-              frontend_validation_table),
+    FIELD_OBJ("validation", FIELD_GIVEN(TLS_GIVEN_VALIDATION), struct tls_config,
+              validation, frontend_validation_table),
     FIELD_END,
 };
 static const struct table tls_config_table =
-    TABLE(struct tls_config, "TLSConfig", tls_config_fields);
+    TABLE_GIVEN(struct tls_config, "TLSConfig", tls_config_fields);
 
 static const struct field tls_port_config_fields[] = {
     FIELD_PORT(FIELD_REQUIRED, struct tls_port_config),
@@ -248,11 +248,11 @@ static const struct table frontend_tls_table =
     TABLE(struct frontend_tls, "FrontendTLSConfig", frontend_tls_fields);
 
 static const struct field gateway_backend_tls_fields[] = {
-    FIELD_OBJ("clientCertificateRef", 0, struct gateway_backend_tls,
-              client_certificate_ref, secret_ref_table),
+    FIELD_OBJ("clientCertificateRef", FIELD_GIVEN(BACKEND_TLS_GIVEN_CLIENT_CERTIFICATE_REF),
+              struct gateway_backend_tls, client_certificate_ref, secret_ref_table),
     FIELD_END,
 };
-static const struct table gateway_backend_tls_table = TABLE(
+static const struct table gateway_backend_tls_table = TABLE_GIVEN(
     struct gateway_backend_tls, "GatewayBackendTLS", gateway_backend_tls_fields);
 
 static const struct field gateway_tls_fields[] = {
@@ -268,11 +268,11 @@ static const struct field infrastructure_fields[] = {
             LIM_MAP(8, FMT_LABEL_VALUE)),
     FIELD_L("annotations", FT_MAP, 0, struct gateway_infrastructure, annotations,
             LIM_MAP(16, FMT_LONG_VALUE)),
-    FIELD_OBJ("parametersRef", 0, struct gateway_infrastructure, parameters_ref,
-              model_local_ref_table),
+    FIELD_OBJ("parametersRef", FIELD_GIVEN(INFRA_GIVEN_PARAMETERS_REF),
+              struct gateway_infrastructure, parameters_ref, model_local_ref_table),
     FIELD_END,
 };
-static const struct table infrastructure_table = TABLE(
+static const struct table infrastructure_table = TABLE_GIVEN(
     struct gateway_infrastructure, "GatewayInfrastructure", infrastructure_fields);
 
 static const struct field allowed_listeners_fields[] = {

@@ -52,7 +52,7 @@ static const struct table header_table =
     }
 
 #define SPEC_TABLE(T, go_name, fields) \
-    {go_name, 0, 1, offsetof(T, spec_src), false, fields}
+    {go_name, 0, 1, offsetof(T, spec_src), false, fields, offsetof(T, present)}
 
 static const struct field policy_object_ref_fields[] = {
     FIELD_NAME(FIELD_REQUIRED, struct policy_object_ref),
@@ -124,12 +124,13 @@ static const struct field request_limits_fields[] = {
             LIM_RANGE(1, 65535)),
     FIELD_STRS_L("exemptCIDRs", 0, struct request_limits, exempt_cidrs,
                  LIM_ITEMS(0, 64)),
-    FIELD_L("rejectStatusCode", FT_INT32, 0, struct request_limits,
+    FIELD_L("rejectStatusCode", FT_INT32,
+            FIELD_GIVEN(LIMITS_GIVEN_REJECT_STATUS_CODE), struct request_limits,
             reject_status_code, LIM_RANGE(400, 599)),
     FIELD_END,
 };
 static const struct table request_limits_table =
-    TABLE(struct request_limits, "RequestLimits", request_limits_fields);
+    TABLE_GIVEN(struct request_limits, "RequestLimits", request_limits_fields);
 
 static const struct field hsts_fields[] = {
     FIELD_L("maxAgeSeconds", FT_INT32, 0, struct hsts, max_age_seconds,
@@ -157,16 +158,19 @@ static const struct table error_response_table =
 
 static const struct field client_policy_spec_fields[] = {
     FIELD_TARGETS(struct client_policy),
-    FIELD_OBJ("clientAddressDetection", 0, struct client_policy,
-              client_address_detection, address_detection_table),
+    FIELD_OBJ("clientAddressDetection", FIELD_GIVEN(CLIENT_GIVEN_ADDRESS_DETECTION),
+              struct client_policy, client_address_detection,
+              address_detection_table),
     FIELD_OBJ("timeouts", 0, struct client_policy, timeouts, client_timeouts_table),
     FIELD_OBJ("requestBody", 0, struct client_policy, request_body,
               request_body_table),
     FIELD_OBJ("requestLimits", 0, struct client_policy, request_limits,
               request_limits_table),
-    FIELD_OBJ("hsts", 0, struct client_policy, hsts, hsts_table),
-    FIELD_LIST_L("errorResponses", 0, struct client_policy, error_responses,
-                 error_response_table, LIM_ITEMS(0, 16)),
+    FIELD_OBJ("hsts", FIELD_GIVEN(CLIENT_GIVEN_HSTS), struct client_policy, hsts,
+              hsts_table),
+    FIELD_LIST_L("errorResponses", FIELD_GIVEN(CLIENT_GIVEN_ERROR_RESPONSES),
+                 struct client_policy, error_responses, error_response_table,
+                 LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table client_policy_spec_table =
@@ -213,8 +217,8 @@ static const struct field sign_in_fields[] = {
 static const struct table sign_in_table = TABLE(struct sign_in, "SignIn", sign_in_fields);
 
 static const struct field external_auth_fields[] = {
-    FIELD_OBJ("backendRef", 0, struct external_auth_policy, backend_ref,
-              service_ref_table),
+    FIELD_OBJ("backendRef", FIELD_GIVEN(EXTAUTH_GIVEN_BACKEND_REF),
+              struct external_auth_policy, backend_ref, service_ref_table),
     FIELD_L("url", FT_STRING, 0, struct external_auth_policy, url,
             LIM_FMT(FMT_HTTP_URL)),
     FIELD_L("path", FT_STRING, 0, struct external_auth_policy, path,
@@ -232,20 +236,22 @@ static const struct field external_auth_fields[] = {
             request_redirect, LIM_FMT(FMT_REDIRECT_VALUE)),
     FIELD_L("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie,
             LIM_ONE_OF("Never", "OnSuccess", "Always")),
-    FIELD_OBJ("signIn", 0, struct external_auth_policy, sign_in, sign_in_table),
+    FIELD_OBJ("signIn", FIELD_GIVEN(EXTAUTH_GIVEN_SIGN_IN),
+              struct external_auth_policy, sign_in, sign_in_table),
     FIELD("timeout", FT_STRING, 0, struct external_auth_policy, timeout),
     FIELD_END,
 };
 static const struct table external_auth_table =
-    TABLE(struct external_auth_policy, "ExternalAuth", external_auth_fields);
+    TABLE_GIVEN(struct external_auth_policy, "ExternalAuth", external_auth_fields);
 
 static const struct field access_policy_spec_fields[] = {
     FIELD_TARGETS(struct access_policy),
-    FIELD_OBJ("clientAddresses", 0, struct access_policy, client_addresses,
-              client_addresses_table),
-    FIELD_OBJ("basicAuth", 0, struct access_policy, basic_auth, basic_auth_table),
-    FIELD_OBJ("externalAuth", 0, struct access_policy, external_auth,
-              external_auth_table),
+    FIELD_OBJ("clientAddresses", FIELD_GIVEN(ACCESS_GIVEN_CLIENT_ADDRESSES),
+              struct access_policy, client_addresses, client_addresses_table),
+    FIELD_OBJ("basicAuth", FIELD_GIVEN(ACCESS_GIVEN_BASIC_AUTH),
+              struct access_policy, basic_auth, basic_auth_table),
+    FIELD_OBJ("externalAuth", FIELD_GIVEN(ACCESS_GIVEN_EXTERNAL_AUTH),
+              struct access_policy, external_auth, external_auth_table),
     FIELD_L("satisfy", FT_STRING, 0, struct access_policy, satisfy,
             LIM_ONE_OF("All", "Any")),
     FIELD_END,
@@ -351,11 +357,13 @@ static const struct table backend_retry_table =
 static const struct field backend_policy_spec_fields[] = {
     FIELD_TARGETS(struct backend_policy),
     FIELD_OBJ("timeouts", 0, struct backend_policy, timeouts, backend_timeouts_table),
-    FIELD_OBJ("loadBalancing", 0, struct backend_policy, load_balancing,
-              load_balancing_table),
-    FIELD_OBJ("keepalive", 0, struct backend_policy, keepalive, keepalive_table),
+    FIELD_OBJ("loadBalancing", FIELD_GIVEN(BACKEND_GIVEN_LOAD_BALANCING),
+              struct backend_policy, load_balancing, load_balancing_table),
+    FIELD_OBJ("keepalive", FIELD_GIVEN(BACKEND_GIVEN_KEEPALIVE),
+              struct backend_policy, keepalive, keepalive_table),
     FIELD_OBJ("buffering", 0, struct backend_policy, buffering, buffering_table),
-    FIELD_OBJ("retry", 0, struct backend_policy, retry, backend_retry_table),
+    FIELD_OBJ("retry", FIELD_GIVEN(BACKEND_GIVEN_RETRY), struct backend_policy,
+              retry, backend_retry_table),
     FIELD_END,
 };
 static const struct table backend_policy_spec_table =

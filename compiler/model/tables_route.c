@@ -76,10 +76,11 @@ static const struct field request_mirror_fields[] = {
               model_backend_object_ref_table),
     FIELD_L("percent", FT_INT32, 0, struct request_mirror, percent,
             LIM_RANGE(0, 100)),
-    FIELD_OBJ("fraction", 0, struct request_mirror, fraction, fraction_table),
+    FIELD_OBJ("fraction", FIELD_GIVEN(MIRROR_GIVEN_FRACTION), struct request_mirror,
+              fraction, fraction_table),
     FIELD_END,
 };
-static const struct table request_mirror_table = TABLE(
+static const struct table request_mirror_table = TABLE_GIVEN(
     struct request_mirror, "HTTPRequestMirrorFilter", request_mirror_fields);
 
 static const struct field cors_fields[] = {
@@ -309,14 +310,16 @@ static const struct field http_rule_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
                  http_backend_ref_table, LIM_ITEMS(0, 16)),
-    FIELD_OBJ("timeouts", 0, struct route_rule, timeouts, timeouts_table),
-    FIELD_OBJ("retry", 0, struct route_rule, retry, retry_table),
-    FIELD_OBJ("sessionPersistence", 0, struct route_rule, session_persistence,
-              session_persistence_table),
+    FIELD_OBJ("timeouts", FIELD_GIVEN(RULE_GIVEN_TIMEOUTS), struct route_rule,
+              timeouts, timeouts_table),
+    FIELD_OBJ("retry", FIELD_GIVEN(RULE_GIVEN_RETRY), struct route_rule, retry,
+              retry_table),
+    FIELD_OBJ("sessionPersistence", FIELD_GIVEN(RULE_GIVEN_SESSION_PERSISTENCE),
+              struct route_rule, session_persistence, session_persistence_table),
     FIELD_END,
 };
 static const struct table http_rule_table =
-    TABLE(struct route_rule, "HTTPRouteRule", http_rule_fields);
+    TABLE_GIVEN(struct route_rule, "HTTPRouteRule", http_rule_fields);
 
 static const struct field grpc_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
@@ -327,12 +330,12 @@ static const struct field grpc_rule_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
                  grpc_backend_ref_table, LIM_ITEMS(0, 16)),
-    FIELD_OBJ("sessionPersistence", 0, struct route_rule, session_persistence,
-              session_persistence_table),
+    FIELD_OBJ("sessionPersistence", FIELD_GIVEN(RULE_GIVEN_SESSION_PERSISTENCE),
+              struct route_rule, session_persistence, session_persistence_table),
     FIELD_END,
 };
 static const struct table grpc_rule_table =
-    TABLE(struct route_rule, "GRPCRouteRule", grpc_rule_fields);
+    TABLE_GIVEN(struct route_rule, "GRPCRouteRule", grpc_rule_fields);
 
 static const struct field l4_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
