@@ -1188,11 +1188,23 @@ enum {
     /* Required by the CRD, but reported by schema/, not by the decoder:
      * the object decodes, and is refused with the rest of its findings. */
     FIELD_REQUIRED_IN_SCHEMA = 1u << 2,
+    /* An object or list the CRD defaults to {} or [{}] when absent (or
+     * null): the decoder builds it from its own rows' defaults. */
+    FIELD_DEFAULT_EMPTY = 1u << 3,
+    /* With FIELD_DEFAULT_EMPTY, a list given empty is defaulted too. */
+    FIELD_EMPTY_AS_ABSENT = 1u << 4,
 };
 /* The row's *_GIVEN_* bit: set in its struct's 'present' byte when the
  * key is given with a non-null value. */
 #define FIELD_GIVEN(bit) ((unsigned)(bit) << 8)
 #define FIELD_GIVEN_BIT(flags) ((uint8_t)((flags) >> 8))
+
+/* A CRD default of a scalar, as the manifest would write it; the decoder
+ * fills it in when a given mapping lacks the key (or gives null). */
+struct field_default {
+    const char *str; /* FT_STRING; FT_ENUM: the value's name */
+    int64_t num;     /* FT_INT32, FT_INT64; FT_BOOL: 0 or 1 */
+};
 
 struct table;
 
@@ -1205,6 +1217,7 @@ struct field {
     const struct table *sub;
     const char *const *names;       /* FT_ENUM: model_*_names */
     const struct field_limits *lim; /* NULL: none beyond the type */
+    const struct field_default *def; /* NULL: none */
 };
 
 struct table {

@@ -367,8 +367,8 @@ static void limits(struct planner *p, const struct policy_effective *e, struct p
         out->zone = zone(p, arena_printf(p->a, "gw_rl_%s_%zu", policy_id(p, r->policy->obj),
                                          r->index),
                          limit_key(p, r->policy), false, r->rate);
-        out->burst = r->rate->burst == INT_UNSET ? 0 : r->rate->burst;
-        out->nodelay = r->rate->no_delay != TRI_FALSE;
+        out->burst = r->rate->burst; /* the CRD defaults both */
+        out->nodelay = r->rate->no_delay == TRI_TRUE;
     }
     pp->conn_zones = ARENA_NEW_ARRAY(p->a, const char *, e->n_concurrent ? e->n_concurrent : 1);
     pp->conn_limits = ARENA_NEW_ARRAY(p->a, int64_t, e->n_concurrent ? e->n_concurrent : 1);
