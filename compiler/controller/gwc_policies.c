@@ -596,7 +596,10 @@ static void merge_client(struct policy_effective *e, const struct gwc_policy *gp
     }
     if (p->request_limits.concurrent != INT_UNSET)
         e->concurrent[e->n_concurrent++] = gp;
-    if (p->request_limits.reject_status_code != INT_UNSET)
+    /* Taken from the most specific policy that writes it; the CRD's
+     * default only stands in when no level does. */
+    if ((p->request_limits.present & LIMITS_GIVEN_REJECT_STATUS_CODE) ||
+        e->reject_status == INT_UNSET)
         e->reject_status = p->request_limits.reject_status_code;
     if (p->present & CLIENT_GIVEN_HSTS)
         e->hsts = &p->hsts;
