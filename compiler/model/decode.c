@@ -1,6 +1,7 @@
 /*
  * The generic table walker.  It alone reports the generic problems: wrong
  * node type, unknown key, missing required key, an integer out of range.
+ * It sets the present bits the rows name and fills in the rows' defaults.
  * Scalars are strict, as kubectl's decoding is: `port: "80"` is a string,
  * not 80, and `name: yes` is a boolean, not the string "yes".
  */

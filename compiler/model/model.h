@@ -1099,7 +1099,8 @@ const char *model_path(struct compilation *c, const struct ynode *n);
  * ngx_command_t): the decoder reads a manifest with it, and schema/ checks
  * the decoded object against the limits in it.  A field's limits are the
  * CRD's: numeric bounds, item counts, and a string format (a length range
- * and a pattern, named here and judged by schema/).
+ * and a pattern, named here and judged by schema/).  So is its default,
+ * which the decoder fills in.
  */
 
 /* String formats of the CRDs; schema/ holds each one's length limits and
