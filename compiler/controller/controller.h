@@ -283,8 +283,8 @@ struct policy_effective {
     const char *connect_timeout, *backend_send_timeout, *read_timeout;
     const struct load_balancing *load_balancing;
     enum tri buffer_response, buffer_request;
-    struct upstream_keepalive keepalive; /* merged field by field; src set
-                                            when any level has one */
+    struct upstream_keepalive keepalive; /* merged field by field */
+    bool has_keepalive;                  /* some level gives keepalive */
     const struct backend_retry *retry;
 };
 

@@ -442,8 +442,9 @@ static const struct frontend_validation *frontend_for(const struct gateway *g,
         if (g->tls.frontend.per_port[i].port == port)
             return &g->tls.frontend.per_port[i].tls.validation;
     }
-    return g->tls.frontend.default_.validation.src ? &g->tls.frontend.default_.validation
-                                                   : NULL;
+    return g->tls.frontend.default_.present & TLS_GIVEN_VALIDATION
+               ? &g->tls.frontend.default_.validation
+               : NULL;
 }
 
 /* nginx reads client CA certificates from one file.  The bundles of
@@ -787,7 +788,7 @@ static const char *gateway_parameters(struct ctx *x, struct gateway_state *gs)
 
     const char *ns = gs->gw->obj.meta.namespace, *hint = "";
 
-    if (!p->src)
+    if (!(gs->gw->infrastructure.present & INFRA_GIVEN_PARAMETERS_REF))
         return NULL;
     if (str_eq(p->group, "") && str_eq(p->kind, "ConfigMap")) {
         if (model_find(x->m, KIND_CONFIG_MAP, ns, p->name) ||
@@ -813,7 +814,7 @@ static void gateway_client_certificate(struct ctx *x, struct gateway_state *gs)
     const struct secret *s;
     struct certificate cert;
 
-    if (!r->src) {
+    if (!(g->tls.backend.present & BACKEND_TLS_GIVEN_CLIENT_CERTIFICATE_REF)) {
         ctl_conditions_set(&gs->conditions, COND_RESOLVED_REFS, true,
                            REASON_RESOLVED_REFS, "");
         return;

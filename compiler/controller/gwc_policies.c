@@ -73,7 +73,7 @@ static bool writable(struct ctx *x, const struct object *o)
     } else if (o->kind == KIND_ACCESS_POLICY) {
         const struct sign_in *si = &((const struct access_policy *)o)->external_auth.sign_in;
         const char *target = si->url ? si->url : si->path;
-        if (si->src && target &&
+        if (target &&
             (problem = nginx_quote_problem(target, QUOTE_VALUE))) {
             ctl_finding(
                 x, DIAG_NGINX_UNQUOTABLE, o, si->src,
@@ -163,11 +163,11 @@ static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions 
     const struct access_policy *p = (const struct access_policy *)gp->obj;
     const char *why = NULL;
 
-    if (p->basic_auth.src && !basic_auth_secret(x, gp, &why))
+    if ((p->present & ACCESS_GIVEN_BASIC_AUTH) && !basic_auth_secret(x, gp, &why))
         ctl_finding(x, DIAG_POLICY_REF_INVALID, &p->obj,
                     p->basic_auth.secret_ref.src,
                     "%s; the rules this policy covers answer 500 until it is", why);
-    if (p->external_auth.backend_ref.src &&
+    if ((p->external_auth.present & EXTAUTH_GIVEN_BACKEND_REF) &&
         (!ctl_backend_resolve_for(x, &p->obj, &p->external_auth.backend_ref,
                                   &gp->auth) ||
          gp->auth.status != BACKEND_OK)) {
@@ -186,7 +186,7 @@ static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions 
         ctl_conditions_set(cs, COND_RESOLVED_REFS, false, REASON_INVALID, why);
         return false;
     }
-    if (p->basic_auth.src || p->external_auth.src)
+    if (p->present & (ACCESS_GIVEN_BASIC_AUTH | ACCESS_GIVEN_EXTERNAL_AUTH))
         ctl_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
     return true;
 }
@@ -457,10 +457,11 @@ static void check_stacking(struct ctx *x)
                         b = e.access[k];
                         pa = (const struct access_policy *)a->obj;
                         pb = (const struct access_policy *)b->obj;
+                        unsigned both = pa->present & pb->present;
                         const char *m;
                         void **seen;
-                        if (!(pa->basic_auth.src && pb->basic_auth.src) &&
-                            !(pa->external_auth.src && pb->external_auth.src) &&
+                        if (!(both & (ACCESS_GIVEN_BASIC_AUTH |
+                                      ACCESS_GIVEN_EXTERNAL_AUTH)) &&
                             !str_eq(pa->satisfy, "Any") && !str_eq(pb->satisfy, "Any"))
                             continue;
                         m = ctl_msgf(x, "%s|%s|%s|%zu", a->obj->nsname,
@@ -471,9 +472,8 @@ static void check_stacking(struct ctx *x)
                         *seen = (void *)m;
                         ctl_finding(
                             x, DIAG_POLICY_CONFLICT, b->obj,
-                            pa->basic_auth.src && pb->basic_auth.src
-                                ? pb->basic_auth.src
-                            : pa->external_auth.src && pb->external_auth.src
+                            both & ACCESS_GIVEN_BASIC_AUTH ? pb->basic_auth.src
+                            : both & ACCESS_GIVEN_EXTERNAL_AUTH
                                 ? pb->external_auth.src
                                 : ynode_get(pb->spec_src, "satisfy"),
                             "AccessPolicy %s and %s both apply to rule '%s' of %s "
@@ -578,7 +578,7 @@ static void merge_client(struct policy_effective *e, const struct gwc_policy *gp
     const struct client_policy *p = (const struct client_policy *)gp->obj;
     size_t i;
 
-    if (p->client_address_detection.src)
+    if (p->present & CLIENT_GIVEN_ADDRESS_DETECTION)
         e->address_detection = &p->client_address_detection;
     if (p->timeouts.request_body)
         e->body_timeout = p->timeouts.request_body;
@@ -596,11 +596,14 @@ static void merge_client(struct policy_effective *e, const struct gwc_policy *gp
     }
     if (p->request_limits.concurrent != INT_UNSET)
         e->concurrent[e->n_concurrent++] = gp;
-    if (p->request_limits.reject_status_code != INT_UNSET)
+    /* Taken from the most specific policy that writes it; the CRD's
+     * default only stands in when no level does. */
+    if ((p->request_limits.present & LIMITS_GIVEN_REJECT_STATUS_CODE) ||
+        e->reject_status == INT_UNSET)
         e->reject_status = p->request_limits.reject_status_code;
-    if (p->hsts.src)
+    if (p->present & CLIENT_GIVEN_HSTS)
         e->hsts = &p->hsts;
-    if (p->error_responses) {
+    if (p->present & CLIENT_GIVEN_ERROR_RESPONSES) {
         e->errors = p->error_responses;
         e->n_errors = p->n_error_responses;
         e->errors_from = gp;
@@ -615,15 +618,15 @@ static void merge_backend(struct policy_effective *e, const struct backend_polic
         e->backend_send_timeout = p->timeouts.send;
     if (p->timeouts.read)
         e->read_timeout = p->timeouts.read;
-    if (p->load_balancing.src)
+    if (p->present & BACKEND_GIVEN_LOAD_BALANCING)
         e->load_balancing = &p->load_balancing;
     if (p->buffering.response != TRI_UNSET)
         e->buffer_response = p->buffering.response;
     if (p->buffering.request != TRI_UNSET)
         e->buffer_request = p->buffering.request;
-    if (p->keepalive.src) {
+    if (p->present & BACKEND_GIVEN_KEEPALIVE) {
         const struct upstream_keepalive *k = &p->keepalive;
-        e->keepalive.src = k->src;
+        e->has_keepalive = true;
         if (k->connections != INT_UNSET)
             e->keepalive.connections = k->connections;
         if (k->requests != INT_UNSET)
@@ -633,7 +636,7 @@ static void merge_backend(struct policy_effective *e, const struct backend_polic
         if (k->max_lifetime)
             e->keepalive.max_lifetime = k->max_lifetime;
     }
-    if (p->retry.src)
+    if (p->present & BACKEND_GIVEN_RETRY)
         e->retry = &p->retry;
 }
 
@@ -647,15 +650,16 @@ static void merge_access(struct policy_effective *e, const struct ptrvec *v)
         if (gp->obj->kind != KIND_ACCESS_POLICY)
             continue;
         if (e->n_access == POLICY_LEVELS || !gp->usable ||
-            (p->basic_auth.src && e->basic_auth) ||
-            (p->external_auth.src && e->external_auth) || e->satisfy_any ||
+            ((p->present & ACCESS_GIVEN_BASIC_AUTH) && e->basic_auth) ||
+            ((p->present & ACCESS_GIVEN_EXTERNAL_AUTH) && e->external_auth) ||
+            e->satisfy_any ||
             (str_eq(p->satisfy, "Any") && e->n_access))
             e->fail = true;
         if (e->n_access < POLICY_LEVELS)
             e->access[e->n_access++] = gp;
-        if (p->basic_auth.src)
+        if (p->present & ACCESS_GIVEN_BASIC_AUTH)
             e->basic_auth = gp;
-        if (p->external_auth.src)
+        if (p->present & ACCESS_GIVEN_EXTERNAL_AUTH)
             e->external_auth = gp;
         e->satisfy_any |= str_eq(p->satisfy, "Any");
     }
@@ -715,7 +719,8 @@ ctl_policy_address_detection(const struct controller *ctl,
     for (i = 0; i < lv.n; i++) {
         const struct gwc_policy *c = winner(policies_at(ctl, lv.keys[i]), KIND_CLIENT_POLICY);
         if (c && c->usable &&
-            ((const struct client_policy *)c->obj)->client_address_detection.src)
+            (((const struct client_policy *)c->obj)->present &
+             CLIENT_GIVEN_ADDRESS_DETECTION))
             d = &((const struct client_policy *)c->obj)->client_address_detection;
     }
     return d;

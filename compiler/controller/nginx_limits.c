@@ -313,7 +313,7 @@ static void approximations(struct rule_check *rc)
                 ? "nginx has no total request timeout; timeouts.request %s is "
                   "applied "
                   "as the backend read timeout (504 when the backend is slower)"
-            : r->retry.src
+            : r->present & RULE_GIVEN_RETRY
                 ? "nginx has no total request timeout; timeouts.request %s only "
                   "bounds when retries may start"
                 : "nginx has no total request timeout; timeouts.request %s is not "
@@ -326,9 +326,9 @@ static void approximations(struct rule_check *rc)
             "timeouts.backendRequest %s is applied to nginx's connect, send and "
             "read timeouts, which each bound one step, not the whole attempt",
             r->timeouts.backend_request);
-    if (r->retry.src)
+    if (r->present & RULE_GIVEN_RETRY)
         retry(rc, &r->retry);
-    if (r->session_persistence.src)
+    if (r->present & RULE_GIVEN_SESSION_PERSISTENCE)
         ctl_finding(
             rc->x, DIAG_NGINX_UNSUPPORTED, o, r->session_persistence.src,
             "sessionPersistence needs sticky sessions, which nginx 1.22 (OSS) "

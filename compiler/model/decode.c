@@ -1,6 +1,7 @@
 /*
  * The generic table walker.  It alone reports the generic problems: wrong
  * node type, unknown key, missing required key, an integer out of range.
+ * It sets the present bits the rows name and fills in the rows' defaults.
  * Scalars are strict, as kubectl's decoding is: `port: "80"` is a string,
  * not 80, and `name: yes` is a boolean, not the string "yes".
  */
@@ -319,6 +320,79 @@ static void init_fields(const struct table *t, void *dst)
     }
 }
 
+/* A row's default (model.h, struct field_default) where the value is
+ * unset: the key is absent, null, or was refused (the object is then
+ * rejected anyway). */
+static void default_scalar(const struct field *f, char *p)
+{
+    switch (f->type) {
+    case FT_STRING:
+        if (!*(const char **)p)
+            *(const char **)p = f->def->str;
+        return;
+    case FT_ENUM:
+        if (!*(int *)p)
+            *(int *)p = enum_value(f->names, f->def->str);
+        return;
+    case FT_INT32:
+    case FT_INT64:
+        if (*(int64_t *)p == INT_UNSET)
+            *(int64_t *)p = f->def->num;
+        return;
+    case FT_BOOL:
+        if (*(enum tri *)p == TRI_UNSET)
+            *(enum tri *)p = f->def->num ? TRI_TRUE : TRI_FALSE;
+        return;
+    default:
+        return;
+    }
+}
+
+static void apply_defaults(struct decoder *d, const struct table *t,
+                           const struct ynode *map, void *dst);
+
+/* An object or list the CRD defaults to {} or [{}], built when the
+ * manifest lacks it from its rows' defaults alone: it has no source node,
+ * so diagnostics about it point at the nearest node that exists. */
+static void default_empty(struct decoder *d, const struct field *f,
+                          const struct ynode *map, char *base)
+{
+    char *p = base + f->offset;
+    size_t *n = (size_t *)(base + f->count_offset);
+
+    if (f->type == FT_OBJECT) {
+        if (!*(const struct ynode **)(p + f->sub->src_offset))
+            apply_defaults(d, f->sub, NULL, p);
+        return;
+    }
+    /* An empty list is the API server's to keep, unless the field says
+     * otherwise. */
+    if (*n || (!(f->flags & FIELD_EMPTY_AS_ABSENT) &&
+               !ynode_is_null(ynode_get(map, f->key))))
+        return;
+    *(void **)p = arena_alloc_array(d->c->arena, 1, f->sub->size, f->sub->align);
+    *n = 1;
+    init_fields(f->sub, *(void **)p);
+    apply_defaults(d, f->sub, NULL, *(void **)p);
+}
+
+/* The CRD defaults of t's rows, as the API server applies them on
+ * admission: before any validation, since CEL rules read defaulted fields
+ * (validating first gives false alarms, as fluxcd/flux-schema#60 found).
+ * Only rows of a mapping that is given (or is itself defaulted) default. */
+static void apply_defaults(struct decoder *d, const struct table *t,
+                           const struct ynode *map, void *dst)
+{
+    const struct field *f;
+
+    for (f = t->fields; f->key; f++) {
+        if (f->def)
+            default_scalar(f, (char *)dst + f->offset);
+        else if (f->flags & FIELD_DEFAULT_EMPTY)
+            default_empty(d, f, map, dst);
+    }
+}
+
 void model_decode_mapping(struct decoder *d, const struct table *t,
                           const struct ynode *map, void *dst)
 {
@@ -343,6 +417,8 @@ void model_decode_mapping(struct decoder *d, const struct table *t,
         }
         if (f->key) {
             decode_field(d, f, v, dst);
+            if (FIELD_GIVEN_BIT(f->flags) && !ynode_is_null(v))
+                *((uint8_t *)dst + t->present_offset) |= FIELD_GIVEN_BIT(f->flags);
         } else if (!t->open) {
             unknown_field(d, t, v);
         }
@@ -358,4 +434,5 @@ void model_decode_mapping(struct decoder *d, const struct table *t,
         if (!v || ynode_is_null(v))
             report_missing(d, t, map, f);
     }
+    apply_defaults(d, t, map, dst);
 }

@@ -52,7 +52,21 @@
          .allowed = (const char *const[]){__VA_ARGS__, NULL})
 /* A map of at most hi entries (0: any number), values of format f. */
 #define LIM_MAP(hi, f) LIM_(.max_items = (hi), .format = (f))
+/* Rows with a CRD default: FIELD_D (any scalar, limits or NULL) and
+ * FIELD_ENUM_D take one of the DEF_ constructors as their last argument. */
+#define FIELD_D(k, ty, fl, T, m, lim, def) \
+    {k, ty, fl, offsetof(T, m), 0, NULL, NULL, lim, def}
+#define FIELD_ENUM_D(k, fl, T, m, names, def) \
+    {k, FT_ENUM, fl, offsetof(T, m), 0, NULL, names, NULL, def}
+#define DEF_(...) (&(const struct field_default){__VA_ARGS__})
+#define DEF_STR(s) DEF_(.str = (s))
+#define DEF_INT(n) DEF_(.num = (n))
+#define DEF_BOOL(b) DEF_(.num = (b))
+
 #define TABLE(T, go_name, fields) {go_name, sizeof(T), alignof(T), 0, false, fields}
+/* A table whose rows name *_GIVEN_* bits of T's 'present' byte. */
+#define TABLE_GIVEN(T, go_name, fields) \
+    {go_name, sizeof(T), alignof(T), 0, false, fields, offsetof(T, present)}
 
 struct decoder {
     struct compilation *c;
@@ -62,8 +76,9 @@ struct decoder {
     size_t suggest_budget; /* for "did you mean": one object's share */
 };
 
-/* Decodes mapping 'map' into dst with table t; a null or absent map is
- * left unset.  Errors go to the sink and clear d->ok. */
+/* Decodes mapping 'map' into dst with table t, filling in the defaults of
+ * its rows; a null or absent map is left unset.  Errors go to the sink and
+ * clear d->ok. */
 void model_decode_mapping(struct decoder *d, const struct table *t,
                           const struct ynode *map, void *dst);
 void model_decode_type_error(struct decoder *d, const struct ynode *n,
@@ -83,8 +98,6 @@ extern const struct kind_info model_kind_infos[KIND__COUNT];
 
 /* Parses RFC 3339; returns false when the text is not a timestamp. */
 bool model_parse_rfc3339(const char *s, int64_t *seconds);
-/* Fills the defaults the CRDs declare, before any validation. */
-void model_apply_defaults(struct compilation *c, struct object *o);
 /* Builds the model's lookup tables once the kinds are sorted (index.c). */
 void model_index(struct compilation *c, struct model *m);
 

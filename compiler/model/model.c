@@ -493,7 +493,6 @@ static void decode_object(struct builder *b, const struct ynode *root)
         b->ok = false;
         o->rejected = true; /* the API server would not store it */
     }
-    model_apply_defaults(b->c, o);
     add_object(b, o);
 }
 

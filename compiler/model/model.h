@@ -7,6 +7,12 @@
  * int64_t and INT_UNSET when absent; booleans are enum tri; a field with a
  * fixed set of values is an enum whose 0 means absent; lists are a
  * pointer plus a count.  Field names follow the Kubernetes JSON names.
+ *
+ * CRD defaults are filled in by the decoder, so a defaulted value looks
+ * given.  Where a later stage must tell a field the manifest gives from one
+ * it lacks, the struct has a 'present' byte: the decoder sets the field's
+ * *_GIVEN_* bit when the key is there with a non-null value.  'src' is for
+ * positions in diagnostics, never a test of presence.
  */
 #ifndef GWC_MODEL_H
 #define GWC_MODEL_H
@@ -312,9 +318,12 @@ struct frontend_validation {
     enum frontend_mode mode;
 };
 
+enum { TLS_GIVEN_VALIDATION = 1 };
+
 struct tls_config {
     const struct ynode *src;
     struct frontend_validation validation;
+    uint8_t present; /* TLS_GIVEN_* */
 };
 
 struct tls_port_config {
@@ -323,9 +332,12 @@ struct tls_port_config {
     struct tls_config tls;
 };
 
+enum { BACKEND_TLS_GIVEN_CLIENT_CERTIFICATE_REF = 1 };
+
 struct gateway_backend_tls {
     const struct ynode *src;
     struct secret_ref client_certificate_ref;
+    uint8_t present; /* BACKEND_TLS_GIVEN_* */
 };
 
 struct frontend_tls {
@@ -346,10 +358,13 @@ struct allowed_listeners {
     struct namespaces_from namespaces;
 };
 
+enum { INFRA_GIVEN_PARAMETERS_REF = 1 };
+
 struct gateway_infrastructure {
     const struct ynode *src;
     struct strmap labels, annotations;
     struct local_ref parameters_ref;
+    uint8_t present; /* INFRA_GIVEN_* */
 };
 
 struct gateway {
@@ -417,11 +432,14 @@ struct fraction {
     int64_t numerator, denominator;
 };
 
+enum { MIRROR_GIVEN_FRACTION = 1 };
+
 struct request_mirror {
     const struct ynode *src;
     struct backend_object_ref backend_ref;
     int64_t percent;
     struct fraction fraction;
+    uint8_t present; /* MIRROR_GIVEN_* */
 };
 
 struct cors_filter {
@@ -534,6 +552,12 @@ struct session_persistence {
     struct header_config header;
 };
 
+enum {
+    RULE_GIVEN_TIMEOUTS = 1,
+    RULE_GIVEN_RETRY = 2,
+    RULE_GIVEN_SESSION_PERSISTENCE = 4
+};
+
 /* One rule shape serves every route kind; unused lists stay empty. */
 struct route_rule {
     const struct ynode *src;
@@ -549,6 +573,7 @@ struct route_rule {
     struct route_timeouts timeouts;
     struct route_retry retry;
     struct session_persistence session_persistence;
+    uint8_t present; /* RULE_GIVEN_* */
 };
 
 /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute and UDPRoute. */
@@ -655,6 +680,8 @@ struct rate_limit {
     enum tri no_delay;
 };
 
+enum { LIMITS_GIVEN_REJECT_STATUS_CODE = 1 };
+
 struct request_limits {
     const struct ynode *src;
     struct rate_limit *rate;
@@ -663,6 +690,7 @@ struct request_limits {
     const char **exempt_cidrs;
     size_t n_exempt_cidrs;
     int64_t reject_status_code;
+    uint8_t present; /* LIMITS_GIVEN_* */
 };
 
 struct hsts {
@@ -681,6 +709,12 @@ struct error_response {
     struct backend_object_ref backend_ref;
 };
 
+enum {
+    CLIENT_GIVEN_ADDRESS_DETECTION = 1,
+    CLIENT_GIVEN_HSTS = 2,
+    CLIENT_GIVEN_ERROR_RESPONSES = 4
+};
+
 struct client_policy {
     struct object obj;
     const struct ynode *spec_src;
@@ -692,6 +726,7 @@ struct client_policy {
     struct hsts hsts;
     struct error_response *error_responses;
     size_t n_error_responses;
+    uint8_t present; /* CLIENT_GIVEN_* */
 };
 
 struct client_addresses {
@@ -716,6 +751,8 @@ struct sign_in {
     const char *url, *path, *redirect_parameter;
 };
 
+enum { EXTAUTH_GIVEN_BACKEND_REF = 1, EXTAUTH_GIVEN_SIGN_IN = 2 };
+
 struct external_auth_policy {
     const struct ynode *src;
     struct backend_object_ref backend_ref;
@@ -730,6 +767,13 @@ struct external_auth_policy {
     const char *set_cookie; /* Never | OnSuccess | Always */
     struct sign_in sign_in;
     const char *timeout;
+    uint8_t present; /* EXTAUTH_GIVEN_* */
+};
+
+enum {
+    ACCESS_GIVEN_CLIENT_ADDRESSES = 1,
+    ACCESS_GIVEN_BASIC_AUTH = 2,
+    ACCESS_GIVEN_EXTERNAL_AUTH = 4
 };
 
 struct access_policy {
@@ -740,6 +784,7 @@ struct access_policy {
     struct basic_auth basic_auth;
     struct external_auth_policy external_auth;
     const char *satisfy; /* All | Any */
+    uint8_t present;     /* ACCESS_GIVEN_* */
 };
 
 struct backend_timeouts {
@@ -792,6 +837,12 @@ struct backend_retry {
     const char *timeout;
 };
 
+enum {
+    BACKEND_GIVEN_LOAD_BALANCING = 1,
+    BACKEND_GIVEN_KEEPALIVE = 2,
+    BACKEND_GIVEN_RETRY = 4
+};
+
 struct backend_policy {
     struct object obj;
     const struct ynode *spec_src;
@@ -801,6 +852,7 @@ struct backend_policy {
     struct upstream_keepalive keepalive;
     struct buffering buffering;
     struct backend_retry retry;
+    uint8_t present; /* BACKEND_GIVEN_* */
 };
 
 
@@ -1047,7 +1099,8 @@ const char *model_path(struct compilation *c, const struct ynode *n);
  * ngx_command_t): the decoder reads a manifest with it, and schema/ checks
  * the decoded object against the limits in it.  A field's limits are the
  * CRD's: numeric bounds, item counts, and a string format (a length range
- * and a pattern, named here and judged by schema/).
+ * and a pattern, named here and judged by schema/).  So is its default,
+ * which the decoder fills in.
  */
 
 /* String formats of the CRDs; schema/ holds each one's length limits and
@@ -1136,6 +1189,22 @@ enum {
     /* Required by the CRD, but reported by schema/, not by the decoder:
      * the object decodes, and is refused with the rest of its findings. */
     FIELD_REQUIRED_IN_SCHEMA = 1u << 2,
+    /* An object or list the CRD defaults to {} or [{}] when absent (or
+     * null): the decoder builds it from its own rows' defaults. */
+    FIELD_DEFAULT_EMPTY = 1u << 3,
+    /* With FIELD_DEFAULT_EMPTY, a list given empty is defaulted too. */
+    FIELD_EMPTY_AS_ABSENT = 1u << 4,
+};
+/* The row's *_GIVEN_* bit: set in its struct's 'present' byte when the
+ * key is given with a non-null value. */
+#define FIELD_GIVEN(bit) ((unsigned)(bit) << 8)
+#define FIELD_GIVEN_BIT(flags) ((uint8_t)((flags) >> 8))
+
+/* A CRD default of a scalar, as the manifest would write it; the decoder
+ * fills it in when a given mapping lacks the key (or gives null). */
+struct field_default {
+    const char *str; /* FT_STRING; FT_ENUM: the value's name */
+    int64_t num;     /* FT_INT32, FT_INT64; FT_BOOL: 0 or 1 */
 };
 
 struct table;
@@ -1149,6 +1218,7 @@ struct field {
     const struct table *sub;
     const char *const *names;       /* FT_ENUM: model_*_names */
     const struct field_limits *lim; /* NULL: none beyond the type */
+    const struct field_default *def; /* NULL: none */
 };
 
 struct table {
@@ -1158,6 +1228,7 @@ struct table {
     size_t src_offset; /* where the mapping node is stored */
     bool open;         /* unknown keys ignored: a kind gwc reads in part */
     const struct field *fields;
+    size_t present_offset; /* its 'present' byte; 0: it has none */
 };
 
 /* The table of a whole object of kind k. */

@@ -25,6 +25,11 @@
 #define FIELD_GROUP(fl, T) \
     FIELD_L("group", FT_STRING, fl, T, group, LIM_FMT(FMT_GROUP))
 #define FIELD_KIND(fl, T) FIELD_L("kind", FT_STRING, fl, T, kind, LIM_FMT(FMT_KIND))
+/* Optional group and kind rows with the CRD's default. */
+#define FIELD_GROUP_D(T, g) \
+    FIELD_D("group", FT_STRING, 0, T, group, LIM_FMT(FMT_GROUP), DEF_STR(g))
+#define FIELD_KIND_D(T, k) \
+    FIELD_D("kind", FT_STRING, 0, T, kind, LIM_FMT(FMT_KIND), DEF_STR(k))
 #define FIELD_NAME(fl, T) \
     FIELD_L("name", FT_STRING, fl, T, name, LIM_FMT(FMT_OBJECT_NAME))
 #define FIELD_NAMESPACE(fl, T) \

@@ -39,7 +39,8 @@ const struct table model_namespace_table =
 
 static const struct field service_port_fields[] = {
     FIELD("name", FT_STRING, 0, struct service_port, name),
-    FIELD("protocol", FT_STRING, 0, struct service_port, protocol),
+    FIELD_D("protocol", FT_STRING, 0, struct service_port, protocol, NULL,
+            DEF_STR("TCP")),
     FIELD("appProtocol", FT_STRING, 0, struct service_port, app_protocol),
     FIELD_PORT(FIELD_REQUIRED, struct service_port),
     FIELD("targetPort", FT_INT_OR_STRING, 0, struct service_port, target_port),
@@ -50,8 +51,9 @@ static const struct table service_port_table = {
     true, service_port_fields};
 
 static const struct field service_spec_fields[] = {
-    FIELD_L("type", FT_STRING, 0, struct service, type,
-            LIM_ONE_OF("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")),
+    FIELD_D("type", FT_STRING, 0, struct service, type,
+            LIM_ONE_OF("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"),
+            DEF_STR("ClusterIP")),
     FIELD("clusterIP", FT_STRING, 0, struct service, cluster_ip),
     FIELD_STRS("clusterIPs", 0, struct service, cluster_ips),
     FIELD("externalName", FT_STRING, 0, struct service, external_name),
@@ -64,7 +66,7 @@ static const struct table service_spec_table = {
 
 static const struct field service_fields[] = {
     OBJECT_HEADER(struct service),
-    FIELD_SPEC(0, service_spec_table),
+    FIELD_SPEC(FIELD_DEFAULT_EMPTY, service_spec_table),
     FIELD_END,
 };
 const struct table model_service_table =
@@ -92,7 +94,8 @@ static const struct table endpoint_table = {
 
 static const struct field endpoint_port_fields[] = {
     FIELD("name", FT_STRING, 0, struct endpoint_port, name),
-    FIELD("protocol", FT_STRING, 0, struct endpoint_port, protocol),
+    FIELD_D("protocol", FT_STRING, 0, struct endpoint_port, protocol, NULL,
+            DEF_STR("TCP")),
     FIELD("appProtocol", FT_STRING, 0, struct endpoint_port, app_protocol),
     FIELD("port", FT_INT32, 0, struct endpoint_port, port),
     FIELD_END,

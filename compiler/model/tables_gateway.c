@@ -8,8 +8,8 @@
 /* ---- shared references ---- */
 
 static const struct field parent_ref_fields[] = {
-    FIELD_GROUP(0, struct parent_ref),
-    FIELD_KIND(0, struct parent_ref),
+    FIELD_GROUP_D(struct parent_ref, GATEWAY_GROUP),
+    FIELD_KIND_D(struct parent_ref, "Gateway"),
     FIELD_NAMESPACE(0, struct parent_ref),
     FIELD_NAME(FIELD_REQUIRED, struct parent_ref),
     FIELD_SECTION_NAME(0, struct parent_ref),
@@ -20,8 +20,8 @@ const struct table model_parent_ref_table =
     TABLE(struct parent_ref, "ParentReference", parent_ref_fields);
 
 static const struct field backend_object_ref_fields[] = {
-    FIELD_GROUP(0, struct backend_object_ref),
-    FIELD_KIND(0, struct backend_object_ref),
+    FIELD_GROUP_D(struct backend_object_ref, ""),
+    FIELD_KIND_D(struct backend_object_ref, "Service"),
     FIELD_NAME(FIELD_REQUIRED, struct backend_object_ref),
     FIELD_NAMESPACE(0, struct backend_object_ref),
     FIELD_PORT(0, struct backend_object_ref),
@@ -31,8 +31,8 @@ const struct table model_backend_object_ref_table = TABLE(
     struct backend_object_ref, "BackendObjectReference", backend_object_ref_fields);
 
 static const struct field secret_ref_fields[] = {
-    FIELD_GROUP(0, struct secret_ref),
-    FIELD_KIND(0, struct secret_ref),
+    FIELD_GROUP_D(struct secret_ref, ""),
+    FIELD_KIND_D(struct secret_ref, "Secret"),
     FIELD_NAME(FIELD_REQUIRED, struct secret_ref),
     FIELD_NAMESPACE(0, struct secret_ref),
     FIELD_END,
@@ -116,8 +116,8 @@ static const struct table label_selector_table =
 /* allowedRoutes admits every value but None (schema/listener.c), which is
  * for allowedListeners only. */
 static const struct field namespaces_from_fields[] = {
-    FIELD_ENUM("from", FIELD_ENUM_BY_RULE, struct namespaces_from, from,
-               model_from_names),
+    FIELD_ENUM_D("from", FIELD_ENUM_BY_RULE, struct namespaces_from, from,
+                 model_from_names, DEF_STR("Same")),
     FIELD_OBJ("selector", 0, struct namespaces_from, selector,
               label_selector_table),
     FIELD_END,
@@ -126,7 +126,8 @@ static const struct table namespaces_from_table =
     TABLE(struct namespaces_from, "RouteNamespaces", namespaces_from_fields);
 
 static const struct field listener_namespaces_fields[] = {
-    FIELD_ENUM("from", 0, struct namespaces_from, from, model_from_names),
+    FIELD_ENUM_D("from", 0, struct namespaces_from, from, model_from_names,
+                 DEF_STR("None")),
     FIELD_OBJ("selector", 0, struct namespaces_from, selector,
               label_selector_table),
     FIELD_END,
@@ -136,7 +137,7 @@ static const struct table listener_namespaces_table =
     TABLE(struct namespaces_from, "RouteNamespaces", listener_namespaces_fields);
 
 static const struct field route_group_kind_fields[] = {
-    FIELD_GROUP(0, struct route_group_kind),
+    FIELD_GROUP_D(struct route_group_kind, GATEWAY_GROUP),
     FIELD_KIND(FIELD_REQUIRED, struct route_group_kind),
     FIELD_END,
 };
@@ -144,7 +145,7 @@ static const struct table route_group_kind_table =
     TABLE(struct route_group_kind, "RouteGroupKind", route_group_kind_fields);
 
 static const struct field allowed_routes_fields[] = {
-    FIELD_OBJ("namespaces", 0, struct allowed_routes, namespaces,
+    FIELD_OBJ("namespaces", FIELD_DEFAULT_EMPTY, struct allowed_routes, namespaces,
               namespaces_from_table),
     FIELD_LIST_L("kinds", 0, struct allowed_routes, kinds, route_group_kind_table,
                  LIM_ITEMS(0, 8)),
@@ -154,7 +155,8 @@ static const struct table allowed_routes_table =
     TABLE(struct allowed_routes, "AllowedRoutes", allowed_routes_fields);
 
 static const struct field listener_tls_fields[] = {
-    FIELD_ENUM("mode", 0, struct listener_tls, mode, model_tls_mode_names),
+    FIELD_ENUM_D("mode", 0, struct listener_tls, mode, model_tls_mode_names,
+                 DEF_STR("Terminate")),
     FIELD_LIST_L("certificateRefs", 0, struct listener_tls, certificate_refs,
                  secret_ref_table, LIM_ITEMS(0, 64)),
     FIELD_L("options", FT_MAP, 0, struct listener_tls, options,
@@ -173,8 +175,8 @@ static const struct field listener_fields[] = {
     FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
             LIM_FMT(FMT_PROTOCOL)),
     FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
-    FIELD_OBJ("allowedRoutes", 0, struct listener, allowed_routes,
-              allowed_routes_table),
+    FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,
+              allowed_routes, allowed_routes_table),
     FIELD_END,
 };
 static const struct table listener_table =
@@ -191,8 +193,8 @@ static const struct field listener_entry_fields[] = {
     FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
             LIM_FMT(FMT_PROTOCOL)),
     FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
-    FIELD_OBJ("allowedRoutes", 0, struct listener, allowed_routes,
-              allowed_routes_table),
+    FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,
+              allowed_routes, allowed_routes_table),
     FIELD_END,
 };
 static const struct table listener_entry_table =
@@ -201,8 +203,8 @@ static const struct table listener_entry_table =
 /* ---- Gateway ---- */
 
 static const struct field gateway_address_fields[] = {
-    FIELD_L("type", FT_STRING, 0, struct gateway_address, type,
-            LIM_FMT(FMT_ADDRESS_TYPE)),
+    FIELD_D("type", FT_STRING, 0, struct gateway_address, type,
+            LIM_FMT(FMT_ADDRESS_TYPE), DEF_STR("IPAddress")),
     FIELD_L("value", FT_STRING, 0, struct gateway_address, value,
             LIM_FMT(FMT_ADDRESS_VALUE)),
     FIELD_END,
@@ -214,20 +216,20 @@ static const struct field frontend_validation_fields[] = {
     FIELD_LIST_L("caCertificateRefs", FIELD_REQUIRED_IN_SCHEMA,
                  struct frontend_validation, ca_certificate_refs, object_ref_table,
                  LIM_ITEMS(1, 16)),
-    FIELD_ENUM("mode", 0, struct frontend_validation, mode,
-               model_frontend_mode_names),
+    FIELD_ENUM_D("mode", 0, struct frontend_validation, mode,
+                 model_frontend_mode_names, DEF_STR("AllowValidOnly")),
     FIELD_END,
 };
 static const struct table frontend_validation_table = TABLE(
     struct frontend_validation, "FrontendTLSValidation", frontend_validation_fields);
 
 static const struct field tls_config_fields[] = {
-    FIELD_OBJ("validation", 0, struct tls_config, validation,
-              frontend_validation_table),
+    FIELD_OBJ("validation", FIELD_GIVEN(TLS_GIVEN_VALIDATION), struct tls_config,
+              validation, frontend_validation_table),
     FIELD_END,
 };
 static const struct table tls_config_table =
-    TABLE(struct tls_config, "TLSConfig", tls_config_fields);
+    TABLE_GIVEN(struct tls_config, "TLSConfig", tls_config_fields);
 
 static const struct field tls_port_config_fields[] = {
     FIELD_PORT(FIELD_REQUIRED, struct tls_port_config),
@@ -248,11 +250,11 @@ static const struct table frontend_tls_table =
     TABLE(struct frontend_tls, "FrontendTLSConfig", frontend_tls_fields);
 
 static const struct field gateway_backend_tls_fields[] = {
-    FIELD_OBJ("clientCertificateRef", 0, struct gateway_backend_tls,
-              client_certificate_ref, secret_ref_table),
+    FIELD_OBJ("clientCertificateRef", FIELD_GIVEN(BACKEND_TLS_GIVEN_CLIENT_CERTIFICATE_REF),
+              struct gateway_backend_tls, client_certificate_ref, secret_ref_table),
     FIELD_END,
 };
-static const struct table gateway_backend_tls_table = TABLE(
+static const struct table gateway_backend_tls_table = TABLE_GIVEN(
     struct gateway_backend_tls, "GatewayBackendTLS", gateway_backend_tls_fields);
 
 static const struct field gateway_tls_fields[] = {
@@ -268,16 +270,16 @@ static const struct field infrastructure_fields[] = {
             LIM_MAP(8, FMT_LABEL_VALUE)),
     FIELD_L("annotations", FT_MAP, 0, struct gateway_infrastructure, annotations,
             LIM_MAP(16, FMT_LONG_VALUE)),
-    FIELD_OBJ("parametersRef", 0, struct gateway_infrastructure, parameters_ref,
-              model_local_ref_table),
+    FIELD_OBJ("parametersRef", FIELD_GIVEN(INFRA_GIVEN_PARAMETERS_REF),
+              struct gateway_infrastructure, parameters_ref, model_local_ref_table),
     FIELD_END,
 };
-static const struct table infrastructure_table = TABLE(
+static const struct table infrastructure_table = TABLE_GIVEN(
     struct gateway_infrastructure, "GatewayInfrastructure", infrastructure_fields);
 
 static const struct field allowed_listeners_fields[] = {
-    FIELD_OBJ("namespaces", 0, struct allowed_listeners, namespaces,
-              listener_namespaces_table),
+    FIELD_OBJ("namespaces", FIELD_DEFAULT_EMPTY, struct allowed_listeners,
+              namespaces, listener_namespaces_table),
     FIELD_END,
 };
 static const struct table allowed_listeners_table =
@@ -292,8 +294,8 @@ static const struct field gateway_spec_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_OBJ("infrastructure", 0, struct gateway, infrastructure,
               infrastructure_table),
-    FIELD_OBJ("allowedListeners", 0, struct gateway, allowed_listeners,
-              allowed_listeners_table),
+    FIELD_OBJ("allowedListeners", FIELD_DEFAULT_EMPTY, struct gateway,
+              allowed_listeners, allowed_listeners_table),
     FIELD_OBJ("tls", 0, struct gateway, tls, gateway_tls_table),
     FIELD_L("defaultScope", FT_STRING, 0, struct gateway, default_scope,
             LIM_ONE_OF("All", "None")),
@@ -315,8 +317,8 @@ const struct table model_gateway_table =
 
 /* ParentGatewayReference: a Gateway, with no sectionName or port. */
 static const struct field parent_gateway_ref_fields[] = {
-    FIELD_GROUP(0, struct parent_ref),
-    FIELD_KIND(0, struct parent_ref),
+    FIELD_GROUP_D(struct parent_ref, GATEWAY_GROUP),
+    FIELD_KIND_D(struct parent_ref, "Gateway"),
     FIELD_NAMESPACE(0, struct parent_ref),
     FIELD_NAME(FIELD_REQUIRED, struct parent_ref),
     FIELD_END,

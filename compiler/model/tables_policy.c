@@ -21,10 +21,10 @@ static const struct table target_ref_table =
           target_ref_fields);
 
 static const struct field service_ref_fields[] = {
-    FIELD_L("group", FT_STRING, 0, struct backend_object_ref, group,
-            LIM_ONE_OF("")),
-    FIELD_L("kind", FT_STRING, 0, struct backend_object_ref, kind,
-            LIM_ONE_OF("Service")),
+    FIELD_D("group", FT_STRING, 0, struct backend_object_ref, group,
+            LIM_ONE_OF(""), DEF_STR("")),
+    FIELD_D("kind", FT_STRING, 0, struct backend_object_ref, kind,
+            LIM_ONE_OF("Service"), DEF_STR("Service")),
     FIELD_NAME(FIELD_REQUIRED, struct backend_object_ref),
     FIELD_L("namespace", FT_STRING, 0, struct backend_object_ref, namespace,
             LIM_FMT(FMT_DNS_LABEL)),
@@ -52,7 +52,7 @@ static const struct table header_table =
     }
 
 #define SPEC_TABLE(T, go_name, fields) \
-    {go_name, 0, 1, offsetof(T, spec_src), false, fields}
+    {go_name, 0, 1, offsetof(T, spec_src), false, fields, offsetof(T, present)}
 
 static const struct field policy_object_ref_fields[] = {
     FIELD_NAME(FIELD_REQUIRED, struct policy_object_ref),
@@ -110,8 +110,10 @@ static const struct field rate_limit_fields[] = {
             LIM_RANGE(1, 1000000)),
     FIELD_L("per", FT_STRING, FIELD_REQUIRED, struct rate_limit, per,
             LIM_ONE_OF("Second", "Minute")),
-    FIELD_L("burst", FT_INT32, 0, struct rate_limit, burst, LIM_RANGE(0, 1000000)),
-    FIELD("noDelay", FT_BOOL, 0, struct rate_limit, no_delay),
+    FIELD_D("burst", FT_INT32, 0, struct rate_limit, burst, LIM_RANGE(0, 1000000),
+            DEF_INT(0)),
+    FIELD_D("noDelay", FT_BOOL, 0, struct rate_limit, no_delay, NULL,
+            DEF_BOOL(true)),
     FIELD_END,
 };
 static const struct table rate_limit_table =
@@ -124,18 +126,20 @@ static const struct field request_limits_fields[] = {
             LIM_RANGE(1, 65535)),
     FIELD_STRS_L("exemptCIDRs", 0, struct request_limits, exempt_cidrs,
                  LIM_ITEMS(0, 64)),
-    FIELD_L("rejectStatusCode", FT_INT32, 0, struct request_limits,
-            reject_status_code, LIM_RANGE(400, 599)),
+    FIELD_D("rejectStatusCode", FT_INT32,
+            FIELD_GIVEN(LIMITS_GIVEN_REJECT_STATUS_CODE), struct request_limits,
+            reject_status_code, LIM_RANGE(400, 599), DEF_INT(503)),
     FIELD_END,
 };
 static const struct table request_limits_table =
-    TABLE(struct request_limits, "RequestLimits", request_limits_fields);
+    TABLE_GIVEN(struct request_limits, "RequestLimits", request_limits_fields);
 
 static const struct field hsts_fields[] = {
-    FIELD_L("maxAgeSeconds", FT_INT32, 0, struct hsts, max_age_seconds,
-            LIM_RANGE(0, INT32_MAX)),
-    FIELD("includeSubDomains", FT_BOOL, 0, struct hsts, include_sub_domains),
-    FIELD("preload", FT_BOOL, 0, struct hsts, preload),
+    FIELD_D("maxAgeSeconds", FT_INT32, 0, struct hsts, max_age_seconds,
+            LIM_RANGE(0, INT32_MAX), DEF_INT(31536000)),
+    FIELD_D("includeSubDomains", FT_BOOL, 0, struct hsts, include_sub_domains, NULL,
+            DEF_BOOL(false)),
+    FIELD_D("preload", FT_BOOL, 0, struct hsts, preload, NULL, DEF_BOOL(false)),
     FIELD_END,
 };
 static const struct table hsts_table = TABLE(struct hsts, "HSTS", hsts_fields);
@@ -157,16 +161,19 @@ static const struct table error_response_table =
 
 static const struct field client_policy_spec_fields[] = {
     FIELD_TARGETS(struct client_policy),
-    FIELD_OBJ("clientAddressDetection", 0, struct client_policy,
-              client_address_detection, address_detection_table),
+    FIELD_OBJ("clientAddressDetection", FIELD_GIVEN(CLIENT_GIVEN_ADDRESS_DETECTION),
+              struct client_policy, client_address_detection,
+              address_detection_table),
     FIELD_OBJ("timeouts", 0, struct client_policy, timeouts, client_timeouts_table),
     FIELD_OBJ("requestBody", 0, struct client_policy, request_body,
               request_body_table),
     FIELD_OBJ("requestLimits", 0, struct client_policy, request_limits,
               request_limits_table),
-    FIELD_OBJ("hsts", 0, struct client_policy, hsts, hsts_table),
-    FIELD_LIST_L("errorResponses", 0, struct client_policy, error_responses,
-                 error_response_table, LIM_ITEMS(0, 16)),
+    FIELD_OBJ("hsts", FIELD_GIVEN(CLIENT_GIVEN_HSTS), struct client_policy, hsts,
+              hsts_table),
+    FIELD_LIST_L("errorResponses", FIELD_GIVEN(CLIENT_GIVEN_ERROR_RESPONSES),
+                 struct client_policy, error_responses, error_response_table,
+                 LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table client_policy_spec_table =
@@ -193,11 +200,12 @@ static const struct table client_addresses_table =
 static const struct field basic_auth_fields[] = {
     FIELD_OBJ("secretRef", FIELD_REQUIRED, struct basic_auth, secret_ref,
               secret_object_ref_table),
-    FIELD_L("format", FT_STRING, 0, struct basic_auth, format,
-            LIM_ONE_OF("Htpasswd", "UserMap")),
+    FIELD_D("format", FT_STRING, 0, struct basic_auth, format,
+            LIM_ONE_OF("Htpasswd", "UserMap"), DEF_STR("Htpasswd")),
     FIELD_L("key", FT_STRING, 0, struct basic_auth, key, LIM_FMT(FMT_SECRET_KEY)),
     FIELD_L("realm", FT_STRING, 0, struct basic_auth, realm, LIM_FMT(FMT_REALM)),
-    FIELD("forwardCredentials", FT_BOOL, 0, struct basic_auth, forward_credentials),
+    FIELD_D("forwardCredentials", FT_BOOL, 0, struct basic_auth,
+            forward_credentials, NULL, DEF_BOOL(false)),
     FIELD_END,
 };
 static const struct table basic_auth_table =
@@ -206,21 +214,22 @@ static const struct table basic_auth_table =
 static const struct field sign_in_fields[] = {
     FIELD_L("url", FT_STRING, 0, struct sign_in, url, LIM_FMT(FMT_HTTP_URL)),
     FIELD_L("path", FT_STRING, 0, struct sign_in, path, LIM_FMT(FMT_POLICY_PATH)),
-    FIELD_L("redirectParameter", FT_STRING, 0, struct sign_in, redirect_parameter,
-            LIM_FMT(FMT_PARAM_NAME)),
+    FIELD_D("redirectParameter", FT_STRING, 0, struct sign_in, redirect_parameter,
+            LIM_FMT(FMT_PARAM_NAME), DEF_STR("rd")),
     FIELD_END,
 };
 static const struct table sign_in_table = TABLE(struct sign_in, "SignIn", sign_in_fields);
 
 static const struct field external_auth_fields[] = {
-    FIELD_OBJ("backendRef", 0, struct external_auth_policy, backend_ref,
-              service_ref_table),
+    FIELD_OBJ("backendRef", FIELD_GIVEN(EXTAUTH_GIVEN_BACKEND_REF),
+              struct external_auth_policy, backend_ref, service_ref_table),
     FIELD_L("url", FT_STRING, 0, struct external_auth_policy, url,
             LIM_FMT(FMT_HTTP_URL)),
     FIELD_L("path", FT_STRING, 0, struct external_auth_policy, path,
             LIM_FMT(FMT_POLICY_PATH)),
-    FIELD_L("method", FT_STRING, 0, struct external_auth_policy, method,
-            LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")),
+    FIELD_D("method", FT_STRING, 0, struct external_auth_policy, method,
+            LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"),
+            DEF_STR("GET")),
     FIELD_STRS_L("requestHeaders", 0, struct external_auth_policy, request_headers,
                  LIM_STRS(0, 64, FMT_POLICY_HEADER, "requestHeaders")),
     FIELD_LIST_L("setRequestHeaders", 0, struct external_auth_policy,
@@ -230,24 +239,27 @@ static const struct field external_auth_fields[] = {
                  LIM_STRS(0, 64, FMT_POLICY_HEADER, "responseHeaders")),
     FIELD_L("requestRedirect", FT_STRING, 0, struct external_auth_policy,
             request_redirect, LIM_FMT(FMT_REDIRECT_VALUE)),
-    FIELD_L("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie,
-            LIM_ONE_OF("Never", "OnSuccess", "Always")),
-    FIELD_OBJ("signIn", 0, struct external_auth_policy, sign_in, sign_in_table),
-    FIELD("timeout", FT_STRING, 0, struct external_auth_policy, timeout),
+    FIELD_D("setCookie", FT_STRING, 0, struct external_auth_policy, set_cookie,
+            LIM_ONE_OF("Never", "OnSuccess", "Always"), DEF_STR("OnSuccess")),
+    FIELD_OBJ("signIn", FIELD_GIVEN(EXTAUTH_GIVEN_SIGN_IN),
+              struct external_auth_policy, sign_in, sign_in_table),
+    FIELD_D("timeout", FT_STRING, 0, struct external_auth_policy, timeout, NULL,
+            DEF_STR("10s")),
     FIELD_END,
 };
 static const struct table external_auth_table =
-    TABLE(struct external_auth_policy, "ExternalAuth", external_auth_fields);
+    TABLE_GIVEN(struct external_auth_policy, "ExternalAuth", external_auth_fields);
 
 static const struct field access_policy_spec_fields[] = {
     FIELD_TARGETS(struct access_policy),
-    FIELD_OBJ("clientAddresses", 0, struct access_policy, client_addresses,
-              client_addresses_table),
-    FIELD_OBJ("basicAuth", 0, struct access_policy, basic_auth, basic_auth_table),
-    FIELD_OBJ("externalAuth", 0, struct access_policy, external_auth,
-              external_auth_table),
-    FIELD_L("satisfy", FT_STRING, 0, struct access_policy, satisfy,
-            LIM_ONE_OF("All", "Any")),
+    FIELD_OBJ("clientAddresses", FIELD_GIVEN(ACCESS_GIVEN_CLIENT_ADDRESSES),
+              struct access_policy, client_addresses, client_addresses_table),
+    FIELD_OBJ("basicAuth", FIELD_GIVEN(ACCESS_GIVEN_BASIC_AUTH),
+              struct access_policy, basic_auth, basic_auth_table),
+    FIELD_OBJ("externalAuth", FIELD_GIVEN(ACCESS_GIVEN_EXTERNAL_AUTH),
+              struct access_policy, external_auth, external_auth_table),
+    FIELD_D("satisfy", FT_STRING, 0, struct access_policy, satisfy,
+            LIM_ONE_OF("All", "Any"), DEF_STR("All")),
     FIELD_END,
 };
 static const struct table access_policy_spec_table =
@@ -275,15 +287,16 @@ static const struct table backend_timeouts_table =
 static const struct field hash_cookie_fields[] = {
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct hash_cookie, name,
             LIM_FMT(FMT_COOKIE_NAME)),
-    FIELD("issue", FT_BOOL, 0, struct hash_cookie, issue),
+    FIELD_D("issue", FT_BOOL, 0, struct hash_cookie, issue, NULL, DEF_BOOL(false)),
     FIELD_L("path", FT_STRING, 0, struct hash_cookie, path,
             LIM_FMT(FMT_COOKIE_PATH)),
     FIELD_L("domain", FT_STRING, 0, struct hash_cookie, domain,
             LIM_FMT(FMT_DNS_SUBDOMAIN)),
     FIELD_L("maxAgeSeconds", FT_INT32, 0, struct hash_cookie, max_age_seconds,
             LIM_RANGE(1, INT32_MAX)),
-    FIELD("secure", FT_BOOL, 0, struct hash_cookie, secure),
-    FIELD("httpOnly", FT_BOOL, 0, struct hash_cookie, http_only),
+    FIELD_D("secure", FT_BOOL, 0, struct hash_cookie, secure, NULL, DEF_BOOL(false)),
+    FIELD_D("httpOnly", FT_BOOL, 0, struct hash_cookie, http_only, NULL,
+            DEF_BOOL(true)),
     FIELD_L("sameSite", FT_STRING, 0, struct hash_cookie, same_site,
             LIM_ONE_OF("Strict", "Lax", "None")),
     FIELD_END,
@@ -306,8 +319,9 @@ static const struct table consistent_hash_table =
     TABLE(struct consistent_hash, "ConsistentHash", consistent_hash_fields);
 
 static const struct field load_balancing_fields[] = {
-    FIELD_L("method", FT_STRING, 0, struct load_balancing, method,
-            LIM_ONE_OF("RoundRobin", "LeastConnections", "ConsistentHash")),
+    FIELD_D("method", FT_STRING, 0, struct load_balancing, method,
+            LIM_ONE_OF("RoundRobin", "LeastConnections", "ConsistentHash"),
+            DEF_STR("RoundRobin")),
     FIELD_OBJ("consistentHash", 0, struct load_balancing, consistent_hash,
               consistent_hash_table),
     FIELD_END,
@@ -340,8 +354,10 @@ static const struct field backend_retry_fields[] = {
                  LIM_STRS_ONE_OF(0, 3, "on", "Error", "Timeout", "InvalidHeader")),
     FIELD_INTS_L("statusCodes", 0, struct backend_retry, status_codes,
                  LIM_ITEMS(0, 7)),
-    FIELD("nonIdempotent", FT_BOOL, 0, struct backend_retry, non_idempotent),
-    FIELD_L("tries", FT_INT32, 0, struct backend_retry, tries, LIM_RANGE(1, 16)),
+    FIELD_D("nonIdempotent", FT_BOOL, 0, struct backend_retry, non_idempotent, NULL,
+            DEF_BOOL(false)),
+    FIELD_D("tries", FT_INT32, 0, struct backend_retry, tries, LIM_RANGE(1, 16),
+            DEF_INT(3)),
     FIELD("timeout", FT_STRING, 0, struct backend_retry, timeout),
     FIELD_END,
 };
@@ -351,11 +367,13 @@ static const struct table backend_retry_table =
 static const struct field backend_policy_spec_fields[] = {
     FIELD_TARGETS(struct backend_policy),
     FIELD_OBJ("timeouts", 0, struct backend_policy, timeouts, backend_timeouts_table),
-    FIELD_OBJ("loadBalancing", 0, struct backend_policy, load_balancing,
-              load_balancing_table),
-    FIELD_OBJ("keepalive", 0, struct backend_policy, keepalive, keepalive_table),
+    FIELD_OBJ("loadBalancing", FIELD_GIVEN(BACKEND_GIVEN_LOAD_BALANCING),
+              struct backend_policy, load_balancing, load_balancing_table),
+    FIELD_OBJ("keepalive", FIELD_GIVEN(BACKEND_GIVEN_KEEPALIVE),
+              struct backend_policy, keepalive, keepalive_table),
     FIELD_OBJ("buffering", 0, struct backend_policy, buffering, buffering_table),
-    FIELD_OBJ("retry", 0, struct backend_policy, retry, backend_retry_table),
+    FIELD_OBJ("retry", FIELD_GIVEN(BACKEND_GIVEN_RETRY), struct backend_policy,
+              retry, backend_retry_table),
     FIELD_END,
 };
 static const struct table backend_policy_spec_table =

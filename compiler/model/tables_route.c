@@ -46,7 +46,8 @@ static const struct field request_redirect_fields[] = {
             LIM_FMT(FMT_PRECISE_HOSTNAME)),
     FIELD_OBJ("path", 0, struct request_redirect, path, path_modifier_table),
     FIELD_PORT(0, struct request_redirect),
-    FIELD("statusCode", FT_INT32, 0, struct request_redirect, status_code),
+    FIELD_D("statusCode", FT_INT32, 0, struct request_redirect, status_code, NULL,
+            DEF_INT(302)),
     FIELD_END,
 };
 static const struct table request_redirect_table = TABLE(
@@ -64,8 +65,8 @@ static const struct table url_rewrite_table =
 static const struct field fraction_fields[] = {
     FIELD_L("numerator", FT_INT32, FIELD_REQUIRED, struct fraction, numerator,
             LIM_RANGE(0, INT64_MAX)),
-    FIELD_L("denominator", FT_INT32, 0, struct fraction, denominator,
-            LIM_RANGE(1, INT64_MAX)),
+    FIELD_D("denominator", FT_INT32, 0, struct fraction, denominator,
+            LIM_RANGE(1, INT64_MAX), DEF_INT(100)),
     FIELD_END,
 };
 static const struct table fraction_table =
@@ -76,10 +77,11 @@ static const struct field request_mirror_fields[] = {
               model_backend_object_ref_table),
     FIELD_L("percent", FT_INT32, 0, struct request_mirror, percent,
             LIM_RANGE(0, 100)),
-    FIELD_OBJ("fraction", 0, struct request_mirror, fraction, fraction_table),
+    FIELD_OBJ("fraction", FIELD_GIVEN(MIRROR_GIVEN_FRACTION), struct request_mirror,
+              fraction, fraction_table),
     FIELD_END,
 };
-static const struct table request_mirror_table = TABLE(
+static const struct table request_mirror_table = TABLE_GIVEN(
     struct request_mirror, "HTTPRequestMirrorFilter", request_mirror_fields);
 
 static const struct field cors_fields[] = {
@@ -94,8 +96,8 @@ static const struct field cors_fields[] = {
                  LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
     FIELD_STRS_L("exposeHeaders", 0, struct cors_filter, expose_headers,
                  LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
-    FIELD_L("maxAge", FT_INT32, 0, struct cors_filter, max_age,
-            LIM_RANGE(1, INT64_MAX)),
+    FIELD_D("maxAge", FT_INT32, 0, struct cors_filter, max_age,
+            LIM_RANGE(1, INT64_MAX), DEF_INT(5)),
     FIELD_END,
 };
 static const struct table cors_table =
@@ -153,11 +155,12 @@ static const struct table grpc_filter_table =
     TABLE(struct route_filter, "GRPCRouteFilter", grpc_filter_fields);
 
 #define BACKEND_REF_FIELDS                                                         \
-    FIELD_GROUP(0, struct backend_ref), FIELD_KIND(0, struct backend_ref),         \
+    FIELD_GROUP_D(struct backend_ref, ""),                                         \
+        FIELD_KIND_D(struct backend_ref, "Service"),                               \
         FIELD_NAME(FIELD_REQUIRED, struct backend_ref),                            \
         FIELD_NAMESPACE(0, struct backend_ref), FIELD_PORT(0, struct backend_ref), \
-        FIELD_L("weight", FT_INT32, 0, struct backend_ref, weight,                 \
-                LIM_RANGE(0, 1000000))
+        FIELD_D("weight", FT_INT32, 0, struct backend_ref, weight,                 \
+                LIM_RANGE(0, 1000000), DEF_INT(1))
 
 static const struct field http_backend_ref_fields[] = {
     BACKEND_REF_FIELDS,
@@ -185,7 +188,8 @@ static const struct table backend_ref_table =
     TABLE(struct backend_ref, "BackendRef", backend_ref_fields);
 
 static const struct field value_match_fields[] = {
-    FIELD_ENUM("type", 0, struct value_match, type, model_match_type_names),
+    FIELD_ENUM_D("type", 0, struct value_match, type, model_match_type_names,
+                 DEF_STR("Exact")),
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct value_match, name,
             LIM_FMT(FMT_HEADER_NAME)),
     FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct value_match, value,
@@ -196,7 +200,8 @@ static const struct table header_match_table =
     TABLE(struct value_match, "HTTPHeaderMatch", value_match_fields);
 
 static const struct field query_match_fields[] = {
-    FIELD_ENUM("type", 0, struct value_match, type, model_match_type_names),
+    FIELD_ENUM_D("type", 0, struct value_match, type, model_match_type_names,
+                 DEF_STR("Exact")),
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct value_match, name,
             LIM_FMT(FMT_QUERY_NAME)),
     FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct value_match, value,
@@ -209,15 +214,18 @@ static const struct table grpc_header_match_table =
     TABLE(struct value_match, "GRPCHeaderMatch", value_match_fields);
 
 static const struct field path_match_fields[] = {
-    FIELD_ENUM("type", 0, struct path_match, type, model_path_type_names),
-    FIELD_L("value", FT_STRING, 0, struct path_match, value, LIM_FMT(FMT_PATH)),
+    FIELD_ENUM_D("type", 0, struct path_match, type, model_path_type_names,
+                 DEF_STR("PathPrefix")),
+    FIELD_D("value", FT_STRING, 0, struct path_match, value, LIM_FMT(FMT_PATH),
+            DEF_STR("/")),
     FIELD_END,
 };
 static const struct table path_match_table =
     TABLE(struct path_match, "HTTPPathMatch", path_match_fields);
 
 static const struct field http_match_fields[] = {
-    FIELD_OBJ("path", 0, struct http_match, path, path_match_table),
+    FIELD_OBJ("path", FIELD_DEFAULT_EMPTY, struct http_match, path,
+              path_match_table),
     FIELD_LIST_L("headers", 0, struct http_match, headers, header_match_table,
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("queryParams", 0, struct http_match, query_params,
@@ -231,7 +239,8 @@ static const struct table http_match_table =
     TABLE(struct http_match, "HTTPRouteMatch", http_match_fields);
 
 static const struct field grpc_method_fields[] = {
-    FIELD_ENUM("type", 0, struct grpc_method_match, type, model_match_type_names),
+    FIELD_ENUM_D("type", 0, struct grpc_method_match, type, model_match_type_names,
+                 DEF_STR("Exact")),
     FIELD("service", FT_STRING, 0, struct grpc_method_match, service),
     FIELD("method", FT_STRING, 0, struct grpc_method_match, method),
     FIELD_END,
@@ -273,8 +282,8 @@ static const struct field cookie_config_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct cookie_config, name,
             LIM_FMT(FMT_HEADER_NAME)),
     FIELD_L("path", FT_STRING, 0, struct cookie_config, path, LIM_FMT(FMT_PATH)),
-    FIELD_ENUM("lifetimeType", 0, struct cookie_config, lifetime_type,
-               model_cookie_lifetime_names),
+    FIELD_ENUM_D("lifetimeType", 0, struct cookie_config, lifetime_type,
+                 model_cookie_lifetime_names, DEF_STR("Session")),
     FIELD_END,
 };
 static const struct table cookie_config_table =
@@ -291,8 +300,8 @@ static const struct table header_config_table =
 static const struct field session_persistence_fields[] = {
     FIELD_L("absoluteTimeout", FT_STRING, 0, struct session_persistence,
             absolute_timeout, LIM_FMT(FMT_DURATION)),
-    FIELD_ENUM("type", 0, struct session_persistence, type,
-               model_persistence_type_names),
+    FIELD_ENUM_D("type", 0, struct session_persistence, type,
+                 model_persistence_type_names, DEF_STR("Cookie")),
     FIELD_OBJ("cookie", 0, struct session_persistence, cookie, cookie_config_table),
     FIELD_OBJ("header", 0, struct session_persistence, header, header_config_table),
     FIELD_END,
@@ -303,20 +312,24 @@ static const struct table session_persistence_table = TABLE(
 static const struct field http_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
             LIM_FMT(FMT_SECTION_NAME)),
-    FIELD_LIST_L("matches", 0, struct route_rule, matches, http_match_table,
-                 LIM_ITEMS(0, 64)),
+    /* "If no matches are specified, the default is a prefix path match on
+     * "/"": an empty list too. */
+    FIELD_LIST_L("matches", FIELD_DEFAULT_EMPTY | FIELD_EMPTY_AS_ABSENT,
+                 struct route_rule, matches, http_match_table, LIM_ITEMS(0, 64)),
     FIELD_LIST_L("filters", 0, struct route_rule, filters, http_filter_table,
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
                  http_backend_ref_table, LIM_ITEMS(0, 16)),
-    FIELD_OBJ("timeouts", 0, struct route_rule, timeouts, timeouts_table),
-    FIELD_OBJ("retry", 0, struct route_rule, retry, retry_table),
-    FIELD_OBJ("sessionPersistence", 0, struct route_rule, session_persistence,
-              session_persistence_table),
+    FIELD_OBJ("timeouts", FIELD_GIVEN(RULE_GIVEN_TIMEOUTS), struct route_rule,
+              timeouts, timeouts_table),
+    FIELD_OBJ("retry", FIELD_GIVEN(RULE_GIVEN_RETRY), struct route_rule, retry,
+              retry_table),
+    FIELD_OBJ("sessionPersistence", FIELD_GIVEN(RULE_GIVEN_SESSION_PERSISTENCE),
+              struct route_rule, session_persistence, session_persistence_table),
     FIELD_END,
 };
 static const struct table http_rule_table =
-    TABLE(struct route_rule, "HTTPRouteRule", http_rule_fields);
+    TABLE_GIVEN(struct route_rule, "HTTPRouteRule", http_rule_fields);
 
 static const struct field grpc_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
@@ -327,12 +340,12 @@ static const struct field grpc_rule_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
                  grpc_backend_ref_table, LIM_ITEMS(0, 16)),
-    FIELD_OBJ("sessionPersistence", 0, struct route_rule, session_persistence,
-              session_persistence_table),
+    FIELD_OBJ("sessionPersistence", FIELD_GIVEN(RULE_GIVEN_SESSION_PERSISTENCE),
+              struct route_rule, session_persistence, session_persistence_table),
     FIELD_END,
 };
 static const struct table grpc_rule_table =
-    TABLE(struct route_rule, "GRPCRouteRule", grpc_rule_fields);
+    TABLE_GIVEN(struct route_rule, "GRPCRouteRule", grpc_rule_fields);
 
 static const struct field l4_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
@@ -353,7 +366,7 @@ static const struct field http_spec_fields[] = {
                  LIM_ITEMS(0, 32)),
     FIELD_STRS_L("hostnames", 0, struct route, hostnames,
                  LIM_STRS(0, 16, FMT_HOSTNAME, "hostname")),
-    FIELD_LIST("rules", 0, struct route, rules, http_rule_table),
+    FIELD_LIST("rules", FIELD_DEFAULT_EMPTY, struct route, rules, http_rule_table),
     FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
     FIELD_END,
 };

@@ -246,7 +246,7 @@ static struct plan_handler *mirror_handler(struct planner *p,
     m->grpc = m->target.grpc;
     if (rm->percent != INT_UNSET)
         hundredths = rm->percent * 100;
-    else if (rm->fraction.src && rm->fraction.denominator > 0)
+    else if ((rm->present & MIRROR_GIVEN_FRACTION) && rm->fraction.denominator > 0)
         hundredths = rm->fraction.numerator * 10000 / rm->fraction.denominator;
     if (hundredths < 10000) {
         /* The k-th mirror of a rule samples on its own salted key, apart
@@ -417,7 +417,7 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
     const char *on = "error timeout";
     size_t i, j;
 
-    if (!r->src)
+    if (!(rule->present & RULE_GIVEN_RETRY))
         return;
     for (i = 0; i < ARRAY_SIZE(retryable); i++) {
         for (j = 0; j < r->n_codes; j++) {
@@ -433,9 +433,11 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
 }
 
 static void apply_timeouts(struct planner *p, struct plan_handler *h,
-                           const struct route_timeouts *t)
+                           const struct route_rule *rule)
 {
-    if (!t->src)
+    const struct route_timeouts *t = &rule->timeouts;
+
+    if (!(rule->present & RULE_GIVEN_TIMEOUTS))
         return;
     /* nginx has no total request timeout; a read timeout is the closest it
      * comes (validate reported the approximation). */
@@ -473,7 +475,7 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
     }
     if (h->redirect)
         return h; /* CEL: a redirect has no backends */
-    apply_timeouts(p, h, &rs->rule->timeouts);
+    apply_timeouts(p, h, rs->rule);
     apply_retry(p, h, rs->rule);
     for (i = 0; i < rs->n_backends; i++) {
         live += rs->backends[i].ref->weight > 0;

@@ -56,7 +56,7 @@ static struct path_form path_of(struct arena *a, const struct candidate *c)
         const struct grpc_method_match *m = &c->grpc->method;
         bool regex = m->type == MATCH_REGEX;
 
-        if (!m->src || (!m->service && !m->method)) {
+        if (!m->service && !m->method) {
             f.kind = LOC_PREFIX;
             f.path = "/";
             return f;

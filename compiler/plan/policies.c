@@ -137,7 +137,8 @@ static bool address_checks(const struct policy_effective *e)
     size_t i;
 
     for (i = 0; i < e->n_access; i++) {
-        if (((const struct access_policy *)e->access[i]->obj)->client_addresses.src)
+        if (((const struct access_policy *)e->access[i]->obj)->present &
+            ACCESS_GIVEN_CLIENT_ADDRESSES)
             return true;
     }
     return false;
@@ -298,7 +299,7 @@ static bool external_auth(struct planner *p, const struct server_ctx *sc,
         pp->auth_cookie_variable = var;
         pp->auth_cookie_always = str_eq(e->set_cookie, "Always");
     }
-    if (e->sign_in.src)
+    if (e->present & EXTAUTH_GIVEN_SIGN_IN)
         pp->signin = signin(p, sc, gp);
     return true;
 }
@@ -366,8 +367,8 @@ static void limits(struct planner *p, const struct policy_effective *e, struct p
         out->zone = zone(p, arena_printf(p->a, "gw_rl_%s_%zu", policy_id(p, r->policy->obj),
                                          r->index),
                          limit_key(p, r->policy), false, r->rate);
-        out->burst = r->rate->burst == INT_UNSET ? 0 : r->rate->burst;
-        out->nodelay = r->rate->no_delay != TRI_FALSE;
+        out->burst = r->rate->burst; /* the CRD defaults both */
+        out->nodelay = r->rate->no_delay == TRI_TRUE;
     }
     pp->conn_zones = ARENA_NEW_ARRAY(p->a, const char *, e->n_concurrent ? e->n_concurrent : 1);
     pp->conn_limits = ARENA_NEW_ARRAY(p->a, int64_t, e->n_concurrent ? e->n_concurrent : 1);
@@ -567,15 +568,15 @@ bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
     pp->buffer_response = e.buffer_response;
     pp->buffer_request = e.buffer_request;
     /* A rule's own timeouts (Gateway API) are more specific than any policy. */
-    if (!c->rule->rule->timeouts.src) {
+    if (!(c->rule->rule->present & RULE_GIVEN_TIMEOUTS)) {
         h->connect_timeout = nginx_duration(p, e.connect_timeout);
         h->read_timeout = nginx_duration(p, e.read_timeout);
         h->send_timeout = nginx_duration(p, e.backend_send_timeout);
     }
     /* A rule's own retry (Gateway API) is more specific than any policy. */
-    if (e.retry && !c->rule->rule->retry.src)
+    if (e.retry && !(c->rule->rule->present & RULE_GIVEN_RETRY))
         retry(p, e.retry, h);
-    if (e.keepalive.src) {
+    if (e.has_keepalive) {
         struct upstream_keepalive *k = ARENA_NEW(p->a, struct upstream_keepalive);
         *k = e.keepalive;
         k->idle_timeout = nginx_duration(p, k->idle_timeout);

@@ -342,6 +342,181 @@ START_TEST(null_values_are_unset)
 }
 END_TEST
 
+#define ROUTE_HEAD                                \
+    "apiVersion: gateway.networking.k8s.io/v1\n" \
+    "kind: HTTPRoute\n"                          \
+    "metadata: {name: r, namespace: ns}\n"
+
+/* A present bit is set exactly when the key is written with a value: null
+ * is absent, {} is given. */
+START_TEST(present_bits_follow_the_keys)
+{
+    struct fixture f;
+    struct route *r;
+
+    build(&f, ROUTE_HEAD
+          "spec:\n"
+          "  rules:\n"
+          "  - timeouts: {}\n"
+          "    retry: {}\n"
+          "    sessionPersistence: {}\n"
+          "  - timeouts: null\n"
+          "    retry: ~\n"
+          "  - timeouts: {request: 1s}\n"
+          "  - filters:\n"
+          "    - type: RequestMirror\n"
+          "      requestMirror: {backendRef: {name: m, port: 80}, fraction: {numerator: 1}}\n"
+          "    - type: RequestMirror\n"
+          "      requestMirror: {backendRef: {name: m, port: 80}, percent: 5}\n",
+          false);
+    ck_assert(f.ok);
+    r = f.m.objects[KIND_HTTP_ROUTE].v[0];
+    ck_assert_uint_eq(r->n_rules, 4);
+    ck_assert_uint_eq(r->rules[0].present, RULE_GIVEN_TIMEOUTS | RULE_GIVEN_RETRY |
+                                               RULE_GIVEN_SESSION_PERSISTENCE);
+    ck_assert_uint_eq(r->rules[1].present, 0);
+    ck_assert_uint_eq(r->rules[2].present, RULE_GIVEN_TIMEOUTS);
+    ck_assert_uint_eq(r->rules[3].present, 0);
+    ck_assert_uint_eq(r->rules[3].filters[0].request_mirror.present,
+                      MIRROR_GIVEN_FRACTION);
+    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror.present, 0);
+    /* The defaulted rule of a route without rules has no bit either. */
+    done(&f);
+    build(&f, ROUTE_HEAD "spec: {}\n", false);
+    r = f.m.objects[KIND_HTTP_ROUTE].v[0];
+    ck_assert_uint_eq(r->n_rules, 1);
+    ck_assert_uint_eq(r->rules[0].present, 0);
+    done(&f);
+}
+END_TEST
+
+#define POLICY_HEAD(kind)                                                    \
+    "apiVersion: gwc.dev/v1alpha1\n"                                         \
+    "kind: " kind "\n"                                                       \
+    "metadata: {name: p, namespace: ns}\n"                                   \
+    "spec:\n"                                                                \
+    "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: "  \
+    "gw}]\n"
+
+/* rejectStatusCode: 503 written and left to the CRD's default decode to
+ * the same value; only the present bit tells them apart, as the merge of
+ * policy levels must (docs/policies.md, requestLimits). */
+START_TEST(a_default_written_is_given_a_default_applied_is_not)
+{
+    struct fixture f;
+    const struct client_policy *a, *b;
+
+    build(&f, POLICY_HEAD("ClientPolicy")
+          "  requestLimits: {concurrent: 1, rejectStatusCode: 503}\n"
+          "  hsts: {}\n"
+          "---\n"
+          "apiVersion: gwc.dev/v1alpha1\nkind: ClientPolicy\n"
+          "metadata: {name: q, namespace: ns}\n"
+          "spec:\n"
+          "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]\n"
+          "  requestLimits: {concurrent: 1}\n"
+          "  hsts: null\n"
+          "  errorResponses: []\n",
+          false);
+    ck_assert(f.ok);
+    ck_assert_uint_eq(f.m.objects[KIND_CLIENT_POLICY].n, 2);
+    a = f.m.objects[KIND_CLIENT_POLICY].v[0];
+    b = f.m.objects[KIND_CLIENT_POLICY].v[1];
+    ck_assert_int_eq(a->request_limits.reject_status_code, 503);
+    ck_assert_int_eq(b->request_limits.reject_status_code, 503);
+    ck_assert_uint_eq(a->request_limits.present, LIMITS_GIVEN_REJECT_STATUS_CODE);
+    ck_assert_uint_eq(b->request_limits.present, 0);
+    /* hsts: {} is given and defaulted; null is absent and not. */
+    ck_assert_uint_eq(a->present, CLIENT_GIVEN_HSTS);
+    ck_assert_int_eq(a->hsts.max_age_seconds, 31536000);
+    ck_assert_int_eq(b->hsts.max_age_seconds, INT_UNSET);
+    /* An empty list is given: it clears the inherited error pages. */
+    ck_assert_uint_eq(b->present, CLIENT_GIVEN_ERROR_RESPONSES);
+    done(&f);
+}
+END_TEST
+
+START_TEST(policy_present_bits)
+{
+    struct fixture f;
+    const struct access_policy *a;
+    const struct backend_policy *b;
+
+    build(&f, POLICY_HEAD("AccessPolicy")
+          "  clientAddresses: {allow: [10.0.0.0/8]}\n"
+          "  externalAuth: {url: \"http://auth.example/\", signIn: {path: /login}}\n"
+          "---\n" POLICY_HEAD("BackendPolicy")
+          "  keepalive: {}\n"
+          "  retry: {}\n"
+          "  loadBalancing: null\n",
+          false);
+    ck_assert(f.ok);
+    a = f.m.objects[KIND_ACCESS_POLICY].v[0];
+    b = f.m.objects[KIND_BACKEND_POLICY].v[0];
+    ck_assert_uint_eq(a->present, ACCESS_GIVEN_CLIENT_ADDRESSES | ACCESS_GIVEN_EXTERNAL_AUTH);
+    ck_assert_uint_eq(a->external_auth.present, EXTAUTH_GIVEN_SIGN_IN);
+    ck_assert_str_eq(a->external_auth.sign_in.redirect_parameter, "rd");
+    ck_assert_str_eq(a->satisfy, "All");
+    ck_assert_uint_eq(b->present, BACKEND_GIVEN_KEEPALIVE | BACKEND_GIVEN_RETRY);
+    ck_assert_int_eq(b->retry.tries, 3);
+    ck_assert_ptr_null(b->load_balancing.method);
+    done(&f);
+}
+END_TEST
+
+/* Defaults apply inside mappings that are given, and to the objects and
+ * lists the CRD defaults to {} or [{}]. */
+START_TEST(defaults_where_the_crds_put_them)
+{
+    struct fixture f;
+    const struct gateway *g;
+    const struct route *r;
+
+    build(&f, "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+              "metadata: {name: gw, namespace: ns}\n"
+              "spec:\n"
+              "  gatewayClassName: c\n"
+              "  listeners:\n"
+              "  - {name: a, port: 80, protocol: HTTP}\n"
+              "  - {name: b, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: s}]},\n"
+              "     allowedRoutes: {namespaces: {from: All}}}\n",
+              false);
+    ck_assert(f.ok);
+    g = f.m.objects[KIND_GATEWAY].v[0];
+    ck_assert_int_eq(g->listeners[0].allowed_routes.namespaces.from, FROM_SAME);
+    ck_assert_ptr_null(g->listeners[0].allowed_routes.src);
+    ck_assert_int_eq(g->listeners[0].tls.mode, TLS_MODE_UNSET);
+    ck_assert_int_eq(g->listeners[1].allowed_routes.namespaces.from, FROM_ALL);
+    ck_assert_int_eq(g->listeners[1].tls.mode, TLS_TERMINATE);
+    ck_assert_str_eq(g->listeners[1].tls.certificate_refs[0].kind, "Secret");
+    ck_assert_int_eq(g->allowed_listeners.namespaces.from, FROM_NONE);
+    ck_assert_uint_eq(g->tls.frontend.default_.present | g->tls.backend.present, 0);
+    done(&f);
+
+    /* rules: [] is kept empty; rules: null is absent and defaulted (the
+     * API server prunes the null).  matches: [] means every request. */
+    build(&f, ROUTE_HEAD "spec: {rules: []}\n---\n"
+              "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+              "metadata: {name: s, namespace: ns}\nspec: {rules: null}\n---\n"
+              "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+              "metadata: {name: t, namespace: ns}\n"
+              "spec: {rules: [{matches: [], backendRefs: [{name: b, port: 80}]}]}\n",
+          false);
+    ck_assert(f.ok);
+    r = f.m.objects[KIND_HTTP_ROUTE].v[0];
+    ck_assert_uint_eq(r->n_rules, 0);
+    r = f.m.objects[KIND_HTTP_ROUTE].v[1];
+    ck_assert_uint_eq(r->n_rules, 1);
+    ck_assert_int_eq(r->rules[0].matches[0].path.type, PATH_MATCH_PREFIX);
+    r = f.m.objects[KIND_HTTP_ROUTE].v[2];
+    ck_assert_uint_eq(r->rules[0].n_matches, 1);
+    ck_assert_str_eq(r->rules[0].matches[0].path.value, "/");
+    ck_assert_int_eq(r->rules[0].backend_refs[0].weight, 1);
+    ck_assert_str_eq(r->rules[0].backend_refs[0].kind, "Service");
+    done(&f);
+}
+END_TEST
+
 /* kubectl get -o json | jq -c: a List on one line, one unknown field per
  * item.  Each warning's position is found without rescanning the line
  * (this was quadratic: 13 s for 729 KB). */
@@ -477,6 +652,10 @@ static Suite *decode_suite(void)
     tcase_add_test(tc, list_items_decode_with_item_paths);
     tcase_add_test(tc, objects_sort_and_duplicates_are_errors);
     tcase_add_test(tc, null_values_are_unset);
+    tcase_add_test(tc, present_bits_follow_the_keys);
+    tcase_add_test(tc, a_default_written_is_given_a_default_applied_is_not);
+    tcase_add_test(tc, policy_present_bits);
+    tcase_add_test(tc, defaults_where_the_crds_put_them);
     tcase_add_test(tc, positions_on_one_long_line_are_not_rescanned);
     tcase_add_test(tc, string_maps_sort_in_n_log_n);
     tcase_add_test(tc, string_map_duplicates_keep_document_order);

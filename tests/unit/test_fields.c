@@ -94,6 +94,82 @@ static void check_limits(const char *where, const struct field *f)
                   "%s: limits that limit nothing", where);
 }
 
+/* A row's default is a value its own limits admit, of the row's type. */
+static void check_default(const char *where, const struct field *f)
+{
+    const struct field_default *d = f->def;
+    const struct field_limits *l = f->lim;
+    size_t i;
+
+    switch (f->type) {
+    case FT_STRING:
+        ck_assert_msg(d->str != NULL, "%s: a string default without a string", where);
+        ck_assert_msg(!l || !l->format || schema_format_ok(l->format, d->str),
+                      "%s: default '%s' is no %s", where, d->str,
+                      schema_format_name(l->format));
+        for (i = 0; l && l->allowed && l->allowed[i]; i++) {
+            if (strcmp(l->allowed[i], d->str) == 0)
+                break;
+        }
+        ck_assert_msg(!l || !l->allowed || l->allowed[i],
+                      "%s: default '%s' is not an allowed value", where, d->str);
+        return;
+    case FT_ENUM:
+        ck_assert_msg(d->str != NULL, "%s: an enum default without its name", where);
+        for (i = 1; f->names[i]; i++) {
+            if (strcmp(f->names[i], d->str) == 0)
+                break;
+        }
+        ck_assert_msg(f->names[i] != NULL, "%s: default '%s' is not a value", where,
+                      d->str);
+        return;
+    case FT_INT32:
+    case FT_INT64:
+        ck_assert_msg(!l || !l->ranged || (d->num >= l->min && d->num <= l->max),
+                      "%s: default %lld out of range", where, (long long)d->num);
+        ck_assert_msg(f->type != FT_INT32 || (d->num >= INT32_MIN && d->num <= INT32_MAX),
+                      "%s: default beyond 32 bits", where);
+        return;
+    case FT_BOOL:
+        ck_assert_msg(d->num == 0 || d->num == 1, "%s: a boolean default not 0 or 1",
+                      where);
+        return;
+    default:
+        ck_abort_msg("%s: a default on a field of a type that takes none", where);
+    }
+}
+
+static void check_default_flags(const char *where, const struct field *f)
+{
+    ck_assert_msg(!(f->flags & FIELD_DEFAULT_EMPTY) ||
+                      ((f->type == FT_OBJECT || f->type == FT_LIST) && !f->def),
+                  "%s: FIELD_DEFAULT_EMPTY on a field that is no object or list",
+                  where);
+    ck_assert_msg(!(f->flags & FIELD_EMPTY_AS_ABSENT) ||
+                      (f->type == FT_LIST && (f->flags & FIELD_DEFAULT_EMPTY)),
+                  "%s: FIELD_EMPTY_AS_ABSENT without a list's FIELD_DEFAULT_EMPTY",
+                  where);
+    ck_assert_msg(!f->def || !(f->flags & (FIELD_REQUIRED | FIELD_REQUIRED_IN_SCHEMA)),
+                  "%s: a required field with a default", where);
+}
+
+/* A row's present bit is one bit of a byte its table has, its own. */
+static void check_given(const char *where, const struct table *t,
+                        const struct field *f)
+{
+    unsigned bit = FIELD_GIVEN_BIT(f->flags);
+    const struct field *g;
+
+    ck_assert_msg(f->flags >> 16 == 0, "%s: a present bit beyond 8", where);
+    if (!bit)
+        return;
+    ck_assert_msg(t->present_offset != 0, "%s: a present bit, no present byte", where);
+    ck_assert_msg((bit & (bit - 1)) == 0, "%s: more than one present bit", where);
+    for (g = t->fields; g != f; g++)
+        ck_assert_msg(FIELD_GIVEN_BIT(g->flags) != bit, "%s: %s's present bit", where,
+                      g->key);
+}
+
 static void check_table(struct visit *v, const struct table *t);
 
 static void check_field(struct visit *v, const struct table *t,
@@ -126,6 +202,10 @@ static void check_field(struct visit *v, const struct table *t,
                   "%s: limits on a field that has none", where);
     if (f->lim)
         check_limits(where, f);
+    if (f->def)
+        check_default(where, f);
+    check_default_flags(where, f);
+    check_given(where, t, f);
     if (f->sub)
         check_table(v, f->sub);
 }
