@@ -8,7 +8,10 @@
  *   - each path is a router: Host(`h`) && PathPrefix(`p`) (Exact: Path),
  *     a string prefix, priority the length of that rule;
  *   - router.entrypoints, router.tls ("true": websecure, with the
- *     certificate spec.tls names for the host), router.middlewares
+ *     certificate spec.tls names for the host; any router.tls.* key
+ *     makes the router TLS too, as Traefik decodes the annotations into
+ *     one Router.TLS struct that any of its keys creates; a value that is
+ *     not a Go bool makes Traefik skip the Ingress), router.middlewares
  *     ("<ns>-<name>@kubernetescrd", in order), router.priority,
  *     router.pathmatcher (ImplementationSpecific paths); every other
  *     traefik.ingress.kubernetes.io/ annotation, on an Ingress or a
@@ -29,6 +32,8 @@ struct ing_ctx {
     const char *ns;
     const struct ynode *entrypoints, *middlewares, *priority, *pathmatcher;
     bool tls;
+    bool tls_key; /* some router.tls.* annotation: TLS whatever router.tls says */
+    bool bad; /* annotations Traefik cannot decode: it skips the Ingress */
     size_t n_tls; /* the tls entries whose Secrets Traefik loads */
     const struct ynode *tls_options; /* router.tls.options */
     const char *tls_options_ref;
@@ -83,14 +88,26 @@ static void annotations(struct imp *im, struct ing_ctx *x)
         else if (str_eq(k, "router.tls.options")) {
             x->tls_options = m->v[i].src;
             x->tls_options_ref = m->v[i].value;
+            x->tls_key = true;
         } else if (str_eq(k, "router.tls") &&
-                 imp_value_parse_go_bool(m->v[i].value, &b))
+                   imp_value_parse_go_bool(m->v[i].value, &b))
             x->tls = b;
-        else
+        else if (str_eq(k, "router.tls")) {
+            x->bad = true;
+            imp_report_src(im, &x->src, m->v[i].src, DIAG_IMPORT_BAD_VALUE,
+                           "not converted: router.tls is not a boolean, so Traefik "
+                           "cannot read this Ingress's annotations and serves none "
+                           "of its paths; the import leaves it out");
+        } else {
+            /* certresolver, domains: not converted, but TLS all the same */
+            if (strncmp(k, "router.tls.", strlen("router.tls.")) == 0)
+                x->tls_key = true;
             imp_report_src(im, &x->src, m->v[i].src, DIAG_IMPORT_NOT_CONVERTED,
                            "not converted: gwc does not convert this Traefik "
                            "annotation");
+        }
     }
+    x->tls |= x->tls_key;
 }
 
 static void entry_points(struct imp *im, struct ing_ctx *x, struct tr_router *r)
@@ -327,6 +344,8 @@ void tr_ingresses(struct imp *im)
         }
         imp_ingress_taken(im, in);
         annotations(im, &x);
+        if (x.bad)
+            continue;
         tls_entries(im, &x);
         if (x.tls)
             tr_tls_options(im, &x.src, x.tls_options, NULL, NULL, x.tls_options_ref,
