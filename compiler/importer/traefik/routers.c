@@ -42,8 +42,12 @@ static int cmp_routers(const void *pa, const void *pb)
 
 struct out {
     struct index listeners; /* "ns/gateway/proto/host" -> name */
-    struct index options;   /* HTTPS listener -> the key of its routers' TLS options */
-    struct index mixed;     /* HTTPS listeners whose routers name different ones */
+    /* HTTPS listener -> the TLS options (struct tr_tls_opts) its routers'
+     * Host matchers name */
+    struct index options;
+    struct index mixed; /* HTTPS listeners whose routers name different ones */
+    struct tr_tls_opts *def; /* the default TLS options, once asked */
+    const struct tr_router *def_for; /* for which: reported there if denied */
 };
 
 /* The secret of a router is in its namespace. */
@@ -63,6 +67,36 @@ static const char *listener(struct imp *im, struct out *o, struct o_gateway *gw,
     return name;
 }
 
+/* Whether the rule of r names host. */
+static bool names_host(const struct tr_router *r, const char *host)
+{
+    size_t i;
+
+    for (i = 0; i < r->alts.n; i++) {
+        const struct tr_alt *a = r->alts.v[i];
+        if (a->n_hosts && str_eq(a->hosts[0], host))
+            return true;
+    }
+    return false;
+}
+
+/* The routers of an HTTPS listener that name its host name opts. */
+static void options_name(struct imp *im, struct out *o, const char *https,
+                         const struct tr_tls_opts *opts)
+{
+    const struct tr_tls_opts *named = imp_index_get(&o->options, https);
+    struct tr_tls_opts *t;
+
+    if (named) {
+        if (!str_eq(named->key, opts->key))
+            imp_index_put(im->a, &o->mixed, https, (void *)https);
+        return;
+    }
+    t = ARENA_NEW(im->a, struct tr_tls_opts);
+    *t = *opts;
+    imp_index_put(im->a, &o->options, https, t);
+}
+
 static void router_listeners(struct imp *im, struct out *o, struct tr_router *r)
 {
     struct o_gateway *gw = imp_gateway_for(im, "traefik");
@@ -72,7 +106,7 @@ static void router_listeners(struct imp *im, struct out *o, struct tr_router *r)
     for (i = 0; i < r->alts.n; i++) {
         const struct tr_alt *a = r->alts.v[i];
         struct tr_host *h;
-        const char *key, *host = a->n_hosts ? a->hosts[0] : "";
+        const char *host = a->n_hosts ? a->hosts[0] : "";
 
         if (imp_index_get(&seen, host))
             continue;
@@ -83,11 +117,10 @@ static void router_listeners(struct imp *im, struct out *o, struct tr_router *r)
             h->http = listener(im, o, gw, r, "HTTP", host, NULL);
         if (r->websecure && r->secret) {
             h->https = listener(im, o, gw, r, "HTTPS", host, r->secret);
-            key = imp_index_get(&o->options, h->https);
-            if (!key)
-                imp_index_put(im->a, &o->options, h->https, (void *)r->tls.key);
-            else if (!str_eq(key, r->tls.key))
-                imp_index_put(im->a, &o->mixed, h->https, (void *)h->https);
+            /* Naming no host, r is served under the
+             * options of the host's other routers. */
+            if (names_host(r, host))
+                options_name(im, o, h->https, &r->tls);
         }
         ptrvec_push(im->a, &r->hosts, h);
     }
@@ -110,11 +143,81 @@ static void client_certs_refused(struct imp *im, struct tr_router *r, const char
                    cc->options->namespace, cc->options->name, why);
 }
 
+static void options_denied(struct imp *im, struct tr_router *r, const char *why)
+{
+    r->denied = true;
+    imp_report_src(im, &r->src, r->at, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: %s; the route answers "
+                   "500 instead of being served without client certificates",
+                   why);
+}
+
+/* The TLS options Traefik gives the connections of r's HTTPS host h: the
+ * ones the Host matchers of the host's routers name when they agree, else
+ * the default ones.  A router that matches h by HostHeader alone takes no
+ * part in that choice, and is served under it. */
+static const struct tr_tls_opts *host_options(struct imp *im, struct out *o,
+                                              const struct tr_router *r,
+                                              const struct tr_host *h)
+{
+    const struct tr_tls_opts *named = imp_index_get(&o->options, h->https);
+
+    if (!*h->host || *h->host == '*') /* client_certs_ask refuses these */
+        return &r->tls;
+    if (!imp_index_get(&o->mixed, h->https) && names_host(r, h->host))
+        return &r->tls;
+    if (!imp_index_get(&o->mixed, h->https) && named)
+        return named;
+    if (!o->def) {
+        o->def = ARENA_NEW(im->a, struct tr_tls_opts);
+        o->def_for = r;
+        tr_tls_options(im, &r->src, r->at, NULL, NULL, NULL, o->def);
+        if (str_eq(o->def->key, r->tls.key))
+            *o->def = r->tls; /* its client certificates, asked once */
+    }
+    return o->def;
+}
+
+/* r takes the TLS options of its hosts where they ask for client
+ * certificates (sharing them, so that they are asked once), or cannot be
+ * converted; where they ask for nothing, r keeps its own, whose client
+ * certificates client_certs_ask refuses. */
+static void options_resolve(struct imp *im, struct out *o, struct tr_router *r)
+{
+    const struct tr_tls_opts *t = NULL;
+    size_t i;
+
+    for (i = 0; i < r->hosts.n; i++) {
+        const struct tr_host *h = r->hosts.v[i];
+        const struct tr_tls_opts *e = h->https ? host_options(im, o, r, h) : NULL;
+        if (!e || (t && str_eq(t->key, e->key)))
+            continue;
+        if (t) {
+            options_denied(im, r, "Traefik gives the hosts of this router "
+                                  "different TLS options, which one route "
+                                  "cannot carry");
+            return;
+        }
+        t = e;
+    }
+    if (!t || t == &r->tls)
+        return;
+    if (t->denied && t == o->def && o->def_for == r)
+        r->denied = true; /* reported by tr_tls_options */
+    else if (t->denied)
+        options_denied(im, r, arena_printf(im->a, "Traefik serves its host with the "
+                                           "TLS options %s, which are not "
+                                           "converted",
+                                           t->key));
+    else if (t->cc)
+        r->tls = *t;
+}
+
 /* Traefik configures the TLS of a host once, from the options its routers
  * name; where they name different ones, or a router's rule names no host
  * (Host() only: HostRegexp names none), it uses the default options.  So
  * a router's client certificates are asked on its HTTPS listeners only
- * when they are its host's alone. */
+ * when they are its host's (options_resolve). */
 static void client_certs_ask(struct imp *im, const struct out *o, struct tr_router *r)
 {
     struct o_gateway *gw = imp_gateway_for(im, "traefik");
@@ -132,7 +235,8 @@ static void client_certs_ask(struct imp *im, const struct out *o, struct tr_rout
                                              : "this rule"));
             return;
         }
-        if (h->https && imp_index_get(&o->mixed, h->https)) {
+        if (h->https && imp_index_get(&o->mixed, h->https) &&
+            (!o->def || !str_eq(r->tls.key, o->def->key))) {
             client_certs_refused(
                 im, r, arena_printf(im->a, "the routers of host '%s' name different "
                                     "TLS options, so Traefik uses the default ones "
@@ -170,6 +274,11 @@ void tr_routers_listeners(struct imp *im)
                            "import converts");
         else
             router_listeners(im, &o, r);
+    }
+    for (i = 0; i < rs->n; i++) {
+        struct tr_router *r = rs->v[i];
+        if (!r->denied)
+            options_resolve(im, &o, r);
     }
     for (i = 0; i < rs->n; i++) {
         struct tr_router *r = rs->v[i];
