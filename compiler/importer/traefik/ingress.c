@@ -248,6 +248,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     if (*host) {
         alt->hosts = ARENA_NEW_ARRAY(im->a, const char *, 1);
         alt->hosts[alt->n_hosts++] = host;
+        alt->tls_host = true;
     }
     alt->n_m = 1;
     alt->m[0].path.value = value;

@@ -67,14 +67,14 @@ static const char *listener(struct imp *im, struct out *o, struct o_gateway *gw,
     return name;
 }
 
-/* Whether the rule of r names host. */
+/* Whether a Host matcher of r names host (HostHeader alone does not). */
 static bool names_host(const struct tr_router *r, const char *host)
 {
     size_t i;
 
     for (i = 0; i < r->alts.n; i++) {
         const struct tr_alt *a = r->alts.v[i];
-        if (a->n_hosts && str_eq(a->hosts[0], host))
+        if (a->tls_host && str_eq(a->hosts[0], host))
             return true;
     }
     return false;
@@ -117,7 +117,7 @@ static void router_listeners(struct imp *im, struct out *o, struct tr_router *r)
             h->http = listener(im, o, gw, r, "HTTP", host, NULL);
         if (r->websecure && r->secret) {
             h->https = listener(im, o, gw, r, "HTTPS", host, r->secret);
-            /* Naming no host, r is served under the
+            /* Matching the host by HostHeader alone, r is served under the
              * options of the host's other routers. */
             if (names_host(r, host))
                 options_name(im, o, h->https, &r->tls);

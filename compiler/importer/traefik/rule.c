@@ -517,6 +517,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         alt->hosts[0] = h;
         alt->n_hosts = 1;
         alt->host_off = off;
+        alt->tls_host |= str_eq(name, "Host");
     } else if (str_eq(name, "Path") || str_eq(name, "PathPrefix")) {
         if (arg[0] != '/' || !imp_value_gateway_path(arg) ||
             (cv->v2 && strchr(arg, '{'))) {

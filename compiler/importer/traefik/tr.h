@@ -58,6 +58,9 @@ struct tr_alt {
     const char **hosts; /* none: any host */
     size_t n_hosts;
     size_t host_off; /* where the rule names the host */
+    /* A Host matcher names it (not HostHeader alone): Traefik takes the
+     * TLS options of a host from these routers only (ParseDomains). */
+    bool tls_host;
     struct o_match m[2]; /* ORed (a string prefix needs two) */
     size_t n_m;
 };
