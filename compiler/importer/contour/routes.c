@@ -412,6 +412,12 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
             struct o_rule tmp;
             if (r->filters->mirror)
                 return not_converted(im, x, s, "Contour takes one mirror per route");
+            if (ynode_get(s, "requestHeadersPolicy") || ynode_get(s, "responseHeadersPolicy"))
+                ct_report(im, &x->src, s, DIAG_IMPORT_APPROXIMATED,
+                          "the header policies of a mirror service are left out: "
+                          "Gateway API's RequestMirror takes no header changes, so "
+                          "the mirrored requests go without them (the answers "
+                          "clients get do not change)");
             memset(&tmp, 0, sizeof(tmp));
             imp_routes_rule_add_backend(im, &tmp, &b, -1);
             r->filters->mirror = tmp.backends.v[0];
