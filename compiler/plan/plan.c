@@ -94,6 +94,28 @@ static void header_names(const struct plan_handler *h, size_t *longest, size_t *
         header_names(h->mirrors[i], longest, most);
 }
 
+/* The location of an externalAuth subrequest sets its own headers: the
+ * client headers it passes, setRequestHeaders, and gwc's fixed ones
+ * (emit_policy.c; the longest, X-Auth-Request-Redirect, has 23 bytes). */
+#define AUTH_FIXED_HEADERS 10
+#define AUTH_FIXED_LONGEST 23
+
+static void auth_header_names(const struct plan_auth *a, size_t *longest, size_t *most)
+{
+    size_t i, n = AUTH_FIXED_HEADERS + a->n_request_headers + a->n_set_headers;
+
+    *longest = AUTH_FIXED_LONGEST > *longest ? AUTH_FIXED_LONGEST : *longest;
+    for (i = 0; i < a->n_request_headers; i++)
+        *longest = strlen(a->request_headers[i]) > *longest
+                       ? strlen(a->request_headers[i]) : *longest;
+    for (i = 0; i < a->n_set_headers; i++)
+        *longest = strlen(a->set_headers[i].name) > *longest
+                       ? strlen(a->set_headers[i].name) : *longest;
+    /* header_names() adds the 8 base names to every location's count */
+    n = n > 8 ? n - 8 : 0;
+    *most = n > *most ? n : *most;
+}
+
 static unsigned proxy_headers_bucket(const struct plan *plan)
 {
     size_t longest = 0, most = 0, i, j;
@@ -102,6 +124,8 @@ static unsigned proxy_headers_bucket(const struct plan *plan)
     for (i = 0; i < plan->n_servers; i++) {
         for (j = 0; j < plan->servers[i].n_locations; j++)
             header_names(plan->servers[i].locations[j].handler, &longest, &most);
+        for (j = 0; j < plan->servers[i].n_auths; j++)
+            auth_header_names(plan->servers[i].auths[j], &longest, &most);
     }
     /* The base headers (templates/proxy_headers.conf) are 8 short names. */
     b = bucket_for(longest, most + 8 > 16 ? 4 : 1);
