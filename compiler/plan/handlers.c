@@ -129,7 +129,8 @@ static void origin_regex(struct arena *a, struct strbuf *re, const char *origin)
         return;
     }
     if (strncmp(host, "*.", 2) == 0) {
-        strbuf_addstr(re, "(?:[^./:]+\\.)+");
+        /* DNS labels only: "https://evil.com#.bar.com" is no subdomain */
+        strbuf_addstr(re, "(?:[A-Za-z0-9_-]+\\.)+");
         host += 2;
     }
     colon = strchr(host, ':');

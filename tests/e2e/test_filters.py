@@ -221,6 +221,8 @@ class Filters(unittest.TestCase):
         # is answered 200/204 (or 403) by the gateway, without them too.
         for origin in ("https://evil.example", "http://app.example.com",
                        "https://app.example.com.evil.example", "https://trusted.example",
+                       "https://evil.example#.trusted.example",
+                       "https://evil.example/.trusted.example",
                        "https://app.example.com:8443", "null"):
             r = self.get("/cors/x", headers={"Origin": origin})
             self.assertEqual(served_by(r), "echo")
