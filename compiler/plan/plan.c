@@ -71,6 +71,13 @@ static unsigned map_bucket(const struct plan_section *sec)
     return bucket_for(longest, most > 16 ? 4 : 1);
 }
 
+static size_t longer(size_t n, const char *s)
+{
+    size_t m = strlen(s);
+
+    return m > n ? m : n;
+}
+
 /* proxy_set_header and proxy_hide_header names go into one hash per
  * location (proxy_headers_hash): the longest name a handler sets, adds,
  * removes or hides, and the most names one location has.  (gRPC's hash
@@ -82,11 +89,9 @@ static void header_names(const struct plan_handler *h, size_t *longest, size_t *
     if (!h)
         return;
     for (i = 0; !h->grpc && i < h->n_request_headers; i++, n++)
-        *longest = strlen(h->request_headers[i].name) > *longest
-                       ? strlen(h->request_headers[i].name) : *longest;
+        *longest = longer(*longest, h->request_headers[i].name);
     for (i = 0; !h->grpc && i < h->n_response_headers; i++, n++)
-        *longest = strlen(h->response_headers[i].name) > *longest
-                       ? strlen(h->response_headers[i].name) : *longest;
+        *longest = longer(*longest, h->response_headers[i].name);
     *most = n > *most ? n : *most;
     for (i = 0; i < h->n_backends; i++)
         header_names(h->backends[i], longest, most);
@@ -94,41 +99,36 @@ static void header_names(const struct plan_handler *h, size_t *longest, size_t *
         header_names(h->mirrors[i], longest, most);
 }
 
-/* The location of an externalAuth subrequest sets its own headers: the
- * client headers it passes, setRequestHeaders, and gwc's fixed ones
- * (emit_policy.c; the longest, X-Auth-Request-Redirect, has 23 bytes). */
-#define AUTH_FIXED_HEADERS 10
-#define AUTH_FIXED_LONGEST 23
-
+/* The location of an externalAuth subrequest sets only its own headers:
+ * the client headers it passes, setRequestHeaders, and gwc's ten fixed
+ * ones (emit_policy.c), of which X-Auth-Request-Redirect is the longest. */
 static void auth_header_names(const struct plan_auth *a, size_t *longest, size_t *most)
 {
-    size_t i, n = AUTH_FIXED_HEADERS + a->n_request_headers + a->n_set_headers;
+    size_t i, n = 10 + a->n_request_headers + a->n_set_headers;
 
-    *longest = AUTH_FIXED_LONGEST > *longest ? AUTH_FIXED_LONGEST : *longest;
+    *longest = longer(*longest, "X-Auth-Request-Redirect");
     for (i = 0; i < a->n_request_headers; i++)
-        *longest = strlen(a->request_headers[i]) > *longest
-                       ? strlen(a->request_headers[i]) : *longest;
+        *longest = longer(*longest, a->request_headers[i]);
     for (i = 0; i < a->n_set_headers; i++)
-        *longest = strlen(a->set_headers[i].name) > *longest
-                       ? strlen(a->set_headers[i].name) : *longest;
-    /* header_names() adds the 8 base names to every location's count */
-    n = n > 8 ? n - 8 : 0;
+        *longest = longer(*longest, a->set_headers[i].name);
     *most = n > *most ? n : *most;
 }
 
 static unsigned proxy_headers_bucket(const struct plan *plan)
 {
-    size_t longest = 0, most = 0, i, j;
+    size_t longest = 0, most = 0, auth_most = 0, names, i, j;
     unsigned b;
 
     for (i = 0; i < plan->n_servers; i++) {
         for (j = 0; j < plan->servers[i].n_locations; j++)
             header_names(plan->servers[i].locations[j].handler, &longest, &most);
         for (j = 0; j < plan->servers[i].n_auths; j++)
-            auth_header_names(plan->servers[i].auths[j], &longest, &most);
+            auth_header_names(plan->servers[i].auths[j], &longest, &auth_most);
     }
-    /* The base headers (templates/proxy_headers.conf) are 8 short names. */
-    b = bucket_for(longest, most + 8 > 16 ? 4 : 1);
+    /* A routing location also has the 8 short base names
+     * (templates/proxy_headers.conf). */
+    names = most + 8 > auth_most ? most + 8 : auth_most;
+    b = bucket_for(longest, names > 16 ? 4 : 1);
     return b > 64 ? b : 0;
 }
 
