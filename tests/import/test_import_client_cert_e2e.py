@@ -225,6 +225,19 @@ spec:
                 "metadata: {name: client-certs, namespace: default}\n"
                 "spec:\n  ingressMTLS: {clientCertSecret: client-ca}\n"]
 
+# A Traefik host on websecure with its certificate; {options} adds to tls.
+TRAEFIK_ROUTE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {{name: {h}, namespace: default}}
+spec:
+  entryPoints: [websecure]
+  routes:
+  - match: Host(`{h}.example.com`)
+    kind: Rule
+    services: [{{name: {h}, port: 80}}]
+  tls: {{secretName: {h}-cert{options}}}
+"""
+
 # A Traefik router on the web entry point, for nginx to open port 80 too.
 TRAEFIK_PLAIN = """apiVersion: traefik.io/v1alpha1
 kind: IngressRoute
@@ -241,17 +254,7 @@ class TraefikHosts(ProviderHosts, ClientCertEstate):
     """Traefik's TLSOption clientAuth (RequireAndVerifyClientCert), named by
     the IngressRoute of each host."""
     IMPORT_ARGS = ["--provider", "traefik"]
-    TEMPLATE = """apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: {{name: {h}, namespace: default}}
-spec:
-  entryPoints: [websecure]
-  routes:
-  - match: Host(`{h}.example.com`)
-    kind: Rule
-    services: [{{name: {h}, port: 80}}]
-  tls: {{secretName: {h}-cert, options: {{name: mtls}}}}
-"""
+    TEMPLATE = TRAEFIK_ROUTE.replace("{options}", ", options: {{name: mtls}}")
 
     @classmethod
     def extra(cls):
@@ -274,19 +277,8 @@ class TraefikOneHostAsks(ClientCertEstate):
     @classmethod
     def documents(cls, ca):
         cls.certificates(ca)
-        route = """apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: {{name: {h}, namespace: default}}
-spec:
-  entryPoints: [websecure]
-  routes:
-  - match: Host(`{h}.example.com`)
-    kind: Rule
-    services: [{{name: {h}, port: 80}}]
-  tls: {{secretName: {h}-cert{options}}}
-"""
-        return [route.format(h="secure", options=", options: {name: mtls}"),
-                route.format(h="open", options=""),
+        return [TRAEFIK_ROUTE.format(h="secure", options=", options: {name: mtls}"),
+                TRAEFIK_ROUTE.format(h="open", options=""),
                 TRAEFIK_PLAIN.replace("name: a,", "name: open,"),
                 "apiVersion: traefik.io/v1alpha1\nkind: TLSOption\n"
                 "metadata: {name: mtls, namespace: default}\n"
