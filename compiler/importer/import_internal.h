@@ -496,6 +496,8 @@ bool imp_value_realm(const char *s);
 const char *imp_value_inspector_denies(const char *s);
 const char *imp_value_unsafe_text(const char *s);
 const char *imp_value_duration_seconds(struct arena *a, int64_t seconds);
+bool imp_value_nginx_seconds(const char *s, int64_t max, int64_t *out);
+const char *imp_value_nginx_size(struct arena *a, const char *s, int64_t max);
 struct url {
     const char *scheme, *host, *path, *query; /* path "" when absent */
     int64_t port;                             /* 0 when absent */

@@ -244,6 +244,56 @@ const char *imp_value_duration_seconds(struct arena *a, int64_t seconds)
     return arena_strdup(a, buf);
 }
 
+/* nginx's time with one unit or none (seconds): "60", "60s", "2m", "1h",
+ * "1d", in whole seconds up to max; false for anything else (several
+ * parts, milliseconds, a sign). */
+bool imp_value_nginx_seconds(const char *s, int64_t max, int64_t *out)
+{
+    static const struct {
+        char unit;
+        int64_t seconds;
+    } units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+    size_t n = strlen(s), i;
+    int64_t mult = 1, v;
+    char digits[20];
+
+    if (n && !is_digit(s[n - 1])) {
+        for (i = 0; i < ARRAY_SIZE(units) && units[i].unit != s[n - 1]; i++)
+            ;
+        if (i == ARRAY_SIZE(units))
+            return false;
+        mult = units[i].seconds;
+        n--;
+    }
+    if (!n || n >= sizeof(digits) || !is_digit(*s))
+        return false;
+    memcpy(digits, s, n);
+    digits[n] = '\0';
+    if (!imp_value_parse_decimal(digits, 0, max / mult, &v))
+        return false;
+    *out = v * mult;
+    return true;
+}
+
+/* nginx's size (bytes, or k, m, g in either case) up to max units, as
+ * gwc's (bytes, Ki, Mi, Gi); NULL for anything else. */
+const char *imp_value_nginx_size(struct arena *a, const char *s, int64_t max)
+{
+    size_t n = strlen(s);
+    char unit = n ? (char)(s[n - 1] | 0x20) : 0;
+    const char *suffix = unit == 'k' ? "Ki" : unit == 'm' ? "Mi" : unit == 'g' ? "Gi" : "";
+    int64_t size;
+
+    if (*suffix)
+        n--;
+    else if (n && !is_digit(s[n - 1]))
+        return NULL;
+    if (!n || *s == '-' || *s == '+' ||
+        !imp_value_parse_decimal(arena_strndup(a, s, n), 0, max, &size))
+        return NULL;
+    return arena_printf(a, "%lld%s", (long long)size, size ? suffix : "");
+}
+
 /* http(s)://host[:port][/path][?query], the only URLs ingress-nginx's
  * redirect and mirror annotations take, read by base/url.c.  Their hosts
  * may be followed by nginx variables ("https://$host$request_uri" is

@@ -155,6 +155,9 @@ metadata:
   namespace: default
   annotations:
     nginx.org/mergeable-ingress-type: master
+    nginx.org/proxy-read-timeout: "1s"
+    nginx.org/client-max-body-size: "1k"
+    nginx.org/lb-method: least_conn
 spec:
   ingressClassName: nginx
   rules:
@@ -168,6 +171,7 @@ metadata:
   annotations:
     nginx.org/mergeable-ingress-type: minion
     nginx.org/rewrites: "serviceName=cart rewrite=/basket"
+    nginx.org/proxy-read-timeout: "5s"
 spec:
   ingressClassName: nginx
   rules:
@@ -229,7 +233,10 @@ class NicMergeableEstate(ImportedEstate):
     namespaces bringing the paths) and a VirtualServer delegating /api to a
     VirtualServerRoute of another namespace: imported with no error (one
     warning: the rewritten minion path matches whole segments), gwc check
-    has no error, and the paths answer as NIC documents."""
+    has no error, and the paths answer as NIC documents.  The master's
+    timeout, body size and balancing reach the minions that do not set
+    their own (NIC's minionInheritanceList), as gwc ClientPolicy and
+    BackendPolicy fields."""
     SERVICES = ["front", ("cart", "team-cart")]
     IMPORT_ARGS = ["--provider", "nginx-inc", "--fail-on", "error"]
 
@@ -246,6 +253,20 @@ class NicMergeableEstate(ImportedEstate):
         # The minion's rewrite replaces its location's prefix.
         self.assertServed(self.get("store.example.com", "/cart/items"), "cart",
                           "/basket/items")
+
+    def test_minions_inherit_the_master_settings_they_do_not_set(self):
+        self.assertIn('nginx.org/proxy-read-timeout"]: converted to gwc policy '
+                      'BackendPolicy', self.imported.stderr)
+        # proxy_read_timeout 1s from the master; the cart minion's own 5s.
+        self.assertEqual(self.get("store.example.com", "/?delay=2500ms").status, 504)
+        self.assertServed(self.get("store.example.com", "/x?delay=200ms"), "front")
+        self.assertServed(self.get("store.example.com", "/cart/items?delay=2500ms"), "cart")
+        # client_max_body_size 1k from the master, on both minions.
+        for path, service in (("/", "front"), ("/cart/x", "cart")):
+            self.assertEqual(self.get("store.example.com", path, method="POST",
+                                      body=b"x" * 2048).status, 413)
+            self.assertServed(self.get("store.example.com", path, method="POST",
+                                       body=b"x" * 512), service)
 
     def test_virtual_server_route_subroutes(self):
         self.assertServed(self.get("docs.example.com", "/guide"), "front", "/guide")

@@ -18,34 +18,21 @@
 #define MAX_CONNECT 75           /* seconds */
 #define MAX_TIMEOUT (576 * 3600) /* seconds */
 
-/* nginx's size (bytes, k, m, g) as gwc's (bytes, Ki, Mi, Gi). */
 static void body_size(struct imp *im, struct ing *ing)
 {
     const char *v = ing->cfg.proxy_body_size;
-    size_t n;
-    int64_t size;
-    char unit;
+    const char *size;
 
     if (!v)
         return;
-    n = strlen(v);
-    unit = (char)(v[n - 1] | 0x20);
-    if (unit >= 'a' && unit <= 'z')
-        n--;
-    if (!imp_value_parse_decimal(arena_strndup(im->a, v, n), 0, MAX_SIZE, &size) ||
-        (n < strlen(v) && unit != 'k' && unit != 'm' && unit != 'g')) {
+    if (!(size = imp_value_nginx_size(im->a, v, MAX_SIZE))) {
         nx_report_annotation(im, ing, "proxy-body-size", DIAG_IMPORT_NOT_CONVERTED,
                              "not converted: gwc takes 0 to %d bytes, KiB, MiB or "
                              "GiB (nginx's k, m, g)",
                              MAX_SIZE);
         return;
     }
-    nx_pol_get(im, ing, "ClientPolicy")->max_body_size =
-        size == 0 || n == strlen(v) ? arena_printf(im->a, "%lld", (long long)size)
-                                    : arena_printf(im->a, "%lld%s", (long long)size,
-                                                   unit == 'k'   ? "Ki"
-                                                   : unit == 'm' ? "Mi"
-                                                                 : "Gi");
+    nx_pol_get(im, ing, "ClientPolicy")->max_body_size = size;
     nx_pol_converted(im, ing, "proxy-body-size", "ClientPolicy",
                      "spec.requestBody.maxSize");
 }

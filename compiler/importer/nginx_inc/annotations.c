@@ -51,7 +51,7 @@ static const struct nic_ann_spec specs[] = {
     {"basic-auth-realm", NA_DENY, WHY_AUTH},
     {"basic-auth-secret", NA_DENY, WHY_AUTH},
     {"client-body-buffer-size", NA_NO, WHY_BUFFER},
-    {"client-max-body-size", NA_NO, WHY_BUFFER},
+    {"client-max-body-size", NA_CONVERT, NULL},
     {"custom-listen-ports", NA_NO, "listen ports are the Gateway's listeners"},
     {"error-pages", NA_NO, "custom error pages have no Gateway API equivalent"},
     {"fail-timeout", NA_NO, WHY_UPSTREAM},
@@ -69,7 +69,7 @@ static const struct nic_ann_spec specs[] = {
     {"jwt-realm", NA_DENY, WHY_AUTH},
     {"jwt-token", NA_DENY, WHY_AUTH},
     {"keepalive", NA_NO, WHY_UPSTREAM},
-    {"lb-method", NA_NO, WHY_UPSTREAM},
+    {"lb-method", NA_CONVERT, NULL},
     {"limit-req-burst", NA_NO, WHY_LIMIT},
     {"limit-req-delay", NA_NO, WHY_LIMIT},
     {"limit-req-dry-run", NA_NO, WHY_LIMIT},
@@ -91,14 +91,14 @@ static const struct nic_ann_spec specs[] = {
     {"proxy-buffer-size", NA_NO, WHY_BUFFER},
     {"proxy-buffering", NA_NO, WHY_BUFFER},
     {"proxy-buffers", NA_NO, WHY_BUFFER},
-    {"proxy-connect-timeout", NA_NO, "Gateway API has no connect timeout"},
+    {"proxy-connect-timeout", NA_CONVERT, NULL},
     {"proxy-hide-headers", NA_NO, "header removal from responses is not "
                                   "converted yet"},
     {"proxy-max-temp-file-size", NA_NO, WHY_BUFFER},
     {"proxy-pass-headers", NA_DROP, "nginx passes response headers unless "
                                     "told to hide them"},
     {"proxy-read-timeout", NA_CONVERT, NULL},
-    {"proxy-send-timeout", NA_NO, "Gateway API has no send timeout"},
+    {"proxy-send-timeout", NA_CONVERT, NULL},
     {"proxy-set-headers", NA_CONVERT, NULL},
     {"redirect-to-https", NA_CONVERT, NULL},
     {"rewrite-target", NA_NO, "an nginx rewrite with the path's captures"},
@@ -223,6 +223,21 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
     bool b;
     int64_t n;
 
+    static const char *const settings[NIC_SET_N] = {
+        [NIC_SET_BODY] = "client-max-body-size",
+        [NIC_SET_CONNECT] = "proxy-connect-timeout",
+        [NIC_SET_SEND] = "proxy-send-timeout",
+        [NIC_SET_READ] = "proxy-read-timeout",
+        [NIC_SET_LB] = "lb-method",
+    };
+    size_t i;
+
+    for (i = 0; i < NIC_SET_N; i++) {
+        if (str_eq(name, settings[i])) {
+            out->settings[i] = at;
+            return;
+        }
+    }
     if (str_eq(name, "policies")) {
         out->policies = at;
     } else if (str_eq(name, "mergeable-ingress-type")) {
@@ -249,22 +264,6 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
             out->redirect_code = n;
         else
             bad(im, src, at, "301, 302, 307 or 308");
-    } else if (str_eq(name, "proxy-read-timeout")) {
-        size_t len = strlen(v);
-        int64_t mult = len && v[len - 1] == 'm' ? 60 : 1;
-        const char *digits = arena_strndup(im->a, v, len && (v[len - 1] == 's' ||
-                                                             v[len - 1] == 'm')
-                                                         ? len - 1 : len);
-        if (!imp_value_parse_decimal(digits, 1, 86400, &n)) {
-            bad(im, src, at, "a duration in seconds or minutes ('60s', '2m')");
-            return;
-        }
-        out->read_timeout = imp_value_duration_seconds(im->a, n * mult);
-        imp_report_src(im, src, at, DIAG_IMPORT_APPROXIMATED,
-                       "proxy_read_timeout limits each read from the backend; "
-                       "converted to timeouts.backendRequest %s, which limits the "
-                       "whole response",
-                       out->read_timeout);
     } else if (str_eq(name, "grpc-services")) {
         out->grpc = imp_value_split_list(im->a, v, &out->n_grpc);
     } else if (str_eq(name, "rewrites")) {

@@ -110,6 +110,9 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
                 ni->level = ARENA_NEW(im->a, struct nic_level);
             nic_policy_hsts_annotations(im, &ni->src, &ni->ann, ni->level);
         }
+        if (!ni->level)
+            ni->level = ARENA_NEW(im->a, struct nic_level);
+        nic_settings_annotations(im, &ni->src, &ni->ann, ni->level);
         ptrvec_push(im->a, out, ni);
     }
     ptrvec_sort(out, cmp_age);
@@ -148,7 +151,6 @@ static struct o_filters *filters(struct imp *im, const struct nic_ing *ni,
     const char *to = svc ? rewrite_of(&ni->ann, svc) : NULL;
 
     f->request_set = ni->ann.request_set;
-    f->timeout = ni->ann.read_timeout;
     if (to && l->n_matches) {
         struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
         bool exact = str_eq(l->matches[0].path.type, "Exact");

@@ -27,7 +27,18 @@ struct nic_gwc; /* a gwc policy Policies become (policy_sets.c) */
 /* The effective Policies of a location, as the gwc policies that carry
  * them (NULL: none); locations with the same Policies share them. */
 struct nic_pols {
-    const struct nic_gwc *access, *client;
+    const struct nic_gwc *access, *client, *backend;
+};
+
+/* The Ingress annotations that become gwc policy fields (settings.c);
+ * a minion inherits each from its master unless it sets it. */
+enum nic_setting {
+    NIC_SET_BODY,    /* client-max-body-size: ClientPolicy */
+    NIC_SET_CONNECT, /* proxy-*-timeout, lb-method: BackendPolicy */
+    NIC_SET_SEND,
+    NIC_SET_READ,
+    NIC_SET_LB,
+    NIC_SET_N
 };
 
 /* The Policy references of one level: a VirtualServer's spec, a route,
@@ -42,6 +53,7 @@ struct nic_level {
     const struct nic_policy *egress; /* its egressMTLS, when converted */
     bool egress_named;               /* it names one, converted or not */
     const struct nic_policy *hsts;   /* the first hsts (spec level only) */
+    const struct nic_policy *settings[NIC_SET_N]; /* Ingress annotations */
     bool deny; /* a reference NIC answers 500 for, or not converted exactly */
 };
 
@@ -84,7 +96,7 @@ struct nic_ann {
     bool ssl_redirect;          /* default true */
     bool redirect_to_https;
     int64_t redirect_code;      /* 301 */
-    const char *read_timeout;   /* proxy-read-timeout as a duration */
+    const struct ynode *settings[NIC_SET_N]; /* their annotations */
     const char **grpc, **rewrite_svc, **rewrite_to; /* service lists */
     size_t n_grpc, n_rewrites;
     struct ptrvec request_set;  /* o_header * */
@@ -122,6 +134,11 @@ static inline const char *nic_class(const struct imp *im)
 /* annotations.c */
 void nic_annotations(struct imp *im, const struct imp_src *src,
                      const struct ynode *annotations, struct nic_ann *out);
+
+/* settings.c: the setting annotations of an Ingress (src) into its
+ * level, converted or reported. */
+void nic_settings_annotations(struct imp *im, const struct imp_src *src,
+                              const struct nic_ann *ann, struct nic_level *lv);
 
 /* ingress.c */
 void nic_ingresses(struct imp *im);

@@ -18,14 +18,19 @@
  *   hsts           ClientPolicy hsts, on a VirtualServer's spec.policies
  *                  (NIC refuses it on routes: 500)
  *
+ * An Ingress's client-max-body-size, proxy-connect/send/read-timeout and
+ * lb-method annotations (settings.c) join them as one more level entry
+ * each: ClientPolicy requestBody, BackendPolicy timeouts and loadBalancing.
+ *
  * References come in levels: a VirtualServer's spec.policies, a route's,
  * a VirtualServerRoute subroute's; an Ingress's nginx.org/policies, then a
  * minion's.  Within a level NIC merges allow lists (deny lists only when no
  * Policy allows), takes every rate limit (rejectCode and dryRun of the
  * first) and the first basicAuth; a more specific level replaces a type
  * wholly.  gwc computes that effective set per location and writes one
- * AccessPolicy and one ClientPolicy per set, named after the VirtualServer
- * or Ingress, targeting exactly the rules of the locations with that set.
+ * AccessPolicy, one ClientPolicy and one BackendPolicy per set, named
+ * after the VirtualServer or Ingress, targeting exactly the rules of the
+ * locations with that set.
  *
  * NIC answers 500 where a referenced Policy is missing or invalid; so does
  * the output (GW0833, GW0834).  Access control gwc cannot express exactly
@@ -46,7 +51,7 @@
 #define MAX_CIDRS 256 /* gwc's clientAddresses lists */
 
 enum np_kind { NP_ACCESS, NP_RATE, NP_BASIC, NP_MTLS, NP_EGRESS, NP_HSTS, NP_DENY,
-               NP_OTHER };
+               NP_OTHER, NP_SETTING };
 
 /* One Policy object, decoded once however often it is referenced. */
 struct nic_policy {
@@ -71,6 +76,10 @@ struct nic_policy {
     const char *ssl_name; /* egressMTLS (secret: trustedCertSecret) */
     /* hsts */
     struct o_hsts hsts;
+    /* an Ingress's setting annotation (settings.c) */
+    enum nic_setting setting;
+    const char *value;                 /* a size or a duration */
+    const struct o_load_balancing *lb; /* lb-method */
 };
 
 /* One gwc policy: what some Policies of one owner become, for the

@@ -1,7 +1,8 @@
 /*
  * The effective Policies of a location (a more specific level replaces a
- * type wholly), as one AccessPolicy and one ClientPolicy per set and
- * owner, made once and shared by the locations with that set.
+ * type wholly, an Ingress's setting annotation replaces that setting), as
+ * one AccessPolicy, ClientPolicy and BackendPolicy per set and owner, made
+ * once and shared by the locations with that set.
  */
 #include "nic_policy.h"
 
@@ -35,12 +36,18 @@ static const char **cidr_union(struct imp *im, const struct ptrvec *ps, size_t *
     return out;
 }
 
-static void set_key(struct strbuf *sb, const struct ptrvec *ps)
+/* The entries' sources: a Policy's label, an annotation's Ingress and
+ * key (an Ingress has each once). */
+static void set_key(struct strbuf *sb, const struct nic_policy *const *ps, size_t n)
 {
     size_t i;
 
-    for (i = 0; i < ps->n; i++)
-        strbuf_addf(sb, "|%s", ((const struct nic_policy *)ps->v[i])->src.label);
+    for (i = 0; i < n; i++) {
+        if (ps[i])
+            strbuf_addf(sb, "|%s%s%s", ps[i]->src.label,
+                        ps[i]->kind == NP_SETTING ? "/" : "",
+                        ps[i]->kind == NP_SETTING ? ps[i]->at->key : "");
+    }
 }
 
 /* "<owner>-access", then "<owner>-access-2", ... */
@@ -48,7 +55,9 @@ static struct nic_gwc *gwc_new(struct imp *im, const char *kind, const char *ns,
                                const char *owner)
 {
     struct nic_gwc *g = ARENA_NEW(im->a, struct nic_gwc);
-    const char *suffix = str_eq(kind, "AccessPolicy") ? "access" : "client";
+    const char *suffix = str_eq(kind, "AccessPolicy")   ? "access"
+                         : str_eq(kind, "ClientPolicy") ? "client"
+                                                        : "backend";
     const char *key = arena_printf(im->a, "%s/%s/%s", kind, ns, owner);
     int64_t *count = imp_index_get(&NIC(im)->counts, key);
 
@@ -68,12 +77,15 @@ static struct nic_gwc *gwc_new(struct imp *im, const char *kind, const char *ns,
     return g;
 }
 
-static void from(struct imp *im, struct nic_gwc *g, const struct ptrvec *ps)
+static void from(struct imp *im, struct nic_gwc *g, const struct nic_policy *const *ps,
+                 size_t n)
 {
     size_t i;
 
-    for (i = 0; i < ps->n; i++)
-        ptrvec_push(im->a, &g->from, ps->v[i]);
+    for (i = 0; i < n; i++) {
+        if (ps[i])
+            ptrvec_push(im->a, &g->from, (void *)ps[i]);
+    }
 }
 
 static struct nic_gwc *access_policy(struct imp *im, const struct imp_src *owner,
@@ -104,7 +116,7 @@ static struct nic_gwc *access_policy(struct imp *im, const struct imp_src *owner
     a->n_allow = n_allow;
     a->deny = deny;
     a->n_deny = n_deny;
-    from(im, g, access);
+    from(im, g, (const struct nic_policy *const *)access->v, access->n);
     if (basic) {
         struct o_ref *r = ARENA_NEW(im->a, struct o_ref);
         r->name = basic->secret;
@@ -119,9 +131,10 @@ static struct nic_gwc *access_policy(struct imp *im, const struct imp_src *owner
     return g;
 }
 
+/* extra: the hsts and the body size, or NULL. */
 static struct nic_gwc *client_policy(struct imp *im, const char *owner_name,
                                      const char *ns, const struct ptrvec *rates,
-                                     const struct nic_policy *hsts)
+                                     const struct nic_policy *const extra[2])
 {
     struct nic_gwc *g = gwc_new(im, "ClientPolicy", ns, owner_name);
     size_t i;
@@ -130,34 +143,57 @@ static struct nic_gwc *client_policy(struct imp *im, const char *owner_name,
         g->p.rates[g->p.n_rates++] = ((const struct nic_policy *)rates->v[i])->rate;
     if (rates->n) /* NIC: the first one's, for all */
         g->p.reject_status = ((const struct nic_policy *)rates->v[0])->reject;
-    from(im, g, rates);
-    if (hsts) {
-        g->p.hsts = &hsts->hsts;
-        ptrvec_push(im->a, &g->from, (void *)hsts);
-    }
+    from(im, g, (const struct nic_policy *const *)rates->v, rates->n);
+    if (extra[0])
+        g->p.hsts = &extra[0]->hsts;
+    if (extra[1])
+        g->p.max_body_size = extra[1]->value;
+    from(im, g, extra, 2);
     return g;
 }
 
-/* The gwc policy of kind for these Policies of owner, made once. */
+/* sets: the effective settings, indexed by enum nic_setting. */
+static struct nic_gwc *backend_policy(struct imp *im, const char *owner_name,
+                                      const char *ns,
+                                      const struct nic_policy *const *sets)
+{
+    struct nic_gwc *g = gwc_new(im, "BackendPolicy", ns, owner_name);
+
+    if (sets[NIC_SET_CONNECT])
+        g->p.connect_timeout = sets[NIC_SET_CONNECT]->value;
+    if (sets[NIC_SET_SEND])
+        g->p.send_timeout = sets[NIC_SET_SEND]->value;
+    if (sets[NIC_SET_READ])
+        g->p.read_timeout = sets[NIC_SET_READ]->value;
+    if (sets[NIC_SET_LB])
+        g->p.load_balancing = sets[NIC_SET_LB]->lb;
+    from(im, g, sets + NIC_SET_CONNECT, NIC_SET_N - NIC_SET_CONNECT);
+    return g;
+}
+
+/* The gwc policy of kind for these Policies of owner and extra entries
+ * (the AccessPolicy's basicAuth, the ClientPolicy's hsts and body size,
+ * the BackendPolicy's settings; NULL where none), made once. */
 static const struct nic_gwc *gwc_for(struct imp *im, const char *kind,
                                      const struct imp_src *owner,
                                      const char *owner_name, const char *ns,
                                      const struct ptrvec *ps,
-                                     const struct nic_policy *one, bool *deny)
+                                     const struct nic_policy *const *extra,
+                                     size_t n_extra, bool *deny)
 {
     static const struct nic_gwc refused; /* cached: reported once */
     struct strbuf key = STRBUF_INIT;
     struct nic_gwc *g;
 
     strbuf_addf(&key, "%s/%s/%s", kind, ns, owner_name);
-    set_key(&key, ps);
-    if (one) /* the basicAuth of an AccessPolicy, the hsts of a ClientPolicy */
-        strbuf_addf(&key, "|%s", one->src.label);
+    set_key(&key, (const struct nic_policy *const *)ps->v, ps->n);
+    set_key(&key, extra, n_extra);
     g = imp_index_get(&NIC(im)->gwc_index, key.buf);
     if (!g) {
-        g = str_eq(kind, "AccessPolicy")
-                ? access_policy(im, owner, owner_name, ns, ps, one)
-                : client_policy(im, owner_name, ns, ps, one);
+        g = str_eq(kind, "AccessPolicy")   ? access_policy(im, owner, owner_name, ns, ps,
+                                                           extra[0])
+            : str_eq(kind, "ClientPolicy") ? client_policy(im, owner_name, ns, ps, extra)
+                                           : backend_policy(im, owner_name, ns, extra);
         imp_index_put(im->a, &NIC(im)->gwc_index, key.buf, g ? g : (void *)&refused);
         if (g)
             ptrvec_push(im->a, &NIC(im)->gwc_list, g);
@@ -170,6 +206,17 @@ static const struct nic_gwc *gwc_for(struct imp *im, const char *kind,
     return g;
 }
 
+static bool any(const struct nic_policy *const *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (v[i])
+            return true;
+    }
+    return false;
+}
+
 const struct nic_pols *nic_policy_effective(struct imp *im, const struct imp_src *owner,
                                             const char *owner_name, const char *ns,
                                             const struct nic_level *const *levels,
@@ -177,9 +224,10 @@ const struct nic_pols *nic_policy_effective(struct imp *im, const struct imp_src
 {
     static const struct ptrvec none;
     const struct ptrvec *access = &none, *rates = &none;
-    const struct nic_policy *basic = NULL, *hsts = NULL;
+    const struct nic_policy *basic = NULL, *sets[NIC_SET_N] = {0};
+    const struct nic_policy *client[2] = {0}; /* hsts, body size */
     struct nic_pols *out;
-    size_t i;
+    size_t i, k;
 
     for (i = 0; i < n; i++) {
         const struct nic_level *lv = levels[i];
@@ -193,18 +241,28 @@ const struct nic_pols *nic_policy_effective(struct imp *im, const struct imp_src
         if (lv->basic)
             basic = lv->basic;
         if (lv->hsts)
-            hsts = lv->hsts;
+            client[0] = lv->hsts;
+        for (k = 0; k < NIC_SET_N; k++) {
+            if (lv->settings[k])
+                sets[k] = lv->settings[k];
+        }
     }
+    client[1] = sets[NIC_SET_BODY];
     if (rates->n && ((const struct nic_policy *)rates->v[0])->dry_run)
         rates = &none; /* the first Policy's dryRun is every one's */
-    if (*deny || (!access->n && !rates->n && !basic && !hsts))
+    if (*deny || (!access->n && !rates->n && !basic && !any(client, 2) &&
+                  !any(sets, NIC_SET_N)))
         return NULL;
     out = ARENA_NEW(im->a, struct nic_pols);
     if (access->n || basic)
-        out->access = gwc_for(im, "AccessPolicy", owner, owner_name, ns, access, basic,
-                              deny);
-    if (rates->n || hsts)
-        out->client = gwc_for(im, "ClientPolicy", owner, owner_name, ns, rates, hsts,
-                              deny);
+        out->access = gwc_for(im, "AccessPolicy", owner, owner_name, ns, access, &basic,
+                              1, deny);
+    if (rates->n || any(client, 2))
+        out->client = gwc_for(im, "ClientPolicy", owner, owner_name, ns, rates, client,
+                              2, deny);
+    sets[NIC_SET_BODY] = NULL; /* the ClientPolicy's */
+    if (any(sets, NIC_SET_N))
+        out->backend = gwc_for(im, "BackendPolicy", owner, owner_name, ns, &none, sets,
+                               NIC_SET_N, deny);
     return *deny ? NULL : out;
 }

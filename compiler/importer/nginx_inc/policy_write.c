@@ -12,7 +12,7 @@
 struct targeting {
     struct imp *im;
     const struct o_route *r;
-    bool client; /* which gwc policy of the locations */
+    int which; /* 0: the AccessPolicy of the locations, 1: ClientPolicy, 2: BackendPolicy */
 };
 
 static const void *owner_of(void *ctx, const struct o_rule *rule)
@@ -22,7 +22,9 @@ static const void *owner_of(void *ctx, const struct o_rule *rule)
 
     if (!l || l->denied || !l->pols)
         return NULL;
-    return t->client ? (const void *)l->pols->client : (const void *)l->pols->access;
+    return t->which == 0   ? (const void *)l->pols->access
+           : t->which == 1 ? (const void *)l->pols->client
+                           : (const void *)l->pols->backend;
 }
 
 /* "<owner>-<n>": the route's n-th rule. */
@@ -53,6 +55,24 @@ static void add_target(void *ctx, const void *owner, const struct o_route *r,
     ptrvec_push(im->a, &g->targets, t);
 }
 
+/* The field of its gwc policy a Policy or setting annotation became. */
+static const char *field(const struct nic_policy *np)
+{
+    static const char *const settings[NIC_SET_N] = {
+        [NIC_SET_BODY] = "spec.requestBody.maxSize",
+        [NIC_SET_CONNECT] = "spec.timeouts.connect",
+        [NIC_SET_SEND] = "spec.timeouts.send",
+        [NIC_SET_READ] = "spec.timeouts.read",
+        [NIC_SET_LB] = "spec.loadBalancing",
+    };
+
+    return np->kind == NP_ACCESS    ? "spec.clientAddresses"
+           : np->kind == NP_BASIC   ? "spec.basicAuth"
+           : np->kind == NP_HSTS    ? "spec.hsts"
+           : np->kind == NP_SETTING ? settings[np->setting]
+                                    : "spec.requestLimits.rate";
+}
+
 static void report(struct imp *im, const struct nic_gwc *g, size_t parts)
 {
     size_t i;
@@ -62,11 +82,7 @@ static void report(struct imp *im, const struct nic_gwc *g, size_t parts)
         imp_report_src(im, &np->src, np->at, DIAG_IMPORT_POLICY,
                        "converted to gwc policy %s %s/%s%s (%s) for %s",
                        g->p.kind, g->p.namespace, g->p.name,
-                       parts > 1 ? " and its parts -02, ..." : "",
-                       np->kind == NP_ACCESS  ? "spec.clientAddresses"
-                       : np->kind == NP_BASIC ? "spec.basicAuth"
-                       : np->kind == NP_HSTS  ? "spec.hsts"
-                                              : "spec.requestLimits.rate",
+                       parts > 1 ? " and its parts -02, ..." : "", field(np),
                        g->owner);
         if (np->kind != NP_RATE)
             continue;
@@ -86,8 +102,8 @@ void nic_policies_write(struct imp *im, size_t first_route)
     size_t i, k;
 
     for (i = first_route; i < im->routes.n; i++) {
-        for (k = 0; k < 2; k++) {
-            struct targeting t = {im, im->routes.v[i], k == 1};
+        for (k = 0; k < 3; k++) {
+            struct targeting t = {im, im->routes.v[i], (int)k};
             const struct rule_owners ro = {owner_of, rule_name, add_target, &t};
             imp_policy_targets(im->routes.v[i], &ro);
         }

@@ -35,10 +35,16 @@ struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
 
 /* ---- routes ---- */
 
-static struct o_rule *rule_of(struct imp *im, const struct nic_loc *l, size_t group)
+/* A minion's rule comes from its master too: the host, TLS and the
+ * settings the minion inherits. */
+static struct o_rule *rule_of(struct imp *im, const struct nic_server *s,
+                              const struct nic_loc *l, size_t group)
 {
     struct o_rule *r = imp_routes_rule_new(im, l->src.root, l->matches, l->n_matches,
                                            l->denied ? NULL : l->filters, group);
+
+    if (s->owner.root != l->src.root)
+        imp_origin_add(im, &r->origins, s->owner.root);
 
     if (!l->denied)
         r->backends = l->backends;
@@ -151,12 +157,12 @@ static void server_routes(struct imp *im, struct nic_server *s)
             continue;
         }
         if (l->grpc) {
-            ptrvec_push(im->a, &grpc, rule_of(im, l, i));
+            ptrvec_push(im->a, &grpc, rule_of(im, s, l, i));
             continue;
         }
         if (s->xfp_redirect && !s->redirect_code && !(l->filters && l->filters->redirect))
             ptrvec_push(im->a, &http, xfp_twin(im, l, i, s->xfp_code));
-        ptrvec_push(im->a, &http, rule_of(im, l, i));
+        ptrvec_push(im->a, &http, rule_of(im, s, l, i));
     }
     if (s->redirect_code) {
         struct o_rule *r = imp_routes_rule_new(im, s->owner.root, NULL, 0, NULL, 0);
