@@ -78,6 +78,17 @@ spec:
   - path: /hdr
     action:
       proxy: {upstream: v1, rewritePath: /echo, requestHeaders: {set: [{name: X-From, value: gw}]}}
+---
+apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: slow, namespace: default}
+spec:
+  host: slow.example.com
+  upstreams:
+  - {name: v1, service: shop-v1, port: 80, read-timeout: 1s, client-max-body-size: 1k}
+  routes:
+  - path: /
+    action: {pass: v1}
 """
 
 class ImportedNicEstate(ImportedEstate):
@@ -137,6 +148,16 @@ class ImportedNicEstate(ImportedEstate):
         r = self.get("shop.example.com", "/hdr/more")
         self.assertServed(r, "shop-v1", "/echo/more")
         self.assertEqual(r.echo["headers"].get("X-From"), ["gw"])
+
+    # ---- upstream settings: gwc BackendPolicy and ClientPolicy ----
+
+    def test_vs_upstream_read_timeout_and_body_size(self):
+        self.assertEqual(self.get("slow.example.com", "/?delay=2500ms").status, 504)
+        self.assertServed(self.get("slow.example.com", "/?delay=100ms"), "shop-v1")
+        self.assertEqual(self.get("slow.example.com", "/", method="POST",
+                                  body=b"x" * 2048).status, 413)
+        self.assertServed(self.get("slow.example.com", "/", method="POST",
+                                   body=b"x" * 512), "shop-v1")
 
     # ---- access control fails closed ----
 

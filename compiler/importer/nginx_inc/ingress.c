@@ -112,7 +112,7 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
         }
         if (!ni->level)
             ni->level = ARENA_NEW(im->a, struct nic_level);
-        nic_settings_annotations(im, &ni->src, &ni->ann, ni->level);
+        nic_settings(im, &ni->src, ni->ann.settings, ni->level);
         ptrvec_push(im->a, out, ni);
     }
     ptrvec_sort(out, cmp_age);

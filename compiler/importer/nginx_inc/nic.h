@@ -71,6 +71,8 @@ struct nic_loc {
     bool denied;
     const struct nic_pols *pols; /* NULL: none */
     const struct nic_level *egress; /* the level of its egressMTLS, or NULL */
+    struct ptrvec upstreams; /* const struct nic_level *: the settings of
+                              * each upstream it passes to (NULL: none) */
 };
 
 /* A host's server block. */
@@ -135,10 +137,17 @@ static inline const char *nic_class(const struct imp *im)
 void nic_annotations(struct imp *im, const struct imp_src *src,
                      const struct ynode *annotations, struct nic_ann *out);
 
-/* settings.c: the setting annotations of an Ingress (src) into its
- * level, converted or reported. */
-void nic_settings_annotations(struct imp *im, const struct imp_src *src,
-                              const struct nic_ann *ann, struct nic_level *lv);
+/* settings.c: the settings written at at_of[k] (an Ingress's
+ * annotations, a VirtualServer upstream's fields; NULL: not set) of src
+ * into lv, converted or reported. */
+void nic_settings(struct imp *im, const struct imp_src *src,
+                  const struct ynode *const at_of[NIC_SET_N], struct nic_level *lv);
+/* The settings of ups[0..n) (NULL entries: none) where they all agree; one
+ * they set differently is left out, reported at at (a route). */
+const struct nic_level *nic_settings_common(struct imp *im, const struct imp_src *src,
+                                            const struct ynode *at,
+                                            const struct nic_level *const *ups,
+                                            size_t n);
 
 /* ingress.c */
 void nic_ingresses(struct imp *im);

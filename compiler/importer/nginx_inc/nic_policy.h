@@ -19,8 +19,9 @@
  *                  (NIC refuses it on routes: 500)
  *
  * An Ingress's client-max-body-size, proxy-connect/send/read-timeout and
- * lb-method annotations (settings.c) join them as one more level entry
- * each: ClientPolicy requestBody, BackendPolicy timeouts and loadBalancing.
+ * lb-method annotations, and a VirtualServer upstream's fields of the same
+ * meaning (settings.c), join them as one more level entry each:
+ * ClientPolicy requestBody, BackendPolicy timeouts and loadBalancing.
  *
  * References come in levels: a VirtualServer's spec.policies, a route's,
  * a VirtualServerRoute subroute's; an Ingress's nginx.org/policies, then a

@@ -13,7 +13,12 @@
  *                           consistent hash; ip_hash and "random two
  *                           least_conn" (NIC's default) approximated
  *
- * Each converted annotation is a level entry like a Policy (policy_sets.c
+ * A VirtualServer upstream's lb-method, connect-timeout, send-timeout,
+ * read-timeout and client-max-body-size mean the same for the locations
+ * that pass to it; Gateway API sets them per rule, so a rule whose
+ * upstreams disagree on one leaves it out (reported, virtualserver.c).
+ *
+ * Each converted setting is a level entry like a Policy (policy_sets.c
  * merges them per key: a minion's replaces its master's), and the report
  * names the gwc policy it went into (policy_write.c).
  */
@@ -146,20 +151,22 @@ static struct nic_policy *entry(struct imp *im, const struct imp_src *src,
     return p;
 }
 
-void nic_settings_annotations(struct imp *im, const struct imp_src *src,
-                              const struct nic_ann *ann, struct nic_level *lv)
+void nic_settings(struct imp *im, const struct imp_src *src,
+                  const struct ynode *const at_of[NIC_SET_N], struct nic_level *lv)
 {
     size_t k;
 
     for (k = 0; k < NIC_SET_N; k++) {
-        const struct ynode *at = ann->settings[k];
+        const struct ynode *at = at_of[k];
         struct nic_policy *p;
         const char *value = NULL;
         const struct o_load_balancing *lb = NULL;
 
         if (!at)
             continue;
-        if (k == NIC_SET_BODY && !(value = imp_value_nginx_size(im->a, at->text, MAX_SIZE)))
+        if (at->kind != YNODE_SCALAR)
+            not_converted(im, src, at, "the value is not a string");
+        else if (k == NIC_SET_BODY && !(value = imp_value_nginx_size(im->a, at->text, MAX_SIZE)))
             not_converted(im, src, at,
                           "gwc takes 0 to 9999999 bytes, KiB, MiB or GiB "
                           "(nginx's k, m, g)");
@@ -174,4 +181,38 @@ void nic_settings_annotations(struct imp *im, const struct imp_src *src,
         p->lb = lb;
         lv->settings[k] = p;
     }
+}
+
+static bool same_setting(const struct nic_policy *a, const struct nic_policy *b)
+{
+    return a == b || (a && b && str_eq(a->at->text, b->at->text));
+}
+
+const struct nic_level *nic_settings_common(struct imp *im, const struct imp_src *src,
+                                            const struct ynode *at,
+                                            const struct nic_level *const *ups,
+                                            size_t n)
+{
+    struct nic_level *out = ARENA_NEW(im->a, struct nic_level);
+    size_t i, k;
+
+    for (k = 0; k < NIC_SET_N && n; k++) {
+        const struct nic_policy *first = ups[0] ? ups[0]->settings[k] : NULL;
+        const struct nic_policy *other = NULL;
+        for (i = 1; i < n && !other; i++) {
+            const struct nic_policy *p = ups[i] ? ups[i]->settings[k] : NULL;
+            if (!same_setting(first, p))
+                other = first ? first : p;
+        }
+        if (!other)
+            out->settings[k] = first;
+        else
+            not_converted(im, src, at,
+                          arena_printf(im->a,
+                                       "the upstreams of this route set %s "
+                                       "differently, and Gateway API sets it for "
+                                       "the whole rule",
+                                       other->at->key));
+    }
+    return out;
 }

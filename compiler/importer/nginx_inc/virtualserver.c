@@ -27,6 +27,7 @@ struct vs_ctx {
     const struct crd *o;   /* the VirtualServer or VirtualServerRoute */
     struct imp_src src;
     const struct ynode *upstreams;
+    const struct nic_level **settings; /* each upstream's (NULL: none) */
     /* Policy levels above this object's routes: the VirtualServer's spec,
      * then (for a VirtualServerRoute) the route that delegates to it. */
     const struct nic_level *levels[2];
@@ -60,23 +61,41 @@ static void other_fields(struct imp *im, const struct vs_ctx *v,
 
 /* ---- upstreams ---- */
 
-static const char *const upstream_fields[] = {"name", "service", "port", "type",
-                                              "tls", NULL};
+static const char *const upstream_fields[] = {
+    "name", "service", "port", "type", "tls", "client-max-body-size",
+    "connect-timeout", "send-timeout", "read-timeout", "lb-method", NULL};
 
-/* Every upstream's fields, reported once whatever uses it. */
-static void upstream_fields_check(struct imp *im, const struct vs_ctx *v)
+/* Every upstream's fields, reported once whatever uses it, and its
+ * settings (settings.c). */
+static void upstream_fields_check(struct imp *im, struct vs_ctx *v)
 {
+    static const char *const names[NIC_SET_N] = {
+        [NIC_SET_BODY] = "client-max-body-size",
+        [NIC_SET_CONNECT] = "connect-timeout",
+        [NIC_SET_SEND] = "send-timeout",
+        [NIC_SET_READ] = "read-timeout",
+        [NIC_SET_LB] = "lb-method",
+    };
     const struct ynode *ups = seq(v->upstreams);
-    size_t i;
+    size_t i, k;
 
-    for (i = 0; ups && i < ups->n; i++)
+    v->settings = ARENA_NEW_ARRAY(im->a, const struct nic_level *, ups ? ups->n : 0);
+    for (i = 0; ups && i < ups->n; i++) {
+        const struct ynode *at[NIC_SET_N];
+        struct nic_level *lv = ARENA_NEW(im->a, struct nic_level);
         other_fields(im, v, ups->items[i], upstream_fields);
+        for (k = 0; k < NIC_SET_N; k++)
+            at[k] = ynode_get(ups->items[i], names[k]);
+        nic_settings(im, &v->src, at, lv);
+        v->settings[i] = lv;
+    }
 }
 
-/* The upstream name, as b; *tls: its tls.enable node when true. */
+/* The upstream name, as b; *tls: its tls.enable node when true; its
+ * settings added to l's. */
 static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
                      const struct ynode *at, struct backend *b, bool *grpc,
-                     const struct ynode **tls)
+                     const struct ynode **tls, struct nic_loc *l)
 {
     const struct ynode *ups = seq(v->upstreams);
     size_t i;
@@ -104,6 +123,7 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
         *tls = ynode_get(ynode_get(u, "tls"), "enable");
         if (*tls && !((*tls)->kind == YNODE_SCALAR && str_eq((*tls)->text, "true")))
             *tls = NULL;
+        ptrvec_push(im->a, &l->upstreams, (void *)v->settings[i]);
         return true;
     }
     not_converted(im, v, at, "no upstream of that name");
@@ -190,7 +210,7 @@ static bool add_backend(struct imp *im, const struct vs_ctx *v, const char *name
     bool grpc = false;
     const struct ynode *tls = NULL;
 
-    if (!upstream(im, v, name, at, &b, &grpc, &tls))
+    if (!upstream(im, v, name, at, &b, &grpc, &tls, l))
         return false;
     if (tls)
         nic_policy_backend_tls(im, &v->src, tls, l->egress, &b);
@@ -329,13 +349,28 @@ static bool condition(struct imp *im, const struct vs_ctx *v, const struct ynode
     return true;
 }
 
+/* The Policies and settings of l, once its upstreams are known. */
+static void policies(struct imp *im, const struct vs_ctx *v, const struct nic_server *s,
+                     struct nic_loc *l, const struct nic_level *const *levels)
+{
+    const struct nic_level *all[4] = {
+        levels[0], levels[1], levels[2],
+        nic_settings_common(im, &v->src, l->at,
+                            (const struct nic_level *const *)l->upstreams.v,
+                            l->upstreams.n)};
+
+    l->pols = nic_policy_effective(im, &(struct imp_src){v->owner->label, v->owner->root},
+                                   v->owner->name, s->namespace, all, 4, &l->denied);
+}
+
 static unsigned rank(const struct o_match *m)
 {
     return (m->header.name ? 4u : 0u) + (m->query.name ? 2u : 0u) + (m->method ? 1u : 0u);
 }
 
 static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *ms,
-                    const struct nic_loc *base, struct nic_server *s)
+                    const struct nic_loc *base, struct nic_server *s,
+                    const struct nic_level *const *levels)
 {
     unsigned lowest = ~0u;
     size_t i, k;
@@ -348,6 +383,7 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
         *l = *base;
         l->at = ms->items[i];
         memset(&l->backends, 0, sizeof(l->backends));
+        memset(&l->upstreams, 0, sizeof(l->upstreams));
         l->filters = NULL;
         for (k = 0; ok && k < conds->n; k++)
             ok = condition(im, v, conds->items[k], &l->matches[0]);
@@ -358,6 +394,7 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
         }
         ok = ok && action(im, v, ynode_get(ms->items[i], "action"), l);
         l->denied |= !ok;
+        policies(im, v, s, l, levels);
         if (rank(&l->matches[0]) > lowest)
             imp_report_src(im, &v->src, ms->items[i], DIAG_IMPORT_APPROXIMATED,
                            "NIC tries matches in order, first match wins; Gateway "
@@ -410,16 +447,14 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     levels[0] = v->levels[0];
     levels[1] = v->levels[1];
     levels[2] = lv;
-    l->pols = nic_policy_effective(im, &(struct imp_src){v->owner->label, v->owner->root},
-                                   v->owner->name, s->namespace, levels, 3,
-                                   &l->denied);
     l->egress = nic_policy_egress(levels, 3);
     if (!route_path(im, l, path))
         return;
     if (ms)
-        matches(im, v, ms, l, s);
+        matches(im, v, ms, l, s, levels);
     ok = sp ? splits(im, v, sp, l) : action(im, v, ynode_get(r, "action"), l);
     l->denied |= !ok;
+    policies(im, v, s, l, levels);
     ptrvec_push(im->a, &s->locs, l);
 }
 
