@@ -308,6 +308,9 @@ struct o_gwc_policy {
     /* BackendPolicy */
     const char *connect_timeout, *send_timeout, *read_timeout;
     const struct o_load_balancing *load_balancing;
+    bool has_keepalive, has_buffering;
+    int64_t keepalive;  /* keepalive.connections */
+    bool buffering;     /* buffering.response */
     const struct o_retry *retry;
     struct ptrvec origins; /* its targets' rules' (origin.c) */
 };

@@ -820,6 +820,12 @@ static void backend_spec(struct writer *w, struct doc *spec,
             }
         }
     }
+    if (p->has_keepalive)
+        doc_put(w->a, doc_put(w->a, spec, "keepalive", doc_map(w->a)), "connections",
+                doc_int(w->a, p->keepalive));
+    if (p->has_buffering)
+        doc_put(w->a, doc_put(w->a, spec, "buffering", doc_map(w->a)), "response",
+                doc_bool(w->a, p->buffering));
     if (p->retry)
         retry(w, spec, p->retry);
 }

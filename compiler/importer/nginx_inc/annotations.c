@@ -68,7 +68,7 @@ static const struct nic_ann_spec specs[] = {
     {"jwt-login-url", NA_DENY, WHY_AUTH},
     {"jwt-realm", NA_DENY, WHY_AUTH},
     {"jwt-token", NA_DENY, WHY_AUTH},
-    {"keepalive", NA_NO, WHY_UPSTREAM},
+    {"keepalive", NA_CONVERT, NULL},
     {"lb-method", NA_CONVERT, NULL},
     {"limit-req-burst", NA_NO, WHY_LIMIT},
     {"limit-req-delay", NA_NO, WHY_LIMIT},
@@ -89,7 +89,7 @@ static const struct nic_ann_spec specs[] = {
     {"path-regex", NA_CONVERT, NULL},
     {"policies", NA_CONVERT, NULL},
     {"proxy-buffer-size", NA_NO, WHY_BUFFER},
-    {"proxy-buffering", NA_NO, WHY_BUFFER},
+    {"proxy-buffering", NA_CONVERT, NULL},
     {"proxy-buffers", NA_NO, WHY_BUFFER},
     {"proxy-connect-timeout", NA_CONVERT, NULL},
     {"proxy-hide-headers", NA_NO, "header removal from responses is not "
@@ -229,6 +229,8 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
         [NIC_SET_SEND] = "proxy-send-timeout",
         [NIC_SET_READ] = "proxy-read-timeout",
         [NIC_SET_LB] = "lb-method",
+        [NIC_SET_KEEPALIVE] = "keepalive",
+        [NIC_SET_BUFFERING] = "proxy-buffering",
     };
     size_t i;
 

@@ -38,6 +38,8 @@ enum nic_setting {
     NIC_SET_SEND,
     NIC_SET_READ,
     NIC_SET_LB,
+    NIC_SET_KEEPALIVE, /* keepalive: BackendPolicy keepalive.connections */
+    NIC_SET_BUFFERING, /* proxy-buffering: BackendPolicy buffering.response */
     NIC_SET_N
 };
 

@@ -80,6 +80,8 @@ struct nic_policy {
     /* an Ingress's setting annotation (settings.c) */
     enum nic_setting setting;
     const char *value;                 /* a size or a duration */
+    int64_t number;                    /* keepalive */
+    bool flag;                         /* proxy-buffering */
     const struct o_load_balancing *lb; /* lb-method */
 };
 

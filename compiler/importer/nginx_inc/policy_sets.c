@@ -167,6 +167,10 @@ static struct nic_gwc *backend_policy(struct imp *im, const char *owner_name,
         g->p.read_timeout = sets[NIC_SET_READ]->value;
     if (sets[NIC_SET_LB])
         g->p.load_balancing = sets[NIC_SET_LB]->lb;
+    if ((g->p.has_keepalive = sets[NIC_SET_KEEPALIVE] != NULL))
+        g->p.keepalive = sets[NIC_SET_KEEPALIVE]->number;
+    if ((g->p.has_buffering = sets[NIC_SET_BUFFERING] != NULL))
+        g->p.buffering = sets[NIC_SET_BUFFERING]->flag;
     from(im, g, sets + NIC_SET_CONNECT, NIC_SET_N - NIC_SET_CONNECT);
     return g;
 }

@@ -64,6 +64,8 @@ static const char *field(const struct nic_policy *np)
         [NIC_SET_SEND] = "spec.timeouts.send",
         [NIC_SET_READ] = "spec.timeouts.read",
         [NIC_SET_LB] = "spec.loadBalancing",
+        [NIC_SET_KEEPALIVE] = "spec.keepalive.connections",
+        [NIC_SET_BUFFERING] = "spec.buffering.response",
     };
 
     return np->kind == NP_ACCESS    ? "spec.clientAddresses"

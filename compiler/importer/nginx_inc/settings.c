@@ -7,6 +7,8 @@
  *   proxy-connect-timeout   BackendPolicy timeouts.connect (nginx caps
  *   proxy-send-timeout        it at 75 s), .send and .read: the same
  *   proxy-read-timeout        nginx directives
+ *   keepalive               BackendPolicy keepalive.connections
+ *   proxy-buffering         BackendPolicy buffering.response
  *   lb-method               BackendPolicy loadBalancing: round_robin and
  *                           least_conn as such, "hash $remote_addr |
  *                           $request_uri | $http_NAME consistent" as a
@@ -14,7 +16,8 @@
  *                           least_conn" (NIC's default) approximated
  *
  * A VirtualServer upstream's lb-method, connect-timeout, send-timeout,
- * read-timeout and client-max-body-size mean the same for the locations
+ * read-timeout, client-max-body-size, keepalive and buffering mean the
+ * same for the locations
  * that pass to it; Gateway API sets them per rule, so a rule whose
  * upstreams disagree on one leaves it out (reported, virtualserver.c).
  *
@@ -32,6 +35,7 @@
 #define MAX_SIZE 9999999          /* gwc's maxSize digits */
 #define MAX_CONNECT 75            /* seconds nginx waits for a connection */
 #define MAX_TIMEOUT (576 * 3600)  /* gwc's longest send and read timeouts */
+#define MAX_KEEPALIVE 1024        /* gwc's keepalive.connections */
 
 static void not_converted(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, const char *why)
@@ -138,6 +142,35 @@ static const struct o_load_balancing *lb_method(struct imp *im, const struct imp
     return lb;
 }
 
+/* keepalive N: idle connections kept per worker, 0 none. */
+static bool keepalive(struct imp *im, const struct imp_src *src, const struct ynode *at,
+                      int64_t *out)
+{
+    if (!imp_value_parse_decimal(at->text, 0, INT32_MAX, out)) {
+        not_converted(im, src, at, "the value is not a number of connections");
+        return false;
+    }
+    if (*out > MAX_KEEPALIVE) {
+        imp_report_src(im, src, at, DIAG_IMPORT_APPROXIMATED,
+                       "gwc keeps at most %d idle connections per worker: "
+                       "written as that",
+                       MAX_KEEPALIVE);
+        *out = MAX_KEEPALIVE;
+    }
+    return true;
+}
+
+/* NIC reads proxy-buffering with Go's strconv.ParseBool. */
+static bool buffering(struct imp *im, const struct imp_src *src, const struct ynode *at,
+                      bool *out)
+{
+    if (!imp_value_parse_go_bool(at->text, out)) {
+        not_converted(im, src, at, "the value is not a boolean");
+        return false;
+    }
+    return true;
+}
+
 static struct nic_policy *entry(struct imp *im, const struct imp_src *src,
                                 const struct ynode *at, enum nic_setting k)
 {
@@ -161,11 +194,16 @@ void nic_settings(struct imp *im, const struct imp_src *src,
         struct nic_policy *p;
         const char *value = NULL;
         const struct o_load_balancing *lb = NULL;
+        int64_t number = 0;
+        bool flag = false, scalar = false;
 
         if (!at)
             continue;
         if (at->kind != YNODE_SCALAR)
             not_converted(im, src, at, "the value is not a string");
+        else if (k == NIC_SET_KEEPALIVE || k == NIC_SET_BUFFERING)
+            scalar = k == NIC_SET_KEEPALIVE ? keepalive(im, src, at, &number)
+                                            : buffering(im, src, at, &flag);
         else if (k == NIC_SET_BODY && !(value = imp_value_nginx_size(im->a, at->text, MAX_SIZE)))
             not_converted(im, src, at,
                           "gwc takes 0 to 9999999 bytes, KiB, MiB or GiB "
@@ -174,11 +212,13 @@ void nic_settings(struct imp *im, const struct imp_src *src,
             lb = lb_method(im, src, at);
         else if (k != NIC_SET_BODY)
             value = timeout(im, src, at, k == NIC_SET_CONNECT ? MAX_CONNECT : MAX_TIMEOUT);
-        if (!value && !lb)
+        if (!value && !lb && !scalar)
             continue;
         p = entry(im, src, at, (enum nic_setting)k);
         p->value = value;
         p->lb = lb;
+        p->number = number;
+        p->flag = flag;
         lv->settings[k] = p;
     }
 }

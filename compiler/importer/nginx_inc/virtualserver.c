@@ -63,7 +63,8 @@ static void other_fields(struct imp *im, const struct vs_ctx *v,
 
 static const char *const upstream_fields[] = {
     "name", "service", "port", "type", "tls", "client-max-body-size",
-    "connect-timeout", "send-timeout", "read-timeout", "lb-method", NULL};
+    "connect-timeout", "send-timeout", "read-timeout", "lb-method", "keepalive",
+    "buffering", NULL};
 
 /* Every upstream's fields, reported once whatever uses it, and its
  * settings (settings.c). */
@@ -75,6 +76,8 @@ static void upstream_fields_check(struct imp *im, struct vs_ctx *v)
         [NIC_SET_SEND] = "send-timeout",
         [NIC_SET_READ] = "read-timeout",
         [NIC_SET_LB] = "lb-method",
+        [NIC_SET_KEEPALIVE] = "keepalive",
+        [NIC_SET_BUFFERING] = "buffering",
     };
     const struct ynode *ups = seq(v->upstreams);
     size_t i, k;
