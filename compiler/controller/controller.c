@@ -21,6 +21,7 @@ void ctl_controller_build(struct compilation *c, struct model *m,
     ctl_routes_attach(&x);
     ctl_policies_build(&x);
     ctl_gwc_policies_build(&x);
+    ctl_proxy_sockets(&x);
     ctl_nginx_limits(&x);
     for (i = 0; i < out->n_routes; i++) {
         ctl_header_matches_check(&x, &out->routes[i]);

@@ -294,10 +294,11 @@ void ctl_policy_effective(const struct controller *ctl,
                           const struct route_state *rs, size_t rule,
                           struct policy_effective *out);
 /* Address detection of a listener (Gateway, ListenerSet and listener
- * levels), or NULL. */
+ * levels), or NULL; *from (when from is not NULL): the ClientPolicy that
+ * gives it. */
 const struct client_address_detection *
 ctl_policy_address_detection(const struct controller *ctl,
-                             const struct eff_listener *l);
+                             const struct eff_listener *l, const struct object **from);
 
 struct class_state {
     struct gateway_class *gc;

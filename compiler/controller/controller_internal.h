@@ -134,6 +134,11 @@ const struct object *ctl_listener_owner(const struct eff_listener *l);
 void ctl_shared_addresses(struct ctx *x);
 void ctl_shared_nginx(struct ctx *x);
 
+/* proxy_sockets.c: the listeners of one socket must agree on the PROXY
+ * protocol (ClientPolicy clientAddressDetection); those that cannot be
+ * served as their policy says are left out.  After the gwc policies. */
+void ctl_proxy_sockets(struct ctx *x);
+
 /* nginx_limits.c: what nginx 1.22 cannot express, dropped or approximated. */
 void ctl_nginx_limits(struct ctx *x);
 /* policies.c: BackendTLSPolicy. */

@@ -36,10 +36,6 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
     if (o->kind == KIND_CLIENT_POLICY) {
         const struct client_policy *p = (const struct client_policy *)o;
         size_t i;
-        if (str_eq(p->client_address_detection.source, "ProxyProtocol")) {
-            *what = "clientAddressDetection source ProxyProtocol";
-            return ynode_get(p->client_address_detection.src, "source");
-        }
         for (i = 0; i < p->n_error_responses; i++) {
             if (p->error_responses[i].body)
                 continue;
@@ -706,13 +702,15 @@ void ctl_policy_effective(const struct controller *ctl,
 
 const struct client_address_detection *
 ctl_policy_address_detection(const struct controller *ctl,
-                             const struct eff_listener *l)
+                             const struct eff_listener *l, const struct object **from)
 {
     struct arena *a = ctl->policies_by_target.a;
     const struct client_address_detection *d = NULL;
     struct levels lv = {{0}, 0};
     size_t i;
 
+    if (from)
+        *from = NULL;
     if (!a || ctl->n_gwc_policies == 0)
         return NULL;
     listener_levels(ctl, l, a, &lv);
@@ -720,8 +718,11 @@ ctl_policy_address_detection(const struct controller *ctl,
         const struct gwc_policy *c = winner(policies_at(ctl, lv.keys[i]), KIND_CLIENT_POLICY);
         if (c && c->usable &&
             (((const struct client_policy *)c->obj)->present &
-             CLIENT_GIVEN_ADDRESS_DETECTION))
+             CLIENT_GIVEN_ADDRESS_DETECTION)) {
             d = &((const struct client_policy *)c->obj)->client_address_detection;
+            if (from)
+                *from = c->obj;
+        }
     }
     return d;
 }

@@ -330,7 +330,7 @@ static void server(struct confw *w, const struct plan_server *srv)
     confw_begin(w, "server");
     confw_open(w);
     emit_listen(w, &srv->listen);
-    if (srv->listen.proxy_protocol) {
+    if (srv->listen.proxy_protocol && srv->listen.unix_path) {
         /* Behind the stream front: the client address is in the header. */
         confw_template(w, "set_real_ip_from unix:;\nreal_ip_header proxy_protocol;");
     }

@@ -56,7 +56,9 @@ void emit_policy_server(struct confw *w, const struct plan_server *srv)
 
     for (i = 0; i < srv->n_real_ip_from; i++)
         confw_directive(w, "set_real_ip_from", srv->real_ip_from[i], QUOTE_LITERAL);
-    if (srv->real_ip_header) {
+    if (srv->real_ip_proxy_protocol) {
+        directive_raw(w, "real_ip_header", "proxy_protocol");
+    } else if (srv->real_ip_header) {
         confw_directive(w, "real_ip_header", srv->real_ip_header, QUOTE_LITERAL);
         directive_raw(w, "real_ip_recursive", srv->real_ip_recursive ? "on" : "off");
     }

@@ -5,9 +5,13 @@
 
 static void stream_server(struct confw *w, const struct plan_stream_server *srv)
 {
+    size_t i;
+
     confw_begin(w, "server");
     confw_open(w);
     emit_listen(w, &srv->listen);
+    for (i = 0; i < srv->n_real_ip_from; i++)
+        confw_directive(w, "set_real_ip_from", srv->real_ip_from[i], QUOTE_LITERAL);
     if (srv->ssl_preread) {
         confw_begin(w, "ssl_preread");
         confw_raw(w, "on");
@@ -17,7 +21,6 @@ static void stream_server(struct confw *w, const struct plan_stream_server *srv)
         const char *d[] = {"ssl_certificate", "ssl_certificate_key"};
         const char *file[] = {srv->cert_file, srv->key_file};
         const char *var[] = {srv->cert_variable, srv->key_variable};
-        size_t i;
         for (i = 0; i < 2; i++) {
             confw_begin(w, d[i]);
             if (file[i])

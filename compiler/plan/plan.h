@@ -347,11 +347,13 @@ struct plan_server {
     const struct candidate *candidates;
     size_t n_candidates;
     struct plan_handler *const *group_handlers;
-    /* ClientPolicy clientAddressDetection (source Header) */
+    /* ClientPolicy clientAddressDetection: source Header (real_ip_header),
+     * or ProxyProtocol on a socket that reads the header itself. */
     const char **real_ip_from;
     size_t n_real_ip_from;
     const char *real_ip_header;
     bool real_ip_recursive;
+    bool real_ip_proxy_protocol;
     /* clientAddressDetection that cannot be programmed here (an HTTPS port
      * behind the stream front): address checks and limits fail closed. */
     bool client_address_unknown;
@@ -378,6 +380,10 @@ struct plan_stream_server {
     const char *cert_file, *key_file; /* terminate TLS with this certificate ... */
     const char *cert_variable, *key_variable; /* ... or what maps pick by SNI */
     bool proxy_protocol;   /* send a PROXY protocol header to destinations */
+    /* listen.proxy_protocol from the outside (ClientPolicy ProxyProtocol):
+     * the peers whose PROXY header names the client (set_real_ip_from). */
+    const char **real_ip_from;
+    size_t n_real_ip_from;
     /* Where connections go: an upstream, a variable (map or split) naming
      * one, or neither: close the connection. */
     const char *pass_upstream;

@@ -184,6 +184,11 @@ const char *plan_map_body_over(struct planner *p, int64_t limit);
 /* ClientPolicy clientAddressDetection of the listener, on its server. */
 void plan_policy_real_ip(struct planner *p, const struct eff_listener *l,
                          struct plan_server *srv);
+/* The clientAddressDetection of a socket's listeners when it is
+ * ProxyProtocol (the controller left out every listener that disagrees),
+ * else NULL. */
+const struct client_address_detection *
+plan_socket_proxy_protocol(struct planner *p, const struct ptrvec *listeners);
 /* Sorts the zones and geos into the plan. */
 void plan_policy_zones_finish(struct planner *p);
 

@@ -630,14 +630,26 @@ void plan_policy_real_ip(struct planner *p, const struct eff_listener *l,
                          struct plan_server *srv)
 {
     const struct client_address_detection *d =
-        ctl_policy_address_detection(p->ctl, l);
+        ctl_policy_address_detection(p->ctl, l, NULL);
 
-    if (!d || !str_eq(d->source, "Header"))
+    if (!d)
+        return;
+    if (str_eq(d->source, "ProxyProtocol")) {
+        /* Behind the stream front, the front's realip already put the
+         * client address in its own PROXY header (unix: is trusted). */
+        if (srv->listen.unix_path)
+            return;
+        srv->real_ip_from = d->trusted_proxies;
+        srv->n_real_ip_from = d->n_trusted_proxies;
+        srv->real_ip_proxy_protocol = true;
+        return;
+    }
+    if (!str_eq(d->source, "Header"))
         return;
     /* Behind the stream front the address comes from its PROXY header,
      * which is the trusted proxy's, not the client's (validate reports
      * GW0618). */
-    if (srv->listen.proxy_protocol) {
+    if (srv->listen.unix_path) {
         srv->client_address_unknown = true;
         return;
     }
@@ -645,6 +657,20 @@ void plan_policy_real_ip(struct planner *p, const struct eff_listener *l,
     srv->n_real_ip_from = d->n_trusted_proxies;
     srv->real_ip_header = d->header ? d->header : "X-Forwarded-For";
     srv->real_ip_recursive = d->recursive != TRI_FALSE;
+}
+
+const struct client_address_detection *
+plan_socket_proxy_protocol(struct planner *p, const struct ptrvec *listeners)
+{
+    size_t i;
+
+    for (i = 0; i < listeners->n; i++) {
+        const struct client_address_detection *d =
+            ctl_policy_address_detection(p->ctl, listeners->v[i], NULL);
+        if (d && str_eq(d->source, "ProxyProtocol"))
+            return d;
+    }
+    return NULL;
 }
 
 static int cmp_zones(const void *a, const void *b)

@@ -37,6 +37,8 @@ struct sock {
      * first without one: listener_for() probes these. */
     struct strhash by_hostname;
     size_t any_hostname;
+    /* ClientPolicy ProxyProtocol on this socket's listeners, or NULL. */
+    const struct client_address_detection *proxy;
 };
 
 static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
@@ -421,6 +423,10 @@ static struct plan_server *new_server(struct planner *p, const struct sock *s,
     if (hop) {
         srv->listen.unix_path = hop->unix_path;
         srv->listen.proxy_protocol = true;
+    } else if (s->proxy) {
+        /* nginx reads the header on every server of the address and port
+         * once one asks: every server says so. */
+        srv->listen.proxy_protocol = true;
     }
     srv->listen.ssl = s->https;
     srv->listen.http2 = s->https;
@@ -505,8 +511,14 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
         }
     }
     srv->listener = l;
-    if (l)
+    if (l) {
         plan_policy_real_ip(p, l, srv);
+    } else if (s->proxy && !srv->listen.unix_path) {
+        /* The default server of no listener: its logs name the client. */
+        srv->real_ip_from = s->proxy->trusted_proxies;
+        srv->n_real_ip_from = s->proxy->n_trusted_proxies;
+        srv->real_ip_proxy_protocol = true;
+    }
     plan_locations_build(p, srv, &sc, flat, cands.n);
     arena_reset(p->tmp);
 }
@@ -539,6 +551,7 @@ void plan_servers_build(struct planner *p)
         const char *sni_variable;
 
         index_listeners(p->a, s);
+        s->proxy = plan_socket_proxy_protocol(p, &s->listeners);
         sni_variable = s->https ? sni_listener_map(p, s, i) : NULL;
 
         memset(&ns, 0, sizeof(ns));

@@ -186,6 +186,25 @@ static struct plan_stream_server *new_server(struct planner *p, const char *addr
     return srv;
 }
 
+/* A socket whose listeners' ClientPolicy says connections arrive with a
+ * PROXY protocol header (ProxyProtocol): read it, and believe its address
+ * from the trusted peers.  The stream realip module then makes that
+ * address the connection's, so the PROXY header a front sends on to its
+ * hops names the client, not the load balancer. */
+static void read_proxy_protocol(struct planner *p, struct plan_stream_server *srv,
+                                const struct l4_sock *s)
+{
+    const struct client_address_detection *d = plan_socket_proxy_protocol(p, &s->listeners);
+
+    if (!d)
+        d = plan_socket_proxy_protocol(p, &s->https);
+    if (!d)
+        return;
+    srv->listen.proxy_protocol = true;
+    srv->real_ip_from = d->trusted_proxies;
+    srv->n_real_ip_from = d->n_trusted_proxies;
+}
+
 static void pass_to(struct plan_stream_server *srv, const char *target, bool variable)
 {
     if (variable)
@@ -204,6 +223,8 @@ static void plain_l4(struct planner *p, const struct l4_sock *s)
      * instead of holding it for proxy_timeout.  Other datagram protocols
      * may answer several times. */
     srv->udp_one_response = s->udp && l->port == 53;
+    if (!s->udp)
+        read_proxy_protocol(p, srv, s);
     for (i = 0; i < l->attachments.n; i++) {
         const struct attachment *a = l->attachments.v[i];
         bool variable;
@@ -488,6 +509,7 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
     tls_entries(p, s, &entries);
     if (!s->https.n && !(pt && term)) {
         struct plan_stream_server *srv = new_server(p, s->address, s->port, false);
+        read_proxy_protocol(p, srv, s);
         if (pt) {
             srv->ssl_preread = true;
             sni_server(p, srv, &entries, true, "ssl_preread_server_name",
@@ -511,6 +533,7 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
 
         front->ssl_preread = true;
         front->proxy_protocol = true;
+        read_proxy_protocol(p, front, s);
         front->pass_variable = m->variable;
         for (i = 0; i < entries.n; i++) {
             const struct sni_entry *e = entries.v[i];

@@ -1,0 +1,193 @@
+"""End to end: ClientPolicy clientAddressDetection source ProxyProtocol
+(docs/policies.md) through real nginx.
+
+A Gateway with an HTTP listener on one port, and an HTTPS and a TLS
+passthrough listener sharing another (served through gwc's stream front).
+Its ClientPolicy says connections arrive with a PROXY protocol header and
+trusts 127.0.0.1, where the test client connects from; an AccessPolicy
+allows 10.1.0.0/16 on /admin.  The client writes PROXY v1 and v2 headers
+itself, and connects from 127.0.0.2 to play a peer that is not trusted.
+"""
+import json
+import socket
+import ssl
+import struct
+import tempfile
+import unittest
+
+from gwtest import client
+from gwtest.certs import CertificateAuthority
+from scenario import Backend, Scenario
+from test_tls import tls_secret
+
+HOST = "shop.example.com"
+VAULT = "vault.example.com"
+
+
+def proxy_v1(source, port=40000, destination="127.0.0.1"):
+    return ("PROXY TCP4 %s %s %d 80\r\n" % (source, destination, port)).encode()
+
+
+def proxy_v2(source, port=40000, destination="127.0.0.1"):
+    body = (socket.inet_aton(source) + socket.inet_aton(destination) +
+            struct.pack("!HH", port, 80))
+    # signature, version 2 PROXY, TCP over IPv4, address length
+    return (b"\r\n\r\n\x00\r\nQUIT\n" + b"\x21\x11" + struct.pack("!H", len(body)) + body)
+
+
+class ProxiedConnection(client.HTTPConnection):
+    """A connection from `source` that starts with a PROXY header (or none)
+    before TLS, as a load balancer's would."""
+
+    def __init__(self, port, header, source="127.0.0.1", **kw):
+        super().__init__(port, **kw)
+        self.header, self.source = header, source
+
+    def _ensure_connected(self):
+        if self._sock is not None:
+            return
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout,
+                                        source_address=(self.source, 0))
+        try:
+            if self.header:
+                sock.sendall(self.header)
+            if self.scheme == "https":
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                sock = context.wrap_socket(sock, server_hostname=self.sni)
+        except BaseException:
+            sock.close()
+            raise
+        self._sock = sock
+        self._rfile = sock.makefile("rb")
+        self.connects += 1
+
+
+def manifests(cert):
+    return """apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  gatewayClassName: nginx
+  listeners:
+    - {name: http, protocol: HTTP, port: 80}
+    - name: https
+      protocol: HTTPS
+      port: 443
+      hostname: shop.example.com
+      tls: {certificateRefs: [{name: shop-cert}]}
+    - {name: vault, protocol: TLS, port: 443, hostname: vault.example.com, tls: {mode: Passthrough}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: shop, namespace: shop}
+spec:
+  parentRefs: [{name: gw, sectionName: http}, {name: gw, sectionName: https}]
+  hostnames: [shop.example.com]
+  rules:
+    - name: admin
+      matches: [{path: {value: /admin}}]
+      backendRefs: [{name: web, port: 8080}]
+    - name: open
+      backendRefs: [{name: web, port: 8080}]
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TLSRoute
+metadata: {name: vault, namespace: shop}
+spec:
+  parentRefs: [{name: gw, sectionName: vault}]
+  rules: [{backendRefs: [{name: vault, port: 8443}]}]
+---
+apiVersion: gwc.dev/v1alpha1
+kind: ClientPolicy
+metadata: {name: behind-lb, namespace: shop}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]
+  clientAddressDetection: {source: ProxyProtocol, trustedProxies: [127.0.0.1/32]}
+---
+apiVersion: gwc.dev/v1alpha1
+kind: AccessPolicy
+metadata: {name: admin, namespace: shop}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: shop, sectionName: admin}]
+  clientAddresses: {allow: [10.1.0.0/16]}
+""" + cert
+
+
+class ProxyProtocol(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        ca = CertificateAuthority(cls.tmp.name)
+        shop = ca.issue("shop", [HOST])
+        vault = ca.issue("vault", [VAULT])
+        cls.s = Scenario(manifests(tls_secret("shop", "shop-cert", shop)),
+                         [Backend("shop", "web"),
+                          Backend("shop", "vault", port=8443, mode="tls", port_name="tls",
+                                  cert=vault.cert, key=vault.key)],
+                         listener_ports=(80, 443))
+        try:
+            cls.s.__enter__()
+        except BaseException:
+            cls.tmp.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.__exit__(None, None, None)
+        cls.tmp.cleanup()
+
+    def get(self, path, header, listener=80, source="127.0.0.1"):
+        https = listener == 443
+        with ProxiedConnection(self.s.port(listener), header, source,
+                               scheme="https" if https else "http",
+                               sni=HOST if https else None) as c:
+            return c.request(path, HOST)
+
+    def test_the_allow_list_judges_the_proxy_header_address(self):
+        for listener in (80, 443):
+            for make in (proxy_v1, proxy_v2):
+                with self.subTest(listener=listener, version=make.__name__):
+                    r = self.get("/admin", make("10.1.2.3"), listener)
+                    self.assertEqual(r.status, 200)
+                    self.assertEqual(r.echo["headers"].get("X-Forwarded-For"), ["10.1.2.3"])
+                    self.assertEqual(self.get("/admin", make("192.0.2.7"), listener).status,
+                                     403)
+                    self.assertEqual(self.get("/", make("192.0.2.7"), listener).status, 200)
+
+    def test_a_connection_without_a_proxy_header_is_refused(self):
+        for listener in (80, 443):
+            with self.subTest(listener=listener):
+                with self.assertRaises((ConnectionError, OSError, client.ProtocolError)):
+                    self.get("/", None, listener)
+
+    def test_an_untrusted_peer_is_taken_at_its_own_address(self):
+        for listener in (80, 443):
+            with self.subTest(listener=listener):
+                r = self.get("/", proxy_v1("10.1.2.3"), listener, source="127.0.0.2")
+                self.assertEqual(r.status, 200)
+                self.assertEqual(r.echo["headers"].get("X-Forwarded-For"), ["127.0.0.2"])
+                self.assertEqual(self.get("/admin", proxy_v1("10.1.2.3"), listener,
+                                          source="127.0.0.2").status, 403)
+
+    def test_passthrough_on_the_front_port_reads_the_header_too(self):
+        sock = socket.create_connection(("127.0.0.1", self.s.port(443)), timeout=5)
+        try:
+            sock.sendall(proxy_v1("10.1.2.3"))
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            sock = context.wrap_socket(sock, server_hostname=VAULT)
+            with sock.makefile("rb") as rfile:
+                rfile.readline()  # the welcome line
+                sock.sendall(b"TEST\n")
+                answer = json.loads(rfile.readline())
+            self.assertTrue(answer["isTLS"])
+            self.assertEqual(answer["service"], "vault")
+        finally:
+            sock.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
