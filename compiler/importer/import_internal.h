@@ -265,7 +265,7 @@ struct o_load_balancing {
 
 /* ClientPolicy clientAddressDetection (Gateway targets only). */
 struct o_client_address {
-    const char *source; /* Header (gwc compile has no ProxyProtocol yet) */
+    const char *source; /* Header or ProxyProtocol */
     const char *header; /* Header: NULL for X-Forwarded-For */
     const char **trusted;
     size_t n_trusted;

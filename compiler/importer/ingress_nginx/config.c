@@ -241,47 +241,49 @@ static const struct o_client_address *address(struct imp *im,
                        "does");
         return NULL;
     }
-    if (proxy) {
+    if (proxy && forwarded) {
         address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
-                       forwarded
-                           ? "not converted: with both the PROXY protocol and "
-                             "forwarded headers, ingress-nginx takes the "
-                             "header's address when the PROXY peer is trusted, "
-                             "else the PROXY address; gwc's "
-                             "clientAddressDetection takes one source, and gwc "
-                             "compile does not program source ProxyProtocol "
-                             "(GW0706): nginx would read the load balancer's "
-                             "PROXY header as a bad request, and allow and deny "
-                             "lists judge the connection's address"
-                           : "not converted: the PROXY protocol is "
-                             "clientAddressDetection source ProxyProtocol, "
-                             "which gwc compile does not program (GW0706, its "
-                             "rules would answer 500): nginx would read the "
-                             "load balancer's PROXY header as a bad request; "
-                             "turn the PROXY protocol off at the load balancer "
-                             "(or have it send X-Forwarded-For and set "
-                             "use-forwarded-headers), then import again");
+                       "not converted: with both the PROXY protocol and "
+                       "forwarded headers, ingress-nginx takes the client "
+                       "address from the PROXY header but passes on the "
+                       "X-Forwarded-For the client sent (the peer appended); "
+                       "gwc's clientAddressDetection takes one source and "
+                       "writes X-Forwarded-For itself: turn one of them off "
+                       "(use-proxy-protocol alone converts exactly), then "
+                       "import again");
         return NULL;
     }
     if (im->o->shared_gateway) {
         /* The Gateway also serves routes this import does not own: a
          * Gateway-wide trust in the header would let their clients forge
-         * the address their allow lists judge. */
+         * the address their allow lists judge, and a PROXY header required
+         * on its sockets would cut off their clients. */
         address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
                        arena_printf(im->a,
-                                    "not converted: --gateway %s may serve routes "
-                                    "this import does not own, and trusting "
-                                    "forwarded headers on the whole Gateway would "
-                                    "let their clients choose the address their "
-                                    "allow lists judge; write the ClientPolicy "
-                                    "for that Gateway by hand, with the proxies' "
-                                    "addresses as trustedProxies",
+                                    proxy ? "not converted: --gateway %s may serve "
+                                            "routes this import does not own, and "
+                                            "the PROXY protocol applies to every "
+                                            "listener on its ports, which would "
+                                            "refuse their clients' connections "
+                                            "and trust a PROXY header from the "
+                                            "peers listed; write the ClientPolicy "
+                                            "for that Gateway by hand (source "
+                                            "ProxyProtocol, the load balancers' "
+                                            "addresses as trustedProxies)"
+                                          : "not converted: --gateway %s may serve "
+                                            "routes "
+                                            "this import does not own, and trusting "
+                                            "forwarded headers on the whole Gateway would "
+                                            "let their clients choose the address their "
+                                            "allow lists judge; write the ClientPolicy "
+                                            "for that Gateway by hand, with the proxies' "
+                                            "addresses as trustedProxies",
                                     im->o->shared_gateway));
         return NULL;
     }
     ca = ARENA_NEW(im->a, struct o_client_address);
-    ca->source = "Header";
-    if (h && !str_eq(h->value, "X-Forwarded-For"))
+    ca->source = proxy ? "ProxyProtocol" : "Header";
+    if (!proxy && h && !str_eq(h->value, "X-Forwarded-For"))
         ca->header = h->value;
     if (ca->header && !imp_value_header_name(ca->header)) {
         address_report(im, cf, DIAG_IMPORT_NOT_CONVERTED,
@@ -302,9 +304,14 @@ static const struct o_client_address *address(struct imp *im,
     }
     address_report(im, cf, DIAG_IMPORT_CONTROLLER_CONFIG,
                    arena_printf(im->a, "the client address: converted to the "
-                                       "clientAddressDetection (source Header, "
-                                       "recursive, as real_ip_recursive on) of "
+                                       "clientAddressDetection (%s) of "
                                        "a ClientPolicy on each Gateway%s",
+                                proxy ? "source ProxyProtocol: every connection "
+                                        "to its listeners' ports must start with "
+                                        "a PROXY header, as with ingress-nginx's "
+                                        "listen ... proxy_protocol"
+                                      : "source Header, recursive, as "
+                                        "real_ip_recursive on",
                                 cidrs ? "" : " (trusting every peer, "
                                              "proxy-real-ip-cidr's default)"));
     return ca;
