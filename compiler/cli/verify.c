@@ -172,8 +172,21 @@ static const char *disagreement(struct arena *a, const struct explain_result *x,
     return NULL;
 }
 
-static void ask(struct compilation *c, const struct options *o, struct explain_case *k,
-                struct verify_verdict *v)
+/* Does the http{} socket on port read a PROXY header from its clients? */
+static bool reads_proxy_protocol(const struct plan *plan, uint32_t port)
+{
+    size_t i;
+
+    for (i = 0; i < plan->n_servers; i++) {
+        const struct plan_listen *l = &plan->servers[i].listen;
+        if (!l->unix_path && l->port == (int64_t)port)
+            return l->proxy_protocol;
+    }
+    return false;
+}
+
+static void ask(struct compilation *c, const struct options *o, const struct plan *plan,
+                struct explain_case *k, struct verify_verdict *v)
 {
     struct arena *a = c->arena;
     struct verify_answer ans;
@@ -184,7 +197,9 @@ static void ask(struct compilation *c, const struct options *o, struct explain_c
         v->detail = why;
         return;
     }
-    why = cli_verify_http(a, mapped(o, k->request.port), &k->request, &ans);
+    why = cli_verify_http(a, mapped(o, k->request.port),
+                          reads_proxy_protocol(plan, mapped(o, k->request.port)),
+                          &k->request, &ans);
     v->result = VERIFY_DISAGREES;
     if (why) {
         v->detail = why;
@@ -264,7 +279,7 @@ size_t cli_verify_nginx(struct compilation *c, const struct options *o,
     } else if (n) {
         *verdicts = ARENA_NEW_ARRAY(c->arena, struct verify_verdict, n);
         for (i = 0; i < n; i++)
-            ask(c, &vo, &(*cases)[i], &(*verdicts)[i]);
+            ask(c, &vo, &plan, &(*cases)[i], &(*verdicts)[i]);
     }
     cli_verify_nginx_stop(&nginx);
     cli_verify_stubs_stop(&stubs);

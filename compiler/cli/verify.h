@@ -95,9 +95,10 @@ struct verify_answer {
     const char *host;
 };
 
-/* Sends r to 127.0.0.1:port over plain HTTP and reads the answer; NULL,
+/* Sends r to 127.0.0.1:port over plain HTTP (after a PROXY header that
+ * names 127.0.0.1 when the socket expects one) and reads the answer; NULL,
  * or why there is none. */
-const char *cli_verify_http(struct arena *a, uint32_t port,
+const char *cli_verify_http(struct arena *a, uint32_t port, bool proxy_protocol,
                             const struct explain_request *r,
                             struct verify_answer *out);
 

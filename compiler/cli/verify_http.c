@@ -102,7 +102,7 @@ static const char *body_line(struct arena *a, const char *body, const char *key)
     return NULL;
 }
 
-const char *cli_verify_http(struct arena *a, uint32_t port,
+const char *cli_verify_http(struct arena *a, uint32_t port, bool proxy_protocol,
                             const struct explain_request *r,
                             struct verify_answer *out)
 {
@@ -112,6 +112,10 @@ const char *cli_verify_http(struct arena *a, uint32_t port,
     int fd;
 
     memset(out, 0, sizeof(*out));
+    /* A socket that expects a PROXY header (ClientPolicy ProxyProtocol):
+     * this client names itself, as a load balancer on loopback would. */
+    if (proxy_protocol)
+        strbuf_addf(&req, "PROXY TCP4 127.0.0.1 127.0.0.1 1 %u\r\n", (unsigned)port);
     strbuf_addf(&req, "%s %s HTTP/1.1\r\n", r->method, r->raw_uri);
     if (!explain_header_value(r, "Host"))
         strbuf_addf(&req, "Host: %s\r\n", r->host);

@@ -9,15 +9,17 @@ allows 10.1.0.0/16 on /admin.  The client writes PROXY v1 and v2 headers
 itself, and connects from 127.0.0.2 to play a peer that is not trusted.
 """
 import json
+import os
 import socket
 import ssl
 import struct
+import subprocess
 import tempfile
 import unittest
 
 from gwtest import client
 from gwtest.certs import CertificateAuthority
-from scenario import Backend, Scenario
+from scenario import GWC, Backend, Scenario
 from test_tls import tls_secret
 
 HOST = "shop.example.com"
@@ -170,6 +172,24 @@ class ProxyProtocol(unittest.TestCase):
                 self.assertEqual(r.echo["headers"].get("X-Forwarded-For"), ["127.0.0.2"])
                 self.assertEqual(self.get("/admin", proxy_v1("10.1.2.3"), listener,
                                           source="127.0.0.2").status, 403)
+
+    def test_verify_nginx_sends_the_proxy_header_the_socket_expects(self):
+        cases = [{"name": "open", "request": {"method": "GET",
+                                              "url": "http://%s/x" % HOST, "headers": {}},
+                  "expect": {"backends": {"shop/web": 1}}}]
+        path = os.path.join(self.s.dir, "proxy-routing-test.yaml")
+        with open(path, "w") as f:
+            json.dump({"apiVersion": "gwc.dev/v1alpha1", "kind": "RoutingTest",
+                       "metadata": {"name": "proxy", "namespace": "default"},
+                       "spec": {"cases": cases}}, f)
+        r = subprocess.run([GWC, "test", "--verify-nginx", "--format", "json",
+                            os.path.join(self.s.dir, "input.yaml"), path],
+                           capture_output=True, text=True, timeout=120)
+        results = [c for c in json.loads(r.stdout) if c["test"] == "default/proxy"]
+        self.assertEqual(len(results), 1, r.stdout + r.stderr)
+        for c in results:
+            self.assertEqual(c["result"], "pass", c)
+            self.assertEqual(c["nginx"]["result"], "agrees", c)
 
     def test_passthrough_on_the_front_port_reads_the_header_too(self):
         sock = socket.create_connection(("127.0.0.1", self.s.port(443)), timeout=5)
