@@ -23,6 +23,13 @@
 
 #define MAX_BIND_ADDRESSES 16 /* spec.addresses holds at most 16 */
 
+/* The socket keys of one Gateway (bind_keys). */
+struct gateway_keys {
+    const char *v[MAX_BIND_ADDRESSES];
+    size_t n;
+    bool cluster;
+};
+
 /* One listener on one address it listens on. */
 struct proxy_entry {
     struct eff_listener *l;
@@ -201,28 +208,44 @@ static void judge_socket(struct ctx *x, struct proxy_entry *e, size_t n)
     }
 }
 
+/* Does any ClientPolicy ask for the PROXY protocol?  Most inputs have
+ * none, and then no listener needs looking at. */
+static bool any_proxy_policy(const struct ctx *x)
+{
+    const struct ptrvec *pv = &x->m->objects[KIND_CLIENT_POLICY];
+    size_t i;
+
+    for (i = 0; i < pv->n; i++) {
+        const struct client_policy *p = pv->v[i];
+        if (!p->obj.rejected &&
+            str_eq(p->client_address_detection.source, "ProxyProtocol"))
+            return true;
+    }
+    return false;
+}
+
 void ctl_proxy_sockets(struct ctx *x)
 {
     struct controller *ctl = x->ctl;
     size_t ng = ctl->n_gateways, total = 0, n = 0, i, j, k;
     struct gateway_state **order;
+    struct gateway_keys *keys;
     struct proxy_entry *e;
     bool any = false;
 
-    if (ctl->n_gwc_policies == 0)
+    if (ctl->n_gwc_policies == 0 || ng == 0 || !any_proxy_policy(x))
         return;
-    order = ARENA_NEW_ARRAY(x->c->arena, struct gateway_state *, ng ? ng : 1);
-    for (i = 0; i < ng; i++) {
+    order = ARENA_NEW_ARRAY(x->c->arena, struct gateway_state *, ng);
+    keys = ARENA_NEW_ARRAY(x->c->arena, struct gateway_keys, ng);
+    for (i = 0; i < ng; i++)
         order[i] = &ctl->gateways[i];
-        total += ctl->gateways[i].n_listeners;
-    }
     qsort(order, ng, sizeof(*order), cmp_gateway_age);
-    e = ARENA_NEW_ARRAY(x->c->arena, struct proxy_entry,
-                        total * MAX_BIND_ADDRESSES + 1);
     for (i = 0; i < ng; i++) {
-        const char *keys[MAX_BIND_ADDRESSES];
-        bool cluster;
-        size_t n_keys = bind_keys(x, order[i], keys, &cluster);
+        keys[i].n = bind_keys(x, order[i], keys[i].v, &keys[i].cluster);
+        total += order[i]->n_listeners * keys[i].n;
+    }
+    e = ARENA_NEW_ARRAY(x->c->arena, struct proxy_entry, total + 1);
+    for (i = 0; i < ng; i++) {
         for (j = 0; j < order[i]->n_listeners; j++) {
             struct eff_listener *l = &order[i]->listeners[j];
             const struct object *from;
@@ -234,7 +257,7 @@ void ctl_proxy_sockets(struct ctx *x)
             memset(&one, 0, sizeof(one));
             one.l = l;
             one.rank = i;
-            one.cluster = cluster;
+            one.cluster = keys[i].cluster;
             one.proxy = d && str_eq(d->source, "ProxyProtocol");
             one.trusted = one.proxy ? trusted_key(x, d) : "";
             one.policy = from;
@@ -247,9 +270,9 @@ void ctl_proxy_sockets(struct ctx *x)
             if (l->protocol == PROTO_UDP)
                 continue; /* a socket of its own, never PROXY */
             any |= one.proxy;
-            for (k = 0; k < n_keys; k++) {
+            for (k = 0; k < keys[i].n; k++) {
                 e[n] = one;
-                e[n++].where = keys[k];
+                e[n++].where = keys[i].v[k];
             }
         }
     }
