@@ -10,60 +10,18 @@ itself, and connects from 127.0.0.2 to play a peer that is not trusted.
 """
 import json
 import os
-import socket
-import ssl
-import struct
 import subprocess
 import tempfile
 import unittest
 
 from gwtest import client
 from gwtest.certs import CertificateAuthority
+from gwtest.proxy import connect, http_request, proxy_v1, proxy_v2
 from scenario import GWC, Backend, Scenario
 from test_tls import tls_secret
 
 HOST = "shop.example.com"
 VAULT = "vault.example.com"
-
-
-def proxy_v1(source, port=40000, destination="127.0.0.1"):
-    return ("PROXY TCP4 %s %s %d 80\r\n" % (source, destination, port)).encode()
-
-
-def proxy_v2(source, port=40000, destination="127.0.0.1"):
-    body = (socket.inet_aton(source) + socket.inet_aton(destination) +
-            struct.pack("!HH", port, 80))
-    # signature, version 2 PROXY, TCP over IPv4, address length
-    return (b"\r\n\r\n\x00\r\nQUIT\n" + b"\x21\x11" + struct.pack("!H", len(body)) + body)
-
-
-class ProxiedConnection(client.HTTPConnection):
-    """A connection from `source` that starts with a PROXY header (or none)
-    before TLS, as a load balancer's would."""
-
-    def __init__(self, port, header, source="127.0.0.1", **kw):
-        super().__init__(port, **kw)
-        self.header, self.source = header, source
-
-    def _ensure_connected(self):
-        if self._sock is not None:
-            return
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout,
-                                        source_address=(self.source, 0))
-        try:
-            if self.header:
-                sock.sendall(self.header)
-            if self.scheme == "https":
-                context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-                sock = context.wrap_socket(sock, server_hostname=self.sni)
-        except BaseException:
-            sock.close()
-            raise
-        self._sock = sock
-        self._rfile = sock.makefile("rb")
-        self.connects += 1
 
 
 def manifests(cert):
@@ -141,11 +99,8 @@ class ProxyProtocol(unittest.TestCase):
         cls.tmp.cleanup()
 
     def get(self, path, header, listener=80, source="127.0.0.1"):
-        https = listener == 443
-        with ProxiedConnection(self.s.port(listener), header, source,
-                               scheme="https" if https else "http",
-                               sni=HOST if https else None) as c:
-            return c.request(path, HOST)
+        return http_request(self.s.port(listener), HOST, path, header, source,
+                            scheme="https" if listener == 443 else "http")
 
     def test_the_allow_list_judges_the_proxy_header_address(self):
         for listener in (80, 443):
@@ -192,13 +147,8 @@ class ProxyProtocol(unittest.TestCase):
             self.assertEqual(c["nginx"]["result"], "agrees", c)
 
     def test_passthrough_on_the_front_port_reads_the_header_too(self):
-        sock = socket.create_connection(("127.0.0.1", self.s.port(443)), timeout=5)
+        sock = connect(self.s.port(443), proxy_v1("10.1.2.3"), sni=VAULT, tls=True)
         try:
-            sock.sendall(proxy_v1("10.1.2.3"))
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            sock = context.wrap_socket(sock, server_hostname=VAULT)
             with sock.makefile("rb") as rfile:
                 rfile.readline()  # the welcome line
                 sock.sendall(b"TEST\n")

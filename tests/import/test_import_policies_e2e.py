@@ -20,6 +20,7 @@ import subprocess
 import threading
 import unittest
 
+from gwtest import proxy
 from gwtest.nginx import free_ports
 
 from estate import ImportedEstate, tls_secret_yaml
@@ -387,6 +388,50 @@ class ControllerConfig(ImportedEstate):
         self.assertServed(r, "web")
         r = self.get("big.example.com", "/", method="POST", body=b"x" * 9000)
         self.assertEqual(r.status, 413)
+
+
+PROXY_CONFIG = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+data:
+  whitelist-source-range: 10.0.0.0/8
+  use-proxy-protocol: "true"
+  proxy-real-ip-cidr: 127.0.0.1/32
+"""
+
+
+class ControllerProxyProtocol(ImportedEstate):
+    """use-proxy-protocol: ingress-nginx listens with proxy_protocol and
+    takes the client address from the PROXY header of the peers in
+    proxy-real-ip-cidr (the test client's 127.0.0.1), so the ConfigMap's
+    allow list judges the address the load balancer names."""
+    SERVICES = ["web"]
+    IMPORT_ARGS = ["--provider", "ingress-nginx"]
+
+    @classmethod
+    def documents(cls, ca):
+        return [PROXY_CONFIG,
+                ingress("closed", "closed.example.com", [("/", "Prefix", "web")])]
+
+    def get_proxied(self, header, source="127.0.0.1"):
+        return proxy.http_request(self.http, "closed.example.com", "/", header, source)
+
+    def test_the_allow_list_judges_the_proxy_header_address(self):
+        self.assertIn("data.use-proxy-protocol: the client address: converted",
+                      self.imported.stderr)
+        self.assertServed(self.get_proxied(proxy.proxy_v1("10.1.2.3")), "web")
+        self.assertServed(self.get_proxied(proxy.proxy_v2("10.1.2.3")), "web")
+        self.assertEqual(self.get_proxied(proxy.proxy_v1("192.0.2.1")).status, 403)
+
+    def test_a_connection_without_a_proxy_header_is_refused(self):
+        with self.assertRaises((ConnectionError, OSError)):
+            self.get("closed.example.com", "/")
+
+    def test_an_untrusted_peer_is_taken_at_its_own_address(self):
+        r = self.get_proxied(proxy.proxy_v1("10.1.2.3"), source="127.0.0.2")
+        self.assertEqual(r.status, 403)
 
 
 HSTS_CONFIG = """apiVersion: v1
