@@ -273,6 +273,7 @@ class ImportOutput(unittest.TestCase):
         self.assertEqual(cm["output"], ["AccessPolicy/shop/small-access",
                                         "BackendPolicy/shop/big-backend",
                                         "BackendPolicy/shop/small-backend",
+                                        "ClientPolicy/ingress-nginx/nginx-controller-config",
                                         "ClientPolicy/shop/small-client"])
         imp("--summary", path, case)
         with open(path) as f:
