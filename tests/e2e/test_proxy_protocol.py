@@ -1,8 +1,9 @@
 """End to end: ClientPolicy clientAddressDetection source ProxyProtocol
 (docs/policies.md) through real nginx.
 
-A Gateway with an HTTP listener on one port, and an HTTPS and a TLS
-passthrough listener sharing another (served through gwc's stream front).
+A Gateway with an HTTP listener on one port, an HTTPS and a TLS
+passthrough listener sharing another (served through gwc's stream front),
+and a TCP listener.
 Its ClientPolicy says connections arrive with a PROXY protocol header and
 trusts 127.0.0.1, where the test client connects from; an AccessPolicy
 allows 10.1.0.0/16 on /admin.  The client writes PROXY v1 and v2 headers
@@ -38,6 +39,14 @@ spec:
       hostname: shop.example.com
       tls: {certificateRefs: [{name: shop-cert}]}
     - {name: vault, protocol: TLS, port: 443, hostname: vault.example.com, tls: {mode: Passthrough}}
+    - {name: db, protocol: TCP, port: 5432}
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: db, namespace: shop}
+spec:
+  parentRefs: [{name: gw, sectionName: db}]
+  rules: [{backendRefs: [{name: db, port: 5432}]}]
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -85,8 +94,9 @@ class ProxyProtocol(unittest.TestCase):
         cls.s = Scenario(manifests(tls_secret("shop", "shop-cert", shop)),
                          [Backend("shop", "web"),
                           Backend("shop", "vault", port=8443, mode="tls", port_name="tls",
-                                  cert=vault.cert, key=vault.key)],
-                         listener_ports=(80, 443))
+                                  cert=vault.cert, key=vault.key),
+                          Backend("shop", "db", port=5432, mode="tcp")],
+                         listener_ports=(80, 443, 5432))
         try:
             cls.s.__enter__()
         except BaseException:
@@ -155,6 +165,27 @@ class ProxyProtocol(unittest.TestCase):
                 answer = json.loads(rfile.readline())
             self.assertTrue(answer["isTLS"])
             self.assertEqual(answer["service"], "vault")
+        finally:
+            sock.close()
+
+    def test_tcp_reads_the_header_and_keeps_it_from_the_backend(self):
+        sock = connect(self.s.port(5432), proxy_v2("10.1.2.3"))
+        try:
+            with sock.makefile("rb") as rfile:
+                # The backend's welcome, then its answer: the PROXY header
+                # never reached it as data.
+                rfile.readline()
+                sock.sendall(b"PING\n")
+                self.assertEqual(rfile.readline(), b"PONG\n")
+        finally:
+            sock.close()
+        sock = connect(self.s.port(5432), None)
+        try:
+            sock.sendall(b"PING\n")
+            with sock.makefile("rb") as rfile:
+                self.assertEqual(rfile.readline(), b"")  # closed, no welcome
+        except ConnectionResetError:
+            pass  # closed with a reset: refused too (a timeout is not)
         finally:
             sock.close()
 
