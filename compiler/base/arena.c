@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
 
 struct block {
     struct block *prev;
@@ -23,6 +25,8 @@ struct arena {
     struct block *spare; /* adopted blocks, served before new ones */
     size_t block_size;
     size_t total;
+    uint64_t hash_key[2]; /* arena_hash_key(): drawn when first asked for */
+    uint64_t hash_keys;   /* keys handed out so far */
 };
 
 /*
@@ -117,6 +121,7 @@ struct arena *arena_create(size_t block_size)
     a->head = block_new(block_size);
     a->spare = NULL;
     a->total = 0;
+    a->hash_keys = 0;
     return a;
 }
 
@@ -334,6 +339,29 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
     vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     return p;
+}
+
+/* Without the kernel's randomness (getrandom fails only on kernels before
+ * 3.17), the address-space layout is the best seed at hand. */
+static void draw_hash_key(struct arena *a)
+{
+    if (getrandom(a->hash_key, sizeof(a->hash_key), 0) == (ssize_t)sizeof(a->hash_key))
+        return;
+    a->hash_key[0] = (uint64_t)(uintptr_t)a ^ (uint64_t)time(NULL);
+    a->hash_key[1] = (uint64_t)(uintptr_t)&draw_hash_key;
+}
+
+/* One draw from the kernel per arena, not per table: a compilation makes
+ * tens of thousands of small tables (a few per server), and a system call
+ * each was a visible share of its time.  Tables still get distinct keys:
+ * the second word counts them, and SipHash under keys that differ in any
+ * bit is as unpredictable as under independent ones. */
+void arena_hash_key(struct arena *a, uint64_t key[2])
+{
+    if (a->hash_keys++ == 0)
+        draw_hash_key(a);
+    key[0] = a->hash_key[0];
+    key[1] = a->hash_key[1] + a->hash_keys;
 }
 
 size_t arena_used(const struct arena *a)
