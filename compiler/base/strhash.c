@@ -1,9 +1,9 @@
 #include "strhash.h"
 
 #include "arena.h"
+#include "str.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 uint64_t strhash_fnv1a(uint64_t h, const char *s)
@@ -160,7 +160,12 @@ const char *strhash_key(struct arena *a, char *buf, size_t cap,
     for (i = 0; i < n; i++) {
         const char *p = parts[i] ? parts[i] : "";
         size_t len = strlen(p);
-        at += (size_t)snprintf(out + at, need - at, "%zu:", len);
+        char digits[STR_DEC_MAX];
+        const char *d = str_dec(digits, len); /* "%zu:", made for every lookup */
+
+        memcpy(out + at, d, (size_t)(digits + STR_DEC_MAX - d));
+        at += (size_t)(digits + STR_DEC_MAX - d);
+        out[at++] = ':';
         memcpy(out + at, p, len);
         at += len;
     }
