@@ -323,21 +323,38 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
-char *arena_printf(struct arena *a, const char *fmt, ...)
+/* Formats once into a buffer on the stack and copies, formatting a second
+ * time only for text longer than it: printf is slow enough that a sizing
+ * pass for every string was a visible share of planning (ids, names). */
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
-    va_list ap, ap2;
+    char buf[256];
+    va_list again;
     int n;
     char *p;
 
-    va_start(ap, fmt);
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    va_copy(again, ap);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
     if (n < 0)
         BUG("vsnprintf failed");
+    if ((size_t)n < sizeof(buf)) {
+        va_end(again);
+        return arena_strndup(a, buf, (size_t)n);
+    }
     p = arena_alloc(a, (size_t)n + 1, 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
+    vsnprintf(p, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    char *p;
+
+    va_start(ap, fmt);
+    p = arena_vprintf(a, fmt, ap);
+    va_end(ap);
     return p;
 }
 
