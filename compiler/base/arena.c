@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
 
 struct block {
     struct block *prev;
@@ -23,6 +25,8 @@ struct arena {
     struct block *spare; /* adopted blocks, served before new ones */
     size_t block_size;
     size_t total;
+    uint64_t hash_key[2]; /* arena_hash_key(): drawn when first asked for */
+    uint64_t hash_keys;   /* keys handed out so far */
 };
 
 /*
@@ -117,6 +121,7 @@ struct arena *arena_create(size_t block_size)
     a->head = block_new(block_size);
     a->spare = NULL;
     a->total = 0;
+    a->hash_keys = 0;
     return a;
 }
 
@@ -318,22 +323,62 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
-char *arena_printf(struct arena *a, const char *fmt, ...)
+/* Formats once into a buffer on the stack and copies, formatting a second
+ * time only for text longer than it: printf is slow enough that a sizing
+ * pass for every string was a visible share of planning (ids, names). */
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
-    va_list ap, ap2;
+    char buf[256];
+    va_list again;
     int n;
     char *p;
 
-    va_start(ap, fmt);
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    va_copy(again, ap);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
     if (n < 0)
         BUG("vsnprintf failed");
+    if ((size_t)n < sizeof(buf)) {
+        va_end(again);
+        return arena_strndup(a, buf, (size_t)n);
+    }
     p = arena_alloc(a, (size_t)n + 1, 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
+    vsnprintf(p, (size_t)n + 1, fmt, again);
+    va_end(again);
     return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    char *p;
+
+    va_start(ap, fmt);
+    p = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* Without the kernel's randomness (getrandom fails only on kernels before
+ * 3.17), the address-space layout is the best seed at hand. */
+static void draw_hash_key(struct arena *a)
+{
+    if (getrandom(a->hash_key, sizeof(a->hash_key), 0) == (ssize_t)sizeof(a->hash_key))
+        return;
+    a->hash_key[0] = (uint64_t)(uintptr_t)a ^ (uint64_t)time(NULL);
+    a->hash_key[1] = (uint64_t)(uintptr_t)&draw_hash_key;
+}
+
+/* One draw from the kernel per arena, not per table: a compilation makes
+ * tens of thousands of small tables (a few per server), and a system call
+ * each was a visible share of its time.  Tables still get distinct keys:
+ * the second word counts them, and SipHash under keys that differ in any
+ * bit is as unpredictable as under independent ones. */
+void arena_hash_key(struct arena *a, uint64_t key[2])
+{
+    if (a->hash_keys++ == 0)
+        draw_hash_key(a);
+    key[0] = a->hash_key[0];
+    key[1] = a->hash_key[1] + a->hash_keys;
 }
 
 size_t arena_used(const struct arena *a)

@@ -8,7 +8,9 @@
 #define GWC_ARENA_H
 
 #include <stdalign.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 
@@ -36,6 +38,11 @@ char *arena_strdup(struct arena *a, const char *s);
 /* printf into the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* A secret random key for a hash table living in a (strhash.c): a new one
+ * on each call, all from one draw of the kernel's randomness. */
+void arena_hash_key(struct arena *a, uint64_t key[2]);
 /* Bytes handed out so far (for benchmarks and tests). */
 size_t arena_used(const struct arena *a);
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -40,6 +41,22 @@ static inline bool str_in(const char *const *v, size_t n, const char *s)
     for (i = 0; i < n && !str_eq(v[i], s); i++)
         ;
     return i < n;
+}
+
+/* Room for any uint64_t in decimal (20 digits). */
+#define STR_DEC_MAX 20
+
+/* v in decimal at the end of buf[STR_DEC_MAX] (no NUL): returns where the
+ * digits start, for the keys and addresses made too often for printf. */
+static inline const char *str_dec(char buf[STR_DEC_MAX], uint64_t v)
+{
+    char *p = buf + STR_DEC_MAX;
+
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p;
 }
 
 #endif

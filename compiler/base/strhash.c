@@ -1,12 +1,10 @@
 #include "strhash.h"
 
 #include "arena.h"
+#include "str.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 uint64_t strhash_fnv1a(uint64_t h, const char *s)
 {
@@ -67,16 +65,6 @@ static uint64_t siphash13(const uint64_t key[2], const char *s)
     return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
-/* Without the kernel's randomness (getrandom fails only on kernels before
- * 3.17), the address-space layout is the best seed at hand. */
-static void draw_key(struct strhash *m)
-{
-    if (getrandom(m->key, sizeof(m->key), 0) == (ssize_t)sizeof(m->key))
-        return;
-    m->key[0] = (uint64_t)(uintptr_t)m ^ (uint64_t)time(NULL);
-    m->key[1] = (uint64_t)(uintptr_t)&draw_key;
-}
-
 static size_t hash_of(const struct strhash *m, const char *s)
 {
     return (size_t)siphash13(m->key, s);
@@ -107,7 +95,7 @@ static void grow_to(struct strhash *m, size_t cap)
     size_t old_cap = m->cap, i;
 
     if (!old_cap)
-        draw_key(m);
+        arena_hash_key(m->a, m->key);
     m->cap = cap;
     m->slots = ARENA_NEW_ARRAY(m->a, struct strhash_slot, m->cap);
     for (i = 0; i < old_cap; i++) {
@@ -172,7 +160,12 @@ const char *strhash_key(struct arena *a, char *buf, size_t cap,
     for (i = 0; i < n; i++) {
         const char *p = parts[i] ? parts[i] : "";
         size_t len = strlen(p);
-        at += (size_t)snprintf(out + at, need - at, "%zu:", len);
+        char digits[STR_DEC_MAX];
+        const char *d = str_dec(digits, len); /* "%zu:", made for every lookup */
+
+        memcpy(out + at, d, (size_t)(digits + STR_DEC_MAX - d));
+        at += (size_t)(digits + STR_DEC_MAX - d);
+        out[at++] = ':';
         memcpy(out + at, p, len);
         at += len;
     }

@@ -27,7 +27,7 @@ struct strhash {
     struct arena *a;
     struct strhash_slot *slots;
     size_t n, cap; /* cap is 0 or a power of two */
-    uint64_t key[2]; /* the slot hash's random key, drawn with the first slots */
+    uint64_t key[2]; /* the slot hash's random key, from the arena with the first slots */
 };
 
 /* An empty table; {0} with a set arena is the same thing. */

@@ -88,6 +88,27 @@ void ctl_endpoint_slices_check(struct ctx *x)
     }
 }
 
+/* "address:port", an IPv6 literal in brackets: written without printf,
+ * once per endpoint of every Service a route uses. */
+static const char *host_port(struct arena *a, const char *address, int64_t port)
+{
+    char digits[STR_DEC_MAX];
+    const char *d = str_dec(digits, (uint64_t)port); /* 1-65535: port_usable() */
+    size_t n = strlen(address), nd = (size_t)(digits + STR_DEC_MAX - d), at = 0;
+    bool v6 = memchr(address, ':', n) != NULL;
+    char *out = arena_alloc(a, n + 2 * v6 + 1 + nd + 1, 1);
+
+    if (v6)
+        out[at++] = '[';
+    memcpy(out + at, address, n);
+    at += n;
+    if (v6)
+        out[at++] = ']';
+    out[at++] = ':';
+    memcpy(out + at, d, nd);
+    return out;
+}
+
 /* Ready addresses of the Service's EndpointSlices for one port (matched by
  * name, as kube-proxy does).  Returns false when no slice serves the port,
  * so the caller falls back to the clusterIP. */
@@ -124,15 +145,9 @@ static bool endpoints(struct ctx *x, const struct service *s,
             const struct endpoint *e = &es->endpoints[j];
             if (e->conditions.ready == TRI_FALSE)
                 continue; /* unset means ready (discovery/v1) */
-            for (k = 0; k < e->n_addresses; k++) {
-                const char *a = e->addresses[k];
-                /* An IPv6 literal needs brackets before the port. */
-                ptrvec_push(
-                    x->c->arena, &addrs,
-                    (void *)(strchr(a, ':')
-                                 ? ctl_msgf(x, "[%s]:%lld", a, (long long)ep->port)
-                                 : ctl_msgf(x, "%s:%lld", a, (long long)ep->port)));
-            }
+            for (k = 0; k < e->n_addresses; k++)
+                ptrvec_push(x->c->arena, &addrs,
+                            (void *)host_port(x->c->arena, e->addresses[k], ep->port));
         }
     }
     if (!found)

@@ -15,6 +15,7 @@
 #include "nginx/vars.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -37,6 +38,15 @@ static void drop(struct rule_check *rc, enum diag_code code, const struct ynode 
     rc->st->dropped = true;
 }
 
+static void unquotable(struct rule_check *rc, const struct ynode *at, const char *what,
+                       const char *problem)
+{
+    drop(rc,
+         strstr(problem, "longer") ? DIAG_NGINX_VALUE_TOO_LONG
+                                   : DIAG_NGINX_UNQUOTABLE,
+         at, ctl_msgf(rc->x, "the %s %s", what, problem));
+}
+
 /* A user string nginx must read back unchanged, written after `taken`
  * bytes of its word; at is where it is written. */
 static void quotable_at(struct rule_check *rc, const struct ynode *at, const char *what,
@@ -44,19 +54,31 @@ static void quotable_at(struct rule_check *rc, const struct ynode *at, const cha
 {
     const char *problem;
 
+    if (value && (problem = nginx_quote_problem_after(taken, value, ctx)))
+        unquotable(rc, at, what, problem);
+}
+
+/* The same for the value of parent's field, written after `taken` bytes
+ * (a prefix and suffix gwc adds, such as the "~" of a map key).  The
+ * field's node is looked up only for a finding: nearly every value is
+ * fine. */
+static void quotable_after(struct rule_check *rc, const struct ynode *parent,
+                           const char *field, size_t taken, const char *value,
+                           enum quote_ctx ctx)
+{
+    const char *problem;
+    const struct ynode *at;
+
     if (!value || !(problem = nginx_quote_problem_after(taken, value, ctx)))
         return;
-    drop(rc,
-         strstr(problem, "longer") ? DIAG_NGINX_VALUE_TOO_LONG
-                                   : DIAG_NGINX_UNQUOTABLE,
-         at, ctl_msgf(rc->x, "the %s %s", what, problem));
+    at = ynode_get(parent, field);
+    unquotable(rc, at ? at : parent, field, problem);
 }
 
 static void quotable(struct rule_check *rc, const struct ynode *parent,
                      const char *field, const char *value, enum quote_ctx ctx)
 {
-    quotable_at(rc, ynode_get(parent, field) ? ynode_get(parent, field) : parent, field, 0,
-                value, ctx);
+    quotable_after(rc, parent, field, 0, value, ctx);
 }
 
 static void value_matches(struct rule_check *rc, const struct value_match *v,
@@ -76,12 +98,10 @@ static void value_matches(struct rule_check *rc, const struct value_match *v,
                           v[i].name));
         /* The word nginx reads is "~" and the anchored, escaped pattern. */
         if (v[i].value)
-            quotable(rc, v[i].src, "value",
-                     ctl_msgf(rc->x, "~%s",
-                              nginx_regex_for_value(rc->x->c->arena,
-                                                    v[i].type == MATCH_REGEX,
-                                                    v[i].value)),
-                     QUOTE_REGEX);
+            quotable_after(rc, v[i].src, "value", 1,
+                           nginx_regex_for_value(rc->x->c->arena,
+                                                 v[i].type == MATCH_REGEX, v[i].value),
+                           QUOTE_REGEX);
     }
 }
 
@@ -102,10 +122,8 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
         drop(rc, DIAG_NGINX_RESERVED_PATH, ynode_get(p->src, "value"),
              "paths under /_gw/ are reserved for gwc's internal locations");
     if (p->type == PATH_MATCH_REGEX) /* its longest word: a map key */
-        quotable(rc, p->src, "value",
-                 ctl_msgf(rc->x, "~^(?:%s)$",
-                          nginx_regex_user_body(rc->x->c->arena, p->value)),
-                 QUOTE_REGEX);
+        quotable_after(rc, p->src, "value", sizeof("~^(?:)$") - 1,
+                       nginx_regex_user_body(rc->x->c->arena, p->value), QUOTE_REGEX);
     else
         quotable(rc, p->src, "value", p->value, QUOTE_LITERAL);
     if (strstr(p->value, "%0") || strstr(p->value, "%1") || strstr(p->value, "%7f") ||
@@ -123,10 +141,27 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
  */
 #define GRPC_HEADER_NAME_MAX 46
 
-static void header_name(struct rule_check *rc, const struct ynode *at, const char *name,
+/* Where a header name is written: parent's field, or item `item` of its
+ * list field (SIZE_MAX: not a list).  Looked up only for a finding. */
+static const struct ynode *name_node(const struct ynode *parent, const char *field,
+                                     size_t item)
+{
+    return item == SIZE_MAX ? ynode_get(parent, field) : ynode_item(parent, field, item);
+}
+
+static void header_name(struct rule_check *rc, const struct ynode *parent,
+                        const char *field, size_t item, const char *name,
                         bool hashed_for_grpc)
 {
-    quotable_at(rc, at, "header name", 0, name, QUOTE_LITERAL);
+    const struct ynode *at;
+    const char *problem = nginx_quote_problem(name, QUOTE_LITERAL);
+
+    if (!problem && !nginx_header_frames_message(name) &&
+        !(hashed_for_grpc && strlen(name) > GRPC_HEADER_NAME_MAX))
+        return;
+    at = name_node(parent, field, item);
+    if (problem)
+        unquotable(rc, at, "header name", problem);
     /* Verified with nginx 1.22.1: a set Content-Length of 0 passed a POST
      * body to the kept-alive backend connection as a second request, and
      * an added one gave the client two Content-Length headers. */
@@ -155,18 +190,20 @@ static void header_filter(struct rule_check *rc, const struct header_filter *f,
     size_t i;
 
     for (i = 0; i < f->n_set; i++) {
-        header_name(rc, ynode_get(f->set[i].src, "name"), f->set[i].name, grpc);
+        header_name(rc, f->set[i].src, "name", SIZE_MAX, f->set[i].name, grpc);
         quotable(rc, f->set[i].src, "value", f->set[i].value, QUOTE_VALUE);
     }
     for (i = 0; i < f->n_add; i++) {
         bool after_value =
             request && nginx_header_variable(rc->x->c->arena, f->add[i].name);
-        header_name(rc, ynode_get(f->add[i].src, "name"), f->add[i].name, grpc && request);
-        quotable_at(rc, ynode_get(f->add[i].src, "value"), "value",
-                    after_value ? VARS_HEADER_ADD_REF_LEN : 0, f->add[i].value, QUOTE_VALUE);
+        header_name(rc, f->add[i].src, "name", SIZE_MAX, f->add[i].name,
+                    grpc && request);
+        quotable_after(rc, f->add[i].src, "value",
+                       after_value ? VARS_HEADER_ADD_REF_LEN : 0, f->add[i].value,
+                       QUOTE_VALUE);
     }
     for (i = 0; i < f->n_remove; i++)
-        header_name(rc, ynode_item(f->src, "remove", i), f->remove[i], grpc);
+        header_name(rc, f->src, "remove", i, f->remove[i], grpc);
 }
 
 /* nginx's rewrite splits its replacement at '?' into path and arguments.

@@ -45,19 +45,33 @@ const char *nginx_quote_problem(const char *s, enum quote_ctx ctx)
     return nginx_quote_problem_after(0, s, ctx);
 }
 
+/* Does c need more than itself inside a quoted token? */
+static bool needs_escape(unsigned char c, enum quote_ctx ctx)
+{
+    return c == '"' || c == '\\' || (c == '$' && ctx == QUOTE_VALUE) || is_control(c);
+}
+
 void nginx_quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx)
 {
-    for (; *s; s++) {
+    while (*s) {
+        size_t run = 0;
+
+        /* Most of a config is plain text: copy it a run at a time. */
+        while (s[run] && !needs_escape((unsigned char)s[run], ctx))
+            run++;
+        strbuf_add(out, s, run);
+        s += run;
+        if (!*s)
+            break;
         if (is_control((unsigned char)*s))
             BUG("unquotable character reached the emitter");
-        if (*s == '"' || *s == '\\') {
-            strbuf_addch(out, '\\');
-            strbuf_addch(out, *s);
-        } else if (*s == '$' && ctx == QUOTE_VALUE) {
+        if (*s == '$') {
             strbuf_addstr(out, "${" QUOTE_DOLLAR_VARIABLE "}");
         } else {
+            strbuf_addch(out, '\\');
             strbuf_addch(out, *s);
         }
+        s++;
     }
 }
 
@@ -91,7 +105,9 @@ void nginx_quote_variable(struct strbuf *out, const char *name)
               (*p >= '0' && *p <= '9') || *p == '_'))
             BUG("variable name outside [A-Za-z0-9_]");
     }
-    strbuf_addf(out, "${%s}", name);
+    strbuf_addstr(out, "${");
+    strbuf_add(out, name, (size_t)(p - name));
+    strbuf_addch(out, '}');
 }
 
 void nginx_quote_regex_literal(struct strbuf *out, const char *s)

@@ -55,53 +55,68 @@ struct plan_map *plan_map_new(struct planner *p, struct plan_text source,
     return m;
 }
 
+/* Appends tag and then n in decimal: the framing of content keys, made for
+ * every dispatch map (printf was most of their cost). */
+static void add_count(struct strbuf *sb, char tag, size_t n, char end)
+{
+    char digits[STR_DEC_MAX];
+    const char *d = str_dec(digits, n);
+
+    if (tag)
+        strbuf_addch(sb, tag);
+    strbuf_add(sb, d, (size_t)(digits + STR_DEC_MAX - d));
+    strbuf_addch(sb, end);
+}
+
 /* Appends t so that different texts never give the same bytes: each part
  * is tagged and length-prefixed. */
 static void key_text(struct strbuf *sb, const struct plan_text *t)
 {
     size_t i;
 
-    strbuf_addf(sb, "%zu{", t->n);
+    add_count(sb, 0, t->n, '{');
     for (i = 0; i < t->n; i++) {
-        strbuf_addf(sb, "%c%zu:", t->parts[i].variable ? '$' : '"',
-                    strlen(t->parts[i].text));
+        add_count(sb, t->parts[i].variable ? '$' : '"', strlen(t->parts[i].text), ':');
         strbuf_addstr(sb, t->parts[i].text);
     }
     strbuf_addch(sb, '}');
 }
 
 /* Everything that makes a map what it is, except its variable's name. */
-static const char *content_key(struct arena *a, const struct plan_map *m)
+static void content_key(struct strbuf *sb, const struct plan_map *m)
 {
-    struct strbuf sb = STRBUF_INIT;
-    const char *key;
     size_t i;
 
-    strbuf_addch(&sb, m->hostnames ? 'h' : '-');
-    key_text(&sb, &m->source);
-    key_text(&sb, &m->default_value);
+    strbuf_addch(sb, m->hostnames ? 'h' : '-');
+    key_text(sb, &m->source);
+    key_text(sb, &m->default_value);
     for (i = 0; i < m->n_entries; i++) {
         const struct plan_map_entry *e = &m->entries[i];
-        strbuf_addf(&sb, "%d%zu:", (int)e->kind, strlen(e->key));
-        strbuf_addstr(&sb, e->key);
-        key_text(&sb, &e->value);
+        add_count(sb, (char)('0' + (int)e->kind), strlen(e->key), ':');
+        strbuf_addstr(sb, e->key);
+        key_text(sb, &e->value);
     }
-    key = arena_strndup(a, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return key;
 }
 
 /* Only maps that went through here are compared: dispatch maps, whose
- * sources (condition flags) no other kind of map reads. */
+ * sources (condition flags) no other kind of map reads.  The key is kept
+ * only for a new map: most dispatch maps are shared. */
 const char *plan_map_intern(struct planner *p, struct plan_map *m)
 {
-    void **slot = strhash_slot(&p->sec->dispatch_by_content, content_key(p->a, m));
+    struct strbuf sb = STRBUF_INIT;
+    const struct plan_map *same;
+    void **slot;
 
-    if (*slot)
-        return ((const struct plan_map *)*slot)->variable;
-    *slot = m;
-    map_register(p, m);
-    return m->variable;
+    content_key(&sb, m);
+    same = strhash_get(&p->sec->dispatch_by_content, sb.buf);
+    if (!same) {
+        slot = strhash_slot(&p->sec->dispatch_by_content,
+                            arena_strndup(p->a, sb.buf, sb.len));
+        *slot = m;
+        map_register(p, m);
+    }
+    strbuf_release(&sb);
+    return same ? same->variable : m->variable;
 }
 
 void plan_map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
@@ -122,13 +137,20 @@ static struct plan_map *content_map(struct planner *p, const char *prefix,
                                     const char *source_variable,
                                     const char *content, bool *created)
 {
-    const char *name =
-        arena_printf(p->a, "%s%s", prefix, pair_id(p, source_variable, content));
-    struct plan_map *m = strhash_get(&p->sec->maps_by_name, name);
+    const char *id = pair_id(p, source_variable, content);
+    size_t np = strlen(prefix), ni = strlen(id);
+    char buf[64];
+    /* Built in buf, and kept only for a new map: most are found again. */
+    char *name = np + ni < sizeof(buf) ? buf : arena_alloc(p->a, np + ni + 1, 1);
+    struct plan_map *m;
 
+    memcpy(name, prefix, np);
+    memcpy(name + np, id, ni + 1);
+    m = strhash_get(&p->sec->maps_by_name, name);
     *created = !m;
     return m ? m
-             : plan_map_new(p, plan_text_variable(p->a, source_variable), name);
+             : plan_map_new(p, plan_text_variable(p->a, source_variable),
+                            name == buf ? arena_strndup(p->a, buf, np + ni) : name);
 }
 
 const char *plan_map_condition(struct planner *p, const char *source_variable,

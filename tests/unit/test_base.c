@@ -471,6 +471,34 @@ START_TEST(strhash_names_chosen_to_collide_spread_out)
 }
 END_TEST
 
+static size_t hash_in(const struct strhash *m, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < m->cap; i++) {
+        if (m->slots[i].key && strcmp(m->slots[i].key, key) == 0)
+            return m->slots[i].hash;
+    }
+    return 0;
+}
+
+/* One draw of randomness serves an arena's tables, but no two of them
+ * share a key: a name that collides in one table says nothing of another. */
+START_TEST(strhash_tables_of_one_arena_have_their_own_keys)
+{
+    struct arena *a = arena_create(0);
+    struct strhash m1, m2;
+
+    strhash_init(&m1, a);
+    strhash_init(&m2, a);
+    strhash_put(&m1, "x", a);
+    strhash_put(&m2, "x", a);
+    ck_assert(m1.key[0] != m2.key[0] || m1.key[1] != m2.key[1]);
+    ck_assert_uint_ne(hash_in(&m1, "x"), hash_in(&m2, "x"));
+    arena_destroy(a);
+}
+END_TEST
+
 START_TEST(strhash_reserve_makes_room_once)
 {
     struct arena *a = arena_create(0);
@@ -673,6 +701,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
     tcase_add_test(tc, strhash_finds_what_was_put);
+    tcase_add_test(tc, strhash_tables_of_one_arena_have_their_own_keys);
     tcase_add_test(tc, strhash_reserve_makes_room_once);
     tcase_add_test(tc, strhash_names_chosen_to_collide_spread_out);
     tcase_add_test(tc, strhash_keys_of_parts_never_collide);
