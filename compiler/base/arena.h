@@ -8,6 +8,7 @@
 #define GWC_ARENA_H
 
 #include <stdalign.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 struct arena;
@@ -33,9 +34,12 @@ void *arena_alloc_array(struct arena *a, size_t n, size_t size, size_t align);
 /* NUL-terminated copy of s[0..len). */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
-/* printf into the arena. */
+/* printf into the arena; and from a va_list, for the stages' own printf-like
+ * helpers (a message kept for later). */
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Bytes handed out so far (for benchmarks and tests). */
 size_t arena_used(const struct arena *a);
 

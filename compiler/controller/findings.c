@@ -5,7 +5,6 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
-#include "base/strbuf.h"
 
 #include <stdarg.h>
 
@@ -52,14 +51,11 @@ struct diag *ctl_finding_sev(struct ctx *x, enum diag_severity sev,
 
 const char *ctl_msgf(struct ctx *x, const char *fmt, ...)
 {
-    struct strbuf sb = STRBUF_INIT;
     const char *s;
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&sb, fmt, ap);
+    s = arena_vprintf(x->c->arena, fmt, ap);
     va_end(ap);
-    s = arena_strndup(x->c->arena, sb.buf, sb.len);
-    strbuf_release(&sb);
     return s;
 }

@@ -472,6 +472,10 @@ struct diag *imp_report_in_scalar(struct imp *im, const char *label,
                                   const struct ynode *root, const struct ynode *at,
                                   size_t off, enum diag_code code, const char *fmt,
                                   ...) __attribute__((format(printf, 7, 8)));
+struct diag *imp_report_vin_scalar(struct imp *im, const char *label,
+                                   const struct ynode *root, const struct ynode *at,
+                                   size_t off, enum diag_code code, const char *fmt,
+                                   va_list ap) __attribute__((format(printf, 7, 0)));
 
 /* Every key of map not in known (NULL-terminated), as a field of
  * controller gwc does not convert. */
