@@ -141,12 +141,7 @@ static bool read_marker(struct job *j, const char **bad)
             *bad = "it lists a path outside gwc's files";
             return false;
         }
-        if (n == cap) {
-            const char **v = ARENA_NEW_ARRAY(j->a, const char *, cap * 2);
-            memcpy(v, j->old, n * sizeof(*v));
-            j->old = v;
-            cap *= 2;
-        }
+        ARENA_GROW(j->a, const char *, j->old, n, cap, 16);
         j->old[n++] = line;
     }
     if (line == data) {

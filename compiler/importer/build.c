@@ -105,6 +105,17 @@ size_t imp_policy_emit(struct imp *im, const struct o_gwc_policy *tpl,
     return parts;
 }
 
+void imp_target_add(struct imp *im, struct ptrvec *targets, const struct o_route *r,
+                    const char *section)
+{
+    struct o_target *t = ARENA_NEW(im->a, struct o_target);
+
+    t->kind = r->kind;
+    t->name = r->name;
+    t->section = section;
+    ptrvec_push(im->a, targets, t);
+}
+
 static bool forwards(const struct o_rule *r)
 {
     return !r->filters || !r->filters->redirect;

@@ -472,6 +472,10 @@ struct diag *imp_report_in_scalar(struct imp *im, const char *label,
                                   const struct ynode *root, const struct ynode *at,
                                   size_t off, enum diag_code code, const char *fmt,
                                   ...) __attribute__((format(printf, 7, 8)));
+struct diag *imp_report_vin_scalar(struct imp *im, const char *label,
+                                   const struct ynode *root, const struct ynode *at,
+                                   size_t off, enum diag_code code, const char *fmt,
+                                   va_list ap) __attribute__((format(printf, 7, 0)));
 
 /* Every key of map not in known (NULL-terminated), as a field of
  * controller gwc does not convert. */
@@ -658,6 +662,9 @@ struct rule_owners {
  * rules by name.  A policy then covers exactly its owner's rules, however
  * the other rules of the route, to the same Services or not, are set. */
 void imp_policy_targets(const struct o_route *r, const struct rule_owners *ro);
+/* Appends to targets (struct o_target *) route r, or its rule section. */
+void imp_target_add(struct imp *im, struct ptrvec *targets, const struct o_route *r,
+                    const char *section);
 /* The Service port an Ingress backend of namespace ns names, as out;
  * false (reported at the backend) for a backend that is no Service or a
  * port name the input cannot resolve. */

@@ -7,7 +7,6 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
-#include "base/strbuf.h"
 #include "base/utf8.h"
 #include "load/load.h"
 
@@ -66,14 +65,23 @@ static struct src_loc scalar_loc(const struct compilation *c,
                                   (size_t)(raw - src->data));
 }
 
+__attribute__((format(printf, 8, 0)))
 static struct diag *report_loc(struct imp *im, const char *label,
                                const struct ynode *root, const struct ynode *at,
                                struct src_loc loc, enum diag_severity sev,
-                               enum diag_code code, const char *msg)
+                               enum diag_code code, const char *fmt, va_list ap)
 {
-    return diag_report_sev(&im->c->diags, sev, code, loc, label,
-                           at == root ? NULL : model_path(im->c, at), "%s",
-                           msg);
+    return diag_vreport(&im->c->diags, sev, code, loc, label,
+                        at == root ? NULL : model_path(im->c, at), fmt, ap);
+}
+
+struct diag *imp_report_vin_scalar(struct imp *im, const char *label,
+                                   const struct ynode *root, const struct ynode *at,
+                                   size_t off, enum diag_code code, const char *fmt,
+                                   va_list ap)
+{
+    return report_loc(im, label, root, at, scalar_loc(im->c, at, off),
+                      diag_info(code)->severity, code, fmt, ap);
 }
 
 struct diag *imp_report_in_scalar(struct imp *im, const char *label,
@@ -81,16 +89,12 @@ struct diag *imp_report_in_scalar(struct imp *im, const char *label,
                                   size_t off, enum diag_code code, const char *fmt,
                                   ...)
 {
-    struct strbuf msg = STRBUF_INIT;
     struct diag *d;
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&msg, fmt, ap);
+    d = imp_report_vin_scalar(im, label, root, at, off, code, fmt, ap);
     va_end(ap);
-    d = report_loc(im, label, root, at, scalar_loc(im->c, at, off),
-                   diag_info(code)->severity, code, msg.buf);
-    strbuf_release(&msg);
     return d;
 }
 
@@ -115,17 +119,12 @@ struct diag *imp_report_vat(struct imp *im, const char *label,
 {
     const struct ynode *annotations =
         ynode_get(ynode_get(root, "metadata"), "annotations");
-    struct strbuf msg = STRBUF_INIT;
     struct src_loc loc;
-    struct diag *d;
 
     if (!at)
         at = root;
     loc = keyed(at, annotations) ? ynode_key_loc(im->c, at) : ynode_loc(im->c, at);
-    strbuf_vaddf(&msg, fmt, ap);
-    d = report_loc(im, label, root, at, loc, sev, code, msg.buf);
-    strbuf_release(&msg);
-    return d;
+    return report_loc(im, label, root, at, loc, sev, code, fmt, ap);
 }
 
 struct diag *imp_report_src(struct imp *im, const struct imp_src *src,

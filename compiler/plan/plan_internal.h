@@ -233,6 +233,13 @@ struct plan_binding {
     int64_t port;
 };
 struct plan_binding *plan_bindings(struct planner *p, size_t *n);
+/* Two listen addresses are one socket: the same address on the same port,
+ * where NULL (every address) is not the address "". */
+static inline bool plan_same_socket(const char *a, int64_t a_port, const char *b,
+                                    int64_t b_port)
+{
+    return a_port == b_port && !a == !b && str_eq(a, b);
+}
 /* files.c: files under certs/, each written once; return their paths.  A
  * certificate whose Secret is in the input is written there (one file with
  * certificate and key); one assumed to exist in the cluster is read where a

@@ -49,7 +49,7 @@ static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
 
     for (i = 0; i < socks->n; i++) {
         s = socks->v[i];
-        if (str_eq(s->address, address) && s->port == port && !s->address == !address)
+        if (plan_same_socket(s->address, s->port, address, port))
             return s;
     }
     s = ARENA_NEW(p->a, struct sock);
@@ -406,7 +406,7 @@ static const struct https_hop *hop_for(const struct planner *p, const struct soc
 
     for (i = 0; s->https && i < p->https_hops.n; i++) {
         const struct https_hop *h = p->https_hops.v[i];
-        if (h->port == s->port && str_eq(h->address, s->address) && !h->address == !s->address)
+        if (plan_same_socket(h->address, h->port, s->address, s->port))
             return h;
     }
     return NULL;

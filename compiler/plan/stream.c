@@ -37,8 +37,7 @@ static struct l4_sock *sock_for(struct planner *p, struct ptrvec *socks,
 
     for (i = 0; i < socks->n; i++) {
         s = socks->v[i];
-        if (str_eq(s->address, address) && !s->address == !address && s->port == port &&
-            s->udp == udp)
+        if (plan_same_socket(s->address, s->port, address, port) && s->udp == udp)
             return s;
     }
     s = ARENA_NEW(p->a, struct l4_sock);
@@ -68,8 +67,7 @@ static void collect(struct planner *p, struct ptrvec *socks)
     for (i = 0; i < n; i++) {
         for (j = 0; b[i].l->protocol == PROTO_HTTPS && j < socks->n; j++) {
             struct l4_sock *s = socks->v[j];
-            if (!s->udp && s->port == b[i].port && str_eq(s->address, b[i].address) &&
-                !s->address == !b[i].address)
+            if (!s->udp && plan_same_socket(s->address, s->port, b[i].address, b[i].port))
                 ptrvec_push(p->a, &s->https, b[i].l);
         }
     }

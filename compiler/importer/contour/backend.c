@@ -455,14 +455,9 @@ static const char *rule_name(void *ctx, const void *owner, struct o_rule *rule)
 static void add_target(void *ctx, const void *owner, const struct o_route *route,
                        const char *section)
 {
-    struct imp *im = ((struct groups *)ctx)->im;
     struct group *g = (struct group *)owner;
-    struct o_target *t = ARENA_NEW(im->a, struct o_target);
 
-    t->kind = route->kind;
-    t->name = route->name;
-    t->section = section;
-    ptrvec_push(im->a, &g->targets, t);
+    imp_target_add(((struct groups *)ctx)->im, &g->targets, route, section);
 }
 
 /* g's policies, at most 16 targets each, named "<owner>-backend", then

@@ -114,17 +114,14 @@ void nx_pol_converted(struct imp *im, struct ing *ing, const char *key,
                       const char *kind, const char *fmt, ...)
 {
     struct note *n = ARENA_NEW(im->a, struct note);
-    struct strbuf field = STRBUF_INIT;
     va_list ap;
 
     config_origin(im, ing, key, &nx_pol_get(im, ing, kind)->origins);
     va_start(ap, fmt);
-    strbuf_vaddf(&field, fmt, ap);
+    n->field = arena_vprintf(im->a, fmt, ap);
     va_end(ap);
     n->kind = kind;
     n->key = key;
-    n->field = arena_strdup(im->a, field.buf);
-    strbuf_release(&field);
     ptrvec_push(im->a, &ing->pol->notes, n);
 }
 

@@ -7,7 +7,6 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
-#include "base/strbuf.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -28,18 +27,16 @@ struct ref {
 __attribute__((format(printf, 4, 5))) static void
 ref_report(struct imp *im, const struct ref *r, enum diag_code code, const char *fmt, ...)
 {
-    struct strbuf msg = STRBUF_INIT;
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&msg, fmt, ap);
-    va_end(ap);
     if (r->off == SIZE_MAX)
-        imp_report_src(im, r->src, r->at, code, "%s", msg.buf);
+        imp_report_vat(im, r->src->label, r->src->root, r->at,
+                       diag_info(code)->severity, code, fmt, ap);
     else
-        imp_report_in_scalar(im, r->src->label, r->src->root, r->at, r->off, code,
-                             "%s", msg.buf);
-    strbuf_release(&msg);
+        imp_report_vin_scalar(im, r->src->label, r->src->root, r->at, r->off, code,
+                              fmt, ap);
+    va_end(ap);
 }
 
 /* The Policy objects of the input, by "namespace/name" (built once). */

@@ -45,14 +45,9 @@ static const char *rule_name(void *ctx, const void *owner, struct o_rule *rule)
 static void add_target(void *ctx, const void *owner, const struct o_route *r,
                        const char *section)
 {
-    struct imp *im = ((const struct targeting *)ctx)->im;
     struct nic_gwc *g = (struct nic_gwc *)owner;
-    struct o_target *t = ARENA_NEW(im->a, struct o_target);
 
-    t->kind = r->kind;
-    t->name = r->name;
-    t->section = section;
-    ptrvec_push(im->a, &g->targets, t);
+    imp_target_add(((const struct targeting *)ctx)->im, &g->targets, r, section);
 }
 
 /* The field of its gwc policy a Policy or setting annotation became. */

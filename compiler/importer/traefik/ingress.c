@@ -266,14 +266,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         alt->m[0].path.type = "RegularExpression";
         alt->m[0].path.value = tr_regex_whole(im, value);
     } else {
-        alt->m[0].path.type = "PathPrefix";
-        if (strlen(value) > 1 && value[strlen(value) - 1] != '/') {
-            alt->m[1] = alt->m[0];
-            alt->m[1].path.type = "RegularExpression";
-            alt->m[1].path.value =
-                arena_printf(im->a, "%s[^/].*", imp_re_quote(im->a, value));
-            alt->n_m = 2;
-        }
+        alt->n_m = imp_match_string_prefix(im, alt->m, value);
     }
     if (!str_eq(alt->m[0].path.type, "RegularExpression") &&
         !imp_value_gateway_path(value)) {

@@ -442,15 +442,6 @@ bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
     return t->ok;
 }
 
-static void target(struct imp *im, struct tr_policy *t, const struct o_route *rt)
-{
-    struct o_target *tg = ARENA_NEW(im->a, struct o_target);
-
-    tg->kind = rt->kind;
-    tg->name = rt->name;
-    ptrvec_push(im->a, &t->targets, tg);
-}
-
 void tr_policies_target(struct imp *im, const struct tr_router *r,
                         const struct o_route *rt)
 {
@@ -466,10 +457,10 @@ void tr_policies_target(struct imp *im, const struct tr_router *r,
             t->folded = true;
             continue;
         }
-        target(im, t, rt);
+        imp_target_add(im, &t->targets, rt, NULL);
     }
     if (r->limits)
-        target(im, r->limits, rt);
+        imp_target_add(im, &r->limits->targets, rt, NULL);
 }
 
 void tr_policies_write(struct imp *im)

@@ -165,7 +165,7 @@ static const struct tr_expr *or_expr(struct parser *p);
 
 static const struct tr_expr *matcher(struct parser *p)
 {
-    size_t start = p->pos, cap = 4;
+    size_t start = p->pos, cap = 4, offs_cap = 4;
     const struct matcher_spec *spec;
     struct tr_expr *e;
     const char *name;
@@ -194,22 +194,15 @@ static const struct tr_expr *matcher(struct parser *p)
     e = node(p, TR_MATCHER, start);
     e->name = name;
     e->args = ARENA_NEW_ARRAY(p->a, const char *, cap);
-    e->arg_offs = ARENA_NEW_ARRAY(p->a, size_t, cap);
+    e->arg_offs = ARENA_NEW_ARRAY(p->a, size_t, offs_cap);
     for (;;) {
         blanks(p);
         if (p->s[p->pos] != '`' && p->s[p->pos] != '"') {
             fail(p, p->pos, "a string in `backquotes` or \"quotes\" expected");
             return NULL;
         }
-        if (e->n_args == cap) {
-            const char **args = ARENA_NEW_ARRAY(p->a, const char *, cap * 2);
-            size_t *offs = ARENA_NEW_ARRAY(p->a, size_t, cap * 2);
-            memcpy(args, e->args, cap * sizeof(*args));
-            memcpy(offs, e->arg_offs, cap * sizeof(*offs));
-            e->args = args;
-            e->arg_offs = offs;
-            cap *= 2;
-        }
+        ARENA_GROW(p->a, const char *, e->args, e->n_args, cap, 4);
+        ARENA_GROW(p->a, size_t, e->arg_offs, e->n_args, offs_cap, 4);
         e->arg_offs[e->n_args] = p->pos + 1;
         e->args[e->n_args] = string(p);
         if (!e->args[e->n_args++])
