@@ -22,7 +22,7 @@ struct frame {
     struct ynode *node;
     size_t first_child; /* index in the scratch list */
     const char *key;    /* mapping: a key waiting for its value, or NULL */
-    uint32_t key_line, key_col;
+    uint32_t key_pos;
 };
 
 struct builder {
@@ -64,8 +64,7 @@ static struct ynode *new_node(struct builder *b, enum ynode_kind kind,
 
     n->kind = (uint8_t)kind;
     n->file = b->file; /* kept by a root; attach() reuses the field */
-    n->line = (uint32_t)m.line;
-    n->col = (uint32_t)m.column;
+    n->pos = (uint32_t)m.index;
     return n;
 }
 
@@ -92,8 +91,7 @@ static void attach(struct builder *b, struct ynode *n)
         n->index = (uint32_t)(b->n_scratch - top->first_child);
     } else {
         n->key = top->key;
-        n->key_line = top->key_line;
-        n->key_col = top->key_col;
+        n->key_pos = top->key_pos;
         top->key = NULL;
     }
     push_scratch(b, n);
@@ -109,9 +107,7 @@ static int cmp_key_text(const void *pa, const void *pb)
     if (c)
         return c;
     /* Equal keys: earlier position first, so we report the second one. */
-    if (a->key_line != b->key_line)
-        return a->key_line < b->key_line ? -1 : 1;
-    return a->key_col < b->key_col ? -1 : a->key_col > b->key_col;
+    return a->key_pos < b->key_pos ? -1 : a->key_pos > b->key_pos;
 }
 
 static void report_duplicate(struct builder *b, const struct ynode *first,
@@ -277,8 +273,7 @@ static bool scalar_event(struct builder *b, const yaml_event_t *ev)
     if (is_key(b)) {
         struct frame *top = &b->stack[b->depth - 1];
         top->key = key_text(b, text, len);
-        top->key_line = (uint32_t)ev->start_mark.line;
-        top->key_col = (uint32_t)ev->start_mark.column;
+        top->key_pos = (uint32_t)ev->start_mark.index;
         return true;
     }
     n = new_node(b, YNODE_SCALAR, ev->start_mark);
