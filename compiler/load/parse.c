@@ -35,7 +35,11 @@ struct builder {
     size_t n_scratch, scratch_cap;
     struct ynode *root;
     size_t nodes;
-    struct strhash keys; /* every key text once: a file repeats a few dozen */
+    /* Every key and scalar text once: a file repeats a few dozen keys and
+     * most values (names, ports, namespaces, "true"); a tenth of the
+     * scalar bytes at 10k routes is unique.  The table is the file's only. */
+    struct arena *texts_arena;
+    struct strhash texts;
     bool failed;
 };
 
@@ -236,14 +240,14 @@ static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev
     return start;
 }
 
-/* One copy of each key text per file (scalar_event() refused a NUL in it). */
-static const char *key_text(struct builder *b, const char *text, size_t len)
+/* One copy of each text per file (scalar_event() refused a NUL in it). */
+static const char *text_once(struct builder *b, const char *text, size_t len)
 {
-    const char *k = strhash_get(&b->keys, text);
+    const char *k = strhash_get(&b->texts, text);
 
     if (!k) {
         k = arena_strndup(b->c->arena, text, len);
-        strhash_put(&b->keys, k, (void *)k);
+        strhash_put(&b->texts, k, (void *)k);
     }
     return k;
 }
@@ -272,12 +276,12 @@ static bool scalar_event(struct builder *b, const yaml_event_t *ev)
     }
     if (is_key(b)) {
         struct frame *top = &b->stack[b->depth - 1];
-        top->key = key_text(b, text, len);
+        top->key = text_once(b, text, len);
         top->key_pos = (uint32_t)ev->start_mark.index;
         return true;
     }
     n = new_node(b, YNODE_SCALAR, ev->start_mark);
-    n->text = arena_strndup(b->c->arena, text, len);
+    n->text = text_once(b, text, len);
     n->len = (uint32_t)len;
     if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag)
         n->scalar = (uint8_t)load_resolve_plain(text, len);
@@ -338,7 +342,8 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
     uint32_t doc_index = 0;
     bool ok = true, done = false;
 
-    strhash_init(&b.keys, c->tree);
+    b.texts_arena = arena_create((size_t)1 << 20);
+    strhash_init(&b.texts, b.texts_arena);
     if (!yaml_parser_initialize(&parser))
         arena_die_oom(sizeof(parser));
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
@@ -403,5 +408,6 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
     yaml_parser_delete(&parser);
     free(b.stack);
     free(b.scratch);
+    arena_destroy(b.texts_arena);
     return ok && !b.failed;
 }
