@@ -247,6 +247,20 @@ struct src_loc source_loc_from_mark(const struct source_table *t, uint32_t file,
         t, file, char_offset(s, chars_before(s, start) + mark_col, end));
 }
 
+struct src_loc source_loc_from_index(const struct source_table *t, uint32_t file,
+                                     size_t mark_index)
+{
+    struct source *s = lookup(t, file);
+
+    if (!s) {
+        struct src_loc none = {file, 0, 0, 0};
+        return none;
+    }
+    /* A BOM is one character of the text, and none of libyaml's. */
+    return source_loc_from_offset(t, file,
+                                  char_offset(s, mark_index + (s->bom ? 1 : 0), s->len));
+}
+
 bool source_line_text(const struct source *s, uint32_t line, const char **text,
                       size_t *len)
 {

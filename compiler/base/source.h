@@ -3,9 +3,10 @@
  *
  * libyaml reports marks as (line, column) counted in characters, with NEL,
  * U+2028 and U+2029 counted as line breaks.  Editors count lines on LF, CRLF
- * and CR only.  source_loc_from_mark() turns a libyaml mark into a byte offset
- * and then into the editor's 1-based line and character column; nothing else
- * in gwc converts positions.
+ * and CR only.  source_loc_from_mark() turns a libyaml mark (or
+ * source_loc_from_index() its character index) into a byte offset and then
+ * into the editor's 1-based line and character column; nothing else in gwc
+ * converts positions.
  *
  * A lookup costs a binary search and at most SOURCE_STRIDE characters of
  * decoding, however long the line: the table keeps the byte offset of every
@@ -67,6 +68,10 @@ const struct source *source_get(const struct source_table *t, uint32_t file);
 /* libyaml mark (0-based line and character column) to a user position. */
 struct src_loc source_loc_from_mark(const struct source_table *t, uint32_t file,
                                     size_t mark_line, size_t mark_col);
+/* libyaml mark index (characters before the position, counted after a
+ * BOM: the YAML trees keep only this) to a user position. */
+struct src_loc source_loc_from_index(const struct source_table *t, uint32_t file,
+                                     size_t mark_index);
 /* Byte offset to a user position. */
 struct src_loc source_loc_from_offset(const struct source_table *t,
                                       uint32_t file, size_t offset);

@@ -321,12 +321,12 @@ static void rule_filters(struct ctx *x, struct route_state *rs,
             st->fixed_status = 500;
             refs_failed(rs, REASON_INVALID_KIND,
                         ctl_msgf(x, "ExtensionRef %s '%s' is not supported",
-                                 f[i].extension_ref.kind, f[i].extension_ref.name));
+                                 f[i].extension_ref->kind, f[i].extension_ref->name));
             ctl_finding(x, DIAG_EXTENSION_REF, &rs->route->obj, f[i].src,
                         "ExtensionRef filter %s/%s '%s' is not supported; matching "
                         "requests get 500",
-                        f[i].extension_ref.group, f[i].extension_ref.kind,
-                        f[i].extension_ref.name);
+                        f[i].extension_ref->group, f[i].extension_ref->kind,
+                        f[i].extension_ref->name);
         } else if (f[i].type == FILTER_EXTERNAL_AUTH) {
             st->fixed_status = 500;
             ctl_finding(
@@ -384,7 +384,7 @@ void ctl_backends_resolve(struct ctx *x, struct route_state *rs)
             struct ref_view v;
             if (rule->filters[j].type != FILTER_REQUEST_MIRROR)
                 continue;
-            v = view_object(&rule->filters[j].request_mirror.backend_ref);
+            v = view_object(&rule->filters[j].request_mirror->backend_ref);
             resolve(x, &who, &v, &st->mirrors[st->n_mirrors++]);
         }
         rule_filters(x, rs, st, rule->filters, rule->n_filters);

@@ -251,23 +251,23 @@ static void filters(struct rule_check *rc, const struct route_filter *f, size_t 
     for (i = 0; i < n; i++) {
         switch (f[i].type) {
         case FILTER_REQUEST_HEADER_MODIFIER:
-            header_filter(rc, &f[i].request_header_modifier, true, grpc);
+            header_filter(rc, f[i].request_header_modifier, true, grpc);
             break;
         case FILTER_RESPONSE_HEADER_MODIFIER:
-            header_filter(rc, &f[i].response_header_modifier, false, grpc);
+            header_filter(rc, f[i].response_header_modifier, false, grpc);
             break;
         case FILTER_REQUEST_REDIRECT:
-            quotable(rc, f[i].request_redirect.src, "hostname",
-                     f[i].request_redirect.hostname, QUOTE_VALUE);
-            replacement_path(rc, &f[i].request_redirect.path, true);
+            quotable(rc, f[i].request_redirect->src, "hostname",
+                     f[i].request_redirect->hostname, QUOTE_VALUE);
+            replacement_path(rc, &f[i].request_redirect->path, true);
             break;
         case FILTER_URL_REWRITE:
-            quotable(rc, f[i].url_rewrite.src, "hostname", f[i].url_rewrite.hostname,
+            quotable(rc, f[i].url_rewrite->src, "hostname", f[i].url_rewrite->hostname,
                      QUOTE_VALUE);
-            replacement_path(rc, &f[i].url_rewrite.path, false);
+            replacement_path(rc, &f[i].url_rewrite->path, false);
             break;
         case FILTER_CORS: {
-            const struct cors_filter *c = &f[i].cors;
+            const struct cors_filter *c = f[i].cors;
             cors_list(rc, c, "allowMethods", c->allow_methods, c->n_allow_methods);
             cors_list(rc, c, "allowHeaders", c->allow_headers, c->n_allow_headers);
             cors_list(rc, c, "exposeHeaders", c->expose_headers, c->n_expose_headers);

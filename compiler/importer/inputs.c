@@ -34,7 +34,7 @@ struct carried {
     const char *kind, *namespace, *name; /* namespace NULL: cluster-scoped */
     const char *label;
     const char *file; /* where it is, for the choice between duplicates */
-    uint32_t line;
+    uint32_t pos; /* mark index of the document in the file */
 };
 
 struct carry {
@@ -135,7 +135,7 @@ static void consider(void *ctx, const struct ynode *root)
     c->root = root;
     c->kind = kind;
     c->file = source_get(&im->c->sources, ynode_file(root))->name;
-    c->line = root->line;
+    c->pos = root->pos;
     c->name = name;
     c->label = arena_printf(im->a, "%s %s", kind ? kind : "object",
                             imp_origin_label(im, root));
@@ -170,7 +170,7 @@ static int cmp_identity(const struct carried *a, const struct carried *b)
     return c ? c : strcmp(api_version(a), api_version(b));
 }
 
-/* Of the same object twice, the one of the first file (by name) and line
+/* Of the same object twice, the one of the first file (by name) and position
  * is carried, whatever the order the files were given in. */
 static int cmp_carried(const void *pa, const void *pb)
 {
@@ -181,7 +181,7 @@ static int cmp_carried(const void *pa, const void *pb)
     if (!c)
         c = strcmp(a->file, b->file);
     if (!c)
-        c = a->line < b->line ? -1 : a->line > b->line;
+        c = a->pos < b->pos ? -1 : a->pos > b->pos;
     return c;
 }
 

@@ -99,7 +99,7 @@ static bool judge_documents(struct loader *l, uint32_t file, size_t first, bool 
             continue;
         }
         diag_report(&l->c->diags, DIAG_DOCUMENT_NOT_OBJECT,
-                    source_loc_from_mark(&l->c->sources, file, root->line, root->col),
+                    source_loc_from_index(&l->c->sources, file, root->pos),
                     NULL, NULL, "a document must be a mapping (a Kubernetes object), got a %s",
                     ynode_type_name(root));
         ok = false;

@@ -31,7 +31,10 @@ enum yscalar {
     YSCALAR_FLOAT,
 };
 
-/* 48 bytes: a repository of 100,000 routes has tens of millions of these. */
+/* 40 bytes: a repository of 100,000 routes has tens of millions of these.
+ * A position is libyaml's mark index, the number of characters before the
+ * node in its text (after a BOM): one number instead of line and column,
+ * which ynode_loc() turns into the user's line and column. */
 struct ynode {
     uint8_t kind;   /* enum ynode_kind */
     uint8_t scalar; /* enum yscalar, for scalars */
@@ -39,13 +42,11 @@ struct ynode {
         uint32_t n;   /* sequence items, or mapping values */
         uint32_t len; /* scalar length in bytes */
     };
-    uint32_t line, col; /* libyaml mark: 0-based line, column in characters */
+    uint32_t pos; /* libyaml mark index: characters before the node */
     union {
-        struct {
-            uint32_t key_line, key_col; /* in a mapping: the mark of the key */
-        };
-        uint32_t index; /* in a sequence: the position */
-        uint32_t file;  /* a document root: its file (see ynode_file()) */
+        uint32_t key_pos; /* in a mapping: the mark index of the key */
+        uint32_t index;   /* in a sequence: the position */
+        uint32_t file;    /* a document root: its file (see ynode_file()) */
     };
     const struct ynode *parent; /* NULL for a document root */
     const char *key;            /* in a mapping: the key of this value */

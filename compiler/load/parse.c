@@ -22,7 +22,7 @@ struct frame {
     struct ynode *node;
     size_t first_child; /* index in the scratch list */
     const char *key;    /* mapping: a key waiting for its value, or NULL */
-    uint32_t key_line, key_col;
+    uint32_t key_pos;
 };
 
 struct builder {
@@ -35,7 +35,11 @@ struct builder {
     size_t n_scratch, scratch_cap;
     struct ynode *root;
     size_t nodes;
-    struct strhash keys; /* every key text once: a file repeats a few dozen */
+    /* Every key and scalar text once: a file repeats a few dozen keys and
+     * most values (names, ports, namespaces, "true"); a tenth of the
+     * scalar bytes at 10k routes is unique.  The table is the file's only. */
+    struct arena *texts_arena;
+    struct strhash texts;
     bool failed;
 };
 
@@ -64,8 +68,7 @@ static struct ynode *new_node(struct builder *b, enum ynode_kind kind,
 
     n->kind = (uint8_t)kind;
     n->file = b->file; /* kept by a root; attach() reuses the field */
-    n->line = (uint32_t)m.line;
-    n->col = (uint32_t)m.column;
+    n->pos = (uint32_t)m.index;
     return n;
 }
 
@@ -92,8 +95,7 @@ static void attach(struct builder *b, struct ynode *n)
         n->index = (uint32_t)(b->n_scratch - top->first_child);
     } else {
         n->key = top->key;
-        n->key_line = top->key_line;
-        n->key_col = top->key_col;
+        n->key_pos = top->key_pos;
         top->key = NULL;
     }
     push_scratch(b, n);
@@ -109,9 +111,7 @@ static int cmp_key_text(const void *pa, const void *pb)
     if (c)
         return c;
     /* Equal keys: earlier position first, so we report the second one. */
-    if (a->key_line != b->key_line)
-        return a->key_line < b->key_line ? -1 : 1;
-    return a->key_col < b->key_col ? -1 : a->key_col > b->key_col;
+    return a->key_pos < b->key_pos ? -1 : a->key_pos > b->key_pos;
 }
 
 static void report_duplicate(struct builder *b, const struct ynode *first,
@@ -240,14 +240,14 @@ static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev
     return start;
 }
 
-/* One copy of each key text per file (scalar_event() refused a NUL in it). */
-static const char *key_text(struct builder *b, const char *text, size_t len)
+/* One copy of each text per file (scalar_event() refused a NUL in it). */
+static const char *text_once(struct builder *b, const char *text, size_t len)
 {
-    const char *k = strhash_get(&b->keys, text);
+    const char *k = strhash_get(&b->texts, text);
 
     if (!k) {
         k = arena_strndup(b->c->arena, text, len);
-        strhash_put(&b->keys, k, (void *)k);
+        strhash_put(&b->texts, k, (void *)k);
     }
     return k;
 }
@@ -276,13 +276,12 @@ static bool scalar_event(struct builder *b, const yaml_event_t *ev)
     }
     if (is_key(b)) {
         struct frame *top = &b->stack[b->depth - 1];
-        top->key = key_text(b, text, len);
-        top->key_line = (uint32_t)ev->start_mark.line;
-        top->key_col = (uint32_t)ev->start_mark.column;
+        top->key = text_once(b, text, len);
+        top->key_pos = (uint32_t)ev->start_mark.index;
         return true;
     }
     n = new_node(b, YNODE_SCALAR, ev->start_mark);
-    n->text = arena_strndup(b->c->arena, text, len);
+    n->text = text_once(b, text, len);
     n->len = (uint32_t)len;
     if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag)
         n->scalar = (uint8_t)load_resolve_plain(text, len);
@@ -343,7 +342,8 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
     uint32_t doc_index = 0;
     bool ok = true, done = false;
 
-    strhash_init(&b.keys, c->tree);
+    b.texts_arena = arena_create((size_t)1 << 20);
+    strhash_init(&b.texts, b.texts_arena);
     if (!yaml_parser_initialize(&parser))
         arena_die_oom(sizeof(parser));
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
@@ -408,5 +408,6 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
     yaml_parser_delete(&parser);
     free(b.stack);
     free(b.scratch);
+    arena_destroy(b.texts_arena);
     return ok && !b.failed;
 }

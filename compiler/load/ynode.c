@@ -133,7 +133,7 @@ struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n)
         struct src_loc none = {SOURCE_NONE, 0, 0, 0};
         return none;
     }
-    return source_loc_from_mark(&c->sources, ynode_file(n), n->line, n->col);
+    return source_loc_from_index(&c->sources, ynode_file(n), n->pos);
 }
 
 struct src_loc ynode_key_loc(const struct compilation *c,
@@ -141,6 +141,5 @@ struct src_loc ynode_key_loc(const struct compilation *c,
 {
     if (!value || !value->key)
         return ynode_loc(c, value);
-    return source_loc_from_mark(&c->sources, ynode_file(value), value->key_line,
-                                value->key_col);
+    return source_loc_from_index(&c->sources, ynode_file(value), value->key_pos);
 }

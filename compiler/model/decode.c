@@ -8,6 +8,7 @@
 #include "decode_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "base/suggest.h"
@@ -202,6 +203,12 @@ static void decode_field(struct decoder *d, const struct field *f,
     case FT_OBJECT:
         model_decode_mapping(d, f->sub, n, dst);
         return;
+    case FT_OBJECT_PTR: {
+        void *sub = arena_alloc(d->c->arena, f->sub->size, f->sub->align);
+        model_decode_mapping(d, f->sub, n, sub);
+        *(void **)dst = sub;
+        return;
+    }
     case FT_LIST: {
         char *items;
         if (n->kind != YNODE_SEQ) {
@@ -305,19 +312,44 @@ static void report_missing(struct decoder *d, const struct table *t,
     strbuf_release(&path);
 }
 
+static const void *empty_instance(struct decoder *d, const struct table *t);
+
 /* Integers start unset, in nested objects too, so that an absent field is
  * never mistaken for an explicit 0. */
-static void init_fields(const struct table *t, void *dst)
+static void init_fields(struct decoder *d, const struct table *t, void *dst)
 {
     const struct field *f;
 
+    if (t->init_as)
+        t = t->init_as;
     for (f = t->fields; f->key; f++) {
         char *p = (char *)dst + f->offset;
         if (f->type == FT_INT32 || f->type == FT_INT64)
             *(int64_t *)p = INT_UNSET;
         else if (f->type == FT_OBJECT)
-            init_fields(f->sub, p);
+            init_fields(d, f->sub, p);
+        else if (f->type == FT_OBJECT_PTR)
+            *(const void **)p = empty_instance(d, f->sub);
     }
+}
+
+static const void *empty_instance(struct decoder *d, const struct table *t)
+{
+    struct decode_empties *e = d->empties;
+    void *inst;
+    size_t i;
+
+    for (i = 0; i < e->n; i++) {
+        if (e->table[i] == t)
+            return e->instance[i];
+    }
+    if (e->n == ARRAY_SIZE(e->table))
+        BUG("more tables decoded out of line than decode_empties holds");
+    inst = arena_alloc(d->c->arena, t->size, t->align);
+    init_fields(d, t, inst);
+    e->table[e->n] = t;
+    e->instance[e->n++] = inst;
+    return inst;
 }
 
 /* A row's default (model.h, struct field_default) where the value is
@@ -365,6 +397,17 @@ static void default_empty(struct decoder *d, const struct field *f,
             apply_defaults(d, f->sub, NULL, p);
         return;
     }
+    if (f->type == FT_OBJECT_PTR) {
+        const char *cur = *(const char **)p;
+        if (!*(const struct ynode *const *)(cur + f->sub->src_offset)) {
+            /* Never into the shared empty instance: a copy of its own. */
+            void *sub = arena_alloc(d->c->arena, f->sub->size, f->sub->align);
+            memcpy(sub, cur, f->sub->size);
+            apply_defaults(d, f->sub, NULL, sub);
+            *(void **)p = sub;
+        }
+        return;
+    }
     /* An empty list is the API server's to keep, unless the field says
      * otherwise. */
     if (*n || (!(f->flags & FIELD_EMPTY_AS_ABSENT) &&
@@ -372,7 +415,7 @@ static void default_empty(struct decoder *d, const struct field *f,
         return;
     *(void **)p = arena_alloc_array(d->c->arena, 1, f->sub->size, f->sub->align);
     *n = 1;
-    init_fields(f->sub, *(void **)p);
+    init_fields(d, f->sub, *(void **)p);
     apply_defaults(d, f->sub, NULL, *(void **)p);
 }
 
@@ -399,7 +442,7 @@ void model_decode_mapping(struct decoder *d, const struct table *t,
     const struct field *f;
     uint32_t i;
 
-    init_fields(t, dst);
+    init_fields(d, t, dst);
     if (ynode_is_null(map))
         return;
     if (map->kind != YNODE_MAP) {

@@ -14,6 +14,8 @@
 #define FIELD_ENUM(k, fl, T, m, names) \
     {k, FT_ENUM, fl, offsetof(T, m), 0, NULL, names}
 #define FIELD_OBJ(k, fl, T, m, sub) {k, FT_OBJECT, fl, offsetof(T, m), 0, &sub}
+#define FIELD_OBJ_PTR(k, fl, T, m, sub) \
+    {k, FT_OBJECT_PTR, fl, offsetof(T, m), 0, &sub}
 #define FIELD_LIST(k, fl, T, m, sub) \
     {k, FT_LIST, fl, offsetof(T, m), offsetof(T, n_##m), &sub}
 #define FIELD_STRS(k, fl, T, m) \
@@ -68,12 +70,21 @@
 #define TABLE_GIVEN(T, go_name, fields) \
     {go_name, sizeof(T), alignof(T), 0, false, fields, offsetof(T, present)}
 
+/* The empty instance of each table an FT_OBJECT_PTR row points at when
+ * its key is absent: one per table and model, never written. */
+struct decode_empties {
+    const struct table *table[16];
+    void *instance[16];
+    size_t n;
+};
+
 struct decoder {
     struct compilation *c;
     const char *object; /* "HTTPRoute default/shop" once known */
     bool allow_unknown_fields;
     bool ok;
     size_t suggest_budget; /* for "did you mean": one object's share */
+    struct decode_empties *empties;
 };
 
 /* Decodes mapping 'map' into dst with table t, filling in the defaults of

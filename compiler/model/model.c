@@ -187,6 +187,7 @@ struct builder {
     struct model *m;
     uint32_t seq;
     bool ok;
+    struct decode_empties empties;
 };
 
 static const char *scalar_text(const struct ynode *n)
@@ -351,14 +352,14 @@ static void decode_list(struct builder *b, const struct ynode *root)
     if (ynode_is_null(items))
         return;
     if (items->kind != YNODE_SEQ) {
-        struct decoder d = {b->c, NULL, false, true, 0};
+        struct decoder d = {b->c, NULL, false, true, 0, &b->empties};
         model_decode_type_error(&d, items, "list");
         b->ok = false;
         return;
     }
     for (i = 0; i < items->n; i++) {
         if (items->items[i]->kind != YNODE_MAP) {
-            struct decoder d = {b->c, NULL, false, true, 0};
+            struct decoder d = {b->c, NULL, false, true, 0, &b->empties};
             model_decode_type_error(&d, items->items[i], "mapping");
             b->ok = false;
             continue;
@@ -479,6 +480,7 @@ static void decode_object(struct builder *b, const struct ynode *root)
         b->opt->allow_unknown_fields && ki->kind != KIND_ACCESS_POLICY;
     d.ok = true;
     d.suggest_budget = 1u << 22;
+    d.empties = &b->empties;
     model_decode_mapping(&d, ki->top, root, o);
     o->meta.namespace = ns;
     if (o->meta.creation_timestamp &&
@@ -532,7 +534,7 @@ static void check_duplicates(struct builder *b, struct ptrvec *pv)
 bool model_build(struct compilation *c, const struct ydoc_list *docs,
                  const struct model_options *o, struct model *m)
 {
-    struct builder b = {c, o, m, 0, true};
+    struct builder b = {c, o, m, 0, true, {{0}, {0}, 0}};
     size_t i;
 
     memset(m, 0, sizeof(*m));

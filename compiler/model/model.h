@@ -463,17 +463,20 @@ struct external_auth {
     const struct ynode *grpc, *http, *forward_body;
 };
 
+/* A filter gives one member (the one its type names): the members are
+ * out of line (FT_OBJECT_PTR), never NULL; one not given reads as absent
+ * (src NULL).  Inline, the eight took 550 bytes per filter. */
 struct route_filter {
     const struct ynode *src;
     enum route_filter_type type;
-    struct header_filter request_header_modifier;
-    struct header_filter response_header_modifier;
-    struct request_mirror request_mirror;
-    struct request_redirect request_redirect;
-    struct url_rewrite url_rewrite;
-    struct cors_filter cors;
-    struct external_auth external_auth;
-    struct local_ref extension_ref;
+    const struct header_filter *request_header_modifier;
+    const struct header_filter *response_header_modifier;
+    const struct request_mirror *request_mirror;
+    const struct request_redirect *request_redirect;
+    const struct url_rewrite *url_rewrite;
+    const struct cors_filter *cors;
+    const struct external_auth *external_auth;
+    const struct local_ref *extension_ref;
 };
 
 struct backend_ref {
@@ -1172,6 +1175,11 @@ enum ftype {
     FT_BOOL,
     FT_ENUM,        /* a string from 'names', stored as its index (model.h) */
     FT_OBJECT,      /* nested mapping, decoded at offset with 'sub' */
+    /* Nested mapping out of line: a const pointer at offset to 'sub' (a
+     * struct of which few are given, as the members of a route filter).
+     * Never NULL: an absent key points at the table's empty instance,
+     * which reads as an absent FT_OBJECT does (src NULL, integers unset). */
+    FT_OBJECT_PTR,
     FT_LIST,        /* list of mappings: pointer at offset, count at count */
     FT_STRING_LIST, /* const char ** */
     FT_INT_LIST,    /* int64_t * */
@@ -1229,6 +1237,10 @@ struct table {
     bool open;         /* unknown keys ignored: a kind gwc reads in part */
     const struct field *fields;
     size_t present_offset; /* its 'present' byte; 0: it has none */
+    /* A table for the same struct with more rows, whose initial values
+     * (init_fields()) this one's struct takes: a GRPCRouteFilter is a
+     * route_filter whose HTTP-only members read as absent, never NULL. */
+    const struct table *init_as;
 };
 
 /* The table of a whole object of kind k. */

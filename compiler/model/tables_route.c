@@ -119,19 +119,19 @@ static const struct table external_auth_table =
 static const struct field http_filter_fields[] = {
     FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
                type, model_filter_type_names),
-    FIELD_OBJ("requestHeaderModifier", 0, struct route_filter,
+    FIELD_OBJ_PTR("requestHeaderModifier", 0, struct route_filter,
               request_header_modifier, header_filter_table),
-    FIELD_OBJ("responseHeaderModifier", 0, struct route_filter,
+    FIELD_OBJ_PTR("responseHeaderModifier", 0, struct route_filter,
               response_header_modifier, header_filter_table),
-    FIELD_OBJ("requestMirror", 0, struct route_filter, request_mirror,
+    FIELD_OBJ_PTR("requestMirror", 0, struct route_filter, request_mirror,
               request_mirror_table),
-    FIELD_OBJ("requestRedirect", 0, struct route_filter, request_redirect,
+    FIELD_OBJ_PTR("requestRedirect", 0, struct route_filter, request_redirect,
               request_redirect_table),
-    FIELD_OBJ("urlRewrite", 0, struct route_filter, url_rewrite, url_rewrite_table),
-    FIELD_OBJ("cors", 0, struct route_filter, cors, cors_table),
-    FIELD_OBJ("externalAuth", 0, struct route_filter, external_auth,
+    FIELD_OBJ_PTR("urlRewrite", 0, struct route_filter, url_rewrite, url_rewrite_table),
+    FIELD_OBJ_PTR("cors", 0, struct route_filter, cors, cors_table),
+    FIELD_OBJ_PTR("externalAuth", 0, struct route_filter, external_auth,
               external_auth_table),
-    FIELD_OBJ("extensionRef", 0, struct route_filter, extension_ref,
+    FIELD_OBJ_PTR("extensionRef", 0, struct route_filter, extension_ref,
               model_local_ref_table),
     FIELD_END,
 };
@@ -141,18 +141,19 @@ static const struct table http_filter_table =
 static const struct field grpc_filter_fields[] = {
     FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
                type, model_filter_type_names),
-    FIELD_OBJ("requestHeaderModifier", 0, struct route_filter,
+    FIELD_OBJ_PTR("requestHeaderModifier", 0, struct route_filter,
               request_header_modifier, header_filter_table),
-    FIELD_OBJ("responseHeaderModifier", 0, struct route_filter,
+    FIELD_OBJ_PTR("responseHeaderModifier", 0, struct route_filter,
               response_header_modifier, header_filter_table),
-    FIELD_OBJ("requestMirror", 0, struct route_filter, request_mirror,
+    FIELD_OBJ_PTR("requestMirror", 0, struct route_filter, request_mirror,
               request_mirror_table),
-    FIELD_OBJ("extensionRef", 0, struct route_filter, extension_ref,
+    FIELD_OBJ_PTR("extensionRef", 0, struct route_filter, extension_ref,
               model_local_ref_table),
     FIELD_END,
 };
-static const struct table grpc_filter_table =
-    TABLE(struct route_filter, "GRPCRouteFilter", grpc_filter_fields);
+static const struct table grpc_filter_table = {
+    "GRPCRouteFilter", sizeof(struct route_filter), alignof(struct route_filter), 0, false,
+    grpc_filter_fields, 0, &http_filter_table};
 
 #define BACKEND_REF_FIELDS                                                         \
     FIELD_GROUP_D(struct backend_ref, ""),                                         \

@@ -284,26 +284,26 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
     for (i = 0; i < n; i++) {
         switch (f[i].type) {
         case FILTER_REQUEST_HEADER_MODIFIER:
-            header_filter(p, h, &f[i].request_header_modifier, true);
+            header_filter(p, h, f[i].request_header_modifier, true);
             break;
         case FILTER_RESPONSE_HEADER_MODIFIER:
-            header_filter(p, h, &f[i].response_header_modifier, false);
+            header_filter(p, h, f[i].response_header_modifier, false);
             break;
         case FILTER_REQUEST_REDIRECT:
-            h->redirect = redirect(p, &f[i].request_redirect, c, sc->listener);
+            h->redirect = redirect(p, f[i].request_redirect, c, sc->listener);
             break;
         case FILTER_URL_REWRITE:
-            url_rewrite(p, h, &f[i].url_rewrite, c);
+            url_rewrite(p, h, f[i].url_rewrite, c);
             break;
         case FILTER_CORS:
-            h->cors = cors(p, &f[i].cors);
+            h->cors = cors(p, f[i].cors);
             break;
         case FILTER_REQUEST_MIRROR:
             if (mirrors) {
                 const struct backend *b = &mirrors[(*next_mirror)++];
                 if (b->status == BACKEND_OK)
                     add_mirror(p, h,
-                               mirror_handler(p, sc, h, &f[i].request_mirror, b,
+                               mirror_handler(p, sc, h, f[i].request_mirror, b,
                                               h->n_mirrors));
             }
             break;

@@ -16,7 +16,7 @@
 /* What each value of `type` (model_filter_type_names) asks of a filter. */
 struct filter_type {
     const char *field; /* the member that type requires, and only it */
-    size_t member;     /* offset of that member in struct route_filter */
+    size_t member;     /* offset of that member's pointer in struct route_filter */
     bool once;         /* CEL: "<type> filter cannot be repeated" */
     bool grpc;         /* a GRPCRoute filter type too */
 };
@@ -41,7 +41,7 @@ static const struct filter_type filter_types[FILTER_OTHER] = {
     [FILTER_EXTERNAL_AUTH] = {"externalAuth", MEMBER(external_auth), false, false},
 };
 
-/* member_src() reads a member's src through its offset: each starts so. */
+/* member_src() reads a member's src through its pointer: each starts so. */
 _Static_assert(offsetof(struct header_filter, src) == 0, "src first");
 _Static_assert(offsetof(struct request_mirror, src) == 0, "src first");
 _Static_assert(offsetof(struct request_redirect, src) == 0, "src first");
@@ -53,9 +53,10 @@ _Static_assert(offsetof(struct external_auth, src) == 0, "src first");
 static const struct ynode *member_src(const struct route_filter *f,
                                       const struct filter_type *t)
 {
-    const char *p = (const char *)f + t->member;
+    const char *p;
     const struct ynode *src;
 
+    memcpy(&p, (const char *)f + t->member, sizeof(p));
     memcpy(&src, p, sizeof(src));
     return src;
 }
@@ -180,7 +181,7 @@ static void check_path_modifier(struct schema *s, const struct path_modifier *p)
 bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect)
 {
     const struct path_modifier *p =
-        redirect ? &f->request_redirect.path : &f->url_rewrite.path;
+        redirect ? &f->request_redirect->path : &f->url_rewrite->path;
 
     return p->src && p->type == MODIFIER_PREFIX_MATCH &&
            has_field(p->src, "replacePrefixMatch");
@@ -347,20 +348,20 @@ static void check_filter(struct schema *s, const struct route_filter *f,
                          enum filter_set set)
 {
     check_filter_type(s, f, set);
-    if (f->request_header_modifier.src)
-        check_header_filter(s, &f->request_header_modifier);
-    if (f->response_header_modifier.src)
-        check_header_filter(s, &f->response_header_modifier);
-    if (f->request_mirror.src)
-        check_mirror(s, &f->request_mirror);
-    if (f->request_redirect.src)
-        check_redirect(s, &f->request_redirect);
-    if (f->url_rewrite.src)
-        check_path_modifier(s, &f->url_rewrite.path);
-    if (f->cors.src)
-        check_cors(s, &f->cors);
-    if (f->external_auth.src)
-        check_external_auth(s, &f->external_auth);
+    if (f->request_header_modifier->src)
+        check_header_filter(s, f->request_header_modifier);
+    if (f->response_header_modifier->src)
+        check_header_filter(s, f->response_header_modifier);
+    if (f->request_mirror->src)
+        check_mirror(s, f->request_mirror);
+    if (f->request_redirect->src)
+        check_redirect(s, f->request_redirect);
+    if (f->url_rewrite->src)
+        check_path_modifier(s, &f->url_rewrite->path);
+    if (f->cors->src)
+        check_cors(s, f->cors);
+    if (f->external_auth->src)
+        check_external_auth(s, f->external_auth);
 }
 
 /* CEL on a filter list: the types marked once appear at most once, and

@@ -129,9 +129,9 @@ static void check_redirect_with_backends(struct schema *s,
     if (r->n_backend_refs == 0)
         return;
     for (i = 0; i < r->n_filters; i++) {
-        if (r->filters[i].request_redirect.src)
+        if (r->filters[i].request_redirect->src)
             schema_report(s, DIAG_REDIRECT_WITH_BACKENDS,
-                          r->filters[i].request_redirect.src,
+                          r->filters[i].request_redirect->src,
                           "RequestRedirect cannot be combined with backendRefs "
                           "in the same rule: the redirect answers the request "
                           "itself");
@@ -187,7 +187,7 @@ static void report_prefix_match(struct schema *s, const struct route_rule *r,
                                 const struct route_filter *f, bool redirect)
 {
     const struct path_modifier *p =
-        redirect ? &f->request_redirect.path : &f->url_rewrite.path;
+        redirect ? &f->request_redirect->path : &f->url_rewrite->path;
     size_t n = schema_http_match_count(r);
 
     if (n != 1)

@@ -77,6 +77,9 @@ static void check_field(struct schema *s, const struct table *t,
     case FT_OBJECT:
         check_struct(s, f->sub, p);
         return;
+    case FT_OBJECT_PTR:
+        check_struct(s, f->sub, *(const char *const *)p);
+        return;
     case FT_LIST:
         check_list(s, f, map, base);
         return;

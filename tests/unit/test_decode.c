@@ -83,8 +83,8 @@ START_TEST(route_decodes_with_defaults)
     ck_assert_int_eq(r->rules[0].matches[0].path.type, PATH_MATCH_PREFIX);
     ck_assert_str_eq(r->rules[0].matches[0].path.value, "/");
     ck_assert_int_eq(r->rules[0].matches[0].headers[0].type, MATCH_EXACT);
-    ck_assert_int_eq(r->rules[0].filters[0].request_redirect.status_code, 302);
-    ck_assert(r->rules[0].filters[0].request_redirect.port == INT_UNSET);
+    ck_assert_int_eq(r->rules[0].filters[0].request_redirect->status_code, 302);
+    ck_assert(r->rules[0].filters[0].request_redirect->port == INT_UNSET);
     ck_assert_str_eq(r->rules[0].backend_refs[0].kind, "Service");
     ck_assert_int_eq(r->rules[0].backend_refs[0].weight, 1);
     ck_assert_int_eq(r->rules[0].backend_refs[0].port, 8080);
@@ -377,9 +377,9 @@ START_TEST(present_bits_follow_the_keys)
     ck_assert_uint_eq(r->rules[1].present, 0);
     ck_assert_uint_eq(r->rules[2].present, RULE_GIVEN_TIMEOUTS);
     ck_assert_uint_eq(r->rules[3].present, 0);
-    ck_assert_uint_eq(r->rules[3].filters[0].request_mirror.present,
+    ck_assert_uint_eq(r->rules[3].filters[0].request_mirror->present,
                       MIRROR_GIVEN_FRACTION);
-    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror.present, 0);
+    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror->present, 0);
     /* The defaulted rule of a route without rules has no bit either. */
     done(&f);
     build(&f, ROUTE_HEAD "spec: {}\n", false);

@@ -142,7 +142,9 @@ static void check_default(const char *where, const struct field *f)
 static void check_default_flags(const char *where, const struct field *f)
 {
     ck_assert_msg(!(f->flags & FIELD_DEFAULT_EMPTY) ||
-                      ((f->type == FT_OBJECT || f->type == FT_LIST) && !f->def),
+                      ((f->type == FT_OBJECT || f->type == FT_OBJECT_PTR ||
+                        f->type == FT_LIST) &&
+                       !f->def),
                   "%s: FIELD_DEFAULT_EMPTY on a field that is no object or list",
                   where);
     ck_assert_msg(!(f->flags & FIELD_EMPTY_AS_ABSENT) ||
@@ -192,13 +194,15 @@ static void check_field(struct visit *v, const struct table *t,
                       "%s: enum names start at 1", where);
         check_names_unique(where, f->names, 1);
     }
-    ck_assert_msg((f->type == FT_OBJECT || f->type == FT_LIST) == (f->sub != NULL),
+    ck_assert_msg((f->type == FT_OBJECT || f->type == FT_OBJECT_PTR || f->type == FT_LIST) ==
+                      (f->sub != NULL),
                   "%s: a sub-table goes with objects and lists, and only them",
                   where);
     ck_assert_msg(f->type != FT_LIST || f->sub->size > 0,
                   "%s: a list's items need their size", where);
     ck_assert_msg(!f->lim || (f->type != FT_IGNORE && f->type != FT_NODE &&
-                              f->type != FT_OBJECT && f->type != FT_BOOL),
+                              f->type != FT_OBJECT && f->type != FT_OBJECT_PTR &&
+                              f->type != FT_BOOL),
                   "%s: limits on a field that has none", where);
     if (f->lim)
         check_limits(where, f);
