@@ -279,6 +279,8 @@ static void location(struct confw *w, const struct plan_location *loc)
         confw_raw(w, "\"${uri}\"");
         confw_end(w);
     }
+    if (loc->handler)
+        emit_policy_error_context(w, loc->handler);
     emit_policy_location(w, loc);
     if (loc->dispatch_variable) {
         struct plan_part parts[2] = {{false, loc->dispatch_prefix},

@@ -6,9 +6,11 @@
  */
 #include "emit_internal.h"
 
+#include "base/array.h"
 #include "base/strbuf.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static void directive_raw(struct confw *w, const char *name, const char *value)
@@ -135,16 +137,112 @@ static void auth_location(struct confw *w, const struct plan_auth *a)
     confw_close(w);
 }
 
+/* What the location serving a rule sets, and its error page locations
+ * read (empty when no rule was chosen yet: uninitialized_variable_warn off
+ * there keeps those requests out of the error log). */
+static const struct {
+    const char *header, *variable;
+} error_context_vars[] = {
+    {"X-Namespace", "gw_err_namespace"},
+    {"X-Route-Name", "gw_err_route"},
+    {"X-Service-Name", "gw_err_service"},
+    {"X-Service-Port", "gw_err_port"},
+};
+
+void emit_policy_error_context(struct confw *w, const struct plan_handler *h)
+{
+    const struct plan_error_context *x = h->error_context;
+    char port[24];
+    const char *values[4];
+    size_t i;
+
+    if (!x)
+        return;
+    snprintf(port, sizeof(port), "%" PRId64, x->port);
+    values[0] = x->namespace;
+    values[1] = x->route;
+    values[2] = x->service;
+    values[3] = port;
+    for (i = 0; i < 4; i++) {
+        confw_begin(w, "set");
+        confw_rawf(w, "$%s", error_context_vars[i].variable);
+        confw_quoted(w, values[i], QUOTE_VALUE);
+        confw_end(w);
+    }
+}
+
+static void header_variable(struct confw *w, const char *name, const char *variable)
+{
+    confw_begin(w, "proxy_set_header");
+    confw_raw(w, name);
+    confw_rawf(w, "$%s", variable);
+    confw_end(w);
+}
+
+/*
+ * ingress-nginx's default-backend contract: the original method, path /
+ * (the query dropped), no body (the page does not need it, and a 413's
+ * body is never read), the X- headers; error_page without "=" keeps the
+ * original status whatever the Service answers.
+ */
+static void proxied_error_page(struct confw *w, const struct plan_error_page *e)
+{
+    const struct plan_target *t = &e->target;
+    struct plan_part parts[2];
+    struct plan_text url = {parts, 2, 2};
+    size_t i;
+
+    if (t->status) {
+        confw_begin(w, "return");
+        confw_rawf(w, "%d", e->code);
+        confw_end(w);
+        return;
+    }
+    directive_raw(w, "uninitialized_variable_warn", "off");
+    directive_raw(w, "proxy_pass_request_body", "off");
+    emit_include_base_headers(w, false);
+    confw_template(w, "proxy_set_header Content-Length \"\";");
+    confw_begin(w, "proxy_set_header");
+    confw_raw(w, "X-Code");
+    confw_rawf(w, "\"%d\"", e->code);
+    confw_end(w);
+    header_variable(w, "X-Format", "http_accept");
+    header_variable(w, "X-Original-URI", "request_uri");
+    for (i = 0; i < ARRAY_SIZE(error_context_vars); i++)
+        header_variable(w, error_context_vars[i].header, error_context_vars[i].variable);
+    header_variable(w, "X-Request-ID", e->request_id_variable);
+    if (t->tls)
+        emit_tls_to_backend(w, t);
+    confw_template(w, "rewrite ^ /? break;");
+    if (t->address) {
+        confw_begin(w, "set");
+        confw_raw(w, "$gw_backend");
+        confw_quoted(w, t->address, QUOTE_VALUE);
+        confw_end(w);
+    }
+    parts[0].variable = false;
+    parts[0].text = t->tls ? "https://" : "http://";
+    parts[1].variable = t->address != NULL;
+    parts[1].text = t->address ? "gw_backend" : t->upstream;
+    confw_begin(w, "proxy_pass");
+    confw_text(w, &url);
+    confw_end(w);
+}
+
 static void error_page_location(struct confw *w, const struct plan_error_page *e)
 {
     confw_begin(w, "location");
     confw_quoted(w, e->name, QUOTE_LITERAL);
     confw_open(w);
-    confw_directive(w, "default_type", e->content_type, QUOTE_LITERAL);
-    confw_begin(w, "return");
-    confw_rawf(w, "%d", e->code);
-    confw_quoted(w, e->body, QUOTE_VALUE);
-    confw_end(w);
+    if (e->proxied) {
+        proxied_error_page(w, e);
+    } else {
+        confw_directive(w, "default_type", e->content_type, QUOTE_LITERAL);
+        confw_begin(w, "return");
+        confw_rawf(w, "%d", e->code);
+        confw_quoted(w, e->body, QUOTE_VALUE);
+        confw_end(w);
+    }
     confw_close(w);
 }
 
