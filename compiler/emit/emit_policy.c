@@ -52,10 +52,37 @@ void emit_policy_zones(struct confw *w, const struct plan *plan)
     }
 }
 
-void emit_policy_server(struct confw *w, const struct plan_server *srv)
+/* What the location serving a rule sets and its error page locations
+ * read; the server sets them empty first, so that they exist (nginx -t)
+ * and are empty when no rule was chosen yet. */
+static const struct {
+    const char *header, *variable;
+} error_context_vars[] = {
+    {"X-Namespace", "gw_err_namespace"},
+    {"X-Route-Name", "gw_err_route"},
+    {"X-Service-Name", "gw_err_service"},
+    {"X-Service-Port", "gw_err_port"},
+};
+
+static void set_error_context(struct confw *w, const char *const values[4])
 {
     size_t i;
 
+    for (i = 0; i < ARRAY_SIZE(error_context_vars); i++) {
+        confw_begin(w, "set");
+        confw_rawf(w, "$%s", error_context_vars[i].variable);
+        confw_quoted(w, values[i], QUOTE_VALUE);
+        confw_end(w);
+    }
+}
+
+void emit_policy_server(struct confw *w, const struct plan_server *srv)
+{
+    static const char *const empty[4] = {"", "", "", ""};
+    size_t i;
+
+    if (srv->error_context)
+        set_error_context(w, empty);
     for (i = 0; i < srv->n_real_ip_from; i++)
         confw_directive(w, "set_real_ip_from", srv->real_ip_from[i], QUOTE_LITERAL);
     if (srv->real_ip_proxy_protocol) {
@@ -137,24 +164,11 @@ static void auth_location(struct confw *w, const struct plan_auth *a)
     confw_close(w);
 }
 
-/* What the location serving a rule sets, and its error page locations
- * read (empty when no rule was chosen yet: uninitialized_variable_warn off
- * there keeps those requests out of the error log). */
-static const struct {
-    const char *header, *variable;
-} error_context_vars[] = {
-    {"X-Namespace", "gw_err_namespace"},
-    {"X-Route-Name", "gw_err_route"},
-    {"X-Service-Name", "gw_err_service"},
-    {"X-Service-Port", "gw_err_port"},
-};
-
 void emit_policy_error_context(struct confw *w, const struct plan_handler *h)
 {
     const struct plan_error_context *x = h->error_context;
     char port[24];
     const char *values[4];
-    size_t i;
 
     if (!x)
         return;
@@ -163,12 +177,7 @@ void emit_policy_error_context(struct confw *w, const struct plan_handler *h)
     values[1] = x->route;
     values[2] = x->service;
     values[3] = port;
-    for (i = 0; i < 4; i++) {
-        confw_begin(w, "set");
-        confw_rawf(w, "$%s", error_context_vars[i].variable);
-        confw_quoted(w, values[i], QUOTE_VALUE);
-        confw_end(w);
-    }
+    set_error_context(w, values);
 }
 
 static void header_variable(struct confw *w, const char *name, const char *variable)
@@ -182,8 +191,8 @@ static void header_variable(struct confw *w, const char *name, const char *varia
 /*
  * ingress-nginx's default-backend contract: the original method, path /
  * (the query dropped), no body (the page does not need it, and a 413's
- * body is never read), the X- headers; error_page without "=" keeps the
- * original status whatever the Service answers.
+ * body is never read), no Authorization, the X- headers; error_page
+ * without "=" keeps the original status whatever the Service answers.
  */
 static void proxied_error_page(struct confw *w, const struct plan_error_page *e)
 {
@@ -198,10 +207,11 @@ static void proxied_error_page(struct confw *w, const struct plan_error_page *e)
         confw_end(w);
         return;
     }
-    directive_raw(w, "uninitialized_variable_warn", "off");
     directive_raw(w, "proxy_pass_request_body", "off");
     emit_include_base_headers(w, false);
-    confw_template(w, "proxy_set_header Content-Length \"\";");
+    /* The page needs no credentials: a mistyped password stays here. */
+    confw_template(w, "proxy_set_header Content-Length \"\";\n"
+                      "proxy_set_header Authorization \"\";");
     confw_begin(w, "proxy_set_header");
     confw_raw(w, "X-Code");
     confw_rawf(w, "\"%d\"", e->code);

@@ -378,6 +378,9 @@ struct plan_server {
     size_t n_signins;
     struct plan_error_page **error_pages;
     size_t n_error_pages;
+    /* Some error page is proxied: the server declares the variables that
+     * name the rule to it, empty until a serving location sets them. */
+    bool error_context;
 };
 
 struct plan_file {

@@ -435,6 +435,7 @@ static bool error_pages(struct planner *p, const struct server_ctx *sc,
             ep->body = er->body;
             ep->content_type = er->content_type ? er->content_type : "text/html; charset=utf-8";
             if (er->backend_ref.src) {
+                srv->error_context = true;
                 ep->proxied = true;
                 ep->target = target;
                 ep->request_id_variable = request_id_variable(p);

@@ -6,12 +6,14 @@ answers 200 with a page naming the code and records what it received, so
 the tests see both what the client got (the original status, the Service's
 page) and the headers of ingress-nginx's default-backend contract.
 """
+import base64
 import http.server
 import threading
 import unittest
 
 from gwtest.nginx import free_ports
 from scenario import Backend, Scenario, served_by
+from test_policies import apr1
 
 HOST = "shop.example.com"
 
@@ -68,6 +70,48 @@ spec:
     - name: limited
       matches: [{path: {value: /limited}}]
       backendRefs: [{name: web, port: 8080}]
+    - name: private
+      matches: [{path: {value: /private}}]
+      backendRefs: [{name: web, port: 8080}]
+    - name: upload
+      matches: [{path: {value: /upload}}]
+      backendRefs: [{name: web, port: 8080}]
+---
+apiVersion: gwc.dev/v1alpha1
+kind: ClientPolicy
+metadata: {name: private, namespace: shop}
+spec:
+  targetRefs:
+    - {group: gateway.networking.k8s.io, kind: HTTPRoute, name: shop, sectionName: private}
+  errorResponses:
+    - statusCodes: [401, 403]
+      backendRef: {name: error-pages, namespace: errors, port: 80}
+---
+apiVersion: gwc.dev/v1alpha1
+kind: AccessPolicy
+metadata: {name: private, namespace: shop}
+spec:
+  targetRefs:
+    - {group: gateway.networking.k8s.io, kind: HTTPRoute, name: shop, sectionName: private}
+  basicAuth: {secretRef: {name: htpasswd}, realm: Shop}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: htpasswd, namespace: shop}
+stringData:
+  auth: |
+    alice:%s
+---
+apiVersion: gwc.dev/v1alpha1
+kind: ClientPolicy
+metadata: {name: upload, namespace: shop}
+spec:
+  targetRefs:
+    - {group: gateway.networking.k8s.io, kind: HTTPRoute, name: shop, sectionName: upload}
+  requestBody: {maxSize: 1Ki}
+  errorResponses:
+    - statusCodes: [413]
+      backendRef: {name: error-pages, namespace: errors, port: 80}
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -143,7 +187,7 @@ metadata: {name: stopped-e2e, namespace: shop, labels: {kubernetes.io/service-na
 addressType: IPv4
 ports: [{name: http, port: %d}]
 endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: false}}]
-""" % (pages_port, pages_port)
+""" % (apr1("secret"), pages_port, pages_port)
     return render
 
 
@@ -219,6 +263,29 @@ class ErrorPages(unittest.TestCase):
         self.assertEqual(statuses[-1].body, b"<h1>custom 429 page</h1>")
         h = ErrorPageHandler.seen[-1]["headers"]
         self.assertEqual((h["X-Code"], h["X-Original-URI"]), ("429", "/limited"))
+
+    def test_a_401_keeps_its_challenge(self):
+        r = self.s.get("/private", HOST)
+        self.assertEqual((r.status, r.body), (401, b"<h1>custom 401 page</h1>"))
+        self.assertEqual(r.header("WWW-Authenticate"), 'Basic realm="Shop"')
+        good = "Basic " + base64.b64encode(b"alice:secret").decode()
+        r = self.s.get("/private", HOST, headers={"Authorization": good})
+        self.assertEqual((r.status, served_by(r)), (200, "web"))
+        # The credentials never reach the error page Service either.
+        bad = "Basic " + base64.b64encode(b"alice:wrong").decode()
+        r = self.s.get("/private", HOST, headers={"Authorization": bad})
+        self.assertEqual(r.status, 401)
+        self.assertEqual(ErrorPageHandler.seen[-1]["headers"]["X-Code"], "401")
+        self.assertNotIn("Authorization", ErrorPageHandler.seen[-1]["headers"])
+
+    def test_a_body_over_the_limit(self):
+        r = self.s.request("/upload", HOST, "POST", body=b"x" * 4096)
+        self.assertEqual((r.status, r.body), (413, b"<h1>custom 413 page</h1>"))
+        got = ErrorPageHandler.seen[-1]
+        self.assertEqual((got["method"], got["body"]), ("POST", b""))
+        r = self.s.request("/upload", HOST, "POST", body=b"x" * 4096, chunked=True)
+        self.assertEqual((r.status, r.body), (413, b"<h1>custom 413 page</h1>"))
+        self.assertEqual(self.s.request("/upload", HOST, "POST", body=b"x" * 512).status, 200)
 
     def test_a_service_without_endpoints_leaves_nginxs_page(self):
         self.assertIn("Service 'shop/stopped' has no ready endpoints", self.s.compile_stderr)
