@@ -79,5 +79,7 @@ void emit_policy_location(struct confw *w, const struct plan_location *loc);
  * in the location, before any rewrite-phase return can run. */
 void emit_policy_error_context(struct confw *w, const struct plan_handler *h);
 void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grpc);
+/* error_page for each errorResponses code (proxy_intercept_errors on). */
+void emit_policy_error_pages(struct confw *w, const struct plan_policy *pp, bool grpc);
 
 #endif

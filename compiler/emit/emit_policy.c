@@ -320,6 +320,23 @@ void emit_policy_location(struct confw *w, const struct plan_location *loc)
     }
 }
 
+void emit_policy_error_pages(struct confw *w, const struct plan_policy *pp, bool grpc)
+{
+    size_t i;
+
+    if (!pp->n_errors || grpc)
+        return;
+    directive_raw(w, "proxy_intercept_errors", "on");
+    for (i = 0; i < pp->n_errors; i++) {
+        if (pp->signin && pp->errors[i]->code == 401)
+            continue; /* the sign-in redirect answers it */
+        confw_begin(w, "error_page");
+        confw_rawf(w, "%d", pp->errors[i]->code);
+        confw_quoted(w, pp->errors[i]->name, QUOTE_LITERAL);
+        confw_end(w);
+    }
+}
+
 /* The checks and limits of a rule, where it is served. */
 void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grpc)
 {
@@ -402,17 +419,7 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
         confw_quoted(w, pp->signin->name, QUOTE_LITERAL);
         confw_end(w);
     }
-    if (pp->n_errors && !grpc) {
-        directive_raw(w, "proxy_intercept_errors", "on");
-        for (i = 0; i < pp->n_errors; i++) {
-            if (pp->signin && pp->errors[i]->code == 401)
-                continue; /* the sign-in redirect answers it */
-            confw_begin(w, "error_page");
-            confw_rawf(w, "%d", pp->errors[i]->code);
-            confw_quoted(w, pp->errors[i]->name, QUOTE_LITERAL);
-            confw_end(w);
-        }
-    }
+    emit_policy_error_pages(w, pp, grpc);
     if (!grpc && pp->buffer_response != TRI_UNSET)
         directive_raw(w, "proxy_buffering", pp->buffer_response == TRI_TRUE ? "on" : "off");
     if (!grpc && pp->buffer_request != TRI_UNSET)

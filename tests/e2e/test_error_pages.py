@@ -76,6 +76,18 @@ spec:
     - name: upload
       matches: [{path: {value: /upload}}]
       backendRefs: [{name: web, port: 8080}]
+    - name: empty
+      matches: [{path: {value: /empty}}]
+---
+apiVersion: gwc.dev/v1alpha1
+kind: ClientPolicy
+metadata: {name: empty, namespace: shop}
+spec:
+  targetRefs:
+    - {group: gateway.networking.k8s.io, kind: HTTPRoute, name: shop, sectionName: empty}
+  errorResponses:
+    - statusCodes: [500]
+      backendRef: {name: error-pages, namespace: errors, port: 80}
 ---
 apiVersion: gwc.dev/v1alpha1
 kind: ClientPolicy
@@ -286,6 +298,13 @@ class ErrorPages(unittest.TestCase):
         r = self.s.request("/upload", HOST, "POST", body=b"x" * 4096, chunked=True)
         self.assertEqual((r.status, r.body), (413, b"<h1>custom 413 page</h1>"))
         self.assertEqual(self.s.request("/upload", HOST, "POST", body=b"x" * 512).status, 200)
+
+    def test_a_rule_without_backends_gets_the_page_for_its_500(self):
+        r = self.s.get("/empty", HOST)
+        self.assertEqual((r.status, r.body), (500, b"<h1>custom 500 page</h1>"))
+        h = ErrorPageHandler.seen[-1]["headers"]
+        self.assertEqual(h["X-Code"], "500")
+        self.assertNotIn("X-Route-Name", h)  # no backend served it: nginx sends no empty header
 
     def test_a_service_without_endpoints_leaves_nginxs_page(self):
         self.assertIn("Service 'shop/stopped' has no ready endpoints", self.s.compile_stderr)
