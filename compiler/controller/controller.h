@@ -242,6 +242,8 @@ struct gwc_policy {
     bool usable;
     const char *htpasswd; /* basicAuth: the usable lines */
     struct backend auth;  /* externalAuth.backendRef */
+    struct backend *error_backends; /* ClientPolicy: one per errorResponses
+                                       entry, for those with a backendRef */
 };
 
 /* A rate limit entry and the policy whose counters it uses. */

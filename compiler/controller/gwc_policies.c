@@ -37,9 +37,9 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
         const struct client_policy *p = (const struct client_policy *)o;
         size_t i;
         for (i = 0; i < p->n_error_responses; i++) {
-            if (p->error_responses[i].body)
+            if (p->error_responses[i].body || p->error_responses[i].backend_ref.src)
                 continue;
-            *what = "errorResponses from a ConfigMap or a Service";
+            *what = "errorResponses from a ConfigMap";
             return p->error_responses[i].src;
         }
     }
@@ -184,6 +184,59 @@ static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions 
     }
     if (p->present & (ACCESS_GIVEN_BASIC_AUTH | ACCESS_GIVEN_EXTERNAL_AUTH))
         ctl_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
+    return true;
+}
+
+/* ---- ClientPolicy references ---- */
+
+/* The Services of errorResponses.backendRef, resolved like a route's
+ * backendRef (ReferenceGrant from ClientPolicy, port, endpoints); false
+ * when one cannot be used (then every rule the policy covers answers 500,
+ * as for any unusable policy).  A Service without ready endpoints is not
+ * an error: nginx's own page answers those codes (docs/policies.md). */
+static bool client_refs(struct ctx *x, struct gwc_policy *gp, struct conditions *cs)
+{
+    const struct client_policy *p = (const struct client_policy *)gp->obj;
+    const char *why = NULL;
+    size_t i;
+
+    gp->error_backends = ARENA_NEW_ARRAY(x->c->arena, struct backend,
+                                         p->n_error_responses ? p->n_error_responses : 1);
+    for (i = 0; i < p->n_error_responses; i++) {
+        const struct backend_object_ref *ref = &p->error_responses[i].backend_ref;
+        struct backend *b = &gp->error_backends[i];
+        if (!ref->src)
+            continue;
+        if (!ctl_backend_resolve_for(x, &p->obj, ref, b)) {
+            if (!why)
+                why = ctl_msgf(x, "the error page Service '%s' cannot be used", ref->name);
+            continue;
+        }
+        if (str_eq(b->app_protocol, "kubernetes.io/h2c")) {
+            why = ctl_msgf(x, "the error page Service '%s' speaks h2c", ref->name);
+            ctl_finding(x, DIAG_POLICY_REF_INVALID, &p->obj, ref->src,
+                        "Service '%s/%s' port %lld has appProtocol kubernetes.io/h2c; "
+                        "gwc sends error page requests over HTTP/1.1 only; the rules "
+                        "this policy covers answer 500",
+                        b->namespace, b->name, (long long)b->port_number);
+            continue;
+        }
+        if (b->status == BACKEND_UNAVAILABLE)
+            ctl_finding(x, DIAG_ERROR_PAGE_UNAVAILABLE, &p->obj, ref->src,
+                        "Service '%s/%s' has no ready endpoints: responses with "
+                        "these codes keep their status with nginx's own page",
+                        b->namespace, b->name);
+    }
+    if (why) {
+        ctl_conditions_set(cs, COND_RESOLVED_REFS, false, REASON_INVALID, why);
+        return false;
+    }
+    for (i = 0; i < p->n_error_responses; i++) {
+        if (p->error_responses[i].backend_ref.src) {
+            ctl_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
+            break;
+        }
+    }
     return true;
 }
 
@@ -389,8 +442,10 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
     ctl_conditions_set(&cs, COND_ACCEPTED, true, REASON_ACCEPTED, "");
     if (gp->obj->kind == KIND_ACCESS_POLICY)
         gp->usable = access_refs(x, gp, &cs);
-    if (gp->obj->kind == KIND_CLIENT_POLICY)
+    if (gp->obj->kind == KIND_CLIENT_POLICY) {
         check_trust_all(x, gp->obj);
+        gp->usable = client_refs(x, gp, &cs);
+    }
     if (!writable(x, gp->obj)) {
         ctl_conditions_set(&cs, COND_ACCEPTED, false, REASON_INVALID,
                            "a value nginx cannot read back");

@@ -213,6 +213,10 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
     }
     if (h->policy && !h->split_variable && !h->status)
         emit_policy_handler(w, h->policy, h->grpc);
+    else if (h->policy && h->status)
+        /* A rule left without backends answers its 500 here: its
+         * errorResponses cover that answer too (docs/policies.md). */
+        emit_policy_error_pages(w, h->policy, h->grpc);
     if (h->cors)
         emit_cors(w, h->cors);
     if (h->status) {
@@ -279,6 +283,8 @@ static void location(struct confw *w, const struct plan_location *loc)
         confw_raw(w, "\"${uri}\"");
         confw_end(w);
     }
+    if (loc->handler)
+        emit_policy_error_context(w, loc->handler);
     emit_policy_location(w, loc);
     if (loc->dispatch_variable) {
         struct plan_part parts[2] = {{false, loc->dispatch_prefix},

@@ -75,6 +75,11 @@ void emit_policy_zones(struct confw *w, const struct plan *plan);
 void emit_policy_server(struct confw *w, const struct plan_server *srv);
 void emit_policy_locations(struct confw *w, const struct plan_server *srv);
 void emit_policy_location(struct confw *w, const struct plan_location *loc);
+/* The set directives that name the rule to its error page Services; first
+ * in the location, before any rewrite-phase return can run. */
+void emit_policy_error_context(struct confw *w, const struct plan_handler *h);
 void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grpc);
+/* error_page for each errorResponses code (proxy_intercept_errors on). */
+void emit_policy_error_pages(struct confw *w, const struct plan_policy *pp, bool grpc);
 
 #endif

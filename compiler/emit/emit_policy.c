@@ -6,9 +6,11 @@
  */
 #include "emit_internal.h"
 
+#include "base/array.h"
 #include "base/strbuf.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static void directive_raw(struct confw *w, const char *name, const char *value)
@@ -50,10 +52,37 @@ void emit_policy_zones(struct confw *w, const struct plan *plan)
     }
 }
 
-void emit_policy_server(struct confw *w, const struct plan_server *srv)
+/* What the location serving a rule sets and its error page locations
+ * read; the server sets them empty first, so that they exist (nginx -t)
+ * and are empty when no rule was chosen yet. */
+static const struct {
+    const char *header, *variable;
+} error_context_vars[] = {
+    {"X-Namespace", "gw_err_namespace"},
+    {"X-Route-Name", "gw_err_route"},
+    {"X-Service-Name", "gw_err_service"},
+    {"X-Service-Port", "gw_err_port"},
+};
+
+static void set_error_context(struct confw *w, const char *const values[4])
 {
     size_t i;
 
+    for (i = 0; i < ARRAY_SIZE(error_context_vars); i++) {
+        confw_begin(w, "set");
+        confw_rawf(w, "$%s", error_context_vars[i].variable);
+        confw_quoted(w, values[i], QUOTE_VALUE);
+        confw_end(w);
+    }
+}
+
+void emit_policy_server(struct confw *w, const struct plan_server *srv)
+{
+    static const char *const empty[4] = {"", "", "", ""};
+    size_t i;
+
+    if (srv->error_context)
+        set_error_context(w, empty);
     for (i = 0; i < srv->n_real_ip_from; i++)
         confw_directive(w, "set_real_ip_from", srv->real_ip_from[i], QUOTE_LITERAL);
     if (srv->real_ip_proxy_protocol) {
@@ -135,16 +164,95 @@ static void auth_location(struct confw *w, const struct plan_auth *a)
     confw_close(w);
 }
 
+void emit_policy_error_context(struct confw *w, const struct plan_handler *h)
+{
+    const struct plan_error_context *x = h->error_context;
+    char port[24];
+    const char *values[4];
+
+    if (!x)
+        return;
+    snprintf(port, sizeof(port), "%" PRId64, x->port);
+    values[0] = x->namespace;
+    values[1] = x->route;
+    values[2] = x->service;
+    values[3] = port;
+    set_error_context(w, values);
+}
+
+static void header_variable(struct confw *w, const char *name, const char *variable)
+{
+    confw_begin(w, "proxy_set_header");
+    confw_raw(w, name);
+    confw_rawf(w, "$%s", variable);
+    confw_end(w);
+}
+
+/*
+ * ingress-nginx's default-backend contract: the original method, path /
+ * (the query dropped), no body (the page does not need it, and a 413's
+ * body is never read), no Authorization, the X- headers; error_page
+ * without "=" keeps the original status whatever the Service answers.
+ */
+static void proxied_error_page(struct confw *w, const struct plan_error_page *e)
+{
+    const struct plan_target *t = &e->target;
+    struct plan_part parts[2];
+    struct plan_text url = {parts, 2, 2};
+    size_t i;
+
+    if (t->status) {
+        confw_begin(w, "return");
+        confw_rawf(w, "%d", e->code);
+        confw_end(w);
+        return;
+    }
+    directive_raw(w, "proxy_pass_request_body", "off");
+    emit_include_base_headers(w, false);
+    /* The page needs no credentials: a mistyped password stays here. */
+    confw_template(w, "proxy_set_header Content-Length \"\";\n"
+                      "proxy_set_header Authorization \"\";");
+    confw_begin(w, "proxy_set_header");
+    confw_raw(w, "X-Code");
+    confw_rawf(w, "\"%d\"", e->code);
+    confw_end(w);
+    header_variable(w, "X-Format", "http_accept");
+    header_variable(w, "X-Original-URI", "request_uri");
+    for (i = 0; i < ARRAY_SIZE(error_context_vars); i++)
+        header_variable(w, error_context_vars[i].header, error_context_vars[i].variable);
+    header_variable(w, "X-Request-ID", e->request_id_variable);
+    if (t->tls)
+        emit_tls_to_backend(w, t);
+    confw_template(w, "rewrite ^ /? break;");
+    if (t->address) {
+        confw_begin(w, "set");
+        confw_raw(w, "$gw_backend");
+        confw_quoted(w, t->address, QUOTE_VALUE);
+        confw_end(w);
+    }
+    parts[0].variable = false;
+    parts[0].text = t->tls ? "https://" : "http://";
+    parts[1].variable = t->address != NULL;
+    parts[1].text = t->address ? "gw_backend" : t->upstream;
+    confw_begin(w, "proxy_pass");
+    confw_text(w, &url);
+    confw_end(w);
+}
+
 static void error_page_location(struct confw *w, const struct plan_error_page *e)
 {
     confw_begin(w, "location");
     confw_quoted(w, e->name, QUOTE_LITERAL);
     confw_open(w);
-    confw_directive(w, "default_type", e->content_type, QUOTE_LITERAL);
-    confw_begin(w, "return");
-    confw_rawf(w, "%d", e->code);
-    confw_quoted(w, e->body, QUOTE_VALUE);
-    confw_end(w);
+    if (e->proxied) {
+        proxied_error_page(w, e);
+    } else {
+        confw_directive(w, "default_type", e->content_type, QUOTE_LITERAL);
+        confw_begin(w, "return");
+        confw_rawf(w, "%d", e->code);
+        confw_quoted(w, e->body, QUOTE_VALUE);
+        confw_end(w);
+    }
     confw_close(w);
 }
 
@@ -209,6 +317,23 @@ void emit_policy_location(struct confw *w, const struct plan_location *loc)
         confw_open(w);
         directive_raw(w, "return", "413");
         confw_close(w);
+    }
+}
+
+void emit_policy_error_pages(struct confw *w, const struct plan_policy *pp, bool grpc)
+{
+    size_t i;
+
+    if (!pp->n_errors || grpc)
+        return;
+    directive_raw(w, "proxy_intercept_errors", "on");
+    for (i = 0; i < pp->n_errors; i++) {
+        if (pp->signin && pp->errors[i]->code == 401)
+            continue; /* the sign-in redirect answers it */
+        confw_begin(w, "error_page");
+        confw_rawf(w, "%d", pp->errors[i]->code);
+        confw_quoted(w, pp->errors[i]->name, QUOTE_LITERAL);
+        confw_end(w);
     }
 }
 
@@ -294,17 +419,7 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
         confw_quoted(w, pp->signin->name, QUOTE_LITERAL);
         confw_end(w);
     }
-    if (pp->n_errors && !grpc) {
-        directive_raw(w, "proxy_intercept_errors", "on");
-        for (i = 0; i < pp->n_errors; i++) {
-            if (pp->signin && pp->errors[i]->code == 401)
-                continue; /* the sign-in redirect answers it */
-            confw_begin(w, "error_page");
-            confw_rawf(w, "%d", pp->errors[i]->code);
-            confw_quoted(w, pp->errors[i]->name, QUOTE_LITERAL);
-            confw_end(w);
-        }
-    }
+    emit_policy_error_pages(w, pp, grpc);
     if (!grpc && pp->buffer_response != TRI_UNSET)
         directive_raw(w, "proxy_buffering", pp->buffer_response == TRI_TRUE ? "on" : "off");
     if (!grpc && pp->buffer_request != TRI_UNSET)

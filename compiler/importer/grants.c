@@ -70,4 +70,5 @@ void imp_grants_for_policy(struct imp *im, const struct o_gwc_policy *p)
     grant_ref(im, p, p->basic_secret, "Secret", "auth");
     if (p->ext_auth)
         grant_ref(im, p, &p->ext_auth->service, "Service", "auth");
+    grant_ref(im, p, p->error_service, "Service", "errors");
 }

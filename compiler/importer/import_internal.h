@@ -305,6 +305,9 @@ struct o_gwc_policy {
     const char **exempt;
     size_t n_exempt;
     const struct o_hsts *hsts;
+    const struct o_ref *error_service; /* errorResponses' backendRef, for ... */
+    const int64_t *error_codes;        /* ... these codes (distinct) */
+    size_t n_error_codes;
     /* BackendPolicy */
     const char *connect_timeout, *send_timeout, *read_timeout;
     const struct o_load_balancing *load_balancing;

@@ -769,6 +769,19 @@ static void client_spec(struct writer *w, struct doc *spec,
         if (p->hsts->preload)
             doc_put(w->a, h, "preload", doc_bool(w->a, true));
     }
+    if (p->n_error_codes) {
+        /* one entry per 16 codes (the CRD's limit), one Service for all */
+        struct doc *es = doc_put(w->a, spec, "errorResponses", doc_seq(w->a)), *e = NULL,
+                   *codes = NULL;
+        for (i = 0; i < p->n_error_codes; i++) {
+            if (i % 16 == 0) {
+                e = doc_push(w->a, es, doc_map(w->a));
+                codes = doc_put(w->a, e, "statusCodes", doc_seq(w->a));
+                doc_put(w->a, e, "backendRef", object_ref(w, p->error_service, p->namespace));
+            }
+            doc_push(w->a, codes, doc_int(w->a, p->error_codes[i]));
+        }
+    }
 }
 
 static void retry(struct writer *w, struct doc *spec, const struct o_retry *r)

@@ -503,6 +503,7 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = plan_target_of(p, b, h->grpc, sc->listener->gateway);
         child->backend = b;
+        plan_policy_error_context(p, child, r, b);
         child->grpc = child->target.grpc;
         if (child->target.upstream && (h->retry_tries > 1 || up.lb || up.keepalive))
             child->target.upstream =

@@ -206,12 +206,25 @@ struct plan_signin {
     const char *param;
 };
 
-/* An errorResponses entry as a named location: return <code> "<body>". */
+/* An errorResponses entry as a named location: return <code> "<body>",
+ * or a request to the Service that renders it (backendRef), whose answer
+ * the client gets with the original status. */
 struct plan_error_page {
     const char *name; /* @/_gw/err/<id>/<code> */
     int code;
     const char *body;
     const char *content_type;
+    bool proxied;              /* backendRef: the fields below */
+    struct plan_target target; /* status 503: no endpoints, nginx's own page */
+    const char *request_id_variable; /* X-Request-ID: the client's, else nginx's */
+};
+
+/* What the location serving a rule tells its error page Services
+ * (X-Namespace, X-Route-Name, X-Service-Name, X-Service-Port): set there,
+ * read in the error page location the request is handed to. */
+struct plan_error_context {
+    const char *namespace, *route, *service;
+    int64_t port;
 };
 
 struct plan_policy {
@@ -243,6 +256,7 @@ struct plan_policy {
     const char *hsts; /* Strict-Transport-Security value, HTTPS only */
     struct plan_error_page **errors;
     size_t n_errors;
+    bool error_context; /* some page is proxied: its handlers carry one */
     /* BackendPolicy */
     enum tri buffer_response, buffer_request;
     const char *affinity_cookie_variable; /* add_header Set-Cookie $it */
@@ -272,6 +286,7 @@ struct plan_handler {
     const char *read_timeout, *connect_timeout; /* nginx time values */
     const char *send_timeout; /* NULL: the read timeout */
     const struct plan_policy *policy; /* gwc policies, or NULL */
+    const struct plan_error_context *error_context; /* for proxied error pages */
     /* Retry: proxy_next_upstream conditions ("error timeout http_500 ..."),
      * how many tries in all, and within how long (request timeout). */
     const char *retry_on;
@@ -363,6 +378,9 @@ struct plan_server {
     size_t n_signins;
     struct plan_error_page **error_pages;
     size_t n_error_pages;
+    /* Some error page is proxied: the server declares the variables that
+     * name the rule to it, empty until a serving location sets them. */
+    bool error_context;
 };
 
 struct plan_file {

@@ -175,6 +175,10 @@ struct server_ctx;
 bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
                        const struct candidate *c, struct plan_handler *h,
                        struct upstream_options *up);
+/* The route and Service a child handler h of a rule serves, for the
+ * error page Services of its policy (nothing when it has none). */
+void plan_policy_error_context(struct planner *p, struct plan_handler *h,
+                               const struct route *r, const struct backend *b);
 /* The body limit h enforces, in bytes (0: none; nginx's 1 MiB default). */
 int64_t plan_policy_body_limit(const struct plan_handler *h);
 /* client_max_body_size in nginx's form for a limit in bytes. */

@@ -386,20 +386,46 @@ static void limits(struct planner *p, const struct policy_effective *e, struct p
 
 /* ---- responses ---- */
 
-static void error_pages(struct planner *p, const struct server_ctx *sc,
+/* X-Request-ID as ingress-nginx sends it: the client's, else nginx's. */
+static const char *request_id_variable(struct planner *p)
+{
+    static const char var[] = "gw_request_id";
+    struct plan_map *m;
+
+    if (strhash_get(&p->sec->maps_by_name, var))
+        return var;
+    m = plan_map_new(p, plan_text_variable(p->a, "http_x_request_id"), var);
+    plan_map_add(p, m, MAP_KEY_EXACT, "", plan_text_variable(p->a, "request_id"));
+    m->default_value = plan_text_variable(p->a, "http_x_request_id");
+    return var;
+}
+
+/* The named locations of the effective errorResponses, once per server.
+ * False when a page's Service cannot be reached as its policy says (an
+ * unusable BackendTLSPolicy): the rule answers 500.  A Service without
+ * ready endpoints leaves nginx's own page (GW0845). */
+static bool error_pages(struct planner *p, const struct server_ctx *sc,
                         const struct policy_effective *e, struct plan_policy *pp, bool grpc)
 {
     const char *id;
     size_t i, j, n = 0;
 
     if (grpc || e->n_errors == 0)
-        return; /* gRPC clients read grpc-status, not bodies */
+        return true; /* gRPC clients read grpc-status, not bodies */
     id = policy_id(p, e->errors_from->obj);
     for (i = 0; i < e->n_errors; i++)
         n += e->errors[i].n_status_codes;
     pp->errors = ARENA_NEW_ARRAY(p->a, struct plan_error_page *, n);
     for (i = 0; i < e->n_errors; i++) {
         const struct error_response *er = &e->errors[i];
+        struct plan_target target = {0};
+        if (er->backend_ref.src) {
+            target = plan_target_of(p, &e->errors_from->error_backends[i], false,
+                                    sc->listener->gateway);
+            if (target.status && target.status != 503)
+                return false;
+            pp->error_context = true;
+        }
         for (j = 0; j < er->n_status_codes; j++) {
             struct plan_error_page *ep = ARENA_NEW(p->a, struct plan_error_page), **v;
             struct plan_server *srv = sc->srv;
@@ -408,6 +434,12 @@ static void error_pages(struct planner *p, const struct server_ctx *sc,
             ep->name = arena_printf(p->a, "@/_gw/err/%s/%d", id, ep->code);
             ep->body = er->body;
             ep->content_type = er->content_type ? er->content_type : "text/html; charset=utf-8";
+            if (er->backend_ref.src) {
+                srv->error_context = true;
+                ep->proxied = true;
+                ep->target = target;
+                ep->request_id_variable = request_id_variable(p);
+            }
             pp->errors[pp->n_errors++] = ep;
             for (k = 0; k < srv->n_error_pages && !str_eq(srv->error_pages[k]->name, ep->name);
                  k++)
@@ -421,6 +453,22 @@ static void error_pages(struct planner *p, const struct server_ctx *sc,
             srv->error_pages = v;
         }
     }
+    return true;
+}
+
+void plan_policy_error_context(struct planner *p, struct plan_handler *h,
+                               const struct route *r, const struct backend *b)
+{
+    struct plan_error_context *x;
+
+    if (!h->policy || !h->policy->error_context)
+        return;
+    x = ARENA_NEW(p->a, struct plan_error_context);
+    x->namespace = r->obj.meta.namespace;
+    x->route = r->obj.meta.name;
+    x->service = b->name;
+    x->port = b->port_number;
+    h->error_context = x;
 }
 
 static const char *hsts_value(struct planner *p, const struct hsts *s)
@@ -564,7 +612,8 @@ bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
     pp->send_timeout = nginx_duration(p, e.send_timeout);
     if (e.hsts && sc->listener->protocol == PROTO_HTTPS)
         pp->hsts = hsts_value(p, e.hsts);
-    error_pages(p, sc, &e, pp, h->grpc);
+    if (!error_pages(p, sc, &e, pp, h->grpc))
+        return false;
     pp->buffer_response = e.buffer_response;
     pp->buffer_request = e.buffer_request;
     /* A rule's own timeouts (Gateway API) are more specific than any policy. */
