@@ -34,6 +34,7 @@ struct ing_ctx {
     bool tls;
     bool tls_key; /* some router.tls.* annotation: TLS whatever router.tls says */
     bool bad; /* annotations Traefik cannot decode: it skips the Ingress */
+    bool middlewares_said; /* some not converted: reported once */
     size_t n_tls; /* the tls entries whose Secrets Traefik loads */
     const struct ynode *tls_options; /* router.tls.options */
     const char *tls_options_ref;
@@ -159,7 +160,19 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
                            imp_report_value(im, refs[i]));
             continue;
         }
-        tr_middleware_apply(im, r, x->middlewares, ns, name);
+        /* As for an IngressRoute: a middleware the import cannot carry
+         * over may be what keeps the path closed (a plugin, say). */
+        if (!tr_middleware_apply(im, r, x->middlewares, ns, name) && !r->denied) {
+            r->denied = true;
+            if (!x->middlewares_said)
+                imp_report_src(im, &x->src, x->middlewares,
+                               DIAG_IMPORT_NOT_CONVERTED,
+                               "part of this Ingress's middlewares is not "
+                               "converted (reported at the Middleware); its "
+                               "paths answer 500 rather than serve requests "
+                               "without it");
+            x->middlewares_said = true;
+        }
     }
 }
 
