@@ -352,8 +352,13 @@ void tr_ingresses(struct imp *im)
         x.src.label = arena_printf(im->a, "Ingress %s/%s", x.ns, in->obj.meta.name);
         x.src.root = in->obj.src;
         if (!class_selected(im, in)) {
-            imp_report_src(im, &x.src, NULL, DIAG_IMPORT_SKIPPED,
-                           "another ingress class: not converted");
+            const struct ynode *ann = ynode_get(
+                ynode_get(in->obj.meta.src, "annotations"), "kubernetes.io/ingress.class");
+            imp_report_src(im, &x.src,
+                           ann ? ann
+                               : ynode_get(ynode_get(in->obj.src, "spec"),
+                                           "ingressClassName"),
+                           DIAG_IMPORT_SKIPPED, "another ingress class: not converted");
             continue;
         }
         imp_ingress_taken(im, in);
