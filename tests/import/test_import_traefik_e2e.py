@@ -75,6 +75,20 @@ spec:
     services: [{name: web, port: 80}]
 ---
 apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: prio, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`prio.example.com`)
+    priority: 1000
+    middlewares: [{name: login}]
+    services: [{name: api, port: 80}]
+  - match: Host(`prio.example.com`) && PathPrefix(`/public`)
+    priority: 1
+    services: [{name: web, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
 kind: Middleware
 metadata: {name: strip-api, namespace: default}
 spec:
@@ -312,6 +326,15 @@ class ImportedTraefikEstate(ImportedEstate):
             r = self.get("shop.example.com", "/vault/x", headers=headers)
             self.assertEqual(r.status, 500, headers)
         self.assertServed(self.get("shop.example.com", "/elsewhere"), "web")
+
+    def test_priority_over_a_more_specific_router_fails_closed(self):
+        # Traefik tries the basicAuth catch-all (priority 1000) before
+        # /public (priority 1): /public needs credentials.  The Gateway
+        # would give /public to its own route, so that route answers 500.
+        self.assertEqual(self.get("prio.example.com", "/public/x").status, 500)
+        self.assertEqual(self.get("prio.example.com", "/x").status, 401)
+        self.assertServed(self.get("prio.example.com", "/x",
+                                   headers=basic("alice", "secret")), "api", "/x")
 
     def test_unconverted_middleware_of_an_ingress_fails_closed(self):
         # A plugin (a token check, say) the import cannot carry over: the
