@@ -138,6 +138,7 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
     for (i = 0; i < n; i++) {
         const char *at = strchr(refs[i], '@');
         const char *ns = NULL, *name = NULL;
+        size_t found = 0;
         if (at && str_eq(at, "@kubernetescrd")) {
             size_t len = (size_t)(at - refs[i]);
             for (k = 0; k < TR(im)->crds.n; k++) {
@@ -148,8 +149,21 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
                     strncmp(refs[i] + nl + 1, o->name, strlen(o->name)) == 0) {
                     ns = o->namespace;
                     name = o->name;
+                    found++;
                 }
             }
+        }
+        if (found > 1) {
+            /* "a-b-c": Middleware b-c of a, or c of a-b.  Traefik keeps
+             * one of the two under that name, which is not known here. */
+            r->denied = true;
+            imp_report_src(im, &x->src, x->middlewares, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: '%s' names %zu Middlewares of the "
+                           "input (the namespace may end at any of its dashes) "
+                           "and which one Traefik applies is not known; the "
+                           "paths answer 500 rather than guess",
+                           imp_report_value(im, refs[i]), found);
+            continue;
         }
         if (!name) {
             r->denied = true;
