@@ -247,6 +247,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     if (x->tls) {
         tr_tls_only(im, r, x->entrypoints);
         r->secret = secret_for(x, host);
+        r->default_cert = r->websecure && !r->secret;
         if (!r->secret)
             imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                            "not converted: router.tls without a spec.tls Secret "

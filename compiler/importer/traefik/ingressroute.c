@@ -288,6 +288,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     other_fields(im, &r->src, rt, known);
     entry_points(im, r, eps);
     if (tls) {
+        r->default_cert = r->websecure && !secret;
         r->websecure &= secret != NULL;
         tr_tls_only(im, r, seq(eps) && eps->n ? eps : NULL);
     }

@@ -104,6 +104,8 @@ struct tr_router {
     int64_t priority;   /* effective: the rule's length when unset */
     bool web, websecure;
     const char *secret; /* websecure: the certificate, in namespace */
+    bool default_cert;  /* TLS on websecure with a certificate the import
+                         * cannot name (Traefik's default one) */
     struct tr_tls_opts tls;
     struct o_filters *filters;
     struct ptrvec backends; /* struct o_backend * */
