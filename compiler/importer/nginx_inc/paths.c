@@ -72,9 +72,27 @@ void nic_path_matches(struct imp *im, struct nic_loc *l, const char *path,
         return;
     }
     if (!imp_value_gateway_path(path)) {
-        imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
-                       "path '%s' is not a valid Gateway API path; not converted",
-                       imp_report_value(im, path));
+        /* Left out, its requests would reach a shorter path of the host,
+         * without this one's Policies: the same literal as a regular
+         * expression instead. */
+        if (path[0] != '/' || strlen(path) > 1000) {
+            imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                           "path '%s' is not a valid Gateway API path; not "
+                           "converted",
+                           imp_report_value(im, path));
+            return;
+        }
+        imp_report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
+                       "path '%s' is not a valid Gateway API path: written as "
+                       "the regular expression of the same %s, whose rank "
+                       "among the host's other matches Gateway API leaves to "
+                       "the implementation",
+                       imp_report_value(im, path),
+                       exact || str_eq(path_regex, "exact") ? "path" : "string prefix");
+        form(l, "RegularExpression",
+             exact || str_eq(path_regex, "exact")
+                 ? imp_re_quote(im->a, path)
+                 : arena_printf(im->a, "%s.*", imp_re_quote(im->a, path)));
         return;
     }
     if (exact || str_eq(path_regex, "exact")) {
