@@ -47,13 +47,18 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *path,
     bool anchored = path[0] == '^';
     char err[128];
 
-    if (!imp_re_ok(path, err, sizeof(err)) || top_level_alternation(path)) {
+    if (!imp_re_ok(path, err, sizeof(err))) {
         imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                        "path '%s' is not converted: %s", imp_report_value(im, path),
-                       top_level_alternation(path)
-                           ? "nginx anchors only the first alternative of a "
-                             "top-level '|'"
-                           : err);
+                       err);
+        return;
+    }
+    if (top_level_alternation(path)) {
+        /* nginx anchors only the alternatives written with '^': searched
+         * as written, inside a whole-path match ('^' still means the
+         * start of the path there). */
+        form(l, "RegularExpression",
+             arena_printf(im->a, "%s.*(?:%s).*", nocase ? "(?i)" : "", path));
         return;
     }
     /* Gateway API regular expressions match the whole path; nginx's
