@@ -305,9 +305,26 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     }
     if (!str_eq(alt->m[0].path.type, "RegularExpression") &&
         !imp_value_gateway_path(value)) {
-        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: not a path Gateway API accepts");
-        return;
+        /* Left out, its requests would reach a shorter path of the host
+         * without this router's middlewares: the same literal as a
+         * regular expression instead. */
+        if (value[0] != '/' || strlen(value) > 1000) {
+            imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: not a path Gateway API accepts");
+            return;
+        }
+        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_APPROXIMATED,
+                       "not a path Gateway API accepts: written as the regular "
+                       "expression of the same %s, whose rank among the host's "
+                       "other matches Gateway API leaves to the implementation",
+                       str_eq(alt->m[0].path.type, "Exact") ? "path"
+                                                             : "string prefix");
+        alt->m[0].path.value =
+            str_eq(alt->m[0].path.type, "Exact")
+                ? imp_re_quote(im->a, value)
+                : arena_printf(im->a, "%s.*", imp_re_quote(im->a, value));
+        alt->m[0].path.type = "RegularExpression";
+        alt->n_m = 1;
     }
     ptrvec_push(im->a, &r->alts, alt);
     if (!p->backend.service.name) {
