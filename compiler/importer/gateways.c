@@ -160,10 +160,11 @@ static struct o_gateway *shared_gateway(struct imp *im)
     im->shared = gw;
     if (o && !o->rejected) {
         seed_from_input(im, gw, (const struct gateway *)o);
-        diag_report(&im->c->diags, DIAG_IMPORT_SHARED_GATEWAY, ynode_loc(im->c, o->src),
-                    model_object_label(im->c, o), NULL,
-                    "the routes attach to this Gateway; the output carries it "
-                    "with the listeners it lacked");
+        imp_report_at(im, model_object_label(im->c, o), o->src,
+                      ynode_get(ynode_get(o->src, "metadata"), "name"),
+                      DIAG_IMPORT_SHARED_GATEWAY,
+                      "the routes attach to this Gateway; the output carries it "
+                      "with the listeners it lacked");
     } else if (o) {
         diag_report_sev(&im->c->diags, DIAG_ERROR, DIAG_IMPORT_SHARED_GATEWAY,
                         ynode_loc(im->c, o->src), model_object_label(im->c, o), NULL,

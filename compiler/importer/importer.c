@@ -4,6 +4,7 @@
 #include "import_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 
 #include <string.h>
@@ -180,6 +181,31 @@ static void refuse_bad_names(struct imp *im, struct model *m)
     }
 }
 
+/* The first loss of a document the loader could not read whole, or NULL.
+ * Its objects are unknown: had one closed a path that another object
+ * serves (an allow list on /admin, beside a / for everyone), converting
+ * the rest would open that path. */
+static const struct diag *input_lost(const struct compilation *c)
+{
+    static const enum diag_code lost[] = {
+        DIAG_YAML_SYNTAX,       DIAG_YAML_ALIAS,      DIAG_YAML_DEPTH,
+        DIAG_YAML_DUPLICATE_KEY, DIAG_INVALID_UTF8,   DIAG_CONTROL_CHARACTER,
+        DIAG_FILE_TOO_LARGE,    DIAG_YAML_COMPLEX_KEY, DIAG_YAML_TAG,
+        DIAG_DOCUMENT_NOT_OBJECT, DIAG_TOO_MANY_NODES,
+    };
+    size_t i, k;
+
+    for (i = 0; i < c->diags.n; i++) {
+        const struct diag *d = c->diags.v[i];
+        for (k = 0; d->severity == DIAG_ERROR && k < ARRAY_SIZE(lost);
+             k++) {
+            if (d->code == lost[k])
+                return d;
+        }
+    }
+    return NULL;
+}
+
 /* An import that converts nothing must not pass, whichever the provider:
  * a migration that silently produced no routes would look done. */
 void imp_ingress(struct compilation *c, struct model *m,
@@ -190,6 +216,22 @@ void imp_ingress(struct compilation *c, struct model *m,
     struct imp im;
     char ns[64];
 
+    const struct diag *lost = input_lost(c);
+
+    if (lost && !o->allow_insecure) {
+        diag_report(&c->diags, DIAG_IMPORT_INPUT_UNREAD, lost->loc, lost->object,
+                    lost->path,
+                    "nothing written: this document was not read whole, and "
+                    "what it held (access control, routes) is unknown; fix it, "
+                    "or convert the rest with --allow-insecure-import");
+        return;
+    }
+    if (lost)
+        diag_report(&c->diags, DIAG_IMPORT_INSECURE, lost->loc, lost->object,
+                    lost->path,
+                    "this document was not read whole (--allow-insecure-import): "
+                    "the output leaves out what it held, access control "
+                    "included; convert it by hand before the output is applied");
     memset(&im, 0, sizeof(im));
     im.c = c;
     im.a = c->arena;

@@ -107,8 +107,6 @@ struct kind_info {
 
 extern const struct kind_info model_kind_infos[KIND__COUNT];
 
-/* Parses RFC 3339; returns false when the text is not a timestamp. */
-bool model_parse_rfc3339(const char *s, int64_t *seconds);
 /* Builds the model's lookup tables once the kinds are sorted (index.c). */
 void model_index(struct compilation *c, struct model *m);
 

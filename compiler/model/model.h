@@ -196,6 +196,9 @@ struct object {
 /* A Gateway API Duration ("1h30m", "500ms", also "30s1m": units may come in
  * any order and repeat) in milliseconds; false when it is not one. */
 bool model_parse_duration(const char *s, int64_t *ms);
+/* RFC 3339 (creationTimestamp) as seconds since the epoch; false when
+ * the text is not a timestamp. */
+bool model_parse_rfc3339(const char *s, int64_t *seconds);
 /* The duration a user meant by a number where a duration belongs ("10" is
  * "10s", "1.5" and "1.5s" are "1500ms"), written into buf; NULL when the
  * text is no such number or the duration has no Gateway API form. */

@@ -386,7 +386,8 @@ void ct_proxies(struct imp *im)
         if (str_eq(o->kind, "TLSCertificateDelegation"))
             continue; /* what it allows, the ReferenceGrants written allow */
         if (!str_eq(o->kind, "HTTPProxy")) {
-            imp_report_at(im, o->label, o->root, o->root, DIAG_IMPORT_NOT_CONVERTED,
+            imp_report_at(im, o->label, o->root, ynode_get(o->root, "kind"),
+                          DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: gwc converts HTTPProxy (and honours "
                           "TLSCertificateDelegation), not %s",
                           o->kind);
@@ -412,7 +413,8 @@ void ct_proxies(struct imp *im)
         if (str_eq(o->kind, "HTTPProxy") && !ynode_get(o->spec, "virtualhost") &&
             !imp_index_get(&w.reached, o->label))
             imp_report_at(
-                im, o->label, o->root, o->root, DIAG_IMPORT_SKIPPED,
+                im, o->label, o->root,
+                ynode_get(ynode_get(o->root, "metadata"), "name"), DIAG_IMPORT_SKIPPED,
                 "no root HTTPProxy includes this one: Contour serves none "
                 "of its routes (an orphan); not converted");
     }

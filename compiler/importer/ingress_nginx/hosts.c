@@ -391,7 +391,7 @@ static void share_canary(struct imp *im, struct location *l, const char *key)
     if (!s || s == l || l->canary == s->canary)
         return;
     if (l->canary)
-        nx_report_node(im, l->canary, NULL, DIAG_IMPORT_CONFLICT,
+        nx_report_node(im, l->canary, l->canary_backend.src, DIAG_IMPORT_CONFLICT,
                        "Service '%s' port %lld already has canary Ingress %s/%s "
                        "(merged first): ingress-nginx uses that one for every "
                        "path of the Service, including '%s'",

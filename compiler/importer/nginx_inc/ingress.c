@@ -3,8 +3,9 @@
  *   - class: the kubernetes.io/ingress.class annotation, else
  *     spec.ingressClassName, must be the controller's class ("nginx", or
  *     --ingress-class); Ingresses without one are ignored;
- *   - a host belongs to one Ingress, the oldest (creationTimestamp, then
- *     namespace/name here: gwc has no uid); the others lose it (reported);
+ *   - a host belongs to one Ingress or VirtualServer, the oldest
+ *     (creationTimestamp, then namespace/name here: gwc has no uid); the
+ *     others lose it (reported; servers.c);
  *   - mergeable: a master (host, TLS, server-level annotations, no paths)
  *     and minions of any namespace (paths) share one host.  A master's
  *     access control reaches its minions, so a denied master denies them.
@@ -68,6 +69,23 @@ static int cmp_age(const void *pa, const void *pb)
     return strcmp(a->in->obj.nsname, b->in->obj.nsname);
 }
 
+/* The hosts a plain Ingress or a master claims (a minion takes its
+ * master's). */
+static void bid(struct imp *im, const struct nic_ing *ni)
+{
+    const struct ingress *in = ni->in;
+    size_t r;
+
+    if (str_eq(ni->ann.mergeable, "minion"))
+        return;
+    for (r = 0; r < in->n_rules; r++) {
+        nic_host_bid(im, in->rules[r].host ? in->rules[r].host : "", &ni->src,
+                     in->obj.created, in->obj.nsname);
+        if (ni->ann.mergeable) /* a master: its first rule's host */
+            break;
+    }
+}
+
 static void select_ingresses(struct imp *im, struct ptrvec *out)
 {
     const struct ptrvec *all = &im->m->objects[KIND_INGRESS];
@@ -114,6 +132,7 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
             ni->level = ARENA_NEW(im->a, struct nic_level);
         nic_settings(im, &ni->src, ni->ann.settings, ni->level);
         ptrvec_push(im->a, out, ni);
+        bid(im, ni);
     }
     ptrvec_sort(out, cmp_age);
 }
@@ -341,14 +360,12 @@ static void plain(struct imp *im, const struct nic_ing *ni)
             continue;
         s = nic_server_claim(im, &ni->src, ns, host);
         if (!s) {
-            const struct nic_server *owner =
-                imp_index_get(&NIC(im)->server_index, host);
             imp_report_src(im, &ni->src, ynode_get(rule->src, "host"),
                            DIAG_IMPORT_CONFLICT,
                            "host '%s' belongs to the older %s: NIC ignores this "
                            "rule (hosts are not merged, except by mergeable "
                            "Ingresses)",
-                           host, owner->owner.label);
+                           host, nic_host_winner(im, host));
             continue;
         }
         if (!s->locs.n)

@@ -121,6 +121,7 @@ struct nic {
     struct index gwc_index;    /* struct nic_gwc *, by owner and Policies */
     struct ptrvec gwc_list;    /* the same, in the order they were made */
     struct index counts;       /* int64_t *: gwc policies per owner, kind */
+    struct index bids;         /* struct nic_bid *: each host's oldest claimant */
 };
 
 static inline struct nic *NIC(const struct imp *im)
@@ -155,6 +156,8 @@ const struct nic_level *nic_settings_common(struct imp *im, const struct imp_src
 void nic_ingresses(struct imp *im);
 
 /* virtualserver.c */
+/* Before the Ingresses: each VirtualServer's bid for its host. */
+void nic_virtual_servers_bid(struct imp *im);
 void nic_virtual_servers(struct imp *im);
 
 /* paths.c: NIC's Ingress path (Exact, or a string prefix) as matches. */
@@ -204,8 +207,16 @@ const struct nic_pols *nic_policy_effective(struct imp *im, const struct imp_src
 void nic_policies_write(struct imp *im, size_t first_route);
 
 /* servers.c */
-/* Is host ("" for none) a name a Gateway API hostname can hold?  If not,
- * says so at 'at' (the host field). */
+/* NIC gives a host to the oldest Ingress or VirtualServer naming it
+ * (creationTimestamp; INT_UNSET after any time; then "ns/name", as gwc
+ * has no uid), whichever kind is converted first: every claimant bids
+ * before any claims. */
+void nic_host_bid(struct imp *im, const char *host, const struct imp_src *owner,
+                  int64_t created, const char *nsname);
+/* The label of host's oldest claimant, or NULL when none bid. */
+const char *nic_host_winner(const struct imp *im, const char *host);
+/* The server of host, for owner; NULL when the host is another's (its
+ * oldest claimant's, else the first to claim it). */
 struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
                                     const char *ns, const char *host);
 void nic_servers_write(struct imp *im);

@@ -47,13 +47,18 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *path,
     bool anchored = path[0] == '^';
     char err[128];
 
-    if (!imp_re_ok(path, err, sizeof(err)) || top_level_alternation(path)) {
+    if (!imp_re_ok(path, err, sizeof(err))) {
         imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                        "path '%s' is not converted: %s", imp_report_value(im, path),
-                       top_level_alternation(path)
-                           ? "nginx anchors only the first alternative of a "
-                             "top-level '|'"
-                           : err);
+                       err);
+        return;
+    }
+    if (top_level_alternation(path)) {
+        /* nginx anchors only the alternatives written with '^': searched
+         * as written, inside a whole-path match ('^' still means the
+         * start of the path there). */
+        form(l, "RegularExpression",
+             arena_printf(im->a, "%s.*(?:%s).*", nocase ? "(?i)" : "", path));
         return;
     }
     /* Gateway API regular expressions match the whole path; nginx's
@@ -72,9 +77,27 @@ void nic_path_matches(struct imp *im, struct nic_loc *l, const char *path,
         return;
     }
     if (!imp_value_gateway_path(path)) {
-        imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
-                       "path '%s' is not a valid Gateway API path; not converted",
-                       imp_report_value(im, path));
+        /* Left out, its requests would reach a shorter path of the host,
+         * without this one's Policies: the same literal as a regular
+         * expression instead. */
+        if (path[0] != '/' || strlen(path) > 1000) {
+            imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
+                           "path '%s' is not a valid Gateway API path; not "
+                           "converted",
+                           imp_report_value(im, path));
+            return;
+        }
+        imp_report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
+                       "path '%s' is not a valid Gateway API path: written as "
+                       "the regular expression of the same %s, whose rank "
+                       "among the host's other matches Gateway API leaves to "
+                       "the implementation",
+                       imp_report_value(im, path),
+                       exact || str_eq(path_regex, "exact") ? "path" : "string prefix");
+        form(l, "RegularExpression",
+             exact || str_eq(path_regex, "exact")
+                 ? imp_re_quote(im->a, path)
+                 : arena_printf(im->a, "%s.*", imp_re_quote(im->a, path)));
         return;
     }
     if (exact || str_eq(path_regex, "exact")) {

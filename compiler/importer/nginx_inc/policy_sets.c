@@ -103,11 +103,12 @@ static struct nic_gwc *access_policy(struct imp *im, const struct imp_src *owner
     else if (access->n)
         deny = cidr_union(im, access, &n_deny);
     if (n_allow > MAX_CIDRS || n_deny > MAX_CIDRS) {
-        imp_report_src(im, owner, owner->root, DIAG_IMPORT_FAIL_CLOSED,
-                       "access control not converted exactly: its Policies list "
-                       "%zu addresses together, and gwc takes at most 256; the "
-                       "paths answer 500 instead",
-                       n_allow + n_deny);
+        const struct nic_policy *first = access->v[0];
+        imp_report_src(im, &first->src, first->at, DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted exactly: the Policies of "
+                       "%s list %zu addresses together, and gwc takes at most "
+                       "256; its paths answer 500 instead",
+                       owner->label, n_allow + n_deny);
         return NULL;
     }
     g = gwc_new(im, "AccessPolicy", ns, owner_name);

@@ -20,6 +20,7 @@ static void convert(struct imp *im)
     imp_crd_collect(im, groups, crds); /* Policies serve Ingresses too */
     nic->crds = crds;
     im->state = nic;
+    nic_virtual_servers_bid(im);
     nic_ingresses(im);
     nic_virtual_servers(im);
     nic_servers_write(im);

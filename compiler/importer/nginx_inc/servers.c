@@ -16,12 +16,52 @@
 #include <stdarg.h>
 #include <string.h>
 
+struct nic_bid {
+    const char *label, *nsname;
+    int64_t created;
+};
+
+void nic_host_bid(struct imp *im, const char *host, const struct imp_src *owner,
+                  int64_t created, const char *nsname)
+{
+    struct nic_bid *b = imp_index_get(&NIC(im)->bids, host);
+    int c;
+
+    if (b) {
+        if (b->created != created)
+            c = created == INT_UNSET     ? 1
+                : b->created == INT_UNSET ? -1
+                : created < b->created    ? -1
+                                          : 1;
+        else
+            c = strcmp(nsname, b->nsname);
+        if (c >= 0)
+            return;
+    } else {
+        b = ARENA_NEW(im->a, struct nic_bid);
+        imp_index_put(im->a, &NIC(im)->bids, host, b);
+    }
+    b->label = owner->label;
+    b->nsname = nsname;
+    b->created = created;
+}
+
+const char *nic_host_winner(const struct imp *im, const char *host)
+{
+    const struct nic_bid *b = imp_index_get(&NIC(im)->bids, host);
+
+    return b ? b->label : NULL;
+}
+
 struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
                                     const char *ns, const char *host)
 {
     struct nic *nic = NIC(im);
     struct nic_server *s = imp_index_get(&nic->server_index, host);
+    const char *winner = nic_host_winner(im, host);
 
+    if (winner && !str_eq(winner, owner->label))
+        return NULL;
     if (s)
         return str_eq(s->owner.label, owner->label) ? s : NULL;
     s = ARENA_NEW(im->a, struct nic_server);

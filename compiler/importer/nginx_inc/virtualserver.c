@@ -581,9 +581,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
             "host '%s' already belongs to %s: NIC keeps the oldest of "
             "them (creationTimestamp); this VirtualServer is not "
             "converted",
-            host,
-            ((const struct nic_server *)imp_index_get(&NIC(im)->server_index, host))
-                ->owner.label);
+            host, nic_host_winner(im, host));
         return;
     }
     other_fields(im, &v, o->spec, known);
@@ -616,6 +614,29 @@ static void virtual_server(struct imp *im, const struct crd *o)
     routes = seq(ynode_get(o->spec, "routes"));
     for (i = 0; routes && i < routes->n; i++)
         route(im, &v, routes->items[i], s, NULL);
+}
+
+/* A VirtualServer's claim on its host, before any Ingress takes it. */
+void nic_virtual_servers_bid(struct imp *im)
+{
+    size_t i;
+
+    for (i = 0; i < NIC(im)->crds->n; i++) {
+        const struct crd *o = NIC(im)->crds->v[i];
+        const char *host = text(ynode_get(o->spec, "host"));
+        const char *klass = text(ynode_get(o->spec, "ingressClassName"));
+        const char *ts = text(ynode_get(ynode_get(o->root, "metadata"),
+                                        "creationTimestamp"));
+        int64_t created = INT_UNSET;
+
+        if (!str_eq(o->kind, "VirtualServer") || !host ||
+            (klass && !str_eq(klass, nic_class(im))))
+            continue;
+        if (ts && !model_parse_rfc3339(ts, &created))
+            created = INT_UNSET;
+        nic_host_bid(im, host, &(struct imp_src){o->label, o->root}, created,
+                     arena_printf(im->a, "%s/%s", o->namespace, o->name));
+    }
 }
 
 void nic_virtual_servers(struct imp *im)

@@ -34,6 +34,7 @@ struct ing_ctx {
     bool tls;
     bool tls_key; /* some router.tls.* annotation: TLS whatever router.tls says */
     bool bad; /* annotations Traefik cannot decode: it skips the Ingress */
+    bool middlewares_said; /* some not converted: reported once */
     size_t n_tls; /* the tls entries whose Secrets Traefik loads */
     const struct ynode *tls_options; /* router.tls.options */
     const char *tls_options_ref;
@@ -137,6 +138,7 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
     for (i = 0; i < n; i++) {
         const char *at = strchr(refs[i], '@');
         const char *ns = NULL, *name = NULL;
+        size_t found = 0;
         if (at && str_eq(at, "@kubernetescrd")) {
             size_t len = (size_t)(at - refs[i]);
             for (k = 0; k < TR(im)->crds.n; k++) {
@@ -147,8 +149,21 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
                     strncmp(refs[i] + nl + 1, o->name, strlen(o->name)) == 0) {
                     ns = o->namespace;
                     name = o->name;
+                    found++;
                 }
             }
+        }
+        if (found > 1) {
+            /* "a-b-c": Middleware b-c of a, or c of a-b.  Traefik keeps
+             * one of the two under that name, which is not known here. */
+            r->denied = true;
+            imp_report_src(im, &x->src, x->middlewares, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: '%s' names %zu Middlewares of the "
+                           "input (the namespace may end at any of its dashes) "
+                           "and which one Traefik applies is not known; the "
+                           "paths answer 500 rather than guess",
+                           imp_report_value(im, refs[i]), found);
+            continue;
         }
         if (!name) {
             r->denied = true;
@@ -159,7 +174,19 @@ static void middlewares(struct imp *im, struct ing_ctx *x, struct tr_router *r)
                            imp_report_value(im, refs[i]));
             continue;
         }
-        tr_middleware_apply(im, r, x->middlewares, ns, name);
+        /* As for an IngressRoute: a middleware the import cannot carry
+         * over may be what keeps the path closed (a plugin, say). */
+        if (!tr_middleware_apply(im, r, x->middlewares, ns, name) && !r->denied) {
+            r->denied = true;
+            if (!x->middlewares_said)
+                imp_report_src(im, &x->src, x->middlewares,
+                               DIAG_IMPORT_NOT_CONVERTED,
+                               "part of this Ingress's middlewares is not "
+                               "converted (reported at the Middleware); its "
+                               "paths answer 500 rather than serve requests "
+                               "without it");
+            x->middlewares_said = true;
+        }
     }
 }
 
@@ -220,6 +247,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     if (x->tls) {
         tr_tls_only(im, r, x->entrypoints);
         r->secret = secret_for(x, host);
+        r->default_cert = r->websecure && !r->secret;
         if (!r->secret)
             imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                            "not converted: router.tls without a spec.tls Secret "
@@ -270,9 +298,26 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     }
     if (!str_eq(alt->m[0].path.type, "RegularExpression") &&
         !imp_value_gateway_path(value)) {
-        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: not a path Gateway API accepts");
-        return;
+        /* Left out, its requests would reach a shorter path of the host
+         * without this router's middlewares: the same literal as a
+         * regular expression instead. */
+        if (value[0] != '/' || strlen(value) > 1000) {
+            imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: not a path Gateway API accepts");
+            return;
+        }
+        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_APPROXIMATED,
+                       "not a path Gateway API accepts: written as the regular "
+                       "expression of the same %s, whose rank among the host's "
+                       "other matches Gateway API leaves to the implementation",
+                       str_eq(alt->m[0].path.type, "Exact") ? "path"
+                                                             : "string prefix");
+        alt->m[0].path.value =
+            str_eq(alt->m[0].path.type, "Exact")
+                ? imp_re_quote(im->a, value)
+                : arena_printf(im->a, "%s.*", imp_re_quote(im->a, value));
+        alt->m[0].path.type = "RegularExpression";
+        alt->n_m = 1;
     }
     ptrvec_push(im->a, &r->alts, alt);
     if (!p->backend.service.name) {
@@ -332,8 +377,13 @@ void tr_ingresses(struct imp *im)
         x.src.label = arena_printf(im->a, "Ingress %s/%s", x.ns, in->obj.meta.name);
         x.src.root = in->obj.src;
         if (!class_selected(im, in)) {
-            imp_report_src(im, &x.src, NULL, DIAG_IMPORT_SKIPPED,
-                           "another ingress class: not converted");
+            const struct ynode *ann = ynode_get(
+                ynode_get(in->obj.meta.src, "annotations"), "kubernetes.io/ingress.class");
+            imp_report_src(im, &x.src,
+                           ann ? ann
+                               : ynode_get(ynode_get(in->obj.src, "spec"),
+                                           "ingressClassName"),
+                           DIAG_IMPORT_SKIPPED, "another ingress class: not converted");
             continue;
         }
         imp_ingress_taken(im, in);

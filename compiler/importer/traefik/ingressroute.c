@@ -275,7 +275,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     const struct ynode *svcs = seq(ynode_get(rt, "services"));
     const char *syntax = imp_crd_text(ynode_get(rt, "syntax"));
     bool v2 = str_eq(o->group, "traefik.containo.us") || str_eq(syntax, "v2");
-    bool ok = true;
+    bool ok = true, guarded, widened = false;
     size_t i;
 
     r->src.label = o->label;
@@ -288,6 +288,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     other_fields(im, &r->src, rt, known);
     entry_points(im, r, eps);
     if (tls) {
+        r->default_cert = r->websecure && !secret;
         r->websecure &= secret != NULL;
         tr_tls_only(im, r, seq(eps) && eps->n ? eps : NULL);
     }
@@ -301,12 +302,25 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
         if (!tr_middleware_apply(im, r, mws->items[i], ns ? ns : o->namespace, name))
             ok = false;
     }
+    /* Left out, a router's requests go to the routers ranked below it:
+     * past its access control, when it has some.  Such a router answers
+     * 500 on its widened match instead. */
+    guarded = !r->denied && tr_policies_guard(r);
     if (!tr_rule_alternatives(im, &r->src, ynode_get(rt, "match"), v2, false,
-                              r->denied, &r->alts)) {
+                              r->denied || guarded, &r->alts, &widened)) {
         imp_report_src(im, &r->src, rt, DIAG_IMPORT_NOT_CONVERTED,
                        "this route is not converted: its requests go to the routes "
                        "Traefik ranks below it");
         return;
+    }
+    if (guarded && widened) {
+        imp_report_src(im, &r->src, rt, DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted exactly: this route's rule "
+                       "is not converted exactly, and left out, its requests "
+                       "would reach the routes ranked below it without its "
+                       "Middlewares' access control; it answers 500 on the "
+                       "wider match instead");
+        r->denied = true;
     }
     if (svcs)
         ok = tr_services_add(im, r, svcs, o->namespace) && ok;

@@ -442,6 +442,18 @@ bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
     return t->ok;
 }
 
+bool tr_policies_guard(const struct tr_router *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->policies.n; i++) {
+        const struct tr_policy *t = r->policies.v[i];
+        if (str_eq(t->p.kind, "AccessPolicy"))
+            return true;
+    }
+    return false;
+}
+
 void tr_policies_target(struct imp *im, const struct tr_router *r,
                         const struct o_route *rt)
 {

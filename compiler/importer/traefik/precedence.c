@@ -206,24 +206,34 @@ static void note(struct found *f, const struct entry *e, size_t a_alt)
     f->a_alt[f->n++] = a_alt;
 }
 
+/* The entries of b the Gateway ranks above match m, whose paths m's
+ * takes: b->v[*start, *end); false when there are none. */
+static bool query_range(const struct bucket *b, const struct o_match *m,
+                        size_t *start, size_t *end)
+{
+    struct probe q;
+    size_t lo, block;
+
+    if (!b || !b->n || !literal(m, &q.path, &q.type))
+        return false;
+    q.len = strlen(q.path);
+    q.score = score_of(m);
+    lo = first_not(b, 0, b->n, before_path, &q);
+    block = first_not(b, lo, b->n, within_path, &q);
+    *start = first_not(b, lo, block, not_above, &q);
+    *end = q.type == TYPE_EXACT ? block : first_not(b, lo, b->n, within_prefix, &q);
+    return *start < *end;
+}
+
 /* Every entry of b the Gateway ranks above match m (of alternative a_alt)
  * and Traefik below priority. */
 static void query(const struct bucket *b, const struct o_match *m, size_t a_alt,
                   int64_t priority, struct found *f)
 {
-    struct probe q;
-    size_t lo, block, start, end, top = 0;
+    size_t start, end, top = 0;
     size_t stack[2 * (MAX_REPORTED + 1) * 16 + 2][2];
 
-    if (!b || !b->n || !literal(m, &q.path, &q.type))
-        return;
-    q.len = strlen(q.path);
-    q.score = score_of(m);
-    lo = first_not(b, 0, b->n, before_path, &q);
-    block = first_not(b, lo, b->n, within_path, &q);
-    start = first_not(b, lo, block, not_above, &q);
-    end = q.type == TYPE_EXACT ? block : first_not(b, lo, b->n, within_prefix, &q);
-    if (start >= end)
+    if (!query_range(b, m, &start, &end))
         return;
     stack[top][0] = start;
     stack[top++][1] = end;
@@ -329,6 +339,110 @@ static void report(struct imp *im, const struct tr_router *a, const struct found
                        MAX_REPORTED);
 }
 
+/* ---- access control: fail closed where the Gateway would skip it ---- */
+
+/* Whether b passes every check a has: the same access-control
+ * Middlewares, and a's were converted. */
+static bool as_guarded(const struct tr_router *a, const struct tr_router *b)
+{
+    size_t i, k;
+
+    if (a->denied)
+        return b->denied;
+    for (i = 0; i < a->policies.n; i++) {
+        const struct tr_policy *t = a->policies.v[i];
+        if (!str_eq(t->p.kind, "AccessPolicy"))
+            continue;
+        for (k = 0; k < b->policies.n && b->policies.v[k] != t; k++)
+            ;
+        if (k == b->policies.n)
+            return false;
+    }
+    return true;
+}
+
+/* Every router of b's entries in v[l, h) that Traefik ranks below
+ * priority (all of them, unlike query's report). */
+static void deny_below(struct imp *im, const struct bucket *b, size_t l0, size_t h0,
+                       const struct tr_router *a, struct ptrvec *out)
+{
+    const struct ptrvec *rs = &TR(im)->routers;
+    size_t cap = 16, top = 0;
+    size_t *stack = ARENA_NEW_ARRAY(im->a, size_t, 2 * cap);
+
+    stack[top++] = l0;
+    stack[top++] = h0;
+    while (top) {
+        size_t h = stack[--top], l = stack[--top];
+        uint32_t k;
+        struct tr_router *r;
+        if (l >= h)
+            continue;
+        k = range_min(b, l, h);
+        if (b->v[k].priority >= a->priority)
+            continue;
+        r = rs->v[b->v[k].router];
+        if (r != a && !r->denied && !r->l4 && !as_guarded(a, r)) {
+            r->denied = true;
+            ptrvec_push(im->a, out, r);
+        }
+        if (top + 4 > 2 * cap) {
+            size_t *bigger = ARENA_NEW_ARRAY(im->a, size_t, 4 * cap);
+            memcpy(bigger, stack, top * sizeof(*stack));
+            stack = bigger;
+            cap *= 2;
+        }
+        stack[top++] = l;
+        stack[top++] = k;
+        stack[top++] = k + 1;
+        stack[top++] = h;
+    }
+}
+
+/* Traefik gives a guarded router a's requests before the more specific
+ * routers ranked below it; the Gateway gives them to those, which would
+ * serve them without a's access control: they answer 500 instead. */
+static void fail_closed(struct imp *im, struct buckets *bs, const struct tr_router *a)
+{
+    struct ptrvec denied = {0};
+    size_t x, ep, i, start, end;
+
+    if (!a->denied && !tr_policies_guard(a))
+        return;
+    for (x = 0; x < a->alts.n; x++) {
+        const struct tr_alt *aa = a->alts.v[x];
+        for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
+            const char *e = entry_points[ep];
+            const struct bucket *b[2];
+            size_t n = 0, j;
+            if (!serves(a, ep))
+                continue;
+            if (!aa->n_hosts) {
+                b[n++] = find(im, bs, e, false);
+            } else {
+                b[n++] = find(im, bs, arena_printf(im->a, "%s/%s", e, aa->hosts[0]),
+                              false);
+                b[n++] = find(im, bs, arena_printf(im->a, "%s/", e), false);
+            }
+            for (j = 0; j < n; j++) {
+                if (query_range(b[j], &aa->m[0], &start, &end))
+                    deny_below(im, b[j], start, end, a, &denied);
+            }
+        }
+    }
+    for (i = 0; i < denied.n; i++) {
+        const struct tr_router *r = denied.v[i];
+        imp_report_src(im, &r->src, r->at, DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted exactly: Traefik gives "
+                       "requests of this router to %s/%s first (priority %lld "
+                       "over %lld), with access control this router lacks; the "
+                       "Gateway would give them to this one, which answers 500 "
+                       "instead",
+                       a->namespace, a->name, (long long)a->priority,
+                       (long long)r->priority);
+    }
+}
+
 void tr_precedence(struct imp *im)
 {
     const struct ptrvec *rs = &TR(im)->routers;
@@ -360,4 +474,6 @@ void tr_precedence(struct imp *im)
         }
         report(im, a, &f);
     }
+    for (k = 0; k < rs->n; k++)
+        fail_closed(im, &bs, rs->v[k]);
 }

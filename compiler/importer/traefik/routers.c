@@ -252,6 +252,45 @@ static void client_certs_ask(struct imp *im, const struct out *o, struct tr_rout
     }
 }
 
+/* A guarded router that Traefik serves on websecure with its default
+ * certificate, which the import cannot name, has no listener of its own:
+ * left out, its requests would reach the host's other HTTPS routes
+ * without its access control.  On their listener it answers 500. */
+static void default_cert_closed(struct imp *im, struct out *o, struct tr_router *r)
+{
+    struct o_gateway *gw = imp_gateway_for(im, "traefik");
+    size_t i, k;
+
+    for (i = 0; i < r->alts.n; i++) {
+        const struct tr_alt *a = r->alts.v[i];
+        const char *host = a->n_hosts ? a->hosts[0] : "";
+        const char *https = imp_index_get(
+            &o->listeners,
+            arena_printf(im->a, "%s/%s/HTTPS/%s", gw->namespace, gw->name, host));
+        struct tr_host *h;
+
+        for (k = 0; k < r->hosts.n; k++) {
+            if (str_eq(((const struct tr_host *)r->hosts.v[k])->host, host))
+                break;
+        }
+        if (!https || k < r->hosts.n)
+            continue;
+        h = ARENA_NEW(im->a, struct tr_host);
+        h->host = host;
+        h->https = https;
+        ptrvec_push(im->a, &r->hosts, h);
+    }
+    if (!r->hosts.n)
+        return;
+    r->denied = true;
+    imp_report_src(im, &r->src, r->at, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: Traefik serves this "
+                   "router with its default certificate, which the import cannot "
+                   "name; left out, its requests would go to the other HTTPS "
+                   "routes of its host without its access control, so it answers "
+                   "500 there");
+}
+
 void tr_routers_listeners(struct imp *im)
 {
     struct ptrvec *rs = &TR(im)->routers;
@@ -274,6 +313,11 @@ void tr_routers_listeners(struct imp *im)
                            "import converts");
         else
             router_listeners(im, &o, r);
+    }
+    for (i = 0; i < rs->n; i++) {
+        struct tr_router *r = rs->v[i];
+        if (r->default_cert && !r->l4 && (r->denied || tr_policies_guard(r)))
+            default_cert_closed(im, &o, r);
     }
     for (i = 0; i < rs->n; i++) {
         struct tr_router *r = rs->v[i];

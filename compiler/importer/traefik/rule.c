@@ -600,7 +600,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
 
 bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, bool v2, bool tcp, bool loose,
-                          struct ptrvec *out)
+                          struct ptrvec *out, bool *widened)
 {
     const char *rule = imp_crd_text(at), *err = NULL;
     size_t err_off = 0, i, k;
@@ -640,5 +640,7 @@ bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
         alt->m[1].method = alt->m[0].method;
         ptrvec_push(im->a, out, alt);
     }
+    if (widened)
+        *widened = !cv.ok;
     return cv.ok || loose;
 }

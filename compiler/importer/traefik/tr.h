@@ -67,11 +67,11 @@ struct tr_alt {
 
 /* The rule of a router as alternatives; false when some part cannot be
  * converted exactly (reported at its token).  loose: a part that cannot be
- * converted is left out instead, widening the match (reported): for
- * routers that answer 500 anyway. */
+ * converted is left out instead, widening the match (reported; *widened
+ * says so, unless widened is NULL): for routers that answer 500 anyway. */
 bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, bool v2, bool tcp, bool loose,
-                          struct ptrvec *out /* struct tr_alt * */);
+                          struct ptrvec *out /* struct tr_alt * */, bool *widened);
 
 /* A Go regular expression, which Traefik searches for, as the whole-string
  * match Gateway API's RegularExpression is. */
@@ -104,6 +104,8 @@ struct tr_router {
     int64_t priority;   /* effective: the rule's length when unset */
     bool web, websecure;
     const char *secret; /* websecure: the certificate, in namespace */
+    bool default_cert;  /* TLS on websecure with a certificate the import
+                         * cannot name (Traefik's default one) */
     struct tr_tls_opts tls;
     struct o_filters *filters;
     struct ptrvec backends; /* struct o_backend * */
@@ -192,6 +194,9 @@ bool tr_limit_kind(const char *kind);
 bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct crd *o,
                     const struct ynode *m);
 
+/* Whether r passes requests through access control of its Middlewares
+ * that the import converted (an AccessPolicy). */
+bool tr_policies_guard(const struct tr_router *r);
 /* r's policies target route rt, which serves r. */
 void tr_policies_target(struct imp *im, const struct tr_router *r,
                         const struct o_route *rt);
