@@ -222,20 +222,10 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
     const char *v = at->text;
     bool b;
     int64_t n;
-
-    static const char *const settings[NIC_SET_N] = {
-        [NIC_SET_BODY] = "client-max-body-size",
-        [NIC_SET_CONNECT] = "proxy-connect-timeout",
-        [NIC_SET_SEND] = "proxy-send-timeout",
-        [NIC_SET_READ] = "proxy-read-timeout",
-        [NIC_SET_LB] = "lb-method",
-        [NIC_SET_KEEPALIVE] = "keepalive",
-        [NIC_SET_BUFFERING] = "proxy-buffering",
-    };
     size_t i;
 
     for (i = 0; i < NIC_SET_N; i++) {
-        if (str_eq(name, settings[i])) {
+        if (str_eq(name, nic_setting_infos[i].annotation)) {
             out->settings[i] = at;
             return;
         }

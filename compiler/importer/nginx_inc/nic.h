@@ -43,6 +43,14 @@ enum nic_setting {
     NIC_SET_N
 };
 
+/* Where each setting is written, and the gwc policy field it becomes. */
+struct nic_setting_info {
+    const char *annotation; /* after nginx.org/ */
+    const char *upstream;   /* a VirtualServer upstream's field */
+    const char *field;      /* of the gwc policy */
+};
+extern const struct nic_setting_info nic_setting_infos[NIC_SET_N];
+
 /* The Policy references of one level: a VirtualServer's spec, a route,
  * a subroute, an Ingress (policy_refs.c). */
 struct nic_level {

@@ -53,20 +53,10 @@ static void add_target(void *ctx, const void *owner, const struct o_route *r,
 /* The field of its gwc policy a Policy or setting annotation became. */
 static const char *field(const struct nic_policy *np)
 {
-    static const char *const settings[NIC_SET_N] = {
-        [NIC_SET_BODY] = "spec.requestBody.maxSize",
-        [NIC_SET_CONNECT] = "spec.timeouts.connect",
-        [NIC_SET_SEND] = "spec.timeouts.send",
-        [NIC_SET_READ] = "spec.timeouts.read",
-        [NIC_SET_LB] = "spec.loadBalancing",
-        [NIC_SET_KEEPALIVE] = "spec.keepalive.connections",
-        [NIC_SET_BUFFERING] = "spec.buffering.response",
-    };
-
     return np->kind == NP_ACCESS    ? "spec.clientAddresses"
            : np->kind == NP_BASIC   ? "spec.basicAuth"
            : np->kind == NP_HSTS    ? "spec.hsts"
-           : np->kind == NP_SETTING ? settings[np->setting]
+           : np->kind == NP_SETTING ? nic_setting_infos[np->setting].field
                                     : "spec.requestLimits.rate";
 }
 

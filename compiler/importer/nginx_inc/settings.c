@@ -37,6 +37,18 @@
 #define MAX_TIMEOUT (576 * 3600)  /* gwc's longest send and read timeouts */
 #define MAX_KEEPALIVE 1024        /* gwc's keepalive.connections */
 
+const struct nic_setting_info nic_setting_infos[NIC_SET_N] = {
+    [NIC_SET_BODY] = {"client-max-body-size", "client-max-body-size",
+                      "spec.requestBody.maxSize"},
+    [NIC_SET_CONNECT] = {"proxy-connect-timeout", "connect-timeout",
+                         "spec.timeouts.connect"},
+    [NIC_SET_SEND] = {"proxy-send-timeout", "send-timeout", "spec.timeouts.send"},
+    [NIC_SET_READ] = {"proxy-read-timeout", "read-timeout", "spec.timeouts.read"},
+    [NIC_SET_LB] = {"lb-method", "lb-method", "spec.loadBalancing"},
+    [NIC_SET_KEEPALIVE] = {"keepalive", "keepalive", "spec.keepalive.connections"},
+    [NIC_SET_BUFFERING] = {"proxy-buffering", "buffering", "spec.buffering.response"},
+};
+
 static void not_converted(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, const char *why)
 {
@@ -171,17 +183,37 @@ static bool buffering(struct imp *im, const struct imp_src *src, const struct yn
     return true;
 }
 
-static struct nic_policy *entry(struct imp *im, const struct imp_src *src,
-                                const struct ynode *at, enum nic_setting k)
+/* The setting k written at at into p; false (reported) when it does not
+ * convert. */
+static bool decode(struct imp *im, const struct imp_src *src, const struct ynode *at,
+                   enum nic_setting k, struct nic_policy *p)
 {
-    struct nic_policy *p = ARENA_NEW(im->a, struct nic_policy);
-
-    p->src = *src;
-    p->at = at;
-    p->kind = NP_SETTING;
-    p->converted = true;
-    p->setting = k;
-    return p;
+    if (at->kind != YNODE_SCALAR) {
+        not_converted(im, src, at, "the value is not a string");
+        return false;
+    }
+    switch (k) {
+    case NIC_SET_BODY:
+        if (!(p->value = imp_value_nginx_size(im->a, at->text, MAX_SIZE)))
+            not_converted(im, src, at,
+                          "gwc takes 0 to 9999999 bytes, KiB, MiB or GiB "
+                          "(nginx's k, m, g)");
+        return p->value != NULL;
+    case NIC_SET_CONNECT:
+        return (p->value = timeout(im, src, at, MAX_CONNECT)) != NULL;
+    case NIC_SET_SEND:
+    case NIC_SET_READ:
+        return (p->value = timeout(im, src, at, MAX_TIMEOUT)) != NULL;
+    case NIC_SET_LB:
+        return (p->lb = lb_method(im, src, at)) != NULL;
+    case NIC_SET_KEEPALIVE:
+        return keepalive(im, src, at, &p->number);
+    case NIC_SET_BUFFERING:
+        return buffering(im, src, at, &p->flag);
+    case NIC_SET_N:
+        break;
+    }
+    return false;
 }
 
 void nic_settings(struct imp *im, const struct imp_src *src,
@@ -190,36 +222,18 @@ void nic_settings(struct imp *im, const struct imp_src *src,
     size_t k;
 
     for (k = 0; k < NIC_SET_N; k++) {
-        const struct ynode *at = at_of[k];
         struct nic_policy *p;
-        const char *value = NULL;
-        const struct o_load_balancing *lb = NULL;
-        int64_t number = 0;
-        bool flag = false, scalar = false;
 
-        if (!at)
+        if (!at_of[k])
             continue;
-        if (at->kind != YNODE_SCALAR)
-            not_converted(im, src, at, "the value is not a string");
-        else if (k == NIC_SET_KEEPALIVE || k == NIC_SET_BUFFERING)
-            scalar = k == NIC_SET_KEEPALIVE ? keepalive(im, src, at, &number)
-                                            : buffering(im, src, at, &flag);
-        else if (k == NIC_SET_BODY && !(value = imp_value_nginx_size(im->a, at->text, MAX_SIZE)))
-            not_converted(im, src, at,
-                          "gwc takes 0 to 9999999 bytes, KiB, MiB or GiB "
-                          "(nginx's k, m, g)");
-        else if (k == NIC_SET_LB)
-            lb = lb_method(im, src, at);
-        else if (k != NIC_SET_BODY)
-            value = timeout(im, src, at, k == NIC_SET_CONNECT ? MAX_CONNECT : MAX_TIMEOUT);
-        if (!value && !lb && !scalar)
-            continue;
-        p = entry(im, src, at, (enum nic_setting)k);
-        p->value = value;
-        p->lb = lb;
-        p->number = number;
-        p->flag = flag;
-        lv->settings[k] = p;
+        p = ARENA_NEW(im->a, struct nic_policy);
+        p->src = *src;
+        p->at = at_of[k];
+        p->kind = NP_SETTING;
+        p->converted = true;
+        p->setting = (enum nic_setting)k;
+        if (decode(im, src, at_of[k], p->setting, p))
+            lv->settings[k] = p;
     }
 }
 

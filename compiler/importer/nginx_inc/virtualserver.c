@@ -70,15 +70,6 @@ static const char *const upstream_fields[] = {
  * settings (settings.c). */
 static void upstream_fields_check(struct imp *im, struct vs_ctx *v)
 {
-    static const char *const names[NIC_SET_N] = {
-        [NIC_SET_BODY] = "client-max-body-size",
-        [NIC_SET_CONNECT] = "connect-timeout",
-        [NIC_SET_SEND] = "send-timeout",
-        [NIC_SET_READ] = "read-timeout",
-        [NIC_SET_LB] = "lb-method",
-        [NIC_SET_KEEPALIVE] = "keepalive",
-        [NIC_SET_BUFFERING] = "buffering",
-    };
     const struct ynode *ups = seq(v->upstreams);
     size_t i, k;
 
@@ -88,7 +79,7 @@ static void upstream_fields_check(struct imp *im, struct vs_ctx *v)
         struct nic_level *lv = ARENA_NEW(im->a, struct nic_level);
         other_fields(im, v, ups->items[i], upstream_fields);
         for (k = 0; k < NIC_SET_N; k++)
-            at[k] = ynode_get(ups->items[i], names[k]);
+            at[k] = ynode_get(ups->items[i], nic_setting_infos[k].upstream);
         nic_settings(im, &v->src, at, lv);
         v->settings[i] = lv;
     }
