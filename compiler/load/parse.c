@@ -276,6 +276,17 @@ static bool scalar_event(struct builder *b, const yaml_event_t *ev)
     }
     if (is_key(b)) {
         struct frame *top = &b->stack[b->depth - 1];
+        /* kubectl's YAML 1.1 reader merges the map under a plain '<<' key
+         * into this one (a map written inline needs no alias): the API
+         * server would get fields gwc never sees. */
+        if (len == 2 && memcmp(text, "<<", 2) == 0 && !tag &&
+            ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+            diag_report(&b->c->diags, DIAG_YAML_ALIAS, mark_loc(b, ev->start_mark),
+                        NULL, NULL,
+                        "merge key '<<' is not accepted; write the keys out in "
+                        "full (or quote it, \"<<\", for a key of that name)");
+            return false;
+        }
         top->key = text_once(b, text, len);
         top->key_pos = (uint32_t)ev->start_mark.index;
         return true;
