@@ -355,7 +355,7 @@ bool tr_secret_name_ok(struct imp *im, const struct imp_src *src,
 static void ingress_route(struct imp *im, const struct crd *o)
 {
     static const char *const known[] = {"entryPoints", "routes", "tls",
-                                        "ingressClassName", NULL};
+                                        "ingressClassName", "parentRefs", NULL};
     static const char *const tls_known[] = {"secretName", "options", NULL};
     const struct imp_src src = {o->label, o->root};
     const struct ynode *tls = ynode_get(o->spec, "tls");
@@ -381,6 +381,19 @@ static void ingress_route(struct imp *im, const struct crd *o)
     if (tls)
         tr_tls_options(im, &src, opts ? opts : tls, opts_ns ? opts_ns : o->namespace,
                        imp_crd_text(ynode_get(opts, "name")), NULL, &topts);
+    /* Multi-layer routing: Traefik reaches these routes only through the
+     * parent routers, after their middlewares (authentication, say).
+     * Served on their own, they would skip them. */
+    if (ynode_get(o->spec, "parentRefs")) {
+        imp_report_src(im, &src, ynode_get(o->spec, "parentRefs"),
+                       DIAG_IMPORT_FAIL_CLOSED,
+                       "not converted: Traefik serves these routes only under "
+                       "their parent routers, after the parents' middlewares "
+                       "(access control among them), which the Gateway cannot "
+                       "chain; the routes answer 500 instead of being served "
+                       "without them");
+        topts.denied = true;
+    }
     for (i = 0; routes && i < routes->n; i++)
         route(im, o, routes->items[i], i, ynode_get(o->spec, "entryPoints"),
               tls != NULL, secret, &topts);
