@@ -26,6 +26,9 @@
 #include <string.h>
 
 #define MAX_CHAIN_DEPTH 8
+/* Middlewares one reference may expand to, through chains: chains that
+ * name each other several times grow exponentially with the depth. */
+#define MAX_EXPANDED 64
 
 static struct o_filters *filters(struct imp *im, struct tr_router *r)
 {
@@ -129,9 +132,10 @@ static bool path_field(struct imp *im, const struct imp_src *src, const struct y
 }
 
 static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
-                  const char *ns, const char *name, int depth);
+                  const char *ns, const char *name, int depth, size_t *left);
 
-static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int depth)
+static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int depth,
+                size_t *left)
 {
     const struct imp_src src = {o->label, o->root};
     const struct ynode *spec = o->spec;
@@ -177,7 +181,8 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
             const char *mns = imp_crd_text(ynode_get(list->items[i], "namespace"));
             ok =
                 apply(im, r, list->items[i], mns ? mns : o->namespace,
-                      imp_crd_text(ynode_get(list->items[i], "name")), depth + 1) &&
+                      imp_crd_text(ynode_get(list->items[i], "name")), depth + 1,
+                      left) &&
                 ok;
         }
         return ok;
@@ -190,7 +195,7 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
 }
 
 static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
-                  const char *ns, const char *name, int depth)
+                  const char *ns, const char *name, int depth, size_t *left)
 {
     const struct crd *o = NULL;
     size_t i;
@@ -201,6 +206,16 @@ static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
             str_eq(c->name, name))
             o = c;
     }
+    if (!*left) {
+        if (!r->denied)
+            imp_report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: the chains expand to more than %d "
+                           "middlewares; the route answers 500",
+                           MAX_EXPANDED);
+        r->denied = true;
+        return false;
+    }
+    --*left;
     if (depth > MAX_CHAIN_DEPTH || !o || !str_eq(ns, r->namespace)) {
         /* Traefik drops a router whose middleware it cannot find. */
         r->denied = true;
@@ -212,13 +227,15 @@ static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
                               "unless allowCrossNamespace is set");
         return false;
     }
-    return one(im, r, o, depth);
+    return one(im, r, o, depth, left);
 }
 
 bool tr_middleware_apply(struct imp *im, struct tr_router *r,
                          const struct ynode *at, const char *ns, const char *name)
 {
-    return apply(im, r, at, ns, name, 0);
+    size_t left = MAX_EXPANDED;
+
+    return apply(im, r, at, ns, name, 0, &left);
 }
 
 /* ---- rewrites, once the rule is known ---- */
