@@ -18,6 +18,9 @@
 #include <string.h>
 
 #define MAX_SERVICE_DEPTH 4
+/* Services one reference may expand to: TraefikServices that name each
+ * other several times grow exponentially with the depth. */
+#define MAX_EXPANDED_SERVICES 64
 
 static const struct ynode *seq(const struct ynode *n)
 {
@@ -84,9 +87,12 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
     return true;
 }
 
+static bool service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
+                        const char *ns, int64_t weight, int depth, size_t *left);
+
 static bool traefik_service(struct imp *im, struct tr_router *r,
                             const struct ynode *at, const struct crd *ts,
-                            int64_t weight, int depth)
+                            int64_t weight, int depth, size_t *left)
 {
     const struct ynode *w = ynode_get(ts->spec, "weighted");
     const struct ynode *mi = ynode_get(ts->spec, "mirroring");
@@ -103,8 +109,8 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
                                "a weight is an integer from 0 to 1000000");
                 return false;
             }
-            ok = tr_service_add(im, r, list->items[i], ts->namespace,
-                                weight * sub, depth + 1) && ok;
+            ok = service_add(im, r, list->items[i], ts->namespace,
+                             weight * sub, depth + 1, left) && ok;
         }
         return ok;
     }
@@ -112,7 +118,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
         const struct ynode *mirrors = seq(ynode_get(mi, "mirrors"));
         struct tr_router tmp;
 
-        if (!tr_service_add(im, r, mi, ts->namespace, weight, depth + 1))
+        if (!service_add(im, r, mi, ts->namespace, weight, depth + 1, left))
             return false;
         if (mirrors && mirrors->n > 1) {
             imp_report_src(im, &r->src, mirrors, DIAG_IMPORT_NOT_CONVERTED,
@@ -133,7 +139,8 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
         }
         memset(&tmp, 0, sizeof(tmp));
         tmp.src = r->src;
-        if (tr_service_add(im, &tmp, mirrors->items[0], ts->namespace, -1, depth + 1) &&
+        if (service_add(im, &tmp, mirrors->items[0], ts->namespace, -1, depth + 1,
+                        left) &&
             tmp.backends.n) {
             if (!r->filters)
                 r->filters = ARENA_NEW(im->a, struct o_filters);
@@ -148,8 +155,8 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
     return false;
 }
 
-bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
-                    const char *ns, int64_t weight, int depth)
+static bool service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
+                        const char *ns, int64_t weight, int depth, size_t *left)
 {
     static const char *const known[] = {"name", "namespace", "kind", "port",
                                         "weight", "mirrors", NULL};
@@ -159,6 +166,16 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
     const struct ynode *port = ynode_get(svc, "port");
     int64_t number = 0;
 
+    if (*left <= 1) { /* 1: the budget is spent, and not yet said */
+        if (*left)
+            imp_report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: the TraefikServices expand to more "
+                           "than %d services; %s",
+                           MAX_EXPANDED_SERVICES, fate(r));
+        *left = 0;
+        return false;
+    }
+    --*left;
     other_fields(im, &r->src, svc, known);
     if (depth > MAX_SERVICE_DEPTH) {
         imp_report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
@@ -189,7 +206,7 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
                 fate(r));
             return false;
         }
-        return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth);
+        return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth, left);
     }
     if (kind && !str_eq(kind, "Service")) {
         imp_report_src(im, &r->src, ynode_get(svc, "kind"), DIAG_IMPORT_BAD_VALUE,
@@ -199,6 +216,14 @@ bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc
     tr_int(port, 1, 65535, &number);
     return tr_backend_add(im, r, port ? port : svc, ns, name, number,
                           imp_crd_text(port), weight);
+}
+
+bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
+                    const char *ns, int64_t weight, int depth)
+{
+    size_t left = MAX_EXPANDED_SERVICES + 1;
+
+    return service_add(im, r, svc, ns, weight, depth, &left);
 }
 
 bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *svcs,
