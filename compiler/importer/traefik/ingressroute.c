@@ -90,6 +90,58 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
 static bool service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
                         const char *ns, int64_t weight, int depth, size_t *left);
 
+static int64_t gcd(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Traefik balances each weighted list by its own weights: a nested
+ * TraefikService gets its weight's share of the list, which its own list
+ * then splits.  The backends r->backends[from[i], from[i + 1]) came from
+ * the list's entry i (weight w[i]); they are scaled so that their totals
+ * stand as the w[i], then reduced.  False when a weight would pass Gateway
+ * API's 1000000 (reported). */
+static bool balance(struct imp *im, struct tr_router *r, const struct ynode *at,
+                    const size_t *from, const int64_t *w, size_t n)
+{
+    struct o_backend **b = (struct o_backend **)r->backends.v;
+    int64_t m = 1, g = 0, t, f;
+    size_t i, k;
+    bool ok = true;
+
+    for (i = 0; i < n; i++) {
+        for (t = 0, k = from[i]; k < from[i + 1]; k++)
+            t += b[k]->weight;
+        if (t && w[i] && __builtin_mul_overflow(m / gcd(m, t / gcd(t, w[i])),
+                                                t / gcd(t, w[i]), &m))
+            ok = false;
+    }
+    for (i = 0; ok && i < n; i++) {
+        for (t = 0, k = from[i]; k < from[i + 1]; k++)
+            t += b[k]->weight;
+        f = t ? m / (t / gcd(t, w[i])) * (w[i] / gcd(t, w[i])) : 0;
+        for (k = from[i]; ok && k < from[i + 1]; k++) {
+            ok = !__builtin_mul_overflow(b[k]->weight, f, &b[k]->weight);
+            g = gcd(g, b[k]->weight);
+        }
+    }
+    for (k = from[0]; ok && g > 1 && k < from[n]; k++)
+        b[k]->weight /= g;
+    for (k = from[0]; ok && k < from[n]; k++)
+        ok = b[k]->weight <= 1000000;
+    if (!ok)
+        imp_report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: the shares of these nested weighted "
+                       "services need weights past Gateway API's 1000000; %s",
+                       fate(r));
+    return ok;
+}
+
 static bool traefik_service(struct imp *im, struct tr_router *r,
                             const struct ynode *at, const struct crd *ts,
                             int64_t weight, int depth, size_t *left)
@@ -100,19 +152,25 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
     size_t i;
 
     if (w && list) {
+        size_t *from = ARENA_NEW_ARRAY(im->a, size_t, list->n + 1);
+        int64_t *subs = ARENA_NEW_ARRAY(im->a, int64_t, list->n + 1);
         bool ok = true;
         for (i = 0; i < list->n; i++) {
             const struct ynode *wn = ynode_get(list->items[i], "weight");
-            int64_t sub = 1;
-            if (wn && !tr_int(wn, 0, 1000000, &sub)) {
+            subs[i] = 1;
+            if (wn && !tr_int(wn, 0, 1000000, &subs[i])) {
                 imp_report_src(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
                                "a weight is an integer from 0 to 1000000");
                 return false;
             }
-            ok = service_add(im, r, list->items[i], ts->namespace,
-                             weight * sub, depth + 1, left) && ok;
+            from[i] = r->backends.n;
+            ok = service_add(im, r, list->items[i], ts->namespace, subs[i],
+                             depth + 1, left) &&
+                 ok;
         }
-        return ok;
+        from[list->n] = r->backends.n;
+        (void)weight; /* the list that names this one balances it */
+        return ok && balance(im, r, at, from, subs, list->n);
     }
     if (mi) {
         const struct ynode *mirrors = seq(ynode_get(mi, "mirrors"));
@@ -232,15 +290,20 @@ bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *sv
     bool ok = true;
     size_t i;
 
+    size_t *from = ARENA_NEW_ARRAY(im->a, size_t, svcs->n + 1);
+    int64_t *ws = ARENA_NEW_ARRAY(im->a, int64_t, svcs->n + 1);
+
     for (i = 0; i < svcs->n; i++) {
         const struct ynode *wn = ynode_get(svcs->items[i], "weight");
-        int64_t w = svcs->n > 1 ? 1 : -1;
-        if (wn && !tr_int(wn, 0, 1000000, &w))
+        ws[i] = svcs->n > 1 ? 1 : -1;
+        if (wn && !tr_int(wn, 0, 1000000, &ws[i]))
             imp_report_src(im, &r->src, wn, DIAG_IMPORT_BAD_VALUE,
                            "a weight is an integer from 0 to 1000000");
-        ok = tr_service_add(im, r, svcs->items[i], ns, w, 0) && ok;
+        from[i] = r->backends.n;
+        ok = tr_service_add(im, r, svcs->items[i], ns, ws[i], 0) && ok;
     }
-    return ok;
+    from[svcs->n] = r->backends.n;
+    return ok && (svcs->n < 2 || balance(im, r, svcs, from, ws, svcs->n));
 }
 
 void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt)
