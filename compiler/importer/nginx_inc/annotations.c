@@ -279,6 +279,31 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
     }
 }
 
+/* NGINX App Protect (NGINX Plus) reads its own prefixes.  Its WAF guards
+ * the Ingress's paths, which are not served without it, as with a waf
+ * Policy; the rest (the DoS module, security logs) is reported. */
+static void app_protect(struct imp *im, const struct imp_src *src,
+                        const struct ynode *at, struct nic_ann *out)
+{
+    bool on = true;
+
+    if (!str_eq(at->key, "appprotect.f5.com/app-protect-enable")) {
+        imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: NGINX App Protect has no Gateway API "
+                       "equivalent");
+        return;
+    }
+    /* NIC enables it on a Go boolean true; an unreadable value fails
+     * closed too. */
+    if (at->kind == YNODE_SCALAR && imp_value_parse_go_bool(at->text, &on) && !on)
+        return;
+    out->denied = true;
+    imp_report_src(im, src, at, DIAG_IMPORT_FAIL_CLOSED,
+                   "not converted: NGINX App Protect WAF has no gwc equivalent; "
+                   "the Ingress's paths answer 500 instead of being served "
+                   "without it");
+}
+
 void nic_annotations(struct imp *im, const struct imp_src *src,
                      const struct ynode *annotations, struct nic_ann *out)
 {
@@ -299,8 +324,12 @@ void nic_annotations(struct imp *im, const struct imp_src *src,
             name = key + 10;
         else if (strncmp(key, "nginx.com/", 10) == 0)
             name = key + 10;
-        else
+        else {
+            if (strncmp(key, "appprotect.f5.com/", 18) == 0 ||
+                strncmp(key, "appprotectdos.f5.com/", 21) == 0)
+                app_protect(im, src, at, out);
             continue;
+        }
         spec = find_spec(name);
         if (!spec) {
             imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
