@@ -406,11 +406,29 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
                       const struct ynode *route, const char *prefix,
                       struct nic_server *s, const struct nic_level *lv);
 
+/* Raw nginx configuration is never imported, and a snippet may restrict
+ * access (allow/deny): the paths it covers answer 500, as with the
+ * server-snippets and location-snippets annotations. */
+static void snippets(struct imp *im, const struct vs_ctx *v, const struct ynode *map,
+                     const char *key, struct nic_level *lv)
+{
+    const struct ynode *at = ynode_get(map, key);
+
+    if (!at)
+        return;
+    lv->deny = true;
+    imp_report_src(im, &v->src, at, DIAG_IMPORT_SNIPPET,
+                   "not converted: raw nginx configuration is never imported, "
+                   "and a snippet may restrict access (allow/deny); the paths "
+                   "it covers answer 500 instead of being served without it");
+}
+
 static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
                   struct nic_server *s, const char *must_start)
 {
     static const char *const known[] = {"path", "action", "splits", "matches",
-                                        "route", "policies", NULL};
+                                        "route", "policies", "location-snippets",
+                                        NULL};
     const char *path = text(ynode_get(r, "path"));
     struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
     const struct ynode *sp = seq(ynode_get(r, "splits"));
@@ -434,6 +452,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     }
     nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, false,
                     lv);
+    snippets(im, v, r, "location-snippets", lv);
     if (ynode_get(r, "route")) {
         subroutes(im, v, r, path, s, lv);
         return;
@@ -538,7 +557,8 @@ static void tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
 static void virtual_server(struct imp *im, const struct crd *o)
 {
     static const char *const known[] = {"host", "tls", "upstreams", "routes",
-                                        "policies", "ingressClassName", NULL};
+                                        "policies", "ingressClassName",
+                                        "server-snippets", NULL};
     const char *host = text(ynode_get(o->spec, "host"));
     const char *klass = text(ynode_get(o->spec, "ingressClassName"));
     struct vs_ctx v;
@@ -580,6 +600,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
     spec_level = ARENA_NEW(im->a, struct nic_level);
     nic_policy_refs(im, &v.src, ynode_get(o->spec, "policies"), o->namespace, true,
                     spec_level);
+    snippets(im, &v, o->spec, "server-snippets", spec_level);
     v.levels[0] = spec_level;
     s->spec = spec_level;
     if (ynode_get(o->spec, "tls"))
