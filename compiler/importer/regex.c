@@ -19,18 +19,34 @@
 
 #define MAX_PATTERN 1024
 
+/* Checked inside a group as well: a pattern must end where it is written,
+ * so that what the import puts after it (".*", a ")") stays outside it; a
+ * trailing '\' or an open \Q would take it in. */
 bool imp_re_ok(const char *pattern, char *err, size_t errlen)
 {
     struct regex_error why;
+    size_t n = strlen(pattern);
+    char *grouped;
+    bool ok;
 
-    if (strlen(pattern) > MAX_PATTERN) {
+    if (n > MAX_PATTERN) {
         snprintf(err, errlen, "longer than %d characters", MAX_PATTERN);
         return false;
     }
-    if (nginx_regex_user(pattern, NULL, &why))
-        return true;
-    snprintf(err, errlen, "%s", why.message);
-    return false;
+    if (!nginx_regex_user(pattern, NULL, &why)) {
+        snprintf(err, errlen, "%s", why.message);
+        return false;
+    }
+    grouped = malloc(n + 5);
+    if (!grouped)
+        arena_die_oom(n + 5);
+    snprintf(grouped, n + 5, "(?:%s)", pattern);
+    ok = nginx_regex_user(grouped, NULL, &why);
+    free(grouped);
+    if (!ok)
+        snprintf(err, errlen, "it does not end where it is written (a "
+                              "trailing '\\' or an open \\Q)");
+    return ok;
 }
 
 struct re {

@@ -287,7 +287,9 @@ static void regex_plan(struct imp *im, const struct host_group *g,
         set_form(out, "PathPrefix", "/"); /* every path starts with "/" */
     } else {
         form = regex_form(im, l->value);
-        if (!imp_re_ok(form, err, sizeof(err))) {
+        /* The path alone too: in the form, ".*" follows it. */
+        if (!imp_re_ok(l->value, err, sizeof(err)) ||
+            !imp_re_ok(form, err, sizeof(err))) {
             nx_report_node(im, l->ing, ynode_get(l->path->src, "path"),
                            DIAG_IMPORT_BAD_VALUE,
                            "with use-regex the path is a regular expression, and "
