@@ -162,6 +162,14 @@ static bool not_above(const struct entry *e, const struct probe *q)
     return e->type < q->type || (e->type == q->type && e->score <= q->score);
 }
 
+/* For access control: a match as specific as q's is not above it either,
+ * but the Gateway breaks that tie by age, then name, which Traefik's order
+ * need not follow. */
+static bool below_tie(const struct entry *e, const struct probe *q)
+{
+    return e->type < q->type || (e->type == q->type && e->score < q->score);
+}
+
 /* The first entry of v[lo, hi) for which past(entry) is false (v is
  * ordered so that past holds for a prefix of it). */
 static size_t first_not(const struct bucket *b, size_t lo, size_t hi,
@@ -206,9 +214,10 @@ static void note(struct found *f, const struct entry *e, size_t a_alt)
     f->a_alt[f->n++] = a_alt;
 }
 
-/* The entries of b the Gateway ranks above match m, whose paths m's
- * takes: b->v[*start, *end); false when there are none. */
-static bool query_range(const struct bucket *b, const struct o_match *m,
+/* The entries of b the Gateway ranks above match m (with ties: or as
+ * high), whose paths m's takes: b->v[*start, *end); false when there are
+ * none. */
+static bool query_range(const struct bucket *b, const struct o_match *m, bool ties,
                         size_t *start, size_t *end)
 {
     struct probe q;
@@ -220,7 +229,7 @@ static bool query_range(const struct bucket *b, const struct o_match *m,
     q.score = score_of(m);
     lo = first_not(b, 0, b->n, before_path, &q);
     block = first_not(b, lo, b->n, within_path, &q);
-    *start = first_not(b, lo, block, not_above, &q);
+    *start = first_not(b, lo, block, ties ? below_tie : not_above, &q);
     *end = q.type == TYPE_EXACT ? block : first_not(b, lo, b->n, within_prefix, &q);
     return *start < *end;
 }
@@ -233,7 +242,7 @@ static void query(const struct bucket *b, const struct o_match *m, size_t a_alt,
     size_t start, end, top = 0;
     size_t stack[2 * (MAX_REPORTED + 1) * 16 + 2][2];
 
-    if (!query_range(b, m, &start, &end))
+    if (!query_range(b, m, false, &start, &end))
         return;
     stack[top][0] = start;
     stack[top++][1] = end;
@@ -362,7 +371,8 @@ static bool as_guarded(const struct tr_router *a, const struct tr_router *b)
 }
 
 /* Every router of b's entries in v[l, h) that Traefik ranks below
- * priority (all of them, unlike query's report). */
+ * priority, or ties with (Traefik orders routers of one priority as it
+ * finds them): all of them, unlike query's report. */
 static void deny_below(struct imp *im, const struct bucket *b, size_t l0, size_t h0,
                        const struct tr_router *a, struct ptrvec *out)
 {
@@ -379,7 +389,7 @@ static void deny_below(struct imp *im, const struct bucket *b, size_t l0, size_t
         if (l >= h)
             continue;
         k = range_min(b, l, h);
-        if (b->v[k].priority >= a->priority)
+        if (b->v[k].priority > a->priority)
             continue;
         r = rs->v[b->v[k].router];
         if (r != a && !r->denied && !r->l4 && !as_guarded(a, r)) {
@@ -425,21 +435,30 @@ static void fail_closed(struct imp *im, struct buckets *bs, const struct tr_rout
                 b[n++] = find(im, bs, arena_printf(im->a, "%s/", e), false);
             }
             for (j = 0; j < n; j++) {
-                if (query_range(b[j], &aa->m[0], &start, &end))
+                if (query_range(b[j], &aa->m[0], true, &start, &end))
                     deny_below(im, b[j], start, end, a, &denied);
             }
         }
     }
     for (i = 0; i < denied.n; i++) {
         const struct tr_router *r = denied.v[i];
-        imp_report_src(im, &r->src, r->at, DIAG_IMPORT_FAIL_CLOSED,
-                       "access control not converted exactly: Traefik gives "
-                       "requests of this router to %s/%s first (priority %lld "
-                       "over %lld), with access control this router lacks; the "
-                       "Gateway would give them to this one, which answers 500 "
-                       "instead",
-                       a->namespace, a->name, (long long)a->priority,
-                       (long long)r->priority);
+        if (r->priority == a->priority)
+            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_FAIL_CLOSED,
+                           "access control not converted exactly: this router "
+                           "and %s/%s, with access control this router lacks, "
+                           "have one priority (%lld), and which of them Traefik "
+                           "gives requests both match is not known; this one "
+                           "answers 500 instead",
+                           a->namespace, a->name, (long long)a->priority);
+        else
+            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_FAIL_CLOSED,
+                           "access control not converted exactly: Traefik gives "
+                           "requests of this router to %s/%s first (priority "
+                           "%lld over %lld), with access control this router "
+                           "lacks; the Gateway would give them to this one, "
+                           "which answers 500 instead",
+                           a->namespace, a->name, (long long)a->priority,
+                           (long long)r->priority);
     }
 }
 
