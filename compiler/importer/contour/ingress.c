@@ -226,6 +226,18 @@ static struct ct_vhost *vhost(struct imp *im, const struct ing *g,
     if (e >= 0 && !v->secret && !v->passthrough) {
         v->secret = g->tls_name[e];
         v->secret_namespace = g->tls_ns[e];
+    } else if (e >= 0 && g->tls_name[e] && v->secret &&
+               (!str_eq(v->secret, g->tls_name[e]) ||
+                !str_eq(v->secret_namespace, g->tls_ns[e]))) {
+        /* Another object (maybe of another namespace) named the host's
+         * certificate first; Contour serves one per host too. */
+        ct_report(im, &g->src, ynode_get(g->in->tls[e].src, "secretName"),
+                  DIAG_IMPORT_TLS,
+                  "not converted: an object read earlier gives host '%s' "
+                  "certificate %s/%s; its HTTPS listener keeps that one, not "
+                  "%s/%s",
+                  imp_report_value(im, host), v->secret_namespace, v->secret,
+                  g->tls_ns[e], g->tls_name[e]);
     }
     return v;
 }

@@ -50,7 +50,10 @@ struct out {
     const struct tr_router *def_for; /* for which: reported there if denied */
 };
 
-/* The secret of a router is in its namespace. */
+/* The secret of a router is in its namespace.  A router naming another
+ * Secret for the host meets imp_listener_add again, which says that the
+ * listener keeps the first: Traefik picks among every Secret of its TLS
+ * store by the name the client asks for. */
 static const char *listener(struct imp *im, struct out *o, struct o_gateway *gw,
                             const struct tr_router *r, const char *proto,
                             const char *host, const char *secret)
@@ -58,12 +61,17 @@ static const char *listener(struct imp *im, struct out *o, struct o_gateway *gw,
     const char *key = arena_printf(im->a, "%s/%s/%s/%s", gw->namespace, gw->name,
                                    proto, host);
     const char *name = imp_index_get(&o->listeners, key);
+    const char *cert_key = arena_printf(im->a, "%s#secret", key);
+    const char *cert = secret ? arena_printf(im->a, "%s/%s", r->namespace, secret) : "";
 
+    if (name && !str_eq(imp_index_get(&o->listeners, cert_key), cert))
+        imp_listener_add(im, gw, &r->src, r->at, proto, host, secret, r->namespace);
     if (name)
         return name;
     name = imp_listener_add(im, gw, &r->src, r->at, proto, host, secret,
                             r->namespace);
     imp_index_put(im->a, &o->listeners, key, (void *)name);
+    imp_index_put(im->a, &o->listeners, cert_key, (void *)cert);
     return name;
 }
 
