@@ -57,6 +57,12 @@ bool imp_ingress_backend_port(struct imp *im, const char *label,
                       "only Service backends are converted");
         return false;
     }
+    if (!imp_value_service_name(b->service.name)) {
+        imp_report_at(im, label, root, b->src, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: '%s' is no Service name (a DNS-1035 label)",
+                      imp_report_value(im, b->service.name));
+        return false;
+    }
     if (p->number > 0) {
         out->service = b->service.name;
         out->port = p->number;

@@ -498,6 +498,8 @@ bool imp_value_parse_go_bool(const char *s, bool *out);
 bool imp_value_parse_decimal(const char *s, int64_t min, int64_t max, int64_t *out);
 const char **imp_value_split_list(struct arena *a, const char *s, size_t *n);
 bool imp_value_dns_label(const char *s);
+/* A Service name: a DNS-1035 label (it starts with a letter). */
+bool imp_value_service_name(const char *s);
 bool imp_value_dns_subdomain(const char *s);
 bool imp_value_hostname(const char *s, bool wildcard_ok);
 bool imp_value_header_name(const char *s);

@@ -136,6 +136,11 @@ bool imp_value_dns_label(const char *s)
     return label_ok(s, strlen(s), 63);
 }
 
+bool imp_value_service_name(const char *s)
+{
+    return imp_value_dns_label(s) && s[0] >= 'a' && s[0] <= 'z';
+}
+
 static bool labels_ok(const char *s, size_t max_label)
 {
     if (!*s || strlen(s) > 253)

@@ -14,11 +14,6 @@
 
 #include <string.h>
 
-static bool is_dns1035_label(const char *s)
-{
-    return imp_value_dns_label(s) && s[0] >= 'a' && s[0] <= 'z';
-}
-
 static const char *port_number_of(const struct service *svc, const char *name,
                                   int64_t *port)
 {
@@ -64,7 +59,7 @@ bool nx_backend_resolve(struct imp *im, const struct ing *ing,
                        "the backend names no Service");
         return false;
     }
-    if (!is_dns1035_label(s->name)) {
+    if (!imp_value_service_name(s->name)) {
         nx_report_node(im, ing, ynode_get(s->src, "name"), DIAG_IMPORT_BAD_VALUE,
                        "Service name is not a DNS-1035 label; the API server "
                        "refuses it");

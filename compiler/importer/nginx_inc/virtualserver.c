@@ -112,6 +112,12 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
         b->namespace = slash ? arena_strndup(im->a, svc, (size_t)(slash - svc))
                              : v->o->namespace;
         b->service = slash ? slash + 1 : svc;
+        if (!imp_value_dns_label(b->namespace) ||
+            !imp_value_service_name(b->service)) {
+            not_converted(im, v, ynode_get(u, "service"),
+                          "service is a Service name, or namespace/name");
+            return false;
+        }
         b->port = n;
         *grpc = str_eq(text(ynode_get(u, "type")), "grpc");
         *tls = ynode_get(ynode_get(u, "tls"), "enable");

@@ -324,6 +324,12 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
                        "not converted: Traefik serves Service backends only");
         r->denied = true;
+    } else if (!imp_value_service_name(p->backend.service.name)) {
+        imp_report_src(im, &x->src, p->backend.src, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: '%s' is no Service name (a DNS-1035 "
+                       "label); the path answers 500",
+                       imp_report_value(im, p->backend.service.name));
+        r->denied = true;
     } else if (!tr_backend_add(im, r, p->backend.src, x->ns, p->backend.service.name,
                                p->backend.service.port.number,
                                p->backend.service.port.name, -1)) {

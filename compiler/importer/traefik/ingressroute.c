@@ -271,6 +271,13 @@ static bool service_add(struct imp *im, struct tr_router *r, const struct ynode 
                        "kind is Service or TraefikService");
         return false;
     }
+    if (!imp_value_service_name(name)) {
+        imp_report_src(im, &r->src, ynode_get(svc, "name"), DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: '%s' is no Service name (a DNS-1035 "
+                       "label); %s",
+                       imp_report_value(im, name), fate(r));
+        return false;
+    }
     tr_int(port, 1, 65535, &number);
     return tr_backend_add(im, r, port ? port : svc, ns, name, number,
                           imp_crd_text(port), weight);
