@@ -33,18 +33,28 @@ static void other_fields(struct imp *im, const struct imp_src *src,
     imp_report_other_fields(im, src->label, src->root, map, known, "Traefik");
 }
 
-static const struct crd *find_crd(const struct imp *im, const char *kind,
-                                  const char *ns, const char *name)
+/* Indexed once: a scan per reference made many routers quadratic.  The
+ * objects are unique by kind, namespace and name (duplicates were taken
+ * out and reported when collected). */
+const struct crd *tr_crd_find(struct imp *im, const char *kind, const char *ns,
+                              const char *name)
 {
-    const struct ptrvec *v = &TR(im)->crds;
+    struct tr *t = TR(im);
     size_t i;
 
-    for (i = 0; i < v->n; i++) {
-        const struct crd *o = v->v[i];
-        if (str_eq(o->kind, kind) && str_eq(o->namespace, ns) && str_eq(o->name, name))
-            return o;
+    if (!t->by_name_built) {
+        for (i = 0; i < t->crds.n; i++) {
+            const struct crd *o = t->crds.v[i];
+            imp_index_put(im->a, &t->by_name,
+                          arena_printf(im->a, "%s/%s/%s", o->kind, o->namespace,
+                                       o->name),
+                          (void *)o);
+        }
+        t->by_name_built = true;
     }
-    return NULL;
+    if (!kind || !ns || !name)
+        return NULL;
+    return imp_index_get(&t->by_name, arena_printf(im->a, "%s/%s/%s", kind, ns, name));
 }
 
 /* What becomes of a route whose service is not converted. */
@@ -256,7 +266,7 @@ static bool service_add(struct imp *im, struct tr_router *r, const struct ynode 
         return false;
     }
     if (str_eq(kind, "TraefikService")) {
-        const struct crd *ts = find_crd(im, "TraefikService", ns, name);
+        const struct crd *ts = tr_crd_find(im, "TraefikService", ns, name);
         if (!ts) {
             imp_report_src(
                 im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,

@@ -197,15 +197,8 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
 static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
                   const char *ns, const char *name, int depth, size_t *left)
 {
-    const struct crd *o = NULL;
-    size_t i;
+    const struct crd *o = tr_crd_find(im, "Middleware", ns, name);
 
-    for (i = 0; name && i < TR(im)->crds.n; i++) {
-        const struct crd *c = TR(im)->crds.v[i];
-        if (str_eq(c->kind, "Middleware") && str_eq(c->namespace, ns) &&
-            str_eq(c->name, name))
-            o = c;
-    }
     if (!*left) {
         if (!r->denied)
             imp_report_src(im, &r->src, at, DIAG_IMPORT_NOT_CONVERTED,

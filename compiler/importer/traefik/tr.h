@@ -154,6 +154,8 @@ struct tr {
     struct ptrvec policies; /* struct tr_policy *, with something to write */
     struct index converted; /* Middleware label -> struct tr_policy * */
     struct index limits;    /* Middleware label -> struct tr_limit * */
+    struct index by_name;   /* "kind/ns/name" -> struct crd * (tr_crd_find) */
+    bool by_name_built;
 };
 
 static inline struct tr *TR(const struct imp *im)
@@ -169,6 +171,11 @@ static inline bool tr_int(const struct ynode *n, int64_t min, int64_t max,
            imp_value_parse_decimal(n->text, min, max, out);
 }
 
+
+/* The object kind ns/name of the traefik groups, or NULL; found in O(1)
+ * (ingressroute.c). */
+const struct crd *tr_crd_find(struct imp *im, const char *kind, const char *ns,
+                              const char *name);
 
 /* middlewares.c: applies the Middleware ns/name to r (false: reported,
  * not converted; r->denied when it was access control). */
