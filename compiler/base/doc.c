@@ -113,11 +113,12 @@ const struct doc *doc_get(const struct doc *map, const char *key)
 }
 
 /* Would a plain scalar with this text be read back as something other than
- * a string (YAML 1.1 rules, as kubectl reads)? */
+ * a string (YAML 1.1 rules, as kubectl reads)?  "<<" is a merge key there
+ * and "=" the value key. */
 static bool reads_as_non_string(const char *s)
 {
     static const char *const words[] = {
-        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n",
+        "", "~", "<<", "=", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n",
         "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
         "FALSE", "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF",
         "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN",

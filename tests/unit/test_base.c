@@ -374,6 +374,24 @@ START_TEST(source_lookups_on_yaml_lines_within_one_editor_line_are_bounded)
 }
 END_TEST
 
+/* kubectl reads YAML 1.1: a plain "<<" key merges the map under it and
+ * "=" is the value key, so both are quoted, as "true" and "80" are. */
+START_TEST(doc_writer_quotes_merge_and_value_keys)
+{
+    struct strbuf out = STRBUF_INIT;
+    struct doc_writer *w = doc_writer_begin(DOC_FORMAT_YAML, &out, NULL, NULL);
+
+    doc_writer_map_begin(w);
+    doc_writer_kv_str(w, "<<", "=");
+    doc_writer_kv_str(w, "=", "<<");
+    doc_writer_kv_str(w, "<<<", "a=b");
+    doc_writer_map_end(w);
+    doc_writer_end(w);
+    ck_assert_str_eq(out.buf, "'<<': '='\n'=': '<<'\n<<<: a=b\n");
+    strbuf_release(&out);
+}
+END_TEST
+
 START_TEST(doc_writer_streams_json)
 {
     streams(DOC_FORMAT_JSON);
@@ -697,6 +715,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, source_lookups_on_a_long_ascii_line_are_bounded);
     tcase_add_test(tc, source_lookups_on_a_long_utf8_line_are_bounded);
     tcase_add_test(tc, source_lookups_on_yaml_lines_within_one_editor_line_are_bounded);
+    tcase_add_test(tc, doc_writer_quotes_merge_and_value_keys);
     tcase_add_test(tc, doc_writer_streams_json);
     tcase_add_test(tc, doc_writer_streams_yaml);
     tcase_add_test(tc, json_writer_escapes_and_nests);
