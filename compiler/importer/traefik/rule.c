@@ -495,9 +495,17 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
     }
     if (str_eq(name, "HostSNI") && str_eq(arg, "*"))
         return; /* any name, and connections without SNI */
+    if (str_eq(name, "HostSNI") && arg[0] == '*') {
+        /* Its matcher takes letters, digits, '.' and '-' (matcher.go
+         * hostSNI) and refuses the router otherwise. */
+        unsupported(cv, l, off, "Traefik refuses a wildcard in HostSNI (only "
+                                "`*` or a name; HostSNIRegexp takes patterns) "
+                                "and serves no connection through this router");
+        return;
+    }
     if (str_eq(name, "Host") || str_eq(name, "HostHeader") || str_eq(name, "HostSNI")) {
         const char *h = imp_value_ascii_lower(im->a, arg);
-        if (!imp_value_hostname(h, str_eq(name, "HostSNI"))) {
+        if (!imp_value_hostname(h, false)) {
             unsupported(cv, l, off, "not a hostname Gateway API accepts");
             return;
         }
