@@ -337,16 +337,24 @@ void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt)
         r->priority = length;
 }
 
+/* spec.ingressClassName, else the kubernetes.io/ingress.class annotation
+ * (crd/kubernetes*.go shouldProcessIngress): an IngressRoute another
+ * Traefik serves, an internal one say, is not this one's to publish. */
 bool tr_class_ok(struct imp *im, const struct crd *o)
 {
     const struct imp_src src = {o->label, o->root};
-    const char *klass = imp_crd_text(ynode_get(o->spec, "ingressClassName"));
+    const struct ynode *at = ynode_get(o->spec, "ingressClassName");
+    const char *klass;
 
-    if (klass && !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
-                                                         : "traefik")) {
-        imp_report_src(im, &src, ynode_get(o->spec, "ingressClassName"),
-                       DIAG_IMPORT_SKIPPED, "ingress class '%s' is not converted",
-                       klass);
+    if (!at)
+        at = ynode_get(ynode_get(ynode_get(o->root, "metadata"), "annotations"),
+                       "kubernetes.io/ingress.class");
+    klass = imp_crd_text(at);
+    if (klass && *klass &&
+        !str_eq(klass, im->o->n_ingress_classes ? im->o->ingress_classes[0]
+                                                : "traefik")) {
+        imp_report_src(im, &src, at, DIAG_IMPORT_SKIPPED,
+                       "ingress class '%s' is not converted", klass);
         return false;
     }
     return true;
