@@ -223,5 +223,72 @@ class ImportedNicHsts(ImportedEstate):
                          "max-age=63072000; includeSubDomains; preload")
 
 
+def ingress(name, host, annotations, paths):
+    return ("apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+            "metadata:\n  name: %s\n  namespace: default\n  annotations:\n%s"
+            "spec:\n  ingressClassName: nginx\n  rules:\n  - host: %s\n%s"
+            % (name, "".join("    nginx.org/%s: \"%s\"\n" % kv for kv in annotations),
+               host,
+               "    http:\n      paths:\n" + "".join(
+                   "      - {path: %s, pathType: Prefix, backend: {service: "
+                   "{name: web, port: {number: 80}}}}\n" % p for p in paths)
+               if paths else ""))
+
+
+LIMIT_REQ_ESTATE = "---\n".join([
+    # One zone per Ingress: its two paths count together.
+    ingress("counted", "counted.example.com",
+            [("limit-req-rate", "1r/m"), ("limit-req-burst", "2"),
+             ("limit-req-no-delay", "true")], ["/a", "/b"]),
+    # Counted by URI in NIC: gwc cannot, the import says so and exits 1.
+    ingress("by-uri", "uri.example.com",
+            [("limit-req-rate", "1r/m"), ("limit-req-key", "${request_uri}")], ["/"]),
+    # A master's annotations reach each minion, which counts apart; a
+    # minion's own annotation replaces the master's.
+    ingress("master", "merged.example.com",
+            [("mergeable-ingress-type", "master"), ("limit-req-rate", "1r/m"),
+             ("limit-req-burst", "1"), ("limit-req-no-delay", "true"),
+             ("limit-req-reject-code", "503")], []),
+    ingress("minion-a", "merged.example.com",
+            [("mergeable-ingress-type", "minion")], ["/a"]),
+    ingress("minion-b", "merged.example.com",
+            [("mergeable-ingress-type", "minion"), ("limit-req-burst", "0")], ["/b"]),
+])
+
+
+class ImportedNicLimitReq(ImportedEstate):
+    """NIC's nginx.org/limit-req-* Ingress annotations: one limit_req_zone
+    per Ingress keyed by the client address (its default key), nodelay
+    with limit-req-no-delay, 429 unless limit-req-reject-code says
+    otherwise; minions inherit the master's annotations."""
+    SERVICES = ["web"]
+    IMPORT_EXIT = 1  # the limit keyed by ${request_uri} (GW0860)
+
+    @classmethod
+    def documents(cls, ca):
+        return [LIMIT_REQ_ESTATE]
+
+    def test_import_reports_and_check_accepts(self):
+        self.assertIn('["nginx.org/limit-req-key"]: rate limit not converted',
+                      self.imported.stderr)
+        self.assertIn("[GW0860]", self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_paths_of_one_ingress_count_together(self):
+        codes = [self.get("counted.example.com", p).status
+                 for p in ["/a", "/b", "/a", "/b", "/a"]]
+        self.assertEqual(codes, [200, 200, 200, 429, 429])
+
+    def test_minions_inherit_and_count_apart(self):
+        a = [self.get("merged.example.com", "/a").status for _ in range(3)]
+        b = [self.get("merged.example.com", "/b").status for _ in range(2)]
+        self.assertEqual(a, [200, 200, 503])
+        self.assertEqual(b, [200, 503])
+
+    def test_unconvertible_key_is_written_without_the_limit(self):
+        codes = [self.get("uri.example.com", "/").status for _ in range(3)]
+        self.assertEqual(codes, [200, 200, 200])
+
+
 if __name__ == "__main__":
     unittest.main()

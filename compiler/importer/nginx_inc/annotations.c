@@ -42,7 +42,6 @@ struct nic_ann_spec {
     "settings with no Gateway API field"
 #define WHY_BUFFER "buffering and body sizes are implementation settings " \
     "with no Gateway API field"
-#define WHY_LIMIT "rate limits have no Gateway API equivalent"
 #define WHY_TLS "TLS versions and ciphers are implementation settings"
 
 static const struct nic_ann_spec specs[] = {
@@ -70,16 +69,16 @@ static const struct nic_ann_spec specs[] = {
     {"jwt-token", NA_DENY, WHY_AUTH},
     {"keepalive", NA_CONVERT, NULL},
     {"lb-method", NA_CONVERT, NULL},
-    {"limit-req-burst", NA_NO, WHY_LIMIT},
-    {"limit-req-delay", NA_NO, WHY_LIMIT},
-    {"limit-req-dry-run", NA_NO, WHY_LIMIT},
-    {"limit-req-key", NA_NO, WHY_LIMIT},
-    {"limit-req-level", NA_NO, WHY_LIMIT},
-    {"limit-req-log-level", NA_NO, WHY_LIMIT},
-    {"limit-req-rate", NA_NO, WHY_LIMIT},
-    {"limit-req-reject-code", NA_NO, WHY_LIMIT},
-    {"limit-req-scale", NA_NO, WHY_LIMIT},
-    {"limit-req-zone-size", NA_NO, WHY_LIMIT},
+    {"limit-req-burst", NA_CONVERT, NULL},
+    {"limit-req-delay", NA_CONVERT, NULL},
+    {"limit-req-dry-run", NA_CONVERT, NULL},
+    {"limit-req-key", NA_CONVERT, NULL},
+    {"limit-req-log-level", NA_CONVERT, NULL},
+    {"limit-req-no-delay", NA_CONVERT, NULL},
+    {"limit-req-rate", NA_CONVERT, NULL},
+    {"limit-req-reject-code", NA_CONVERT, NULL},
+    {"limit-req-scale", NA_CONVERT, NULL},
+    {"limit-req-zone-size", NA_CONVERT, NULL},
     {"listen-ports", NA_NO, "listen ports are the Gateway's listeners"},
     {"listen-ports-ssl", NA_NO, "listen ports are the Gateway's listeners"},
     {"location-snippets", NA_DENY, WHY_SNIPPET},
@@ -227,6 +226,12 @@ static void decode(struct imp *im, const struct imp_src *src, const char *name,
     for (i = 0; i < NIC_SET_N; i++) {
         if (str_eq(name, nic_setting_infos[i].annotation)) {
             out->settings[i] = at;
+            return;
+        }
+    }
+    for (i = 0; i < NIC_LR_N; i++) {
+        if (str_eq(name, nic_limit_req_names[i])) {
+            out->limit_req[i] = at; /* limit_req.c, once a minion's master is known */
             return;
         }
     }

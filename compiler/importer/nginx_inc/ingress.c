@@ -28,6 +28,7 @@ struct nic_ing {
     struct nic_level *level;     /* nginx.org/policies; NULL: none */
     const struct nic_pols *pols; /* the effective Policies of its paths */
     bool pol_deny;               /* its paths answer 500 */
+    size_t minions;              /* a master's converted minions */
 };
 
 static const char *ingress_class(const struct ingress *in)
@@ -131,6 +132,8 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
         if (!ni->level)
             ni->level = ARENA_NEW(im->a, struct nic_level);
         nic_settings(im, &ni->src, ni->ann.settings, ni->level);
+        if (!ni->ann.mergeable)
+            nic_limit_req(im, &ni->src, &ni->ann, NULL, NULL, ni->level);
         ptrvec_push(im->a, out, ni);
         bid(im, ni);
     }
@@ -430,9 +433,25 @@ static void minion(struct imp *im, const struct nic_ing *ni,
                        m->src.label);
         ((struct nic_ing *)ni)->ann.denied = true;
     }
+    ((struct nic_ing *)m)->minions++;
+    nic_limit_req(im, &ni->src, &ni->ann, &m->src, &m->ann, ni->level);
     ingress_policies(im, (struct nic_ing *)ni, m, s->namespace);
     for (k = 0; in->n_rules && k < in->rules[0].http.n_paths; k++)
         add_path(im, s, ni, &in->rules[0].http.paths[k]);
+}
+
+/* A master's limit-req-* annotations reach its paths through its
+ * minions only. */
+static void master_limits_unused(struct imp *im, const struct nic_ing *ni)
+{
+    size_t k;
+
+    for (k = 0; !ni->minions && k < NIC_LR_N; k++) {
+        if (ni->ann.limit_req[k])
+            imp_report_src(im, &ni->src, ni->ann.limit_req[k], DIAG_IMPORT_IGNORED,
+                           "nothing to convert: a master has no paths of its own, "
+                           "and no minion of the input inherits it");
+    }
 }
 
 void nic_ingresses(struct imp *im)
@@ -456,4 +475,6 @@ void nic_ingresses(struct imp *im)
         if (str_eq(ni->ann.mergeable, "minion"))
             minion(im, ni, &masters);
     }
+    for (i = 0; i < masters.n; i++)
+        master_limits_unused(im, masters.v[i]);
 }

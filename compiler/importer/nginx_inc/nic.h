@@ -6,6 +6,7 @@
  *                  oldest Ingress owning a host
  *   annotations.c  every nginx.org/ and nginx.com/ annotation, decoded or
  *                  reported (access control fails closed)
+ *   limit_req.c    the limit-req-* annotations as a rate limit entry
  *   paths.c        NIC's location matching as Gateway API matches
  *   servers.c      one server per host to listeners and routes
  *   policy_*.c     Policy resources (k8s.nginx.org/v1) as gwc policies
@@ -42,6 +43,23 @@ enum nic_setting {
     NIC_SET_BUFFERING, /* proxy-buffering: BackendPolicy buffering.response */
     NIC_SET_N
 };
+
+/* The nginx.org/limit-req-* annotations (limit_req.c), in this order. */
+enum nic_limit_req {
+    NIC_LR_RATE,
+    NIC_LR_KEY,
+    NIC_LR_BURST,
+    NIC_LR_DELAY,
+    NIC_LR_NO_DELAY,
+    NIC_LR_DRY_RUN,
+    NIC_LR_REJECT,
+    NIC_LR_ZONE_SIZE,
+    NIC_LR_LOG_LEVEL,
+    NIC_LR_SCALE,
+    NIC_LR_N
+};
+/* Their names, after nginx.org/ */
+extern const char *const nic_limit_req_names[NIC_LR_N];
 
 /* Where each setting is written, and the gwc policy field it becomes. */
 struct nic_setting_info {
@@ -109,6 +127,7 @@ struct nic_ann {
     bool redirect_to_https;
     int64_t redirect_code;      /* 301 */
     const struct ynode *settings[NIC_SET_N]; /* their annotations */
+    const struct ynode *limit_req[NIC_LR_N];  /* likewise */
     const char **grpc, **rewrite_svc, **rewrite_to; /* service lists */
     size_t n_grpc, n_rewrites;
     struct ptrvec request_set;  /* o_header * */
@@ -130,6 +149,7 @@ struct nic {
     struct ptrvec gwc_list;    /* the same, in the order they were made */
     struct index counts;       /* int64_t *: gwc policies per owner, kind */
     struct index bids;         /* struct nic_bid *: each host's oldest claimant */
+    struct index limit_said;   /* limit-req-* annotations reported (limit_req.c) */
 };
 
 static inline struct nic *NIC(const struct imp *im)
@@ -159,6 +179,13 @@ const struct nic_level *nic_settings_common(struct imp *im, const struct imp_src
                                             const struct ynode *at,
                                             const struct nic_level *const *ups,
                                             size_t n);
+
+/* limit_req.c: the rate limit an Ingress's limit-req-* annotations (own,
+ * and for a minion its master's, NULL: none, where it sets none) give
+ * its paths, as an entry of lv->rates; reported at the annotations. */
+void nic_limit_req(struct imp *im, const struct imp_src *src, const struct nic_ann *own,
+                   const struct imp_src *master_src, const struct nic_ann *master,
+                   struct nic_level *lv);
 
 /* ingress.c */
 void nic_ingresses(struct imp *im);

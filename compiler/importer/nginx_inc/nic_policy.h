@@ -96,5 +96,8 @@ struct nic_gwc {
 
 /* policy_decode.c: the Policy o, decoded and reported. */
 struct nic_policy *nic_policy_decode(struct imp *im, const struct crd *o);
+/* A rate as NIC writes it, "10r/s" or "600r/m", of 1 to 1000000 requests
+ * (gwc's range), into r's requests and per. */
+bool nic_parse_rate(const char *s, struct o_rate *r);
 
 #endif

@@ -258,8 +258,7 @@ static void rate_not_converted(struct imp *im, struct nic_policy *p,
     p->converted = false;
 }
 
-/* "10r/s", "600r/m" */
-static bool parse_rate(const char *s, struct o_rate *r)
+bool nic_parse_rate(const char *s, struct o_rate *r)
 {
     size_t n = s ? strcspn(s, "r") : 0;
     char digits[16];
@@ -281,7 +280,7 @@ static void rate_limit(struct imp *im, struct nic_policy *p)
     size_t i;
 
     p->converted = true;
-    if (!parse_rate(imp_crd_text(ynode_get(m, "rate")), &p->rate)) {
+    if (!nic_parse_rate(imp_crd_text(ynode_get(m, "rate")), &p->rate)) {
         invalid(im, p, ynode_get(m, "rate") ? ynode_get(m, "rate") : m,
                 "rate is requests per second or minute, like 10r/s or 600r/m; "
                 "gwc takes 1 to 1000000 of them");
