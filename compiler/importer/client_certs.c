@@ -34,12 +34,26 @@ void imp_client_cert_ask(struct imp *im, struct o_gateway *gw,
     ptrvec_push(im->a, &im->client_certs, k);
 }
 
+static const char *key_or_default(const char *key)
+{
+    return key ? key : "ca.crt";
+}
+
 static bool same_ask(const struct imp_client_cert *a, const struct imp_client_cert *b)
 {
-    return str_eq(a->ca_namespace, b->ca_namespace) &&
-           str_eq(a->ca_secret, b->ca_secret) &&
-           str_eq(a->ca_key ? a->ca_key : "ca.crt", b->ca_key ? b->ca_key : "ca.crt") &&
-           str_eq(a->mode, b->mode);
+    size_t i;
+
+    if (!str_eq(a->ca_namespace, b->ca_namespace) ||
+        !str_eq(a->ca_secret, b->ca_secret) ||
+        !str_eq(key_or_default(a->ca_key), key_or_default(b->ca_key)) ||
+        !str_eq(a->mode, b->mode) || a->n_more != b->n_more)
+        return false;
+    for (i = 0; i < a->n_more; i++) {
+        if (!str_eq(a->more_secrets[i], b->more_secrets[i]) ||
+            !str_eq(key_or_default(a->more_keys[i]), key_or_default(b->more_keys[i])))
+            return false;
+    }
+    return true;
 }
 
 /* Why the listeners of gw on port cannot all validate as first asks, or
@@ -77,13 +91,33 @@ static const char *port_refusal(struct imp *im, const struct o_gateway *gw,
     return NULL;
 }
 
+/* The CA ConfigMaps of cc's Secrets in the namespace of gw (into cms,
+ * 1 + cc->n_more of them), or false with *why. */
+static bool config_maps(struct imp *im, const struct imp_client_cert *cc,
+                        const struct o_gateway *gw, const char **cms, const char **why)
+{
+    size_t i;
+
+    for (i = 0; i <= cc->n_more; i++) {
+        const char *secret = i ? cc->more_secrets[i - 1] : cc->ca_secret;
+        const char *key = key_or_default(i ? cc->more_keys[i - 1] : cc->ca_key);
+        cms[i] = imp_ca_config_map_key(im, cc->src.root, cc->ca_namespace, secret, key,
+                                       gw->namespace,
+                                       "the Gateway's frontend validation", why);
+        if (!cms[i])
+            return false;
+    }
+    return true;
+}
+
 static void add_frontend(struct imp *im, struct o_gateway *gw, int64_t port,
-                         const char *config_map, const char *mode)
+                         const char **cms, size_t n, const char *mode)
 {
     struct o_frontend *f = ARENA_NEW(im->a, struct o_frontend);
 
     f->port = port;
-    f->ca_config_map = config_map;
+    f->ca_config_maps = cms;
+    f->n_ca_config_maps = n;
     f->mode = mode;
     ptrvec_push(im->a, &gw->frontend, f);
 }
@@ -93,7 +127,7 @@ static void resolve_port(struct imp *im, const struct ask *first)
 {
     const struct ptrvec *all = &im->client_certs;
     struct index asked = {0};
-    const char *why = NULL, *cm = NULL;
+    const char *why = NULL, *cm = NULL, **cms;
     const struct ynode *said = NULL;
     int64_t port = first->l->port;
     size_t i;
@@ -112,14 +146,12 @@ static void resolve_port(struct imp *im, const struct ask *first)
     }
     if (!why)
         why = port_refusal(im, first->gw, port, &asked);
-    if (!why)
-        cm = imp_ca_config_map_key(im, first->cc->src.root, first->cc->ca_namespace,
-                                   first->cc->ca_secret,
-                                   first->cc->ca_key ? first->cc->ca_key : "ca.crt",
-                                   first->gw->namespace,
-                                   "the Gateway's frontend validation", &why);
-    if (cm)
-        add_frontend(im, first->gw, port, cm, first->cc->mode);
+    cms = ARENA_NEW_ARRAY(im->a, const char *, first->cc->n_more + 1);
+    if (!why && config_maps(im, first->cc, first->gw, cms, &why)) {
+        add_frontend(im, first->gw, port, cms, first->cc->n_more + 1, first->cc->mode);
+        for (i = 0, cm = cms[0]; i < first->cc->n_more; i++)
+            cm = arena_printf(im->a, "%s', '%s", cm, cms[i + 1]);
+    }
     for (i = 0; i < all->n; i++) {
         struct ask *k = all->v[i];
         if (k->done || k->gw != first->gw || k->l->port != port)
@@ -132,9 +164,9 @@ static void resolve_port(struct imp *im, const struct ask *first)
         imp_report_src(im, &k->cc->src, k->cc->at, DIAG_IMPORT_CLIENT_CERT,
                        "converted to the frontend validation of port %lld of "
                        "Gateway '%s/%s' (spec.tls.frontend.perPort, CA "
-                       "ConfigMap '%s', mode %s)",
-                       (long long)port, first->gw->namespace, first->gw->name, cm,
-                       k->cc->mode);
+                       "ConfigMap%s '%s', mode %s)",
+                       (long long)port, first->gw->namespace, first->gw->name,
+                       first->cc->n_more ? "s" : "", cm, k->cc->mode);
     }
 }
 

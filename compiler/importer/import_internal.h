@@ -216,7 +216,9 @@ struct o_gateway {
 /* A port whose listeners validate client certificates (client_certs.c). */
 struct o_frontend {
     int64_t port;
-    const char *ca_config_map, *mode; /* AllowValidOnly | AllowInsecureFallback */
+    const char **ca_config_maps; /* caCertificateRefs, all trusted */
+    size_t n_ca_config_maps;
+    const char *mode; /* AllowValidOnly | AllowInsecureFallback */
 };
 
 struct o_policy { /* BackendTLSPolicy */
@@ -559,6 +561,11 @@ bool imp_secret_has_pem(struct imp *im, const struct secret *s, const char *key)
 struct imp_client_cert {
     const char *ca_namespace, *ca_secret; /* the Secret with the CA */
     const char *ca_key;                   /* its key; NULL: ca.crt */
+    /* Further Secrets of ca_namespace whose CAs are trusted too (Traefik's
+     * several secretNames), each with its key (NULL: ca.crt): one
+     * caCertificateRef each, after the first. */
+    const char *const *more_secrets, *const *more_keys;
+    size_t n_more;
     const char *mode; /* AllowValidOnly | AllowInsecureFallback */
     struct imp_src src;
     const struct ynode *at;

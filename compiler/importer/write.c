@@ -277,16 +277,19 @@ static void frontend(struct writer *w, const struct o_gateway *g, struct doc *sp
     for (i = 0; i < g->frontend.n; i++) {
         const struct o_frontend *f = g->frontend.v[i];
         struct doc *p = doc_push(w->a, ports, doc_map(w->a));
-        struct doc *v, *ref;
+        struct doc *v, *refs;
+        size_t k;
 
         doc_put(w->a, p, "port", doc_int(w->a, f->port));
         v = doc_put(w->a, doc_put(w->a, p, "tls", doc_map(w->a)), "validation",
                     doc_map(w->a));
-        ref = doc_push(w->a, doc_put(w->a, v, "caCertificateRefs", doc_seq(w->a)),
-                       doc_map(w->a));
-        doc_put_str(w->a, ref, "group", "");
-        doc_put_str(w->a, ref, "kind", "ConfigMap");
-        doc_put_str(w->a, ref, "name", f->ca_config_map);
+        refs = doc_put(w->a, v, "caCertificateRefs", doc_seq(w->a));
+        for (k = 0; k < f->n_ca_config_maps; k++) {
+            struct doc *ref = doc_push(w->a, refs, doc_map(w->a));
+            doc_put_str(w->a, ref, "group", "");
+            doc_put_str(w->a, ref, "kind", "ConfigMap");
+            doc_put_str(w->a, ref, "name", f->ca_config_maps[k]);
+        }
         doc_put_str(w->a, v, "mode", f->mode);
     }
 }

@@ -265,6 +265,33 @@ class TraefikHosts(ProviderHosts, ClientCertEstate):
                 "clientAuthType: RequireAndVerifyClientCert}\n"]
 
 
+class TraefikSeveralCas(ProviderHosts, ClientCertEstate):
+    """A TLSOption with two CA Secrets: Traefik trusts the CAs of both, so
+    does the Gateway's validation (one caCertificateRef each).  A
+    certificate of a third CA gets no answer."""
+    IMPORT_ARGS = ["--provider", "traefik"]
+    TEMPLATE = TRAEFIK_ROUTE.replace("{options}", ", options: {{name: mtls}}")
+
+    @classmethod
+    def extra(cls):
+        cls.third_ca = CertificateAuthority(os.path.join(cls.dir, "third-ca"), "third CA")
+        cls.outsider = cls.third_ca.issue("outsider", client=True)
+        return [TRAEFIK_PLAIN, ca_secret_yaml("partner-ca", cls.other_ca),
+                "apiVersion: traefik.io/v1alpha1\nkind: TLSOption\n"
+                "metadata: {name: mtls, namespace: default}\n"
+                "spec:\n  clientAuth: {secretNames: [client-ca, partner-ca], "
+                "clientAuthType: RequireAndVerifyClientCert}\n"]
+
+    def test_valid_certificate_is_served_and_none_gets_no_answer(self):
+        self.assertIn("CA ConfigMaps 'client-ca-ca', 'partner-ca-ca'", self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+        for host, service in (("a.example.com", "a"), ("b.example.com", "b")):
+            self.assertServed(self.request(host, host, self.client_cert), service)
+            self.assertServed(self.request(host, host, self.stranger), service)
+            self.assertRefused(host, host)
+            self.assertRefused(host, host, self.outsider)
+
+
 class TraefikOneHostAsks(ClientCertEstate):
     """One Traefik host asks for client certificates, the other on :443
     does not: Gateway API validates per port, so the host that asked

@@ -8,12 +8,14 @@
  * else its ca.crt).  Traefik's tls.Config then requires and verifies a
  * certificate when clientAuthType says so or, unset, when a CA was read.
  *
- * RequireAndVerifyClientCert against one CA Secret converts through the
+ * RequireAndVerifyClientCert against CA Secrets converts through the
  * core (importer/client_certs.c) to the Gateway's frontend validation of
- * port 443, which holds only when every listener on the port asks for the
- * same CA; a router whose options ask for anything else, or cannot be
- * converted, answers 500 instead of being served without a certificate
- * (GW0831).
+ * port 443, one caCertificateRef per Secret (Traefik pools the CAs of all
+ * of them), which holds only when every listener on the port asks for the
+ * same CAs; a router whose options ask for anything else, or cannot be
+ * converted (a Secret the input lacks, though Traefik would skip it and
+ * trust the others), answers 500 instead of being served without a
+ * certificate (GW0831).
  */
 #include "tr.h"
 
@@ -55,8 +57,21 @@ static const struct crd *find(struct imp *im, const char *ns, const char *name,
                          crd_ref ? crd_ref : arena_printf(im->a, "%s/%s", ns, name));
 }
 
-/* The Secret of o's clientAuth whose CA is validated against, with the
- * key Traefik reads, into cc; why not when its options cannot be
+/* The key Traefik reads a CA Secret's certificates from: tls.ca before
+ * ca.crt (NULL: ca.crt, also for a Secret the input lacks). */
+static const char *ca_key(struct imp *im, const char *ns, const char *name)
+{
+    const struct secret *s =
+        (const struct secret *)imp_find_object(im, KIND_SECRET, ns, name);
+
+    if (s && (model_strmap_get(&s->data, "tls.ca") ||
+              model_strmap_get(&s->string_data, "tls.ca")))
+        return "tls.ca";
+    return NULL;
+}
+
+/* The Secrets of o's clientAuth whose CAs are validated against, with the
+ * keys Traefik reads, into cc; why not when its options cannot be
  * converted; NULL with cc->mode NULL when they ask for nothing. */
 static const char *client_auth(struct imp *im, const struct crd *o,
                                struct imp_client_cert *cc)
@@ -64,7 +79,8 @@ static const char *client_auth(struct imp *im, const struct crd *o,
     const struct ynode *ca = ynode_get(o->spec, "clientAuth");
     const struct ynode *names = imp_crd_seq(ynode_get(ca, "secretNames"));
     const char *type = imp_crd_text(ynode_get(ca, "clientAuthType"));
-    const struct secret *s;
+    const char **more, **keys;
+    size_t i, k;
 
     if (!ca || str_eq(type, "NoClientCert") || (!type && (!names || !names->n)))
         return NULL;
@@ -78,19 +94,33 @@ static const char *client_auth(struct imp *im, const struct crd *o,
                      "validating it against a CA"
                    : "an unknown clientAuthType, for which Traefik refuses the "
                      "TLS options";
-    if (!names || names->n != 1 || !imp_crd_text(names->items[0]))
-        return !names || !names->n
-                   ? "RequireAndVerifyClientCert without secretNames, for which "
-                     "Traefik refuses the TLS options"
-                   : "the import converts one CA Secret, not several";
+    if (!names || !names->n)
+        return "RequireAndVerifyClientCert without secretNames, for which "
+               "Traefik refuses the TLS options";
+    for (i = 0; i < names->n; i++) {
+        if (!imp_crd_text(names->items[i]) ||
+            !imp_value_dns_subdomain(imp_crd_text(names->items[i])))
+            return "secretNames holds something that is not a Secret name";
+    }
     cc->ca_namespace = o->namespace;
     cc->ca_secret = imp_crd_text(names->items[0]);
+    cc->ca_key = ca_key(im, o->namespace, cc->ca_secret);
     cc->mode = "AllowValidOnly";
-    s = (const struct secret *)imp_find_object(im, KIND_SECRET, cc->ca_namespace,
-                                               cc->ca_secret);
-    if (s && (model_strmap_get(&s->data, "tls.ca") ||
-              model_strmap_get(&s->string_data, "tls.ca")))
-        cc->ca_key = "tls.ca"; /* read before ca.crt, as Traefik does */
+    /* Traefik trusts the CAs of every Secret listed: one caCertificateRef
+     * each (a name listed twice once). */
+    more = ARENA_NEW_ARRAY(im->a, const char *, names->n);
+    keys = ARENA_NEW_ARRAY(im->a, const char *, names->n);
+    for (i = 1; i < names->n; i++) {
+        const char *name = imp_crd_text(names->items[i]);
+        for (k = 0; k < i && !str_eq(name, imp_crd_text(names->items[k])); k++)
+            ;
+        if (k < i)
+            continue;
+        keys[cc->n_more] = ca_key(im, o->namespace, name);
+        more[cc->n_more++] = name;
+    }
+    cc->more_secrets = more;
+    cc->more_keys = keys;
     return NULL;
 }
 
