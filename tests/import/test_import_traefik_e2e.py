@@ -13,6 +13,8 @@ forwardAuth is access control gwc does not carry over exactly: the import
 exits 1 and the route answers 500, never the backend.  The client is
 127.0.0.1.
 """
+import base64
+import ssl
 import threading
 import time
 import unittest
@@ -507,6 +509,60 @@ class ImportedTraefikTCPEstate(ImportedEstate):
 
     def test_http_router_still_served(self):
         self.assertServed(self.get("www.example.com", "/"), "web")
+
+
+class ImportedTraefikTCPClientCerts(ImportedEstate):
+    """An IngressRouteTCP that ends TLS under TLS options asking for client
+    certificates.  Gateway API validates client certificates on HTTPS
+    listeners only, so the import refuses the route (GW0831, exit 1): its
+    connections are closed, with a certificate or without, never served
+    unchecked; the passthrough route beside it is served."""
+    SERVICES = ["vault", "queue", "web"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        cls.vault_pair = ca.issue("vault", ["vault.example.com"])
+        cls.client_cert = ca.issue("client", client=True)
+        queue = ca.issue("queue", ["queue.example.com"])
+        with open(ca.cert, "rb") as f:
+            crt = base64.b64encode(f.read()).decode()
+        estate = TCP_ESTATE.replace("tls: {secretName: queue-cert}",
+                                "tls: {secretName: queue-cert, options: {name: mtls}}")
+        estate = estate.replace("HostSNI(`queue.example.com`, `mq.example.com`)",
+                                "HostSNI(`queue.example.com`)")
+        return [estate, tls_secret_yaml("queue-cert", queue),
+                "apiVersion: traefik.io/v1alpha1\nkind: TLSOption\n"
+                "metadata: {name: mtls, namespace: default}\n"
+                "spec:\n  clientAuth: {secretNames: [client-ca], "
+                "clientAuthType: RequireAndVerifyClientCert}\n",
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: client-ca, "
+                "namespace: default}\ndata:\n  ca.crt: %s\n" % crt]
+
+    @classmethod
+    def backends(cls, ca):
+        return {"vault": {"mode": "tls", "cert": cls.vault_pair.cert,
+                          "key": cls.vault_pair.key},
+                "queue": {"mode": "tcp"}}
+
+    def test_import_refuses_the_route(self):
+        self.assertIn("client certificates for HTTPS routers only", self.imported.stderr)
+        self.assertIn("[GW0831]", self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_terminating_route_is_never_served_unchecked(self):
+        for cert in (None, (self.client_cert.cert, self.client_cert.key)):
+            try:
+                x = client.tcp_exchange(self.https, ["IS_TLS", "TEST"], tls=True,
+                                        sni="queue.example.com", client_cert=cert)
+            except (ConnectionError, OSError, ssl.SSLError):
+                continue
+            self.assertEqual(x.replies, [], "queue answered: %r" % (x.replies,))
+
+    def test_passthrough_route_is_served(self):
+        x = client.tcp_exchange(self.https, ["IS_TLS", "TEST"], tls=True,
+                                sni="vault.example.com")
+        self.assertEqual(x.json()["service"], "vault")
 
 
 TCP_MIDDLEWARE_ESTATE = """apiVersion: traefik.io/v1alpha1
