@@ -299,5 +299,57 @@ class NicMergeableEstate(ImportedEstate):
         self.assertServed(self.get("docs.example.com", "/api"), "front", "/api")
 
 
+def host_claimant(kind, name, host, service, meta=""):
+    if kind == "Ingress":
+        return ("apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                "metadata: {name: %s, namespace: default%s}\nspec:\n"
+                "  ingressClassName: nginx\n  rules:\n  - host: %s\n"
+                "    http: {paths: [{path: /, pathType: Prefix, backend: "
+                "{service: {name: %s, port: {number: 80}}}}]}\n"
+                % (name, meta, host, service))
+    return ("apiVersion: k8s.nginx.org/v1\nkind: VirtualServer\n"
+            "metadata: {name: %s, namespace: default%s}\nspec:\n  host: %s\n"
+            "  upstreams: [{name: up, service: %s, port: 80}]\n"
+            "  routes: [{path: /, action: {pass: up}}]\n" % (name, meta, host, service))
+
+
+class NicHostOwnerAssumed(ImportedEstate):
+    """Several objects claim a host; NIC serves it from the oldest, then
+    the greater uid.  Without timestamps or uids in the input the import
+    decides (undated counts as newest, then uid, then namespace/name) and
+    warns (GW0861); nginx then serves the host from the object chosen."""
+    SERVICES = ["dated", "undated", "first", "second", "small", "great"]
+    IMPORT_ARGS = ["--provider", "nginx-inc", "--fail-on", "error"]
+
+    @classmethod
+    def documents(cls, ca):
+        return [
+            host_claimant("Ingress", "a-undated", "one.example.com", "undated"),
+            host_claimant("VirtualServer", "z-dated", "one.example.com", "dated",
+                          ", creationTimestamp: '2024-01-01T00:00:00Z'"),
+            host_claimant("VirtualServer", "b-second", "two.example.com", "second"),
+            host_claimant("Ingress", "a-first", "two.example.com", "first"),
+            host_claimant("Ingress", "a-small", "three.example.com", "small",
+                          ", creationTimestamp: '2024-01-01T00:00:00Z', uid: 1"),
+            host_claimant("Ingress", "b-great", "three.example.com", "great",
+                          ", creationTimestamp: '2024-01-01T00:00:00Z', uid: 9"),
+        ]
+
+    def test_assumptions_are_reported(self):
+        self.assertEqual(self.imported.stderr.count("[GW0861]"), 2, self.imported.stderr)
+        self.assertIn("Ingress default/a-undated has no creationTimestamp",
+                      self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_dated_object_keeps_the_host(self):
+        self.assertServed(self.get("one.example.com", "/"), "dated")
+
+    def test_first_by_name_without_metadata(self):
+        self.assertServed(self.get("two.example.com", "/"), "first")
+
+    def test_greater_uid_between_equal_timestamps(self):
+        self.assertServed(self.get("three.example.com", "/"), "great")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -4,8 +4,8 @@
  *     spec.ingressClassName, must be the controller's class ("nginx", or
  *     --ingress-class); Ingresses without one are ignored;
  *   - a host belongs to one Ingress or VirtualServer, the oldest
- *     (creationTimestamp, then namespace/name here: gwc has no uid); the
- *     others lose it (reported; servers.c);
+ *     (creationTimestamp, then the greater uid; what the input lacks is
+ *     assumed and reported, servers.c); the others lose it (reported);
  *   - mergeable: a master (host, TLS, server-level annotations, no paths)
  *     and minions of any namespace (paths) share one host.  A master's
  *     access control reaches its minions, so a denied master denies them.
@@ -81,7 +81,7 @@ static void bid(struct imp *im, const struct nic_ing *ni)
         return;
     for (r = 0; r < in->n_rules; r++) {
         nic_host_bid(im, in->rules[r].host ? in->rules[r].host : "", &ni->src,
-                     in->obj.created, in->obj.nsname);
+                     in->obj.nsname);
         if (ni->ann.mergeable) /* a master: its first rule's host */
             break;
     }
@@ -369,6 +369,7 @@ static void plain(struct imp *im, const struct nic_ing *ni)
                            "rule (hosts are not merged, except by mergeable "
                            "Ingresses)",
                            host, nic_host_winner(im, host));
+            nic_host_lost(im, host, &ni->src, ynode_get(rule->src, "host"));
             continue;
         }
         if (!s->locs.n)
@@ -396,6 +397,7 @@ static void master(struct imp *im, const struct nic_ing *ni)
                        "host '%s' already belongs to an older Ingress or "
                        "VirtualServer: NIC ignores this master",
                        host);
+        nic_host_lost(im, host, &ni->src, in->obj.meta.src);
         return;
     }
     server_settings(s, ni);

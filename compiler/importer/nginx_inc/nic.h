@@ -149,6 +149,7 @@ struct nic {
     struct ptrvec gwc_list;    /* the same, in the order they were made */
     struct index counts;       /* int64_t *: gwc policies per owner, kind */
     struct index bids;         /* struct nic_bid *: each host's oldest claimant */
+    struct index claimants;    /* struct nic_bid *: by "host|label" */
     struct index limit_said;   /* limit-req-* annotations reported (limit_req.c) */
 };
 
@@ -243,11 +244,15 @@ void nic_policies_write(struct imp *im, size_t first_route);
 
 /* servers.c */
 /* NIC gives a host to the oldest Ingress or VirtualServer naming it
- * (creationTimestamp; INT_UNSET after any time; then "ns/name", as gwc
- * has no uid), whichever kind is converted first: every claimant bids
- * before any claims. */
+ * (creationTimestamp, then the greater uid), whichever kind is converted
+ * first: every claimant bids, with its metadata (owner->root's), before
+ * any claims.  Where the input lacks them gwc decides anyway (a missing
+ * timestamp is the newest, then namespace/name, "ns/name" nsname) and
+ * nic_host_lost() reports the assumption at at of a loser. */
 void nic_host_bid(struct imp *im, const char *host, const struct imp_src *owner,
-                  int64_t created, const char *nsname);
+                  const char *nsname);
+void nic_host_lost(struct imp *im, const char *host, const struct imp_src *owner,
+                   const struct ynode *at);
 /* The label of host's oldest claimant, or NULL when none bid. */
 const char *nic_host_winner(const struct imp *im, const char *host);
 /* The server of host, for owner; NULL when the host is another's (its

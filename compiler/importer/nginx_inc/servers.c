@@ -16,34 +16,97 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* A claimant of a host: what NIC compares (configuration.go
+ * chooseObjectMetaWinner: the older creationTimestamp, then the greater
+ * uid), and the name gwc falls back on. */
 struct nic_bid {
-    const char *label, *nsname;
-    int64_t created;
+    const char *label, *nsname, *uid;
+    int64_t created; /* INT_UNSET: not in the input */
 };
 
-void nic_host_bid(struct imp *im, const char *host, const struct imp_src *owner,
-                  int64_t created, const char *nsname)
+/* <0 when a wins the host over b; *assumed says why when the input lacks
+ * what NIC decides by (NULL: decided as NIC does).  A lexicographic order,
+ * so that the winner does not depend on the order of the input: a missing
+ * timestamp counts as the newest (an object the cluster does not have
+ * yet, say), a missing uid as the smallest, then namespace/name. */
+static int bid_cmp(struct imp *im, const struct nic_bid *a, const struct nic_bid *b,
+                   const char **assumed)
 {
-    struct nic_bid *b = imp_index_get(&NIC(im)->bids, host);
+    bool a_known = a->created != INT_UNSET, b_known = b->created != INT_UNSET;
     int c;
 
-    if (b) {
-        if (b->created != created)
-            c = created == INT_UNSET     ? 1
-                : b->created == INT_UNSET ? -1
-                : created < b->created    ? -1
-                                          : 1;
-        else
-            c = strcmp(nsname, b->nsname);
-        if (c >= 0)
-            return;
-    } else {
-        b = ARENA_NEW(im->a, struct nic_bid);
-        imp_index_put(im->a, &NIC(im)->bids, host, b);
+    *assumed = NULL;
+    if (a_known && b_known && a->created != b->created)
+        return a->created < b->created ? -1 : 1;
+    if (a_known != b_known) {
+        *assumed = arena_printf(im->a, "%s has no creationTimestamp, which NIC "
+                                "decides by; gwc takes it as the newer",
+                                a_known ? b->label : a->label);
+        return a_known ? -1 : 1;
     }
-    b->label = owner->label;
-    b->nsname = nsname;
-    b->created = created;
+    /* Equal timestamps, or none: NIC takes the greater uid. */
+    if (a->uid && b->uid && (c = strcmp(a->uid, b->uid)) != 0) {
+        if (!a_known)
+            *assumed = "neither has a creationTimestamp, which NIC decides by; "
+                       "gwc takes the greater uid, as NIC does between equal "
+                       "timestamps";
+        return c > 0 ? -1 : 1;
+    }
+    if (!a->uid != !b->uid) {
+        *assumed = arena_printf(im->a, "%s, and %s has no uid, which NIC then "
+                                "decides by; gwc takes the one with a uid",
+                                a_known ? "their creationTimestamps are the same"
+                                        : "neither has a creationTimestamp",
+                                a->uid ? b->label : a->label);
+        return a->uid ? -1 : 1;
+    }
+    *assumed = a_known ? "their creationTimestamps are the same, and NIC then "
+                         "decides by uid, which the input lacks; gwc takes the "
+                         "first by namespace/name"
+                       : "neither has a creationTimestamp or a uid, which NIC "
+                         "decides by; gwc takes the first by namespace/name";
+    return strcmp(a->nsname, b->nsname) <= 0 ? -1 : 1;
+}
+
+void nic_host_bid(struct imp *im, const char *host, const struct imp_src *owner,
+                  const char *nsname)
+{
+    const struct ynode *meta = ynode_get(owner->root, "metadata");
+    const struct ynode *ts = ynode_get(meta, "creationTimestamp");
+    const struct ynode *uid = ynode_get(meta, "uid");
+    struct nic_bid *b = imp_index_get(&NIC(im)->bids, host);
+    struct nic_bid *me = ARENA_NEW(im->a, struct nic_bid);
+    const char *assumed;
+
+    me->label = owner->label;
+    me->nsname = nsname;
+    me->created = INT_UNSET;
+    if (ts && ts->kind == YNODE_SCALAR && !model_parse_rfc3339(ts->text, &me->created))
+        me->created = INT_UNSET;
+    if (uid && uid->kind == YNODE_SCALAR && *uid->text)
+        me->uid = uid->text;
+    imp_index_put(im->a, &NIC(im)->claimants,
+                  arena_printf(im->a, "%s|%s", host, owner->label), me);
+    if (!b || bid_cmp(im, me, b, &assumed) < 0)
+        imp_index_put(im->a, &NIC(im)->bids, host, me);
+}
+
+void nic_host_lost(struct imp *im, const char *host, const struct imp_src *owner,
+                   const struct ynode *at)
+{
+    const struct nic_bid *w = imp_index_get(&NIC(im)->bids, host);
+    const struct nic_bid *me = imp_index_get(
+        &NIC(im)->claimants, arena_printf(im->a, "%s|%s", host, owner->label));
+    const char *assumed = NULL;
+
+    if (w && me && w != me)
+        bid_cmp(im, w, me, &assumed);
+    if (assumed)
+        imp_report_src(im, owner, at, DIAG_IMPORT_HOST_OWNER_ASSUMED,
+                       "host '%s' given to %s by an assumption: %s; if NIC serves "
+                       "this object's host instead, add the objects' "
+                       "creationTimestamp and uid from the cluster",
+                       host, w->label, assumed);
 }
 
 const char *nic_host_winner(const struct imp *im, const char *host)

@@ -599,6 +599,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
             "them (creationTimestamp); this VirtualServer is not "
             "converted",
             host, nic_host_winner(im, host));
+        nic_host_lost(im, host, &v.src, ynode_get(o->spec, "host"));
         return;
     }
     other_fields(im, &v, o->spec, known);
@@ -643,16 +644,11 @@ void nic_virtual_servers_bid(struct imp *im)
         const struct crd *o = NIC(im)->crds->v[i];
         const char *host = text(ynode_get(o->spec, "host"));
         const char *klass = text(ynode_get(o->spec, "ingressClassName"));
-        const char *ts = text(ynode_get(ynode_get(o->root, "metadata"),
-                                        "creationTimestamp"));
-        int64_t created = INT_UNSET;
 
         if (!str_eq(o->kind, "VirtualServer") || !host ||
             (klass && !str_eq(klass, nic_class(im))))
             continue;
-        if (ts && !model_parse_rfc3339(ts, &created))
-            created = INT_UNSET;
-        nic_host_bid(im, host, &(struct imp_src){o->label, o->root}, created,
+        nic_host_bid(im, host, &(struct imp_src){o->label, o->root},
                      arena_printf(im->a, "%s/%s", o->namespace, o->name));
     }
 }
