@@ -565,6 +565,66 @@ class ImportedTraefikTCPClientCerts(ImportedEstate):
         self.assertEqual(x.json()["service"], "vault")
 
 
+REGEX_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: site, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`shop.example.com`) && PathPrefix(`/admin`)
+    kind: Rule
+    priority: 1000
+    middlewares: [{name: office}]
+    services: [{name: admin, port: 80}]
+  - match: Host(`shop.example.com`) && PathRegexp(`^/admin/v[0-9]+/`)
+    kind: Rule
+    services: [{name: api, port: 80}]
+  - match: Host(`shop.example.com`) && Path(`/docs/v1`)
+    kind: Rule
+    services: [{name: docs, port: 80}]
+  - match: Host(`shop.example.com`) && PathRegexp(`^/docs/v[0-9]+`) && Method(`GET`)
+    kind: Rule
+    services: [{name: api, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+"""
+
+
+class ImportedTraefikRegexPrecedence(ImportedEstate):
+    """PathRegexp routers in Traefik's priority order against Gateway API
+    precedence (a regular expression above every prefix, below an Exact
+    path).  Traefik gives /admin/v2/ to the guarded prefix router (403 from
+    127.0.0.1); the Gateway would give it to the unguarded regex, so that
+    one answers 500 (GW0831, exit 1), never serving it openly.  /docs/v1:
+    Traefik's regex router outranks the Exact one, the Gateway serves the
+    Exact one, and the import says so (GW0802)."""
+    SERVICES = ["admin", "api", "docs"]
+    IMPORT_ARGS = ["--provider", "traefik"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [REGEX_ESTATE]
+
+    def test_import_reports(self):
+        self.assertIn("Traefik gives '/docs/v1' to this router", self.imported.stderr)
+        self.assertIn("a regular expression ranks above any prefix), which answers "
+                      "500 instead [GW0831]", self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_guarded_prefix_is_not_bypassed_through_the_regex(self):
+        self.assertEqual(self.get("shop.example.com", "/admin/").status, 403)
+        self.assertEqual(self.get("shop.example.com", "/admin/v2/users").status, 500)
+
+    def test_exact_path_ranks_above_the_regex(self):
+        self.assertServed(self.get("shop.example.com", "/docs/v1"), "docs")
+        self.assertServed(self.get("shop.example.com", "/docs/v2"), "api")
+
+
 TCP_MIDDLEWARE_ESTATE = """apiVersion: traefik.io/v1alpha1
 kind: IngressRouteTCP
 metadata: {name: db, namespace: default}

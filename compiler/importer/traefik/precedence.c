@@ -15,6 +15,7 @@
  * lists the entries below a's priority in O(1) each.  A router is
  * reported for at most MAX_REPORTED others (then once more, that there
  * are more), so with E path literals the whole check is O(E log E).
+ * Regular expression paths: precedence_regex.c.
  */
 #include "tr.h"
 
@@ -350,9 +351,7 @@ static void report(struct imp *im, const struct tr_router *a, const struct found
 
 /* ---- access control: fail closed where the Gateway would skip it ---- */
 
-/* Whether b passes every check a has: the same access-control
- * Middlewares, and a's were converted. */
-static bool as_guarded(const struct tr_router *a, const struct tr_router *b)
+bool tr_precedence_as_guarded(const struct tr_router *a, const struct tr_router *b)
 {
     size_t i, k;
 
@@ -392,7 +391,7 @@ static void deny_below(struct imp *im, const struct bucket *b, size_t l0, size_t
         if (b->v[k].priority > a->priority)
             continue;
         r = rs->v[b->v[k].router];
-        if (r != a && !r->denied && !r->l4 && !as_guarded(a, r)) {
+        if (r != a && !r->denied && !r->l4 && !tr_precedence_as_guarded(a, r)) {
             r->denied = true;
             ptrvec_push(im->a, out, r);
         }
@@ -495,4 +494,5 @@ void tr_precedence(struct imp *im)
     }
     for (k = 0; k < rs->n; k++)
         fail_closed(im, &bs, rs->v[k]);
+    tr_precedence_regex(im);
 }

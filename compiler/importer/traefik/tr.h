@@ -17,7 +17,7 @@
  *                  annotations
  *   routers.c      every router to listeners and HTTPRoutes
  *   precedence.c   Traefik's priority simulated against Gateway API
- *                  precedence
+ *                  precedence (precedence_regex.c: regex paths)
  *
  * IngressRoutes and Ingresses both become "routers", as in Traefik: a rule,
  * a priority, entry points, TLS, middlewares and services.
@@ -232,8 +232,14 @@ void tr_priority(struct imp *im, struct tr_router *r, const struct ynode *rt);
 bool tr_class_ok(struct imp *im, const struct crd *o);
 
 /* precedence.c: where Traefik's priority and Gateway API precedence
- * disagree on two routers, reported. */
+ * disagree on two routers, reported; a router the Gateway would give the
+ * requests of a router with access control fails closed. */
 void tr_precedence(struct imp *im);
+/* Whether b passes every check a has: the same access-control
+ * Middlewares, and a's were converted. */
+bool tr_precedence_as_guarded(const struct tr_router *a, const struct tr_router *b);
+/* precedence_regex.c: the same for regular expression paths. */
+void tr_precedence_regex(struct imp *im);
 
 /* l4.c: IngressRouteTCP and IngressRouteUDP as TLS, TCP and UDP routes. */
 void tr_l4_routes(struct imp *im);
