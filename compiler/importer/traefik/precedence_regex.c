@@ -32,7 +32,6 @@
 #include "base/array.h"
 #include "base/compilation.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define MAX_VISITS 256  /* entries looked at per regex */
@@ -47,13 +46,9 @@ struct rx_entry {
     struct re *re; /* compiled when first needed */
 };
 
-struct rx_bucket {
-    struct rx_entry *v;
-    size_t n, cap;
-};
-
 struct rx_state {
-    struct index buckets; /* struct rx_bucket * by "ep/host", "ep/" and "ep" */
+    struct index buckets; /* struct ptrvec * of struct rx_entry *, by
+                           * "ep/host", "ep/" and "ep" */
     struct ptrvec all;
     size_t *said;         /* per router: disagreements reported */
     struct index pairs;   /* "a|b": reported */
@@ -86,29 +81,22 @@ static const char *literal_start(struct imp *im, const char *re)
 }
 
 static void push(struct imp *im, struct rx_state *st, const char *key,
-                 const struct rx_entry *e)
+                 struct rx_entry *e)
 {
-    struct rx_bucket *b = imp_index_get(&st->buckets, key);
+    struct ptrvec *b = imp_index_get(&st->buckets, key);
 
     if (!b) {
-        b = ARENA_NEW(im->a, struct rx_bucket);
+        b = ARENA_NEW(im->a, struct ptrvec);
         imp_index_put(im->a, &st->buckets, key, b);
         ptrvec_push(im->a, &st->all, b);
     }
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 8;
-        struct rx_entry *v = ARENA_NEW_ARRAY(im->a, struct rx_entry, cap);
-        if (b->n)
-            memcpy(v, b->v, b->n * sizeof(*v));
-        b->v = v;
-        b->cap = cap;
-    }
-    b->v[b->n++] = *e;
+    ptrvec_push(im->a, b, e);
 }
 
 static int cmp_entries(const void *pa, const void *pb)
 {
-    const struct rx_entry *a = pa, *b = pb;
+    const struct rx_entry *a = *(const struct rx_entry *const *)pa;
+    const struct rx_entry *b = *(const struct rx_entry *const *)pb;
     int c = strcmp(a->path, b->path);
 
     if (c)
@@ -134,19 +122,18 @@ static void collect(struct imp *im, struct rx_state *st, bool *any_regex)
         for (x = 0; x < r->alts.n; x++) {
             const struct tr_alt *a = r->alts.v[x];
             const struct o_match *m = &a->m[0];
-            struct rx_entry e;
-            memset(&e, 0, sizeof(e));
-            e.priority = r->priority;
-            e.router = k;
+            struct rx_entry *e = ARENA_NEW(im->a, struct rx_entry);
+            e->priority = r->priority;
+            e->router = k;
             if (!m->path.type) {
-                e.path = "/";
+                e->path = "/";
             } else if (str_eq(m->path.type, "RegularExpression")) {
-                e.pattern = m->path.value;
-                e.path = literal_start(im, m->path.value);
+                e->pattern = m->path.value;
+                e->path = literal_start(im, m->path.value);
                 *any_regex = true;
             } else {
-                e.path = m->path.value;
-                e.exact = str_eq(m->path.type, "Exact");
+                e->path = m->path.value;
+                e->exact = str_eq(m->path.type, "Exact");
             }
             for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
                 if (!(ep ? r->websecure : r->web))
@@ -154,25 +141,28 @@ static void collect(struct imp *im, struct rx_state *st, bool *any_regex)
                 push(im, st,
                      arena_printf(im->a, "%s/%s", entry_points[ep],
                                   a->n_hosts ? a->hosts[0] : ""),
-                     &e);
-                push(im, st, entry_points[ep], &e);
+                     e);
+                push(im, st, entry_points[ep], e);
             }
         }
     }
-    for (k = 0; k < st->all.n; k++) {
-        struct rx_bucket *b = st->all.v[k];
-        qsort(b->v, b->n, sizeof(*b->v), cmp_entries);
-    }
+    for (k = 0; k < st->all.n; k++)
+        ptrvec_sort(st->all.v[k], cmp_entries);
 }
 
-static size_t lower_bound(const struct rx_bucket *b, const char *path, size_t n)
+static const struct rx_entry *at(const struct ptrvec *b, size_t i)
+{
+    return b->v[i];
+}
+
+static size_t lower_bound(const struct ptrvec *b, const char *path, size_t n)
 {
     size_t lo = 0, hi = b->n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strncmp(b->v[mid].path, path, n) < 0 ||
-            (strncmp(b->v[mid].path, path, n) == 0 && strlen(b->v[mid].path) < n))
+        if (strncmp(at(b, mid)->path, path, n) < 0 ||
+            (strncmp(at(b, mid)->path, path, n) == 0 && strlen(at(b, mid)->path) < n))
             lo = mid + 1;
         else
             hi = mid;
@@ -264,7 +254,7 @@ static void pair(struct imp *im, struct rx_state *st, struct rx_entry *rx,
 }
 
 /* Every entry of b that may meet the regex rx (at most MAX_VISITS). */
-static void visit(struct imp *im, struct rx_state *st, struct rx_bucket *b,
+static void visit(struct imp *im, struct rx_state *st, const struct ptrvec *b,
                   struct rx_entry *rx)
 {
     size_t len = strlen(rx->path), visits = 0, i, n;
@@ -274,17 +264,17 @@ static void visit(struct imp *im, struct rx_state *st, struct rx_bucket *b,
     /* entries whose path is a prefix of the literal start ("/" included) */
     for (n = 1; n < len && visits < MAX_VISITS; n++) {
         for (i = lower_bound(b, rx->path, n);
-             i < b->n && visits < MAX_VISITS && strlen(b->v[i].path) == n &&
-             strncmp(b->v[i].path, rx->path, n) == 0;
+             i < b->n && visits < MAX_VISITS && strlen(at(b, i)->path) == n &&
+             strncmp(at(b, i)->path, rx->path, n) == 0;
              i++, visits++)
-            pair(im, st, rx, &b->v[i]);
+            pair(im, st, rx, b->v[i]);
     }
     /* entries whose path starts with it (all, for an empty start) */
     for (i = lower_bound(b, rx->path, len);
-         i < b->n && visits < MAX_VISITS && strncmp(b->v[i].path, rx->path, len) == 0;
+         i < b->n && visits < MAX_VISITS && strncmp(at(b, i)->path, rx->path, len) == 0;
          i++, visits++) {
-        if (&b->v[i] != rx)
-            pair(im, st, rx, &b->v[i]);
+        if (b->v[i] != rx)
+            pair(im, st, rx, b->v[i]);
     }
 }
 
@@ -306,9 +296,9 @@ void tr_precedence_regex(struct imp *im)
         st.guarded[k] = r->denied || tr_policies_guard(r);
     }
     for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
-        struct rx_bucket *all = imp_index_get(&st.buckets, entry_points[ep]);
+        const struct ptrvec *all = imp_index_get(&st.buckets, entry_points[ep]);
         for (i = 0; all && i < all->n; i++) {
-            struct rx_entry *rx = &all->v[i];
+            struct rx_entry *rx = all->v[i];
             const struct tr_router *r = rs->v[rx->router];
             size_t x;
             if (!rx->pattern)
