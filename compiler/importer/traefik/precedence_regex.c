@@ -31,6 +31,7 @@
 #include "base/arena.h"
 #include "base/array.h"
 #include "base/compilation.h"
+#include "base/str.h"
 
 #include <string.h>
 
@@ -67,15 +68,15 @@ static const char *literal_start(struct imp *im, const char *re)
     static const char ops[] = "\\.^$|?*+()[]{}";
     size_t n = 0;
 
-    if (strchr(re, '|') || strncmp(re, "(?i", 3) == 0)
+    if (strchr(re, '|') || str_starts_with(re, "(?i"))
         return "";
-    if (strncmp(re, "(?:", 3) == 0)
+    if (str_starts_with(re, "(?:"))
         re += 3;
     if (re[0] == '^')
         re++;
-    while (re[n] && !strchr(ops, re[n]))
+    while (re[n] && !str_has_char(ops, re[n]))
         n++;
-    if (n && re[n] && strchr("?*{", re[n]))
+    if (n && str_has_char("?*{", re[n]))
         n--;
     return arena_strndup(im->a, re, n);
 }
