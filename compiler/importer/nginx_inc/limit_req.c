@@ -158,16 +158,10 @@ static void shape(struct imp *im, const struct eff *e, struct nic_policy *p)
     number(im, e, NIC_LR_DELAY, INT32_MAX, &delay);
     p->rate.delay = !no_delay;
     if (!no_delay && delay > 0)
-        SAY(im, e, NIC_LR_DELAY, DIAG_IMPORT_RATE_LIMIT,
-            "approximated: NIC serves the first %lld requests of the burst at "
-            "once and delays the rest; gwc delays the whole burst (noDelay: "
-            "false), so the same requests are refused, some later served",
+        SAY(im, e, NIC_LR_DELAY, DIAG_IMPORT_RATE_LIMIT, NIC_RATE_DELAY_FMT,
             (long long)delay);
     if (flag(im, e, NIC_LR_SCALE, &scale) && scale)
-        SAY(im, e, NIC_LR_SCALE, DIAG_IMPORT_RATE_LIMIT,
-            "approximated: NIC divides the rate among its pods, so that all "
-            "together allow it; gwc's limit is per nginx instance and is "
-            "written whole: the same with one instance, more with several");
+        SAY(im, e, NIC_LR_SCALE, DIAG_IMPORT_RATE_LIMIT, "%s", NIC_RATE_SCALE_WHY);
 }
 
 void nic_limit_req(struct imp *im, const struct imp_src *src, const struct nic_ann *own,

@@ -99,5 +99,15 @@ struct nic_policy *nic_policy_decode(struct imp *im, const struct crd *o);
 /* A rate as NIC writes it, "10r/s" or "600r/m", of 1 to 1000000 requests
  * (gwc's range), into r's requests and per. */
 bool nic_parse_rate(const char *s, struct o_rate *r);
+/* What a rate limit's scale and partial delay become (GW0836), for the
+ * Policy field and the annotation alike; the delay's with its number. */
+#define NIC_RATE_SCALE_WHY                                                       \
+    "approximated: NIC divides the rate among its pods, so that all together " \
+    "allow it; gwc's limit is per nginx instance and is written whole: the "   \
+    "same with one instance, more with several"
+#define NIC_RATE_DELAY_FMT                                                        \
+    "approximated: NIC serves the first %lld requests of the burst at once and " \
+    "delays the rest; gwc delays the whole burst (noDelay: false), so the same " \
+    "requests are refused, some later served"
 
 #endif

@@ -248,12 +248,14 @@ static void egress_mtls(struct imp *im, struct nic_policy *p)
     p->converted = true;
 }
 
+/* A rate limit protects the backends: one gwc cannot enforce is an error
+ * (the import exits 1), not a quiet loss. */
 static void rate_not_converted(struct imp *im, struct nic_policy *p,
                                const struct ynode *at, const char *why)
 {
-    imp_report_src(im, &p->src, at, DIAG_IMPORT_RATE_LIMIT,
-                   "not converted: %s; the paths that refer to this Policy are "
-                   "served without its rate limit",
+    imp_report_src(im, &p->src, at, DIAG_IMPORT_RATE_LIMIT_LOST,
+                   "rate limit not converted: %s; the paths that refer to this "
+                   "Policy are written without it",
                    why);
     p->converted = false;
 }
@@ -316,28 +318,25 @@ static void rate_limit(struct imp *im, struct nic_policy *p)
                                               : "how nginx logs refused requests");
             continue;
         }
-        if (str_eq(f->key, "scale") && bool_field(f, &b) && !b)
+        if (str_eq(f->key, "scale") && bool_field(f, &b)) {
+            if (b)
+                imp_report_src(im, &p->src, f, DIAG_IMPORT_RATE_LIMIT, "%s",
+                               NIC_RATE_SCALE_WHY);
             continue;
+        }
         if (str_eq(f->key, "delay") && int_field(f, 0, INT64_MAX, &delay))
             continue; /* decided below, with noDelay */
         rate_not_converted(im, p, f,
-                           str_eq(f->key, "scale")
-                               ? "scale divides the rate by the number of NIC "
-                                 "pods; gwc's limit is per nginx instance"
-                           : str_eq(f->key, "condition")
+                           str_eq(f->key, "condition")
                                ? "gwc limits every request, not those matching "
                                  "a condition"
                                : "gwc does not convert this field, or not this "
                                  "value");
         return;
     }
-    if (!no_delay && delay) { /* delay=0 delays the whole burst */
-        rate_not_converted(im, p, ynode_get(m, "delay"),
-                           "delay serves that many requests of the burst at once "
-                           "and delays the rest; gwc serves the whole burst at "
-                           "once (noDelay) or delays it all");
-        return;
-    }
+    if (!no_delay && delay) /* delay=0 delays the whole burst */
+        imp_report_src(im, &p->src, ynode_get(m, "delay"), DIAG_IMPORT_RATE_LIMIT,
+                       NIC_RATE_DELAY_FMT, (long long)delay);
     p->rate.delay = !no_delay; /* NIC delays requests within the burst */
     if (p->dry_run)
         imp_report_src(im, &p->src, ynode_get(m, "dryRun"), DIAG_IMPORT_RATE_LIMIT,

@@ -185,9 +185,9 @@ static void add_ref(struct imp *im, const struct ref *r, bool ingress, bool spec
     } else if (p->kind == NP_BASIC) {
         lv->basic = p;
     } else if (lv->rates.n == MAX_RATES) {
-        ref_report(im, r, DIAG_IMPORT_RATE_LIMIT,
-                   "not converted: gwc takes at most %d rate limits per "
-                   "ClientPolicy; served without this one",
+        ref_report(im, r, DIAG_IMPORT_RATE_LIMIT_LOST,
+                   "rate limit not converted: gwc takes at most %d rate limits "
+                   "per ClientPolicy; the paths are written without this one",
                    MAX_RATES);
     } else {
         ptrvec_push(im->a, &lv->rates, p);
