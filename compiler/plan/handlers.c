@@ -447,22 +447,34 @@ static void apply_timeouts(struct planner *p, struct plan_handler *h,
     h->connect_timeout = plan_nginx_time(p->a, t->backend_request, NO_TIMEOUT);
 }
 
+static struct plan_handler *keep(struct planner *p, const struct plan_handler *h)
+{
+    struct plan_handler *kept = ARENA_NEW(p->a, struct plan_handler);
+
+    *kept = *h;
+    return kept;
+}
+
 struct plan_handler *plan_handler_for_rule(struct planner *p,
                                            const struct server_ctx *sc,
                                            const struct candidate *c)
 {
     const struct route *r = c->att->route->route;
     const struct rule_state *rs = c->rule;
-    struct plan_handler *h = ARENA_NEW(p->a, struct plan_handler);
+    /* The rule's handler is built here and kept only if it is not one of
+     * its backends' (most rules have one backend). */
+    struct plan_handler rule_handler, *h = &rule_handler;
     struct upstream_options up = {NULL, NULL, NULL};
     size_t next_mirror = 0, i, live = 0;
+
+    memset(h, 0, sizeof(*h));
 
     h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
                          r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
     h->grpc = r->obj.kind == KIND_GRPC_ROUTE;
     if (rs->fixed_status) {
         h->status = rs->fixed_status;
-        return h;
+        return keep(p, h);
     }
     apply_filters(p, h, rs->rule->filters, rs->rule->n_filters, c, sc, rs->mirrors,
                   &next_mirror);
@@ -472,10 +484,10 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
                              r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
         h->status = 500;
-        return h;
+        return keep(p, h);
     }
     if (h->redirect)
-        return h; /* CEL: a redirect has no backends */
+        return keep(p, h); /* CEL: a redirect has no backends */
     apply_timeouts(p, h, rs->rule);
     apply_retry(p, h, rs->rule);
     for (i = 0; i < rs->n_backends; i++) {
@@ -484,7 +496,7 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
     if (live == 0) {
         /* No backendRefs, or every weight 0: nothing valid to route to. */
         h->status = 500;
-        return h;
+        return keep(p, h);
     }
     h->backends = ARENA_NEW_ARRAY(p->a, struct plan_handler *, live);
     for (i = 0; i < rs->n_backends; i++) {
@@ -498,7 +510,7 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         *child = *h;
         child->backends = NULL;
         child->n_backends = 0;
-        child->id = arena_printf(p->a, "%s/b%zu", h->id, i);
+        child->id = live == 1 ? h->id : arena_printf(p->a, "%s/b%zu", h->id, i);
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = plan_target_of(p, b, h->grpc, sc->listener->gateway);
@@ -516,6 +528,7 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         only->id = h->id;
         return only;
     }
+    h = keep(p, h);
     weighted_split(p, h);
     return h;
 }

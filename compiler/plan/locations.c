@@ -724,6 +724,9 @@ void plan_locations_build(struct planner *p, struct plan_server *srv,
     srv->candidates = cands;
     srv->n_candidates = n;
     srv->group_handlers = sb.handlers;
+    /* Nothing made in p->tmp outlives the server: its memory serves the
+     * next one, so planning's scratch does not grow with the routes. */
+    arena_reset(p->tmp);
 }
 
 enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,
