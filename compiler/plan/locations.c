@@ -352,7 +352,7 @@ static struct plan_text target_text(struct planner *p, struct plan_handler *h,
     ptrvec_push(p->tmp, internal, h);
     plan_handler_dependents(p->tmp, h, internal);
     /* Only read by the draft dispatch map: scratch. */
-    return plan_text_literal(p->tmp, arena_printf(p->tmp, "@%s", h->id));
+    return plan_text_literal(p->tmp, plan_cat(p->tmp, "@", h->id, NULL));
 }
 
 /* The part of the targets' names that they all start with, up to and
@@ -501,10 +501,11 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     cut = strlen(prefix);
     {
         struct plan_text src = plan_text_new(p->tmp, vars.n);
+        char num[STR_DEC_MAX + 1];
         for (k = 0; k < vars.n; k++)
             plan_text_var(&src, vars.v[k]);
         dispatch =
-            plan_map_draft(p, src, arena_printf(p->tmp, "gw_d%u", p->n_dispatch));
+            plan_map_draft(p, src, plan_cat(p->tmp, "gw_d", plan_dec(num, p->n_dispatch), NULL));
     }
     for (i = 0; i < n; i++) {
         struct plan_text value = relative_to(p->tmp, &texts[i], cut);
@@ -529,7 +530,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         /* No candidate without conditions: the rest is not found.  Handler
          * names end in "/r<rule>..." so "<prefix>404" names no handler. */
         dispatch->default_value = plan_text_literal(p->tmp, "404");
-        need_404(sb, arena_printf(p->a, "%s404", prefix));
+        need_404(sb, plan_cat(p->a, prefix, "404", NULL));
     }
     dispatch_limits(sb, loc, (struct plan_handler **)slots.v, slots.n);
     /* Locations with the same conditions and the same targets relative to
@@ -640,7 +641,7 @@ static void internal_locations(struct server_build *sb)
             continue;
         loc = ARENA_NEW(p->tmp, struct plan_location);
         loc->kind = h->by_uri ? LOC_INTERNAL : LOC_NAMED;
-        loc->path = h->by_uri ? h->id : arena_printf(p->a, "@%s", h->id);
+        loc->path = h->by_uri ? h->id : plan_cat(p->a, "@", h->id, NULL);
         loc->handler = h;
         /* Below what a dispatching location let through: check here. */
         if (!h->by_uri && sb->max_body >= 0 && plan_policy_body_limit(h) != 0 &&

@@ -112,6 +112,11 @@ struct plan_text plan_text_new(struct arena *a, size_t cap);
 void plan_text_lit(struct plan_text *t, const char *s);
 void plan_text_var(struct plan_text *t, const char *name);
 bool plan_text_is_empty(const struct plan_text *t);
+/* The strings up to a NULL, joined, in a: for the names planning makes for
+ * every rule and location, too many for printf. */
+const char *plan_cat(struct arena *a, const char *first, ...);
+/* v in decimal, in buf. */
+const char *plan_dec(char buf[STR_DEC_MAX + 1], uint64_t v);
 
 /* uris.c: the nginx steps of a redirect's Location and a rewrite's path,
  * from their path_kind/rewrite fields. */
