@@ -19,19 +19,25 @@
 #define MARKER_FORMAT "gwc-output 1"
 #define MARKER_LIMIT (16u << 20)
 
-struct job {
+struct outdir {
     struct arena *a;
     const char *dir; /* as given, without trailing slashes */
     int fd;          /* DIR, locked */
     bool created;    /* DIR did not exist */
     const char **old; /* sorted: what the marker lists */
     size_t n_old;
+    const char *const *paths; /* the new files, in the order of renaming */
+    size_t n;
     char *staging; /* its name in DIR */
     int staging_fd;
+    int file_fd;   /* the staged file being written, or -1 */
+    const char *file_path;
+    size_t next; /* where to look for the next file's path first */
+    bool failed;   /* a write failed: *why says how */
     struct strbuf *why;
 };
 
-static enum outdir_result fail(struct job *j, const char *what, const char *rel)
+static enum outdir_result fail(struct outdir *j, const char *what, const char *rel)
 {
     strbuf_addf(j->why, "cannot %s '%s%s%s': %s", what, j->dir, rel ? "/" : "",
                 rel ? rel : "", strerror(errno));
@@ -94,14 +100,14 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool listed(const struct job *j, const char *rel)
+static bool listed(const struct outdir *j, const char *rel)
 {
     return j->n_old && bsearch(&rel, j->old, j->n_old, sizeof(*j->old), cmp_str);
 }
 
 /* Reads the marker into j->old.  false: there is none, or it is not one
  * gwc wrote (*bad says why). */
-static bool read_marker(struct job *j, const char **bad)
+static bool read_marker(struct outdir *j, const char **bad)
 {
     char *data, *line, *next;
     size_t len, n = 0, cap = 16;
@@ -172,7 +178,7 @@ static bool is_empty(int dirfd)
 }
 
 /* Opens (or makes) DIR and locks it against another gwc writing it. */
-static enum outdir_result open_dir(struct job *j)
+static enum outdir_result open_dir(struct outdir *j)
 {
     j->fd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (j->fd < 0 && errno == ENOENT) {
@@ -197,8 +203,7 @@ static enum outdir_result open_dir(struct job *j)
 }
 
 /* Whether DIR is gwc's to write, before anything in it changes. */
-static enum outdir_result check_owner(struct job *j, const struct outdir_file *files,
-                                      size_t n, bool force)
+static enum outdir_result check_owner(struct outdir *j, bool force)
 {
     const char *bad;
     size_t i;
@@ -222,32 +227,32 @@ static enum outdir_result check_owner(struct job *j, const struct outdir_file *f
             return OUTDIR_REFUSED;
         }
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < j->n; i++) {
         const char *leaf;
         struct stat st;
-        int parent = open_parent(j->fd, files[i].path, false, &leaf);
+        int parent = open_parent(j->fd, j->paths[i], false, &leaf);
 
         if (parent < 0) {
             if (errno == ENOENT)
                 continue; /* made later */
             if (errno != ELOOP && errno != ENOTDIR)
-                return fail(j, "open", files[i].path);
+                return fail(j, "open", j->paths[i]);
             strbuf_addf(j->why, "a directory on the way to '%s/%s' is a symbolic "
                         "link or not a directory; gwc writes only through "
-                        "directories", j->dir, files[i].path);
+                        "directories", j->dir, j->paths[i]);
             return OUTDIR_REFUSED;
         }
         if (fstatat(parent, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0) {
             if (S_ISDIR(st.st_mode)) {
                 strbuf_addf(j->why, "'%s/%s' is a directory, where gwc writes a file",
-                            j->dir, files[i].path);
+                            j->dir, j->paths[i]);
                 close(parent);
                 return OUTDIR_REFUSED;
             }
-            if (!force && !listed(j, files[i].path)) {
+            if (!force && !listed(j, j->paths[i])) {
                 strbuf_addf(j->why, "'%s/%s' exists but gwc did not write it (%s/%s "
                             "does not list it); move it away, or pass --force to "
-                            "overwrite it", j->dir, files[i].path, j->dir,
+                            "overwrite it", j->dir, j->paths[i], j->dir,
                             OUTDIR_MARKER);
                 close(parent);
                 return OUTDIR_REFUSED;
@@ -258,30 +263,41 @@ static enum outdir_result check_owner(struct job *j, const struct outdir_file *f
     return OUTDIR_OK;
 }
 
-static bool write_at(int root, const char *rel, const void *data, size_t len,
-                     unsigned mode)
+/* A new file with exactly this mode, open for writing; -1 with errno set. */
+static int create_at(int root, const char *rel, unsigned mode)
 {
     const char *leaf;
     int parent = open_parent(root, rel, true, &leaf), fd;
-    bool ok;
 
     if (parent < 0)
-        return false;
+        return -1;
     fd = openat(parent, leaf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
                 (mode_t)mode);
     close(parent);
-    if (fd < 0)
-        return false;
-    ok = fchmod(fd, (mode_t)mode) == 0 && fs_write_all(fd, data, len);
-    return close(fd) == 0 && ok;
+    if (fd >= 0 && fchmod(fd, (mode_t)mode) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
 }
 
-/* Every new file, written where no one reads it yet. */
-static enum outdir_result stage(struct job *j, const struct outdir_file *files, size_t n)
+static bool write_at(int root, const char *rel, const void *data, size_t len,
+                     unsigned mode)
+{
+    int fd = create_at(root, rel, mode);
+    bool ok = fd >= 0 && fs_write_all(fd, data, len);
+
+    return fd >= 0 && close(fd) == 0 && ok;
+}
+
+/* The staging directory, where the new files are written and no one reads
+ * them yet. */
+static enum outdir_result stage(struct outdir *j)
 {
     struct strbuf tmp = STRBUF_INIT;
     const char *name;
-    size_t i;
 
     strbuf_addf(&tmp, "%s/.gwc-staging-XXXXXX", j->dir);
     if (!mkdtemp(tmp.buf)) {
@@ -294,18 +310,11 @@ static enum outdir_result stage(struct job *j, const struct outdir_file *files, 
     j->staging_fd = openat(j->fd, j->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (j->staging_fd < 0)
         return fail(j, "open", j->staging);
-    for (i = 0; i < n; i++) {
-        if (!valid_path(files[i].path))
-            BUG("an output path gwc cannot own");
-        if (!write_at(j->staging_fd, files[i].path, files[i].data, files[i].len,
-                      files[i].mode))
-            return fail(j, "write", files[i].path);
-    }
     return OUTDIR_OK;
 }
 
 /* The marker, listing sorted paths[0..n), moved into place. */
-static bool put_marker(struct job *j, const char *const *paths, size_t n)
+static bool put_marker(struct outdir *j, const char *const *paths, size_t n)
 {
     struct strbuf sb = STRBUF_INIT;
     size_t i;
@@ -324,7 +333,7 @@ static bool put_marker(struct job *j, const char *const *paths, size_t n)
     return ok;
 }
 
-static bool move_into_place(struct job *j, const char *rel)
+static bool move_into_place(struct outdir *j, const char *rel)
 {
     const char *from, *to;
     int src = open_parent(j->staging_fd, rel, false, &from);
@@ -342,7 +351,7 @@ static bool move_into_place(struct job *j, const char *rel)
 
 /* A file the last run wrote and this one does not.  One a person has
  * since replaced by a directory is theirs now: left alone. */
-static void remove_stale(struct job *j, const char *rel)
+static void remove_stale(struct outdir *j, const char *rel)
 {
     const char *leaf;
     int parent = open_parent(j->fd, rel, false, &leaf);
@@ -353,15 +362,15 @@ static void remove_stale(struct job *j, const char *rel)
     close(parent);
 }
 
-static enum outdir_result commit(struct job *j, const struct outdir_file *files,
-                                 size_t n, const char *const *dirs, size_t n_dirs)
+static enum outdir_result commit(struct outdir *j, const char *const *dirs, size_t n_dirs)
 {
+    size_t n = j->n;
     const char **fresh = ARENA_NEW_ARRAY(j->a, const char *, n + 1);
     const char **both = ARENA_NEW_ARRAY(j->a, const char *, n + j->n_old + 1);
     size_t i;
 
     for (i = 0; i < n; i++)
-        fresh[i] = both[i] = files[i].path;
+        fresh[i] = both[i] = j->paths[i];
     if (j->n_old)
         memcpy(both + n, j->old, j->n_old * sizeof(*both));
     qsort(fresh, n, sizeof(*fresh), cmp_str);
@@ -378,8 +387,8 @@ static enum outdir_result commit(struct job *j, const struct outdir_file *files,
             return fail(j, "create", dirs[i]);
     }
     for (i = 0; i < n; i++) {
-        if (!move_into_place(j, files[i].path))
-            return fail(j, "replace", files[i].path);
+        if (!move_into_place(j, j->paths[i]))
+            return fail(j, "replace", j->paths[i]);
     }
     for (i = 0; i < j->n_old; i++) {
         if (!bsearch(&j->old[i], fresh, n, sizeof(*fresh), cmp_str))
@@ -390,36 +399,141 @@ static enum outdir_result commit(struct job *j, const struct outdir_file *files,
     return OUTDIR_OK;
 }
 
+/* Ends the writing: nothing of the staging directory stays, nor DIR if
+ * this run made it and failed. */
+static void finish(struct outdir *j, enum outdir_result r)
+{
+    if (j->file_fd >= 0)
+        close(j->file_fd);
+    if (j->staging_fd >= 0)
+        close(j->staging_fd);
+    if (j->staging) {
+        struct strbuf path = STRBUF_INIT;
+        strbuf_addf(&path, "%s/%s", j->dir, j->staging);
+        fs_remove_tree(path.buf);
+        strbuf_release(&path);
+    }
+    if (r != OUTDIR_OK && j->created)
+        rmdir(j->dir);
+    if (j->fd >= 0)
+        close(j->fd);
+}
+
+enum outdir_result outdir_open(struct arena *a, const char *dir,
+                               const char *const *paths, size_t n, bool force,
+                               struct strbuf *why, struct outdir **out)
+{
+    size_t len = strlen(dir), i;
+    struct outdir *j = ARENA_NEW(a, struct outdir);
+    enum outdir_result r;
+
+    for (i = 0; i < n; i++) {
+        if (!valid_path(paths[i]))
+            BUG("an output path gwc cannot own");
+    }
+    while (len > 1 && dir[len - 1] == '/')
+        len--; /* "out/" names files "out/nginx.conf" */
+    j->a = a;
+    j->dir = arena_strndup(a, dir, len);
+    j->fd = j->staging_fd = j->file_fd = -1;
+    j->paths = paths;
+    j->n = n;
+    j->why = why;
+    r = open_dir(j);
+    if (r == OUTDIR_OK)
+        r = check_owner(j, force);
+    if (r == OUTDIR_OK)
+        r = stage(j);
+    if (r != OUTDIR_OK) {
+        finish(j, r);
+        j = NULL;
+    }
+    *out = j;
+    return r;
+}
+
+/* Closes the file being written; a failed close (NFS, a full disk) is a
+ * failed write. */
+static void end_file(struct outdir *j)
+{
+    int fd = j->file_fd;
+
+    j->file_fd = -1;
+    if (fd >= 0 && close(fd) != 0 && !j->failed) {
+        fail(j, "write", j->file_path);
+        j->failed = true;
+    }
+}
+
+void outdir_begin(struct outdir *j, const char *path, unsigned mode)
+{
+    size_t i, k;
+
+    end_file(j);
+    /* Files usually come in the order of paths: no quadratic search. */
+    for (k = 0; k < j->n; k++) {
+        i = (j->next + k) % j->n;
+        if (strcmp(j->paths[i], path) == 0)
+            break;
+    }
+    if (k == j->n)
+        BUG("a file outdir_open was not told about");
+    j->next = i + 1;
+    j->file_path = j->paths[i];
+    if (j->failed)
+        return;
+    j->file_fd = create_at(j->staging_fd, path, mode);
+    if (j->file_fd < 0) {
+        fail(j, "write", path);
+        j->failed = true;
+    }
+}
+
+void outdir_write(struct outdir *j, const void *data, size_t len)
+{
+    if (j->failed || j->file_fd < 0)
+        return;
+    if (!fs_write_all(j->file_fd, data, len)) {
+        fail(j, "write", j->file_path);
+        j->failed = true;
+    }
+}
+
+enum outdir_result outdir_commit(struct outdir *j, const char *const *dirs,
+                                 size_t n_dirs)
+{
+    enum outdir_result r = OUTDIR_FAILED;
+
+    end_file(j);
+    if (!j->failed)
+        r = commit(j, dirs, n_dirs);
+    finish(j, r);
+    return r;
+}
+
+void outdir_abort(struct outdir *j)
+{
+    finish(j, OUTDIR_FAILED);
+}
+
 enum outdir_result outdir_replace(struct arena *a, const char *dir,
                                   const struct outdir_file *files, size_t n,
                                   const char *const *dirs, size_t n_dirs,
                                   bool force, struct strbuf *why)
 {
-    size_t len = strlen(dir);
-    struct job j = {a, NULL, -1, false, NULL, 0, NULL, -1, why};
+    const char **paths = ARENA_NEW_ARRAY(a, const char *, n + 1);
+    struct outdir *d;
     enum outdir_result r;
+    size_t i;
 
-    while (len > 1 && dir[len - 1] == '/')
-        len--; /* "out/" names files "out/nginx.conf" */
-    j.dir = arena_strndup(a, dir, len);
-    r = open_dir(&j);
-    if (r == OUTDIR_OK)
-        r = check_owner(&j, files, n, force);
-    if (r == OUTDIR_OK)
-        r = stage(&j, files, n);
-    if (r == OUTDIR_OK)
-        r = commit(&j, files, n, dirs, n_dirs);
-    if (j.staging_fd >= 0)
-        close(j.staging_fd);
-    if (j.staging) {
-        struct strbuf path = STRBUF_INIT;
-        strbuf_addf(&path, "%s/%s", j.dir, j.staging);
-        fs_remove_tree(path.buf);
-        strbuf_release(&path);
+    for (i = 0; i < n; i++)
+        paths[i] = files[i].path;
+    r = outdir_open(a, dir, paths, n, force, why, &d);
+    if (r != OUTDIR_OK)
+        return r;
+    for (i = 0; i < n; i++) {
+        outdir_begin(d, files[i].path, files[i].mode);
+        outdir_write(d, files[i].data, files[i].len);
     }
-    if (r != OUTDIR_OK && j.created)
-        rmdir(j.dir);
-    if (j.fd >= 0)
-        close(j.fd);
-    return r;
+    return outdir_commit(d, dirs, n_dirs);
 }

@@ -47,11 +47,35 @@ enum outdir_result {
 };
 
 /*
- * Replaces gwc's files in dir by files[0..n), renamed into place in that
- * order (the entry point last), and makes the directories dirs[0..n_dirs)
- * that are missing.  On anything but OUTDIR_OK, *why says what happened,
- * naming the path concerned.
+ * Writing DIR in steps, so that a large file goes to disk as it is made
+ * and never has to be whole in memory:
+ *
+ *   outdir_open    locks DIR, checks that the new files paths[0..n) are
+ *                  gwc's to write there, and makes the staging directory;
+ *   outdir_begin,  write each file of paths (any order) into the staging
+ *   outdir_write   directory, in pieces;
+ *   outdir_commit  makes the directories dirs[0..n_dirs) that are missing
+ *                  and renames the files into place in the order of paths
+ *                  (the entry point last);
+ *   outdir_abort   instead: removes only what this run made.
+ *
+ * commit and abort end the writing either way.  A failed write is
+ * remembered: later writes do nothing and commit reports it, so the
+ * writer need not check each call.  On anything but OUTDIR_OK, *why says
+ * what happened, naming the path concerned.
  */
+struct outdir;
+
+enum outdir_result outdir_open(struct arena *a, const char *dir,
+                               const char *const *paths, size_t n, bool force,
+                               struct strbuf *why, struct outdir **out);
+void outdir_begin(struct outdir *d, const char *path, unsigned mode);
+void outdir_write(struct outdir *d, const void *data, size_t len);
+enum outdir_result outdir_commit(struct outdir *d, const char *const *dirs,
+                                 size_t n_dirs);
+void outdir_abort(struct outdir *d);
+
+/* All of it at once, for files already in memory. */
 enum outdir_result outdir_replace(struct arena *a, const char *dir,
                                   const struct outdir_file *files, size_t n,
                                   const char *const *dirs, size_t n_dirs,

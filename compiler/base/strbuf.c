@@ -38,11 +38,19 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
     sb->cap = cap;
 }
 
+/* Whether n more bytes and the NUL fit: the test made before every append,
+ * which then calls strbuf_grow() only when they do not. */
+static bool fits(const struct strbuf *sb, size_t n)
+{
+    return sb->cap - sb->len > n;
+}
+
 void strbuf_add(struct strbuf *sb, const void *data, size_t n)
 {
     if (n == 0)
         return;
-    strbuf_grow(sb, n);
+    if (!fits(sb, n))
+        strbuf_grow(sb, n);
     memcpy(sb->buf + sb->len, data, n);
     sb->len += n;
     sb->buf[sb->len] = '\0';
@@ -55,7 +63,8 @@ void strbuf_addstr(struct strbuf *sb, const char *s)
 
 void strbuf_addch(struct strbuf *sb, char c)
 {
-    strbuf_grow(sb, 1);
+    if (!fits(sb, 1))
+        strbuf_grow(sb, 1);
     sb->buf[sb->len++] = c;
     sb->buf[sb->len] = '\0';
 }
@@ -64,7 +73,8 @@ void strbuf_addchars(struct strbuf *sb, char c, size_t n)
 {
     if (n == 0)
         return;
-    strbuf_grow(sb, n);
+    if (!fits(sb, n))
+        strbuf_grow(sb, n);
     memset(sb->buf + sb->len, c, n);
     sb->len += n;
     sb->buf[sb->len] = '\0';

@@ -60,7 +60,6 @@ void cli_render_completion(struct strbuf *out);
 
 struct compilation;
 struct controller;
-struct emit_output;
 struct explain_case;
 struct model;
 struct plan;
@@ -83,17 +82,16 @@ void cli_validate_inputs(struct compilation *c, const struct options *o, struct 
 /* Plan options from the command line; port_map is filled (MAX_PORT_MAP). */
 void cli_plan_options(const struct options *o, uint32_t (*port_map)[2],
                       const char *socket_dir, struct plan_options *po);
-/* compile without its files: plans and renders the configuration into
- * memory.  False, with a diagnostic, when it cannot be rendered.  Unless
- * the input has RoutingTests (which read the trees after planning), the
- * YAML trees end first (compilation_drop_tree()) and the plan reuses their
- * memory. */
+/* compile without its files: plans the configuration.  False, with a
+ * diagnostic, when it cannot be rendered.  Unless the input has
+ * RoutingTests (which read the trees after planning), the YAML trees end
+ * first (compilation_drop_tree()) and the plan reuses their memory. */
 bool cli_render(struct compilation *c, const struct options *o,
-                const struct controller *ctl, struct plan *plan,
-                struct emit_output *eo);
-/* Writes what cli_render rendered into o->output. */
+                const struct controller *ctl, struct plan *plan);
+/* Renders the plan cli_render made into o->output, each file straight to
+ * disk as it is made. */
 bool cli_write_output(struct compilation *c, const struct options *o,
-                      const struct plan *plan, const struct emit_output *eo);
+                      const struct plan *plan);
 /* Silences what the options and gwc.dev/ignore annotations ask, then
  * writes the diagnostics where the options say (report.c); m lists the
  * objects of the input (NULL: none read).  The exit status follows what

@@ -182,44 +182,48 @@ size_t cli_routing_tests(struct compilation *c, const struct options *o,
     return explain_run_tests(c, m, built, &po, cases);
 }
 
+/* The emitter's text goes to the staged file as it is made. */
+static void sink_begin(void *ctx, const char *path)
+{
+    outdir_begin(ctx, path, 0644);
+}
+
+static void sink_write(void *ctx, const char *data, size_t len)
+{
+    outdir_write(ctx, data, len);
+}
+
 /* The files of a compilation, entry point last: outdir.h renames them in
- * this order, so nginx.conf names a complete set once it changes.  The
- * caller has rendered them (cli_render). */
+ * this order, so nginx.conf names a complete set once it changes. */
 bool cli_write_output(struct compilation *c, const struct options *o,
-                      const struct plan *plan, const struct emit_output *eo)
+                      const struct plan *plan)
 {
     const char *dirs[] = {"logs", "tmp", "certs", "sockets"};
-    struct outdir_file *files = ARENA_NEW_ARRAY(c->arena, struct outdir_file,
-                                                plan->n_files + 5);
+    const char **paths = ARENA_NEW_ARRAY(c->arena, const char *,
+                                         plan->n_files + EMIT_MAX_FILES);
+    struct emit_options eopt = {o->modules_dir};
     struct src_loc none = {SOURCE_NONE, 0, 0, 0};
     struct strbuf why = STRBUF_INIT;
+    struct outdir *d;
     enum outdir_result r;
-    size_t i, n = 0;
+    size_t i;
 
-    for (i = 0; i < plan->n_files; i++) {
-        struct outdir_file f = {plan->files[i].path, plan->files[i].data,
-                                plan->files[i].len, plan->files[i].mode};
-        files[n++] = f;
+    for (i = 0; i < plan->n_files; i++)
+        paths[i] = plan->files[i].path;
+    r = outdir_open(c->arena, o->output, paths,
+                    plan->n_files + emit_files(plan, paths + plan->n_files), o->force,
+                    &why, &d);
+    if (r == OUTDIR_OK) {
+        struct emit_sink sink = {sink_begin, sink_write, d};
+
+        for (i = 0; i < plan->n_files; i++) {
+            outdir_begin(d, plan->files[i].path, plan->files[i].mode);
+            outdir_write(d, plan->files[i].data, plan->files[i].len);
+        }
+        emit_nginx_to(plan, &eopt, &sink);
+        /* DIR/sockets only when the sockets live there. */
+        r = outdir_commit(d, dirs, o->socket_dir || !plan->uses_socket_dir ? 3 : 4);
     }
-    if (eo->stream_conf->len) {
-        struct outdir_file f = {"stream.conf", eo->stream_conf->buf, eo->stream_conf->len, 0644};
-        files[n++] = f;
-    }
-    {
-        struct outdir_file proxy = {EMIT_PROXY_HEADERS_FILE, eo->proxy_headers_conf->buf,
-                                    eo->proxy_headers_conf->len, 0644};
-        struct outdir_file grpc = {EMIT_GRPC_HEADERS_FILE, eo->grpc_headers_conf->buf,
-                                   eo->grpc_headers_conf->len, 0644};
-        struct outdir_file http = {"http.conf", eo->http_conf->buf, eo->http_conf->len, 0644};
-        struct outdir_file entry = {"nginx.conf", eo->nginx_conf->buf, eo->nginx_conf->len, 0644};
-        files[n++] = proxy;
-        files[n++] = grpc;
-        files[n++] = http;
-        files[n++] = entry;
-    }
-    /* DIR/sockets only when the sockets live there. */
-    r = outdir_replace(c->arena, o->output, files, n, dirs,
-                       o->socket_dir || !plan->uses_socket_dir ? 3 : 4, o->force, &why);
     if (r != OUTDIR_OK)
         diag_report(&c->diags, r == OUTDIR_REFUSED ? DIAG_OUTPUT_NOT_OURS : DIAG_OUTPUT_FAILED,
                     none, NULL, NULL, "%s", why.buf);
@@ -264,10 +268,8 @@ static const char *default_socket_dir(struct arena *a, const char *out)
 }
 
 bool cli_render(struct compilation *c, const struct options *o,
-                const struct controller *ctl, struct plan *plan,
-                struct emit_output *eo)
+                const struct controller *ctl, struct plan *plan)
 {
-    struct emit_options eopt = {o->modules_dir};
     uint32_t port_map[MAX_PORT_MAP][2];
     const char *socket_dir = o->socket_dir ? o->socket_dir
                                            : default_socket_dir(c->arena, o->output);
@@ -292,7 +294,6 @@ bool cli_render(struct compilation *c, const struct options *o,
                     socket_dir, cli_socket_dir_problem(socket_dir));
         return false;
     }
-    emit_nginx(plan, &eopt, eo);
     return true;
 }
 
@@ -309,22 +310,12 @@ int cli_run_compile(const struct options *o)
      * was.  Controller findings are compiled around, as a controller does. */
     if (!diag_has_class_error(&c.diags, DCLASS_INPUT) &&
         !diag_has_class_error(&c.diags, DCLASS_MANIFEST)) {
-        struct strbuf nginx_conf = STRBUF_INIT, http_conf = STRBUF_INIT;
-        struct strbuf stream_conf = STRBUF_INIT, proxy_headers = STRBUF_INIT;
-        struct strbuf grpc_headers = STRBUF_INIT;
-        struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf, &proxy_headers,
-                                 &grpc_headers};
         struct plan plan;
-        bool rendered = cli_render(&c, o, &ctl, &plan, &eo);
+        bool rendered = cli_render(&c, o, &ctl, &plan);
 
         cli_routing_tests(&c, o, &m, &ctl, &plan, &cases);
         if (rendered)
-            cli_write_output(&c, o, &plan, &eo);
-        strbuf_release(&nginx_conf);
-        strbuf_release(&http_conf);
-        strbuf_release(&stream_conf);
-        strbuf_release(&proxy_headers);
-        strbuf_release(&grpc_headers);
+            cli_write_output(&c, o, &plan);
     }
     cli_report(&c, o, &m);
     status = cli_exit_status(&c, o);

@@ -224,19 +224,7 @@ static void ask(struct compilation *c, const struct options *o, const struct pla
 static bool compile_into(struct compilation *c, const struct options *o,
                          const struct controller *ctl, struct plan *plan)
 {
-    struct strbuf nginx_conf = STRBUF_INIT, http_conf = STRBUF_INIT;
-    struct strbuf stream_conf = STRBUF_INIT, proxy_headers = STRBUF_INIT;
-    struct strbuf grpc_headers = STRBUF_INIT;
-    struct emit_output eo = {&nginx_conf, &http_conf, &stream_conf, &proxy_headers,
-                             &grpc_headers};
-    bool ok = cli_render(c, o, ctl, plan, &eo) && cli_write_output(c, o, plan, &eo);
-
-    strbuf_release(&nginx_conf);
-    strbuf_release(&http_conf);
-    strbuf_release(&stream_conf);
-    strbuf_release(&proxy_headers);
-    strbuf_release(&grpc_headers);
-    return ok;
+    return cli_render(c, o, ctl, plan) && cli_write_output(c, o, plan);
 }
 
 size_t cli_verify_nginx(struct compilation *c, const struct options *o,

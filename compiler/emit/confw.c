@@ -6,6 +6,26 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* The text kept before it goes to the sink: large enough that writes are
+ * few, small enough to stay in the cache. */
+#define CONFW_BUFFER (64u << 10)
+
+void confw_flush(struct confw *w)
+{
+    if (w->out->len) {
+        w->sink->write(w->sink->ctx, w->out->buf, w->out->len);
+        strbuf_reset(w->out);
+    }
+}
+
+/* At the end of each line: no line is written in two pieces unless it
+ * is longer than the buffer. */
+static void line_done(struct confw *w)
+{
+    if (w->out->len >= CONFW_BUFFER)
+        confw_flush(w);
+}
+
 static void indent(struct confw *w)
 {
     strbuf_addchars(w->out, ' ', 4 * w->depth);
@@ -63,12 +83,14 @@ void confw_text(struct confw *w, const struct plan_text *t)
 void confw_end(struct confw *w)
 {
     strbuf_addstr(w->out, ";\n");
+    line_done(w);
 }
 
 void confw_open(struct confw *w)
 {
     strbuf_addstr(w->out, " {\n");
     w->depth++;
+    line_done(w);
 }
 
 void confw_close(struct confw *w)
@@ -76,11 +98,13 @@ void confw_close(struct confw *w)
     w->depth--;
     indent(w);
     strbuf_addstr(w->out, "}\n");
+    line_done(w);
 }
 
 void confw_blank(struct confw *w)
 {
     strbuf_addch(w->out, '\n');
+    line_done(w);
 }
 
 void confw_comment(struct confw *w, const char *fmt, ...)
@@ -93,6 +117,7 @@ void confw_comment(struct confw *w, const char *fmt, ...)
     strbuf_vaddf(w->out, fmt, ap);
     va_end(ap);
     strbuf_addch(w->out, '\n');
+    line_done(w);
 }
 
 void confw_template(struct confw *w, const char *text)
@@ -106,6 +131,7 @@ void confw_template(struct confw *w, const char *text)
         strbuf_addch(w->out, '\n');
         text += n + (nl ? 1 : 0);
     }
+    line_done(w);
 }
 
 void confw_directive(struct confw *w, const char *name, const char *value,

@@ -9,6 +9,7 @@
 #include "plan/plan.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct strbuf;
 
@@ -23,6 +24,27 @@ struct emit_options {
 #define EMIT_PROXY_HEADERS_FILE "gwc_proxy_headers.conf"
 #define EMIT_GRPC_HEADERS_FILE "gwc_grpc_headers.conf"
 
+/*
+ * Where the emitter writes: each file starts with begin(path), its text
+ * follows in write() calls, a few KiB at a time, so that no file needs to
+ * be whole in memory.  The sink remembers a failure itself.
+ */
+struct emit_sink {
+    void (*begin)(void *ctx, const char *path);
+    void (*write)(void *ctx, const char *data, size_t len);
+    void *ctx;
+};
+
+#define EMIT_MAX_FILES 5
+
+/* The files emit_nginx_to writes for this plan, in the order they are to
+ * be put into place: nginx.conf, which includes the others, last. */
+size_t emit_files(const struct plan *plan, const char *paths[EMIT_MAX_FILES]);
+
+void emit_nginx_to(const struct plan *plan, const struct emit_options *o,
+                   const struct emit_sink *sink);
+
+/* The same files in memory. */
 struct emit_output {
     struct strbuf *nginx_conf;
     struct strbuf *http_conf;

@@ -34,7 +34,11 @@ extern const struct emit_template_line template_grpc_headers_conf_lines[];
 struct confw {
     struct strbuf *out;
     unsigned depth;
+    const struct emit_sink *sink; /* gets out's text once it is large */
 };
+
+/* Hands what out holds to the sink. */
+void confw_flush(struct confw *w);
 
 void confw_begin(struct confw *w, const char *directive);       /* indent + name */
 void confw_raw(struct confw *w, const char *word);              /* " word" */

@@ -56,9 +56,14 @@ void nginx_quote_part(struct strbuf *out, const char *s, enum quote_ctx ctx)
     while (*s) {
         size_t run = 0;
 
-        /* Most of a config is plain text: copy it a run at a time. */
-        while (s[run] && !needs_escape((unsigned char)s[run], ctx))
-            run++;
+        /* Most of a config is plain text: copy it a run at a time.  Every
+         * byte from '%' up but '\\' and DEL stands for itself: one test
+         * for nearly all of them. */
+        for (;; run++) {
+            unsigned char c = (unsigned char)s[run];
+            if (c >= '%' ? c == '\\' || c == 0x7f : !c || needs_escape(c, ctx))
+                break;
+        }
         strbuf_add(out, s, run);
         s += run;
         if (!*s)

@@ -333,14 +333,27 @@ const char *plan_split_shared(struct planner *p, const char *prefix,
     void **slot;
     size_t i;
 
-    strbuf_addf(&key, "%s|%s", prefix, draft->salt ? draft->salt : "");
-    for (i = 0; i < draft->n_entries; i++)
-        strbuf_addf(&key, "|%u:%zu:%s", draft->entries[i].hundredths,
-                    strlen(draft->entries[i].value), draft->entries[i].value);
+    strbuf_addstr(&key, prefix);
+    strbuf_addch(&key, '|');
+    strbuf_addstr(&key, draft->salt ? draft->salt : "");
+    for (i = 0; i < draft->n_entries; i++) {
+        char num[STR_DEC_MAX + 1];
+        const char *v = draft->entries[i].value;
+        strbuf_addch(&key, '|');
+        strbuf_addstr(&key, plan_dec(num, draft->entries[i].hundredths));
+        strbuf_addch(&key, ':');
+        strbuf_addstr(&key, plan_dec(num, strlen(v)));
+        strbuf_addch(&key, ':');
+        strbuf_addstr(&key, v);
+    }
+    /* The key is kept only for a new split: most are found again. */
+    s = strhash_get(&p->sec->splits_by_content, key.buf);
+    if (s) {
+        strbuf_release(&key);
+        return s->variable;
+    }
     slot = strhash_slot(&p->sec->splits_by_content, arena_strndup(p->a, key.buf, key.len));
     strbuf_release(&key);
-    if (*slot)
-        return ((const struct plan_split *)*slot)->variable;
     s = plan_split_new(p, prefix);
     s->entries = ARENA_NEW_ARRAY(p->a, struct plan_split_entry, draft->n_entries);
     if (draft->n_entries)
@@ -399,7 +412,7 @@ static void weighted_split(struct planner *p, struct plan_handler *h)
     plan_split_weights(p, &draft, weights, values, h->n_backends);
     h->split_variable = plan_split_shared(p, "gw_s", &draft);
     h->split_target = plan_text_new(p->a, 2);
-    plan_text_lit(&h->split_target, arena_printf(p->a, "@%s/", h->id));
+    plan_text_lit(&h->split_target, plan_cat(p->a, "@", h->id, "/", NULL));
     plan_text_var(&h->split_target, h->split_variable);
 }
 
@@ -447,35 +460,54 @@ static void apply_timeouts(struct planner *p, struct plan_handler *h,
     h->connect_timeout = plan_nginx_time(p->a, t->backend_request, NO_TIMEOUT);
 }
 
+static struct plan_handler *keep(struct planner *p, const struct plan_handler *h)
+{
+    struct plan_handler *kept = ARENA_NEW(p->a, struct plan_handler);
+
+    *kept = *h;
+    return kept;
+}
+
+/* "/_gw/http/<namespace>/<name>/r<index>" */
+static const char *rule_id(struct planner *p, const struct route *r, size_t index)
+{
+    char num[STR_DEC_MAX + 1];
+
+    return plan_cat(p->a, "/_gw/", kind_slug(r->obj.kind), "/", r->obj.meta.namespace,
+                    "/", r->obj.meta.name, "/r", plan_dec(num, index), NULL);
+}
+
 struct plan_handler *plan_handler_for_rule(struct planner *p,
                                            const struct server_ctx *sc,
                                            const struct candidate *c)
 {
     const struct route *r = c->att->route->route;
     const struct rule_state *rs = c->rule;
-    struct plan_handler *h = ARENA_NEW(p->a, struct plan_handler);
+    /* The rule's handler is built here and kept only if it is not one of
+     * its backends' (most rules have one backend). */
+    struct plan_handler rule_handler, *h = &rule_handler;
     struct upstream_options up = {NULL, NULL, NULL};
     size_t next_mirror = 0, i, live = 0;
 
-    h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
-                         r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
+    memset(h, 0, sizeof(*h));
+
+    h->id = rule_id(p, r, c->rule_index);
     h->grpc = r->obj.kind == KIND_GRPC_ROUTE;
     if (rs->fixed_status) {
         h->status = rs->fixed_status;
-        return h;
+        return keep(p, h);
     }
     apply_filters(p, h, rs->rule->filters, rs->rule->n_filters, c, sc, rs->mirrors,
                   &next_mirror);
     if (!plan_policy_apply(p, sc, c, h, &up)) {
         /* A policy gwc cannot program exactly: fail closed. */
         memset(h, 0, sizeof(*h));
-        h->id = arena_printf(p->a, "/_gw/%s/%s/%s/r%zu", kind_slug(r->obj.kind),
-                             r->obj.meta.namespace, r->obj.meta.name, c->rule_index);
+        h->id = rule_id(p, r, c->rule_index);
         h->status = 500;
-        return h;
+        return keep(p, h);
     }
     if (h->redirect)
-        return h; /* CEL: a redirect has no backends */
+        return keep(p, h); /* CEL: a redirect has no backends */
     apply_timeouts(p, h, rs->rule);
     apply_retry(p, h, rs->rule);
     for (i = 0; i < rs->n_backends; i++) {
@@ -484,13 +516,14 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
     if (live == 0) {
         /* No backendRefs, or every weight 0: nothing valid to route to. */
         h->status = 500;
-        return h;
+        return keep(p, h);
     }
     h->backends = ARENA_NEW_ARRAY(p->a, struct plan_handler *, live);
     for (i = 0; i < rs->n_backends; i++) {
         const struct backend *b = &rs->backends[i];
         struct plan_handler *child;
         size_t unused = 0;
+        char num[STR_DEC_MAX + 1];
 
         if (b->ref->weight == 0)
             continue;
@@ -498,7 +531,7 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         *child = *h;
         child->backends = NULL;
         child->n_backends = 0;
-        child->id = arena_printf(p->a, "%s/b%zu", h->id, i);
+        child->id = live == 1 ? h->id : plan_cat(p->a, h->id, "/b", plan_dec(num, i), NULL);
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
         child->target = plan_target_of(p, b, h->grpc, sc->listener->gateway);
@@ -516,6 +549,7 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         only->id = h->id;
         return only;
     }
+    h = keep(p, h);
     weighted_split(p, h);
     return h;
 }

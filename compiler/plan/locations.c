@@ -351,7 +351,8 @@ static struct plan_text target_text(struct planner *p, struct plan_handler *h,
     }
     ptrvec_push(p->tmp, internal, h);
     plan_handler_dependents(p->tmp, h, internal);
-    return plan_text_literal(p->a, arena_printf(p->a, "@%s", h->id));
+    /* Only read by the draft dispatch map: scratch. */
+    return plan_text_literal(p->tmp, plan_cat(p->tmp, "@", h->id, NULL));
 }
 
 /* The part of the targets' names that they all start with, up to and
@@ -499,14 +500,15 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
     prefix = common_prefix(p->a, texts, n);
     cut = strlen(prefix);
     {
-        struct plan_text src = plan_text_new(p->a, vars.n);
+        struct plan_text src = plan_text_new(p->tmp, vars.n);
+        char num[STR_DEC_MAX + 1];
         for (k = 0; k < vars.n; k++)
             plan_text_var(&src, vars.v[k]);
         dispatch =
-            plan_map_draft(p, src, arena_printf(p->a, "gw_d%u", p->n_dispatch));
+            plan_map_draft(p, src, plan_cat(p->tmp, "gw_d", plan_dec(num, p->n_dispatch), NULL));
     }
     for (i = 0; i < n; i++) {
-        struct plan_text value = relative_to(p->a, &texts[i], cut);
+        struct plan_text value = relative_to(p->tmp, &texts[i], cut);
         struct strbuf key = STRBUF_INIT;
 
         if (sets[i].n == 0) {
@@ -520,15 +522,15 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
                 need = strcmp(sets[i].vars[j], vars.v[k]) == 0;
             strbuf_addch(&key, need ? '1' : '.');
         }
-        plan_map_add(p, dispatch, MAP_KEY_REGEX,
-                     arena_strndup(p->a, key.buf, key.len), value);
+        plan_map_draft_add(p, dispatch, MAP_KEY_REGEX,
+                           arena_strndup(p->tmp, key.buf, key.len), value);
         strbuf_release(&key);
     }
     if (sets[n - 1].n != 0) {
         /* No candidate without conditions: the rest is not found.  Handler
          * names end in "/r<rule>..." so "<prefix>404" names no handler. */
-        dispatch->default_value = plan_text_literal(p->a, "404");
-        need_404(sb, arena_printf(p->a, "%s404", prefix));
+        dispatch->default_value = plan_text_literal(p->tmp, "404");
+        need_404(sb, plan_cat(p->a, prefix, "404", NULL));
     }
     dispatch_limits(sb, loc, (struct plan_handler **)slots.v, slots.n);
     /* Locations with the same conditions and the same targets relative to
@@ -537,8 +539,8 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
      * location's own). */
     loc->dispatch_prefix = prefix;
     loc->dispatch_variable = plan_map_intern(p, dispatch);
-    if (loc->dispatch_variable == dispatch->variable)
-        p->n_dispatch++;
+    if (strcmp(loc->dispatch_variable, dispatch->variable) == 0)
+        p->n_dispatch++; /* a new map (an older one has a lower number) */
 }
 
 /* ---- building the server's locations ---- */
@@ -639,7 +641,7 @@ static void internal_locations(struct server_build *sb)
             continue;
         loc = ARENA_NEW(p->tmp, struct plan_location);
         loc->kind = h->by_uri ? LOC_INTERNAL : LOC_NAMED;
-        loc->path = h->by_uri ? h->id : arena_printf(p->a, "@%s", h->id);
+        loc->path = h->by_uri ? h->id : plan_cat(p->a, "@", h->id, NULL);
         loc->handler = h;
         /* Below what a dispatching location let through: check here. */
         if (!h->by_uri && sb->max_body >= 0 && plan_policy_body_limit(h) != 0 &&
@@ -724,6 +726,9 @@ void plan_locations_build(struct planner *p, struct plan_server *srv,
     srv->candidates = cands;
     srv->n_candidates = n;
     srv->group_handlers = sb.handlers;
+    /* Nothing made in p->tmp outlives the server: its memory serves the
+     * next one, so planning's scratch does not grow with the routes. */
+    arena_reset(p->tmp);
 }
 
 enum location_kind plan_candidate_path(struct arena *a, const struct candidate *c,

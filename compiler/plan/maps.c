@@ -29,15 +29,21 @@ static const char *pair_id(struct planner *p, const char *a, const char *b)
     return plan_id(p, buf);
 }
 
-struct plan_map *plan_map_draft(struct planner *p, struct plan_text source,
-                                const char *variable)
+static struct plan_map *map_in(struct arena *a, struct plan_text source,
+                               const char *variable)
 {
-    struct plan_map *m = ARENA_NEW(p->a, struct plan_map);
+    struct plan_map *m = ARENA_NEW(a, struct plan_map);
 
     m->source = source;
     m->variable = variable;
-    m->default_value = plan_text_literal(p->a, "");
+    m->default_value = plan_text_literal(a, "");
     return m;
+}
+
+struct plan_map *plan_map_draft(struct planner *p, struct plan_text source,
+                                const char *variable)
+{
+    return map_in(p->tmp, source, variable);
 }
 
 static void map_register(struct planner *p, struct plan_map *m)
@@ -49,9 +55,40 @@ static void map_register(struct planner *p, struct plan_map *m)
 struct plan_map *plan_map_new(struct planner *p, struct plan_text source,
                               const char *variable)
 {
-    struct plan_map *m = plan_map_draft(p, source, variable);
+    struct plan_map *m = map_in(p->a, source, variable);
 
     map_register(p, m);
+    return m;
+}
+
+static struct plan_text copy_text(struct arena *a, const struct plan_text *t)
+{
+    struct plan_text c = plan_text_new(a, t->n);
+    size_t i;
+
+    for (i = 0; i < t->n; i++) {
+        c.parts[i].variable = t->parts[i].variable;
+        c.parts[i].text = arena_strdup(a, t->parts[i].text);
+    }
+    c.n = t->n;
+    return c;
+}
+
+/* A draft, out of the scratch into the plan. */
+static struct plan_map *copy_map(struct arena *a, const struct plan_map *d)
+{
+    struct plan_map *m = map_in(a, copy_text(a, &d->source), arena_strdup(a, d->variable));
+    size_t i;
+
+    m->hostnames = d->hostnames;
+    m->default_value = copy_text(a, &d->default_value);
+    m->entries = ARENA_NEW_ARRAY(a, struct plan_map_entry, d->n_entries ? d->n_entries : 1);
+    for (i = 0; i < d->n_entries; i++) {
+        m->entries[i].kind = d->entries[i].kind;
+        m->entries[i].key = arena_strdup(a, d->entries[i].key);
+        m->entries[i].value = copy_text(a, &d->entries[i].value);
+    }
+    m->n_entries = m->entries_cap = d->n_entries;
     return m;
 }
 
@@ -101,35 +138,46 @@ static void content_key(struct strbuf *sb, const struct plan_map *m)
 /* Only maps that went through here are compared: dispatch maps, whose
  * sources (condition flags) no other kind of map reads.  The key is kept
  * only for a new map: most dispatch maps are shared. */
-const char *plan_map_intern(struct planner *p, struct plan_map *m)
+const char *plan_map_intern(struct planner *p, const struct plan_map *draft)
 {
     struct strbuf sb = STRBUF_INIT;
-    const struct plan_map *same;
+    struct plan_map *same;
     void **slot;
 
-    content_key(&sb, m);
+    content_key(&sb, draft);
     same = strhash_get(&p->sec->dispatch_by_content, sb.buf);
     if (!same) {
         slot = strhash_slot(&p->sec->dispatch_by_content,
                             arena_strndup(p->a, sb.buf, sb.len));
-        *slot = m;
-        map_register(p, m);
+        *slot = same = copy_map(p->a, draft);
+        map_register(p, same);
     }
     strbuf_release(&sb);
-    return same ? same->variable : m->variable;
+    return same->variable;
+}
+
+static void add_in(struct arena *a, struct plan_map *m, enum map_key_kind kind,
+                   const char *key, struct plan_text value)
+{
+    struct plan_map_entry *e;
+
+    ARENA_GROW(a, struct plan_map_entry, m->entries, m->n_entries, m->entries_cap, 4);
+    e = &m->entries[m->n_entries++];
+    e->kind = kind;
+    e->key = key;
+    e->value = value;
 }
 
 void plan_map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
                   const char *key, struct plan_text value)
 {
-    struct plan_map_entry *e;
+    add_in(p->a, m, kind, key, value);
+}
 
-    ARENA_GROW(p->a, struct plan_map_entry, m->entries, m->n_entries, m->entries_cap,
-               4);
-    e = &m->entries[m->n_entries++];
-    e->kind = kind;
-    e->key = key;
-    e->value = value;
+void plan_map_draft_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
+                        const char *key, struct plan_text value)
+{
+    add_in(p->tmp, m, kind, key, value);
 }
 
 /* A map named from its content: found again when asked again. */

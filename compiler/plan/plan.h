@@ -151,15 +151,15 @@ struct plan_cors {
 /* One way out of a handler: a backend, or a status. */
 struct plan_target {
     int status;           /* nonzero: answer this (500, 503) */
-    const char *upstream; /* an upstream block's name ... */
-    const char *address;  /* ... or "host:port" resolved at run time */
     bool grpc;
     bool tls;             /* BackendTLSPolicy: proxy over TLS */
+    bool websocket;
+    const char *upstream; /* an upstream block's name ... */
+    const char *address;  /* ... or "host:port" resolved at run time */
     const char *tls_name;       /* SNI and verified name */
     const char *tls_ca_file;    /* CA bundle file under certs/, or the system's */
     const char *tls_client_cert_file; /* presented to the backend, or NULL */
     const char *tls_client_key_file;
-    bool websocket;
 };
 
 /* ---- gwc policies (docs/policies.md, "Maintainers: nginx mapping") ---- */
@@ -262,13 +262,17 @@ struct plan_policy {
     const char *affinity_cookie_variable; /* add_header Set-Cookie $it */
 };
 
+/* One per rule and backend (about five per route): the small fields are
+ * kept together, so that no padding comes between them. */
 struct plan_handler {
     const char *id; /* its location's URI (mirrors) or name less the '@' */
     bool by_uri;    /* a mirror: reached by a subrequest to the URI id */
+    bool grpc;
     int status;     /* nonzero: return it (fixed 500, no backends) */
-    struct plan_redirect *redirect;
-    /* URL rewrite */
+    /* URL rewrite (the rest below) */
     enum { REWRITE_NONE, REWRITE_FULL, REWRITE_PREFIX } rewrite;
+    unsigned retry_tries; /* Retry: how many tries in all (below) */
+    struct plan_redirect *redirect;
     const char *rewrite_prefix;
     const char *rewrite_path;
     const char *rewrite_set; /* the value of $gw_rewrite, or NULL */
@@ -288,9 +292,8 @@ struct plan_handler {
     const struct plan_policy *policy; /* gwc policies, or NULL */
     const struct plan_error_context *error_context; /* for proxied error pages */
     /* Retry: proxy_next_upstream conditions ("error timeout http_500 ..."),
-     * how many tries in all, and within how long (request timeout). */
+     * and within how long (request timeout). */
     const char *retry_on;
-    unsigned retry_tries;
     const char *retry_within;
     /* Where to send the request: one target, or a split over per-backend
      * handlers (backend-level filters live there). */
@@ -300,7 +303,6 @@ struct plan_handler {
     struct plan_handler **backends;
     size_t n_backends;
     int64_t weight; /* as a split backend: its weight */
-    bool grpc;
     const struct backend *backend; /* the backend target sends to, or NULL */
 };
 

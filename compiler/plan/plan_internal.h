@@ -112,6 +112,11 @@ struct plan_text plan_text_new(struct arena *a, size_t cap);
 void plan_text_lit(struct plan_text *t, const char *s);
 void plan_text_var(struct plan_text *t, const char *name);
 bool plan_text_is_empty(const struct plan_text *t);
+/* The strings up to a NULL, joined, in a: for the names planning makes for
+ * every rule and location, too many for printf. */
+const char *plan_cat(struct arena *a, const char *first, ...);
+/* v in decimal, in buf. */
+const char *plan_dec(char buf[STR_DEC_MAX + 1], uint64_t v);
 
 /* uris.c: the nginx steps of a redirect's Location and a rewrite's path,
  * from their path_kind/rewrite fields. */
@@ -142,11 +147,15 @@ const char *plan_map_allowed(struct planner *p, const char *prefix,
                              const char *const *patterns, size_t n);
 struct plan_map *plan_map_new(struct planner *p, struct plan_text source,
                               const char *variable);
-/* A map not yet registered; plan_map_intern() registers it unless an identical
- * one exists, and returns the variable to use. */
+/* A map not yet registered, made in the server's scratch (p->tmp) with
+ * everything it points to; plan_map_intern() copies it into the plan unless
+ * an identical one exists (most dispatch maps are shared), and returns the
+ * variable to use. */
 struct plan_map *plan_map_draft(struct planner *p, struct plan_text source,
                                 const char *variable);
-const char *plan_map_intern(struct planner *p, struct plan_map *m);
+void plan_map_draft_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
+                        const char *key, struct plan_text value);
+const char *plan_map_intern(struct planner *p, const struct plan_map *m);
 void plan_map_add(struct planner *p, struct plan_map *m, enum map_key_kind kind,
                   const char *key, struct plan_text value);
 /* Sorts a section's maps into their final order and copies them out. */

@@ -3,7 +3,9 @@
 #include "base/arena.h"
 #include "base/array.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 struct plan_text plan_text_new(struct arena *a, size_t cap)
 {
@@ -48,6 +50,35 @@ struct plan_text plan_text_variable(struct arena *a, const char *name)
 
     plan_text_var(&t, name);
     return t;
+}
+
+const char *plan_cat(struct arena *a, const char *first, ...)
+{
+    va_list ap;
+    const char *s;
+    size_t n = 0;
+    char *out, *at;
+
+    va_start(ap, first);
+    for (s = first; s; s = va_arg(ap, const char *))
+        n += strlen(s);
+    va_end(ap);
+    at = out = arena_alloc(a, n + 1, 1);
+    va_start(ap, first);
+    for (s = first; s; s = va_arg(ap, const char *)) {
+        size_t k = strlen(s);
+        memcpy(at, s, k);
+        at += k;
+    }
+    va_end(ap);
+    *at = '\0';
+    return out;
+}
+
+const char *plan_dec(char buf[STR_DEC_MAX + 1], uint64_t v)
+{
+    buf[STR_DEC_MAX] = '\0';
+    return str_dec(buf, v);
 }
 
 bool plan_text_is_empty(const struct plan_text *t)

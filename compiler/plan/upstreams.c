@@ -14,8 +14,14 @@
 static const char *host_port(struct arena *a, const char *host, int64_t port)
 {
     /* An IPv6 literal needs brackets before the port. */
-    return strchr(host, ':') ? arena_printf(a, "[%s]:%lld", host, (long long)port)
-                             : arena_printf(a, "%s:%lld", host, (long long)port);
+    char num[STR_DEC_MAX + 1];
+    const char *p = port < 0 ? NULL : plan_dec(num, (uint64_t)port);
+
+    if (!p)
+        return strchr(host, ':') ? arena_printf(a, "[%s]:%lld", host, (long long)port)
+                                 : arena_printf(a, "%s:%lld", host, (long long)port);
+    return strchr(host, ':') ? plan_cat(a, "[", host, "]:", p, NULL)
+                             : plan_cat(a, host, ":", p, NULL);
 }
 
 const char *plan_upstream_for(struct planner *p, const struct backend *b,
@@ -38,6 +44,7 @@ const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
                            : NULL;
     struct plan_upstream *u;
     const char *name;
+    char num[STR_DEC_MAX + 1];
     void **slot;
 
     if (b->status != BACKEND_OK || (!stub && !b->n_endpoints && !b->cluster_ip))
@@ -46,8 +53,11 @@ const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
      * beyond one per try would only be more dead peers to pick. */
     if (!stub && b->n_endpoints > 1)
         repeat = (unsigned)((repeat + b->n_endpoints - 1) / b->n_endpoints);
-    name = arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
-                        (long long)b->port_number);
+    name = b->port_number >= 0
+               ? plan_cat(p->a, "gw_", b->namespace, "_", b->name, "_",
+                          plan_dec(num, (uint64_t)b->port_number), NULL)
+               : arena_printf(p->a, "gw_%s_%s_%lld", b->namespace, b->name,
+                              (long long)b->port_number);
     if (repeat > 1)
         name = arena_printf(p->a, "%s_x%u", name, repeat);
     if (lb && str_eq(lb->method, "LeastConnections"))

@@ -232,6 +232,42 @@ class OutputDirectory(unittest.TestCase):
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertFalse(os.path.exists(fresh))
 
+    def test_a_write_failing_in_the_middle_of_a_file_changes_nothing(self):
+        # http.conf is written to disk while it is made, in pieces: a disk
+        # that fills up in the middle of it leaves DIR as it was, and no
+        # staging directory behind.
+        seed = os.path.join(EXAMPLES, "seed")
+        big = os.path.join(self.tmp, "big")
+        for name in ("gateway.yaml", "service.yaml"):
+            with open(os.path.join(seed, name)) as f:
+                write(os.path.join(big, name), f.read())
+        routes = []
+        for i in range(1000):
+            routes.append(
+                "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+                "metadata: {name: r%d, namespace: default}\n"
+                "spec:\n  parentRefs: [{name: contour, namespace: contour}]\n"
+                "  hostnames: [h%d.example.com]\n"
+                "  rules:\n  - backendRefs: [{name: myapp-svc, port: 80}]\n" % (i, i))
+        write(os.path.join(big, "routes.yaml"), "---\n".join(routes))
+        self.assertEqual(gwc("-o", self.out, seed).returncode, 0)
+        before = snapshot(self.out)
+        whole = os.path.join(self.tmp, "whole")
+        self.assertEqual(gwc("-o", whole, big).returncode, 0)
+        size = os.path.getsize(os.path.join(whole, "http.conf"))
+        limit = size // 2
+        self.assertGreater(limit, 64 << 10)  # more than one piece is written
+
+        def half_a_file():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+        r = gwc("-o", self.out, big, preexec_fn=half_a_file)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("[GW0902]", r.stderr)
+        self.assertIn("http.conf", r.stderr)
+        self.assertEqual(snapshot(self.out), before)
+
     def test_sockets_default_to_the_output_directory(self):
         tls = os.path.join(EXAMPLES, "tls")
         r = gwc("-o", "out/", tls, cwd=self.tmp)  # relative, made absolute
