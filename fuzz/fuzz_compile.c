@@ -78,7 +78,12 @@ static bool compile(const uint8_t *data, size_t size, bool reversed,
     fuzz_validate(&r);
     if (!diag_has_class_error(&r.c.diags, DCLASS_INPUT) &&
         !diag_has_class_error(&r.c.diags, DCLASS_MANIFEST)) {
-        compiled = cli_render(&r.c, &r.o, &r.ctl, &plan, &eo);
+        compiled = cli_render(&r.c, &r.o, &r.ctl, &plan);
+        if (compiled) {
+            struct emit_options eopt = {r.o.modules_dir};
+
+            emit_nginx(&plan, &eopt, &eo);
+        }
         for (i = 0; compiled && i < plan.n_files; i++) {
             strbuf_addf(&out->files, "%s %o %zu\n", plan.files[i].path,
                         plan.files[i].mode, plan.files[i].len);
