@@ -24,6 +24,7 @@ struct loader {
     struct ydoc_list *out;
     struct strhash seen; /* "device:inode" of every file read */
     bool context;        /* reading --context paths */
+    struct arena *scratch; /* one file's trees, with scope->each_file */
 };
 
 static bool is_manifest_name(const char *name)
@@ -108,7 +109,8 @@ static bool judge_documents(struct loader *l, uint32_t file, size_t first, bool 
     return ok;
 }
 
-static bool load_text(struct loader *l, const char *name, const char *data, size_t len)
+static bool load_text_into(struct loader *l, const char *name, const char *data,
+                           size_t len)
 {
     uint32_t file = source_add(&l->c->sources, name, data, len);
     size_t first = l->out->n, at;
@@ -126,12 +128,34 @@ static bool load_text(struct loader *l, const char *name, const char *data, size
     return judge_documents(l, file, first, load_parse(l->c, l->lim, file, l->out));
 }
 
+/* With each_file, the file's trees go to the scratch arena, which the
+ * next file reuses: its pages are in memory already, and the peak holds
+ * one file's trees, not all of them. */
+static bool load_text(struct loader *l, const char *name, const char *data, size_t len)
+{
+    struct ydoc_list docs = {0}, *out = l->out;
+    struct arena *tree = l->c->tree;
+    bool ok;
+
+    if (!l->scratch)
+        return load_text_into(l, name, data, len);
+    l->out = &docs;
+    l->c->tree = l->scratch;
+    ok = load_text_into(l, name, data, len);
+    l->c->tree = tree;
+    l->out = out;
+    if (docs.n)
+        l->scope->each_file(l->scope->each_file_ctx, &docs);
+    arena_reset(l->scratch);
+    return ok;
+}
+
 bool load_buffer(struct compilation *c, const struct load_limits *lim,
                  const char *name, const char *data, size_t len,
                  struct ydoc_list *out)
 {
     static const struct load_scope plain = {.plain = true};
-    struct loader l = {c, lim, &plain, out, {0}, false};
+    struct loader l = {c, lim, &plain, out, {0}, false, NULL};
 
     return load_text(&l, name, arena_strndup(c->arena, data, len), len);
 }
@@ -209,11 +233,13 @@ bool load_inputs(struct compilation *c, const struct load_limits *lim,
                  const char *const *paths, size_t n_paths,
                  const struct load_scope *scope, struct ydoc_list *out)
 {
-    struct loader l = {c, lim, scope, out, {0}, false};
+    struct loader l = {c, lim, scope, out, {0}, false, NULL};
     bool ok = true;
     size_t i;
 
     strhash_init(&l.seen, c->arena);
+    if (scope && scope->each_file)
+        l.scratch = arena_create((size_t)2 << 20);
     if (scope && scope->skip)
         seen_before(&l, scope->skip);
     for (i = 0; i < n_paths; i++)
@@ -221,5 +247,8 @@ bool load_inputs(struct compilation *c, const struct load_limits *lim,
     l.context = true;
     for (i = 0; scope && i < scope->n_context; i++)
         ok = load_path(&l, scope->context[i]) && ok;
+    /* Its pages serve what the later stages allocate. */
+    if (l.scratch)
+        arena_adopt(c->arena, l.scratch);
     return ok;
 }
