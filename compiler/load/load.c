@@ -128,13 +128,17 @@ static bool load_text_into(struct loader *l, const char *name, const char *data,
     return judge_documents(l, file, first, load_parse(l->c, l->lim, file, l->out));
 }
 
-/* With each_file, the file's trees go to the scratch arena, which the
- * next file reuses: its pages are in memory already, and the peak holds
- * one file's trees, not all of them. */
-static bool load_text(struct loader *l, const char *name, const char *data, size_t len)
+/* With each_file, the file's text and trees go to the scratch arena,
+ * which the next file reuses: its pages are in memory already, and the
+ * peak holds one file's trees, not all of them.  The text stays only
+ * where positions need it (source_forget_text()); path is where to read
+ * it again, NULL for standard input. */
+static bool load_text(struct loader *l, const char *path, const char *name,
+                      const char *data, size_t len)
 {
     struct ydoc_list docs = {0}, *out = l->out;
     struct arena *tree = l->c->tree;
+    uint32_t file = (uint32_t)l->c->sources.n;
     bool ok;
 
     if (!l->scratch)
@@ -146,6 +150,8 @@ static bool load_text(struct loader *l, const char *name, const char *data, size
     l->out = out;
     if (docs.n)
         l->scope->each_file(l->scope->each_file_ctx, &docs);
+    if (file < l->c->sources.n && !(path && source_forget_text(&l->c->sources, file, path)))
+        l->c->sources.v[file]->data = arena_strndup(l->c->arena, data, len);
     arena_reset(l->scratch);
     return ok;
 }
@@ -157,7 +163,7 @@ bool load_buffer(struct compilation *c, const struct load_limits *lim,
     static const struct load_scope plain = {.plain = true};
     struct loader l = {c, lim, &plain, out, {0}, false, NULL};
 
-    return load_text(&l, name, arena_strndup(c->arena, data, len), len);
+    return load_text(&l, NULL, name, arena_strndup(c->arena, data, len), len);
 }
 
 /* Whether the file was read already (under another name, or twice). */
@@ -185,9 +191,10 @@ static bool load_file(struct loader *l, const char *path)
 
     if (seen_before(l, path))
         return true;
-    switch (fs_read(l->c->arena, path, l->lim->max_file_bytes, &data, &len)) {
+    switch (fs_read(l->scratch ? l->scratch : l->c->arena, path, l->lim->max_file_bytes,
+                    &data, &len)) {
     case FS_OK:
-        return load_text(l, name, data, len);
+        return load_text(l, strcmp(path, "-") == 0 ? NULL : path, name, data, len);
     case FS_TOO_LARGE: {
         uint32_t file = source_add(&l->c->sources, name, "", 0);
         struct src_loc loc = {file, 0, 0, 0};
