@@ -716,7 +716,10 @@ struct error_response {
     struct policy_object_ref config_map_ref;
     const char *content_type;
     struct backend_object_ref backend_ref;
+    uint8_t present; /* ERROR_RESPONSE_GIVEN_* */
 };
+
+enum { ERROR_RESPONSE_GIVEN_BACKEND_REF = 1 };
 
 enum {
     CLIENT_GIVEN_ADDRESS_DETECTION = 1,
