@@ -183,6 +183,15 @@ static bool seen_before(struct loader *l, const char *path)
     return false;
 }
 
+/* A regular file reads the same again; standard input, a pipe
+ * (/dev/fd/63) or a terminal (/dev/stdin) does not. */
+static bool rereadable(const char *path)
+{
+    struct stat st;
+
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static bool load_file(struct loader *l, const char *path)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -194,7 +203,7 @@ static bool load_file(struct loader *l, const char *path)
     switch (fs_read(l->scratch ? l->scratch : l->c->arena, path, l->lim->max_file_bytes,
                     &data, &len)) {
     case FS_OK:
-        return load_text(l, strcmp(path, "-") == 0 ? NULL : path, name, data, len);
+        return load_text(l, rereadable(path) ? path : NULL, name, data, len);
     case FS_TOO_LARGE: {
         uint32_t file = source_add(&l->c->sources, name, "", 0);
         struct src_loc loc = {file, 0, 0, 0};
