@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include "arena.h"
+#include "fs.h"
 #include "utf8.h"
 
 #include <string.h>
@@ -261,12 +262,63 @@ struct src_loc source_loc_from_index(const struct source_table *t, uint32_t file
                                   char_offset(s, mark_index + (s->bom ? 1 : 0), s->len));
 }
 
+/* Any change of the bytes changes it, almost surely; eight bytes a step,
+ * so that hashing stays a small part of reading. */
+static uint64_t text_hash(const char *data, size_t len)
+{
+    uint64_t h = 0x243f6a8885a308d3u ^ len, w;
+    size_t i;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&w, data + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15u;
+        h ^= h >> 29;
+    }
+    for (; i < len; i++)
+        h = ((h ^ (unsigned char)data[i]) * 0x100000001b3u) ^ (h >> 31);
+    return h;
+}
+
+bool source_forget_text(struct source_table *t, uint32_t file, const char *path)
+{
+    struct source *s = lookup(t, file);
+
+    if (!s || !s->data || s->stride_offsets || s->bom)
+        return false;
+    s->path = arena_strdup(t->arena, path);
+    s->hash = text_hash(s->data, s->len);
+    s->reread_arena = t->arena;
+    s->data = NULL;
+    return true;
+}
+
+/* The forgotten text, read again; readers see the source as const, as
+ * with the lookup statistics. */
+static bool reread(const struct source *cs)
+{
+    struct source *s = (struct source *)cs;
+    char *data;
+    size_t len;
+
+    if (s->data)
+        return true;
+    if (s->reread_failed || !s->path)
+        return false;
+    if (fs_read(s->reread_arena, s->path, s->len, &data, &len) != FS_OK || len != s->len ||
+        text_hash(data, len) != s->hash) {
+        s->reread_failed = true;
+        return false;
+    }
+    s->data = data;
+    return true;
+}
+
 bool source_line_text(const struct source *s, uint32_t line, const char **text,
                       size_t *len)
 {
     size_t start, end;
 
-    if (!s || line == 0 || line > s->n_lines)
+    if (!s || line == 0 || line > s->n_lines || !reread(s))
         return false;
     start = s->lines[line - 1];
     if (line == 1)

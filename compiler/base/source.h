@@ -51,6 +51,12 @@ struct source {
      * bound it per lookup whatever the length of the line. */
     size_t lookup_bytes;
     bool context; /* read only to resolve references (--context) */
+    /* A forgotten text (source_forget_text()): read again from path, and
+     * taken only if it still has the length and hash it had. */
+    const char *path;
+    uint64_t hash;
+    struct arena *reread_arena;
+    bool reread_failed;
 };
 
 struct source_table {
@@ -75,8 +81,17 @@ struct src_loc source_loc_from_index(const struct source_table *t, uint32_t file
 /* Byte offset to a user position. */
 struct src_loc source_loc_from_offset(const struct source_table *t,
                                       uint32_t file, size_t offset);
-/* The text of a 1-based editor line, without its line break. */
+/* The text of a 1-based editor line, without its line break.  Of a
+ * forgotten text, the file is read again on the first call; false when
+ * it changed since (a quote of other bytes would mislead). */
 bool source_line_text(const struct source *s, uint32_t line, const char **text,
                       size_t *len);
+/*
+ * Lets the text of a file read from path go (its data may be freed once
+ * this returns true): positions need only the line tables when every byte
+ * is ASCII, and only a diagnostic that quotes a line reads the file again.
+ * False, and nothing changes, when the text is needed for positions.
+ */
+bool source_forget_text(struct source_table *t, uint32_t file, const char *path);
 
 #endif

@@ -40,10 +40,10 @@ static uint64_t load_le64(const unsigned char *p, size_t n)
     return w;
 }
 
-static uint64_t siphash13(const uint64_t key[2], const char *s)
+static uint64_t siphash13(const uint64_t key[2], const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s), i;
+    size_t i;
     uint64_t v[4] = {key[0] ^ 0x736f6d6570736575ull, key[1] ^ 0x646f72616e646f6dull,
                      key[0] ^ 0x6c7967656e657261ull, key[1] ^ 0x7465646279746573ull};
     uint64_t last;
@@ -67,7 +67,7 @@ static uint64_t siphash13(const uint64_t key[2], const char *s)
 
 static size_t hash_of(const struct strhash *m, const char *s)
 {
-    return (size_t)siphash13(m->key, s);
+    return (size_t)siphash13(m->key, s, strlen(s));
 }
 
 void strhash_init(struct strhash *m, struct arena *a)
@@ -146,6 +146,24 @@ void **strhash_slot(struct strhash *m, const char *key)
 void strhash_put(struct strhash *m, const char *key, void *value)
 {
     *strhash_slot(m, key) = value;
+}
+
+const char *strhash_intern(struct strhash *m, struct arena *a, const char *s, size_t len)
+{
+    struct strhash_slot *slot;
+    size_t h;
+
+    if ((m->n + 1) * 2 > m->cap)
+        grow_to(m, m->cap ? m->cap * 2 : 16);
+    h = (size_t)siphash13(m->key, s, len);
+    slot = find(m, s, h);
+    if (!slot->key) {
+        slot->key = arena_strndup(a, s, len);
+        slot->hash = h;
+        slot->value = (void *)slot->key;
+        m->n++;
+    }
+    return slot->key;
 }
 
 const char *strhash_key(struct arena *a, char *buf, size_t cap,

@@ -40,6 +40,11 @@ void *strhash_get(const struct strhash *m, const char *key);
 void **strhash_slot(struct strhash *m, const char *key);
 /* Stores value under key (replacing any earlier one). */
 void strhash_put(struct strhash *m, const char *key, void *value);
+/* One copy of each distinct text: the table's copy of s[0..len) (s is
+ * NUL-terminated there and holds no NUL before), made in a on first
+ * sight, its own value.  One hash per call, where get-then-put takes two
+ * for a new text. */
+const char *strhash_intern(struct strhash *m, struct arena *a, const char *s, size_t len);
 
 /* FNV-1a, 64 bits, of s continuing from h (STRHASH_FNV_BASIS to start):
  * the one string hash, also for names derived from content. */

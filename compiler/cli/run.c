@@ -13,6 +13,7 @@
 #include "importer/importer.h"
 #include "controller/controller.h"
 #include "plan/plan.h"
+#include "schema/schema.h"
 #include "emit/emit.h"
 #include "explain/explain.h"
 #include "base/outdir.h"
@@ -37,12 +38,14 @@ int cli_exit_status(const struct compilation *c, const struct options *o)
     return EXIT_CLEAN;
 }
 
-/* The paths of the command line, in the scope its options give. */
+/* The paths of the command line, in the scope its options give; each
+ * file's documents go to each_file when it is set (load_scope). */
 static bool load_paths(struct compilation *c, const struct options *o,
-                       struct ydoc_list *docs)
+                       struct ydoc_list *docs,
+                       void (*each_file)(void *, const struct ydoc_list *), void *ctx)
 {
     struct load_scope scope = {o->exclude, o->n_exclude, o->context,
-                               o->n_context, false, o->config_path};
+                               o->n_context, false, o->config_path, each_file, ctx};
 
     return load_inputs(c, &load_default_limits, o->paths, o->n_paths, &scope, docs);
 }
@@ -80,10 +83,27 @@ bool cli_load_model(struct compilation *c, const struct options *o,
         mo.read_elsewhere = groups;
     if (!docs)
         docs = &own;
-    ok = load_paths(c, o, docs);
+    ok = load_paths(c, o, docs, NULL, NULL);
     ok = model_build(c, docs, &mo, m) && ok;
     require_manifests(c, o, m);
     return ok;
+}
+
+static void validate_options(const struct options *o, struct validate_options *vo)
+{
+    memset(vo, 0, sizeof(*vo));
+    vo->controller_name = o->controller_name;
+    vo->gateway_classes = o->gateway_classes;
+    vo->n_gateway_classes = o->n_gateway_classes;
+    vo->gateways = o->gateways;
+    vo->n_gateways = o->n_gateways;
+    vo->strict_refs = o->strict_refs;
+    /* Only compile serves every Gateway from one nginx; status and check
+     * answer as the cluster's controller would, whatever the flags. */
+    if (o->command == CMD_COMPILE) {
+        vo->one_nginx = true;
+        vo->listen_address = o->listen_address;
+    }
 }
 
 void cli_validate(struct compilation *c, const struct options *o,
@@ -93,33 +113,33 @@ void cli_validate(struct compilation *c, const struct options *o,
     struct model_options mo = {o->allow_unknown_fields};
     struct validate_options vo;
 
-    memset(&vo, 0, sizeof(vo));
-    vo.controller_name = o->controller_name;
-    vo.gateway_classes = o->gateway_classes;
-    vo.n_gateway_classes = o->n_gateway_classes;
-    vo.gateways = o->gateways;
-    vo.n_gateways = o->n_gateways;
-    vo.strict_refs = o->strict_refs;
-    /* Only compile serves every Gateway from one nginx; status and check
-     * answer as the cluster's controller would, whatever the flags. */
-    if (o->command == CMD_COMPILE) {
-        vo.one_nginx = true;
-        vo.listen_address = o->listen_address;
-    }
+    validate_options(o, &vo);
     model_build(c, docs, &mo, m);
     ctl_model(c, m, &vo, ctl);
+}
+
+static void decode_file(void *builder, const struct ydoc_list *docs)
+{
+    model_add(builder, docs);
 }
 
 void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
                          struct controller *ctl)
 {
-    struct ydoc_list docs = {0};
+    /* Each file is decoded as soon as it is parsed, so that its tree can
+     * go before the next file's is built (model_options.check). */
+    struct model_options mo = {o->allow_unknown_fields, NULL, schema_check_object};
+    struct validate_options vo;
+    struct model_builder *b;
 
+    validate_options(o, &vo);
     compilation_init(c);
-    load_paths(c, o, &docs);
-    /* Decode what did load, so one broken file does not hide the others'
-     * problems. */
-    cli_validate(c, o, &docs, m, ctl);
+    b = model_begin(c, &mo, m);
+    /* What did load is decoded, so one broken file does not hide the
+     * others' problems. */
+    load_paths(c, o, NULL, decode_file, b);
+    model_end(b);
+    ctl_model(c, m, &vo, ctl);
     require_manifests(c, o, m);
 }
 

@@ -37,7 +37,8 @@ static const struct ynode *not_programmed(const struct object *o, const char **w
         const struct client_policy *p = (const struct client_policy *)o;
         size_t i;
         for (i = 0; i < p->n_error_responses; i++) {
-            if (p->error_responses[i].body || p->error_responses[i].backend_ref.src)
+            if (p->error_responses[i].body ||
+                (p->error_responses[i].present & ERROR_RESPONSE_GIVEN_BACKEND_REF))
                 continue;
             *what = "errorResponses from a ConfigMap";
             return p->error_responses[i].src;
@@ -232,7 +233,7 @@ static bool client_refs(struct ctx *x, struct gwc_policy *gp, struct conditions 
         return false;
     }
     for (i = 0; i < p->n_error_responses; i++) {
-        if (p->error_responses[i].backend_ref.src) {
+        if (p->error_responses[i].present & ERROR_RESPONSE_GIVEN_BACKEND_REF) {
             ctl_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
             break;
         }

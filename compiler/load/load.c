@@ -24,6 +24,7 @@ struct loader {
     struct ydoc_list *out;
     struct strhash seen; /* "device:inode" of every file read */
     bool context;        /* reading --context paths */
+    struct arena *scratch; /* one file's trees, with scope->each_file */
 };
 
 static bool is_manifest_name(const char *name)
@@ -108,7 +109,8 @@ static bool judge_documents(struct loader *l, uint32_t file, size_t first, bool 
     return ok;
 }
 
-static bool load_text(struct loader *l, const char *name, const char *data, size_t len)
+static bool load_text_into(struct loader *l, const char *name, const char *data,
+                           size_t len)
 {
     uint32_t file = source_add(&l->c->sources, name, data, len);
     size_t first = l->out->n, at;
@@ -126,14 +128,42 @@ static bool load_text(struct loader *l, const char *name, const char *data, size
     return judge_documents(l, file, first, load_parse(l->c, l->lim, file, l->out));
 }
 
+/* With each_file, the file's text and trees go to the scratch arena,
+ * which the next file reuses: its pages are in memory already, and the
+ * peak holds one file's trees, not all of them.  The text stays only
+ * where positions need it (source_forget_text()); path is where to read
+ * it again, NULL for standard input. */
+static bool load_text(struct loader *l, const char *path, const char *name,
+                      const char *data, size_t len)
+{
+    struct ydoc_list docs = {0}, *out = l->out;
+    struct arena *tree = l->c->tree;
+    uint32_t file = (uint32_t)l->c->sources.n;
+    bool ok;
+
+    if (!l->scratch)
+        return load_text_into(l, name, data, len);
+    l->out = &docs;
+    l->c->tree = l->scratch;
+    ok = load_text_into(l, name, data, len);
+    l->c->tree = tree;
+    l->out = out;
+    if (docs.n)
+        l->scope->each_file(l->scope->each_file_ctx, &docs);
+    if (file < l->c->sources.n && !(path && source_forget_text(&l->c->sources, file, path)))
+        l->c->sources.v[file]->data = arena_strndup(l->c->arena, data, len);
+    arena_reset(l->scratch);
+    return ok;
+}
+
 bool load_buffer(struct compilation *c, const struct load_limits *lim,
                  const char *name, const char *data, size_t len,
                  struct ydoc_list *out)
 {
     static const struct load_scope plain = {.plain = true};
-    struct loader l = {c, lim, &plain, out, {0}, false};
+    struct loader l = {c, lim, &plain, out, {0}, false, NULL};
 
-    return load_text(&l, name, arena_strndup(c->arena, data, len), len);
+    return load_text(&l, NULL, name, arena_strndup(c->arena, data, len), len);
 }
 
 /* Whether the file was read already (under another name, or twice). */
@@ -153,6 +183,15 @@ static bool seen_before(struct loader *l, const char *path)
     return false;
 }
 
+/* A regular file reads the same again; standard input, a pipe
+ * (/dev/fd/63) or a terminal (/dev/stdin) does not. */
+static bool rereadable(const char *path)
+{
+    struct stat st;
+
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static bool load_file(struct loader *l, const char *path)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -161,9 +200,10 @@ static bool load_file(struct loader *l, const char *path)
 
     if (seen_before(l, path))
         return true;
-    switch (fs_read(l->c->arena, path, l->lim->max_file_bytes, &data, &len)) {
+    switch (fs_read(l->scratch ? l->scratch : l->c->arena, path, l->lim->max_file_bytes,
+                    &data, &len)) {
     case FS_OK:
-        return load_text(l, name, data, len);
+        return load_text(l, rereadable(path) ? path : NULL, name, data, len);
     case FS_TOO_LARGE: {
         uint32_t file = source_add(&l->c->sources, name, "", 0);
         struct src_loc loc = {file, 0, 0, 0};
@@ -209,11 +249,13 @@ bool load_inputs(struct compilation *c, const struct load_limits *lim,
                  const char *const *paths, size_t n_paths,
                  const struct load_scope *scope, struct ydoc_list *out)
 {
-    struct loader l = {c, lim, scope, out, {0}, false};
+    struct loader l = {c, lim, scope, out, {0}, false, NULL};
     bool ok = true;
     size_t i;
 
     strhash_init(&l.seen, c->arena);
+    if (scope && scope->each_file)
+        l.scratch = arena_create((size_t)2 << 20);
     if (scope && scope->skip)
         seen_before(&l, scope->skip);
     for (i = 0; i < n_paths; i++)
@@ -221,5 +263,8 @@ bool load_inputs(struct compilation *c, const struct load_limits *lim,
     l.context = true;
     for (i = 0; scope && i < scope->n_context; i++)
         ok = load_path(&l, scope->context[i]) && ok;
+    /* Its pages serve what the later stages allocate. */
+    if (l.scratch)
+        arena_adopt(c->arena, l.scratch);
     return ok;
 }

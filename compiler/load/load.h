@@ -92,6 +92,13 @@ struct load_scope {
     bool plain;
     /* A file never read as a manifest (the settings file), or NULL. */
     const char *skip;
+    /* When set, called after each file with its documents instead of
+     * appending them to out: their trees live until it returns, then
+     * their memory holds the next file's.  What must outlive the call is
+     * copied (ynode_copy(), struct ynode_keeper), so the trees of all the
+     * files are never in memory at once. */
+    void (*each_file)(void *ctx, const struct ydoc_list *docs);
+    void *each_file_ctx;
 };
 
 /*
@@ -132,6 +139,26 @@ uint32_t ynode_file(const struct ynode *n);
  * compilation's arena), position and field path, without its children.
  * For the few nodes read after planning. */
 const struct ynode *ynode_keep(struct arena *a, const struct ynode *n);
+/* A copy of the tree under n, in a, whose root has n's parent. */
+const struct ynode *ynode_copy(struct arena *a, const struct ynode *n);
+
+/*
+ * What is left of a tree once its values are decoded: the nodes the model
+ * points at (for positions and field paths, ynode_loc() and ynode_path()),
+ * their ancestors, each kept once, and no other.  A kept mapping lists
+ * its kept children, so ynode_get() finds those; a kept sequence lists its
+ * items only when all of them are kept, since ynode_item() counts them.
+ * Copies go to one arena; each object's nodes are kept, then ended
+ * (ynode_keeper_end()) before the next object's.
+ */
+struct ynode_keeper;
+struct ynode_keeper *ynode_keeper_create(struct arena *a);
+void ynode_keeper_destroy(struct ynode_keeper *k);
+/* The copy of n (NULL for NULL), made on first sight. */
+const struct ynode *ynode_keeper_keep(struct ynode_keeper *k, const struct ynode *n);
+/* Gives the kept nodes their kept children and forgets the originals. */
+void ynode_keeper_end(struct ynode_keeper *k);
+
 /* The user position of a node, and of the key of a mapping value. */
 struct src_loc ynode_loc(const struct compilation *c, const struct ynode *n);
 struct src_loc ynode_key_loc(const struct compilation *c,

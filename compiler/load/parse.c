@@ -243,13 +243,7 @@ static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev
 /* One copy of each text per file (scalar_event() refused a NUL in it). */
 static const char *text_once(struct builder *b, const char *text, size_t len)
 {
-    const char *k = strhash_get(&b->texts, text);
-
-    if (!k) {
-        k = arena_strndup(b->c->arena, text, len);
-        strhash_put(&b->texts, k, (void *)k);
-    }
-    return k;
+    return strhash_intern(&b->texts, b->c->arena, text, len);
 }
 
 static bool scalar_event(struct builder *b, const yaml_event_t *ev)

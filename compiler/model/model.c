@@ -181,13 +181,15 @@ const char *model_strmap_get(const struct strmap *m, const char *key)
     return NULL;
 }
 
-struct builder {
+struct model_builder {
     struct compilation *c;
     const struct model_options *opt;
     struct model *m;
     uint32_t seq;
     bool ok;
     struct decode_empties empties;
+    struct ynode_keeper *keeper; /* with opt->check */
+    bool in_copy; /* decoding a tree copied already (a List's) */
 };
 
 static const char *scalar_text(const struct ynode *n)
@@ -196,11 +198,11 @@ static const char *scalar_text(const struct ynode *n)
                                                                        : NULL;
 }
 
-static void error_at(struct builder *b, enum diag_code code,
+static void error_at(struct model_builder *b, enum diag_code code,
                      const struct ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static void error_at(struct builder *b, enum diag_code code,
+static void error_at(struct model_builder *b, enum diag_code code,
                      const struct ynode *at, const char *fmt, ...)
 {
     struct strbuf path = STRBUF_INIT;
@@ -280,7 +282,7 @@ static bool in_list(const char *const *list, const char *s)
 }
 
 /* A kind of a known group that the group does not define. */
-static void report_unknown_kind(struct builder *b, const struct ynode *kn,
+static void report_unknown_kind(struct model_builder *b, const struct ynode *kn,
                                 const char *group, const char *kind,
                                 const char *const *others)
 {
@@ -311,7 +313,7 @@ static bool version_served(const struct kind_info *ki, const char *version)
     return false;
 }
 
-static void report_version(struct builder *b, const struct kind_info *ki,
+static void report_version(struct model_builder *b, const struct kind_info *ki,
                            const struct ynode *at, const char *api_version)
 {
     struct strbuf want = STRBUF_INIT;
@@ -329,7 +331,14 @@ static void report_version(struct builder *b, const struct kind_info *ki,
     b->ok = false;
 }
 
-static void decode_object(struct builder *b, const struct ynode *root);
+static void decode_object(struct model_builder *b, const struct ynode *root);
+
+/* The kinds a repository has thousands of, whose trees no stage after
+ * the API server's check navigates. */
+static bool pruned_kind(enum kind k)
+{
+    return k == KIND_SERVICE || k == KIND_ENDPOINT_SLICE;
+}
 
 static bool read_elsewhere(const struct model_options *o, const char *api_version)
 {
@@ -344,7 +353,7 @@ static bool read_elsewhere(const struct model_options *o, const char *api_versio
     return false;
 }
 
-static void decode_list(struct builder *b, const struct ynode *root)
+static void decode_list(struct model_builder *b, const struct ynode *root)
 {
     const struct ynode *items = ynode_get(root, "items");
     uint32_t i;
@@ -368,12 +377,12 @@ static void decode_list(struct builder *b, const struct ynode *root)
     }
 }
 
-static void add_object(struct builder *b, struct object *o)
+static void add_object(struct model_builder *b, struct object *o)
 {
     ptrvec_push(b->c->arena, &b->m->objects[o->kind], o);
 }
 
-static void add_input(struct builder *b, const struct ynode *root, const char *label)
+static void add_input(struct model_builder *b, const struct ynode *root, const char *label)
 {
     struct model_input *in = ARENA_NEW(b->c->arena, struct model_input);
 
@@ -388,7 +397,7 @@ static void add_input(struct builder *b, const struct ynode *root, const char *l
 }
 
 /* "Kind namespace/name", or "Kind" alone when there is no name. */
-static const char *written_label(struct builder *b, const char *kind, const char *ns,
+static const char *written_label(struct model_builder *b, const char *kind, const char *ns,
                                  const char *name)
 {
     if (!name)
@@ -397,7 +406,7 @@ static const char *written_label(struct builder *b, const char *kind, const char
               : arena_printf(b->c->arena, "%s %s", kind, name);
 }
 
-static void decode_object(struct builder *b, const struct ynode *root)
+static void decode_object(struct model_builder *b, const struct ynode *root)
 {
     const struct ynode *av = ynode_get(root, "apiVersion");
     const struct ynode *kn = ynode_get(root, "kind");
@@ -410,6 +419,7 @@ static void decode_object(struct builder *b, const struct ynode *root)
     const struct kind_info *ki;
     struct decoder d;
     struct object *o;
+    bool prune;
 
     if (!api_version || !kind || (strcmp(kind, "List") == 0 && strcmp(api_version, "v1") == 0))
         add_input(b, root, NULL);
@@ -421,7 +431,15 @@ static void decode_object(struct builder *b, const struct ynode *root)
         return;
     }
     if (strcmp(kind, "List") == 0 && strcmp(api_version, "v1") == 0) {
+        /* Its items' trees hang from it: copied whole, once. */
+        bool copy = b->keeper && !b->in_copy;
+        if (copy) {
+            root = ynode_copy(b->c->tree, root);
+            b->in_copy = true;
+        }
         decode_list(b, root);
+        if (copy)
+            b->in_copy = false;
         return;
     }
     b->m->n_manifests++;
@@ -463,6 +481,9 @@ static void decode_object(struct builder *b, const struct ynode *root)
         ns = NULL;
     else if (!ns)
         ns = "default"; /* as kubectl applies it without -n */
+    prune = b->keeper && !b->in_copy && pruned_kind(ki->kind);
+    if (b->keeper && !b->in_copy && !prune)
+        root = ynode_copy(b->c->tree, root);
 
     o = arena_alloc(b->c->arena, ki->size, ki->align);
     o->kind = ki->kind;
@@ -495,6 +516,12 @@ static void decode_object(struct builder *b, const struct ynode *root)
         b->ok = false;
         o->rejected = true; /* the API server would not store it */
     }
+    if (prune) {
+        b->opt->check(b->c, o);
+        o->checked = true;
+        model_keep_nodes(b->keeper, ki->top, o);
+        ynode_keeper_end(b->keeper);
+    }
     add_object(b, o);
 }
 
@@ -511,7 +538,7 @@ static int cmp_objects(const void *pa, const void *pb)
 
 /* Two objects with one identity: the API server would keep the last one
  * applied, which depends on file order; gwc refuses to guess. */
-static void check_duplicates(struct builder *b, struct ptrvec *pv)
+static void check_duplicates(struct model_builder *b, struct ptrvec *pv)
 {
     size_t i;
 
@@ -531,21 +558,50 @@ static void check_duplicates(struct builder *b, struct ptrvec *pv)
     }
 }
 
+struct model_builder *model_begin(struct compilation *c, const struct model_options *o,
+                                  struct model *m)
+{
+    struct model_builder *b = ARENA_NEW(c->arena, struct model_builder);
+
+    memset(m, 0, sizeof(*m));
+    b->c = c;
+    b->opt = o;
+    b->m = m;
+    b->ok = true;
+    if (o->check)
+        b->keeper = ynode_keeper_create(c->tree);
+    return b;
+}
+
+void model_add(struct model_builder *b, const struct ydoc_list *docs)
+{
+    size_t i;
+
+    for (i = 0; i < docs->n; i++)
+        decode_object(b, docs->v[i].root);
+}
+
+bool model_end(struct model_builder *b)
+{
+    size_t i;
+
+    ynode_keeper_destroy(b->keeper);
+    b->keeper = NULL;
+    for (i = 0; i < KIND__COUNT; i++) {
+        ptrvec_sort(&b->m->objects[i], cmp_objects);
+        check_duplicates(b, &b->m->objects[i]);
+    }
+    model_index(b->c, b->m);
+    return b->ok;
+}
+
 bool model_build(struct compilation *c, const struct ydoc_list *docs,
                  const struct model_options *o, struct model *m)
 {
-    struct builder b = {c, o, m, 0, true, {{0}, {0}, 0}};
-    size_t i;
+    struct model_builder *b = model_begin(c, o, m);
 
-    memset(m, 0, sizeof(*m));
-    for (i = 0; i < docs->n; i++)
-        decode_object(&b, docs->v[i].root);
-    for (i = 0; i < KIND__COUNT; i++) {
-        ptrvec_sort(&m->objects[i], cmp_objects);
-        check_duplicates(&b, &m->objects[i]);
-    }
-    model_index(c, m);
-    return b.ok;
+    model_add(b, docs);
+    return model_end(b);
 }
 
 const char *model_suggest_name(const struct model *m, enum kind kind,

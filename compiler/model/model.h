@@ -191,6 +191,9 @@ struct object {
     int64_t created;    /* creationTimestamp in seconds, INT_UNSET if absent */
     uint32_t seq;       /* input order: tie-break of last resort */
     bool rejected;      /* breaks a CRD rule: the API server would refuse it */
+    /* Checked as the API server would (model_options.check) as soon as it
+     * was decoded, its tree then pruned to the nodes its fields point at. */
+    bool checked;
 };
 
 /* A Gateway API Duration ("1h30m", "500ms", also "30s1m": units may come in
@@ -713,7 +716,10 @@ struct error_response {
     struct policy_object_ref config_map_ref;
     const char *content_type;
     struct backend_object_ref backend_ref;
+    uint8_t present; /* ERROR_RESPONSE_GIVEN_* */
 };
+
+enum { ERROR_RESPONSE_GIVEN_BACKEND_REF = 1 };
 
 enum {
     CLIENT_GIVEN_ADDRESS_DETECTION = 1,
@@ -1062,7 +1068,22 @@ struct model_options {
     /* API groups whose objects another stage reads (import-ingress's
      * providers): not reported as skipped.  NULL-terminated, or NULL. */
     const char *const *read_elsewhere;
+    /* Set when the documents given to model_add() live only during the
+     * call (load_scope.each_file): the trees of the kinds a repository
+     * has most of (Services, EndpointSlices) are then checked with it at
+     * once, as the API server checks one object (schema/), and pruned
+     * (struct ynode_keeper); the other kinds' trees are copied, since
+     * later stages read them. */
+    void (*check)(struct compilation *c, struct object *o);
 };
+
+/* The model built file by file: model_build() is begin, add, end. */
+struct model_builder;
+struct model_builder *model_begin(struct compilation *c, const struct model_options *o,
+                                  struct model *m);
+void model_add(struct model_builder *b, const struct ydoc_list *docs);
+/* Sorts and indexes; returns false if an error was reported. */
+bool model_end(struct model_builder *b);
 
 /*
  * Decodes every document (and kind: List item) into typed objects, applies
@@ -1205,6 +1226,9 @@ enum {
     FIELD_DEFAULT_EMPTY = 1u << 3,
     /* With FIELD_DEFAULT_EMPTY, a list given empty is defaulted too. */
     FIELD_EMPTY_AS_ABSENT = 1u << 4,
+    /* A finding after decoding points at this value (ynode_get() on the
+     * struct's src): its node is kept when the tree is pruned. */
+    FIELD_KEEP_NODE = 1u << 5,
 };
 /* The row's *_GIVEN_* bit: set in its struct's 'present' byte when the
  * key is given with a non-null value. */

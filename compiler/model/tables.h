@@ -67,4 +67,9 @@ extern const struct table model_ingress_table;
 extern const struct table model_ingress_class_table;
 extern const struct table model_routing_test_table;
 
+/* The nodes the struct of table t at base points at, kept (load.h), and
+ * its pointers moved to the copies: all that is left of its tree
+ * (keep.c). */
+void model_keep_nodes(struct ynode_keeper *k, const struct table *t, void *base);
+
 #endif

@@ -97,7 +97,8 @@ static const struct field endpoint_port_fields[] = {
     FIELD_D("protocol", FT_STRING, 0, struct endpoint_port, protocol, NULL,
             DEF_STR("TCP")),
     FIELD("appProtocol", FT_STRING, 0, struct endpoint_port, app_protocol),
-    FIELD("port", FT_INT32, 0, struct endpoint_port, port),
+    /* ctl_endpoint_slices_check() points at it. */
+    FIELD("port", FT_INT32, FIELD_KEEP_NODE, struct endpoint_port, port),
     FIELD_END,
 };
 static const struct table endpoint_port_table = {

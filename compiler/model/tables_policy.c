@@ -152,12 +152,12 @@ static const struct field error_response_fields[] = {
               config_map_key_ref_table),
     FIELD_L("contentType", FT_STRING, 0, struct error_response, content_type,
             LIM_FMT(FMT_CONTENT_TYPE)),
-    FIELD_OBJ("backendRef", 0, struct error_response, backend_ref,
-              service_ref_table),
+    FIELD_OBJ("backendRef", FIELD_GIVEN(ERROR_RESPONSE_GIVEN_BACKEND_REF),
+              struct error_response, backend_ref, service_ref_table),
     FIELD_END,
 };
 static const struct table error_response_table =
-    TABLE(struct error_response, "ErrorResponse", error_response_fields);
+    TABLE_GIVEN(struct error_response, "ErrorResponse", error_response_fields);
 
 static const struct field client_policy_spec_fields[] = {
     FIELD_TARGETS(struct client_policy),

@@ -419,7 +419,7 @@ static bool error_pages(struct planner *p, const struct server_ctx *sc,
     for (i = 0; i < e->n_errors; i++) {
         const struct error_response *er = &e->errors[i];
         struct plan_target target = {0};
-        if (er->backend_ref.src) {
+        if (er->present & ERROR_RESPONSE_GIVEN_BACKEND_REF) {
             target = plan_target_of(p, &e->errors_from->error_backends[i], false,
                                     sc->listener->gateway);
             if (target.status && target.status != 503)
@@ -434,7 +434,7 @@ static bool error_pages(struct planner *p, const struct server_ctx *sc,
             ep->name = arena_printf(p->a, "@/_gw/err/%s/%d", id, ep->code);
             ep->body = er->body;
             ep->content_type = er->content_type ? er->content_type : "text/html; charset=utf-8";
-            if (er->backend_ref.src) {
+            if (er->present & ERROR_RESPONSE_GIVEN_BACKEND_REF) {
                 srv->error_context = true;
                 ep->proxied = true;
                 ep->target = target;

@@ -26,18 +26,25 @@ static kind_check_fn *const kind_checks[KIND__COUNT] = {
     [KIND_ROUTING_TEST] = schema_routing_test,
 };
 
+void schema_check_object(struct compilation *c, struct object *o)
+{
+    struct schema s = {c, o, NULL};
+
+    schema_check_limits(&s);
+    schema_meta(&s);
+    if (kind_checks[o->kind])
+        kind_checks[o->kind](&s);
+}
+
 void schema_check(struct compilation *c, struct model *m)
 {
     size_t k, i;
 
     for (k = 0; k < KIND__COUNT; k++) {
         for (i = 0; i < m->objects[k].n; i++) {
-            struct schema s = {c, m->objects[k].v[i], NULL};
-
-            schema_check_limits(&s);
-            schema_meta(&s);
-            if (kind_checks[k])
-                kind_checks[k](&s);
+            struct object *o = m->objects[k].v[i];
+            if (!o->checked)
+                schema_check_object(c, o);
         }
     }
 }

@@ -19,6 +19,10 @@ struct compilation;
  * rejected (o->rejected) so the controller never sees it.
  */
 void schema_check(struct compilation *c, struct model *m);
+/* The same checks of one object, which depend on no other (the model's
+ * check while it is decoded, model_options.check); schema_check() skips
+ * an object so checked (o->checked). */
+void schema_check_object(struct compilation *c, struct object *o);
 
 /* Can s name a Service (a DNS-1035 label: lowercase letters,
  * digits and '-', starting with a letter, at most 63 characters)? */

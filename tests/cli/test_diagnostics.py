@@ -208,11 +208,11 @@ class HostileFileNames(OutputChecks):
 class TerminalQuotes(unittest.TestCase):
     """On a terminal the source line is quoted: it is user bytes too."""
 
-    def on_terminal(self, args, cwd):
+    def on_terminal(self, args, cwd, pass_fds=()):
         master, slave = pty.openpty()
         try:
             p = subprocess.Popen([GWC] + args, cwd=cwd, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=slave,
+                                 stdout=subprocess.DEVNULL, stderr=slave, pass_fds=pass_fds,
                                  env=dict(os.environ, NO_COLOR="1"))
             os.close(slave)
             out = b""
@@ -252,6 +252,27 @@ class TerminalQuotes(unittest.TestCase):
                     out = self.on_terminal(["check", "in.yaml"], tmp)
                     self.assertIn(want, out)
                     self.assertIsNone(FORBIDDEN.search(out.decode("utf-8")), out)
+
+    def test_quotes_from_files_read_again_and_from_a_pipe(self):
+        """A file's text goes once the file is decoded and is read again to
+        quote a line; a pipe, which cannot be read twice, keeps its text."""
+        bad = b"apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec:\n  ports:\n  - port: 70000\n"
+        want = b"    6 |   - port: 70000\n      |           ^\n"
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in ("a.yaml", "b.yaml"):
+                with open(os.path.join(tmp, name), "wb") as f:
+                    f.write(bad.replace(b"name: x", b"name: " + name[0].encode()))
+            out = self.on_terminal(["check", "."], tmp)
+            self.assertEqual(out.count(want), 2, out)
+            r, w = os.pipe()
+            try:
+                os.write(w, bad)
+                os.close(w)
+                out = self.on_terminal(["check", "/dev/fd/%d" % r], tmp, pass_fds=(r,))
+            finally:
+                os.close(r)
+            self.assertIn(b"/dev/fd/%d:6:11: error" % r, out)
+            self.assertIn(want, out)
 
 
 class CommandLine(unittest.TestCase):

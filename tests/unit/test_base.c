@@ -190,6 +190,53 @@ START_TEST(source_positions_count_characters)
 }
 END_TEST
 
+/* A forgotten text is read again for a quote, and only while the file
+ * has the bytes it had: a changed file gets no quote at all, never
+ * another line at the same place. */
+static bool write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    bool ok = f && fputs(text, f) >= 0;
+
+    return f && fclose(f) == 0 && ok;
+}
+
+START_TEST(source_forgotten_text_is_read_again_unless_changed)
+{
+    struct arena *a = arena_create(0);
+    char dir[] = "/tmp/gwc-test-XXXXXX", path[64];
+    const char *text = "a: 1\nb: 2\n", *line;
+    struct source_table t;
+    uint32_t f, g, h;
+    size_t len;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/x.yaml", dir);
+    ck_assert(write_file(path, text));
+    source_table_init(&t, a);
+    f = source_add(&t, path, arena_strdup(a, text), strlen(text));
+    g = source_add(&t, path, arena_strdup(a, text), strlen(text));
+    ck_assert(source_forget_text(&t, f, path));
+    ck_assert(source_forget_text(&t, g, path));
+    ck_assert_ptr_null(source_get(&t, f)->data);
+    ck_assert_uint_eq(source_loc_from_index(&t, f, 6).line, 2); /* no text needed */
+    ck_assert(source_line_text(source_get(&t, f), 2, &line, &len));
+    ck_assert_uint_eq(len, 4);
+    ck_assert(strncmp(line, "b: 2", 4) == 0);
+    /* Same length, other bytes. */
+    ck_assert(write_file(path, "a: 1\nb: 3\n"));
+    ck_assert(!source_line_text(source_get(&t, g), 2, &line, &len));
+    ck_assert(!source_line_text(source_get(&t, g), 1, &line, &len));
+    /* A text that is not ASCII keeps its bytes: positions count characters. */
+    h = source_add(&t, path, "\xc3\xa9: 1\n", 6);
+    ck_assert(!source_forget_text(&t, h, path));
+    ck_assert_ptr_nonnull(source_get(&t, h)->data);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    arena_destroy(a);
+}
+END_TEST
+
 START_TEST(source_yaml_line_breaks_differ_from_editor_lines)
 {
     struct arena *a = arena_create(0);
@@ -710,6 +757,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, strbuf_detach_hands_over);
     tcase_add_test(tc, utf8_decode_rejects_bad_forms);
     tcase_add_test(tc, source_positions_count_characters);
+    tcase_add_test(tc, source_forgotten_text_is_read_again_unless_changed);
     tcase_add_test(tc, source_yaml_line_breaks_differ_from_editor_lines);
     tcase_add_test(tc, source_bom_is_not_a_column);
     tcase_add_test(tc, source_lookups_on_a_long_ascii_line_are_bounded);
