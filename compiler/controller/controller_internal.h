@@ -118,7 +118,7 @@ void ctl_listener_check(struct ctx *x, struct eff_listener *l);
 void ctl_listener_certificates(struct ctx *x, struct eff_listener *l,
                                enum cond_reason *reason, const char **message);
 const struct frontend_validation *ctl_frontend_for(const struct gateway *g,
-                                                  int64_t port);
+                                                   int64_t port);
 bool ctl_listener_client_ca(struct ctx *x, struct eff_listener *l,
                             const struct frontend_validation *v,
                             enum cond_reason *reason, const char **message);

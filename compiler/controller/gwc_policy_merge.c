@@ -31,10 +31,10 @@ static void listener_levels(const struct controller *ctl, const struct eff_liste
     lv->keys[lv->n++] = ctl_policy_target_key(a, "Gateway", g->obj.meta.namespace, g->obj.meta.name, NULL);
     if (l->set)
         lv->keys[lv->n++] = ctl_policy_target_key(a, "ListenerSet", owner->meta.namespace,
-                                       owner->meta.name, NULL);
+                                                  owner->meta.name, NULL);
     lv->keys[lv->n++] =
         ctl_policy_target_key(a, model_kind_name(owner->kind), owner->meta.namespace,
-                   owner->meta.name, l->spec->name);
+                              owner->meta.name, l->spec->name);
 }
 
 static const struct gwc_policy *winner(const struct ptrvec *v, enum kind k)
@@ -159,10 +159,10 @@ void ctl_policy_effective(const struct controller *ctl,
         return;
     listener_levels(ctl, l, a, &lv);
     lv.keys[lv.n++] = ctl_policy_target_key(a, model_kind_name(ro->kind), ro->meta.namespace,
-                                 ro->meta.name, NULL);
+                                            ro->meta.name, NULL);
     if (name)
         lv.keys[lv.n++] = ctl_policy_target_key(a, model_kind_name(ro->kind),
-                                     ro->meta.namespace, ro->meta.name, name);
+                                                ro->meta.namespace, ro->meta.name, name);
     for (i = 0; i < lv.n; i++) {
         const struct ptrvec *v = policies_at(ctl, lv.keys[i]);
         const struct gwc_policy *c = winner(v, KIND_CLIENT_POLICY);

@@ -73,7 +73,7 @@ void ctl_listener_sets_collect(struct ctx *x)
     strhash_init(&x->listener_sets, x->c->arena);
     for (i = 0; i < x->ctl->n_listener_sets; i++)
         ctl_index_object(x, &x->listener_sets, &x->ctl->listener_sets[i].ls->obj,
-                     &x->ctl->listener_sets[i]);
+                         &x->ctl->listener_sets[i]);
 }
 
 void ctl_listener_set_conditions(struct ctx *x, struct listener_set_state *st)

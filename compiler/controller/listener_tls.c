@@ -17,7 +17,7 @@ static const struct ynode *field_or(const struct ynode *map, const char *key)
 }
 
 void ctl_listener_certificates(struct ctx *x, struct eff_listener *l,
-                                  enum cond_reason *reason, const char **message)
+                               enum cond_reason *reason, const char **message)
 {
     const struct listener_tls *tls = &l->spec->tls;
     const struct object *owner = ctl_listener_owner(l);
@@ -113,7 +113,7 @@ void ctl_listener_certificates(struct ctx *x, struct eff_listener *l,
 /* Frontend (client certificate) validation applies to HTTPS listeners: a
  * perPort entry for the listener's port, else the default. */
 const struct frontend_validation *ctl_frontend_for(const struct gateway *g,
-                                                  int64_t port)
+                                                   int64_t port)
 {
     size_t i;
 
@@ -162,8 +162,8 @@ static void keep_one_ca_file(struct ctx *x, struct eff_listener *l,
 /* Collects the usable CA bundles into l->client_ca; returns true when there
  * is at least one. */
 bool ctl_listener_client_ca(struct ctx *x, struct eff_listener *l,
-                               const struct frontend_validation *v,
-                               enum cond_reason *reason, const char **message)
+                            const struct frontend_validation *v,
+                            enum cond_reason *reason, const char **message)
 {
     const struct gateway *g = l->gateway->gw;
     size_t i, usable = 0;
