@@ -88,6 +88,7 @@ const char *ctl_name_suggestion(struct ctx *x, enum kind kind, const char *ns,
 
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
 void ctl_gateways_build(struct ctx *x);
+/* gateway_index.c: lookups by namespace and name. */
 struct gateway_state *ctl_find_gateway(const struct ctx *x, const char *ns,
                                        const char *name);
 struct listener_set_state *ctl_find_listener_set(const struct ctx *x,
@@ -173,8 +174,8 @@ void ctl_nginx_limits(struct ctx *x);
 void ctl_policies_build(struct ctx *x);
 /* gwc_policies.c: ClientPolicy, AccessPolicy, BackendPolicy. */
 void ctl_gwc_policies_build(struct ctx *x);
-/* The key of a policy target in ctl->policies_by_target (section: a
- * listener or rule name, or NULL). */
+/* gwc_policy_merge.c: the key of a policy target in ctl->policies_by_target
+ * (section: a listener or rule name, or NULL). */
 const char *ctl_policy_target_key(struct arena *a, const char *kind, const char *ns,
                                   const char *name, const char *section);
 /* gwc_policy_refs.c: ResolvedRefs of an AccessPolicy, of a ClientPolicy;

@@ -1,12 +1,13 @@
 /*
  * Gateways: the passes over GatewayClasses, Gateways, ListenerSets and
- * listeners in their order (ctl_gateways_build), the lookups they build,
- * and what the Gateway itself decides (addresses, parametersRef, the
- * backend client certificate) and its conditions.  Which Gateways are ours:
- * gateway_classes.c; one listener: listeners.c and listener_tls.c;
- * conflicts between listeners on one port, within a Gateway and across
- * Gateways that share an address: conflicts.c and shared_sockets.c
- * (docs/spec-notes.md, "Listeners: validity and conflicts").
+ * listeners in their order (ctl_gateways_build), and what the Gateway
+ * itself decides (addresses, parametersRef, the backend client
+ * certificate) and its conditions.  Elsewhere: the lookups by name
+ * (gateway_index.c), which Gateways are ours (gateway_classes.c), one
+ * listener (listeners.c, listener_tls.c), ListenerSets (listener_sets.c),
+ * and the conflicts between listeners on one port, within a Gateway and
+ * across Gateways that share an address (conflicts.c, shared_sockets.c;
+ * docs/spec-notes.md, "Listeners: validity and conflicts").
  */
 #include "controller_internal.h"
 
@@ -14,38 +15,6 @@
 #include "base/compilation.h"
 
 #include <string.h>
-
-/* ---- lookups ---- */
-
-struct gateway_state *ctl_find_gateway(const struct ctx *x, const char *ns,
-                                       const char *name)
-{
-    char buf[320];
-    const char *parts[] = {ns, name};
-
-    return strhash_get(&x->gateways, strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
-}
-
-struct listener_set_state *ctl_find_listener_set(const struct ctx *x,
-                                                 const char *ns, const char *name)
-{
-    char buf[320];
-    const char *parts[] = {ns, name};
-
-    return strhash_get(&x->listener_sets,
-                       strhash_key(x->c->arena, buf, sizeof(buf), parts, 2));
-}
-
-/* Registers st under its namespace and name (the first one stands). */
-void ctl_index_object(struct ctx *x, struct strhash *h, const struct object *o,
-                      void *st)
-{
-    const char *parts[] = {o->meta.namespace, o->meta.name};
-    void **slot = strhash_slot(h, strhash_key(x->c->arena, NULL, 0, parts, 2));
-
-    if (!*slot)
-        *slot = st;
-}
 
 /* ---- Gateways ---- */
 

@@ -16,12 +16,6 @@
 
 #include <string.h>
 
-const char *ctl_policy_target_key(struct arena *a, const char *kind, const char *ns,
-                                  const char *name, const char *section)
-{
-    return arena_printf(a, "%s\x1f%s\x1f%s\x1f%s", kind, ns, name, section ? section : "");
-}
-
 /* ---- what this gwc does not program yet ---- */
 
 /* The first setting of o that gwc cannot program, as a node and a field

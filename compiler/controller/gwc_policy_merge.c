@@ -2,7 +2,8 @@
  * The merge of gwc's policies on the path of a rule: Gateway, ListenerSet,
  * listener, route and named rule, the more specific level winning field by
  * field (ClientPolicy, BackendPolicy); AccessPolicies stack, or fail when
- * nginx cannot stack them.
+ * nginx cannot stack them.  The levels are found by their target keys,
+ * which gwc_policies.c files each policy under.
  */
 #include "controller_internal.h"
 
@@ -10,6 +11,12 @@
 #include "base/ptrvec.h"
 
 #include <string.h>
+
+const char *ctl_policy_target_key(struct arena *a, const char *kind, const char *ns,
+                                  const char *name, const char *section)
+{
+    return arena_printf(a, "%s\x1f%s\x1f%s\x1f%s", kind, ns, name, section ? section : "");
+}
 
 static struct ptrvec *policies_at(const struct controller *ctl, const char *key)
 {

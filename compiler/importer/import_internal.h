@@ -9,7 +9,8 @@
  *   gateways.c  the Gateways (one per class, or --gateway's), listeners,
  *               ListenerSets past 64, and which namespaces they admit
  *   write.c     the output objects as document trees, rendered one by one
- *               (write_gateway.c, write_route.c, write_policy.c: each kind)
+ *               (write_gateway.c, write_route.c, write_policy.c: each
+ *               kind; write_object.c: one object, the queue)
  *   certmgr.c   cert-manager's annotations moved to the Gateways
  *               (certmgr_ingress.c: what one Ingress says)
  *   origin.c    the input objects each output object came from

@@ -1,6 +1,8 @@
 /*
- * The writer of the output objects (write.c), shared by the files that
- * write each kind: write_gateway.c, write_route.c, write_policy.c.
+ * The writer of the output objects: write_object.c (an object, the queue,
+ * shared document helpers), used by the writers of each kind
+ * (write_gateway.c, write_route.c, write_policy.c), which write.c calls in
+ * the output's order.
  */
 #ifndef GWC_IMPORTER_WRITE_INTERNAL_H
 #define GWC_IMPORTER_WRITE_INTERNAL_H
@@ -10,6 +12,13 @@
 struct doc;
 
 #define GW_V1 GATEWAY_GROUP "/v1"
+
+/* An object of the output, rendered when it is complete (imp_write_output)
+ * as the comment naming its origins, then its YAML. */
+struct pending {
+    struct doc *d;
+    const char *kind, *namespace, *comment;
+};
 
 struct writer {
     struct imp *im;
