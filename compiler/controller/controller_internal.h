@@ -88,13 +88,42 @@ const char *ctl_name_suggestion(struct ctx *x, enum kind kind, const char *ns,
 
 /* gateways.c: classes, Gateways, ListenerSets and their listeners. */
 void ctl_gateways_build(struct ctx *x);
-/* Does --gateway (when given) select Gateway ns/name? */
-bool ctl_gateway_selected(const struct ctx *x, const char *ns, const char *name);
+/* gateway_index.c: lookups by namespace and name. */
 struct gateway_state *ctl_find_gateway(const struct ctx *x, const char *ns,
                                        const char *name);
 struct listener_set_state *ctl_find_listener_set(const struct ctx *x,
                                                  const char *ns, const char *name);
-/* Does nf (of object owner) admit namespace ns? */
+/* Registers st in h under o's namespace and name (the first one stands). */
+void ctl_index_object(struct ctx *x, struct strhash *h, const struct object *o,
+                      void *st);
+/* gateway_classes.c: our GatewayClasses (x->ctl->classes) and Gateways. */
+void ctl_classes_build(struct ctx *x);
+/* Does --gateway (when given) select Gateway ns/name? */
+bool ctl_gateway_selected(const struct ctx *x, const char *ns, const char *name);
+/* Reports each --gateway that names no Gateway of the input. */
+void ctl_gateway_selection_check(struct ctx *x);
+bool ctl_gateway_is_ours(struct ctx *x, struct gateway *g);
+/* listener_sets.c: the ListenerSets whose parent Gateway is ours, oldest
+ * first (x->ctl->listener_sets), and their conditions once their listeners
+ * are judged. */
+void ctl_listener_sets_collect(struct ctx *x);
+void ctl_listener_set_conditions(struct ctx *x, struct listener_set_state *st);
+/* listeners.c: one listener of gs (of set, or NULL: the Gateway's own);
+ * ctl_listener_check() judges everything but its conflicts with others. */
+void ctl_listener_init(struct ctx *x, struct gateway_state *gs,
+                       struct listener_set_state *set,
+                       const struct listener *spec, struct eff_listener *l);
+void ctl_listener_check(struct ctx *x, struct eff_listener *l);
+/* listener_tls.c: l's certificates, and its client CA bundle for v (false
+ * when none is usable); the first problem goes to *reason, *message. */
+void ctl_listener_certificates(struct ctx *x, struct eff_listener *l,
+                               enum cond_reason *reason, const char **message);
+const struct frontend_validation *ctl_frontend_for(const struct gateway *g,
+                                                   int64_t port);
+bool ctl_listener_client_ca(struct ctx *x, struct eff_listener *l,
+                            const struct frontend_validation *v,
+                            enum cond_reason *reason, const char **message);
+/* selectors.c: does nf (of object owner) admit namespace ns? */
 bool ctl_namespace_selected(struct ctx *x, const struct object *owner,
                             const struct namespaces_from *nf, const char *home_ns,
                             const char *ns);
@@ -145,6 +174,14 @@ void ctl_nginx_limits(struct ctx *x);
 void ctl_policies_build(struct ctx *x);
 /* gwc_policies.c: ClientPolicy, AccessPolicy, BackendPolicy. */
 void ctl_gwc_policies_build(struct ctx *x);
+/* gwc_policy_merge.c: the key of a policy target in ctl->policies_by_target
+ * (section: a listener or rule name, or NULL). */
+const char *ctl_policy_target_key(struct arena *a, const char *kind, const char *ns,
+                                  const char *name, const char *section);
+/* gwc_policy_refs.c: ResolvedRefs of an AccessPolicy, of a ClientPolicy;
+ * false when a reference is unusable. */
+bool ctl_access_policy_refs(struct ctx *x, struct gwc_policy *gp, struct conditions *cs);
+bool ctl_client_policy_refs(struct ctx *x, struct gwc_policy *gp, struct conditions *cs);
 /* htpasswd.c: the lines of text nginx can check (users collects the user
  * names, across the keys of one Secret); the others are reported at `at`,
  * `where` naming the Secret key. */

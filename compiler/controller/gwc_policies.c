@@ -1,9 +1,10 @@
 /*
  * ClientPolicy, AccessPolicy and BackendPolicy (docs/policies.md): target
- * resolution, conflicts between policies on one target, the references of
- * AccessPolicies, status ancestors, and the merge of the five levels on the
- * path of a rule.  A policy affects objects of its own namespace only, so
- * every target key carries the policy's namespace.
+ * resolution, conflicts between policies on one target, what makes a
+ * policy unusable, and status ancestors.  Their references:
+ * gwc_policy_refs.c; the merge of the five levels on the path of a rule:
+ * gwc_policy_merge.c.  A policy affects objects of its own namespace only,
+ * so every target key carries the policy's namespace.
  */
 #include "controller_internal.h"
 
@@ -11,21 +12,9 @@
 #include "base/array.h"
 #include "base/compilation.h"
 #include "base/ptrvec.h"
-#include "base/strbuf.h"
 #include "nginx/quote.h"
 
 #include <string.h>
-
-static const char *target_key(struct arena *a, const char *kind, const char *ns,
-                              const char *name, const char *section)
-{
-    return arena_printf(a, "%s\x1f%s\x1f%s\x1f%s", kind, ns, name, section ? section : "");
-}
-
-static struct ptrvec *policies_at(const struct controller *ctl, const char *key)
-{
-    return strhash_get(&ctl->policies_by_target, key);
-}
 
 /* ---- what this gwc does not program yet ---- */
 
@@ -77,165 +66,6 @@ static bool writable(struct ctx *x, const struct object *o)
                 "the sign-in target %s; the rules this policy covers answer 500",
                 problem);
             return false;
-        }
-    }
-    return true;
-}
-
-/* ---- AccessPolicy references ---- */
-
-static bool basic_auth_secret(struct ctx *x, struct gwc_policy *gp, const char **why)
-{
-    const struct access_policy *p = (const struct access_policy *)gp->obj;
-    const struct basic_auth *b = &p->basic_auth;
-    const char *ns = b->secret_ref.namespace ? b->secret_ref.namespace : p->obj.meta.namespace;
-    const struct secret *sec;
-    struct strhash users;
-    struct strbuf all = STRBUF_INIT;
-    size_t i;
-
-    if (!ctl_grant_allows(x, "AccessPolicy", p->obj.meta.namespace, "", "Secret",
-                          ns, b->secret_ref.name)) {
-        *why =
-            ctl_msgf(x,
-                     "Secret '%s/%s' is in another namespace and no ReferenceGrant "
-                     "there allows AccessPolicy from '%s'",
-                     ns, b->secret_ref.name, p->obj.meta.namespace);
-        return false;
-    }
-    sec = (const struct secret *)model_find(x->m, KIND_SECRET, ns, b->secret_ref.name);
-    if (!sec || sec->obj.rejected) {
-        *why = ctl_msgf(x, "Secret '%s/%s' is not in the input", ns,
-                        b->secret_ref.name);
-        return false;
-    }
-    strhash_init(&users, x->c->arena);
-    if (str_eq(b->format, "UserMap")) {
-        /* Every key a user, its value the hash. */
-        const struct strmap *maps[2] = {&sec->string_data, &sec->data};
-        size_t k;
-        for (k = 0; k < 2; k++) {
-            for (i = 0; i < maps[k]->n; i++) {
-                char *v;
-                size_t n;
-                const char *line;
-                if (!ctl_secret_value(x->c->arena, sec, maps[k]->v[i].key, &v, &n))
-                    continue;
-                line = ctl_msgf(x, "%s:%.*s", maps[k]->v[i].key, (int)n, v);
-                strbuf_addstr(&all, ctl_htpasswd_lines(
-                                        x, &p->obj, b->secret_ref.src,
-                                        ctl_msgf(x, "key '%s'", maps[k]->v[i].key),
-                                        line, strlen(line), &users));
-            }
-        }
-    } else {
-        const char *key = b->key ? b->key : "auth";
-        char *v;
-        size_t n;
-        if (!ctl_secret_value(x->c->arena, sec, key, &v, &n)) {
-            *why = ctl_msgf(x, "Secret '%s/%s' has no key '%s'", ns,
-                            b->secret_ref.name, key);
-            return false;
-        }
-        strbuf_addstr(&all,
-                      ctl_htpasswd_lines(x, &p->obj, b->secret_ref.src,
-                                         ctl_msgf(x, "Secret '%s/%s' key '%s'", ns,
-                                                  b->secret_ref.name, key),
-                                         v, n, &users));
-    }
-    gp->htpasswd = arena_strndup(x->c->arena, all.buf ? all.buf : "", all.len);
-    strbuf_release(&all);
-    if (!*gp->htpasswd) {
-        *why = ctl_msgf(x, "Secret '%s/%s' has no usable htpasswd line", ns,
-                        b->secret_ref.name);
-        return false;
-    }
-    return true;
-}
-
-/* ResolvedRefs of an AccessPolicy; false when a reference is unusable
- * (then every rule it covers answers 500). */
-static bool access_refs(struct ctx *x, struct gwc_policy *gp, struct conditions *cs)
-{
-    const struct access_policy *p = (const struct access_policy *)gp->obj;
-    const char *why = NULL;
-
-    if ((p->present & ACCESS_GIVEN_BASIC_AUTH) && !basic_auth_secret(x, gp, &why))
-        ctl_finding(x, DIAG_POLICY_REF_INVALID, &p->obj,
-                    p->basic_auth.secret_ref.src,
-                    "%s; the rules this policy covers answer 500 until it is", why);
-    if ((p->external_auth.present & EXTAUTH_GIVEN_BACKEND_REF) &&
-        (!ctl_backend_resolve_for(x, &p->obj, &p->external_auth.backend_ref,
-                                  &gp->auth) ||
-         gp->auth.status != BACKEND_OK)) {
-        if (!why)
-            why = ctl_msgf(x, "the auth Service '%s' cannot be used",
-                           p->external_auth.backend_ref.name);
-        if (gp->auth.status == BACKEND_UNAVAILABLE)
-            ctl_finding(
-                x, DIAG_POLICY_REF_INVALID, &p->obj,
-                p->external_auth.backend_ref.src,
-                "auth Service '%s' has no ready endpoints; the rules this policy "
-                "covers answer 500",
-                p->external_auth.backend_ref.name);
-    }
-    if (why) {
-        ctl_conditions_set(cs, COND_RESOLVED_REFS, false, REASON_INVALID, why);
-        return false;
-    }
-    if (p->present & (ACCESS_GIVEN_BASIC_AUTH | ACCESS_GIVEN_EXTERNAL_AUTH))
-        ctl_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
-    return true;
-}
-
-/* ---- ClientPolicy references ---- */
-
-/* The Services of errorResponses.backendRef, resolved like a route's
- * backendRef (ReferenceGrant from ClientPolicy, port, endpoints); false
- * when one cannot be used (then every rule the policy covers answers 500,
- * as for any unusable policy).  A Service without ready endpoints is not
- * an error: nginx's own page answers those codes (docs/policies.md). */
-static bool client_refs(struct ctx *x, struct gwc_policy *gp, struct conditions *cs)
-{
-    const struct client_policy *p = (const struct client_policy *)gp->obj;
-    const char *why = NULL;
-    size_t i;
-
-    gp->error_backends = ARENA_NEW_ARRAY(x->c->arena, struct backend,
-                                         p->n_error_responses ? p->n_error_responses : 1);
-    for (i = 0; i < p->n_error_responses; i++) {
-        const struct backend_object_ref *ref = &p->error_responses[i].backend_ref;
-        struct backend *b = &gp->error_backends[i];
-        if (!ref->src)
-            continue;
-        if (!ctl_backend_resolve_for(x, &p->obj, ref, b)) {
-            if (!why)
-                why = ctl_msgf(x, "the error page Service '%s' cannot be used", ref->name);
-            continue;
-        }
-        if (str_eq(b->app_protocol, "kubernetes.io/h2c")) {
-            why = ctl_msgf(x, "the error page Service '%s' speaks h2c", ref->name);
-            ctl_finding(x, DIAG_POLICY_REF_INVALID, &p->obj, ref->src,
-                        "Service '%s/%s' port %lld has appProtocol kubernetes.io/h2c; "
-                        "gwc sends error page requests over HTTP/1.1 only; the rules "
-                        "this policy covers answer 500",
-                        b->namespace, b->name, (long long)b->port_number);
-            continue;
-        }
-        if (b->status == BACKEND_UNAVAILABLE)
-            ctl_finding(x, DIAG_ERROR_PAGE_UNAVAILABLE, &p->obj, ref->src,
-                        "Service '%s/%s' has no ready endpoints: responses with "
-                        "these codes keep their status with nginx's own page",
-                        b->namespace, b->name);
-    }
-    if (why) {
-        ctl_conditions_set(cs, COND_RESOLVED_REFS, false, REASON_INVALID, why);
-        return false;
-    }
-    for (i = 0; i < p->n_error_responses; i++) {
-        if (p->error_responses[i].present & ERROR_RESPONSE_GIVEN_BACKEND_REF) {
-            ctl_conditions_set(cs, COND_RESOLVED_REFS, true, REASON_RESOLVED_REFS, "");
-            break;
         }
     }
     return true;
@@ -314,7 +144,8 @@ static const char *resolve_target(struct ctx *x, struct gwc_policy *gp,
         enum kind k = str_eq(t->kind, "GRPCRoute") ? KIND_GRPC_ROUTE : KIND_HTTP_ROUTE;
         const struct route *r = (const struct route *)model_find(x->m, k, ns, t->name);
         const struct route_state *rs =
-            strhash_get(routes, target_key(x->c->arena, t->kind, ns, t->name, NULL));
+            strhash_get(routes, ctl_policy_target_key(x->c->arena, t->kind, ns,
+                                                      t->name, NULL));
         if (!r || r->obj.rejected)
             return ctl_msgf(x, "%s '%s/%s' is not in the input", t->kind, ns,
                             t->name);
@@ -335,8 +166,9 @@ static void index_target(struct ctx *x, struct gwc_policy *gp,
                          const struct policy_target_ref *t, struct conditions *cs,
                          bool *lost)
 {
-    const char *key = target_key(x->c->arena, t->kind, gp->obj->meta.namespace, t->name,
-                                 t->section_name);
+    const char *key = ctl_policy_target_key(x->c->arena, t->kind,
+                                            gp->obj->meta.namespace, t->name,
+                                            t->section_name);
     struct ptrvec **slot = (struct ptrvec **)strhash_slot(&x->ctl->policies_by_target, key);
     size_t i;
 
@@ -442,10 +274,10 @@ static void build_one(struct ctx *x, struct gwc_policy *gp, const struct strhash
     gp->usable = true;
     ctl_conditions_set(&cs, COND_ACCEPTED, true, REASON_ACCEPTED, "");
     if (gp->obj->kind == KIND_ACCESS_POLICY)
-        gp->usable = access_refs(x, gp, &cs);
+        gp->usable = ctl_access_policy_refs(x, gp, &cs);
     if (gp->obj->kind == KIND_CLIENT_POLICY) {
         check_trust_all(x, gp->obj);
-        gp->usable = client_refs(x, gp, &cs);
+        gp->usable = ctl_client_policy_refs(x, gp, &cs);
     }
     if (!writable(x, gp->obj)) {
         ctl_conditions_set(&cs, COND_ACCEPTED, false, REASON_INVALID,
@@ -558,8 +390,8 @@ void ctl_gwc_policies_build(struct ctx *x)
     for (i = 0; i < x->ctl->n_routes; i++) {
         const struct object *o = &x->ctl->routes[i].route->obj;
         strhash_put(&routes,
-                    target_key(x->c->arena, model_kind_name(o->kind),
-                               o->meta.namespace, o->meta.name, NULL),
+                    ctl_policy_target_key(x->c->arena, model_kind_name(o->kind),
+                                          o->meta.namespace, o->meta.name, NULL),
                     &x->ctl->routes[i]);
     }
     for (k = 0; k < ARRAY_SIZE(kinds); k++) {
@@ -588,197 +420,4 @@ void ctl_gwc_policies_build(struct ctx *x)
             check_detection_ports(x, gp, tp);
     }
     check_stacking(x);
-}
-
-/* ---- the merge ---- */
-
-struct levels {
-    const char *keys[POLICY_LEVELS];
-    size_t n;
-};
-
-static void listener_levels(const struct controller *ctl, const struct eff_listener *l,
-                            struct arena *a, struct levels *lv)
-{
-    const struct gateway *g = l->gateway->gw;
-    const struct object *owner = ctl_listener_owner(l);
-
-    (void)ctl;
-    lv->keys[lv->n++] = target_key(a, "Gateway", g->obj.meta.namespace, g->obj.meta.name, NULL);
-    if (l->set)
-        lv->keys[lv->n++] = target_key(a, "ListenerSet", owner->meta.namespace,
-                                       owner->meta.name, NULL);
-    lv->keys[lv->n++] =
-        target_key(a, model_kind_name(owner->kind), owner->meta.namespace,
-                   owner->meta.name, l->spec->name);
-}
-
-static const struct gwc_policy *winner(const struct ptrvec *v, enum kind k)
-{
-    size_t i;
-
-    for (i = 0; v && i < v->n; i++) {
-        const struct gwc_policy *gp = v->v[i];
-        if (gp->obj->kind == k)
-            return gp;
-    }
-    return NULL;
-}
-
-static void merge_client(struct policy_effective *e, const struct gwc_policy *gp)
-{
-    const struct client_policy *p = (const struct client_policy *)gp->obj;
-    size_t i;
-
-    if (p->present & CLIENT_GIVEN_ADDRESS_DETECTION)
-        e->address_detection = &p->client_address_detection;
-    if (p->timeouts.request_body)
-        e->body_timeout = p->timeouts.request_body;
-    if (p->timeouts.idle)
-        e->idle_timeout = p->timeouts.idle;
-    if (p->timeouts.send)
-        e->send_timeout = p->timeouts.send;
-    if (p->request_body.max_size)
-        e->max_body_size = p->request_body.max_size;
-    for (i = 0; i < p->request_limits.n_rate; i++) {
-        struct policy_rate *r = &e->rates[e->n_rates++];
-        r->policy = gp;
-        r->index = i;
-        r->rate = &p->request_limits.rate[i];
-    }
-    if (p->request_limits.concurrent != INT_UNSET)
-        e->concurrent[e->n_concurrent++] = gp;
-    /* Taken from the most specific policy that writes it; the CRD's
-     * default only stands in when no level does. */
-    if ((p->request_limits.present & LIMITS_GIVEN_REJECT_STATUS_CODE) ||
-        e->reject_status == INT_UNSET)
-        e->reject_status = p->request_limits.reject_status_code;
-    if (p->present & CLIENT_GIVEN_HSTS)
-        e->hsts = &p->hsts;
-    if (p->present & CLIENT_GIVEN_ERROR_RESPONSES) {
-        e->errors = p->error_responses;
-        e->n_errors = p->n_error_responses;
-        e->errors_from = gp;
-    }
-}
-
-static void merge_backend(struct policy_effective *e, const struct backend_policy *p)
-{
-    if (p->timeouts.connect)
-        e->connect_timeout = p->timeouts.connect;
-    if (p->timeouts.send)
-        e->backend_send_timeout = p->timeouts.send;
-    if (p->timeouts.read)
-        e->read_timeout = p->timeouts.read;
-    if (p->present & BACKEND_GIVEN_LOAD_BALANCING)
-        e->load_balancing = &p->load_balancing;
-    if (p->buffering.response != TRI_UNSET)
-        e->buffer_response = p->buffering.response;
-    if (p->buffering.request != TRI_UNSET)
-        e->buffer_request = p->buffering.request;
-    if (p->present & BACKEND_GIVEN_KEEPALIVE) {
-        const struct upstream_keepalive *k = &p->keepalive;
-        e->has_keepalive = true;
-        if (k->connections != INT_UNSET)
-            e->keepalive.connections = k->connections;
-        if (k->requests != INT_UNSET)
-            e->keepalive.requests = k->requests;
-        if (k->idle_timeout)
-            e->keepalive.idle_timeout = k->idle_timeout;
-        if (k->max_lifetime)
-            e->keepalive.max_lifetime = k->max_lifetime;
-    }
-    if (p->present & BACKEND_GIVEN_RETRY)
-        e->retry = &p->retry;
-}
-
-static void merge_access(struct policy_effective *e, const struct ptrvec *v)
-{
-    size_t i;
-
-    for (i = 0; v && i < v->n; i++) {
-        const struct gwc_policy *gp = v->v[i];
-        const struct access_policy *p = (const struct access_policy *)gp->obj;
-        if (gp->obj->kind != KIND_ACCESS_POLICY)
-            continue;
-        if (e->n_access == POLICY_LEVELS || !gp->usable ||
-            ((p->present & ACCESS_GIVEN_BASIC_AUTH) && e->basic_auth) ||
-            ((p->present & ACCESS_GIVEN_EXTERNAL_AUTH) && e->external_auth) ||
-            e->satisfy_any ||
-            (str_eq(p->satisfy, "Any") && e->n_access))
-            e->fail = true;
-        if (e->n_access < POLICY_LEVELS)
-            e->access[e->n_access++] = gp;
-        if (p->present & ACCESS_GIVEN_BASIC_AUTH)
-            e->basic_auth = gp;
-        if (p->present & ACCESS_GIVEN_EXTERNAL_AUTH)
-            e->external_auth = gp;
-        e->satisfy_any |= str_eq(p->satisfy, "Any");
-    }
-}
-
-void ctl_policy_effective(const struct controller *ctl,
-                          const struct eff_listener *l,
-                          const struct route_state *rs, size_t rule,
-                          struct policy_effective *out)
-{
-    struct arena *a = ctl->policies_by_target.a;
-    const struct object *ro = &rs->route->obj;
-    const char *name = rs->route->rules[rule].name;
-    struct levels lv = {{0}, 0};
-    size_t i;
-
-    memset(out, 0, sizeof(*out));
-    out->reject_status = INT_UNSET;
-    out->keepalive.connections = out->keepalive.requests = INT_UNSET;
-    if (!a || ctl->n_gwc_policies == 0)
-        return;
-    listener_levels(ctl, l, a, &lv);
-    lv.keys[lv.n++] = target_key(a, model_kind_name(ro->kind), ro->meta.namespace,
-                                 ro->meta.name, NULL);
-    if (name)
-        lv.keys[lv.n++] = target_key(a, model_kind_name(ro->kind),
-                                     ro->meta.namespace, ro->meta.name, name);
-    for (i = 0; i < lv.n; i++) {
-        const struct ptrvec *v = policies_at(ctl, lv.keys[i]);
-        const struct gwc_policy *c = winner(v, KIND_CLIENT_POLICY);
-        const struct gwc_policy *b = winner(v, KIND_BACKEND_POLICY);
-        out->any |= v && v->n;
-        if (c) {
-            out->fail |= !c->usable;
-            merge_client(out, c);
-        }
-        if (b) {
-            out->fail |= !b->usable;
-            merge_backend(out, (const struct backend_policy *)b->obj);
-        }
-        merge_access(out, v);
-    }
-}
-
-const struct client_address_detection *
-ctl_policy_address_detection(const struct controller *ctl,
-                             const struct eff_listener *l, const struct object **from)
-{
-    struct arena *a = ctl->policies_by_target.a;
-    const struct client_address_detection *d = NULL;
-    struct levels lv = {{0}, 0};
-    size_t i;
-
-    if (from)
-        *from = NULL;
-    if (!a || ctl->n_gwc_policies == 0)
-        return NULL;
-    listener_levels(ctl, l, a, &lv);
-    for (i = 0; i < lv.n; i++) {
-        const struct gwc_policy *c = winner(policies_at(ctl, lv.keys[i]), KIND_CLIENT_POLICY);
-        if (c && c->usable &&
-            (((const struct client_policy *)c->obj)->present &
-             CLIENT_GIVEN_ADDRESS_DETECTION)) {
-            d = &((const struct client_policy *)c->obj)->client_address_detection;
-            if (from)
-                *from = c->obj;
-        }
-    }
-    return d;
 }

@@ -9,6 +9,10 @@
  *   gateways.c  the Gateways (one per class, or --gateway's), listeners,
  *               ListenerSets past 64, and which namespaces they admit
  *   write.c     the output objects as document trees, rendered one by one
+ *               (write_gateway.c, write_route.c, write_policy.c: each
+ *               kind; write_object.c: one object, the queue)
+ *   certmgr.c   cert-manager's annotations moved to the Gateways
+ *               (certmgr_ingress.c: what one Ingress says)
  *   origin.c    the input objects each output object came from
  *   output.c    the rendered objects as one stream or one file per
  *               namespace and kind
@@ -428,11 +432,11 @@ void imp_ingress_taken(struct imp *im, const struct ingress *in);
 /* certmgr.c: the cert-manager annotations of the Ingresses taken, moved
  * to the Gateways that own their TLS listeners. */
 void imp_certmgr_move(struct imp *im);
-/* Before the provider runs: the namespaces with an Ingress that names a
- * cert-manager issuer for its spec.tls.  cert-manager issues only into
- * Secrets of the namespace of the Gateway or ListenerSet naming them, so
- * their TLS listeners on a Gateway elsewhere go to a ListenerSet of their
- * own namespace (gateways.c). */
+/* certmgr_ingress.c, before the provider runs: the namespaces with an
+ * Ingress that names a cert-manager issuer for its spec.tls.  cert-manager
+ * issues only into Secrets of the namespace of the Gateway or ListenerSet
+ * naming them, so their TLS listeners on a Gateway elsewhere go to a
+ * ListenerSet of their own namespace (gateways.c). */
 void imp_certmgr_plan(struct imp *im);
 bool imp_certmgr_namespace(const struct imp *im, const char *ns);
 

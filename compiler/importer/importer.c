@@ -232,12 +232,7 @@ void imp_ingress(struct compilation *c, struct model *m,
                     "this document was not read whole (--allow-insecure-import): "
                     "the output leaves out what it held, access control "
                     "included; convert it by hand before the output is applied");
-    memset(&im, 0, sizeof(im));
-    im.c = c;
-    im.a = c->arena;
-    im.m = m;
-    im.docs = docs;
-    im.o = o;
+    im = (struct imp){.c = c, .a = c->arena, .m = m, .docs = docs, .o = o};
     refuse_bad_names(&im, m);
     p = o->provider ? imp_provider_find(o->provider) : imp_detect_provider(&im);
     if (!p)

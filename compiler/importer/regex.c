@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/strbuf.h"
+#include "nginx/quote.h"
 #include "nginx/regex.h"
 
 #include <pcre2.h>
@@ -98,16 +99,14 @@ void imp_re_free(struct re *re)
     free(re);
 }
 
+/* Literal text inside a pattern the import writes: nginx/quote.c's rule,
+ * the one compile uses, so both sides quote alike. */
 const char *imp_re_quote(struct arena *a, const char *literal)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *out;
 
-    for (; *literal; literal++) {
-        if (str_has_char("\\.^$|?*+()[]{}", *literal))
-            strbuf_addch(&sb, '\\');
-        strbuf_addch(&sb, *literal);
-    }
+    nginx_quote_regex_literal(&sb, literal);
     out = arena_strndup(a, sb.buf, sb.len);
     strbuf_release(&sb);
     return out;

@@ -115,13 +115,28 @@ void nginx_quote_variable(struct strbuf *out, const char *name)
     strbuf_addch(out, '}');
 }
 
+/* Is s at the first byte of NEL? */
+static bool nel(const char *s)
+{
+    return (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0x85;
+}
+
+/* A backslash makes any byte but an ASCII letter or digit literal, in every
+ * mode a surrounding pattern may turn on.  Letters, digits, '_', '/', '-'
+ * mean themselves, and so do bytes from 0x80 (nginx compiles without UTF
+ * mode: one byte, one character), kept as they are so that UTF-8 stays
+ * UTF-8 (the importers write these patterns into YAML).  The exception is
+ * NEL (U+0085, bytes C2 85), which extended mode (?x) skips as white
+ * space: it is written as hex escapes, which no mode skips. */
 void nginx_quote_regex_literal(struct strbuf *out, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '_' || c == '/' || c == '-' || c >= 0x80)
+            c == '_' || c == '/' || c == '-' || (c >= 0x80 && c != 0x85 && !nel(s)))
             strbuf_addch(out, (char)c);
+        else if (c >= 0x80)
+            strbuf_addf(out, "\\x%02x", c);
         else {
             strbuf_addch(out, '\\');
             strbuf_addch(out, (char)c);

@@ -155,6 +155,10 @@ def regex_literal_view(pattern):
     i = 0
     while i < len(pattern):
         c = pattern[i]
+        if c == "\\" and re.fullmatch(r"x[0-9a-f]{2}", pattern[i + 1:i + 4]):
+            out.append(chr(int(pattern[i + 2:i + 4], 16)))  # a byte (no UTF mode)
+            i += 4
+            continue
         if c == "\\" and i + 1 < len(pattern):
             n = pattern[i + 1]
             out.append("\x02\\" + n if n.isalnum() else n)

@@ -14,6 +14,7 @@
 
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CONF_BUFFER 4096 /* NGX_CONF_BUFFER */
@@ -372,6 +373,85 @@ START_TEST(regex_literals_match_themselves)
 }
 END_TEST
 
+/* Hostile literals inside patterns as gwc and its importers build them:
+ * each matches exactly itself, in nginx's mode (no UTF) and in the modes a
+ * user's or an importer's pattern may switch on around it, and reads back
+ * from its nginx token unchanged. */
+static const char *const regex_hostile[] = {
+    "\\", "^", "$", ".", "[", "]", "|", "(", ")", "?", "*", "+", "{", "}", "-", "/",
+    "#", " ", "\t", "\\^$.[]|()?*+{}", "a.b", "a|b", "(?i)", "(?x)", "(?#c)", "[^a]",
+    "\\Q", "\\E", "\\Qa.b\\E", "a\\E.b", "\\Q.*", ".*\\E", "\\\\Q", "\\x41", "\\1", "\\d",
+    "\\p{L}", "\\N{U+0041}", "{1}", "a{2}", "{1,3}", "x{", "${host}", "$1", "{}", "a{,}",
+    "\x01", "\x1f", "\x7f", "a\nb", "a\rb", "\x0b\x0c", "# not a comment", "a #b",
+    "é", "日本", "\xf0\x9f\x98\x80", "\xff\xfe", "\xc3", "caf\xc3\xa9.*", "\xc2\x85", "a\xe2\x80\xa8\x62" /* a U+2028 b */, "\x85",
+    "/a;return 200 pwned;", "/a\" ; return 200 \"x", "'; } server { listen 1; } #",
+};
+
+/* Does prefix + quote(s) + "$", anchored, match subject?  Compiled as
+ * nginx compiles (no UTF mode: UTF-8 text is bytes). */
+static bool quoted_matches(const char *prefix, const char *s, const char *subject,
+                           size_t n)
+{
+    struct strbuf re = STRBUF_INIT;
+    pcre2_code *code;
+    pcre2_match_data *md;
+    int err, rc;
+    PCRE2_SIZE off;
+
+    strbuf_addf(&re, "%s^", prefix);
+    nginx_quote_regex_literal(&re, s);
+    strbuf_addch(&re, '$');
+    code = pcre2_compile((PCRE2_SPTR)re.buf, re.len, 0, &err, &off, NULL);
+    ck_assert_msg(code != NULL, "'%s' does not compile (error %d at %zu)", re.buf, err,
+                  (size_t)off);
+    md = pcre2_match_data_create_from_pattern(code, NULL);
+    rc = pcre2_match(code, (PCRE2_SPTR)subject, n, 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    strbuf_release(&re);
+    return rc >= 0;
+}
+
+START_TEST(regex_literals_are_exact)
+{
+    static const char *const modes[] = {"", "(?x)", "(?s)", "(?m)", "(?xx)", "(?n)"};
+    size_t i, m, k;
+
+    for (i = 0; i < ARRAY_SIZE(regex_hostile); i++) {
+        const char *s = regex_hostile[i];
+        size_t n = strlen(s);
+        struct strbuf re = STRBUF_INIT, longer = STRBUF_INIT;
+
+        for (m = 0; m < ARRAY_SIZE(modes); m++) {
+            ck_assert_msg(quoted_matches(modes[m], s, s, n), "'%s' in mode %s", s,
+                          modes[m]);
+            /* Any byte changed, or one more, and it no longer matches. */
+            for (k = 0; k < n; k++) {
+                char *other = strdup(s);
+                other[k] = s[k] == 'Z' ? 'Y' : 'Z';
+                ck_assert_msg(!quoted_matches(modes[m], s, other, n),
+                              "'%s' matches '%s' in mode %s", s, other, modes[m]);
+                free(other);
+            }
+            strbuf_reset(&longer);
+            strbuf_addf(&longer, "%s%s", s, s[0] == 'Z' ? "Y" : "Z");
+            ck_assert(!quoted_matches(modes[m], s, longer.buf, longer.len));
+        }
+        /* Case-insensitive, as the importers write some: only case changes. */
+        ck_assert(quoted_matches("(?i)", s, s, n));
+        /* In nginx.conf the pattern is one token that reads back as itself. */
+        nginx_quote_regex_literal(&re, s);
+        if (!nginx_quote_problem(re.buf, QUOTE_REGEX))
+            ck_assert_msg(round_trip(re.buf, QUOTE_REGEX, 0), "'%s'", re.buf);
+        else
+            ck_assert_msg(nginx_quote_problem(s, QUOTE_REGEX) != NULL,
+                          "'%s' is writable but its quoted form is not", s);
+        strbuf_release(&re);
+        strbuf_release(&longer);
+    }
+}
+END_TEST
+
 static Suite *quote_suite(void)
 {
     Suite *s = suite_create("quote");
@@ -383,6 +463,7 @@ static Suite *quote_suite(void)
     tcase_add_test(tc, parts_join_into_one_word);
     tcase_add_test(tc, map_keys_are_never_keywords);
     tcase_add_test(tc, regex_literals_match_themselves);
+    tcase_add_test(tc, regex_literals_are_exact);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -167,17 +167,13 @@ vfail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
     struct strbuf why = STRBUF_INIT;
 
     strbuf_vaddf(&why, fmt, ap);
-    if (im->o->allow_insecure)
-        nx_report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
-                       "access control not converted exactly: %s; the Ingress's "
-                       "paths are served WITHOUT it (--allow-insecure-import)",
-                       why.buf);
-    else
-        nx_report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
-                       "access control not converted exactly: %s; the Ingress's "
-                       "paths answer 403 (its AccessPolicy denies every client) "
-                       "instead of being served without it",
-                       why.buf);
+    nx_report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: %s; the Ingress's paths %s",
+                   why.buf,
+                   im->o->allow_insecure
+                       ? "are served WITHOUT it (--allow-insecure-import)"
+                       : "answer 403 (its AccessPolicy denies every client) instead "
+                         "of being served without it");
     strbuf_release(&why);
     nx_pol_get(im, ing, "AccessPolicy");
     if (!p->insecure_at)
