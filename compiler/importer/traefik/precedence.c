@@ -494,5 +494,4 @@ void tr_precedence(struct imp *im)
     }
     for (k = 0; k < rs->n; k++)
         fail_closed(im, &bs, rs->v[k]);
-    tr_precedence_regex(im);
 }

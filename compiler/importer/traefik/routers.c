@@ -313,6 +313,7 @@ void tr_routers_listeners(struct imp *im)
             r->denied = true;
     }
     tr_precedence(im);
+    tr_precedence_regex(im);
     for (i = 0; i < rs->n; i++) {
         struct tr_router *r = rs->v[i];
         if (!r->web && !(r->websecure && r->secret))

@@ -172,8 +172,8 @@ static inline bool tr_int(const struct ynode *n, int64_t min, int64_t max,
 }
 
 
-/* The object kind ns/name of the traefik groups, or NULL; found in O(1)
- * (ingressroute.c). */
+/* crds.c: the object kind ns/name of the traefik groups, or NULL; found
+ * in O(1). */
 const struct crd *tr_crd_find(struct imp *im, const char *kind, const char *ns,
                               const char *name);
 
