@@ -9,6 +9,13 @@
 #include "base/array.h"
 #include "base/compilation.h"
 
+const char *const tr_http_entry_points[TR_HTTP_ENTRY_POINTS] = {"web", "websecure"};
+
+bool tr_serves(const struct tr_router *r, size_t ep)
+{
+    return ep ? r->websecure : r->web;
+}
+
 bool tr_entry_point(const struct imp *im, const char *name, int64_t *port,
                     bool *udp)
 {

@@ -289,13 +289,6 @@ static const char *host_of(const struct tr_alt *a)
     return a->n_hosts ? a->hosts[0] : "";
 }
 
-static bool serves(const struct tr_router *r, size_t ep)
-{
-    return ep ? r->websecure : r->web;
-}
-
-static const char *const entry_points[] = {"web", "websecure"};
-
 static void collect(struct imp *im, struct buckets *bs)
 {
     const struct ptrvec *rs = &TR(im)->routers;
@@ -312,13 +305,14 @@ static void collect(struct imp *im, struct buckets *bs)
             e.priority = r->priority;
             e.router = k;
             e.alt = x;
-            for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
+            for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
                 const char *key;
-                if (!serves(r, ep))
+                if (!tr_serves(r, ep))
                     continue;
-                key = arena_printf(im->a, "%s/%s", entry_points[ep], host_of(a));
+                key = arena_printf(im->a, "%s/%s", tr_http_entry_points[ep],
+                                   host_of(a));
                 push(im, find(im, bs, key, true), &e);
-                push(im, find(im, bs, entry_points[ep], true), &e);
+                push(im, find(im, bs, tr_http_entry_points[ep], true), &e);
             }
         }
     }
@@ -420,11 +414,11 @@ static void fail_closed(struct imp *im, struct buckets *bs, const struct tr_rout
         return;
     for (x = 0; x < a->alts.n; x++) {
         const struct tr_alt *aa = a->alts.v[x];
-        for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
-            const char *e = entry_points[ep];
+        for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
+            const char *e = tr_http_entry_points[ep];
             const struct bucket *b[2];
             size_t n = 0, j;
-            if (!serves(a, ep))
+            if (!tr_serves(a, ep))
                 continue;
             if (!aa->n_hosts) {
                 b[n++] = find(im, bs, e, false);
@@ -475,9 +469,9 @@ void tr_precedence(struct imp *im)
         memset(&f, 0, sizeof(f));
         for (x = 0; x < a->alts.n && !f.more; x++) {
             const struct tr_alt *aa = a->alts.v[x];
-            for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
-                const char *e = entry_points[ep], *host, *any;
-                if (!serves(a, ep))
+            for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
+                const char *e = tr_http_entry_points[ep], *host, *any;
+                if (!tr_serves(a, ep))
                     continue;
                 if (!aa->n_hosts) {
                     query(find(im, &bs, e, false), &aa->m[0], x, a->priority, &f);

@@ -111,8 +111,6 @@ static int cmp_entries(const void *pa, const void *pb)
     return a->router < b->router ? -1 : a->router > b->router;
 }
 
-static const char *const entry_points[] = {"web", "websecure"};
-
 static void collect(struct imp *im, struct rx_state *st, bool *any_regex)
 {
     const struct ptrvec *rs = &TR(im)->routers;
@@ -136,14 +134,14 @@ static void collect(struct imp *im, struct rx_state *st, bool *any_regex)
                 e->path = m->path.value;
                 e->exact = str_eq(m->path.type, "Exact");
             }
-            for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
-                if (!(ep ? r->websecure : r->web))
+            for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
+                if (!tr_serves(r, ep))
                     continue;
                 push(im, st,
-                     arena_printf(im->a, "%s/%s", entry_points[ep],
+                     arena_printf(im->a, "%s/%s", tr_http_entry_points[ep],
                                   a->n_hosts ? a->hosts[0] : ""),
                      e);
-                push(im, st, entry_points[ep], e);
+                push(im, st, tr_http_entry_points[ep], e);
             }
         }
     }
@@ -296,8 +294,8 @@ void tr_precedence_regex(struct imp *im)
         const struct tr_router *r = rs->v[k];
         st.guarded[k] = r->denied || tr_policies_guard(r);
     }
-    for (ep = 0; ep < ARRAY_SIZE(entry_points); ep++) {
-        const struct ptrvec *all = imp_index_get(&st.buckets, entry_points[ep]);
+    for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
+        const struct ptrvec *all = imp_index_get(&st.buckets, tr_http_entry_points[ep]);
         for (i = 0; all && i < all->n; i++) {
             struct rx_entry *rx = all->v[i];
             const struct tr_router *r = rs->v[rx->router];
@@ -317,12 +315,12 @@ void tr_precedence_regex(struct imp *im)
                 }
                 visit(im, &st,
                       imp_index_get(&st.buckets,
-                                    arena_printf(im->a, "%s/%s", entry_points[ep],
+                                    arena_printf(im->a, "%s/%s", tr_http_entry_points[ep],
                                                  a->hosts[0])),
                       rx);
                 visit(im, &st,
                       imp_index_get(&st.buckets,
-                                    arena_printf(im->a, "%s/", entry_points[ep])),
+                                    arena_printf(im->a, "%s/", tr_http_entry_points[ep])),
                       rx);
             }
         }

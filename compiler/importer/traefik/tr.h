@@ -245,6 +245,11 @@ void tr_precedence_regex(struct imp *im);
 void tr_l4_routes(struct imp *im);
 
 /* entrypoints.c */
+/* The entry points an HTTP router serves, in the order of
+ * tr_serves(r, ep): web (port 80), websecure (443). */
+#define TR_HTTP_ENTRY_POINTS 2
+extern const char *const tr_http_entry_points[TR_HTTP_ENTRY_POINTS];
+bool tr_serves(const struct tr_router *r, size_t ep);
 /* The port of a Traefik entry point (web 80, websecure 443, or as
  * --entry-point gives it), and whether it is UDP; false for one the import
  * does not know. */
