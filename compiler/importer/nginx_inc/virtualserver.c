@@ -9,8 +9,16 @@
  *     requestHeaders.set}, action.redirect {url, code}; splits (weights);
  *   - matches: first match wins in NIC; Gateway API ranks matches with more
  *     header and query conditions first, so a reordering is reported;
- *   - route: "[ns/]name" of a VirtualServerRoute, whose subroutes must
- *     start with the route's path;
+ *   - route: "[ns/]name" of a VirtualServerRoute, which NIC takes whole
+ *     or not at all (validateVirtualServerRouteSubroutes): its subroutes
+ *     share one kind of path; under a prefix route each starts with the
+ *     prefix (string-wise), under an exact route it is the one path, and
+ *     under regular expression routes the subroutes' paths are exactly
+ *     the routes' paths (the blanks after a modifier aside).  Anything
+ *     else would let another namespace's VirtualServerRoute take paths it
+ *     was not given (a '~ ^/team/|^/admin' subroute "starts with" the
+ *     delegated '~ ^/team/'): the VirtualServerRoute is not converted and
+ *     the delegated paths answer 500;
  *   - policies: spec-level, route-level and subroute-level references,
  *     the more specific level replacing a Policy type (policy_refs.c).
  * A location whose action cannot be converted answers 500 too, so its
@@ -32,6 +40,9 @@ struct vs_ctx {
      * then (for a VirtualServerRoute) the route that delegates to it. */
     const struct nic_level *levels[2];
     const struct crd *owner; /* the VirtualServer */
+    /* A VirtualServer's: the normalized paths of its routes, by the
+     * "ns/name" of the VirtualServerRoute each refers to (ptrvec *). */
+    struct index refs;
 };
 
 static const char *text(const struct ynode *n)
@@ -430,7 +441,7 @@ static void snippets(struct imp *im, const struct vs_ctx *v, const struct ynode 
 }
 
 static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
-                  struct nic_server *s, const char *must_start)
+                  struct nic_server *s)
 {
     static const char *const known[] = {"path", "action", "splits", "matches",
                                         "route", "policies", "location-snippets",
@@ -448,12 +459,6 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     l->at = r;
     if (!path) {
         not_converted(im, v, r, "a route without a path");
-        return;
-    }
-    if (must_start && strncmp(path, must_start, strlen(must_start)) != 0) {
-        not_converted(im, v, ynode_get(r, "path"),
-                      "NIC rejects a subroute whose path does not start with "
-                      "the VirtualServer route's");
         return;
     }
     nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, false,
@@ -491,16 +496,151 @@ static const struct crd *find_vsr(const struct ptrvec *vsrs, const char *ns,
     return NULL;
 }
 
+/* NIC's NormalizePath: a modifier, then the path without the blanks
+ * between them. */
+static const char *norm_path(struct imp *im, const char *p)
+{
+    static const char *const mods[] = {"~*", "~", "^~", "=", NULL};
+    size_t k, n;
+
+    for (k = 0; mods[k]; k++) {
+        n = strlen(mods[k]);
+        if (strncmp(p, mods[k], n) != 0)
+            continue;
+        p += n;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+               *p == '\f' || *p == '\v')
+            p++;
+        return arena_printf(im->a, "%s%s", mods[k], p);
+    }
+    return p;
+}
+
+/* subrouteModifierCategory: regex, exact, longest prefix or prefix. */
+static char path_kind(const char *p)
+{
+    return p[0] == '~' ? 'r' : p[0] == '=' ? 'e' : strncmp(p, "^~", 2) == 0 ? 'l' : 'p';
+}
+
+/* "ns/name" of the VirtualServerRoute that route r refers to, or NULL. */
+static const char *vsr_key(struct imp *im, const struct vs_ctx *v,
+                           const struct ynode *r)
+{
+    const char *ref = text(ynode_get(r, "route"));
+
+    if (!ref)
+        return NULL;
+    return strchr(ref, '/') ? ref : arena_printf(im->a, "%s/%s", v->o->namespace, ref);
+}
+
+/* The routes' paths by the VirtualServerRoute they refer to. */
+static void vsr_refs(struct imp *im, struct vs_ctx *v, const struct ynode *routes)
+{
+    size_t i;
+
+    for (i = 0; routes && i < routes->n; i++) {
+        const char *key = vsr_key(im, v, routes->items[i]);
+        const char *p = text(ynode_get(routes->items[i], "path"));
+        struct ptrvec *paths = key ? imp_index_get(&v->refs, key) : NULL;
+        if (!key || !p)
+            continue;
+        if (!paths) {
+            paths = ARENA_NEW(im->a, struct ptrvec);
+            imp_index_put(im->a, &v->refs, key, paths);
+        }
+        ptrvec_push(im->a, paths, (void *)norm_path(im, p));
+    }
+}
+
+/* Whether subroute path sub (normalized) belongs under the route path vs. */
+static bool delegated(const char *vs, const char *sub)
+{
+    if (path_kind(vs) == 'r' || path_kind(vs) == 'e')
+        return str_eq(vs, sub);
+    return strncmp(sub, vs, strlen(vs)) == 0;
+}
+
+/* NULL when NIC accepts the subroutes of o under the routes of v that
+ * refer to it; else why not, *at: where. */
+static const char *vsr_refused(struct imp *im, const struct vs_ctx *v,
+                               const struct crd *o, const struct ynode **at)
+{
+    const struct ynode *subs = seq(ynode_get(o->spec, "subroutes"));
+    const struct ptrvec *refs =
+        imp_index_get(&v->refs, arena_printf(im->a, "%s/%s", o->namespace, o->name));
+    struct ptrvec vs = refs ? *refs : (struct ptrvec){0};
+    struct index seen = {0};
+    size_t i, k, n = subs ? subs->n : 0;
+
+    *at = o->spec ? o->spec : o->root;
+    if (!vs.n)
+        return NULL; /* not referred to: nothing of it is served */
+    for (i = 0; vs.n > 1 && i < vs.n; i++) {
+        if (path_kind(vs.v[i]) != 'r')
+            return "several routes of the VirtualServer refer to it: NIC "
+                   "takes it once for regular expression paths, and otherwise "
+                   "under the first route whose path all its subroutes start "
+                   "with, which gwc does not follow";
+    }
+    for (i = 0; i < n; i++) {
+        const char *p = text(ynode_get(subs->items[i], "path"));
+        const char *np = p ? norm_path(im, p) : NULL;
+        *at = ynode_get(subs->items[i], "path") ? ynode_get(subs->items[i], "path")
+                                                : subs->items[i];
+        if (!np)
+            return "a subroute without a path";
+        if (path_kind(np) != path_kind(text(ynode_get(subs->items[0], "path"))))
+            return "its subroutes' paths are not all of one kind (prefix, "
+                   "^~, = or a regular expression)";
+        if (imp_index_get(&seen, np))
+            return "two subroutes have the same path";
+        imp_index_put(im->a, &seen, np, (void *)np);
+        for (k = 0; k < vs.n && !delegated(vs.v[k], np); k++)
+            ;
+        if (k == vs.n)
+            return path_kind(vs.v[0]) == 'p' || path_kind(vs.v[0]) == 'l'
+                       ? "a subroute's path does not start with the path of "
+                         "the VirtualServer route that refers to it"
+                       : "a subroute's path is not the path of a VirtualServer "
+                         "route that refers to it (NIC wants the same "
+                         "regular expression or exact path)";
+    }
+    if (path_kind(vs.v[0]) == 'e' && n != 1)
+        return "NIC wants exactly one subroute under an exact path";
+    for (k = 0; path_kind(vs.v[0]) == 'r' && k < vs.n; k++) {
+        if (!imp_index_get(&seen, vs.v[k])) {
+            *at = o->spec ? o->spec : o->root;
+            return "a regular expression path of the VirtualServer that "
+                   "refers to it has no subroute of the same path";
+        }
+    }
+    return NULL;
+}
+
+/* A route whose paths are not served: they answer 500 (NIC 502). */
+static void route_fails(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
+                        const char *path, struct nic_server *s)
+{
+    struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
+
+    l->src = v->src;
+    l->at = r;
+    l->denied = true;
+    if (route_path(im, l, path))
+        ptrvec_push(im->a, &s->locs, l);
+}
+
 static void subroutes(struct imp *im, const struct vs_ctx *v,
                       const struct ynode *r, const char *prefix,
                       struct nic_server *s, const struct nic_level *lv)
 {
-    const char *ref = text(ynode_get(r, "route"));
-    const char *slash = ref ? strchr(ref, '/') : NULL;
-    const char *ns = slash ? arena_strndup(im->a, ref, (size_t)(slash - ref))
-                           : v->o->namespace;
-    const struct crd *o = ref ? find_vsr(NIC(im)->crds, ns, slash ? slash + 1 : ref)
-                              : NULL;
+    const char *key = vsr_key(im, v, r), *slash = key ? strchr(key, '/') : NULL;
+    const struct crd *o =
+        key ? find_vsr(NIC(im)->crds, arena_strndup(im->a, key, (size_t)(slash - key)),
+                       slash + 1)
+            : NULL;
+    const char *mine = norm_path(im, prefix), *why;
+    const struct ynode *at;
     struct vs_ctx sub;
     const struct ynode *subs;
     size_t i;
@@ -511,28 +651,34 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
                           "VirtualServer's (NIC rejects it)"
                         : "no VirtualServerRoute of that name in the input; "
                           "its paths answer 500 in the output");
-        if (!o) {
-            struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
-            l->src = v->src;
-            l->at = r;
-            l->denied = true;
-            if (route_path(im, l, prefix))
-                ptrvec_push(im->a, &s->locs, l);
-        }
+        if (!o)
+            route_fails(im, v, r, prefix, s);
         return;
     }
     memset(&sub, 0, sizeof(sub));
     sub.o = o;
     sub.src.label = o->label;
     sub.src.root = o->root;
+    if ((why = vsr_refused(im, v, o, &at)) != NULL) {
+        imp_report_src(im, &sub.src, at, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: NIC refuses this VirtualServerRoute "
+                       "for %s: %s; the paths delegated to it answer 500",
+                       v->o->label, why);
+        route_fails(im, v, r, prefix, s);
+        return;
+    }
     sub.upstreams = ynode_get(o->spec, "upstreams");
     sub.levels[0] = v->levels[0];
     sub.levels[1] = lv;
     sub.owner = v->owner;
     upstream_fields_check(im, &sub);
     subs = seq(ynode_get(o->spec, "subroutes"));
-    for (i = 0; subs && i < subs->n; i++)
-        route(im, &sub, subs->items[i], s, prefix);
+    for (i = 0; subs && i < subs->n; i++) {
+        /* Under several regex routes, each takes the subroute of its own
+         * path. */
+        if (delegated(mine, norm_path(im, text(ynode_get(subs->items[i], "path")))))
+            route(im, &sub, subs->items[i], s);
+    }
 }
 
 static void tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
@@ -631,8 +777,9 @@ static void virtual_server(struct imp *im, const struct crd *o)
         spec_level->deny = true;
     }
     routes = seq(ynode_get(o->spec, "routes"));
+    vsr_refs(im, &v, routes);
     for (i = 0; routes && i < routes->n; i++)
-        route(im, &v, routes->items[i], s, NULL);
+        route(im, &v, routes->items[i], s);
 }
 
 /* A VirtualServer's claim on its host, before any Ingress takes it. */
