@@ -9,6 +9,11 @@
  *   - mergeable: a master (host, TLS, server-level annotations, no paths)
  *     and minions of any namespace (paths) share one host.  A master's
  *     access control reaches its minions, so a denied master denies them.
+ *     A path string two minions of a host both list belongs to the older
+ *     (configuration.go buildMinionConfigs: the same rule as hosts,
+ *     whatever the pathTypes); the other's is not served, so that a newer
+ *     minion of another namespace cannot put an Exact /admin in front of
+ *     an older minion's guarded Prefix /admin.
  *   - TLS hosts redirect plain HTTP to HTTPS (ssl-redirect, default on);
  *   - nginx.org/policies: Policy resources for the whole Ingress; a
  *     minion's replace its master's of the same type (policy_refs.c).
@@ -87,6 +92,25 @@ static void bid(struct imp *im, const struct nic_ing *ni)
     }
 }
 
+/* A minion's path string, as NIC keys the paths of a host's minions. */
+static const char *minion_path_key(struct imp *im, const char *host, const char *path)
+{
+    /* A newline is in no host, so these keys share the bids of hosts. */
+    return arena_printf(im->a, "%s\npath %s", host, path ? path : "");
+}
+
+/* A minion's bid for each of its paths on its host. */
+static void bid_paths(struct imp *im, const struct nic_ing *ni)
+{
+    const struct ingress *in = ni->in;
+    const char *host = in->n_rules && in->rules[0].host ? in->rules[0].host : "";
+    size_t k;
+
+    for (k = 0; in->n_rules && k < in->rules[0].http.n_paths; k++)
+        nic_host_bid(im, minion_path_key(im, host, in->rules[0].http.paths[k].path),
+                     &ni->src, in->obj.nsname);
+}
+
 static void select_ingresses(struct imp *im, struct ptrvec *out)
 {
     const struct ptrvec *all = &im->m->objects[KIND_INGRESS];
@@ -136,6 +160,8 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
             nic_limit_req(im, &ni->src, &ni->ann, NULL, NULL, ni->level);
         ptrvec_push(im->a, out, ni);
         bid(im, ni);
+        if (str_eq(ni->ann.mergeable, "minion"))
+            bid_paths(im, ni);
     }
     ptrvec_sort(out, cmp_age);
 }
@@ -438,8 +464,23 @@ static void minion(struct imp *im, const struct nic_ing *ni,
     ((struct nic_ing *)m)->minions++;
     nic_limit_req(im, &ni->src, &ni->ann, &m->src, &m->ann, ni->level);
     ingress_policies(im, (struct nic_ing *)ni, m, s->namespace);
-    for (k = 0; in->n_rules && k < in->rules[0].http.n_paths; k++)
-        add_path(im, s, ni, &in->rules[0].http.paths[k]);
+    for (k = 0; in->n_rules && k < in->rules[0].http.n_paths; k++) {
+        const struct ingress_path *p = &in->rules[0].http.paths[k];
+        const char *key = minion_path_key(im, host, p->path);
+        const char *winner = nic_host_winner(im, key);
+        if (winner && !str_eq(winner, ni->src.label)) {
+            imp_report_src(im, &ni->src, ynode_get(p->src, "path"),
+                           DIAG_IMPORT_CONFLICT,
+                           "path '%s' of host '%s' belongs to the older minion "
+                           "%s: NIC does not serve it from this one, whatever "
+                           "its pathType; not converted",
+                           imp_report_value(im, p->path ? p->path : ""), host,
+                           winner);
+            nic_host_lost(im, key, &ni->src, ynode_get(p->src, "path"));
+            continue;
+        }
+        add_path(im, s, ni, p);
+    }
 }
 
 /* A master's limit-req-* annotations reach its paths through its
