@@ -170,9 +170,24 @@ static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_rout
     if (!*merged)
         merged = "/";
     if (str_eq(kind, "regex")) {
-        if (!imp_re_ok(merged, err, sizeof(err)))
+        /* Contour appends an included route's regex to the include's
+         * prefix as text: with a top-level '|' ("/x|/admin" under "/team")
+         * it matches outside the delegated prefix.  The output keeps it
+         * inside: prefix(?:regex), the regex on its own a whole group. */
+        size_t n = x->chain->prefix ? strlen(collapse(im, x->chain->prefix)) : 0;
+        if (!imp_re_ok(merged, err, sizeof(err)) ||
+            (n && !imp_re_ok(merged + n, err, sizeof(err))))
             return not_converted(im, x, at, "the regular expression does not "
                                             "compile with nginx's PCRE");
+        if (n && strchr(merged + n, '|'))
+            ct_report(im, &x->src, at, DIAG_IMPORT_APPROXIMATED,
+                      "Contour appends this regex to the include's prefix '%s' "
+                      "as text, so its '|' alternatives may match paths outside "
+                      "the prefix the including HTTPProxy delegated; converted "
+                      "as one group after the prefix",
+                      imp_report_value(im, x->chain->prefix));
+        if (n)
+            merged = arena_printf(im->a, "%.*s(?:%s)", (int)n, merged, merged + n);
         r->matches[0].path.type = "RegularExpression";
         r->matches[0].path.value = merged;
         r->n_matches = 1;
