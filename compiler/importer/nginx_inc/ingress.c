@@ -111,6 +111,30 @@ static void bid_paths(struct imp *im, const struct nic_ing *ni)
                      &ni->src, in->obj.nsname);
 }
 
+/* NIC's validation of mergeable Ingresses (validation.go
+ * validateMasterSpec, validateMinionSpec): a master has one rule and no
+ * paths, a minion one rule with paths and no tls.  NIC rejects any other
+ * whole: a master then owns no host, a minion serves nothing.  NULL when
+ * valid; else why, *at: where. */
+static const char *mergeable_invalid(const struct nic_ing *ni, const struct ynode **at)
+{
+    const struct ingress *in = ni->in;
+    const struct ynode *spec = in->spec_src ? in->spec_src : in->obj.src;
+
+    *at = ynode_get(spec, "rules") ? ynode_get(spec, "rules") : spec;
+    if (in->n_rules != 1)
+        return "it must have exactly one rule";
+    if (str_eq(ni->ann.mergeable, "master")) {
+        *at = in->rules[0].http.src ? in->rules[0].http.src : *at;
+        return in->rules[0].http.n_paths ? "a master must have no paths" : NULL;
+    }
+    if (in->n_tls) {
+        *at = ynode_get(spec, "tls");
+        return "a minion must have no tls (its master's serves it)";
+    }
+    return in->rules[0].http.n_paths ? NULL : "a minion must have paths";
+}
+
 static void select_ingresses(struct imp *im, struct ptrvec *out)
 {
     const struct ptrvec *all = &im->m->objects[KIND_INGRESS];
@@ -119,7 +143,8 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
     for (i = 0; i < all->n; i++) {
         const struct ingress *in = all->v[i];
         struct nic_ing *ni;
-        const char *klass = ingress_class(in);
+        const char *klass = ingress_class(in), *why;
+        const struct ynode *at;
 
         if (in->obj.rejected)
             continue;
@@ -139,6 +164,13 @@ static void select_ingresses(struct imp *im, struct ptrvec *out)
         imp_ingress_taken(im, in);
         nic_annotations(im, &ni->src,
                         ynode_get(in->obj.meta.src, "annotations"), &ni->ann);
+        if (ni->ann.mergeable && (why = mergeable_invalid(ni, &at)) != NULL) {
+            imp_report_src(im, &ni->src, at, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: NIC rejects this %s Ingress: %s; "
+                           "nothing of it is served",
+                           ni->ann.mergeable, why);
+            continue;
+        }
         if (ni->ann.policies) {
             ni->level = ARENA_NEW(im->a, struct nic_level);
             nic_policy_annotation(im, &ni->src, ni->ann.policies,
@@ -427,10 +459,6 @@ static void master(struct imp *im, const struct nic_ing *ni)
         return;
     }
     server_settings(s, ni);
-    if (in->n_rules && in->rules[0].http.n_paths)
-        imp_report_src(im, &ni->src, in->rules[0].http.src, DIAG_IMPORT_IGNORED,
-                       "a master Ingress has no paths (NIC rejects it with them); "
-                       "its minions' paths are converted");
 }
 
 static void minion(struct imp *im, const struct nic_ing *ni,
