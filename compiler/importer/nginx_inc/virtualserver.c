@@ -233,6 +233,13 @@ static bool add_backend(struct imp *im, const struct vs_ctx *v, const char *name
     return true;
 }
 
+static bool is_true(const struct ynode *n)
+{
+    bool b = false;
+
+    return n->kind == YNODE_SCALAR && imp_value_parse_go_bool(n->text, &b) && b;
+}
+
 static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
                   struct nic_loc *l)
 {
@@ -249,6 +256,15 @@ static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
     l->filters = ARENA_NEW(im->a, struct o_filters);
     if (!header_list(im, v, ynode_get(req, "set"), &l->filters->request_set))
         return false;
+    if (ynode_get(req, "pass") && !is_true(ynode_get(req, "pass"))) {
+        /* proxy_pass_request_headers off: the client's headers (its
+         * credentials among them) never reach the upstream in NIC. */
+        not_converted(im, v, ynode_get(req, "pass"),
+                      "requestHeaders.pass other than true (NIC then sends the "
+                      "upstream none of the client's headers; Gateway API "
+                      "forwards them); the route answers 500");
+        return false;
+    }
     if (rw) {
         const char *to = text(rw);
         const char *type = l->n_matches ? l->matches[0].path.type : "";
@@ -374,9 +390,11 @@ static void policies(struct imp *im, const struct vs_ctx *v, const struct nic_se
                                    v->owner->name, s->namespace, all, 4, &l->denied);
 }
 
+/* Gateway API's order among matches of one path: a method match first,
+ * then more headers, then more query parameters. */
 static unsigned rank(const struct o_match *m)
 {
-    return (m->header.name ? 4u : 0u) + (m->query.name ? 2u : 0u) + (m->method ? 1u : 0u);
+    return (m->method ? 4u : 0u) + (m->header.name ? 2u : 0u) + (m->query.name ? 1u : 0u);
 }
 
 static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *ms,
@@ -409,8 +427,9 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
         if (rank(&l->matches[0]) > lowest)
             imp_report_src(im, &v->src, ms->items[i], DIAG_IMPORT_APPROXIMATED,
                            "NIC tries matches in order, first match wins; Gateway "
-                           "API tries this one before an earlier one with fewer "
-                           "conditions");
+                           "API tries this one before an earlier one (a method "
+                           "condition first, then more headers, then more "
+                           "query parameters)");
         if (rank(&l->matches[0]) < lowest)
             lowest = rank(&l->matches[0]);
         ptrvec_push(im->a, &s->locs, l);
