@@ -199,6 +199,8 @@ void ct_client_certs_refused(struct imp *im, struct ct_vhost *v);
 void ct_client_certs_behind_termination(struct imp *im, struct ct_vhost *v);
 const struct o_filters *ct_client_certs_filters(struct imp *im, const struct ct_vhost *v,
                                                 const struct o_filters *f);
+/* "a//b" -> "a/b", as Contour merges include prefixes. */
+const char *ct_collapse(struct imp *im, const char *s);
 /* Every route of the proxy x->o, into x->vh. */
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x);
 

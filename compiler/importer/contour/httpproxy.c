@@ -132,10 +132,54 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
     ptrvec_push(im->a, &x->vh->routes, r);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* What Contour compares between the includes of one proxy
+ * (includeMatchConditionsIdentical): the include's own prefixes merged
+ * and its header conditions in any order.  NULL for none but "/", which
+ * Contour never counts as a repeat. */
+static const char *include_key(struct imp *im, const struct ynode *conds)
+{
+    static const char *const fields[] = {"name", "present", "notpresent",
+                                         "contains", "notcontains", "exact",
+                                         "notexact", "regex", "ignoreCase",
+                                         "treatMissingAsEmpty", NULL};
+    struct ptrvec hs = {0};
+    const char *prefix = "", *key;
+    size_t i, k;
+
+    for (i = 0; imp_crd_seq(conds) && i < conds->n; i++) {
+        const struct ynode *c = conds->items[i], *h = ynode_get(c, "header");
+        const char *p = imp_crd_text(ynode_get(c, "prefix"));
+        const char *one = "";
+        if (p)
+            prefix = arena_printf(im->a, "%s%s", prefix, p);
+        for (k = 0; h && fields[k]; k++) {
+            const char *v = imp_crd_text(ynode_get(h, fields[k]));
+            if (v)
+                one = arena_printf(im->a, "%s%s=%s\x1f", one, fields[k], v);
+        }
+        if (h)
+            ptrvec_push(im->a, &hs, (void *)one);
+    }
+    prefix = *prefix ? ct_collapse(im, prefix) : "/";
+    if (str_eq(prefix, "/") && !hs.n)
+        return NULL;
+    ptrvec_sort(&hs, cmp_str);
+    key = prefix;
+    for (i = 0; i < hs.n; i++)
+        key = arena_printf(im->a, "%s\n%s", key, (const char *)hs.v[i]);
+    return key;
+}
+
 static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
                  struct ptrvec *stack)
 {
     const struct ynode *incs = imp_crd_seq(ynode_get(x->o->spec, "includes"));
+    struct index seen = {0};
     size_t i, k;
 
     ct_proxy_routes(im, x);
@@ -148,8 +192,20 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
         struct ct_chain chain;
         bool cycle = false;
 
+        const char *key;
+
         if (!fold(im, x, ynode_get(inc, "conditions"), &chain))
             continue;
+        key = include_key(im, ynode_get(inc, "conditions"));
+        if (key && imp_index_get(&seen, key)) {
+            ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: the conditions repeat an earlier "
+                      "include's of this HTTPProxy, and Contour ignores such an "
+                      "include; nothing of it is served there");
+            continue;
+        }
+        if (key)
+            imp_index_put(im->a, &seen, key, (void *)key);
         o = name ? find_proxy(im, ns ? ns : x->o->namespace, name) : NULL;
         for (k = 0; o && k < stack->n; k++)
             cycle |= stack->v[k] == o;
@@ -164,13 +220,18 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
             include_fails(im, x, inc, &chain);
             continue;
         }
-        if (ynode_get(o->spec, "virtualhost") || cycle) {
+        if (cycle) {
             ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
-                      "not converted: %s, which Contour rejects: nothing of "
-                      "it is served there",
-                      cycle ? "the include closes a cycle"
-                            : "it includes a root HTTPProxy (one with a "
-                              "virtualhost)");
+                      "not converted: the include closes a cycle, which "
+                      "Contour rejects: nothing of it is served there");
+            continue;
+        }
+        if (ynode_get(o->spec, "virtualhost")) {
+            ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: it includes a root HTTPProxy (one with "
+                      "a virtualhost), which Contour rejects; Contour answers "
+                      "502 on the include's conditions, the Gateway 500");
+            include_fails(im, x, inc, &chain);
             continue;
         }
         imp_index_put(im->a, &w->reached, o->label, (void *)o);

@@ -36,8 +36,7 @@ static bool not_converted(struct imp *im, const struct ct_proxy_ctx *x,
     return false;
 }
 
-/* "a//b" -> "a/b", as Contour merges include prefixes. */
-static const char *collapse(struct imp *im, const char *s)
+const char *ct_collapse(struct imp *im, const char *s)
 {
     char *out = arena_strdup(im->a, s), *w = out;
 
@@ -162,7 +161,7 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
 static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route *r,
                     const char *kind, const char *own, const struct ynode *at)
 {
-    const char *merged = collapse(im, arena_printf(im->a, "%s%s",
+    const char *merged = ct_collapse(im, arena_printf(im->a, "%s%s",
                                                    x->chain->prefix ? x->chain->prefix : "",
                                                    own ? own : ""));
     char err[128];
@@ -174,7 +173,7 @@ static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_rout
          * prefix as text: with a top-level '|' ("/x|/admin" under "/team")
          * it matches outside the delegated prefix.  The output keeps it
          * inside: prefix(?:regex), the regex on its own a whole group. */
-        size_t n = x->chain->prefix ? strlen(collapse(im, x->chain->prefix)) : 0;
+        size_t n = x->chain->prefix ? strlen(ct_collapse(im, x->chain->prefix)) : 0;
         if (!imp_re_ok(merged, err, sizeof(err)) ||
             (n && !imp_re_ok(merged + n, err, sizeof(err))))
             return not_converted(im, x, at, "the regular expression does not "
@@ -492,7 +491,7 @@ static bool rewrite(struct imp *im, const struct ct_proxy_ctx *x,
 
     for (i = 0; rp && i < rp->n && !to; i++) {
         const char *pre = imp_crd_text(ynode_get(rp->items[i], "prefix"));
-        if (!pre || str_eq(collapse(im, pre), prefix))
+        if (!pre || str_eq(ct_collapse(im, pre), prefix))
             to = imp_crd_text(ynode_get(rp->items[i], "replacement"));
     }
     if (!to || !imp_value_gateway_path(to))
