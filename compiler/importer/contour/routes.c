@@ -123,8 +123,10 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
     size_t i;
 
     imp_report_other_fields(im, x->src.label, x->src.root, q, known, "Contour");
-    if (!name || !*name || imp_value_unsafe_text(name))
-        return not_converted(im, x, q, "a query parameter condition needs a name");
+    if (!name || !imp_value_header_name(name))
+        return not_converted(im, x, q, "a query parameter condition needs a name "
+                                       "Gateway API accepts (letters, digits and "
+                                       "!#$%&'*+-.^_`|~)");
     if (out->name)
         return not_converted(im, x, q, "gwc converts one query parameter "
                                        "condition per route");

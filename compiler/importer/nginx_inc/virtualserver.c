@@ -365,9 +365,12 @@ static bool condition(struct imp *im, const struct vs_ctx *v, const struct ynode
         return true;
     }
     slot = h && !m->header.name ? &m->header : arg && !m->query.name ? &m->query : NULL;
-    if (!slot || (h && !imp_value_header_name(h))) {
-        not_converted(im, v, c, "cookie and variable conditions, and more than "
-                                "one header or argument condition per match");
+    /* A header or argument name is a token (NIC's argument names are
+     * letters, digits and '_'); another would make the output invalid. */
+    if (!slot || !imp_value_header_name(h ? h : arg)) {
+        not_converted(im, v, c, "cookie and variable conditions, more than one "
+                                "header or argument condition per match, and "
+                                "names other than tokens");
         return false;
     }
     slot->type = "RegularExpression";
