@@ -10,6 +10,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The longest header and query parameter values of a match the output
+ * holds: Gateway API allows 4096 and 1024 characters, and nginx a config
+ * word of 4094 bytes, into which gwc's quoting may double a value. */
+#define MAX_HEADER_VALUE 2047
+#define MAX_QUERY_VALUE 1024
+
+/* A condition whose value is longer than Gateway API allows would make the
+ * whole output invalid.  It cannot be shortened, and dropping it would
+ * send its requests elsewhere: it becomes a match of the name's presence
+ * (the same precedence, more requests) on a rule that answers 500. */
+static bool widen(struct o_header_match *h, size_t max)
+{
+    if (!h->name || !h->value || strlen(h->value) <= max)
+        return false;
+    h->type = "RegularExpression";
+    h->value = ".*";
+    return true;
+}
+
+static void rule_fits(struct imp *im, struct o_rule *r, const struct ynode *origin)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_matches; i++) {
+        const char *h = r->matches[i].header.name, *q = r->matches[i].query.name;
+        bool hw = widen(&r->matches[i].header, MAX_HEADER_VALUE);
+        bool qw = widen(&r->matches[i].query, MAX_QUERY_VALUE);
+        if (!hw && !qw)
+            continue;
+        if (!r->refused && origin)
+            imp_report_at(im, imp_origin_label(im, origin), origin, origin,
+                          DIAG_IMPORT_NOT_CONVERTED,
+                          "not converted: the value of %s '%s' is longer than "
+                          "the output can hold (%d characters); the rule "
+                          "matches any value of it and answers 500",
+                          hw ? "header" : "query parameter", hw ? h : q,
+                          hw ? MAX_HEADER_VALUE : MAX_QUERY_VALUE);
+        r->refused = true;
+    }
+}
+
 struct o_rule *imp_routes_rule_new(struct imp *im, const struct ynode *origin,
                                    const struct o_match *m, size_t n,
                                    const struct o_filters *f, size_t group)
@@ -23,6 +64,7 @@ struct o_rule *imp_routes_rule_new(struct imp *im, const struct ynode *origin,
     r->n_matches = n;
     r->filters = f;
     r->group = group;
+    rule_fits(im, r, origin);
     return r;
 }
 

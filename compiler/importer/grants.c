@@ -50,6 +50,8 @@ void imp_grants_for_route(struct imp *im, const struct o_route *r)
 
     for (i = 0; i < r->rules.n; i++) {
         const struct o_rule *rule = r->rules.v[i];
+        if (rule->refused)
+            continue; /* written without backends */
         for (k = 0; k < rule->backends.n; k++)
             grant_backend(im, r, rule->backends.v[k], "backend");
         if (rule->filters && rule->filters->mirror)

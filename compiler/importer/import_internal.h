@@ -153,6 +153,10 @@ struct o_rule {
     const char *name;   /* NULL: none (a policy targets named rules) */
     const void *source; /* the provider's object the rule came from */
     struct ptrvec origins; /* the input objects it came from (origin.c) */
+    /* A condition longer than Gateway API allows, widened to "present"
+     * (build.c): written without filters and backends, so it answers
+     * 500, never its backend to requests its source did not send there. */
+    bool refused;
 };
 
 struct o_parent {

@@ -218,8 +218,12 @@ bool imp_value_gateway_path(const char *s)
         return false;
     for (i = 0; i < n; i++) {
         if (s[i] == '%') {
+            /* An encoded control character (%00-%1F, %7F): nginx cannot
+             * match it, and gwc's compile drops such a rule. */
             if (!str_has_char("0123456789abcdefABCDEF", s[i + 1]) ||
-                !str_has_char("0123456789abcdefABCDEF", s[i + 2]))
+                !str_has_char("0123456789abcdefABCDEF", s[i + 2]) ||
+                str_has_char("01", s[i + 1]) ||
+                (s[i + 1] == '7' && str_has_char("fF", s[i + 2])))
                 return false;
             i += 2;
         } else if (!is_alnum(s[i]) && !str_has_char("-/._~!$&'()*+,;=:@", s[i])) {

@@ -202,12 +202,12 @@ static struct doc *rule(struct writer *w, const struct o_route *route,
         if (m->n)
             doc_put(w->a, d, "matches", m);
     }
-    if (r->filters) {
+    if (r->filters && !r->refused) {
         struct doc *fs = filters(w, r->filters);
         if (fs->n)
             doc_put(w->a, d, "filters", fs);
     }
-    if (r->backends.n) {
+    if (r->backends.n && !r->refused) {
         b = doc_put(w->a, d, "backendRefs", doc_seq(w->a));
         for (i = 0; i < r->backends.n; i++) {
             const struct o_backend *be = r->backends.v[i];
