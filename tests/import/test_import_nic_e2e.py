@@ -299,6 +299,130 @@ class NicMergeableEstate(ImportedEstate):
         self.assertServed(self.get("docs.example.com", "/api"), "front", "/api")
 
 
+DELEGATION_ESTATE = """apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: shop, namespace: default}
+spec:
+  host: shop.example.com
+  upstreams:
+  - {name: admin, service: admin, port: 80}
+  routes:
+  - path: /admin
+    policies: [{name: office-only}]
+    action: {pass: admin}
+  - path: "~ ^/team/"
+    route: team/team
+  - path: /shop
+    route: team/shop
+---
+apiVersion: k8s.nginx.org/v1
+kind: VirtualServerRoute
+metadata: {name: team, namespace: team}
+spec:
+  host: shop.example.com
+  upstreams:
+  - {name: open, service: open, port: 80}
+  subroutes:
+  - path: "~ ^/team/|^/admin"
+    action: {pass: open}
+---
+apiVersion: k8s.nginx.org/v1
+kind: VirtualServerRoute
+metadata: {name: shop, namespace: team}
+spec:
+  host: shop.example.com
+  upstreams:
+  - {name: open, service: open, port: 80}
+  subroutes:
+  - path: /shop/cart
+    action: {pass: open}
+---
+apiVersion: k8s.nginx.org/v1
+kind: Policy
+metadata: {name: office-only, namespace: default}
+spec:
+  accessControl: {allow: [10.0.0.0/8]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: store-master
+  namespace: default
+  annotations: {nginx.org/mergeable-ingress-type: master}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: store.example.com
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: admin
+  namespace: default
+  creationTimestamp: "2024-01-01T00:00:00Z"
+  annotations:
+    nginx.org/mergeable-ingress-type: minion
+    nginx.org/policies: office-only
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: store.example.com
+    http:
+      paths:
+      - {path: /admin, pathType: Prefix, backend: {service: {name: admin, port: {number: 80}}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: takeover
+  namespace: team
+  creationTimestamp: "2024-06-01T00:00:00Z"
+  annotations: {nginx.org/mergeable-ingress-type: minion}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: store.example.com
+    http:
+      paths:
+      - {path: /admin, pathType: Exact, backend: {service: {name: open, port: {number: 80}}}}
+      - {path: /team, pathType: Prefix, backend: {service: {name: open, port: {number: 80}}}}
+"""
+
+
+class NicDelegationStaysDelegated(ImportedEstate):
+    """Another namespace's objects cannot take a guarded path they were
+    not given.  A VirtualServerRoute under the regex route '~ ^/team/'
+    whose subroute is '~ ^/team/|^/admin' is refused whole by NIC (a regex
+    subroute must be the route's path): /admin stays the VirtualServer's,
+    behind its accessControl (403 from loopback), and /team/ answers 500.
+    A newer minion of namespace team listing /admin as Exact loses the path
+    to the older guarded minion, as in NIC; its /team is served."""
+    SERVICES = ["admin", ("open", "team")]
+    IMPORT_ARGS = ["--provider", "nginx-inc"]
+    IMPORT_EXIT = 1  # the refused VirtualServerRoute
+
+    @classmethod
+    def documents(cls, ca):
+        return [DELEGATION_ESTATE]
+
+    def test_output_passes_check(self):
+        self.assertIn("NIC refuses this VirtualServerRoute", self.imported.stderr)
+        self.assertIn("belongs to the older minion", self.imported.stderr)
+        self.assertNotIn(": error:", self.checked.stderr)
+
+    def test_regex_subroute_cannot_take_the_guarded_path(self):
+        for path in ("/admin", "/admin/x", "/administrator"):
+            self.assertEqual(self.get("shop.example.com", path).status, 403, path)
+        self.assertEqual(self.get("shop.example.com", "/team/x").status, 500)
+
+    def test_prefix_subroute_is_served(self):
+        self.assertServed(self.get("shop.example.com", "/shop/cart/1"), "open")
+
+    def test_newer_minion_cannot_take_the_guarded_path(self):
+        self.assertEqual(self.get("store.example.com", "/admin").status, 403)
+        self.assertServed(self.get("store.example.com", "/team/x"), "open")
+
+
 def host_claimant(kind, name, host, service, meta=""):
     if kind == "Ingress":
         return ("apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
