@@ -376,5 +376,61 @@ class ImportedContourEstate(ImportedEstate):
             self.fail("served: %r" % (x.replies,))
 
 
+INCLUDE_ESTATE = """apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: root, namespace: shop}
+spec:
+  virtualhost: {fqdn: shop.example.com}
+  includes:
+  - {name: team, namespace: team, conditions: [{prefix: /team}]}
+  - {name: team, namespace: late, conditions: [{prefix: /team}]}
+  routes:
+  - conditions: [{prefix: /admin}]
+    services: [{name: admin, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: team, namespace: team}
+spec:
+  routes:
+  - conditions: [{regex: "/x|/.*"}]
+    services: [{name: open, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: team, namespace: late}
+spec:
+  routes:
+  - services: [{name: late, port: 80}]
+"""
+
+
+class ContourIncludeStaysUnderItsPrefix(ImportedEstate):
+    """The root delegates /team to namespace team, whose route's regex
+    '/x|/.*' Contour appends to the prefix as text ('/team/x|/.*': every
+    path of the host).  The output keeps it under /team: /elsewhere is
+    nobody's (404), /team/x is team's.  A second include of /team (to
+    namespace late) repeats the first's conditions: Contour ignores it, so
+    /team/y stays team's, not late's."""
+    SERVICES = [("admin", "shop"), ("open", "team"), ("late", "late")]
+    IMPORT_ARGS = ["--provider", "contour"]
+    IMPORT_EXIT = 1  # the repeated include
+
+    @classmethod
+    def documents(cls, ca):
+        return [INCLUDE_ESTATE]
+
+    def test_reports(self):
+        self.assertIn("converted as one group after the prefix", self.imported.stderr)
+        self.assertIn("Contour ignores such an include", self.imported.stderr)
+        self.assertNotIn(": error:", self.checked.stderr)
+
+    def test_included_regex_stays_under_the_prefix(self):
+        self.assertServed(self.get("shop.example.com", "/team/x"), "open")
+        self.assertServed(self.get("shop.example.com", "/team/y"), "open")
+        self.assertEqual(self.get("shop.example.com", "/elsewhere").status, 404)
+        self.assertServed(self.get("shop.example.com", "/admin"), "admin")
+
+
 if __name__ == "__main__":
     unittest.main()
