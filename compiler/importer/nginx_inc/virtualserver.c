@@ -462,6 +462,30 @@ static void snippets(struct imp *im, const struct vs_ctx *v, const struct ynode 
                    "it covers answer 500 instead of being served without it");
 }
 
+static bool names_policies(const struct nic_level *lv)
+{
+    return lv && (lv->allow.n || lv->deny_lists.n || lv->rates.n || lv->basic ||
+                  lv->hsts || lv->egress_named || lv->deny);
+}
+
+/* NIC (configs/virtualserver.go) gives a subroute that names Policies
+ * those alone, dropping every Policy of the VirtualServer route that
+ * delegates to it; gwc replaces them type by type, as between the other
+ * levels, so that the delegate's namespace cannot lift the delegating
+ * route's access control by naming, say, a rate limit.  Said where the
+ * two differ. */
+static void subroute_policies(struct imp *im, const struct vs_ctx *v,
+                              const struct ynode *r, const struct nic_level *lv)
+{
+    if (!v->levels[1] || !names_policies(v->levels[1]) || !names_policies(lv))
+        return;
+    imp_report_src(im, &v->src, ynode_get(r, "policies"), DIAG_IMPORT_APPROXIMATED,
+                   "NIC applies a subroute's Policies in place of all of the "
+                   "VirtualServer route's; the output keeps the route's "
+                   "Policies of the types this subroute does not name (stricter "
+                   "than NIC: clients NIC admits may be refused)");
+}
+
 static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
                   struct nic_server *s)
 {
@@ -486,6 +510,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, false,
                     lv);
     snippets(im, v, r, "location-snippets", lv);
+    subroute_policies(im, v, r, lv);
     if (ynode_get(r, "route")) {
         subroutes(im, v, r, path, s, lv);
         return;
