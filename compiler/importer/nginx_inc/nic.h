@@ -89,6 +89,11 @@ struct nic_level {
 struct nic_loc {
     struct imp_src src;
     const struct ynode *at;
+    /* A VirtualServer('s Route) location: nginx's location it makes
+     * ("prefix", "=exact"; NULL for a regex or an Ingress path) and the
+     * route or subroute whose path it is (virtualserver.c). */
+    const char *location;
+    const struct ynode *route;
     struct o_match matches[2]; /* ORed */
     size_t n_matches;
     struct o_filters *filters;

@@ -462,6 +462,45 @@ static void snippets(struct imp *im, const struct vs_ctx *v, const struct ynode 
                    "it covers answer 500 instead of being served without it");
 }
 
+/* NIC's NormalizePath: a modifier, then the path without the blanks
+ * between them. */
+static const char *norm_path(struct imp *im, const char *p)
+{
+    static const char *const mods[] = {"~*", "~", "^~", "=", NULL};
+    size_t k, n;
+
+    for (k = 0; mods[k]; k++) {
+        n = strlen(mods[k]);
+        if (strncmp(p, mods[k], n) != 0)
+            continue;
+        p += n;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+               *p == '\f' || *p == '\v')
+            p++;
+        return arena_printf(im->a, "%s%s", mods[k], p);
+    }
+    return p;
+}
+
+/* subrouteModifierCategory: regex, exact, longest prefix or prefix. */
+static char path_kind(const char *p)
+{
+    return p[0] == '~' ? 'r' : p[0] == '=' ? 'e' : strncmp(p, "^~", 2) == 0 ? 'l' : 'p';
+}
+
+/* The nginx location a route's path makes, as nginx compares them for
+ * "duplicate location": '^~' and plain prefixes alike, exact apart;
+ * NULL for a regex (nginx allows the same one twice; the first wins). */
+static const char *location_key(struct imp *im, const char *path)
+{
+    const char *p = norm_path(im, path);
+
+    if (path_kind(p) == 'r')
+        return NULL;
+    if (path_kind(p) == 'e')
+        return p;
+    return path_kind(p) == 'l' ? p + 2 : p;
+}
 static bool names_policies(const struct nic_level *lv)
 {
     return lv && (lv->allow.n || lv->deny_lists.n || lv->rates.n || lv->basic ||
@@ -503,6 +542,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     other_fields(im, v, r, known);
     l->src = v->src;
     l->at = r;
+    l->route = r;
     if (!path) {
         not_converted(im, v, r, "a route without a path");
         return;
@@ -518,6 +558,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     levels[0] = v->levels[0];
     levels[1] = v->levels[1];
     levels[2] = lv;
+    l->location = location_key(im, path);
     l->egress = nic_policy_egress(levels, 3);
     if (!route_path(im, l, path))
         return;
@@ -541,32 +582,6 @@ static const struct crd *find_vsr(const struct ptrvec *vsrs, const char *ns,
             return o;
     }
     return NULL;
-}
-
-/* NIC's NormalizePath: a modifier, then the path without the blanks
- * between them. */
-static const char *norm_path(struct imp *im, const char *p)
-{
-    static const char *const mods[] = {"~*", "~", "^~", "=", NULL};
-    size_t k, n;
-
-    for (k = 0; mods[k]; k++) {
-        n = strlen(mods[k]);
-        if (strncmp(p, mods[k], n) != 0)
-            continue;
-        p += n;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
-               *p == '\f' || *p == '\v')
-            p++;
-        return arena_printf(im->a, "%s%s", mods[k], p);
-    }
-    return p;
-}
-
-/* subrouteModifierCategory: regex, exact, longest prefix or prefix. */
-static char path_kind(const char *p)
-{
-    return p[0] == '~' ? 'r' : p[0] == '=' ? 'e' : strncmp(p, "^~", 2) == 0 ? 'l' : 'p';
 }
 
 /* "ns/name" of the VirtualServerRoute that route r refers to, or NULL. */
@@ -672,6 +687,8 @@ static void route_fails(struct imp *im, const struct vs_ctx *v, const struct yno
 
     l->src = v->src;
     l->at = r;
+    l->location = location_key(im, path);
+    l->route = r;
     l->denied = true;
     if (route_path(im, l, path))
         ptrvec_push(im->a, &s->locs, l);
@@ -753,6 +770,41 @@ static void tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
     }
 }
 
+/* Two routes or subroutes of one VirtualServer making the same nginx
+ * location: NIC refuses such a VirtualServer (a repeated route path) or
+ * nginx refuses its configuration (a subroute repeating a route's path,
+ * "duplicate location"), so neither serves.  In one HTTPRoute the first
+ * rule would win, which could give a delegate's subroute a path the
+ * VirtualServer guards: every location of the path answers 500. */
+static void duplicate_locations(struct imp *im, struct nic_server *s, size_t first)
+{
+    struct index owner = {0}, dup = {0};
+    size_t i;
+
+    for (i = first; i < s->locs.n; i++) {
+        const struct nic_loc *l = s->locs.v[i];
+        const struct ynode *r = l->location ? imp_index_get(&owner, l->location) : NULL;
+        if (!l->location)
+            continue;
+        if (!r)
+            imp_index_put(im->a, &owner, l->location, (void *)l->route);
+        else if (r != l->route && !imp_index_get(&dup, l->location)) {
+            imp_index_put(im->a, &dup, l->location, (void *)l->location);
+            imp_report_src(im, &l->src, ynode_get(l->route, "path"),
+                           DIAG_IMPORT_CONFLICT,
+                           "path '%s' makes the same nginx location as an "
+                           "earlier route or subroute of the VirtualServer: "
+                           "NIC refuses the VirtualServer or nginx its "
+                           "configuration; the path answers 500",
+                           imp_report_value(im, text(ynode_get(l->route, "path"))));
+        }
+    }
+    for (i = first; dup.h.n && i < s->locs.n; i++) {
+        struct nic_loc *l = s->locs.v[i];
+        if (l->location && imp_index_get(&dup, l->location))
+            l->denied = true;
+    }
+}
 static void virtual_server(struct imp *im, const struct crd *o)
 {
     static const char *const known[] = {"host", "tls", "upstreams", "routes",
@@ -764,7 +816,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
     struct nic_server *s;
     struct nic_level *spec_level;
     const struct ynode *routes;
-    size_t i;
+    size_t i, first;
 
     memset(&v, 0, sizeof(v));
     v.o = o;
@@ -825,8 +877,10 @@ static void virtual_server(struct imp *im, const struct crd *o)
     }
     routes = seq(ynode_get(o->spec, "routes"));
     vsr_refs(im, &v, routes);
+    first = s->locs.n;
     for (i = 0; routes && i < routes->n; i++)
         route(im, &v, routes->items[i], s);
+    duplicate_locations(im, s, first);
 }
 
 /* A VirtualServer's claim on its host, before any Ingress takes it. */
