@@ -9,6 +9,8 @@
  *   limit_req.c    the limit-req-* annotations as a rate limit entry
  *   paths.c        NIC's location matching as Gateway API matches
  *   servers.c      one server per host to listeners and routes
+ *   delegation.c   VirtualServerRoutes a VirtualServer delegates to, and
+ *                  locations two of its routes would both make
  *   policy_*.c     Policy resources (k8s.nginx.org/v1) as gwc policies
  *                  (nic_policy.h)
  *
@@ -266,5 +268,36 @@ struct nic_server *nic_server_claim(struct imp *im, const struct imp_src *owner,
                                     const char *ns, const char *host);
 void nic_servers_write(struct imp *im);
 
+
+/* ---- delegation.c: VirtualServerRoutes and repeated locations ---- */
+
+/* NIC's NormalizePath: the modifier, then the path without the blanks
+ * between them. */
+const char *nic_path_norm(struct imp *im, const char *p);
+/* The kind of a (normalized) route path: 'r'egex, 'e'xact, 'l'ongest
+ * prefix (^~) or 'p'refix. */
+char nic_path_kind(const char *p);
+/* The nginx location a route's path makes, as nginx compares them for
+ * "duplicate location": '^~' and plain prefixes alike, exact apart; NULL
+ * for a regex (nginx takes the same one twice; the first wins). */
+const char *nic_path_location(struct imp *im, const char *path);
+/* Whether the (normalized) subroute path sub belongs under route path vs:
+ * the same path under an exact or regex route, else a string prefix. */
+bool nic_path_delegated(const char *vs, const char *sub);
+/* "ns/name" of the VirtualServerRoute that route r of a VirtualServer of
+ * namespace ns refers to, or NULL; the VirtualServerRoute itself, or NULL. */
+const char *nic_vsr_key(struct imp *im, const char *ns, const struct ynode *r);
+const struct crd *nic_vsr_find(struct imp *im, const char *key);
+/* refs: the normalized paths of a VirtualServer's routes (of namespace
+ * ns) by the key of the VirtualServerRoute each refers to. */
+void nic_vsr_refs(struct imp *im, struct index *refs, const char *ns,
+                  const struct ynode *routes);
+/* NULL when NIC accepts VirtualServerRoute o under the routes refs names
+ * for it (validateVirtualServerRouteSubroutes); else why not, *at where. */
+const char *nic_vsr_refused(struct imp *im, const struct index *refs,
+                            const struct crd *o, const struct ynode **at);
+/* The locations of s from first on: a path that two routes or subroutes
+ * make into one nginx location answers 500 (reported). */
+void nic_duplicate_locations(struct imp *im, struct nic_server *s, size_t first);
 
 #endif

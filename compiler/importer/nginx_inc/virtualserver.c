@@ -462,45 +462,6 @@ static void snippets(struct imp *im, const struct vs_ctx *v, const struct ynode 
                    "it covers answer 500 instead of being served without it");
 }
 
-/* NIC's NormalizePath: a modifier, then the path without the blanks
- * between them. */
-static const char *norm_path(struct imp *im, const char *p)
-{
-    static const char *const mods[] = {"~*", "~", "^~", "=", NULL};
-    size_t k, n;
-
-    for (k = 0; mods[k]; k++) {
-        n = strlen(mods[k]);
-        if (strncmp(p, mods[k], n) != 0)
-            continue;
-        p += n;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
-               *p == '\f' || *p == '\v')
-            p++;
-        return arena_printf(im->a, "%s%s", mods[k], p);
-    }
-    return p;
-}
-
-/* subrouteModifierCategory: regex, exact, longest prefix or prefix. */
-static char path_kind(const char *p)
-{
-    return p[0] == '~' ? 'r' : p[0] == '=' ? 'e' : strncmp(p, "^~", 2) == 0 ? 'l' : 'p';
-}
-
-/* The nginx location a route's path makes, as nginx compares them for
- * "duplicate location": '^~' and plain prefixes alike, exact apart;
- * NULL for a regex (nginx allows the same one twice; the first wins). */
-static const char *location_key(struct imp *im, const char *path)
-{
-    const char *p = norm_path(im, path);
-
-    if (path_kind(p) == 'r')
-        return NULL;
-    if (path_kind(p) == 'e')
-        return p;
-    return path_kind(p) == 'l' ? p + 2 : p;
-}
 static bool names_policies(const struct nic_level *lv)
 {
     return lv && (lv->allow.n || lv->deny_lists.n || lv->rates.n || lv->basic ||
@@ -558,7 +519,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     levels[0] = v->levels[0];
     levels[1] = v->levels[1];
     levels[2] = lv;
-    l->location = location_key(im, path);
+    l->location = nic_path_location(im, path);
     l->egress = nic_policy_egress(levels, 3);
     if (!route_path(im, l, path))
         return;
@@ -570,115 +531,6 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     ptrvec_push(im->a, &s->locs, l);
 }
 
-static const struct crd *find_vsr(const struct ptrvec *vsrs, const char *ns,
-                                  const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < vsrs->n; i++) {
-        const struct crd *o = vsrs->v[i];
-        if (str_eq(o->kind, "VirtualServerRoute") && str_eq(o->namespace, ns) &&
-            str_eq(o->name, name))
-            return o;
-    }
-    return NULL;
-}
-
-/* "ns/name" of the VirtualServerRoute that route r refers to, or NULL. */
-static const char *vsr_key(struct imp *im, const struct vs_ctx *v,
-                           const struct ynode *r)
-{
-    const char *ref = text(ynode_get(r, "route"));
-
-    if (!ref)
-        return NULL;
-    return strchr(ref, '/') ? ref : arena_printf(im->a, "%s/%s", v->o->namespace, ref);
-}
-
-/* The routes' paths by the VirtualServerRoute they refer to. */
-static void vsr_refs(struct imp *im, struct vs_ctx *v, const struct ynode *routes)
-{
-    size_t i;
-
-    for (i = 0; routes && i < routes->n; i++) {
-        const char *key = vsr_key(im, v, routes->items[i]);
-        const char *p = text(ynode_get(routes->items[i], "path"));
-        struct ptrvec *paths = key ? imp_index_get(&v->refs, key) : NULL;
-        if (!key || !p)
-            continue;
-        if (!paths) {
-            paths = ARENA_NEW(im->a, struct ptrvec);
-            imp_index_put(im->a, &v->refs, key, paths);
-        }
-        ptrvec_push(im->a, paths, (void *)norm_path(im, p));
-    }
-}
-
-/* Whether subroute path sub (normalized) belongs under the route path vs. */
-static bool delegated(const char *vs, const char *sub)
-{
-    if (path_kind(vs) == 'r' || path_kind(vs) == 'e')
-        return str_eq(vs, sub);
-    return strncmp(sub, vs, strlen(vs)) == 0;
-}
-
-/* NULL when NIC accepts the subroutes of o under the routes of v that
- * refer to it; else why not, *at: where. */
-static const char *vsr_refused(struct imp *im, const struct vs_ctx *v,
-                               const struct crd *o, const struct ynode **at)
-{
-    const struct ynode *subs = seq(ynode_get(o->spec, "subroutes"));
-    const struct ptrvec *refs =
-        imp_index_get(&v->refs, arena_printf(im->a, "%s/%s", o->namespace, o->name));
-    struct ptrvec vs = refs ? *refs : (struct ptrvec){0};
-    struct index seen = {0};
-    size_t i, k, n = subs ? subs->n : 0;
-
-    *at = o->spec ? o->spec : o->root;
-    if (!vs.n)
-        return NULL; /* not referred to: nothing of it is served */
-    for (i = 0; vs.n > 1 && i < vs.n; i++) {
-        if (path_kind(vs.v[i]) != 'r')
-            return "several routes of the VirtualServer refer to it: NIC "
-                   "takes it once for regular expression paths, and otherwise "
-                   "under the first route whose path all its subroutes start "
-                   "with, which gwc does not follow";
-    }
-    for (i = 0; i < n; i++) {
-        const char *p = text(ynode_get(subs->items[i], "path"));
-        const char *np = p ? norm_path(im, p) : NULL;
-        *at = ynode_get(subs->items[i], "path") ? ynode_get(subs->items[i], "path")
-                                                : subs->items[i];
-        if (!np)
-            return "a subroute without a path";
-        if (path_kind(np) != path_kind(text(ynode_get(subs->items[0], "path"))))
-            return "its subroutes' paths are not all of one kind (prefix, "
-                   "^~, = or a regular expression)";
-        if (imp_index_get(&seen, np))
-            return "two subroutes have the same path";
-        imp_index_put(im->a, &seen, np, (void *)np);
-        for (k = 0; k < vs.n && !delegated(vs.v[k], np); k++)
-            ;
-        if (k == vs.n)
-            return path_kind(vs.v[0]) == 'p' || path_kind(vs.v[0]) == 'l'
-                       ? "a subroute's path does not start with the path of "
-                         "the VirtualServer route that refers to it"
-                       : "a subroute's path is not the path of a VirtualServer "
-                         "route that refers to it (NIC wants the same "
-                         "regular expression or exact path)";
-    }
-    if (path_kind(vs.v[0]) == 'e' && n != 1)
-        return "NIC wants exactly one subroute under an exact path";
-    for (k = 0; path_kind(vs.v[0]) == 'r' && k < vs.n; k++) {
-        if (!imp_index_get(&seen, vs.v[k])) {
-            *at = o->spec ? o->spec : o->root;
-            return "a regular expression path of the VirtualServer that "
-                   "refers to it has no subroute of the same path";
-        }
-    }
-    return NULL;
-}
-
 /* A route whose paths are not served: they answer 500 (NIC 502). */
 static void route_fails(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
                         const char *path, struct nic_server *s)
@@ -687,7 +539,7 @@ static void route_fails(struct imp *im, const struct vs_ctx *v, const struct yno
 
     l->src = v->src;
     l->at = r;
-    l->location = location_key(im, path);
+    l->location = nic_path_location(im, path);
     l->route = r;
     l->denied = true;
     if (route_path(im, l, path))
@@ -698,12 +550,8 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
                       const struct ynode *r, const char *prefix,
                       struct nic_server *s, const struct nic_level *lv)
 {
-    const char *key = vsr_key(im, v, r), *slash = key ? strchr(key, '/') : NULL;
-    const struct crd *o =
-        key ? find_vsr(NIC(im)->crds, arena_strndup(im->a, key, (size_t)(slash - key)),
-                       slash + 1)
-            : NULL;
-    const char *mine = norm_path(im, prefix), *why;
+    const struct crd *o = nic_vsr_find(im, nic_vsr_key(im, v->o->namespace, r));
+    const char *mine = nic_path_norm(im, prefix), *why;
     const struct ynode *at;
     struct vs_ctx sub;
     const struct ynode *subs;
@@ -723,7 +571,7 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
     sub.o = o;
     sub.src.label = o->label;
     sub.src.root = o->root;
-    if ((why = vsr_refused(im, v, o, &at)) != NULL) {
+    if ((why = nic_vsr_refused(im, &v->refs, o, &at)) != NULL) {
         imp_report_src(im, &sub.src, at, DIAG_IMPORT_NOT_CONVERTED,
                        "not converted: NIC refuses this VirtualServerRoute "
                        "for %s: %s; the paths delegated to it answer 500",
@@ -740,7 +588,7 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
     for (i = 0; subs && i < subs->n; i++) {
         /* Under several regex routes, each takes the subroute of its own
          * path. */
-        if (delegated(mine, norm_path(im, text(ynode_get(subs->items[i], "path")))))
+        if (nic_path_delegated(mine, nic_path_norm(im, text(ynode_get(subs->items[i], "path")))))
             route(im, &sub, subs->items[i], s);
     }
 }
@@ -770,41 +618,6 @@ static void tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
     }
 }
 
-/* Two routes or subroutes of one VirtualServer making the same nginx
- * location: NIC refuses such a VirtualServer (a repeated route path) or
- * nginx refuses its configuration (a subroute repeating a route's path,
- * "duplicate location"), so neither serves.  In one HTTPRoute the first
- * rule would win, which could give a delegate's subroute a path the
- * VirtualServer guards: every location of the path answers 500. */
-static void duplicate_locations(struct imp *im, struct nic_server *s, size_t first)
-{
-    struct index owner = {0}, dup = {0};
-    size_t i;
-
-    for (i = first; i < s->locs.n; i++) {
-        const struct nic_loc *l = s->locs.v[i];
-        const struct ynode *r = l->location ? imp_index_get(&owner, l->location) : NULL;
-        if (!l->location)
-            continue;
-        if (!r)
-            imp_index_put(im->a, &owner, l->location, (void *)l->route);
-        else if (r != l->route && !imp_index_get(&dup, l->location)) {
-            imp_index_put(im->a, &dup, l->location, (void *)l->location);
-            imp_report_src(im, &l->src, ynode_get(l->route, "path"),
-                           DIAG_IMPORT_CONFLICT,
-                           "path '%s' makes the same nginx location as an "
-                           "earlier route or subroute of the VirtualServer: "
-                           "NIC refuses the VirtualServer or nginx its "
-                           "configuration; the path answers 500",
-                           imp_report_value(im, text(ynode_get(l->route, "path"))));
-        }
-    }
-    for (i = first; dup.h.n && i < s->locs.n; i++) {
-        struct nic_loc *l = s->locs.v[i];
-        if (l->location && imp_index_get(&dup, l->location))
-            l->denied = true;
-    }
-}
 static void virtual_server(struct imp *im, const struct crd *o)
 {
     static const char *const known[] = {"host", "tls", "upstreams", "routes",
@@ -876,11 +689,11 @@ static void virtual_server(struct imp *im, const struct crd *o)
         spec_level->deny = true;
     }
     routes = seq(ynode_get(o->spec, "routes"));
-    vsr_refs(im, &v, routes);
+    nic_vsr_refs(im, &v.refs, o->namespace, routes);
     first = s->locs.n;
     for (i = 0; routes && i < routes->n; i++)
         route(im, &v, routes->items[i], s);
-    duplicate_locations(im, s, first);
+    nic_duplicate_locations(im, s, first);
 }
 
 /* A VirtualServer's claim on its host, before any Ingress takes it. */
