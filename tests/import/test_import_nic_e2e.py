@@ -314,6 +314,24 @@ spec:
     route: team/team
   - path: /shop
     route: team/shop
+  - path: /desk
+    route: team/desk
+  - path: /desk/admin
+    policies: [{name: office-only}]
+    action: {pass: admin}
+---
+apiVersion: k8s.nginx.org/v1
+kind: VirtualServerRoute
+metadata: {name: desk, namespace: team}
+spec:
+  host: shop.example.com
+  upstreams:
+  - {name: open, service: open, port: 80}
+  subroutes:
+  - path: /desk/admin
+    action: {pass: open}
+  - path: /desk/help
+    action: {pass: open}
 ---
 apiVersion: k8s.nginx.org/v1
 kind: VirtualServerRoute
@@ -396,7 +414,9 @@ class NicDelegationStaysDelegated(ImportedEstate):
     subroute must be the route's path): /admin stays the VirtualServer's,
     behind its accessControl (403 from loopback), and /team/ answers 500.
     A newer minion of namespace team listing /admin as Exact loses the path
-    to the older guarded minion, as in NIC; its /team is served."""
+    to the older guarded minion, as in NIC; its /team is served.  A
+    subroute repeating the path of a guarded route (/desk/admin) makes a
+    duplicate nginx location in NIC: it answers 500."""
     SERVICES = ["admin", ("open", "team")]
     IMPORT_ARGS = ["--provider", "nginx-inc"]
     IMPORT_EXIT = 1  # the refused VirtualServerRoute
@@ -417,6 +437,13 @@ class NicDelegationStaysDelegated(ImportedEstate):
 
     def test_prefix_subroute_is_served(self):
         self.assertServed(self.get("shop.example.com", "/shop/cart/1"), "open")
+
+    def test_subroute_repeating_a_guarded_route_path_is_not_served(self):
+        # Two `location /desk/admin` in NIC, which nginx refuses: 500
+        # here, never the subroute's unguarded backend.
+        self.assertEqual(self.get("shop.example.com", "/desk/admin").status, 500)
+        self.assertIn("makes the same nginx location", self.imported.stderr)
+        self.assertServed(self.get("shop.example.com", "/desk/help"), "open")
 
     def test_newer_minion_cannot_take_the_guarded_path(self):
         self.assertEqual(self.get("store.example.com", "/admin").status, 403)
