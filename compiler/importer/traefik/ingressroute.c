@@ -370,6 +370,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     r->src.label = o->label;
     r->src.root = o->root;
     r->at = rt;
+    r->rule = ynode_get(rt, "match");
     r->namespace = o->namespace;
     r->name = index ? arena_printf(im->a, "%s-%zu", o->name, index + 1) : o->name;
     r->tls = *topts;

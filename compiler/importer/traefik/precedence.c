@@ -23,6 +23,7 @@
 #include "base/array.h"
 #include "base/compilation.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,8 +329,8 @@ static void report(struct imp *im, const struct tr_router *a, const struct found
     for (i = 0; i < f->n; i++) {
         const struct tr_router *b = rs->v[f->router[i]];
         const struct tr_alt *bb = b->alts.v[f->alt[i]];
-        imp_report_src(
-            im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
+        tr_report_path(
+            im, a, a->alts.v[f->a_alt[i]], DIAG_IMPORT_APPROXIMATED,
             "Traefik gives %s to this router (priority %lld) before router "
             "%s/%s (priority %lld); Gateway API precedence picks the other "
             "one's more specific match",
@@ -337,10 +338,26 @@ static void report(struct imp *im, const struct tr_router *a, const struct found
             b->namespace, b->name, (long long)b->priority);
     }
     if (f->more)
-        imp_report_src(im, &a->src, a->at, DIAG_IMPORT_APPROXIMATED,
+        tr_report_path(im, a, f->n ? a->alts.v[f->a_alt[0]] : NULL,
+                       DIAG_IMPORT_APPROXIMATED,
                        "more routers than the %d above have a more specific match "
                        "that Traefik ranks below this router",
                        MAX_REPORTED);
+}
+
+void tr_report_path(struct imp *im, const struct tr_router *r, const struct tr_alt *a,
+                    enum diag_code code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (r->rule && a)
+        imp_report_vin_scalar(im, r->src.label, r->src.root, r->rule, a->path_off,
+                              code, fmt, ap);
+    else
+        imp_report_vat(im, r->src.label, r->src.root, r->at,
+                       diag_info(code)->severity, code, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- access control: fail closed where the Gateway would skip it ---- */
@@ -367,7 +384,8 @@ bool tr_precedence_as_guarded(const struct tr_router *a, const struct tr_router 
  * priority, or ties with (Traefik orders routers of one priority as it
  * finds them): all of them, unlike query's report. */
 static void deny_below(struct imp *im, const struct bucket *b, size_t l0, size_t h0,
-                       const struct tr_router *a, struct ptrvec *out)
+                       const struct tr_router *a,
+                       struct ptrvec *out /* router, its alternative */)
 {
     const struct ptrvec *rs = &TR(im)->routers;
     size_t cap = 16, top = 0;
@@ -388,6 +406,7 @@ static void deny_below(struct imp *im, const struct bucket *b, size_t l0, size_t
         if (r != a && !r->denied && !r->l4 && !tr_precedence_as_guarded(a, r)) {
             r->denied = true;
             ptrvec_push(im->a, out, r);
+            ptrvec_push(im->a, out, r->alts.v[b->v[k].alt]);
         }
         if (top + 4 > 2 * cap) {
             size_t *bigger = ARENA_NEW_ARRAY(im->a, size_t, 4 * cap);
@@ -433,10 +452,11 @@ static void fail_closed(struct imp *im, struct buckets *bs, const struct tr_rout
             }
         }
     }
-    for (i = 0; i < denied.n; i++) {
+    for (i = 0; i + 1 < denied.n; i += 2) { /* router, alternative */
         const struct tr_router *r = denied.v[i];
+        const struct tr_alt *ra = denied.v[i + 1];
         if (r->priority == a->priority)
-            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_FAIL_CLOSED,
+            tr_report_path(im, r, ra, DIAG_IMPORT_FAIL_CLOSED,
                            "access control not converted exactly: this router "
                            "and %s/%s, with access control this router lacks, "
                            "have one priority (%lld), and which of them Traefik "
@@ -444,7 +464,7 @@ static void fail_closed(struct imp *im, struct buckets *bs, const struct tr_rout
                            "answers 500 instead",
                            a->namespace, a->name, (long long)a->priority);
         else
-            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_FAIL_CLOSED,
+            tr_report_path(im, r, ra, DIAG_IMPORT_FAIL_CLOSED,
                            "access control not converted exactly: Traefik gives "
                            "requests of this router to %s/%s first (priority "
                            "%lld over %lld), with access control this router "

@@ -23,8 +23,21 @@
  * Without comparing every pair: entries are sorted by their literal start,
  * so the entries one regex may meet are the few whose path is a prefix of
  * its literal start (one binary search each) and one contiguous range;
- * at most MAX_VISITS entries are looked at per regex, so the check is
- * O(R (L log E + MAX_VISITS)) for R regexes of literal start up to L.
+ * at most MAX_VISITS entries are compared one by one per regex, so the
+ * check is O(R (L log E + MAX_VISITS)) for R regexes of literal start up
+ * to L.
+ *
+ * Past that cap the check fails closed instead of stopping: the entries
+ * not compared are taken to meet the regex (reported once at its matcher,
+ * GW0862), and only access control is still decided, through two range
+ * trees per bucket (lowest priority among the Exact and regex entries of
+ * routers not yet denied; highest among guarded ones) that list just the
+ * entries whose priority puts them on the wrong side.  Each listed entry
+ * is either denied (then taken out of the tree) or spends one unit of a
+ * budget of MAX_VISITS per regex (same access control, or the regex does
+ * not match an Exact path); once the budget is spent, what is left is
+ * denied without looking closer.  So the cap costs O(MAX_VISITS log E)
+ * per regex plus O(log E) per denial: still linear in E up to logs.
  */
 #include "tr.h"
 
@@ -33,6 +46,7 @@
 #include "base/compilation.h"
 #include "base/str.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define MAX_VISITS 256  /* entries looked at per regex */
@@ -44,12 +58,30 @@ struct rx_entry {
     bool exact;
     int64_t priority;
     size_t router;
+    const struct tr_alt *alt;
     struct re *re; /* compiled when first needed */
 };
 
+/* Minimum of int64 keys over index ranges, with point updates. */
+struct mintree {
+    size_t size;
+    int64_t *v;
+};
+
+/* A bucket: its entries, sorted, and (built when a regex first reaches
+ * the cap in it) its two trees. */
+struct rx_bucket {
+    struct ptrvec e; /* struct rx_entry * */
+    struct mintree open;  /* Exact and regex entries: priority; INT64_MAX
+                           * for the others and once denied */
+    struct mintree guard; /* guarded PathPrefix and regex entries:
+                           * -priority; INT64_MAX for the others */
+    bool trees;
+};
+
 struct rx_state {
-    struct index buckets; /* struct ptrvec * of struct rx_entry *, by
-                           * "ep/host", "ep/" and "ep" */
+    struct index buckets; /* struct rx_bucket *, by "ep/host", "ep/" and
+                           * "ep" */
     struct ptrvec all;
     size_t *said;         /* per router: disagreements reported */
     struct index pairs;   /* "a|b": reported */
@@ -57,6 +89,7 @@ struct rx_state {
     bool *guarded;        /* per router: access control (or denied) before
                            * this pass, so that one denial here does not
                            * spread to the routers the denied one outranks */
+    struct index capped;  /* "router/pattern": the cap reported */
 };
 
 /* The characters every match of a Gateway API regex starts with: those
@@ -84,14 +117,14 @@ static const char *literal_start(struct imp *im, const char *re)
 static void push(struct imp *im, struct rx_state *st, const char *key,
                  struct rx_entry *e)
 {
-    struct ptrvec *b = imp_index_get(&st->buckets, key);
+    struct rx_bucket *b = imp_index_get(&st->buckets, key);
 
     if (!b) {
-        b = ARENA_NEW(im->a, struct ptrvec);
+        b = ARENA_NEW(im->a, struct rx_bucket);
         imp_index_put(im->a, &st->buckets, key, b);
         ptrvec_push(im->a, &st->all, b);
     }
-    ptrvec_push(im->a, b, e);
+    ptrvec_push(im->a, &b->e, e);
 }
 
 static int cmp_entries(const void *pa, const void *pb)
@@ -124,6 +157,7 @@ static void collect(struct imp *im, struct rx_state *st, bool *any_regex)
             struct rx_entry *e = ARENA_NEW(im->a, struct rx_entry);
             e->priority = r->priority;
             e->router = k;
+            e->alt = a;
             if (!m->path.type) {
                 e->path = "/";
             } else if (str_eq(m->path.type, "RegularExpression")) {
@@ -145,8 +179,10 @@ static void collect(struct imp *im, struct rx_state *st, bool *any_regex)
             }
         }
     }
-    for (k = 0; k < st->all.n; k++)
-        ptrvec_sort(st->all.v[k], cmp_entries);
+    for (k = 0; k < st->all.n; k++) {
+        struct rx_bucket *b = st->all.v[k];
+        ptrvec_sort(&b->e, cmp_entries);
+    }
 }
 
 static const struct rx_entry *at(const struct ptrvec *b, size_t i)
@@ -154,19 +190,94 @@ static const struct rx_entry *at(const struct ptrvec *b, size_t i)
     return b->v[i];
 }
 
-static size_t lower_bound(const struct ptrvec *b, const char *path, size_t n)
+/* The first entry of b at or after lo whose path is not before path's
+ * first n characters; with past: not before nor starting with them. */
+static size_t bound(const struct ptrvec *b, size_t lo, const char *path, size_t n,
+                    bool past)
 {
-    size_t lo = 0, hi = b->n;
+    size_t hi = b->n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strncmp(at(b, mid)->path, path, n) < 0 ||
-            (strncmp(at(b, mid)->path, path, n) == 0 && strlen(at(b, mid)->path) < n))
+        const char *p = at(b, mid)->path;
+        int c = strncmp(p, path, n);
+        if (c < 0 || (c == 0 && (past || strlen(p) < n)))
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+/* ---- range trees, for the entries past the cap ---- */
+
+static void mt_init(struct arena *a, struct mintree *t, size_t n)
+{
+    size_t i;
+
+    for (t->size = 1; t->size < n; t->size *= 2)
+        ;
+    t->v = ARENA_NEW_ARRAY(a, int64_t, 2 * t->size);
+    for (i = 0; i < 2 * t->size; i++)
+        t->v[i] = INT64_MAX;
+}
+
+static void mt_set(struct mintree *t, size_t i, int64_t x)
+{
+    i += t->size;
+    t->v[i] = x;
+    for (i /= 2; i; i /= 2)
+        t->v[i] = t->v[2 * i] < t->v[2 * i + 1] ? t->v[2 * i] : t->v[2 * i + 1];
+}
+
+/* After mt_set calls on the leaves only: every inner node. */
+static void mt_build(struct mintree *t)
+{
+    size_t i;
+
+    for (i = t->size - 1; i; i--)
+        t->v[i] = t->v[2 * i] < t->v[2 * i + 1] ? t->v[2 * i] : t->v[2 * i + 1];
+}
+
+/* The first index in [lo, hi) whose key is below lim, or hi; node covers
+ * [nlo, nhi). */
+static size_t mt_first(const struct mintree *t, size_t node, size_t nlo, size_t nhi,
+                       size_t lo, size_t hi, int64_t lim)
+{
+    size_t mid, f;
+
+    if (nhi <= lo || hi <= nlo || t->v[node] >= lim)
+        return hi;
+    if (nhi - nlo == 1)
+        return nlo;
+    mid = nlo + (nhi - nlo) / 2;
+    f = mt_first(t, 2 * node, nlo, mid, lo, hi, lim);
+    return f < hi ? f : mt_first(t, 2 * node + 1, mid, nhi, lo, hi, lim);
+}
+
+static size_t first_below(const struct mintree *t, size_t lo, size_t hi, int64_t lim)
+{
+    return mt_first(t, 1, 0, t->size, lo, hi, lim);
+}
+
+static void trees(struct imp *im, struct rx_state *st, struct rx_bucket *b)
+{
+    size_t i;
+
+    if (b->trees)
+        return;
+    b->trees = true;
+    mt_init(im->a, &b->open, b->e.n);
+    mt_init(im->a, &b->guard, b->e.n);
+    for (i = 0; i < b->e.n; i++) {
+        const struct rx_entry *e = at(&b->e, i);
+        if (e->exact || e->pattern)
+            b->open.v[b->open.size + i] = e->priority;
+        if (!e->exact && st->guarded[e->router])
+            b->guard.v[b->guard.size + i] = -e->priority;
+    }
+    mt_build(&b->open);
+    mt_build(&b->guard);
 }
 
 static bool regex_matches(struct rx_state *st, struct imp *im, struct rx_entry *rx,
@@ -181,6 +292,13 @@ static bool regex_matches(struct rx_state *st, struct imp *im, struct rx_entry *
     return imp_re_matches(rx->re, path);
 }
 
+static const char *why_of(const struct rx_entry *w, const struct rx_entry *g)
+{
+    return g->pattern && w->pattern ? "gwc tries the longer regular expression first"
+           : g->pattern             ? "a regular expression ranks above any prefix"
+                                    : "an Exact path ranks above a regular expression";
+}
+
 /* Router w (Traefik's choice) and router g (the Gateway's) disagree on
  * requests of what (a path or a pattern). */
 static void disagree(struct imp *im, struct rx_state *st, const struct rx_entry *w,
@@ -188,93 +306,228 @@ static void disagree(struct imp *im, struct rx_state *st, const struct rx_entry 
 {
     const struct ptrvec *rs = &TR(im)->routers;
     struct tr_router *tw = rs->v[w->router], *tg = rs->v[g->router];
-    const char *key = arena_printf(im->a, "%zu|%zu", w->router, g->router), *why;
+    const char *key = arena_printf(im->a, "%zu|%zu", w->router, g->router);
 
     if (tw == tg || imp_index_get(&st->pairs, key))
         return;
     imp_index_put(im->a, &st->pairs, key, (void *)key);
-    why = g->pattern && w->pattern ? "gwc tries the longer regular expression first"
-          : g->pattern               ? "a regular expression ranks above any prefix"
-                                     : "an Exact path ranks above a regular expression";
     if (st->guarded[w->router] && !tg->denied && !tg->l4 &&
         !tr_precedence_as_guarded(tw, tg)) {
         tg->denied = true;
-        imp_report_src(im, &tg->src, tg->at, DIAG_IMPORT_FAIL_CLOSED,
+        tr_report_path(im, tg, g->alt, DIAG_IMPORT_FAIL_CLOSED,
                        "access control not converted exactly: Traefik gives %s "
                        "to %s/%s first (priority %lld over %lld), with access "
                        "control this router lacks; the Gateway would give them "
                        "to this one (%s), which answers 500 instead",
                        what, tw->namespace, tw->name, (long long)tw->priority,
-                       (long long)tg->priority, why);
+                       (long long)tg->priority, why_of(w, g));
     }
     if (st->said[w->router] > MAX_REPORTED)
         return;
     if (st->said[w->router]++ == MAX_REPORTED) {
-        imp_report_src(im, &tw->src, tw->at, DIAG_IMPORT_APPROXIMATED,
+        tr_report_path(im, tw, w->alt, DIAG_IMPORT_APPROXIMATED,
                        "more routers than the %d above rank differently in "
                        "Traefik and in Gateway API",
                        MAX_REPORTED);
         return;
     }
-    imp_report_src(im, &tw->src, tw->at, DIAG_IMPORT_APPROXIMATED,
+    tr_report_path(im, tw, w->alt, DIAG_IMPORT_APPROXIMATED,
                    "Traefik gives %s to this router (priority %lld) before router "
                    "%s/%s (priority %lld); Gateway API precedence picks the other "
                    "one (%s)",
                    what, (long long)tw->priority, tg->namespace, tg->name,
-                   (long long)tg->priority, why);
+                   (long long)tg->priority, why_of(w, g));
+}
+
+static const char *both(struct imp *im, const struct rx_entry *a,
+                        const struct rx_entry *b)
+{
+    return arena_printf(im->a, "requests matching both '%s' and '%s'",
+                        imp_report_value(im, a->pattern),
+                        imp_report_value(im, b->pattern));
+}
+
+static const char *under(struct imp *im, const struct rx_entry *prefix,
+                         const struct rx_entry *rx)
+{
+    return arena_printf(im->a, "requests under '%s' matching '%s'",
+                        imp_report_value(im, prefix->path),
+                        imp_report_value(im, rx->pattern));
 }
 
 /* A regex rx and an entry e that may meet. */
 static void pair(struct imp *im, struct rx_state *st, struct rx_entry *rx,
                  struct rx_entry *e)
 {
-    const char *what;
-
     if (e->pattern) { /* regex against regex: each pair once, from both */
         if (rx->priority > e->priority && strlen(e->pattern) > strlen(rx->pattern))
-            disagree(im, st, rx, e,
-                     arena_printf(im->a, "requests matching both '%s' and '%s'",
-                                  imp_report_value(im, rx->pattern),
-                                  imp_report_value(im, e->pattern)));
+            disagree(im, st, rx, e, both(im, rx, e));
         return;
     }
     if (e->exact) {
-        if (rx->priority > e->priority && regex_matches(st, im, rx, e->path)) {
-            what = arena_printf(im->a, "'%s'", imp_report_value(im, e->path));
-            disagree(im, st, rx, e, what);
-        }
+        if (rx->priority > e->priority && regex_matches(st, im, rx, e->path))
+            disagree(im, st, rx, e,
+                     arena_printf(im->a, "'%s'", imp_report_value(im, e->path)));
         return;
     }
     if (e->priority > rx->priority)
-        disagree(im, st, e, rx,
-                 arena_printf(im->a, "requests under '%s' matching '%s'",
-                              imp_report_value(im, e->path),
-                              imp_report_value(im, rx->pattern)));
+        disagree(im, st, e, rx, under(im, e, rx));
 }
 
-/* Every entry of b that may meet the regex rx (at most MAX_VISITS). */
-static void visit(struct imp *im, struct rx_state *st, const struct ptrvec *b,
+/* ---- past the cap: access control only, conservatively ---- */
+
+static void cap_report(struct imp *im, struct rx_state *st, const struct rx_entry *rx)
+{
+    const struct tr_router *r = TR(im)->routers.v[rx->router];
+    const char *key = arena_printf(im->a, "%zu/%s", rx->router, rx->pattern);
+
+    if (imp_index_get(&st->capped, key))
+        return;
+    imp_index_put(im->a, &st->capped, key, (void *)key);
+    tr_report_path(im, r, rx->alt, DIAG_IMPORT_PRECEDENCE_UNCHECKED,
+                   "more than %d routes may meet '%s': past the first %d, their "
+                   "precedence against it is not reported, and where access "
+                   "control is involved they are taken to meet it (an Exact "
+                   "path is still tested while a budget lasts), so that the "
+                   "route Traefik would not choose answers 500",
+                   MAX_VISITS, imp_report_value(im, rx->pattern), MAX_VISITS);
+}
+
+static void cap_deny(struct imp *im, const struct rx_entry *w,
+                     const struct rx_entry *g)
+{
+    const struct ptrvec *rs = &TR(im)->routers;
+    struct tr_router *tw = rs->v[w->router], *tg = rs->v[g->router];
+
+    if (tg->denied || tg->l4 || tw == tg)
+        return;
+    tg->denied = true;
+    tr_report_path(im, tg, g->alt, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: past the %d routes "
+                   "compared one by one, this route is taken to meet %s/%s (with "
+                   "access control, priority %lld; this one %lld) on requests "
+                   "the Gateway would give to the other one; it answers 500 "
+                   "instead",
+                   MAX_VISITS, tw->namespace, tw->name, (long long)tw->priority,
+                   (long long)tg->priority);
+}
+
+/* Guarded entries of b->e[lo, hi) that Traefik ranks above the regex rx
+ * and the Gateway below it: rx answers 500 unless it has their access
+ * control. */
+static void cap_above(struct imp *im, struct rx_state *st, struct rx_bucket *b,
+                      struct rx_entry *rx, size_t lo, size_t hi, size_t *budget)
+{
+    const struct ptrvec *rs = &TR(im)->routers;
+    const struct tr_router *r = rs->v[rx->router];
+    size_t i;
+
+    for (i = first_below(&b->guard, lo, hi, -rx->priority); i < hi && !r->denied;
+         i = first_below(&b->guard, i + 1, hi, -rx->priority)) {
+        struct rx_entry *e = b->e.v[i];
+        const struct tr_router *w = rs->v[e->router];
+        if (e == rx || w == r)
+            continue;
+        if (*budget == 0) {
+            cap_deny(im, e, rx);
+            return;
+        }
+        if ((e->pattern && strlen(rx->pattern) <= strlen(e->pattern)) ||
+            tr_precedence_as_guarded(w, r))
+            --*budget;
+        else
+            disagree(im, st, e, rx, e->pattern ? both(im, e, rx) : under(im, e, rx));
+    }
+}
+
+/* Exact and regex entries of b->e[lo, hi) that Traefik ranks below the
+ * guarded regex rx and the Gateway above it: they answer 500 unless they
+ * have its access control. */
+static void cap_below(struct imp *im, struct rx_state *st, struct rx_bucket *b,
+                      struct rx_entry *rx, size_t lo, size_t hi, size_t *budget)
+{
+    const struct ptrvec *rs = &TR(im)->routers;
+    const struct tr_router *r = rs->v[rx->router];
+    size_t i;
+
+    for (i = first_below(&b->open, lo, hi, rx->priority); i < hi;
+         i = first_below(&b->open, i + 1, hi, rx->priority)) {
+        struct rx_entry *e = b->e.v[i];
+        struct tr_router *g = rs->v[e->router];
+        bool met;
+        if (g->denied || g->l4) {
+            mt_set(&b->open, i, INT64_MAX);
+            continue;
+        }
+        if (e == rx || g == r)
+            continue;
+        if (*budget == 0) {
+            cap_deny(im, rx, e);
+            mt_set(&b->open, i, INT64_MAX);
+            continue;
+        }
+        met = e->pattern ? strlen(e->pattern) > strlen(rx->pattern)
+                         : regex_matches(st, im, rx, e->path);
+        if (!met || tr_precedence_as_guarded(r, g)) {
+            --*budget;
+            continue;
+        }
+        disagree(im, st, rx, e,
+                 e->pattern ? both(im, rx, e)
+                            : arena_printf(im->a, "'%s'", imp_report_value(im, e->path)));
+        mt_set(&b->open, i, INT64_MAX);
+    }
+}
+
+/* b->e[lo, hi), not compared with rx one by one. */
+static void past_cap(struct imp *im, struct rx_state *st, struct rx_bucket *b,
+                     struct rx_entry *rx, size_t lo, size_t hi, size_t *budget)
+{
+    if (lo >= hi)
+        return;
+    cap_report(im, st, rx);
+    trees(im, st, b);
+    cap_above(im, st, b, rx, lo, hi, budget);
+    if (st->guarded[rx->router])
+        cap_below(im, st, b, rx, lo, hi, budget);
+}
+
+/* Every entry of b that may meet the regex rx: the first MAX_VISITS one
+ * by one, the others past_cap. */
+static void visit(struct imp *im, struct rx_state *st, struct rx_bucket *b,
                   struct rx_entry *rx)
 {
-    size_t len = strlen(rx->path), visits = 0, i, n;
+    size_t len = strlen(rx->path), visits = 0, budget = MAX_VISITS, i, n, end;
+    const struct ptrvec *v;
 
     if (!b)
         return;
+    v = &b->e;
     /* entries whose path is a prefix of the literal start ("/" included) */
-    for (n = 1; n < len && visits < MAX_VISITS; n++) {
-        for (i = lower_bound(b, rx->path, n);
-             i < b->n && visits < MAX_VISITS && strlen(at(b, i)->path) == n &&
-             strncmp(at(b, i)->path, rx->path, n) == 0;
-             i++, visits++)
-            pair(im, st, rx, b->v[i]);
+    for (n = 1; n < len; n++) {
+        i = bound(v, 0, rx->path, n, false);
+        end = i;
+        while (end < v->n && strlen(at(v, end)->path) == n &&
+               strncmp(at(v, end)->path, rx->path, n) == 0 && visits < MAX_VISITS) {
+            pair(im, st, rx, v->v[end++]);
+            visits++;
+        }
+        if (visits == MAX_VISITS) /* the rest of this block */
+            past_cap(im, st, b, rx, end,
+                     bound(v, end, arena_strndup(im->a, rx->path, n), n + 1, false),
+                     &budget);
     }
     /* entries whose path starts with it (all, for an empty start) */
-    for (i = lower_bound(b, rx->path, len);
-         i < b->n && visits < MAX_VISITS && strncmp(at(b, i)->path, rx->path, len) == 0;
-         i++, visits++) {
-        if (b->v[i] != rx)
-            pair(im, st, rx, b->v[i]);
+    for (i = bound(v, 0, rx->path, len, false);
+         i < v->n && visits < MAX_VISITS && strncmp(at(v, i)->path, rx->path, len) == 0;
+         i++) {
+        if (v->v[i] != rx) {
+            pair(im, st, rx, v->v[i]);
+            visits++;
+        }
     }
+    if (visits == MAX_VISITS)
+        past_cap(im, st, b, rx, i, bound(v, i, rx->path, len, true), &budget);
 }
 
 void tr_precedence_regex(struct imp *im)
@@ -295,34 +548,24 @@ void tr_precedence_regex(struct imp *im)
         st.guarded[k] = r->denied || tr_policies_guard(r);
     }
     for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
-        const struct ptrvec *all = imp_index_get(&st.buckets, tr_http_entry_points[ep]);
-        for (i = 0; all && i < all->n; i++) {
-            struct rx_entry *rx = all->v[i];
-            const struct tr_router *r = rs->v[rx->router];
-            size_t x;
+        const char *e = tr_http_entry_points[ep];
+        struct rx_bucket *all = imp_index_get(&st.buckets, e);
+        for (i = 0; all && i < all->e.n; i++) {
+            struct rx_entry *rx = all->e.v[i];
             if (!rx->pattern)
                 continue;
             /* its host's entries and the host-less ones; a host-less regex
              * meets every host */
-            for (x = 0; x < r->alts.n; x++) {
-                const struct tr_alt *a = r->alts.v[x];
-                if (!str_eq(a->m[0].path.type, "RegularExpression") ||
-                    !str_eq(a->m[0].path.value, rx->pattern))
-                    continue;
-                if (!a->n_hosts) {
-                    visit(im, &st, all, rx);
-                    continue;
-                }
-                visit(im, &st,
-                      imp_index_get(&st.buckets,
-                                    arena_printf(im->a, "%s/%s", tr_http_entry_points[ep],
-                                                 a->hosts[0])),
-                      rx);
-                visit(im, &st,
-                      imp_index_get(&st.buckets,
-                                    arena_printf(im->a, "%s/", tr_http_entry_points[ep])),
-                      rx);
+            if (!rx->alt->n_hosts) {
+                visit(im, &st, all, rx);
+                continue;
             }
+            visit(im, &st,
+                  imp_index_get(&st.buckets,
+                                arena_printf(im->a, "%s/%s", e, rx->alt->hosts[0])),
+                  rx);
+            visit(im, &st, imp_index_get(&st.buckets, arena_printf(im->a, "%s/", e)),
+                  rx);
         }
     }
     for (k = 0; k < st.compiled.n; k++)

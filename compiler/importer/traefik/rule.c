@@ -479,6 +479,7 @@ static bool set_path(struct conv *cv, const struct lit *l, struct tr_alt *alt,
     }
     alt->m[0].path.type = type;
     alt->m[0].path.value = value;
+    alt->path_off = l->m->off;
     return true;
 }
 

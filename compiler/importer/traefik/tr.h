@@ -58,6 +58,7 @@ struct tr_alt {
     const char **hosts; /* none: any host */
     size_t n_hosts;
     size_t host_off; /* where the rule names the host */
+    size_t path_off; /* where the rule names the path matcher */
     /* A Host matcher names it (not HostHeader alone): Traefik takes the
      * TLS options of a host from these routers only (ParseDomains). */
     bool tls_host;
@@ -99,6 +100,9 @@ struct tr_tls_opts {
 struct tr_router {
     struct imp_src src;
     const struct ynode *at; /* the route, or the Ingress path */
+    /* The rule (an IngressRoute's match), where reports about one of its
+     * alternatives point at a token; NULL: at is the field to name. */
+    const struct ynode *rule;
     const char *namespace, *name;
     struct ptrvec alts; /* struct tr_alt * */
     int64_t priority;   /* effective: the rule's length when unset */
@@ -240,6 +244,11 @@ void tr_precedence(struct imp *im);
 bool tr_precedence_as_guarded(const struct tr_router *a, const struct tr_router *b);
 /* precedence_regex.c: the same for regular expression paths. */
 void tr_precedence_regex(struct imp *im);
+/* A report about alternative a of r, at its path matcher in the rule
+ * (an Ingress path: at the path). */
+void tr_report_path(struct imp *im, const struct tr_router *r, const struct tr_alt *a,
+                    enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* l4.c: IngressRouteTCP and IngressRouteUDP as TLS, TCP and UDP routes. */
 void tr_l4_routes(struct imp *im);

@@ -1,0 +1,148 @@
+"""The importers' caps fail closed.
+
+Traefik's priority against Gateway API precedence for PathRegexp routers
+(compiler/importer/traefik/precedence_regex.c) compares at most 256 routes
+one by one per regular expression.  Past that cap the routes left are
+taken to meet it: the cap is reported at the matcher (GW0862), and access
+control between them is decided as if they did, so a route that would
+serve requests Traefik gives to a guarded router answers 500 (GW0831,
+exit 1).  Each case here builds more than 256 candidates, puts the route
+that matters past the cap, and checks the conservative outcome; each
+also runs with the documents in reverse order, which must give the same
+objects.
+
+GWC names the binary."""
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+
+GWC = os.path.abspath(os.environ.get("GWC", "build/gwc"))
+
+HOST = "shop.example.com"
+
+MIDDLEWARE = """apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: office, namespace: app}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+"""
+
+
+def route(match, priority, service, guarded=False):
+    mw = "    middlewares: [{name: office}]\n" if guarded else ""
+    return ("  - match: Host(`%s`) && %s\n    kind: Rule\n    priority: %d\n%s"
+            "    services: [{name: %s, port: 80}]\n" % (HOST, match, priority, mw,
+                                                       service))
+
+
+def ingress_route(name, routes):
+    return ("apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\n"
+            "metadata: {name: %s, namespace: app}\nspec:\n  entryPoints: [web]\n"
+            "  routes:\n%s" % (name, "".join(routes)))
+
+
+def run_import(docs):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "in.yaml")
+        with open(path, "w") as f:
+            f.write("---\n".join(docs))
+        r = subprocess.run([GWC, "import-ingress", "--provider", "traefik", path],
+                           capture_output=True, text=True, cwd=d,
+                           env=dict(os.environ, NO_COLOR="1"), timeout=300)
+    return r
+
+
+def strip_sources(stdout):
+    """The output less its "# source: FILE:LINE" comments."""
+    return re.sub(r"^# source: .*\n", "", stdout, flags=re.M)
+
+
+def denied_routes(stdout):
+    """Names of the HTTPRoutes without backendRefs (they answer 500)."""
+    out = set()
+    for doc in stdout.split("\n---\n"):
+        m = re.search(r"^kind: HTTPRoute$", doc, re.M)
+        if m and "backendRefs:" not in doc:
+            out.add(re.search(r"^  name: (\S+)", doc, re.M).group(1))
+    return out
+
+
+class PrecedenceRegexCap(unittest.TestCase):
+    def imported(self, docs):
+        r = run_import(docs)
+        again = run_import(list(reversed(docs)))
+        self.assertEqual(strip_sources(r.stdout), strip_sources(again.stdout),
+                         "output depends on input order")
+        self.assertEqual(r.returncode, again.returncode)
+        return r
+
+    def test_guarded_regex_denies_exact_path_past_the_cap(self):
+        # 300 open Exact paths the regex does not match fill the cap; the
+        # one it matches sorts after them.
+        bulk = [route("Path(`/api/v1/x%03d`)" % i, 10, "bulk") for i in range(300)]
+        docs = [ingress_route("admin", [
+                    route("PathRegexp(`^/api/v[0-9]+/admin`)", 1000, "admin", True),
+                    route("Path(`/api/v2/admin`)", 10, "open")]),
+                ingress_route("bulk", bulk), MIDDLEWARE]
+        r = self.imported(docs)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertRegex(r.stderr, r"in\.yaml:7:40: warning: spec\.routes\[0\]\.match: "
+                         r"more than 256 routes may meet .*\[GW0862\]")
+        self.assertRegex(r.stderr, r"spec\.routes\[1\]\.match: access control not "
+                         r"converted exactly: Traefik gives '/api/v2/admin' to "
+                         r"app/admin first .*\[GW0831\]")
+        self.assertEqual(denied_routes(r.stdout), {"admin-2-shop.example.com"})
+
+    def test_open_regex_meets_guarded_prefix_past_the_cap(self):
+        bulk = [route("Path(`/api/v1/x%03d`)" % i, 10, "bulk") for i in range(300)]
+        docs = [ingress_route("users", [
+                    route("PathRegexp(`^/api/v[0-9]+/users`)", 5, "users"),
+                    route("PathPrefix(`/api/v9/`)", 100, "v9", True)]),
+                ingress_route("bulk", bulk), MIDDLEWARE]
+        r = self.imported(docs)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertRegex(r.stderr, r"spec\.routes\[0\]\.match: access control not "
+                         r"converted exactly: Traefik gives requests under "
+                         r"'/api/v9/' .*\[GW0831\]")
+        self.assertEqual(denied_routes(r.stdout), {"users-shop.example.com"})
+
+    def test_spent_budget_denies_the_rest(self):
+        # Past the cap, routes with the regex's own access control and paths
+        # it does not match each spend one unit of a budget of 256; once
+        # spent, the open routes left answer 500 without a closer look.
+        guarded = [route("Path(`/api/v1/admin/g%03d`)" % i, 10, "g", True)
+                   for i in range(300)]
+        open_ = [route("Path(`/api/v1/p%03d`)" % i, 10, "p") for i in range(300)]
+        docs = [ingress_route("admin", [
+                    route("PathRegexp(`^/api/v[0-9]+/admin`)", 1000, "admin", True)]),
+                ingress_route("guarded", guarded), ingress_route("open", open_),
+                MIDDLEWARE]
+        r = self.imported(docs)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        denied = denied_routes(r.stdout)
+        self.assertTrue(denied, r.stderr)
+        # only open routes, and the last ones in path order
+        self.assertTrue(all(n.startswith("open-") for n in denied), denied)
+        self.assertIn("open-300-shop.example.com", denied)
+        self.assertNotIn("open-shop.example.com", denied)
+        self.assertIn("past the 256 routes compared one by one", r.stderr)
+
+    def test_without_access_control_nothing_is_denied(self):
+        bulk = [route("Path(`/api/v1/x%04d`)" % i, 10, "bulk") for i in range(1000)]
+        docs = [ingress_route("api", [
+                    route("PathRegexp(`^/api/v[0-9]+/admin`)", 1000, "admin"),
+                    route("Path(`/api/v2/admin`)", 10, "open")]),
+                ingress_route("bulk", bulk)]
+        r = self.imported(docs)
+        # exit 1 as for any approximation, but no route refused
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("0 errors", r.stderr)
+        self.assertIn("[GW0862]", r.stderr)
+        self.assertNotIn("[GW0831]", r.stderr)
+        self.assertEqual(denied_routes(r.stdout), set())
+
+
+if __name__ == "__main__":
+    unittest.main()
