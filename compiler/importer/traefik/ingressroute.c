@@ -404,7 +404,7 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
         return;
     }
     if (guarded && widened) {
-        imp_report_src(im, &r->src, rt, DIAG_IMPORT_FAIL_CLOSED,
+        imp_report_src(im, &r->src, r->rule ? r->rule : rt, DIAG_IMPORT_FAIL_CLOSED,
                        "access control not converted exactly: this route's rule "
                        "is not converted exactly, and left out, its requests "
                        "would reach the routes ranked below it without its "

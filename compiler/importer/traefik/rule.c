@@ -45,6 +45,7 @@ struct parser {
     size_t depth;
     size_t err_off;
     const char *err;
+    bool own; /* err is a limit of gwc's reader, not a rule Traefik refuses */
 };
 
 struct matcher_spec {
@@ -88,6 +89,14 @@ static bool fail(struct parser *p, size_t off, const char *err)
     return false;
 }
 
+/* A rule Traefik reads that gwc's reader does not. */
+static bool limit(struct parser *p, size_t off, const char *err)
+{
+    if (!p->err)
+        p->own = true;
+    return fail(p, off, err);
+}
+
 static void blanks(struct parser *p)
 {
     while (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n' ||
@@ -127,8 +136,8 @@ static const char *string(struct parser *p)
             c = p->s[p->pos];
             if (c != '"' && c != '\\') {
                 strbuf_release(&sb);
-                fail(p, p->pos - 1, "gwc decodes only the escapes of a quote and a "
-                        "backslash");
+                limit(p, p->pos - 1, "gwc decodes only the escapes of a quote "
+                      "and a backslash");
                 return NULL;
             }
             p->pos++;
@@ -230,7 +239,7 @@ static const struct tr_expr *unary(struct parser *p)
     struct tr_expr *e;
 
     if (++p->depth > MAX_DEPTH) {
-        fail(p, p->pos, "nested too deeply");
+        limit(p, p->pos, "gwc reads rules nested at most 64 deep");
         return NULL;
     }
     blanks(p);
@@ -286,7 +295,8 @@ static const struct tr_expr *or_expr(struct parser *p)
 }
 
 const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
-                                    bool tcp, size_t *err_off, const char **err)
+                                    bool tcp, size_t *err_off, const char **err,
+                                    bool *own)
 {
     struct parser p;
     const struct tr_expr *e;
@@ -305,6 +315,8 @@ const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
     if (!e) {
         *err_off = p.err_off;
         *err = p.err;
+        if (own)
+            *own = p.own;
     }
     return e;
 }
@@ -607,6 +619,25 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
     }
 }
 
+/* A loose rule gwc cannot read or convert at all: one alternative that
+ * matches every request of the router's entry points, so that none of
+ * the requests Traefik gives the router reaches a route ranked below it
+ * (they answer 500, and so do the routes that would take them: the
+ * precedence passes). */
+#define WIDEST "; taken to match every request of its entry points, which " \
+               "answer 500 where the Gateway would give them this route"
+
+static bool widest(struct imp *im, struct ptrvec *out, bool *widened)
+{
+    struct tr_alt *alt = ARENA_NEW(im->a, struct tr_alt);
+
+    alt->n_m = 1;
+    ptrvec_push(im->a, out, alt);
+    if (widened)
+        *widened = true;
+    return true;
+}
+
 bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, bool v2, bool tcp, bool loose,
                           struct ptrvec *out, bool *widened)
@@ -616,14 +647,15 @@ bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
     const struct tr_expr *e;
     struct conv cv = {im, src, at, v2, loose, true};
     struct dnf d;
+    bool own = false;
 
     if (!rule) {
         imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
                        "a rule string expected");
         return false;
     }
-    e = tr_rule_parse(im->a, rule, v2, tcp, &err_off, &err);
-    if (!e) {
+    e = tr_rule_parse(im->a, rule, v2, tcp, &err_off, &err, &own);
+    if (!e && !own) {
         imp_report_in_scalar(im, src->label, src->root, at, err_off,
                              DIAG_IMPORT_BAD_VALUE,
                              "rule not read: %s (Traefik rejects a malformed "
@@ -631,13 +663,22 @@ bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                              err);
         return false;
     }
+    if (!e) { /* Traefik serves it: past gwc's limit, fail closed */
+        imp_report_in_scalar(im, src->label, src->root, at, err_off,
+                             loose ? DIAG_IMPORT_APPROXIMATED
+                                   : DIAG_IMPORT_NOT_CONVERTED,
+                             "rule not read: %s, though Traefik reads it%s", err,
+                             loose ? WIDEST : "");
+        return loose && widest(im, out, widened);
+    }
     d = to_dnf(im->a, e, false, v2);
     if (d.too_many) {
-        imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
-                       "the rule has more than %d alternatives (OR of ANDs); not "
-                       "converted",
-                       MAX_ALTS);
-        return false;
+        imp_report_src(im, src, at,
+                       loose ? DIAG_IMPORT_APPROXIMATED : DIAG_IMPORT_NOT_CONVERTED,
+                       "the rule has more than %d alternatives (OR of ANDs), which "
+                       "gwc does not convert%s",
+                       MAX_ALTS, loose ? WIDEST : "");
+        return loose && widest(im, out, widened);
     }
     for (i = 0; i < d.n; i++) {
         struct tr_alt *alt = ARENA_NEW(im->a, struct tr_alt);

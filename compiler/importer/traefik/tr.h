@@ -48,9 +48,11 @@ struct tr_expr {
 /* Parses rule (v2: the traefik.containo.us grammar, multi-argument
  * matchers; tcp: a TCP router's matchers, HostSNI, HostSNIRegexp,
  * ClientIP and ALPN).  NULL on a malformed rule, with *err_off and *err
- * set. */
+ * set, and *own (unless own is NULL) true when the rule is one Traefik
+ * reads but gwc's reader does not (nesting, escapes). */
 const struct tr_expr *tr_rule_parse(struct arena *a, const char *rule, bool v2,
-                                    bool tcp, size_t *err_off, const char **err);
+                                    bool tcp, size_t *err_off, const char **err,
+                                    bool *own);
 
 /* One alternative of a rule: its hosts (HTTP Host, or TCP HostSNI) and
  * one Gateway API match (HTTP only). */
@@ -69,7 +71,9 @@ struct tr_alt {
 /* The rule of a router as alternatives; false when some part cannot be
  * converted exactly (reported at its token).  loose: a part that cannot be
  * converted is left out instead, widening the match (reported; *widened
- * says so, unless widened is NULL): for routers that answer 500 anyway. */
+ * says so, unless widened is NULL): for routers that answer 500 anyway.
+ * A loose rule Traefik reads but gwc cannot (past its limits of nesting
+ * and alternatives) becomes one alternative matching everything. */
 bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, bool v2, bool tcp, bool loose,
                           struct ptrvec *out /* struct tr_alt * */, bool *widened);
