@@ -261,7 +261,9 @@ static struct l4 *route(struct imp *im, const struct crd *o, const struct ynode 
     for (i = 0; mws && i < mws->n; i++)
         middleware(im, x, mws->items[i]);
     tr_priority(im, &x->r, rt);
-    if (!tr_rule_alternatives(im, &x->r.src, match, v2, true, false, &x->r.alts,
+    /* A closed router's rule is widened rather than left out: left out,
+     * its connections would go to the routers below it, open. */
+    if (!tr_rule_alternatives(im, &x->r.src, match, v2, true, x->closed, &x->r.alts,
                               NULL)) {
         imp_report_src(im, &x->r.src, rt, DIAG_IMPORT_NOT_CONVERTED,
                        "this route is not converted: its connections go to the "

@@ -405,6 +405,7 @@ struct conv {
     const struct ynode *at;
     bool v2, loose;
     bool ok;
+    bool tcp; /* loose: its connections are closed, not answered 500 */
     struct index reported; /* "<offset>/<why>": a token is reported once,
                             * though every alternative holding it meets it */
 };
@@ -422,9 +423,11 @@ static void unsupported(struct conv *cv, const struct lit *l, size_t off,
                          cv->loose ? DIAG_IMPORT_APPROXIMATED
                                    : DIAG_IMPORT_NOT_CONVERTED,
                          "%s%s: %s%s", l->neg ? "!" : "", l->m->name, why,
-                         cv->loose ? "; left out, so the route matches more "
-                                     "requests (and answers them 500)"
-                                   : "");
+                         !cv->loose ? ""
+                         : cv->tcp  ? "; left out, so the route matches more "
+                                      "connections (and closes them)"
+                                    : "; left out, so the route matches more "
+                                      "requests (and answers them 500)");
 }
 
 static const char *gateway_method(const char *m)
@@ -624,8 +627,11 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
  * the requests Traefik gives the router reaches a route ranked below it
  * (they answer 500, and so do the routes that would take them: the
  * precedence passes). */
-#define WIDEST "; taken to match every request of its entry points, which " \
-               "answer 500 where the Gateway would give them this route"
+#define WIDEST(tcp)                                                        \
+    ((tcp) ? "; taken to match every connection of its entry points, which "  \
+             "are closed where the Gateway would give them this route"        \
+           : "; taken to match every request of its entry points, which "     \
+             "answer 500 where the Gateway would give them this route")
 
 static bool widest(struct imp *im, struct ptrvec *out, bool *widened)
 {
@@ -645,7 +651,7 @@ bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
     const char *rule = imp_crd_text(at), *err = NULL;
     size_t err_off = 0, i, k;
     const struct tr_expr *e;
-    struct conv cv = {im, src, at, v2, loose, true};
+    struct conv cv = {im, src, at, v2, loose, true, tcp};
     struct dnf d;
     bool own = false;
 
@@ -668,7 +674,7 @@ bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                              loose ? DIAG_IMPORT_APPROXIMATED
                                    : DIAG_IMPORT_NOT_CONVERTED,
                              "rule not read: %s, though Traefik reads it%s", err,
-                             loose ? WIDEST : "");
+                             loose ? WIDEST(tcp) : "");
         return loose && widest(im, out, widened);
     }
     d = to_dnf(im->a, e, false, v2);
@@ -677,7 +683,7 @@ bool tr_rule_alternatives(struct imp *im, const struct imp_src *src,
                        loose ? DIAG_IMPORT_APPROXIMATED : DIAG_IMPORT_NOT_CONVERTED,
                        "the rule has more than %d alternatives (OR of ANDs), which "
                        "gwc does not convert%s",
-                       MAX_ALTS, loose ? WIDEST : "");
+                       MAX_ALTS, loose ? WIDEST(tcp) : "");
         return loose && widest(im, out, widened);
     }
     for (i = 0; i < d.n; i++) {
