@@ -439,6 +439,15 @@ static void plain(struct imp *im, const struct nic_ing *ni)
     }
 }
 
+/* Where a mergeable Ingress names its host (its first rule's host field;
+ * without one, the Ingress). */
+static const struct ynode *host_at(const struct ingress *in)
+{
+    const struct ynode *h = in->n_rules ? ynode_get(in->rules[0].src, "host") : NULL;
+
+    return h ? h : in->obj.meta.src;
+}
+
 static void master(struct imp *im, const struct nic_ing *ni)
 {
     const struct ingress *in = ni->in;
@@ -451,11 +460,11 @@ static void master(struct imp *im, const struct nic_ing *ni)
         return;
     s = nic_server_claim(im, &ni->src, ns, host);
     if (!s) {
-        imp_report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_CONFLICT,
+        imp_report_src(im, &ni->src, host_at(in), DIAG_IMPORT_CONFLICT,
                        "host '%s' already belongs to an older Ingress or "
                        "VirtualServer: NIC ignores this master",
                        host);
-        nic_host_lost(im, host, &ni->src, in->obj.meta.src);
+        nic_host_lost(im, host, &ni->src, host_at(in));
         return;
     }
     server_settings(s, ni);
@@ -476,7 +485,7 @@ static void minion(struct imp *im, const struct nic_ing *ni,
             m = c;
     }
     if (!m) {
-        imp_report_src(im, &ni->src, in->obj.meta.src, DIAG_IMPORT_NOT_CONVERTED,
+        imp_report_src(im, &ni->src, host_at(in), DIAG_IMPORT_NOT_CONVERTED,
                        "minion of host '%s' without a master Ingress of that host: "
                        "NIC serves none of its paths",
                        host);

@@ -380,7 +380,8 @@ static void route(struct imp *im, const struct crd *o, const struct ynode *rt,
     if (tls) {
         r->default_cert = r->websecure && !secret;
         r->websecure &= secret != NULL;
-        tr_tls_only(im, r, seq(eps) && eps->n ? eps : NULL);
+        /* reported once, at the IngressRoute's entryPoints */
+        tr_tls_only(im, r, !index && seq(eps) && eps->n ? eps : NULL);
     }
     r->secret = secret;
     tr_priority(im, r, rt);

@@ -254,7 +254,9 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
     if (!r->strip && !r->add && !r->replace)
         return true;
     if (!!r->strip + !!r->add + !!r->replace > 1) {
-        imp_report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
+        /* at the route's middlewares (an Ingress: its path) */
+        const struct ynode *mws = ynode_get(r->at, "middlewares");
+        imp_report_src(im, &r->src, mws ? mws : r->at, DIAG_IMPORT_NOT_CONVERTED,
                        "not converted: one rule takes one URL rewrite; these "
                        "middlewares rewrite the path twice");
         return false;
@@ -300,7 +302,7 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
         struct tr_alt *a = r->alts.v[i];
         if (a->n_m == 2 && !str_eq(rw->path.type, "ReplaceFullPath")) {
             a->n_m = 1;
-            imp_report_src(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+            tr_report_path(im, r, a, DIAG_IMPORT_APPROXIMATED,
                            "Traefik's PathPrefix %s also matches %sX; with the "
                            "rewrite, the Gateway matches whole segments only",
                            a->m[0].path.value, a->m[0].path.value);

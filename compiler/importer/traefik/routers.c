@@ -22,7 +22,7 @@ void tr_tls_only(struct imp *im, struct tr_router *r, const struct ynode *eps)
 {
     /* Without websecure it serves nothing, which is reported as such. */
     if (r->web && r->websecure && eps)
-        imp_report_src(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+        imp_report_src(im, &r->src, eps, DIAG_IMPORT_APPROXIMATED,
                        "a TLS router listed on the web entry point: Traefik "
                        "terminates TLS on port 80 for it; the import serves it on "
                        "websecure (443) only");
