@@ -110,12 +110,6 @@ static void assign_aliases(struct imp *im)
                                      "nginx.conf: nginx ignores it here "
                                      "(conflicting server name)",
                                      name, g->host, other->host);
-            else if (g->aliases.n + 1 >= MAX_ROUTE_HOSTNAMES)
-                nx_report_annotation(im, ing, "server-alias",
-                                     DIAG_IMPORT_NOT_CONVERTED,
-                                     "not converted: alias '%s' would give a route "
-                                     "more than %d hostnames",
-                                     name, MAX_ROUTE_HOSTNAMES);
             else {
                 ptrvec_push(im->a, &g->aliases, (void *)name);
                 imp_index_put(im->a, &NX(im)->alias_index, key, g);

@@ -423,25 +423,27 @@ static void add_parent(struct imp *im, struct o_route *r, const struct o_gateway
         imp_route_attach(im, r, gw, section);
 }
 
+/* Names [from, to) of a host group: 0 its host, k its alias k - 1. */
+struct names {
+    size_t from, to;
+};
+
 static void attach(struct imp *im, const struct host_group *g, struct o_route *r,
-                   bool http, bool https)
+                   bool http, bool https, struct names nm)
 {
     size_t k;
 
-    if (http) {
-        add_parent(im, r, g->gateway, g->http_listener);
-        for (k = 0; k < g->aliases.n; k++)
-            add_parent(im, r, g->gateway, g->alias_http[k]);
-    }
-    if (https) {
-        add_parent(im, r, g->gateway, g->https_listener);
-        for (k = 0; k < g->aliases.n; k++)
-            add_parent(im, r, g->gateway, g->alias_https[k]);
+    for (k = nm.from; k < nm.to; k++) {
+        if (http)
+            add_parent(im, r, g->gateway, k ? g->alias_http[k - 1] : g->http_listener);
+        if (https)
+            add_parent(im, r, g->gateway,
+                       k ? g->alias_https[k - 1] : g->https_listener);
     }
 }
 
 static struct o_route *new_route(struct imp *im, const struct host_group *g,
-                                 enum kind kind, const char *name)
+                                 enum kind kind, const char *name, struct names nm)
 {
     struct o_route *r = ARENA_NEW(im->a, struct o_route);
     size_t k;
@@ -450,16 +452,20 @@ static struct o_route *new_route(struct imp *im, const struct host_group *g,
     r->namespace = g->namespace;
     r->name = name;
     if (*g->host) {
-        r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, g->aliases.n + 1);
-        r->hostnames[r->n_hostnames++] = g->host;
-        for (k = 0; k < g->aliases.n; k++)
-            r->hostnames[r->n_hostnames++] = (const char *)g->aliases.v[k];
+        r->hostnames = ARENA_NEW_ARRAY(im->a, const char *, nm.to - nm.from);
+        for (k = nm.from; k < nm.to; k++)
+            r->hostnames[r->n_hostnames++] =
+                k ? (const char *)g->aliases.v[k - 1] : g->host;
     }
     ptrvec_push(im->a, &im->routes, r);
     return r;
 }
 
-/* The rules of one host as routes of at most 16 rules. */
+/* The rules of one host as routes of at most 16 rules, and (with more
+ * than 16 names, the host and its aliases) the same routes again for
+ * each further 16 names: a name left out would go to whichever other
+ * route matches it (a wildcard host), without this host's access
+ * control. */
 static void emit_routes(struct imp *im, const struct host_group *g,
                         enum kind kind, const char *suffix,
                         const struct ptrvec *rules, bool http, bool https)
@@ -469,24 +475,38 @@ static void emit_routes(struct imp *im, const struct host_group *g,
     const char *base = arena_printf(im->a, "%s%s", label, suffix);
     const char *scope =
         arena_printf(im->a, "%s/%s", model_kind_name(kind), g->namespace);
-    size_t i = 0, part = 0;
+    size_t i, part = 0, n_names = *g->host ? 1 + g->aliases.n : 1;
+    struct names nm;
 
-    while (i < rules->n) {
-        size_t end = imp_rules_chunk_end(rules, i);
-        /* "-02", "-03": the parts sort in rule order, as route names break
-         * precedence ties. */
-        const char *name = ++part == 1 ? base
-                                       : arena_printf(im->a, "%s-%02zu", base, part);
-        struct o_route *r =
-            new_route(im, g, kind, imp_name_claim(im, scope, name, 253));
+    for (nm.from = 0; nm.from < n_names; nm.from = nm.to) {
+        nm.to = nm.from + MAX_ROUTE_HOSTNAMES < n_names ? nm.from + MAX_ROUTE_HOSTNAMES
+                                                        : n_names;
+        for (i = 0; i < rules->n;) {
+            size_t end = imp_rules_chunk_end(rules, i);
+            /* "-02", "-03": the parts sort in rule order, as route names
+             * break precedence ties. */
+            const char *name = ++part == 1 ? base
+                                           : arena_printf(im->a, "%s-%02zu", base, part);
+            struct o_route *r =
+                new_route(im, g, kind, imp_name_claim(im, scope, name, 253), nm);
 
-        attach(im, g, r, http, https);
-        for (; i < end; i++)
-            ptrvec_push(im->a, &r->rules, rules->v[i]);
-        imp_grants_for_route(im, r);
-        nx_policies_target(im, g, r);
+            attach(im, g, r, http, https, nm);
+            for (; i < end; i++)
+                ptrvec_push(im->a, &r->rules, rules->v[i]);
+            imp_grants_for_route(im, r);
+            nx_policies_target(im, g, r);
+        }
     }
-    if (part > 1 && g->locations.n) {
+    if (part > 1 && g->locations.n && n_names > MAX_ROUTE_HOSTNAMES) {
+        const struct location *l = g->locations.v[0];
+        nx_report_annotation(im, g->alias_ing ? g->alias_ing : l->ing, "server-alias",
+                             DIAG_IMPORT_LIMIT,
+                             "host '%s' has %zu names with its aliases: its %zu "
+                             "rules are split into %zu %ss (at most %d rules and "
+                             "%d hostnames each)",
+                             g->host, n_names, rules->n, part, model_kind_name(kind),
+                             MAX_ROUTE_RULES, MAX_ROUTE_HOSTNAMES);
+    } else if (part > 1 && g->locations.n) {
         const struct location *l = g->locations.v[0];
         nx_report_node(im, l->ing, l->ing->src->obj.meta.src, DIAG_IMPORT_LIMIT,
                        "host '%s' needs %zu rules: split into %zu %ss (at most %d "
