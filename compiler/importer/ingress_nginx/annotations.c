@@ -285,16 +285,25 @@ static bool noop_value(const struct ann_spec *sp, const char *v)
 static void refuse(struct imp *im, struct ing *ing, const struct ann_spec *sp,
                    const struct strmap_entry *e, const char *what)
 {
+    /* what: ingress-nginx refuses it; NULL, a value past gwc's length
+     * limit, which ingress-nginx takes */
+    bool own = !what;
+
+    if (own)
+        what = arena_printf(im->a, "is longer than %d characters, gwc's limit",
+                            MAX_VALUE);
     if (sp->flags & F_DENY)
-        nx_fail_closed(im, ing, e->src,
-                       "'%s' %s; ingress-nginx's validation refuses the "
-                       "value",
-                       imp_report_value(im, e->value), what);
+        nx_fail_closed(im, ing, e->src, "'%s' %s; %s",
+                       imp_report_value(im, e->value), what,
+                       own ? "not converted" : "ingress-nginx's validation refuses "
+                                               "the value");
     else
-        nx_report_node(im, ing, e->src, DIAG_IMPORT_BAD_VALUE,
-                       "'%s' %s; ingress-nginx refuses the value and so does the "
-                       "import",
-                       imp_report_value(im, e->value), what);
+        nx_report_node(im, ing, e->src,
+                       own ? DIAG_IMPORT_NOT_CONVERTED : DIAG_IMPORT_BAD_VALUE,
+                       "'%s' %s; %s", imp_report_value(im, e->value), what,
+                       own ? "not converted"
+                           : "ingress-nginx refuses the value and so does the "
+                             "import");
 }
 
 /* Decodes one converted annotation into ing->cfg. */
@@ -330,7 +339,9 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
             *(int64_t *)(void *)field = i;
         return;
     case AT_STRING:
-        if (strlen(v) > MAX_VALUE || !imp_value_in_alphabet(v, sp->alphabet))
+        if (strlen(v) > MAX_VALUE)
+            refuse(im, ing, sp, e, NULL);
+        else if (!imp_value_in_alphabet(v, sp->alphabet))
             refuse(im, ing, sp, e,
                    arena_printf(im->a, "has characters outside [A-Za-z0-9%s]",
                                 sp->alphabet));
