@@ -229,6 +229,31 @@ static void tls_entries(struct imp *im, struct ing_ctx *x)
     }
 }
 
+/* A path gwc cannot write (why): left out, its requests would go to the
+ * host's other routers; so a router with access control takes the whole
+ * host instead and answers 500 there (and the routers without its control
+ * that the Gateway would give those requests answer 500 too: the
+ * precedence passes).  false: the router is left out (reported). */
+static bool left_out(struct imp *im, struct ing_ctx *x, struct tr_router *r,
+                     const struct ingress_path *p, struct tr_alt *alt, const char *why)
+{
+    if (!r->denied && !tr_policies_guard(r)) {
+        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
+                       "not converted: %s", why);
+        return false;
+    }
+    imp_report_src(im, &x->src, p->src, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: %s; left out, its "
+                   "requests would reach the host's other paths without this "
+                   "router's middlewares, so it takes every path of the host "
+                   "and answers 500",
+                   why);
+    r->denied = true;
+    memset(alt->m, 0, sizeof(alt->m));
+    alt->n_m = 1;
+    return true;
+}
+
 static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *rule,
                  const struct ingress_path *p, size_t index)
 {
@@ -285,39 +310,40 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
     } else if (str_eq(matcher, "PathRegexp")) {
         char err[128];
         if (!imp_re_ok(value, err, sizeof(err))) {
-            imp_report_src(
-                im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                "not converted: the PathRegexp '%s' does not compile: %s",
-                imp_report_value(im, value), err);
-            return;
+            if (!left_out(im, x, r, p, alt,
+                          arena_printf(im->a, "the PathRegexp '%s' does not "
+                                              "compile: %s",
+                                       imp_report_value(im, value), err)))
+                return;
+        } else {
+            alt->m[0].path.type = "RegularExpression";
+            alt->m[0].path.value = tr_regex_whole(im, value);
         }
-        alt->m[0].path.type = "RegularExpression";
-        alt->m[0].path.value = tr_regex_whole(im, value);
     } else {
         alt->n_m = imp_match_string_prefix(im, alt->m, value);
     }
-    if (!str_eq(alt->m[0].path.type, "RegularExpression") &&
+    if (alt->m[0].path.type && !str_eq(alt->m[0].path.type, "RegularExpression") &&
         !imp_value_gateway_path(value)) {
         /* Left out, its requests would reach a shorter path of the host
          * without this router's middlewares: the same literal as a
          * regular expression instead. */
         if (value[0] != '/' || strlen(value) > 1000) {
-            imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                           "not converted: not a path Gateway API accepts");
-            return;
+            if (!left_out(im, x, r, p, alt, "not a path Gateway API accepts"))
+                return;
+        } else {
+            imp_report_src(im, &x->src, p->src, DIAG_IMPORT_APPROXIMATED,
+                           "not a path Gateway API accepts: written as the regular "
+                           "expression of the same %s, whose rank among the host's "
+                           "other matches Gateway API leaves to the implementation",
+                           str_eq(alt->m[0].path.type, "Exact") ? "path"
+                                                                 : "string prefix");
+            alt->m[0].path.value =
+                str_eq(alt->m[0].path.type, "Exact")
+                    ? imp_re_quote(im->a, value)
+                    : arena_printf(im->a, "%s.*", imp_re_quote(im->a, value));
+            alt->m[0].path.type = "RegularExpression";
+            alt->n_m = 1;
         }
-        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_APPROXIMATED,
-                       "not a path Gateway API accepts: written as the regular "
-                       "expression of the same %s, whose rank among the host's "
-                       "other matches Gateway API leaves to the implementation",
-                       str_eq(alt->m[0].path.type, "Exact") ? "path"
-                                                             : "string prefix");
-        alt->m[0].path.value =
-            str_eq(alt->m[0].path.type, "Exact")
-                ? imp_re_quote(im->a, value)
-                : arena_printf(im->a, "%s.*", imp_re_quote(im->a, value));
-        alt->m[0].path.type = "RegularExpression";
-        alt->n_m = 1;
     }
     ptrvec_push(im->a, &r->alts, alt);
     if (!p->backend.service.name) {
