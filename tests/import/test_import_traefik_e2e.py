@@ -625,6 +625,124 @@ class ImportedTraefikRegexPrecedence(ImportedEstate):
         self.assertServed(self.get("shop.example.com", "/docs/v2"), "api")
 
 
+def regex_cap_estate():
+    """300 open Exact paths under /api/v1/ fill the regex check's cap of
+    256; /api/v2/admin, which the guarded regex matches, sorts after
+    them."""
+    bulk = "".join(
+        "  - match: Host(`shop.example.com`) && Path(`/api/v1/x%03d`)\n"
+        "    kind: Rule\n    priority: 10\n"
+        "    services: [{name: bulk, port: 80}]\n" % i for i in range(300))
+    return ["""apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: admin, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`shop.example.com`) && PathRegexp(`^/api/v[0-9]+/admin`)
+    kind: Rule
+    priority: 1000
+    middlewares: [{name: office}]
+    services: [{name: admin, port: 80}]
+  - match: Host(`shop.example.com`) && Path(`/api/v2/admin`)
+    kind: Rule
+    priority: 10
+    services: [{name: open, port: 80}]
+""", """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: bulk, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+""" + bulk, """apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+"""]
+
+
+class ImportedTraefikRegexCap(ImportedEstate):
+    """More routes may meet a guarded PathRegexp than the import compares
+    one by one (256): past the cap they are taken to meet it.  Traefik
+    gives /api/v2/admin to the guarded regex router (403 from 127.0.0.1);
+    the Gateway would give it to the open Exact route, which answers 500
+    (GW0831) instead of serving it.  The paths the regex does not match
+    are served."""
+    SERVICES = ["admin", "open", "bulk"]
+    IMPORT_ARGS = ["--provider", "traefik"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return regex_cap_estate()
+
+    def test_import_reports_the_cap(self):
+        self.assertIn("[GW0862]", self.imported.stderr)
+        self.assertIn("Traefik gives '/api/v2/admin' to default/admin first",
+                      self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_path_past_the_cap_is_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/api/v2/admin").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/api/v3/admin").status, 403)
+
+    def test_other_paths_are_served(self):
+        self.assertServed(self.get("shop.example.com", "/api/v1/x299"), "bulk")
+
+
+RULE_LIMIT_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: admin, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`shop.example.com`) && (%s)
+    kind: Rule
+    middlewares: [{name: office}]
+    services: [{name: admin, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: site, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`shop.example.com`) && PathPrefix(`/`)
+    kind: Rule
+    services: [{name: site, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+""" % " || ".join("Path(`/admin/a%02d`)" % i for i in range(17))
+
+
+class ImportedTraefikRuleLimit(ImportedEstate):
+    """A guarded router whose rule has more alternatives than gwc converts
+    (17): Traefik serves /admin/a00 through it (403 from 127.0.0.1).  Left
+    out, the open catch-all would serve it; the import widens the guarded
+    router to every request of its entry point, answering 500, and the
+    catch-all below it answers 500 too (GW0831, exit 1)."""
+    SERVICES = ["admin", "site"]
+    IMPORT_ARGS = ["--provider", "traefik"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [RULE_LIMIT_ESTATE]
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_guarded_paths_are_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/admin/a00").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/admin/a16").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/elsewhere").status, 500)
+
+
 TCP_MIDDLEWARE_ESTATE = """apiVersion: traefik.io/v1alpha1
 kind: IngressRouteTCP
 metadata: {name: db, namespace: default}
