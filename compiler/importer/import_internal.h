@@ -584,6 +584,8 @@ void imp_client_cert_ask(struct imp *im, struct o_gateway *gw, const char *liste
 void imp_client_certs_resolve(struct imp *im);
 
 /* regex.c: PCRE2, as nginx links it. */
+/* The longest pattern imp_re_ok() takes. */
+#define IMP_RE_MAX 1024
 bool imp_re_ok(const char *pattern, char *err, size_t errlen);
 struct re *imp_re_compile(const char *pattern); /* matches whole subjects */
 bool imp_re_matches(const struct re *re, const char *subject);

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PATTERN 1024
 
 /* Checked inside a group as well: a pattern must end where it is written,
  * so that what the import puts after it (".*", a ")") stays outside it; a
@@ -30,8 +29,8 @@ bool imp_re_ok(const char *pattern, char *err, size_t errlen)
     char *grouped;
     bool ok;
 
-    if (n > MAX_PATTERN) {
-        snprintf(err, errlen, "longer than %d characters", MAX_PATTERN);
+    if (n > IMP_RE_MAX) {
+        snprintf(err, errlen, "longer than %d characters", IMP_RE_MAX);
         return false;
     }
     if (!nginx_regex_user(pattern, NULL, &why)) {

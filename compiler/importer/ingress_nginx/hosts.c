@@ -110,9 +110,19 @@ static void add_location(struct imp *im, struct ing *ing, struct host_group *g,
                          const struct ingress_path *p)
 {
     enum path_type type;
-    const char *v = path_value(im, ing, p, &type);
+    const char *v;
     struct location *l, *old;
 
+    if (p->path && p->path[0] == '/' && strlen(p->path) > IMP_RE_MAX &&
+        nx_pol_find(ing, "AccessPolicy")) {
+        /* gwc's limit, not ingress-nginx's: the host fails closed */
+        if (!g->unwritable) {
+            g->unwritable = ing;
+            g->unwritable_at = ynode_get(p->src, "path");
+        }
+        return;
+    }
+    v = path_value(im, ing, p, &type);
     if (!v)
         return;
     if (g->catch_all && type == PT_PREFIX && strcmp(v, "/") == 0) {

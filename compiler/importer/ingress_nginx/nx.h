@@ -185,6 +185,10 @@ struct host_group {
     const struct ing *tls_ing; /* the Ingress that decided the certificate */
     bool tls_decided;          /* tls.c: a later Ingress changes nothing */
     const struct location *app_root;
+    /* A path of an Ingress with access control that gwc cannot write
+     * (longer than it takes): the host fails closed (paths.c). */
+    struct ing *unwritable;
+    const struct ynode *unwritable_at;
     struct ing *passthrough; /* ssl-passthrough Ingress, or NULL */
     struct backend passthrough_backend;
     /* Filled by gateways.c: the listeners routes attach to. */
@@ -311,6 +315,9 @@ void nx_paths_index(struct imp *im, struct host_group *g);
 void nx_paths_plan(struct imp *im, const struct host_group *g,
                    const struct location *l, struct path_plan *out);
 void nx_paths_precedence(struct imp *im, const struct host_group *g);
+/* Every Ingress with a path on g fails closed, because of g->unwritable's
+ * path, which gwc cannot write and ingress-nginx serves. */
+void nx_paths_unwritable(struct imp *im, const struct host_group *g);
 
 /* canary.c: a location's rules, with its canary's header, cookie and
  * weight rules. */

@@ -267,6 +267,61 @@ static const char *fixed_target(struct imp *im, const char *path,
     return out[0] == '/' ? out : NULL;
 }
 
+/* Ingress ing's path at at, which gwc cannot write and ingress-nginx
+ * serves (nginx tries a regex location before the host's shorter ones):
+ * left out, its requests go to the host's other locations, so which of
+ * them would serve what its access control guards is not known.  Every
+ * Ingress with a path on the host fails closed (403). */
+static void host_fails_closed(struct imp *im, const struct host_group *g,
+                              struct ing *ing, const struct ynode *at)
+{
+    size_t i, k;
+
+    nx_fail_closed(im, ing, at,
+                   "host '%s': this path is longer than gwc writes (%d "
+                   "characters as a regular expression); left out, its "
+                   "requests would reach the host's other paths",
+                   *g->host ? g->host : "*", IMP_RE_MAX);
+    for (i = 0; i < g->locations.n; i++) {
+        const struct location *o = g->locations.v[i];
+        for (k = 0; k < i && ((const struct location *)g->locations.v[k])->ing != o->ing;
+             k++)
+            ;
+        if (k < i || o->ing == ing)
+            continue; /* that Ingress is done */
+        nx_fail_closed(im, o->ing,
+                       o->path ? ynode_get(o->path->src, "path")
+                               : o->ing->src->obj.meta.src,
+                       "host '%s': a path of Ingress %s/%s, which has access "
+                       "control, is longer than gwc writes; which of this "
+                       "host's requests it takes is not known",
+                       *g->host ? g->host : "*", ing->namespace,
+                       ing->src->obj.meta.name);
+    }
+}
+
+void nx_paths_unwritable(struct imp *im, const struct host_group *g)
+{
+    host_fails_closed(im, g, g->unwritable, g->unwritable_at);
+}
+
+/* A regex location longer than gwc writes. */
+static void too_long(struct imp *im, const struct host_group *g,
+                     const struct location *l)
+{
+    const struct ynode *at = ynode_get(l->path->src, "path");
+
+    if (nx_pol_find(l->ing, "AccessPolicy")) {
+        host_fails_closed(im, g, l->ing, at);
+        return;
+    }
+    nx_report_node(im, l->ing, at, DIAG_IMPORT_NOT_CONVERTED,
+                   "not converted: with use-regex the path is a regular "
+                   "expression, longer than the %d characters gwc writes; the "
+                   "path is left out",
+                   IMP_RE_MAX);
+}
+
 static void regex_plan(struct imp *im, const struct host_group *g,
                        const struct location *l, struct path_plan *out)
 {
@@ -288,6 +343,10 @@ static void regex_plan(struct imp *im, const struct host_group *g,
     } else {
         form = regex_form(im, l->value);
         /* The path alone too: in the form, ".*" follows it. */
+        if (strlen(form) > IMP_RE_MAX) {
+            too_long(im, g, l);
+            return;
+        }
         if (!imp_re_ok(l->value, err, sizeof(err)) ||
             !imp_re_ok(form, err, sizeof(err))) {
             nx_report_node(im, l->ing, ynode_get(l->path->src, "path"),

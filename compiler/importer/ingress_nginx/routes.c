@@ -571,6 +571,8 @@ static void group_routes(struct imp *im, struct host_group *g)
     if (!g->gateway || !g->http_listener)
         return;
     memset(&rs, 0, sizeof(rs));
+    if (g->unwritable)
+        nx_paths_unwritable(im, g);
     for (i = 0; i < g->locations.n; i++) {
         struct location *l = g->locations.v[i];
         l->plan = ARENA_NEW(im->a, struct path_plan);
