@@ -607,6 +607,28 @@ static void reported(struct imp *im, const struct ct_proxy_ctx *x,
                   "on every route");
 }
 
+/* A route with access control of its own whose path condition gwc cannot
+ * write (a regex or path past its limits, which Contour takes): left out,
+ * its requests would reach the host's other routes without that control,
+ * so it takes every path under its includes' prefix and answers 500. */
+static void widen(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route *r,
+                  const struct ynode *item)
+{
+    const char *p = x->chain->prefix && imp_value_gateway_path(x->chain->prefix)
+                        ? x->chain->prefix
+                        : "/";
+
+    ct_report(im, &x->src, ynode_get(item, "conditions") ? ynode_get(item, "conditions")
+                                                         : item,
+              DIAG_IMPORT_FAIL_CLOSED,
+              "access control not converted exactly: this route's path is not "
+              "converted (above); left out, its requests would reach the host's "
+              "other routes without its access control, so it takes every path "
+              "under '%s' and answers 500",
+              imp_report_value(im, p));
+    ct_string_prefix(im, r, p);
+}
+
 static void route(struct imp *im, const struct ct_proxy_ctx *x,
                   const struct ynode *item, size_t index, bool *noted)
 {
@@ -620,7 +642,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     struct ct_route *r = ARENA_NEW(im->a, struct ct_route);
     const struct ynode *svcs = imp_crd_seq(ynode_get(item, "services"));
     const struct ynode *p;
-    bool ok;
+    bool ok, guarded;
 
     r->src = x->src;
     r->at = item;
@@ -633,10 +655,14 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     r->rule_name = arena_printf(im->a, "route-%zu", index + 1);
     imp_report_other_fields(im, x->src.label, x->src.root, item, known, "Contour");
     ok = conditions(im, x, ynode_get(item, "conditions"), r);
+    /* a denied host or include answers 500 on all its paths already */
+    guarded = !x->denied && !x->chain->denied &&
+              ct_access_control(im, &x->src, item, "route");
+    r->denied = x->denied || x->chain->denied || guarded;
+    if (!r->n_matches && guarded)
+        widen(im, x, r, item);
     if (!r->n_matches)
         return; /* no path to answer on: nothing is written */
-    r->denied = x->denied || x->chain->denied ||
-                ct_access_control(im, &x->src, item, "route");
     reported(im, x, item);
     r->backend = ct_route_backend(im, &x->src, item);
     timeouts(im, x, ynode_get(item, "timeoutPolicy"), r, noted);
