@@ -610,7 +610,9 @@ static void reported(struct imp *im, const struct ct_proxy_ctx *x,
 /* A route with access control of its own whose path condition gwc cannot
  * write (a regex or path past its limits, which Contour takes): left out,
  * its requests would reach the host's other routes without that control,
- * so it takes every path under its includes' prefix and answers 500. */
+ * so it takes every path under its includes' prefix and answers 500, as
+ * a regular expression: gwc ranks it above every prefix, whatever the
+ * order of the routes. */
 static void widen(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route *r,
                   const struct ynode *item)
 {
@@ -626,7 +628,10 @@ static void widen(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route 
               "other routes without its access control, so it takes every path "
               "under '%s' and answers 500",
               imp_report_value(im, p));
-    ct_string_prefix(im, r, p);
+    /* a regular expression, which ranks above every prefix of the host */
+    r->matches[0].path.type = "RegularExpression";
+    r->matches[0].path.value = arena_printf(im->a, "%s.*", imp_re_quote(im->a, p));
+    r->n_matches = 1;
 }
 
 static void route(struct imp *im, const struct ct_proxy_ctx *x,
