@@ -432,5 +432,40 @@ class ContourIncludeStaysUnderItsPrefix(ImportedEstate):
         self.assertServed(self.get("shop.example.com", "/admin"), "admin")
 
 
+UNWRITABLE_ESTATE = """apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: shop, namespace: web}
+spec:
+  virtualhost: {fqdn: shop.example.com}
+  routes:
+  - services: [{name: site, port: 80}]
+  - conditions: [{regex: "%s"}]
+    ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]
+    services: [{name: admin, port: 80}]
+""" % ("/admin/(" + "|".join("p%04d" % i for i in range(210)) + ")")
+
+
+class ImportedContourUnwritableGuardedRoute(ImportedEstate):
+    """A route with an ipAllowPolicy whose regex is longer than gwc writes
+    (1024 characters; Envoy takes it).  Envoy refuses /admin/p0001 to
+    127.0.0.1 (not in 10.0.0.0/8); left out, the open "/" route written
+    before it would serve it.  The import takes every path of the host for
+    the guarded route instead, answering 500 (GW0831, exit 1)."""
+    SERVICES = [("site", "web"), ("admin", "web")]
+    IMPORT_ARGS = ["--provider", "contour"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [UNWRITABLE_ESTATE]
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_guarded_path_is_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/admin/p0001").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/").status, 500)
+
+
 if __name__ == "__main__":
     unittest.main()
