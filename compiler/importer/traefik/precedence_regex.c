@@ -32,12 +32,15 @@
  * GW0862), and only access control is still decided, through two range
  * trees per bucket (lowest priority among the Exact and regex entries of
  * routers not yet denied; highest among guarded ones) that list just the
- * entries whose priority puts them on the wrong side.  Each listed entry
- * is either denied (then taken out of the tree) or spends one unit of a
- * budget of MAX_VISITS per regex (same access control, or the regex does
- * not match an Exact path); once the budget is spent, what is left is
- * denied without looking closer.  So the cap costs O(MAX_VISITS log E)
- * per regex plus O(log E) per denial: still linear in E up to logs.
+ * entries whose priority puts them on the wrong side, passing over those
+ * of routers with the regex router's own AccessPolicies for free (each
+ * tree node keeps its least key and the least of another class).  Each
+ * listed entry is either denied (then taken out of the tree) or spends
+ * one unit of a budget of MAX_VISITS per regex (more access control than
+ * the regex router's, or an Exact path the regex does not match); once
+ * the budget is spent, what is left is denied without looking closer.
+ * So the cap costs O(MAX_VISITS log E) per regex plus O(log E) per
+ * denial: still linear in E up to logs.
  */
 #include "tr.h"
 
@@ -45,6 +48,7 @@
 #include "base/array.h"
 #include "base/compilation.h"
 #include "base/str.h"
+#include "base/strbuf.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -62,10 +66,18 @@ struct rx_entry {
     struct re *re; /* compiled when first needed */
 };
 
-/* Minimum of int64 keys over index ranges, with point updates. */
+/* Minimum of int64 keys over index ranges, with point updates, each key
+ * with the access-control class of its router (rx_state.klass): a node
+ * keeps its minimum and the minimum among keys of another class than
+ * that one's, so that a query can pass over one class for free. */
+struct mt_node {
+    int64_t k1, k2; /* k2: the least key of a class other than c1's */
+    int64_t c1;
+};
+
 struct mintree {
     size_t size;
-    int64_t *v;
+    struct mt_node *v;
 };
 
 /* A bucket: its entries, sorted, and (built when a regex first reaches
@@ -90,6 +102,10 @@ struct rx_state {
                            * this pass, so that one denial here does not
                            * spread to the routers the denied one outranks */
     struct index capped;  /* "router/pattern": the cap reported */
+    /* per router: its access-control class, equal for routers with the
+     * same AccessPolicies (then each passes the other's checks); 0 none,
+     * negative for a router denied before this pass (a class alone) */
+    int64_t *klass;
 };
 
 /* The characters every match of a Gateway API regex starts with: those
@@ -211,53 +227,83 @@ static size_t bound(const struct ptrvec *b, size_t lo, const char *path, size_t 
 
 /* ---- range trees, for the entries past the cap ---- */
 
+#define MT_NONE INT64_MIN /* the class of an empty leaf, and of none */
+
+static const struct mt_node mt_empty = {INT64_MAX, INT64_MAX, MT_NONE};
+
 static void mt_init(struct arena *a, struct mintree *t, size_t n)
 {
     size_t i;
 
     for (t->size = 1; t->size < n; t->size *= 2)
         ;
-    t->v = ARENA_NEW_ARRAY(a, int64_t, 2 * t->size);
+    t->v = ARENA_NEW_ARRAY(a, struct mt_node, 2 * t->size);
     for (i = 0; i < 2 * t->size; i++)
-        t->v[i] = INT64_MAX;
+        t->v[i] = mt_empty;
 }
 
-static void mt_set(struct mintree *t, size_t i, int64_t x)
+/* The least key of node n whose class is not c. */
+static int64_t mt_other(const struct mt_node *n, int64_t c)
+{
+    return n->c1 != c ? n->k1 : n->k2;
+}
+
+static void mt_pull(struct mintree *t, size_t i)
+{
+    const struct mt_node *a = &t->v[2 * i], *b = &t->v[2 * i + 1];
+    struct mt_node *n = &t->v[i];
+    int64_t x, y;
+
+    *n = a->k1 <= b->k1 ? *a : *b;
+    x = mt_other(a, n->c1);
+    y = mt_other(b, n->c1);
+    n->k2 = x < y ? x : y;
+}
+
+static void mt_set(struct mintree *t, size_t i, int64_t key, int64_t c)
 {
     i += t->size;
-    t->v[i] = x;
+    t->v[i].k1 = key;
+    t->v[i].k2 = INT64_MAX;
+    t->v[i].c1 = c;
     for (i /= 2; i; i /= 2)
-        t->v[i] = t->v[2 * i] < t->v[2 * i + 1] ? t->v[2 * i] : t->v[2 * i + 1];
+        mt_pull(t, i);
 }
 
-/* After mt_set calls on the leaves only: every inner node. */
+static void mt_kill(struct mintree *t, size_t i)
+{
+    mt_set(t, i, INT64_MAX, MT_NONE);
+}
+
+/* After setting leaves directly: every inner node. */
 static void mt_build(struct mintree *t)
 {
     size_t i;
 
     for (i = t->size - 1; i; i--)
-        t->v[i] = t->v[2 * i] < t->v[2 * i + 1] ? t->v[2 * i] : t->v[2 * i + 1];
+        mt_pull(t, i);
 }
 
-/* The first index in [lo, hi) whose key is below lim, or hi; node covers
- * [nlo, nhi). */
+/* The first index in [lo, hi) whose key is below lim and whose class is
+ * not c, or hi; node covers [nlo, nhi). */
 static size_t mt_first(const struct mintree *t, size_t node, size_t nlo, size_t nhi,
-                       size_t lo, size_t hi, int64_t lim)
+                       size_t lo, size_t hi, int64_t lim, int64_t c)
 {
     size_t mid, f;
 
-    if (nhi <= lo || hi <= nlo || t->v[node] >= lim)
+    if (nhi <= lo || hi <= nlo || mt_other(&t->v[node], c) >= lim)
         return hi;
     if (nhi - nlo == 1)
         return nlo;
     mid = nlo + (nhi - nlo) / 2;
-    f = mt_first(t, 2 * node, nlo, mid, lo, hi, lim);
-    return f < hi ? f : mt_first(t, 2 * node + 1, mid, nhi, lo, hi, lim);
+    f = mt_first(t, 2 * node, nlo, mid, lo, hi, lim, c);
+    return f < hi ? f : mt_first(t, 2 * node + 1, mid, nhi, lo, hi, lim, c);
 }
 
-static size_t first_below(const struct mintree *t, size_t lo, size_t hi, int64_t lim)
+static size_t first_below(const struct mintree *t, size_t lo, size_t hi, int64_t lim,
+                          int64_t c)
 {
-    return mt_first(t, 1, 0, t->size, lo, hi, lim);
+    return mt_first(t, 1, 0, t->size, lo, hi, lim, c);
 }
 
 static void trees(struct imp *im, struct rx_state *st, struct rx_bucket *b)
@@ -271,10 +317,12 @@ static void trees(struct imp *im, struct rx_state *st, struct rx_bucket *b)
     mt_init(im->a, &b->guard, b->e.n);
     for (i = 0; i < b->e.n; i++) {
         const struct rx_entry *e = at(&b->e, i);
+        const struct mt_node leaf = {e->priority, INT64_MAX, st->klass[e->router]};
+        const struct mt_node neg = {-e->priority, INT64_MAX, st->klass[e->router]};
         if (e->exact || e->pattern)
-            b->open.v[b->open.size + i] = e->priority;
+            b->open.v[b->open.size + i] = leaf;
         if (!e->exact && st->guarded[e->router])
-            b->guard.v[b->guard.size + i] = -e->priority;
+            b->guard.v[b->guard.size + i] = neg;
     }
     mt_build(&b->open);
     mt_build(&b->guard);
@@ -420,10 +468,11 @@ static void cap_above(struct imp *im, struct rx_state *st, struct rx_bucket *b,
 {
     const struct ptrvec *rs = &TR(im)->routers;
     const struct tr_router *r = rs->v[rx->router];
+    const int64_t c = st->klass[rx->router]; /* passed over: the same access control */
     size_t i;
 
-    for (i = first_below(&b->guard, lo, hi, -rx->priority); i < hi && !r->denied;
-         i = first_below(&b->guard, i + 1, hi, -rx->priority)) {
+    for (i = first_below(&b->guard, lo, hi, -rx->priority, c); i < hi && !r->denied;
+         i = first_below(&b->guard, i + 1, hi, -rx->priority, c)) {
         struct rx_entry *e = b->e.v[i];
         const struct tr_router *w = rs->v[e->router];
         if (e == rx || w == r)
@@ -448,22 +497,23 @@ static void cap_below(struct imp *im, struct rx_state *st, struct rx_bucket *b,
 {
     const struct ptrvec *rs = &TR(im)->routers;
     const struct tr_router *r = rs->v[rx->router];
+    const int64_t c = st->klass[rx->router]; /* passed over: the same access control */
     size_t i;
 
-    for (i = first_below(&b->open, lo, hi, rx->priority); i < hi;
-         i = first_below(&b->open, i + 1, hi, rx->priority)) {
+    for (i = first_below(&b->open, lo, hi, rx->priority, c); i < hi;
+         i = first_below(&b->open, i + 1, hi, rx->priority, c)) {
         struct rx_entry *e = b->e.v[i];
         struct tr_router *g = rs->v[e->router];
         bool met;
         if (g->denied || g->l4) {
-            mt_set(&b->open, i, INT64_MAX);
+            mt_kill(&b->open, i);
             continue;
         }
         if (e == rx || g == r)
             continue;
         if (*budget == 0) {
             cap_deny(im, rx, e);
-            mt_set(&b->open, i, INT64_MAX);
+            mt_kill(&b->open, i);
             continue;
         }
         met = e->pattern ? strlen(e->pattern) > strlen(rx->pattern)
@@ -475,7 +525,7 @@ static void cap_below(struct imp *im, struct rx_state *st, struct rx_bucket *b,
         disagree(im, st, rx, e,
                  e->pattern ? both(im, rx, e)
                             : arena_printf(im->a, "'%s'", imp_report_value(im, e->path)));
-        mt_set(&b->open, i, INT64_MAX);
+        mt_kill(&b->open, i);
     }
 }
 
@@ -530,6 +580,54 @@ static void visit(struct imp *im, struct rx_state *st, struct rx_bucket *b,
         past_cap(im, st, b, rx, i, bound(v, i, rx->path, len, true), &budget);
 }
 
+static int cmp_ptrs(const void *pa, const void *pb)
+{
+    uintptr_t a = (uintptr_t)*(const void *const *)pa;
+    uintptr_t b = (uintptr_t)*(const void *const *)pb;
+
+    return a < b ? -1 : a > b;
+}
+
+/* st->klass: routers with the same set of AccessPolicies share a class
+ * (only compared for equality: the output does not depend on it). */
+static void classes(struct imp *im, struct rx_state *st)
+{
+    const struct ptrvec *rs = &TR(im)->routers;
+    struct index ids = {0};
+    int64_t next = 1;
+    size_t k, i;
+
+    st->klass = ARENA_NEW_ARRAY(im->a, int64_t, rs->n);
+    for (k = 0; k < rs->n; k++) {
+        const struct tr_router *r = rs->v[k];
+        struct ptrvec aps = {0};
+        struct strbuf key = STRBUF_INIT;
+        int64_t *id;
+        if (r->denied) {
+            st->klass[k] = -(int64_t)k - 1;
+            continue;
+        }
+        for (i = 0; i < r->policies.n; i++) {
+            const struct tr_policy *t = r->policies.v[i];
+            if (str_eq(t->p.kind, "AccessPolicy"))
+                ptrvec_push(im->a, &aps, r->policies.v[i]);
+        }
+        if (!aps.n)
+            continue; /* class 0 */
+        ptrvec_sort(&aps, cmp_ptrs);
+        for (i = 0; i < aps.n; i++)
+            strbuf_addf(&key, "%p,", aps.v[i]);
+        id = imp_index_get(&ids, key.buf);
+        if (!id) {
+            id = ARENA_NEW(im->a, int64_t);
+            *id = next++;
+            imp_index_put(im->a, &ids, arena_strdup(im->a, key.buf), id);
+        }
+        st->klass[k] = *id;
+        strbuf_release(&key);
+    }
+}
+
 void tr_precedence_regex(struct imp *im)
 {
     const struct ptrvec *rs = &TR(im)->routers;
@@ -547,6 +645,7 @@ void tr_precedence_regex(struct imp *im)
         const struct tr_router *r = rs->v[k];
         st.guarded[k] = r->denied || tr_policies_guard(r);
     }
+    classes(im, &st);
     for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
         const char *e = tr_http_entry_points[ep];
         struct rx_bucket *all = imp_index_get(&st.buckets, e);
