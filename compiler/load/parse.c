@@ -25,6 +25,18 @@ struct frame {
     uint32_t key_pos;
 };
 
+/* Texts met lately, by a cheap unkeyed hash: a file repeats its keys and
+ * most values, and the keyed table (strhash) costs a SipHash each time.
+ * Names chosen to collide here only miss the cache, whose slot is
+ * overwritten, and go to the table: nothing is ever scanned. */
+#define TEXT_CACHE_BITS 10
+#define TEXT_CACHE (1u << TEXT_CACHE_BITS)
+
+struct text_seen {
+    const char *text; /* the table's copy, or NULL */
+    size_t len;
+};
+
 struct builder {
     struct compilation *c;
     const struct load_limits *lim;
@@ -40,6 +52,7 @@ struct builder {
      * scalar bytes at 10k routes is unique.  The table is the file's only. */
     struct arena *texts_arena;
     struct strhash texts;
+    struct text_seen recent[TEXT_CACHE];
     bool failed;
 };
 
@@ -240,10 +253,28 @@ static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev
     return start;
 }
 
+/* Up to 8 bytes of s as one number (a cache slot's hash only). */
+static uint64_t word_at(const char *s, size_t len)
+{
+    uint64_t w = 0;
+
+    memcpy(&w, s, len < sizeof(w) ? len : sizeof(w));
+    return w;
+}
+
 /* One copy of each text per file (scalar_event() refused a NUL in it). */
 static const char *text_once(struct builder *b, const char *text, size_t len)
 {
-    return strhash_intern(&b->texts, b->c->arena, text, len);
+    uint64_t h = word_at(text, len) ^ (len > 8 ? word_at(text + len - 8, 8) >> 1 : 0);
+    struct text_seen *slot;
+
+    h = (h ^ len) * 0x9e3779b97f4a7c15ull;
+    slot = &b->recent[h >> (64 - TEXT_CACHE_BITS)];
+    if (slot->text && slot->len == len && memcmp(slot->text, text, len) == 0)
+        return slot->text;
+    slot->text = strhash_intern(&b->texts, b->c->arena, text, len);
+    slot->len = len;
+    return slot->text;
 }
 
 static bool scalar_event(struct builder *b, const yaml_event_t *ev)
