@@ -143,7 +143,8 @@ static void report_duplicate(struct builder *b, const struct ynode *first,
 }
 
 /* Pairwise for small mappings, sort-based beyond, so a mapping with many
- * keys cannot make the check quadratic. */
+ * keys cannot make the check quadratic.  Keys are interned per file
+ * (text_once()): equal keys are the same pointer. */
 static bool check_duplicates(struct builder *b, struct ynode *map)
 {
     size_t i, j;
@@ -152,7 +153,7 @@ static bool check_duplicates(struct builder *b, struct ynode *map)
     if (map->n <= 16) {
         for (i = 1; i < map->n; i++) {
             for (j = 0; j < i; j++) {
-                if (strcmp(map->items[i]->key, map->items[j]->key) == 0) {
+                if (map->items[i]->key == map->items[j]->key) {
                     report_duplicate(b, map->items[j], map->items[i]);
                     ok = false;
                     break;
@@ -285,8 +286,11 @@ static bool scalar_event(struct builder *b, const yaml_event_t *ev)
     struct ynode *n;
 
     /* gwc's strings end at a NUL: a value holding one would be cut short
-     * silently, so it is refused (nginx could not carry it either). */
-    if (memchr(text, '\0', len)) {
+     * silently, so it is refused (nginx could not carry it either).  The
+     * text holds no NUL byte (prescan): only a double-quoted escape makes
+     * one. */
+    if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+        memchr(text, '\0', len)) {
         diag_report(&b->c->diags, DIAG_CONTROL_CHARACTER, nul_escape(b, ev), NULL, NULL,
                     "a NUL character (escaped in the string) cannot be part of a value; "
                     "remove it");

@@ -53,7 +53,7 @@ void model_index(struct compilation *c, struct model *m)
             continue;
         list = (struct ptrvec **)strhash_slot(
             &m->slices_by_service,
-            arena_printf(c->arena, "%s/%s", es->obj.meta.namespace, svc));
+            ARENA_JOIN(c->arena, es->obj.meta.namespace, "/", svc));
         if (!*list)
             *list = ARENA_NEW(c->arena, struct ptrvec);
         ptrvec_push(c->arena, *list, es);
