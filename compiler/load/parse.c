@@ -35,6 +35,7 @@ struct frame {
 struct text_seen {
     const char *text; /* the table's copy, or NULL */
     size_t len;
+    uint64_t head; /* its first 8 bytes (fewer: zero-padded) */
 };
 
 struct builder {
@@ -285,15 +286,18 @@ static uint64_t word_at(const char *s, size_t len)
 /* One copy of each text per file (scalar_event() refused a NUL in it). */
 static const char *text_once(struct builder *b, const char *text, size_t len)
 {
-    uint64_t h = word_at(text, len) ^ (len > 8 ? word_at(text + len - 8, 8) >> 1 : 0);
+    uint64_t head = word_at(text, len);
+    uint64_t h = head ^ (len > 8 ? word_at(text + len - 8, 8) >> 1 : 0);
     struct text_seen *slot;
 
     h = (h ^ len) * 0x9e3779b97f4a7c15ull;
     slot = &b->recent[h >> (64 - TEXT_CACHE_BITS)];
-    if (slot->text && slot->len == len && memcmp(slot->text, text, len) == 0)
+    if (slot->text && slot->len == len && slot->head == head &&
+        (len <= 8 || memcmp(slot->text + 8, text + 8, len - 8) == 0))
         return slot->text;
     slot->text = strhash_intern(&b->texts, b->c->arena, text, len);
     slot->len = len;
+    slot->head = head;
     return slot->text;
 }
 
