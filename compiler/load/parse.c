@@ -407,6 +407,11 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
 
     b.texts_arena = arena_create((size_t)1 << 20);
     strhash_init(&b.texts, b.texts_arena);
+    /* Sized once for a manifest's share of distinct texts (one per 256
+     * bytes at 10k routes), so the table does not grow through every
+     * size on the way (each a fresh array to fault in and rehash into);
+     * a file with more distinct texts grows it as before. */
+    strhash_reserve(&b.texts, src->len / 256);
     if (!yaml_parser_initialize(&parser))
         arena_die_oom(sizeof(parser));
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
