@@ -323,6 +323,26 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
+char *arena_join(struct arena *a, const char *const *parts, size_t n)
+{
+    size_t len[8], total = 0, i, at = 0;
+    char *p;
+
+    if (n > sizeof(len) / sizeof(len[0]))
+        BUG("arena_join of more than 8 parts");
+    for (i = 0; i < n; i++) {
+        len[i] = strlen(parts[i]);
+        total += len[i];
+    }
+    p = arena_alloc(a, total + 1, 1);
+    for (i = 0; i < n; i++) {
+        memcpy(p + at, parts[i], len[i]);
+        at += len[i];
+    }
+    p[at] = '\0';
+    return p;
+}
+
 /* Formats once into a buffer on the stack and copies, formatting a second
  * time only for text longer than it: printf is slow enough that a sizing
  * pass for every string was a visible share of planning (ids, names). */

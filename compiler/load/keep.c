@@ -152,6 +152,26 @@ static int cmp_children(const void *pa, const void *pb)
     return ka < kb ? -1 : ka > kb;
 }
 
+/* An object keeps a dozen nodes or so, nearly in order: insertion sort
+ * there (qsort's call per comparison cost more than the sorting), qsort
+ * beyond, so a large object cannot make it quadratic. */
+static void sort_children(struct kept *v, size_t m)
+{
+    size_t i, j;
+
+    if (m > 32) {
+        qsort(v, m, sizeof(*v), cmp_children);
+        return;
+    }
+    for (i = 1; i < m; i++) {
+        struct kept x = v[i];
+
+        for (j = i; j > 0 && cmp_children(&v[j - 1], &x) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 void ynode_keeper_end(struct ynode_keeper *k)
 {
     size_t i, j, m = 0;
@@ -160,7 +180,7 @@ void ynode_keeper_end(struct ynode_keeper *k)
         if (k->order[i].from->parent)
             k->order[m++] = k->order[i];
     }
-    qsort(k->order, m, sizeof(*k->order), cmp_children);
+    sort_children(k->order, m);
     for (i = 0; i < m; i = j) {
         struct ynode *parent = (struct ynode *)k->order[i].to->parent;
         const struct ynode *orig = k->order[i].from->parent;

@@ -25,6 +25,19 @@ struct frame {
     uint32_t key_pos;
 };
 
+/* Texts met lately, by a cheap unkeyed hash: a file repeats its keys and
+ * most values, and the keyed table (strhash) costs a SipHash each time.
+ * Names chosen to collide here only miss the cache, whose slot is
+ * overwritten, and go to the table: nothing is ever scanned. */
+#define TEXT_CACHE_BITS 10
+#define TEXT_CACHE (1u << TEXT_CACHE_BITS)
+
+struct text_seen {
+    const char *text; /* the table's copy, or NULL */
+    size_t len;
+    uint64_t head; /* its first 8 bytes (fewer: zero-padded) */
+};
+
 struct builder {
     struct compilation *c;
     const struct load_limits *lim;
@@ -34,12 +47,15 @@ struct builder {
     struct ynode **scratch;
     size_t n_scratch, scratch_cap;
     struct ynode *root;
+    struct ynode *spare; /* nodes taken from the arena ahead, zeroed */
+    size_t n_spare;
     size_t nodes;
     /* Every key and scalar text once: a file repeats a few dozen keys and
      * most values (names, ports, namespaces, "true"); a tenth of the
      * scalar bytes at 10k routes is unique.  The table is the file's only. */
     struct arena *texts_arena;
     struct strhash texts;
+    struct text_seen recent[TEXT_CACHE];
     bool failed;
 };
 
@@ -61,10 +77,27 @@ static void push_scratch(struct builder *b, struct ynode *n)
     b->scratch[b->n_scratch++] = n;
 }
 
+/* Nodes come from the arena a run at a time: one allocation (and one
+ * clearing of reused memory) per NODE_RUN nodes, not per node.  One at a
+ * time in the debug build, where each allocation is its own for
+ * AddressSanitizer to fence. */
+#ifdef GWC_ARENA_DEBUG
+#define NODE_RUN 1
+#else
+#define NODE_RUN 256
+#endif
+
 static struct ynode *new_node(struct builder *b, enum ynode_kind kind,
                               yaml_mark_t m)
 {
-    struct ynode *n = ARENA_NEW(b->c->tree, struct ynode);
+    struct ynode *n;
+
+    if (b->n_spare == 0) {
+        b->spare = ARENA_NEW_ARRAY(b->c->tree, struct ynode, NODE_RUN);
+        b->n_spare = NODE_RUN;
+    }
+    n = b->spare++;
+    b->n_spare--;
 
     n->kind = (uint8_t)kind;
     n->file = b->file; /* kept by a root; attach() reuses the field */
@@ -130,7 +163,8 @@ static void report_duplicate(struct builder *b, const struct ynode *first,
 }
 
 /* Pairwise for small mappings, sort-based beyond, so a mapping with many
- * keys cannot make the check quadratic. */
+ * keys cannot make the check quadratic.  Keys are interned per file
+ * (text_once()): equal keys are the same pointer. */
 static bool check_duplicates(struct builder *b, struct ynode *map)
 {
     size_t i, j;
@@ -139,7 +173,7 @@ static bool check_duplicates(struct builder *b, struct ynode *map)
     if (map->n <= 16) {
         for (i = 1; i < map->n; i++) {
             for (j = 0; j < i; j++) {
-                if (strcmp(map->items[i]->key, map->items[j]->key) == 0) {
+                if (map->items[i]->key == map->items[j]->key) {
                     report_duplicate(b, map->items[j], map->items[i]);
                     ok = false;
                     break;
@@ -240,10 +274,31 @@ static struct src_loc nul_escape(const struct builder *b, const yaml_event_t *ev
     return start;
 }
 
+/* Up to 8 bytes of s as one number (a cache slot's hash only). */
+static uint64_t word_at(const char *s, size_t len)
+{
+    uint64_t w = 0;
+
+    memcpy(&w, s, len < sizeof(w) ? len : sizeof(w));
+    return w;
+}
+
 /* One copy of each text per file (scalar_event() refused a NUL in it). */
 static const char *text_once(struct builder *b, const char *text, size_t len)
 {
-    return strhash_intern(&b->texts, b->c->arena, text, len);
+    uint64_t head = word_at(text, len);
+    uint64_t h = head ^ (len > 8 ? word_at(text + len - 8, 8) >> 1 : 0);
+    struct text_seen *slot;
+
+    h = (h ^ len) * 0x9e3779b97f4a7c15ull;
+    slot = &b->recent[h >> (64 - TEXT_CACHE_BITS)];
+    if (slot->text && slot->len == len && slot->head == head &&
+        (len <= 8 || memcmp(slot->text + 8, text + 8, len - 8) == 0))
+        return slot->text;
+    slot->text = strhash_intern(&b->texts, b->c->arena, text, len);
+    slot->len = len;
+    slot->head = head;
+    return slot->text;
 }
 
 static bool scalar_event(struct builder *b, const yaml_event_t *ev)
@@ -254,8 +309,11 @@ static bool scalar_event(struct builder *b, const yaml_event_t *ev)
     struct ynode *n;
 
     /* gwc's strings end at a NUL: a value holding one would be cut short
-     * silently, so it is refused (nginx could not carry it either). */
-    if (memchr(text, '\0', len)) {
+     * silently, so it is refused (nginx could not carry it either).  The
+     * text holds no NUL byte (prescan): only a double-quoted escape makes
+     * one. */
+    if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+        memchr(text, '\0', len)) {
         diag_report(&b->c->diags, DIAG_CONTROL_CHARACTER, nul_escape(b, ev), NULL, NULL,
                     "a NUL character (escaped in the string) cannot be part of a value; "
                     "remove it");
@@ -349,6 +407,11 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
 
     b.texts_arena = arena_create((size_t)1 << 20);
     strhash_init(&b.texts, b.texts_arena);
+    /* Sized once for a manifest's share of distinct texts (one per 256
+     * bytes at 10k routes), so the table does not grow through every
+     * size on the way (each a fresh array to fault in and rehash into);
+     * a file with more distinct texts grows it as before. */
+    strhash_reserve(&b.texts, src->len / 256);
     if (!yaml_parser_initialize(&parser))
         arena_die_oom(sizeof(parser));
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);

@@ -10,6 +10,28 @@
 #include "base/compilation.h"
 #include "base/utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
+#define BYTES(b) (0x0101010101010101ull * (b))
+
+/* Whether the 8 bytes at p are all printable ASCII or LF, the bytes of
+ * nearly every manifest, so the scan below takes them a word at a time.
+ * With no high bit set, each test is exact per byte (no carry crosses a
+ * byte): b + 0x60 has its high bit iff b >= 0x20, b + 1 iff b == 0x7f,
+ * and (b ^ LF) + 0x7f iff b is not LF. */
+static bool plain_word(const unsigned char *p)
+{
+    uint64_t w, printable, not_lf;
+
+    memcpy(&w, p, sizeof(w));
+    if (w & BYTES(0x80))
+        return false;
+    printable = (w + BYTES(0x60)) & ~(w + BYTES(0x01));
+    not_lf = (w ^ BYTES(0x0a)) + BYTES(0x7f);
+    return ((printable | ~not_lf) & BYTES(0x80)) == BYTES(0x80);
+}
+
 bool load_prescan(struct compilation *c, uint32_t file, const char *data,
                   size_t len)
 {
@@ -26,6 +48,10 @@ bool load_prescan(struct compilation *c, uint32_t file, const char *data,
         uint32_t cp;
         size_t n;
 
+        if (i + 8 <= len && plain_word(u + i)) {
+            i += 8;
+            continue;
+        }
         if (u[i] >= 0x20 && u[i] < 0x7f) {
             i++;
             continue;

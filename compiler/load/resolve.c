@@ -11,23 +11,48 @@
 
 #include <string.h>
 
-static bool is_one_of(const char *s, size_t n, const char *const *words)
+struct word {
+    const char *text;
+    size_t len;
+    enum yscalar type;
+};
+
+#define WORD(s, t) {s, sizeof(s) - 1, t}
+
+/* The words YAML 1.1 reads as something else than a string. */
+static const struct word words[] = {
+    WORD("~", YSCALAR_NULL),     WORD("null", YSCALAR_NULL),  WORD("Null", YSCALAR_NULL),
+    WORD("NULL", YSCALAR_NULL),  WORD("y", YSCALAR_BOOL),     WORD("Y", YSCALAR_BOOL),
+    WORD("yes", YSCALAR_BOOL),   WORD("Yes", YSCALAR_BOOL),   WORD("YES", YSCALAR_BOOL),
+    WORD("n", YSCALAR_BOOL),     WORD("N", YSCALAR_BOOL),     WORD("no", YSCALAR_BOOL),
+    WORD("No", YSCALAR_BOOL),    WORD("NO", YSCALAR_BOOL),    WORD("true", YSCALAR_BOOL),
+    WORD("True", YSCALAR_BOOL),  WORD("TRUE", YSCALAR_BOOL),  WORD("false", YSCALAR_BOOL),
+    WORD("False", YSCALAR_BOOL), WORD("FALSE", YSCALAR_BOOL), WORD("on", YSCALAR_BOOL),
+    WORD("On", YSCALAR_BOOL),    WORD("ON", YSCALAR_BOOL),    WORD("off", YSCALAR_BOOL),
+    WORD("Off", YSCALAR_BOOL),   WORD("OFF", YSCALAR_BOOL),   WORD(".inf", YSCALAR_FLOAT),
+    WORD(".Inf", YSCALAR_FLOAT), WORD(".INF", YSCALAR_FLOAT), WORD("+.inf", YSCALAR_FLOAT),
+    WORD("+.Inf", YSCALAR_FLOAT), WORD("+.INF", YSCALAR_FLOAT), WORD("-.inf", YSCALAR_FLOAT),
+    WORD("-.Inf", YSCALAR_FLOAT), WORD("-.INF", YSCALAR_FLOAT), WORD(".nan", YSCALAR_FLOAT),
+    WORD(".NaN", YSCALAR_FLOAT), WORD(".NAN", YSCALAR_FLOAT),
+};
+
+#define LONGEST_WORD 5
+
+static bool is_digit(char c)
 {
-    for (; *words; words++) {
-        if (strlen(*words) == n && memcmp(s, *words, n) == 0)
-            return true;
-    }
-    return false;
+    return c >= '0' && c <= '9';
 }
 
-static bool all_digits(const char *s, size_t n, const char *set)
+/* Every one of s[0..n) is a digit up to top, or one of the extra
+ * characters. */
+static bool all_digits(const char *s, size_t n, char top, const char *extra)
 {
     size_t i;
 
     if (n == 0)
         return false;
     for (i = 0; i < n; i++) {
-        if (!str_has_char(set, s[i]))
+        if (!(s[i] >= '0' && s[i] <= top) && !str_has_char(extra, s[i]))
             return false;
     }
     return true;
@@ -63,43 +88,36 @@ static bool is_float(const char *s, size_t n)
 
 enum yscalar load_resolve_plain(const char *s, size_t n)
 {
-    static const char *const nulls[] = {"~", "null", "Null", "NULL", NULL};
-    static const char *const bools[] = {
-        "y",  "Y",  "yes",   "Yes",   "YES",   "n",  "N",   "no",
-        "No", "NO", "true",  "True",  "TRUE",  "false", "False", "FALSE",
-        "on", "On", "ON",    "off",   "Off",   "OFF", NULL};
-    static const char *const specials[] = {
-        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-        "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL};
     const char *d = s;
-    size_t dn = n;
+    size_t dn = n, i;
 
     if (n == 0)
         return YSCALAR_NULL;
     /* Most scalars are names and paths: no special reading starts with
-     * anything but these characters. */
+     * anything but these characters.  Called for every plain scalar, so
+     * the common cases (names, numbers) are decided in a few steps. */
     if (!str_has_char("~nNyYtTfFoO.+-0123456789", s[0]) ||
-        (n > 6 && !str_has_char(".+-0123456789", s[0])))
-        return YSCALAR_STRING; /* the longest word below is 6 characters */
-    if (is_one_of(s, n, nulls))
-        return YSCALAR_NULL;
-    if (is_one_of(s, n, bools))
-        return YSCALAR_BOOL;
-    if (is_one_of(s, n, specials))
-        return YSCALAR_FLOAT;
-    if (dn > 0 && (d[0] == '-' || d[0] == '+'))
+        (n > LONGEST_WORD && !str_has_char(".+-0123456789", s[0])))
+        return YSCALAR_STRING;
+    if (!is_digit(s[0]) && n <= LONGEST_WORD) {
+        for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+            if (words[i].len == n && memcmp(s, words[i].text, n) == 0)
+                return words[i].type;
+        }
+    }
+    if (d[0] == '-' || d[0] == '+')
         d++, dn--;
-    if (dn == 1 && d[0] >= '0' && d[0] <= '9')
+    if (dn == 1 && is_digit(d[0]))
         return YSCALAR_INT;
-    if (dn > 1 && d[0] >= '1' && d[0] <= '9' && all_digits(d, dn, "0123456789"))
+    if (dn > 1 && d[0] >= '1' && d[0] <= '9' && all_digits(d, dn, '9', ""))
         return YSCALAR_INT;
     if (dn > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X') &&
-        all_digits(d + 2, dn - 2, "0123456789abcdefABCDEF_"))
+        all_digits(d + 2, dn - 2, '9', "abcdefABCDEF_"))
         return YSCALAR_INT_OTHER;
     if (dn > 2 && d[0] == '0' && (d[1] == 'b' || d[1] == 'o') &&
-        all_digits(d + 2, dn - 2, "01234567_"))
+        all_digits(d + 2, dn - 2, '7', "_"))
         return YSCALAR_INT_OTHER;
-    if (dn > 1 && all_digits(d, dn, "0123456789_") && d[0] != '_')
+    if (dn > 1 && all_digits(d, dn, '9', "_") && d[0] != '_')
         return YSCALAR_INT_OTHER; /* leading zero (octal in YAML 1.1) or 1_000 */
     if (is_float(s, n))
         return YSCALAR_FLOAT;

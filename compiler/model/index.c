@@ -13,15 +13,26 @@
 #include <stdio.h>
 #include <string.h>
 
-/* "{namespace}/{name}" as nsname spells it, in buf when it fits. */
+/* "{namespace}/{name}" as nsname spells it, in buf when it fits (one per
+ * reference: without printf). */
 static const char *nsname_key(struct strbuf *sb, char *buf, size_t cap,
                               const char *ns, const char *name)
 {
+    size_t ns_len, name_len;
+
     if (!ns)
         return name;
-    if ((size_t)snprintf(buf, cap, "%s/%s", ns, name) < cap)
+    ns_len = strlen(ns);
+    name_len = strlen(name);
+    if (ns_len + name_len + 2 <= cap) {
+        memcpy(buf, ns, ns_len);
+        buf[ns_len] = '/';
+        memcpy(buf + ns_len + 1, name, name_len + 1);
         return buf;
-    strbuf_addf(sb, "%s/%s", ns, name);
+    }
+    strbuf_addstr(sb, ns);
+    strbuf_addch(sb, '/');
+    strbuf_addstr(sb, name);
     return sb->buf;
 }
 
@@ -53,7 +64,7 @@ void model_index(struct compilation *c, struct model *m)
             continue;
         list = (struct ptrvec **)strhash_slot(
             &m->slices_by_service,
-            arena_printf(c->arena, "%s/%s", es->obj.meta.namespace, svc));
+            ARENA_JOIN(c->arena, es->obj.meta.namespace, "/", svc));
         if (!*list)
             *list = ARENA_NEW(c->arena, struct ptrvec);
         ptrvec_push(c->arena, *list, es);

@@ -18,7 +18,7 @@
 
 const char *model_object_label(struct compilation *c, const struct object *o)
 {
-    return arena_printf(c->arena, "%s %s", model_kind_name(o->kind), o->nsname);
+    return ARENA_JOIN(c->arena, model_kind_name(o->kind), " ", o->nsname);
 }
 
 const char *model_path(struct compilation *c, const struct ynode *n)
@@ -253,8 +253,8 @@ static const char *written_label(struct model_builder *b, const char *kind, cons
 {
     if (!name)
         return kind;
-    return ns ? arena_printf(b->c->arena, "%s %s/%s", kind, ns, name)
-              : arena_printf(b->c->arena, "%s %s", kind, name);
+    return ns ? ARENA_JOIN(b->c->arena, kind, " ", ns, "/", name)
+              : ARENA_JOIN(b->c->arena, kind, " ", name);
 }
 
 static void decode_object(struct model_builder *b, const struct ynode *root)
@@ -342,7 +342,7 @@ static void decode_object(struct model_builder *b, const struct ynode *root)
     o->api_version = api_version;
     o->version = version;
     o->seq = b->seq++;
-    o->nsname = ns ? arena_printf(b->c->arena, "%s/%s", ns, name) : name;
+    o->nsname = ns ? ARENA_JOIN(b->c->arena, ns, "/", name) : name;
     o->created = INT_UNSET;
     d.c = b->c;
     d.object = model_object_label(b->c, o);

@@ -146,7 +146,14 @@ START_TEST(scalars_resolve_as_yaml_1_1)
         {"null", YSCALAR_NULL},     {"", YSCALAR_NULL},
         {"80abc", YSCALAR_STRING},  {"banana", YSCALAR_STRING},
         {"/v2", YSCALAR_STRING},    {"1.2.3.4", YSCALAR_STRING},
-        {"yes-please", YSCALAR_STRING},
+        {"yes-please", YSCALAR_STRING}, {"0o17", YSCALAR_INT_OTHER},
+        {"0o18", YSCALAR_STRING},   {"0b101", YSCALAR_INT_OTHER},
+        {"-.Inf", YSCALAR_FLOAT},   {"+.INF", YSCALAR_FLOAT},
+        {".NaN", YSCALAR_FLOAT},    {"FALSE", YSCALAR_BOOL},
+        {"tRue", YSCALAR_STRING},   {"NULL", YSCALAR_NULL},
+        {"-5", YSCALAR_INT},        {"+0x1F", YSCALAR_INT_OTHER},
+        {"1.e5", YSCALAR_FLOAT},    {"_1", YSCALAR_STRING},
+        {"o", YSCALAR_STRING},      {"-x", YSCALAR_STRING},
     };
     size_t i;
 
@@ -244,6 +251,38 @@ START_TEST(duplicate_keys_in_large_mappings)
     ck_assert_int_eq(first_code(&f), DIAG_YAML_DUPLICATE_KEY);
     ck_assert_uint_eq(f.c.diags.v[0]->loc.line, 101);
     ck_assert_uint_eq(f.c.diags.v[0]->note_loc.line, 43);
+    strbuf_release(&text);
+    done(&f);
+}
+END_TEST
+
+/* The parser's cache of recent texts is indexed by length and the first
+ * and last 8 bytes: texts alike in all three share a slot and must still
+ * be told apart, keys (duplicate test) and values alike; equal texts are
+ * one copy. */
+START_TEST(texts_alike_at_both_ends_stay_apart)
+{
+    struct fixture f;
+    struct strbuf text = STRBUF_INIT;
+    const struct ynode *root;
+    char key[32], want[32];
+    int i;
+
+    for (i = 0; i < 40; i++)
+        strbuf_addf(&text, "prefix00%cmiddle%csuffix00: value000%cvalue000\n",
+                    'a' + i % 26, 'A' + i / 26, 'a' + i % 26);
+    strbuf_addstr(&text, "again: value000bvalue000\n");
+    load(&f, text.buf);
+    ck_assert(f.ok);
+    root = f.docs.v[0].root;
+    ck_assert_uint_eq(root->n, 41);
+    for (i = 0; i < 40; i++) {
+        snprintf(key, sizeof(key), "prefix00%cmiddle%csuffix00", 'a' + i % 26, 'A' + i / 26);
+        snprintf(want, sizeof(want), "value000%cvalue000", 'a' + i % 26);
+        ck_assert_str_eq(root->items[i]->key, key);
+        ck_assert_str_eq(root->items[i]->text, want);
+    }
+    ck_assert_ptr_eq(ynode_get(root, "again")->text, root->items[1]->text);
     strbuf_release(&text);
     done(&f);
 }
@@ -354,6 +393,7 @@ static Suite *load_suite(void)
     tcase_add_test(tc, path_quotes_keys_that_are_not_identifiers);
     tcase_add_test(tc, multi_document_streams_skip_empty_documents);
     tcase_add_test(tc, scalars_resolve_as_yaml_1_1);
+    tcase_add_test(tc, texts_alike_at_both_ends_stay_apart);
     tcase_add_test(tc, quoted_scalars_are_strings);
     tcase_add_test(tc, alias_bomb_is_refused_at_once);
     tcase_add_test(tc, deep_nesting_is_refused);
