@@ -166,37 +166,27 @@ static const struct field listener_tls_fields[] = {
 static const struct table listener_tls_table =
     TABLE(struct listener_tls, "ListenerTLSConfig", listener_tls_fields);
 
-static const struct field listener_fields[] = {
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,
-            LIM_FMT(FMT_SECTION_NAME)),
-    FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,
-            LIM_FMT(FMT_HOSTNAME)),
-    FIELD_PORT(FIELD_REQUIRED, struct listener),
-    FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
-            LIM_FMT(FMT_PROTOCOL)),
-    FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
-    FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,
-              allowed_routes, allowed_routes_table),
-    FIELD_END,
-};
+/* A Listener's rows; ListenerSet entries have the same, but their port is
+ * required by the schema, not by the decoder. */
+#define LISTENER_FIELDS(port_flag)                                          \
+    {FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,      \
+             LIM_FMT(FMT_SECTION_NAME)),                                    \
+     FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,           \
+             LIM_FMT(FMT_HOSTNAME)),                                        \
+     FIELD_PORT(port_flag, struct listener),                                \
+     FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener,        \
+             protocol, LIM_FMT(FMT_PROTOCOL)),                              \
+     FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),         \
+     FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,       \
+               allowed_routes, allowed_routes_table),                       \
+     FIELD_END}
+
+static const struct field listener_fields[] = LISTENER_FIELDS(FIELD_REQUIRED);
 static const struct table listener_table =
     TABLE(struct listener, "Listener", listener_fields);
 
-/* ListenerSet entries have the same fields; the port is required by the
- * schema, not by the decoder. */
-static const struct field listener_entry_fields[] = {
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,
-            LIM_FMT(FMT_SECTION_NAME)),
-    FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,
-            LIM_FMT(FMT_HOSTNAME)),
-    FIELD_PORT(FIELD_REQUIRED_IN_SCHEMA, struct listener),
-    FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
-            LIM_FMT(FMT_PROTOCOL)),
-    FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
-    FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,
-              allowed_routes, allowed_routes_table),
-    FIELD_END,
-};
+static const struct field listener_entry_fields[] =
+    LISTENER_FIELDS(FIELD_REQUIRED_IN_SCHEMA);
 static const struct table listener_entry_table =
     TABLE(struct listener, "ListenerEntry", listener_entry_fields);
 

@@ -116,40 +116,39 @@ static const struct field external_auth_fields[] = {
 static const struct table external_auth_table =
     TABLE(struct external_auth, "HTTPExternalAuthFilter", external_auth_fields);
 
+/* The rows HTTPRouteFilter and GRPCRouteFilter share: the first ones, and
+ * extensionRef at the end. */
+#define FILTER_HEAD_FIELDS                                                   \
+    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE,                  \
+               struct route_filter, type, model_filter_type_names),          \
+        FIELD_OBJ_PTR("requestHeaderModifier", 0, struct route_filter,       \
+                      request_header_modifier, header_filter_table),         \
+        FIELD_OBJ_PTR("responseHeaderModifier", 0, struct route_filter,      \
+                      response_header_modifier, header_filter_table),        \
+        FIELD_OBJ_PTR("requestMirror", 0, struct route_filter,               \
+                      request_mirror, request_mirror_table)
+#define FILTER_TAIL_FIELDS                                                   \
+    FIELD_OBJ_PTR("extensionRef", 0, struct route_filter, extension_ref,     \
+                  model_local_ref_table),                                    \
+        FIELD_END
+
 static const struct field http_filter_fields[] = {
-    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
-               type, model_filter_type_names),
-    FIELD_OBJ_PTR("requestHeaderModifier", 0, struct route_filter,
-              request_header_modifier, header_filter_table),
-    FIELD_OBJ_PTR("responseHeaderModifier", 0, struct route_filter,
-              response_header_modifier, header_filter_table),
-    FIELD_OBJ_PTR("requestMirror", 0, struct route_filter, request_mirror,
-              request_mirror_table),
+    FILTER_HEAD_FIELDS,
     FIELD_OBJ_PTR("requestRedirect", 0, struct route_filter, request_redirect,
-              request_redirect_table),
-    FIELD_OBJ_PTR("urlRewrite", 0, struct route_filter, url_rewrite, url_rewrite_table),
+                  request_redirect_table),
+    FIELD_OBJ_PTR("urlRewrite", 0, struct route_filter, url_rewrite,
+                  url_rewrite_table),
     FIELD_OBJ_PTR("cors", 0, struct route_filter, cors, cors_table),
     FIELD_OBJ_PTR("externalAuth", 0, struct route_filter, external_auth,
-              external_auth_table),
-    FIELD_OBJ_PTR("extensionRef", 0, struct route_filter, extension_ref,
-              model_local_ref_table),
-    FIELD_END,
+                  external_auth_table),
+    FILTER_TAIL_FIELDS,
 };
 static const struct table http_filter_table =
     TABLE(struct route_filter, "HTTPRouteFilter", http_filter_fields);
 
 static const struct field grpc_filter_fields[] = {
-    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
-               type, model_filter_type_names),
-    FIELD_OBJ_PTR("requestHeaderModifier", 0, struct route_filter,
-              request_header_modifier, header_filter_table),
-    FIELD_OBJ_PTR("responseHeaderModifier", 0, struct route_filter,
-              response_header_modifier, header_filter_table),
-    FIELD_OBJ_PTR("requestMirror", 0, struct route_filter, request_mirror,
-              request_mirror_table),
-    FIELD_OBJ_PTR("extensionRef", 0, struct route_filter, extension_ref,
-              model_local_ref_table),
-    FIELD_END,
+    FILTER_HEAD_FIELDS,
+    FILTER_TAIL_FIELDS,
 };
 static const struct table grpc_filter_table = {
     "GRPCRouteFilter", sizeof(struct route_filter), alignof(struct route_filter), 0, false,
@@ -362,103 +361,66 @@ static const struct table tcp_rule_table =
 static const struct table udp_rule_table =
     TABLE(struct route_rule, "UDPRouteRule", l4_rule_fields);
 
+/* Every route kind's spec: its parent refs, maybe hostnames, its rules, and
+ * useDefaultGateways; the kinds differ in the hostname limit and whether
+ * rules are required. */
+#define ROUTE_PARENT_REFS                                                   \
+    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs,                \
+                 model_parent_ref_table, LIM_ITEMS(0, 32))
+#define ROUTE_HOSTNAMES(max)                     \
+    FIELD_STRS_L("hostnames", 0, struct route, hostnames, \
+                 LIM_STRS(0, max, FMT_HOSTNAME, "hostname"))
+#define ROUTE_RULES_ETC(fl, rules_table)                                    \
+    FIELD_LIST("rules", fl, struct route, rules, rules_table),              \
+        FIELD("useDefaultGateways", FT_STRING, 0, struct route,             \
+              use_default_gateways),                                        \
+        FIELD_END
+#define ROUTE_SPEC_TABLE(go_name, fields) \
+    {go_name, 0, 1, offsetof(struct route, spec_src), false, fields}
+/* The object around a route spec. */
+#define ROUTE_FIELDS(spec_table)                                 \
+    {OBJECT_HEADER(struct route), FIELD_SPEC(FIELD_REQUIRED, spec_table), \
+     FIELD_END}
+
 static const struct field http_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
-                 LIM_STRS(0, 16, FMT_HOSTNAME, "hostname")),
-    FIELD_LIST("rules", FIELD_DEFAULT_EMPTY, struct route, rules, http_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table http_spec_table = {
-    "HTTPRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    http_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_HOSTNAMES(16),
+    ROUTE_RULES_ETC(FIELD_DEFAULT_EMPTY, http_rule_table)};
+static const struct table http_spec_table =
+    ROUTE_SPEC_TABLE("HTTPRouteSpec", http_spec_fields);
 
 static const struct field grpc_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
-                 LIM_STRS(0, 16, FMT_HOSTNAME, "hostname")),
-    FIELD_LIST("rules", 0, struct route, rules, grpc_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table grpc_spec_table = {
-    "GRPCRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    grpc_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_HOSTNAMES(16), ROUTE_RULES_ETC(0, grpc_rule_table)};
+static const struct table grpc_spec_table =
+    ROUTE_SPEC_TABLE("GRPCRouteSpec", grpc_spec_fields);
 
 static const struct field tls_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
-                 LIM_STRS(0, 1024, FMT_HOSTNAME, "hostname")),
-    FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tls_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table tls_spec_table = {
-    "TLSRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    tls_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_HOSTNAMES(1024),
+    ROUTE_RULES_ETC(FIELD_REQUIRED, tls_rule_table)};
+static const struct table tls_spec_table =
+    ROUTE_SPEC_TABLE("TLSRouteSpec", tls_spec_fields);
 
 static const struct field tcp_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tcp_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table tcp_spec_table = {
-    "TCPRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    tcp_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_RULES_ETC(FIELD_REQUIRED, tcp_rule_table)};
+static const struct table tcp_spec_table =
+    ROUTE_SPEC_TABLE("TCPRouteSpec", tcp_spec_fields);
 
 static const struct field udp_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, udp_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table udp_spec_table = {
-    "UDPRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    udp_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_RULES_ETC(FIELD_REQUIRED, udp_rule_table)};
+static const struct table udp_spec_table =
+    ROUTE_SPEC_TABLE("UDPRouteSpec", udp_spec_fields);
 
-static const struct field http_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, http_spec_table),
-    FIELD_END,
-};
+static const struct field http_route_fields[] = ROUTE_FIELDS(http_spec_table);
+static const struct field grpc_route_fields[] = ROUTE_FIELDS(grpc_spec_table);
+static const struct field tls_route_fields[] = ROUTE_FIELDS(tls_spec_table);
+static const struct field tcp_route_fields[] = ROUTE_FIELDS(tcp_spec_table);
+static const struct field udp_route_fields[] = ROUTE_FIELDS(udp_spec_table);
 const struct table model_http_route_table =
     TOP_TABLE(struct route, "HTTPRoute", http_route_fields);
-
-static const struct field grpc_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, grpc_spec_table),
-    FIELD_END,
-};
 const struct table model_grpc_route_table =
     TOP_TABLE(struct route, "GRPCRoute", grpc_route_fields);
-
-static const struct field tls_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, tls_spec_table),
-    FIELD_END,
-};
 const struct table model_tls_route_table =
     TOP_TABLE(struct route, "TLSRoute", tls_route_fields);
-
-static const struct field tcp_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, tcp_spec_table),
-    FIELD_END,
-};
 const struct table model_tcp_route_table =
     TOP_TABLE(struct route, "TCPRoute", tcp_route_fields);
-
-static const struct field udp_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, udp_spec_table),
-    FIELD_END,
-};
 const struct table model_udp_route_table =
     TOP_TABLE(struct route, "UDPRoute", udp_route_fields);
