@@ -228,23 +228,25 @@ static void check_wildcard_alone(struct schema *s, const struct ynode *map,
 
 static void check_cors(struct schema *s, const struct cors_filter *c)
 {
-    schema_check_set(s, c->src, "allowOrigins", c->allow_origins,
-                     c->n_allow_origins);
-    check_wildcard_alone(s, c->src, "allowOrigins", c->allow_origins,
-                         c->n_allow_origins);
+    /* Every list is a set; all but exposeHeaders take '*' alone. */
+    const struct {
+        const char *key;
+        const char **v;
+        size_t n;
+        bool wildcard;
+    } lists[] = {
+        {"allowOrigins", c->allow_origins, c->n_allow_origins, true},
+        {"allowMethods", c->allow_methods, c->n_allow_methods, true},
+        {"allowHeaders", c->allow_headers, c->n_allow_headers, true},
+        {"exposeHeaders", c->expose_headers, c->n_expose_headers, false},
+    };
+    size_t i;
 
-    schema_check_set(s, c->src, "allowMethods", c->allow_methods,
-                     c->n_allow_methods);
-    check_wildcard_alone(s, c->src, "allowMethods", c->allow_methods,
-                         c->n_allow_methods);
-
-    schema_check_set(s, c->src, "allowHeaders", c->allow_headers,
-                     c->n_allow_headers);
-    check_wildcard_alone(s, c->src, "allowHeaders", c->allow_headers,
-                         c->n_allow_headers);
-
-    schema_check_set(s, c->src, "exposeHeaders", c->expose_headers,
-                     c->n_expose_headers);
+    for (i = 0; i < ARRAY_SIZE(lists); i++) {
+        schema_check_set(s, c->src, lists[i].key, lists[i].v, lists[i].n);
+        if (lists[i].wildcard)
+            check_wildcard_alone(s, c->src, lists[i].key, lists[i].v, lists[i].n);
+    }
 }
 
 /* ---- ExternalAuth (experimental channel) ---- */
