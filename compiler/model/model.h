@@ -224,10 +224,14 @@ struct parent_ref {
     int64_t port;
 };
 
+/* The *_GIVEN_* bits of backend_object_ref and backend_ref. */
+enum { BACKEND_REF_GIVEN_PORT = 1 };
+
 struct backend_object_ref {
     const struct ynode *src;
     const char *group, *kind, *name, *namespace;
     int64_t port;
+    uint8_t present; /* BACKEND_REF_GIVEN_* */
 };
 
 struct secret_ref {
@@ -302,6 +306,8 @@ struct listener_tls {
     struct strmap options;
 };
 
+enum { LISTENER_GIVEN_PORT = 1 };
+
 struct listener {
     const struct ynode *src;
     const char *name;
@@ -310,6 +316,7 @@ struct listener {
     const char *protocol;
     struct listener_tls tls;
     struct allowed_routes allowed_routes;
+    uint8_t present; /* LISTENER_GIVEN_* */
 };
 
 struct gateway_address {
@@ -317,11 +324,14 @@ struct gateway_address {
     const char *type, *value;
 };
 
+enum { FRONTEND_VALIDATION_GIVEN_CA_REFS = 1 };
+
 struct frontend_validation {
     const struct ynode *src;
     struct object_ref *ca_certificate_refs;
     size_t n_ca_certificate_refs;
     enum frontend_mode mode;
+    uint8_t present; /* FRONTEND_VALIDATION_GIVEN_* */
 };
 
 enum { TLS_GIVEN_VALIDATION = 1 };
@@ -346,11 +356,14 @@ struct gateway_backend_tls {
     uint8_t present; /* BACKEND_TLS_GIVEN_* */
 };
 
+enum { FRONTEND_TLS_GIVEN_DEFAULT = 1 };
+
 struct frontend_tls {
     const struct ynode *src;
     struct tls_config default_;
     struct tls_port_config *per_port;
     size_t n_per_port;
+    uint8_t present; /* FRONTEND_TLS_GIVEN_* */
 };
 
 struct gateway_tls {
@@ -412,11 +425,14 @@ struct header_filter {
     size_t n_remove;
 };
 
+enum { MODIFIER_GIVEN_FULL_PATH = 1, MODIFIER_GIVEN_PREFIX_MATCH = 2 };
+
 struct path_modifier {
     const struct ynode *src;
     enum path_modifier_type type;
     const char *replace_full_path;
     const char *replace_prefix_match;
+    uint8_t present; /* MODIFIER_GIVEN_* */
 };
 
 struct request_redirect {
@@ -438,7 +454,7 @@ struct fraction {
     int64_t numerator, denominator;
 };
 
-enum { MIRROR_GIVEN_FRACTION = 1 };
+enum { MIRROR_GIVEN_FRACTION = 1, MIRROR_GIVEN_PERCENT = 2 };
 
 struct request_mirror {
     const struct ynode *src;
@@ -492,6 +508,7 @@ struct backend_ref {
     int64_t weight;
     struct route_filter *filters;
     size_t n_filters;
+    uint8_t present; /* BACKEND_REF_GIVEN_* */
 };
 
 struct value_match {
@@ -516,10 +533,13 @@ struct http_match {
     const char *method;
 };
 
+enum { GRPC_METHOD_GIVEN_SERVICE = 1, GRPC_METHOD_GIVEN_METHOD = 2 };
+
 struct grpc_method_match {
     const struct ynode *src;
     enum match_type type;
     const char *service, *method;
+    uint8_t present; /* GRPC_METHOD_GIVEN_* */
 };
 
 struct grpc_match {
@@ -548,10 +568,15 @@ struct cookie_config {
     enum cookie_lifetime lifetime_type;
 };
 
+enum { HEADER_CONFIG_GIVEN_NAME = 1 };
+
 struct header_config {
     const struct ynode *src;
     const char *name;
+    uint8_t present; /* HEADER_CONFIG_GIVEN_* */
 };
+
+enum { PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT = 1 };
 
 struct session_persistence {
     const struct ynode *src;
@@ -559,12 +584,14 @@ struct session_persistence {
     enum persistence_type type;
     struct cookie_config cookie;
     struct header_config header;
+    uint8_t present; /* PERSISTENCE_GIVEN_* */
 };
 
 enum {
     RULE_GIVEN_TIMEOUTS = 1,
     RULE_GIVEN_RETRY = 2,
-    RULE_GIVEN_SESSION_PERSISTENCE = 4
+    RULE_GIVEN_SESSION_PERSISTENCE = 4,
+    RULE_GIVEN_BACKEND_REFS = 8
 };
 
 /* One rule shape serves every route kind; unused lists stay empty. */
@@ -586,6 +613,8 @@ struct route_rule {
 };
 
 /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute and UDPRoute. */
+enum { ROUTE_GIVEN_HOSTNAMES = 1 };
+
 struct route {
     struct object obj;
     const struct ynode *spec_src;
@@ -596,6 +625,7 @@ struct route {
     struct route_rule *rules;
     size_t n_rules;
     const char *use_default_gateways; /* All | None (experimental) */
+    uint8_t present;                  /* ROUTE_GIVEN_* (spec's fields) */
 };
 
 /* ---- ReferenceGrant, BackendTLSPolicy ---- */
@@ -610,8 +640,11 @@ struct grant_to {
     const char *group, *kind, *name;
 };
 
+enum { GRANT_GIVEN_SPEC = 1 };
+
 struct reference_grant {
     struct object obj;
+    uint8_t present; /* GRANT_GIVEN_* */
     const struct ynode *spec_src;
     struct grant_from *from;
     size_t n_from;
@@ -624,9 +657,12 @@ struct policy_target_ref {
     const char *group, *kind, *name, *section_name;
 };
 
+enum { SAN_GIVEN_HOSTNAME = 1, SAN_GIVEN_URI = 2 };
+
 struct subject_alt_name {
     const struct ynode *src;
     const char *type, *hostname, *uri;
+    uint8_t present; /* SAN_GIVEN_* */
 };
 
 struct backend_tls_validation {
@@ -884,6 +920,8 @@ struct service_port {
     struct int_or_string target_port;
 };
 
+enum { SERVICE_GIVEN_EXTERNAL_NAME = 1 };
+
 struct service {
     struct object obj;
     const struct ynode *spec_src;
@@ -894,6 +932,7 @@ struct service {
     const char *external_name;
     struct service_port *ports;
     size_t n_ports;
+    uint8_t present; /* SERVICE_GIVEN_* (spec's fields) */
 };
 
 struct endpoint_conditions {

@@ -28,11 +28,11 @@ static const struct field service_ref_fields[] = {
     FIELD_NAME(FIELD_REQUIRED, struct backend_object_ref),
     FIELD_L("namespace", FT_STRING, 0, struct backend_object_ref, namespace,
             LIM_FMT(FMT_DNS_LABEL)),
-    FIELD_PORT(0, struct backend_object_ref),
+    FIELD_PORT(FIELD_GIVEN(BACKEND_REF_GIVEN_PORT), struct backend_object_ref),
     FIELD_END,
 };
 static const struct table service_ref_table =
-    TABLE(struct backend_object_ref, "BackendObjectReference", service_ref_fields);
+    TABLE_GIVEN(struct backend_object_ref, "BackendObjectReference", service_ref_fields);
 
 static const struct field header_fields[] = {
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct http_header, name,

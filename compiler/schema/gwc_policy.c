@@ -112,7 +112,8 @@ static bool name_in(const char *name, const char *const *v)
 static void check_service_ref(struct schema *s, const struct backend_object_ref *r)
 {
     if (r->src)
-        schema_check_required(s, r->src, "port", "ServiceReference");
+        schema_check_required(s, r->src, r->present & BACKEND_REF_GIVEN_PORT,
+                              "port", "ServiceReference");
 }
 
 /* ---- ClientPolicy ---- */

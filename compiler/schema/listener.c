@@ -121,7 +121,7 @@ static void check_combinations(struct schema *s, const struct listener *v,
         struct diag *d;
 
         if (!l->src || !l->protocol || l->port == INT_UNSET ||
-            (in_set && !has_field(l->src, "port")))
+            (in_set && !(l->present & LISTENER_GIVEN_PORT)))
             continue;
         key = arena_printf(s->c->arena, "%" PRId64 "\x1f%s\x1f%s%s", l->port,
                            l->protocol, l->hostname ? "=" : "none",

@@ -57,7 +57,8 @@ static void check_hostnames(struct schema *s, const struct route *r,
 
     /* The rest of the limits, the same in every version, are the table's. */
     if (!sh->sni_hostnames ||
-        !schema_check_required(s, r->spec_src, "hostnames", sh->spec_type))
+        !schema_check_required(s, r->spec_src, r->present & ROUTE_GIVEN_HOSTNAMES,
+                               "hostnames", sh->spec_type))
         return;
     schema_check_count(s, r->spec_src, "hostnames", r->n_hostnames, 1, SIZE_MAX);
     for (i = 0; i < r->n_hostnames; i++) {
@@ -153,7 +154,7 @@ static void check_persistence_union(struct schema *s,
         schema_enum_text(p->src, "type", p->type, model_persistence_type_names);
 
     if (p->cookie.lifetime_type == LIFETIME_PERMANENT &&
-        !has_field(p->src, "absoluteTimeout"))
+        !(p->present & PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT))
         schema_report(s, DIAG_SESSION_PERSISTENCE,
                       schema_field_node(p->cookie.src, "lifetimeType"),
                       "a Permanent cookie needs absoluteTimeout");

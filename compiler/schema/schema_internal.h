@@ -167,8 +167,10 @@ void schema_check_map(struct schema *s, const struct ynode *map, const char *key
                       const struct strmap *m, size_t max,
                       const struct str_format *values);
 /* For fields the decode tables leave optional but a CRD requires (or whose
- * requirement depends on the version): absent or null is reported. */
-bool schema_check_required(struct schema *s, const struct ynode *map,
+ * requirement depends on the version): absent or null is reported.  given
+ * is the field's *_GIVEN_* bit; map (NULL: the struct is absent) is where
+ * the report points. */
+bool schema_check_required(struct schema *s, const struct ynode *map, bool given,
                            const char *key, const char *type_name);
 /* A regular expression must compile with the PCRE2 nginx links. */
 void schema_check_regex(struct schema *s, const struct ynode *at,

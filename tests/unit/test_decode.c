@@ -379,7 +379,10 @@ START_TEST(present_bits_follow_the_keys)
     ck_assert_uint_eq(r->rules[3].present, 0);
     ck_assert_uint_eq(r->rules[3].filters[0].request_mirror->present,
                       MIRROR_GIVEN_FRACTION);
-    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror->present, 0);
+    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror->present,
+                      MIRROR_GIVEN_PERCENT);
+    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror->backend_ref.present,
+                      BACKEND_REF_GIVEN_PORT);
     /* The defaulted rule of a route without rules has no bit either. */
     done(&f);
     build(&f, ROUTE_HEAD "spec: {}\n", false);
