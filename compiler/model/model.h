@@ -306,7 +306,7 @@ struct listener_tls {
     struct strmap options;
 };
 
-enum { LISTENER_GIVEN_PORT = 1 };
+enum { LISTENER_GIVEN_PORT = 1, LISTENER_GIVEN_TLS = 2 };
 
 struct listener {
     const struct ynode *src;
@@ -576,7 +576,12 @@ struct header_config {
     uint8_t present; /* HEADER_CONFIG_GIVEN_* */
 };
 
-enum { PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT = 1 };
+enum {
+    PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT = 1,
+    PERSISTENCE_GIVEN_TYPE = 2,
+    PERSISTENCE_GIVEN_COOKIE = 4,
+    PERSISTENCE_GIVEN_HEADER = 8
+};
 
 struct session_persistence {
     const struct ynode *src;
@@ -613,7 +618,7 @@ struct route_rule {
 };
 
 /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute and UDPRoute. */
-enum { ROUTE_GIVEN_HOSTNAMES = 1 };
+enum { ROUTE_GIVEN_HOSTNAMES = 1, ROUTE_GIVEN_RULES = 2 };
 
 struct route {
     struct object obj;
@@ -698,6 +703,12 @@ struct policy_object_ref {
     const char *name, *namespace, *key;
 };
 
+enum {
+    DETECTION_GIVEN_HEADER = 1,
+    DETECTION_GIVEN_TRUSTED_PROXIES = 2,
+    DETECTION_GIVEN_RECURSIVE = 4
+};
+
 struct client_address_detection {
     const struct ynode *src;
     const char *source; /* Connection | Header | ProxyProtocol */
@@ -705,6 +716,7 @@ struct client_address_detection {
     const char **trusted_proxies;
     size_t n_trusted_proxies;
     enum tri recursive;
+    uint8_t present; /* DETECTION_GIVEN_* */
 };
 
 struct client_timeouts {
@@ -725,7 +737,11 @@ struct rate_limit {
     enum tri no_delay;
 };
 
-enum { LIMITS_GIVEN_REJECT_STATUS_CODE = 1 };
+enum {
+    LIMITS_GIVEN_REJECT_STATUS_CODE = 1,
+    LIMITS_GIVEN_RATE = 2,
+    LIMITS_GIVEN_CONCURRENT = 4
+};
 
 struct request_limits {
     const struct ynode *src;
@@ -755,12 +771,20 @@ struct error_response {
     uint8_t present; /* ERROR_RESPONSE_GIVEN_* */
 };
 
-enum { ERROR_RESPONSE_GIVEN_BACKEND_REF = 1 };
+enum {
+    ERROR_RESPONSE_GIVEN_BACKEND_REF = 1,
+    ERROR_RESPONSE_GIVEN_BODY = 2,
+    ERROR_RESPONSE_GIVEN_CONFIG_MAP_REF = 4,
+    ERROR_RESPONSE_GIVEN_CONTENT_TYPE = 8
+};
 
 enum {
     CLIENT_GIVEN_ADDRESS_DETECTION = 1,
     CLIENT_GIVEN_HSTS = 2,
-    CLIENT_GIVEN_ERROR_RESPONSES = 4
+    CLIENT_GIVEN_ERROR_RESPONSES = 4,
+    CLIENT_GIVEN_TIMEOUTS = 8,
+    CLIENT_GIVEN_REQUEST_BODY = 16,
+    CLIENT_GIVEN_REQUEST_LIMITS = 32
 };
 
 struct client_policy {
@@ -777,13 +801,18 @@ struct client_policy {
     uint8_t present; /* CLIENT_GIVEN_* */
 };
 
+enum { ADDRESSES_GIVEN_ALLOW = 1, ADDRESSES_GIVEN_DENY = 2 };
+
 struct client_addresses {
     const struct ynode *src;
     const char **allow;
     size_t n_allow;
     const char **deny;
     size_t n_deny;
+    uint8_t present; /* ADDRESSES_GIVEN_* */
 };
+
+enum { BASIC_AUTH_GIVEN_KEY = 1 };
 
 struct basic_auth {
     const struct ynode *src;
@@ -792,14 +821,23 @@ struct basic_auth {
     const char *key;
     const char *realm;
     enum tri forward_credentials;
+    uint8_t present; /* BASIC_AUTH_GIVEN_* */
 };
+
+enum { SIGN_IN_GIVEN_URL = 1, SIGN_IN_GIVEN_PATH = 2 };
 
 struct sign_in {
     const struct ynode *src;
     const char *url, *path, *redirect_parameter;
+    uint8_t present; /* SIGN_IN_GIVEN_* */
 };
 
-enum { EXTAUTH_GIVEN_BACKEND_REF = 1, EXTAUTH_GIVEN_SIGN_IN = 2 };
+enum {
+    EXTAUTH_GIVEN_BACKEND_REF = 1,
+    EXTAUTH_GIVEN_SIGN_IN = 2,
+    EXTAUTH_GIVEN_URL = 4,
+    EXTAUTH_GIVEN_PATH = 8
+};
 
 struct external_auth_policy {
     const struct ynode *src;
@@ -840,6 +878,16 @@ struct backend_timeouts {
     const char *connect, *send, *read;
 };
 
+/* The attributes of an issued cookie, each its own bit. */
+enum {
+    HASH_COOKIE_GIVEN_PATH = 1,
+    HASH_COOKIE_GIVEN_DOMAIN = 2,
+    HASH_COOKIE_GIVEN_MAX_AGE_SECONDS = 4,
+    HASH_COOKIE_GIVEN_SECURE = 8,
+    HASH_COOKIE_GIVEN_HTTP_ONLY = 16,
+    HASH_COOKIE_GIVEN_SAME_SITE = 32
+};
+
 struct hash_cookie {
     const struct ynode *src;
     const char *name;
@@ -848,19 +896,26 @@ struct hash_cookie {
     int64_t max_age_seconds;
     enum tri secure, http_only;
     const char *same_site;
+    uint8_t present; /* HASH_COOKIE_GIVEN_* */
 };
+
+enum { HASH_GIVEN_HEADER = 1, HASH_GIVEN_COOKIE = 2, HASH_GIVEN_QUERY_PARAMETER = 4 };
 
 struct consistent_hash {
     const struct ynode *src;
     const char *source; /* ClientAddress | Header | Cookie | QueryParameter | RequestURI */
     const char *header, *query_parameter;
     struct hash_cookie cookie;
+    uint8_t present; /* HASH_GIVEN_* */
 };
+
+enum { LB_GIVEN_CONSISTENT_HASH = 1 };
 
 struct load_balancing {
     const struct ynode *src;
     const char *method; /* RoundRobin | LeastConnections | ConsistentHash */
     struct consistent_hash consistent_hash;
+    uint8_t present; /* LB_GIVEN_* */
 };
 
 struct upstream_keepalive {
@@ -888,7 +943,9 @@ struct backend_retry {
 enum {
     BACKEND_GIVEN_LOAD_BALANCING = 1,
     BACKEND_GIVEN_KEEPALIVE = 2,
-    BACKEND_GIVEN_RETRY = 4
+    BACKEND_GIVEN_RETRY = 4,
+    BACKEND_GIVEN_TIMEOUTS = 8,
+    BACKEND_GIVEN_BUFFERING = 16
 };
 
 struct backend_policy {

@@ -178,7 +178,8 @@ static const struct table listener_tls_table =
                 struct listener),                                \
      FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener,        \
              protocol, LIM_FMT(FMT_PROTOCOL)),                              \
-     FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),         \
+     FIELD_OBJ("tls", FIELD_GIVEN(LISTENER_GIVEN_TLS), struct listener, tls, \
+               listener_tls_table),                                         \
      FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,       \
                allowed_routes, allowed_routes_table),                       \
      FIELD_END}

@@ -307,10 +307,13 @@ static const struct field session_persistence_fields[] = {
     FIELD_L("absoluteTimeout", FT_STRING,
             FIELD_GIVEN(PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT),
             struct session_persistence, absolute_timeout, LIM_FMT(FMT_DURATION)),
-    FIELD_ENUM_D("type", 0, struct session_persistence, type,
+    FIELD_ENUM_D("type", FIELD_GIVEN(PERSISTENCE_GIVEN_TYPE),
+                 struct session_persistence, type,
                  model_persistence_type_names, DEF_STR("Cookie")),
-    FIELD_OBJ("cookie", 0, struct session_persistence, cookie, cookie_config_table),
-    FIELD_OBJ("header", 0, struct session_persistence, header, header_config_table),
+    FIELD_OBJ("cookie", FIELD_GIVEN(PERSISTENCE_GIVEN_COOKIE),
+              struct session_persistence, cookie, cookie_config_table),
+    FIELD_OBJ("header", FIELD_GIVEN(PERSISTENCE_GIVEN_HEADER),
+              struct session_persistence, header, header_config_table),
     FIELD_END,
 };
 static const struct table session_persistence_table = TABLE_GIVEN(
@@ -380,7 +383,8 @@ static const struct table udp_rule_table =
     FIELD_STRS_L("hostnames", FIELD_GIVEN(ROUTE_GIVEN_HOSTNAMES), struct route, \
                  hostnames, LIM_STRS(0, max, FMT_HOSTNAME, "hostname"))
 #define ROUTE_RULES_ETC(fl, rules_table)                                    \
-    FIELD_LIST("rules", fl, struct route, rules, rules_table),              \
+    FIELD_LIST("rules", (fl) | FIELD_GIVEN(ROUTE_GIVEN_RULES), struct route, \
+               rules, rules_table),                                         \
         FIELD("useDefaultGateways", FT_STRING, 0, struct route,             \
               use_default_gateways),                                        \
         FIELD_END

@@ -84,7 +84,8 @@ static void check_rule_count(struct schema *s, const struct route *r,
     size_t n = r->n_rules;
 
     /* Absent rules are defaulted (HTTPRoute) or reported missing. */
-    if (ynode_is_null(at) || (n >= sh->min_rules && n <= sh->max_rules))
+    if (!(r->present & ROUTE_GIVEN_RULES) ||
+        (n >= sh->min_rules && n <= sh->max_rules))
         return;
     if (sh->min_rules == sh->max_rules)
         schema_report(s, DIAG_RULE_COUNT, at,
@@ -160,19 +161,19 @@ static void check_persistence_union(struct schema *s,
                       "a Permanent cookie needs absoluteTimeout");
     if (p->type == PERSISTENCE_UNSET)
         return;
-    if (p->cookie.src && p->type != PERSISTENCE_COOKIE)
-        schema_report(s, DIAG_SESSION_PERSISTENCE, p->cookie.src,
+    if ((p->present & PERSISTENCE_GIVEN_COOKIE) && p->type != PERSISTENCE_COOKIE)
+        schema_report(s, DIAG_SESSION_PERSISTENCE, schema_field_node(p->src, "cookie"),
                       "cookie must not be set when type is '%s'",
                       schema_quote(s, type));
-    if (!p->cookie.src && p->type == PERSISTENCE_COOKIE)
+    if (!(p->present & PERSISTENCE_GIVEN_COOKIE) && p->type == PERSISTENCE_COOKIE)
         schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
                       "type Cookie%s needs cookie",
-                      ynode_get(p->src, "type") ? "" : " (the default)");
-    if (p->header.src && p->type != PERSISTENCE_HEADER)
-        schema_report(s, DIAG_SESSION_PERSISTENCE, p->header.src,
+                      p->present & PERSISTENCE_GIVEN_TYPE ? "" : " (the default)");
+    if ((p->present & PERSISTENCE_GIVEN_HEADER) && p->type != PERSISTENCE_HEADER)
+        schema_report(s, DIAG_SESSION_PERSISTENCE, schema_field_node(p->src, "header"),
                       "header must not be set when type is '%s'",
                       schema_quote(s, type));
-    if (!p->header.src && p->type == PERSISTENCE_HEADER)
+    if (!(p->present & PERSISTENCE_GIVEN_HEADER) && p->type == PERSISTENCE_HEADER)
         schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
                       "type Header needs header");
 }
