@@ -188,6 +188,23 @@ bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
  * error page Services of its policy (nothing when it has none). */
 void plan_policy_error_context(struct planner *p, struct plan_handler *h,
                                const struct route *r, const struct backend *b);
+/* A policy's short id, for the names of its files, zones and variables. */
+const char *plan_policy_id(struct planner *p, const struct object *o);
+/* A policy duration in nginx's form ("0s" only where 0 means at once). */
+const char *plan_policy_duration(struct planner *p, const char *d);
+/* policy_access.c: the AccessPolicy settings of a rule's effective
+ * policies.  Address lists: every level's deny entries, the intersection
+ * of the allow sets, then deny all; address_checks says whether any level
+ * has clientAddresses.  external_auth is false when its target cannot be
+ * written (the rule answers 500). */
+void plan_policy_address_lists(struct planner *p, const struct policy_effective *e,
+                               struct plan_policy *pp);
+bool plan_policy_address_checks(const struct policy_effective *e);
+void plan_policy_basic_auth(struct planner *p, const struct gwc_policy *gp,
+                            struct plan_policy *pp, struct plan_handler *h);
+bool plan_policy_external_auth(struct planner *p, const struct server_ctx *sc,
+                               const struct gwc_policy *gp, struct plan_policy *pp,
+                               struct plan_handler *h);
 /* The body limit h enforces, in bytes (0: none; nginx's 1 MiB default). */
 int64_t plan_policy_body_limit(const struct plan_handler *h);
 /* client_max_body_size in nginx's form for a limit in bytes. */
