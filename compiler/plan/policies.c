@@ -20,18 +20,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-const char *plan_policy_id(struct planner *p, const struct object *o)
-{
-    return plan_hashed_id(
-        p, arena_printf(p->a, "%s/%s", model_kind_name(o->kind), o->nsname));
-}
-
-/* Policy durations: "0s" only where 0 means "at once" (keepalive_timeout). */
-const char *plan_policy_duration(struct planner *p, const char *d)
-{
-    return plan_nginx_time(p->a, d, "0s");
-}
-
 const char *plan_policy_body_size_text(struct planner *p, int64_t bytes)
 {
     if (bytes > 0 && bytes % (1 << 30) == 0)
