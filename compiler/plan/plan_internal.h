@@ -177,6 +177,16 @@ const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
                                    unsigned repeat,
                                    const struct upstream_options *o);
 
+/* stream_targets.c: a new stream{} server (address NULL: on a unix
+ * socket); a unix socket path for a hop between stream{} and http{}; the
+ * proxy_pass value for an attachment's backends: an upstream name, a split
+ * variable (*variable set), or "" to close. */
+struct plan_stream_server *plan_stream_new_server(struct planner *p, const char *address,
+                                                  int64_t port, bool udp);
+const char *plan_stream_socket_path(struct planner *p, const char *name);
+const char *plan_stream_backends_target(struct planner *p, const struct attachment *a,
+                                        bool *variable);
+
 struct server_ctx;
 /* policies.c: the gwc policies of a rule on the server's listener, into
  * h->policy; false when they cannot be programmed exactly (the rule then
