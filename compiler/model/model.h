@@ -224,10 +224,14 @@ struct parent_ref {
     int64_t port;
 };
 
+/* The *_GIVEN_* bits of backend_object_ref and backend_ref. */
+enum { BACKEND_REF_GIVEN_PORT = 1 };
+
 struct backend_object_ref {
     const struct ynode *src;
     const char *group, *kind, *name, *namespace;
     int64_t port;
+    uint8_t present; /* BACKEND_REF_GIVEN_* */
 };
 
 struct secret_ref {
@@ -302,6 +306,8 @@ struct listener_tls {
     struct strmap options;
 };
 
+enum { LISTENER_GIVEN_PORT = 1, LISTENER_GIVEN_TLS = 2 };
+
 struct listener {
     const struct ynode *src;
     const char *name;
@@ -310,6 +316,7 @@ struct listener {
     const char *protocol;
     struct listener_tls tls;
     struct allowed_routes allowed_routes;
+    uint8_t present; /* LISTENER_GIVEN_* */
 };
 
 struct gateway_address {
@@ -317,11 +324,14 @@ struct gateway_address {
     const char *type, *value;
 };
 
+enum { FRONTEND_VALIDATION_GIVEN_CA_REFS = 1 };
+
 struct frontend_validation {
     const struct ynode *src;
     struct object_ref *ca_certificate_refs;
     size_t n_ca_certificate_refs;
     enum frontend_mode mode;
+    uint8_t present; /* FRONTEND_VALIDATION_GIVEN_* */
 };
 
 enum { TLS_GIVEN_VALIDATION = 1 };
@@ -346,11 +356,14 @@ struct gateway_backend_tls {
     uint8_t present; /* BACKEND_TLS_GIVEN_* */
 };
 
+enum { FRONTEND_TLS_GIVEN_DEFAULT = 1 };
+
 struct frontend_tls {
     const struct ynode *src;
     struct tls_config default_;
     struct tls_port_config *per_port;
     size_t n_per_port;
+    uint8_t present; /* FRONTEND_TLS_GIVEN_* */
 };
 
 struct gateway_tls {
@@ -412,11 +425,14 @@ struct header_filter {
     size_t n_remove;
 };
 
+enum { MODIFIER_GIVEN_FULL_PATH = 1, MODIFIER_GIVEN_PREFIX_MATCH = 2 };
+
 struct path_modifier {
     const struct ynode *src;
     enum path_modifier_type type;
     const char *replace_full_path;
     const char *replace_prefix_match;
+    uint8_t present; /* MODIFIER_GIVEN_* */
 };
 
 struct request_redirect {
@@ -438,7 +454,7 @@ struct fraction {
     int64_t numerator, denominator;
 };
 
-enum { MIRROR_GIVEN_FRACTION = 1 };
+enum { MIRROR_GIVEN_FRACTION = 1, MIRROR_GIVEN_PERCENT = 2 };
 
 struct request_mirror {
     const struct ynode *src;
@@ -492,6 +508,7 @@ struct backend_ref {
     int64_t weight;
     struct route_filter *filters;
     size_t n_filters;
+    uint8_t present; /* BACKEND_REF_GIVEN_* */
 };
 
 struct value_match {
@@ -516,10 +533,13 @@ struct http_match {
     const char *method;
 };
 
+enum { GRPC_METHOD_GIVEN_SERVICE = 1, GRPC_METHOD_GIVEN_METHOD = 2 };
+
 struct grpc_method_match {
     const struct ynode *src;
     enum match_type type;
     const char *service, *method;
+    uint8_t present; /* GRPC_METHOD_GIVEN_* */
 };
 
 struct grpc_match {
@@ -548,9 +568,19 @@ struct cookie_config {
     enum cookie_lifetime lifetime_type;
 };
 
+enum { HEADER_CONFIG_GIVEN_NAME = 1 };
+
 struct header_config {
     const struct ynode *src;
     const char *name;
+    uint8_t present; /* HEADER_CONFIG_GIVEN_* */
+};
+
+enum {
+    PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT = 1,
+    PERSISTENCE_GIVEN_TYPE = 2,
+    PERSISTENCE_GIVEN_COOKIE = 4,
+    PERSISTENCE_GIVEN_HEADER = 8
 };
 
 struct session_persistence {
@@ -559,12 +589,14 @@ struct session_persistence {
     enum persistence_type type;
     struct cookie_config cookie;
     struct header_config header;
+    uint8_t present; /* PERSISTENCE_GIVEN_* */
 };
 
 enum {
     RULE_GIVEN_TIMEOUTS = 1,
     RULE_GIVEN_RETRY = 2,
-    RULE_GIVEN_SESSION_PERSISTENCE = 4
+    RULE_GIVEN_SESSION_PERSISTENCE = 4,
+    RULE_GIVEN_BACKEND_REFS = 8
 };
 
 /* One rule shape serves every route kind; unused lists stay empty. */
@@ -586,6 +618,8 @@ struct route_rule {
 };
 
 /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute and UDPRoute. */
+enum { ROUTE_GIVEN_HOSTNAMES = 1, ROUTE_GIVEN_RULES = 2 };
+
 struct route {
     struct object obj;
     const struct ynode *spec_src;
@@ -596,6 +630,7 @@ struct route {
     struct route_rule *rules;
     size_t n_rules;
     const char *use_default_gateways; /* All | None (experimental) */
+    uint8_t present;                  /* ROUTE_GIVEN_* (spec's fields) */
 };
 
 /* ---- ReferenceGrant, BackendTLSPolicy ---- */
@@ -610,8 +645,11 @@ struct grant_to {
     const char *group, *kind, *name;
 };
 
+enum { GRANT_GIVEN_SPEC = 1 };
+
 struct reference_grant {
     struct object obj;
+    uint8_t present; /* GRANT_GIVEN_* */
     const struct ynode *spec_src;
     struct grant_from *from;
     size_t n_from;
@@ -624,9 +662,12 @@ struct policy_target_ref {
     const char *group, *kind, *name, *section_name;
 };
 
+enum { SAN_GIVEN_HOSTNAME = 1, SAN_GIVEN_URI = 2 };
+
 struct subject_alt_name {
     const struct ynode *src;
     const char *type, *hostname, *uri;
+    uint8_t present; /* SAN_GIVEN_* */
 };
 
 struct backend_tls_validation {
@@ -662,6 +703,12 @@ struct policy_object_ref {
     const char *name, *namespace, *key;
 };
 
+enum {
+    DETECTION_GIVEN_HEADER = 1,
+    DETECTION_GIVEN_TRUSTED_PROXIES = 2,
+    DETECTION_GIVEN_RECURSIVE = 4
+};
+
 struct client_address_detection {
     const struct ynode *src;
     const char *source; /* Connection | Header | ProxyProtocol */
@@ -669,6 +716,7 @@ struct client_address_detection {
     const char **trusted_proxies;
     size_t n_trusted_proxies;
     enum tri recursive;
+    uint8_t present; /* DETECTION_GIVEN_* */
 };
 
 struct client_timeouts {
@@ -689,7 +737,11 @@ struct rate_limit {
     enum tri no_delay;
 };
 
-enum { LIMITS_GIVEN_REJECT_STATUS_CODE = 1 };
+enum {
+    LIMITS_GIVEN_REJECT_STATUS_CODE = 1,
+    LIMITS_GIVEN_RATE = 2,
+    LIMITS_GIVEN_CONCURRENT = 4
+};
 
 struct request_limits {
     const struct ynode *src;
@@ -719,12 +771,20 @@ struct error_response {
     uint8_t present; /* ERROR_RESPONSE_GIVEN_* */
 };
 
-enum { ERROR_RESPONSE_GIVEN_BACKEND_REF = 1 };
+enum {
+    ERROR_RESPONSE_GIVEN_BACKEND_REF = 1,
+    ERROR_RESPONSE_GIVEN_BODY = 2,
+    ERROR_RESPONSE_GIVEN_CONFIG_MAP_REF = 4,
+    ERROR_RESPONSE_GIVEN_CONTENT_TYPE = 8
+};
 
 enum {
     CLIENT_GIVEN_ADDRESS_DETECTION = 1,
     CLIENT_GIVEN_HSTS = 2,
-    CLIENT_GIVEN_ERROR_RESPONSES = 4
+    CLIENT_GIVEN_ERROR_RESPONSES = 4,
+    CLIENT_GIVEN_TIMEOUTS = 8,
+    CLIENT_GIVEN_REQUEST_BODY = 16,
+    CLIENT_GIVEN_REQUEST_LIMITS = 32
 };
 
 struct client_policy {
@@ -741,13 +801,18 @@ struct client_policy {
     uint8_t present; /* CLIENT_GIVEN_* */
 };
 
+enum { ADDRESSES_GIVEN_ALLOW = 1, ADDRESSES_GIVEN_DENY = 2 };
+
 struct client_addresses {
     const struct ynode *src;
     const char **allow;
     size_t n_allow;
     const char **deny;
     size_t n_deny;
+    uint8_t present; /* ADDRESSES_GIVEN_* */
 };
+
+enum { BASIC_AUTH_GIVEN_KEY = 1 };
 
 struct basic_auth {
     const struct ynode *src;
@@ -756,14 +821,23 @@ struct basic_auth {
     const char *key;
     const char *realm;
     enum tri forward_credentials;
+    uint8_t present; /* BASIC_AUTH_GIVEN_* */
 };
+
+enum { SIGN_IN_GIVEN_URL = 1, SIGN_IN_GIVEN_PATH = 2 };
 
 struct sign_in {
     const struct ynode *src;
     const char *url, *path, *redirect_parameter;
+    uint8_t present; /* SIGN_IN_GIVEN_* */
 };
 
-enum { EXTAUTH_GIVEN_BACKEND_REF = 1, EXTAUTH_GIVEN_SIGN_IN = 2 };
+enum {
+    EXTAUTH_GIVEN_BACKEND_REF = 1,
+    EXTAUTH_GIVEN_SIGN_IN = 2,
+    EXTAUTH_GIVEN_URL = 4,
+    EXTAUTH_GIVEN_PATH = 8
+};
 
 struct external_auth_policy {
     const struct ynode *src;
@@ -804,6 +878,16 @@ struct backend_timeouts {
     const char *connect, *send, *read;
 };
 
+/* The attributes of an issued cookie, each its own bit. */
+enum {
+    HASH_COOKIE_GIVEN_PATH = 1,
+    HASH_COOKIE_GIVEN_DOMAIN = 2,
+    HASH_COOKIE_GIVEN_MAX_AGE_SECONDS = 4,
+    HASH_COOKIE_GIVEN_SECURE = 8,
+    HASH_COOKIE_GIVEN_HTTP_ONLY = 16,
+    HASH_COOKIE_GIVEN_SAME_SITE = 32
+};
+
 struct hash_cookie {
     const struct ynode *src;
     const char *name;
@@ -812,19 +896,26 @@ struct hash_cookie {
     int64_t max_age_seconds;
     enum tri secure, http_only;
     const char *same_site;
+    uint8_t present; /* HASH_COOKIE_GIVEN_* */
 };
+
+enum { HASH_GIVEN_HEADER = 1, HASH_GIVEN_COOKIE = 2, HASH_GIVEN_QUERY_PARAMETER = 4 };
 
 struct consistent_hash {
     const struct ynode *src;
     const char *source; /* ClientAddress | Header | Cookie | QueryParameter | RequestURI */
     const char *header, *query_parameter;
     struct hash_cookie cookie;
+    uint8_t present; /* HASH_GIVEN_* */
 };
+
+enum { LB_GIVEN_CONSISTENT_HASH = 1 };
 
 struct load_balancing {
     const struct ynode *src;
     const char *method; /* RoundRobin | LeastConnections | ConsistentHash */
     struct consistent_hash consistent_hash;
+    uint8_t present; /* LB_GIVEN_* */
 };
 
 struct upstream_keepalive {
@@ -852,7 +943,9 @@ struct backend_retry {
 enum {
     BACKEND_GIVEN_LOAD_BALANCING = 1,
     BACKEND_GIVEN_KEEPALIVE = 2,
-    BACKEND_GIVEN_RETRY = 4
+    BACKEND_GIVEN_RETRY = 4,
+    BACKEND_GIVEN_TIMEOUTS = 8,
+    BACKEND_GIVEN_BUFFERING = 16
 };
 
 struct backend_policy {
@@ -884,6 +977,8 @@ struct service_port {
     struct int_or_string target_port;
 };
 
+enum { SERVICE_GIVEN_EXTERNAL_NAME = 1 };
+
 struct service {
     struct object obj;
     const struct ynode *spec_src;
@@ -894,6 +989,7 @@ struct service {
     const char *external_name;
     struct service_port *ports;
     size_t n_ports;
+    uint8_t present; /* SERVICE_GIVEN_* (spec's fields) */
 };
 
 struct endpoint_conditions {

@@ -16,6 +16,11 @@
 /* A whole object: the mapping node goes to obj.src. */
 #define TOP_TABLE(T, go_name, fields) \
     {go_name, sizeof(T), alignof(T), offsetof(T, obj.src), false, fields}
+/* The same, for an object whose rows name *_GIVEN_* bits of T's 'present'
+ * byte. */
+#define TOP_TABLE_GIVEN(T, go_name, fields)                                 \
+    {go_name, sizeof(T),  alignof(T), offsetof(T, obj.src), false, fields, \
+     offsetof(T, present)}
 
 /* spec's fields live directly in the kind's struct (offset 0). */
 #define FIELD_SPEC(fl, sub) {"spec", FT_OBJECT, fl, 0, 0, &sub}

@@ -56,13 +56,14 @@ static const struct field service_spec_fields[] = {
             DEF_STR("ClusterIP")),
     FIELD("clusterIP", FT_STRING, 0, struct service, cluster_ip),
     FIELD_STRS("clusterIPs", 0, struct service, cluster_ips),
-    FIELD("externalName", FT_STRING, 0, struct service, external_name),
+    FIELD("externalName", FT_STRING, FIELD_GIVEN(SERVICE_GIVEN_EXTERNAL_NAME),
+          struct service, external_name),
     FIELD_LIST("ports", 0, struct service, ports, service_port_table),
     FIELD_END,
 };
 static const struct table service_spec_table = {
-    "ServiceSpec", 0, 1, offsetof(struct service, spec_src), true,
-    service_spec_fields};
+    "ServiceSpec",  0, 1, offsetof(struct service, spec_src), true,
+    service_spec_fields, offsetof(struct service, present)};
 
 static const struct field service_fields[] = {
     OBJECT_HEADER(struct service),

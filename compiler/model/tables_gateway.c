@@ -24,11 +24,12 @@ static const struct field backend_object_ref_fields[] = {
     FIELD_KIND_D(struct backend_object_ref, "Service"),
     FIELD_NAME(FIELD_REQUIRED, struct backend_object_ref),
     FIELD_NAMESPACE(0, struct backend_object_ref),
-    FIELD_PORT(0, struct backend_object_ref),
+    FIELD_PORT(FIELD_GIVEN(BACKEND_REF_GIVEN_PORT), struct backend_object_ref),
     FIELD_END,
 };
-const struct table model_backend_object_ref_table = TABLE(
-    struct backend_object_ref, "BackendObjectReference", backend_object_ref_fields);
+const struct table model_backend_object_ref_table =
+    TABLE_GIVEN(struct backend_object_ref, "BackendObjectReference",
+                backend_object_ref_fields);
 
 static const struct field secret_ref_fields[] = {
     FIELD_GROUP_D(struct secret_ref, ""),
@@ -166,39 +167,31 @@ static const struct field listener_tls_fields[] = {
 static const struct table listener_tls_table =
     TABLE(struct listener_tls, "ListenerTLSConfig", listener_tls_fields);
 
-static const struct field listener_fields[] = {
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,
-            LIM_FMT(FMT_SECTION_NAME)),
-    FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,
-            LIM_FMT(FMT_HOSTNAME)),
-    FIELD_PORT(FIELD_REQUIRED, struct listener),
-    FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
-            LIM_FMT(FMT_PROTOCOL)),
-    FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
-    FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,
-              allowed_routes, allowed_routes_table),
-    FIELD_END,
-};
-static const struct table listener_table =
-    TABLE(struct listener, "Listener", listener_fields);
+/* A Listener's rows; ListenerSet entries have the same, but their port is
+ * required by the schema, not by the decoder. */
+#define LISTENER_FIELDS(port_flag)                                          \
+    {FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,      \
+             LIM_FMT(FMT_SECTION_NAME)),                                    \
+     FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,           \
+             LIM_FMT(FMT_HOSTNAME)),                                        \
+     FIELD_PORT((port_flag) | FIELD_GIVEN(LISTENER_GIVEN_PORT),             \
+                struct listener),                                \
+     FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener,        \
+             protocol, LIM_FMT(FMT_PROTOCOL)),                              \
+     FIELD_OBJ("tls", FIELD_GIVEN(LISTENER_GIVEN_TLS), struct listener, tls, \
+               listener_tls_table),                                         \
+     FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,       \
+               allowed_routes, allowed_routes_table),                       \
+     FIELD_END}
 
-/* ListenerSet entries have the same fields; the port is required by the
- * schema, not by the decoder. */
-static const struct field listener_entry_fields[] = {
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct listener, name,
-            LIM_FMT(FMT_SECTION_NAME)),
-    FIELD_L("hostname", FT_STRING, 0, struct listener, hostname,
-            LIM_FMT(FMT_HOSTNAME)),
-    FIELD_PORT(FIELD_REQUIRED_IN_SCHEMA, struct listener),
-    FIELD_L("protocol", FT_STRING, FIELD_REQUIRED, struct listener, protocol,
-            LIM_FMT(FMT_PROTOCOL)),
-    FIELD_OBJ("tls", 0, struct listener, tls, listener_tls_table),
-    FIELD_OBJ("allowedRoutes", FIELD_DEFAULT_EMPTY, struct listener,
-              allowed_routes, allowed_routes_table),
-    FIELD_END,
-};
+static const struct field listener_fields[] = LISTENER_FIELDS(FIELD_REQUIRED);
+static const struct table listener_table =
+    TABLE_GIVEN(struct listener, "Listener", listener_fields);
+
+static const struct field listener_entry_fields[] =
+    LISTENER_FIELDS(FIELD_REQUIRED_IN_SCHEMA);
 static const struct table listener_entry_table =
-    TABLE(struct listener, "ListenerEntry", listener_entry_fields);
+    TABLE_GIVEN(struct listener, "ListenerEntry", listener_entry_fields);
 
 /* ---- Gateway ---- */
 
@@ -213,14 +206,16 @@ static const struct table gateway_address_table =
     TABLE(struct gateway_address, "GatewaySpecAddress", gateway_address_fields);
 
 static const struct field frontend_validation_fields[] = {
-    FIELD_LIST_L("caCertificateRefs", FIELD_REQUIRED_IN_SCHEMA,
+    FIELD_LIST_L("caCertificateRefs",
+                 FIELD_REQUIRED_IN_SCHEMA |
+                     FIELD_GIVEN(FRONTEND_VALIDATION_GIVEN_CA_REFS),
                  struct frontend_validation, ca_certificate_refs, object_ref_table,
                  LIM_ITEMS(1, 16)),
     FIELD_ENUM_D("mode", 0, struct frontend_validation, mode,
                  model_frontend_mode_names, DEF_STR("AllowValidOnly")),
     FIELD_END,
 };
-static const struct table frontend_validation_table = TABLE(
+static const struct table frontend_validation_table = TABLE_GIVEN(
     struct frontend_validation, "FrontendTLSValidation", frontend_validation_fields);
 
 static const struct field tls_config_fields[] = {
@@ -240,14 +235,15 @@ static const struct table tls_port_config_table =
     TABLE(struct tls_port_config, "TLSPortConfig", tls_port_config_fields);
 
 static const struct field frontend_tls_fields[] = {
-    FIELD_OBJ("default", FIELD_REQUIRED_IN_SCHEMA, struct frontend_tls, default_,
-              tls_config_table),
+    FIELD_OBJ("default",
+              FIELD_REQUIRED_IN_SCHEMA | FIELD_GIVEN(FRONTEND_TLS_GIVEN_DEFAULT),
+              struct frontend_tls, default_, tls_config_table),
     FIELD_LIST_L("perPort", 0, struct frontend_tls, per_port, tls_port_config_table,
                  LIM_ITEMS(0, 64)),
     FIELD_END,
 };
 static const struct table frontend_tls_table =
-    TABLE(struct frontend_tls, "FrontendTLSConfig", frontend_tls_fields);
+    TABLE_GIVEN(struct frontend_tls, "FrontendTLSConfig", frontend_tls_fields);
 
 static const struct field gateway_backend_tls_fields[] = {
     FIELD_OBJ("clientCertificateRef", FIELD_GIVEN(BACKEND_TLS_GIVEN_CLIENT_CERTIFICATE_REF),
@@ -378,11 +374,12 @@ static const struct table reference_grant_spec_table = {
 
 static const struct field reference_grant_fields[] = {
     OBJECT_HEADER(struct reference_grant),
-    FIELD_SPEC(FIELD_REQUIRED_IN_SCHEMA, reference_grant_spec_table),
+    FIELD_SPEC(FIELD_REQUIRED_IN_SCHEMA | FIELD_GIVEN(GRANT_GIVEN_SPEC),
+               reference_grant_spec_table),
     FIELD_END,
 };
 const struct table model_reference_grant_table =
-    TOP_TABLE(struct reference_grant, "ReferenceGrant", reference_grant_fields);
+    TOP_TABLE_GIVEN(struct reference_grant, "ReferenceGrant", reference_grant_fields);
 
 /* ---- BackendTLSPolicy ---- */
 
@@ -400,13 +397,14 @@ static const struct table policy_target_ref_table =
 static const struct field san_fields[] = {
     FIELD_L("type", FT_STRING, FIELD_REQUIRED, struct subject_alt_name, type,
             LIM_ONE_OF("Hostname", "URI")),
-    FIELD_L("hostname", FT_STRING, 0, struct subject_alt_name, hostname,
-            LIM_FMT(FMT_HOSTNAME)),
-    FIELD_L("uri", FT_STRING, 0, struct subject_alt_name, uri, LIM_FMT(FMT_URI)),
+    FIELD_L("hostname", FT_STRING, FIELD_GIVEN(SAN_GIVEN_HOSTNAME),
+            struct subject_alt_name, hostname, LIM_FMT(FMT_HOSTNAME)),
+    FIELD_L("uri", FT_STRING, FIELD_GIVEN(SAN_GIVEN_URI), struct subject_alt_name,
+            uri, LIM_FMT(FMT_URI)),
     FIELD_END,
 };
 static const struct table san_table =
-    TABLE(struct subject_alt_name, "SubjectAltName", san_fields);
+    TABLE_GIVEN(struct subject_alt_name, "SubjectAltName", san_fields);
 
 static const struct field backend_tls_validation_fields[] = {
     FIELD_LIST_L("caCertificateRefs", 0, struct backend_tls_validation,

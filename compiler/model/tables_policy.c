@@ -28,11 +28,11 @@ static const struct field service_ref_fields[] = {
     FIELD_NAME(FIELD_REQUIRED, struct backend_object_ref),
     FIELD_L("namespace", FT_STRING, 0, struct backend_object_ref, namespace,
             LIM_FMT(FMT_DNS_LABEL)),
-    FIELD_PORT(0, struct backend_object_ref),
+    FIELD_PORT(FIELD_GIVEN(BACKEND_REF_GIVEN_PORT), struct backend_object_ref),
     FIELD_END,
 };
 static const struct table service_ref_table =
-    TABLE(struct backend_object_ref, "BackendObjectReference", service_ref_fields);
+    TABLE_GIVEN(struct backend_object_ref, "BackendObjectReference", service_ref_fields);
 
 static const struct field header_fields[] = {
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct http_header, name,
@@ -79,14 +79,16 @@ static const struct table config_map_key_ref_table =
 static const struct field address_detection_fields[] = {
     FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct client_address_detection,
             source, LIM_ONE_OF("Connection", "Header", "ProxyProtocol")),
-    FIELD_L("header", FT_STRING, 0, struct client_address_detection, header,
-            LIM_FMT(FMT_POLICY_HEADER)),
-    FIELD_STRS_L("trustedProxies", 0, struct client_address_detection,
-                 trusted_proxies, LIM_ITEMS(0, 64)),
-    FIELD("recursive", FT_BOOL, 0, struct client_address_detection, recursive),
+    FIELD_L("header", FT_STRING, FIELD_GIVEN(DETECTION_GIVEN_HEADER),
+            struct client_address_detection, header, LIM_FMT(FMT_POLICY_HEADER)),
+    FIELD_STRS_L("trustedProxies", FIELD_GIVEN(DETECTION_GIVEN_TRUSTED_PROXIES),
+                 struct client_address_detection, trusted_proxies,
+                 LIM_ITEMS(0, 64)),
+    FIELD("recursive", FT_BOOL, FIELD_GIVEN(DETECTION_GIVEN_RECURSIVE),
+          struct client_address_detection, recursive),
     FIELD_END,
 };
-static const struct table address_detection_table = TABLE(
+static const struct table address_detection_table = TABLE_GIVEN(
     struct client_address_detection, "ClientAddressDetection", address_detection_fields);
 
 static const struct field client_timeouts_fields[] = {
@@ -120,10 +122,10 @@ static const struct table rate_limit_table =
     TABLE(struct rate_limit, "RateLimit", rate_limit_fields);
 
 static const struct field request_limits_fields[] = {
-    FIELD_LIST_L("rate", 0, struct request_limits, rate, rate_limit_table,
-                 LIM_ITEMS(0, 4)),
-    FIELD_L("concurrent", FT_INT32, 0, struct request_limits, concurrent,
-            LIM_RANGE(1, 65535)),
+    FIELD_LIST_L("rate", FIELD_GIVEN(LIMITS_GIVEN_RATE), struct request_limits,
+                 rate, rate_limit_table, LIM_ITEMS(0, 4)),
+    FIELD_L("concurrent", FT_INT32, FIELD_GIVEN(LIMITS_GIVEN_CONCURRENT),
+            struct request_limits, concurrent, LIM_RANGE(1, 65535)),
     FIELD_STRS_L("exemptCIDRs", 0, struct request_limits, exempt_cidrs,
                  LIM_ITEMS(0, 64)),
     FIELD_D("rejectStatusCode", FT_INT32,
@@ -147,11 +149,12 @@ static const struct table hsts_table = TABLE(struct hsts, "HSTS", hsts_fields);
 static const struct field error_response_fields[] = {
     FIELD_INTS_L("statusCodes", FIELD_REQUIRED, struct error_response, status_codes,
                  LIM_ITEMS(1, 16)),
-    FIELD_L("body", FT_STRING, 0, struct error_response, body, LIM_FMT(FMT_BODY)),
-    FIELD_OBJ("configMapRef", 0, struct error_response, config_map_ref,
-              config_map_key_ref_table),
-    FIELD_L("contentType", FT_STRING, 0, struct error_response, content_type,
-            LIM_FMT(FMT_CONTENT_TYPE)),
+    FIELD_L("body", FT_STRING, FIELD_GIVEN(ERROR_RESPONSE_GIVEN_BODY),
+            struct error_response, body, LIM_FMT(FMT_BODY)),
+    FIELD_OBJ("configMapRef", FIELD_GIVEN(ERROR_RESPONSE_GIVEN_CONFIG_MAP_REF),
+              struct error_response, config_map_ref, config_map_key_ref_table),
+    FIELD_L("contentType", FT_STRING, FIELD_GIVEN(ERROR_RESPONSE_GIVEN_CONTENT_TYPE),
+            struct error_response, content_type, LIM_FMT(FMT_CONTENT_TYPE)),
     FIELD_OBJ("backendRef", FIELD_GIVEN(ERROR_RESPONSE_GIVEN_BACKEND_REF),
               struct error_response, backend_ref, service_ref_table),
     FIELD_END,
@@ -164,11 +167,12 @@ static const struct field client_policy_spec_fields[] = {
     FIELD_OBJ("clientAddressDetection", FIELD_GIVEN(CLIENT_GIVEN_ADDRESS_DETECTION),
               struct client_policy, client_address_detection,
               address_detection_table),
-    FIELD_OBJ("timeouts", 0, struct client_policy, timeouts, client_timeouts_table),
-    FIELD_OBJ("requestBody", 0, struct client_policy, request_body,
-              request_body_table),
-    FIELD_OBJ("requestLimits", 0, struct client_policy, request_limits,
-              request_limits_table),
+    FIELD_OBJ("timeouts", FIELD_GIVEN(CLIENT_GIVEN_TIMEOUTS), struct client_policy,
+              timeouts, client_timeouts_table),
+    FIELD_OBJ("requestBody", FIELD_GIVEN(CLIENT_GIVEN_REQUEST_BODY),
+              struct client_policy, request_body, request_body_table),
+    FIELD_OBJ("requestLimits", FIELD_GIVEN(CLIENT_GIVEN_REQUEST_LIMITS),
+              struct client_policy, request_limits, request_limits_table),
     FIELD_OBJ("hsts", FIELD_GIVEN(CLIENT_GIVEN_HSTS), struct client_policy, hsts,
               hsts_table),
     FIELD_LIST_L("errorResponses", FIELD_GIVEN(CLIENT_GIVEN_ERROR_RESPONSES),
@@ -190,43 +194,49 @@ const struct table model_client_policy_table =
 /* ---- AccessPolicy ---- */
 
 static const struct field client_addresses_fields[] = {
-    FIELD_STRS_L("allow", 0, struct client_addresses, allow, LIM_ITEMS(0, 256)),
-    FIELD_STRS_L("deny", 0, struct client_addresses, deny, LIM_ITEMS(0, 256)),
+    FIELD_STRS_L("allow", FIELD_GIVEN(ADDRESSES_GIVEN_ALLOW),
+                 struct client_addresses, allow, LIM_ITEMS(0, 256)),
+    FIELD_STRS_L("deny", FIELD_GIVEN(ADDRESSES_GIVEN_DENY), struct client_addresses,
+                 deny, LIM_ITEMS(0, 256)),
     FIELD_END,
 };
 static const struct table client_addresses_table =
-    TABLE(struct client_addresses, "ClientAddresses", client_addresses_fields);
+    TABLE_GIVEN(struct client_addresses, "ClientAddresses", client_addresses_fields);
 
 static const struct field basic_auth_fields[] = {
     FIELD_OBJ("secretRef", FIELD_REQUIRED, struct basic_auth, secret_ref,
               secret_object_ref_table),
     FIELD_D("format", FT_STRING, 0, struct basic_auth, format,
             LIM_ONE_OF("Htpasswd", "UserMap"), DEF_STR("Htpasswd")),
-    FIELD_L("key", FT_STRING, 0, struct basic_auth, key, LIM_FMT(FMT_SECRET_KEY)),
+    FIELD_L("key", FT_STRING, FIELD_GIVEN(BASIC_AUTH_GIVEN_KEY), struct basic_auth,
+            key, LIM_FMT(FMT_SECRET_KEY)),
     FIELD_L("realm", FT_STRING, 0, struct basic_auth, realm, LIM_FMT(FMT_REALM)),
     FIELD_D("forwardCredentials", FT_BOOL, 0, struct basic_auth,
             forward_credentials, NULL, DEF_BOOL(false)),
     FIELD_END,
 };
 static const struct table basic_auth_table =
-    TABLE(struct basic_auth, "BasicAuth", basic_auth_fields);
+    TABLE_GIVEN(struct basic_auth, "BasicAuth", basic_auth_fields);
 
 static const struct field sign_in_fields[] = {
-    FIELD_L("url", FT_STRING, 0, struct sign_in, url, LIM_FMT(FMT_HTTP_URL)),
-    FIELD_L("path", FT_STRING, 0, struct sign_in, path, LIM_FMT(FMT_POLICY_PATH)),
+    FIELD_L("url", FT_STRING, FIELD_GIVEN(SIGN_IN_GIVEN_URL), struct sign_in, url,
+            LIM_FMT(FMT_HTTP_URL)),
+    FIELD_L("path", FT_STRING, FIELD_GIVEN(SIGN_IN_GIVEN_PATH), struct sign_in, path,
+            LIM_FMT(FMT_POLICY_PATH)),
     FIELD_D("redirectParameter", FT_STRING, 0, struct sign_in, redirect_parameter,
             LIM_FMT(FMT_PARAM_NAME), DEF_STR("rd")),
     FIELD_END,
 };
-static const struct table sign_in_table = TABLE(struct sign_in, "SignIn", sign_in_fields);
+static const struct table sign_in_table =
+    TABLE_GIVEN(struct sign_in, "SignIn", sign_in_fields);
 
 static const struct field external_auth_fields[] = {
     FIELD_OBJ("backendRef", FIELD_GIVEN(EXTAUTH_GIVEN_BACKEND_REF),
               struct external_auth_policy, backend_ref, service_ref_table),
-    FIELD_L("url", FT_STRING, 0, struct external_auth_policy, url,
-            LIM_FMT(FMT_HTTP_URL)),
-    FIELD_L("path", FT_STRING, 0, struct external_auth_policy, path,
-            LIM_FMT(FMT_POLICY_PATH)),
+    FIELD_L("url", FT_STRING, FIELD_GIVEN(EXTAUTH_GIVEN_URL),
+            struct external_auth_policy, url, LIM_FMT(FMT_HTTP_URL)),
+    FIELD_L("path", FT_STRING, FIELD_GIVEN(EXTAUTH_GIVEN_PATH),
+            struct external_auth_policy, path, LIM_FMT(FMT_POLICY_PATH)),
     FIELD_D("method", FT_STRING, 0, struct external_auth_policy, method,
             LIM_ONE_OF("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"),
             DEF_STR("GET")),
@@ -288,46 +298,48 @@ static const struct field hash_cookie_fields[] = {
     FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct hash_cookie, name,
             LIM_FMT(FMT_COOKIE_NAME)),
     FIELD_D("issue", FT_BOOL, 0, struct hash_cookie, issue, NULL, DEF_BOOL(false)),
-    FIELD_L("path", FT_STRING, 0, struct hash_cookie, path,
-            LIM_FMT(FMT_COOKIE_PATH)),
-    FIELD_L("domain", FT_STRING, 0, struct hash_cookie, domain,
-            LIM_FMT(FMT_DNS_SUBDOMAIN)),
-    FIELD_L("maxAgeSeconds", FT_INT32, 0, struct hash_cookie, max_age_seconds,
-            LIM_RANGE(1, INT32_MAX)),
-    FIELD_D("secure", FT_BOOL, 0, struct hash_cookie, secure, NULL, DEF_BOOL(false)),
-    FIELD_D("httpOnly", FT_BOOL, 0, struct hash_cookie, http_only, NULL,
-            DEF_BOOL(true)),
-    FIELD_L("sameSite", FT_STRING, 0, struct hash_cookie, same_site,
-            LIM_ONE_OF("Strict", "Lax", "None")),
+    FIELD_L("path", FT_STRING, FIELD_GIVEN(HASH_COOKIE_GIVEN_PATH),
+            struct hash_cookie, path, LIM_FMT(FMT_COOKIE_PATH)),
+    FIELD_L("domain", FT_STRING, FIELD_GIVEN(HASH_COOKIE_GIVEN_DOMAIN),
+            struct hash_cookie, domain, LIM_FMT(FMT_DNS_SUBDOMAIN)),
+    FIELD_L("maxAgeSeconds", FT_INT32, FIELD_GIVEN(HASH_COOKIE_GIVEN_MAX_AGE_SECONDS),
+            struct hash_cookie, max_age_seconds, LIM_RANGE(1, INT32_MAX)),
+    FIELD_D("secure", FT_BOOL, FIELD_GIVEN(HASH_COOKIE_GIVEN_SECURE),
+            struct hash_cookie, secure, NULL, DEF_BOOL(false)),
+    FIELD_D("httpOnly", FT_BOOL, FIELD_GIVEN(HASH_COOKIE_GIVEN_HTTP_ONLY),
+            struct hash_cookie, http_only, NULL, DEF_BOOL(true)),
+    FIELD_L("sameSite", FT_STRING, FIELD_GIVEN(HASH_COOKIE_GIVEN_SAME_SITE),
+            struct hash_cookie, same_site, LIM_ONE_OF("Strict", "Lax", "None")),
     FIELD_END,
 };
 static const struct table hash_cookie_table =
-    TABLE(struct hash_cookie, "HashCookie", hash_cookie_fields);
+    TABLE_GIVEN(struct hash_cookie, "HashCookie", hash_cookie_fields);
 
 static const struct field consistent_hash_fields[] = {
     FIELD_L("source", FT_STRING, FIELD_REQUIRED, struct consistent_hash, source,
             LIM_ONE_OF("ClientAddress", "Header", "Cookie", "QueryParameter",
                        "RequestURI")),
-    FIELD_L("header", FT_STRING, 0, struct consistent_hash, header,
-            LIM_FMT(FMT_POLICY_HEADER)),
-    FIELD_L("queryParameter", FT_STRING, 0, struct consistent_hash, query_parameter,
-            LIM_FMT(FMT_QUERY_NAME)),
-    FIELD_OBJ("cookie", 0, struct consistent_hash, cookie, hash_cookie_table),
+    FIELD_L("header", FT_STRING, FIELD_GIVEN(HASH_GIVEN_HEADER),
+            struct consistent_hash, header, LIM_FMT(FMT_POLICY_HEADER)),
+    FIELD_L("queryParameter", FT_STRING, FIELD_GIVEN(HASH_GIVEN_QUERY_PARAMETER),
+            struct consistent_hash, query_parameter, LIM_FMT(FMT_QUERY_NAME)),
+    FIELD_OBJ("cookie", FIELD_GIVEN(HASH_GIVEN_COOKIE), struct consistent_hash,
+              cookie, hash_cookie_table),
     FIELD_END,
 };
 static const struct table consistent_hash_table =
-    TABLE(struct consistent_hash, "ConsistentHash", consistent_hash_fields);
+    TABLE_GIVEN(struct consistent_hash, "ConsistentHash", consistent_hash_fields);
 
 static const struct field load_balancing_fields[] = {
     FIELD_D("method", FT_STRING, 0, struct load_balancing, method,
             LIM_ONE_OF("RoundRobin", "LeastConnections", "ConsistentHash"),
             DEF_STR("RoundRobin")),
-    FIELD_OBJ("consistentHash", 0, struct load_balancing, consistent_hash,
-              consistent_hash_table),
+    FIELD_OBJ("consistentHash", FIELD_GIVEN(LB_GIVEN_CONSISTENT_HASH),
+              struct load_balancing, consistent_hash, consistent_hash_table),
     FIELD_END,
 };
 static const struct table load_balancing_table =
-    TABLE(struct load_balancing, "LoadBalancing", load_balancing_fields);
+    TABLE_GIVEN(struct load_balancing, "LoadBalancing", load_balancing_fields);
 
 static const struct field keepalive_fields[] = {
     FIELD_L("connections", FT_INT32, 0, struct upstream_keepalive, connections,
@@ -366,12 +378,14 @@ static const struct table backend_retry_table =
 
 static const struct field backend_policy_spec_fields[] = {
     FIELD_TARGETS(struct backend_policy),
-    FIELD_OBJ("timeouts", 0, struct backend_policy, timeouts, backend_timeouts_table),
+    FIELD_OBJ("timeouts", FIELD_GIVEN(BACKEND_GIVEN_TIMEOUTS), struct backend_policy,
+              timeouts, backend_timeouts_table),
     FIELD_OBJ("loadBalancing", FIELD_GIVEN(BACKEND_GIVEN_LOAD_BALANCING),
               struct backend_policy, load_balancing, load_balancing_table),
     FIELD_OBJ("keepalive", FIELD_GIVEN(BACKEND_GIVEN_KEEPALIVE),
               struct backend_policy, keepalive, keepalive_table),
-    FIELD_OBJ("buffering", 0, struct backend_policy, buffering, buffering_table),
+    FIELD_OBJ("buffering", FIELD_GIVEN(BACKEND_GIVEN_BUFFERING),
+              struct backend_policy, buffering, buffering_table),
     FIELD_OBJ("retry", FIELD_GIVEN(BACKEND_GIVEN_RETRY), struct backend_policy,
               retry, backend_retry_table),
     FIELD_END,

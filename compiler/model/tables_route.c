@@ -30,14 +30,15 @@ static const struct table header_filter_table =
 static const struct field path_modifier_fields[] = {
     FIELD_ENUM("type", FIELD_REQUIRED, struct path_modifier, type,
                model_modifier_type_names),
-    FIELD_L("replaceFullPath", FT_STRING, 0, struct path_modifier,
-            replace_full_path, LIM_FMT(FMT_PATH)),
-    FIELD_L("replacePrefixMatch", FT_STRING, 0, struct path_modifier,
+    FIELD_L("replaceFullPath", FT_STRING, FIELD_GIVEN(MODIFIER_GIVEN_FULL_PATH),
+            struct path_modifier, replace_full_path, LIM_FMT(FMT_PATH)),
+    FIELD_L("replacePrefixMatch", FT_STRING,
+            FIELD_GIVEN(MODIFIER_GIVEN_PREFIX_MATCH), struct path_modifier,
             replace_prefix_match, LIM_FMT(FMT_PATH)),
     FIELD_END,
 };
 static const struct table path_modifier_table =
-    TABLE(struct path_modifier, "HTTPPathModifier", path_modifier_fields);
+    TABLE_GIVEN(struct path_modifier, "HTTPPathModifier", path_modifier_fields);
 
 static const struct field request_redirect_fields[] = {
     FIELD_L("scheme", FT_STRING, 0, struct request_redirect, scheme,
@@ -75,7 +76,8 @@ static const struct table fraction_table =
 static const struct field request_mirror_fields[] = {
     FIELD_OBJ("backendRef", FIELD_REQUIRED, struct request_mirror, backend_ref,
               model_backend_object_ref_table),
-    FIELD_L("percent", FT_INT32, 0, struct request_mirror, percent,
+    FIELD_L("percent", FT_INT32, FIELD_GIVEN(MIRROR_GIVEN_PERCENT),
+            struct request_mirror, percent,
             LIM_RANGE(0, 100)),
     FIELD_OBJ("fraction", FIELD_GIVEN(MIRROR_GIVEN_FRACTION), struct request_mirror,
               fraction, fraction_table),
@@ -116,40 +118,39 @@ static const struct field external_auth_fields[] = {
 static const struct table external_auth_table =
     TABLE(struct external_auth, "HTTPExternalAuthFilter", external_auth_fields);
 
+/* The rows HTTPRouteFilter and GRPCRouteFilter share: the first ones, and
+ * extensionRef at the end. */
+#define FILTER_HEAD_FIELDS                                                   \
+    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE,                  \
+               struct route_filter, type, model_filter_type_names),          \
+        FIELD_OBJ_PTR("requestHeaderModifier", 0, struct route_filter,       \
+                      request_header_modifier, header_filter_table),         \
+        FIELD_OBJ_PTR("responseHeaderModifier", 0, struct route_filter,      \
+                      response_header_modifier, header_filter_table),        \
+        FIELD_OBJ_PTR("requestMirror", 0, struct route_filter,               \
+                      request_mirror, request_mirror_table)
+#define FILTER_TAIL_FIELDS                                                   \
+    FIELD_OBJ_PTR("extensionRef", 0, struct route_filter, extension_ref,     \
+                  model_local_ref_table),                                    \
+        FIELD_END
+
 static const struct field http_filter_fields[] = {
-    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
-               type, model_filter_type_names),
-    FIELD_OBJ_PTR("requestHeaderModifier", 0, struct route_filter,
-              request_header_modifier, header_filter_table),
-    FIELD_OBJ_PTR("responseHeaderModifier", 0, struct route_filter,
-              response_header_modifier, header_filter_table),
-    FIELD_OBJ_PTR("requestMirror", 0, struct route_filter, request_mirror,
-              request_mirror_table),
+    FILTER_HEAD_FIELDS,
     FIELD_OBJ_PTR("requestRedirect", 0, struct route_filter, request_redirect,
-              request_redirect_table),
-    FIELD_OBJ_PTR("urlRewrite", 0, struct route_filter, url_rewrite, url_rewrite_table),
+                  request_redirect_table),
+    FIELD_OBJ_PTR("urlRewrite", 0, struct route_filter, url_rewrite,
+                  url_rewrite_table),
     FIELD_OBJ_PTR("cors", 0, struct route_filter, cors, cors_table),
     FIELD_OBJ_PTR("externalAuth", 0, struct route_filter, external_auth,
-              external_auth_table),
-    FIELD_OBJ_PTR("extensionRef", 0, struct route_filter, extension_ref,
-              model_local_ref_table),
-    FIELD_END,
+                  external_auth_table),
+    FILTER_TAIL_FIELDS,
 };
 static const struct table http_filter_table =
     TABLE(struct route_filter, "HTTPRouteFilter", http_filter_fields);
 
 static const struct field grpc_filter_fields[] = {
-    FIELD_ENUM("type", FIELD_REQUIRED | FIELD_ENUM_BY_RULE, struct route_filter,
-               type, model_filter_type_names),
-    FIELD_OBJ_PTR("requestHeaderModifier", 0, struct route_filter,
-              request_header_modifier, header_filter_table),
-    FIELD_OBJ_PTR("responseHeaderModifier", 0, struct route_filter,
-              response_header_modifier, header_filter_table),
-    FIELD_OBJ_PTR("requestMirror", 0, struct route_filter, request_mirror,
-              request_mirror_table),
-    FIELD_OBJ_PTR("extensionRef", 0, struct route_filter, extension_ref,
-              model_local_ref_table),
-    FIELD_END,
+    FILTER_HEAD_FIELDS,
+    FILTER_TAIL_FIELDS,
 };
 static const struct table grpc_filter_table = {
     "GRPCRouteFilter", sizeof(struct route_filter), alignof(struct route_filter), 0, false,
@@ -159,7 +160,8 @@ static const struct table grpc_filter_table = {
     FIELD_GROUP_D(struct backend_ref, ""),                                         \
         FIELD_KIND_D(struct backend_ref, "Service"),                               \
         FIELD_NAME(FIELD_REQUIRED, struct backend_ref),                            \
-        FIELD_NAMESPACE(0, struct backend_ref), FIELD_PORT(0, struct backend_ref), \
+        FIELD_NAMESPACE(0, struct backend_ref),                                    \
+        FIELD_PORT(FIELD_GIVEN(BACKEND_REF_GIVEN_PORT), struct backend_ref),       \
         FIELD_D("weight", FT_INT32, 0, struct backend_ref, weight,                 \
                 LIM_RANGE(0, 1000000), DEF_INT(1))
 
@@ -170,7 +172,7 @@ static const struct field http_backend_ref_fields[] = {
     FIELD_END,
 };
 static const struct table http_backend_ref_table =
-    TABLE(struct backend_ref, "HTTPBackendRef", http_backend_ref_fields);
+    TABLE_GIVEN(struct backend_ref, "HTTPBackendRef", http_backend_ref_fields);
 
 static const struct field grpc_backend_ref_fields[] = {
     BACKEND_REF_FIELDS,
@@ -179,14 +181,14 @@ static const struct field grpc_backend_ref_fields[] = {
     FIELD_END,
 };
 static const struct table grpc_backend_ref_table =
-    TABLE(struct backend_ref, "GRPCBackendRef", grpc_backend_ref_fields);
+    TABLE_GIVEN(struct backend_ref, "GRPCBackendRef", grpc_backend_ref_fields);
 
 static const struct field backend_ref_fields[] = {
     BACKEND_REF_FIELDS,
     FIELD_END,
 };
 static const struct table backend_ref_table =
-    TABLE(struct backend_ref, "BackendRef", backend_ref_fields);
+    TABLE_GIVEN(struct backend_ref, "BackendRef", backend_ref_fields);
 
 static const struct field value_match_fields[] = {
     FIELD_ENUM_D("type", 0, struct value_match, type, model_match_type_names,
@@ -242,12 +244,14 @@ static const struct table http_match_table =
 static const struct field grpc_method_fields[] = {
     FIELD_ENUM_D("type", 0, struct grpc_method_match, type, model_match_type_names,
                  DEF_STR("Exact")),
-    FIELD("service", FT_STRING, 0, struct grpc_method_match, service),
-    FIELD("method", FT_STRING, 0, struct grpc_method_match, method),
+    FIELD("service", FT_STRING, FIELD_GIVEN(GRPC_METHOD_GIVEN_SERVICE),
+          struct grpc_method_match, service),
+    FIELD("method", FT_STRING, FIELD_GIVEN(GRPC_METHOD_GIVEN_METHOD),
+          struct grpc_method_match, method),
     FIELD_END,
 };
 static const struct table grpc_method_table =
-    TABLE(struct grpc_method_match, "GRPCMethodMatch", grpc_method_fields);
+    TABLE_GIVEN(struct grpc_method_match, "GRPCMethodMatch", grpc_method_fields);
 
 static const struct field grpc_match_fields[] = {
     FIELD_OBJ("method", 0, struct grpc_match, method, grpc_method_table),
@@ -291,23 +295,28 @@ static const struct table cookie_config_table =
     TABLE(struct cookie_config, "CookieConfig", cookie_config_fields);
 
 static const struct field header_config_fields[] = {
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED_IN_SCHEMA, struct header_config, name,
-            LIM_FMT(FMT_HEADER_NAME)),
+    FIELD_L("name", FT_STRING,
+            FIELD_REQUIRED_IN_SCHEMA | FIELD_GIVEN(HEADER_CONFIG_GIVEN_NAME),
+            struct header_config, name, LIM_FMT(FMT_HEADER_NAME)),
     FIELD_END,
 };
 static const struct table header_config_table =
-    TABLE(struct header_config, "HeaderConfig", header_config_fields);
+    TABLE_GIVEN(struct header_config, "HeaderConfig", header_config_fields);
 
 static const struct field session_persistence_fields[] = {
-    FIELD_L("absoluteTimeout", FT_STRING, 0, struct session_persistence,
-            absolute_timeout, LIM_FMT(FMT_DURATION)),
-    FIELD_ENUM_D("type", 0, struct session_persistence, type,
+    FIELD_L("absoluteTimeout", FT_STRING,
+            FIELD_GIVEN(PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT),
+            struct session_persistence, absolute_timeout, LIM_FMT(FMT_DURATION)),
+    FIELD_ENUM_D("type", FIELD_GIVEN(PERSISTENCE_GIVEN_TYPE),
+                 struct session_persistence, type,
                  model_persistence_type_names, DEF_STR("Cookie")),
-    FIELD_OBJ("cookie", 0, struct session_persistence, cookie, cookie_config_table),
-    FIELD_OBJ("header", 0, struct session_persistence, header, header_config_table),
+    FIELD_OBJ("cookie", FIELD_GIVEN(PERSISTENCE_GIVEN_COOKIE),
+              struct session_persistence, cookie, cookie_config_table),
+    FIELD_OBJ("header", FIELD_GIVEN(PERSISTENCE_GIVEN_HEADER),
+              struct session_persistence, header, header_config_table),
     FIELD_END,
 };
-static const struct table session_persistence_table = TABLE(
+static const struct table session_persistence_table = TABLE_GIVEN(
     struct session_persistence, "SessionPersistence", session_persistence_fields);
 
 static const struct field http_rule_fields[] = {
@@ -351,114 +360,81 @@ static const struct table grpc_rule_table =
 static const struct field l4_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
             LIM_FMT(FMT_SECTION_NAME)),
-    FIELD_LIST_L("backendRefs", FIELD_REQUIRED_IN_SCHEMA, struct route_rule,
-                 backend_refs, backend_ref_table, LIM_ITEMS(1, 16)),
+    FIELD_LIST_L("backendRefs",
+                 FIELD_REQUIRED_IN_SCHEMA | FIELD_GIVEN(RULE_GIVEN_BACKEND_REFS),
+                 struct route_rule, backend_refs, backend_ref_table,
+                 LIM_ITEMS(1, 16)),
     FIELD_END,
 };
 static const struct table tls_rule_table =
-    TABLE(struct route_rule, "TLSRouteRule", l4_rule_fields);
+    TABLE_GIVEN(struct route_rule, "TLSRouteRule", l4_rule_fields);
 static const struct table tcp_rule_table =
-    TABLE(struct route_rule, "TCPRouteRule", l4_rule_fields);
+    TABLE_GIVEN(struct route_rule, "TCPRouteRule", l4_rule_fields);
 static const struct table udp_rule_table =
-    TABLE(struct route_rule, "UDPRouteRule", l4_rule_fields);
+    TABLE_GIVEN(struct route_rule, "UDPRouteRule", l4_rule_fields);
+
+/* Every route kind's spec: its parent refs, maybe hostnames, its rules, and
+ * useDefaultGateways; the kinds differ in the hostname limit and whether
+ * rules are required. */
+#define ROUTE_PARENT_REFS                                                   \
+    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs,                \
+                 model_parent_ref_table, LIM_ITEMS(0, 32))
+#define ROUTE_HOSTNAMES(max)                                                \
+    FIELD_STRS_L("hostnames", FIELD_GIVEN(ROUTE_GIVEN_HOSTNAMES), struct route, \
+                 hostnames, LIM_STRS(0, max, FMT_HOSTNAME, "hostname"))
+#define ROUTE_RULES_ETC(fl, rules_table)                                    \
+    FIELD_LIST("rules", (fl) | FIELD_GIVEN(ROUTE_GIVEN_RULES), struct route, \
+               rules, rules_table),                                         \
+        FIELD("useDefaultGateways", FT_STRING, 0, struct route,             \
+              use_default_gateways),                                        \
+        FIELD_END
+#define ROUTE_SPEC_TABLE(go_name, fields)                                \
+    {go_name, 0, 1, offsetof(struct route, spec_src), false, fields,    \
+     offsetof(struct route, present)}
+/* The object around a route spec. */
+#define ROUTE_FIELDS(spec_table)                                 \
+    {OBJECT_HEADER(struct route), FIELD_SPEC(FIELD_REQUIRED, spec_table), \
+     FIELD_END}
 
 static const struct field http_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
-                 LIM_STRS(0, 16, FMT_HOSTNAME, "hostname")),
-    FIELD_LIST("rules", FIELD_DEFAULT_EMPTY, struct route, rules, http_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table http_spec_table = {
-    "HTTPRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    http_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_HOSTNAMES(16),
+    ROUTE_RULES_ETC(FIELD_DEFAULT_EMPTY, http_rule_table)};
+static const struct table http_spec_table =
+    ROUTE_SPEC_TABLE("HTTPRouteSpec", http_spec_fields);
 
 static const struct field grpc_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
-                 LIM_STRS(0, 16, FMT_HOSTNAME, "hostname")),
-    FIELD_LIST("rules", 0, struct route, rules, grpc_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table grpc_spec_table = {
-    "GRPCRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    grpc_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_HOSTNAMES(16), ROUTE_RULES_ETC(0, grpc_rule_table)};
+static const struct table grpc_spec_table =
+    ROUTE_SPEC_TABLE("GRPCRouteSpec", grpc_spec_fields);
 
 static const struct field tls_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_STRS_L("hostnames", 0, struct route, hostnames,
-                 LIM_STRS(0, 1024, FMT_HOSTNAME, "hostname")),
-    FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tls_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table tls_spec_table = {
-    "TLSRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    tls_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_HOSTNAMES(1024),
+    ROUTE_RULES_ETC(FIELD_REQUIRED, tls_rule_table)};
+static const struct table tls_spec_table =
+    ROUTE_SPEC_TABLE("TLSRouteSpec", tls_spec_fields);
 
 static const struct field tcp_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, tcp_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table tcp_spec_table = {
-    "TCPRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    tcp_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_RULES_ETC(FIELD_REQUIRED, tcp_rule_table)};
+static const struct table tcp_spec_table =
+    ROUTE_SPEC_TABLE("TCPRouteSpec", tcp_spec_fields);
 
 static const struct field udp_spec_fields[] = {
-    FIELD_LIST_L("parentRefs", 0, struct route, parent_refs, model_parent_ref_table,
-                 LIM_ITEMS(0, 32)),
-    FIELD_LIST("rules", FIELD_REQUIRED, struct route, rules, udp_rule_table),
-    FIELD("useDefaultGateways", FT_STRING, 0, struct route, use_default_gateways),
-    FIELD_END,
-};
-static const struct table udp_spec_table = {
-    "UDPRouteSpec", 0, 1, offsetof(struct route, spec_src), false,
-    udp_spec_fields};
+    ROUTE_PARENT_REFS, ROUTE_RULES_ETC(FIELD_REQUIRED, udp_rule_table)};
+static const struct table udp_spec_table =
+    ROUTE_SPEC_TABLE("UDPRouteSpec", udp_spec_fields);
 
-static const struct field http_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, http_spec_table),
-    FIELD_END,
-};
+static const struct field http_route_fields[] = ROUTE_FIELDS(http_spec_table);
+static const struct field grpc_route_fields[] = ROUTE_FIELDS(grpc_spec_table);
+static const struct field tls_route_fields[] = ROUTE_FIELDS(tls_spec_table);
+static const struct field tcp_route_fields[] = ROUTE_FIELDS(tcp_spec_table);
+static const struct field udp_route_fields[] = ROUTE_FIELDS(udp_spec_table);
 const struct table model_http_route_table =
     TOP_TABLE(struct route, "HTTPRoute", http_route_fields);
-
-static const struct field grpc_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, grpc_spec_table),
-    FIELD_END,
-};
 const struct table model_grpc_route_table =
     TOP_TABLE(struct route, "GRPCRoute", grpc_route_fields);
-
-static const struct field tls_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, tls_spec_table),
-    FIELD_END,
-};
 const struct table model_tls_route_table =
     TOP_TABLE(struct route, "TLSRoute", tls_route_fields);
-
-static const struct field tcp_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, tcp_spec_table),
-    FIELD_END,
-};
 const struct table model_tcp_route_table =
     TOP_TABLE(struct route, "TCPRoute", tcp_route_fields);
-
-static const struct field udp_route_fields[] = {
-    OBJECT_HEADER(struct route),
-    FIELD_SPEC(FIELD_REQUIRED, udp_spec_table),
-    FIELD_END,
-};
 const struct table model_udp_route_table =
     TOP_TABLE(struct route, "UDPRoute", udp_route_fields);

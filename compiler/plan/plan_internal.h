@@ -177,6 +177,16 @@ const char *plan_upstream_balanced(struct planner *p, const struct backend *b,
                                    unsigned repeat,
                                    const struct upstream_options *o);
 
+/* stream_targets.c: a new stream{} server (address NULL: on a unix
+ * socket); a unix socket path for a hop between stream{} and http{}; the
+ * proxy_pass value for an attachment's backends: an upstream name, a split
+ * variable (*variable set), or "" to close. */
+struct plan_stream_server *plan_stream_new_server(struct planner *p, const char *address,
+                                                  int64_t port, bool udp);
+const char *plan_stream_socket_path(struct planner *p, const char *name);
+const char *plan_stream_backends_target(struct planner *p, const struct attachment *a,
+                                        bool *variable);
+
 struct server_ctx;
 /* policies.c: the gwc policies of a rule on the server's listener, into
  * h->policy; false when they cannot be programmed exactly (the rule then
@@ -188,6 +198,23 @@ bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
  * error page Services of its policy (nothing when it has none). */
 void plan_policy_error_context(struct planner *p, struct plan_handler *h,
                                const struct route *r, const struct backend *b);
+/* A policy's short id, for the names of its files, zones and variables. */
+const char *plan_policy_id(struct planner *p, const struct object *o);
+/* A policy duration in nginx's form ("0s" only where 0 means at once). */
+const char *plan_policy_duration(struct planner *p, const char *d);
+/* policy_access.c: the AccessPolicy settings of a rule's effective
+ * policies.  Address lists: every level's deny entries, the intersection
+ * of the allow sets, then deny all; address_checks says whether any level
+ * has clientAddresses.  external_auth is false when its target cannot be
+ * written (the rule answers 500). */
+void plan_policy_address_lists(struct planner *p, const struct policy_effective *e,
+                               struct plan_policy *pp);
+bool plan_policy_address_checks(const struct policy_effective *e);
+void plan_policy_basic_auth(struct planner *p, const struct gwc_policy *gp,
+                            struct plan_policy *pp, struct plan_handler *h);
+bool plan_policy_external_auth(struct planner *p, const struct server_ctx *sc,
+                               const struct gwc_policy *gp, struct plan_policy *pp,
+                               struct plan_handler *h);
 /* The body limit h enforces, in bytes (0: none; nginx's 1 MiB default). */
 int64_t plan_policy_body_limit(const struct plan_handler *h);
 /* client_max_body_size in nginx's form for a limit in bytes. */

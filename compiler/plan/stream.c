@@ -73,116 +73,7 @@ static void collect(struct planner *p, struct ptrvec *socks)
     }
 }
 
-/* ---- targets ---- */
-
-static struct plan_stream_server *new_server(struct planner *p, const char *address,
-                                             int64_t port, bool udp);
-
-/* A unix socket for a hop between stream{} and http{}. */
-static const char *socket_path(struct planner *p, const char *name)
-{
-    p->plan->uses_socket_dir = true;
-    return arena_printf(p->a, "%s/%s", p->o->socket_dir, name);
-}
-
-/* A backend a BackendTLSPolicy puts behind TLS.  proxy_ssl is set per
- * stream server, not per destination, so each such backend gets its own
- * server on a unix socket that adds TLS; returns "unix:<socket>". */
-static const char *tls_hop(struct planner *p, const struct plan_target *t)
-{
-    const char *dest = t->upstream ? t->upstream : t->address;
-    struct plan_stream_server *h;
-    size_t i;
-
-    for (i = 0; i < p->stream_servers.n; i++) {
-        const struct plan_target *o;
-        h = p->stream_servers.v[i];
-        o = h->tls_to;
-        /* One hop per destination and TLS settings: Gateways may present
-         * different client certificates to the same Service. */
-        if (o && strcmp(o->upstream ? o->upstream : o->address, dest) == 0 &&
-            str_eq(o->tls_name, t->tls_name) && str_eq(o->tls_ca_file, t->tls_ca_file) &&
-            str_eq(o->tls_client_cert_file, t->tls_client_cert_file))
-            return arena_printf(p->a, "unix:%s", h->listen.unix_path);
-    }
-    h = new_server(p, NULL, 0, false);
-    h->listen.unix_path = socket_path(p, arena_printf(p->a, "gw-backend%u.sock",
-                                                      p->n_tls_hops++));
-    h->tls_to = ARENA_NEW(p->a, struct plan_target);
-    *(struct plan_target *)h->tls_to = *t;
-    if (t->upstream) {
-        h->pass_upstream = t->upstream;
-    } else {
-        /* A name for the resolver: through a variable, as for splits. */
-        int64_t one = 1;
-        struct plan_split *sp = plan_split_new(p, "gw_l4s");
-        plan_split_weights(p, sp, &one, &t->address, 1);
-        h->pass_variable = sp->variable;
-    }
-    return arena_printf(p->a, "unix:%s", h->listen.unix_path);
-}
-
-/* The proxy_pass value for a set of backends: an upstream name, a split
- * variable (as "$name"), or "" to close.  Invalid shares close too.
- * Passthrough leaves the client's TLS alone: no BackendTLSPolicy there,
- * not even one that would refuse the backend. */
-static const char *backends_target(struct planner *p, const struct attachment *a,
-                                   bool *variable)
-{
-    const struct route_state *rs = a->route;
-    size_t total = 0, n = 0, n_ok = 0, i, j;
-    int64_t *weights;
-    const char **values;
-    struct plan_target only = {0};
-
-    for (i = 0; i < rs->n_rules; i++)
-        total += rs->rules[i].n_backends;
-    weights = ARENA_NEW_ARRAY(p->a, int64_t, total);
-    values = ARENA_NEW_ARRAY(p->a, const char *, total);
-    *variable = false;
-    for (i = 0; i < rs->n_rules; i++) {
-        for (j = 0; j < rs->rules[i].n_backends; j++) {
-            struct backend b = rs->rules[i].backends[j];
-            struct plan_target t;
-            if (b.ref->weight <= 0)
-                continue;
-            if (a->listener->passthrough)
-                b.tls_policy = NULL;
-            t = plan_target_of(p, &b, false, a->listener->gateway);
-            only = t;
-            weights[n] = b.ref->weight;
-            values[n++] = t.status  ? ""
-                          : t.tls   ? tls_hop(p, &t)
-                          : t.upstream ? t.upstream
-                                       : t.address;
-            n_ok += !t.status;
-        }
-    }
-    if (n_ok == 0)
-        return "";
-    if (n == 1 && (only.upstream || only.tls))
-        return values[0]; /* an upstream or a TLS hop's "unix:" socket */
-    {
-        /* A run-time name, a failing share or several backends: a split
-         * per connection, whose values proxy_pass takes from a variable. */
-        struct plan_split *sp = plan_split_new(p, "gw_l4s");
-        plan_split_weights(p, sp, weights, values, n);
-        *variable = true;
-        return sp->variable;
-    }
-}
-
-static struct plan_stream_server *new_server(struct planner *p, const char *address,
-                                             int64_t port, bool udp)
-{
-    struct plan_stream_server *srv = ARENA_NEW(p->a, struct plan_stream_server);
-
-    srv->listen.address = address;
-    srv->listen.port = port;
-    srv->listen.udp = udp;
-    ptrvec_push(p->a, &p->stream_servers, srv);
-    return srv;
-}
+/* ---- servers ---- */
 
 /* A socket whose listeners' ClientPolicy says connections arrive with a
  * PROXY protocol header (ProxyProtocol): read it, and believe its address
@@ -214,7 +105,7 @@ static void pass_to(struct plan_stream_server *srv, const char *target, bool var
 static void plain_l4(struct planner *p, const struct l4_sock *s)
 {
     const struct eff_listener *l = s->listeners.v[0];
-    struct plan_stream_server *srv = new_server(p, s->address, s->port, s->udp);
+    struct plan_stream_server *srv = plan_stream_new_server(p, s->address, s->port, s->udp);
     size_t i;
 
     /* DNS asks once and is answered once: end the session with the answer
@@ -229,7 +120,7 @@ static void plain_l4(struct planner *p, const struct l4_sock *s)
         const char *t;
         if (!a->carries_traffic)
             continue;
-        t = backends_target(p, a, &variable);
+        t = plan_stream_backends_target(p, a, &variable);
         pass_to(srv, t, variable);
         return;
     }
@@ -357,7 +248,7 @@ static void tls_entries(struct planner *p, const struct l4_sock *s, struct ptrve
             if (has_entry(out, h) || !picked_by(s, a->listener, h))
                 continue;
             if (!target) {
-                target = backends_target(p, a, &variable);
+                target = plan_stream_backends_target(p, a, &variable);
                 if (variable)
                     target = arena_printf(p->a, "$%s", target);
             }
@@ -415,7 +306,7 @@ static const char *sock_var(struct planner *p, const struct l4_sock *s, const ch
 
 static const char *hop_path(struct planner *p, const struct l4_sock *s, const char *kind)
 {
-    return socket_path(p, arena_printf(p->a, "gw-%s-%s.sock", sock_id(p, s), kind));
+    return plan_stream_socket_path(p, arena_printf(p->a, "gw-%s-%s.sock", sock_id(p, s), kind));
 }
 
 static bool terminates(const struct eff_listener *l)
@@ -506,7 +397,7 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
     }
     tls_entries(p, s, &entries);
     if (!s->https.n && !(pt && term)) {
-        struct plan_stream_server *srv = new_server(p, s->address, s->port, false);
+        struct plan_stream_server *srv = plan_stream_new_server(p, s->address, s->port, false);
         read_proxy_protocol(p, srv, s);
         if (pt) {
             srv->ssl_preread = true;
@@ -522,7 +413,7 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
     }
     /* The front: read SNI, hop to the server of the right kind. */
     {
-        struct plan_stream_server *front = new_server(p, s->address, s->port, false);
+        struct plan_stream_server *front = plan_stream_new_server(p, s->address, s->port, false);
         struct plan_map *m = sni_map(p, "ssl_preread_server_name",
                                      sock_var(p, s, "front"));
         const char *https_hop = s->https.n ? hop_path(p, s, "https") : NULL;
@@ -549,7 +440,7 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
                 /* Each passthrough target gets its own hop that strips the
                  * PROXY header the front adds. */
                 hop = hop_path(p, s, arena_printf(p->a, "pt%zu", i));
-                h = new_server(p, NULL, 0, false);
+                h = plan_stream_new_server(p, NULL, 0, false);
                 h->listen.unix_path = hop;
                 h->listen.proxy_protocol = true;
                 pass_to(h, e->target[0] == '$' ? e->target + 1 : e->target,
@@ -599,7 +490,7 @@ static void tls_socket(struct planner *p, const struct l4_sock *s)
             }
         }
         if (term) {
-            struct plan_stream_server *t = new_server(p, NULL, 0, false);
+            struct plan_stream_server *t = plan_stream_new_server(p, NULL, 0, false);
             t->listen.unix_path = term_hop;
             t->listen.proxy_protocol = true;
             t->listen.ssl = true;

@@ -274,10 +274,10 @@ void schema_check_map(struct schema *s, const struct ynode *map, const char *key
         schema_check_string(s, m->v[i].src, "value", m->v[i].value, values);
 }
 
-bool schema_check_required(struct schema *s, const struct ynode *map,
+bool schema_check_required(struct schema *s, const struct ynode *map, bool given,
                            const char *key, const char *type_name)
 {
-    if (!map || has_field(map, key))
+    if (!map || given)
         return true;
     /* At the mapping, with the path of the missing field, as decode's own
      * report of a missing field reads. */

@@ -144,7 +144,7 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
                       "denominator %" PRId64,
                       f->numerator, f->denominator);
     /* CEL: !(has(self.percent) && has(self.fraction)) */
-    if (f->src && has_field(m->src, "percent"))
+    if (f->src && (m->present & MIRROR_GIVEN_PERCENT))
         schema_report(s, DIAG_MIRROR_FRACTION, f->src,
                       "set either percent or fraction, not both");
 }
@@ -153,17 +153,21 @@ static void check_mirror(struct schema *s, const struct request_mirror *m)
 
 static const int64_t redirect_codes[] = {301, 302, 303, 307, 308};
 
-/* CEL: field 'key' is set exactly when the type is 'type'. */
+/* CEL: field 'key' (its present bit: 'bit') is set exactly when the type
+ * is 'type'. */
 static void check_modifier_field(struct schema *s, const struct path_modifier *p,
-                                 enum path_modifier_type type, const char *key)
+                                 enum path_modifier_type type, const char *key,
+                                 uint8_t bit)
 {
+    bool given = p->present & bit;
+
     if (p->type == MODIFIER_UNSET)
         return;
-    if (p->type == type && !has_field(p->src, key))
+    if (p->type == type && !given)
         schema_report(s, DIAG_PATH_MODIFIER_FIELDS,
                       schema_field_node(p->src, "type"), "type %s needs %s",
                       model_modifier_type_names[type], key);
-    else if (p->type != type && has_field(p->src, key))
+    else if (p->type != type && given)
         schema_report(s, DIAG_PATH_MODIFIER_FIELDS, schema_field_node(p->src, key),
                       "%s must not be set when type is '%s'", key,
                       schema_quote(s, schema_enum_text(p->src, "type", p->type,
@@ -174,8 +178,10 @@ static void check_path_modifier(struct schema *s, const struct path_modifier *p)
 {
     if (!p->src)
         return;
-    check_modifier_field(s, p, MODIFIER_FULL_PATH, "replaceFullPath");
-    check_modifier_field(s, p, MODIFIER_PREFIX_MATCH, "replacePrefixMatch");
+    check_modifier_field(s, p, MODIFIER_FULL_PATH, "replaceFullPath",
+                         MODIFIER_GIVEN_FULL_PATH);
+    check_modifier_field(s, p, MODIFIER_PREFIX_MATCH, "replacePrefixMatch",
+                         MODIFIER_GIVEN_PREFIX_MATCH);
 }
 
 bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect)
@@ -184,7 +190,7 @@ bool schema_filter_replaces_prefix(const struct route_filter *f, bool redirect)
         redirect ? &f->request_redirect->path : &f->url_rewrite->path;
 
     return p->src && p->type == MODIFIER_PREFIX_MATCH &&
-           has_field(p->src, "replacePrefixMatch");
+           (p->present & MODIFIER_GIVEN_PREFIX_MATCH);
 }
 
 static void check_redirect(struct schema *s, const struct request_redirect *r)
@@ -228,23 +234,25 @@ static void check_wildcard_alone(struct schema *s, const struct ynode *map,
 
 static void check_cors(struct schema *s, const struct cors_filter *c)
 {
-    schema_check_set(s, c->src, "allowOrigins", c->allow_origins,
-                     c->n_allow_origins);
-    check_wildcard_alone(s, c->src, "allowOrigins", c->allow_origins,
-                         c->n_allow_origins);
+    /* Every list is a set; all but exposeHeaders take '*' alone. */
+    const struct {
+        const char *key;
+        const char **v;
+        size_t n;
+        bool wildcard;
+    } lists[] = {
+        {"allowOrigins", c->allow_origins, c->n_allow_origins, true},
+        {"allowMethods", c->allow_methods, c->n_allow_methods, true},
+        {"allowHeaders", c->allow_headers, c->n_allow_headers, true},
+        {"exposeHeaders", c->expose_headers, c->n_expose_headers, false},
+    };
+    size_t i;
 
-    schema_check_set(s, c->src, "allowMethods", c->allow_methods,
-                     c->n_allow_methods);
-    check_wildcard_alone(s, c->src, "allowMethods", c->allow_methods,
-                         c->n_allow_methods);
-
-    schema_check_set(s, c->src, "allowHeaders", c->allow_headers,
-                     c->n_allow_headers);
-    check_wildcard_alone(s, c->src, "allowHeaders", c->allow_headers,
-                         c->n_allow_headers);
-
-    schema_check_set(s, c->src, "exposeHeaders", c->expose_headers,
-                     c->n_expose_headers);
+    for (i = 0; i < ARRAY_SIZE(lists); i++) {
+        schema_check_set(s, c->src, lists[i].key, lists[i].v, lists[i].n);
+        if (lists[i].wildcard)
+            check_wildcard_alone(s, c->src, lists[i].key, lists[i].v, lists[i].n);
+    }
 }
 
 /* ---- ExternalAuth (experimental channel) ---- */

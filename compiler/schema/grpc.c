@@ -15,7 +15,7 @@ static void check_method_match(struct schema *s,
 {
     if (!m->src)
         return;
-    if (!has_field(m->src, "service") && !has_field(m->src, "method"))
+    if (!(m->present & (GRPC_METHOD_GIVEN_SERVICE | GRPC_METHOD_GIVEN_METHOD)))
         schema_report(s, DIAG_GRPC_METHOD_EMPTY, m->src,
                       "a method match needs service, method or both");
     if (m->type == MATCH_EXACT) {

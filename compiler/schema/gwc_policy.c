@@ -112,7 +112,8 @@ static bool name_in(const char *name, const char *const *v)
 static void check_service_ref(struct schema *s, const struct backend_object_ref *r)
 {
     if (r->src)
-        schema_check_required(s, r->src, "port", "ServiceReference");
+        schema_check_required(s, r->src, r->present & BACKEND_REF_GIVEN_PORT,
+                              "port", "ServiceReference");
 }
 
 /* ---- ClientPolicy ---- */
@@ -133,7 +134,8 @@ static void check_address_detection(struct schema *s, const struct client_policy
                       schema_quote(s, d->header));
     check_cidrs(s, d->src, "trustedProxies", d->trusted_proxies,
                 d->n_trusted_proxies);
-    if (str_is(d->source, "Connection") && has_field(d->src, "trustedProxies"))
+    if (str_is(d->source, "Connection") &&
+        (d->present & DETECTION_GIVEN_TRUSTED_PROXIES))
         schema_report(s, DIAG_POLICY_VALIDATION,
                       schema_field_node(d->src, "trustedProxies"),
                       "trustedProxies is for source Header or ProxyProtocol; with "
@@ -145,11 +147,11 @@ static void check_address_detection(struct schema *s, const struct client_policy
                       "the client",
                       d->source);
     if (d->source && !str_is(d->source, "Header")) {
-        if (has_field(d->src, "header"))
+        if (d->present & DETECTION_GIVEN_HEADER)
             schema_report(s, DIAG_POLICY_VALIDATION,
                           schema_field_node(d->src, "header"),
                           "header is for source Header only");
-        if (has_field(d->src, "recursive"))
+        if (d->present & DETECTION_GIVEN_RECURSIVE)
             schema_report(s, DIAG_POLICY_VALIDATION,
                           schema_field_node(d->src, "recursive"),
                           "recursive is for source Header only");
@@ -178,7 +180,7 @@ static void check_request_limits(struct schema *s, const struct request_limits *
             continue;
     }
     check_cidrs(s, l->src, "exemptCIDRs", l->exempt_cidrs, l->n_exempt_cidrs);
-    if (!has_field(l->src, "rate") && !has_field(l->src, "concurrent"))
+    if (!(l->present & (LIMITS_GIVEN_RATE | LIMITS_GIVEN_CONCURRENT)))
         schema_report(s, DIAG_POLICY_VALIDATION, l->src,
                       "requestLimits needs rate or concurrent");
 }
@@ -212,13 +214,15 @@ static void check_error_responses(struct schema *s, const struct client_policy *
                               "status %" PRId64 " already has an error response", c);
         }
         check_service_ref(s, &e->backend_ref);
-        given = has_field(e->src, "body") + has_field(e->src, "configMapRef") +
-                has_field(e->src, "backendRef");
+        given = !!(e->present & ERROR_RESPONSE_GIVEN_BODY) +
+                !!(e->present & ERROR_RESPONSE_GIVEN_CONFIG_MAP_REF) +
+                !!(e->present & ERROR_RESPONSE_GIVEN_BACKEND_REF);
         if (given != 1)
             schema_report(s, DIAG_POLICY_VALIDATION, e->src,
                           "an error response needs exactly one of body, configMapRef "
                           "and backendRef");
-        if (has_field(e->src, "contentType") && has_field(e->src, "backendRef"))
+        if ((e->present & ERROR_RESPONSE_GIVEN_CONTENT_TYPE) &&
+            (e->present & ERROR_RESPONSE_GIVEN_BACKEND_REF))
             schema_report(
                 s, DIAG_POLICY_VALIDATION, schema_field_node(e->src, "contentType"),
                 "contentType is for static bodies; the backend sends its own");
@@ -261,9 +265,9 @@ static void check_client_policy(struct schema *s)
                           "least 31536000 (the preload list's rules)");
     }
     check_error_responses(s, p);
-    if (!has_field(p->spec_src, "clientAddressDetection") && !has_field(p->spec_src, "timeouts") &&
-        !has_field(p->spec_src, "requestBody") && !has_field(p->spec_src, "requestLimits") &&
-        !has_field(p->spec_src, "hsts") && !has_field(p->spec_src, "errorResponses"))
+    if (!(p->present & (CLIENT_GIVEN_ADDRESS_DETECTION | CLIENT_GIVEN_TIMEOUTS |
+                        CLIENT_GIVEN_REQUEST_BODY | CLIENT_GIVEN_REQUEST_LIMITS |
+                        CLIENT_GIVEN_HSTS | CLIENT_GIVEN_ERROR_RESPONSES)))
         schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
                       "a ClientPolicy needs at least one setting besides targetRefs");
 }
@@ -274,7 +278,7 @@ static void check_basic_auth(struct schema *s, const struct basic_auth *b)
 {
     if (!b->src)
         return;
-    if (has_field(b->src, "key") && !str_is(b->format, "Htpasswd"))
+    if ((b->present & BASIC_AUTH_GIVEN_KEY) && !str_is(b->format, "Htpasswd"))
         schema_report(
             s, DIAG_POLICY_VALIDATION, schema_field_node(b->src, "key"),
             "key is for format Htpasswd; with UserMap every key is a user");
@@ -303,10 +307,10 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
     if (!e->src)
         return;
     check_service_ref(s, &e->backend_ref);
-    if (has_field(e->src, "backendRef") == has_field(e->src, "url"))
+    if (!(e->present & EXTAUTH_GIVEN_BACKEND_REF) == !(e->present & EXTAUTH_GIVEN_URL))
         schema_report(s, DIAG_POLICY_VALIDATION, e->src,
                       "externalAuth needs exactly one of backendRef and url");
-    if (has_field(e->src, "path") && !has_field(e->src, "backendRef"))
+    if ((e->present & EXTAUTH_GIVEN_PATH) && !(e->present & EXTAUTH_GIVEN_BACKEND_REF))
         schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(e->src, "path"),
                       "path is for backendRef; a url carries its own path");
     for (i = 0; i < e->n_set_request_headers; i++) {
@@ -342,7 +346,7 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
     }
     if (e->sign_in.src) {
         const struct sign_in *si = &e->sign_in;
-        if (has_field(si->src, "url") == has_field(si->src, "path"))
+        if (!(si->present & SIGN_IN_GIVEN_URL) == !(si->present & SIGN_IN_GIVEN_PATH))
             schema_report(s, DIAG_POLICY_VALIDATION, si->src,
                           "signIn needs exactly one of url and path");
     }
@@ -359,18 +363,19 @@ static void check_access_policy(struct schema *s)
     if (a->src) {
         check_cidrs(s, a->src, "allow", a->allow, a->n_allow);
         check_cidrs(s, a->src, "deny", a->deny, a->n_deny);
-        if (!has_field(a->src, "allow") && !has_field(a->src, "deny"))
+        if (!(a->present & (ADDRESSES_GIVEN_ALLOW | ADDRESSES_GIVEN_DENY)))
             schema_report(s, DIAG_POLICY_VALIDATION, a->src,
                           "clientAddresses needs allow or deny");
     }
     check_basic_auth(s, &p->basic_auth);
     check_external_auth(s, &p->external_auth);
-    if (!has_field(p->spec_src, "clientAddresses") && !has_field(p->spec_src, "basicAuth") &&
-        !has_field(p->spec_src, "externalAuth"))
+    if (!(p->present & (ACCESS_GIVEN_CLIENT_ADDRESSES | ACCESS_GIVEN_BASIC_AUTH |
+                        ACCESS_GIVEN_EXTERNAL_AUTH)))
         schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
                       "an AccessPolicy needs clientAddresses, basicAuth or externalAuth");
     if (str_is(p->satisfy, "Any") &&
-        (a->n_allow == 0 || (!p->basic_auth.src && !p->external_auth.src)))
+        (a->n_allow == 0 ||
+         !(p->present & (ACCESS_GIVEN_BASIC_AUTH | ACCESS_GIVEN_EXTERNAL_AUTH))))
         schema_report(
             s, DIAG_POLICY_VALIDATION, schema_field_node(p->spec_src, "satisfy"),
             "satisfy Any needs clientAddresses.allow and an authentication "
@@ -383,15 +388,17 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
 {
     static const struct {
         const char *source, *field;
-    } needs[] = {{"Header", "header"}, {"Cookie", "cookie"},
-                 {"QueryParameter", "queryParameter"}};
+        uint8_t bit;
+    } needs[] = {{"Header", "header", HASH_GIVEN_HEADER},
+                 {"Cookie", "cookie", HASH_GIVEN_COOKIE},
+                 {"QueryParameter", "queryParameter", HASH_GIVEN_QUERY_PARAMETER}};
     const struct hash_cookie *ck = &h->cookie;
     size_t i;
 
     if (!h->src)
         return;
     for (i = 0; h->source && i < ARRAY_SIZE(needs); i++) {
-        bool want = str_is(h->source, needs[i].source), has = has_field(h->src, needs[i].field);
+        bool want = str_is(h->source, needs[i].source), has = h->present & needs[i].bit;
         if (want != has)
             schema_report(s, DIAG_POLICY_VALIDATION,
                           has ? schema_field_node(h->src, needs[i].field)
@@ -403,9 +410,9 @@ static void check_consistent_hash(struct schema *s, const struct consistent_hash
     if (!ck->src)
         return;
     if (ck->issue != TRI_TRUE &&
-        (has_field(ck->src, "path") || has_field(ck->src, "domain") ||
-         has_field(ck->src, "maxAgeSeconds") || has_field(ck->src, "secure") ||
-         has_field(ck->src, "httpOnly") || has_field(ck->src, "sameSite")))
+        (ck->present & (HASH_COOKIE_GIVEN_PATH | HASH_COOKIE_GIVEN_DOMAIN |
+                        HASH_COOKIE_GIVEN_MAX_AGE_SECONDS | HASH_COOKIE_GIVEN_SECURE |
+                        HASH_COOKIE_GIVEN_HTTP_ONLY | HASH_COOKIE_GIVEN_SAME_SITE)))
         schema_report(s, DIAG_POLICY_VALIDATION, ck->src,
                       "cookie attributes are for an issued cookie (issue: true)");
     if (str_is(ck->same_site, "None") && ck->secure != TRI_TRUE)
@@ -430,7 +437,8 @@ static void check_backend_policy(struct schema *s)
         check_duration(s, t->src, "read", t->read, 1, MS(576, 0, 0, 0), "1ms-576h");
     }
     if (lb->src) {
-        if (str_is(lb->method, "ConsistentHash") != has_field(lb->src, "consistentHash"))
+        if (str_is(lb->method, "ConsistentHash") !=
+            !!(lb->present & LB_GIVEN_CONSISTENT_HASH))
             schema_report(
                 s, DIAG_POLICY_VALIDATION,
                 schema_field_node(
@@ -456,9 +464,9 @@ static void check_backend_policy(struct schema *s)
         }
         check_duration(s, r->src, "timeout", r->timeout, 1, MS(24, 0, 0, 0), "1ms-24h");
     }
-    if (!has_field(p->spec_src, "timeouts") && !has_field(p->spec_src, "loadBalancing") &&
-        !has_field(p->spec_src, "keepalive") && !has_field(p->spec_src, "buffering") &&
-        !has_field(p->spec_src, "retry"))
+    if (!(p->present & (BACKEND_GIVEN_TIMEOUTS | BACKEND_GIVEN_LOAD_BALANCING |
+                        BACKEND_GIVEN_KEEPALIVE | BACKEND_GIVEN_BUFFERING |
+                        BACKEND_GIVEN_RETRY)))
         schema_report(s, DIAG_POLICY_VALIDATION, p->spec_src,
                       "a BackendPolicy needs at least one setting besides targetRefs");
 }

@@ -8,6 +8,8 @@
  */
 #include "schema_internal.h"
 
+#include "base/arena.h"
+
 static void check_struct(struct schema *s, const struct table *t, const char *base);
 
 /* A list of strings or integers: its item count, and each string item. */
@@ -46,6 +48,16 @@ static void check_list(struct schema *s, const struct field *f,
         check_struct(s, f->sub, items + i * f->sub->size);
 }
 
+/* The row's *_GIVEN_* bit: every row the schema requires has one. */
+static bool given(const struct table *t, const struct field *f, const char *base)
+{
+    uint8_t bit = FIELD_GIVEN_BIT(f->flags);
+
+    if (!bit || !t->present_offset)
+        BUG("a row required in the schema has no present bit");
+    return base[t->present_offset] & bit;
+}
+
 static void check_field(struct schema *s, const struct table *t,
                         const struct field *f, const struct ynode *map,
                         const char *base)
@@ -54,7 +66,7 @@ static void check_field(struct schema *s, const struct table *t,
     const struct field_limits *l = f->lim;
 
     if ((f->flags & FIELD_REQUIRED_IN_SCHEMA) &&
-        !schema_check_required(s, map, f->key, t->name))
+        !schema_check_required(s, map, given(t, f, base), f->key, t->name))
         return;
 
     switch (f->type) {

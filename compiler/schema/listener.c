@@ -47,22 +47,22 @@ static void check_protocol_rules(struct schema *s, const struct listener *l)
     /* The mode as written: "" (refused as a mode) counts as not given. */
     const char *mode =
         schema_enum_text(l->tls.src, "mode", l->tls.mode, model_tls_mode_names);
+    bool tls = l->present & LISTENER_GIVEN_TLS;
 
     if (!p)
         return;
-    if (l->tls.src &&
-        (str_is(p, "HTTP") || str_is(p, "TCP") || str_is(p, "UDP")))
-        schema_report(s, DIAG_LISTENER_TLS_FORBIDDEN, l->tls.src,
+    if (tls && (str_is(p, "HTTP") || str_is(p, "TCP") || str_is(p, "UDP")))
+        schema_report(s, DIAG_LISTENER_TLS_FORBIDDEN, schema_field_node(l->src, "tls"),
                       "tls must not be set on a listener of protocol %s; only "
                       "HTTPS and TLS listeners use it",
                       p);
-    if (str_is(p, "HTTPS") && l->tls.src && *mode && l->tls.mode != TLS_TERMINATE)
+    if (str_is(p, "HTTPS") && tls && *mode && l->tls.mode != TLS_TERMINATE)
         schema_report(s, DIAG_LISTENER_HTTPS_MODE,
                       schema_field_node(l->tls.src, "mode"),
                       "an HTTPS listener terminates TLS: tls mode must be "
                       "Terminate, got '%s'",
                       schema_quote(s, mode));
-    if (str_is(p, "TLS") && (!l->tls.src || !*mode))
+    if (str_is(p, "TLS") && (!tls || !*mode))
         schema_report(s, DIAG_LISTENER_TLS_MODE_REQUIRED,
                       schema_field_node(l->src, "tls"),
                       "a TLS listener must set tls with mode Terminate or "
@@ -121,7 +121,7 @@ static void check_combinations(struct schema *s, const struct listener *v,
         struct diag *d;
 
         if (!l->src || !l->protocol || l->port == INT_UNSET ||
-            (in_set && !has_field(l->src, "port")))
+            (in_set && !(l->present & LISTENER_GIVEN_PORT)))
             continue;
         key = arena_printf(s->c->arena, "%" PRId64 "\x1f%s\x1f%s%s", l->port,
                            l->protocol, l->hostname ? "=" : "none",

@@ -124,7 +124,9 @@ static void check_external_name(struct schema *s, const struct service *svc)
 
     if (!name || !*name) {
         if (!name)
-            schema_check_required(s, spec, "externalName", "ServiceSpec");
+            schema_check_required(s, spec,
+                                  svc->present & SERVICE_GIVEN_EXTERNAL_NAME,
+                                  "externalName", "ServiceSpec");
         else
             schema_report(s, DIAG_MISSING_FIELD,
                           schema_field_node(spec, "externalName"),

@@ -34,13 +34,13 @@ static void check_target_refs(struct schema *s,
     schema_check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
 }
 
-/* CEL: an entry of type 'type' has a non-empty 'key', and no other entry
- * has one. */
+/* CEL: an entry of type 'type' has a non-empty 'key' (its present bit:
+ * 'bit'), and no other entry has one. */
 static void check_san_field(struct schema *s, const struct subject_alt_name *n,
-                            const char *type, const char *key,
+                            const char *type, const char *key, uint8_t bit,
                             const char *value)
 {
-    bool set = has_field(n->src, key) && (!value || *value);
+    bool set = (n->present & bit) && (!value || *value);
 
     if (!n->type)
         return;
@@ -63,8 +63,9 @@ static void check_subject_alt_names(struct schema *s,
 
         if (!n->src)
             continue;
-        check_san_field(s, n, "Hostname", "hostname", n->hostname);
-        check_san_field(s, n, "URI", "uri", n->uri);
+        check_san_field(s, n, "Hostname", "hostname", SAN_GIVEN_HOSTNAME,
+                        n->hostname);
+        check_san_field(s, n, "URI", "uri", SAN_GIVEN_URI, n->uri);
     }
 }
 

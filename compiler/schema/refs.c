@@ -12,14 +12,14 @@
 #include <string.h>
 
 /* CEL: (size(self.group) == 0 && self.kind == 'Service') ? has(self.port)
- * : true.  Presence is the field's, so a port of the wrong type (already
- * reported) does not count as missing. */
+ * : true.  Presence is the field's (its present bit), so a port of the
+ * wrong type (already reported) does not count as missing. */
 static void check_service_port(struct schema *s, const struct ynode *src,
                                const char *group, const char *kind,
-                               const char *name)
+                               const char *name, uint8_t present)
 {
     if (!group || !kind || *group || strcmp(kind, "Service") != 0 ||
-        has_field(src, "port"))
+        (present & BACKEND_REF_GIVEN_PORT))
         return;
     schema_report(s, DIAG_BACKEND_PORT_REQUIRED, src,
                   "a reference to Service '%s' must set port",
@@ -30,13 +30,13 @@ void schema_check_backend_object_ref(struct schema *s,
                                      const struct backend_object_ref *r)
 {
     if (r->src)
-        check_service_port(s, r->src, r->group, r->kind, r->name);
+        check_service_port(s, r->src, r->group, r->kind, r->name, r->present);
 }
 
 void schema_check_backend_ref(struct schema *s, const struct backend_ref *b)
 {
     if (b->src)
-        check_service_port(s, b->src, b->group, b->kind, b->name);
+        check_service_port(s, b->src, b->group, b->kind, b->name, b->present);
 }
 
 /*

@@ -57,7 +57,8 @@ static void check_hostnames(struct schema *s, const struct route *r,
 
     /* The rest of the limits, the same in every version, are the table's. */
     if (!sh->sni_hostnames ||
-        !schema_check_required(s, r->spec_src, "hostnames", sh->spec_type))
+        !schema_check_required(s, r->spec_src, r->present & ROUTE_GIVEN_HOSTNAMES,
+                               "hostnames", sh->spec_type))
         return;
     schema_check_count(s, r->spec_src, "hostnames", r->n_hostnames, 1, SIZE_MAX);
     for (i = 0; i < r->n_hostnames; i++) {
@@ -83,7 +84,8 @@ static void check_rule_count(struct schema *s, const struct route *r,
     size_t n = r->n_rules;
 
     /* Absent rules are defaulted (HTTPRoute) or reported missing. */
-    if (ynode_is_null(at) || (n >= sh->min_rules && n <= sh->max_rules))
+    if (!(r->present & ROUTE_GIVEN_RULES) ||
+        (n >= sh->min_rules && n <= sh->max_rules))
         return;
     if (sh->min_rules == sh->max_rules)
         schema_report(s, DIAG_RULE_COUNT, at,
@@ -153,25 +155,25 @@ static void check_persistence_union(struct schema *s,
         schema_enum_text(p->src, "type", p->type, model_persistence_type_names);
 
     if (p->cookie.lifetime_type == LIFETIME_PERMANENT &&
-        !has_field(p->src, "absoluteTimeout"))
+        !(p->present & PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT))
         schema_report(s, DIAG_SESSION_PERSISTENCE,
                       schema_field_node(p->cookie.src, "lifetimeType"),
                       "a Permanent cookie needs absoluteTimeout");
     if (p->type == PERSISTENCE_UNSET)
         return;
-    if (p->cookie.src && p->type != PERSISTENCE_COOKIE)
-        schema_report(s, DIAG_SESSION_PERSISTENCE, p->cookie.src,
+    if ((p->present & PERSISTENCE_GIVEN_COOKIE) && p->type != PERSISTENCE_COOKIE)
+        schema_report(s, DIAG_SESSION_PERSISTENCE, schema_field_node(p->src, "cookie"),
                       "cookie must not be set when type is '%s'",
                       schema_quote(s, type));
-    if (!p->cookie.src && p->type == PERSISTENCE_COOKIE)
+    if (!(p->present & PERSISTENCE_GIVEN_COOKIE) && p->type == PERSISTENCE_COOKIE)
         schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
                       "type Cookie%s needs cookie",
-                      ynode_get(p->src, "type") ? "" : " (the default)");
-    if (p->header.src && p->type != PERSISTENCE_HEADER)
-        schema_report(s, DIAG_SESSION_PERSISTENCE, p->header.src,
+                      p->present & PERSISTENCE_GIVEN_TYPE ? "" : " (the default)");
+    if ((p->present & PERSISTENCE_GIVEN_HEADER) && p->type != PERSISTENCE_HEADER)
+        schema_report(s, DIAG_SESSION_PERSISTENCE, schema_field_node(p->src, "header"),
                       "header must not be set when type is '%s'",
                       schema_quote(s, type));
-    if (!p->header.src && p->type == PERSISTENCE_HEADER)
+    if (!(p->present & PERSISTENCE_GIVEN_HEADER) && p->type == PERSISTENCE_HEADER)
         schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
                       "type Header needs header");
 }

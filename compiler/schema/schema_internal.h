@@ -59,13 +59,10 @@ const char *schema_quote(struct schema *s, const char *v);
 
 /* The value node of map[key]; map itself when the key is absent. */
 const struct ynode *schema_field_node(const struct ynode *map, const char *key);
-/* has(map.key) as CEL reads it: the field is given and not null.  Tests
- * of presence read the source, so a value of the wrong type (reported by
- * decode) still counts as given. */
-static inline bool has_field(const struct ynode *map, const char *key)
-{
-    return !ynode_is_null(ynode_get(map, key));
-}
+/* has(self.key) as CEL reads it is the model's present bit (model.h): set
+ * when the key is written and not null, so a value of the wrong type
+ * (reported by decode) still counts as given.  The YAML nodes are for the
+ * positions of reports only. */
 /* A string field equal to 'want' (false when unset). */
 static inline bool str_is(const char *v, const char *want)
 {
@@ -167,8 +164,10 @@ void schema_check_map(struct schema *s, const struct ynode *map, const char *key
                       const struct strmap *m, size_t max,
                       const struct str_format *values);
 /* For fields the decode tables leave optional but a CRD requires (or whose
- * requirement depends on the version): absent or null is reported. */
-bool schema_check_required(struct schema *s, const struct ynode *map,
+ * requirement depends on the version): absent or null is reported.  given
+ * is the field's *_GIVEN_* bit; map (NULL: the struct is absent) is where
+ * the report points. */
+bool schema_check_required(struct schema *s, const struct ynode *map, bool given,
                            const char *key, const char *type_name);
 /* A regular expression must compile with the PCRE2 nginx links. */
 void schema_check_regex(struct schema *s, const struct ynode *at,

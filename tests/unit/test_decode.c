@@ -379,7 +379,10 @@ START_TEST(present_bits_follow_the_keys)
     ck_assert_uint_eq(r->rules[3].present, 0);
     ck_assert_uint_eq(r->rules[3].filters[0].request_mirror->present,
                       MIRROR_GIVEN_FRACTION);
-    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror->present, 0);
+    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror->present,
+                      MIRROR_GIVEN_PERCENT);
+    ck_assert_uint_eq(r->rules[3].filters[1].request_mirror->backend_ref.present,
+                      BACKEND_REF_GIVEN_PORT);
     /* The defaulted rule of a route without rules has no bit either. */
     done(&f);
     build(&f, ROUTE_HEAD "spec: {}\n", false);
@@ -424,14 +427,16 @@ START_TEST(a_default_written_is_given_a_default_applied_is_not)
     b = f.m.objects[KIND_CLIENT_POLICY].v[1];
     ck_assert_int_eq(a->request_limits.reject_status_code, 503);
     ck_assert_int_eq(b->request_limits.reject_status_code, 503);
-    ck_assert_uint_eq(a->request_limits.present, LIMITS_GIVEN_REJECT_STATUS_CODE);
-    ck_assert_uint_eq(b->request_limits.present, 0);
+    ck_assert_uint_eq(a->request_limits.present,
+                      LIMITS_GIVEN_REJECT_STATUS_CODE | LIMITS_GIVEN_CONCURRENT);
+    ck_assert_uint_eq(b->request_limits.present, LIMITS_GIVEN_CONCURRENT);
     /* hsts: {} is given and defaulted; null is absent and not. */
-    ck_assert_uint_eq(a->present, CLIENT_GIVEN_HSTS);
+    ck_assert_uint_eq(a->present, CLIENT_GIVEN_HSTS | CLIENT_GIVEN_REQUEST_LIMITS);
     ck_assert_int_eq(a->hsts.max_age_seconds, 31536000);
     ck_assert_int_eq(b->hsts.max_age_seconds, INT_UNSET);
     /* An empty list is given: it clears the inherited error pages. */
-    ck_assert_uint_eq(b->present, CLIENT_GIVEN_ERROR_RESPONSES);
+    ck_assert_uint_eq(b->present,
+                      CLIENT_GIVEN_ERROR_RESPONSES | CLIENT_GIVEN_REQUEST_LIMITS);
     done(&f);
 }
 END_TEST
@@ -454,7 +459,9 @@ START_TEST(policy_present_bits)
     a = f.m.objects[KIND_ACCESS_POLICY].v[0];
     b = f.m.objects[KIND_BACKEND_POLICY].v[0];
     ck_assert_uint_eq(a->present, ACCESS_GIVEN_CLIENT_ADDRESSES | ACCESS_GIVEN_EXTERNAL_AUTH);
-    ck_assert_uint_eq(a->external_auth.present, EXTAUTH_GIVEN_SIGN_IN);
+    ck_assert_uint_eq(a->external_auth.present, EXTAUTH_GIVEN_SIGN_IN | EXTAUTH_GIVEN_URL);
+    ck_assert_uint_eq(a->external_auth.sign_in.present, SIGN_IN_GIVEN_PATH);
+    ck_assert_uint_eq(a->client_addresses.present, ADDRESSES_GIVEN_ALLOW);
     ck_assert_str_eq(a->external_auth.sign_in.redirect_parameter, "rd");
     ck_assert_str_eq(a->satisfy, "All");
     ck_assert_uint_eq(b->present, BACKEND_GIVEN_KEEPALIVE | BACKEND_GIVEN_RETRY);

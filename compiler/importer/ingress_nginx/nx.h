@@ -314,10 +314,15 @@ const struct ing *nx_paths_regex_cause(const struct host_group *g);
 void nx_paths_index(struct imp *im, struct host_group *g);
 void nx_paths_plan(struct imp *im, const struct host_group *g,
                    const struct location *l, struct path_plan *out);
+/* path_precedence.c: regex locations whose order nginx and the Gateway
+ * would see differently, reported. */
 void nx_paths_precedence(struct imp *im, const struct host_group *g);
 /* Every Ingress with a path on g fails closed, because of g->unwritable's
  * path, which gwc cannot write and ingress-nginx serves. */
 void nx_paths_unwritable(struct imp *im, const struct host_group *g);
+
+/* A character that stands for itself in a regex and in a path. */
+bool nx_paths_literal_char(char c);
 
 /* canary.c: a location's rules, with its canary's header, cookie and
  * weight rules. */
