@@ -184,11 +184,13 @@ static void report_version(struct model_builder *b, const struct kind_info *ki,
 
 static void decode_object(struct model_builder *b, const struct ynode *root);
 
-/* The kinds a repository has thousands of, whose trees no stage after
- * the API server's check navigates. */
+/* The kinds a repository has thousands of, whose trees later stages
+ * navigate only to the nodes their fields keep (FIELD_KEEP_NODE rows, for
+ * the controller's findings about a value). */
 static bool pruned_kind(enum kind k)
 {
-    return k == KIND_SERVICE || k == KIND_ENDPOINT_SLICE;
+    return k == KIND_SERVICE || k == KIND_ENDPOINT_SLICE || k == KIND_HTTP_ROUTE ||
+           k == KIND_GRPC_ROUTE;
 }
 
 static bool read_elsewhere(const struct model_options *o, const char *api_version)
