@@ -40,6 +40,9 @@ struct model_builder {
     bool ok;
     struct decode_empties empties;
     struct ynode_keeper *keeper; /* with opt->check */
+    /* With opt->check: the trees' arena while one object is checked, so
+     * the check's scratch (schema_seen_init()) goes after each object. */
+    struct arena *check_scratch;
     bool in_copy; /* decoding a tree copied already (a List's) */
 };
 
@@ -370,7 +373,11 @@ static void decode_object(struct model_builder *b, const struct ynode *root)
         o->rejected = true; /* the API server would not store it */
     }
     if (prune) {
+        struct arena *tree = b->c->tree;
+        b->c->tree = b->check_scratch;
         b->opt->check(b->c, o);
+        b->c->tree = tree;
+        arena_reset(b->check_scratch);
         o->checked = true;
         model_keep_nodes(b->keeper, ki->top, o);
         ynode_keeper_end(b->keeper);
@@ -421,8 +428,10 @@ struct model_builder *model_begin(struct compilation *c, const struct model_opti
     b->opt = o;
     b->m = m;
     b->ok = true;
-    if (o->check)
+    if (o->check) {
         b->keeper = ynode_keeper_create(c->tree);
+        b->check_scratch = arena_create((size_t)64 << 10);
+    }
     return b;
 }
 
@@ -440,6 +449,8 @@ bool model_end(struct model_builder *b)
 
     ynode_keeper_destroy(b->keeper);
     b->keeper = NULL;
+    arena_destroy(b->check_scratch);
+    b->check_scratch = NULL;
     for (i = 0; i < KIND__COUNT; i++) {
         ptrvec_sort(&b->m->objects[i], cmp_objects);
         check_duplicates(b, &b->m->objects[i]);
