@@ -63,20 +63,26 @@ _Noreturn void arena_bug_at(const char *file, int line, const char *msg)
 #define HUGE_PAGE ((size_t)2 << 20)
 #define PAGE ((size_t)4096)
 
-/* Whole pages for a block; whole huge pages once it is that big. */
-static size_t block_bytes(size_t cap)
+/* Whole pages for a block; whole huge pages once it is that big and may
+ * be backed by them. */
+static size_t block_bytes(size_t cap, bool huge)
 {
     size_t unit;
 
     if (cap > SIZE_MAX / 2)
         arena_die_oom(cap);
-    unit = sizeof(struct block) + cap >= HUGE_PAGE ? HUGE_PAGE : PAGE;
+    unit = huge && sizeof(struct block) + cap >= HUGE_PAGE ? HUGE_PAGE : PAGE;
     return (sizeof(struct block) + cap + unit - 1) & ~(unit - 1);
 }
 
-static struct block *block_new(size_t cap)
+/* An arena's first block has small pages: a huge page is in memory as a
+ * whole once touched, and the first blocks of the many arenas a small
+ * compilation opens (the compilation's, the trees', load's and planning's
+ * scratch) are mostly untouched: with huge pages they made most of its
+ * peak memory.  An arena that needs a second block is a big one. */
+static struct block *block_new(size_t cap, bool huge)
 {
-    size_t bytes = block_bytes(cap), extra = bytes >= HUGE_PAGE ? HUGE_PAGE : 0;
+    size_t bytes = block_bytes(cap, huge), extra = huge && bytes >= HUGE_PAGE ? HUGE_PAGE : 0;
     unsigned char *m = mmap(NULL, bytes + extra, PROT_READ | PROT_WRITE,
                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     struct block *b;
@@ -118,7 +124,7 @@ struct arena *arena_create(size_t block_size)
     if (block_size < 1024 || ARENA_DEBUG)
         block_size = 1024; /* debug blocks hold only pointers */
     a->block_size = block_size;
-    a->head = block_new(block_size);
+    a->head = block_new(block_size, false);
     a->spare = NULL;
     a->total = 0;
     a->hash_keys = 0;
@@ -193,7 +199,7 @@ void arena_reset(struct arena *a)
     if (a->head)
         a->spare = a->head->prev;
     else
-        a->head = block_new(a->block_size);
+        a->head = block_new(a->block_size, false);
     a->head->prev = NULL;
 }
 
@@ -221,7 +227,7 @@ static void *debug_alloc(struct arena *a, size_t size, size_t align)
     if (align > alignof(max_align_t))
         BUG("arena alignment beyond max_align_t");
     if (b->cap - b->used < sizeof(void *)) {
-        struct block *fresh = block_new(a->block_size);
+        struct block *fresh = block_new(a->block_size, false);
         fresh->prev = b;
         a->head = b = fresh;
     }
@@ -257,7 +263,7 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
         } else {
             /* Its own block behind the head, so the head keeps serving
              * small requests (nginx keeps a "large" list). */
-            big = block_new(size);
+            big = block_new(size, true);
             big->prev = b->prev;
             b->prev = big;
             p = big->data;
@@ -269,7 +275,7 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
             if (fresh)
                 a->spare = fresh->prev;
             else
-                fresh = block_new(a->block_size);
+                fresh = block_new(a->block_size, true);
             fresh->prev = b;
             a->head = b = fresh;
             off = 0;

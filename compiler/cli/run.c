@@ -297,9 +297,12 @@ bool cli_render(struct compilation *c, const struct options *o,
 
     cli_plan_options(o, port_map, socket_dir, &po);
     /* Planning needs the model's values, not the YAML positions: the plan
-     * reuses the trees' memory.  RoutingTests read them after planning. */
-    if (ctl->model->objects[KIND_ROUTING_TEST].n == 0)
+     * reuses the trees' memory.  RoutingTests read them, and the plan's
+     * route candidates, after planning. */
+    if (ctl->model->objects[KIND_ROUTING_TEST].n == 0) {
         compilation_drop_tree(c);
+        po.no_explain = true;
+    }
     plan_build(c, ctl, &po, plan);
     /* What of the trees' memory the plan left unused goes back before
      * the output is written. */

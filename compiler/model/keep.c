@@ -68,8 +68,15 @@ void model_keep_nodes(struct ynode_keeper *k, const struct table *t, void *base)
         const struct ynode *orig = *src;
         *src = ynode_keeper_keep(k, orig);
         for (f = t->fields; f->key; f++) {
-            if (f->flags & FIELD_KEEP_NODE)
-                ynode_keeper_keep(k, ynode_get(orig, f->key));
+            const struct ynode *n;
+            if (!(f->flags & FIELD_KEEP_NODE))
+                continue;
+            /* A list of scalars keeps its items, which ynode_item() counts. */
+            n = ynode_get(orig, f->key);
+            if (n && n->kind == YNODE_SEQ)
+                keep_all(k, &n);
+            else
+                ynode_keeper_keep(k, n);
         }
     }
     for (f = t->fields; f->key; f++)

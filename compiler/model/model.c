@@ -40,6 +40,9 @@ struct model_builder {
     bool ok;
     struct decode_empties empties;
     struct ynode_keeper *keeper; /* with opt->check */
+    /* With opt->check: the trees' arena while one object is checked, so
+     * the check's scratch (schema_seen_init()) goes after each object. */
+    struct arena *check_scratch;
     bool in_copy; /* decoding a tree copied already (a List's) */
 };
 
@@ -184,11 +187,13 @@ static void report_version(struct model_builder *b, const struct kind_info *ki,
 
 static void decode_object(struct model_builder *b, const struct ynode *root);
 
-/* The kinds a repository has thousands of, whose trees no stage after
- * the API server's check navigates. */
+/* The kinds a repository has thousands of, whose trees later stages
+ * navigate only to the nodes their fields keep (FIELD_KEEP_NODE rows, for
+ * the controller's findings about a value). */
 static bool pruned_kind(enum kind k)
 {
-    return k == KIND_SERVICE || k == KIND_ENDPOINT_SLICE;
+    return k == KIND_SERVICE || k == KIND_ENDPOINT_SLICE || k == KIND_HTTP_ROUTE ||
+           k == KIND_GRPC_ROUTE;
 }
 
 static bool read_elsewhere(const struct model_options *o, const char *api_version)
@@ -368,7 +373,11 @@ static void decode_object(struct model_builder *b, const struct ynode *root)
         o->rejected = true; /* the API server would not store it */
     }
     if (prune) {
+        struct arena *tree = b->c->tree;
+        b->c->tree = b->check_scratch;
         b->opt->check(b->c, o);
+        b->c->tree = tree;
+        arena_reset(b->check_scratch);
         o->checked = true;
         model_keep_nodes(b->keeper, ki->top, o);
         ynode_keeper_end(b->keeper);
@@ -419,8 +428,10 @@ struct model_builder *model_begin(struct compilation *c, const struct model_opti
     b->opt = o;
     b->m = m;
     b->ok = true;
-    if (o->check)
+    if (o->check) {
         b->keeper = ynode_keeper_create(c->tree);
+        b->check_scratch = arena_create((size_t)64 << 10);
+    }
     return b;
 }
 
@@ -438,6 +449,8 @@ bool model_end(struct model_builder *b)
 
     ynode_keeper_destroy(b->keeper);
     b->keeper = NULL;
+    arena_destroy(b->check_scratch);
+    b->check_scratch = NULL;
     for (i = 0; i < KIND__COUNT; i++) {
         ptrvec_sort(&b->m->objects[i], cmp_objects);
         check_duplicates(b, &b->m->objects[i]);

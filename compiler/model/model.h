@@ -1166,7 +1166,8 @@ struct model_options {
     const char *const *read_elsewhere;
     /* Set when the documents given to model_add() live only during the
      * call (load_scope.each_file): the trees of the kinds a repository
-     * has most of (Services, EndpointSlices) are then checked with it at
+     * has most of (Services, EndpointSlices, HTTP and gRPC routes) are
+     * then checked with it at
      * once, as the API server checks one object (schema/), and pruned
      * (struct ynode_keeper); the other kinds' trees are copied, since
      * later stages read them. */

@@ -7,9 +7,9 @@
 #include "tables.h"
 
 static const struct field http_header_fields[] = {
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct http_header, name,
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED | FIELD_KEEP_NODE, struct http_header, name,
             LIM_FMT(FMT_HEADER_NAME)),
-    FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct http_header, value,
+    FIELD_L("value", FT_STRING, FIELD_REQUIRED | FIELD_KEEP_NODE, struct http_header, value,
             LIM_FMT(FMT_HEADER_VALUE)),
     FIELD_END,
 };
@@ -21,7 +21,7 @@ static const struct field header_filter_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("add", 0, struct header_filter, add, http_header_table,
                  LIM_ITEMS(0, 16)),
-    FIELD_STRS_L("remove", 0, struct header_filter, remove, LIM_ITEMS(0, 16)),
+    FIELD_STRS_L("remove", FIELD_KEEP_NODE, struct header_filter, remove, LIM_ITEMS(0, 16)),
     FIELD_END,
 };
 static const struct table header_filter_table =
@@ -30,10 +30,12 @@ static const struct table header_filter_table =
 static const struct field path_modifier_fields[] = {
     FIELD_ENUM("type", FIELD_REQUIRED, struct path_modifier, type,
                model_modifier_type_names),
-    FIELD_L("replaceFullPath", FT_STRING, FIELD_GIVEN(MODIFIER_GIVEN_FULL_PATH),
+    FIELD_L("replaceFullPath", FT_STRING,
+            FIELD_KEEP_NODE | FIELD_GIVEN(MODIFIER_GIVEN_FULL_PATH),
             struct path_modifier, replace_full_path, LIM_FMT(FMT_PATH)),
     FIELD_L("replacePrefixMatch", FT_STRING,
-            FIELD_GIVEN(MODIFIER_GIVEN_PREFIX_MATCH), struct path_modifier,
+            FIELD_KEEP_NODE | FIELD_GIVEN(MODIFIER_GIVEN_PREFIX_MATCH),
+            struct path_modifier,
             replace_prefix_match, LIM_FMT(FMT_PATH)),
     FIELD_END,
 };
@@ -43,7 +45,7 @@ static const struct table path_modifier_table =
 static const struct field request_redirect_fields[] = {
     FIELD_L("scheme", FT_STRING, 0, struct request_redirect, scheme,
             LIM_ONE_OF("http", "https")),
-    FIELD_L("hostname", FT_STRING, 0, struct request_redirect, hostname,
+    FIELD_L("hostname", FT_STRING, FIELD_KEEP_NODE, struct request_redirect, hostname,
             LIM_FMT(FMT_PRECISE_HOSTNAME)),
     FIELD_OBJ("path", 0, struct request_redirect, path, path_modifier_table),
     FIELD_PORT(0, struct request_redirect),
@@ -55,7 +57,7 @@ static const struct table request_redirect_table = TABLE(
     struct request_redirect, "HTTPRequestRedirectFilter", request_redirect_fields);
 
 static const struct field url_rewrite_fields[] = {
-    FIELD_L("hostname", FT_STRING, 0, struct url_rewrite, hostname,
+    FIELD_L("hostname", FT_STRING, FIELD_KEEP_NODE, struct url_rewrite, hostname,
             LIM_FMT(FMT_PRECISE_HOSTNAME)),
     FIELD_OBJ("path", 0, struct url_rewrite, path, path_modifier_table),
     FIELD_END,
@@ -90,13 +92,13 @@ static const struct field cors_fields[] = {
     FIELD_STRS_L("allowOrigins", 0, struct cors_filter, allow_origins,
                  LIM_STRS(0, 64, FMT_CORS_ORIGIN, "origin")),
     FIELD("allowCredentials", FT_BOOL, 0, struct cors_filter, allow_credentials),
-    FIELD_STRS_L("allowMethods", 0, struct cors_filter, allow_methods,
+    FIELD_STRS_L("allowMethods", FIELD_KEEP_NODE, struct cors_filter, allow_methods,
                  LIM_STRS_ONE_OF(0, 9, "method", "GET", "HEAD", "POST", "PUT",
                                  "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
                                  "*")),
-    FIELD_STRS_L("allowHeaders", 0, struct cors_filter, allow_headers,
+    FIELD_STRS_L("allowHeaders", FIELD_KEEP_NODE, struct cors_filter, allow_headers,
                  LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
-    FIELD_STRS_L("exposeHeaders", 0, struct cors_filter, expose_headers,
+    FIELD_STRS_L("exposeHeaders", FIELD_KEEP_NODE, struct cors_filter, expose_headers,
                  LIM_STRS(0, 64, FMT_HEADER_NAME, "header")),
     FIELD_D("maxAge", FT_INT32, 0, struct cors_filter, max_age,
             LIM_RANGE(1, INT64_MAX), DEF_INT(5)),
@@ -193,9 +195,9 @@ static const struct table backend_ref_table =
 static const struct field value_match_fields[] = {
     FIELD_ENUM_D("type", 0, struct value_match, type, model_match_type_names,
                  DEF_STR("Exact")),
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct value_match, name,
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED | FIELD_KEEP_NODE, struct value_match, name,
             LIM_FMT(FMT_HEADER_NAME)),
-    FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct value_match, value,
+    FIELD_L("value", FT_STRING, FIELD_REQUIRED | FIELD_KEEP_NODE, struct value_match, value,
             LIM_FMT(FMT_HEADER_VALUE)),
     FIELD_END,
 };
@@ -205,9 +207,9 @@ static const struct table header_match_table =
 static const struct field query_match_fields[] = {
     FIELD_ENUM_D("type", 0, struct value_match, type, model_match_type_names,
                  DEF_STR("Exact")),
-    FIELD_L("name", FT_STRING, FIELD_REQUIRED, struct value_match, name,
+    FIELD_L("name", FT_STRING, FIELD_REQUIRED | FIELD_KEEP_NODE, struct value_match, name,
             LIM_FMT(FMT_QUERY_NAME)),
-    FIELD_L("value", FT_STRING, FIELD_REQUIRED, struct value_match, value,
+    FIELD_L("value", FT_STRING, FIELD_REQUIRED | FIELD_KEEP_NODE, struct value_match, value,
             LIM_FMT(FMT_QUERY_VALUE)),
     FIELD_END,
 };
@@ -219,7 +221,7 @@ static const struct table grpc_header_match_table =
 static const struct field path_match_fields[] = {
     FIELD_ENUM_D("type", 0, struct path_match, type, model_path_type_names,
                  DEF_STR("PathPrefix")),
-    FIELD_D("value", FT_STRING, 0, struct path_match, value, LIM_FMT(FMT_PATH),
+    FIELD_D("value", FT_STRING, FIELD_KEEP_NODE, struct path_match, value, LIM_FMT(FMT_PATH),
             DEF_STR("/")),
     FIELD_END,
 };
@@ -244,9 +246,11 @@ static const struct table http_match_table =
 static const struct field grpc_method_fields[] = {
     FIELD_ENUM_D("type", 0, struct grpc_method_match, type, model_match_type_names,
                  DEF_STR("Exact")),
-    FIELD("service", FT_STRING, FIELD_GIVEN(GRPC_METHOD_GIVEN_SERVICE),
+    FIELD("service", FT_STRING,
+          FIELD_KEEP_NODE | FIELD_GIVEN(GRPC_METHOD_GIVEN_SERVICE),
           struct grpc_method_match, service),
-    FIELD("method", FT_STRING, FIELD_GIVEN(GRPC_METHOD_GIVEN_METHOD),
+    FIELD("method", FT_STRING,
+          FIELD_KEEP_NODE | FIELD_GIVEN(GRPC_METHOD_GIVEN_METHOD),
           struct grpc_method_match, method),
     FIELD_END,
 };
@@ -263,9 +267,10 @@ static const struct table grpc_match_table =
     TABLE(struct grpc_match, "GRPCRouteMatch", grpc_match_fields);
 
 static const struct field timeouts_fields[] = {
-    FIELD_L("request", FT_STRING, 0, struct route_timeouts, request,
+    FIELD_L("request", FT_STRING, FIELD_KEEP_NODE, struct route_timeouts, request,
             LIM_FMT(FMT_DURATION)),
-    FIELD_L("backendRequest", FT_STRING, 0, struct route_timeouts, backend_request,
+    FIELD_L("backendRequest", FT_STRING, FIELD_KEEP_NODE, struct route_timeouts,
+            backend_request,
             LIM_FMT(FMT_DURATION)),
     FIELD_END,
 };
@@ -273,10 +278,10 @@ static const struct table timeouts_table =
     TABLE(struct route_timeouts, "HTTPRouteTimeouts", timeouts_fields);
 
 static const struct field retry_fields[] = {
-    FIELD_INTS("codes", 0, struct route_retry, codes),
+    FIELD_INTS("codes", FIELD_KEEP_NODE, struct route_retry, codes),
     FIELD_L("attempts", FT_INT32, 0, struct route_retry, attempts,
             LIM_RANGE(1, INT64_MAX)),
-    FIELD_L("backoff", FT_STRING, 0, struct route_retry, backoff,
+    FIELD_L("backoff", FT_STRING, FIELD_KEEP_NODE, struct route_retry, backoff,
             LIM_FMT(FMT_DURATION)),
     FIELD_END,
 };

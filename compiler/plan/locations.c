@@ -502,7 +502,8 @@ void plan_locations_build(struct planner *p, struct plan_server *srv,
         groups = cands[i].group >= groups ? cands[i].group + 1 : groups;
     sb.forms = ARENA_NEW_ARRAY(p->tmp, struct path_form, n ? n : 1);
     sb.regex_order = ARENA_NEW_ARRAY(p->tmp, size_t, n ? n : 1);
-    sb.handlers = ARENA_NEW_ARRAY(p->a, struct plan_handler *, groups ? groups : 1);
+    sb.handlers = ARENA_NEW_ARRAY(p->o->no_explain ? p->tmp : p->a, struct plan_handler *,
+                                  groups ? groups : 1);
     for (i = 0; i < n; i++) {
         struct path_form *f = &sb.forms[i];
         *f = plan_path_form_of(p->a, &cands[i]);
@@ -543,9 +544,11 @@ void plan_locations_build(struct planner *p, struct plan_server *srv,
     for (i = 0; i < sb.locations.n; i++)
         srv->locations[i] = *(struct plan_location *)sb.locations.v[i];
     srv->n_locations = sb.locations.n;
-    srv->candidates = cands;
-    srv->n_candidates = n;
-    srv->group_handlers = sb.handlers;
+    if (!p->o->no_explain) {
+        srv->candidates = cands;
+        srv->n_candidates = n;
+        srv->group_handlers = sb.handlers;
+    }
     /* Nothing made in p->tmp outlives the server: its memory serves the
      * next one, so planning's scratch does not grow with the routes. */
     arena_reset(p->tmp);

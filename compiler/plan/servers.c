@@ -485,7 +485,8 @@ static void build_server(struct planner *p, struct sock *s, const char *name,
         s->index[at] = index_attachments(p->a, l);
     candidates_for(p, l, l ? s->index[at] : NULL, name, &cands);
     count_kinds(&cands, seen);
-    flat = ARENA_NEW_ARRAY(p->a, struct candidate, cands.n);
+    /* Kept in the plan only for explain/ (plan_options.no_explain). */
+    flat = ARENA_NEW_ARRAY(p->o->no_explain ? p->tmp : p->a, struct candidate, cands.n);
     for (i = 0; i < cands.n; i++)
         flat[i] = *(struct candidate *)cands.v[i];
     plan_candidates_sort(flat, cands.n);
