@@ -30,11 +30,12 @@
  * Past that cap the check fails closed instead of stopping: the entries
  * not compared are taken to meet the regex (reported once at its matcher,
  * GW0862), and only access control is still decided, through two range
- * trees per bucket (lowest priority among the Exact and regex entries of
- * routers not yet denied; highest among guarded ones) that list just the
- * entries whose priority puts them on the wrong side, passing over those
- * of routers with the regex router's own AccessPolicies for free (each
- * tree node keeps its least key and the least of another class).  Each
+ * trees per bucket (mintree.h: lowest priority among the Exact and regex
+ * entries of routers not yet denied; highest among guarded ones) that
+ * list just the entries whose priority puts them on the wrong side,
+ * passing over those of routers with the regex router's own
+ * AccessPolicies for free (each tree node keeps its least key and the
+ * least of another class).  Each
  * listed entry is either denied (then taken out of the tree) or spends
  * one unit of a budget of MAX_VISITS per regex (more access control than
  * the regex router's, or an Exact path the regex does not match); once
@@ -43,6 +44,7 @@
  * denial: still linear in E up to logs.
  */
 #include "tr.h"
+#include "mintree.h"
 
 #include "base/arena.h"
 #include "base/array.h"
@@ -66,27 +68,13 @@ struct rx_entry {
     struct re *re; /* compiled when first needed */
 };
 
-/* Minimum of int64 keys over index ranges, with point updates, each key
- * with the access-control class of its router (rx_state.klass): a node
- * keeps its minimum and the minimum among keys of another class than
- * that one's, so that a query can pass over one class for free. */
-struct mt_node {
-    int64_t k1, k2; /* k2: the least key of a class other than c1's */
-    int64_t c1;
-};
-
-struct mintree {
-    size_t size;
-    struct mt_node *v;
-};
-
 /* A bucket: its entries, sorted, and (built when a regex first reaches
  * the cap in it) its two trees. */
 struct rx_bucket {
     struct ptrvec e; /* struct rx_entry * */
-    struct mintree open;  /* Exact and regex entries: priority; INT64_MAX
+    struct tr_mintree open;  /* Exact and regex entries: priority; INT64_MAX
                            * for the others and once denied */
-    struct mintree guard; /* guarded PathPrefix and regex entries:
+    struct tr_mintree guard; /* guarded PathPrefix and regex entries:
                            * -priority; INT64_MAX for the others */
     bool trees;
 };
@@ -225,87 +213,6 @@ static size_t bound(const struct ptrvec *b, size_t lo, const char *path, size_t 
     return lo;
 }
 
-/* ---- range trees, for the entries past the cap ---- */
-
-#define MT_NONE INT64_MIN /* the class of an empty leaf, and of none */
-
-static const struct mt_node mt_empty = {INT64_MAX, INT64_MAX, MT_NONE};
-
-static void mt_init(struct arena *a, struct mintree *t, size_t n)
-{
-    size_t i;
-
-    for (t->size = 1; t->size < n; t->size *= 2)
-        ;
-    t->v = ARENA_NEW_ARRAY(a, struct mt_node, 2 * t->size);
-    for (i = 0; i < 2 * t->size; i++)
-        t->v[i] = mt_empty;
-}
-
-/* The least key of node n whose class is not c. */
-static int64_t mt_other(const struct mt_node *n, int64_t c)
-{
-    return n->c1 != c ? n->k1 : n->k2;
-}
-
-static void mt_pull(struct mintree *t, size_t i)
-{
-    const struct mt_node *a = &t->v[2 * i], *b = &t->v[2 * i + 1];
-    struct mt_node *n = &t->v[i];
-    int64_t x, y;
-
-    *n = a->k1 <= b->k1 ? *a : *b;
-    x = mt_other(a, n->c1);
-    y = mt_other(b, n->c1);
-    n->k2 = x < y ? x : y;
-}
-
-static void mt_set(struct mintree *t, size_t i, int64_t key, int64_t c)
-{
-    i += t->size;
-    t->v[i].k1 = key;
-    t->v[i].k2 = INT64_MAX;
-    t->v[i].c1 = c;
-    for (i /= 2; i; i /= 2)
-        mt_pull(t, i);
-}
-
-static void mt_kill(struct mintree *t, size_t i)
-{
-    mt_set(t, i, INT64_MAX, MT_NONE);
-}
-
-/* After setting leaves directly: every inner node. */
-static void mt_build(struct mintree *t)
-{
-    size_t i;
-
-    for (i = t->size - 1; i; i--)
-        mt_pull(t, i);
-}
-
-/* The first index in [lo, hi) whose key is below lim and whose class is
- * not c, or hi; node covers [nlo, nhi). */
-static size_t mt_first(const struct mintree *t, size_t node, size_t nlo, size_t nhi,
-                       size_t lo, size_t hi, int64_t lim, int64_t c)
-{
-    size_t mid, f;
-
-    if (nhi <= lo || hi <= nlo || mt_other(&t->v[node], c) >= lim)
-        return hi;
-    if (nhi - nlo == 1)
-        return nlo;
-    mid = nlo + (nhi - nlo) / 2;
-    f = mt_first(t, 2 * node, nlo, mid, lo, hi, lim, c);
-    return f < hi ? f : mt_first(t, 2 * node + 1, mid, nhi, lo, hi, lim, c);
-}
-
-static size_t first_below(const struct mintree *t, size_t lo, size_t hi, int64_t lim,
-                          int64_t c)
-{
-    return mt_first(t, 1, 0, t->size, lo, hi, lim, c);
-}
-
 static void trees(struct imp *im, struct rx_state *st, struct rx_bucket *b)
 {
     size_t i;
@@ -313,19 +220,20 @@ static void trees(struct imp *im, struct rx_state *st, struct rx_bucket *b)
     if (b->trees)
         return;
     b->trees = true;
-    mt_init(im->a, &b->open, b->e.n);
-    mt_init(im->a, &b->guard, b->e.n);
+    tr_mintree_init(im->a, &b->open, b->e.n);
+    tr_mintree_init(im->a, &b->guard, b->e.n);
     for (i = 0; i < b->e.n; i++) {
         const struct rx_entry *e = at(&b->e, i);
-        const struct mt_node leaf = {e->priority, INT64_MAX, st->klass[e->router]};
-        const struct mt_node neg = {-e->priority, INT64_MAX, st->klass[e->router]};
+        const int64_t c = st->klass[e->router];
+        const struct tr_mintree_node leaf = {e->priority, INT64_MAX, c};
+        const struct tr_mintree_node neg = {-e->priority, INT64_MAX, c};
         if (e->exact || e->pattern)
             b->open.v[b->open.size + i] = leaf;
         if (!e->exact && st->guarded[e->router])
             b->guard.v[b->guard.size + i] = neg;
     }
-    mt_build(&b->open);
-    mt_build(&b->guard);
+    tr_mintree_build(&b->open);
+    tr_mintree_build(&b->guard);
 }
 
 static bool regex_matches(struct rx_state *st, struct imp *im, struct rx_entry *rx,
@@ -471,8 +379,9 @@ static void cap_above(struct imp *im, struct rx_state *st, struct rx_bucket *b,
     const int64_t c = st->klass[rx->router]; /* passed over: the same access control */
     size_t i;
 
-    for (i = first_below(&b->guard, lo, hi, -rx->priority, c); i < hi && !r->denied;
-         i = first_below(&b->guard, i + 1, hi, -rx->priority, c)) {
+    for (i = tr_mintree_first_below(&b->guard, lo, hi, -rx->priority, c);
+         i < hi && !r->denied;
+         i = tr_mintree_first_below(&b->guard, i + 1, hi, -rx->priority, c)) {
         struct rx_entry *e = b->e.v[i];
         const struct tr_router *w = rs->v[e->router];
         if (e == rx || w == r)
@@ -500,20 +409,20 @@ static void cap_below(struct imp *im, struct rx_state *st, struct rx_bucket *b,
     const int64_t c = st->klass[rx->router]; /* passed over: the same access control */
     size_t i;
 
-    for (i = first_below(&b->open, lo, hi, rx->priority, c); i < hi;
-         i = first_below(&b->open, i + 1, hi, rx->priority, c)) {
+    for (i = tr_mintree_first_below(&b->open, lo, hi, rx->priority, c); i < hi;
+         i = tr_mintree_first_below(&b->open, i + 1, hi, rx->priority, c)) {
         struct rx_entry *e = b->e.v[i];
         struct tr_router *g = rs->v[e->router];
         bool met;
         if (g->denied || g->l4) {
-            mt_kill(&b->open, i);
+            tr_mintree_kill(&b->open, i);
             continue;
         }
         if (e == rx || g == r)
             continue;
         if (*budget == 0) {
             cap_deny(im, rx, e);
-            mt_kill(&b->open, i);
+            tr_mintree_kill(&b->open, i);
             continue;
         }
         met = e->pattern ? strlen(e->pattern) > strlen(rx->pattern)
@@ -525,7 +434,7 @@ static void cap_below(struct imp *im, struct rx_state *st, struct rx_bucket *b,
         disagree(im, st, rx, e,
                  e->pattern ? both(im, rx, e)
                             : arena_printf(im->a, "'%s'", imp_report_value(im, e->path)));
-        mt_kill(&b->open, i);
+        tr_mintree_kill(&b->open, i);
     }
 }
 
