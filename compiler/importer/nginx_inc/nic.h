@@ -203,6 +203,38 @@ void nic_ingresses(struct imp *im);
 void nic_virtual_servers_bid(struct imp *im);
 void nic_virtual_servers(struct imp *im);
 
+/* virtualserver_action.c: one VirtualServer or VirtualServerRoute being
+ * converted, for its routes (virtualserver.c). */
+struct vs_ctx {
+    const struct crd *o;   /* the VirtualServer or VirtualServerRoute */
+    struct imp_src src;
+    const struct ynode *upstreams;
+    const struct nic_level **settings; /* each upstream's (NULL: none) */
+    /* Policy levels above this object's routes: the VirtualServer's spec,
+     * then (for a VirtualServerRoute) the route that delegates to it. */
+    const struct nic_level *levels[2];
+    const struct crd *owner; /* the VirtualServer */
+    /* A VirtualServer's: the normalized paths of its routes, by the
+     * "ns/name" of the VirtualServerRoute each refers to (ptrvec *). */
+    struct index refs;
+};
+const char *nic_vs_text(const struct ynode *n);
+const struct ynode *nic_vs_seq(const struct ynode *n);
+void nic_vs_not_converted(struct imp *im, const struct vs_ctx *v,
+                          const struct ynode *at, const char *why);
+/* Fields gwc converts, per object; any other is reported. */
+void nic_vs_other_fields(struct imp *im, const struct vs_ctx *v,
+                         const struct ynode *map, const char *const *known);
+/* Every upstream's fields, reported once whatever uses it, and its
+ * settings (settings.c). */
+void nic_vs_upstream_fields_check(struct imp *im, struct vs_ctx *v);
+/* Route action a (pass, proxy, redirect) and splits s as l's backends and
+ * filters; false (reported) when not converted. */
+bool nic_vs_action(struct imp *im, const struct vs_ctx *v, const struct ynode *a,
+                   struct nic_loc *l);
+bool nic_vs_splits(struct imp *im, const struct vs_ctx *v, const struct ynode *s,
+                   struct nic_loc *l);
+
 /* paths.c: NIC's Ingress path (Exact, or a string prefix) as matches. */
 void nic_path_matches(struct imp *im, struct nic_loc *l, const char *path,
                       bool exact, const char *path_regex);

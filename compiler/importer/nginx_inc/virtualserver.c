@@ -31,302 +31,6 @@
 
 #include <string.h>
 
-struct vs_ctx {
-    const struct crd *o;   /* the VirtualServer or VirtualServerRoute */
-    struct imp_src src;
-    const struct ynode *upstreams;
-    const struct nic_level **settings; /* each upstream's (NULL: none) */
-    /* Policy levels above this object's routes: the VirtualServer's spec,
-     * then (for a VirtualServerRoute) the route that delegates to it. */
-    const struct nic_level *levels[2];
-    const struct crd *owner; /* the VirtualServer */
-    /* A VirtualServer's: the normalized paths of its routes, by the
-     * "ns/name" of the VirtualServerRoute each refers to (ptrvec *). */
-    struct index refs;
-};
-
-static const char *text(const struct ynode *n)
-{
-    return imp_crd_text(n);
-}
-
-static const struct ynode *seq(const struct ynode *n)
-{
-    return n && n->kind == YNODE_SEQ ? n : NULL;
-}
-
-static void not_converted(struct imp *im, const struct vs_ctx *v,
-                          const struct ynode *at, const char *why)
-{
-    imp_report_src(im, &v->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s",
-                   why);
-}
-
-/* Fields gwc converts, per object; any other is reported. */
-static void other_fields(struct imp *im, const struct vs_ctx *v,
-                         const struct ynode *map, const char *const *known)
-{
-    imp_report_other_fields(im, v->src.label, v->src.root, map, known,
-                            "NGINX Ingress Controller");
-}
-
-/* ---- upstreams ---- */
-
-static const char *const upstream_fields[] = {
-    "name", "service", "port", "type", "tls", "client-max-body-size",
-    "connect-timeout", "send-timeout", "read-timeout", "lb-method", "keepalive",
-    "buffering", NULL};
-
-/* Every upstream's fields, reported once whatever uses it, and its
- * settings (settings.c). */
-static void upstream_fields_check(struct imp *im, struct vs_ctx *v)
-{
-    const struct ynode *ups = seq(v->upstreams);
-    size_t i, k;
-
-    v->settings = ARENA_NEW_ARRAY(im->a, const struct nic_level *, ups ? ups->n : 0);
-    for (i = 0; ups && i < ups->n; i++) {
-        const struct ynode *at[NIC_SET_N];
-        struct nic_level *lv = ARENA_NEW(im->a, struct nic_level);
-        other_fields(im, v, ups->items[i], upstream_fields);
-        for (k = 0; k < NIC_SET_N; k++)
-            at[k] = ynode_get(ups->items[i], nic_setting_infos[k].upstream);
-        nic_settings(im, &v->src, at, lv);
-        v->settings[i] = lv;
-    }
-}
-
-/* The upstream name, as b; *tls: its tls.enable node when true; its
- * settings added to l's. */
-static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
-                     const struct ynode *at, struct backend *b, bool *grpc,
-                     const struct ynode **tls, struct nic_loc *l)
-{
-    const struct ynode *ups = seq(v->upstreams);
-    size_t i;
-
-    memset(b, 0, sizeof(*b));
-    for (i = 0; name && ups && i < ups->n; i++) {
-        const struct ynode *u = ups->items[i], *port = ynode_get(u, "port");
-        const char *svc = text(ynode_get(u, "service"));
-        const char *slash = svc ? strchr(svc, '/') : NULL;
-        int64_t n;
-
-        if (!str_eq(text(ynode_get(u, "name")), name))
-            continue;
-        if (!svc || !port || port->kind != YNODE_SCALAR ||
-            !imp_value_parse_decimal(port->text, 1, 65535, &n)) {
-            not_converted(im, v, u, "an upstream needs a service and a port");
-            return false;
-        }
-        b->src = u;
-        b->namespace = slash ? arena_strndup(im->a, svc, (size_t)(slash - svc))
-                             : v->o->namespace;
-        b->service = slash ? slash + 1 : svc;
-        if (!imp_value_dns_label(b->namespace) ||
-            !imp_value_service_name(b->service)) {
-            not_converted(im, v, ynode_get(u, "service"),
-                          "service is a Service name, or namespace/name");
-            return false;
-        }
-        b->port = n;
-        *grpc = str_eq(text(ynode_get(u, "type")), "grpc");
-        *tls = ynode_get(ynode_get(u, "tls"), "enable");
-        if (*tls && !((*tls)->kind == YNODE_SCALAR && str_eq((*tls)->text, "true")))
-            *tls = NULL;
-        ptrvec_push(im->a, &l->upstreams, (void *)v->settings[i]);
-        return true;
-    }
-    not_converted(im, v, at, "no upstream of that name");
-    return false;
-}
-
-/* ---- actions ---- */
-
-static bool redirect(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
-                     struct nic_loc *l)
-{
-    const char *url = text(ynode_get(r, "url"));
-    const struct ynode *code = ynode_get(r, "code");
-    struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);
-    struct url u;
-    const char *rest;
-    int64_t c = 301;
-
-    if (code && (code->kind != YNODE_SCALAR ||
-                 !imp_value_parse_decimal(code->text, 301, 308, &c) ||
-                 (c != 301 && c != 302 && c != 307 && c != 308))) {
-        not_converted(im, v, code, "the code must be 301, 302, 307 or 308");
-        return false;
-    }
-    rd->code = c;
-    if (url && strncmp(url, "${scheme}://${host}", 19) == 0)
-        rest = url + 19;
-    else if (url && (strncmp(url, "https://${host}", 15) == 0 ||
-                     strncmp(url, "http://${host}", 14) == 0)) {
-        rd->scheme = url[4] == 's' ? "https" : "http";
-        rest = url + (url[4] == 's' ? 15 : 14);
-    } else if (url && imp_value_parse_url(im->a, url, &u) && !strchr(url, '$') &&
-               !u.query) {
-        rd->scheme = u.scheme;
-        rd->hostname = u.host;
-        rd->port = u.port;
-        rest = u.path;
-    } else {
-        not_converted(im, v, ynode_get(r, "url"),
-                      "Gateway API redirects to a scheme, host, port and path; "
-                      "this URL has other parts or variables");
-        return false;
-    }
-    if (*rest && !str_eq(rest, "${request_uri}")) {
-        if (strchr(rest, '$') || !imp_value_gateway_path(rest)) {
-            not_converted(im, v, ynode_get(r, "url"),
-                          "the redirect's path holds variables");
-            return false;
-        }
-        rd->path.type = "ReplaceFullPath";
-        rd->path.value = rest;
-    }
-    l->filters = ARENA_NEW(im->a, struct o_filters);
-    l->filters->redirect = rd;
-    return true;
-}
-
-static bool header_list(struct imp *im, const struct vs_ctx *v,
-                        const struct ynode *set, struct ptrvec *out)
-{
-    size_t i;
-
-    for (i = 0; seq(set) && i < set->n; i++) {
-        struct o_header *h = ARENA_NEW(im->a, struct o_header);
-        h->name = text(ynode_get(set->items[i], "name"));
-        h->value = text(ynode_get(set->items[i], "value"));
-        if (!h->name || !h->value || !imp_value_header_name(h->name) ||
-            strchr(h->value, '$') || imp_value_unsafe_text(h->value)) {
-            not_converted(im, v, set->items[i],
-                          "Gateway API sets headers to literal values (no "
-                          "nginx variables)");
-            return false;
-        }
-        ptrvec_push(im->a, out, h);
-    }
-    return true;
-}
-
-static bool add_backend(struct imp *im, const struct vs_ctx *v, const char *name,
-                        const struct ynode *at, int64_t weight, struct nic_loc *l)
-{
-    struct backend b;
-    struct o_rule tmp;
-    bool grpc = false;
-    const struct ynode *tls = NULL;
-
-    if (!upstream(im, v, name, at, &b, &grpc, &tls, l))
-        return false;
-    if (tls)
-        nic_policy_backend_tls(im, &v->src, tls, l->egress, &b);
-    memset(&tmp, 0, sizeof(tmp));
-    tmp.backends = l->backends;
-    imp_routes_rule_add_backend(im, &tmp, &b, weight);
-    l->backends = tmp.backends;
-    l->grpc = grpc;
-    return true;
-}
-
-static bool is_true(const struct ynode *n)
-{
-    bool b = false;
-
-    return n->kind == YNODE_SCALAR && imp_value_parse_go_bool(n->text, &b) && b;
-}
-
-static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
-                  struct nic_loc *l)
-{
-    static const char *const known[] = {"upstream", "rewritePath",
-                                        "requestHeaders", NULL};
-    static const char *const req_known[] = {"pass", "set", NULL};
-    const struct ynode *rw = ynode_get(p, "rewritePath");
-    const struct ynode *req = ynode_get(p, "requestHeaders");
-
-    other_fields(im, v, p, known);
-    other_fields(im, v, req, req_known);
-    if (!add_backend(im, v, text(ynode_get(p, "upstream")), p, -1, l))
-        return false;
-    l->filters = ARENA_NEW(im->a, struct o_filters);
-    if (!header_list(im, v, ynode_get(req, "set"), &l->filters->request_set))
-        return false;
-    if (ynode_get(req, "pass") && !is_true(ynode_get(req, "pass"))) {
-        /* proxy_pass_request_headers off: the client's headers (its
-         * credentials among them) never reach the upstream in NIC. */
-        not_converted(im, v, ynode_get(req, "pass"),
-                      "requestHeaders.pass other than true (NIC then sends the "
-                      "upstream none of the client's headers; Gateway API "
-                      "forwards them); the route answers 500");
-        return false;
-    }
-    if (rw) {
-        const char *to = text(rw);
-        const char *type = l->n_matches ? l->matches[0].path.type : "";
-        struct o_rewrite *r = ARENA_NEW(im->a, struct o_rewrite);
-        if (!to || !imp_value_gateway_path(to) ||
-            str_eq(type, "RegularExpression")) {
-            not_converted(im, v, rw, "rewritePath with captures, variables or "
-                                     "on a regular expression path");
-            return false;
-        }
-        l->n_matches = 1; /* a prefix rewrite needs a PathPrefix match */
-        r->path.type = str_eq(type, "Exact") ? "ReplaceFullPath" : "ReplacePrefixMatch";
-        r->path.value = to;
-        l->filters->rewrite = r;
-    }
-    return true;
-}
-
-static bool action(struct imp *im, const struct vs_ctx *v, const struct ynode *a,
-                   struct nic_loc *l)
-{
-    static const char *const known[] = {"pass", "proxy", "redirect", "return",
-                                        NULL};
-
-    other_fields(im, v, a, known);
-    if (ynode_get(a, "pass"))
-        return add_backend(im, v, text(ynode_get(a, "pass")), a, -1, l);
-    if (ynode_get(a, "proxy"))
-        return proxy(im, v, ynode_get(a, "proxy"), l);
-    if (ynode_get(a, "redirect"))
-        return redirect(im, v, ynode_get(a, "redirect"), l);
-    not_converted(im, v, a, "this action (return: a policy is needed)");
-    return false;
-}
-
-static bool splits(struct imp *im, const struct vs_ctx *v, const struct ynode *s,
-                   struct nic_loc *l)
-{
-    size_t i;
-
-    for (i = 0; i < s->n; i++) {
-        const struct ynode *w = ynode_get(s->items[i], "weight");
-        const struct ynode *a = ynode_get(s->items[i], "action");
-        int64_t weight;
-
-        if (!w || w->kind != YNODE_SCALAR ||
-            !imp_value_parse_decimal(w->text, 0, 100, &weight)) {
-            not_converted(im, v, s->items[i], "a split needs a weight of 0 to 100");
-            return false;
-        }
-        if (!ynode_get(a, "pass")) {
-            not_converted(im, v, s->items[i],
-                          "a split's action other than pass (per-backend "
-                          "filters are not converted yet)");
-            return false;
-        }
-        if (!add_backend(im, v, text(ynode_get(a, "pass")), a, weight, l))
-            return false;
-    }
-    return true;
-}
-
 /* ---- paths and matches ---- */
 
 static bool route_path(struct imp *im, struct nic_loc *l, const char *p)
@@ -349,13 +53,13 @@ static bool route_path(struct imp *im, struct nic_loc *l, const char *p)
 static bool condition(struct imp *im, const struct vs_ctx *v, const struct ynode *c,
                       struct o_match *m)
 {
-    const char *value = text(ynode_get(c, "value"));
-    const char *h = text(ynode_get(c, "header")), *arg = text(ynode_get(c, "argument"));
-    const char *var = text(ynode_get(c, "variable"));
+    const char *value = nic_vs_text(ynode_get(c, "value"));
+    const char *h = nic_vs_text(ynode_get(c, "header")), *arg = nic_vs_text(ynode_get(c, "argument"));
+    const char *var = nic_vs_text(ynode_get(c, "variable"));
     struct o_header_match *slot;
 
     if (!value || value[0] == '!' || value[0] == '~' || value[0] == '\\') {
-        not_converted(im, v, c, "negated and regular expression conditions");
+        nic_vs_not_converted(im, v, c, "negated and regular expression conditions");
         return false;
     }
     if (str_eq(var, "$request_method") && !m->method) {
@@ -368,9 +72,9 @@ static bool condition(struct imp *im, const struct vs_ctx *v, const struct ynode
     /* A header or argument name is a token (NIC's argument names are
      * letters, digits and '_'); another would make the output invalid. */
     if (!slot || !imp_value_header_name(h ? h : arg)) {
-        not_converted(im, v, c, "cookie and variable conditions, more than one "
-                                "header or argument condition per match, and "
-                                "names other than tokens");
+        nic_vs_not_converted(im, v, c, "cookie and variable conditions, more than one "
+                                       "header or argument condition per match, and "
+                                       "names other than tokens");
         return false;
     }
     slot->type = "RegularExpression";
@@ -408,7 +112,7 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
     size_t i, k;
 
     for (i = 0; i < ms->n; i++) {
-        const struct ynode *conds = seq(ynode_get(ms->items[i], "conditions"));
+        const struct ynode *conds = nic_vs_seq(ynode_get(ms->items[i], "conditions"));
         struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
         bool ok = conds && conds->n;
 
@@ -424,7 +128,7 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
             l->matches[k].query = l->matches[0].query;
             l->matches[k].method = l->matches[0].method;
         }
-        ok = ok && action(im, v, ynode_get(ms->items[i], "action"), l);
+        ok = ok && nic_vs_action(im, v, ynode_get(ms->items[i], "action"), l);
         l->denied |= !ok;
         policies(im, v, s, l, levels);
         if (rank(&l->matches[0]) > lowest)
@@ -492,20 +196,20 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
     static const char *const known[] = {"path", "action", "splits", "matches",
                                         "route", "policies", "location-snippets",
                                         NULL};
-    const char *path = text(ynode_get(r, "path"));
+    const char *path = nic_vs_text(ynode_get(r, "path"));
     struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
-    const struct ynode *sp = seq(ynode_get(r, "splits"));
-    const struct ynode *ms = seq(ynode_get(r, "matches"));
+    const struct ynode *sp = nic_vs_seq(ynode_get(r, "splits"));
+    const struct ynode *ms = nic_vs_seq(ynode_get(r, "matches"));
     struct nic_level *lv = ARENA_NEW(im->a, struct nic_level);
     const struct nic_level *levels[3];
     bool ok;
 
-    other_fields(im, v, r, known);
+    nic_vs_other_fields(im, v, r, known);
     l->src = v->src;
     l->at = r;
     l->route = r;
     if (!path) {
-        not_converted(im, v, r, "a route without a path");
+        nic_vs_not_converted(im, v, r, "a route without a path");
         return;
     }
     nic_policy_refs(im, &v->src, ynode_get(r, "policies"), v->o->namespace, false,
@@ -525,7 +229,7 @@ static void route(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
         return;
     if (ms)
         matches(im, v, ms, l, s, levels);
-    ok = sp ? splits(im, v, sp, l) : action(im, v, ynode_get(r, "action"), l);
+    ok = sp ? nic_vs_splits(im, v, sp, l) : nic_vs_action(im, v, ynode_get(r, "action"), l);
     l->denied |= !ok;
     policies(im, v, s, l, levels);
     ptrvec_push(im->a, &s->locs, l);
@@ -557,12 +261,12 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
     const struct ynode *subs;
     size_t i;
 
-    if (!o || !str_eq(text(ynode_get(o->spec, "host")), s->host)) {
-        not_converted(im, v, ynode_get(r, "route"),
-                      o ? "the VirtualServerRoute's host is not the "
-                          "VirtualServer's (NIC rejects it)"
-                        : "no VirtualServerRoute of that name in the input; "
-                          "its paths answer 500 in the output");
+    if (!o || !str_eq(nic_vs_text(ynode_get(o->spec, "host")), s->host)) {
+        nic_vs_not_converted(im, v, ynode_get(r, "route"),
+                             o ? "the VirtualServerRoute's host is not the "
+                                 "VirtualServer's (NIC rejects it)"
+                               : "no VirtualServerRoute of that name in the input; "
+                                 "its paths answer 500 in the output");
         if (!o)
             route_fails(im, v, r, prefix, s);
         return;
@@ -583,12 +287,12 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
     sub.levels[0] = v->levels[0];
     sub.levels[1] = lv;
     sub.owner = v->owner;
-    upstream_fields_check(im, &sub);
-    subs = seq(ynode_get(o->spec, "subroutes"));
+    nic_vs_upstream_fields_check(im, &sub);
+    subs = nic_vs_seq(ynode_get(o->spec, "subroutes"));
     for (i = 0; subs && i < subs->n; i++) {
         /* Under several regex routes, each takes the subroute of its own
          * path. */
-        if (nic_path_delegated(mine, nic_path_norm(im, text(ynode_get(subs->items[i], "path")))))
+        if (nic_path_delegated(mine, nic_path_norm(im, nic_vs_text(ynode_get(subs->items[i], "path")))))
             route(im, &sub, subs->items[i], s);
     }
 }
@@ -602,15 +306,15 @@ static void tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
     bool on = false;
     int64_t c = 301;
 
-    other_fields(im, v, t, known);
-    s->secret = text(ynode_get(t, "secret"));
+    nic_vs_other_fields(im, v, t, known);
+    s->secret = nic_vs_text(ynode_get(t, "secret"));
     if (r && ynode_get(r, "enable") &&
         !imp_value_parse_go_bool(ynode_get(r, "enable")->text, &on))
-        not_converted(im, v, r, "enable is a boolean");
+        nic_vs_not_converted(im, v, r, "enable is a boolean");
     if (code && (!imp_value_parse_decimal(code->text, 301, 308, &c) ||
                  (c != 301 && c != 302 && c != 307 && c != 308)))
-        not_converted(im, v, code, "the code must be 301, 302, 307 or 308");
-    if (str_eq(text(ynode_get(r, "basedOn")), "x-forwarded-proto")) {
+        nic_vs_not_converted(im, v, code, "the code must be 301, 302, 307 or 308");
+    if (str_eq(nic_vs_text(ynode_get(r, "basedOn")), "x-forwarded-proto")) {
         s->xfp_redirect = on;
         s->xfp_code = c;
     } else if (on && s->secret) {
@@ -623,8 +327,8 @@ static void virtual_server(struct imp *im, const struct crd *o)
     static const char *const known[] = {"host", "tls", "upstreams", "routes",
                                         "policies", "ingressClassName",
                                         "server-snippets", NULL};
-    const char *host = text(ynode_get(o->spec, "host"));
-    const char *klass = text(ynode_get(o->spec, "ingressClassName"));
+    const char *host = nic_vs_text(ynode_get(o->spec, "host"));
+    const char *klass = nic_vs_text(ynode_get(o->spec, "ingressClassName"));
     struct vs_ctx v;
     struct nic_server *s;
     struct nic_level *spec_level;
@@ -644,7 +348,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
         return;
     }
     if (!host) {
-        not_converted(im, &v, o->spec ? o->spec : o->root, "a VirtualServer needs a host");
+        nic_vs_not_converted(im, &v, o->spec ? o->spec : o->root, "a VirtualServer needs a host");
         return;
     }
     if (!imp_ingress_host_ok(im, &v.src, ynode_get(o->spec, "host"), host))
@@ -660,8 +364,8 @@ static void virtual_server(struct imp *im, const struct crd *o)
         nic_host_lost(im, host, &v.src, ynode_get(o->spec, "host"));
         return;
     }
-    other_fields(im, &v, o->spec, known);
-    upstream_fields_check(im, &v);
+    nic_vs_other_fields(im, &v, o->spec, known);
+    nic_vs_upstream_fields_check(im, &v);
     spec_level = ARENA_NEW(im->a, struct nic_level);
     nic_policy_refs(im, &v.src, ynode_get(o->spec, "policies"), o->namespace, true,
                     spec_level);
@@ -688,7 +392,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
                        "TLS and answers 500 on its paths; so does the output");
         spec_level->deny = true;
     }
-    routes = seq(ynode_get(o->spec, "routes"));
+    routes = nic_vs_seq(ynode_get(o->spec, "routes"));
     nic_vsr_refs(im, &v.refs, o->namespace, routes);
     first = s->locs.n;
     for (i = 0; routes && i < routes->n; i++)
@@ -703,8 +407,8 @@ void nic_virtual_servers_bid(struct imp *im)
 
     for (i = 0; i < NIC(im)->crds->n; i++) {
         const struct crd *o = NIC(im)->crds->v[i];
-        const char *host = text(ynode_get(o->spec, "host"));
-        const char *klass = text(ynode_get(o->spec, "ingressClassName"));
+        const char *host = nic_vs_text(ynode_get(o->spec, "host"));
+        const char *klass = nic_vs_text(ynode_get(o->spec, "ingressClassName"));
 
         if (!str_eq(o->kind, "VirtualServer") || !host ||
             (klass && !str_eq(klass, nic_class(im))))
