@@ -6,9 +6,9 @@
  *                honours
  *   httpproxy.c  HTTPProxy roots, their virtual hosts, TLS and tcpproxy,
  *                and the include tree with its ownership rules
- *   routes.c     one HTTPProxy route: conditions (with the includes'
- *                folded in), services, policies; access control fails
- *                closed
+ *   routes.c     one HTTPProxy route: services, policies; access control
+ *                fails closed
+ *   route_conditions.c  its conditions, with the includes' folded in
  *   vhosts.c     the virtual hosts to listeners and routes
  *   backend.c    retries and load balancing as gwc BackendPolicies on the
  *                rules of the routes that ask for them
@@ -199,9 +199,16 @@ void ct_client_certs_refused(struct imp *im, struct ct_vhost *v);
 void ct_client_certs_behind_termination(struct imp *im, struct ct_vhost *v);
 const struct o_filters *ct_client_certs_filters(struct imp *im, const struct ct_vhost *v,
                                                 const struct o_filters *f);
-/* "a//b" -> "a/b", as Contour merges include prefixes. */
+/* route_conditions.c: "a//b" -> "a/b", as Contour merges include prefixes. */
 const char *ct_collapse(struct imp *im, const char *s);
-/* Every route of the proxy x->o, into x->vh. */
+/* Reports at as not converted for x's route; false. */
+bool ct_route_not_converted(struct imp *im, const struct ct_proxy_ctx *x,
+                            const struct ynode *at, const char *why);
+/* A route's conditions (with x's include chain) as r's matches; false
+ * (reported) when one cannot be converted. */
+bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
+                         const struct ynode *conds, struct ct_route *r);
+/* routes.c: every route of the proxy x->o, into x->vh. */
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * One HTTPProxy route (projectcontour.io/docs/main/config/request-routing/,
  * request-rewriting/, upstream weights, timeouts):
- *   - conditions: the include chain's prefixes concatenated with the
+ *   - conditions (route_conditions.c): the include chain's prefixes joined to the
  *     route's prefix, exact or regex ("//" collapsed; the last decides the
  *     kind; none is prefix "/"); prefixes match string-wise; regexes
  *     (RE2) the whole path; headers exact, contains, regex, present;
@@ -29,225 +29,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool not_converted(struct imp *im, const struct ct_proxy_ctx *x,
-                          const struct ynode *at, const char *why)
-{
-    ct_report(im, &x->src, at, DIAG_IMPORT_NOT_CONVERTED, "not converted: %s", why);
-    return false;
-}
-
-const char *ct_collapse(struct imp *im, const char *s)
-{
-    char *out = arena_strdup(im->a, s), *w = out;
-
-    for (; *s; s++) {
-        if (*s == '/' && w > out && w[-1] == '/')
-            continue;
-        *w++ = *s;
-    }
-    *w = '\0';
-    return out;
-}
-
-/* ---- conditions ---- */
-
-static bool literal_ok(const char *v)
-{
-    return v && !imp_value_unsafe_text(v);
-}
-
-static const char *nocase(struct imp *im, const char *re, bool ignore)
-{
-    return ignore ? arena_printf(im->a, "(?i)%s", re) : re;
-}
-
-static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
-                        const struct ynode *h, struct o_header_match *out)
-{
-    static const char *const known[] = {"name", "present", "contains", "exact",
-                                        "regex", "ignoreCase", "notpresent",
-                                        "notcontains", "notexact",
-                                        "treatMissingAsEmpty", NULL};
-    const char *name = imp_crd_text(ynode_get(h, "name"));
-    const char *exact = imp_crd_text(ynode_get(h, "exact"));
-    const char *contains = imp_crd_text(ynode_get(h, "contains"));
-    const char *regex = imp_crd_text(ynode_get(h, "regex"));
-    bool ignore = ct_flag(ynode_get(h, "ignoreCase"));
-    char err[128];
-
-    imp_report_other_fields(im, x->src.label, x->src.root, h, known, "Contour");
-    if (!name || !imp_value_header_name(name))
-        return not_converted(im, x, h, "a header condition needs a header name");
-    if (ynode_get(h, "notpresent") || ynode_get(h, "notcontains") ||
-        ynode_get(h, "notexact"))
-        return not_converted(im, x, h, "Gateway API has no negated header match");
-    if (out->name)
-        return not_converted(im, x, h, "gwc converts one header condition per "
-                                       "route (the include chain's included)");
-    if (ct_flag(ynode_get(h, "present"))) {
-        out->type = "RegularExpression";
-        out->value = ".*";
-    } else if (literal_ok(exact) && !ignore) {
-        out->type = "Exact";
-        out->value = exact;
-    } else if (literal_ok(exact) || literal_ok(contains)) {
-        const char *q = imp_re_quote(im->a, exact ? exact : contains);
-        out->type = "RegularExpression";
-        out->value = nocase(im, exact ? q : arena_printf(im->a, ".*%s.*", q), ignore);
-    } else if (literal_ok(regex) && imp_re_ok(regex, err, sizeof(err))) {
-        out->type = "RegularExpression";
-        out->value = regex;
-    } else {
-        return not_converted(im, x, h, "the header condition has no value gwc "
-                                       "can match");
-    }
-    out->name = name; /* only now: a refused condition leaves no half match */
-    return true;
-}
-
-static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
-                       const struct ynode *q, struct o_header_match *out)
-{
-    static const char *const known[] = {"name", "exact", "prefix", "suffix",
-                                        "regex", "contains", "present",
-                                        "ignoreCase", NULL};
-    /* The regex around the quoted value: before, after. */
-    static const char *const forms[][3] = {
-        {"exact", "", ""}, {"prefix", "", ".*"}, {"suffix", ".*", ""},
-        {"contains", ".*", ".*"},
-    };
-    const char *name = imp_crd_text(ynode_get(q, "name"));
-    bool ignore = ct_flag(ynode_get(q, "ignoreCase"));
-    const char *regex = imp_crd_text(ynode_get(q, "regex"));
-    char err[128];
-    size_t i;
-
-    imp_report_other_fields(im, x->src.label, x->src.root, q, known, "Contour");
-    if (!name || !imp_value_header_name(name))
-        return not_converted(im, x, q, "a query parameter condition needs a name "
-                                       "Gateway API accepts (letters, digits and "
-                                       "!#$%&'*+-.^_`|~)");
-    if (out->name)
-        return not_converted(im, x, q, "gwc converts one query parameter "
-                                       "condition per route");
-    out->name = name;
-    out->type = "RegularExpression";
-    if (ct_flag(ynode_get(q, "present"))) {
-        out->value = ".*";
-        return true;
-    }
-    for (i = 0; i < ARRAY_SIZE(forms); i++) {
-        const char *v = imp_crd_text(ynode_get(q, forms[i][0]));
-        if (!literal_ok(v))
-            continue;
-        if (i == 0 && !ignore) {
-            out->type = "Exact";
-            out->value = v;
-        } else {
-            out->value = nocase(im,
-                                arena_printf(im->a, "%s%s%s", forms[i][1],
-                                             imp_re_quote(im->a, v), forms[i][2]),
-                                ignore);
-        }
-        return true;
-    }
-    if (literal_ok(regex) && imp_re_ok(regex, err, sizeof(err))) {
-        out->value = regex;
-        return true;
-    }
-    out->name = out->type = NULL; /* a refused condition leaves no half match */
-    return not_converted(im, x, q, "the query parameter condition has no value "
-                                   "gwc can match");
-}
-
-static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route *r,
-                    const char *kind, const char *own, const struct ynode *at)
-{
-    const char *merged = ct_collapse(im, arena_printf(im->a, "%s%s",
-                                                   x->chain->prefix ? x->chain->prefix : "",
-                                                   own ? own : ""));
-    char err[128];
-
-    if (!*merged)
-        merged = "/";
-    if (str_eq(kind, "regex")) {
-        /* Contour appends an included route's regex to the include's
-         * prefix as text: with a top-level '|' ("/x|/admin" under "/team")
-         * it matches outside the delegated prefix.  The output keeps it
-         * inside: prefix(?:regex), the regex on its own a whole group. */
-        size_t n = x->chain->prefix ? strlen(ct_collapse(im, x->chain->prefix)) : 0;
-        if (!imp_re_ok(merged, err, sizeof(err)) ||
-            (n && !imp_re_ok(merged + n, err, sizeof(err))))
-            return not_converted(im, x, at, "the regular expression does not "
-                                            "compile with nginx's PCRE");
-        if (n && strchr(merged + n, '|'))
-            ct_report(im, &x->src, at, DIAG_IMPORT_APPROXIMATED,
-                      "Contour appends this regex to the include's prefix '%s' "
-                      "as text, so its '|' alternatives may match paths outside "
-                      "the prefix the including HTTPProxy delegated; converted "
-                      "as one group after the prefix",
-                      imp_report_value(im, x->chain->prefix));
-        if (n)
-            merged = arena_printf(im->a, "%.*s(?:%s)", (int)n, merged, merged + n);
-        r->matches[0].path.type = "RegularExpression";
-        r->matches[0].path.value = merged;
-        r->n_matches = 1;
-        return true;
-    }
-    if (!imp_value_gateway_path(merged))
-        return not_converted(im, x, at, "the path is not one Gateway API accepts");
-    if (str_eq(kind, "exact")) {
-        r->matches[0].path.type = "Exact";
-        r->matches[0].path.value = merged;
-        r->n_matches = 1;
-    } else {
-        ct_string_prefix(im, r, merged);
-    }
-    return true;
-}
-
-static bool conditions(struct imp *im, const struct ct_proxy_ctx *x,
-                       const struct ynode *conds, struct ct_route *r)
-{
-    static const char *const known[] = {"prefix", "exact", "regex", "header",
-                                        "queryParameter", NULL};
-    static const char *const kinds[] = {"prefix", "exact", "regex", NULL};
-    struct o_header_match header = x->chain->header, query = {0};
-    const char *kind = "prefix", *own = NULL;
-    const struct ynode *at = conds;
-    bool ok = true;
-    size_t i, k;
-
-    for (i = 0; imp_crd_seq(conds) && i < conds->n; i++) {
-        const struct ynode *c = conds->items[i];
-        imp_report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
-        for (k = 0; kinds[k]; k++) {
-            const char *v = imp_crd_text(ynode_get(c, kinds[k]));
-            if (!v)
-                continue;
-            if (own || v[0] != '/')
-                return not_converted(im, x, c, "Contour rejects a route with more "
-                                               "than one prefix, exact or regex "
-                                               "condition, or one not starting "
-                                               "with '/'");
-            kind = kinds[k];
-            own = v;
-            at = c;
-        }
-        if (ynode_get(c, "header"))
-            ok = header_cond(im, x, ynode_get(c, "header"), &header) && ok;
-        if (ynode_get(c, "queryParameter"))
-            ok = query_cond(im, x, ynode_get(c, "queryParameter"), &query) && ok;
-    }
-    if (!path_of(im, x, r, kind, own, at ? at : r->at))
-        return false;
-    for (i = 0; i < r->n_matches; i++) {
-        r->matches[i].header = header;
-        r->matches[i].query = query;
-    }
-    return ok;
-}
-
 /* ---- services ---- */
 
 static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
@@ -265,19 +46,19 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
         h->value = imp_crd_text(ynode_get(set->items[i], "value"));
         if (!h->name || !h->value || !imp_value_header_name(h->name) ||
             imp_value_unsafe_text(h->value))
-            return not_converted(im, x, set->items[i],
-                                 "a header needs a name and a value without "
-                                 "control characters");
+            return ct_route_not_converted(im, x, set->items[i],
+                                          "a header needs a name and a value without "
+                                          "control characters");
         if (strchr(h->value, '%'))
-            return not_converted(im, x, set->items[i],
-                                 "Gateway API sets headers to literal values; "
-                                 "Envoy's %VARIABLES% have no equivalent");
+            return ct_route_not_converted(im, x, set->items[i],
+                                          "Gateway API sets headers to literal values; "
+                                          "Envoy's %VARIABLES% have no equivalent");
         if (request && !strcasecmp(h->name, "Host")) {
             struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
             if (f->rewrite)
                 *rw = *f->rewrite;
             if (!imp_value_hostname(h->value, false))
-                return not_converted(im, x, set->items[i], "Host must be a hostname");
+                return ct_route_not_converted(im, x, set->items[i], "Host must be a hostname");
             rw->hostname = h->value;
             f->rewrite = rw;
             continue;
@@ -287,7 +68,7 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
     for (i = 0; rm && i < rm->n; i++) {
         const char *name = imp_crd_text(rm->items[i]);
         if (!name || !imp_value_header_name(name))
-            return not_converted(im, x, rm->items[i], "not a header name");
+            return ct_route_not_converted(im, x, rm->items[i], "not a header name");
         ptrvec_push(im->a, request ? &f->request_remove : &f->response_remove,
                     (void *)name);
     }
@@ -304,10 +85,10 @@ static void service_fields(struct imp *im, const struct ct_proxy_ctx *x,
 
     imp_report_other_fields(im, x->src.label, x->src.root, s, known, "Contour");
     if (proto)
-        not_converted(im, x, ynode_get(s, "protocol"),
-                      "the Gateway speaks HTTP/1.1 in clear to Services; "
-                      "h2, h2c and tls upstreams need a BackendTLSPolicy or "
-                      "appProtocol on the Service port");
+        ct_route_not_converted(im, x, ynode_get(s, "protocol"),
+                               "the Gateway speaks HTTP/1.1 in clear to Services; "
+                               "h2, h2c and tls upstreams need a BackendTLSPolicy or "
+                               "appProtocol on the Service port");
 }
 
 static bool named(const struct ptrvec *v, bool headers, const char *name)
@@ -365,11 +146,11 @@ static const struct o_filters *service_headers(struct imp *im,
         return NULL;
     }
     if (f->rewrite && r->filters->rewrite && r->filters->rewrite->hostname) {
-        not_converted(im, x, s,
-                      "the service and its route both set Host (Envoy's host "
-                      "rewrite of the route and of the service's cluster), and "
-                      "Gateway API leaves the order of a rule's and a "
-                      "backendRef's URLRewrite open; the route answers 500");
+        ct_route_not_converted(im, x, s,
+                               "the service and its route both set Host (Envoy's host "
+                               "rewrite of the route and of the service's cluster), and "
+                               "Gateway API leaves the order of a rule's and a "
+                               "backendRef's URLRewrite open; the route answers 500");
         r->denied = true;
         return NULL;
     }
@@ -377,11 +158,11 @@ static const struct o_filters *service_headers(struct imp *im,
               &r->filters->request_remove) ||
         clash(&f->response_set, &f->response_remove, &r->filters->response_set,
               &r->filters->response_remove)) {
-        not_converted(im, x, s,
-                      "the service and its route change the same header: "
-                      "Envoy applies the route's change last, Gateway API "
-                      "leaves the order of a rule's and a backendRef's filters "
-                      "open; the route answers 500");
+        ct_route_not_converted(im, x, s,
+                               "the service and its route change the same header: "
+                               "Envoy applies the route's change last, Gateway API "
+                               "leaves the order of a rule's and a backendRef's filters "
+                               "open; the route answers 500");
         r->denied = true;
         return NULL;
     }
@@ -400,7 +181,7 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
         if (wn && !ct_flag(ynode_get(svcs->items[i], "mirror"))) {
             if (wn->kind != YNODE_SCALAR ||
                 !imp_value_parse_decimal(wn->text, 0, 1000000, &w))
-                return not_converted(im, x, wn, "a weight is a whole number");
+                return ct_route_not_converted(im, x, wn, "a weight is a whole number");
             weighted = true;
             sum += w;
         }
@@ -419,7 +200,7 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
         if (!b.service || !imp_value_dns_label(b.service) || !port ||
             port->kind != YNODE_SCALAR ||
             !imp_value_parse_decimal(port->text, 1, 65535, &p))
-            return not_converted(im, x, s, "a service needs a name and a port");
+            return ct_route_not_converted(im, x, s, "a service needs a name and a port");
         b.port = p;
         w = -1;
         if (wn)
@@ -427,7 +208,7 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
         if (ct_flag(ynode_get(s, "mirror"))) {
             struct o_rule tmp;
             if (r->filters->mirror)
-                return not_converted(im, x, s, "Contour takes one mirror per route");
+                return ct_route_not_converted(im, x, s, "Contour takes one mirror per route");
             if (ynode_get(s, "requestHeadersPolicy") || ynode_get(s, "responseHeadersPolicy"))
                 ct_report(im, &x->src, s, DIAG_IMPORT_APPROXIMATED,
                           "the header policies of a mirror service are left out: "
@@ -458,8 +239,8 @@ static bool services(struct imp *im, const struct ct_proxy_ctx *x,
         }
     }
     if (!r->backends.n)
-        return not_converted(im, x, svcs, "Contour needs a service that is not "
-                                          "a mirror");
+        return ct_route_not_converted(im, x, svcs, "Contour needs a service that is not "
+                                                   "a mirror");
     return true;
 }
 
@@ -471,8 +252,8 @@ static bool one_prefix(struct imp *im, const struct ct_proxy_ctx *x,
                        const struct ynode *at, struct ct_route *r)
 {
     if (!str_eq(r->matches[0].path.type, "PathPrefix"))
-        return not_converted(im, x, at, "a prefix replacement on an exact or "
-                                        "regular expression path");
+        return ct_route_not_converted(im, x, at, "a prefix replacement on an exact or "
+                                                 "regular expression path");
     if (r->n_matches == 2)
         ct_report(im, &x->src, at, DIAG_IMPORT_APPROXIMATED,
                   "Contour matches prefix '%s' string-wise ('%sX' too); with the "
@@ -497,8 +278,8 @@ static bool rewrite(struct imp *im, const struct ct_proxy_ctx *x,
             to = imp_crd_text(ynode_get(rp->items[i], "replacement"));
     }
     if (!to || !imp_value_gateway_path(to))
-        return not_converted(im, x, p, "no replacePrefix entry for the route's "
-                                       "prefix with a replacement path");
+        return ct_route_not_converted(im, x, p, "no replacePrefix entry for the route's "
+                                                "prefix with a replacement path");
     if (!one_prefix(im, x, p, r))
         return false;
     if (to[strlen(to) - 1] == '/' && prefix[strlen(prefix) - 1] != '/')
@@ -538,9 +319,9 @@ static bool redirect(struct imp *im, const struct ct_proxy_ctx *x,
         (rd->hostname && !imp_value_hostname(rd->hostname, false)) ||
         (path && !imp_value_gateway_path(path)) ||
         (prefix && !imp_value_gateway_path(prefix)))
-        return not_converted(im, x, p, "a redirect needs a scheme http or https, "
-                                       "a hostname, a port, a path and a status "
-                                       "301 or 302 Gateway API accepts");
+        return ct_route_not_converted(im, x, p, "a redirect needs a scheme http or https, "
+                                                "a hostname, a port, a path and a status "
+                                                "301 or 302 Gateway API accepts");
     if (path) {
         rd->path.type = "ReplaceFullPath";
         rd->path.value = path;
@@ -563,10 +344,10 @@ static void timeouts(struct imp *im, const struct ct_proxy_ctx *x,
     imp_report_other_fields(im, x->src.label, x->src.root, t, known, "Contour");
     r->filters->request_timeout = resp ? ct_duration(im, resp) : NULL;
     if (resp && !r->filters->request_timeout)
-        not_converted(im, x, ynode_get(t, "response"),
-                      "the timeout is not a duration Gateway API can write "
-                      "(such as 30s, 1m or infinity); Contour's 15s default is "
-                      "written instead");
+        ct_route_not_converted(im, x, ynode_get(t, "response"),
+                               "the timeout is not a duration Gateway API can write "
+                               "(such as 30s, 1m or infinity); Contour's 15s default is "
+                               "written instead");
     if (!r->filters->request_timeout) {
         r->filters->request_timeout = ct_default_timeout;
         if (!*noted)
@@ -598,7 +379,7 @@ static void reported(struct imp *im, const struct ct_proxy_ctx *x,
     for (i = 0; i < ARRAY_SIZE(table); i++) {
         const struct ynode *at = ynode_get(route, table[i].field);
         if (at)
-            not_converted(im, x, at, table[i].why);
+            ct_route_not_converted(im, x, at, table[i].why);
     }
     if (ynode_get(route, "enableWebsockets"))
         ct_report(im, &x->src, ynode_get(route, "enableWebsockets"),
@@ -659,7 +440,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     r->filters->cors = x->cors;
     r->rule_name = arena_printf(im->a, "route-%zu", index + 1);
     imp_report_other_fields(im, x->src.label, x->src.root, item, known, "Contour");
-    ok = conditions(im, x, ynode_get(item, "conditions"), r);
+    ok = ct_route_conditions(im, x, ynode_get(item, "conditions"), r);
     /* a denied host or include answers 500 on all its paths already */
     guarded = !x->denied && !x->chain->denied &&
               ct_access_control(im, &x->src, item, "route");
@@ -682,8 +463,8 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     else if (svcs)
         ok = services(im, x, svcs, r) && ok;
     else
-        ok = not_converted(im, x, item, "Contour needs services or a "
-                                        "requestRedirectPolicy on a route");
+        ok = ct_route_not_converted(im, x, item, "Contour needs services or a "
+                                                 "requestRedirectPolicy on a route");
     if (!ok && !r->denied)
         ct_report(im, &x->src, item, DIAG_IMPORT_NOT_CONVERTED,
                   "part of this route is not converted (above); it answers "
