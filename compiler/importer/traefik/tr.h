@@ -3,8 +3,9 @@
  * older traefik.containo.us/v1alpha1).
  *
  *   provider.c     the passes and the provider's identity
- *   rule.c         the router rule language: parsed, then as alternatives
- *                  (OR of ANDs) of Gateway API matches
+ *   rule_parse.c   the router rule language, parsed
+ *   rule.c         a parsed rule as alternatives (OR of ANDs) of Gateway
+ *                  API matches
  *   ingressroute.c IngressRoute, TraefikService
  *   l4.c           IngressRouteTCP and IngressRouteUDP: TLS, TCP and UDP
  *                  routes
@@ -29,7 +30,7 @@
 
 #define TR_CONTROLLER "traefik.io/ingress-controller"
 
-/* ---- rule.c ---- */
+/* ---- rule_parse.c, rule.c ---- */
 
 enum tr_op { TR_MATCHER, TR_AND, TR_OR, TR_NOT };
 
