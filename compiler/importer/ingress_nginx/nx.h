@@ -17,7 +17,8 @@
  *   gateways.c     listeners and Gateways
  *   client_certs.c auth-tls-* per host, as the Gateway's frontend validation
  *   routes.c       host groups to route rules (paths.c, canary.c), and
- *                  the targets of the gwc policies (policies.c)
+ *                  the targets of the gwc policies (policies.c), written
+ *                  as routes by route_objects.c
  */
 #ifndef GWC_IMPORT_INGRESS_NGINX_H
 #define GWC_IMPORT_INGRESS_NGINX_H
@@ -379,6 +380,12 @@ bool nx_service_host(struct imp *im, const char *host, const char *home,
 
 /* routes.c, gateways.c */
 void nx_routes_build(struct imp *im);
+/* route_objects.c: rules as routes of at most 16 rules and 16 hostnames,
+ * attached to the host group's listeners; ssl-passthrough's TLSRoute. */
+void nx_routes_emit(struct imp *im, const struct host_group *g, enum kind kind,
+                    const char *suffix, const struct ptrvec *rules, bool http,
+                    bool https);
+void nx_routes_tls(struct imp *im, const struct host_group *g);
 void nx_gateways_assign(struct imp *im);
 
 #endif
