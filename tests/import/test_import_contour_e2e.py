@@ -467,5 +467,48 @@ class ImportedContourUnwritableGuardedRoute(ImportedEstate):
         self.assertEqual(self.get("shop.example.com", "/").status, 500)
 
 
+PREFIX_TEXT_ESTATE = """apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: root, namespace: shop}
+spec:
+  virtualhost: {fqdn: shop.example.com}
+  includes:
+  - {name: team, namespace: team, conditions: [{prefix: /v1.0}]}
+  routes:
+  - conditions: [{prefix: /v1a0}]
+    services: [{name: admin, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: team, namespace: team}
+spec:
+  routes:
+  - conditions: [{regex: "/x.*"}]
+    services: [{name: open, port: 80}]
+"""
+
+
+class ContourIncludePrefixLiteral(ImportedEstate):
+    """The root keeps /v1a0 and delegates /v1.0 to namespace team, whose
+    route is the regex '/x.*'.  As text ('/v1.0/x.*') the '.' of the
+    root's prefix would let team's regex, which outranks every prefix,
+    take /v1a0/x from the root; the output quotes the prefix."""
+    SERVICES = [("admin", "shop"), ("open", "team")]
+    IMPORT_ARGS = ["--provider", "contour"]
+    IMPORT_EXIT = 1  # the approximation is reported
+
+    @classmethod
+    def documents(cls, ca):
+        return [PREFIX_TEXT_ESTATE]
+
+    def test_reports(self):
+        self.assertIn("converted with the prefix as a literal", self.imported.stderr)
+        self.assertNotIn(": error:", self.checked.stderr)
+
+    def test_root_keeps_its_prefix(self):
+        self.assertServed(self.get("shop.example.com", "/v1a0/x"), "admin")
+        self.assertServed(self.get("shop.example.com", "/v1.0/x"), "open")
+
+
 if __name__ == "__main__":
     unittest.main()

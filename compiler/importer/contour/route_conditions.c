@@ -161,8 +161,7 @@ static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_rout
          * it matches outside the delegated prefix.  The output keeps it
          * inside: prefix(?:regex), the regex on its own a whole group. */
         size_t n = x->chain->prefix ? strlen(ct_collapse(im, x->chain->prefix)) : 0;
-        if (!imp_re_ok(merged, err, sizeof(err)) ||
-            (n && !imp_re_ok(merged + n, err, sizeof(err))))
+        if (!imp_re_ok(merged + n, err, sizeof(err)))
             return ct_route_not_converted(im, x, at, "the regular expression does not "
                                                      "compile with nginx's PCRE");
         if (n && strchr(merged + n, '|'))
@@ -172,8 +171,26 @@ static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_rout
                       "the prefix the including HTTPProxy delegated; converted "
                       "as one group after the prefix",
                       imp_report_value(im, x->chain->prefix));
-        if (n)
-            merged = arena_printf(im->a, "%.*s(?:%s)", (int)n, merged, merged + n);
+        /* The prefix is the including proxy's: a literal for its prefix
+         * routes, so a literal here too.  As text, "/v1.0" would let the
+         * included regex take "/v1a0/..." from another include. */
+        if (n) {
+            const char *pre = arena_strndup(im->a, merged, n);
+            const char *q = imp_re_quote(im->a, pre);
+            if (!str_eq(q, pre))
+                ct_report(im, &x->src, at, DIAG_IMPORT_APPROXIMATED,
+                          "Contour appends this regex to the include's prefix "
+                          "'%s' as text, so the prefix's regex characters would "
+                          "match paths outside the prefix the including "
+                          "HTTPProxy delegated; converted with the prefix as "
+                          "a literal",
+                          imp_report_value(im, pre));
+            merged = arena_printf(im->a, "%s(?:%s)", q, merged + n);
+            if (!imp_re_ok(merged, err, sizeof(err)))
+                return ct_route_not_converted(im, x, at, "the regular expression "
+                                                         "with the include's prefix "
+                                                         "is past gwc's limits");
+        }
         r->matches[0].path.type = "RegularExpression";
         r->matches[0].path.value = merged;
         r->n_matches = 1;
