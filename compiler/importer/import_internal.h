@@ -513,6 +513,9 @@ bool imp_value_service_name(const char *s);
 bool imp_value_dns_subdomain(const char *s);
 bool imp_value_hostname(const char *s, bool wildcard_ok);
 bool imp_value_header_name(const char *s);
+/* A method Gateway API's HTTPRoute matches, spelled as it wants it (any
+ * case in), or NULL. */
+const char *imp_value_http_method(const char *s);
 bool imp_value_gateway_path(const char *s);
 bool imp_value_realm(const char *s);
 const char *imp_value_inspector_denies(const char *s);

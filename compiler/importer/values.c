@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static bool is_alnum(char c)
 {
@@ -185,6 +186,20 @@ bool imp_value_header_name(const char *s)
             return false;
     }
     return true;
+}
+
+const char *imp_value_http_method(const char *s)
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE",
+                                          "CONNECT", "OPTIONS", "TRACE", "PATCH",
+                                          NULL};
+    const char *const *k;
+
+    for (k = methods; s && *k; k++) {
+        if (strcasecmp(*k, s) == 0)
+            return *k;
+    }
+    return NULL;
 }
 
 /* gwc's basicAuth.realm: at most 64 printable ASCII characters without

@@ -63,9 +63,14 @@ static bool condition(struct imp *im, const struct vs_ctx *v, const struct ynode
         return false;
     }
     if (str_eq(var, "$request_method") && !m->method) {
-        m->method = imp_value_ascii_lower(im->a, value);
-        for (char *p = (char *)m->method; *p; p++)
-            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        /* nginx takes any token as a method; Gateway API nine. */
+        if (!(m->method = imp_value_http_method(value))) {
+            nic_vs_not_converted(im, v, ynode_get(c, "value"),
+                                 "Gateway API matches the methods GET, HEAD, "
+                                 "POST, PUT, DELETE, CONNECT, OPTIONS, TRACE and "
+                                 "PATCH only");
+            return false;
+        }
         return true;
     }
     slot = h && !m->header.name ? &m->header : arg && !m->query.name ? &m->query : NULL;

@@ -127,20 +127,6 @@ static void unsupported(struct conv *cv, const struct lit *l, size_t off,
                                       "requests (and answers them 500)");
 }
 
-static const char *gateway_method(const char *m)
-{
-    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE",
-                                          "CONNECT", "OPTIONS", "TRACE", "PATCH",
-                                          NULL};
-    const char *const *k;
-
-    for (k = methods; *k; k++) { /* Traefik upper-cases the argument */
-        if (strcasecmp(*k, m) == 0)
-            return *k;
-    }
-    return NULL;
-}
-
 const char *tr_regex_whole(struct imp *im, const char *re)
 {
     size_t n = strlen(re);
@@ -256,7 +242,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
             unsupported(cv, l, m->off, "two methods in one alternative never match");
             return;
         }
-        alt->m[0].method = gateway_method(arg);
+        alt->m[0].method = imp_value_http_method(arg);
         if (!alt->m[0].method)
             unsupported(cv, l, off, "not a method Gateway API matches");
     } else if (str_eq(name, "Header") || str_eq(name, "Headers") ||
