@@ -267,7 +267,7 @@ static void server_routes(struct imp *im, struct nic_server *s)
             ptrvec_push(im->a, &http, xfp_twin(im, l, i, s->xfp_code));
         ptrvec_push(im->a, &http, rule_of(im, s, l, i));
     }
-    if (s->redirect_code) {
+    if (s->redirect_code && n > 1) { /* port 80 redirects to the HTTPS listener */
         struct o_rule *r = imp_routes_rule_new(im, s->owner.root, NULL, 0, NULL, 0);
         struct o_filters *f = ARENA_NEW(im->a, struct o_filters);
         struct o_redirect *rd = ARENA_NEW(im->a, struct o_redirect);

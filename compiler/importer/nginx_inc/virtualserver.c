@@ -388,6 +388,7 @@ static void virtual_server(struct imp *im, const struct crd *o)
                        "VirtualServer's namespace here and refuses the "
                        "VirtualServer otherwise; its paths answer 500");
         s->secret = NULL;
+        s->redirect_code = 0; /* there is no HTTPS listener to send to */
         spec_level->deny = true;
     }
     if (spec_level->hsts && !s->secret) {
