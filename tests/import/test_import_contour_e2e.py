@@ -510,5 +510,59 @@ class ContourIncludePrefixLiteral(ImportedEstate):
         self.assertServed(self.get("shop.example.com", "/v1.0/x"), "open")
 
 
+SAME_CONDITIONS_ESTATE = """apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: root, namespace: shop}
+spec:
+  virtualhost: {fqdn: shop.example.com}
+  includes:
+  - {name: team, namespace: aaa, conditions: [{prefix: /team}]}
+  routes:
+  - conditions: [{prefix: /team/admin}]
+    ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]
+    services: [{name: admin, port: 80}]
+  - conditions: [{prefix: /ops}]
+    services: [{name: open, port: 80}]
+  - conditions: [{prefix: /ops}]
+    ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]
+    services: [{name: admin, port: 80}]
+---
+apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: team, namespace: aaa}
+spec:
+  routes:
+  - conditions: [{prefix: /admin}]
+    services: [{name: evil, port: 80}]
+  - conditions: [{prefix: /app}]
+    services: [{name: evil, port: 80}]
+"""
+
+
+class ContourSameConditions(ImportedEstate):
+    """Contour keeps one route per set of conditions on a host, the last it
+    adds: the root's own /team/admin (guarded by an ipAllowPolicy, so 500
+    here) over namespace aaa's /admin under /team, and the second of the
+    root's two /ops routes (guarded too).  Gateway API's tie-breaks (the
+    first namespace by name, the first rule) would serve aaa's backend and
+    the open /ops instead."""
+    SERVICES = [("admin", "shop"), ("open", "shop"), ("evil", "aaa")]
+    IMPORT_ARGS = ["--provider", "contour"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [SAME_CONDITIONS_ESTATE]
+
+    def test_reports(self):
+        self.assertIn("Contour serves that one only", self.imported.stderr)
+        self.assertNotIn(": error:", self.checked.stderr)
+
+    def test_guarded_routes_are_not_taken(self):
+        self.assertEqual(self.get("shop.example.com", "/team/admin").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/ops").status, 500)
+        self.assertServed(self.get("shop.example.com", "/team/app"), "evil")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -58,6 +58,13 @@ struct ct_route {
     /* Access control (or a part) gwc cannot carry over: written without
      * backends, so the Gateway answers 500, never the backend. */
     bool denied;
+    /* Where Contour adds it to its host (an HTTPProxy's: 1, 2, ...; an
+     * Ingress's 0, added before them), and whether it is an Ingress's
+     * segment prefix: of routes with equal conditions, Contour serves
+     * one (vhosts.c). */
+    size_t seq;
+    bool segment;
+    bool widened; /* its matches are gwc's (routes.c widen), not Contour's */
 };
 
 struct ct_vhost {
@@ -83,6 +90,7 @@ struct ct {
     struct index vhost_index; /* by host */
     struct ptrvec crds;       /* struct crd * of projectcontour.io */
     struct index wildcard_uses; /* "*" delegations said for a namespace */
+    size_t seq;                 /* the last ct_route.seq given */
 };
 
 static inline struct ct *CT(const struct imp *im)

@@ -127,6 +127,7 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
     r->owner = x->o->name;
     r->plain = CT_PLAIN_REDIRECT;
     r->denied = true;
+    r->seq = ++CT(im)->seq; /* among the includes, as Contour adds it */
     ct_string_prefix(im, r, c->prefix ? c->prefix : "/");
     r->matches[0].header = r->matches[1].header = c->header;
     ptrvec_push(im->a, &x->vh->routes, r);
@@ -180,9 +181,10 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
 {
     const struct ynode *incs = imp_crd_seq(ynode_get(x->o->spec, "includes"));
     struct index seen = {0};
-    size_t i, k;
+    size_t i, k, first = x->vh->routes.n, last;
 
     ct_proxy_routes(im, x);
+    last = x->vh->routes.n;
     for (i = 0; incs && i < incs->n; i++) {
         const struct ynode *inc = incs->items[i];
         const char *name = imp_crd_text(ynode_get(inc, "name"));
@@ -244,6 +246,10 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
         walk(im, &sub, w, stack);
         stack->n--;
     }
+    /* Contour (computeRoutes) adds the includes' routes, then the
+     * proxy's own. */
+    for (k = first; k < last; k++)
+        ((struct ct_route *)x->vh->routes.v[k])->seq = ++CT(im)->seq;
 }
 
 /* ---- roots ---- */

@@ -191,6 +191,7 @@ static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
         r->matches[0].path.type = "PathPrefix";
         r->matches[0].path.value = path;
         r->n_matches = 1;
+        r->segment = true;
     } else if (regex_path(path)) {
         if (!imp_re_ok(path, err, sizeof(err))) {
             not_converted(im, g, at, "the path is a regular expression nginx's "

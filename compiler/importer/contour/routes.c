@@ -413,6 +413,7 @@ static void widen(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route 
     r->matches[0].path.type = "RegularExpression";
     r->matches[0].path.value = arena_printf(im->a, "%s.*", imp_re_quote(im->a, p));
     r->n_matches = 1;
+    r->widened = true;
 }
 
 static void route(struct imp *im, const struct ct_proxy_ctx *x,

@@ -74,6 +74,97 @@ static void string_prefixes(struct imp *im, struct ct_vhost *v)
     }
 }
 
+/* ---- one route per set of conditions ---- */
+
+static const char *text_or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The matches of r spelled out: equal for equal conditions. */
+static const char *conditions_key(struct imp *im, const struct ct_route *r)
+{
+    const char *key = "";
+    size_t i;
+
+    for (i = 0; i < r->n_matches; i++) {
+        const struct o_match *m = &r->matches[i];
+        key = arena_printf(im->a, "%s%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1e",
+                           key, m->path.type, m->path.value,
+                           text_or_empty(m->header.name), text_or_empty(m->header.type),
+                           text_or_empty(m->header.value), text_or_empty(m->query.name),
+                           text_or_empty(m->query.type), text_or_empty(m->query.value),
+                           text_or_empty(m->method));
+    }
+    return key;
+}
+
+/* Of two routes with equal conditions, the one Contour serves, or NULL
+ * for both (two Ingresses'). */
+static const struct ct_route *served(const struct ct_route *a, const struct ct_route *b)
+{
+    if (!a->seq && !b->seq)
+        return NULL;
+    if (!a->seq || !b->seq) {
+        /* an Ingress's segment prefix sorts first in Envoy (another
+         * condition to Contour); any other the HTTPProxy's replaces */
+        const struct ct_route *ing = a->seq ? b : a;
+        return ing->segment ? ing : (a->seq ? a : b);
+    }
+    return a->seq > b->seq ? a : b;
+}
+
+/* Contour keeps one route per set of conditions on a host
+ * (VirtualHost.AddRoute keys a map by them): the last it adds, an
+ * including proxy's own route over its includes', a later include's over
+ * an earlier's, an HTTPProxy's over an Ingress's.  Gateway API would give
+ * the tie to the first rule of a route, else the oldest route or the
+ * first by namespace and name: another namespace's route could take the
+ * paths, and drop the access control of the one Contour serves.  So the
+ * others are left out. */
+static void replaced(struct imp *im, struct ct_vhost *v)
+{
+    struct index seen = {0};
+    struct ptrvec kept = {0};
+    bool *gone = ARENA_NEW_ARRAY(im->a, bool, v->routes.n + 1);
+    size_t i;
+
+    for (i = 0; i < v->routes.n; i++) {
+        struct ct_route *r = v->routes.v[i];
+        const char *key;
+        size_t *at;
+        const struct ct_route *o, *win, *lose;
+        const struct ynode *cond;
+        if (r->widened)
+            continue;
+        key = conditions_key(im, r);
+        if (!(at = imp_index_get(&seen, key))) {
+            at = ARENA_NEW(im->a, size_t);
+            *at = i;
+            imp_index_put(im->a, &seen, key, at);
+            continue;
+        }
+        o = v->routes.v[*at];
+        if (!(win = served(o, r)))
+            continue;
+        lose = win == r ? o : r;
+        cond = ynode_get(lose->at, "conditions");
+        ct_report(im, &lose->src, cond ? cond : lose->at, DIAG_IMPORT_CONFLICT,
+                  "not converted: the route of %s/%s has the same conditions "
+                  "on host '%s', and Contour serves that one only; so does "
+                  "the output",
+                  win->namespace, win->owner, *v->host ? v->host : "*");
+        gone[win == r ? *at : i] = true;
+        if (win == r)
+            *at = i;
+    }
+    for (i = 0; i < v->routes.n; i++) {
+        if (!gone[i])
+            ptrvec_push(im->a, &kept, v->routes.v[i]);
+    }
+    v->routes = kept;
+}
+
 /* ---- output ---- */
 
 static struct o_rule *rule_of(struct imp *im, const struct ct_vhost *v,
@@ -231,8 +322,10 @@ void ct_vhosts_write(struct imp *im)
     size_t i;
 
     ptrvec_sort(vs, cmp_vhosts);
-    for (i = 0; i < vs->n; i++)
+    for (i = 0; i < vs->n; i++) {
+        replaced(im, vs->v[i]);
         vhost_listeners(im, vs->v[i]);
+    }
     imp_client_certs_resolve(im);
     for (i = 0; i < vs->n; i++)
         vhost_write(im, vs->v[i]);
