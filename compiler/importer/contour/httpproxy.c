@@ -117,6 +117,7 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
                           const struct ynode *inc, const struct ct_chain *c)
 {
     struct ct_route *r;
+    const char *p;
 
     if (!c->prefix && !c->header.name)
         return;
@@ -128,7 +129,19 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
     r->plain = CT_PLAIN_REDIRECT;
     r->denied = true;
     r->seq = ++CT(im)->seq; /* among the includes, as Contour adds it */
-    ct_string_prefix(im, r, c->prefix ? c->prefix : "/");
+    p = c->prefix ? ct_collapse(im, c->prefix) : "/";
+    if (imp_value_gateway_path(p)) {
+        ct_string_prefix(im, r, p);
+    } else {
+        /* Contour takes any text after the '/' (a ' ', a '#'); PathPrefix
+         * does not, a regex of the same string prefix does, and past
+         * gwc's limits the whole host answers 500. */
+        const char *re = arena_printf(im->a, "%s.*", imp_re_quote(im->a, p));
+        char err[128];
+        r->matches[0].path.type = "RegularExpression";
+        r->matches[0].path.value = imp_re_ok(re, err, sizeof(err)) ? re : "/.*";
+        r->n_matches = 1;
+    }
     r->matches[0].header = r->matches[1].header = c->header;
     ptrvec_push(im->a, &x->vh->routes, r);
 }
