@@ -564,5 +564,41 @@ class ContourSameConditions(ImportedEstate):
         self.assertServed(self.get("shop.example.com", "/team/app"), "evil")
 
 
+REWRITE_DENIED_ESTATE = """apiVersion: projectcontour.io/v1
+kind: HTTPProxy
+metadata: {name: shop, namespace: shop}
+spec:
+  virtualhost: {fqdn: shop.example.com}
+  routes:
+  - services: [{name: web, port: 80}]
+  - conditions: [{prefix: /admin}]
+    ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]
+    pathRewritePolicy:
+      replacePrefix: [{replacement: /}]
+    services: [{name: admin, port: 80}]
+"""
+
+
+class ContourRewriteDenied(ImportedEstate):
+    """Contour's prefix /admin is a string prefix: Envoy applies the
+    route's ipAllowPolicy to /adminX too.  The route answers 500 (the
+    allow list is not converted) and so must /adminX, not the open '/'
+    route: the rewrite that wanted a single PathPrefix is not written on a
+    route that answers 500."""
+    SERVICES = [("web", "shop"), ("admin", "shop")]
+    IMPORT_ARGS = ["--provider", "contour"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [REWRITE_DENIED_ESTATE]
+
+    def test_string_prefix_is_not_served_openly(self):
+        self.assertNotIn(": error:", self.checked.stderr)
+        self.assertEqual(self.get("shop.example.com", "/admin").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/adminX").status, 500)
+        self.assertServed(self.get("shop.example.com", "/other"), "web")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -254,6 +254,8 @@ static bool one_prefix(struct imp *im, const struct ct_proxy_ctx *x,
     if (!str_eq(r->matches[0].path.type, "PathPrefix"))
         return ct_route_not_converted(im, x, at, "a prefix replacement on an exact or "
                                                  "regular expression path");
+    if (r->denied)
+        return true; /* written without filters: it keeps '/pX' (route()) */
     if (r->n_matches == 2)
         ct_report(im, &x->src, at, DIAG_IMPORT_APPROXIMATED,
                   "Contour matches prefix '%s' string-wise ('%sX' too); with the "
@@ -282,7 +284,7 @@ static bool rewrite(struct imp *im, const struct ct_proxy_ctx *x,
                                                 "prefix with a replacement path");
     if (!one_prefix(im, x, p, r))
         return false;
-    if (to[strlen(to) - 1] == '/' && prefix[strlen(prefix) - 1] != '/')
+    if (to[strlen(to) - 1] == '/' && prefix[strlen(prefix) - 1] != '/' && !r->denied)
         ct_report(im, &x->src, p, DIAG_IMPORT_APPROXIMATED,
                   "Envoy replaces the prefix '%s' string-wise ('%s/x' becomes "
                   "'%s/x'); the Gateway does not double the slash",
@@ -430,6 +432,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
     const struct ynode *svcs = imp_crd_seq(ynode_get(item, "services"));
     const struct ynode *p;
     bool ok, guarded;
+    size_t full;
 
     r->src = x->src;
     r->at = item;
@@ -450,6 +453,7 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
         widen(im, x, r, item);
     if (!r->n_matches)
         return; /* no path to answer on: nothing is written */
+    full = r->n_matches;
     reported(im, x, item);
     r->backend = ct_route_backend(im, &x->src, item);
     timeouts(im, x, ynode_get(item, "timeoutPolicy"), r, noted);
@@ -471,6 +475,11 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
                   "part of this route is not converted (above); it answers "
                   "500 rather than serve requests without it");
     r->denied |= !ok;
+    /* Denied, it is written without its rewrite or redirect, which alone
+     * wanted one PathPrefix: it answers 500 on '/pX' too, which Contour
+     * serves with it, rather than leave those to a shorter prefix. */
+    if (r->denied)
+        r->n_matches = full;
     ptrvec_push(im->a, &x->vh->routes, r);
 }
 
