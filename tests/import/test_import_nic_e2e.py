@@ -502,5 +502,49 @@ class NicHostOwnerAssumed(ImportedEstate):
         self.assertServed(self.get("three.example.com", "/"), "great")
 
 
+REWRITE_ESTATE = """apiVersion: k8s.nginx.org/v1
+kind: Policy
+metadata: {name: office, namespace: shop}
+spec:
+  accessControl: {allow: [10.0.0.0/8]}
+---
+apiVersion: k8s.nginx.org/v1
+kind: VirtualServer
+metadata: {name: shop, namespace: shop}
+spec:
+  host: shop.example.com
+  upstreams:
+  - {name: web, service: web, port: 80}
+  - {name: admin, service: admin, port: 80}
+  routes:
+  - path: /
+    action: {pass: web}
+  - path: /admin
+    policies: [{name: office}]
+    action:
+      proxy: {upstream: admin, rewritePath: /}
+"""
+
+
+class NicRewriteKeepsPolicies(ImportedEstate):
+    """NIC's location /admin is a string prefix: its allow list guards
+    /adminX too (403 to 127.0.0.1).  The rewrite makes the Gateway's match
+    whole segments, so /adminX would reach the open '/' route; it answers
+    500 instead (GW0831)."""
+    SERVICES = [("web", "shop"), ("admin", "shop")]
+    IMPORT_ARGS = ["--provider", "nginx-inc"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [REWRITE_ESTATE]
+
+    def test_string_prefix_is_not_served_openly(self):
+        self.assertNotIn(": error:", self.checked.stderr)
+        self.assertEqual(self.get("shop.example.com", "/admin/x").status, 403)
+        self.assertEqual(self.get("shop.example.com", "/adminX").status, 500)
+        self.assertServed(self.get("shop.example.com", "/other"), "web")
+
+
 if __name__ == "__main__":
     unittest.main()

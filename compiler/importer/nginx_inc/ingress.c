@@ -243,6 +243,7 @@ static struct o_filters *filters(struct imp *im, const struct nic_ing *ni,
         }
         if (l->n_matches == 2) {
             l->n_matches = 1; /* ReplacePrefixMatch needs one PathPrefix */
+            l->twin_at = l->at;
             imp_report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
                            "NIC matches '%s' as a string prefix ('%sX' too); with "
                            "the rewrite of Service '%s' it is a PathPrefix, which "

@@ -105,6 +105,12 @@ struct nic_loc {
      * without backends, so the Gateway answers 500, never the backend. */
     bool denied;
     const struct nic_pols *pols; /* NULL: none */
+    /* A prefix rewrite took the '/pX' regex of its string prefix (still in
+     * matches[1]), at twin_at; twin_taken: a longer path of the host
+     * takes those requests in NIC too (paths.c).  Otherwise, with access
+     * control, '/pX' answers 500 (servers.c). */
+    const struct ynode *twin_at;
+    bool twin_taken;
     const struct nic_level *egress; /* the level of its egressMTLS, or NULL */
     struct ptrvec upstreams; /* const struct nic_level *: the settings of
                               * each upstream it passes to (NULL: none) */

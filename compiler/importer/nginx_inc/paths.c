@@ -113,6 +113,7 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s)
 {
     struct o_match **ms = ARENA_NEW_ARRAY(im->a, struct o_match *, s->locs.n + 1);
     size_t **ns = ARENA_NEW_ARRAY(im->a, size_t *, s->locs.n + 1);
+    size_t *twins = ARENA_NEW_ARRAY(im->a, size_t, s->locs.n + 1);
     bool *narrowed = ARENA_NEW_ARRAY(im->a, bool, s->locs.n + 1);
     size_t i;
 
@@ -120,11 +121,17 @@ void nic_prefix_siblings(struct imp *im, struct nic_server *s)
         struct nic_loc *l = s->locs.v[i];
         ms[i] = l->matches;
         ns[i] = &l->n_matches;
+        if (l->twin_at) { /* asked as the string prefix NIC matches */
+            twins[i] = 2;
+            ns[i] = &twins[i];
+        }
     }
     imp_prefix_siblings(im, ms, ns, s->locs.n, narrowed);
     for (i = 0; i < s->locs.n; i++) {
-        const struct nic_loc *l = s->locs.v[i];
-        if (narrowed[i])
+        struct nic_loc *l = s->locs.v[i];
+        if (l->twin_at)
+            l->twin_taken = narrowed[i];
+        else if (narrowed[i])
             imp_report_src(im, &l->src, l->at, DIAG_IMPORT_APPROXIMATED,
                            "NIC matches '%s' as a string prefix ('%sX' too); "
                            "converted to PathPrefix, which matches whole segments, "

@@ -243,6 +243,25 @@ static void client_certs_plain(struct imp *im, const struct nic_server *s)
                    *s->host ? s->host : "*");
 }
 
+/* A prefix rewrite made l's string prefix '/p' a PathPrefix; NIC serves
+ * '/pX' there too, under l's Policies.  With access control, the Gateway
+ * would give '/pX' to a shorter path without it: it answers 500. */
+static bool guarded_twin(struct imp *im, const struct nic_loc *l)
+{
+    if (!l->twin_at || l->twin_taken || l->denied || !l->pols ||
+        !(l->pols->access || l->pols->client))
+        return false;
+    imp_report_src(im, &l->src, l->twin_at, DIAG_IMPORT_FAIL_CLOSED,
+                   "access control not converted exactly: NIC serves '%sX' "
+                   "here too, under this location's Policies; the rewrite "
+                   "matches '%s' by whole segments, so '%sX' answers 500 "
+                   "instead of going to a path without them",
+                   imp_report_value(im, l->matches[0].path.value),
+                   imp_report_value(im, l->matches[0].path.value),
+                   imp_report_value(im, l->matches[0].path.value));
+    return true;
+}
+
 static void server_routes(struct imp *im, struct nic_server *s)
 {
     struct o_gateway *gw = imp_gateway_for(im, "nginx");
@@ -266,6 +285,9 @@ static void server_routes(struct imp *im, struct nic_server *s)
         if (s->xfp_redirect && !s->redirect_code && !(l->filters && l->filters->redirect))
             ptrvec_push(im->a, &http, xfp_twin(im, l, i, s->xfp_code));
         ptrvec_push(im->a, &http, rule_of(im, s, l, i));
+        if (guarded_twin(im, l))
+            ptrvec_push(im->a, &http,
+                        imp_routes_rule_new(im, l->src.root, &l->matches[1], 1, NULL, i));
     }
     if (s->redirect_code && n > 1) { /* port 80 redirects to the HTTPS listener */
         struct o_rule *r = imp_routes_rule_new(im, s->owner.root, NULL, 0, NULL, 0);

@@ -241,6 +241,15 @@ static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
                                             "on a regular expression path");
             return false;
         }
+        if (l->n_matches == 2) {
+            l->twin_at = rw;
+            imp_report_src(im, &v->src, rw, DIAG_IMPORT_APPROXIMATED,
+                           "NIC matches '%s' as a string prefix ('%sX' too); with "
+                           "the rewrite it is a PathPrefix, which matches whole "
+                           "segments",
+                           imp_report_value(im, l->matches[0].path.value),
+                           imp_report_value(im, l->matches[0].path.value));
+        }
         l->n_matches = 1; /* a prefix rewrite needs a PathPrefix match */
         r->path.type = str_eq(type, "Exact") ? "ReplaceFullPath" : "ReplacePrefixMatch";
         r->path.value = to;
