@@ -902,5 +902,53 @@ class TraefikShadowedTCP(ImportedEstate):
         self.assertServed(self.get_tls("vault.example.com", "/admin"), "web")
 
 
+STRIP_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: office, namespace: shop}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: strip, namespace: shop}
+spec:
+  stripPrefix: {prefixes: [/admin]}
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: shop, namespace: shop}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: Host(`shop.example.com`)
+    kind: Rule
+    services: [{name: web, port: 80}]
+  - match: Host(`shop.example.com`) && PathPrefix(`/admin`)
+    kind: Rule
+    middlewares: [{name: office}, {name: strip}]
+    services: [{name: admin, port: 80}]
+"""
+
+
+class TraefikStripKeepsGuard(ImportedEstate):
+    """Traefik's PathPrefix(`/admin`) takes /adminX too, under the
+    router's ipAllowList (403 to 127.0.0.1).  stripPrefix makes the
+    Gateway's match whole segments, so /adminX would reach the open
+    catch-all router; it answers 500 instead (GW0831)."""
+    SERVICES = [("web", "shop"), ("admin", "shop")]
+    IMPORT_ARGS = ["--provider", "traefik"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [STRIP_ESTATE]
+
+    def test_string_prefix_is_not_served_openly(self):
+        self.assertNotIn(": error:", self.checked.stderr)
+        self.assertEqual(self.get("shop.example.com", "/admin/x").status, 403)
+        self.assertEqual(self.get("shop.example.com", "/adminX").status, 500)
+        self.assertServed(self.get("shop.example.com", "/other"), "web")
+
+
 if __name__ == "__main__":
     unittest.main()

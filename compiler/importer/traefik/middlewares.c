@@ -302,6 +302,7 @@ bool tr_middleware_paths(struct imp *im, struct tr_router *r)
         struct tr_alt *a = r->alts.v[i];
         if (a->n_m == 2 && !str_eq(rw->path.type, "ReplaceFullPath")) {
             a->n_m = 1;
+            a->twin = true;
             tr_report_path(im, r, a, DIAG_IMPORT_APPROXIMATED,
                            "Traefik's PathPrefix %s also matches %sX; with the "
                            "rewrite, the Gateway matches whole segments only",

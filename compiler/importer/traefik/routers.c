@@ -342,9 +342,11 @@ void tr_routers_listeners(struct imp *im)
 
 /* ---- routes ---- */
 
+/* policies: the router's gwc policies target the route (not on a rule
+ * that only answers 500). */
 static void emit(struct imp *im, const struct tr_router *r, const char *host,
                  const char *section, const char *suffix, struct o_gateway *gw,
-                 struct o_rule *rule)
+                 struct o_rule *rule, bool policies)
 {
     bool redirect = rule->filters && rule->filters->redirect;
     struct o_route *rt = ARENA_NEW(im->a, struct o_route);
@@ -366,7 +368,7 @@ static void emit(struct imp *im, const struct tr_router *r, const char *host,
     imp_grants_for_route(im, rt);
     ptrvec_push(im->a, &im->routes, rt);
     /* A redirect is answered before any check (docs/policies.md). */
-    if (!r->denied && !redirect)
+    if (!r->denied && !redirect && policies)
         tr_policies_target(im, r, rt);
 }
 
@@ -399,19 +401,68 @@ static struct o_rule *rule_for(struct imp *im, const struct tr_router *r,
     return rule;
 }
 
+/* Traefik's PathPrefix is a string prefix, and the router's access
+ * control guards '/pX' too; a prefix rewrite made the match whole
+ * segments, so '/pX' would go to a router without it.  Those regexes
+ * answer 500 instead: true when the router has some (reported). */
+static bool guarded_twins(struct imp *im, const struct tr_router *r)
+{
+    size_t i;
+    bool any = false;
+
+    if (r->denied || !(tr_policies_guard(r) || r->limits))
+        return false;
+    for (i = 0; i < r->alts.n; i++) {
+        const struct tr_alt *a = r->alts.v[i];
+        if (!a->twin)
+            continue;
+        any = true;
+        tr_report_path(im, r, a, DIAG_IMPORT_FAIL_CLOSED,
+                       "access control not converted exactly: Traefik's "
+                       "PathPrefix %s matches %sX too, under this router's "
+                       "middlewares; with the rewrite the Gateway matches whole "
+                       "segments, so %sX answers 500 instead of going to a "
+                       "router without them (a longer prefix of the host too)",
+                       a->m[0].path.value, a->m[0].path.value, a->m[0].path.value);
+    }
+    return any;
+}
+
+static struct o_rule *twin_rule(struct imp *im, const struct tr_router *r,
+                                const char *host)
+{
+    struct o_match m[2 * 16];
+    size_t i, n = 0;
+
+    for (i = 0; i < r->alts.n && n < 2 * 16; i++) {
+        const struct tr_alt *a = r->alts.v[i];
+        if (a->twin && str_eq(a->n_hosts ? a->hosts[0] : "", host))
+            m[n++] = a->m[1];
+    }
+    return n ? imp_routes_rule_new(im, r->src.root, m, n, NULL, 0) : NULL;
+}
+
 static void router_write(struct imp *im, const struct tr_router *r)
 {
     struct o_gateway *gw = imp_gateway_for(im, "traefik");
+    bool twins = guarded_twins(im, r);
+    struct o_rule *t;
     size_t i;
 
     for (i = 0; i < r->hosts.n; i++) {
         const struct tr_host *h = r->hosts.v[i];
         if (h->http)
             emit(im, r, h->host, h->http, h->https ? "-http" : "", gw,
-                 rule_for(im, r, h->host, r->https_redirect != 0));
+                 rule_for(im, r, h->host, r->https_redirect != 0), true);
         if (h->https)
             emit(im, r, h->host, h->https, h->http ? "-https" : "", gw,
-                 rule_for(im, r, h->host, false));
+                 rule_for(im, r, h->host, false), true);
+        if (twins && h->http && (t = twin_rule(im, r, h->host)))
+            emit(im, r, h->host, h->http, h->https ? "-http-tail" : "-tail", gw, t,
+                 false);
+        if (twins && h->https && (t = twin_rule(im, r, h->host)))
+            emit(im, r, h->host, h->https, h->http ? "-https-tail" : "-tail", gw, t,
+                 false);
     }
 }
 

@@ -67,6 +67,9 @@ struct tr_alt {
     bool tls_host;
     struct o_match m[2]; /* ORed (a string prefix needs two) */
     size_t n_m;
+    /* A prefix rewrite took m[1], the '/pX' regex of its string prefix
+     * (tr_middleware_paths; routers.c answers 500 there when guarded). */
+    bool twin;
 };
 
 /* The rule of a router as alternatives; false when some part cannot be
