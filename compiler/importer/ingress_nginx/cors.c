@@ -11,6 +11,7 @@
 
 #include "base/arena.h"
 #include "base/array.h"
+#include "schema/schema.h"
 
 #include <string.h>
 
@@ -137,13 +138,20 @@ static bool origins(struct imp *im, const struct ing *ing, struct o_cors *c)
                             &c->n_origins);
     taken = c->n_origins;
     for (i = 0; i < c->n_origins; i++) {
-        if (labels_filled(c->origins[i]))
-            c->origins[kept++] = c->origins[i];
-        else
+        if (!labels_filled(c->origins[i]))
             nx_report_annotation(im, ing, "cors-allow-origin", DIAG_IMPORT_BAD_VALUE,
                                  "'%s' has an empty host label, which Gateway "
                                  "API's CORS filter does not take; left out",
                                  c->origins[i]);
+        else if (!schema_format_ok(FMT_CORS_ORIGIN, c->origins[i]))
+            /* the output must pass gwc check */
+            nx_report_annotation(im, ing, "cors-allow-origin", DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: '%s' is longer than Gateway API's "
+                                 "CORS filter takes (a host of 253 characters, "
+                                 "labels of 63); left out",
+                                 imp_report_value(im, c->origins[i]));
+        else
+            c->origins[kept++] = c->origins[i];
     }
     c->n_origins = kept;
     if (taken && !kept) {
