@@ -10,10 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The longest header and query parameter values of a match the output
- * holds: Gateway API allows 4096 and 1024 characters, and nginx a config
- * word of 4094 bytes, into which gwc's quoting may double a value. */
-#define MAX_HEADER_VALUE 2047
+/* The longest query parameter value of a match the output holds (Gateway
+ * API's 1024 characters); headers: IMP_HEADER_VALUE_MAX. */
 #define MAX_QUERY_VALUE 1024
 
 /* A condition whose value is longer than Gateway API allows would make the
@@ -29,26 +27,59 @@ static bool widen(struct o_header_match *h, size_t max)
     return true;
 }
 
+/* A header the rule sets to a value longer than the output holds (a
+ * provider that knows the field reports it there first), or NULL. */
+static const struct o_header *set_too_long(const struct o_filters *f)
+{
+    const struct ptrvec *lists[2];
+    size_t i, k;
+
+    if (!f)
+        return NULL;
+    lists[0] = &f->request_set;
+    lists[1] = &f->response_set;
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < lists[k]->n; i++) {
+            const struct o_header *h = lists[k]->v[i];
+            if (h->value && strlen(h->value) > IMP_HEADER_VALUE_MAX)
+                return h;
+        }
+    }
+    return NULL;
+}
+
 static void rule_fits(struct imp *im, struct o_rule *r, const struct ynode *origin)
 {
+    const struct o_header *set = set_too_long(r->filters);
     size_t i;
 
     for (i = 0; i < r->n_matches; i++) {
-        const char *h = r->matches[i].header.name, *q = r->matches[i].query.name;
-        bool hw = widen(&r->matches[i].header, MAX_HEADER_VALUE);
-        bool qw = widen(&r->matches[i].query, MAX_QUERY_VALUE);
+        struct o_match *m = &r->matches[i];
+        const char *h = m->header.name, *q = m->query.name;
+        const struct ynode *hat = m->header.at, *qat = m->query.at, *at;
+        bool hw = widen(&m->header, IMP_HEADER_VALUE_MAX);
+        bool qw = widen(&m->query, MAX_QUERY_VALUE);
         if (!hw && !qw)
             continue;
+        at = hw ? hat : qat;
         if (!r->refused && origin)
-            imp_report_at(im, imp_origin_label(im, origin), origin, origin,
+            imp_report_at(im, imp_origin_label(im, origin), origin, at ? at : origin,
                           DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: the value of %s '%s' is longer than "
                           "the output can hold (%d characters); the rule "
                           "matches any value of it and answers 500",
                           hw ? "header" : "query parameter", hw ? h : q,
-                          hw ? MAX_HEADER_VALUE : MAX_QUERY_VALUE);
+                          hw ? IMP_HEADER_VALUE_MAX : MAX_QUERY_VALUE);
         r->refused = true;
     }
+    if (set && !r->refused && origin)
+        imp_report_at(im, imp_origin_label(im, origin), origin, origin,
+                      DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: the value the rule sets header '%s' to is "
+                      "longer than the output can hold (%d characters); the rule "
+                      "answers 500",
+                      set->name, IMP_HEADER_VALUE_MAX);
+    r->refused |= set != NULL;
 }
 
 struct o_rule *imp_routes_rule_new(struct imp *im, const struct ynode *origin,

@@ -71,7 +71,13 @@ struct o_path {
 struct o_header_match {
     const char *type; /* Exact | RegularExpression */
     const char *name, *value;
+    const struct ynode *at; /* the condition in the rule's origin, or NULL */
 };
+
+/* The longest header value (matched or set) the output holds: Gateway API
+ * allows 4096 characters, nginx a config word of 4094 bytes, into which
+ * gwc's quoting may double a value. */
+#define IMP_HEADER_VALUE_MAX 2047
 
 struct o_match {
     struct o_path path;

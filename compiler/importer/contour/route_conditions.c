@@ -87,6 +87,7 @@ static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
                                                 "can match");
     }
     out->name = name; /* only now: a refused condition leaves no half match */
+    out->at = h;
     return true;
 }
 
@@ -117,6 +118,7 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
                                                 "condition per route");
     out->name = name;
     out->type = "RegularExpression";
+    out->at = q;
     if (ct_flag(ynode_get(q, "present"))) {
         out->value = ".*";
         return true;
@@ -141,6 +143,7 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
         return true;
     }
     out->name = out->type = NULL; /* a refused condition leaves no half match */
+    out->at = NULL;
     return ct_route_not_converted(im, x, q, "the query parameter condition has no value "
                                             "gwc can match");
 }

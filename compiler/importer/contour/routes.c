@@ -53,6 +53,10 @@ static bool headers_policy(struct imp *im, const struct ct_proxy_ctx *x,
             return ct_route_not_converted(im, x, set->items[i],
                                           "Gateway API sets headers to literal values; "
                                           "Envoy's %VARIABLES% have no equivalent");
+        if (strlen(h->value) > IMP_HEADER_VALUE_MAX)
+            return ct_route_not_converted(im, x, set->items[i],
+                                          "the value is longer than the output can "
+                                          "hold (2047 characters)");
         if (request && !strcasecmp(h->name, "Host")) {
             struct o_rewrite *rw = ARENA_NEW(im->a, struct o_rewrite);
             if (f->rewrite)

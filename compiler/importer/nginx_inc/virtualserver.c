@@ -84,6 +84,7 @@ static bool condition(struct imp *im, const struct vs_ctx *v, const struct ynode
     }
     slot->type = "RegularExpression";
     slot->name = h ? h : arg;
+    slot->at = c;
     slot->value = arena_printf(im->a, "(?i)%s", imp_re_quote(im->a, value));
     return true;
 }

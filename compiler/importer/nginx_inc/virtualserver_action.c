@@ -174,6 +174,12 @@ static bool header_list(struct imp *im, const struct vs_ctx *v,
                                  "nginx variables)");
             return false;
         }
+        if (strlen(h->value) > IMP_HEADER_VALUE_MAX) {
+            nic_vs_not_converted(im, v, set->items[i],
+                                 "the value is longer than the output can hold "
+                                 "(2047 characters)");
+            return false;
+        }
         ptrvec_push(im->a, out, h);
     }
     return true;
