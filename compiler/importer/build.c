@@ -56,14 +56,26 @@ static void rule_fits(struct imp *im, struct o_rule *r, const struct ynode *orig
     for (i = 0; i < r->n_matches; i++) {
         struct o_match *m = &r->matches[i];
         const char *h = m->header.name, *q = m->query.name;
-        const struct ynode *hat = m->header.at, *qat = m->query.at, *at;
+        const struct o_header_match said = m->header.name && m->header.value &&
+                                                   strlen(m->header.value) >
+                                                       IMP_HEADER_VALUE_MAX
+                                               ? m->header
+                                               : m->query;
         bool hw = widen(&m->header, IMP_HEADER_VALUE_MAX);
         bool qw = widen(&m->query, MAX_QUERY_VALUE);
+        const char *label = origin ? imp_origin_label(im, origin) : NULL;
         if (!hw && !qw)
             continue;
-        at = hw ? hat : qat;
-        if (!r->refused && origin)
-            imp_report_at(im, imp_origin_label(im, origin), origin, at ? at : origin,
+        if (!r->refused && origin && said.at_off)
+            imp_report_in_scalar(im, label, origin, said.at, said.at_off - 1,
+                                 DIAG_IMPORT_NOT_CONVERTED,
+                                 "not converted: the value of %s '%s' is longer "
+                                 "than the output can hold (%d characters); the "
+                                 "rule matches any value of it and answers 500",
+                                 hw ? "header" : "query parameter", hw ? h : q,
+                                 hw ? IMP_HEADER_VALUE_MAX : MAX_QUERY_VALUE);
+        else if (!r->refused && origin)
+            imp_report_at(im, label, origin, said.at ? said.at : origin,
                           DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: the value of %s '%s' is longer than "
                           "the output can hold (%d characters); the rule "

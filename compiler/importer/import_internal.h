@@ -72,6 +72,7 @@ struct o_header_match {
     const char *type; /* Exact | RegularExpression */
     const char *name, *value;
     const struct ynode *at; /* the condition in the rule's origin, or NULL */
+    size_t at_off; /* at is a rule's scalar: 1 + the value's byte offset */
 };
 
 /* The longest header value (matched or set) the output holds: Gateway API

@@ -59,6 +59,13 @@ static bool header_map(struct imp *im, const struct imp_src *src,
             ok = false;
             continue;
         }
+        if (strlen(value) > IMP_HEADER_VALUE_MAX) {
+            imp_report_src(im, src, v, DIAG_IMPORT_NOT_CONVERTED,
+                           "not converted: the value is longer than the output "
+                           "can hold (2047 characters)");
+            ok = false;
+            continue;
+        }
         h = ARENA_NEW(im->a, struct o_header);
         h->name = v->key;
         h->value = value;

@@ -168,6 +168,14 @@ static bool set_header(struct conv *cv, const struct lit *l, struct o_header_mat
     return true;
 }
 
+/* Where the rule spells h's value, for the core's report of a value too
+ * long for the output (build.c). */
+static void where(const struct conv *cv, struct o_header_match *h, size_t off)
+{
+    h->at = cv->at;
+    h->at_off = off + 1;
+}
+
 static bool set_path(struct conv *cv, const struct lit *l, struct tr_alt *alt,
                      const char *type, const char *value)
 {
@@ -256,8 +264,9 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         }
         if (re && !regex_ok(cv, l, m->arg_offs[1], v))
             return;
-        set_header(cv, l, &alt->m[0].header, re ? "RegularExpression" : "Exact", arg,
-                   re ? tr_regex_whole(im, v) : v, "header");
+        if (set_header(cv, l, &alt->m[0].header, re ? "RegularExpression" : "Exact",
+                       arg, re ? tr_regex_whole(im, v) : v, "header"))
+            where(cv, &alt->m[0].header, m->arg_offs[1]);
     } else if (str_eq(name, "Query") || str_eq(name, "QueryRegexp")) {
         const char *k = arg, *v = m->n_args > 1 ? m->args[1] : NULL;
         const char *eq = strchr(arg, '=');
@@ -291,8 +300,9 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
         }
         if (re && !regex_ok(cv, l, m->arg_offs[1], v))
             return;
-        set_header(cv, l, &alt->m[0].query, re ? "RegularExpression" : "Exact", k,
-                   re ? tr_regex_whole(im, v) : v, "query");
+        if (set_header(cv, l, &alt->m[0].query, re ? "RegularExpression" : "Exact", k,
+                       re ? tr_regex_whole(im, v) : v, "query"))
+            where(cv, &alt->m[0].query, m->n_args > 1 ? m->arg_offs[1] : off);
     } else if (str_eq(name, "ALPN")) {
         unsupported(cv, l, m->off, "TLSRoute has no ALPN match; an "
                                    "implementation policy is needed");
