@@ -482,5 +482,61 @@ class ControllerHsts(ImportedEstate):
                          ["max-age=600; includeSubDomains"])
 
 
+IDIOM_ESTATE = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: admin
+  namespace: shop
+  annotations:
+    nginx.ingress.kubernetes.io/rewrite-target: /$1
+    nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /admin/?(.*)
+        pathType: ImplementationSpecific
+        backend: {service: {name: admin, port: {number: 80}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: site
+  namespace: web
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: web, port: {number: 80}}}
+"""
+
+
+class RewriteIdiomGuarded(ImportedEstate):
+    """ingress-nginx sends /ADMIN/x and /adminxyz to the location of
+    '/admin/?(.*)' (a case-insensitive regex), under its whitelist (403
+    to 127.0.0.1).  The idiom's PathPrefix /admin takes neither; they
+    answer 500 instead of the open '/' of namespace web."""
+    SERVICES = [("admin", "shop"), ("web", "web")]
+    IMPORT_ARGS = []
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [IDIOM_ESTATE]
+
+    def test_guarded_paths_are_not_served_openly(self):
+        self.assertNotIn(": error:", self.checked.stderr)
+        self.assertEqual(self.get("shop.example.com", "/admin/x").status, 403)
+        self.assertEqual(self.get("shop.example.com", "/ADMIN/x").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/adminxyz").status, 500)
+        self.assertServed(self.get("shop.example.com", "/other"), "web")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -137,6 +137,10 @@ struct path_plan {
     struct o_path_mod rewrite; /* type NULL: none */
     bool rewritten;            /* x-forwarded-prefix applies */
     const char *idiom_prefix;  /* a rewrite idiom's PathPrefix */
+    /* The paths ingress-nginx also sent to the idiom's location, past
+     * idiom_prefix matched case-insensitively: a regex tail after it
+     * (routes.c answers 500 there when the Ingress has access control). */
+    const char *idiom_tail;
     bool shadowed;             /* a shorter regex takes its requests */
     /* An Exact rule in front: the trailing-slash 301 of nginx, or the
      * exact request of a prefix rewrite (ReplaceFullPath). */

@@ -197,6 +197,7 @@ static bool idiom_plan(struct imp *im, const struct location *l,
     out->rewrite.value = *t ? t : "/";
     out->rewritten = true;
     out->idiom_prefix = p;
+    out->idiom_tail = kind == ID_BYTE ? ".*" : kind == ID_SEGMENT ? "(?:/.*)?" : "/.*";
     /* nginx turns "/p" itself into "T/"; ReplacePrefixMatch would give "T". */
     if (*t && kind != ID_AFTER_SLASH) {
         out->exact = p;

@@ -136,6 +136,39 @@ static struct o_rule *push_rule(struct imp *im, struct ptrvec *rules,
     return r;
 }
 
+/* A rewrite idiom is PathPrefix P, case-sensitive and by whole segments;
+ * ingress-nginx's regex location also took P in any case ("/ADMIN/x")
+ * and, for "P/?(.*)", "Pxyz", under the Ingress's access control.  Those
+ * requests would reach the host's other paths without it: they answer
+ * 500 (a rule without backends; the regex leaves P's own to PathPrefix). */
+static void idiom_closed(struct imp *im, const struct location *l, size_t group,
+                         struct ptrvec *rules)
+{
+    const struct path_plan *p = l->plan;
+    const char *q;
+    struct o_match m;
+    char err[128];
+
+    if (!p->idiom_prefix || !p->idiom_tail || !nx_pol_find(l->ing, "AccessPolicy"))
+        return;
+    q = imp_re_quote(im->a, p->idiom_prefix);
+    memset(&m, 0, sizeof(m));
+    m.path.type = "RegularExpression";
+    m.path.value = arena_printf(im->a, "(?!%s(?:/|$))(?i:%s)%s", q, q, p->idiom_tail);
+    if (!imp_re_ok(m.path.value, err, sizeof(err)))
+        return; /* past gwc's limits: the path itself was not written */
+    nx_report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_FAIL_CLOSED,
+                         "access control not converted exactly: ingress-nginx "
+                         "also sent '%s' in any case%s to this path, under the "
+                         "Ingress's access control; PathPrefix '%s' does not "
+                         "take them, so they answer 500 instead of reaching the "
+                         "host's other paths",
+                         p->idiom_prefix,
+                         str_eq(p->idiom_tail, ".*") ? " and its extensions ('xyz')" : "",
+                         p->idiom_prefix);
+    push_rule(im, rules, &m, 1, NULL, group);
+}
+
 /* The rules of an HTTP location, in precedence order among themselves. */
 static void http_location(struct imp *im, const struct location *l,
                           size_t group, struct ptrvec *rules)
@@ -166,6 +199,7 @@ static void http_location(struct imp *im, const struct location *l,
     }
     nx_canary_rules(im, l, base, p->n_forms,
                     proxy_filters(im, l, &p->rewrite, p->rewritten), group, rules);
+    idiom_closed(im, l, group, rules);
 }
 
 /* ---- gRPC ---- */
