@@ -283,7 +283,9 @@ size_t imp_match_string_prefix(struct imp *im, struct o_match m[2], const char *
     m[1] = m[0];
     m[1].path.type = "RegularExpression";
     m[1].path.value = arena_printf(im->a, "%s[^/].*", imp_re_quote(im->a, p));
-    return 2;
+    /* A path value holds 1024 characters: past them the output would fail
+     * gwc check, so a prefix that long matches whole segments only. */
+    return strlen(m[1].path.value) > IMP_RE_MAX ? 1 : 2;
 }
 
 /* The first of the sorted v[0..n) above key (or at least key). */

@@ -157,5 +157,53 @@ class PrecedenceRegexCap(unittest.TestCase):
         self.assertEqual(denied_routes(r.stdout), set())
 
 
+def include_chain(depth, prefix):
+    """A root HTTPProxy and a chain of depth proxies, each including the
+    next under prefix."""
+    docs = ["apiVersion: projectcontour.io/v1\nkind: HTTPProxy\n"
+            "metadata: {name: root, namespace: shop}\n"
+            "spec:\n  virtualhost: {fqdn: %s}\n"
+            "  includes:\n  - {name: p0, namespace: shop, conditions: [{prefix: %s}]}\n"
+            % (HOST, prefix)]
+    for i in range(depth):
+        inc = ("  includes:\n  - {name: p%d, namespace: shop, conditions: "
+               "[{prefix: %s}]}\n" % (i + 1, prefix)) if i + 1 < depth else ""
+        docs.append("apiVersion: projectcontour.io/v1\nkind: HTTPProxy\n"
+                    "metadata: {name: p%d, namespace: shop}\n"
+                    "spec:\n  routes:\n  - services: [{name: web, port: 80}]\n%s"
+                    % (i, inc))
+    return docs
+
+
+class ContourIncludeChain(unittest.TestCase):
+    """Contour include chains concatenate their prefixes; a deep chain of
+    long prefixes once made the import copy them at every level, memory
+    by the square of the depth (760 MB for 5000 levels of 20 characters).
+    Past a Gateway API path's 1024 characters nothing below converts: the
+    include answers 500 there and the walk stops.  Run with a 256 MiB
+    address-space limit, which the old code exceeded."""
+
+    def test_deep_chain_of_long_prefixes_stays_small(self):
+        import resource
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
+
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "chain.yaml")
+            with open(path, "w") as f:
+                f.write("---\n".join(include_chain(5000, "/" + "a" * 19)))
+            out = os.path.join(d, "out.yaml")
+            r = subprocess.run([GWC, "import-ingress", "--provider", "contour",
+                                "-o", out, path], capture_output=True, text=True,
+                               timeout=120, preexec_fn=limit)
+            self.assertEqual(r.returncode, 1, r.stderr[-2000:])
+            self.assertIn("the include chain's prefixes are longer than a "
+                          "Gateway API path", r.stderr)
+            c = subprocess.run([GWC, "check", out], capture_output=True, text=True,
+                               timeout=120)
+            self.assertNotIn(": error:", c.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

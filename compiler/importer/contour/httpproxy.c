@@ -28,6 +28,7 @@
 #include <string.h>
 
 #define MAX_INCLUDE_VISITS 10000
+#define MAX_CHAIN_PREFIX 1024 /* a Gateway API path's length */
 
 static void not_converted(struct imp *im, const struct imp_src *src,
                           const struct ynode *at, const char *why)
@@ -136,7 +137,10 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
         /* Contour takes any text after the '/' (a ' ', a '#'); PathPrefix
          * does not, a regex of the same string prefix does, and past
          * gwc's limits the whole host answers 500. */
-        const char *re = arena_printf(im->a, "%s.*", imp_re_quote(im->a, p));
+        /* Past gwc's limits, the string prefix of its first 256
+         * characters: more paths than the include's, never fewer. */
+        const char *head = strlen(p) > 256 ? arena_strndup(im->a, p, 256) : p;
+        const char *re = arena_printf(im->a, "%s.*", imp_re_quote(im->a, head));
         char err[128];
         r->matches[0].path.type = "RegularExpression";
         r->matches[0].path.value = imp_re_ok(re, err, sizeof(err)) ? re : "/.*";
@@ -211,6 +215,18 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
 
         if (!fold(im, x, ynode_get(inc, "conditions"), &chain))
             continue;
+        if (chain.prefix && strlen(chain.prefix) > MAX_CHAIN_PREFIX) {
+            /* No route below converts, and each level would copy the
+             * prefixes again: a deep chain would take memory by its
+             * square. */
+            ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
+                      "not converted: the include chain's prefixes are longer "
+                      "than a Gateway API path (%d characters); the Gateway "
+                      "answers 500 on them",
+                      MAX_CHAIN_PREFIX);
+            include_fails(im, x, inc, &chain);
+            continue;
+        }
         key = include_key(im, ynode_get(inc, "conditions"));
         if (key && imp_index_get(&seen, key)) {
             ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
