@@ -9,6 +9,7 @@
  * ReferenceGrants.
  */
 #include "nic.h"
+#include "nic_policy.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
@@ -249,8 +250,8 @@ static void client_certs_plain(struct imp *im, const struct nic_server *s)
 static bool guarded_twin(struct imp *im, const struct nic_loc *l)
 {
     if (!l->twin_at || l->twin_taken || l->denied || !l->pols ||
-        !(l->pols->access || l->pols->client))
-        return false;
+        !(l->pols->access || (l->pols->client && l->pols->client->p.n_rates)))
+        return false; /* a body size alone is no access control */
     imp_report_src(im, &l->src, l->twin_at, DIAG_IMPORT_FAIL_CLOSED,
                    "access control not converted exactly: NIC serves '%sX' "
                    "here too, under this location's Policies; the rewrite "
