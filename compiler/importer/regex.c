@@ -33,6 +33,11 @@ bool imp_re_ok(const char *pattern, char *err, size_t errlen)
         snprintf(err, errlen, "longer than %d characters", IMP_RE_MAX);
         return false;
     }
+    if (imp_value_unsafe_text(pattern)) {
+        /* compile drops a rule whose pattern nginx cannot carry */
+        snprintf(err, errlen, "it holds %s", imp_value_unsafe_text(pattern));
+        return false;
+    }
     if (!nginx_regex_user(pattern, NULL, &why)) {
         snprintf(err, errlen, "%s", why.message);
         return false;

@@ -80,7 +80,7 @@ void nic_path_matches(struct imp *im, struct nic_loc *l, const char *path,
         /* Left out, its requests would reach a shorter path of the host,
          * without this one's Policies: the same literal as a regular
          * expression instead. */
-        if (path[0] != '/' || strlen(path) > 1000) {
+        if (path[0] != '/' || strlen(path) > 1000 || imp_value_unsafe_text(path)) {
             imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                            "path '%s' is not a valid Gateway API path; not "
                            "converted",

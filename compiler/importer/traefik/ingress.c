@@ -327,7 +327,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         /* Left out, its requests would reach a shorter path of the host
          * without this router's middlewares: the same literal as a
          * regular expression instead. */
-        if (value[0] != '/' || strlen(value) > 1000) {
+        if (value[0] != '/' || strlen(value) > 1000 || imp_value_unsafe_text(value)) {
             if (!left_out(im, x, r, p, alt, "not a path Gateway API accepts"))
                 return;
         } else {
