@@ -138,19 +138,23 @@ static struct o_rule *push_rule(struct imp *im, struct ptrvec *rules,
 
 /* A rewrite idiom is PathPrefix P, case-sensitive and by whole segments;
  * ingress-nginx's regex location also took P in any case ("/ADMIN/x")
- * and, for "P/?(.*)", "Pxyz", under the Ingress's access control.  Those
+ * and, for "P/?(.*)", "Pxyz", under the Ingress's access control (or
+ * rate limits).  Those
  * requests would reach the host's other paths without it: they answer
  * 500 (a rule without backends; the regex leaves P's own to PathPrefix). */
 static void idiom_closed(struct imp *im, const struct location *l, size_t group,
                          struct ptrvec *rules)
 {
     const struct path_plan *p = l->plan;
+    const struct o_gwc_policy *limits = nx_pol_find(l->ing, "ClientPolicy");
     const char *q;
     struct o_match m;
     char err[128];
 
-    if (!p->idiom_prefix || !p->idiom_tail || !nx_pol_find(l->ing, "AccessPolicy"))
-        return;
+    if (!p->idiom_prefix || !p->idiom_tail ||
+        !(nx_pol_find(l->ing, "AccessPolicy") ||
+          (limits && (limits->n_rates || limits->concurrent))))
+        return; /* a body size alone is no access control */
     q = imp_re_quote(im->a, p->idiom_prefix);
     memset(&m, 0, sizeof(m));
     m.path.type = "RegularExpression";
@@ -160,7 +164,8 @@ static void idiom_closed(struct imp *im, const struct location *l, size_t group,
     nx_report_annotation(im, l->ing, "rewrite-target", DIAG_IMPORT_FAIL_CLOSED,
                          "access control not converted exactly: ingress-nginx "
                          "also sent '%s' in any case%s to this path, under the "
-                         "Ingress's access control; PathPrefix '%s' does not "
+                         "Ingress's access control or rate limits; PathPrefix "
+                         "'%s' does not "
                          "take them, so they answer 500 instead of reaching the "
                          "host's other paths",
                          p->idiom_prefix,
