@@ -9,6 +9,7 @@
  *   routes.c     one HTTPProxy route: services, policies; access control
  *                fails closed
  *   route_conditions.c  its conditions, with the includes' folded in
+ *   validity.c   the conditions Contour itself refuses
  *   vhosts.c     the virtual hosts to listeners and routes
  *   backend.c    retries and load balancing as gwc BackendPolicies on the
  *                rules of the routes that ask for them
@@ -179,7 +180,12 @@ struct ct_chain {
     const char *prefix;               /* concatenated, NULL: none */
     struct o_header_match header;     /* name NULL: none */
     const struct ynode *header_at;
+    struct o_header_match query;      /* queryParameter; name NULL: none */
     bool denied;                      /* an include's condition failed */
+    /* The include's conditions as written, and the chain above it: Contour
+     * checks a route's header and query conditions with all of them. */
+    const struct ynode *conds;
+    const struct ct_chain *up;
 };
 
 struct ct_proxy_ctx {
@@ -216,6 +222,19 @@ bool ct_route_not_converted(struct imp *im, const struct ct_proxy_ctx *x,
  * (reported) when one cannot be converted. */
 bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
                          const struct ynode *conds, struct ct_route *r);
+/* A query parameter condition q as a match into *out (its name NULL:
+ * none yet); false (reported at q) when gwc cannot convert it or *out
+ * already holds one (the include chain's or the route's). */
+bool ct_query_cond(struct imp *im, const struct ct_proxy_ctx *x,
+                   const struct ynode *q, struct o_header_match *out);
+/* validity.c: the condition of conds that makes Contour refuse them, with
+ * why (internal/dag/conditions.go); NULL when Contour takes them.  The
+ * header and query conditions are checked together with chain's (NULL:
+ * conds alone), the path conditions of conds alone; include: conds are
+ * an include's, where exact and regex are refused. */
+const struct ynode *ct_conditions_refused(struct imp *im, const struct ct_chain *chain,
+                                          const struct ynode *conds, bool include,
+                                          const char **why);
 /* routes.c: every route of the proxy x->o, into x->vh. */
 void ct_proxy_routes(struct imp *im, const struct ct_proxy_ctx *x);
 

@@ -8,9 +8,10 @@
  *     tcpproxy behind tls.secretName TLS termination (a TLSRoute either way)
  *     (a TLSRoute); a TLS vhost answers port 80 with a 301 except on
  *     permitInsecure routes;
- *   - includes (name, namespace, conditions: prefix and header) put the
+ *   - includes (name, namespace, conditions: prefix, header, query) put the
  *     included proxy's routes on the root's host, in the included
- *     namespace, with the include's conditions folded in.  Including a
+ *     namespace, with the include's conditions folded in (an include or
+ *     route whose conditions Contour refuses: validity.c).  Including a
  *     root or closing a cycle is reported and serves nothing, as in
  *     Contour; on a missing proxy's conditions Contour answers 502, the
  *     Gateway 500;
@@ -69,28 +70,36 @@ static const struct crd *find_proxy(struct imp *im, const char *ns, const char *
 static bool fold(struct imp *im, const struct ct_proxy_ctx *x,
                  const struct ynode *conds, struct ct_chain *out)
 {
-    static const char *const known[] = {"prefix", "header", NULL};
+    static const char *const known[] = {"prefix", "header", "queryParameter", NULL};
+    const struct ynode *bad;
+    const char *why;
     size_t i;
 
     *out = *x->chain;
+    out->conds = conds;
+    out->up = x->chain;
+    /* Contour skips an include whose own conditions it refuses, and
+     * serves the rest of the proxy. */
+    if ((bad = ct_conditions_refused(im, NULL, conds, true, &why))) {
+        not_converted(im, &x->src, bad,
+                      arena_printf(im->a, "Contour refuses the include (%s) and "
+                                          "serves nothing of it there", why));
+        return false;
+    }
     for (i = 0; imp_crd_seq(conds) && i < conds->n; i++) {
         const struct ynode *c = conds->items[i], *h = ynode_get(c, "header");
+        const struct ynode *q = ynode_get(c, "queryParameter");
         const char *p = imp_crd_text(ynode_get(c, "prefix"));
 
         imp_report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
-        if (ynode_get(c, "exact") || ynode_get(c, "regex") ||
-            ynode_get(c, "queryParameter")) {
-            not_converted(im, &x->src, c, "Contour rejects exact, regex and query "
-                                          "conditions on an include");
-            return false;
-        }
-        if (p && p[0] != '/') {
-            not_converted(im, &x->src, c, "Contour rejects a prefix not starting "
-                                          "with '/'");
-            return false;
-        }
         if (p)
             out->prefix = arena_printf(im->a, "%s%s", out->prefix ? out->prefix : "", p);
+        /* The included routes take the include's query condition as they
+         * take its header; one gwc cannot add to them makes them answer
+         * 500 (reported at the condition), never serve requests Contour
+         * would not send them. */
+        if (q && !ct_query_cond(im, x, q, &out->query))
+            out->denied = true;
         if (h) {
             const char *name = imp_crd_text(ynode_get(h, "name"));
             const char *exact = imp_crd_text(ynode_get(h, "exact"));
@@ -120,7 +129,7 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
     struct ct_route *r;
     const char *p;
 
-    if (!c->prefix && !c->header.name)
+    if (!c->prefix && !c->header.name && !c->query.name)
         return;
     r = ARENA_NEW(im->a, struct ct_route);
     r->src = x->src;
@@ -147,6 +156,7 @@ static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
         r->n_matches = 1;
     }
     r->matches[0].header = r->matches[1].header = c->header;
+    r->matches[0].query = r->matches[1].query = c->query;
     ptrvec_push(im->a, &x->vh->routes, r);
 }
 
@@ -155,33 +165,48 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* One header or query parameter condition c's fields, spelled out. */
+static const char *cond_key(struct imp *im, const char *kind, const struct ynode *c,
+                            const char *const *fields)
+{
+    const char *one = kind;
+    size_t k;
+
+    for (k = 0; fields[k]; k++) {
+        const char *v = imp_crd_text(ynode_get(c, fields[k]));
+        if (v)
+            one = arena_printf(im->a, "%s%s=%s\x1f", one, fields[k], v);
+    }
+    return one;
+}
+
 /* What Contour compares between the includes of one proxy
  * (includeMatchConditionsIdentical): the include's own prefixes merged
- * and its header conditions in any order.  NULL for none but "/", which
- * Contour never counts as a repeat. */
+ * and its header and query parameter conditions in any order.  NULL for
+ * none but "/", which Contour never counts as a repeat. */
 static const char *include_key(struct imp *im, const struct ynode *conds)
 {
-    static const char *const fields[] = {"name", "present", "notpresent",
-                                         "contains", "notcontains", "exact",
-                                         "notexact", "regex", "ignoreCase",
-                                         "treatMissingAsEmpty", NULL};
+    static const char *const header_fields[] = {"name", "present", "notpresent",
+                                                "contains", "notcontains", "exact",
+                                                "notexact", "regex", "ignoreCase",
+                                                "treatMissingAsEmpty", NULL};
+    static const char *const query_fields[] = {"name", "exact", "prefix", "suffix",
+                                               "regex", "contains", "present",
+                                               "ignoreCase", NULL};
     struct ptrvec hs = {0};
     const char *prefix = "", *key;
-    size_t i, k;
+    size_t i;
 
     for (i = 0; imp_crd_seq(conds) && i < conds->n; i++) {
         const struct ynode *c = conds->items[i], *h = ynode_get(c, "header");
+        const struct ynode *q = ynode_get(c, "queryParameter");
         const char *p = imp_crd_text(ynode_get(c, "prefix"));
-        const char *one = "";
         if (p)
             prefix = arena_printf(im->a, "%s%s", prefix, p);
-        for (k = 0; h && fields[k]; k++) {
-            const char *v = imp_crd_text(ynode_get(h, fields[k]));
-            if (v)
-                one = arena_printf(im->a, "%s%s=%s\x1f", one, fields[k], v);
-        }
         if (h)
-            ptrvec_push(im->a, &hs, (void *)one);
+            ptrvec_push(im->a, &hs, (void *)cond_key(im, "h\x1f", h, header_fields));
+        if (q)
+            ptrvec_push(im->a, &hs, (void *)cond_key(im, "q\x1f", q, query_fields));
     }
     prefix = *prefix ? ct_collapse(im, prefix) : "/";
     if (str_eq(prefix, "/") && !hs.n)
@@ -193,6 +218,63 @@ static const char *include_key(struct imp *im, const struct ynode *conds)
     return key;
 }
 
+/* The proxies an invalid one includes, and theirs: Contour follows the
+ * includes before it finds the route it refuses, so they are no orphans,
+ * but their routes are dropped with the proxy's. */
+static void reach(struct imp *im, const struct crd *o, const char *by, struct walk *w,
+                  struct ptrvec *stack)
+{
+    const struct ynode *incs = imp_crd_seq(ynode_get(o->spec, "includes"));
+    size_t i, k;
+
+    for (i = 0; incs && i < incs->n && w->visits < MAX_INCLUDE_VISITS; i++) {
+        const char *name = imp_crd_text(ynode_get(incs->items[i], "name"));
+        const char *ns = imp_crd_text(ynode_get(incs->items[i], "namespace"));
+        const struct crd *sub = name ? find_proxy(im, ns ? ns : o->namespace, name) : NULL;
+        bool cycle = false;
+
+        for (k = 0; sub && k < stack->n; k++)
+            cycle |= stack->v[k] == sub;
+        if (!sub || cycle || ynode_get(sub->spec, "virtualhost"))
+            continue;
+        w->visits++;
+        imp_index_put(im->a, &w->reached, sub->label, (void *)sub);
+        imp_report_at(im, sub->label, sub->root,
+                      ynode_get(ynode_get(sub->root, "metadata"), "name"),
+                      DIAG_IMPORT_SKIPPED,
+                      "included through %s, which Contour marks invalid: none "
+                      "of its routes are served there; not converted there",
+                      by);
+        ptrvec_push(im->a, stack, (void *)sub);
+        reach(im, sub, by, w, stack);
+        stack->n--;
+    }
+}
+
+/* Contour drops every route of a proxy (and of the proxies it includes)
+ * at the first route whose conditions it refuses, and marks the proxy
+ * invalid: reported at that condition, true. */
+static bool invalid(struct imp *im, const struct ct_proxy_ctx *x)
+{
+    const struct ynode *routes = imp_crd_seq(ynode_get(x->o->spec, "routes"));
+    size_t i;
+
+    for (i = 0; routes && i < routes->n; i++) {
+        const char *why;
+        const struct ynode *bad = ct_conditions_refused(
+            im, x->chain, ynode_get(routes->items[i], "conditions"), false, &why);
+        if (!bad)
+            continue;
+        ct_report(im, &x->src, bad, DIAG_IMPORT_SOURCE_INVALID,
+                  "Contour refuses this route's conditions (%s), marks the "
+                  "HTTPProxy invalid and serves none of its routes, nor those "
+                  "of the HTTPProxies it includes; none is converted",
+                  why);
+        return true;
+    }
+    return false;
+}
+
 static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
                  struct ptrvec *stack)
 {
@@ -200,6 +282,10 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
     struct index seen = {0};
     size_t i, k, first = x->vh->routes.n, last;
 
+    if (invalid(im, x)) {
+        reach(im, x->o, x->src.label, w, stack);
+        return;
+    }
     ct_proxy_routes(im, x);
     last = x->vh->routes.n;
     for (i = 0; incs && i < incs->n; i++) {

@@ -91,8 +91,8 @@ static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
     return true;
 }
 
-static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
-                       const struct ynode *q, struct o_header_match *out)
+bool ct_query_cond(struct imp *im, const struct ct_proxy_ctx *x,
+                   const struct ynode *q, struct o_header_match *out)
 {
     static const char *const known[] = {"name", "exact", "prefix", "suffix",
                                         "regex", "contains", "present",
@@ -115,7 +115,8 @@ static bool query_cond(struct imp *im, const struct ct_proxy_ctx *x,
                                                 "!#$%&'*+-.^_`|~)");
     if (out->name)
         return ct_route_not_converted(im, x, q, "gwc converts one query parameter "
-                                                "condition per route");
+                                                "condition per route, the include "
+                                                "chain's included");
     out->name = name;
     out->type = "RegularExpression";
     out->at = q;
@@ -217,7 +218,7 @@ bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
     static const char *const known[] = {"prefix", "exact", "regex", "header",
                                         "queryParameter", NULL};
     static const char *const kinds[] = {"prefix", "exact", "regex", NULL};
-    struct o_header_match header = x->chain->header, query = {0};
+    struct o_header_match header = x->chain->header, query = x->chain->query;
     const char *kind = "prefix", *own = NULL;
     const struct ynode *at = conds;
     bool ok = true;
@@ -242,7 +243,7 @@ bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
         if (ynode_get(c, "header"))
             ok = header_cond(im, x, ynode_get(c, "header"), &header) && ok;
         if (ynode_get(c, "queryParameter"))
-            ok = query_cond(im, x, ynode_get(c, "queryParameter"), &query) && ok;
+            ok = ct_query_cond(im, x, ynode_get(c, "queryParameter"), &query) && ok;
     }
     if (!path_of(im, x, r, kind, own, at ? at : r->at))
         return false;
