@@ -126,8 +126,7 @@ static void path_match(struct rule_check *rc, const struct path_match *p)
                        nginx_regex_user_body(rc->x->c->arena, p->value), QUOTE_REGEX);
     else
         quotable(rc, p->src, "value", p->value, QUOTE_LITERAL);
-    if (strstr(p->value, "%0") || strstr(p->value, "%1") || strstr(p->value, "%7f") ||
-        strstr(p->value, "%7F"))
+    if (nginx_uri_encodes_control(p->value))
         drop(rc, DIAG_NGINX_UNQUOTABLE, ynode_get(p->src, "value"),
              "the path encodes a control character, which nginx cannot match");
 }

@@ -597,6 +597,10 @@ void imp_client_certs_resolve(struct imp *im);
 /* The longest pattern imp_re_ok() takes. */
 #define IMP_RE_MAX 1024
 bool imp_re_ok(const char *pattern, char *err, size_t errlen);
+/* A pattern gwc's compile would drop (GW0871): a control character, or,
+ * for a path, an encoded one; err says which.  imp_re_ok() refuses these
+ * too; callers ask first to report them as what they are. */
+bool imp_re_unmatchable(const char *pattern, bool path, char *err, size_t errlen);
 struct re *imp_re_compile(const char *pattern); /* matches whole subjects */
 bool imp_re_matches(const struct re *re, const char *subject);
 void imp_re_free(struct re *re);

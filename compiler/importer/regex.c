@@ -12,6 +12,7 @@
 #include "base/strbuf.h"
 #include "nginx/quote.h"
 #include "nginx/regex.h"
+#include "nginx/uri.h"
 
 #include <pcre2.h>
 #include <stdio.h>
@@ -52,6 +53,28 @@ bool imp_re_ok(const char *pattern, char *err, size_t errlen)
         snprintf(err, errlen, "it does not end where it is written (a "
                               "trailing '\\' or an open \\Q)");
     return ok;
+}
+
+bool imp_re_unmatchable(const char *pattern, bool path, char *err, size_t errlen)
+{
+    const unsigned char *p;
+
+    /* What compile drops (controller/nginx_limits.c): a byte nginx cannot
+     * carry in a quoted word (a tab it can), ... */
+    for (p = (const unsigned char *)pattern; *p; p++) {
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+            snprintf(err, errlen, "has a control character (byte 0x%02x), which "
+                                  "nginx cannot carry in its configuration", *p);
+            return true;
+        }
+    }
+    /* ... and in a path, an encoded one: nginx matches the decoded path. */
+    if (path && nginx_uri_encodes_control(pattern)) {
+        snprintf(err, errlen, "has '%%0', '%%1' or '%%7F', an encoded control "
+                              "character, which nginx cannot match in a path");
+        return true;
+    }
+    return false;
 }
 
 struct re {

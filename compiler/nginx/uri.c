@@ -32,3 +32,9 @@ const char *nginx_uri_decoded(struct arena *a, const char *s)
     *o = '\0';
     return out;
 }
+
+bool nginx_uri_encodes_control(const char *path)
+{
+    return strstr(path, "%0") || strstr(path, "%1") || strstr(path, "%7f") ||
+           strstr(path, "%7F");
+}

@@ -193,6 +193,12 @@ static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
         r->n_matches = 1;
         r->segment = true;
     } else if (regex_path(path)) {
+        if (imp_re_unmatchable(path, true, err, sizeof(err))) {
+            ct_report(im, &g->src, at, DIAG_IMPORT_REGEX_UNMATCHABLE,
+                      "the path is a regular expression that %s; not converted",
+                      err);
+            return;
+        }
         if (!imp_re_ok(path, err, sizeof(err))) {
             not_converted(im, g, at, "the path is a regular expression nginx's "
                                      "PCRE does not take");

@@ -41,6 +41,19 @@ static bool literal_ok(const char *v)
     return v && !imp_value_unsafe_text(v);
 }
 
+/* A regex condition nginx cannot match (reported at it): true. */
+static bool unmatchable(struct imp *im, const struct ct_proxy_ctx *x,
+                        const struct ynode *cond, const char *regex)
+{
+    char err[128];
+
+    if (!regex || !imp_re_unmatchable(regex, false, err, sizeof(err)))
+        return false;
+    ct_report(im, &x->src, ynode_get(cond, "regex"), DIAG_IMPORT_REGEX_UNMATCHABLE,
+              "not converted: the regular expression %s", err);
+    return true;
+}
+
 static const char *nocase(struct imp *im, const char *re, bool ignore)
 {
     return ignore ? arena_printf(im->a, "(?i)%s", re) : re;
@@ -69,6 +82,8 @@ static bool header_cond(struct imp *im, const struct ct_proxy_ctx *x,
     if (out->name)
         return ct_route_not_converted(im, x, h, "gwc converts one header condition per "
                                                 "route (the include chain's included)");
+    if (!exact && !contains && unmatchable(im, x, h, regex))
+        return false;
     if (ct_flag(ynode_get(h, "present"))) {
         out->type = "RegularExpression";
         out->value = ".*";
@@ -117,6 +132,8 @@ bool ct_query_cond(struct imp *im, const struct ct_proxy_ctx *x,
         return ct_route_not_converted(im, x, q, "gwc converts one query parameter "
                                                 "condition per route, the include "
                                                 "chain's included");
+    if (unmatchable(im, x, q, regex))
+        return false;
     out->name = name;
     out->type = "RegularExpression";
     out->at = q;
@@ -165,6 +182,12 @@ static bool path_of(struct imp *im, const struct ct_proxy_ctx *x, struct ct_rout
          * it matches outside the delegated prefix.  The output keeps it
          * inside: prefix(?:regex), the regex on its own a whole group. */
         size_t n = x->chain->prefix ? strlen(ct_collapse(im, x->chain->prefix)) : 0;
+        if (imp_re_unmatchable(merged, true, err, sizeof(err))) {
+            ct_report(im, &x->src, ynode_get(at, "regex") ? ynode_get(at, "regex") : at,
+                      DIAG_IMPORT_REGEX_UNMATCHABLE,
+                      "not converted: the regular expression %s", err);
+            return false;
+        }
         if (!imp_re_ok(merged + n, err, sizeof(err)))
             return ct_route_not_converted(im, x, at, "the regular expression does not "
                                                      "compile with nginx's PCRE");

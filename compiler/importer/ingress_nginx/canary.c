@@ -67,7 +67,13 @@ static void header_rules(struct imp *im, struct ing *ing)
      * regexes must match the whole value. */
     f->canary_pattern = arena_printf(im->a, ".*(?:%s).*",
                                      c->canary_by_header_pattern);
-    if (!imp_re_ok(f->canary_pattern, err, sizeof(err))) {
+    if (imp_re_unmatchable(f->canary_pattern, false, err, sizeof(err))) {
+        nx_report_annotation(im, ing, "canary-by-header-pattern",
+                             DIAG_IMPORT_REGEX_UNMATCHABLE,
+                             "the pattern %s; not converted", err);
+        f->canary_pattern = NULL;
+        f->canary_header = NULL;
+    } else if (!imp_re_ok(f->canary_pattern, err, sizeof(err))) {
         nx_report_annotation(im, ing, "canary-by-header-pattern",
                              DIAG_IMPORT_BAD_VALUE,
                              "PCRE2 refuses the pattern: %s; not converted", err);

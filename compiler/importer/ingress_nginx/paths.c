@@ -348,6 +348,14 @@ static void regex_plan(struct imp *im, const struct host_group *g,
             too_long(im, g, l);
             return;
         }
+        if (imp_re_unmatchable(l->value, true, err, sizeof(err))) {
+            nx_report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                           DIAG_IMPORT_REGEX_UNMATCHABLE,
+                           "with use-regex the path is a regular expression, and "
+                           "it %s; the path is left out",
+                           err);
+            return;
+        }
         if (!imp_re_ok(l->value, err, sizeof(err)) ||
             !imp_re_ok(form, err, sizeof(err))) {
             nx_report_node(im, l->ing, ynode_get(l->path->src, "path"),
@@ -477,7 +485,17 @@ static void byte_prefix(struct imp *im, const struct host_group *g,
 {
     const char *v = l->value;
     const struct ynode *at = ynode_get(l->path->src, "pathType");
+    char err[128];
 
+    if (imp_re_unmatchable(v, true, err, sizeof(err))) {
+        nx_report_node(im, l->ing, ynode_get(l->path->src, "path"),
+                       DIAG_IMPORT_REGEX_UNMATCHABLE,
+                       "'%s' is not a valid Gateway API path, and as the regular "
+                       "expression of its literal prefix it %s; the path is left "
+                       "out",
+                       l->shown, err);
+        return;
+    }
     if (!imp_value_gateway_path(v)) {
         set_form(out, "RegularExpression",
                  arena_printf(im->a, "%s.*", imp_re_quote(im->a, v)));

@@ -47,6 +47,13 @@ void nic_regex_path(struct imp *im, struct nic_loc *l, const char *path,
     bool anchored = path[0] == '^';
     char err[128];
 
+    if (imp_re_unmatchable(path, true, err, sizeof(err))) {
+        imp_report_src(im, &l->src, ynode_get(l->at, "path") ? ynode_get(l->at, "path") : l->at,
+                       DIAG_IMPORT_REGEX_UNMATCHABLE,
+                       "path '%s' is not converted: the regular expression %s",
+                       imp_report_value(im, path), err);
+        return;
+    }
     if (!imp_re_ok(path, err, sizeof(err))) {
         imp_report_src(im, &l->src, l->at, DIAG_IMPORT_NOT_CONVERTED,
                        "path '%s' is not converted: %s", imp_report_value(im, path),

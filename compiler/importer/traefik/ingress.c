@@ -234,12 +234,13 @@ static void tls_entries(struct imp *im, struct ing_ctx *x)
  * host instead and answers 500 there (and the routers without its control
  * that the Gateway would give those requests answer 500 too: the
  * precedence passes).  false: the router is left out (reported). */
+/* code: the report when nothing guarded is left out. */
 static bool left_out(struct imp *im, struct ing_ctx *x, struct tr_router *r,
-                     const struct ingress_path *p, struct tr_alt *alt, const char *why)
+                     const struct ingress_path *p, struct tr_alt *alt,
+                     enum diag_code code, const char *why)
 {
     if (!r->denied && !tr_policies_guard(r)) {
-        imp_report_src(im, &x->src, p->src, DIAG_IMPORT_NOT_CONVERTED,
-                       "not converted: %s", why);
+        imp_report_src(im, &x->src, p->src, code, "not converted: %s", why);
         return false;
     }
     imp_report_src(im, &x->src, p->src, DIAG_IMPORT_FAIL_CLOSED,
@@ -309,11 +310,15 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         alt->m[0].path.type = "Exact";
     } else if (str_eq(matcher, "PathRegexp")) {
         char err[128];
-        if (!imp_re_ok(value, err, sizeof(err))) {
+        bool odd = imp_re_unmatchable(value, true, err, sizeof(err));
+        if (odd || !imp_re_ok(value, err, sizeof(err))) {
             if (!left_out(im, x, r, p, alt,
-                          arena_printf(im->a, "the PathRegexp '%s' does not "
-                                              "compile: %s",
-                                       imp_report_value(im, value), err)))
+                          odd ? DIAG_IMPORT_REGEX_UNMATCHABLE : DIAG_IMPORT_NOT_CONVERTED,
+                          arena_printf(im->a, "the PathRegexp '%s' %s: %s",
+                                       imp_report_value(im, value),
+                                       odd ? "cannot be matched by nginx"
+                                           : "does not compile",
+                                       err)))
                 return;
         } else {
             alt->m[0].path.type = "RegularExpression";
@@ -328,7 +333,8 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
          * without this router's middlewares: the same literal as a
          * regular expression instead. */
         if (value[0] != '/' || strlen(value) > 1000 || imp_value_unsafe_text(value)) {
-            if (!left_out(im, x, r, p, alt, "not a path Gateway API accepts"))
+            if (!left_out(im, x, r, p, alt, DIAG_IMPORT_NOT_CONVERTED,
+                          "not a path Gateway API accepts"))
                 return;
         } else {
             imp_report_src(im, &x->src, p->src, DIAG_IMPORT_APPROXIMATED,

@@ -107,8 +107,9 @@ struct conv {
                             * though every alternative holding it meets it */
 };
 
-static void unsupported(struct conv *cv, const struct lit *l, size_t off,
-                        const char *why)
+/* code: what a strict conversion reports (a loose one approximates). */
+static void refused(struct conv *cv, const struct lit *l, size_t off,
+                    enum diag_code code, const char *why)
 {
     const char *key = arena_printf(cv->im->a, "%zu/%s", off, why);
 
@@ -117,14 +118,19 @@ static void unsupported(struct conv *cv, const struct lit *l, size_t off,
         return;
     imp_index_put(cv->im->a, &cv->reported, key, (void *)key);
     imp_report_in_scalar(cv->im, cv->src->label, cv->src->root, cv->at, off,
-                         cv->loose ? DIAG_IMPORT_APPROXIMATED
-                                   : DIAG_IMPORT_NOT_CONVERTED,
+                         cv->loose ? DIAG_IMPORT_APPROXIMATED : code,
                          "%s%s: %s%s", l->neg ? "!" : "", l->m->name, why,
                          !cv->loose ? ""
                          : cv->tcp  ? "; left out, so the route matches more "
                                       "connections (and closes them)"
                                     : "; left out, so the route matches more "
                                       "requests (and answers them 500)");
+}
+
+static void unsupported(struct conv *cv, const struct lit *l, size_t off,
+                        const char *why)
+{
+    refused(cv, l, off, DIAG_IMPORT_NOT_CONVERTED, why);
 }
 
 const char *tr_regex_whole(struct imp *im, const char *re)
@@ -138,11 +144,17 @@ const char *tr_regex_whole(struct imp *im, const char *re)
     return arena_printf(im->a, "%s(?:%s)%s", head ? "" : ".*", re, tail ? "" : ".*");
 }
 
+/* path: a PathRegexp, which nginx matches against the decoded path. */
 static bool regex_ok(struct conv *cv, const struct lit *l, size_t off,
-                     const char *re)
+                     const char *re, bool path)
 {
     char err[128];
 
+    if (imp_re_unmatchable(re, path, err, sizeof(err))) {
+        refused(cv, l, off, DIAG_IMPORT_REGEX_UNMATCHABLE,
+                arena_printf(cv->im->a, "the regular expression %s", err));
+        return false;
+    }
     if (imp_re_ok(re, err, sizeof(err)))
         return true;
     unsupported(cv, l, off, arena_printf(cv->im->a, "the regular expression "
@@ -243,7 +255,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
             alt->n_m = 2;
         }
     } else if (str_eq(name, "PathRegexp")) {
-        if (regex_ok(cv, l, off, arg))
+        if (regex_ok(cv, l, off, arg, true))
             set_path(cv, l, alt, "RegularExpression", tr_regex_whole(im, arg));
     } else if (str_eq(name, "Method")) {
         if (alt->m[0].method) {
@@ -262,7 +274,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
                                     "control characters");
             return;
         }
-        if (re && !regex_ok(cv, l, m->arg_offs[1], v))
+        if (re && !regex_ok(cv, l, m->arg_offs[1], v, false))
             return;
         if (set_header(cv, l, &alt->m[0].header, re ? "RegularExpression" : "Exact",
                        arg, re ? tr_regex_whole(im, v) : v, "header"))
@@ -298,7 +310,7 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
                                     "expected");
             return;
         }
-        if (re && !regex_ok(cv, l, m->arg_offs[1], v))
+        if (re && !regex_ok(cv, l, m->arg_offs[1], v, false))
             return;
         if (set_header(cv, l, &alt->m[0].query, re ? "RegularExpression" : "Exact", k,
                        re ? tr_regex_whole(im, v) : v, "query"))
