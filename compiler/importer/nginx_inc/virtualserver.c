@@ -40,8 +40,21 @@ static bool route_path(struct imp *im, struct nic_loc *l, const char *p)
     } else if (strncmp(p, "~*", 2) == 0 || strncmp(p, "~", 1) == 0) {
         bool nocase = p[1] == '*';
         const char *re = p + (nocase ? 2 : 1);
-        while (*re == ' ')
+        /* NIC's generatePath drops one space after the modifier, no more
+         * and nothing else: further blanks, a tab, belong to the regex
+         * of its location (a leading one before '^' matches nothing). */
+        if (*re == ' ')
             re++;
+        if (*re == ' ' || *re == '\t' || *re == '\n' || *re == '\r' || *re == '\f' ||
+            *re == '\v')
+            imp_report_src(im, &l->src,
+                           ynode_get(l->at, "path") ? ynode_get(l->at, "path") : l->at,
+                           DIAG_IMPORT_DETAIL,
+                           "NIC drops one space after '%s' and keeps the rest: the "
+                           "regular expression of its location starts with blanks "
+                           "that the path must hold (a '^' after them matches "
+                           "nothing); converted the same way",
+                           nocase ? "~*" : "~");
         nic_regex_path(im, l, re, nocase);
     } else {
         nic_path_matches(im, l, strncmp(p, "^~", 2) == 0 ? p + 2 : p, false, NULL);
