@@ -48,6 +48,11 @@ struct ct_backend {
 struct ct_route {
     struct imp_src src;
     const struct ynode *at;
+    /* What gives its path (a prefix condition, the include's, an Ingress
+     * path), of path_src's object, where reports about the path go;
+     * NULL: at. */
+    const struct ynode *path_at;
+    struct imp_src path_src;
     const char *namespace, *owner; /* the object's: its HTTPRoute */
     struct o_match matches[2];     /* ORed (a string prefix needs two) */
     size_t n_matches;
@@ -181,6 +186,8 @@ struct ct_chain {
     struct o_header_match header;     /* name NULL: none */
     const struct ynode *header_at;
     struct o_header_match query;      /* queryParameter; name NULL: none */
+    const struct ynode *prefix_at;    /* the last include prefix, ... */
+    struct imp_src prefix_src;        /* ... of this object */
     bool denied;                      /* an include's condition failed */
     /* The include's conditions as written, and the chain above it: Contour
      * checks a route's header and query conditions with all of them. */

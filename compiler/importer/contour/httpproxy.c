@@ -92,8 +92,11 @@ static bool fold(struct imp *im, const struct ct_proxy_ctx *x,
         const char *p = imp_crd_text(ynode_get(c, "prefix"));
 
         imp_report_other_fields(im, x->src.label, x->src.root, c, known, "Contour");
-        if (p)
+        if (p) {
             out->prefix = arena_printf(im->a, "%s%s", out->prefix ? out->prefix : "", p);
+            out->prefix_at = ynode_get(c, "prefix");
+            out->prefix_src = x->src;
+        }
         /* The included routes take the include's query condition as they
          * take its header; one gwc cannot add to them makes them answer
          * 500 (reported at the condition), never serve requests Contour

@@ -171,6 +171,8 @@ static void add_path(struct imp *im, struct ing *g, struct ct_vhost *v,
 
     r->src = g->src;
     r->at = at;
+    r->path_at = ynode_get(at, "path");
+    r->path_src = g->src;
     r->namespace = g->ns;
     r->owner = g->in->obj.meta.name;
     r->plain = g->plain;

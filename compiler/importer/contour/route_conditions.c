@@ -270,6 +270,8 @@ bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
     }
     if (!path_of(im, x, r, kind, own, at ? at : r->at))
         return false;
+    r->path_at = own ? ynode_get(at, kind) : x->chain->prefix_at;
+    r->path_src = own ? x->src : x->chain->prefix_src;
     for (i = 0; i < r->n_matches; i++) {
         r->matches[i].header = header;
         r->matches[i].query = query;

@@ -65,7 +65,9 @@ static void string_prefixes(struct imp *im, struct ct_vhost *v)
     for (i = 0; i < v->routes.n; i++) {
         const struct ct_route *r = v->routes.v[i];
         if (narrowed[i])
-            ct_report(im, &r->src, r->at, DIAG_IMPORT_APPROXIMATED,
+            ct_report(im, r->path_at ? &r->path_src : &r->src,
+                      r->path_at ? r->path_at : r->at,
+                      DIAG_IMPORT_APPROXIMATED,
                       "Contour matches prefix '%s' string-wise ('%sX' too); "
                       "converted to PathPrefix, which matches whole segments, "
                       "because a longer prefix of the host starts with it",

@@ -232,7 +232,8 @@ static struct tr_policy *limits_policy(struct imp *im, struct tr_router *r)
     return t;
 }
 
-bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct crd *o,
+bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct imp_src *ref_src,
+                    const struct ynode *ref, const struct crd *o,
                     const struct ynode *m)
 {
     const struct tr_limit *l = convert(im, o, m);
@@ -249,7 +250,9 @@ bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct crd *o,
         return true;
     }
     if (t->p.n_rates == MAX_RATES) {
-        imp_report_src(im, &r->src, r->at, DIAG_IMPORT_NOT_CONVERTED,
+        /* at the reference that brings the fifth: the route's list of
+         * middlewares, an Ingress's annotation, or a chain's item */
+        imp_report_src(im, ref_src, ref, DIAG_IMPORT_NOT_CONVERTED,
                        "not converted: gwc takes 4 rate limits per route; %s is "
                        "left out",
                        o->label);

@@ -138,11 +138,13 @@ static bool path_field(struct imp *im, const struct imp_src *src, const struct y
     return true;
 }
 
-static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
-                  const char *ns, const char *name, int depth, size_t *left);
+static bool apply(struct imp *im, struct tr_router *r, const struct imp_src *at_src,
+                  const struct ynode *at, const char *ns, const char *name, int depth,
+                  size_t *left);
 
-static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int depth,
-                size_t *left)
+/* at (of at_src's object) is the reference that named o. */
+static bool one(struct imp *im, struct tr_router *r, const struct imp_src *at_src,
+                const struct ynode *at, const struct crd *o, int depth, size_t *left)
 {
     const struct imp_src src = {o->label, o->root};
     const struct ynode *spec = o->spec;
@@ -159,7 +161,7 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
     if (tr_policy_kind(kind))
         return tr_policy_apply(im, r, o, m);
     if (tr_limit_kind(kind))
-        return tr_limit_apply(im, r, o, m);
+        return tr_limit_apply(im, r, at_src, at, o, m);
     if (str_eq(kind, "stripPrefix")) {
         const struct ynode *p = ynode_get(m, "prefixes");
         if (!p || p->kind != YNODE_SEQ || p->n != 1 || ynode_get(m, "forceSlash")) {
@@ -187,7 +189,7 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
         for (i = 0; list && list->kind == YNODE_SEQ && i < list->n; i++) {
             const char *mns = imp_crd_text(ynode_get(list->items[i], "namespace"));
             ok =
-                apply(im, r, list->items[i], mns ? mns : o->namespace,
+                apply(im, r, &src, list->items[i], mns ? mns : o->namespace,
                       imp_crd_text(ynode_get(list->items[i], "name")), depth + 1,
                       left) &&
                 ok;
@@ -201,8 +203,9 @@ static bool one(struct imp *im, struct tr_router *r, const struct crd *o, int de
     return false;
 }
 
-static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
-                  const char *ns, const char *name, int depth, size_t *left)
+static bool apply(struct imp *im, struct tr_router *r, const struct imp_src *at_src,
+                  const struct ynode *at, const char *ns, const char *name, int depth,
+                  size_t *left)
 {
     const struct crd *o = tr_crd_find(im, "Middleware", ns, name);
 
@@ -227,7 +230,7 @@ static bool apply(struct imp *im, struct tr_router *r, const struct ynode *at,
                               "unless allowCrossNamespace is set");
         return false;
     }
-    return one(im, r, o, depth, left);
+    return one(im, r, at_src, at, o, depth, left);
 }
 
 bool tr_middleware_apply(struct imp *im, struct tr_router *r,
@@ -235,7 +238,7 @@ bool tr_middleware_apply(struct imp *im, struct tr_router *r,
 {
     size_t left = MAX_EXPANDED;
 
-    return apply(im, r, at, ns, name, 0, &left);
+    return apply(im, r, &r->src, at, ns, name, 0, &left);
 }
 
 /* ---- rewrites, once the rule is known ---- */

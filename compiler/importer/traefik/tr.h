@@ -209,8 +209,10 @@ bool tr_policy_apply(struct imp *im, struct tr_router *r, const struct crd *o,
 /* limits.c: is kind rateLimit or inFlightReq? */
 bool tr_limit_kind(const char *kind);
 /* Adds the limit of middleware m of Middleware o to r's own ClientPolicy
- * (false: reported, not converted). */
-bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct crd *o,
+ * (false: reported, not converted, at the reference ref of ref_src's
+ * object that named o). */
+bool tr_limit_apply(struct imp *im, struct tr_router *r, const struct imp_src *ref_src,
+                    const struct ynode *ref, const struct crd *o,
                     const struct ynode *m);
 
 /* Whether r passes requests through access control of its Middlewares
