@@ -605,6 +605,16 @@ struct re *imp_re_compile(const char *pattern); /* matches whole subjects */
 bool imp_re_matches(const struct re *re, const char *subject);
 void imp_re_free(struct re *re);
 const char *imp_re_quote(struct arena *a, const char *literal);
+/* The text every path a regex matches starts with, when the regex is
+ * matched from the path's start (a whole-path match, or a search after
+ * '^'): its characters up to the first that is not a plain path
+ * character (letters, digits, "/-_.~" less '.', ...), a quantified last
+ * one left out; "" when a '|' outside groups, \Q or a comment could undo
+ * it, or a search without '^' (anchored false).  At most max bytes.
+ * What fails closed in place of a regex gwc cannot write covers the paths
+ * under it: never fewer than the regex matched. */
+const char *imp_re_literal_start(struct arena *a, const char *re, bool anchored,
+                                 size_t max);
 
 /* gateways.c: the Gateway that routes of class name ("nginx", the
  * provider's name) attach to: --gateway's (the input's, amended, or a new

@@ -77,6 +77,62 @@ bool imp_re_unmatchable(const char *pattern, bool path, char *err, size_t errlen
     return false;
 }
 
+/* A '|' at depth 0, or text that hides the structure from this scan. */
+static bool top_level_alternation(const char *re)
+{
+    int depth = 0;
+
+    if (strstr(re, "\\Q") || strstr(re, "(?#") || strstr(re, "(*"))
+        return true;
+    for (; *re; re++) {
+        if (*re == '\\' && re[1]) {
+            re++;
+        } else if (*re == '[') {
+            re++; /* a class: ']' first is a member */
+            if (*re == '^')
+                re++;
+            if (*re == ']')
+                re++;
+            while (*re && *re != ']') {
+                if (*re == '\\' && re[1])
+                    re++;
+                re++;
+            }
+            if (!*re)
+                return true;
+        } else if (*re == '(') {
+            depth++;
+        } else if (*re == ')') {
+            depth--;
+        } else if (*re == '|' && depth <= 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *imp_re_literal_start(struct arena *a, const char *re, bool anchored,
+                                 size_t max)
+{
+    size_t n = 0;
+
+    if (re[0] == '^') {
+        re++;
+        anchored = true;
+    }
+    if (!anchored || top_level_alternation(re))
+        return "";
+    /* '%' stops it too: nginx matches the decoded path, the source
+     * controller may not. */
+    while (re[n] && n < max &&
+           ((re[n] >= 'a' && re[n] <= 'z') || (re[n] >= 'A' && re[n] <= 'Z') ||
+            (re[n] >= '0' && re[n] <= '9') || str_has_char("/-_~,=:@!&;'", re[n])))
+        n++;
+    if (n && re[n] && str_has_char("?*{", re[n]))
+        n--; /* the last character may be absent */
+    return arena_strndup(a, re, n);
+}
+
 struct re {
     pcre2_code *code;
     pcre2_match_data *md;

@@ -449,8 +449,10 @@ class ImportedContourUnwritableGuardedRoute(ImportedEstate):
     """A route with an ipAllowPolicy whose regex is longer than gwc writes
     (1024 characters; Envoy takes it).  Envoy refuses /admin/p0001 to
     127.0.0.1 (not in 10.0.0.0/8); left out, the open "/" route written
-    before it would serve it.  The import takes every path of the host for
-    the guarded route instead, answering 500 (GW0831, exit 1)."""
+    before it would serve it.  The import takes every path under the
+    regex's literal start, /admin/, for the guarded route instead,
+    answering 500 (GW0831, exit 1); the host's other paths, /adminX
+    among them (the regex never matched it), are still served."""
     SERVICES = [("site", "web"), ("admin", "web")]
     IMPORT_ARGS = ["--provider", "contour"]
     IMPORT_EXIT = 1
@@ -464,7 +466,13 @@ class ImportedContourUnwritableGuardedRoute(ImportedEstate):
 
     def test_guarded_path_is_not_served_openly(self):
         self.assertEqual(self.get("shop.example.com", "/admin/p0001").status, 500)
-        self.assertEqual(self.get("shop.example.com", "/").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/admin/p0209").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/admin/other").status, 500)
+
+    def test_sibling_paths_are_still_served(self):
+        self.assertServed(self.get("shop.example.com", "/"), "site")
+        self.assertServed(self.get("shop.example.com", "/adminX"), "site")
+        self.assertServed(self.get("shop.example.com", "/shop/cart"), "site")
 
 
 PREFIX_TEXT_ESTATE = """apiVersion: projectcontour.io/v1

@@ -691,6 +691,75 @@ class ImportedTraefikRegexCap(ImportedEstate):
         self.assertServed(self.get("shop.example.com", "/api/v1/x299"), "bulk")
 
 
+UNWRITABLE_PATH_ESTATE = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: admin
+  namespace: default
+  annotations:
+    traefik.ingress.kubernetes.io/router.pathmatcher: PathRegexp
+    traefik.ingress.kubernetes.io/router.middlewares: default-office@kubernetescrd
+spec:
+  ingressClassName: traefik
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: "%s"
+        pathType: ImplementationSpecific
+        backend: {service: {name: admin, port: {number: 80}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: site, namespace: default}
+spec:
+  ingressClassName: traefik
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: site, port: {number: 80}}}
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+""" % ("^/admin/(" + "|".join("p%04d" % i for i in range(210)) + ")$")
+
+
+class ImportedTraefikUnwritableGuardedPath(ImportedEstate):
+    """An Ingress path of the PathRegexp matcher longer than gwc writes
+    (1024 characters; Traefik's Go regexp takes it), behind an ipAllowList
+    (Traefik: 403 from 127.0.0.1).  Left out, the open "/" Ingress would
+    serve /admin/p0001; the import fails closed on the paths under the
+    regex's literal start, /admin/ (500, GW0831), and no further: the
+    host's other paths are still served."""
+    SERVICES = ["admin", "site"]
+    IMPORT_ARGS = ["--provider", "traefik"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [UNWRITABLE_PATH_ESTATE]
+
+    def test_import_reports_the_narrowed_fail_closed(self):
+        self.assertIn("takes every path starting with '/admin/'", self.imported.stderr)
+        self.assertIn("[GW0831]", self.imported.stderr)
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_guarded_paths_are_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/admin/p0001").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/admin/p0209").status, 500)
+
+    def test_sibling_paths_are_still_served(self):
+        self.assertServed(self.get("shop.example.com", "/"), "site")
+        self.assertServed(self.get("shop.example.com", "/adminX"), "site")
+        self.assertServed(self.get("shop.example.com", "/shop/cart"), "site")
+
+
 RULE_LIMIT_ESTATE = """apiVersion: traefik.io/v1alpha1
 kind: IngressRoute
 metadata: {name: admin, namespace: default}

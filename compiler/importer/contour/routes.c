@@ -394,18 +394,51 @@ static void reported(struct imp *im, const struct ct_proxy_ctx *x,
                   "on every route");
 }
 
+/* The paths a route whose path gwc cannot write may match: every path
+ * starting with the literal start of its merged path (the include chain's
+ * prefix and its own prefix, exact or regex, as Contour joins them; a
+ * regex is matched over the whole path, so from its start).  Never fewer
+ * than the route took; "/" when nothing narrower is sure. */
+static const char *widest(struct imp *im, const struct ct_proxy_ctx *x,
+                          const struct ynode *conds)
+{
+    static const char *const kinds[] = {"prefix", "exact", "regex"};
+    const char *own = NULL, *lit;
+    size_t i, k;
+
+    for (i = 0; imp_crd_seq(conds) && i < conds->n; i++) {
+        for (k = 0; k < 3; k++) {
+            const char *v = imp_crd_text(ynode_get(conds->items[i], kinds[k]));
+            if (v && *v)
+                own = v;
+        }
+    }
+    /* Read as a regex, a prefix or exact path gives the same literal or a
+     * shorter one (it stops at '.', '?' ...).  Room for quoting and ".*"
+     * within gwc's regex length. */
+    lit = imp_re_literal_start(
+        im->a,
+        ct_collapse(im, arena_printf(im->a, "%s%s",
+                                     x->chain->prefix ? x->chain->prefix : "",
+                                     own ? own : "")),
+        true, IMP_RE_MAX / 2 - 4);
+    if (!imp_value_gateway_path(lit))
+        lit = x->chain->prefix && imp_value_gateway_path(x->chain->prefix)
+                  ? x->chain->prefix
+                  : "/";
+    return lit;
+}
+
 /* A route with access control of its own whose path condition gwc cannot
  * write (a regex or path past its limits, which Contour takes): left out,
  * its requests would reach the host's other routes without that control,
- * so it takes every path under its includes' prefix and answers 500, as
- * a regular expression: gwc ranks it above every prefix, whatever the
- * order of the routes. */
+ * so it takes every path under the literal start of its path (widest())
+ * and answers 500, as a regular expression: gwc ranks it above every
+ * prefix, whatever the order of the routes. */
 static void widen(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route *r,
                   const struct ynode *item)
 {
-    const char *p = x->chain->prefix && imp_value_gateway_path(x->chain->prefix)
-                        ? x->chain->prefix
-                        : "/";
+    const char *p = widest(im, x, ynode_get(item, "conditions"));
 
     ct_report(im, &x->src, ynode_get(item, "conditions") ? ynode_get(item, "conditions")
                                                          : item,
@@ -413,7 +446,7 @@ static void widen(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route 
               "access control not converted exactly: this route's path is not "
               "converted (above); left out, its requests would reach the host's "
               "other routes without its access control, so it takes every path "
-              "under '%s' and answers 500",
+              "starting with '%s' and answers 500",
               imp_report_value(im, p));
     /* a regular expression, which ranks above every prefix of the host */
     r->matches[0].path.type = "RegularExpression";

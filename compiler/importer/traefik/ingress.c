@@ -234,24 +234,41 @@ static void tls_entries(struct imp *im, struct ing_ctx *x)
  * host instead and answers 500 there (and the routers without its control
  * that the Gateway would give those requests answer 500 too: the
  * precedence passes).  false: the router is left out (reported). */
-/* code: the report when nothing guarded is left out. */
+/* code: the report when nothing guarded is left out; value the path
+ * (regex: a PathRegexp, searched unless it starts with '^'). */
 static bool left_out(struct imp *im, struct ing_ctx *x, struct tr_router *r,
                      const struct ingress_path *p, struct tr_alt *alt,
-                     enum diag_code code, const char *why)
+                     const char *value, bool regex, enum diag_code code,
+                     const char *why)
 {
+    const char *lit;
+
     if (!r->denied && !tr_policies_guard(r)) {
         imp_report_src(im, &x->src, p->src, code, "not converted: %s", why);
         return false;
     }
+    /* Every path the router may match starts with the literal start of
+     * its path (a string prefix, exact path or anchored regex): those
+     * paths answer 500, the host's others are still served. */
+    lit = imp_re_literal_start(im->a, value, !regex, IMP_RE_MAX / 2 - 4);
+    if (!imp_value_gateway_path(lit))
+        lit = "/";
     imp_report_src(im, &x->src, p->src, DIAG_IMPORT_FAIL_CLOSED,
                    "access control not converted exactly: %s; left out, its "
                    "requests would reach the host's other paths without this "
-                   "router's middlewares, so it takes every path of the host "
-                   "and answers 500",
-                   why);
+                   "router's middlewares, so it takes every path %s and "
+                   "answers 500",
+                   why,
+                   str_eq(lit, "/") ? "of the host"
+                                    : arena_printf(im->a, "starting with '%s'",
+                                                   imp_report_value(im, lit)));
     r->denied = true;
     memset(alt->m, 0, sizeof(alt->m));
     alt->n_m = 1;
+    if (!str_eq(lit, "/")) {
+        alt->m[0].path.type = "RegularExpression";
+        alt->m[0].path.value = arena_printf(im->a, "%s.*", imp_re_quote(im->a, lit));
+    }
     return true;
 }
 
@@ -312,7 +329,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
         char err[128];
         bool odd = imp_re_unmatchable(value, true, err, sizeof(err));
         if (odd || !imp_re_ok(value, err, sizeof(err))) {
-            if (!left_out(im, x, r, p, alt,
+            if (!left_out(im, x, r, p, alt, value, true,
                           odd ? DIAG_IMPORT_REGEX_UNMATCHABLE : DIAG_IMPORT_NOT_CONVERTED,
                           arena_printf(im->a, "the PathRegexp '%s' %s: %s",
                                        imp_report_value(im, value),
@@ -333,7 +350,7 @@ static void path(struct imp *im, struct ing_ctx *x, const struct ingress_rule *r
          * without this router's middlewares: the same literal as a
          * regular expression instead. */
         if (value[0] != '/' || strlen(value) > 1000 || imp_value_unsafe_text(value)) {
-            if (!left_out(im, x, r, p, alt, DIAG_IMPORT_NOT_CONVERTED,
+            if (!left_out(im, x, r, p, alt, value, false, DIAG_IMPORT_NOT_CONVERTED,
                           "not a path Gateway API accepts"))
                 return;
         } else {
