@@ -48,10 +48,15 @@ static const struct o_header *set_too_long(const struct o_filters *f)
     return NULL;
 }
 
+/* The matches of r widened to "present" answer 500; when only some are,
+ * they move to a refused rule of their own (r->widened), so that r's
+ * other matches are still served as their source serves them.  A header
+ * the rule sets past the limit refuses the whole rule. */
 static void rule_fits(struct imp *im, struct o_rule *r, const struct ynode *origin)
 {
     const struct o_header *set = set_too_long(r->filters);
-    size_t i;
+    bool *wide = NULL;
+    size_t i, n_wide = 0, kept = 0;
 
     for (i = 0; i < r->n_matches; i++) {
         struct o_match *m = &r->matches[i];
@@ -66,7 +71,7 @@ static void rule_fits(struct imp *im, struct o_rule *r, const struct ynode *orig
         const char *label = origin ? imp_origin_label(im, origin) : NULL;
         if (!hw && !qw)
             continue;
-        if (!r->refused && origin && said.at_off)
+        if (!n_wide && origin && said.at_off)
             imp_report_in_scalar(im, label, origin, said.at, said.at_off - 1,
                                  DIAG_IMPORT_NOT_CONVERTED,
                                  "not converted: the value of %s '%s' is longer "
@@ -74,7 +79,7 @@ static void rule_fits(struct imp *im, struct o_rule *r, const struct ynode *orig
                                  "rule matches any value of it and answers 500",
                                  hw ? "header" : "query parameter", hw ? h : q,
                                  hw ? IMP_HEADER_VALUE_MAX : MAX_QUERY_VALUE);
-        else if (!r->refused && origin)
+        else if (!n_wide && origin)
             imp_report_at(im, label, origin, said.at ? said.at : origin,
                           DIAG_IMPORT_NOT_CONVERTED,
                           "not converted: the value of %s '%s' is longer than "
@@ -82,16 +87,57 @@ static void rule_fits(struct imp *im, struct o_rule *r, const struct ynode *orig
                           "matches any value of it and answers 500",
                           hw ? "header" : "query parameter", hw ? h : q,
                           hw ? IMP_HEADER_VALUE_MAX : MAX_QUERY_VALUE);
-        r->refused = true;
+        if (!wide)
+            wide = ARENA_NEW_ARRAY(im->a, bool, r->n_matches);
+        wide[i] = true;
+        n_wide++;
     }
-    if (set && !r->refused && origin)
+    if (set && !n_wide && origin)
         imp_report_at(im, imp_origin_label(im, origin), origin, origin,
                       DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: the value the rule sets header '%s' to is "
                       "longer than the output can hold (%d characters); the rule "
                       "answers 500",
                       set->name, IMP_HEADER_VALUE_MAX);
-    r->refused |= set != NULL;
+    if (!n_wide && !set)
+        return;
+    if (set || n_wide == r->n_matches) {
+        r->refused = true;
+        return;
+    }
+    r->widened = ARENA_NEW(im->a, struct o_rule);
+    r->widened->matches = ARENA_NEW_ARRAY(im->a, struct o_match, n_wide);
+    r->widened->group = r->group;
+    r->widened->refused = true;
+    imp_origin_add(im, &r->widened->origins, origin);
+    for (i = 0; i < r->n_matches; i++) {
+        if (wide[i])
+            r->widened->matches[r->widened->n_matches++] = r->matches[i];
+        else
+            r->matches[kept++] = r->matches[i];
+    }
+    r->n_matches = kept;
+}
+
+const struct ptrvec *imp_rules_expand(struct imp *im, const struct ptrvec *rules)
+{
+    struct ptrvec *out;
+    size_t i;
+
+    for (i = 0; i < rules->n && !((struct o_rule *)rules->v[i])->widened; i++)
+        ;
+    if (i == rules->n)
+        return rules;
+    out = ARENA_NEW(im->a, struct ptrvec);
+    for (i = 0; i < rules->n; i++) {
+        struct o_rule *r = rules->v[i];
+        ptrvec_push(im->a, out, r);
+        if (r->widened) {
+            r->widened->source = r->source; /* set after rule_new */
+            ptrvec_push(im->a, out, r->widened);
+        }
+    }
+    return out;
 }
 
 struct o_rule *imp_routes_rule_new(struct imp *im, const struct ynode *origin,
@@ -348,6 +394,7 @@ void imp_routes_emit(struct imp *im, enum kind kind, const char *ns,
     const char *scope = arena_printf(im->a, "%s/%s", model_kind_name(kind), ns);
     size_t i = 0, part = 0, k;
 
+    rules = imp_rules_expand(im, rules);
     while (i < rules->n) {
         size_t end = imp_rules_chunk_end(rules, i);
         struct o_route *r = ARENA_NEW(im->a, struct o_route);

@@ -164,6 +164,10 @@ struct o_rule {
      * (build.c): written without filters and backends, so it answers
      * 500, never its backend to requests its source did not send there. */
     bool refused;
+    /* The matches of a rule that were widened while others were not: a
+     * refused rule of their own, written right after this one
+     * (imp_rules_expand()), so that the others keep being served. */
+    struct o_rule *widened;
 };
 
 struct o_parent {
@@ -734,6 +738,9 @@ void imp_routes_emit(struct imp *im, enum kind kind, const char *ns,
                      const char *base, const char *host, const struct o_gateway *gw,
                      const struct ptrvec *rules, const char *const *sections,
                      size_t n_sections);
+/* rules with each rule's widened part (struct o_rule.widened) after it,
+ * in its group; rules itself when no rule has one. */
+const struct ptrvec *imp_rules_expand(struct imp *im, const struct ptrvec *rules);
 /* Where the route starting at rules->v[start] (struct o_rule *) ends:
  * whole groups while they fit in 16 rules (one group alone never needs
  * that many). */

@@ -760,6 +760,46 @@ class ImportedTraefikUnwritableGuardedPath(ImportedEstate):
         self.assertServed(self.get("shop.example.com", "/shop/cart"), "site")
 
 
+LONG_HEADER_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: r, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: "Host(`shop.example.com`) && (Header(`X-Token`, `%s`) || Path(`/x`))"
+    kind: Rule
+    services: [{name: token, port: 80}]
+  - match: "Host(`shop.example.com`)"
+    kind: Rule
+    services: [{name: site, port: 80}]
+""" % ("a" * 2100)
+
+
+class ImportedTraefikLongHeaderAlternative(ImportedEstate):
+    """A header value longer than the output holds becomes "X-Token
+    present" on a rule that answers 500 (never the backend to requests
+    Traefik sends elsewhere); the other alternative of the same router,
+    Path(`/x`), is a rule of its own and still served by it."""
+    SERVICES = ["token", "site"]
+    IMPORT_ARGS = ["--provider", "traefik"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [LONG_HEADER_ESTATE]
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_widened_match_answers_500(self):
+        self.assertEqual(self.get("shop.example.com", "/y",
+                                 headers={"X-Token": "other"}).status, 500)
+
+    def test_other_alternative_and_sibling_are_served(self):
+        self.assertServed(self.get("shop.example.com", "/x"), "token")
+        self.assertServed(self.get("shop.example.com", "/y"), "site")
+
+
 RULE_LIMIT_ESTATE = """apiVersion: traefik.io/v1alpha1
 kind: IngressRoute
 metadata: {name: admin, namespace: default}

@@ -73,6 +73,7 @@ void nx_routes_emit(struct imp *im, const struct host_group *g, enum kind kind,
     size_t i, part = 0, n_names = *g->host ? 1 + g->aliases.n : 1;
     struct names nm;
 
+    rules = imp_rules_expand(im, rules);
     for (nm.from = 0; nm.from < n_names; nm.from = nm.to) {
         nm.to = nm.from + MAX_ROUTE_HOSTNAMES < n_names ? nm.from + MAX_ROUTE_HOSTNAMES
                                                         : n_names;

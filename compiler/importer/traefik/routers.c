@@ -365,6 +365,10 @@ static void emit(struct imp *im, const struct tr_router *r, const char *host,
     }
     imp_route_attach(im, rt, gw, section);
     ptrvec_push(im->a, &rt->rules, rule);
+    if (rule->widened) { /* its matches that answer 500, apart */
+        rule->widened->source = rule->source;
+        ptrvec_push(im->a, &rt->rules, rule->widened);
+    }
     imp_grants_for_route(im, rt);
     ptrvec_push(im->a, &im->routes, rt);
     /* A redirect is answered before any check (docs/policies.md). */
