@@ -800,6 +800,53 @@ class ImportedTraefikLongHeaderAlternative(ImportedEstate):
         self.assertServed(self.get("shop.example.com", "/y"), "site")
 
 
+LONG_RULE_REGEX_ESTATE = """apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: admin, namespace: default}
+spec:
+  entryPoints: [web]
+  routes:
+  - match: "Host(`shop.example.com`) && PathRegexp(`%s`)"
+    kind: Rule
+    middlewares: [{name: office}]
+    services: [{name: admin, port: 80}]
+  - match: "Host(`shop.example.com`)"
+    kind: Rule
+    services: [{name: site, port: 80}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: office, namespace: default}
+spec:
+  ipAllowList: {sourceRange: [10.0.0.0/8]}
+""" % ("^/admin/(" + "|".join("p%04d" % i for i in range(210)) + ")$")
+
+
+class ImportedTraefikUnwritableGuardedRule(ImportedEstate):
+    """An IngressRoute whose guarded router's PathRegexp is longer than gwc
+    writes: the router answers 500 on the paths under the regex's literal
+    start (/admin/), not on the whole host; the open router serves the
+    rest."""
+    SERVICES = ["admin", "site"]
+    IMPORT_ARGS = ["--provider", "traefik"]
+    IMPORT_EXIT = 1
+
+    @classmethod
+    def documents(cls, ca):
+        return [LONG_RULE_REGEX_ESTATE]
+
+    def test_output_passes_check(self):
+        self.assertEqual(self.checked.returncode, 0, self.checked.stderr)
+
+    def test_guarded_paths_are_not_served_openly(self):
+        self.assertEqual(self.get("shop.example.com", "/admin/p0001").status, 500)
+        self.assertEqual(self.get("shop.example.com", "/admin/other").status, 500)
+
+    def test_sibling_paths_are_still_served(self):
+        self.assertServed(self.get("shop.example.com", "/"), "site")
+        self.assertServed(self.get("shop.example.com", "/adminX"), "site")
+
+
 RULE_LIMIT_ESTATE = """apiVersion: traefik.io/v1alpha1
 kind: IngressRoute
 metadata: {name: admin, namespace: default}

@@ -255,8 +255,16 @@ static void literal(struct conv *cv, const struct lit *l, struct tr_alt *alt)
             alt->n_m = 2;
         }
     } else if (str_eq(name, "PathRegexp")) {
-        if (regex_ok(cv, l, off, arg, true))
+        if (regex_ok(cv, l, off, arg, true)) {
             set_path(cv, l, alt, "RegularExpression", tr_regex_whole(im, arg));
+        } else if (cv->loose) {
+            /* The route answers 500 on a wider match: the paths under the
+             * regex's literal start (it matched no other), else every path. */
+            const char *lit = imp_re_literal_start(im->a, arg, false, IMP_RE_MAX / 2 - 4);
+            if (imp_value_gateway_path(lit) && !str_eq(lit, "/"))
+                set_path(cv, l, alt, "RegularExpression",
+                         arena_printf(im->a, "%s.*", imp_re_quote(im->a, lit)));
+        }
     } else if (str_eq(name, "Method")) {
         if (alt->m[0].method) {
             unsupported(cv, l, m->off, "two methods in one alternative never match");
