@@ -58,15 +58,23 @@ bool imp_re_ok(const char *pattern, char *err, size_t errlen)
 bool imp_re_unmatchable(const char *pattern, bool path, char *err, size_t errlen)
 {
     const unsigned char *p;
+    const char *why;
 
     /* What compile drops (controller/nginx_limits.c): a byte nginx cannot
-     * carry in a quoted word (a tab it can), ... */
+     * carry in a quoted word, ... */
     for (p = (const unsigned char *)pattern; *p; p++) {
         if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
             snprintf(err, errlen, "has a control character (byte 0x%02x), which "
                                   "nginx cannot carry in its configuration", *p);
             return true;
         }
+    }
+    /* ... and what imp_re_ok() refuses in any pattern besides (a tab,
+     * invalid UTF-8, bidirectional and zero-width characters), ... */
+    if ((why = imp_value_unsafe_text(pattern))) {
+        snprintf(err, errlen, "holds %s, which gwc does not write into nginx's "
+                              "configuration", why);
+        return true;
     }
     /* ... and in a path, an encoded one: nginx matches the decoded path. */
     if (path && nginx_uri_encodes_control(pattern)) {

@@ -45,8 +45,9 @@ static bool route_path(struct imp *im, struct nic_loc *l, const char *p)
          * of its location (a leading one before '^' matches nothing). */
         if (*re == ' ')
             re++;
-        if (*re == ' ' || *re == '\t' || *re == '\n' || *re == '\r' || *re == '\f' ||
-            *re == '\v')
+        /* (a tab or another control character: refused below, as in any
+         * pattern) */
+        if (*re == ' ')
             imp_report_src(im, &l->src,
                            ynode_get(l->at, "path") ? ynode_get(l->at, "path") : l->at,
                            DIAG_IMPORT_DETAIL,
