@@ -1,7 +1,8 @@
 /*
  * Bindings: each valid listener on each address its Gateway binds, with its
- * port as mapped.  servers.c groups the HTTP and HTTPS ones into http{}
- * servers, stream.c the TCP, TLS and UDP ones into stream{} servers.
+ * port as mapped, and the listen sockets they share.  servers.c makes the
+ * HTTP and HTTPS sockets http{} servers, stream.c the TCP, TLS and UDP ones
+ * stream{} servers.
  */
 #include "plan_internal.h"
 
@@ -60,6 +61,32 @@ struct plan_binding *plan_bindings(struct planner *p, size_t *n_out)
                 v[n++].port = plan_mapped_port(p->o, l->port);
             }
         }
+    }
+    *n_out = n;
+    return v;
+}
+
+struct plan_socket *plan_sockets(struct planner *p, unsigned protocols, size_t *n_out)
+{
+    size_t n_b, n = 0, cap = 0, i, k;
+    const struct plan_binding *b = plan_bindings(p, &n_b);
+    struct plan_socket *v = NULL;
+
+    for (i = 0; i < n_b; i++) {
+        bool udp = b[i].l->protocol == PROTO_UDP;
+
+        if (!(protocols & 1u << b[i].l->protocol))
+            continue;
+        for (k = 0; k < n; k++) {
+            if (v[k].udp == udp &&
+                plan_same_socket(v[k].address, v[k].port, b[i].address, b[i].port))
+                break;
+        }
+        if (k == n) {
+            ARENA_GROW(p->a, struct plan_socket, v, n, cap, 8);
+            v[n++] = (struct plan_socket){b[i].address, b[i].port, udp, {0}};
+        }
+        ptrvec_push(p->a, &v[k].listeners, b[i].l);
     }
     *n_out = n;
     return v;

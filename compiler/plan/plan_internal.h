@@ -273,6 +273,17 @@ struct plan_binding {
     int64_t port;
 };
 struct plan_binding *plan_bindings(struct planner *p, size_t *n);
+/* The listen sockets of the bindings whose listener protocol is in
+ * PROTOCOLS (a mask of 1u << PROTO_x): one per address and port, UDP apart
+ * from TCP, with its listeners in binding order; sockets in the order of
+ * their first binding. */
+struct plan_socket {
+    const char *address; /* NULL: every address */
+    int64_t port;        /* as nginx listens (after --port-map) */
+    bool udp;
+    struct ptrvec listeners; /* struct eff_listener * */
+};
+struct plan_socket *plan_sockets(struct planner *p, unsigned protocols, size_t *n);
 /* Two listen addresses are one socket: the same address on the same port,
  * where NULL (every address) is not the address "". */
 static inline bool plan_same_socket(const char *a, int64_t a_port, const char *b,

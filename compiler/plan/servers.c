@@ -41,37 +41,21 @@ struct sock {
     const struct client_address_detection *proxy;
 };
 
-static struct sock *sock_for(struct planner *p, struct ptrvec *socks,
-                             const char *address, int64_t port, bool https)
-{
-    struct sock *s;
-    size_t i;
-
-    for (i = 0; i < socks->n; i++) {
-        s = socks->v[i];
-        if (plan_same_socket(s->address, s->port, address, port))
-            return s;
-    }
-    s = ARENA_NEW(p->a, struct sock);
-    s->address = address;
-    s->port = port;
-    s->https = https;
-    ptrvec_push(p->a, socks, s);
-    return s;
-}
-
 static void collect_sockets(struct planner *p, struct ptrvec *socks)
 {
     size_t n, i;
-    const struct plan_binding *b = plan_bindings(p, &n);
+    const struct plan_socket *g =
+        plan_sockets(p, 1u << PROTO_HTTP | 1u << PROTO_HTTPS, &n);
 
     for (i = 0; i < n; i++) {
-        bool https = b[i].l->protocol == PROTO_HTTPS;
+        struct sock *s = ARENA_NEW(p->a, struct sock);
+        const struct eff_listener *first = g[i].listeners.v[0];
 
-        if (https || b[i].l->protocol == PROTO_HTTP)
-            ptrvec_push(p->a,
-                        &sock_for(p, socks, b[i].address, b[i].port, https)->listeners,
-                        b[i].l);
+        s->address = g[i].address;
+        s->port = g[i].port;
+        s->https = first->protocol == PROTO_HTTPS;
+        s->listeners = g[i].listeners;
+        ptrvec_push(p->a, socks, s);
     }
 }
 

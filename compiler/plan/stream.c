@@ -29,38 +29,21 @@ struct l4_sock {
     struct ptrvec https;     /* HTTPS listeners sharing the socket */
 };
 
-static struct l4_sock *sock_for(struct planner *p, struct ptrvec *socks,
-                                const char *address, int64_t port, bool udp)
-{
-    struct l4_sock *s;
-    size_t i;
-
-    for (i = 0; i < socks->n; i++) {
-        s = socks->v[i];
-        if (plan_same_socket(s->address, s->port, address, port) && s->udp == udp)
-            return s;
-    }
-    s = ARENA_NEW(p->a, struct l4_sock);
-    s->address = address;
-    s->port = port;
-    s->udp = udp;
-    ptrvec_push(p->a, socks, s);
-    return s;
-}
-
 static void collect(struct planner *p, struct ptrvec *socks)
 {
-    size_t n, i, j;
+    size_t n_g, n, i, j;
+    const struct plan_socket *g = plan_sockets(
+        p, 1u << PROTO_TCP | 1u << PROTO_TLS | 1u << PROTO_UDP, &n_g);
     const struct plan_binding *b = plan_bindings(p, &n);
 
-    for (i = 0; i < n; i++) {
-        enum protocol proto = b[i].l->protocol;
+    for (i = 0; i < n_g; i++) {
+        struct l4_sock *s = ARENA_NEW(p->a, struct l4_sock);
 
-        if (proto == PROTO_TCP || proto == PROTO_TLS || proto == PROTO_UDP)
-            ptrvec_push(
-                p->a,
-                &sock_for(p, socks, b[i].address, b[i].port, proto == PROTO_UDP)->listeners,
-                b[i].l);
+        s->address = g[i].address;
+        s->port = g[i].port;
+        s->udp = g[i].udp;
+        s->listeners = g[i].listeners;
+        ptrvec_push(p->a, socks, s);
     }
     /* HTTPS on a port with TLS listeners must be reached through the
      * stream front: note it, so servers.c listens on a unix socket. */
