@@ -220,29 +220,38 @@ static void add_passthrough(struct imp *im, struct ing *ing, struct host_group *
     }
 }
 
-static void add_ingress(struct imp *im, struct ing *ing)
+typedef void rule_fn(struct imp *im, struct ing *ing, const struct ingress_rule *r,
+                     const char *host);
+
+/* RULE for each rule of the Ingress whose host ingress-nginx takes. */
+static void each_rule(struct imp *im, struct ing *ing, rule_fn *rule)
 {
     const struct ingress *in = ing->src;
-    size_t i, j;
+    size_t i;
 
     for (i = 0; i < in->n_rules; i++) {
-        const struct ingress_rule *r = &in->rules[i];
-        const char *host = rule_host(im, ing, r);
-        struct host_group *g;
+        const char *host = rule_host(im, ing, &in->rules[i]);
 
-        if (!host)
-            continue;
-        g = nx_host_group_get(im, ing, host);
-        note_foreign(im, ing, g, r->src);
-        if (ing->cfg.ssl_passthrough == TRI_TRUE) {
-            add_passthrough(im, ing, g, r);
-            continue;
-        }
-        if (ing->feat.protocol == BP_OTHER)
-            continue; /* FCGI: reported by nx_backends_protocol() */
-        for (j = 0; j < r->http.n_paths; j++)
-            add_location(im, ing, g, &r->http.paths[j]);
+        if (host)
+            rule(im, ing, &in->rules[i], host);
     }
+}
+
+static void add_rule(struct imp *im, struct ing *ing, const struct ingress_rule *r,
+                     const char *host)
+{
+    struct host_group *g = nx_host_group_get(im, ing, host);
+    size_t j;
+
+    note_foreign(im, ing, g, r->src);
+    if (ing->cfg.ssl_passthrough == TRI_TRUE) {
+        add_passthrough(im, ing, g, r);
+        return;
+    }
+    if (ing->feat.protocol == BP_OTHER)
+        return; /* FCGI: reported by nx_backends_protocol() */
+    for (j = 0; j < r->http.n_paths; j++)
+        add_location(im, ing, g, &r->http.paths[j]);
 }
 
 /* The catch-all server's "/" (createServers): the first Ingress with a
@@ -329,52 +338,50 @@ static const char *upstream_key(struct imp *im, const struct backend *b)
 }
 
 /* A canary's paths join the main locations with the same host and path. */
+static void add_canary_rule(struct imp *im, struct ing *ing, const struct ingress_rule *r,
+                            const char *host)
+{
+    struct host_group *g = nx_host_group_find(im, ing->klass, host);
+    size_t j;
+
+    if (g && r->http.n_paths)
+        note_foreign(im, ing, g, r->src);
+    for (j = 0; j < r->http.n_paths; j++) {
+        const struct ingress_path *p = &r->http.paths[j];
+        enum path_type type;
+        const char *v = path_value(im, ing, p, &type);
+        struct location *l = v && g ? nx_host_location(g, v, type) : NULL;
+
+        if (!v)
+            continue;
+        if (!l) {
+            nx_report_node_sev(
+                im, ing, p->src, DIAG_WARNING, DIAG_IMPORT_IGNORED,
+                "no main Ingress has %s path '%s' on host '%s': "
+                "ingress-nginx ignores this canary path",
+                p->path_type, imp_report_value(im, v), *host ? host : "*");
+        } else if (l->canary) {
+            nx_report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
+                           "the path already has canary Ingress %s/%s; "
+                           "ingress-nginx takes one canary per path",
+                           l->canary->namespace, l->canary->src->obj.meta.name);
+        } else if (nx_backend_resolve(im, ing, &p->backend, &l->canary_backend)) {
+            const char *key = upstream_key(im, &l->backend);
+            l->canary = ing;
+            if (key && !imp_index_get(&NX(im)->canary_index, key))
+                imp_index_put(im->a, &NX(im)->canary_index, key, l);
+        }
+    }
+}
+
 static void add_canary(struct imp *im, struct ing *ing)
 {
     const struct ingress *in = ing->src;
-    size_t i, j;
 
     if (in->default_backend.src)
         nx_report_node(im, ing, in->default_backend.src, DIAG_IMPORT_IGNORED,
                        "a canary's default backend is ignored");
-    for (i = 0; i < in->n_rules; i++) {
-        const struct ingress_rule *r = &in->rules[i];
-        const char *host = rule_host(im, ing, r);
-        struct host_group *g;
-
-        if (!host)
-            continue;
-        g = nx_host_group_find(im, ing->klass, host);
-        if (g && r->http.n_paths)
-            note_foreign(im, ing, g, r->src);
-        for (j = 0; j < r->http.n_paths; j++) {
-            const struct ingress_path *p = &r->http.paths[j];
-            enum path_type type;
-            const char *v = path_value(im, ing, p, &type);
-            struct location *l = v && g ? nx_host_location(g, v, type) : NULL;
-
-            if (!v)
-                continue;
-            if (!l) {
-                nx_report_node_sev(
-                    im, ing, p->src, DIAG_WARNING, DIAG_IMPORT_IGNORED,
-                    "no main Ingress has %s path '%s' on host '%s': "
-                    "ingress-nginx ignores this canary path",
-                    p->path_type, imp_report_value(im, v), *host ? host : "*");
-            } else if (l->canary) {
-                nx_report_node(im, ing, p->src, DIAG_IMPORT_CONFLICT,
-                               "the path already has canary Ingress %s/%s; "
-                               "ingress-nginx takes one canary per path",
-                               l->canary->namespace, l->canary->src->obj.meta.name);
-            } else if (nx_backend_resolve(im, ing, &p->backend,
-                                          &l->canary_backend)) {
-                const char *key = upstream_key(im, &l->backend);
-                l->canary = ing;
-                if (key && !imp_index_get(&NX(im)->canary_index, key))
-                    imp_index_put(im->a, &NX(im)->canary_index, key, l);
-            }
-        }
-    }
+    each_rule(im, ing, add_canary_rule);
 }
 
 static int cmp_location_order(const void *pa, const void *pb)
@@ -512,35 +519,36 @@ static int cmp_groups(const void *pa, const void *pb)
     return strcmp(a->host, b->host);
 }
 
-void nx_hosts_build(struct imp *im)
+/* FN for each Ingress in ingress-nginx's order, the canaries or the others. */
+static void each_ing(struct imp *im, bool canaries, void (*fn)(struct imp *, struct ing *))
 {
     size_t i;
 
     for (i = 0; i < NX(im)->ings.n; i++) {
         struct ing *ing = NX(im)->ings.v[i];
-        if (ing->cfg.canary != TRI_TRUE)
-            add_catch_all(im, ing);
+        if ((ing->cfg.canary == TRI_TRUE) == canaries)
+            fn(im, ing);
     }
-    for (i = 0; i < NX(im)->ings.n; i++) {
-        struct ing *ing = NX(im)->ings.v[i];
-        if (ing->cfg.canary != TRI_TRUE)
-            add_ingress(im, ing);
-    }
+}
+
+static void add_ingress(struct imp *im, struct ing *ing)
+{
+    each_rule(im, ing, add_rule);
+}
+
+void nx_hosts_build(struct imp *im)
+{
+    size_t i;
+
+    each_ing(im, false, add_catch_all);
+    each_ing(im, false, add_ingress);
     for (i = 0; i < NX(im)->groups.n; i++) {
         struct host_group *g = NX(im)->groups.v[i];
         if (g->catch_all)
             nx_host_location_push(im, g, g->catch_all);
     }
-    for (i = 0; i < NX(im)->ings.n; i++) {
-        struct ing *ing = NX(im)->ings.v[i];
-        if (ing->cfg.canary != TRI_TRUE)
-            add_defaults(im, ing);
-    }
-    for (i = 0; i < NX(im)->ings.n; i++) {
-        struct ing *ing = NX(im)->ings.v[i];
-        if (ing->cfg.canary == TRI_TRUE)
-            add_canary(im, ing);
-    }
+    each_ing(im, false, add_defaults);
+    each_ing(im, true, add_canary);
     share_upstreams(im);
     nx_aliases_build(im);
     for (i = 0; i < NX(im)->groups.n; i++) {
