@@ -285,37 +285,49 @@ static struct bucket *find(struct imp *im, struct buckets *bs, const char *key,
     return b;
 }
 
-static const char *host_of(const struct tr_alt *a)
+bool tr_alt_next(struct imp *im, struct tr_alt_walk *w)
 {
-    return a->n_hosts ? a->hosts[0] : "";
+    const struct ptrvec *rs = &TR(im)->routers;
+    size_t ep;
+
+    if (w->r)
+        w->alt++;
+    for (; w->router < rs->n; w->router++, w->alt = 0) {
+        w->r = rs->v[w->router];
+        if (w->alt < w->r->alts.n)
+            break;
+    }
+    if (w->router == rs->n)
+        return false;
+    w->a = w->r->alts.v[w->alt];
+    w->n_keys = 0;
+    for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
+        if (!tr_serves(w->r, ep))
+            continue;
+        w->keys[w->n_keys++] = arena_printf(im->a, "%s/%s", tr_http_entry_points[ep],
+                                            w->a->n_hosts ? w->a->hosts[0] : "");
+        w->keys[w->n_keys++] = tr_http_entry_points[ep];
+    }
+    return true;
 }
 
 static void collect(struct imp *im, struct buckets *bs)
 {
-    const struct ptrvec *rs = &TR(im)->routers;
-    size_t k, x, ep;
+    struct tr_alt_walk w = {0};
+    size_t k;
 
-    for (k = 0; k < rs->n; k++) {
-        const struct tr_router *r = rs->v[k];
-        for (x = 0; x < r->alts.n; x++) {
-            const struct tr_alt *a = r->alts.v[x];
-            struct entry e;
-            if (!a->m[0].path.type || !literal(&a->m[0], &e.path, &e.type))
-                continue; /* b needs a literal path */
-            e.score = score_of(&a->m[0]);
-            e.priority = r->priority;
-            e.router = k;
-            e.alt = x;
-            for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
-                const char *key;
-                if (!tr_serves(r, ep))
-                    continue;
-                key = arena_printf(im->a, "%s/%s", tr_http_entry_points[ep],
-                                   host_of(a));
-                push(im, find(im, bs, key, true), &e);
-                push(im, find(im, bs, tr_http_entry_points[ep], true), &e);
-            }
-        }
+    while (tr_alt_next(im, &w)) {
+        const struct o_match *m = &w.a->m[0];
+        struct entry e;
+
+        if (!m->path.type || !literal(m, &e.path, &e.type))
+            continue; /* b needs a literal path */
+        e.score = score_of(m);
+        e.priority = w.r->priority;
+        e.router = w.router;
+        e.alt = w.alt;
+        for (k = 0; k < w.n_keys; k++)
+            push(im, find(im, bs, w.keys[k], true), &e);
     }
     for (k = 0; k < bs->all.n; k++)
         prepare(im, bs->all.v[k]);

@@ -150,38 +150,28 @@ static int cmp_entries(const void *pa, const void *pb)
 
 static void collect(struct imp *im, struct rx_state *st, bool *any_regex)
 {
-    const struct ptrvec *rs = &TR(im)->routers;
-    size_t k, x, ep;
+    struct tr_alt_walk w = {0};
+    size_t k;
 
-    for (k = 0; k < rs->n; k++) {
-        const struct tr_router *r = rs->v[k];
-        for (x = 0; x < r->alts.n; x++) {
-            const struct tr_alt *a = r->alts.v[x];
-            const struct o_match *m = &a->m[0];
-            struct rx_entry *e = ARENA_NEW(im->a, struct rx_entry);
-            e->priority = r->priority;
-            e->router = k;
-            e->alt = a;
-            if (!m->path.type) {
-                e->path = "/";
-            } else if (str_eq(m->path.type, "RegularExpression")) {
-                e->pattern = m->path.value;
-                e->path = literal_start(im, m->path.value);
-                *any_regex = true;
-            } else {
-                e->path = m->path.value;
-                e->exact = str_eq(m->path.type, "Exact");
-            }
-            for (ep = 0; ep < TR_HTTP_ENTRY_POINTS; ep++) {
-                if (!tr_serves(r, ep))
-                    continue;
-                push(im, st,
-                     arena_printf(im->a, "%s/%s", tr_http_entry_points[ep],
-                                  a->n_hosts ? a->hosts[0] : ""),
-                     e);
-                push(im, st, tr_http_entry_points[ep], e);
-            }
+    while (tr_alt_next(im, &w)) {
+        const struct o_match *m = &w.a->m[0];
+        struct rx_entry *e = ARENA_NEW(im->a, struct rx_entry);
+
+        e->priority = w.r->priority;
+        e->router = w.router;
+        e->alt = w.a;
+        if (!m->path.type) {
+            e->path = "/";
+        } else if (str_eq(m->path.type, "RegularExpression")) {
+            e->pattern = m->path.value;
+            e->path = literal_start(im, m->path.value);
+            *any_regex = true;
+        } else {
+            e->path = m->path.value;
+            e->exact = str_eq(m->path.type, "Exact");
         }
+        for (k = 0; k < w.n_keys; k++)
+            push(im, st, w.keys[k], e);
     }
     for (k = 0; k < st->all.n; k++) {
         struct rx_bucket *b = st->all.v[k];

@@ -269,6 +269,19 @@ void tr_l4_routes(struct imp *im);
 #define TR_HTTP_ENTRY_POINTS 2
 extern const char *const tr_http_entry_points[TR_HTTP_ENTRY_POINTS];
 bool tr_serves(const struct tr_router *r, size_t ep);
+/* precedence.c: each alternative of each router, in order, with the keys the
+ * precedence checks file it under: for each HTTP entry point its router
+ * serves, "<entry point>/<first host>" ("" without hosts), then the entry
+ * point alone.  Start from {0}; false past the last. */
+#define TR_ALT_KEYS (2 * TR_HTTP_ENTRY_POINTS)
+struct tr_alt_walk {
+    size_t router, alt; /* indexes */
+    const struct tr_router *r;
+    const struct tr_alt *a;
+    const char *keys[TR_ALT_KEYS];
+    size_t n_keys;
+};
+bool tr_alt_next(struct imp *im, struct tr_alt_walk *w);
 /* The port of a Traefik entry point (web 80, websecure 443, or as
  * --entry-point gives it), and whether it is UDP; false for one the import
  * does not know. */
