@@ -242,6 +242,11 @@ struct diag *nx_report_node_sev(struct imp *im, const struct ing *ing,
                                 const struct ynode *at, enum diag_severity sev,
                                 enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* The va_list entry the others (and the Ingress's own wrappers) go
+ * through. */
+struct diag *nx_vreport(struct imp *im, const struct ing *ing, const struct ynode *at,
+                        enum diag_severity sev, enum diag_code code, const char *fmt,
+                        va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* classes.c */
 void nx_classes_resolve(struct imp *im);

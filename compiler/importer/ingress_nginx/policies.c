@@ -159,22 +159,32 @@ static void notes(struct imp *im, struct ing *ing)
         strbuf_release(&p->written[i]);
 }
 
+/* The format of a fail-closed report: the caller's reason format inside
+ * the fixed text, which holds no '%', so the directives are the caller's
+ * (format_arg: checked as such). */
+__attribute__((format_arg(2))) static const char *
+fail_closed_format(const struct imp *im, const char *fmt)
+{
+    return arena_printf(im->a,
+                        "access control not converted exactly: %s; the Ingress's "
+                        "paths %s",
+                        fmt,
+                        im->o->allow_insecure
+                            ? "are served WITHOUT it (--allow-insecure-import)"
+                            : "answer 403 (its AccessPolicy denies every client) "
+                              "instead of being served without it");
+}
+
+/* The one entry of both below: the reason is formatted once, by the
+ * report. */
 __attribute__((format(printf, 4, 0))) static void
 vfail_closed(struct imp *im, struct ing *ing, const struct ynode *at,
              const char *fmt, va_list ap)
 {
     struct ing_policies *p = pol(im, ing);
-    struct strbuf why = STRBUF_INIT;
 
-    strbuf_vaddf(&why, fmt, ap);
-    nx_report_node(im, ing, at, DIAG_IMPORT_FAIL_CLOSED,
-                   "access control not converted exactly: %s; the Ingress's paths %s",
-                   why.buf,
-                   im->o->allow_insecure
-                       ? "are served WITHOUT it (--allow-insecure-import)"
-                       : "answer 403 (its AccessPolicy denies every client) instead "
-                         "of being served without it");
-    strbuf_release(&why);
+    nx_vreport(im, ing, at, diag_info(DIAG_IMPORT_FAIL_CLOSED)->severity,
+               DIAG_IMPORT_FAIL_CLOSED, fail_closed_format(im, fmt), ap);
     nx_pol_get(im, ing, "AccessPolicy");
     if (!p->insecure_at)
         p->insecure_at = at;

@@ -21,10 +21,9 @@ const struct ynode *nx_report_annotation_node(const struct ing *ing,
     return n ? n : imp_index_get(&ing->config_nodes, name);
 }
 
-__attribute__((format(printf, 6, 0)))
-static struct diag *vreport(struct imp *im, const struct ing *ing,
-                            const struct ynode *at, enum diag_severity sev,
-                            enum diag_code code, const char *fmt, va_list ap)
+struct diag *nx_vreport(struct imp *im, const struct ing *ing, const struct ynode *at,
+                        enum diag_severity sev, enum diag_code code, const char *fmt,
+                        va_list ap)
 {
     return imp_report_vat(im, model_object_label(im->c, &ing->src->obj),
                           ing->src->obj.src, at, sev, code, fmt, ap);
@@ -38,7 +37,7 @@ struct diag *nx_report_annotation(struct imp *im, const struct ing *ing,
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(im, ing, nx_report_annotation_node(ing, name),
+    d = nx_vreport(im, ing, nx_report_annotation_node(ing, name),
                 diag_info(code)->severity, code, fmt, ap);
     va_end(ap);
     return d;
@@ -52,7 +51,7 @@ struct diag *nx_report_node_sev(struct imp *im, const struct ing *ing,
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(im, ing, at, sev, code, fmt, ap);
+    d = nx_vreport(im, ing, at, sev, code, fmt, ap);
     va_end(ap);
     return d;
 }
@@ -65,7 +64,7 @@ struct diag *nx_report_node(struct imp *im, const struct ing *ing,
     struct diag *d;
 
     va_start(ap, fmt);
-    d = vreport(im, ing, at, diag_info(code)->severity, code, fmt, ap);
+    d = nx_vreport(im, ing, at, diag_info(code)->severity, code, fmt, ap);
     va_end(ap);
     return d;
 }
