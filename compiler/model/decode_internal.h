@@ -38,6 +38,11 @@
 #define LIM_(...) (&(const struct field_limits){__VA_ARGS__})
 /* An integer in [lo, hi]. */
 #define LIM_RANGE(lo, hi) LIM_(.ranged = true, .min = (lo), .max = (hi))
+/* A GEP-2257 duration of lo to hi milliseconds. */
+#define LIM_DURATION(lo, hi) \
+    LIM_(.format = FMT_DURATION, .ranged = true, .min = (lo), .max = (hi))
+/* Milliseconds of h hours, m minutes, s seconds and ms, for LIM_DURATION. */
+#define MS(h, m, s, ms) ((((int64_t)(h) * 60 + (m)) * 60 + (s)) * 1000 + (ms))
 /* A string of format f. */
 #define LIM_FMT(f) LIM_(.format = (f))
 /* A list of lo to hi items. */

@@ -1280,7 +1280,9 @@ enum field_format {
 };
 
 struct field_limits {
-    bool ranged; /* integers: min <= value <= max */
+    /* integers: min <= value <= max; FMT_DURATION strings: the same, in
+     * milliseconds */
+    bool ranged;
     int64_t min, max;
     size_t min_items, max_items; /* lists; maps: max entries.  max 0: none */
     enum field_format format;    /* strings, string list items, map values */

@@ -92,9 +92,12 @@ static const struct table address_detection_table = TABLE_GIVEN(
     struct client_address_detection, "ClientAddressDetection", address_detection_fields);
 
 static const struct field client_timeouts_fields[] = {
-    FIELD("requestBody", FT_STRING, 0, struct client_timeouts, request_body),
-    FIELD("idle", FT_STRING, 0, struct client_timeouts, idle),
-    FIELD("send", FT_STRING, 0, struct client_timeouts, send),
+    FIELD_L("requestBody", FT_STRING, 0, struct client_timeouts, request_body,
+            LIM_DURATION(MS(0, 0, 1, 0), MS(1, 0, 0, 0))),
+    FIELD_L("idle", FT_STRING, 0, struct client_timeouts, idle,
+            LIM_DURATION(0, MS(1, 0, 0, 0))),
+    FIELD_L("send", FT_STRING, 0, struct client_timeouts, send,
+            LIM_DURATION(MS(0, 0, 1, 0), MS(1, 0, 0, 0))),
     FIELD_END,
 };
 static const struct table client_timeouts_table =
@@ -253,8 +256,8 @@ static const struct field external_auth_fields[] = {
             LIM_ONE_OF("Never", "OnSuccess", "Always"), DEF_STR("OnSuccess")),
     FIELD_OBJ("signIn", FIELD_GIVEN(EXTAUTH_GIVEN_SIGN_IN),
               struct external_auth_policy, sign_in, sign_in_table),
-    FIELD_D("timeout", FT_STRING, 0, struct external_auth_policy, timeout, NULL,
-            DEF_STR("10s")),
+    FIELD_D("timeout", FT_STRING, 0, struct external_auth_policy, timeout,
+            LIM_DURATION(MS(0, 0, 1, 0), MS(0, 5, 0, 0)), DEF_STR("10s")),
     FIELD_END,
 };
 static const struct table external_auth_table =
@@ -286,9 +289,12 @@ const struct table model_access_policy_table =
 /* ---- BackendPolicy ---- */
 
 static const struct field backend_timeouts_fields[] = {
-    FIELD("connect", FT_STRING, 0, struct backend_timeouts, connect),
-    FIELD("send", FT_STRING, 0, struct backend_timeouts, send),
-    FIELD("read", FT_STRING, 0, struct backend_timeouts, read),
+    FIELD_L("connect", FT_STRING, 0, struct backend_timeouts, connect,
+            LIM_DURATION(1, MS(0, 0, 75, 0))),
+    FIELD_L("send", FT_STRING, 0, struct backend_timeouts, send,
+            LIM_DURATION(1, MS(576, 0, 0, 0))),
+    FIELD_L("read", FT_STRING, 0, struct backend_timeouts, read,
+            LIM_DURATION(1, MS(576, 0, 0, 0))),
     FIELD_END,
 };
 static const struct table backend_timeouts_table =
@@ -346,8 +352,10 @@ static const struct field keepalive_fields[] = {
             LIM_RANGE(0, 1024)),
     FIELD_L("requests", FT_INT32, 0, struct upstream_keepalive, requests,
             LIM_RANGE(1, 1000000)),
-    FIELD("idleTimeout", FT_STRING, 0, struct upstream_keepalive, idle_timeout),
-    FIELD("maxLifetime", FT_STRING, 0, struct upstream_keepalive, max_lifetime),
+    FIELD_L("idleTimeout", FT_STRING, 0, struct upstream_keepalive, idle_timeout,
+            LIM_DURATION(MS(0, 0, 1, 0), MS(1, 0, 0, 0))),
+    FIELD_L("maxLifetime", FT_STRING, 0, struct upstream_keepalive, max_lifetime,
+            LIM_DURATION(MS(0, 0, 1, 0), MS(24, 0, 0, 0))),
     FIELD_END,
 };
 static const struct table keepalive_table =
@@ -370,7 +378,8 @@ static const struct field backend_retry_fields[] = {
             DEF_BOOL(false)),
     FIELD_D("tries", FT_INT32, 0, struct backend_retry, tries, LIM_RANGE(1, 16),
             DEF_INT(3)),
-    FIELD("timeout", FT_STRING, 0, struct backend_retry, timeout),
+    FIELD_L("timeout", FT_STRING, 0, struct backend_retry, timeout,
+            LIM_DURATION(1, MS(24, 0, 0, 0))),
     FIELD_END,
 };
 static const struct table backend_retry_table =

@@ -286,6 +286,36 @@ bool schema_check_required(struct schema *s, const struct ynode *map, bool given
     return false;
 }
 
+/* A bound for a message, in its largest exact unit: "0s", "1ms", "75s",
+ * "5m", "24h". */
+static const char *duration_text(struct schema *s, int64_t ms)
+{
+    static const struct {
+        int64_t ms;
+        const char *unit;
+    } units[] = {{3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"}};
+    size_t i;
+
+    if (ms == 0)
+        return "0s";
+    for (i = 0; ms % units[i].ms; i++)
+        ;
+    return arena_printf(s->c->arena, "%" PRId64 "%s", ms / units[i].ms, units[i].unit);
+}
+
+void schema_check_duration(struct schema *s, const struct ynode *at, const char *key,
+                           const char *v, int64_t min_ms, int64_t max_ms)
+{
+    int64_t ms;
+
+    if (strlen(v) > 32 || !model_parse_duration(v, &ms))
+        return;
+    if (ms < min_ms || ms > max_ms)
+        schema_report(s, DIAG_DURATION_RANGE, at, "%s '%s' is outside %s-%s", key,
+                      schema_quote(s, v), duration_text(s, min_ms),
+                      duration_text(s, max_ms));
+}
+
 void schema_check_regex(struct schema *s, const struct ynode *at,
                         const char *pattern)
 {

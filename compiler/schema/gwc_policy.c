@@ -15,8 +15,6 @@
 #include <ctype.h>
 #include <inttypes.h>
 
-#define MS(h, m, s, ms) ((((int64_t)(h) * 60 + (m)) * 60 + (s)) * 1000 + (ms))
-
 static bool is_size(const char *s)
 {
     int64_t b;
@@ -78,25 +76,6 @@ static void check_cidrs(struct schema *s, const struct ynode *map, const char *k
             schema_report(s, DIAG_DUPLICATE_LIST_KEY, at, "%s is listed twice in %s",
                           norm, key);
     }
-}
-
-/* A duration field in [min_ms, max_ms]. */
-static void check_duration(struct schema *s, const struct ynode *map, const char *key,
-                           const char *v, int64_t min_ms, int64_t max_ms,
-                           const char *range)
-{
-    int64_t ms;
-
-    if (!v)
-        return;
-    if (!schema_check_string(s, schema_field_node(map, key), key, v,
-                             &schema_fmt_duration))
-        return;
-    if (strlen(v) > 32 || !model_parse_duration(v, &ms))
-        return;
-    if (ms < min_ms || ms > max_ms)
-        schema_report(s, DIAG_DURATION_RANGE, schema_field_node(map, key),
-                      "%s '%s' is outside %s", key, schema_quote(s, v), range);
 }
 
 /* One of the listed field names in lower case? */
@@ -232,17 +211,9 @@ static void check_error_responses(struct schema *s, const struct client_policy *
 static void check_client_policy(struct schema *s)
 {
     const struct client_policy *p = (const struct client_policy *)s->obj;
-    const struct client_timeouts *t = &p->timeouts;
 
     check_targets(s, &p->targets);
     check_address_detection(s, p);
-    if (t->src) {
-        check_duration(s, t->src, "requestBody", t->request_body, MS(0, 0, 1, 0),
-                       MS(1, 0, 0, 0), "1s-1h");
-        check_duration(s, t->src, "idle", t->idle, 0, MS(1, 0, 0, 0), "0s-1h");
-        check_duration(s, t->src, "send", t->send, MS(0, 0, 1, 0), MS(1, 0, 0, 0),
-                       "1s-1h");
-    }
     if (p->request_body.src && p->request_body.max_size &&
         !is_size(p->request_body.max_size)) {
         const char *v = p->request_body.max_size;
@@ -350,8 +321,6 @@ static void check_external_auth(struct schema *s, const struct external_auth_pol
             schema_report(s, DIAG_POLICY_VALIDATION, si->src,
                           "signIn needs exactly one of url and path");
     }
-    check_duration(s, e->src, "timeout", e->timeout, MS(0, 0, 1, 0), MS(0, 5, 0, 0),
-                   "1s-5m");
 }
 
 static void check_access_policy(struct schema *s)
@@ -425,17 +394,10 @@ static void check_backend_policy(struct schema *s)
 {
     const struct backend_policy *p = (const struct backend_policy *)s->obj;
     const struct load_balancing *lb = &p->load_balancing;
-    const struct upstream_keepalive *k = &p->keepalive;
     const struct backend_retry *r = &p->retry;
     size_t i;
 
     check_targets(s, &p->targets);
-    if (p->timeouts.src) {
-        const struct backend_timeouts *t = &p->timeouts;
-        check_duration(s, t->src, "connect", t->connect, 1, MS(0, 0, 75, 0), "1ms-75s");
-        check_duration(s, t->src, "send", t->send, 1, MS(576, 0, 0, 0), "1ms-576h");
-        check_duration(s, t->src, "read", t->read, 1, MS(576, 0, 0, 0), "1ms-576h");
-    }
     if (lb->src) {
         if (str_is(lb->method, "ConsistentHash") !=
             !!(lb->present & LB_GIVEN_CONSISTENT_HASH))
@@ -447,12 +409,6 @@ static void check_backend_policy(struct schema *s)
                 "with it");
         check_consistent_hash(s, &lb->consistent_hash);
     }
-    if (k->src) {
-        check_duration(s, k->src, "idleTimeout", k->idle_timeout, MS(0, 0, 1, 0),
-                       MS(1, 0, 0, 0), "1s-1h");
-        check_duration(s, k->src, "maxLifetime", k->max_lifetime, MS(0, 0, 1, 0),
-                       MS(24, 0, 0, 0), "1s-24h");
-    }
     if (r->src) {
         for (i = 0; i < r->n_status_codes; i++) {
             int64_t c = r->status_codes[i];
@@ -462,7 +418,6 @@ static void check_backend_policy(struct schema *s)
                               "statusCodes[%zu] %" PRId64 " is not one nginx can retry "
                               "on: 403, 404, 429, 500, 502, 503, 504", i, c);
         }
-        check_duration(s, r->src, "timeout", r->timeout, 1, MS(24, 0, 0, 0), "1ms-24h");
     }
     if (!(p->present & (BACKEND_GIVEN_TIMEOUTS | BACKEND_GIVEN_LOAD_BALANCING |
                         BACKEND_GIVEN_KEEPALIVE | BACKEND_GIVEN_BUFFERING |

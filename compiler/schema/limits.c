@@ -48,6 +48,22 @@ static void check_list(struct schema *s, const struct field *f,
         check_struct(s, f->sub, items + i * f->sub->size);
 }
 
+static void check_string(struct schema *s, const char *key, const struct ynode *map,
+                         const char *v, const struct field_limits *l)
+{
+    const struct ynode *at = schema_field_node(map, key);
+    bool ok = true;
+
+    if (!v)
+        return;
+    if (l->format)
+        ok = schema_check_string(s, at, key, v, schema_formats[l->format]);
+    if (l->allowed)
+        schema_check_enum_at(s, at, key, v, l->allowed);
+    if (ok && l->ranged)
+        schema_check_duration(s, at, key, v, l->min, l->max);
+}
+
 /* The row's *_GIVEN_* bit: every row the schema requires has one. */
 static bool given(const struct table *t, const struct field *f, const char *base)
 {
@@ -71,11 +87,8 @@ static void check_field(struct schema *s, const struct table *t,
 
     switch (f->type) {
     case FT_STRING:
-        if (l && l->format)
-            schema_check_str(s, map, f->key, *(const char *const *)p,
-                             schema_formats[l->format]);
-        if (l && l->allowed)
-            schema_check_enum(s, map, f->key, *(const char *const *)p, l->allowed);
+        if (l)
+            check_string(s, f->key, map, *(const char *const *)p, l);
         return;
     case FT_INT32:
     case FT_INT64:

@@ -169,6 +169,9 @@ void schema_check_map(struct schema *s, const struct ynode *map, const char *key
  * the report points. */
 bool schema_check_required(struct schema *s, const struct ynode *map, bool given,
                            const char *key, const char *type_name);
+/* Duration v (valid: schema_fmt_duration) at node at in [min_ms, max_ms]. */
+void schema_check_duration(struct schema *s, const struct ynode *at, const char *key,
+                           const char *v, int64_t min_ms, int64_t max_ms);
 /* A regular expression must compile with the PCRE2 nginx links. */
 void schema_check_regex(struct schema *s, const struct ynode *at,
                         const char *pattern);

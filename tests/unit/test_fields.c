@@ -57,8 +57,9 @@ static void check_limits(const char *where, const struct field *f)
     const struct field_limits *l = f->lim;
 
     if (l->ranged) {
-        ck_assert_msg(f->type == FT_INT32 || f->type == FT_INT64,
-                      "%s: bounds on a non-integer", where);
+        ck_assert_msg(f->type == FT_INT32 || f->type == FT_INT64 ||
+                          (f->type == FT_STRING && l->format == FMT_DURATION),
+                      "%s: bounds on a non-integer, non-duration", where);
         ck_assert_msg(l->min <= l->max, "%s: min > max", where);
         ck_assert_msg(f->type != FT_INT32 || l->min >= INT32_MIN,
                       "%s: min below 32 bits", where);
