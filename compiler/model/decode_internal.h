@@ -50,6 +50,9 @@
 /* A list of lo to hi strings of format f, each called 'what'. */
 #define LIM_STRS(lo, hi, f, what) \
     LIM_(.min_items = (lo), .max_items = (hi), .format = (f), .item = (what))
+/* A list of at most hi addresses and CIDR blocks, distinct. */
+#define LIM_CIDRS(hi) \
+    LIM_(.max_items = (hi), .format = FMT_CIDR, .item = "address")
 /* A string that is one of the given values. */
 #define LIM_ONE_OF(...) LIM_(.allowed = (const char *const[]){__VA_ARGS__, NULL})
 /* A list of lo to hi strings, each one of the given values and called

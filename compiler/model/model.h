@@ -1269,6 +1269,7 @@ enum field_format {
     FMT_COOKIE_PATH,
     FMT_BODY,
     FMT_SECRET_KEY,
+    FMT_CIDR, /* string list items: also distinct once normalized */
     /* RoutingTest */
     FMT_TEST_CASE_NAME,
     FMT_TEST_METHOD,

@@ -83,7 +83,7 @@ static const struct field address_detection_fields[] = {
             struct client_address_detection, header, LIM_FMT(FMT_POLICY_HEADER)),
     FIELD_STRS_L("trustedProxies", FIELD_GIVEN(DETECTION_GIVEN_TRUSTED_PROXIES),
                  struct client_address_detection, trusted_proxies,
-                 LIM_ITEMS(0, 64)),
+                 LIM_CIDRS(64)),
     FIELD("recursive", FT_BOOL, FIELD_GIVEN(DETECTION_GIVEN_RECURSIVE),
           struct client_address_detection, recursive),
     FIELD_END,
@@ -130,7 +130,7 @@ static const struct field request_limits_fields[] = {
     FIELD_L("concurrent", FT_INT32, FIELD_GIVEN(LIMITS_GIVEN_CONCURRENT),
             struct request_limits, concurrent, LIM_RANGE(1, 65535)),
     FIELD_STRS_L("exemptCIDRs", 0, struct request_limits, exempt_cidrs,
-                 LIM_ITEMS(0, 64)),
+                 LIM_CIDRS(64)),
     FIELD_D("rejectStatusCode", FT_INT32,
             FIELD_GIVEN(LIMITS_GIVEN_REJECT_STATUS_CODE), struct request_limits,
             reject_status_code, LIM_RANGE(400, 599), DEF_INT(503)),
@@ -198,9 +198,9 @@ const struct table model_client_policy_table =
 
 static const struct field client_addresses_fields[] = {
     FIELD_STRS_L("allow", FIELD_GIVEN(ADDRESSES_GIVEN_ALLOW),
-                 struct client_addresses, allow, LIM_ITEMS(0, 256)),
+                 struct client_addresses, allow, LIM_CIDRS(256)),
     FIELD_STRS_L("deny", FIELD_GIVEN(ADDRESSES_GIVEN_DENY), struct client_addresses,
-                 deny, LIM_ITEMS(0, 256)),
+                 deny, LIM_CIDRS(256)),
     FIELD_END,
 };
 static const struct table client_addresses_table =

@@ -4,6 +4,7 @@
  */
 #include "schema_internal.h"
 
+#include "base/cidr.h"
 #include "base/str.h"
 #include "base/url.h"
 
@@ -140,3 +141,17 @@ static bool is_key(const char *s)
 
 const struct str_format schema_fmt_secret_key = {
     "key", 1, 253, is_key, "letters, digits and -._"};
+
+static bool is_cidr(const char *s)
+{
+    struct cidr c;
+    const char *why;
+
+    return cidr_parse(s, &c, &why);
+}
+
+/* List items are checked by schema_check_cidrs(), which says why one is
+ * refused; this row serves schema_format_ok(). */
+const struct str_format schema_fmt_cidr = {
+    "address or CIDR block", 1, 0, is_cidr,
+    "an IPv4 or IPv6 address, or a CIDR block without bits past its prefix"};

@@ -8,7 +8,6 @@
 
 #include "base/arena.h"
 #include "base/array.h"
-#include "base/cidr.h"
 #include "base/compilation.h"
 #include "nginx/vars.h"
 
@@ -44,40 +43,6 @@ static void check_targets(struct schema *s, const struct policy_targets *t)
     schema_check_distinct_sections(s, DIAG_POLICY_VALIDATION, refs, k);
 }
 
-static void check_cidrs(struct schema *s, const struct ynode *map, const char *key,
-                        const char *const *v, size_t n)
-{
-    struct seen seen;
-    size_t i;
-
-    schema_seen_init(&seen, s->c->tree, n, false);
-    for (i = 0; i < n; i++) {
-        const struct ynode *at = schema_string_item(map, key, i);
-        struct cidr c;
-        const char *why;
-        char norm[64];
-
-        if (!at)
-            continue;
-        if (!cidr_parse(v[i], &c, &why)) {
-            if (strstr(why, "after the prefix")) {
-                cidr_format(&c, norm);
-                schema_report(s, DIAG_POLICY_CIDR, at,
-                              "'%s' %s; write %s (nginx would silently widen it)",
-                              schema_quote(s, v[i]), why, norm);
-            } else {
-                schema_report(s, DIAG_POLICY_CIDR, at, "'%s' %s", schema_quote(s, v[i]),
-                              why);
-            }
-            continue;
-        }
-        cidr_format(&c, norm);
-        if (schema_seen_add(&seen, norm, at, i))
-            schema_report(s, DIAG_DUPLICATE_LIST_KEY, at, "%s is listed twice in %s",
-                          norm, key);
-    }
-}
-
 /* One of the listed field names in lower case? */
 static bool name_in(const char *name, const char *const *v)
 {
@@ -111,8 +76,6 @@ static void check_address_detection(struct schema *s, const struct client_policy
                       schema_field_node(d->src, "header"),
                       "header '%s' cannot carry the client address",
                       schema_quote(s, d->header));
-    check_cidrs(s, d->src, "trustedProxies", d->trusted_proxies,
-                d->n_trusted_proxies);
     if (str_is(d->source, "Connection") &&
         (d->present & DETECTION_GIVEN_TRUSTED_PROXIES))
         schema_report(s, DIAG_POLICY_VALIDATION,
@@ -158,7 +121,6 @@ static void check_request_limits(struct schema *s, const struct request_limits *
         if (!r->src)
             continue;
     }
-    check_cidrs(s, l->src, "exemptCIDRs", l->exempt_cidrs, l->n_exempt_cidrs);
     if (!(l->present & (LIMITS_GIVEN_RATE | LIMITS_GIVEN_CONCURRENT)))
         schema_report(s, DIAG_POLICY_VALIDATION, l->src,
                       "requestLimits needs rate or concurrent");
@@ -330,8 +292,6 @@ static void check_access_policy(struct schema *s)
 
     check_targets(s, &p->targets);
     if (a->src) {
-        check_cidrs(s, a->src, "allow", a->allow, a->n_allow);
-        check_cidrs(s, a->src, "deny", a->deny, a->n_deny);
         if (!(a->present & (ADDRESSES_GIVEN_ALLOW | ADDRESSES_GIVEN_DENY)))
             schema_report(s, DIAG_POLICY_VALIDATION, a->src,
                           "clientAddresses needs allow or deny");

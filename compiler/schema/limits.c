@@ -25,7 +25,9 @@ static void check_items(struct schema *s, const struct field *f,
     if (f->type != FT_STRING_LIST)
         return;
     v = *(const char *const *const *)(base + f->offset);
-    if (l->format)
+    if (l->format == FMT_CIDR)
+        schema_check_cidrs(s, map, f->key, v, n);
+    else if (l->format)
         schema_check_str_list(s, map, f->key, l->item, v, n,
                               schema_formats[l->format]);
     for (i = 0; l->allowed && i < n; i++) {

@@ -97,7 +97,7 @@ extern const struct str_format schema_fmt_dns_subdomain, schema_fmt_dns_label,
 extern const struct str_format schema_fmt_policy_header, schema_fmt_policy_path,
     schema_fmt_realm, schema_fmt_redirect_value, schema_fmt_http_url,
     schema_fmt_param_name, schema_fmt_content_type, schema_fmt_cookie_name,
-    schema_fmt_cookie_path, schema_fmt_body, schema_fmt_secret_key;
+    schema_fmt_cookie_path, schema_fmt_body, schema_fmt_secret_key, schema_fmt_cidr;
 /* RoutingTest's (test.c). */
 extern const struct str_format schema_fmt_test_case_name, schema_fmt_test_method,
     schema_fmt_test_url, schema_fmt_test_sni, schema_fmt_test_backend,
@@ -169,6 +169,11 @@ void schema_check_map(struct schema *s, const struct ynode *map, const char *key
  * the report points. */
 bool schema_check_required(struct schema *s, const struct ynode *map, bool given,
                            const char *key, const char *type_name);
+/* List map[key] of addresses and CIDR blocks (FMT_CIDR): each one nginx
+ * reads as written (no bits past the prefix, which it would silently
+ * clear), and distinct once normalized. */
+void schema_check_cidrs(struct schema *s, const struct ynode *map, const char *key,
+                        const char *const *v, size_t n);
 /* Duration v (valid: schema_fmt_duration) at node at in [min_ms, max_ms]. */
 void schema_check_duration(struct schema *s, const struct ynode *at, const char *key,
                            const char *v, int64_t min_ms, int64_t max_ms);

@@ -505,6 +505,7 @@ const struct str_format *const schema_formats[FMT__COUNT] = {
     [FMT_COOKIE_PATH] = &schema_fmt_cookie_path,
     [FMT_BODY] = &schema_fmt_body,
     [FMT_SECRET_KEY] = &schema_fmt_secret_key,
+    [FMT_CIDR] = &schema_fmt_cidr,
     [FMT_TEST_CASE_NAME] = &schema_fmt_test_case_name,
     [FMT_TEST_METHOD] = &schema_fmt_test_method,
     [FMT_TEST_URL] = &schema_fmt_test_url,
