@@ -51,16 +51,22 @@ static struct diag *vreport(struct schema *s, enum diag_code code,
     return d;
 }
 
+struct diag *schema_vreport(struct schema *s, enum diag_code code,
+                            const struct ynode *at, const char *fmt, va_list ap)
+{
+    if (!at)
+        at = s->obj->src;
+    return vreport(s, code, ynode_loc(s->c, at), at, NULL, fmt, ap);
+}
+
 struct diag *schema_report(struct schema *s, enum diag_code code,
                            const struct ynode *at, const char *fmt, ...)
 {
     struct diag *d;
     va_list ap;
 
-    if (!at)
-        at = s->obj->src;
     va_start(ap, fmt);
-    d = vreport(s, code, ynode_loc(s->c, at), at, NULL, fmt, ap);
+    d = schema_vreport(s, code, at, fmt, ap);
     va_end(ap);
     return d;
 }

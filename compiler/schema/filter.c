@@ -90,17 +90,12 @@ static const char *type_name(const struct filter_type *t)
 static void check_action(struct schema *s, struct seen *names,
                          const struct ynode *at, const char *name)
 {
-    const struct seen_slot *first = schema_seen_add(names, name, at, 0);
-    struct diag *d;
-
-    if (!first)
-        return;
-    d = schema_report(s, DIAG_HEADER_MODIFIER_NAME, at,
-                      "header '%s' already has an action in this filter; one "
-                      "action per header name is allowed, and names are "
-                      "case-insensitive",
-                      schema_quote(s, name));
-    schema_note(s, d, first->at, "first named here");
+    schema_seen_repeat(s, names, name, at, 0, "first named here",
+                       DIAG_HEADER_MODIFIER_NAME,
+                       "header '%s' already has an action in this filter; one "
+                       "action per header name is allowed, and names are "
+                       "case-insensitive",
+                       schema_quote(s, name));
 }
 
 static void check_header_list(struct schema *s, const struct http_header *v,

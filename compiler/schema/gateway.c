@@ -25,8 +25,6 @@ static void check_address_value(struct schema *s, struct seen *values,
 {
     const struct ynode *at = schema_field_node(a->src, "value");
     bool ip = str_is(a->type, "IPAddress"), host = str_is(a->type, "Hostname");
-    const struct seen_slot *first;
-    struct diag *d;
 
     if (!a->value || !(ip || host))
         return;
@@ -39,14 +37,11 @@ static void check_address_value(struct schema *s, struct seen *values,
         schema_report(s, DIAG_PATTERN_MISMATCH, at,
                       "Hostname address '%s' is not a valid hostname: %s",
                       schema_quote(s, a->value), schema_fmt_hostname.allowed);
-    first = schema_seen_add(
-        values, arena_printf(s->c->arena, "%s\x1f%s", a->type, a->value), at, i);
-    if (!first)
-        return;
-    d = schema_report(s, DIAG_ADDRESS_DUPLICATE, at,
-                      "%s address '%s' is listed more than once", a->type,
-                      schema_quote(s, a->value));
-    schema_note(s, d, first->at, "first listed here");
+    schema_seen_repeat(s, values,
+                       arena_printf(s->c->arena, "%s\x1f%s", a->type, a->value),
+                       at, i, "first listed here", DIAG_ADDRESS_DUPLICATE,
+                       "%s address '%s' is listed more than once", a->type,
+                       schema_quote(s, a->value));
 }
 
 static void check_addresses(struct schema *s, const struct gateway *g)
@@ -82,20 +77,15 @@ static void check_per_port(struct schema *s, const struct frontend_tls *f)
     schema_seen_init(&ports, s->c->tree, f->n_per_port, false);
     for (i = 0; i < f->n_per_port; i++) {
         const struct tls_port_config *p = &f->per_port[i];
-        const struct ynode *at = schema_field_node(p->src, "port");
-        const struct seen_slot *first;
-        struct diag *d;
-
-        if (!p->src || p->port == INT_UNSET ||
-            !(first = schema_seen_add(
-                  &ports, arena_printf(s->c->arena, "%" PRId64, p->port), at, i)))
-            continue;
-        d = schema_report(s, DIAG_PERPORT_DUPLICATE, at,
-                          "port %" PRId64 " already has a frontend TLS "
-                          "configuration in perPort; each port may have only "
-                          "one",
-                          p->port);
-        schema_note(s, d, first->at, "first configured here");
+        if (p->src && p->port != INT_UNSET)
+            schema_seen_repeat(s, &ports,
+                               arena_printf(s->c->arena, "%" PRId64, p->port),
+                               schema_field_node(p->src, "port"), i,
+                               "first configured here", DIAG_PERPORT_DUPLICATE,
+                               "port %" PRId64 " already has a frontend TLS "
+                               "configuration in perPort; each port may have "
+                               "only one",
+                               p->port);
     }
 }
 

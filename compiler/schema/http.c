@@ -94,21 +94,16 @@ void schema_check_value_matches(struct schema *s, const char *key,
     schema_seen_init(&names, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct value_match *m = &v[i];
-        const struct ynode *name_at = schema_field_node(m->src, "name");
-        const struct seen_slot *first;
-        struct diag *d;
-
         if (!m->src)
             continue;
         if (m->value && m->type == MATCH_REGEX)
             schema_check_regex(s, schema_field_node(m->src, "value"), m->value);
-        if (!m->name || !(first = schema_seen_add(&names, m->name, name_at, i)))
-            continue;
-        d = schema_report(s, DIAG_DUPLICATE_LIST_KEY, name_at,
-                          "%s lists name '%s' more than once; names must be "
-                          "unique",
-                          key, schema_quote(s, m->name));
-        schema_note(s, d, first->at, "first listed here");
+        if (m->name)
+            schema_seen_repeat(s, &names, m->name, schema_field_node(m->src, "name"),
+                               i, "first listed here", DIAG_DUPLICATE_LIST_KEY,
+                               "%s lists name '%s' more than once; names must be "
+                               "unique",
+                               key, schema_quote(s, m->name));
     }
 }
 
@@ -262,8 +257,6 @@ static void check_retry(struct schema *s, const struct route_retry *r)
     schema_seen_init(&codes, s->c->tree, r->n_codes, false);
     for (i = 0; i < r->n_codes; i++) {
         const struct ynode *at = ynode_item(r->src, "codes", i);
-        const struct seen_slot *first;
-        struct diag *d;
 
         if (at->kind != YNODE_SCALAR || at->scalar != YSCALAR_INT)
             continue; /* decode reported it */
@@ -272,15 +265,11 @@ static void check_retry(struct schema *s, const struct route_retry *r)
                 s, DIAG_VALUE_RANGE, at,
                 "retry code must be between 400 and 599, got %" PRId64,
                 r->codes[i]);
-        first = schema_seen_add(
-            &codes, arena_printf(s->c->arena, "%" PRId64, r->codes[i]), at, i);
-        if (!first)
-            continue;
-        d = schema_report(s, DIAG_DUPLICATE_LIST_KEY, at,
-                          "codes lists %" PRId64 " more than once; its entries "
-                          "must be unique",
-                          r->codes[i]);
-        schema_note(s, d, first->at, "first listed here");
+        schema_seen_repeat(s, &codes, arena_printf(s->c->arena, "%" PRId64, r->codes[i]),
+                           at, i, "first listed here", DIAG_DUPLICATE_LIST_KEY,
+                           "codes lists %" PRId64 " more than once; its entries "
+                           "must be unique",
+                           r->codes[i]);
     }
 }
 

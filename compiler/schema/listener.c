@@ -90,18 +90,13 @@ static void check_names(struct schema *s, const struct listener *v, size_t n)
 
     schema_seen_init(&names, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
-        const struct ynode *at = schema_field_node(v[i].src, "name");
-        const struct seen_slot *first;
-        struct diag *d;
-
-        if (!v[i].src || !v[i].name ||
-            !(first = schema_seen_add(&names, v[i].name, at, i)))
-            continue;
-        d = schema_report(s, DIAG_LISTENER_NAME_DUPLICATE, at,
-                          "listener name '%s' is used more than once; "
-                          "listener names must be unique",
-                          schema_quote(s, v[i].name));
-        schema_note(s, d, first->at, "first used here");
+        if (v[i].src && v[i].name)
+            schema_seen_repeat(s, &names, v[i].name,
+                               schema_field_node(v[i].src, "name"), i,
+                               "first used here", DIAG_LISTENER_NAME_DUPLICATE,
+                               "listener name '%s' is used more than once; "
+                               "listener names must be unique",
+                               schema_quote(s, v[i].name));
     }
 }
 

@@ -129,18 +129,14 @@ static void check_rule_names(struct schema *s, const struct route *r)
     schema_seen_init(&names, s->c->tree, r->n_rules, false);
     for (i = 0; i < r->n_rules; i++) {
         const struct route_rule *rule = &r->rules[i];
-        const struct ynode *at = schema_field_node(rule->src, "name");
-        const struct seen_slot *first;
-        struct diag *d;
 
-        if (!rule->src || !rule->name ||
-            !(first = schema_seen_add(&names, rule->name, at, i)))
-            continue;
-        d = schema_report(s, DIAG_RULE_NAME_DUPLICATE, at,
-                          "rule name '%s' is used more than once; rule names "
-                          "must be unique within a route",
-                          schema_quote(s, rule->name));
-        schema_note(s, d, first->at, "first used here");
+        if (rule->src && rule->name)
+            schema_seen_repeat(s, &names, rule->name,
+                               schema_field_node(rule->src, "name"), i,
+                               "first used here", DIAG_RULE_NAME_DUPLICATE,
+                               "rule name '%s' is used more than once; rule "
+                               "names must be unique within a route",
+                               schema_quote(s, rule->name));
     }
 }
 

@@ -25,6 +25,7 @@
 
 #include "base/diag.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,10 @@ struct schema {
 struct diag *schema_report(struct schema *s, enum diag_code code,
                            const struct ynode *at, const char *fmt, ...)
     SCHEMA_PRINTF(4, 5);
+/* The va_list entry of schema_report(). */
+struct diag *schema_vreport(struct schema *s, enum diag_code code,
+                            const struct ynode *at, const char *fmt, va_list ap)
+    SCHEMA_PRINTF(4, 0);
 /* Same, at the key of mapping value 'value' (for map keys). */
 struct diag *schema_report_key(struct schema *s, enum diag_code code,
                                const struct ynode *value, const char *fmt, ...)
@@ -209,6 +214,14 @@ void schema_seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case)
 /* The earlier slot with an equal key, or NULL after recording this one. */
 const struct seen_slot *schema_seen_add(struct seen *t, const char *key,
                                         const struct ynode *at, size_t index);
+/* schema_seen_add(), and when an earlier item has key: a report at at
+ * (code, fmt), with note at the earlier one ("first listed here").
+ * Returns the earlier item's slot, or NULL. */
+const struct seen_slot *schema_seen_repeat(struct schema *s, struct seen *t,
+                                           const char *key, const struct ynode *at,
+                                           size_t index, const char *note,
+                                           enum diag_code code, const char *fmt, ...)
+    SCHEMA_PRINTF(8, 9);
 /* listType=set: items of map[key] must be distinct. */
 void schema_check_set(struct schema *s, const struct ynode *map, const char *key,
                       const char *const *v, size_t n);

@@ -49,6 +49,24 @@ const struct seen_slot *schema_seen_add(struct seen *t, const char *key,
     return NULL;
 }
 
+const struct seen_slot *schema_seen_repeat(struct schema *s, struct seen *t,
+                                           const char *key, const struct ynode *at,
+                                           size_t index, const char *note,
+                                           enum diag_code code, const char *fmt, ...)
+{
+    const struct seen_slot *first = schema_seen_add(t, key, at, index);
+    struct diag *d;
+    va_list ap;
+
+    if (!first)
+        return NULL;
+    va_start(ap, fmt);
+    d = schema_vreport(s, code, at, fmt, ap);
+    va_end(ap);
+    schema_note(s, d, first->at, "%s", note);
+    return first;
+}
+
 void schema_check_set(struct schema *s, const struct ynode *map, const char *key,
                       const char *const *v, size_t n)
 {
@@ -60,15 +78,12 @@ void schema_check_set(struct schema *s, const struct ynode *map, const char *key
     schema_seen_init(&t, s->c->tree, n, false);
     for (i = 0; i < n; i++) {
         const struct ynode *item = schema_string_item(map, key, i);
-        const struct seen_slot *first;
-        struct diag *d;
 
-        if (!item || !(first = schema_seen_add(&t, v[i], item, i)))
-            continue;
-        d = schema_report(s, DIAG_DUPLICATE_LIST_KEY, item,
-                          "%s lists '%s' more than once; its entries must be "
-                          "unique",
-                          key, schema_quote(s, v[i]));
-        schema_note(s, d, first->at, "first listed here");
+        if (item)
+            schema_seen_repeat(s, &t, v[i], item, i, "first listed here",
+                               DIAG_DUPLICATE_LIST_KEY,
+                               "%s lists '%s' more than once; its entries must "
+                               "be unique",
+                               key, schema_quote(s, v[i]));
     }
 }
