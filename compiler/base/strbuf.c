@@ -45,15 +45,24 @@ static bool fits(const struct strbuf *sb, size_t n)
     return sb->cap - sb->len > n;
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t n)
+/* n more bytes (n > 0) at the end, terminated after them, for the
+ * caller to fill. */
+static char *extend(struct strbuf *sb, size_t n)
 {
-    if (n == 0)
-        return;
+    char *p;
+
     if (!fits(sb, n))
         strbuf_grow(sb, n);
-    memcpy(sb->buf + sb->len, data, n);
+    p = sb->buf + sb->len;
     sb->len += n;
     sb->buf[sb->len] = '\0';
+    return p;
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t n)
+{
+    if (n)
+        memcpy(extend(sb, n), data, n);
 }
 
 void strbuf_addstr(struct strbuf *sb, const char *s)
@@ -63,21 +72,13 @@ void strbuf_addstr(struct strbuf *sb, const char *s)
 
 void strbuf_addch(struct strbuf *sb, char c)
 {
-    if (!fits(sb, 1))
-        strbuf_grow(sb, 1);
-    sb->buf[sb->len++] = c;
-    sb->buf[sb->len] = '\0';
+    *extend(sb, 1) = c;
 }
 
 void strbuf_addchars(struct strbuf *sb, char c, size_t n)
 {
-    if (n == 0)
-        return;
-    if (!fits(sb, n))
-        strbuf_grow(sb, n);
-    memset(sb->buf + sb->len, c, n);
-    sb->len += n;
-    sb->buf[sb->len] = '\0';
+    if (n)
+        memset(extend(sb, n), c, n);
 }
 
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
