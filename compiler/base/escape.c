@@ -47,33 +47,21 @@ static bool is_hidden(uint32_t cp)
     return false;
 }
 
+/* The ASCII bytes shown by a name of their own. */
+static const char *const named[0x80] = {
+    ['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t", ['\0'] = "\\0",
+};
+
 /* Returns how many bytes of u[0..n) it consumed (at least one). */
 static size_t escape_ascii(struct strbuf *out, const unsigned char *u, size_t n)
 {
-    switch (u[0]) {
-    case '\\':
-        strbuf_addstr(out, "\\\\");
-        return 1;
-    case '\n':
-        strbuf_addstr(out, "\\n");
-        return 1;
-    case '\r':
-        strbuf_addstr(out, "\\r");
-        return 1;
-    case '\t':
-        strbuf_addstr(out, "\\t");
-        return 1;
-    case '\0':
-        strbuf_addstr(out, "\\0");
-        return 1;
-    case '#':
-        if (n > 1 && u[1] == '#') {
-            strbuf_addstr(out, "#\\x23");
-            return 2;
-        }
-        break;
+    if (u[0] == '#' && n > 1 && u[1] == '#') {
+        strbuf_addstr(out, "#\\x23");
+        return 2;
     }
-    if (u[0] < 0x20 || u[0] == 0x7f)
+    if (named[u[0]])
+        strbuf_addstr(out, named[u[0]]);
+    else if (u[0] < 0x20 || u[0] == 0x7f)
         strbuf_addf(out, "\\x%02x", u[0]);
     else
         strbuf_addch(out, (char)u[0]);
