@@ -49,27 +49,19 @@ void graph_write_dot(const struct graph *g, struct strbuf *out)
  * characters Mermaid would read as markup. */
 static void mermaid_string(struct strbuf *out, const char *s)
 {
+    static const char *const entity[0x80] = {
+        ['"'] = "#quot;", ['#'] = "#35;", ['<'] = "#lt;", ['>'] = "#gt;",
+        ['\n'] = "", ['\r'] = "",
+    };
+
     strbuf_addch(out, '"');
     for (; *s; s++) {
-        switch (*s) {
-        case '"':
-            strbuf_addstr(out, "#quot;");
-            break;
-        case '#':
-            strbuf_addstr(out, "#35;");
-            break;
-        case '<':
-            strbuf_addstr(out, "#lt;");
-            break;
-        case '>':
-            strbuf_addstr(out, "#gt;");
-            break;
-        case '\n':
-        case '\r':
-            break;
-        default:
+        unsigned char c = (unsigned char)*s;
+
+        if (c < 0x80 && entity[c])
+            strbuf_addstr(out, entity[c]);
+        else
             strbuf_addch(out, *s);
-        }
     }
     strbuf_addch(out, '"');
 }
