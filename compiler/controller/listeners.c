@@ -27,25 +27,22 @@ static enum protocol parse_protocol(const char *p)
 
 static void default_kinds(struct eff_listener *l, enum kind *kinds, size_t *n)
 {
-    *n = 0;
-    switch (l->protocol) {
-    case PROTO_HTTP:
-    case PROTO_HTTPS:
-        kinds[(*n)++] = KIND_HTTP_ROUTE;
-        kinds[(*n)++] = KIND_GRPC_ROUTE;
-        return;
-    case PROTO_TLS:
-        kinds[(*n)++] = KIND_TLS_ROUTE;
-        return;
-    case PROTO_TCP:
-        kinds[(*n)++] = KIND_TCP_ROUTE;
-        return;
-    case PROTO_UDP:
-        kinds[(*n)++] = KIND_UDP_ROUTE;
-        return;
-    case PROTO_OTHER:
-        return;
-    }
+    static const struct {
+        size_t n;
+        enum kind v[2];
+    } by_protocol[] = {
+        [PROTO_HTTP] = {2, {KIND_HTTP_ROUTE, KIND_GRPC_ROUTE}},
+        [PROTO_HTTPS] = {2, {KIND_HTTP_ROUTE, KIND_GRPC_ROUTE}},
+        [PROTO_TLS] = {1, {KIND_TLS_ROUTE}},
+        [PROTO_TCP] = {1, {KIND_TCP_ROUTE}},
+        [PROTO_UDP] = {1, {KIND_UDP_ROUTE}},
+        [PROTO_OTHER] = {0, {0}},
+    };
+    size_t i;
+
+    *n = by_protocol[l->protocol].n;
+    for (i = 0; i < *n; i++)
+        kinds[i] = by_protocol[l->protocol].v[i];
 }
 
 /* supportedKinds: the protocol's kinds, narrowed by allowedRoutes.kinds;
