@@ -76,6 +76,15 @@ void ctl_listener_sets_collect(struct ctx *x)
                          &x->ctl->listener_sets[i]);
 }
 
+/* Neither accepted nor programmed, for one reason each and msg. */
+static void refuse(struct listener_set_state *st, enum cond_reason accepted,
+                   enum cond_reason programmed, const char *msg)
+{
+    ctl_conditions_set(&st->conditions, COND_ACCEPTED, false, accepted, msg);
+    ctl_conditions_set(&st->conditions, COND_PROGRAMMED, false, programmed, msg);
+    st->accepted = false;
+}
+
 void ctl_listener_set_conditions(struct ctx *x, struct listener_set_state *st)
 {
     size_t i, valid = 0;
@@ -83,25 +92,16 @@ void ctl_listener_set_conditions(struct ctx *x, struct listener_set_state *st)
     if (!st->accepted)
         return;
     if (!st->parent->accepted) {
-        const char *msg = ctl_msgf(x, "parent Gateway %s is not accepted",
-                                   st->parent->gw->obj.nsname);
-        ctl_conditions_set(&st->conditions, COND_ACCEPTED, false,
-                           REASON_PARENT_NOT_ACCEPTED, msg);
-        ctl_conditions_set(&st->conditions, COND_PROGRAMMED, false,
-                           REASON_PARENT_NOT_PROGRAMMED, msg);
-        st->accepted = false;
+        refuse(st, REASON_PARENT_NOT_ACCEPTED, REASON_PARENT_NOT_PROGRAMMED,
+               ctl_msgf(x, "parent Gateway %s is not accepted",
+                        st->parent->gw->obj.nsname));
         return;
     }
     for (i = 0; i < st->n_listeners; i++)
         valid += st->listeners[i].valid;
     if (valid == 0) {
-        const char *msg = "no listener of the ListenerSet is valid";
-        (void)x;
-        ctl_conditions_set(&st->conditions, COND_ACCEPTED, false,
-                           REASON_LISTENERS_NOT_VALID, msg);
-        ctl_conditions_set(&st->conditions, COND_PROGRAMMED, false,
-                           REASON_LISTENERS_NOT_VALID, msg);
-        st->accepted = false;
+        refuse(st, REASON_LISTENERS_NOT_VALID, REASON_LISTENERS_NOT_VALID,
+               "no listener of the ListenerSet is valid");
         return;
     }
     ctl_conditions_set(&st->conditions, COND_ACCEPTED, true, REASON_ACCEPTED, "");
