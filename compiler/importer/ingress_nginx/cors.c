@@ -110,6 +110,26 @@ static void star_alone(struct imp *im, const struct ing *ing, const char *key,
     *n = 1;
 }
 
+/* The list annotation key gives (value; NULL: not given), the items ok
+ * takes, a '*' alone; else the n_def defaults (none: empty). */
+static const char **list_or_default(struct imp *im, const struct ing *ing,
+                                    const char *key, const char *value,
+                                    bool (*ok)(struct imp *, const char *),
+                                    const char *const *def, size_t n_def, size_t *n)
+{
+    const char **v = NULL;
+
+    *n = 0;
+    if (value)
+        v = filter(im, ing, key, value, ok, n);
+    star_alone(im, ing, key, &v, n);
+    if (!*n && n_def) {
+        v = copy(im, def, n_def);
+        *n = n_def;
+    }
+    return v;
+}
+
 /* ingress-nginx also takes empty host labels ("https://example.com."),
  * which Gateway API's CORS filter refuses. */
 static bool labels_filled(const char *o)
@@ -203,26 +223,15 @@ void nx_cors_feature(struct imp *im, struct ing *ing)
     c = ARENA_NEW(im->a, struct o_cors);
     if (!origins(im, ing, c))
         return;
-    if (cfg->cors_allow_methods)
-        c->methods = filter(im, ing, "cors-allow-methods", cfg->cors_allow_methods,
-                            method_ok, &c->n_methods);
-    star_alone(im, ing, "cors-allow-methods", &c->methods, &c->n_methods);
-    if (!c->n_methods) {
-        c->methods = copy(im, default_methods, ARRAY_SIZE(default_methods));
-        c->n_methods = ARRAY_SIZE(default_methods);
-    }
-    if (cfg->cors_allow_headers)
-        c->headers = filter(im, ing, "cors-allow-headers", cfg->cors_allow_headers,
-                            header_ok, &c->n_headers);
-    star_alone(im, ing, "cors-allow-headers", &c->headers, &c->n_headers);
-    if (!c->n_headers) {
-        c->headers = copy(im, default_headers, ARRAY_SIZE(default_headers));
-        c->n_headers = ARRAY_SIZE(default_headers);
-    }
-    if (cfg->cors_expose_headers)
-        c->expose = filter(im, ing, "cors-expose-headers",
-                           cfg->cors_expose_headers, header_ok, &c->n_expose);
-    star_alone(im, ing, "cors-expose-headers", &c->expose, &c->n_expose);
+    c->methods = list_or_default(im, ing, "cors-allow-methods",
+                                 cfg->cors_allow_methods, method_ok, default_methods,
+                                 ARRAY_SIZE(default_methods), &c->n_methods);
+    c->headers = list_or_default(im, ing, "cors-allow-headers",
+                                 cfg->cors_allow_headers, header_ok, default_headers,
+                                 ARRAY_SIZE(default_headers), &c->n_headers);
+    c->expose = list_or_default(im, ing, "cors-expose-headers",
+                                cfg->cors_expose_headers, header_ok, NULL, 0,
+                                &c->n_expose);
     c->credentials = cfg->cors_allow_credentials != TRI_FALSE;
     c->max_age = cfg->cors_max_age != INT_UNSET ? cfg->cors_max_age : 1728000;
     if (c->credentials && strcmp(c->origins[0], "*") == 0)
