@@ -1,6 +1,7 @@
 #include "diag.h"
 
 #include "arena.h"
+#include "array.h"
 #include "escape.h"
 #include "jsonw.h"
 #include "strbuf.h"
@@ -260,28 +261,19 @@ void diag_sort(struct diag_sink *s, const struct source_table *t)
 
 const char *diag_severity_name(enum diag_severity sev)
 {
-    switch (sev) {
-    case DIAG_ERROR:
-        return "error";
-    case DIAG_WARNING:
-        return "warning";
-    case DIAG_NOTE:
-        return "note";
-    }
-    return "error";
+    static const char *const names[] = {
+        [DIAG_ERROR] = "error", [DIAG_WARNING] = "warning", [DIAG_NOTE] = "note"};
+
+    return (size_t)sev < ARRAY_SIZE(names) ? names[sev] : "error";
 }
 
 static const char *severity_color(enum diag_severity sev)
 {
-    switch (sev) {
-    case DIAG_ERROR:
-        return "\033[1;31m";
-    case DIAG_WARNING:
-        return "\033[1;35m";
-    case DIAG_NOTE:
-        return "\033[1;36m";
-    }
-    return "";
+    static const char *const colors[] = {
+        [DIAG_ERROR] = "\033[1;31m", [DIAG_WARNING] = "\033[1;35m",
+        [DIAG_NOTE] = "\033[1;36m"};
+
+    return (size_t)sev < ARRAY_SIZE(colors) ? colors[sev] : "";
 }
 
 /* A file name as diagnostics show it.  In a line of its own it never

@@ -5,25 +5,16 @@
  */
 #include "controller_internal.h"
 
+#include "base/array.h"
 #include "base/str.h"
 
 const char *ctl_protocol_name(enum protocol p)
 {
-    switch (p) {
-    case PROTO_HTTP:
-        return "HTTP";
-    case PROTO_HTTPS:
-        return "HTTPS";
-    case PROTO_TLS:
-        return "TLS";
-    case PROTO_TCP:
-        return "TCP";
-    case PROTO_UDP:
-        return "UDP";
-    case PROTO_OTHER:
-        return "other";
-    }
-    return "other";
+    static const char *const names[] = {
+        [PROTO_HTTP] = "HTTP", [PROTO_HTTPS] = "HTTPS", [PROTO_TLS] = "TLS",
+        [PROTO_TCP] = "TCP",   [PROTO_UDP] = "UDP",     [PROTO_OTHER] = "other"};
+
+    return (size_t)p < ARRAY_SIZE(names) ? names[p] : "other";
 }
 
 /* The object whose namespace and grants govern a listener's references. */

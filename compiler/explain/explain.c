@@ -8,6 +8,7 @@
 #include "explain_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/ptrvec.h"
 #include "base/str.h"
 #include "base/strbuf.h"
@@ -75,38 +76,25 @@ static const char *hostnames_map(const struct plan *plan, const char *variable,
 
 static const char *prec_text(enum plan_precedence p)
 {
-    switch (p) {
-    case PREC_HOSTNAME:
-        return "its route hostname is more specific (exact, then wildcard, then none)";
-    case PREC_HOSTNAME_LEN:
-        return "its route hostname is longer";
-    case PREC_PATH_KIND:
-        return "its path match is of a stronger kind (Exact, then RegularExpression, "
-               "then PathPrefix)";
-    case PREC_PATH_LEN:
-        return "its path is longer";
-    case PREC_GRPC_SERVICE:
-        return "its gRPC service is longer";
-    case PREC_GRPC_METHOD:
-        return "its gRPC method is longer";
-    case PREC_METHOD:
-        return "it matches the method";
-    case PREC_HEADERS:
-        return "it has more header matches";
-    case PREC_QUERY:
-        return "it has more query parameter matches";
-    case PREC_AGE:
-        return "its route is older (or, as old, first by namespace/name)";
-    case PREC_KIND:
-        return "HTTPRoute comes before GRPCRoute";
-    case PREC_RULE:
-        return "its rule comes first in the route";
-    case PREC_MATCH:
-        return "its match comes first in the rule";
-    case PREC_SAME:
-        break;
-    }
-    return "it comes first";
+    static const char *const texts[] = {
+        [PREC_HOSTNAME] =
+            "its route hostname is more specific (exact, then wildcard, then none)",
+        [PREC_HOSTNAME_LEN] = "its route hostname is longer",
+        [PREC_PATH_KIND] = ("its path match is of a stronger kind (Exact, then "
+                            "RegularExpression, then PathPrefix)"),
+        [PREC_PATH_LEN] = "its path is longer",
+        [PREC_GRPC_SERVICE] = "its gRPC service is longer",
+        [PREC_GRPC_METHOD] = "its gRPC method is longer",
+        [PREC_METHOD] = "it matches the method",
+        [PREC_HEADERS] = "it has more header matches",
+        [PREC_QUERY] = "it has more query parameter matches",
+        [PREC_AGE] = "its route is older (or, as old, first by namespace/name)",
+        [PREC_KIND] = "HTTPRoute comes before GRPCRoute",
+        [PREC_RULE] = "its rule comes first in the route",
+        [PREC_MATCH] = "its match comes first in the rule",
+    };
+
+    return (size_t)p < ARRAY_SIZE(texts) && texts[p] ? texts[p] : "it comes first";
 }
 
 static void add_loser(struct arena *a, struct ptrvec *v, const struct candidate *c,

@@ -501,9 +501,7 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
             const struct diag *d = x->findings.v[k];
             jsonw_object_begin(&w);
             jsonw_kv_string(&w, "code", diag_code_name(d->code, code));
-            jsonw_kv_string(&w, "severity", d->severity == DIAG_ERROR     ? "error"
-                                            : d->severity == DIAG_WARNING ? "warning"
-                                                                          : "note");
+            jsonw_kv_string(&w, "severity", diag_severity_name(d->severity));
             jsonw_kv_int(&w, "line", d->loc.line);
             if (d->path)
                 jsonw_kv_string(&w, "field", d->path);
