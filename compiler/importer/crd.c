@@ -7,6 +7,7 @@
 #include "import_internal.h"
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/compilation.h"
 #include "load/load.h"
 
@@ -32,6 +33,32 @@ struct collect {
     const char *const *groups;
     struct ptrvec *out;
 };
+
+/* gwc does not model these kinds, so no schema check has read their
+ * metadata: names the API server would refuse must not reach the output
+ * (they would name routes and policies there). */
+static bool valid_meta(struct imp *im, const struct crd *o, const struct ynode *meta)
+{
+    const struct {
+        const char *key, *value;
+        bool (*ok)(const char *s);
+        const char *what;
+    } fields[] = {
+        {"name", o->name, imp_value_dns_subdomain, "object name (a DNS subdomain)"},
+        {"namespace", o->namespace, imp_value_dns_label, "namespace (a DNS label)"},
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(fields); i++) {
+        if (!fields[i].ok(fields[i].value)) {
+            imp_report_at(im, o->label, o->root, ynode_get(meta, fields[i].key),
+                          DIAG_IMPORT_BAD_VALUE, "'%s' is not a valid %s; skipped",
+                          imp_report_value(im, fields[i].value), fields[i].what);
+            return false;
+        }
+    }
+    return true;
+}
 
 static void consider(void *ctx, const struct ynode *root)
 {
@@ -63,26 +90,8 @@ static void consider(void *ctx, const struct ynode *root)
                       "%s has no metadata.name; skipped", kind);
         return;
     }
-    /* gwc does not model these kinds, so no schema check has read their
-     * metadata: names the API server would refuse must not reach the
-     * output (they would name routes and policies there). */
-    if (!imp_value_dns_subdomain(o->name)) {
-        imp_report_at(im, o->label, root, ynode_get(meta, "name"),
-                      DIAG_IMPORT_BAD_VALUE,
-                      "'%s' is not a valid object name (a DNS "
-                      "subdomain); skipped",
-                      imp_report_value(im, o->name));
-        return;
-    }
-    if (!imp_value_dns_label(o->namespace)) {
-        imp_report_at(im, o->label, root, ynode_get(meta, "namespace"),
-                      DIAG_IMPORT_BAD_VALUE,
-                      "'%s' is not a valid namespace (a DNS "
-                      "label); skipped",
-                      imp_report_value(im, o->namespace));
-        return;
-    }
-    ptrvec_push(im->a, k->out, o);
+    if (valid_meta(im, o, meta))
+        ptrvec_push(im->a, k->out, o);
 }
 
 static int cmp_crds(const void *pa, const void *pb)
