@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,49 @@ static const char *disable_codes(struct arena *a, struct options *o, const char 
     return NULL;
 }
 
+/* The options stored as given: a string, or a flag (checked above to be
+ * "true" or "false"); cli_option_apply()'s switch has the others. */
+enum store { STORE_NOT, STORE_STRING, STORE_FLAG };
+/* The sizeof term adds nothing but makes a member of another type a
+ * compile error (distinct pointer types). */
+#define MEMBER_OF_TYPE(m, T) \
+    (offsetof(struct options, m) + 0 * sizeof(&((struct options *)0)->m == (T *)0))
+#define AS_STRING(id, m) [id] = {STORE_STRING, MEMBER_OF_TYPE(m, const char *)}
+#define AS_FLAG(id, m) [id] = {STORE_FLAG, MEMBER_OF_TYPE(m, bool)}
+static const struct {
+    enum store how;
+    size_t offset;
+} stored[OPT__COUNT] = {
+    AS_STRING(OPT_OUTPUT, output),
+    AS_STRING(OPT_REPORT, report_path),
+    AS_STRING(OPT_ROOT, root),
+    AS_STRING(OPT_CONTROLLER_NAME, controller_name),
+    AS_STRING(OPT_MODULES_DIR, modules_dir),
+    AS_STRING(OPT_RESOLVER, resolver),
+    AS_STRING(OPT_CONFIG, config_path),
+    AS_STRING(OPT_IMPORT_GATEWAY_CLASS, import_gateway_class),
+    AS_STRING(OPT_GATEWAY_NAME, import_gateway_name),
+    AS_STRING(OPT_GATEWAY_NAMESPACE, import_gateway_namespace),
+    AS_STRING(OPT_CONTROLLER_CONFIG, controller_config),
+    AS_STRING(OPT_NAMESPACE, import_namespace),
+    AS_STRING(OPT_EXPLAIN_FORMAT, output_format),
+    AS_STRING(OPT_TEST_FORMAT, output_format),
+    AS_STRING(OPT_GRAPH_FORMAT, output_format),
+    AS_STRING(OPT_METHOD, method),
+    AS_STRING(OPT_SNI, sni),
+    AS_STRING(OPT_SUMMARY, summary_path),
+    AS_STRING(OPT_NGINX, nginx),
+    AS_STRING(OPT_PROVIDER, import_provider),
+    AS_FLAG(OPT_FORCE, force),
+    AS_FLAG(OPT_QUIET, quiet),
+    AS_FLAG(OPT_ALLOW_UNKNOWN_FIELDS, allow_unknown_fields),
+    AS_FLAG(OPT_ALLOW_EMPTY, allow_empty),
+    AS_FLAG(OPT_STRICT_REFS, strict_refs),
+    AS_FLAG(OPT_ALLOW_INSECURE_IMPORT, allow_insecure_import),
+    AS_FLAG(OPT_INCLUDE_INPUTS, include_inputs),
+    AS_FLAG(OPT_VERIFY_NGINX, verify_nginx),
+};
+
 const char *cli_option_apply(struct arena *a, struct options *o,
                              const struct cli_option *opt, const char *v)
 {
@@ -124,13 +168,15 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         return expected_choices(a, opt->choices);
     if (!opt->arg && strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
         return "expected true or false";
+    if (stored[opt->id].how == STORE_STRING) {
+        *(const char **)((char *)o + stored[opt->id].offset) = v;
+        return NULL;
+    }
+    if (stored[opt->id].how == STORE_FLAG) {
+        *(bool *)((char *)o + stored[opt->id].offset) = v[0] == 't';
+        return NULL;
+    }
     switch (opt->id) {
-    case OPT_OUTPUT:
-        o->output = v;
-        return NULL;
-    case OPT_FORCE:
-        o->force = v[0] == 't';
-        return NULL;
     case OPT_FORMAT:
         o->diag_format = diag_formats[choice];
         return NULL;
@@ -149,23 +195,8 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         return add_to(o->context, &o->n_context, MAX_PATHS, v);
     case OPT_DISABLE:
         return disable_codes(a, o, v);
-    case OPT_QUIET:
-        o->quiet = v[0] == 't';
-        return NULL;
-    case OPT_REPORT:
-        o->report_path = v;
-        return NULL;
-    case OPT_ROOT:
-        o->root = v;
-        return NULL;
     case OPT_STRICT:
         return NULL; /* deprecated: unknown fields are errors by default */
-    case OPT_ALLOW_UNKNOWN_FIELDS:
-        o->allow_unknown_fields = v[0] == 't';
-        return NULL;
-    case OPT_ALLOW_EMPTY:
-        o->allow_empty = v[0] == 't';
-        return NULL;
     case OPT_GATEWAY:
     case OPT_IMPORT_GATEWAY: {
         const char *slash = strchr(v, '/');
@@ -177,14 +208,8 @@ const char *cli_option_apply(struct arena *a, struct options *o,
         }
         return add_to(o->gateways, &o->n_gateways, MAX_GATEWAYS, v);
     }
-    case OPT_STRICT_REFS:
-        o->strict_refs = v[0] == 't';
-        return NULL;
     case OPT_GATEWAY_CLASS:
         return add_to(o->gateway_classes, &o->n_gateway_classes, MAX_CLASSES, v);
-    case OPT_CONTROLLER_NAME:
-        o->controller_name = v;
-        return NULL;
     case OPT_LISTEN_ADDRESS: {
         unsigned char buf[sizeof(struct in6_addr)];
         if (inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1)
@@ -199,9 +224,6 @@ const char *cli_option_apply(struct arena *a, struct options *o,
             return "expected FROM=TO, ports 1-65535";
         o->n_port_map++;
         return NULL;
-    case OPT_MODULES_DIR:
-        o->modules_dir = v;
-        return NULL;
     case OPT_SOCKET_DIR:
         if (cli_socket_dir_problem(v))
             return cli_socket_dir_problem(v);
@@ -213,64 +235,14 @@ const char *cli_option_apply(struct arena *a, struct options *o,
             return mount_dir_problem(v);
         *(opt->id == OPT_SECRETS_DIR ? &o->secrets_dir : &o->configmaps_dir) = v;
         return NULL;
-    case OPT_RESOLVER:
-        o->resolver = v;
-        return NULL;
-    case OPT_CONFIG:
-        o->config_path = v;
-        return NULL;
-    case OPT_IMPORT_GATEWAY_CLASS:
-        o->import_gateway_class = v;
-        return NULL;
-    case OPT_GATEWAY_NAME:
-        o->import_gateway_name = v;
-        return NULL;
-    case OPT_GATEWAY_NAMESPACE:
-        o->import_gateway_namespace = v;
-        return NULL;
-    case OPT_CONTROLLER_CONFIG:
-        o->controller_config = v;
-        return NULL;
     case OPT_INGRESS_CLASS:
         return add_to(o->ingress_classes, &o->n_ingress_classes, MAX_CLASSES, v);
     case OPT_ENTRY_POINT:
         return add_to(o->entry_points, &o->n_entry_points, MAX_ENTRY_POINTS, v);
-    case OPT_NAMESPACE:
-        o->import_namespace = v;
-        return NULL;
-    case OPT_EXPLAIN_FORMAT:
-    case OPT_TEST_FORMAT:
-    case OPT_GRAPH_FORMAT:
-        o->output_format = v;
-        return NULL;
-    case OPT_METHOD:
-        o->method = v;
-        return NULL;
     case OPT_HEADER:
         return add_to(o->headers, &o->n_headers, MAX_HEADERS, v);
-    case OPT_SNI:
-        o->sni = v;
-        return NULL;
-    case OPT_ALLOW_INSECURE_IMPORT:
-        o->allow_insecure_import = v[0] == 't';
-        return NULL;
-    case OPT_INCLUDE_INPUTS:
-        o->include_inputs = v[0] == 't';
-        return NULL;
-    case OPT_SUMMARY:
-        o->summary_path = v;
-        return NULL;
-    case OPT_VERIFY_NGINX:
-        o->verify_nginx = v[0] == 't';
-        return NULL;
-    case OPT_NGINX:
-        o->nginx = v;
-        return NULL;
-    case OPT_PROVIDER:
-        o->import_provider = v;
-        return NULL;
     case OPT_HELP: /* handled by cli_parse */
-    case OPT__COUNT:
+    default: /* stored[] */
         break;
     }
     return NULL;
