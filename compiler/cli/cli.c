@@ -4,6 +4,19 @@
 
 #include <stdio.h>
 
+/* The commands that run on the options alone (CMD_VERSION is the last
+ * command). */
+static int (*const commands[CMD_VERSION + 1])(const struct options *o) = {
+    [CMD_CHECK] = cli_run_check,
+    [CMD_COMPILE] = cli_run_compile,
+    [CMD_STATUS] = cli_run_status,
+    [CMD_IMPORT] = cli_run_import,
+    [CMD_EXPLAIN_REQUEST] = cli_run_explain_request,
+    [CMD_TEST] = cli_run_test,
+    [CMD_GRAPH] = cli_run_graph,
+    [CMD_EXPLAIN] = cli_run_explain,
+};
+
 int cli_main(int argc, char **argv)
 {
     struct arena *a = arena_create(1 << 16);
@@ -27,31 +40,9 @@ int cli_main(int argc, char **argv)
             cli_usage_error(CMD_HELP, "no help for '%s'", o.help_topic);
         }
         break;
-    case CMD_CHECK:
-        status = cli_run_check(&o);
-        break;
-    case CMD_COMPILE:
-        status = cli_run_compile(&o);
-        break;
-    case CMD_STATUS:
-        status = cli_run_status(&o);
-        break;
-    case CMD_IMPORT:
-        status = cli_run_import(&o);
-        break;
-    case CMD_EXPLAIN_REQUEST:
-        status = cli_run_explain_request(&o);
-        break;
-    case CMD_TEST:
-        status = cli_run_test(&o);
-        break;
-    case CMD_GRAPH:
-        status = cli_run_graph(&o);
-        break;
-    case CMD_EXPLAIN:
-        status = cli_run_explain(&o);
-        break;
-    case CMD_NONE:
+    default:
+        if (commands[o.command])
+            status = commands[o.command](&o);
         break;
     }
 out:
