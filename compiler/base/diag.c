@@ -444,8 +444,7 @@ void diag_render_json(const struct diag_sink *s, const struct source_table *t,
 
     jsonw_init(&w, out, false);
     jsonw_object_begin(&w);
-    jsonw_key(&w, "diagnostics");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "diagnostics");
     for (i = 0; i < s->n; i++) {
         const struct diag *d = s->v[i];
 
@@ -460,8 +459,7 @@ void diag_render_json(const struct diag_sink *s, const struct source_table *t,
             jsonw_kv_string(&w, "path", d->path);
         jsonw_kv_string(&w, "message", d->message);
         if (d->note) {
-            jsonw_key(&w, "note");
-            jsonw_object_begin(&w);
+            jsonw_kv_object_begin(&w, "note");
             json_location(&w, t, d->note_loc);
             jsonw_kv_string(&w, "message", d->note);
             jsonw_object_end(&w);

@@ -24,8 +24,7 @@ static const char *sarif_level(enum diag_severity sev)
 
 static void message(struct jsonw *w, const char *text)
 {
-    jsonw_key(w, "message");
-    jsonw_object_begin(w);
+    jsonw_kv_object_begin(w, "message");
     jsonw_kv_string(w, "text", text);
     jsonw_object_end(w);
 }
@@ -49,17 +48,14 @@ static void physical_location(struct jsonw *w, const struct source_table *t,
         const char *name = source_get(t, loc.file)->name;
         escape_uri_path(&uri, name, strlen(name));
     }
-    jsonw_key(w, "physicalLocation");
-    jsonw_object_begin(w);
-    jsonw_key(w, "artifactLocation");
-    jsonw_object_begin(w);
+    jsonw_kv_object_begin(w, "physicalLocation");
+    jsonw_kv_object_begin(w, "artifactLocation");
     jsonw_kv_string(w, "uri", uri.buf);
     if (relative)
         jsonw_kv_string(w, "uriBaseId", SRCROOT);
     jsonw_object_end(w);
     if (loc.line) {
-        jsonw_key(w, "region");
-        jsonw_object_begin(w);
+        jsonw_kv_object_begin(w, "region");
         jsonw_kv_int(w, "startLine", loc.line);
         jsonw_kv_int(w, "startColumn", loc.col);
         jsonw_object_end(w);
@@ -74,8 +70,7 @@ static void rules(struct jsonw *w, const struct diag_render_options *o,
     char code[8], lower[8];
     size_t i, k;
 
-    jsonw_key(w, "rules");
-    jsonw_array_begin(w);
+    jsonw_kv_array_begin(w, "rules");
     for (i = 0; i < DIAG__COUNT; i++) {
         const struct diag_info *info = diag_info((enum diag_code)i);
 
@@ -85,16 +80,13 @@ static void rules(struct jsonw *w, const struct diag_render_options *o,
         jsonw_object_begin(w);
         jsonw_kv_string(w, "id", code);
         jsonw_kv_string(w, "name", info->slug);
-        jsonw_key(w, "shortDescription");
-        jsonw_object_begin(w);
+        jsonw_kv_object_begin(w, "shortDescription");
         jsonw_kv_string(w, "text", info->summary);
         jsonw_object_end(w);
-        jsonw_key(w, "fullDescription");
-        jsonw_object_begin(w);
+        jsonw_kv_object_begin(w, "fullDescription");
         jsonw_kv_string(w, "text", diag_explain((enum diag_code)i)->meaning);
         jsonw_object_end(w);
-        jsonw_key(w, "help");
-        jsonw_object_begin(w);
+        jsonw_kv_object_begin(w, "help");
         jsonw_kv_string(w, "text", diag_explain((enum diag_code)i)->fix);
         jsonw_object_end(w);
         if (o->help_uri) {
@@ -106,8 +98,7 @@ static void rules(struct jsonw *w, const struct diag_render_options *o,
             jsonw_kv_string(w, "helpUri", uri.buf);
             strbuf_release(&uri);
         }
-        jsonw_key(w, "defaultConfiguration");
-        jsonw_object_begin(w);
+        jsonw_kv_object_begin(w, "defaultConfiguration");
         jsonw_kv_string(w, "level", sarif_level(info->severity));
         jsonw_object_end(w);
         jsonw_object_end(w);
@@ -131,8 +122,7 @@ static void result(struct jsonw *w, const struct source_table *t,
     jsonw_kv_string(w, "level", sarif_level(d->severity));
     message(w, msg.buf);
     strbuf_release(&msg);
-    jsonw_key(w, "locations");
-    jsonw_array_begin(w);
+    jsonw_kv_array_begin(w, "locations");
     if (has_uri(o, d->loc)) {
         jsonw_object_begin(w);
         physical_location(w, t, o, d->loc);
@@ -140,8 +130,7 @@ static void result(struct jsonw *w, const struct source_table *t,
     } else if (d->object) {
         /* Without a file, the object at least is named. */
         jsonw_object_begin(w);
-        jsonw_key(w, "logicalLocations");
-        jsonw_array_begin(w);
+        jsonw_kv_array_begin(w, "logicalLocations");
         jsonw_object_begin(w);
         jsonw_kv_string(w, "fullyQualifiedName", d->object);
         jsonw_object_end(w);
@@ -150,8 +139,7 @@ static void result(struct jsonw *w, const struct source_table *t,
     }
     jsonw_array_end(w);
     if (d->note) {
-        jsonw_key(w, "relatedLocations");
-        jsonw_array_begin(w);
+        jsonw_kv_array_begin(w, "relatedLocations");
         jsonw_object_begin(w);
         jsonw_kv_int(w, "id", 1);
         if (has_uri(o, d->note_loc))
@@ -180,30 +168,24 @@ void diag_render_sarif(const struct diag_sink *s, const struct source_table *t,
     jsonw_object_begin(&w);
     jsonw_kv_string(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     jsonw_kv_string(&w, "version", "2.1.0");
-    jsonw_key(&w, "runs");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "runs");
     jsonw_object_begin(&w);
-    jsonw_key(&w, "tool");
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "driver");
-    jsonw_object_begin(&w);
+    jsonw_kv_object_begin(&w, "tool");
+    jsonw_kv_object_begin(&w, "driver");
     jsonw_kv_string(&w, "name", "gwc");
     jsonw_kv_string(&w, "version", o->tool_version ? o->tool_version : "0");
     rules(&w, o, used);
     jsonw_object_end(&w);
     jsonw_object_end(&w);
     if (o->root_uri) {
-        jsonw_key(&w, "originalUriBaseIds");
-        jsonw_object_begin(&w);
-        jsonw_key(&w, SRCROOT);
-        jsonw_object_begin(&w);
+        jsonw_kv_object_begin(&w, "originalUriBaseIds");
+        jsonw_kv_object_begin(&w, SRCROOT);
         jsonw_kv_string(&w, "uri", o->root_uri);
         jsonw_object_end(&w);
         jsonw_object_end(&w);
     }
     jsonw_kv_string(&w, "columnKind", "unicodeCodePoints");
-    jsonw_key(&w, "results");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "results");
     for (i = 0; i < s->n; i++)
         result(&w, t, o, s->v[i], index[s->v[i]->code]);
     jsonw_array_end(&w);

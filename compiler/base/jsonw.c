@@ -140,3 +140,15 @@ void jsonw_kv_int(struct jsonw *w, const char *key, int64_t v)
     jsonw_key(w, key);
     jsonw_int(w, v);
 }
+
+void jsonw_kv_object_begin(struct jsonw *w, const char *key)
+{
+    jsonw_key(w, key);
+    jsonw_object_begin(w);
+}
+
+void jsonw_kv_array_begin(struct jsonw *w, const char *key)
+{
+    jsonw_key(w, key);
+    jsonw_array_begin(w);
+}

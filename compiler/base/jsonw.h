@@ -33,6 +33,9 @@ void jsonw_null(struct jsonw *w);
 /* Key plus value in one call. */
 void jsonw_kv_string(struct jsonw *w, const char *key, const char *s);
 void jsonw_kv_int(struct jsonw *w, const char *key, int64_t v);
+/* Key, then an object or array begun as its value. */
+void jsonw_kv_object_begin(struct jsonw *w, const char *key);
+void jsonw_kv_array_begin(struct jsonw *w, const char *key);
 /* Escape s[0..n) as a JSON string literal (with quotes) into out. */
 void jsonw_escape(struct strbuf *out, const char *s, size_t n);
 

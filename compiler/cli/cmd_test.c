@@ -103,8 +103,7 @@ static void write_json(struct compilation *c, const struct explain_case *k, size
         if (k[i].runnable)
             jsonw_kv_string(&w, "answer", explain_summary(c->arena, &k[i].result));
         if (v) {
-            jsonw_key(&w, "nginx");
-            jsonw_object_begin(&w);
+            jsonw_kv_object_begin(&w, "nginx");
             jsonw_kv_string(&w, "result", results[v[i].result]);
             jsonw_kv_string(&w, "detail", v[i].detail);
             jsonw_object_end(&w);

@@ -51,8 +51,7 @@ static void json_route(struct compilation *c, struct jsonw *w, const struct atta
 {
     const struct object *o = route_obj(att);
 
-    jsonw_key(w, "route");
-    jsonw_object_begin(w);
+    jsonw_kv_object_begin(w, "route");
     jsonw_kv_string(w, "kind", model_kind_name(o->kind));
     jsonw_kv_string(w, "namespace", o->meta.namespace);
     jsonw_kv_string(w, "name", o->meta.name);
@@ -65,8 +64,7 @@ static void json_headers(struct jsonw *w, const char *key, const struct explain_
 {
     size_t i;
 
-    jsonw_key(w, key);
-    jsonw_object_begin(w);
+    jsonw_kv_object_begin(w, key);
     for (i = 0; i < n; i++)
         jsonw_kv_string(w, h[i].name, h[i].value);
     jsonw_object_end(w);
@@ -85,8 +83,7 @@ static void json_upstream(struct jsonw *w, const struct explain_upstream *u)
     jsonw_kv_string(w, "path", u->path);
     jsonw_kv_string(w, "host", u->host);
     json_headers(w, "headers_set", u->set, u->n_set);
-    jsonw_key(w, "headers_removed");
-    jsonw_array_begin(w);
+    jsonw_kv_array_begin(w, "headers_removed");
     for (i = 0; i < u->n_removed; i++)
         jsonw_string(w, u->removed[i]);
     jsonw_array_end(w);
@@ -98,8 +95,7 @@ static void json_backends(struct compilation *c, struct jsonw *w,
 {
     size_t i;
 
-    jsonw_key(w, "backends");
-    jsonw_array_begin(w);
+    jsonw_kv_array_begin(w, "backends");
     for (i = 0; i < x->n_backends; i++) {
         const struct explain_backend *b = &x->backends[i];
         jsonw_object_begin(w);
@@ -120,8 +116,7 @@ static void json_considered(struct compilation *c, struct jsonw *w,
 {
     size_t i;
 
-    jsonw_key(w, "considered");
-    jsonw_array_begin(w);
+    jsonw_kv_array_begin(w, "considered");
     for (i = 0; i < x->n_considered; i++) {
         const struct explain_loser *l = &x->considered[i];
         jsonw_object_begin(w);
@@ -145,8 +140,7 @@ void explain_write_json(struct compilation *c, const struct explain_request *r,
 
     jsonw_init(&w, out, false);
     jsonw_object_begin(&w);
-    jsonw_key(&w, "request");
-    jsonw_object_begin(&w);
+    jsonw_kv_object_begin(&w, "request");
     jsonw_kv_string(&w, "method", r->method);
     jsonw_kv_string(&w, "url", r->url);
     json_headers(&w, "headers", r->headers, r->n_headers);
@@ -175,8 +169,7 @@ void explain_write_json(struct compilation *c, const struct explain_request *r,
     else
         jsonw_null(&w);
     json_opt_string(&w, "location", x->location);
-    jsonw_key(&w, "filters");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "filters");
     for (i = 0; i < x->n_filters; i++)
         jsonw_string(&w, x->filters[i]);
     jsonw_array_end(&w);

@@ -95,8 +95,7 @@ void graph_write_json(const struct graph *g, struct strbuf *out)
 
     jsonw_init(&w, out, false);
     jsonw_object_begin(&w);
-    jsonw_key(&w, "nodes");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "nodes");
     for (i = 0; i < g->n_nodes; i++) {
         jsonw_object_begin(&w);
         jsonw_kv_string(&w, "id", g->nodes[i].id);
@@ -107,8 +106,7 @@ void graph_write_json(const struct graph *g, struct strbuf *out)
         jsonw_object_end(&w);
     }
     jsonw_array_end(&w);
-    jsonw_key(&w, "edges");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "edges");
     for (i = 0; i < g->n_edges; i++) {
         const struct graph_edge *e = &g->edges[i];
         jsonw_object_begin(&w);

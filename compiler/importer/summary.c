@@ -475,14 +475,12 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
     jsonw_object_begin(&w);
     jsonw_kv_int(&w, "version", 1);
     jsonw_kv_string(&w, "provider", s->provider);
-    jsonw_key(&w, "totals");
-    jsonw_object_begin(&w);
+    jsonw_kv_object_begin(&w, "totals");
     jsonw_kv_int(&w, "sources", (int64_t)s->sources.n);
     for (i = 0; i < 4; i++)
         jsonw_kv_int(&w, outcome_names[i], (int64_t)s->count[i]);
     jsonw_object_end(&w);
-    jsonw_key(&w, "sources");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "sources");
     for (i = 0; i < s->sources.n; i++) {
         const struct summary_source *x = s->sources.v[i];
         jsonw_object_begin(&w);
@@ -490,13 +488,11 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
         jsonw_kv_string(&w, "file", x->file);
         jsonw_kv_int(&w, "line", x->line);
         jsonw_kv_string(&w, "outcome", outcome_names[x->outcome]);
-        jsonw_key(&w, "output");
-        jsonw_array_begin(&w);
+        jsonw_kv_array_begin(&w, "output");
         for (k = 0; k < x->output.n; k++)
             jsonw_string(&w, x->output.v[k]);
         jsonw_array_end(&w);
-        jsonw_key(&w, "findings");
-        jsonw_array_begin(&w);
+        jsonw_kv_array_begin(&w, "findings");
         for (k = 0; k < x->findings.n; k++) {
             const struct diag *d = x->findings.v[k];
             jsonw_object_begin(&w);
@@ -512,18 +508,15 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
         jsonw_object_end(&w);
     }
     jsonw_array_end(&w);
-    jsonw_key(&w, "nextSteps");
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "crds");
-    jsonw_array_begin(&w);
+    jsonw_kv_object_begin(&w, "nextSteps");
+    jsonw_kv_array_begin(&w, "crds");
     for (i = 0; i < ARRAY_SIZE(crds); i++) {
         if (!bundle_used(s, i))
             continue;
         jsonw_object_begin(&w);
         jsonw_kv_string(&w, "bundle", crds[i].name);
         jsonw_kv_string(&w, "install", crds[i].install);
-        jsonw_key(&w, "kinds");
-        jsonw_array_begin(&w);
+        jsonw_kv_array_begin(&w, "kinds");
         for (k = 0; crds[i].kinds[k]; k++) {
             if (s->kinds[i][k])
                 jsonw_string(&w, crds[i].kinds[k]);
@@ -532,13 +525,11 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
         jsonw_object_end(&w);
     }
     jsonw_array_end(&w);
-    jsonw_key(&w, "gatewayClasses");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "gatewayClasses");
     for (i = 0; i < s->classes.n; i++)
         jsonw_string(&w, s->classes.v[i]);
     jsonw_array_end(&w);
-    jsonw_key(&w, "secrets");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "secrets");
     for (i = 0; i < s->secrets.n; i++) {
         const struct summary_secret *x = s->secrets.v[i];
         jsonw_object_begin(&w);
@@ -550,8 +541,7 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
         jsonw_object_end(&w);
     }
     jsonw_array_end(&w);
-    jsonw_key(&w, "certManager");
-    jsonw_array_begin(&w);
+    jsonw_kv_array_begin(&w, "certManager");
     for (i = 0; i < s->cert_manager.n; i++)
         jsonw_string(&w, s->cert_manager.v[i]);
     jsonw_array_end(&w);
