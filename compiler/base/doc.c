@@ -363,6 +363,18 @@ void doc_writer_kv_int(struct doc_writer *w, const char *key, int64_t v)
     doc_writer_int(w, v);
 }
 
+void doc_writer_kv_map_begin(struct doc_writer *w, const char *key)
+{
+    doc_writer_key(w, key);
+    doc_writer_map_begin(w);
+}
+
+void doc_writer_kv_seq_begin(struct doc_writer *w, const char *key)
+{
+    doc_writer_key(w, key);
+    doc_writer_seq_begin(w);
+}
+
 static void write_value(struct doc_writer *w, const struct doc *d)
 {
     size_t i;

@@ -79,5 +79,8 @@ void doc_writer_null(struct doc_writer *w);
 /* Key plus value in one call. */
 void doc_writer_kv_str(struct doc_writer *w, const char *key, const char *s);
 void doc_writer_kv_int(struct doc_writer *w, const char *key, int64_t v);
+/* Key, then a mapping or sequence begun as its value. */
+void doc_writer_kv_map_begin(struct doc_writer *w, const char *key);
+void doc_writer_kv_seq_begin(struct doc_writer *w, const char *key);
 
 #endif

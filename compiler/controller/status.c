@@ -14,8 +14,7 @@ static void conditions(struct doc_writer *w, const struct conditions *cs,
 {
     size_t i;
 
-    doc_writer_key(w, "conditions");
-    doc_writer_seq_begin(w);
+    doc_writer_kv_seq_begin(w, "conditions");
     for (i = 0; i < cs->n; i++) {
         doc_writer_map_begin(w);
         doc_writer_kv_str(w, "type", ctl_cond_type_name(cs->v[i].type));
@@ -35,14 +34,12 @@ static void item_begin(struct doc_writer *w, const struct object *o)
     doc_writer_map_begin(w);
     doc_writer_kv_str(w, "apiVersion", o->api_version);
     doc_writer_kv_str(w, "kind", model_kind_name(o->kind));
-    doc_writer_key(w, "metadata");
-    doc_writer_map_begin(w);
+    doc_writer_kv_map_begin(w, "metadata");
     if (o->meta.namespace)
         doc_writer_kv_str(w, "namespace", o->meta.namespace);
     doc_writer_kv_str(w, "name", o->meta.name);
     doc_writer_map_end(w);
-    doc_writer_key(w, "status");
-    doc_writer_map_begin(w);
+    doc_writer_kv_map_begin(w, "status");
 }
 
 static void item_end(struct doc_writer *w)
@@ -56,15 +53,13 @@ static void listeners(struct doc_writer *w, const struct eff_listener *ls,
 {
     size_t i, k;
 
-    doc_writer_key(w, "listeners");
-    doc_writer_seq_begin(w);
+    doc_writer_kv_seq_begin(w, "listeners");
     for (i = 0; i < n; i++) {
         const struct eff_listener *l = &ls[i];
 
         doc_writer_map_begin(w);
         doc_writer_kv_str(w, "name", l->spec->name);
-        doc_writer_key(w, "supportedKinds");
-        doc_writer_seq_begin(w);
+        doc_writer_kv_seq_begin(w, "supportedKinds");
         for (k = 0; k < l->n_supported_kinds; k++) {
             doc_writer_map_begin(w);
             doc_writer_kv_str(w, "group", GATEWAY_GROUP);
@@ -100,8 +95,7 @@ static void gateway_item(struct doc_writer *w, const struct gateway_state *gs)
         if (!str_eq(ga->type, "IPAddress") || !ga->value || !*ga->value)
             continue;
         if (!any) {
-            doc_writer_key(w, "addresses");
-            doc_writer_seq_begin(w);
+            doc_writer_kv_seq_begin(w, "addresses");
             any = true;
         }
         doc_writer_map_begin(w);
@@ -130,8 +124,7 @@ static void listener_set_item(struct doc_writer *w,
 
 static void parent_ref(struct doc_writer *w, const struct parent_ref *p)
 {
-    doc_writer_key(w, "parentRef");
-    doc_writer_map_begin(w);
+    doc_writer_kv_map_begin(w, "parentRef");
     doc_writer_kv_str(w, "group", p->group);
     doc_writer_kv_str(w, "kind", p->kind);
     if (p->namespace)
@@ -151,8 +144,7 @@ static void route_item(struct doc_writer *w, const struct route_state *rs,
     size_t i;
 
     item_begin(w, o);
-    doc_writer_key(w, "parents");
-    doc_writer_seq_begin(w);
+    doc_writer_kv_seq_begin(w, "parents");
     for (i = 0; i < rs->n_parents; i++) {
         doc_writer_map_begin(w);
         parent_ref(w, rs->parents[i].ref);
@@ -166,8 +158,7 @@ static void route_item(struct doc_writer *w, const struct route_state *rs,
 
 static void ancestor_ref(struct doc_writer *w, const struct gateway *g)
 {
-    doc_writer_key(w, "ancestorRef");
-    doc_writer_map_begin(w);
+    doc_writer_kv_map_begin(w, "ancestorRef");
     doc_writer_kv_str(w, "group", GATEWAY_GROUP);
     doc_writer_kv_str(w, "kind", "Gateway");
     doc_writer_kv_str(w, "namespace", g->obj.meta.namespace);
@@ -182,8 +173,7 @@ static void policy_item(struct doc_writer *w, const struct policy_state *ps,
     size_t i;
 
     item_begin(w, o);
-    doc_writer_key(w, "ancestors");
-    doc_writer_seq_begin(w);
+    doc_writer_kv_seq_begin(w, "ancestors");
     for (i = 0; i < ps->n_ancestors; i++) {
         doc_writer_map_begin(w);
         ancestor_ref(w, ps->ancestors[i].gateway->gw);
@@ -204,8 +194,7 @@ static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
     size_t i;
 
     item_begin(w, o);
-    doc_writer_key(w, "ancestors");
-    doc_writer_seq_begin(w);
+    doc_writer_kv_seq_begin(w, "ancestors");
     for (i = 0; i < gp->n_ancestors; i++) {
         doc_writer_map_begin(w);
         ancestor_ref(w, gp->ancestors[i].gateway->gw);
@@ -220,8 +209,7 @@ static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
         ctl_conditions_set(&cs, COND_ACCEPTED, false, REASON_TARGET_NOT_FOUND,
                            gp->missing[i].message);
         doc_writer_map_begin(w);
-        doc_writer_key(w, "ancestorRef");
-        doc_writer_map_begin(w);
+        doc_writer_kv_map_begin(w, "ancestorRef");
         doc_writer_kv_str(w, "group", t->group);
         doc_writer_kv_str(w, "kind", t->kind);
         doc_writer_kv_str(w, "namespace", o->meta.namespace);
@@ -244,8 +232,7 @@ void ctl_status_write(const struct controller *ctl, enum doc_format format,
     size_t i;
 
     doc_writer_map_begin(w);
-    doc_writer_key(w, "items");
-    doc_writer_seq_begin(w);
+    doc_writer_kv_seq_begin(w, "items");
     for (i = 0; i < ctl->n_classes; i++)
         class_item(w, &ctl->classes[i]);
     for (i = 0; i < ctl->n_gateways; i++)
