@@ -7,7 +7,6 @@
 #include "schema_internal.h"
 
 #include "base/arena.h"
-#include "base/cidr.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 #include "base/suggest.h"
@@ -291,40 +290,6 @@ bool schema_check_required(struct schema *s, const struct ynode *map, bool given
     report_path(s, DIAG_MISSING_FIELD, map, key,
                 "required field '%s' of %s is missing", key, type_name);
     return false;
-}
-
-void schema_check_cidrs(struct schema *s, const struct ynode *map, const char *key,
-                        const char *const *v, size_t n)
-{
-    struct seen seen;
-    size_t i;
-
-    schema_seen_init(&seen, s->c->tree, n, false);
-    for (i = 0; i < n; i++) {
-        const struct ynode *at = schema_string_item(map, key, i);
-        struct cidr c;
-        const char *why;
-        char norm[64];
-
-        if (!at)
-            continue;
-        if (!cidr_parse(v[i], &c, &why)) {
-            if (strstr(why, "after the prefix")) {
-                cidr_format(&c, norm);
-                schema_report(s, DIAG_POLICY_CIDR, at,
-                              "'%s' %s; write %s (nginx would silently widen it)",
-                              schema_quote(s, v[i]), why, norm);
-            } else {
-                schema_report(s, DIAG_POLICY_CIDR, at, "'%s' %s", schema_quote(s, v[i]),
-                              why);
-            }
-            continue;
-        }
-        cidr_format(&c, norm);
-        if (schema_seen_add(&seen, norm, at, i))
-            schema_report(s, DIAG_DUPLICATE_LIST_KEY, at, "%s is listed twice in %s",
-                          norm, key);
-    }
 }
 
 /* A bound for a message, in its largest exact unit: "0s", "1ms", "75s",

@@ -174,11 +174,6 @@ void schema_check_map(struct schema *s, const struct ynode *map, const char *key
  * the report points. */
 bool schema_check_required(struct schema *s, const struct ynode *map, bool given,
                            const char *key, const char *type_name);
-/* List map[key] of addresses and CIDR blocks (FMT_CIDR): each one nginx
- * reads as written (no bits past the prefix, which it would silently
- * clear), and distinct once normalized. */
-void schema_check_cidrs(struct schema *s, const struct ynode *map, const char *key,
-                        const char *const *v, size_t n);
 /* Duration v (valid: schema_fmt_duration) at node at in [min_ms, max_ms]. */
 void schema_check_duration(struct schema *s, const struct ynode *at, const char *key,
                            const char *v, int64_t min_ms, int64_t max_ms);
@@ -222,6 +217,11 @@ const struct seen_slot *schema_seen_repeat(struct schema *s, struct seen *t,
                                            size_t index, const char *note,
                                            enum diag_code code, const char *fmt, ...)
     SCHEMA_PRINTF(8, 9);
+/* List map[key] of addresses and CIDR blocks (FMT_CIDR): each one nginx
+ * reads as written (no bits past the prefix, which it would silently
+ * clear), and distinct once normalized. */
+void schema_check_cidrs(struct schema *s, const struct ynode *map, const char *key,
+                        const char *const *v, size_t n);
 /* listType=set: items of map[key] must be distinct. */
 void schema_check_set(struct schema *s, const struct ynode *map, const char *key,
                       const char *const *v, size_t n);

@@ -1,12 +1,14 @@
 /*
  * Keyed lists: listType=map (items unique by a key field), listType=set
- * (items unique) and the CEL rules that ask for unique names or ports.
+ * (items unique), the CEL rules that ask for unique names or ports, and
+ * address lists, distinct once normalized.
  * Duplicates are found with a hash table (base/strhash.h), so a hostile
  * list of a million items costs a million probes, not 10^12 comparisons.
  */
 #include "schema_internal.h"
 
 #include "base/arena.h"
+#include "base/cidr.h"
 #include "base/compilation.h"
 
 void schema_seen_init(struct seen *t, struct arena *a, size_t n, bool fold_case)
@@ -85,5 +87,39 @@ void schema_check_set(struct schema *s, const struct ynode *map, const char *key
                                "%s lists '%s' more than once; its entries must "
                                "be unique",
                                key, schema_quote(s, v[i]));
+    }
+}
+
+void schema_check_cidrs(struct schema *s, const struct ynode *map, const char *key,
+                        const char *const *v, size_t n)
+{
+    struct seen seen;
+    size_t i;
+
+    schema_seen_init(&seen, s->c->tree, n, false);
+    for (i = 0; i < n; i++) {
+        const struct ynode *at = schema_string_item(map, key, i);
+        struct cidr c;
+        const char *why;
+        char norm[64];
+
+        if (!at)
+            continue;
+        if (!cidr_parse(v[i], &c, &why)) {
+            if (strstr(why, "after the prefix")) {
+                cidr_format(&c, norm);
+                schema_report(s, DIAG_POLICY_CIDR, at,
+                              "'%s' %s; write %s (nginx would silently widen it)",
+                              schema_quote(s, v[i]), why, norm);
+            } else {
+                schema_report(s, DIAG_POLICY_CIDR, at, "'%s' %s", schema_quote(s, v[i]),
+                              why);
+            }
+            continue;
+        }
+        cidr_format(&c, norm);
+        if (schema_seen_add(&seen, norm, at, i))
+            schema_report(s, DIAG_DUPLICATE_LIST_KEY, at, "%s is listed twice in %s",
+                          norm, key);
     }
 }
