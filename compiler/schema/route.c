@@ -146,9 +146,19 @@ static void check_rule_names(struct schema *s, const struct route *r)
 static void check_persistence_union(struct schema *s,
                                     const struct session_persistence *p)
 {
+    /* The union's members, each for one type (only Cookie is a default). */
+    static const struct {
+        enum persistence_type type;
+        unsigned given;
+        const char *key, *type_name;
+    } members[] = {
+        {PERSISTENCE_COOKIE, PERSISTENCE_GIVEN_COOKIE, "cookie", "Cookie"},
+        {PERSISTENCE_HEADER, PERSISTENCE_GIVEN_HEADER, "header", "Header"},
+    };
     const struct ynode *type_at = schema_field_node(p->src, "type");
     const char *type =
         schema_enum_text(p->src, "type", p->type, model_persistence_type_names);
+    size_t i;
 
     if (p->cookie.lifetime_type == LIFETIME_PERMANENT &&
         !(p->present & PERSISTENCE_GIVEN_ABSOLUTE_TIMEOUT))
@@ -157,21 +167,20 @@ static void check_persistence_union(struct schema *s,
                       "a Permanent cookie needs absoluteTimeout");
     if (p->type == PERSISTENCE_UNSET)
         return;
-    if ((p->present & PERSISTENCE_GIVEN_COOKIE) && p->type != PERSISTENCE_COOKIE)
-        schema_report(s, DIAG_SESSION_PERSISTENCE, schema_field_node(p->src, "cookie"),
-                      "cookie must not be set when type is '%s'",
-                      schema_quote(s, type));
-    if (!(p->present & PERSISTENCE_GIVEN_COOKIE) && p->type == PERSISTENCE_COOKIE)
-        schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
-                      "type Cookie%s needs cookie",
-                      p->present & PERSISTENCE_GIVEN_TYPE ? "" : " (the default)");
-    if ((p->present & PERSISTENCE_GIVEN_HEADER) && p->type != PERSISTENCE_HEADER)
-        schema_report(s, DIAG_SESSION_PERSISTENCE, schema_field_node(p->src, "header"),
-                      "header must not be set when type is '%s'",
-                      schema_quote(s, type));
-    if (!(p->present & PERSISTENCE_GIVEN_HEADER) && p->type == PERSISTENCE_HEADER)
-        schema_report(s, DIAG_SESSION_PERSISTENCE, type_at,
-                      "type Header needs header");
+    for (i = 0; i < ARRAY_SIZE(members); i++) {
+        bool given = p->present & members[i].given;
+
+        if (given && p->type != members[i].type)
+            schema_report(s, DIAG_SESSION_PERSISTENCE,
+                          schema_field_node(p->src, members[i].key),
+                          "%s must not be set when type is '%s'", members[i].key,
+                          schema_quote(s, type));
+        if (!given && p->type == members[i].type)
+            schema_report(s, DIAG_SESSION_PERSISTENCE, type_at, "type %s%s needs %s",
+                          members[i].type_name,
+                          p->present & PERSISTENCE_GIVEN_TYPE ? "" : " (the default)",
+                          members[i].key);
+    }
 }
 
 static void check_backend_refs(struct schema *s, const struct route *r,
