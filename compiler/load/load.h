@@ -92,13 +92,14 @@ struct load_scope {
     bool plain;
     /* A file never read as a manifest (the settings file), or NULL. */
     const char *skip;
-    /* When set, called after each file with its documents instead of
+    /* When set, called with documents as they are parsed (one at a
+     * time once their file is known to hold manifests) instead of
      * appending them to out: their trees live until it returns, then
-     * their memory holds the next file's.  What must outlive the call is
+     * their memory holds the next ones'.  What must outlive the call is
      * copied (ynode_copy(), struct ynode_keeper), so the trees of all the
-     * files are never in memory at once. */
-    void (*each_file)(void *ctx, const struct ydoc_list *docs);
-    void *each_file_ctx;
+     * documents are never in memory at once. */
+    void (*each_document)(void *ctx, const struct ydoc_list *docs);
+    void *each_document_ctx;
 };
 
 /*

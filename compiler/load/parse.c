@@ -397,7 +397,7 @@ static void syntax_error(struct builder *b, const yaml_parser_t *p)
 }
 
 bool load_parse(struct compilation *c, const struct load_limits *lim,
-                uint32_t file, struct ydoc_list *out)
+                uint32_t file, struct ydoc_list *out, const struct load_doc_hook *hook)
 {
     const struct source *src = source_get(&c->sources, file);
     struct builder b = {.c = c, .lim = lim, .file = file};
@@ -440,6 +440,9 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
             break;
         case YAML_DOCUMENT_END_EVENT:
             finish_document(&b, out, doc_index++);
+            /* The nodes taken ahead went with the arena. */
+            if (hook && hook->document_end(hook->ctx))
+                b.n_spare = 0;
             break;
         case YAML_ALIAS_EVENT:
             diag_report(&c->diags, DIAG_YAML_ALIAS, mark_loc(&b, ev.start_mark), NULL,

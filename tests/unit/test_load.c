@@ -357,6 +357,73 @@ START_TEST(files_over_the_size_limit_are_refused)
 }
 END_TEST
 
+/* What each_document saw: per call, the documents' indexes in their file. */
+struct seen_calls {
+    unsigned calls;
+    uint32_t index[8][4];
+    size_t n[8];
+};
+
+static void record_documents(void *ctx, const struct ydoc_list *docs)
+{
+    struct seen_calls *seen = ctx;
+    size_t i;
+
+    ck_assert_uint_lt(seen->calls, 8);
+    for (i = 0; i < docs->n && i < 4; i++) {
+        ck_assert_int_eq(docs->v[i].root->kind, YNODE_MAP);
+        seen->index[seen->calls][i] = docs->v[i].index;
+    }
+    seen->n[seen->calls++] = docs->n;
+}
+
+static void write_file(char *path, const char *text)
+{
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Documents go on one at a time once their file is known to hold
+ * manifests; those before the first manifest wait for it, and a file of
+ * other YAML is skipped whole, as when the file was judged at its end. */
+START_TEST(documents_go_on_as_parsed)
+{
+    char manifests[] = "/tmp/gwc-test-XXXXXX", other[] = "/tmp/gwc-test-XXXXXX";
+    const char *paths[2] = {manifests, other};
+    struct seen_calls seen = {0};
+    struct load_scope scope = {.each_document = record_documents,
+                               .each_document_ctx = &seen};
+    struct compilation c;
+    bool not_object = false, not_kubernetes = false;
+    size_t i;
+
+    write_file(manifests, "values: 1\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+                          "---\n- not a mapping\n---\n---\napiVersion: v1\nkind: Secret\n"
+                          "metadata: {name: b}\n");
+    write_file(other, "values: 1\n---\nmore: 2\n");
+    compilation_init(&c);
+    ck_assert(!load_inputs(&c, &load_default_limits, paths, 2, &scope, NULL));
+    ck_assert_uint_eq(seen.calls, 2);
+    ck_assert_uint_eq(seen.n[0], 2);
+    ck_assert_uint_eq(seen.index[0][0], 0);
+    ck_assert_uint_eq(seen.index[0][1], 1);
+    ck_assert_uint_eq(seen.n[1], 1);
+    ck_assert_uint_eq(seen.index[1][0], 4); /* the empty document counts */
+    for (i = 0; i < c.diags.n; i++) {
+        not_object |= c.diags.v[i]->code == DIAG_DOCUMENT_NOT_OBJECT;
+        not_kubernetes |= c.diags.v[i]->code == DIAG_NOT_KUBERNETES;
+    }
+    ck_assert(not_object && not_kubernetes);
+    ck_assert_uint_eq(c.diags.n, 2);
+    compilation_release(&c);
+    unlink(manifests);
+    unlink(other);
+}
+END_TEST
+
 static long template_at(const char *text)
 {
     size_t at;
@@ -404,6 +471,7 @@ static Suite *load_suite(void)
     tcase_add_test(tc, empty_input_has_no_documents);
     tcase_add_test(tc, files_over_the_size_limit_are_refused);
     tcase_add_test(tc, templates_are_told_from_yaml);
+    tcase_add_test(tc, documents_go_on_as_parsed);
     suite_add_tcase(s, tc);
     return s;
 }
