@@ -24,4 +24,16 @@ bool load_parse(struct compilation *c, const struct load_limits *lim,
  * receives the first one's (template.c). */
 bool load_find_template(const char *data, size_t len, size_t *offset);
 
+/* In the arena_debug build, a pruned copy of a mapping or sequence
+ * (keep.c) is allocated as this, so that ynode_get() and ynode_item() can
+ * tell a dropped child from one the original never had. */
+struct ynode_pruned {
+    struct ynode node;
+    const char **keys; /* a mapping's original keys */
+    uint32_t n;        /* the original's children */
+};
+/* A copy of n without its children (marked pruned, unless a scalar),
+ * which the caller gives the children it keeps, if any. */
+struct ynode *load_pruned_copy(struct arena *a, const struct ynode *n);
+
 #endif

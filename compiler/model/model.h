@@ -1366,6 +1366,11 @@ struct table {
      * (init_fields()) this one's struct takes: a GRPCRouteFilter is a
      * route_filter whose HTTP-only members read as absent, never NULL. */
     const struct table *init_as;
+    /* Of the kinds pruned after their check (model_options.check): no
+     * later stage reads this struct's node, nor its map entries' and
+     * int-or-string values' nodes, so the pruned tree keeps none of them
+     * (model/keep.c) unless a kept node below needs it as an ancestor. */
+    bool src_unread;
 };
 
 /* The table of a whole object of kind k. */

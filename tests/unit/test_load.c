@@ -8,6 +8,7 @@
 #include "load/load.h"
 #include "load/load_internal.h"
 
+#include <signal.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,66 @@ START_TEST(kept_nodes_outlive_the_trees)
     done(&f);
 }
 END_TEST
+
+/* The port of the route below, kept by a keeper in the compilation's
+ * arena; *root receives the kept copy of the document's root. */
+static const struct ynode *keep_port(struct fixture *f, const struct ynode **root)
+{
+    struct ynode_keeper *k;
+    const struct ynode *rules, *port;
+
+    load(f, "kind: HTTPRoute\nspec:\n  rules:\n  - backendRefs:\n    - name: a\n      port: 80\n"
+            "  - backendRefs: []\n");
+    ck_assert(f->ok);
+    rules = ynode_get(ynode_get(f->docs.v[0].root, "spec"), "rules");
+    k = ynode_keeper_create(f->c.arena);
+    port = ynode_keeper_keep(
+        k, ynode_get(ynode_get(rules->items[0], "backendRefs")->items[0], "port"));
+    *root = ynode_keeper_kept(k, f->docs.v[0].root);
+    ynode_keeper_end(k);
+    ynode_keeper_destroy(k);
+    compilation_drop_tree(&f->c);
+    return port;
+}
+
+START_TEST(pruned_mapping_answers_for_what_it_kept)
+{
+    struct fixture f;
+    const struct ynode *root, *port = keep_port(&f, &root);
+    const struct ynode *rules = ynode_get(ynode_get(root, "spec"), "rules");
+
+    ck_assert_ptr_nonnull(rules);
+    ck_assert_uint_eq(rules->n, 0); /* one of its two items is kept */
+    ck_assert_str_eq(port->text, "80");
+    /* A key the original never had is absent, in every build. */
+    ck_assert_ptr_null(ynode_get(root, "metadata"));
+    done(&f);
+}
+END_TEST
+
+#ifdef GWC_ARENA_DEBUG
+/* The FIELD_KEEP_NODE hazard: a later lookup of a key the keeper dropped
+ * would silently read as absent; the debug build stops there. */
+START_TEST(pruned_mapping_refuses_a_dropped_key)
+{
+    struct fixture f;
+    const struct ynode *root;
+
+    keep_port(&f, &root);
+    ynode_get(root, "kind");
+}
+END_TEST
+
+START_TEST(pruned_sequence_refuses_an_item)
+{
+    struct fixture f;
+    const struct ynode *root;
+
+    keep_port(&f, &root);
+    ynode_item(ynode_get(root, "spec"), "rules", 1);
+}
+END_TEST
+#endif
 
 START_TEST(path_quotes_keys_that_are_not_identifiers)
 {
@@ -472,6 +533,11 @@ static Suite *load_suite(void)
     tcase_add_test(tc, files_over_the_size_limit_are_refused);
     tcase_add_test(tc, templates_are_told_from_yaml);
     tcase_add_test(tc, documents_go_on_as_parsed);
+    tcase_add_test(tc, pruned_mapping_answers_for_what_it_kept);
+#ifdef GWC_ARENA_DEBUG
+    tcase_add_test_raise_signal(tc, pruned_mapping_refuses_a_dropped_key, SIGABRT);
+    tcase_add_test_raise_signal(tc, pruned_sequence_refuses_an_item, SIGABRT);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }
