@@ -38,14 +38,16 @@ int cli_exit_status(const struct compilation *c, const struct options *o)
     return EXIT_CLEAN;
 }
 
-/* The paths of the command line, in the scope its options give; each
- * file's documents go to each_file when it is set (load_scope). */
+/* The paths of the command line, in the scope its options give; the
+ * documents go to each_document as they are parsed when it is set
+ * (load_scope). */
 static bool load_paths(struct compilation *c, const struct options *o,
                        struct ydoc_list *docs,
-                       void (*each_file)(void *, const struct ydoc_list *), void *ctx)
+                       void (*each_document)(void *, const struct ydoc_list *), void *ctx)
 {
-    struct load_scope scope = {o->exclude, o->n_exclude, o->context,
-                               o->n_context, false, o->config_path, each_file, ctx};
+    struct load_scope scope = {o->exclude,      o->n_exclude,   o->context,
+                               o->n_context,    false,          o->config_path,
+                               each_document,   ctx};
 
     return load_inputs(c, &load_default_limits, o->paths, o->n_paths, &scope, docs);
 }
@@ -118,7 +120,7 @@ void cli_validate(struct compilation *c, const struct options *o,
     ctl_model(c, m, &vo, ctl);
 }
 
-static void decode_file(void *builder, const struct ydoc_list *docs)
+static void decode_documents(void *builder, const struct ydoc_list *docs)
 {
     model_add(builder, docs);
 }
@@ -126,8 +128,8 @@ static void decode_file(void *builder, const struct ydoc_list *docs)
 void cli_validate_inputs(struct compilation *c, const struct options *o, struct model *m,
                          struct controller *ctl)
 {
-    /* Each file is decoded as soon as it is parsed, so that its tree can
-     * go before the next file's is built (model_options.check). */
+    /* Each document is decoded as soon as it is parsed, so that its tree
+     * can go before the next one's is built (model_options.check). */
     struct model_options mo = {o->allow_unknown_fields, NULL, schema_check_object};
     struct validate_options vo;
     struct model_builder *b;
@@ -137,7 +139,7 @@ void cli_validate_inputs(struct compilation *c, const struct options *o, struct 
     b = model_begin(c, &mo, m);
     /* What did load is decoded, so one broken file does not hide the
      * others' problems. */
-    load_paths(c, o, NULL, decode_file, b);
+    load_paths(c, o, NULL, decode_documents, b);
     model_end(b);
     ctl_model(c, m, &vo, ctl);
     require_manifests(c, o, m);

@@ -4,7 +4,7 @@
  * at (struct ynode_keeper), so that the trees of a repository's Services
  * and EndpointSlices need not stay in memory until the end.
  */
-#include "load.h"
+#include "load_internal.h"
 
 #include "base/arena.h"
 
@@ -109,6 +109,38 @@ static void grow(struct ynode_keeper *k)
         *find(k, k->order[i].from) = k->order[i];
 }
 
+struct ynode *load_pruned_copy(struct arena *a, const struct ynode *n)
+{
+    struct ynode *copy;
+
+    if (n->kind == YNODE_SCALAR) {
+        copy = ARENA_NEW(a, struct ynode);
+        *copy = *n;
+        return copy;
+    }
+#ifdef GWC_ARENA_DEBUG
+    {
+        struct ynode_pruned *p = ARENA_NEW(a, struct ynode_pruned);
+        uint32_t i;
+
+        p->n = n->n;
+        if (n->kind == YNODE_MAP && n->n) {
+            p->keys = ARENA_NEW_ARRAY(a, const char *, n->n);
+            for (i = 0; i < n->n; i++)
+                p->keys[i] = n->items[i]->key; /* the texts outlive the tree */
+        }
+        copy = &p->node;
+    }
+#else
+    copy = ARENA_NEW(a, struct ynode);
+#endif
+    *copy = *n;
+    copy->pruned = 1;
+    copy->n = 0;
+    copy->items = NULL;
+    return copy;
+}
+
 const struct ynode *ynode_keeper_keep(struct ynode_keeper *k, const struct ynode *n)
 {
     struct kept *slot;
@@ -119,12 +151,7 @@ const struct ynode *ynode_keeper_keep(struct ynode_keeper *k, const struct ynode
     slot = find(k, n);
     if (slot->from)
         return slot->to;
-    copy = ARENA_NEW(k->a, struct ynode);
-    *copy = *n;
-    if (n->kind != YNODE_SCALAR) {
-        copy->n = 0;
-        copy->items = NULL;
-    }
+    copy = load_pruned_copy(k->a, n);
     slot->from = n;
     slot->to = copy;
     if (k->n == k->order_cap) {
@@ -137,6 +164,11 @@ const struct ynode *ynode_keeper_keep(struct ynode_keeper *k, const struct ynode
     /* After the pair is recorded: the parent's copy may grow the table. */
     copy->parent = ynode_keeper_keep(k, n->parent);
     return copy;
+}
+
+const struct ynode *ynode_keeper_kept(struct ynode_keeper *k, const struct ynode *n)
+{
+    return n ? find(k, n)->to : NULL;
 }
 
 /* Children by parent, then in the order of the original. */
@@ -152,14 +184,15 @@ static int cmp_children(const void *pa, const void *pb)
     return ka < kb ? -1 : ka > kb;
 }
 
-/* An object keeps a dozen nodes or so, nearly in order: insertion sort
- * there (qsort's call per comparison cost more than the sorting), qsort
- * beyond, so a large object cannot make it quadratic. */
+/* An object keeps a dozen nodes or so (an HTTPRoute of three rules about
+ * 40), nearly in order: insertion sort there (qsort's call per comparison
+ * and its buffer cost more than the sorting), qsort beyond, so a large
+ * object cannot make it quadratic. */
 static void sort_children(struct kept *v, size_t m)
 {
     size_t i, j;
 
-    if (m > 32) {
+    if (m > 64) {
         qsort(v, m, sizeof(*v), cmp_children);
         return;
     }

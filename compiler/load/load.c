@@ -24,7 +24,14 @@ struct loader {
     struct ydoc_list *out;
     struct strhash seen; /* "device:inode" of every file read */
     bool context;        /* reading --context paths */
-    struct arena *scratch; /* one file's trees, with scope->each_file */
+    struct arena *scratch; /* one file's text, with scope->each_document */
+    /* With scope->each_document: the trees of the documents waiting to be
+     * handed on, reset once they are; c->tree while a file is parsed. */
+    struct arena *docs_arena;
+    struct arena *tree; /* the compilation's c->tree, meanwhile */
+    uint32_t file;      /* being parsed */
+    bool manifests;     /* a document of it looks like a manifest */
+    bool failed;        /* a document of it is no mapping */
 };
 
 static bool is_manifest_name(const char *name)
@@ -74,25 +81,14 @@ static bool looks_like_manifest(const struct ynode *n)
     return false;
 }
 
-/* Judges the documents a file added to out[first..]: a file none of which
- * looks like a manifest is other YAML (Helm values, CI settings), skipped
- * with a note; in a manifest, a document that is no mapping is an error. */
-static bool judge_documents(struct loader *l, uint32_t file, size_t first, bool parsed)
+/* In a manifest, a document that is no mapping is an error; the others
+ * stay in out from first on. */
+static bool keep_objects(struct loader *l, size_t first)
 {
     struct ydoc_list *out = l->out;
-    bool any = false, ok = parsed;
+    bool ok = true;
     size_t i, n = first;
 
-    for (i = first; i < out->n && !any; i++)
-        any = looks_like_manifest(out->v[i].root);
-    if (parsed && !any && out->n > first && !(l->scope && l->scope->plain)) {
-        struct src_loc loc = {file, 0, 0, 0};
-        diag_report(&l->c->diags, DIAG_NOT_KUBERNETES, loc, NULL, NULL,
-                    "no document of this file has two of apiVersion, kind and "
-                    "metadata: it holds no Kubernetes object, and is skipped");
-        out->n = first;
-        return true;
-    }
     for (i = first; i < out->n; i++) {
         const struct ynode *root = out->v[i].root;
         if (root->kind == YNODE_MAP) {
@@ -100,7 +96,7 @@ static bool judge_documents(struct loader *l, uint32_t file, size_t first, bool 
             continue;
         }
         diag_report(&l->c->diags, DIAG_DOCUMENT_NOT_OBJECT,
-                    source_loc_from_index(&l->c->sources, file, root->pos),
+                    source_loc_from_index(&l->c->sources, l->file, root->pos),
                     NULL, NULL, "a document must be a mapping (a Kubernetes object), got a %s",
                     ynode_type_name(root));
         ok = false;
@@ -109,13 +105,65 @@ static bool judge_documents(struct loader *l, uint32_t file, size_t first, bool 
     return ok;
 }
 
+/* Judges the documents a file added to out[first..]: a file none of which
+ * looks like a manifest is other YAML (Helm values, CI settings), skipped
+ * with a note; in a manifest, a document that is no mapping is an error. */
+static bool judge_documents(struct loader *l, size_t first, bool parsed)
+{
+    struct ydoc_list *out = l->out;
+    size_t i;
+
+    for (i = first; i < out->n && !l->manifests; i++)
+        l->manifests = looks_like_manifest(out->v[i].root);
+    if (parsed && !l->manifests && out->n > first && !(l->scope && l->scope->plain)) {
+        struct src_loc loc = {l->file, 0, 0, 0};
+        diag_report(&l->c->diags, DIAG_NOT_KUBERNETES, loc, NULL, NULL,
+                    "no document of this file has two of apiVersion, kind and "
+                    "metadata: it holds no Kubernetes object, and is skipped");
+        out->n = first;
+        return true;
+    }
+    return keep_objects(l, first) && parsed;
+}
+
+/* With each_document, the documents go on as soon as the file is known to
+ * hold manifests, and their trees' memory holds the next ones: the peak
+ * holds one document's tree, not a file's.  Until then (a file of other
+ * YAML is skipped whole) they wait.  Returns whether they went. */
+static bool document_end(void *ctx)
+{
+    struct loader *l = ctx;
+    struct ydoc_list *out = l->out;
+    bool ok;
+
+    if (!l->manifests && out->n)
+        l->manifests = looks_like_manifest(out->v[out->n - 1].root);
+    if (!l->manifests)
+        return false;
+    ok = keep_objects(l, 0);
+    if (!ok)
+        l->failed = true;
+    l->c->tree = l->tree;
+    if (out->n)
+        l->scope->each_document(l->scope->each_document_ctx, out);
+    l->c->tree = l->docs_arena;
+    memset(out, 0, sizeof(*out)); /* its array was in the reset arena */
+    arena_reset(l->docs_arena);
+    return true;
+}
+
 static bool load_text_into(struct loader *l, const char *name, const char *data,
                            size_t len)
 {
     uint32_t file = source_add(&l->c->sources, name, data, len);
+    struct load_doc_hook hook = {document_end, l};
     size_t first = l->out->n, at;
+    bool parsed;
 
     l->c->sources.v[file]->context = l->context;
+    l->file = file;
+    l->manifests = l->scope && l->scope->plain;
+    l->failed = false;
     if (!load_prescan(l->c, file, data, len))
         return false;
     if (!(l->scope && l->scope->plain) && load_find_template(data, len, &at)) {
@@ -125,33 +173,34 @@ static bool load_text_into(struct loader *l, const char *name, const char *data,
                     "skipped; check what it renders: helm template CHART | gwc check -");
         return true;
     }
-    return judge_documents(l, file, first, load_parse(l->c, l->lim, file, l->out));
+    parsed = load_parse(l->c, l->lim, file, l->out, l->docs_arena ? &hook : NULL);
+    return judge_documents(l, first, parsed) && !l->failed;
 }
 
-/* With each_file, the file's text and trees go to the scratch arena,
- * which the next file reuses: its pages are in memory already, and the
- * peak holds one file's trees, not all of them.  The text stays only
- * where positions need it (source_forget_text()); path is where to read
- * it again, NULL for standard input. */
+/* With each_document, the file's text goes to the scratch arena, which
+ * the next file reuses: its pages are in memory already.  The text stays
+ * only where positions need it (source_forget_text()); path is where to
+ * read it again, NULL for standard input. */
 static bool load_text(struct loader *l, const char *path, const char *name,
                       const char *data, size_t len)
 {
     struct ydoc_list docs = {0}, *out = l->out;
-    struct arena *tree = l->c->tree;
     uint32_t file = (uint32_t)l->c->sources.n;
     bool ok;
 
     if (!l->scratch)
         return load_text_into(l, name, data, len);
     l->out = &docs;
-    l->c->tree = l->scratch;
+    l->tree = l->c->tree;
+    l->c->tree = l->docs_arena;
     ok = load_text_into(l, name, data, len);
-    l->c->tree = tree;
+    l->c->tree = l->tree;
     l->out = out;
     if (docs.n)
-        l->scope->each_file(l->scope->each_file_ctx, &docs);
+        l->scope->each_document(l->scope->each_document_ctx, &docs);
     if (file < l->c->sources.n && !(path && source_forget_text(&l->c->sources, file, path)))
         l->c->sources.v[file]->data = arena_strndup(l->c->arena, data, len);
+    arena_reset(l->docs_arena);
     arena_reset(l->scratch);
     return ok;
 }
@@ -161,7 +210,7 @@ bool load_buffer(struct compilation *c, const struct load_limits *lim,
                  struct ydoc_list *out)
 {
     static const struct load_scope plain = {.plain = true};
-    struct loader l = {c, lim, &plain, out, {0}, false, NULL};
+    struct loader l = {.c = c, .lim = lim, .scope = &plain, .out = out};
 
     return load_text(&l, NULL, name, arena_strndup(c->arena, data, len), len);
 }
@@ -249,13 +298,15 @@ bool load_inputs(struct compilation *c, const struct load_limits *lim,
                  const char *const *paths, size_t n_paths,
                  const struct load_scope *scope, struct ydoc_list *out)
 {
-    struct loader l = {c, lim, scope, out, {0}, false, NULL};
+    struct loader l = {.c = c, .lim = lim, .scope = scope, .out = out};
     bool ok = true;
     size_t i;
 
     strhash_init(&l.seen, c->arena);
-    if (scope && scope->each_file)
+    if (scope && scope->each_document) {
         l.scratch = arena_create((size_t)2 << 20);
+        l.docs_arena = arena_create((size_t)64 << 10);
+    }
     if (scope && scope->skip)
         seen_before(&l, scope->skip);
     for (i = 0; i < n_paths; i++)
@@ -263,8 +314,10 @@ bool load_inputs(struct compilation *c, const struct load_limits *lim,
     l.context = true;
     for (i = 0; scope && i < scope->n_context; i++)
         ok = load_path(&l, scope->context[i]) && ok;
-    /* Its pages serve what the later stages allocate. */
-    if (l.scratch)
+    /* Their pages serve what the later stages allocate. */
+    if (l.scratch) {
         arena_adopt(c->arena, l.scratch);
+        arena_adopt(c->arena, l.docs_arena);
+    }
     return ok;
 }

@@ -36,8 +36,13 @@ enum yscalar {
  * node in its text (after a BOM): one number instead of line and column,
  * which ynode_loc() turns into the user's line and column. */
 struct ynode {
-    uint8_t kind;   /* enum ynode_kind */
-    uint8_t scalar; /* enum yscalar, for scalars */
+    uint8_t kind; /* enum ynode_kind */
+    union {
+        uint8_t scalar; /* enum yscalar, for scalars */
+        /* For a mapping or sequence: 1 when it is a pruned copy (struct
+         * ynode_keeper), which lists its kept children only. */
+        uint8_t pruned;
+    };
     union {
         uint32_t n;   /* sequence items, or mapping values */
         uint32_t len; /* scalar length in bytes */
@@ -92,13 +97,14 @@ struct load_scope {
     bool plain;
     /* A file never read as a manifest (the settings file), or NULL. */
     const char *skip;
-    /* When set, called after each file with its documents instead of
+    /* When set, called with documents as they are parsed (one at a
+     * time once their file is known to hold manifests) instead of
      * appending them to out: their trees live until it returns, then
-     * their memory holds the next file's.  What must outlive the call is
+     * their memory holds the next ones'.  What must outlive the call is
      * copied (ynode_copy(), struct ynode_keeper), so the trees of all the
-     * files are never in memory at once. */
-    void (*each_file)(void *ctx, const struct ydoc_list *docs);
-    void *each_file_ctx;
+     * documents are never in memory at once. */
+    void (*each_document)(void *ctx, const struct ydoc_list *docs);
+    void *each_document_ctx;
 };
 
 /*
@@ -117,7 +123,10 @@ bool load_buffer(struct compilation *c, const struct load_limits *lim,
                  const char *name, const char *data, size_t len,
                  struct ydoc_list *out);
 
-/* Tree access. */
+/* Tree access.  In the arena_debug build, asking a pruned mapping for a
+ * key its original had but the keeper dropped is a BUG(): the answer
+ * would silently be "absent" (a row that a later lookup reads needs
+ * FIELD_KEEP_NODE); so is asking a pruned sequence for an item. */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
 /* Item i of the list map.key, the node a diagnostic about the model's
  * item i points at; map itself when map.key is not a list that long.  The
@@ -156,6 +165,8 @@ struct ynode_keeper *ynode_keeper_create(struct arena *a);
 void ynode_keeper_destroy(struct ynode_keeper *k);
 /* The copy of n (NULL for NULL), made on first sight. */
 const struct ynode *ynode_keeper_keep(struct ynode_keeper *k, const struct ynode *n);
+/* The copy of n kept already (as a node or an ancestor of one), or NULL. */
+const struct ynode *ynode_keeper_kept(struct ynode_keeper *k, const struct ynode *n);
 /* Gives the kept nodes their kept children and forgets the originals. */
 void ynode_keeper_end(struct ynode_keeper *k);
 

@@ -2,13 +2,36 @@
  * The YAML node tree the load stage builds: lookups, the field path and
  * source position of a node, and copies that outlive their document.
  */
-#include "load.h"
+#include "load_internal.h"
 
 #include "base/arena.h"
 #include "base/compilation.h"
 #include "base/strbuf.h"
 
 #include <string.h>
+
+/* The pruned copy's record of its original (load_internal.h). */
+static void check_pruned(const struct ynode *n, const char *key, size_t item)
+{
+#ifdef GWC_ARENA_DEBUG
+    const struct ynode_pruned *p;
+    uint32_t i;
+
+    if (!n->pruned)
+        return;
+    p = (const struct ynode_pruned *)(const void *)n;
+    if (n->kind == YNODE_SEQ && item < p->n)
+        BUG("item of a pruned sequence: keep its items (FIELD_KEEP_NODE)");
+    for (i = 0; key && n->kind == YNODE_MAP && i < p->n; i++) {
+        if (strcmp(p->keys[i], key) == 0)
+            BUG("key dropped from a pruned mapping: keep it (FIELD_KEEP_NODE)");
+    }
+#else
+    (void)n;
+    (void)key;
+    (void)item;
+#endif
+}
 
 const struct ynode *ynode_get(const struct ynode *map, const char *key)
 {
@@ -22,6 +45,7 @@ const struct ynode *ynode_get(const struct ynode *map, const char *key)
         if (k[0] == key[0] && strcmp(k, key) == 0)
             return map->items[i];
     }
+    check_pruned(map, key, 0);
     return NULL;
 }
 
@@ -29,6 +53,8 @@ const struct ynode *ynode_item(const struct ynode *map, const char *key, size_t 
 {
     const struct ynode *list = ynode_get(map, key);
 
+    if (list && list->kind == YNODE_SEQ && i >= list->n)
+        check_pruned(list, NULL, i);
     return list && list->kind == YNODE_SEQ && i < list->n ? list->items[i] : map;
 }
 
@@ -117,12 +143,7 @@ const struct ynode *ynode_keep(struct arena *a, const struct ynode *n)
 
     if (!n)
         return NULL;
-    copy = ARENA_NEW(a, struct ynode);
-    *copy = *n;
-    if (n->kind != YNODE_SCALAR) {
-        copy->n = 0;
-        copy->items = NULL;
-    }
+    copy = load_pruned_copy(a, n);
     copy->parent = ynode_keep(a, n->parent);
     return copy;
 }

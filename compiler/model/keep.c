@@ -21,7 +21,22 @@ static void keep_all(struct ynode_keeper *k, const struct ynode **n)
     }
 }
 
-static void keep_field(struct ynode_keeper *k, const struct field *f, char *base)
+/* A struct whose table says its node is unread loses it, and so do its
+ * map entries and int-or-string values (unread is set): NULL, or in the
+ * arena_debug build the original, freed with its document's tree, so that
+ * AddressSanitizer reports a read the table did not foresee. */
+static const struct ynode *drop(const struct ynode *n)
+{
+#ifdef GWC_ARENA_DEBUG
+    return n;
+#else
+    (void)n;
+    return NULL;
+#endif
+}
+
+static void keep_field(struct ynode_keeper *k, const struct field *f, char *base,
+                       bool unread)
 {
     char *p = base + f->offset;
     size_t i, n;
@@ -43,12 +58,12 @@ static void keep_field(struct ynode_keeper *k, const struct field *f, char *base
     case FT_MAP: {
         struct strmap *m = (struct strmap *)p;
         for (i = 0; i < m->n; i++)
-            m->v[i].src = ynode_keeper_keep(k, m->v[i].src);
+            m->v[i].src = unread ? drop(m->v[i].src) : ynode_keeper_keep(k, m->v[i].src);
         return;
     }
     case FT_INT_OR_STRING: {
         struct int_or_string *is = (struct int_or_string *)p;
-        is->src = ynode_keeper_keep(k, is->src);
+        is->src = unread ? drop(is->src) : ynode_keeper_keep(k, is->src);
         return;
     }
     case FT_NODE:
@@ -62,10 +77,10 @@ static void keep_field(struct ynode_keeper *k, const struct field *f, char *base
 void model_keep_nodes(struct ynode_keeper *k, const struct table *t, void *base)
 {
     const struct ynode **src = (const struct ynode **)((char *)base + t->src_offset);
+    const struct ynode *orig = *src, *kept;
     const struct field *f;
 
-    if (*src) {
-        const struct ynode *orig = *src;
+    if (orig && !t->src_unread) {
         *src = ynode_keeper_keep(k, orig);
         for (f = t->fields; f->key; f++) {
             const struct ynode *n;
@@ -80,5 +95,8 @@ void model_keep_nodes(struct ynode_keeper *k, const struct table *t, void *base)
         }
     }
     for (f = t->fields; f->key; f++)
-        keep_field(k, f, base);
+        keep_field(k, f, base, t->src_unread);
+    /* An ancestor of what its fields kept is kept anyway. */
+    if (orig && t->src_unread)
+        *src = (kept = ynode_keeper_kept(k, orig)) ? kept : drop(orig);
 }

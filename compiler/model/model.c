@@ -270,7 +270,7 @@ static void decode_object(struct model_builder *b, const struct ynode *root)
     const char *api_version = scalar_text(av), *kind = scalar_text(kn);
     const char *name = scalar_text(ynode_get(meta, "name"));
     const char *ns = scalar_text(ynode_get(meta, "namespace"));
-    const char *slash, *group, *version;
+    const char *slash, *group, *version, *label;
     const char *const *others;
     const struct kind_info *ki;
     struct decoder d;
@@ -311,8 +311,9 @@ static void decode_object(struct model_builder *b, const struct ynode *root)
         ki = NULL; /* another project's kind of that name */
     /* Labelled as diagnostics name the object: the namespace defaulted
      * where the kind has one. */
-    add_input(b, root, written_label(b, kind, ki && !ki->namespaced ? NULL
-                                              : ki && !ns ? "default" : ns, name));
+    label = written_label(b, kind, ki && !ki->namespaced ? NULL : ki && !ns ? "default" : ns,
+                          name);
+    add_input(b, root, label);
     if (!ki && read_elsewhere(b->opt, api_version))
         return;
     if (!ki && others && !in_list(others, kind)) {
@@ -347,10 +348,16 @@ static void decode_object(struct model_builder *b, const struct ynode *root)
     o->api_version = api_version;
     o->version = version;
     o->seq = b->seq++;
-    o->nsname = ns ? ARENA_JOIN(b->c->arena, ns, "/", name) : name;
+    /* The label as written is the model's ("Kind ns/name", the namespace
+     * defaulted as here): one copy, of which nsname is the tail. */
+    o->nsname = label + strlen(kind) + 1;
     o->created = INT_UNSET;
+#ifdef GWC_ARENA_DEBUG
+    if (strcmp(label, model_object_label(b->c, o)) != 0)
+        BUG("an object's label is not the one written");
+#endif
     d.c = b->c;
-    d.object = model_object_label(b->c, o);
+    d.object = label;
     /* A misspelt AccessPolicy field (clientAdresses) would leave a route
      * open: unknown fields there are errors whatever the mode. */
     d.allow_unknown_fields =

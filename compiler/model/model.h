@@ -1165,7 +1165,7 @@ struct model_options {
      * providers): not reported as skipped.  NULL-terminated, or NULL. */
     const char *const *read_elsewhere;
     /* Set when the documents given to model_add() live only during the
-     * call (load_scope.each_file): the trees of the kinds a repository
+     * call (load_scope.each_document): the trees of the kinds a repository
      * has most of (Services, EndpointSlices, HTTP and gRPC routes) are
      * then checked with it at
      * once, as the API server checks one object (schema/), and pruned
@@ -1174,7 +1174,8 @@ struct model_options {
     void (*check)(struct compilation *c, struct object *o);
 };
 
-/* The model built file by file: model_build() is begin, add, end. */
+/* The model built a few documents at a time: model_build() is begin,
+ * add, end. */
 struct model_builder;
 struct model_builder *model_begin(struct compilation *c, const struct model_options *o,
                                   struct model *m);
@@ -1368,6 +1369,11 @@ struct table {
      * (init_fields()) this one's struct takes: a GRPCRouteFilter is a
      * route_filter whose HTTP-only members read as absent, never NULL. */
     const struct table *init_as;
+    /* Of the kinds pruned after their check (model_options.check): no
+     * later stage reads this struct's node, nor its map entries' and
+     * int-or-string values' nodes, so the pruned tree keeps none of them
+     * (model/keep.c) unless a kept node below needs it as an ancestor. */
+    bool src_unread;
 };
 
 /* The table of a whole object of kind k. */

@@ -26,8 +26,11 @@ static const struct field object_meta_fields[] = {
     {"deletionGracePeriodSeconds", FT_IGNORE, 0, 0, 0, NULL},
     FIELD_END,
 };
-const struct table model_object_meta_table =
-    TABLE(struct object_meta, "ObjectMeta", object_meta_fields);
+/* Diagnostics after the check point at an object's own node; its
+ * gwc.dev/ignore annotation is copied while decoding (model_input). */
+const struct table model_object_meta_table = {
+    "ObjectMeta", sizeof(struct object_meta), alignof(struct object_meta), 0, false,
+    object_meta_fields, .src_unread = true};
 
 static const struct field namespace_fields[] = {
     OBJECT_HEADER(struct namespace_obj),
@@ -46,9 +49,11 @@ static const struct field service_port_fields[] = {
     FIELD("targetPort", FT_INT_OR_STRING, 0, struct service_port, target_port),
     FIELD_END,
 };
+/* The controller reads a Service's ports, not their positions: what it
+ * reports is at the route's backendRef. */
 static const struct table service_port_table = {
     "ServicePort", sizeof(struct service_port), alignof(struct service_port), 0,
-    true, service_port_fields};
+    true, service_port_fields, .src_unread = true};
 
 static const struct field service_spec_fields[] = {
     FIELD_D("type", FT_STRING, 0, struct service, type,
@@ -63,7 +68,7 @@ static const struct field service_spec_fields[] = {
 };
 static const struct table service_spec_table = {
     "ServiceSpec",  0, 1, offsetof(struct service, spec_src), true,
-    service_spec_fields, offsetof(struct service, present)};
+    service_spec_fields, offsetof(struct service, present), .src_unread = true};
 
 static const struct field service_fields[] = {
     OBJECT_HEADER(struct service),
@@ -81,7 +86,8 @@ static const struct field endpoint_conditions_fields[] = {
 };
 static const struct table endpoint_conditions_table = {
     "EndpointConditions", sizeof(struct endpoint_conditions),
-    alignof(struct endpoint_conditions), 0, true, endpoint_conditions_fields};
+    alignof(struct endpoint_conditions), 0, true, endpoint_conditions_fields,
+    .src_unread = true};
 
 static const struct field endpoint_fields[] = {
     FIELD_STRS("addresses", FIELD_REQUIRED, struct endpoint, addresses),
@@ -89,9 +95,11 @@ static const struct field endpoint_fields[] = {
               endpoint_conditions_table),
     FIELD_END,
 };
+/* Endpoints are read, never pointed at after the check; an EndpointSlice's
+ * ports are (ctl_endpoint_slices_check()). */
 static const struct table endpoint_table = {
     "Endpoint", sizeof(struct endpoint), alignof(struct endpoint), 0, true,
-    endpoint_fields};
+    endpoint_fields, .src_unread = true};
 
 static const struct field endpoint_port_fields[] = {
     FIELD("name", FT_STRING, 0, struct endpoint_port, name),

@@ -8,6 +8,7 @@
 #include "load/load.h"
 #include "load/load_internal.h"
 
+#include <signal.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,66 @@ START_TEST(kept_nodes_outlive_the_trees)
     done(&f);
 }
 END_TEST
+
+/* The port of the route below, kept by a keeper in the compilation's
+ * arena; *root receives the kept copy of the document's root. */
+static const struct ynode *keep_port(struct fixture *f, const struct ynode **root)
+{
+    struct ynode_keeper *k;
+    const struct ynode *rules, *port;
+
+    load(f, "kind: HTTPRoute\nspec:\n  rules:\n  - backendRefs:\n    - name: a\n      port: 80\n"
+            "  - backendRefs: []\n");
+    ck_assert(f->ok);
+    rules = ynode_get(ynode_get(f->docs.v[0].root, "spec"), "rules");
+    k = ynode_keeper_create(f->c.arena);
+    port = ynode_keeper_keep(
+        k, ynode_get(ynode_get(rules->items[0], "backendRefs")->items[0], "port"));
+    *root = ynode_keeper_kept(k, f->docs.v[0].root);
+    ynode_keeper_end(k);
+    ynode_keeper_destroy(k);
+    compilation_drop_tree(&f->c);
+    return port;
+}
+
+START_TEST(pruned_mapping_answers_for_what_it_kept)
+{
+    struct fixture f;
+    const struct ynode *root, *port = keep_port(&f, &root);
+    const struct ynode *rules = ynode_get(ynode_get(root, "spec"), "rules");
+
+    ck_assert_ptr_nonnull(rules);
+    ck_assert_uint_eq(rules->n, 0); /* one of its two items is kept */
+    ck_assert_str_eq(port->text, "80");
+    /* A key the original never had is absent, in every build. */
+    ck_assert_ptr_null(ynode_get(root, "metadata"));
+    done(&f);
+}
+END_TEST
+
+#ifdef GWC_ARENA_DEBUG
+/* The FIELD_KEEP_NODE hazard: a later lookup of a key the keeper dropped
+ * would silently read as absent; the debug build stops there. */
+START_TEST(pruned_mapping_refuses_a_dropped_key)
+{
+    struct fixture f;
+    const struct ynode *root;
+
+    keep_port(&f, &root);
+    ynode_get(root, "kind");
+}
+END_TEST
+
+START_TEST(pruned_sequence_refuses_an_item)
+{
+    struct fixture f;
+    const struct ynode *root;
+
+    keep_port(&f, &root);
+    ynode_item(ynode_get(root, "spec"), "rules", 1);
+}
+END_TEST
+#endif
 
 START_TEST(path_quotes_keys_that_are_not_identifiers)
 {
@@ -357,6 +418,73 @@ START_TEST(files_over_the_size_limit_are_refused)
 }
 END_TEST
 
+/* What each_document saw: per call, the documents' indexes in their file. */
+struct seen_calls {
+    unsigned calls;
+    uint32_t index[8][4];
+    size_t n[8];
+};
+
+static void record_documents(void *ctx, const struct ydoc_list *docs)
+{
+    struct seen_calls *seen = ctx;
+    size_t i;
+
+    ck_assert_uint_lt(seen->calls, 8);
+    for (i = 0; i < docs->n && i < 4; i++) {
+        ck_assert_int_eq(docs->v[i].root->kind, YNODE_MAP);
+        seen->index[seen->calls][i] = docs->v[i].index;
+    }
+    seen->n[seen->calls++] = docs->n;
+}
+
+static void write_file(char *path, const char *text)
+{
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Documents go on one at a time once their file is known to hold
+ * manifests; those before the first manifest wait for it, and a file of
+ * other YAML is skipped whole, as when the file was judged at its end. */
+START_TEST(documents_go_on_as_parsed)
+{
+    char manifests[] = "/tmp/gwc-test-XXXXXX", other[] = "/tmp/gwc-test-XXXXXX";
+    const char *paths[2] = {manifests, other};
+    struct seen_calls seen = {0};
+    struct load_scope scope = {.each_document = record_documents,
+                               .each_document_ctx = &seen};
+    struct compilation c;
+    bool not_object = false, not_kubernetes = false;
+    size_t i;
+
+    write_file(manifests, "values: 1\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+                          "---\n- not a mapping\n---\n---\napiVersion: v1\nkind: Secret\n"
+                          "metadata: {name: b}\n");
+    write_file(other, "values: 1\n---\nmore: 2\n");
+    compilation_init(&c);
+    ck_assert(!load_inputs(&c, &load_default_limits, paths, 2, &scope, NULL));
+    ck_assert_uint_eq(seen.calls, 2);
+    ck_assert_uint_eq(seen.n[0], 2);
+    ck_assert_uint_eq(seen.index[0][0], 0);
+    ck_assert_uint_eq(seen.index[0][1], 1);
+    ck_assert_uint_eq(seen.n[1], 1);
+    ck_assert_uint_eq(seen.index[1][0], 4); /* the empty document counts */
+    for (i = 0; i < c.diags.n; i++) {
+        not_object |= c.diags.v[i]->code == DIAG_DOCUMENT_NOT_OBJECT;
+        not_kubernetes |= c.diags.v[i]->code == DIAG_NOT_KUBERNETES;
+    }
+    ck_assert(not_object && not_kubernetes);
+    ck_assert_uint_eq(c.diags.n, 2);
+    compilation_release(&c);
+    unlink(manifests);
+    unlink(other);
+}
+END_TEST
+
 static long template_at(const char *text)
 {
     size_t at;
@@ -404,6 +532,12 @@ static Suite *load_suite(void)
     tcase_add_test(tc, empty_input_has_no_documents);
     tcase_add_test(tc, files_over_the_size_limit_are_refused);
     tcase_add_test(tc, templates_are_told_from_yaml);
+    tcase_add_test(tc, documents_go_on_as_parsed);
+    tcase_add_test(tc, pruned_mapping_answers_for_what_it_kept);
+#ifdef GWC_ARENA_DEBUG
+    tcase_add_test_raise_signal(tc, pruned_mapping_refuses_a_dropped_key, SIGABRT);
+    tcase_add_test_raise_signal(tc, pruned_sequence_refuses_an_item, SIGABRT);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }
