@@ -66,10 +66,12 @@ static struct plan_handler *handler_of(struct server_build *sb, size_t i)
  * location the request arrived at sets (a subrequest shares variables). */
 static bool mirror_needs_uri(const struct plan_handler *h)
 {
+    const struct plan_handler_extra *x = plan_handler_extra(h);
     size_t i;
 
-    for (i = 0; i < h->n_mirrors; i++) {
-        if (h->mirrors[i]->rewrite != REWRITE_NONE || h->mirrors[i]->grpc)
+    for (i = 0; i < x->n_mirrors; i++) {
+        if (plan_handler_extra(x->mirrors[i])->rewrite != REWRITE_NONE ||
+            x->mirrors[i]->grpc)
             return true;
     }
     for (i = 0; i < h->n_backends; i++) {

@@ -95,8 +95,8 @@ static void header_names(const struct plan_handler *h, size_t *longest, size_t *
     *most = n > *most ? n : *most;
     for (i = 0; i < h->n_backends; i++)
         header_names(h->backends[i], longest, most);
-    for (i = 0; i < h->n_mirrors; i++)
-        header_names(h->mirrors[i], longest, most);
+    for (i = 0; i < plan_handler_extra(h)->n_mirrors; i++)
+        header_names(plan_handler_extra(h)->mirrors[i], longest, most);
 }
 
 /* The location of an externalAuth subrequest sets only its own headers:

@@ -262,39 +262,48 @@ struct plan_policy {
     const char *affinity_cookie_variable; /* add_header Set-Cookie $it */
 };
 
-/* One per rule and backend (about five per route): the small fields are
- * kept together, so that no padding comes between them. */
-struct plan_handler {
-    const char *id; /* its location's URI (mirrors) or name less the '@' */
-    bool by_uri;    /* a mirror: reached by a subrequest to the URI id */
-    bool grpc;
-    int status;     /* nonzero: return it (fixed 500, no backends) */
+/* What few handlers ask for, kept out of line so that the common one (a
+ * backend, perhaps with headers) does not carry it: a URL rewrite,
+ * mirrors, CORS, timeouts, retries, the error pages' context. */
+struct plan_handler_extra {
     /* URL rewrite (the rest below) */
     enum { REWRITE_NONE, REWRITE_FULL, REWRITE_PREFIX } rewrite;
     unsigned retry_tries; /* Retry: how many tries in all (below) */
-    struct plan_redirect *redirect;
     const char *rewrite_prefix;
     const char *rewrite_path;
     const char *rewrite_set; /* the value of $gw_rewrite, or NULL */
     struct plan_uri_step *rewrites; /* the new path, as nginx builds it */
     size_t n_rewrites;
     const char *rewrite_host;
-    struct plan_header *request_headers;
-    size_t n_request_headers;
-    struct plan_header *response_headers;
-    size_t n_response_headers;
     struct plan_handler **mirrors; /* copies sent to mirror backends */
     size_t n_mirrors;
     const char *sample_variable; /* a mirror: send only when non-empty */
     struct plan_cors *cors;
     const char *read_timeout, *connect_timeout; /* nginx time values */
     const char *send_timeout; /* NULL: the read timeout */
-    const struct plan_policy *policy; /* gwc policies, or NULL */
     const struct plan_error_context *error_context; /* for proxied error pages */
     /* Retry: proxy_next_upstream conditions ("error timeout http_500 ..."),
      * and within how long (request timeout). */
     const char *retry_on;
     const char *retry_within;
+};
+
+/* One per rule and backend (about five per route, 192 bytes; 320 with
+ * the extras inline): the small fields are kept together, so that no
+ * padding comes between them. */
+struct plan_handler {
+    const char *id; /* its location's URI (mirrors) or name less the '@' */
+    bool by_uri;    /* a mirror: reached by a subrequest to the URI id */
+    bool grpc;
+    int status;     /* nonzero: return it (fixed 500, no backends) */
+    struct plan_redirect *redirect;
+    struct plan_header *request_headers;
+    size_t n_request_headers;
+    struct plan_header *response_headers;
+    size_t n_response_headers;
+    const struct plan_policy *policy; /* gwc policies, or NULL */
+    /* NULL: none; read through plan_handler_extra() */
+    struct plan_handler_extra *extra;
     /* Where to send the request: one target, or a split over per-backend
      * handlers (backend-level filters live there). */
     struct plan_target target;
@@ -305,6 +314,9 @@ struct plan_handler {
     int64_t weight; /* as a split backend: its weight */
     const struct backend *backend; /* the backend target sends to, or NULL */
 };
+
+/* h's extras, all unset when it has none. */
+const struct plan_handler_extra *plan_handler_extra(const struct plan_handler *h);
 
 /* ---- servers and locations ---- */
 

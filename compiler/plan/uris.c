@@ -115,37 +115,38 @@ void plan_redirect_steps(struct planner *p, struct plan_redirect *r)
  * variable first, and the backend is asked for exactly that value, as
  * "replace the path" says.
  */
-static void rewrite_head(struct plan_handler *h, const char *path, struct plan_text *t)
+static void rewrite_head(struct plan_handler_extra *x, const char *path,
+                         struct plan_text *t)
 {
     if (*path == '/') {
         plan_text_lit(t, path);
         return;
     }
-    h->rewrite_set = path;
+    x->rewrite_set = path;
     plan_text_var(t, "gw_rewrite");
 }
 
-void plan_rewrite_steps(struct planner *p, struct plan_handler *h)
+void plan_rewrite_steps(struct planner *p, struct plan_handler_extra *x)
 {
     const char *trimmed;
     struct plan_text *t;
 
-    h->rewrite_set = NULL;
-    h->rewrites = NULL;
-    h->n_rewrites = 0;
-    if (h->rewrite == REWRITE_FULL) {
+    x->rewrite_set = NULL;
+    x->rewrites = NULL;
+    x->n_rewrites = 0;
+    if (x->rewrite == REWRITE_FULL) {
         /* An empty path is "/", as HTTP sends it (RFC 9112, 3.2.1). */
-        t = &add_step(p, &h->rewrites, &h->n_rewrites, "^", 1)->text;
-        rewrite_head(h, *h->rewrite_path ? h->rewrite_path : "/", t);
+        t = &add_step(p, &x->rewrites, &x->n_rewrites, "^", 1)->text;
+        rewrite_head(x, *x->rewrite_path ? x->rewrite_path : "/", t);
         return;
     }
-    trimmed = without_trailing_slash(p, h->rewrite_path);
-    t = &add_step(p, &h->rewrites, &h->n_rewrites,
-                  prefix_regex(p, h->rewrite_prefix, "$"), 1)->text;
-    rewrite_head(h, *trimmed ? trimmed : "/", t);
-    t = &add_step(p, &h->rewrites, &h->n_rewrites,
-                  prefix_regex(p, h->rewrite_prefix, "(?<gw_rest>/.*)$"), 2)->text;
+    trimmed = without_trailing_slash(p, x->rewrite_path);
+    t = &add_step(p, &x->rewrites, &x->n_rewrites,
+                  prefix_regex(p, x->rewrite_prefix, "$"), 1)->text;
+    rewrite_head(x, *trimmed ? trimmed : "/", t);
+    t = &add_step(p, &x->rewrites, &x->n_rewrites,
+                  prefix_regex(p, x->rewrite_prefix, "(?<gw_rest>/.*)$"), 2)->text;
     if (*trimmed)
-        rewrite_head(h, trimmed, t);
+        rewrite_head(x, trimmed, t);
     plan_text_var(t, "gw_rest");
 }
