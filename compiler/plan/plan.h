@@ -432,7 +432,7 @@ struct plan_section {
     size_t n_maps;
     struct plan_split *splits;
     size_t n_splits;
-    struct plan_upstream *upstreams;
+    struct plan_upstream **upstreams; /* each made once, when first named */
     size_t n_upstreams;
     const char *resolver; /* for backends resolved at run time, or NULL */
     unsigned map_bucket;  /* map_hash_bucket_size its map keys need */

@@ -87,7 +87,6 @@ struct planner {
     struct plan *plan;
     struct section_builder http, stream;
     struct section_builder *sec; /* the one being built */
-    struct ptrvec servers;        /* struct plan_server * */
     struct ptrvec stream_servers; /* struct plan_stream_server * */
     struct ptrvec files;          /* struct plan_file * */
     struct ptrvec https_hops;     /* struct https_hop * */
