@@ -215,7 +215,7 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
         confw_end(w);
         confw_close(w);
     }
-    if (h->policy && !h->split_variable && !h->status)
+    if (h->policy && !h->split && !h->status)
         emit_policy_handler(w, h->policy, h->grpc);
     else if (h->policy && h->status)
         /* A rule left without backends answers its 500 here: its
@@ -233,8 +233,8 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
         redirect(w, h->redirect);
         return;
     }
-    if (h->split_variable) {
-        jump(w, &h->split_target);
+    if (h->split) {
+        jump(w, &h->split->target);
         return;
     }
     rewrites(w, h, internal);

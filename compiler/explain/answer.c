@@ -153,7 +153,7 @@ static bool in_split(const struct plan *plan, const struct plan_handler *h,
 
     for (i = 0; i < plan->http.n_splits; i++) {
         const struct plan_split *s = &plan->http.splits[i];
-        if (!str_eq(s->variable, h->split_variable))
+        if (!str_eq(s->variable, h->split->variable))
             continue;
         for (j = 0; j < s->n_entries; j++) {
             if (str_eq(s->entries[j].value, value))
@@ -191,12 +191,13 @@ void explain_answer(struct arena *a, const struct plan *plan, const struct expla
         out->status_reason = "RequestRedirect";
         return;
     }
-    out->backends = ARENA_NEW_ARRAY(a, struct explain_backend, h->n_backends + 1);
-    if (h->n_backends == 0)
+    out->backends = ARENA_NEW_ARRAY(a, struct explain_backend,
+                                    (h->split ? h->split->n_backends : 0) + 1);
+    if (!h->split)
         add_backend(out, h, h->weight ? h->weight : 1);
-    for (i = 0; i < h->n_backends; i++) {
-        if (in_split(plan, h, h->backends[i]))
-            add_backend(out, h->backends[i], h->backends[i]->weight);
+    for (i = 0; h->split && i < h->split->n_backends; i++) {
+        if (in_split(plan, h, h->split->backends[i]))
+            add_backend(out, h->split->backends[i], h->split->backends[i]->weight);
     }
     if (out->n_backends == 1 && out->backends[0].status) {
         out->status = out->backends[0].status;

@@ -401,22 +401,27 @@ void plan_split_weights(struct planner *p, struct plan_split *s,
 /* The split over h's backends.  Its values are the part of each backend's
  * handler id after h's ("b0"), so rules that split alike share it; h then
  * sends a request to the location named '@', its id, "/", and the value. */
-static void weighted_split(struct planner *p, struct plan_handler *h)
+static void weighted_split(struct planner *p, struct plan_handler *h,
+                           struct plan_handler **backends, size_t n)
 {
+    struct plan_handler_split *s = ARENA_NEW(p->a, struct plan_handler_split);
     size_t prefix = strlen(h->id) + 1, i;
-    int64_t *weights = ARENA_NEW_ARRAY(p->a, int64_t, h->n_backends);
-    const char **values = ARENA_NEW_ARRAY(p->a, const char *, h->n_backends);
+    int64_t *weights = ARENA_NEW_ARRAY(p->a, int64_t, n);
+    const char **values = ARENA_NEW_ARRAY(p->a, const char *, n);
     struct plan_split draft = {NULL, NULL, 0, NULL};
 
-    for (i = 0; i < h->n_backends; i++) {
-        weights[i] = h->backends[i]->weight;
-        values[i] = h->backends[i]->id + prefix;
+    for (i = 0; i < n; i++) {
+        weights[i] = backends[i]->weight;
+        values[i] = backends[i]->id + prefix;
     }
-    plan_split_weights(p, &draft, weights, values, h->n_backends);
-    h->split_variable = plan_split_shared(p, "gw_s", &draft);
-    h->split_target = plan_text_new(p->a, 2);
-    plan_text_lit(&h->split_target, plan_cat(p->a, "@", h->id, "/", NULL));
-    plan_text_var(&h->split_target, h->split_variable);
+    plan_split_weights(p, &draft, weights, values, n);
+    s->variable = plan_split_shared(p, "gw_s", &draft);
+    s->target = plan_text_new(p->a, 2);
+    plan_text_lit(&s->target, plan_cat(p->a, "@", h->id, "/", NULL));
+    plan_text_var(&s->target, s->variable);
+    s->backends = backends;
+    s->n_backends = n;
+    h->split = s;
 }
 
 static const char *kind_slug(enum kind k)
@@ -492,9 +497,9 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
     const struct rule_state *rs = c->rule;
     /* The rule's handler is built here and kept only if it is not one of
      * its backends' (most rules have one backend). */
-    struct plan_handler rule_handler, *h = &rule_handler;
+    struct plan_handler rule_handler, *h = &rule_handler, *one, **backends;
     struct upstream_options up = {NULL, NULL, NULL};
-    size_t next_mirror = 0, i, live = 0;
+    size_t next_mirror = 0, i, live = 0, n = 0;
 
     memset(h, 0, sizeof(*h));
 
@@ -525,7 +530,7 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         h->status = 500;
         return keep(p, h);
     }
-    h->backends = ARENA_NEW_ARRAY(p->a, struct plan_handler *, live);
+    backends = live > 1 ? ARENA_NEW_ARRAY(p->a, struct plan_handler *, live) : &one;
     for (i = 0; i < rs->n_backends; i++) {
         const struct backend *b = &rs->backends[i];
         struct plan_handler *child;
@@ -541,8 +546,6 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
             child->extra = ARENA_NEW(p->a, struct plan_handler_extra);
             *child->extra = *h->extra;
         }
-        child->backends = NULL;
-        child->n_backends = 0;
         child->id = live == 1 ? h->id : plan_cat(p->a, h->id, "/b", plan_dec(num, i), NULL);
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
@@ -553,16 +556,15 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         tries = plan_handler_extra(h)->retry_tries;
         if (child->target.upstream && (tries > 1 || up.lb || up.keepalive))
             child->target.upstream = plan_upstream_balanced(p, b, tries, &up);
-        h->backends[h->n_backends++] = child;
+        backends[n++] = child;
     }
-    if (h->n_backends == 1) {
+    if (n == 1) {
         /* One backend: it is the rule's handler, under the rule's name. */
-        struct plan_handler *only = h->backends[0];
-        only->id = h->id;
-        return only;
+        one->id = h->id;
+        return one;
     }
     h = keep(p, h);
-    weighted_split(p, h);
+    weighted_split(p, h, backends, n);
     return h;
 }
 
@@ -571,9 +573,9 @@ void plan_handler_dependents(struct arena *a, const struct plan_handler *h,
 {
     size_t i;
 
-    for (i = 0; i < h->n_backends; i++) {
-        ptrvec_push(a, out, h->backends[i]);
-        plan_handler_dependents(a, h->backends[i], out);
+    for (i = 0; h->split && i < h->split->n_backends; i++) {
+        ptrvec_push(a, out, h->split->backends[i]);
+        plan_handler_dependents(a, h->split->backends[i], out);
     }
     for (i = 0; i < plan_handler_extra(h)->n_mirrors; i++)
         ptrvec_push(a, out, plan_handler_extra(h)->mirrors[i]);

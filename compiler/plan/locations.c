@@ -74,8 +74,8 @@ static bool mirror_needs_uri(const struct plan_handler *h)
             x->mirrors[i]->grpc)
             return true;
     }
-    for (i = 0; i < h->n_backends; i++) {
-        if (mirror_needs_uri(h->backends[i]))
+    for (i = 0; h->split && i < h->split->n_backends; i++) {
+        if (mirror_needs_uri(h->split->backends[i]))
             return true;
     }
     return false;
@@ -167,9 +167,9 @@ static struct idxvec reach_list(struct server_build *sb, const struct path_form 
 static struct plan_text target_text(struct planner *p, struct plan_handler *h,
                                     struct ptrvec *internal)
 {
-    if (h->split_variable) {
+    if (h->split) {
         plan_handler_dependents(p->tmp, h, internal);
-        return h->split_target;
+        return h->split->target;
     }
     ptrvec_push(p->tmp, internal, h);
     plan_handler_dependents(p->tmp, h, internal);
@@ -287,7 +287,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         loc->handler = handler_of(sb, order[0]);
         loc->save_uri = mirror_needs_uri(loc->handler);
         plan_handler_dependents(p->tmp, loc->handler, &sb->internal);
-        if (loc->handler->split_variable)
+        if (loc->handler->split)
             dispatch_limits(sb, loc, (struct plan_handler **)&loc->handler, 1);
         return;
     }

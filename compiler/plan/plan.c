@@ -93,8 +93,8 @@ static void header_names(const struct plan_handler *h, size_t *longest, size_t *
     for (i = 0; !h->grpc && i < h->n_response_headers; i++, n++)
         *longest = longer(*longest, h->response_headers[i].name);
     *most = n > *most ? n : *most;
-    for (i = 0; i < h->n_backends; i++)
-        header_names(h->backends[i], longest, most);
+    for (i = 0; h->split && i < h->split->n_backends; i++)
+        header_names(h->split->backends[i], longest, most);
     for (i = 0; i < plan_handler_extra(h)->n_mirrors; i++)
         header_names(plan_handler_extra(h)->mirrors[i], longest, most);
 }

@@ -148,18 +148,23 @@ struct plan_cors {
     const char *preflight_variable; /* map: "1" for a preflight request */
 };
 
-/* One way out of a handler: a backend, or a status. */
+/* How nginx speaks TLS to a backend (BackendTLSPolicy, an https auth URL). */
+struct plan_target_tls {
+    const char *name;             /* SNI and verified name */
+    const char *ca_file;          /* CA bundle file under certs/, or the system's */
+    const char *client_cert_file; /* presented to the backend, or NULL */
+    const char *client_key_file;
+};
+
+/* One way out of a handler: a backend, or a status (32 bytes: every
+ * handler has one, and few backends are behind TLS). */
 struct plan_target {
     int status;           /* nonzero: answer this (500, 503) */
     bool grpc;
-    bool tls;             /* BackendTLSPolicy: proxy over TLS */
     bool websocket;
+    const struct plan_target_tls *tls; /* proxy over TLS, or NULL */
     const char *upstream; /* an upstream block's name ... */
     const char *address;  /* ... or "host:port" resolved at run time */
-    const char *tls_name;       /* SNI and verified name */
-    const char *tls_ca_file;    /* CA bundle file under certs/, or the system's */
-    const char *tls_client_cert_file; /* presented to the backend, or NULL */
-    const char *tls_client_key_file;
 };
 
 /* ---- gwc policies (docs/policies.md, "Maintainers: nginx mapping") ---- */
@@ -288,8 +293,17 @@ struct plan_handler_extra {
     const char *retry_within;
 };
 
-/* One per rule and backend (about five per route, 192 bytes; 320 with
- * the extras inline): the small fields are kept together, so that no
+/* A rule's weighted split over handlers of its backends (backend-level
+ * filters live there). */
+struct plan_handler_split {
+    const char *variable;
+    struct plan_text target; /* the chosen backend's named location */
+    struct plan_handler **backends;
+    size_t n_backends;
+};
+
+/* One per rule and backend (about five per route, 128 bytes; 320 with
+ * the rare parts inline): the small fields are kept together, so that no
  * padding comes between them. */
 struct plan_handler {
     const char *id; /* its location's URI (mirrors) or name less the '@' */
@@ -304,13 +318,9 @@ struct plan_handler {
     const struct plan_policy *policy; /* gwc policies, or NULL */
     /* NULL: none; read through plan_handler_extra() */
     struct plan_handler_extra *extra;
-    /* Where to send the request: one target, or a split over per-backend
-     * handlers (backend-level filters live there). */
+    /* Where to send the request: one target, or a split (NULL: none). */
     struct plan_target target;
-    const char *split_variable;
-    struct plan_text split_target; /* the chosen backend's named location */
-    struct plan_handler **backends;
-    size_t n_backends;
+    const struct plan_handler_split *split;
     int64_t weight; /* as a split backend: its weight */
     const struct backend *backend; /* the backend target sends to, or NULL */
 };
