@@ -53,10 +53,12 @@ enum cond_reason {
 const char *ctl_cond_type_name(enum cond_type t);
 const char *ctl_reason_name(enum cond_reason r);
 
+/* 16 bytes, not 24 with two enums: every route's parent, listener and
+ * policy ancestor holds MAX_CONDITIONS of them. */
 struct condition {
-    enum cond_type type;
+    uint8_t type; /* enum cond_type */
     bool status;
-    enum cond_reason reason;
+    uint8_t reason; /* enum cond_reason */
     const char *message;
 };
 
