@@ -152,9 +152,12 @@ enum backend_status {
     BACKEND_UNAVAILABLE, /* no ready endpoints: answer 503 for this share */
 };
 
+/* One per backendRef of every rule (96 bytes: the status shares its 8
+ * bytes with the endpoint count). */
 struct backend {
     const struct backend_ref *ref; /* or the mirror's reference */
     enum backend_status status;
+    uint32_t n_endpoints;               /* of endpoints, below */
     const struct service *service;      /* NULL when absent from the input */
     const struct service_port *port;    /* NULL when the Service is absent */
     const char *namespace, *name;       /* the Service's identity */
@@ -162,7 +165,6 @@ struct backend {
     const char *app_protocol;           /* the port's appProtocol, or NULL */
     const char **endpoints;             /* ready "IP:port" (each slice has
                                            its own port), sorted */
-    size_t n_endpoints;
     const char *cluster_ip;             /* else the clusterIP */
     const char *dns_name;               /* else "name.ns.svc.cluster.local" */
     const struct policy_state *tls_policy; /* upstream TLS, or NULL */
