@@ -260,7 +260,9 @@ static void location(struct confw *w, const struct plan_location *loc)
         confw_quoted(w, loc->path, QUOTE_LITERAL);
         break;
     case LOC_NAMED:
-        confw_quoted(w, loc->path, QUOTE_LITERAL); /* "@..." */
+        strbuf_addch(&path, '@');
+        strbuf_addstr(&path, loc->path);
+        confw_quoted(w, path.buf, QUOTE_LITERAL);
         break;
     case LOC_PREFIX:
         /* Segment semantics: "/p" is served by "= /p" and "/p/". */

@@ -463,7 +463,7 @@ static void internal_locations(struct server_build *sb)
             continue;
         loc = ARENA_NEW(p->tmp, struct plan_location);
         loc->kind = h->by_uri ? LOC_INTERNAL : LOC_NAMED;
-        loc->path = h->by_uri ? h->id : plan_cat(p->a, "@", h->id, NULL);
+        loc->path = h->id;
         loc->handler = h;
         /* Below what a dispatching location let through: check here. */
         if (!h->by_uri && sb->max_body >= 0 && plan_policy_body_limit(h) != 0 &&
@@ -475,8 +475,11 @@ static void internal_locations(struct server_build *sb)
     ptrvec_sort(&sb->not_found_names, cmp_strings);
     for (i = 0; i < sb->not_found_names.n; i++) {
         struct plan_location *loc = ARENA_NEW(p->tmp, struct plan_location);
+        const char *name = sb->not_found_names.v[i];
+        if (name[0] != '@')
+            BUG("a named location's name without its '@'");
         loc->kind = LOC_NAMED;
-        loc->path = sb->not_found_names.v[i];
+        loc->path = name + 1;
         ptrvec_push(p->tmp, &sb->locations, loc);
     }
 }

@@ -341,7 +341,8 @@ struct plan_location {
     enum location_kind kind;
     bool save_uri;         /* set $gw_uri $uri: a mirror sends the original path */
     bool recursive_errors; /* error pages after the 418 hop */
-    const char *path;      /* LOC_REGEX: the pattern */
+    const char *path;      /* LOC_REGEX: the pattern; LOC_NAMED: the name
+                              less its '@' (a handler's id, not copied) */
     /* Either dispatch through a map to a named location: the request goes
      * to dispatch_prefix followed by the map's value.  The values are the
      * target names less the prefix they share ("r0", "r1/${gw_s0}"), so
