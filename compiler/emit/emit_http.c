@@ -441,6 +441,6 @@ void emit_http(const struct plan *plan, struct confw *w)
     emit_policy_zones(w, plan);
     for (i = 0; i < plan->n_servers; i++) {
         confw_blank(w);
-        server(w, &plan->servers[i]);
+        server(w, plan->servers[i]);
     }
 }

@@ -120,10 +120,10 @@ static unsigned proxy_headers_bucket(const struct plan *plan)
     unsigned b;
 
     for (i = 0; i < plan->n_servers; i++) {
-        for (j = 0; j < plan->servers[i].n_locations; j++)
-            header_names(plan->servers[i].locations[j].handler, &longest, &most);
-        for (j = 0; j < plan->servers[i].n_auths; j++)
-            auth_header_names(plan->servers[i].auths[j], &longest, &auth_most);
+        for (j = 0; j < plan->servers[i]->n_locations; j++)
+            header_names(plan->servers[i]->locations[j].handler, &longest, &most);
+        for (j = 0; j < plan->servers[i]->n_auths; j++)
+            auth_header_names(plan->servers[i]->auths[j], &longest, &auth_most);
     }
     /* A routing location also has the 8 short base names
      * (templates/proxy_headers.conf). */
@@ -138,8 +138,8 @@ static void hash_sizes(struct plan *plan)
     size_t longest_name = 0, names = 0, i, j;
 
     for (i = 0; i < plan->n_servers; i++) {
-        for (j = 0; j < plan->servers[i].n_names; j++) {
-            size_t n = strlen(plan->servers[i].names[j]);
+        for (j = 0; j < plan->servers[i]->n_names; j++) {
+            size_t n = strlen(plan->servers[i]->names[j]);
             longest_name = n > longest_name ? n : longest_name;
             names++;
         }

@@ -462,7 +462,9 @@ struct plan {
     size_t n_zones;
     struct plan_geo *geos; /* http{}: sorted by variable */
     size_t n_geos;
-    struct plan_server *servers;
+    /* Each its own allocation: one array of 100,000 servers (24 MB) is
+     * too big for any block the dropped trees leave to the plan. */
+    struct plan_server **servers;
     size_t n_servers;
     struct plan_stream_server *stream_servers;
     size_t n_stream_servers;

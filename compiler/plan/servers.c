@@ -415,9 +415,10 @@ static const struct https_hop *hop_for(const struct planner *p, const struct soc
 static struct plan_server *new_server(struct planner *p, const struct sock *s,
                                       const char *name)
 {
-    struct plan_server *srv = &p->plan->servers[p->plan->n_servers++];
+    struct plan_server *srv = ARENA_NEW(p->a, struct plan_server);
     const struct https_hop *hop = hop_for(p, s);
 
+    p->plan->servers[p->plan->n_servers++] = srv;
     srv->listen.address = s->address;
     srv->listen.port = s->port;
     if (hop) {
@@ -536,8 +537,8 @@ static int cmp_socks(const void *pa, const void *pb)
     return a->port < b->port ? -1 : a->port > b->port;
 }
 
-/* The servers are counted before the first is built, so that they are
- * made in the plan's array, not each on its own and then copied there. */
+/* The servers are counted before the first is built, so that the plan's
+ * list of them is made once, not grown and then copied. */
 void plan_servers_build(struct planner *p)
 {
     struct ptrvec socks = {0};
@@ -549,7 +550,7 @@ void plan_servers_build(struct planner *p)
         server_names(p->a, socks.v[i]);
         n += ((struct sock *)socks.v[i])->names.n;
     }
-    p->plan->servers = ARENA_NEW_ARRAY(p->a, struct plan_server, n ? n : 1);
+    p->plan->servers = ARENA_NEW_ARRAY(p->a, struct plan_server *, n ? n : 1);
     for (i = 0; i < socks.n; i++) {
         struct sock *s = socks.v[i];
         size_t first = p->plan->n_servers;
@@ -565,6 +566,6 @@ void plan_servers_build(struct planner *p)
         for (j = 0; j < s->names.n; j++)
             build_server(p, s, s->names.v[j], &seen, sni_variable);
         for (j = first; j < p->plan->n_servers; j++)
-            p->plan->servers[j].listen.http2 |= !s->https && seen.grpc > 0 && seen.http == 0;
+            p->plan->servers[j]->listen.http2 |= !s->https && seen.grpc > 0 && seen.http == 0;
     }
 }
