@@ -182,7 +182,7 @@ static bool reads_proxy_protocol(const struct plan *plan, uint32_t port)
     size_t i;
 
     for (i = 0; i < plan->n_servers; i++) {
-        const struct plan_listen *l = &plan->servers[i].listen;
+        const struct plan_listen *l = &plan->servers[i]->listen;
         if (!l->unix_path && l->port == (int64_t)port)
             return l->proxy_protocol;
     }

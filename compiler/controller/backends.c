@@ -109,55 +109,70 @@ static const char *host_port(struct arena *a, const char *address, int64_t port)
     return out;
 }
 
-/* Ready addresses of the Service's EndpointSlices for one port (matched by
- * name, as kube-proxy does).  Returns false when no slice serves the port,
- * so the caller falls back to the clusterIP. */
+/* The port of an EndpointSlice that serves the Service's port sp (matched
+ * by name, as kube-proxy does), or NULL; also NULL when that port is
+ * unusable (reported by ctl_endpoint_slices_check()). */
+static const struct endpoint_port *slice_port(const struct service *s,
+                                              const struct service_port *sp,
+                                              const struct endpoint_slice *es)
+{
+    size_t j;
+
+    if (es->obj.rejected || !str_eq(es->obj.meta.namespace, s->obj.meta.namespace) ||
+        !str_eq(model_strmap_get(&es->obj.meta.labels, "kubernetes.io/service-name"),
+                s->obj.meta.name) ||
+        str_eq(es->address_type, "FQDN"))
+        return NULL;
+    for (j = 0; j < es->n_ports; j++) {
+        if (str_eq(es->ports[j].name, sp->name) && es->ports[j].port != INT_UNSET)
+            return port_usable(&es->ports[j]) ? &es->ports[j] : NULL;
+    }
+    return NULL;
+}
+
+/* Ready addresses of the Service's EndpointSlices for one port.  Returns
+ * false when no slice serves the port, so the caller falls back to the
+ * clusterIP.  Counted first, so that the list is made once at its size. */
 static bool endpoints(struct ctx *x, const struct service *s,
                       const struct service_port *sp, struct backend *b)
 {
     const struct ptrvec *pv = model_endpoint_slices(x->m, s->obj.meta.namespace,
                                                     s->obj.meta.name);
-    struct ptrvec addrs = {0};
+    const char **addrs;
     bool found = false;
-    size_t i, j, k;
+    size_t i, j, k, n = 0;
 
     for (i = 0; pv && i < pv->n; i++) {
         const struct endpoint_slice *es = pv->v[i];
-        const struct endpoint_port *ep = NULL;
-
-        if (es->obj.rejected ||
-            !str_eq(es->obj.meta.namespace, s->obj.meta.namespace) ||
-            !str_eq(model_strmap_get(&es->obj.meta.labels,
-                                     "kubernetes.io/service-name"),
-                    s->obj.meta.name) ||
-            str_eq(es->address_type, "FQDN"))
+        if (!slice_port(s, sp, es))
             continue;
-        for (j = 0; j < es->n_ports && !ep; j++) {
-            if (str_eq(es->ports[j].name, sp->name) && es->ports[j].port != INT_UNSET)
-                ep = &es->ports[j];
-        }
-        if (!ep)
-            continue;
-        if (!port_usable(ep))
-            continue; /* reported by ctl_endpoint_slices_check() */
         found = true;
         for (j = 0; j < es->n_endpoints; j++) {
-            const struct endpoint *e = &es->endpoints[j];
-            if (e->conditions.ready == TRI_FALSE)
-                continue; /* unset means ready (discovery/v1) */
-            for (k = 0; k < e->n_addresses; k++)
-                ptrvec_push(x->c->arena, &addrs,
-                            (void *)host_port(x->c->arena, e->addresses[k], ep->port));
+            if (es->endpoints[j].conditions.ready != TRI_FALSE)
+                n += es->endpoints[j].n_addresses;
         }
     }
     if (!found)
         return false;
-    ptrvec_sort(&addrs, cmp_strp);
-    b->endpoints = ARENA_NEW_ARRAY(x->c->arena, const char *, addrs.n);
-    for (i = 0; i < addrs.n; i++) {
-        if (b->n_endpoints && strcmp(b->endpoints[b->n_endpoints - 1], addrs.v[i]) == 0)
+    addrs = ARENA_NEW_ARRAY(x->c->arena, const char *, n);
+    for (i = 0, n = 0; pv && i < pv->n; i++) {
+        const struct endpoint_slice *es = pv->v[i];
+        const struct endpoint_port *ep = slice_port(s, sp, es);
+        for (j = 0; ep && j < es->n_endpoints; j++) {
+            const struct endpoint *e = &es->endpoints[j];
+            if (e->conditions.ready == TRI_FALSE)
+                continue; /* unset means ready (discovery/v1) */
+            for (k = 0; k < e->n_addresses; k++)
+                addrs[n++] = host_port(x->c->arena, e->addresses[k], ep->port);
+        }
+    }
+    if (n > 1)
+        qsort(addrs, n, sizeof(*addrs), cmp_strp);
+    b->endpoints = addrs;
+    for (i = 0; i < n; i++) {
+        if (b->n_endpoints && strcmp(b->endpoints[b->n_endpoints - 1], addrs[i]) == 0)
             continue; /* one endpoint in two slices */
-        b->endpoints[b->n_endpoints++] = addrs.v[i];
+        b->endpoints[b->n_endpoints++] = addrs[i];
     }
     return true;
 }

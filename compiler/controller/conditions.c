@@ -37,6 +37,9 @@ const char *ctl_reason_name(enum cond_reason r)
     return reason_names[r];
 }
 
+_Static_assert(COND__COUNT <= 256 && REASON__COUNT <= 256,
+               "struct condition keeps a condition's type and reason in a byte");
+
 void ctl_conditions_set(struct conditions *cs, enum cond_type type, bool status,
                         enum cond_reason reason, const char *message)
 {
@@ -54,9 +57,9 @@ void ctl_conditions_set(struct conditions *cs, enum cond_type type, bool status,
             BUG("more conditions than status may hold");
         c = &cs->v[cs->n++];
     }
-    c->type = type;
+    c->type = (uint8_t)type;
     c->status = status;
-    c->reason = reason;
+    c->reason = (uint8_t)reason;
     c->message = message ? message : "";
 }
 

@@ -53,10 +53,12 @@ enum cond_reason {
 const char *ctl_cond_type_name(enum cond_type t);
 const char *ctl_reason_name(enum cond_reason r);
 
+/* 16 bytes, not 24 with two enums: every route's parent, listener and
+ * policy ancestor holds MAX_CONDITIONS of them. */
 struct condition {
-    enum cond_type type;
+    uint8_t type; /* enum cond_type */
     bool status;
-    enum cond_reason reason;
+    uint8_t reason; /* enum cond_reason */
     const char *message;
 };
 
@@ -150,9 +152,12 @@ enum backend_status {
     BACKEND_UNAVAILABLE, /* no ready endpoints: answer 503 for this share */
 };
 
+/* One per backendRef of every rule (96 bytes: the status shares its 8
+ * bytes with the endpoint count). */
 struct backend {
     const struct backend_ref *ref; /* or the mirror's reference */
     enum backend_status status;
+    uint32_t n_endpoints;               /* of endpoints, below */
     const struct service *service;      /* NULL when absent from the input */
     const struct service_port *port;    /* NULL when the Service is absent */
     const char *namespace, *name;       /* the Service's identity */
@@ -160,7 +165,6 @@ struct backend {
     const char *app_protocol;           /* the port's appProtocol, or NULL */
     const char **endpoints;             /* ready "IP:port" (each slice has
                                            its own port), sorted */
-    size_t n_endpoints;
     const char *cluster_ip;             /* else the clusterIP */
     const char *dns_name;               /* else "name.ns.svc.cluster.local" */
     const struct policy_state *tls_policy; /* upstream TLS, or NULL */

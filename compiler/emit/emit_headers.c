@@ -10,7 +10,7 @@ static bool user_sets(const struct plan_handler *h, const char *name)
 {
     size_t i;
 
-    if (h->rewrite_host && str_eq_nocase(name, "Host"))
+    if (plan_handler_extra(h)->rewrite_host && str_eq_nocase(name, "Host"))
         return true;
     for (i = 0; i < h->n_request_headers; i++) {
         if (str_eq_nocase(h->request_headers[i].name, name))
@@ -56,15 +56,16 @@ static void base_request_headers(struct confw *w, const struct plan_handler *h)
 void emit_request_headers(struct confw *w, const struct plan_handler *h)
 {
     const char *directive = h->grpc ? "grpc_set_header" : "proxy_set_header";
+    const char *host = plan_handler_extra(h)->rewrite_host;
     size_t i;
 
-    if (!h->n_request_headers && !h->rewrite_host)
+    if (!h->n_request_headers && !host)
         return;
     base_request_headers(w, h);
-    if (h->rewrite_host) {
+    if (host) {
         confw_begin(w, directive);
         confw_raw(w, "Host");
-        confw_quoted(w, h->rewrite_host, QUOTE_VALUE);
+        confw_quoted(w, host, QUOTE_VALUE);
         confw_end(w);
     }
     for (i = 0; i < h->n_request_headers; i++) {

@@ -108,7 +108,7 @@ static void pass(struct confw *w, const struct plan_handler *h, bool internal)
         text_push(&url, true, "gw_backend");
     else
         text_push(&url, false, t->upstream);
-    if (!t->grpc && internal && h->rewrite == REWRITE_NONE)
+    if (!t->grpc && internal && plan_handler_extra(h)->rewrite == REWRITE_NONE)
         text_push(&url, true, "request_uri");
     confw_begin(w, t->grpc ? "grpc_pass" : "proxy_pass");
     confw_text(w, &url);
@@ -129,60 +129,62 @@ static void rewrite(struct confw *w, const char *regex, const struct plan_text *
 
 static void rewrites(struct confw *w, const struct plan_handler *h, bool internal)
 {
+    const struct plan_handler_extra *x = plan_handler_extra(h);
     size_t i;
 
-    if (internal && (h->rewrite != REWRITE_NONE || h->grpc)) {
+    if (internal && (x->rewrite != REWRITE_NONE || h->grpc)) {
         /* Back to the decoded original URI saved before the dispatch; a
          * variable replacement is not split at '?'. */
         confw_begin(w, "rewrite");
         confw_raw(w, "^");
         confw_raw(w, "\"${gw_uri}\"");
-        if (h->rewrite == REWRITE_NONE)
+        if (x->rewrite == REWRITE_NONE)
             confw_raw(w, "break");
         confw_end(w);
     }
-    if (h->rewrite_set) {
+    if (x->rewrite_set) {
         confw_begin(w, "set");
         confw_raw(w, "$gw_rewrite");
-        confw_quoted(w, h->rewrite_set, QUOTE_VALUE);
+        confw_quoted(w, x->rewrite_set, QUOTE_VALUE);
         confw_end(w);
     }
-    for (i = 0; i < h->n_rewrites; i++)
-        rewrite(w, h->rewrites[i].regex, &h->rewrites[i].text);
+    for (i = 0; i < x->n_rewrites; i++)
+        rewrite(w, x->rewrites[i].regex, &x->rewrites[i].text);
 }
 
 static void timeouts(struct confw *w, const struct plan_handler *h)
 {
+    const struct plan_handler_extra *x = plan_handler_extra(h);
     const char *p = h->grpc ? "grpc_" : "proxy_";
     char d[48];
 
-    if (h->read_timeout) {
+    if (x->read_timeout) {
         snprintf(d, sizeof(d), "%sread_timeout", p);
-        confw_directive(w, d, h->read_timeout, QUOTE_LITERAL);
+        confw_directive(w, d, x->read_timeout, QUOTE_LITERAL);
     }
-    if (h->send_timeout || h->read_timeout) {
+    if (x->send_timeout || x->read_timeout) {
         snprintf(d, sizeof(d), "%ssend_timeout", p);
-        confw_directive(w, d, h->send_timeout ? h->send_timeout : h->read_timeout,
+        confw_directive(w, d, x->send_timeout ? x->send_timeout : x->read_timeout,
                         QUOTE_LITERAL);
     }
-    if (h->connect_timeout) {
+    if (x->connect_timeout) {
         snprintf(d, sizeof(d), "%sconnect_timeout", p);
-        confw_directive(w, d, h->connect_timeout, QUOTE_LITERAL);
+        confw_directive(w, d, x->connect_timeout, QUOTE_LITERAL);
     }
-    if (h->retry_on) {
+    if (x->retry_on) {
         snprintf(d, sizeof(d), "%snext_upstream", p);
         confw_begin(w, d);
-        confw_raw(w, h->retry_on); /* gwc's own words: error timeout http_NNN */
+        confw_raw(w, x->retry_on); /* gwc's own words: error timeout http_NNN */
         confw_end(w);
         snprintf(d, sizeof(d), "%snext_upstream_tries", p);
-        confw_number(w, d, h->retry_tries);
-        if (h->retry_within) {
+        confw_number(w, d, x->retry_tries);
+        if (x->retry_within) {
             snprintf(d, sizeof(d), "%snext_upstream_timeout", p);
-            confw_directive(w, d, h->retry_within, QUOTE_LITERAL);
+            confw_directive(w, d, x->retry_within, QUOTE_LITERAL);
         }
         /* When every try failed to connect, nginx says 502; the Gateway API
          * expects 500 or 503 then (docs/spec-notes.md, "Retries and timeouts"), as Envoy answers. */
-        if (strcmp(h->retry_on, "off") != 0)
+        if (strcmp(x->retry_on, "off") != 0)
             confw_template(w, "error_page 502 = @gw_unavailable;");
     }
 }
@@ -192,7 +194,8 @@ static bool any_retry(const struct plan_server *srv)
     size_t i;
 
     for (i = 0; i < srv->n_locations; i++) {
-        if (srv->locations[i].handler && srv->locations[i].handler->retry_on)
+        if (srv->locations[i].handler &&
+            plan_handler_extra(srv->locations[i].handler)->retry_on)
             return true;
     }
     return false;
@@ -200,25 +203,26 @@ static bool any_retry(const struct plan_server *srv)
 
 static void handler(struct confw *w, const struct plan_handler *h, bool internal)
 {
+    const struct plan_handler_extra *x = plan_handler_extra(h);
     size_t i;
 
-    if (h->sample_variable) {
+    if (x->sample_variable) {
         confw_begin(w, "if");
-        confw_rawf(w, "($%s = \"\")", h->sample_variable);
+        confw_rawf(w, "($%s = \"\")", x->sample_variable);
         confw_open(w);
         confw_begin(w, "return");
         confw_raw(w, "204");
         confw_end(w);
         confw_close(w);
     }
-    if (h->policy && !h->split_variable && !h->status)
+    if (h->policy && !h->split && !h->status)
         emit_policy_handler(w, h->policy, h->grpc);
     else if (h->policy && h->status)
         /* A rule left without backends answers its 500 here: its
          * errorResponses cover that answer too (docs/policies.md). */
         emit_policy_error_pages(w, h->policy, h->grpc);
-    if (h->cors)
-        emit_cors(w, h->cors);
+    if (x->cors)
+        emit_cors(w, x->cors);
     if (h->status) {
         confw_begin(w, "return");
         confw_rawf(w, "%d", h->status);
@@ -229,13 +233,13 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
         redirect(w, h->redirect);
         return;
     }
-    if (h->split_variable) {
-        jump(w, &h->split_target);
+    if (h->split) {
+        jump(w, &h->split->target);
         return;
     }
     rewrites(w, h, internal);
-    for (i = 0; i < h->n_mirrors; i++)
-        confw_directive(w, "mirror", h->mirrors[i]->id, QUOTE_LITERAL);
+    for (i = 0; i < x->n_mirrors; i++)
+        confw_directive(w, "mirror", x->mirrors[i]->id, QUOTE_LITERAL);
     emit_request_headers(w, h);
     emit_response_headers(w, h);
     timeouts(w, h);
@@ -256,7 +260,9 @@ static void location(struct confw *w, const struct plan_location *loc)
         confw_quoted(w, loc->path, QUOTE_LITERAL);
         break;
     case LOC_NAMED:
-        confw_quoted(w, loc->path, QUOTE_LITERAL); /* "@..." */
+        strbuf_addch(&path, '@');
+        strbuf_addstr(&path, loc->path);
+        confw_quoted(w, path.buf, QUOTE_LITERAL);
         break;
     case LOC_PREFIX:
         /* Segment semantics: "/p" is served by "= /p" and "/p/". */
@@ -435,6 +441,6 @@ void emit_http(const struct plan *plan, struct confw *w)
     emit_policy_zones(w, plan);
     for (i = 0; i < plan->n_servers; i++) {
         confw_blank(w);
-        server(w, &plan->servers[i]);
+        server(w, plan->servers[i]);
     }
 }

@@ -166,7 +166,7 @@ static void auth_location(struct confw *w, const struct plan_auth *a)
 
 void emit_policy_error_context(struct confw *w, const struct plan_handler *h)
 {
-    const struct plan_error_context *x = h->error_context;
+    const struct plan_error_context *x = plan_handler_extra(h)->error_context;
     char port[24];
     const char *values[4];
 

@@ -116,5 +116,5 @@ void emit_section(struct confw *w, const struct plan_section *sec, const char *k
     for (i = 0; i < sec->n_splits; i++)
         emit_split(w, &sec->splits[i], key);
     for (i = 0; i < sec->n_upstreams; i++)
-        emit_upstream(w, &sec->upstreams[i]);
+        emit_upstream(w, sec->upstreams[i]);
 }

@@ -15,15 +15,15 @@ void emit_tls_to_backend(struct confw *w, const struct plan_target *t)
     snprintf(d, sizeof(d), "%sserver_name", p);
     confw_directive(w, d, "on", QUOTE_LITERAL);
     snprintf(d, sizeof(d), "%sname", p);
-    confw_directive(w, d, t->tls_name, QUOTE_VALUE);
+    confw_directive(w, d, t->tls->name, QUOTE_VALUE);
     snprintf(d, sizeof(d), "%sverify", p);
     confw_directive(w, d, "on", QUOTE_LITERAL);
     snprintf(d, sizeof(d), "%strusted_certificate", p);
-    confw_directive(w, d, t->tls_ca_file, QUOTE_LITERAL);
-    if (t->tls_client_cert_file) {
+    confw_directive(w, d, t->tls->ca_file, QUOTE_LITERAL);
+    if (t->tls->client_cert_file) {
         snprintf(d, sizeof(d), "%scertificate", p);
-        confw_directive(w, d, t->tls_client_cert_file, QUOTE_LITERAL);
+        confw_directive(w, d, t->tls->client_cert_file, QUOTE_LITERAL);
         snprintf(d, sizeof(d), "%scertificate_key", p);
-        confw_directive(w, d, t->tls_client_key_file, QUOTE_LITERAL);
+        confw_directive(w, d, t->tls->client_key_file, QUOTE_LITERAL);
     }
 }

@@ -107,18 +107,19 @@ static const char *reescaped(struct arena *a, const struct explain_request *r, c
 static void upstream_of(struct arena *a, const struct explain_request *r,
                         const struct plan_handler *h, struct explain_upstream *u)
 {
+    const struct plan_handler_extra *ex = plan_handler_extra(h);
     const char *path = NULL, *q = *r->args ? "?" : "";
     size_t i;
 
     memset(u, 0, sizeof(*u));
-    if (h->rewrite == REWRITE_FULL) /* empty: "/", as the emitter writes it */
-        path = *h->rewrite_path ? h->rewrite_path : "/";
-    else if (h->rewrite == REWRITE_PREFIX)
-        path = replace_prefix(a, r->uri, h->rewrite_prefix, h->rewrite_path);
+    if (ex->rewrite == REWRITE_FULL) /* empty: "/", as the emitter writes it */
+        path = *ex->rewrite_path ? ex->rewrite_path : "/";
+    else if (ex->rewrite == REWRITE_PREFIX)
+        path = replace_prefix(a, r->uri, ex->rewrite_prefix, ex->rewrite_path);
     if (path)
         path = reescaped(a, r, path);
     u->path = path ? arena_printf(a, "%s%s%s", path, q, r->args) : r->raw_uri;
-    u->host = h->rewrite_host ? h->rewrite_host : r->host;
+    u->host = ex->rewrite_host ? ex->rewrite_host : r->host;
     u->removed = ARENA_NEW_ARRAY(a, const char *, h->n_request_headers + 1);
     for (i = 0; i < h->n_request_headers; i++) {
         const struct plan_header *x = &h->request_headers[i];
@@ -152,7 +153,7 @@ static bool in_split(const struct plan *plan, const struct plan_handler *h,
 
     for (i = 0; i < plan->http.n_splits; i++) {
         const struct plan_split *s = &plan->http.splits[i];
-        if (!str_eq(s->variable, h->split_variable))
+        if (!str_eq(s->variable, h->split->variable))
             continue;
         for (j = 0; j < s->n_entries; j++) {
             if (str_eq(s->entries[j].value, value))
@@ -174,7 +175,7 @@ void explain_answer(struct arena *a, const struct plan *plan, const struct expla
     for (i = 0; i < rule->n_filters; i++)
         out->filters[out->n_filters++] =
             model_filter_type_names[rule->filters[i].type];
-    if (h->cors && str_eq(r->method, "OPTIONS") && acrm && *acrm) {
+    if (plan_handler_extra(h)->cors && str_eq(r->method, "OPTIONS") && acrm && *acrm) {
         out->status = 204;
         out->status_reason = "a CORS preflight, answered by nginx";
         return;
@@ -190,12 +191,13 @@ void explain_answer(struct arena *a, const struct plan *plan, const struct expla
         out->status_reason = "RequestRedirect";
         return;
     }
-    out->backends = ARENA_NEW_ARRAY(a, struct explain_backend, h->n_backends + 1);
-    if (h->n_backends == 0)
+    out->backends = ARENA_NEW_ARRAY(a, struct explain_backend,
+                                    (h->split ? h->split->n_backends : 0) + 1);
+    if (!h->split)
         add_backend(out, h, h->weight ? h->weight : 1);
-    for (i = 0; i < h->n_backends; i++) {
-        if (in_split(plan, h, h->backends[i]))
-            add_backend(out, h->backends[i], h->backends[i]->weight);
+    for (i = 0; h->split && i < h->split->n_backends; i++) {
+        if (in_split(plan, h, h->split->backends[i]))
+            add_backend(out, h->split->backends[i], h->split->backends[i]->weight);
     }
     if (out->n_backends == 1 && out->backends[0].status) {
         out->status = out->backends[0].status;

@@ -185,7 +185,7 @@ void explain_request(struct arena *a, const struct plan *plan,
     memset(out, 0, sizeof(*out));
     /* The socket: servers listening on the port, on one address. */
     for (i = 0; i < plan->n_servers; i++) {
-        const struct plan_server *s = &plan->servers[i];
+        const struct plan_server *s = plan->servers[i];
         if (s->listen.port != port)
             continue;
         if (s->listen.ssl != r->https) {

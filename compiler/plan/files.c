@@ -79,13 +79,15 @@ struct cert_files plan_certificate_files(struct planner *p,
         f.key = mounted(p, p->o->secrets_dir, cert->namespace, cert->name, "tls.key");
         return f;
     }
-    /* Every server of a listener names the same file: made once. */
-    path = arena_printf(p->a, "certs/%s_%s.pem", cert->namespace, cert->name);
-    known = strhash_get(&p->files_by_path, bounded_path(p->a, path));
+    /* Every server of a listener names the same file: made once, and
+     * the name asked for by each is planning's scratch (p->tmp). */
+    path = arena_printf(p->tmp, "certs/%s_%s.pem", cert->namespace, cert->name);
+    known = strhash_get(&p->files_by_path, bounded_path(p->tmp, path));
     if (known) {
         f.cert = f.key = known->path;
         return f;
     }
+    path = arena_strdup(p->a, path);
     /* nginx reads certificate and key from one file. */
     strbuf_add(&sb, cert->cert_pem, cert->cert_len);
     if (sb.len && sb.buf[sb.len - 1] != '\n')

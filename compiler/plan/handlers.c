@@ -88,23 +88,25 @@ static struct plan_redirect *redirect(struct planner *p,
 static void url_rewrite(struct planner *p, struct plan_handler *h,
                         const struct url_rewrite *u, const struct candidate *c)
 {
+    struct plan_handler_extra *x = plan_handler_extra_mut(p, h);
+
     if (u->hostname)
-        h->rewrite_host = u->hostname;
+        x->rewrite_host = u->hostname;
     switch (u->path.type) {
     case MODIFIER_FULL_PATH:
-        h->rewrite = REWRITE_FULL;
-        h->rewrite_path = u->path.replace_full_path;
+        x->rewrite = REWRITE_FULL;
+        x->rewrite_path = u->path.replace_full_path;
         break;
     case MODIFIER_PREFIX_MATCH:
-        h->rewrite = REWRITE_PREFIX;
-        h->rewrite_path = u->path.replace_prefix_match;
-        h->rewrite_prefix = matched_prefix(p, c);
+        x->rewrite = REWRITE_PREFIX;
+        x->rewrite_path = u->path.replace_prefix_match;
+        x->rewrite_prefix = matched_prefix(p, c);
         break;
     case MODIFIER_UNSET: /* the host alone */
     case MODIFIER_OTHER:
         return;
     }
-    plan_rewrite_steps(p, h);
+    plan_rewrite_steps(p, x);
 }
 
 /* An origin pattern as a regex.  "*" alone is any origin; a host of "*"
@@ -256,7 +258,7 @@ static struct plan_handler *mirror_handler(struct planner *p,
         struct plan_split_entry e = {(unsigned)hundredths, "1"};
         struct plan_split s = {NULL, &e, hundredths > 0 ? 1 : 0,
                                arena_printf(p->a, "m%zu:", k)};
-        m->sample_variable = plan_split_shared(p, "gw_ms", &s);
+        plan_handler_extra_mut(p, m)->sample_variable = plan_split_shared(p, "gw_ms", &s);
     }
     return m;
 }
@@ -264,13 +266,14 @@ static struct plan_handler *mirror_handler(struct planner *p,
 static void add_mirror(struct planner *p, struct plan_handler *h,
                        struct plan_handler *m)
 {
+    struct plan_handler_extra *x = plan_handler_extra_mut(p, h);
     struct plan_handler **v = ARENA_NEW_ARRAY(p->a, struct plan_handler *,
-                                              h->n_mirrors + 1);
+                                              x->n_mirrors + 1);
 
-    if (h->n_mirrors)
-        memcpy(v, h->mirrors, h->n_mirrors * sizeof(*v));
-    v[h->n_mirrors++] = m;
-    h->mirrors = v;
+    if (x->n_mirrors)
+        memcpy(v, x->mirrors, x->n_mirrors * sizeof(*v));
+    v[x->n_mirrors++] = m;
+    x->mirrors = v;
 }
 
 /* Filters of a rule or a backendRef, in list order. */
@@ -296,7 +299,7 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
             url_rewrite(p, h, f[i].url_rewrite, c);
             break;
         case FILTER_CORS:
-            h->cors = cors(p, f[i].cors);
+            plan_handler_extra_mut(p, h)->cors = cors(p, f[i].cors);
             break;
         case FILTER_REQUEST_MIRROR:
             if (mirrors) {
@@ -304,7 +307,7 @@ static void apply_filters(struct planner *p, struct plan_handler *h,
                 if (b->status == BACKEND_OK)
                     add_mirror(p, h,
                                mirror_handler(p, sc, h, f[i].request_mirror, b,
-                                              h->n_mirrors));
+                                              plan_handler_extra(h)->n_mirrors));
             }
             break;
         case FILTER_EXTENSION_REF: /* the rule answers 500 (controller/backends.c) */
@@ -398,22 +401,27 @@ void plan_split_weights(struct planner *p, struct plan_split *s,
 /* The split over h's backends.  Its values are the part of each backend's
  * handler id after h's ("b0"), so rules that split alike share it; h then
  * sends a request to the location named '@', its id, "/", and the value. */
-static void weighted_split(struct planner *p, struct plan_handler *h)
+static void weighted_split(struct planner *p, struct plan_handler *h,
+                           struct plan_handler **backends, size_t n)
 {
+    struct plan_handler_split *s = ARENA_NEW(p->a, struct plan_handler_split);
     size_t prefix = strlen(h->id) + 1, i;
-    int64_t *weights = ARENA_NEW_ARRAY(p->a, int64_t, h->n_backends);
-    const char **values = ARENA_NEW_ARRAY(p->a, const char *, h->n_backends);
+    int64_t *weights = ARENA_NEW_ARRAY(p->a, int64_t, n);
+    const char **values = ARENA_NEW_ARRAY(p->a, const char *, n);
     struct plan_split draft = {NULL, NULL, 0, NULL};
 
-    for (i = 0; i < h->n_backends; i++) {
-        weights[i] = h->backends[i]->weight;
-        values[i] = h->backends[i]->id + prefix;
+    for (i = 0; i < n; i++) {
+        weights[i] = backends[i]->weight;
+        values[i] = backends[i]->id + prefix;
     }
-    plan_split_weights(p, &draft, weights, values, h->n_backends);
-    h->split_variable = plan_split_shared(p, "gw_s", &draft);
-    h->split_target = plan_text_new(p->a, 2);
-    plan_text_lit(&h->split_target, plan_cat(p->a, "@", h->id, "/", NULL));
-    plan_text_var(&h->split_target, h->split_variable);
+    plan_split_weights(p, &draft, weights, values, n);
+    s->variable = plan_split_shared(p, "gw_s", &draft);
+    s->target = plan_text_new(p->a, 2);
+    plan_text_lit(&s->target, plan_cat(p->a, "@", h->id, "/", NULL));
+    plan_text_var(&s->target, s->variable);
+    s->backends = backends;
+    s->n_backends = n;
+    h->split = s;
 }
 
 static const char *kind_slug(enum kind k)
@@ -429,6 +437,7 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
     static const int64_t retryable[] = {403, 404, 429, 500, 502, 503, 504};
     const struct route_retry *r = &rule->retry;
     const char *on = "error timeout";
+    struct plan_handler_extra *x;
     size_t i, j;
 
     if (!(rule->present & RULE_GIVEN_RETRY))
@@ -441,23 +450,26 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
             }
         }
     }
-    h->retry_on = on;
-    h->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
-    h->retry_within = plan_nginx_time(p->a, rule->timeouts.request, NO_TIMEOUT);
+    x = plan_handler_extra_mut(p, h);
+    x->retry_on = on;
+    x->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
+    x->retry_within = plan_nginx_time(p->a, rule->timeouts.request, NO_TIMEOUT);
 }
 
 static void apply_timeouts(struct planner *p, struct plan_handler *h,
                            const struct route_rule *rule)
 {
     const struct route_timeouts *t = &rule->timeouts;
+    struct plan_handler_extra *x;
 
     if (!(rule->present & RULE_GIVEN_TIMEOUTS))
         return;
     /* nginx has no total request timeout; a read timeout is the closest it
      * comes (validate reported the approximation). */
-    h->read_timeout = plan_nginx_time(
+    x = plan_handler_extra_mut(p, h);
+    x->read_timeout = plan_nginx_time(
         p->a, t->backend_request ? t->backend_request : t->request, NO_TIMEOUT);
-    h->connect_timeout = plan_nginx_time(p->a, t->backend_request, NO_TIMEOUT);
+    x->connect_timeout = plan_nginx_time(p->a, t->backend_request, NO_TIMEOUT);
 }
 
 static struct plan_handler *keep(struct planner *p, const struct plan_handler *h)
@@ -485,9 +497,9 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
     const struct rule_state *rs = c->rule;
     /* The rule's handler is built here and kept only if it is not one of
      * its backends' (most rules have one backend). */
-    struct plan_handler rule_handler, *h = &rule_handler;
+    struct plan_handler rule_handler, *h = &rule_handler, *one, **backends;
     struct upstream_options up = {NULL, NULL, NULL};
-    size_t next_mirror = 0, i, live = 0;
+    size_t next_mirror = 0, i, live = 0, n = 0;
 
     memset(h, 0, sizeof(*h));
 
@@ -518,10 +530,11 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         h->status = 500;
         return keep(p, h);
     }
-    h->backends = ARENA_NEW_ARRAY(p->a, struct plan_handler *, live);
+    backends = live > 1 ? ARENA_NEW_ARRAY(p->a, struct plan_handler *, live) : &one;
     for (i = 0; i < rs->n_backends; i++) {
         const struct backend *b = &rs->backends[i];
         struct plan_handler *child;
+        unsigned tries;
         size_t unused = 0;
         char num[STR_DEC_MAX + 1];
 
@@ -529,8 +542,10 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
             continue;
         child = ARENA_NEW(p->a, struct plan_handler);
         *child = *h;
-        child->backends = NULL;
-        child->n_backends = 0;
+        if (h->extra) { /* the child's filters must not change the rule's */
+            child->extra = ARENA_NEW(p->a, struct plan_handler_extra);
+            *child->extra = *h->extra;
+        }
         child->id = live == 1 ? h->id : plan_cat(p->a, h->id, "/b", plan_dec(num, i), NULL);
         child->weight = b->ref->weight;
         apply_filters(p, child, b->ref->filters, b->ref->n_filters, c, sc, NULL, &unused);
@@ -538,19 +553,18 @@ struct plan_handler *plan_handler_for_rule(struct planner *p,
         child->backend = b;
         plan_policy_error_context(p, child, r, b);
         child->grpc = child->target.grpc;
-        if (child->target.upstream && (h->retry_tries > 1 || up.lb || up.keepalive))
-            child->target.upstream =
-                plan_upstream_balanced(p, b, h->retry_tries, &up);
-        h->backends[h->n_backends++] = child;
+        tries = plan_handler_extra(h)->retry_tries;
+        if (child->target.upstream && (tries > 1 || up.lb || up.keepalive))
+            child->target.upstream = plan_upstream_balanced(p, b, tries, &up);
+        backends[n++] = child;
     }
-    if (h->n_backends == 1) {
+    if (n == 1) {
         /* One backend: it is the rule's handler, under the rule's name. */
-        struct plan_handler *only = h->backends[0];
-        only->id = h->id;
-        return only;
+        one->id = h->id;
+        return one;
     }
     h = keep(p, h);
-    weighted_split(p, h);
+    weighted_split(p, h, backends, n);
     return h;
 }
 
@@ -559,10 +573,10 @@ void plan_handler_dependents(struct arena *a, const struct plan_handler *h,
 {
     size_t i;
 
-    for (i = 0; i < h->n_backends; i++) {
-        ptrvec_push(a, out, h->backends[i]);
-        plan_handler_dependents(a, h->backends[i], out);
+    for (i = 0; h->split && i < h->split->n_backends; i++) {
+        ptrvec_push(a, out, h->split->backends[i]);
+        plan_handler_dependents(a, h->split->backends[i], out);
     }
-    for (i = 0; i < h->n_mirrors; i++)
-        ptrvec_push(a, out, h->mirrors[i]);
+    for (i = 0; i < plan_handler_extra(h)->n_mirrors; i++)
+        ptrvec_push(a, out, plan_handler_extra(h)->mirrors[i]);
 }

@@ -1,4 +1,5 @@
-/* The header operations of a handler, shared by filters and policies. */
+/* What filters and policies both write into a handler: its headers and
+ * its extras. */
 #include "plan_internal.h"
 
 #include "base/arena.h"
@@ -24,4 +25,18 @@ void plan_header_push(struct arena *a, struct plan_header **v, size_t *n,
     }
     nv[(*n)++] = h;
     *v = nv;
+}
+
+const struct plan_handler_extra *plan_handler_extra(const struct plan_handler *h)
+{
+    static const struct plan_handler_extra none; /* REWRITE_NONE, NULLs */
+
+    return h->extra ? h->extra : &none;
+}
+
+struct plan_handler_extra *plan_handler_extra_mut(struct planner *p, struct plan_handler *h)
+{
+    if (!h->extra)
+        h->extra = ARENA_NEW(p->a, struct plan_handler_extra);
+    return h->extra;
 }

@@ -66,14 +66,16 @@ static struct plan_handler *handler_of(struct server_build *sb, size_t i)
  * location the request arrived at sets (a subrequest shares variables). */
 static bool mirror_needs_uri(const struct plan_handler *h)
 {
+    const struct plan_handler_extra *x = plan_handler_extra(h);
     size_t i;
 
-    for (i = 0; i < h->n_mirrors; i++) {
-        if (h->mirrors[i]->rewrite != REWRITE_NONE || h->mirrors[i]->grpc)
+    for (i = 0; i < x->n_mirrors; i++) {
+        if (plan_handler_extra(x->mirrors[i])->rewrite != REWRITE_NONE ||
+            x->mirrors[i]->grpc)
             return true;
     }
-    for (i = 0; i < h->n_backends; i++) {
-        if (mirror_needs_uri(h->backends[i]))
+    for (i = 0; h->split && i < h->split->n_backends; i++) {
+        if (mirror_needs_uri(h->split->backends[i]))
             return true;
     }
     return false;
@@ -165,9 +167,9 @@ static struct idxvec reach_list(struct server_build *sb, const struct path_form 
 static struct plan_text target_text(struct planner *p, struct plan_handler *h,
                                     struct ptrvec *internal)
 {
-    if (h->split_variable) {
+    if (h->split) {
         plan_handler_dependents(p->tmp, h, internal);
-        return h->split_target;
+        return h->split->target;
     }
     ptrvec_push(p->tmp, internal, h);
     plan_handler_dependents(p->tmp, h, internal);
@@ -285,7 +287,7 @@ static void fill_location(struct server_build *sb, struct plan_location *loc,
         loc->handler = handler_of(sb, order[0]);
         loc->save_uri = mirror_needs_uri(loc->handler);
         plan_handler_dependents(p->tmp, loc->handler, &sb->internal);
-        if (loc->handler->split_variable)
+        if (loc->handler->split)
             dispatch_limits(sb, loc, (struct plan_handler **)&loc->handler, 1);
         return;
     }
@@ -461,7 +463,7 @@ static void internal_locations(struct server_build *sb)
             continue;
         loc = ARENA_NEW(p->tmp, struct plan_location);
         loc->kind = h->by_uri ? LOC_INTERNAL : LOC_NAMED;
-        loc->path = h->by_uri ? h->id : plan_cat(p->a, "@", h->id, NULL);
+        loc->path = h->id;
         loc->handler = h;
         /* Below what a dispatching location let through: check here. */
         if (!h->by_uri && sb->max_body >= 0 && plan_policy_body_limit(h) != 0 &&
@@ -473,8 +475,11 @@ static void internal_locations(struct server_build *sb)
     ptrvec_sort(&sb->not_found_names, cmp_strings);
     for (i = 0; i < sb->not_found_names.n; i++) {
         struct plan_location *loc = ARENA_NEW(p->tmp, struct plan_location);
+        const char *name = sb->not_found_names.v[i];
+        if (name[0] != '@')
+            BUG("a named location's name without its '@'");
         loc->kind = LOC_NAMED;
-        loc->path = sb->not_found_names.v[i];
+        loc->path = name + 1;
         ptrvec_push(p->tmp, &sb->locations, loc);
     }
 }

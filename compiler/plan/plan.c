@@ -93,10 +93,10 @@ static void header_names(const struct plan_handler *h, size_t *longest, size_t *
     for (i = 0; !h->grpc && i < h->n_response_headers; i++, n++)
         *longest = longer(*longest, h->response_headers[i].name);
     *most = n > *most ? n : *most;
-    for (i = 0; i < h->n_backends; i++)
-        header_names(h->backends[i], longest, most);
-    for (i = 0; i < h->n_mirrors; i++)
-        header_names(h->mirrors[i], longest, most);
+    for (i = 0; h->split && i < h->split->n_backends; i++)
+        header_names(h->split->backends[i], longest, most);
+    for (i = 0; i < plan_handler_extra(h)->n_mirrors; i++)
+        header_names(plan_handler_extra(h)->mirrors[i], longest, most);
 }
 
 /* The location of an externalAuth subrequest sets only its own headers:
@@ -120,10 +120,10 @@ static unsigned proxy_headers_bucket(const struct plan *plan)
     unsigned b;
 
     for (i = 0; i < plan->n_servers; i++) {
-        for (j = 0; j < plan->servers[i].n_locations; j++)
-            header_names(plan->servers[i].locations[j].handler, &longest, &most);
-        for (j = 0; j < plan->servers[i].n_auths; j++)
-            auth_header_names(plan->servers[i].auths[j], &longest, &auth_most);
+        for (j = 0; j < plan->servers[i]->n_locations; j++)
+            header_names(plan->servers[i]->locations[j].handler, &longest, &most);
+        for (j = 0; j < plan->servers[i]->n_auths; j++)
+            auth_header_names(plan->servers[i]->auths[j], &longest, &auth_most);
     }
     /* A routing location also has the 8 short base names
      * (templates/proxy_headers.conf). */
@@ -138,8 +138,8 @@ static void hash_sizes(struct plan *plan)
     size_t longest_name = 0, names = 0, i, j;
 
     for (i = 0; i < plan->n_servers; i++) {
-        for (j = 0; j < plan->servers[i].n_names; j++) {
-            size_t n = strlen(plan->servers[i].names[j]);
+        for (j = 0; j < plan->servers[i]->n_names; j++) {
+            size_t n = strlen(plan->servers[i]->names[j]);
             longest_name = n > longest_name ? n : longest_name;
             names++;
         }
@@ -171,11 +171,16 @@ static void *copy_out(struct arena *a, const struct ptrvec *v, size_t size,
 static void finish_section(struct planner *p, struct section_builder *sb,
                            struct plan_section *out)
 {
+    size_t i;
+
     plan_maps_finish(p, sb, out);
     ptrvec_sort(&sb->upstreams, cmp_upstreams);
     ptrvec_sort(&sb->splits, cmp_splits);
-    out->upstreams = copy_out(p->a, &sb->upstreams, sizeof(*out->upstreams),
-                              &out->n_upstreams);
+    out->upstreams = ARENA_NEW_ARRAY(p->a, struct plan_upstream *,
+                                     sb->upstreams.n ? sb->upstreams.n : 1);
+    for (i = 0; i < sb->upstreams.n; i++)
+        out->upstreams[i] = sb->upstreams.v[i];
+    out->n_upstreams = sb->upstreams.n;
     out->splits = copy_out(p->a, &sb->splits, sizeof(*out->splits), &out->n_splits);
     if (sb->needs_resolver)
         out->resolver = p->o->resolver ? p->o->resolver : PLAN_DEFAULT_RESOLVER;
@@ -187,6 +192,24 @@ static void section_init(struct planner *p, struct section_builder *sb)
     strhash_init(&sb->dispatch_by_content, p->a);
     strhash_init(&sb->splits_by_content, p->a);
     strhash_init(&sb->upstreams_by_name, p->a);
+}
+
+/* Room for the upstreams in one table, not a table per doubling left
+ * behind: about one per backend, and no more than the Services' ports,
+ * which backends share (a hint: the table grows past it if need be). */
+static void reserve_upstreams(struct planner *p)
+{
+    const struct ptrvec *services = &p->ctl->model->objects[KIND_SERVICE];
+    size_t i, j, backends = 0, ports = 0;
+
+    for (i = 0; i < p->ctl->n_routes; i++) {
+        const struct route_state *rs = &p->ctl->routes[i];
+        for (j = 0; j < rs->n_rules; j++)
+            backends += rs->rules[j].n_backends + rs->rules[j].n_mirrors;
+    }
+    for (i = 0; i < services->n; i++)
+        ports += ((const struct service *)services->v[i])->n_ports;
+    strhash_reserve(&p->http.upstreams_by_name, backends < ports ? backends : ports);
 }
 
 void plan_build(struct compilation *c, const struct controller *ctl,
@@ -204,6 +227,7 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     p.tmp = arena_create((size_t)64 << 10);
     section_init(&p, &p.http);
     section_init(&p, &p.stream);
+    reserve_upstreams(&p);
     strhash_init(&p.files_by_path, p.a);
     strhash_init(&p.zones_by_name, p.a);
     strhash_init(&p.geos_by_name, p.a);
@@ -217,7 +241,6 @@ void plan_build(struct compilation *c, const struct controller *ctl,
     plan_policy_zones_finish(&p);
     finish_section(&p, &p.stream, &out->stream);
     ptrvec_sort(&p.files, cmp_files);
-    out->servers = copy_out(p.a, &p.servers, sizeof(*out->servers), &out->n_servers);
     out->stream_servers = copy_out(p.a, &p.stream_servers, sizeof(*out->stream_servers),
                                    &out->n_stream_servers);
     out->files = copy_out(p.a, &p.files, sizeof(*out->files), &out->n_files);

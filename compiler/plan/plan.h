@@ -148,18 +148,23 @@ struct plan_cors {
     const char *preflight_variable; /* map: "1" for a preflight request */
 };
 
-/* One way out of a handler: a backend, or a status. */
+/* How nginx speaks TLS to a backend (BackendTLSPolicy, an https auth URL). */
+struct plan_target_tls {
+    const char *name;             /* SNI and verified name */
+    const char *ca_file;          /* CA bundle file under certs/, or the system's */
+    const char *client_cert_file; /* presented to the backend, or NULL */
+    const char *client_key_file;
+};
+
+/* One way out of a handler: a backend, or a status (32 bytes: every
+ * handler has one, and few backends are behind TLS). */
 struct plan_target {
     int status;           /* nonzero: answer this (500, 503) */
     bool grpc;
-    bool tls;             /* BackendTLSPolicy: proxy over TLS */
     bool websocket;
+    const struct plan_target_tls *tls; /* proxy over TLS, or NULL */
     const char *upstream; /* an upstream block's name ... */
     const char *address;  /* ... or "host:port" resolved at run time */
-    const char *tls_name;       /* SNI and verified name */
-    const char *tls_ca_file;    /* CA bundle file under certs/, or the system's */
-    const char *tls_client_cert_file; /* presented to the backend, or NULL */
-    const char *tls_client_key_file;
 };
 
 /* ---- gwc policies (docs/policies.md, "Maintainers: nginx mapping") ---- */
@@ -262,49 +267,66 @@ struct plan_policy {
     const char *affinity_cookie_variable; /* add_header Set-Cookie $it */
 };
 
-/* One per rule and backend (about five per route): the small fields are
- * kept together, so that no padding comes between them. */
-struct plan_handler {
-    const char *id; /* its location's URI (mirrors) or name less the '@' */
-    bool by_uri;    /* a mirror: reached by a subrequest to the URI id */
-    bool grpc;
-    int status;     /* nonzero: return it (fixed 500, no backends) */
+/* What few handlers ask for, kept out of line so that the common one (a
+ * backend, perhaps with headers) does not carry it: a URL rewrite,
+ * mirrors, CORS, timeouts, retries, the error pages' context. */
+struct plan_handler_extra {
     /* URL rewrite (the rest below) */
     enum { REWRITE_NONE, REWRITE_FULL, REWRITE_PREFIX } rewrite;
     unsigned retry_tries; /* Retry: how many tries in all (below) */
-    struct plan_redirect *redirect;
     const char *rewrite_prefix;
     const char *rewrite_path;
     const char *rewrite_set; /* the value of $gw_rewrite, or NULL */
     struct plan_uri_step *rewrites; /* the new path, as nginx builds it */
     size_t n_rewrites;
     const char *rewrite_host;
-    struct plan_header *request_headers;
-    size_t n_request_headers;
-    struct plan_header *response_headers;
-    size_t n_response_headers;
     struct plan_handler **mirrors; /* copies sent to mirror backends */
     size_t n_mirrors;
     const char *sample_variable; /* a mirror: send only when non-empty */
     struct plan_cors *cors;
     const char *read_timeout, *connect_timeout; /* nginx time values */
     const char *send_timeout; /* NULL: the read timeout */
-    const struct plan_policy *policy; /* gwc policies, or NULL */
     const struct plan_error_context *error_context; /* for proxied error pages */
     /* Retry: proxy_next_upstream conditions ("error timeout http_500 ..."),
      * and within how long (request timeout). */
     const char *retry_on;
     const char *retry_within;
-    /* Where to send the request: one target, or a split over per-backend
-     * handlers (backend-level filters live there). */
-    struct plan_target target;
-    const char *split_variable;
-    struct plan_text split_target; /* the chosen backend's named location */
+};
+
+/* A rule's weighted split over handlers of its backends (backend-level
+ * filters live there). */
+struct plan_handler_split {
+    const char *variable;
+    struct plan_text target; /* the chosen backend's named location */
     struct plan_handler **backends;
     size_t n_backends;
+};
+
+/* One per rule and backend (about five per route, 128 bytes; 320 with
+ * the rare parts inline): the small fields are kept together, so that no
+ * padding comes between them. */
+struct plan_handler {
+    const char *id; /* its location's URI (mirrors) or name less the '@' */
+    bool by_uri;    /* a mirror: reached by a subrequest to the URI id */
+    bool grpc;
+    int status;     /* nonzero: return it (fixed 500, no backends) */
+    struct plan_redirect *redirect;
+    struct plan_header *request_headers;
+    size_t n_request_headers;
+    struct plan_header *response_headers;
+    size_t n_response_headers;
+    const struct plan_policy *policy; /* gwc policies, or NULL */
+    /* NULL: none; read through plan_handler_extra() */
+    struct plan_handler_extra *extra;
+    /* Where to send the request: one target, or a split (NULL: none). */
+    struct plan_target target;
+    const struct plan_handler_split *split;
     int64_t weight; /* as a split backend: its weight */
     const struct backend *backend; /* the backend target sends to, or NULL */
 };
+
+/* h's extras, all unset when it has none. */
+const struct plan_handler_extra *plan_handler_extra(const struct plan_handler *h);
 
 /* ---- servers and locations ---- */
 
@@ -319,7 +341,8 @@ struct plan_location {
     enum location_kind kind;
     bool save_uri;         /* set $gw_uri $uri: a mirror sends the original path */
     bool recursive_errors; /* error pages after the 418 hop */
-    const char *path;      /* LOC_REGEX: the pattern */
+    const char *path;      /* LOC_REGEX: the pattern; LOC_NAMED: the name
+                              less its '@' (a handler's id, not copied) */
     /* Either dispatch through a map to a named location: the request goes
      * to dispatch_prefix followed by the map's value.  The values are the
      * target names less the prefix they share ("r0", "r1/${gw_s0}"), so
@@ -420,7 +443,7 @@ struct plan_section {
     size_t n_maps;
     struct plan_split *splits;
     size_t n_splits;
-    struct plan_upstream *upstreams;
+    struct plan_upstream **upstreams; /* each made once, when first named */
     size_t n_upstreams;
     const char *resolver; /* for backends resolved at run time, or NULL */
     unsigned map_bucket;  /* map_hash_bucket_size its map keys need */
@@ -439,7 +462,9 @@ struct plan {
     size_t n_zones;
     struct plan_geo *geos; /* http{}: sorted by variable */
     size_t n_geos;
-    struct plan_server *servers;
+    /* Each its own allocation: one array of 100,000 servers (24 MB) is
+     * too big for any block the dropped trees leave to the plan. */
+    struct plan_server **servers;
     size_t n_servers;
     struct plan_stream_server *stream_servers;
     size_t n_stream_servers;

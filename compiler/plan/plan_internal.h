@@ -87,7 +87,6 @@ struct planner {
     struct plan *plan;
     struct section_builder http, stream;
     struct section_builder *sec; /* the one being built */
-    struct ptrvec servers;        /* struct plan_server * */
     struct ptrvec stream_servers; /* struct plan_stream_server * */
     struct ptrvec files;          /* struct plan_file * */
     struct ptrvec https_hops;     /* struct https_hop * */
@@ -121,7 +120,7 @@ const char *plan_dec(char buf[STR_DEC_MAX + 1], uint64_t v);
 /* uris.c: the nginx steps of a redirect's Location and a rewrite's path,
  * from their path_kind/rewrite fields. */
 void plan_redirect_steps(struct planner *p, struct plan_redirect *r);
-void plan_rewrite_steps(struct planner *p, struct plan_handler *h);
+void plan_rewrite_steps(struct planner *p, struct plan_handler_extra *x);
 
 /* ids.c: 16 hex digits naming `text` (an arena string), distinct for
  * distinct texts. */
@@ -251,6 +250,8 @@ const char *plan_nginx_time(struct arena *a, const char *d, const char *zero);
  * same header. */
 void plan_header_push(struct arena *a, struct plan_header **v, size_t *n,
                       struct plan_header h);
+/* h's extras to write: allocated when it had none. */
+struct plan_handler_extra *plan_handler_extra_mut(struct planner *p, struct plan_handler *h);
 /* The handlers a handler sends requests on to (split backends, mirrors):
  * each needs an internal location.  Appended to out, which grows in a. */
 void plan_handler_dependents(struct arena *a, const struct plan_handler *h,

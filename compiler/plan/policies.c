@@ -200,7 +200,7 @@ void plan_policy_error_context(struct planner *p, struct plan_handler *h,
     x->route = r->obj.meta.name;
     x->service = b->name;
     x->port = b->port_number;
-    h->error_context = x;
+    plan_handler_extra_mut(p, h)->error_context = x;
 }
 
 static const char *hsts_value(struct planner *p, const struct hsts *s)
@@ -217,6 +217,7 @@ static void retry(struct planner *p, const struct backend_retry *r, struct plan_
     static const struct {
         const char *field, *nginx;
     } on[] = {{"Error", "error"}, {"Timeout", "timeout"}, {"InvalidHeader", "invalid_header"}};
+    struct plan_handler_extra *x = plan_handler_extra_mut(p, h);
     struct strbuf sb = STRBUF_INIT;
     size_t i, j;
 
@@ -231,16 +232,16 @@ static void retry(struct planner *p, const struct backend_retry *r, struct plan_
     for (i = 0; i < r->n_status_codes; i++)
         strbuf_addf(&sb, "%shttp_%" PRId64, sb.len ? " " : "", r->status_codes[i]);
     if (sb.len == 0) {
-        h->retry_on = "off";
-        h->retry_tries = 1;
+        x->retry_on = "off";
+        x->retry_tries = 1;
         strbuf_release(&sb);
         return;
     }
     if (r->non_idempotent == TRI_TRUE)
         strbuf_addstr(&sb, " non_idempotent");
-    h->retry_on = arena_strndup(p->a, sb.buf, sb.len);
-    h->retry_tries = (unsigned)r->tries;
-    h->retry_within = plan_policy_duration(p, r->timeout);
+    x->retry_on = arena_strndup(p->a, sb.buf, sb.len);
+    x->retry_tries = (unsigned)r->tries;
+    x->retry_within = plan_policy_duration(p, r->timeout);
     strbuf_release(&sb);
 }
 
@@ -349,10 +350,12 @@ bool plan_policy_apply(struct planner *p, const struct server_ctx *sc,
     pp->buffer_response = e.buffer_response;
     pp->buffer_request = e.buffer_request;
     /* A rule's own timeouts (Gateway API) are more specific than any policy. */
-    if (!(c->rule->rule->present & RULE_GIVEN_TIMEOUTS)) {
-        h->connect_timeout = plan_policy_duration(p, e.connect_timeout);
-        h->read_timeout = plan_policy_duration(p, e.read_timeout);
-        h->send_timeout = plan_policy_duration(p, e.backend_send_timeout);
+    if (!(c->rule->rule->present & RULE_GIVEN_TIMEOUTS) &&
+        (e.connect_timeout || e.read_timeout || e.backend_send_timeout)) {
+        struct plan_handler_extra *x = plan_handler_extra_mut(p, h);
+        x->connect_timeout = plan_policy_duration(p, e.connect_timeout);
+        x->read_timeout = plan_policy_duration(p, e.read_timeout);
+        x->send_timeout = plan_policy_duration(p, e.backend_send_timeout);
     }
     /* A rule's own retry (Gateway API) is more specific than any policy. */
     if (e.retry && !(c->rule->rule->present & RULE_GIVEN_RETRY))

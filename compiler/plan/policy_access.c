@@ -142,12 +142,12 @@ static void url_target(struct planner *p, const char *url, struct plan_auth *a)
     a->target.address = arena_printf(p->a, "%.*s:%ld", (int)u.host_len, u.host, u.port);
     if (*u.host != '[' && !ipaddr_is_v4(arena_strndup(p->a, u.host, u.host_len)))
         p->sec->needs_resolver = true;
-    a->target.tls = u.https;
     if (u.https) {
-        a->target.tls_name = *u.host == '['
-                                 ? arena_strndup(p->a, u.host + 1, u.host_len - 2)
-                                 : arena_strndup(p->a, u.host, u.host_len);
-        a->target.tls_ca_file = PLAN_SYSTEM_CA_FILE;
+        struct plan_target_tls *tls = ARENA_NEW(p->a, struct plan_target_tls);
+        tls->name = *u.host == '[' ? arena_strndup(p->a, u.host + 1, u.host_len - 2)
+                                   : arena_strndup(p->a, u.host, u.host_len);
+        tls->ca_file = PLAN_SYSTEM_CA_FILE;
+        a->target.tls = tls;
     }
     a->host = arena_strndup(p->a, u.authority, u.authority_len);
     n = strcspn(u.rest, "#");

@@ -33,8 +33,8 @@ static const char *tls_hop(struct planner *p, const struct plan_target *t)
         /* One hop per destination and TLS settings: Gateways may present
          * different client certificates to the same Service. */
         if (o && strcmp(o->upstream ? o->upstream : o->address, dest) == 0 &&
-            str_eq(o->tls_name, t->tls_name) && str_eq(o->tls_ca_file, t->tls_ca_file) &&
-            str_eq(o->tls_client_cert_file, t->tls_client_cert_file))
+            str_eq(o->tls->name, t->tls->name) && str_eq(o->tls->ca_file, t->tls->ca_file) &&
+            str_eq(o->tls->client_cert_file, t->tls->client_cert_file))
             return arena_printf(p->a, "unix:%s", h->listen.unix_path);
     }
     h = plan_stream_new_server(p, NULL, 0, false);

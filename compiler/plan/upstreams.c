@@ -142,16 +142,15 @@ struct plan_target plan_target_of(struct planner *p, const struct backend *b,
     }
     t.websocket = str_eq(b->app_protocol, "kubernetes.io/ws");
     if (b->tls_policy) {
-        t.tls = true;
-        t.tls_name = b->tls_policy->policy->validation.hostname;
-        t.tls_ca_file =
-            b->tls_policy->ca ? ca_file(p, b->tls_policy) : PLAN_SYSTEM_CA_FILE;
+        struct plan_target_tls *tls = ARENA_NEW(p->a, struct plan_target_tls);
+        tls->name = b->tls_policy->policy->validation.hostname;
+        tls->ca_file = b->tls_policy->ca ? ca_file(p, b->tls_policy) : PLAN_SYSTEM_CA_FILE;
         if (gs->backend_client_cert) {
-            struct cert_files f =
-                plan_certificate_files(p, gs->backend_client_cert);
-            t.tls_client_cert_file = f.cert;
-            t.tls_client_key_file = f.key;
+            struct cert_files f = plan_certificate_files(p, gs->backend_client_cert);
+            tls->client_cert_file = f.cert;
+            tls->client_key_file = f.key;
         }
+        t.tls = tls;
     }
     return t;
 }

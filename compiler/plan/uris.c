@@ -38,13 +38,16 @@ static const char *without_trailing_slash(struct planner *p, const char *path)
     return arena_strndup(p->a, path, n && path[n - 1] == '/' ? n - 1 : n);
 }
 
+/* Step *n of a list of `steps`, its text of at most `parts` parts: both
+ * made at their size, as every redirect of a big repository has its own. */
 static struct plan_uri_step *add_step(struct planner *p, struct plan_uri_step **v,
-                                      size_t *n, const char *regex, size_t parts)
+                                      size_t *n, size_t steps, const char *regex,
+                                      size_t parts)
 {
     struct plan_uri_step *s;
 
     if (!*v)
-        *v = ARENA_NEW_ARRAY(p->a, struct plan_uri_step, 3);
+        *v = ARENA_NEW_ARRAY(p->a, struct plan_uri_step, steps);
     s = &(*v)[(*n)++];
     s->regex = regex;
     s->text = plan_text_new(p->a, parts);
@@ -64,10 +67,13 @@ static void origin(struct planner *p, const struct plan_redirect *r, struct plan
         plan_text_lit(t, arena_printf(p->a, ":%lld", (long long)r->port));
 }
 
+/* A step whose text is the origin and at most `more` parts. */
 static struct plan_text *redirect_step(struct planner *p, struct plan_redirect *r,
-                                       const char *regex)
+                                       const char *regex, size_t more)
 {
-    struct plan_uri_step *s = add_step(p, &r->steps, &r->n_steps, regex, 8);
+    size_t steps = r->path_kind == REDIRECT_PATH_PREFIX ? 3 : 1;
+    struct plan_uri_step *s = add_step(p, &r->steps, &r->n_steps, steps, regex,
+                                       (r->port ? 4 : 3) + more);
 
     origin(p, r, &s->text);
     return &s->text;
@@ -81,11 +87,11 @@ void plan_redirect_steps(struct planner *p, struct plan_redirect *r)
     struct plan_text *t;
 
     if (r->path_kind == REDIRECT_PATH_KEEP) {
-        plan_text_var(redirect_step(p, r, NULL), "request_uri");
+        plan_text_var(redirect_step(p, r, NULL, 1), "request_uri");
         return;
     }
     if (r->path_kind == REDIRECT_PATH_FULL) {
-        t = redirect_step(p, r, NULL);
+        t = redirect_step(p, r, NULL, 3);
         plan_text_lit(t, r->path);
         plan_text_var(t, "is_args");
         plan_text_var(t, "args");
@@ -94,17 +100,17 @@ void plan_redirect_steps(struct planner *p, struct plan_redirect *r)
     repl = r->path ? r->path : "";
     trimmed = without_trailing_slash(p, repl);
     /* Exactly the prefix: the replacement, or "/" when it is empty. */
-    t = redirect_step(p, r, prefix_regex(p, r->prefix, "(?<gw_q>\\?.*)?$"));
+    t = redirect_step(p, r, prefix_regex(p, r->prefix, "(?<gw_q>\\?.*)?$"), 2);
     plan_text_lit(t, *trimmed ? trimmed : "/");
     plan_text_var(t, "gw_q");
     /* The prefix and more: the replacement, then the rest. */
-    t = redirect_step(p, r, prefix_regex(p, r->prefix, "(?<gw_r>/[^?]*)(?<gw_q>\\?.*)?$"));
+    t = redirect_step(p, r, prefix_regex(p, r->prefix, "(?<gw_r>/[^?]*)(?<gw_q>\\?.*)?$"), 3);
     plan_text_lit(t, trimmed);
     plan_text_var(t, "gw_r");
     plan_text_var(t, "gw_q");
     /* A raw URI that does not spell the prefix as matched (encoded
      * letters): the path stays as it is. */
-    plan_text_var(redirect_step(p, r, NULL), "request_uri");
+    plan_text_var(redirect_step(p, r, NULL, 1), "request_uri");
 }
 
 /*
@@ -115,37 +121,38 @@ void plan_redirect_steps(struct planner *p, struct plan_redirect *r)
  * variable first, and the backend is asked for exactly that value, as
  * "replace the path" says.
  */
-static void rewrite_head(struct plan_handler *h, const char *path, struct plan_text *t)
+static void rewrite_head(struct plan_handler_extra *x, const char *path,
+                         struct plan_text *t)
 {
     if (*path == '/') {
         plan_text_lit(t, path);
         return;
     }
-    h->rewrite_set = path;
+    x->rewrite_set = path;
     plan_text_var(t, "gw_rewrite");
 }
 
-void plan_rewrite_steps(struct planner *p, struct plan_handler *h)
+void plan_rewrite_steps(struct planner *p, struct plan_handler_extra *x)
 {
     const char *trimmed;
     struct plan_text *t;
 
-    h->rewrite_set = NULL;
-    h->rewrites = NULL;
-    h->n_rewrites = 0;
-    if (h->rewrite == REWRITE_FULL) {
+    x->rewrite_set = NULL;
+    x->rewrites = NULL;
+    x->n_rewrites = 0;
+    if (x->rewrite == REWRITE_FULL) {
         /* An empty path is "/", as HTTP sends it (RFC 9112, 3.2.1). */
-        t = &add_step(p, &h->rewrites, &h->n_rewrites, "^", 1)->text;
-        rewrite_head(h, *h->rewrite_path ? h->rewrite_path : "/", t);
+        t = &add_step(p, &x->rewrites, &x->n_rewrites, 1, "^", 1)->text;
+        rewrite_head(x, *x->rewrite_path ? x->rewrite_path : "/", t);
         return;
     }
-    trimmed = without_trailing_slash(p, h->rewrite_path);
-    t = &add_step(p, &h->rewrites, &h->n_rewrites,
-                  prefix_regex(p, h->rewrite_prefix, "$"), 1)->text;
-    rewrite_head(h, *trimmed ? trimmed : "/", t);
-    t = &add_step(p, &h->rewrites, &h->n_rewrites,
-                  prefix_regex(p, h->rewrite_prefix, "(?<gw_rest>/.*)$"), 2)->text;
+    trimmed = without_trailing_slash(p, x->rewrite_path);
+    t = &add_step(p, &x->rewrites, &x->n_rewrites, 2,
+                  prefix_regex(p, x->rewrite_prefix, "$"), 1)->text;
+    rewrite_head(x, *trimmed ? trimmed : "/", t);
+    t = &add_step(p, &x->rewrites, &x->n_rewrites, 2,
+                  prefix_regex(p, x->rewrite_prefix, "(?<gw_rest>/.*)$"), 2)->text;
     if (*trimmed)
-        rewrite_head(h, trimmed, t);
+        rewrite_head(x, trimmed, t);
     plan_text_var(t, "gw_rest");
 }
