@@ -93,16 +93,26 @@ void nic_vsr_refs(struct imp *im, struct index *refs, const char *ns,
             paths = ARENA_NEW(im->a, struct ptrvec);
             imp_index_put(im->a, refs, key, paths);
         }
-        ptrvec_push(im->a, paths, (void *)nic_path_norm(im, p));
+        ptrvec_push(im->a, paths, (void *)p);
     }
 }
 
-/* Whether subroute path sub (normalized) belongs under the route path vs. */
-bool nic_path_delegated(const char *vs, const char *sub)
+/* Whether subroute path sub belongs under the route path vs, both as
+ * written.  NIC compares a regex or exact route's path with its
+ * subroute's as strings (validateVirtualServerRouteSubroutes: the
+ * subroute's path != the route's is refused), so "~ ^/a/" takes no
+ * "~^/a/" subroute although nginx would read both alike; prefixes are
+ * compared after normalizing the modifier, as before. */
+bool nic_path_delegated(struct imp *im, const char *vs, const char *sub)
 {
+    const char *nv;
+
+    if (!sub)
+        return false;
+    nv = nic_path_norm(im, vs);
     if (nic_path_kind(vs) == 'r' || nic_path_kind(vs) == 'e')
         return str_eq(vs, sub);
-    return strncmp(sub, vs, strlen(vs)) == 0;
+    return strncmp(nic_path_norm(im, sub), nv, strlen(nv)) == 0;
 }
 
 const char *nic_vsr_refused(struct imp *im, const struct index *refs,
@@ -112,7 +122,7 @@ const char *nic_vsr_refused(struct imp *im, const struct index *refs,
     const struct ptrvec *mine =
         imp_index_get(refs, arena_printf(im->a, "%s/%s", o->namespace, o->name));
     struct ptrvec vs = mine ? *mine : (struct ptrvec){0};
-    struct index seen = {0};
+    struct index seen = {0}, raw = {0};
     size_t i, k, n = subs ? subs->n : 0;
 
     *at = o->spec ? o->spec : o->root;
@@ -138,7 +148,8 @@ const char *nic_vsr_refused(struct imp *im, const struct index *refs,
         if (imp_index_get(&seen, np))
             return "two subroutes have the same path";
         imp_index_put(im->a, &seen, np, (void *)np);
-        for (k = 0; k < vs.n && !nic_path_delegated(vs.v[k], np); k++)
+        imp_index_put(im->a, &raw, p, (void *)p);
+        for (k = 0; k < vs.n && !nic_path_delegated(im, vs.v[k], p); k++)
             ;
         if (k == vs.n)
             return nic_path_kind(vs.v[0]) == 'p' || nic_path_kind(vs.v[0]) == 'l'
@@ -146,12 +157,13 @@ const char *nic_vsr_refused(struct imp *im, const struct index *refs,
                          "the VirtualServer route that refers to it"
                        : "a subroute's path is not the path of a VirtualServer "
                          "route that refers to it (NIC wants the same "
-                         "regular expression or exact path)";
+                         "regular expression or exact path, character for "
+                         "character, blanks included)";
     }
     if (nic_path_kind(vs.v[0]) == 'e' && n != 1)
         return "NIC wants exactly one subroute under an exact path";
     for (k = 0; nic_path_kind(vs.v[0]) == 'r' && k < vs.n; k++) {
-        if (!imp_index_get(&seen, vs.v[k])) {
+        if (!imp_index_get(&raw, vs.v[k])) {
             *at = o->spec ? o->spec : o->root;
             return "a regular expression path of the VirtualServer that "
                    "refers to it has no subroute of the same path";

@@ -319,14 +319,15 @@ char nic_path_kind(const char *p);
  * "duplicate location": '^~' and plain prefixes alike, exact apart; NULL
  * for a regex (nginx takes the same one twice; the first wins). */
 const char *nic_path_location(struct imp *im, const char *path);
-/* Whether the (normalized) subroute path sub belongs under route path vs:
- * the same path under an exact or regex route, else a string prefix. */
-bool nic_path_delegated(const char *vs, const char *sub);
+/* Whether subroute path sub belongs under route path vs (both as
+ * written): the same string under an exact or regex route, blanks
+ * counting, else a string prefix once normalized. */
+bool nic_path_delegated(struct imp *im, const char *vs, const char *sub);
 /* "ns/name" of the VirtualServerRoute that route r of a VirtualServer of
  * namespace ns refers to, or NULL; the VirtualServerRoute itself, or NULL. */
 const char *nic_vsr_key(struct imp *im, const char *ns, const struct ynode *r);
 const struct crd *nic_vsr_find(struct imp *im, const char *key);
-/* refs: the normalized paths of a VirtualServer's routes (of namespace
+/* refs: the paths (as written) of a VirtualServer's routes (of namespace
  * ns) by the key of the VirtualServerRoute each refers to. */
 void nic_vsr_refs(struct imp *im, struct index *refs, const char *ns,
                   const struct ynode *routes);

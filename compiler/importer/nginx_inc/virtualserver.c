@@ -275,7 +275,7 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
                       struct nic_server *s, const struct nic_level *lv)
 {
     const struct crd *o = nic_vsr_find(im, nic_vsr_key(im, v->o->namespace, r));
-    const char *mine = nic_path_norm(im, prefix), *why;
+    const char *why;
     const struct ynode *at;
     struct vs_ctx sub;
     const struct ynode *subs;
@@ -312,7 +312,7 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
     for (i = 0; subs && i < subs->n; i++) {
         /* Under several regex routes, each takes the subroute of its own
          * path. */
-        if (nic_path_delegated(mine, nic_path_norm(im, nic_vs_text(ynode_get(subs->items[i], "path")))))
+        if (nic_path_delegated(im, prefix, nic_vs_text(ynode_get(subs->items[i], "path"))))
             route(im, &sub, subs->items[i], s);
     }
 }
