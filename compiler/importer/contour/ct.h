@@ -234,6 +234,13 @@ bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
  * already holds one (the include chain's or the route's). */
 bool ct_query_cond(struct imp *im, const struct ct_proxy_ctx *x,
                    const struct ynode *q, struct o_header_match *out);
+/* route_validity.c: the field of a route (besides its conditions) for
+ * which Contour marks the whole HTTPProxy invalid, with why; NULL when
+ * none.  Contour checks the action count (services, redirect, direct
+ * response: exactly one) first, then the conditions, then the rest. */
+const struct ynode *ct_route_actions_refused(const struct ynode *route, const char **why);
+const struct ynode *ct_route_refused(struct imp *im, const struct ynode *route,
+                                     const char **why);
 /* validity.c: the condition of conds that makes Contour refuse them, with
  * why (internal/dag/conditions.go); NULL when Contour takes them.  The
  * header and query conditions are checked together with chain's (NULL:

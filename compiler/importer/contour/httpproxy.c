@@ -263,16 +263,22 @@ static bool invalid(struct imp *im, const struct ct_proxy_ctx *x)
     size_t i;
 
     for (i = 0; routes && i < routes->n; i++) {
-        const char *why;
-        const struct ynode *bad = ct_conditions_refused(
-            im, x->chain, ynode_get(routes->items[i], "conditions"), false, &why);
+        const char *why, *what = "conditions";
+        const struct ynode *item = routes->items[i];
+        const struct ynode *bad = ct_route_actions_refused(item, &why);
+        if (bad)
+            what = "actions";
+        else if (!(bad = ct_conditions_refused(im, x->chain, ynode_get(item, "conditions"),
+                                               false, &why)) &&
+                 (bad = ct_route_refused(im, item, &why)))
+            what = "fields";
         if (!bad)
             continue;
         ct_report(im, &x->src, bad, DIAG_IMPORT_SOURCE_INVALID,
-                  "Contour refuses this route's conditions (%s), marks the "
+                  "Contour refuses this route's %s (%s), marks the "
                   "HTTPProxy invalid and serves none of its routes, nor those "
                   "of the HTTPProxies it includes; none is converted",
-                  why);
+                  what, why);
         return true;
     }
     return false;
