@@ -10,6 +10,7 @@
  *                fails closed
  *   route_conditions.c  its conditions, with the includes' folded in
  *   validity.c   the conditions Contour itself refuses
+ *   route_validity.c  the other route fields for which Contour refuses a proxy
  *   vhosts.c     the virtual hosts to listeners and routes
  *   backend.c    retries and load balancing as gwc BackendPolicies on the
  *                rules of the routes that ask for them
@@ -234,13 +235,10 @@ bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
  * already holds one (the include chain's or the route's). */
 bool ct_query_cond(struct imp *im, const struct ct_proxy_ctx *x,
                    const struct ynode *q, struct o_header_match *out);
-/* route_validity.c: the field of a route (besides its conditions) for
- * which Contour marks the whole HTTPProxy invalid, with why; NULL when
- * none.  Contour checks the action count (services, redirect, direct
- * response: exactly one) first, then the conditions, then the rest. */
-const struct ynode *ct_route_actions_refused(const struct ynode *route, const char **why);
-const struct ynode *ct_route_refused(struct imp *im, const struct ynode *route,
-                                     const char **why);
+/* route_validity.c: whether Contour drops every route of x's proxy (and
+ * of the proxies it includes) for a route's actions, conditions or other
+ * fields; reported (GW0870) when so. */
+bool ct_proxy_invalid(struct imp *im, const struct ct_proxy_ctx *x);
 /* validity.c: the condition of conds that makes Contour refuse them, with
  * why (internal/dag/conditions.go); NULL when Contour takes them.  The
  * header and query conditions are checked together with chain's (NULL:

@@ -254,36 +254,6 @@ static void reach(struct imp *im, const struct crd *o, const char *by, struct wa
     }
 }
 
-/* Contour drops every route of a proxy (and of the proxies it includes)
- * at the first route whose conditions it refuses, and marks the proxy
- * invalid: reported at that condition, true. */
-static bool invalid(struct imp *im, const struct ct_proxy_ctx *x)
-{
-    const struct ynode *routes = imp_crd_seq(ynode_get(x->o->spec, "routes"));
-    size_t i;
-
-    for (i = 0; routes && i < routes->n; i++) {
-        const char *why, *what = "conditions";
-        const struct ynode *item = routes->items[i];
-        const struct ynode *bad = ct_route_actions_refused(item, &why);
-        if (bad)
-            what = "actions";
-        else if (!(bad = ct_conditions_refused(im, x->chain, ynode_get(item, "conditions"),
-                                               false, &why)) &&
-                 (bad = ct_route_refused(im, item, &why)))
-            what = "fields";
-        if (!bad)
-            continue;
-        ct_report(im, &x->src, bad, DIAG_IMPORT_SOURCE_INVALID,
-                  "Contour refuses this route's %s (%s), marks the "
-                  "HTTPProxy invalid and serves none of its routes, nor those "
-                  "of the HTTPProxies it includes; none is converted",
-                  what, why);
-        return true;
-    }
-    return false;
-}
-
 static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
                  struct ptrvec *stack)
 {
@@ -291,7 +261,7 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
     struct index seen = {0};
     size_t i, k, first = x->vh->routes.n, last;
 
-    if (invalid(im, x)) {
+    if (ct_proxy_invalid(im, x)) {
         reach(im, x->o, x->src.label, w, stack);
         return;
     }

@@ -185,12 +185,9 @@ static const struct ynode *services_refused(struct imp *im, const struct ynode *
     return NULL;
 }
 
-const struct ynode *ct_route_actions_refused(const struct ynode *route, const char **why)
-{
-    return actions_refused(route, why);
-}
-
-const struct ynode *ct_route_refused(struct imp *im, const struct ynode *route,
+/* The field of a route, besides its conditions and the action count, for
+ * which Contour refuses the proxy, with why; NULL when none. */
+static const struct ynode *route_refused(struct imp *im, const struct ynode *route,
                                      const char **why)
 {
     const struct ynode *at, *rd = ynode_get(route, "requestRedirectPolicy");
@@ -207,4 +204,34 @@ const struct ynode *ct_route_refused(struct imp *im, const struct ynode *route,
         return ynode_get(rd, "prefix");
     }
     return services_refused(im, imp_crd_seq(ynode_get(route, "services")), why);
+}
+
+/* Contour drops every route of a proxy (and of the proxies it includes)
+ * at the first route whose actions, conditions or fields it refuses, and
+ * marks the proxy invalid: reported there, true. */
+bool ct_proxy_invalid(struct imp *im, const struct ct_proxy_ctx *x)
+{
+    const struct ynode *routes = imp_crd_seq(ynode_get(x->o->spec, "routes"));
+    size_t i;
+
+    for (i = 0; routes && i < routes->n; i++) {
+        const char *why, *what = "conditions";
+        const struct ynode *item = routes->items[i];
+        const struct ynode *bad = actions_refused(item, &why);
+        if (bad)
+            what = "actions";
+        else if (!(bad = ct_conditions_refused(im, x->chain, ynode_get(item, "conditions"),
+                                               false, &why)) &&
+                 (bad = route_refused(im, item, &why)))
+            what = "fields";
+        if (!bad)
+            continue;
+        ct_report(im, &x->src, bad, DIAG_IMPORT_SOURCE_INVALID,
+                  "Contour refuses this route's %s (%s), marks the "
+                  "HTTPProxy invalid and serves none of its routes, nor those "
+                  "of the HTTPProxies it includes; none is converted",
+                  what, why);
+        return true;
+    }
+    return false;
 }
