@@ -159,7 +159,7 @@ void nx_canary_feature(struct imp *im, struct ing *ing)
 /* The base matches, each with one more header condition. */
 static struct o_match *with_header(struct imp *im, const struct o_match *base,
                                    size_t n, const char *type, const char *name,
-                                   const char *value)
+                                   const char *value, const struct ynode *at)
 {
     struct o_match *m = ARENA_NEW_ARRAY(im->a, struct o_match, n);
     size_t i;
@@ -169,17 +169,25 @@ static struct o_match *with_header(struct imp *im, const struct o_match *base,
         m[i].header.type = type;
         m[i].header.name = name;
         m[i].header.value = value;
+        m[i].header.at = at;
+        m[i].header.at_off = 0;
     }
     return m;
 }
 
+/* A rule of the canary's header condition; ing and its annotation key
+ * (NULL: a fixed value) place a report of the value (too long for the
+ * output) at the annotation that set it. */
 static void header_rule(struct imp *im, const struct o_match *base, size_t n,
                         const char *type, const char *name, const char *value,
+                        const struct ing *ing, const char *key,
                         const struct o_filters *f, size_t group,
                         const struct backend *b, struct ptrvec *rules)
 {
+    const struct ynode *at = key ? nx_report_annotation_node(ing, key) : NULL;
     struct o_rule *r = imp_routes_rule_new(
-        im, NULL, with_header(im, base, n, type, name, value), n, f, group);
+        im, at ? ing->src->obj.src : NULL,
+        with_header(im, base, n, type, name, value, at), n, f, group);
 
     imp_routes_rule_add_backend(im, r, b, -1);
     ptrvec_push(im->a, rules, r);
@@ -199,25 +207,28 @@ void nx_canary_rules(struct imp *im, const struct location *l,
     if (cf && cf->canary_header) {
         const char *h = cf->canary_header;
         if (cf->canary_value) {
-            header_rule(im, base, n_base, "Exact", h, cf->canary_value, f,
-                        group, can, rules);
+            header_rule(im, base, n_base, "Exact", h, cf->canary_value, l->canary,
+                        "canary-by-header-value", f, group, can, rules);
         } else if (cf->canary_pattern) {
             header_rule(im, base, n_base, "RegularExpression", h,
-                        cf->canary_pattern, f, group, can, rules);
+                        cf->canary_pattern, l->canary, "canary-by-header-pattern",
+                        f, group, can, rules);
         } else {
-            header_rule(im, base, n_base, "Exact", h, "always", f, group, can,
-                        rules);
+            header_rule(im, base, n_base, "Exact", h, "always", l->canary, NULL,
+                        f, group, can, rules);
             if (cookie || weighted)
-                header_rule(im, base, n_base, "Exact", h, "never", f, group,
-                            main, rules);
+                header_rule(im, base, n_base, "Exact", h, "never", l->canary,
+                            NULL, f, group, main, rules);
         }
     }
     if (cookie) {
         header_rule(im, base, n_base, "RegularExpression", "Cookie",
-                    cf->canary_cookie_always, f, group, can, rules);
+                    cf->canary_cookie_always, l->canary, "canary-by-cookie", f,
+                    group, can, rules);
         if (weighted)
             header_rule(im, base, n_base, "RegularExpression", "Cookie",
-                        cf->canary_cookie_never, f, group, main, rules);
+                        cf->canary_cookie_never, l->canary, "canary-by-cookie",
+                        f, group, main, rules);
     }
     r = imp_routes_rule_new(im, NULL, base, n_base, f, group);
     if (!cf || cf->canary_weight <= 0) {
