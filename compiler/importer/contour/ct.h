@@ -235,6 +235,13 @@ bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
  * already holds one (the include chain's or the route's). */
 bool ct_query_cond(struct imp *im, const struct ct_proxy_ctx *x,
                    const struct ynode *q, struct o_header_match *out);
+/* route_conditions.c: the conditions of include inc alone, out of c (its
+ * chain), as Contour's 502 route for an include it cannot follow takes
+ * them; and that route (a 500 in the output), when there are any. */
+struct ct_chain ct_include_own(struct imp *im, const struct ct_proxy_ctx *x,
+                               const struct ynode *inc, const struct ct_chain *c);
+void ct_include_fails(struct imp *im, const struct ct_proxy_ctx *x,
+                      const struct ynode *inc, const struct ct_chain *c);
 /* route_validity.c: whether Contour drops every route of x's proxy (and
  * of the proxies it includes) for a route's actions, conditions or other
  * fields; reported (GW0870) when so. */

@@ -126,43 +126,6 @@ static bool fold(struct imp *im, const struct ct_proxy_ctx *x,
 }
 
 /* Contour answers 502 on the conditions of an include it cannot follow. */
-static void include_fails(struct imp *im, const struct ct_proxy_ctx *x,
-                          const struct ynode *inc, const struct ct_chain *c)
-{
-    struct ct_route *r;
-    const char *p;
-
-    if (!c->prefix && !c->header.name && !c->query.name)
-        return;
-    r = ARENA_NEW(im->a, struct ct_route);
-    r->src = x->src;
-    r->at = inc;
-    r->namespace = x->o->namespace;
-    r->owner = x->o->name;
-    r->plain = CT_PLAIN_REDIRECT;
-    r->denied = true;
-    r->seq = ++CT(im)->seq; /* among the includes, as Contour adds it */
-    p = c->prefix ? ct_collapse(im, c->prefix) : "/";
-    if (imp_value_gateway_path(p)) {
-        ct_string_prefix(im, r, p);
-    } else {
-        /* Contour takes any text after the '/' (a ' ', a '#'); PathPrefix
-         * does not, a regex of the same string prefix does, and past
-         * gwc's limits the whole host answers 500. */
-        /* Past gwc's limits, the string prefix of its first 256
-         * characters: more paths than the include's, never fewer. */
-        const char *head = strlen(p) > 256 ? arena_strndup(im->a, p, 256) : p;
-        const char *re = arena_printf(im->a, "%s.*", imp_re_quote(im->a, head));
-        char err[128];
-        r->matches[0].path.type = "RegularExpression";
-        r->matches[0].path.value = imp_re_ok(re, err, sizeof(err)) ? re : "/.*";
-        r->n_matches = 1;
-    }
-    r->matches[0].header = r->matches[1].header = c->header;
-    r->matches[0].query = r->matches[1].query = c->query;
-    ptrvec_push(im->a, &x->vh->routes, r);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -273,7 +236,7 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
         const char *ns = imp_crd_text(ynode_get(inc, "namespace"));
         const struct crd *o;
         struct ct_proxy_ctx sub;
-        struct ct_chain chain;
+        struct ct_chain chain, own;
         bool cycle = false;
 
         const char *key;
@@ -289,7 +252,7 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
                       "than a Gateway API path (%d characters); the Gateway "
                       "answers 500 on them",
                       MAX_CHAIN_PREFIX);
-            include_fails(im, x, inc, &chain);
+            ct_include_fails(im, x, inc, &chain);
             continue;
         }
         key = include_key(im, ynode_get(inc, "conditions"));
@@ -308,12 +271,13 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
         if (!o || ++w->visits > MAX_INCLUDE_VISITS) {
             /* Contour answers 502 there; gwc never lets the paths fall
              * through to a shorter prefix either. */
+            own = ct_include_own(im, x, inc, &chain);
             ct_report(im, &x->src, inc, DIAG_IMPORT_NOT_CONVERTED,
                       "not converted: %s; Contour answers 502 on the include's "
                       "conditions, the Gateway 500",
                       o ? "the include tree holds more than 10000 includes"
                         : "no HTTPProxy of that name in the input");
-            include_fails(im, x, inc, &chain);
+            ct_include_fails(im, x, inc, o ? &chain : &own);
             continue;
         }
         if (cycle) {
@@ -327,7 +291,8 @@ static void walk(struct imp *im, const struct ct_proxy_ctx *x, struct walk *w,
                       "not converted: it includes a root HTTPProxy (one with "
                       "a virtualhost), which Contour rejects; Contour answers "
                       "502 on the include's conditions, the Gateway 500");
-            include_fails(im, x, inc, &chain);
+            own = ct_include_own(im, x, inc, &chain);
+            ct_include_fails(im, x, inc, &own);
             continue;
         }
         imp_index_put(im->a, &w->reached, o->label, (void *)o);

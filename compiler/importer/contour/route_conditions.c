@@ -278,3 +278,63 @@ bool ct_route_conditions(struct imp *im, const struct ct_proxy_ctx *x,
     }
     return ok;
 }
+
+/* The conditions of include inc alone, out of c (its chain): Contour's
+ * 502 route for an include it cannot follow (addStatusBadGatewayRoute)
+ * takes include.Conditions, not those of the includes above it. */
+struct ct_chain ct_include_own(struct imp *im, const struct ct_proxy_ctx *x,
+                               const struct ynode *inc, const struct ct_chain *c)
+{
+    const struct ynode *conds = imp_crd_seq(ynode_get(inc, "conditions"));
+    struct ct_chain own = *c;
+    size_t i;
+
+    own.prefix = NULL;
+    for (i = 0; conds && i < conds->n; i++) {
+        const char *p = imp_crd_text(ynode_get(conds->items[i], "prefix"));
+        if (p)
+            own.prefix = arena_strdup(im->a, p);
+    }
+    if (c->header_at == x->chain->header_at)
+        memset(&own.header, 0, sizeof(own.header));
+    if (c->query.name == x->chain->query.name)
+        memset(&own.query, 0, sizeof(own.query));
+    return own;
+}
+
+void ct_include_fails(struct imp *im, const struct ct_proxy_ctx *x,
+                      const struct ynode *inc, const struct ct_chain *c)
+{
+    struct ct_route *r;
+    const char *p;
+
+    if (!c->prefix && !c->header.name && !c->query.name)
+        return;
+    r = ARENA_NEW(im->a, struct ct_route);
+    r->src = x->src;
+    r->at = inc;
+    r->namespace = x->o->namespace;
+    r->owner = x->o->name;
+    r->plain = CT_PLAIN_REDIRECT;
+    r->denied = true;
+    r->seq = ++CT(im)->seq; /* among the includes, as Contour adds it */
+    p = c->prefix ? ct_collapse(im, c->prefix) : "/";
+    if (imp_value_gateway_path(p)) {
+        ct_string_prefix(im, r, p);
+    } else {
+        /* Contour takes any text after the '/' (a ' ', a '#'); PathPrefix
+         * does not, a regex of the same string prefix does, and past
+         * gwc's limits the whole host answers 500. */
+        /* Past gwc's limits, the string prefix of its first 256
+         * characters: more paths than the include's, never fewer. */
+        const char *head = strlen(p) > 256 ? arena_strndup(im->a, p, 256) : p;
+        const char *re = arena_printf(im->a, "%s.*", imp_re_quote(im->a, head));
+        char err[128];
+        r->matches[0].path.type = "RegularExpression";
+        r->matches[0].path.value = imp_re_ok(re, err, sizeof(err)) ? re : "/.*";
+        r->n_matches = 1;
+    }
+    r->matches[0].header = r->matches[1].header = c->header;
+    r->matches[0].query = r->matches[1].query = c->query;
+    ptrvec_push(im->a, &x->vh->routes, r);
+}
