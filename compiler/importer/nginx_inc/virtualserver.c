@@ -133,6 +133,7 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
 
     for (i = 0; i < ms->n; i++) {
         const struct ynode *conds = nic_vs_seq(ynode_get(ms->items[i], "conditions"));
+        const struct ynode *sp;
         struct nic_loc *l = ARENA_NEW(im->a, struct nic_loc);
         bool ok = conds && conds->n;
 
@@ -148,7 +149,10 @@ static void matches(struct imp *im, const struct vs_ctx *v, const struct ynode *
             l->matches[k].query = l->matches[0].query;
             l->matches[k].method = l->matches[0].method;
         }
-        ok = ok && nic_vs_action(im, v, ynode_get(ms->items[i], "action"), l);
+        /* A match's own splits are its action, as on a route. */
+        sp = nic_vs_seq(ynode_get(ms->items[i], "splits"));
+        ok = ok && (sp ? nic_vs_splits(im, v, sp, l)
+                       : nic_vs_action(im, v, ynode_get(ms->items[i], "action"), l));
         l->denied |= !ok;
         policies(im, v, s, l, levels);
         if (rank(&l->matches[0]) > lowest)

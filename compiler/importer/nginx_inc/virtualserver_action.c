@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/compilation.h"
+#include "base/ipaddr.h"
 
 #include <string.h>
 
@@ -109,6 +110,16 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
 
 /* ---- actions ---- */
 
+/* The URL's host, lowercased as DNS compares it, must be a name (or an
+ * IPv4 address) the output can carry: anything else (';', brackets, '{')
+ * would leave output gwc check refuses, or text in a Location header that
+ * is not the literal NIC sends. */
+static bool redirect_host_ok(struct arena *a, struct url *u)
+{
+    u->host = imp_value_ascii_lower(a, u->host);
+    return imp_value_hostname(u->host, false) || ipaddr_is_v4(u->host);
+}
+
 static bool redirect(struct imp *im, const struct vs_ctx *v, const struct ynode *r,
                      struct nic_loc *l)
 {
@@ -133,7 +144,7 @@ static bool redirect(struct imp *im, const struct vs_ctx *v, const struct ynode 
         rd->scheme = url[4] == 's' ? "https" : "http";
         rest = url + (url[4] == 's' ? 15 : 14);
     } else if (url && imp_value_parse_url(im->a, url, &u) && !strchr(url, '$') &&
-               !u.query) {
+               !u.query && redirect_host_ok(im->a, &u)) {
         rd->scheme = u.scheme;
         rd->hostname = u.host;
         rd->port = u.port;
@@ -277,6 +288,10 @@ bool nic_vs_action(struct imp *im, const struct vs_ctx *v, const struct ynode *a
         return proxy(im, v, ynode_get(a, "proxy"), l);
     if (ynode_get(a, "redirect"))
         return redirect(im, v, ynode_get(a, "redirect"), l);
+    if (!a) { /* neither action nor splits: at the route or match */
+        nic_vs_not_converted(im, v, l->at, "no action and no splits");
+        return false;
+    }
     nic_vs_not_converted(im, v, a, "this action (return: a policy is needed)");
     return false;
 }
@@ -285,6 +300,7 @@ bool nic_vs_splits(struct imp *im, const struct vs_ctx *v, const struct ynode *s
                    struct nic_loc *l)
 {
     size_t i;
+    int64_t total = 0;
 
     for (i = 0; i < s->n; i++) {
         const struct ynode *w = ynode_get(s->items[i], "weight");
@@ -304,6 +320,19 @@ bool nic_vs_splits(struct imp *im, const struct vs_ctx *v, const struct ynode *s
         }
         if (!add_backend(im, v, nic_vs_text(ynode_get(a, "pass")), a, weight, l))
             return false;
+        total += weight;
+    }
+    /* NIC's validation refuses splits that are fewer than two or whose
+     * weights do not add up to 100; converted, the proportions would serve
+     * a path NIC never served. */
+    if (s->n < 2 || total != 100) {
+        nic_vs_not_converted(im, v, s,
+                             arena_printf(im->a, "NIC refuses %s (weights summing to "
+                                                 "%lld); splits need at least two "
+                                                 "weights summing to 100",
+                                          s->n < 2 ? "a single split" : "these splits",
+                                          (long long)total));
+        return false;
     }
     return true;
 }
