@@ -252,9 +252,12 @@ static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
         const char *to = nic_vs_text(rw);
         const char *type = l->n_matches ? l->matches[0].path.type : "";
         struct o_rewrite *r = ARENA_NEW(im->a, struct o_rewrite);
-        if (!to || !imp_value_gateway_path(to) ||
+        /* NIC refuses ';' (its path pattern), and hands '$' to nginx,
+         * which expands it (a proxy_pass URI with variables replaces the
+         * whole URI): neither is the literal path Gateway API would send. */
+        if (!to || !imp_value_gateway_path(to) || strpbrk(to, "$;") ||
             str_eq(type, "RegularExpression")) {
-            nic_vs_not_converted(im, v, rw, "rewritePath with captures, variables or "
+            nic_vs_not_converted(im, v, rw, "rewritePath with captures, variables, ';' or "
                                             "on a regular expression path");
             return false;
         }
