@@ -174,6 +174,15 @@ static bool parse_rewrites(struct imp *im, const struct imp_src *src,
             to = sp + 9;
             if (!imp_value_dns_label(svc) || !imp_value_gateway_path(to))
                 return bad(im, src, at, "a list of 'serviceName=S rewrite=PATH'");
+            if (strchr(to, '$')) {
+                /* nginx expands it in the proxy_pass NIC writes. */
+                imp_report_src(im, src, at, DIAG_IMPORT_NOT_CONVERTED,
+                               "not converted: rewrite '%s' of Service '%s' holds "
+                               "'$', which nginx expands in NIC's proxy_pass; "
+                               "Gateway API rewrites to a literal path",
+                               imp_report_value(im, to), svc);
+                return false;
+            }
             out->rewrite_svc[n] = svc;
             out->rewrite_to[n++] = to;
         }
