@@ -25,6 +25,7 @@
 #include "base/arena.h"
 #include "base/array.h"
 #include "base/compilation.h"
+#include "base/strbuf.h"
 
 #include <string.h>
 
@@ -367,6 +368,48 @@ static const struct o_listener *clash(const struct imp *im, const char *proto,
     return l;
 }
 
+struct https_hosts {
+    int64_t port;
+    struct strbuf names;
+    size_t n;
+};
+
+static bool https_host(const struct o_listener *l, const void *ctx)
+{
+    struct https_hosts *h = (struct https_hosts *)ctx;
+
+    if (l->port == h->port && str_eq(l->protocol, "HTTPS") && l->hostname) {
+        if (h->n++ < 3)
+            strbuf_addf(&h->names, "%s'%s'", h->names.len ? ", " : "", l->hostname);
+    }
+    return false;
+}
+
+/* A TLS router for every host (HostSNI(`*`)): Traefik tries TCP routers
+ * before the HTTP routers of an entry point, so it took the connections
+ * of the HTTPS hosts of the port too; a Gateway gives them to their own
+ * listeners, more specific than this one.  Said, since the hosts' traffic
+ * now reaches other backends than in Traefik. */
+static void catch_all_over_https(struct imp *im, const struct l4 *x, int64_t port)
+{
+    struct https_hosts h = {port, STRBUF_INIT, 0};
+    const struct o_gateway *owner;
+    size_t g;
+
+    for (g = 0; g < im->gateways.n; g++)
+        imp_listener_find(im->gateways.v[g], https_host, &h, &owner);
+    if (h.n)
+        imp_report_src(im, &x->r.src, x->r.at, DIAG_IMPORT_APPROXIMATED,
+                       "this router takes the TLS connections of every host of "
+                       "port %lld, and Traefik tries TCP routers before HTTP "
+                       "routers: it also took those of the HTTPS host%s %s%s; "
+                       "on the Gateway their own listeners keep them, and their "
+                       "HTTP routes serve them",
+                       (long long)port, h.n > 1 ? "s" : "", h.names.buf,
+                       h.n > 3 ? " and others" : "");
+    strbuf_release(&h.names);
+}
+
 static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
 {
     struct o_gateway *gw = imp_gateway_for(im, "traefik");
@@ -435,6 +478,8 @@ static void write_one(struct imp *im, struct index *taken, const struct l4 *x)
                 continue;
             }
             imp_index_put(im->a, taken, key, (void *)x);
+            if (!*host && str_eq(proto, "TLS"))
+                catch_all_over_https(im, x, x->ports[i]);
             section = imp_listener_add_port(
                 im, gw, &x->r.src, x->r.at, proto, x->ports[i], host,
                 x->mode == L4_TERMINATE ? x->r.secret : NULL, x->r.namespace);
