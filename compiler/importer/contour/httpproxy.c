@@ -365,6 +365,7 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
                      const struct ynode *t)
 {
     static const char *const known[] = {"services", NULL};
+    static const char *const svc_known[] = {"name", "port", "weight", NULL};
     const struct ynode *svcs = imp_crd_seq(ynode_get(t, "services"));
     size_t i;
     int64_t port, w;
@@ -386,6 +387,7 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
         struct o_rule tmp;
         struct backend b;
 
+        imp_report_other_fields(im, x->src.label, x->src.root, s, svc_known, "Contour");
         memset(&b, 0, sizeof(b));
         b.namespace = x->o->namespace;
         b.service = imp_crd_text(ynode_get(s, "name"));
@@ -396,8 +398,11 @@ static void tcpproxy(struct imp *im, const struct ct_proxy_ctx *x,
         }
         b.port = port;
         w = -1;
-        if (wn && !imp_value_parse_decimal(wn->text, 0, 1000000, &w))
-            w = -1;
+        if (wn && (wn->kind != YNODE_SCALAR ||
+                   !imp_value_parse_decimal(wn->text, 0, 1000000, &w))) {
+            not_converted(im, &x->src, wn, "a weight is a whole number");
+            continue;
+        }
         memset(&tmp, 0, sizeof(tmp));
         tmp.backends = x->vh->tls_backends;
         imp_routes_rule_add_backend(im, &tmp, &b, w);
