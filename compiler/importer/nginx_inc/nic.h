@@ -228,6 +228,9 @@ const char *nic_vs_text(const struct ynode *n);
 const struct ynode *nic_vs_seq(const struct ynode *n);
 void nic_vs_not_converted(struct imp *im, const struct vs_ctx *v,
                           const struct ynode *at, const char *why);
+/* A boolean field: false (reported at n) when it holds another type. */
+bool nic_vs_bool(struct imp *im, const struct vs_ctx *v, const struct ynode *n,
+                 bool *out);
 /* Fields gwc converts, per object; any other is reported. */
 void nic_vs_other_fields(struct imp *im, const struct vs_ctx *v,
                          const struct ynode *map, const char *const *known);

@@ -321,29 +321,44 @@ static void subroutes(struct imp *im, const struct vs_ctx *v,
     }
 }
 
-static void tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
+/* false when NIC refuses the VirtualServer for its tls (reported). */
+static bool tls(struct imp *im, const struct vs_ctx *v, const struct ynode *t,
                 struct nic_server *s)
 {
     static const char *const known[] = {"secret", "redirect", NULL};
+    static const char *const redirect_known[] = {"enable", "code", "basedOn", NULL};
     const struct ynode *r = ynode_get(t, "redirect");
     const struct ynode *code = ynode_get(r, "code");
-    bool on = false;
+    const struct ynode *based = ynode_get(r, "basedOn");
+    const char *based_on = nic_vs_text(based);
+    bool on = false, valid = true;
     int64_t c = 301;
 
     nic_vs_other_fields(im, v, t, known);
+    nic_vs_other_fields(im, v, r, redirect_known);
     s->secret = nic_vs_text(ynode_get(t, "secret"));
-    if (r && ynode_get(r, "enable") &&
-        !imp_value_parse_go_bool(ynode_get(r, "enable")->text, &on))
-        nic_vs_not_converted(im, v, r, "enable is a boolean");
+    valid = nic_vs_bool(im, v, ynode_get(r, "enable"), &on);
     if (code && (!imp_value_parse_decimal(code->text, 301, 308, &c) ||
                  (c != 301 && c != 302 && c != 307 && c != 308)))
         nic_vs_not_converted(im, v, code, "the code must be 301, 302, 307 or 308");
-    if (str_eq(nic_vs_text(ynode_get(r, "basedOn")), "x-forwarded-proto")) {
+    /* NIC's validation takes "scheme" or "x-forwarded-proto" only and
+     * refuses the VirtualServer otherwise: it does not fall back to
+     * scheme. */
+    if (based && !str_eq(based_on, "scheme") && !str_eq(based_on, "x-forwarded-proto")) {
+        imp_report_src(im, &v->src, based, DIAG_IMPORT_BAD_VALUE,
+                       "basedOn must be 'scheme' or 'x-forwarded-proto': NIC "
+                       "refuses the VirtualServer; its paths answer 500");
+        valid = false;
+    }
+    if (!valid)
+        return false;
+    if (str_eq(based_on, "x-forwarded-proto")) {
         s->xfp_redirect = on;
         s->xfp_code = c;
     } else if (on && s->secret) {
         s->redirect_code = c;
     }
+    return true;
 }
 
 static void virtual_server(struct imp *im, const struct crd *o)
@@ -396,8 +411,10 @@ static void virtual_server(struct imp *im, const struct crd *o)
     snippets(im, &v, o->spec, "server-snippets", spec_level);
     v.levels[0] = spec_level;
     s->spec = spec_level;
-    if (ynode_get(o->spec, "tls"))
-        tls(im, &v, ynode_get(o->spec, "tls"), s);
+    /* An invalid tls: NIC answers 500 on the host's paths, as for an
+     * invalid Secret name below. */
+    if (ynode_get(o->spec, "tls") && !tls(im, &v, ynode_get(o->spec, "tls"), s))
+        spec_level->deny = true;
     if (s->secret && !imp_value_dns_subdomain(s->secret)) {
         /* NIC's validation (validateSecretName): a Secret of the
          * VirtualServer's namespace, by name; "namespace/name" is none. */

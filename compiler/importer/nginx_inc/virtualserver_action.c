@@ -29,6 +29,27 @@ void nic_vs_not_converted(struct imp *im, const struct vs_ctx *v,
                    why);
 }
 
+/* The CRD types these fields boolean, so the API server refuses the object
+ * when one holds anything else: a quoted "true" or "yes" is a string there.
+ * Unquoted YAML 1.1 words (yes, on, off) are booleans, as kubectl reads
+ * them.  Absent: *out keeps its default. */
+bool nic_vs_bool(struct imp *im, const struct vs_ctx *v, const struct ynode *n,
+                 bool *out)
+{
+    if (!n)
+        return true;
+    if (n->kind == YNODE_SCALAR && n->scalar == YSCALAR_BOOL) {
+        *out = ynode_bool_value(n);
+        return true;
+    }
+    imp_report_src(im, &v->src, n, DIAG_IMPORT_BAD_VALUE,
+                   "%s must be a boolean (true or false), not a %s: the API "
+                   "server refuses the %s (its schema types the field "
+                   "boolean); the paths that use it answer 500",
+                   n->key ? n->key : "the field", ynode_type_name(n), v->o->kind);
+    return false;
+}
+
 /* Fields gwc converts, per object; any other is reported. */
 void nic_vs_other_fields(struct imp *im, const struct vs_ctx *v,
                          const struct ynode *map, const char *const *known)
@@ -78,6 +99,7 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
         const char *svc = nic_vs_text(ynode_get(u, "service"));
         const char *slash = svc ? strchr(svc, '/') : NULL;
         int64_t n;
+        bool on;
 
         if (!str_eq(nic_vs_text(ynode_get(u, "name")), name))
             continue;
@@ -99,7 +121,12 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
         b->port = n;
         *grpc = str_eq(nic_vs_text(ynode_get(u, "type")), "grpc");
         *tls = ynode_get(ynode_get(u, "tls"), "enable");
-        if (*tls && !((*tls)->kind == YNODE_SCALAR && str_eq((*tls)->text, "true")))
+        on = false;
+        /* Unreadable, the upstream is not served at all: without TLS
+         * the output would send in clear what the user meant encrypted. */
+        if (!nic_vs_bool(im, v, *tls, &on))
+            return false;
+        if (!on)
             *tls = NULL;
         ptrvec_push(im->a, &l->upstreams, (void *)v->settings[i]);
         return true;
@@ -216,13 +243,6 @@ static bool add_backend(struct imp *im, const struct vs_ctx *v, const char *name
     return true;
 }
 
-static bool is_true(const struct ynode *n)
-{
-    bool b = false;
-
-    return n->kind == YNODE_SCALAR && imp_value_parse_go_bool(n->text, &b) && b;
-}
-
 static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
                   struct nic_loc *l)
 {
@@ -231,6 +251,7 @@ static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
     static const char *const req_known[] = {"pass", "set", NULL};
     const struct ynode *rw = ynode_get(p, "rewritePath");
     const struct ynode *req = ynode_get(p, "requestHeaders");
+    bool pass = true;
 
     nic_vs_other_fields(im, v, p, known);
     nic_vs_other_fields(im, v, req, req_known);
@@ -239,7 +260,9 @@ static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
     l->filters = ARENA_NEW(im->a, struct o_filters);
     if (!header_list(im, v, ynode_get(req, "set"), &l->filters->request_set))
         return false;
-    if (ynode_get(req, "pass") && !is_true(ynode_get(req, "pass"))) {
+    if (!nic_vs_bool(im, v, ynode_get(req, "pass"), &pass))
+        return false;
+    if (!pass) {
         /* proxy_pass_request_headers off: the client's headers (its
          * credentials among them) never reach the upstream in NIC. */
         nic_vs_not_converted(im, v, ynode_get(req, "pass"),
