@@ -73,8 +73,17 @@ bool tr_backend_add(struct imp *im, struct tr_router *r, const struct ynode *at,
     return true;
 }
 
+/* One reference's expansion: the budget of services left, and the
+ * TraefikServices being expanded, outermost first (chain[d] at depth d),
+ * so that one naming itself is seen as a cycle and said once, rather than
+ * walked round until the depth limit, saying its errors at every turn. */
+struct expand {
+    size_t left;
+    const struct crd *chain[MAX_SERVICE_DEPTH + 1];
+};
+
 static bool service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
-                        const char *ns, int64_t weight, int depth, size_t *left);
+                        const char *ns, int64_t weight, int depth, struct expand *e);
 
 static int64_t gcd(int64_t a, int64_t b)
 {
@@ -130,7 +139,7 @@ static bool balance(struct imp *im, struct tr_router *r, const struct ynode *at,
 
 static bool traefik_service(struct imp *im, struct tr_router *r,
                             const struct ynode *at, const struct crd *ts,
-                            int64_t weight, int depth, size_t *left)
+                            int64_t weight, int depth, struct expand *e)
 {
     const struct ynode *w = ynode_get(ts->spec, "weighted");
     const struct ynode *mi = ynode_get(ts->spec, "mirroring");
@@ -151,7 +160,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
             }
             from[i] = r->backends.n;
             ok = service_add(im, r, list->items[i], ts->namespace, subs[i],
-                             depth + 1, left) &&
+                             depth + 1, e) &&
                  ok;
         }
         from[list->n] = r->backends.n;
@@ -162,7 +171,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
         const struct ynode *mirrors = seq(ynode_get(mi, "mirrors"));
         struct tr_router tmp;
 
-        if (!service_add(im, r, mi, ts->namespace, weight, depth + 1, left))
+        if (!service_add(im, r, mi, ts->namespace, weight, depth + 1, e))
             return false;
         if (mirrors && mirrors->n > 1) {
             imp_report_src(im, &r->src, mirrors, DIAG_IMPORT_NOT_CONVERTED,
@@ -184,7 +193,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
         memset(&tmp, 0, sizeof(tmp));
         tmp.src = r->src;
         if (service_add(im, &tmp, mirrors->items[0], ts->namespace, -1, depth + 1,
-                        left) &&
+                        e) &&
             tmp.backends.n) {
             if (!r->filters)
                 r->filters = ARENA_NEW(im->a, struct o_filters);
@@ -200,7 +209,7 @@ static bool traefik_service(struct imp *im, struct tr_router *r,
 }
 
 static bool service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
-                        const char *ns, int64_t weight, int depth, size_t *left)
+                        const char *ns, int64_t weight, int depth, struct expand *e)
 {
     static const char *const known[] = {"name", "namespace", "kind", "port",
                                         "weight", "mirrors", NULL};
@@ -210,16 +219,16 @@ static bool service_add(struct imp *im, struct tr_router *r, const struct ynode 
     const struct ynode *port = ynode_get(svc, "port");
     int64_t number = 0;
 
-    if (*left <= 1) { /* 1: the budget is spent, and not yet said */
-        if (*left)
+    if (e->left <= 1) { /* 1: the budget is spent, and not yet said */
+        if (e->left)
             imp_report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
                            "not converted: the TraefikServices expand to more "
                            "than %d services; %s",
                            MAX_EXPANDED_SERVICES, fate(r));
-        *left = 0;
+        e->left = 0;
         return false;
     }
-    --*left;
+    --e->left;
     other_fields(im, &r->src, svc, known);
     if (depth > MAX_SERVICE_DEPTH) {
         imp_report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
@@ -250,7 +259,17 @@ static bool service_add(struct imp *im, struct tr_router *r, const struct ynode 
                 fate(r));
             return false;
         }
-        return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth, left);
+        for (int d = 0; d < depth; d++) {
+            if (e->chain[d] == ts) {
+                imp_report_src(im, &r->src, svc, DIAG_IMPORT_NOT_CONVERTED,
+                               "not converted: TraefikService %s/%s names itself "
+                               "(a cycle, which reaches no Service); %s",
+                               ns, name, fate(r));
+                return false;
+            }
+        }
+        e->chain[depth] = ts;
+        return traefik_service(im, r, svc, ts, weight < 0 ? 1 : weight, depth, e);
     }
     if (kind && !str_eq(kind, "Service")) {
         imp_report_src(im, &r->src, ynode_get(svc, "kind"), DIAG_IMPORT_BAD_VALUE,
@@ -272,9 +291,11 @@ static bool service_add(struct imp *im, struct tr_router *r, const struct ynode 
 bool tr_service_add(struct imp *im, struct tr_router *r, const struct ynode *svc,
                     const char *ns, int64_t weight, int depth)
 {
-    size_t left = MAX_EXPANDED_SERVICES + 1;
+    struct expand e;
 
-    return service_add(im, r, svc, ns, weight, depth, &left);
+    memset(&e, 0, sizeof(e));
+    e.left = MAX_EXPANDED_SERVICES + 1;
+    return service_add(im, r, svc, ns, weight, depth, &e);
 }
 
 bool tr_services_add(struct imp *im, struct tr_router *r, const struct ynode *svcs,
