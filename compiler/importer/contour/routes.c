@@ -455,13 +455,34 @@ static void widen(struct imp *im, const struct ct_proxy_ctx *x, struct ct_route 
     r->widened = true;
 }
 
+/* Contour answers such a route itself, with the policy's status and body;
+ * the output has no fixed answer, only a rule without backends (500 and
+ * nginx's page).  A route with no action at all never gets here: route
+ * validity refuses its proxy. */
+static bool direct_response(struct imp *im, const struct ct_proxy_ctx *x,
+                            const struct ynode *p)
+{
+    const char *code = imp_crd_text(ynode_get(p, "statusCode"));
+    const struct ynode *n = ynode_get(p, "statusCode");
+
+    if (!code && n && n->kind == YNODE_SCALAR)
+        code = n->text; /* an integer: imp_crd_text takes strings only */
+    return ct_route_not_converted(
+        im, x, p,
+        arena_printf(im->a,
+                     "Contour answers this route itself (status %s and the "
+                     "policy's body); Gateway API has no such answer",
+                     code ? imp_report_value(im, code) : "unset"));
+}
+
 static void route(struct imp *im, const struct ct_proxy_ctx *x,
                   const struct ynode *item, size_t index, bool *noted)
 {
     static const char *const known[] = {
         "conditions", "services", "permitInsecure", "timeoutPolicy",
         "pathRewritePolicy", "requestHeadersPolicy", "responseHeadersPolicy",
-        "requestRedirectPolicy", "retryPolicy", "loadBalancerPolicy",
+        "requestRedirectPolicy", "directResponsePolicy", "retryPolicy",
+        "loadBalancerPolicy",
         "healthCheckPolicy", "rateLimitPolicy", "cookieRewritePolicies",
         "internalRedirectPolicy", "enableWebsockets", "authPolicy",
         "ipAllowPolicy", "ipDenyPolicy", "jwtVerificationPolicy", NULL};
@@ -502,11 +523,12 @@ static void route(struct imp *im, const struct ct_proxy_ctx *x,
         ok = rewrite(im, x, p, r) && ok;
     if ((p = ynode_get(item, "requestRedirectPolicy")))
         ok = redirect(im, x, p, r) && ok;
+    else if ((p = ynode_get(item, "directResponsePolicy")))
+        ok = direct_response(im, x, p) && ok;
     else if (svcs)
         ok = services(im, x, svcs, r) && ok;
-    else
-        ok = ct_route_not_converted(im, x, item, "Contour needs services or a "
-                                                 "requestRedirectPolicy on a route");
+    else /* route validity refuses the proxy first; kept for safety */
+        ok = ct_route_not_converted(im, x, item, "the route has no services");
     if (!ok && !r->denied)
         ct_report(im, &x->src, item, DIAG_IMPORT_NOT_CONVERTED,
                   "part of this route is not converted (above); it answers "
