@@ -216,6 +216,7 @@ struct vs_ctx {
     struct imp_src src;
     const struct ynode *upstreams;
     const struct nic_level **settings; /* each upstream's (NULL: none) */
+    bool *refused; /* each upstream's: a boolean of another type (reported) */
     /* Policy levels above this object's routes: the VirtualServer's spec,
      * then (for a VirtualServerRoute) the route that delegates to it. */
     const struct nic_level *levels[2];

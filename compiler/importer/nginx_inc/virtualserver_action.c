@@ -73,12 +73,31 @@ void nic_vs_upstream_fields_check(struct imp *im, struct vs_ctx *v)
     size_t i, k;
 
     v->settings = ARENA_NEW_ARRAY(im->a, const struct nic_level *, ups ? ups->n : 0);
+    v->refused = ARENA_NEW_ARRAY(im->a, bool, ups ? ups->n + 1 : 1);
     for (i = 0; ups && i < ups->n; i++) {
         const struct ynode *at[NIC_SET_N];
         struct nic_level *lv = ARENA_NEW(im->a, struct nic_level);
+        bool on = false;
         nic_vs_other_fields(im, v, ups->items[i], upstream_fields);
         for (k = 0; k < NIC_SET_N; k++)
             at[k] = ynode_get(ups->items[i], nic_setting_infos[k].upstream);
+        /* Its booleans, said once here whatever route uses it. */
+        if (!nic_vs_bool(im, v, ynode_get(ynode_get(ups->items[i], "tls"), "enable"), &on))
+            v->refused[i] = true;
+        if (at[NIC_SET_BUFFERING]) {
+            /* The settings decoder reads annotation strings (Go's
+             * ParseBool): it gets the word for the YAML boolean. */
+            if (!nic_vs_bool(im, v, at[NIC_SET_BUFFERING], &on)) {
+                v->refused[i] = true;
+                at[NIC_SET_BUFFERING] = NULL;
+            } else {
+                struct ynode *c = ARENA_NEW(im->a, struct ynode);
+                *c = *at[NIC_SET_BUFFERING];
+                c->text = on ? "true" : "false";
+                c->len = on ? 4 : 5;
+                at[NIC_SET_BUFFERING] = c;
+            }
+        }
         nic_settings(im, &v->src, at, lv);
         v->settings[i] = lv;
     }
@@ -99,7 +118,6 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
         const char *svc = nic_vs_text(ynode_get(u, "service"));
         const char *slash = svc ? strchr(svc, '/') : NULL;
         int64_t n;
-        bool on;
 
         if (!str_eq(nic_vs_text(ynode_get(u, "name")), name))
             continue;
@@ -120,13 +138,13 @@ static bool upstream(struct imp *im, const struct vs_ctx *v, const char *name,
         }
         b->port = n;
         *grpc = str_eq(nic_vs_text(ynode_get(u, "type")), "grpc");
-        *tls = ynode_get(ynode_get(u, "tls"), "enable");
-        on = false;
-        /* Unreadable, the upstream is not served at all: without TLS
-         * the output would send in clear what the user meant encrypted. */
-        if (!nic_vs_bool(im, v, *tls, &on))
+        /* A boolean of another type (reported once, at the field): the
+         * upstream is not used, its routes answer 500; without TLS the
+         * output would send in clear what the user meant encrypted. */
+        if (v->refused && v->refused[i])
             return false;
-        if (!on)
+        *tls = ynode_get(ynode_get(u, "tls"), "enable");
+        if (*tls && !ynode_bool_value(*tls))
             *tls = NULL;
         ptrvec_push(im->a, &l->upstreams, (void *)v->settings[i]);
         return true;
