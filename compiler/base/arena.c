@@ -218,6 +218,33 @@ void arena_destroy(struct arena *a)
     free(a);
 }
 
+/*
+ * The smallest spare block that holds size bytes, unlinked, or NULL.  Not
+ * just the first: the spare list is mostly blocks of freed trees in every
+ * size, and a big table (an upstream list, a hostname index) that gave up
+ * on the first one took fresh memory while the freed blocks sat idle.
+ * One walk over the list, which holds tens of blocks, not thousands.
+ */
+static struct block *take_spare(struct arena *a, size_t size)
+{
+    struct block **link, **best = NULL;
+
+    for (link = &a->spare; *link; link = &(*link)->prev) {
+        if ((*link)->cap < size || (best && (*best)->cap <= (*link)->cap))
+            continue;
+        best = link;
+        if ((*link)->cap == size)
+            break;
+    }
+    if (!best)
+        return NULL;
+    {
+        struct block *b = *best;
+        *best = b->prev;
+        return b;
+    }
+}
+
 /* One malloc per object; the blocks list them. */
 static void *debug_alloc(struct arena *a, size_t size, size_t align)
 {
@@ -250,11 +277,10 @@ void *arena_alloc(struct arena *a, size_t size, size_t align)
     if (ARENA_DEBUG)
         return debug_alloc(a, size, align);
     if (size > a->block_size / 4) {
-        struct block *big = a->spare;
-        if (big && big->cap >= size) {
+        struct block *big = take_spare(a, size);
+        if (big) {
             /* A spare block, its pages in memory already, opens with it
              * and serves small requests after it. */
-            a->spare = big->prev;
             big->prev = b;
             big->used = size;
             a->head = big;
