@@ -133,8 +133,8 @@ static const char *unverifiable(struct arena *a, const struct explain_case *k)
         const struct backend *b = x->backends[i].backend;
         if (b && b->tls_policy)
             return "TLS to the backend is not verified (the stubs speak plain HTTP)";
-        if (b && (str_eq(b->app_protocol, "kubernetes.io/h2c") ||
-                  str_eq(b->app_protocol, "kubernetes.io/ws")))
+        if (b && (str_eq(ctl_backend_app_protocol(b), "kubernetes.io/h2c") ||
+                  str_eq(ctl_backend_app_protocol(b), "kubernetes.io/ws")))
             return "the backend's protocol is not verified (the stubs speak HTTP/1.1)";
     }
     return NULL;

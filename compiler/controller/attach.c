@@ -226,7 +226,14 @@ static void attach_parent(struct ctx *x, struct route_state *rs,
             continue;
         selected = true;
         if (try_listener(x, rs, l, &f))
-            ptrvec_push(x->c->arena, &rp->listeners, l);
+        {
+            /* Room for two at first, not ptrvec's eight: a route attaches
+             * to one listener or two (HTTP and HTTPS) of each parent, and
+             * there is a list per parentRef of every route. */
+            ARENA_GROW(x->c->arena, void *, rp->listeners.v, rp->listeners.n,
+                       rp->listeners.cap, 2);
+            rp->listeners.v[rp->listeners.n++] = l;
+        }
     }
     rp->accepted = rp->listeners.n > 0;
     if (rp->accepted) {

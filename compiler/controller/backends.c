@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/compilation.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,14 +131,24 @@ static const struct endpoint_port *slice_port(const struct service *s,
     return NULL;
 }
 
-/* Ready addresses of the Service's EndpointSlices for one port.  Returns
- * false when no slice serves the port, so the caller falls back to the
- * clusterIP.  Counted first, so that the list is made once at its size. */
-static bool endpoints(struct ctx *x, const struct service *s,
-                      const struct service_port *sp, struct backend *b)
+/* The ready addresses of one Service port, made once and shared by every
+ * backend that names the port: a Service behind many rules (a split, a
+ * mirror, several routes) listed its endpoints again for each. */
+struct endpoint_list {
+    const char **v; /* NULL: no EndpointSlice serves the port */
+    uint32_t n;
+};
+
+/* Ready addresses of the Service's EndpointSlices for one port, sorted,
+ * each once.  v is NULL when no slice serves the port, so the caller falls
+ * back to the clusterIP.  Counted first, so that the list is made once at
+ * its size. */
+static struct endpoint_list list_endpoints(struct ctx *x, const struct service *s,
+                                           const struct service_port *sp)
 {
     const struct ptrvec *pv = model_endpoint_slices(x->m, s->obj.meta.namespace,
                                                     s->obj.meta.name);
+    struct endpoint_list l = {NULL, 0};
     const char **addrs;
     bool found = false;
     size_t i, j, k, n = 0;
@@ -153,7 +164,7 @@ static bool endpoints(struct ctx *x, const struct service *s,
         }
     }
     if (!found)
-        return false;
+        return l;
     addrs = ARENA_NEW_ARRAY(x->c->arena, const char *, n);
     for (i = 0, n = 0; pv && i < pv->n; i++) {
         const struct endpoint_slice *es = pv->v[i];
@@ -168,12 +179,37 @@ static bool endpoints(struct ctx *x, const struct service *s,
     }
     if (n > 1)
         qsort(addrs, n, sizeof(*addrs), cmp_strp);
-    b->endpoints = addrs;
+    l.v = addrs;
     for (i = 0; i < n; i++) {
-        if (b->n_endpoints && strcmp(b->endpoints[b->n_endpoints - 1], addrs[i]) == 0)
+        if (l.n && strcmp(l.v[l.n - 1], addrs[i]) == 0)
             continue; /* one endpoint in two slices */
-        b->endpoints[b->n_endpoints++] = addrs[i];
+        l.v[l.n++] = addrs[i];
     }
+    return l;
+}
+
+/* The shared list of the port.  A small cache keyed by the port's address
+ * in the model, not a table of every port: the backends naming one Service
+ * port are mostly those of one route, resolved one after another (a split,
+ * a rule per path), and a table entry per port cost more memory than the
+ * shared lists saved.  A port evicted and asked for again is listed again:
+ * the same list, only not shared. */
+static bool endpoints(struct ctx *x, const struct service *s,
+                      const struct service_port *sp, struct backend *b)
+{
+    struct ctl_endpoint_cache *e =
+        &x->endpoint_cache[((uintptr_t)sp / sizeof(*sp)) % CTL_ENDPOINT_CACHE];
+
+    if (e->port != sp) {
+        struct endpoint_list l = list_endpoints(x, s, sp);
+        e->port = sp;
+        e->v = l.v;
+        e->n = l.n;
+    }
+    if (!e->v)
+        return false;
+    b->endpoints = e->v;
+    b->n_endpoints = e->n;
     return true;
 }
 
@@ -279,7 +315,6 @@ static void resolve(struct ctx *x, const struct referrer *rs, const struct ref_v
                          r->name, (long long)r->port, ports_text(x, s)));
         return;
     }
-    b->app_protocol = b->port->app_protocol;
     if (str_eq(s->type, "ExternalName")) {
         /* The API server guarantees a DNS subdomain, perhaps with the
          * trailing dot of a fully qualified name, which nginx's resolver

@@ -152,8 +152,8 @@ enum backend_status {
     BACKEND_UNAVAILABLE, /* no ready endpoints: answer 503 for this share */
 };
 
-/* One per backendRef of every rule (96 bytes: the status shares its 8
- * bytes with the endpoint count). */
+/* One per backendRef of every rule (88 bytes: the status shares its 8
+ * bytes with the endpoint count; strings point into the model). */
 struct backend {
     const struct backend_ref *ref; /* or the mirror's reference */
     enum backend_status status;
@@ -162,7 +162,6 @@ struct backend {
     const struct service_port *port;    /* NULL when the Service is absent */
     const char *namespace, *name;       /* the Service's identity */
     int64_t port_number;
-    const char *app_protocol;           /* the port's appProtocol, or NULL */
     const char **endpoints;             /* ready "IP:port" (each slice has
                                            its own port), sorted */
     const char *cluster_ip;             /* else the clusterIP */
@@ -170,14 +169,23 @@ struct backend {
     const struct policy_state *tls_policy; /* upstream TLS, or NULL */
 };
 
+/* The port's appProtocol, or NULL (a pointer into the model, not a copy
+ * in every backend). */
+static inline const char *ctl_backend_app_protocol(const struct backend *b)
+{
+    return b->port ? b->port->app_protocol : NULL;
+}
+
+/* One per rule of every route (40 bytes: counts in 32 bits, as a rule's
+ * lists come from one document of at most 32 MiB). */
 struct rule_state {
     const struct route_rule *rule;
-    bool dropped;            /* not programmable; the route is PartiallyInvalid */
-    int fixed_status;        /* nonzero: every request answered with it (500) */
     struct backend *backends; /* one per backendRef, in order */
-    size_t n_backends;
     struct backend *mirrors;  /* one per RequestMirror filter of the rule */
-    size_t n_mirrors;
+    uint32_t n_backends;
+    uint32_t n_mirrors;
+    int fixed_status;        /* nonzero: every request answered with it (500) */
+    bool dropped;            /* not programmable; the route is PartiallyInvalid */
 };
 
 struct route_parent {

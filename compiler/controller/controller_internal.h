@@ -37,6 +37,8 @@ void ctl_controller_build(struct compilation *c, struct model *m,
                           const struct validate_options *o, struct controller *out);
 
 /* What the controller's passes share. */
+enum { CTL_ENDPOINT_CACHE = 64 };
+
 struct ctx {
     struct compilation *c;
     struct model *m;
@@ -47,6 +49,12 @@ struct ctx {
     /* Lookups built once (gateways.c); the grants' is ctl->grants. */
     struct strhash gateways;         /* nsname -> struct gateway_state * */
     struct strhash listener_sets;    /* nsname -> struct listener_set_state * */
+    /* The ready endpoints of Service ports lately resolved (backends.c). */
+    struct ctl_endpoint_cache {
+        const struct service_port *port; /* NULL: empty */
+        const char **v;                  /* NULL: no EndpointSlice serves it */
+        uint32_t n;
+    } endpoint_cache[CTL_ENDPOINT_CACHE];
 };
 
 /* grants.c: indexes the ReferenceGrants the API server keeps into

@@ -141,7 +141,7 @@ bool ctl_client_policy_refs(struct ctx *x, struct gwc_policy *gp, struct conditi
                 why = ctl_msgf(x, "the error page Service '%s' cannot be used", ref->name);
             continue;
         }
-        if (str_eq(b->app_protocol, "kubernetes.io/h2c")) {
+        if (str_eq(ctl_backend_app_protocol(b), "kubernetes.io/h2c")) {
             why = ctl_msgf(x, "the error page Service '%s' speaks h2c", ref->name);
             ctl_finding(x, DIAG_POLICY_REF_INVALID, &p->obj, ref->src,
                         "Service '%s/%s' port %lld has appProtocol kubernetes.io/h2c; "

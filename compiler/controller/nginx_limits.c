@@ -376,7 +376,7 @@ static void approximations(struct rule_check *rc)
 static bool grpc_backend(const struct rule_check *rc, const struct backend *b)
 {
     return rc->rs->route->obj.kind == KIND_GRPC_ROUTE ||
-           (b && str_eq(b->app_protocol, "kubernetes.io/h2c"));
+           (b && str_eq(ctl_backend_app_protocol(b), "kubernetes.io/h2c"));
 }
 
 /* The rule's own filters reach every backend and mirror. */

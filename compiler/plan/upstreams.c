@@ -122,7 +122,7 @@ struct plan_target plan_target_of(struct planner *p, const struct backend *b,
 
     /* nginx speaks HTTP/2 cleartext to backends only through grpc_pass,
      * which carries plain HTTP requests as well. */
-    t.grpc = grpc || str_eq(b->app_protocol, "kubernetes.io/h2c");
+    t.grpc = grpc || str_eq(ctl_backend_app_protocol(b), "kubernetes.io/h2c");
     if (b->status == BACKEND_INVALID) {
         t.status = 500;
         return t;
@@ -140,7 +140,7 @@ struct plan_target plan_target_of(struct planner *p, const struct backend *b,
         t.address = arena_printf(p->a, "%s:%lld", b->dns_name, (long long)b->port_number);
         p->sec->needs_resolver = true;
     }
-    t.websocket = str_eq(b->app_protocol, "kubernetes.io/ws");
+    t.websocket = str_eq(ctl_backend_app_protocol(b), "kubernetes.io/ws");
     if (b->tls_policy) {
         struct plan_target_tls *tls = ARENA_NEW(p->a, struct plan_target_tls);
         tls->name = b->tls_policy->policy->validation.hostname;
