@@ -205,8 +205,8 @@ static void check_rule(struct schema *s, const struct route *r,
                        const struct route_shape *sh)
 {
     check_backend_refs(s, r, rule, sh);
-    if (rule->session_persistence.src)
-        check_persistence_union(s, &rule->session_persistence);
+    if (rule->session_persistence->src)
+        check_persistence_union(s, rule->session_persistence);
     if (r->obj.kind == KIND_HTTP_ROUTE)
         schema_check_http_rule(s, rule);
     else if (r->obj.kind == KIND_GRPC_ROUTE)
