@@ -48,9 +48,9 @@ static void check_position(const struct compilation *c, struct src_loc loc)
         fuzz_fail("diagnostic in unknown file %u", loc.file);
     if (loc.line == 0)
         return;
-    if (loc.line > s->n_lines || loc.col == 0 || loc.offset > s->len)
+    if (loc.line > s->lines.n || loc.col == 0 || loc.offset > s->len)
         fuzz_fail("diagnostic at %u:%u (offset %u) outside the text (%zu lines, "
-                  "%zu bytes)", loc.line, loc.col, loc.offset, s->n_lines, s->len);
+                  "%zu bytes)", loc.line, loc.col, loc.offset, s->lines.n, s->len);
 }
 
 void fuzz_diagnostics(struct fuzz_run *r)

@@ -48,6 +48,55 @@ static bool only_lf(const struct source *s)
            !memchr(s->data, 0xe2, s->len);
 }
 
+static void lines_init(struct source_lines *t, struct arena *a, size_t n)
+{
+    t->n = n;
+    t->full = NULL;
+    t->base = ARENA_NEW_ARRAY(a, uint32_t, (n + SOURCE_LINE_BLOCK - 1) / SOURCE_LINE_BLOCK);
+    t->delta = ARENA_NEW_ARRAY(a, uint16_t, n);
+}
+
+/* Line i starts at off; lines are set in order.  The first block that
+ * does not fit two bytes a line turns the table into plain offsets. */
+static void lines_set(struct source_lines *t, struct arena *a, size_t i, uint32_t off)
+{
+    size_t k;
+
+    if (!t->full) {
+        if (i % SOURCE_LINE_BLOCK == 0)
+            t->base[i / SOURCE_LINE_BLOCK] = off;
+        if (off - t->base[i / SOURCE_LINE_BLOCK] <= UINT16_MAX) {
+            t->delta[i] = (uint16_t)(off - t->base[i / SOURCE_LINE_BLOCK]);
+            return;
+        }
+        t->full = ARENA_NEW_ARRAY(a, uint32_t, t->n);
+        for (k = 0; k < i; k++)
+            t->full[k] = t->base[k / SOURCE_LINE_BLOCK] + t->delta[k];
+    }
+    t->full[i] = off;
+}
+
+static size_t line_start(const struct source_lines *t, size_t i)
+{
+    return t->full ? t->full[i] : t->base[i / SOURCE_LINE_BLOCK] + t->delta[i];
+}
+
+/* The last line that starts at or before byte off (line 0 starts at or
+ * before any offset a lookup asks about). */
+static size_t line_at(const struct source_lines *t, size_t off)
+{
+    size_t lo = 0, hi = t->n;
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (line_start(t, mid) <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static void index_lf_lines(struct source *s, struct arena *a)
 {
     const char *p = s->data, *end = s->data + s->len;
@@ -57,11 +106,10 @@ static void index_lf_lines(struct source *s, struct arena *a)
         n++;
         p++;
     }
-    s->lines = ARENA_NEW_ARRAY(a, uint32_t, n);
-    s->lines[0] = 0;
+    lines_init(&s->lines, a, n);
+    lines_set(&s->lines, a, 0, 0);
     for (p = s->data; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-        s->lines[i++] = (uint32_t)(p + 1 - s->data);
-    s->n_lines = s->n_mark_lines = n;
+        lines_set(&s->lines, a, i++, (uint32_t)(p + 1 - s->data));
     s->mark_lines = s->lines;
 }
 
@@ -78,21 +126,19 @@ static void index_lines(struct source *s, struct arena *a)
             i += br - 1;
         }
     }
-    s->mark_lines = ARENA_NEW_ARRAY(a, uint32_t, n_mark);
-    s->lines = ARENA_NEW_ARRAY(a, uint32_t, n_ed);
-    s->mark_lines[0] = (uint32_t)s->bom;
-    s->lines[0] = 0;
+    lines_init(&s->mark_lines, a, n_mark);
+    lines_init(&s->lines, a, n_ed);
+    lines_set(&s->mark_lines, a, 0, (uint32_t)s->bom);
+    lines_set(&s->lines, a, 0, 0);
     m = e = 1;
     for (i = 0; i < s->len; i++) {
         if (may_break(d[i]) && (br = line_break(d, s->len, i, &editor)) > 0) {
-            s->mark_lines[m++] = (uint32_t)(i + br);
+            lines_set(&s->mark_lines, a, m++, (uint32_t)(i + br));
             if (editor)
-                s->lines[e++] = (uint32_t)(i + br);
+                lines_set(&s->lines, a, e++, (uint32_t)(i + br));
             i += br - 1;
         }
     }
-    s->n_mark_lines = m;
-    s->n_lines = e;
 }
 
 /* The length of the character at byte i: a UTF-8 sequence, or a byte that
@@ -225,8 +271,8 @@ struct src_loc source_loc_from_offset(const struct source_table *t,
         return loc;
     if (offset > s->len)
         offset = s->len;
-    lo = last_at_or_before(s->lines, s->n_lines, offset);
-    start = s->lines[lo];
+    lo = line_at(&s->lines, offset);
+    start = line_start(&s->lines, lo);
     if (lo == 0 && s->bom && offset >= s->bom)
         start = s->bom; /* the BOM is not a column */
     loc.line = (uint32_t)lo + 1;
@@ -245,10 +291,11 @@ struct src_loc source_loc_from_mark(const struct source_table *t, uint32_t file,
         struct src_loc none = {file, 0, 0, 0};
         return none;
     }
-    if (mark_line >= s->n_mark_lines)
+    if (mark_line >= s->mark_lines.n)
         return source_loc_from_offset(t, file, s->len);
-    start = s->mark_lines[mark_line];
-    end = mark_line + 1 < s->n_mark_lines ? s->mark_lines[mark_line + 1] : s->len;
+    start = line_start(&s->mark_lines, mark_line);
+    end = mark_line + 1 < s->mark_lines.n ? line_start(&s->mark_lines, mark_line + 1)
+                                          : s->len;
     return source_loc_from_offset(
         t, file, char_offset(s, chars_before(s, start) + mark_col, end));
 }
@@ -323,12 +370,12 @@ bool source_line_text(const struct source *s, uint32_t line, const char **text,
 {
     size_t start, end;
 
-    if (!s || line == 0 || line > s->n_lines || !reread(s))
+    if (!s || line == 0 || line > s->lines.n || !reread(s))
         return false;
-    start = s->lines[line - 1];
+    start = line_start(&s->lines, line - 1);
     if (line == 1)
         start += s->bom;
-    end = line < s->n_lines ? s->lines[line] : s->len;
+    end = line < s->lines.n ? line_start(&s->lines, line) : s->len;
     while (end > start && (s->data[end - 1] == '\n' || s->data[end - 1] == '\r'))
         end--;
     *text = s->data + start;

@@ -341,11 +341,11 @@ static void approximations(struct rule_check *rc)
     const struct route_rule *r = rc->st->rule;
     const struct object *o = &rc->rs->route->obj;
 
-    if (r->timeouts.request && strspn(r->timeouts.request, "0hms") != strlen(r->timeouts.request))
+    if (r->timeouts->request && strspn(r->timeouts->request, "0hms") != strlen(r->timeouts->request))
         ctl_finding(
             rc->x, DIAG_NGINX_APPROXIMATED, o,
-            ynode_get(r->timeouts.src, "request"),
-            !r->timeouts.backend_request
+            ynode_get(r->timeouts->src, "request"),
+            !r->timeouts->backend_request
                 ? "nginx has no total request timeout; timeouts.request %s is "
                   "applied "
                   "as the backend read timeout (504 when the backend is slower)"
@@ -354,19 +354,19 @@ static void approximations(struct rule_check *rc)
                   "bounds when retries may start"
                 : "nginx has no total request timeout; timeouts.request %s is not "
                   "enforced beyond timeouts.backendRequest",
-            r->timeouts.request);
-    if (r->timeouts.backend_request)
+            r->timeouts->request);
+    if (r->timeouts->backend_request)
         ctl_finding(
             rc->x, DIAG_NGINX_APPROXIMATED, o,
-            ynode_get(r->timeouts.src, "backendRequest"),
+            ynode_get(r->timeouts->src, "backendRequest"),
             "timeouts.backendRequest %s is applied to nginx's connect, send and "
             "read timeouts, which each bound one step, not the whole attempt",
-            r->timeouts.backend_request);
+            r->timeouts->backend_request);
     if (r->present & RULE_GIVEN_RETRY)
-        retry(rc, &r->retry);
+        retry(rc, r->retry);
     if (r->present & RULE_GIVEN_SESSION_PERSISTENCE)
         ctl_finding(
-            rc->x, DIAG_NGINX_UNSUPPORTED, o, r->session_persistence.src,
+            rc->x, DIAG_NGINX_UNSUPPORTED, o, r->session_persistence->src,
             "sessionPersistence needs sticky sessions, which nginx 1.22 (OSS) "
             "lacks; requests are balanced without affinity");
 }

@@ -4,6 +4,8 @@
  */
 #include "tables.h"
 
+#include <string.h>
+
 static const char *const v1[] = {"v1", NULL};
 static const char *const v1_v1beta1[] = {"v1", "v1beta1", NULL};
 static const char *const v1_v1alpha2[] = {"v1", "v1alpha2", NULL};
@@ -87,4 +89,13 @@ const struct policy_targets *model_policy_targets(const struct object *o)
     default:
         return NULL;
     }
+}
+
+/* The decoder split apiVersion at its last slash; the core group has
+ * none. */
+const char *model_object_version(const struct object *o)
+{
+    const char *slash = strrchr(o->api_version, '/');
+
+    return slash ? slash + 1 : o->api_version;
 }

@@ -346,7 +346,6 @@ static void decode_object(struct model_builder *b, const struct ynode *root)
     o->kind = ki->kind;
     o->src = root;
     o->api_version = api_version;
-    o->version = version;
     o->seq = b->seq++;
     /* The label as written is the model's ("Kind ns/name", the namespace
      * defaulted as here): one copy, of which nsname is the tail. */

@@ -335,11 +335,11 @@ static const struct field http_rule_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
                  http_backend_ref_table, LIM_ITEMS(0, 16)),
-    FIELD_OBJ("timeouts", FIELD_GIVEN(RULE_GIVEN_TIMEOUTS), struct route_rule,
+    FIELD_OBJ_PTR("timeouts", FIELD_GIVEN(RULE_GIVEN_TIMEOUTS), struct route_rule,
               timeouts, timeouts_table),
-    FIELD_OBJ("retry", FIELD_GIVEN(RULE_GIVEN_RETRY), struct route_rule, retry,
+    FIELD_OBJ_PTR("retry", FIELD_GIVEN(RULE_GIVEN_RETRY), struct route_rule, retry,
               retry_table),
-    FIELD_OBJ("sessionPersistence", FIELD_GIVEN(RULE_GIVEN_SESSION_PERSISTENCE),
+    FIELD_OBJ_PTR("sessionPersistence", FIELD_GIVEN(RULE_GIVEN_SESSION_PERSISTENCE),
               struct route_rule, session_persistence, session_persistence_table),
     FIELD_END,
 };
@@ -355,12 +355,17 @@ static const struct field grpc_rule_fields[] = {
                  LIM_ITEMS(0, 16)),
     FIELD_LIST_L("backendRefs", 0, struct route_rule, backend_refs,
                  grpc_backend_ref_table, LIM_ITEMS(0, 16)),
-    FIELD_OBJ("sessionPersistence", FIELD_GIVEN(RULE_GIVEN_SESSION_PERSISTENCE),
+    FIELD_OBJ_PTR("sessionPersistence", FIELD_GIVEN(RULE_GIVEN_SESSION_PERSISTENCE),
               struct route_rule, session_persistence, session_persistence_table),
     FIELD_END,
 };
+/* The rules of the other kinds lack some of an HTTP rule's out-of-line
+ * members; they read as absent (init_as), never NULL. */
+#define RULE_TABLE(go_name, fields)                                          \
+    {go_name, sizeof(struct route_rule), alignof(struct route_rule), 0, false, \
+     fields, offsetof(struct route_rule, present), &http_rule_table}
 static const struct table grpc_rule_table =
-    TABLE_GIVEN(struct route_rule, "GRPCRouteRule", grpc_rule_fields);
+    RULE_TABLE("GRPCRouteRule", grpc_rule_fields);
 
 static const struct field l4_rule_fields[] = {
     FIELD_L("name", FT_STRING, 0, struct route_rule, name,
@@ -372,11 +377,11 @@ static const struct field l4_rule_fields[] = {
     FIELD_END,
 };
 static const struct table tls_rule_table =
-    TABLE_GIVEN(struct route_rule, "TLSRouteRule", l4_rule_fields);
+    RULE_TABLE("TLSRouteRule", l4_rule_fields);
 static const struct table tcp_rule_table =
-    TABLE_GIVEN(struct route_rule, "TCPRouteRule", l4_rule_fields);
+    RULE_TABLE("TCPRouteRule", l4_rule_fields);
 static const struct table udp_rule_table =
-    TABLE_GIVEN(struct route_rule, "UDPRouteRule", l4_rule_fields);
+    RULE_TABLE("UDPRouteRule", l4_rule_fields);
 
 /* Every route kind's spec: its parent refs, maybe hostnames, its rules, and
  * useDefaultGateways; the kinds differ in the hostname limit and whether

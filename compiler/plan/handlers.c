@@ -435,7 +435,7 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
                         const struct route_rule *rule)
 {
     static const int64_t retryable[] = {403, 404, 429, 500, 502, 503, 504};
-    const struct route_retry *r = &rule->retry;
+    const struct route_retry *r = rule->retry;
     const char *on = "error timeout";
     struct plan_handler_extra *x;
     size_t i, j;
@@ -453,13 +453,13 @@ static void apply_retry(struct planner *p, struct plan_handler *h,
     x = plan_handler_extra_mut(p, h);
     x->retry_on = on;
     x->retry_tries = (unsigned)(r->attempts == INT_UNSET ? 1 : r->attempts) + 1;
-    x->retry_within = plan_nginx_time(p->a, rule->timeouts.request, NO_TIMEOUT);
+    x->retry_within = plan_nginx_time(p->a, rule->timeouts->request, NO_TIMEOUT);
 }
 
 static void apply_timeouts(struct planner *p, struct plan_handler *h,
                            const struct route_rule *rule)
 {
-    const struct route_timeouts *t = &rule->timeouts;
+    const struct route_timeouts *t = rule->timeouts;
     struct plan_handler_extra *x;
 
     if (!(rule->present & RULE_GIVEN_TIMEOUTS))

@@ -284,6 +284,6 @@ void schema_check_http_rule(struct schema *s, const struct route_rule *r)
     schema_check_filters(s, r->filters, r->n_filters, FILTERS_HTTP);
     check_redirect_with_backends(s, r);
     check_replace_prefix(s, r);
-    check_timeouts(s, &r->timeouts);
-    check_retry(s, &r->retry);
+    check_timeouts(s, r->timeouts);
+    check_retry(s, r->retry);
 }

@@ -44,7 +44,7 @@ static const struct route_shape *shape_of(const struct object *o)
 
     for (i = 0; i < ARRAY_SIZE(shapes); i++) {
         if (shapes[i].kind == o->kind &&
-            (!shapes[i].version || strcmp(shapes[i].version, o->version) == 0))
+            (!shapes[i].version || strcmp(shapes[i].version, model_object_version(o)) == 0))
             return &shapes[i];
     }
     BUG("route kind without a shape");
@@ -90,15 +90,15 @@ static void check_rule_count(struct schema *s, const struct route *r,
     if (sh->min_rules == sh->max_rules)
         schema_report(s, DIAG_RULE_COUNT, at,
                       "%s %s must have exactly %zu rule, got %zu", kind,
-                      r->obj.version, sh->max_rules, n);
+                      model_object_version(&r->obj), sh->max_rules, n);
     else if (sh->min_rules == 0)
         schema_report(s, DIAG_RULE_COUNT, at,
                       "%s %s must have at most %zu rules, got %zu", kind,
-                      r->obj.version, sh->max_rules, n);
+                      model_object_version(&r->obj), sh->max_rules, n);
     else
         schema_report(s, DIAG_RULE_COUNT, at,
                       "%s %s must have between %zu and %zu rules, got %zu",
-                      kind, r->obj.version, sh->min_rules, sh->max_rules, n);
+                      kind, model_object_version(&r->obj), sh->min_rules, sh->max_rules, n);
 }
 
 /*
@@ -205,8 +205,8 @@ static void check_rule(struct schema *s, const struct route *r,
                        const struct route_shape *sh)
 {
     check_backend_refs(s, r, rule, sh);
-    if (rule->session_persistence.src)
-        check_persistence_union(s, &rule->session_persistence);
+    if (rule->session_persistence->src)
+        check_persistence_union(s, rule->session_persistence);
     if (r->obj.kind == KIND_HTTP_ROUTE)
         schema_check_http_rule(s, rule);
     else if (r->obj.kind == KIND_GRPC_ROUTE)

@@ -322,6 +322,53 @@ static void long_line_lookups(bool utf8)
     arena_destroy(a);
 }
 
+/* Line starts are kept two bytes a line unless a block of lines spans
+ * 64 KiB or more: around one long line every line still starts where it
+ * does, under both definitions of a line. */
+static void every_line_start(const char *eol)
+{
+    struct arena *a = arena_create(0);
+    struct source_table t;
+    size_t n = 300, k, off = 0, eol_len = strlen(eol);
+    size_t *starts = malloc(n * sizeof(*starts));
+    char *text = malloc(n * (70000 + eol_len) + 1), *p = text;
+    uint32_t f;
+
+    for (k = 0; k < n; k++) {
+        size_t len = k == 100 || k == 250 ? 70000 : k % 7 + 1;
+        starts[k] = off;
+        memset(p, 'a', len);
+        memcpy(p + len, eol, eol_len);
+        p += len + eol_len;
+        off += len + eol_len;
+    }
+    *p = 0;
+    source_table_init(&t, a);
+    f = source_add(&t, "x.yaml", text, off);
+    for (k = 0; k < n; k++) {
+        struct src_loc loc = source_loc_from_offset(&t, f, starts[k] + 1);
+        const char *line;
+        size_t len;
+
+        ck_assert_uint_eq(loc.line, k + 1);
+        ck_assert_uint_eq(loc.col, 2);
+        loc = source_loc_from_mark(&t, f, k, 0);
+        ck_assert_uint_eq(loc.offset, starts[k]);
+        ck_assert(source_line_text(source_get(&t, f), (uint32_t)k + 1, &line, &len));
+        ck_assert_uint_eq(len, k == 100 || k == 250 ? 70000 : k % 7 + 1);
+    }
+    free(starts);
+    free(text);
+    arena_destroy(a);
+}
+
+START_TEST(source_line_starts_around_a_64k_block)
+{
+    every_line_start("\n");
+    every_line_start("\r\n");
+}
+END_TEST
+
 START_TEST(source_lookups_on_a_long_ascii_line_are_bounded)
 {
     long_line_lookups(false);
@@ -760,6 +807,7 @@ static Suite *base_suite(void)
     tcase_add_test(tc, source_forgotten_text_is_read_again_unless_changed);
     tcase_add_test(tc, source_yaml_line_breaks_differ_from_editor_lines);
     tcase_add_test(tc, source_bom_is_not_a_column);
+    tcase_add_test(tc, source_line_starts_around_a_64k_block);
     tcase_add_test(tc, source_lookups_on_a_long_ascii_line_are_bounded);
     tcase_add_test(tc, source_lookups_on_a_long_utf8_line_are_bounded);
     tcase_add_test(tc, source_lookups_on_yaml_lines_within_one_editor_line_are_bounded);

@@ -274,7 +274,7 @@ START_TEST(versions_and_kinds)
               "metadata: {name: t}\nspec: {rules: [{backendRefs: [{name: s, port: 1}]}]}\n",
           false);
     ck_assert(f.ok);
-    ck_assert_str_eq(((struct object *)f.m.objects[KIND_TCP_ROUTE].v[0])->version,
+    ck_assert_str_eq(model_object_version(f.m.objects[KIND_TCP_ROUTE].v[0]),
                      "v1alpha2");
     done(&f);
     build(&f, "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: HTTPRoute\n"
