@@ -123,6 +123,20 @@ const struct ynode *schema_field_node(const struct ynode *map, const char *key)
     return n ? n : map;
 }
 
+void schema_check_union_member(struct schema *s, const struct schema_union *u,
+                               const char *key, const char *owner, bool mine,
+                               bool given)
+{
+    if (mine && !given)
+        schema_report(s, u->code, schema_field_node(u->map, u->discriminator),
+                      "%s %s%s needs %s", u->discriminator, owner,
+                      u->defaulted ? " (the default)" : "", key);
+    else if (!mine && given)
+        schema_report(s, u->code, schema_field_node(u->map, key),
+                      "%s must not be set when %s is '%s'", key,
+                      u->discriminator, schema_quote(s, u->value));
+}
+
 const struct ynode *schema_string_item(const struct ynode *map, const char *key,
                                        size_t i)
 {

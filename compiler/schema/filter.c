@@ -154,19 +154,14 @@ static void check_modifier_field(struct schema *s, const struct path_modifier *p
                                  enum path_modifier_type type, const char *key,
                                  uint8_t bit)
 {
-    bool given = p->present & bit;
+    const struct schema_union u = {
+        DIAG_PATH_MODIFIER_FIELDS, p->src, "type",
+        schema_enum_text(p->src, "type", p->type, model_modifier_type_names),
+        false};
 
-    if (p->type == MODIFIER_UNSET)
-        return;
-    if (p->type == type && !given)
-        schema_report(s, DIAG_PATH_MODIFIER_FIELDS,
-                      schema_field_node(p->src, "type"), "type %s needs %s",
-                      model_modifier_type_names[type], key);
-    else if (p->type != type && given)
-        schema_report(s, DIAG_PATH_MODIFIER_FIELDS, schema_field_node(p->src, key),
-                      "%s must not be set when type is '%s'", key,
-                      schema_quote(s, schema_enum_text(p->src, "type", p->type,
-                                                       model_modifier_type_names)));
+    if (p->type != MODIFIER_UNSET)
+        schema_check_union_member(s, &u, key, model_modifier_type_names[type],
+                                  p->type == type, p->present & bit);
 }
 
 static void check_path_modifier(struct schema *s, const struct path_modifier *p)
@@ -257,15 +252,12 @@ static void check_auth_member(struct schema *s, const struct external_auth *a,
                               const char *protocol, const char *key,
                               const struct ynode *member)
 {
-    if (!a->protocol)
-        return;
-    if (str_is(a->protocol, protocol) && !member)
-        schema_report(s, DIAG_FILTER_FIELDS, schema_field_node(a->src, "protocol"),
-                      "protocol %s needs %s", protocol, key);
-    else if (!str_is(a->protocol, protocol) && member)
-        schema_report(s, DIAG_FILTER_FIELDS, member,
-                      "%s must not be set when protocol is '%s'", key,
-                      schema_quote(s, a->protocol));
+    const struct schema_union u = {DIAG_FILTER_FIELDS, a->src, "protocol",
+                                   a->protocol, false};
+
+    if (a->protocol)
+        schema_check_union_member(s, &u, key, protocol,
+                                  str_is(a->protocol, protocol), member != NULL);
 }
 
 /* The members are kept as raw nodes; their limits read the nodes. */

@@ -40,17 +40,12 @@ static void check_san_field(struct schema *s, const struct subject_alt_name *n,
                             const char *type, const char *key, uint8_t bit,
                             const char *value)
 {
-    bool set = (n->present & bit) && (!value || *value);
+    const struct schema_union u = {DIAG_POLICY_VALIDATION, n->src, "type",
+                                   n->type, false};
 
-    if (!n->type)
-        return;
-    if (str_is(n->type, type) && !set)
-        schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(n->src, "type"),
-                      "a subjectAltName of type %s needs %s", type, key);
-    else if (!str_is(n->type, type) && set)
-        schema_report(s, DIAG_POLICY_VALIDATION, schema_field_node(n->src, key),
-                      "%s must not be set when type is '%s'", key,
-                      schema_quote(s, n->type));
+    if (n->type)
+        schema_check_union_member(s, &u, key, type, str_is(n->type, type),
+                                  (n->present & bit) && (!value || *value));
 }
 
 static void check_subject_alt_names(struct schema *s,

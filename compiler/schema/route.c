@@ -155,9 +155,10 @@ static void check_persistence_union(struct schema *s,
         {PERSISTENCE_COOKIE, PERSISTENCE_GIVEN_COOKIE, "cookie", "Cookie"},
         {PERSISTENCE_HEADER, PERSISTENCE_GIVEN_HEADER, "header", "Header"},
     };
-    const struct ynode *type_at = schema_field_node(p->src, "type");
-    const char *type =
-        schema_enum_text(p->src, "type", p->type, model_persistence_type_names);
+    const struct schema_union u = {
+        DIAG_SESSION_PERSISTENCE, p->src, "type",
+        schema_enum_text(p->src, "type", p->type, model_persistence_type_names),
+        !(p->present & PERSISTENCE_GIVEN_TYPE)};
     size_t i;
 
     if (p->cookie.lifetime_type == LIFETIME_PERMANENT &&
@@ -167,20 +168,10 @@ static void check_persistence_union(struct schema *s,
                       "a Permanent cookie needs absoluteTimeout");
     if (p->type == PERSISTENCE_UNSET)
         return;
-    for (i = 0; i < ARRAY_SIZE(members); i++) {
-        bool given = p->present & members[i].given;
-
-        if (given && p->type != members[i].type)
-            schema_report(s, DIAG_SESSION_PERSISTENCE,
-                          schema_field_node(p->src, members[i].key),
-                          "%s must not be set when type is '%s'", members[i].key,
-                          schema_quote(s, type));
-        if (!given && p->type == members[i].type)
-            schema_report(s, DIAG_SESSION_PERSISTENCE, type_at, "type %s%s needs %s",
-                          members[i].type_name,
-                          p->present & PERSISTENCE_GIVEN_TYPE ? "" : " (the default)",
-                          members[i].key);
-    }
+    for (i = 0; i < ARRAY_SIZE(members); i++)
+        schema_check_union_member(s, &u, members[i].key, members[i].type_name,
+                                  p->type == members[i].type,
+                                  p->present & members[i].given);
 }
 
 static void check_backend_refs(struct schema *s, const struct route *r,

@@ -64,6 +64,22 @@ const char *schema_quote(struct schema *s, const char *v);
 
 /* The value node of map[key]; map itself when the key is absent. */
 const struct ynode *schema_field_node(const struct ynode *map, const char *key);
+
+/* A union: members that each belong to one value of a discriminator field
+ * ('type', 'protocol').  CEL requires a member exactly when the
+ * discriminator selects it. */
+struct schema_union {
+    enum diag_code code;
+    const struct ynode *map;   /* holds the discriminator and the members */
+    const char *discriminator; /* its key */
+    const char *value;         /* its value, as written or defaulted */
+    bool defaulted;            /* not written: messages say "(the default)" */
+};
+/* Member 'key', which belongs to discriminator value 'owner': 'mine' says
+ * the discriminator selects it, 'given' that it is set. */
+void schema_check_union_member(struct schema *s, const struct schema_union *u,
+                               const char *key, const char *owner, bool mine,
+                               bool given);
 /* has(self.key) as CEL reads it is the model's present bit (model.h): set
  * when the key is written and not null, so a value of the wrong type
  * (reported by decode) still counts as given.  The YAML nodes are for the
