@@ -137,6 +137,16 @@ static void parent_ref(struct doc_writer *w, const struct parent_ref *p)
     doc_writer_map_end(w);
 }
 
+/* The end of one parent's (or ancestor's) status entry: the controller that
+ * wrote it and its conditions. */
+static void entry_end(struct doc_writer *w, const char *controller,
+                      const struct conditions *cs, const struct object *o)
+{
+    doc_writer_kv_str(w, "controllerName", controller);
+    conditions(w, cs, o);
+    doc_writer_map_end(w);
+}
+
 static void route_item(struct doc_writer *w, const struct route_state *rs,
                        const char *controller)
 {
@@ -148,9 +158,7 @@ static void route_item(struct doc_writer *w, const struct route_state *rs,
     for (i = 0; i < rs->n_parents; i++) {
         doc_writer_map_begin(w);
         parent_ref(w, rs->parents[i].ref);
-        doc_writer_kv_str(w, "controllerName", controller);
-        conditions(w, &rs->parents[i].conditions, o);
-        doc_writer_map_end(w);
+        entry_end(w, controller, &rs->parents[i].conditions, o);
     }
     doc_writer_seq_end(w);
     item_end(w);
@@ -177,9 +185,7 @@ static void policy_item(struct doc_writer *w, const struct policy_state *ps,
     for (i = 0; i < ps->n_ancestors; i++) {
         doc_writer_map_begin(w);
         ancestor_ref(w, ps->ancestors[i].gateway->gw);
-        doc_writer_kv_str(w, "controllerName", controller);
-        conditions(w, &ps->ancestors[i].conditions, o);
-        doc_writer_map_end(w);
+        entry_end(w, controller, &ps->ancestors[i].conditions, o);
     }
     doc_writer_seq_end(w);
     item_end(w);
