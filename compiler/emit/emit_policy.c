@@ -337,6 +337,17 @@ void emit_policy_error_pages(struct confw *w, const struct plan_policy *pp, bool
     }
 }
 
+/* add_header Set-Cookie $variable [always]: a cookie computed in a map. */
+static void set_cookie(struct confw *w, const char *variable, bool always)
+{
+    confw_begin(w, "add_header");
+    confw_raw(w, "Set-Cookie");
+    confw_rawf(w, "$%s", variable);
+    if (always)
+        confw_raw(w, "always");
+    confw_end(w);
+}
+
 /* The checks and limits of a rule, where it is served. */
 void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grpc)
 {
@@ -399,20 +410,10 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
         confw_raw(w, "always");
         confw_end(w);
     }
-    if (pp->auth_cookie_variable) {
-        confw_begin(w, "add_header");
-        confw_raw(w, "Set-Cookie");
-        confw_rawf(w, "$%s", pp->auth_cookie_variable);
-        if (pp->auth_cookie_always)
-            confw_raw(w, "always");
-        confw_end(w);
-    }
-    if (pp->affinity_cookie_variable) {
-        confw_begin(w, "add_header");
-        confw_raw(w, "Set-Cookie");
-        confw_rawf(w, "$%s", pp->affinity_cookie_variable);
-        confw_end(w);
-    }
+    if (pp->auth_cookie_variable)
+        set_cookie(w, pp->auth_cookie_variable, pp->auth_cookie_always);
+    if (pp->affinity_cookie_variable)
+        set_cookie(w, pp->affinity_cookie_variable, false);
     if (pp->signin) {
         confw_begin(w, "error_page");
         confw_raw(w, "401 =");
