@@ -59,6 +59,13 @@ void confw_quoted(struct confw *w, const char *s, enum quote_ctx ctx)
     nginx_quote_token(w->out, s, ctx);
 }
 
+void confw_directive_raw(struct confw *w, const char *name, const char *word)
+{
+    confw_begin(w, name);
+    confw_raw(w, word);
+    confw_end(w);
+}
+
 void confw_number(struct confw *w, const char *name, int64_t value)
 {
     confw_begin(w, name);

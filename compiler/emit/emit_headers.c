@@ -21,9 +21,8 @@ static bool user_sets(const struct plan_handler *h, const char *name)
 
 void emit_include_base_headers(struct confw *w, bool grpc)
 {
-    confw_begin(w, "include");
-    confw_raw(w, grpc ? EMIT_GRPC_HEADERS_FILE : EMIT_PROXY_HEADERS_FILE);
-    confw_end(w);
+    confw_directive_raw(w, "include",
+                        grpc ? EMIT_GRPC_HEADERS_FILE : EMIT_PROXY_HEADERS_FILE);
 }
 
 /* The base request headers (templates/proxy_headers.conf, grpc_headers.conf):
@@ -135,8 +134,6 @@ void emit_cors(struct confw *w, const struct plan_cors *c)
     confw_begin(w, "if");
     confw_rawf(w, "($%s)", c->preflight_variable);
     confw_open(w);
-    confw_begin(w, "return");
-    confw_raw(w, "204");
-    confw_end(w);
+    confw_directive_raw(w, "return", "204");
     confw_close(w);
 }

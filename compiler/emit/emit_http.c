@@ -36,9 +36,7 @@ static void jump(struct confw *w, const struct plan_text *target)
     confw_raw(w, "418 =");
     confw_text(w, target);
     confw_end(w);
-    confw_begin(w, "return");
-    confw_raw(w, "418");
-    confw_end(w);
+    confw_directive_raw(w, "return", "418");
 }
 
 static void return_text(struct confw *w, int status, const struct plan_text *t)
@@ -210,9 +208,7 @@ static void handler(struct confw *w, const struct plan_handler *h, bool internal
         confw_begin(w, "if");
         confw_rawf(w, "($%s = \"\")", x->sample_variable);
         confw_open(w);
-        confw_begin(w, "return");
-        confw_raw(w, "204");
-        confw_end(w);
+        confw_directive_raw(w, "return", "204");
         confw_close(w);
     }
     if (h->policy && !h->split && !h->status)
@@ -300,9 +296,7 @@ static void location(struct confw *w, const struct plan_location *loc)
     } else if (loc->handler) {
         handler(w, loc->handler, loc->kind == LOC_INTERNAL);
     } else {
-        confw_begin(w, "return");
-        confw_raw(w, "404");
-        confw_end(w);
+        confw_directive_raw(w, "return", "404");
     }
     confw_close(w);
 }
@@ -357,11 +351,8 @@ static void server(struct confw *w, const struct plan_server *srv)
         confw_directive(w, "ssl_certificate", srv->cert_file, QUOTE_LITERAL);
         confw_directive(w, "ssl_certificate_key", srv->key_file, QUOTE_LITERAL);
     }
-    if (srv->reject_handshake) {
-        confw_begin(w, "ssl_reject_handshake");
-        confw_raw(w, "on");
-        confw_end(w);
-    }
+    if (srv->reject_handshake)
+        confw_directive_raw(w, "ssl_reject_handshake", "on");
     if (srv->sni_listener_variable) {
         confw_begin(w, "if");
         confw_rawf(w, "($%s", srv->sni_listener_variable);
@@ -369,23 +360,18 @@ static void server(struct confw *w, const struct plan_server *srv)
         confw_quoted(w, srv->sni_listener, QUOTE_LITERAL);
         strbuf_addch(w->out, ')');
         confw_open(w);
-        confw_begin(w, "return");
-        confw_raw(w, "421");
-        confw_end(w);
+        confw_directive_raw(w, "return", "421");
         confw_close(w);
     }
     if (any_retry(srv)) {
         /* A request handed to a named location has been through error_page
          * once; a retry's own error_page (502) must still apply there. */
-        confw_begin(w, "recursive_error_pages");
-        confw_raw(w, "on");
-        confw_end(w);
+        confw_directive_raw(w, "recursive_error_pages", "on");
     }
     if (srv->client_ca_file) {
         confw_directive(w, "ssl_client_certificate", srv->client_ca_file, QUOTE_LITERAL);
-        confw_begin(w, "ssl_verify_client");
-        confw_raw(w, srv->client_verify_optional ? "optional_no_ca" : "on");
-        confw_end(w);
+        confw_directive_raw(w, "ssl_verify_client",
+                            srv->client_verify_optional ? "optional_no_ca" : "on");
         /* nginx finishes the handshake and answers a bad or missing
          * certificate with 495/496; the Gateway API wants no answer at all,
          * so those close the connection (444). */

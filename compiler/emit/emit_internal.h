@@ -48,6 +48,8 @@ void confw_quoted(struct confw *w, const char *s, enum quote_ctx ctx);
 /* "name value;" with the value quoted. */
 void confw_directive(struct confw *w, const char *name, const char *value,
                      enum quote_ctx ctx);
+/* "name word;": a word gwc wrote (on, off, a size), not quoted. */
+void confw_directive_raw(struct confw *w, const char *name, const char *word);
 /* "name number;" */
 void confw_number(struct confw *w, const char *name, int64_t value);
 void confw_text(struct confw *w, const struct plan_text *t);    /* with variables */

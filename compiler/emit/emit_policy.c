@@ -13,13 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void directive_raw(struct confw *w, const char *name, const char *value)
-{
-    confw_begin(w, name);
-    confw_raw(w, value);
-    confw_end(w);
-}
-
 void emit_policy_zones(struct confw *w, const struct plan *plan)
 {
     size_t i;
@@ -86,10 +79,11 @@ void emit_policy_server(struct confw *w, const struct plan_server *srv)
     for (i = 0; i < srv->n_real_ip_from; i++)
         confw_directive(w, "set_real_ip_from", srv->real_ip_from[i], QUOTE_LITERAL);
     if (srv->real_ip_proxy_protocol) {
-        directive_raw(w, "real_ip_header", "proxy_protocol");
+        confw_directive_raw(w, "real_ip_header", "proxy_protocol");
     } else if (srv->real_ip_header) {
         confw_directive(w, "real_ip_header", srv->real_ip_header, QUOTE_LITERAL);
-        directive_raw(w, "real_ip_recursive", srv->real_ip_recursive ? "on" : "off");
+        confw_directive_raw(w, "real_ip_recursive",
+                            srv->real_ip_recursive ? "on" : "off");
     }
 }
 
@@ -103,10 +97,10 @@ static void auth_location(struct confw *w, const struct plan_auth *a)
     confw_raw(w, "=");
     confw_quoted(w, a->uri, QUOTE_LITERAL);
     confw_open(w);
-    directive_raw(w, "internal", "");
-    directive_raw(w, "proxy_pass_request_body", "off");
+    confw_directive_raw(w, "internal", "");
+    confw_directive_raw(w, "proxy_pass_request_body", "off");
     if (!a->pass_all_headers) {
-        directive_raw(w, "proxy_pass_request_headers", "off");
+        confw_directive_raw(w, "proxy_pass_request_headers", "off");
         for (i = 0; i < a->n_request_headers; i++) {
             confw_begin(w, "proxy_set_header");
             confw_quoted(w, a->request_headers[i], QUOTE_LITERAL);
@@ -140,10 +134,10 @@ static void auth_location(struct confw *w, const struct plan_auth *a)
         confw_end(w);
     }
     if (a->method)
-        directive_raw(w, "proxy_method", a->method);
-    directive_raw(w, "proxy_connect_timeout", a->timeout);
-    directive_raw(w, "proxy_send_timeout", a->timeout);
-    directive_raw(w, "proxy_read_timeout", a->timeout);
+        confw_directive_raw(w, "proxy_method", a->method);
+    confw_directive_raw(w, "proxy_connect_timeout", a->timeout);
+    confw_directive_raw(w, "proxy_send_timeout", a->timeout);
+    confw_directive_raw(w, "proxy_read_timeout", a->timeout);
     if (a->target.tls)
         emit_tls_to_backend(w, &a->target);
     if (a->target.address) {
@@ -207,7 +201,7 @@ static void proxied_error_page(struct confw *w, const struct plan_error_page *e)
         confw_end(w);
         return;
     }
-    directive_raw(w, "proxy_pass_request_body", "off");
+    confw_directive_raw(w, "proxy_pass_request_body", "off");
     emit_include_base_headers(w, false);
     /* The page needs no credentials: a mistyped password stays here. */
     confw_template(w, "proxy_set_header Content-Length \"\";\n"
@@ -305,9 +299,9 @@ void emit_policy_locations(struct confw *w, const struct plan_server *srv)
 void emit_policy_location(struct confw *w, const struct plan_location *loc)
 {
     if (loc->max_body_size)
-        directive_raw(w, "client_max_body_size", loc->max_body_size);
+        confw_directive_raw(w, "client_max_body_size", loc->max_body_size);
     if (loc->recursive_errors)
-        directive_raw(w, "recursive_error_pages", "on");
+        confw_directive_raw(w, "recursive_error_pages", "on");
     if (loc->body_over_variable) {
         /* nginx checked Content-Length against the dispatching location's
          * larger limit; this rule's is smaller.  413 closes the connection
@@ -315,7 +309,7 @@ void emit_policy_location(struct confw *w, const struct plan_location *loc)
         confw_begin(w, "if");
         confw_rawf(w, "($%s)", loc->body_over_variable);
         confw_open(w);
-        directive_raw(w, "return", "413");
+        confw_directive_raw(w, "return", "413");
         confw_close(w);
     }
 }
@@ -326,7 +320,7 @@ void emit_policy_error_pages(struct confw *w, const struct plan_policy *pp, bool
 
     if (!pp->n_errors || grpc)
         return;
-    directive_raw(w, "proxy_intercept_errors", "on");
+    confw_directive_raw(w, "proxy_intercept_errors", "on");
     for (i = 0; i < pp->n_errors; i++) {
         if (pp->signin && pp->errors[i]->code == 401)
             continue; /* the sign-in redirect answers it */
@@ -354,13 +348,13 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
     size_t i;
 
     if (pp->satisfy_any)
-        directive_raw(w, "satisfy", "any");
+        confw_directive_raw(w, "satisfy", "any");
     for (i = 0; i < pp->n_deny; i++)
         confw_directive(w, "deny", pp->deny[i], QUOTE_LITERAL);
     for (i = 0; i < pp->n_allow; i++)
         confw_directive(w, "allow", pp->allow[i], QUOTE_LITERAL);
     if (pp->deny_all)
-        directive_raw(w, "deny", "all");
+        confw_directive_raw(w, "deny", "all");
     if (pp->basic_realm) {
         confw_directive(w, "auth_basic", pp->basic_realm, QUOTE_VALUE); /* expands */
         confw_directive(w, "auth_basic_user_file", pp->htpasswd_file, QUOTE_LITERAL);
@@ -394,13 +388,13 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
         confw_number(w, "limit_conn_status", pp->reject_status);
     }
     if (pp->max_body_size)
-        directive_raw(w, "client_max_body_size", pp->max_body_size);
+        confw_directive_raw(w, "client_max_body_size", pp->max_body_size);
     if (pp->body_timeout)
-        directive_raw(w, "client_body_timeout", pp->body_timeout);
+        confw_directive_raw(w, "client_body_timeout", pp->body_timeout);
     if (pp->idle_timeout)
-        directive_raw(w, "keepalive_timeout", pp->idle_timeout);
+        confw_directive_raw(w, "keepalive_timeout", pp->idle_timeout);
     if (pp->send_timeout)
-        directive_raw(w, "send_timeout", pp->send_timeout);
+        confw_directive_raw(w, "send_timeout", pp->send_timeout);
     if (pp->hsts) {
         confw_directive(w, grpc ? "grpc_hide_header" : "proxy_hide_header",
                         "Strict-Transport-Security", QUOTE_LITERAL);
@@ -422,8 +416,9 @@ void emit_policy_handler(struct confw *w, const struct plan_policy *pp, bool grp
     }
     emit_policy_error_pages(w, pp, grpc);
     if (!grpc && pp->buffer_response != TRI_UNSET)
-        directive_raw(w, "proxy_buffering", pp->buffer_response == TRI_TRUE ? "on" : "off");
+        confw_directive_raw(w, "proxy_buffering",
+                            pp->buffer_response == TRI_TRUE ? "on" : "off");
     if (!grpc && pp->buffer_request != TRI_UNSET)
-        directive_raw(w, "proxy_request_buffering",
-                      pp->buffer_request == TRI_TRUE ? "on" : "off");
+        confw_directive_raw(w, "proxy_request_buffering",
+                            pp->buffer_request == TRI_TRUE ? "on" : "off");
 }

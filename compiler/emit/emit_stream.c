@@ -12,11 +12,8 @@ static void stream_server(struct confw *w, const struct plan_stream_server *srv)
     emit_listen(w, &srv->listen);
     for (i = 0; i < srv->n_real_ip_from; i++)
         confw_directive(w, "set_real_ip_from", srv->real_ip_from[i], QUOTE_LITERAL);
-    if (srv->ssl_preread) {
-        confw_begin(w, "ssl_preread");
-        confw_raw(w, "on");
-        confw_end(w);
-    }
+    if (srv->ssl_preread)
+        confw_directive_raw(w, "ssl_preread", "on");
     if (srv->cert_file || srv->cert_variable) {
         const char *d[] = {"ssl_certificate", "ssl_certificate_key"};
         const char *file[] = {srv->cert_file, srv->key_file};
@@ -30,26 +27,16 @@ static void stream_server(struct confw *w, const struct plan_stream_server *srv)
             confw_end(w);
         }
     }
-    if (srv->proxy_protocol) {
-        confw_begin(w, "proxy_protocol");
-        confw_raw(w, "on");
-        confw_end(w);
-    }
+    if (srv->proxy_protocol)
+        confw_directive_raw(w, "proxy_protocol", "on");
     if (srv->listen.udp) {
         /* Datagram request/response (DNS-like): one answer ends a session. */
-        confw_begin(w, "proxy_timeout");
-        confw_raw(w, "10s");
-        confw_end(w);
-        if (srv->udp_one_response) {
-            confw_begin(w, "proxy_responses");
-            confw_raw(w, "1");
-            confw_end(w);
-        }
+        confw_directive_raw(w, "proxy_timeout", "10s");
+        if (srv->udp_one_response)
+            confw_directive_raw(w, "proxy_responses", "1");
     }
     if (srv->tls_to) {
-        confw_begin(w, "proxy_ssl");
-        confw_raw(w, "on");
-        confw_end(w);
+        confw_directive_raw(w, "proxy_ssl", "on");
         emit_tls_to_backend(w, srv->tls_to);
     }
     if (srv->pass_upstream) {
@@ -60,9 +47,7 @@ static void stream_server(struct confw *w, const struct plan_stream_server *srv)
         confw_end(w);
     } else {
         /* Nothing may take the connection: close it. */
-        confw_begin(w, "return");
-        confw_raw(w, "\"\"");
-        confw_end(w);
+        confw_directive_raw(w, "return", "\"\"");
     }
     confw_close(w);
 }
