@@ -11,15 +11,30 @@
 #include <ctype.h>
 #include <string.h>
 
-static bool is_policy_header_name(const char *s)
+/* Every byte is a letter, a digit or one of 'extra'. */
+static bool alnum_or(const char *s, const char *extra)
 {
-    if (!isalnum((unsigned char)*s))
-        return false;
     for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && *s != '-')
+        if (!isalnum((unsigned char)*s) && !str_has_char(extra, *s))
             return false;
     }
     return true;
+}
+
+/* Every byte is printable ASCII from 'lowest' ('!' drops the space) to '~',
+ * and none is one of 'banned'. */
+static bool printable_but(const char *s, char lowest, const char *banned)
+{
+    for (; *s; s++) {
+        if (*s < lowest || *s > '~' || str_has_char(banned, *s))
+            return false;
+    }
+    return true;
+}
+
+static bool is_policy_header_name(const char *s)
+{
+    return isalnum((unsigned char)*s) && alnum_or(s, "-");
 }
 
 static bool is_request_path(const char *s)
@@ -30,34 +45,18 @@ static bool is_request_path(const char *s)
 /* ^[ !#%-\[\]-~]*$: printable ASCII without '"', '$' and '\'. */
 static bool is_realm(const char *s)
 {
-    for (; *s; s++) {
-        if (*s < ' ' || *s > '~' || *s == '"' || *s == '$' || *s == '\\')
-            return false;
-    }
-    return true;
+    return printable_but(s, ' ', "\"$\\");
 }
 
 /* ^[!#%-~]+$: printable ASCII without space, '"' and '$'. */
 static bool is_redirect_value(const char *s)
 {
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s <= ' ' || *s > '~' || *s == '"' || *s == '$')
-            return false;
-    }
-    return true;
+    return *s && printable_but(s, '!', "\"$");
 }
 
 static bool is_param_name(const char *s)
 {
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && !str_has_char("._~-", *s))
-            return false;
-    }
-    return true;
+    return *s && alnum_or(s, "._~-");
 }
 
 static bool is_content_type(const char *s)
@@ -76,24 +75,12 @@ static bool is_content_type(const char *s)
     s++;
     if (*s == ' ')
         s++;
-    if (strncmp(s, "charset=", 8) != 0 || !s[8])
-        return false;
-    for (s += 8; *s; s++) {
-        if (!isalnum((unsigned char)*s) && !str_has_char("._-", *s))
-            return false;
-    }
-    return true;
+    return strncmp(s, "charset=", 8) == 0 && s[8] && alnum_or(s + 8, "._-");
 }
 
 static bool is_cookie_path(const char *s)
 {
-    if (*s != '/')
-        return false;
-    for (; *s; s++) {
-        if (*s < '!' || *s > '~' || *s == ';')
-            return false;
-    }
-    return true;
+    return *s == '/' && printable_but(s, '!', ";");
 }
 
 const struct str_format schema_fmt_policy_header = {
@@ -116,13 +103,7 @@ const struct str_format schema_fmt_content_type = {
     "content type", 1, 128, is_content_type, "type/subtype[; charset=x] in lower case"};
 static bool is_token(const char *s)
 {
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && !str_has_char("!#$%&'*+-.^_`|~", *s))
-            return false;
-    }
-    return true;
+    return *s && alnum_or(s, "!#$%&'*+-.^_`|~");
 }
 
 const struct str_format schema_fmt_cookie_name = {
@@ -132,11 +113,7 @@ const struct str_format schema_fmt_cookie_path = {
 const struct str_format schema_fmt_body = {"body", 0, 4096, NULL, NULL};
 static bool is_key(const char *s)
 {
-    for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && !str_has_char("-._", *s))
-            return false;
-    }
-    return true;
+    return alnum_or(s, "-._");
 }
 
 const struct str_format schema_fmt_secret_key = {
