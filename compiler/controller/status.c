@@ -137,8 +137,22 @@ static void parent_ref(struct doc_writer *w, const struct parent_ref *p)
     doc_writer_map_end(w);
 }
 
-/* The end of one parent's (or ancestor's) status entry: the controller that
- * wrote it and its conditions. */
+/* A route's or policy's status: a list 'key' of entries, one per parent
+ * (or ancestor), each a map begun here and ended by entry_end(). */
+static void entries_begin(struct doc_writer *w, const struct object *o,
+                          const char *key)
+{
+    item_begin(w, o);
+    doc_writer_kv_seq_begin(w, key);
+}
+
+static void entries_end(struct doc_writer *w)
+{
+    doc_writer_seq_end(w);
+    item_end(w);
+}
+
+/* The end of one entry: the controller that wrote it and its conditions. */
 static void entry_end(struct doc_writer *w, const char *controller,
                       const struct conditions *cs, const struct object *o)
 {
@@ -153,15 +167,13 @@ static void route_item(struct doc_writer *w, const struct route_state *rs,
     const struct object *o = &rs->route->obj;
     size_t i;
 
-    item_begin(w, o);
-    doc_writer_kv_seq_begin(w, "parents");
+    entries_begin(w, o, "parents");
     for (i = 0; i < rs->n_parents; i++) {
         doc_writer_map_begin(w);
         parent_ref(w, rs->parents[i].ref);
         entry_end(w, controller, &rs->parents[i].conditions, o);
     }
-    doc_writer_seq_end(w);
-    item_end(w);
+    entries_end(w);
 }
 
 static void ancestor_ref(struct doc_writer *w, const struct gateway *g)
@@ -180,15 +192,13 @@ static void policy_item(struct doc_writer *w, const struct policy_state *ps,
     const struct object *o = &ps->policy->obj;
     size_t i;
 
-    item_begin(w, o);
-    doc_writer_kv_seq_begin(w, "ancestors");
+    entries_begin(w, o, "ancestors");
     for (i = 0; i < ps->n_ancestors; i++) {
         doc_writer_map_begin(w);
         ancestor_ref(w, ps->ancestors[i].gateway->gw);
         entry_end(w, controller, &ps->ancestors[i].conditions, o);
     }
-    doc_writer_seq_end(w);
-    item_end(w);
+    entries_end(w);
 }
 
 /* A gwc.dev policy: its Gateways, then the targets gwc could not find,
@@ -199,14 +209,11 @@ static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
     const struct object *o = gp->obj;
     size_t i;
 
-    item_begin(w, o);
-    doc_writer_kv_seq_begin(w, "ancestors");
+    entries_begin(w, o, "ancestors");
     for (i = 0; i < gp->n_ancestors; i++) {
         doc_writer_map_begin(w);
         ancestor_ref(w, gp->ancestors[i].gateway->gw);
-        doc_writer_kv_str(w, "controllerName", controller);
-        conditions(w, &gp->ancestors[i].conditions, o);
-        doc_writer_map_end(w);
+        entry_end(w, controller, &gp->ancestors[i].conditions, o);
     }
     for (i = 0; i < gp->n_missing; i++) {
         const struct policy_target_ref *t = gp->missing[i].ref;
@@ -223,12 +230,9 @@ static void gwc_policy_item(struct doc_writer *w, const struct gwc_policy *gp,
         if (t->section_name)
             doc_writer_kv_str(w, "sectionName", t->section_name);
         doc_writer_map_end(w);
-        doc_writer_kv_str(w, "controllerName", controller);
-        conditions(w, &cs, o);
-        doc_writer_map_end(w);
+        entry_end(w, controller, &cs, o);
     }
-    doc_writer_seq_end(w);
-    item_end(w);
+    entries_end(w);
 }
 
 void ctl_status_write(const struct controller *ctl, enum doc_format format,
