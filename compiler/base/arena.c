@@ -211,7 +211,7 @@ void arena_destroy(struct arena *a)
  */
 static struct block *take_spare(struct arena *a, size_t size)
 {
-    struct block **link, **best = NULL;
+    struct block **link, **best = NULL, *b;
 
     for (link = &a->spare; *link; link = &(*link)->prev) {
         if ((*link)->cap < size || (best && (*best)->cap <= (*link)->cap))
@@ -222,11 +222,9 @@ static struct block *take_spare(struct arena *a, size_t size)
     }
     if (!best)
         return NULL;
-    {
-        struct block *b = *best;
-        *best = b->prev;
-        return b;
-    }
+    b = *best;
+    *best = b->prev;
+    return b;
 }
 
 /* One malloc per object; the blocks list them. */
