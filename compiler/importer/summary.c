@@ -61,8 +61,16 @@ struct summary_source {
     uint32_t line;
     bool ingress;
     struct ptrvec output; /* const char * "Kind/ns/name", sorted at the end */
-    struct ptrvec findings; /* const struct diag * */
+    struct ptrvec findings; /* struct finding *, see cmp_finding */
     enum outcome outcome;
+};
+
+/* A diagnostic of a source object: positioned inside it (own, at
+ * offset rel from its start) or about it from another object. */
+struct finding {
+    const struct diag *d;
+    bool own;
+    uint32_t rel;
 };
 
 struct summary_secret {
@@ -288,7 +296,7 @@ struct imp_summary *imp_summary_collect(struct imp *im, const char *provider,
 
 /* ---- the verdict, once the report is final ---- */
 
-static struct summary_source *owner(const struct imp_summary *s, const struct diag *d)
+static const struct span *owner(const struct imp_summary *s, const struct diag *d)
 {
     size_t lo = 0, hi = s->n_spans;
 
@@ -305,7 +313,42 @@ static struct summary_source *owner(const struct imp_summary *s, const struct di
     }
     if (!lo || s->spans[lo - 1].file_id != d->loc.file)
         return NULL;
-    return s->spans[lo - 1].source;
+    return &s->spans[lo - 1];
+}
+
+/* The findings of an object in an order its input's order does not
+ * change: its own by where they are inside it, then those positioned in
+ * other objects by what they say (their objects' order in the files is
+ * the input's). */
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const struct finding *a = *(const struct finding *const *)pa;
+    const struct finding *b = *(const struct finding *const *)pb;
+    int c;
+
+    if (a->own != b->own)
+        return a->own ? -1 : 1;
+    if (a->own && a->rel != b->rel)
+        return a->rel < b->rel ? -1 : 1;
+    if (a->d->code != b->d->code)
+        return a->d->code < b->d->code ? -1 : 1;
+    c = strcmp(a->d->path ? a->d->path : "", b->d->path ? b->d->path : "");
+    if (!c)
+        c = strcmp(a->d->message, b->d->message);
+    if (!c && a->rel != b->rel)
+        c = a->rel < b->rel ? -1 : 1;
+    return c;
+}
+
+static void add_finding(const struct compilation *c, struct summary_source *x,
+                        const struct diag *d, const struct span *sp)
+{
+    struct finding *f = ARENA_NEW(c->arena, struct finding);
+
+    f->d = d;
+    f->own = sp && sp->source == x;
+    f->rel = sp ? d->loc.offset - sp->offset : 0;
+    ptrvec_push(c->arena, &x->findings, f);
 }
 
 static void judge(const struct compilation *c, struct imp_summary *s)
@@ -320,21 +363,25 @@ static void judge(const struct compilation *c, struct imp_summary *s)
     }
     for (i = 0; i < c->diags.n; i++) {
         const struct diag *d = c->diags.v[i];
-        struct summary_source *x = owner(s, d);
+        const struct span *sp = owner(s, d);
+        struct summary_source *x = sp ? sp->source : NULL;
         struct summary_source *about =
             d->object ? imp_index_get(&by_object, d->object) : NULL;
         if (x)
-            ptrvec_push(c->arena, &x->findings, (void *)d);
+            add_finding(c, x, d, sp);
         if (about && about != x)
-            ptrvec_push(c->arena, &about->findings, (void *)d);
+            add_finding(c, about, d, sp);
     }
+    for (i = 0; i < s->sources.n; i++)
+        ptrvec_sort(&((struct summary_source *)s->sources.v[i])->findings,
+                    cmp_finding);
     memset(s->count, 0, sizeof(s->count));
     for (i = 0; i < s->sources.n; i++) {
         struct summary_source *x = s->sources.v[i];
         bool errors = false, warnings = false, skipped = false;
         size_t k;
         for (k = 0; k < x->findings.n; k++) {
-            const struct diag *d = x->findings.v[k];
+            const struct diag *d = ((const struct finding *)x->findings.v[k])->d;
             errors |= d->severity == DIAG_ERROR;
             warnings |= d->severity == DIAG_WARNING;
             skipped |= d->code == DIAG_IMPORT_SKIPPED;
@@ -374,7 +421,7 @@ static void text_findings(struct strbuf *sb, const struct summary_source *x)
     char code[8];
 
     for (k = 0; k < x->findings.n; k++) {
-        const struct diag *d = x->findings.v[k];
+        const struct diag *d = ((const struct finding *)x->findings.v[k])->d;
         if (d->severity == DIAG_NOTE && x->outcome != OUT_LEFT_OUT)
             continue;
         if (shown++ == TEXT_FINDINGS) {
@@ -494,7 +541,7 @@ void imp_summary_json(const struct compilation *c, struct imp_summary *s,
         jsonw_array_end(&w);
         jsonw_kv_array_begin(&w, "findings");
         for (k = 0; k < x->findings.n; k++) {
-            const struct diag *d = x->findings.v[k];
+            const struct diag *d = ((const struct finding *)x->findings.v[k])->d;
             jsonw_object_begin(&w);
             jsonw_kv_string(&w, "code", diag_code_name(d->code, code));
             jsonw_kv_string(&w, "severity", diag_severity_name(d->severity));

@@ -283,6 +283,32 @@ class ImportOutput(unittest.TestCase):
                          [("GW0831", "data.whitelist-source-range")])
         self.assertEqual(by["Ingress/shop/own"]["outcome"], "exact")
 
+    def test_summary_ignores_the_input_order(self):
+        """The findings of an object positioned in other objects (a
+        ConfigMap's key, a TraefikService) are listed by what they say, not
+        by where those objects stand in the files: the same documents in
+        another order give the same summary but for line numbers."""
+        def summary(case, provider, reverse):
+            with open(os.path.join(ROOT, "testdata", "import", case, "input.yaml")) as f:
+                docs = [d.strip("\n") for d in re.split(r"(?m)^---[ \t]*\n", f.read())
+                        if d.strip()]
+            if reverse:
+                docs.reverse()
+            src = os.path.join(self.tmp, "in.yaml")
+            with open(src, "w") as f:
+                f.write("".join("---\n" + d + "\n" for d in docs))
+            path = os.path.join(self.tmp, "summary.json")
+            run("import-ingress", "--provider", provider, "--summary", path, src)
+            with open(path) as f:
+                text = f.read()
+            return re.sub(r'"line": \d+', '"line": 0', text)
+        for case, provider in [("controller-config", "ingress-nginx"),
+                               ("custom-headers", "ingress-nginx"),
+                               ("traefik-service-cycle", "traefik"),
+                               ("traefik-nested-weights", "traefik")]:
+            self.assertEqual(summary(case, provider, False),
+                             summary(case, provider, True), case)
+
     def test_summary(self):
         path = os.path.join(self.tmp, "summary.json")
         r = imp("--include-inputs", "--summary", path, self.inputs)
