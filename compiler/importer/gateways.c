@@ -456,8 +456,23 @@ static void admit(struct imp *im, const struct o_gateway *gw, struct o_listener 
                     ns, l->name, ns, METADATA_NAME);
         return;
     }
-    if (l->src)
+    if (l->src) {
+        /* The Gateway's owner chose who may attach here; the output admits
+         * one more namespace, which can then take the listener's paths
+         * from the namespaces it admitted: said where it is decided. */
+        const struct ynode *at = l->src->allowed_routes.src
+                                     ? l->src->allowed_routes.src
+                                     : l->src->src;
         l->widened = true;
+        diag_report(&im->c->diags, DIAG_IMPORT_ADMISSION_WIDENED,
+                    ynode_loc(im->c, at), model_object_label(im->c, &gw->src->obj),
+                    model_path(im->c, at),
+                    "listener '%s' admitted only the namespaces its "
+                    "allowedRoutes name; the output admits namespace '%s' "
+                    "too, whose routes attach to it: check that the "
+                    "Gateway's owner wants that before applying it",
+                    l->name, ns);
+    }
     admit_seed(im, l, ns);
 }
 
