@@ -669,6 +669,7 @@ void imp_origins_render(struct imp *im, const struct ptrvec *v,
 
 /* inputs.c: --include-inputs, after the converted objects. */
 void imp_inputs_carry(struct imp *im, struct import_output *out);
+void imp_inputs_reserve(struct imp *im);
 /* A YAML node of the input as a document tree, value for value: a
  * scalar keeps the type it reads as, a number the input spells 0x1F, 1.5
  * or past int64 is written as spelled. */

@@ -249,6 +249,8 @@ void imp_ingress(struct compilation *c, struct model *m,
     if (o->controller_config &&
         ns_name_split(o->controller_config, ns, &im.config_name))
         im.config_ns = arena_strdup(im.a, ns);
+    if (o->include_inputs)
+        imp_inputs_reserve(&im);
     imp_certmgr_plan(&im);
     p->convert(&im);
     imp_certmgr_move(&im);

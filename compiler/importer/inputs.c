@@ -39,6 +39,7 @@ struct carried {
 
 struct carry {
     struct imp *im;
+    bool reserve; /* only claim the names, before the conversion */
     const char *groups[IMP_MAX_PROVIDERS * 4 + 1]; /* never carried */
     struct ptrvec objects; /* struct carried * */
 };
@@ -141,6 +142,8 @@ static void consider(void *ctx, const struct ynode *root)
                             imp_origin_label(im, root));
     c->namespace = ns;
     if (!kind_ok(kind) || !name || (ns && !imp_value_dns_label(ns))) {
+        if (k->reserve)
+            return; /* reported when carried */
         imp_report_at(im, c->label, root, kind_ok(kind) ? meta : ynode_get(root, "kind"),
                       DIAG_IMPORT_INPUT_LEFT_OUT,
                       "not carried into the output: --include-inputs carries "
@@ -148,7 +151,26 @@ static void consider(void *ctx, const struct ynode *root)
                       "a namespace that is a DNS label");
         return;
     }
+    if (k->reserve) {
+        if (ns)
+            imp_index_put(im->a, &im->names,
+                          arena_printf(im->a, "%s/%s/%s", kind, ns, name), c);
+        return;
+    }
     ptrvec_push(im->a, &k->objects, c);
+}
+
+/* The carried objects keep their names, so the generated ones of the same
+ * kind and namespace must avoid them (imp_name_claim): an output holding
+ * one object twice fails gwc check, and kubectl would apply whichever
+ * comes last, an input's AccessPolicy over the import's, say. */
+void imp_inputs_reserve(struct imp *im)
+{
+    struct carry k = {im, true, {0}, {0}};
+
+    if (!imp_crd_groups(k.groups, ARRAY_SIZE(k.groups)))
+        BUG("more provider API groups than room for them");
+    imp_crd_for_each(im, consider, &k);
 }
 
 static const char *api_version(const struct carried *c)
@@ -187,7 +209,7 @@ static int cmp_carried(const void *pa, const void *pb)
 
 void imp_inputs_carry(struct imp *im, struct import_output *out)
 {
-    struct carry k = {im, {0}, {0}};
+    struct carry k = {im, false, {0}, {0}};
     size_t i;
 
     if (!imp_crd_groups(k.groups, ARRAY_SIZE(k.groups)))
