@@ -129,9 +129,12 @@ static void consider(void *ctx, const struct ynode *root)
     }
     if (!ns && !is_cluster_kind(kind))
         ns = im->o->default_namespace ? im->o->default_namespace : "default";
-    if (im->shared && str_eq(kind, "Gateway") && str_eq(group, GATEWAY_GROUP) &&
-        str_eq(ns, im->shared_ns) && str_eq(name, im->shared_name))
-        return; /* --gateway's: the output holds it, with what it lacked */
+    if ((im->shared || k->reserve) && im->shared_name && str_eq(kind, "Gateway") &&
+        str_eq(group, GATEWAY_GROUP) && str_eq(ns, im->shared_ns) &&
+        str_eq(name, im->shared_name))
+        return; /* --gateway's: the output holds it, with what it lacked
+                 * (before the conversion, whether it is valid is not known:
+                 * its name stays free for it) */
     c = ARENA_NEW(im->a, struct carried);
     c->root = root;
     c->kind = kind;
