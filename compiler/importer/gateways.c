@@ -476,6 +476,38 @@ static void admit(struct imp *im, const struct o_gateway *gw, struct o_listener 
     admit_seed(im, l, ns);
 }
 
+/* A listener of the input's Gateway whose allowedRoutes.kinds leave out
+ * the route's kind would refuse the route (gwc check: GW0502), and the
+ * paths would go unserved: an error at the kinds, once per listener and
+ * kind, so the import exits 1.  gwc keeps the kinds as written. */
+static void admit_kind(struct imp *im, const struct o_gateway *gw,
+                       struct o_listener *l, const char *kind)
+{
+    const struct allowed_routes *ar = l->src ? &l->src->allowed_routes : NULL;
+    const char *key;
+    size_t i;
+
+    if (!ar || !ar->n_kinds)
+        return;
+    for (i = 0; i < ar->n_kinds; i++) {
+        const char *g = ar->kinds[i].group;
+        if (str_eq(ar->kinds[i].kind, kind) && (!g || str_eq(g, GATEWAY_GROUP)))
+            return;
+    }
+    key = arena_printf(im->a, "kind %s", kind);
+    if (imp_index_get(&l->admitted, key))
+        return;
+    imp_index_put(im->a, &l->admitted, key, (void *)key);
+    diag_report(&im->c->diags, DIAG_IMPORT_ADMISSION_KIND,
+                ynode_loc(im->c, ar->kinds[0].src ? ar->kinds[0].src : l->src->src),
+                model_object_label(im->c, &gw->src->obj),
+                model_path(im->c, ar->kinds[0].src ? ar->kinds[0].src : l->src->src),
+                "routes of kind %s attach to listener '%s', whose "
+                "allowedRoutes.kinds do not admit it: the listener would "
+                "refuse them and their paths go unserved; add kind %s there",
+                kind, l->name, kind);
+}
+
 void imp_route_attach(struct imp *im, struct o_route *r, const struct o_gateway *gw,
                       const char *section)
 {
@@ -489,6 +521,8 @@ void imp_route_attach(struct imp *im, struct o_route *r, const struct o_gateway 
     if (!str_eq(h->namespace, r->namespace))
         p->namespace = h->namespace;
     ptrvec_push(im->a, &r->parents, p);
-    if (l)
+    if (l) {
         admit(im, gw, l, r->namespace);
+        admit_kind(im, gw, l, model_kind_name(r->kind));
+    }
 }
