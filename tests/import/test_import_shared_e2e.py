@@ -50,6 +50,9 @@ def ingress(namespace, name, host, path, service, created, tls_secret=None):
 class SharedGateway(ImportedEstate):
     SERVICES = [("web", "shop"), ("cart", "cart"), ("blog", "blog"), ("api", "api")]
     IMPORT_ARGS = ["--provider", "ingress-nginx", "--gateway", "edge/public"]
+    # Widening listener http-shop's allowedRoutes to namespace shop is a
+    # warning (GW0875): the output is still complete and served as below.
+    IMPORT_EXIT = 1
 
     @classmethod
     def documents(cls, ca):
