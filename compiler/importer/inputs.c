@@ -154,6 +154,18 @@ static void consider(void *ctx, const struct ynode *root)
                       "a namespace that is a DNS label");
         return;
     }
+    if (ynode_get(ynode_get(meta, "annotations"), IMP_SOURCE_ANNOTATION)) {
+        /* An earlier import's output given back as input: carried, it
+         * would stand next to what this import writes again (two routes
+         * for each path, or one name twice). */
+        if (!k->reserve)
+            imp_report_at(im, c->label, root, meta, DIAG_IMPORT_INPUT_LEFT_OUT,
+                          "not carried into the output: it carries "
+                          "annotation " IMP_SOURCE_ANNOTATION ", so an earlier "
+                          "gwc import wrote it, and this import writes "
+                          "what it converts again");
+        return;
+    }
     if (k->reserve) {
         if (ns)
             imp_index_put(im->a, &im->names,
