@@ -50,7 +50,7 @@ struct ann_spec {
     unsigned flags;
     size_t offset;        /* in struct ing_config */
     const char *alphabet; /* AT_STRING: allowed besides [A-Za-z0-9] */
-    int64_t min, max;     /* AT_INT */
+    int64_t min, max;     /* AT_INT: bounds; AT_STRING: max length (0: MAX_VALUE) */
     const char *note;     /* AT_NO: why it is not converted */
     const char *noop;     /* AT_NO: the value that changes nothing */
 };
@@ -60,6 +60,9 @@ struct ann_spec {
 #define ONOFF(n, f) {n, AT_ONOFF, 0, CFG(f), NULL, 0, 0, NULL, NULL}
 #define INT(n, f, lo, hi, fl) {n, AT_INT, fl, CFG(f), NULL, lo, hi, NULL, NULL}
 #define STR(n, f, alpha, fl) {n, AT_STRING, fl, CFG(f), alpha, 0, 0, NULL, NULL}
+/* A path the output writes as a Gateway API path or rewrite, which takes
+ * at most 1024 characters. */
+#define PATH(n, f) {n, AT_STRING, 0, CFG(f), ALPHA_PATH, 0, 1024, NULL, NULL}
 #define NO(n, why) {n, AT_NO, 0, 0, NULL, 0, 0, why, NULL}
 #define NO_C(n, why) {n, AT_NO, F_CANARY, 0, NULL, 0, 0, why, NULL}
 #define DENY(n, why) {n, AT_NO, F_DENY, 0, NULL, 0, 0, why, NULL}
@@ -97,7 +100,7 @@ static const struct ann_spec specs[] = {
     NO_C("affinity-mode", "Gateway API session persistence has no balanced "
          "or persistent mode"),
     ACCESS("allowlist-source-range", allowlist_source_range, ALPHA_CIDRS),
-    STR("app-root", app_root, ALPHA_PATH, 0),
+    PATH("app-root", app_root),
     BOOL("auth-always-set-cookie", auth_always_set_cookie, 0),
     APPROX("auth-cache-duration", WHY_AUTH_CACHE),
     APPROX("auth-cache-key", WHY_AUTH_CACHE),
@@ -222,7 +225,7 @@ static const struct ann_spec specs[] = {
     NO("proxy-ssl-verify-depth", WHY_BTLS),
     NOOP("relative-redirects", "false", "relative Location headers have no "
          "Gateway API equivalent"),
-    STR("rewrite-target", rewrite_target, ALPHA_PATH, 0),
+    PATH("rewrite-target", rewrite_target),
     STR("satisfy", satisfy, "", 0),
     STR("server-alias", server_alias, ALPHA_REGEX ", ", 0),
     SNIPPET("server-snippet"),
@@ -257,7 +260,7 @@ static const struct ann_spec specs[] = {
     NOOP("use-port-in-redirects", "false", "port_in_redirect has no Gateway "
          "API equivalent"),
     ACCESS("whitelist-source-range", whitelist_source_range, ALPHA_CIDRS),
-    STR("x-forwarded-prefix", x_forwarded_prefix, ALPHA_PATH, 0),
+    PATH("x-forwarded-prefix", x_forwarded_prefix),
 };
 
 static const struct ann_spec *find_spec(const char *name)
@@ -289,7 +292,10 @@ static void refuse(struct imp *im, struct ing *ing, const struct ann_spec *sp,
      * limit, which ingress-nginx takes */
     bool own = !what;
 
-    if (own)
+    if (own && sp->max && sp->type == AT_STRING)
+        what = arena_printf(im->a, "is longer than the %lld characters of a Gateway "
+                                   "API path", (long long)sp->max);
+    else if (own)
         what = arena_printf(im->a, "is longer than %d characters, gwc's limit",
                             MAX_VALUE);
     if (sp->flags & F_DENY)
@@ -339,7 +345,7 @@ static void store(struct imp *im, struct ing *ing, const struct ann_spec *sp,
             *(int64_t *)(void *)field = i;
         return;
     case AT_STRING:
-        if (strlen(v) > MAX_VALUE)
+        if (strlen(v) > (sp->max ? (size_t)sp->max : MAX_VALUE))
             refuse(im, ing, sp, e, NULL);
         else if (!imp_value_in_alphabet(v, sp->alphabet))
             refuse(im, ing, sp, e,
