@@ -168,6 +168,8 @@ static void decode_strmap(struct decoder *d, const struct ynode *n,
 
 /* A Gateway API Duration ("10s"): a bare number there needs a unit, not
  * quotes, and the type error says so. */
+static void init_fields(struct decoder *d, const struct table *t, void *dst);
+
 static bool is_duration(const struct field *f)
 {
     return f->lim && f->lim->format == FMT_DURATION;
@@ -218,6 +220,9 @@ static void decode_field(struct decoder *d, const struct field *f,
         items = arena_alloc_array(d->c->arena, n->n, f->sub->size, f->sub->align);
         for (i = 0; i < n->n; i++) {
             if (n->items[i]->kind != YNODE_MAP) {
+                /* Still an item later stages read: unset, with its
+                 * out-of-line members at their empty instances. */
+                init_fields(d, f->sub, items + i * f->sub->size);
                 model_decode_type_error(d, n->items[i], "mapping");
                 continue;
             }
