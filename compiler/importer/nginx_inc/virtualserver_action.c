@@ -12,6 +12,11 @@
 
 #include <string.h>
 
+/* The reason for a literal path Gateway API does not take. */
+#define NIC_NOT_A_PATH(what)                                                   \
+    what " is not a path Gateway API takes (at most 1024 characters, no '//', " \
+         "'/./' or '/../', no encoded '/' or control character)"
+
 const char *nic_vs_text(const struct ynode *n)
 {
     return imp_crd_text(n);
@@ -203,7 +208,8 @@ static bool redirect(struct imp *im, const struct vs_ctx *v, const struct ynode 
     if (*rest && !str_eq(rest, "${request_uri}")) {
         if (strchr(rest, '$') || !imp_value_gateway_path(rest)) {
             nic_vs_not_converted(im, v, ynode_get(r, "url"),
-                                 "the redirect's path holds variables");
+                                 strchr(rest, '$') ? "the redirect's path holds variables"
+                                                   : NIC_NOT_A_PATH("the redirect's path"));
             return false;
         }
         rd->path.type = "ReplaceFullPath";
@@ -296,10 +302,13 @@ static bool proxy(struct imp *im, const struct vs_ctx *v, const struct ynode *p,
         /* NIC refuses ';' (its path pattern), and hands '$' to nginx,
          * which expands it (a proxy_pass URI with variables replaces the
          * whole URI): neither is the literal path Gateway API would send. */
-        if (!to || !imp_value_gateway_path(to) || strpbrk(to, "$;") ||
-            str_eq(type, "RegularExpression")) {
+        if (!to || strpbrk(to, "$;") || str_eq(type, "RegularExpression")) {
             nic_vs_not_converted(im, v, rw, "rewritePath with captures, variables, ';' or "
                                             "on a regular expression path");
+            return false;
+        }
+        if (!imp_value_gateway_path(to)) {
+            nic_vs_not_converted(im, v, rw, NIC_NOT_A_PATH("rewritePath"));
             return false;
         }
         if (l->n_matches == 2) {
