@@ -60,9 +60,11 @@ struct ann_spec {
 #define ONOFF(n, f) {n, AT_ONOFF, 0, CFG(f), NULL, 0, 0, NULL, NULL}
 #define INT(n, f, lo, hi, fl) {n, AT_INT, fl, CFG(f), NULL, lo, hi, NULL, NULL}
 #define STR(n, f, alpha, fl) {n, AT_STRING, fl, CFG(f), alpha, 0, 0, NULL, NULL}
-/* A path the output writes as a Gateway API path or rewrite, which takes
- * at most 1024 characters. */
-#define PATH(n, f) {n, AT_STRING, 0, CFG(f), ALPHA_PATH, 0, 1024, NULL, NULL}
+/* A value the output writes into a field shorter than MAX_VALUE: a
+ * Gateway API path or rewrite, a gwc policy's URL. */
+#define STR_MAX(n, f, alpha, fl, max) {n, AT_STRING, fl, CFG(f), alpha, 0, max, NULL, NULL}
+#define PATH_LEN 1024
+#define URL_LEN 2048
 #define NO(n, why) {n, AT_NO, 0, 0, NULL, 0, 0, why, NULL}
 #define NO_C(n, why) {n, AT_NO, F_CANARY, 0, NULL, 0, 0, why, NULL}
 #define DENY(n, why) {n, AT_NO, F_DENY, 0, NULL, 0, 0, why, NULL}
@@ -100,7 +102,7 @@ static const struct ann_spec specs[] = {
     NO_C("affinity-mode", "Gateway API session persistence has no balanced "
          "or persistent mode"),
     ACCESS("allowlist-source-range", allowlist_source_range, ALPHA_CIDRS),
-    PATH("app-root", app_root),
+    STR_MAX("app-root", app_root, ALPHA_PATH, 0, PATH_LEN),
     BOOL("auth-always-set-cookie", auth_always_set_cookie, 0),
     APPROX("auth-cache-duration", WHY_AUTH_CACHE),
     APPROX("auth-cache-key", WHY_AUTH_CACHE),
@@ -117,7 +119,7 @@ static const struct ann_spec specs[] = {
     ACCESS("auth-response-headers", auth_response_headers, ALPHA_HEADERS),
     ACCESS("auth-secret", auth_secret, ALPHA_BASIC),
     ACCESS("auth-secret-type", auth_secret_type, "-"),
-    STR("auth-signin", auth_signin, ALPHA_URL "$", 0),
+    STR_MAX("auth-signin", auth_signin, ALPHA_URL "$", 0, URL_LEN),
     STR("auth-signin-redirect-param", auth_signin_redirect_param, "-_.", 0),
     DENY("auth-snippet", "an auth snippet is raw nginx configuration, never "
          "imported"),
@@ -129,7 +131,7 @@ static const struct ann_spec specs[] = {
     ACCESS_C("auth-tls-verify-client", auth_tls_verify_client, "_"),
     INT("auth-tls-verify-depth", auth_tls_verify_depth, 0, 2147483647, F_CANARY),
     ACCESS("auth-type", auth_type, ""),
-    ACCESS("auth-url", auth_url, ALPHA_URL "$"),
+    STR_MAX("auth-url", auth_url, ALPHA_URL "$", F_DENY, URL_LEN),
     STR("backend-protocol", backend_protocol, "_", 0),
     BOOL("canary", canary, F_CANARY),
     STR("canary-by-cookie", canary_by_cookie, ALPHA_BASIC, F_CANARY),
@@ -225,7 +227,7 @@ static const struct ann_spec specs[] = {
     NO("proxy-ssl-verify-depth", WHY_BTLS),
     NOOP("relative-redirects", "false", "relative Location headers have no "
          "Gateway API equivalent"),
-    PATH("rewrite-target", rewrite_target),
+    STR_MAX("rewrite-target", rewrite_target, ALPHA_PATH, 0, PATH_LEN),
     STR("satisfy", satisfy, "", 0),
     STR("server-alias", server_alias, ALPHA_REGEX ", ", 0),
     SNIPPET("server-snippet"),
@@ -260,7 +262,7 @@ static const struct ann_spec specs[] = {
     NOOP("use-port-in-redirects", "false", "port_in_redirect has no Gateway "
          "API equivalent"),
     ACCESS("whitelist-source-range", whitelist_source_range, ALPHA_CIDRS),
-    PATH("x-forwarded-prefix", x_forwarded_prefix),
+    STR_MAX("x-forwarded-prefix", x_forwarded_prefix, ALPHA_PATH, 0, PATH_LEN),
 };
 
 static const struct ann_spec *find_spec(const char *name)
@@ -293,8 +295,8 @@ static void refuse(struct imp *im, struct ing *ing, const struct ann_spec *sp,
     bool own = !what;
 
     if (own && sp->max && sp->type == AT_STRING)
-        what = arena_printf(im->a, "is longer than the %lld characters of a Gateway "
-                                   "API path", (long long)sp->max);
+        what = arena_printf(im->a, "is longer than %lld characters, the most its "
+                                   "field in the output takes", (long long)sp->max);
     else if (own)
         what = arena_printf(im->a, "is longer than %d characters, gwc's limit",
                             MAX_VALUE);
